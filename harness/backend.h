@@ -1,0 +1,59 @@
+/* backend.h - flakey block devices.
+ *
+ * A backend turns a backing file into a block device whose writes can be
+ * passed (allow), silently discarded (drop) or failed with EIO (error) at
+ * run time.  The runner only sees this interface: fuse (userspace server +
+ * loop device) and dm (dm-flakey over a loop device) implement it.
+ */
+#ifndef PC_BACKEND_H
+#define PC_BACKEND_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum pc_flakey_mode {
+	PC_FLAKEY_ALLOW,
+	PC_FLAKEY_DROP,
+	PC_FLAKEY_ERROR,
+};
+
+struct pc_backend;
+
+struct pc_backend_ops {
+	const char *name;
+	/* Can this backend work here?  0 yes; -1 no, with the reason written
+	 * into why (nothing printed). */
+	int (*probe)(char *why, size_t whylen);
+	/* Build the device over a new sparse backing file of SIZE bytes in
+	 * b->workdir.  On success b->devpath and b->devnum name the block
+	 * device the filesystem goes on, in allow mode.  On failure everything
+	 * built so far is torn down. */
+	int (*create)(struct pc_backend *b, uint64_t size);
+	int (*set_mode)(struct pc_backend *b, enum pc_flakey_mode mode);
+	/* Tear down; idempotent; safe after a failed or partial create. */
+	void (*destroy)(struct pc_backend *b);
+};
+
+struct pc_backend {
+	const struct pc_backend_ops *ops;
+	char workdir[PATH_MAX];   /* the case's scratch folder, already made */
+	char devpath[PATH_MAX];   /* e.g. /dev/loop3 or /dev/mapper/pc-... */
+	dev_t devnum;             /* for /sys/dev/block/M:m/stat */
+	enum pc_flakey_mode mode;
+	void *priv;
+};
+
+extern const struct pc_backend_ops pc_backend_fuse;
+extern const struct pc_backend_ops pc_backend_dm;
+
+const char *pc_flakey_mode_name(enum pc_flakey_mode m);
+
+/* Resolve a scenario's backend name (fuse, dm, auto) to an implementation
+ * usable here.  why receives a sentence saying why this one was picked
+ * (for auto) or why it cannot work.  -1 (class ENV) if unusable. */
+int pc_backend_select(const char *name, const struct pc_backend_ops **out,
+		      char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,20 @@
+/* commit.h - the commit record: the promise that the tree is durable. */
+#ifndef PC_COMMIT_H
+#define PC_COMMIT_H
+
+#define PC_COMMIT_NAME "powercut-commit"
+
+struct pc_commit {
+	char case_id[256];
+	char mode[32];
+	char manifest_sha256[65];
+	unsigned long long entries;
+};
+
+/* Write DIR/powercut-commit (text, key=value lines), fsync it, fsync DIR. */
+int pc_commit_write(const char *dir, const struct pc_commit *c);
+/* 1: present and well-formed (filled in); 0: absent or unreadable or
+ * malformed (a torn record is not a commit); -1: error accessing DIR. */
+int pc_commit_read(const char *dir, struct pc_commit *c);
+
+#endif

@@ -1,0 +1,22 @@
+/* fs.h - mkfs, probe, mount, unmount and fsck for ext4, xfs, btrfs. */
+#ifndef PC_FS_H
+#define PC_FS_H
+
+enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED };
+
+int pc_fs_supported(const char *fstype);
+/* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
+int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
+/* Probe DEV with libblkid; out receives TYPE or "" when none. */
+int pc_fs_probe(const char *dev, char *out, size_t len);
+/* mount(2) with the options string split into MS_* flags and data. */
+int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
+		const char *opts);
+int pc_fs_umount(const char *dir);
+/* Read-only check; *output receives what the tool printed. */
+enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev,
+			       char **output);
+/* Parse mount options into flags and data (exposed for tests). */
+int pc_mount_opts_parse(const char *opts, unsigned long *flags, char **data);
+
+#endif

@@ -1,0 +1,49 @@
+/* result.h - what one case produced; written by report.c. */
+#ifndef PC_RESULT_H
+#define PC_RESULT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "fs.h"
+#include "iostat.h"
+#include "scenario.h"
+#include "verify.h"
+
+enum pc_verdict { PC_VERDICT_PASS, PC_VERDICT_FAIL, PC_VERDICT_ERROR };
+
+struct pc_timings {
+	double mkfs, unpack, sync, commit, remount, verify, total;
+};
+
+struct pc_case_result {
+	const struct pc_case *c;
+	const char *backend;        /* backend that ran ("fuse", "dm") */
+	char backend_why[256];
+	int committed;              /* commit record found after the cut */
+	enum pc_verdict verdict;
+	char reason[512];           /* why fail/error, one line */
+	struct pc_verify_result vr;
+	enum pc_fsck_result fsck;
+	char *fsck_output;
+	struct pc_timings t;
+	struct pc_iostat io;        /* over unpack + sync + commit */
+	uint64_t entries, bytes, fsyncs;
+	char case_dir[4096];        /* output folder of the case */
+};
+
+struct pc_run_report {
+	const char *scenario;       /* path as given */
+	char kernel[256];           /* uname -r */
+	struct pc_case_result *results;
+	size_t nresults;
+};
+
+const char *pc_verdict_name(enum pc_verdict v);
+const char *pc_fsck_name(enum pc_fsck_result f);
+
+/* results.json, junit.xml, summary.md in DIR. */
+int pc_report_write(const struct pc_run_report *r, const char *dir);
+/* The summary table (markdown) on F. */
+void pc_report_table(const struct pc_run_report *r, FILE *f);
+
+#endif

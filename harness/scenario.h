@@ -1,0 +1,52 @@
+/* scenario.h - INI scenario files (libinih).
+ *
+ * [global] holds defaults; every other section is a case group inheriting
+ * them.  A group with fs = ext4 xfs and modes = none syncfs fsync and
+ * repeat = 2 yields 2*3*2 = 12 cases.  A file with only [global] is one
+ * group named "default".
+ */
+#ifndef PC_SCENARIO_H
+#define PC_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "durability.h"
+#include "backend.h"
+
+enum pc_expect { PC_EXPECT_INTACT, PC_EXPECT_LOSS, PC_EXPECT_ANY };
+
+struct pc_case {
+	char *id;          /* "GROUP/FS/MODE[/rN]" unique in the scenario */
+	char *group;
+	char *fs;
+	char *mkfs_opts;   /* "" if none */
+	char *mount_opts;  /* "" if none */
+	char *backend;     /* fuse, dm, auto */
+	enum pc_mode mode;
+	enum pc_expect expect;
+	enum pc_flakey_mode cut; /* PC_FLAKEY_DROP (default) or _ERROR */
+	unsigned repeat;   /* 1-based index */
+	unsigned repeats;  /* total */
+	char **images;     /* absolute paths, NULL-terminated */
+	size_t nimages;
+	uint64_t device_size; /* bytes; 0 = auto */
+};
+
+struct pc_scenario {
+	char *path;
+	char *name;        /* basename without .ini */
+	struct pc_case *cases;
+	size_t ncases;
+};
+
+/* Parse PATH.  Errors name file, line and key (class INPUT). */
+int pc_scenario_load(const char *path, struct pc_scenario *sc);
+/* Keep only cases whose id matches the fnmatch(3) PATTERN. */
+void pc_scenario_filter(struct pc_scenario *sc, const char *pattern);
+void pc_scenario_free(struct pc_scenario *sc);
+
+const char *pc_expect_name(enum pc_expect e);
+/* "4G", "512M", "1048576" -> bytes; -1 on bad input. */
+int pc_parse_size(const char *s, uint64_t *out);
+
+#endif

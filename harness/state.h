@@ -1,0 +1,31 @@
+/* state.h - the run registry that lets `powercut cleanup` undo what a
+ * SIGKILLed run left behind, and nothing else.
+ *
+ * Every run makes one work folder (default /var/tmp/powercut.XXXXXX) and
+ * registers it as /run/powercut/<pid> (a file holding the work folder path).
+ * Everything a run creates is identified by that folder: mounts below it,
+ * loop devices whose backing file is below it, FUSE servers whose pid is
+ * recorded in it (file <case>/fuse.pid), dm devices whose UUID carries the
+ * run's prefix.  cleanup only touches registrations whose pid is dead.
+ */
+#ifndef PC_STATE_H
+#define PC_STATE_H
+
+#include <sys/types.h>
+
+#define PC_STATE_DIR "/run/powercut"
+
+/* Make the work folder under BASE and register it. */
+int pc_state_begin(const char *base, char *workdir, size_t len);
+/* Remove the work folder (must be empty of mounts) and the registration. */
+void pc_state_end(const char *workdir);
+/* Record a pid to kill on cleanup, as WORKDIR/SUB/NAME.pid. */
+int pc_state_record_pid(const char *dir, const char *name, pid_t pid);
+/* Undo everything registered by dead runs.  Returns the number of objects
+ * removed, -1 on error.  verbose: say what is removed. */
+int pc_state_cleanup(int verbose);
+/* Unmount everything mounted at or below DIR (deepest first, lazily if
+ * busy), detach loop devices backed below DIR, kill recorded pids. */
+int pc_state_teardown_dir(const char *dir, int verbose);
+
+#endif

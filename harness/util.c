@@ -1,0 +1,377 @@
+/* util.c - see util.h. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum pc_errclass pc_last_errclass = PC_ERR_NONE;
+
+static char *capture_buf;
+static size_t capture_len;
+
+void pc_capture_errors(char *buf, size_t len)
+{
+	capture_buf = buf;
+	capture_len = len;
+	if (buf && len)
+		buf[0] = '\0';
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	char msg[2048];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		msg[0] = '\0';
+	if (err) {
+		size_t used = strlen(msg);
+		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
+	}
+	fprintf(stderr, "powercut: %s%s\n", prefix, msg);
+	/* Keep the first message of the case: it is usually the cause. */
+	if (capture_buf && capture_len && capture_buf[0] == '\0')
+		snprintf(capture_buf, capture_len, "%s%s", prefix, msg);
+}
+
+int pc_fail(enum pc_errclass cls, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("", fmt, ap, 0);
+	va_end(ap);
+	pc_last_errclass = cls;
+	return -1;
+}
+
+int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("", fmt, ap, err);
+	va_end(ap);
+	pc_last_errclass = cls;
+	return -1;
+}
+
+void pc_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap, 0);
+	va_end(ap);
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "powercut: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		oom(strlen(s) + 1);
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	va_start(ap, fmt);
+	int n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	return p;
+}
+
+double pc_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int pc_mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			int e = errno;
+			pc_fail_errno(PC_ERR_RUN, e, "mkdir %s", p);
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = 0;
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", p);
+	free(p);
+	return rc;
+}
+
+int pc_have_program(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char *copy = xstrdup(path), *save = NULL;
+	int found = 0;
+	for (char *dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *full = xasprintf("%s/%s", dir, prog);
+		found = access(full, X_OK) == 0;
+		free(full);
+	}
+	free(copy);
+	return found;
+}
+
+#define RUN_OUTPUT_MAX (64 * 1024)
+
+/* Read the child's output until EOF, keeping at most RUN_OUTPUT_MAX bytes. */
+static char *drain(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		char chunk[4096];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		size_t keep = (size_t)n;
+		if (len + keep > RUN_OUTPUT_MAX)
+			keep = RUN_OUTPUT_MAX - len;
+		if (len + keep + 1 > cap) {
+			cap = len + keep + 1;
+			buf = xrealloc(buf, cap);
+		}
+		memcpy(buf + len, chunk, keep);
+		len += keep;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int pc_run(char *const argv[], char **output, int *status)
+{
+	int pipefd[2] = { -1, -1 };
+	int execpipe[2];
+
+	if (!pc_have_program(argv[0]))
+		return pc_fail(PC_ERR_ENV, "%s: not found (install it, or run scripts/install-deps.sh)",
+			       argv[0]);
+	if (output && pipe2(pipefd, O_CLOEXEC) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "pipe for %s", argv[0]);
+	/* A second pipe tells the parent whether exec itself failed. */
+	if (pipe2(execpipe, O_CLOEXEC) < 0) {
+		int e = errno;
+		if (output) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		return pc_fail_errno(PC_ERR_RUN, e, "pipe for %s", argv[0]);
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		if (output) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		close(execpipe[0]);
+		close(execpipe[1]);
+		return pc_fail_errno(PC_ERR_RUN, e, "fork for %s", argv[0]);
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDIN_FILENO);
+		if (output) {
+			dup2(pipefd[1], STDOUT_FILENO);
+			dup2(pipefd[1], STDERR_FILENO);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		int e = errno;
+		if (write(execpipe[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(execpipe[1]);
+	if (output) {
+		close(pipefd[1]);
+		*output = drain(pipefd[0]);
+		close(pipefd[0]);
+	}
+	int exec_errno = 0;
+	ssize_t n;
+	do
+		n = read(execpipe[0], &exec_errno, sizeof(exec_errno));
+	while (n < 0 && errno == EINTR);
+	close(execpipe[0]);
+
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return pc_fail_errno(PC_ERR_RUN, errno, "waitpid for %s", argv[0]);
+	}
+	if (n == (ssize_t)sizeof(exec_errno))
+		return pc_fail_errno(PC_ERR_ENV, exec_errno, "exec %s", argv[0]);
+	if (WIFEXITED(ws))
+		*status = WEXITSTATUS(ws);
+	else
+		*status = 128 + WTERMSIG(ws);
+	return 0;
+}
+
+char *pc_read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
+		return NULL;
+	}
+	size_t used = 0, cap = 8192;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (used + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		ssize_t n = read(fd, buf + used, cap - used - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pc_fail_errno(PC_ERR_RUN, errno, "read %s", path);
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return buf;
+}
+
+int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return pc_fail_errno(PC_ERR_RUN, e, "write %s", path);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (do_fsync && fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		return pc_fail_errno(PC_ERR_RUN, e, "fsync %s", path);
+	}
+	if (close(fd) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "close %s", path);
+	return 0;
+}
+
+void pc_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+char **pc_split_words(const char *s, size_t *n)
+{
+	size_t count = 0, cap = 4;
+	char **v = xmalloc(cap * sizeof(*v));
+	const char *p = s ? s : "";
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		const char *start = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != ',')
+			p++;
+		if (count + 2 > cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[count++] = strndup(start, (size_t)(p - start));
+		if (!v[count - 1])
+			oom((size_t)(p - start));
+	}
+	v[count] = NULL;
+	if (n)
+		*n = count;
+	return v;
+}
+
+void pc_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}

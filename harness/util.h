@@ -1,0 +1,81 @@
+/* util.h - error reporting, allocation, processes and small file helpers.
+ *
+ * Convention (as in git): a function that fails prints one message saying
+ * what failed, on what, and why, records the error class, and returns -1.
+ * Callers just propagate -1.
+ */
+#ifndef PC_UTIL_H
+#define PC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Exit codes: documented in powercut.1 and README; stable. */
+enum pc_exit {
+	PC_EXIT_OK = 0,     /* every case met its expectation */
+	PC_EXIT_FAIL = 1,   /* some case did not */
+	PC_EXIT_USAGE = 2,  /* usage, scenario or input error */
+	PC_EXIT_ENV = 3,    /* environment: privilege, tool, kernel feature */
+};
+
+/* What kind of error the last pc_fail() reported. */
+enum pc_errclass {
+	PC_ERR_NONE = 0,
+	PC_ERR_RUN,   /* something went wrong in this case (I/O, ENOSPC, ...) */
+	PC_ERR_INPUT, /* bad scenario, archive, manifest: the user's input */
+	PC_ERR_ENV,   /* missing privilege, tool or kernel feature */
+};
+
+extern enum pc_errclass pc_last_errclass;
+
+/* "powercut: <message>\n" on stderr; records the class; returns -1. */
+int pc_fail(enum pc_errclass cls, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* As pc_fail, with ": strerror(err)" appended. */
+int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "powercut: warning: <message>\n"; no class recorded. */
+void pc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Errors and warnings are also appended to this buffer when set (the runner
+ * uses it to put the first error of a case into results.json). */
+void pc_capture_errors(char *buf, size_t len);
+
+/* Allocation that cannot fail (aborts with a message on OOM). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic clock in seconds. */
+double pc_now(void);
+
+/* mkdir -p. */
+int pc_mkdir_p(const char *path, mode_t mode);
+
+/* Run argv[0] (looked up in PATH) with stdin from /dev/null.
+ * If output is not NULL, stdout and stderr are captured into a malloc'd,
+ * NUL-terminated string (at most 64 KiB kept).  *status receives the exit
+ * code (or 128+signal).  Returns 0 when the program ran, -1 (class ENV,
+ * message printed) when it could not be started, e.g. not installed. */
+int pc_run(char *const argv[], char **output, int *status);
+
+/* True if PROG is found in PATH (or is an executable path). */
+int pc_have_program(const char *prog);
+
+/* Read a whole file into a NUL-terminated malloc'd buffer. */
+char *pc_read_file(const char *path, size_t *len);
+/* Create/truncate PATH and write the buffer; fsync if do_fsync. */
+int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
+
+/* Lowercase hex of a byte string into out (2*n+1 bytes). */
+void pc_hex(const unsigned char *in, size_t n, char *out);
+
+/* Split a whitespace-separated list into a NULL-terminated malloc'd vector
+ * of malloc'd strings; *n gets the count.  pc_strv_free frees it. */
+char **pc_split_words(const char *s, size_t *n);
+void pc_strv_free(char **v);
+
+#endif

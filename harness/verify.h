@@ -1,0 +1,51 @@
+/* verify.h - compare a tree on disk with a manifest, classifying each
+ * difference.  Never follows a symlink out of the tree: every lookup goes
+ * through openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS). */
+#ifndef PC_VERIFY_H
+#define PC_VERIFY_H
+
+#include <stddef.h>
+#include "manifest.h"
+
+enum pc_finding_kind {
+	PC_F_MISSING,
+	PC_F_SIZE,
+	PC_F_CONTENT,
+	PC_F_TYPE,
+	PC_F_MODE,
+	PC_F_OWNER,
+	PC_F_XATTR,
+	PC_F_LINK,
+	PC_F_RDEV,
+	PC_F_HARDLINK,
+	PC_F_EXTRA,
+	PC_F_NKINDS
+};
+
+struct pc_finding {
+	enum pc_finding_kind kind;
+	char *path;    /* escaped as in the manifest format */
+	char *detail;  /* e.g. "size 0, expected 4096" */
+};
+
+struct pc_verify_result {
+	size_t counts[PC_F_NKINDS];
+	size_t lost;       /* manifest entries with at least one finding */
+	size_t checked;    /* manifest entries checked */
+	struct pc_finding *findings;
+	size_t nfindings;
+};
+
+/* Names used in results.json and by `powercut verify`: "missing", "size",
+ * "content", "type", "mode", "owner", "xattr", "link", "rdev", "hardlink",
+ * "extra". */
+const char *pc_finding_name(enum pc_finding_kind k);
+
+/* Check every entry of M under ROOT, and report entries under ROOT that are
+ * not in M as extra.  Differences are findings, not errors: returns 0 when
+ * the check ran (whatever it found), -1 if ROOT cannot be opened. */
+int pc_verify_tree(struct pc_manifest *m, const char *root,
+		   struct pc_verify_result *out);
+void pc_verify_result_free(struct pc_verify_result *r);
+
+#endif

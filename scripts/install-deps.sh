@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install every Debian package that building, testing and running powercut needs.
+# Idempotent: when everything is present it only runs dpkg-query and exits.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential pkg-config
+  libarchive-dev libdevmapper-dev libblkid-dev libcunit1-dev
+  libfuse3-dev fuse3 libjansson-dev libinih-dev libssl-dev
+  e2fsprogs xfsprogs btrfs-progs util-linux fio
+  qemu-system-x86 busybox-static kmod cpio
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root (sudo)" >&2
+  exit 3
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,61 @@
+/* run-unit.c - CUnit driver.  Suites register themselves through the
+ * functions below; CU_basic_run_tests returns success even when tests fail
+ * (CUnit 2.1-3), so the exit status comes from CU_get_number_of_failures. */
+#include <CUnit/Basic.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "util.h"
+
+/* Each test file provides one of these (weak so a module can land before its
+ * tests). */
+#define SUITES(X) \
+	X(util) X(manifest) X(unpack) X(verify) X(durability) X(commit) \
+	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state)
+#define DECLARE(name) void register_##name##_tests(void) __attribute__((weak));
+SUITES(DECLARE)
+
+char *unit_tmpdir(void)
+{
+	char *t = xstrdup("/tmp/pc-unit.XXXXXX");
+	if (!mkdtemp(t)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	return t;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 ? 0 : 0;
+}
+
+void unit_rmtree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int main(int argc, char **argv)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+#define CALL(name) if (register_##name##_tests) register_##name##_tests();
+	SUITES(CALL)
+	CU_basic_set_mode(argc > 1 && !strcmp(argv[1], "-v") ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
+	CU_basic_run_tests();
+	unsigned failures = CU_get_number_of_failures();
+	unsigned run = CU_get_number_of_tests_run();
+	CU_cleanup_registry();
+	if (run == 0) {
+		fprintf(stderr, "run-unit: no tests ran\n");
+		return 1;
+	}
+	return failures ? 1 : 0;
+}
