@@ -41,7 +41,7 @@ UNIT_OBJS := $(UNIT_SRCS:.c=.o)
 
 .PHONY: all run check unit integration install sample-image
 
-all: powercut images/mkimage
+all: powercut $(GENERATORS)
 
 powercut: harness/main.o harness/libpowercut.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -52,8 +52,10 @@ harness/libpowercut.a: $(LIB_OBJS)
 harness/%.o: harness/%.c $(wildcard harness/*.h)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-images/mkimage: images/mkimage.c
-	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LIBS)
+# Every images/NAME.c is a stand-alone generator images/NAME.
+GENERATORS := $(patsubst %.c,%,$(wildcard images/*.c))
+images/%: images/%.c harness/libpowercut.a
+	$(CC) $(CFLAGS) -o $@ $< harness/libpowercut.a $(LDFLAGS) $(LIBS)
 
 tests/unit/%.o: tests/unit/%.c $(wildcard harness/*.h) tests/unit/unit.h
 	$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
@@ -86,5 +88,5 @@ endif
 
 .PHONY: clean
 clean:
-	rm -f powercut harness/*.o harness/*.a tests/unit/*.o tests/unit/run-unit images/mkimage
+	rm -f powercut harness/*.o harness/*.a tests/unit/*.o tests/unit/run-unit $(patsubst %.c,%,$(wildcard images/*.c))
 	rm -rf images/sample
