@@ -2,6 +2,8 @@
 #ifndef PC_FS_H
 #define PC_FS_H
 
+#include <stddef.h>
+
 enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED };
 
 int pc_fs_supported(const char *fstype);

@@ -375,3 +375,45 @@ void pc_strv_free(char **v)
 		free(*p);
 	free(v);
 }
+
+char **pc_split_args(const char *s, size_t *n)
+{
+	size_t count = 0, cap = 4, len = strlen(s ? s : "");
+	char **v = xmalloc(cap * sizeof(*v));
+	char *word = xmalloc(len + 1);
+	const char *p = s ? s : "";
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		size_t w = 0;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			if (*p == '\'' || *p == '"') {
+				char q = *p++;
+				while (*p && *p != q)
+					word[w++] = *p++;
+				if (*p != q) {
+					v[count] = NULL;
+					pc_strv_free(v);
+					free(word);
+					return NULL;
+				}
+				p++;
+			} else {
+				word[w++] = *p++;
+			}
+		}
+		word[w] = '\0';
+		if (count + 2 > cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[count++] = xstrdup(word);
+	}
+	free(word);
+	v[count] = NULL;
+	if (n)
+		*n = count;
+	return v;
+}

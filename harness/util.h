@@ -77,5 +77,8 @@ void pc_hex(const unsigned char *in, size_t n, char *out);
  * of malloc'd strings; *n gets the count.  pc_strv_free frees it. */
 char **pc_split_words(const char *s, size_t *n);
 void pc_strv_free(char **v);
+/* Split command-line style options ("-E a=b,c -O ^has_journal") on white
+ * space only, with '...' and "..." quoting; NULL on an unterminated quote. */
+char **pc_split_args(const char *s, size_t *n);
 
 #endif

@@ -1,0 +1,218 @@
+/* fs.c - mkfs, probe, mount, unmount and fsck for the filesystems under test. */
+#include "fs.h"
+
+#include <blkid.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct fs_tools {
+	const char *type;
+	const char *mkfs;          /* mkfs program */
+	const char *mkfs_force[3]; /* options always passed to mkfs */
+	const char *fsck[4];       /* read-only check, device appended */
+};
+
+static const struct fs_tools fs_table[] = {
+	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL } },
+	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL } },
+	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL } },
+};
+
+static const struct fs_tools *fs_lookup(const char *type)
+{
+	for (size_t i = 0; i < sizeof(fs_table) / sizeof(fs_table[0]); i++)
+		if (!strcmp(fs_table[i].type, type))
+			return &fs_table[i];
+	return NULL;
+}
+
+int pc_fs_supported(const char *fstype)
+{
+	return fs_lookup(fstype) != NULL;
+}
+
+/* Append the lines of a tool's output to an error message, trimmed. */
+static const char *last_line(char *out)
+{
+	if (!out)
+		return "";
+	size_t n = strlen(out);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	char *nl = strrchr(out, '\n');
+	return nl ? nl + 1 : out;
+}
+
+int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
+{
+	const struct fs_tools *t = fs_lookup(fstype);
+	if (!t)
+		return pc_fail(PC_ERR_INPUT, "mkfs: unsupported filesystem '%s'", fstype);
+	size_t nopts = 0;
+	char **extra = pc_split_args(opts ? opts : "", &nopts);
+	if (!extra)
+		return pc_fail(PC_ERR_INPUT, "mkfs_opts: unterminated quote in '%s'", opts);
+
+	const char **argv = xcalloc(nopts + 6, sizeof(*argv));
+	size_t a = 0;
+	argv[a++] = t->mkfs;
+	for (size_t i = 0; t->mkfs_force[i]; i++)
+		argv[a++] = t->mkfs_force[i];
+	for (size_t i = 0; i < nopts; i++)
+		argv[a++] = extra[i];
+	argv[a++] = dev;
+	argv[a] = NULL;
+
+	char *out = NULL;
+	int status = 0, rc = pc_run((char *const *)argv, &out, &status);
+	if (rc == 0 && status != 0)
+		rc = pc_fail(PC_ERR_INPUT, "%s %s on %s failed (exit %d): %s", t->mkfs,
+			     opts && *opts ? opts : "", dev, status, last_line(out));
+	free(out);
+	free(argv);
+	pc_strv_free(extra);
+	if (rc < 0)
+		return -1;
+
+	char found[32];
+	if (pc_fs_probe(dev, found, sizeof(found)) < 0)
+		return -1;
+	if (strcmp(found, fstype))
+		return pc_fail(PC_ERR_RUN, "mkfs: %s on %s but libblkid finds '%s'", fstype,
+			       dev, found[0] ? found : "no filesystem");
+	return 0;
+}
+
+int pc_fs_probe(const char *dev, char *out, size_t len)
+{
+	out[0] = '\0';
+	blkid_probe pr = blkid_new_probe_from_filename(dev);
+	if (!pr)
+		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "blkid probe %s", dev);
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+	int rc = blkid_do_safeprobe(pr);
+	if (rc == 0) {
+		const char *type = NULL;
+		if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0 && type)
+			snprintf(out, len, "%s", type);
+	} else if (rc == -2) {
+		blkid_free_probe(pr);
+		return pc_fail(PC_ERR_RUN, "blkid probe %s: ambiguous signatures", dev);
+	} else if (rc < 0) {
+		blkid_free_probe(pr);
+		return pc_fail(PC_ERR_RUN, "blkid probe %s failed", dev);
+	}
+	blkid_free_probe(pr);
+	return 0;
+}
+
+struct mount_flag {
+	const char *name;
+	unsigned long set, clear;
+};
+
+/* The generic VFS options of mount(8); everything else is passed to the
+ * filesystem as data.  A small table, as libmount is not a project
+ * dependency and these flags have been stable for decades. */
+static const struct mount_flag mount_flags[] = {
+	{ "ro", MS_RDONLY, 0 },          { "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 },      { "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },        { "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 },      { "exec", 0, MS_NOEXEC },
+	{ "sync", MS_SYNCHRONOUS, 0 },   { "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 },    { "noatime", MS_NOATIME, 0 },
+	{ "atime", 0, MS_NOATIME },      { "nodiratime", MS_NODIRATIME, 0 },
+	{ "diratime", 0, MS_NODIRATIME }, { "relatime", MS_RELATIME, 0 },
+	{ "norelatime", 0, MS_RELATIME }, { "strictatime", MS_STRICTATIME, 0 },
+	{ "lazytime", MS_LAZYTIME, 0 },  { "nolazytime", 0, MS_LAZYTIME },
+	{ "silent", MS_SILENT, 0 },      { "loud", 0, MS_SILENT },
+	{ "defaults", 0, 0 },
+};
+
+int pc_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
+{
+	*flags = 0;
+	*data = NULL;
+	char *copy = xstrdup(opts ? opts : "");
+	size_t cap = strlen(copy) + 1, used = 0;
+	char *d = xcalloc(1, cap);
+	char *save = NULL;
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		while (*o == ' ')
+			o++;
+		if (!*o)
+			continue;
+		const struct mount_flag *f = NULL;
+		for (size_t i = 0; i < sizeof(mount_flags) / sizeof(mount_flags[0]); i++)
+			if (!strcmp(mount_flags[i].name, o))
+				f = &mount_flags[i];
+		if (f) {
+			*flags = (*flags & ~f->clear) | f->set;
+			continue;
+		}
+		used += (size_t)snprintf(d + used, cap - used, "%s%s", used ? "," : "", o);
+	}
+	free(copy);
+	if (used)
+		*data = d;
+	else
+		free(d);
+	return 0;
+}
+
+int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char *opts)
+{
+	unsigned long flags;
+	char *data;
+	pc_mount_opts_parse(opts, &flags, &data);
+	int rc = 0;
+	if (mount(dev, dir, fstype, flags, data) < 0) {
+		int e = errno;
+		if (e == EINVAL && opts && *opts)
+			rc = pc_fail_errno(PC_ERR_INPUT, e, "mount %s on %s (%s, options '%s')", dev,
+					   dir, fstype, opts);
+		else
+			rc = pc_fail_errno(e == EPERM ? PC_ERR_ENV : PC_ERR_RUN, e,
+					   "mount %s on %s (%s)", dev, dir, fstype);
+	}
+	free(data);
+	return rc;
+}
+
+int pc_fs_umount(const char *dir)
+{
+	/* Busy right after a child exits is possible; retry briefly. */
+	for (int i = 0; i < 50; i++) {
+		if (umount2(dir, 0) == 0)
+			return 0;
+		if (errno != EBUSY)
+			return pc_fail_errno(PC_ERR_RUN, errno, "umount %s", dir);
+		usleep(100 * 1000);
+	}
+	return pc_fail_errno(PC_ERR_RUN, EBUSY, "umount %s", dir);
+}
+
+enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **output)
+{
+	*output = NULL;
+	const struct fs_tools *t = fs_lookup(fstype);
+	if (!t)
+		return PC_FSCK_SKIPPED;
+	const char *argv[8];
+	size_t a = 0;
+	for (size_t i = 0; t->fsck[i]; i++)
+		argv[a++] = t->fsck[i];
+	argv[a++] = dev;
+	argv[a] = NULL;
+	int status = 0;
+	if (pc_run((char *const *)argv, output, &status) < 0)
+		return PC_FSCK_SKIPPED;
+	return status == 0 ? PC_FSCK_CLEAN : PC_FSCK_ERRORS;
+}
