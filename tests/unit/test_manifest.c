@@ -1,0 +1,379 @@
+/* test_manifest.c - the manifest map, its text format and path rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "unit.h"
+#include "util.h"
+
+static void test_escape_round_trip(void)
+{
+	const unsigned char raw[] = "a b\t%=\\\xff\xc3(\x01z";
+	size_t rawlen = sizeof(raw) - 1;
+	char *e = pc_escape(raw, rawlen);
+	CU_ASSERT_STRING_EQUAL(e, "a%20b%09%25%3D%5C%FF%C3(%01z");
+	size_t n = 0;
+	unsigned char *u = pc_unescape(e, &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+	CU_ASSERT_EQUAL(n, rawlen);
+	CU_ASSERT(memcmp(u, raw, rawlen) == 0);
+	free(u);
+	free(e);
+
+	/* Embedded NUL survives too. */
+	const unsigned char withnul[] = { 'x', 0, 'y' };
+	e = pc_escape(withnul, 3);
+	CU_ASSERT_STRING_EQUAL(e, "x%00y");
+	u = pc_unescape(e, &n);
+	CU_ASSERT(u && n == 3 && memcmp(u, withnul, 3) == 0);
+	free(u);
+	free(e);
+
+	CU_ASSERT_PTR_NULL(pc_unescape("bad%G1", NULL));
+	CU_ASSERT_PTR_NULL(pc_unescape("short%4", NULL));
+	CU_ASSERT_PTR_NULL(pc_unescape("tail%", NULL));
+	CU_ASSERT_PTR_NULL(pc_unescape("raw space", NULL));
+	CU_ASSERT_PTR_NULL(pc_unescape("raw=eq", NULL));
+}
+
+static void check_norm(const char *raw, const char *want)
+{
+	char *got = pc_path_normalize(raw);
+	if (want) {
+		CU_ASSERT_PTR_NOT_NULL(got);
+		if (got)
+			CU_ASSERT_STRING_EQUAL(got, want);
+	} else {
+		CU_ASSERT_PTR_NULL(got);
+	}
+	free(got);
+}
+
+static void test_normalize(void)
+{
+	check_norm("./a//b/", "a/b");
+	check_norm("./", ".");
+	check_norm(".", ".");
+	check_norm("a/./b/.", "a/b");
+	check_norm("..a/b..", "..a/b..");
+	check_norm("/etc/passwd", NULL);
+	check_norm("a/../b", NULL);
+	check_norm("..", NULL);
+	check_norm("./../x", NULL);
+}
+
+static struct pc_entry *add(struct pc_manifest *m, const char *path, enum pc_ftype t,
+			    unsigned layer)
+{
+	struct pc_entry *e = pc_manifest_put(m, path);
+	e->type = t;
+	e->mode = t == PC_FT_DIR ? 0755 : 0644;
+	e->layer = layer;
+	return e;
+}
+
+static struct pc_manifest *sample(void)
+{
+	struct pc_manifest *m = pc_manifest_new();
+	add(m, ".", PC_FT_DIR, 0);
+	add(m, "dir", PC_FT_DIR, 0);
+	struct pc_entry *e = add(m, "dir/file with space", PC_FT_REG, 0);
+	e->size = 5;
+	e->has_digest = 1;
+	memset(e->sha256, 0xab, 32);
+	e->uid = 1000;
+	e->gid = 4294967295u;
+	e->mode = 04755;
+	e->hardlink_group = 77;
+	e = add(m, "dir/hard", PC_FT_REG, 0);
+	e->size = 5;
+	e->has_digest = 1;
+	memset(e->sha256, 0xab, 32);
+	e->hardlink_group = 77;
+	e = add(m, "lonely", PC_FT_REG, 0);
+	e->has_digest = 1;
+	e->hardlink_group = 5; /* a group of one is not written */
+	e = add(m, "d\xff\xfe-bin", PC_FT_SYMLINK, 0);
+	e->link = xstrdup("../x y");
+	e->size = strlen(e->link);
+	e->mode = 0777;
+	e = add(m, "dev/null", PC_FT_CHR, 0);
+	e->rdev_major = 1;
+	e->rdev_minor = 3;
+	e = add(m, "dev/sda", PC_FT_BLK, 0);
+	e->rdev_major = 8;
+	e = add(m, "fifo", PC_FT_FIFO, 0);
+	e->nxattrs = 2;
+	e->xattrs = xcalloc(2, sizeof(*e->xattrs));
+	e->xattrs[0].name = xstrdup("user.a b");
+	e->xattrs[0].value = (unsigned char *)xstrdup("v\x01");
+	e->xattrs[0].size = 2;
+	e->xattrs[1].name = xstrdup("user.empty");
+	e->xattrs[1].value = NULL;
+	e->xattrs[1].size = 0;
+	add(m, "sock", PC_FT_SOCK, 0);
+	return m;
+}
+
+static char *to_text(struct pc_manifest *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT(pc_manifest_write(m, f) == 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_text_format(void)
+{
+	struct pc_manifest *m = sample();
+	char *t = to_text(m);
+	const char *want =
+		"#powercut-manifest 1\n"
+		". type=dir mode=0755 uid=0 gid=0\n"
+		"dev/null type=char mode=0644 uid=0 gid=0 rdev=1,3\n"
+		"dev/sda type=block mode=0644 uid=0 gid=0 rdev=8,0\n"
+		"dir type=dir mode=0755 uid=0 gid=0\n"
+		"dir/file%20with%20space type=reg mode=4755 uid=1000 gid=4294967295 size=5 "
+		"sha256=abababababababababababababababababababababababababababababababab "
+		"nlink-group=1\n"
+		"dir/hard type=reg mode=0644 uid=0 gid=0 size=5 "
+		"sha256=abababababababababababababababababababababababababababababababab "
+		"nlink-group=1\n"
+		"d%FF%FE-bin type=symlink mode=0777 uid=0 gid=0 size=6 link=../x%20y\n"
+		"fifo type=fifo mode=0644 uid=0 gid=0 xattr.user.a%20b=7601 xattr.user.empty=\n"
+		"lonely type=reg mode=0644 uid=0 gid=0 size=0 "
+		"sha256=0000000000000000000000000000000000000000000000000000000000000000\n"
+		"sock type=socket mode=0644 uid=0 gid=0\n";
+	CU_ASSERT_STRING_EQUAL(t, want);
+	free(t);
+	pc_manifest_free(m);
+}
+
+static void test_save_load_round_trip(void)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/m.txt", dir);
+	struct pc_manifest *m = sample();
+	CU_ASSERT_EQUAL_FATAL(pc_manifest_save(m, path), 0);
+	struct pc_manifest *l = pc_manifest_load(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(pc_manifest_count(l), pc_manifest_count(m));
+	char *a = to_text(m), *b = to_text(l);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	unsigned char da[32], db[32];
+	pc_manifest_digest(m, da);
+	pc_manifest_digest(l, db);
+	CU_ASSERT(memcmp(da, db, 32) == 0);
+
+	struct pc_entry *e = pc_manifest_get(l, "d\xff\xfe-bin");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_STRING_EQUAL(e->link, "../x y");
+	e = pc_manifest_get(l, "fifo");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL_FATAL(e->nxattrs, 2);
+	CU_ASSERT_STRING_EQUAL(e->xattrs[0].name, "user.a b");
+	CU_ASSERT(e->xattrs[0].size == 2 && memcmp(e->xattrs[0].value, "v\x01", 2) == 0);
+	e = pc_manifest_get(l, "dir/file with space");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(e->has_digest && e->sha256[31] == 0xab && e->mode == 04755);
+	CU_ASSERT(e->hardlink_group != 0 &&
+		  e->hardlink_group == pc_manifest_get(l, "dir/hard")->hardlink_group);
+	CU_ASSERT_EQUAL(pc_manifest_get(l, "lonely")->hardlink_group, 0);
+
+	/* The digest is of the text: a change of one field changes it. */
+	pc_manifest_get(l, "sock")->uid = 1;
+	pc_manifest_digest(l, db);
+	CU_ASSERT(memcmp(da, db, 32) != 0);
+
+	free(a);
+	free(b);
+	pc_manifest_free(m);
+	pc_manifest_free(l);
+	unlink(path);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void expect_reject(const char *dir, const char *body, const char *why)
+{
+	char *path = xasprintf("%s/bad.txt", dir);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, body, strlen(body), 0), 0);
+	pc_last_errclass = PC_ERR_NONE;
+	char buf[512];
+	pc_capture_errors(buf, sizeof(buf));
+	struct pc_manifest *m = pc_manifest_load(path);
+	pc_capture_errors(NULL, 0);
+	if (m) {
+		fprintf(stderr, "accepted a manifest with %s\n", why);
+		pc_manifest_free(m);
+	}
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	/* FILE:LINE at the start of the message; the bad line is line 3. */
+	char *where = xasprintf("%s:3: ", path);
+	if (strstr(body, "#powercut") == body)
+		CU_ASSERT(strncmp(buf, where, strlen(where)) == 0);
+	free(where);
+	free(path);
+}
+
+static void test_load_rejects(void)
+{
+	char *dir = unit_tmpdir();
+	const char *ok = "#powercut-manifest 1\n. type=dir mode=0755 uid=0 gid=0\n";
+	const char *bad[][2] = {
+		{ "a type=regular mode=0644 uid=0 gid=0\n", "bad type" },
+		{ "a type=dir mode=0955 uid=0 gid=0\n", "bad mode" },
+		{ "a type=dir mode=0755 uid=-1 gid=0\n", "negative uid" },
+		{ "a type=dir mode=0755 uid=4294967296 gid=0\n", "uid overflow" },
+		{ "a type=dir mode=0755 uid=0\n", "missing gid" },
+		{ "a type=reg mode=0644 uid=0 gid=0 size=1\n", "missing sha256" },
+		{ "a type=reg mode=0644 uid=0 gid=0 size=1 sha256=abcd\n", "short sha256" },
+		{ "a type=symlink mode=0777 uid=0 gid=0 size=1\n", "missing link" },
+		{ "a type=char mode=0600 uid=0 gid=0 rdev=1\n", "bad rdev" },
+		{ "a type=dir mode=0755 uid=0 gid=0 color=red\n", "unknown field" },
+		{ "a type=dir mode=0755 uid=0 gid=0 mode=0700\n", "duplicate field" },
+		{ "a type=dir mode=0755 uid=0 gid=0 link=x\n", "link on a dir" },
+		{ "a type=dir mode=0755 uid=0 gid=0 xattr.user.x=zz\n", "bad xattr hex" },
+		{ "a%G0 type=dir mode=0755 uid=0 gid=0\n", "bad escape" },
+		{ "a/../b type=dir mode=0755 uid=0 gid=0\n", "dotdot path" },
+		{ "/abs type=dir mode=0755 uid=0 gid=0\n", "absolute path" },
+		{ "./a type=dir mode=0755 uid=0 gid=0\n", "unnormalised path" },
+		{ ". type=dir mode=0755 uid=0 gid=0\n", "duplicate path" },
+		{ "\n", "empty line" },
+		{ "a type=dir mode=0755 uid=0 gid=0 nlink-group=0\n", "group 0" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *body = xasprintf("%s%s", ok, bad[i][0]);
+		expect_reject(dir, body, bad[i][1]);
+		free(body);
+	}
+	expect_reject(dir, "powercut manifest\n", "no header");
+	expect_reject(dir, "", "empty file");
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_remove_subtree(void)
+{
+	struct pc_manifest *m = pc_manifest_new();
+	add(m, ".", PC_FT_DIR, 0);
+	add(m, "a", PC_FT_DIR, 0);
+	add(m, "a/b", PC_FT_DIR, 0);
+	add(m, "a/b/c", PC_FT_REG, 0);
+	add(m, "a/x", PC_FT_REG, 0);
+	add(m, "ab", PC_FT_REG, 0);
+	add(m, "a.b", PC_FT_REG, 0);
+	/* Enough entries to force collisions and growth. */
+	for (int i = 0; i < 500; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "z/%d", i);
+		add(m, p, PC_FT_REG, 0);
+	}
+	add(m, "z", PC_FT_DIR, 0);
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 508);
+	pc_manifest_remove(m, "a");
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 504);
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "a"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "a/b/c"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "ab"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "a.b"));
+	/* Single removals keep every other entry reachable. */
+	for (int i = 0; i < 500; i += 2) {
+		char p[32];
+		snprintf(p, sizeof(p), "z/%d", i);
+		pc_manifest_remove(m, p);
+	}
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 254);
+	int reachable = 1;
+	for (int i = 0; i < 500; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "z/%d", i);
+		if ((pc_manifest_get(m, p) != NULL) != (i % 2 == 1))
+			reachable = 0;
+	}
+	CU_ASSERT(reachable);
+	size_t n;
+	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
+	CU_ASSERT_EQUAL(n, 254);
+	int sorted = 1;
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1]->path, v[i]->path) >= 0)
+			sorted = 0;
+	CU_ASSERT(sorted);
+	CU_ASSERT_STRING_EQUAL(v[0]->path, ".");
+	pc_manifest_remove(m, "missing"); /* no-op */
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 254);
+	pc_manifest_free(m);
+}
+
+static void test_opaque_keeps_same_layer(void)
+{
+	struct pc_manifest *m = pc_manifest_new();
+	add(m, "d", PC_FT_DIR, 0);
+	add(m, "d/old", PC_FT_REG, 0);
+	add(m, "d/sub", PC_FT_DIR, 1);
+	add(m, "d/sub/older", PC_FT_REG, 1);
+	add(m, "d/new", PC_FT_REG, 2);   /* same layer as the opaque marker */
+	add(m, "d/later", PC_FT_REG, 3);
+	add(m, "dx", PC_FT_REG, 0);
+	pc_manifest_remove_children_below_layer(m, "d", 2);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "d/old"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "d/sub"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "d/sub/older"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/new"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/later"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "dx"));
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 4);
+	pc_manifest_free(m);
+}
+
+static void test_put_resets(void)
+{
+	struct pc_manifest *m = pc_manifest_new();
+	struct pc_entry *e = add(m, "l", PC_FT_SYMLINK, 3);
+	e->link = xstrdup("t");
+	e->size = 1;
+	struct pc_entry *f = pc_manifest_put(m, "l");
+	CU_ASSERT_PTR_EQUAL(e, f);
+	CU_ASSERT_STRING_EQUAL(f->path, "l");
+	CU_ASSERT_PTR_NULL(f->link);
+	CU_ASSERT_EQUAL(f->size, 0);
+	CU_ASSERT_EQUAL(f->layer, 0);
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 1);
+	uint64_t g1 = pc_manifest_new_group(m), g2 = pc_manifest_new_group(m);
+	CU_ASSERT(g1 != 0 && g2 != 0 && g1 != g2);
+	pc_manifest_free(m);
+}
+
+static void test_ftype_names(void)
+{
+	for (int t = PC_FT_REG; t <= PC_FT_SOCK; t++) {
+		enum pc_ftype back;
+		CU_ASSERT_EQUAL(pc_ftype_parse(pc_ftype_name((enum pc_ftype)t), &back), 0);
+		CU_ASSERT_EQUAL((int)back, t);
+	}
+	enum pc_ftype x;
+	CU_ASSERT_EQUAL(pc_ftype_parse("file", &x), -1);
+}
+
+void register_manifest_tests(void)
+{
+	CU_pSuite s = CU_add_suite("manifest", NULL, NULL);
+	CU_add_test(s, "escape round trip", test_escape_round_trip);
+	CU_add_test(s, "path normalize", test_normalize);
+	CU_add_test(s, "text format", test_text_format);
+	CU_add_test(s, "save/load round trip", test_save_load_round_trip);
+	CU_add_test(s, "load rejects bad lines", test_load_rejects);
+	CU_add_test(s, "remove subtree", test_remove_subtree);
+	CU_add_test(s, "opaque keeps same-layer entries", test_opaque_keeps_same_layer);
+	CU_add_test(s, "put resets", test_put_resets);
+	CU_add_test(s, "ftype names", test_ftype_names);
+}
