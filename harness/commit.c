@@ -1,0 +1,230 @@
+/* commit.c - see commit.h.
+ *
+ * Record format (text, one key=value a line, in this order):
+ *
+ *   case=ID
+ *   mode=NAME
+ *   manifest_sha256=64 lowercase hex digits
+ *   entries=DECIMAL
+ *   end=1
+ *
+ * Durable create: the record is written under a temporary name, fsync'd,
+ * renamed over DIR/powercut-commit, and then DIR is fsync'd.  The file's
+ * fsync makes its data and inode durable, but the name that reaches it is
+ * an entry in DIR: only the fsync of DIR makes the rename durable.  Because
+ * rename(2) is atomic, after a crash DIR holds either no record or the
+ * complete one; the "end=1" line is the second defence, for filesystems or
+ * devices that tear the write anyway: a record without it is not a commit.
+ */
+#include "commit.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TMP_NAME "." PC_COMMIT_NAME ".tmp"
+#define RECORD_MAX 4096
+
+static int valid_value(const char *s)
+{
+	return s[0] != '\0' && !strpbrk(s, "\n\r");
+}
+
+static int write_all(int fd, const char *buf, size_t len, const char *what)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "write %s", what);
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_dir(int dirfd, const char *dir)
+{
+	if (fsync(dirfd) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "fsync directory %s", dir);
+	return 0;
+}
+
+/* Write the record to TMP_NAME in DIRFD and fsync it. */
+static int write_tmp(int dirfd, const char *dir, const char *text)
+{
+	char *what = xasprintf("%s/%s", dir, TMP_NAME);
+	int rc = -1;
+	int fd = openat(dirfd, TMP_NAME, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "create %s", what);
+		goto out;
+	}
+	if (write_all(fd, text, strlen(text), what) < 0)
+		goto close;
+	if (fsync(fd) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "fsync %s", what);
+		goto close;
+	}
+	rc = 0;
+close:
+	if (close(fd) < 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", what);
+out:
+	free(what);
+	return rc;
+}
+
+int pc_commit_write(const char *dir, const struct pc_commit *c)
+{
+	if (!valid_value(c->case_id) || !valid_value(c->mode) ||
+	    strlen(c->manifest_sha256) != 64)
+		return pc_fail(PC_ERR_RUN, "commit record for %s: empty or multi-line field", dir);
+	char *text = xasprintf("case=%s\nmode=%s\nmanifest_sha256=%s\nentries=%llu\nend=1\n",
+			       c->case_id, c->mode, c->manifest_sha256, c->entries);
+	int rc = -1;
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "open directory %s", dir);
+		goto out;
+	}
+	if (write_tmp(dirfd, dir, text) < 0)
+		goto close;
+	if (renameat(dirfd, TMP_NAME, dirfd, PC_COMMIT_NAME) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "rename %s/%s to %s", dir, TMP_NAME, PC_COMMIT_NAME);
+		goto close;
+	}
+	rc = fsync_dir(dirfd, dir);
+close:
+	close(dirfd);
+out:
+	free(text);
+	return rc;
+}
+
+static int is_hex64(const char *s)
+{
+	if (strlen(s) != 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int copy_field(char *dst, size_t cap, const char *val)
+{
+	size_t n = strlen(val);
+	if (n == 0 || n >= cap)
+		return -1;
+	memcpy(dst, val, n + 1);
+	return 0;
+}
+
+static int parse_entries(const char *val, unsigned long long *out)
+{
+	if (!*val || *val < '0' || *val > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	*out = strtoull(val, &end, 10);
+	return (errno || *end) ? -1 : 0;
+}
+
+/* Parse the record text; 0 when complete and well-formed.  The keys must
+ * come in the written order, each once, with end=1 last. */
+static int parse_record(char *text, struct pc_commit *c)
+{
+	static const char *const keys[] = { "case", "mode", "manifest_sha256", "entries", "end" };
+	size_t nkeys = sizeof(keys) / sizeof(keys[0]);
+	char *p = text;
+	for (size_t i = 0; i < nkeys; i++) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			return -1; /* torn: the line never finished */
+		*nl = '\0';
+		char *eq = strchr(p, '=');
+		if (!eq)
+			return -1;
+		*eq = '\0';
+		const char *val = eq + 1;
+		if (strcmp(p, keys[i]))
+			return -1;
+		int bad = 0;
+		switch (i) {
+		case 0: bad = copy_field(c->case_id, sizeof(c->case_id), val); break;
+		case 1: bad = copy_field(c->mode, sizeof(c->mode), val); break;
+		case 2:
+			bad = !is_hex64(val) ||
+			      copy_field(c->manifest_sha256, sizeof(c->manifest_sha256), val);
+			break;
+		case 3: bad = parse_entries(val, &c->entries); break;
+		case 4: bad = strcmp(val, "1") != 0; break;
+		}
+		if (bad)
+			return -1;
+		p = nl + 1;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
+/* Read at most RECORD_MAX bytes of the record; NULL (with a warning) when
+ * it cannot be read. */
+static char *read_record(int dirfd, const char *dir)
+{
+	int fd = openat(dirfd, PC_COMMIT_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			pc_warn("open %s/%s: %s", dir, PC_COMMIT_NAME, strerror(errno));
+		return NULL;
+	}
+	char *buf = xmalloc(RECORD_MAX + 1);
+	size_t used = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + used, RECORD_MAX - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pc_warn("read %s/%s: %s", dir, PC_COMMIT_NAME, strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0 || used + (size_t)n == RECORD_MAX) {
+			used += (size_t)n;
+			break;
+		}
+		used += (size_t)n;
+	}
+	close(fd);
+	buf[used] = '\0';
+	/* An embedded NUL (e.g. a zero-filled block) makes the text shorter
+	 * than the file and so fails the parse: not a commit. */
+	if (strlen(buf) != used)
+		buf[0] = '\0';
+	return buf;
+}
+
+int pc_commit_read(const char *dir, struct pc_commit *c)
+{
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open directory %s", dir);
+	char *text = read_record(dirfd, dir);
+	close(dirfd);
+	if (!text)
+		return 0;
+	struct pc_commit tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	int ok = parse_record(text, &tmp) == 0;
+	free(text);
+	if (!ok)
+		return 0;
+	*c = tmp;
+	return 1;
+}
