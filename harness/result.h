@@ -12,7 +12,7 @@
 enum pc_verdict { PC_VERDICT_PASS, PC_VERDICT_FAIL, PC_VERDICT_ERROR };
 
 struct pc_timings {
-	double mkfs, unpack, sync, commit, remount, verify, total;
+	double mkfs, unpack, sync, commit, remount, verify, fsck, total;
 };
 
 struct pc_case_result {
@@ -29,6 +29,8 @@ struct pc_case_result {
 	struct pc_iostat io;        /* over unpack + sync + commit */
 	uint64_t entries, bytes, fsyncs;
 	char case_dir[4096];        /* output folder of the case */
+	char cut_syncfs[128];       /* cut = error: what syncfs reported after the cut */
+	char cut_umount[128];       /* what the unmount after the cut reported */
 };
 
 struct pc_run_report {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -416,4 +417,33 @@ char **pc_split_args(const char *s, size_t *n)
 	if (n)
 		*n = count;
 	return v;
+}
+
+static int rmtree_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	int rc = (flag == FTW_DP) ? rmdir(path) : unlink(path);
+	if (rc < 0 && errno != ENOENT)
+		pc_warn("remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int pc_rmtree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
+	/* FTW_MOUNT: never descend into something still mounted below PATH. */
+	if (nftw(path, rmtree_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", path);
+	return 0;
+}
+
+int pc_path_join(char *out, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(out, len, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= len)
+		return pc_fail(PC_ERR_INPUT, "path too long: %s/%s", dir, name);
+	return 0;
 }

@@ -52,6 +52,12 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Monotonic clock in seconds. */
 double pc_now(void);
 
+/* rm -rf PATH, without following symlinks or crossing into mounts. */
+int pc_rmtree(const char *path);
+
+/* out = DIR/NAME; -1 (class INPUT) if it does not fit. */
+int pc_path_join(char *out, size_t len, const char *dir, const char *name);
+
 /* mkdir -p. */
 int pc_mkdir_p(const char *path, mode_t mode);
 

@@ -1,0 +1,110 @@
+/* cmd_run.c - `powercut run SCENARIO [-o DIR] [--keep] [--filter PATTERN]`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "result.h"
+#include "runner.h"
+#include "scenario.h"
+#include "util.h"
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: powercut run SCENARIO [options]\n\n"
+		"Run every case of SCENARIO (an INI file): make a flakey device, mkfs,\n"
+		"mount, unpack the image, apply the durability mode, write and fsync a\n"
+		"commit record, cut the power, remount, verify every entry against the\n"
+		"manifest and fsck.  Needs root.\n\n"
+		"options:\n"
+		"  -o, --output DIR     results folder (default results/DATE-TIME-SCENARIO)\n"
+		"  -f, --filter PATTERN run only cases whose id matches (fnmatch, e.g. '*/ext4/*')\n"
+		"  -k, --keep           keep each case's work folder (backing image) for inspection\n"
+		"  -w, --workdir DIR    where backing files go (default /var/tmp); needs room\n"
+		"      --platform OS/ARCH  platform to pick from a multi-platform OCI image\n"
+		"  -h, --help           this help\n\n"
+		"Output: DIR/results.json, DIR/junit.xml, DIR/summary.md (the table is\n"
+		"also printed), DIR/cases/CASE/{manifest.txt,findings.txt,fsck.log}.\n"
+		"Exit: 0 every case met its expectation, 1 some did not, 2 usage,\n"
+		"scenario or input error, 3 environment error, 128+N on signal N.\n");
+}
+
+static char *default_outdir(const struct pc_scenario *sc)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("results/%s-%s", stamp, sc->name);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "platform", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pc_run_opts o = { .workbase = "/var/tmp" };
+	const char *filter = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:f:kw:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.outdir = optarg; break;
+		case 'f': filter = optarg; break;
+		case 'k': o.keep = 1; break;
+		case 'w': o.workbase = optarg; break;
+		case 'P': o.platform = optarg; break;
+		case 'h': run_usage(stdout); return PC_EXIT_OK;
+		default: run_usage(stderr); return PC_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "powercut run: expected one SCENARIO file\n\n");
+		run_usage(stderr);
+		return PC_EXIT_USAGE;
+	}
+
+	struct pc_scenario sc;
+	if (pc_scenario_load(argv[optind], &sc) < 0)
+		return pc_last_errclass == PC_ERR_ENV ? PC_EXIT_ENV : PC_EXIT_USAGE;
+	if (filter)
+		pc_scenario_filter(&sc, filter);
+	if (sc.ncases == 0) {
+		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[optind],
+			filter ? filter : "*");
+		pc_scenario_free(&sc);
+		return PC_EXIT_USAGE;
+	}
+	if (geteuid() != 0) {
+		pc_fail(PC_ERR_ENV, "run: must be root (it attaches loop devices and mounts filesystems)");
+		pc_scenario_free(&sc);
+		return PC_EXIT_ENV;
+	}
+	char *outdir = o.outdir ? NULL : default_outdir(&sc);
+	if (outdir)
+		o.outdir = outdir;
+
+	struct pc_run_report rep;
+	int rc = pc_runner_run(&sc, &o, &rep);
+	if (rep.nresults > 0) {
+		if (pc_report_write(&rep, o.outdir) < 0 && rc == PC_EXIT_OK)
+			rc = PC_EXIT_ENV;
+		pc_report_table(&rep, stdout);
+		printf("\nresults: %s\n", o.outdir);
+	}
+	pc_run_report_free(&rep);
+	pc_scenario_free(&sc);
+	free(outdir);
+	return rc;
+}

@@ -1,0 +1,497 @@
+/* runner.c - one crash cycle per case (DESIGN.md, "The crash cycle"):
+ *
+ *   device -> mkfs -> mount -> unpack -> durability -> commit -> cut
+ *   (flakey drop or error, umount, allow, flush caches, mount) -> verify
+ *   -> umount -> fsck -> teardown
+ *
+ * Each phase is a small function returning 0 or -1; teardown runs on every
+ * path.  A case that cannot complete gets the verdict "error" with the
+ * first error message as its reason.
+ */
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "commit.h"
+#include "durability.h"
+#include "fs.h"
+#include "image.h"
+#include "iostat.h"
+#include "loop.h"
+#include "manifest.h"
+#include "progress.h"
+#include "state.h"
+#include "unpack.h"
+#include "util.h"
+#include "verify.h"
+
+volatile sig_atomic_t pc_interrupted;
+
+#define MIB (1024ULL * 1024ULL)
+/* Smallest devices the three mkfs accept comfortably (xfs wants 300 MiB). */
+#define MIN_DEVICE_SIZE (512 * MIB)
+
+struct case_ctx {
+	const struct pc_case *c;
+	const struct pc_run_opts *o;
+	struct pc_case_result *r;
+	const char *runwork;          /* the run's work folder */
+	char work[PATH_MAX];          /* this case's work folder */
+	char mnt[PATH_MAX];           /* filesystem mountpoint */
+	char rootfs[PATH_MAX];        /* image root inside the filesystem */
+	struct pc_backend dev;
+	int dev_made;
+	int mounted;
+	struct pc_image img;
+	int img_open;
+	struct pc_manifest *manifest;
+};
+
+/* The device size for `device_size = auto`, computed once per image set. */
+struct size_cache {
+	char *key;
+	uint64_t size;
+};
+
+static struct size_cache size_cache;
+
+static int interrupted_check(void)
+{
+	if (pc_interrupted)
+		return pc_fail(PC_ERR_RUN, "interrupted");
+	return 0;
+}
+
+static char *image_key(const struct pc_case *c)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < c->nimages; i++)
+		len += strlen(c->images[i]) + 1;
+	char *k = xcalloc(1, len);
+	for (size_t i = 0; i < c->nimages; i++) {
+		strcat(k, c->images[i]);
+		strcat(k, "\n");
+	}
+	return k;
+}
+
+static const char *const *layer_paths(const struct pc_image *img)
+{
+	const char **v = xcalloc(img->nlayers + 1, sizeof(*v));
+	for (size_t i = 0; i < img->nlayers; i++)
+		v[i] = img->layers[i].path;
+	return v;
+}
+
+/* Room for every byte twice over plus per-inode slack; the file is sparse,
+ * so generosity costs nothing but a little mkfs time. */
+static int device_size(struct case_ctx *x, uint64_t *size)
+{
+	if (x->c->device_size) {
+		*size = x->c->device_size;
+		return 0;
+	}
+	char *key = image_key(x->c);
+	if (size_cache.key && !strcmp(size_cache.key, key)) {
+		free(key);
+		*size = size_cache.size;
+		return 0;
+	}
+	struct pc_manifest *m = NULL;
+	uint64_t bytes = 0;
+	const char *const *layers = layer_paths(&x->img);
+	int rc = pc_image_scan(layers, x->img.nlayers, &m, &bytes);
+	free((void *)layers);
+	if (rc < 0) {
+		free(key);
+		return -1;
+	}
+	uint64_t need = 2 * (bytes + pc_manifest_count(m) * 8192ULL) + 256 * MIB;
+	pc_manifest_free(m);
+	need = (need + MIB - 1) / MIB * MIB;
+	*size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
+	free(size_cache.key);
+	size_cache.key = key;
+	size_cache.size = *size;
+	return 0;
+}
+
+static int phase_prepare(struct case_ctx *x, unsigned index)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "case-%u", index);
+	if (pc_path_join(x->work, sizeof(x->work), x->runwork, name) < 0 ||
+	    pc_path_join(x->mnt, sizeof(x->mnt), x->work, "mnt") < 0 ||
+	    pc_path_join(x->rootfs, sizeof(x->rootfs), x->mnt, "rootfs") < 0)
+		return -1;
+	if (pc_mkdir_p(x->mnt, 0755) < 0 || pc_mkdir_p(x->r->case_dir, 0755) < 0)
+		return -1;
+	if (pc_image_open((const char *const *)x->c->images, x->c->nimages, x->o->platform,
+			  x->work, &x->img) < 0)
+		return -1;
+	x->img_open = 1;
+	return 0;
+}
+
+static int phase_device(struct case_ctx *x)
+{
+	const struct pc_backend_ops *ops;
+	if (pc_backend_select(x->c->backend, &ops, x->r->backend_why,
+			      sizeof(x->r->backend_why)) < 0)
+		return -1;
+	x->r->backend = ops->name;
+	uint64_t size;
+	if (device_size(x, &size) < 0)
+		return -1;
+	memset(&x->dev, 0, sizeof(x->dev));
+	x->dev.ops = ops;
+	snprintf(x->dev.workdir, sizeof(x->dev.workdir), "%s", x->work);
+	x->dev_made = 1; /* destroy is safe after a partial create */
+	return ops->create(&x->dev, size);
+}
+
+static int phase_mkfs(struct case_ctx *x)
+{
+	double t = pc_now();
+	int rc = pc_fs_mkfs(x->c->fs, x->c->mkfs_opts, x->dev.devpath);
+	x->r->t.mkfs = pc_now() - t;
+	if (rc < 0)
+		return -1;
+	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
+		return -1;
+	x->mounted = 1;
+	if (mkdir(x->rootfs, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", x->rootfs);
+	return 0;
+}
+
+static int save_manifest(struct case_ctx *x)
+{
+	char path[PATH_MAX];
+	if (pc_path_join(path, sizeof(path), x->r->case_dir, "manifest.txt") < 0)
+		return -1;
+	return pc_manifest_save(x->manifest, path);
+}
+
+/* unpack + durability + commit: the I/O counters cover exactly these. */
+static int phase_write(struct case_ctx *x)
+{
+	struct pc_iostat before, after;
+	if (pc_iostat_read(x->dev.devnum, &before) < 0)
+		return -1;
+
+	pc_progress_phase("unpack");
+	struct pc_unpack_stats us = { 0 };
+	const char *const *layers = layer_paths(&x->img);
+	double t = pc_now();
+	int rc = pc_unpack_layers(layers, x->img.nlayers, x->rootfs, &x->manifest, &us,
+				  pc_progress_bytes, NULL);
+	x->r->t.unpack = pc_now() - t;
+	free((void *)layers);
+	if (rc < 0)
+		return -1;
+	x->r->entries = us.entries;
+	x->r->bytes = us.bytes;
+	if (save_manifest(x) < 0 || interrupted_check() < 0)
+		return -1;
+
+	pc_progress_phase(pc_mode_name(x->c->mode));
+	struct pc_sync_stats ss = { 0 };
+	t = pc_now();
+	rc = pc_durability_apply(x->c->mode, x->rootfs, &ss);
+	x->r->t.sync = pc_now() - t;
+	x->r->fsyncs = ss.fsyncs;
+	if (rc < 0 || interrupted_check() < 0)
+		return -1;
+
+	pc_progress_phase("commit");
+	struct pc_commit rec = { 0 };
+	unsigned char digest[32];
+	pc_manifest_digest(x->manifest, digest);
+	pc_hex(digest, sizeof(digest), rec.manifest_sha256);
+	snprintf(rec.case_id, sizeof(rec.case_id), "%s", x->c->id);
+	snprintf(rec.mode, sizeof(rec.mode), "%s", pc_mode_name(x->c->mode));
+	rec.entries = pc_manifest_count(x->manifest);
+	t = pc_now();
+	rc = pc_commit_write(x->mnt, &rec);
+	x->r->t.commit = pc_now() - t;
+	if (rc < 0)
+		return -1;
+
+	if (pc_iostat_read(x->dev.devnum, &after) < 0)
+		return -1;
+	pc_iostat_sub(&after, &before, &x->r->io);
+	return 0;
+}
+
+static void describe_result(char *out, size_t len, int rc, int err)
+{
+	if (rc == 0)
+		snprintf(out, len, "ok");
+	else
+		snprintf(out, len, "%s", strerror(err));
+}
+
+/* The power cut: from the commit on, the device loses (or fails) every
+ * write.  No sleep between commit and cut. */
+static int phase_cut(struct case_ctx *x)
+{
+	pc_progress_phase("cut");
+	double t = pc_now();
+	if (x->dev.ops->set_mode(&x->dev, x->c->cut) < 0)
+		return -1;
+	if (x->c->cut == PC_FLAKEY_ERROR) {
+		/* Record what the filesystem reports once writes fail. */
+		int fd = open(x->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int rc = fd < 0 ? -1 : syncfs(fd);
+		describe_result(x->r->cut_syncfs, sizeof(x->r->cut_syncfs), rc, errno);
+		if (fd >= 0)
+			close(fd);
+	}
+	int urc = umount2(x->mnt, 0);
+	describe_result(x->r->cut_umount, sizeof(x->r->cut_umount), urc, errno);
+	if (urc < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "umount %s after the cut", x->mnt);
+	x->mounted = 0;
+	/* Invalidate cached blocks while writes are still lost, then again
+	 * after allow: the remount must read what the device really holds. */
+	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
+		return -1;
+	if (x->dev.ops->set_mode(&x->dev, PC_FLAKEY_ALLOW) < 0)
+		return -1;
+	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
+		return -1;
+	pc_progress_phase("remount");
+	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
+		return -1;
+	x->mounted = 1;
+	x->r->t.remount = pc_now() - t;
+	return 0;
+}
+
+static int save_findings(struct case_ctx *x)
+{
+	char path[PATH_MAX];
+	if (pc_path_join(path, sizeof(path), x->r->case_dir, "findings.txt") < 0)
+		return -1;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	const struct pc_verify_result *vr = &x->r->vr;
+	for (size_t i = 0; i < vr->nfindings; i++)
+		fprintf(f, "%s %s: %s\n", pc_finding_name(vr->findings[i].kind),
+			vr->findings[i].path, vr->findings[i].detail);
+	if (fclose(f) != 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "write %s", path);
+	return 0;
+}
+
+static int phase_verify(struct case_ctx *x)
+{
+	pc_progress_phase("verify");
+	double t = pc_now();
+	struct pc_commit rec;
+	int rc = pc_commit_read(x->mnt, &rec);
+	if (rc < 0)
+		return -1;
+	x->r->committed = rc == 1;
+	if (pc_verify_tree(x->manifest, x->rootfs, &x->r->vr) < 0)
+		return -1;
+	x->r->t.verify = pc_now() - t;
+	return save_findings(x);
+}
+
+static int phase_fsck(struct case_ctx *x)
+{
+	pc_progress_phase("fsck");
+	if (pc_fs_umount(x->mnt) < 0)
+		return -1;
+	x->mounted = 0;
+	double t = pc_now();
+	x->r->fsck = pc_fs_fsck(x->c->fs, x->dev.devpath, &x->r->fsck_output);
+	x->r->t.fsck = pc_now() - t;
+	if (x->r->fsck_output) {
+		char path[PATH_MAX];
+		if (pc_path_join(path, sizeof(path), x->r->case_dir, "fsck.log") == 0)
+			pc_write_file(path, x->r->fsck_output, strlen(x->r->fsck_output), 0);
+	}
+	return 0;
+}
+
+static void teardown(struct case_ctx *x)
+{
+	if (x->mounted && umount2(x->mnt, 0) < 0 && umount2(x->mnt, MNT_DETACH) < 0)
+		pc_warn("umount %s: %s", x->mnt, strerror(errno));
+	x->mounted = 0;
+	if (x->dev_made)
+		x->dev.ops->destroy(&x->dev);
+	x->dev_made = 0;
+	if (x->img_open)
+		pc_image_close(&x->img);
+	x->img_open = 0;
+	/* Anything a phase left mounted or attached below the case folder. */
+	pc_state_teardown_dir(x->work, 0);
+	if (!x->o->keep)
+		pc_rmtree(x->work);
+	pc_manifest_free(x->manifest);
+	x->manifest = NULL;
+}
+
+static void judge(struct pc_case_result *r)
+{
+	const struct pc_case *c = r->c;
+	if (r->verdict == PC_VERDICT_ERROR)
+		return;
+	r->verdict = PC_VERDICT_FAIL;
+	size_t extra = r->vr.counts[PC_F_EXTRA];
+	if (r->fsck == PC_FSCK_ERRORS)
+		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
+	else if (!r->committed)
+		snprintf(r->reason, sizeof(r->reason),
+			 "the fsync'd commit record did not survive the cut");
+	else if (c->expect == PC_EXPECT_INTACT && (r->vr.lost || extra))
+		snprintf(r->reason, sizeof(r->reason),
+			 "%zu of %zu entries not intact after commit (%zu extra), expected intact",
+			 r->vr.lost, r->vr.checked, extra);
+	else if (c->expect == PC_EXPECT_LOSS && !r->vr.lost)
+		snprintf(r->reason, sizeof(r->reason),
+			 "expected loss in mode %s but every entry survived: was the cut effective?",
+			 pc_mode_name(c->mode));
+	else
+		r->verdict = PC_VERDICT_PASS;
+}
+
+static void case_dir_name(const struct pc_case *c, const char *outdir, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/cases/", outdir);
+	for (const char *p = c->id; *p && (size_t)n + 1 < len; p++)
+		out[n++] = (*p == '/' || *p == ' ') ? '_' : *p;
+	out[n] = '\0';
+}
+
+static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_opts *o,
+				 const char *runwork, unsigned index, struct pc_case_result *r)
+{
+	struct case_ctx x = { .c = c, .o = o, .r = r, .runwork = runwork };
+	r->c = c;
+	r->backend = c->backend;
+	r->fsck = PC_FSCK_SKIPPED;
+	case_dir_name(c, o->outdir, r->case_dir, sizeof(r->case_dir));
+	pc_capture_errors(r->reason, sizeof(r->reason));
+	pc_last_errclass = PC_ERR_NONE;
+
+	double t0 = pc_now();
+	int rc = phase_prepare(&x, index);
+	if (rc == 0)
+		rc = phase_device(&x);
+	if (rc == 0)
+		rc = interrupted_check();
+	if (rc == 0) {
+		pc_progress_phase("mkfs");
+		rc = phase_mkfs(&x);
+	}
+	if (rc == 0)
+		rc = phase_write(&x);
+	if (rc == 0)
+		rc = phase_cut(&x);
+	if (rc == 0)
+		rc = phase_verify(&x);
+	if (rc == 0)
+		rc = phase_fsck(&x);
+	enum pc_errclass cls = rc < 0 ? pc_last_errclass : PC_ERR_NONE;
+	if (rc < 0) {
+		r->verdict = PC_VERDICT_ERROR;
+		if (cls == PC_ERR_NONE)
+			cls = PC_ERR_RUN;
+	}
+	pc_progress_phase("teardown");
+	teardown(&x);
+	pc_capture_errors(NULL, 0);
+	r->t.total = pc_now() - t0;
+	judge(r);
+	return cls;
+}
+
+static void signal_handler(int sig)
+{
+	pc_interrupted = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = signal_handler;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: long waits return EINTR and the phase ends early. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
+		  struct pc_run_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->scenario = sc->path;
+	struct utsname u;
+	if (uname(&u) == 0)
+		snprintf(rep->kernel, sizeof(rep->kernel), "%s", u.release);
+	rep->results = xcalloc(sc->ncases ? sc->ncases : 1, sizeof(*rep->results));
+
+	if (pc_mkdir_p(o->outdir, 0755) < 0)
+		return PC_EXIT_ENV;
+	char runwork[PATH_MAX];
+	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
+		return PC_EXIT_ENV;
+	install_signals();
+	pc_progress_init();
+
+	enum pc_errclass worst = PC_ERR_NONE;
+	int failed = 0;
+	for (size_t i = 0; i < sc->ncases && !pc_interrupted; i++) {
+		pc_progress_case((unsigned)i + 1, (unsigned)sc->ncases, sc->cases[i].id);
+		struct pc_case_result *r = &rep->results[rep->nresults++];
+		enum pc_errclass cls = run_case(&sc->cases[i], o, runwork, (unsigned)i, r);
+		if (cls > worst)
+			worst = cls;
+		if (r->verdict != PC_VERDICT_PASS)
+			failed = 1;
+	}
+	pc_progress_clear();
+	if (o->keep)
+		fprintf(stderr, "powercut: kept the work folder %s\n", runwork);
+	else
+		pc_state_end(runwork);
+	free(size_cache.key);
+	size_cache.key = NULL;
+
+	if (pc_interrupted)
+		return 128 + pc_interrupted;
+	if (worst == PC_ERR_ENV)
+		return PC_EXIT_ENV;
+	if (worst == PC_ERR_INPUT)
+		return PC_EXIT_USAGE;
+	return failed ? PC_EXIT_FAIL : PC_EXIT_OK;
+}
+
+void pc_run_report_free(struct pc_run_report *rep)
+{
+	for (size_t i = 0; i < rep->nresults; i++) {
+		pc_verify_result_free(&rep->results[i].vr);
+		free(rep->results[i].fsck_output);
+	}
+	free(rep->results);
+	rep->results = NULL;
+	rep->nresults = 0;
+}

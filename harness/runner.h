@@ -1,0 +1,27 @@
+/* runner.h - run the cases of a scenario: one full crash cycle each. */
+#ifndef PC_RUNNER_H
+#define PC_RUNNER_H
+
+#include <signal.h>
+#include "result.h"
+#include "scenario.h"
+
+struct pc_run_opts {
+	const char *outdir;     /* results folder (made if missing) */
+	const char *workbase;   /* where the run's work folder goes (/var/tmp) */
+	const char *platform;   /* image platform, NULL for the default */
+	int keep;               /* keep each case's work folder (backing image) */
+};
+
+/* Set by SIGINT/SIGTERM; the runner stops at the next phase boundary and
+ * tears down. */
+extern volatile sig_atomic_t pc_interrupted;
+
+/* Run every case of SC, filling REP (results are owned by REP; free with
+ * pc_run_report_free).  Returns the process exit code (enum pc_exit, or
+ * 128+signal when interrupted). */
+int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
+		  struct pc_run_report *rep);
+void pc_run_report_free(struct pc_run_report *rep);
+
+#endif
