@@ -1,0 +1,347 @@
+/* test_scenario.c - scenario parsing, inheritance, expansion, errors, filter. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "unit.h"
+#include "util.h"
+
+static char *tmp;      /* test folder */
+static char *tmpreal;  /* its realpath, as image paths are made absolute */
+
+static int setup(void)
+{
+	tmp = unit_tmpdir();
+	tmpreal = realpath(tmp, NULL);
+	if (!tmpreal)
+		return -1;
+	char *sub = xasprintf("%s/sub", tmp);
+	int rc = pc_mkdir_p(sub, 0755);
+	free(sub);
+	/* Layer files only need to exist for the parser. */
+	const char *files[] = { "layer1.tar", "sub/layer2.tar.zst", "other.tar", "a.tar" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && rc == 0; i++) {
+		char *p = xasprintf("%s/%s", tmp, files[i]);
+		rc = pc_write_file(p, "x", 1, 0);
+		free(p);
+	}
+	return rc;
+}
+
+static int teardown(void)
+{
+	unit_rmtree(tmp);
+	free(tmp);
+	free(tmpreal);
+	return 0;
+}
+
+/* Write TEXT to NAME in the test folder; returns the malloc'd path. */
+static char *write_ini(const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", tmp, name);
+	CU_ASSERT_FATAL(pc_write_file(p, text, strlen(text), 0) == 0);
+	return p;
+}
+
+/* Load PATH with stderr captured; returns rc and the captured text. */
+static int load_capture(const char *path, struct pc_scenario *sc, char **err)
+{
+	char *errpath = xasprintf("%s/stderr.txt", tmp);
+	int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	CU_ASSERT_FATAL(fd >= 0);
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	CU_ASSERT_FATAL(saved >= 0);
+	CU_ASSERT_FATAL(dup2(fd, STDERR_FILENO) == STDERR_FILENO);
+	close(fd);
+	pc_last_errclass = PC_ERR_NONE;
+	int rc = pc_scenario_load(path, sc);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	*err = pc_read_file(errpath, NULL);
+	CU_ASSERT_FATAL(*err != NULL);
+	free(errpath);
+	return rc;
+}
+
+static const char multi_ini[] =
+	"; a scenario with two groups\n"
+	"[global]\n"
+	"image = layer1.tar, sub/layer2.tar.zst\n"
+	"fs = ext4\n"
+	"modes = none syncfs\n"
+	"mount_opts = noatime\n"
+	"\n"
+	"[quick]\n"
+	"description = every mode on two filesystems\n"
+	"fs = ext4 xfs\n"
+	"modes = none,syncfs,fsync\n"
+	"expect_none = loss\n"
+	"\n"
+	"[rep]\n"
+	"  image = other.tar\n"
+	"modes = fsync\n"
+	"repeat = 2\n"
+	"backend = fuse\n"
+	"device_size = 2G\n"
+	"cut = error\n"
+	"mkfs_opts = -b 4096 -O ^has_journal\n";
+
+static void test_multi_group(void)
+{
+	char *path = write_ini("multi.ini", multi_ini);
+	struct pc_scenario sc;
+	char *err;
+	int rc = load_capture(path, &sc, &err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	free(err);
+	CU_ASSERT_STRING_EQUAL(sc.name, "multi");
+	CU_ASSERT_STRING_EQUAL(sc.path, path);
+	static const char *const ids[] = {
+		"quick/ext4/none", "quick/ext4/syncfs", "quick/ext4/fsync",
+		"quick/xfs/none", "quick/xfs/syncfs", "quick/xfs/fsync",
+		"rep/ext4/fsync/r1", "rep/ext4/fsync/r2",
+	};
+	CU_ASSERT_EQUAL_FATAL(sc.ncases, 8);
+	for (size_t i = 0; i < 8; i++)
+		CU_ASSERT_STRING_EQUAL(sc.cases[i].id, ids[i]);
+
+	char *l1 = xasprintf("%s/layer1.tar", tmpreal);
+	char *l2 = xasprintf("%s/sub/layer2.tar.zst", tmpreal);
+	char *other = xasprintf("%s/other.tar", tmpreal);
+
+	const struct pc_case *q = &sc.cases[3]; /* quick/xfs/none */
+	CU_ASSERT_STRING_EQUAL(q->group, "quick");
+	CU_ASSERT_STRING_EQUAL(q->fs, "xfs");
+	CU_ASSERT_EQUAL(q->mode, PC_MODE_NONE);
+	CU_ASSERT_EQUAL(q->expect, PC_EXPECT_LOSS);
+	CU_ASSERT_STRING_EQUAL(q->mount_opts, "noatime");  /* inherited */
+	CU_ASSERT_STRING_EQUAL(q->mkfs_opts, "");
+	CU_ASSERT_STRING_EQUAL(q->backend, "auto");
+	CU_ASSERT_EQUAL(q->device_size, 0);
+	CU_ASSERT_EQUAL(q->cut, PC_FLAKEY_DROP);
+	CU_ASSERT_EQUAL(q->repeat, 1);
+	CU_ASSERT_EQUAL(q->repeats, 1);
+	CU_ASSERT_EQUAL_FATAL(q->nimages, 2);
+	CU_ASSERT_STRING_EQUAL(q->images[0], l1);
+	CU_ASSERT_STRING_EQUAL(q->images[1], l2);
+	CU_ASSERT_PTR_NULL(q->images[2]);
+	CU_ASSERT_EQUAL(sc.cases[1].expect, PC_EXPECT_INTACT); /* syncfs default */
+	CU_ASSERT_EQUAL(sc.cases[2].expect, PC_EXPECT_INTACT); /* fsync default */
+
+	const struct pc_case *r = &sc.cases[7]; /* rep/ext4/fsync/r2 */
+	CU_ASSERT_STRING_EQUAL(r->group, "rep");
+	CU_ASSERT_STRING_EQUAL(r->fs, "ext4");  /* inherited */
+	CU_ASSERT_EQUAL(r->mode, PC_MODE_FSYNC);
+	CU_ASSERT_EQUAL(r->expect, PC_EXPECT_INTACT);
+	CU_ASSERT_STRING_EQUAL(r->mkfs_opts, "-b 4096 -O ^has_journal");
+	CU_ASSERT_STRING_EQUAL(r->mount_opts, "noatime");
+	CU_ASSERT_STRING_EQUAL(r->backend, "fuse");
+	CU_ASSERT_EQUAL(r->device_size, 2ULL << 30);
+	CU_ASSERT_EQUAL(r->cut, PC_FLAKEY_ERROR);
+	CU_ASSERT_EQUAL(r->repeat, 2);
+	CU_ASSERT_EQUAL(r->repeats, 2);
+	CU_ASSERT_EQUAL_FATAL(r->nimages, 1);
+	CU_ASSERT_STRING_EQUAL(r->images[0], other);
+	CU_ASSERT_EQUAL(sc.cases[6].repeat, 1);
+
+	free(l1);
+	free(l2);
+	free(other);
+	pc_scenario_free(&sc);
+	CU_ASSERT_EQUAL(sc.ncases, 0);
+	free(path);
+}
+
+static void test_global_only(void)
+{
+	char *path = write_ini("solo.ini",
+			       "[global]\nimage = a.tar\nfs = btrfs\nmodes = fsync none\nrepeat = 3\n");
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	free(err);
+	CU_ASSERT_EQUAL_FATAL(sc.ncases, 6);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].id, "default/btrfs/fsync/r1");
+	CU_ASSERT_STRING_EQUAL(sc.cases[2].id, "default/btrfs/fsync/r3");
+	CU_ASSERT_STRING_EQUAL(sc.cases[3].id, "default/btrfs/none/r1");
+	CU_ASSERT_STRING_EQUAL(sc.cases[3].group, "default");
+	CU_ASSERT_EQUAL(sc.cases[3].expect, PC_EXPECT_ANY);
+	pc_scenario_free(&sc);
+	free(path);
+}
+
+struct bad_case {
+	const char *what;
+	const char *text;
+	const char *where;  /* expected after "PATH": ":LINE: KEY" */
+	const char *also;   /* another expected substring, or NULL */
+};
+
+static const struct bad_case bad[] = {
+	{ "unknown key", "[global]\nimage = a.tar\nbogus = 1\n", ":3: bogus", NULL },
+	{ "bad fs", "[g]\nfs = ext4 zfs\n", ":2: fs", "zfs" },
+	{ "fs twice", "[g]\nfs = ext4,ext4\n", ":2: fs", "twice" },
+	{ "empty fs", "[g]\nfs =\n", ":2: fs", NULL },
+	{ "bad mode", "[g]\nmodes = none sometimes\n", ":2: modes", "sometimes" },
+	{ "bad expect", "[g]\nexpect_syncfs = maybe\n", ":2: expect_syncfs", "maybe" },
+	{ "expect of unknown mode", "[g]\nexpect_fdatasync = loss\n", ":2: expect_fdatasync", NULL },
+	{ "bad size", "[g]\ndevice_size = 12Q\n", ":2: device_size", "12Q" },
+	{ "zero size", "[g]\ndevice_size = 0\n", ":2: device_size", NULL },
+	{ "bad repeat", "[g]\n\nrepeat = 0\n", ":3: repeat", NULL },
+	{ "bad backend", "[g]\nbackend = qemu\n", ":2: backend", "qemu" },
+	{ "bad cut", "[g]\ncut = half\n", ":2: cut", "half" },
+	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
+	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
+	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",
+	  ":5: [nofs]: fs", NULL },
+	{ "global alone without modes", "[global]\nimage = a.tar\nfs = xfs\n",
+	  ":1: [global]: modes", NULL },
+	{ "duplicate section", "[a]\nfs = ext4\n[b]\n[a]\n", ":4:", "[a]" },
+	{ "duplicate key", "[a]\nfs = ext4\nfs = xfs\n", ":3: fs", "line 2" },
+	{ "syntax error", "[g]\nfs = ext4\nthis is not a key\n", ":3:", "syntax" },
+	{ "bad section name", "[a/b]\n", ":1:", "a/b" },
+	{ "no sections", "; nothing\n", ": no sections", NULL },
+};
+
+static void test_errors(void)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *path = write_ini("bad.ini", bad[i].text);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = xasprintf("%s%s", path, bad[i].where);
+		int ok = rc == -1 && pc_last_errclass == PC_ERR_INPUT && sc.ncases == 0 &&
+			 strstr(err, where) && (!bad[i].also || strstr(err, bad[i].also));
+		if (!ok)
+			fprintf(stderr, "\n  case '%s': rc %d, message: %s", bad[i].what, rc, err);
+		CU_ASSERT(ok);
+		free(where);
+		free(err);
+		free(path);
+	}
+}
+
+static void test_long_line(void)
+{
+	size_t n = 9000;
+	char *text = xmalloc(n + 64);
+	strcpy(text, "[g]\nmkfs_opts = ");
+	size_t used = strlen(text);
+	memset(text + used, 'x', n);
+	strcpy(text + used + n, "\n");
+	char *path = write_ini("long.ini", text);
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
+	char *where = xasprintf("%s:2:", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, where));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "longer"));
+	free(where);
+	free(err);
+	free(path);
+
+	/* A long line under the limit is read whole. */
+	memset(text + used, 'y', 3000);
+	strcpy(text + used + 3000, "\nimage = a.tar\nfs = ext4\nmodes = none\n");
+	path = write_ini("long.ini", text);
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sc.ncases, 1);
+	CU_ASSERT_EQUAL(strlen(sc.cases[0].mkfs_opts), 3000);
+	pc_scenario_free(&sc);
+	free(err);
+	free(path);
+	free(text);
+}
+
+static void test_missing_file(void)
+{
+	struct pc_scenario sc;
+	char *err;
+	char *path = xasprintf("%s/absent.ini", tmp);
+	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "absent.ini"));
+	free(err);
+	free(path);
+}
+
+static size_t filtered(const char *pattern, const char *first)
+{
+	char *path = write_ini("multi.ini", multi_ini);
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	free(err);
+	free(path);
+	pc_scenario_filter(&sc, pattern);
+	size_t n = sc.ncases;
+	if (first && n > 0)
+		CU_ASSERT_STRING_EQUAL(sc.cases[0].id, first);
+	pc_scenario_free(&sc);
+	return n;
+}
+
+static void test_filter(void)
+{
+	CU_ASSERT_EQUAL(filtered("quick/*/none", "quick/ext4/none"), 2);
+	CU_ASSERT_EQUAL(filtered("*fsync*", "quick/ext4/fsync"), 4);
+	CU_ASSERT_EQUAL(filtered("rep/*", "rep/ext4/fsync/r1"), 2);
+	CU_ASSERT_EQUAL(filtered("*/r2", "rep/ext4/fsync/r2"), 1);
+	CU_ASSERT_EQUAL(filtered("nothing", NULL), 0);
+	CU_ASSERT_EQUAL(filtered(NULL, "quick/ext4/none"), 8);
+}
+
+static void test_parse_size(void)
+{
+	static const struct { const char *s; int rc; uint64_t v; } t[] = {
+		{ "1048576", 0, 1048576 },
+		{ "100K", 0, 102400 },
+		{ "512M", 0, 512ULL << 20 },
+		{ "4G", 0, 4ULL << 30 },
+		{ "4g", 0, 4ULL << 30 },
+		{ "1T", 0, 1ULL << 40 },
+		{ "0", 0, 0 },
+		{ "", -1, 0 },
+		{ "G", -1, 0 },
+		{ "-1", -1, 0 },
+		{ " 4G", -1, 0 },
+		{ "4GB", -1, 0 },
+		{ "4 G", -1, 0 },
+		{ "1.5G", -1, 0 },
+		{ "16777216T", -1, 0 },          /* 2^64: overflows */
+		{ "99999999999999999999", -1, 0 }, /* beyond unsigned long long */
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t v = 12345;
+		int rc = pc_parse_size(t[i].s, &v);
+		CU_ASSERT_EQUAL(rc, t[i].rc);
+		if (t[i].rc == 0)
+			CU_ASSERT_EQUAL(v, t[i].v);
+		if (rc != t[i].rc)
+			fprintf(stderr, "\n  pc_parse_size(\"%s\") = %d\n", t[i].s, rc);
+	}
+	CU_ASSERT_STRING_EQUAL(pc_expect_name(PC_EXPECT_INTACT), "intact");
+	CU_ASSERT_STRING_EQUAL(pc_expect_name(PC_EXPECT_LOSS), "loss");
+	CU_ASSERT_STRING_EQUAL(pc_expect_name(PC_EXPECT_ANY), "any");
+}
+
+void register_scenario_tests(void)
+{
+	CU_pSuite s = CU_add_suite("scenario", setup, teardown);
+	CU_add_test(s, "multi-group expansion and inheritance", test_multi_group);
+	CU_add_test(s, "only [global] is the group 'default'", test_global_only);
+	CU_add_test(s, "errors name file, line and key", test_errors);
+	CU_add_test(s, "long lines", test_long_line);
+	CU_add_test(s, "missing scenario file", test_missing_file);
+	CU_add_test(s, "filter", test_filter);
+	CU_add_test(s, "sizes", test_parse_size);
+}
