@@ -177,28 +177,30 @@ static int list_has(char **v, size_t n, const char *s)
 	return 0;
 }
 
-/* Resolve an image path against the scenario's folder; must exist. */
-static char *resolve_image(struct parser *p, const char *key, const char *img)
+/* Resolve an image spec against the scenario's folder and make it absolute.
+ * A spec is a layer archive, a docker-save archive, an OCI layout folder,
+ * or "FOLDER:TAG" (see image.h); what it names must exist. */
+static char *resolve_image(struct parser *p, const char *key, const char *spec)
 {
-	char *joined = img[0] == '/' ? xstrdup(img) : xasprintf("%s/%s", p->dir, img);
+	char *joined = spec[0] == '/' ? xstrdup(spec) : xasprintf("%s/%s", p->dir, spec);
 	char *abs = realpath(joined, NULL);
+	int err = errno;
 	if (!abs) {
-		key_error(p, key, "%s: %s", joined, strerror(errno));
-		free(joined);
-		return NULL;
+		/* "FOLDER:TAG": the folder must exist; the tag is kept as is. */
+		char *colon = strrchr(joined, ':');
+		struct stat st;
+		if (colon && colon[1] && !strchr(colon, '/')) {
+			*colon = '\0';
+			char *dir = realpath(joined, NULL);
+			if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+				abs = xasprintf("%s:%s", dir, colon + 1);
+			free(dir);
+			*colon = ':';
+		}
 	}
+	if (!abs)
+		key_error(p, key, "%s: %s", joined, strerror(err));
 	free(joined);
-	struct stat st;
-	if (stat(abs, &st) < 0) {
-		key_error(p, key, "%s: %s", abs, strerror(errno));
-		free(abs);
-		return NULL;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		key_error(p, key, "%s: is a directory, expected a layer archive", abs);
-		free(abs);
-		return NULL;
-	}
 	return abs;
 }
 
@@ -209,7 +211,7 @@ static int set_images(struct parser *p, struct settings *s, const char *key,
 	char **words = pc_split_words(value, &n);
 	if (n == 0) {
 		pc_strv_free(words);
-		return key_error(p, key, "empty list; name one or more layer archives");
+		return key_error(p, key, "empty list; name one or more layer archives or an OCI layout");
 	}
 	char **abs = xcalloc(n + 1, sizeof(*abs));
 	for (size_t i = 0; i < n; i++) {

@@ -178,6 +178,39 @@ static void test_global_only(void)
 	free(path);
 }
 
+static void test_image_specs(void)
+{
+	char *oci = xasprintf("%s/oci", tmp);
+	CU_ASSERT_FATAL(pc_mkdir_p(oci, 0755) == 0);
+	char *path = write_ini("oci.ini",
+			       "[g]\nimage = oci:v1.2 a.tar oci\nfs = ext4\nmodes = none\n");
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sc.ncases, 1);
+	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 3);
+	char *want = xasprintf("%s/oci:v1.2", tmpreal);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
+	free(want);
+	want = xasprintf("%s/oci", tmpreal);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[2], want);
+	free(want);
+	pc_scenario_free(&sc);
+	free(err);
+	free(path);
+
+	/* A tag on something that does not exist is still missing. */
+	path = write_ini("oci.ini", "[g]\nimage = nooci:v1\n");
+	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
+	want = xasprintf("%s:2: image: ", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nooci:v1"));
+	free(want);
+	free(err);
+	free(path);
+	free(oci);
+}
+
 struct bad_case {
 	const char *what;
 	const char *text;
@@ -339,6 +372,7 @@ void register_scenario_tests(void)
 	CU_pSuite s = CU_add_suite("scenario", setup, teardown);
 	CU_add_test(s, "multi-group expansion and inheritance", test_multi_group);
 	CU_add_test(s, "only [global] is the group 'default'", test_global_only);
+	CU_add_test(s, "image specs: OCI folder and FOLDER:TAG", test_image_specs);
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "long lines", test_long_line);
 	CU_add_test(s, "missing scenario file", test_missing_file);
