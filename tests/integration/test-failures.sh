@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Failures give a clear error, a teardown and the documented exit status.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+sample="$TOP/images/sample/layer1.tar.gz"
+
+expect_exit() { # expect_exit CODE PATTERN -- command...
+	local want=$1 pattern=$2 rc=0
+	shift 3
+	"$@" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/e"; fail "'$*' exited $rc, expected $want"; }
+	grep -qE -- "$pattern" "$TMP/e" || { cat "$TMP/e"; fail "'$*': stderr lacks /$pattern/"; }
+	assert_no_leftovers
+}
+
+scenario() { # scenario NAME BODY
+	printf '%s\n' "$2" > "$TMP/$1.ini"
+	echo "$TMP/$1.ini"
+}
+
+# Usage and scenario errors: 2, naming file, line and key.
+expect_exit 2 'usage' -- "$POWERCUT" run
+s=$(scenario badkey "[global]
+image = $sample
+fs = ext4
+modes = none
+colour = blue")
+expect_exit 2 "badkey.ini:5.*colour" -- "$POWERCUT" run "$s"
+s=$(scenario missing "[global]
+image = /nonexistent/layer.tar
+fs = ext4
+modes = none")
+expect_exit 2 "missing.ini:2.*/nonexistent/layer.tar" -- "$POWERCUT" run "$s"
+
+# Not an archive: input error, 2.
+head -c 65536 /dev/urandom > "$TMP/junk.tar"
+s=$(scenario junk "[global]
+image = $TMP/junk.tar
+fs = ext4
+modes = none
+device_size = 256M")
+expect_exit 2 "junk.tar" -- "$POWERCUT" run "$s" -o "$TMP/junk-out"
+[ "$(jq -r '.cases[0].verdict' "$TMP/junk-out/results.json")" = error ] || fail "junk: verdict not error"
+
+# A device bigger than the free space: environment, 3.
+s=$(scenario huge "[global]
+image = $sample
+fs = ext4
+modes = none
+device_size = 1000T")
+expect_exit 3 "free|space|room" -- "$POWERCUT" run "$s" -o "$TMP/huge-out"
+
+# ENOSPC during unpack: the case is an error, exit 1, and it says so.
+s=$(scenario small "[global]
+image = $TOP/images/sample/layer1.tar.gz $TOP/images/sample/layer2.tar.gz
+fs = ext4
+modes = none
+device_size = 24M")
+expect_exit 1 "No space left on device" -- "$POWERCUT" run "$s" -o "$TMP/small-out"
+[ "$(jq -r '.cases[0].verdict' "$TMP/small-out/results.json")" = error ] || fail "ENOSPC: verdict not error"
+
+# A missing mkfs tool: environment, 3.
+s=$(scenario nomkfs "[global]
+image = $sample
+fs = ext4
+modes = none")
+expect_exit 3 "mkfs.ext4: not found" -- env PATH=/usr/bin:/bin "$POWERCUT" run "$s" -o "$TMP/nomkfs-out"
+
+# A missing kernel feature: no device-mapper here (skipped where there is one).
+if ! grep -q device-mapper /proc/misc; then
+	s=$(scenario nodm "[global]
+image = $sample
+fs = ext4
+modes = none
+backend = dm")
+	expect_exit 3 "device-mapper|dm" -- "$POWERCUT" run "$s" -o "$TMP/nodm-out"
+fi
+
+# Not root: environment, 3.
+chmod 755 "$TMP"
+s=$(scenario user "[global]
+image = $sample
+fs = ext4
+modes = none")
+chmod 644 "$s"
+expect_exit 3 "root" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$POWERCUT" run "$s" -o "$TMP/user-out"
+pass

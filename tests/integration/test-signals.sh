@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SIGINT and SIGTERM in the middle of a case: teardown, exit 128+N, nothing left.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+for sig in INT TERM; do
+	"$POWERCUT" run scenarios/default.ini -o "$TMP/out-$sig" > "$TMP/o" 2> "$TMP/e" &
+	pid=$!
+	# Wait until the filesystem of the first case is mounted (unpack is under way).
+	for _ in $(seq 1 200); do
+		grep -qE ' /var/tmp/powercut\.[^ ]*/mnt ' /proc/self/mountinfo && break
+		sleep 0.05
+	done
+	grep -qE ' /var/tmp/powercut\.[^ ]*/mnt ' /proc/self/mountinfo || fail "$sig: the case never mounted"
+	workdir=$(cat "/run/powercut/$pid")
+	[ -d "$workdir" ] || fail "no registered work folder for pid $pid"
+	kill -s "$sig" "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	want=$((128 + $(kill -l "$sig")))
+	[ "$rc" -eq "$want" ] || { cat "$TMP/e"; fail "SIG$sig: exit $rc, expected $want"; }
+	assert_no_leftovers
+	[ ! -e "$workdir" ] || fail "SIG$sig: work folder $workdir left"
+	[ ! -e "/run/powercut/$pid" ] || fail "SIG$sig: registration left"
+done
+pass
