@@ -157,24 +157,30 @@ static int is_below(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && path[n] == '/';
 }
 
-/* Drop every entry matching the predicate, then rebuild the table: cheaper
- * and simpler than shifting after each of many deletions. */
-static void remove_where(struct pc_manifest *m, const char *dir, int self,
-			 int use_layer, unsigned layer)
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Drop every entry below DIR (and DIR itself if SELF) except those in KEEP
+ * (sorted pointers), then rebuild the table: cheaper and simpler than
+ * shifting after each of many deletions. */
+static void remove_subtree(struct pc_manifest *m, const char *dir, int self,
+			   struct pc_entry **keep, size_t nkeep)
 {
 	size_t removed = 0;
 	for (size_t i = 0; i < m->cap; i++) {
 		struct pc_entry *e = m->slots[i];
 		if (!e)
 			continue;
-		int match = is_below(e->path, dir) || (self && strcmp(e->path, dir) == 0);
-		if (match && use_layer && e->layer >= layer)
-			match = 0;
-		if (match) {
-			entry_free(e);
-			m->slots[i] = NULL;
-			removed++;
-		}
+		if (!is_below(e->path, dir) && !(self && strcmp(e->path, dir) == 0))
+			continue;
+		if (nkeep && bsearch(&e, keep, nkeep, sizeof(*keep), cmp_ptr))
+			continue;
+		entry_free(e);
+		m->slots[i] = NULL;
+		removed++;
 	}
 	if (!removed)
 		return;
@@ -197,13 +203,43 @@ void pc_manifest_remove(struct pc_manifest *m, const char *path)
 		delete_slot(m, i);
 		return;
 	}
-	remove_where(m, path, 1, 0, 0);
+	remove_subtree(m, path, 1, NULL, 0);
 }
 
+/* Entries of LAYER or above stay, and so do their ancestor directories (an
+ * older directory that holds a newer entry cannot vanish from the tree). */
 void pc_manifest_remove_children_below_layer(struct pc_manifest *m,
 					     const char *dir, unsigned layer)
 {
-	remove_where(m, dir, 0, 1, layer);
+	struct pc_entry **keep = NULL;
+	size_t nkeep = 0, cap = 0;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct pc_entry *e = m->slots[i];
+		if (!e || !is_below(e->path, dir) || e->layer < layer)
+			continue;
+		char *p = xstrdup(e->path);
+		for (;;) {
+			struct pc_entry *a = pc_manifest_get(m, p);
+			if (a) {
+				if (nkeep == cap) {
+					cap = cap ? 2 * cap : 16;
+					keep = xrealloc(keep, cap * sizeof(*keep));
+				}
+				keep[nkeep++] = a;
+			}
+			char *slash = strrchr(p, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			if (!is_below(p, dir))
+				break;
+		}
+		free(p);
+	}
+	if (nkeep)
+		qsort(keep, nkeep, sizeof(*keep), cmp_ptr);
+	remove_subtree(m, dir, 0, keep, nkeep);
+	free(keep);
 }
 
 size_t pc_manifest_count(const struct pc_manifest *m)

@@ -70,7 +70,8 @@ struct pc_entry *pc_manifest_get(const struct pc_manifest *m, const char *path);
 /* Remove PATH and, if it is a directory, everything below it. */
 void pc_manifest_remove(struct pc_manifest *m, const char *path);
 /* Remove everything below DIR written by a layer lower than LAYER
- * (opaque whiteout). */
+ * (opaque whiteout); directories that still hold an entry of LAYER or above
+ * stay. */
 void pc_manifest_remove_children_below_layer(struct pc_manifest *m,
 					     const char *dir, unsigned layer);
 size_t pc_manifest_count(const struct pc_manifest *m);

@@ -322,8 +322,16 @@ static void test_opaque_keeps_same_layer(void)
 	add(m, "d/sub/older", PC_FT_REG, 1);
 	add(m, "d/new", PC_FT_REG, 2);   /* same layer as the opaque marker */
 	add(m, "d/later", PC_FT_REG, 3);
+	add(m, "d/keep", PC_FT_DIR, 0);       /* older dir holding a newer file */
+	add(m, "d/keep/deep", PC_FT_DIR, 1);
+	add(m, "d/keep/deep/new", PC_FT_REG, 2);
+	add(m, "d/keep/deep/old", PC_FT_REG, 1);
 	add(m, "dx", PC_FT_REG, 0);
 	pc_manifest_remove_children_below_layer(m, "d", 2);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/keep"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/keep/deep"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/keep/deep/new"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "d/keep/deep/old"));
 	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d"));
 	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "d/old"));
 	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "d/sub"));
@@ -331,7 +339,7 @@ static void test_opaque_keeps_same_layer(void)
 	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/new"));
 	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/later"));
 	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "dx"));
-	CU_ASSERT_EQUAL(pc_manifest_count(m), 4);
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 7);
 	pc_manifest_free(m);
 }
 
