@@ -1,0 +1,496 @@
+/* report.c - results.json, junit.xml and summary.md; see result.h.
+ *
+ * Each file is built in memory and then written to a temporary name and
+ * renamed, so a reader never sees half a file.
+ */
+#include "result.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* How many findings junit.xml and results.json list per case. */
+#define FIRST_FINDINGS 20
+
+const char *pc_verdict_name(enum pc_verdict v)
+{
+	switch (v) {
+	case PC_VERDICT_PASS: return "pass";
+	case PC_VERDICT_FAIL: return "fail";
+	case PC_VERDICT_ERROR: return "error";
+	}
+	return "?";
+}
+
+const char *pc_fsck_name(enum pc_fsck_result f)
+{
+	switch (f) {
+	case PC_FSCK_CLEAN: return "clean";
+	case PC_FSCK_ERRORS: return "errors";
+	case PC_FSCK_SKIPPED: return "skipped";
+	}
+	return "?";
+}
+
+static const char *cut_name(enum pc_flakey_mode m)
+{
+	return m == PC_FLAKEY_ERROR ? "error" : "drop";
+}
+
+/* ---- text hygiene ---------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at P, or 0 if it is not one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;  /* no overlong forms */
+		if (c == 0xED)
+			hi = 0x9F;  /* no surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		if (c == 0xF4)
+			hi = 0x8F;  /* nothing above U+10FFFF */
+	} else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* A copy of S that is valid UTF-8 (bad bytes become '?'): jansson refuses
+ * invalid strings and XML parsers reject the whole file.  Messages can carry
+ * raw bytes from archive paths. */
+static char *clean_utf8(const char *s)
+{
+	char *out = xstrdup(s ? s : "");
+	for (unsigned char *p = (unsigned char *)out; *p;) {
+		size_t n = utf8_seq(p);
+		if (n == 0) {
+			*p++ = '?';
+			continue;
+		}
+		p += n;
+	}
+	return out;
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+/* Write DATA to DIR/NAME through a temporary file and rename(2). */
+static int write_atomic(const char *dir, const char *name, const char *data, size_t len)
+{
+	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
+	char *final = xasprintf("%s/%s", dir, name);
+	int rc = pc_write_file(tmp, data, len, 0);
+	if (rc == 0 && rename(tmp, final) < 0) {
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
+		unlink(tmp);
+	}
+	free(tmp);
+	free(final);
+	return rc;
+}
+
+static FILE *mem_open(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f) {
+		fprintf(stderr, "powercut: open_memstream: out of memory\n");
+		abort();
+	}
+	return f;
+}
+
+/* One finding as a line: "content usr/bin/x: sha256 differs". */
+static void finding_line(const struct pc_finding *fd, FILE *f)
+{
+	fprintf(f, "%s %s", pc_finding_name(fd->kind), fd->path ? fd->path : "?");
+	if (fd->detail && *fd->detail)
+		fprintf(f, ": %s", fd->detail);
+}
+
+static char *finding_text(const struct pc_finding *fd)
+{
+	char *buf;
+	size_t len;
+	FILE *f = mem_open(&buf, &len);
+	finding_line(fd, f);
+	fclose(f);
+	return buf;
+}
+
+/* ---- results.json ---------------------------------------------------- */
+
+static void put_str(json_t *o, const char *key, const char *value)
+{
+	char *clean = clean_utf8(value);
+	json_object_set_new(o, key, json_string(clean));
+	free(clean);
+}
+
+static void put_int(json_t *o, const char *key, uint64_t value)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)value));
+}
+
+/* Seconds, rounded to the millisecond so that the JSON reads 5.45, not
+ * 5.4500000000000002. */
+static void put_secs(json_t *o, const char *key, double value)
+{
+	/* Times are never negative; this avoids needing libm for round(). */
+	double ms = value > 0 ? (double)(int64_t)(value * 1000.0 + 0.5) : 0.0;
+	json_object_set_new(o, key, json_real(ms / 1000.0));
+}
+
+static json_t *case_json(const struct pc_case_result *res)
+{
+	const struct pc_case *c = res->c;
+	json_t *o = json_object();
+	put_str(o, "id", c->id);
+	put_str(o, "group", c->group);
+	put_str(o, "fs", c->fs);
+	put_str(o, "mkfs_opts", c->mkfs_opts);
+	put_str(o, "mount_opts", c->mount_opts);
+	put_str(o, "backend", res->backend ? res->backend : c->backend);
+	put_str(o, "backend_why", res->backend_why);
+	put_str(o, "mode", pc_mode_name(c->mode));
+	put_int(o, "repeat", c->repeat);
+	put_int(o, "repeats", c->repeats);
+	put_str(o, "cut", cut_name(c->cut));
+	/* With cut = error: what the filesystem said when its writes failed. */
+	if (res->cut_syncfs[0])
+		put_str(o, "cut_syncfs", res->cut_syncfs);
+	if (res->cut_umount[0])
+		put_str(o, "cut_umount", res->cut_umount);
+	json_t *images = json_array();
+	for (size_t i = 0; i < c->nimages; i++) {
+		char *clean = clean_utf8(c->images[i]);
+		json_array_append_new(images, json_string(clean));
+		free(clean);
+	}
+	json_object_set_new(o, "images", images);
+	put_int(o, "device_size", c->device_size);
+	put_str(o, "expect", pc_expect_name(c->expect));
+	json_object_set_new(o, "committed", json_boolean(res->committed));
+	put_str(o, "verdict", pc_verdict_name(res->verdict));
+	put_str(o, "reason", res->reason);
+	put_int(o, "lost", res->vr.lost);
+	put_int(o, "checked", res->vr.checked);
+
+	json_t *findings = json_object();
+	for (int k = 0; k < PC_F_NKINDS; k++)
+		put_int(findings, pc_finding_name((enum pc_finding_kind)k), res->vr.counts[k]);
+	json_object_set_new(o, "findings", findings);
+	json_t *first = json_array();
+	for (size_t i = 0; i < res->vr.nfindings && i < FIRST_FINDINGS; i++) {
+		const struct pc_finding *fd = &res->vr.findings[i];
+		json_t *jf = json_object();
+		put_str(jf, "kind", pc_finding_name(fd->kind));
+		put_str(jf, "path", fd->path);
+		put_str(jf, "detail", fd->detail);
+		json_array_append_new(first, jf);
+	}
+	json_object_set_new(o, "first_findings", first);
+
+	put_str(o, "fsck", pc_fsck_name(res->fsck));
+	json_t *t = json_object();
+	put_secs(t, "mkfs", res->t.mkfs);
+	put_secs(t, "unpack", res->t.unpack);
+	put_secs(t, "sync", res->t.sync);
+	put_secs(t, "commit", res->t.commit);
+	put_secs(t, "remount", res->t.remount);
+	put_secs(t, "verify", res->t.verify);
+	put_secs(t, "fsck", res->t.fsck);
+	put_secs(t, "total", res->t.total);
+	json_object_set_new(o, "timings_s", t);
+	json_t *io = json_object();
+	put_int(io, "wios", res->io.wios);
+	put_int(io, "wbytes", res->io.wbytes);
+	put_int(io, "rios", res->io.rios);
+	put_int(io, "rbytes", res->io.rbytes);
+	put_int(io, "flushes", res->io.flushes);
+	json_object_set_new(o, "io", io);
+	put_int(o, "entries", res->entries);
+	put_int(o, "bytes", res->bytes);
+	put_int(o, "fsyncs", res->fsyncs);
+	put_str(o, "case_dir", res->case_dir);
+	return o;
+}
+
+static int write_json(const struct pc_run_report *r, const char *dir)
+{
+	json_t *root = json_object();
+	put_str(root, "scenario", r->scenario);
+	put_str(root, "kernel", r->kernel);
+	json_t *cases = json_array();
+	for (size_t i = 0; i < r->nresults; i++)
+		json_array_append_new(cases, case_json(&r->results[i]));
+	json_object_set_new(root, "cases", cases);
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	json_decref(root);
+	if (!text)
+		return pc_fail(PC_ERR_RUN, "%s/results.json: cannot serialise the results", dir);
+	size_t len = strlen(text);
+	/* json_dumps leaves out the final newline. */
+	char *withnl = xasprintf("%s\n", text);
+	free(text);
+	int rc = write_atomic(dir, "results.json", withnl, len + 1);
+	free(withnl);
+	return rc;
+}
+
+/* ---- junit.xml ------------------------------------------------------- */
+
+/* junit.xml is written by hand: CUnit's JUnit writer is broken in Debian's
+ * CUnit 2.1-3 and is tied to CUnit's own registry anyway, and the format
+ * needs nothing but escaping.  S is made valid UTF-8; characters XML 1.0
+ * cannot carry at all (controls but tab and newline) become '?'. */
+static void xml_text(FILE *f, const char *s, int attr)
+{
+	char *clean = clean_utf8(s);
+	for (const char *p = clean; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		switch (c) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
+		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
+		default:
+			fputc(c < 0x20 || c == 0x7f ? '?' : c, f);
+		}
+	}
+	free(clean);
+}
+
+static void junit_case(FILE *f, const struct pc_case_result *res)
+{
+	const struct pc_case *c = res->c;
+	fputs("    <testcase classname=\"", f);
+	xml_text(f, c->group, 1);
+	fputs("\" name=\"", f);
+	xml_text(f, c->id, 1);
+	fprintf(f, "\" time=\"%.3f\"", res->t.total);
+	if (res->verdict == PC_VERDICT_PASS) {
+		fputs("/>\n", f);
+		return;
+	}
+	const char *tag = res->verdict == PC_VERDICT_ERROR ? "error" : "failure";
+	fprintf(f, ">\n      <%s message=\"", tag);
+	xml_text(f, res->reason[0] ? res->reason : pc_verdict_name(res->verdict), 1);
+	fprintf(f, "\" type=\"%s\">", pc_verdict_name(res->verdict));
+	xml_text(f, res->reason, 0);
+	fputc('\n', f);
+	for (size_t i = 0; i < res->vr.nfindings && i < FIRST_FINDINGS; i++) {
+		char *line = finding_text(&res->vr.findings[i]);
+		xml_text(f, line, 0);
+		fputc('\n', f);
+		free(line);
+	}
+	if (res->vr.nfindings > FIRST_FINDINGS) {
+		fprintf(f, "... and %zu more findings, in ", res->vr.nfindings - FIRST_FINDINGS);
+		xml_text(f, res->case_dir[0] ? res->case_dir : "the case folder", 0);
+		fputs("/findings.txt\n", f);
+	}
+	fprintf(f, "</%s>\n", tag);
+	if (res->fsck == PC_FSCK_ERRORS && res->fsck_output) {
+		fputs("      <system-out>", f);
+		xml_text(f, res->fsck_output, 0);
+		fputs("</system-out>\n", f);
+	}
+	fputs("    </testcase>\n", f);
+}
+
+static int write_junit(const struct pc_run_report *r, const char *dir)
+{
+	size_t failures = 0, errors = 0;
+	double total = 0;
+	for (size_t i = 0; i < r->nresults; i++) {
+		failures += r->results[i].verdict == PC_VERDICT_FAIL;
+		errors += r->results[i].verdict == PC_VERDICT_ERROR;
+		total += r->results[i].t.total;
+	}
+	char *buf;
+	size_t len;
+	FILE *f = mem_open(&buf, &len);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
+	fprintf(f, "  <testsuite name=\"powercut\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		   "skipped=\"0\" time=\"%.3f\">\n", r->nresults, failures, errors, total);
+	fputs("    <properties>\n      <property name=\"scenario\" value=\"", f);
+	xml_text(f, r->scenario, 1);
+	fputs("\"/>\n      <property name=\"kernel\" value=\"", f);
+	xml_text(f, r->kernel, 1);
+	fputs("\"/>\n    </properties>\n", f);
+	for (size_t i = 0; i < r->nresults; i++)
+		junit_case(f, &r->results[i]);
+	fputs("  </testsuite>\n</testsuites>\n", f);
+	fclose(f);
+	int rc = write_atomic(dir, "junit.xml", buf, len);
+	free(buf);
+	return rc;
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+enum { NCOLS = 15 };
+
+static const char *const headers[NCOLS] = {
+	"case", "fs", "mode", "backend", "time s", "WIOS", "WBytes", "RIOS",
+	"RBytes", "flushes", "fsyncs", "entries", "lost", "fsck", "verdict",
+};
+/* Numbers are right-aligned. */
+static const int numeric[NCOLS] = { 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0 };
+
+static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
+{
+	const struct pc_case *c = res->c;
+	snprintf(cells[0], 160, "%s", c->id);
+	snprintf(cells[1], 160, "%s", c->fs);
+	snprintf(cells[2], 160, "%s", pc_mode_name(c->mode));
+	snprintf(cells[3], 160, "%s", res->backend ? res->backend : c->backend);
+	snprintf(cells[4], 160, "%.2f", res->t.total);
+	snprintf(cells[5], 160, "%llu", (unsigned long long)res->io.wios);
+	snprintf(cells[6], 160, "%llu", (unsigned long long)res->io.wbytes);
+	snprintf(cells[7], 160, "%llu", (unsigned long long)res->io.rios);
+	snprintf(cells[8], 160, "%llu", (unsigned long long)res->io.rbytes);
+	snprintf(cells[9], 160, "%llu", (unsigned long long)res->io.flushes);
+	snprintf(cells[10], 160, "%llu", (unsigned long long)res->fsyncs);
+	snprintf(cells[11], 160, "%llu", (unsigned long long)res->entries);
+	/* Loss is only measured when the commit record came back. */
+	if (res->verdict == PC_VERDICT_ERROR || !res->committed)
+		snprintf(cells[12], 160, "-");
+	else
+		snprintf(cells[12], 160, "%zu", res->vr.lost);
+	snprintf(cells[13], 160, "%s", pc_fsck_name(res->fsck));
+	snprintf(cells[14], 160, "%s", pc_verdict_name(res->verdict));
+}
+
+static void print_row(FILE *f, char cells[NCOLS][160], const size_t width[NCOLS])
+{
+	fputc('|', f);
+	for (int i = 0; i < NCOLS; i++) {
+		int w = (int)width[i];
+		if (numeric[i])
+			fprintf(f, " %*s |", w, cells[i]);
+		else
+			fprintf(f, " %-*s |", w, cells[i]);
+	}
+	fputc('\n', f);
+}
+
+void pc_report_table(const struct pc_run_report *r, FILE *f)
+{
+	size_t width[NCOLS];
+	for (int i = 0; i < NCOLS; i++)
+		width[i] = strlen(headers[i]) > 3 ? strlen(headers[i]) : 3;
+	char (*cells)[NCOLS][160] = xcalloc(r->nresults ? r->nresults : 1, sizeof(*cells));
+	for (size_t row = 0; row < r->nresults; row++) {
+		row_cells(&r->results[row], cells[row]);
+		for (int i = 0; i < NCOLS; i++)
+			if (strlen(cells[row][i]) > width[i])
+				width[i] = strlen(cells[row][i]);
+	}
+	char head[NCOLS][160];
+	for (int i = 0; i < NCOLS; i++)
+		snprintf(head[i], sizeof(head[i]), "%s", headers[i]);
+	print_row(f, head, width);
+	fputc('|', f);
+	for (int i = 0; i < NCOLS; i++) {
+		fputc(' ', f);
+		for (size_t k = 0; k + 1 < width[i]; k++)
+			fputc('-', f);
+		fputs(numeric[i] ? ": |" : "- |", f);
+	}
+	fputc('\n', f);
+	for (size_t row = 0; row < r->nresults; row++)
+		print_row(f, cells[row], width);
+	free(cells);
+
+	int first = 1;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		if (res->verdict == PC_VERDICT_PASS)
+			continue;
+		if (first)
+			fputc('\n', f);
+		first = 0;
+		char *reason = clean_utf8(res->reason[0] ? res->reason : "no reason recorded");
+		fprintf(f, "- %s: %s: %s\n", res->c->id, pc_verdict_name(res->verdict), reason);
+		free(reason);
+	}
+}
+
+/* ---- summary.md ------------------------------------------------------ */
+
+static void timings_table(const struct pc_run_report *r, FILE *f)
+{
+	fputs("| case | mkfs | unpack | sync | commit | remount | verify | fsck | total |\n"
+	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		fprintf(f, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+			res->c->id, res->t.mkfs, res->t.unpack, res->t.sync, res->t.commit,
+			res->t.remount, res->t.verify, res->t.fsck, res->t.total);
+	}
+}
+
+static int write_summary(const struct pc_run_report *r, const char *dir)
+{
+	size_t counts[3] = { 0 };
+	for (size_t i = 0; i < r->nresults; i++)
+		counts[r->results[i].verdict]++;
+	char *buf;
+	size_t len;
+	FILE *f = mem_open(&buf, &len);
+	char *scenario = clean_utf8(r->scenario);
+	char *kernel = clean_utf8(r->kernel);
+	fprintf(f, "# powercut results\n\n"
+		   "- scenario: `%s`\n- kernel: `%s`\n"
+		   "- cases: %zu (%zu pass, %zu fail, %zu error)\n\n",
+		scenario, kernel, r->nresults, counts[PC_VERDICT_PASS],
+		counts[PC_VERDICT_FAIL], counts[PC_VERDICT_ERROR]);
+	free(scenario);
+	free(kernel);
+	pc_report_table(r, f);
+	fputs("\nI/O counters are the flakey device's, over unpack, sync and commit.\n"
+	      "\n## Phase times (seconds)\n\n", f);
+	timings_table(r, f);
+	fclose(f);
+	int rc = write_atomic(dir, "summary.md", buf, len);
+	free(buf);
+	return rc;
+}
+
+int pc_report_write(const struct pc_run_report *r, const char *dir)
+{
+	if (pc_mkdir_p(dir, 0755) < 0)
+		return -1;
+	int rc = write_json(r, dir);
+	/* Write the others even if one fails: each is useful on its own. */
+	if (write_junit(r, dir) < 0)
+		rc = -1;
+	if (write_summary(r, dir) < 0)
+		rc = -1;
+	return rc;
+}

@@ -1,0 +1,331 @@
+/* test_report.c - results.json, junit.xml, summary.md and the table. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "result.h"
+#include "unit.h"
+#include "util.h"
+
+static char *img_paths[] = { "/images/l1.tar", "/images/l2.tar.zst", NULL };
+
+static struct pc_case cases[3] = {
+	{ .id = "default/ext4/syncfs", .group = "default", .fs = "ext4", .mkfs_opts = "",
+	  .mount_opts = "noatime", .backend = "auto", .mode = PC_MODE_SYNCFS,
+	  .expect = PC_EXPECT_INTACT, .cut = PC_FLAKEY_DROP, .repeat = 1, .repeats = 1,
+	  .images = img_paths, .nimages = 2, .device_size = 0 },
+	{ .id = "hard/xfs/none/r2", .group = "hard", .fs = "xfs", .mkfs_opts = "-m crc=1",
+	  .mount_opts = "", .backend = "fuse", .mode = PC_MODE_NONE,
+	  .expect = PC_EXPECT_INTACT, .cut = PC_FLAKEY_ERROR, .repeat = 2, .repeats = 3,
+	  .images = img_paths, .nimages = 2, .device_size = 4ULL << 30 },
+	{ .id = "hard/btrfs/fsync", .group = "hard", .fs = "btrfs", .mkfs_opts = "",
+	  .mount_opts = "", .backend = "dm", .mode = PC_MODE_FSYNC,
+	  .expect = PC_EXPECT_ANY, .cut = PC_FLAKEY_DROP, .repeat = 1, .repeats = 1,
+	  .images = img_paths, .nimages = 2, .device_size = 0 },
+};
+
+#define NFIND 25
+static struct pc_finding findings[NFIND];
+static struct pc_case_result results[3];
+static struct pc_run_report report;
+
+static void build_report(void)
+{
+	memset(results, 0, sizeof(results));
+	struct pc_case_result *a = &results[0], *b = &results[1], *e = &results[2];
+
+	a->c = &cases[0];
+	a->backend = "fuse";
+	snprintf(a->backend_why, sizeof(a->backend_why), "no device-mapper in /proc/misc");
+	a->committed = 1;
+	a->verdict = PC_VERDICT_PASS;
+	a->vr.checked = 3001;
+	a->fsck = PC_FSCK_CLEAN;
+	a->t = (struct pc_timings){ .mkfs = 1.25, .unpack = 2.5, .sync = 0.75, .commit = 0.01,
+				    .remount = 1.5, .verify = 0.5, .fsck = 0.25, .total = 6.511 };
+	a->io = (struct pc_iostat){ .rios = 7, .rbytes = 28672, .wios = 34804,
+				    .wbytes = 5000000000ULL, .flushes = 12 };
+	a->entries = 3001;
+	a->bytes = 123456789;
+	a->fsyncs = 0;
+
+	/* The first finding's path has every character XML must escape. */
+	findings[0] = (struct pc_finding){ PC_F_MISSING, "dir/a<b&c\"d'e>", NULL };
+	findings[1] = (struct pc_finding){ PC_F_CONTENT, "usr/bin/x", "sha256 differs" };
+	for (int i = 2; i < NFIND; i++)
+		findings[i] = (struct pc_finding){ PC_F_SIZE, "usr/lib/many", "size 0, expected 4096" };
+	b->c = &cases[1];
+	b->backend = "fuse";
+	b->committed = 1;
+	b->verdict = PC_VERDICT_FAIL;
+	/* Invalid UTF-8 (0xff) must not break JSON or XML. */
+	snprintf(b->reason, sizeof(b->reason), "3 of 10 entries not intact <after> commit \xff");
+	b->vr.counts[PC_F_MISSING] = 1;
+	b->vr.counts[PC_F_CONTENT] = 1;
+	b->vr.counts[PC_F_SIZE] = NFIND - 2;
+	b->vr.lost = 3;
+	b->vr.checked = 10;
+	b->vr.findings = findings;
+	b->vr.nfindings = NFIND;
+	b->fsck = PC_FSCK_ERRORS;
+	b->fsck_output = "Phase 1 - find and verify superblock & co";
+	b->t.total = 2.0;
+	b->entries = 10;
+	b->fsyncs = 0;
+	snprintf(b->case_dir, sizeof(b->case_dir), "/out/cases/hard_xfs_none_r2");
+	snprintf(b->cut_syncfs, sizeof(b->cut_syncfs), "Input/output error");
+
+	e->c = &cases[2];
+	e->backend = NULL;  /* failed before a backend was chosen */
+	e->verdict = PC_VERDICT_ERROR;
+	snprintf(e->reason, sizeof(e->reason), "mkfs.btrfs: not found");
+	e->fsck = PC_FSCK_SKIPPED;
+
+	report.scenario = "scenarios/default.ini";
+	snprintf(report.kernel, sizeof(report.kernel), "6.18.0-test");
+	report.results = results;
+	report.nresults = 3;
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	char *text = pc_read_file(p, NULL);
+	free(p);
+	return text;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void check_int(json_t *o, const char *key, json_int_t want)
+{
+	json_t *v = json_object_get(o, key);
+	CU_ASSERT(json_is_integer(v));
+	CU_ASSERT_EQUAL(json_integer_value(v), want);
+	if (!json_is_integer(v) || json_integer_value(v) != want)
+		fprintf(stderr, "\n  %s: not the integer %lld\n", key, (long long)want);
+}
+
+static void check_str(json_t *o, const char *key, const char *want)
+{
+	json_t *v = json_object_get(o, key);
+	CU_ASSERT(json_is_string(v));
+	if (json_is_string(v))
+		CU_ASSERT_STRING_EQUAL(json_string_value(v), want);
+}
+
+static void test_json(void)
+{
+	build_report();
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *path = xasprintf("%s/results.json", dir);
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		fprintf(stderr, "\n  %s:%d: %s\n", path, jerr.line, jerr.text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	check_str(root, "scenario", "scenarios/default.ini");
+	check_str(root, "kernel", "6.18.0-test");
+	json_t *jc = json_object_get(root, "cases");
+	CU_ASSERT_FATAL(json_is_array(jc) && json_array_size(jc) == 3);
+
+	json_t *a = json_array_get(jc, 0);
+	check_str(a, "id", "default/ext4/syncfs");
+	check_str(a, "group", "default");
+	check_str(a, "fs", "ext4");
+	check_str(a, "mkfs_opts", "");
+	check_str(a, "mount_opts", "noatime");
+	check_str(a, "backend", "fuse");
+	check_str(a, "backend_why", "no device-mapper in /proc/misc");
+	check_str(a, "mode", "syncfs");
+	check_int(a, "repeat", 1);
+	check_str(a, "expect", "intact");
+	check_str(a, "cut", "drop");
+	CU_ASSERT(json_is_true(json_object_get(a, "committed")));
+	check_str(a, "verdict", "pass");
+	check_int(a, "lost", 0);
+	check_str(a, "fsck", "clean");
+	check_int(a, "entries", 3001);
+	check_int(a, "bytes", 123456789);
+	check_int(a, "fsyncs", 0);
+	json_t *io = json_object_get(a, "io");
+	check_int(io, "wios", 34804);
+	check_int(io, "wbytes", 5000000000LL);  /* needs 64 bits */
+	check_int(io, "rios", 7);
+	check_int(io, "rbytes", 28672);
+	check_int(io, "flushes", 12);
+	json_t *t = json_object_get(a, "timings_s");
+	static const char *const phases[] = { "mkfs", "unpack", "sync", "commit",
+					      "remount", "verify", "fsck", "total" };
+	static const double want_t[] = { 1.25, 2.5, 0.75, 0.01, 1.5, 0.5, 0.25, 6.511 };
+	for (int i = 0; i < 8; i++) {
+		json_t *v = json_object_get(t, phases[i]);
+		CU_ASSERT(json_is_number(v));
+		CU_ASSERT_DOUBLE_EQUAL(json_number_value(v), want_t[i], 1e-9);
+	}
+	json_t *fa = json_object_get(a, "findings");
+	CU_ASSERT_EQUAL(json_object_size(fa), PC_F_NKINDS);
+	static const char *const kinds[] = { "missing", "size", "content", "type", "mode",
+					     "owner", "xattr", "link", "rdev", "hardlink", "extra" };
+	for (int i = 0; i < 11; i++)
+		check_int(fa, kinds[i], 0);
+
+	json_t *b = json_array_get(jc, 1);
+	check_str(b, "id", "hard/xfs/none/r2");
+	check_str(b, "verdict", "fail");
+	check_str(b, "expect", "intact");
+	check_str(b, "cut", "error");
+	check_str(b, "cut_syncfs", "Input/output error");
+	CU_ASSERT_PTR_NULL(json_object_get(b, "cut_umount"));
+	check_int(b, "repeat", 2);
+	check_int(b, "lost", 3);
+	check_str(b, "fsck", "errors");
+	check_str(b, "reason", "3 of 10 entries not intact <after> commit ?");
+	json_t *fb = json_object_get(b, "findings");
+	check_int(fb, "missing", 1);
+	check_int(fb, "content", 1);
+	check_int(fb, "size", NFIND - 2);
+	check_int(fb, "extra", 0);
+	json_t *first = json_object_get(b, "first_findings");
+	CU_ASSERT(json_is_array(first) && json_array_size(first) == 20);
+	check_str(json_array_get(first, 0), "path", "dir/a<b&c\"d'e>");
+	check_str(json_array_get(first, 1), "detail", "sha256 differs");
+
+	json_t *e = json_array_get(jc, 2);
+	check_str(e, "verdict", "error");
+	check_str(e, "backend", "dm");  /* the requested one when none ran */
+	CU_ASSERT(json_is_false(json_object_get(e, "committed")));
+	check_str(e, "fsck", "skipped");
+
+	json_decref(root);
+	/* No temporary file is left behind. */
+	char *tmp = xasprintf("%s/.results.json.tmp", dir);
+	CU_ASSERT_NOT_EQUAL(access(tmp, F_OK), 0);
+	free(tmp);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_junit(void)
+{
+	build_report();
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *x = read_in(dir, "junit.xml");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_EQUAL(count(x, "<testsuite "), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuite name=\"powercut\" tests=\"3\" failures=\"1\" errors=\"1\""));
+	CU_ASSERT_EQUAL(count(x, "<testcase "), 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testcase classname=\"default\" name=\"default/ext4/syncfs\" time=\"6.511\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testcase classname=\"hard\" name=\"hard/xfs/none/r2\" time=\"2.000\">"));
+	CU_ASSERT_EQUAL(count(x, "<failure "), 1);
+	CU_ASSERT_EQUAL(count(x, "</failure>"), 1);
+	CU_ASSERT_EQUAL(count(x, "<error "), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<error message=\"mkfs.btrfs: not found\""));
+	/* The failure carries the reason and the first 20 findings. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "message=\"3 of 10 entries not intact &lt;after&gt; commit ?\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "missing dir/a&lt;b&amp;c&quot;d&apos;e&gt;\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "content usr/bin/x: sha256 differs\n"));
+	CU_ASSERT_EQUAL(count(x, "size usr/lib/many: size 0, expected 4096"), 18);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "5 more findings"));
+	CU_ASSERT_PTR_NULL(strstr(x, "a<b"));
+	CU_ASSERT_PTR_NULL(strstr(x, "\xff"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<system-out>Phase 1 - find and verify superblock &amp; co</system-out>"));
+	/* The passing case is self-closed, the two others are closed. */
+	CU_ASSERT_EQUAL(count(x, "</testcase>"), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "</testsuite>\n</testsuites>\n"));
+	free(x);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_summary_and_table(void)
+{
+	build_report();
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *md = read_in(dir, "summary.md");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "kernel: `6.18.0-test`"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "scenario: `scenarios/default.ini`"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "3 (1 pass, 1 fail, 1 error)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/xfs/none/r2: fail: 3 of 10 entries not intact"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/btrfs/fsync: error: mkfs.btrfs: not found"));
+	CU_ASSERT_PTR_NULL(strstr(md, "- default/ext4/syncfs:"));
+
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	pc_report_table(&report, f);
+	fclose(f);
+	/* The table on stdout is the one in summary.md. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, buf));
+	/* Header, separator and one row per case, all the same width. */
+	char *save = NULL, *line = strtok_r(buf, "\n", &save);
+	size_t rows = 0, width = line ? strlen(line) : 0;
+	for (; line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] != '|')
+			continue;
+		rows++;
+		CU_ASSERT_EQUAL(strlen(line), width);
+		CU_ASSERT_EQUAL(count(line, "|"), 16);
+	}
+	CU_ASSERT_EQUAL(rows, 5);
+	free(buf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| case "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| 5000000000 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| 34804 |"));
+	free(md);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(pc_verdict_name(PC_VERDICT_PASS), "pass");
+	CU_ASSERT_STRING_EQUAL(pc_verdict_name(PC_VERDICT_FAIL), "fail");
+	CU_ASSERT_STRING_EQUAL(pc_verdict_name(PC_VERDICT_ERROR), "error");
+	CU_ASSERT_STRING_EQUAL(pc_fsck_name(PC_FSCK_CLEAN), "clean");
+	CU_ASSERT_STRING_EQUAL(pc_fsck_name(PC_FSCK_ERRORS), "errors");
+	CU_ASSERT_STRING_EQUAL(pc_fsck_name(PC_FSCK_SKIPPED), "skipped");
+}
+
+static void test_unwritable_dir(void)
+{
+	build_report();
+	char *dir = unit_tmpdir();
+	char *file = xasprintf("%s/file", dir);
+	CU_ASSERT_FATAL(pc_write_file(file, "x", 1, 0) == 0);
+	/* DIR is a regular file: every writer must fail, not crash. */
+	fflush(stderr);
+	FILE *saved = stderr;
+	stderr = fopen("/dev/null", "w");
+	int rc = pc_report_write(&report, file);
+	fclose(stderr);
+	stderr = saved;
+	CU_ASSERT_EQUAL(rc, -1);
+	free(file);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+void register_report_tests(void)
+{
+	CU_pSuite s = CU_add_suite("report", NULL, NULL);
+	CU_add_test(s, "results.json fields and types", test_json);
+	CU_add_test(s, "junit.xml cases, failures, escaping", test_junit);
+	CU_add_test(s, "summary.md and the table", test_summary_and_table);
+	CU_add_test(s, "verdict and fsck names", test_names);
+	CU_add_test(s, "unwritable output folder", test_unwritable_dir);
+}
