@@ -1,0 +1,253 @@
+/* test_backend.c - backend selection and the fuse flakey device (root). */
+#include <dirent.h>
+#include <limits.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "commands.h"
+#include "fuse_flakey.h"
+#include "loop.h"
+#include "unit.h"
+#include "util.h"
+
+/* The fuse backend starts its server as `/proc/self/exe __fuse-server ...`.
+ * Here /proc/self/exe is this test program, so it must serve too: glibc
+ * passes argc/argv to constructors, which run before CUnit's main. */
+__attribute__((constructor)) static void maybe_fuse_server(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	if (argc > 1 && !strcmp(argv[1], "__fuse-server"))
+		exit(cmd_fuse_server(argc - 1, argv + 1));
+}
+
+static int proc_misc_has_dm(void)
+{
+	char *misc = pc_read_file("/proc/misc", NULL);
+	int has = misc && strstr(misc, " device-mapper\n");
+	free(misc);
+	return has;
+}
+
+static void test_mode_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(pc_flakey_mode_name(PC_FLAKEY_ALLOW), "allow");
+	CU_ASSERT_STRING_EQUAL(pc_flakey_mode_name(PC_FLAKEY_DROP), "drop");
+	CU_ASSERT_STRING_EQUAL(pc_flakey_mode_name(PC_FLAKEY_ERROR), "error");
+}
+
+static void test_select_fuse(void)
+{
+	const struct pc_backend_ops *ops = NULL;
+	char why[256], probe_why[256];
+	int usable = pc_backend_fuse.probe(probe_why, sizeof(probe_why)) == 0;
+	pc_last_errclass = PC_ERR_NONE;
+	int rc = pc_backend_select("fuse", &ops, why, sizeof(why));
+	if (usable) {
+		CU_ASSERT(rc == 0);
+		CU_ASSERT_PTR_EQUAL(ops, &pc_backend_fuse);
+	} else {
+		CU_ASSERT(rc == -1);
+		CU_ASSERT(pc_last_errclass == PC_ERR_ENV);
+		CU_ASSERT(strstr(why, "fuse") != NULL);
+	}
+}
+
+static void test_select_auto(void)
+{
+	const struct pc_backend_ops *ops = NULL;
+	char why[256], tmp[256];
+	int rc = pc_backend_select("auto", &ops, why, sizeof(why));
+	int dm = proc_misc_has_dm() && pc_backend_dm.probe(tmp, sizeof(tmp)) == 0;
+	int fuse = pc_backend_fuse.probe(tmp, sizeof(tmp)) == 0;
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "auto"));
+	if (dm) {
+		CU_ASSERT(rc == 0 && ops == &pc_backend_dm);
+	} else if (fuse) {
+		CU_ASSERT(rc == 0 && ops == &pc_backend_fuse);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "using fuse"));
+		if (!proc_misc_has_dm())
+			CU_ASSERT_STRING_EQUAL(why, "auto: no device-mapper in this kernel "
+						    "(/proc/misc), using fuse");
+	} else {
+		CU_ASSERT(rc == -1 && ops == NULL);
+	}
+	/* No name means auto. */
+	const struct pc_backend_ops *ops2 = NULL;
+	CU_ASSERT(pc_backend_select(NULL, &ops2, tmp, sizeof(tmp)) == rc);
+	CU_ASSERT_PTR_EQUAL(ops2, ops);
+}
+
+static void test_select_dm(void)
+{
+	const struct pc_backend_ops *ops = NULL;
+	char why[256], probe_why[256];
+	int usable = pc_backend_dm.probe(probe_why, sizeof(probe_why)) == 0;
+	pc_last_errclass = PC_ERR_NONE;
+	int rc = pc_backend_select("dm", &ops, why, sizeof(why));
+	CU_ASSERT(rc == (usable ? 0 : -1));
+	if (!usable) {
+		CU_ASSERT(pc_last_errclass == PC_ERR_ENV);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, probe_why));
+	}
+}
+
+static void test_select_unknown(void)
+{
+	const struct pc_backend_ops *ops = &pc_backend_fuse;
+	char why[256];
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT(pc_backend_select("zfs", &ops, why, sizeof(why)) == -1);
+	CU_ASSERT(pc_last_errclass == PC_ERR_INPUT);
+	CU_ASSERT_PTR_NULL(ops);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "'zfs'"));
+	CU_ASSERT(pc_backend_select("", &ops, why, sizeof(why)) == -1);
+	CU_ASSERT(pc_backend_select("FUSE", &ops, why, sizeof(why)) == -1);
+}
+
+#define BLK 4096
+
+static void fill(unsigned char *buf, int c)
+{
+	memset(buf, c, BLK);
+}
+
+static int dev_write(int fd, unsigned char *buf, off_t off)
+{
+	return pwrite(fd, buf, BLK, off) == BLK ? 0 : -errno;
+}
+
+static int block_is(int fd, off_t off, int c)
+{
+	unsigned char *buf = aligned_alloc(BLK, BLK);
+	int ok = pread(fd, buf, BLK, off) == BLK;
+	for (int i = 0; ok && i < BLK; i++)
+		ok = buf[i] == c;
+	free(buf);
+	return ok;
+}
+
+static int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n == 0;
+}
+
+/* Block-level semantics of the three modes, through the loop device with
+ * O_DIRECT so that every write and flush reaches the server. */
+static void test_fuse_device_modes(void)
+{
+	char *tmp = unit_tmpdir();
+	struct pc_backend b;
+	memset(&b, 0, sizeof(b));
+	b.ops = &pc_backend_fuse;
+	snprintf(b.workdir, sizeof(b.workdir), "%s", tmp);
+	CU_ASSERT_FATAL(b.ops->create(&b, 16 << 20) == 0);
+
+	struct stat st;
+	CU_ASSERT(stat(b.devpath, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == b.devnum);
+	char *backing = xasprintf("%s/backing.img", tmp);
+	char *pidfile = xasprintf("%s/fuse.pid", tmp);
+	char *text = pc_read_file(pidfile, NULL);
+	pid_t server = text ? (pid_t)atol(text) : 0;
+	free(text);
+	CU_ASSERT(server > 0 && kill(server, 0) == 0);
+	CU_ASSERT(b.mode == PC_FLAKEY_ALLOW);
+
+	unsigned char *buf = aligned_alloc(BLK, BLK);
+	int fd = open(b.devpath, O_RDWR | O_DIRECT | O_CLOEXEC);
+	CU_ASSERT_FATAL(fd >= 0);
+	fill(buf, 'A');
+	CU_ASSERT(dev_write(fd, buf, 0) == 0);
+	CU_ASSERT(fsync(fd) == 0);
+
+	CU_ASSERT(b.ops->set_mode(&b, PC_FLAKEY_DROP) == 0);
+	CU_ASSERT(b.mode == PC_FLAKEY_DROP);
+	fill(buf, 'B');
+	CU_ASSERT(dev_write(fd, buf, BLK) == 0); /* dropped, but "succeeds" */
+	CU_ASSERT(fsync(fd) == 0);
+
+	CU_ASSERT(b.ops->set_mode(&b, PC_FLAKEY_ERROR) == 0);
+	fill(buf, 'C');
+	CU_ASSERT(dev_write(fd, buf, 2 * BLK) == -EIO);
+	CU_ASSERT(block_is(fd, 0, 'A')); /* reads pass in every mode */
+
+	CU_ASSERT(b.ops->set_mode(&b, PC_FLAKEY_ALLOW) == 0);
+	CU_ASSERT(block_is(fd, 0, 'A'));
+	CU_ASSERT(block_is(fd, BLK, 0));
+	CU_ASSERT(block_is(fd, 2 * BLK, 0));
+	close(fd);
+
+	int bfd = open(backing, O_RDONLY | O_CLOEXEC);
+	CU_ASSERT(bfd >= 0 && block_is(bfd, 0, 'A') && block_is(bfd, BLK, 0));
+	if (bfd >= 0)
+		close(bfd);
+
+	struct pc_fuse_counters c;
+	CU_ASSERT_FATAL(pc_backend_fuse_counters(&b, &c) == 0);
+	CU_ASSERT(c.writes.seen >= 3);
+	CU_ASSERT(c.writes.dropped >= 1);
+	CU_ASSERT(c.writes.failed >= 1);
+	CU_ASSERT(c.bytes.dropped >= BLK && c.bytes.failed >= BLK);
+	CU_ASSERT(c.flushes.seen >= 2 && c.flushes.dropped >= 1);
+
+	char lo[PATH_MAX];
+	snprintf(lo, sizeof(lo), "%s", b.devpath);
+	b.ops->destroy(&b);
+	char loop_backing[4096];
+	CU_ASSERT(pc_loop_backing_file(lo, loop_backing, sizeof(loop_backing)) == 0);
+	CU_ASSERT_STRING_EQUAL(loop_backing, "");
+	CU_ASSERT(kill(server, 0) < 0 && errno == ESRCH);
+	CU_ASSERT(dir_is_empty(tmp));
+	CU_ASSERT_PTR_NULL(b.priv);
+	b.ops->destroy(&b); /* idempotent */
+
+	free(buf);
+	free(pidfile);
+	free(backing);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static void test_fuse_create_no_space(void)
+{
+	char *tmp = unit_tmpdir();
+	struct pc_backend b;
+	memset(&b, 0, sizeof(b));
+	b.ops = &pc_backend_fuse;
+	snprintf(b.workdir, sizeof(b.workdir), "%s", tmp);
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT(b.ops->create(&b, 1ull << 60) == -1);
+	CU_ASSERT(pc_last_errclass == PC_ERR_ENV);
+	CU_ASSERT_PTR_NULL(b.priv);
+	CU_ASSERT(b.devpath[0] == '\0');
+	CU_ASSERT(dir_is_empty(tmp));
+	b.ops->destroy(&b);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+void register_backend_tests(void)
+{
+	CU_pSuite s = CU_add_suite("backend", NULL, NULL);
+	CU_add_test(s, "mode names", test_mode_names);
+	CU_add_test(s, "select fuse", test_select_fuse);
+	CU_add_test(s, "select auto", test_select_auto);
+	CU_add_test(s, "select dm", test_select_dm);
+	CU_add_test(s, "select unknown", test_select_unknown);
+	CU_add_test(s, "fuse device modes", test_fuse_device_modes);
+	CU_add_test(s, "fuse create without space", test_fuse_create_no_space);
+}

@@ -1,0 +1,379 @@
+/* test_state.c - the run registry and cleanup (needs root: it mounts). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "state.h"
+#include "unit.h"
+#include "util.h"
+
+/* Number of mounts at or below DIR. */
+static int mounts_under(const char *dir)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	char line[4096], mp[4096];
+	size_t n = strlen(dir);
+	int count = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1 && !strncmp(mp, dir, n) &&
+		    (mp[n] == '\0' || mp[n] == '/'))
+			count++;
+	fclose(f);
+	return count;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+/* A pid that certainly belonged to a process that is now gone. */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	CU_ASSERT_FATAL(waitpid(pid, NULL, 0) == pid);
+	return pid;
+}
+
+/* What a SIGKILLed run leaves: a work folder under TMP and its
+ * registration under a dead pid.  REG receives the registration path. */
+static char *fake_dead_run(const char *tmp, char *reg, size_t reglen)
+{
+	char *wd = xasprintf("%s/powercut.XXXXXX", tmp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(wd));
+	CU_ASSERT_FATAL(mkdir(PC_STATE_DIR, 0700) == 0 || errno == EEXIST);
+	snprintf(reg, reglen, PC_STATE_DIR "/%d", (int)dead_pid());
+	char *text = xasprintf("%s\nstart 1\n", wd);
+	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
+	free(text);
+	return wd;
+}
+
+static void mount_tmpfs(const char *dir)
+{
+	CU_ASSERT_FATAL(pc_mkdir_p(dir, 0700) == 0);
+	CU_ASSERT_FATAL(mount("pc-unit", dir, "tmpfs", 0, "size=1m") == 0);
+}
+
+/* Our registration file for WD ("" if none). */
+static void find_registration(const char *wd, char *out, size_t len)
+{
+	out[0] = '\0';
+	char path[256];
+	for (int i = 0; i < 10; i++) {
+		if (i == 0)
+			snprintf(path, sizeof(path), PC_STATE_DIR "/%d", (int)getpid());
+		else
+			snprintf(path, sizeof(path), PC_STATE_DIR "/%d.%d", (int)getpid(), i);
+		char *text = exists(path) ? pc_read_file(path, NULL) : NULL;
+		if (text && !strncmp(text, wd, strlen(wd)) && text[strlen(wd)] == '\n')
+			snprintf(out, len, "%s", path);
+		free(text);
+	}
+}
+
+static void test_begin_end(void)
+{
+	char *tmp = unit_tmpdir();
+	char wd[4096], reg[256];
+	CU_ASSERT_FATAL(pc_state_begin(tmp, wd, sizeof(wd)) == 0);
+	CU_ASSERT(!strncmp(wd, tmp, strlen(tmp)));
+	CU_ASSERT(strstr(wd, "/powercut.") != NULL);
+	CU_ASSERT(exists(wd));
+	find_registration(wd, reg, sizeof(reg));
+	CU_ASSERT_FATAL(reg[0] != '\0');
+
+	/* Case output inside is removed with the folder. */
+	char *sub = xasprintf("%s/case/x", wd);
+	CU_ASSERT(pc_mkdir_p(sub, 0700) == 0);
+	free(sub);
+	sub = xasprintf("%s/case/x/file", wd);
+	CU_ASSERT(pc_write_file(sub, "x", 1, 0) == 0);
+	free(sub);
+	pc_state_end(wd);
+	CU_ASSERT(!exists(wd));
+	CU_ASSERT(!exists(reg));
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static void test_end_keeps_mounted_folder(void)
+{
+	char *tmp = unit_tmpdir();
+	char wd[4096], reg[256];
+	CU_ASSERT_FATAL(pc_state_begin(tmp, wd, sizeof(wd)) == 0);
+	char *mnt = xasprintf("%s/case/mnt", wd);
+	mount_tmpfs(mnt);
+	pc_state_end(wd);
+	/* Still mounted: left for cleanup, registration kept. */
+	CU_ASSERT(exists(wd));
+	find_registration(wd, reg, sizeof(reg));
+	CU_ASSERT(reg[0] != '\0');
+	CU_ASSERT(pc_state_teardown_dir(wd, 0) == 1);
+	CU_ASSERT(mounts_under(wd) == 0);
+	pc_state_end(wd);
+	CU_ASSERT(!exists(wd));
+	free(mnt);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static void test_record_pid(void)
+{
+	char *tmp = unit_tmpdir();
+	CU_ASSERT_FATAL(pc_state_record_pid(tmp, "fuse", getpid()) == 0);
+	char *path = xasprintf("%s/fuse.pid", tmp);
+	char *text = pc_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	long pid = 0;
+	unsigned long long start = 0;
+	CU_ASSERT(sscanf(text, "%ld %llu", &pid, &start) == 2);
+	CU_ASSERT(pid == getpid());
+	CU_ASSERT(start > 0);
+	free(text);
+	free(path);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static void test_cleanup_unmounts_dead_run(void)
+{
+	char *tmp = unit_tmpdir();
+	char reg[256];
+	char *wd = fake_dead_run(tmp, reg, sizeof(reg));
+	char *outer = xasprintf("%s/case/mnt", wd);
+	char *inner = xasprintf("%s/case/mnt/inner", wd);
+	mount_tmpfs(outer);
+	mount_tmpfs(inner); /* must go first: deepest first */
+	char *file = xasprintf("%s/data", inner);
+	CU_ASSERT(pc_write_file(file, "hello", 5, 0) == 0);
+	CU_ASSERT(mounts_under(wd) == 2);
+
+	int n = pc_state_cleanup(0);
+	CU_ASSERT(n >= 4); /* two mounts, the folder, the registration */
+	CU_ASSERT(mounts_under(wd) == 0);
+	CU_ASSERT(!exists(wd));
+	CU_ASSERT(!exists(reg));
+	if (mounts_under(wd)) { /* never leave mounts behind */
+		umount2(inner, MNT_DETACH);
+		umount2(outer, MNT_DETACH);
+	}
+	free(file);
+	free(inner);
+	free(outer);
+	free(wd);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static void test_cleanup_leaves_live_run(void)
+{
+	char *tmp = unit_tmpdir();
+	char wd[4096], reg[256];
+	CU_ASSERT_FATAL(pc_state_begin(tmp, wd, sizeof(wd)) == 0);
+	char *mnt = xasprintf("%s/case/mnt", wd);
+	mount_tmpfs(mnt);
+
+	CU_ASSERT(pc_state_cleanup(0) >= 0);
+	CU_ASSERT(mounts_under(wd) == 1);
+	CU_ASSERT(exists(wd));
+	find_registration(wd, reg, sizeof(reg));
+	CU_ASSERT(reg[0] != '\0');
+
+	CU_ASSERT(pc_state_teardown_dir(wd, 0) == 1);
+	pc_state_end(wd);
+	CU_ASSERT(!exists(wd));
+	free(mnt);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* A registration whose pid is alive but was reused by another process (its
+ * start time differs) belongs to a dead run. */
+static void test_cleanup_reused_registration_pid(void)
+{
+	char *tmp = unit_tmpdir();
+	char *wd = xasprintf("%s/powercut.XXXXXX", tmp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(wd));
+	char *reg = xasprintf(PC_STATE_DIR "/%d.999", (int)getpid());
+	char *text = xasprintf("%s\nstart 1\n", wd);
+	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
+	CU_ASSERT(pc_state_cleanup(0) >= 2);
+	CU_ASSERT(!exists(wd));
+	CU_ASSERT(!exists(reg));
+	free(text);
+	free(reg);
+	free(wd);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* A registration naming something that is not a work folder: only the
+ * registration goes; the folder and its mount are not touched. */
+static void test_cleanup_ignores_implausible_folder(void)
+{
+	char *tmp = unit_tmpdir();
+	char *mnt = xasprintf("%s/mnt", tmp);
+	mount_tmpfs(mnt);
+	char *reg = xasprintf(PC_STATE_DIR "/%d", (int)dead_pid());
+	char *text = xasprintf("%s\nstart 1\n", tmp);
+	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
+	CU_ASSERT(pc_state_cleanup(0) >= 1);
+	CU_ASSERT(!exists(reg));
+	CU_ASSERT(mounts_under(tmp) == 1);
+	CU_ASSERT(umount2(mnt, 0) == 0);
+	free(text);
+	free(reg);
+	free(mnt);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static pid_t spawn_sleeper(int exec_sleep)
+{
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		if (exec_sleep)
+			execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+/* 1 if PID (our child) is still running; reaps it if it ended. */
+static int child_alive(pid_t pid, int *status)
+{
+	for (int i = 0; i < 50; i++) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		usleep(10000);
+	}
+	return 1;
+}
+
+static void test_cleanup_stops_recorded_server(void)
+{
+	char *tmp = unit_tmpdir();
+	char reg[256];
+	char *wd = fake_dead_run(tmp, reg, sizeof(reg));
+	char *casedir = xasprintf("%s/case", wd);
+	CU_ASSERT_FATAL(mkdir(casedir, 0700) == 0);
+	/* A fork of this process: same executable, as a server would be. */
+	pid_t ours = spawn_sleeper(0);
+	/* Not ours: another executable that happens to have a recorded pid. */
+	pid_t other = spawn_sleeper(1);
+	usleep(100000); /* let the exec happen */
+	CU_ASSERT(pc_state_record_pid(casedir, "fuse", ours) == 0);
+	CU_ASSERT(pc_state_record_pid(casedir, "other", other) == 0);
+
+	CU_ASSERT(pc_state_cleanup(0) >= 3);
+	int status = 0;
+	CU_ASSERT(!child_alive(ours, &status));
+	CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CU_ASSERT(child_alive(other, &status));
+	CU_ASSERT(!exists(wd));
+	CU_ASSERT(!exists(reg));
+
+	kill(ours, SIGKILL);
+	kill(other, SIGKILL);
+	waitpid(ours, NULL, 0);
+	waitpid(other, NULL, 0);
+	free(casedir);
+	free(wd);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* A recorded pid whose start time does not match is a reused pid. */
+static void test_teardown_spares_reused_pid(void)
+{
+	char *tmp = unit_tmpdir();
+	pid_t child = spawn_sleeper(0);
+	char *pidfile = xasprintf("%s/fuse.pid", tmp);
+	char *text = xasprintf("%d 1\n", (int)child);
+	CU_ASSERT(pc_write_file(pidfile, text, strlen(text), 0) == 0);
+	CU_ASSERT(pc_state_teardown_dir(tmp, 0) == 0);
+	int status;
+	CU_ASSERT(child_alive(child, &status));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	free(text);
+	free(pidfile);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* A filesystem on a loop device backed below the folder: unmounting it is
+ * the last close, and the loop device goes with it (autoclear). */
+static void test_teardown_loop_stack(void)
+{
+	if (!pc_have_program("mkfs.ext4")) {
+		CU_FAIL("mkfs.ext4 missing");
+		return;
+	}
+	char *tmp = unit_tmpdir();
+	char *img = xasprintf("%s/backing.img", tmp);
+	char *mnt = xasprintf("%s/mnt", tmp);
+	int fd = open(img, O_RDWR | O_CREAT, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(ftruncate(fd, 32 << 20) == 0);
+	close(fd);
+	struct pc_loop lo;
+	CU_ASSERT_FATAL(pc_loop_attach(img, 0, &lo) == 0);
+	char backing[4096];
+	CU_ASSERT(pc_loop_backing_file(lo.path, backing, sizeof(backing)) == 0);
+	CU_ASSERT_STRING_EQUAL(backing, img);
+	char *argv[] = { "mkfs.ext4", "-q", "-F", lo.path, NULL };
+	char *out = NULL;
+	int st = -1;
+	CU_ASSERT(pc_run(argv, &out, &st) == 0 && st == 0);
+	free(out);
+	CU_ASSERT_FATAL(mkdir(mnt, 0700) == 0);
+	CU_ASSERT_FATAL(mount(lo.path, mnt, "ext4", 0, NULL) == 0);
+	/* The run is "killed": its descriptor goes, the mount stays. */
+	close(lo.fd);
+	CU_ASSERT(pc_loop_backing_file(lo.path, backing, sizeof(backing)) == 0);
+	CU_ASSERT_STRING_EQUAL(backing, img);
+
+	CU_ASSERT(pc_state_teardown_dir(tmp, 0) >= 1);
+	CU_ASSERT(mounts_under(tmp) == 0);
+	CU_ASSERT(pc_loop_backing_file(lo.path, backing, sizeof(backing)) == 0);
+	CU_ASSERT_STRING_EQUAL(backing, "");
+	if (mounts_under(tmp))
+		umount2(mnt, MNT_DETACH);
+	free(img);
+	free(mnt);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+void register_state_tests(void)
+{
+	CU_pSuite s = CU_add_suite("state", NULL, NULL);
+	CU_add_test(s, "begin and end", test_begin_end);
+	CU_add_test(s, "end keeps a mounted folder", test_end_keeps_mounted_folder);
+	CU_add_test(s, "record pid", test_record_pid);
+	CU_add_test(s, "cleanup unmounts a dead run", test_cleanup_unmounts_dead_run);
+	CU_add_test(s, "cleanup leaves a live run", test_cleanup_leaves_live_run);
+	CU_add_test(s, "cleanup: reused registration pid", test_cleanup_reused_registration_pid);
+	CU_add_test(s, "cleanup ignores implausible folder", test_cleanup_ignores_implausible_folder);
+	CU_add_test(s, "cleanup stops recorded server", test_cleanup_stops_recorded_server);
+	CU_add_test(s, "teardown spares a reused pid", test_teardown_spares_reused_pid);
+	CU_add_test(s, "teardown of a loop stack", test_teardown_loop_stack);
+}
