@@ -15,7 +15,7 @@
  * tests). */
 #define SUITES(X) \
 	X(util) X(manifest) X(unpack) X(verify) X(durability) X(commit) \
-	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state)
+	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state) X(dm)
 #define DECLARE(name) void register_##name##_tests(void) __attribute__((weak));
 SUITES(DECLARE)
 

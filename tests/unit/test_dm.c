@@ -1,0 +1,124 @@
+/* test_dm.c - dm-flakey table strings, device identities, and the dm
+ * backend's probe/cleanup on whatever kernel runs the tests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "dm.h"
+#include "dmtable.h"
+#include "state.h"
+#include "unit.h"
+#include "util.h"
+
+static void test_params_per_mode(void)
+{
+	char out[128];
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_ALLOW, "7:3", out, sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, "7:3 0 180 0");
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_DROP, "7:3", out, sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, "7:3 0 0 180 1 drop_writes");
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_ERROR, "/dev/loop3", out, sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, "/dev/loop3 0 0 180 1 error_writes");
+}
+
+static void test_lines(void)
+{
+	char out[128];
+	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ALLOW, 2097152, "259:12", out, sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, "0 2097152 flakey 259:12 0 180 0");
+	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_DROP, 8, "/dev/loop0", out, sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, "0 8 flakey /dev/loop0 0 0 180 1 drop_writes");
+	/* 2^40 sectors: no truncation to 32 bits */
+	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ERROR, 1099511627776ULL, "7:0", out,
+					sizeof(out)), 0);
+	CU_ASSERT_STRING_EQUAL(out, "0 1099511627776 flakey 7:0 0 0 180 1 error_writes");
+}
+
+static void test_bad_input(void)
+{
+	char out[128], small[12];
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_ALLOW, "", out, sizeof(out)), -1);
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_ALLOW, NULL, out, sizeof(out)), -1);
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_DROP, "7:0 1", out, sizeof(out)), -1);
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_DROP, "7:0\n", out, sizeof(out)), -1);
+	CU_ASSERT_EQUAL(pc_dmtable_params((enum pc_flakey_mode)42, "7:0", out, sizeof(out)), -1);
+	/* "7:0 0 180 0" is 11 chars: fits in 12, the drop table does not */
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_ALLOW, "7:0", small, sizeof(small)), 0);
+	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_DROP, "7:0", small, sizeof(small)), -1);
+	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ALLOW, 0, "7:0", out, sizeof(out)), -1);
+	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ALLOW, 8, "7:0", small, sizeof(small)), -1);
+}
+
+static void test_identity_round_trip(void)
+{
+	char name[128], uuid[129];
+	CU_ASSERT_EQUAL(pc_dm_name(4242, 7, name, sizeof(name)), 0);
+	CU_ASSERT_STRING_EQUAL(name, "pc-4242-7");
+	CU_ASSERT_EQUAL(pc_dm_uuid(4242, 123456789ULL, 7, uuid, sizeof(uuid)), 0);
+	CU_ASSERT_STRING_EQUAL(uuid, "POWERCUT-4242.123456789-7");
+	CU_ASSERT_EQUAL(strncmp(uuid, PC_DM_UUID_PREFIX, strlen(PC_DM_UUID_PREFIX)), 0);
+	pid_t pid = 0;
+	unsigned long long start = 0;
+	CU_ASSERT_EQUAL(pc_dm_uuid_parse(uuid, &pid, &start), 0);
+	CU_ASSERT_EQUAL(pid, 4242);
+	CU_ASSERT_EQUAL(start, 123456789ULL);
+	char tiny[8];
+	CU_ASSERT_EQUAL(pc_dm_uuid(4242, 1, 0, tiny, sizeof(tiny)), -1);
+}
+
+static void test_foreign_uuids(void)
+{
+	pid_t pid;
+	unsigned long long start;
+	const char *bad[] = {
+		"", "LVM-abcdef", "CRYPT-LUKS2-abc", "POWERCUT-", "POWERCUT-12",
+		"POWERCUT-12.34", "POWERCUT-12.34-", "POWERCUT-12.34-5x", "POWERCUT-x.34-5",
+		"POWERCUT-0.34-5", "POWERCUT-99999999999.1-0", "powercut-12.34-5",
+		"POWERCUT--12.34-5",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL_FATAL(pc_dm_uuid_parse(bad[i], &pid, &start), -1);
+	CU_ASSERT_EQUAL(pc_dm_uuid_parse(NULL, &pid, &start), -1);
+}
+
+static int kernel_has_dm(void)
+{
+	char *misc = pc_read_file("/proc/misc", NULL);
+	int has = misc && strstr(misc, " device-mapper\n");
+	free(misc);
+	return has;
+}
+
+/* On a kernel without device-mapper the backend says so and cleanup does
+ * nothing; with it (the VM), root can use it and there is nothing of ours
+ * left behind by dead runs. */
+static void test_probe_and_cleanup_here(void)
+{
+	char why[256] = "";
+	int rc = pc_backend_dm.probe(why, sizeof(why));
+	if (!kernel_has_dm()) {
+		CU_ASSERT_EQUAL(rc, -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "device-mapper"));
+		CU_ASSERT_EQUAL(pc_dm_remove_dead(0), 0);
+		CU_ASSERT_EQUAL(pc_state_teardown_dm("/var/tmp", 0), 0);
+	} else if (geteuid() == 0) {
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT(pc_dm_remove_dead(0) >= 0);
+	} else {
+		CU_ASSERT_EQUAL(rc, -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "root"));
+	}
+}
+
+void register_dm_tests(void)
+{
+	CU_pSuite s = CU_add_suite("dm", NULL, NULL);
+	CU_add_test(s, "table params per mode", test_params_per_mode);
+	CU_add_test(s, "whole table lines", test_lines);
+	CU_add_test(s, "bad device, mode or buffer", test_bad_input);
+	CU_add_test(s, "name and UUID round trip", test_identity_round_trip);
+	CU_add_test(s, "foreign UUIDs are not ours", test_foreign_uuids);
+	CU_add_test(s, "probe and cleanup on this kernel", test_probe_and_cleanup_here);
+}
