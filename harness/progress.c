@@ -72,6 +72,8 @@ void pc_progress_init(void)
 {
 	memset(&pg, 0, sizeof(pg));
 	pg.enabled = isatty(STDERR_FILENO);
+	if (pg.enabled)
+		pc_before_message = pc_progress_clear;
 }
 
 void pc_progress_case(unsigned i, unsigned n, const char *case_id)

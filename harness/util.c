@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 enum pc_errclass pc_last_errclass = PC_ERR_NONE;
+void (*pc_before_message)(void);
 
 static char *capture_buf;
 static size_t capture_len;
@@ -37,6 +38,8 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 		size_t used = strlen(msg);
 		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
 	}
+	if (pc_before_message)
+		pc_before_message();
 	fprintf(stderr, "powercut: %s%s\n", prefix, msg);
 	/* Keep the first message of the case: it is usually the cause. */
 	if (capture_buf && capture_len && capture_buf[0] == '\0')

@@ -38,6 +38,8 @@ int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "powercut: warning: <message>\n"; no class recorded. */
 void pc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Called before any message is printed (the progress line clears itself). */
+extern void (*pc_before_message)(void);
 /* Errors and warnings are also appended to this buffer when set (the runner
  * uses it to put the first error of a case into results.json). */
 void pc_capture_errors(char *buf, size_t len);
