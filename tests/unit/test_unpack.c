@@ -1,0 +1,611 @@
+/* test_unpack.c - unpacking layers built here with libarchive's writer:
+ * the tree on disk, the manifest, whiteouts, the attacks, ENOSPC. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "unit.h"
+#include "unpack.h"
+#include "util.h"
+
+/* One archive member.  type: 'f' file, 'd' dir, 'l' symlink, 'h' hardlink,
+ * 'c' char device, 'p' fifo, 's' sparse file (1 MiB, data at 0 and 512 KiB). */
+struct member {
+	char type;
+	const char *path;
+	unsigned mode;
+	const char *data; /* file contents, symlink or hardlink target */
+	unsigned uid, gid;
+	const char *xname, *xvalue;
+	size_t size; /* if data is NULL: that many bytes of a pattern */
+};
+
+static unsigned char pattern_byte(size_t i)
+{
+	return (unsigned char)((i * 2654435761u) >> 13);
+}
+
+static unsigned char *sparse_content(void)
+{
+	unsigned char *buf = xcalloc(1, 1 << 20);
+	for (size_t i = 0; i < 4096; i++) {
+		buf[i] = (unsigned char)(i % 251 + 1);
+		buf[512 * 1024 + i] = (unsigned char)(i % 241 + 1);
+	}
+	return buf;
+}
+
+static void write_member(struct archive *a, const struct member *mb)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, mb->path);
+	archive_entry_set_mtime(e, 1700000000, 0);
+	archive_entry_set_uid(e, mb->uid);
+	archive_entry_set_gid(e, mb->gid);
+	archive_entry_set_perm(e, mb->mode ? mb->mode : 0644);
+	size_t size = mb->data ? strlen(mb->data) : mb->size;
+	unsigned char *buf = NULL;
+	switch (mb->type) {
+	case 'f':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_size(e, (la_int64_t)size);
+		break;
+	case 's':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_size(e, 1 << 20);
+		archive_entry_sparse_add_entry(e, 0, 4096);
+		archive_entry_sparse_add_entry(e, 512 * 1024, 4096);
+		break;
+	case 'd':
+		archive_entry_set_filetype(e, AE_IFDIR);
+		break;
+	case 'l':
+		archive_entry_set_filetype(e, AE_IFLNK);
+		archive_entry_set_symlink(e, mb->data);
+		break;
+	case 'h':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_hardlink(e, mb->data);
+		archive_entry_set_size(e, 0);
+		break;
+	case 'c':
+		archive_entry_set_filetype(e, AE_IFCHR);
+		archive_entry_set_rdevmajor(e, 1);
+		archive_entry_set_rdevminor(e, 3);
+		break;
+	case 'p':
+		archive_entry_set_filetype(e, AE_IFIFO);
+		break;
+	}
+	if (mb->xname)
+		archive_entry_xattr_add_entry(e, mb->xname, mb->xvalue, strlen(mb->xvalue));
+	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+	if (mb->type == 'f' && size) {
+		buf = xmalloc(size);
+		for (size_t i = 0; i < size; i++)
+			buf[i] = mb->data ? (unsigned char)mb->data[i] : pattern_byte(i);
+		CU_ASSERT_EQUAL(archive_write_data(a, buf, size), (la_ssize_t)size);
+	} else if (mb->type == 's') {
+		/* The pax writer takes the whole logical file and drops the
+		 * bytes that fall in holes. */
+		buf = sparse_content();
+		CU_ASSERT_EQUAL(archive_write_data(a, buf, 1 << 20), 1 << 20);
+	}
+	free(buf);
+	archive_entry_free(e);
+}
+
+/* Write MEMBERS as a pax archive at PATH, gzip-compressed when GZ. */
+static void write_tar(const char *path, const struct member *v, size_t n, int gz)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax(a);
+	if (gz)
+		archive_write_add_filter_gzip(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++)
+		write_member(a, &v[i]);
+	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+static char *manifest_text(struct pc_manifest *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	CU_ASSERT_FATAL(f != NULL);
+	pc_manifest_write(m, f);
+	fclose(f);
+	return buf;
+}
+
+static void sha256(const void *data, size_t n, unsigned char out[32])
+{
+	unsigned int len = 32;
+	EVP_Digest(data, n, out, &len, EVP_sha256(), NULL);
+}
+
+static char *at(const char *dir, const char *rel)
+{
+	return xasprintf("%s/%s", dir, rel);
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static int file_is(const char *path, const char *content)
+{
+	size_t len;
+	char *got = pc_read_file(path, &len);
+	int ok = got && len == strlen(content) && memcmp(got, content, len) == 0;
+	free(got);
+	return ok;
+}
+
+/* ---- a two-layer image with every kind of entry and whiteout ------------- */
+
+static const struct member layer0[] = {
+	{ 'd', "./", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'd', "etc/", 0750, NULL, 1, 2, NULL, NULL, 0 },
+	{ 'f', "etc/passwd", 0644, "root:x:0:0\n", 0, 0, "user.test", "hello", 0 },
+	{ 'f', "etc/motd", 0600, "old motd\n", 0, 0, NULL, NULL, 0 },
+	{ 'd', "usr/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'd', "usr/bin/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "usr/bin/tool", 04755, NULL, 0, 0, NULL, NULL, 100000 },
+	{ 'd', "usr/sbin/", 0700, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'h', "usr/sbin/tool-link", 0, "usr/bin/tool", 0, 0, NULL, NULL, 0 },
+	{ 'd', "usr/lib/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'l', "lib", 0777, "usr/lib", 0, 0, NULL, NULL, 0 },
+	{ 'l', "usr/bin/abs", 0777, "/etc/passwd", 0, 0, NULL, NULL, 0 },
+	{ 'c', "dev/null", 0666, NULL, 0, 0, NULL, NULL, 0 }, /* implicit parent dev */
+	{ 'p', "run/fifo", 0600, NULL, 5, 6, NULL, NULL, 0 },
+	{ 's', "var/sparse", 0644, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "gone", 0644, "bye\n", 0, 0, NULL, NULL, 0 },
+	{ 'd', "old/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "old/a", 0644, "a\n", 0, 0, NULL, NULL, 0 },
+	{ 'd', "old/sub/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "old/sub/b", 0644, "b\n", 0, 0, NULL, NULL, 0 },
+	{ 'd', "opq/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "opq/lower1", 0644, "l1\n", 0, 0, NULL, NULL, 0 },
+	{ 'd', "opq/lowerdir/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "opq/lowerdir/x", 0644, "x\n", 0, 0, NULL, NULL, 0 },
+	{ 'f', "opq/replaced", 0644, "lower\n", 0, 0, NULL, NULL, 0 },
+};
+
+static const struct member layer1[] = {
+	{ 'f', ".wh.gone", 0644, "", 0, 0, NULL, NULL, 0 },
+	{ 'f', "old/.wh.sub", 0644, "", 0, 0, NULL, NULL, 0 },
+	{ 'f', "opq/new1", 0644, "n1\n", 0, 0, NULL, NULL, 0 },     /* before the marker */
+	{ 'f', "opq/replaced", 0640, "upper\n", 0, 0, NULL, NULL, 0 },
+	{ 'f', "opq/.wh..wh..opq", 0644, "", 0, 0, NULL, NULL, 0 },
+	{ 'f', "opq/new2", 0644, "n2\n", 0, 0, NULL, NULL, 0 },     /* after it */
+	{ 'f', "lib/libnew.so", 0755, "ELF\n", 0, 0, NULL, NULL, 0 }, /* via lib -> usr/lib */
+	{ 'f', "etc/motd", 0644, "new motd\n", 0, 0, NULL, NULL, 0 },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+struct image {
+	char *dir, *target;
+	char *layers[4];
+	size_t n;
+};
+
+static void image_two_layers(struct image *im)
+{
+	memset(im, 0, sizeof(*im));
+	im->dir = unit_tmpdir();
+	im->target = at(im->dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(im->target, 0755), 0);
+	im->layers[0] = at(im->dir, "layer0.tar");
+	im->layers[1] = at(im->dir, "layer1.tar.gz");
+	im->n = 2;
+	write_tar(im->layers[0], layer0, N(layer0), 0);
+	write_tar(im->layers[1], layer1, N(layer1), 1);
+}
+
+static void image_free(struct image *im)
+{
+	unit_rmtree(im->dir);
+	free(im->dir);
+	free(im->target);
+	for (size_t i = 0; i < im->n; i++)
+		free(im->layers[i]);
+}
+
+static void check_disk(const char *root)
+{
+	struct stat st, st2;
+	char *p;
+#define AT(rel) (free(p), p = at(root, rel))
+	p = NULL;
+
+	CU_ASSERT(lstat(AT("etc"), &st) == 0 && S_ISDIR(st.st_mode) &&
+		  (st.st_mode & 07777) == 0750 && st.st_uid == 1 && st.st_gid == 2);
+	CU_ASSERT(file_is(AT("etc/passwd"), "root:x:0:0\n"));
+	char xv[16] = { 0 };
+	CU_ASSERT_EQUAL(lgetxattr(AT("etc/passwd"), "user.test", xv, sizeof(xv)), 5);
+	CU_ASSERT_STRING_EQUAL(xv, "hello");
+	CU_ASSERT(file_is(AT("etc/motd"), "new motd\n"));
+	CU_ASSERT(lstat(AT("usr/bin/tool"), &st) == 0 && (st.st_mode & 07777) == 04755 &&
+		  st.st_size == 100000 && st.st_nlink == 2);
+	CU_ASSERT(lstat(AT("usr/sbin/tool-link"), &st2) == 0 && st2.st_ino == st.st_ino);
+	CU_ASSERT(lstat(AT("usr/sbin"), &st) == 0 && (st.st_mode & 07777) == 0700);
+	char buf[64] = { 0 };
+	CU_ASSERT(readlink(AT("lib"), buf, sizeof(buf)) == 7 && strcmp(buf, "usr/lib") == 0);
+	memset(buf, 0, sizeof(buf));
+	CU_ASSERT(readlink(AT("usr/bin/abs"), buf, sizeof(buf)) == 11);
+	CU_ASSERT(lstat(AT("dev/null"), &st) == 0 && S_ISCHR(st.st_mode) &&
+		  major(st.st_rdev) == 1 && minor(st.st_rdev) == 3 && (st.st_mode & 0777) == 0666);
+	CU_ASSERT(lstat(AT("dev"), &st) == 0 && S_ISDIR(st.st_mode) &&
+		  (st.st_mode & 07777) == 0755);
+	CU_ASSERT(lstat(AT("run/fifo"), &st) == 0 && S_ISFIFO(st.st_mode) && st.st_uid == 5 &&
+		  st.st_gid == 6);
+	CU_ASSERT(lstat(AT("var/sparse"), &st) == 0 && st.st_size == 1 << 20);
+	size_t len = 0;
+	char *got = pc_read_file(AT("var/sparse"), &len);
+	unsigned char *want = sparse_content();
+	CU_ASSERT(got && len == 1 << 20 && memcmp(got, want, len) == 0);
+	free(got);
+	free(want);
+	/* Whiteouts applied, and never written themselves. */
+	CU_ASSERT(!exists(AT("gone")));
+	CU_ASSERT(!exists(AT(".wh.gone")));
+	CU_ASSERT(exists(AT("old/a")));
+	CU_ASSERT(!exists(AT("old/sub")));
+	CU_ASSERT(!exists(AT("old/.wh.sub")));
+	CU_ASSERT(!exists(AT("opq/lower1")));
+	CU_ASSERT(!exists(AT("opq/lowerdir")));
+	CU_ASSERT(!exists(AT("opq/.wh..wh..opq")));
+	CU_ASSERT(file_is(AT("opq/new1"), "n1\n"));
+	CU_ASSERT(file_is(AT("opq/new2"), "n2\n"));
+	CU_ASSERT(file_is(AT("opq/replaced"), "upper\n"));
+	/* Written through lib -> usr/lib; lib itself stays a symlink. */
+	CU_ASSERT(file_is(AT("usr/lib/libnew.so"), "ELF\n"));
+	CU_ASSERT(lstat(AT("lib"), &st) == 0 && S_ISLNK(st.st_mode));
+	free(p);
+#undef AT
+}
+
+static void check_manifest(struct pc_manifest *m)
+{
+	struct pc_entry *e;
+	unsigned char d[32];
+
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "."));
+	e = pc_manifest_get(m, "etc/passwd");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	sha256("root:x:0:0\n", 11, d);
+	CU_ASSERT(e->type == PC_FT_REG && e->size == 11 && e->has_digest &&
+		  memcmp(e->sha256, d, 32) == 0 && e->mode == 0644);
+	CU_ASSERT(e->nxattrs == 1 && strcmp(e->xattrs[0].name, "user.test") == 0 &&
+		  e->xattrs[0].size == 5 && memcmp(e->xattrs[0].value, "hello", 5) == 0);
+	e = pc_manifest_get(m, "etc");
+	CU_ASSERT(e && e->type == PC_FT_DIR && e->mode == 0750 && e->uid == 1 && e->gid == 2);
+
+	e = pc_manifest_get(m, "usr/bin/tool");
+	struct pc_entry *h = pc_manifest_get(m, "usr/sbin/tool-link");
+	CU_ASSERT_FATAL(e && h);
+	unsigned char *buf = xmalloc(100000);
+	for (size_t i = 0; i < 100000; i++)
+		buf[i] = pattern_byte(i);
+	sha256(buf, 100000, d);
+	free(buf);
+	CU_ASSERT(memcmp(e->sha256, d, 32) == 0 && e->size == 100000 && e->mode == 04755);
+	CU_ASSERT(e->hardlink_group != 0 && e->hardlink_group == h->hardlink_group);
+	CU_ASSERT(h->type == PC_FT_REG && h->size == 100000 && h->mode == 04755 &&
+		  memcmp(h->sha256, d, 32) == 0);
+
+	e = pc_manifest_get(m, "lib");
+	CU_ASSERT(e && e->type == PC_FT_SYMLINK && strcmp(e->link, "usr/lib") == 0 &&
+		  e->size == 7);
+	e = pc_manifest_get(m, "dev/null");
+	CU_ASSERT(e && e->type == PC_FT_CHR && e->rdev_major == 1 && e->rdev_minor == 3);
+	e = pc_manifest_get(m, "dev");
+	CU_ASSERT(e && e->type == PC_FT_DIR && e->mode == 0755);
+	e = pc_manifest_get(m, "run/fifo");
+	CU_ASSERT(e && e->type == PC_FT_FIFO && e->mode == 0600 && e->uid == 5);
+
+	/* Sparse: the digest is that of the whole file, holes as zeros. */
+	buf = sparse_content();
+	sha256(buf, 1 << 20, d);
+	free(buf);
+	e = pc_manifest_get(m, "var/sparse");
+	CU_ASSERT(e && e->size == 1 << 20 && memcmp(e->sha256, d, 32) == 0);
+
+	const char *absent[] = { "gone", ".wh.gone", "old/sub", "old/sub/b", "old/.wh.sub",
+				 "opq/lower1", "opq/lowerdir", "opq/lowerdir/x",
+				 "opq/.wh..wh..opq", "lib/libnew.so" };
+	for (size_t i = 0; i < N(absent); i++) {
+		if (pc_manifest_get(m, absent[i]))
+			fprintf(stderr, "unexpected manifest entry %s\n", absent[i]);
+		CU_ASSERT_PTR_NULL(pc_manifest_get(m, absent[i]));
+	}
+	const char *present[] = { "old/a", "opq", "opq/new1", "opq/new2", "usr/lib/libnew.so" };
+	for (size_t i = 0; i < N(present); i++)
+		CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, present[i]));
+	e = pc_manifest_get(m, "opq/replaced");
+	CU_ASSERT(e && e->size == 6 && e->mode == 0640);
+	e = pc_manifest_get(m, "etc/motd");
+	CU_ASSERT(e && e->size == 9 && e->mode == 0644);
+}
+
+static void test_unpack_two_layers(void)
+{
+	struct image im;
+	image_two_layers(&im);
+	struct pc_manifest *m = NULL;
+	struct pc_unpack_stats st = { 0 };
+	int rc = pc_unpack_layers((const char *const *)im.layers, im.n, im.target, &m, &st,
+				  NULL, NULL);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	check_disk(im.target);
+	check_manifest(m);
+	CU_ASSERT_EQUAL(st.whiteouts, 3);
+	CU_ASSERT_EQUAL(st.entries, pc_manifest_count(m));
+	/* Regular file bytes over both layers (hardlinks and whiteouts not). */
+	CU_ASSERT_EQUAL(st.bytes, (11 + 9 + 100000 + (1 << 20) + 4 + 2 + 2 + 3 + 2 + 6) +
+					  (3 + 6 + 3 + 4 + 9));
+
+	/* The scan, with no writing, gives the same manifest. */
+	struct pc_manifest *s = NULL;
+	uint64_t total = 0;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan((const char *const *)im.layers, im.n, &s, &total), 0);
+	char *a = manifest_text(m), *b = manifest_text(s);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_EQUAL(total, st.bytes);
+	free(a);
+	free(b);
+	pc_manifest_free(s);
+	pc_manifest_free(m);
+	image_free(&im);
+}
+
+/* ---- attacks ------------------------------------------------------------ */
+
+struct attack {
+	const char *name;
+	struct member members[3];
+	size_t n;
+	const char *outside[3]; /* paths the attack would write ("%s": parent dir) */
+	const char *entry;      /* the entry the message must name */
+};
+
+static const struct attack attacks[] = {
+	{ "dotdot.tar", { { 'f', "../escape", 0644, "x\n", 0, 0, NULL, NULL, 0 } }, 1,
+	  { "%s/escape", NULL, NULL }, "../escape" },
+	{ "absolute.tar", { { 'f', "/tmp/escape-abs", 0644, "x\n", 0, 0, NULL, NULL, 0 } }, 1,
+	  { "/tmp/escape-abs", "%s/root/tmp/escape-abs", NULL }, "/tmp/escape-abs" },
+	{ "symlink-escape.tar",
+	  { { 'l', "link", 0777, "../../../../../tmp", 0, 0, NULL, NULL, 0 },
+	    { 'f', "link/escaped", 0644, "x\n", 0, 0, NULL, NULL, 0 } }, 2,
+	  { "/tmp/escaped", "%s/root/tmp/escaped", NULL }, "link/escaped" },
+	{ "hardlink-escape.tar",
+	  { { 'h', "passwd", 0644, "../../etc/passwd", 0, 0, NULL, NULL, 0 } }, 1,
+	  { "%s/root/passwd", NULL, NULL }, "passwd" },
+};
+
+static void check_refused(const char *layer, const char *target, const char *entry)
+{
+	char buf[2048];
+	struct pc_manifest *m = NULL;
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(buf, sizeof(buf));
+	int rc = pc_unpack_layers(&layer, 1, target, &m, NULL, NULL, NULL);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, layer));
+	if (entry)
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, entry));
+	pc_manifest_free(m);
+
+	/* The scan refuses it too. */
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT_EQUAL(pc_image_scan(&layer, 1, &m, NULL), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+}
+
+static void test_attacks_refused(void)
+{
+	struct stat before, after;
+	CU_ASSERT_EQUAL_FATAL(stat("/etc/passwd", &before), 0);
+	for (size_t i = 0; i < N(attacks); i++) {
+		const struct attack *at_ = &attacks[i];
+		char *dir = unit_tmpdir();
+		char *target = at(dir, "root");
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		char *layer = at(dir, at_->name);
+		write_tar(layer, at_->members, at_->n, 0);
+		for (size_t k = 0; k < 3 && at_->outside[k]; k++) {
+			char *p = xasprintf(at_->outside[k], dir);
+			unlink(p);
+			free(p);
+		}
+		check_refused(layer, target, at_->entry);
+		for (size_t k = 0; k < 3 && at_->outside[k]; k++) {
+			char *p = xasprintf(at_->outside[k], dir);
+			if (exists(p))
+				fprintf(stderr, "%s wrote %s\n", at_->name, p);
+			CU_ASSERT(!exists(p));
+			free(p);
+		}
+		free(layer);
+		free(target);
+		unit_rmtree(dir);
+		free(dir);
+	}
+	CU_ASSERT_EQUAL(stat("/etc/passwd", &after), 0);
+	CU_ASSERT_EQUAL(after.st_nlink, before.st_nlink);
+}
+
+static void test_not_an_archive(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char *layer = at(dir, "not-an-archive.tar");
+	unsigned char junk[4096];
+	uint64_t x = 88172645463325252ULL;
+	for (size_t i = 0; i < sizeof(junk); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		junk[i] = (unsigned char)x;
+	}
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(layer, junk, sizeof(junk), 0), 0);
+	check_refused(layer, target, NULL);
+	/* A missing file is the user's input too. */
+	char *missing = at(dir, "missing.tar");
+	check_refused(missing, target, NULL);
+	free(missing);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_absolute_symlink_ok(void)
+{
+	static const struct member ok[] = {
+		{ 'l', "lib", 0777, "/usr/lib", 0, 0, NULL, NULL, 0 },
+		{ 'f', "lib/libok.so", 0755, "ok\n", 0, 0, NULL, NULL, 0 },
+	};
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char *layer = at(dir, "symlink-abs-ok.tar");
+	write_tar(layer, ok, N(ok), 0);
+	CU_ASSERT(!exists("/usr/lib/libok.so"));
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), 0);
+	char *p = at(target, "usr/lib/libok.so");
+	CU_ASSERT(file_is(p, "ok\n"));
+	free(p);
+	CU_ASSERT(!exists("/usr/lib/libok.so"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "usr/lib/libok.so"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "usr/lib"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "lib/libok.so"));
+	struct pc_manifest *s = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan(&l, 1, &s, NULL), 0);
+	char *a = manifest_text(m), *b = manifest_text(s);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	pc_manifest_free(s);
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* ---- a full device ------------------------------------------------------ */
+
+static void test_enospc(void)
+{
+	static const struct member big[] = {
+		{ 'd', "data/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "data/big.bin", 0644, NULL, 0, 0, NULL, NULL, 3 << 20 },
+	};
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "mnt");
+	char *layer = at(dir, "big.tar");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	write_tar(layer, big, N(big), 1);
+	if (mount("powercut-test", target, "tmpfs", 0, "size=1m") < 0) {
+		CU_FAIL("mount tmpfs");
+		perror("mount tmpfs");
+	} else {
+		char buf[2048];
+		struct pc_manifest *m = NULL;
+		const char *l = layer;
+		pc_last_errclass = PC_ERR_NONE;
+		pc_capture_errors(buf, sizeof(buf));
+		int rc = pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL);
+		pc_capture_errors(NULL, 0);
+		CU_ASSERT_EQUAL(rc, -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_RUN);
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, "No space left on device"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, "data/big.bin"));
+		pc_manifest_free(m);
+		CU_ASSERT_EQUAL(umount(target), 0);
+	}
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void log_progress(uint64_t bytes, void *arg)
+{
+	fprintf((FILE *)arg, "%llu\n", (unsigned long long)bytes);
+}
+
+static void test_progress(void)
+{
+	static const struct member big[] = {
+		{ 'f', "a.bin", 0644, NULL, 0, 0, NULL, NULL, 9 << 20 },
+	};
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	char *layer = at(dir, "a.tar");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	write_tar(layer, big, N(big), 0);
+	/* The callback runs in the unpacking process: it reports through an
+	 * unbuffered file opened before. */
+	char *log = at(dir, "progress.log");
+	FILE *f = fopen(log, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	setvbuf(f, NULL, _IONBF, 0);
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	CU_ASSERT_EQUAL(pc_unpack_layers(&l, 1, target, &m, NULL, log_progress, f), 0);
+	pc_manifest_free(m);
+	fclose(f);
+	char *text = pc_read_file(log, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	unsigned long long prev = 0, v;
+	int lines = 0, increasing = 1;
+	for (char *p = text; sscanf(p, "%llu", &v) == 1; p = strchr(p, '\n') + 1) {
+		increasing &= v > prev && v <= 9u << 20;
+		prev = v;
+		lines++;
+	}
+	CU_ASSERT(lines >= 2 && lines <= 3); /* about every 4 MiB of 9 MiB */
+	CU_ASSERT(increasing);
+	free(text);
+	free(log);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+void register_unpack_tests(void)
+{
+	CU_pSuite s = CU_add_suite("unpack", NULL, NULL);
+	CU_add_test(s, "two layers: tree, manifest, whiteouts, scan", test_unpack_two_layers);
+	CU_add_test(s, "attacks refused", test_attacks_refused);
+	CU_add_test(s, "not an archive", test_not_an_archive);
+	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
+	CU_add_test(s, "ENOSPC is a run error", test_enospc);
+	CU_add_test(s, "progress", test_progress);
+}
