@@ -16,6 +16,10 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, "run every case of a scenario: unpack, commit, cut power, verify" },
 	{ "cleanup", cmd_cleanup, "remove mounts, loop/dm devices and servers left by killed runs" },
+	{ "inspect", cmd_inspect, "show the layers an image resolves to: sizes, entries, digests" },
+	{ "manifest", cmd_manifest, "write the expected manifest of an image (or an mtree spec)" },
+	{ "unpack", cmd_unpack, "apply an image's layers onto a folder and save its manifest" },
+	{ "verify", cmd_verify, "check a tree against a manifest; one line per difference" },
 	{ "__fuse-server", cmd_fuse_server, NULL },
 };
 
