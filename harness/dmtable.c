@@ -69,6 +69,28 @@ int pc_dmtable_line(enum pc_flakey_mode mode, uint64_t sectors, const char *dev,
 	return 0;
 }
 
+int pc_dmtable_matches(enum pc_flakey_mode mode, const char *dev, const char *params)
+{
+	char want[256];
+	if (!params || !valid_dev(dev))
+		return 0;
+	/* dev, offset, up, down as we load them */
+	const char *up_down = mode == PC_FLAKEY_ALLOW ? "0 " FLAKEY_INTERVAL " 0"
+						      : "0 0 " FLAKEY_INTERVAL;
+	int n = snprintf(want, sizeof(want), "%s %s", dev, up_down);
+	if (!fits(n, sizeof(want)) || strncmp(params, want, (size_t)n) ||
+	    (params[n] != '\0' && params[n] != ' '))
+		return 0;
+	int drop = 0, error = 0;
+	char *copy = xstrdup(params + n), *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		drop |= !strcmp(t, "drop_writes");
+		error |= !strcmp(t, "error_writes");
+	}
+	free(copy);
+	return drop == (mode == PC_FLAKEY_DROP) && error == (mode == PC_FLAKEY_ERROR);
+}
+
 int pc_dm_name(pid_t pid, unsigned n, char *out, size_t len)
 {
 	int w = snprintf(out, len, "pc-%ld-%u", (long)pid, n);

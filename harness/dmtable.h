@@ -29,6 +29,13 @@ int pc_dmtable_params(enum pc_flakey_mode mode, const char *dev, char *out, size
 int pc_dmtable_line(enum pc_flakey_mode mode, uint64_t sectors, const char *dev,
 		    char *out, size_t len);
 
+/* Does PARAMS, the flakey parameters the kernel reports back for a live
+ * table (DM_DEVICE_TABLE), say MODE over DEV?  The kernel adds fields of its
+ * own (6.1 prints "DEV 0 180 0 0" for allow), so this compares the device,
+ * offset and intervals, and which of drop_writes / error_writes is set.
+ * 1 yes, 0 no. */
+int pc_dmtable_matches(enum pc_flakey_mode mode, const char *dev, const char *params);
+
 /* Device identity: name "pc-<pid>-<n>", UUID
  * "POWERCUT-<pid>.<start>-<n>" where start is the process's start time in
  * clock ticks (/proc/<pid>/stat field 22), so that a reused pid is not

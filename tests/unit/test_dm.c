@@ -51,6 +51,24 @@ static void test_bad_input(void)
 	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ALLOW, 8, "7:0", small, sizeof(small)), -1);
 }
 
+/* What the kernel reports back (6.1 adds a feature count to allow). */
+static void test_matches_kernel_readback(void)
+{
+	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:0", "7:0 0 180 0 0 "));
+	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:0", "7:0 0 180 0"));
+	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_DROP, "7:0", "7:0 0 0 180 1 drop_writes "));
+	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_ERROR, "7:0", "7:0 0 0 180 1 error_writes"));
+	/* the wrong mode, device or intervals */
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_DROP, "7:0", "7:0 0 180 0 0 "));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:0", "7:0 0 0 180 1 drop_writes"));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ERROR, "7:0", "7:0 0 0 180 1 drop_writes"));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_DROP, "7:0", "7:0 0 0 180 0"));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:1", "7:10 0 180 0 0"));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:1", "7:1 0 1800 0"));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:1", NULL));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "", " 0 180 0"));
+}
+
 static void test_identity_round_trip(void)
 {
 	char name[128], uuid[129];
@@ -118,6 +136,7 @@ void register_dm_tests(void)
 	CU_add_test(s, "table params per mode", test_params_per_mode);
 	CU_add_test(s, "whole table lines", test_lines);
 	CU_add_test(s, "bad device, mode or buffer", test_bad_input);
+	CU_add_test(s, "kernel table read-back", test_matches_kernel_readback);
 	CU_add_test(s, "name and UUID round trip", test_identity_round_trip);
 	CU_add_test(s, "foreign UUIDs are not ours", test_foreign_uuids);
 	CU_add_test(s, "probe and cleanup on this kernel", test_probe_and_cleanup_here);
