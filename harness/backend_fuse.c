@@ -133,7 +133,7 @@ static int make_control(struct fuse_priv *p)
 }
 
 /* In the child between fork and exec: only async-signal-safe calls. */
-static void exec_server(char **argv, int ready_fd)
+static void exec_server(const char *self, char **argv, int ready_fd)
 {
 	/* Its own process group: a terminal's ^C goes to the runner, which
 	 * tears down in order; the server must not vanish first. */
@@ -147,8 +147,23 @@ static void exec_server(char **argv, int ready_fd)
 	/* Descriptors the runner holds (other loop devices, mounts' files)
 	 * must not be kept alive by the server. */
 	close_range(SERVER_READY_FD + 1, ~0U, 0);
-	execv("/proc/self/exe", argv);
+	execv(self, argv);
 	_exit(127);
+}
+
+/* The program to run as the server: this one.  By name when it still
+ * exists (under valgrind /proc/self/exe is valgrind itself; readlink is
+ * emulated and names the real program), else /proc/self/exe (the binary was
+ * replaced since we started: its old inode is still ours to run). */
+static void self_exe(char *out, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", out, len - 1);
+	if (n > 0) {
+		out[n] = '\0';
+		if (access(out, X_OK) == 0)
+			return;
+	}
+	snprintf(out, len, "/proc/self/exe");
 }
 
 static int start_server(struct fuse_priv *p, int *ready_rd)
@@ -156,8 +171,9 @@ static int start_server(struct fuse_priv *p, int *ready_rd)
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "pipe for the fuse server");
-	char ppid[32];
+	char ppid[32], self[PATH_MAX];
 	snprintf(ppid, sizeof(ppid), "%d", (int)getpid());
+	self_exe(self, sizeof(self));
 	char *argv[] = { "powercut", "__fuse-server", "--backing", p->backing,
 			 "--control", p->ctlpath, "--ready-fd", "3", "--ppid", ppid,
 			 p->mnt, NULL };
@@ -171,7 +187,7 @@ static int start_server(struct fuse_priv *p, int *ready_rd)
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		exec_server(argv, pfd[1]);
+		exec_server(self, argv, pfd[1]);
 	}
 	close(pfd[1]);
 	p->server = pid;
@@ -226,7 +242,7 @@ static int wait_ready(struct fuse_priv *p, int rd)
 	if (code == PC_EXIT_ENV)
 		return pc_fail(PC_ERR_ENV, "fuse server could not mount %s (see above)", p->mnt);
 	if (code == 127)
-		return pc_fail(PC_ERR_ENV, "cannot exec /proc/self/exe __fuse-server");
+		return pc_fail(PC_ERR_ENV, "cannot start the fuse server (exec of this program failed)");
 	return pc_fail(PC_ERR_RUN, "fuse server exited with status %d before mounting %s",
 		       code, p->mnt);
 }

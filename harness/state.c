@@ -44,6 +44,7 @@
 #define TERM_WAIT_MS 3000
 #define KILL_WAIT_MS 2000
 #define WALK_MAX_DEPTH 8
+#define LOOP_SETTLE_MS 5000
 
 /* ---- small helpers ---- */
 
@@ -171,6 +172,7 @@ static int write_new_file(const char *path, const char *text)
 
 struct mount_ent {
 	char *mp;
+	char loop[32];  /* "loopN" when mounted from /dev/loopN, else "" */
 	int is_fuse;
 	int depth, order;
 };
@@ -191,22 +193,24 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-/* Parse one mountinfo line into mount point and fstype; 0 if malformed. */
-static int parse_mountinfo_line(char *line, char **mp, char **fstype)
+/* Parse one mountinfo line into mount point, fstype and source; 0 if
+ * malformed. */
+static int parse_mountinfo_line(char *line, char **mp, char **fstype, char **source)
 {
 	char *save = NULL, *tok;
 	int field = 0;
-	*mp = *fstype = NULL;
+	*mp = *fstype = *source = NULL;
 	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
 		field++;
 		if (field == 5)
 			*mp = tok;
 		if (field > 6 && !strcmp(tok, "-")) {
 			*fstype = strtok_r(NULL, " \n", &save);
+			*source = strtok_r(NULL, " \n", &save);
 			break;
 		}
 	}
-	return *mp && *fstype;
+	return *mp && *fstype && *source;
 }
 
 static int cmp_deepest_first(const void *a, const void *b)
@@ -229,9 +233,9 @@ static int mounts_below(const char *dir, struct mount_ent **out)
 	int n = 0, alloc = 0, order = 0;
 	struct mount_ent *v = NULL;
 	while (getline(&line, &cap, f) > 0) {
-		char *mp, *fstype;
+		char *mp, *fstype, *source;
 		order++;
-		if (!parse_mountinfo_line(line, &mp, &fstype))
+		if (!parse_mountinfo_line(line, &mp, &fstype, &source))
 			continue;
 		unescape(mp);
 		if (!path_below(mp, dir))
@@ -242,6 +246,9 @@ static int mounts_below(const char *dir, struct mount_ent **out)
 		}
 		v[n].mp = xstrdup(mp);
 		v[n].is_fuse = !strcmp(fstype, "fuse") || !strncmp(fstype, "fuse.", 5);
+		v[n].loop[0] = '\0';
+		if (!strncmp(source, "/dev/loop", 9) && isdigit((unsigned char)source[9]))
+			snprintf(v[n].loop, sizeof(v[n].loop), "%.31s", source + 5);
 		v[n].depth = path_depth(mp);
 		v[n].order = order;
 		n++;
@@ -280,6 +287,12 @@ static int unmount_one(const char *mp, int verbose)
 	return pc_fail_errno(PC_ERR_RUN, errno, "unmount %s", mp);
 }
 
+static int loop_attached(const char *name);
+static int settle_loop(const char *name, const char *dir, int verbose, int *count);
+
+/* A loop device mounted below DIR is the run's even when its backing file
+ * can no longer be named (a lazily unmounted FUSE file shows as "/disk"):
+ * after unmounting, see that it goes. */
 static int unmount_below(const char *dir, int include_fuse, int verbose, int *count)
 {
 	struct mount_ent *v;
@@ -288,13 +301,27 @@ static int unmount_below(const char *dir, int include_fuse, int verbose, int *co
 		return -1;
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
-		if (v[i].is_fuse && !include_fuse)
+		if (v[i].is_fuse && !include_fuse) {
+			v[i].loop[0] = '\0';
 			continue;
+		}
+		if (v[i].loop[0] && !loop_attached(v[i].loop))
+			v[i].loop[0] = '\0';
 		int r = unmount_one(v[i].mp, verbose);
 		if (r < 0)
 			rc = -1;
 		else
 			*count += r;
+		if (r <= 0)
+			v[i].loop[0] = '\0'; /* not ours to settle */
+	}
+	/* After every unmount, as one loop device may be mounted twice. */
+	for (int i = 0; i < n; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = !strcmp(v[i].loop, v[j].loop);
+		if (v[i].loop[0] && !seen && settle_loop(v[i].loop, dir, verbose, count) < 0)
+			rc = -1;
 	}
 	free_mounts(v, n);
 	return rc;
@@ -335,6 +362,36 @@ static int open_blockdev(const char *name, const char *dir)
 	unlink(path);
 	errno = e;
 	return fd;
+}
+
+static int loop_attached(const char *name)
+{
+	char backing[PATH_MAX];
+	return pc_loop_backing_file(name, backing, sizeof(backing)) == 0 && backing[0];
+}
+
+/* Detach loop device NAME, attached until we unmounted its last user.
+ * Autoclear may have done it, or be under way (the kernel finishes it
+ * asynchronously): ask, then wait for it to be gone. */
+static int settle_loop(const char *name, const char *dir, int verbose, int *count)
+{
+	int fd = loop_attached(name) ? open_blockdev(name, dir) : -1;
+	if (fd >= 0) {
+		if (ioctl(fd, LOOP_CLR_FD, 0) < 0 && errno != ENXIO && errno != EBUSY)
+			pc_warn("detach /dev/%s: %s", name, strerror(errno));
+		close(fd);
+	}
+	for (int waited = 0; waited < LOOP_SETTLE_MS; waited += 10) {
+		if (!loop_attached(name)) {
+			(*count)++;
+			if (verbose)
+				printf("detached /dev/%s\n", name);
+			return 0;
+		}
+		usleep(10000);
+	}
+	return pc_fail(PC_ERR_RUN, "/dev/%s is still attached after its filesystem was unmounted",
+		       name);
 }
 
 static int detach_loops_below(const char *dir, int verbose, int *count)
@@ -379,14 +436,31 @@ static int detach_loops_below(const char *dir, int verbose, int *count)
 
 /* ---- recorded processes ---- */
 
-static int wait_pidfd(int pfd, int ms)
+/* Wait up to MS for the process to end: on its pidfd, or (PFD < 0) by
+ * polling /proc.  1 if it ended. */
+static int wait_gone(int pfd, pid_t pid, int ms)
 {
-	struct pollfd p = { .fd = pfd, .events = POLLIN };
-	int n;
-	do
-		n = poll(&p, 1, ms);
-	while (n < 0 && errno == EINTR);
-	return n > 0;
+	if (pfd >= 0) {
+		struct pollfd p = { .fd = pfd, .events = POLLIN };
+		int n;
+		do
+			n = poll(&p, 1, ms);
+		while (n < 0 && errno == EINTR);
+		return n > 0;
+	}
+	for (int waited = 0; waited <= ms; waited += 10) {
+		if (!proc_running(pid))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static int send_signal(int pfd, pid_t pid, int sig)
+{
+	if (pfd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0);
+	return kill(pid, sig);
 }
 
 /* Stop the process recorded in PIDFILE if it is still ours.  1 stopped,
@@ -403,24 +477,29 @@ static int stop_recorded(const char *pidfile, int verbose)
 	if (fields < 1 || pid <= 1 || pid > INT_MAX)
 		return pc_fail(PC_ERR_RUN, "%s: no pid in it", pidfile);
 	/* A pidfd pins the process: the checks below and the signal apply to
-	 * the same one even if it exits and the pid is reused meanwhile. */
+	 * the same one even if it exits and the pid is reused meanwhile.
+	 * Without pidfds (ENOSYS: old kernel, valgrind) the window is small. */
 	int pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-	if (pfd < 0)
-		return errno == ESRCH ? 0 : pc_fail_errno(PC_ERR_RUN, errno, "pidfd_open %ld", pid);
+	if (pfd < 0 && errno == ESRCH)
+		return 0;
+	if (pfd < 0 && errno != ENOSYS)
+		return pc_fail_errno(PC_ERR_RUN, errno, "pidfd_open %ld", pid);
 	int rc = 0;
+	if (!proc_running((pid_t)pid))
+		goto out;
 	if ((fields == 2 && proc_starttime((pid_t)pid) != start) ||
 	    !is_powercut_process((pid_t)pid)) {
 		if (verbose > 1)
 			printf("left pid %ld alone: not the process %s recorded\n", pid, pidfile);
 		goto out;
 	}
-	if (syscall(SYS_pidfd_send_signal, pfd, SIGTERM, NULL, 0) < 0) {
+	if (send_signal(pfd, (pid_t)pid, SIGTERM) < 0) {
 		rc = errno == ESRCH ? 0 : pc_fail_errno(PC_ERR_RUN, errno, "signal pid %ld", pid);
 		goto out;
 	}
-	if (!wait_pidfd(pfd, TERM_WAIT_MS)) {
-		syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
-		if (!wait_pidfd(pfd, KILL_WAIT_MS)) {
+	if (!wait_gone(pfd, (pid_t)pid, TERM_WAIT_MS)) {
+		send_signal(pfd, (pid_t)pid, SIGKILL);
+		if (!wait_gone(pfd, (pid_t)pid, KILL_WAIT_MS)) {
 			rc = pc_fail(PC_ERR_RUN, "pid %ld (%s) survived SIGKILL", pid, pidfile);
 			goto out;
 		}
@@ -429,7 +508,8 @@ static int stop_recorded(const char *pidfile, int verbose)
 	if (verbose)
 		printf("stopped pid %ld (%s)\n", pid, pidfile);
 out:
-	close(pfd);
+	if (pfd >= 0)
+		close(pfd);
 	return rc;
 }
 
