@@ -9,6 +9,7 @@ PACKAGES=(
   libfuse3-dev fuse3 libjansson-dev libinih-dev libssl-dev
   e2fsprogs xfsprogs btrfs-progs util-linux fio
   qemu-system-x86 busybox-static kmod cpio jq
+  attr
 )
 
 missing=()
