@@ -511,6 +511,7 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 	for (size_t i = 0; i < t->nxattrs; i++) {
 		e->xattrs[i].name = xstrdup(t->xattrs[i].name);
 		e->xattrs[i].value = xmalloc(t->xattrs[i].size);
+		e->xattrs[i].size = t->xattrs[i].size;
 		if (t->xattrs[i].size)
 			memcpy(e->xattrs[i].value, t->xattrs[i].value, t->xattrs[i].size);
 	}

@@ -165,7 +165,7 @@ static const struct member layer0[] = {
 	{ 'f', "etc/motd", 0600, "old motd\n", 0, 0, NULL, NULL, 0 },
 	{ 'd', "usr/", 0755, NULL, 0, 0, NULL, NULL, 0 },
 	{ 'd', "usr/bin/", 0755, NULL, 0, 0, NULL, NULL, 0 },
-	{ 'f', "usr/bin/tool", 04755, NULL, 0, 0, NULL, NULL, 100000 },
+	{ 'f', "usr/bin/tool", 04755, NULL, 0, 0, "user.kind", "tool", 100000 },
 	{ 'd', "usr/sbin/", 0700, NULL, 0, 0, NULL, NULL, 0 },
 	{ 'h', "usr/sbin/tool-link", 0, "usr/bin/tool", 0, 0, NULL, NULL, 0 },
 	{ 'd', "usr/lib/", 0755, NULL, 0, 0, NULL, NULL, 0 },
@@ -309,6 +309,8 @@ static void check_manifest(struct pc_manifest *m)
 	CU_ASSERT(e->hardlink_group != 0 && e->hardlink_group == h->hardlink_group);
 	CU_ASSERT(h->type == PC_FT_REG && h->size == 100000 && h->mode == 04755 &&
 		  memcmp(h->sha256, d, 32) == 0);
+	CU_ASSERT(h->nxattrs == 1 && strcmp(h->xattrs[0].name, "user.kind") == 0 &&
+		  h->xattrs[0].size == 4 && memcmp(h->xattrs[0].value, "tool", 4) == 0);
 
 	e = pc_manifest_get(m, "lib");
 	CU_ASSERT(e && e->type == PC_FT_SYMLINK && strcmp(e->link, "usr/lib") == 0 &&
