@@ -1,10 +1,11 @@
 /* state.c - the run registry and `powercut cleanup`'s teardown (state.h).
  *
  * A registration is PC_STATE_DIR/<pid> (or <pid>.<n> when a process
- * registers more than one work folder): the first line is the work folder,
- * the second "start <ticks>", the registering process's start time from
- * /proc/<pid>/stat, so that a reused pid is not mistaken for a live run.
- * Pid files (pc_state_record_pid) hold "<pid> <ticks>" likewise.
+ * registers more than one work folder) holding the work folder's path.  A
+ * live pid is the registering run only if that process started before the
+ * registration was written: otherwise the pid was reused after the run died.
+ * Pid files (pc_state_record_pid) hold "<pid> <start ticks>" (field 22 of
+ * /proc/<pid>/stat) for the same reason.
  *
  * Teardown of a folder, in the order the device stack needs:
  *   1. unmount the filesystems at or below it (deepest first) except FUSE:
@@ -33,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <linux/loop.h>
 #include <unistd.h>
 
@@ -99,6 +101,26 @@ static unsigned long long proc_starttime(pid_t pid)
 	char state;
 	unsigned long long start;
 	return proc_stat(pid, &state, &start) < 0 ? 0 : start;
+}
+
+/* When the process started, in seconds since the epoch; 0 if unknown.
+ * Whole seconds: /proc/stat's btime has no finer resolution. */
+static double proc_start_epoch(pid_t pid)
+{
+	unsigned long long start = proc_starttime(pid);
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "re");
+	if (!start || hz <= 0 || !f) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	char line[256];
+	unsigned long long btime = 0;
+	while (!btime && fgets(line, sizeof(line), f))
+		sscanf(line, "btime %llu", &btime);
+	fclose(f);
+	return btime ? (double)btime + (double)start / (double)hz : 0;
 }
 
 /* Running, in the sense that matters here: not gone, not a zombie. */
@@ -653,7 +675,7 @@ int pc_state_begin(const char *base, char *workdir, size_t len)
 		return pc_fail_errno(PC_ERR_ENV, e, "mkdir %s (are you root?)", PC_STATE_DIR);
 	}
 	pid_t self = getpid();
-	char *text = xasprintf("%s\nstart %llu\n", workdir, proc_starttime(self));
+	char *text = xasprintf("%s\n", workdir);
 	int rc = -1;
 	/* O_EXCL: one file per work folder; a process may register several. */
 	for (int i = 0; i < 1000 && rc < 0; i++) {
@@ -698,7 +720,7 @@ static pid_t registration_pid(const char *name)
 struct registration {
 	char path[PATH_MAX];    /* the registration file */
 	char workdir[PATH_MAX];
-	unsigned long long start;
+	time_t written;         /* its mtime */
 };
 
 static int read_registration(const char *path, struct registration *r)
@@ -706,14 +728,13 @@ static int read_registration(const char *path, struct registration *r)
 	char *text = pc_read_file(path, NULL);
 	if (!text)
 		return -1;
+	struct stat st;
+	r->written = stat(path, &st) == 0 ? st.st_mtime : 0;
 	snprintf(r->path, sizeof(r->path), "%s", path);
 	char *nl = strchr(text, '\n');
 	if (nl)
 		*nl = '\0';
 	snprintf(r->workdir, sizeof(r->workdir), "%s", text);
-	r->start = 0;
-	if (nl)
-		sscanf(nl + 1, "start %llu", &r->start);
 	free(text);
 	return 0;
 }
@@ -759,14 +780,20 @@ int pc_state_record_pid(const char *dir, const char *name, pid_t pid)
 	return rc;
 }
 
-/* Is the run that made registration R still running? */
+/* Slack for comparing a process start time with a file time: btime is
+ * rounded to seconds and the wall clock may have been stepped a little. */
+#define START_SLACK_S 5
+
+/* Is the run that made registration R still running?  A process that
+ * started after the registration was written merely reused the pid. */
 static int registration_alive(pid_t pid, const struct registration *r)
 {
 	if (!proc_running(pid))
 		return 0;
-	if (r->start)
-		return proc_starttime(pid) == r->start;
-	return is_powercut_process(pid);
+	double started = proc_start_epoch(pid);
+	if (started > 0 && r->written > 0 && started > (double)r->written + START_SLACK_S)
+		return 0;
+	return 1;
 }
 
 /* Only folders that pc_state_begin could have made: never tear down "/" or

@@ -56,7 +56,7 @@ static char *fake_dead_run(const char *tmp, char *reg, size_t reglen)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(wd));
 	CU_ASSERT_FATAL(mkdir(PC_STATE_DIR, 0700) == 0 || errno == EEXIST);
 	snprintf(reg, reglen, PC_STATE_DIR "/%d", (int)dead_pid());
-	char *text = xasprintf("%s\nstart 1\n", wd);
+	char *text = xasprintf("%s\n", wd);
 	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
 	free(text);
 	return wd;
@@ -95,6 +95,11 @@ static void test_begin_end(void)
 	CU_ASSERT(exists(wd));
 	find_registration(wd, reg, sizeof(reg));
 	CU_ASSERT_FATAL(reg[0] != '\0');
+	char *text = pc_read_file(reg, NULL);
+	char *want = xasprintf("%s\n", wd);
+	CU_ASSERT(text && !strcmp(text, want)); /* the path and nothing else */
+	free(text);
+	free(want);
 
 	/* Case output inside is removed with the folder. */
 	char *sub = xasprintf("%s/case/x", wd);
@@ -201,16 +206,18 @@ static void test_cleanup_leaves_live_run(void)
 	free(tmp);
 }
 
-/* A registration whose pid is alive but was reused by another process (its
- * start time differs) belongs to a dead run. */
+/* A registration whose pid is alive but was reused by another process (one
+ * that started after the registration was written) belongs to a dead run. */
 static void test_cleanup_reused_registration_pid(void)
 {
 	char *tmp = unit_tmpdir();
 	char *wd = xasprintf("%s/powercut.XXXXXX", tmp);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(wd));
 	char *reg = xasprintf(PC_STATE_DIR "/%d.999", (int)getpid());
-	char *text = xasprintf("%s\nstart 1\n", wd);
+	char *text = xasprintf("%s\n", wd);
 	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
+	struct timespec old[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+	CU_ASSERT_FATAL(utimensat(AT_FDCWD, reg, old, 0) == 0);
 	CU_ASSERT(pc_state_cleanup(0) >= 2);
 	CU_ASSERT(!exists(wd));
 	CU_ASSERT(!exists(reg));
@@ -229,7 +236,7 @@ static void test_cleanup_ignores_implausible_folder(void)
 	char *mnt = xasprintf("%s/mnt", tmp);
 	mount_tmpfs(mnt);
 	char *reg = xasprintf(PC_STATE_DIR "/%d", (int)dead_pid());
-	char *text = xasprintf("%s\nstart 1\n", tmp);
+	char *text = xasprintf("%s\n", tmp);
 	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
 	CU_ASSERT(pc_state_cleanup(0) >= 1);
 	CU_ASSERT(!exists(reg));
