@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -818,12 +819,16 @@ int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
 	}
 	memset(rep, 0, sizeof(*rep));
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		pc_fail_errno(PC_ERR_RUN, errno, "unpack: fork");
 		goto out;
 	}
 	if (pid == 0) {
+		/* Never outlive a killed parent: cleanup must be able to unmount. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(CHILD_RUN);
 		int r = child_main(ars, layers, n, target, dup(fileno(mf)), rep, progress, arg);
 		_exit(r < 0 ? child_exit_code() : CHILD_OK);
 	}
