@@ -400,6 +400,15 @@ static const struct attack attacks[] = {
 	{ "hardlink-escape.tar",
 	  { { 'h', "passwd", 0644, "../../etc/passwd", 0, 0, NULL, NULL, 0 } }, 1,
 	  { "%s/root/passwd", NULL, NULL }, "passwd" },
+	{ "hardlink-via-symlink.tar",
+	  { { 'l', "up", 0777, "../../../../..", 0, 0, NULL, NULL, 0 },
+	    { 'h', "pw", 0644, "up/etc/passwd", 0, 0, NULL, NULL, 0 } }, 2,
+	  { "%s/root/pw", NULL, NULL }, "pw" },
+	{ "symlink-chain-escape.tar",
+	  { { 'l', "a", 0777, "/b/..", 0, 0, NULL, NULL, 0 },
+	    { 'l', "b", 0777, "/", 0, 0, NULL, NULL, 0 },
+	    { 'f', "a/x", 0644, "x\n", 0, 0, NULL, NULL, 0 } }, 3,
+	  { "%s/x", "%s/root/x", NULL }, "a/x" },
 };
 
 static void check_refused(const char *layer, const char *target, const char *entry)
