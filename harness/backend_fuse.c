@@ -94,11 +94,13 @@ static int check_space(const char *dir, uint64_t size)
 	return 0;
 }
 
-static int make_backing(const char *path, uint64_t size)
+static int make_backing(struct fuse_priv *p, uint64_t size)
 {
+	const char *path = p->backing;
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	p->made_backing = 1;
 	if (ftruncate(fd, (off_t)size) < 0) {
 		int e = errno;
 		close(fd);
@@ -115,6 +117,7 @@ static int make_control(struct fuse_priv *p)
 	int fd = open(p->ctlpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", p->ctlpath);
+	p->made_ctl = 1;
 	if (ftruncate(fd, sizeof(struct pc_fuse_ctl)) < 0) {
 		int e = errno;
 		close(fd);
@@ -275,12 +278,9 @@ static int fuse_create(struct pc_backend *b, uint64_t size)
 			(unsigned long long)size);
 		goto fail;
 	}
-	if (check_space(b->workdir, size) < 0 || make_backing(p->backing, size) < 0)
+	if (check_space(b->workdir, size) < 0 || make_backing(p, size) < 0 ||
+	    make_control(p) < 0)
 		goto fail;
-	p->made_backing = 1;
-	if (make_control(p) < 0)
-		goto fail;
-	p->made_ctl = 1;
 	if (mkdir(p->mnt, 0700) < 0) {
 		pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", p->mnt);
 		goto fail;

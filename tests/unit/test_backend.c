@@ -94,7 +94,8 @@ static void test_select_dm(void)
 	CU_ASSERT(rc == (usable ? 0 : -1));
 	if (!usable) {
 		CU_ASSERT(pc_last_errclass == PC_ERR_ENV);
-		CU_ASSERT_PTR_NOT_NULL(strstr(why, probe_why));
+		/* The reason itself is the probe's (it may vary between calls). */
+		CU_ASSERT(!strncmp(why, "backend dm cannot work here: ", 29) && strlen(why) > 29);
 	}
 }
 
