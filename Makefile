@@ -66,8 +66,13 @@ tests/unit/run-unit: $(UNIT_OBJS) harness/libpowercut.a
 SAMPLE := images/sample/layer1.tar.gz images/sample/layer2.tar.gz images/sample/layer3.tar.zst
 
 sample-image: $(SAMPLE)
-$(SAMPLE) &: images/mkimage
-	./images/mkimage sample images/sample
+# The generator is deterministic: regenerate when its source changes, not
+# when it is merely relinked; write beside and rename so readers never see a
+# half-written image.
+$(SAMPLE) &: images/mkimage.c | images/mkimage
+	rm -rf images/sample.tmp
+	./images/mkimage sample images/sample.tmp
+	rm -rf images/sample && mv images/sample.tmp images/sample
 
 run: all sample-image
 	./powercut run scenarios/default.ini

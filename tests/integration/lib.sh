@@ -11,24 +11,36 @@ fail() {
 	exit 1
 }
 
-# Nothing of ours may be left: mounts, loop devices, FUSE servers.
+# Every run of a test puts its work folder below $WORK, so the leftover check
+# looks at exactly what this test made (other runs on the machine may be busy).
+WORK="$TMP/work"
+mkdir -p "$WORK"
+
+# powercut run with the test's work folder: pc_run SCENARIO [ARGS...]
+pc_run() {
+	"$POWERCUT" run --workdir "$WORK" "$@"
+}
+
+# Nothing of ours may be left: mounts, loop devices, FUSE servers, folders.
 assert_no_leftovers() {
 	local what=""
-	if grep -qE ' (/var/tmp/powercut\.|'"$TMP"')' /proc/self/mountinfo; then
-		what+=" mounts:$(grep -E ' (/var/tmp/powercut\.|'"$TMP"')' /proc/self/mountinfo | awk '{print $5}' | tr '\n' ' ')"
-	fi
-	if losetup -a 2>/dev/null | grep -qE 'powercut\.|'"$TMP"; then
-		what+=" loops:$(losetup -a | grep -E 'powercut\.|'"$TMP" | tr '\n' ' ')"
-	fi
-	if pgrep -f -- '__fuse-server' >/dev/null; then
-		what+=" fuse-servers:$(pgrep -f -- '__fuse-server' | tr '\n' ' ')"
-	fi
+	local mounts loops servers
+	mounts=$(awk -v p="$TMP/" 'index($5, p) == 1 {print $5}' /proc/self/mountinfo)
+	[ -z "$mounts" ] || what+=" mounts: $mounts"
+	loops=$(losetup -a 2>/dev/null | grep -F "$TMP/" || true)
+	[ -z "$loops" ] || what+=" loops: $loops"
+	servers=$(pgrep -f -- "__fuse-server.*$TMP/" || true)
+	[ -z "$servers" ] || what+=" fuse servers: $servers"
+	local left
+	left=$(ls -A "$WORK")
+	[ -z "$left" ] || what+=" work folders: $left"
 	[ -z "$what" ] || fail "left behind:$what"
 }
 
 cleanup_tmp() {
 	"$POWERCUT" cleanup >/dev/null 2>&1 || true
-	rm -rf "$TMP"
+	# never descend into a mount a failed test left behind
+	rm -rf --one-file-system "$TMP"
 }
 trap cleanup_tmp EXIT
 

@@ -6,7 +6,7 @@ cd "$TOP"
 
 out="$TMP/out"
 rc=0
-"$POWERCUT" run scenarios/default.ini -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+pc_run scenarios/default.ini -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 cat "$TMP/stdout"
 [ "$rc" -eq 0 ] || { cat "$TMP/stderr"; fail "powercut run exited $rc"; }
 [ -s "$out/results.json" ] || fail "no results.json"

@@ -25,12 +25,12 @@ image = $sample
 fs = ext4
 modes = none
 colour = blue")
-expect_exit 2 "badkey.ini:5.*colour" -- "$POWERCUT" run "$s"
+expect_exit 2 "badkey.ini:5.*colour" -- pc_run "$s"
 s=$(scenario missing "[global]
 image = /nonexistent/layer.tar
 fs = ext4
 modes = none")
-expect_exit 2 "missing.ini:2.*/nonexistent/layer.tar" -- "$POWERCUT" run "$s"
+expect_exit 2 "missing.ini:2.*/nonexistent/layer.tar" -- pc_run "$s"
 
 # Not an archive: input error, 2.
 head -c 65536 /dev/urandom > "$TMP/junk.tar"
@@ -39,7 +39,7 @@ image = $TMP/junk.tar
 fs = ext4
 modes = none
 device_size = 256M")
-expect_exit 2 "junk.tar" -- "$POWERCUT" run "$s" -o "$TMP/junk-out"
+expect_exit 2 "junk.tar" -- pc_run "$s" -o "$TMP/junk-out"
 [ "$(jq -r '.cases[0].verdict' "$TMP/junk-out/results.json")" = error ] || fail "junk: verdict not error"
 
 # A device bigger than the free space: environment, 3.
@@ -48,7 +48,7 @@ image = $sample
 fs = ext4
 modes = none
 device_size = 1000T")
-expect_exit 3 "free|space|room" -- "$POWERCUT" run "$s" -o "$TMP/huge-out"
+expect_exit 3 "free|space|room" -- pc_run "$s" -o "$TMP/huge-out"
 
 # ENOSPC during unpack: the case is an error, exit 1, and it says so.
 s=$(scenario small "[global]
@@ -56,7 +56,7 @@ image = $TOP/images/sample/layer1.tar.gz $TOP/images/sample/layer2.tar.gz
 fs = ext4
 modes = none
 device_size = 24M")
-expect_exit 1 "No space left on device" -- "$POWERCUT" run "$s" -o "$TMP/small-out"
+expect_exit 1 "No space left on device" -- pc_run "$s" -o "$TMP/small-out"
 [ "$(jq -r '.cases[0].verdict' "$TMP/small-out/results.json")" = error ] || fail "ENOSPC: verdict not error"
 
 # A missing mkfs tool: environment, 3.
@@ -64,7 +64,7 @@ s=$(scenario nomkfs "[global]
 image = $sample
 fs = ext4
 modes = none")
-expect_exit 3 "mkfs.ext4: not found" -- env PATH=/usr/bin:/bin "$POWERCUT" run "$s" -o "$TMP/nomkfs-out"
+expect_exit 3 "mkfs.ext4: not found" -- env PATH=/usr/bin:/bin "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/nomkfs-out"
 
 # A missing kernel feature: no device-mapper here (skipped where there is one).
 if ! grep -q device-mapper /proc/misc; then
@@ -73,7 +73,7 @@ image = $sample
 fs = ext4
 modes = none
 backend = dm")
-	expect_exit 3 "device-mapper|dm" -- "$POWERCUT" run "$s" -o "$TMP/nodm-out"
+	expect_exit 3 "device-mapper|dm" -- pc_run "$s" -o "$TMP/nodm-out"
 fi
 
 # Not root: environment, 3.
@@ -83,5 +83,5 @@ image = $sample
 fs = ext4
 modes = none")
 chmod 644 "$s"
-expect_exit 3 "root" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$POWERCUT" run "$s" -o "$TMP/user-out"
+expect_exit 3 "root" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/user-out"
 pass

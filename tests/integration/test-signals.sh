@@ -4,14 +4,14 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 for sig in INT TERM; do
-	"$POWERCUT" run scenarios/default.ini -o "$TMP/out-$sig" > "$TMP/o" 2> "$TMP/e" &
+	"$POWERCUT" run --workdir "$WORK" scenarios/default.ini -o "$TMP/out-$sig" > "$TMP/o" 2> "$TMP/e" &
 	pid=$!
 	# Wait until the filesystem of the first case is mounted (unpack is under way).
 	for _ in $(seq 1 200); do
-		grep -qE ' /var/tmp/powercut\.[^ ]*/mnt ' /proc/self/mountinfo && break
+		awk -v p="$WORK/" 'index($5, p) == 1 && $5 ~ /\/mnt$/ {f=1} END {exit !f}' /proc/self/mountinfo && break
 		sleep 0.05
 	done
-	grep -qE ' /var/tmp/powercut\.[^ ]*/mnt ' /proc/self/mountinfo || fail "$sig: the case never mounted"
+	awk -v p="$WORK/" 'index($5, p) == 1 && $5 ~ /\/mnt$/ {f=1} END {exit !f}' /proc/self/mountinfo || fail "$sig: the case never mounted"
 	workdir=$(cat "/run/powercut/$pid")
 	[ -d "$workdir" ] || fail "no registered work folder for pid $pid"
 	kill -s "$sig" "$pid"
