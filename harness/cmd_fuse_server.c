@@ -13,7 +13,8 @@
  *   powercut __fuse-server --backing FILE --control FILE --ready-fd N
  *                          --ppid PID MOUNTPOINT
  * It writes one byte to the ready fd once mounted, and exits when unmounted
- * or on SIGTERM/SIGINT/SIGHUP, or when the parent dies (PR_SET_PDEATHSIG).
+ * or on SIGTERM/SIGINT/SIGHUP.  It is killed when the parent dies
+ * (PR_SET_PDEATHSIG).
  * Exit status 3 (PC_EXIT_ENV) when the environment cannot host it.
  */
 #define FUSE_USE_VERSION 31
@@ -283,10 +284,15 @@ static int parse_args(int argc, char **argv, struct server_args *a)
 	return 0;
 }
 
-/* Die with the parent: a server nobody stops would keep the FUSE mount. */
+/* Die with the parent: a server nobody stops would keep the FUSE mount.
+ * SIGKILL, not SIGTERM: libfuse's loop checks its exit flag only between
+ * requests, so a SIGTERM landing just before it blocks in read(2) is lost
+ * until the next request, which may never come.  Killed, the server closes
+ * /dev/fuse and the kernel fails every further request at once; `powercut
+ * cleanup` unmounts what is left. */
 static int bind_to_parent(pid_t ppid)
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return pc_fail_errno(PC_ERR_ENV, errno, "fuse server: PR_SET_PDEATHSIG");
 	if (ppid > 0 && getppid() != ppid)
 		return pc_fail(PC_ERR_RUN, "fuse server: parent %d is already gone", (int)ppid);
