@@ -136,6 +136,11 @@ static int phase_prepare(struct case_ctx *x, unsigned index)
 		return -1;
 	if (pc_mkdir_p(x->mnt, 0755) < 0 || pc_mkdir_p(x->r->case_dir, 0755) < 0)
 		return -1;
+	/* First, so that even a case failing early reports its backend. */
+	if (pc_backend_select(x->c->backend, &x->dev.ops, x->r->backend_why,
+			      sizeof(x->r->backend_why)) < 0)
+		return -1;
+	x->r->backend = x->dev.ops->name;
 	if (pc_image_open((const char *const *)x->c->images, x->c->nimages, x->o->platform,
 			  x->work, &x->img) < 0)
 		return -1;
@@ -145,19 +150,12 @@ static int phase_prepare(struct case_ctx *x, unsigned index)
 
 static int phase_device(struct case_ctx *x)
 {
-	const struct pc_backend_ops *ops;
-	if (pc_backend_select(x->c->backend, &ops, x->r->backend_why,
-			      sizeof(x->r->backend_why)) < 0)
-		return -1;
-	x->r->backend = ops->name;
 	uint64_t size;
 	if (device_size(x, &size) < 0)
 		return -1;
-	memset(&x->dev, 0, sizeof(x->dev));
-	x->dev.ops = ops;
 	snprintf(x->dev.workdir, sizeof(x->dev.workdir), "%s", x->work);
 	x->dev_made = 1; /* destroy is safe after a partial create */
-	return ops->create(&x->dev, size);
+	return x->dev.ops->create(&x->dev, size);
 }
 
 static int phase_mkfs(struct case_ctx *x)

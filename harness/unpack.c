@@ -738,6 +738,8 @@ static int child_main(struct archive **ars, const char *const *layers, size_t n,
 		      const char *target, int mfd, struct child_report *rep,
 		      pc_unpack_progress_fn progress, void *arg)
 {
+	/* The parent prints our first error, once. */
+	pc_messages_quiet = 1;
 	pc_capture_errors(rep->msg, sizeof(rep->msg));
 	if (chdir(target) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "unpack: cannot enter %s", target);
@@ -776,20 +778,20 @@ static int wait_child(pid_t pid, int *status)
 	return 0;
 }
 
-/* Map the child's end to our error convention (its message is printed). */
+/* Map the child's end to our error convention; the child only captured its
+ * message, so it is printed here, once. */
 static int child_result(int status, const char *target, const struct child_report *rep)
 {
-	const char *why = rep->msg[0] ? rep->msg : "see above";
 	if (WIFEXITED(status)) {
-		switch (WEXITSTATUS(status)) {
-		case CHILD_OK: return 0;
-		case CHILD_INPUT:
-			return pc_fail(PC_ERR_INPUT, "unpacking into %s failed: %s", target, why);
-		case CHILD_ENV:
-			return pc_fail(PC_ERR_ENV, "unpacking into %s failed: %s", target, why);
-		default:
-			return pc_fail(PC_ERR_RUN, "unpacking into %s failed: %s", target, why);
-		}
+		int code = WEXITSTATUS(status);
+		if (code == CHILD_OK)
+			return 0;
+		enum pc_errclass cls = code == CHILD_INPUT ? PC_ERR_INPUT
+				     : code == CHILD_ENV  ? PC_ERR_ENV
+							  : PC_ERR_RUN;
+		if (rep->msg[0])
+			return pc_fail(cls, "%s", rep->msg);
+		return pc_fail(cls, "unpacking into %s failed (exit %d)", target, code);
 	}
 	return pc_fail(PC_ERR_RUN, "unpacking into %s: process killed by signal %d", target,
 		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);

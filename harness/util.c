@@ -16,6 +16,7 @@
 
 enum pc_errclass pc_last_errclass = PC_ERR_NONE;
 void (*pc_before_message)(void);
+int pc_messages_quiet;
 
 static char *capture_buf;
 static size_t capture_len;
@@ -38,9 +39,11 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 		size_t used = strlen(msg);
 		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
 	}
-	if (pc_before_message)
-		pc_before_message();
-	fprintf(stderr, "powercut: %s%s\n", prefix, msg);
+	if (!pc_messages_quiet) {
+		if (pc_before_message)
+			pc_before_message();
+		fprintf(stderr, "powercut: %s%s\n", prefix, msg);
+	}
 	/* Keep the first message of the case: it is usually the cause. */
 	if (capture_buf && capture_len && capture_buf[0] == '\0')
 		snprintf(capture_buf, capture_len, "%s%s", prefix, msg);

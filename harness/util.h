@@ -38,6 +38,9 @@ int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "powercut: warning: <message>\n"; no class recorded. */
 void pc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Messages are only captured, not printed (a child process that passes its
+ * error to the parent, which prints it once). */
+extern int pc_messages_quiet;
 /* Called before any message is printed (the progress line clears itself). */
 extern void (*pc_before_message)(void);
 /* Errors and warnings are also appended to this buffer when set (the runner
