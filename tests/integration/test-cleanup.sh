@@ -10,7 +10,7 @@ cd "$TOP"
 
 # A layer of a few thousand files: fsync mode over FUSE takes seconds, so
 # the run is still in its first case when we kill it.
-mkdir -p "$TMP/tree/d" "$TMP/work"
+mkdir -p "$TMP/tree/d"
 for i in $(seq 1 40); do
 	mkdir -p "$TMP/tree/d/$i"
 	for j in $(seq 1 60); do echo "file $i/$j" > "$TMP/tree/d/$i/$j"; done
@@ -38,7 +38,8 @@ leftovers() {
 	echo "$out"
 }
 
-"$POWERCUT" run "$TMP/one.ini" -w "$TMP/work" -o "$TMP/out" > "$TMP/run.out" 2>&1 &
+# Not pc_run: $! must be powercut's own pid (its registration's name).
+"$POWERCUT" run "$TMP/one.ini" --workdir "$WORK" -o "$TMP/out" > "$TMP/run.out" 2>&1 &
 pid=$!
 reg=/run/powercut/$pid
 wd=""
@@ -78,6 +79,7 @@ after=$(leftovers "$wd")
 [ -z "$after" ] || { cat "$TMP/cleanup.out"; fail "left behind after cleanup:$after (before:$before)"; }
 [ ! -e "$reg" ] || fail "registration $reg left"
 [ ! -e "$loopsys" ] || fail "$loopdev still attached to $(cat "$loopsys" 2>/dev/null) after cleanup"
+assert_no_leftovers
 
 # Nothing left to do for that run; the command stays well-behaved.
 "$POWERCUT" cleanup > "$TMP/again.out" 2>&1 || fail "second cleanup failed"
