@@ -338,6 +338,8 @@ static void edge_layer1(struct archive *a)
 			      .len = 2, .xattrs = cap_x, .xlen0 = sizeof(capability) });
 	put(a, &(struct ent){ .path = "xattr/trusted", .type = AE_IFREG, .mode = 0644,
 			      .data = "t\n", .len = 2, .xattrs = trusted_x });
+	/* A hardlink shares its source's xattrs (one inode). */
+	put_hardlink(a, "xattr/trusted-link", "xattr/trusted");
 	put(a, &(struct ent){ .path = "xattr/mixed", .type = AE_IFREG, .mode = 0644, .xattrs = mixed_x });
 	put(a, &(struct ent){ .path = "xattr/dir", .type = AE_IFDIR, .mode = 0755, .xattrs = dir_x });
 
@@ -524,6 +526,15 @@ static void make_smallfiles(const char *dir)
 					rng_text(buf, len);
 					put_file(a, fp, f == 9 ? 0755 : 0644, buf, len);
 				}
+			}
+			/* A few symlinks and hardlinks, as packages have. */
+			char sl[96], hl[96], src[96];
+			snprintf(sl, sizeof(sl), "%s/mod00/current.py", d);
+			put_symlink(a, sl, "file00.py");
+			if (pkg % 10 == 0) {
+				snprintf(hl, sizeof(hl), "%s/mod01/copy.py", d);
+				snprintf(src, sizeof(src), "%s/mod01/file00.py", d);
+				put_hardlink(a, hl, src);
 			}
 		}
 		tar_close(a, p);
