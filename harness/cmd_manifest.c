@@ -120,12 +120,13 @@ static ssize_t mtree_layer(struct mtree *t, const char *layer, unsigned l, int f
 	struct archive_entry *ae;
 	int rr, rc = 0;
 	while (rc == 0 && (rr = archive_read_next_header(r, &ae)) == ARCHIVE_OK) {
-		if (archive_entry_filetype(ae) != AE_IFREG)
+		/* Tar hardlink entries need not carry a file type. */
+		const char *hl = archive_entry_hardlink(ae);
+		if (!hl && archive_entry_filetype(ae) != AE_IFREG)
 			continue;
 		char *path = pc_path_normalize(archive_entry_pathname(ae));
 		if (!path)
 			continue;
-		const char *hl = archive_entry_hardlink(ae);
 		ssize_t i;
 		if (first) {
 			i = mtree_find(t, path);

@@ -450,8 +450,8 @@ static int verify_blob(const struct oci *o, const struct desc *d, const char *wh
 		return -1;
 	}
 	if ((uint64_t)st.st_size != (uint64_t)d->size) {
-		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) has %jd bytes, its descriptor says %jd",
-			o->display, path, what, (intmax_t)st.st_size, (intmax_t)d->size);
+		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) has %jd bytes, its descriptor says %jd: %s",
+			o->display, d->digest, what, (intmax_t)st.st_size, (intmax_t)d->size, path);
 		free(path);
 		return -1;
 	}
@@ -461,8 +461,8 @@ static int verify_blob(const struct oci *o, const struct desc *d, const char *wh
 	if (!got)
 		rc = -1;
 	else if (strcmp(got, d->digest))
-		rc = pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) does not match its digest: content is %s",
-			     o->display, path, what, got);
+		rc = pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) does not match its digest: content is %s: %s",
+			     o->display, d->digest, what, got, path);
 	free(got);
 	free(path);
 	return rc;
@@ -1379,24 +1379,29 @@ static int open_oci_archive(const char *file, const char *tag, const char *platf
 
 /* ---- specs ---------------------------------------------------------------- */
 
-/* Split "PATH" or "PATH:TAG": a spec that exists as a whole is a path. */
+/* Split "PATH" or "PATH:TAG": a spec that exists as a whole is a path;
+ * otherwise the first ':' whose left side exists splits it (a docker TAG
+ * such as "repo/name:latest" holds colons itself). */
 static void split_spec(const char *spec, char **path, char **tag)
 {
 	struct stat st;
-	const char *colon = strrchr(spec, ':');
 	*tag = NULL;
-	if (lstat(spec, &st) == 0 || !colon || colon == spec || !colon[1]) {
+	if (lstat(spec, &st) == 0) {
 		*path = xstrdup(spec);
 		return;
 	}
-	char *p = xasprintf("%.*s", (int)(colon - spec), spec);
-	if (lstat(p, &st) == 0) {
-		*path = p;
-		*tag = xstrdup(colon + 1);
-	} else {
+	for (const char *colon = strchr(spec, ':'); colon; colon = strchr(colon + 1, ':')) {
+		if (colon == spec || !colon[1])
+			continue;
+		char *p = xasprintf("%.*s", (int)(colon - spec), spec);
+		if (lstat(p, &st) == 0) {
+			*path = p;
+			*tag = xstrdup(colon + 1);
+			return;
+		}
 		free(p);
-		*path = xstrdup(spec);
 	}
+	*path = xstrdup(spec);
 }
 
 static int open_one(const char *spec, const char *platform, const char *tmpbase,

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Image sources: an OCI layout (tags, platforms, nested index), an OCI layout
+# in a tar, and docker-save archives (legacy and OCI-based), all built here
+# from the sample layers by images/mkfixtures, must give the same manifest
+# as the plain layer tarballs.  Corrupt and missing blobs are input errors.
+# The mtree rendering must agree with the manifest.  No root needed.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+make -s images/mkfixtures sample-image >/dev/null || fail "cannot build the fixtures"
+[ -x "$POWERCUT" ] || fail "build powercut first (make)"
+MK="$TOP/images/mkfixtures"
+L1=images/sample/layer1.tar.gz L2=images/sample/layer2.tar.gz L3=images/sample/layer3.tar.zst
+
+"$POWERCUT" manifest "$L1" "$L2" "$L3" -o "$TMP/plain" || fail "manifest of the plain layers"
+"$POWERCUT" manifest "$L1" -o "$TMP/plain-first" || fail "manifest of the first layer"
+[ "$(grep -vc '^#' "$TMP/plain")" -gt 100 ] || fail "the sample manifest is nearly empty"
+
+same_as() { # EXPECTED WHAT SPEC... : the manifest of SPEC equals EXPECTED
+	local expected=$1 what=$2
+	shift 2
+	"$POWERCUT" manifest "$@" -o "$TMP/got" || fail "$what: powercut manifest $* failed"
+	cmp -s "$expected" "$TMP/got" || { diff "$expected" "$TMP/got" | head -5 >&2; fail "$what: manifest differs"; }
+	echo "  $what: same manifest"
+}
+
+input_error() { # WHAT PATTERN SPEC... : exit 2 with PATTERN in the message
+	local what=$1 pattern=$2 rc=0
+	shift 2
+	"$POWERCUT" manifest "$@" > /dev/null 2> "$TMP/err" || rc=$?
+	[ "$rc" -eq 2 ] || fail "$what: exited $rc, expected 2"
+	grep -qE "$pattern" "$TMP/err" || { cat "$TMP/err" >&2; fail "$what: message lacks '$pattern'"; }
+	echo "  $what: $(head -1 "$TMP/err")"
+}
+
+echo "OCI layout"
+"$MK" oci "$TMP/oci" "$L1" "$L2" "$L3" > /dev/null
+same_as "$TMP/plain" "DIR:latest" "$TMP/oci:latest"
+same_as "$TMP/plain" "DIR:multi, host platform" "$TMP/oci:multi"
+same_as "$TMP/plain" "DIR:multi --platform linux/amd64" "$TMP/oci:multi" --platform linux/amd64
+same_as "$TMP/plain-first" "DIR:multi --platform linux/arm64 (nested index)" "$TMP/oci:multi" --platform linux/arm64
+same_as "$TMP/plain-first" "DIR:multi --platform linux/arm64/v8" "$TMP/oci:multi" --platform linux/arm64/v8
+input_error "no tag, two images" "tags: latest, multi" "$TMP/oci"
+input_error "unknown tag" "no image tagged 'nope'.*latest" "$TMP/oci:nope"
+input_error "unknown platform" "linux/s390x.*linux/amd64, linux/arm64" "$TMP/oci:multi" --platform linux/s390x
+input_error "bad platform" "bad platform" "$TMP/oci:multi" --platform linux
+
+"$POWERCUT" inspect "$TMP/oci:latest" > "$TMP/inspect" || fail "inspect of the OCI layout"
+grep -q '^kind: oci$' "$TMP/inspect" || fail "inspect: kind is not oci"
+for blob in $(grep -oE 'sha256:[0-9a-f]{64}' "$TMP/inspect"); do
+	f="$TMP/oci/blobs/sha256/${blob#sha256:}"
+	[ -f "$f" ] || fail "inspect names $blob, not in the layout"
+	[ "$(sha256sum < "$f" | cut -d' ' -f1)" = "${blob#sha256:}" ] || fail "inspect: $blob is wrong"
+done
+[ "$(grep -cE '^[0-9]+ +sha256:' "$TMP/inspect")" -eq 3 ] || fail "inspect: expected 3 layer lines"
+entries=$(awk '/^total:/ { print $2 }' "$TMP/inspect")
+[ "$entries" -gt 100 ] || fail "inspect: total entries $entries"
+echo "  inspect: 3 layers, digests match the blobs, $entries entries"
+
+echo "OCI layout in a tar"
+tar -C "$TMP/oci" -cf "$TMP/oci-archive.tar" .
+same_as "$TMP/plain" "oci-archive:latest" "$TMP/oci-archive.tar:latest"
+
+echo "damaged OCI layouts"
+layer=$(jq -r '.manifests[0].digest' "$TMP/oci/index.json")
+layer_blob=$(jq -r '.layers[1].digest' "$TMP/oci/blobs/sha256/${layer#sha256:}")
+cp -a "$TMP/oci" "$TMP/bad"
+f="$TMP/bad/blobs/sha256/${layer_blob#sha256:}"
+printf '\x00' | dd of="$f" bs=1 seek=100 count=1 conv=notrunc status=none
+input_error "flipped byte in a layer blob" "${layer_blob#sha256:}.*does not match its digest" "$TMP/bad:latest"
+rm "$f"
+input_error "missing layer blob" "${layer_blob#sha256:}.*missing" "$TMP/bad:latest"
+rm -rf "$TMP/bad"
+cp -a "$TMP/oci" "$TMP/bad"
+echo '{"schemaVersion": 2, "manifests": [' > "$TMP/bad/index.json"
+input_error "truncated index.json" "index.json:[0-9]+:[0-9]+: bad JSON" "$TMP/bad"
+rm "$TMP/bad/oci-layout"
+input_error "no oci-layout" "not an OCI image layout" "$TMP/bad"
+rm -rf "$TMP/bad"
+
+echo "docker-save archives"
+"$MK" docker-save "$TMP/legacy.tar" "$L1" "$L2" "$L3" > /dev/null
+"$MK" docker-save-oci "$TMP/oci-based.tar" "$L1" "$L2" "$L3" > /dev/null
+same_as "$TMP/plain" "legacy" "$TMP/legacy.tar"
+same_as "$TMP/plain" "legacy, by tag" "$TMP/legacy.tar:powercut/fixture:latest"
+same_as "$TMP/plain" "OCI-based" "$TMP/oci-based.tar"
+same_as "$TMP/plain" "OCI-based, by tag" "$TMP/oci-based.tar:latest"
+input_error "legacy, unknown tag" "no image tagged 'nope'.*powercut/fixture:latest" "$TMP/legacy.tar:nope"
+"$POWERCUT" inspect "$TMP/legacy.tar" | grep -q '^kind: docker-save$' || fail "inspect: legacy kind"
+# A repeated layer is stored once and linked, as docker save does.
+"$MK" docker-save "$TMP/repeat.tar" "$L1" "$L2" "$L1" > /dev/null
+tar -tvf "$TMP/repeat.tar" | grep -q '^l.*layer.tar -> ../' || fail "no symlinked layer.tar in the fixture"
+"$POWERCUT" manifest "$L1" "$L2" "$L1" -o "$TMP/plain-repeat"
+same_as "$TMP/plain-repeat" "legacy, repeated layer (symlinked member)" "$TMP/repeat.tar"
+# A corrupt layer in the legacy archive: its diff_id no longer matches.
+mkdir "$TMP/ds" && tar -C "$TMP/ds" -xf "$TMP/legacy.tar"
+lt=$(jq -r '.[0].Layers[0]' "$TMP/ds/manifest.json")
+printf '\x01' | dd of="$TMP/ds/$lt" bs=1 seek=600 count=1 conv=notrunc status=none
+tar -C "$TMP/ds" -cf "$TMP/legacy-bad.tar" .
+input_error "legacy, corrupt layer" "layer 1.*does not match its digest" "$TMP/legacy-bad.tar"
+
+echo "mtree rendering"
+"$POWERCUT" manifest --mtree "$L1" "$L2" "$L3" -o "$TMP/sample.mtree" || fail "manifest --mtree"
+head -1 "$TMP/sample.mtree" | grep -q '^#mtree' || fail "mtree: no #mtree header"
+# Every regular file with a plain name has the manifest's sha256 in the
+# mtree spec, hardlinked ones included (they are fed their source's data).
+checked=0 linked=0
+while read -r path digest group; do
+	got=$(grep -E "^\./$path " "$TMP/sample.mtree" | grep -oE 'sha256digest=[0-9a-f]+' | cut -d= -f2)
+	[ "$got" = "$digest" ] || fail "mtree: $path has sha256 '$got', manifest says $digest"
+	checked=$((checked + 1))
+	[ "$group" = - ] || linked=$((linked + 1))
+done < <(awk '/ type=reg / && $1 ~ /^[A-Za-z0-9._\/-]+$/ {
+	d = ""; g = "-"
+	for (i = 2; i <= NF; i++) {
+		if ($i ~ /^sha256=/) d = substr($i, 8)
+		if ($i ~ /^nlink-group=/) g = substr($i, 13)
+	}
+	if (g != "-" || NR % 7 == 0) print $1, d, g }' "$TMP/plain")
+[ "$linked" -ge 2 ] || fail "mtree: no hardlinked files compared"
+[ "$checked" -gt 50 ] || fail "mtree: only $checked files compared"
+echo "  mtree: $checked digests agree ($linked hardlinked)"
+
+pass
