@@ -352,6 +352,7 @@ static int serve(const struct server_args *a, struct server *s)
 	char *fargv[] = { "powercut-fuse", "-o", "fsname=powercut,subtype=flakey", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, fargv);
 	struct fuse *f = fuse_new(&args, &ops, sizeof(ops), s);
+	fuse_opt_free_args(&args); /* fuse_new copied what it needs */
 	if (!f)
 		return pc_fail(PC_ERR_ENV, "fuse server: fuse_new failed");
 	int rc = -1;
