@@ -1,0 +1,597 @@
+/* test_image.c - image sources: OCI layouts (tags, platforms, nested
+ * indexes, blob checks, media types), docker-save archives (legacy and
+ * OCI-based), plain tarballs.  Every fixture is built here. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "unit.h"
+#include "util.h"
+
+static char errbuf[1024];
+
+/* ---- fixture helpers ------------------------------------------------------- */
+
+struct buf {
+	char *p;
+	size_t len;
+};
+
+/* A pax layer with one file NAME holding TEXT. */
+static struct buf layer_tar(const char *name, const char *text)
+{
+	size_t cap = 64 * 1024, used = 0;
+	char *mem = xmalloc(cap);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax(a);
+	archive_write_open_memory(a, mem, cap, &used);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(text));
+	archive_write_header(a, e);
+	archive_write_data(a, text, strlen(text));
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	return (struct buf){ mem, used };
+}
+
+static char *sha256_hex(const void *p, size_t n)
+{
+	unsigned char md[32];
+	char hex[65];
+	EVP_Digest(p, n, md, NULL, EVP_sha256(), NULL);
+	pc_hex(md, 32, hex);
+	return xstrdup(hex);
+}
+
+/* Store DATA as a blob of the layout DIR; returns "sha256:HEX". */
+static char *put_blob(const char *dir, const void *data, size_t len)
+{
+	char *hex = sha256_hex(data, len);
+	char *p = xasprintf("%s/blobs/sha256/%s", dir, hex);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(p, data, len, 0), 0);
+	char *d = xasprintf("sha256:%s", hex);
+	free(p);
+	free(hex);
+	return d;
+}
+
+static json_t *desc(const char *media_type, const char *digest, size_t size)
+{
+	return json_pack("{s:s, s:s, s:I}", "mediaType", media_type, "digest", digest, "size",
+			 (json_int_t)size);
+}
+
+static json_t *put_json_blob(const char *dir, const char *media_type, json_t *j)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+	char *d = put_blob(dir, text, strlen(text));
+	json_t *r = desc(media_type, d, strlen(text));
+	free(d);
+	free(text);
+	json_decref(j);
+	return r;
+}
+
+#define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_INDEX "application/vnd.oci.image.index.v1+json"
+#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MT_LAYER "application/vnd.oci.image.layer.v1.tar"
+
+struct layout {
+	char *dir;
+	json_t *layer[2]; /* descriptors of the two layers A and B */
+	char *layer_digest[2];
+};
+
+/* A layout folder with two layer blobs, and no index.json yet. */
+static void layout_init(struct layout *l)
+{
+	l->dir = unit_tmpdir();
+	char *blobs = xasprintf("%s/blobs/sha256", l->dir);
+	CU_ASSERT_EQUAL_FATAL(pc_mkdir_p(blobs, 0755), 0);
+	free(blobs);
+	char *p = xasprintf("%s/oci-layout", l->dir);
+	const char *layout = "{\"imageLayoutVersion\": \"1.0.0\"}";
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(p, layout, strlen(layout), 0), 0);
+	free(p);
+	const char *names[2] = { "a.txt", "b.txt" };
+	for (int i = 0; i < 2; i++) {
+		struct buf t = layer_tar(names[i], names[i]);
+		l->layer_digest[i] = put_blob(l->dir, t.p, t.len);
+		l->layer[i] = desc(MT_LAYER, l->layer_digest[i], t.len);
+		free(t.p);
+	}
+}
+
+static void layout_free(struct layout *l)
+{
+	unit_rmtree(l->dir);
+	free(l->dir);
+	for (int i = 0; i < 2; i++) {
+		json_decref(l->layer[i]);
+		free(l->layer_digest[i]);
+	}
+}
+
+/* An image manifest blob over layers A (and B when both). */
+static json_t *manifest(struct layout *l, int both, const char *layer_type)
+{
+	json_t *cfg = put_json_blob(l->dir, MT_CONFIG,
+				    json_pack("{s:s, s:s, s:{s:s, s:[]}}", "architecture", "amd64",
+					      "os", "linux", "rootfs", "type", "layers", "diff_ids"));
+	json_t *layers = json_array();
+	for (int i = 0; i < (both ? 2 : 1); i++) {
+		json_t *d = json_deep_copy(l->layer[i]);
+		if (layer_type)
+			json_object_set_new(d, "mediaType", json_string(layer_type));
+		json_array_append_new(layers, d);
+	}
+	return put_json_blob(l->dir, MT_MANIFEST,
+			     json_pack("{s:i, s:s, s:o, s:o}", "schemaVersion", 2, "mediaType",
+				       MT_MANIFEST, "config", cfg, "layers", layers));
+}
+
+static json_t *with_platform(json_t *d, const char *arch, const char *variant)
+{
+	json_t *p = json_pack("{s:s, s:s}", "os", arch[0] == '?' ? "unknown" : "linux",
+			      "architecture", arch[0] == '?' ? "unknown" : arch);
+	if (variant)
+		json_object_set_new(p, "variant", json_string(variant));
+	json_object_set_new(d, "platform", p);
+	return d;
+}
+
+static json_t *with_ref(json_t *d, const char *ref)
+{
+	json_object_set_new(d, "annotations",
+			    json_pack("{s:s}", "org.opencontainers.image.ref.name", ref));
+	return d;
+}
+
+static json_t *index_blob(struct layout *l, json_t *manifests)
+{
+	return put_json_blob(l->dir, MT_INDEX,
+			     json_pack("{s:i, s:s, s:o}", "schemaVersion", 2, "mediaType", MT_INDEX,
+				       "manifests", manifests));
+}
+
+static void write_index(struct layout *l, json_t *manifests)
+{
+	json_t *idx = json_pack("{s:i, s:o}", "schemaVersion", 2, "manifests", manifests);
+	char *p = xasprintf("%s/index.json", l->dir);
+	CU_ASSERT_EQUAL_FATAL(json_dump_file(idx, p, 0), 0);
+	free(p);
+	json_decref(idx);
+}
+
+/* Open SPEC (a format with the layout's folder for %s). */
+static int open_spec(struct layout *l, const char *fmt, const char *platform, struct pc_image *img)
+{
+	char *spec = xasprintf(fmt, l->dir);
+	const char *specs[1] = { spec };
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(errbuf, sizeof(errbuf));
+	int rc = pc_image_open(specs, 1, platform, NULL, img);
+	pc_capture_errors(NULL, 0);
+	free(spec);
+	return rc;
+}
+
+static int host_is_amd64(void)
+{
+	struct utsname u;
+	return uname(&u) == 0 && !strcmp(u.machine, "x86_64");
+}
+
+/* ---- OCI layouts ------------------------------------------------------------- */
+
+static void test_oci_tags(void)
+{
+	struct layout l;
+	layout_init(&l);
+	write_index(&l, json_pack("[o, o]", with_ref(manifest(&l, 0, NULL), "one"),
+				  with_ref(manifest(&l, 1, NULL), "two")));
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:one", NULL, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "oci");
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	CU_ASSERT_STRING_EQUAL(img.layers[0].digest, l.layer_digest[0]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.layers[0].path, "/blobs/sha256/"));
+	pc_image_close(&img);
+
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:two", NULL, &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	if (img.nlayers == 2)
+		CU_ASSERT_STRING_EQUAL(img.layers[1].digest, l.layer_digest[1]);
+	pc_image_close(&img);
+
+	/* No tag with two images, and an unknown tag: both list the tags. */
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "one, two"));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:three", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "'three'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "one, two"));
+
+	char *spec = xasprintf("%s:one", l.dir);
+	CU_ASSERT_TRUE(pc_image_spec_exists(spec));
+	free(spec);
+	spec = xasprintf("%s/nothing-here:one", l.dir);
+	CU_ASSERT_FALSE(pc_image_spec_exists(spec));
+	free(spec);
+	layout_free(&l);
+}
+
+static void test_oci_platforms(void)
+{
+	struct layout l;
+	layout_init(&l);
+	/* amd64 has both layers, arm64/v8 only A; plus an attestation. */
+	json_t *multi = index_blob(&l, json_pack("[o, o, o]",
+						 with_platform(manifest(&l, 1, NULL), "amd64", NULL),
+						 with_platform(manifest(&l, 0, NULL), "arm64", "v8"),
+						 with_platform(manifest(&l, 0, NULL), "?", NULL)));
+	write_index(&l, json_pack("[o]", with_ref(multi, "multi")));
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:multi", "linux/arm64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:multi", "linux/arm64/v8", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	if (host_is_amd64()) {
+		CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:multi", NULL, &img), 0);
+		CU_ASSERT_EQUAL(img.nlayers, 2);
+		pc_image_close(&img);
+	}
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux/riscv64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/amd64"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/arm64"));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	layout_free(&l);
+}
+
+static void test_oci_nested(void)
+{
+	struct layout l;
+	layout_init(&l);
+	/* index.json -> index -> docker manifest list -> arm64 image. */
+	json_t *inner = index_blob(&l, json_pack("[o]", with_platform(manifest(&l, 1, NULL),
+								    "arm64", NULL)));
+	json_object_set_new(inner, "mediaType",
+			    json_string("application/vnd.docker.distribution.manifest.list.v2+json"));
+	json_t *outer = index_blob(&l, json_pack("[o]", inner));
+	write_index(&l, json_pack("[o]", with_ref(outer, "nested")));
+	struct pc_image img;
+	/* One image: taken whatever the host, and when asked for by platform. */
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:nested", NULL, &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/arm64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/arm64"));
+	layout_free(&l);
+}
+
+static void test_oci_bad_blobs(void)
+{
+	struct layout l;
+	layout_init(&l);
+	write_index(&l, json_pack("[o]", manifest(&l, 1, NULL)));
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", NULL, &img), 0);
+	pc_image_close(&img);
+
+	/* Flip a byte of layer B. */
+	char *p = xasprintf("%s/blobs/sha256/%s", l.dir, l.layer_digest[1] + 7);
+	size_t len;
+	char *data = pc_read_file(p, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	data[len / 2] ^= 1;
+	CU_ASSERT_EQUAL(pc_write_file(p, data, len, 0), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[1]));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "does not match its digest"));
+	/* A byte more: caught by the size. */
+	CU_ASSERT_EQUAL(pc_write_file(p, data, len - 1, 0), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "bytes"));
+	/* Missing. */
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "missing"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[1]));
+	free(data);
+	free(p);
+
+	/* A manifest whose descriptor in index.json has the wrong size. */
+	json_t *d = manifest(&l, 0, NULL);
+	json_object_set_new(d, "size", json_integer(json_integer_value(json_object_get(d, "size")) + 1));
+	write_index(&l, json_pack("[o]", d));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "image manifest"));
+	layout_free(&l);
+}
+
+static void test_oci_media_types_and_json(void)
+{
+	struct layout l;
+	layout_init(&l);
+	write_index(&l, json_pack("[o]", manifest(&l, 1, "application/vnd.oci.image.layer.v1.tar+encrypted")));
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "unknown media type"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "+encrypted"));
+
+	/* Docker's layer type is known. */
+	write_index(&l, json_pack("[o]", manifest(&l, 1, "application/vnd.docker.image.rootfs.diff.tar.gzip")));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", NULL, &img), 0);
+	pc_image_close(&img);
+
+	/* Bad JSON names file, line and column. */
+	char *p = xasprintf("%s/index.json", l.dir);
+	const char *bad = "{\n  \"schemaVersion\": 2,\n  \"manifests\": [,]\n}\n";
+	CU_ASSERT_EQUAL(pc_write_file(p, bad, strlen(bad), 0), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json:3:"));
+	free(p);
+
+	/* oci-layout is strict. */
+	p = xasprintf("%s/oci-layout", l.dir);
+	const char *extra = "{\"imageLayoutVersion\": \"1.0.0\", \"x\": 1}";
+	CU_ASSERT_EQUAL(pc_write_file(p, extra, strlen(extra), 0), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	free(p);
+	layout_free(&l);
+}
+
+/* ---- docker-save and plain tarballs --------------------------------------- */
+
+struct member {
+	const char *name;
+	const void *data;
+	size_t len;
+	const char *symlink;
+};
+
+static void write_tar(const char *path, const struct member *m, size_t n)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_perm(e, 0644);
+		if (m[i].symlink) {
+			archive_entry_set_filetype(e, AE_IFLNK);
+			archive_entry_set_symlink(e, m[i].symlink);
+		} else {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_size(e, (la_int64_t)m[i].len);
+		}
+		archive_write_header(a, e);
+		if (m[i].len)
+			archive_write_data(a, m[i].data, m[i].len);
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+}
+
+static int open_file(const char *spec, const char *tmpbase, struct pc_image *img)
+{
+	const char *specs[1] = { spec };
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(errbuf, sizeof(errbuf));
+	int rc = pc_image_open(specs, 1, NULL, tmpbase, img);
+	pc_capture_errors(NULL, 0);
+	return rc;
+}
+
+#define ID1 "1111111111111111111111111111111111111111111111111111111111111111"
+#define ID2 "2222222222222222222222222222222222222222222222222222222222222222"
+
+static void test_docker_save_legacy(void)
+{
+	char *dir = unit_tmpdir();
+	char *tmpbase = xasprintf("%s/tmp", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(tmpbase, 0755), 0);
+	struct buf a = layer_tar("a.txt", "A"), b = layer_tar("b.txt", "B");
+	char *ha = sha256_hex(a.p, a.len), *hb = sha256_hex(b.p, b.len);
+	char *config = xasprintf("{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":"
+				 "[\"sha256:%s\",\"sha256:%s\",\"sha256:%s\"]}}", ha, hb, ha);
+	char *chex = sha256_hex(config, strlen(config));
+	char *cname = xasprintf("%s.json", chex);
+	char *manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix:1\"],\"Layers\":"
+				   "[\"" ID1 "/layer.tar\",\"" ID2 "/layer.tar\",\"" ID1 "/../" ID1 "/layer.tar\"]}]",
+				   cname);
+	char *path = xasprintf("%s/save.tar", dir);
+	struct member m[] = {
+		{ ID1 "/layer.tar", a.p, a.len, NULL },
+		{ ID2 "/layer.tar", b.p, b.len, NULL },
+		{ cname, config, strlen(config), NULL },
+		{ "manifest.json", manifest, strlen(manifest), NULL },
+	};
+	write_tar(path, m, 4);
+	struct pc_image img;
+	/* ".." in a member name is refused. */
+	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "refusing"));
+
+	/* The third layer repeats the first through a symlink, as docker does. */
+	free(manifest);
+	manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix:1\"],\"Layers\":"
+			     "[\"" ID1 "/layer.tar\",\"" ID2 "/layer.tar\",\"3333/layer.tar\"]}]", cname);
+	struct member m2[] = {
+		{ ID1 "/layer.tar", a.p, a.len, NULL },
+		{ ID2 "/layer.tar", b.p, b.len, NULL },
+		{ "3333/layer.tar", NULL, 0, "../" ID1 "/layer.tar" },
+		{ cname, config, strlen(config), NULL },
+		{ "manifest.json", manifest, strlen(manifest), NULL },
+	};
+	write_tar(path, m2, 5);
+	/* "3333" is not a docker-save name: the archive reads as a layer. */
+	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "layers");
+	pc_image_close(&img);
+	free(manifest);
+	manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix:1\"],\"Layers\":"
+			     "[\"" ID1 "/layer.tar\",\"" ID2 "/layer.tar\",\"" ID2 "/link.tar\"]}]", cname);
+	m2[2].name = ID2 "/link.tar";
+	m2[4].data = manifest;
+	m2[4].len = strlen(manifest);
+	write_tar(path, m2, 5);
+	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "docker-save");
+	CU_ASSERT_EQUAL_FATAL(img.nlayers, 3);
+	char *da = xasprintf("sha256:%s", ha), *db = xasprintf("sha256:%s", hb);
+	CU_ASSERT_STRING_EQUAL(img.layers[0].digest, da);
+	CU_ASSERT_STRING_EQUAL(img.layers[1].digest, db);
+	CU_ASSERT_STRING_EQUAL(img.layers[2].digest, da);
+	CU_ASSERT_EQUAL(img.layers[1].size, b.len);
+	CU_ASSERT_PTR_NOT_NULL(img.tmpdir);
+	CU_ASSERT_EQUAL(strncmp(img.tmpdir, tmpbase, strlen(tmpbase)), 0);
+	size_t len;
+	char *got = pc_read_file(img.layers[1].path, &len);
+	CU_ASSERT_TRUE(got && len == b.len && !memcmp(got, b.p, len));
+	free(got);
+	char *tmpdir = xstrdup(img.tmpdir);
+	pc_image_close(&img);
+	CU_ASSERT_NOT_EQUAL(access(tmpdir, F_OK), 0); /* removed by close */
+	free(tmpdir);
+
+	/* By tag, and an unknown tag. */
+	char *spec = xasprintf("%s:fix:1", path);
+	CU_ASSERT_EQUAL(open_file(spec, tmpbase, &img), 0);
+	pc_image_close(&img);
+	free(spec);
+	spec = xasprintf("%s:fix:2", path);
+	CU_ASSERT_EQUAL(open_file(spec, tmpbase, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "fix:1"));
+	free(spec);
+
+	/* A corrupt layer: its diff_id no longer matches. */
+	b.p[b.len / 3] ^= 1;
+	write_tar(path, m2, 5);
+	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "layer 2"));
+
+	free(da), free(db), free(path), free(manifest), free(cname), free(chex), free(config);
+	free(ha), free(hb), free(a.p), free(b.p);
+	unit_rmtree(dir);
+	free(dir), free(tmpbase);
+}
+
+static void test_docker_save_oci(void)
+{
+	char *dir = unit_tmpdir();
+	struct buf a = layer_tar("a.txt", "A");
+	char *ha = sha256_hex(a.p, a.len);
+	char *config = xasprintf("{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}",
+				 ha);
+	char *chex = sha256_hex(config, strlen(config));
+	char *lname = xasprintf("blobs/sha256/%s", ha), *cname = xasprintf("blobs/sha256/%s", chex);
+	char *manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":null,\"Layers\":[\"%s\"]}]",
+				   cname, lname);
+	char *path = xasprintf("%s/save.tar", dir);
+	struct member m[] = {
+		{ lname, a.p, a.len, NULL },
+		{ cname, config, strlen(config), NULL },
+		{ "oci-layout", "{}", 2, NULL },
+		{ "manifest.json", manifest, strlen(manifest), NULL },
+	};
+	write_tar(path, m, 4);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_file(path, NULL, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "docker-save");
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	char *da = xasprintf("sha256:%s", ha);
+	CU_ASSERT_STRING_EQUAL(img.layers[0].digest, da);
+	pc_image_close(&img);
+	/* The blob name promises a digest the content does not have. */
+	a.p[a.len / 3] ^= 1;
+	write_tar(path, m, 4);
+	CU_ASSERT_EQUAL(open_file(path, NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, ha));
+	free(da), free(path), free(manifest), free(lname), free(cname), free(chex), free(ha), free(a.p);
+	free(config);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_plain_layers(void)
+{
+	char *dir = unit_tmpdir();
+	struct buf a = layer_tar("bin/sh", "#!");
+	char *p1 = xasprintf("%s/one.tar", dir), *p2 = xasprintf("%s/two.tar", dir);
+	CU_ASSERT_EQUAL(pc_write_file(p1, a.p, a.len, 0), 0);
+	CU_ASSERT_EQUAL(pc_write_file(p2, a.p, a.len, 0), 0);
+	const char *specs[2] = { p1, p2 };
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(pc_image_open(specs, 2, NULL, NULL, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "layers");
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	CU_ASSERT_PTR_NULL(img.layers[0].digest);
+	CU_ASSERT_EQUAL(img.layers[0].size, a.len);
+	CU_ASSERT_STRING_EQUAL(img.layers[1].path, p2);
+	CU_ASSERT_PTR_NULL(img.tmpdir);
+	pc_image_close(&img);
+	/* A tag on a tarball, and a missing file, are input errors. */
+	char *spec = xasprintf("%s:latest", p1);
+	CU_ASSERT_EQUAL(open_file(spec, NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	free(spec);
+	spec = xasprintf("%s/none.tar", dir);
+	CU_ASSERT_EQUAL(open_file(spec, NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_FALSE(pc_image_spec_exists(spec));
+	CU_ASSERT_TRUE(pc_image_spec_exists(p1));
+	free(spec);
+	free(p1), free(p2), free(a.p);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+void register_image_tests(void)
+{
+	CU_pSuite s = CU_add_suite("image", NULL, NULL);
+	CU_add_test(s, "OCI layout: select by tag", test_oci_tags);
+	CU_add_test(s, "OCI layout: select by platform", test_oci_platforms);
+	CU_add_test(s, "OCI layout: nested indexes", test_oci_nested);
+	CU_add_test(s, "OCI layout: bad digest, bad size, missing blob", test_oci_bad_blobs);
+	CU_add_test(s, "OCI layout: unknown media type, bad JSON, strict oci-layout",
+		    test_oci_media_types_and_json);
+	CU_add_test(s, "docker-save: legacy, symlinked layer, tags, diff_ids", test_docker_save_legacy);
+	CU_add_test(s, "docker-save: OCI-based", test_docker_save_oci);
+	CU_add_test(s, "plain layer tarballs", test_plain_layers);
+}
