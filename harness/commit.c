@@ -6,6 +6,7 @@
  *   mode=NAME
  *   manifest_sha256=64 lowercase hex digits
  *   entries=DECIMAL
+ *   layer=DECIMAL        (only for a layer of the snapshots layout)
  *   end=1
  *
  * Durable create: the record is written under a temporary name, fsync'd,
@@ -85,8 +86,11 @@ int pc_commit_write(const char *dir, const struct pc_commit *c)
 	if (!valid_value(c->case_id) || !valid_value(c->mode) ||
 	    strlen(c->manifest_sha256) != 64)
 		return pc_fail(PC_ERR_RUN, "commit record for %s: empty or multi-line field", dir);
-	char *text = xasprintf("case=%s\nmode=%s\nmanifest_sha256=%s\nentries=%llu\nend=1\n",
-			       c->case_id, c->mode, c->manifest_sha256, c->entries);
+	char layer[32] = "";
+	if (c->layer)
+		snprintf(layer, sizeof(layer), "layer=%u\n", c->layer);
+	char *text = xasprintf("case=%s\nmode=%s\nmanifest_sha256=%s\nentries=%llu\n%send=1\n",
+			       c->case_id, c->mode, c->manifest_sha256, c->entries, layer);
 	int rc = -1;
 	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
@@ -136,14 +140,27 @@ static int parse_entries(const char *val, unsigned long long *out)
 	return (errno || *end) ? -1 : 0;
 }
 
+static int parse_layer(const char *val, unsigned *out)
+{
+	unsigned long long v;
+	if (parse_entries(val, &v) < 0 || v == 0 || v > 1000000)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
 /* Parse the record text; 0 when complete and well-formed.  The keys must
- * come in the written order, each once, with end=1 last. */
+ * come in the written order, each once, with end=1 last; layer is
+ * optional. */
 static int parse_record(char *text, struct pc_commit *c)
 {
-	static const char *const keys[] = { "case", "mode", "manifest_sha256", "entries", "end" };
+	static const char *const keys[] = { "case", "mode", "manifest_sha256", "entries",
+					    "layer", "end" };
 	size_t nkeys = sizeof(keys) / sizeof(keys[0]);
 	char *p = text;
 	for (size_t i = 0; i < nkeys; i++) {
+		if (i == 4 && strncmp(p, "layer=", 6) != 0)
+			continue; /* no layer line */
 		char *nl = strchr(p, '\n');
 		if (!nl)
 			return -1; /* torn: the line never finished */
@@ -164,7 +181,8 @@ static int parse_record(char *text, struct pc_commit *c)
 			      copy_field(c->manifest_sha256, sizeof(c->manifest_sha256), val);
 			break;
 		case 3: bad = parse_entries(val, &c->entries); break;
-		case 4: bad = strcmp(val, "1") != 0; break;
+		case 4: bad = parse_layer(val, &c->layer); break;
+		case 5: bad = strcmp(val, "1") != 0; break;
 		}
 		if (bad)
 			return -1;

@@ -9,6 +9,9 @@ struct pc_commit {
 	char mode[32];
 	char manifest_sha256[65];
 	unsigned long long entries;
+	/* layout = snapshots: the layer (1-based) this record commits, written
+	 * as a "layer=N" line; 0: the whole tree (no such line). */
+	unsigned layer;
 };
 
 /* Write DIR/powercut-commit (text, key=value lines), fsync it, fsync DIR. */

@@ -48,7 +48,8 @@ enum key_bit {
 	K_EXPECT_FSYNC = 1 << 10,
 	K_CUT = 1 << 11,
 	K_DESCRIPTION = 1 << 12,
-	K_NBITS = 13
+	K_LAYOUT = 1 << 13,
+	K_NBITS = 14
 };
 
 /* What one section says; only the fields whose bit is in `set` count. */
@@ -68,6 +69,7 @@ struct settings {
 	unsigned repeat;
 	enum pc_expect expect[PC_MODE_COUNT];
 	enum pc_flakey_mode cut;
+	enum pc_layout layout;
 };
 
 struct parser {
@@ -89,6 +91,18 @@ static const char *const expect_names[] = {
 	[PC_EXPECT_LOSS] = "loss",
 	[PC_EXPECT_ANY] = "any",
 };
+
+static const char *const layout_names[] = {
+	[PC_LAYOUT_FLAT] = "flat",
+	[PC_LAYOUT_SNAPSHOTS] = "snapshots",
+};
+
+const char *pc_layout_name(enum pc_layout l)
+{
+	if ((unsigned)l < sizeof(layout_names) / sizeof(layout_names[0]))
+		return layout_names[l];
+	return "?";
+}
 
 const char *pc_expect_name(enum pc_expect e)
 {
@@ -360,6 +374,16 @@ static int set_cut(struct parser *p, struct settings *s, const char *key,
 	return 0;
 }
 
+static int set_layout(struct parser *p, struct settings *s, const char *key,
+		      const char *value)
+{
+	int i = name_index(layout_names, 2, value);
+	if (i < 0)
+		return key_error(p, key, "'%s' is not one of flat, snapshots", value);
+	s->layout = (enum pc_layout)i;
+	return 0;
+}
+
 static int set_description(struct parser *p, struct settings *s, const char *key,
 			   const char *value)
 {
@@ -389,6 +413,7 @@ static const struct key_def {
 	{ "expect_fsync", K_EXPECT_FSYNC, set_expect },
 	{ "cut", K_CUT, set_cut },
 	{ "description", K_DESCRIPTION, set_description },
+	{ "layout", K_LAYOUT, set_layout },
 };
 
 static unsigned bit_index(unsigned bit)
@@ -569,6 +594,7 @@ static int expand_group(struct parser *p, const struct settings *g,
 	uint64_t device_size = (s = pick(g, global, K_DEVICE_SIZE)) ? s->device_size : 0;
 	unsigned repeats = (s = pick(g, global, K_REPEAT)) ? s->repeat : 1;
 	enum pc_flakey_mode cut = (s = pick(g, global, K_CUT)) ? s->cut : PC_FLAKEY_DROP;
+	enum pc_layout layout = (s = pick(g, global, K_LAYOUT)) ? s->layout : PC_LAYOUT_FLAT;
 	enum pc_expect expect[PC_MODE_COUNT];
 	for (int m = 0; m < PC_MODE_COUNT; m++) {
 		/* expect_<mode> bits follow the order of enum pc_mode. */
@@ -594,6 +620,7 @@ static int expand_group(struct parser *p, const struct settings *g,
 					.images = strv_dup(img->images, img->nimages),
 					.nimages = img->nimages,
 					.device_size = device_size,
+					.layout = layout,
 				};
 				c.id = repeats > 1
 					? xasprintf("%s/%s/%s/r%u", name, fs->fs[f], pc_mode_name(mode), r)

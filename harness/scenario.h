@@ -15,6 +15,11 @@
 
 enum pc_expect { PC_EXPECT_INTACT, PC_EXPECT_LOSS, PC_EXPECT_ANY };
 
+/* How the image is stored on the filesystem: one tree with the whiteouts
+ * applied (flat), or containerd's overlayfs snapshotter layout, one folder
+ * per layer committed one by one (snapshots). */
+enum pc_layout { PC_LAYOUT_FLAT, PC_LAYOUT_SNAPSHOTS };
+
 struct pc_case {
 	char *id;          /* "GROUP/FS/MODE[/rN]" unique in the scenario */
 	char *group;
@@ -30,6 +35,7 @@ struct pc_case {
 	char **images;     /* absolute paths, NULL-terminated */
 	size_t nimages;
 	uint64_t device_size; /* bytes; 0 = auto */
+	enum pc_layout layout;
 };
 
 struct pc_scenario {
@@ -46,6 +52,7 @@ void pc_scenario_filter(struct pc_scenario *sc, const char *pattern);
 void pc_scenario_free(struct pc_scenario *sc);
 
 const char *pc_expect_name(enum pc_expect e);
+const char *pc_layout_name(enum pc_layout l);
 /* "4G", "512M", "1048576" -> bytes; -1 on bad input. */
 int pc_parse_size(const char *s, uint64_t *out);
 

@@ -58,6 +58,38 @@ static void test_round_trip(void)
 	free(dir);
 }
 
+static void test_layer(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_commit in, out;
+	fill(&in);
+	in.layer = 3;
+	CU_ASSERT_EQUAL(pc_commit_write(dir, &in), 0);
+	memset(&out, 0, sizeof(out));
+	CU_ASSERT_EQUAL(pc_commit_read(dir, &out), 1);
+	CU_ASSERT_EQUAL(out.layer, 3);
+	CU_ASSERT_EQUAL(out.entries, 32590);
+	char *p = xasprintf("%s/%s", dir, PC_COMMIT_NAME);
+	char *text = pc_read_file(p, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nentries=32590\nlayer=3\nend=1\n"));
+	free(text);
+	/* a bad layer line, or one out of place, is not a commit */
+	put_record(dir, "case=c\nmode=none\nmanifest_sha256=" SHA "\nentries=3\nlayer=x\nend=1\n");
+	CU_ASSERT_EQUAL(pc_commit_read(dir, &out), 0);
+	put_record(dir, "case=c\nmode=none\nmanifest_sha256=" SHA "\nentries=3\nlayer=0\nend=1\n");
+	CU_ASSERT_EQUAL(pc_commit_read(dir, &out), 0);
+	put_record(dir, "case=c\nlayer=2\nmode=none\nmanifest_sha256=" SHA "\nentries=3\nend=1\n");
+	CU_ASSERT_EQUAL(pc_commit_read(dir, &out), 0);
+	/* without the line: layer 0 */
+	put_record(dir, "case=c\nmode=none\nmanifest_sha256=" SHA "\nentries=3\nend=1\n");
+	out.layer = 9;
+	CU_ASSERT_EQUAL(pc_commit_read(dir, &out), 1);
+	CU_ASSERT_EQUAL(out.layer, 0);
+	free(p);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_absent(void)
 {
 	char *dir = unit_tmpdir();
@@ -133,6 +165,7 @@ void register_commit_tests(void)
 	CU_pSuite s = CU_add_suite("commit", NULL, NULL);
 	CU_add_test(s, "write/read round trip", test_round_trip);
 	CU_add_test(s, "absent record, absent directory", test_absent);
+	CU_add_test(s, "layer records (snapshots layout)", test_layer);
 	CU_add_test(s, "torn or malformed record is not a commit", test_torn_and_malformed);
 	CU_add_test(s, "multi-line field refused", test_reject_multiline);
 }

@@ -174,6 +174,24 @@ static void test_global_only(void)
 	CU_ASSERT_STRING_EQUAL(sc.cases[3].id, "default/btrfs/none/r1");
 	CU_ASSERT_STRING_EQUAL(sc.cases[3].group, "default");
 	CU_ASSERT_EQUAL(sc.cases[3].expect, PC_EXPECT_ANY);
+	CU_ASSERT_EQUAL(sc.cases[3].layout, PC_LAYOUT_FLAT);
+	pc_scenario_free(&sc);
+	free(path);
+}
+
+static void test_layout(void)
+{
+	char *path = write_ini("layout.ini",
+			       "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+			       "layout = snapshots\n[inherits]\n[own]\nlayout = flat\n");
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	free(err);
+	CU_ASSERT_EQUAL_FATAL(sc.ncases, 2);
+	CU_ASSERT_EQUAL(sc.cases[0].layout, PC_LAYOUT_SNAPSHOTS);
+	CU_ASSERT_EQUAL(sc.cases[1].layout, PC_LAYOUT_FLAT);
+	CU_ASSERT_STRING_EQUAL(pc_layout_name(sc.cases[0].layout), "snapshots");
 	pc_scenario_free(&sc);
 	free(path);
 }
@@ -231,6 +249,7 @@ static const struct bad_case bad[] = {
 	{ "bad repeat", "[g]\n\nrepeat = 0\n", ":3: repeat", NULL },
 	{ "bad backend", "[g]\nbackend = qemu\n", ":2: backend", "qemu" },
 	{ "bad cut", "[g]\ncut = half\n", ":2: cut", "half" },
+	{ "bad layout", "[g]\nlayout = stacked\n", ":2: layout", "stacked" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
 	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
 	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",
@@ -373,6 +392,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "multi-group expansion and inheritance", test_multi_group);
 	CU_add_test(s, "only [global] is the group 'default'", test_global_only);
 	CU_add_test(s, "image specs: OCI folder and FOLDER:TAG", test_image_specs);
+	CU_add_test(s, "layout: default flat, inherited, overridden", test_layout);
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "long lines", test_long_line);
 	CU_add_test(s, "missing scenario file", test_missing_file);
