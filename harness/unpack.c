@@ -32,12 +32,14 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define WHITEOUT_PREFIX ".wh."
 #define OPAQUE_MARKER ".wh..wh..opq"
 #define PROGRESS_STEP (4u << 20)
 #define MAX_SYMLINK_HOPS 40
+#define OPAQUE_XATTR "trusted.overlay.opaque"
 
 /* Exit codes of the unpacking child: the parent maps them to error classes. */
 enum { CHILD_OK = 0, CHILD_INPUT = 10, CHILD_RUN = 11, CHILD_ENV = 12 };
@@ -52,6 +54,13 @@ struct walk {
 	pc_unpack_progress_fn progress;
 	void *arg;
 	uint64_t written, next_progress;
+	/* Overlay form (pc_unpack_layer_overlay): w->m is this layer's own
+	 * manifest, the disk is this layer's folder, and LOWER is the merged
+	 * view of the layers below (NULL for the first). */
+	int overlay;
+	const struct pc_manifest *lower;
+	char **opaque;        /* folders of this layer marked opaque */
+	size_t nopaque;
 };
 
 /* ---- opening layers ------------------------------------------------------- */
@@ -106,22 +115,48 @@ static int open_layers(const char *const *layers, size_t n, struct archive **ars
 
 enum node { NODE_NONE, NODE_DIR, NODE_SYMLINK, NODE_OTHER };
 
-/* What PATH (relative to the root, no symlinks above its last component) is
- * right now: on disk when writing (we are chrooted, cwd is the root), else
- * in the manifest.  *link receives a symlink's target. */
-static enum node lookup(struct walk *w, const char *path, char **link)
+static enum node manifest_node(const struct pc_manifest *m, const char *path, char **link)
+{
+	struct pc_entry *e = pc_manifest_get(m, path);
+	if (!e)
+		return NODE_NONE;
+	if (e->type == PC_FT_SYMLINK) {
+		*link = xstrdup(e->link ? e->link : "");
+		return NODE_SYMLINK;
+	}
+	return e->type == PC_FT_DIR ? NODE_DIR : NODE_OTHER;
+}
+
+/* Overlay form: does the merged view of the layers below show through at
+ * PATH?  Not when this layer has a non-directory (a file, a whiteout) above
+ * it, or marks a folder above it opaque. */
+static int lower_visible(struct walk *w, const char *path)
+{
+	if (!w->lower)
+		return 0;
+	for (size_t i = 0; i < w->nopaque; i++) {
+		const char *d = w->opaque[i];
+		size_t n = strlen(d);
+		if (!strcmp(d, ".") || (!strncmp(path, d, n) && path[n] == '/'))
+			return 0;
+	}
+	char *p = xstrdup(path);
+	int visible = 1;
+	for (char *s = strchr(p, '/'); s && visible; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		struct pc_entry *e = pc_manifest_get(w->m, p);
+		if (e && e->type != PC_FT_DIR)
+			visible = 0;
+		*s = '/';
+	}
+	free(p);
+	return visible;
+}
+
+/* What PATH is on disk (we are chrooted, cwd is the root). */
+static enum node disk_node(const char *path, char **link)
 {
 	*link = NULL;
-	if (!w->disk) {
-		struct pc_entry *e = pc_manifest_get(w->m, path);
-		if (!e)
-			return NODE_NONE;
-		if (e->type == PC_FT_SYMLINK) {
-			*link = xstrdup(e->link ? e->link : "");
-			return NODE_SYMLINK;
-		}
-		return e->type == PC_FT_DIR ? NODE_DIR : NODE_OTHER;
-	}
 	struct stat st;
 	if (lstat(path, &st) < 0)
 		return NODE_NONE;
@@ -138,6 +173,22 @@ static enum node lookup(struct walk *w, const char *path, char **link)
 		return NODE_SYMLINK;
 	}
 	return S_ISDIR(st.st_mode) ? NODE_DIR : NODE_OTHER;
+}
+
+/* What PATH (relative to the root, no symlinks above its last component) is
+ * right now: on disk when writing, else in the manifest; in the overlay
+ * form, what the layers below show where this layer has nothing, so that a
+ * layer writing through a lower layer's `lib -> usr/lib` lands where the
+ * flat form puts it.  *link receives a symlink's target. */
+static enum node lookup(struct walk *w, const char *path, char **link)
+{
+	*link = NULL;
+	if (!w->disk)
+		return manifest_node(w->m, path, link);
+	enum node n = disk_node(path, link);
+	if (n == NODE_NONE && w->overlay && lower_visible(w, path))
+		n = manifest_node(w->lower, path, link);
+	return n;
 }
 
 /* Resolve the symlinks in the parent components of PATH (normalised), giving
@@ -312,10 +363,9 @@ static void add_implicit_parents(struct walk *w, const char *path)
 static int make_room(struct walk *w, const char *path, int is_dir)
 {
 	struct pc_entry *old = pc_manifest_get(w->m, path);
-	char *link;
-	enum node disk = w->disk ? lookup(w, path, &link) : NODE_NONE;
-	if (w->disk)
-		free(link);
+	char *link = NULL;
+	enum node disk = w->disk ? disk_node(path, &link) : NODE_NONE;
+	free(link);
 	if (is_dir) {
 		if (w->disk && disk != NODE_NONE && disk != NODE_DIR && unlink(path) < 0 &&
 		    errno != ENOENT)
@@ -454,6 +504,190 @@ static int entry_type(struct walk *w, struct archive_entry *ae, const char *raw,
 	}
 }
 
+/* ---- overlay form ----------------------------------------------------------
+ *
+ * How containerd's overlayfs snapshotter stores a layer: the layer alone in
+ * its own folder, whiteouts not applied but converted for overlayfs:
+ * `.wh.NAME` becomes a 0:0 character device NAME, and `.wh..wh..opq` the
+ * xattr trusted.overlay.opaque=y on its folder.
+ */
+
+static void xattr_set_entry(struct pc_entry *e, const char *name, const void *value,
+			    size_t size)
+{
+	struct pc_xattr *x = NULL;
+	for (size_t i = 0; i < e->nxattrs && !x; i++)
+		if (!strcmp(e->xattrs[i].name, name))
+			x = &e->xattrs[i];
+	if (!x) {
+		e->xattrs = xrealloc(e->xattrs, (e->nxattrs + 1) * sizeof(*e->xattrs));
+		x = &e->xattrs[e->nxattrs++];
+		x->name = xstrdup(name);
+	} else {
+		free(x->value);
+	}
+	x->value = xmalloc(size ? size : 1);
+	if (size)
+		memcpy(x->value, value, size);
+	x->size = size;
+	qsort(e->xattrs, e->nxattrs, sizeof(*e->xattrs), cmp_xattr);
+}
+
+/* A folder of this layer at PATH that the tar does not list (yet): made as
+ * containerd makes it, with the mode, owner and xattrs of the same folder
+ * in the layers below when they show one, else 0755 root:root.  Otherwise
+ * the merged view would show our default in place of the lower folder. */
+static int make_parent_dir(struct walk *w, const char *path)
+{
+	const struct pc_entry *low = lower_visible(w, path) ? pc_manifest_get(w->lower, path)
+							     : NULL;
+	if (low && low->type != PC_FT_DIR)
+		low = NULL;
+	mode_t mode = low ? low->mode : 0755;
+	uint32_t uid = low ? low->uid : 0, gid = low ? low->gid : 0;
+	if (mkdir(path, 0700) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, path);
+	/* chown before chmod: chown clears the set-id bits. */
+	if (lchown(path, uid, gid) < 0 || chmod(path, mode) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
+				     w->lname, path);
+	struct pc_entry *e = pc_manifest_put(w->m, path);
+	e->type = PC_FT_DIR;
+	e->mode = mode;
+	e->uid = uid;
+	e->gid = gid;
+	e->layer = w->layer;
+	for (size_t i = 0; low && i < low->nxattrs; i++) {
+		const struct pc_xattr *x = &low->xattrs[i];
+		if (!strcmp(x->name, OPAQUE_XATTR))
+			continue;
+		if (lsetxattr(path, x->name, x->value, x->size, 0) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: copying xattr %s to %s",
+					     w->lname, x->name, path);
+		xattr_set_entry(e, x->name, x->value, x->size);
+	}
+	return 0;
+}
+
+/* Make the missing folders above PATH (and PATH itself when SELF). */
+static int ensure_parents(struct walk *w, const char *path, int self)
+{
+	char *p = xstrdup(path);
+	size_t len = strlen(p);
+	int rc = 0;
+	for (size_t i = 0; i <= len && rc == 0; i++) {
+		if (p[i] != '/' && !(i == len && self))
+			continue;
+		char c = p[i];
+		p[i] = '\0';
+		struct stat st;
+		if (!pc_manifest_get(w->m, p) && lstat(p, &st) < 0)
+			rc = make_parent_dir(w, p);
+		p[i] = c;
+	}
+	free(p);
+	return rc;
+}
+
+/* `.wh.NAME` in DIR: a 0:0 character device NAME, owned as the whiteout
+ * entry is (as containerd's OverlayConvertWhiteout does).  An entry of
+ * this layer at NAME stays, as in the flat form. */
+static int overlay_whiteout(struct walk *w, struct archive_entry *ae, const char *dir,
+			    const char *name, const char *entry)
+{
+	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: bad whiteout", w->lname, entry);
+	w->st.whiteouts++;
+	char *victim = strcmp(dir, ".") ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+	int rc = 0;
+	if (pc_manifest_get(w->m, victim))
+		goto out;
+	if (ensure_parents(w, victim, 0) < 0) {
+		rc = -1;
+		goto out;
+	}
+	uint32_t uid = (uint32_t)archive_entry_uid(ae), gid = (uint32_t)archive_entry_gid(ae);
+	if (mknod(victim, S_IFCHR, makedev(0, 0)) < 0 || lchown(victim, uid, gid) < 0) {
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout device %s", w->lname,
+				   victim);
+		goto out;
+	}
+	struct pc_entry *e = pc_manifest_put(w->m, victim);
+	e->type = PC_FT_CHR;
+	e->mode = 0;
+	e->uid = uid;
+	e->gid = gid;
+	e->layer = w->layer;
+out:
+	free(victim);
+	return rc;
+}
+
+/* `.wh..wh..opq` in DIR: noted; the xattr is set once the layer is written
+ * (finish_opaque), whatever the order of DIR's own entry in the tar. */
+static int overlay_opaque(struct walk *w, const char *dir)
+{
+	w->st.whiteouts++;
+	if (strcmp(dir, ".") && ensure_parents(w, dir, 1) < 0)
+		return -1;
+	for (size_t i = 0; i < w->nopaque; i++)
+		if (!strcmp(w->opaque[i], dir))
+			return 0;
+	w->opaque = xrealloc(w->opaque, (w->nopaque + 1) * sizeof(*w->opaque));
+	w->opaque[w->nopaque++] = xstrdup(dir);
+	return 0;
+}
+
+static int finish_opaque(struct walk *w)
+{
+	for (size_t i = 0; i < w->nopaque; i++) {
+		const char *d = w->opaque[i];
+		struct pc_entry *e = pc_manifest_get(w->m, d);
+		if (!e && !strcmp(d, ".")) {
+			struct stat st;
+			if (lstat(".", &st) < 0)
+				return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: stat the root",
+						     w->lname);
+			e = pc_manifest_put(w->m, ".");
+			e->type = PC_FT_DIR;
+			e->mode = st.st_mode & 07777;
+			e->uid = st.st_uid;
+			e->gid = st.st_gid;
+			e->layer = w->layer;
+		}
+		if (!e || e->type != PC_FT_DIR)
+			continue; /* replaced later in the layer by a non-folder */
+		if (lsetxattr(d, OPAQUE_XATTR, "y", 1, 0) < 0)
+			return pc_fail_errno(errno == ENOTSUP ? PC_ERR_ENV : PC_ERR_RUN, errno,
+					     "layer %s: setting %s on %s", w->lname, OPAQUE_XATTR, d);
+		xattr_set_entry(e, OPAQUE_XATTR, "y", 1);
+	}
+	return 0;
+}
+
+/* A folder this layer already made (e.g. a parent made before the folder's
+ * own entry) keeps xattrs archive_write_disk does not clear: drop those the
+ * entry does not carry, so that the disk matches the manifest. */
+static int drop_stale_xattrs(struct walk *w, struct archive_entry *ae, const char *path)
+{
+	struct pc_entry *old = pc_manifest_get(w->m, path);
+	if (!old || old->type != PC_FT_DIR)
+		return 0;
+	for (size_t i = 0; i < old->nxattrs; i++) {
+		const char *name;
+		const void *value;
+		size_t size;
+		int carried = 0;
+		archive_entry_xattr_reset(ae);
+		while (!carried && archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK)
+			carried = !strcmp(name, old->xattrs[i].name);
+		if (!carried && lremovexattr(path, old->xattrs[i].name) < 0 && errno != ENODATA)
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing xattr %s of %s",
+					     w->lname, old->xattrs[i].name, path);
+	}
+	return 0;
+}
+
 /* Hardlink: the entry shares the target's inode, so it gets the target's
  * attributes, and both join one hardlink group. */
 static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw,
@@ -469,6 +703,12 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 	if (rc < 0)
 		return -1;
 	struct pc_entry *t = pc_manifest_get(w->m, target);
+	if (!t && w->overlay && w->lower && pc_manifest_get(w->lower, target)) {
+		rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s is in a lower "
+			     "layer; a layer folder can only link within itself", w->lname, raw, target);
+		free(target);
+		return rc;
+	}
 	if (!t || t->type == PC_FT_DIR) {
 		rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s %s", w->lname,
 			     raw, target, t ? "is a directory" : "does not exist");
@@ -536,6 +776,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 		return -1;
 	if (type != PC_FT_REG)
 		archive_entry_set_size(ae, 0);
+	if (w->overlay && w->disk && type == PC_FT_DIR && drop_stale_xattrs(w, ae, path) < 0)
+		return -1;
 	if (w->disk && archive_write_header(w->disk, ae) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
 	unsigned char digest[32];
@@ -593,16 +835,19 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	if (!dir)
 		abort();
 	if (strcmp(base, OPAQUE_MARKER) == 0)
-		rc = apply_opaque(w, dir);
+		rc = w->overlay ? overlay_opaque(w, dir) : apply_opaque(w, dir);
 	else if (strncmp(base, WHITEOUT_PREFIX ".wh.", 8) == 0)
 		rc = 0; /* other aufs metadata (.wh..wh.plnk, ...): not part of the tree */
 	else if (strncmp(base, WHITEOUT_PREFIX, 4) == 0)
-		rc = apply_whiteout(w, dir, base + 4, raw);
+		rc = w->overlay ? overlay_whiteout(w, ae, dir, base + 4, raw)
+				: apply_whiteout(w, dir, base + 4, raw);
 	else {
 		/* Write the resolved path: no symlink left above the last
 		 * component for archive_write_disk to follow. */
 		archive_entry_copy_pathname(ae, path);
-		if (archive_entry_hardlink(ae))
+		if (w->overlay && w->disk && ensure_parents(w, path, 0) < 0)
+			rc = -1;
+		else if (archive_entry_hardlink(ae))
 			rc = do_hardlink(w, ae, raw, path);
 		else
 			rc = do_object(w, ar, ae, raw, path);
@@ -648,29 +893,37 @@ static struct archive *new_disk_writer(void)
 	return a;
 }
 
+/* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
+static int walk_one(struct walk *w, struct archive *ar, const char *lname, unsigned index,
+		    int write)
+{
+	w->lname = lname;
+	w->layer = index;
+	if (write) {
+		w->disk = new_disk_writer();
+		if (!w->disk)
+			return pc_fail(PC_ERR_RUN, "cannot allocate a disk writer");
+	}
+	int rc = walk_layer(w, ar);
+	if (w->disk) {
+		/* Directory modes and times are set here. */
+		if (archive_write_close(w->disk) != ARCHIVE_OK && rc == 0)
+			rc = write_error(w, w->disk, "directory metadata");
+		archive_write_free(w->disk);
+		w->disk = NULL;
+	}
+	if (rc == 0 && w->overlay && write)
+		rc = finish_opaque(w);
+	return rc;
+}
+
 /* Walk every layer in order; writing when WRITE. */
 static int walk_layers(struct walk *w, struct archive **ars, const char *const *layers,
 		       size_t n, int write)
 {
-	for (size_t i = 0; i < n; i++) {
-		w->lname = layers[i];
-		w->layer = (unsigned)i;
-		if (write) {
-			w->disk = new_disk_writer();
-			if (!w->disk)
-				return pc_fail(PC_ERR_RUN, "cannot allocate a disk writer");
-		}
-		int rc = walk_layer(w, ars[i]);
-		if (w->disk) {
-			/* Directory modes and times are set here. */
-			if (archive_write_close(w->disk) != ARCHIVE_OK && rc == 0)
-				rc = write_error(w, w->disk, "directory metadata");
-			archive_write_free(w->disk);
-			w->disk = NULL;
-		}
-		if (rc < 0)
+	for (size_t i = 0; i < n; i++)
+		if (walk_one(w, ars[i], layers[i], (unsigned)i, write) < 0)
 			return -1;
-	}
 	w->st.entries = pc_manifest_count(w->m);
 	return 0;
 }
@@ -689,6 +942,9 @@ static void walk_done(struct walk *w)
 {
 	EVP_MD_CTX_free(w->md);
 	pc_manifest_free(w->m);
+	for (size_t i = 0; i < w->nopaque; i++)
+		free(w->opaque[i]);
+	free(w->opaque);
 }
 
 /* ---- scan ----------------------------------------------------------------- */
@@ -734,9 +990,21 @@ static int child_exit_code(void)
 	}
 }
 
-static int child_main(struct archive **ars, const char *const *layers, size_t n,
-		      const char *target, int mfd, struct child_report *rep,
-		      pc_unpack_progress_fn progress, void *arg)
+/* What the unpacking child does: every layer flat, or one layer in the
+ * overlay form. */
+struct job {
+	struct archive **ars;
+	const char *const *layers;
+	size_t n;
+	int overlay;
+	unsigned index;                 /* overlay: the layer's number */
+	const struct pc_manifest *lower; /* overlay: the merged view below */
+	pc_unpack_progress_fn progress;
+	void *arg;
+};
+
+static int child_main(const struct job *job, const char *target, int mfd,
+		      struct child_report *rep)
 {
 	/* The parent prints our first error, once. */
 	pc_messages_quiet = 1;
@@ -753,10 +1021,18 @@ static int child_main(struct archive **ars, const char *const *layers, size_t n,
 	struct walk w;
 	if (walk_init(&w) < 0)
 		return -1;
-	w.progress = progress;
-	w.arg = arg;
+	w.progress = job->progress;
+	w.arg = job->arg;
 	w.next_progress = PROGRESS_STEP;
-	int rc = walk_layers(&w, ars, layers, n, 1);
+	int rc;
+	if (job->overlay) {
+		w.overlay = 1;
+		w.lower = job->lower;
+		rc = walk_one(&w, job->ars[0], job->layers[0], job->index, 1);
+		w.st.entries = pc_manifest_count(w.m);
+	} else {
+		rc = walk_layers(&w, job->ars, job->layers, job->n, 1);
+	}
 	if (rc == 0) {
 		rep->st = w.st;
 		FILE *f = fdopen(mfd, "w");
@@ -797,15 +1073,17 @@ static int child_result(int status, const char *target, const struct child_repor
 		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
-		     struct pc_manifest **out, struct pc_unpack_stats *st,
-		     pc_unpack_progress_fn progress, void *arg)
+/* Run JOB in a child chrooted into TARGET; *out receives the manifest it
+ * built. */
+static int run_job(struct job *job, const char *target, struct pc_manifest **out,
+		   struct pc_unpack_stats *st)
 {
-	struct archive **ars = xcalloc(n, sizeof(*ars));
-	if (open_layers(layers, n, ars) < 0) {
+	struct archive **ars = xcalloc(job->n, sizeof(*ars));
+	if (open_layers(job->layers, job->n, ars) < 0) {
 		free(ars);
 		return -1;
 	}
+	job->ars = ars;
 	int rc = -1;
 	FILE *mf = tmpfile(); /* the child writes the manifest here */
 	struct child_report *rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE,
@@ -831,8 +1109,12 @@ int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
 		/* Never outlive a killed parent: cleanup must be able to unmount. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(CHILD_RUN);
-		int r = child_main(ars, layers, n, target, dup(fileno(mf)), rep, progress, arg);
-		_exit(r < 0 ? child_exit_code() : CHILD_OK);
+		int r = child_main(job, target, dup(fileno(mf)), rep);
+		int code = r < 0 ? child_exit_code() : CHILD_OK;
+		/* Free before _exit so leak checkers see a clean child. */
+		close_layers(ars, job->n);
+		free(ars);
+		_exit(code);
 	}
 	int status;
 	if (wait_child(pid, &status) < 0 || child_result(status, target, rep) < 0)
@@ -854,7 +1136,112 @@ out:
 		fclose(mf);
 	if (rep)
 		munmap(rep, sizeof(*rep));
-	close_layers(ars, n);
+	close_layers(ars, job->n);
 	free(ars);
 	return rc;
+}
+
+int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
+		     struct pc_manifest **out, struct pc_unpack_stats *st,
+		     pc_unpack_progress_fn progress, void *arg)
+{
+	struct job job = { .layers = layers, .n = n, .progress = progress, .arg = arg };
+	return run_job(&job, target, out, st);
+}
+
+int pc_unpack_layer_overlay(const char *layer, unsigned index, const struct pc_manifest *lower,
+			    const char *target, struct pc_manifest **out,
+			    struct pc_unpack_stats *st, pc_unpack_progress_fn progress, void *arg)
+{
+	const char *layers[1] = { layer };
+	struct job job = { .layers = layers, .n = 1, .overlay = 1, .index = index,
+			   .lower = lower, .progress = progress, .arg = arg };
+	return run_job(&job, target, out, st);
+}
+
+/* ---- the merged view ------------------------------------------------------ */
+
+static int is_whiteout_dev(const struct pc_entry *e)
+{
+	return e->type == PC_FT_CHR && e->rdev_major == 0 && e->rdev_minor == 0;
+}
+
+static int is_opaque_dir(const struct pc_entry *e)
+{
+	for (size_t i = 0; i < e->nxattrs; i++)
+		if (!strcmp(e->xattrs[i].name, OPAQUE_XATTR) && e->xattrs[i].size == 1 &&
+		    e->xattrs[i].value[0] == 'y')
+			return 1;
+	return 0;
+}
+
+/* Hardlink groups of the layer renumbered into the merged manifest. */
+struct group_map {
+	uint64_t *from, *to;
+	size_t n;
+};
+
+static uint64_t map_group(struct group_map *g, struct pc_manifest *merged, uint64_t id)
+{
+	if (!id)
+		return 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->from[i] == id)
+			return g->to[i];
+	g->from = xrealloc(g->from, (g->n + 1) * sizeof(*g->from));
+	g->to = xrealloc(g->to, (g->n + 1) * sizeof(*g->to));
+	g->from[g->n] = id;
+	g->to[g->n] = pc_manifest_new_group(merged);
+	return g->to[g->n++];
+}
+
+/* A deep copy of SRC's attributes into DST (a fresh entry, path kept),
+ * without the overlay's own xattr, which overlayfs does not show. */
+static void copy_entry(struct pc_entry *dst, const struct pc_entry *src)
+{
+	char *keep = dst->path;
+	*dst = *src;
+	dst->path = keep;
+	dst->link = src->link ? xstrdup(src->link) : NULL;
+	dst->xattrs = src->nxattrs ? xcalloc(src->nxattrs, sizeof(*dst->xattrs)) : NULL;
+	dst->nxattrs = 0;
+	for (size_t i = 0; i < src->nxattrs; i++) {
+		const struct pc_xattr *x = &src->xattrs[i];
+		if (!strcmp(x->name, OPAQUE_XATTR))
+			continue;
+		struct pc_xattr *y = &dst->xattrs[dst->nxattrs++];
+		y->name = xstrdup(x->name);
+		y->value = xmalloc(x->size ? x->size : 1);
+		if (x->size)
+			memcpy(y->value, x->value, x->size);
+		y->size = x->size;
+	}
+}
+
+void pc_overlay_merge(struct pc_manifest *merged, struct pc_manifest *layer, unsigned index)
+{
+	size_t n;
+	struct pc_entry *const *v = pc_manifest_sorted(layer, &n);
+	struct group_map groups = { 0 };
+	/* Path order puts a folder before what it holds, so an opaque folder
+	 * hides the lower entries before this layer's own are added. */
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_entry *e = v[i];
+		struct pc_entry *old = pc_manifest_get(merged, e->path);
+		if (is_whiteout_dev(e)) {
+			if (old)
+				pc_manifest_remove(merged, e->path);
+			continue;
+		}
+		if (old && (e->type != PC_FT_DIR || old->type != PC_FT_DIR))
+			pc_manifest_remove(merged, e->path);
+		else if (old && is_opaque_dir(e))
+			pc_manifest_remove_children_below_layer(merged, e->path, index);
+		struct pc_entry *d = pc_manifest_put(merged, e->path);
+		copy_entry(d, e);
+		d->hardlink_group = map_group(&groups, merged, e->hardlink_group);
+		d->layer = index;
+	}
+	free(groups.from);
+	free(groups.to);
 }

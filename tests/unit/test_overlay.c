@@ -1,0 +1,342 @@
+/* test_overlay.c - the overlay form of unpack (layout = snapshots): layer
+ * folders with whiteout devices and opaque xattrs, their manifests, the
+ * merged model, and a real read-only overlay mount of the layer folders
+ * checked against the image's flat manifest. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "unit.h"
+#include "unpack.h"
+#include "util.h"
+#include "verify.h"
+
+/* type: 'f' file, 'd' dir, 'l' symlink, 'h' hardlink. */
+struct member {
+	char type;
+	const char *path;
+	unsigned mode;
+	const char *data; /* contents, symlink or hardlink target */
+	unsigned uid, gid;
+	const char *xname, *xvalue;
+};
+
+static void write_member(struct archive *a, const struct member *mb)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, mb->path);
+	archive_entry_set_mtime(e, 1700000000, 0);
+	archive_entry_set_uid(e, mb->uid);
+	archive_entry_set_gid(e, mb->gid);
+	archive_entry_set_perm(e, mb->mode ? mb->mode : 0644);
+	size_t size = mb->type == 'f' && mb->data ? strlen(mb->data) : 0;
+	switch (mb->type) {
+	case 'f':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_size(e, (la_int64_t)size);
+		break;
+	case 'd':
+		archive_entry_set_filetype(e, AE_IFDIR);
+		break;
+	case 'l':
+		archive_entry_set_filetype(e, AE_IFLNK);
+		archive_entry_set_symlink(e, mb->data);
+		break;
+	case 'h':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_hardlink(e, mb->data);
+		break;
+	}
+	if (mb->xname)
+		archive_entry_xattr_add_entry(e, mb->xname, mb->xvalue, strlen(mb->xvalue));
+	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+	if (size)
+		CU_ASSERT_EQUAL(archive_write_data(a, mb->data, size), (la_ssize_t)size);
+	archive_entry_free(e);
+}
+
+static void write_tar(const char *path, const struct member *v, size_t n)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++)
+		write_member(a, &v[i]);
+	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+#define N(v) (sizeof(v) / sizeof((v)[0]))
+
+static const struct member lower_layer[] = {
+	{ 'd', "usr", 0755, NULL, 0, 0, NULL, NULL },
+	{ 'd', "usr/lib", 0755, NULL, 0, 0, NULL, NULL },
+	{ 'f', "usr/lib/libc.so", 0644, "libc", 0, 0, NULL, NULL },
+	{ 'l', "lib", 0777, "usr/lib", 0, 0, NULL, NULL },
+	/* a folder with unusual attributes that the upper layer writes into
+	 * without listing it */
+	{ 'd', "srv", 0750, NULL, 5, 6, "user.tag", "lower" },
+	{ 'f', "srv/keep", 0600, "keep", 5, 6, NULL, NULL },
+	{ 'd', "etc", 0755, NULL, 0, 0, NULL, NULL },
+	{ 'f', "etc/gone", 0644, "to be deleted", 0, 0, NULL, NULL },
+	{ 'f', "etc/stays", 0644, "stays", 0, 0, NULL, NULL },
+	{ 'd', "cache", 0755, NULL, 0, 0, NULL, NULL },
+	{ 'f', "cache/old1", 0644, "old", 0, 0, NULL, NULL },
+	{ 'd', "cache/sub", 0755, NULL, 0, 0, NULL, NULL },
+	{ 'f', "cache/sub/old2", 0644, "old", 0, 0, NULL, NULL },
+	{ 'f', "bin-a", 0755, "binary", 0, 0, NULL, NULL },
+	{ 'h', "bin-b", 0755, "bin-a", 0, 0, NULL, NULL },
+};
+
+static const struct member upper_layer[] = {
+	{ 'f', "etc/.wh.gone", 0644, NULL, 7, 8, NULL, NULL },
+	{ 'd', "cache", 0700, NULL, 0, 0, NULL, NULL },
+	{ 'f', "cache/new-before", 0644, "new", 0, 0, NULL, NULL },
+	{ 'f', "cache/.wh..wh..opq", 0644, NULL, 0, 0, NULL, NULL },
+	{ 'f', "cache/new-after", 0644, "new", 0, 0, NULL, NULL },
+	/* through the lower layer's symlink: lands in usr/lib */
+	{ 'f', "lib/libapp.so", 0644, "app", 0, 0, NULL, NULL },
+	{ 'f', "srv/new", 0644, "srv", 0, 0, NULL, NULL },
+	/* a hardlink within the layer */
+	{ 'f', "opt-a", 0644, "opt", 0, 0, NULL, NULL },
+	{ 'h', "opt-b", 0644, "opt-a", 0, 0, NULL, NULL },
+	/* a whiteout of something no layer below has */
+	{ 'f', ".wh.never-there", 0644, NULL, 0, 0, NULL, NULL },
+};
+
+struct fixture {
+	char *dir, *l0, *l1, *fs1, *fs2;
+	struct pc_manifest *m0, *m1;
+};
+
+static void fixture_free(struct fixture *f)
+{
+	pc_manifest_free(f->m0);
+	pc_manifest_free(f->m1);
+	unit_rmtree(f->dir);
+	free(f->dir);
+	free(f->l0);
+	free(f->l1);
+	free(f->fs1);
+	free(f->fs2);
+}
+
+/* Both layers in the overlay form; returns the merged model in *merged. */
+static void unpack_both(struct fixture *f, struct pc_manifest **merged)
+{
+	memset(f, 0, sizeof(*f));
+	f->dir = unit_tmpdir();
+	f->l0 = xasprintf("%s/l0.tar", f->dir);
+	f->l1 = xasprintf("%s/l1.tar", f->dir);
+	f->fs1 = xasprintf("%s/1", f->dir);
+	f->fs2 = xasprintf("%s/2", f->dir);
+	write_tar(f->l0, lower_layer, N(lower_layer));
+	write_tar(f->l1, upper_layer, N(upper_layer));
+	CU_ASSERT_EQUAL_FATAL(mkdir(f->fs1, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(f->fs2, 0755), 0);
+	struct pc_unpack_stats st = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layer_overlay(f->l0, 0, NULL, f->fs1, &f->m0, &st,
+						      NULL, NULL), 0);
+	*merged = pc_manifest_new();
+	pc_overlay_merge(*merged, f->m0, 0);
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layer_overlay(f->l1, 1, *merged, f->fs2, &f->m1, &st,
+						      NULL, NULL), 0);
+	CU_ASSERT_EQUAL(st.whiteouts, 3);
+	CU_ASSERT_EQUAL(st.entries, pc_manifest_count(f->m1));
+	pc_overlay_merge(*merged, f->m1, 1);
+}
+
+static char *at(const char *dir, const char *rel)
+{
+	return xasprintf("%s/%s", dir, rel);
+}
+
+static void assert_intact(struct pc_manifest *m, const char *root)
+{
+	struct pc_verify_result vr;
+	CU_ASSERT_EQUAL_FATAL(pc_verify_tree(m, root, &vr), 0);
+	CU_ASSERT_EQUAL(vr.nfindings, 0);
+	for (size_t i = 0; i < vr.nfindings; i++)
+		fprintf(stderr, "\n  %s: %s %s: %s", root, pc_finding_name(vr.findings[i].kind),
+			vr.findings[i].path, vr.findings[i].detail);
+	CU_ASSERT_EQUAL(vr.checked, pc_manifest_count(m));
+	pc_verify_result_free(&vr);
+}
+
+static void test_layer_folders(void)
+{
+	struct fixture f;
+	struct pc_manifest *merged;
+	unpack_both(&f, &merged);
+
+	/* the whiteout: a 0:0 character device, mode 0, owned as the entry */
+	char *p = at(f.fs2, "etc/gone");
+	struct stat st;
+	CU_ASSERT_EQUAL(lstat(p, &st), 0);
+	CU_ASSERT(S_ISCHR(st.st_mode));
+	CU_ASSERT_EQUAL(st.st_rdev, makedev(0, 0));
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0);
+	CU_ASSERT_EQUAL(st.st_uid, 7);
+	CU_ASSERT_EQUAL(st.st_gid, 8);
+	free(p);
+	struct pc_entry *e = pc_manifest_get(f.m1, "etc/gone");
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->type, PC_FT_CHR);
+	CU_ASSERT_EQUAL(e->rdev_major, 0);
+	CU_ASSERT_EQUAL(e->rdev_minor, 0);
+	CU_ASSERT_EQUAL(e->mode, 0);
+	CU_ASSERT_PTR_NULL(pc_manifest_get(f.m1, "etc/.wh.gone"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(f.m1, "never-there"));
+	/* the lower layer is untouched */
+	CU_ASSERT_EQUAL(pc_manifest_get(f.m0, "etc/gone")->type, PC_FT_REG);
+
+	/* the opaque folder: the xattr on disk and in the manifest, and the
+	 * layer's own files before and after the marker stay */
+	p = at(f.fs2, "cache");
+	char val[8];
+	CU_ASSERT_EQUAL(getxattr(p, "trusted.overlay.opaque", val, sizeof(val)), 1);
+	CU_ASSERT_EQUAL(val[0], 'y');
+	free(p);
+	e = pc_manifest_get(f.m1, "cache");
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->mode, 0700);
+	CU_ASSERT_EQUAL_FATAL(e->nxattrs, 1);
+	CU_ASSERT_STRING_EQUAL(e->xattrs[0].name, "trusted.overlay.opaque");
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(f.m1, "cache/new-before"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(f.m1, "cache/new-after"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(f.m1, "cache/.wh..wh..opq"));
+
+	/* through the lower symlink: in usr/lib of the upper folder, no lib */
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(f.m1, "usr/lib/libapp.so"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(f.m1, "lib"));
+	p = at(f.fs2, "lib");
+	CU_ASSERT_NOT_EQUAL(lstat(p, &st), 0);
+	free(p);
+
+	/* a parent the layer does not list copies the lower folder */
+	e = pc_manifest_get(f.m1, "srv");
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->mode, 0750);
+	CU_ASSERT_EQUAL(e->uid, 5);
+	CU_ASSERT_EQUAL(e->gid, 6);
+	CU_ASSERT_EQUAL_FATAL(e->nxattrs, 1);
+	CU_ASSERT_STRING_EQUAL(e->xattrs[0].name, "user.tag");
+	CU_ASSERT_PTR_NULL(pc_manifest_get(f.m1, "srv/keep"));
+
+	/* hardlinks within the layer */
+	CU_ASSERT_NOT_EQUAL(pc_manifest_get(f.m1, "opt-b")->hardlink_group, 0);
+	CU_ASSERT_EQUAL(pc_manifest_get(f.m1, "opt-b")->hardlink_group,
+			pc_manifest_get(f.m1, "opt-a")->hardlink_group);
+
+	/* each folder matches its own manifest, the whiteout and xattr too */
+	assert_intact(f.m0, f.fs1);
+	assert_intact(f.m1, f.fs2);
+	/* and a missing opaque xattr is a finding */
+	p = at(f.fs2, "cache");
+	CU_ASSERT_EQUAL(removexattr(p, "trusted.overlay.opaque"), 0);
+	free(p);
+	struct pc_verify_result vr;
+	CU_ASSERT_EQUAL(pc_verify_tree(f.m1, f.fs2, &vr), 0);
+	CU_ASSERT_EQUAL(vr.counts[PC_F_XATTR], 1);
+	CU_ASSERT_EQUAL(vr.lost, 1);
+	pc_verify_result_free(&vr);
+
+	pc_manifest_free(merged);
+	fixture_free(&f);
+}
+
+/* Entries compared field by field; hardlink groups by partition, not id. */
+static void assert_same_entries(struct pc_manifest *a, struct pc_manifest *b)
+{
+	size_t na, nb;
+	struct pc_entry *const *va = pc_manifest_sorted(a, &na);
+	struct pc_entry *const *vb = pc_manifest_sorted(b, &nb);
+	CU_ASSERT_EQUAL_FATAL(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		const struct pc_entry *x = va[i], *y = vb[i];
+		CU_ASSERT_STRING_EQUAL(x->path, y->path);
+		CU_ASSERT_EQUAL(x->type, y->type);
+		CU_ASSERT_EQUAL(x->mode, y->mode);
+		CU_ASSERT_EQUAL(x->uid, y->uid);
+		CU_ASSERT_EQUAL(x->gid, y->gid);
+		CU_ASSERT_EQUAL(x->size, y->size);
+		CU_ASSERT_EQUAL(memcmp(x->sha256, y->sha256, 32), 0);
+		CU_ASSERT_EQUAL(x->nxattrs, y->nxattrs);
+		CU_ASSERT_EQUAL(!x->hardlink_group, !y->hardlink_group);
+		for (size_t j = 0; j < na; j++)
+			CU_ASSERT_EQUAL(x->hardlink_group && x->hardlink_group == va[j]->hardlink_group,
+					y->hardlink_group && y->hardlink_group == vb[j]->hardlink_group);
+	}
+}
+
+static void test_merged_view(void)
+{
+	struct fixture f;
+	struct pc_manifest *merged;
+	unpack_both(&f, &merged);
+
+	/* the model of the merged view is the image's flat manifest */
+	const char *layers[] = { f.l0, f.l1 };
+	struct pc_manifest *flat = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan(layers, 2, &flat, NULL), 0);
+	CU_ASSERT_PTR_NULL(pc_manifest_get(flat, "etc/gone"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(flat, "cache/old1"));
+	assert_same_entries(merged, flat);
+
+	/* and so is what overlayfs shows */
+	char *mnt = at(f.dir, "merged");
+	CU_ASSERT_EQUAL_FATAL(mkdir(mnt, 0755), 0);
+	char *opts = xasprintf("lowerdir=%s:%s", f.fs2, f.fs1);
+	if (mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
+		fprintf(stderr, "\n  overlay mount: %s (skipped)", strerror(errno));
+	} else {
+		assert_intact(flat, mnt);
+		CU_ASSERT_EQUAL(umount(mnt), 0);
+	}
+	free(opts);
+	free(mnt);
+	pc_manifest_free(flat);
+	pc_manifest_free(merged);
+	fixture_free(&f);
+}
+
+static void test_hardlink_to_lower_refused(void)
+{
+	static const struct member upper[] = {
+		{ 'h', "bin-c", 0755, "bin-a", 0, 0, NULL, NULL },
+	};
+	struct fixture f;
+	struct pc_manifest *merged;
+	unpack_both(&f, &merged);
+	char *l2 = at(f.dir, "l2.tar");
+	char *fs3 = at(f.dir, "3");
+	write_tar(l2, upper, N(upper));
+	CU_ASSERT_EQUAL_FATAL(mkdir(fs3, 0755), 0);
+	struct pc_manifest *m = NULL;
+	CU_ASSERT_EQUAL(pc_unpack_layer_overlay(l2, 2, merged, fs3, &m, NULL, NULL, NULL), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NULL(m);
+	free(l2);
+	free(fs3);
+	pc_manifest_free(merged);
+	fixture_free(&f);
+}
+
+void register_overlay_tests(void)
+{
+	CU_pSuite s = CU_add_suite("overlay", NULL, NULL);
+	CU_add_test(s, "layer folders: whiteout devices, opaque xattr, manifests",
+		    test_layer_folders);
+	CU_add_test(s, "merged model and overlay mount match the flat manifest",
+		    test_merged_view);
+	CU_add_test(s, "hardlink to a lower layer refused", test_hardlink_to_lower_refused);
+}
