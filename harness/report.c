@@ -161,6 +161,44 @@ static void put_secs(json_t *o, const char *key, double value)
 	json_object_set_new(o, key, json_real(ms / 1000.0));
 }
 
+static json_t *counts_json(const size_t counts[PC_F_NKINDS])
+{
+	json_t *o = json_object();
+	for (int k = 0; k < PC_F_NKINDS; k++)
+		put_int(o, pc_finding_name((enum pc_finding_kind)k), counts[k]);
+	return o;
+}
+
+/* layout = snapshots: each layer folder and the merged view. */
+static void snapshots_json(json_t *o, const struct pc_case_result *res)
+{
+	put_int(o, "layers_committed", res->layers_committed);
+	json_t *layers = json_array();
+	for (size_t i = 0; i < res->nlayers; i++) {
+		const struct pc_layer_result *lr = &res->layers[i];
+		json_t *jl = json_object();
+		put_int(jl, "layer", i + 1);
+		char dir[64];
+		snprintf(dir, sizeof(dir), "snapshots/%zu/fs", i + 1);
+		put_str(jl, "dir", dir);
+		json_object_set_new(jl, "committed", json_boolean(lr->committed));
+		put_int(jl, "entries", lr->entries);
+		put_int(jl, "checked", lr->v.checked);
+		put_int(jl, "lost", lr->v.lost);
+		json_object_set_new(jl, "findings", counts_json(lr->v.counts));
+		json_array_append_new(layers, jl);
+	}
+	json_object_set_new(o, "layers", layers);
+	json_t *ov = json_object();
+	json_object_set_new(ov, "verified", json_boolean(res->overlay_verified));
+	if (!res->overlay_verified)
+		put_str(ov, "why_not", res->overlay_why);
+	put_int(ov, "checked", res->overlay.checked);
+	put_int(ov, "lost", res->overlay.lost);
+	json_object_set_new(ov, "findings", counts_json(res->overlay.counts));
+	json_object_set_new(o, "overlay", ov);
+}
+
 static json_t *case_json(const struct pc_case_result *res)
 {
 	const struct pc_case *c = res->c;
@@ -176,6 +214,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_int(o, "repeat", c->repeat);
 	put_int(o, "repeats", c->repeats);
 	put_str(o, "cut", cut_name(c->cut));
+	put_str(o, "layout", pc_layout_name(c->layout));
 	/* With cut = error: what the filesystem said when its writes failed. */
 	if (res->cut_syncfs[0])
 		put_str(o, "cut_syncfs", res->cut_syncfs);
@@ -210,6 +249,8 @@ static json_t *case_json(const struct pc_case_result *res)
 		json_array_append_new(first, jf);
 	}
 	json_object_set_new(o, "first_findings", first);
+	if (c->layout == PC_LAYOUT_SNAPSHOTS)
+		snapshots_json(o, res);
 
 	put_str(o, "fsck", pc_fsck_name(res->fsck));
 	json_t *t = json_object();

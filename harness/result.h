@@ -15,6 +15,20 @@ struct pc_timings {
 	double mkfs, unpack, sync, commit, remount, verify, fsck, total;
 };
 
+/* What one verification found, without the findings themselves (those are
+ * in the case's pc_verify_result, with a prefix naming the view). */
+struct pc_view_counts {
+	size_t checked, lost;
+	size_t counts[PC_F_NKINDS];
+};
+
+/* layout = snapshots: one layer folder (snapshots/N/fs) after the cut. */
+struct pc_layer_result {
+	int committed;              /* its commit record survived (and names it) */
+	uint64_t entries;           /* entries of the layer's own manifest */
+	struct pc_view_counts v;    /* verified only when committed */
+};
+
 struct pc_case_result {
 	const struct pc_case *c;
 	const char *backend;        /* backend that ran ("fuse", "dm") */
@@ -31,6 +45,16 @@ struct pc_case_result {
 	char case_dir[4096];        /* output folder of the case */
 	char cut_syncfs[128];       /* cut = error: what syncfs reported after the cut */
 	char cut_umount[128];       /* what the unmount after the cut reported */
+	/* layout = snapshots.  vr then aggregates every committed layer
+	 * folder (paths "snapshots/N/fs/...") and the merged overlay view
+	 * (paths "merged/..."); committed means every layer's record
+	 * survived. */
+	struct pc_layer_result *layers;
+	size_t nlayers;
+	size_t layers_committed;
+	int overlay_verified;       /* the merged view was mounted and checked */
+	char overlay_why[256];      /* why not, when it was not */
+	struct pc_view_counts overlay;
 };
 
 struct pc_run_report {

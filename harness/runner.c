@@ -4,6 +4,11 @@
  *   (flakey drop or error, umount, allow, flush caches, mount) -> verify
  *   -> umount -> fsck -> teardown
  *
+ * With layout = snapshots the write phase stores the image as containerd's
+ * overlayfs snapshotter does (snapshots/N/fs, one layer at a time: unpack,
+ * durability, commit record), and verify checks every committed layer
+ * folder and then the merged view through a read-only overlay mount.
+ *
  * Each phase is a small function returning 0 or -1; teardown runs on every
  * path.  A case that cannot complete gets the verdict "error" with the
  * first error message as its reason.
@@ -49,12 +54,17 @@ struct case_ctx {
 	char work[PATH_MAX];          /* this case's work folder */
 	char mnt[PATH_MAX];           /* filesystem mountpoint */
 	char rootfs[PATH_MAX];        /* image root inside the filesystem */
+	char snapdir[PATH_MAX];       /* layout = snapshots: mnt/snapshots */
+	char merged[PATH_MAX];        /* layout = snapshots: overlay mountpoint */
+	int merged_mounted;
 	struct pc_backend dev;
 	int dev_made;
 	int mounted;
 	struct pc_image img;
 	int img_open;
 	struct pc_manifest *manifest;
+	struct pc_manifest **layer_m; /* layout = snapshots: each layer's own */
+	size_t nlayer_m;
 };
 
 /* The device size for `device_size = auto`, computed once per image set. */
@@ -132,7 +142,9 @@ static int phase_prepare(struct case_ctx *x, unsigned index)
 	snprintf(name, sizeof(name), "case-%u", index);
 	if (pc_path_join(x->work, sizeof(x->work), x->runwork, name) < 0 ||
 	    pc_path_join(x->mnt, sizeof(x->mnt), x->work, "mnt") < 0 ||
-	    pc_path_join(x->rootfs, sizeof(x->rootfs), x->mnt, "rootfs") < 0)
+	    pc_path_join(x->rootfs, sizeof(x->rootfs), x->mnt, "rootfs") < 0 ||
+	    pc_path_join(x->snapdir, sizeof(x->snapdir), x->mnt, "snapshots") < 0 ||
+	    pc_path_join(x->merged, sizeof(x->merged), x->work, "merged") < 0)
 		return -1;
 	if (pc_mkdir_p(x->mnt, 0755) < 0 || pc_mkdir_p(x->r->case_dir, 0755) < 0)
 		return -1;
@@ -168,8 +180,9 @@ static int phase_mkfs(struct case_ctx *x)
 	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
 		return -1;
 	x->mounted = 1;
-	if (mkdir(x->rootfs, 0755) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", x->rootfs);
+	const char *top = x->c->layout == PC_LAYOUT_SNAPSHOTS ? x->snapdir : x->rootfs;
+	if (mkdir(top, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", top);
 	return 0;
 }
 
@@ -181,9 +194,138 @@ static int save_manifest(struct case_ctx *x)
 	return pc_manifest_save(x->manifest, path);
 }
 
+/* ---- layout = snapshots: writing ------------------------------------------ */
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open directory %s", dir);
+	int rc = fsync(fd);
+	int err = errno;
+	close(fd);
+	if (rc < 0)
+		return pc_fail_errno(PC_ERR_RUN, err, "fsync directory %s", dir);
+	return 0;
+}
+
+/* snapshots/N and snapshots/N/fs of layer I (0-based). */
+static int layer_dirs(struct case_ctx *x, size_t i, char *dir, char *fs)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "%zu", i + 1);
+	if (pc_path_join(dir, PATH_MAX, x->snapdir, name) < 0 ||
+	    pc_path_join(fs, PATH_MAX, dir, "fs") < 0)
+		return -1;
+	return 0;
+}
+
+static int save_layer_manifest(struct case_ctx *x, size_t i)
+{
+	char name[64], path[PATH_MAX];
+	snprintf(name, sizeof(name), "manifest-layer%zu.txt", i + 1);
+	if (pc_path_join(path, sizeof(path), x->r->case_dir, name) < 0)
+		return -1;
+	return pc_manifest_save(x->layer_m[i], path);
+}
+
+static void layer_commit_record(struct case_ctx *x, size_t i, struct pc_commit *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	unsigned char digest[32];
+	pc_manifest_digest(x->layer_m[i], digest);
+	pc_hex(digest, sizeof(digest), rec->manifest_sha256);
+	snprintf(rec->case_id, sizeof(rec->case_id), "%s", x->c->id);
+	snprintf(rec->mode, sizeof(rec->mode), "%s", pc_mode_name(x->c->mode));
+	rec->entries = pc_manifest_count(x->layer_m[i]);
+	rec->layer = (unsigned)i + 1;
+}
+
+/* One layer as containerd commits it: unpack into snapshots/N/fs, apply
+ * the durability mode to that folder, then the commit record in
+ * snapshots/N.  The record's own path is made durable too (snapshots/ and
+ * the filesystem root), as a metadata store at a durable path would be:
+ * the promise is that the record can be found after a crash. */
+static int write_layer(struct case_ctx *x, size_t i, const char *layer,
+		       const struct pc_manifest *lower)
+{
+	char dir[PATH_MAX], fs[PATH_MAX];
+	if (layer_dirs(x, i, dir, fs) < 0)
+		return -1;
+	if (mkdir(dir, 0755) < 0 || mkdir(fs, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", fs);
+
+	char phase[64];
+	snprintf(phase, sizeof(phase), "unpack %zu/%zu", i + 1, x->nlayer_m);
+	pc_progress_phase(phase);
+	struct pc_unpack_stats us = { 0 };
+	double t = pc_now();
+	int rc = pc_unpack_layer_overlay(layer, (unsigned)i, lower, fs, &x->layer_m[i], &us,
+					 pc_progress_bytes, NULL);
+	x->r->t.unpack += pc_now() - t;
+	if (rc < 0)
+		return -1;
+	x->r->bytes += us.bytes;
+	if (save_layer_manifest(x, i) < 0 || interrupted_check() < 0)
+		return -1;
+
+	pc_progress_phase(pc_mode_name(x->c->mode));
+	struct pc_sync_stats ss = { 0 };
+	t = pc_now();
+	rc = pc_durability_apply(x->c->mode, fs, &ss);
+	x->r->t.sync += pc_now() - t;
+	x->r->fsyncs += ss.fsyncs;
+	if (rc < 0 || interrupted_check() < 0)
+		return -1;
+
+	pc_progress_phase("commit");
+	struct pc_commit rec;
+	layer_commit_record(x, i, &rec);
+	t = pc_now();
+	rc = pc_commit_write(dir, &rec);
+	if (rc == 0)
+		rc = fsync_dir(x->snapdir);
+	if (rc == 0)
+		rc = fsync_dir(x->mnt);
+	x->r->t.commit += pc_now() - t;
+	return rc;
+}
+
+static int phase_write_snapshots(struct case_ctx *x)
+{
+	/* The image manifest: what the merged view must show. */
+	const char *const *layers = layer_paths(&x->img);
+	if (pc_image_scan(layers, x->img.nlayers, &x->manifest, NULL) < 0 ||
+	    save_manifest(x) < 0) {
+		free((void *)layers);
+		return -1;
+	}
+	x->r->entries = pc_manifest_count(x->manifest);
+	x->nlayer_m = x->img.nlayers;
+	x->layer_m = xcalloc(x->nlayer_m ? x->nlayer_m : 1, sizeof(*x->layer_m));
+
+	struct pc_iostat before, after;
+	int rc = pc_iostat_read(x->dev.devnum, &before);
+	/* The merged view of the layers committed so far, for the next one. */
+	struct pc_manifest *lower = pc_manifest_new();
+	for (size_t i = 0; i < x->nlayer_m && rc == 0; i++) {
+		rc = write_layer(x, i, layers[i], i ? lower : NULL);
+		if (rc == 0)
+			pc_overlay_merge(lower, x->layer_m[i], (unsigned)i);
+	}
+	pc_manifest_free(lower);
+	free((void *)layers);
+	if (rc < 0 || pc_iostat_read(x->dev.devnum, &after) < 0)
+		return -1;
+	pc_iostat_sub(&after, &before, &x->r->io);
+	return 0;
+}
+
 /* unpack + durability + commit: the I/O counters cover exactly these. */
 static int phase_write(struct case_ctx *x)
 {
+	if (x->c->layout == PC_LAYOUT_SNAPSHOTS)
+		return phase_write_snapshots(x);
 	struct pc_iostat before, after;
 	if (pc_iostat_read(x->dev.devnum, &before) < 0)
 		return -1;
@@ -294,17 +436,206 @@ static int save_findings(struct case_ctx *x)
 	return 0;
 }
 
+/* ---- layout = snapshots: verifying ---------------------------------------- */
+
+static void count_view(struct pc_view_counts *v, const struct pc_verify_result *vr)
+{
+	v->checked = vr->checked;
+	v->lost = vr->lost;
+	memcpy(v->counts, vr->counts, sizeof(v->counts));
+}
+
+/* Add VR to the case's result, its findings' paths under PREFIX; VR is
+ * consumed. */
+static void absorb(struct pc_verify_result *all, struct pc_verify_result *vr,
+		   const char *prefix)
+{
+	for (int k = 0; k < PC_F_NKINDS; k++)
+		all->counts[k] += vr->counts[k];
+	all->lost += vr->lost;
+	all->checked += vr->checked;
+	all->findings = xrealloc(all->findings, (all->nfindings + vr->nfindings + 1) *
+						sizeof(*all->findings));
+	for (size_t i = 0; i < vr->nfindings; i++) {
+		struct pc_finding *f = &vr->findings[i];
+		char *path = strcmp(f->path, ".") ? xasprintf("%s/%s", prefix, f->path)
+						  : xstrdup(prefix);
+		free(f->path);
+		f->path = path;
+		all->findings[all->nfindings++] = *f;
+	}
+	free(vr->findings);
+	vr->findings = NULL;
+	vr->nfindings = 0;
+	pc_verify_result_free(vr);
+}
+
+/* Layer I: its commit record, and if that survived, its folder against its
+ * own manifest. */
+static int verify_layer(struct case_ctx *x, size_t i)
+{
+	struct pc_layer_result *lr = &x->r->layers[i];
+	lr->entries = pc_manifest_count(x->layer_m[i]);
+	char dir[PATH_MAX], fs[PATH_MAX];
+	if (layer_dirs(x, i, dir, fs) < 0)
+		return -1;
+	struct stat st;
+	if (lstat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			return 0; /* the whole snapshot folder is gone: not committed */
+		return pc_fail_errno(PC_ERR_RUN, errno, "stat %s", dir);
+	}
+	struct pc_commit rec, want;
+	int rc = pc_commit_read(dir, &rec);
+	if (rc < 0)
+		return -1;
+	layer_commit_record(x, i, &want);
+	lr->committed = rc == 1 && rec.layer == want.layer &&
+			!strcmp(rec.manifest_sha256, want.manifest_sha256);
+	if (!lr->committed)
+		return 0;
+	x->r->layers_committed++;
+	struct pc_verify_result vr;
+	if (pc_verify_tree(x->layer_m[i], fs, &vr) < 0)
+		return -1;
+	count_view(&lr->v, &vr);
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "snapshots/%zu/fs", i + 1);
+	absorb(&x->r->vr, &vr, prefix);
+	return 0;
+}
+
+/* lowerdir=snapshots/K/fs:...:snapshots/1/fs (top first); NULL (message
+ * printed) if a path holds a character the option syntax cannot carry or
+ * the whole does not fit in the page mount(2) takes. */
+static char *lowerdir_option(struct case_ctx *x)
+{
+	char *opt = xstrdup("lowerdir=");
+	for (size_t i = x->nlayer_m; i-- > 0;) {
+		char dir[PATH_MAX], fs[PATH_MAX];
+		if (layer_dirs(x, i, dir, fs) < 0) {
+			free(opt);
+			return NULL;
+		}
+		if (strpbrk(fs, ":,\\")) {
+			pc_fail(PC_ERR_INPUT, "%s: the work folder path holds ':', ',' or '\\', "
+				"which overlay options cannot carry; choose another --workdir", fs);
+			free(opt);
+			return NULL;
+		}
+		char *next = xasprintf("%s%s%s", opt, i + 1 == x->nlayer_m ? "" : ":", fs);
+		free(opt);
+		opt = next;
+	}
+	if (strlen(opt) >= 4096) {
+		pc_fail(PC_ERR_RUN, "overlay mount of %zu layers: the lowerdir option is %zu bytes, "
+			"more than mount(2) takes", x->nlayer_m, strlen(opt));
+		free(opt);
+		return NULL;
+	}
+	return opt;
+}
+
+/* Mount the merged view read-only on x->merged: overlayfs over the layer
+ * folders, or, for a single layer, a read-only bind mount of its folder
+ * (overlayfs needs two lower layers without an upper one; containerd
+ * bind-mounts a single layer too). */
+static int mount_merged(struct case_ctx *x)
+{
+	if (mkdir(x->merged, 0755) < 0 && errno != EEXIST)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", x->merged);
+	if (x->nlayer_m == 1) {
+		char dir[PATH_MAX], fs[PATH_MAX];
+		if (layer_dirs(x, 0, dir, fs) < 0)
+			return -1;
+		if (mount(fs, x->merged, NULL, MS_BIND, NULL) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "bind mount %s on %s", fs, x->merged);
+		x->merged_mounted = 1;
+		if (mount(NULL, x->merged, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "remount %s read-only", x->merged);
+		return 0;
+	}
+	char *opt = lowerdir_option(x);
+	if (!opt)
+		return -1;
+	int rc = mount("overlay", x->merged, "overlay", MS_RDONLY, opt);
+	if (rc < 0)
+		pc_fail_errno(errno == ENODEV ? PC_ERR_ENV : PC_ERR_RUN, errno,
+			      "mount overlay on %s (%s)", x->merged, opt);
+	else
+		x->merged_mounted = 1;
+	free(opt);
+	return rc;
+}
+
+static int umount_merged(struct case_ctx *x)
+{
+	if (!x->merged_mounted)
+		return 0;
+	if (umount2(x->merged, 0) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "umount %s", x->merged);
+	x->merged_mounted = 0;
+	return 0;
+}
+
+/* The merged view against the image manifest. */
+static int verify_merged(struct case_ctx *x)
+{
+	for (size_t i = 0; i < x->nlayer_m; i++) {
+		char dir[PATH_MAX], fs[PATH_MAX];
+		struct stat st;
+		if (layer_dirs(x, i, dir, fs) < 0)
+			return -1;
+		if (stat(fs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(x->r->overlay_why, sizeof(x->r->overlay_why),
+				 "layer folder snapshots/%zu/fs is gone", i + 1);
+			return 0;
+		}
+	}
+	if (mount_merged(x) < 0)
+		return -1;
+	struct pc_verify_result vr;
+	int rc = pc_verify_tree(x->manifest, x->merged, &vr);
+	if (umount_merged(x) < 0) {
+		if (rc == 0)
+			pc_verify_result_free(&vr);
+		return -1;
+	}
+	if (rc < 0)
+		return -1;
+	x->r->overlay_verified = 1;
+	count_view(&x->r->overlay, &vr);
+	absorb(&x->r->vr, &vr, "merged");
+	return 0;
+}
+
+static int phase_verify_snapshots(struct case_ctx *x)
+{
+	x->r->nlayers = x->nlayer_m;
+	x->r->layers = xcalloc(x->nlayer_m ? x->nlayer_m : 1, sizeof(*x->r->layers));
+	for (size_t i = 0; i < x->nlayer_m; i++)
+		if (verify_layer(x, i) < 0)
+			return -1;
+	x->r->committed = x->r->layers_committed == x->nlayer_m;
+	return verify_merged(x);
+}
+
 static int phase_verify(struct case_ctx *x)
 {
 	pc_progress_phase("verify");
 	double t = pc_now();
-	struct pc_commit rec;
-	int rc = pc_commit_read(x->mnt, &rec);
-	if (rc < 0)
-		return -1;
-	x->r->committed = rc == 1;
-	if (pc_verify_tree(x->manifest, x->rootfs, &x->r->vr) < 0)
-		return -1;
+	if (x->c->layout == PC_LAYOUT_SNAPSHOTS) {
+		if (phase_verify_snapshots(x) < 0)
+			return -1;
+	} else {
+		struct pc_commit rec;
+		int rc = pc_commit_read(x->mnt, &rec);
+		if (rc < 0)
+			return -1;
+		x->r->committed = rc == 1;
+		if (pc_verify_tree(x->manifest, x->rootfs, &x->r->vr) < 0)
+			return -1;
+	}
 	x->r->t.verify = pc_now() - t;
 	return save_findings(x);
 }
@@ -328,6 +659,11 @@ static int phase_fsck(struct case_ctx *x)
 
 static void teardown(struct case_ctx *x)
 {
+	/* The overlay pins the filesystem below it: first. */
+	if (x->merged_mounted && umount2(x->merged, 0) < 0 &&
+	    umount2(x->merged, MNT_DETACH) < 0)
+		pc_warn("umount %s: %s", x->merged, strerror(errno));
+	x->merged_mounted = 0;
 	if (x->mounted && umount2(x->mnt, 0) < 0 && umount2(x->mnt, MNT_DETACH) < 0)
 		pc_warn("umount %s: %s", x->mnt, strerror(errno));
 	x->mounted = 0;
@@ -343,6 +679,11 @@ static void teardown(struct case_ctx *x)
 		pc_rmtree(x->work);
 	pc_manifest_free(x->manifest);
 	x->manifest = NULL;
+	for (size_t i = 0; i < x->nlayer_m; i++)
+		pc_manifest_free(x->layer_m[i]);
+	free(x->layer_m);
+	x->layer_m = NULL;
+	x->nlayer_m = 0;
 }
 
 static void judge(struct pc_case_result *r)
@@ -354,9 +695,16 @@ static void judge(struct pc_case_result *r)
 	size_t extra = r->vr.counts[PC_F_EXTRA];
 	if (r->fsck == PC_FSCK_ERRORS)
 		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
+	else if (!r->committed && c->layout == PC_LAYOUT_SNAPSHOTS)
+		snprintf(r->reason, sizeof(r->reason),
+			 "the fsync'd commit records of %zu of %zu layers did not survive the cut",
+			 r->nlayers - r->layers_committed, r->nlayers);
 	else if (!r->committed)
 		snprintf(r->reason, sizeof(r->reason),
 			 "the fsync'd commit record did not survive the cut");
+	else if (c->layout == PC_LAYOUT_SNAPSHOTS && !r->overlay_verified)
+		snprintf(r->reason, sizeof(r->reason), "the merged view was not verified: %s",
+			 r->overlay_why[0] ? r->overlay_why : "?");
 	else if (c->expect == PC_EXPECT_INTACT && (r->vr.lost || extra))
 		snprintf(r->reason, sizeof(r->reason),
 			 "%zu of %zu entries not intact after commit (%zu extra), expected intact",
@@ -488,6 +836,7 @@ void pc_run_report_free(struct pc_run_report *rep)
 	for (size_t i = 0; i < rep->nresults; i++) {
 		pc_verify_result_free(&rep->results[i].vr);
 		free(rep->results[i].fsck_output);
+		free(rep->results[i].layers);
 	}
 	free(rep->results);
 	rep->results = NULL;

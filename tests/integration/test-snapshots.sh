@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# layout = snapshots: the sample image stored as containerd's overlayfs
+# snapshotter stores it (snapshots/N/fs, committed layer by layer), on ext4
+# and xfs, modes none and syncfs.  none must lose committed data, syncfs
+# must keep every layer folder and the merged overlay view intact, fsck
+# must be clean, and nothing may be left behind.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+S="$TOP/images/sample"
+for f in layer1.tar.gz layer2.tar.gz layer3.tar.zst; do
+	[ -s "$S/$f" ] || fail "missing $S/$f (make sample-image)"
+done
+cat > "$TMP/snapshots.ini" <<INI
+[global]
+image = $S/layer1.tar.gz $S/layer2.tar.gz $S/layer3.tar.zst
+backend = auto
+device_size = auto
+layout = snapshots
+
+[snap]
+fs = ext4 xfs
+modes = none syncfs
+expect_none = loss
+INI
+
+out="$TMP/out"
+rc=0
+pc_run "$TMP/snapshots.ini" -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+cat "$TMP/stdout"
+[ "$rc" -eq 0 ] || { cat "$TMP/stderr"; fail "powercut run exited $rc"; }
+[ "$(jq '.cases | length' "$out/results.json")" -eq 4 ] || fail "expected 4 cases"
+
+for fs in ext4 xfs; do
+	for mode in none syncfs; do
+		id="snap/$fs/$mode"
+		f() { case_field "$out" "$id" "$1"; }
+		[ "$(f .layout)" = snapshots ] || fail "$id: layout is $(f .layout)"
+		[ "$(f .verdict)" = pass ] || fail "$id: verdict $(f .verdict): $(f .reason)"
+		[ "$(f .committed)" = true ] || fail "$id: commit records lost"
+		[ "$(f .layers_committed)" -eq 3 ] || fail "$id: $(f .layers_committed) of 3 layers committed"
+		[ "$(f '.layers | length')" -eq 3 ] || fail "$id: layers not reported"
+		[ "$(f .fsck)" = clean ] || fail "$id: fsck $(f .fsck)"
+		[ "$(f .overlay.verified)" = true ] || fail "$id: merged view not verified: $(f .overlay.why_not)"
+		[ "$(f .overlay.checked)" -eq "$(f .entries)" ] ||
+			fail "$id: merged view checked $(f .overlay.checked) of $(f .entries) entries"
+		# Each committed layer folder was checked against its own manifest.
+		for n in 1 2 3; do
+			[ "$(f ".layers[$((n - 1))].checked")" -eq "$(f ".layers[$((n - 1))].entries")" ] ||
+				fail "$id: layer $n not fully checked"
+			[ -s "$out/cases/snap_${fs}_$mode/manifest-layer$n.txt" ] ||
+				fail "$id: no manifest for layer $n"
+		done
+		# lost counts every view: the layer folders plus the merged view.
+		sum=$(f '([.layers[].lost] | add) + .overlay.lost')
+		[ "$(f .lost)" -eq "$sum" ] || fail "$id: lost $(f .lost) is not the sum $sum"
+	done
+
+	id="snap/$fs/none"
+	[ "$(case_field "$out" "$id" .lost)" -gt 0 ] || fail "$id: none lost nothing: the cut was not effective"
+	[ "$(case_field "$out" "$id" .overlay.lost)" -gt 0 ] || fail "$id: the merged view lost nothing"
+	[ "$(case_field "$out" "$id" '.layers[0].findings.size + .layers[0].findings.missing')" -gt 0 ] ||
+		fail "$id: no data lost in layer 1"
+	findings="$out/cases/snap_${fs}_none/findings.txt"
+	grep -q '^size snapshots/1/fs/' "$findings" || fail "$id: no per-layer findings in findings.txt"
+	grep -q '^[a-z]* merged/' "$findings" || fail "$id: no merged-view findings in findings.txt"
+
+	id="snap/$fs/syncfs"
+	[ "$(case_field "$out" "$id" .lost)" -eq 0 ] || fail "$id: syncfs lost $(case_field "$out" "$id" .lost)"
+	[ "$(case_field "$out" "$id" .overlay.lost)" -eq 0 ] || fail "$id: the merged view lost entries"
+	[ "$(case_field "$out" "$id" '.findings.extra')" -eq 0 ] || fail "$id: extra entries"
+done
+
+# The layer folders are in overlay form: layer 2 of the sample image has
+# whiteouts (0:0 character devices) and an opaque folder.
+m2="$out/cases/snap_ext4_syncfs/manifest-layer2.txt"
+grep -q ' type=char mode=0000 .*rdev=0,0' "$m2" || fail "layer 2: no whiteout device in its manifest"
+grep -q '^var/cache/apt type=dir .*xattr.trusted.overlay.opaque=79' "$m2" ||
+	fail "layer 2: var/cache/apt not opaque in its manifest"
+assert_no_leftovers
+pass
