@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Hostile layers through the whole program: every attack is refused as an
+# input error (exit 2), nothing is written outside the target, and the case
+# tears down.  The legitimate absolute symlink (lib -> /usr/lib) unpacks.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+evil="$TMP/evil"
+./images/mkimage evil "$evil" > /dev/null
+# The paths the attacks aim at, outside any target.
+rm -f /tmp/escape-abs /tmp/escaped /tmp/escape
+passwd_links=$(stat -c %h /etc/passwd)
+
+for attack in dotdot absolute symlink-escape hardlink-escape not-an-archive; do
+	cat > "$TMP/$attack.ini" <<INI
+[global]
+image = $evil/$attack.tar
+fs = ext4
+modes = none
+device_size = 256M
+INI
+	rc=0
+	pc_run "$TMP/$attack.ini" -o "$TMP/out-$attack" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "$attack: exit $rc, expected 2"; }
+	grep -q "$attack.tar" "$TMP/e" || { cat "$TMP/e"; fail "$attack: the error does not name the layer"; }
+	[ "$(jq -r '.cases[0].verdict' "$TMP/out-$attack/results.json")" = error ] || fail "$attack: verdict not error"
+	assert_no_leftovers
+done
+for p in /tmp/escape-abs /tmp/escaped /tmp/escape /escape; do
+	[ ! -e "$p" ] || fail "an attack wrote $p"
+done
+[ "$(stat -c %h /etc/passwd)" -eq "$passwd_links" ] || fail "/etc/passwd gained a hardlink"
+
+cat > "$TMP/ok.ini" <<INI
+[global]
+image = $evil/symlink-abs-ok.tar
+fs = ext4
+modes = syncfs
+device_size = 256M
+INI
+pc_run "$TMP/ok.ini" -o "$TMP/out-ok" > "$TMP/o" 2> "$TMP/e" || { cat "$TMP/e"; fail "symlink-abs-ok: exit $?"; }
+grep -q 'usr/lib/libok.so' "$TMP/out-ok/cases/default_ext4_syncfs/manifest.txt" ||
+	fail "symlink-abs-ok: usr/lib/libok.so not in the manifest"
+[ ! -e /usr/lib/libok.so ] || fail "symlink-abs-ok wrote the host's /usr/lib/libok.so"
+assert_no_leftovers
+pass
