@@ -44,7 +44,7 @@ static int layer_stats(const char *path, struct layer_stats *s)
 	} else {
 		struct archive_entry *e;
 		int r;
-		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 			s->entries++;
 			if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e))
 				s->file_bytes += (uint64_t)archive_entry_size(e);

@@ -119,7 +119,7 @@ static ssize_t mtree_layer(struct mtree *t, const char *layer, unsigned l, int f
 	}
 	struct archive_entry *ae;
 	int rr, rc = 0;
-	while (rc == 0 && (rr = archive_read_next_header(r, &ae)) == ARCHIVE_OK) {
+	while (rc == 0 && ((rr = archive_read_next_header(r, &ae)) == ARCHIVE_OK || rr == ARCHIVE_WARN)) {
 		/* Tar hardlink entries need not carry a file type. */
 		const char *hl = archive_entry_hardlink(ae);
 		if (!hl && archive_entry_filetype(ae) != AE_IFREG)

@@ -904,7 +904,7 @@ static int tar_classify(const char *path, struct tarscan *t)
 		return -1;
 	struct archive_entry *e;
 	int rc = 1, r;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		const char *raw = archive_entry_pathname(e);
 		const char *name = strip_dot(raw ? raw : "");
 		if (!docker_save_name(name)) {
@@ -1088,7 +1088,7 @@ static int tar_extract(const char *path, struct wanted *w, size_t nw)
 		return -1;
 	struct archive_entry *e;
 	int r, rc = 0;
-	while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while (rc == 0 && ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *raw = archive_entry_pathname(e);
 		const char *name = strip_dot(raw ? raw : "");
 		if (archive_entry_hardlink(e) || archive_entry_filetype(e) != AE_IFREG)

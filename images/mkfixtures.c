@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <locale.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,6 +460,11 @@ static void edge_layer3(struct archive *a)
 static void make_edge(const char *dir)
 {
 	ensure_dir(dir);
+	/* In a UTF-8 locale the pax writer stores UTF-8 names as plain "path"
+	 * records, as GNU tar and image builders do (readers in the C locale
+	 * then get ARCHIVE_WARN), and only the names that are not UTF-8 with
+	 * hdrcharset=BINARY. */
+	setlocale(LC_CTYPE, "C.UTF-8");
 	rng_state = 0xed6e;
 	static const struct {
 		const char *name;
