@@ -43,6 +43,8 @@ UNIT_OBJS := $(UNIT_SRCS:.c=.o)
 
 .PHONY: all run check unit integration install sample-image
 
+GENERATORS := $(patsubst %.c,%,$(wildcard images/*.c))
+
 all: powercut $(GENERATORS)
 
 powercut: harness/main.o harness/libpowercut.a
@@ -55,7 +57,6 @@ harness/%.o: harness/%.c $(wildcard harness/*.h)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Every images/NAME.c is a stand-alone generator images/NAME.
-GENERATORS := $(patsubst %.c,%,$(wildcard images/*.c))
 images/%: images/%.c harness/libpowercut.a
 	$(CC) $(CFLAGS) -o $@ $< harness/libpowercut.a $(LDFLAGS) $(LIBS)
 

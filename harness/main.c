@@ -1,4 +1,5 @@
 /* main.c - `powercut COMMAND ...` dispatch. */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Archive names are UTF-8 (pax) or raw bytes; in the C locale libarchive
+	 * warns that it cannot convert them.  C.UTF-8 keeps the bytes as they are. */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		usage(stderr);
 		return PC_EXIT_USAGE;
