@@ -8,7 +8,7 @@ PACKAGES=(
   libarchive-dev libdevmapper-dev libblkid-dev libcunit1-dev
   libfuse3-dev fuse3 libjansson-dev libinih-dev libssl-dev
   e2fsprogs xfsprogs btrfs-progs util-linux fio
-  qemu-system-x86 busybox-static kmod cpio jq
+  qemu-system-x86 busybox-static kmod cpio jq zstd
   attr
 )
 
