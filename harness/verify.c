@@ -10,6 +10,8 @@
  * Metadata comes from an O_PATH descriptor (never blocks, opens nothing);
  * contents are read through a second openat2() with O_RDONLY that must land
  * on the same inode; fifos and devices are never opened for reading.
+ * Only data extents are read (SEEK_DATA/SEEK_HOLE); holes are hashed as
+ * zeros without reading them, so the digest is that of every byte.
  *
  * Memory: per entry nothing is kept but the findings; hardlink groups keep
  * one (dev, ino, path) each; the walk for extra entries keeps the names of
@@ -258,29 +260,84 @@ static void check_owner(struct vctx *v, const struct pc_entry *e, const struct s
 			    (unsigned)sb->st_gid, (unsigned)e->gid);
 }
 
-/* sha256 of the open file into md; -1 with errno on a read error. */
-static int hash_fd(struct vctx *v, int fd, unsigned char md[32], uint64_t *done)
+/* Zeros fed to the digest for a hole, in place of reading them. */
+static const unsigned char zeros[64 * 1024];
+
+static void hash_zeros(EVP_MD_CTX *ctx, uint64_t len)
+{
+	while (len > 0) {
+		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+		EVP_DigestUpdate(ctx, zeros, n);
+		len -= n;
+	}
+}
+
+/* Read [*pos, end) into the digest, or up to end of file if that comes
+ * first; *pos advances.  1 at end of file, 0 at END, -1 with errno. */
+static int hash_read(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos, uint64_t end)
+{
+	while (*pos < end) {
+		size_t want = end - *pos < READ_CHUNK ? (size_t)(end - *pos) : READ_CHUNK;
+		ssize_t n = pread(fd, buf, want, (off_t)*pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 1;
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		*pos += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* The first SIZE bytes by data extents (SEEK_DATA/SEEK_HOLE): extents are
+ * read, holes are fed as zeros, so a sparse file of 4 GiB with a few KiB of
+ * data costs a few KiB of reads.  -1 with errno; EINVAL at *pos 0 means the
+ * filesystem cannot tell holes (nothing was hashed: read it plainly). */
+static int hash_extents(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos,
+			uint64_t size)
+{
+	while (*pos < size) {
+		off_t data = lseek(fd, (off_t)*pos, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			data = (off_t)size; /* only a hole is left */
+		else if (data < 0)
+			return -1;
+		uint64_t start = (uint64_t)data < size ? (uint64_t)data : size;
+		hash_zeros(ctx, start - *pos);
+		*pos = start;
+		if (*pos == size)
+			break;
+		off_t hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 && errno == ENXIO)
+			break; /* shrunk under us: the final read sees the end */
+		if (hole < 0)
+			return -1;
+		uint64_t end = (uint64_t)hole < size ? (uint64_t)hole : size;
+		int r = hash_read(ctx, fd, buf, pos, end);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/* sha256 of the open file (SIZE bytes as fstat saw it) into md; *done: the
+ * bytes hashed; -1 with errno on a read error.  As with plain reading, the
+ * digest covers what is there up to end of file. */
+static int hash_fd(struct vctx *v, int fd, uint64_t size, unsigned char md[32], uint64_t *done)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		fprintf(stderr, "powercut: EVP sha256 init failed\n");
 		abort();
 	}
-	int rc = 0;
 	*done = 0;
-	for (;;) {
-		ssize_t n = read(fd, v->buf, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		if (n == 0)
-			break;
-		EVP_DigestUpdate(ctx, v->buf, (size_t)n);
-		*done += (uint64_t)n;
-	}
+	int rc = hash_extents(ctx, fd, v->buf, done, size);
+	if (rc < 0 && errno == EINVAL && *done == 0)
+		rc = 0; /* no SEEK_DATA here: read every byte */
+	if (rc == 0)
+		rc = hash_read(ctx, fd, v->buf, done, UINT64_MAX) < 0 ? -1 : 0;
 	int e = errno;
 	unsigned len = 32;
 	EVP_DigestFinal_ex(ctx, md, &len);
@@ -315,7 +372,7 @@ static void check_content(struct vctx *v, const struct pc_entry *e, const struct
 	}
 	unsigned char md[32];
 	uint64_t done;
-	if (hash_fd(v, fd, md, &done) < 0) {
+	if (hash_fd(v, fd, (uint64_t)again.st_size, md, &done) < 0) {
 		add_finding(v, PC_F_CONTENT, e->path, "read error after %llu bytes: %s",
 			    (unsigned long long)done, strerror(errno));
 	} else if (memcmp(md, e->sha256, 32)) {

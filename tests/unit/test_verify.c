@@ -247,6 +247,93 @@ static void test_content(void)
 	teardown(&f);
 }
 
+/* A sparse file: data at both ends, a big hole between, written with
+ * pwrite so the hole is never allocated; its digest is computed here from
+ * the pattern and zeros, not by reading the file. */
+#define SPARSE_HEAD 5000
+#define SPARSE_TAIL 7000
+#define SPARSE_HOLE (96ULL * 1024 * 1024 + 3000)
+
+static void sparse_pattern(unsigned char *buf, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (unsigned char)(i * 131 + seed);
+}
+
+/* Write REL with SPARSE_HEAD bytes, the hole, then SPARSE_TAIL bytes, or,
+ * without a tail, the hole up to the end (ftruncate); its manifest entry
+ * gets the digest of those bytes. */
+static uint64_t put_sparse(struct fixture *f, const char *rel, int tail)
+{
+	unsigned char head[SPARSE_HEAD], end[SPARSE_TAIL];
+	sparse_pattern(head, sizeof(head), 7);
+	sparse_pattern(end, sizeof(end), 11);
+	uint64_t size = SPARSE_HEAD + SPARSE_HOLE + (tail ? SPARSE_TAIL : 0);
+	char *p = at(f, rel);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	free(p);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(pwrite(fd, head, sizeof(head), 0), (ssize_t)sizeof(head));
+	if (tail) {
+		CU_ASSERT_EQUAL(pwrite(fd, end, sizeof(end), SPARSE_HEAD + SPARSE_HOLE),
+				(ssize_t)sizeof(end));
+	} else {
+		CU_ASSERT_EQUAL(ftruncate(fd, (off_t)size), 0);
+	}
+	struct stat st;
+	CU_ASSERT_EQUAL_FATAL(fstat(fd, &st), 0);
+	/* The hole must really be one, or the test would not test it. */
+	CU_ASSERT_EQUAL((uint64_t)st.st_size, size);
+	CU_ASSERT((uint64_t)st.st_blocks * 512 < 1024 * 1024);
+	CU_ASSERT(lseek(fd, SPARSE_HEAD + 4096, SEEK_DATA) != SPARSE_HEAD + 4096);
+	close(fd);
+
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	CU_ASSERT_FATAL(ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1);
+	EVP_DigestUpdate(ctx, head, sizeof(head));
+	static const unsigned char zero[64 * 1024];
+	for (uint64_t left = SPARSE_HOLE; left > 0;) {
+		size_t n = left < sizeof(zero) ? (size_t)left : sizeof(zero);
+		EVP_DigestUpdate(ctx, zero, n);
+		left -= n;
+	}
+	if (tail)
+		EVP_DigestUpdate(ctx, end, sizeof(end));
+	struct pc_entry *e = put(f, rel, PC_FT_REG, 0644);
+	e->size = size;
+	e->has_digest = 1;
+	unsigned len = 32;
+	CU_ASSERT_EQUAL(EVP_DigestFinal_ex(ctx, e->sha256, &len), 1);
+	EVP_MD_CTX_free(ctx);
+	return size;
+}
+
+static void test_sparse(void)
+{
+	struct fixture f;
+	setup(&f);
+	put_sparse(&f, "sparse", 1);
+	put_sparse(&f, "sparse-tail-hole", 0);
+	run(&f);
+	dump(&f.r);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+
+	/* One byte flipped in the second data extent. */
+	char *p = at(&f, "sparse");
+	int fd = open(p, O_RDWR);
+	free(p);
+	CU_ASSERT_FATAL(fd >= 0);
+	off_t off = SPARSE_HEAD + SPARSE_HOLE + SPARSE_TAIL / 2;
+	unsigned char b;
+	CU_ASSERT_EQUAL(pread(fd, &b, 1, off), 1);
+	b ^= 0x01;
+	CU_ASSERT_EQUAL(pwrite(fd, &b, 1, off), 1);
+	close(fd);
+	expect_only(&f, PC_F_CONTENT, 1, 1, "sparse", NULL);
+	CU_ASSERT_PTR_NOT_NULL(f.r.nfindings ? strstr(f.r.findings[0].detail, "sha256 ") : NULL);
+	teardown(&f);
+}
+
 static void test_mode(void)
 {
 	struct fixture f;
@@ -479,6 +566,7 @@ void register_verify_tests(void)
 	CU_add_test(s, "clean tree", test_clean);
 	CU_add_test(s, "truncated file: size", test_size);
 	CU_add_test(s, "one byte flipped: content", test_content);
+	CU_add_test(s, "sparse file: holes hashed as zeros, flip in 2nd extent", test_sparse);
 	CU_add_test(s, "chmod: mode", test_mode);
 	CU_add_test(s, "chown: owner", test_owner);
 	CU_add_test(s, "xattr removed, changed, added", test_xattr);
