@@ -41,6 +41,9 @@ struct pc_backend {
 	char workdir[PATH_MAX];   /* the case's scratch folder, already made */
 	char devpath[PATH_MAX];   /* e.g. /dev/loop3 or /dev/mapper/pc-... */
 	dev_t devnum;             /* for /sys/dev/block/M:m/stat */
+	dev_t flush_devnum;       /* where flushes are counted, if not devnum:
+				     bio-based dm does not count them, the loop
+				     device beneath it does; 0 = devnum */
 	enum pc_flakey_mode mode;
 	void *priv;
 };

@@ -351,6 +351,7 @@ static int create_flakey(struct pc_backend *b, struct dm_priv *p)
 		goto out;
 	}
 	b->devnum = makedev(info.major, info.minor);
+	b->flush_devnum = p->lo.devnum; /* dm counts no flushes; the loop beneath does */
 	rc = check_node(b, p->name);
 out:
 	dm_task_destroy(dmt);

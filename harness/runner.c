@@ -291,7 +291,7 @@ static int write_layer(struct case_ctx *x, size_t i, const char *layer,
 	return rc;
 }
 
-static int phase_write_snapshots(struct case_ctx *x)
+static int write_snapshots(struct case_ctx *x)
 {
 	/* The image manifest: what the merged view must show. */
 	const char *const *layers = layer_paths(&x->img);
@@ -304,8 +304,7 @@ static int phase_write_snapshots(struct case_ctx *x)
 	x->nlayer_m = x->img.nlayers;
 	x->layer_m = xcalloc(x->nlayer_m ? x->nlayer_m : 1, sizeof(*x->layer_m));
 
-	struct pc_iostat before, after;
-	int rc = pc_iostat_read(x->dev.devnum, &before);
+	int rc = 0;
 	/* The merged view of the layers committed so far, for the next one. */
 	struct pc_manifest *lower = pc_manifest_new();
 	for (size_t i = 0; i < x->nlayer_m && rc == 0; i++) {
@@ -315,21 +314,11 @@ static int phase_write_snapshots(struct case_ctx *x)
 	}
 	pc_manifest_free(lower);
 	free((void *)layers);
-	if (rc < 0 || pc_iostat_read(x->dev.devnum, &after) < 0)
-		return -1;
-	pc_iostat_sub(&after, &before, &x->r->io);
-	return 0;
+	return rc;
 }
 
-/* unpack + durability + commit: the I/O counters cover exactly these. */
-static int phase_write(struct case_ctx *x)
+static int write_flat(struct case_ctx *x)
 {
-	if (x->c->layout == PC_LAYOUT_SNAPSHOTS)
-		return phase_write_snapshots(x);
-	struct pc_iostat before, after;
-	if (pc_iostat_read(x->dev.devnum, &before) < 0)
-		return -1;
-
 	pc_progress_phase("unpack");
 	struct pc_unpack_stats us = { 0 };
 	const char *const *layers = layer_paths(&x->img);
@@ -365,12 +354,40 @@ static int phase_write(struct case_ctx *x)
 	t = pc_now();
 	rc = pc_commit_write(x->mnt, &rec);
 	x->r->t.commit = pc_now() - t;
-	if (rc < 0)
-		return -1;
+	return rc;
+}
 
-	if (pc_iostat_read(x->dev.devnum, &after) < 0)
+/* The device's counters at one moment; flushes may be counted on another
+ * device (backend.h, flush_devnum). */
+struct io_mark {
+	struct pc_iostat dev, flush;
+};
+
+static int io_mark(const struct case_ctx *x, struct io_mark *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (pc_iostat_read(x->dev.devnum, &m->dev) < 0)
 		return -1;
-	pc_iostat_sub(&after, &before, &x->r->io);
+	if (x->dev.flush_devnum && pc_iostat_read(x->dev.flush_devnum, &m->flush) < 0)
+		return -1;
+	return 0;
+}
+
+/* unpack + durability + commit: the I/O counters cover exactly these. */
+static int phase_write(struct case_ctx *x)
+{
+	struct io_mark before, after;
+	if (io_mark(x, &before) < 0)
+		return -1;
+	int rc = x->c->layout == PC_LAYOUT_SNAPSHOTS ? write_snapshots(x) : write_flat(x);
+	if (rc < 0 || io_mark(x, &after) < 0)
+		return -1;
+	pc_iostat_sub(&after.dev, &before.dev, &x->r->io);
+	if (x->dev.flush_devnum) {
+		struct pc_iostat fl;
+		pc_iostat_sub(&after.flush, &before.flush, &fl);
+		x->r->io.flushes = fl.flushes;
+	}
 	return 0;
 }
 

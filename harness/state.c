@@ -38,6 +38,7 @@
 #include <linux/loop.h>
 #include <unistd.h>
 
+#include "dm.h"
 #include "loop.h"
 #include "util.h"
 
@@ -843,12 +844,22 @@ static int cleanup_one(const struct registration *r, int verbose)
 	return count;
 }
 
+/* dm devices of dead runs whose work folder is already gone: found by the
+ * UUID prefix alone (nothing to do on a kernel without device-mapper). */
+static int sweep_dm(int verbose, int count, int rc)
+{
+	int n = pc_dm_remove_dead(verbose);
+	if (n < 0)
+		return -1;
+	return rc < 0 ? -1 : count + n;
+}
+
 int pc_state_cleanup(int verbose)
 {
 	DIR *d = opendir(PC_STATE_DIR);
 	if (!d) {
 		if (errno == ENOENT)
-			return 0;
+			return sweep_dm(verbose, 0, 0);
 		return pc_fail_errno(PC_ERR_ENV, errno, "open %s", PC_STATE_DIR);
 	}
 	int count = 0, rc = 0;
@@ -876,5 +887,5 @@ int pc_state_cleanup(int verbose)
 			count += n;
 	}
 	closedir(d);
-	return rc < 0 ? -1 : count;
+	return sweep_dm(verbose, count, rc);
 }
