@@ -36,18 +36,12 @@ int cmd_cleanup(int argc, char **argv)
 			verbose = 2;
 			break;
 		case 'h':
-			usage(stdout);
-			return PC_EXIT_OK;
 		default:
-			usage(stderr);
-			return PC_EXIT_USAGE;
+			return cmd_usage(usage, opt == 'h');
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "powercut cleanup: unexpected argument '%s'\n\n", argv[optind]);
-		usage(stderr);
-		return PC_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return cmd_usage_error(usage, "cleanup", "unexpected argument '%s'", argv[optind]);
 	if (geteuid() != 0) {
 		pc_fail(PC_ERR_ENV, "cleanup: must run as root (it unmounts and detaches devices)");
 		return PC_EXIT_ENV;

@@ -404,5 +404,5 @@ int cmd_fuse_server(int argc, char **argv)
 		close(s.backing_fd);
 	if (rc == 0)
 		return PC_EXIT_OK;
-	return pc_last_errclass == PC_ERR_ENV ? PC_EXIT_ENV : PC_EXIT_FAIL;
+	return pc_exit_for_error(PC_EXIT_FAIL);
 }

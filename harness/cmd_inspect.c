@@ -57,11 +57,6 @@ static int layer_stats(const char *path, struct layer_stats *s)
 	return rc;
 }
 
-static int exit_for_error(void)
-{
-	return pc_last_errclass == PC_ERR_ENV ? PC_EXIT_ENV : PC_EXIT_USAGE;
-}
-
 int cmd_inspect(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -78,22 +73,16 @@ int cmd_inspect(int argc, char **argv)
 			platform = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return PC_EXIT_OK;
 		default:
-			usage(stderr);
-			return PC_EXIT_USAGE;
+			return cmd_usage(usage, opt == 'h');
 		}
 	}
-	if (optind == argc) {
-		fprintf(stderr, "powercut inspect: no IMAGE given\n\n");
-		usage(stderr);
-		return PC_EXIT_USAGE;
-	}
+	if (optind == argc)
+		return cmd_usage_error(usage, "inspect", "no IMAGE given");
 	struct pc_image img;
 	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind), platform,
 			  NULL, &img) < 0)
-		return exit_for_error();
+		return pc_exit_for_error(PC_EXIT_USAGE);
 	printf("image: %s\nkind: %s\nlayers: %zu\n", img.spec, img.kind, img.nlayers);
 	printf("%-3s %-71s %12s %12s %14s %8s %s\n", "N", "DIGEST", "COMPRESSED", "TAR-BYTES",
 	       "FILE-BYTES", "ENTRIES", "PATH");
@@ -103,7 +92,7 @@ int cmd_inspect(int argc, char **argv)
 		const struct pc_layer *l = &img.layers[i];
 		struct layer_stats s;
 		if (layer_stats(l->path, &s) < 0) {
-			rc = exit_for_error();
+			rc = pc_exit_for_error(PC_EXIT_USAGE);
 			break;
 		}
 		printf("%-3zu %-71s %12" PRIu64 " %12" PRIu64 " %14" PRIu64 " %8" PRIu64 " %s\n",

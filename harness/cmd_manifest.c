@@ -34,11 +34,6 @@ static void usage(FILE *f)
 		   "exit status: 0 done, 2 usage or input error.\n");
 }
 
-static int exit_for_error(void)
-{
-	return pc_last_errclass == PC_ERR_ENV ? PC_EXIT_ENV : PC_EXIT_USAGE;
-}
-
 /* ---- mtree rendering ------------------------------------------------------ */
 
 struct mtree {
@@ -236,25 +231,17 @@ int cmd_manifest(int argc, char **argv)
 			platform = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return PC_EXIT_OK;
 		default:
-			usage(stderr);
-			return PC_EXIT_USAGE;
+			return cmd_usage(usage, opt == 'h');
 		}
 	}
-	if (optind == argc) {
-		fprintf(stderr, "powercut manifest: no IMAGE given\n\n");
-		usage(stderr);
-		return PC_EXIT_USAGE;
-	}
+	if (optind == argc)
+		return cmd_usage_error(usage, "manifest", "no IMAGE given");
 	struct pc_image img;
 	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind), platform,
 			  NULL, &img) < 0)
-		return exit_for_error();
-	const char **paths = xcalloc(img.nlayers, sizeof(*paths));
-	for (size_t i = 0; i < img.nlayers; i++)
-		paths[i] = img.layers[i].path;
+		return pc_exit_for_error(PC_EXIT_USAGE);
+	const char **paths = pc_image_layer_paths(&img);
 	struct pc_manifest *m = NULL;
 	uint64_t total = 0;
 	int rc = pc_image_scan(paths, img.nlayers, &m, &total);
@@ -270,5 +257,5 @@ int cmd_manifest(int argc, char **argv)
 	pc_manifest_free(m);
 	free(paths);
 	pc_image_close(&img);
-	return rc == 0 ? PC_EXIT_OK : exit_for_error();
+	return rc == 0 ? PC_EXIT_OK : pc_exit_for_error(PC_EXIT_USAGE);
 }

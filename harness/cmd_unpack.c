@@ -49,18 +49,12 @@ int cmd_unpack(int argc, char **argv)
 			platform = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			return PC_EXIT_OK;
 		default:
-			usage(stderr);
-			return PC_EXIT_USAGE;
+			return cmd_usage(usage, opt == 'h');
 		}
 	}
-	if (argc - optind < 2) {
-		fprintf(stderr, "powercut unpack: expected IMAGE... and DIR\n\n");
-		usage(stderr);
-		return PC_EXIT_USAGE;
-	}
+	if (argc - optind < 2)
+		return cmd_usage_error(usage, "unpack", "expected IMAGE... and DIR");
 	if (geteuid() != 0) {
 		pc_fail(PC_ERR_ENV, "unpack: must run as root (owners, devices, chroot)");
 		return PC_EXIT_ENV;
@@ -71,10 +65,8 @@ int cmd_unpack(int argc, char **argv)
 	struct pc_image img;
 	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind - 1),
 			  platform, NULL, &img) < 0)
-		return pc_last_errclass == PC_ERR_ENV ? PC_EXIT_ENV : PC_EXIT_USAGE;
-	const char **paths = xcalloc(img.nlayers, sizeof(*paths));
-	for (size_t i = 0; i < img.nlayers; i++)
-		paths[i] = img.layers[i].path;
+		return pc_exit_for_error(PC_EXIT_USAGE);
+	const char **paths = pc_image_layer_paths(&img);
 	struct pc_manifest *m = NULL;
 	struct pc_unpack_stats st;
 	memset(&st, 0, sizeof(st));
@@ -88,9 +80,5 @@ int cmd_unpack(int argc, char **argv)
 	pc_manifest_free(m);
 	free(paths);
 	pc_image_close(&img);
-	if (rc == 0)
-		return PC_EXIT_OK;
-	return pc_last_errclass == PC_ERR_INPUT ? PC_EXIT_USAGE :
-	       pc_last_errclass == PC_ERR_ENV	? PC_EXIT_ENV :
-						  PC_EXIT_FAIL;
+	return rc == 0 ? PC_EXIT_OK : pc_exit_for_error(PC_EXIT_FAIL);
 }

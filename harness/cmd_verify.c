@@ -87,18 +87,12 @@ int cmd_verify(int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			usage(stdout);
-			return PC_EXIT_OK;
 		default:
-			usage(stderr);
-			return PC_EXIT_USAGE;
+			return cmd_usage(usage, opt == 'h');
 		}
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "powercut verify: expected MANIFEST and DIR\n\n");
-		usage(stderr);
-		return PC_EXIT_USAGE;
-	}
+	if (argc - optind != 2)
+		return cmd_usage_error(usage, "verify", "expected MANIFEST and DIR");
 	const char *mpath = argv[optind], *dir = argv[optind + 1];
 	struct stat st;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {

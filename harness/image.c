@@ -1497,6 +1497,14 @@ void pc_image_close(struct pc_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+const char **pc_image_layer_paths(const struct pc_image *img)
+{
+	const char **v = xcalloc(img->nlayers + 1, sizeof(*v));
+	for (size_t i = 0; i < img->nlayers; i++)
+		v[i] = img->layers[i].path;
+	return v;
+}
+
 int pc_image_spec_exists(const char *spec)
 {
 	char *path, *tag;

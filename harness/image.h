@@ -39,6 +39,10 @@ int pc_image_open(const char *const *specs, size_t n, const char *platform,
 		  const char *tmpbase, struct pc_image *img);
 void pc_image_close(struct pc_image *img);
 
+/* The layers' paths, lowest first, NULL-terminated (they belong to IMG;
+ * free only the vector). */
+const char **pc_image_layer_paths(const struct pc_image *img);
+
 /* Does SPEC name something that exists (the DIR of "DIR:TAG" counts)?  For
  * the scenario parser's early check. */
 int pc_image_spec_exists(const char *spec);

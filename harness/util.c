@@ -49,6 +49,17 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 		snprintf(capture_buf, capture_len, "%s%s", prefix, msg);
 }
 
+enum pc_exit pc_exit_for_error(enum pc_exit run_error)
+{
+	switch (pc_last_errclass) {
+	case PC_ERR_ENV: return PC_EXIT_ENV;
+	case PC_ERR_INPUT: return PC_EXIT_USAGE;
+	case PC_ERR_RUN:
+	case PC_ERR_NONE: break;
+	}
+	return run_error;
+}
+
 int pc_fail(enum pc_errclass cls, const char *fmt, ...)
 {
 	va_list ap;

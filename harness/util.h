@@ -30,6 +30,11 @@ enum pc_errclass {
 
 extern enum pc_errclass pc_last_errclass;
 
+/* The exit code for the error last reported: PC_EXIT_ENV for an environment
+ * error, PC_EXIT_USAGE for an input error, and RUN_ERROR for any other (what
+ * a failure of the work itself means to the command). */
+enum pc_exit pc_exit_for_error(enum pc_exit run_error);
+
 /* "powercut: <message>\n" on stderr; records the class; returns -1. */
 int pc_fail(enum pc_errclass cls, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
