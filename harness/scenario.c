@@ -192,25 +192,26 @@ static int list_has(char **v, size_t n, const char *s)
 }
 
 /* Resolve an image spec against the scenario's folder and make it absolute.
- * A spec is a layer archive, a docker-save archive, an OCI layout folder,
- * or "FOLDER:TAG" (see image.h); what it names must exist. */
+ * A spec is a layer archive, a docker-save archive or oci-archive, an OCI
+ * layout folder, or "PATH:TAG" (see image.h); what it names must exist.
+ * A spec that does not exist as a whole is split as image.c splits it: at
+ * the first ':' whose left side exists (a docker tag such as
+ * "repo/name:latest" holds colons and slashes itself). */
 static char *resolve_image(struct parser *p, const char *key, const char *spec)
 {
 	char *joined = spec[0] == '/' ? xstrdup(spec) : xasprintf("%s/%s", p->dir, spec);
 	char *abs = realpath(joined, NULL);
 	int err = errno;
-	if (!abs) {
-		/* "FOLDER:TAG": the folder must exist; the tag is kept as is. */
-		char *colon = strrchr(joined, ':');
-		struct stat st;
-		if (colon && colon[1] && !strchr(colon, '/')) {
-			*colon = '\0';
-			char *dir = realpath(joined, NULL);
-			if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-				abs = xasprintf("%s:%s", dir, colon + 1);
-			free(dir);
-			*colon = ':';
-		}
+	for (const char *colon = strchr(spec, ':'); !abs && colon; colon = strchr(colon + 1, ':')) {
+		if (colon == spec || !colon[1])
+			continue;
+		char *left = spec[0] == '/' ? xasprintf("%.*s", (int)(colon - spec), spec)
+					    : xasprintf("%s/%.*s", p->dir, (int)(colon - spec), spec);
+		char *path = realpath(left, NULL);
+		if (path)
+			abs = xasprintf("%s:%s", path, colon + 1);
+		free(path);
+		free(left);
 	}
 	if (!abs)
 		key_error(p, key, "%s: %s", joined, strerror(err));

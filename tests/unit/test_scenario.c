@@ -217,6 +217,23 @@ static void test_image_specs(void)
 	free(err);
 	free(path);
 
+	/* Archives take tags too (docker-save, oci-archive); a docker tag holds
+	 * colons and slashes, so the split is at the first ':' whose left side
+	 * exists. */
+	path = write_ini("oci.ini", "[g]\nimage = a.tar:repo/name:v1 oci:x:y\nfs = ext4\n"
+				    "modes = none\n");
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 2);
+	want = xasprintf("%s/a.tar:repo/name:v1", tmpreal);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
+	free(want);
+	want = xasprintf("%s/oci:x:y", tmpreal);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[1], want);
+	free(want);
+	pc_scenario_free(&sc);
+	free(err);
+	free(path);
+
 	/* A tag on something that does not exist is still missing. */
 	path = write_ini("oci.ini", "[g]\nimage = nooci:v1\n");
 	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
