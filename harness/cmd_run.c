@@ -77,7 +77,7 @@ int cmd_run(int argc, char **argv)
 
 	struct pc_scenario sc;
 	if (pc_scenario_load(argv[optind], &sc) < 0)
-		return pc_last_errclass == PC_ERR_ENV ? PC_EXIT_ENV : PC_EXIT_USAGE;
+		return pc_exit_for_error(PC_EXIT_USAGE);
 	if (filter)
 		pc_scenario_filter(&sc, filter);
 	if (sc.ncases == 0) {

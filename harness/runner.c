@@ -95,14 +95,6 @@ static char *image_key(const struct pc_case *c)
 	return k;
 }
 
-static const char *const *layer_paths(const struct pc_image *img)
-{
-	const char **v = xcalloc(img->nlayers + 1, sizeof(*v));
-	for (size_t i = 0; i < img->nlayers; i++)
-		v[i] = img->layers[i].path;
-	return v;
-}
-
 /* Room for every byte twice over plus per-inode slack; the file is sparse,
  * so generosity costs nothing but a little mkfs time. */
 static int device_size(struct case_ctx *x, uint64_t *size)
@@ -119,7 +111,7 @@ static int device_size(struct case_ctx *x, uint64_t *size)
 	}
 	struct pc_manifest *m = NULL;
 	uint64_t bytes = 0;
-	const char *const *layers = layer_paths(&x->img);
+	const char *const *layers = pc_image_layer_paths(&x->img);
 	int rc = pc_image_scan(layers, x->img.nlayers, &m, &bytes);
 	free((void *)layers);
 	if (rc < 0) {
@@ -294,7 +286,7 @@ static int write_layer(struct case_ctx *x, size_t i, const char *layer,
 static int write_snapshots(struct case_ctx *x)
 {
 	/* The image manifest: what the merged view must show. */
-	const char *const *layers = layer_paths(&x->img);
+	const char *const *layers = pc_image_layer_paths(&x->img);
 	if (pc_image_scan(layers, x->img.nlayers, &x->manifest, NULL) < 0 ||
 	    save_manifest(x) < 0) {
 		free((void *)layers);
@@ -321,7 +313,7 @@ static int write_flat(struct case_ctx *x)
 {
 	pc_progress_phase("unpack");
 	struct pc_unpack_stats us = { 0 };
-	const char *const *layers = layer_paths(&x->img);
+	const char *const *layers = pc_image_layer_paths(&x->img);
 	double t = pc_now();
 	int rc = pc_unpack_layers(layers, x->img.nlayers, x->rootfs, &x->manifest, &us,
 				  pc_progress_bytes, NULL);
