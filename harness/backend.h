@@ -45,6 +45,7 @@ struct pc_backend {
 				     bio-based dm does not count them, the loop
 				     device beneath it does; 0 = devnum */
 	enum pc_flakey_mode mode;
+	int keep_backing;         /* destroy leaves the backing file (--keep) */
 	void *priv;
 };
 

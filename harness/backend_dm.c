@@ -482,7 +482,7 @@ static void dm_destroy(struct pc_backend *b)
 		pc_loop_detach(&p->lo);
 		p->attached = 0;
 	}
-	if (p->made_backing && unlink(p->backing) < 0 && errno != ENOENT)
+	if (p->made_backing && !b->keep_backing && unlink(p->backing) < 0 && errno != ENOENT)
 		pc_warn("remove %s: %s", p->backing, strerror(errno));
 	if (p->made_dm || p->attached)
 		pc_warn("dm device %s (%s) left behind: 'powercut cleanup' removes it",

@@ -392,7 +392,7 @@ static void fuse_destroy_dev(struct pc_backend *b)
 	}
 	if (p->made_mnt && rmdir(p->mnt) < 0 && errno != ENOENT)
 		pc_warn("remove %s: %s", p->mnt, strerror(errno));
-	if (p->made_backing)
+	if (p->made_backing && !b->keep_backing)
 		remove_file(p->backing);
 	if (p->made_ctl)
 		remove_file(p->ctlpath);

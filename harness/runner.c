@@ -158,6 +158,7 @@ static int phase_device(struct case_ctx *x)
 	if (device_size(x, &size) < 0)
 		return -1;
 	snprintf(x->dev.workdir, sizeof(x->dev.workdir), "%s", x->work);
+	x->dev.keep_backing = x->o->keep;
 	x->dev_made = 1; /* destroy is safe after a partial create */
 	return x->dev.ops->create(&x->dev, size);
 }
@@ -824,10 +825,13 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 			failed = 1;
 	}
 	pc_progress_clear();
-	if (o->keep)
-		fprintf(stderr, "powercut: kept the work folder %s\n", runwork);
-	else
+	if (o->keep) {
+		pc_state_release(runwork);
+		fprintf(stderr, "powercut: kept the work folder %s (backing images in case-N/)\n",
+			runwork);
+	} else {
 		pc_state_end(runwork);
+	}
 	free(size_cache.key);
 	size_cache.key = NULL;
 

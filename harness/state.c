@@ -740,19 +740,9 @@ static int read_registration(const char *path, struct registration *r)
 	return 0;
 }
 
-void pc_state_end(const char *workdir)
+/* Remove this process's registration of WORKDIR. */
+static void unregister(const char *workdir)
 {
-	struct mount_ent *v;
-	int n = mounts_below(workdir, &v);
-	if (n != 0) {
-		if (n > 0)
-			pc_warn("leaving %s for `powercut cleanup`: %s is still mounted", workdir,
-				v[0].mp);
-		free_mounts(v, n > 0 ? n : 0);
-		return;
-	}
-	if (remove_tree(workdir) < 0)
-		return;
 	DIR *d = opendir(PC_STATE_DIR);
 	if (!d)
 		return;
@@ -769,6 +759,33 @@ void pc_state_end(const char *workdir)
 			pc_warn("remove %s: %s", path, strerror(errno));
 	}
 	closedir(d);
+}
+
+/* Nothing may be mounted below WORKDIR when it is let go; if something is,
+ * the registration stays so that `powercut cleanup` can finish the job. */
+static int nothing_mounted(const char *workdir)
+{
+	struct mount_ent *v;
+	int n = mounts_below(workdir, &v);
+	if (n == 0)
+		return 1;
+	if (n > 0)
+		pc_warn("leaving %s for `powercut cleanup`: %s is still mounted", workdir, v[0].mp);
+	free_mounts(v, n > 0 ? n : 0);
+	return 0;
+}
+
+void pc_state_end(const char *workdir)
+{
+	if (!nothing_mounted(workdir) || remove_tree(workdir) < 0)
+		return;
+	unregister(workdir);
+}
+
+void pc_state_release(const char *workdir)
+{
+	if (nothing_mounted(workdir))
+		unregister(workdir);
 }
 
 int pc_state_record_pid(const char *dir, const char *name, pid_t pid)

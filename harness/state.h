@@ -19,6 +19,9 @@
 int pc_state_begin(const char *base, char *workdir, size_t len);
 /* Remove the work folder (must be empty of mounts) and the registration. */
 void pc_state_end(const char *workdir);
+/* --keep: unregister but keep the work folder (nothing may be mounted or
+ * attached below it any more), so that cleanup leaves it alone. */
+void pc_state_release(const char *workdir);
 /* Record a pid to kill on cleanup, as WORKDIR/SUB/NAME.pid. */
 int pc_state_record_pid(const char *dir, const char *name, pid_t pid);
 /* Undo everything registered by dead runs.  Returns the number of objects

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# --keep leaves each case's work folder (the backing image) for inspection:
+# torn down (nothing mounted or attached), unregistered, and so left alone
+# by `powercut cleanup`.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+pc_run scenarios/default.ini --filter '*/syncfs' --keep -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" ||
+	{ cat "$TMP/e"; fail "powercut run --keep exited $?"; }
+kept=$(sed -n 's/^powercut: kept the work folder \([^ ]*\).*/\1/p' "$TMP/e")
+[ -n "$kept" ] && [ -d "$kept" ] || { cat "$TMP/e"; fail "no kept work folder reported"; }
+[ -s "$kept/case-0/backing.img" ] || fail "the backing image was not kept"
+# The kept image holds the filesystem as it was after the power cut.
+[ "$(blkid -o value -s TYPE "$kept/case-0/backing.img")" = ext4 ] || fail "kept image is not ext4"
+if grep -qF "$kept" /proc/self/mountinfo; then fail "something is still mounted below $kept"; fi
+if losetup -a | grep -qF "$kept"; then fail "a loop device is still attached below $kept"; fi
+if grep -rqsF "$kept" /run/powercut/; then fail "the kept folder is still registered"; fi
+"$POWERCUT" cleanup > /dev/null || fail "cleanup failed"
+[ -s "$kept/case-0/backing.img" ] || fail "cleanup removed a kept folder"
+rm -rf --one-file-system "$kept"
+assert_no_leftovers
+pass
