@@ -279,16 +279,39 @@ static void test_summary_and_table(void)
 			continue;
 		rows++;
 		CU_ASSERT_EQUAL(strlen(line), width);
-		CU_ASSERT_EQUAL(count(line, "|"), 16);
+		CU_ASSERT_EQUAL(count(line, "|"), 17);
 	}
 	CU_ASSERT_EQUAL(rows, 5);
 	free(buf);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| case "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| 5000000000 |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| 34804 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| expect "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| intact "));
 	free(md);
 	unit_rmtree(dir);
 	free(dir);
+}
+
+/* A case that lost entries as it was expected to passes, and the table
+ * says what was lost, so a reader does not take the loss for a bug. */
+static void test_expected_loss_line(void)
+{
+	build_report();
+	struct pc_case_result *b = &results[1];
+	struct pc_case loss = *b->c;
+	loss.expect = PC_EXPECT_LOSS;
+	b->c = &loss;
+	b->verdict = PC_VERDICT_PASS;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	pc_report_table(&report, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "| loss "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, ": pass: 3 of 10 committed entries lost as expected "
+					   "(missing 1, size 23, content 1)"));
+	free(buf);
 }
 
 static void test_names(void)
@@ -326,6 +349,7 @@ void register_report_tests(void)
 	CU_add_test(s, "results.json fields and types", test_json);
 	CU_add_test(s, "junit.xml cases, failures, escaping", test_junit);
 	CU_add_test(s, "summary.md and the table", test_summary_and_table);
+	CU_add_test(s, "expected loss is explained", test_expected_loss_line);
 	CU_add_test(s, "verdict and fsck names", test_names);
 	CU_add_test(s, "unwritable output folder", test_unwritable_dir);
 }
