@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -49,6 +50,52 @@ static const char *last_line(char *out)
 	return nl ? nl + 1 : out;
 }
 
+/* Option keys that name another device for the filesystem to write to:
+ * mkfs.xfs -l logdev= / -r rtdev=, mke2fs -J device=, and the mount options
+ * logdev=, rtdev= (xfs), device= (btrfs), journal_path=, journal_dev= (ext4). */
+static const char *const device_keys[] = {
+	"logdev", "rtdev", "device", "journal_path", "journal_dev", NULL,
+};
+
+static int is_device_key(const char *s, size_t len)
+{
+	for (size_t i = 0; device_keys[i]; i++)
+		if (strlen(device_keys[i]) == len && !strncmp(s, device_keys[i], len))
+			return 1;
+	return 0;
+}
+
+/* A scenario is untrusted input, and powercut only ever writes to the
+ * case's own device: refuse an option that points mkfs or mount at another
+ * device or file.  WORD is one mkfs argument or one mount option; its
+ * pieces are split at ',' and '='.  For mkfs (IS_MKFS) any piece that is a
+ * path (holds '/', or names something in the current folder) is refused too:
+ * mkfs.btrfs formats every device named on its command line, and mke2fs -z
+ * writes an undo file. */
+static int check_option(const char *key, const char *word, int is_mkfs)
+{
+	if (is_mkfs && !strncmp(word, "-z", 2))
+		return pc_fail(PC_ERR_INPUT, "%s: '%s': an undo file is written outside the "
+			       "case's device; refused", key, word);
+	for (const char *p = word; *p;) {
+		size_t len = strcspn(p, ",=");
+		char *piece = strndup(p, len);
+		if (!piece)
+			abort();
+		struct stat st;
+		int bad = (p[len] == '=' && is_device_key(p, len)) ||
+			  (is_mkfs && len && (strchr(piece, '/') || lstat(piece, &st) == 0));
+		free(piece);
+		if (bad)
+			return pc_fail(PC_ERR_INPUT, "%s: '%s' names another device or file; "
+				       "powercut writes only to the case's own device", key, word);
+		p += len;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 {
 	const struct fs_tools *t = fs_lookup(fstype);
@@ -58,6 +105,12 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	char **extra = pc_split_args(opts ? opts : "", &nopts);
 	if (!extra)
 		return pc_fail(PC_ERR_INPUT, "mkfs_opts: unterminated quote in '%s'", opts);
+	for (size_t i = 0; i < nopts; i++) {
+		if (check_option("mkfs_opts", extra[i], 1) < 0) {
+			pc_strv_free(extra);
+			return -1;
+		}
+	}
 
 	const char **argv = xcalloc(nopts + 6, sizeof(*argv));
 	size_t a = 0;
@@ -172,6 +225,10 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	unsigned long flags;
 	char *data;
 	pc_mount_opts_parse(opts, &flags, &data);
+	if (data && check_option("mount_opts", data, 0) < 0) {
+		free(data);
+		return -1;
+	}
 	int rc = 0;
 	if (mount(dev, dir, fstype, flags, data) < 0) {
 		int e = errno;

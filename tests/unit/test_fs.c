@@ -1,0 +1,96 @@
+/* test_fs.c - mkfs and mount options from a scenario may not point at other
+ * devices or files (a scenario is untrusted input). */
+#include <CUnit/CUnit.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "unit.h"
+#include "util.h"
+
+/* A sparse file of SIZE bytes starting with MARK. */
+static char *make_file(const char *dir, const char *name, off_t size, const char *mark)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT(ftruncate(fd, size) == 0);
+	CU_ASSERT(pwrite(fd, mark, strlen(mark), 0) == (ssize_t)strlen(mark));
+	close(fd);
+	return path;
+}
+
+static int starts_with(const char *path, const char *mark)
+{
+	char buf[64] = { 0 };
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, strlen(mark));
+	close(fd);
+	return n == (ssize_t)strlen(mark) && !memcmp(buf, mark, strlen(mark));
+}
+
+/* mkfs.btrfs formats every device named on its command line: a file named
+ * in mkfs_opts must be refused before mkfs runs, and stay untouched. */
+static void test_mkfs_refuses_other_files(void)
+{
+	if (!pc_have_program("mkfs.btrfs"))
+		return;
+	char *dir = unit_tmpdir();
+	char *victim = make_file(dir, "victim", 256 << 20, "precious");
+	char *dev = make_file(dir, "dev", 256 << 20, "");
+	char msg[512];
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, sizeof(msg));
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT_EQUAL(pc_fs_mkfs("btrfs", victim, dev), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "another device or file"));
+	CU_ASSERT(starts_with(victim, "precious"));
+
+	const char *bad[] = { "-J device=LABEL=x", "-l logdev=x", "-z undo", "-d /etc" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		msg[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_mkfs("ext4", bad[i], dev), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i][1] == 'z' ? "undo" : "another device"));
+	}
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	pc_last_errclass = PC_ERR_NONE;
+	free(victim);
+	free(dev);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_mount_refuses_other_devices(void)
+{
+	char *dir = unit_tmpdir();
+	char msg[512];
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, sizeof(msg));
+	const char *bad[] = { "logdev=/dev/null", "noatime,device=/dev/null",
+			      "journal_path=/dev/null", "rtdev=/dev/null" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		msg[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_mount("/dev/null", dir, "xfs", bad[i]), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, "another device or file"));
+	}
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	pc_last_errclass = PC_ERR_NONE;
+	unit_rmtree(dir);
+	free(dir);
+}
+
+void register_fs_tests(void)
+{
+	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
+	CU_add_test(s, "mkfs_opts naming files or devices are refused", test_mkfs_refuses_other_files);
+	CU_add_test(s, "mount_opts naming devices are refused", test_mount_refuses_other_devices);
+}
