@@ -659,6 +659,12 @@ static int phase_fsck(struct case_ctx *x)
 	double t = pc_now();
 	x->r->fsck = pc_fs_fsck(x->c->fs, x->dev.devpath, &x->r->fsck_output);
 	x->r->t.fsck = pc_now() - t;
+	/* A ^C reaches the fsck too (same process group): its verdict is then
+	 * meaningless, and must not be recorded as corruption. */
+	if (pc_interrupted) {
+		x->r->fsck = PC_FSCK_SKIPPED;
+		return interrupted_check();
+	}
 	if (x->r->fsck_output) {
 		char path[PATH_MAX];
 		if (pc_path_join(path, sizeof(path), x->r->case_dir, "fsck.log") == 0)
