@@ -1045,11 +1045,15 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	return rc;
 }
 
+/* Only an interruption (the runner's SIGINT/SIGTERM/SIGHUP handlers, which
+ * do not restart system calls) ends the wait with EINTR: the unpack is then
+ * abandoned at once rather than finished first, which may take minutes. */
 static int wait_child(pid_t pid, int *status)
 {
 	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR)
 			return pc_fail_errno(PC_ERR_RUN, errno, "waiting for the unpack process");
+		kill(pid, SIGKILL);
 	}
 	return 0;
 }
@@ -1109,6 +1113,11 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		/* Never outlive a killed parent: cleanup must be able to unmount. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(CHILD_RUN);
+		/* The runner's handlers only set a flag this process never reads:
+		 * a terminal's ^C must end the unpack. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		int r = child_main(job, target, dup(fileno(mf)), rep);
 		int code = r < 0 ? child_exit_code() : CHILD_OK;
 		/* Free before _exit so leak checkers see a clean child. */
