@@ -441,8 +441,9 @@ static int save_findings(struct case_ctx *x)
 	for (size_t i = 0; i < vr->nfindings; i++)
 		fprintf(f, "%s %s: %s\n", pc_finding_name(vr->findings[i].kind),
 			vr->findings[i].path, vr->findings[i].detail);
-	if (fclose(f) != 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "write %s", path);
+	int failed = ferror(f);
+	if (fclose(f) != 0 || failed)
+		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "write %s", path);
 	return 0;
 }
 

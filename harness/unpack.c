@@ -419,9 +419,18 @@ static void note_progress(struct walk *w, size_t n)
 /* Copy (or, scanning, just read) the data of a regular file, hashing the
  * file's bytes: holes of sparse entries, trailing ones included, hash as
  * the zeros they read back as. */
+/* A regular file's apparent size is hashed in full, holes as zeros, so an
+ * archive declaring a huge sparse file could keep us hashing for days: refuse
+ * entries above this (about three minutes of sha256). */
+#define MAX_ENTRY_SIZE (256ULL << 30)
+
 static int copy_data(struct walk *w, struct archive *ar, const char *path, uint64_t size,
 		     unsigned char digest[32])
 {
+	if (size > MAX_ENTRY_SIZE)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: apparent size %llu bytes is over "
+			       "powercut's limit of %llu GiB per file", w->lname, path,
+			       (unsigned long long)size, MAX_ENTRY_SIZE >> 30);
 	uint64_t pos = 0;
 	if (!EVP_DigestInit_ex(w->md, EVP_sha256(), NULL))
 		return pc_fail(PC_ERR_RUN, "sha256 init failed");
@@ -437,6 +446,10 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 		if (off < 0 || (uint64_t)off < pos)
 			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: data blocks out of order",
 				       w->lname, path);
+		if ((uint64_t)off + n > MAX_ENTRY_SIZE)
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: data beyond powercut's "
+				       "limit of %llu GiB per file", w->lname, path,
+				       MAX_ENTRY_SIZE >> 30);
 		hash_zeros(w->md, (uint64_t)off - pos);
 		EVP_DigestUpdate(w->md, buf, n);
 		pos = (uint64_t)off + n;

@@ -31,6 +31,17 @@ for p in /tmp/escape-abs /tmp/escaped /tmp/escape /escape; do
 done
 [ "$(stat -c %h /etc/passwd)" -eq "$passwd_links" ] || fail "/etc/passwd gained a hardlink"
 
+# A 10 KiB archive declaring a 300 GiB sparse file: hashing its holes would
+# take minutes to days (a petabyte fits in the same 10 KiB), so it is refused.
+truncate -s 300G "$TMP/big"
+echo data | dd of="$TMP/big" conv=notrunc status=none
+tar -C "$TMP" --sparse --format=pax -cf "$evil/huge-sparse.tar" big
+rm -f "$TMP/big"
+rc=0
+timeout 30 "$POWERCUT" manifest "$evil/huge-sparse.tar" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "huge-sparse: exit $rc, expected 2"; }
+grep -q "limit of 256 GiB" "$TMP/e" || { cat "$TMP/e"; fail "huge-sparse: the error does not say why"; }
+
 cat > "$TMP/ok.ini" <<INI
 [global]
 image = $evil/symlink-abs-ok.tar
