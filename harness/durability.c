@@ -152,6 +152,8 @@ static int fsync_dir_tree(int dirfd, const char *path, struct pc_sync_stats *st)
 static int fsync_child(int dirfd, const char *dirpath, const struct dent *de,
 		       struct pc_sync_stats *st)
 {
+	if (pc_check_interrupted() < 0)
+		return -1;
 	char *path = xasprintf("%s/%s", dirpath, de->name);
 	/* O_NONBLOCK: should the name have been replaced by a fifo since
 	 * readdir, the open must not hang (the type check below refuses it). */

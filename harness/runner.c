@@ -40,8 +40,6 @@
 #include "util.h"
 #include "verify.h"
 
-volatile sig_atomic_t pc_interrupted;
-
 #define MIB (1024ULL * 1024ULL)
 /* Smallest devices the three mkfs accept comfortably (xfs wants 300 MiB). */
 #define MIN_DEVICE_SIZE (512 * MIB)
@@ -74,13 +72,6 @@ struct size_cache {
 };
 
 static struct size_cache size_cache;
-
-static int interrupted_check(void)
-{
-	if (pc_interrupted)
-		return pc_fail(PC_ERR_RUN, "interrupted");
-	return 0;
-}
 
 static char *image_key(const struct pc_case *c)
 {
@@ -259,7 +250,7 @@ static int write_layer(struct case_ctx *x, size_t i, const char *layer,
 	if (rc < 0)
 		return -1;
 	x->r->bytes += us.bytes;
-	if (save_layer_manifest(x, i) < 0 || interrupted_check() < 0)
+	if (save_layer_manifest(x, i) < 0 || pc_check_interrupted() < 0)
 		return -1;
 
 	pc_progress_phase(pc_mode_name(x->c->mode));
@@ -268,7 +259,7 @@ static int write_layer(struct case_ctx *x, size_t i, const char *layer,
 	rc = pc_durability_apply(x->c->mode, fs, &ss);
 	x->r->t.sync += pc_now() - t;
 	x->r->fsyncs += ss.fsyncs;
-	if (rc < 0 || interrupted_check() < 0)
+	if (rc < 0 || pc_check_interrupted() < 0)
 		return -1;
 
 	pc_progress_phase("commit");
@@ -324,7 +315,7 @@ static int write_flat(struct case_ctx *x)
 		return -1;
 	x->r->entries = us.entries;
 	x->r->bytes = us.bytes;
-	if (save_manifest(x) < 0 || interrupted_check() < 0)
+	if (save_manifest(x) < 0 || pc_check_interrupted() < 0)
 		return -1;
 
 	pc_progress_phase(pc_mode_name(x->c->mode));
@@ -333,7 +324,7 @@ static int write_flat(struct case_ctx *x)
 	rc = pc_durability_apply(x->c->mode, x->rootfs, &ss);
 	x->r->t.sync = pc_now() - t;
 	x->r->fsyncs = ss.fsyncs;
-	if (rc < 0 || interrupted_check() < 0)
+	if (rc < 0 || pc_check_interrupted() < 0)
 		return -1;
 
 	pc_progress_phase("commit");
@@ -664,7 +655,7 @@ static int phase_fsck(struct case_ctx *x)
 	 * meaningless, and must not be recorded as corruption. */
 	if (pc_interrupted) {
 		x->r->fsck = PC_FSCK_SKIPPED;
-		return interrupted_check();
+		return pc_check_interrupted();
 	}
 	if (x->r->fsck_output) {
 		char path[PATH_MAX];
@@ -758,7 +749,7 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 	if (rc == 0)
 		rc = phase_device(&x);
 	if (rc == 0)
-		rc = interrupted_check();
+		rc = pc_check_interrupted();
 	if (rc == 0) {
 		pc_progress_phase("mkfs");
 		rc = phase_mkfs(&x);

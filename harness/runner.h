@@ -5,6 +5,7 @@
 #include <signal.h>
 #include "result.h"
 #include "scenario.h"
+#include "util.h"
 
 struct pc_run_opts {
 	const char *outdir;     /* results folder (made if missing) */
@@ -13,9 +14,8 @@ struct pc_run_opts {
 	int keep;               /* keep each case's work folder (backing image) */
 };
 
-/* Set by SIGINT/SIGTERM; the runner stops at the next phase boundary and
- * tears down. */
-extern volatile sig_atomic_t pc_interrupted;
+/* SIGINT/SIGTERM/SIGHUP set pc_interrupted (util.h); the runner stops at
+ * the next phase boundary, or sooner inside long loops, and tears down. */
 
 /* Run every case of SC, filling REP (results are owned by REP; free with
  * pc_run_report_free).  Returns the process exit code (enum pc_exit, or

@@ -874,6 +874,8 @@ static int walk_layer(struct walk *w, struct archive *ar)
 {
 	struct archive_entry *ae;
 	for (;;) {
+		if (pc_check_interrupted() < 0)
+			return -1;
 		int r = archive_read_next_header(ar, &ae);
 		while (r == ARCHIVE_RETRY)
 			r = archive_read_next_header(ar, &ae);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 enum pc_errclass pc_last_errclass = PC_ERR_NONE;
+volatile sig_atomic_t pc_interrupted;
 void (*pc_before_message)(void);
 int pc_messages_quiet;
 
@@ -462,5 +463,12 @@ int pc_path_join(char *out, size_t len, const char *dir, const char *name)
 	int n = snprintf(out, len, "%s/%s", dir, name);
 	if (n < 0 || (size_t)n >= len)
 		return pc_fail(PC_ERR_INPUT, "path too long: %s/%s", dir, name);
+	return 0;
+}
+
+int pc_check_interrupted(void)
+{
+	if (pc_interrupted)
+		return pc_fail(PC_ERR_RUN, "interrupted");
 	return 0;
 }

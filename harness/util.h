@@ -7,6 +7,7 @@
 #ifndef PC_UTIL_H
 #define PC_UTIL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +52,12 @@ extern void (*pc_before_message)(void);
 /* Errors and warnings are also appended to this buffer when set (the runner
  * uses it to put the first error of a case into results.json). */
 void pc_capture_errors(char *buf, size_t len);
+
+/* Set by the run's SIGINT/SIGTERM/SIGHUP handler (runner.c).  Long loops
+ * (unpack scan, fsync walk, verify) check it and stop early. */
+extern volatile sig_atomic_t pc_interrupted;
+/* -1 with "interrupted" (class RUN) once a stop was requested, else 0. */
+int pc_check_interrupted(void);
 
 /* Allocation that cannot fail (aborts with a message on OOM). */
 void *xmalloc(size_t n);

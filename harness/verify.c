@@ -685,14 +685,18 @@ int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_res
 	v.buf = xmalloc(READ_CHUNK);
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
-	for (size_t i = 0; i < n; i++) {
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if ((rc = pc_check_interrupted()) < 0)
+			break;
 		v.entry_lost = 0;
 		check_entry(&v, entries[i]);
 		out->checked++;
 		out->lost += (size_t)v.entry_lost;
 	}
 	size_t first_extra = out->nfindings;
-	walk_extras(&v, ".");
+	if (rc == 0)
+		walk_extras(&v, ".");
 	/* Directory order is arbitrary: sort the extras for stable output. */
 	if (out->nfindings > first_extra)
 		qsort(out->findings + first_extra, out->nfindings - first_extra,
@@ -701,7 +705,7 @@ int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_res
 	free(v.buf);
 	group_tab_free(&v.groups);
 	close(rootfd);
-	return 0;
+	return rc;
 }
 
 void pc_verify_result_free(struct pc_verify_result *r)

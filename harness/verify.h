@@ -43,7 +43,8 @@ const char *pc_finding_name(enum pc_finding_kind k);
 
 /* Check every entry of M under ROOT, and report entries under ROOT that are
  * not in M as extra.  Differences are findings, not errors: returns 0 when
- * the check ran (whatever it found), -1 if ROOT cannot be opened. */
+ * the check ran (whatever it found), -1 if ROOT cannot be opened or the
+ * run was interrupted (pc_interrupted). */
 int pc_verify_tree(struct pc_manifest *m, const char *root,
 		   struct pc_verify_result *out);
 void pc_verify_result_free(struct pc_verify_result *r);

@@ -1,8 +1,15 @@
 /* test_util.c - the error class to exit code mapping every command uses. */
 #include <CUnit/CUnit.h>
 
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
 #include "unit.h"
+#include "durability.h"
+#include "manifest.h"
 #include "util.h"
+#include "verify.h"
 
 static void test_exit_for_error(void)
 {
@@ -28,8 +35,45 @@ static void test_exit_for_error(void)
 	pc_last_errclass = PC_ERR_NONE;
 }
 
+/* A pending SIGINT/SIGTERM stops the long loops at once, so teardown is
+ * not kept waiting by an fsync walk or a verify over a big tree. */
+static void test_interrupt_stops_loops(void)
+{
+	char *dir = unit_tmpdir();
+	char *sub = xasprintf("%s/d", dir), *file = xasprintf("%s/d/f", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(file, "x", 1, 0), 0);
+	struct pc_manifest *m = pc_manifest_new();
+	pc_manifest_put(m, "d")->type = PC_FT_DIR;
+
+	pc_messages_quiet = 1;
+	pc_interrupted = SIGINT;
+	struct pc_sync_stats st = { 0 };
+	CU_ASSERT_EQUAL(pc_durability_apply(PC_MODE_FSYNC, dir, &st), -1);
+	CU_ASSERT_EQUAL(st.fsyncs, 0);
+	struct pc_verify_result vr;
+	CU_ASSERT_EQUAL(pc_verify_tree(m, dir, &vr), -1);
+	CU_ASSERT_EQUAL(vr.checked, 0);
+	pc_verify_result_free(&vr);
+	pc_interrupted = 0;
+	pc_messages_quiet = 0;
+
+	/* Without the flag the same calls run. */
+	CU_ASSERT_EQUAL(pc_durability_apply(PC_MODE_FSYNC, dir, &st), 0);
+	CU_ASSERT_EQUAL(st.fsyncs, 3);
+	CU_ASSERT_EQUAL(pc_verify_tree(m, dir, &vr), 0);
+	CU_ASSERT_EQUAL(vr.checked, 1);
+	pc_verify_result_free(&vr);
+	pc_manifest_free(m);
+	unit_rmtree(dir);
+	free(file);
+	free(sub);
+	free(dir);
+}
+
 void register_util_tests(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
 	CU_add_test(s, "error class to exit code", test_exit_for_error);
+	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
 }
