@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <linux/dm-ioctl.h>
 #include <linux/fs.h>
@@ -212,38 +211,14 @@ static int dm_probe(char *why, size_t whylen)
 
 /* ---- create ---- */
 
-static int check_space(const char *dir, uint64_t size)
-{
-	struct statvfs vfs;
-	if (statvfs(dir, &vfs) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "statvfs %s", dir);
-	uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	if (avail < size)
-		return pc_fail(PC_ERR_ENV, "not enough free space in %s for a %llu MiB device: "
-			       "%llu MiB available", dir, (unsigned long long)(size >> 20),
-			       (unsigned long long)(avail >> 20));
-	return 0;
-}
-
 static int make_backing(struct dm_priv *p, const char *workdir, uint64_t size)
 {
 	int n = snprintf(p->backing, sizeof(p->backing), "%s/backing.img", workdir);
 	if (n < 0 || (size_t)n >= sizeof(p->backing))
 		return pc_fail(PC_ERR_RUN, "backing file path in %s: too long", workdir);
-	if (check_space(workdir, size) < 0)
+	if (pc_backing_file_create(p->backing, size) < 0)
 		return -1;
-	int fd = open(p->backing, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", p->backing);
 	p->made_backing = 1;
-	if (ftruncate(fd, (off_t)size) < 0) {
-		int e = errno;
-		close(fd);
-		return pc_fail_errno(PC_ERR_RUN, e, "size %s to %llu bytes", p->backing,
-				     (unsigned long long)size);
-	}
-	if (close(fd) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "close %s", p->backing);
 	return 0;
 }
 

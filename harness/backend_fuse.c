@@ -17,7 +17,6 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,37 +77,11 @@ static int set_paths(struct fuse_priv *p, const char *workdir)
 	return 0;
 }
 
-/* The backing file is sparse, but the test may fill it: refuse up front
- * rather than fail with ENOSPC in the middle of an unpack. */
-static int check_space(const char *dir, uint64_t size)
-{
-	struct statvfs vfs;
-	if (statvfs(dir, &vfs) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "statvfs %s", dir);
-	uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	if (avail < size)
-		return pc_fail(PC_ERR_ENV, "not enough free space in %s for a %llu MiB device: "
-			       "%llu MiB available (free some, or set a smaller device size)",
-			       dir, (unsigned long long)(size >> 20),
-			       (unsigned long long)(avail >> 20));
-	return 0;
-}
-
 static int make_backing(struct fuse_priv *p, uint64_t size)
 {
-	const char *path = p->backing;
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	if (pc_backing_file_create(p->backing, size) < 0)
+		return -1;
 	p->made_backing = 1;
-	if (ftruncate(fd, (off_t)size) < 0) {
-		int e = errno;
-		close(fd);
-		return pc_fail_errno(PC_ERR_RUN, e, "size %s to %llu bytes", path,
-				     (unsigned long long)size);
-	}
-	if (close(fd) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "close %s", path);
 	return 0;
 }
 
@@ -278,7 +251,7 @@ static int fuse_create(struct pc_backend *b, uint64_t size)
 			(unsigned long long)size);
 		goto fail;
 	}
-	if (check_space(b->workdir, size) < 0 || make_backing(p, size) < 0 ||
+	if (make_backing(p, size) < 0 ||
 	    make_control(p) < 0)
 		goto fail;
 	if (mkdir(p->mnt, 0700) < 0) {

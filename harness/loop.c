@@ -6,9 +6,11 @@
 #include <linux/fs.h>
 #include <linux/loop.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -178,4 +180,45 @@ int pc_loop_backing_file(const char *loopname, char *out, size_t len)
 		return pc_fail(PC_ERR_RUN, "%s: backing file name too long", path);
 	memcpy(out, buf, (size_t)n + 1);
 	return 0;
+}
+
+/* Free space on the filesystem holding PATH's folder. */
+static int check_space(const char *path, uint64_t size)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	struct statvfs vfs;
+	int rc = 0;
+	if (statvfs(slash ? dir : ".", &vfs) < 0) {
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "statvfs %s", dir);
+	} else {
+		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		if (avail < size)
+			rc = pc_fail(PC_ERR_ENV, "not enough free space in %s for a %llu MiB device: "
+				     "%llu MiB available (free some, or set a smaller device size)",
+				     dir, (unsigned long long)(size >> 20),
+				     (unsigned long long)(avail >> 20));
+	}
+	free(dir);
+	return rc;
+}
+
+int pc_backing_file_create(const char *path, uint64_t size)
+{
+	if (check_space(path, size) < 0)
+		return -1;
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	int rc = 0;
+	if (ftruncate(fd, (off_t)size) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "size %s to %llu bytes", path,
+				   (unsigned long long)size);
+	if (close(fd) < 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", path);
+	if (rc < 0)
+		unlink(path);
+	return rc;
 }

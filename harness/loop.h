@@ -3,6 +3,7 @@
 #define PC_LOOP_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct pc_loop {
@@ -10,6 +11,12 @@ struct pc_loop {
 	char path[PATH_MAX];    /* /dev/loopN */
 	dev_t devnum;
 };
+
+/* Create PATH (which must not exist) as a sparse file of SIZE bytes, after
+ * checking that its filesystem has room for all of it: the test may fill
+ * it, and ENOSPC in the middle of an unpack says less than a refusal up
+ * front (class ENV).  On failure nothing is left behind. */
+int pc_backing_file_create(const char *path, uint64_t size);
 
 /* Attach FILE to a free loop device, with LO_FLAGS_AUTOCLEAR so that the
  * kernel detaches it after the last close even if we are killed.  The
