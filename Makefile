@@ -60,7 +60,7 @@ harness/%.o: harness/%.c $(wildcard harness/*.h)
 images/%: images/%.c harness/libpowercut.a
 	$(CC) $(CFLAGS) -o $@ $< harness/libpowercut.a $(LDFLAGS) $(LIBS)
 
-tests/unit/%.o: tests/unit/%.c $(wildcard harness/*.h) tests/unit/unit.h
+tests/unit/%.o: tests/unit/%.c $(wildcard harness/*.h) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
 
 tests/unit/run-unit: $(UNIT_OBJS) harness/libpowercut.a

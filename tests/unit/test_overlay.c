@@ -15,102 +15,48 @@
 #include <unistd.h>
 
 #include "manifest.h"
+#include "tarfix.h"
 #include "unit.h"
 #include "unpack.h"
 #include "util.h"
 #include "verify.h"
 
-/* type: 'f' file, 'd' dir, 'l' symlink, 'h' hardlink. */
-struct member {
-	char type;
-	const char *path;
-	unsigned mode;
-	const char *data; /* contents, symlink or hardlink target */
-	unsigned uid, gid;
-	const char *xname, *xvalue;
-};
-
-static void write_member(struct archive *a, const struct member *mb)
-{
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, mb->path);
-	archive_entry_set_mtime(e, 1700000000, 0);
-	archive_entry_set_uid(e, mb->uid);
-	archive_entry_set_gid(e, mb->gid);
-	archive_entry_set_perm(e, mb->mode ? mb->mode : 0644);
-	size_t size = mb->type == 'f' && mb->data ? strlen(mb->data) : 0;
-	switch (mb->type) {
-	case 'f':
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_size(e, (la_int64_t)size);
-		break;
-	case 'd':
-		archive_entry_set_filetype(e, AE_IFDIR);
-		break;
-	case 'l':
-		archive_entry_set_filetype(e, AE_IFLNK);
-		archive_entry_set_symlink(e, mb->data);
-		break;
-	case 'h':
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_hardlink(e, mb->data);
-		break;
-	}
-	if (mb->xname)
-		archive_entry_xattr_add_entry(e, mb->xname, mb->xvalue, strlen(mb->xvalue));
-	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
-	if (size)
-		CU_ASSERT_EQUAL(archive_write_data(a, mb->data, size), (la_ssize_t)size);
-	archive_entry_free(e);
-}
-
-static void write_tar(const char *path, const struct member *v, size_t n)
-{
-	struct archive *a = archive_write_new();
-	archive_write_set_format_pax(a);
-	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
-	for (size_t i = 0; i < n; i++)
-		write_member(a, &v[i]);
-	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
-	archive_write_free(a);
-}
-
 #define N(v) (sizeof(v) / sizeof((v)[0]))
 
 static const struct member lower_layer[] = {
-	{ 'd', "usr", 0755, NULL, 0, 0, NULL, NULL },
-	{ 'd', "usr/lib", 0755, NULL, 0, 0, NULL, NULL },
-	{ 'f', "usr/lib/libc.so", 0644, "libc", 0, 0, NULL, NULL },
-	{ 'l', "lib", 0777, "usr/lib", 0, 0, NULL, NULL },
+	{ 'd', "usr", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'd', "usr/lib", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "usr/lib/libc.so", 0644, "libc", 0, 0, NULL, NULL, 0 },
+	{ 'l', "lib", 0777, "usr/lib", 0, 0, NULL, NULL, 0 },
 	/* a folder with unusual attributes that the upper layer writes into
 	 * without listing it */
-	{ 'd', "srv", 0750, NULL, 5, 6, "user.tag", "lower" },
-	{ 'f', "srv/keep", 0600, "keep", 5, 6, NULL, NULL },
-	{ 'd', "etc", 0755, NULL, 0, 0, NULL, NULL },
-	{ 'f', "etc/gone", 0644, "to be deleted", 0, 0, NULL, NULL },
-	{ 'f', "etc/stays", 0644, "stays", 0, 0, NULL, NULL },
-	{ 'd', "cache", 0755, NULL, 0, 0, NULL, NULL },
-	{ 'f', "cache/old1", 0644, "old", 0, 0, NULL, NULL },
-	{ 'd', "cache/sub", 0755, NULL, 0, 0, NULL, NULL },
-	{ 'f', "cache/sub/old2", 0644, "old", 0, 0, NULL, NULL },
-	{ 'f', "bin-a", 0755, "binary", 0, 0, NULL, NULL },
-	{ 'h', "bin-b", 0755, "bin-a", 0, 0, NULL, NULL },
+	{ 'd', "srv", 0750, NULL, 5, 6, "user.tag", "lower", 0 },
+	{ 'f', "srv/keep", 0600, "keep", 5, 6, NULL, NULL, 0 },
+	{ 'd', "etc", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "etc/gone", 0644, "to be deleted", 0, 0, NULL, NULL, 0 },
+	{ 'f', "etc/stays", 0644, "stays", 0, 0, NULL, NULL, 0 },
+	{ 'd', "cache", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "cache/old1", 0644, "old", 0, 0, NULL, NULL, 0 },
+	{ 'd', "cache/sub", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "cache/sub/old2", 0644, "old", 0, 0, NULL, NULL, 0 },
+	{ 'f', "bin-a", 0755, "binary", 0, 0, NULL, NULL, 0 },
+	{ 'h', "bin-b", 0755, "bin-a", 0, 0, NULL, NULL, 0 },
 };
 
 static const struct member upper_layer[] = {
-	{ 'f', "etc/.wh.gone", 0644, NULL, 7, 8, NULL, NULL },
-	{ 'd', "cache", 0700, NULL, 0, 0, NULL, NULL },
-	{ 'f', "cache/new-before", 0644, "new", 0, 0, NULL, NULL },
-	{ 'f', "cache/.wh..wh..opq", 0644, NULL, 0, 0, NULL, NULL },
-	{ 'f', "cache/new-after", 0644, "new", 0, 0, NULL, NULL },
+	{ 'f', "etc/.wh.gone", 0644, NULL, 7, 8, NULL, NULL, 0 },
+	{ 'd', "cache", 0700, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "cache/new-before", 0644, "new", 0, 0, NULL, NULL, 0 },
+	{ 'f', "cache/.wh..wh..opq", 0644, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "cache/new-after", 0644, "new", 0, 0, NULL, NULL, 0 },
 	/* through the lower layer's symlink: lands in usr/lib */
-	{ 'f', "lib/libapp.so", 0644, "app", 0, 0, NULL, NULL },
-	{ 'f', "srv/new", 0644, "srv", 0, 0, NULL, NULL },
+	{ 'f', "lib/libapp.so", 0644, "app", 0, 0, NULL, NULL, 0 },
+	{ 'f', "srv/new", 0644, "srv", 0, 0, NULL, NULL, 0 },
 	/* a hardlink within the layer */
-	{ 'f', "opt-a", 0644, "opt", 0, 0, NULL, NULL },
-	{ 'h', "opt-b", 0644, "opt-a", 0, 0, NULL, NULL },
+	{ 'f', "opt-a", 0644, "opt", 0, 0, NULL, NULL, 0 },
+	{ 'h', "opt-b", 0644, "opt-a", 0, 0, NULL, NULL, 0 },
 	/* a whiteout of something no layer below has */
-	{ 'f', ".wh.never-there", 0644, NULL, 0, 0, NULL, NULL },
+	{ 'f', ".wh.never-there", 0644, NULL, 0, 0, NULL, NULL, 0 },
 };
 
 struct fixture {
@@ -139,8 +85,8 @@ static void unpack_both(struct fixture *f, struct pc_manifest **merged)
 	f->l1 = xasprintf("%s/l1.tar", f->dir);
 	f->fs1 = xasprintf("%s/1", f->dir);
 	f->fs2 = xasprintf("%s/2", f->dir);
-	write_tar(f->l0, lower_layer, N(lower_layer));
-	write_tar(f->l1, upper_layer, N(upper_layer));
+	write_tar(f->l0, lower_layer, N(lower_layer), 0);
+	write_tar(f->l1, upper_layer, N(upper_layer), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(f->fs1, 0755), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(f->fs2, 0755), 0);
 	struct pc_unpack_stats st = { 0 };
@@ -312,14 +258,14 @@ static void test_merged_view(void)
 static void test_hardlink_to_lower_refused(void)
 {
 	static const struct member upper[] = {
-		{ 'h', "bin-c", 0755, "bin-a", 0, 0, NULL, NULL },
+		{ 'h', "bin-c", 0755, "bin-a", 0, 0, NULL, NULL, 0 },
 	};
 	struct fixture f;
 	struct pc_manifest *merged;
 	unpack_both(&f, &merged);
 	char *l2 = at(f.dir, "l2.tar");
 	char *fs3 = at(f.dir, "3");
-	write_tar(l2, upper, N(upper));
+	write_tar(l2, upper, N(upper), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(fs3, 0755), 0);
 	struct pc_manifest *m = NULL;
 	CU_ASSERT_EQUAL(pc_unpack_layer_overlay(l2, 2, merged, fs3, &m, NULL, NULL, NULL), -1);

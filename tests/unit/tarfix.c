@@ -1,0 +1,98 @@
+/* tarfix.c - see tarfix.h. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tarfix.h"
+#include "unit.h"
+#include "util.h"
+
+unsigned char pattern_byte(size_t i)
+{
+	return (unsigned char)((i * 2654435761u) >> 13);
+}
+
+unsigned char *sparse_content(void)
+{
+	unsigned char *buf = xcalloc(1, 1 << 20);
+	for (size_t i = 0; i < 4096; i++) {
+		buf[i] = (unsigned char)(i % 251 + 1);
+		buf[512 * 1024 + i] = (unsigned char)(i % 241 + 1);
+	}
+	return buf;
+}
+
+static void write_member(struct archive *a, const struct member *mb)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, mb->path);
+	archive_entry_set_mtime(e, 1700000000, 0);
+	archive_entry_set_uid(e, mb->uid);
+	archive_entry_set_gid(e, mb->gid);
+	archive_entry_set_perm(e, mb->mode ? mb->mode : 0644);
+	size_t size = mb->data ? strlen(mb->data) : mb->size;
+	unsigned char *buf = NULL;
+	switch (mb->type) {
+	case 'f':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_size(e, (la_int64_t)size);
+		break;
+	case 's':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_size(e, 1 << 20);
+		archive_entry_sparse_add_entry(e, 0, 4096);
+		archive_entry_sparse_add_entry(e, 512 * 1024, 4096);
+		break;
+	case 'd':
+		archive_entry_set_filetype(e, AE_IFDIR);
+		break;
+	case 'l':
+		archive_entry_set_filetype(e, AE_IFLNK);
+		archive_entry_set_symlink(e, mb->data);
+		break;
+	case 'h':
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_hardlink(e, mb->data);
+		archive_entry_set_size(e, 0);
+		break;
+	case 'c':
+		archive_entry_set_filetype(e, AE_IFCHR);
+		archive_entry_set_rdevmajor(e, 1);
+		archive_entry_set_rdevminor(e, 3);
+		break;
+	case 'p':
+		archive_entry_set_filetype(e, AE_IFIFO);
+		break;
+	}
+	if (mb->xname)
+		archive_entry_xattr_add_entry(e, mb->xname, mb->xvalue, strlen(mb->xvalue));
+	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+	if (mb->type == 'f' && size) {
+		buf = xmalloc(size);
+		for (size_t i = 0; i < size; i++)
+			buf[i] = mb->data ? (unsigned char)mb->data[i] : pattern_byte(i);
+		CU_ASSERT_EQUAL(archive_write_data(a, buf, size), (la_ssize_t)size);
+	} else if (mb->type == 's') {
+		/* The pax writer takes the whole logical file and drops the
+		 * bytes that fall in holes. */
+		buf = sparse_content();
+		CU_ASSERT_EQUAL(archive_write_data(a, buf, 1 << 20), 1 << 20);
+	}
+	free(buf);
+	archive_entry_free(e);
+}
+
+/* Write MEMBERS as a pax archive at PATH, gzip-compressed when GZ. */
+void write_tar(const char *path, const struct member *v, size_t n, int gz)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax(a);
+	if (gz)
+		archive_write_add_filter_gzip(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++)
+		write_member(a, &v[i]);
+	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}

@@ -1,0 +1,26 @@
+/* tarfix.h - build small pax archives for the unit tests with libarchive's
+ * writer: one struct member per entry. */
+#ifndef PC_TARFIX_H
+#define PC_TARFIX_H
+
+#include <stddef.h>
+
+/* One archive member.  type: 'f' file, 'd' dir, 'l' symlink, 'h' hardlink,
+ * 'c' char device, 'p' fifo, 's' sparse file (1 MiB, data at 0 and 512 KiB). */
+struct member {
+	char type;
+	const char *path;
+	unsigned mode;
+	const char *data; /* file contents, symlink or hardlink target */
+	unsigned uid, gid;
+	const char *xname, *xvalue;
+	size_t size; /* if data is NULL: that many bytes of a pattern */
+};
+
+/* The bytes of pattern files ('f' with data NULL) and of the sparse file. */
+unsigned char pattern_byte(size_t i);
+unsigned char *sparse_content(void); /* 1 MiB, caller frees */
+/* Write MEMBERS as a pax archive at PATH, gzip-compressed when GZ. */
+void write_tar(const char *path, const struct member *v, size_t n, int gz);
+
+#endif
