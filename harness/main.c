@@ -2,6 +2,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "commands.h"
 #include "util.h"
@@ -44,6 +45,13 @@ int main(int argc, char **argv)
 	 * warns that it cannot convert them.  C.UTF-8 keeps the bytes as they are. */
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "");
+	/* The fsync walk and verify hold a descriptor per directory level:
+	 * deep trees need more than the usual soft limit of 1024. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return PC_EXIT_USAGE;
