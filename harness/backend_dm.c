@@ -79,8 +79,18 @@ static void dm_setup(void)
 	if (!done) {
 		done = 1;
 		dm_log_with_errno_init(dm_logger);
-		if (getenv("DM_DISABLE_UDEV") || access("/run/udev/control", F_OK) != 0)
+		const char *why = NULL;
+		if (getenv("DM_DISABLE_UDEV"))
+			why = "DM_DISABLE_UDEV is set";
+		else if (access("/run/udev/control", F_OK) != 0)
+			why = "no /run/udev/control";
+		if (why)
 			dm_udev_set_sync_support(0);
+		/* Which path ran, for tests that must know (test-vm-dm.sh). */
+		if (getenv("POWERCUT_DEBUG"))
+			fprintf(stderr, "powercut: dm: udev sync %s (%s)\n",
+				dm_udev_get_sync_support() ? "on" : "off",
+				why ? why : "udev is running");
 	}
 	dm_last_error[0] = '\0';
 }
@@ -302,6 +312,12 @@ static int check_node(struct pc_backend *b, const char *name)
 	if (!S_ISBLK(st.st_mode) || st.st_rdev != b->devnum)
 		return pc_fail(PC_ERR_RUN, "%s is not the device %u:%u just created", b->devpath,
 			       major(b->devnum), minor(b->devnum));
+	/* udev's rules make /dev/mapper/NAME a symlink to ../dm-N;
+	 * libdevmapper makes a device node. */
+	if (getenv("POWERCUT_DEBUG") && lstat(b->devpath, &st) == 0)
+		fprintf(stderr, "powercut: dm: %s is %s\n", b->devpath,
+			S_ISLNK(st.st_mode) ? "a symlink (made by udev)"
+					    : "a device node (made by libdevmapper)");
 	return 0;
 }
 

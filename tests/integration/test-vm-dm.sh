@@ -2,8 +2,11 @@
 # dm-flakey, the kernel's own flakey device, inside a VM under Debian's
 # kernel (our hosts' kernel has no device-mapper): scenarios/dm-smoke.ini
 # must show what the fuse backend shows: none loses committed data, syncfs
-# and fsync lose nothing, fsck is clean, on ext4 and xfs.  Takes about 8
-# minutes under TCG emulation; PC_SKIP_VM=1 makes run.sh skip it.
+# and fsync lose nothing, fsck is clean, on ext4 and xfs.  That run has no
+# udev in the guest (libdevmapper makes the nodes); a second, short run with
+# vm-run --udev (ext4, none and syncfs) takes the udev path: cookies, and
+# nodes made by udev's rules.  Takes 5 to 8 minutes under TCG emulation;
+# PC_SKIP_VM=1 makes run.sh skip it.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
@@ -15,8 +18,10 @@ trap 'rm -rf "$out"; cleanup_tmp' EXIT
 scratch_before=$(ls -d /var/tmp/vm-run.* 2>/dev/null || true)
 start=$(date +%s)
 rc=0
+# POWERCUT_DEBUG: the dm backend says which udev path it took.
 scripts/vm-run --debian-kernel --timeout 1800 -- \
-	./powercut run scenarios/dm-smoke.ini -o "$out" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+	env POWERCUT_DEBUG=1 ./powercut run scenarios/dm-smoke.ini -o "$out" \
+	>"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
 elapsed=$(($(date +%s) - start))
 tr -d '\r' <"$TMP/stdout" | grep -E '^\|' || true
 if [ "$rc" -ne 0 ]; then
@@ -54,8 +59,69 @@ for fs in ext4 xfs; do
 		[ "$lost" -eq 0 ] || fail "dm/$fs/$mode lost $lost entries"
 	done
 done
-# vm-run removed its scratch disk.
+tr -d '\r' <"$TMP/stdout" >"$TMP/console"
+grep -q 'powercut: dm: udev sync off (DM_DISABLE_UDEV is set)' "$TMP/console" ||
+	fail "without --udev the dm backend did not report udev sync off"
+grep -q 'powercut: dm: /dev/mapper/pc-[0-9-]* is a device node (made by libdevmapper)' "$TMP/console" ||
+	fail "without --udev libdevmapper did not make the /dev/mapper node"
+
+# --- the same with udev in the guest ---------------------------------------
+# A scenario of two cases, written where the guest sees it.
+uout=$out/udev
+mkdir "$uout"
+cat >"$uout/udev.ini" <<EOF
+[global]
+image = $TOP/images/sample/layer1.tar.gz $TOP/images/sample/layer2.tar.gz $TOP/images/sample/layer3.tar.zst
+backend = dm
+device_size = 512M
+modes = none syncfs
+expect_none = loss
+
+[dm]
+fs = ext4
+EOF
+ustart=$(date +%s)
+rc=0
+# After powercut, list /dev/mapper: udev must have removed the nodes too.
+scripts/vm-run --debian-kernel --udev --timeout 900 --results "$uout" -- bash -c \
+	'POWERCUT_DEBUG=1 ./powercut run "$1" -o "$2"; rc=$?
+	 echo "guest-mapper: $(ls /dev/mapper | tr "\n" " ")"; exit $rc' \
+	_ "$uout/udev.ini" "$uout" >"$TMP/ustdout" 2>"$TMP/ustderr" || rc=$?
+uelapsed=$(($(date +%s) - ustart))
+tr -d '\r' <"$TMP/ustdout" >"$TMP/uconsole"
+grep -E '^\|' "$TMP/uconsole" || true
+if [ "$rc" -ne 0 ]; then
+	cat "$TMP/ustderr"
+	tail -n 40 "$TMP/uconsole"
+	fail "vm-run --udev exited $rc"
+fi
+[ -s "$uout/results.json" ] || fail "--udev: no results.json from the guest"
+grep -q 'powercut-vm: udev: systemd-udevd running, devices settled' "$TMP/uconsole" ||
+	fail "--udev: vm-run did not start udev in the guest"
+grep -q 'powercut: dm: udev sync on (udev is running)' "$TMP/uconsole" ||
+	fail "--udev: the dm backend did not sync with udev"
+n=$(grep -c 'powercut: dm: /dev/mapper/pc-[0-9-]* is a symlink (made by udev)' "$TMP/uconsole" || true)
+[ "$n" -eq 2 ] || fail "--udev: udev made $n of the 2 /dev/mapper nodes"
+grep -qx 'guest-mapper: control ' "$TMP/uconsole" ||
+	fail "--udev: /dev/mapper not empty after the run: $(grep guest-mapper "$TMP/uconsole")"
+n=$(jq '.cases | length' "$uout/results.json")
+[ "$n" -eq 2 ] || fail "--udev: expected 2 cases, got $n"
+for mode in none syncfs; do
+	id="dm/ext4/$mode"
+	[ "$(case_field "$uout" "$id" .backend)" = dm ] || fail "--udev $id: backend is not dm"
+	[ "$(case_field "$uout" "$id" .committed)" = true ] || fail "--udev $id: commit record lost"
+	[ "$(case_field "$uout" "$id" .fsck)" = clean ] || fail "--udev $id: fsck not clean"
+	[ "$(case_field "$uout" "$id" .verdict)" = pass ] || fail "--udev $id: verdict not pass"
+	entries=$(case_field "$uout" "$id" .entries)
+	[ "$entries" -gt 1000 ] || fail "--udev $id: only $entries entries"
+done
+lost=$(case_field "$uout" dm/ext4/none .lost)
+[ "$lost" -gt 0 ] || fail "--udev dm/ext4/none lost nothing: the cut was not effective"
+lost=$(case_field "$uout" dm/ext4/syncfs .lost)
+[ "$lost" -eq 0 ] || fail "--udev dm/ext4/syncfs lost $lost entries"
+
+# vm-run removed its scratch disks.
 scratch_after=$(ls -d /var/tmp/vm-run.* 2>/dev/null || true)
 [ "$scratch_after" = "$scratch_before" ] || fail "scratch folder left: $scratch_after"
-echo "test-vm-dm: kernel $kernel, $elapsed s"
+echo "test-vm-dm: kernel $kernel, $elapsed s without udev, $uelapsed s with udev"
 pass
