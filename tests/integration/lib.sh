@@ -49,6 +49,18 @@ case_field() {
 	jq -r --arg id "$2" ".cases[] | select(.id == \$id) | $3" "$1/results.json"
 }
 
+# A case that ran to the end and met its expectation: the commit record
+# survived, fsck is clean, the verdict is pass, and the image (over 1000
+# entries) was really unpacked.  assert_case_ok DIR ID [LABEL]
+assert_case_ok() {
+	local out=$1 id=$2 what="${3:+$3 }$2" entries
+	[ "$(case_field "$out" "$id" .committed)" = true ] || fail "$what: commit record lost"
+	[ "$(case_field "$out" "$id" .fsck)" = clean ] || fail "$what: fsck not clean"
+	[ "$(case_field "$out" "$id" .verdict)" = pass ] || fail "$what: verdict not pass"
+	entries=$(case_field "$out" "$id" .entries)
+	[ "$entries" -gt 1000 ] || fail "$what: only $entries entries"
+}
+
 pass() {
 	echo "PASS $TEST_NAME"
 }

@@ -15,11 +15,7 @@ n=$(jq '.cases | length' "$out/results.json")
 [ "$n" -eq 3 ] || fail "expected 3 cases, got $n"
 for mode in none syncfs fsync; do
 	id="unpack/ext4/$mode"
-	[ "$(case_field "$out" "$id" .committed)" = true ] || fail "$id: commit record lost"
-	[ "$(case_field "$out" "$id" .fsck)" = clean ] || fail "$id: fsck not clean"
-	[ "$(case_field "$out" "$id" .verdict)" = pass ] || fail "$id: verdict not pass"
-	entries=$(case_field "$out" "$id" .entries)
-	[ "$entries" -gt 1000 ] || fail "$id: only $entries entries"
+	assert_case_ok "$out" "$id"
 	wbytes=$(case_field "$out" "$id" .io.wbytes)
 	[ "$wbytes" -gt 0 ] || fail "$id: no write bytes counted"
 done

@@ -43,11 +43,7 @@ for fs in ext4 xfs; do
 	for mode in none syncfs fsync; do
 		id="dm/$fs/$mode"
 		[ "$(case_field "$out" "$id" .backend)" = dm ] || fail "$id: backend is not dm"
-		[ "$(case_field "$out" "$id" .committed)" = true ] || fail "$id: commit record lost"
-		[ "$(case_field "$out" "$id" .fsck)" = clean ] || fail "$id: fsck not clean"
-		[ "$(case_field "$out" "$id" .verdict)" = pass ] || fail "$id: verdict not pass"
-		entries=$(case_field "$out" "$id" .entries)
-		[ "$entries" -gt 1000 ] || fail "$id: only $entries entries"
+		assert_case_ok "$out" "$id"
 		[ "$(case_field "$out" "$id" .io.wbytes)" -gt 0 ] || fail "$id: no writes counted on the dm device"
 	done
 	# dm counts no flushes itself; powercut reads them from the loop device beneath.
@@ -109,11 +105,7 @@ n=$(jq '.cases | length' "$uout/results.json")
 for mode in none syncfs; do
 	id="dm/ext4/$mode"
 	[ "$(case_field "$uout" "$id" .backend)" = dm ] || fail "--udev $id: backend is not dm"
-	[ "$(case_field "$uout" "$id" .committed)" = true ] || fail "--udev $id: commit record lost"
-	[ "$(case_field "$uout" "$id" .fsck)" = clean ] || fail "--udev $id: fsck not clean"
-	[ "$(case_field "$uout" "$id" .verdict)" = pass ] || fail "--udev $id: verdict not pass"
-	entries=$(case_field "$uout" "$id" .entries)
-	[ "$entries" -gt 1000 ] || fail "--udev $id: only $entries entries"
+	assert_case_ok "$uout" "$id" --udev
 done
 lost=$(case_field "$uout" dm/ext4/none .lost)
 [ "$lost" -gt 0 ] || fail "--udev dm/ext4/none lost nothing: the cut was not effective"
