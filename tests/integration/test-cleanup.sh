@@ -65,7 +65,7 @@ wait "$pid" 2>/dev/null || true
 before=$(leftovers "$wd")
 # The loop device under the case's filesystem: once the FUSE mount is gone
 # its backing file no longer shows below $wd, so check it by name.
-loopdev=$(awk -v wd="$wd" 'index($5, wd) == 1 && $0 ~ / - ext4 \/dev\/loop/ { for (i = 7; i <= NF; i++) if ($i == "-") print $(i + 2) }' /proc/self/mountinfo | head -n 1)
+loopdev=$(awk -v wd="$wd" 'index($5, wd) == 1 && $0 ~ / - ext4 \/dev\/loop/ { for (i = 7; i <= NF; i++) if ($i == "-") { print $(i + 2); exit } }' /proc/self/mountinfo)
 [ -n "$loopdev" ] || fail "no ext4 on a loop device below $wd"
 loopsys=/sys/block/${loopdev#/dev/}/loop/backing_file
 [ -e "$loopsys" ] || fail "$loopdev is not attached before cleanup"
@@ -84,7 +84,8 @@ assert_no_leftovers
 # Nothing left to do for that run; the command stays well-behaved.
 "$POWERCUT" cleanup > "$TMP/again.out" 2>&1 || fail "second cleanup failed"
 ! grep -q "$wd" "$TMP/again.out" || fail "second cleanup touched $wd again"
-"$POWERCUT" cleanup --help | grep -q "usage: powercut cleanup" || fail "cleanup --help"
+out=$("$POWERCUT" cleanup --help)
+grep -q "usage: powercut cleanup" <<<"$out" || fail "cleanup --help"
 rc=0
 "$POWERCUT" cleanup --bogus > /dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "cleanup --bogus exited $rc, expected 2"

@@ -86,10 +86,14 @@ same_as "$TMP/plain" "legacy, by tag" "$TMP/legacy.tar:powercut/fixture:latest"
 same_as "$TMP/plain" "OCI-based" "$TMP/oci-based.tar"
 same_as "$TMP/plain" "OCI-based, by tag" "$TMP/oci-based.tar:latest"
 input_error "legacy, unknown tag" "no image tagged 'nope'.*powercut/fixture:latest" "$TMP/legacy.tar:nope"
-"$POWERCUT" inspect "$TMP/legacy.tar" | grep -q '^kind: docker-save$' || fail "inspect: legacy kind"
+# Outputs are captured before grep -q looks at them: grep -q exits at the
+# first match, and under pipefail the writer's SIGPIPE would fail the test.
+out=$("$POWERCUT" inspect "$TMP/legacy.tar")
+grep -q '^kind: docker-save$' <<<"$out" || fail "inspect: legacy kind"
 # A repeated layer is stored once and linked, as docker save does.
 "$MK" docker-save "$TMP/repeat.tar" "$L1" "$L2" "$L1" > /dev/null
-tar -tvf "$TMP/repeat.tar" | grep -q '^l.*layer.tar -> ../' || fail "no symlinked layer.tar in the fixture"
+out=$(tar -tvf "$TMP/repeat.tar")
+grep -q '^l.*layer.tar -> ../' <<<"$out" || fail "no symlinked layer.tar in the fixture"
 "$POWERCUT" manifest "$L1" "$L2" "$L1" -o "$TMP/plain-repeat"
 same_as "$TMP/plain-repeat" "legacy, repeated layer (symlinked member)" "$TMP/repeat.tar"
 # A corrupt layer in the legacy archive: its diff_id no longer matches.

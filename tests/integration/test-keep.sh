@@ -13,7 +13,8 @@ kept=$(sed -n 's/^powercut: kept the work folder \([^ ]*\).*/\1/p' "$TMP/e")
 # The kept image holds the filesystem as it was after the power cut.
 [ "$(blkid -o value -s TYPE "$kept/case-0/backing.img")" = ext4 ] || fail "kept image is not ext4"
 if grep -qF "$kept" /proc/self/mountinfo; then fail "something is still mounted below $kept"; fi
-if losetup -a | grep -qF "$kept"; then fail "a loop device is still attached below $kept"; fi
+loops=$(losetup -a)
+if grep -qF "$kept" <<<"$loops"; then fail "a loop device is still attached below $kept"; fi
 if grep -rqsF "$kept" /run/powercut/; then fail "the kept folder is still registered"; fi
 "$POWERCUT" cleanup > /dev/null || fail "cleanup failed"
 [ -s "$kept/case-0/backing.img" ] || fail "cleanup removed a kept folder"

@@ -107,7 +107,7 @@ damage_all() { # MANIFEST TREE
 	if [ -n "$line" ]; then
 		f=${line%% *}
 		local x xn xv
-		x=$(tr ' ' '\n' <<<"$line" | grep -m1 -E '^xattr\.[^=]+=[0-9a-f]+$')
+		x=$(tr ' ' '\n' <<<"$line" | grep -E '^xattr\.[^=]+=[0-9a-f]+$' | sed -n 1p)
 		xn=${x#xattr.}; xn=${xn%%=*}; xv=${x#*=}
 		setfattr -h -x "$xn" "$t/$f"
 		expect_only "$m" "$t" xattr "$f"
