@@ -667,6 +667,19 @@ static int cmp_finding_path(const void *a, const void *b)
 
 /* ---- entry point --------------------------------------------------------- */
 
+void pc_verify_all_missing(struct pc_manifest *m, struct pc_verify_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct vctx v = { .m = m, .rootfd = -1, .out = out };
+	size_t n;
+	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
+	for (size_t i = 0; i < n; i++) {
+		add_finding(&v, PC_F_MISSING, entries[i]->path, "not found (the root folder is gone)");
+		out->checked++;
+		out->lost++;
+	}
+}
+
 int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
 {
 	memset(out, 0, sizeof(*out));

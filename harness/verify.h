@@ -47,6 +47,9 @@ const char *pc_finding_name(enum pc_finding_kind k);
  * run was interrupted (pc_interrupted). */
 int pc_verify_tree(struct pc_manifest *m, const char *root,
 		   struct pc_verify_result *out);
+/* The root folder itself did not survive a cut (a device that lost all it
+ * was sent since its mkfs): report every entry of M missing. */
+void pc_verify_all_missing(struct pc_manifest *m, struct pc_verify_result *out);
 void pc_verify_result_free(struct pc_verify_result *r);
 
 #endif

@@ -560,6 +560,26 @@ static void test_bad_root(void)
 	CU_ASSERT_STRING_EQUAL(pc_finding_name(PC_F_EXTRA), "extra");
 }
 
+/* The runner's answer to a root folder that did not survive the cut. */
+static void test_all_missing(void)
+{
+	struct pc_manifest *m = pc_manifest_new();
+	pc_manifest_put(m, "b");
+	pc_manifest_put(m, "a");
+	pc_manifest_put(m, "a/c");
+	struct pc_verify_result r;
+	pc_verify_all_missing(m, &r);
+	CU_ASSERT_EQUAL(r.checked, 3);
+	CU_ASSERT_EQUAL(r.lost, 3);
+	CU_ASSERT_EQUAL_FATAL(r.nfindings, 3);
+	CU_ASSERT_EQUAL(r.counts[PC_F_MISSING], 3);
+	CU_ASSERT_STRING_EQUAL(r.findings[0].path, "a");
+	CU_ASSERT_STRING_EQUAL(r.findings[2].path, "b");
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[1].detail, "root folder is gone"));
+	pc_verify_result_free(&r);
+	pc_manifest_free(m);
+}
+
 void register_verify_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verify", NULL, NULL);
@@ -578,4 +598,5 @@ void register_verify_tests(void)
 	CU_add_test(s, "char device rdev", test_rdev);
 	CU_add_test(s, "hostile symlinked directory", test_hostile);
 	CU_add_test(s, "unopenable root", test_bad_root);
+	CU_add_test(s, "root gone: every entry missing", test_all_missing);
 }
