@@ -46,6 +46,12 @@ struct pc_backend {
 				     device beneath it does; 0 = devnum */
 	enum pc_flakey_mode mode;
 	int keep_backing;         /* destroy leaves the backing file (--keep) */
+	/* Model a volatile write cache (fuse only; create fails elsewhere):
+	 * at the cut, every block written since the device's last flush goes
+	 * back to what it held at that flush. */
+	int volatile_cache;
+	uint64_t cache_lost_blocks; /* rolled back by the cut (set by set_mode) */
+	uint64_t cache_lost_bytes;
 	void *priv;
 };
 

@@ -353,6 +353,10 @@ static void dm_destroy(struct pc_backend *b);
 
 static int dm_create(struct pc_backend *b, uint64_t size)
 {
+	/* dm-flakey has no notion of a write cache: what reached the device
+	 * before the cut stays.  The scenario parser already refuses this. */
+	if (b->volatile_cache)
+		return pc_fail(PC_ERR_INPUT, "write_cache = volatile needs the fuse backend");
 	struct dm_priv *p = xcalloc(1, sizeof(*p));
 	p->lo.fd = -1;
 	b->priv = p;

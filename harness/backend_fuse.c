@@ -2,6 +2,8 @@
  *
  *   WORKDIR/backing.img   sparse backing file of the device's size
  *   WORKDIR/fuse.ctl      control block shared with the server (fuse_flakey.h)
+ *   WORKDIR/fuse.undo     with a volatile write cache: old content of the
+ *                         blocks written since the last flush
  *   WORKDIR/fuse/         FUSE mount of `powercut __fuse-server`: one file,
  *                         "disk", served from backing.img
  *   WORKDIR/fuse.pid      the server's pid, for `powercut cleanup`
@@ -36,9 +38,10 @@ struct fuse_priv {
 	char mnt[PATH_MAX];
 	char disk[PATH_MAX];
 	char pidfile[PATH_MAX];
+	char undo[PATH_MAX];
 	struct pc_fuse_ctl *ctl;
 	/* What create made, so that destroy removes only that. */
-	int made_backing, made_ctl, made_mnt, made_pidfile;
+	int made_backing, made_ctl, made_mnt, made_pidfile, made_undo;
 	pid_t server;
 	struct pc_loop loop;
 };
@@ -72,7 +75,7 @@ static int set_paths(struct fuse_priv *p, const char *workdir)
 	if (join(p->backing, workdir, "backing.img") < 0 ||
 	    join(p->ctlpath, workdir, "fuse.ctl") < 0 || join(p->mnt, workdir, "fuse") < 0 ||
 	    join(p->disk, workdir, "fuse/" PC_FUSE_DISK_NAME) < 0 ||
-	    join(p->pidfile, workdir, "fuse.pid") < 0)
+	    join(p->pidfile, workdir, "fuse.pid") < 0 || join(p->undo, workdir, "fuse.undo") < 0)
 		return -1;
 	return 0;
 }
@@ -105,6 +108,16 @@ static int make_control(struct fuse_priv *p)
 	p->ctl = m;
 	p->ctl->magic = PC_FUSE_CTL_MAGIC;
 	__atomic_store_n(&p->ctl->mode, PC_FLAKEY_ALLOW, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int make_undo(struct fuse_priv *p)
+{
+	int fd = open(p->undo, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", p->undo);
+	p->made_undo = 1;
+	close(fd);
 	return 0;
 }
 
@@ -150,9 +163,14 @@ static int start_server(struct fuse_priv *p, int *ready_rd)
 	char ppid[32], self[PATH_MAX];
 	snprintf(ppid, sizeof(ppid), "%d", (int)getpid());
 	self_exe(self, sizeof(self));
-	char *argv[] = { "powercut", "__fuse-server", "--backing", p->backing,
-			 "--control", p->ctlpath, "--ready-fd", "3", "--ppid", ppid,
-			 p->mnt, NULL };
+	char *argv[14] = { "powercut", "__fuse-server", "--backing", p->backing,
+			   "--control", p->ctlpath, "--ready-fd", "3", "--ppid", ppid };
+	int argc = 10;
+	if (p->made_undo) {
+		argv[argc++] = "--undo";
+		argv[argc++] = p->undo;
+	}
+	argv[argc] = p->mnt;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -251,8 +269,8 @@ static int fuse_create(struct pc_backend *b, uint64_t size)
 			(unsigned long long)size);
 		goto fail;
 	}
-	if (make_backing(p, size) < 0 ||
-	    make_control(p) < 0)
+	if (make_backing(p, size) < 0 || make_control(p) < 0 ||
+	    (b->volatile_cache && make_undo(p) < 0))
 		goto fail;
 	if (mkdir(p->mnt, 0700) < 0) {
 		pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", p->mnt);
@@ -279,17 +297,94 @@ fail:
 	return -1;
 }
 
+/* After a cut is stored: wait until the server has finished the request
+ * it may have judged under "allow" (see `busy` in fuse_flakey.h). */
+static int wait_server_quiet(struct fuse_priv *p)
+{
+	double deadline = pc_now() + STOP_TIMEOUT_S;
+	while (__atomic_load_n(&p->ctl->busy, __ATOMIC_SEQ_CST)) {
+		int code;
+		if (server_exited(p, 0, &code))
+			return pc_fail(PC_ERR_RUN, "fuse server exited (status %d) during the cut", code);
+		if (pc_now() > deadline)
+			return pc_fail(PC_ERR_RUN, "fuse server still busy %.0f s after the cut",
+				       STOP_TIMEOUT_S);
+		usleep(100);
+	}
+	return 0;
+}
+
+/* Apply one undo record read from UNDO at *pos to the backing file. */
+static int roll_back_record(int undo, int backing, off_t *pos, uint64_t size,
+			    const char *undo_path, struct pc_backend *b)
+{
+	struct {
+		struct pc_fuse_undo_rec h;
+		char data[PC_FUSE_GRANULE];
+	} rec;
+	ssize_t n = pread(undo, &rec.h, sizeof(rec.h), *pos);
+	if (n < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "read %s", undo_path);
+	if (n == 0)
+		return 0;
+	if ((size_t)n != sizeof(rec.h) || rec.h.length == 0 || rec.h.length > PC_FUSE_GRANULE ||
+	    rec.h.offset > size || rec.h.length > size - rec.h.offset ||
+	    pread(undo, rec.data, rec.h.length, *pos + n) != (ssize_t)rec.h.length)
+		return pc_fail(PC_ERR_RUN, "%s: bad record at offset %lld", undo_path,
+			       (long long)*pos);
+	if (pwrite(backing, rec.data, rec.h.length, (off_t)rec.h.offset) != (ssize_t)rec.h.length)
+		return pc_fail_errno(PC_ERR_RUN, errno, "roll back %s at %llu", undo_path,
+				     (unsigned long long)rec.h.offset);
+	*pos += n + (off_t)rec.h.length;
+	b->cache_lost_blocks++;
+	b->cache_lost_bytes += rec.h.length;
+	return 1;
+}
+
+/* The power is gone: put every block written since the last flush back to
+ * what the flush left, empty the undo file and tell the server so. */
+static int roll_back_cache(struct pc_backend *b, struct fuse_priv *p)
+{
+	int undo = open(p->undo, O_RDWR | O_CLOEXEC);
+	if (undo < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", p->undo);
+	int backing = open(p->backing, O_RDWR | O_CLOEXEC);
+	if (backing < 0) {
+		int e = errno;
+		close(undo);
+		return pc_fail_errno(PC_ERR_RUN, e, "open %s", p->backing);
+	}
+	struct stat st;
+	int rc = fstat(backing, &st) < 0 ? pc_fail_errno(PC_ERR_RUN, errno, "stat %s", p->backing) : 1;
+	off_t pos = 0;
+	while (rc > 0)
+		rc = roll_back_record(undo, backing, &pos, (uint64_t)st.st_size, p->undo, b);
+	if (rc == 0 && ftruncate(undo, 0) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "empty %s", p->undo);
+	close(backing);
+	close(undo);
+	__atomic_add_fetch(&p->ctl->undo_epoch, 1, __ATOMIC_SEQ_CST);
+	return rc;
+}
+
 /* Requests the server started before the store finish under the old mode,
  * as writes in flight at a power cut may or may not land; every request it
- * starts afterwards sees the new one. */
+ * starts afterwards sees the new one.  With a volatile write cache the cut
+ * then rolls back what no flush made durable. */
 static int fuse_set_mode(struct pc_backend *b, enum pc_flakey_mode mode)
 {
 	struct fuse_priv *p = b->priv;
 	if (!p || !p->ctl || p->server <= 0)
 		return pc_fail(PC_ERR_RUN, "set flakey mode %s: the fuse device is not running",
 			       pc_flakey_mode_name(mode));
+	enum pc_flakey_mode old = b->mode;
 	__atomic_store_n(&p->ctl->mode, (uint32_t)mode, __ATOMIC_SEQ_CST);
 	b->mode = mode;
+	if (p->made_undo && old == PC_FLAKEY_ALLOW && mode != PC_FLAKEY_ALLOW) {
+		b->cache_lost_blocks = b->cache_lost_bytes = 0;
+		if (wait_server_quiet(p) < 0 || roll_back_cache(b, p) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -371,6 +466,8 @@ static void fuse_destroy_dev(struct pc_backend *b)
 		remove_file(p->ctlpath);
 	if (p->made_pidfile)
 		remove_file(p->pidfile);
+	if (p->made_undo)
+		remove_file(p->undo);
 	free(p);
 	b->priv = NULL;
 	b->devpath[0] = '\0';

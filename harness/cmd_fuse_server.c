@@ -9,9 +9,15 @@
  * The file is opened with direct_io: otherwise the FUSE page cache would
  * serve dropped data back and the crash test would prove nothing.
  *
+ * With --undo FILE the device has a volatile write cache: before a block is
+ * first overwritten after a flush, its old content goes to the undo file
+ * (fuse_flakey.h); a flush empties it.  At the cut the parent writes the
+ * saved blocks back, so what survives is what the last flush made durable.
+ * Discards and write-zeroes are not cached: they are durable at once.
+ *
  * Single process, single thread, foreground.  Started by the parent with
- *   powercut __fuse-server --backing FILE --control FILE --ready-fd N
- *                          --ppid PID MOUNTPOINT
+ *   powercut __fuse-server --backing FILE --control FILE [--undo FILE]
+ *                          --ready-fd N --ppid PID MOUNTPOINT
  * It writes one byte to the ready fd once mounted, and exits when unmounted
  * or on SIGTERM/SIGINT/SIGHUP.  It is killed when the parent dies
  * (PR_SET_PDEATHSIG).
@@ -46,6 +52,12 @@ struct server {
 	int backing_fd;
 	off_t size;
 	struct pc_fuse_ctl *ctl;
+	/* Volatile write cache (undo_fd >= 0 only with --undo). */
+	int undo_fd;
+	off_t undo_end;         /* where the next record goes */
+	uint8_t *saved;         /* bit per granule: saved since the last flush */
+	size_t saved_bytes;
+	uint32_t undo_epoch;    /* the ctl's epoch `saved` belongs to */
 };
 
 static struct server *srv(void)
@@ -61,6 +73,120 @@ static enum pc_flakey_mode current_mode(struct server *s)
 static void add(uint64_t *counter, uint64_t n)
 {
 	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+/* Bracket every request that changes the device: see `busy` in
+ * fuse_flakey.h.  The store must come before the mode is loaded. */
+static void request_begin(struct server *s)
+{
+	__atomic_store_n(&s->ctl->busy, 1, __ATOMIC_SEQ_CST);
+}
+
+static void request_end(struct server *s)
+{
+	__atomic_store_n(&s->ctl->busy, 0, __ATOMIC_SEQ_CST);
+}
+
+/* ---- the volatile write cache ----------------------------------------- */
+
+static void undo_forget(struct server *s)
+{
+	memset(s->saved, 0, s->saved_bytes);
+	s->undo_end = 0;
+}
+
+/* The parent rolled back and emptied the undo file: start afresh. */
+static void undo_follow_epoch(struct server *s)
+{
+	uint32_t e = __atomic_load_n(&s->ctl->undo_epoch, __ATOMIC_SEQ_CST);
+	if (e != s->undo_epoch) {
+		undo_forget(s);
+		s->undo_epoch = e;
+	}
+}
+
+static int full_pread(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0) { /* a hole past EOF reads as zeroes */
+			memset((char *)buf + done, 0, len - done);
+			break;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int full_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pwrite(fd, (const char *)buf + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Save the old content of every granule of [off, off+len) not saved since
+ * the last flush.  A failure fails the write: the model must not lie. */
+static int undo_save(struct server *s, off_t off, size_t len)
+{
+	if (s->undo_fd < 0 || len == 0)
+		return 0;
+	undo_follow_epoch(s);
+	struct {
+		struct pc_fuse_undo_rec h;
+		char data[PC_FUSE_GRANULE];
+	} rec;
+	uint64_t first = (uint64_t)off / PC_FUSE_GRANULE;
+	uint64_t last = ((uint64_t)off + len - 1) / PC_FUSE_GRANULE;
+	for (uint64_t g = first; g <= last; g++) {
+		if (s->saved[g / 8] & (1u << (g % 8)))
+			continue;
+		off_t at = (off_t)(g * PC_FUSE_GRANULE);
+		size_t n = s->size - at < (off_t)PC_FUSE_GRANULE ? (size_t)(s->size - at)
+								 : PC_FUSE_GRANULE;
+		memset(&rec.h, 0, sizeof(rec.h));
+		rec.h.offset = (uint64_t)at;
+		rec.h.length = (uint32_t)n;
+		int rc = full_pread(s->backing_fd, rec.data, n, at);
+		if (rc == 0)
+			rc = full_pwrite(s->undo_fd, &rec, sizeof(rec.h) + n, s->undo_end);
+		if (rc < 0) {
+			pc_warn("fuse server: save block at %lld to the undo file: %s",
+				(long long)at, strerror(-rc));
+			return -EIO;
+		}
+		s->undo_end += (off_t)(sizeof(rec.h) + n);
+		s->saved[g / 8] |= (uint8_t)(1u << (g % 8));
+	}
+	return 0;
+}
+
+/* A flush reached the device: everything written so far is durable. */
+static int undo_flush(struct server *s)
+{
+	if (s->undo_fd < 0)
+		return 0;
+	undo_follow_epoch(s);
+	if (s->undo_end == 0)
+		return 0;
+	if (ftruncate(s->undo_fd, 0) < 0) {
+		pc_warn("fuse server: empty the undo file: %s", strerror(errno));
+		return -EIO;
+	}
+	undo_forget(s);
+	return 0;
 }
 
 /* Count a request of kind C carrying N units and say what to do with it:
@@ -170,39 +296,38 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 	struct server *s = srv();
 	if (off < 0 || off > s->size || (off_t)size > s->size - off)
 		return -EFBIG; /* the device has a fixed size */
+	request_begin(s);
 	add(&s->ctl->count.bytes.seen, size);
-	int verdict = judge(s, &s->ctl->count.writes, 1);
-	if (verdict == 1) {
+	int rc = judge(s, &s->ctl->count.writes, 1);
+	if (rc == 1) {
 		add(&s->ctl->count.bytes.dropped, size);
-		return (int)size;
-	}
-	if (verdict < 0) {
+		rc = (int)size;
+	} else if (rc < 0) {
 		add(&s->ctl->count.bytes.failed, size);
-		return verdict;
+	} else if ((rc = undo_save(s, off, size)) == 0 &&
+		   (rc = full_pwrite(s->backing_fd, buf, size, off)) == 0) {
+		rc = (int)size;
 	}
-	size_t done = 0;
-	while (done < size) {
-		ssize_t n = pwrite(s->backing_fd, buf + done, size - done, off + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return (int)done;
+	request_end(s);
+	return rc;
 }
 
-/* A flush of the loop device.  In allow mode there is nothing to do: the
- * host does not lose power, so data already in the backing file is as
- * durable as the simulation needs, and an fdatasync would only add cost. */
+/* A flush of the loop device.  In allow mode it only empties the volatile
+ * cache's undo file: the host does not lose power, so data already in the
+ * backing file is as durable as the simulation needs, and an fdatasync
+ * would only add cost. */
 static int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 {
 	(void)path;
 	(void)datasync;
 	(void)fi;
 	struct server *s = srv();
-	int verdict = judge(s, &s->ctl->count.flushes, 1);
-	return verdict < 0 ? verdict : 0;
+	request_begin(s);
+	int rc = judge(s, &s->ctl->count.flushes, 1);
+	if (rc == 0)
+		rc = undo_flush(s);
+	request_end(s);
+	return rc < 0 ? rc : 0;
 }
 
 /* close(2) of the file: not a block device operation. */
@@ -222,12 +347,12 @@ static int fs_fallocate(const char *path, int mode, off_t off, off_t len,
 	struct server *s = srv();
 	if (off < 0 || len < 0 || off > s->size || len > s->size - off)
 		return -EFBIG;
-	int verdict = judge(s, &s->ctl->count.discards, 1);
-	if (verdict)
-		return verdict < 0 ? verdict : 0;
-	if (fallocate(s->backing_fd, mode, off, len) < 0)
-		return -errno;
-	return 0;
+	request_begin(s);
+	int rc = judge(s, &s->ctl->count.discards, 1);
+	if (rc == 0 && fallocate(s->backing_fd, mode, off, len) < 0)
+		rc = -errno;
+	request_end(s);
+	return rc < 0 ? rc : 0;
 }
 
 static const struct fuse_operations ops = {
@@ -243,7 +368,7 @@ static const struct fuse_operations ops = {
 };
 
 struct server_args {
-	const char *backing, *control, *mountpoint;
+	const char *backing, *control, *undo, *mountpoint;
 	int ready_fd;
 	pid_t ppid;
 };
@@ -251,7 +376,7 @@ struct server_args {
 static int usage(void)
 {
 	fprintf(stderr, "usage: powercut __fuse-server --backing FILE --control FILE "
-			"--ready-fd N --ppid PID MOUNTPOINT\n"
+			"[--undo FILE] --ready-fd N --ppid PID MOUNTPOINT\n"
 			"(internal: started by the fuse backend, not by hand)\n");
 	return PC_EXIT_USAGE;
 }
@@ -261,6 +386,7 @@ static int parse_args(int argc, char **argv, struct server_args *a)
 	static const struct option longopts[] = {
 		{ "backing", required_argument, NULL, 'b' },
 		{ "control", required_argument, NULL, 'c' },
+		{ "undo", required_argument, NULL, 'u' },
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "ppid", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
@@ -273,6 +399,7 @@ static int parse_args(int argc, char **argv, struct server_args *a)
 		switch (opt) {
 		case 'b': a->backing = optarg; break;
 		case 'c': a->control = optarg; break;
+		case 'u': a->undo = optarg; break;
 		case 'r': a->ready_fd = atoi(optarg); break;
 		case 'p': a->ppid = (pid_t)atol(optarg); break;
 		default: return -1;
@@ -315,6 +442,20 @@ static int open_backing(const char *path, struct server *s)
 	if (fstat(s->backing_fd, &st) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "fuse server: fstat %s", path);
 	s->size = st.st_size;
+	return 0;
+}
+
+/* The parent made the undo file; the server only writes and empties it. */
+static int open_undo(const char *path, struct server *s)
+{
+	if (!path)
+		return 0;
+	s->undo_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (s->undo_fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "fuse server: open %s", path);
+	uint64_t granules = ((uint64_t)s->size + PC_FUSE_GRANULE - 1) / PC_FUSE_GRANULE;
+	s->saved_bytes = (size_t)((granules + 7) / 8);
+	s->saved = xcalloc(s->saved_bytes ? s->saved_bytes : 1, 1);
 	return 0;
 }
 
@@ -393,11 +534,17 @@ int cmd_fuse_server(int argc, char **argv)
 	struct server_args a;
 	if (parse_args(argc, argv, &a) < 0)
 		return usage();
-	struct server s = { .backing_fd = -1 };
+	struct server s = { .backing_fd = -1, .undo_fd = -1 };
 	int rc = -1;
 	if (bind_to_parent(a.ppid) == 0 && open_backing(a.backing, &s) == 0 &&
-	    map_control(a.control, &s) == 0 && check_dev_fuse() == 0)
+	    map_control(a.control, &s) == 0 && open_undo(a.undo, &s) == 0 &&
+	    check_dev_fuse() == 0) {
+		s.undo_epoch = __atomic_load_n(&s.ctl->undo_epoch, __ATOMIC_SEQ_CST);
 		rc = serve(&a, &s);
+	}
+	free(s.saved);
+	if (s.undo_fd >= 0)
+		close(s.undo_fd);
 	if (s.ctl)
 		munmap(s.ctl, sizeof(*s.ctl));
 	if (s.backing_fd >= 0)

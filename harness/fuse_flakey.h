@@ -31,7 +31,27 @@ struct pc_fuse_counters {
 struct pc_fuse_ctl {
 	uint32_t magic;
 	uint32_t mode;                 /* enum pc_flakey_mode; atomic access */
+	/* 1 while the server handles a write, flush or discard.  With the mode
+	 * store before its load (both seq_cst), the parent that sees 0 after
+	 * storing a cut knows no request judged under "allow" is still running. */
+	uint32_t busy;
+	/* Volatile write cache: the parent bumps this after it has rolled the
+	 * backing file back and emptied the undo file; the server then forgets
+	 * which blocks it had saved. */
+	uint32_t undo_epoch;
 	struct pc_fuse_counters count; /* written by the server only */
+};
+
+/* The undo file of the volatile write cache (--undo): one record per
+ * PC_FUSE_GRANULE-sized block first written since the last flush, holding
+ * the block's content as of that flush.  Rolling every record back puts
+ * the device where it was at its last flush. */
+#define PC_FUSE_GRANULE 4096u
+struct pc_fuse_undo_rec {
+	uint64_t offset; /* byte offset of the block in the device */
+	uint32_t length; /* PC_FUSE_GRANULE, less for the device's last block */
+	uint32_t pad;
+	/* followed by `length` bytes of old content */
 };
 
 /* A snapshot of the server's counters (backend fuse only; -1 otherwise). */

@@ -223,6 +223,98 @@ static void test_fuse_device_modes(void)
 	free(tmp);
 }
 
+static struct pc_backend *volatile_device(const char *tmp)
+{
+	struct pc_backend *b = xcalloc(1, sizeof(*b));
+	b->ops = &pc_backend_fuse;
+	b->volatile_cache = 1;
+	snprintf(b->workdir, sizeof(b->workdir), "%s", tmp);
+	if (b->ops->create(b, 16 << 20) < 0) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* The volatile write cache: a cut rolls back exactly the blocks written
+ * since the last flush, every time. */
+static void test_fuse_volatile_cache(void)
+{
+	char *tmp = unit_tmpdir();
+	struct pc_backend *b = volatile_device(tmp);
+	CU_ASSERT_FATAL(b != NULL);
+	char *undo = xasprintf("%s/fuse.undo", tmp);
+	struct stat st;
+	CU_ASSERT(stat(undo, &st) == 0 && S_ISREG(st.st_mode));
+	unsigned char *buf = aligned_alloc(BLK, BLK);
+	int fd = open(b->devpath, O_RDWR | O_DIRECT | O_CLOEXEC);
+	CU_ASSERT_FATAL(fd >= 0);
+
+	fill(buf, 'A');
+	CU_ASSERT(dev_write(fd, buf, 0) == 0);
+	CU_ASSERT(dev_write(fd, buf, BLK) == 0);
+	CU_ASSERT(fsync(fd) == 0); /* blocks 0 and 1 are durable */
+	CU_ASSERT(stat(undo, &st) == 0 && st.st_size == 0);
+	fill(buf, 'B');
+	CU_ASSERT(dev_write(fd, buf, BLK) == 0);
+	CU_ASSERT(dev_write(fd, buf, 2 * BLK) == 0);
+	fill(buf, 'E'); /* a second write to block 1: its flushed content stays saved */
+	CU_ASSERT(dev_write(fd, buf, BLK) == 0);
+	/* Half a block: the whole 4 KiB block around it is saved. */
+	fill(buf, 'D');
+	CU_ASSERT(pwrite(fd, buf, 512, 3 * BLK + 512) == 512);
+	CU_ASSERT(block_is(fd, BLK, 'E')); /* reads see the cache before the cut */
+
+	CU_ASSERT(b->ops->set_mode(b, PC_FLAKEY_DROP) == 0);
+	CU_ASSERT_EQUAL(b->cache_lost_blocks, 3);
+	CU_ASSERT_EQUAL(b->cache_lost_bytes, 3 * BLK);
+	CU_ASSERT(stat(undo, &st) == 0 && st.st_size == 0);
+	CU_ASSERT(b->ops->set_mode(b, PC_FLAKEY_ALLOW) == 0);
+	CU_ASSERT(block_is(fd, 0, 'A'));
+	CU_ASSERT(block_is(fd, BLK, 'A'));
+	CU_ASSERT(block_is(fd, 2 * BLK, 0));
+	CU_ASSERT(block_is(fd, 3 * BLK, 0));
+
+	/* A second cut starts from the first one's state, not a stale record
+	 * of which blocks were saved. */
+	fill(buf, 'F');
+	CU_ASSERT(dev_write(fd, buf, 2 * BLK) == 0);
+	CU_ASSERT(b->ops->set_mode(b, PC_FLAKEY_ERROR) == 0);
+	CU_ASSERT_EQUAL(b->cache_lost_blocks, 1);
+	CU_ASSERT(b->ops->set_mode(b, PC_FLAKEY_ALLOW) == 0);
+	CU_ASSERT(block_is(fd, 2 * BLK, 0));
+
+	/* Flushed before the cut: nothing to lose. */
+	fill(buf, 'G');
+	CU_ASSERT(dev_write(fd, buf, 4 * BLK) == 0);
+	CU_ASSERT(fsync(fd) == 0);
+	CU_ASSERT(b->ops->set_mode(b, PC_FLAKEY_DROP) == 0);
+	CU_ASSERT_EQUAL(b->cache_lost_blocks, 0);
+	CU_ASSERT(block_is(fd, 4 * BLK, 'G'));
+	close(fd);
+
+	b->ops->destroy(b);
+	CU_ASSERT(dir_is_empty(tmp));
+	free(b);
+	free(buf);
+	free(undo);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+static void test_dm_refuses_volatile_cache(void)
+{
+	struct pc_backend b;
+	memset(&b, 0, sizeof(b));
+	b.ops = &pc_backend_dm;
+	b.volatile_cache = 1;
+	snprintf(b.workdir, sizeof(b.workdir), "/nonexistent");
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT(b.ops->create(&b, 16 << 20) == -1);
+	CU_ASSERT(pc_last_errclass == PC_ERR_INPUT);
+	CU_ASSERT_PTR_NULL(b.priv);
+}
+
 static void test_fuse_create_no_space(void)
 {
 	char *tmp = unit_tmpdir();
@@ -251,4 +343,6 @@ void register_backend_tests(void)
 	CU_add_test(s, "select unknown", test_select_unknown);
 	CU_add_test(s, "fuse device modes", test_fuse_device_modes);
 	CU_add_test(s, "fuse create without space", test_fuse_create_no_space);
+	CU_add_test(s, "fuse volatile write cache", test_fuse_volatile_cache);
+	CU_add_test(s, "dm refuses a volatile cache", test_dm_refuses_volatile_cache);
 }
