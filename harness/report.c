@@ -220,6 +220,11 @@ static json_t *case_json(const struct pc_case_result *res)
 		put_str(o, "cut_syncfs", res->cut_syncfs);
 	if (res->cut_umount[0])
 		put_str(o, "cut_umount", res->cut_umount);
+	put_str(o, "write_cache", c->volatile_cache ? "volatile" : "durable");
+	if (c->volatile_cache) {
+		put_int(o, "cache_lost_blocks", res->cache_lost_blocks);
+		put_int(o, "cache_lost_bytes", res->cache_lost_bytes);
+	}
 	json_t *images = json_array();
 	for (size_t i = 0; i < c->nimages; i++) {
 		char *clean = clean_utf8(c->images[i]);

@@ -45,6 +45,8 @@ struct pc_case_result {
 	char case_dir[4096];        /* output folder of the case */
 	char cut_syncfs[128];       /* cut = error: what syncfs reported after the cut */
 	char cut_umount[128];       /* what the unmount after the cut reported */
+	/* write_cache = volatile: what the cut rolled back (never flushed). */
+	uint64_t cache_lost_blocks, cache_lost_bytes;
 	/* layout = snapshots.  vr then aggregates every committed layer
 	 * folder (paths "snapshots/N/fs/...") and the merged overlay view
 	 * (paths "merged/..."); committed means every layer's record

@@ -150,6 +150,7 @@ static int phase_device(struct case_ctx *x)
 		return -1;
 	snprintf(x->dev.workdir, sizeof(x->dev.workdir), "%s", x->work);
 	x->dev.keep_backing = x->o->keep;
+	x->dev.volatile_cache = x->c->volatile_cache;
 	x->dev_made = 1; /* destroy is safe after a partial create */
 	return x->dev.ops->create(&x->dev, size);
 }
@@ -391,6 +392,8 @@ static int phase_cut(struct case_ctx *x)
 	double t = pc_now();
 	if (x->dev.ops->set_mode(&x->dev, x->c->cut) < 0)
 		return -1;
+	x->r->cache_lost_blocks = x->dev.cache_lost_blocks;
+	x->r->cache_lost_bytes = x->dev.cache_lost_bytes;
 	if (x->c->cut == PC_FLAKEY_ERROR) {
 		/* Record what the filesystem reports once writes fail. */
 		int fd = open(x->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -635,7 +638,10 @@ static int phase_verify(struct case_ctx *x)
 		if (rc < 0)
 			return -1;
 		x->r->committed = rc == 1;
-		if (pc_verify_tree(x->manifest, x->rootfs, &x->r->vr) < 0)
+		struct stat st;
+		if (lstat(x->rootfs, &st) < 0 && errno == ENOENT)
+			pc_verify_all_missing(x->manifest, &x->r->vr);
+		else if (pc_verify_tree(x->manifest, x->rootfs, &x->r->vr) < 0)
 			return -1;
 	}
 	x->r->t.verify = pc_now() - t;

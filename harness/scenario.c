@@ -49,7 +49,8 @@ enum key_bit {
 	K_CUT = 1 << 11,
 	K_DESCRIPTION = 1 << 12,
 	K_LAYOUT = 1 << 13,
-	K_NBITS = 14
+	K_WRITE_CACHE = 1 << 14,
+	K_NBITS = 15
 };
 
 /* What one section says; only the fields whose bit is in `set` count. */
@@ -70,6 +71,7 @@ struct settings {
 	enum pc_expect expect[PC_MODE_COUNT];
 	enum pc_flakey_mode cut;
 	enum pc_layout layout;
+	int volatile_cache;
 };
 
 struct parser {
@@ -385,6 +387,18 @@ static int set_layout(struct parser *p, struct settings *s, const char *key,
 	return 0;
 }
 
+static int set_write_cache(struct parser *p, struct settings *s, const char *key,
+			   const char *value)
+{
+	if (!strcmp(value, "durable"))
+		s->volatile_cache = 0;
+	else if (!strcmp(value, "volatile"))
+		s->volatile_cache = 1;
+	else
+		return key_error(p, key, "'%s' is not one of durable, volatile", value);
+	return 0;
+}
+
 static int set_description(struct parser *p, struct settings *s, const char *key,
 			   const char *value)
 {
@@ -415,6 +429,7 @@ static const struct key_def {
 	{ "cut", K_CUT, set_cut },
 	{ "description", K_DESCRIPTION, set_description },
 	{ "layout", K_LAYOUT, set_layout },
+	{ "write_cache", K_WRITE_CACHE, set_write_cache },
 };
 
 static unsigned bit_index(unsigned bit)
@@ -596,6 +611,17 @@ static int expand_group(struct parser *p, const struct settings *g,
 	unsigned repeats = (s = pick(g, global, K_REPEAT)) ? s->repeat : 1;
 	enum pc_flakey_mode cut = (s = pick(g, global, K_CUT)) ? s->cut : PC_FLAKEY_DROP;
 	enum pc_layout layout = (s = pick(g, global, K_LAYOUT)) ? s->layout : PC_LAYOUT_FLAT;
+	int volatile_cache = (s = pick(g, global, K_WRITE_CACHE)) ? s->volatile_cache : 0;
+	if (volatile_cache) {
+		/* Only the fuse device models a write cache; auto must not pick dm. */
+		if (!strcmp(backend, "dm")) {
+			p->failed = 1;
+			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: write_cache = volatile needs "
+				       "backend = fuse (dm-flakey has no write cache)",
+				       p->path, g->line, g->name);
+		}
+		backend = "fuse";
+	}
 	enum pc_expect expect[PC_MODE_COUNT];
 	for (int m = 0; m < PC_MODE_COUNT; m++) {
 		/* expect_<mode> bits follow the order of enum pc_mode. */
@@ -622,6 +648,7 @@ static int expand_group(struct parser *p, const struct settings *g,
 					.nimages = img->nimages,
 					.device_size = device_size,
 					.layout = layout,
+					.volatile_cache = volatile_cache,
 				};
 				c.id = repeats > 1
 					? xasprintf("%s/%s/%s/r%u", name, fs->fs[f], pc_mode_name(mode), r)

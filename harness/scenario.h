@@ -36,6 +36,7 @@ struct pc_case {
 	size_t nimages;
 	uint64_t device_size; /* bytes; 0 = auto */
 	enum pc_layout layout;
+	int volatile_cache; /* write_cache = volatile: unflushed writes die at the cut */
 };
 
 struct pc_scenario {

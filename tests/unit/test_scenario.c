@@ -196,6 +196,28 @@ static void test_layout(void)
 	free(path);
 }
 
+static void test_write_cache(void)
+{
+	char *path = write_ini("cache.ini",
+			       "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
+			       "write_cache = volatile\n[inherits]\n[own]\nwrite_cache = durable\n"
+			       "backend = auto\n[pinned]\nbackend = fuse\n");
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	free(err);
+	CU_ASSERT_EQUAL_FATAL(sc.ncases, 3);
+	/* Only the fuse device models the cache: auto is pinned to it. */
+	CU_ASSERT(sc.cases[0].volatile_cache == 1);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend, "fuse");
+	CU_ASSERT(sc.cases[1].volatile_cache == 0);
+	CU_ASSERT_STRING_EQUAL(sc.cases[1].backend, "auto");
+	CU_ASSERT(sc.cases[2].volatile_cache == 1);
+	CU_ASSERT_STRING_EQUAL(sc.cases[2].backend, "fuse");
+	pc_scenario_free(&sc);
+	free(path);
+}
+
 static void test_image_specs(void)
 {
 	char *oci = xasprintf("%s/oci", tmp);
@@ -267,6 +289,9 @@ static const struct bad_case bad[] = {
 	{ "bad backend", "[g]\nbackend = qemu\n", ":2: backend", "qemu" },
 	{ "bad cut", "[g]\ncut = half\n", ":2: cut", "half" },
 	{ "bad layout", "[g]\nlayout = stacked\n", ":2: layout", "stacked" },
+	{ "bad write_cache", "[g]\nwrite_cache = on\n", ":2: write_cache", "'on'" },
+	{ "volatile cache on dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "backend = dm\n[g]\nwrite_cache = volatile\n", ":6: [g]", "needs backend = fuse" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
 	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
 	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",
@@ -410,6 +435,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "only [global] is the group 'default'", test_global_only);
 	CU_add_test(s, "image specs: OCI folder and FOLDER:TAG", test_image_specs);
 	CU_add_test(s, "layout: default flat, inherited, overridden", test_layout);
+	CU_add_test(s, "write_cache: inherited, overridden, pins fuse", test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "long lines", test_long_line);
 	CU_add_test(s, "missing scenario file", test_missing_file);
