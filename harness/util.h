@@ -60,11 +60,12 @@ extern volatile sig_atomic_t pc_interrupted;
 int pc_check_interrupted(void);
 
 /* Allocation that cannot fail (aborts with a message on OOM). */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* They exit on failure: never NULL (said so, for the compiler's checks). */
+void *xmalloc(size_t n) __attribute__((returns_nonnull));
+void *xcalloc(size_t n, size_t size) __attribute__((returns_nonnull));
+void *xrealloc(void *p, size_t n) __attribute__((returns_nonnull));
+char *xstrdup(const char *s) __attribute__((returns_nonnull));
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
 
 /* Monotonic clock in seconds. */
 double pc_now(void);

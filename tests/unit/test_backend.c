@@ -114,6 +114,15 @@ static void test_select_unknown(void)
 
 #define BLK 4096
 
+/* O_DIRECT needs an aligned buffer. */
+static unsigned char *block_buf(void)
+{
+	unsigned char *buf = aligned_alloc(BLK, BLK);
+	if (!buf)
+		abort();
+	return buf;
+}
+
 static void fill(unsigned char *buf, int c)
 {
 	memset(buf, c, BLK);
@@ -126,7 +135,7 @@ static int dev_write(int fd, unsigned char *buf, off_t off)
 
 static int block_is(int fd, off_t off, int c)
 {
-	unsigned char *buf = aligned_alloc(BLK, BLK);
+	unsigned char *buf = block_buf();
 	int ok = pread(fd, buf, BLK, off) == BLK;
 	for (int i = 0; ok && i < BLK; i++)
 		ok = buf[i] == c;
@@ -168,7 +177,7 @@ static void test_fuse_device_modes(void)
 	CU_ASSERT(server > 0 && kill(server, 0) == 0);
 	CU_ASSERT(b.mode == PC_FLAKEY_ALLOW);
 
-	unsigned char *buf = aligned_alloc(BLK, BLK);
+	unsigned char *buf = block_buf();
 	int fd = open(b.devpath, O_RDWR | O_DIRECT | O_CLOEXEC);
 	CU_ASSERT_FATAL(fd >= 0);
 	fill(buf, 'A');
@@ -246,7 +255,7 @@ static void test_fuse_volatile_cache(void)
 	char *undo = xasprintf("%s/fuse.undo", tmp);
 	struct stat st;
 	CU_ASSERT(stat(undo, &st) == 0 && S_ISREG(st.st_mode));
-	unsigned char *buf = aligned_alloc(BLK, BLK);
+	unsigned char *buf = block_buf();
 	int fd = open(b->devpath, O_RDWR | O_DIRECT | O_CLOEXEC);
 	CU_ASSERT_FATAL(fd >= 0);
 
