@@ -14,6 +14,9 @@
  *   PATH type=fifo|socket mode=... uid=... gid=...
  *   ... xattr.NAME=HEXVALUE (any number, sorted by name) ...
  *
+ * POSIX ACLs are the xattrs system.posix_acl_access / _default, in the
+ * kernel's binary form (acl.h), as getfattr shows them on disk.
+ *
  * PATH, TARGET and xattr NAMEs are escaped: bytes outside 0x21..0x7e and the
  * bytes '%', '=' and '\\' are written as %XX (uppercase hex).  So any byte
  * string, including non-UTF-8 names and spaces, round-trips.

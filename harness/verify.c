@@ -512,12 +512,14 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int fd)
 			xattr_value_differs(v, e, x, val, (size_t)n);
 		free(val);
 	}
-	/* Unexpected names: user.* only; the system adds security.* etc. */
+	/* Unexpected names: user.* and ACLs only; the system adds security.*
+	 * (SELinux labels) and others of its own. */
 	size_t len;
 	char *names = list_xattrs(proc, &len);
 	for (size_t off = 0; names && off < len; off += strlen(names + off) + 1) {
 		const char *name = names + off;
-		if (!strncmp(name, "user.", 5) && !in_manifest_xattrs(e, name)) {
+		int ours = !strncmp(name, "user.", 5) || !strncmp(name, "system.posix_acl_", 17);
+		if (ours && !in_manifest_xattrs(e, name)) {
 			char *en = esc(name);
 			add_finding(v, PC_F_XATTR, e->path, "xattr %s unexpected", en);
 			free(en);
