@@ -116,6 +116,7 @@ struct ent {
 	unsigned major, minor;
 	const char *const *xattrs; /* NAME, VALUE, NAME, VALUE, ..., NULL */
 	size_t xlen0;              /* length of the first value if binary (else strlen) */
+	const char *acl_access, *acl_default; /* POSIX ACLs in text form */
 };
 
 static struct archive_entry *ent_new(const struct ent *x)
@@ -141,6 +142,12 @@ static struct archive_entry *ent_new(const struct ent *x)
 		size_t len = i == 0 && x->xlen0 ? x->xlen0 : strlen(x->xattrs[i + 1]);
 		archive_entry_xattr_add_entry(e, x->xattrs[i], x->xattrs[i + 1], len);
 	}
+	if (x->acl_access &&
+	    archive_entry_acl_from_text(e, x->acl_access, ARCHIVE_ENTRY_ACL_TYPE_ACCESS) != ARCHIVE_OK)
+		die("%s: bad access ACL %s", x->path, x->acl_access);
+	if (x->acl_default &&
+	    archive_entry_acl_from_text(e, x->acl_default, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT) != ARCHIVE_OK)
+		die("%s: bad default ACL %s", x->path, x->acl_default);
 	return e;
 }
 
@@ -343,6 +350,17 @@ static void edge_layer1(struct archive *a)
 	put_hardlink(a, "xattr/trusted-link", "xattr/trusted");
 	put(a, &(struct ent){ .path = "xattr/mixed", .type = AE_IFREG, .mode = 0644, .xattrs = mixed_x });
 	put(a, &(struct ent){ .path = "xattr/dir", .type = AE_IFDIR, .mode = 0755, .xattrs = dir_x });
+
+	/* POSIX ACLs: on disk they are system.posix_acl_* xattrs, and the
+	 * mask becomes the group mode bits (0640 here shows as 0660). */
+	put_dir(a, "acl", 0755, 0, 0);
+	put(a, &(struct ent){ .path = "acl/file", .type = AE_IFREG, .mode = 0640, .data = "a\n",
+			      .len = 2,
+			      .acl_access = "user::rw-,user:1234:rw-,group::r--,group:4321:r--,"
+					    "mask::rw-,other::---" });
+	put(a, &(struct ent){ .path = "acl/dir", .type = AE_IFDIR, .mode = 0755,
+			      .acl_access = "user::rwx,group::r-x,group:4321:rwx,mask::rwx,other::r-x",
+			      .acl_default = "user::rwx,user:1234:rwx,group::r-x,mask::rwx,other::r-x" });
 
 	/* Empty files and folders, sparse files, one over 4 GiB. */
 	put_dir(a, "empty", 0755, 0, 0);
