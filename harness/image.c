@@ -204,11 +204,13 @@ static char *hash_file(const char *path, const EVP_MD *md, uint64_t *size)
 	char *buf = xmalloc(IO_CHUNK);
 	uint64_t total = 0;
 	for (;;) {
-		ssize_t n = read(fd, buf, IO_CHUNK);
-		if (n < 0 && errno == EINTR)
+		/* A ^C must not wait for a multi-gigabyte blob to be hashed. */
+		ssize_t n = pc_check_interrupted() < 0 ? -2 : read(fd, buf, IO_CHUNK);
+		if (n == -1 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			pc_fail_errno(PC_ERR_INPUT, errno, "read %s", path);
+			if (n == -1)
+				pc_fail_errno(PC_ERR_INPUT, errno, "read %s", path);
 			free(buf);
 			close(fd);
 			free(hasher_final(&h));
@@ -1050,6 +1052,9 @@ static int copy_member(struct archive *a, const char *file, struct wanted *w)
 	char *buf = xmalloc(IO_CHUNK);
 	int rc = 0;
 	for (;;) {
+		/* A ^C must not wait for a whole layer to be extracted. */
+		if ((rc = pc_check_interrupted()) < 0)
+			break;
 		la_ssize_t r = archive_read_data(a, buf, IO_CHUNK);
 		if (r < 0) {
 			rc = pc_fail(PC_ERR_INPUT, "%s: read member %s: %s", file, w->member,
