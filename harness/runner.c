@@ -811,10 +811,13 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 
 	if (pc_mkdir_p(o->outdir, 0755) < 0)
 		return PC_EXIT_ENV;
+	/* Handlers first: a signal before them kills us before anything is
+	 * registered; one after them is seen by the loop, and the registered
+	 * folder is removed on the way out. */
+	install_signals();
 	char runwork[PATH_MAX];
 	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
 		return PC_EXIT_ENV;
-	install_signals();
 	pc_progress_init();
 
 	enum pc_errclass worst = PC_ERR_NONE;
