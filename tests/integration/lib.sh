@@ -61,6 +61,15 @@ assert_case_ok() {
 	[ "$entries" -gt 1000 ] || fail "$what: only $entries entries"
 }
 
+# The sample image's layers, checked to exist, as one `image =` value.
+SAMPLE_IMAGE="$TOP/images/sample/layer1.tar.gz $TOP/images/sample/layer2.tar.gz $TOP/images/sample/layer3.tar.zst"
+require_sample_image() {
+	local f
+	for f in $SAMPLE_IMAGE; do
+		[ -s "$f" ] || fail "missing $f (make sample-image)"
+	done
+}
+
 pass() {
 	echo "PASS $TEST_NAME"
 }

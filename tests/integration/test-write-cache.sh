@@ -8,13 +8,10 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
-S="$TOP/images/sample"
-for f in layer1.tar.gz layer2.tar.gz layer3.tar.zst; do
-	[ -s "$S/$f" ] || fail "missing $S/$f (make sample-image)"
-done
+require_sample_image
 cat > "$TMP/cache.ini" <<INI
 [global]
-image = $S/layer1.tar.gz $S/layer2.tar.gz $S/layer3.tar.zst
+image = $SAMPLE_IMAGE
 fs = ext4
 write_cache = volatile
 
