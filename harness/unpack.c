@@ -501,28 +501,6 @@ static void copy_xattrs(struct pc_entry *e, struct archive_entry *ae)
 	qsort(e->xattrs, e->nxattrs, sizeof(*e->xattrs), cmp_xattr);
 }
 
-static void xattr_set_entry(struct pc_entry *e, const char *name, const void *value,
-			    size_t size);
-
-/* ACLs land on disk as system.posix_acl_* xattrs (acl.h), and a mask entry
- * becomes the group mode bits: record both as the disk will show them. */
-static void expect_acls(struct pc_entry *e, struct archive_entry *ae)
-{
-	unsigned char *val;
-	int mask;
-	size_t n = pc_acl_xattr(ae, 0, &val, &mask);
-	if (n) {
-		xattr_set_entry(e, PC_ACL_ACCESS_XATTR, val, n);
-		if (mask >= 0)
-			e->mode = (e->mode & ~(mode_t)070) | (mode_t)mask << 3;
-		free(val);
-	}
-	if (e->type == PC_FT_DIR && (n = pc_acl_xattr(ae, 1, &val, &mask)) > 0) {
-		xattr_set_entry(e, PC_ACL_DEFAULT_XATTR, val, n);
-		free(val);
-	}
-}
-
 static int entry_type(struct walk *w, struct archive_entry *ae, const char *raw,
 		      enum pc_ftype *t)
 {
@@ -567,6 +545,25 @@ static void xattr_set_entry(struct pc_entry *e, const char *name, const void *va
 		memcpy(x->value, value, size);
 	x->size = size;
 	qsort(e->xattrs, e->nxattrs, sizeof(*e->xattrs), cmp_xattr);
+}
+
+/* ACLs land on disk as system.posix_acl_* xattrs (acl.h), and a mask entry
+ * becomes the group mode bits: record both as the disk will show them. */
+static void expect_acls(struct pc_entry *e, struct archive_entry *ae)
+{
+	unsigned char *val;
+	int mask;
+	size_t n = pc_acl_xattr(ae, 0, &val, &mask);
+	if (n) {
+		xattr_set_entry(e, PC_ACL_ACCESS_XATTR, val, n);
+		if (mask >= 0)
+			e->mode = (e->mode & ~(mode_t)070) | (mode_t)mask << 3;
+		free(val);
+	}
+	if (e->type == PC_FT_DIR && (n = pc_acl_xattr(ae, 1, &val, &mask)) > 0) {
+		xattr_set_entry(e, PC_ACL_DEFAULT_XATTR, val, n);
+		free(val);
+	}
 }
 
 /* A folder of this layer at PATH that the tar does not list (yet): made as
