@@ -1,4 +1,5 @@
-/* cmd_run.c - `powercut run SCENARIO [-o DIR] [--keep] [--filter PATTERN]`. */
+/* cmd_run.c - `powercut run SCENARIO [-o DIR] [--keep] [--filter PATTERN]
+ * [--shard K/N] [--list]`. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@ static void run_usage(FILE *f)
 		"options:\n"
 		"  -o, --output DIR     results folder (default results/DATE-TIME-SCENARIO)\n"
 		"  -f, --filter PATTERN run only cases whose id matches (fnmatch, e.g. '*/ext4/*')\n"
+		"  -s, --shard K/N      run only shard K of N: every Nth case from the Kth\n"
+		"                       (after --filter), to split a scenario between machines\n"
+		"  -l, --list           print the ids of the cases that would run, and exit\n"
 		"  -k, --keep           keep each case's work folder (backing image) for inspection\n"
 		"  -w, --workdir DIR    where backing files go (default /var/tmp); needs room\n"
 		"      --platform OS/ARCH  platform to pick from a multi-platform OCI image\n"
@@ -51,17 +55,21 @@ int cmd_run(int argc, char **argv)
 		{ "keep", no_argument, NULL, 'k' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "platform", required_argument, NULL, 'P' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pc_run_opts o = { .workbase = "/var/tmp" };
-	const char *filter = NULL;
-	int c;
+	const char *filter = NULL, *shard = NULL;
+	int c, list = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:kw:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:f:kw:s:lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.outdir = optarg; break;
 		case 'f': filter = optarg; break;
+		case 's': shard = optarg; break;
+		case 'l': list = 1; break;
 		case 'k': o.keep = 1; break;
 		case 'w': o.workbase = optarg; break;
 		case 'P': o.platform = optarg; break;
@@ -75,16 +83,34 @@ int cmd_run(int argc, char **argv)
 		return PC_EXIT_USAGE;
 	}
 
+	unsigned shard_k = 1, shard_n = 1;
+	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0)
+		return PC_EXIT_USAGE;
 	struct pc_scenario sc;
 	if (pc_scenario_load(argv[optind], &sc) < 0)
 		return pc_exit_for_error(PC_EXIT_USAGE);
 	if (filter)
 		pc_scenario_filter(&sc, filter);
-	if (sc.ncases == 0) {
+	size_t matched = sc.ncases;
+	pc_scenario_shard(&sc, shard_k, shard_n);
+	if (matched == 0) {
 		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[optind],
 			filter ? filter : "*");
 		pc_scenario_free(&sc);
 		return PC_EXIT_USAGE;
+	}
+	if (list) { /* a shard may be empty: that is an answer, not an error */
+		for (size_t i = 0; i < sc.ncases; i++)
+			printf("%s\n", sc.cases[i].id);
+		pc_scenario_free(&sc);
+		return PC_EXIT_OK;
+	}
+	if (sc.ncases == 0) {
+		/* More shards than cases: this machine has nothing to do. */
+		fprintf(stderr, "powercut: run %s: shard %u/%u holds none of the %zu cases\n",
+			argv[optind], shard_k, shard_n, matched);
+		pc_scenario_free(&sc);
+		return PC_EXIT_OK;
 	}
 	if (geteuid() != 0) {
 		pc_fail(PC_ERR_ENV, "run: must be root (it attaches loop devices and mounts filesystems)");

@@ -776,6 +776,36 @@ void pc_scenario_filter(struct pc_scenario *sc, const char *pattern)
 	sc->ncases = kept;
 }
 
+void pc_scenario_shard(struct pc_scenario *sc, unsigned k, unsigned n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < sc->ncases; i++) {
+		if (i % n == k - 1)
+			sc->cases[kept++] = sc->cases[i];
+		else
+			case_free(&sc->cases[i]);
+	}
+	sc->ncases = kept;
+}
+
+int pc_parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+	char *end;
+	errno = 0;
+	unsigned long a = strtoul(s, &end, 10);
+	if (end == s || *end != '/' || errno)
+		goto bad;
+	const char *rest = end + 1;
+	unsigned long b = strtoul(rest, &end, 10);
+	if (end == rest || *end || errno || a < 1 || b < 1 || a > b || b > 100000)
+		goto bad;
+	*k = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+bad:
+	return pc_fail(PC_ERR_INPUT, "bad shard '%s' (expected K/N with 1 <= K <= N, e.g. 2/4)", s);
+}
+
 void pc_scenario_free(struct pc_scenario *sc)
 {
 	for (size_t i = 0; i < sc->ncases; i++)

@@ -50,6 +50,11 @@ struct pc_scenario {
 int pc_scenario_load(const char *path, struct pc_scenario *sc);
 /* Keep only cases whose id matches the fnmatch(3) PATTERN. */
 void pc_scenario_filter(struct pc_scenario *sc, const char *pattern);
+/* Keep every Nth case starting with the Kth (1-based): shards 1/N..N/N
+ * split a scenario between N machines, each case in exactly one. */
+void pc_scenario_shard(struct pc_scenario *sc, unsigned k, unsigned n);
+/* "K/N" -> k, n; -1 (class INPUT) unless 1 <= K <= N <= 100000. */
+int pc_parse_shard(const char *s, unsigned *k, unsigned *n);
 void pc_scenario_free(struct pc_scenario *sc);
 
 const char *pc_expect_name(enum pc_expect e);

@@ -76,6 +76,23 @@ backend = dm")
 	expect_exit 3 "device-mapper|dm" -- pc_run "$s" -o "$TMP/nodm-out"
 fi
 
+# --list and --shard K/N: the shards of a scenario partition its cases.
+"$POWERCUT" run --list scenarios/matrix.ini > "$TMP/all"
+[ "$(wc -l < "$TMP/all")" -eq 9 ] || fail "--list: $(wc -l < "$TMP/all") cases in matrix.ini, expected 9"
+: > "$TMP/shards"
+for k in 1 2 3 4; do
+	"$POWERCUT" run --list --shard "$k/4" scenarios/matrix.ini >> "$TMP/shards"
+done
+sort "$TMP/all" > "$TMP/all.sorted"
+sort "$TMP/shards" > "$TMP/shards.sorted"
+cmp -s "$TMP/all.sorted" "$TMP/shards.sorted" || fail "--shard K/4: the shards do not partition the cases"
+"$POWERCUT" run -l -f '*/xfs/*' -s 2/2 scenarios/matrix.ini > "$TMP/one"
+[ "$(cat "$TMP/one")" = matrix/xfs/syncfs ] || fail "--filter then --shard: got $(cat "$TMP/one")"
+expect_exit 2 "bad shard '0/3'" -- "$POWERCUT" run --shard 0/3 scenarios/matrix.ini
+expect_exit 2 "no case matches 'nope'" -- "$POWERCUT" run --list -f nope scenarios/matrix.ini
+# More shards than cases: nothing to do here, and that is not an error.
+expect_exit 0 "shard 10/10 holds none of the 9 cases" -- pc_run --shard 10/10 scenarios/matrix.ini
+
 # Not root: environment, 3.
 chmod 755 "$TMP"
 s=$(scenario user "[global]

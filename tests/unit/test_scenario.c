@@ -394,6 +394,58 @@ static void test_filter(void)
 	CU_ASSERT_EQUAL(filtered(NULL, "quick/ext4/none"), 8);
 }
 
+/* The ids of shard K of N (multi.ini has 8 cases). */
+static char *shard_ids(unsigned k, unsigned n)
+{
+	char *path = write_ini("multi.ini", multi_ini);
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	free(err);
+	free(path);
+	pc_scenario_shard(&sc, k, n);
+	char *ids = xstrdup("");
+	for (size_t i = 0; i < sc.ncases; i++) {
+		char *more = xasprintf("%s%s ", ids, sc.cases[i].id);
+		free(ids);
+		ids = more;
+	}
+	pc_scenario_free(&sc);
+	return ids;
+}
+
+static void test_shard(void)
+{
+	char *all = shard_ids(1, 1);
+	/* Three shards: every case in exactly one, in file order within each. */
+	char *a = shard_ids(1, 3), *b = shard_ids(2, 3), *c = shard_ids(3, 3);
+	CU_ASSERT_STRING_EQUAL(a, "quick/ext4/none quick/xfs/none rep/ext4/fsync/r1 ");
+	CU_ASSERT_STRING_EQUAL(b, "quick/ext4/syncfs quick/xfs/syncfs rep/ext4/fsync/r2 ");
+	CU_ASSERT_STRING_EQUAL(c, "quick/ext4/fsync quick/xfs/fsync ");
+	size_t words = 0;
+	for (const char *p = all; *p; p++)
+		words += *p == ' ';
+	CU_ASSERT_EQUAL(words, 8);
+	char *empty = shard_ids(9, 9);
+	CU_ASSERT_STRING_EQUAL(empty, "");
+	free(all);
+	free(a);
+	free(b);
+	free(c);
+	free(empty);
+
+	unsigned k = 0, n = 0;
+	CU_ASSERT(pc_parse_shard("2/4", &k, &n) == 0 && k == 2 && n == 4);
+	CU_ASSERT(pc_parse_shard("1/1", &k, &n) == 0 && k == 1 && n == 1);
+	static const char *const bad_shards[] = { "0/2", "3/2", "2", "2/", "/2", "2/4x", "a/b",
+						  "1/0", "-1/2", "1/100001", "" };
+	for (size_t i = 0; i < sizeof(bad_shards) / sizeof(bad_shards[0]); i++) {
+		pc_last_errclass = PC_ERR_NONE;
+		CU_ASSERT(pc_parse_shard(bad_shards[i], &k, &n) == -1);
+		CU_ASSERT(pc_last_errclass == PC_ERR_INPUT);
+	}
+}
+
 static void test_parse_size(void)
 {
 	static const struct { const char *s; int rc; uint64_t v; } t[] = {
@@ -435,6 +487,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "only [global] is the group 'default'", test_global_only);
 	CU_add_test(s, "image specs: OCI folder and FOLDER:TAG", test_image_specs);
 	CU_add_test(s, "layout: default flat, inherited, overridden", test_layout);
+	CU_add_test(s, "shard K/N: a partition in file order", test_shard);
 	CU_add_test(s, "write_cache: inherited, overridden, pins fuse", test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "long lines", test_long_line);
