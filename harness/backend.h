@@ -52,6 +52,10 @@ struct pc_backend {
 	int volatile_cache;
 	uint64_t cache_lost_blocks; /* rolled back by the cut (set by set_mode) */
 	uint64_t cache_lost_bytes;
+	/* Record a write log up to the first cut (fuse only), for crash points:
+	 * create sets log_path to it (fuse_flakey.h has the format). */
+	int write_log;
+	char log_path[PATH_MAX];
 	void *priv;
 };
 

@@ -357,6 +357,8 @@ static int dm_create(struct pc_backend *b, uint64_t size)
 	 * before the cut stays.  The scenario parser already refuses this. */
 	if (b->volatile_cache)
 		return pc_fail(PC_ERR_INPUT, "write_cache = volatile needs the fuse backend");
+	if (b->write_log)
+		return pc_fail(PC_ERR_INPUT, "crash_points needs the fuse backend");
 	struct dm_priv *p = xcalloc(1, sizeof(*p));
 	p->lo.fd = -1;
 	b->priv = p;

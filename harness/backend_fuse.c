@@ -4,6 +4,8 @@
  *   WORKDIR/fuse.ctl      control block shared with the server (fuse_flakey.h)
  *   WORKDIR/fuse.undo     with a volatile write cache: old content of the
  *                         blocks written since the last flush
+ *   WORKDIR/fuse.log      with a write log: every write, flush and discard
+ *                         up to the first cut
  *   WORKDIR/fuse/         FUSE mount of `powercut __fuse-server`: one file,
  *                         "disk", served from backing.img
  *   WORKDIR/fuse.pid      the server's pid, for `powercut cleanup`
@@ -39,9 +41,10 @@ struct fuse_priv {
 	char disk[PATH_MAX];
 	char pidfile[PATH_MAX];
 	char undo[PATH_MAX];
+	char log[PATH_MAX];
 	struct pc_fuse_ctl *ctl;
 	/* What create made, so that destroy removes only that. */
-	int made_backing, made_ctl, made_mnt, made_pidfile, made_undo;
+	int made_backing, made_ctl, made_mnt, made_pidfile, made_undo, made_log;
 	pid_t server;
 	struct pc_loop loop;
 };
@@ -75,7 +78,8 @@ static int set_paths(struct fuse_priv *p, const char *workdir)
 	if (join(p->backing, workdir, "backing.img") < 0 ||
 	    join(p->ctlpath, workdir, "fuse.ctl") < 0 || join(p->mnt, workdir, "fuse") < 0 ||
 	    join(p->disk, workdir, "fuse/" PC_FUSE_DISK_NAME) < 0 ||
-	    join(p->pidfile, workdir, "fuse.pid") < 0 || join(p->undo, workdir, "fuse.undo") < 0)
+	    join(p->pidfile, workdir, "fuse.pid") < 0 || join(p->undo, workdir, "fuse.undo") < 0 ||
+	    join(p->log, workdir, "fuse.log") < 0)
 		return -1;
 	return 0;
 }
@@ -111,12 +115,13 @@ static int make_control(struct fuse_priv *p)
 	return 0;
 }
 
-static int make_undo(struct fuse_priv *p)
+/* An empty file the server fills (the undo file, the write log). */
+static int make_empty(const char *path, int *made)
 {
-	int fd = open(p->undo, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", p->undo);
-	p->made_undo = 1;
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	*made = 1;
 	close(fd);
 	return 0;
 }
@@ -163,12 +168,16 @@ static int start_server(struct fuse_priv *p, int *ready_rd)
 	char ppid[32], self[PATH_MAX];
 	snprintf(ppid, sizeof(ppid), "%d", (int)getpid());
 	self_exe(self, sizeof(self));
-	char *argv[14] = { "powercut", "__fuse-server", "--backing", p->backing,
+	char *argv[16] = { "powercut", "__fuse-server", "--backing", p->backing,
 			   "--control", p->ctlpath, "--ready-fd", "3", "--ppid", ppid };
 	int argc = 10;
 	if (p->made_undo) {
 		argv[argc++] = "--undo";
 		argv[argc++] = p->undo;
+	}
+	if (p->made_log) {
+		argv[argc++] = "--log";
+		argv[argc++] = p->log;
 	}
 	argv[argc] = p->mnt;
 	fflush(NULL);
@@ -270,8 +279,11 @@ static int fuse_create(struct pc_backend *b, uint64_t size)
 		goto fail;
 	}
 	if (make_backing(p, size) < 0 || make_control(p) < 0 ||
-	    (b->volatile_cache && make_undo(p) < 0))
+	    (b->volatile_cache && make_empty(p->undo, &p->made_undo) < 0) ||
+	    (b->write_log && make_empty(p->log, &p->made_log) < 0))
 		goto fail;
+	if (p->made_log)
+		snprintf(b->log_path, sizeof(b->log_path), "%s", p->log);
 	if (mkdir(p->mnt, 0700) < 0) {
 		pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", p->mnt);
 		goto fail;
@@ -468,6 +480,9 @@ static void fuse_destroy_dev(struct pc_backend *b)
 		remove_file(p->pidfile);
 	if (p->made_undo)
 		remove_file(p->undo);
+	if (p->made_log)
+		remove_file(p->log);
+	b->log_path[0] = '\0';
 	free(p);
 	b->priv = NULL;
 	b->devpath[0] = '\0';

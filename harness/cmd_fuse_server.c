@@ -58,6 +58,10 @@ struct server {
 	uint8_t *saved;         /* bit per granule: saved since the last flush */
 	size_t saved_bytes;
 	uint32_t undo_epoch;    /* the ctl's epoch `saved` belongs to */
+	/* Write log (log_fd >= 0 only with --log), closed at the first cut. */
+	int log_fd;
+	off_t log_end;
+	int log_closed;
 };
 
 static struct server *srv(void)
@@ -189,6 +193,28 @@ static int undo_flush(struct server *s)
 	return 0;
 }
 
+/* ---- the write log ------------------------------------------------------- */
+
+/* Append a record (and DATA, for a write) to the log.  Only requests the
+ * device passes are logged, and none after the first cut: what the
+ * remount writes is not part of the workload. */
+static int log_append(struct server *s, uint32_t kind, uint32_t arg, uint64_t off,
+		      uint64_t len, const void *data)
+{
+	if (s->log_fd < 0 || s->log_closed)
+		return 0;
+	struct pc_fuse_log_rec r = { .kind = kind, .arg = arg, .offset = off, .length = len };
+	int rc = full_pwrite(s->log_fd, &r, sizeof(r), s->log_end);
+	if (rc == 0 && data)
+		rc = full_pwrite(s->log_fd, data, (size_t)len, s->log_end + (off_t)sizeof(r));
+	if (rc < 0) {
+		pc_warn("fuse server: write log: %s", strerror(-rc));
+		return -EIO;
+	}
+	s->log_end += (off_t)sizeof(r) + (data ? (off_t)len : 0);
+	return 0;
+}
+
 /* Count a request of kind C carrying N units and say what to do with it:
  * 0 pass it on, 1 drop it (report success), -EIO fail it. */
 static int judge(struct server *s, struct pc_fuse_count *c, uint64_t n)
@@ -197,9 +223,11 @@ static int judge(struct server *s, struct pc_fuse_count *c, uint64_t n)
 	switch (current_mode(s)) {
 	case PC_FLAKEY_DROP:
 		add(&c->dropped, n);
+		s->log_closed = 1;
 		return 1;
 	case PC_FLAKEY_ERROR:
 		add(&c->failed, n);
+		s->log_closed = 1;
 		return -EIO;
 	case PC_FLAKEY_ALLOW:
 		break;
@@ -305,6 +333,7 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 	} else if (rc < 0) {
 		add(&s->ctl->count.bytes.failed, size);
 	} else if ((rc = undo_save(s, off, size)) == 0 &&
+		   (rc = log_append(s, PC_LOG_WRITE, 0, (uint64_t)off, size, buf)) == 0 &&
 		   (rc = full_pwrite(s->backing_fd, buf, size, off)) == 0) {
 		rc = (int)size;
 	}
@@ -326,6 +355,8 @@ static int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 	int rc = judge(s, &s->ctl->count.flushes, 1);
 	if (rc == 0)
 		rc = undo_flush(s);
+	if (rc == 0)
+		rc = log_append(s, PC_LOG_FLUSH, 0, 0, 0, NULL);
 	request_end(s);
 	return rc < 0 ? rc : 0;
 }
@@ -349,6 +380,8 @@ static int fs_fallocate(const char *path, int mode, off_t off, off_t len,
 		return -EFBIG;
 	request_begin(s);
 	int rc = judge(s, &s->ctl->count.discards, 1);
+	if (rc == 0)
+		rc = log_append(s, PC_LOG_DISCARD, (uint32_t)mode, (uint64_t)off, (uint64_t)len, NULL);
 	if (rc == 0 && fallocate(s->backing_fd, mode, off, len) < 0)
 		rc = -errno;
 	request_end(s);
@@ -368,7 +401,7 @@ static const struct fuse_operations ops = {
 };
 
 struct server_args {
-	const char *backing, *control, *undo, *mountpoint;
+	const char *backing, *control, *undo, *log, *mountpoint;
 	int ready_fd;
 	pid_t ppid;
 };
@@ -376,7 +409,7 @@ struct server_args {
 static int usage(void)
 {
 	fprintf(stderr, "usage: powercut __fuse-server --backing FILE --control FILE "
-			"[--undo FILE] --ready-fd N --ppid PID MOUNTPOINT\n"
+			"[--undo FILE] [--log FILE] --ready-fd N --ppid PID MOUNTPOINT\n"
 			"(internal: started by the fuse backend, not by hand)\n");
 	return PC_EXIT_USAGE;
 }
@@ -387,6 +420,7 @@ static int parse_args(int argc, char **argv, struct server_args *a)
 		{ "backing", required_argument, NULL, 'b' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "undo", required_argument, NULL, 'u' },
+		{ "log", required_argument, NULL, 'l' },
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "ppid", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
@@ -400,6 +434,7 @@ static int parse_args(int argc, char **argv, struct server_args *a)
 		case 'b': a->backing = optarg; break;
 		case 'c': a->control = optarg; break;
 		case 'u': a->undo = optarg; break;
+		case 'l': a->log = optarg; break;
 		case 'r': a->ready_fd = atoi(optarg); break;
 		case 'p': a->ppid = (pid_t)atol(optarg); break;
 		default: return -1;
@@ -456,6 +491,16 @@ static int open_undo(const char *path, struct server *s)
 	uint64_t granules = ((uint64_t)s->size + PC_FUSE_GRANULE - 1) / PC_FUSE_GRANULE;
 	s->saved_bytes = (size_t)((granules + 7) / 8);
 	s->saved = xcalloc(s->saved_bytes ? s->saved_bytes : 1, 1);
+	return 0;
+}
+
+static int open_log(const char *path, struct server *s)
+{
+	if (!path)
+		return 0;
+	s->log_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (s->log_fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "fuse server: open %s", path);
 	return 0;
 }
 
@@ -534,10 +579,11 @@ int cmd_fuse_server(int argc, char **argv)
 	struct server_args a;
 	if (parse_args(argc, argv, &a) < 0)
 		return usage();
-	struct server s = { .backing_fd = -1, .undo_fd = -1 };
+	struct server s = { .backing_fd = -1, .undo_fd = -1, .log_fd = -1 };
 	int rc = -1;
 	if (bind_to_parent(a.ppid) == 0 && open_backing(a.backing, &s) == 0 &&
 	    map_control(a.control, &s) == 0 && open_undo(a.undo, &s) == 0 &&
+	    open_log(a.log, &s) == 0 &&
 	    check_dev_fuse() == 0) {
 		s.undo_epoch = __atomic_load_n(&s.ctl->undo_epoch, __ATOMIC_SEQ_CST);
 		rc = serve(&a, &s);
@@ -545,6 +591,8 @@ int cmd_fuse_server(int argc, char **argv)
 	free(s.saved);
 	if (s.undo_fd >= 0)
 		close(s.undo_fd);
+	if (s.log_fd >= 0)
+		close(s.log_fd);
 	if (s.ctl)
 		munmap(s.ctl, sizeof(*s.ctl));
 	if (s.backing_fd >= 0)
