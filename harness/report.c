@@ -170,6 +170,33 @@ static json_t *counts_json(const size_t counts[PC_F_NKINDS])
 }
 
 /* layout = snapshots: each layer folder and the merged view. */
+static void crash_points_json(json_t *o, const struct pc_case_result *res)
+{
+	json_t *cp = json_object();
+	put_int(cp, "asked", res->c->crash_points);
+	put_int(cp, "flushes", res->cp.flushes);
+	put_int(cp, "workload_from_flush", res->cp.first_flush + 1);
+	put_int(cp, "log_bytes", res->cp.log_bytes);
+	json_t *points = json_array();
+	for (size_t i = 0; i < res->cp.n; i++) {
+		const struct pc_crash_point *pt = &res->cp.v[i];
+		json_t *jp = json_object();
+		put_int(jp, "flush", pt->flush);
+		json_object_set_new(jp, "mounted", json_boolean(pt->mounted));
+		if (!pt->mounted)
+			put_str(jp, "mount_error", pt->mount_error);
+		json_object_set_new(jp, "committed", json_boolean(pt->committed));
+		if (pt->committed) {
+			put_int(jp, "checked", pt->checked);
+			put_int(jp, "lost", pt->lost);
+		}
+		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
+		json_array_append_new(points, jp);
+	}
+	json_object_set_new(cp, "points", points);
+	json_object_set_new(o, "crash_points", cp);
+}
+
 static void snapshots_json(json_t *o, const struct pc_case_result *res)
 {
 	put_int(o, "layers_committed", res->layers_committed);
@@ -256,6 +283,8 @@ static json_t *case_json(const struct pc_case_result *res)
 	json_object_set_new(o, "first_findings", first);
 	if (c->layout == PC_LAYOUT_SNAPSHOTS)
 		snapshots_json(o, res);
+	if (c->crash_points)
+		crash_points_json(o, res);
 
 	put_str(o, "fsck", pc_fsck_name(res->fsck));
 	json_t *t = json_object();
@@ -266,6 +295,8 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_secs(t, "remount", res->t.remount);
 	put_secs(t, "verify", res->t.verify);
 	put_secs(t, "fsck", res->t.fsck);
+	if (c->crash_points)
+		put_secs(t, "crash_points", res->t.crash_points);
 	put_secs(t, "total", res->t.total);
 	json_object_set_new(o, "timings_s", t);
 	json_t *io = json_object();
@@ -462,6 +493,34 @@ static void print_row(FILE *f, char cells[NCOLS][160], const size_t width[NCOLS]
 	fputc('\n', f);
 }
 
+/* What the crash points of the passing cases showed (a failing case's
+ * reason already names its first bad point). */
+static void crash_points_lines(const struct pc_run_report *r, FILE *f)
+{
+	int first = 1;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		if (!res->c->crash_points || res->verdict != PC_VERDICT_PASS)
+			continue;
+		if (first)
+			fputc('\n', f);
+		first = 0;
+		if (res->cp.n == 0) {
+			fprintf(f, "- %s: no crash point: the device saw no flush during the workload\n",
+				res->c->id);
+			continue;
+		}
+		size_t committed = 0;
+		for (size_t k = 0; k < res->cp.n; k++)
+			committed += (size_t)res->cp.v[k].committed;
+		fprintf(f, "- %s: %zu crash points at flushes %llu..%llu of %llu: all mount, fsck clean; "
+			   "%zu with the commit record\n",
+			res->c->id, res->cp.n, (unsigned long long)res->cp.v[0].flush,
+			(unsigned long long)res->cp.v[res->cp.n - 1].flush,
+			(unsigned long long)res->cp.flushes, committed);
+	}
+}
+
 void pc_report_table(const struct pc_run_report *r, FILE *f)
 {
 	size_t width[NCOLS];
@@ -511,6 +570,7 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 		fprintf(f, "- %s: %s: %s\n", res->c->id, pc_verdict_name(res->verdict), reason);
 		free(reason);
 	}
+	crash_points_lines(r, f);
 }
 
 /* ---- summary.md ------------------------------------------------------ */

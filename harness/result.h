@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "crashpoints.h"
 #include "fs.h"
 #include "iostat.h"
 #include "scenario.h"
@@ -12,7 +13,7 @@
 enum pc_verdict { PC_VERDICT_PASS, PC_VERDICT_FAIL, PC_VERDICT_ERROR };
 
 struct pc_timings {
-	double mkfs, unpack, sync, commit, remount, verify, fsck, total;
+	double mkfs, unpack, sync, commit, remount, verify, fsck, crash_points, total;
 };
 
 /* What one verification found, without the findings themselves (those are
@@ -47,6 +48,7 @@ struct pc_case_result {
 	char cut_umount[128];       /* what the unmount after the cut reported */
 	/* write_cache = volatile: what the cut rolled back (never flushed). */
 	uint64_t cache_lost_blocks, cache_lost_bytes;
+	struct pc_crash_points cp; /* crash_points > 0 */
 	/* layout = snapshots.  vr then aggregates every committed layer
 	 * folder (paths "snapshots/N/fs/...") and the merged overlay view
 	 * (paths "merged/..."); committed means every layer's record

@@ -28,8 +28,10 @@
 
 #include "backend.h"
 #include "commit.h"
+#include "crashpoints.h"
 #include "durability.h"
 #include "fs.h"
+#include "fuse_flakey.h"
 #include "image.h"
 #include "iostat.h"
 #include "loop.h"
@@ -56,6 +58,8 @@ struct case_ctx {
 	char merged[PATH_MAX];        /* layout = snapshots: overlay mountpoint */
 	int merged_mounted;
 	struct pc_backend dev;
+	uint64_t dev_size;
+	uint64_t workload_flush; /* flushes the device had seen when the unpack began */
 	int dev_made;
 	int mounted;
 	struct pc_image img;
@@ -145,14 +149,14 @@ static int phase_prepare(struct case_ctx *x, unsigned index)
 
 static int phase_device(struct case_ctx *x)
 {
-	uint64_t size;
-	if (device_size(x, &size) < 0)
+	if (device_size(x, &x->dev_size) < 0)
 		return -1;
 	snprintf(x->dev.workdir, sizeof(x->dev.workdir), "%s", x->work);
 	x->dev.keep_backing = x->o->keep;
 	x->dev.volatile_cache = x->c->volatile_cache;
+	x->dev.write_log = x->c->crash_points > 0;
 	x->dev_made = 1; /* destroy is safe after a partial create */
-	return x->dev.ops->create(&x->dev, size);
+	return x->dev.ops->create(&x->dev, x->dev_size);
 }
 
 static int phase_mkfs(struct case_ctx *x)
@@ -364,6 +368,11 @@ static int phase_write(struct case_ctx *x)
 	struct io_mark before, after;
 	if (io_mark(x, &before) < 0)
 		return -1;
+	/* Crash points are picked from here on: a cut inside mkfs leaves no
+	 * filesystem, which proves nothing about the workload. */
+	struct pc_fuse_counters fc;
+	if (x->c->crash_points && pc_backend_fuse_counters(&x->dev, &fc) == 0)
+		x->workload_flush = fc.flushes.seen;
 	int rc = x->c->layout == PC_LAYOUT_SNAPSHOTS ? write_snapshots(x) : write_flat(x);
 	if (rc < 0 || io_mark(x, &after) < 0)
 		return -1;
@@ -671,6 +680,26 @@ static int phase_fsck(struct case_ctx *x)
 	return 0;
 }
 
+/* After the case: the same workload, cut at other moments (crashpoints.h). */
+static int phase_crash_points(struct case_ctx *x)
+{
+	if (!x->c->crash_points)
+		return 0;
+	pc_progress_phase("crash points");
+	double t = pc_now();
+	const struct pc_crash_target target = {
+		.fstype = x->c->fs,
+		.mount_opts = x->c->mount_opts,
+		.manifest = x->manifest,
+		.workdir = x->work,
+		.size = x->dev_size,
+		.first_flush = x->workload_flush,
+	};
+	int rc = pc_crash_points_check(x->dev.log_path, x->c->crash_points, &target, &x->r->cp);
+	x->r->t.crash_points = pc_now() - t;
+	return rc;
+}
+
 static void teardown(struct case_ctx *x)
 {
 	/* The overlay pins the filesystem below it: first. */
@@ -700,6 +729,33 @@ static void teardown(struct case_ctx *x)
 	x->nlayer_m = 0;
 }
 
+/* Every crash point mounts, is fsck-clean, and, once committed, holds
+ * what the mode promised.  Else the reason names the first bad one. */
+static int crash_points_ok(struct pc_case_result *r)
+{
+	for (size_t i = 0; i < r->cp.n; i++) {
+		const struct pc_crash_point *pt = &r->cp.v[i];
+		const char *what = NULL;
+		char detail[256] = "";
+		if (!pt->mounted) {
+			what = "does not mount";
+			snprintf(detail, sizeof(detail), ": %s", pt->mount_error);
+		} else if (pt->fsck == PC_FSCK_ERRORS) {
+			what = "fsck found errors";
+		} else if (pt->committed && pt->lost && r->c->expect == PC_EXPECT_INTACT) {
+			what = "committed, but entries are not intact";
+			snprintf(detail, sizeof(detail), ": %zu of %zu", pt->lost, pt->checked);
+		}
+		if (what) {
+			snprintf(r->reason, sizeof(r->reason), "crash point at flush %llu of %llu: %s%s",
+				 (unsigned long long)pt->flush, (unsigned long long)r->cp.flushes,
+				 what, detail);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static void judge(struct pc_case_result *r)
 {
 	const struct pc_case *c = r->c;
@@ -727,6 +783,8 @@ static void judge(struct pc_case_result *r)
 		snprintf(r->reason, sizeof(r->reason),
 			 "expected loss in mode %s but every entry survived: was the cut effective?",
 			 pc_mode_name(c->mode));
+	else if (!crash_points_ok(r))
+		return;
 	else
 		r->verdict = PC_VERDICT_PASS;
 }
@@ -768,6 +826,8 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 		rc = phase_verify(&x);
 	if (rc == 0)
 		rc = phase_fsck(&x);
+	if (rc == 0)
+		rc = phase_crash_points(&x);
 	enum pc_errclass cls = rc < 0 ? pc_last_errclass : PC_ERR_NONE;
 	if (rc < 0) {
 		r->verdict = PC_VERDICT_ERROR;
@@ -855,6 +915,7 @@ void pc_run_report_free(struct pc_run_report *rep)
 {
 	for (size_t i = 0; i < rep->nresults; i++) {
 		pc_verify_result_free(&rep->results[i].vr);
+		pc_crash_points_free(&rep->results[i].cp);
 		free(rep->results[i].fsck_output);
 		free(rep->results[i].layers);
 	}

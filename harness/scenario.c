@@ -50,7 +50,8 @@ enum key_bit {
 	K_DESCRIPTION = 1 << 12,
 	K_LAYOUT = 1 << 13,
 	K_WRITE_CACHE = 1 << 14,
-	K_NBITS = 15
+	K_CRASH_POINTS = 1 << 15,
+	K_NBITS = 16
 };
 
 /* What one section says; only the fields whose bit is in `set` count. */
@@ -72,6 +73,7 @@ struct settings {
 	enum pc_flakey_mode cut;
 	enum pc_layout layout;
 	int volatile_cache;
+	unsigned crash_points;
 };
 
 struct parser {
@@ -399,6 +401,18 @@ static int set_write_cache(struct parser *p, struct settings *s, const char *key
 	return 0;
 }
 
+static int set_crash_points(struct parser *p, struct settings *s, const char *key,
+			    const char *value)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(value, &end, 10);
+	if (!*value || *end || errno || n > 1000 || value[0] == '-')
+		return key_error(p, key, "'%s' is not a whole number from 0 to 1000", value);
+	s->crash_points = (unsigned)n;
+	return 0;
+}
+
 static int set_description(struct parser *p, struct settings *s, const char *key,
 			   const char *value)
 {
@@ -430,6 +444,7 @@ static const struct key_def {
 	{ "description", K_DESCRIPTION, set_description },
 	{ "layout", K_LAYOUT, set_layout },
 	{ "write_cache", K_WRITE_CACHE, set_write_cache },
+	{ "crash_points", K_CRASH_POINTS, set_crash_points },
 };
 
 static unsigned bit_index(unsigned bit)
@@ -612,13 +627,21 @@ static int expand_group(struct parser *p, const struct settings *g,
 	enum pc_flakey_mode cut = (s = pick(g, global, K_CUT)) ? s->cut : PC_FLAKEY_DROP;
 	enum pc_layout layout = (s = pick(g, global, K_LAYOUT)) ? s->layout : PC_LAYOUT_FLAT;
 	int volatile_cache = (s = pick(g, global, K_WRITE_CACHE)) ? s->volatile_cache : 0;
-	if (volatile_cache) {
-		/* Only the fuse device models a write cache; auto must not pick dm. */
+	unsigned crash_points = (s = pick(g, global, K_CRASH_POINTS)) ? s->crash_points : 0;
+	if (crash_points && layout == PC_LAYOUT_SNAPSHOTS) {
+		p->failed = 1;
+		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: crash_points works with layout = flat only",
+			       p->path, g->line, g->name);
+	}
+	if (volatile_cache || crash_points) {
+		/* Only the fuse device models a write cache and logs writes;
+		 * auto must not pick dm. */
 		if (!strcmp(backend, "dm")) {
 			p->failed = 1;
-			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: write_cache = volatile needs "
-				       "backend = fuse (dm-flakey has no write cache)",
-				       p->path, g->line, g->name);
+			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s needs backend = fuse "
+				       "(dm-flakey has no write cache and no write log)",
+				       p->path, g->line, g->name,
+				       volatile_cache ? "write_cache = volatile" : "crash_points");
 		}
 		backend = "fuse";
 	}
@@ -649,6 +672,7 @@ static int expand_group(struct parser *p, const struct settings *g,
 					.device_size = device_size,
 					.layout = layout,
 					.volatile_cache = volatile_cache,
+					.crash_points = crash_points,
 				};
 				c.id = repeats > 1
 					? xasprintf("%s/%s/%s/r%u", name, fs->fs[f], pc_mode_name(mode), r)

@@ -37,6 +37,7 @@ struct pc_case {
 	uint64_t device_size; /* bytes; 0 = auto */
 	enum pc_layout layout;
 	int volatile_cache; /* write_cache = volatile: unflushed writes die at the cut */
+	unsigned crash_points; /* flushes of the write log to check as well (0: none) */
 };
 
 struct pc_scenario {

@@ -30,6 +30,18 @@ void pc_capture_errors(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+void pc_capture_current(char **buf, size_t *len)
+{
+	*buf = capture_buf;
+	*len = capture_len;
+}
+
+void pc_capture_resume(char *buf, size_t len)
+{
+	capture_buf = buf;
+	capture_len = len;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 {
 	char msg[2048];

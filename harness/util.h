@@ -52,6 +52,10 @@ extern void (*pc_before_message)(void);
 /* Errors and warnings are also appended to this buffer when set (the runner
  * uses it to put the first error of a case into results.json). */
 void pc_capture_errors(char *buf, size_t len);
+/* The buffer set now, and setting it back (as it is, not cleared) after
+ * capturing elsewhere for a while. */
+void pc_capture_current(char **buf, size_t *len);
+void pc_capture_resume(char *buf, size_t len);
 
 /* Set by the run's SIGINT/SIGTERM/SIGHUP handler (runner.c).  Long loops
  * (unpack scan, fsync walk, verify) check it and stop early. */

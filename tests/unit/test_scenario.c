@@ -214,6 +214,19 @@ static void test_write_cache(void)
 	CU_ASSERT_STRING_EQUAL(sc.cases[1].backend, "auto");
 	CU_ASSERT(sc.cases[2].volatile_cache == 1);
 	CU_ASSERT_STRING_EQUAL(sc.cases[2].backend, "fuse");
+	CU_ASSERT_EQUAL(sc.cases[0].crash_points, 0);
+	pc_scenario_free(&sc);
+	free(path);
+
+	path = write_ini("points.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
+				       "crash_points = 12\n[g]\n[h]\ncrash_points = 0\n");
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	free(err);
+	CU_ASSERT_EQUAL_FATAL(sc.ncases, 2);
+	CU_ASSERT_EQUAL(sc.cases[0].crash_points, 12);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend, "fuse"); /* the log needs fuse */
+	CU_ASSERT_EQUAL(sc.cases[1].crash_points, 0);
+	CU_ASSERT_STRING_EQUAL(sc.cases[1].backend, "auto");
 	pc_scenario_free(&sc);
 	free(path);
 }
@@ -290,6 +303,12 @@ static const struct bad_case bad[] = {
 	{ "bad cut", "[g]\ncut = half\n", ":2: cut", "half" },
 	{ "bad layout", "[g]\nlayout = stacked\n", ":2: layout", "stacked" },
 	{ "bad write_cache", "[g]\nwrite_cache = on\n", ":2: write_cache", "'on'" },
+	{ "bad crash_points", "[g]\ncrash_points = 1001\n", ":2: crash_points", "1001" },
+	{ "negative crash_points", "[g]\ncrash_points = -1\n", ":2: crash_points", NULL },
+	{ "crash points on dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "backend = dm\n[g]\ncrash_points = 3\n", ":6: [g]", "crash_points needs backend = fuse" },
+	{ "crash points with snapshots", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "layout = snapshots\n[g]\ncrash_points = 3\n", ":6: [g]", "layout = flat only" },
 	{ "volatile cache on dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "backend = dm\n[g]\nwrite_cache = volatile\n", ":6: [g]", "needs backend = fuse" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
@@ -488,7 +507,8 @@ void register_scenario_tests(void)
 	CU_add_test(s, "image specs: OCI folder and FOLDER:TAG", test_image_specs);
 	CU_add_test(s, "layout: default flat, inherited, overridden", test_layout);
 	CU_add_test(s, "shard K/N: a partition in file order", test_shard);
-	CU_add_test(s, "write_cache: inherited, overridden, pins fuse", test_write_cache);
+	CU_add_test(s, "write_cache, crash_points: inherited, overridden, pin fuse",
+		    test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "long lines", test_long_line);
 	CU_add_test(s, "missing scenario file", test_missing_file);
