@@ -61,6 +61,18 @@ assert_case_ok() {
 	[ "$entries" -gt 1000 ] || fail "$what: only $entries entries"
 }
 
+# Run a scenario into $TMP/out (set as $out), print its table, keep stdout
+# in $TMP/stdout, and fail unless it exits WANT.
+# run_scenario WANT SCENARIO [ARGS...]
+run_scenario() {
+	local want=$1 rc=0
+	shift
+	out="$TMP/out"
+	pc_run "$@" -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+	cat "$TMP/stdout"
+	[ "$rc" -eq "$want" ] || { cat "$TMP/stderr"; fail "powercut run exited $rc, expected $want"; }
+}
+
 # The sample image's layers, checked to exist, as one `image =` value.
 SAMPLE_IMAGE="$TOP/images/sample/layer1.tar.gz $TOP/images/sample/layer2.tar.gz $TOP/images/sample/layer3.tar.zst"
 require_sample_image() {

@@ -24,11 +24,7 @@ fs = xfs
 modes = syncfs
 INI
 
-out="$TMP/out"
-rc=0
-pc_run "$TMP/points.ini" -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
-cat "$TMP/stdout"
-[ "$rc" -eq 0 ] || { cat "$TMP/stderr"; fail "powercut run exited $rc"; }
+run_scenario 0 "$TMP/points.ini"
 
 for id in p/ext4/none p/ext4/fsync x/xfs/syncfs; do
 	f() { case_field "$out" "$id" "$1"; }

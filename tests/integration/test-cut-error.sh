@@ -15,11 +15,7 @@ expect_none = loss
 fs = ext4 xfs
 modes = none syncfs
 INI
-out="$TMP/out"
-rc=0
-pc_run "$TMP/cut-error.ini" -o "$out" > "$TMP/o" 2> "$TMP/e" || rc=$?
-cat "$TMP/o"
-[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "powercut run exited $rc"; }
+run_scenario 0 "$TMP/cut-error.ini"
 for fs in ext4 xfs; do
 	for mode in none syncfs; do
 		id="err/$fs/$mode"

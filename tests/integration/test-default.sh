@@ -4,11 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
-out="$TMP/out"
-rc=0
-pc_run scenarios/default.ini -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
-cat "$TMP/stdout"
-[ "$rc" -eq 0 ] || { cat "$TMP/stderr"; fail "powercut run exited $rc"; }
+run_scenario 0 scenarios/default.ini
 [ -s "$out/results.json" ] || fail "no results.json"
 
 n=$(jq '.cases | length' "$out/results.json")

@@ -21,11 +21,7 @@ modes = none syncfs
 expect_none = loss
 INI
 
-out="$TMP/out"
-rc=0
-pc_run "$TMP/snapshots.ini" -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
-cat "$TMP/stdout"
-[ "$rc" -eq 0 ] || { cat "$TMP/stderr"; fail "powercut run exited $rc"; }
+run_scenario 0 "$TMP/snapshots.ini"
 [ "$(jq '.cases | length' "$out/results.json")" -eq 4 ] || fail "expected 4 cases"
 
 for fs in ext4 xfs; do

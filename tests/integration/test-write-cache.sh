@@ -29,12 +29,8 @@ mount_opts = nobarrier
 modes = fsync
 INI
 
-out="$TMP/out"
-rc=0
-pc_run "$TMP/cache.ini" -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
-cat "$TMP/stdout"
 # Exit 1: a case failed (the nobarrier one, on purpose); anything else is not that.
-[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "powercut run exited $rc, expected 1"; }
+run_scenario 1 "$TMP/cache.ini"
 [ "$(jq '.cases | length' "$out/results.json")" -eq 5 ] || fail "expected 5 cases"
 
 for id in volatile/ext4/none volatile/ext4/syncfs volatile/ext4/fsync nobarrier/ext4/fsync; do
