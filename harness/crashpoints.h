@@ -25,6 +25,11 @@ struct pc_crash_point {
 	int committed;           /* the commit record was there */
 	size_t checked, lost;    /* when committed: verify's counts */
 	enum pc_fsck_result fsck;
+	/* crash_subsets: states past this flush with a random half of the
+	 * next epoch's writes landed; the first bad one described. */
+	unsigned subsets, subsets_bad;
+	unsigned next_writes;    /* writes and discards up to the next flush */
+	char subset_problem[256];
 };
 
 struct pc_crash_points {
@@ -41,6 +46,8 @@ struct pc_crash_target {
 	const char *workdir;          /* scratch: replay and point images */
 	uint64_t size;                /* the device's size */
 	uint64_t first_flush;         /* points are picked after this flush */
+	unsigned subsets;             /* crash_subsets */
+	int expect_intact;            /* a committed state must lose nothing */
 };
 
 /* Which flushes (1-based, ascending, distinct) N points check among
@@ -52,5 +59,9 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out)
 int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_target *t,
 			  struct pc_crash_points *out);
 void pc_crash_points_free(struct pc_crash_points *cp);
+/* Why state PT is bad (into BUF), or NULL if it is fine: it must mount, be
+ * fsck-clean and, once committed, lose nothing when EXPECT_INTACT. */
+const char *pc_crash_point_problem(const struct pc_crash_point *pt, int expect_intact,
+				   char *buf, size_t len);
 
 #endif

@@ -174,6 +174,7 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 {
 	json_t *cp = json_object();
 	put_int(cp, "asked", res->c->crash_points);
+	put_int(cp, "subsets_per_point", res->c->crash_subsets);
 	put_int(cp, "flushes", res->cp.flushes);
 	put_int(cp, "workload_from_flush", res->cp.first_flush + 1);
 	put_int(cp, "log_bytes", res->cp.log_bytes);
@@ -191,6 +192,13 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 			put_int(jp, "lost", pt->lost);
 		}
 		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
+		if (pt->subsets) {
+			put_int(jp, "subsets", pt->subsets);
+			put_int(jp, "subsets_bad", pt->subsets_bad);
+			put_int(jp, "next_epoch_writes", pt->next_writes);
+			if (pt->subsets_bad)
+				put_str(jp, "subset_problem", pt->subset_problem);
+		}
 		json_array_append_new(points, jp);
 	}
 	json_object_set_new(cp, "points", points);
@@ -510,12 +518,17 @@ static void crash_points_lines(const struct pc_run_report *r, FILE *f)
 				res->c->id);
 			continue;
 		}
-		size_t committed = 0;
-		for (size_t k = 0; k < res->cp.n; k++)
+		size_t committed = 0, subsets = 0;
+		for (size_t k = 0; k < res->cp.n; k++) {
 			committed += (size_t)res->cp.v[k].committed;
-		fprintf(f, "- %s: %zu crash points at flushes %llu..%llu of %llu: all mount, fsck clean; "
-			   "%zu with the commit record\n",
-			res->c->id, res->cp.n, (unsigned long long)res->cp.v[0].flush,
+			subsets += res->cp.v[k].subsets;
+		}
+		char more[64] = "";
+		if (subsets)
+			snprintf(more, sizeof(more), " (and %zu partial states)", subsets);
+		fprintf(f, "- %s: %zu crash points%s at flushes %llu..%llu of %llu: all mount, fsck "
+			   "clean; %zu with the commit record\n",
+			res->c->id, res->cp.n, more, (unsigned long long)res->cp.v[0].flush,
 			(unsigned long long)res->cp.v[res->cp.n - 1].flush,
 			(unsigned long long)res->cp.flushes, committed);
 	}

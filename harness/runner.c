@@ -694,6 +694,8 @@ static int phase_crash_points(struct case_ctx *x)
 		.workdir = x->work,
 		.size = x->dev_size,
 		.first_flush = x->workload_flush,
+		.subsets = x->c->crash_subsets,
+		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
 	};
 	int rc = pc_crash_points_check(x->dev.log_path, x->c->crash_points, &target, &x->r->cp);
 	x->r->t.crash_points = pc_now() - t;
@@ -735,21 +737,15 @@ static int crash_points_ok(struct pc_case_result *r)
 {
 	for (size_t i = 0; i < r->cp.n; i++) {
 		const struct pc_crash_point *pt = &r->cp.v[i];
-		const char *what = NULL;
-		char detail[256] = "";
-		if (!pt->mounted) {
-			what = "does not mount";
-			snprintf(detail, sizeof(detail), ": %s", pt->mount_error);
-		} else if (pt->fsck == PC_FSCK_ERRORS) {
-			what = "fsck found errors";
-		} else if (pt->committed && pt->lost && r->c->expect == PC_EXPECT_INTACT) {
-			what = "committed, but entries are not intact";
-			snprintf(detail, sizeof(detail), ": %zu of %zu", pt->lost, pt->checked);
-		}
+		char buf[256];
+		const char *what = pc_crash_point_problem(pt, r->c->expect == PC_EXPECT_INTACT,
+							  buf, sizeof(buf));
+		if (!what && pt->subsets_bad)
+			what = pt->subset_problem;
 		if (what) {
-			snprintf(r->reason, sizeof(r->reason), "crash point at flush %llu of %llu: %s%s",
+			snprintf(r->reason, sizeof(r->reason), "crash point at flush %llu of %llu: %s",
 				 (unsigned long long)pt->flush, (unsigned long long)r->cp.flushes,
-				 what, detail);
+				 what);
 			return 0;
 		}
 	}

@@ -51,7 +51,8 @@ enum key_bit {
 	K_LAYOUT = 1 << 13,
 	K_WRITE_CACHE = 1 << 14,
 	K_CRASH_POINTS = 1 << 15,
-	K_NBITS = 16
+	K_CRASH_SUBSETS = 1 << 16,
+	K_NBITS = 17
 };
 
 /* What one section says; only the fields whose bit is in `set` count. */
@@ -74,6 +75,7 @@ struct settings {
 	enum pc_layout layout;
 	int volatile_cache;
 	unsigned crash_points;
+	unsigned crash_subsets;
 };
 
 struct parser {
@@ -401,16 +403,29 @@ static int set_write_cache(struct parser *p, struct settings *s, const char *key
 	return 0;
 }
 
-static int set_crash_points(struct parser *p, struct settings *s, const char *key,
-			    const char *value)
+/* A whole number from 0 to MAX, or a key error. */
+static int parse_count(struct parser *p, const char *key, const char *value, unsigned long max,
+		       unsigned *out)
 {
 	char *end;
 	errno = 0;
 	unsigned long n = strtoul(value, &end, 10);
-	if (!*value || *end || errno || n > 1000 || value[0] == '-')
-		return key_error(p, key, "'%s' is not a whole number from 0 to 1000", value);
-	s->crash_points = (unsigned)n;
+	if (!*value || *end || errno || n > max || value[0] == '-')
+		return key_error(p, key, "'%s' is not a whole number from 0 to %lu", value, max);
+	*out = (unsigned)n;
 	return 0;
+}
+
+static int set_crash_points(struct parser *p, struct settings *s, const char *key,
+			    const char *value)
+{
+	return parse_count(p, key, value, 1000, &s->crash_points);
+}
+
+static int set_crash_subsets(struct parser *p, struct settings *s, const char *key,
+			     const char *value)
+{
+	return parse_count(p, key, value, 100, &s->crash_subsets);
 }
 
 static int set_description(struct parser *p, struct settings *s, const char *key,
@@ -445,6 +460,7 @@ static const struct key_def {
 	{ "layout", K_LAYOUT, set_layout },
 	{ "write_cache", K_WRITE_CACHE, set_write_cache },
 	{ "crash_points", K_CRASH_POINTS, set_crash_points },
+	{ "crash_subsets", K_CRASH_SUBSETS, set_crash_subsets },
 };
 
 static unsigned bit_index(unsigned bit)
@@ -628,6 +644,12 @@ static int expand_group(struct parser *p, const struct settings *g,
 	enum pc_layout layout = (s = pick(g, global, K_LAYOUT)) ? s->layout : PC_LAYOUT_FLAT;
 	int volatile_cache = (s = pick(g, global, K_WRITE_CACHE)) ? s->volatile_cache : 0;
 	unsigned crash_points = (s = pick(g, global, K_CRASH_POINTS)) ? s->crash_points : 0;
+	unsigned crash_subsets = (s = pick(g, global, K_CRASH_SUBSETS)) ? s->crash_subsets : 0;
+	if (crash_subsets && !crash_points) {
+		p->failed = 1;
+		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: crash_subsets needs crash_points",
+			       p->path, g->line, g->name);
+	}
 	if (crash_points && layout == PC_LAYOUT_SNAPSHOTS) {
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: crash_points works with layout = flat only",
@@ -673,6 +695,7 @@ static int expand_group(struct parser *p, const struct settings *g,
 					.layout = layout,
 					.volatile_cache = volatile_cache,
 					.crash_points = crash_points,
+					.crash_subsets = crash_subsets,
 				};
 				c.id = repeats > 1
 					? xasprintf("%s/%s/%s/r%u", name, fs->fs[f], pc_mode_name(mode), r)

@@ -38,6 +38,7 @@ struct pc_case {
 	enum pc_layout layout;
 	int volatile_cache; /* write_cache = volatile: unflushed writes die at the cut */
 	unsigned crash_points; /* flushes of the write log to check as well (0: none) */
+	unsigned crash_subsets; /* random partial epochs checked past each point */
 };
 
 struct pc_scenario {

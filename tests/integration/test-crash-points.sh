@@ -6,6 +6,9 @@
 # record and the image as the mode promised: intact for syncfs and fsync,
 # with the same loss as the cut for none.  That last point proves the
 # replay: a log replayed wrongly would not rebuild a committed, intact tree.
+# With crash_subsets, each point is also checked with random halves of the
+# next epoch's writes landed; ext4 without a journal must be caught there
+# (a test that can fail: the checker does find damage).
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -22,6 +25,7 @@ expect_none = loss
 [x]
 fs = xfs
 modes = syncfs
+crash_subsets = 2
 INI
 
 run_scenario 0 "$TMP/points.ini"
@@ -43,7 +47,7 @@ for id in p/ext4/none p/ext4/fsync x/xfs/syncfs; do
 	[ "$(f '.crash_points.points[-1].committed')" = true ] ||
 		fail "$id: the replayed log did not rebuild the commit record"
 	[ "$(f .timings_s.crash_points)" != null ] || fail "$id: crash point time not reported"
-	grep -q "^- $id: $n crash points at flushes .* all mount, fsck clean" "$TMP/stdout" ||
+	grep -q "^- $id: $n crash points.* at flushes .* all mount, fsck clean" "$TMP/stdout" ||
 		fail "$id: no crash point line in the summary"
 done
 # fsync has thousands of flushes: all four points are distinct.
@@ -52,10 +56,37 @@ for id in p/ext4/fsync x/xfs/syncfs; do
 	[ "$(case_field "$out" "$id" '.crash_points.points[-1].lost')" -eq 0 ] ||
 		fail "$id: the last crash point lost entries"
 done
+# Subsets ran past every xfs point, on real writes.
+id=x/xfs/syncfs
+[ "$(case_field "$out" "$id" '[.crash_points.points[].subsets] | add')" -eq \
+  $(( 2 * $(case_field "$out" "$id" '.crash_points.points | length') )) ] || fail "$id: not 2 subsets a point"
+[ "$(case_field "$out" "$id" '[.crash_points.points[].next_epoch_writes] | add')" -gt 0 ] ||
+	fail "$id: no write after any point: the subsets checked nothing new"
+[ "$(case_field "$out" "$id" '[.crash_points.points[].subsets_bad] | add')" -eq 0 ] ||
+	fail "$id: a partial state is damaged"
+grep -q "^- $id: [0-9]* crash points (and [0-9]* partial states)" "$TMP/stdout" ||
+	fail "$id: the summary does not count the partial states"
+
 # none: the replayed commit point loses data too, as the cut did.  (Not
 # necessarily the same count: writes may reach the device between the
 # commit's flush and the cut.)
 [ "$(case_field "$out" p/ext4/none '.crash_points.points[-1].lost')" -gt 0 ] ||
 	fail "none: the last crash point lost nothing"
+
+# ext4 without a journal has no crash consistency: some crash point or
+# partial state must fail fsck (the case fails anyway: so does the cut).
+cat > "$TMP/nojournal.ini" <<INI
+[nojournal]
+image = $SAMPLE_IMAGE
+fs = ext4
+mkfs_opts = -O ^has_journal
+modes = syncfs
+crash_points = 3
+crash_subsets = 2
+INI
+run_scenario 1 "$TMP/nojournal.ini"
+bad=$(case_field "$out" nojournal/ext4/syncfs \
+	'[.crash_points.points[] | select(.fsck == "errors" or .subsets_bad > 0)] | length')
+[ "$bad" -gt 0 ] || fail "nojournal: no crash point or partial state failed fsck"
 assert_no_leftovers
 pass

@@ -219,11 +219,13 @@ static void test_write_cache(void)
 	free(path);
 
 	path = write_ini("points.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
-				       "crash_points = 12\n[g]\n[h]\ncrash_points = 0\n");
+				       "crash_points = 12\n[g]\ncrash_subsets = 3\n[h]\ncrash_points = 0\n");
 	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
 	free(err);
 	CU_ASSERT_EQUAL_FATAL(sc.ncases, 2);
 	CU_ASSERT_EQUAL(sc.cases[0].crash_points, 12);
+	CU_ASSERT_EQUAL(sc.cases[0].crash_subsets, 3);
+	CU_ASSERT_EQUAL(sc.cases[1].crash_subsets, 0);
 	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend, "fuse"); /* the log needs fuse */
 	CU_ASSERT_EQUAL(sc.cases[1].crash_points, 0);
 	CU_ASSERT_STRING_EQUAL(sc.cases[1].backend, "auto");
@@ -305,6 +307,9 @@ static const struct bad_case bad[] = {
 	{ "bad write_cache", "[g]\nwrite_cache = on\n", ":2: write_cache", "'on'" },
 	{ "bad crash_points", "[g]\ncrash_points = 1001\n", ":2: crash_points", "1001" },
 	{ "negative crash_points", "[g]\ncrash_points = -1\n", ":2: crash_points", NULL },
+	{ "bad crash_subsets", "[g]\ncrash_subsets = 101\n", ":2: crash_subsets", "101" },
+	{ "subsets without points", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g]\ncrash_subsets = 2\n", ":5: [g]", "crash_subsets needs crash_points" },
 	{ "crash points on dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "backend = dm\n[g]\ncrash_points = 3\n", ":6: [g]", "crash_points needs backend = fuse" },
 	{ "crash points with snapshots", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
