@@ -243,8 +243,10 @@ static int land_subset(struct replay *r, const char *img, uint64_t seed, uint64_
 		       unsigned *landed, unsigned *total)
 {
 	off_t at = ftello(r->f);
+	if (at < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "position in %s", r->log);
 	int fd = open(img, O_RDWR | O_CLOEXEC);
-	if (at < 0 || fd < 0)
+	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", img);
 	struct pc_fuse_log_rec rec;
 	int rc;
