@@ -315,7 +315,7 @@ static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
 {
 	struct pc_fuse_log_rec rec;
 	uint64_t flush = 0;
-	int rc;
+	int rc = 1;
 	while (out->n < npicks && (rc = next_record(r, &rec, t->size)) == 1) {
 		if (rec.kind != PC_LOG_FLUSH) {
 			if ((rec.kind == PC_LOG_WRITE && read_data(r, &rec) < 0) ||
@@ -332,6 +332,9 @@ static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
 		if (check_point(r, t, pt) < 0)
 			return -1;
 	}
+	if (rc == 0 && out->n < npicks) /* the first pass counted more flushes */
+		return pc_fail(PC_ERR_RUN, "write log %s: ended before flush %llu", r->log,
+			       (unsigned long long)picks[out->n]);
 	return out->n == npicks ? 0 : -1;
 }
 
