@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Merge the results folders of a sharded run (`powercut run --shard K/N` on
+# N machines) into one, for a CI job's report:
+#
+#   scripts/merge-results.sh OUT DIR...
+#
+# OUT/results.json has every case of every DIR (a case id may appear only
+# once), "shards" saying which folder, kernel and cases each came from;
+# OUT/junit.xml holds each shard's testsuite; OUT/summary.md puts their
+# summaries one after the other; OUT/cases/ gets every case folder.
+# Exit status as powercut run's: 0 every case passed, 1 some did not,
+# 2 bad arguments or inputs (OUT exists, a DIR without results.json, a case
+# in two DIRs).  jq does the JSON; nothing here parses it by hand.
+set -euo pipefail
+
+die() { echo "merge-results: $*" >&2; exit 2; }
+
+[ $# -ge 2 ] || die "usage: merge-results.sh OUT DIR..."
+out=$1
+shift
+[ ! -e "$out" ] || die "$out exists; give a new folder"
+for d in "$@"; do
+	[ -f "$d/results.json" ] || die "$d: no results.json (not a powercut results folder)"
+done
+
+dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
+[ -z "$dups" ] || die "a case is in more than one folder: $(tr "\n" " " <<<"$dups")"
+
+mkdir -p "$out/cases"
+# One object per input, tagged with its folder, then merged.
+for d in "$@"; do
+	jq --arg dir "$d" '. + {dir: $dir}' "$d/results.json"
+done | jq -s '{
+	scenario: .[0].scenario,
+	kernel: .[0].kernel,
+	shards: [.[] | {dir, kernel, scenario, cases: (.cases | length)}],
+	cases: [.[].cases[]]
+}' > "$out/results.json"
+
+{
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	echo '<testsuites>'
+	for d in "$@"; do
+		if [ -f "$d/junit.xml" ]; then sed -n '/<testsuite /,/<\/testsuite>/p' "$d/junit.xml"; fi
+	done
+	echo '</testsuites>'
+} > "$out/junit.xml"
+
+{
+	echo "# powercut results, merged from $# folders"
+	echo
+	jq -r '"- cases: \(.cases | length) (\([.cases[] | select(.verdict == "pass")] | length) pass, " +
+		"\([.cases[] | select(.verdict == "fail")] | length) fail, " +
+		"\([.cases[] | select(.verdict == "error")] | length) error)"' "$out/results.json"
+	for d in "$@"; do
+		echo
+		echo "## $d"
+		if [ -f "$d/summary.md" ]; then sed -e '1{/^# /d}' -e 's/^## /### /' "$d/summary.md"; fi
+	done
+} > "$out/summary.md"
+
+for d in "$@"; do
+	if [ -d "$d/cases" ]; then cp -a "$d/cases/." "$out/cases/"; fi
+done
+
+bad=$(jq '[.cases[] | select(.verdict != "pass")] | length' "$out/results.json")
+echo "merged $(jq '.cases | length' "$out/results.json") cases from $# folders into $out ($bad not passing)"
+[ "$bad" -eq 0 ]  || exit 1

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A scenario split in shards (run --shard K/N) and merged back
+# (scripts/merge-results.sh): every case exactly once, the junit suites and
+# case folders of both, and the exit status of the whole.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+MERGE="$TOP/scripts/merge-results.sh"
+
+for k in 1 2; do
+	pc_run scenarios/default.ini --shard "$k/2" -o "$TMP/s$k" > /dev/null 2> "$TMP/e" ||
+		{ cat "$TMP/e"; fail "shard $k/2 failed"; }
+done
+"$MERGE" "$TMP/all" "$TMP/s1" "$TMP/s2" > /dev/null || fail "merge exited $?"
+"$POWERCUT" run --list scenarios/default.ini | sort > "$TMP/want"
+jq -r '.cases[].id' "$TMP/all/results.json" | sort > "$TMP/got"
+cmp -s "$TMP/want" "$TMP/got" || fail "merged cases: $(tr '\n' ' ' < "$TMP/got"), expected $(tr '\n' ' ' < "$TMP/want")"
+[ "$(jq '.shards | length' "$TMP/all/results.json")" -eq 2 ] || fail "shards not listed"
+[ "$(grep -c '<testcase ' "$TMP/all/junit.xml")" -eq 3 ] || fail "junit: not 3 test cases"
+[ "$(grep -c '<testsuite ' "$TMP/all/junit.xml")" -eq 2 ] || fail "junit: not 2 suites"
+[ "$(ls "$TMP/all/cases" | wc -l)" -eq 3 ] || fail "case folders: $(ls "$TMP/all/cases")"
+grep -q '^- cases: 3 (3 pass, 0 fail, 0 error)' "$TMP/all/summary.md" || fail "summary.md: no merged count"
+
+# A failed case anywhere makes the merge exit 1, as run does.
+cp -a "$TMP/s2" "$TMP/s2bad"
+jq '.cases[0].verdict = "fail"' "$TMP/s2/results.json" > "$TMP/s2bad/results.json"
+rc=0
+"$MERGE" "$TMP/bad" "$TMP/s1" "$TMP/s2bad" > /dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "merge with a failed case exited $rc, expected 1"
+# A case in two folders, or an existing OUT: refused with 2.
+rc=0
+"$MERGE" "$TMP/twice" "$TMP/s1" "$TMP/s1" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "more than one folder" "$TMP/e" || fail "a case merged twice: exit $rc"
+rc=0
+"$MERGE" "$TMP/all" "$TMP/s1" > /dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "merge into an existing folder exited $rc, expected 2"
+assert_no_leftovers
+pass
