@@ -70,6 +70,17 @@ static int load_capture(const char *path, struct pc_scenario *sc, char **err)
 	return rc;
 }
 
+/* Write NAME with TEXT and load it, which must succeed with N cases. */
+static void load_ok(const char *name, const char *text, struct pc_scenario *sc, size_t n)
+{
+	char *path = write_ini(name, text);
+	char *err;
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, sc, &err), 0);
+	free(err);
+	free(path);
+	CU_ASSERT_EQUAL_FATAL(sc->ncases, n);
+}
+
 static const char multi_ini[] =
 	"; a scenario with two groups\n"
 	"[global]\n"
@@ -162,13 +173,9 @@ static void test_multi_group(void)
 
 static void test_global_only(void)
 {
-	char *path = write_ini("solo.ini",
-			       "[global]\nimage = a.tar\nfs = btrfs\nmodes = fsync none\nrepeat = 3\n");
 	struct pc_scenario sc;
-	char *err;
-	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
-	free(err);
-	CU_ASSERT_EQUAL_FATAL(sc.ncases, 6);
+	load_ok("solo.ini", "[global]\nimage = a.tar\nfs = btrfs\nmodes = fsync none\nrepeat = 3\n",
+		&sc, 6);
 	CU_ASSERT_STRING_EQUAL(sc.cases[0].id, "default/btrfs/fsync/r1");
 	CU_ASSERT_STRING_EQUAL(sc.cases[2].id, "default/btrfs/fsync/r3");
 	CU_ASSERT_STRING_EQUAL(sc.cases[3].id, "default/btrfs/none/r1");
@@ -176,37 +183,25 @@ static void test_global_only(void)
 	CU_ASSERT_EQUAL(sc.cases[3].expect, PC_EXPECT_ANY);
 	CU_ASSERT_EQUAL(sc.cases[3].layout, PC_LAYOUT_FLAT);
 	pc_scenario_free(&sc);
-	free(path);
 }
 
 static void test_layout(void)
 {
-	char *path = write_ini("layout.ini",
-			       "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
-			       "layout = snapshots\n[inherits]\n[own]\nlayout = flat\n");
 	struct pc_scenario sc;
-	char *err;
-	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
-	free(err);
-	CU_ASSERT_EQUAL_FATAL(sc.ncases, 2);
+	load_ok("layout.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+			      "layout = snapshots\n[inherits]\n[own]\nlayout = flat\n", &sc, 2);
 	CU_ASSERT_EQUAL(sc.cases[0].layout, PC_LAYOUT_SNAPSHOTS);
 	CU_ASSERT_EQUAL(sc.cases[1].layout, PC_LAYOUT_FLAT);
 	CU_ASSERT_STRING_EQUAL(pc_layout_name(sc.cases[0].layout), "snapshots");
 	pc_scenario_free(&sc);
-	free(path);
 }
 
 static void test_write_cache(void)
 {
-	char *path = write_ini("cache.ini",
-			       "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
-			       "write_cache = volatile\n[inherits]\n[own]\nwrite_cache = durable\n"
-			       "backend = auto\n[pinned]\nbackend = fuse\n");
 	struct pc_scenario sc;
-	char *err;
-	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
-	free(err);
-	CU_ASSERT_EQUAL_FATAL(sc.ncases, 3);
+	load_ok("cache.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
+			     "write_cache = volatile\n[inherits]\n[own]\nwrite_cache = durable\n"
+			     "backend = auto\n[pinned]\nbackend = fuse\n", &sc, 3);
 	/* Only the fuse device models the cache: auto is pinned to it. */
 	CU_ASSERT(sc.cases[0].volatile_cache == 1);
 	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend, "fuse");
@@ -216,13 +211,10 @@ static void test_write_cache(void)
 	CU_ASSERT_STRING_EQUAL(sc.cases[2].backend, "fuse");
 	CU_ASSERT_EQUAL(sc.cases[0].crash_points, 0);
 	pc_scenario_free(&sc);
-	free(path);
 
-	path = write_ini("points.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
-				       "crash_points = 12\n[g]\ncrash_subsets = 3\n[h]\ncrash_points = 0\n");
-	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
-	free(err);
-	CU_ASSERT_EQUAL_FATAL(sc.ncases, 2);
+	load_ok("points.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
+			      "crash_points = 12\n[g]\ncrash_subsets = 3\n[h]\ncrash_points = 0\n",
+		&sc, 2);
 	CU_ASSERT_EQUAL(sc.cases[0].crash_points, 12);
 	CU_ASSERT_EQUAL(sc.cases[0].crash_subsets, 3);
 	CU_ASSERT_EQUAL(sc.cases[1].crash_subsets, 0);
@@ -230,7 +222,6 @@ static void test_write_cache(void)
 	CU_ASSERT_EQUAL(sc.cases[1].crash_points, 0);
 	CU_ASSERT_STRING_EQUAL(sc.cases[1].backend, "auto");
 	pc_scenario_free(&sc);
-	free(path);
 }
 
 static void test_image_specs(void)
