@@ -334,17 +334,17 @@ static int roll_back_record(int undo, int backing, off_t *pos, uint64_t size,
 		struct pc_fuse_undo_rec h;
 		char data[PC_FUSE_GRANULE];
 	} rec;
-	ssize_t n = pread(undo, &rec.h, sizeof(rec.h), *pos);
+	ssize_t n = pc_pread_full(undo, &rec.h, sizeof(rec.h), *pos);
 	if (n < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "read %s", undo_path);
 	if (n == 0)
 		return 0;
 	if ((size_t)n != sizeof(rec.h) || rec.h.length == 0 || rec.h.length > PC_FUSE_GRANULE ||
 	    rec.h.offset > size || rec.h.length > size - rec.h.offset ||
-	    pread(undo, rec.data, rec.h.length, *pos + n) != (ssize_t)rec.h.length)
+	    pc_pread_full(undo, rec.data, rec.h.length, *pos + n) != (ssize_t)rec.h.length)
 		return pc_fail(PC_ERR_RUN, "%s: bad record at offset %lld", undo_path,
 			       (long long)*pos);
-	if (pwrite(backing, rec.data, rec.h.length, (off_t)rec.h.offset) != (ssize_t)rec.h.length)
+	if (pc_pwrite_all(backing, rec.data, rec.h.length, (off_t)rec.h.offset) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "roll back %s at %llu", undo_path,
 				     (unsigned long long)rec.h.offset);
 	*pos += n + (off_t)rec.h.length;

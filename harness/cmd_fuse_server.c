@@ -109,36 +109,10 @@ static void undo_follow_epoch(struct server *s)
 	}
 }
 
-static int full_pread(int fd, void *buf, size_t len, off_t off)
+/* pc_pwrite_all for a FUSE answer: 0 or -errno. */
+static int write_all(int fd, const void *buf, size_t len, off_t off)
 {
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, off + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0) { /* a hole past EOF reads as zeroes */
-			memset((char *)buf + done, 0, len - done);
-			break;
-		}
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-static int full_pwrite(int fd, const void *buf, size_t len, off_t off)
-{
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pwrite(fd, (const char *)buf + done, len - done, off + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
+	return pc_pwrite_all(fd, buf, len, off) < 0 ? -errno : 0;
 }
 
 /* Save the old content of every granule of [off, off+len) not saved since
@@ -163,9 +137,12 @@ static int undo_save(struct server *s, off_t off, size_t len)
 		memset(&rec.h, 0, sizeof(rec.h));
 		rec.h.offset = (uint64_t)at;
 		rec.h.length = (uint32_t)n;
-		int rc = full_pread(s->backing_fd, rec.data, n, at);
+		ssize_t got = pc_pread_full(s->backing_fd, rec.data, n, at);
+		int rc = got < 0 ? -errno : 0;
+		if (got >= 0 && (size_t)got < n) /* a hole past EOF reads as zeroes */
+			memset(rec.data + got, 0, n - (size_t)got);
 		if (rc == 0)
-			rc = full_pwrite(s->undo_fd, &rec, sizeof(rec.h) + n, s->undo_end);
+			rc = write_all(s->undo_fd, &rec, sizeof(rec.h) + n, s->undo_end);
 		if (rc < 0) {
 			pc_warn("fuse server: save block at %lld to the undo file: %s",
 				(long long)at, strerror(-rc));
@@ -204,9 +181,9 @@ static int log_append(struct server *s, uint32_t kind, uint32_t arg, uint64_t of
 	if (s->log_fd < 0 || s->log_closed)
 		return 0;
 	struct pc_fuse_log_rec r = { .kind = kind, .arg = arg, .offset = off, .length = len };
-	int rc = full_pwrite(s->log_fd, &r, sizeof(r), s->log_end);
+	int rc = write_all(s->log_fd, &r, sizeof(r), s->log_end);
 	if (rc == 0 && data)
-		rc = full_pwrite(s->log_fd, data, (size_t)len, s->log_end + (off_t)sizeof(r));
+		rc = write_all(s->log_fd, data, (size_t)len, s->log_end + (off_t)sizeof(r));
 	if (rc < 0) {
 		pc_warn("fuse server: write log: %s", strerror(-rc));
 		return -EIO;
@@ -301,19 +278,8 @@ static int fs_read(const char *path, char *buf, size_t size, off_t off,
 {
 	(void)path;
 	(void)fi;
-	struct server *s = srv();
-	size_t done = 0;
-	while (done < size) {
-		ssize_t n = pread(s->backing_fd, buf + done, size - done, off + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (int)done;
+	ssize_t n = pc_pread_full(srv()->backing_fd, buf, size, off);
+	return n < 0 ? -errno : (int)n;
 }
 
 static int fs_write(const char *path, const char *buf, size_t size, off_t off,
@@ -334,7 +300,7 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 		add(&s->ctl->count.bytes.failed, size);
 	} else if ((rc = undo_save(s, off, size)) == 0 &&
 		   (rc = log_append(s, PC_LOG_WRITE, 0, (uint64_t)off, size, buf)) == 0 &&
-		   (rc = full_pwrite(s->backing_fd, buf, size, off)) == 0) {
+		   (rc = write_all(s->backing_fd, buf, size, off)) == 0) {
 		rc = (int)size;
 	}
 	request_end(s);

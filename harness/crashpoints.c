@@ -93,16 +93,8 @@ static int apply_to(struct replay *r, const struct pc_fuse_log_rec *rec, int fd)
 			return pc_fail_errno(PC_ERR_RUN, errno, "replay a discard");
 		return 0;
 	}
-	size_t done = 0;
-	while (done < rec->length) {
-		ssize_t n = pwrite(fd, r->buf + done, rec->length - done,
-				   (off_t)(rec->offset + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return pc_fail_errno(PC_ERR_RUN, errno, "replay a write");
-		done += (size_t)n;
-	}
+	if (pc_pwrite_all(fd, r->buf, rec->length, (off_t)rec->offset) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "replay a write");
 	return 0;
 }
 

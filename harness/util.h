@@ -97,6 +97,12 @@ int pc_have_program(const char *prog);
 char *pc_read_file(const char *path, size_t *len);
 /* Create/truncate PATH and write the buffer; fsync if do_fsync. */
 int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
+/* pread(2) until LEN bytes or end of file, retrying EINTR and short reads:
+ * the bytes read, or -1 with errno.  No message (callers say what failed). */
+ssize_t pc_pread_full(int fd, void *buf, size_t len, off_t off);
+/* pwrite(2) all LEN bytes, retrying EINTR and short writes: 0, or -1 with
+ * errno.  No message. */
+int pc_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 /* Lowercase hex of a byte string into out (2*n+1 bytes). */
 void pc_hex(const unsigned char *in, size_t n, char *out);
