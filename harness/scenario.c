@@ -301,17 +301,24 @@ static int set_modes(struct parser *p, struct settings *s, const char *key,
 	return rc;
 }
 
-static int set_repeat(struct parser *p, struct settings *s, const char *key,
-		      const char *value)
+/* A whole number from MIN to MAX (digits only), or a key error. */
+static int parse_count(struct parser *p, const char *key, const char *value, unsigned long min,
+		       unsigned long max, unsigned *out)
 {
 	char *end;
 	errno = 0;
-	unsigned long v = strtoul(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end || errno || v < 1 || v > MAX_REPEAT)
-		return key_error(p, key, "'%s' is not a whole number from 1 to %d",
-				 value, MAX_REPEAT);
-	s->repeat = (unsigned)v;
+	unsigned long n = strtoul(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end || errno || n < min || n > max)
+		return key_error(p, key, "'%s' is not a whole number from %lu to %lu", value, min,
+				 max);
+	*out = (unsigned)n;
 	return 0;
+}
+
+static int set_repeat(struct parser *p, struct settings *s, const char *key,
+		      const char *value)
+{
+	return parse_count(p, key, value, 1, MAX_REPEAT, &s->repeat);
 }
 
 static int set_device_size(struct parser *p, struct settings *s, const char *key,
@@ -403,29 +410,16 @@ static int set_write_cache(struct parser *p, struct settings *s, const char *key
 	return 0;
 }
 
-/* A whole number from 0 to MAX, or a key error. */
-static int parse_count(struct parser *p, const char *key, const char *value, unsigned long max,
-		       unsigned *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(value, &end, 10);
-	if (!*value || *end || errno || n > max || value[0] == '-')
-		return key_error(p, key, "'%s' is not a whole number from 0 to %lu", value, max);
-	*out = (unsigned)n;
-	return 0;
-}
-
 static int set_crash_points(struct parser *p, struct settings *s, const char *key,
 			    const char *value)
 {
-	return parse_count(p, key, value, 1000, &s->crash_points);
+	return parse_count(p, key, value, 0, 1000, &s->crash_points);
 }
 
 static int set_crash_subsets(struct parser *p, struct settings *s, const char *key,
 			     const char *value)
 {
-	return parse_count(p, key, value, 100, &s->crash_subsets);
+	return parse_count(p, key, value, 0, 100, &s->crash_subsets);
 }
 
 static int set_description(struct parser *p, struct settings *s, const char *key,
