@@ -8,6 +8,7 @@
  * demand and cached until the next insertion or removal.
  */
 #include "manifest.h"
+#include "input.h"
 #include "util.h"
 
 #include <errno.h>
@@ -759,23 +760,18 @@ static int parse_line(const struct loader *L, struct pc_manifest *m, char *line)
 
 struct pc_manifest *pc_manifest_load(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		pc_fail_errno(PC_ERR_INPUT, errno, "cannot open manifest %s", path);
+	struct pc_lines r;
+	if (pc_lines_open(&r, "manifest", path, PC_MAX_MANIFEST_LINE) < 0)
 		return NULL;
-	}
 	struct pc_manifest *m = pc_manifest_new();
 	struct loader L = { path, 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int rc = 0;
-	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
-		L.line++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if ((size_t)len != strlen(line))
-			rc = load_err(&L, "NUL byte in line", NULL);
+	char *line;
+	size_t len;
+	int rc = 0, got;
+	while (rc == 0 && (got = pc_lines_next(&r, &line, &len)) != 0) {
+		L.line = r.lineno;
+		if (got < 0)
+			rc = -1;
 		else if (L.line == 1)
 			rc = strcmp(line, MANIFEST_HEADER) == 0
 				     ? 0 : load_err(&L, "not a powercut manifest (expected header \""
@@ -783,12 +779,9 @@ struct pc_manifest *pc_manifest_load(const char *path)
 		else
 			rc = parse_line(&L, m, line);
 	}
-	if (rc == 0 && ferror(f))
-		rc = pc_fail_errno(PC_ERR_INPUT, errno, "reading manifest %s", path);
 	if (rc == 0 && L.line == 0)
 		rc = pc_fail(PC_ERR_INPUT, "%s:1: empty file, not a powercut manifest", path);
-	free(line);
-	fclose(f);
+	pc_lines_close(&r);
 	if (rc < 0) {
 		pc_manifest_free(m);
 		return NULL;

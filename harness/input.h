@@ -1,0 +1,75 @@
+/* input.h - limits on what powercut reads from the user, in one place.
+ *
+ * Every file powercut reads on the user's say-so (scenario, manifest,
+ * known-failures file, ...) goes through here:
+ *
+ *  - it must be a regular file: a FIFO would block forever, /dev/zero would
+ *    never end, a socket or a device is never a scenario.  Refused with
+ *    "WHAT PATH: is a FIFO, not a regular file" (class INPUT, exit 2);
+ *  - lines are read with a bounded reader: a line longer than the limit for
+ *    its kind of file, or holding a NUL byte, is an error "FILE:LINE: ..."
+ *    (class INPUT) instead of memory growing without bound or a line cut
+ *    short at the NUL;
+ *  - small files read whole have a size cap.
+ *
+ * The limits are documented in powercut.1 (LIMITS) and README.md.
+ */
+#ifndef PC_INPUT_H
+#define PC_INPUT_H
+
+#include <stddef.h>
+
+/* Bytes in one line, newline excluded. */
+#define PC_MAX_TEXT_LINE 8192u            /* scenario and known-failures files */
+/* A manifest line carries the escaped path (3 bytes a byte at worst), the
+ * escaped symlink target and every xattr name and hex value: Linux caps an
+ * xattr value at 64 KiB and the list of names at 64 KiB, so a file with a
+ * few large xattrs fits with room to spare. */
+#define PC_MAX_MANIFEST_LINE (16u << 20)
+/* A small text file read whole (pc_input_read_small's callers). */
+#define PC_MAX_SMALL_FILE (1u << 20)
+
+/* 0 if PATH (symlinks followed) is a regular file; else -1 with
+ * "WHAT PATH: is a FIFO, not a regular file" (or the stat error), class
+ * INPUT.  WHAT names the input ("scenario", "manifest", ...). */
+int pc_input_check_regular(const char *what, const char *path);
+
+/* Open PATH read-only after checking it is a regular file, without blocking
+ * on a FIFO or taking a terminal; the check is repeated on the open file so
+ * a swapped path cannot slip through.  The descriptor, or -1 (class INPUT). */
+int pc_input_open(const char *what, const char *path);
+
+/* A bounded line reader over a file descriptor. */
+struct pc_lines {
+	int fd;
+	int own_fd;             /* close fd in pc_lines_close */
+	const char *path;       /* for messages (not copied) */
+	size_t max;             /* longest line accepted, newline excluded */
+	unsigned long lineno;   /* the line last returned (1-based) */
+	char *line;             /* the current line, NUL-terminated */
+	size_t linecap;
+	char *buf;              /* read buffer */
+	size_t bufpos, buflen;
+	int eof;
+};
+
+/* Open PATH (pc_input_open) for reading lines of at most MAX bytes.
+ * 0, or -1 (class INPUT) with a message. */
+int pc_lines_open(struct pc_lines *r, const char *what, const char *path, size_t max);
+/* Read lines from FD (not closed by pc_lines_close); PATH names it in
+ * messages. */
+void pc_lines_init_fd(struct pc_lines *r, int fd, const char *path, size_t max);
+/* The next line, its newline removed: 1 with *line (valid until the next
+ * call) and *len set, 0 at the end of the file, -1 on error with
+ * "PATH:LINE: line longer than MAX bytes", "PATH:LINE: NUL byte in line"
+ * (class INPUT) or the read error (class RUN).  A last line without a
+ * newline is returned as a line. */
+int pc_lines_next(struct pc_lines *r, char **line, size_t *len);
+void pc_lines_close(struct pc_lines *r);
+
+/* Read a regular file of at most MAX bytes whole, refusing NUL bytes: a
+ * NUL-terminated malloc'd buffer (length in *len if not NULL), or NULL with
+ * a message (class INPUT for a bad or too-large file). */
+char *pc_input_read_small(const char *what, const char *path, size_t max, size_t *len);
+
+#endif
