@@ -6,7 +6,9 @@
  * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, so no lookup can leave ROOT or
  * pass through a symlink; a path whose parent became a symlink is "missing".
  * Without openat2 (ENOSYS) the same rules are applied one component at a
- * time with O_NOFOLLOW.
+ * time with O_NOFOLLOW.  A path of PATH_MAX bytes or more (a tar can hold
+ * one; the kernel refuses it in one lookup) is looked up in pieces, each
+ * relative to the directory descriptor the previous piece opened.
  * Metadata comes from an O_PATH descriptor (never blocks, opens nothing);
  * contents are read through a second openat2() with O_RDONLY that must land
  * on the same inode; fifos and devices are never opened for reading.
@@ -194,9 +196,45 @@ static int open_beneath_walk(int rootfd, const char *path, int flags)
 /* Set once openat2 has answered ENOSYS. */
 static int no_openat2;
 
+static int open_beneath(int rootfd, const char *path, int flags);
+
+/* A path too long for one lookup (ENAMETOOLONG at PATH_MAX): open the
+ * longest prefix that fits, as a directory below ROOT under the same rules,
+ * and look the rest up below that descriptor, and so on.  Each lookup is
+ * bounded by the directory it starts from, which is below ROOT, so the
+ * chain stays below ROOT as one lookup would. */
+static int open_beneath_long(int rootfd, const char *path, int flags)
+{
+	size_t len = strlen(path);
+	if (len < PATH_MAX)
+		return open_beneath(rootfd, path, flags);
+	/* the last '/' that leaves a prefix shorter than PATH_MAX */
+	size_t cut = PATH_MAX - 1;
+	while (cut > 0 && path[cut] != '/')
+		cut--;
+	if (cut == 0) {
+		errno = ENAMETOOLONG; /* one component longer than PATH_MAX */
+		return -1;
+	}
+	char *prefix = xmalloc(cut + 1);
+	memcpy(prefix, path, cut);
+	prefix[cut] = '\0';
+	int dirfd = open_beneath(rootfd, prefix, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(prefix);
+	if (dirfd < 0)
+		return -1;
+	int fd = open_beneath_long(dirfd, path + cut + 1, flags);
+	int e = errno;
+	close(dirfd);
+	errno = e;
+	return fd;
+}
+
 /* openat2 below ROOT without crossing any symlink; -1 with errno. */
 static int open_beneath(int rootfd, const char *path, int flags)
 {
+	if (strlen(path) >= PATH_MAX)
+		return open_beneath_long(rootfd, path, flags);
 	struct open_how how = {
 		.flags = (uint64_t)flags,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,

@@ -2,6 +2,7 @@
  *
  *   mkfixtures edge DIR                  the edge-case image, 3 layers
  *   mkfixtures smallfiles DIR            ~30,000 small files, 3 layers
+ *   mkfixtures longpath DIR              one layer, a file's path 5,038 bytes
  *   mkfixtures oci DIR LAYER...          an OCI image layout of the layers
  *   mkfixtures docker-save FILE LAYER... a legacy docker-save archive
  *   mkfixtures docker-save-oci FILE LAYER...  Docker 25+'s OCI-based one
@@ -568,6 +569,47 @@ static void make_smallfiles(const char *dir)
 	free(buf);
 }
 
+/* ---- longpath: a file whose path is 5,038 bytes -------------------------- */
+
+#define LONGPATH_LEN 5038
+
+/* One layer, longpath.tar: below long/, 20 directories of 240-byte names
+ * (not archive members: created as parents, as tar and runtimes do) hold
+ * a file whose whole path is LONGPATH_LEN bytes and a second file; a
+ * lookup of the whole path at once fails (PATH_MAX is 4096).  No symlink
+ * or directory member that deep: libarchive's writer cannot finish those
+ * (it sets their owner and times by a path it cannot reach). */
+static void make_longpath(const char *dir)
+{
+	ensure_dir(dir);
+	char *p = path_join(dir, "longpath.tar");
+	struct archive *a = tar_create(p, COMP_NONE);
+	put_dir(a, "long", 0755, 0, 0);
+	char *deep = xstrdup("long");
+	for (int i = 0; i < 20; i++) {
+		char *c = repeat((char)('a' + i), 240);
+		char *q = xasprintf("%s/%02d%s", deep, i, c);
+		free(c);
+		free(deep);
+		deep = q;
+	}
+	size_t used = strlen(deep) + 1; /* the '/' before the file name */
+	char *name = repeat('f', LONGPATH_LEN - used);
+	char *file = xasprintf("%s/%s", deep, name);
+	if (strlen(file) != LONGPATH_LEN)
+		die("longpath: %zu bytes, not %d", strlen(file), LONGPATH_LEN);
+	put_file(a, file, 0644, "at the bottom\n", 14);
+	char *other = path_join(deep, "other");
+	put_random(a, other, 0600, 70000);
+	tar_close(a, p);
+	printf("%s\n", p);
+	free(p);
+	free(deep);
+	free(name);
+	free(file);
+	free(other);
+}
+
 /* ---- blobs and JSON for image layouts ------------------------------------- */
 
 static char *sha256_hex_buf(const void *p, size_t n)
@@ -1010,6 +1052,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mkfixtures edge DIR\n"
 		   "       mkfixtures smallfiles DIR\n"
+		   "       mkfixtures longpath DIR\n"
 		   "       mkfixtures oci DIR LAYER...\n"
 		   "       mkfixtures docker-save FILE LAYER...\n"
 		   "       mkfixtures docker-save-oci FILE LAYER...\n");
@@ -1025,6 +1068,8 @@ int main(int argc, char **argv)
 		make_edge(argv[2]);
 	else if (argc == 3 && !strcmp(argv[1], "smallfiles"))
 		make_smallfiles(argv[2]);
+	else if (argc == 3 && !strcmp(argv[1], "longpath"))
+		make_longpath(argv[2]);
 	else if (argc >= 4 && !strcmp(argv[1], "oci"))
 		make_oci(argv[2], argv + 3, (size_t)(argc - 3));
 	else if (argc >= 4 && !strcmp(argv[1], "docker-save"))

@@ -2,6 +2,8 @@
  * each single kind of damage gives exactly its finding; a hostile tree is
  * never read outside the root. */
 #include <CUnit/CUnit.h>
+#include <dirent.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -580,6 +582,167 @@ static void test_all_missing(void)
 	pc_manifest_free(m);
 }
 
+/* ---- paths longer than PATH_MAX ----------------------------------------- */
+
+#define DEEP_LEVELS 20
+#define DEEP_COMP 250 /* 20 levels of 250 bytes: the file's path is ~5,040 */
+
+/* rm -rf NAME under DIRFD through descriptors only (nftw cannot go past
+ * PATH_MAX). */
+static void rm_at(int parent, const char *name)
+{
+	if (unlinkat(parent, name, 0) == 0)
+		return;
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	CU_ASSERT_FATAL(d != NULL);
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			rm_at(dirfd(d), de->d_name);
+	closedir(d);
+	CU_ASSERT_EQUAL(unlinkat(parent, name, AT_REMOVEDIR), 0);
+}
+
+/* The component of level I (0-based), DEEP_COMP bytes. */
+static char *deep_comp(int i)
+{
+	char *c = xmalloc(DEEP_COMP + 1);
+	memset(c, 'a' + i % 26, DEEP_COMP);
+	snprintf(c, 4, "%02d", i);
+	c[2] = 'x';
+	c[DEEP_COMP] = '\0';
+	return c;
+}
+
+/* DEEP_LEVELS nested directories below ROOT and a file "hello world\n" at
+ * the bottom, all in the manifest; returns the file's path. */
+static char *make_deep(struct fixture *f)
+{
+	int dirfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CU_ASSERT_FATAL(dirfd >= 0);
+	char *path = NULL;
+	for (int i = 0; i < DEEP_LEVELS; i++) {
+		char *c = deep_comp(i);
+		CU_ASSERT_EQUAL_FATAL(mkdirat(dirfd, c, 0755), 0);
+		CU_ASSERT_EQUAL_FATAL(fchmodat(dirfd, c, 0755, 0), 0);
+		int sub = openat(dirfd, c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		CU_ASSERT_FATAL(sub >= 0);
+		close(dirfd);
+		dirfd = sub;
+		char *p = path ? xasprintf("%s/%s", path, c) : xstrdup(c);
+		free(path);
+		free(c);
+		path = p;
+		put(f, path, PC_FT_DIR, 0755);
+	}
+	int fd = openat(dirfd, "file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(write(fd, HELLO, strlen(HELLO)), (ssize_t)strlen(HELLO));
+	CU_ASSERT_EQUAL_FATAL(fchmod(fd, 0644), 0);
+	close(fd);
+	close(dirfd);
+	char *file = xasprintf("%s/file", path);
+	free(path);
+	CU_ASSERT_FATAL(strlen(file) > PATH_MAX);
+	put_file(f, file, 0644, HELLO, strlen(HELLO));
+	return file;
+}
+
+/* Open level LEVEL's parent directory (level LEVEL-1), by descriptors. */
+static int open_level_parent(const struct fixture *f, int level)
+{
+	int dirfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < level; i++) {
+		char *c = deep_comp(i);
+		int sub = openat(dirfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		CU_ASSERT_FATAL(sub >= 0);
+		free(c);
+		close(dirfd);
+		dirfd = sub;
+	}
+	return dirfd;
+}
+
+static void deep_teardown(struct fixture *f)
+{
+	int rootfd = open(f->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *c = deep_comp(0);
+	rm_at(rootfd, c);
+	free(c);
+	close(rootfd);
+	teardown(f);
+}
+
+static int has_finding(const struct pc_verify_result *r, enum pc_finding_kind k,
+		       const char *path, const char *detail_part)
+{
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].kind == k && !strcmp(r->findings[i].path, path) &&
+		    (!detail_part || strstr(r->findings[i].detail, detail_part)))
+			return 1;
+	return 0;
+}
+
+/* A tar can hold a path of 5,000 bytes; the kernel looks up at most
+ * PATH_MAX at once.  Intact is intact, and damage past PATH_MAX is still
+ * seen, including a symlinked directory that must not be followed. */
+static void test_long_path(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *file = make_deep(&f);
+	run(&f);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	if (f.r.nfindings)
+		dump(&f.r);
+
+	/* one byte of the deep file changed */
+	int dirfd = open_level_parent(&f, DEEP_LEVELS);
+	int fd = openat(dirfd, "file", O_WRONLY | O_CLOEXEC);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(pwrite(fd, "J", 1, 0), 1);
+	close(fd);
+	close(dirfd);
+	run(&f);
+	CU_ASSERT_EQUAL(f.r.nfindings, 1);
+	CU_ASSERT(has_finding(&f.r, PC_F_CONTENT, file, "sha256"));
+	deep_teardown(&f);
+	free(file);
+
+	/* level 18 (past PATH_MAX) moved aside and replaced by a symlink to it:
+	 * the symlink is a type finding, what is below it missing (never
+	 * followed), the moved copy extra */
+	setup(&f);
+	file = make_deep(&f);
+	dirfd = open_level_parent(&f, 18);
+	char *c = deep_comp(18);
+	CU_ASSERT_EQUAL_FATAL(renameat(dirfd, c, dirfd, "moved"), 0);
+	CU_ASSERT_EQUAL_FATAL(symlinkat("moved", dirfd, c), 0);
+	close(dirfd);
+	run(&f);
+	char *sl = xstrdup(file);
+	*strstr(sl, c) = '\0'; /* the prefix up to level 18 */
+	char *lvl18 = xasprintf("%s%s", sl, c), *moved = xasprintf("%smoved", sl);
+	CU_ASSERT(has_finding(&f.r, PC_F_TYPE, lvl18, "symlink"));
+	CU_ASSERT(has_finding(&f.r, PC_F_MISSING, file, "symlink"));
+	CU_ASSERT(has_finding(&f.r, PC_F_EXTRA, moved, NULL));
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_TYPE], 1);
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_MISSING], 2); /* level 19 and the file */
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_EXTRA], 3);   /* moved, its level 19, its file */
+	CU_ASSERT_EQUAL(f.r.lost, 3);
+	if (f.r.nfindings != 6)
+		dump(&f.r);
+	free(c);
+	free(sl);
+	free(lvl18);
+	free(moved);
+	deep_teardown(&f);
+	free(file);
+}
+
 void register_verify_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verify", NULL, NULL);
@@ -599,4 +762,5 @@ void register_verify_tests(void)
 	CU_add_test(s, "hostile symlinked directory", test_hostile);
 	CU_add_test(s, "unopenable root", test_bad_root);
 	CU_add_test(s, "root gone: every entry missing", test_all_missing);
+	CU_add_test(s, "paths longer than PATH_MAX", test_long_path);
 }
