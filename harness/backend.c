@@ -15,6 +15,17 @@ const char *pc_flakey_mode_name(enum pc_flakey_mode m)
 	return "?";
 }
 
+/* Every backend, in the order scenario help lists them. */
+static const struct pc_backend_ops *const registry[] = { &pc_backend_fuse, &pc_backend_dm };
+#define NBACKENDS (sizeof(registry) / sizeof(registry[0]))
+
+const char *pc_backend_choice(unsigned i)
+{
+	if (i < NBACKENDS)
+		return registry[i]->name;
+	return i == NBACKENDS ? "auto" : NULL;
+}
+
 /* Does the running kernel have device-mapper (built in or loaded)?  It
  * registers the misc device "device-mapper". */
 static int kernel_has_dm(void)

@@ -64,6 +64,10 @@ extern const struct pc_backend_ops pc_backend_dm;
 
 const char *pc_flakey_mode_name(enum pc_flakey_mode m);
 
+/* The I-th value a scenario's backend key takes: each backend's name, then
+ * "auto"; NULL past the end. */
+const char *pc_backend_choice(unsigned i);
+
 /* Resolve a scenario's backend name (fuse, dm, auto) to an implementation
  * usable here.  why receives a sentence saying why this one was picked
  * (for auto) or why it cannot work.  -1 (class ENV) if unusable. */

@@ -34,7 +34,9 @@ static void run_usage(FILE *f)
 		"Output: DIR/results.json, DIR/junit.xml, DIR/summary.md (the table is\n"
 		"also printed), DIR/cases/CASE/{manifest.txt,findings.txt,fsck.log}.\n"
 		"Exit: 0 every case met its expectation, 1 some did not, 2 usage,\n"
-		"scenario or input error, 3 environment error, 128+N on signal N.\n");
+		"scenario or input error, 3 environment error, 128+N on signal N.\n\n"
+		"Scenario keys ('powercut help keys' describes them):\n");
+	pc_scenario_keys_print(f, 1);
 }
 
 static char *default_outdir(const struct pc_scenario *sc)

@@ -32,6 +32,11 @@ const char *pc_mode_name(enum pc_mode m)
 	return mode_names[m];
 }
 
+int pc_mode_promises_durability(enum pc_mode m)
+{
+	return m != PC_MODE_NONE;
+}
+
 int pc_mode_parse(const char *s, enum pc_mode *m)
 {
 	for (unsigned i = 0; i < PC_MODE_COUNT; i++) {

@@ -17,6 +17,9 @@ struct pc_sync_stats {
 };
 
 const char *pc_mode_name(enum pc_mode m);
+/* Does the mode promise that the tree survives a cut once committed?  A
+ * scenario's expect_MODE defaults to intact if so, else to any. */
+int pc_mode_promises_durability(enum pc_mode m);
 int pc_mode_parse(const char *s, enum pc_mode *m);
 /* none: nothing.  syncfs: one syncfs(2) on ROOT.  fsync: fsync every
  * regular file and every directory under ROOT (ROOT included), bottom-up,

@@ -33,9 +33,9 @@ static const struct fs_tools *fs_lookup(const char *type)
 	return NULL;
 }
 
-int pc_fs_supported(const char *fstype)
+const char *pc_fs_name(unsigned i)
 {
-	return fs_lookup(fstype) != NULL;
+	return i < sizeof(fs_table) / sizeof(fs_table[0]) ? fs_table[i].type : NULL;
 }
 
 /* Append the lines of a tool's output to an error message, trimmed. */

@@ -6,7 +6,8 @@
 
 enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED };
 
-int pc_fs_supported(const char *fstype);
+/* The I-th filesystem powercut knows (ext4, xfs, btrfs); NULL past the end. */
+const char *pc_fs_name(unsigned i);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "commands.h"
+#include "scenario.h"
 #include "util.h"
 
 #define PC_VERSION "0.1.0"
@@ -34,7 +35,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (commands[i].summary)
 			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'powercut COMMAND --help' describes a command; man powercut has it all.\n"
+	fprintf(f, "\n'powercut COMMAND --help' describes a command, 'powercut help keys' the\n"
+		   "scenario keys; man powercut has it all.\n"
 		   "exit status: 0 every case met its expectation, 1 some did not,\n"
 		   "2 usage/scenario/input error, 3 environment error.\n");
 }
@@ -57,6 +59,10 @@ int main(int argc, char **argv)
 		return PC_EXIT_USAGE;
 	}
 	const char *name = argv[1];
+	if (!strcmp(name, "help") && argc == 3 && !strcmp(argv[2], "keys")) {
+		pc_scenario_keys_print(stdout, 0);
+		return PC_EXIT_OK;
+	}
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
 		usage(stdout);
 		return PC_EXIT_OK;

@@ -1,10 +1,16 @@
 /* scenario.c - INI scenario files (libinih); see scenario.h.
  *
- * Parsing happens in two steps.  First every section is read into a
- * `struct settings` (values checked as they are read, so an error can name
- * the file, the line and the key).  Then each group is completed with the
- * values of [global] and expanded into cases: for each group in file order,
- * for each fs, for each mode, for each repeat.
+ * Parsing happens in two steps.  First every section records the text of
+ * each key it sets (checked by the key's setter as it is read, so an error
+ * names the file, the line and the key).  Then each group's typed settings
+ * are made, key by key, from the group's text, else [global]'s, else the
+ * key's default (scenario_keys.c has the keys), and the group is expanded
+ * into cases: for each group in file order, for each fs, for each mode, for
+ * each repeat.
+ *
+ * The file is read whole under input.h's limits: a regular file, bounded
+ * in size and line length; a NUL byte is an error (inih would silently cut
+ * the line there).
  *
  * libinih does not pass line numbers to the handler (Debian builds it with
  * INI_HANDLER_LINENO 0), so we feed it through our own reader, which hands it
@@ -15,6 +21,7 @@
 #include "scenario.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <ini.h>
 #include <limits.h>
@@ -22,76 +29,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "fs.h"
+#include "input.h"
+#include "scenario_keys.h"
 #include "util.h"
 
-/* Longest line we accept; libinih's default buffer is only 200 bytes, which
- * a list of image paths easily exceeds. */
-#define MAX_LINE 8192
-#define MAX_REPEAT 100000
+/* inih's line buffer: the longest line (input.h) with its newline and NUL.
+ * libinih's default is only 200 bytes, which a list of image paths easily
+ * exceeds. */
+#define MAX_LINE (PC_MAX_TEXT_LINE + 2)
 
 /* inih keeps section names in a 50-byte buffer; longer names would be cut. */
 #define MAX_GROUP_NAME 48
 
-/* One bit per key, so that a section records which keys it set. */
-enum key_bit {
-	K_IMAGE = 1 << 0,
-	K_FS = 1 << 1,
-	K_MKFS_OPTS = 1 << 2,
-	K_MOUNT_OPTS = 1 << 3,
-	K_MODES = 1 << 4,
-	K_BACKEND = 1 << 5,
-	K_DEVICE_SIZE = 1 << 6,
-	K_REPEAT = 1 << 7,
-	K_EXPECT_NONE = 1 << 8,
-	K_EXPECT_SYNCFS = 1 << 9,
-	K_EXPECT_FSYNC = 1 << 10,
-	K_CUT = 1 << 11,
-	K_DESCRIPTION = 1 << 12,
-	K_LAYOUT = 1 << 13,
-	K_WRITE_CACHE = 1 << 14,
-	K_CRASH_POINTS = 1 << 15,
-	K_CRASH_SUBSETS = 1 << 16,
-	K_NBITS = 17
-};
-
-/* What one section says; only the fields whose bit is in `set` count. */
-struct settings {
+/* What one section says: the text of each key it sets, as written (checked
+ * when read, typed when the groups are expanded). */
+struct section {
 	char *name;
 	unsigned line;              /* line of the [section] header */
-	unsigned set;               /* enum key_bit */
-	unsigned key_line[K_NBITS];      /* line where each key was set */
-	char **images;
-	size_t nimages;
-	char **fs;
-	size_t nfs;
-	char *mkfs_opts, *mount_opts, *backend;
-	enum pc_mode modes[PC_MODE_COUNT];
-	size_t nmodes;
-	uint64_t device_size;
-	unsigned repeat;
-	enum pc_expect expect[PC_MODE_COUNT];
-	enum pc_flakey_mode cut;
-	enum pc_layout layout;
-	int volatile_cache;
-	unsigned crash_points;
-	unsigned crash_subsets;
+	char **value;               /* per key slot; NULL: not set here */
+	unsigned *key_line;         /* per key slot: where it was set */
 };
 
 struct parser {
 	const char *path;           /* as given: used in messages */
 	char *dir;                  /* absolute folder of the scenario file */
-	FILE *f;
-	char *buf;                  /* getline buffer */
-	size_t bufcap;
+	char *text;                 /* the whole file */
+	size_t len, pos;            /* its length; where the next line starts */
 	unsigned lineno;            /* line being parsed */
-	struct settings *sections;  /* in file order; [global] included */
+	size_t nslots;              /* pc_key_nslots() */
+	struct section *sections;   /* in file order; [global] included */
 	size_t nsections;
 	int failed;                 /* an error was reported: stop */
 };
 
-static const char *const fs_names[] = { "ext4", "xfs", "btrfs" };
-static const char *const backend_names[] = { "fuse", "dm", "auto" };
 static const char *const expect_names[] = {
 	[PC_EXPECT_INTACT] = "intact",
 	[PC_EXPECT_LOSS] = "loss",
@@ -160,306 +133,12 @@ static int key_error(struct parser *p, const char *key, const char *fmt, ...)
 	return pc_fail(PC_ERR_INPUT, "%s:%u: %s", p->path, p->lineno, msg);
 }
 
-/* ---- values ---------------------------------------------------------- */
-
 static char *xstrndup(const char *s, size_t n)
 {
 	char *d = xmalloc(n + 1);
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
-}
-
-static int name_index(const char *const *names, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return (int)i;
-	return -1;
-}
-
-/* Like pc_mode_parse, without its message: ours names file, line and key. */
-static int mode_lookup(const char *s, enum pc_mode *m)
-{
-	for (int i = 0; i < PC_MODE_COUNT; i++)
-		if (!strcmp(pc_mode_name((enum pc_mode)i), s)) {
-			*m = (enum pc_mode)i;
-			return 0;
-		}
-	return -1;
-}
-
-static int list_has(char **v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return 1;
-	return 0;
-}
-
-/* Resolve an image spec against the scenario's folder and make it absolute.
- * A spec is a layer archive, a docker-save archive or oci-archive, an OCI
- * layout folder, or "PATH:TAG" (see image.h); what it names must exist.
- * A spec that does not exist as a whole is split as image.c splits it: at
- * the first ':' whose left side exists (a docker tag such as
- * "repo/name:latest" holds colons and slashes itself). */
-static char *resolve_image(struct parser *p, const char *key, const char *spec)
-{
-	char *joined = spec[0] == '/' ? xstrdup(spec) : xasprintf("%s/%s", p->dir, spec);
-	char *abs = realpath(joined, NULL);
-	int err = errno;
-	for (const char *colon = strchr(spec, ':'); !abs && colon; colon = strchr(colon + 1, ':')) {
-		if (colon == spec || !colon[1])
-			continue;
-		char *left = spec[0] == '/' ? xasprintf("%.*s", (int)(colon - spec), spec)
-					    : xasprintf("%s/%.*s", p->dir, (int)(colon - spec), spec);
-		char *path = realpath(left, NULL);
-		if (path)
-			abs = xasprintf("%s:%s", path, colon + 1);
-		free(path);
-		free(left);
-	}
-	if (!abs)
-		key_error(p, key, "%s: %s", joined, strerror(err));
-	free(joined);
-	return abs;
-}
-
-static int set_images(struct parser *p, struct settings *s, const char *key,
-		      const char *value)
-{
-	size_t n;
-	char **words = pc_split_words(value, &n);
-	if (n == 0) {
-		pc_strv_free(words);
-		return key_error(p, key, "empty list; name one or more layer archives or an OCI layout");
-	}
-	char **abs = xcalloc(n + 1, sizeof(*abs));
-	for (size_t i = 0; i < n; i++) {
-		abs[i] = resolve_image(p, key, words[i]);
-		if (!abs[i]) {
-			pc_strv_free(abs);
-			pc_strv_free(words);
-			return -1;
-		}
-	}
-	pc_strv_free(words);
-	s->images = abs;
-	s->nimages = n;
-	return 0;
-}
-
-static int set_fs(struct parser *p, struct settings *s, const char *key,
-		  const char *value)
-{
-	size_t n;
-	char **words = pc_split_words(value, &n);
-	int rc = 0;
-	if (n == 0)
-		rc = key_error(p, key, "empty list; expected one or more of ext4, xfs, btrfs");
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (name_index(fs_names, 3, words[i]) < 0)
-			rc = key_error(p, key, "unknown filesystem '%s' (expected ext4, xfs or btrfs)",
-				       words[i]);
-		else if (list_has(words, i, words[i]))
-			rc = key_error(p, key, "'%s' is listed twice", words[i]);
-	}
-	if (rc < 0) {
-		pc_strv_free(words);
-		return -1;
-	}
-	s->fs = words;
-	s->nfs = n;
-	return 0;
-}
-
-static int set_modes(struct parser *p, struct settings *s, const char *key,
-		     const char *value)
-{
-	size_t n;
-	char **words = pc_split_words(value, &n);
-	enum pc_mode modes[PC_MODE_COUNT];
-	size_t nmodes = 0;
-	int rc = 0;
-	if (n == 0)
-		rc = key_error(p, key, "empty list; expected one or more of none, syncfs, fsync");
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		enum pc_mode m;
-		if (mode_lookup(words[i], &m) < 0)
-			rc = key_error(p, key, "unknown mode '%s' (expected none, syncfs or fsync)",
-				       words[i]);
-		else if (list_has(words, i, words[i]))
-			rc = key_error(p, key, "'%s' is listed twice", words[i]);
-		else
-			modes[nmodes++] = m;
-	}
-	pc_strv_free(words);
-	if (rc == 0) {
-		memcpy(s->modes, modes, nmodes * sizeof(modes[0]));
-		s->nmodes = nmodes;
-	}
-	return rc;
-}
-
-/* A whole number from MIN to MAX (digits only), or a key error. */
-static int parse_count(struct parser *p, const char *key, const char *value, unsigned long min,
-		       unsigned long max, unsigned *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long n = strtoul(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end || errno || n < min || n > max)
-		return key_error(p, key, "'%s' is not a whole number from %lu to %lu", value, min,
-				 max);
-	*out = (unsigned)n;
-	return 0;
-}
-
-static int set_repeat(struct parser *p, struct settings *s, const char *key,
-		      const char *value)
-{
-	return parse_count(p, key, value, 1, MAX_REPEAT, &s->repeat);
-}
-
-static int set_device_size(struct parser *p, struct settings *s, const char *key,
-			   const char *value)
-{
-	if (!strcmp(value, "auto")) {
-		s->device_size = 0;
-		return 0;
-	}
-	uint64_t v;
-	if (pc_parse_size(value, &v) < 0 || v == 0)
-		return key_error(p, key, "'%s' is not a size (like 4G, 512M, 1048576) or auto",
-				 value);
-	s->device_size = v;
-	return 0;
-}
-
-static int set_expect(struct parser *p, struct settings *s, const char *key,
-		      const char *value)
-{
-	enum pc_mode m;
-	if (mode_lookup(key + strlen("expect_"), &m) < 0)
-		return key_error(p, key, "unknown key");
-	int i = name_index(expect_names, 3, value);
-	if (i < 0)
-		return key_error(p, key, "'%s' is not one of intact, loss, any", value);
-	s->expect[m] = (enum pc_expect)i;
-	return 0;
-}
-
-static int set_mkfs_opts(struct parser *p, struct settings *s, const char *key,
-			 const char *value)
-{
-	(void)p;
-	(void)key;
-	s->mkfs_opts = xstrdup(value);
-	return 0;
-}
-
-static int set_mount_opts(struct parser *p, struct settings *s, const char *key,
-			  const char *value)
-{
-	(void)p;
-	(void)key;
-	s->mount_opts = xstrdup(value);
-	return 0;
-}
-
-static int set_backend(struct parser *p, struct settings *s, const char *key,
-		       const char *value)
-{
-	if (name_index(backend_names, 3, value) < 0)
-		return key_error(p, key, "'%s' is not one of fuse, dm, auto", value);
-	s->backend = xstrdup(value);
-	return 0;
-}
-
-static int set_cut(struct parser *p, struct settings *s, const char *key,
-		   const char *value)
-{
-	if (!strcmp(value, "drop"))
-		s->cut = PC_FLAKEY_DROP;
-	else if (!strcmp(value, "error"))
-		s->cut = PC_FLAKEY_ERROR;
-	else
-		return key_error(p, key, "'%s' is not one of drop, error", value);
-	return 0;
-}
-
-static int set_layout(struct parser *p, struct settings *s, const char *key,
-		      const char *value)
-{
-	int i = name_index(layout_names, 2, value);
-	if (i < 0)
-		return key_error(p, key, "'%s' is not one of flat, snapshots", value);
-	s->layout = (enum pc_layout)i;
-	return 0;
-}
-
-static int set_write_cache(struct parser *p, struct settings *s, const char *key,
-			   const char *value)
-{
-	if (!strcmp(value, "durable"))
-		s->volatile_cache = 0;
-	else if (!strcmp(value, "volatile"))
-		s->volatile_cache = 1;
-	else
-		return key_error(p, key, "'%s' is not one of durable, volatile", value);
-	return 0;
-}
-
-static int set_crash_points(struct parser *p, struct settings *s, const char *key,
-			    const char *value)
-{
-	return parse_count(p, key, value, 0, 1000, &s->crash_points);
-}
-
-static int set_crash_subsets(struct parser *p, struct settings *s, const char *key,
-			     const char *value)
-{
-	return parse_count(p, key, value, 0, 100, &s->crash_subsets);
-}
-
-static int set_description(struct parser *p, struct settings *s, const char *key,
-			   const char *value)
-{
-	(void)p;
-	(void)s;
-	(void)key;
-	(void)value;
-	return 0;
-}
-
-static const struct key_def {
-	const char *name;
-	unsigned bit;
-	int (*set)(struct parser *p, struct settings *s, const char *key,
-		   const char *value);
-} keys[] = {
-	{ "image", K_IMAGE, set_images },
-	{ "fs", K_FS, set_fs },
-	{ "mkfs_opts", K_MKFS_OPTS, set_mkfs_opts },
-	{ "mount_opts", K_MOUNT_OPTS, set_mount_opts },
-	{ "modes", K_MODES, set_modes },
-	{ "backend", K_BACKEND, set_backend },
-	{ "device_size", K_DEVICE_SIZE, set_device_size },
-	{ "repeat", K_REPEAT, set_repeat },
-	{ "expect_none", K_EXPECT_NONE, set_expect },
-	{ "expect_syncfs", K_EXPECT_SYNCFS, set_expect },
-	{ "expect_fsync", K_EXPECT_FSYNC, set_expect },
-	{ "cut", K_CUT, set_cut },
-	{ "description", K_DESCRIPTION, set_description },
-	{ "layout", K_LAYOUT, set_layout },
-	{ "write_cache", K_WRITE_CACHE, set_write_cache },
-	{ "crash_points", K_CRASH_POINTS, set_crash_points },
-	{ "crash_subsets", K_CRASH_SUBSETS, set_crash_subsets },
-};
-
-static unsigned bit_index(unsigned bit)
-{
-	return (unsigned)__builtin_ctz(bit);
 }
 
 /* ---- libinih callbacks ----------------------------------------------- */
@@ -475,25 +154,30 @@ static int handler(void *user, const char *section, const char *key, const char 
 		key_error(p, key, "key outside any section; put it under [global] or a [group]");
 		return 0;
 	}
-	struct settings *s = &p->sections[p->nsections - 1];
-	const struct key_def *def = NULL;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (!strcmp(keys[i].name, key))
-			def = &keys[i];
-	if (!def) {
-		key_error(p, key, "unknown key (the keys are listed in powercut(1), SCENARIO FILES)");
+	struct section *s = &p->sections[p->nsections - 1];
+	long slot = pc_key_lookup(key);
+	if (slot < 0) {
+		key_error(p, key, "unknown key (powercut help keys lists them; powercut(1), "
+			  "SCENARIO FILES, describes them)");
 		return 0;
 	}
-	unsigned idx = bit_index(def->bit);
 	/* A key given twice in one section is a mistake, not an override. */
-	if (s->set & def->bit) {
-		key_error(p, key, "set twice in [%s] (first on line %u)", s->name, s->key_line[idx]);
+	if (s->value[slot]) {
+		key_error(p, key, "set twice in [%s] (first on line %u)", s->name, s->key_line[slot]);
 		return 0;
 	}
-	if (def->set(p, s, key, value) < 0)
+	/* Checked now, so that the first error in the file is the one shown;
+	 * typed again for each group that inherits it (expand_group). */
+	struct pc_settings scratch = { 0 };
+	char why[PATH_MAX + 256];
+	int rc = pc_key_set((size_t)slot, &scratch, value, p->dir, why, sizeof(why));
+	pc_settings_free(&scratch);
+	if (rc < 0) {
+		key_error(p, key, "%s", why);
 		return 0;
-	s->set |= def->bit;
-	s->key_line[idx] = p->lineno;
+	}
+	s->value[slot] = xstrdup(value);
+	s->key_line[slot] = p->lineno;
 	return 1;
 }
 
@@ -539,36 +223,59 @@ static int note_section(struct parser *p, const char *line)
 		}
 	}
 	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
-	struct settings *s = &p->sections[p->nsections++];
-	memset(s, 0, sizeof(*s));
+	struct section *s = &p->sections[p->nsections++];
 	s->name = name;
 	s->line = p->lineno;
+	s->value = xcalloc(p->nslots, sizeof(*s->value));
+	s->key_line = xcalloc(p->nslots, sizeof(*s->key_line));
 	return 0;
 }
 
-/* An fgets-like reader for ini_parse_stream: one physical line per call,
- * counted, so that the handler knows the line it is called for. */
+/* "FILE:LINE: KEY: NUL byte ..." for a line holding a NUL byte (inih would
+ * stop reading the line there and take what precedes as the value). */
+static void nul_error(struct parser *p, const char *line, size_t nul)
+{
+	const char *eq = memchr(line, '=', nul);
+	if (!eq) {
+		key_error(p, NULL, "NUL byte in line");
+		return;
+	}
+	size_t b = 0, e = (size_t)(eq - line);
+	while (b < e && (line[b] == ' ' || line[b] == '\t'))
+		b++;
+	while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+		e--;
+	char *key = xstrndup(line + b, e - b);
+	key_error(p, key, "NUL byte in line");
+	free(key);
+}
+
+/* An fgets-like reader for ini_parse_stream over the file's text: one
+ * physical line per call, counted, so that the handler knows the line it is
+ * called for. */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct parser *p = stream;
-	if (p->failed)
+	if (p->failed || p->pos >= p->len)
 		return NULL;
-	errno = 0;
-	ssize_t n = getline(&p->buf, &p->bufcap, p->f);
-	if (n < 0) {
-		if (ferror(p->f)) {
-			p->lineno++;
-			key_error(p, NULL, "read failed: %s", strerror(errno ? errno : EIO));
-		}
-		return NULL;
-	}
+	const char *line = p->text + p->pos;
+	const char *nl = memchr(line, '\n', p->len - p->pos);
+	size_t n = nl ? (size_t)(nl - line) + 1 : p->len - p->pos;
+	p->pos += n;
 	p->lineno++;
-	if (n > num - 1) {
-		/* fgets would split it, and inih would parse the pieces. */
-		key_error(p, NULL, "line longer than %d characters", num - 2);
+	const char *nul = memchr(line, '\0', n);
+	if (nul) {
+		nul_error(p, line, (size_t)(nul - line));
 		return NULL;
 	}
-	memcpy(str, p->buf, (size_t)n + 1);
+	size_t body = n - (line[n - 1] == '\n');
+	if (body > PC_MAX_TEXT_LINE || n > (size_t)num - 1) {
+		/* fgets would split it, and inih would parse the pieces. */
+		key_error(p, NULL, "line longer than %u bytes", PC_MAX_TEXT_LINE);
+		return NULL;
+	}
+	memcpy(str, line, n);
+	str[n] = '\0';
 	if (note_section(p, str) < 0)
 		return NULL;
 	return str;
@@ -576,25 +283,13 @@ static char *read_line(char *str, int num, void *stream)
 
 /* ---- groups and cases ------------------------------------------------ */
 
-static void settings_free(struct settings *s)
+static void section_free(struct parser *p, struct section *s)
 {
 	free(s->name);
-	pc_strv_free(s->images);
-	pc_strv_free(s->fs);
-	free(s->mkfs_opts);
-	free(s->mount_opts);
-	free(s->backend);
-}
-
-/* The value of a group: its own if set, else [global]'s if set. */
-static const struct settings *pick(const struct settings *g,
-				   const struct settings *global, unsigned bit)
-{
-	if (g->set & bit)
-		return g;
-	if (global && (global->set & bit))
-		return global;
-	return NULL;
+	for (size_t i = 0; i < p->nslots; i++)
+		free(s->value[i]);
+	free(s->value);
+	free(s->key_line);
 }
 
 static char **strv_dup(char *const *v, size_t n)
@@ -611,89 +306,95 @@ static void add_case(struct pc_scenario *sc, struct pc_case *c)
 	sc->cases[sc->ncases++] = *c;
 }
 
-/* Expand group G (NAME is its name in case ids) into cases. */
-static int expand_group(struct parser *p, const struct settings *g,
-			const struct settings *global, const char *name,
-			struct pc_scenario *sc)
+/* The typed settings of group G: for each key, G's value, else [global]'s,
+ * else the default; a required key without a value is an error. */
+static int group_settings(struct parser *p, const struct section *g,
+			  const struct section *global, struct pc_settings *out)
 {
-	static const struct { unsigned bit; const char *key; } required[] = {
-		{ K_IMAGE, "image" }, { K_FS, "fs" }, { K_MODES, "modes" },
-	};
-	for (size_t i = 0; i < 3; i++)
-		if (!pick(g, global, required[i].bit)) {
+	char name[64], why[PATH_MAX + 256];
+	unsigned mode;
+	for (size_t i = 0; i < p->nslots; i++) {
+		const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
+		const struct section *from = g->value[i] ? g
+					     : global && global->value[i] ? global : NULL;
+		const char *value = from ? from->value[i] : pc_key_default(i);
+		if (!value && (k->flags & PC_KEY_REQUIRED)) {
 			p->failed = 1;
 			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s: not set; set it in the group or in [global]",
-				       p->path, g->line, g->name, required[i].key);
+				       p->path, g->line, g->name, name);
 		}
-	const struct settings *img = pick(g, global, K_IMAGE);
-	const struct settings *fs = pick(g, global, K_FS);
-	const struct settings *modes = pick(g, global, K_MODES);
-	const struct settings *s;
-	const char *mkfs_opts = (s = pick(g, global, K_MKFS_OPTS)) ? s->mkfs_opts : "";
-	const char *mount_opts = (s = pick(g, global, K_MOUNT_OPTS)) ? s->mount_opts : "";
-	const char *backend = (s = pick(g, global, K_BACKEND)) ? s->backend : "auto";
-	uint64_t device_size = (s = pick(g, global, K_DEVICE_SIZE)) ? s->device_size : 0;
-	unsigned repeats = (s = pick(g, global, K_REPEAT)) ? s->repeat : 1;
-	enum pc_flakey_mode cut = (s = pick(g, global, K_CUT)) ? s->cut : PC_FLAKEY_DROP;
-	enum pc_layout layout = (s = pick(g, global, K_LAYOUT)) ? s->layout : PC_LAYOUT_FLAT;
-	int volatile_cache = (s = pick(g, global, K_WRITE_CACHE)) ? s->volatile_cache : 0;
-	unsigned crash_points = (s = pick(g, global, K_CRASH_POINTS)) ? s->crash_points : 0;
-	unsigned crash_subsets = (s = pick(g, global, K_CRASH_SUBSETS)) ? s->crash_subsets : 0;
-	if (crash_subsets && !crash_points) {
-		p->failed = 1;
-		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: crash_subsets needs crash_points",
-			       p->path, g->line, g->name);
+		if (!value)
+			continue;
+		p->lineno = from ? from->key_line[i] : g->line;
+		if (pc_key_set(i, out, value, p->dir, why, sizeof(why)) < 0)
+			return key_error(p, name, "%s", why);
 	}
-	if (crash_points && layout == PC_LAYOUT_SNAPSHOTS) {
-		p->failed = 1;
-		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: crash_points works with layout = flat only",
-			       p->path, g->line, g->name);
-	}
-	if (volatile_cache || crash_points) {
-		/* Only the fuse device models a write cache and logs writes;
-		 * auto must not pick dm. */
-		if (!strcmp(backend, "dm")) {
-			p->failed = 1;
-			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s needs backend = fuse "
-				       "(dm-flakey has no write cache and no write log)",
-				       p->path, g->line, g->name,
-				       volatile_cache ? "write_cache = volatile" : "crash_points");
-		}
-		backend = "fuse";
-	}
-	enum pc_expect expect[PC_MODE_COUNT];
-	for (int m = 0; m < PC_MODE_COUNT; m++) {
-		/* expect_<mode> bits follow the order of enum pc_mode. */
-		s = pick(g, global, K_EXPECT_NONE << m);
-		expect[m] = s ? s->expect[m] : m == PC_MODE_NONE ? PC_EXPECT_ANY : PC_EXPECT_INTACT;
-	}
+	return 0;
+}
 
-	for (size_t f = 0; f < fs->nfs; f++)
-		for (size_t m = 0; m < modes->nmodes; m++)
-			for (unsigned r = 1; r <= repeats; r++) {
-				enum pc_mode mode = modes->modes[m];
+/* Checks between keys, on a group's settings. */
+static int check_group(struct parser *p, const struct section *g, const struct pc_settings *s)
+{
+	const char *problem = NULL;
+	if (s->crash_subsets && !s->crash_points)
+		problem = "crash_subsets needs crash_points";
+	else if (s->crash_points && s->layout == PC_LAYOUT_SNAPSHOTS)
+		problem = "crash_points works with layout = flat only";
+	/* Only the fuse device models a write cache and logs writes. */
+	else if (!strcmp(pc_backend_choice(s->backend), "dm") &&
+		 s->write_cache == PC_WRITE_CACHE_VOLATILE)
+		problem = "write_cache = volatile needs backend = fuse "
+			  "(dm-flakey has no write cache and no write log)";
+	else if (!strcmp(pc_backend_choice(s->backend), "dm") && s->crash_points)
+		problem = "crash_points needs backend = fuse "
+			  "(dm-flakey has no write cache and no write log)";
+	if (!problem)
+		return 0;
+	p->failed = 1;
+	return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
+}
+
+/* Expand group G (NAME is its name in case ids) into cases. */
+static int expand_group(struct parser *p, const struct section *g,
+			const struct section *global, const char *name,
+			struct pc_scenario *sc)
+{
+	struct pc_settings *s = xcalloc(1, sizeof(*s));
+	sc->groups = xrealloc(sc->groups, (sc->ngroups + 1) * sizeof(*sc->groups));
+	sc->groups[sc->ngroups++] = s;
+	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0)
+		return -1;
+	/* auto must not pick dm where only fuse can do what is asked. */
+	const char *backend = s->write_cache == PC_WRITE_CACHE_VOLATILE || s->crash_points
+		? "fuse" : pc_backend_choice(s->backend);
+	for (size_t f = 0; f < s->fs.n; f++)
+		for (size_t m = 0; m < s->modes.n; m++)
+			for (unsigned r = 1; r <= s->repeat; r++) {
+				enum pc_mode mode = (enum pc_mode)s->modes.v[m];
+				const char *fs = pc_fs_name(s->fs.v[f]);
 				struct pc_case c = {
 					.group = xstrdup(name),
-					.fs = xstrdup(fs->fs[f]),
-					.mkfs_opts = xstrdup(mkfs_opts),
-					.mount_opts = xstrdup(mount_opts),
+					.fs = xstrdup(fs),
+					.mkfs_opts = xstrdup(s->mkfs_opts),
+					.mount_opts = xstrdup(s->mount_opts),
 					.backend = xstrdup(backend),
 					.mode = mode,
-					.expect = expect[mode],
-					.cut = cut,
+					.expect = (enum pc_expect)s->expect[mode],
+					.cut = (enum pc_flakey_mode)s->cut,
 					.repeat = r,
-					.repeats = repeats,
-					.images = strv_dup(img->images, img->nimages),
-					.nimages = img->nimages,
-					.device_size = device_size,
-					.layout = layout,
-					.volatile_cache = volatile_cache,
-					.crash_points = crash_points,
-					.crash_subsets = crash_subsets,
+					.repeats = s->repeat,
+					.images = strv_dup(s->images, s->nimages),
+					.nimages = s->nimages,
+					.device_size = s->device_size,
+					.layout = (enum pc_layout)s->layout,
+					.volatile_cache = s->write_cache == PC_WRITE_CACHE_VOLATILE,
+					.crash_points = s->crash_points,
+					.crash_subsets = s->crash_subsets,
+					.settings = s,
 				};
-				c.id = repeats > 1
-					? xasprintf("%s/%s/%s/r%u", name, fs->fs[f], pc_mode_name(mode), r)
-					: xasprintf("%s/%s/%s", name, fs->fs[f], pc_mode_name(mode));
+				c.id = s->repeat > 1
+					? xasprintf("%s/%s/%s/r%u", name, fs, pc_mode_name(mode), r)
+					: xasprintf("%s/%s/%s", name, fs, pc_mode_name(mode));
 				add_case(sc, &c);
 			}
 	return 0;
@@ -701,7 +402,7 @@ static int expand_group(struct parser *p, const struct settings *g,
 
 static int expand(struct parser *p, struct pc_scenario *sc)
 {
-	const struct settings *global = NULL;
+	const struct section *global = NULL;
 	size_t ngroups = 0;
 	for (size_t i = 0; i < p->nsections; i++) {
 		if (!strcmp(p->sections[i].name, "global"))
@@ -717,7 +418,7 @@ static int expand(struct parser *p, struct pc_scenario *sc)
 	if (ngroups == 0)
 		return expand_group(p, global, NULL, "default", sc);
 	for (size_t i = 0; i < p->nsections; i++) {
-		const struct settings *g = &p->sections[i];
+		const struct section *g = &p->sections[i];
 		if (g != global && expand_group(p, g, global, g->name, sc) < 0)
 			return -1;
 	}
@@ -734,6 +435,30 @@ static char *scenario_name(const char *path)
 	return xstrndup(base, n);
 }
 
+/* The whole file into p->text: a regular file (pc_input_open: a FIFO or
+ * /dev/zero would block or never end) of at most PC_MAX_SMALL_FILE bytes.
+ * Read whole rather than with pc_lines, so that a NUL byte is reported
+ * with the key of its line. */
+static int read_scenario(struct parser *p)
+{
+	int fd = pc_input_open("scenario", p->path);
+	if (fd < 0)
+		return -1;
+	/* One byte past the limit tells "exactly the limit" from more;
+	 * st_size is not trusted (a file in /proc says 0, a file may grow). */
+	p->text = xmalloc(PC_MAX_SMALL_FILE + 1);
+	ssize_t n = pc_pread_full(fd, p->text, PC_MAX_SMALL_FILE + 1, 0);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return pc_fail_errno(PC_ERR_INPUT, e, "read scenario %s", p->path);
+	if ((size_t)n > PC_MAX_SMALL_FILE)
+		return pc_fail(PC_ERR_INPUT, "scenario %s: larger than %u bytes", p->path,
+			       PC_MAX_SMALL_FILE);
+	p->len = (size_t)n;
+	return 0;
+}
+
 static int parse_file(struct parser *p)
 {
 	char *abs = realpath(p->path, NULL);
@@ -742,9 +467,8 @@ static int parse_file(struct parser *p)
 	char *slash = strrchr(abs, '/');
 	p->dir = slash == abs ? xstrdup("/") : xstrndup(abs, (size_t)(slash - abs));
 	free(abs);
-	p->f = fopen(p->path, "re");
-	if (!p->f)
-		return pc_fail_errno(PC_ERR_INPUT, errno, "open scenario %s", p->path);
+	if (read_scenario(p) < 0)
+		return -1;
 
 	/* Process-wide libinih settings (Debian's build reads them at run
 	 * time): a heap line buffer of our size, as the reader enforces; no
@@ -758,8 +482,6 @@ static int parse_file(struct parser *p)
 	ini_stop_on_first_error = true;
 
 	int rc = ini_parse_stream(read_line, p, handler, p);
-	fclose(p->f);
-	p->f = NULL;
 	if (p->failed)
 		return -1;
 	if (rc == -2)
@@ -773,7 +495,7 @@ static int parse_file(struct parser *p)
 
 int pc_scenario_load(const char *path, struct pc_scenario *sc)
 {
-	struct parser p = { .path = path };
+	struct parser p = { .path = path, .nslots = pc_key_nslots() };
 	memset(sc, 0, sizeof(*sc));
 	int rc = parse_file(&p);
 	if (rc == 0) {
@@ -782,9 +504,9 @@ int pc_scenario_load(const char *path, struct pc_scenario *sc)
 		rc = expand(&p, sc);
 	}
 	for (size_t i = 0; i < p.nsections; i++)
-		settings_free(&p.sections[i]);
+		section_free(&p, &p.sections[i]);
 	free(p.sections);
-	free(p.buf);
+	free(p.text);
 	free(p.dir);
 	if (rc < 0)
 		pc_scenario_free(sc);
@@ -852,6 +574,11 @@ void pc_scenario_free(struct pc_scenario *sc)
 	for (size_t i = 0; i < sc->ncases; i++)
 		case_free(&sc->cases[i]);
 	free(sc->cases);
+	for (size_t i = 0; i < sc->ngroups; i++) {
+		pc_settings_free(sc->groups[i]);
+		free(sc->groups[i]);
+	}
+	free(sc->groups);
 	free(sc->path);
 	free(sc->name);
 	memset(sc, 0, sizeof(*sc));

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "durability.h"
 #include "backend.h"
 
@@ -19,6 +20,40 @@ enum pc_expect { PC_EXPECT_INTACT, PC_EXPECT_LOSS, PC_EXPECT_ANY };
  * applied (flat), or containerd's overlayfs snapshotter layout, one folder
  * per layer committed one by one (snapshots). */
 enum pc_layout { PC_LAYOUT_FLAT, PC_LAYOUT_SNAPSHOTS };
+
+/* A list of values of one enumerated key (fs, modes): indices into the
+ * owning module's name table, in the order given, each at most once. */
+#define PC_CHOICE_MAX 16
+struct pc_choice_list {
+	unsigned n;
+	unsigned v[PC_CHOICE_MAX];
+};
+
+enum pc_write_cache { PC_WRITE_CACHE_DURABLE, PC_WRITE_CACHE_VOLATILE };
+
+/* The typed value of every scenario key for one group, [global] and the
+ * defaults applied.  scenario_keys.c has the table that fills it: one row
+ * per key, pointing at its field here.  Enumerated values are indices into
+ * the owning module's names (pc_fs_name, pc_mode_name, pc_backend_choice,
+ * ...). */
+struct pc_settings {
+	char **images;              /* absolute paths, NULL-terminated */
+	size_t nimages;
+	struct pc_choice_list fs;   /* pc_fs_name */
+	struct pc_choice_list modes; /* enum pc_mode */
+	char *mkfs_opts;
+	char *mount_opts;
+	unsigned backend;           /* pc_backend_choice */
+	uint64_t device_size;       /* 0 = auto */
+	unsigned repeat;
+	unsigned expect[PC_MODE_COUNT]; /* enum pc_expect, per mode */
+	unsigned cut;               /* enum pc_flakey_mode */
+	unsigned layout;            /* enum pc_layout */
+	unsigned write_cache;       /* enum pc_write_cache */
+	unsigned crash_points;
+	unsigned crash_subsets;
+	char *description;
+};
 
 struct pc_case {
 	char *id;          /* "GROUP/FS/MODE[/rN]" unique in the scenario */
@@ -39,6 +74,9 @@ struct pc_case {
 	int volatile_cache; /* write_cache = volatile: unflushed writes die at the cut */
 	unsigned crash_points; /* flushes of the write log to check as well (0: none) */
 	unsigned crash_subsets; /* random partial epochs checked past each point */
+	/* Every key of the case's group (owned by the scenario): a new key's
+	 * consumer reads its field here. */
+	const struct pc_settings *settings;
 };
 
 struct pc_scenario {
@@ -46,6 +84,8 @@ struct pc_scenario {
 	char *name;        /* basename without .ini */
 	struct pc_case *cases;
 	size_t ncases;
+	struct pc_settings **groups; /* each group's settings, for the cases */
+	size_t ngroups;
 };
 
 /* Parse PATH.  Errors name file, line and key (class INPUT). */
@@ -58,6 +98,13 @@ void pc_scenario_shard(struct pc_scenario *sc, unsigned k, unsigned n);
 /* "K/N" -> k, n; -1 (class INPUT) unless 1 <= K <= N <= 100000. */
 int pc_parse_shard(const char *s, unsigned *k, unsigned *n);
 void pc_scenario_free(struct pc_scenario *sc);
+
+/* Print every scenario key: its values, default and help (`powercut help
+ * keys`), or with BRIEF only the names on a few lines (`run --help`). */
+void pc_scenario_keys_print(FILE *f, int brief);
+/* The name of the I-th key a scenario may set (expect_MODE once per mode);
+ * NULL past the end. */
+const char *pc_scenario_key_name(size_t i, char *buf, size_t len);
 
 const char *pc_expect_name(enum pc_expect e);
 const char *pc_layout_name(enum pc_layout l);

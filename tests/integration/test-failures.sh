@@ -26,6 +26,25 @@ fs = ext4
 modes = none
 colour = blue")
 expect_exit 2 "badkey.ini:5.*colour" -- pc_run "$s"
+
+# Scenario input limits (issue 13 #8-#10): a device or FIFO is refused at
+# once, a NUL byte names file, line and key, an out-of-range value is refused
+# at load with file, line and key, before any results folder is made.
+expect_exit 2 "scenario /dev/zero: is a character device, not a regular file" -- \
+	timeout 20 "$POWERCUT" run --list /dev/zero
+mkfifo "$TMP/fifo.ini"
+expect_exit 2 "fifo.ini: is a FIFO, not a regular file" -- timeout 20 "$POWERCUT" run --list "$TMP/fifo.ini"
+printf '[global]\nimage = %s\nfs = ext4\0xfs\nmodes = none\n' "$sample" > "$TMP/nul.ini"
+expect_exit 2 "nul.ini:3: fs: NUL byte in line" -- pc_run "$TMP/nul.ini" -o "$TMP/nul-out"
+[ ! -e "$TMP/nul-out" ] || fail "NUL byte: a results folder was made"
+s=$(scenario tiny "[global]
+image = $sample
+fs = ext4
+modes = none
+device_size = 1")
+expect_exit 2 "tiny.ini:5: device_size: '1' is not auto or a size from 1M to 1024T" -- "$POWERCUT" run --list "$s"
+expect_exit 2 "tiny.ini:5: device_size" -- pc_run "$s" -o "$TMP/tiny-out"
+[ ! -e "$TMP/tiny-out" ] || fail "device_size = 1: a results folder was made"
 s=$(scenario missing "[global]
 image = /nonexistent/layer.tar
 fs = ext4

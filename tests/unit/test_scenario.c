@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "durability.h"
 #include "scenario.h"
+#include "scenario_keys.h"
 #include "unit.h"
 #include "util.h"
 
@@ -291,6 +294,10 @@ static const struct bad_case bad[] = {
 	{ "expect of unknown mode", "[g]\nexpect_fdatasync = loss\n", ":2: expect_fdatasync", NULL },
 	{ "bad size", "[g]\ndevice_size = 12Q\n", ":2: device_size", "12Q" },
 	{ "zero size", "[g]\ndevice_size = 0\n", ":2: device_size", NULL },
+	{ "one-byte size", "[g]\ndevice_size = 1\n", ":2: device_size", "1M to 1024T" },
+	{ "size not of sectors", "[g]\ndevice_size = 1000000\n", ":2: device_size", "multiple of 512" },
+	{ "size too big", "[g]\ndevice_size = 2048T\n", ":2: device_size", "'2048T'" },
+	{ "size overflow", "[g]\ndevice_size = 99999999999T\n", ":2: device_size", NULL },
 	{ "bad repeat", "[g]\n\nrepeat = 0\n", ":3: repeat", NULL },
 	{ "bad backend", "[g]\nbackend = qemu\n", ":2: backend", "qemu" },
 	{ "bad cut", "[g]\ncut = half\n", ":2: cut", "half" },
@@ -495,6 +502,203 @@ static void test_parse_size(void)
 	CU_ASSERT_STRING_EQUAL(pc_expect_name(PC_EXPECT_ANY), "any");
 }
 
+
+/* Load a file holding exactly LEN bytes of TEXT (NULs included). */
+static int load_bytes(const char *name, const char *text, size_t len, struct pc_scenario *sc,
+		      char **err, char **path)
+{
+	*path = xasprintf("%s/%s", tmp, name);
+	CU_ASSERT_FATAL(pc_write_file(*path, text, len, 0) == 0);
+	return load_capture(*path, sc, err);
+}
+
+/* A NUL byte would end the line for inih: "fs = ext4<NUL>xfs" must not
+ * run ext4 alone. */
+static void test_nul_byte(void)
+{
+	static const char text[] = "[global]\nimage = a.tar\nfs = ext4\0xfs\nmodes = none\n";
+	struct pc_scenario sc;
+	char *err, *path;
+	CU_ASSERT_EQUAL(load_bytes("nul.ini", text, sizeof(text) - 1, &sc, &err, &path), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	char *where = xasprintf("%s:3: fs: NUL byte in line", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, where));
+	free(where);
+	free(err);
+	free(path);
+
+	static const char inkey[] = "[global]\nim\0age = a.tar\n";
+	CU_ASSERT_EQUAL(load_bytes("nul.ini", inkey, sizeof(inkey) - 1, &sc, &err, &path), -1);
+	where = xasprintf("%s:2: NUL byte", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, where));
+	free(where);
+	free(err);
+	free(path);
+}
+
+/* /dev/zero and a FIFO are refused at once (no endless read, no block). */
+static void test_not_regular(void)
+{
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT_EQUAL(load_capture("/dev/zero", &sc, &err), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "scenario /dev/zero: is a character device, not a regular file"));
+	free(err);
+
+	char *fifo = xasprintf("%s/fifo.ini", tmp);
+	CU_ASSERT_FATAL(mkfifo(fifo, 0600) == 0);
+	CU_ASSERT_EQUAL(load_capture(fifo, &sc, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is a FIFO, not a regular file"));
+	free(err);
+	unlink(fifo);
+	free(fifo);
+}
+
+/* A file over 1 MiB is refused, even of short lines. */
+static void test_too_large(void)
+{
+	size_t n = 1024 * 1024 + 1;
+	char *text = xmalloc(n);
+	memset(text, '\n', n);
+	memcpy(text, "[g]\n", 4);
+	struct pc_scenario sc;
+	char *err, *path;
+	CU_ASSERT_EQUAL(load_bytes("big.ini", text, n, &sc, &err, &path), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "larger than 1048576 bytes"));
+	free(err);
+	free(path);
+	free(text);
+}
+
+/* expect_MODE exists for every mode of durability.c, its default follows
+ * whether the mode promises durability, and each can be set. */
+static void test_expect_per_mode(void)
+{
+	char *modes = xstrdup(""), *sets = xstrdup("");
+	for (int m = 0; m < PC_MODE_COUNT; m++) {
+		char *a = xasprintf("%s %s", modes, pc_mode_name((enum pc_mode)m));
+		char *b = xasprintf("%sexpect_%s = loss\n", sets, pc_mode_name((enum pc_mode)m));
+		free(modes);
+		free(sets);
+		modes = a;
+		sets = b;
+	}
+	char *text = xasprintf("[global]\nimage = a.tar\nfs = ext4\nmodes =%s\n[dflt]\n[set]\n%s",
+			       modes, sets);
+	struct pc_scenario sc;
+	load_ok("modes.ini", text, &sc, 2 * PC_MODE_COUNT);
+	for (size_t i = 0; i < sc.ncases; i++) {
+		const struct pc_case *c = &sc.cases[i];
+		enum pc_expect want = !strcmp(c->group, "set") ? PC_EXPECT_LOSS
+				      : pc_mode_promises_durability(c->mode) ? PC_EXPECT_INTACT
+				      : PC_EXPECT_ANY;
+		CU_ASSERT_EQUAL(c->expect, want);
+		CU_ASSERT_EQUAL(c->settings->expect[c->mode], (unsigned)want);
+	}
+	pc_scenario_free(&sc);
+	free(text);
+	free(modes);
+	free(sets);
+}
+
+/* The text of FILE (relative to the source tree, where `make unit` runs). */
+static char *source_file(const char *file)
+{
+	char *text = pc_read_file(file, NULL);
+	if (!text)
+		fprintf(stderr, "\n  %s: run the unit tests from the source tree\n", file);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	return text;
+}
+
+/* The part of TEXT from the line starting with FROM to the next line
+ * starting with UNTIL (or the end). */
+static char *section_of(const char *text, const char *from, const char *until)
+{
+	const char *a = strstr(text, from);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	const char *b = strstr(a + strlen(from), until);
+	return b ? strndup(a, (size_t)(b - a)) : xstrdup(a);
+}
+
+/* Every key is documented in powercut.1, README.md and scenarios/README.md,
+ * and each key their lists name exists: the docs cannot drift from the table. */
+static void test_keys_documented(void)
+{
+	char *man = source_file("powercut.1");
+	char *readme = source_file("README.md");
+	char *sreadme = source_file("scenarios/README.md");
+	char *man_keys = section_of(man, "\n.SH SCENARIO FILES", "\n.SH ");
+	char *readme_keys = section_of(readme, "\n## Scenarios", "\n## ");
+	char *sreadme_keys = section_of(sreadme, "\n## Keys", "\n### ");
+	char name[64];
+	for (size_t i = 0; pc_scenario_key_name(i, name, sizeof(name)); i++) {
+		char *m = xasprintf("\n.BI \"%s = \"", name);
+		char *t = xasprintf("| `%s` |", name);
+		char *r = xasprintf("`%s`", name);
+		if (!strstr(man_keys, m) || !strstr(sreadme_keys, t) || !strstr(readme_keys, r))
+			fprintf(stderr, "\n  key %s: missing from powercut.1, scenarios/README.md "
+				"or README.md", name);
+		CU_ASSERT_PTR_NOT_NULL(strstr(man_keys, m));
+		CU_ASSERT_PTR_NOT_NULL(strstr(sreadme_keys, t));
+		CU_ASSERT_PTR_NOT_NULL(strstr(readme_keys, r));
+		free(m);
+		free(t);
+		free(r);
+	}
+	/* The other way: every key the man page and the table describe. */
+	for (const char *p = man_keys; (p = strstr(p, "\n.BI \"")); p++) {
+		const char *k = p + 6, *eq = strstr(k, " = \"");
+		const char *nl = strchr(k, '\n');
+		if (!eq || (nl && nl < eq))
+			continue;
+		char *key = strndup(k, (size_t)(eq - k));
+		if (pc_key_lookup(key) < 0)
+			fprintf(stderr, "\n  powercut.1 describes '%s', not a key", key);
+		CU_ASSERT(pc_key_lookup(key) >= 0);
+		free(key);
+	}
+	for (const char *p = sreadme_keys; (p = strstr(p, "\n| `")); p++) {
+		const char *k = p + 4, *end = strchr(k, '`');
+		char *key = strndup(k, (size_t)(end - k));
+		if (pc_key_lookup(key) < 0)
+			fprintf(stderr, "\n  scenarios/README.md describes '%s', not a key", key);
+		CU_ASSERT(pc_key_lookup(key) >= 0);
+		free(key);
+	}
+	free(man_keys);
+	free(readme_keys);
+	free(sreadme_keys);
+	free(man);
+	free(readme);
+	free(sreadme);
+}
+
+/* Every key is in the help, with a default or "Required". */
+static void test_keys_help(void)
+{
+	char *path = xasprintf("%s/keys.txt", tmp);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	pc_scenario_keys_print(f, 0);
+	fclose(f);
+	char *help = pc_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(help);
+	char name[64];
+	for (size_t i = 0; pc_scenario_key_name(i, name, sizeof(name)); i++) {
+		char *line = xasprintf("%s%s = ", i ? "\n" : "", name);
+		CU_ASSERT_PTR_NOT_NULL(strstr(help, line));
+		free(line);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(help, "backend = fuse | dm | auto\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(help, "expect_syncfs = intact | loss | any\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(help, "Default: intact."));
+	free(help);
+	free(path);
+}
+
 void register_scenario_tests(void)
 {
 	CU_pSuite s = CU_add_suite("scenario", setup, teardown);
@@ -510,4 +714,10 @@ void register_scenario_tests(void)
 	CU_add_test(s, "missing scenario file", test_missing_file);
 	CU_add_test(s, "filter", test_filter);
 	CU_add_test(s, "sizes", test_parse_size);
+	CU_add_test(s, "a NUL byte is an error naming file, line and key", test_nul_byte);
+	CU_add_test(s, "only regular files are read", test_not_regular);
+	CU_add_test(s, "files over 1 MiB are refused", test_too_large);
+	CU_add_test(s, "expect_MODE for every mode, default from the mode", test_expect_per_mode);
+	CU_add_test(s, "every key documented, every documented key exists", test_keys_documented);
+	CU_add_test(s, "help lists every key", test_keys_help);
 }
