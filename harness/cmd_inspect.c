@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "image.h"
 #include "util.h"
 
@@ -83,7 +84,9 @@ int cmd_inspect(int argc, char **argv)
 	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind), platform,
 			  NULL, &img) < 0)
 		return pc_exit_for_error(PC_EXIT_USAGE);
-	printf("image: %s\nkind: %s\nlayers: %zu\n", img.spec, img.kind, img.nlayers);
+	char *spec = pc_esc_text(img.spec);
+	printf("image: %s\nkind: %s\nlayers: %zu\n", spec, img.kind, img.nlayers);
+	free(spec);
 	printf("%-3s %-71s %12s %12s %14s %8s %s\n", "N", "DIGEST", "COMPRESSED", "TAR-BYTES",
 	       "FILE-BYTES", "ENTRIES", "PATH");
 	struct layer_stats total = { 0 };
@@ -95,9 +98,11 @@ int cmd_inspect(int argc, char **argv)
 			rc = pc_exit_for_error(PC_EXIT_USAGE);
 			break;
 		}
+		char *lpath = pc_esc_text(l->path), *digest = pc_esc_text(l->digest ? l->digest : "-");
 		printf("%-3zu %-71s %12" PRIu64 " %12" PRIu64 " %14" PRIu64 " %8" PRIu64 " %s\n",
-		       i + 1, l->digest ? l->digest : "-", l->size, s.tar_bytes, s.file_bytes,
-		       s.entries, l->path);
+		       i + 1, digest, l->size, s.tar_bytes, s.file_bytes, s.entries, lpath);
+		free(lpath);
+		free(digest);
 		total.entries += s.entries;
 		total.tar_bytes += s.tar_bytes;
 		total.file_bytes += s.file_bytes;

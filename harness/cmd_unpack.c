@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "escape.h"
 #include "image.h"
 #include "manifest.h"
 #include "unpack.h"
@@ -73,10 +74,13 @@ int cmd_unpack(int argc, char **argv)
 	int rc = pc_unpack_layers(paths, img.nlayers, dir, &m, &st, NULL, NULL);
 	if (rc == 0 && mout)
 		rc = pc_manifest_save(m, mout);
-	if (rc == 0)
+	if (rc == 0) {
+		char *shown = pc_esc_text(dir);
 		printf("unpacked %zu layers into %s: %" PRIu64 " entries, %" PRIu64
 		       " bytes, %" PRIu64 " whiteouts\n",
-		       img.nlayers, dir, st.entries, st.bytes, st.whiteouts);
+		       img.nlayers, shown, st.entries, st.bytes, st.whiteouts);
+		free(shown);
+	}
 	pc_manifest_free(m);
 	free(paths);
 	pc_image_close(&img);

@@ -10,6 +10,7 @@
 #include "manifest.h"
 #include "util.h"
 #include "verify.h"
+#include "escape.h"
 
 static void usage(FILE *f)
 {
@@ -31,9 +32,13 @@ static void usage(FILE *f)
 
 static void print_text(const struct pc_verify_result *r)
 {
-	for (size_t i = 0; i < r->nfindings; i++)
-		printf("%s %s: %s\n", pc_finding_name(r->findings[i].kind), r->findings[i].path,
-		       r->findings[i].detail);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		char *path = pc_esc_text(r->findings[i].path);
+		char *detail = pc_esc_text(r->findings[i].detail);
+		printf("%s %s: %s\n", pc_finding_name(r->findings[i].kind), path, detail);
+		free(path);
+		free(detail);
+	}
 	if (r->nfindings == 0) {
 		printf("summary: intact, %zu entries checked\n", r->checked);
 		return;
@@ -59,9 +64,10 @@ static int print_json(const struct pc_verify_result *r)
 	json_t *details = json_array();
 	for (size_t i = 0; i < r->nfindings; i++)
 		json_array_append_new(details,
-				      json_pack("{s:s, s:s, s:s}", "kind",
+				      json_pack("{s:s, s:o, s:o}", "kind",
 						pc_finding_name(r->findings[i].kind), "path",
-						r->findings[i].path, "detail", r->findings[i].detail));
+						pc_esc_json(r->findings[i].path), "detail",
+						pc_esc_json(r->findings[i].detail)));
 	json_t *o = json_pack("{s:b, s:I, s:I, s:o, s:o}", "intact", r->nfindings == 0, "lost",
 			      (json_int_t)r->lost, "checked", (json_int_t)r->checked, "findings",
 			      counts, "details", details);

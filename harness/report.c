@@ -4,6 +4,7 @@
  * renamed, so a reader never sees half a file.
  */
 #include "result.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -42,57 +43,6 @@ static const char *cut_name(enum pc_flakey_mode m)
 	return m == PC_FLAKEY_ERROR ? "error" : "drop";
 }
 
-/* ---- text hygiene ---------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at P, or 0 if it is not one. */
-static size_t utf8_seq(const unsigned char *p)
-{
-	unsigned char c = p[0];
-	if (c < 0x80)
-		return 1;
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t n;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;  /* no overlong forms */
-		if (c == 0xED)
-			hi = 0x9F;  /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		if (c == 0xF4)
-			hi = 0x8F;  /* nothing above U+10FFFF */
-	} else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
-
-/* A copy of S that is valid UTF-8 (bad bytes become '?'): jansson refuses
- * invalid strings and XML parsers reject the whole file.  Messages can carry
- * raw bytes from archive paths. */
-static char *clean_utf8(const char *s)
-{
-	char *out = xstrdup(s ? s : "");
-	for (unsigned char *p = (unsigned char *)out; *p;) {
-		size_t n = utf8_seq(p);
-		if (n == 0) {
-			*p++ = '?';
-			continue;
-		}
-		p += n;
-	}
-	return out;
-}
-
 /* ---- files ----------------------------------------------------------- */
 
 /* Write DATA to DIR/NAME through a temporary file and rename(2). */
@@ -123,9 +73,14 @@ static FILE *mem_open(char **buf, size_t *len)
 /* One finding as a line: "content usr/bin/x: sha256 differs". */
 static void finding_line(const struct pc_finding *fd, FILE *f)
 {
-	fprintf(f, "%s %s", pc_finding_name(fd->kind), fd->path ? fd->path : "?");
-	if (fd->detail && *fd->detail)
-		fprintf(f, ": %s", fd->detail);
+	char *path = pc_esc_text(fd->path ? fd->path : "?"); /* escaped already (verify.h) */
+	fprintf(f, "%s %s", pc_finding_name(fd->kind), path);
+	free(path);
+	if (fd->detail && *fd->detail) {
+		char *detail = pc_esc_text(fd->detail);
+		fprintf(f, ": %s", detail);
+		free(detail);
+	}
 }
 
 static char *finding_text(const struct pc_finding *fd)
@@ -142,9 +97,7 @@ static char *finding_text(const struct pc_finding *fd)
 
 static void put_str(json_t *o, const char *key, const char *value)
 {
-	char *clean = clean_utf8(value);
-	json_object_set_new(o, key, json_string(clean));
-	free(clean);
+	json_object_set_new(o, key, pc_esc_json(value));
 }
 
 static void put_int(json_t *o, const char *key, uint64_t value)
@@ -262,9 +215,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	}
 	json_t *images = json_array();
 	for (size_t i = 0; i < c->nimages; i++) {
-		char *clean = clean_utf8(c->images[i]);
-		json_array_append_new(images, json_string(clean));
-		free(clean);
+		json_array_append_new(images, pc_esc_json(c->images[i]));
 	}
 	json_object_set_new(o, "images", images);
 	put_int(o, "device_size", c->device_size);
@@ -347,26 +298,12 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 
 /* junit.xml is written by hand: CUnit's JUnit writer is broken in Debian's
  * CUnit 2.1-3 and is tied to CUnit's own registry anyway, and the format
- * needs nothing but escaping.  S is made valid UTF-8; characters XML 1.0
- * cannot carry at all (controls but tab and newline) become '?'. */
+ * needs nothing but escaping (escape.h: valid XML 1.0 whatever S holds). */
 static void xml_text(FILE *f, const char *s, int attr)
 {
-	char *clean = clean_utf8(s);
-	for (const char *p = clean; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		switch (c) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
-		default:
-			fputc(c < 0x20 || c == 0x7f ? '?' : c, f);
-		}
-	}
-	free(clean);
+	char *x = pc_esc_xml(s, attr, 1);
+	fputs(x, f);
+	free(x);
 }
 
 static void junit_case(FILE *f, const struct pc_case_result *res)
@@ -447,13 +384,32 @@ static const char *const headers[NCOLS] = {
 /* Numbers are right-aligned. */
 static const int numeric[NCOLS] = { 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 };
 
+/* A text cell, escaped for markdown (escape.h); cut at 159 bytes, never
+ * inside an escape or a UTF-8 character. */
+static void text_cell(char cell[160], const char *s)
+{
+	char *e = pc_esc_md(s);
+	size_t n = strlen(e);
+	if (n > 159) {
+		n = 159;
+		while (n > 0 && ((unsigned char)e[n] & 0xC0) == 0x80)
+			n--; /* back to the start of a character */
+		for (size_t k = n >= 2 ? n - 2 : 0; k < n; k++)
+			if (e[k] == '%')
+				n = k; /* not inside %XX */
+	}
+	memcpy(cell, e, n);
+	cell[n] = '\0';
+	free(e);
+}
+
 static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
 {
 	const struct pc_case *c = res->c;
-	snprintf(cells[0], 160, "%s", c->id);
-	snprintf(cells[1], 160, "%s", c->fs);
+	text_cell(cells[0], c->id);
+	text_cell(cells[1], c->fs);
 	snprintf(cells[2], 160, "%s", pc_mode_name(c->mode));
-	snprintf(cells[3], 160, "%s", res->backend ? res->backend : c->backend);
+	text_cell(cells[3], res->backend ? res->backend : c->backend);
 	snprintf(cells[4], 160, "%.2f", res->t.total);
 	snprintf(cells[5], 160, "%llu", (unsigned long long)res->io.wios);
 	snprintf(cells[6], 160, "%llu", (unsigned long long)res->io.wbytes);
@@ -514,8 +470,10 @@ static void crash_points_lines(const struct pc_run_report *r, FILE *f)
 			fputc('\n', f);
 		first = 0;
 		if (res->cp.n == 0) {
+			char *id = pc_esc_md(res->c->id);
 			fprintf(f, "- %s: no crash point: the device saw no flush during the workload\n",
-				res->c->id);
+				id);
+			free(id);
 			continue;
 		}
 		size_t committed = 0, subsets = 0;
@@ -526,11 +484,13 @@ static void crash_points_lines(const struct pc_run_report *r, FILE *f)
 		char more[64] = "";
 		if (subsets)
 			snprintf(more, sizeof(more), " (and %zu partial states)", subsets);
+		char *id = pc_esc_md(res->c->id);
 		fprintf(f, "- %s: %zu crash points%s at flushes %llu..%llu of %llu: all mount, fsck "
 			   "clean; %zu with the commit record\n",
-			res->c->id, res->cp.n, more, (unsigned long long)res->cp.v[0].flush,
+			id, res->cp.n, more, (unsigned long long)res->cp.v[0].flush,
 			(unsigned long long)res->cp.v[res->cp.n - 1].flush,
 			(unsigned long long)res->cp.flushes, committed);
+		free(id);
 	}
 }
 
@@ -571,17 +531,20 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 		if (first)
 			fputc('\n', f);
 		first = 0;
+		char *id = pc_esc_md(res->c->id);
 		if (res->verdict == PC_VERDICT_PASS) {
 			/* A loss that was expected: say what was lost. */
 			char kinds[256];
 			loss_kinds(&res->vr, kinds, sizeof(kinds));
 			fprintf(f, "- %s: pass: %zu of %zu committed entries lost as expected (%s)\n",
-				res->c->id, res->vr.lost, res->vr.checked, kinds);
+				id, res->vr.lost, res->vr.checked, kinds);
+			free(id);
 			continue;
 		}
-		char *reason = clean_utf8(res->reason[0] ? res->reason : "no reason recorded");
-		fprintf(f, "- %s: %s: %s\n", res->c->id, pc_verdict_name(res->verdict), reason);
+		char *reason = pc_esc_md(res->reason[0] ? res->reason : "no reason recorded");
+		fprintf(f, "- %s: %s: %s\n", id, pc_verdict_name(res->verdict), reason);
 		free(reason);
+		free(id);
 	}
 	crash_points_lines(r, f);
 }
@@ -594,9 +557,11 @@ static void timings_table(const struct pc_run_report *r, FILE *f)
 	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct pc_case_result *res = &r->results[i];
+		char *id = pc_esc_md(res->c->id);
 		fprintf(f, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
-			res->c->id, res->t.mkfs, res->t.unpack, res->t.sync, res->t.commit,
+			id, res->t.mkfs, res->t.unpack, res->t.sync, res->t.commit,
 			res->t.remount, res->t.verify, res->t.fsck, res->t.total);
+		free(id);
 	}
 }
 
@@ -608,8 +573,8 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 	char *buf;
 	size_t len;
 	FILE *f = mem_open(&buf, &len);
-	char *scenario = clean_utf8(r->scenario);
-	char *kernel = clean_utf8(r->kernel);
+	char *scenario = pc_esc_md(r->scenario);
+	char *kernel = pc_esc_md(r->kernel);
 	fprintf(f, "# powercut results\n\n"
 		   "- scenario: `%s`\n- kernel: `%s`\n"
 		   "- cases: %zu (%zu pass, %zu fail, %zu error)\n\n",

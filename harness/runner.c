@@ -14,6 +14,7 @@
  * first error message as its reason.
  */
 #include "runner.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -441,9 +442,13 @@ static int save_findings(struct case_ctx *x)
 	if (!f)
 		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
 	const struct pc_verify_result *vr = &x->r->vr;
-	for (size_t i = 0; i < vr->nfindings; i++)
-		fprintf(f, "%s %s: %s\n", pc_finding_name(vr->findings[i].kind),
-			vr->findings[i].path, vr->findings[i].detail);
+	for (size_t i = 0; i < vr->nfindings; i++) {
+		char *fpath = pc_esc_text(vr->findings[i].path);
+		char *detail = pc_esc_text(vr->findings[i].detail);
+		fprintf(f, "%s %s: %s\n", pc_finding_name(vr->findings[i].kind), fpath, detail);
+		free(fpath);
+		free(detail);
+	}
 	int failed = ferror(f);
 	if (fclose(f) != 0 || failed)
 		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "write %s", path);

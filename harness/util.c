@@ -1,5 +1,6 @@
 /* util.c - see util.h. */
 #include "util.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,14 +53,18 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 		size_t used = strlen(msg);
 		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
 	}
+	/* Messages carry names from archives and scenarios: never a raw
+	 * control character or a split line on the terminal (escape.h). */
+	char *safe = pc_esc_text(msg);
 	if (!pc_messages_quiet) {
 		if (pc_before_message)
 			pc_before_message();
-		fprintf(stderr, "powercut: %s%s\n", prefix, msg);
+		fprintf(stderr, "powercut: %s%s\n", prefix, safe);
 	}
 	/* Keep the first message of the case: it is usually the cause. */
 	if (capture_buf && capture_len && capture_buf[0] == '\0')
-		snprintf(capture_buf, capture_len, "%s%s", prefix, msg);
+		snprintf(capture_buf, capture_len, "%s%s", prefix, safe);
+	free(safe);
 }
 
 enum pc_exit pc_exit_for_error(enum pc_exit run_error)

@@ -47,7 +47,7 @@ static const char *const finding_names[PC_F_NKINDS] = {
 	[PC_F_MODE] = "mode",         [PC_F_OWNER] = "owner",
 	[PC_F_XATTR] = "xattr",       [PC_F_LINK] = "link",
 	[PC_F_RDEV] = "rdev",         [PC_F_HARDLINK] = "hardlink",
-	[PC_F_EXTRA] = "extra",
+	[PC_F_EXTRA] = "extra",       [PC_F_FIO_VERIFY] = "fio-verify",
 };
 
 const char *pc_finding_name(enum pc_finding_kind k)

@@ -19,6 +19,7 @@ enum pc_finding_kind {
 	PC_F_RDEV,
 	PC_F_HARDLINK,
 	PC_F_EXTRA,
+	PC_F_FIO_VERIFY, /* workload = fio: a block fio's verifier rejected */
 	PC_F_NKINDS
 };
 
@@ -38,7 +39,7 @@ struct pc_verify_result {
 
 /* Names used in results.json and by `powercut verify`: "missing", "size",
  * "content", "type", "mode", "owner", "xattr", "link", "rdev", "hardlink",
- * "extra". */
+ * "extra", "fio-verify". */
 const char *pc_finding_name(enum pc_finding_kind k);
 
 /* Check every entry of M under ROOT, and report entries under ROOT that are

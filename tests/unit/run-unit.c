@@ -16,7 +16,9 @@
 #define SUITES(X) \
 	X(util) X(manifest) X(unpack) X(verify) X(durability) X(commit) \
 	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state) X(dm) \
-	X(overlay) X(image) X(acl) X(crashpoints) X(input)
+	X(overlay) X(image) X(acl) X(crashpoints) X(input) \
+	X(fio) \
+	X(escape)
 #define DECLARE(name) void register_##name##_tests(void) __attribute__((weak));
 SUITES(DECLARE)
 

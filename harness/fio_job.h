@@ -1,0 +1,49 @@
+/* fio_job.h - fio job files for `workload = fio FILE`.
+ *
+ * A job file is read twice.  libinih (through a counting line reader) gives
+ * every option with its section and line, so that powercut can refuse the
+ * options that would make a crash check meaningless and say FILE:LINE; then
+ * `fio --parse-only` confirms that fio itself understands every option
+ * (fio is the authority on its own syntax: an option we do not know is
+ * checked by it, never guessed at by us).
+ */
+#ifndef PC_FIO_JOB_H
+#define PC_FIO_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One job (a section other than [global]). */
+struct pc_fio_job {
+	char *name;
+	unsigned line;       /* of its [section] header */
+	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
+};
+
+struct pc_fio_jobfile {
+	char *path;          /* absolute */
+	struct pc_fio_job *jobs;
+	size_t njobs;
+	/* Sum of the jobs' sizes (what cut_at = P% is a fraction of); 0 when
+	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory"). */
+	uint64_t total_bytes;
+};
+
+/* Read and check the job file at PATH (shown as SHOWN in messages).  A
+ * refused option or a malformed file: -1, class INPUT, message
+ * "SHOWN:LINE: OPTION: why".  Does not run fio. */
+int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *out);
+/* Check the text TEXT as a job file (unit tests; SHOWN names it). */
+int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out);
+void pc_fio_job_free(struct pc_fio_jobfile *jf);
+
+/* `fio --parse-only PATH`: 0 when fio accepts the file; -1 with fio's own
+ * message (class INPUT), or class ENV when fio cannot be run. */
+int pc_fio_job_fio_accepts(const char *path, const char *shown);
+
+/* fio's size syntax for plain counts: digits with an optional k/m/g/t/p
+ * suffix (optionally followed by "i", "b" or "ib"), powers of 1024 as fio's
+ * default kb_base; -1 for anything else. */
+int pc_fio_parse_size(const char *s, uint64_t *out);
+
+#endif

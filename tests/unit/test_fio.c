@@ -1,0 +1,220 @@
+/* test_fio.c - fio job-file checks (fio_job.c) and fio's output read back
+ * as findings (fio_output.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fio_job.h"
+#include "fio_output.h"
+#include "unit.h"
+#include "util.h"
+
+static const char *const good_job =
+	"; a database-like random overwrite\n"
+	"[global]\n"
+	"ioengine=psync\n"
+	"bs=4k\n"
+	"size=16m\n"
+	"verify=crc32c\n"
+	"\n"
+	"[rw-sync]\n"
+	"rw=randwrite\n"
+	"sync=1\n"
+	"[log]\n"
+	"rw=write\n"
+	"size=1m\n"
+	"fdatasync=1\n"
+	"filename=log/a.log\n";
+
+static void test_good_job(void)
+{
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(good_job, "t.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.njobs, 2);
+	CU_ASSERT_STRING_EQUAL(jf.jobs[0].name, "rw-sync");
+	CU_ASSERT_EQUAL(jf.jobs[0].line, 8);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 16ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[1].size, 1ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_bytes, 17ULL << 20);
+	pc_fio_job_free(&jf);
+}
+
+/* TEXT must be refused, with a message holding every one of WANT (the
+ * option and FILE:LINE). */
+static void refused(const char *text, const char *want1, const char *want2)
+{
+	char msg[2048] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	struct pc_fio_jobfile jf;
+	int rc = pc_fio_job_parse_string(text, "j.fio", &jf);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	if (!strstr(msg, want1) || (want2 && !strstr(msg, want2))) {
+		fprintf(stderr, "\nwanted '%s' and '%s' in: %s\n", want1, want2 ? want2 : "", msg);
+		CU_FAIL("message does not name the option and the place");
+	}
+	if (rc == 0)
+		pc_fio_job_free(&jf);
+}
+
+#define JOB "[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n"
+
+static void test_refused_options(void)
+{
+	refused(JOB "time_based\n", "j.fio:5: time_based", "writing blocks again");
+	refused(JOB "time_based=1\n", "j.fio:5: time_based", NULL);
+	refused(JOB "norandommap\n", "j.fio:5: norandommap", NULL);
+	refused(JOB "norandommap=yes\n", "norandommap", NULL);
+	refused(JOB "do_verify=0\n", "j.fio:5: do_verify", "powercut sets it");
+	refused("[global]\ndo_verify=0\n" JOB, "j.fio:2: do_verify", NULL);
+	refused(JOB "loops=2\n", "j.fio:5: loops", "every loop");
+	refused(JOB "loops=x\n", "loops", NULL);
+	refused(JOB "filename=/etc/passwd\n", "j.fio:5: filename", "absolute");
+	refused(JOB "filename=a:../../x\n", "filename", "'..'");
+	refused(JOB "filename_format=/tmp/$jobname\n", "filename_format", NULL);
+	refused(JOB "directory=/tmp\n", "j.fio:5: directory", NULL);
+	refused(JOB "verify=null\n", "verify", "checksum");
+	refused(JOB "verify=pattern\n", "verify", "header");
+	refused(JOB "unlink=1\n", "unlink", "deleted");
+	refused(JOB "io_limit=4m\n", "io_limit", NULL);
+	refused(JOB "randrepeat=0\n", "randrepeat", NULL);
+	refused(JOB "numjobs=2\n", "numjobs", NULL);
+	refused(JOB "rw=randrw\n", "j.fio:5: rw", NULL);
+	refused(JOB "readwrite=write:-4k\n", "readwrite", "offset modifier");
+	refused(JOB "ioengine=exec\n", "ioengine", NULL);
+	refused(JOB "exec_prerun=rm -rf /\n", "exec_prerun", NULL);
+	refused(JOB "write_iolog=/etc/x\n", "write_iolog", NULL);
+	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
+	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
+	refused(JOB "size=${SIZE}\n", "size", "environment");
+	refused(JOB "verify_state_save=1\n", "verify_state_save", NULL);
+	refused(JOB "continue_on_error=none\n", "continue_on_error", NULL);
+	refused(JOB "file_append=1\n", "file_append", NULL);
+	refused(JOB "Time_Based\n", "Time_Based", NULL);
+	refused("include other.fio\n" JOB, "j.fio:1: include", NULL);
+}
+
+static void test_refused_structure(void)
+{
+	refused("[j]\nsize=1m\nverify=crc32c\n", "j.fio:1", "rw");
+	refused("[j]\nrw=write\nsize=1m\n", "j.fio:1", "verify is not set");
+	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
+	refused("[global]\nrw=write\n", "no job", NULL);
+	refused("rw=write\n[j]\n", "j.fio:1: rw", "before any");
+	refused(JOB "[j]\nrw=write\n", "j.fio:5", "appears twice");
+	refused("[global]\nfilename=f\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:7: filename",
+		"same file");
+	refused(JOB "= x\n", "j.fio:5", "without an option name");
+	refused(JOB "[broken\n", "j.fio:5", "syntax");
+}
+
+static void test_options_fine(void)
+{
+	/* Options that look near a refused one but are fine. */
+	static const char *const fine[] = {
+		JOB "norandommap=0\n", JOB "loops=1\n", JOB "numjobs=1\n", JOB "randrepeat=1\n",
+		JOB "unlink=0\n", JOB "filename=sub/file\\:x\n", JOB "verify=md5\n",
+		JOB "overwrite=1\n", JOB "ioengine=libaio\ndirect=1\niodepth=1\n",
+		JOB "fsync=1\nend_fsync=1\n", JOB "time_based=0\n",
+	};
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		struct pc_fio_jobfile jf;
+		int rc = pc_fio_job_parse_string(fine[i], "f.fio", &jf);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (rc == 0)
+			pc_fio_job_free(&jf);
+		else
+			fprintf(stderr, "\nrefused: %s\n", fine[i]);
+	}
+}
+
+static void test_sizes(void)
+{
+	uint64_t v;
+	CU_ASSERT(pc_fio_parse_size("4096", &v) == 0 && v == 4096);
+	CU_ASSERT(pc_fio_parse_size("16m", &v) == 0 && v == 16ULL << 20);
+	CU_ASSERT(pc_fio_parse_size("1GiB", &v) == 0 && v == 1ULL << 30);
+	CU_ASSERT(pc_fio_parse_size("64KB", &v) == 0 && v == 64ULL << 10);
+	CU_ASSERT(pc_fio_parse_size("50%", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("$mb_memory", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("1x", &v) < 0);
+	/* A size fio understands but we cannot count: total unknown. */
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=50%\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 0);
+	pc_fio_job_free(&jf);
+}
+
+/* Verify-pass stderr as fio 3.33 printed it for three damaged blocks. */
+static const char *const verify_stderr =
+	"crc32c: verify failed at file /m/fio/rw-sync.0.0 offset 65536, length 4096 (requested block: offset=65536, length=4096, flags=88)\n"
+	"       Expected CRC: 56da3f41\n"
+	"       Received CRC: f658b0a1\n"
+	"verify: bad header offset 241664, wanted 327680 at file /m/fio/rw-sync.0.0 offset 327680, length 4096 (requested block: offset=327680, length=4096)\n"
+	"verify: bad magic header 0, wanted acca at file /m/fio/sub/x.0.0 offset 57344, length 4096 (requested block: offset=57344, length=4096)\n"
+	"fio: pid=1234, err=84/file:io_u.c:2150, func=io_u_sync_complete, error=Invalid or incomplete multibyte or wide character\n";
+
+static void test_verify_findings(void)
+{
+	struct pc_verify_result vr;
+	memset(&vr, 0, sizeof(vr));
+	CU_ASSERT_EQUAL(pc_fio_verify_findings(verify_stderr, "/m/fio", &vr), 3);
+	CU_ASSERT_EQUAL(vr.nfindings, 3);
+	CU_ASSERT_EQUAL(vr.lost, 3);
+	CU_ASSERT_EQUAL(vr.counts[PC_F_FIO_VERIFY], 3);
+	CU_ASSERT_STRING_EQUAL(pc_finding_name(PC_F_FIO_VERIFY), "fio-verify");
+	CU_ASSERT_STRING_EQUAL(vr.findings[0].path, "rw-sync.0.0@65536");
+	CU_ASSERT_STRING_EQUAL(vr.findings[0].detail, "crc (crc32c: verify failed)");
+	CU_ASSERT_STRING_EQUAL(vr.findings[1].path, "rw-sync.0.0@327680");
+	CU_ASSERT_STRING_EQUAL(vr.findings[1].detail,
+			       "bad header (bad header offset 241664, wanted 327680)");
+	CU_ASSERT_STRING_EQUAL(vr.findings[2].path, "sub/x.0.0@57344");
+	CU_ASSERT_STRING_EQUAL(vr.findings[2].detail,
+			       "bad header (bad magic header 0, wanted acca)");
+	pc_verify_result_free(&vr);
+	memset(&vr, 0, sizeof(vr));
+	CU_ASSERT_EQUAL(pc_fio_verify_findings("fio: some other complaint\n\n", "/m", &vr), 0);
+	CU_ASSERT_EQUAL(vr.lost, 0);
+}
+
+static void test_json(void)
+{
+	/* Two status reports and the final one, with a message between. */
+	const char *text =
+		"{\"jobs\":[{\"jobname\":\"a\",\"write\":{\"io_bytes\":4096,\"total_ios\":1}}]}\n"
+		"fio: a message\n"
+		"{\"jobs\":[{\"jobname\":\"a\",\"write\":{\"io_bytes\":8192,\"total_ios\":2}},"
+		"{\"jobname\":\"b\",\"write\":{\"io_bytes\":4096,\"total_ios\":1},"
+		"\"read\":{\"io_bytes\":4096,\"total_ios\":1},\"total_err\":3,\"error\":84}]}\n"
+		"{\"jobs\":[{\"jobname\":\"a\",\"wri";
+	size_t end = 0;
+	json_t *doc = pc_fio_json_last(text, strlen(text), &end);
+	CU_ASSERT_FATAL(doc != NULL);
+	CU_ASSERT_EQUAL(pc_fio_json_write_bytes(doc), 12288);
+	CU_ASSERT(end > 0 && text[end] == '\n');
+	struct pc_fio_stats st;
+	CU_ASSERT_EQUAL(pc_fio_json_job(doc, "b", &st), 0);
+	CU_ASSERT_EQUAL(st.write_ios, 1);
+	CU_ASSERT_EQUAL(st.read_ios, 1);
+	CU_ASSERT_EQUAL(st.total_err, 3);
+	CU_ASSERT_EQUAL(st.error, 84);
+	CU_ASSERT_EQUAL(pc_fio_json_job(doc, "c", &st), -1);
+	json_decref(doc);
+	CU_ASSERT_PTR_NULL(pc_fio_json_last("not json\n", 9, NULL));
+}
+
+void register_fio_tests(void)
+{
+	CU_pSuite s = CU_add_suite("fio", NULL, NULL);
+	CU_add_test(s, "a good job file", test_good_job);
+	CU_add_test(s, "refused options name FILE:LINE", test_refused_options);
+	CU_add_test(s, "refused structure", test_refused_structure);
+	CU_add_test(s, "options that are fine", test_options_fine);
+	CU_add_test(s, "sizes", test_sizes);
+	CU_add_test(s, "verify messages become findings", test_verify_findings);
+	CU_add_test(s, "JSON reports", test_json);
+}
