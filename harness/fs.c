@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "isolate.h"
 #include "util.h"
 
 struct fs_tools {
@@ -65,6 +66,20 @@ static int is_device_key(const char *s, size_t len)
 	return 0;
 }
 
+/* A short option joined to its value, letters bundled or not:
+ * "-Jdevice", "-qJdevice", "-llogdev". */
+static int is_joined_device_key(const char *s, size_t len)
+{
+	if (len < 2 || s[0] != '-' || s[1] == '-')
+		return 0;
+	for (size_t i = 0; device_keys[i]; i++) {
+		size_t k = strlen(device_keys[i]);
+		if (len > k && !strncmp(s + len - k, device_keys[i], k))
+			return 1;
+	}
+	return 0;
+}
+
 /* A scenario is untrusted input, and powercut only ever writes to the
  * case's own device: refuse an option that points mkfs or mount at another
  * device or file.  WORD is one mkfs argument or one mount option; its
@@ -84,6 +99,7 @@ static int check_option(const char *key, const char *word, int is_mkfs)
 			abort();
 		struct stat st;
 		int bad = (p[len] == '=' && is_device_key(p, len)) ||
+			  (is_mkfs && p == word && p[len] == '=' && is_joined_device_key(p, len)) ||
 			  (is_mkfs && len && (strchr(piece, '/') || lstat(piece, &st) == 0));
 		free(piece);
 		if (bad)
@@ -123,7 +139,7 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	argv[a] = NULL;
 
 	char *out = NULL;
-	int status = 0, rc = pc_run((char *const *)argv, &out, &status);
+	int status = 0, rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
 	if (rc == 0 && status != 0)
 		rc = pc_fail(PC_ERR_INPUT, "%s %s on %s failed (exit %d): %s", t->mkfs,
 			     opts && *opts ? opts : "", dev, status, last_line(out));
@@ -230,9 +246,13 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 		return -1;
 	}
 	int rc = 0;
-	if (mount(dev, dir, fstype, flags, data) < 0) {
+	const char *step = NULL;
+	if (pc_mount_isolated(dev, dir, fstype, flags, data, &step) < 0) {
 		int e = errno;
-		if (e == EINVAL && opts && *opts)
+		if (strcmp(step, "mount") != 0)
+			rc = pc_fail_errno(PC_ERR_ENV, e, "mount %s on %s (%s): %s", dev, dir, fstype,
+					   step);
+		else if (e == EINVAL && opts && *opts)
 			rc = pc_fail_errno(PC_ERR_INPUT, e, "mount %s on %s (%s, options '%s')", dev,
 					   dir, fstype, opts);
 		else
@@ -269,7 +289,7 @@ enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **outpu
 	argv[a++] = dev;
 	argv[a] = NULL;
 	int status = 0;
-	if (pc_run((char *const *)argv, output, &status) < 0)
+	if (pc_run_isolated((char *const *)argv, dev, output, &status) < 0)
 		return PC_FSCK_SKIPPED;
 	return status == 0 ? PC_FSCK_CLEAN : PC_FSCK_ERRORS;
 }

@@ -15,6 +15,7 @@
  */
 #include "acl.h"
 #include "unpack.h"
+#include "isolate.h"
 #include "util.h"
 
 #include <archive.h>
@@ -1046,6 +1047,11 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	/* The parent prints our first error, once. */
 	pc_messages_quiet = 1;
 	pc_capture_errors(rep->msg, sizeof(rep->msg));
+	/* No device node, the image's included, can be opened from here. */
+	const char *step = NULL;
+	int r = pc_isolate_nodev(&step);
+	if (r < 0)
+		return pc_fail_errno(PC_ERR_ENV, -r, "unpack into %s: %s", target, step);
 	if (chdir(target) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "unpack: cannot enter %s", target);
 	if (chroot(".") < 0)

@@ -234,6 +234,20 @@ static char *drain(int fd)
 
 int pc_run(char *const argv[], char **output, int *status)
 {
+	return pc_run_setup(argv, NULL, NULL, output, status);
+}
+
+/* What the child tells the parent when it could not exec: the step (0 exec,
+ * 1 the setup) and the errno. */
+struct exec_failure {
+	int setup;
+	int err;
+	char what[96];
+};
+
+int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
+		 char **output, int *status)
+{
 	int pipefd[2] = { -1, -1 };
 	int execpipe[2];
 
@@ -271,9 +285,18 @@ int pc_run(char *const argv[], char **output, int *status)
 			dup2(pipefd[1], STDERR_FILENO);
 		}
 		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		int e = errno;
-		if (write(execpipe[1], &e, sizeof(e)) < 0)
+		struct exec_failure f = { 0 };
+		const char *what = NULL;
+		int r = setup ? setup(arg, &what) : 0;
+		if (r < 0) {
+			f.setup = 1;
+			f.err = -r;
+			snprintf(f.what, sizeof(f.what), "%s", what ? what : "setup");
+		} else {
+			execvp(argv[0], argv);
+			f.err = errno;
+		}
+		if (write(execpipe[1], &f, sizeof(f)) < 0)
 			_exit(127);
 		_exit(127);
 	}
@@ -283,10 +306,10 @@ int pc_run(char *const argv[], char **output, int *status)
 		*output = drain(pipefd[0]);
 		close(pipefd[0]);
 	}
-	int exec_errno = 0;
+	struct exec_failure f;
 	ssize_t n;
 	do
-		n = read(execpipe[0], &exec_errno, sizeof(exec_errno));
+		n = read(execpipe[0], &f, sizeof(f));
 	while (n < 0 && errno == EINTR);
 	close(execpipe[0]);
 
@@ -295,8 +318,11 @@ int pc_run(char *const argv[], char **output, int *status)
 		if (errno != EINTR)
 			return pc_fail_errno(PC_ERR_RUN, errno, "waitpid for %s", argv[0]);
 	}
-	if (n == (ssize_t)sizeof(exec_errno))
-		return pc_fail_errno(PC_ERR_ENV, exec_errno, "exec %s", argv[0]);
+	if (n == (ssize_t)sizeof(f) && f.setup)
+		return pc_fail_errno(PC_ERR_ENV, f.err, "%s: %s (running it isolated)", argv[0],
+				     f.what);
+	if (n == (ssize_t)sizeof(f))
+		return pc_fail_errno(PC_ERR_ENV, f.err, "exec %s", argv[0]);
 	if (WIFEXITED(ws))
 		*status = WEXITSTATUS(ws);
 	else

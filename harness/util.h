@@ -89,6 +89,11 @@ int pc_mkdir_p(const char *path, mode_t mode);
  * code (or 128+signal).  Returns 0 when the program ran, -1 (class ENV,
  * message printed) when it could not be started, e.g. not installed. */
 int pc_run(char *const argv[], char **output, int *status);
+/* pc_run with SETUP(ARG, &what) called in the child before exec; when it
+ * returns -errno the program is not run and pc_run_setup fails (class ENV)
+ * naming *what. */
+int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
+		 char **output, int *status);
 
 /* True if PROG is found in PATH (or is an executable path). */
 int pc_have_program(const char *prog);

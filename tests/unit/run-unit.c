@@ -18,7 +18,8 @@
 	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state) X(dm) \
 	X(overlay) X(image) X(acl) X(crashpoints) X(input) \
 	X(fio) \
-	X(escape)
+	X(escape) \
+	X(isolate)
 #define DECLARE(name) void register_##name##_tests(void) __attribute__((weak));
 SUITES(DECLARE)
 

@@ -51,7 +51,9 @@ static void test_mkfs_refuses_other_files(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "another device or file"));
 	CU_ASSERT(starts_with(victim, "precious"));
 
-	const char *bad[] = { "-J device=LABEL=x", "-l logdev=x", "-z undo", "-d /etc" };
+	const char *bad[] = { "-J device=LABEL=x", "-l logdev=x", "-z undo", "-d /etc",
+			      "-Jdevice=LABEL=x", "-qJdevice=UUID=x", "-llogdev=x",
+			      "-r rtdev=x", "-Jsize=4,device=LABEL=x" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		msg[0] = '\0';
 		CU_ASSERT_EQUAL(pc_fs_mkfs("ext4", bad[i], dev), -1);

@@ -1,0 +1,301 @@
+/* isolate.c - private mount and PID namespaces for the tools that touch the
+ * case's device (see isolate.h for what the tools can still see).
+ *
+ * Written against the kernel interfaces directly (unshare, mount,
+ * mount_setattr, open_tree, move_mount): no library wraps this, and
+ * unshare(1) cannot build the private /dev or hand a mount back. */
+#include "isolate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define FAIL(step) do { *what = (step); return -errno; } while (0)
+
+/* A private mount namespace in which nothing we do propagates back, and no
+ * mount lets a device node be opened. */
+int pc_isolate_nodev(const char **what)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		FAIL("unshare a mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		FAIL("make the mounts private");
+	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
+	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
+		FAIL("make every mount nodev");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} char_devices[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 },
+};
+
+/* mknod PATH with MODE (umask-independent). */
+static int make_node(const char *path, mode_t mode, dev_t rdev)
+{
+	if (mknod(path, mode, rdev) < 0 || chmod(path, mode & 07777) < 0)
+		return -1;
+	return 0;
+}
+
+/* The private /dev: a tmpfs with the basic character devices and the
+ * case's block device at its usual path (so tools' messages read as
+ * always), folders on the way (/dev/mapper) included. */
+static int build_dev(const char *dev, dev_t rdev, const char **what)
+{
+	if (mount("pc-dev", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+		FAIL("mount a private /dev");
+	char path[256];
+	for (size_t i = 0; i < sizeof(char_devices) / sizeof(char_devices[0]); i++) {
+		snprintf(path, sizeof(path), "/dev/%s", char_devices[i].name);
+		if (make_node(path, S_IFCHR | 0666,
+			      makedev(char_devices[i].major, char_devices[i].minor)) < 0)
+			FAIL("create the basic devices in the private /dev");
+	}
+	if (symlink("/proc/self/fd", "/dev/fd") < 0)
+		FAIL("create /dev/fd");
+	if (snprintf(path, sizeof(path), "%s", dev) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		FAIL("copy the device path");
+	}
+	for (char *s = strchr(path + strlen("/dev/"), '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			FAIL("create a folder in the private /dev");
+		*s = '/';
+	}
+	if (make_node(path, S_IFBLK | 0600, rdev) < 0)
+		FAIL("create the device node in the private /dev");
+	return 0;
+}
+
+/* The rest of the view: our own /proc (no /proc/1/root into the host's
+ * /dev), a read-only /sys, an empty /run (no blkid cache, no udev database
+ * naming other devices). */
+static int build_rest(const char **what)
+{
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		FAIL("mount the namespace's /proc");
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (mount_setattr(AT_FDCWD, "/sys", AT_RECURSIVE, &ro, sizeof(ro)) < 0 && errno != ENOENT)
+		FAIL("make /sys read-only");
+	struct stat st;
+	if (stat("/run", &st) == 0 &&
+	    mount("pc-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=64k") < 0)
+		FAIL("mount an empty /run");
+	return 0;
+}
+
+int pc_isolate_tool(const char *dev, const char **what)
+{
+	struct stat st;
+	if (strncmp(dev, "/dev/", 5) != 0 || strstr(dev, "/..") || strstr(dev, "//")) {
+		errno = EINVAL;
+		FAIL("the device path is not a plain path below /dev");
+	}
+	if (stat(dev, &st) < 0)
+		FAIL("stat the device");
+	if (!S_ISBLK(st.st_mode)) {
+		errno = ENOTBLK;
+		FAIL("stat the device");
+	}
+	if (unshare(CLONE_NEWPID) < 0)
+		FAIL("unshare a PID namespace");
+	int rc = pc_isolate_nodev(what);
+	if (rc < 0)
+		return rc;
+	pid_t pid = fork();
+	if (pid < 0)
+		FAIL("fork into the PID namespace");
+	if (pid > 0) {
+		/* Stand in for the tool towards our parent: same exit status. */
+		int ws;
+		while (waitpid(pid, &ws, 0) < 0)
+			if (errno != EINTR)
+				_exit(127);
+		_exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
+	}
+	/* PID 1 of the namespace: when it ends, everything in it ends.  (Its
+	 * parent is outside the namespace, so getppid() says 0; the parent
+	 * waits for it, so it cannot have gone before this.) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		FAIL("follow the parent's death");
+	if (build_dev(dev, st.st_rdev, what) < 0 || build_rest(what) < 0)
+		return -errno;
+	/* The tool may not make itself another device node. */
+	if (prctl(PR_CAPBSET_DROP, CAP_MKNOD, 0, 0, 0) < 0)
+		FAIL("drop CAP_MKNOD");
+	return 0;
+}
+
+static int isolate_setup(void *dev, const char **what)
+{
+	return pc_isolate_tool(dev, what);
+}
+
+int pc_run_isolated(char *const argv[], const char *dev, char **output, int *status)
+{
+	return pc_run_setup(argv, isolate_setup, (void *)dev, output, status);
+}
+
+/* What the mounting child sends back: the error, the step, and (as
+ * SCM_RIGHTS) the detached mount on success. */
+struct mount_reply {
+	int err;
+	char what[64];
+};
+
+static void send_reply(int sock, int err, const char *what, int fd)
+{
+	struct mount_reply r = { .err = err };
+	snprintf(r.what, sizeof(r.what), "%s", what ? what : "");
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (fd >= 0) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	while (sendmsg(sock, &msg, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* 0 with *fd (or -1) and r filled, or -1 with errno. */
+static int recv_reply(int sock, struct mount_reply *r, int *fd)
+{
+	*fd = -1;
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	ssize_t n;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (n != (ssize_t)sizeof(*r)) {
+		errno = EPROTO;
+		return -1;
+	}
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	r->what[sizeof(r->what) - 1] = '\0';
+	return 0;
+}
+
+/* The isolated child: mount on a scratch folder of its private /dev (so the
+ * target's path need not be visible there) and clone the mount detached. */
+static void mount_child(int sock, const char *dev, const char *fstype, unsigned long flags,
+			const char *data)
+{
+	const char *what = NULL;
+	int fd = -1, err = 0;
+	if (pc_isolate_tool(dev, &what) < 0) {
+		err = errno;
+	} else if (mkdir("/dev/.pc-mnt", 0700) < 0) {
+		err = errno;
+		what = "create the mount point in the private /dev";
+	} else if (mount(dev, "/dev/.pc-mnt", fstype, flags, data) < 0) {
+		err = errno;
+		what = "mount";
+	} else if ((fd = open_tree(AT_FDCWD, "/dev/.pc-mnt", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0) {
+		err = errno;
+		what = "detach the mount";
+	}
+	send_reply(sock, err, what, fd);
+	_exit(0);
+}
+
+int pc_mount_isolated(const char *dev, const char *dir, const char *fstype,
+		      unsigned long flags, const char *data, const char **what)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		*what = "socketpair";
+		return -1;
+	}
+	fflush(NULL);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		*what = "fork";
+		errno = e;
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(127);
+		mount_child(sv[1], dev, fstype, flags, data);
+	}
+	close(sv[1]);
+	static char step[64];
+	struct mount_reply r;
+	int fd = -1, rc = recv_reply(sv[0], &r, &fd), e = errno;
+	close(sv[0]);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (rc < 0) {
+		*what = "hear from the mounting process";
+		errno = e;
+		return -1;
+	}
+	if (r.err) {
+		snprintf(step, sizeof(step), "%s", r.what);
+		*what = step;
+		if (fd >= 0)
+			close(fd);
+		errno = r.err;
+		return -1;
+	}
+	if (fd < 0) {
+		*what = "receive the mount";
+		errno = EPROTO;
+		return -1;
+	}
+	rc = move_mount(fd, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH);
+	e = errno;
+	close(fd);
+	if (rc < 0) {
+		*what = "attach the mount";
+		errno = e;
+		return -1;
+	}
+	return 0;
+}

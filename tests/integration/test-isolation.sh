@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Issue 13 #1: a scenario cannot make mkfs (or mount, or fsck) write to a
+# device other than the case's own.  Another loop device holds an ext4
+# external journal labelled L; `-Jdevice=LABEL=L` (the joined spelling) must
+# be refused as an input error, and that device must not change.  (That the
+# private /dev stops it even past the blocklist is shown by the unit test
+# "isolate", which calls the isolation directly.)
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+
+# The other device lives outside $TMP: the leftover check looks there.
+jdir=$(mktemp -d /tmp/pc-it-journal.XXXXXX)
+jdev=
+detach_journal() {
+	[ -z "$jdev" ] || losetup -d "$jdev" 2>/dev/null || true
+	rm -rf "$jdir"
+	cleanup_tmp
+}
+trap detach_journal EXIT
+
+truncate -s 16M "$jdir/journal.img"
+jdev=$(losetup -f --show "$jdir/journal.img")
+label="pcj$$"
+mke2fs -q -F -O journal_dev -b 4096 -L "$label" "$jdev"
+before=$(sha256sum < "$jdev")
+
+for opt in "-Jdevice=LABEL=$label" "-qJdevice=LABEL=$label" "-J size=4,device=LABEL=$label"; do
+	cat > "$TMP/s.ini" <<INI
+[global]
+image = $SAMPLE_IMAGE
+fs = ext4
+modes = none
+device_size = 256M
+mkfs_opts = -b 4096 $opt
+INI
+	rc=0
+	pc_run "$TMP/s.ini" -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "'$opt': exit $rc, expected 2"; }
+	grep -q "names another device or file" "$TMP/e" ||
+		{ cat "$TMP/e"; fail "'$opt': the error does not say why"; }
+	[ "$(jq -r '.cases[0].verdict' "$TMP/out/results.json")" = error ] || fail "'$opt': verdict not error"
+	[ "$(sha256sum < "$jdev")" = "$before" ] || fail "'$opt': the journal device changed"
+	rm -rf "$TMP/out"
+	assert_no_leftovers
+done
+pass
