@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "outdir.h"
 #include "result.h"
 #include "runner.h"
 #include "scenario.h"
@@ -22,7 +23,8 @@ static void run_usage(FILE *f)
 		"commit record, cut the power, remount, verify every entry against the\n"
 		"manifest and fsck.  Needs root.\n\n"
 		"options:\n"
-		"  -o, --output DIR     results folder (default results/DATE-TIME-SCENARIO)\n"
+		"  -o, --output DIR     results folder (default results/DATE-TIME-SCENARIO, or\n"
+		"                       with -2, -3 ... when that exists); locked for the run\n"
 		"  -f, --filter PATTERN run only cases whose id matches (fnmatch, e.g. '*/ext4/*')\n"
 		"  -s, --shard K/N      run only shard K of N: every Nth case from the Kth\n"
 		"                       (after --filter), to split a scenario between machines\n"
@@ -119,20 +121,32 @@ int cmd_run(int argc, char **argv)
 		pc_scenario_free(&sc);
 		return PC_EXIT_ENV;
 	}
-	char *outdir = o.outdir ? NULL : default_outdir(&sc);
-	if (outdir)
-		o.outdir = outdir;
+	/* The folder is ours alone until the report is written. */
+	struct pc_outdir od;
+	char *base = o.outdir ? NULL : default_outdir(&sc);
+	int locked = base ? pc_outdir_lock_new(base, &od) : pc_outdir_lock(o.outdir, &od);
+	free(base);
+	if (locked < 0) {
+		pc_scenario_free(&sc);
+		return pc_exit_for_error(PC_EXIT_ENV);
+	}
+	o.outdir = od.path;
 
 	struct pc_run_report rep;
 	int rc = pc_runner_run(&sc, &o, &rep);
 	if (rep.nresults > 0) {
-		if (pc_report_write(&rep, o.outdir) < 0 && rc == PC_EXIT_OK)
-			rc = PC_EXIT_ENV;
+		int written = pc_report_write(&rep, o.outdir);
 		pc_report_table(&rep, stdout);
-		printf("\nresults: %s\n", o.outdir);
+		if (written == 0) {
+			printf("\nresults: %s\n", o.outdir);
+		} else {
+			pc_fail(PC_ERR_ENV, "the results could not be written to %s", o.outdir);
+			if (rc < 128)
+				rc = PC_EXIT_ENV;
+		}
 	}
+	pc_outdir_unlock(&od);
 	pc_run_report_free(&rep);
 	pc_scenario_free(&sc);
-	free(outdir);
 	return rc;
 }

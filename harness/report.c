@@ -51,10 +51,10 @@ static int write_atomic(const char *dir, const char *name, const char *data, siz
 	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
 	char *final = xasprintf("%s/%s", dir, name);
 	int rc = pc_write_file(tmp, data, len, 0);
-	if (rc == 0 && rename(tmp, final) < 0) {
+	if (rc == 0 && rename(tmp, final) < 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
-		unlink(tmp);
-	}
+	if (rc < 0)
+		unlink(tmp); /* a full or failing disk leaves no half file */
 	free(tmp);
 	free(final);
 	return rc;

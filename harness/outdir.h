@@ -1,0 +1,26 @@
+/* outdir.h - the results folder of a run: made, checked writable and locked
+ * for the run, so that two runs never write into one folder. */
+#ifndef PC_OUTDIR_H
+#define PC_OUTDIR_H
+
+/* The lock file inside the results folder (holds the owner's pid). */
+#define PC_OUTDIR_LOCK ".powercut.lock"
+
+struct pc_outdir {
+	char *path; /* the folder */
+	int lock_fd; /* open on PATH/PC_OUTDIR_LOCK, flock'ed; -1 when not held */
+};
+
+/* Make DIR (mkdir -p) and lock it.  A folder that cannot be written is an
+ * environment error (exit 3); one locked by another live run an input
+ * error (exit 2), naming the folder and the pid holding it. */
+int pc_outdir_lock(const char *dir, struct pc_outdir *od);
+
+/* A new folder BASE, or BASE-2, BASE-3 ... when that exists (two runs
+ * started in the same second each get their own), made and locked. */
+int pc_outdir_lock_new(const char *base, struct pc_outdir *od);
+
+/* Remove the lock file and release the lock; idempotent. */
+void pc_outdir_unlock(struct pc_outdir *od);
+
+#endif

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The results folder (issue 13 #3, #12): a second run on a folder in use is
+# refused (exit 2, naming the folder and the pid holding it) and the first
+# run's results are whole; runs without -o started together get a folder
+# each; a read-only folder and a full results filesystem are environment
+# errors (exit 3) that claim no results and leave no temporary files.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+
+ro="$TMP/ro" full="$TMP/full"
+a=
+unmount_all() {
+	[ -z "$a" ] || { kill "$a" 2>/dev/null; wait "$a" 2>/dev/null; } || true
+	umount "$ro" 2>/dev/null || true
+	umount "$full" 2>/dev/null || true
+	cleanup_tmp
+}
+trap unmount_all EXIT
+
+cat > "$TMP/one.ini" <<INI
+[global]
+image = $SAMPLE_IMAGE
+fs = ext4
+modes = none
+device_size = 256M
+expect_none = loss
+INI
+
+# 1. Two runs on one folder.
+out="$TMP/shared"
+"$POWERCUT" run --workdir "$WORK" "$TMP/one.ini" -o "$out" > "$TMP/a.out" 2> "$TMP/a.err" &
+a=$!
+for _ in $(seq 100); do [ -e "$out/.powercut.lock" ] && break; sleep 0.1; done
+[ -e "$out/.powercut.lock" ] || fail "the first run did not lock $out"
+rc=0
+pc_run "$TMP/one.ini" -o "$out" > "$TMP/b.out" 2> "$TMP/b.err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/b.err"; fail "second run on a locked folder: exit $rc, expected 2"; }
+grep -q "results folder $out is in use by another run (pid $a)" "$TMP/b.err" ||
+	{ cat "$TMP/b.err"; fail "the refusal does not name the folder and pid $a"; }
+grep -q "results:" "$TMP/b.out" && fail "the refused run claims results"
+rc=0
+wait "$a" || rc=$?
+a=
+[ "$rc" -eq 0 ] || { cat "$TMP/a.err"; fail "first run: exit $rc"; }
+[ "$(jq '.cases | length' "$out/results.json")" -eq 1 ] || fail "first run's results.json is not whole"
+assert_case_ok "$out" default/ext4/none
+[ ! -e "$out/.powercut.lock" ] || fail "the lock file was left behind"
+
+# 2. Two runs without -o at once: a folder each.
+mkdir "$TMP/cwd"
+cat > "$TMP/cwd/quick.ini" <<INI
+[global]
+image = $SAMPLE_IMAGE
+fs = ext4
+modes = none
+device_size = 256M
+mkfs_opts = -Jdevice=LABEL=nothing
+INI
+(cd "$TMP/cwd" && "$POWERCUT" run --workdir "$WORK" quick.ini > /dev/null 2>&1) & p1=$!
+(cd "$TMP/cwd" && "$POWERCUT" run --workdir "$WORK" quick.ini > /dev/null 2>&1) & p2=$!
+wait "$p1" || true
+wait "$p2" || true
+n=0
+for d in "$TMP"/cwd/results/*-quick*; do
+	[ "$(jq '.cases | length' "$d/results.json")" -eq 1 ] || fail "$d: results.json not whole"
+	n=$((n + 1))
+done
+[ "$n" -eq 2 ] || fail "two runs without -o made $n results folders, expected 2"
+
+# 3. A read-only results folder: exit 3 before any case, no claim.
+mkdir "$ro"
+mount -t tmpfs -o ro,size=1m pc-ro "$ro"
+rc=0
+pc_run "$TMP/one.ini" -o "$ro" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "read-only folder: exit $rc, expected 3"; }
+grep -q "results folder $ro: cannot write in it" "$TMP/e" || { cat "$TMP/e"; fail "read-only: unclear error"; }
+grep -q "results:" "$TMP/o" && fail "read-only: claims results"
+umount "$ro"
+
+# 4. A full results filesystem: exit 3, no claim, no temporary files.
+mkdir "$full"
+mount -t tmpfs -o size=64k pc-full "$full"
+rc=0
+pc_run "$TMP/one.ini" -o "$full/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "full filesystem: exit $rc, expected 3"; }
+grep -q "the results could not be written to $full/out" "$TMP/e" || { cat "$TMP/e"; fail "full: unclear error"; }
+grep -q "results:" "$TMP/o" && fail "full: claims results"
+left=$(find "$full" -name '*.tmp' -o -name .powercut.lock)
+[ -z "$left" ] || fail "full: left behind: $left"
+umount "$full"
+assert_no_leftovers
+pass
