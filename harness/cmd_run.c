@@ -12,6 +12,7 @@
 #include "result.h"
 #include "runner.h"
 #include "scenario.h"
+#include "state.h"
 #include "util.h"
 
 static void run_usage(FILE *f)
@@ -120,6 +121,10 @@ int cmd_run(int argc, char **argv)
 		pc_fail(PC_ERR_ENV, "run: must be root (it attaches loop devices and mounts filesystems)");
 		pc_scenario_free(&sc);
 		return PC_EXIT_ENV;
+	}
+	if (pc_state_check_base(o.workbase) < 0) {
+		pc_scenario_free(&sc);
+		return PC_EXIT_USAGE;
 	}
 	/* The folder is ours alone until the report is written. */
 	struct pc_outdir od;

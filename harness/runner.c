@@ -878,7 +878,7 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	install_signals();
 	char runwork[PATH_MAX];
 	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
-		return PC_EXIT_ENV;
+		return pc_exit_for_error(PC_EXIT_ENV);
 	pc_progress_init();
 
 	enum pc_errclass worst = PC_ERR_NONE;

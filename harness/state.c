@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "escape.h"
 #include "loop.h"
 #include "util.h"
 
@@ -650,11 +651,39 @@ static int remove_tree(const char *dir)
 
 /* ---- registry ---- */
 
+/* A byte below 0x20 or DEL: such a path would not survive the one-path-a-
+ * line formats it passes through (the registration, mountinfo, losetup). */
+static int has_control_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int pc_state_check_base(const char *base)
+{
+	char rbase[PATH_MAX];
+	const char *bad = has_control_char(base) ? base
+			: realpath(base, rbase) && has_control_char(rbase) ? rbase /* a symlink */
+			: NULL;
+	if (!bad)
+		return 0;
+	char *shown = pc_esc_text(bad);
+	pc_fail(PC_ERR_INPUT, "work folder base '%s': a control character (newline, tab, ...) "
+		"in the path is refused: the run registry, mountinfo and losetup list paths "
+		"one per line", shown);
+	free(shown);
+	return -1;
+}
+
 int pc_state_begin(const char *base, char *workdir, size_t len)
 {
 	char rbase[PATH_MAX];
 	if (!base || !base[0])
 		base = DEFAULT_BASE;
+	if (pc_state_check_base(base) < 0)
+		return -1;
 	if (!realpath(base, rbase))
 		return pc_fail_errno(PC_ERR_ENV, errno, "work folder base %s", base);
 	char *tmpl = xasprintf("%s/" WORKDIR_PREFIX "XXXXXX", rbase);
@@ -732,9 +761,12 @@ static int read_registration(const char *path, struct registration *r)
 	struct stat st;
 	r->written = stat(path, &st) == 0 ? st.st_mtime : 0;
 	snprintf(r->path, sizeof(r->path), "%s", path);
-	char *nl = strchr(text, '\n');
-	if (nl)
-		*nl = '\0';
+	/* Exactly "PATH\n" (pc_state_begin refuses control characters): only
+	 * the final newline is stripped, so a damaged file never yields a
+	 * shorter, different path. */
+	size_t n = strlen(text);
+	if (n && text[n - 1] == '\n')
+		text[--n] = '\0';
 	snprintf(r->workdir, sizeof(r->workdir), "%s", text);
 	free(text);
 	return 0;
@@ -831,9 +863,16 @@ static int cleanup_one(const struct registration *r, int verbose)
 	int count = 0;
 	struct stat st;
 	if (!workdir_plausible(r->workdir)) {
-		pc_warn("%s names '%s', which is not a powercut work folder: removing only the "
-			"registration", r->path, r->workdir);
-	} else if (lstat(r->workdir, &st) == 0) {
+		/* Tearing down an unknown folder could unmount anything; dropping
+		 * the registration would forget what the run left: neither, and
+		 * say so (never success while something may be left). */
+		char *shown = pc_esc_text(r->workdir);
+		pc_fail(PC_ERR_RUN, "%s names '%s', which is not a powercut work folder: left "
+			"alone; check what it left and remove %s by hand", r->path, shown, r->path);
+		free(shown);
+		return -1;
+	}
+	if (lstat(r->workdir, &st) == 0) {
 		int n = pc_state_teardown_dir(r->workdir, verbose);
 		if (n < 0)
 			return -1;

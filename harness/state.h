@@ -15,7 +15,10 @@
 
 #define PC_STATE_DIR "/run/powercut"
 
-/* Make the work folder under BASE and register it. */
+/* -1 (class INPUT) if BASE, or what it resolves to, holds a control
+ * character: such a path cannot be registered unambiguously. */
+int pc_state_check_base(const char *base);
+/* Make the work folder under BASE and register it (BASE checked as above). */
 int pc_state_begin(const char *base, char *workdir, size_t len);
 /* Remove the work folder (must be empty of mounts) and the registration. */
 void pc_state_end(const char *workdir);

@@ -228,8 +228,9 @@ static void test_cleanup_reused_registration_pid(void)
 	free(tmp);
 }
 
-/* A registration naming something that is not a work folder: only the
- * registration goes; the folder and its mount are not touched. */
+/* A registration naming something that is not a work folder: the folder
+ * and its mount are not touched, the registration stays, and cleanup
+ * fails (it must never say it cleaned up while leaving things behind). */
 static void test_cleanup_ignores_implausible_folder(void)
 {
 	char *tmp = unit_tmpdir();
@@ -238,13 +239,59 @@ static void test_cleanup_ignores_implausible_folder(void)
 	char *reg = xasprintf(PC_STATE_DIR "/%d", (int)dead_pid());
 	char *text = xasprintf("%s\n", tmp);
 	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
-	CU_ASSERT(pc_state_cleanup(0) >= 1);
-	CU_ASSERT(!exists(reg));
+	char msg[1024] = "";
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT(pc_state_cleanup(0) == -1);
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "not a powercut work folder"));
+	CU_ASSERT(exists(reg));
 	CU_ASSERT(mounts_under(tmp) == 1);
 	CU_ASSERT(umount2(mnt, 0) == 0);
+	unlink(reg);
 	free(text);
 	free(reg);
 	free(mnt);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* Issue 13 #11: a newline (or any control character) in the work folder
+ * base is refused before anything is made or registered; a registration
+ * is read back as the whole path, never cut at an inner newline. */
+static void test_begin_refuses_control_chars(void)
+{
+	char *tmp = unit_tmpdir();
+	const char *names[] = { "a\nb", "tab\there", "esc\033]0;x\a" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *base = xasprintf("%s/%s", tmp, names[i]);
+		CU_ASSERT_FATAL(mkdir(base, 0700) == 0);
+		char wd[4096] = "", msg[512] = "";
+		pc_messages_quiet = 1;
+		pc_capture_errors(msg, sizeof(msg));
+		pc_last_errclass = PC_ERR_NONE;
+		CU_ASSERT(pc_state_begin(base, wd, sizeof(wd)) == -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		pc_capture_errors(NULL, 0);
+		pc_messages_quiet = 0;
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, "control character"));
+		CU_ASSERT_PTR_NULL(strchr(msg, '\n')); /* shown escaped */
+		char reg[256];
+		find_registration(tmp, reg, sizeof(reg));
+		CU_ASSERT_STRING_EQUAL(reg, "");
+		CU_ASSERT(rmdir(base) == 0); /* empty: no work folder made */
+		free(base);
+	}
+	/* Through a symlink to such a folder, too. */
+	char *bad = xasprintf("%s/x\ny", tmp), *link = xasprintf("%s/link", tmp);
+	CU_ASSERT_FATAL(mkdir(bad, 0700) == 0 && symlink(bad, link) == 0);
+	char wd[4096];
+	pc_messages_quiet = 1;
+	CU_ASSERT(pc_state_begin(link, wd, sizeof(wd)) == -1);
+	pc_messages_quiet = 0;
+	free(bad);
+	free(link);
 	unit_rmtree(tmp);
 	free(tmp);
 }
@@ -422,6 +469,7 @@ void register_state_tests(void)
 	CU_add_test(s, "cleanup leaves a live run", test_cleanup_leaves_live_run);
 	CU_add_test(s, "cleanup: reused registration pid", test_cleanup_reused_registration_pid);
 	CU_add_test(s, "cleanup ignores implausible folder", test_cleanup_ignores_implausible_folder);
+	CU_add_test(s, "begin refuses control characters", test_begin_refuses_control_chars);
 	CU_add_test(s, "cleanup stops recorded server", test_cleanup_stops_recorded_server);
 	CU_add_test(s, "teardown spares a reused pid", test_teardown_spares_reused_pid);
 	CU_add_test(s, "teardown of a loop stack", test_teardown_loop_stack);
