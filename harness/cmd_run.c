@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attempts.h"
 #include "commands.h"
+#include "known.h"
 #include "outdir.h"
 #include "result.h"
 #include "runner.h"
@@ -33,9 +35,16 @@ static void run_usage(FILE *f)
 		"  -k, --keep           keep each case's work folder (backing image) for inspection\n"
 		"  -w, --workdir DIR    where backing files go (default /var/tmp); needs room\n"
 		"      --platform OS/ARCH  platform to pick from a multi-platform OCI image\n"
+		"      --known FILE     known failures (PATTERN [kernel<X.Y] # reason per line):\n"
+		"                       a matching failure is 'known' and does not fail the run;\n"
+		"                       a matching pass is reported as 'unexpected pass'\n"
+		"      --retries N      run a failing case again up to N times (overrides the\n"
+		"                       scenario's retries); fail-then-pass is 'flaky'\n"
+		"      --flaky-ok       flaky cases do not fail the run (exit 0)\n"
 		"  -h, --help           this help\n\n"
 		"Output: DIR/results.json, DIR/junit.xml, DIR/summary.md (the table is\n"
-		"also printed), DIR/cases/CASE/{manifest.txt,findings.txt,fsck.log}.\n"
+		"also printed), DIR/cases/CASE/{manifest.txt,findings.txt,fsck.log,kernel.log}\n"
+		"(retried cases: DIR/cases/CASE/try-K/ per attempt).\n"
 		"Exit: 0 every case met its expectation, 1 some did not, 2 usage,\n"
 		"scenario or input error, 3 environment error, 128+N on signal N.\n\n"
 		"Scenario keys ('powercut help keys' describes them):\n");
@@ -62,11 +71,14 @@ int cmd_run(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'P' },
 		{ "shard", required_argument, NULL, 's' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "known", required_argument, NULL, 'K' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "flaky-ok", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pc_run_opts o = { .workbase = "/var/tmp" };
-	const char *filter = NULL, *shard = NULL;
+	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1 };
+	const char *filter = NULL, *shard = NULL, *known_file = NULL;
 	int c, list = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:f:kw:s:lh", longopts, NULL)) != -1) {
@@ -78,6 +90,12 @@ int cmd_run(int argc, char **argv)
 		case 'k': o.keep = 1; break;
 		case 'w': o.workbase = optarg; break;
 		case 'P': o.platform = optarg; break;
+		case 'K': known_file = optarg; break;
+		case 'R':
+			if (pc_parse_retries(optarg, &o.retries) < 0)
+				return PC_EXIT_USAGE;
+			break;
+		case 'F': o.flaky_ok = 1; break;
 		case 'h': run_usage(stdout); return PC_EXIT_OK;
 		default: run_usage(stderr); return PC_EXIT_USAGE;
 		}
@@ -91,9 +109,17 @@ int cmd_run(int argc, char **argv)
 	unsigned shard_k = 1, shard_n = 1;
 	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0)
 		return PC_EXIT_USAGE;
+	struct pc_known known = { 0 };
+	if (known_file && pc_known_load(known_file, &known) < 0) {
+		pc_known_free(&known);
+		return PC_EXIT_USAGE;
+	}
+	o.known = &known;
 	struct pc_scenario sc;
-	if (pc_scenario_load(argv[optind], &sc) < 0)
+	if (pc_scenario_load(argv[optind], &sc) < 0) {
+		pc_known_free(&known);
 		return pc_exit_for_error(PC_EXIT_USAGE);
+	}
 	if (filter)
 		pc_scenario_filter(&sc, filter);
 	size_t matched = sc.ncases;
@@ -102,12 +128,14 @@ int cmd_run(int argc, char **argv)
 		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[optind],
 			filter ? filter : "*");
 		pc_scenario_free(&sc);
+		pc_known_free(&known);
 		return PC_EXIT_USAGE;
 	}
 	if (list) { /* a shard may be empty: that is an answer, not an error */
 		for (size_t i = 0; i < sc.ncases; i++)
 			printf("%s\n", sc.cases[i].id);
 		pc_scenario_free(&sc);
+		pc_known_free(&known);
 		return PC_EXIT_OK;
 	}
 	if (sc.ncases == 0) {
@@ -115,11 +143,13 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "powercut: run %s: shard %u/%u holds none of the %zu cases\n",
 			argv[optind], shard_k, shard_n, matched);
 		pc_scenario_free(&sc);
+		pc_known_free(&known);
 		return PC_EXIT_OK;
 	}
 	if (geteuid() != 0) {
 		pc_fail(PC_ERR_ENV, "run: must be root (it attaches loop devices and mounts filesystems)");
 		pc_scenario_free(&sc);
+		pc_known_free(&known);
 		return PC_EXIT_ENV;
 	}
 	if (pc_state_check_base(o.workbase) < 0) {
@@ -133,6 +163,7 @@ int cmd_run(int argc, char **argv)
 	free(base);
 	if (locked < 0) {
 		pc_scenario_free(&sc);
+		pc_known_free(&known);
 		return pc_exit_for_error(PC_EXIT_ENV);
 	}
 	o.outdir = od.path;
@@ -153,5 +184,6 @@ int cmd_run(int argc, char **argv)
 	pc_outdir_unlock(&od);
 	pc_run_report_free(&rep);
 	pc_scenario_free(&sc);
+	pc_known_free(&known);
 	return rc;
 }

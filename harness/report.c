@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report_outcome.h"
 #include "util.h"
 
 /* How many findings junit.xml and results.json list per case. */
@@ -223,6 +224,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	json_object_set_new(o, "committed", json_boolean(res->committed));
 	put_str(o, "verdict", pc_verdict_name(res->verdict));
 	put_str(o, "reason", res->reason);
+	pc_outcome_json(o, res);
 	put_int(o, "lost", res->vr.lost);
 	put_int(o, "checked", res->vr.checked);
 
@@ -425,7 +427,7 @@ static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
 		snprintf(cells[12], 160, "%zu", res->vr.lost);
 	snprintf(cells[13], 160, "%s", pc_expect_name(c->expect));
 	snprintf(cells[14], 160, "%s", pc_fsck_name(res->fsck));
-	snprintf(cells[15], 160, "%s", pc_verdict_name(res->verdict));
+	pc_outcome_cell(res, cells[15], 160);
 }
 
 /* "size 4106, missing 2": what the lost entries suffered, by kind. */
@@ -526,7 +528,7 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct pc_case_result *res = &r->results[i];
 		int lost = res->verdict != PC_VERDICT_ERROR && res->committed && res->vr.lost;
-		if (res->verdict == PC_VERDICT_PASS && !lost)
+		if (res->verdict == PC_VERDICT_PASS && !lost && res->outcome == PC_OUT_PASS)
 			continue;
 		if (first)
 			fputc('\n', f);
@@ -536,13 +538,19 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 			/* A loss that was expected: say what was lost. */
 			char kinds[256];
 			loss_kinds(&res->vr, kinds, sizeof(kinds));
-			fprintf(f, "- %s: pass: %zu of %zu committed entries lost as expected (%s)\n",
-				id, res->vr.lost, res->vr.checked, kinds);
+			fprintf(f, "- %s: %s", id, pc_outcome_name(res->outcome));
+			if (lost)
+				fprintf(f, ": %zu of %zu committed entries lost as expected (%s)",
+					res->vr.lost, res->vr.checked, kinds);
+			pc_outcome_line(res, f);
+			fputc('\n', f);
 			free(id);
 			continue;
 		}
 		char *reason = pc_esc_md(res->reason[0] ? res->reason : "no reason recorded");
-		fprintf(f, "- %s: %s: %s\n", id, pc_verdict_name(res->verdict), reason);
+		fprintf(f, "- %s: %s: %s", id, pc_outcome_name(res->outcome), reason);
+		pc_outcome_line(res, f);
+		fputc('\n', f);
 		free(reason);
 		free(id);
 	}
@@ -567,9 +575,9 @@ static void timings_table(const struct pc_run_report *r, FILE *f)
 
 static int write_summary(const struct pc_run_report *r, const char *dir)
 {
-	size_t counts[3] = { 0 };
+	size_t counts[PC_OUT_N] = { 0 };
 	for (size_t i = 0; i < r->nresults; i++)
-		counts[r->results[i].verdict]++;
+		counts[r->results[i].outcome]++;
 	char *buf;
 	size_t len;
 	FILE *f = mem_open(&buf, &len);
@@ -577,9 +585,10 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 	char *kernel = pc_esc_md(r->kernel);
 	fprintf(f, "# powercut results\n\n"
 		   "- scenario: `%s`\n- kernel: `%s`\n"
-		   "- cases: %zu (%zu pass, %zu fail, %zu error)\n\n",
-		scenario, kernel, r->nresults, counts[PC_VERDICT_PASS],
-		counts[PC_VERDICT_FAIL], counts[PC_VERDICT_ERROR]);
+		   "- cases: %zu (%zu pass, %zu fail, %zu error, %zu flaky, %zu known, "
+		   "%zu unexpected pass)\n\n",
+		scenario, kernel, r->nresults, counts[PC_OUT_PASS], counts[PC_OUT_FAIL],
+		counts[PC_OUT_ERROR], counts[PC_OUT_FLAKY], counts[PC_OUT_KNOWN], counts[PC_OUT_XPASS]);
 	free(scenario);
 	free(kernel);
 	pc_report_table(r, f);

@@ -7,6 +7,9 @@
 #include "crashpoints.h"
 #include "fs.h"
 #include "iostat.h"
+#include "kmsg.h"
+#include "known.h"
+#include "outcome.h"
 #include "scenario.h"
 #include "verify.h"
 
@@ -28,6 +31,14 @@ struct pc_layer_result {
 	int committed;              /* its commit record survived (and names it) */
 	uint64_t entries;           /* entries of the layer's own manifest */
 	struct pc_view_counts v;    /* verified only when committed */
+};
+
+/* One attempt of a case (retries, attempts.h). */
+struct pc_attempt {
+	enum pc_verdict verdict;
+	char reason[512];
+	double total;               /* seconds */
+	char dir[4096];             /* its folder (cases/CASE or cases/CASE/try-K) */
 };
 
 struct pc_case_result {
@@ -59,6 +70,13 @@ struct pc_case_result {
 	int overlay_verified;       /* the merged view was mounted and checked */
 	char overlay_why[256];      /* why not, when it was not */
 	struct pc_view_counts overlay;
+	/* attempts.c: the outcome over every attempt, the known-failures entry
+	 * that matched, and the kernel log of the last attempt. */
+	enum pc_outcome outcome;
+	struct pc_attempt *attempts;
+	size_t nattempts, attempts_failed;
+	const struct pc_known_entry *known; /* borrowed from the run's list */
+	struct pc_kmsg_result km;
 };
 
 struct pc_run_report {

@@ -27,6 +27,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "attempts.h"
 #include "backend.h"
 #include "commit.h"
 #include "crashpoints.h"
@@ -157,7 +158,12 @@ static int phase_device(struct case_ctx *x)
 	x->dev.volatile_cache = x->c->volatile_cache;
 	x->dev.write_log = x->c->crash_points > 0;
 	x->dev_made = 1; /* destroy is safe after a partial create */
-	return x->dev.ops->create(&x->dev, x->dev_size);
+	if (x->dev.ops->create(&x->dev, x->dev_size) < 0)
+		return -1;
+	/* The kernel log's lines about these devices are the case's own. */
+	pc_kmsg_note_device(&x->r->km, x->dev.devnum);
+	pc_kmsg_note_device(&x->r->km, x->dev.flush_devnum);
+	return 0;
 }
 
 static int phase_mkfs(struct case_ctx *x)
@@ -805,7 +811,6 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 	r->c = c;
 	r->backend = c->backend;
 	r->fsck = PC_FSCK_SKIPPED;
-	case_dir_name(c, o->outdir, r->case_dir, sizeof(r->case_dir));
 	pc_capture_errors(r->reason, sizeof(r->reason));
 	pc_last_errclass = PC_ERR_NONE;
 
@@ -886,10 +891,12 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	for (size_t i = 0; i < sc->ncases && !pc_interrupted; i++) {
 		pc_progress_case((unsigned)i + 1, (unsigned)sc->ncases, sc->cases[i].id);
 		struct pc_case_result *r = &rep->results[rep->nresults++];
-		enum pc_errclass cls = run_case(&sc->cases[i], o, runwork, (unsigned)i, r);
+		case_dir_name(&sc->cases[i], o->outdir, r->case_dir, sizeof(r->case_dir));
+		enum pc_errclass cls = pc_attempts_run(run_case, &sc->cases[i], o, runwork,
+						       (unsigned)i, r, rep->kernel);
 		if (cls > worst)
 			worst = cls;
-		if (r->verdict != PC_VERDICT_PASS)
+		if (pc_outcome_fails(r->outcome, o->flaky_ok))
 			failed = 1;
 	}
 	pc_progress_clear();
@@ -912,13 +919,22 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	return failed ? PC_EXIT_FAIL : PC_EXIT_OK;
 }
 
+void pc_case_result_release(struct pc_case_result *r)
+{
+	pc_verify_result_free(&r->vr);
+	pc_crash_points_free(&r->cp);
+	free(r->fsck_output);
+	r->fsck_output = NULL;
+	free(r->layers);
+	r->layers = NULL;
+	r->nlayers = 0;
+}
+
 void pc_run_report_free(struct pc_run_report *rep)
 {
 	for (size_t i = 0; i < rep->nresults; i++) {
-		pc_verify_result_free(&rep->results[i].vr);
-		pc_crash_points_free(&rep->results[i].cp);
-		free(rep->results[i].fsck_output);
-		free(rep->results[i].layers);
+		pc_case_result_release(&rep->results[i]);
+		free(rep->results[i].attempts);
 	}
 	free(rep->results);
 	rep->results = NULL;

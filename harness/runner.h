@@ -12,6 +12,9 @@ struct pc_run_opts {
 	const char *workbase;   /* where the run's work folder goes (/var/tmp) */
 	const char *platform;   /* image platform, NULL for the default */
 	int keep;               /* keep each case's work folder (backing image) */
+	const struct pc_known *known; /* --known: known failures (NULL: none) */
+	int retries;            /* --retries N; -1: the scenario's */
+	int flaky_ok;           /* --flaky-ok: flaky cases do not fail the run */
 };
 
 /* SIGINT/SIGTERM/SIGHUP set pc_interrupted (util.h); the runner stops at
@@ -23,5 +26,7 @@ struct pc_run_opts {
 int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 		  struct pc_run_report *rep);
 void pc_run_report_free(struct pc_run_report *rep);
+/* Free what one case result holds (not the result itself). */
+void pc_case_result_release(struct pc_case_result *r);
 
 #endif

@@ -77,6 +77,8 @@ struct pc_case {
 	/* Every key of the case's group (owned by the scenario): a new key's
 	 * consumer reads its field here. */
 	const struct pc_settings *settings;
+	unsigned retries;  /* run a failing case again up to this often (attempts.h) */
+	char *known;       /* known-failures file (absolute), NULL if none */
 };
 
 struct pc_scenario {

@@ -18,7 +18,8 @@
 	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state) X(dm) \
 	X(overlay) X(image) X(acl) X(crashpoints) X(input) \
 	X(fio) \
-	X(escape) X(isolate) X(logwrites)
+	X(escape) X(isolate) X(logwrites) \
+	X(nightly)
 #define DECLARE(name) void register_##name##_tests(void) __attribute__((weak));
 SUITES(DECLARE)
 

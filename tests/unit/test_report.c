@@ -60,6 +60,7 @@ static void build_report(void)
 	b->backend = "fuse";
 	b->committed = 1;
 	b->verdict = PC_VERDICT_FAIL;
+	b->outcome = PC_OUT_FAIL;
 	/* Invalid UTF-8 (0xff) must not break JSON or XML. */
 	snprintf(b->reason, sizeof(b->reason), "3 of 10 entries not intact <after> commit \xff");
 	b->vr.counts[PC_F_MISSING] = 1;
@@ -80,6 +81,7 @@ static void build_report(void)
 	e->c = &cases[2];
 	e->backend = NULL;  /* failed before a backend was chosen */
 	e->verdict = PC_VERDICT_ERROR;
+	e->outcome = PC_OUT_ERROR;
 	snprintf(e->reason, sizeof(e->reason), "mkfs.btrfs: not found");
 	e->fsck = PC_FSCK_SKIPPED;
 
@@ -258,7 +260,7 @@ static void test_summary_and_table(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(md);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "kernel: `6.18.0-test`"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "scenario: `scenarios/default.ini`"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "3 (1 pass, 1 fail, 1 error)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "3 (1 pass, 1 fail, 1 error, 0 flaky, 0 known, 0 unexpected pass)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/xfs/none/r2: fail: 3 of 10 entries not intact"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/btrfs/fsync: error: mkfs.btrfs: not found"));
 	CU_ASSERT_PTR_NULL(strstr(md, "- default/ext4/syncfs:"));
@@ -303,6 +305,7 @@ static void test_expected_loss_line(void)
 	loss.expect = PC_EXPECT_LOSS;
 	b->c = &loss;
 	b->verdict = PC_VERDICT_PASS;
+	b->outcome = PC_OUT_PASS;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);

@@ -1,0 +1,47 @@
+/* known.h - known-failures files (`run --known FILE`, scenario key
+ * `known = FILE`, `compare --known FILE`), like xfstests' exclude files.
+ *
+ * One entry per line:
+ *
+ *     PATTERN [kernel<6.2] [kernel>=6.1.0-50] # reason, mandatory
+ *
+ * PATTERN is an fnmatch(3) pattern on case ids (no white space in it: '?'
+ * matches a space); every kernel condition given must hold (kver.h); the
+ * reason after '#' must not be empty.  Blank lines and lines that start
+ * with '#' are comments.  Any other line is an error naming FILE:LINE. */
+#ifndef PC_KNOWN_H
+#define PC_KNOWN_H
+
+#include <stddef.h>
+#include "kver.h"
+
+struct pc_known_entry {
+	char *pattern;
+	struct pc_kcond *conds;
+	size_t nconds;
+	char *reason;
+	char *file;      /* where it was read, for messages */
+	unsigned line;
+};
+
+struct pc_known {
+	struct pc_known_entry *v;
+	size_t n;
+};
+
+/* Longest line accepted (a longer one is an error, not cut). */
+#define PC_KNOWN_MAX_LINE 4096
+
+/* Read PATH and append its entries to K.  -1 with "PATH:LINE: why" (class
+ * INPUT) on the first bad line, or when PATH is not a readable regular
+ * file; K then holds what came before. */
+int pc_known_load(const char *path, struct pc_known *k);
+/* One line (without its newline) of FILE; 0 also for a comment. */
+int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, const char *line);
+/* The first entry whose pattern matches CASE_ID and whose conditions hold
+ * for the kernel release KERNEL, or NULL. */
+const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char *case_id,
+					    const char *kernel);
+void pc_known_free(struct pc_known *k);
+
+#endif

@@ -1,0 +1,38 @@
+/* outcome.h - what a run makes of a case's verdict: known failures,
+ * retries and flaky cases, and the kernel log (issue "nightly runs").
+ *
+ * The verdict (pass, fail, error) is what one attempt found.  The outcome
+ * is what the run reports and what its exit status follows:
+ *
+ *   pass             the (last) attempt passed, nothing failed before
+ *   fail, error      every attempt failed (the last one's verdict)
+ *   flaky            some attempts failed, then one passed (rate F/N)
+ *   known            failed, and a known-failures entry matches: exit 0
+ *   unexpected pass  a known-failures entry matches but it passed:
+ *                    reported, exit 0 (as pytest's non-strict XPASS;
+ *                    compare lists it, so stale entries get noticed)
+ *
+ * flaky fails the run (exit 1) unless --flaky-ok. */
+#ifndef PC_OUTCOME_H
+#define PC_OUTCOME_H
+
+#include <stddef.h>
+
+enum pc_outcome {
+	PC_OUT_PASS, PC_OUT_FAIL, PC_OUT_ERROR, PC_OUT_FLAKY, PC_OUT_KNOWN, PC_OUT_XPASS,
+	PC_OUT_N
+};
+
+/* "pass", "fail", "error", "flaky", "known", "unexpected pass". */
+const char *pc_outcome_name(enum pc_outcome o);
+/* The outcome named S, or -1. */
+int pc_outcome_lookup(const char *s);
+/* Does O fail a run (exit 1)? */
+int pc_outcome_fails(enum pc_outcome o, int flaky_ok);
+
+/* The outcome of a case from its attempts' verdicts in order (0 pass,
+ * 1 fail, 2 error, as enum pc_verdict) and whether a known-failures entry
+ * matched. */
+enum pc_outcome pc_outcome_of(const int *verdicts, size_t n, int known);
+
+#endif

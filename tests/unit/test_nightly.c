@@ -1,0 +1,180 @@
+/* test_nightly.c - kernel release order, known-failures files, the
+ * kernel-log rule and the outcome of attempts. */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "known.h"
+#include "kmsg.h"
+#include "kver.h"
+#include "outcome.h"
+#include "unit.h"
+#include "util.h"
+
+static int cmp(const char *a, const char *b)
+{
+	struct pc_kver x, y;
+	CU_ASSERT_EQUAL_FATAL(pc_kver_parse(a, &x), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_kver_parse(b, &y), 0);
+	int d = pc_kver_cmp(&x, &y);
+	return d < 0 ? -1 : d > 0;
+}
+
+static void test_kver_order(void)
+{
+	CU_ASSERT_EQUAL(cmp("6.1.0-56-amd64", "6.18.0"), -1);
+	CU_ASSERT_EQUAL(cmp("6.18.0", "6.2"), 1);     /* numbers, not strings */
+	CU_ASSERT_EQUAL(cmp("6.1", "6.1.0"), 0);      /* a missing field is 0 */
+	CU_ASSERT_EQUAL(cmp("6.1.0-56-amd64", "6.1.0-50"), 1);
+	CU_ASSERT_EQUAL(cmp("6.1.0-9-amd64", "6.1.0-10-amd64"), -1);
+	CU_ASSERT_EQUAL(cmp("6.2.0-rc3", "6.2"), -1); /* pre-release first */
+	CU_ASSERT_EQUAL(cmp("6.2.0-rc3", "6.1.99"), 1);
+	CU_ASSERT_EQUAL(cmp("6.18.44-fc-v669", "6.18.44"), 0); /* flavour ignored */
+	CU_ASSERT_EQUAL(cmp("5.10.0-28-cloud-amd64", "5.10.0-28-amd64"), 0);
+	struct pc_kver v;
+	CU_ASSERT_EQUAL(pc_kver_parse("amd64", &v), -1);
+	CU_ASSERT_EQUAL(pc_kver_parse("", &v), -1);
+	CU_ASSERT_EQUAL(pc_kver_parse("99999999999999999999999.1", &v), -1);
+}
+
+static void test_kcond(void)
+{
+	struct pc_kcond c;
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel<6.2", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, "6.1.0-56-amd64"));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.18.0"));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.2"));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "garbage"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel>=6.1.0-50", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, "6.1.0-56-amd64"));
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, "6.1.0-50"));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.1.0-49-amd64"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel!=6.18.0", &c), 0);
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.18"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel==6.18.0-1", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, "6.18.0-1-amd64"));
+	CU_ASSERT_EQUAL(pc_kcond_parse("kernel~6.2", &c), -1);
+	CU_ASSERT_EQUAL(pc_kcond_parse("kernel<", &c), -1);
+	CU_ASSERT_EQUAL(pc_kcond_parse("kernel<6.2;rm", &c), -1);
+	CU_ASSERT_EQUAL(pc_kcond_parse("uname<6.2", &c), -1);
+	CU_ASSERT_EQUAL(pc_kcond_parse("kernel<x6", &c), -1);
+}
+
+static void test_known_parse(void)
+{
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 1, ""), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 2, "   # a comment"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 3, "g/ext4/none  # loses, by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 4,
+					    "*/xfs/* kernel>=6.1 kernel<6.2 # xfs bug 1234"), 0);
+	CU_ASSERT_EQUAL_FATAL(k.n, 2);
+	CU_ASSERT_STRING_EQUAL(k.v[0].reason, "loses, by design");
+	CU_ASSERT_EQUAL(k.v[1].nconds, 2);
+	CU_ASSERT_EQUAL(k.v[1].line, 4);
+	/* Bad lines: no reason, empty reason, a word that is no condition. */
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 5, "g/ext4/none"), -1);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 6, "g/ext4/none #   "), -1);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 7, "g/ext4/none 6.2 # why"), -1);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 8, "g/ext4/none kernel<=six # why"), -1);
+	CU_ASSERT_EQUAL(k.n, 2);
+
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/none", "6.18.0"));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none/r2", "6.18.0"));
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "a/xfs/fsync", "6.1.0-56-amd64"));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "a/xfs/fsync", "6.18.0"));
+	CU_ASSERT_PTR_NULL(pc_known_match(NULL, "a/xfs/fsync", "6.1.0"));
+	pc_known_free(&k);
+}
+
+static void test_known_file(void)
+{
+	char *dir = unit_tmpdir();
+	char *p = xasprintf("%s/known.txt", dir);
+	const char *text = "# nightly\n\n*/btrfs/none # btrfs none loses\nbad line\n";
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(p, text, strlen(text), 0), 0);
+	struct pc_known k = { 0 };
+	char msg[512] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_known_load(p, &k), -1);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	char *where = xasprintf("%s:4:", p);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, where));
+	CU_ASSERT_EQUAL(k.n, 1);
+	pc_known_free(&k);
+	/* Not a regular file; missing. */
+	CU_ASSERT_EQUAL(pc_known_load(dir, &k), -1);
+	free(where);
+	where = xasprintf("%s/missing", dir);
+	CU_ASSERT_EQUAL(pc_known_load(where, &k), -1);
+	CU_ASSERT_EQUAL(k.n, 0);
+	free(where);
+	unit_rmtree(dir);
+	free(p);
+	free(dir);
+}
+
+static void test_kmsg_rule(void)
+{
+	struct pc_kmsg_result r = { .ndevs = 1 };
+	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
+	enum pc_flakey_mode drop = PC_FLAKEY_DROP, err = PC_FLAKEY_ERROR;
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs (loop3): recovery complete", &r, drop), PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("WARNING: CPU: 1 PID: 7 at fs/ext4/inode.c:12 f+0x1", &r, drop),
+			PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("Call Trace:", &r, err), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BUG: KASAN: use-after-free in x", &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("INFO: task kworker:1 blocked for more than 120 seconds.", &r, drop),
+			PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("XFS (loop3): Corruption detected. Unmount and run xfs_repair",
+					 &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS critical (device loop3): corrupt leaf", &r, err),
+			PC_KMSG_BAD);
+	/* Another run's device: not ours (loop31 is not loop3). */
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop31): bad block", &r, drop),
+			PC_KMSG_FOREIGN);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("XFS (dm-2): Corruption detected.", &r, drop), PC_KMSG_FOREIGN);
+	/* The cut's own write errors: allowed only under cut = error. */
+	const char *abort_line = "EXT4-fs error (device loop3): ext4_journal_check_start:87: "
+				 "comm x: Detected aborted journal";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(abort_line, &r, err), PC_KMSG_ALLOWED);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(abort_line, &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3 state A): Transaction aborted "
+					 "(error -5)", &r, err), PC_KMSG_ALLOWED);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): htree corrupt", &r, err),
+			PC_KMSG_BAD);
+}
+
+static void test_outcome(void)
+{
+	int pass[] = { 0 }, fail[] = { 1 }, err[] = { 2 }, flaky[] = { 1, 1, 0 }, allfail[] = { 1, 1, 2 };
+	CU_ASSERT_EQUAL(pc_outcome_of(pass, 1, 0), PC_OUT_PASS);
+	CU_ASSERT_EQUAL(pc_outcome_of(fail, 1, 0), PC_OUT_FAIL);
+	CU_ASSERT_EQUAL(pc_outcome_of(err, 1, 0), PC_OUT_ERROR);
+	CU_ASSERT_EQUAL(pc_outcome_of(flaky, 3, 0), PC_OUT_FLAKY);
+	CU_ASSERT_EQUAL(pc_outcome_of(allfail, 3, 0), PC_OUT_ERROR);
+	CU_ASSERT_EQUAL(pc_outcome_of(fail, 1, 1), PC_OUT_KNOWN);
+	CU_ASSERT_EQUAL(pc_outcome_of(pass, 1, 1), PC_OUT_XPASS);
+	CU_ASSERT_EQUAL(pc_outcome_of(pass, 0, 0), PC_OUT_ERROR); /* nothing ran */
+	CU_ASSERT_TRUE(pc_outcome_fails(PC_OUT_FLAKY, 0));
+	CU_ASSERT_FALSE(pc_outcome_fails(PC_OUT_FLAKY, 1));
+	CU_ASSERT_FALSE(pc_outcome_fails(PC_OUT_KNOWN, 0));
+	CU_ASSERT_FALSE(pc_outcome_fails(PC_OUT_XPASS, 0));
+	CU_ASSERT_TRUE(pc_outcome_fails(PC_OUT_ERROR, 1));
+	CU_ASSERT_EQUAL(pc_outcome_lookup("unexpected pass"), PC_OUT_XPASS);
+	CU_ASSERT_EQUAL(pc_outcome_lookup("maybe"), -1);
+}
+
+void register_nightly_tests(void)
+{
+	CU_pSuite s = CU_add_suite("nightly", NULL, NULL);
+	CU_add_test(s, "kernel release order (Debian and upstream)", test_kver_order);
+	CU_add_test(s, "kernel conditions", test_kcond);
+	CU_add_test(s, "known-failures lines and matching", test_known_parse);
+	CU_add_test(s, "known-failures file: FILE:LINE, not a file", test_known_file);
+	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
+	CU_add_test(s, "outcome of attempts", test_outcome);
+}
