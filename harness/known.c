@@ -1,15 +1,11 @@
 /* known.c - known-failures files; see known.h. */
 #include "known.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "input.h"
 #include "util.h"
 
 static void entry_free(struct pc_known_entry *e)
@@ -82,48 +78,17 @@ out:
 
 int pc_known_load(const char *path, struct pc_known *k)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pc_fail_errno(PC_ERR_INPUT, errno, "known-failures file %s", path);
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int err = errno;
-		close(fd);
-		return pc_fail_errno(PC_ERR_INPUT, err, "stat %s", path);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return pc_fail(PC_ERR_INPUT, "known-failures file %s: not a regular file", path);
-	}
-	FILE *f = fdopen(fd, "r");
-	if (!f) {
-		int err = errno;
-		close(fd);
-		return pc_fail_errno(PC_ERR_INPUT, err, "fdopen %s", path);
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned lineno = 0;
-	int rc = 0;
-	errno = 0;
-	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len > PC_KNOWN_MAX_LINE)
-			rc = pc_fail(PC_ERR_INPUT, "%s:%u: line longer than %d bytes", path, lineno,
-				     PC_KNOWN_MAX_LINE);
-		else if (memchr(line, '\0', (size_t)len))
-			rc = pc_fail(PC_ERR_INPUT, "%s:%u: NUL byte in the line", path, lineno);
-		else
-			rc = pc_known_parse_line(k, path, lineno, line);
-		errno = 0;
-	}
-	if (rc == 0 && ferror(f))
-		rc = pc_fail_errno(PC_ERR_INPUT, errno ? errno : EIO, "read %s", path);
-	free(line);
-	fclose(f);
+	struct pc_lines in;
+	if (pc_lines_open(&in, "known-failures file", path, PC_MAX_TEXT_LINE) < 0)
+		return -1;
+	char *line;
+	size_t len;
+	int rc, got;
+	while ((got = pc_lines_next(&in, &line, &len)) == 1)
+		if ((rc = pc_known_parse_line(k, path, (unsigned)in.lineno, line)) < 0)
+			break;
+	rc = got < 0 ? -1 : got == 1 ? rc : 0;
+	pc_lines_close(&in);
 	return rc;
 }
 

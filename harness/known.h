@@ -8,7 +8,8 @@
  * PATTERN is an fnmatch(3) pattern on case ids (no white space in it: '?'
  * matches a space); every kernel condition given must hold (kver.h); the
  * reason after '#' must not be empty.  Blank lines and lines that start
- * with '#' are comments.  Any other line is an error naming FILE:LINE. */
+ * with '#' are comments.  Any other line is an error naming FILE:LINE;
+ * the file is read with input.h's limits (regular file, PC_MAX_TEXT_LINE). */
 #ifndef PC_KNOWN_H
 #define PC_KNOWN_H
 
@@ -28,9 +29,6 @@ struct pc_known {
 	struct pc_known_entry *v;
 	size_t n;
 };
-
-/* Longest line accepted (a longer one is an error, not cut). */
-#define PC_KNOWN_MAX_LINE 4096
 
 /* Read PATH and append its entries to K.  -1 with "PATH:LINE: why" (class
  * INPUT) on the first bad line, or when PATH is not a readable regular
