@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <openssl/evp.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,9 @@ struct pc_manifest {
 	uint64_t next_group;
 };
 
-#define MANIFEST_HEADER "#powercut-manifest 1"
+#define MANIFEST_HEADER "#powercut-manifest 2"
+#define MANIFEST_HEADER_V1 "#powercut-manifest 1"
+#define MANIFEST_TRAILER "#end"
 
 /* ---- hash table ---------------------------------------------------------- */
 
@@ -448,64 +451,149 @@ static void group_map_free(struct group_map *g)
 	free(g->members);
 }
 
-static void write_escaped(FILE *f, const char *s, size_t n)
+/* One line of text being built: entries are formatted here, measured
+ * against the line limit, hashed, then written. */
+struct line {
+	char *s;
+	size_t len, cap;
+};
+
+static void line_add(struct line *l, const char *p, size_t n)
+{
+	if (l->len + n + 1 > l->cap) {
+		l->cap = (l->len + n + 1) * 2;
+		l->s = xrealloc(l->s, l->cap);
+	}
+	memcpy(l->s + l->len, p, n);
+	l->len += n;
+	l->s[l->len] = '\0';
+}
+
+__attribute__((format(printf, 2, 3)))
+static void line_printf(struct line *l, const char *fmt, ...)
+{
+	char small[128];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort(); /* only for a bad format, which the compiler checks */
+	if ((size_t)n < sizeof(small)) {
+		line_add(l, small, (size_t)n);
+		return;
+	}
+	char *big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	line_add(l, big, (size_t)n);
+	free(big);
+}
+
+static void line_escaped(struct line *l, const char *s, size_t n)
 {
 	char *e = pc_escape((const unsigned char *)s, n);
-	fputs(e, f);
+	line_add(l, e, strlen(e));
 	free(e);
 }
 
-static void write_entry(FILE *f, const struct pc_entry *e, uint64_t group)
+static void format_entry(struct line *l, const struct pc_entry *e, uint64_t group)
 {
+	static const char hexdig[] = "0123456789abcdef";
 	char hex[65];
-	write_escaped(f, e->path, strlen(e->path));
-	fprintf(f, " type=%s mode=%04o uid=%" PRIu32 " gid=%" PRIu32,
-		pc_ftype_name(e->type), (unsigned)(e->mode & 07777), e->uid, e->gid);
+	line_escaped(l, e->path, strlen(e->path));
+	line_printf(l, " type=%s mode=%04o uid=%" PRIu32 " gid=%" PRIu32,
+		    pc_ftype_name(e->type), (unsigned)(e->mode & 07777), e->uid, e->gid);
 	switch (e->type) {
 	case PC_FT_REG:
 		pc_hex(e->sha256, 32, hex);
-		fprintf(f, " size=%" PRIu64 " sha256=%s", e->size, hex);
+		line_printf(l, " size=%" PRIu64 " sha256=%s", e->size, hex);
 		break;
 	case PC_FT_SYMLINK:
-		fprintf(f, " size=%" PRIu64 " link=", e->size);
-		write_escaped(f, e->link ? e->link : "", e->link ? strlen(e->link) : 0);
+		line_printf(l, " size=%" PRIu64 " link=", e->size);
+		line_escaped(l, e->link ? e->link : "", e->link ? strlen(e->link) : 0);
 		break;
 	case PC_FT_CHR:
 	case PC_FT_BLK:
-		fprintf(f, " rdev=%" PRIu32 ",%" PRIu32, e->rdev_major, e->rdev_minor);
+		line_printf(l, " rdev=%" PRIu32 ",%" PRIu32, e->rdev_major, e->rdev_minor);
 		break;
 	default:
 		break;
 	}
 	if (group)
-		fprintf(f, " nlink-group=%" PRIu64, group);
+		line_printf(l, " nlink-group=%" PRIu64, group);
 	for (size_t i = 0; i < e->nxattrs; i++) {
-		fputs(" xattr.", f);
-		write_escaped(f, e->xattrs[i].name, strlen(e->xattrs[i].name));
-		fputc('=', f);
-		for (size_t b = 0; b < e->xattrs[i].size; b++)
-			fprintf(f, "%02x", e->xattrs[i].value[b]);
+		line_add(l, " xattr.", 7);
+		line_escaped(l, e->xattrs[i].name, strlen(e->xattrs[i].name));
+		line_add(l, "=", 1);
+		for (size_t b = 0; b < e->xattrs[i].size; b++) {
+			char two[2] = { hexdig[e->xattrs[i].value[b] >> 4],
+					hexdig[e->xattrs[i].value[b] & 15] };
+			line_add(l, two, 2);
+		}
 	}
-	fputc('\n', f);
 }
 
-int pc_manifest_write(struct pc_manifest *m, FILE *f)
+/* The text: header, entries, then the trailer with the entry count and the
+ * sha256 of everything before it.  CHECK_LIMIT: refuse (class INPUT) an
+ * entry whose line would be longer than a reader accepts, so that powercut
+ * never writes a manifest it cannot read back. */
+static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
 {
 	size_t n;
 	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
 	struct group_map g;
 	group_map_build(&g, v, n);
-	fputs(MANIFEST_HEADER "\n", f);
-	for (size_t i = 0; i < n; i++) {
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		fprintf(stderr, "powercut: cannot start a sha256 digest\n");
+		abort();
+	}
+	struct line l = { 0 };
+	int rc = 0;
+	line_add(&l, MANIFEST_HEADER "\n", strlen(MANIFEST_HEADER) + 1);
+	for (size_t i = 0; rc == 0 && i <= n; i++) {
+		if (!EVP_DigestUpdate(ctx, l.s, l.len))
+			abort(); /* only on a broken libcrypto */
+		fwrite(l.s, 1, l.len, f);
+		if (i == n)
+			break;
+		l.len = 0;
 		uint64_t group = 0;
 		if (v[i]->hardlink_group)
 			group = g.to[group_index(&g, v[i]->hardlink_group)];
-		write_entry(f, v[i], group);
+		format_entry(&l, v[i], group);
+		if (check_limit && l.len > PC_MAX_MANIFEST_LINE) {
+			char *shown = pc_escape((const unsigned char *)v[i]->path,
+						strlen(v[i]->path));
+			rc = pc_fail(PC_ERR_INPUT, "entry %s: its manifest line would be %zu bytes, "
+				     "over powercut's limit of %u", shown, l.len,
+				     PC_MAX_MANIFEST_LINE);
+			free(shown);
+		}
+		line_add(&l, "\n", 1);
 	}
+	unsigned char digest[32];
+	char hex[65];
+	unsigned int dlen = 32;
+	if (!EVP_DigestFinal_ex(ctx, digest, &dlen))
+		abort();
+	EVP_MD_CTX_free(ctx);
+	free(l.s);
 	group_map_free(&g);
+	if (rc < 0)
+		return -1;
+	pc_hex(digest, 32, hex);
+	fprintf(f, MANIFEST_TRAILER " entries=%zu sha256=%s\n", n, hex);
 	if (fflush(f) != 0 || ferror(f))
 		return pc_fail_errno(PC_ERR_RUN, errno, "writing manifest");
 	return 0;
+}
+
+int pc_manifest_write(struct pc_manifest *m, FILE *f)
+{
+	return write_text(m, f, 1);
 }
 
 int pc_manifest_save(struct pc_manifest *m, const char *path)
@@ -527,7 +615,7 @@ void pc_manifest_digest(struct pc_manifest *m, unsigned char out[32])
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	unsigned int olen = 32;
-	if (!f || pc_manifest_write(m, f) < 0 || fclose(f) != 0 ||
+	if (!f || write_text(m, f, 0) < 0 || fclose(f) != 0 ||
 	    !EVP_Digest(buf, len, out, &olen, EVP_sha256(), NULL)) {
 		/* Only memory exhaustion gets here; a wrong digest would be a
 		 * silent lie, so stop. */
@@ -758,29 +846,90 @@ static int parse_line(const struct loader *L, struct pc_manifest *m, char *line)
 	return 0;
 }
 
+/* An entry line is "PATH type=...", and an entry "#end" (a legal name) is
+ * "#end type=...": the trailer is told apart by its first field. */
+static int is_trailer(const char *line)
+{
+	return strncmp(line, MANIFEST_TRAILER " entries=", strlen(MANIFEST_TRAILER " entries=")) == 0;
+}
+
+/* "#end entries=N sha256=HEX": does it match what was read before it? */
+static int check_trailer(const struct loader *L, const char *line, size_t entries,
+			 EVP_MD_CTX *ctx)
+{
+	unsigned long long n;
+	char hexwant[65];
+	int used = 0;
+	if (sscanf(line, MANIFEST_TRAILER " entries=%llu sha256=%64[0-9a-f]%n", &n, hexwant,
+		   &used) != 2 || line[used] != '\0' || strlen(hexwant) != 64)
+		return load_err(L, "bad end trailer (expected \"" MANIFEST_TRAILER
+			       " entries=N sha256=HEX\")", line);
+	unsigned char digest[32];
+	unsigned int dlen = 32;
+	char hexgot[65];
+	if (!EVP_DigestFinal_ex(ctx, digest, &dlen))
+		abort();
+	pc_hex(digest, 32, hexgot);
+	if (n != entries) {
+		char what[128];
+		snprintf(what, sizeof(what), "the trailer says %llu entries but %zu precede it",
+			 n, entries);
+		return load_err(L, "manifest altered or truncated", what);
+	}
+	if (strcmp(hexgot, hexwant) != 0)
+		return load_err(L, "manifest altered: the sha256 of the text before the trailer "
+			       "does not match the trailer's", NULL);
+	return 0;
+}
+
+static int check_header(const struct loader *L, const char *line)
+{
+	if (strcmp(line, MANIFEST_HEADER) == 0)
+		return 0;
+	if (strcmp(line, MANIFEST_HEADER_V1) == 0)
+		return load_err(L, "manifest format 1 (no end trailer, so a truncated file "
+			       "cannot be told from a complete one) is no longer read: write it "
+			       "again with `powercut manifest IMAGE -o FILE`", NULL);
+	return load_err(L, "not a powercut manifest (expected header \"" MANIFEST_HEADER "\")",
+			NULL);
+}
+
 struct pc_manifest *pc_manifest_load(const char *path)
 {
 	struct pc_lines r;
 	if (pc_lines_open(&r, "manifest", path, PC_MAX_MANIFEST_LINE) < 0)
 		return NULL;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+		fprintf(stderr, "powercut: cannot start a sha256 digest\n");
+		abort();
+	}
 	struct pc_manifest *m = pc_manifest_new();
 	struct loader L = { path, 0 };
 	char *line;
 	size_t len;
-	int rc = 0, got;
+	int rc = 0, got, ended = 0;
 	while (rc == 0 && (got = pc_lines_next(&r, &line, &len)) != 0) {
 		L.line = r.lineno;
 		if (got < 0)
 			rc = -1;
-		else if (L.line == 1)
-			rc = strcmp(line, MANIFEST_HEADER) == 0
-				     ? 0 : load_err(&L, "not a powercut manifest (expected header \""
-						    MANIFEST_HEADER "\")", NULL);
-		else
-			rc = parse_line(&L, m, line);
+		else if (ended)
+			rc = load_err(&L, "text after the end trailer", NULL);
+		else if (L.line > 1 && is_trailer(line)) {
+			rc = check_trailer(&L, line, pc_manifest_count(m), ctx);
+			ended = 1;
+		} else {
+			if (!EVP_DigestUpdate(ctx, line, len) || !EVP_DigestUpdate(ctx, "\n", 1))
+				abort();
+			rc = L.line == 1 ? check_header(&L, line) : parse_line(&L, m, line);
+		}
 	}
 	if (rc == 0 && L.line == 0)
 		rc = pc_fail(PC_ERR_INPUT, "%s:1: empty file, not a powercut manifest", path);
+	else if (rc == 0 && !ended)
+		rc = pc_fail(PC_ERR_INPUT, "%s:%lu: manifest truncated: it ends without its "
+			     "\"" MANIFEST_TRAILER " entries=N sha256=HEX\" trailer", path, L.line);
+	EVP_MD_CTX_free(ctx);
 	pc_lines_close(&r);
 	if (rc < 0) {
 		pc_manifest_free(m);

@@ -5,7 +5,10 @@
  * no trailing "/", no empty or "." components; the root itself is ".".
  *
  * Text format (documented in README.md and powercut.1), one entry a line,
- * sorted by path (byte order), after the header line "#powercut-manifest 1":
+ * sorted by path (byte order), after the header line "#powercut-manifest 2"
+ * and before the trailer "#end entries=N sha256=HEX" (the entry count and the
+ * sha256 of every byte before the trailer line), so a truncated or altered
+ * manifest is an input error, not a list of findings:
  *
  *   PATH type=reg mode=0644 uid=0 gid=0 size=12 sha256=HEX [nlink-group=N]
  *   PATH type=dir mode=0755 uid=0 gid=0

@@ -82,6 +82,17 @@ require_sample_image() {
 	done
 }
 
+# Write the end trailer of a hand-edited manifest again (the way powercut.1
+# documents): manifest_reseal FILE
+manifest_reseal() {
+	local body="$1.body" n sum
+	grep -v '^#end entries=' "$1" > "$body"
+	n=$(( $(wc -l < "$body") - 1 ))
+	sum=$(sha256sum < "$body" | cut -d' ' -f1)
+	{ cat "$body"; printf '#end entries=%d sha256=%s\n' "$n" "$sum"; } > "$1"
+	rm -f "$body"
+}
+
 pass() {
 	echo "PASS $TEST_NAME"
 }

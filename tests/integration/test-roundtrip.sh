@@ -172,6 +172,7 @@ roundtrip() { # NAME LAYER...
 		# Reading the 4 GiB sparse file back is the slow part of verify: it
 		# was checked above; damages are checked without it.
 		grep -v '^sparse/over-4GiB ' "$d/expected" > "$d/expected.small"
+		manifest_reseal "$d/expected.small"
 		rm "$t/sparse/over-4GiB"
 		damage_all "$d/expected.small" "$t"
 	else
@@ -190,7 +191,7 @@ roundtrip smallfiles "$TMP"/img-small/layer1.tar.gz "$TMP"/img-small/layer2.tar.
 # Input errors exit 2.
 rc=0; "$POWERCUT" verify "$TMP/no-such-manifest" "$TMP" 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "verify with a missing manifest exited $rc, expected 2"
-printf '#powercut-manifest 1\nx type=reg\n' > "$TMP/bad.manifest"
+printf '#powercut-manifest 2\nx type=reg\n' > "$TMP/bad.manifest"
 rc=0; "$POWERCUT" verify "$TMP/bad.manifest" "$TMP" 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "verify with a bad manifest exited $rc, expected 2"
 rc=0; "$POWERCUT" verify "$TMP/bad.manifest" "$TMP/no-such-dir" 2>/dev/null || rc=$?

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "manifest.h"
 #include "unit.h"
 #include "util.h"
@@ -133,7 +135,7 @@ static void test_text_format(void)
 	struct pc_manifest *m = sample();
 	char *t = to_text(m);
 	const char *want =
-		"#powercut-manifest 1\n"
+		"#powercut-manifest 2\n"
 		". type=dir mode=0755 uid=0 gid=0\n"
 		"dev/null type=char mode=0644 uid=0 gid=0 rdev=1,3\n"
 		"dev/sda type=block mode=0644 uid=0 gid=0 rdev=8,0\n"
@@ -149,7 +151,15 @@ static void test_text_format(void)
 		"lonely type=reg mode=0644 uid=0 gid=0 size=0 "
 		"sha256=0000000000000000000000000000000000000000000000000000000000000000\n"
 		"sock type=socket mode=0644 uid=0 gid=0\n";
-	CU_ASSERT_STRING_EQUAL(t, want);
+	/* Then the trailer: the entry count and the sha256 of all before it. */
+	unsigned char d[32];
+	unsigned int dlen = 32;
+	char hex[65];
+	CU_ASSERT_FATAL(EVP_Digest(want, strlen(want), d, &dlen, EVP_sha256(), NULL));
+	pc_hex(d, 32, hex);
+	char *full = xasprintf("%s#end entries=10 sha256=%s\n", want, hex);
+	CU_ASSERT_STRING_EQUAL(t, full);
+	free(full);
 	free(t);
 	pc_manifest_free(m);
 }
@@ -226,7 +236,7 @@ static void expect_reject(const char *dir, const char *body, const char *why)
 static void test_load_rejects(void)
 {
 	char *dir = unit_tmpdir();
-	const char *ok = "#powercut-manifest 1\n. type=dir mode=0755 uid=0 gid=0\n";
+	const char *ok = "#powercut-manifest 2\n. type=dir mode=0755 uid=0 gid=0\n";
 	const char *bad[][2] = {
 		{ "a type=regular mode=0644 uid=0 gid=0\n", "bad type" },
 		{ "a type=dir mode=0955 uid=0 gid=0\n", "bad mode" },
@@ -256,6 +266,103 @@ static void test_load_rejects(void)
 	}
 	expect_reject(dir, "powercut manifest\n", "no header");
 	expect_reject(dir, "", "empty file");
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Load TEXT from a file: the manifest, or NULL with the message in MSG. */
+static struct pc_manifest *load_text(const char *dir, const char *text, size_t len,
+				     char *msg, size_t msglen)
+{
+	char *path = xasprintf("%s/m.txt", dir);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, text, len, 0), 0);
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(msg, msglen);
+	struct pc_manifest *m = pc_manifest_load(path);
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	free(path);
+	return m;
+}
+
+/* The manifest carries its own end: truncated anywhere, a line altered or
+ * removed, the trailer missing or followed by more text, it is an input
+ * error that says so, never a shorter list of entries. */
+static void test_trailer(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_manifest *m = sample();
+	add(m, "#end", PC_FT_DIR, 0); /* a legal name that looks like the trailer */
+	char *t = to_text(m);
+	size_t len = strlen(t);
+	char msg[512];
+
+	struct pc_manifest *l = load_text(dir, t, len, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(pc_manifest_count(l), pc_manifest_count(m));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(l, "#end"));
+	pc_manifest_free(l);
+
+	/* Cut at every line end before the trailer, and mid-line. */
+	char *trailer = strstr(t, "\n#end entries=") + 1;
+	size_t cuts = 0;
+	for (size_t cut = 1; cut < (size_t)(trailer - t); cut++) {
+		if (t[cut - 1] != '\n' && cut % 7)
+			continue;
+		cuts++;
+		CU_ASSERT_PTR_NULL(load_text(dir, t, cut, msg, sizeof(msg)));
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	}
+	CU_ASSERT(cuts > 12);
+	/* Without the trailer: "truncated". */
+	CU_ASSERT_PTR_NULL(load_text(dir, t, (size_t)(trailer - t), msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "manifest truncated"));
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+
+	/* One field changed, still a valid line: the digest says so. */
+	char *alt = xstrdup(t);
+	char *p = strstr(alt, "uid=1000");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p[4] = '2';
+	CU_ASSERT_PTR_NULL(load_text(dir, alt, len, msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "manifest altered"));
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	free(alt);
+
+	/* A whole line removed: the count says so. */
+	alt = xstrdup(t);
+	p = strstr(alt, "\nsock ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	char *eol = strchr(p + 1, '\n');
+	memmove(p + 1, eol + 1, strlen(eol + 1) + 1);
+	CU_ASSERT_PTR_NULL(load_text(dir, alt, strlen(alt), msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "the trailer says 11 entries but 10 precede it"));
+	free(alt);
+
+	/* Text after the trailer. */
+	char *more = xasprintf("%sdir/x type=dir mode=0755 uid=0 gid=0\n", t);
+	CU_ASSERT_PTR_NULL(load_text(dir, more, strlen(more), msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "text after the end trailer"));
+	free(more);
+
+	/* A damaged trailer. */
+	alt = xstrdup(t);
+	p = strstr(alt, "\n#end entries=") + 1;
+	strcpy(strstr(p, "sha256=") + 7, "xyz\n");
+	CU_ASSERT_PTR_NULL(load_text(dir, alt, strlen(alt), msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "bad end trailer"));
+	free(alt);
+
+	/* Format 1 (no trailer) is refused with a way out. */
+	const char *v1 = "#powercut-manifest 1\n. type=dir mode=0755 uid=0 gid=0\n";
+	CU_ASSERT_PTR_NULL(load_text(dir, v1, strlen(v1), msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "manifest format 1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "powercut manifest IMAGE -o FILE"));
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+
+	free(t);
+	pc_manifest_free(m);
 	unit_rmtree(dir);
 	free(dir);
 }
@@ -380,6 +487,7 @@ void register_manifest_tests(void)
 	CU_add_test(s, "text format", test_text_format);
 	CU_add_test(s, "save/load round trip", test_save_load_round_trip);
 	CU_add_test(s, "load rejects bad lines", test_load_rejects);
+	CU_add_test(s, "the trailer: truncated, altered, missing", test_trailer);
 	CU_add_test(s, "remove subtree", test_remove_subtree);
 	CU_add_test(s, "opaque keeps same-layer entries", test_opaque_keeps_same_layer);
 	CU_add_test(s, "put resets", test_put_resets);
