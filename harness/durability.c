@@ -14,22 +14,53 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const mode_names[PC_MODE_COUNT] = {
-	[PC_MODE_NONE] = "none",
-	[PC_MODE_SYNCFS] = "syncfs",
-	[PC_MODE_FSYNC] = "fsync",
+static int do_syncfs(const char *root, struct pc_sync_stats *st);
+static int do_fsync_tree(const char *root, struct pc_sync_stats *st);
+
+static int do_nothing(const char *root, struct pc_sync_stats *st)
+{
+	(void)root;
+	(void)st;
+	return 0;
+}
+
+/* The modes: adding one is a file with its function plus a row here (and
+ * its enum value, which orders expect_<mode> and the tables). */
+static const struct mode_row {
+	const char *name;
+	int (*apply)(const char *root, struct pc_sync_stats *st);
+	const char *summary;
+} modes[PC_MODE_COUNT] = {
+	[PC_MODE_NONE] = { "none", do_nothing, "nothing: the kernel writes back when it likes" },
+	[PC_MODE_SYNCFS] = { "syncfs", do_syncfs, "one syncfs(2) on the filesystem" },
+	[PC_MODE_FSYNC] = { "fsync", do_fsync_tree,
+			    "fsync(2) every file and folder, bottom-up, one at a time" },
+	[PC_MODE_PFSYNC] = { "pfsync", pc_mode_pfsync,
+			     "what fsync does, by a pool of 64 threads" },
+	[PC_MODE_FDATASYNC] = { "fdatasync", pc_mode_fdatasync,
+				"fdatasync(2) every file, fsync(2) every folder, in parallel" },
+	[PC_MODE_SFR] = { "sfr", pc_mode_sfr,
+			  "sync_file_range(WRITE) every file, then pfsync" },
 };
 
 const char *pc_mode_name(enum pc_mode m)
 {
 	if ((unsigned)m >= PC_MODE_COUNT)
 		return "?";
-	return mode_names[m];
+	return modes[m].name;
+}
+
+const char *pc_mode_summary(enum pc_mode m)
+{
+	if ((unsigned)m >= PC_MODE_COUNT)
+		return "?";
+	return modes[m].summary;
 }
 
 int pc_mode_promises_durability(enum pc_mode m)
@@ -40,13 +71,17 @@ int pc_mode_promises_durability(enum pc_mode m)
 int pc_mode_parse(const char *s, enum pc_mode *m)
 {
 	for (unsigned i = 0; i < PC_MODE_COUNT; i++) {
-		if (s && !strcmp(s, mode_names[i])) {
+		if (s && !strcmp(s, modes[i].name)) {
 			*m = (enum pc_mode)i;
 			return 0;
 		}
 	}
-	return pc_fail(PC_ERR_INPUT, "unknown durability mode '%s' (expected none, syncfs or fsync)",
-		       s ? s : "");
+	char list[256] = "";
+	for (unsigned i = 0; i < PC_MODE_COUNT; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? ", " : "", modes[i].name);
+	return pc_fail(PC_ERR_INPUT, "unknown durability mode '%s' (expected one of %s)",
+		       s ? s : "", list);
 }
 
 static int do_syncfs(const char *root, struct pc_sync_stats *st)
@@ -219,14 +254,7 @@ int pc_durability_apply(enum pc_mode m, const char *root, struct pc_sync_stats *
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	switch (m) {
-	case PC_MODE_NONE:
-		return 0;
-	case PC_MODE_SYNCFS:
-		return do_syncfs(root, st);
-	case PC_MODE_FSYNC:
-		return do_fsync_tree(root, st);
-	default:
+	if ((unsigned)m >= PC_MODE_COUNT)
 		return pc_fail(PC_ERR_INPUT, "unknown durability mode %d", (int)m);
-	}
+	return modes[m].apply(root, st);
 }

@@ -1,4 +1,7 @@
-/* durability.h - what is done after unpack to make the tree durable. */
+/* durability.h - what is done after unpack to make the tree durable.
+ *
+ * Each mode is one row of the table in durability.c; the per-file modes
+ * beyond the serial fsync walk live in their own files (mode_*.c). */
 #ifndef PC_DURABILITY_H
 #define PC_DURABILITY_H
 
@@ -8,11 +11,14 @@ enum pc_mode {
 	PC_MODE_NONE,
 	PC_MODE_SYNCFS,
 	PC_MODE_FSYNC,
+	PC_MODE_PFSYNC,
+	PC_MODE_FDATASYNC,
+	PC_MODE_SFR,
 	PC_MODE_COUNT
 };
 
 struct pc_sync_stats {
-	uint64_t fsyncs;   /* fsync(2) calls made */
+	uint64_t fsyncs;   /* fsync(2) and fdatasync(2) calls made */
 	uint64_t syncfs;   /* syncfs(2) calls made */
 };
 
@@ -20,12 +26,20 @@ const char *pc_mode_name(enum pc_mode m);
 /* Does the mode promise that the tree survives a cut once committed?  A
  * scenario's expect_MODE defaults to intact if so, else to any. */
 int pc_mode_promises_durability(enum pc_mode m);
+/* One line on what the mode does, for --help and the man page. */
+const char *pc_mode_summary(enum pc_mode m);
 int pc_mode_parse(const char *s, enum pc_mode *m);
 /* none: nothing.  syncfs: one syncfs(2) on ROOT.  fsync: fsync every
  * regular file and every directory under ROOT (ROOT included), bottom-up,
  * never following symlinks; symlinks, devices, fifos and sockets only
- * through their parent directory. */
+ * through their parent directory.  pfsync, fdatasync, sfr: the same set,
+ * in parallel (psync.h); see their files. */
 int pc_durability_apply(enum pc_mode m, const char *root,
 			struct pc_sync_stats *st);
+
+/* The rows' implementations (st zeroed by the caller). */
+int pc_mode_pfsync(const char *root, struct pc_sync_stats *st);
+int pc_mode_fdatasync(const char *root, struct pc_sync_stats *st);
+int pc_mode_sfr(const char *root, struct pc_sync_stats *st);
 
 #endif
