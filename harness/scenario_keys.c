@@ -111,8 +111,10 @@ static const struct pc_key keys[] = {
 	  .flags = PC_KEY_REQUIRED, .help = "The filesystems to test" },
 	{ .name = "modes", .type = PC_KEY_ENUM_LIST, .offset = FIELD(modes), .choice = mode_choice,
 	  .flags = PC_KEY_REQUIRED,
-	  .help = "Durability modes applied after the unpack: none, one syncfs(2), or fsync(2) "
-		  "of every file and folder" },
+	  .help = "Durability modes applied after the unpack: none, one syncfs(2), fsync(2) "
+		  "of every file and folder (fsync; by 64 threads: pfsync), fdatasync(2) of "
+		  "files and fsync(2) of folders (fdatasync), or sync_file_range(2) then pfsync "
+		  "(sfr)" },
 	{ .name = "mkfs_opts", .type = PC_KEY_TEXT, .offset = FIELD(mkfs_opts), .def = "",
 	  .meta = "OPTIONS",
 	  .help = "Extra arguments for mkfs.FS, split on white space ('...' and \"...\" quote); "
