@@ -18,6 +18,7 @@
 #include "fuse_flakey.h"
 #include "loop.h"
 #include "util.h"
+#include "verdict.h"
 #include "verify.h"
 
 #define MAX_WRITE (64u << 20) /* a larger write record means a corrupt log */
@@ -203,21 +204,6 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 	return rc;
 }
 
-const char *pc_crash_point_problem(const struct pc_crash_point *pt, int expect_intact,
-				   char *buf, size_t len)
-{
-	if (!pt->mounted)
-		snprintf(buf, len, "does not mount: %s", pt->mount_error);
-	else if (pt->fsck == PC_FSCK_ERRORS)
-		snprintf(buf, len, "fsck found errors");
-	else if (pt->committed && pt->lost && expect_intact)
-		snprintf(buf, len, "committed, but %zu of %zu entries are not intact", pt->lost,
-			 pt->checked);
-	else
-		return NULL;
-	return buf;
-}
-
 /* splitmix64: a seeded, reproducible coin for the subsets (rand(3) has
  * hidden global state; this is five lines). */
 static uint64_t next_random(uint64_t *state)
@@ -293,7 +279,7 @@ static int check_point(struct replay *r, const struct pc_crash_target *t,
 		pt->subsets++;
 		pt->next_writes = total;
 		char why[200];
-		if (!pc_crash_point_problem(&sub, t->expect_intact, why, sizeof(why)))
+		if (!pc_verdict_crash_point(&sub, t->expect_intact, why, sizeof(why)))
 			continue;
 		if (!pt->subsets_bad++)
 			snprintf(pt->subset_problem, sizeof(pt->subset_problem),

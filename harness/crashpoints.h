@@ -59,9 +59,5 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out)
 int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_target *t,
 			  struct pc_crash_points *out);
 void pc_crash_points_free(struct pc_crash_points *cp);
-/* Why state PT is bad (into BUF), or NULL if it is fine: it must mount, be
- * fsck-clean and, once committed, lose nothing when EXPECT_INTACT. */
-const char *pc_crash_point_problem(const struct pc_crash_point *pt, int expect_intact,
-				   char *buf, size_t len);
 
 #endif

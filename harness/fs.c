@@ -280,8 +280,10 @@ enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **outpu
 {
 	*output = NULL;
 	const struct fs_tools *t = fs_lookup(fstype);
-	if (!t)
+	if (!t) {
+		pc_fail(PC_ERR_INPUT, "fsck: unsupported filesystem '%s'", fstype);
 		return PC_FSCK_SKIPPED;
+	}
 	const char *argv[8];
 	size_t a = 0;
 	for (size_t i = 0; t->fsck[i]; i++)

@@ -16,7 +16,8 @@ int pc_fs_probe(const char *dev, char *out, size_t len);
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
 		const char *opts);
 int pc_fs_umount(const char *dir);
-/* Read-only check; *output receives what the tool printed. */
+/* Read-only check; *output receives what the tool printed.  SKIPPED (with
+ * a message) when the tool could not be run: never a clean result. */
 enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev,
 			       char **output);
 /* Parse mount options into flags and data (exposed for tests). */

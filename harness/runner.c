@@ -42,6 +42,7 @@
 #include "state.h"
 #include "unpack.h"
 #include "util.h"
+#include "verdict.h"
 #include "verify.h"
 
 #define MIB (1024ULL * 1024ULL)
@@ -683,6 +684,8 @@ static int phase_fsck(struct case_ctx *x)
 		x->r->fsck = PC_FSCK_SKIPPED;
 		return pc_check_interrupted();
 	}
+	if (x->r->fsck == PC_FSCK_SKIPPED) /* the tool could not run (said why) */
+		return -1;
 	if (x->r->fsck_output) {
 		char path[PATH_MAX];
 		if (pc_path_join(path, sizeof(path), x->r->case_dir, "fsck.log") == 0)
@@ -742,60 +745,6 @@ static void teardown(struct case_ctx *x)
 	x->nlayer_m = 0;
 }
 
-/* Every crash point mounts, is fsck-clean, and, once committed, holds
- * what the mode promised.  Else the reason names the first bad one. */
-static int crash_points_ok(struct pc_case_result *r)
-{
-	for (size_t i = 0; i < r->cp.n; i++) {
-		const struct pc_crash_point *pt = &r->cp.v[i];
-		char buf[256];
-		const char *what = pc_crash_point_problem(pt, r->c->expect == PC_EXPECT_INTACT,
-							  buf, sizeof(buf));
-		if (!what && pt->subsets_bad)
-			what = pt->subset_problem;
-		if (what) {
-			snprintf(r->reason, sizeof(r->reason), "crash point at flush %llu of %llu: %s",
-				 (unsigned long long)pt->flush, (unsigned long long)r->cp.flushes,
-				 what);
-			return 0;
-		}
-	}
-	return 1;
-}
-
-static void judge(struct pc_case_result *r)
-{
-	const struct pc_case *c = r->c;
-	if (r->verdict == PC_VERDICT_ERROR)
-		return;
-	r->verdict = PC_VERDICT_FAIL;
-	size_t extra = r->vr.counts[PC_F_EXTRA];
-	if (r->fsck == PC_FSCK_ERRORS)
-		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
-	else if (!r->committed && c->layout == PC_LAYOUT_SNAPSHOTS)
-		snprintf(r->reason, sizeof(r->reason),
-			 "the fsync'd commit records of %zu of %zu layers did not survive the cut",
-			 r->nlayers - r->layers_committed, r->nlayers);
-	else if (!r->committed)
-		snprintf(r->reason, sizeof(r->reason),
-			 "the fsync'd commit record did not survive the cut");
-	else if (c->layout == PC_LAYOUT_SNAPSHOTS && !r->overlay_verified)
-		snprintf(r->reason, sizeof(r->reason), "the merged view was not verified: %s",
-			 r->overlay_why[0] ? r->overlay_why : "?");
-	else if (c->expect == PC_EXPECT_INTACT && (r->vr.lost || extra))
-		snprintf(r->reason, sizeof(r->reason),
-			 "%zu of %zu entries not intact after commit (%zu extra), expected intact",
-			 r->vr.lost, r->vr.checked, extra);
-	else if (c->expect == PC_EXPECT_LOSS && !r->vr.lost)
-		snprintf(r->reason, sizeof(r->reason),
-			 "expected loss in mode %s but every entry survived: was the cut effective?",
-			 pc_mode_name(c->mode));
-	else if (!crash_points_ok(r))
-		return;
-	else
-		r->verdict = PC_VERDICT_PASS;
-}
-
 static void case_dir_name(const struct pc_case *c, const char *outdir, char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s/cases/", outdir);
@@ -844,7 +793,7 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 	teardown(&x);
 	pc_capture_errors(NULL, 0);
 	r->t.total = pc_now() - t0;
-	judge(r);
+	pc_verdict_judge(r);
 	return cls;
 }
 

@@ -1,0 +1,236 @@
+/* test_verdict.c - one test per verdict rule (README.md, Verdicts). */
+#include <string.h>
+
+#include "unit.h"
+#include "verdict.h"
+
+static struct pc_case flat_case;
+static struct pc_case_result r;
+
+/* A flat case in MODE expecting EXPECT whose run went well: committed, fsck
+ * clean, 100 entries checked, none lost, no crash points. */
+static void fresh(enum pc_mode mode, enum pc_expect expect)
+{
+	memset(&flat_case, 0, sizeof(flat_case));
+	flat_case.mode = mode;
+	flat_case.expect = expect;
+	flat_case.layout = PC_LAYOUT_FLAT;
+	memset(&r, 0, sizeof(r));
+	r.c = &flat_case;
+	r.committed = 1;
+	r.fsck = PC_FSCK_CLEAN;
+	r.vr.checked = 100;
+}
+
+static void judged(enum pc_verdict want, const char *reason_part)
+{
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(r.verdict, want);
+	if (reason_part) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, reason_part));
+	} else {
+		CU_ASSERT_STRING_EQUAL(r.reason, "");
+	}
+}
+
+static void test_intact_passes(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	judged(PC_VERDICT_PASS, NULL);
+}
+
+static void test_error_kept(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.verdict = PC_VERDICT_ERROR;
+	strcpy(r.reason, "mkfs failed");
+	r.fsck = PC_FSCK_SKIPPED;
+	r.committed = 0;
+	judged(PC_VERDICT_ERROR, "mkfs failed");
+}
+
+static void test_fsck_not_run_is_error(void)
+{
+	fresh(PC_MODE_NONE, PC_EXPECT_ANY);
+	r.fsck = PC_FSCK_SKIPPED;
+	judged(PC_VERDICT_ERROR, "fsck could not run");
+}
+
+static void test_fsck_errors_fail(void)
+{
+	/* Even where any outcome is expected and nothing was lost. */
+	fresh(PC_MODE_NONE, PC_EXPECT_ANY);
+	r.fsck = PC_FSCK_ERRORS;
+	judged(PC_VERDICT_FAIL, "fsck found errors");
+}
+
+static void test_commit_lost_fails(void)
+{
+	fresh(PC_MODE_NONE, PC_EXPECT_ANY);
+	r.committed = 0;
+	judged(PC_VERDICT_FAIL, "commit record did not survive");
+}
+
+static void test_snapshot_commit_lost_fails(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	flat_case.layout = PC_LAYOUT_SNAPSHOTS;
+	r.committed = 0;
+	r.nlayers = 3;
+	r.layers_committed = 2;
+	r.overlay_verified = 1;
+	judged(PC_VERDICT_FAIL, "commit records of 1 of 3 layers");
+}
+
+static void test_snapshot_overlay_unverified_fails(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_ANY);
+	flat_case.layout = PC_LAYOUT_SNAPSHOTS;
+	r.nlayers = r.layers_committed = 2;
+	strcpy(r.overlay_why, "overlayfs mount failed");
+	judged(PC_VERDICT_FAIL, "merged view was not verified: overlayfs mount failed");
+}
+
+static void test_snapshot_verified_passes(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	flat_case.layout = PC_LAYOUT_SNAPSHOTS;
+	r.nlayers = r.layers_committed = 2;
+	r.overlay_verified = 1;
+	judged(PC_VERDICT_PASS, NULL);
+}
+
+static void test_intact_lost_fails(void)
+{
+	fresh(PC_MODE_SYNCFS, PC_EXPECT_INTACT);
+	r.vr.lost = 3;
+	judged(PC_VERDICT_FAIL, "3 of 100 entries not intact");
+}
+
+static void test_intact_extra_fails(void)
+{
+	fresh(PC_MODE_SYNCFS, PC_EXPECT_INTACT);
+	r.vr.counts[PC_F_EXTRA] = 1;
+	judged(PC_VERDICT_FAIL, "(1 extra), expected intact");
+}
+
+static void test_loss_without_loss_fails(void)
+{
+	fresh(PC_MODE_NONE, PC_EXPECT_LOSS);
+	judged(PC_VERDICT_FAIL, "expected loss in mode none");
+}
+
+static void test_loss_with_loss_passes(void)
+{
+	fresh(PC_MODE_NONE, PC_EXPECT_LOSS);
+	r.vr.lost = 40;
+	judged(PC_VERDICT_PASS, NULL);
+}
+
+static void test_any_passes_either_way(void)
+{
+	fresh(PC_MODE_NONE, PC_EXPECT_ANY);
+	r.vr.lost = 40;
+	r.vr.counts[PC_F_EXTRA] = 2;
+	judged(PC_VERDICT_PASS, NULL);
+	fresh(PC_MODE_NONE, PC_EXPECT_ANY);
+	judged(PC_VERDICT_PASS, NULL);
+}
+
+/* A case with one crash point PT (the case itself fine). */
+static struct pc_crash_point pt;
+
+static void with_point(enum pc_expect expect)
+{
+	fresh(PC_MODE_FSYNC, expect);
+	memset(&pt, 0, sizeof(pt));
+	pt.flush = 7;
+	pt.mounted = 1;
+	pt.fsck = PC_FSCK_CLEAN;
+	pt.committed = 1;
+	pt.checked = 100;
+	r.cp.v = &pt;
+	r.cp.n = 1;
+	r.cp.flushes = 9;
+}
+
+static void test_point_clean_passes(void)
+{
+	with_point(PC_EXPECT_INTACT);
+	judged(PC_VERDICT_PASS, NULL);
+}
+
+static void test_point_unmountable_fails(void)
+{
+	with_point(PC_EXPECT_ANY);
+	pt.mounted = 0;
+	strcpy(pt.mount_error, "Structure needs cleaning");
+	judged(PC_VERDICT_FAIL, "crash point at flush 7 of 9: does not mount: Structure needs cleaning");
+}
+
+static void test_point_fsck_errors_fail(void)
+{
+	with_point(PC_EXPECT_ANY);
+	pt.fsck = PC_FSCK_ERRORS;
+	judged(PC_VERDICT_FAIL, "flush 7 of 9: fsck found errors");
+}
+
+static void test_point_fsck_not_run_fails(void)
+{
+	with_point(PC_EXPECT_ANY);
+	pt.fsck = PC_FSCK_SKIPPED;
+	judged(PC_VERDICT_FAIL, "flush 7 of 9: fsck could not run");
+}
+
+static void test_point_committed_loss(void)
+{
+	/* Committed and lossy: a failure where intact was promised... */
+	with_point(PC_EXPECT_INTACT);
+	pt.lost = 5;
+	judged(PC_VERDICT_FAIL, "committed, but 5 of 100 entries are not intact");
+	/* ...not where loss may happen... */
+	with_point(PC_EXPECT_ANY);
+	pt.lost = 5;
+	judged(PC_VERDICT_PASS, NULL);
+	/* ...and loss before the commit is what a crash may leave. */
+	with_point(PC_EXPECT_INTACT);
+	pt.committed = 0;
+	pt.lost = 5;
+	judged(PC_VERDICT_PASS, NULL);
+}
+
+static void test_point_subset_fails(void)
+{
+	with_point(PC_EXPECT_INTACT);
+	pt.subsets = 2;
+	pt.subsets_bad = 1;
+	strcpy(pt.subset_problem, "with 3 of the next 8 writes landed: fsck found errors");
+	judged(PC_VERDICT_FAIL, "flush 7 of 9: with 3 of the next 8 writes landed");
+}
+
+void register_verdict_tests(void)
+{
+	CU_pSuite s = CU_add_suite("verdict", NULL, NULL);
+	CU_add_test(s, "committed, clean, intact: pass", test_intact_passes);
+	CU_add_test(s, "a case that could not complete stays an error", test_error_kept);
+	CU_add_test(s, "fsck that could not run: error", test_fsck_not_run_is_error);
+	CU_add_test(s, "fsck errors: fail, whatever the expectation", test_fsck_errors_fail);
+	CU_add_test(s, "lost commit record: fail, whatever the expectation", test_commit_lost_fails);
+	CU_add_test(s, "snapshots: a layer's lost commit record: fail", test_snapshot_commit_lost_fails);
+	CU_add_test(s, "snapshots: merged view not verified: fail",
+		    test_snapshot_overlay_unverified_fails);
+	CU_add_test(s, "snapshots: every layer and the merged view: pass",
+		    test_snapshot_verified_passes);
+	CU_add_test(s, "intact: an entry lost: fail", test_intact_lost_fails);
+	CU_add_test(s, "intact: an extra entry: fail", test_intact_extra_fails);
+	CU_add_test(s, "loss: nothing lost: fail", test_loss_without_loss_fails);
+	CU_add_test(s, "loss: entries lost: pass", test_loss_with_loss_passes);
+	CU_add_test(s, "any: pass with or without loss", test_any_passes_either_way);
+	CU_add_test(s, "crash point clean and intact: pass", test_point_clean_passes);
+	CU_add_test(s, "crash point that does not mount: fail", test_point_unmountable_fails);
+	CU_add_test(s, "crash point with fsck errors: fail", test_point_fsck_errors_fail);
+	CU_add_test(s, "crash point whose fsck could not run: fail", test_point_fsck_not_run_fails);
+	CU_add_test(s, "crash point committed with loss: fail only if intact promised",
+		    test_point_committed_loss);
+	CU_add_test(s, "crash point partial state bad: fail", test_point_subset_fails);
+}
