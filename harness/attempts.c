@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "verdict.h"
 
 int pc_parse_retries(const char *s, int *out)
 {
@@ -92,24 +93,6 @@ static int move_first_attempt(const char *dir)
 	return rc;
 }
 
-/* The kernel log's verdict on an attempt that otherwise passed. */
-static void judge_kernel(struct pc_case_result *r, int log_rc)
-{
-	if (r->verdict != PC_VERDICT_PASS)
-		return;
-	if (log_rc < 0 || !r->km.checked) {
-		r->verdict = PC_VERDICT_ERROR;
-		snprintf(r->reason, sizeof(r->reason), "the kernel log was not checked: %s",
-			 r->km.why_unchecked[0] ? r->km.why_unchecked : "?");
-	} else if (r->km.error[0]) {
-		r->verdict = PC_VERDICT_FAIL;
-		/* The line is cut to fit: it is in kernel.log whole. */
-		if (snprintf(r->reason, sizeof(r->reason), "kernel: %s", r->km.error) >=
-		    (int)sizeof(r->reason))
-			r->reason[sizeof(r->reason) - 1] = '\0';
-	}
-}
-
 static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
 				    const struct pc_run_opts *o, const char *runwork,
 				    unsigned index, struct pc_case_result *r)
@@ -133,7 +116,7 @@ static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
 	else
 		pc_kmsg_abort(&k);
 	free(log);
-	judge_kernel(r, log_rc);
+	pc_verdict_kernel(r, log_rc);
 	return cls;
 }
 

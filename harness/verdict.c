@@ -80,3 +80,20 @@ void pc_verdict_judge(struct pc_case_result *r)
 	else
 		r->verdict = PC_VERDICT_PASS;
 }
+
+void pc_verdict_kernel(struct pc_case_result *r, int log_rc)
+{
+	if (r->verdict != PC_VERDICT_PASS)
+		return;
+	if (log_rc < 0 || !r->km.checked) {
+		r->verdict = PC_VERDICT_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "the kernel log was not checked: %s",
+			 r->km.why_unchecked[0] ? r->km.why_unchecked : "?");
+	} else if (r->km.error[0]) {
+		r->verdict = PC_VERDICT_FAIL;
+		/* The line is cut to fit: it is in kernel.log whole. */
+		if (snprintf(r->reason, sizeof(r->reason), "kernel: %s", r->km.error) >=
+		    (int)sizeof(r->reason))
+			r->reason[sizeof(r->reason) - 1] = '\0';
+	}
+}

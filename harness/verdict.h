@@ -25,6 +25,12 @@
  *   otherwise                             -> pass (expect any: either way) */
 void pc_verdict_judge(struct pc_case_result *r);
 
+/* The kernel log's verdict on an attempt that otherwise passed (run by
+ * attempts.c once the log is read; LOG_RC < 0: it could not be saved):
+ *   the log was not checked               -> error
+ *   a line that fails the case (kmsg.c)   -> fail, the line as reason */
+void pc_verdict_kernel(struct pc_case_result *r, int log_rc);
+
 /* Why crash point PT is bad (into BUF), or NULL if it is fine: it must
  * mount, fsck must have run and be clean, and once committed it must lose
  * nothing when EXPECT_INTACT. */

@@ -208,6 +208,51 @@ static void test_point_subset_fails(void)
 	judged(PC_VERDICT_FAIL, "flush 7 of 9: with 3 of the next 8 writes landed");
 }
 
+static void test_kernel_line_fails(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	pc_verdict_judge(&r);
+	r.km.checked = 1;
+	strcpy(r.km.error, "EXT4-fs error (device loop3): bad block bitmap");
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT_STRING_EQUAL(r.reason, "kernel: EXT4-fs error (device loop3): bad block bitmap");
+}
+
+static void test_kernel_unchecked_is_error(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	pc_verdict_judge(&r);
+	strcpy(r.km.why_unchecked, "records lost");
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "kernel log was not checked: records lost"));
+	/* Nor when the log could not be saved. */
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	pc_verdict_judge(&r);
+	r.km.checked = 1;
+	pc_verdict_kernel(&r, -1);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+}
+
+static void test_kernel_clean_keeps_verdict(void)
+{
+	/* A clean log changes nothing; a failed case keeps its own reason. */
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	pc_verdict_judge(&r);
+	r.km.checked = 1;
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_PASS);
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.vr.lost = 1;
+	pc_verdict_judge(&r);
+	r.km.checked = 1;
+	strcpy(r.km.error, "BUG: something");
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "not intact"));
+}
+
 void register_verdict_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verdict", NULL, NULL);
@@ -233,4 +278,7 @@ void register_verdict_tests(void)
 	CU_add_test(s, "crash point committed with loss: fail only if intact promised",
 		    test_point_committed_loss);
 	CU_add_test(s, "crash point partial state bad: fail", test_point_subset_fails);
+	CU_add_test(s, "kernel log line that fails the case: fail", test_kernel_line_fails);
+	CU_add_test(s, "kernel log not checked: error", test_kernel_unchecked_is_error);
+	CU_add_test(s, "kernel log clean: verdict unchanged", test_kernel_clean_keeps_verdict);
 }
