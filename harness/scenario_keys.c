@@ -24,6 +24,7 @@
 #include "backend.h"
 #include "durability.h"
 #include "fs.h"
+#include "image.h"
 #include "util.h"
 
 #define KIB 1024ULL
@@ -68,31 +69,16 @@ static const char *expect_default(unsigned mode)
 	return pc_mode_promises_durability((enum pc_mode)mode) ? "intact" : "any";
 }
 
-/* Resolve an image spec against the scenario's folder and make it absolute.
- * A spec is a layer archive, a docker-save archive or oci-archive, an OCI
- * layout folder, or "PATH:TAG" (see image.h); what it names must exist.
- * A spec that does not exist as a whole is split as image.c splits it: at
- * the first ':' whose left side exists (a docker tag such as
- * "repo/name:latest" holds colons and slashes itself). */
+/* Resolve an image spec against the scenario's folder and make it absolute,
+ * by image.c's one rule for specs (pc_image_spec_parse): what it names must
+ * exist and be a regular file or a folder. */
 static char *resolve_image(const char *dir, const char *spec, char *why, size_t len)
 {
-	char *joined = spec[0] == '/' ? xstrdup(spec) : xasprintf("%s/%s", dir, spec);
-	char *abs = realpath(joined, NULL);
-	int err = errno;
-	for (const char *colon = strchr(spec, ':'); !abs && colon; colon = strchr(colon + 1, ':')) {
-		if (colon == spec || !colon[1])
-			continue;
-		char *left = spec[0] == '/' ? xasprintf("%.*s", (int)(colon - spec), spec)
-					    : xasprintf("%s/%.*s", dir, (int)(colon - spec), spec);
-		char *path = realpath(left, NULL);
-		if (path)
-			abs = xasprintf("%s:%s", path, colon + 1);
-		free(path);
-		free(left);
-	}
+	char *msg = NULL;
+	char *abs = pc_image_spec_absolute(spec, dir, &msg);
 	if (!abs)
-		snprintf(why, len, "%s: %s", joined, strerror(err));
-	free(joined);
+		snprintf(why, len, "%s", msg);
+	free(msg);
 	return abs;
 }
 
@@ -104,9 +90,10 @@ static const struct pc_key keys[] = {
 	{ .name = "image", .type = PC_KEY_PATHS, .offset = FIELD(images),
 	  .count_offset = FIELD(nimages), .resolve = resolve_image, .flags = PC_KEY_REQUIRED,
 	  .meta = "SPEC ...",
-	  .help = "The image: layer archives applied in order, an OCI layout folder "
-		  "(FOLDER[:TAG]) or an oci-archive or docker-save archive (FILE[:TAG]); "
-		  "relative to the scenario's folder; each must exist" },
+	  .help = "The image: layer archives applied in order (layer:FILE forces a "
+		  "layer), an OCI layout or skopeo dir: folder (FOLDER[:TAG]), or an "
+		  "oci-archive or docker-archive / docker-save tar (FILE[:TAG]); relative to "
+		  "the scenario's folder; each must be a regular file or folder" },
 	{ .name = "fs", .type = PC_KEY_ENUM_LIST, .offset = FIELD(fs), .choice = pc_fs_name,
 	  .flags = PC_KEY_REQUIRED, .help = "The filesystems to test" },
 	{ .name = "modes", .type = PC_KEY_ENUM_LIST, .offset = FIELD(modes), .choice = mode_choice,

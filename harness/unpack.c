@@ -14,6 +14,7 @@
  * component, and the manifest key is the path the data really lands at.
  */
 #include "acl.h"
+#include "layerfmt.h"
 #include "unpack.h"
 #include "isolate.h"
 #include "util.h"
@@ -50,6 +51,7 @@ struct walk {
 	struct pc_manifest *m;
 	struct archive *disk; /* NULL: scan only */
 	const char *lname;    /* layer file, for messages */
+	enum pc_layerfmt fmt; /* eStargz: its TOC and landmarks are not files */
 	unsigned layer;
 	struct pc_unpack_stats st;
 	EVP_MD_CTX *md;
@@ -909,6 +911,9 @@ static int walk_layer(struct walk *w, struct archive *ar)
 		else if (r != ARCHIVE_OK)
 			return pc_fail(PC_ERR_INPUT, "layer %s: %s", w->lname,
 				       archive_error_string(ar));
+		const char *name = archive_entry_pathname(ae);
+		if (name && pc_layerfmt_hidden(w->fmt, name))
+			continue;
 		if (do_entry(w, ar, ae) < 0)
 			return -1;
 	}
@@ -936,6 +941,7 @@ static int walk_one(struct walk *w, struct archive *ar, const char *lname, unsig
 		    int write)
 {
 	w->lname = lname;
+	w->fmt = pc_layerfmt_detect(lname);
 	w->layer = index;
 	if (write) {
 		w->disk = new_disk_writer();

@@ -46,7 +46,7 @@ input_error "unknown platform" "linux/s390x.*linux/amd64, linux/arm64" "$TMP/oci
 input_error "bad platform" "bad platform" "$TMP/oci:multi" --platform linux
 
 "$POWERCUT" inspect "$TMP/oci:latest" > "$TMP/inspect" || fail "inspect of the OCI layout"
-grep -q '^kind: oci$' "$TMP/inspect" || fail "inspect: kind is not oci"
+grep -q '^kind: oci-layout$' "$TMP/inspect" || fail "inspect: kind is not oci-layout"
 for blob in $(grep -oE 'sha256:[0-9a-f]{64}' "$TMP/inspect"); do
 	f="$TMP/oci/blobs/sha256/${blob#sha256:}"
 	[ -f "$f" ] || fail "inspect names $blob, not in the layout"
@@ -75,7 +75,7 @@ cp -a "$TMP/oci" "$TMP/bad"
 echo '{"schemaVersion": 2, "manifests": [' > "$TMP/bad/index.json"
 input_error "truncated index.json" "index.json:[0-9]+:[0-9]+: bad JSON" "$TMP/bad"
 rm "$TMP/bad/oci-layout"
-input_error "no oci-layout" "not an OCI image layout" "$TMP/bad"
+input_error "no oci-layout" "neither an OCI image layout" "$TMP/bad"
 rm -rf "$TMP/bad"
 
 echo "docker-save archives"
@@ -89,7 +89,8 @@ input_error "legacy, unknown tag" "no image tagged 'nope'.*powercut/fixture:late
 # Outputs are captured before grep -q looks at them: grep -q exits at the
 # first match, and under pipefail the writer's SIGPIPE would fail the test.
 out=$("$POWERCUT" inspect "$TMP/legacy.tar")
-grep -q '^kind: docker-save$' <<<"$out" || fail "inspect: legacy kind"
+grep -q '^kind: docker-archive$' <<<"$out" || fail "inspect: legacy kind"
+grep -q '^  producer: docker-save legacy$' <<<"$out" || fail "inspect: legacy producer"
 # A repeated layer is stored once and linked, as docker save does.
 "$MK" docker-save "$TMP/repeat.tar" "$L1" "$L2" "$L1" > /dev/null
 out=$(tar -tvf "$TMP/repeat.tar")

@@ -205,7 +205,7 @@ static void test_oci_tags(void)
 				  with_ref(manifest(&l, 1, NULL), "two")));
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:one", NULL, &img), 0);
-	CU_ASSERT_STRING_EQUAL(img.kind, "oci");
+	CU_ASSERT_STRING_EQUAL(img.kind, "oci-layout");
 	CU_ASSERT_EQUAL(img.nlayers, 1);
 	CU_ASSERT_STRING_EQUAL(img.layers[0].digest, l.layer_digest[0]);
 	CU_ASSERT_PTR_NOT_NULL(strstr(img.layers[0].path, "/blobs/sha256/"));
@@ -226,11 +226,16 @@ static void test_oci_tags(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "'three'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "one, two"));
 
-	char *spec = xasprintf("%s:one", l.dir);
-	CU_ASSERT_TRUE(pc_image_spec_exists(spec));
+	char *spec = xasprintf("%s:one", l.dir), *why = NULL;
+	char *abs = pc_image_spec_absolute(spec, NULL, &why);
+	CU_ASSERT_PTR_NOT_NULL(abs);
+	CU_ASSERT_PTR_NULL(why);
+	free(abs);
 	free(spec);
 	spec = xasprintf("%s/nothing-here:one", l.dir);
-	CU_ASSERT_FALSE(pc_image_spec_exists(spec));
+	CU_ASSERT_PTR_NULL(pc_image_spec_absolute(spec, NULL, &why));
+	CU_ASSERT_PTR_NOT_NULL(why);
+	free(why);
 	free(spec);
 	layout_free(&l);
 }
@@ -458,9 +463,11 @@ static void test_docker_save_legacy(void)
 		{ "manifest.json", manifest, strlen(manifest), NULL },
 	};
 	write_tar(path, m2, 5);
-	/* "3333" is not a docker-save name: the archive reads as a layer. */
+	/* "3333" is no docker-save name shape, but manifest.json is what
+	 * counts: an image archive of 3 layers (names never decide). */
 	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
-	CU_ASSERT_STRING_EQUAL(img.kind, "layers");
+	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
+	CU_ASSERT_EQUAL(img.nlayers, 3);
 	pc_image_close(&img);
 	free(manifest);
 	manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix:1\"],\"Layers\":"
@@ -470,7 +477,7 @@ static void test_docker_save_legacy(void)
 	m2[4].len = strlen(manifest);
 	write_tar(path, m2, 5);
 	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
-	CU_ASSERT_STRING_EQUAL(img.kind, "docker-save");
+	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
 	CU_ASSERT_EQUAL_FATAL(img.nlayers, 3);
 	char *da = xasprintf("sha256:%s", ha), *db = xasprintf("sha256:%s", hb);
 	CU_ASSERT_STRING_EQUAL(img.layers[0].digest, da);
@@ -532,7 +539,7 @@ static void test_docker_save_oci(void)
 	write_tar(path, m, 4);
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_file(path, NULL, &img), 0);
-	CU_ASSERT_STRING_EQUAL(img.kind, "docker-save");
+	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
 	CU_ASSERT_EQUAL(img.nlayers, 1);
 	char *da = xasprintf("sha256:%s", ha);
 	CU_ASSERT_STRING_EQUAL(img.layers[0].digest, da);
@@ -559,7 +566,7 @@ static void test_plain_layers(void)
 	const char *specs[2] = { p1, p2 };
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(pc_image_open(specs, 2, NULL, NULL, &img), 0);
-	CU_ASSERT_STRING_EQUAL(img.kind, "layers");
+	CU_ASSERT_STRING_EQUAL(img.kind, "layer");
 	CU_ASSERT_EQUAL(img.nlayers, 2);
 	CU_ASSERT_PTR_NULL(img.layers[0].digest);
 	CU_ASSERT_EQUAL(img.layers[0].size, a.len);
@@ -574,8 +581,13 @@ static void test_plain_layers(void)
 	spec = xasprintf("%s/none.tar", dir);
 	CU_ASSERT_EQUAL(open_file(spec, NULL, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
-	CU_ASSERT_FALSE(pc_image_spec_exists(spec));
-	CU_ASSERT_TRUE(pc_image_spec_exists(p1));
+	char *why = NULL, *abs = pc_image_spec_absolute(spec, NULL, &why);
+	CU_ASSERT_PTR_NULL(abs);
+	CU_ASSERT_PTR_NOT_NULL(why);
+	free(why);
+	abs = pc_image_spec_absolute(p1, NULL, &why);
+	CU_ASSERT_PTR_NOT_NULL(abs);
+	free(abs);
 	free(spec);
 	free(p1), free(p2), free(a.p);
 	unit_rmtree(dir);
