@@ -1,0 +1,468 @@
+/* test_image_classify.c - the image classifier with hand-made archives: a
+ * tar is an image archive only by what its manifest.json / index.json +
+ * oci-layout say and reference, never by member-name shapes; the skopeo
+ * docker-archive misreading (issue 8) as a regression; spec splitting;
+ * paths that are not regular files or folders (issue 13 #6, #7); eStargz
+ * metadata hidden. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "layerfmt.h"
+#include "manifest.h"
+#include "unit.h"
+#include "unpack.h"
+#include "util.h"
+
+static char errbuf[1024];
+
+struct mem {
+	const char *name;
+	const void *data;
+	size_t len;
+	const char *symlink;
+};
+
+/* A pax tar of M[0..n) at PATH (gzip-compressed when GZ). */
+static void put_tar(const char *path, const struct mem *m, size_t n, int gz)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	if (gz)
+		archive_write_add_filter_gzip(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_perm(e, 0644);
+		if (m[i].symlink) {
+			archive_entry_set_filetype(e, AE_IFLNK);
+			archive_entry_set_symlink(e, m[i].symlink);
+		} else {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_size(e, (la_int64_t)m[i].len);
+		}
+		archive_write_header(a, e);
+		if (m[i].len)
+			archive_write_data(a, m[i].data, m[i].len);
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+}
+
+/* A one-file layer in memory. */
+static char *layer_bytes(const char *name, const char *text, size_t *len)
+{
+	size_t cap = 16 * 1024;
+	char *mem = xmalloc(cap);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	archive_write_open_memory(a, mem, cap, len);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(text));
+	archive_write_header(a, e);
+	archive_write_data(a, text, strlen(text));
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	return mem;
+}
+
+static char *hex256(const void *p, size_t n)
+{
+	unsigned char md[32];
+	char hex[65];
+	EVP_Digest(p, n, md, NULL, EVP_sha256(), NULL);
+	pc_hex(md, 32, hex);
+	return xstrdup(hex);
+}
+
+static int open_spec(const char *spec, struct pc_image *img)
+{
+	const char *specs[1] = { spec };
+	pc_last_errclass = PC_ERR_NONE;
+	errbuf[0] = '\0';
+	pc_capture_errors(errbuf, sizeof(errbuf));
+	int rc = pc_image_open(specs, 1, NULL, NULL, img);
+	pc_capture_errors(NULL, 0);
+	return rc;
+}
+
+/* The pieces of a two-layer docker archive as skopeo writes it. */
+struct skopeo_fix {
+	char *l[2];
+	size_t llen[2];
+	char *lname[2];  /* "<diffid>.tar" */
+	char *link[2];   /* "<id>/layer.tar" */
+	char *target[2]; /* "../<diffid>.tar" */
+	char *config, *cname, *manifest;
+};
+
+static void skopeo_fix_init(struct skopeo_fix *f)
+{
+	f->l[0] = layer_bytes("etc/os-release", "ID=fixture\n", &f->llen[0]);
+	f->l[1] = layer_bytes("usr/bin/app", "#!/bin/sh\n", &f->llen[1]);
+	char *h[2];
+	for (int i = 0; i < 2; i++) {
+		h[i] = hex256(f->l[i], f->llen[i]);
+		f->lname[i] = xasprintf("%s.tar", h[i]);
+		f->link[i] = xasprintf("%064d/layer.tar", i + 1);
+		f->target[i] = xasprintf("../%s", f->lname[i]);
+	}
+	f->config = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
+			      "\"layers\",\"diff_ids\":[\"sha256:%s\",\"sha256:%s\"]}}",
+			      h[0], h[1]);
+	char *ch = hex256(f->config, strlen(f->config));
+	f->cname = xasprintf("%s.json", ch);
+	f->manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"docker.io/fix/app:1\"],"
+				"\"Layers\":[\"%s\",\"%s\"]}]",
+				f->cname, f->lname[0], f->lname[1]);
+	free(ch), free(h[0]), free(h[1]);
+}
+
+static void skopeo_fix_free(struct skopeo_fix *f)
+{
+	for (int i = 0; i < 2; i++)
+		free(f->l[i]), free(f->lname[i]), free(f->link[i]), free(f->target[i]);
+	free(f->config), free(f->cname), free(f->manifest);
+}
+
+/* Issue 8: skopeo copy ... docker-archive: (and podman save) writes
+ * top-level <digest>.tar layers, <id>/layer.tar symlinks to them, the
+ * config, manifest.json and repositories.  It was read as ONE layer whose
+ * files were the archive's members. */
+static void test_skopeo_docker_archive_regression(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	const char *repos = "{\"docker.io/fix/app\":{\"1\":\"x\"}}";
+	struct mem m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ f.link[0], NULL, 0, f.target[0] },
+		{ f.link[1], NULL, 0, f.target[1] },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+		{ "repositories", repos, strlen(repos), NULL },
+	};
+	char *path = xasprintf("%s/skopeo.tar", dir);
+	put_tar(path, m, 7, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
+	CU_ASSERT_STRING_EQUAL(img.sources[0].producer, "docker-archive (skopeo/podman)");
+	CU_ASSERT_STRING_EQUAL(img.sources[0].platform, "linux/amd64");
+	CU_ASSERT_EQUAL_FATAL(img.nlayers, 2);
+	char *want = xasprintf("sha256:%.64s", f.lname[1]);
+	CU_ASSERT_STRING_EQUAL(img.layers[1].digest, want);
+	free(want);
+	/* The image's tree, not the archive's members. */
+	const char **paths = pc_image_layer_paths(&img);
+	struct pc_manifest *man = NULL;
+	CU_ASSERT_EQUAL(pc_image_scan(paths, img.nlayers, &man, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(man ? pc_manifest_get(man, "usr/bin/app") : NULL);
+	CU_ASSERT_PTR_NULL(man ? pc_manifest_get(man, "manifest.json") : NULL);
+	pc_manifest_free(man);
+	free(paths);
+	pc_image_close(&img);
+	/* By tag, full or short. */
+	char *spec = xasprintf("%s:docker.io/fix/app:1", path);
+	CU_ASSERT_EQUAL(open_spec(spec, &img), 0);
+	pc_image_close(&img);
+	free(spec);
+	/* layer:PATH forces the other reading. */
+	spec = xasprintf("layer:%s", path);
+	CU_ASSERT_EQUAL_FATAL(open_spec(spec, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "layer");
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	free(spec);
+	skopeo_fix_free(&f);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* The members in any order: manifest.json first, last, or in between. */
+static void test_members_in_any_order(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	struct mem base[] = {
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+		{ f.link[1], NULL, 0, f.target[1] },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ f.link[0], NULL, 0, f.target[0] },
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+	};
+	enum { N = sizeof(base) / sizeof(base[0]) };
+	char *path = xasprintf("%s/order.tar", dir);
+	for (size_t rot = 0; rot < N; rot++) {
+		struct mem m[N];
+		for (size_t i = 0; i < N; i++)
+			m[i] = base[(i + rot) % N];
+		put_tar(path, m, N, rot % 2);
+		struct pc_image img;
+		CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+		CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
+		CU_ASSERT_EQUAL(img.nlayers, 2);
+		pc_image_close(&img);
+	}
+	skopeo_fix_free(&f);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A layer that holds a file named manifest.json (or index.json and
+ * oci-layout) that is not image metadata is still a layer. */
+static void test_layer_with_manifest_json(void)
+{
+	char *dir = unit_tmpdir();
+	const char *app = "{\"name\":\"my-app\",\"version\":\"1.0\"}";
+	const char *arr = "[{\"name\":\"x\"}]";
+	const char *idx = "{\"files\":[]}";
+	struct mem m[] = {
+		{ "manifest.json", app, strlen(app), NULL },
+		{ "index.json", idx, strlen(idx), NULL },
+		{ "usr/share/app/manifest.json", arr, strlen(arr), NULL },
+		{ "etc/hostname", "box\n", 4, NULL },
+	};
+	char *path = xasprintf("%s/layer.tar", dir);
+	put_tar(path, m, 4, 1);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "layer");
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].why, "not a docker-save manifest"));
+	pc_image_close(&img);
+	/* A JSON array that is not {Config, Layers}: still a layer. */
+	m[0].data = arr;
+	m[0].len = strlen(arr);
+	put_tar(path, m, 4, 0);
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "layer");
+	pc_image_close(&img);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* An image archive that lacks a member its manifest names is an input
+ * error naming the member, never a layer; so is a marker given twice. */
+static void test_missing_member_is_input_error(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	struct mem m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+	};
+	char *path = xasprintf("%s/missing.tar", dir);
+	put_tar(path, m, 3, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.lname[1]));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "missing"));
+	/* The config missing. */
+	struct mem m2[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+	};
+	put_tar(path, m2, 3, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.cname));
+	/* A symlinked layer.tar whose target is missing. */
+	char *man = xasprintf("[{\"Config\":\"%s\",\"Layers\":[\"%s\",\"%s\"]}]", f.cname,
+			      f.lname[0], f.link[1]);
+	struct mem m3[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.link[1], NULL, 0, f.target[1] },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", man, strlen(man), NULL },
+	};
+	put_tar(path, m3, 4, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.lname[1]));
+	free(man);
+	/* manifest.json twice: which one a reader takes is a guess. */
+	struct mem m4[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+		{ "./manifest.json", f.manifest, strlen(f.manifest), NULL },
+	};
+	put_tar(path, m4, 5, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "ambiguous"));
+	/* An oci-archive whose index names a manifest blob it lacks. */
+	const char *layout = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	char *index = xasprintf("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+				"\"application/vnd.oci.image.manifest.v1+json\",\"digest\":"
+				"\"sha256:%064d\",\"size\":10}]}", 7);
+	struct mem m5[] = {
+		{ "oci-layout", layout, strlen(layout), NULL },
+		{ "index.json", index, strlen(index), NULL },
+	};
+	put_tar(path, m5, 2, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "blobs/sha256/0000000000"));
+	free(index);
+	skopeo_fix_free(&f);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Issue 13 #6, #7: a FIFO, a character device, a socket are refused as
+ * input errors before anything opens them (a FIFO would block forever). */
+static void test_odd_paths_refused(void)
+{
+	char *dir = unit_tmpdir();
+	char *fifo = xasprintf("%s/fifo", dir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	struct pc_image img;
+	const char *odd[] = { fifo, "/dev/zero", "/dev/null" };
+	const char *what[] = { "FIFO", "character device", "character device" };
+	for (size_t i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(open_spec(odd[i], &img), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, what[i]));
+		char *spec = xasprintf("layer:%s", odd[i]);
+		CU_ASSERT_EQUAL(open_spec(spec, &img), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		char *why = NULL;
+		CU_ASSERT_PTR_NULL(pc_image_spec_absolute(spec, NULL, &why));
+		CU_ASSERT_PTR_NOT_NULL(why ? strstr(why, what[i]) : NULL);
+		free(why);
+		free(spec);
+	}
+	/* A FIFO with a tag after it. */
+	char *spec = xasprintf("%s:latest", fifo);
+	CU_ASSERT_EQUAL(open_spec(spec, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "FIFO"));
+	free(spec);
+	unlink(fifo);
+	free(fifo);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* The one rule for specs. */
+static void test_spec_rule(void)
+{
+	char *dir = unit_tmpdir();
+	char *img = xasprintf("%s/img", dir), *colon = xasprintf("%s/a:b", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(img, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(colon, "x", 1, 0), 0);
+	struct pc_image_spec s;
+	pc_image_spec_parse("img:repo/name:latest", dir, &s);
+	CU_ASSERT_STRING_EQUAL(s.path, img);
+	CU_ASSERT_STRING_EQUAL(s.tag, "repo/name:latest");
+	CU_ASSERT_FALSE(s.force_layer);
+	pc_image_spec_free(&s);
+	/* A path that exists whole is not split. */
+	pc_image_spec_parse("a:b", dir, &s);
+	CU_ASSERT_STRING_EQUAL(s.path, colon);
+	CU_ASSERT_PTR_NULL(s.tag);
+	pc_image_spec_free(&s);
+	/* layer: takes the rest as the path, colons and all. */
+	pc_image_spec_parse("layer:a:b", dir, &s);
+	CU_ASSERT_STRING_EQUAL(s.path, colon);
+	CU_ASSERT_PTR_NULL(s.tag);
+	CU_ASSERT_TRUE(s.force_layer);
+	pc_image_spec_free(&s);
+	/* Absolute specs ignore BASE; nothing that exists: the whole spec. */
+	pc_image_spec_parse("/nonexistent/x:y", dir, &s);
+	CU_ASSERT_STRING_EQUAL(s.path, "/nonexistent/x:y");
+	CU_ASSERT_PTR_NULL(s.tag);
+	pc_image_spec_free(&s);
+	char *why = NULL, *abs = pc_image_spec_absolute("layer:a:b", dir, &why);
+	char *want = xasprintf("layer:%s", colon);
+	CU_ASSERT_STRING_EQUAL(abs, want);
+	free(abs), free(want);
+	abs = pc_image_spec_absolute("img:v1", dir, &why);
+	want = xasprintf("%s:v1", img);
+	CU_ASSERT_STRING_EQUAL(abs, want);
+	free(abs), free(want);
+	free(img), free(colon);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* An eStargz layer (a gzip tar whose last entry is the TOC, with a
+ * landmark, and the 51-byte footer): TOC and landmark are not files. */
+static void test_estargz_metadata_hidden(void)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/esgz.tar.gz", dir);
+	const char *toc = "{\"version\":1,\"entries\":[]}";
+	struct mem m[] = {
+		{ ".no.prefetch.landmark", "\xf", 1, NULL },
+		{ "bin/busybox", "BB", 2, NULL },
+		{ "stargz.index.json", toc, strlen(toc), NULL },
+	};
+	put_tar(path, m, 3, 1);
+	CU_ASSERT_EQUAL(pc_layerfmt_detect(path), PC_LAYERFMT_PLAIN);
+	/* The footer: an empty gzip member whose extra field holds the TOC
+	 * offset; the offset's value does not matter to a full reader. */
+	unsigned char footer[51] = { 0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 26, 0, 'S', 'G', 22, 0 };
+	memcpy(footer + 16, "0000000000000200STARGZ", 22);
+	const unsigned char tail[13] = { 1, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0 };
+	memcpy(footer + 38, tail, 13);
+	int fd = open(path, O_WRONLY | O_APPEND);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, footer, sizeof(footer)), (ssize_t)sizeof(footer));
+	close(fd);
+	CU_ASSERT_EQUAL(pc_layerfmt_detect(path), PC_LAYERFMT_ESTARGZ);
+	const char *layers[1] = { path };
+	struct pc_manifest *man = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan(layers, 1, &man, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(man, "bin/busybox"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(man, "stargz.index.json"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(man, ".no.prefetch.landmark"));
+	pc_manifest_free(man);
+	/* The same names in a plain layer are files. */
+	put_tar(path, m, 3, 1);
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan(layers, 1, &man, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(man, "stargz.index.json"));
+	pc_manifest_free(man);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+void register_image_classify_tests(void)
+{
+	CU_pSuite s = CU_add_suite("image classification", NULL, NULL);
+	CU_add_test(s, "skopeo/podman docker-archive is an image, not a layer (issue 8)",
+		    test_skopeo_docker_archive_regression);
+	CU_add_test(s, "members in any order", test_members_in_any_order);
+	CU_add_test(s, "a layer holding manifest.json is a layer", test_layer_with_manifest_json);
+	CU_add_test(s, "missing member, duplicate marker: input errors",
+		    test_missing_member_is_input_error);
+	CU_add_test(s, "FIFO, /dev/zero, /dev/null refused (issue 13 #6, #7)", test_odd_paths_refused);
+	CU_add_test(s, "one rule for IMAGE:TAG and layer:PATH", test_spec_rule);
+	CU_add_test(s, "eStargz TOC and landmark are not files", test_estargz_metadata_hidden);
+}
