@@ -2,6 +2,9 @@
  *
  *   mkfixtures edge DIR                  the edge-case image, 3 layers
  *   mkfixtures smallfiles DIR            ~30,000 small files, 3 layers
+ *   mkfixtures producers DIR             a small 3-layer image every image
+ *                                        tool reproduces faithfully (no
+ *                                        sparse files, devices or odd names)
  *   mkfixtures longpath DIR              one layer, a file's path 5,038 bytes
  *   mkfixtures oci DIR LAYER...          an OCI image layout of the layers
  *   mkfixtures docker-save FILE LAYER... a legacy docker-save archive
@@ -493,6 +496,83 @@ static void make_edge(const char *dir)
 		{ "layer1.tar", COMP_NONE, edge_layer1 },
 		{ "layer2.tar.gz", COMP_GZIP, edge_layer2 },
 		{ "layer3.tar.zst", COMP_ZSTD, edge_layer3 },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		char *p = path_join(dir, layers[i].name);
+		struct archive *a = tar_create(p, layers[i].comp);
+		layers[i].fn(a);
+		tar_close(a, p);
+		printf("%s\n", p);
+		free(p);
+	}
+}
+
+/* ---- producers: small, plain, for skopeo / umoci round trips ------------- */
+
+/* Only what every producer keeps byte for byte: skopeo's zstd:chunked
+ * converter (1.9) rewrites a PAX sparse file's data without its map, so the
+ * edge image cannot serve as the common fixture. */
+static void producers_layer1(struct archive *a)
+{
+	put_dir(a, "etc", 0755, 0, 0);
+	put_file(a, "etc/os-release", 0644, "ID=powercut\nVERSION_ID=1\n", 25);
+	put_dir(a, "usr", 0755, 0, 0);
+	put_dir(a, "usr/bin", 0755, 0, 0);
+	put_random(a, "usr/bin/tool", 0755, 70000);
+	put_hardlink(a, "usr/bin/tool-alias", "usr/bin/tool");
+	put_symlink(a, "bin", "usr/bin");
+	put_dir(a, "usr/share", 0755, 0, 0);
+	put_dir(a, "usr/share/doc", 0755, 0, 0);
+	for (int i = 0; i < 40; i++) {
+		char *p = xasprintf("usr/share/doc/file-%02d.txt", i);
+		put_random(a, p, 0644, (size_t)(i * 97 % 3000));
+		free(p);
+	}
+	put_dir(a, "var", 0755, 0, 0);
+	put_dir(a, "var/cache", 0755, 0, 0);
+	put_random(a, "var/cache/old", 0644, 100);
+	put_dir(a, "home", 0755, 0, 0);
+	put_dir(a, "home/user", 0700, 1000, 1000);
+	put_random(a, "home/user/.profile", 0644, 300);
+}
+
+static void producers_layer2(struct archive *a)
+{
+	put_dir(a, "etc", 0755, 0, 0);
+	put_file(a, "etc/os-release", 0644, "ID=powercut\nVERSION_ID=2\n", 25);
+	put_dir(a, "usr", 0755, 0, 0);
+	put_dir(a, "usr/share", 0755, 0, 0);
+	put_dir(a, "usr/share/doc", 0755, 0, 0);
+	put_whiteout(a, "usr/share/doc", "file-07.txt");
+	put_dir(a, "var", 0755, 0, 0);
+	put_dir(a, "var/cache", 0755, 0, 0);
+	put_file(a, "var/cache/.wh..wh..opq", 0644, NULL, 0);
+	put_random(a, "var/cache/new", 0644, 200);
+	put_dir(a, "opt", 0755, 0, 0);
+	put_dir(a, "opt/app", 0755, 0, 0);
+	put_random(a, "opt/app/server", 0755, 120000);
+}
+
+static void producers_layer3(struct archive *a)
+{
+	put_dir(a, "opt", 0755, 0, 0);
+	put_dir(a, "opt/app", 0755, 0, 0);
+	put_random(a, "opt/app/config.json", 0644, 512);
+	put_symlink(a, "opt/app/current", "/opt/app/server");
+}
+
+static void make_producers(const char *dir)
+{
+	ensure_dir(dir);
+	rng_state = 0x9d0c;
+	static const struct {
+		const char *name;
+		enum comp comp;
+		void (*fn)(struct archive *);
+	} layers[] = {
+		{ "layer1.tar", COMP_NONE, producers_layer1 },
+		{ "layer2.tar.gz", COMP_GZIP, producers_layer2 },
+		{ "layer3.tar.zst", COMP_ZSTD, producers_layer3 },
 	};
 	for (size_t i = 0; i < 3; i++) {
 		char *p = path_join(dir, layers[i].name);
@@ -1052,6 +1132,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mkfixtures edge DIR\n"
 		   "       mkfixtures smallfiles DIR\n"
+		   "       mkfixtures producers DIR\n"
 		   "       mkfixtures longpath DIR\n"
 		   "       mkfixtures oci DIR LAYER...\n"
 		   "       mkfixtures docker-save FILE LAYER...\n"
@@ -1068,6 +1149,8 @@ int main(int argc, char **argv)
 		make_edge(argv[2]);
 	else if (argc == 3 && !strcmp(argv[1], "smallfiles"))
 		make_smallfiles(argv[2]);
+	else if (argc == 3 && !strcmp(argv[1], "producers"))
+		make_producers(argv[2]);
 	else if (argc == 3 && !strcmp(argv[1], "longpath"))
 		make_longpath(argv[2]);
 	else if (argc >= 4 && !strcmp(argv[1], "oci"))

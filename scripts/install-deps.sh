@@ -10,6 +10,9 @@ PACKAGES=(
   e2fsprogs xfsprogs btrfs-progs util-linux fio valgrind
   qemu-system-x86 busybox-static kmod cpio jq zstd
   attr
+  # tests/integration/test-producers.sh: images written by skopeo, ground
+  # truth unpacked by umoci
+  skopeo umoci
   # systemd-udevd, for `scripts/vm-run --udev` (started in the guest only;
   # in a container the package's postinst does not start it on the host)
   udev

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Image producers (issue 8): one small image (images/mkfixtures producers)
+# laid out as an OCI layout by the project's generator, then written by the
+# tools people use:
+#   skopeo copy -> oci: (gzip, zstd, zstd:chunked), oci-archive:,
+#                  docker-archive: (what podman save writes), dir: (as is,
+#                  and decompressed);
+#   mkfixtures  -> legacy docker save and Docker 25+ docker save (built by
+#                  hand in the documented formats: there is no docker engine
+#                  here);
+#   umoci unpack -> the ground truth rootfs.
+# For each: `inspect` names the right kind, producer and layer count,
+# `manifest` of the image verifies umoci's rootfs as intact, and one crash
+# cycle (ext4, syncfs) passes.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+for tool in skopeo umoci jq; do
+	command -v "$tool" > /dev/null || fail "$tool is not installed (scripts/install-deps.sh)"
+done
+make -s images/mkfixtures > /dev/null || fail "cannot build images/mkfixtures"
+[ -x "$POWERCUT" ] || fail "build powercut first (make)"
+MK="$TOP/images/mkfixtures"
+
+"$MK" producers "$TMP/layers" > /dev/null
+L=("$TMP/layers/layer1.tar" "$TMP/layers/layer2.tar.gz" "$TMP/layers/layer3.tar.zst")
+"$MK" oci "$TMP/oci" "${L[@]}" > /dev/null
+
+sk() { skopeo --insecure-policy copy -q "$@" > /dev/null 2> "$TMP/skopeo.err" ||
+	{ cat "$TMP/skopeo.err" >&2; fail "skopeo copy $*"; }; }
+sk --dest-compress --dest-compress-format gzip oci:"$TMP/oci":latest oci:"$TMP/gzip":latest
+sk --dest-compress --dest-compress-format zstd oci:"$TMP/oci":latest oci:"$TMP/zstd":latest
+sk --dest-compress --dest-compress-format zstd:chunked oci:"$TMP/oci":latest oci:"$TMP/chunked":latest
+sk oci:"$TMP/oci":latest oci-archive:"$TMP/image.oci.tar":latest
+# docker-archive cannot hold zstd layers: copy from the gzip layout.
+sk oci:"$TMP/gzip":latest docker-archive:"$TMP/image.docker.tar":powercut/fixture:latest
+sk oci:"$TMP/oci":latest dir:"$TMP/dir"
+sk --dest-decompress oci:"$TMP/oci":latest dir:"$TMP/dir-plain"
+"$MK" docker-save "$TMP/legacy.tar" "${L[@]}" > /dev/null
+"$MK" docker-save-oci "$TMP/docker25.tar" "${L[@]}" > /dev/null
+
+# Ground truth: umoci (0.4) reads gzip layers only.
+umoci unpack --image "$TMP/gzip":latest "$TMP/bundle" > /dev/null 2> "$TMP/umoci.err" ||
+	{ cat "$TMP/umoci.err" >&2; fail "umoci unpack"; }
+ROOTFS="$TMP/bundle/rootfs"
+[ -f "$ROOTFS/opt/app/server" ] || fail "umoci's rootfs lacks opt/app/server"
+
+# name | spec | kind | producer | layers
+PRODUCERS=(
+	"layers|${L[*]}|layer|layer tarball|3"
+	"oci-layout|$TMP/oci:latest|oci-layout|oci-layout|3"
+	"oci-multi|$TMP/oci:multi|oci-layout|oci-layout|3"
+	"oci-gzip|$TMP/gzip:latest|oci-layout|oci-layout|3"
+	"oci-zstd|$TMP/zstd:latest|oci-layout|oci-layout|3"
+	"oci-zstd-chunked|$TMP/chunked:latest|oci-layout|oci-layout|3"
+	"oci-archive|$TMP/image.oci.tar:latest|oci-archive|oci-archive|3"
+	"docker-archive|$TMP/image.docker.tar|docker-archive|docker-archive (skopeo/podman)|3"
+	"skopeo-dir|$TMP/dir|skopeo-dir|skopeo dir:|3"
+	"skopeo-dir-plain|$TMP/dir-plain|skopeo-dir|skopeo dir:|3"
+	"docker-save-legacy|$TMP/legacy.tar|docker-archive|docker-save legacy|3"
+	"docker-save-25|$TMP/docker25.tar|docker-archive|docker-save (Docker 25+, OCI layout inside)|3"
+)
+
+SCEN="$TMP/producers.ini"
+printf '[global]\ndevice_size = auto\nfs = ext4\nmodes = syncfs\n' > "$SCEN"
+for row in "${PRODUCERS[@]}"; do
+	IFS='|' read -r name spec kind producer nlayers <<<"$row"
+	read -ra specs <<<"$spec"
+	out=$("$POWERCUT" inspect "${specs[@]}" 2> "$TMP/err") || { cat "$TMP/err" >&2; fail "$name: inspect failed"; }
+	grep -qx "kind: $kind" <<<"$out" || { echo "$out" >&2; fail "$name: kind is not $kind"; }
+	grep -qxF "  producer: $producer" <<<"$out" || { echo "$out" >&2; fail "$name: producer is not '$producer'"; }
+	grep -qx "layers: $nlayers" <<<"$out" || { echo "$out" >&2; fail "$name: not $nlayers layers"; }
+	"$POWERCUT" manifest "${specs[@]}" -o "$TMP/m.$name" 2> "$TMP/err" || { cat "$TMP/err" >&2; fail "$name: manifest failed"; }
+	"$POWERCUT" verify "$TMP/m.$name" "$ROOTFS" > "$TMP/v.$name" 2>&1 ||
+		{ cat "$TMP/v.$name" >&2; fail "$name: umoci's rootfs is not intact against the manifest"; }
+	grep -q '^summary: intact' "$TMP/v.$name" || fail "$name: verify did not say intact"
+	printf '[%s]\nimage = %s\n' "$name" "$spec" >> "$SCEN"
+	echo "  $name: $kind, $producer, $nlayers layers; umoci's rootfs intact"
+done
+
+# What inspect says of the layer formats.
+out=$("$POWERCUT" inspect "$TMP/chunked:latest")
+[ "$(grep -c '+zstd:chunked ' <<<"$out")" -eq 3 ] || { echo "$out" >&2; fail "zstd:chunked layers not named"; }
+out=$("$POWERCUT" inspect "$TMP/dir-plain")
+[ "$(grep -cE '^[0-9]+ +sha256:[0-9a-f]+ .* none +application/vnd.oci.image.layer.v1.tar ' <<<"$out")" -eq 3 ] ||
+	{ echo "$out" >&2; fail "dir: --dest-decompress: not 3 uncompressed layers"; }
+grep -qx '  platform: linux/amd64' <<<"$out" || fail "inspect: no platform"
+echo "  inspect: zstd:chunked and uncompressed layers named, platform linux/amd64"
+
+# The check can fail: the arm64 image of the nested index has only the
+# first layer, so umoci's rootfs is not intact against it.
+"$POWERCUT" manifest "$TMP/oci:multi" --platform linux/arm64 -o "$TMP/m.arm64" 2> /dev/null
+rc=0
+"$POWERCUT" verify "$TMP/m.arm64" "$ROOTFS" > "$TMP/v.arm64" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "verify of the arm64 manifest against the amd64 rootfs exited $rc, expected 1"
+echo "  arm64 (nested index, 1 layer) against the amd64 rootfs: not intact, as it must be"
+
+# One crash cycle per producer, ext4, syncfs.
+run_scenario 0 "$SCEN"
+n=$(jq '.cases | length' "$out/results.json")
+[ "$n" -eq "${#PRODUCERS[@]}" ] || fail "$n cases ran, expected ${#PRODUCERS[@]}"
+entries=$(jq -r '[.cases[].entries] | unique | join(",")' "$out/results.json")
+[ "$(grep -vc '^#' "$TMP/m.oci-layout")" -eq "$entries" ] ||
+	fail "cases saw $entries entries, the manifest has $(grep -vc '^#' "$TMP/m.oci-layout")"
+for row in "${PRODUCERS[@]}"; do
+	id="${row%%|*}/ext4/syncfs"
+	[ "$(case_field "$out" "$id" .committed)" = true ] || fail "$id: commit record lost"
+	[ "$(case_field "$out" "$id" .fsck)" = clean ] || fail "$id: fsck not clean"
+	[ "$(case_field "$out" "$id" .verdict)" = pass ] || fail "$id: verdict not pass"
+done
+echo "  crash cycle: ${#PRODUCERS[@]} producers pass (ext4, syncfs, $entries entries each)"
+assert_no_leftovers
+pass
