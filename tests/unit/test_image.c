@@ -357,6 +357,20 @@ static void test_oci_media_types_and_json(void)
 	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", NULL, &img), 0);
 	pc_image_close(&img);
 
+	/* Non-distributable (foreign) layers are refused, blob present or not. */
+	static const char *const foreign[] = {
+		"application/vnd.oci.image.layer.nondistributable.v1.tar",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+		"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+	};
+	for (size_t i = 0; i < 3; i++) {
+		write_index(&l, json_pack("[o]", manifest(&l, 1, foreign[i])));
+		CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "non-distributable"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, foreign[i]));
+	}
+
 	/* Bad JSON names file, line and column. */
 	char *p = xasprintf("%s/index.json", l.dir);
 	const char *bad = "{\n  \"schemaVersion\": 2,\n  \"manifests\": [,]\n}\n";
