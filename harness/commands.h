@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);

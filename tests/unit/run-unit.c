@@ -20,7 +20,8 @@
 	X(fio) \
 	X(escape) X(isolate) X(logwrites) \
 	X(nightly) \
-	X(verdict)
+	X(verdict) \
+	X(compare)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Nightly runs: compare against a baseline (one deliberate regression,
+# exit 1), known failures (known, a stale entry is 'unexpected pass'),
+# retries on a case made flaky by the test-only hook (rate 1/2), and a
+# kernel WARNING written to /dev/kmsg during a case (the case fails).
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+LAYER="$TOP/images/sample/layer1.tar.gz"
+
+# Two cases; the "broken" copy expects fsync to lose data, which it does
+# not: g/ext4/fsync fails there, deterministically.
+scenario() { # NAME [EXTRA KEY LINE]
+	printf '[global]\nimage = %s\nbackend = fuse\n[g]\nfs = ext4\nmodes = fsync syncfs\n%s\n' \
+		"$LAYER" "${2:-}" > "$TMP/$1.ini"
+}
+scenario good
+scenario broken "expect_fsync = loss"
+run_to() { # WANT OUT SCENARIO [ARGS...]
+	local want=$1 dir=$2 rc=0
+	shift 2
+	pc_run "$@" -o "$TMP/$dir" > "$TMP/$dir.out" 2> "$TMP/$dir.err" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/$dir.out" "$TMP/$dir.err"; fail "run into $dir exited $rc, expected $want"; }
+}
+compare() { # WANT ARGS...
+	local want=$1 rc=0
+	shift
+	"$POWERCUT" compare "$@" > "$TMP/cmp.out" 2> "$TMP/cmp.err" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/cmp.out" "$TMP/cmp.err"; fail "compare $* exited $rc, expected $want"; }
+}
+outcome() { case_field "$1" "$2" .outcome; }
+
+run_to 0 base "$TMP/good.ini"
+run_to 1 new "$TMP/broken.ini"
+[ -s "$TMP/base/cases/g_ext4_fsync/kernel.log" ] || fail "no kernel.log in the case folder"
+[ "$(case_field "$TMP/base" g/ext4/fsync .kernel_log.checked)" = true ] || fail "kernel log not checked"
+
+# Exactly one regression, exit 1; markdown and JSON say so.
+compare 1 "$TMP/base" "$TMP/new"
+grep -q '^| g/ext4/fsync | \*\*regression\*\* | pass | fail |' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "no regression row"; }
+grep -q '^- 1 regression, 0 fixed' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "summary line"; }
+compare 1 "$TMP/base" "$TMP/new" --json
+[ "$(jq '.summary.regression' "$TMP/cmp.out")" -eq 1 ] || fail "JSON: not one regression"
+[ "$(jq -r '.cases[] | select(.change == "regression") | .id' "$TMP/cmp.out")" = g/ext4/fsync ] || fail "JSON: wrong case"
+# Reversed, it is a fix; the same folder twice: nothing changed.
+compare 0 "$TMP/new" "$TMP/base" --json
+[ "$(jq '.summary.fixed' "$TMP/cmp.out")" -eq 1 ] || fail "reversed: not fixed"
+compare 0 "$TMP/base" "$TMP/base"
+# An input that is not understood is exit 2.
+mkdir "$TMP/bad"
+jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.json"
+compare 2 "$TMP/base" "$TMP/bad"
+grep -q 'cases\[0\].verdict' "$TMP/cmp.err" || fail "bad verdict not named"
+compare 2 "$TMP/base"
+
+# Known failures: the failure is known (exit 0), a stale entry for a case
+# that passes is an unexpected pass.
+cat > "$TMP/known.txt" <<'EOF2'
+# known failures of the nightly run
+g/ext4/fsync kernel>=3.0 # fsync never loses: the broken scenario expects it to
+g/ext4/syncfs            # stale: this one passes
+EOF2
+run_to 0 known "$TMP/broken.ini" --known "$TMP/known.txt"
+[ "$(outcome "$TMP/known" g/ext4/fsync)" = known ] || fail "fsync not known"
+[ "$(case_field "$TMP/known" g/ext4/fsync .known.where)" = "$TMP/known.txt:2" ] || fail "known entry not named"
+[ "$(outcome "$TMP/known" g/ext4/syncfs)" = "unexpected pass" ] || fail "stale entry not an unexpected pass"
+grep -q '| known ' "$TMP/known.out" || fail "table: no known"
+compare 0 "$TMP/base" "$TMP/known" --json
+[ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary."unexpected pass"' "$TMP/cmp.out")" -eq 1 ] ||
+	fail "compare of a known run: $(jq -c .summary "$TMP/cmp.out")"
+# compare --known does the same to a run made without it.
+compare 0 "$TMP/base" "$TMP/new" --known "$TMP/known.txt"
+grep -q '| g/ext4/fsync | \*\*known\*\* |' "$TMP/cmp.out" || fail "compare --known: not known"
+grep -q '| g/ext4/syncfs | \*\*unexpected pass\*\* |' "$TMP/cmp.out" || fail "compare --known: no unexpected pass"
+# A bad line is exit 2 naming FILE:LINE, for run and compare.
+printf 'g/ext4/fsync kernel~6 # bad condition\n' > "$TMP/bad-known.txt"
+run_to 2 badknown "$TMP/good.ini" --known "$TMP/bad-known.txt"
+grep -q "$TMP/bad-known.txt:1: 'kernel~6' is not a kernel condition" "$TMP/badknown.err" || fail "bad known line not named"
+compare 2 "$TMP/base" "$TMP/new" --known "$TMP/bad-known.txt"
+
+# Retries: the hook fails the first attempt of g/ext4/fsync, the second
+# passes: flaky 1/2, both attempts kept, exit 1 unless --flaky-ok.  A
+# kernel WARNING written during g/ext4/syncfs fails it on every attempt.
+export POWERCUT_TEST_FAIL_ATTEMPTS=g/ext4/fsync:1
+export POWERCUT_TEST_KMSG='g/ext4/syncfs:<4>WARNING: CPU: 0 PID: 0 at powercut-test-compare (device {dev})'
+run_to 1 flaky "$TMP/good.ini" --retries 2
+unset POWERCUT_TEST_FAIL_ATTEMPTS POWERCUT_TEST_KMSG
+[ "$(outcome "$TMP/flaky" g/ext4/fsync)" = flaky ] || fail "not flaky"
+[ "$(case_field "$TMP/flaky" g/ext4/fsync .flaky_rate)" = 1/2 ] || fail "flaky rate"
+[ -d "$TMP/flaky/cases/g_ext4_fsync/try-1" ] && [ -s "$TMP/flaky/cases/g_ext4_fsync/try-2/kernel.log" ] ||
+	fail "attempts not kept in try-K"
+grep -q '| flaky 1/2 |' "$TMP/flaky.out" || fail "table: no flaky 1/2"
+[ "$(outcome "$TMP/flaky" g/ext4/syncfs)" = fail ] || fail "kernel WARNING did not fail the case"
+[ "$(case_field "$TMP/flaky" g/ext4/syncfs '.attempts | length')" -eq 3 ] || fail "syncfs not tried 3 times"
+case_field "$TMP/flaky" g/ext4/syncfs .reason | grep -q '^kernel: WARNING: .*powercut-test-compare' ||
+	fail "reason: $(case_field "$TMP/flaky" g/ext4/syncfs .reason)"
+grep -q 'powercut-test-compare' "$TMP/flaky/cases/g_ext4_syncfs/try-3/kernel.log" || fail "line not in kernel.log"
+compare 1 "$TMP/base" "$TMP/flaky" --json
+[ "$(jq '.summary.flaky' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary.regression' "$TMP/cmp.out")" -eq 1 ] ||
+	fail "compare of the flaky run: $(jq -c .summary "$TMP/cmp.out")"
+[ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .new_flaky_rate' "$TMP/cmp.out")" = 1/2 ] || fail "compare: no rate"
+assert_no_leftovers
+pass

@@ -1,0 +1,159 @@
+/* test_compare.c - compare's classification, strict reading of
+ * results.json, medians over repeats and the exit status. */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "unit.h"
+#include "util.h"
+
+static void test_classify(void)
+{
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FAIL, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_XPASS, PC_OUT_FAIL, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_PASS, 0), PC_CMP_FIXED);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_PASS, 0), PC_CMP_FIXED);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FLAKY, PC_OUT_PASS, 0), PC_CMP_FIXED);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_ERROR, 0), PC_CMP_STILL_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_PASS, 0), PC_CMP_UNCHANGED);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FLAKY, 0), PC_CMP_FLAKY);
+	/* Known: by NEW's own outcome or by compare --known. */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_KNOWN, 0), PC_CMP_KNOWN);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FAIL, 1), PC_CMP_KNOWN);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_PASS, 1), PC_CMP_XPASS);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_XPASS, 0), PC_CMP_XPASS);
+	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_FAIL, 0), PC_CMP_NEW);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, -1, 0), PC_CMP_REMOVED);
+}
+
+static char *put(const char *dir, const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	CU_ASSERT_EQUAL(pc_write_file(p, text, strlen(text), 0), 0);
+	return p;
+}
+
+#define CASE(id, rep, reps, verdict, lost, total, wbytes) \
+	"{\"id\":\"" id "\",\"repeat\":" #rep ",\"repeats\":" #reps ",\"verdict\":\"" verdict \
+	"\",\"outcome\":\"" verdict "\",\"committed\":true,\"lost\":" #lost \
+	",\"timings_s\":{\"mkfs\":0.1,\"total\":" #total "},\"io\":{\"wbytes\":" #wbytes "}}"
+
+static int load_quiet(const char *path, struct pc_cmp_side *s)
+{
+	pc_messages_quiet = 1;
+	int rc = pc_cmp_load(path, s);
+	pc_messages_quiet = 0;
+	pc_cmp_side_free(s);
+	return rc;
+}
+
+static void test_strict_load(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_cmp_side s;
+	const char *bad[] = {
+		"not json",
+		"[]",
+		"{\"cases\":[]}",                                     /* no kernel */
+		"{\"kernel\":\"6.1\",\"cases\":{}}",
+		"{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"a\"}]}",   /* no verdict */
+		"{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "maybe", 0, 1, 1) "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "pass", -1, 1, 1) "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"a\",\"verdict\":\"pass\",\"committed\":true,"
+			"\"lost\":0,\"timings_s\":{\"total\":\"x\"},\"io\":{}}]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "pass", 0, 1, 1) ","
+			CASE("a", 1, 1, "pass", 0, 1, 1) "]}",
+		"{\"kernel\":\"6.1\",\"kernel\":\"6.2\",\"cases\":[]}", /* duplicate key */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *p = put(dir, "results.json", bad[i]);
+		CU_ASSERT_EQUAL(load_quiet(p, &s), -1);
+		free(p);
+	}
+	char *p = put(dir, "results.json", "{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "pass", 0, 1, 1) "]}");
+	CU_ASSERT_EQUAL(load_quiet(dir, &s), 0); /* a folder works as well as the file */
+	free(p);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+static void test_compare_run(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "base.json", "{\"kernel\":\"6.1.0-56-amd64\",\"cases\":["
+		CASE("g/ext4/none/r1", 1, 3, "pass", 0, 1.0, 100) ","
+		CASE("g/ext4/none/r2", 2, 3, "pass", 0, 2.0, 100) ","
+		CASE("g/ext4/none/r3", 3, 3, "pass", 0, 9.0, 100) ","
+		CASE("g/xfs/fsync", 1, 1, "pass", 0, 1.0, 100) ","
+		CASE("g/old", 1, 1, "pass", 0, 1.0, 100) "]}");
+	char *n = put(dir, "new.json", "{\"kernel\":\"6.1.0-56-amd64\",\"cases\":["
+		CASE("g/ext4/none/r1", 1, 3, "pass", 0, 2.0, 300) ","
+		CASE("g/ext4/none/r2", 2, 3, "fail", 4, 3.0, 300) ","
+		CASE("g/ext4/none/r3", 3, 3, "pass", 0, 2.9, 300) ","
+		CASE("g/xfs/fsync", 1, 1, "pass", 0, 1.1, 100) ","
+		CASE("g/brand-new", 1, 1, "fail", 0, 1.0, 100) "]}");
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 3);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_NEW], 1);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REMOVED], 1);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	/* Medians over the repeats: base 2.0, new 2.9 -> 1.45, a slowdown;
+	 * wbytes 100 -> 300. */
+	CU_ASSERT_EQUAL_FATAL(r.nperf, 2);
+	const struct pc_cmp_perf *p = NULL;
+	for (size_t i = 0; i < r.nperf; i++)
+		if (!strcmp(r.perf[i].key, "g/ext4/none"))
+			p = &r.perf[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->nbase, 3);
+	CU_ASSERT_DOUBLE_EQUAL(p->time_ratio[PC_CMP_NPHASES - 1], 1.45, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(p->io_ratio[1], 3.0, 1e-9);
+	CU_ASSERT_TRUE(p->slowdown);
+	CU_ASSERT_EQUAL(r.slowdowns, 1);
+	CU_ASSERT(p->time_ratio[2] < 0); /* sync absent: not comparable */
+	pc_cmp_report_free(&r);
+
+	/* The regression covered by a known entry: 0 regressions, exit 0. */
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/ext4/none/* kernel<6.2 # flaky none"), 0);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	o.known = &k;
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 0);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 1);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_XPASS], 2); /* r1 and r3 passed: stale */
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+	o.fail_on_slowdown = 1;
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md;
+	size_t len;
+	FILE *f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/ext4/none/r2 | **known** | pass | fail | 0 -> 4 | flaky none |"));
+	free(md);
+	pc_cmp_report_free(&r);
+	pc_known_free(&k);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+void register_compare_tests(void)
+{
+	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
+	CU_add_test(s, "classification of outcome changes", test_classify);
+	CU_add_test(s, "results.json read strictly", test_strict_load);
+	CU_add_test(s, "regressions, medians over repeats, known, exit", test_compare_run);
+}
