@@ -444,6 +444,37 @@ static const struct option_line *effective(const struct section *job,
 	return o ? o : find_opt(global, names);
 }
 
+/* A whole number option of the job (else [global]), or DEF. */
+static unsigned long number(const struct section *job, const struct section *global,
+			    const char *names, unsigned long def)
+{
+	const struct option_line *o = effective(job, global, names);
+	if (!o)
+		return def;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(o->value, &end, 10);
+	return (end == o->value || *end || errno) ? def : n;
+}
+
+/* See struct pc_fio_job.unsynced. */
+static unsigned unsynced_tail(const struct section *job, const struct section *global)
+{
+	const struct option_line *sync = effective(job, global, "sync");
+	if (sync && (!strcmp(sync->value, "1") || !strcmp(sync->value, "sync") ||
+		     !strcmp(sync->value, "dsync")))
+		return 0;
+	unsigned long every = number(job, global, "fsync", 0);
+	unsigned long data = number(job, global, "fdatasync", 0);
+	if (data > every)
+		every = data;
+	if (!every)
+		return 0;
+	unsigned long depth = number(job, global, "iodepth", 1);
+	unsigned long tail = every + (depth ? depth : 1) - 1;
+	return tail > 1000000 ? 1000000 : (unsigned)tail;
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	const struct section *global = NULL;
@@ -481,6 +512,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		memset(j, 0, sizeof(*j));
 		j->name = xstrdup(s->name);
 		j->line = s->line;
+		j->unsynced = unsynced_tail(s, global);
 		if (pc_fio_parse_size(effective(s, global, "size")->value, &j->size) < 0 || !j->size)
 			sizes_known = 0;
 		else
@@ -597,4 +629,35 @@ int pc_fio_job_fio_accepts(const char *path, const char *shown)
 	}
 	free(output);
 	return rc;
+}
+
+int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
+			  char *why, size_t len)
+{
+	memset(jf, 0, sizeof(*jf));
+	if (!strcmp(value, "image"))
+		return 0;
+	if (strncmp(value, "fio", 3) || (value[3] != ' ' && value[3] != '\t')) {
+		snprintf(why, len, "'%s' is not image or fio FILE", value);
+		return -1;
+	}
+	const char *file = value + 4;
+	while (*file == ' ' || *file == '\t')
+		file++;
+	if (!*file) {
+		snprintf(why, len, "fio needs a job file: workload = fio FILE");
+		return -1;
+	}
+	char *joined = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
+	int rc = pc_fio_job_load(joined, joined, jf);
+	if (rc == 0 && pc_fio_job_fio_accepts(jf->path, joined) < 0) {
+		pc_fio_job_free(jf);
+		rc = -1;
+	}
+	free(joined);
+	if (rc < 0) {
+		snprintf(why, len, "fio job file %s refused (see above)", file);
+		return -1;
+	}
+	return 1;
 }

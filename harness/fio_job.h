@@ -18,6 +18,11 @@ struct pc_fio_job {
 	char *name;
 	unsigned line;       /* of its [section] header */
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
+	/* Writes fio may count complete before they are durable: with
+	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
+	 * writes before a mid-run cut may be acknowledged and not yet synced;
+	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync. */
+	unsigned unsynced;
 };
 
 struct pc_fio_jobfile {
@@ -36,6 +41,13 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 /* Check the text TEXT as a job file (unit tests; SHOWN names it). */
 int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out);
 void pc_fio_job_free(struct pc_fio_jobfile *jf);
+
+/* The scenario key workload: "image" (0) or "fio FILE" (1: FILE, relative
+ * to DIR, loaded and checked into JF, and accepted by fio --parse-only).
+ * -1 with the reason in WHY (a refused job file has printed its own
+ * FILE:LINE message already). */
+int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
+			  char *why, size_t len);
 
 /* `fio --parse-only PATH`: 0 when fio accepts the file; -1 with fio's own
  * message (class INPUT), or class ENV when fio cannot be run. */

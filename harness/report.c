@@ -159,6 +159,32 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 	json_object_set_new(o, "crash_points", cp);
 }
 
+/* workload = fio: the job, the cut and what fio's verifier saw. */
+static void fio_json(json_t *o, const struct pc_case_result *res)
+{
+	const struct pc_case *c = res->c;
+	json_t *f = json_object();
+	char at[32];
+	pc_cut_at_format(&c->cut_at, at, sizeof(at));
+	put_str(f, "job", c->fio_job);
+	put_str(f, "cut_at", at);
+	json_object_set_new(f, "mid_run", json_boolean(res->fio.midrun));
+	if (res->fio.midrun) {
+		put_secs(f, "cut_after_s", res->fio.cut_after_s);
+		if (c->cut_at.kind == PC_CUT_AT_PERCENT)
+			put_int(f, "cut_after_bytes", res->fio.cut_after_bytes);
+	}
+	put_int(f, "job_bytes", c->fio_bytes);
+	put_int(f, "write_ios", res->fio.write_ios);
+	put_int(f, "write_bytes", res->fio.write_bytes);
+	put_int(f, "verify_ios", res->fio.verify_ios);
+	put_int(f, "verify_errors", res->fio.verify_errors);
+	put_int(f, "jobs_verified", res->fio.jobs_verified);
+	if (res->fio.midrun)
+		put_int(f, "unchecked_tail", res->fio.unchecked_tail);
+	json_object_set_new(o, "fio", f);
+}
+
 static void snapshots_json(json_t *o, const struct pc_case_result *res)
 {
 	put_int(o, "layers_committed", res->layers_committed);
@@ -204,6 +230,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_int(o, "repeats", c->repeats);
 	put_str(o, "cut", cut_name(c->cut));
 	put_str(o, "layout", pc_layout_name(c->layout));
+	put_str(o, "workload", c->workload == PC_WORKLOAD_FIO ? "fio" : "image");
 	/* With cut = error: what the filesystem said when its writes failed. */
 	if (res->cut_syncfs[0])
 		put_str(o, "cut_syncfs", res->cut_syncfs);
@@ -246,6 +273,8 @@ static json_t *case_json(const struct pc_case_result *res)
 		snapshots_json(o, res);
 	if (c->crash_points)
 		crash_points_json(o, res);
+	if (c->workload == PC_WORKLOAD_FIO)
+		fio_json(o, res);
 
 	put_str(o, "fsck", pc_fsck_name(res->fsck));
 	json_t *t = json_object();
@@ -421,7 +450,7 @@ static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
 	snprintf(cells[10], 160, "%llu", (unsigned long long)res->fsyncs);
 	snprintf(cells[11], 160, "%llu", (unsigned long long)res->entries);
 	/* Loss is only measured when the commit record came back. */
-	if (res->verdict == PC_VERDICT_ERROR || !res->committed)
+	if (res->verdict == PC_VERDICT_ERROR || (!res->committed && !res->fio.midrun))
 		snprintf(cells[12], 160, "-");
 	else
 		snprintf(cells[12], 160, "%zu", res->vr.lost);

@@ -77,6 +77,9 @@ struct pc_case_result {
 	size_t nattempts, attempts_failed;
 	const struct pc_known_entry *known; /* borrowed from the run's list */
 	struct pc_kmsg_result km;
+	/* workload = fio; a mid-run cut has no commit record: what fio saved
+	 * as completed before the trigger is the promise. */
+	struct pc_fio_result fio;
 };
 
 struct pc_run_report {

@@ -44,6 +44,9 @@
 #include "util.h"
 #include "verdict.h"
 #include "verify.h"
+#include "workload_fio.h"
+
+#include <openssl/evp.h>
 
 #define MIB (1024ULL * 1024ULL)
 /* Smallest devices the three mkfs accept comfortably (xfs wants 300 MiB). */
@@ -70,6 +73,9 @@ struct case_ctx {
 	struct pc_manifest *manifest;
 	struct pc_manifest **layer_m; /* layout = snapshots: each layer's own */
 	size_t nlayer_m;
+	char fiodir[PATH_MAX];        /* workload = fio: its directory, mnt/fio */
+	char casedir[PATH_MAX];       /* workload = fio: the case folder, absolute */
+	struct pc_fio_case fio;
 };
 
 /* The device size for `device_size = auto`, computed once per image set. */
@@ -101,6 +107,13 @@ static int device_size(struct case_ctx *x, uint64_t *size)
 		*size = x->c->device_size;
 		return 0;
 	}
+	if (x->c->workload == PC_WORKLOAD_FIO) {
+		/* The jobs' files, the filesystem's journal and metadata. */
+		uint64_t need = 2 * x->c->fio_bytes + 256 * MIB;
+		need = (need + MIB - 1) / MIB * MIB;
+		*size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
+		return 0;
+	}
 	char *key = image_key(x->c);
 	if (size_cache.key && !strcmp(size_cache.key, key)) {
 		free(key);
@@ -126,6 +139,26 @@ static int device_size(struct case_ctx *x, uint64_t *size)
 	return 0;
 }
 
+/* fio runs in the case folder (absolute: it is fio's working folder too). */
+static int prepare_fio(struct case_ctx *x)
+{
+	if (!realpath(x->r->case_dir, x->casedir))
+		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", x->r->case_dir);
+	x->fio = (struct pc_fio_case){
+		.job = x->c->fio_job,
+		.jobs = (const char *const *)x->c->fio_jobs,
+		.njobs = x->c->nfio_jobs,
+		.unsynced = x->c->fio_unsynced,
+		.total_bytes = x->c->fio_bytes,
+		.cut_at = x->c->cut_at,
+		.datadir = x->fiodir,
+		.casedir = x->casedir,
+		.dev = &x->dev,
+		.cut = x->c->cut,
+	};
+	return 0;
+}
+
 static int phase_prepare(struct case_ctx *x, unsigned index)
 {
 	char name[32];
@@ -134,7 +167,8 @@ static int phase_prepare(struct case_ctx *x, unsigned index)
 	    pc_path_join(x->mnt, sizeof(x->mnt), x->work, "mnt") < 0 ||
 	    pc_path_join(x->rootfs, sizeof(x->rootfs), x->mnt, "rootfs") < 0 ||
 	    pc_path_join(x->snapdir, sizeof(x->snapdir), x->mnt, "snapshots") < 0 ||
-	    pc_path_join(x->merged, sizeof(x->merged), x->work, "merged") < 0)
+	    pc_path_join(x->merged, sizeof(x->merged), x->work, "merged") < 0 ||
+	    pc_path_join(x->fiodir, sizeof(x->fiodir), x->mnt, "fio") < 0)
 		return -1;
 	if (pc_mkdir_p(x->mnt, 0755) < 0 || pc_mkdir_p(x->r->case_dir, 0755) < 0)
 		return -1;
@@ -143,6 +177,8 @@ static int phase_prepare(struct case_ctx *x, unsigned index)
 			      sizeof(x->r->backend_why)) < 0)
 		return -1;
 	x->r->backend = x->dev.ops->name;
+	if (x->c->workload == PC_WORKLOAD_FIO)
+		return prepare_fio(x);
 	if (pc_image_open((const char *const *)x->c->images, x->c->nimages, x->o->platform,
 			  x->work, &x->img) < 0)
 		return -1;
@@ -177,7 +213,8 @@ static int phase_mkfs(struct case_ctx *x)
 	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
 		return -1;
 	x->mounted = 1;
-	const char *top = x->c->layout == PC_LAYOUT_SNAPSHOTS ? x->snapdir : x->rootfs;
+	const char *top = x->c->workload == PC_WORKLOAD_FIO ? x->fiodir
+			  : x->c->layout == PC_LAYOUT_SNAPSHOTS ? x->snapdir : x->rootfs;
 	if (mkdir(top, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", top);
 	return 0;
@@ -354,6 +391,57 @@ static int write_flat(struct case_ctx *x)
 	return rc;
 }
 
+/* workload = fio: the job, then (cut_at = end) the durability mode on its
+ * folder and the commit record, as for an image.  A mid-run cut has already
+ * happened when pc_fio_write returns. */
+static int write_fio(struct case_ctx *x)
+{
+	/* The job's folder is set-up, not workload: durable before fio runs,
+	 * so that a cut can only take what fio wrote. */
+	if (fsync_dir(x->fiodir) < 0 || fsync_dir(x->mnt) < 0)
+		return -1;
+	pc_progress_phase("fio");
+	double t = pc_now();
+	int rc = pc_fio_write(&x->fio, &x->r->fio);
+	x->r->t.unpack = pc_now() - t;
+	if (rc < 0)
+		return -1;
+	x->r->bytes = x->r->fio.write_bytes;
+	x->r->entries = x->r->fio.write_ios;
+	if (x->r->fio.midrun || pc_check_interrupted() < 0)
+		return pc_check_interrupted();
+
+	pc_progress_phase(pc_mode_name(x->c->mode));
+	struct pc_sync_stats ss = { 0 };
+	t = pc_now();
+	rc = pc_durability_apply(x->c->mode, x->fiodir, &ss);
+	x->r->t.sync = pc_now() - t;
+	x->r->fsyncs = ss.fsyncs;
+	if (rc < 0 || pc_check_interrupted() < 0)
+		return -1;
+
+	pc_progress_phase("commit");
+	struct pc_commit rec = { 0 };
+	/* What was committed: this job file's writes. */
+	size_t len = 0;
+	char *text = pc_read_file(x->c->fio_job, &len);
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned dlen = 0;
+	if (!text || !EVP_Digest(text, len, digest, &dlen, EVP_sha256(), NULL) || dlen != 32) {
+		free(text);
+		return pc_fail(PC_ERR_RUN, "sha256 of %s", x->c->fio_job);
+	}
+	free(text);
+	pc_hex(digest, 32, rec.manifest_sha256);
+	snprintf(rec.case_id, sizeof(rec.case_id), "%s", x->c->id);
+	snprintf(rec.mode, sizeof(rec.mode), "%s", pc_mode_name(x->c->mode));
+	rec.entries = x->r->fio.write_ios;
+	t = pc_now();
+	rc = pc_commit_write(x->mnt, &rec);
+	x->r->t.commit = pc_now() - t;
+	return rc;
+}
+
 /* The device's counters at one moment; flushes may be counted on another
  * device (backend.h, flush_devnum). */
 struct io_mark {
@@ -381,7 +469,8 @@ static int phase_write(struct case_ctx *x)
 	struct pc_fuse_counters fc;
 	if (x->c->crash_points && pc_backend_fuse_counters(&x->dev, &fc) == 0)
 		x->workload_flush = fc.flushes.seen;
-	int rc = x->c->layout == PC_LAYOUT_SNAPSHOTS ? write_snapshots(x) : write_flat(x);
+	int rc = x->c->workload == PC_WORKLOAD_FIO ? write_fio(x)
+		 : x->c->layout == PC_LAYOUT_SNAPSHOTS ? write_snapshots(x) : write_flat(x);
 	if (rc < 0 || io_mark(x, &after) < 0)
 		return -1;
 	pc_iostat_sub(&after.dev, &before.dev, &x->r->io);
@@ -407,7 +496,8 @@ static int phase_cut(struct case_ctx *x)
 {
 	pc_progress_phase("cut");
 	double t = pc_now();
-	if (x->dev.ops->set_mode(&x->dev, x->c->cut) < 0)
+	/* A mid-run fio cut switched the device already. */
+	if (x->dev.mode != x->c->cut && x->dev.ops->set_mode(&x->dev, x->c->cut) < 0)
 		return -1;
 	x->r->cache_lost_blocks = x->dev.cache_lost_blocks;
 	x->r->cache_lost_bytes = x->dev.cache_lost_bytes;
@@ -650,7 +740,18 @@ static int phase_verify(struct case_ctx *x)
 {
 	pc_progress_phase("verify");
 	double t = pc_now();
-	if (x->c->layout == PC_LAYOUT_SNAPSHOTS) {
+	if (x->c->workload == PC_WORKLOAD_FIO) {
+		if (!x->r->fio.midrun) {
+			struct pc_commit rec;
+			int rc = pc_commit_read(x->mnt, &rec);
+			if (rc < 0)
+				return -1;
+			x->r->committed = rc == 1;
+		}
+		if (pc_fio_test_damage(x->fiodir) < 0 ||
+		    pc_fio_verify(&x->fio, &x->r->fio, &x->r->vr) < 0)
+			return -1;
+	} else if (x->c->layout == PC_LAYOUT_SNAPSHOTS) {
 		if (phase_verify_snapshots(x) < 0)
 			return -1;
 	} else {

@@ -34,6 +34,7 @@
 #include "fs.h"
 #include "input.h"
 #include "scenario_keys.h"
+#include "fio_job.h"
 #include "util.h"
 
 /* inih's line buffer: the longest line (input.h) with its newline and NUL.
@@ -313,12 +314,17 @@ static int group_settings(struct parser *p, const struct section *g,
 {
 	char name[64], why[PATH_MAX + 256];
 	unsigned mode;
+	/* An fio group needs no image, and its modes default to none. */
+	long w = pc_key_lookup("workload");
+	const char *wv = w < 0 ? NULL : g->value[w] ? g->value[w]
+			 : global && global->value[w] ? global->value[w] : NULL;
+	int fio = wv && !strncmp(wv, "fio", 3);
 	for (size_t i = 0; i < p->nslots; i++) {
 		const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
 		const struct section *from = g->value[i] ? g
 					     : global && global->value[i] ? global : NULL;
 		const char *value = from ? from->value[i] : pc_key_default(i);
-		if (!value && (k->flags & PC_KEY_REQUIRED)) {
+		if (!value && (k->flags & PC_KEY_REQUIRED) && !(fio && (k->flags & PC_KEY_IMAGE_ONLY))) {
 			p->failed = 1;
 			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s: not set; set it in the group or in [global]",
 				       p->path, g->line, g->name, name);
@@ -354,6 +360,66 @@ static int check_group(struct parser *p, const struct section *g, const struct p
 	return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
 }
 
+/* workload = fio: the checked job file and cut_at into the case. */
+static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
+{
+	c->workload = PC_WORKLOAD_FIO;
+	c->fio_job = xstrdup(jf->path);
+	c->fio_jobs = xcalloc(jf->njobs + 1, sizeof(char *));
+	c->fio_unsynced = xcalloc(jf->njobs + 1, sizeof(unsigned));
+	for (size_t j = 0; j < jf->njobs; j++) {
+		c->fio_jobs[j] = xstrdup(jf->jobs[j].name);
+		c->fio_unsynced[j] = jf->jobs[j].unsynced;
+	}
+	c->nfio_jobs = jf->njobs;
+	c->fio_bytes = jf->total_bytes;
+}
+
+/* The workload keys of group G: the job file checked (its refusals name
+ * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
+ * 0 (image), 1 (fio, JF filled) or -1. */
+static int group_workload(struct parser *p, const struct section *g,
+			  const struct section *global, struct pc_settings *s,
+			  struct pc_fio_jobfile *jf, struct pc_cut_at *at)
+{
+	char why[PATH_MAX + 256];
+	long w = pc_key_lookup("workload"), c = pc_key_lookup("cut_at");
+	const struct section *from = g->value[w] ? g : global && global->value[w] ? global : g;
+	p->lineno = from->value[w] ? from->key_line[w] : g->line;
+	int fio = pc_fio_workload_parse(s->workload, p->dir, jf, why, sizeof(why));
+	if (fio < 0)
+		return key_error(p, "workload", "%s", why);
+	from = g->value[c] ? g : global && global->value[c] ? global : g;
+	p->lineno = from->value[c] ? from->key_line[c] : g->line;
+	if (pc_cut_at_parse(s->cut_at, at) < 0) {
+		pc_fio_job_free(jf);
+		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s) or P%% "
+				 "(0 < P < 100)", s->cut_at);
+	}
+	const char *problem = NULL;
+	if (!fio && at->kind != PC_CUT_AT_END)
+		problem = "cut_at = Ns or P% needs workload = fio (an image is cut after its commit)";
+	else if (fio && s->crash_points)
+		problem = "crash_points works with workload = image only";
+	else if (fio && s->layout == PC_LAYOUT_SNAPSHOTS)
+		problem = "layout = snapshots works with workload = image only";
+	else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes)
+		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m)";
+	if (problem) {
+		pc_fio_job_free(jf);
+		p->failed = 1;
+		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
+	}
+	if (fio && s->modes.n == 0) {
+		s->modes.n = 1;
+		s->modes.v[0] = PC_MODE_NONE;
+	}
+	if (s->expect_all)
+		for (int m = 0; m < PC_MODE_COUNT; m++)
+			s->expect[m] = s->expect_all - 1;
+	return fio;
+}
+
 /* Expand group G (NAME is its name in case ids) into cases. */
 static int expand_group(struct parser *p, const struct section *g,
 			const struct section *global, const char *name,
@@ -362,7 +428,11 @@ static int expand_group(struct parser *p, const struct section *g,
 	struct pc_settings *s = xcalloc(1, sizeof(*s));
 	sc->groups = xrealloc(sc->groups, (sc->ngroups + 1) * sizeof(*sc->groups));
 	sc->groups[sc->ngroups++] = s;
-	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0)
+	struct pc_fio_jobfile jf;
+	struct pc_cut_at cut_at;
+	int fio;
+	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
+	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;
 	/* auto must not pick dm where only fuse can do what is asked. */
 	const char *backend = s->write_cache == PC_WRITE_CACHE_VOLATILE || s->crash_points
@@ -391,12 +461,17 @@ static int expand_group(struct parser *p, const struct section *g,
 					.crash_points = s->crash_points,
 					.crash_subsets = s->crash_subsets,
 					.settings = s,
+					.cut_at = cut_at,
+					.probe = (int)s->probe,
 				};
+				if (fio)
+					fio_case(&c, &jf);
 				c.id = s->repeat > 1
 					? xasprintf("%s/%s/%s/r%u", name, fs, pc_mode_name(mode), r)
 					: xasprintf("%s/%s/%s", name, fs, pc_mode_name(mode));
 				add_case(sc, &c);
 			}
+	pc_fio_job_free(&jf);
 	return 0;
 }
 
@@ -522,6 +597,9 @@ static void case_free(struct pc_case *c)
 	free(c->mount_opts);
 	free(c->backend);
 	pc_strv_free(c->images);
+	free(c->fio_job);
+	pc_strv_free(c->fio_jobs);
+	free(c->fio_unsynced);
 }
 
 void pc_scenario_filter(struct pc_scenario *sc, const char *pattern)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include "durability.h"
 #include "backend.h"
+#include "workload_fio.h"
 
 enum pc_expect { PC_EXPECT_INTACT, PC_EXPECT_LOSS, PC_EXPECT_ANY };
 
@@ -30,6 +31,9 @@ struct pc_choice_list {
 };
 
 enum pc_write_cache { PC_WRITE_CACHE_DURABLE, PC_WRITE_CACHE_VOLATILE };
+
+/* What the case writes: container image layers, or an fio job file. */
+enum pc_workload { PC_WORKLOAD_IMAGE, PC_WORKLOAD_FIO };
 
 /* The typed value of every scenario key for one group, [global] and the
  * defaults applied.  scenario_keys.c has the table that fills it: one row
@@ -53,6 +57,10 @@ struct pc_settings {
 	unsigned crash_points;
 	unsigned crash_subsets;
 	char *description;
+	char *workload;             /* "image" or "fio FILE" (workload_fio.h) */
+	char *cut_at;               /* "end", "Ns", "P%" (pc_cut_at_parse) */
+	unsigned expect_all;        /* 0: not set, else 1 + enum pc_expect */
+	unsigned probe;             /* 0 no, 1 yes */
 };
 
 struct pc_case {
@@ -78,6 +86,14 @@ struct pc_case {
 	 * consumer reads its field here. */
 	const struct pc_settings *settings;
 	unsigned retries;  /* run a failing case again up to this often (attempts.h) */
+	enum pc_workload workload;
+	char *fio_job;     /* workload = fio: absolute path of the checked job file */
+	char **fio_jobs;   /* its job (section) names, NULL-terminated */
+	size_t nfio_jobs;
+	unsigned *fio_unsynced; /* per job: see pc_fio_job.unsynced */
+	uint64_t fio_bytes; /* the jobs' sizes summed; 0 if not plain counts */
+	struct pc_cut_at cut_at; /* end, or during an fio job */
+	int probe;         /* probe = yes: measure the device first (results "device") */
 	char *known;       /* known-failures file (absolute), NULL if none */
 };
 

@@ -53,6 +53,19 @@ static const char *cut_choice(unsigned i)
 	return i <= PC_FLAKEY_ERROR ? pc_flakey_mode_name((enum pc_flakey_mode)i) : NULL;
 }
 
+/* expect (one value for every mode): index 0 is "not set" (refused as a
+ * value: min = 1), 1 + enum pc_expect otherwise. */
+static const char *expect_all_choice(unsigned i)
+{
+	return i == 0 ? "-" : expect_choice(i - 1);
+}
+
+static const char *probe_choice(unsigned i)
+{
+	static const char *const names[] = { "no", "yes" };
+	return i < 2 ? names[i] : NULL;
+}
+
 static const char *write_cache_choice(unsigned i)
 {
 	static const char *const names[] = {
@@ -88,7 +101,8 @@ static char *resolve_image(const char *dir, const char *spec, char *why, size_t 
 
 static const struct pc_key keys[] = {
 	{ .name = "image", .type = PC_KEY_PATHS, .offset = FIELD(images),
-	  .count_offset = FIELD(nimages), .resolve = resolve_image, .flags = PC_KEY_REQUIRED,
+	  .count_offset = FIELD(nimages), .resolve = resolve_image,
+	  .flags = PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
 	  .meta = "SPEC ...",
 	  .help = "The image: layer archives applied in order (layer:FILE forces a "
 		  "layer), an OCI layout or skopeo dir: folder (FOLDER[:TAG]), or an "
@@ -97,7 +111,7 @@ static const struct pc_key keys[] = {
 	{ .name = "fs", .type = PC_KEY_ENUM_LIST, .offset = FIELD(fs), .choice = pc_fs_name,
 	  .flags = PC_KEY_REQUIRED, .help = "The filesystems to test" },
 	{ .name = "modes", .type = PC_KEY_ENUM_LIST, .offset = FIELD(modes), .choice = mode_choice,
-	  .flags = PC_KEY_REQUIRED,
+	  .flags = PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
 	  .help = "Durability modes applied after the unpack: none, one syncfs(2), fsync(2) "
 		  "of every file and folder (fsync; by 64 threads: pfsync), fdatasync(2) of "
 		  "files and fsync(2) of folders (fdatasync), or sync_file_range(2) then pfsync "
@@ -143,6 +157,22 @@ static const struct pc_key keys[] = {
 		  "snapshotter layout, one folder per layer (snapshots)" },
 	{ .name = "description", .type = PC_KEY_TEXT, .offset = FIELD(description),
 	  .meta = "TEXT", .help = "Free text, ignored" },
+	{ .name = "workload", .type = PC_KEY_TEXT, .offset = FIELD(workload), .def = "image",
+	  .meta = "image | fio FILE",
+	  .help = "What the case writes: the image, or the fio job file FILE (relative to the "
+		  "scenario's folder), checked when the scenario is read; image and modes are "
+		  "then not needed (modes defaults to none)" },
+	{ .name = "cut_at", .type = PC_KEY_TEXT, .offset = FIELD(cut_at), .def = "end",
+	  .meta = "end | Ns | P%",
+	  .help = "workload = fio: cut after the job, its durability mode and commit record "
+		  "(end), N seconds after fio started, or once fio has written P% of its jobs' "
+		  "bytes" },
+	{ .name = "expect", .type = PC_KEY_ENUM, .offset = FIELD(expect_all),
+	  .choice = expect_all_choice, .min = 1,
+	  .help = "expect_MODE for every mode at once" },
+	{ .name = "probe", .type = PC_KEY_ENUM, .offset = FIELD(probe), .choice = probe_choice,
+	  .def = "no",
+	  .help = "Measure the device first with a short fio job (results.json device)" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

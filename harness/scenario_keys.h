@@ -25,6 +25,7 @@ enum pc_key_type {
 
 enum pc_key_flags {
 	PC_KEY_REQUIRED = 1 << 0,  /* no default: each group must get it */
+	PC_KEY_IMAGE_ONLY = 1 << 2, /* REQUIRED for workload = image only */
 	PC_KEY_PER_MODE = 1 << 1,  /* one key NAME_MODE per durability mode; the
 				      field is an unsigned array indexed by enum
 				      pc_mode (ENUM and COUNT rows) */

@@ -61,12 +61,20 @@ void pc_verdict_judge(struct pc_case_result *r)
 		snprintf(r->reason, sizeof(r->reason),
 			 "the fsync'd commit records of %zu of %zu layers did not survive the cut",
 			 r->nlayers - r->layers_committed, r->nlayers);
-	else if (!r->committed)
+	else if (!r->committed && !r->fio.midrun)
 		snprintf(r->reason, sizeof(r->reason),
 			 "the fsync'd commit record did not survive the cut");
 	else if (c->layout == PC_LAYOUT_SNAPSHOTS && !r->overlay_verified)
 		snprintf(r->reason, sizeof(r->reason), "the merged view was not verified: %s",
 			 r->overlay_why[0] ? r->overlay_why : "?");
+	else if (c->workload == PC_WORKLOAD_FIO && c->expect == PC_EXPECT_INTACT && r->vr.lost)
+		snprintf(r->reason, sizeof(r->reason),
+			 "%zu of %zu blocks fio saw written failed its verify after the cut, "
+			 "expected intact", r->vr.lost, r->vr.checked);
+	else if (c->workload == PC_WORKLOAD_FIO && c->expect == PC_EXPECT_LOSS && !r->vr.lost)
+		snprintf(r->reason, sizeof(r->reason),
+			 "expected loss but all %zu blocks fio saw written passed its verify: "
+			 "was the cut effective?", r->vr.checked);
 	else if (c->expect == PC_EXPECT_INTACT && (r->vr.lost || extra))
 		snprintf(r->reason, sizeof(r->reason),
 			 "%zu of %zu entries not intact after commit (%zu extra), expected intact",

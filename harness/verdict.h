@@ -17,7 +17,11 @@
  *                                            run never passes)
  *   fsck found errors                     -> fail
  *   a commit record did not survive       -> fail (every layer's, for
- *                                            layout = snapshots)
+ *                                            layout = snapshots; not for a
+ *                                            mid-run fio cut, which has none:
+ *                                            fio's saved state is the promise)
+ *   fio: a block fio saw written is bad   -> fail when expect intact
+ *   fio: every such block is good         -> fail when expect loss
  *   snapshots: the merged view unverified -> fail
  *   expect intact: an entry lost or extra -> fail
  *   expect loss: no entry lost            -> fail (the cut did not bite)

@@ -36,6 +36,8 @@ static void test_good_job(void)
 	CU_ASSERT_EQUAL(jf.jobs[0].size, 16ULL << 20);
 	CU_ASSERT_EQUAL(jf.jobs[1].size, 1ULL << 20);
 	CU_ASSERT_EQUAL(jf.total_bytes, 17ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[0].unsynced, 0);  /* sync=1: durable when complete */
+	CU_ASSERT_EQUAL(jf.jobs[1].unsynced, 1);  /* fdatasync=1, iodepth 1 */
 	pc_fio_job_free(&jf);
 }
 

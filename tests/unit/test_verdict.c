@@ -33,6 +33,39 @@ static void judged(enum pc_verdict want, const char *reason_part)
 	}
 }
 
+/* workload = fio, cut in the middle of the job: no commit record. */
+static void fio_midrun(enum pc_expect expect, size_t lost)
+{
+	fresh(PC_MODE_NONE, expect);
+	flat_case.workload = PC_WORKLOAD_FIO;
+	r.committed = 0;
+	r.fio.midrun = 1;
+	r.vr.lost = lost;
+}
+
+static void test_fio_midrun_intact(void)
+{
+	fio_midrun(PC_EXPECT_INTACT, 0);
+	judged(PC_VERDICT_PASS, NULL);
+	fio_midrun(PC_EXPECT_INTACT, 1);
+	judged(PC_VERDICT_FAIL, "1 of 100 blocks fio saw written failed its verify");
+}
+
+static void test_fio_midrun_loss(void)
+{
+	fio_midrun(PC_EXPECT_LOSS, 0);
+	judged(PC_VERDICT_FAIL, "was the cut effective");
+	fio_midrun(PC_EXPECT_LOSS, 7);
+	judged(PC_VERDICT_PASS, NULL);
+}
+
+static void test_fio_end_needs_commit(void)
+{
+	fio_midrun(PC_EXPECT_INTACT, 0);
+	r.fio.midrun = 0; /* cut_at = end: the commit record is the promise */
+	judged(PC_VERDICT_FAIL, "commit record did not survive");
+}
+
 static void test_intact_passes(void)
 {
 	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
@@ -257,6 +290,9 @@ void register_verdict_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verdict", NULL, NULL);
 	CU_add_test(s, "committed, clean, intact: pass", test_intact_passes);
+	CU_add_test(s, "fio mid-run cut, intact: a bad block fails", test_fio_midrun_intact);
+	CU_add_test(s, "fio mid-run cut, loss: no bad block fails", test_fio_midrun_loss);
+	CU_add_test(s, "fio cut_at = end: the commit record must survive", test_fio_end_needs_commit);
 	CU_add_test(s, "a case that could not complete stays an error", test_error_kept);
 	CU_add_test(s, "fsck that could not run: error", test_fsck_not_run_is_error);
 	CU_add_test(s, "fsck errors: fail, whatever the expectation", test_fsck_errors_fail);
