@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# workload = fio: the power is cut in the middle of an fio job and fio's own
+# verifier judges.  The O_SYNC job must be intact on ext4, xfs and btrfs;
+# the buffered job must lose (the cut bit); a block damaged by hand between
+# the remount and the verify (the test-only hook POWERCUT_TEST_FIO_DAMAGE)
+# must be exactly one finding at its offset (the checker can fail); job
+# options that void the check are refused with exit 2, naming the option
+# and FILE:LINE.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+JOBS="$TOP/scenarios/jobs"
+
+# ---- refused job files: exit 2 before any case, option and line named
+refuse() { # OPTION LINE-IN-FILE: a job file with OPTION on that line
+	local opt=$1 rc=0
+	printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n%s\n' "$opt" > "$TMP/bad.fio"
+	printf '[g]\nworkload = fio bad.fio\nfs = ext4\n' > "$TMP/bad.ini"
+	pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/stderr"; fail "job option '$opt': exit $rc, expected 2"; }
+	grep -q "bad.fio:5: ${opt%%=*}" "$TMP/stderr" ||
+		{ cat "$TMP/stderr"; fail "job option '$opt': message does not name bad.fio:5 and the option"; }
+	[ ! -e "$TMP/out-bad/results.json" ] || fail "job option '$opt': a case ran"
+}
+refuse time_based
+refuse norandommap
+refuse do_verify=0
+refuse loops=3
+refuse filename=/etc/passwd
+refuse verify=null
+
+# ---- mid-run cuts
+cat > "$TMP/fio.ini" <<INI
+[global]
+backend = fuse
+cut_at = 50%
+
+[sync]
+workload = fio $JOBS/randwrite-sync.fio
+fs = ext4 xfs btrfs
+expect = intact
+
+[buffered]
+workload = fio $JOBS/randwrite-buffered.fio
+fs = ext4
+expect = loss
+INI
+run_scenario 0 "$TMP/fio.ini"
+for id in sync/ext4/none sync/xfs/none sync/btrfs/none buffered/ext4/none; do
+	f() { case_field "$out" "$id" "$1"; }
+	[ "$(f .verdict)" = pass ] || fail "$id: verdict $(f .verdict): $(f .reason)"
+	[ "$(f .workload)" = fio ] || fail "$id: workload not fio"
+	[ "$(f .fio.mid_run)" = true ] || fail "$id: not cut in the middle of the job"
+	written=$(f .fio.write_ios)
+	total=$(( $(f .fio.job_bytes) / 4096 ))
+	[ "$written" -gt 0 ] && [ "$written" -lt "$total" ] ||
+		fail "$id: $written of $total writes before the cut: not mid-run"
+	[ "$(f .fio.verify_ios)" -gt 0 ] || fail "$id: fio's verify read nothing"
+	[ "$(f .fsck)" = clean ] || fail "$id: fsck $(f .fsck)"
+	dir=$(f .case_dir)
+	for file in fio-write.json fio-write.stderr fio-verify-*.json fio-verify-*.stderr \
+		    local-*-verify.state; do
+		compgen -G "$dir/$file" > /dev/null || fail "$id: no $file in the case folder"
+	done
+done
+for id in sync/ext4/none sync/xfs/none sync/btrfs/none; do
+	[ "$(case_field "$out" "$id" .lost)" -eq 0 ] || fail "$id: lost blocks"
+done
+lost=$(case_field "$out" buffered/ext4/none .lost)
+[ "$lost" -gt 0 ] || fail "buffered/ext4/none: nothing lost: the cut did not bite"
+[ "$(case_field "$out" buffered/ext4/none '.findings["fio-verify"]')" -gt 0 ] ||
+	fail "buffered/ext4/none: no fio-verify findings"
+
+# ---- one block damaged by hand: exactly one finding, at its offset
+cat > "$TMP/damage.ini" <<INI
+[log]
+backend = fuse
+workload = fio $JOBS/append-log.fio
+fs = ext4
+cut_at = 50%
+expect = intact
+INI
+rc=0
+POWERCUT_TEST_FIO_DAMAGE=append-log.0.0@8192 pc_run "$TMP/damage.ini" -o "$TMP/out-damage" \
+	> "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "damaged block: exit $rc, expected 1"; }
+d="$TMP/out-damage"
+[ "$(case_field "$d" log/ext4/none .lost)" -eq 1 ] || fail "damaged block: lost is not 1"
+findings="$(case_field "$d" log/ext4/none .case_dir)/findings.txt"
+[ "$(wc -l < "$findings")" -eq 1 ] || { cat "$findings"; fail "damaged block: not exactly one finding"; }
+grep -qx 'fio-verify append-log.0.0@8192: bad header (bad magic header 0, wanted acca)' "$findings" ||
+	{ cat "$findings"; fail "damaged block: finding not at append-log.0.0@8192"; }
+grep -q 'fio-verify append-log.0.0@8192' "$d/junit.xml" || fail "damaged block: not in junit.xml"
+grep -q 'fio-verify' "$d/summary.md" || fail "damaged block: not in summary.md"
+
+assert_no_leftovers
+pass
