@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -14,7 +15,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: powercut verify MANIFEST DIR [--json]\n\n"
+	fprintf(f, "usage: powercut verify MANIFEST DIR [--json] [--jobs N]\n\n"
 		   "Check the tree under DIR against MANIFEST (from `powercut manifest`,\n"
 		   "`powercut unpack -m` or a run's results) and print each difference on\n"
 		   "its own line,\n\n"
@@ -25,6 +26,8 @@ static void usage(FILE *f)
 		   "  --json      print one JSON object instead: {\"intact\", \"lost\",\n"
 		   "              \"checked\", \"findings\": {KIND: COUNT}, \"details\":\n"
 		   "              [{\"kind\", \"path\", \"detail\"}]}\n"
+		   "  --jobs N    check N entries at once (threads; default 16, 1 to 256;\n"
+		   "              1: one at a time); the output is the same for any N\n"
 		   "  -h, --help  this text\n\n"
 		   "exit status: 0 intact, 1 differences found, 2 usage or input error\n"
 		   "(unreadable manifest, missing DIR).\n");
@@ -82,6 +85,7 @@ int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -92,6 +96,14 @@ int cmd_verify(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'J': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || optarg[0] == '-' || n < 1 || n > 256)
+				return cmd_usage_error(usage, "verify", "--jobs: expected 1 to 256");
+			pc_verify_workers = (unsigned)n;
+			break;
+		}
 		case 'h':
 		default:
 			return cmd_usage(usage, opt == 'h');

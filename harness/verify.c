@@ -28,6 +28,8 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +109,16 @@ static void group_tab_free(struct group_tab *t)
 
 /* ---- findings ------------------------------------------------------------ */
 
+/* One entry's outcome, as a worker found it; merged in manifest order. */
+struct slot {
+	struct pc_finding *f;
+	size_t n, cap;
+	int done;       /* checked (an interruption leaves the rest undone) */
+	int have_inode; /* reached the end of the checks: dev/ino are its own */
+	dev_t dev;
+	ino_t ino;
+};
+
 struct vctx {
 	struct pc_manifest *m;
 	int rootfd;
@@ -115,6 +127,7 @@ struct vctx {
 	struct group_tab groups;
 	int entry_lost;       /* the current entry has a finding */
 	unsigned char *buf;   /* READ_CHUNK bytes for hashing */
+	struct slot *slot;    /* set: findings go there, not to out */
 };
 
 static char *esc(const char *s)
@@ -126,12 +139,23 @@ __attribute__((format(printf, 4, 5)))
 static void add_finding(struct vctx *v, enum pc_finding_kind kind, const char *path,
 			const char *fmt, ...)
 {
-	struct pc_verify_result *r = v->out;
-	if (r->nfindings == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 64;
-		r->findings = xrealloc(r->findings, v->cap * sizeof(*r->findings));
+	struct pc_finding *f;
+	if (v->slot) {
+		struct slot *s = v->slot;
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 4;
+			s->f = xrealloc(s->f, s->cap * sizeof(*s->f));
+		}
+		f = &s->f[s->n++];
+	} else {
+		struct pc_verify_result *r = v->out;
+		if (r->nfindings == v->cap) {
+			v->cap = v->cap ? 2 * v->cap : 64;
+			r->findings = xrealloc(r->findings, v->cap * sizeof(*r->findings));
+		}
+		f = &r->findings[r->nfindings++];
+		r->counts[kind]++;
 	}
-	struct pc_finding *f = &r->findings[r->nfindings++];
 	va_list ap;
 	va_start(ap, fmt);
 	if (vasprintf(&f->detail, fmt, ap) < 0)
@@ -139,8 +163,19 @@ static void add_finding(struct vctx *v, enum pc_finding_kind kind, const char *p
 	va_end(ap);
 	f->kind = kind;
 	f->path = esc(path);
-	r->counts[kind]++;
 	v->entry_lost = 1;
+}
+
+/* Move one finding a worker made into the result, in order. */
+static void take_finding(struct vctx *v, struct pc_finding *f)
+{
+	struct pc_verify_result *r = v->out;
+	if (r->nfindings == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		r->findings = xrealloc(r->findings, v->cap * sizeof(*r->findings));
+	}
+	r->findings[r->nfindings++] = *f;
+	r->counts[f->kind]++;
 }
 
 /* ---- lookups ------------------------------------------------------------- */
@@ -616,9 +651,96 @@ static void check_entry(struct vctx *v, const struct pc_entry *e)
 	else if (e->type == PC_FT_CHR || e->type == PC_FT_BLK)
 		check_rdev(v, e, &sb);
 	check_xattrs(v, e, fd);
-	if (e->hardlink_group)
-		check_hardlink(v, e, &sb);
+	/* The hardlink check depends on which member came first: it runs at
+	 * the merge, in manifest order (see check_window). */
+	v->slot->have_inode = 1;
+	v->slot->dev = sb.st_dev;
+	v->slot->ino = sb.st_ino;
 	close(fd);
+}
+
+/* ---- checking entries in parallel ----------------------------------------- */
+
+/* Entries checked per round: the slots of one round are all that is kept
+ * of findings not yet merged. */
+#define WINDOW 4096
+
+unsigned pc_verify_workers = PC_VERIFY_WORKERS;
+
+struct window {
+	struct vctx *shared;            /* m, rootfd */
+	struct pc_entry *const *entries;
+	struct slot *slots;
+	size_t n;
+	pthread_mutex_t mu;
+	size_t next;
+};
+
+static void *check_worker(void *arg)
+{
+	struct window *w = arg;
+	struct vctx v = { .m = w->shared->m, .rootfd = w->shared->rootfd };
+	v.buf = xmalloc(READ_CHUNK);
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		size_t i = w->next++;
+		pthread_mutex_unlock(&w->mu);
+		if (i >= w->n || pc_interrupted)
+			break;
+		v.slot = &w->slots[i];
+		check_entry(&v, w->entries[i]);
+		w->slots[i].done = 1;
+	}
+	free(v.buf);
+	return NULL;
+}
+
+/* Check ENTRIES[0..N) with pc_verify_workers threads (each reading one file
+ * at a time: several requests in flight), then merge their findings in
+ * manifest order, running the hardlink checks there, so the result is the
+ * same whatever the number of workers and however they were scheduled. */
+static void check_window(struct vctx *v, struct pc_entry *const *entries, size_t n)
+{
+	struct window w = { .shared = v, .entries = entries, .n = n,
+			    .mu = PTHREAD_MUTEX_INITIALIZER };
+	w.slots = xcalloc(n, sizeof(*w.slots));
+	unsigned nw = pc_verify_workers ? pc_verify_workers : 1;
+	if (nw > n)
+		nw = (unsigned)n;
+	pthread_t tids[nw > 0 ? nw : 1];
+	unsigned started = 0;
+	if (nw > 1) {
+		/* Workers take no signals: the caller sees the interruption. */
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		for (; started < nw; started++)
+			if (pthread_create(&tids[started], NULL, check_worker, &w) != 0)
+				break;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (started == 0)
+		check_worker(&w); /* one worker, or no thread could start */
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+
+	for (size_t i = 0; i < n && w.slots[i].done; i++) {
+		struct slot *s = &w.slots[i];
+		v->entry_lost = s->n > 0;
+		for (size_t k = 0; k < s->n; k++)
+			take_finding(v, &s->f[k]);
+		if (s->have_inode && entries[i]->hardlink_group) {
+			struct stat sb = { .st_dev = s->dev, .st_ino = s->ino };
+			v->slot = NULL;
+			check_hardlink(v, entries[i], &sb);
+		}
+		v->out->checked++;
+		v->out->lost += (size_t)v->entry_lost;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(w.slots[i].f);
+	free(w.slots);
+	pthread_mutex_destroy(&w.mu);
 }
 
 /* ---- extra entries ------------------------------------------------------- */
@@ -735,17 +857,14 @@ int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_res
 	close(probe);
 
 	struct vctx v = { .m = m, .rootfd = rootfd, .out = out };
-	v.buf = xmalloc(READ_CHUNK);
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
 	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	for (size_t i = 0; i < n && rc == 0; i += WINDOW) {
 		if ((rc = pc_check_interrupted()) < 0)
 			break;
-		v.entry_lost = 0;
-		check_entry(&v, entries[i]);
-		out->checked++;
-		out->lost += (size_t)v.entry_lost;
+		check_window(&v, entries + i, n - i < WINDOW ? n - i : WINDOW);
+		rc = pc_check_interrupted();
 	}
 	size_t first_extra = out->nfindings;
 	if (rc == 0)
@@ -755,7 +874,6 @@ int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_res
 		qsort(out->findings + first_extra, out->nfindings - first_extra,
 		      sizeof(*out->findings), cmp_finding_path);
 
-	free(v.buf);
 	group_tab_free(&v.groups);
 	close(rootfd);
 	return rc;

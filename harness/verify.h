@@ -42,6 +42,12 @@ struct pc_verify_result {
  * "extra", "fio-verify". */
 const char *pc_finding_name(enum pc_finding_kind k);
 
+/* Threads that check entries (open, stat, hash) at once: verify waits on
+ * the device, one read at a time per thread.  Findings come out in the same
+ * order whatever the number.  1: no threads. */
+#define PC_VERIFY_WORKERS 16
+extern unsigned pc_verify_workers;
+
 /* Check every entry of M under ROOT, and report entries under ROOT that are
  * not in M as extra.  Differences are findings, not errors: returns 0 when
  * the check ran (whatever it found), -1 if ROOT cannot be opened or the

@@ -743,6 +743,110 @@ static void test_long_path(void)
 	free(file);
 }
 
+/* ---- parallel checks: the same findings in the same order ----------------- */
+
+#define MANY_DIRS 30
+#define MANY_FILES 100
+
+/* MANY_DIRS x MANY_FILES files, damaged in several ways at several places,
+ * with hardlink pairs whose first member is sometimes gone: verify with 1
+ * worker and with 16 (several times) must give identical findings, in
+ * manifest order (entries) then path order (extras). */
+static void test_parallel_order(void)
+{
+	struct fixture f;
+	setup(&f);
+	char body[64];
+	for (int d = 0; d < MANY_DIRS; d++) {
+		char dir[32];
+		snprintf(dir, sizeof(dir), "m%02d", d);
+		char *p = at(&f, dir);
+		CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+		CU_ASSERT_EQUAL_FATAL(chmod(p, 0755), 0);
+		free(p);
+		put(&f, dir, PC_FT_DIR, 0755);
+		uint64_t group = 0;
+		for (int i = 0; i < MANY_FILES; i++) {
+			char rel[64];
+			snprintf(rel, sizeof(rel), "%s/f%03d", dir, i);
+			int len = snprintf(body, sizeof(body), "file %d of %d\n", i, d);
+			write_at(&f, rel, body, (size_t)len, 0644);
+			put_file(&f, rel, 0644, body, (size_t)len);
+			if (i % 10 == 1) { /* a hardlink pair: f001 = f002, ... */
+				group = pc_manifest_new_group(f.m);
+				pc_manifest_get(f.m, rel)->hardlink_group = group;
+			} else if (i % 10 == 2) {
+				char first[64];
+				snprintf(first, sizeof(first), "%s/f%03d", dir, i - 1);
+				char *a = at(&f, first), *b = at(&f, rel);
+				CU_ASSERT_EQUAL_FATAL(unlink(b), 0);
+				CU_ASSERT_EQUAL_FATAL(link(a, b), 0);
+				free(a);
+				free(b);
+				struct pc_entry *e = pc_manifest_get(f.m, rel);
+				e->hardlink_group = group;
+				e->size = pc_manifest_get(f.m, first)->size;
+				memcpy(e->sha256, pc_manifest_get(f.m, first)->sha256, 32);
+			}
+		}
+	}
+	/* the damage, once every file and link exists */
+	for (int d = 0; d < MANY_DIRS; d++) {
+		for (int i = 0; i < MANY_FILES; i++) {
+			char rel[64];
+			snprintf(rel, sizeof(rel), "m%02d/f%03d", d, i);
+			int k = d * MANY_FILES + i;
+			char *p2 = at(&f, rel);
+			if (k % 7 == 3 && i % 10 != 1 && i % 10 != 2) {
+				CU_ASSERT_EQUAL(truncate(p2, 1), 0); /* size */
+			} else if (k % 11 == 5) {
+				CU_ASSERT_EQUAL(chmod(p2, 0600), 0); /* mode */
+			} else if (k % 13 == 1) {
+				CU_ASSERT_EQUAL(unlink(p2), 0); /* missing, or a group's first gone */
+			} else if (k % 17 == 2) {
+				FILE *fp = fopen(p2, "r+");
+				CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+				fputc('X', fp); /* content, same size */
+				fclose(fp);
+			} else if (k % 19 == 0) {
+				char *x = xasprintf("%s.extra", p2);
+				CU_ASSERT_EQUAL(pc_write_file(x, "x", 1, 0), 0);
+				free(x);
+			}
+			free(p2);
+		}
+	}
+	pc_verify_workers = 1;
+	run(&f);
+	struct pc_verify_result one = f.r;
+	memset(&f.r, 0, sizeof(f.r));
+	CU_ASSERT(one.nfindings > 200);
+	CU_ASSERT(one.counts[PC_F_SIZE] > 0 && one.counts[PC_F_MODE] > 0 &&
+		  one.counts[PC_F_MISSING] > 0 && one.counts[PC_F_CONTENT] > 0 &&
+		  one.counts[PC_F_EXTRA] > 0);
+	/* entries in manifest (byte) order, then the extras in path order */
+	size_t first_extra = one.nfindings - one.counts[PC_F_EXTRA];
+	for (size_t i = 1; i < one.nfindings; i++)
+		if (i != first_extra)
+			CU_ASSERT(strcmp(one.findings[i - 1].path, one.findings[i].path) <= 0);
+	for (int round = 0; round < 3; round++) {
+		pc_verify_workers = 16;
+		run(&f);
+		int same = f.r.nfindings == one.nfindings && f.r.lost == one.lost &&
+			   !memcmp(f.r.counts, one.counts, sizeof(one.counts));
+		for (size_t i = 0; same && i < one.nfindings; i++)
+			same = f.r.findings[i].kind == one.findings[i].kind &&
+			       !strcmp(f.r.findings[i].path, one.findings[i].path) &&
+			       !strcmp(f.r.findings[i].detail, one.findings[i].detail);
+		CU_ASSERT(same);
+		if (!same)
+			dump(&f.r);
+	}
+	pc_verify_workers = PC_VERIFY_WORKERS;
+	pc_verify_result_free(&one);
+	teardown(&f);
+}
+
 void register_verify_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verify", NULL, NULL);
@@ -763,4 +867,5 @@ void register_verify_tests(void)
 	CU_add_test(s, "unopenable root", test_bad_root);
 	CU_add_test(s, "root gone: every entry missing", test_all_missing);
 	CU_add_test(s, "paths longer than PATH_MAX", test_long_path);
+	CU_add_test(s, "16 workers: the same findings in the same order", test_parallel_order);
 }
