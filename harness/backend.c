@@ -15,15 +15,44 @@ const char *pc_flakey_mode_name(enum pc_flakey_mode m)
 	return "?";
 }
 
-/* Every backend, in the order scenario help lists them. */
-static const struct pc_backend_ops *const registry[] = { &pc_backend_fuse, &pc_backend_dm };
-#define NBACKENDS (sizeof(registry) / sizeof(registry[0]))
+/* The registry, in the order `auto` tries them: dm-flakey is the kernel's
+ * own and needs no server, so it goes first where it works. */
+const struct pc_backend_ops *const pc_backends[] = { &pc_backend_dm, &pc_backend_fuse, NULL };
 
 const char *pc_backend_choice(unsigned i)
 {
-	if (i < NBACKENDS)
-		return registry[i]->name;
-	return i == NBACKENDS ? "auto" : NULL;
+	for (unsigned n = 0; pc_backends[n]; n++)
+		if (n == i)
+			return pc_backends[n]->name;
+	for (unsigned n = 0;; n++)
+		if (!pc_backends[n])
+			return i == n ? "auto" : NULL;
+}
+
+const struct pc_backend_ops *pc_backend_find(const char *name)
+{
+	for (size_t i = 0; pc_backends[i]; i++)
+		if (!strcmp(pc_backends[i]->name, name))
+			return pc_backends[i];
+	return NULL;
+}
+
+const struct pc_backend_ops *pc_backend_with(unsigned caps)
+{
+	for (size_t i = 0; pc_backends[i]; i++)
+		if ((pc_backends[i]->caps & caps) == caps)
+			return pc_backends[i];
+	return NULL;
+}
+
+void pc_backend_names_with(unsigned caps, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; pc_backends[i]; i++)
+		if ((pc_backends[i]->caps & caps) == caps)
+			used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
+						 used ? " or " : "", pc_backends[i]->name);
 }
 
 /* Does the running kernel have device-mapper (built in or loaded)?  It
@@ -56,24 +85,43 @@ static int use(const struct pc_backend_ops *ops, const struct pc_backend_ops **o
 	return 0;
 }
 
+/* Append ", " or "; " and the text to BUF. */
+static void add(char *buf, size_t len, const char *sep, const char *fmt, const char *a,
+		const char *b)
+{
+	size_t used = strlen(buf);
+	if (used)
+		used += (size_t)snprintf(buf + used, len - used, "%s", sep);
+	if (used < len)
+		snprintf(buf + used, len - used, fmt, a, b);
+}
+
+/* The first backend of the registry that can work here. */
 static int select_auto(const struct pc_backend_ops **out, char *why, size_t whylen)
 {
-	char reason[256], dm_no[300], fuse_reason[256];
-	if (!kernel_has_dm()) {
-		snprintf(dm_no, sizeof(dm_no), "no device-mapper in this kernel (/proc/misc)");
-	} else if (pc_backend_dm.probe(reason, sizeof(reason)) == 0) {
-		snprintf(why, whylen, "auto: device-mapper present, using dm");
-		*out = &pc_backend_dm;
-		return 0;
-	} else {
-		snprintf(dm_no, sizeof(dm_no), "dm unusable (%s)", reason);
+	char skipped[512] = "", all[512] = "";
+	int have_dm = kernel_has_dm();
+	for (size_t i = 0; pc_backends[i]; i++) {
+		const struct pc_backend_ops *b = pc_backends[i];
+		char reason[256];
+		if ((b->caps & PC_BACKEND_NEEDS_DM) && !have_dm) {
+			snprintf(reason, sizeof(reason), "no device-mapper in this kernel (/proc/misc)");
+			add(skipped, sizeof(skipped), ", ", "%s%s", reason, "");
+		} else if (b->probe(reason, sizeof(reason)) == 0) {
+			if (skipped[0])
+				snprintf(why, whylen, "auto: %s, using %s", skipped, b->name);
+			else if (b->caps & PC_BACKEND_NEEDS_DM)
+				snprintf(why, whylen, "auto: device-mapper present, using %s", b->name);
+			else
+				snprintf(why, whylen, "auto: using %s", b->name);
+			*out = b;
+			return 0;
+		} else {
+			add(skipped, sizeof(skipped), ", ", "%s unusable (%s)", b->name, reason);
+		}
+		add(all, sizeof(all), "; ", "%s: %s", b->name, reason);
 	}
-	if (pc_backend_fuse.probe(fuse_reason, sizeof(fuse_reason)) == 0) {
-		snprintf(why, whylen, "auto: %s, using fuse", dm_no);
-		*out = &pc_backend_fuse;
-		return 0;
-	}
-	snprintf(why, whylen, "auto: no usable backend: dm: %s; fuse: %s", dm_no, fuse_reason);
+	snprintf(why, whylen, "auto: no usable backend: %s", all);
 	return pc_fail(PC_ERR_ENV, "%s", why);
 }
 
@@ -83,10 +131,12 @@ int pc_backend_select(const char *name, const struct pc_backend_ops **out,
 	*out = NULL;
 	if (!name || !strcmp(name, "auto"))
 		return select_auto(out, why, whylen);
-	if (!strcmp(name, "fuse"))
-		return use(&pc_backend_fuse, out, why, whylen);
-	if (!strcmp(name, "dm"))
-		return use(&pc_backend_dm, out, why, whylen);
-	snprintf(why, whylen, "unknown backend '%s' (expected fuse, dm or auto)", name);
+	const struct pc_backend_ops *ops = pc_backend_find(name);
+	if (ops)
+		return use(ops, out, why, whylen);
+	char names[128] = "";
+	for (size_t i = 0; pc_backends[i]; i++)
+		add(names, sizeof(names), ", ", "%s%s", pc_backends[i]->name, "");
+	snprintf(why, whylen, "unknown backend '%s' (expected %s or auto)", name, names);
 	return pc_fail(PC_ERR_INPUT, "%s", why);
 }

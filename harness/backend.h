@@ -21,8 +21,16 @@ enum pc_flakey_mode {
 
 struct pc_backend;
 
+/* What a backend can do beyond passing, dropping and failing writes. */
+enum pc_backend_caps {
+	PC_BACKEND_VOLATILE_CACHE = 1 << 0, /* models a volatile write cache */
+	PC_BACKEND_WRITE_LOG = 1 << 1,      /* records a write log (crash points) */
+	PC_BACKEND_NEEDS_DM = 1 << 2,       /* needs device-mapper in the kernel */
+};
+
 struct pc_backend_ops {
 	const char *name;
+	unsigned caps;            /* enum pc_backend_caps */
 	/* Can this backend work here?  0 yes; -1 no, with the reason written
 	 * into why (nothing printed). */
 	int (*probe)(char *why, size_t whylen);
@@ -34,6 +42,16 @@ struct pc_backend_ops {
 	int (*set_mode)(struct pc_backend *b, enum pc_flakey_mode mode);
 	/* Tear down; idempotent; safe after a failed or partial create. */
 	void (*destroy)(struct pc_backend *b);
+	/* Flushes the device has passed so far (where the write log stands);
+	 * NULL if the backend does not count them. */
+	int (*flushes)(const struct pc_backend *b, uint64_t *n);
+	/* `powercut cleanup` and teardown, for what state.c's generic teardown
+	 * (mounts, loop devices, recorded processes) does not cover; NULL when
+	 * there is nothing more.  Remove what this backend made for the run
+	 * whose work folder is WORKDIR: how many objects, -1 on error. */
+	int (*teardown_below)(const char *workdir, int verbose);
+	/* Remove what dead runs left whose work folder is already gone. */
+	int (*remove_dead)(int verbose);
 };
 
 struct pc_backend {
@@ -62,10 +80,21 @@ struct pc_backend {
 extern const struct pc_backend_ops pc_backend_fuse;
 extern const struct pc_backend_ops pc_backend_dm;
 
+/* Every backend, in the order `auto` tries them; NULL-terminated.  A new
+ * backend is its own file (its ops) plus a row here (backend.c). */
+extern const struct pc_backend_ops *const pc_backends[];
+/* The backend called NAME, or NULL. */
+const struct pc_backend_ops *pc_backend_find(const char *name);
+/* The first backend (in pc_backends order) with every capability in CAPS,
+ * or NULL. */
+const struct pc_backend_ops *pc_backend_with(unsigned caps);
+/* Names of the backends with every capability in CAPS, joined by " or ". */
+void pc_backend_names_with(unsigned caps, char *out, size_t len);
+
 const char *pc_flakey_mode_name(enum pc_flakey_mode m);
 
-/* The I-th value a scenario's backend key takes: each backend's name, then
- * "auto"; NULL past the end. */
+/* The I-th value a scenario's backend key takes: each backend's name (in
+ * pc_backends order), then "auto"; NULL past the end. */
 const char *pc_backend_choice(unsigned i);
 
 /* Resolve a scenario's backend name (fuse, dm, auto) to an implementation

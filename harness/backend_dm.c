@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "dm.h"
 #include "dmtable.h"
 #include "loop.h"
 #include "state.h"
@@ -608,7 +607,7 @@ static int pick_below(const struct dm_dev_ent *e, const void *dir)
 	return backed_below(e->name, dir);
 }
 
-int pc_state_teardown_dm(const char *workdir, int verbose)
+static int dm_teardown_below(const char *workdir, int verbose)
 {
 	return remove_picked(pick_below, workdir, verbose);
 }
@@ -623,15 +622,21 @@ static int pick_dead(const struct dm_dev_ent *e, const void *arg)
 	return proc_start(pid) != start;
 }
 
-int pc_dm_remove_dead(int verbose)
+/* Every dm device whose UUID has powercut's prefix and whose creating
+ * process (pid and start time, from the UUID) is gone; nothing (0) on a
+ * kernel without device-mapper. */
+static int dm_remove_dead(int verbose)
 {
 	return remove_picked(pick_dead, NULL, verbose);
 }
 
 const struct pc_backend_ops pc_backend_dm = {
 	.name = "dm",
+	.caps = PC_BACKEND_NEEDS_DM,
 	.probe = dm_probe,
 	.create = dm_create,
 	.set_mode = dm_set_mode,
 	.destroy = dm_destroy,
+	.teardown_below = dm_teardown_below,
+	.remove_dead = dm_remove_dead,
 };

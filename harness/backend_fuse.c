@@ -501,10 +501,23 @@ int pc_backend_fuse_counters(const struct pc_backend *b, struct pc_fuse_counters
 	return 0;
 }
 
+static int fuse_flushes(const struct pc_backend *b, uint64_t *n)
+{
+	struct pc_fuse_counters c;
+	if (pc_backend_fuse_counters(b, &c) < 0)
+		return -1;
+	*n = c.flushes.seen;
+	return 0;
+}
+
+/* Mounts, loop devices and the server's recorded pid are state.c's generic
+ * teardown: nothing more to clean up. */
 const struct pc_backend_ops pc_backend_fuse = {
 	.name = "fuse",
+	.caps = PC_BACKEND_VOLATILE_CACHE | PC_BACKEND_WRITE_LOG,
 	.probe = fuse_probe,
 	.create = fuse_create,
 	.set_mode = fuse_set_mode,
 	.destroy = fuse_destroy_dev,
+	.flushes = fuse_flushes,
 };

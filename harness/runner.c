@@ -466,9 +466,8 @@ static int phase_write(struct case_ctx *x)
 		return -1;
 	/* Crash points are picked from here on: a cut inside mkfs leaves no
 	 * filesystem, which proves nothing about the workload. */
-	struct pc_fuse_counters fc;
-	if (x->c->crash_points && pc_backend_fuse_counters(&x->dev, &fc) == 0)
-		x->workload_flush = fc.flushes.seen;
+	if (x->c->crash_points && x->dev.ops->flushes)
+		x->dev.ops->flushes(&x->dev, &x->workload_flush);
 	int rc = x->c->workload == PC_WORKLOAD_FIO ? write_fio(x)
 		 : x->c->layout == PC_LAYOUT_SNAPSHOTS ? write_snapshots(x) : write_flat(x);
 	if (rc < 0 || io_mark(x, &after) < 0)

@@ -338,23 +338,44 @@ static int group_settings(struct parser *p, const struct section *g,
 	return 0;
 }
 
+/* The backend capabilities a group's settings need. */
+static unsigned needed_caps(const struct pc_settings *s)
+{
+	return (s->write_cache == PC_WRITE_CACHE_VOLATILE ? PC_BACKEND_VOLATILE_CACHE : 0) |
+	       (s->crash_points ? PC_BACKEND_WRITE_LOG : 0);
+}
+
 /* Checks between keys, on a group's settings. */
 static int check_group(struct parser *p, const struct section *g, const struct pc_settings *s)
 {
-	const char *problem = NULL;
+	static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
+		{ PC_BACKEND_VOLATILE_CACHE, "write_cache = volatile", "no volatile write cache" },
+		{ PC_BACKEND_WRITE_LOG, "crash_points", "no write log" },
+	};
+	const struct pc_backend_ops *b = pc_backend_find(pc_backend_choice(s->backend));
+	char problem[256] = "";
 	if (s->crash_subsets && !s->crash_points)
-		problem = "crash_subsets needs crash_points";
+		snprintf(problem, sizeof(problem), "crash_subsets needs crash_points");
 	else if (s->crash_points && s->layout == PC_LAYOUT_SNAPSHOTS)
-		problem = "crash_points works with layout = flat only";
-	/* Only the fuse device models a write cache and logs writes. */
-	else if (!strcmp(pc_backend_choice(s->backend), "dm") &&
-		 s->write_cache == PC_WRITE_CACHE_VOLATILE)
-		problem = "write_cache = volatile needs backend = fuse "
-			  "(dm-flakey has no write cache and no write log)";
-	else if (!strcmp(pc_backend_choice(s->backend), "dm") && s->crash_points)
-		problem = "crash_points needs backend = fuse "
-			  "(dm-flakey has no write cache and no write log)";
-	if (!problem)
+		snprintf(problem, sizeof(problem), "crash_points works with layout = flat only");
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]) && !problem[0]; i++) {
+		if (!b || !(needed_caps(s) & uses[i].cap) || (b->caps & uses[i].cap))
+			continue;
+		char names[128];
+		pc_backend_names_with(uses[i].cap, names, sizeof(names));
+		snprintf(problem, sizeof(problem), "%s needs backend = %s (backend %s has %s)",
+			 uses[i].key, names, b->name, uses[i].lacks);
+	}
+	/* auto: some backend must have every capability asked for. */
+	if (!problem[0] && !b && needed_caps(s) && !pc_backend_with(needed_caps(s))) {
+		size_t n = (size_t)snprintf(problem, sizeof(problem), "no backend can do all of");
+		for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+			if (needed_caps(s) & uses[i].cap)
+				n += (size_t)snprintf(problem + n, sizeof(problem) - n, " %s;",
+						      uses[i].key);
+		problem[n - 1] = '\0';
+	}
+	if (!problem[0])
 		return 0;
 	p->failed = 1;
 	return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
@@ -434,9 +455,11 @@ static int expand_group(struct parser *p, const struct section *g,
 	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
 	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;
-	/* auto must not pick dm where only fuse can do what is asked. */
-	const char *backend = s->write_cache == PC_WRITE_CACHE_VOLATILE || s->crash_points
-		? "fuse" : pc_backend_choice(s->backend);
+	/* auto picks only a backend that can do what is asked (check_group
+	 * made sure there is one). */
+	const char *backend = pc_backend_choice(s->backend);
+	if (needed_caps(s) && !pc_backend_find(backend))
+		backend = pc_backend_with(needed_caps(s))->name;
 	for (size_t f = 0; f < s->fs.n; f++)
 		for (size_t m = 0; m < s->modes.n; m++)
 			for (unsigned r = 1; r <= s->repeat; r++) {

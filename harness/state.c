@@ -14,7 +14,8 @@
  *      stacked on the FUSE file keeps the FUSE mount busy;
  *   3. stop the processes recorded in its *.pid files (the FUSE servers);
  *   4. unmount what is left (the FUSE mounts), lazily if still busy;
- *   5. dm devices: the dm backend's hook, pc_state_teardown_dm.
+ *   5. what each backend makes beyond these (dm devices): its
+ *      teardown_below op (backend.h).
  */
 #include "state.h"
 
@@ -38,7 +39,7 @@
 #include <linux/loop.h>
 #include <unistd.h>
 
-#include "dm.h"
+#include "backend.h"
 #include "escape.h"
 #include "loop.h"
 #include "util.h"
@@ -615,8 +616,10 @@ int pc_state_teardown_dir(const char *dir, int verbose)
 		rc = -1;
 	if (unmount_below(real, 1, verbose, &count) < 0)
 		rc = -1;
-	if (pc_state_teardown_dm) {
-		int n = pc_state_teardown_dm(real, verbose);
+	for (size_t i = 0; pc_backends[i]; i++) {
+		if (!pc_backends[i]->teardown_below)
+			continue;
+		int n = pc_backends[i]->teardown_below(real, verbose);
 		if (n < 0)
 			rc = -1;
 		else
@@ -900,14 +903,20 @@ static int cleanup_one(const struct registration *r, int verbose)
 	return count;
 }
 
-/* dm devices of dead runs whose work folder is already gone: found by the
- * UUID prefix alone (nothing to do on a kernel without device-mapper). */
-static int sweep_dm(int verbose, int count, int rc)
+/* What dead runs left whose work folder is already gone (dm devices, found
+ * by their UUID prefix alone): each backend's own sweep. */
+static int sweep_backends(int verbose, int count, int rc)
 {
-	int n = pc_dm_remove_dead(verbose);
-	if (n < 0)
-		return -1;
-	return rc < 0 ? -1 : count + n;
+	for (size_t i = 0; pc_backends[i]; i++) {
+		if (!pc_backends[i]->remove_dead)
+			continue;
+		int n = pc_backends[i]->remove_dead(verbose);
+		if (n < 0)
+			rc = -1;
+		else
+			count += n;
+	}
+	return rc < 0 ? -1 : count;
 }
 
 int pc_state_cleanup(int verbose)
@@ -915,7 +924,7 @@ int pc_state_cleanup(int verbose)
 	DIR *d = opendir(PC_STATE_DIR);
 	if (!d) {
 		if (errno == ENOENT)
-			return sweep_dm(verbose, 0, 0);
+			return sweep_backends(verbose, 0, 0);
 		return pc_fail_errno(PC_ERR_ENV, errno, "open %s", PC_STATE_DIR);
 	}
 	int count = 0, rc = 0;
@@ -943,5 +952,5 @@ int pc_state_cleanup(int verbose)
 			count += n;
 	}
 	closedir(d);
-	return sweep_dm(verbose, count, rc);
+	return sweep_backends(verbose, count, rc);
 }

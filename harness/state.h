@@ -33,9 +33,5 @@ int pc_state_cleanup(int verbose);
 /* Unmount everything mounted at or below DIR (deepest first, lazily if
  * busy), detach loop devices backed below DIR, kill recorded pids. */
 int pc_state_teardown_dir(const char *dir, int verbose);
-/* Hook for the dm backend (backend_dm.c defines it when it exists): remove
- * the dm devices whose UUID carries the prefix of the run in WORKDIR; return
- * how many, -1 on error.  Weak: while undefined, teardown skips dm. */
-int pc_state_teardown_dm(const char *workdir, int verbose) __attribute__((weak));
 
 #endif

@@ -342,10 +342,47 @@ static void test_fuse_create_no_space(void)
 	free(tmp);
 }
 
+/* The registry: every backend found by its name, listed as a scenario
+ * value before "auto", and its capabilities as the runner relies on them. */
+static void test_registry(void)
+{
+	size_t n = 0;
+	for (; pc_backends[n]; n++) {
+		CU_ASSERT_PTR_EQUAL(pc_backend_find(pc_backends[n]->name), pc_backends[n]);
+		CU_ASSERT_STRING_EQUAL(pc_backend_choice((unsigned)n), pc_backends[n]->name);
+		CU_ASSERT_PTR_NOT_NULL(pc_backends[n]->probe);
+		CU_ASSERT_PTR_NOT_NULL(pc_backends[n]->create);
+		CU_ASSERT_PTR_NOT_NULL(pc_backends[n]->set_mode);
+		CU_ASSERT_PTR_NOT_NULL(pc_backends[n]->destroy);
+	}
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_STRING_EQUAL(pc_backend_choice((unsigned)n), "auto");
+	CU_ASSERT_PTR_NULL(pc_backend_choice((unsigned)n + 1));
+	CU_ASSERT_PTR_NULL(pc_backend_find("auto"));
+	CU_ASSERT_PTR_NULL(pc_backend_find("zfs"));
+	CU_ASSERT_EQUAL(pc_backend_fuse.caps, PC_BACKEND_VOLATILE_CACHE | PC_BACKEND_WRITE_LOG);
+	CU_ASSERT_EQUAL(pc_backend_dm.caps, PC_BACKEND_NEEDS_DM);
+	CU_ASSERT_PTR_EQUAL(pc_backend_with(PC_BACKEND_WRITE_LOG), &pc_backend_fuse);
+	CU_ASSERT_PTR_EQUAL(pc_backend_with(PC_BACKEND_NEEDS_DM), &pc_backend_dm);
+	CU_ASSERT_PTR_NULL(pc_backend_with(PC_BACKEND_NEEDS_DM | PC_BACKEND_WRITE_LOG));
+	char names[64];
+	pc_backend_names_with(PC_BACKEND_VOLATILE_CACHE, names, sizeof(names));
+	CU_ASSERT_STRING_EQUAL(names, "fuse");
+	pc_backend_names_with(0, names, sizeof(names));
+	CU_ASSERT_STRING_EQUAL(names, "dm or fuse");
+	/* Cleanup ops: dm sweeps its devices, fuse needs nothing beyond
+	 * state.c's generic teardown. */
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.teardown_below);
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.remove_dead);
+	CU_ASSERT_PTR_NULL(pc_backend_fuse.teardown_below);
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_fuse.flushes);
+}
+
 void register_backend_tests(void)
 {
 	CU_pSuite s = CU_add_suite("backend", NULL, NULL);
 	CU_add_test(s, "mode names", test_mode_names);
+	CU_add_test(s, "registry: names, choices, capabilities", test_registry);
 	CU_add_test(s, "select fuse", test_select_fuse);
 	CU_add_test(s, "select auto", test_select_auto);
 	CU_add_test(s, "select dm", test_select_dm);

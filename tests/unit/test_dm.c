@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "dm.h"
 #include "dmtable.h"
 #include "state.h"
 #include "unit.h"
@@ -119,11 +118,11 @@ static void test_probe_and_cleanup_here(void)
 	if (!kernel_has_dm()) {
 		CU_ASSERT_EQUAL(rc, -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(why, "device-mapper"));
-		CU_ASSERT_EQUAL(pc_dm_remove_dead(0), 0);
-		CU_ASSERT_EQUAL(pc_state_teardown_dm("/var/tmp", 0), 0);
+		CU_ASSERT_EQUAL(pc_backend_dm.remove_dead(0), 0);
+		CU_ASSERT_EQUAL(pc_backend_dm.teardown_below("/var/tmp", 0), 0);
 	} else if (geteuid() == 0) {
 		CU_ASSERT_EQUAL(rc, 0);
-		CU_ASSERT(pc_dm_remove_dead(0) >= 0);
+		CU_ASSERT(pc_backend_dm.remove_dead(0) >= 0);
 	} else {
 		CU_ASSERT_EQUAL(rc, -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(why, "root"));

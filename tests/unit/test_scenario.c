@@ -692,7 +692,7 @@ static void test_keys_help(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(help, line));
 		free(line);
 	}
-	CU_ASSERT_PTR_NOT_NULL(strstr(help, "backend = fuse | dm | auto\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(help, "backend = dm | fuse | auto\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(help, "expect_syncfs = intact | loss | any\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(help, "Default: intact."));
 	free(help);
