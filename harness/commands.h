@@ -12,6 +12,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_unpack(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 /* Internal: the userspace flakey device server (backend fuse). */
 int cmd_fuse_server(int argc, char **argv);
 

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "manifest", cmd_manifest, "write the expected manifest of an image (or an mtree spec)" },
 	{ "unpack", cmd_unpack, "apply an image's layers onto a folder and save its manifest" },
 	{ "verify", cmd_verify, "check a tree against a manifest; one line per difference" },
+	{ "probe", cmd_probe, "measure a flakey device with fio: MB/s, 4k IOPS, fsyncs/s" },
 	{ "__fuse-server", cmd_fuse_server, NULL },
 };
 

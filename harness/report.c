@@ -159,6 +159,53 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 	json_object_set_new(o, "crash_points", cp);
 }
 
+/* probe = yes: the device's limits, flakey device and backing file. */
+static json_t *figures_json(const struct pc_probe_figures *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "seq_write_mbs", json_real((double)(int64_t)(f->seq_write_mbs * 10 + 0.5) / 10));
+	json_object_set_new(o, "randwrite_4k_iops", json_integer((json_int_t)(f->randwrite_iops + 0.5)));
+	json_object_set_new(o, "fsyncs_per_s", json_integer((json_int_t)(f->fsyncs_per_s + 0.5)));
+	return o;
+}
+
+static void device_json(json_t *o, const struct pc_case_result *res)
+{
+	json_t *d = json_object();
+	json_object_set_new(d, "measured", json_boolean(res->device.done));
+	if (res->device.done) {
+		json_object_set_new(d, "flakey", figures_json(&res->device.flakey));
+		json_object_set_new(d, "backing", figures_json(&res->device.backing));
+	}
+	json_object_set_new(o, "device", d);
+}
+
+/* Write throughput of the workload as a fraction of the device's
+ * sequential write speed (summary.md, probe = yes). */
+static void device_lines(const struct pc_run_report *r, FILE *f)
+{
+	int header = 0;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		if (!res->device.done)
+			continue;
+		if (!header)
+			fputs("\n## Device (probe = yes)\n\n", f);
+		header = 1;
+		char *id = pc_esc_md(res->c->id);
+		const struct pc_probe_figures *d = &res->device.flakey, *b = &res->device.backing;
+		double mbs = res->t.unpack > 0 ? (double)res->bytes / 1e6 / res->t.unpack : 0;
+		fprintf(f, "- %s: %s %.1f MB/s = %.0f%% of the device's sequential write "
+			   "(%.1f MB/s, %.0f 4k IOPS, %.0f fsyncs/s; backing file %.1f MB/s, "
+			   "%.0f IOPS, %.0f fsyncs/s)\n", id,
+			res->c->workload == PC_WORKLOAD_FIO ? "fio writes" : "unpack", mbs,
+			d->seq_write_mbs > 0 ? 100.0 * mbs / d->seq_write_mbs : 0, d->seq_write_mbs,
+			d->randwrite_iops, d->fsyncs_per_s, b->seq_write_mbs, b->randwrite_iops,
+			b->fsyncs_per_s);
+		free(id);
+	}
+}
+
 /* workload = fio: the job, the cut and what fio's verifier saw. */
 static void fio_json(json_t *o, const struct pc_case_result *res)
 {
@@ -275,6 +322,8 @@ static json_t *case_json(const struct pc_case_result *res)
 		crash_points_json(o, res);
 	if (c->workload == PC_WORKLOAD_FIO)
 		fio_json(o, res);
+	if (c->probe)
+		device_json(o, res);
 
 	put_str(o, "fsck", pc_fsck_name(res->fsck));
 	json_t *t = json_object();
@@ -624,6 +673,7 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 	fputs("\nI/O counters are the flakey device's, over unpack, sync and commit.\n"
 	      "\n## Phase times (seconds)\n\n", f);
 	timings_table(r, f);
+	device_lines(r, f);
 	fclose(f);
 	int rc = write_atomic(dir, "summary.md", buf, len);
 	free(buf);

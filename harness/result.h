@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "crashpoints.h"
+#include "probe.h"
 #include "fs.h"
 #include "iostat.h"
 #include "kmsg.h"
@@ -80,6 +81,7 @@ struct pc_case_result {
 	/* workload = fio; a mid-run cut has no commit record: what fio saved
 	 * as completed before the trigger is the promise. */
 	struct pc_fio_result fio;
+	struct pc_probe device;     /* probe = yes: the device's limits */
 };
 
 struct pc_run_report {

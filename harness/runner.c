@@ -38,6 +38,7 @@
 #include "iostat.h"
 #include "loop.h"
 #include "manifest.h"
+#include "probe.h"
 #include "progress.h"
 #include "state.h"
 #include "unpack.h"
@@ -867,6 +868,14 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 	int rc = phase_prepare(&x, index);
 	if (rc == 0)
 		rc = phase_device(&x);
+	if (rc == 0 && c->probe) {
+		/* Before mkfs: the probe overwrites the device. */
+		pc_progress_phase("probe");
+		rc = pc_probe_run(x.dev.devpath, x.work, r->case_dir, &r->device);
+		/* Nothing the probe left cached may be read back after mkfs. */
+		if (rc == 0)
+			rc = pc_blk_flush_buffers(x.dev.devpath);
+	}
 	if (rc == 0)
 		rc = pc_check_interrupted();
 	if (rc == 0) {

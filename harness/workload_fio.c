@@ -518,6 +518,12 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 	return rc;
 }
 
+int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath)
+{
+	pid_t pid = spawn(argv, dir, outpath, errpath);
+	return pid < 0 ? -1 : wait_fio(pid);
+}
+
 /* ---- test hook ------------------------------------------------------------------ */
 
 int pc_fio_test_damage(const char *datadir)

@@ -72,6 +72,11 @@ int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res);
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr);
 
+/* Run fio with ARGV in folder DIR, stdout (its JSON) into OUTPATH, stderr
+ * into ERRPATH, and wait: its exit code, or -1 (message printed) when it
+ * could not run or the run was interrupted. */
+int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath);
+
 /* Test only: POWERCUT_TEST_FIO_DAMAGE=FILE@OFFSET zeroes 4 KiB at OFFSET of
  * DATADIR/FILE after the remount and before the verify pass, so that a test
  * can prove the check finds a damaged block.  0 when unset or done; -1

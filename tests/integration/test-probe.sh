@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# powercut probe: the flakey device and the backing file's filesystem
+# measured with fio (MB/s, 4 KiB IOPS, fsyncs/s), every figure positive;
+# a bad size is exit 2; probe = yes records the figures per case in
+# results.json "device" and summary.md puts the workload's throughput
+# against the device's sequential write speed.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+rc=0
+"$POWERCUT" probe -s 1k > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 2 ] || fail "probe -s 1k: exit $rc, expected 2"
+
+"$POWERCUT" probe -b fuse -w "$WORK" > "$TMP/probe.txt" 2> "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "probe exited non-zero"; }
+cat "$TMP/probe.txt"
+for row in "flakey device (fuse)" "backing file's fs"; do
+	line=$(grep -F "$row" "$TMP/probe.txt") || fail "probe: no row '$row'"
+	read -r -a f <<< "${line#"$row"}"
+	[ "${#f[@]}" -eq 3 ] || fail "probe: '$row' has ${#f[@]} figures, expected 3"
+	for v in "${f[@]}"; do
+		awk -v v="$v" 'BEGIN { exit !(v > 0) }' || fail "probe: '$row' figure $v is not positive"
+	done
+done
+
+cat > "$TMP/probe.ini" <<INI
+[p]
+backend = fuse
+probe = yes
+workload = fio $TOP/scenarios/jobs/append-log.fio
+fs = ext4
+INI
+run_scenario 0 "$TMP/probe.ini"
+id=p/ext4/none
+[ "$(case_field "$out" $id .device.measured)" = true ] || fail "$id: device not measured"
+for k in flakey.seq_write_mbs flakey.randwrite_4k_iops flakey.fsyncs_per_s backing.seq_write_mbs; do
+	v=$(case_field "$out" $id ".device.$k")
+	awk -v v="$v" 'BEGIN { exit !(v > 0) }' || fail "$id: device.$k = $v"
+done
+grep -q "^- $id: fio writes .* MB/s = [0-9]*% of the device's sequential write" "$out/summary.md" ||
+	fail "summary.md: no device line for $id"
+assert_no_leftovers
+pass
