@@ -5,6 +5,8 @@
 #   make check      unit tests (CUnit) and integration tests (root)
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 build with ASan + UBSan
+#   make fuzz       build the libFuzzer targets with clang, run each for
+#                   FUZZ_SECONDS (default 60); make check runs them 15 s each
 
 PREFIX ?= /usr/local
 CC ?= cc
@@ -31,8 +33,8 @@ endif
 # pkg-config is read when make starts: if packages are missing, install them
 # and start make again so the flags are read afresh.
 ifneq ($(DEPS_OK),yes)
-.PHONY: all run check unit unit-valgrind integration install sample-image powercut
-all run check unit unit-valgrind integration install sample-image powercut:
+.PHONY: all run check unit unit-valgrind integration install sample-image powercut fuzz fuzz-ci
+all run check unit unit-valgrind integration install sample-image powercut fuzz fuzz-ci:
 	bash scripts/install-deps.sh
 	$(MAKE) $@
 else
@@ -93,7 +95,54 @@ unit-valgrind: tests/unit/run-unit
 integration: all sample-image
 	bash tests/integration/run.sh
 
-check: unit unit-valgrind integration
+check: unit unit-valgrind integration fuzz-ci
+
+# ---- fuzzing (libFuzzer) --------------------------------------------------
+# Each tests/fuzz/fuzz_NAME.c is a libFuzzer target.  libFuzzer needs clang:
+# the library is built again with clang into build/fuzz/ (the gcc build is
+# untouched) with ASan and UBSan.  `make fuzz` starts from the seed corpus
+# tests/fuzz/corpus/NAME (read only: what the fuzzer finds goes to
+# build/fuzz/corpus-NAME), replays it first (every input a crash once
+# produced is kept there), then fuzzes each target for FUZZ_SECONDS.  A
+# crash, leak or sanitizer report fails the target; its input is left in
+# build/fuzz/NAME-crash-*.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := build/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# The gcc build holds the warnings gate; clang's own warnings are shown only.
+FUZZ_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Iharness \
+	$(shell pkg-config --cflags $(PKGS)) $(FUZZ_SAN)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB_OBJS := $(patsubst harness/%.c,$(FUZZ_DIR)/%.o,$(LIB_SRCS))
+
+$(FUZZ_DIR)/%.o: harness/%.c $(wildcard harness/*.h)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/libpowercut.a: $(FUZZ_LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_DIR)/libpowercut.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libpowercut.a $(LIBS)
+
+.PHONY: fuzz fuzz-build fuzz-ci
+fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		name=$${t#fuzz_}; mkdir -p $(FUZZ_DIR)/corpus-$$name; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 \
+			-max_len=65536 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/$$name- \
+			$(FUZZ_DIR)/corpus-$$name tests/fuzz/corpus/$$name 2> $(FUZZ_DIR)/$$name.log \
+			|| { tail -n 60 $(FUZZ_DIR)/$$name.log; echo "fuzz: $$name FAILED (log: $(FUZZ_DIR)/$$name.log)"; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^stat::new_units_added' $(FUZZ_DIR)/$$name.log | tr '\n' ' '; echo; \
+	done
+
+# What `make check` (CI) runs: every target briefly.
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=$${FUZZ_CI_SECONDS:-15}
 
 install: all
 	install -D -m 0755 powercut $(DESTDIR)$(PREFIX)/bin/powercut
@@ -104,4 +153,4 @@ endif
 .PHONY: clean
 clean:
 	rm -f powercut harness/*.o harness/*.a tests/unit/*.o tests/unit/run-unit $(patsubst %.c,%,$(wildcard images/*.c))
-	rm -rf images/sample
+	rm -rf images/sample build

@@ -13,6 +13,10 @@ PACKAGES=(
   # tests/integration/test-producers.sh: images written by skopeo, ground
   # truth unpacked by umoci
   skopeo umoci
+  # junit.xml is checked with xmllint (tests/integration/test-escaping.sh)
+  libxml2-utils
+  # make fuzz: libFuzzer ships with clang's runtime libraries
+  clang libclang-rt-14-dev
   # systemd-udevd, for `scripts/vm-run --udev` (started in the guest only;
   # in a container the package's postinst does not start it on the host)
   udev
