@@ -47,27 +47,6 @@ static int hook_fails_attempt(const char *id, size_t attempt)
 	return n && attempt <= strtoul(n, NULL, 10);
 }
 
-static void hook_kmsg(const char *id, const struct pc_kmsg_result *km)
-{
-	const char *text = test_hook(PC_TEST_KMSG_ENV, id);
-	if (!text)
-		return;
-	char line[1024];
-	const char *dev = km->ndevs ? km->devs[0] : "none";
-	const char *at = strstr(text, "{dev}");
-	if (at)
-		snprintf(line, sizeof(line), "%.*s%s%s\n", (int)(at - text), text, dev, at + 5);
-	else
-		snprintf(line, sizeof(line), "%s\n", text);
-	/* The newline ends the record: without it the kernel holds the record
-	 * back (a continuation may follow) and readers do not see it yet. */
-	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, line, strlen(line)) < 0)
-		pc_warn("%s: cannot write to /dev/kmsg: %s", PC_TEST_KMSG_ENV, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
 /* Before the second attempt: what the first left in cases/CASE goes to
  * cases/CASE/try-1, so that every attempt has a folder of its own. */
 static int move_first_attempt(const char *dir)
@@ -107,8 +86,8 @@ static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
 		snprintf(r->reason, sizeof(r->reason), "cannot read the kernel log (/dev/kmsg)");
 		return PC_ERR_ENV;
 	}
+	r->km.inject = test_hook(PC_TEST_KMSG_ENV, c->id);
 	enum pc_errclass cls = fn(c, o, runwork, index, r);
-	hook_kmsg(c->id, &r->km);
 	char *log = xasprintf("%s/kernel.log", r->case_dir);
 	int log_rc = pc_mkdir_p(r->case_dir, 0755);
 	if (log_rc == 0)
@@ -148,7 +127,11 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 				 unsigned index, struct pc_case_result *r, const char *kernel)
 {
 	const struct pc_known_entry *known = pc_known_match(o->known, c->id, kernel);
-	unsigned retries = o->retries >= 0 ? (unsigned)o->retries : c->retries;
+	for (size_t i = 0; !known && c->settings && i < c->settings->nknown; i++)
+		known = pc_known_match(pc_known_files_get(o->scenario_known, c->settings->known[i]),
+				       c->id, kernel);
+	unsigned retries = o->retries >= 0 ? (unsigned)o->retries
+			 : c->settings ? c->settings->retries : 0;
 	char base[sizeof(r->case_dir)];
 	snprintf(base, sizeof(base), "%s", r->case_dir);
 	enum pc_errclass worst = PC_ERR_NONE;

@@ -30,9 +30,10 @@ int pc_parse_retries(const char *s, int *out);
  * docs/design.md):
  *   POWERCUT_TEST_FAIL_ATTEMPTS=CASE:N  the first N attempts of case CASE
  *       fail (verdict fail, reason names the hook), to test retries;
- *   POWERCUT_TEST_KMSG=CASE:TEXT  TEXT is written to /dev/kmsg at the end
- *       of case CASE's attempts, "{dev}" replaced by the case's device,
- *       to test the kernel-log rule. */
+ *   POWERCUT_TEST_KMSG=CASE:TEXT  TEXT is written to /dev/kmsg in each
+ *       attempt of case CASE, while it holds its device (just before the
+ *       device's "released" marker), "{dev}" replaced by the device's
+ *       name, to test the kernel-log rule. */
 #define PC_TEST_FAIL_ATTEMPTS_ENV "POWERCUT_TEST_FAIL_ATTEMPTS"
 #define PC_TEST_KMSG_ENV "POWERCUT_TEST_KMSG"
 

@@ -110,8 +110,10 @@ int cmd_run(int argc, char **argv)
 	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0)
 		return PC_EXIT_USAGE;
 	struct pc_known known = { 0 };
+	struct pc_known_files scenario_known = { 0 };
 	if (known_file && pc_known_load(known_file, &known) < 0) {
 		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
 	}
 	o.known = &known;
@@ -120,6 +122,16 @@ int cmd_run(int argc, char **argv)
 		pc_known_free(&known);
 		return pc_exit_for_error(PC_EXIT_USAGE);
 	}
+	/* The scenario's known-failures files, read before any case runs. */
+	for (size_t g = 0; g < sc.ngroups; g++)
+		for (size_t i = 0; i < sc.groups[g]->nknown; i++)
+			if (pc_known_files_add(&scenario_known, sc.groups[g]->known[i]) < 0) {
+				pc_known_files_free(&scenario_known);
+				pc_known_free(&known);
+				pc_scenario_free(&sc);
+				return PC_EXIT_USAGE;
+			}
+	o.scenario_known = &scenario_known;
 	if (filter)
 		pc_scenario_filter(&sc, filter);
 	size_t matched = sc.ncases;
@@ -129,6 +141,7 @@ int cmd_run(int argc, char **argv)
 			filter ? filter : "*");
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
 	}
 	if (list) { /* a shard may be empty: that is an answer, not an error */
@@ -136,6 +149,7 @@ int cmd_run(int argc, char **argv)
 			printf("%s\n", sc.cases[i].id);
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return PC_EXIT_OK;
 	}
 	if (sc.ncases == 0) {
@@ -144,12 +158,14 @@ int cmd_run(int argc, char **argv)
 			argv[optind], shard_k, shard_n, matched);
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return PC_EXIT_OK;
 	}
 	if (geteuid() != 0) {
 		pc_fail(PC_ERR_ENV, "run: must be root (it attaches loop devices and mounts filesystems)");
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return PC_EXIT_ENV;
 	}
 	if (pc_state_check_base(o.workbase) < 0) {
@@ -164,6 +180,7 @@ int cmd_run(int argc, char **argv)
 	if (locked < 0) {
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return pc_exit_for_error(PC_EXIT_ENV);
 	}
 	o.outdir = od.path;
@@ -185,5 +202,6 @@ int cmd_run(int argc, char **argv)
 	pc_run_report_free(&rep);
 	pc_scenario_free(&sc);
 	pc_known_free(&known);
+	pc_known_files_free(&scenario_known);
 	return rc;
 }

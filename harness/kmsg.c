@@ -81,6 +81,63 @@ void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev)
 	memcpy(r->devs[r->ndevs++], base, strlen(base) + 1);
 }
 
+/* A line at debug level in the kernel log.  Written with a newline so the
+ * kernel closes the record at once (readers see it). */
+static void mark(const char *line)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char *rec = xasprintf("<7>%s\n", line);
+	if (write(fd, rec, strlen(rec)) < 0)
+		pc_warn("kernel log: cannot write a marker to /dev/kmsg: %s", strerror(errno));
+	free(rec);
+	close(fd);
+}
+
+static void marker(struct pc_kmsg_result *r, const char *what, char *out, size_t len)
+{
+	static unsigned serial;
+	char names[4 * 33] = "";
+	for (size_t i = 0; i < r->ndevs; i++) {
+		strcat(names, " ");
+		strcat(names, r->devs[i]);
+	}
+	snprintf(out, len, "powercut[%ld]: case devices%s %s #%u", (long)getpid(), names, what,
+		 ++serial);
+	mark(out);
+}
+
+void pc_kmsg_hold(struct pc_kmsg_result *r)
+{
+	if (r->ndevs && !r->held[0])
+		marker(r, "held", r->held, sizeof(r->held));
+}
+
+/* The test hook's line (attempts.h), "{dev}" replaced. */
+static void inject(const struct pc_kmsg_result *r)
+{
+	const char *text = r->inject, *at = strstr(text, "{dev}");
+	char *line = at ? xasprintf("%.*s%s%s", (int)(at - text), text, r->devs[0], at + 5)
+			: xstrdup(text);
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	char *rec = xasprintf("%s\n", line);
+	if (fd < 0 || write(fd, rec, strlen(rec)) < 0)
+		pc_warn("test hook: cannot write to /dev/kmsg: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(rec);
+	free(line);
+}
+
+void pc_kmsg_release_devices(struct pc_kmsg_result *r)
+{
+	if (r->held[0] && !r->released[0] && r->inject)
+		inject(r);
+	if (r->held[0] && !r->released[0])
+		marker(r, "released", r->released, sizeof(r->released));
+}
+
 /* Does NAME occur in MSG as a device word ("loop3" in "dev loop3," or
  * "loop3-8", not in "loop31")? */
 static int names_device(const char *msg, const char *name)
@@ -157,7 +214,7 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	if (!is_bad(msg))
 		return PC_KMSG_FINE;
 	int ours = 0;
-	for (size_t i = 0; i < r->ndevs && !ours; i++)
+	for (size_t i = 0; i < r->ndevs && r->in_window && !ours; i++)
 		ours = names_device(msg, r->devs[i]);
 	if (!ours && names_any_device(msg))
 		return PC_KMSG_FOREIGN;
@@ -184,6 +241,10 @@ static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc
 	if (sscanf(rec, "%lu,%llu,%lu", &pri, &seq, &usec) < 3)
 		return;
 	r->lines++;
+	if (r->held[0] && !strcmp(msg, r->held))
+		r->in_window = 1;
+	else if (r->released[0] && !strcmp(msg, r->released))
+		r->in_window = 0;
 	enum pc_kmsg_class cls = pc_kmsg_classify(msg, r, cut);
 	const char *mark = cls == PC_KMSG_FOREIGN ? " (other device)"
 			 : cls == PC_KMSG_ALLOWED ? " (expected under cut = error)" : "";

@@ -11,7 +11,13 @@
  * naming the first such line, except:
  *
  *  - a line that names a block device that is not the case's own (other
- *    runs share the machine's kernel log): ignored, counted as foreign;
+ *    runs share the machine's kernel log): ignored, counted as foreign.
+ *    Device names are reused (loop0 is another run's before this case
+ *    attaches it and after it lets go), so the case writes a marker line
+ *    to the log when it takes its devices and when it releases them
+ *    ("powercut[PID]: case devices loop0 held #N" / "... released #N", at
+ *    debug level), and only lines between the two count as about its
+ *    devices;
  *  - under cut = error, a line about the case's own device that reports the
  *    write errors the cut causes (the built-in list pc_kmsg_allowed shows).
  *
@@ -35,6 +41,9 @@ struct pc_kmsg_result {
 	int checked;                       /* the log was read to the end */
 	char devs[PC_KMSG_MAX_DEVS][32];   /* the case's devices ("loop3", "dm-1") */
 	size_t ndevs;
+	char held[128], released[128];     /* the marker lines written */
+	int in_window;                     /* scanning between the markers */
+	const char *inject;                /* test hook text (attempts.h), or NULL */
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */
 	char why_unchecked[256];
@@ -42,8 +51,13 @@ struct pc_kmsg_result {
 
 /* Open /dev/kmsg at its end.  -1 (class ENV) if it cannot be. */
 int pc_kmsg_begin(struct pc_kmsg *k);
-/* The kernel's name of block device DEV (M:m), for filtering; 0 ignored. */
+/* The kernel's name of block device DEV (M:m), for filtering; 0 ignored.
+ * Call for each device right after it is made, then pc_kmsg_hold once. */
 void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev);
+/* Write the "held" marker for the devices noted (see above). */
+void pc_kmsg_hold(struct pc_kmsg_result *r);
+/* Write the "released" marker, once the devices are gone. */
+void pc_kmsg_release_devices(struct pc_kmsg_result *r);
 /* Read what was logged since pc_kmsg_begin, save it to PATH (when not
  * NULL), judge it (CUT: the case's cut mode) into R, close K.  -1 if the
  * log could not be read or saved (R->checked stays 0). */

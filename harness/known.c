@@ -116,3 +116,38 @@ void pc_known_free(struct pc_known *k)
 	k->v = NULL;
 	k->n = 0;
 }
+
+int pc_known_files_add(struct pc_known_files *f, const char *path)
+{
+	if (pc_known_files_get(f, path))
+		return 0;
+	struct pc_known k = { 0 };
+	if (pc_known_load(path, &k) < 0) {
+		pc_known_free(&k);
+		return -1;
+	}
+	f->paths = xrealloc(f->paths, (f->n + 1) * sizeof(*f->paths));
+	f->lists = xrealloc(f->lists, (f->n + 1) * sizeof(*f->lists));
+	f->paths[f->n] = xstrdup(path);
+	f->lists[f->n++] = k;
+	return 0;
+}
+
+const struct pc_known *pc_known_files_get(const struct pc_known_files *f, const char *path)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		if (!strcmp(f->paths[i], path))
+			return &f->lists[i];
+	return NULL;
+}
+
+void pc_known_files_free(struct pc_known_files *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->paths[i]);
+		pc_known_free(&f->lists[i]);
+	}
+	free(f->paths);
+	free(f->lists);
+	memset(f, 0, sizeof(*f));
+}

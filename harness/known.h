@@ -42,4 +42,18 @@ const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char
 					    const char *kernel);
 void pc_known_free(struct pc_known *k);
 
+/* Known-failures files by path, each read once (the scenario's `known`
+ * keys name them per group). */
+struct pc_known_files {
+	char **paths;
+	struct pc_known *lists;
+	size_t n;
+};
+
+/* Read PATH unless already read: 0, or -1 as pc_known_load. */
+int pc_known_files_add(struct pc_known_files *f, const char *path);
+/* The entries read from PATH, or NULL. */
+const struct pc_known *pc_known_files_get(const struct pc_known_files *f, const char *path);
+void pc_known_files_free(struct pc_known_files *f);
+
 #endif

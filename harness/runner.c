@@ -201,6 +201,7 @@ static int phase_device(struct case_ctx *x)
 	/* The kernel log's lines about these devices are the case's own. */
 	pc_kmsg_note_device(&x->r->km, x->dev.devnum);
 	pc_kmsg_note_device(&x->r->km, x->dev.flush_devnum);
+	pc_kmsg_hold(&x->r->km);
 	return 0;
 }
 
@@ -827,8 +828,10 @@ static void teardown(struct case_ctx *x)
 	if (x->mounted && umount2(x->mnt, 0) < 0 && umount2(x->mnt, MNT_DETACH) < 0)
 		pc_warn("umount %s: %s", x->mnt, strerror(errno));
 	x->mounted = 0;
-	if (x->dev_made)
+	if (x->dev_made) {
 		x->dev.ops->destroy(&x->dev);
+		pc_kmsg_release_devices(&x->r->km);
+	}
 	x->dev_made = 0;
 	if (x->img_open)
 		pc_image_close(&x->img);

@@ -13,6 +13,7 @@ struct pc_run_opts {
 	const char *platform;   /* image platform, NULL for the default */
 	int keep;               /* keep each case's work folder (backing image) */
 	const struct pc_known *known; /* --known: known failures (NULL: none) */
+	const struct pc_known_files *scenario_known; /* the scenario's `known` files, read */
 	int retries;            /* --retries N; -1: the scenario's */
 	int flaky_ok;           /* --flaky-ok: flaky cases do not fail the run */
 };

@@ -56,6 +56,9 @@ struct pc_settings {
 	unsigned write_cache;       /* enum pc_write_cache */
 	unsigned crash_points;
 	unsigned crash_subsets;
+	unsigned retries;           /* attempts.h */
+	char **known;               /* known-failures files (known.h), absolute */
+	size_t nknown;
 	char *description;
 	char *workload;             /* "image" or "fio FILE" (workload_fio.h) */
 	char *cut_at;               /* "end", "Ns", "P%" (pc_cut_at_parse) */
@@ -85,7 +88,6 @@ struct pc_case {
 	/* Every key of the case's group (owned by the scenario): a new key's
 	 * consumer reads its field here. */
 	const struct pc_settings *settings;
-	unsigned retries;  /* run a failing case again up to this often (attempts.h) */
 	enum pc_workload workload;
 	char *fio_job;     /* workload = fio: absolute path of the checked job file */
 	char **fio_jobs;   /* its job (section) names, NULL-terminated */
@@ -94,7 +96,6 @@ struct pc_case {
 	uint64_t fio_bytes; /* the jobs' sizes summed; 0 if not plain counts */
 	struct pc_cut_at cut_at; /* end, or during an fio job */
 	int probe;         /* probe = yes: measure the device first (results "device") */
-	char *known;       /* known-failures file (absolute), NULL if none */
 };
 
 struct pc_scenario {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "backend.h"
 #include "durability.h"
@@ -95,6 +96,22 @@ static char *resolve_image(const char *dir, const char *spec, char *why, size_t 
 	return abs;
 }
 
+/* A known-failures file: absolute, and a regular file (read when the run
+ * starts, known.h). */
+static char *resolve_known(const char *dir, const char *word, char *why, size_t len)
+{
+	char *abs = word[0] == '/' ? xstrdup(word) : xasprintf("%s/%s", dir, word);
+	struct stat st;
+	int bad = stat(abs, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
+	if (bad)
+		snprintf(why, len, "known-failures file %s: %s", abs,
+			 bad > 0 ? strerror(bad) : "not a regular file");
+	if (!bad)
+		return abs;
+	free(abs);
+	return NULL;
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 #define FIELD(f) offsetof(struct pc_settings, f)
@@ -155,6 +172,15 @@ static const struct pc_key keys[] = {
 	  .def = "flat",
 	  .help = "One tree with whiteouts applied (flat) or containerd's overlayfs "
 		  "snapshotter layout, one folder per layer (snapshots)" },
+	{ .name = "retries", .type = PC_KEY_COUNT, .offset = FIELD(retries),
+	  .min = 0, .max = 100, .def = "0",
+	  .help = "Run a failing case again up to N times; one that fails, then passes is "
+		  "flaky (run --retries overrides)" },
+	{ .name = "known", .type = PC_KEY_PATHS, .offset = FIELD(known),
+	  .count_offset = FIELD(nknown), .resolve = resolve_known, .meta = "FILE ...",
+	  .help = "Known-failures files (PATTERN [kernel<X.Y] # reason per line), relative to "
+		  "the scenario's folder: a matching failure is known, a matching pass an "
+		  "unexpected pass" },
 	{ .name = "description", .type = PC_KEY_TEXT, .offset = FIELD(description),
 	  .meta = "TEXT", .help = "Free text, ignored" },
 	{ .name = "workload", .type = PC_KEY_TEXT, .offset = FIELD(workload), .def = "image",

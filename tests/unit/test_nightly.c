@@ -119,7 +119,7 @@ static void test_known_file(void)
 
 static void test_kmsg_rule(void)
 {
-	struct pc_kmsg_result r = { .ndevs = 1 };
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = 1 };
 	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
 	enum pc_flakey_mode drop = PC_FLAKEY_DROP, err = PC_FLAKEY_ERROR;
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs (loop3): recovery complete", &r, drop), PC_KMSG_FINE);
@@ -146,6 +146,11 @@ static void test_kmsg_rule(void)
 					 "(error -5)", &r, err), PC_KMSG_ALLOWED);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): htree corrupt", &r, err),
 			PC_KMSG_BAD);
+	/* Before the case held loop3 (or after it let go), loop3 was another's. */
+	r.in_window = 0;
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): htree corrupt", &r, drop),
+			PC_KMSG_FOREIGN);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("WARNING: CPU: 1 PID: 7 at x", &r, drop), PC_KMSG_BAD);
 }
 
 static void test_outcome(void)
