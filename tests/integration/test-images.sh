@@ -104,6 +104,32 @@ printf '\x01' | dd of="$TMP/ds/$lt" bs=1 seek=600 count=1 conv=notrunc status=no
 tar -C "$TMP/ds" -cf "$TMP/legacy-bad.tar" .
 input_error "legacy, corrupt layer" "layer 1.*does not match its digest" "$TMP/legacy-bad.tar"
 
+echo "paths that are not images (issue 13 #6, #7)"
+# A FIFO would block a reader forever and /dev/zero reads as an empty
+# image: both are refused (exit 2) before anything opens them.  timeout
+# turns a hang into a failure (exit 124) instead of a stuck test.
+mkfifo "$TMP/fifo"
+odd_path() { # WHAT PATTERN COMMAND...
+	local what=$1 pattern=$2 rc=0
+	shift 2
+	timeout 20 "$@" > /dev/null 2> "$TMP/err" || rc=$?
+	[ "$rc" -eq 2 ] || fail "$what: exited $rc, expected 2"
+	grep -qE "$pattern" "$TMP/err" || { cat "$TMP/err" >&2; fail "$what: message lacks '$pattern'"; }
+	echo "  $what: $(head -1 "$TMP/err")"
+}
+odd_path "inspect FIFO" "FIFO" "$POWERCUT" inspect "$TMP/fifo"
+odd_path "manifest FIFO:TAG" "FIFO" "$POWERCUT" manifest "$TMP/fifo:latest"
+odd_path "inspect /dev/zero" "character device" "$POWERCUT" inspect /dev/zero
+odd_path "manifest layer:/dev/zero" "character device" "$POWERCUT" manifest layer:/dev/zero
+for spec in /dev/zero "$TMP/fifo"; do
+	printf '[global]\nimage = %s\nfs = ext4\nmodes = syncfs\n[g]\n' "$spec" > "$TMP/odd.ini"
+	odd_path "scenario image = $spec (--list)" "odd.ini:2: image: .*(character device|FIFO)" \
+		"$POWERCUT" run --list "$TMP/odd.ini"
+	odd_path "scenario image = $spec (run)" "odd.ini:2: image" \
+		"$POWERCUT" run "$TMP/odd.ini" -o "$TMP/odd-out" --workdir "$TMP"
+	[ ! -e "$TMP/odd-out" ] || fail "a refused scenario made its results folder"
+done
+
 echo "mtree rendering"
 "$POWERCUT" manifest --mtree "$L1" "$L2" "$L3" -o "$TMP/sample.mtree" || fail "manifest --mtree"
 head -1 "$TMP/sample.mtree" | grep -q '^#mtree' || fail "mtree: no #mtree header"
