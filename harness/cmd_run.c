@@ -9,6 +9,7 @@
 
 #include "attempts.h"
 #include "commands.h"
+#include "escape.h"
 #include "known.h"
 #include "outdir.h"
 #include "result.h"
@@ -191,7 +192,10 @@ int cmd_run(int argc, char **argv)
 		int written = pc_report_write(&rep, o.outdir);
 		pc_report_table(&rep, stdout);
 		if (written == 0) {
-			printf("\nresults: %s\n", o.outdir);
+			/* The default folder is named after the scenario file. */
+			char *shown = pc_esc_text(o.outdir);
+			printf("\nresults: %s\n", shown);
+			free(shown);
 		} else {
 			pc_fail(PC_ERR_ENV, "the results could not be written to %s", o.outdir);
 			if (rc < 128)

@@ -56,17 +56,21 @@ jq -e '.details[] | select(.path == "dir/abs%EF%BF%BF%1B]0;pwned%07%0Aname")' "$
 # 3. A run whose scenario file name and reason carry the hostile bytes.
 sdir="$TMP/scen"$'\xef\xbf\xbe\e]2;x\a'
 mkdir -p "$sdir"
-cat > "$sdir/s.ini" <<INI
+sfile="$sdir/s"$'\e]2;y\a'".ini"
+cat > "$sfile" <<INI
 [hostile]
 image = $TMP/abs.tar
 fs = ext4
 modes = none
 device_size = 256M
 INI
-out="$TMP/out"
+# No -o: the default folder is named after the scenario file.
 rc=0
-pc_run "$sdir/s.ini" -o "$out" > "$TMP/o" 2> "$TMP/e" || rc=$?
+(cd "$TMP" && pc_run "$sfile") > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 2 ] || { cat "$TMP/o" "$TMP/e"; fail "run: exit $rc, expected 2"; }
+out=$(echo "$TMP"/results/*-s*)
+[ -d "$out" ] || fail "run: no default results folder in $TMP/results"
+grep -q '^results: results/.*-s%1B]2;y%07$' "$TMP/o" || { cat "$TMP/o"; fail "run: the results folder is not shown escaped"; }
 for f in "$TMP/o" "$TMP/e" "$out/summary.md" "$out/junit.xml" "$out/results.json"; do
 	assert_clean "$f" "run: $(basename "$f")"
 done
@@ -74,7 +78,7 @@ xmllint --noout "$out/junit.xml" || fail "junit.xml is not XML"
 jq -e . "$out/results.json" > /dev/null || fail "results.json is not JSON"
 grep -q 'pwned%07%0Aname' "$out/junit.xml" || fail "junit.xml: the reason lost the name"
 [ "$(jq -r '.cases[0].verdict' "$out/results.json")" = error ] || fail "run: verdict not error"
-jq -r '.scenario' "$out/results.json" | grep -q 'scen%EF%BF%BE%1B]2;x%07/s.ini' ||
+jq -r '.scenario' "$out/results.json" | grep -q 'scen%EF%BF%BE%1B]2;x%07/s%1B]2;y%07.ini' ||
 	fail "results.json: the scenario path is not escaped: $(jq -r .scenario "$out/results.json")"
 # Every line of the table that names the case holds its whole reason.
 if grep -q '^name' "$TMP/o" "$out/summary.md"; then
