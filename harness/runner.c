@@ -83,6 +83,7 @@ struct case_ctx {
 struct size_cache {
 	char *key;
 	uint64_t size;
+	uint64_t bytes; /* the image's file bytes, for the progress line */
 };
 
 static struct size_cache size_cache;
@@ -119,6 +120,7 @@ static int device_size(struct case_ctx *x, uint64_t *size)
 	if (size_cache.key && !strcmp(size_cache.key, key)) {
 		free(key);
 		*size = size_cache.size;
+		pc_progress_total(size_cache.bytes);
 		return 0;
 	}
 	struct pc_manifest *m = NULL;
@@ -137,6 +139,8 @@ static int device_size(struct case_ctx *x, uint64_t *size)
 	free(size_cache.key);
 	size_cache.key = key;
 	size_cache.size = *size;
+	size_cache.bytes = bytes;
+	pc_progress_total(bytes);
 	return 0;
 }
 
@@ -338,6 +342,7 @@ static int write_snapshots(struct case_ctx *x)
 	}
 	x->r->entries = pc_manifest_count(x->manifest);
 	x->nlayer_m = x->img.nlayers;
+	pc_progress_total(0); /* each layer's unpack counts from 0: bytes only */
 	x->layer_m = xcalloc(x->nlayer_m ? x->nlayer_m : 1, sizeof(*x->layer_m));
 
 	int rc = 0;

@@ -138,6 +138,12 @@ static void test_isolated_mount(void)
 	free(info);
 	CU_ASSERT(pc_fs_umount(mnt) == 0);
 	CU_ASSERT(access(probe, F_OK) < 0);
+	/* Nothing holds the filesystem any more (no namespace kept a copy):
+	 * the next mount must read the device afresh, as after a power cut. */
+	int ex = open(cdev.path, O_RDONLY | O_EXCL | O_CLOEXEC);
+	CU_ASSERT(ex >= 0);
+	if (ex >= 0)
+		close(ex);
 	CU_ASSERT_FATAL(pc_fs_mount(cdev.path, mnt, "ext4", NULL) == 0);
 	CU_ASSERT(access(probe, F_OK) == 0);
 	CU_ASSERT(pc_fs_umount(mnt) == 0);
