@@ -3,6 +3,7 @@
 
 #include <blkid.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,12 +237,42 @@ int pc_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 	return 0;
 }
 
+#define RELEASE_WAIT_MS 10000
+
+/* A filesystem is gone only when nothing holds its device: a copy of its
+ * mount in another mount namespace (one made while it was mounted, by a
+ * tool's isolation here or by any process on the machine) keeps it alive
+ * after our unmount, and mounting it again would return the live, cached
+ * filesystem instead of reading the device after the cut.  Wait until the
+ * device can be opened exclusively; an error, never a false verdict. */
+int pc_fs_wait_released(const char *dev)
+{
+	for (int waited = 0;; waited += 20) {
+		int fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		if (errno != EBUSY)
+			return pc_fail_errno(PC_ERR_RUN, errno, "open %s", dev);
+		if (waited >= RELEASE_WAIT_MS)
+			return pc_fail(PC_ERR_RUN, "%s is still in use %d s after its filesystem was "
+				       "unmounted: another mount namespace holds a copy of the mount, "
+				       "so the filesystem was never cut", dev, RELEASE_WAIT_MS / 1000);
+		usleep(20000);
+	}
+}
+
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char *opts)
 {
 	unsigned long flags;
 	char *data;
 	pc_mount_opts_parse(opts, &flags, &data);
 	if (data && check_option("mount_opts", data, 0) < 0) {
+		free(data);
+		return -1;
+	}
+	if (pc_fs_wait_released(dev) < 0) {
 		free(data);
 		return -1;
 	}
@@ -291,6 +322,8 @@ enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **outpu
 	argv[a++] = dev;
 	argv[a] = NULL;
 	int status = 0;
+	if (pc_fs_wait_released(dev) < 0) /* said why */
+		return PC_FSCK_SKIPPED;
 	if (pc_run_isolated((char *const *)argv, dev, output, &status) < 0)
 		return PC_FSCK_SKIPPED;
 	return status == 0 ? PC_FSCK_CLEAN : PC_FSCK_ERRORS;

@@ -16,6 +16,10 @@ int pc_fs_probe(const char *dev, char *out, size_t len);
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
 		const char *opts);
 int pc_fs_umount(const char *dir);
+/* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
+ * the mount in another mount namespace keeps the filesystem alive (and
+ * writing).  -1 (class RUN) if it is still held. */
+int pc_fs_wait_released(const char *dev);
 /* Read-only check; *output receives what the tool printed.  SKIPPED (with
  * a message) when the tool could not be run: never a clean result. */
 enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev,

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -26,18 +27,107 @@
 
 #define FAIL(step) do { *what = (step); return -errno; } while (0)
 
-/* A private mount namespace in which nothing we do propagates back, and no
- * mount lets a device node be opened. */
-int pc_isolate_nodev(const char **what)
+/* What a tool needs of the host's mounts: the root and these (with what is
+ * below them); /dev and /proc are replaced, /sys made read-only. */
+static const char *const tool_mounts[] = {
+	"/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
+	"/proc", "/sys", "/dev", NULL,
+};
+
+static int path_at_or_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static int keep_mount(const char *mp, const char *keep)
+{
+	if (!strcmp(mp, "/"))
+		return 1;
+	if (keep) /* the mounts on the way to KEEP, and KEEP's own */
+		return path_at_or_below(keep, mp);
+	for (size_t i = 0; tool_mounts[i]; i++)
+		if (path_at_or_below(mp, tool_mounts[i]))
+			return 1;
+	return 0;
+}
+
+/* mountinfo writes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *o = s;
+	for (; *s; o++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 4;
+		} else {
+			*o = *s++;
+		}
+	}
+	*o = '\0';
+}
+
+/* Detach, in our new namespace, every mount we do not need.  A copy of a
+ * mount keeps its filesystem alive: another run's case filesystem copied
+ * here would survive that run's unmount, and its "remount after the cut"
+ * would get the old, cached filesystem back.  (fs.c also waits for a
+ * device to be released before mounting or checking it, for the
+ * milliseconds between our unshare and this.) */
+static int prune_mounts(const char *keep)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -1;
+	char **mps = NULL, *line = NULL;
+	size_t n = 0, cap = 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL, *tok = strtok_r(line, " ", &save);
+		for (int field = 1; tok && field < 5; field++)
+			tok = strtok_r(NULL, " ", &save);
+		if (!tok)
+			continue;
+		unescape_octal(tok);
+		mps = xrealloc(mps, (n + 1) * sizeof(*mps));
+		mps[n++] = xstrdup(tok);
+	}
+	free(line);
+	fclose(f);
+	/* Children come after their parents in mountinfo: detach from the end. */
+	int rc = 0;
+	for (size_t i = n; i-- > 0;) {
+		if (!keep_mount(mps[i], keep) && umount2(mps[i], MNT_DETACH) < 0 &&
+		    errno != EINVAL && errno != ENOENT)
+			rc = -1;
+		free(mps[i]);
+	}
+	free(mps);
+	return rc;
+}
+
+/* A private mount namespace in which nothing we do propagates back, that
+ * holds only the mounts we need (KEEP and its ancestors, or a tool's when
+ * KEEP is NULL), and where no mount lets a device node be opened. */
+static int private_namespace(const char *keep, const char **what)
 {
 	if (unshare(CLONE_NEWNS) < 0)
 		FAIL("unshare a mount namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		FAIL("make the mounts private");
+	if (prune_mounts(keep) < 0)
+		FAIL("detach the mounts not needed");
 	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
 	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		FAIL("make every mount nodev");
 	return 0;
+}
+
+int pc_isolate_nodev(const char *target, const char **what)
+{
+	char real[PATH_MAX];
+	if (!realpath(target, real))
+		FAIL("resolve the target folder");
+	return private_namespace(real, what);
 }
 
 static const struct {
@@ -120,7 +210,7 @@ int pc_isolate_tool(const char *dev, const char **what)
 	}
 	if (unshare(CLONE_NEWPID) < 0)
 		FAIL("unshare a PID namespace");
-	int rc = pc_isolate_nodev(what);
+	int rc = private_namespace(NULL, what);
 	if (rc < 0)
 		return rc;
 	pid_t pid = fork();

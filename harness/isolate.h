@@ -8,7 +8,9 @@
  * namespace (and PID namespace) whose /dev is a fresh tmpfs holding only the
  * case's block device node (at its usual path) and null, zero, full, random,
  * urandom; every other mount is nodev, /sys is read-only, /proc is the new
- * PID namespace's own and /run (blkid cache, udev database) is empty.
+ * PID namespace's own and /run (blkid cache, udev database) is empty; the
+ * host's mounts other than the root and the system folders (/usr, /etc,
+ * /lib ...) are detached, so that no other run's filesystem is pinned.
  */
 #ifndef PC_ISOLATE_H
 #define PC_ISOLATE_H
@@ -30,9 +32,10 @@ int pc_run_isolated(char *const argv[], const char *dev, char **output, int *sta
 int pc_mount_isolated(const char *dev, const char *dir, const char *fstype,
 		      unsigned long flags, const char *data, const char **what);
 
-/* For the unpack process before it chroots: a private mount namespace in
- * which every mount is nodev, so no device node (one in the image included)
- * can be opened.  0 or -errno with *what set. */
-int pc_isolate_nodev(const char **what);
+/* For the unpack process before it chroots into TARGET: a private mount
+ * namespace holding only the mounts on the way to TARGET (and TARGET's),
+ * every one nodev, so no device node (one in the image included) can be
+ * opened.  0 or -errno with *what set. */
+int pc_isolate_nodev(const char *target, const char **what);
 
 #endif

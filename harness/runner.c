@@ -520,6 +520,10 @@ static int phase_cut(struct case_ctx *x)
 	if (urc < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "umount %s after the cut", x->mnt);
 	x->mounted = 0;
+	/* Gone for good before writes pass again: a copy of the mount in
+	 * another namespace would write back on its release, after the cut. */
+	if (pc_fs_wait_released(x->dev.devpath) < 0)
+		return -1;
 	/* Invalidate cached blocks while writes are still lost, then again
 	 * after allow: the remount must read what the device really holds. */
 	if (pc_blk_flush_buffers(x->dev.devpath) < 0)

@@ -1055,7 +1055,7 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	pc_capture_errors(rep->msg, sizeof(rep->msg));
 	/* No device node, the image's included, can be opened from here. */
 	const char *step = NULL;
-	int r = pc_isolate_nodev(&step);
+	int r = pc_isolate_nodev(target, &step);
 	if (r < 0)
 		return pc_fail_errno(PC_ERR_ENV, -r, "unpack into %s: %s", target, step);
 	if (chdir(target) < 0)

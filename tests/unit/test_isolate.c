@@ -164,7 +164,7 @@ static void test_nodev_view(void)
 	CU_ASSERT_FATAL(pid >= 0);
 	if (pid == 0) {
 		const char *what;
-		if (pc_isolate_nodev(&what) < 0)
+		if (pc_isolate_nodev("/dev", &what) < 0)
 			_exit(2);
 		int fd = open("/dev/null", O_WRONLY);
 		_exit(fd < 0 && errno == EACCES ? 0 : 1);
