@@ -37,11 +37,15 @@ const struct pc_backend_ops *pc_backend_find(const char *name)
 	return NULL;
 }
 
+/* A scenario is read before anything knows whether device-mapper will
+ * work where it runs: prefer a backend that does not need it. */
 const struct pc_backend_ops *pc_backend_with(unsigned caps)
 {
-	for (size_t i = 0; pc_backends[i]; i++)
-		if ((pc_backends[i]->caps & caps) == caps)
-			return pc_backends[i];
+	for (int portable = 1; portable >= 0; portable--)
+		for (size_t i = 0; pc_backends[i]; i++)
+			if ((pc_backends[i]->caps & caps) == caps &&
+			    !portable == !!(pc_backends[i]->caps & PC_BACKEND_NEEDS_DM))
+				return pc_backends[i];
 	return NULL;
 }
 

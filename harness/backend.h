@@ -26,6 +26,7 @@ enum pc_backend_caps {
 	PC_BACKEND_VOLATILE_CACHE = 1 << 0, /* models a volatile write cache */
 	PC_BACKEND_WRITE_LOG = 1 << 1,      /* records a write log (crash points) */
 	PC_BACKEND_NEEDS_DM = 1 << 2,       /* needs device-mapper in the kernel */
+	PC_BACKEND_LOG_SIZE = 1 << 3,       /* the write log has a fixed-size device */
 };
 
 struct pc_backend_ops {
@@ -42,9 +43,6 @@ struct pc_backend_ops {
 	int (*set_mode)(struct pc_backend *b, enum pc_flakey_mode mode);
 	/* Tear down; idempotent; safe after a failed or partial create. */
 	void (*destroy)(struct pc_backend *b);
-	/* Flushes the device has passed so far (where the write log stands);
-	 * NULL if the backend does not count them. */
-	int (*flushes)(const struct pc_backend *b, uint64_t *n);
 	/* `powercut cleanup` and teardown, for what state.c's generic teardown
 	 * (mounts, loop devices, recorded processes) does not cover; NULL when
 	 * there is nothing more.  Remove what this backend made for the run
@@ -52,6 +50,14 @@ struct pc_backend_ops {
 	int (*teardown_below)(const char *workdir, int verbose);
 	/* Remove what dead runs left whose work folder is already gone. */
 	int (*remove_dead)(int verbose);
+	/* With write_log: note in the log that the workload starts now (its
+	 * flushes are the ones crash points pick from). */
+	int (*log_mark_workload)(struct pc_backend *b);
+	/* With write_log, after the case (filesystem unmounted): make
+	 * b->log_path the write log up to the first cut, in the fuse format
+	 * (fuse_flakey.h), and b->log_first_flush the flushes before the
+	 * workload mark.  May take the device down (destroy still follows). */
+	int (*log_finish)(struct pc_backend *b);
 };
 
 struct pc_backend {
@@ -70,10 +76,13 @@ struct pc_backend {
 	int volatile_cache;
 	uint64_t cache_lost_blocks; /* rolled back by the cut (set by set_mode) */
 	uint64_t cache_lost_bytes;
-	/* Record a write log up to the first cut (fuse only), for crash points:
+	/* Record a write log up to the first cut, for crash points (fuse: its
+	 * own log; dm: dm-log-writes, converted by log_finish):
 	 * create sets log_path to it (fuse_flakey.h has the format). */
 	int write_log;
 	char log_path[PATH_MAX];
+	uint64_t log_size;        /* dm: size of the log device; 0 = auto */
+	uint64_t log_first_flush; /* set by log_mark_workload/log_finish */
 	void *priv;
 };
 
@@ -85,8 +94,8 @@ extern const struct pc_backend_ops pc_backend_dm;
 extern const struct pc_backend_ops *const pc_backends[];
 /* The backend called NAME, or NULL. */
 const struct pc_backend_ops *pc_backend_find(const char *name);
-/* The first backend (in pc_backends order) with every capability in CAPS,
- * or NULL. */
+/* The first backend (in pc_backends order, those that need no
+ * device-mapper first) with every capability in CAPS, or NULL. */
 const struct pc_backend_ops *pc_backend_with(unsigned caps);
 /* Names of the backends with every capability in CAPS, joined by " or ". */
 void pc_backend_names_with(unsigned caps, char *out, size_t len);

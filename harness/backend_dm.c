@@ -5,6 +5,19 @@
  *   /dev/mapper/pc-P-N    dm-flakey over the loop device; UUID
  *                         POWERCUT-<pid>.<start>-<n> (dmtable.h)
  *
+ * With a write log (crash_points), dm-log-writes sits between the two:
+ *
+ *   WORKDIR/log-writes.img  sparse log file (b->log_size, default twice the
+ *                           device plus 64 MiB), on its own loop device
+ *   /dev/mapper/pc-P-N      log-writes over the backing loop, logging to it
+ *   /dev/mapper/pc-P-N+1    dm-flakey over the log-writes device
+ *
+ * so that writes dm-flakey drops at the cut never reach the log.  Marks
+ * ("powercut-workload" when the workload starts, "powercut-cut" right after
+ * the cut) go in with DM_DEVICE_TARGET_MSG; after the case the devices are
+ * removed (the target then writes out everything it holds) and the log is
+ * converted to the fuse device's format up to the cut mark (logwrites.h).
+ *
  * Switching mode loads the new table, then suspends WITHOUT freezing the
  * filesystem (skip_lockfs: a freeze would write back everything and void
  * the test) and resumes, which swaps the table in.
@@ -15,6 +28,7 @@
  * when the cookie is waited for.  DM_DISABLE_UDEV is read when the library
  * loads, so it must be in the environment before powercut starts.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libdevmapper.h>
@@ -32,6 +46,7 @@
 
 #include "backend.h"
 #include "dmtable.h"
+#include "logwrites.h"
 #include "loop.h"
 #include "state.h"
 #include "util.h"
@@ -42,9 +57,19 @@ struct dm_priv {
 	char backing[PATH_MAX];
 	char name[DM_NAME_LEN];
 	char uuid[DM_UUID_LEN];
-	char under[32];   /* the loop device as "MAJ:MIN" */
+	char under[32];   /* what dm-flakey sits on, as "MAJ:MIN" */
 	uint64_t sectors;
+	/* write_log: the log-writes device and its log */
+	struct pc_loop log_lo;
+	int log_attached, made_logfile, made_lw, marked_cut;
+	char logfile[PATH_MAX];
+	char lw_name[DM_NAME_LEN];
+	char lw_uuid[DM_UUID_LEN];
 };
+
+#define LW_TARGET "log-writes"
+#define MARK_WORKLOAD "powercut-workload"
+#define MARK_CUT "powercut-cut"
 
 /* ---- libdevmapper set-up and error capture ---- */
 
@@ -280,7 +305,7 @@ static unsigned long long proc_start(pid_t pid)
 	return start;
 }
 
-static int make_identity(struct dm_priv *p)
+static int make_identity(char *name, size_t namelen, char *uuid, size_t uuidlen)
 {
 	static unsigned seq;
 	pid_t self = getpid();
@@ -290,8 +315,8 @@ static int make_identity(struct dm_priv *p)
 	if (start == 0)
 		return pc_fail(PC_ERR_ENV, "read the start time of pid %ld from /proc",
 			       (long)self);
-	if (pc_dm_name(self, n, p->name, sizeof(p->name)) < 0 ||
-	    pc_dm_uuid(self, start, n, p->uuid, sizeof(p->uuid)) < 0)
+	if (pc_dm_name(self, n, name, namelen) < 0 ||
+	    pc_dm_uuid(self, start, n, uuid, uuidlen) < 0)
 		return -1;
 	return 0;
 }
@@ -320,30 +345,90 @@ static int check_node(struct pc_backend *b, const char *name)
 	return 0;
 }
 
-static int create_flakey(struct pc_backend *b, struct dm_priv *p)
+/* Create dm device NAME (UUID) as one TARGET PARAMS over SECTORS; its
+ * number into *DEVNUM.  On failure after the device exists, *MADE is 1. */
+static int create_dev(const char *name, const char *uuid, const char *target,
+		      const char *params, uint64_t sectors, dev_t *devnum, int *made,
+		      const char *what)
 {
-	char what[DM_NAME_LEN + PATH_MAX + 64];
-	snprintf(what, sizeof(what), "create dm-flakey device %s over %s", p->name, p->lo.path);
-	struct dm_task *dmt = task_new(DM_DEVICE_CREATE, p->name, what);
+	struct dm_task *dmt = task_new(DM_DEVICE_CREATE, name, what);
 	if (!dmt)
 		return -1;
 	int rc = -1;
-	if (!dm_task_set_uuid(dmt, p->uuid)) {
-		pc_fail(PC_ERR_RUN, "%s: dm_task_set_uuid failed: %s", what, dm_why());
-		goto out;
-	}
-	if (add_flakey_target(dmt, p, PC_FLAKEY_ALLOW, what) < 0 || task_run(dmt, 1, what) < 0)
-		goto out;
-	p->made_dm = 1;
 	struct dm_info info;
-	if (!dm_task_get_info(dmt, &info) || !info.exists) {
-		pc_fail(PC_ERR_RUN, "%s: no device info: %s", what, dm_why());
-		goto out;
+	if (!dm_task_set_uuid(dmt, uuid))
+		pc_fail(PC_ERR_RUN, "%s: dm_task_set_uuid failed: %s", what, dm_why());
+	else if (!dm_task_add_target(dmt, 0, sectors, target, params))
+		pc_fail(PC_ERR_RUN, "%s: dm_task_add_target failed: %s", what, dm_why());
+	else if (task_run(dmt, 1, what) == 0) {
+		*made = 1;
+		if (!dm_task_get_info(dmt, &info) || !info.exists)
+			pc_fail(PC_ERR_RUN, "%s: no device info: %s", what, dm_why());
+		else {
+			*devnum = makedev(info.major, info.minor);
+			rc = 0;
+		}
 	}
-	b->devnum = makedev(info.major, info.minor);
+	dm_task_destroy(dmt);
+	return rc;
+}
+
+static int create_flakey(struct pc_backend *b, struct dm_priv *p)
+{
+	char what[DM_NAME_LEN + PATH_MAX + 64], params[256];
+	snprintf(what, sizeof(what), "create dm-flakey device %s over %s", p->name,
+		 p->made_lw ? p->lw_name : p->lo.path);
+	if (pc_dmtable_params(PC_FLAKEY_ALLOW, p->under, params, sizeof(params)) < 0 ||
+	    create_dev(p->name, p->uuid, PC_DM_TARGET, params, p->sectors, &b->devnum,
+		       &p->made_dm, what) < 0)
+		return -1;
 	b->flush_devnum = p->lo.devnum; /* dm counts no flushes; the loop beneath does */
-	rc = check_node(b, p->name);
-out:
+	return check_node(b, p->name);
+}
+
+/* The log-writes layer: a log file on its own loop device, and the target
+ * over the backing loop.  dm-flakey then sits on it (p->under). */
+static int create_log_writes(struct pc_backend *b, struct dm_priv *p, uint64_t size)
+{
+	uint64_t log_size = b->log_size ? b->log_size : 2 * size + (UINT64_C(64) << 20);
+	int n = snprintf(p->logfile, sizeof(p->logfile), "%s/log-writes.img", b->workdir);
+	if (n < 0 || (size_t)n >= sizeof(p->logfile))
+		return pc_fail(PC_ERR_RUN, "log file path in %s: too long", b->workdir);
+	if (pc_backing_file_create(p->logfile, log_size) < 0)
+		return -1;
+	p->made_logfile = 1;
+	if (pc_loop_attach(p->logfile, 1, &p->log_lo) < 0)
+		return -1;
+	p->log_attached = 1;
+	char params[96], what[DM_NAME_LEN + 2 * PATH_MAX + 64];
+	snprintf(params, sizeof(params), "%s %u:%u", p->under, major(p->log_lo.devnum),
+		 minor(p->log_lo.devnum));
+	dev_t lw;
+	if (make_identity(p->lw_name, sizeof(p->lw_name), p->lw_uuid, sizeof(p->lw_uuid)) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "create dm-log-writes device %s over %s, logging to %s",
+		 p->lw_name, p->lo.path, p->log_lo.path);
+	if (create_dev(p->lw_name, p->lw_uuid, LW_TARGET, params, p->sectors, &lw, &p->made_lw,
+		       what) < 0)
+		return -1;
+	snprintf(p->under, sizeof(p->under), "%u:%u", major(lw), minor(lw));
+	return 0;
+}
+
+/* Put mark NAME into the write log. */
+static int lw_mark(struct dm_priv *p, const char *name)
+{
+	char what[DM_NAME_LEN + 96], msg[80];
+	snprintf(what, sizeof(what), "mark '%s' in the write log of %s", name, p->lw_name);
+	snprintf(msg, sizeof(msg), "mark %s", name);
+	struct dm_task *dmt = task_new(DM_DEVICE_TARGET_MSG, p->lw_name, what);
+	if (!dmt)
+		return -1;
+	int rc = -1;
+	if (!dm_task_set_sector(dmt, 0) || !dm_task_set_message(dmt, msg))
+		pc_fail(PC_ERR_RUN, "%s: %s", what, dm_why());
+	else
+		rc = task_run(dmt, 0, what);
 	dm_task_destroy(dmt);
 	return rc;
 }
@@ -356,8 +441,6 @@ static int dm_create(struct pc_backend *b, uint64_t size)
 	 * before the cut stays.  The scenario parser already refuses this. */
 	if (b->volatile_cache)
 		return pc_fail(PC_ERR_INPUT, "write_cache = volatile needs the fuse backend");
-	if (b->write_log)
-		return pc_fail(PC_ERR_INPUT, "crash_points needs the fuse backend");
 	struct dm_priv *p = xcalloc(1, sizeof(*p));
 	p->lo.fd = -1;
 	b->priv = p;
@@ -365,7 +448,9 @@ static int dm_create(struct pc_backend *b, uint64_t size)
 	b->devnum = 0;
 	b->mode = PC_FLAKEY_ALLOW;
 	if (make_backing(p, b->workdir, size) < 0 || attach_loop(p) < 0 ||
-	    make_identity(p) < 0 || create_flakey(b, p) < 0) {
+	    (b->write_log && create_log_writes(b, p, size) < 0) ||
+	    make_identity(p->name, sizeof(p->name), p->uuid, sizeof(p->uuid)) < 0 ||
+	    create_flakey(b, p) < 0) {
 		dm_destroy(b);
 		return -1;
 	}
@@ -443,6 +528,57 @@ static int dm_set_mode(struct pc_backend *b, enum pc_flakey_mode mode)
 	if (suspend_or_resume(p, DM_DEVICE_RESUME, what) < 0 || check_table(p, mode) < 0)
 		return -1;
 	b->mode = mode;
+	/* The suspend waited for every write in flight: what the log holds
+	 * before this mark is what reached the device before the cut. */
+	if (mode != PC_FLAKEY_ALLOW && p->made_lw && !p->marked_cut) {
+		if (lw_mark(p, MARK_CUT) < 0)
+			return -1;
+		p->marked_cut = 1;
+	}
+	return 0;
+}
+
+static int remove_dev(const char *name);
+
+static int dm_log_mark_workload(struct pc_backend *b)
+{
+	struct dm_priv *p = b->priv;
+	if (!p || !p->made_lw)
+		return pc_fail(PC_ERR_RUN, "mark the write log: no dm-log-writes device");
+	return lw_mark(p, MARK_WORKLOAD);
+}
+
+/* Remove the stack above the loop devices (the log-writes target writes
+ * out everything it holds when removed), then convert the log up to the
+ * cut mark into b->log_path.  The filesystem must be unmounted. */
+static int dm_log_finish(struct pc_backend *b)
+{
+	struct dm_priv *p = b->priv;
+	if (!p || !p->made_lw || !p->marked_cut)
+		return pc_fail(PC_ERR_RUN, "write log: no dm-log-writes device, or no cut was made");
+	if (p->made_dm && remove_dev(p->name) < 0)
+		return -1;
+	p->made_dm = 0;
+	b->devpath[0] = '\0';
+	if (remove_dev(p->lw_name) < 0)
+		return -1;
+	p->made_lw = 0;
+	int n = snprintf(b->log_path, sizeof(b->log_path), "%s/write.log", b->workdir);
+	if (n < 0 || (size_t)n >= sizeof(b->log_path))
+		return pc_fail(PC_ERR_RUN, "write log path in %s: too long", b->workdir);
+	struct pc_logwrites_info info;
+	if (pc_logwrites_convert(p->logfile, MARK_CUT, p->sectors * 512, b->log_path, &info) < 0)
+		return -1;
+	int64_t first = pc_logwrites_mark_flushes(&info, MARK_WORKLOAD);
+	if (first < 0)
+		return pc_fail(PC_ERR_RUN, "dm-log-writes log %s has no mark '%s' before the cut",
+			       p->logfile, MARK_WORKLOAD);
+	b->log_first_flush = (uint64_t)first;
+	/* The raw log is not needed any more; the converted one is. */
+	if (unlink(p->logfile) < 0)
+		pc_warn("remove %s: %s", p->logfile, strerror(errno));
+	else
+		p->made_logfile = 0;
 	return 0;
 }
 
@@ -470,21 +606,33 @@ static void dm_destroy(struct pc_backend *b)
 	struct dm_priv *p = b->priv;
 	if (!p)
 		return;
+	/* Top down: dm-flakey holds log-writes, which holds both loops. */
 	if (p->made_dm && remove_dev(p->name) == 0)
 		p->made_dm = 0;
-	/* The dm device holds the loop device open; with it gone, detaching
-	 * frees it (autoclear would anyway at the last close). */
-	if (p->attached && !p->made_dm) {
+	if (p->made_lw && !p->made_dm && remove_dev(p->lw_name) == 0)
+		p->made_lw = 0;
+	/* The dm devices hold the loop devices open; with them gone, detaching
+	 * frees them (autoclear would anyway at the last close). */
+	int held = p->made_dm || p->made_lw;
+	if (p->attached && !held) {
 		pc_loop_detach(&p->lo);
 		p->attached = 0;
 	}
+	if (p->log_attached && !held) {
+		pc_loop_detach(&p->log_lo);
+		p->log_attached = 0;
+	}
 	if (p->made_backing && !b->keep_backing && unlink(p->backing) < 0 && errno != ENOENT)
 		pc_warn("remove %s: %s", p->backing, strerror(errno));
-	if (p->made_dm || p->attached)
+	if (p->made_logfile && !b->keep_backing && unlink(p->logfile) < 0 && errno != ENOENT)
+		pc_warn("remove %s: %s", p->logfile, strerror(errno));
+	if (held || p->attached || p->log_attached)
 		pc_warn("dm device %s (%s) left behind: 'powercut cleanup' removes it",
 			p->name, p->uuid);
 	if (p->attached)
 		close(p->lo.fd);
+	if (p->log_attached)
+		close(p->log_lo.fd);
 	free(p);
 	b->priv = NULL;
 	b->devpath[0] = '\0';
@@ -552,8 +700,41 @@ static int path_below(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-/* Does dm device NAME sit on a loop device whose backing file is below DIR? */
-static int backed_below(const char *name, const char *dir)
+/* The dm device NAME's number; 0 if it cannot be had. */
+static dev_t devnum_of(const char *name)
+{
+	struct dm_task *dmt = task_new(DM_DEVICE_INFO, name, "dm device info");
+	if (!dmt)
+		return 0;
+	struct dm_info info;
+	dev_t d = 0;
+	if (task_run(dmt, 0, "dm device info") == 0 && dm_task_get_info(dmt, &info) &&
+	    info.exists)
+		d = makedev(info.major, info.minor);
+	dm_task_destroy(dmt);
+	return d;
+}
+
+/* Does another device sit on dm device NAME (dm-flakey on dm-log-writes)? */
+static int has_holders(const char *name)
+{
+	dev_t d = devnum_of(name);
+	char path[96];
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/holders", major(d), minor(d));
+	DIR *dir = d ? opendir(path) : NULL;
+	if (!dir)
+		return 0;
+	int held = 0;
+	struct dirent *e;
+	while (!held && (e = readdir(dir)))
+		held = e->d_name[0] != '.';
+	closedir(dir);
+	return held;
+}
+
+/* Does dm device NAME sit, directly or through other dm devices (at most
+ * DEPTH deep), on a loop device whose backing file is below DIR? */
+static int backed_below_depth(const char *name, const char *dir, int depth)
 {
 	struct dm_task *dmt = task_new(DM_DEVICE_DEPS, name, "dm device dependencies");
 	if (!dmt)
@@ -564,12 +745,19 @@ static int backed_below(const char *name, const char *dir)
 		for (uint32_t i = 0; i < deps->count && !found; i++) {
 			char path[128];
 			dev_t d = (dev_t)deps->device[i];
+			char text[PATH_MAX + 16];
 			snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/loop/backing_file",
 				 major(d), minor(d));
-			char text[PATH_MAX + 16];
 			if (read_quiet(path, text, sizeof(text)) == 0) {
 				text[strcspn(text, "\n")] = '\0';
 				found = path_below(text, dir);
+				continue;
+			}
+			snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/dm/name", major(d),
+				 minor(d));
+			if (depth > 0 && read_quiet(path, text, sizeof(text)) == 0) {
+				text[strcspn(text, "\n")] = '\0';
+				found = backed_below_depth(text, dir, depth - 1);
 			}
 		}
 	}
@@ -577,27 +765,44 @@ static int backed_below(const char *name, const char *dir)
 	return found;
 }
 
+static int backed_below(const char *name, const char *dir)
+{
+	return backed_below_depth(name, dir, 4);
+}
+
 typedef int (*dm_pick_fn)(const struct dm_dev_ent *e, const void *arg);
 
-/* Remove our devices that PICK selects; count removed, -1 if any failed. */
+/* Remove our devices that PICK selects, upper ones first: a device others
+ * sit on waits for the next pass.  Count removed, -1 if any failed. */
 static int remove_picked(dm_pick_fn pick, const void *arg, int verbose)
 {
 	struct dm_dev_ent *v;
 	int n = list_ours(&v);
 	if (n < 0)
 		return -1;
+	char *todo = xcalloc((size_t)n + 1, 1);
+	int left = 0;
+	for (int i = 0; i < n; i++)
+		if ((todo[i] = (char)(pick(&v[i], arg) != 0)))
+			left++;
 	int count = 0, rc = 0;
-	for (int i = 0; i < n; i++) {
-		if (!pick(&v[i], arg))
-			continue;
-		if (remove_dev(v[i].name) < 0) {
-			rc = -1;
-			continue;
+	for (int pass = 0; left > 0 && pass < 4; pass++) {
+		for (int i = 0; i < n; i++) {
+			/* Held devices wait, but the last pass tries them anyway. */
+			if (!todo[i] || (pass < 3 && has_holders(v[i].name)))
+				continue;
+			todo[i] = 0;
+			left--;
+			if (remove_dev(v[i].name) < 0) {
+				rc = -1;
+				continue;
+			}
+			count++;
+			if (verbose)
+				printf("removed dm device %s (%s)\n", v[i].name, v[i].uuid);
 		}
-		count++;
-		if (verbose)
-			printf("removed dm device %s (%s)\n", v[i].name, v[i].uuid);
 	}
+	free(todo);
 	free(v);
 	return rc < 0 ? -1 : count;
 }
@@ -632,11 +837,13 @@ static int dm_remove_dead(int verbose)
 
 const struct pc_backend_ops pc_backend_dm = {
 	.name = "dm",
-	.caps = PC_BACKEND_NEEDS_DM,
+	.caps = PC_BACKEND_NEEDS_DM | PC_BACKEND_WRITE_LOG | PC_BACKEND_LOG_SIZE,
 	.probe = dm_probe,
 	.create = dm_create,
 	.set_mode = dm_set_mode,
 	.destroy = dm_destroy,
 	.teardown_below = dm_teardown_below,
 	.remove_dead = dm_remove_dead,
+	.log_mark_workload = dm_log_mark_workload,
+	.log_finish = dm_log_finish,
 };

@@ -501,12 +501,22 @@ int pc_backend_fuse_counters(const struct pc_backend *b, struct pc_fuse_counters
 	return 0;
 }
 
-static int fuse_flushes(const struct pc_backend *b, uint64_t *n)
+/* The server counts flushes as it logs them: the count now is where the
+ * workload starts in the log. */
+static int fuse_log_mark_workload(struct pc_backend *b)
 {
-	struct pc_fuse_counters c;
-	if (pc_backend_fuse_counters(b, &c) < 0)
-		return -1;
-	*n = c.flushes.seen;
+	struct pc_fuse_counters fc;
+	if (pc_backend_fuse_counters(b, &fc) < 0)
+		return pc_fail(PC_ERR_RUN, "mark the write log: the fuse server's counters are gone");
+	b->log_first_flush = fc.flushes.seen;
+	return 0;
+}
+
+/* The server wrote the log in its final format, closed at the first cut. */
+static int fuse_log_finish(struct pc_backend *b)
+{
+	if (!b->log_path[0])
+		return pc_fail(PC_ERR_RUN, "write log: the fuse device keeps none");
 	return 0;
 }
 
@@ -519,5 +529,6 @@ const struct pc_backend_ops pc_backend_fuse = {
 	.create = fuse_create,
 	.set_mode = fuse_set_mode,
 	.destroy = fuse_destroy_dev,
-	.flushes = fuse_flushes,
+	.log_mark_workload = fuse_log_mark_workload,
+	.log_finish = fuse_log_finish,
 };

@@ -66,7 +66,6 @@ struct case_ctx {
 	int merged_mounted;
 	struct pc_backend dev;
 	uint64_t dev_size;
-	uint64_t workload_flush; /* flushes the device had seen when the unpack began */
 	int dev_made;
 	int mounted;
 	struct pc_image img;
@@ -199,6 +198,7 @@ static int phase_device(struct case_ctx *x)
 	x->dev.keep_backing = x->o->keep;
 	x->dev.volatile_cache = x->c->volatile_cache;
 	x->dev.write_log = x->c->crash_points > 0;
+	x->dev.log_size = x->c->settings->log_size;
 	x->dev_made = 1; /* destroy is safe after a partial create */
 	if (x->dev.ops->create(&x->dev, x->dev_size) < 0)
 		return -1;
@@ -473,8 +473,8 @@ static int phase_write(struct case_ctx *x)
 		return -1;
 	/* Crash points are picked from here on: a cut inside mkfs leaves no
 	 * filesystem, which proves nothing about the workload. */
-	if (x->c->crash_points && x->dev.ops->flushes)
-		x->dev.ops->flushes(&x->dev, &x->workload_flush);
+	if (x->c->crash_points && x->dev.ops->log_mark_workload(&x->dev) < 0)
+		return -1;
 	int rc = x->c->workload == PC_WORKLOAD_FIO ? write_fio(x)
 		 : x->c->layout == PC_LAYOUT_SNAPSHOTS ? write_snapshots(x) : write_flat(x);
 	if (rc < 0 || io_mark(x, &after) < 0)
@@ -812,13 +812,15 @@ static int phase_crash_points(struct case_ctx *x)
 		return 0;
 	pc_progress_phase("crash points");
 	double t = pc_now();
+	if (x->dev.ops->log_finish(&x->dev) < 0)
+		return -1;
 	const struct pc_crash_target target = {
 		.fstype = x->c->fs,
 		.mount_opts = x->c->mount_opts,
 		.manifest = x->manifest,
 		.workdir = x->work,
 		.size = x->dev_size,
-		.first_flush = x->workload_flush,
+		.first_flush = x->dev.log_first_flush,
 		.subsets = x->c->crash_subsets,
 		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
 	};

@@ -342,7 +342,8 @@ static int group_settings(struct parser *p, const struct section *g,
 static unsigned needed_caps(const struct pc_settings *s)
 {
 	return (s->write_cache == PC_WRITE_CACHE_VOLATILE ? PC_BACKEND_VOLATILE_CACHE : 0) |
-	       (s->crash_points ? PC_BACKEND_WRITE_LOG : 0);
+	       (s->crash_points ? PC_BACKEND_WRITE_LOG : 0) |
+	       (s->log_size ? PC_BACKEND_LOG_SIZE : 0);
 }
 
 /* Checks between keys, on a group's settings. */
@@ -351,6 +352,7 @@ static int check_group(struct parser *p, const struct section *g, const struct p
 	static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
 		{ PC_BACKEND_VOLATILE_CACHE, "write_cache = volatile", "no volatile write cache" },
 		{ PC_BACKEND_WRITE_LOG, "crash_points", "no write log" },
+		{ PC_BACKEND_LOG_SIZE, "log_size", "no log device to size" },
 	};
 	const struct pc_backend_ops *b = pc_backend_find(pc_backend_choice(s->backend));
 	char problem[256] = "";

@@ -49,6 +49,7 @@ struct pc_settings {
 	char *mount_opts;
 	unsigned backend;           /* pc_backend_choice */
 	uint64_t device_size;       /* 0 = auto */
+	uint64_t log_size;          /* dm-log-writes' log device; 0 = auto */
 	unsigned repeat;
 	unsigned expect[PC_MODE_COUNT]; /* enum pc_expect, per mode */
 	unsigned cut;               /* enum pc_flakey_mode */

@@ -147,6 +147,10 @@ static const struct pc_key keys[] = {
 	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
 	  .help = "The device's size; auto: twice the image's bytes plus 8 KiB per entry "
 		  "plus 256 MiB, at least 512 MiB" },
+	{ .name = "log_size", .type = PC_KEY_SIZE, .offset = FIELD(log_size),
+	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
+	  .help = "backend = dm with crash_points: the size of dm-log-writes' log device; "
+		  "auto: twice the device plus 64 MiB (sparse). A log that fills up is an error" },
 	{ .name = "repeat", .type = PC_KEY_COUNT, .offset = FIELD(repeat), .min = 1, .max = 100000,
 	  .def = "1", .help = "Run each case N times (ids end in /r1, /r2, ...)" },
 	{ .name = "expect", .type = PC_KEY_ENUM, .offset = FIELD(expect), .choice = expect_choice,

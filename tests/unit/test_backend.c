@@ -361,10 +361,14 @@ static void test_registry(void)
 	CU_ASSERT_PTR_NULL(pc_backend_find("auto"));
 	CU_ASSERT_PTR_NULL(pc_backend_find("zfs"));
 	CU_ASSERT_EQUAL(pc_backend_fuse.caps, PC_BACKEND_VOLATILE_CACHE | PC_BACKEND_WRITE_LOG);
-	CU_ASSERT_EQUAL(pc_backend_dm.caps, PC_BACKEND_NEEDS_DM);
+	CU_ASSERT_EQUAL(pc_backend_dm.caps,
+			PC_BACKEND_NEEDS_DM | PC_BACKEND_WRITE_LOG | PC_BACKEND_LOG_SIZE);
+	/* Both log writes; a scenario-time choice prefers the one that needs
+	 * no device-mapper. */
 	CU_ASSERT_PTR_EQUAL(pc_backend_with(PC_BACKEND_WRITE_LOG), &pc_backend_fuse);
 	CU_ASSERT_PTR_EQUAL(pc_backend_with(PC_BACKEND_NEEDS_DM), &pc_backend_dm);
-	CU_ASSERT_PTR_NULL(pc_backend_with(PC_BACKEND_NEEDS_DM | PC_BACKEND_WRITE_LOG));
+	CU_ASSERT_PTR_EQUAL(pc_backend_with(PC_BACKEND_LOG_SIZE), &pc_backend_dm);
+	CU_ASSERT_PTR_NULL(pc_backend_with(PC_BACKEND_NEEDS_DM | PC_BACKEND_VOLATILE_CACHE));
 	char names[64];
 	pc_backend_names_with(PC_BACKEND_VOLATILE_CACHE, names, sizeof(names));
 	CU_ASSERT_STRING_EQUAL(names, "fuse");
@@ -375,7 +379,11 @@ static void test_registry(void)
 	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.teardown_below);
 	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.remove_dead);
 	CU_ASSERT_PTR_NULL(pc_backend_fuse.teardown_below);
-	CU_ASSERT_PTR_NOT_NULL(pc_backend_fuse.flushes);
+	/* Both keep a write log: both mark the workload and finish it. */
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_fuse.log_mark_workload);
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_fuse.log_finish);
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.log_mark_workload);
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.log_finish);
 }
 
 void register_backend_tests(void)
