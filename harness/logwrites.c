@@ -75,6 +75,12 @@ static int read_super(struct reader *r)
 	unsigned char s[28];
 	if (read_at(r, 0, s, sizeof(s), "super block") < 0)
 		return -1;
+	/* The target writes its super block at the first FUA write or mark;
+	 * a log that filled up before then holds none. */
+	if (le64_at(s) == 0 && le64_at(s + 8) == 0)
+		return pc_fail(PC_ERR_RUN, "dm-log-writes log %s has no super block: the log device "
+			       "filled up or failed before the target's first FUA write or mark",
+			       r->path);
 	if (le64_at(s) != PC_LOGWRITES_MAGIC)
 		return pc_fail(PC_ERR_RUN, "%s is not a dm-log-writes log (bad magic %#llx)",
 			       r->path, (unsigned long long)le64_at(s));

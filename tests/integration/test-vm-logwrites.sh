@@ -21,7 +21,7 @@ trap 'rm -rf "$out"; cleanup_tmp' EXIT
 cat >"$out/lw.ini" <<EOF
 [global]
 image = $TOP/images/sample/layer3.tar.zst
-device_size = 256M
+device_size = 512M
 crash_points = 4
 modes = syncfs
 

@@ -198,6 +198,12 @@ static void test_bad_logs(void)
 	CU_ASSERT_EQUAL(pc_logwrites_convert(ss, NULL, 0, out, &in), -1);
 	free(ss);
 
+	/* A log that filled up before the target wrote its super block. */
+	memset(b.p, 0, SS);
+	char *nosuper = write_file(dir, "nosuper", &b, b.len);
+	CU_ASSERT_EQUAL(pc_logwrites_convert(nosuper, "powercut-cut", 0, out, &in), -1);
+	free(nosuper);
+
 	/* Not there at all. */
 	CU_ASSERT_EQUAL(pc_logwrites_convert("/nonexistent/log", NULL, 0, out, &in), -1);
 	free(out);

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Do two backends agree?  Pairs the cases of two groups of one results
+# folder that differ only in their group (A/FS/MODE with B/FS/MODE), as
+# scenarios/agreement.ini makes them, and prints them side by side:
+#
+#   scripts/agreement.sh DIR [A B]          (A, B default: fuse dm)
+#
+# Compared per pair: the verdict, whether the commit record survived, the
+# fsck result, the entries lost in modes that promise durability (expect
+# intact), and for crash points whether every point mounted and was
+# fsck-clean and whether the last one held the commit record.  Loss under
+# `none` is timing-dependent and shown, not compared.  A disagreement
+# prints both sides' reasons.  Markdown on stdout.
+# Exit: 0 every pair agrees, 1 some pair disagrees or a case has no
+# partner, 2 bad arguments or input.
+set -euo pipefail
+
+die() { echo "agreement: $*" >&2; exit 2; }
+[ $# -eq 1 ] || [ $# -eq 3 ] || die "usage: agreement.sh DIR [GROUP_A GROUP_B]"
+dir=$1 a=${2:-fuse} b=${3:-dm}
+[ -f "$dir/results.json" ] || die "$dir: no results.json (not a powercut results folder)"
+command -v jq >/dev/null || die "jq not found (scripts/install-deps.sh installs it)"
+
+# One line per pair (tab-separated), computed by jq from the two sides.
+jq -r --arg a "$a" --arg b "$b" '
+	def side: {
+		verdict, committed, fsck, lost, expect, reason: (.reason // ""),
+		cp: (if .crash_points then
+			(.crash_points.points | length) as $n
+			| ([.crash_points.points[] | select(.mounted != true or .fsck != "clean")] | length) as $bad
+			| "\($n) pts, \($bad) bad, last \(if $n > 0 and .crash_points.points[-1].committed then "committed" else "not committed" end)"
+		     else "-" end)
+	};
+	def rest: (.id | split("/") | .[1:] | join("/"));
+	[.cases[] | select(.id | startswith($a + "/"))] as $xa
+	| [.cases[] | select(.id | startswith($b + "/"))] as $xb
+	| ($xa | map({key: rest, value: side}) | from_entries) as $A
+	| ($xb | map({key: rest, value: side}) | from_entries) as $B
+	| (($A | keys) + ($B | keys) | unique)[] as $k
+	| ($A[$k]) as $x | ($B[$k]) as $y
+	| if $x == null or $y == null then
+		[$k, "unpaired", (if $x == null then "only in \($b)" else "only in \($a)" end), "", "", "", "", ""]
+	  else
+		([$x.verdict == $y.verdict, $x.committed == $y.committed, $x.fsck == $y.fsck,
+		  ($x.expect != "intact" or $x.lost == $y.lost), $x.cp == $y.cp] | all) as $ok
+		| [$k, (if $ok then "agree" else "DISAGREE" end),
+		   "\($x.verdict) / \($y.verdict)", "\($x.committed) / \($y.committed)",
+		   "\($x.fsck) / \($y.fsck)", "\($x.lost) / \($y.lost)", "\($x.cp) / \($y.cp)",
+		   (if $ok then "" else "\($a): \($x.reason) | \($b): \($y.reason)" end)]
+	  end
+	| @tsv' "$dir/results.json" >"${TMPDIR:-/tmp}/agreement.$$" || die "$dir/results.json: jq could not read it"
+trap 'rm -f "${TMPDIR:-/tmp}/agreement.$$"' EXIT
+
+pairs=0 bad=0
+printf '| case | %s / %s | verdict | committed | fsck | lost | crash points |\n' "$a" "$b"
+printf '| --- | --- | --- | --- | --- | --- | --- |\n'
+reasons=()
+while IFS=$'\t' read -r k state verdict committed fsck lost cp why; do
+	pairs=$((pairs + 1))
+	[ "$state" = agree ] || bad=$((bad + 1))
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$k" "$state" "$verdict" "$committed" "$fsck" "$lost" "$cp"
+	[ -z "$why" ] || reasons+=("- $k: $why")
+done <"${TMPDIR:-/tmp}/agreement.$$"
+[ "$pairs" -gt 0 ] || die "$dir has no cases in groups '$a' or '$b'"
+if [ ${#reasons[@]} -gt 0 ]; then
+	printf '\nDisagreements:\n'
+	printf '%s\n' "${reasons[@]}"
+fi
+printf '\n%d pairs, %d agree, %d do not (or have no partner)\n' "$pairs" $((pairs - bad)) "$bad"
+[ "$bad" -eq 0 ]
