@@ -7,6 +7,9 @@
 #     it are not committed;
 #   - backend = fuse: the fuse device works in the guest (vm-run loads fuse),
 #     with its own write log;
+#   - the two backends agree (scripts/agreement.sh, the small version of
+#     scenarios/agreement.ini);
+#   - crash_subsets on the dm log (the same replay);
 #   - a log device far too small for the workload: the kernel stops logging,
 #     and the case is an error, never a pass.
 # A small image (the sample's third layer) keeps it to a few minutes under
@@ -28,10 +31,11 @@ modes = syncfs
 [dm]
 backend = dm
 fs = ext4 xfs
+crash_subsets = 1
 
 [fuse]
 backend = fuse
-fs = ext4
+fs = ext4 xfs
 
 [smalllog]
 backend = dm
@@ -54,7 +58,7 @@ res=$out/res
 kernel=$(jq -r .kernel "$res/results.json")
 [ "$kernel" != "$(uname -r)" ] || fail "ran under the host's kernel"
 
-for id in dm/ext4/syncfs dm/xfs/syncfs fuse/ext4/syncfs; do
+for id in dm/ext4/syncfs dm/xfs/syncfs fuse/ext4/syncfs fuse/xfs/syncfs; do
 	want=${id%%/*}
 	[ "$(case_field "$res" "$id" .backend)" = "$want" ] || fail "$id: backend is not $want"
 	[ "$(case_field "$res" "$id" .verdict)" = pass ] || fail "$id: verdict $(case_field "$res" "$id" .verdict): $(case_field "$res" "$id" .reason)"
@@ -68,6 +72,15 @@ for id in dm/ext4/syncfs dm/xfs/syncfs fuse/ext4/syncfs; do
 	before=$(case_field "$res" "$id" '[.crash_points.points[:-1][] | select(.committed)] | length')
 	[ "$before" -eq 0 ] || fail "$id: $before points before the commit record's flush hold the commit record"
 done
+
+# crash_subsets ran on the dm log too.
+subsets=$(case_field "$res" dm/ext4/syncfs '[.crash_points.points[].subsets] | add')
+[ "${subsets:-0}" -ge 1 ] || fail "dm/ext4/syncfs: no crash subsets were checked"
+
+# The two backends agree, pair by pair (smalllog has no partner: not paired).
+scripts/agreement.sh "$res" fuse dm >"$TMP/agree" || { cat "$TMP/agree"; fail "the backends disagree"; }
+cat "$TMP/agree"
+grep -q '2 pairs, 2 agree' "$TMP/agree" || fail "agreement did not pair ext4 and xfs"
 
 id=smalllog/ext4/syncfs
 [ "$(case_field "$res" "$id" .verdict)" = error ] || fail "$id: a full log gave verdict $(case_field "$res" "$id" .verdict), not error"
