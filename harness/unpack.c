@@ -937,11 +937,11 @@ static struct archive *new_disk_writer(void)
 }
 
 /* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
-static int walk_one(struct walk *w, struct archive *ar, const char *lname, unsigned index,
-		    int write)
+static int walk_one(struct walk *w, struct archive *ar, const char *lname,
+		    enum pc_layerfmt fmt, unsigned index, int write)
 {
 	w->lname = lname;
-	w->fmt = pc_layerfmt_detect(lname);
+	w->fmt = fmt;
 	w->layer = index;
 	if (write) {
 		w->disk = new_disk_writer();
@@ -961,12 +961,22 @@ static int walk_one(struct walk *w, struct archive *ar, const char *lname, unsig
 	return rc;
 }
 
+/* The layers' formats, read from their files before the unpacking child
+ * chroots (where their paths no longer lead to them). */
+static enum pc_layerfmt *detect_formats(const char *const *layers, size_t n)
+{
+	enum pc_layerfmt *f = xcalloc(n ? n : 1, sizeof(*f));
+	for (size_t i = 0; i < n; i++)
+		f[i] = pc_layerfmt_detect(layers[i]);
+	return f;
+}
+
 /* Walk every layer in order; writing when WRITE. */
 static int walk_layers(struct walk *w, struct archive **ars, const char *const *layers,
-		       size_t n, int write)
+		       const enum pc_layerfmt *fmts, size_t n, int write)
 {
 	for (size_t i = 0; i < n; i++)
-		if (walk_one(w, ars[i], layers[i], (unsigned)i, write) < 0)
+		if (walk_one(w, ars[i], layers[i], fmts[i], (unsigned)i, write) < 0)
 			return -1;
 	w->st.entries = pc_manifest_count(w->m);
 	return 0;
@@ -1002,11 +1012,13 @@ int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		free(ars);
 		return -1;
 	}
+	enum pc_layerfmt *fmts = detect_formats(layers, n);
 	int rc = walk_init(&w);
 	if (rc == 0)
-		rc = walk_layers(&w, ars, layers, n, 0);
+		rc = walk_layers(&w, ars, layers, fmts, n, 0);
 	close_layers(ars, n);
 	free(ars);
+	free(fmts);
 	if (rc == 0) {
 		*out = w.m;
 		w.m = NULL;
@@ -1038,6 +1050,7 @@ static int child_exit_code(void)
  * overlay form. */
 struct job {
 	struct archive **ars;
+	enum pc_layerfmt *fmts;
 	const char *const *layers;
 	size_t n;
 	int overlay;
@@ -1077,10 +1090,10 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	if (job->overlay) {
 		w.overlay = 1;
 		w.lower = job->lower;
-		rc = walk_one(&w, job->ars[0], job->layers[0], job->index, 1);
+		rc = walk_one(&w, job->ars[0], job->layers[0], job->fmts[0], job->index, 1);
 		w.st.entries = pc_manifest_count(w.m);
 	} else {
-		rc = walk_layers(&w, job->ars, job->layers, job->n, 1);
+		rc = walk_layers(&w, job->ars, job->layers, job->fmts, job->n, 1);
 	}
 	if (rc == 0) {
 		rep->st = w.st;
@@ -1137,6 +1150,7 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		return -1;
 	}
 	job->ars = ars;
+	job->fmts = detect_formats(job->layers, job->n);
 	int rc = -1;
 	FILE *mf = tmpfile(); /* the child writes the manifest here */
 	struct child_report *rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE,
@@ -1172,6 +1186,7 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		/* Free before _exit so leak checkers see a clean child. */
 		close_layers(ars, job->n);
 		free(ars);
+		free(job->fmts);
 		_exit(code);
 	}
 	int status;
@@ -1196,6 +1211,7 @@ out:
 		munmap(rep, sizeof(*rep));
 	close_layers(ars, job->n);
 	free(ars);
+	free(job->fmts);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
  *                                        tool reproduces faithfully (no
  *                                        sparse files, devices or odd names)
  *   mkfixtures longpath DIR              one layer, a file's path 5,038 bytes
+ *   mkfixtures estargz OUT LAYER         LAYER rewritten eStargz-shaped
  *   mkfixtures oci DIR LAYER...          an OCI image layout of the layers
  *   mkfixtures docker-save FILE LAYER... a legacy docker-save archive
  *   mkfixtures docker-save-oci FILE LAYER...  Docker 25+'s OCI-based one
@@ -973,6 +974,124 @@ static void make_oci(const char *dir, char **paths, size_t n)
 	printf("%s\n", dir);
 }
 
+/* ---- estargz: a layer as eStargz writes it ---------------------------------- */
+
+/* DATA[0..len) as one gzip member, appended to OUT (libarchive's raw
+ * format: the data of one entry, through the gzip filter). */
+static void gzip_member(FILE *out, const void *data, size_t len, const char *what)
+{
+	size_t cap = len + len / 8 + 1024, used = 0;
+	char *buf = xmalloc(cap);
+	struct archive *a = archive_write_new();
+	archive_write_set_format_raw(a);
+	archive_write_add_filter_gzip(a);
+	archive_write_set_filter_option(a, "gzip", "timestamp", NULL);
+	archive_write_set_bytes_in_last_block(a, 1);
+	if (archive_write_open_memory(a, buf, cap, &used) != ARCHIVE_OK)
+		die("gzip %s: %s", what, archive_error_string(a));
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_size(e, (la_int64_t)len);
+	if (archive_write_header(a, e) != ARCHIVE_OK ||
+	    (len && archive_write_data(a, data, len) != (la_ssize_t)len) ||
+	    archive_write_close(a) != ARCHIVE_OK)
+		die("gzip %s: %s", what, archive_error_string(a));
+	archive_entry_free(e);
+	archive_write_free(a);
+	if (fwrite(buf, 1, used, out) != used)
+		die("write %s: %s", what, strerror(errno));
+	free(buf);
+}
+
+/* The layer's entries re-written as a pax tar in memory, with the
+ * no-prefetch landmark first and the TOC `stargz.index.json` last (listing
+ * every other entry, as the eStargz specification asks); *toc_off gets the
+ * offset of the TOC's tar header. */
+static char *estargz_tar(const char *layer, size_t *len, size_t *toc_off)
+{
+	struct archive *in = archive_read_new();
+	archive_read_support_filter_all(in);
+	archive_read_support_format_tar(in);
+	if (archive_read_open_filename(in, layer, 64 * 1024) != ARCHIVE_OK)
+		die("open %s: %s", layer, archive_error_string(in));
+	size_t cap = 64u << 20;
+	char *buf = xmalloc(cap);
+	struct archive *out = archive_write_new();
+	archive_write_set_format_pax(out);
+	archive_write_set_bytes_per_block(out, 0); /* unbuffered: offsets are exact */
+	if (archive_write_open_memory(out, buf, cap, len) != ARCHIVE_OK)
+		die("tar in memory: %s", archive_error_string(out));
+	json_t *entries = json_array();
+	put_file(out, ".no.prefetch.landmark", 0644, "\xf", 1);
+	json_array_append_new(entries, json_pack("{s:s, s:s, s:i, s:i}", "name",
+						 ".no.prefetch.landmark", "type", "reg", "size", 1,
+						 "mode", 0644));
+	struct archive_entry *e;
+	int r;
+	char *data = xmalloc(IO_CHUNK);
+	while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+		if (archive_write_header(out, e) < ARCHIVE_WARN)
+			die("write %s: %s", archive_entry_pathname(e), archive_error_string(out));
+		la_ssize_t n;
+		while ((n = archive_read_data(in, data, IO_CHUNK)) > 0)
+			if (archive_write_data(out, data, (size_t)n) != n)
+				die("write %s: %s", archive_entry_pathname(e), archive_error_string(out));
+		if (n < 0)
+			die("read %s: %s", layer, archive_error_string(in));
+		unsigned t = archive_entry_filetype(e);
+		const char *type = archive_entry_hardlink(e) ? "hardlink" : t == AE_IFDIR ? "dir"
+				   : t == AE_IFLNK ? "symlink" : "reg";
+		json_t *j = json_pack("{s:s, s:s, s:I, s:i}", "name", archive_entry_pathname(e),
+				      "type", type, "size", (json_int_t)archive_entry_size(e), "mode",
+				      (int)archive_entry_perm(e));
+		const char *link = archive_entry_hardlink(e) ? archive_entry_hardlink(e)
+							     : archive_entry_symlink(e);
+		if (link)
+			json_object_set_new(j, "linkName", json_string(link));
+		json_array_append_new(entries, j);
+	}
+	if (r != ARCHIVE_EOF)
+		die("read %s: %s", layer, archive_error_string(in));
+	free(data);
+	archive_read_free(in);
+	*toc_off = (size_t)archive_filter_bytes(out, -1);
+	json_t *toc = json_pack("{s:i, s:o}", "version", 1, "entries", entries);
+	char *text = json_text(toc);
+	put_file(out, "stargz.index.json", 0644, text, strlen(text));
+	free(text);
+	json_decref(toc);
+	if (archive_write_close(out) != ARCHIVE_OK)
+		die("tar in memory: %s", archive_error_string(out));
+	archive_write_free(out);
+	return buf;
+}
+
+/* eStargz-shaped: the entries, then the TOC as its own gzip member, then the
+ * 51-byte footer whose extra field holds the TOC member's offset.  (Real
+ * writers also give each regular file its own gzip member for lazy pulling;
+ * a full reader does not see the difference.) */
+static void make_estargz(const char *outpath, const char *layer)
+{
+	size_t len, toc_off;
+	char *tar = estargz_tar(layer, &len, &toc_off);
+	FILE *out = fopen(outpath, "wb");
+	if (!out)
+		die("create %s: %s", outpath, strerror(errno));
+	gzip_member(out, tar, toc_off, outpath);
+	long toc_gz = ftell(out);
+	gzip_member(out, tar + toc_off, len - toc_off, outpath);
+	unsigned char footer[51] = { 0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 26, 0, 'S', 'G', 22, 0 };
+	char extra[23];
+	snprintf(extra, sizeof(extra), "%016lxSTARGZ", (unsigned long)toc_gz);
+	memcpy(footer + 16, extra, 22);
+	static const unsigned char empty_deflate[5] = { 1, 0, 0, 0xff, 0xff };
+	memcpy(footer + 38, empty_deflate, 5); /* then CRC32 and ISIZE of nothing: zeros */
+	if (fwrite(footer, 1, sizeof(footer), out) != sizeof(footer) || fclose(out) != 0)
+		die("write %s: %s", outpath, strerror(errno));
+	free(tar);
+	printf("%s\n", outpath);
+}
+
 /* ---- docker-save archives ---------------------------------------------------- */
 
 static void put_member(struct archive *a, const char *name, const void *data, size_t len)
@@ -1134,6 +1253,7 @@ static void usage(FILE *f)
 		   "       mkfixtures smallfiles DIR\n"
 		   "       mkfixtures producers DIR\n"
 		   "       mkfixtures longpath DIR\n"
+		   "       mkfixtures estargz OUT LAYER\n"
 		   "       mkfixtures oci DIR LAYER...\n"
 		   "       mkfixtures docker-save FILE LAYER...\n"
 		   "       mkfixtures docker-save-oci FILE LAYER...\n");
@@ -1153,6 +1273,8 @@ int main(int argc, char **argv)
 		make_producers(argv[2]);
 	else if (argc == 3 && !strcmp(argv[1], "longpath"))
 		make_longpath(argv[2]);
+	else if (argc == 4 && !strcmp(argv[1], "estargz"))
+		make_estargz(argv[2], argv[3]);
 	else if (argc >= 4 && !strcmp(argv[1], "oci"))
 		make_oci(argv[2], argv + 3, (size_t)(argc - 3));
 	else if (argc >= 4 && !strcmp(argv[1], "docker-save"))

@@ -417,11 +417,11 @@ static void test_estargz_metadata_hidden(void)
 {
 	char *dir = unit_tmpdir();
 	char *path = xasprintf("%s/esgz.tar.gz", dir);
-	const char *toc = "{\"version\":1,\"entries\":[]}";
+	const char *tocj = "{\"version\":1,\"entries\":[]}";
 	struct mem m[] = {
 		{ ".no.prefetch.landmark", "\xf", 1, NULL },
 		{ "bin/busybox", "BB", 2, NULL },
-		{ "stargz.index.json", toc, strlen(toc), NULL },
+		{ "stargz.index.json", tocj, strlen(tocj), NULL },
 	};
 	put_tar(path, m, 3, 1);
 	CU_ASSERT_EQUAL(pc_layerfmt_detect(path), PC_LAYERFMT_PLAIN);
@@ -443,6 +443,20 @@ static void test_estargz_metadata_hidden(void)
 	CU_ASSERT_PTR_NULL(pc_manifest_get(man, "stargz.index.json"));
 	CU_ASSERT_PTR_NULL(pc_manifest_get(man, ".no.prefetch.landmark"));
 	pc_manifest_free(man);
+	/* Unpacking (a chrooted child, where the layer's path no longer
+	 * leads to it) hides them too: neither written nor in the manifest. */
+	char *target = xasprintf("%s/root", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	man = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(layers, 1, target, &man, NULL, NULL, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(man, "bin/busybox"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(man, "stargz.index.json"));
+	pc_manifest_free(man);
+	char *toc = xasprintf("%s/stargz.index.json", target), *bb = xasprintf("%s/bin/busybox", target);
+	struct stat st;
+	CU_ASSERT_EQUAL(lstat(toc, &st), -1);
+	CU_ASSERT_EQUAL(lstat(bb, &st), 0);
+	free(toc), free(bb), free(target);
 	/* The same names in a plain layer are files. */
 	put_tar(path, m, 3, 1);
 	CU_ASSERT_EQUAL_FATAL(pc_image_scan(layers, 1, &man, NULL), 0);
