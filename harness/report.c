@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "junit.h"
 #include "report_outcome.h"
 #include "util.h"
 
@@ -69,29 +70,6 @@ static FILE *mem_open(char **buf, size_t *len)
 		abort();
 	}
 	return f;
-}
-
-/* One finding as a line: "content usr/bin/x: sha256 differs". */
-static void finding_line(const struct pc_finding *fd, FILE *f)
-{
-	char *path = pc_esc_text(fd->path ? fd->path : "?"); /* escaped already (verify.h) */
-	fprintf(f, "%s %s", pc_finding_name(fd->kind), path);
-	free(path);
-	if (fd->detail && *fd->detail) {
-		char *detail = pc_esc_text(fd->detail);
-		fprintf(f, ": %s", detail);
-		free(detail);
-	}
-}
-
-static char *finding_text(const struct pc_finding *fd)
-{
-	char *buf;
-	size_t len;
-	FILE *f = mem_open(&buf, &len);
-	finding_line(fd, f);
-	fclose(f);
-	return buf;
 }
 
 /* ---- results.json ---------------------------------------------------- */
@@ -374,85 +352,6 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 	return rc;
 }
 
-/* ---- junit.xml ------------------------------------------------------- */
-
-/* junit.xml is written by hand: CUnit's JUnit writer is broken in Debian's
- * CUnit 2.1-3 and is tied to CUnit's own registry anyway, and the format
- * needs nothing but escaping (escape.h: valid XML 1.0 whatever S holds). */
-static void xml_text(FILE *f, const char *s, int attr)
-{
-	char *x = pc_esc_xml(s, attr, 1);
-	fputs(x, f);
-	free(x);
-}
-
-static void junit_case(FILE *f, const struct pc_case_result *res)
-{
-	const struct pc_case *c = res->c;
-	fputs("    <testcase classname=\"", f);
-	xml_text(f, c->group, 1);
-	fputs("\" name=\"", f);
-	xml_text(f, c->id, 1);
-	fprintf(f, "\" time=\"%.3f\"", res->t.total);
-	if (res->verdict == PC_VERDICT_PASS) {
-		fputs("/>\n", f);
-		return;
-	}
-	const char *tag = res->verdict == PC_VERDICT_ERROR ? "error" : "failure";
-	fprintf(f, ">\n      <%s message=\"", tag);
-	xml_text(f, res->reason[0] ? res->reason : pc_verdict_name(res->verdict), 1);
-	fprintf(f, "\" type=\"%s\">", pc_verdict_name(res->verdict));
-	xml_text(f, res->reason, 0);
-	fputc('\n', f);
-	for (size_t i = 0; i < res->vr.nfindings && i < FIRST_FINDINGS; i++) {
-		char *line = finding_text(&res->vr.findings[i]);
-		xml_text(f, line, 0);
-		fputc('\n', f);
-		free(line);
-	}
-	if (res->vr.nfindings > FIRST_FINDINGS) {
-		fprintf(f, "... and %zu more findings, in ", res->vr.nfindings - FIRST_FINDINGS);
-		xml_text(f, res->case_dir[0] ? res->case_dir : "the case folder", 0);
-		fputs("/findings.txt\n", f);
-	}
-	fprintf(f, "</%s>\n", tag);
-	if (res->fsck == PC_FSCK_ERRORS && res->fsck_output) {
-		fputs("      <system-out>", f);
-		xml_text(f, res->fsck_output, 0);
-		fputs("</system-out>\n", f);
-	}
-	fputs("    </testcase>\n", f);
-}
-
-static int write_junit(const struct pc_run_report *r, const char *dir)
-{
-	size_t failures = 0, errors = 0;
-	double total = 0;
-	for (size_t i = 0; i < r->nresults; i++) {
-		failures += r->results[i].verdict == PC_VERDICT_FAIL;
-		errors += r->results[i].verdict == PC_VERDICT_ERROR;
-		total += r->results[i].t.total;
-	}
-	char *buf;
-	size_t len;
-	FILE *f = mem_open(&buf, &len);
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", f);
-	fprintf(f, "  <testsuite name=\"powercut\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		   "skipped=\"0\" time=\"%.3f\">\n", r->nresults, failures, errors, total);
-	fputs("    <properties>\n      <property name=\"scenario\" value=\"", f);
-	xml_text(f, r->scenario, 1);
-	fputs("\"/>\n      <property name=\"kernel\" value=\"", f);
-	xml_text(f, r->kernel, 1);
-	fputs("\"/>\n    </properties>\n", f);
-	for (size_t i = 0; i < r->nresults; i++)
-		junit_case(f, &r->results[i]);
-	fputs("  </testsuite>\n</testsuites>\n", f);
-	fclose(f);
-	int rc = write_atomic(dir, "junit.xml", buf, len);
-	free(buf);
-	return rc;
-}
-
 /* ---- the table ------------------------------------------------------- */
 
 enum { NCOLS = 16 };
@@ -686,7 +585,7 @@ int pc_report_write(const struct pc_run_report *r, const char *dir)
 		return -1;
 	int rc = write_json(r, dir);
 	/* Write the others even if one fails: each is useful on its own. */
-	if (write_junit(r, dir) < 0)
+	if (pc_junit_write(r, dir) < 0)
 		rc = -1;
 	if (write_summary(r, dir) < 0)
 		rc = -1;

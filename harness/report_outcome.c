@@ -76,10 +76,10 @@ void pc_outcome_line(const struct pc_case_result *r, FILE *f)
 {
 	if (r->known) {
 		char *file = pc_esc_md(r->known->file), *reason = pc_esc_md(r->known->reason);
-		fprintf(f, "  (known failure %s:%u: %s)", file, r->known->line, reason);
+		fprintf(f, " (known failure %s:%u: %s)", file, r->known->line, reason);
 		free(file);
 		free(reason);
 	}
 	if (r->nattempts > 1)
-		fprintf(f, "  (failed %zu of %zu attempts)", r->attempts_failed, r->nattempts);
+		fprintf(f, " (failed %zu of %zu attempts)", r->attempts_failed, r->nattempts);
 }

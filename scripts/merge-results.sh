@@ -8,9 +8,12 @@
 # once), "shards" saying which folder, kernel and cases each came from;
 # OUT/junit.xml holds each shard's testsuite; OUT/summary.md puts their
 # summaries one after the other; OUT/cases/ gets every case folder.
-# Exit status as powercut run's: 0 every case passed, 1 some did not,
-# 2 bad arguments or inputs (OUT exists, a DIR without results.json, a case
-# in two DIRs).  jq does the JSON; nothing here parses it by hand.
+# Cases keep their outcome (pass, fail, error, flaky with its rate, known,
+# unexpected pass) and attempts; `powercut compare` reads the merged folder.
+# Exit status as powercut run's: 0 no case failed (pass, known and
+# unexpected pass do not fail), 1 some failed, errored or was flaky, 2 bad
+# arguments or inputs (OUT exists, a DIR without results.json, a case in
+# two DIRs).  jq does the JSON; nothing here parses it by hand.
 set -euo pipefail
 
 die() { echo "merge-results: $*" >&2; exit 2; }
@@ -49,9 +52,12 @@ done | jq -s '{
 {
 	echo "# powercut results, merged from $# folders"
 	echo
-	jq -r '"- cases: \(.cases | length) (\([.cases[] | select(.verdict == "pass")] | length) pass, " +
-		"\([.cases[] | select(.verdict == "fail")] | length) fail, " +
-		"\([.cases[] | select(.verdict == "error")] | length) error)"' "$out/results.json"
+	# Results written before outcomes existed: the verdict is the outcome.
+	jq -r '[.cases[] | (.outcome // .verdict)] as $o |
+		def n(x): [$o[] | select(. == x)] | length;
+		"- cases: \($o | length) (\(n("pass")) pass, \(n("fail")) fail, \(n("error")) error, " +
+		"\(n("flaky")) flaky, \(n("known")) known, \(n("unexpected pass")) unexpected pass)"' \
+		"$out/results.json"
 	for d in "$@"; do
 		echo
 		echo "## $d"
@@ -63,6 +69,7 @@ for d in "$@"; do
 	if [ -d "$d/cases" ]; then cp -a "$d/cases/." "$out/cases/"; fi
 done
 
-bad=$(jq '[.cases[] | select(.verdict != "pass")] | length' "$out/results.json")
-echo "merged $(jq '.cases | length' "$out/results.json") cases from $# folders into $out ($bad not passing)"
+bad=$(jq '[.cases[] | (.outcome // .verdict) | select(. == "fail" or . == "error" or . == "flaky")] | length' \
+	"$out/results.json")
+echo "merged $(jq '.cases | length' "$out/results.json") cases from $# folders into $out ($bad failed, errored or flaky)"
 [ "$bad" -eq 0 ]  || exit 1

@@ -105,5 +105,31 @@ compare 1 "$TMP/base" "$TMP/flaky" --json
 [ "$(jq '.summary.flaky' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary.regression' "$TMP/cmp.out")" -eq 1 ] ||
 	fail "compare of the flaky run: $(jq -c .summary "$TMP/cmp.out")"
 [ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .new_flaky_rate' "$TMP/cmp.out")" = 1/2 ] || fail "compare: no rate"
+
+# A merged folder (scripts/merge-results.sh) keeps outcomes: flaky exits 1,
+# the summary counts it, compare reads the merged folder the same way.
+rc=0
+"$TOP/scripts/merge-results.sh" "$TMP/merged" "$TMP/flaky" > /dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "merge of a flaky run exited $rc, expected 1"
+grep -q '^- cases: 2 (0 pass, 1 fail, 0 error, 1 flaky, 0 known, 0 unexpected pass)' "$TMP/merged/summary.md" ||
+	fail "merged summary: $(grep '^- cases' "$TMP/merged/summary.md")"
+compare 1 "$TMP/base" "$TMP/merged" --json
+[ "$(jq '.summary.flaky' "$TMP/cmp.out")" -eq 1 ] || fail "compare of the merged folder"
+
+# junit.xml validates against the schema CI servers read (tests/junit.xsd):
+# suites with properties, failure, skipped (known), flakyFailure and
+# rerunFailure (retries); the merged file too.
+for d in base new known flaky merged; do
+	xmllint --noout --schema "$TOP/tests/junit.xsd" "$TMP/$d/junit.xml" 2> "$TMP/xmllint.err" ||
+		{ cat "$TMP/xmllint.err"; fail "$d/junit.xml does not validate"; }
+done
+grep -q '<skipped type="known" message="known failure: fsync never loses' "$TMP/known/junit.xml" || fail "junit: known not skipped"
+grep -q '<flakyFailure message=".*POWERCUT_TEST_FAIL_ATTEMPTS' "$TMP/flaky/junit.xml" || fail "junit: no flakyFailure"
+grep -q '<rerunFailure message="kernel: WARNING' "$TMP/flaky/junit.xml" || fail "junit: no rerunFailure"
+grep -q '^kernel log: WARNING: .*powercut-test-compare' "$TMP/flaky/junit.xml" || fail "junit: failure text lacks the kernel line"
+grep -q '<property name="write_cache" value="durable"/>' "$TMP/base/junit.xml" || fail "junit: no properties"
+# A schema that can fail: a testcase without its name is refused.
+sed 's/<testcase classname="g" name="[^"]*"/<testcase classname="g"/' "$TMP/base/junit.xml" > "$TMP/broken.xml"
+! xmllint --noout --schema "$TOP/tests/junit.xsd" "$TMP/broken.xml" 2> /dev/null || fail "the schema accepts a nameless testcase"
 assert_no_leftovers
 pass

@@ -19,11 +19,11 @@ cmp -s "$TMP/want" "$TMP/got" || fail "merged cases: $(tr '\n' ' ' < "$TMP/got")
 [ "$(grep -c '<testcase ' "$TMP/all/junit.xml")" -eq 3 ] || fail "junit: not 3 test cases"
 [ "$(grep -c '<testsuite ' "$TMP/all/junit.xml")" -eq 2 ] || fail "junit: not 2 suites"
 [ "$(ls "$TMP/all/cases" | wc -l)" -eq 3 ] || fail "case folders: $(ls "$TMP/all/cases")"
-grep -q '^- cases: 3 (3 pass, 0 fail, 0 error)' "$TMP/all/summary.md" || fail "summary.md: no merged count"
+grep -q '^- cases: 3 (3 pass, 0 fail, 0 error, 0 flaky, 0 known, 0 unexpected pass)' "$TMP/all/summary.md" || fail "summary.md: no merged count"
 
 # A failed case anywhere makes the merge exit 1, as run does.
 cp -a "$TMP/s2" "$TMP/s2bad"
-jq '.cases[0].verdict = "fail"' "$TMP/s2/results.json" > "$TMP/s2bad/results.json"
+jq '.cases[0].verdict = "fail" | .cases[0].outcome = "fail"' "$TMP/s2/results.json" > "$TMP/s2bad/results.json"
 rc=0
 "$MERGE" "$TMP/bad" "$TMP/s1" "$TMP/s2bad" > /dev/null || rc=$?
 [ "$rc" -eq 1 ] || fail "merge with a failed case exited $rc, expected 1"

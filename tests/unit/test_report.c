@@ -225,10 +225,16 @@ static void test_junit(void)
 	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
 	char *x = read_in(dir, "junit.xml");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
-	CU_ASSERT_EQUAL(count(x, "<testsuite "), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuite name=\"powercut\" tests=\"3\" failures=\"1\" errors=\"1\""));
+	/* One suite per group (default, hard), with its properties. */
+	CU_ASSERT_EQUAL(count(x, "<testsuite "), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuites name=\"powercut\" tests=\"3\" failures=\"1\" errors=\"1\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuite name=\"hard\" tests=\"2\" failures=\"1\" errors=\"1\""));
+	CU_ASSERT_EQUAL(count(x, "<property name=\"kernel\" value=\"6.18.0-test\"/>"), 2);
+	CU_ASSERT_EQUAL(count(x, "<property name=\"hostname\" "), 2);
+	CU_ASSERT_EQUAL(count(x, "<property name=\"memory\" "), 2);
+	CU_ASSERT_EQUAL(count(x, "<property name=\"cut\" value=\""), 2);
 	CU_ASSERT_EQUAL(count(x, "<testcase "), 3);
-	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testcase classname=\"default\" name=\"default/ext4/syncfs\" time=\"6.511\"/>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testcase classname=\"default\" name=\"default/ext4/syncfs\" time=\"6.511\">"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testcase classname=\"hard\" name=\"hard/xfs/none/r2\" time=\"2.000\">"));
 	CU_ASSERT_EQUAL(count(x, "<failure "), 1);
 	CU_ASSERT_EQUAL(count(x, "</failure>"), 1);
@@ -242,13 +248,50 @@ static void test_junit(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(x, "5 more findings"));
 	CU_ASSERT_PTR_NULL(strstr(x, "a<b"));
 	CU_ASSERT_PTR_NULL(strstr(x, "\xff"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<system-out>Phase 1 - find and verify superblock &amp; co</system-out>"));
-	/* The passing case is self-closed, the two others are closed. */
-	CU_ASSERT_EQUAL(count(x, "</testcase>"), 2);
+	/* system-out: each case's table row, and fsck's output when it found errors. */
+	CU_ASSERT_EQUAL(count(x, "<system-out>"), 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "| default/ext4/syncfs | ext4 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "fsck:\nPhase 1 - find and verify superblock &amp; co</system-out>"));
+	CU_ASSERT_EQUAL(count(x, "</testcase>"), 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(x, "</testsuite>\n</testsuites>\n"));
 	free(x);
 	unit_rmtree(dir);
 	free(dir);
+}
+
+/* Retries, known failures and the kernel log in junit.xml. */
+static void test_junit_outcomes(void)
+{
+	build_report();
+	struct pc_case_result *a = &results[0], *b = &results[1];
+	struct pc_attempt tries[2] = {
+		{ .verdict = PC_VERDICT_FAIL, .reason = "fsck found errors", .dir = "/o/try-1" },
+		{ .verdict = PC_VERDICT_PASS, .dir = "/o/try-2" },
+	};
+	a->outcome = PC_OUT_FLAKY;
+	a->attempts = tries;
+	a->nattempts = 2;
+	a->attempts_failed = 1;
+	struct pc_known_entry known = { .pattern = "hard/*", .reason = "xfs bug 42", .file = "k.txt",
+					.line = 3 };
+	b->outcome = PC_OUT_KNOWN;
+	b->known = &known;
+	snprintf(b->km.error, sizeof(b->km.error), "XFS (loop3): Corruption detected");
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *x = read_in(dir, "junit.xml");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<flakyFailure message=\"fsck found errors\" type=\"fail\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<skipped type=\"known\" message=\"known failure: xfs bug 42\">k.txt:3: hard/*"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "kernel log: XFS (loop3): Corruption detected"));
+	CU_ASSERT_EQUAL(count(x, "<failure "), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "failures=\"0\" errors=\"1\" skipped=\"1\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "| flaky 1/2 |"));
+	free(x);
+	unit_rmtree(dir);
+	free(dir);
+	a->attempts = NULL;
+	b->known = NULL;
 }
 
 static void test_summary_and_table(void)
@@ -351,6 +394,7 @@ void register_report_tests(void)
 	CU_pSuite s = CU_add_suite("report", NULL, NULL);
 	CU_add_test(s, "results.json fields and types", test_json);
 	CU_add_test(s, "junit.xml cases, failures, escaping", test_junit);
+	CU_add_test(s, "junit.xml flaky, known, kernel log", test_junit_outcomes);
 	CU_add_test(s, "summary.md and the table", test_summary_and_table);
 	CU_add_test(s, "expected loss is explained", test_expected_loss_line);
 	CU_add_test(s, "verdict and fsck names", test_names);
