@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,21 +48,6 @@ int pc_dmtable_params(enum pc_flakey_mode mode, const char *dev, char *out, size
 	default:
 		return pc_fail(PC_ERR_RUN, "dm-flakey table: unknown mode %d", (int)mode);
 	}
-	if (!fits(n, len))
-		return pc_fail(PC_ERR_RUN, "dm-flakey table for %s: longer than %zu bytes", dev, len);
-	return 0;
-}
-
-int pc_dmtable_line(enum pc_flakey_mode mode, uint64_t sectors, const char *dev,
-		    char *out, size_t len)
-{
-	if (sectors == 0)
-		return pc_fail(PC_ERR_RUN, "dm-flakey table for %s: the device has no sectors",
-			       dev ? dev : "(null)");
-	char params[256];
-	if (pc_dmtable_params(mode, dev, params, sizeof(params)) < 0)
-		return -1;
-	int n = snprintf(out, len, "0 %" PRIu64 " " PC_DM_TARGET " %s", sectors, params);
 	if (!fits(n, len))
 		return pc_fail(PC_ERR_RUN, "dm-flakey table for %s: longer than %zu bytes", dev, len);
 	return 0;

@@ -24,10 +24,6 @@
  * dm_task_add_target takes them.  -1 (class RUN) if DEV is empty or holds
  * white space, or OUT is too small. */
 int pc_dmtable_params(enum pc_flakey_mode mode, const char *dev, char *out, size_t len);
-/* The whole table line "0 N flakey PARAMS", as dmsetup prints it.  -1 also
- * when SECTORS is 0. */
-int pc_dmtable_line(enum pc_flakey_mode mode, uint64_t sectors, const char *dev,
-		    char *out, size_t len);
 
 /* Does PARAMS, the flakey parameters the kernel reports back for a live
  * table (DM_DEVICE_TABLE), say MODE over DEV?  The kernel adds fields of its

@@ -206,7 +206,9 @@ static const struct mount_flag mount_flags[] = {
 	{ "defaults", 0, 0 },
 };
 
-int pc_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
+/* Mount options into MS_* flags and the data string the filesystem gets
+ * (NULL if none). */
+static void mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 {
 	*flags = 0;
 	*data = NULL;
@@ -234,7 +236,6 @@ int pc_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 		*data = d;
 	else
 		free(d);
-	return 0;
 }
 
 #define RELEASE_WAIT_MS 10000
@@ -267,7 +268,7 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 {
 	unsigned long flags;
 	char *data;
-	pc_mount_opts_parse(opts, &flags, &data);
+	mount_opts_parse(opts, &flags, &data);
 	if (data && check_option("mount_opts", data, 0) < 0) {
 		free(data);
 		return -1;

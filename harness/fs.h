@@ -24,7 +24,5 @@ int pc_fs_wait_released(const char *dev);
  * a message) when the tool could not be run: never a clean result. */
 enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev,
 			       char **output);
-/* Parse mount options into flags and data (exposed for tests). */
-int pc_mount_opts_parse(const char *opts, unsigned long *flags, char **data);
 
 #endif

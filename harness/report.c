@@ -101,7 +101,7 @@ static json_t *counts_json(const size_t counts[PC_F_NKINDS])
 	return o;
 }
 
-/* layout = snapshots: each layer folder and the merged view. */
+/* crash_points: the log, and each point's state and checks. */
 static void crash_points_json(json_t *o, const struct pc_case_result *res)
 {
 	json_t *cp = json_object();
@@ -210,6 +210,7 @@ static void fio_json(json_t *o, const struct pc_case_result *res)
 	json_object_set_new(o, "fio", f);
 }
 
+/* layout = snapshots: each layer folder and the merged view. */
 static void snapshots_json(json_t *o, const struct pc_case_result *res)
 {
 	put_int(o, "layers_committed", res->layers_committed);

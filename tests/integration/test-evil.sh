@@ -49,7 +49,9 @@ fs = ext4
 modes = syncfs
 device_size = 256M
 INI
-pc_run "$TMP/ok.ini" -o "$TMP/out-ok" > "$TMP/o" 2> "$TMP/e" || { cat "$TMP/e"; fail "symlink-abs-ok: exit $?"; }
+rc=0
+pc_run "$TMP/ok.ini" -o "$TMP/out-ok" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "symlink-abs-ok: exit $rc"; }
 grep -q 'usr/lib/libok.so' "$TMP/out-ok/cases/default_ext4_syncfs/manifest.txt" ||
 	fail "symlink-abs-ok: usr/lib/libok.so not in the manifest"
 [ ! -e /usr/lib/libok.so ] || fail "symlink-abs-ok wrote the host's /usr/lib/libok.so"

@@ -5,8 +5,9 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
-pc_run scenarios/default.ini --filter '*/syncfs' --keep -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" ||
-	{ cat "$TMP/e"; fail "powercut run --keep exited $?"; }
+rc=0
+pc_run scenarios/default.ini --filter '*/syncfs' --keep -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "powercut run --keep exited $rc"; }
 kept=$(sed -n 's/^powercut: kept the work folder \([^ ]*\).*/\1/p' "$TMP/e")
 [ -n "$kept" ] && [ -d "$kept" ] || { cat "$TMP/e"; fail "no kept work folder reported"; }
 [ -s "$kept/case-0/backing.img" ] || fail "the backing image was not kept"

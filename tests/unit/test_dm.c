@@ -22,19 +22,6 @@ static void test_params_per_mode(void)
 	CU_ASSERT_STRING_EQUAL(out, "/dev/loop3 0 0 180 1 error_writes");
 }
 
-static void test_lines(void)
-{
-	char out[128];
-	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ALLOW, 2097152, "259:12", out, sizeof(out)), 0);
-	CU_ASSERT_STRING_EQUAL(out, "0 2097152 flakey 259:12 0 180 0");
-	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_DROP, 8, "/dev/loop0", out, sizeof(out)), 0);
-	CU_ASSERT_STRING_EQUAL(out, "0 8 flakey /dev/loop0 0 0 180 1 drop_writes");
-	/* 2^40 sectors: no truncation to 32 bits */
-	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ERROR, 1099511627776ULL, "7:0", out,
-					sizeof(out)), 0);
-	CU_ASSERT_STRING_EQUAL(out, "0 1099511627776 flakey 7:0 0 0 180 1 error_writes");
-}
-
 static void test_bad_input(void)
 {
 	char out[128], small[12];
@@ -46,8 +33,6 @@ static void test_bad_input(void)
 	/* "7:0 0 180 0" is 11 chars: fits in 12, the drop table does not */
 	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_ALLOW, "7:0", small, sizeof(small)), 0);
 	CU_ASSERT_EQUAL(pc_dmtable_params(PC_FLAKEY_DROP, "7:0", small, sizeof(small)), -1);
-	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ALLOW, 0, "7:0", out, sizeof(out)), -1);
-	CU_ASSERT_EQUAL(pc_dmtable_line(PC_FLAKEY_ALLOW, 8, "7:0", small, sizeof(small)), -1);
 }
 
 /* What the kernel reports back (6.1 adds a feature count to allow). */
@@ -133,7 +118,6 @@ void register_dm_tests(void)
 {
 	CU_pSuite s = CU_add_suite("dm", NULL, NULL);
 	CU_add_test(s, "table params per mode", test_params_per_mode);
-	CU_add_test(s, "whole table lines", test_lines);
 	CU_add_test(s, "bad device, mode or buffer", test_bad_input);
 	CU_add_test(s, "kernel table read-back", test_matches_kernel_readback);
 	CU_add_test(s, "name and UUID round trip", test_identity_round_trip);
