@@ -654,6 +654,15 @@ static int remove_tree(const char *dir)
 
 /* ---- registry ---- */
 
+/* PC_STATE_DIR, or a private folder for the unit tests (pc_state_use_dir):
+ * a test's fake dead runs must not meet other processes' cleanups. */
+static const char *state_dir = PC_STATE_DIR;
+
+void pc_state_use_dir(const char *dir)
+{
+	state_dir = dir ? dir : PC_STATE_DIR;
+}
+
 /* A byte below 0x20 or DEL: such a path would not survive the one-path-a-
  * line formats it passes through (the registration, mountinfo, losetup). */
 static int has_control_char(const char *s)
@@ -702,10 +711,10 @@ int pc_state_begin(const char *base, char *workdir, size_t len)
 	snprintf(workdir, len, "%s", tmpl);
 	free(tmpl);
 
-	if (mkdir(PC_STATE_DIR, 0700) < 0 && errno != EEXIST) {
+	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
 		int e = errno;
 		rmdir(workdir);
-		return pc_fail_errno(PC_ERR_ENV, e, "mkdir %s (are you root?)", PC_STATE_DIR);
+		return pc_fail_errno(PC_ERR_ENV, e, "mkdir %s (are you root?)", state_dir);
 	}
 	pid_t self = getpid();
 	char *text = xasprintf("%s\n", workdir);
@@ -714,9 +723,9 @@ int pc_state_begin(const char *base, char *workdir, size_t len)
 	for (int i = 0; i < 1000 && rc < 0; i++) {
 		char path[64];
 		if (i == 0)
-			snprintf(path, sizeof(path), PC_STATE_DIR "/%d", (int)self);
+			snprintf(path, sizeof(path), "%s/%d", state_dir, (int)self);
 		else
-			snprintf(path, sizeof(path), PC_STATE_DIR "/%d.%d", (int)self, i);
+			snprintf(path, sizeof(path), "%s/%d.%d", state_dir, (int)self, i);
 		rc = write_new_file(path, text);
 		if (rc < 0 && errno != EEXIST)
 			break;
@@ -725,7 +734,7 @@ int pc_state_begin(const char *base, char *workdir, size_t len)
 	free(text);
 	if (rc < 0) {
 		rmdir(workdir);
-		return pc_fail_errno(PC_ERR_ENV, e, "register %s in %s", workdir, PC_STATE_DIR);
+		return pc_fail_errno(PC_ERR_ENV, e, "register %s in %s", workdir, state_dir);
 	}
 	return 0;
 }
@@ -778,7 +787,7 @@ static int read_registration(const char *path, struct registration *r)
 /* Remove this process's registration of WORKDIR. */
 static void unregister(const char *workdir)
 {
-	DIR *d = opendir(PC_STATE_DIR);
+	DIR *d = opendir(state_dir);
 	if (!d)
 		return;
 	pid_t self = getpid();
@@ -788,7 +797,7 @@ static void unregister(const char *workdir)
 			continue;
 		struct registration r;
 		char path[PATH_MAX];
-		snprintf(path, sizeof(path), PC_STATE_DIR "/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
 		if (read_registration(path, &r) == 0 && !strcmp(r.workdir, workdir) &&
 		    unlink(path) < 0)
 			pc_warn("remove %s: %s", path, strerror(errno));
@@ -921,11 +930,11 @@ static int sweep_backends(int verbose, int count, int rc)
 
 int pc_state_cleanup(int verbose)
 {
-	DIR *d = opendir(PC_STATE_DIR);
+	DIR *d = opendir(state_dir);
 	if (!d) {
 		if (errno == ENOENT)
 			return sweep_backends(verbose, 0, 0);
-		return pc_fail_errno(PC_ERR_ENV, errno, "open %s", PC_STATE_DIR);
+		return pc_fail_errno(PC_ERR_ENV, errno, "open %s", state_dir);
 	}
 	int count = 0, rc = 0;
 	struct dirent *de;
@@ -934,7 +943,7 @@ int pc_state_cleanup(int verbose)
 		if (!pid)
 			continue;
 		char path[PATH_MAX];
-		snprintf(path, sizeof(path), PC_STATE_DIR "/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
 		struct registration r;
 		if (read_registration(path, &r) < 0) {
 			rc = -1;

@@ -27,6 +27,10 @@ void pc_state_end(const char *workdir);
 void pc_state_release(const char *workdir);
 /* Record a pid to kill on cleanup, as WORKDIR/SUB/NAME.pid. */
 int pc_state_record_pid(const char *dir, const char *name, pid_t pid);
+/* Use DIR as the registry instead of PC_STATE_DIR (NULL: back to it).  For
+ * the unit tests, whose fake dead runs must not meet the cleanups of other
+ * processes on the machine. */
+void pc_state_use_dir(const char *dir);
 /* Undo everything registered by dead runs.  Returns the number of objects
  * removed, -1 on error.  verbose: say what is removed. */
 int pc_state_cleanup(int verbose);

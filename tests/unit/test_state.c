@@ -15,6 +15,27 @@
 #include "unit.h"
 #include "util.h"
 
+/* A registry of our own (pc_state_use_dir), so that other processes'
+ * cleanups on this machine neither take our fake dead runs nor trip over
+ * them. */
+static char reg_dir[64];
+
+static int state_suite_init(void)
+{
+	snprintf(reg_dir, sizeof(reg_dir), "/tmp/pc-unit-registry.XXXXXX");
+	if (!mkdtemp(reg_dir))
+		return -1;
+	pc_state_use_dir(reg_dir);
+	return 0;
+}
+
+static int state_suite_clean(void)
+{
+	pc_state_use_dir(NULL);
+	unit_rmtree(reg_dir);
+	return 0;
+}
+
 /* Number of mounts at or below DIR. */
 static int mounts_under(const char *dir)
 {
@@ -54,8 +75,7 @@ static char *fake_dead_run(const char *tmp, char *reg, size_t reglen)
 {
 	char *wd = xasprintf("%s/powercut.XXXXXX", tmp);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(wd));
-	CU_ASSERT_FATAL(mkdir(PC_STATE_DIR, 0700) == 0 || errno == EEXIST);
-	snprintf(reg, reglen, PC_STATE_DIR "/%d", (int)dead_pid());
+	snprintf(reg, reglen, "%s/%d", reg_dir, (int)dead_pid());
 	char *text = xasprintf("%s\n", wd);
 	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
 	free(text);
@@ -75,9 +95,9 @@ static void find_registration(const char *wd, char *out, size_t len)
 	char path[256];
 	for (int i = 0; i < 10; i++) {
 		if (i == 0)
-			snprintf(path, sizeof(path), PC_STATE_DIR "/%d", (int)getpid());
+			snprintf(path, sizeof(path), "%s/%d", reg_dir, (int)getpid());
 		else
-			snprintf(path, sizeof(path), PC_STATE_DIR "/%d.%d", (int)getpid(), i);
+			snprintf(path, sizeof(path), "%s/%d.%d", reg_dir, (int)getpid(), i);
 		char *text = exists(path) ? pc_read_file(path, NULL) : NULL;
 		if (text && !strncmp(text, wd, strlen(wd)) && text[strlen(wd)] == '\n')
 			snprintf(out, len, "%s", path);
@@ -213,7 +233,7 @@ static void test_cleanup_reused_registration_pid(void)
 	char *tmp = unit_tmpdir();
 	char *wd = xasprintf("%s/powercut.XXXXXX", tmp);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(wd));
-	char *reg = xasprintf(PC_STATE_DIR "/%d.999", (int)getpid());
+	char *reg = xasprintf("%s/%d.999", reg_dir, (int)getpid());
 	char *text = xasprintf("%s\n", wd);
 	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
 	struct timespec old[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
@@ -236,7 +256,7 @@ static void test_cleanup_ignores_implausible_folder(void)
 	char *tmp = unit_tmpdir();
 	char *mnt = xasprintf("%s/mnt", tmp);
 	mount_tmpfs(mnt);
-	char *reg = xasprintf(PC_STATE_DIR "/%d", (int)dead_pid());
+	char *reg = xasprintf("%s/%d", reg_dir, (int)dead_pid());
 	char *text = xasprintf("%s\n", tmp);
 	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
 	char msg[1024] = "";
@@ -461,7 +481,7 @@ static void test_teardown_loop_stack(void)
 
 void register_state_tests(void)
 {
-	CU_pSuite s = CU_add_suite("state", NULL, NULL);
+	CU_pSuite s = CU_add_suite("state", state_suite_init, state_suite_clean);
 	CU_add_test(s, "begin and end", test_begin_end);
 	CU_add_test(s, "end keeps a mounted folder", test_end_keeps_mounted_folder);
 	CU_add_test(s, "record pid", test_record_pid);
