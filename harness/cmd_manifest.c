@@ -19,11 +19,13 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: powercut manifest IMAGE... [-o FILE] [--mtree] [--platform P]\n\n"
-		   "Write the expected manifest of IMAGE (layer tarballs, an OCI layout\n"
-		   "DIR or DIR:TAG, a docker-save archive): one line per path of the\n"
-		   "final tree, whiteouts applied, with type, mode, owner, size, sha256,\n"
-		   "symlink target, device numbers, xattrs and hardlink groups.  Nothing\n"
-		   "is written to disk but the output; no privilege is needed.\n\n"
+		   "Write the expected manifest of IMAGE (layer tarballs or layer:FILE,\n"
+		   "an OCI layout DIR or DIR:TAG, an oci-archive, a docker-archive /\n"
+		   "docker-save tar, a skopeo dir: folder; see `powercut inspect`): one\n"
+		   "line per path of the final tree, whiteouts applied, with type, mode,\n"
+		   "owner, size, sha256, symlink target, device numbers, xattrs and\n"
+		   "hardlink groups.  Nothing is written to disk but the output; no\n"
+		   "privilege is needed.\n\n"
 		   "  -o, --output FILE  write to FILE instead of standard output\n"
 		   "  --mtree            write an mtree(5) specification instead (libarchive's\n"
 		   "                     writer: type, mode, uid, gid, size, link, sha256,\n"

@@ -18,8 +18,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: powercut unpack IMAGE... DIR [-m MANIFEST] [--platform P]\n\n"
-		   "Apply the layers of IMAGE (layer tarballs, an OCI layout DIR or\n"
-		   "DIR:TAG, a docker-save archive) in order onto DIR (created if missing),\n"
+		   "Apply the layers of IMAGE (layer tarballs or layer:FILE, an OCI layout\n"
+		   "DIR or DIR:TAG, an oci-archive, a docker-archive / docker-save tar, a\n"
+		   "skopeo dir: folder) in order onto DIR (created if missing),\n"
 		   "honouring OCI whiteouts, exactly as `powercut run` does, but with no\n"
 		   "device, durability mode or power cut.  Needs root (owners, devices,\n"
 		   "trusted.* xattrs; extraction runs chrooted into DIR).\n\n"
