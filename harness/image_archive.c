@@ -350,6 +350,8 @@ static int tar_scan(const char *path, struct tarscan *t)
 	return rc;
 }
 
+static int docker_oci_agree(const struct tarscan *t, const char *file);
+
 int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_source *src)
 {
 	struct tarscan *t = xcalloc(1, sizeof(*t));
@@ -394,6 +396,8 @@ int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_sou
 			     "%s: ambiguous: manifest.json names members outside blobs/, yet "
 			     "index.json + oci-layout describe an OCI layout beside it",
 			     path);
+	if (rc == 1 && t->docker && t->oci && docker_oci_agree(t, path) < 0)
+		rc = -1;
 	if (rc == 1 && t->docker) {
 		src->kind = "docker-archive";
 		if (t->oci) {
@@ -404,6 +408,10 @@ int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_sou
 			src->producer = "docker-archive (skopeo/podman)";
 			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
 					   "top-level layer members");
+		} else if (blobs) {
+			src->producer = "docker-save (blobs/sha256 names, no OCI index)";
+			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+					   "blobs/sha256/* members, without index.json + oci-layout");
 		} else {
 			src->producer = "docker-save legacy";
 			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
@@ -596,6 +604,112 @@ static int tar_extract(const char *path, struct wanted *w, size_t nw)
 		if (!w[i].digest)
 			rc = pc_fail(PC_ERR_INPUT, "%s: member %s could not be read", path, w[i].member);
 	tar_close(a, fd);
+	return rc;
+}
+
+/* ---- Docker 25+: two descriptions of one image ------------------------------ */
+
+static const char *const image_manifest_types[] = {
+	"application/vnd.oci.image.manifest.v1+json",
+	"application/vnd.docker.distribution.manifest.v2+json",
+	NULL,
+};
+
+/* "sha256:HEX" for a blobs/sha256/HEX member name, else NULL. */
+static char *blob_digest(const char *name)
+{
+	name = strip_dot(name);
+	if (strncmp(name, "blobs/sha256/", 13) || strlen(name + 13) != 64 ||
+	    !img_is_hex(name + 13, 64))
+		return NULL;
+	return xasprintf("sha256:%s", name + 13);
+}
+
+/* Does the manifest.json entry ITEM (Config and Layers) describe the same
+ * image as the OCI image manifest MAN (config and layers digests)? */
+static int same_image(const struct tarscan *t, const char *file, json_t *item, json_t *man)
+{
+	json_t *layers = json_object_get(item, "Layers");
+	json_t *mlayers = json_object_get(man, "layers");
+	const char *cfg = json_string_value(json_object_get(item, "Config"));
+	const char *mcfg = json_string_value(json_object_get(json_object_get(man, "config"), "digest"));
+	if (!cfg || !mcfg || !json_is_array(mlayers) ||
+	    json_array_size(layers) != json_array_size(mlayers))
+		return 0;
+	const char *rc = member_resolve(t, file, cfg);
+	char *d = rc ? blob_digest(rc) : NULL;
+	int same = d && !strcmp(d, mcfg);
+	free(d);
+	for (size_t i = 0; same && i < json_array_size(layers); i++) {
+		const char *name = member_resolve(t, file, json_string_value(json_array_get(layers, i)));
+		const char *md = json_string_value(json_object_get(json_array_get(mlayers, i), "digest"));
+		d = name ? blob_digest(name) : NULL;
+		same = d && md && !strcmp(d, md);
+		free(d);
+	}
+	return same;
+}
+
+/* Docker 25+ writes an image twice, as manifest.json and as an OCI layout,
+ * and readers differ in which they take (docker load with the containerd
+ * image store reads index.json): the two must describe the same images.
+ * Every manifest.json entry must match an image manifest that index.json
+ * lists.  When index.json lists an index (a multi-platform save) the
+ * comparison would need the platform choice; that case is accepted as
+ * manifest.json describes it, and said so nowhere else: it is documented. */
+static int docker_oci_agree(const struct tarscan *t, const char *file)
+{
+	json_t *index = json_loadb(t->mk[MK_INDEX].data, t->mk[MK_INDEX].len, 0, NULL);
+	json_t *list = json_loadb(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, 0, NULL);
+	json_t *descs = json_object_get(index, "manifests");
+	size_t nd = json_array_size(descs), nw = 0, i;
+	struct wanted *w = xcalloc(nd ? nd : 1, sizeof(*w));
+	int has_index = 0, rc = 0;
+	json_t *d;
+	json_array_foreach(descs, i, d) {
+		const char *mt = json_string_value(json_object_get(d, "mediaType"));
+		const char *digest = json_string_value(json_object_get(d, "digest"));
+		if (!img_in_list(image_manifest_types, mt)) {
+			has_index = 1;
+			continue;
+		}
+		char *name = digest && !strncmp(digest, "sha256:", 7)
+				     ? xasprintf("blobs/sha256/%s", digest + 7) : NULL;
+		const struct member *m = name ? member_find(t, name) : NULL;
+		free(name);
+		for (size_t k = 0; m && k < nw; k++)
+			if (w[k].member == m->name)
+				m = NULL; /* listed twice (two tags): read once */
+		if (m)
+			w[nw++].member = m->name;
+	}
+	json_t **mans = xcalloc(nw ? nw : 1, sizeof(*mans));
+	if (nw && tar_extract(file, w, nw) < 0)
+		rc = -1;
+	for (size_t k = 0; rc == 0 && k < nw; k++)
+		mans[k] = json_loadb(w[k].data, w[k].len, 0, NULL);
+	json_t *item;
+	json_array_foreach(list, i, item) {
+		if (rc < 0 || has_index)
+			break;
+		int found = 0;
+		for (size_t k = 0; k < nw && !found; k++)
+			found = mans[k] && same_image(t, file, item, mans[k]);
+		if (!found)
+			rc = pc_fail(PC_ERR_INPUT,
+				     "%s: ambiguous: manifest.json image %zu (config %s) is not an "
+				     "image index.json lists; the two descriptions disagree",
+				     file, i + 1, json_string_value(json_object_get(item, "Config")));
+	}
+	for (size_t k = 0; k < nw; k++) {
+		json_decref(mans[k]);
+		free(w[k].data);
+		free(w[k].digest);
+	}
+	free(mans);
+	free(w);
+	json_decref(index);
+	json_decref(list);
 	return rc;
 }
 

@@ -335,6 +335,77 @@ static void test_missing_member_is_input_error(void)
 	free(dir);
 }
 
+/* Docker 25+ describes the image twice (manifest.json and an OCI layout):
+ * when they agree it is read, when they disagree it is ambiguous. */
+static void test_docker25_descriptions_agree(void)
+{
+	char *dir = unit_tmpdir();
+	size_t len[2];
+	char *l[2] = { layer_bytes("a.txt", "A", &len[0]), layer_bytes("b.txt", "B", &len[1]) };
+	char *h[2] = { hex256(l[0], len[0]), hex256(l[1], len[1]) };
+	char *lname[2] = { xasprintf("blobs/sha256/%s", h[0]), xasprintf("blobs/sha256/%s", h[1]) };
+	char *config = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
+				 "{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\",\"sha256:%s\"]}}",
+				 h[0], h[1]);
+	char *ch = hex256(config, strlen(config));
+	char *cname = xasprintf("blobs/sha256/%s", ch);
+	char *man = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+			      "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+			      "\"digest\":\"sha256:%s\",\"size\":%zu},\"layers\":["
+			      "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:%s\",\"size\":%zu},"
+			      "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:%s\",\"size\":%zu}]}",
+			      ch, strlen(config), h[0], len[0], h[1], len[1]);
+	char *mh = hex256(man, strlen(man));
+	char *mname = xasprintf("blobs/sha256/%s", mh);
+	char *index = xasprintf("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+				"\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:%s\","
+				"\"size\":%zu,\"annotations\":{\"io.containerd.image.name\":"
+				"\"docker.io/fix/app:1\",\"org.opencontainers.image.ref.name\":\"1\"}}]}",
+				mh, strlen(man));
+	const char *layout = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	char *same = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix/app:1\"],\"Layers\":[\"%s\",\"%s\"]}]",
+			       cname, lname[0], lname[1]);
+	char *swapped = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix/app:1\"],\"Layers\":[\"%s\",\"%s\"]}]",
+				  cname, lname[1], lname[0]);
+	struct mem m[] = {
+		{ "oci-layout", layout, strlen(layout), NULL },
+		{ "index.json", index, strlen(index), NULL },
+		{ lname[0], l[0], len[0], NULL },
+		{ lname[1], l[1], len[1], NULL },
+		{ cname, config, strlen(config), NULL },
+		{ mname, man, strlen(man), NULL },
+		{ "manifest.json", same, strlen(same), NULL },
+	};
+	char *path = xasprintf("%s/docker25.tar", dir);
+	put_tar(path, m, 7, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.sources[0].producer, "docker-save (Docker 25+, OCI layout inside)");
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	/* manifest.json says b then a; index.json's manifest a then b. */
+	m[6].data = swapped;
+	m[6].len = strlen(swapped);
+	put_tar(path, m, 7, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "disagree"));
+	/* Without the OCI layout beside it: Docker's names, no index. */
+	m[6].data = same;
+	m[6].len = strlen(same);
+	put_tar(path, m + 2, 5, 0);
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.sources[0].producer,
+			       "docker-save (blobs/sha256 names, no OCI index)");
+	pc_image_close(&img);
+	for (int i = 0; i < 2; i++)
+		free(l[i]), free(h[i]), free(lname[i]);
+	free(config), free(ch), free(cname), free(man), free(mh), free(mname), free(index);
+	free(same), free(swapped), free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* Issue 13 #6, #7: a FIFO, a character device, a socket are refused as
  * input errors before anything opens them (a FIFO would block forever). */
 static void test_odd_paths_refused(void)
@@ -476,6 +547,8 @@ void register_image_classify_tests(void)
 	CU_add_test(s, "a layer holding manifest.json is a layer", test_layer_with_manifest_json);
 	CU_add_test(s, "missing member, duplicate marker: input errors",
 		    test_missing_member_is_input_error);
+	CU_add_test(s, "Docker 25+: manifest.json and index.json must agree",
+		    test_docker25_descriptions_agree);
 	CU_add_test(s, "FIFO, /dev/zero, /dev/null refused (issue 13 #6, #7)", test_odd_paths_refused);
 	CU_add_test(s, "one rule for IMAGE:TAG and layer:PATH", test_spec_rule);
 	CU_add_test(s, "eStargz TOC and landmark are not files", test_estargz_metadata_hidden);
