@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 
+#include "input.h"
 #include "manifest.h"
 #include "unit.h"
 #include "util.h"
@@ -367,6 +368,36 @@ static void test_trailer(void)
 	free(dir);
 }
 
+/* An entry whose line would be over the reader's limit is refused when
+ * written (class INPUT), so no manifest powercut writes fails to load. */
+static void test_line_limit_on_write(void)
+{
+	struct pc_manifest *m = pc_manifest_new();
+	struct pc_entry *e = add(m, "big", PC_FT_DIR, 0);
+	size_t n = PC_MAX_MANIFEST_LINE / 2 + 1; /* hex doubles it */
+	e->nxattrs = 1;
+	e->xattrs = xcalloc(1, sizeof(*e->xattrs));
+	e->xattrs[0].name = xstrdup("user.big");
+	e->xattrs[0].value = xcalloc(1, n);
+	e->xattrs[0].size = n;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	char msg[256];
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT_EQUAL(pc_manifest_write(m, f), -1);
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "entry big: its manifest line would be"));
+	pc_last_errclass = PC_ERR_NONE;
+	fclose(f);
+	free(buf);
+	pc_manifest_free(m);
+}
+
 static void test_remove_subtree(void)
 {
 	struct pc_manifest *m = pc_manifest_new();
@@ -488,6 +519,7 @@ void register_manifest_tests(void)
 	CU_add_test(s, "save/load round trip", test_save_load_round_trip);
 	CU_add_test(s, "load rejects bad lines", test_load_rejects);
 	CU_add_test(s, "the trailer: truncated, altered, missing", test_trailer);
+	CU_add_test(s, "a line over the limit is refused when written", test_line_limit_on_write);
 	CU_add_test(s, "remove subtree", test_remove_subtree);
 	CU_add_test(s, "opaque keeps same-layer entries", test_opaque_keeps_same_layer);
 	CU_add_test(s, "put resets", test_put_resets);
