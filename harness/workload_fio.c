@@ -481,7 +481,9 @@ static int verify_job(const struct pc_fio_case *fc, const char *job, uint64_t io
 		return pc_fail(PC_ERR_RUN, "fio verify of job %s exited with %d, error %d (see %s): %s",
 			       job, status, st.error, err, line);
 	}
-	vr->checked += st.read_ios;
+	/* Checked: the blocks promised (those read back and those a short
+	 * file or a missing one took away), so that lost <= checked. */
+	vr->checked += ios;
 	res->verify_ios += st.read_ios;
 	res->verify_errors += st.total_err;
 	res->jobs_verified++;

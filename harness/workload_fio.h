@@ -67,7 +67,7 @@ struct pc_fio_case {
  * local-JOB-N-verify.state. */
 int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res);
 /* The verify pass after the remount: every bad block a finding in VR
- * (fio-verify FILE@OFFSET), VR->checked the blocks read back.  Files:
+ * (fio-verify FILE@OFFSET), VR->checked the blocks promised.  Files:
  * CASE/fio-verify-JOB.json, fio-verify-JOB.stderr. */
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr);
