@@ -505,7 +505,9 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 	int first = 1;
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct pc_case_result *res = &r->results[i];
-		int lost = res->verdict != PC_VERDICT_ERROR && res->committed && res->vr.lost;
+		/* A mid-run fio cut has no commit record: fio's state is the promise. */
+		int lost = res->verdict != PC_VERDICT_ERROR && (res->committed || res->fio.midrun) &&
+			   res->vr.lost;
 		if (res->verdict == PC_VERDICT_PASS && !lost && res->outcome == PC_OUT_PASS)
 			continue;
 		if (first)
@@ -527,6 +529,16 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 		}
 		char *reason = pc_esc_md(res->reason[0] ? res->reason : "no reason recorded");
 		fprintf(f, "- %s: %s: %s", id, pc_outcome_name(res->outcome), reason);
+		if (res->c->workload == PC_WORKLOAD_FIO && res->vr.nfindings) {
+			/* fio's verdict in its own words: the first bad block. */
+			const struct pc_finding *fd = &res->vr.findings[0];
+			char *text = xasprintf("%s %s: %s", pc_finding_name(fd->kind),
+					       fd->path ? fd->path : "?", fd->detail ? fd->detail : "");
+			char *esc = pc_esc_md(text);
+			fprintf(f, " (first: %s; all in findings.txt)", esc);
+			free(esc);
+			free(text);
+		}
 		pc_outcome_line(res, f);
 		fputc('\n', f);
 		free(reason);

@@ -54,7 +54,6 @@ for id in sync/ext4/none sync/xfs/none sync/btrfs/none buffered/ext4/none; do
 	total=$(( $(f .fio.job_bytes) / 4096 ))
 	[ "$written" -gt 0 ] && [ "$written" -lt "$total" ] ||
 		fail "$id: $written of $total writes before the cut: not mid-run"
-	[ "$(f .fio.verify_ios)" -gt 0 ] || fail "$id: fio's verify read nothing"
 	[ "$(f .fsck)" = clean ] || fail "$id: fsck $(f .fsck)"
 	dir=$(f .case_dir)
 	for file in fio-write.json fio-write.stderr fio-verify-*.json fio-verify-*.stderr \
@@ -64,6 +63,9 @@ for id in sync/ext4/none sync/xfs/none sync/btrfs/none buffered/ext4/none; do
 done
 for id in sync/ext4/none sync/xfs/none sync/btrfs/none; do
 	[ "$(case_field "$out" "$id" .lost)" -eq 0 ] || fail "$id: lost blocks"
+	# the check really read the blocks back (the buffered job's file may be
+	# gone after the cut: then it reads nothing and loses every block)
+	[ "$(case_field "$out" "$id" .fio.verify_ios)" -gt 0 ] || fail "$id: fio's verify read nothing"
 done
 lost=$(case_field "$out" buffered/ext4/none .lost)
 [ "$lost" -gt 0 ] || fail "buffered/ext4/none: nothing lost: the cut did not bite"
@@ -90,7 +92,7 @@ findings="$(case_field "$d" log/ext4/none .case_dir)/findings.txt"
 grep -qx 'fio-verify append-log.0.0@8192: bad header (bad magic header 0, wanted acca)' "$findings" ||
 	{ cat "$findings"; fail "damaged block: finding not at append-log.0.0@8192"; }
 grep -q 'fio-verify append-log.0.0@8192' "$d/junit.xml" || fail "damaged block: not in junit.xml"
-grep -q 'fio-verify' "$d/summary.md" || fail "damaged block: not in summary.md"
+grep -q "fio-verify append-log.0.0@8192" "$d/summary.md" || fail "damaged block: not in summary.md"
 
 assert_no_leftovers
 pass
