@@ -443,6 +443,71 @@ static int group_workload(struct parser *p, const struct section *g,
 	return fio;
 }
 
+/* More is surely a mistake (a matrix multiplied out by accident). */
+#define MAX_GROUP_CASES 100000u
+
+/* Which case of a group: its group's settings and one index per axis of
+ * the matrix (fs, mkfs_opts, mount_opts alternatives, mode, repeat). */
+struct case_pick {
+	const char *name;
+	const struct pc_settings *s;
+	const char *backend;
+	const struct pc_fio_jobfile *jf; /* workload = fio, else NULL */
+	const struct pc_cut_at *cut_at;
+	size_t fs, mkfs, mount, mode;
+	unsigned repeat;
+};
+
+/* The id GROUP/FS[/mkfs=SLUG][/mount=SLUG]/MODE[/rN]: an option segment
+ * only where its key has alternatives, so one-option scenarios keep their
+ * ids. */
+static char *case_id(const struct case_pick *k, const char *fs, enum pc_mode mode)
+{
+	const struct pc_settings *s = k->s;
+	char *mkfs = s->mkfs_opts.n > 1 ? xasprintf("/mkfs=%s", s->mkfs_opts.slug[k->mkfs])
+					: xstrdup("");
+	char *mount = s->mount_opts.n > 1 ? xasprintf("/mount=%s", s->mount_opts.slug[k->mount])
+					  : xstrdup("");
+	char *rep = s->repeat > 1 ? xasprintf("/r%u", k->repeat) : xstrdup("");
+	char *id = xasprintf("%s/%s%s%s/%s%s", k->name, fs, mkfs, mount, pc_mode_name(mode), rep);
+	free(mkfs);
+	free(mount);
+	free(rep);
+	return id;
+}
+
+static void make_case(struct pc_case *c, const struct case_pick *k)
+{
+	const struct pc_settings *s = k->s;
+	enum pc_mode mode = (enum pc_mode)s->modes.v[k->mode];
+	const char *fs = pc_fs_name(s->fs.v[k->fs]);
+	*c = (struct pc_case){
+		.group = xstrdup(k->name),
+		.fs = xstrdup(fs),
+		.mkfs_opts = xstrdup(s->mkfs_opts.v[k->mkfs]),
+		.mount_opts = xstrdup(s->mount_opts.v[k->mount]),
+		.backend = xstrdup(k->backend),
+		.mode = mode,
+		.expect = (enum pc_expect)s->expect[mode],
+		.cut = (enum pc_flakey_mode)s->cut,
+		.repeat = k->repeat,
+		.repeats = s->repeat,
+		.images = strv_dup(s->images, s->nimages),
+		.nimages = s->nimages,
+		.device_size = s->device_size,
+		.layout = (enum pc_layout)s->layout,
+		.volatile_cache = s->write_cache == PC_WRITE_CACHE_VOLATILE,
+		.crash_points = s->crash_points,
+		.crash_subsets = s->crash_subsets,
+		.settings = s,
+		.cut_at = *k->cut_at,
+		.probe = (int)s->probe,
+	};
+	if (k->jf)
+		fio_case(c, k->jf);
+	c->id = case_id(k, fs, mode);
+}
+
 /* Expand group G (NAME is its name in case ids) into cases. */
 static int expand_group(struct parser *p, const struct section *g,
 			const struct section *global, const char *name,
@@ -462,40 +527,33 @@ static int expand_group(struct parser *p, const struct section *g,
 	const char *backend = pc_backend_choice(s->backend);
 	if (needed_caps(s) && !pc_backend_find(backend))
 		backend = pc_backend_with(needed_caps(s))->name;
-	for (size_t f = 0; f < s->fs.n; f++)
-		for (size_t m = 0; m < s->modes.n; m++)
-			for (unsigned r = 1; r <= s->repeat; r++) {
-				enum pc_mode mode = (enum pc_mode)s->modes.v[m];
-				const char *fs = pc_fs_name(s->fs.v[f]);
-				struct pc_case c = {
-					.group = xstrdup(name),
-					.fs = xstrdup(fs),
-					.mkfs_opts = xstrdup(s->mkfs_opts),
-					.mount_opts = xstrdup(s->mount_opts),
-					.backend = xstrdup(backend),
-					.mode = mode,
-					.expect = (enum pc_expect)s->expect[mode],
-					.cut = (enum pc_flakey_mode)s->cut,
-					.repeat = r,
-					.repeats = s->repeat,
-					.images = strv_dup(s->images, s->nimages),
-					.nimages = s->nimages,
-					.device_size = s->device_size,
-					.layout = (enum pc_layout)s->layout,
-					.volatile_cache = s->write_cache == PC_WRITE_CACHE_VOLATILE,
-					.crash_points = s->crash_points,
-					.crash_subsets = s->crash_subsets,
-					.settings = s,
-					.cut_at = cut_at,
-					.probe = (int)s->probe,
-				};
-				if (fio)
-					fio_case(&c, &jf);
-				c.id = s->repeat > 1
-					? xasprintf("%s/%s/%s/r%u", name, fs, pc_mode_name(mode), r)
-					: xasprintf("%s/%s/%s", name, fs, pc_mode_name(mode));
-				add_case(sc, &c);
-			}
+	/* The matrix, fs outermost and repeat innermost, as one count. */
+	size_t axes[] = { s->fs.n, s->mkfs_opts.n, s->mount_opts.n, s->modes.n, s->repeat };
+	size_t total = 1;
+	for (size_t a = 0; a < sizeof(axes) / sizeof(axes[0]); a++) {
+		if (axes[a] && total > MAX_GROUP_CASES / axes[a]) {
+			pc_fio_job_free(&jf);
+			p->failed = 1;
+			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: the group makes more than %u cases",
+				       p->path, g->line, g->name, MAX_GROUP_CASES);
+		}
+		total *= axes[a];
+	}
+	for (size_t i = 0; i < total; i++) {
+		size_t rest = i;
+		struct case_pick k = { name, s, backend, fio ? &jf : NULL, &cut_at, 0, 0, 0, 0, 0 };
+		k.repeat = (unsigned)(rest % s->repeat) + 1;
+		rest /= s->repeat;
+		k.mode = rest % s->modes.n;
+		rest /= s->modes.n;
+		k.mount = rest % s->mount_opts.n;
+		rest /= s->mount_opts.n;
+		k.mkfs = rest % s->mkfs_opts.n;
+		k.fs = rest / s->mkfs_opts.n;
+		struct pc_case c;
+		make_case(&c, &k);
+		add_case(sc, &c);
+	}
 	pc_fio_job_free(&jf);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include "durability.h"
 #include "backend.h"
+#include "optalt.h"
 #include "workload_fio.h"
 
 enum pc_expect { PC_EXPECT_INTACT, PC_EXPECT_LOSS, PC_EXPECT_ANY };
@@ -45,8 +46,8 @@ struct pc_settings {
 	size_t nimages;
 	struct pc_choice_list fs;   /* pc_fs_name */
 	struct pc_choice_list modes; /* enum pc_mode */
-	char *mkfs_opts;
-	char *mount_opts;
+	struct pc_alternatives mkfs_opts;  /* option matrices (optalt.h) */
+	struct pc_alternatives mount_opts;
 	unsigned backend;           /* pc_backend_choice */
 	uint64_t device_size;       /* 0 = auto */
 	uint64_t log_size;          /* dm-log-writes' log device; 0 = auto */

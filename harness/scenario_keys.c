@@ -133,13 +133,16 @@ static const struct pc_key keys[] = {
 		  "of every file and folder (fsync; by 64 threads: pfsync), fdatasync(2) of "
 		  "files and fsync(2) of folders (fdatasync), or sync_file_range(2) then pfsync "
 		  "(sfr)" },
-	{ .name = "mkfs_opts", .type = PC_KEY_TEXT, .offset = FIELD(mkfs_opts), .def = "",
-	  .meta = "OPTIONS",
+	{ .name = "mkfs_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mkfs_opts), .def = "",
+	  .meta = "OPTIONS [| OPTIONS ...]",
 	  .help = "Extra arguments for mkfs.FS, split on white space ('...' and \"...\" quote); "
-		  "arguments naming a file or another device are refused" },
-	{ .name = "mount_opts", .type = PC_KEY_TEXT, .offset = FIELD(mount_opts), .def = "",
-	  .meta = "OPTIONS",
-	  .help = "Mount options as for mount -o; options naming another device are refused" },
+		  "arguments naming a file or another device are refused. Alternatives "
+		  "separated by | (\\| for a literal |) make a matrix: one case each" },
+	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
+	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
+	  .help = "Mount options as for mount -o; options naming another device are refused. "
+		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
+		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),
 	  .choice = pc_backend_choice, .def = "auto",
 	  .help = "The flakey device; auto picks dm where device-mapper works, else fuse" },
@@ -310,6 +313,7 @@ static void describe_values(const struct pc_key *k, char *out, size_t len)
 	switch (k->type) {
 	case PC_KEY_TEXT:
 	case PC_KEY_PATHS:
+	case PC_KEY_ALTERNATIVES:
 		snprintf(out, len, "%s", k->meta);
 		break;
 	case PC_KEY_ENUM:
@@ -369,6 +373,11 @@ static int set_text(const struct set_args *a)
 	free(*f);
 	*f = xstrdup(a->value);
 	return 0;
+}
+
+static int set_alternatives(const struct set_args *a)
+{
+	return pc_alternatives_parse(a->value, a->field, a->why, a->whylen);
 }
 
 static int set_paths(const struct set_args *a)
@@ -489,6 +498,7 @@ static int (*const setters[])(const struct set_args *a) = {
 	[PC_KEY_ENUM_LIST] = set_enum_list,
 	[PC_KEY_SIZE] = set_size,
 	[PC_KEY_COUNT] = set_count,
+	[PC_KEY_ALTERNATIVES] = set_alternatives,
 };
 
 int pc_key_set(size_t i, struct pc_settings *s, const char *value, const char *dir,
@@ -512,6 +522,8 @@ void pc_settings_free(struct pc_settings *s)
 			free(*(char **)f);
 		else if (k->type == PC_KEY_PATHS)
 			pc_strv_free(*(char ***)f);
+		else if (k->type == PC_KEY_ALTERNATIVES)
+			pc_alternatives_free(f);
 	}
 	memset(s, 0, sizeof(*s));
 }

@@ -21,6 +21,8 @@ enum pc_key_type {
 	PC_KEY_SIZE,       /* bytes with K/M/G/T suffix, min..max, a multiple of
 			      `step`; `special` (e.g. "auto") stores 0 */
 	PC_KEY_COUNT,      /* whole number, min..max */
+	PC_KEY_ALTERNATIVES, /* text alternatives split on `|` (optalt.h): an
+				option matrix */
 };
 
 enum pc_key_flags {

@@ -284,8 +284,56 @@ struct bad_case {
 	const char *also;   /* another expected substring, or NULL */
 };
 
+/* Option matrices: the product of the alternatives, ids with a segment per
+ * key that has alternatives, escaping of |, slugs. */
+static void test_option_matrix(void)
+{
+	struct pc_scenario sc = { 0 };
+	load_ok("matrix.ini",
+		"[global]\nimage = a.tar\nmodes = none syncfs\n"
+		"[j]\nfs = ext4\nmount_opts = data=ordered | data=writeback |data=ordered,commit=60\n"
+		"[k]\nfs = ext4 xfs\nmkfs_opts = | -b 4096\nmount_opts = a\\|b | c\n"
+		"[one]\nfs = ext4\nmount_opts = noatime\n",
+		&sc, 6 + 2 * 2 * 2 * 2 + 2);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].id, "j/ext4/mount=data=ordered/none");
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].mount_opts, "data=ordered");
+	CU_ASSERT_STRING_EQUAL(sc.cases[3].id, "j/ext4/mount=data=writeback/syncfs");
+	CU_ASSERT_STRING_EQUAL(sc.cases[5].id, "j/ext4/mount=data=ordered,commit=60/syncfs");
+	CU_ASSERT_STRING_EQUAL(sc.cases[5].mount_opts, "data=ordered,commit=60");
+	/* [k]: fs, then mkfs, then mount, then mode. */
+	CU_ASSERT_STRING_EQUAL(sc.cases[6].id, "k/ext4/mkfs=default/mount=a_b~0eab8a0a/none");
+	CU_ASSERT_STRING_EQUAL(sc.cases[6].mkfs_opts, "");
+	CU_ASSERT_STRING_EQUAL(sc.cases[6].mount_opts, "a|b");
+	CU_ASSERT_STRING_EQUAL(sc.cases[9].id, "k/ext4/mkfs=default/mount=c/syncfs");
+	CU_ASSERT_STRING_EQUAL(sc.cases[10].id, "k/ext4/mkfs=-b_4096/mount=a_b~0eab8a0a/none");
+	CU_ASSERT_STRING_EQUAL(sc.cases[10].mkfs_opts, "-b 4096");
+	CU_ASSERT_STRING_EQUAL(sc.cases[14].id, "k/xfs/mkfs=default/mount=a_b~0eab8a0a/none");
+	/* One alternative: no segment, ids as before. */
+	CU_ASSERT_STRING_EQUAL(sc.cases[22].id, "one/ext4/none");
+	CU_ASSERT_STRING_EQUAL(sc.cases[22].mount_opts, "noatime");
+	pc_scenario_free(&sc);
+
+	char *s1 = pc_option_slug("data=ordered,commit=60");
+	char *s2 = pc_option_slug("x/../../etc");
+	char *s3 = pc_option_slug("a-very-long-option-list=1,another-long-option=2,third=3");
+	char *s4 = pc_option_slug("");
+	CU_ASSERT_STRING_EQUAL(s1, "data=ordered,commit=60");
+	CU_ASSERT_PTR_NULL(strchr(s2, '/')); /* never a path */
+	CU_ASSERT_PTR_NOT_NULL(strchr(s2, '~'));
+	CU_ASSERT(strlen(s3) == 32 + 9 && s3[32] == '~');
+	CU_ASSERT_STRING_EQUAL(s4, "default");
+	free(s1);
+	free(s2);
+	free(s3);
+	free(s4);
+}
+
 static const struct bad_case bad[] = {
 	{ "unknown key", "[global]\nimage = a.tar\nbogus = 1\n", ":3: bogus", NULL },
+	{ "mount alternative twice", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g]\nmount_opts = noatime | noatime\n", ":6: mount_opts", "given twice" },
+	{ "mkfs alternatives with one id", "[global]\nimage = a.tar\nfs = ext4\n"
+	  "modes = none\n[g]\nmkfs_opts = -b 4096 | -b_4096\n", ":6: mkfs_opts", "same id" },
 	{ "bad fs", "[g]\nfs = ext4 zfs\n", ":2: fs", "zfs" },
 	{ "fs twice", "[g]\nfs = ext4,ext4\n", ":2: fs", "twice" },
 	{ "empty fs", "[g]\nfs =\n", ":2: fs", NULL },
@@ -721,4 +769,5 @@ void register_scenario_tests(void)
 	CU_add_test(s, "expect_MODE for every mode, default from the mode", test_expect_per_mode);
 	CU_add_test(s, "every key documented, every documented key exists", test_keys_documented);
 	CU_add_test(s, "help lists every key", test_keys_help);
+	CU_add_test(s, "option matrices: product, ids, escaping", test_option_matrix);
 }

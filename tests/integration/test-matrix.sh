@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Option matrices (issue 12): mount_opts alternatives make one case each,
+# with the alternative in the case id, in --list, in results.json, and
+# really applied: an alternative the kernel refuses fails only its own
+# cases.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+layer="$TOP/images/sample/layer3.tar.zst"
+
+cat >"$TMP/matrix.ini" <<EOF
+[global]
+image = $layer
+device_size = 512M
+modes = none syncfs
+expect_none = any
+
+[journal]
+fs = ext4
+mount_opts = data=ordered | data=journal
+EOF
+
+ids=$("$POWERCUT" run --list "$TMP/matrix.ini")
+want="journal/ext4/mount=data=ordered/none
+journal/ext4/mount=data=ordered/syncfs
+journal/ext4/mount=data=journal/none
+journal/ext4/mount=data=journal/syncfs"
+[ "$ids" = "$want" ] || fail "--list printed:
+$ids"
+
+run_scenario 0 "$TMP/matrix.ini"
+for id in $want; do
+	[ "$(case_field "$out" "$id" .verdict)" = pass ] || fail "$id did not pass"
+	[ "$(case_field "$out" "$id" .fsck)" = clean ] || fail "$id: fsck not clean"
+done
+for opt in data=ordered data=journal; do
+	got=$(case_field "$out" "journal/ext4/mount=$opt/syncfs" .mount_opts)
+	[ "$got" = "$opt" ] || fail "mount=$opt case ran with mount_opts '$got'"
+	lost=$(case_field "$out" "journal/ext4/mount=$opt/syncfs" .lost)
+	[ "$lost" -eq 0 ] || fail "mount=$opt/syncfs lost $lost entries"
+done
+grep -q 'journal/ext4/mount=data=journal/syncfs' "$TMP/stdout" || fail "the table lacks the alternative's id"
+
+# An alternative the kernel refuses: only its own case is an error.
+cat >"$TMP/bad.ini" <<EOF
+[global]
+image = $layer
+device_size = 512M
+modes = syncfs
+
+[opts]
+fs = ext4
+mount_opts = noatime | no_such_option_xyz
+EOF
+rc=0
+pc_run "$TMP/bad.ini" -o "$TMP/bad" >"$TMP/bad.out" 2>&1 || rc=$?
+[ "$rc" -ne 0 ] || fail "a refused mount option passed"
+[ "$(case_field "$TMP/bad" opts/ext4/mount=noatime/syncfs .verdict)" = pass ] ||
+	fail "the good alternative did not pass"
+[ "$(case_field "$TMP/bad" opts/ext4/mount=no_such_option_xyz/syncfs .verdict)" = error ] ||
+	fail "the refused alternative is not an error"
+case_field "$TMP/bad" opts/ext4/mount=no_such_option_xyz/syncfs .reason | grep -q no_such_option_xyz ||
+	fail "the error does not name the refused option"
+
+# Duplicated alternatives are an input error naming file, line and key.
+printf '[global]\nimage = %s\nfs = ext4\nmodes = none\n[g]\nmount_opts = noatime | noatime\n' "$layer" >"$TMP/dup.ini"
+rc=0
+"$POWERCUT" run --list "$TMP/dup.ini" >/dev/null 2>"$TMP/dup.err" || rc=$?
+[ "$rc" -eq 2 ] || fail "duplicate alternatives exited $rc, expected 2"
+grep -q 'dup.ini:6.*mount_opts.*twice' "$TMP/dup.err" || fail "duplicate alternatives: $(cat "$TMP/dup.err")"
+assert_no_leftovers
+pass
