@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input.h"
 #include "util.h"
 
 #define MAX_LINE 4096
@@ -41,8 +42,6 @@ struct section {
 struct parser {
 	const char *shown;
 	FILE *f;
-	char *buf;
-	size_t bufcap;
 	unsigned lineno;
 	struct section *sections;
 	size_t nsections;
@@ -362,28 +361,33 @@ static int note_section(struct parser *p, const char *line)
 	return 0;
 }
 
+/* One physical line per call, at most NUM - 2 bytes and its newline: a
+ * bounded read (getline(3) would grow to the length of a newline-free
+ * input).  The bytes consumed, counted by the stream position, tell a NUL
+ * byte from the end of the string. */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct parser *p = stream;
 	if (p->failed)
 		return NULL;
 	errno = 0;
-	ssize_t n = getline(&p->buf, &p->bufcap, p->f);
-	if (n < 0) {
+	long before = ftell(p->f);
+	if (!fgets(str, num, p->f)) {
 		if (ferror(p->f))
 			job_error(p, p->lineno + 1, NULL, "read failed: %s", strerror(errno ? errno : EIO));
 		return NULL;
 	}
 	p->lineno++;
-	if ((size_t)n != strlen(p->buf)) {
+	size_t n = strlen(str);
+	long after = ftell(p->f);
+	if (before >= 0 && after >= 0 && (size_t)(after - before) != n) {
 		job_error(p, p->lineno, NULL, "a NUL byte in the job file");
 		return NULL;
 	}
-	if (n > num - 1) {
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(p->f)) {
 		job_error(p, p->lineno, NULL, "line longer than %d characters", num - 2);
 		return NULL;
 	}
-	memcpy(str, p->buf, (size_t)n + 1);
 	if (note_section(p, str) < 0)
 		return NULL;
 	return str;
@@ -536,7 +540,6 @@ static void parser_free(struct parser *p)
 		free(p->sections[i].name);
 	}
 	free(p->sections);
-	free(p->buf);
 }
 
 static int parse_stream(FILE *f, const char *shown, struct pc_fio_jobfile *out)
@@ -586,11 +589,17 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 	char *abs = realpath(path, NULL);
 	if (!abs)
 		return pc_fail_errno(PC_ERR_INPUT, errno, "fio job file %s", shown);
-	FILE *f = fopen(abs, "re");
+	/* A regular file only: a FIFO would block, /dev/zero never end. */
+	int fd = pc_input_open("fio job file", abs);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
 	if (!f) {
 		int err = errno;
+		if (fd >= 0) {
+			close(fd);
+			pc_fail_errno(PC_ERR_RUN, err, "fdopen fio job file %s", shown);
+		}
 		free(abs);
-		return pc_fail_errno(PC_ERR_INPUT, err, "open fio job file %s", shown);
+		return -1;
 	}
 	int rc = parse_stream(f, shown, out);
 	fclose(f);

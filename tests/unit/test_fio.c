@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fio_job.h"
 #include "fio_output.h"
@@ -209,10 +210,60 @@ static void test_json(void)
 	CU_ASSERT_PTR_NULL(pc_fio_json_last("not json\n", 9, NULL));
 }
 
+/* A job file is read under the input limits: a regular file only (a FIFO
+ * would block, /dev/zero never end), bounded lines, no NUL byte. */
+static void load_refused(const char *path, const char *want)
+{
+	char msg[2048] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	struct pc_fio_jobfile jf;
+	int rc = pc_fio_job_load(path, "j.fio", &jf);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	if (!strstr(msg, want)) {
+		fprintf(stderr, "\nwanted '%s' in: %s\n", want, msg);
+		CU_FAIL("job file input not refused as it should be");
+	}
+	if (rc == 0)
+		pc_fio_job_free(&jf);
+	pc_last_errclass = PC_ERR_NONE;
+}
+
+static void test_job_file_inputs(void)
+{
+	load_refused("/dev/zero", "is a character device");
+	char *dir = unit_tmpdir();
+	char *fifo = xasprintf("%s/fifo", dir), *nul = xasprintf("%s/nul.fio", dir);
+	char *lng = xasprintf("%s/long.fio", dir);
+	CU_ASSERT_FATAL(mkfifo(fifo, 0600) == 0);
+	load_refused(fifo, "is a FIFO");
+	static const char with_nul[] = "[j]\nrw=randwrite\0x\nsize=1m\nverify=crc32c\n";
+	CU_ASSERT_FATAL(pc_write_file(nul, with_nul, sizeof(with_nul) - 1, 0) == 0);
+	load_refused(nul, "j.fio:2: a NUL byte");
+	size_t n = 100000;
+	char *text = xmalloc(n + 1);
+	memset(text, 'x', n);
+	memcpy(text, "[j]\nrw=", 7);
+	text[n] = '\0';
+	CU_ASSERT_FATAL(pc_write_file(lng, text, n, 0) == 0);
+	load_refused(lng, "j.fio:2: line longer than");
+	free(text);
+	unit_rmtree(dir);
+	free(fifo);
+	free(nul);
+	free(lng);
+	free(dir);
+}
+
 void register_fio_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fio", NULL, NULL);
 	CU_add_test(s, "a good job file", test_good_job);
+	CU_add_test(s, "job files under the input limits", test_job_file_inputs);
 	CU_add_test(s, "refused options name FILE:LINE", test_refused_options);
 	CU_add_test(s, "refused structure", test_refused_structure);
 	CU_add_test(s, "options that are fine", test_options_fine);
