@@ -6,6 +6,7 @@
 # udev in the guest (libdevmapper makes the nodes); a second, short run with
 # vm-run --udev (ext4, none and syncfs) takes the udev path: cookies, and
 # nodes made by udev's rules.  Takes 5 to 8 minutes under TCG emulation;
+# Each case folder brings the guest's kernel.log back over the results share.
 # PC_SKIP_VM=1 makes run.sh skip it.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
@@ -45,6 +46,11 @@ for fs in ext4 xfs; do
 		[ "$(case_field "$out" "$id" .backend)" = dm ] || fail "$id: backend is not dm"
 		assert_case_ok "$out" "$id"
 		[ "$(case_field "$out" "$id" .io.wbytes)" -gt 0 ] || fail "$id: no writes counted on the dm device"
+		# The guest's kernel log came back with the case folder (results share).
+		[ "$(case_field "$out" "$id" .kernel_log.checked)" = true ] || fail "$id: kernel log not checked"
+		klog="$out/cases/dm_${fs}_$mode/kernel.log"
+		grep -q 'powercut\[[0-9]*\]: case devices dm-[0-9]* .*held' "$klog" ||
+			fail "$id: no guest kernel.log with the dm device's marker"
 	done
 	# dm counts no flushes itself; powercut reads them from the loop device beneath.
 	[ "$(case_field "$out" "dm/$fs/fsync" .io.flushes)" -gt 0 ] || fail "dm/$fs/fsync: no flushes counted"
