@@ -611,7 +611,8 @@ static char *deep_comp(int i)
 {
 	char *c = xmalloc(DEEP_COMP + 1);
 	memset(c, 'a' + i % 26, DEEP_COMP);
-	snprintf(c, 4, "%02d", i);
+	c[0] = (char)('0' + i / 10 % 10);
+	c[1] = (char)('0' + i % 10);
 	c[2] = 'x';
 	c[DEEP_COMP] = '\0';
 	return c;
