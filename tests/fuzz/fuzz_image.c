@@ -9,6 +9,9 @@
  *      naming them by digest gets further still;
  *   3  manifest.json of a docker-save tar that also holds layer.tar and
  *      config.json.
+ *
+ * Every layer of an accepted image must be a file inside the fuzzer's
+ * folder (where the image and its extracted members live).
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -151,9 +154,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *specs[] = { spec };
 	struct pc_image img;
 	if (pc_image_open(specs, 1, NULL, dir, &img) == 0) {
-		for (size_t i = 0; i < img.nlayers; i++)
-			if (!img.layers[i].path)
+		/* Every layer is a file inside what was given (or extracted
+		 * into the fuzzer's folder): a manifest cannot point outside. */
+		char *base = realpath(dir, NULL);
+		for (size_t i = 0; i < img.nlayers; i++) {
+			char *real = img.layers[i].path ? realpath(img.layers[i].path, NULL) : NULL;
+			if (!real || strncmp(real, base, strlen(base)) != 0 ||
+			    real[strlen(base)] != '/') {
+				fprintf(stderr, "fuzz_image: layer %zu is %s, outside %s\n", i,
+					real ? real : "(none)", base);
 				abort();
+			}
+			free(real);
+		}
+		free(base);
 		pc_image_close(&img);
 	}
 	return 0;
