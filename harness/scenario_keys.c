@@ -386,8 +386,7 @@ static int set_paths(const struct set_args *a)
 	char **words = pc_split_words(a->value, &n);
 	if (n == 0) {
 		pc_strv_free(words);
-		return why_fail(a->why, a->whylen, "empty list; name one or more layer archives "
-				"or an OCI layout");
+		return why_fail(a->why, a->whylen, "empty list; expected %s", a->k->meta);
 	}
 	char **abs = xcalloc(n + 1, sizeof(*abs));
 	for (size_t i = 0; i < n; i++) {

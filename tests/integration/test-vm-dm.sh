@@ -5,9 +5,9 @@
 # and fsync lose nothing, fsck is clean, on ext4 and xfs.  That run has no
 # udev in the guest (libdevmapper makes the nodes); a second, short run with
 # vm-run --udev (ext4, none and syncfs) takes the udev path: cookies, and
-# nodes made by udev's rules.  Takes 5 to 8 minutes under TCG emulation;
-# Each case folder brings the guest's kernel.log back over the results share.
-# PC_SKIP_VM=1 makes run.sh skip it.
+# nodes made by udev's rules.  Each case folder brings the guest's
+# kernel.log back over the results share.  Takes 5 to 8 minutes under TCG
+# emulation; PC_SKIP_VM=1 makes run.sh skip it.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
