@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 
 #include "util.h"
 
+#define DETACH_STEP "detach the mount"
+
 #define FAIL(step) do { *what = (step); return -errno; } while (0)
 
 /* What a tool needs of the host's mounts: the root and these (with what is
@@ -36,6 +39,8 @@ static const char *const tool_mounts[] = {
 
 static int path_at_or_below(const char *path, const char *dir)
 {
+	if (!strcmp(dir, "/"))
+		return path[0] == '/';
 	size_t n = strlen(dir);
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
@@ -68,41 +73,112 @@ static void unescape_octal(char *s)
 	*o = '\0';
 }
 
-/* Detach, in our new namespace, every mount we do not need.  A copy of a
- * mount keeps its filesystem alive: another run's case filesystem copied
- * here would survive that run's unmount, and its "remount after the cut"
- * would get the old, cached filesystem back.  (fs.c also waits for a
- * device to be released before mounting or checking it, for the
- * milliseconds between our unshare and this.) */
-static int prune_mounts(const char *keep)
+/* The mounts of this process's namespace, in mountinfo order (parents
+ * before their children): mount point and per-mount options. */
+struct mnt {
+	char *mp;
+	char *opts;
+};
+
+static size_t read_mounts(struct mnt **out)
 {
+	*out = NULL;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
-		return -1;
-	char **mps = NULL, *line = NULL;
+		return (size_t)-1;
+	struct mnt *v = NULL;
+	char *line = NULL;
 	size_t n = 0, cap = 0;
 	while (getline(&line, &cap, f) > 0) {
-		char *save = NULL, *tok = strtok_r(line, " ", &save);
-		for (int field = 1; tok && field < 5; field++)
-			tok = strtok_r(NULL, " ", &save);
-		if (!tok)
+		char *save = NULL, *field[6];
+		int k = 0;
+		for (char *t = strtok_r(line, " ", &save); t && k < 6; t = strtok_r(NULL, " ", &save))
+			field[k++] = t;
+		if (k < 6)
 			continue;
-		unescape_octal(tok);
-		mps = xrealloc(mps, (n + 1) * sizeof(*mps));
-		mps[n++] = xstrdup(tok);
+		unescape_octal(field[4]);
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n].mp = xstrdup(field[4]);
+		v[n].opts = xstrdup(field[5]);
+		n++;
 	}
 	free(line);
 	fclose(f);
-	/* Children come after their parents in mountinfo: detach from the end. */
-	int rc = 0;
-	for (size_t i = n; i-- > 0;) {
-		if (!keep_mount(mps[i], keep) && umount2(mps[i], MNT_DETACH) < 0 &&
-		    errno != EINVAL && errno != ENOENT)
-			rc = -1;
-		free(mps[i]);
+	*out = v;
+	return n;
+}
+
+static void free_mounts(struct mnt *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].mp); /* NULL once detached */
+		free(v[i].opts);
 	}
-	free(mps);
+	free(v);
+}
+
+/* Detach, in our new namespace, every mount of V we do not need (its mp
+ * is then freed and set to NULL).  A copy of a mount keeps its filesystem
+ * alive: another run's case filesystem copied here would survive that
+ * run's unmount, and its "remount after the cut" would get the old, cached
+ * filesystem back.  (fs.c also waits for a device to be released before
+ * mounting or checking it, for the milliseconds between our unshare and
+ * this.) */
+static int prune_mounts(struct mnt *v, size_t n, const char *keep)
+{
+	int rc = 0;
+	for (size_t i = n; i-- > 0;) { /* children first */
+		if (keep_mount(v[i].mp, keep))
+			continue;
+		if (umount2(v[i].mp, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+			rc = -1;
+		free(v[i].mp);
+		v[i].mp = NULL;
+	}
 	return rc;
+}
+
+/* The MS_* flags of a mount's per-mount options ("rw,nosuid,relatime"). */
+static unsigned long mount_flags_of(const char *opts)
+{
+	static const struct {
+		const char *name;
+		unsigned long flag;
+	} known[] = {
+		{ "ro", MS_RDONLY }, { "nosuid", MS_NOSUID }, { "nodev", MS_NODEV },
+		{ "noexec", MS_NOEXEC }, { "noatime", MS_NOATIME }, { "nodiratime", MS_NODIRATIME },
+		{ "relatime", MS_RELATIME }, { "strictatime", MS_STRICTATIME },
+	};
+	unsigned long flags = 0;
+	char *copy = xstrdup(opts), *save = NULL;
+	for (char *o = strtok_r(copy, ",\n", &save); o; o = strtok_r(NULL, ",\n", &save))
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (!strcmp(o, known[i].name))
+				flags |= known[i].flag;
+	free(copy);
+	return flags;
+}
+
+/* Add FLAG (MS_NODEV, MS_RDONLY) to every mount at or below TOP:
+ * mount_setattr(2) when the kernel (or valgrind) has it, else a bind
+ * remount of each mount of V (the namespace's, read beforehand: /proc may
+ * be gone by now) that keeps its other per-mount flags. */
+static int add_flag_below(const char *top, unsigned long flag, uint64_t attr,
+			  const struct mnt *v, size_t n)
+{
+	struct mount_attr a = { .attr_set = attr };
+	if (mount_setattr(AT_FDCWD, top, AT_RECURSIVE, &a, sizeof(a)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].mp || !path_at_or_below(v[i].mp, top))
+			continue;
+		unsigned long flags = MS_BIND | MS_REMOUNT | flag | mount_flags_of(v[i].opts);
+		if (mount(NULL, v[i].mp, NULL, flags, NULL) < 0 && errno != ENOENT)
+			return -1;
+	}
+	return 0;
 }
 
 /* A private mount namespace in which nothing we do propagates back, that
@@ -114,12 +190,20 @@ static int private_namespace(const char *keep, const char **what)
 		FAIL("unshare a mount namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		FAIL("make the mounts private");
-	if (prune_mounts(keep) < 0)
-		FAIL("detach the mounts not needed");
-	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
-	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
-		FAIL("make every mount nodev");
-	return 0;
+	struct mnt *v;
+	size_t n = read_mounts(&v);
+	if (n == (size_t)-1)
+		FAIL("read /proc/self/mountinfo");
+	int rc = 0;
+	if (prune_mounts(v, n, keep) < 0) {
+		*what = "detach the mounts not needed";
+		rc = -errno;
+	} else if (add_flag_below("/", MS_NODEV, MOUNT_ATTR_NODEV, v, n) < 0) {
+		*what = "make every mount nodev";
+		rc = -errno;
+	}
+	free_mounts(v, n);
+	return rc;
 }
 
 int pc_isolate_nodev(const char *target, const char **what)
@@ -184,9 +268,19 @@ static int build_rest(const char **what)
 {
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		FAIL("mount the namespace's /proc");
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	if (mount_setattr(AT_FDCWD, "/sys", AT_RECURSIVE, &ro, sizeof(ro)) < 0 && errno != ENOENT)
-		FAIL("make /sys read-only");
+	struct stat sys;
+	if (stat("/sys", &sys) == 0) {
+		struct mnt *v;
+		size_t n = read_mounts(&v); /* the new /proc's: this namespace */
+		if (n == (size_t)-1)
+			FAIL("read /proc/self/mountinfo");
+		int rc = add_flag_below("/sys", MS_RDONLY, MOUNT_ATTR_RDONLY, v, n);
+		int e = errno;
+		free_mounts(v, n);
+		errno = e;
+		if (rc < 0)
+			FAIL("make /sys read-only");
+	}
 	struct stat st;
 	if (stat("/run", &st) == 0 &&
 	    mount("pc-run", "/run", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -322,10 +416,29 @@ static void mount_child(int sock, const char *dev, const char *fstype, unsigned 
 		what = "mount";
 	} else if ((fd = open_tree(AT_FDCWD, "/dev/.pc-mnt", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0) {
 		err = errno;
-		what = "detach the mount";
+		what = DETACH_STEP;
 	}
 	send_reply(sock, err, what, fd);
 	_exit(0);
+}
+
+/* Without open_tree(2)/move_mount(2) -- Linux before 5.2, which powercut
+ * does not support for other reasons (LOOP_CONFIGURE), or valgrind, which
+ * does not know them -- the mount cannot be handed back: it is made here,
+ * after the same mount succeeded in the isolated view (so the options named
+ * no device missing from it), and we say so once. */
+static int mount_in_place(const char *dev, const char *dir, const char *fstype,
+			  unsigned long flags, const char *data, const char **what)
+{
+	static int warned;
+	if (!warned++)
+		pc_warn("open_tree/move_mount not available: mounting in place after the "
+			"isolated mount succeeded");
+	if (mount(dev, dir, fstype, flags, data) < 0) {
+		*what = "mount";
+		return -1;
+	}
+	return 0;
 }
 
 int pc_mount_isolated(const char *dev, const char *dir, const char *fstype,
@@ -366,6 +479,8 @@ int pc_mount_isolated(const char *dev, const char *dir, const char *fstype,
 		errno = e;
 		return -1;
 	}
+	if (r.err == ENOSYS && !strcmp(r.what, DETACH_STEP))
+		return mount_in_place(dev, dir, fstype, flags, data, what);
 	if (r.err) {
 		snprintf(step, sizeof(step), "%s", r.what);
 		*what = step;
@@ -382,6 +497,8 @@ int pc_mount_isolated(const char *dev, const char *dir, const char *fstype,
 	rc = move_mount(fd, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH);
 	e = errno;
 	close(fd);
+	if (rc < 0 && e == ENOSYS)
+		return mount_in_place(dev, dir, fstype, flags, data, what);
 	if (rc < 0) {
 		*what = "attach the mount";
 		errno = e;
