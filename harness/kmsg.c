@@ -83,16 +83,18 @@ void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev)
 
 /* A line at debug level in the kernel log.  Written with a newline so the
  * kernel closes the record at once (readers see it). */
-static void mark(const char *line)
+static int mark(const char *line)
 {
 	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
 	char *rec = xasprintf("<7>%s\n", line);
-	if (write(fd, rec, strlen(rec)) < 0)
-		pc_warn("kernel log: cannot write a marker to /dev/kmsg: %s", strerror(errno));
+	int ok = fd >= 0 && write(fd, rec, strlen(rec)) == (ssize_t)strlen(rec);
+	if (!ok)
+		pc_warn("kernel log: cannot write a marker to /dev/kmsg (%s): every line naming "
+			"the case's devices counts as the case's", strerror(errno));
 	free(rec);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
 }
 
 static void marker(struct pc_kmsg_result *r, const char *what, char *out, size_t len)
@@ -105,7 +107,10 @@ static void marker(struct pc_kmsg_result *r, const char *what, char *out, size_t
 	}
 	snprintf(out, len, "powercut[%ld]: case devices%s %s #%u", (long)getpid(), names, what,
 		 ++serial);
-	mark(out);
+	/* Without markers (kernel.printk_devkmsg = off) the window is the
+	 * whole case: lines about the device before it was ours count too. */
+	if (mark(out) < 0)
+		r->no_markers = 1;
 }
 
 void pc_kmsg_hold(struct pc_kmsg_result *r)
@@ -241,7 +246,9 @@ static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc
 	if (sscanf(rec, "%lu,%llu,%lu", &pri, &seq, &usec) < 3)
 		return;
 	r->lines++;
-	if (r->held[0] && !strcmp(msg, r->held))
+	if (r->no_markers)
+		r->in_window = 1;
+	else if (r->held[0] && !strcmp(msg, r->held))
 		r->in_window = 1;
 	else if (r->released[0] && !strcmp(msg, r->released))
 		r->in_window = 0;

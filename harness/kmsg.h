@@ -43,6 +43,7 @@ struct pc_kmsg_result {
 	size_t ndevs;
 	char held[128], released[128];     /* the marker lines written */
 	int in_window;                     /* scanning between the markers */
+	int no_markers;                    /* a marker could not be written */
 	const char *inject;                /* test hook text (attempts.h), or NULL */
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */

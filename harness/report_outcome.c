@@ -63,6 +63,9 @@ void pc_outcome_json(json_t *o, const struct pc_case_result *r)
 	for (size_t i = 0; i < km->ndevs; i++)
 		json_array_append_new(devs, jstr(km->devs[i]));
 	json_object_set_new(k, "devices", devs);
+	/* Which lines counted as about the devices (kmsg.h). */
+	json_object_set_new(k, "device_window", jstr(km->no_markers ? "whole case"
+						      : "between markers"));
 	json_object_set_new(k, "lines", json_integer((json_int_t)km->lines));
 	json_object_set_new(k, "other_devices", json_integer((json_int_t)km->foreign));
 	json_object_set_new(k, "allowed", json_integer((json_int_t)km->allowed));
