@@ -78,7 +78,7 @@ cat > "$TMP/damage.ini" <<INI
 backend = fuse
 workload = fio $JOBS/append-log.fio
 fs = ext4
-cut_at = 50%
+cut_at = 1s
 expect = intact
 INI
 rc=0
@@ -92,7 +92,7 @@ findings="$(case_field "$d" log/ext4/none .case_dir)/findings.txt"
 grep -qx 'fio-verify append-log.0.0@8192: bad header (bad magic header 0, wanted acca)' "$findings" ||
 	{ cat "$findings"; fail "damaged block: finding not at append-log.0.0@8192"; }
 grep -q 'fio-verify append-log.0.0@8192' "$d/junit.xml" || fail "damaged block: not in junit.xml"
-grep -q "fio-verify append-log.0.0@8192" "$d/summary.md" || fail "damaged block: not in summary.md"
+grep -q "fio-verify append-log.0.0@8192" "$d/summary.md" || { cat "$d/summary.md"; fail "damaged block: not in summary.md"; }
 
 assert_no_leftovers
 pass

@@ -9,6 +9,7 @@
 #include "fio_output.h"
 #include "unit.h"
 #include "util.h"
+#include "workload_fio.h"
 
 static const char *const good_job =
 	"; a database-like random overwrite\n"
@@ -259,6 +260,25 @@ static void test_job_file_inputs(void)
 	free(dir);
 }
 
+static void test_cut_at(void)
+{
+	struct pc_cut_at c;
+	char buf[32];
+	CU_ASSERT(pc_cut_at_parse("end", &c) == 0 && c.kind == PC_CUT_AT_END);
+	CU_ASSERT(pc_cut_at_parse("3s", &c) == 0 && c.kind == PC_CUT_AT_SECONDS && c.value == 3);
+	CU_ASSERT(pc_cut_at_parse("2.5s", &c) == 0 && c.value == 2.5);
+	CU_ASSERT(pc_cut_at_parse("40%", &c) == 0 && c.kind == PC_CUT_AT_PERCENT && c.value == 40);
+	pc_cut_at_format(&c, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "40%");
+	static const char *const bad[] = { "", "0s", "0%", "100%", "150%", "3", "s", "-1s",
+					   "3 s", "1e9s", "nan%", "END", "3ms" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (pc_cut_at_parse(bad[i], &c) == 0)
+			fprintf(stderr, "\ncut_at '%s' accepted\n", bad[i]);
+		CU_ASSERT_EQUAL(pc_cut_at_parse(bad[i], &c), -1);
+	}
+}
+
 void register_fio_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fio", NULL, NULL);
@@ -270,4 +290,5 @@ void register_fio_tests(void)
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
+	CU_add_test(s, "cut_at values", test_cut_at);
 }
