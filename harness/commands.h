@@ -7,6 +7,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);

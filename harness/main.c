@@ -19,6 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, "run every case of a scenario: unpack, commit, cut power, verify" },
 	{ "compare", cmd_compare, "what changed between two results folders (nightly vs last good)" },
+	{ "report", cmd_report, "one HTML page with tables and plots of results folders" },
 	{ "cleanup", cmd_cleanup, "remove mounts, loop/dm devices and servers left by killed runs" },
 	{ "inspect", cmd_inspect, "show the layers an image resolves to: sizes, entries, digests" },
 	{ "manifest", cmd_manifest, "write the expected manifest of an image (or an mtree spec)" },

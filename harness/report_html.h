@@ -1,0 +1,63 @@
+/* report_html.h - `powercut report DIR... -o report.html`: one
+ * self-contained HTML page for one or more results folders (nights,
+ * kernels, shards).
+ *
+ * Per folder: a summary, the seed's table per filesystem (time, WIOS,
+ * WBytes, RIOS, RBytes, flushes, lost per case) with links to each case's
+ * findings.txt, fsck.log and kernel.log (relative to the report), and plots
+ * of time, written bytes and lost entries per case.  Across several folders
+ * (in the order given): the trend of each case's time (a plot) and outcome
+ * (a table).  Plots are drawn by gnuplot (SVG on its standard output) and
+ * embedded inline: the page needs no network and no other file.
+ *
+ * results.json is read strictly (jansson): a field the report uses that is
+ * missing or of the wrong type is an error naming the file and the field.
+ * Everything that comes from it is escaped (escape.h) before it reaches the
+ * page; what reaches gnuplot is reduced to a safe alphabet first. */
+#ifndef PC_REPORT_HTML_H
+#define PC_REPORT_HTML_H
+
+#include <stddef.h>
+
+enum { PC_RH_NIO = 5 };
+extern const char *const pc_rh_io[PC_RH_NIO];   /* "wios" ... "flushes" */
+
+struct pc_rh_case {
+	char *id, *fs, *mode, *verdict, *outcome, *reason;
+	char *casedir;         /* basename of case_dir ("" when absent) */
+	long long lost;        /* -1: not measured */
+	double total;          /* seconds */
+	double io[PC_RH_NIO];  /* < 0: absent */
+};
+
+struct pc_rh_folder {
+	char *path;            /* as given (or DIR/KERNEL for a qualify folder) */
+	char *kernel, *scenario;
+	struct pc_rh_case *v;  /* in the file's order */
+	size_t n;
+};
+
+struct pc_rh_set {
+	struct pc_rh_folder *f;
+	size_t n;
+};
+
+/* Load PATH: a results folder, or a folder of results folders (what
+ * scripts/qualify writes: one per kernel, in name order).  -1 (class
+ * INPUT) on anything not understood. */
+int pc_rh_add(struct pc_rh_set *s, const char *path);
+void pc_rh_free(struct pc_rh_set *s);
+
+/* Reduce S to what may go into a gnuplot string: [A-Za-z0-9._=,:/+-],
+ * other bytes as '?', at most 60 bytes.  New string. */
+char *pc_rh_plot_label(const char *s);
+
+/* The relative path from folder FROM to folder TO (both absolute and
+ * canonical).  New string, "." when equal. */
+char *pc_rh_relpath(const char *from, const char *to);
+
+/* Write the page to OUT.  -1 with the error reported (class ENV when
+ * gnuplot is missing or fails, else RUN). */
+int pc_rh_write(const struct pc_rh_set *s, const char *out);
+
+#endif
