@@ -18,6 +18,9 @@ PACKAGES=(
   skopeo umoci
   # junit.xml is checked with xmllint (tests/integration/test-escaping.sh)
   libxml2-utils
+  # powercut report draws its plots with gnuplot; tests/integration/
+  # test-report.sh renders the page in headless Chromium
+  gnuplot-nox chromium
   # make fuzz: libFuzzer ships with clang's runtime libraries
   clang libclang-rt-14-dev
   # systemd-udevd, for `scripts/vm-run --udev` (started in the guest only;
