@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# powercut report: two runs of a tiny scenario into two folders make one
+# page with the tables per filesystem, the history and the SVG plots; its
+# links lead to the case files; what comes from results.json is escaped; a
+# results.json not understood is exit 2, a missing gnuplot exit 3; headless
+# Chromium renders the page.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+LAYER3="$TOP/images/sample/layer3.tar.zst"
+[ -f "$LAYER3" ] || fail "no $LAYER3 (make sample-image)"
+for tool in gnuplot chromium python3; do
+	command -v "$tool" >/dev/null || fail "$tool not found (scripts/install-deps.sh installs it)"
+done
+
+printf '[global]\nimage = %s\ndevice_size = 512M\nmodes = none syncfs\nexpect_none = loss\n[tiny]\nfs = ext4\n' \
+	"$LAYER3" >"$TMP/tiny.ini"
+for d in night1 night2; do
+	pc_run "$TMP/tiny.ini" -o "$TMP/$d" >"$TMP/$d.out" 2>&1 || { cat "$TMP/$d.out"; fail "run into $d failed"; }
+done
+
+report() { # WANT OUT ARGS...
+	local want=$1 rc=0
+	shift
+	"$POWERCUT" report "$@" >"$TMP/rep.out" 2>"$TMP/rep.err" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/rep.out" "$TMP/rep.err"; fail "report $* exited $rc, expected $want"; }
+}
+report 0 "$TMP/night1" "$TMP/night2" -o "$TMP/r.html"
+
+# The page's structure, parsed: a table per folder and filesystem with one
+# row per case, the history table, the plots (3 per folder + the trend),
+# every link relative and leading to a file, no script, no external resource.
+check_page() { # PAGE CASES_TABLES SVGS
+	python3 - "$@" <<'EOF'
+import html.parser, os, sys
+page, want_tables, want_svgs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables = []; self.svgs = 0; self.links = []; self.bad = []; self.cur = None; self.text = []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self.cur = {"class": a.get("class"), "rows": 0}; self.tables.append(self.cur)
+        elif tag == "tr" and self.cur is not None:
+            self.cur["rows"] += 1
+        elif tag == "svg":
+            self.svgs += 1
+        elif tag == "a" and not a.get("href", "").startswith("#"):
+            self.links.append(a.get("href", ""))
+        if tag in ("script", "link", "img", "iframe", "object") or "src" in a:
+            self.bad.append(tag)
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.cur = None
+    def handle_data(self, d):
+        self.text.append(d)
+p = P()
+p.feed(open(page, encoding="utf-8").read())
+cases = [t for t in p.tables if t["class"] == "cases"]
+hist = [t for t in p.tables if t["class"] == "history"]
+errs = []
+if len(cases) != want_tables: errs.append("%d case tables, expected %d" % (len(cases), want_tables))
+if any(t["rows"] != 3 for t in cases): errs.append("a case table without a header and 2 rows: %r" % cases)
+if want_tables > 1 and (len(hist) != 1 or hist[0]["rows"] != 3): errs.append("history table: %r" % hist)
+if p.svgs != want_svgs: errs.append("%d SVG plots, expected %d" % (p.svgs, want_svgs))
+if p.bad: errs.append("script or external resource: %r" % p.bad)
+if len(p.links) < 4 * want_tables: errs.append("only %d links" % len(p.links))
+for l in p.links:
+    if l.startswith("/") or ":" in l: errs.append("link not relative: " + l)
+    elif not os.path.isfile(os.path.join(os.path.dirname(page), l)): errs.append("link to nothing: " + l)
+print("".join(p.text), file=open(page + ".txt", "w"))
+if errs:
+    print("\n".join(errs)); sys.exit(1)
+EOF
+}
+check_page "$TMP/r.html" 2 7 || fail "the page is not what it should be"
+grep -q 'tiny/ext4/syncfs' "$TMP/r.html.txt" || fail "case id missing from the page"
+# A report written elsewhere links with ../
+mkdir "$TMP/sub"
+report 0 "$TMP/night1" -o "$TMP/sub/one.html"
+check_page "$TMP/sub/one.html" 1 3 || fail "one-folder page"
+grep -q 'href="\.\./night1/cases/tiny_ext4_none/findings\.txt"' "$TMP/sub/one.html" || fail "no ../ link"
+
+# Hostile strings in results.json are text on the page, never markup.
+cp -r "$TMP/night1" "$TMP/evil"
+jq '.kernel = "<script>alert(1)</script>" | .cases[0].reason = "</td><script>x()</script>&" |
+    .cases[0].fs = "<img src=x>" | .cases[0].id = "a\"><script>y()</script>"' \
+	"$TMP/night1/results.json" >"$TMP/evil/results.json"
+report 0 "$TMP/evil" -o "$TMP/evil.html"
+python3 - "$TMP/evil.html" <<'EOF' || fail "hostile strings became markup"
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    bad = []
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "img"): self.bad.append(tag)
+p = P(); p.feed(open(sys.argv[1]).read())
+sys.exit(1 if p.bad else 0)
+EOF
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$TMP/evil.html" || fail "the kernel string is not shown escaped"
+
+# Strict reading: a field of the wrong type names the file and the field.
+cp -r "$TMP/night1" "$TMP/bad"
+jq '.cases[1].lost = "many"' "$TMP/night1/results.json" >"$TMP/bad/results.json"
+report 2 "$TMP/bad" -o "$TMP/bad.html"
+grep -q 'cases\[1\]\.lost' "$TMP/rep.err" || { cat "$TMP/rep.err"; fail "the error does not name cases[1].lost"; }
+[ ! -e "$TMP/bad.html" ] || fail "a page was written from a bad results.json"
+# No gnuplot: a clear message, exit 3, no page.
+PATH=/nonexistent report 3 "$TMP/night1" -o "$TMP/nognuplot.html"
+grep -q 'gnuplot-nox' "$TMP/rep.err" || { cat "$TMP/rep.err"; fail "no word about gnuplot-nox"; }
+[ ! -e "$TMP/nognuplot.html" ] || fail "a page was written without gnuplot"
+report 2 -o "$TMP/x.html"
+report 2 "$TMP/night1"
+
+# A real browser renders it.
+profile=$(mktemp -d "$TMP/chromium.XXXXXX")
+timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	--disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+	--screenshot="$TMP/r.png" --window-size=1200,2000 "file://$TMP/r.html" >"$TMP/chromium.log" 2>&1 ||
+	{ tail -20 "$TMP/chromium.log"; fail "chromium failed"; }
+size=$(stat -c %s "$TMP/r.png" 2>/dev/null || echo 0)
+[ "$size" -gt 30000 ] || fail "the screenshot is $size bytes: nothing rendered"
+[ "$(head -c 8 "$TMP/r.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "the screenshot is not a PNG"
+
+assert_no_leftovers
+echo "PASS $TEST_NAME"
