@@ -79,7 +79,9 @@ void pc_outcome_line(const struct pc_case_result *r, FILE *f)
 {
 	if (r->known) {
 		char *file = pc_esc_md(r->known->file), *reason = pc_esc_md(r->known->reason);
-		fprintf(f, " (known failure %s:%u: %s)", file, r->known->line, reason);
+		fprintf(f, " (%s %s:%u: %s)",
+			r->outcome == PC_OUT_XPASS ? "expected to fail by" : "known failure", file,
+			r->known->line, reason);
 		free(file);
 		free(reason);
 	}

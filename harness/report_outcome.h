@@ -12,7 +12,8 @@
 void pc_outcome_json(json_t *o, const struct pc_case_result *r);
 /* The table's outcome cell: "pass", "flaky 2/3", "known", "fail 3/3". */
 void pc_outcome_cell(const struct pc_case_result *r, char *out, size_t len);
-/* " (known failure FILE:LINE: reason) (failed F of N attempts)". */
+/* " (known failure FILE:LINE: reason) (failed F of N attempts)"; for an
+ * unexpected pass " (expected to fail by FILE:LINE: reason)". */
 void pc_outcome_line(const struct pc_case_result *r, FILE *f);
 
 #endif
