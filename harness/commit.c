@@ -81,6 +81,26 @@ out:
 	return rc;
 }
 
+void pc_commit_build(struct pc_commit *rec, struct pc_manifest *m, const char *case_id,
+		     const char *mode, unsigned layer)
+{
+	unsigned char digest[32];
+	pc_manifest_digest(m, digest);
+	pc_commit_build_digest(rec, digest, pc_manifest_count(m), case_id, mode, layer);
+}
+
+void pc_commit_build_digest(struct pc_commit *rec, const unsigned char digest[32],
+			    unsigned long long entries, const char *case_id, const char *mode,
+			    unsigned layer)
+{
+	memset(rec, 0, sizeof(*rec));
+	pc_hex(digest, 32, rec->manifest_sha256);
+	snprintf(rec->case_id, sizeof(rec->case_id), "%s", case_id);
+	snprintf(rec->mode, sizeof(rec->mode), "%s", mode);
+	rec->entries = entries;
+	rec->layer = layer;
+}
+
 int pc_commit_write(const char *dir, const struct pc_commit *c)
 {
 	if (!valid_value(c->case_id) || !valid_value(c->mode) ||

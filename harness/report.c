@@ -13,9 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jsonout.h"
 #include "junit.h"
 #include "report_outcome.h"
 #include "util.h"
+#include "workload.h"
 
 /* How many findings junit.xml and results.json list per case. */
 #define FIRST_FINDINGS 20
@@ -101,6 +103,27 @@ static json_t *counts_json(const size_t counts[PC_F_NKINDS])
 	return o;
 }
 
+/* For the modules that describe their own fields (jsonout.h). */
+void pc_json_put_str(json_t *o, const char *key, const char *value)
+{
+	put_str(o, key, value);
+}
+
+void pc_json_put_int(json_t *o, const char *key, uint64_t value)
+{
+	put_int(o, key, value);
+}
+
+void pc_json_put_secs(json_t *o, const char *key, double value)
+{
+	put_secs(o, key, value);
+}
+
+json_t *pc_json_counts(const size_t counts[PC_F_NKINDS])
+{
+	return counts_json(counts);
+}
+
 /* crash_points: the log, and each point's state and checks. */
 static void crash_points_json(json_t *o, const struct pc_case_result *res)
 {
@@ -184,62 +207,6 @@ static void device_lines(const struct pc_run_report *r, FILE *f)
 	}
 }
 
-/* workload = fio: the job, the cut and what fio's verifier saw. */
-static void fio_json(json_t *o, const struct pc_case_result *res)
-{
-	const struct pc_case *c = res->c;
-	json_t *f = json_object();
-	char at[32];
-	pc_cut_at_format(&c->cut_at, at, sizeof(at));
-	put_str(f, "job", c->fio_job);
-	put_str(f, "cut_at", at);
-	json_object_set_new(f, "mid_run", json_boolean(res->fio.midrun));
-	if (res->fio.midrun) {
-		put_secs(f, "cut_after_s", res->fio.cut_after_s);
-		if (c->cut_at.kind == PC_CUT_AT_PERCENT)
-			put_int(f, "cut_after_bytes", res->fio.cut_after_bytes);
-	}
-	put_int(f, "job_bytes", c->fio_bytes);
-	put_int(f, "write_ios", res->fio.write_ios);
-	put_int(f, "write_bytes", res->fio.write_bytes);
-	put_int(f, "verify_ios", res->fio.verify_ios);
-	put_int(f, "verify_errors", res->fio.verify_errors);
-	put_int(f, "jobs_verified", res->fio.jobs_verified);
-	if (res->fio.midrun)
-		put_int(f, "unchecked_tail", res->fio.unchecked_tail);
-	json_object_set_new(o, "fio", f);
-}
-
-/* layout = snapshots: each layer folder and the merged view. */
-static void snapshots_json(json_t *o, const struct pc_case_result *res)
-{
-	put_int(o, "layers_committed", res->layers_committed);
-	json_t *layers = json_array();
-	for (size_t i = 0; i < res->nlayers; i++) {
-		const struct pc_layer_result *lr = &res->layers[i];
-		json_t *jl = json_object();
-		put_int(jl, "layer", i + 1);
-		char dir[64];
-		snprintf(dir, sizeof(dir), "snapshots/%zu/fs", i + 1);
-		put_str(jl, "dir", dir);
-		json_object_set_new(jl, "committed", json_boolean(lr->committed));
-		put_int(jl, "entries", lr->entries);
-		put_int(jl, "checked", lr->v.checked);
-		put_int(jl, "lost", lr->v.lost);
-		json_object_set_new(jl, "findings", counts_json(lr->v.counts));
-		json_array_append_new(layers, jl);
-	}
-	json_object_set_new(o, "layers", layers);
-	json_t *ov = json_object();
-	json_object_set_new(ov, "verified", json_boolean(res->overlay_verified));
-	if (!res->overlay_verified)
-		put_str(ov, "why_not", res->overlay_why);
-	put_int(ov, "checked", res->overlay.checked);
-	put_int(ov, "lost", res->overlay.lost);
-	json_object_set_new(ov, "findings", counts_json(res->overlay.counts));
-	json_object_set_new(o, "overlay", ov);
-}
-
 static json_t *case_json(const struct pc_case_result *res)
 {
 	const struct pc_case *c = res->c;
@@ -256,7 +223,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_int(o, "repeats", c->repeats);
 	put_str(o, "cut", cut_name(c->cut));
 	put_str(o, "layout", pc_layout_name(c->layout));
-	put_str(o, "workload", c->workload == PC_WORKLOAD_FIO ? "fio" : "image");
+	put_str(o, "workload", pc_workload_of(c)->name);
 	/* With cut = error: what the filesystem said when its writes failed. */
 	if (res->cut_syncfs[0])
 		put_str(o, "cut_syncfs", res->cut_syncfs);
@@ -295,12 +262,11 @@ static json_t *case_json(const struct pc_case_result *res)
 		json_array_append_new(first, jf);
 	}
 	json_object_set_new(o, "first_findings", first);
-	if (c->layout == PC_LAYOUT_SNAPSHOTS)
-		snapshots_json(o, res);
+	const struct pc_workload_ops *w = pc_workload_of(c);
+	if (w->describe)
+		w->describe(o, res);
 	if (c->crash_points)
 		crash_points_json(o, res);
-	if (c->workload == PC_WORKLOAD_FIO)
-		fio_json(o, res);
 	if (c->probe)
 		device_json(o, res);
 

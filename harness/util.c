@@ -163,6 +163,19 @@ double pc_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int pc_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open directory %s", dir);
+	int rc = fsync(fd);
+	int err = errno;
+	close(fd);
+	if (rc < 0)
+		return pc_fail_errno(PC_ERR_RUN, err, "fsync directory %s", dir);
+	return 0;
+}
+
 int pc_mkdir_p(const char *path, mode_t mode)
 {
 	char *p = xstrdup(path);

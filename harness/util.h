@@ -80,6 +80,9 @@ int pc_rmtree(const char *path);
 /* out = DIR/NAME; -1 (class INPUT) if it does not fit. */
 int pc_path_join(char *out, size_t len, const char *dir, const char *name);
 
+/* open DIR and fsync(2) it, so the entries made in it are durable. */
+int pc_fsync_dir(const char *dir);
+
 /* mkdir -p. */
 int pc_mkdir_p(const char *path, mode_t mode);
 

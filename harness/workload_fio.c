@@ -13,8 +13,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include "commit.h"
+#include "durability.h"
 #include "fio_output.h"
+#include "jsonout.h"
+#include "progress.h"
 #include "util.h"
+#include "workload.h"
 
 /* How often powercut looks at fio while it writes, and how often fio
  * reports its progress for cut_at = P%. */
@@ -220,7 +228,7 @@ static int touch(const char *path)
 
 static int cut_now(struct write_run *w)
 {
-	if (w->fc->dev->ops->set_mode(w->fc->dev, w->fc->cut) < 0)
+	if (w->fc->cut(w->fc->cut_arg) < 0)
 		return -1;
 	w->cut = 1;
 	return 0;
@@ -552,3 +560,175 @@ int pc_fio_test_damage(const char *datadir)
 	free(file);
 	return rc;
 }
+
+/* ---- workload = fio in the crash cycle (workload.h) --------------------------- */
+
+#define MIB (1024ULL * 1024ULL)
+/* Smallest devices the three mkfs accept comfortably (xfs wants 300 MiB). */
+#define MIN_DEVICE_SIZE (512 * MIB)
+
+struct fio_run {
+	char fiodir[PATH_MAX];   /* the job's folder on the filesystem, mnt/fio */
+	char casedir[PATH_MAX];  /* the case folder, absolute: fio's working folder */
+	struct pc_fio_case fc;
+};
+
+static int fio_cut(void *arg)
+{
+	struct pc_workload_case *w = arg;
+	return w->cut(w);
+}
+
+static int fio_prepare(struct pc_workload_case *w)
+{
+	struct fio_run *f = xcalloc(1, sizeof(*f));
+	w->priv = f;
+	if (pc_path_join(f->fiodir, sizeof(f->fiodir), w->mnt, "fio") < 0)
+		return -1;
+	if (!realpath(w->r->case_dir, f->casedir))
+		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", w->r->case_dir);
+	const struct pc_case *c = w->c;
+	f->fc = (struct pc_fio_case){
+		.job = c->fio_job,
+		.jobs = (const char *const *)c->fio_jobs,
+		.njobs = c->nfio_jobs,
+		.unsynced = c->fio_unsynced,
+		.total_bytes = c->fio_bytes,
+		.cut_at = c->cut_at,
+		.datadir = f->fiodir,
+		.casedir = f->casedir,
+		.cut = fio_cut,
+		.cut_arg = w,
+	};
+	return 0;
+}
+
+/* The jobs' files, the filesystem's journal and metadata. */
+static int fio_device_size(struct pc_workload_case *w, uint64_t *size)
+{
+	uint64_t need = 2 * w->c->fio_bytes + 256 * MIB;
+	need = (need + MIB - 1) / MIB * MIB;
+	*size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
+	return 0;
+}
+
+static int fio_setup(struct pc_workload_case *w)
+{
+	struct fio_run *f = w->priv;
+	if (mkdir(f->fiodir, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", f->fiodir);
+	return 0;
+}
+
+/* What a commit at the end promises: this job file's writes. */
+static int fio_commit(struct pc_workload_case *w)
+{
+	pc_progress_phase("commit");
+	size_t len = 0;
+	char *text = pc_read_file(w->c->fio_job, &len);
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned dlen = 0;
+	if (!text || !EVP_Digest(text, len, digest, &dlen, EVP_sha256(), NULL) || dlen != 32) {
+		free(text);
+		return pc_fail(PC_ERR_RUN, "sha256 of %s", w->c->fio_job);
+	}
+	free(text);
+	struct pc_commit rec;
+	pc_commit_build_digest(&rec, digest, w->r->fio.write_ios, w->c->id,
+			       pc_mode_name(w->c->mode), 0);
+	double t = pc_now();
+	int rc = pc_commit_write(w->mnt, &rec);
+	w->r->t.commit = pc_now() - t;
+	return rc;
+}
+
+/* The job, then (cut_at = end) the durability mode on its folder and the
+ * commit record, as for an image.  A mid-run cut has already happened when
+ * pc_fio_write returns. */
+static int fio_run(struct pc_workload_case *w)
+{
+	struct fio_run *f = w->priv;
+	if (fio_setup(w) < 0)
+		return -1;
+	/* The job's folder is set-up, not workload: durable before fio runs,
+	 * so that a cut can only take what fio wrote. */
+	if (pc_fsync_dir(f->fiodir) < 0 || pc_fsync_dir(w->mnt) < 0)
+		return -1;
+	pc_progress_phase("fio");
+	double t = pc_now();
+	int rc = pc_fio_write(&f->fc, &w->r->fio);
+	w->r->t.unpack = pc_now() - t;
+	if (rc < 0)
+		return -1;
+	w->r->bytes = w->r->fio.write_bytes;
+	w->r->entries = w->r->fio.write_ios;
+	if (w->r->fio.midrun || pc_check_interrupted() < 0)
+		return pc_check_interrupted();
+
+	pc_progress_phase(pc_mode_name(w->c->mode));
+	struct pc_sync_stats ss = { 0 };
+	t = pc_now();
+	rc = pc_durability_apply(w->c->mode, f->fiodir, &ss);
+	w->r->t.sync = pc_now() - t;
+	w->r->fsyncs = ss.fsyncs;
+	if (rc < 0 || pc_check_interrupted() < 0)
+		return -1;
+	return fio_commit(w);
+}
+
+static int fio_verify(struct pc_workload_case *w)
+{
+	struct fio_run *f = w->priv;
+	if (!w->r->fio.midrun) {
+		struct pc_commit rec;
+		int rc = pc_commit_read(w->mnt, &rec);
+		if (rc < 0)
+			return -1;
+		w->r->committed = rc == 1;
+	}
+	if (pc_fio_test_damage(f->fiodir) < 0)
+		return -1;
+	return pc_fio_verify(&f->fc, &w->r->fio, &w->r->vr);
+}
+
+/* results.json "fio": the job, the cut and what fio's verifier saw. */
+static void fio_describe(json_t *o, const struct pc_case_result *res)
+{
+	const struct pc_case *c = res->c;
+	json_t *f = json_object();
+	char at[32];
+	pc_cut_at_format(&c->cut_at, at, sizeof(at));
+	pc_json_put_str(f, "job", c->fio_job);
+	pc_json_put_str(f, "cut_at", at);
+	json_object_set_new(f, "mid_run", json_boolean(res->fio.midrun));
+	if (res->fio.midrun) {
+		pc_json_put_secs(f, "cut_after_s", res->fio.cut_after_s);
+		if (c->cut_at.kind == PC_CUT_AT_PERCENT)
+			pc_json_put_int(f, "cut_after_bytes", res->fio.cut_after_bytes);
+	}
+	pc_json_put_int(f, "job_bytes", c->fio_bytes);
+	pc_json_put_int(f, "write_ios", res->fio.write_ios);
+	pc_json_put_int(f, "write_bytes", res->fio.write_bytes);
+	pc_json_put_int(f, "verify_ios", res->fio.verify_ios);
+	pc_json_put_int(f, "verify_errors", res->fio.verify_errors);
+	pc_json_put_int(f, "jobs_verified", res->fio.jobs_verified);
+	if (res->fio.midrun)
+		pc_json_put_int(f, "unchecked_tail", res->fio.unchecked_tail);
+	json_object_set_new(o, "fio", f);
+}
+
+static void fio_release(struct pc_workload_case *w)
+{
+	free(w->priv);
+	w->priv = NULL;
+}
+
+const struct pc_workload_ops pc_workload_fio = {
+	.name = "fio",
+	.prepare = fio_prepare,
+	.device_size = fio_device_size,
+	.run = fio_run,
+	.verify = fio_verify,
+	.describe = fio_describe,
+	.release = fio_release,
+};

@@ -57,11 +57,12 @@ struct pc_fio_case {
 	struct pc_cut_at cut_at;
 	const char *datadir;      /* on the mounted filesystem (made by the caller) */
 	const char *casedir;      /* results folder of the case: state, JSON, stderr */
-	struct pc_backend *dev;   /* switched to CUT at a mid-run cut */
-	enum pc_flakey_mode cut;
+	/* The mid-run cut: the runner's (workload.h, w->cut); 0 or -1. */
+	int (*cut)(void *arg);
+	void *cut_arg;
 };
 
-/* The write pass.  For a mid-run cut the device is in mode CUT when this
+/* The write pass.  For a mid-run cut, fc->cut has cut the power when this
  * returns 0; a job that ends before its cut point is an error (nothing was
  * cut in the middle).  Files: CASE/fio-write.json, fio-write.stderr,
  * local-JOB-N-verify.state. */

@@ -160,6 +160,38 @@ static void test_reject_multiline(void)
 	free(dir);
 }
 
+/* The record built from a manifest names its digest and count; one built
+ * again from the same manifest is the same (the snapshots layout compares
+ * the record it finds with the one it would write). */
+static void test_build(void)
+{
+	struct pc_manifest *m = pc_manifest_new();
+	struct pc_entry *e = pc_manifest_put(m, "etc");
+	e->type = PC_FT_DIR;
+	e->mode = 0755;
+	pc_manifest_put(m, "etc/passwd")->size = 12;
+	unsigned char digest[32];
+	char hex[65];
+	pc_manifest_digest(m, digest);
+	pc_hex(digest, sizeof(digest), hex);
+
+	struct pc_commit a, b;
+	memset(&a, 0x55, sizeof(a));
+	pc_commit_build(&a, m, "g/ext4/fsync", "fsync", 2);
+	CU_ASSERT_STRING_EQUAL(a.case_id, "g/ext4/fsync");
+	CU_ASSERT_STRING_EQUAL(a.mode, "fsync");
+	CU_ASSERT_STRING_EQUAL(a.manifest_sha256, hex);
+	CU_ASSERT_EQUAL(a.entries, 2);
+	CU_ASSERT_EQUAL(a.layer, 2);
+	pc_commit_build(&b, m, "g/ext4/fsync", "fsync", 2);
+	CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof(a)), 0);
+	pc_manifest_put(m, "etc/group");
+	pc_commit_build(&b, m, "g/ext4/fsync", "fsync", 2);
+	CU_ASSERT_STRING_NOT_EQUAL(a.manifest_sha256, b.manifest_sha256);
+	CU_ASSERT_EQUAL(b.entries, 3);
+	pc_manifest_free(m);
+}
+
 void register_commit_tests(void)
 {
 	CU_pSuite s = CU_add_suite("commit", NULL, NULL);
@@ -168,4 +200,5 @@ void register_commit_tests(void)
 	CU_add_test(s, "layer records (snapshots layout)", test_layer);
 	CU_add_test(s, "torn or malformed record is not a commit", test_torn_and_malformed);
 	CU_add_test(s, "multi-line field refused", test_reject_multiline);
+	CU_add_test(s, "record built from a manifest", test_build);
 }
