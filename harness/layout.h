@@ -33,6 +33,9 @@ struct pc_layout_job {
 
 struct pc_layout_ops {
 	const char *name;
+	/* On the freshly made filesystem, before the workload's I/O is
+	 * counted: the layout's top folder. */
+	int (*setup)(struct pc_layout_job *j);
 	/* On the freshly made filesystem: unpack the layers, apply the case's
 	 * durability mode, write the commit record(s).  Everything the device
 	 * counts between the start and the end of this call is the workload's

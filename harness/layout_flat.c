@@ -14,13 +14,21 @@
 
 #define ROOTFS "rootfs"
 
-static int flat_write(struct pc_layout_job *j)
+static int flat_setup(struct pc_layout_job *j)
 {
 	char rootfs[PATH_MAX];
 	if (pc_path_join(rootfs, sizeof(rootfs), j->mnt, ROOTFS) < 0)
 		return -1;
 	if (mkdir(rootfs, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", rootfs);
+	return 0;
+}
+
+static int flat_write(struct pc_layout_job *j)
+{
+	char rootfs[PATH_MAX];
+	if (pc_path_join(rootfs, sizeof(rootfs), j->mnt, ROOTFS) < 0)
+		return -1;
 
 	pc_progress_phase("unpack");
 	struct pc_unpack_stats us = { 0 };
@@ -60,6 +68,7 @@ static int flat_verify(struct pc_layout_job *j)
 
 const struct pc_layout_ops pc_layout_flat = {
 	.name = "flat",
+	.setup = flat_setup,
 	.write = flat_write,
 	.verify = flat_verify,
 };

@@ -89,13 +89,21 @@ static int write_layer(struct pc_layout_job *j, struct snapshots *s, size_t i,
 	return pc_layout_commit(j, dir, s->layer_m[i], (unsigned)i + 1, parents);
 }
 
-static int snapshots_write(struct pc_layout_job *j)
+static int snapshots_setup(struct pc_layout_job *j)
 {
 	struct snapshots *s = state(j);
 	if (!s)
 		return -1;
 	if (mkdir(s->snapdir, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", s->snapdir);
+	return 0;
+}
+
+static int snapshots_write(struct pc_layout_job *j)
+{
+	struct snapshots *s = state(j);
+	if (!s)
+		return -1;
 	/* The image manifest: what the merged view must show. */
 	if (pc_image_scan(j->layers, j->nlayers, &j->manifest, NULL) < 0 ||
 	    pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0)
@@ -353,6 +361,7 @@ static void snapshots_release(struct pc_layout_job *j)
 
 const struct pc_layout_ops pc_layout_snapshots = {
 	.name = "snapshots",
+	.setup = snapshots_setup,
 	.write = snapshots_write,
 	.verify = snapshots_verify,
 	.describe = snapshots_describe,

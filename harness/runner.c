@@ -105,7 +105,7 @@ static int phase_mkfs(struct case_ctx *x)
 	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
 		return -1;
 	x->mounted = 1;
-	return 0;
+	return x->w.ops->setup ? x->w.ops->setup(&x->w) : 0;
 }
 
 /* The device's counters at one moment; flushes may be counted on another

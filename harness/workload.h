@@ -7,6 +7,7 @@
  *
  *   prepare        open the inputs (before any device exists)
  *   device_size    bytes the device needs when device_size = auto
+ *   setup          on the fresh filesystem, before the I/O is counted
  *   run            write, apply the durability mode, commit; the device's
  *                  I/O counters cover exactly this call.  A workload that
  *                  cuts the power itself (at a moment of its own run) calls
@@ -33,6 +34,7 @@ struct pc_workload_ops {
 	const char *name;
 	int (*prepare)(struct pc_workload_case *w);
 	int (*device_size)(struct pc_workload_case *w, uint64_t *size);
+	int (*setup)(struct pc_workload_case *w);  /* NULL: nothing to set up */
 	int (*run)(struct pc_workload_case *w);
 	int (*verify)(struct pc_workload_case *w);
 	void (*describe)(json_t *o, const struct pc_case_result *r); /* NULL: no fields */

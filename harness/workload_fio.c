@@ -648,8 +648,6 @@ static int fio_commit(struct pc_workload_case *w)
 static int fio_run(struct pc_workload_case *w)
 {
 	struct fio_run *f = w->priv;
-	if (fio_setup(w) < 0)
-		return -1;
 	/* The job's folder is set-up, not workload: durable before fio runs,
 	 * so that a cut can only take what fio wrote. */
 	if (pc_fsync_dir(f->fiodir) < 0 || pc_fsync_dir(w->mnt) < 0)
@@ -727,6 +725,7 @@ const struct pc_workload_ops pc_workload_fio = {
 	.name = "fio",
 	.prepare = fio_prepare,
 	.device_size = fio_device_size,
+	.setup = fio_setup,
 	.run = fio_run,
 	.verify = fio_verify,
 	.describe = fio_describe,

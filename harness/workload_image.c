@@ -92,6 +92,12 @@ static int image_device_size(struct pc_workload_case *w, uint64_t *size)
 	return 0;
 }
 
+static int image_setup(struct pc_workload_case *w)
+{
+	struct image_run *ir = w->priv;
+	return ir->layout->setup(&ir->job);
+}
+
 static int image_run(struct pc_workload_case *w)
 {
 	struct image_run *ir = w->priv;
@@ -139,6 +145,7 @@ const struct pc_workload_ops pc_workload_image = {
 	.name = "image",
 	.prepare = image_prepare,
 	.device_size = image_device_size,
+	.setup = image_setup,
 	.run = image_run,
 	.verify = image_verify,
 	.describe = image_describe,
