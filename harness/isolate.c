@@ -175,7 +175,7 @@ static int add_flag_below(const char *top, unsigned long flag, uint64_t attr,
 		if (!v[i].mp || !path_at_or_below(v[i].mp, top))
 			continue;
 		unsigned long flags = MS_BIND | MS_REMOUNT | flag | mount_flags_of(v[i].opts);
-		if (mount(NULL, v[i].mp, NULL, flags, NULL) < 0 && errno != ENOENT)
+		if (mount("none", v[i].mp, "none", flags, NULL) < 0 && errno != ENOENT)
 			return -1;
 	}
 	return 0;
@@ -186,9 +186,11 @@ static int add_flag_below(const char *top, unsigned long flag, uint64_t attr,
  * KEEP is NULL), and where no mount lets a device node be opened. */
 static int private_namespace(const char *keep, const char **what)
 {
+	/* ("none" where mount(2) ignores the source and type: valgrind checks
+	 * them as strings.) */
 	if (unshare(CLONE_NEWNS) < 0)
 		FAIL("unshare a mount namespace");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
 		FAIL("make the mounts private");
 	struct mnt *v;
 	size_t n = read_mounts(&v);
