@@ -7,7 +7,7 @@
  * itself then confirms the file with --parse-only (pc_fio_job_fio_accepts),
  * so an option we do not know is still checked by the program that runs it.
  *
- * What the crash check needs (fio 3.33; DESIGN.md "fio notes"): every block
+ * What the crash check needs (fio 3.33; docs/design.md, "Workloads: fio"): every block
  * written at most once per run, written by one job only, read back by the
  * verify pass in the same order and at the same place, with fio's block
  * header and checksum, and nothing read or written outside the filesystem
