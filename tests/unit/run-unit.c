@@ -21,7 +21,8 @@
 	X(escape) X(isolate) X(logwrites) \
 	X(nightly) \
 	X(verdict) \
-	X(compare)
+	X(compare) \
+	X(report_html)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 
