@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 LAYER3="$TOP/images/sample/layer3.tar.zst"
 [ -f "$LAYER3" ] || fail "no $LAYER3 (make sample-image)"
-printf '[global]\nimage = %s\ndevice_size = 512M\nmodes = none syncfs\nexpect_none = loss\n[tiny]\nfs = ext4\n' \
+printf '[global]\nimage = %s\ndevice_size = 512M\nmodes = none syncfs\n[tiny]\nfs = ext4\n' \
 	"$LAYER3" >"$TMP/tiny.ini"
 
 qualify() { # WANT ARGS...

@@ -12,7 +12,7 @@ for tool in gnuplot chromium python3; do
 	command -v "$tool" >/dev/null || fail "$tool not found (scripts/install-deps.sh installs it)"
 done
 
-printf '[global]\nimage = %s\ndevice_size = 512M\nmodes = none syncfs\nexpect_none = loss\n[tiny]\nfs = ext4\n' \
+printf '[global]\nimage = %s\ndevice_size = 512M\nmodes = none syncfs\n[tiny]\nfs = ext4\n' \
 	"$LAYER3" >"$TMP/tiny.ini"
 for d in night1 night2; do
 	pc_run "$TMP/tiny.ini" -o "$TMP/$d" >"$TMP/$d.out" 2>&1 || { cat "$TMP/$d.out"; fail "run into $d failed"; }
