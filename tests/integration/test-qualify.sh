@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # scripts/qualify on the host kernel: a tiny scenario gives its table
 # (qualify.md, qualify.json, report.html) and exit 0; a kernel spec that
-# cannot run is reported in its own column (exit 1), never a crash; only
+# cannot run (a bad spec, a Debian version the archive lacks: vm-run says
+# so after one apt-get update) is reported in its own column (exit 1),
+# never a crash; only
 # unrunnable kernels is exit 3; a bad option is exit 2; --table rebuilds the
 # table from the folders.
 source "$(dirname "$0")/lib.sh"
@@ -35,6 +37,11 @@ grep -q "^| tiny/ext4/syncfs | yes | pass, lost 0 | error: 'bogus-kernel': expec
 	{ cat "$TMP/q.out"; fail "the bad kernel's column does not say error"; }
 [ "$(jq -r '.kernels[1].status' "$TMP/q2/qualify.json")" = error ] || fail "status of the bad kernel"
 [ "$(jq -r '.kernels[0].met' "$TMP/q2/qualify.json")" = true ] || fail "host not met beside a bad kernel"
+
+# A Debian version the archive does not have: said so in its column.
+qualify 1 --kernel host --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q6" -- --workdir "$WORK"
+grep -q '^| tiny/ext4/syncfs | yes | pass, lost 0 | error: vm-run: kernel 6.1.0-999 not available (not in the archive) |$' \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "the missing Debian version is not reported in its column"; }
 
 # Nothing could run: exit 3.  Usage errors: exit 2.
 qualify 3 --kernel debian:not/a/version "$TMP/tiny.ini" -o "$TMP/q3"
