@@ -1,8 +1,13 @@
 /* crashpoints.c - see crashpoints.h.
  *
  *   WORKDIR/replay.img   the log replayed so far (never mounted)
- *   WORKDIR/point.img    a sparse copy of it at a crash point, mounted
- *                        (journal recovery writes to it) and checked
+ *   WORKDIR/point.img    the state checked: made equal to replay.img at
+ *                        each crash point, mounted (journal recovery
+ *                        writes to it) and checked
+ *
+ * point.img is copied once; at later states only the blocks that differ
+ * from replay.img are written back (imgsync.c), so a state costs what the
+ * replay and the previous check changed, not a copy of the whole image.
  *   WORKDIR/point-mnt/   where it is mounted
  */
 #include <errno.h>
@@ -16,6 +21,7 @@
 #include "commit.h"
 #include "crashpoints.h"
 #include "fuse_flakey.h"
+#include "imgsync.h"
 #include "loop.h"
 #include "util.h"
 #include "verdict.h"
@@ -40,6 +46,7 @@ struct replay {
 	const char *log;
 	FILE *f;
 	int img;                 /* replay.img */
+	int point;               /* point.img once made, else -1 */
 	unsigned char *buf;
 	size_t cap;
 };
@@ -246,6 +253,24 @@ static int land_subset(struct replay *r, const char *img, uint64_t seed, uint64_
 	return rc < 0 ? -1 : 0;
 }
 
+/* Make IMG (point.img) read as replay.img does now: a sparse copy the
+ * first time, afterwards only the blocks that differ. */
+static int make_point(struct replay *r, const char *img, uint64_t size)
+{
+	if (r->point < 0) {
+		if (copy_sparse(r->img, img, size) < 0)
+			return -1;
+		r->point = open(img, O_RDWR | O_CLOEXEC);
+		if (r->point < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "open %s", img);
+		return 0;
+	}
+	struct pc_imgsync_stats st;
+	if (pc_imgsync(r->img, "the replay image", r->point, img, size, &st) < 0)
+		return -1;
+	return 0;
+}
+
 /* One state to check: replay.img as it is, plus a subset of the next
  * epoch when SUBSET > 0. */
 static int check_state(struct replay *r, const struct pc_crash_target *t, unsigned subset,
@@ -254,13 +279,11 @@ static int check_state(struct replay *r, const struct pc_crash_target *t, unsign
 	char img[PATH_MAX];
 	if (pc_path_join(img, sizeof(img), t->workdir, "point.img") < 0)
 		return -1;
-	int rc = copy_sparse(r->img, img, t->size);
+	int rc = make_point(r, img, t->size);
 	if (rc == 0 && subset)
 		rc = land_subset(r, img, pt->flush * 1000003u + subset, t->size, landed, total);
 	if (rc == 0)
 		rc = examine(img, t, pt);
-	if (unlink(img) < 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "remove %s", img);
 	return rc;
 }
 
@@ -320,9 +343,10 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 			  struct pc_crash_points *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct replay r = { .log = log, .img = -1 };
-	char img[PATH_MAX], mnt[PATH_MAX];
+	struct replay r = { .log = log, .img = -1, .point = -1 };
+	char img[PATH_MAX], mnt[PATH_MAX], point[PATH_MAX];
 	if (pc_path_join(img, sizeof(img), t->workdir, "replay.img") < 0 ||
+	    pc_path_join(point, sizeof(point), t->workdir, "point.img") < 0 ||
 	    pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)
 		return -1;
 	r.f = fopen(log, "rbe");
@@ -348,6 +372,11 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 	if (r.img >= 0) {
 		close(r.img);
 		unlink(img);
+	}
+	if (r.point >= 0) {
+		close(r.point);
+		if (unlink(point) < 0 && rc == 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "remove %s", point);
 	}
 	rmdir(mnt);
 	fclose(r.f);

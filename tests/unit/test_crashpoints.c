@@ -1,10 +1,17 @@
-/* test_crashpoints.c - which flushes the crash points check.  (The replay
+/* test_crashpoints.c - which flushes the crash points check; imgsync.  (The replay
  * itself is tested end to end by test-crash-points.sh: its last point must
  * rebuild the committed, intact image.) */
+#include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "crashpoints.h"
+#include "imgsync.h"
 #include "unit.h"
+#include "util.h"
 
 static void test_pick(void)
 {
@@ -29,8 +36,64 @@ static void test_pick(void)
 	CU_ASSERT_EQUAL(v[n - 1], 20);
 }
 
+/* Write LEN bytes of VALUE at OFF. */
+static void put(int fd, off_t off, size_t len, int value)
+{
+	char *b = xmalloc(len);
+	memset(b, value, len);
+	CU_ASSERT_EQUAL_FATAL(pc_pwrite_all(fd, b, len, off), 0);
+	free(b);
+}
+
+static int same_content(int a, int b, uint64_t size)
+{
+	static char x[65536], y[65536];
+	for (uint64_t off = 0; off < size; off += sizeof(x))
+		if (pread(a, x, sizeof(x), (off_t)off) != (ssize_t)sizeof(x) ||
+		    pread(b, y, sizeof(y), (off_t)off) != (ssize_t)sizeof(y) ||
+		    memcmp(x, y, sizeof(x)))
+			return 0;
+	return 1;
+}
+
+/* The copy of a crash point is brought back to the replay image by writing
+ * only what differs: data only in the source, data only in the copy (must
+ * read as zeros again), a changed block inside a shared range, across the
+ * 1 MiB read chunks. */
+static void test_imgsync(void)
+{
+	char *dir = unit_tmpdir();
+	char *sp = xasprintf("%s/src", dir), *dp = xasprintf("%s/dst", dir);
+	const uint64_t size = 8u << 20;
+	int src = open(sp, O_RDWR | O_CREAT, 0600), dst = open(dp, O_RDWR | O_CREAT, 0600);
+	CU_ASSERT_FATAL(src >= 0 && dst >= 0);
+	CU_ASSERT_EQUAL_FATAL(ftruncate(src, (off_t)size) | ftruncate(dst, (off_t)size), 0);
+	put(src, 0, 8192, 'a');
+	put(src, 3 << 20, (5u << 20) / 2, 'b');
+	put(dst, 3 << 20, (5u << 20) / 2, 'b');
+	put(dst, (3 << 20) + 1234567, 10, 'x');    /* changed inside shared data */
+	put(dst, 1 << 20, 4096, 'y');              /* data only in the copy */
+	put(dst, (int64_t)size - 4096, 4096, 'z'); /* ... at the very end */
+	CU_ASSERT_FALSE(same_content(src, dst, size));
+	struct pc_imgsync_stats st;
+	CU_ASSERT_EQUAL(pc_imgsync(src, sp, dst, dp, size, &st), 0);
+	CU_ASSERT_TRUE(same_content(src, dst, size));
+	/* 8 KiB of 'a', one 4 KiB block around the change, the two stray blocks */
+	CU_ASSERT_EQUAL(st.written, 8192 + 4096 + 4096 + 4096);
+	CU_ASSERT_EQUAL(pc_imgsync(src, sp, dst, dp, size, &st), 0);
+	CU_ASSERT_EQUAL(st.written, 0);
+	close(src);
+	close(dst);
+	free(sp);
+	free(dp);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_crashpoints_tests(void)
 {
 	CU_pSuite s = CU_add_suite("crashpoints", NULL, NULL);
 	CU_add_test(s, "pick: spread, distinct, ending on the last flush", test_pick);
+	CU_add_test(s, "imgsync: the copy reads as the source, only differing blocks written",
+		    test_imgsync);
 }
