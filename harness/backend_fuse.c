@@ -65,21 +65,13 @@ static int fuse_probe(char *why, size_t whylen)
 	return 0;
 }
 
-static int join(char *out, const char *dir, const char *name)
-{
-	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
-	if (n < 0 || n >= PATH_MAX)
-		return pc_fail(PC_ERR_INPUT, "path too long: %s/%s", dir, name);
-	return 0;
-}
-
 static int set_paths(struct fuse_priv *p, const char *workdir)
 {
-	if (join(p->backing, workdir, "backing.img") < 0 ||
-	    join(p->ctlpath, workdir, "fuse.ctl") < 0 || join(p->mnt, workdir, "fuse") < 0 ||
-	    join(p->disk, workdir, "fuse/" PC_FUSE_DISK_NAME) < 0 ||
-	    join(p->pidfile, workdir, "fuse.pid") < 0 || join(p->undo, workdir, "fuse.undo") < 0 ||
-	    join(p->log, workdir, "fuse.log") < 0)
+	if (pc_path_join(p->backing, sizeof(p->backing), workdir, "backing.img") < 0 ||
+	    pc_path_join(p->ctlpath, sizeof(p->ctlpath), workdir, "fuse.ctl") < 0 || pc_path_join(p->mnt, sizeof(p->mnt), workdir, "fuse") < 0 ||
+	    pc_path_join(p->disk, sizeof(p->disk), workdir, "fuse/" PC_FUSE_DISK_NAME) < 0 ||
+	    pc_path_join(p->pidfile, sizeof(p->pidfile), workdir, "fuse.pid") < 0 || pc_path_join(p->undo, sizeof(p->undo), workdir, "fuse.undo") < 0 ||
+	    pc_path_join(p->log, sizeof(p->log), workdir, "fuse.log") < 0)
 		return -1;
 	return 0;
 }

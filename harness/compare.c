@@ -92,7 +92,7 @@ static char *case_key(const char *id, json_t *o)
 		snprintf(suffix, sizeof(suffix), "/r%lld", (long long)json_integer_value(r));
 		size_t n = strlen(id), s = strlen(suffix);
 		if (n > s && !strcmp(id + n - s, suffix))
-			return strndup(id, n - s) ?: xstrdup(id);
+			return xstrndup(id, n - s);
 	}
 	return xstrdup(id);
 }

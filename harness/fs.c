@@ -95,9 +95,7 @@ static int check_option(const char *key, const char *word, int is_mkfs)
 			       "case's device; refused", key, word);
 	for (const char *p = word; *p;) {
 		size_t len = strcspn(p, ",=");
-		char *piece = strndup(p, len);
-		if (!piece)
-			abort();
+		char *piece = xstrndup(p, len);
 		struct stat st;
 		int bad = (p[len] == '=' && is_device_key(p, len)) ||
 			  (is_mkfs && p == word && p[len] == '=' && is_joined_device_key(p, len)) ||

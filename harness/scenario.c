@@ -134,14 +134,6 @@ static int key_error(struct parser *p, const char *key, const char *fmt, ...)
 	return pc_fail(PC_ERR_INPUT, "%s:%u: %s", p->path, p->lineno, msg);
 }
 
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1);
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 /* ---- libinih callbacks ----------------------------------------------- */
 
 static int handler(void *user, const char *section, const char *key, const char *value)

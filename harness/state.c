@@ -628,28 +628,14 @@ int pc_state_teardown_dir(const char *dir, int verbose)
 	return rc < 0 ? -1 : count;
 }
 
-static int rm_errors;
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	if (flag == FTW_DNR || flag == FTW_NS || remove(path) < 0) {
-		pc_warn("remove %s: %s", path, strerror(errno));
-		rm_errors++;
-	}
-	return 0;
-}
-
-/* rm -rf that never leaves DIR's filesystem (FTW_MOUNT) nor follows links. */
+/* rm -rf that must not claim success when something stayed. */
 static int remove_tree(const char *dir)
 {
-	rm_errors = 0;
-	if (nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-		return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", dir);
-	if (rm_errors)
+	if (pc_rmtree_policy(dir, PC_RM_ALL) == 0)
+		return 0;
+	if (errno == ENOTEMPTY)
 		return pc_fail(PC_ERR_RUN, "could not remove all of %s", dir);
-	return 0;
+	return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", dir);
 }
 
 /* ---- registry ---- */

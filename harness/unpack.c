@@ -272,23 +272,13 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 
 /* ---- changing the tree ---------------------------------------------------- */
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	int rc = flag == FTW_DP ? rmdir(path) : unlink(path);
-	return rc < 0 && errno != ENOENT ? errno : 0;
-}
-
 /* rm -rf PATH on disk (no symlink following) and in the manifest. */
 static int remove_tree(struct walk *w, const char *path)
 {
 	if (w->disk) {
-		int e = nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS);
-		if (e < 0 && errno != ENOENT)
-			e = errno;
-		if (e > 0)
-			return pc_fail_errno(PC_ERR_RUN, e, "layer %s: removing %s", w->lname, path);
+		if (pc_rmtree_policy(path, PC_RM_STOP) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s", w->lname,
+					     path);
 	}
 	pc_manifest_remove(w->m, path);
 	return 0;

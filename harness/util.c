@@ -144,6 +144,14 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		oom(n + 1);
+	return p;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -462,9 +470,7 @@ char **pc_split_words(const char *s, size_t *n)
 			cap *= 2;
 			v = xrealloc(v, cap * sizeof(*v));
 		}
-		v[count++] = strndup(start, (size_t)(p - start));
-		if (!v[count - 1])
-			oom((size_t)(p - start));
+		v[count++] = xstrndup(start, (size_t)(p - start));
 	}
 	v[count] = NULL;
 	if (n)
@@ -523,23 +529,51 @@ char **pc_split_args(const char *s, size_t *n)
 	return v;
 }
 
+/* nftw(3) passes no argument to its callback: the walk's state, per thread. */
+static __thread struct {
+	enum pc_rm_policy policy;
+	unsigned left;         /* entries that could not go (PC_RM_ALL) */
+} rm;
+
 static int rmtree_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb;
 	(void)ftw;
-	int rc = (flag == FTW_DP) ? rmdir(path) : unlink(path);
-	if (rc < 0 && errno != ENOENT)
-		pc_warn("remove %s: %s", path, strerror(errno));
+	int rc = (flag == FTW_DP || flag == FTW_DNR) ? rmdir(path) : unlink(path);
+	if (rc == 0 || errno == ENOENT)
+		return 0;
+	if (rm.policy == PC_RM_STOP)
+		return errno; /* nftw stops and returns it */
+	pc_warn("remove %s: %s", path, strerror(errno));
+	rm.left++;
+	return 0;
+}
+
+int pc_rmtree_policy(const char *path, enum pc_rm_policy policy)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	rm.policy = policy;
+	rm.left = 0;
+	/* FTW_MOUNT: never descend into something still mounted below PATH. */
+	int rc = nftw(path, rmtree_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	if (rc > 0) {
+		errno = rc;
+		return -1;
+	}
+	if (rc < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (policy == PC_RM_ALL && rm.left) {
+		errno = ENOTEMPTY;
+		return -1;
+	}
 	return 0;
 }
 
 int pc_rmtree(const char *path)
 {
-	struct stat st;
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
-	/* FTW_MOUNT: never descend into something still mounted below PATH. */
-	if (nftw(path, rmtree_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+	if (pc_rmtree_policy(path, PC_RM_WARN) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", path);
 	return 0;
 }

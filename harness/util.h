@@ -69,12 +69,25 @@ void *xmalloc(size_t n) __attribute__((returns_nonnull));
 void *xcalloc(size_t n, size_t size) __attribute__((returns_nonnull));
 void *xrealloc(void *p, size_t n) __attribute__((returns_nonnull));
 char *xstrdup(const char *s) __attribute__((returns_nonnull));
+/* The first N bytes of S (S need not be NUL-terminated there). */
+char *xstrndup(const char *s, size_t n) __attribute__((returns_nonnull));
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
 
 /* Monotonic clock in seconds. */
 double pc_now(void);
 
-/* rm -rf PATH, without following symlinks or crossing into mounts. */
+/* What rm -rf does with an entry it cannot remove. */
+enum pc_rm_policy {
+	PC_RM_WARN,    /* warn, go on, succeed: a best-effort clean-up */
+	PC_RM_ALL,     /* warn, go on, then fail: the caller must know it is not gone */
+	PC_RM_STOP,    /* stop there and fail, without a warning */
+};
+/* rm -rf PATH, never following symlinks nor descending into a filesystem
+ * mounted below PATH; PATH missing is success.  0, or -1 with errno set and
+ * no message: the first failure's for PC_RM_STOP, ENOTEMPTY for PC_RM_ALL
+ * when anything stayed (each warned), the walk's own otherwise. */
+int pc_rmtree_policy(const char *path, enum pc_rm_policy policy);
+/* PC_RM_WARN, with a message when the walk itself fails. */
 int pc_rmtree(const char *path);
 
 /* out = DIR/NAME; -1 (class INPUT) if it does not fit. */

@@ -1,9 +1,11 @@
 /* test_util.c - the error class to exit code mapping every command uses. */
 #include <CUnit/CUnit.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "durability.h"
@@ -71,9 +73,53 @@ static void test_interrupt_stops_loops(void)
 	free(dir);
 }
 
+/* xstrndup stops at N or at the string's end, whichever comes first. */
+static void test_xstrndup(void)
+{
+	char *a = xstrndup("abcdef", 3);
+	CU_ASSERT_STRING_EQUAL(a, "abc");
+	char *b = xstrndup("ab", 10);
+	CU_ASSERT_STRING_EQUAL(b, "ab");
+	char *c = xstrndup("abc", 0);
+	CU_ASSERT_STRING_EQUAL(c, "");
+	free(a);
+	free(b);
+	free(c);
+}
+
+/* rm -rf: the tree goes, a symlink's target outside it stays, a missing
+ * path is success under every policy. */
+static void test_rmtree_policy(void)
+{
+	char *dir = unit_tmpdir();
+	char *tree = xasprintf("%s/tree", dir), *sub = xasprintf("%s/tree/a/b", dir);
+	char *keep = xasprintf("%s/keep", dir), *link = xasprintf("%s/tree/a/out", dir);
+	char *file = xasprintf("%s/tree/a/b/f", dir);
+	CU_ASSERT_EQUAL_FATAL(pc_mkdir_p(sub, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(file, "x", 1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(keep, "k", 1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(keep, link), 0);
+	CU_ASSERT_EQUAL(pc_rmtree_policy(tree, PC_RM_ALL), 0);
+	struct stat st;
+	CU_ASSERT(lstat(tree, &st) < 0 && errno == ENOENT);
+	CU_ASSERT_EQUAL(lstat(keep, &st), 0);
+	CU_ASSERT_EQUAL(pc_rmtree_policy(tree, PC_RM_STOP), 0);
+	CU_ASSERT_EQUAL(pc_rmtree_policy(tree, PC_RM_WARN), 0);
+	CU_ASSERT_EQUAL(pc_rmtree(tree), 0);
+	free(tree);
+	free(sub);
+	free(keep);
+	free(link);
+	free(file);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_util_tests(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
 	CU_add_test(s, "error class to exit code", test_exit_for_error);
+	CU_add_test(s, "xstrndup", test_xstrndup);
+	CU_add_test(s, "rm -rf policies", test_rmtree_policy);
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
 }
