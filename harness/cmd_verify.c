@@ -46,15 +46,10 @@ static void print_text(const struct pc_verify_result *r)
 		printf("summary: intact, %zu entries checked\n", r->checked);
 		return;
 	}
-	printf("summary: %zu of %zu entries lost, %zu findings (", r->lost, r->checked,
-	       r->nfindings);
-	const char *sep = "";
-	for (int k = 0; k < PC_F_NKINDS; k++)
-		if (r->counts[k]) {
-			printf("%s%s %zu", sep, pc_finding_name((enum pc_finding_kind)k), r->counts[k]);
-			sep = ", ";
-		}
-	printf(")\n");
+	char kinds[512];
+	pc_finding_counts_text(r->counts, kinds, sizeof(kinds));
+	printf("summary: %zu of %zu entries lost, %zu findings (%s)\n", r->lost, r->checked,
+	       r->nfindings, kinds);
 }
 
 static int print_json(const struct pc_verify_result *r)

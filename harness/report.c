@@ -248,10 +248,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_int(o, "lost", res->vr.lost);
 	put_int(o, "checked", res->vr.checked);
 
-	json_t *findings = json_object();
-	for (int k = 0; k < PC_F_NKINDS; k++)
-		put_int(findings, pc_finding_name((enum pc_finding_kind)k), res->vr.counts[k]);
-	json_object_set_new(o, "findings", findings);
+	json_object_set_new(o, "findings", counts_json(res->vr.counts));
 	json_t *first = json_array();
 	for (size_t i = 0; i < res->vr.nfindings && i < FIRST_FINDINGS; i++) {
 		const struct pc_finding *fd = &res->vr.findings[i];
@@ -374,21 +371,6 @@ static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
 	pc_outcome_cell(res, cells[15], 160);
 }
 
-/* "size 4106, missing 2": what the lost entries suffered, by kind. */
-static void loss_kinds(const struct pc_verify_result *vr, char *out, size_t len)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	for (int k = 0; k < PC_F_NKINDS && used < len; k++) {
-		if (!vr->counts[k])
-			continue;
-		int n = snprintf(out + used, len - used, "%s%s %zu", used ? ", " : "",
-				 pc_finding_name((enum pc_finding_kind)k), vr->counts[k]);
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-}
 
 static void print_row(FILE *f, char cells[NCOLS][160], const size_t width[NCOLS])
 {
@@ -483,7 +465,7 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 		if (res->verdict == PC_VERDICT_PASS) {
 			/* A loss that was expected: say what was lost. */
 			char kinds[256];
-			loss_kinds(&res->vr, kinds, sizeof(kinds));
+			pc_finding_counts_text(res->vr.counts, kinds, sizeof(kinds));
 			fprintf(f, "- %s: %s", id, pc_outcome_name(res->outcome));
 			if (lost)
 				fprintf(f, ": %zu of %zu committed entries lost as expected (%s)",

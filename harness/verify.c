@@ -888,3 +888,18 @@ void pc_verify_result_free(struct pc_verify_result *r)
 	free(r->findings);
 	memset(r, 0, sizeof(*r));
 }
+
+void pc_finding_counts_text(const size_t counts[PC_F_NKINDS], char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int k = 0; k < PC_F_NKINDS && used < len; k++) {
+		if (!counts[k])
+			continue;
+		int n = snprintf(out + used, len - used, "%s%s %zu", used ? ", " : "",
+				 pc_finding_name((enum pc_finding_kind)k), counts[k]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}

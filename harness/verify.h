@@ -41,6 +41,9 @@ struct pc_verify_result {
  * "content", "type", "mode", "owner", "xattr", "link", "rdev", "hardlink",
  * "extra", "fio-verify". */
 const char *pc_finding_name(enum pc_finding_kind k);
+/* "size 4106, missing 2": the kinds that occur in COUNTS, in kind order
+ * (the summary line of `verify` and summary.md). */
+void pc_finding_counts_text(const size_t counts[PC_F_NKINDS], char *out, size_t len);
 
 /* Threads that check entries (open, stat, hash) at once: verify waits on
  * the device, one read at a time per thread.  Findings come out in the same

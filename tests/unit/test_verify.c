@@ -848,9 +848,23 @@ static void test_parallel_order(void)
 	teardown(&f);
 }
 
+/* The kinds that occur, in kind order, as the summaries print them. */
+static void test_counts_text(void)
+{
+	size_t counts[PC_F_NKINDS] = { 0 };
+	char out[256];
+	pc_finding_counts_text(counts, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "");
+	counts[PC_F_SIZE] = 4106;
+	counts[PC_F_MISSING] = 2;
+	pc_finding_counts_text(counts, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "missing 2, size 4106");
+}
+
 void register_verify_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verify", NULL, NULL);
+	CU_add_test(s, "finding counts as text", test_counts_text);
 	CU_add_test(s, "clean tree", test_clean);
 	CU_add_test(s, "truncated file: size", test_size);
 	CU_add_test(s, "one byte flipped: content", test_content);
