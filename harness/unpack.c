@@ -15,6 +15,7 @@
  */
 #include "acl.h"
 #include "layerfmt.h"
+#include "layer_reader.h"
 #include "unpack.h"
 #include "isolate.h"
 #include "util.h"
@@ -71,29 +72,7 @@ struct walk {
 
 static struct archive *open_layer(const char *path)
 {
-	struct archive *ar = archive_read_new();
-	if (!ar) {
-		pc_fail(PC_ERR_RUN, "layer %s: cannot allocate an archive reader", path);
-		return NULL;
-	}
-	/* Any compression, but only tar (ustar, pax, GNU, v7): a layer in
-	 * another format is a mistake, not something to guess at. */
-	archive_read_support_filter_all(ar);
-	archive_read_support_format_tar(ar);
-	archive_read_support_format_gnutar(ar);
-	/* archive_read_open also bids for the format, so a file that is not a
-	 * tar archive fails here, before anything is written. */
-	if (archive_read_open_filename(ar, path, 64 * 1024) != ARCHIVE_OK) {
-		int e = archive_errno(ar);
-		if (e == ENOENT || e == EACCES || e == EISDIR)
-			pc_fail_errno(PC_ERR_INPUT, e, "layer %s: cannot open", path);
-		else
-			pc_fail(PC_ERR_INPUT, "layer %s: not a (compressed) tar archive: %s", path,
-				archive_error_string(ar));
-		archive_read_free(ar);
-		return NULL;
-	}
-	return ar;
+	return pc_layer_reader_open(path);
 }
 
 static void close_layers(struct archive **ars, size_t n)
@@ -1069,6 +1048,7 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	if (chdir("/") < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "unpack: chdir / in %s", target);
 	umask(022); /* parents archive_write_disk creates itself get 0755 */
+	pc_layer_reader_threads(); /* decompress on a thread while we write */
 
 	struct walk w;
 	if (walk_init(&w) < 0)

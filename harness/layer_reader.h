@@ -1,0 +1,30 @@
+/* layer_reader.h - open a layer for reading with its decompression on a
+ * thread of its own.
+ *
+ * libarchive decompresses and parses tar on the caller's thread, so an
+ * unpack alternates between inflating and writing.  For a compressed layer
+ * pc_layer_reader_open builds two readers: a "raw" one that only
+ * decompresses the file, and the tar reader the caller gets, fed with the
+ * raw reader's output through client callbacks.  Once threads are allowed
+ * (pc_layer_reader_threads, called by the unpacking child after fork: a
+ * thread started before fork would not exist in the child), the first read
+ * starts a thread that decompresses ahead into a few 1 MiB buffers while
+ * the caller writes.  Before that, and in processes that never allow
+ * threads (pc_image_scan), the callbacks decompress in line: same bytes,
+ * same errors.  An uncompressed layer is opened as before.
+ */
+#ifndef PC_LAYER_READER_H
+#define PC_LAYER_READER_H
+
+#include <archive.h>
+
+/* A tar reader over PATH (any compression, tar formats only), positioned
+ * before its first header; NULL with the error reported (class INPUT for a
+ * file that is missing or not a (compressed) tar archive). */
+struct archive *pc_layer_reader_open(const char *path);
+
+/* Allow readers opened in this process to decompress on a thread of their
+ * own from their next read on. */
+void pc_layer_reader_threads(void);
+
+#endif
