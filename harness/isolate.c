@@ -28,10 +28,6 @@
 
 #define DETACH_STEP "detach the mount"
 
-/* The kernel ignores the type of a propagation change or a bind remount;
- * valgrind 3.19 reads it as a string even then, and reports a NULL one. */
-#define NO_FSTYPE "none"
-
 #define FAIL(step) do { *what = (step); return -errno; } while (0)
 
 /* What a tool needs of the host's mounts: the root and these (with what is
