@@ -518,6 +518,32 @@ static int mode_sample(const char *dir)
 	return 0;
 }
 
+/* ---- many entries: how cost grows ---------------------------------------- */
+
+#define MANY_DIRS 300u
+#define MANY_PER_DIR 1000u
+
+/* many.tar.gz: 300,000 small files (0-511 bytes) in 300 folders of 1000,
+ * for measuring a case's time and memory per entry (README "How cost
+ * grows"). */
+static int mode_many(const char *dir)
+{
+	struct rng r = { 0x2545F4914F6CDD1DULL };
+	struct layer l;
+	layer_open(&l, dir, "many.tar.gz", C_GZIP, &r);
+	char path[64];
+	for (unsigned d = 0; d < MANY_DIRS; d++) {
+		snprintf(path, sizeof(path), "d%03u", d);
+		add_dir(&l, path, &DIR755);
+		for (unsigned f = 0; f < MANY_PER_DIR; f++) {
+			snprintf(path, sizeof(path), "d%03u/f%04u", d, f);
+			add_file(&l, path, &FILE644, rnd_below(&r, 512), 1);
+		}
+	}
+	layer_close(&l);
+	return 0;
+}
+
 /* ---- the malicious layers ----------------------------------------------- */
 
 static int mode_evil(const char *dir)
@@ -568,6 +594,7 @@ static const struct mode {
 	{ "sample", mode_sample,
 	  "layer1.tar.gz layer2.tar.gz layer3.tar.zst: ~4000 files, ~50 MB, hardlinks, "
 	  "symlinks, xattrs, whiteouts, an opaque dir" },
+	{ "many", mode_many, "many.tar.gz: 300,000 small files in 300 folders (cost per entry)" },
 	{ "evil", mode_evil,
 	  "one small malicious layer per attack, plus a legitimate absolute symlink and "
 	  "a file that is not an archive" },
