@@ -275,14 +275,7 @@ int pc_junit_write(const struct pc_run_report *r, const char *dir)
 	}
 	fputs("</testsuites>\n", f);
 	fclose(f);
-	char *tmp = xasprintf("%s/.junit.xml.tmp", dir), *final = xasprintf("%s/junit.xml", dir);
-	int rc = pc_write_file(tmp, buf, len, 0);
-	if (rc == 0 && rename(tmp, final) < 0) {
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
-		unlink(tmp);
-	}
-	free(tmp);
-	free(final);
+	int rc = pc_write_file_atomic(dir, "junit.xml", buf, len);
 	free(buf);
 	return rc;
 }

@@ -49,21 +49,6 @@ static const char *cut_name(enum pc_flakey_mode m)
 
 /* ---- files ----------------------------------------------------------- */
 
-/* Write DATA to DIR/NAME through a temporary file and rename(2). */
-static int write_atomic(const char *dir, const char *name, const char *data, size_t len)
-{
-	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
-	char *final = xasprintf("%s/%s", dir, name);
-	int rc = pc_write_file(tmp, data, len, 0);
-	if (rc == 0 && rename(tmp, final) < 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
-	if (rc < 0)
-		unlink(tmp); /* a full or failing disk leaves no half file */
-	free(tmp);
-	free(final);
-	return rc;
-}
-
 static FILE *mem_open(char **buf, size_t *len)
 {
 	FILE *f = open_memstream(buf, len);
@@ -311,7 +296,7 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 	/* json_dumps leaves out the final newline. */
 	char *withnl = xasprintf("%s\n", text);
 	free(text);
-	int rc = write_atomic(dir, "results.json", withnl, len + 1);
+	int rc = pc_write_file_atomic(dir, "results.json", withnl, len + 1);
 	free(withnl);
 	return rc;
 }
@@ -535,7 +520,7 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 	timings_table(r, f);
 	device_lines(r, f);
 	fclose(f);
-	int rc = write_atomic(dir, "summary.md", buf, len);
+	int rc = pc_write_file_atomic(dir, "summary.md", buf, len);
 	free(buf);
 	return rc;
 }

@@ -443,6 +443,20 @@ int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
 	return 0;
 }
 
+int pc_write_file_atomic(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
+	char *final = xasprintf("%s/%s", dir, name);
+	int rc = pc_write_file(tmp, data, len, 0);
+	if (rc == 0 && rename(tmp, final) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
+	if (rc < 0)
+		unlink(tmp); /* a full or failing disk leaves no half file */
+	free(tmp);
+	free(final);
+	return rc;
+}
+
 void pc_hex(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

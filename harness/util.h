@@ -118,6 +118,9 @@ int pc_have_program(const char *prog);
 char *pc_read_file(const char *path, size_t *len);
 /* Create/truncate PATH and write the buffer; fsync if do_fsync. */
 int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
+/* Write DATA to DIR/NAME through DIR/.NAME.tmp and rename(2): readers never
+ * see half a file, and a full or failing disk leaves no temporary file. */
+int pc_write_file_atomic(const char *dir, const char *name, const void *data, size_t len);
 /* pread(2) until LEN bytes or end of file, retrying EINTR and short reads:
  * the bytes read, or -1 with errno.  No message (callers say what failed). */
 ssize_t pc_pread_full(int fd, void *buf, size_t len, off_t off);
