@@ -17,7 +17,12 @@ WORK="$TMP/work"
 mkdir -p "$WORK"
 
 # powercut run with the test's work folder: pc_run SCENARIO [ARGS...]
+# The host's dirty pages are written out first: what earlier tests left in
+# the page cache would otherwise push the kernel into writing a `none`
+# case's data back before its cut (the global dirty limits), and a test
+# that expects `none` to lose would see nothing lost.
 pc_run() {
+	sync
 	"$POWERCUT" run --workdir "$WORK" "$@"
 }
 
