@@ -20,7 +20,6 @@ crash_points = 4
 [p]
 fs = ext4
 modes = none fsync
-expect_none = loss
 
 [x]
 fs = xfs
@@ -67,11 +66,15 @@ id=x/xfs/syncfs
 grep -q "^- $id: [0-9]* crash points (and [0-9]* partial states)" "$TMP/stdout" ||
 	fail "$id: the summary does not count the partial states"
 
-# none: the replayed commit point loses data too, as the cut did.  (Not
-# necessarily the same count: writes may reach the device between the
-# commit's flush and the cut.)
-[ "$(case_field "$out" p/ext4/none '.crash_points.points[-1].lost')" -gt 0 ] ||
-	fail "none: the last crash point lost nothing"
+# none: whatever the cut lost was not on the device at the commit's flush
+# either, so the replayed commit point loses data too.  (Not necessarily
+# the same count: writes may reach the device between the commit's flush
+# and the cut.  How much none loses depends on when the kernel wrote back,
+# which a busy machine makes early: the relation is tested, not an amount.)
+if [ "$(case_field "$out" p/ext4/none .lost)" -gt 0 ]; then
+	[ "$(case_field "$out" p/ext4/none '.crash_points.points[-1].lost')" -gt 0 ] ||
+		fail "none: the cut lost data but the last crash point lost nothing"
+fi
 
 # ext4 without a journal has no crash consistency: some crash point or
 # partial state must fail fsck (the case fails anyway: so does the cut).

@@ -52,10 +52,12 @@ for fs in ext4 xfs; do
 	id="snap/$fs/none"
 	[ "$(case_field "$out" "$id" .lost)" -gt 0 ] || fail "$id: none lost nothing: the cut was not effective"
 	[ "$(case_field "$out" "$id" .overlay.lost)" -gt 0 ] || fail "$id: the merged view lost nothing"
-	[ "$(case_field "$out" "$id" '.layers[0].findings.size + .layers[0].findings.missing')" -gt 0 ] ||
-		fail "$id: no data lost in layer 1"
+	# Which layers lose depends on what the kernel wrote back before the
+	# cut (on a busy machine, often all of layer 1): some layer folder must.
+	[ "$(case_field "$out" "$id" '[.layers[] | .findings.size + .findings.missing] | add')" -gt 0 ] ||
+		fail "$id: no data lost in any layer folder"
 	findings="$out/cases/snap_${fs}_none/findings.txt"
-	grep -q '^size snapshots/1/fs/' "$findings" || fail "$id: no per-layer findings in findings.txt"
+	grep -q '^[a-z]* snapshots/[0-9]*/fs/' "$findings" || fail "$id: no per-layer findings in findings.txt"
 	grep -q '^[a-z]* merged/' "$findings" || fail "$id: no merged-view findings in findings.txt"
 
 	id="snap/$fs/syncfs"
