@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # write_cache = volatile: at the cut, the fuse device rolls back every block
 # written since its last flush.  With barriers, ext4 flushes what syncfs and
-# fsync promise, so those modes must keep everything (and none must still
-# lose data).  Mounted nobarrier, ext4 never flushes: the fsync'd commit
+# fsync promise, so those modes must keep everything (none may lose any
+# amount: what the kernel wrote back before the commit's flush is durable,
+# and a busy machine writes back early).  Mounted nobarrier, ext4 never flushes: the fsync'd commit
 # record must be lost with the cache, which the durable model (dm-flakey's)
 # cannot see: the same case passes with write_cache = durable.
 source "$(dirname "$0")/lib.sh"
@@ -17,7 +18,6 @@ write_cache = volatile
 
 [volatile]
 modes = none syncfs fsync
-expect_none = loss
 
 [nobarrier]
 mount_opts = nobarrier
@@ -40,7 +40,6 @@ done
 for id in volatile/ext4/none volatile/ext4/syncfs volatile/ext4/fsync durable/ext4/fsync; do
 	assert_case_ok "$out" "$id"
 done
-[ "$(case_field "$out" volatile/ext4/none .lost)" -gt 0 ] || fail "volatile none lost nothing"
 for id in volatile/ext4/syncfs volatile/ext4/fsync durable/ext4/fsync; do
 	[ "$(case_field "$out" "$id" .lost)" -eq 0 ] || fail "$id: lost $(case_field "$out" "$id" .lost)"
 done
