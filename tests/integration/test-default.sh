@@ -4,7 +4,22 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
-run_scenario 0 scenarios/default.ini
+# How much none loses depends on when the kernel writes back: a machine
+# busy with other writers may write a whole unpack back before its cut,
+# and then none rightly loses nothing ("was the cut effective?").  That
+# one outcome, and only it, is tried once more.
+rc=0
+pc_run scenarios/default.ini -o "$TMP/first" >"$TMP/first.out" 2>&1 || rc=$?
+if [ "$rc" -eq 1 ] && [ -s "$TMP/first/results.json" ] &&
+	case_field "$TMP/first" unpack/ext4/none .reason | grep -q 'every entry survived'; then
+	echo "none lost nothing on the first try (early writeback); running once more"
+	run_scenario 0 scenarios/default.ini
+else
+	cat "$TMP/first.out"
+	[ "$rc" -eq 0 ] || fail "powercut run exited $rc, expected 0"
+	out="$TMP/first"
+	cp "$TMP/first.out" "$TMP/stdout"
+fi
 [ -s "$out/results.json" ] || fail "no results.json"
 
 n=$(jq '.cases | length' "$out/results.json")
