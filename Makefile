@@ -39,7 +39,10 @@ all run check unit unit-valgrind integration install sample-image powercut fuzz 
 	$(MAKE) $@
 else
 
-LIB_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+# harness/FOLDER/*.c: one folder per part of the architecture (docs/design.md);
+# headers are included by FOLDER/NAME.h from -Iharness.
+LIB_SRCS := $(filter-out harness/cmd/main.c,$(wildcard harness/*/*.c))
+LIB_HDRS := $(wildcard harness/*/*.h)
 LIB_OBJS := $(LIB_SRCS:.c=.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:.c=.o)
@@ -50,20 +53,20 @@ GENERATORS := $(patsubst %.c,%,$(wildcard images/*.c))
 
 all: powercut $(GENERATORS)
 
-powercut: harness/main.o harness/libpowercut.a
+powercut: harness/cmd/main.o harness/libpowercut.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 harness/libpowercut.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-harness/%.o: harness/%.c $(wildcard harness/*.h)
+harness/%.o: harness/%.c $(LIB_HDRS)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Every images/NAME.c is a stand-alone generator images/NAME.
 images/%: images/%.c harness/libpowercut.a
 	$(CC) $(CFLAGS) -o $@ $< harness/libpowercut.a $(LDFLAGS) $(LIBS)
 
-tests/unit/%.o: tests/unit/%.c $(wildcard harness/*.h) $(wildcard tests/unit/*.h)
+tests/unit/%.o: tests/unit/%.c $(LIB_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -Itests/unit -c -o $@ $<
 
 tests/unit/run-unit: $(UNIT_OBJS) harness/libpowercut.a
@@ -116,8 +119,8 @@ FUZZ_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Iharness \
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_OBJS := $(patsubst harness/%.c,$(FUZZ_DIR)/%.o,$(LIB_SRCS))
 
-$(FUZZ_DIR)/%.o: harness/%.c $(wildcard harness/*.h)
-	@mkdir -p $(FUZZ_DIR)
+$(FUZZ_DIR)/%.o: harness/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_DIR)/libpowercut.a: $(FUZZ_LIB_OBJS)
@@ -152,5 +155,5 @@ endif
 
 .PHONY: clean
 clean:
-	rm -f powercut harness/*.o harness/*.a tests/unit/*.o tests/unit/run-unit $(patsubst %.c,%,$(wildcard images/*.c))
+	rm -f powercut harness/*/*.o harness/*.a tests/unit/*.o tests/unit/run-unit $(patsubst %.c,%,$(wildcard images/*.c))
 	rm -rf images/sample build

@@ -28,7 +28,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #define MTIME 1700000000
 #define IO_CHUNK (1u << 20)

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "util/util.h"
 
 #define MTIME 1700000000 /* 2023-11-14, for every entry */
 #define KIB 1024u

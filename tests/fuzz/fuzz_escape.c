@@ -2,8 +2,8 @@
  * never carries a control byte or invalid UTF-8, names round-trip, XML has
  * only XML 1.0 characters and no raw markup. */
 #include "fuzz_common.h"
-#include "escape.h"
-#include "manifest.h"
+#include "util/escape.h"
+#include "image/manifest.h"
 
 static int bad_text(const char *s, int allow_nl)
 {

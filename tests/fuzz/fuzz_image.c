@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
-#include "image.h"
+#include "image/image.h"
 
 static const char CONFIG[] =
 	"{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","

@@ -2,7 +2,7 @@
  * Whatever it accepts must round-trip: written again and loaded again, it
  * gives the same text (the same digest). */
 #include "fuzz_common.h"
-#include "manifest.h"
+#include "image/manifest.h"
 
 static char *text_of(struct pc_manifest *m, size_t *len)
 {

@@ -2,7 +2,7 @@
  * no crash, no leak, no undefined behaviour; an accepted scenario has
  * cases with ids. */
 #include "fuzz_common.h"
-#include "scenario.h"
+#include "run/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
-#include "manifest.h"
-#include "unpack.h"
+#include "image/manifest.h"
+#include "image/unpack.h"
 
 /* Take N bytes from the input, or fewer at its end. */
 static size_t take(const uint8_t **p, size_t *left, size_t n, const uint8_t **out)

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 /* Each test file provides one of these.  Not weak: a suite listed here
  * whose file is missing is a link error, never a suite silently dropped. */

@@ -6,7 +6,7 @@
 
 #include "tarfix.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 unsigned char pattern_byte(size_t i)
 {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acl.h"
+#include "image/acl.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static struct archive_entry *entry(unsigned type, unsigned mode, const char *access,
 				   const char *deflt)

@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "commands.h"
-#include "fuse_flakey.h"
-#include "loop.h"
+#include "device/backend.h"
+#include "cmd/commands.h"
+#include "device/fuse_flakey.h"
+#include "device/loop.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 /* The fuse backend starts its server as `/proc/self/exe __fuse-server ...`.
  * Here /proc/self/exe is this test program, so it must serve too: glibc

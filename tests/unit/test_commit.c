@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commit.h"
+#include "run/commit.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 #define SHA "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 

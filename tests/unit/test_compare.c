@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
+#include "report/compare.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_classify(void)
 {

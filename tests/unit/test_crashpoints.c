@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crashpoints.h"
-#include "imgsync.h"
+#include "device/crashpoints.h"
+#include "device/imgsync.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_pick(void)
 {

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "dmtable.h"
-#include "state.h"
+#include "device/backend.h"
+#include "device/dmtable.h"
+#include "run/state.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_params_per_mode(void)
 {

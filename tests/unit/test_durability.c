@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "durability.h"
-#include "psync.h"
+#include "fs/durability.h"
+#include "fs/psync.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_mode_names(void)
 {

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "unit.h"
-#include "escape.h"
-#include "manifest.h"
-#include "util.h"
+#include "util/escape.h"
+#include "image/manifest.h"
+#include "util/util.h"
 
 static const char *const hostile[] = {
 	"/abs\xef\xbf\xbf\x1b]0;pwned\x07\nname", /* issue 13 #5 */

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fio_job.h"
-#include "fio_output.h"
+#include "workload/fio_job.h"
+#include "workload/fio_output.h"
 #include "unit.h"
-#include "util.h"
-#include "workload_fio.h"
+#include "util/util.h"
+#include "workload/workload_fio.h"
 
 static const char *const good_job =
 	"; a database-like random overwrite\n"

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fs.h"
+#include "fs/fs.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 /* A sparse file of SIZE bytes starting with MARK. */
 static char *make_file(const char *dir, const char *name, off_t size, const char *mark)

@@ -12,9 +12,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "image.h"
+#include "image/image.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static char errbuf[1024];
 

@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "image.h"
-#include "layerfmt.h"
-#include "manifest.h"
+#include "image/image.h"
+#include "image/layerfmt.h"
+#include "image/manifest.h"
 #include "unit.h"
-#include "unpack.h"
-#include "util.h"
+#include "image/unpack.h"
+#include "util/util.h"
 
 static char errbuf[1024];
 

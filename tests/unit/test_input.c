@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "input.h"
-#include "manifest.h"
-#include "util.h"
+#include "util/input.h"
+#include "image/manifest.h"
+#include "util/util.h"
 
 static char msg[512];
 

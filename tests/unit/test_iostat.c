@@ -8,9 +8,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "iostat.h"
+#include "device/iostat.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_parse_17(void)
 {

@@ -11,11 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fs.h"
-#include "isolate.h"
-#include "loop.h"
+#include "fs/fs.h"
+#include "fs/isolate.h"
+#include "device/loop.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 #define DEV_SIZE (16 << 20)
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuse_flakey.h"
-#include "logwrites.h"
+#include "device/fuse_flakey.h"
+#include "device/logwrites.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 #define SS 512u
 

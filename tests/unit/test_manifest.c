@@ -6,10 +6,10 @@
 
 #include <openssl/evp.h>
 
-#include "input.h"
-#include "manifest.h"
+#include "util/input.h"
+#include "image/manifest.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static void test_escape_round_trip(void)
 {

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "known.h"
-#include "kmsg.h"
-#include "kver.h"
-#include "outcome.h"
+#include "check/known.h"
+#include "check/kmsg.h"
+#include "check/kver.h"
+#include "run/outcome.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static int cmp(const char *a, const char *b)
 {

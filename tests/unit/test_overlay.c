@@ -14,12 +14,12 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "manifest.h"
+#include "image/manifest.h"
 #include "tarfix.h"
 #include "unit.h"
-#include "unpack.h"
-#include "util.h"
-#include "verify.h"
+#include "image/unpack.h"
+#include "util/util.h"
+#include "check/verify.h"
 
 #define N(v) (sizeof(v) / sizeof((v)[0]))
 

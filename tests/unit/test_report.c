@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "result.h"
+#include "run/result.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static char *img_paths[] = { "/images/l1.tar", "/images/l2.tar.zst", NULL };
 

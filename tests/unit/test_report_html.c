@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_html.h"
+#include "report/report_html.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static void check_rel(const char *from, const char *to, const char *want)
 {

@@ -7,11 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "durability.h"
-#include "scenario.h"
-#include "scenario_keys.h"
+#include "fs/durability.h"
+#include "run/scenario.h"
+#include "run/scenario_keys.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 static char *tmp;      /* test folder */
 static char *tmpreal;  /* its realpath, as image paths are made absolute */

@@ -10,10 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "state.h"
+#include "device/loop.h"
+#include "run/state.h"
 #include "unit.h"
-#include "util.h"
+#include "util/util.h"
 
 /* A registry of our own (pc_state_use_dir), so that other processes'
  * cleanups on this machine neither take our fake dead runs nor trip over

@@ -13,11 +13,11 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "manifest.h"
+#include "image/manifest.h"
 #include "tarfix.h"
 #include "unit.h"
-#include "unpack.h"
-#include "util.h"
+#include "image/unpack.h"
+#include "util/util.h"
 
 static char *manifest_text(struct pc_manifest *m)
 {

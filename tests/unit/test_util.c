@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "durability.h"
-#include "manifest.h"
-#include "util.h"
-#include "verify.h"
+#include "fs/durability.h"
+#include "image/manifest.h"
+#include "util/util.h"
+#include "check/verify.h"
 
 static void test_exit_for_error(void)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "verdict.h"
+#include "check/verdict.h"
 
 static struct pc_case flat_case;
 static struct pc_case_result r;

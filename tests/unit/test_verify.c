@@ -15,10 +15,10 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "manifest.h"
+#include "image/manifest.h"
 #include "unit.h"
-#include "util.h"
-#include "verify.h"
+#include "util/util.h"
+#include "check/verify.h"
 
 static const char HELLO[] = "hello world\n";
 #define BIG_SIZE 8192

@@ -1,0 +1,316 @@
+/* kmsg.c - a case's kernel log and its verdict rule; see kmsg.h.
+ *
+ * /dev/kmsg hands out one record per read(2):
+ *     "PRI,SEQ,USEC,FLAGS[,...];MESSAGE\n" then " KEY=VALUE\n" lines.
+ * A reader that falls behind the ring buffer gets EPIPE once and then
+ * continues with the oldest record still there: we note the gap. */
+#include "check/kmsg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+/* Lines that fail a case (substrings, as _check_dmesg greps). */
+static const char *const bad_lines[] = {
+	"WARNING:", "BUG:", "kernel BUG at", "Oops", "Call Trace",
+	"general protection fault", "UBSAN:",
+	/* lockdep */
+	"possible circular locking dependency", "possible recursive locking",
+	"inconsistent lock state", "DEBUG_LOCKS_WARN_ON", "lockdep",
+	/* hung task */
+	"blocked for more than",
+	/* filesystems */
+	"EXT4-fs error", "BTRFS error", "BTRFS critical", "BTRFS: error",
+};
+
+/* Under cut = error, what a filesystem or the block layer says about the
+ * write errors the cut causes on the case's own device: allowed. */
+static const char *const cut_error_allowed[] = {
+	"I/O error", "IO failure", "error -5", "errno=-5", "errs: wr",
+	"Detected aborted journal", "Couldn't clean up the journal", "Aborting journal",
+	"Transaction aborted", "writeback error", "lost async page write",
+	"error writing primary super block", "Corruption of in-memory data",
+};
+
+int pc_kmsg_begin(struct pc_kmsg *k)
+{
+	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd < 0)
+		return pc_fail_errno(PC_ERR_ENV, errno, "kernel log: open /dev/kmsg");
+	if (lseek(k->fd, 0, SEEK_END) < 0) {
+		int err = errno;
+		close(k->fd);
+		k->fd = -1;
+		return pc_fail_errno(PC_ERR_ENV, err, "kernel log: seek to the end of /dev/kmsg");
+	}
+	return 0;
+}
+
+void pc_kmsg_abort(struct pc_kmsg *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}
+
+void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev)
+{
+	if (dev == 0 || r->ndevs >= PC_KMSG_MAX_DEVS)
+		return;
+	char link[64], target[PATH_MAX];
+	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev), minor(dev));
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	const char *base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	for (size_t i = 0; i < r->ndevs; i++)
+		if (!strcmp(r->devs[i], base))
+			return;
+	if (strlen(base) >= sizeof(r->devs[0]))
+		return;
+	memcpy(r->devs[r->ndevs++], base, strlen(base) + 1);
+}
+
+/* A line at debug level in the kernel log.  Written with a newline so the
+ * kernel closes the record at once (readers see it). */
+static int mark(const char *line)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	char *rec = xasprintf("<7>%s\n", line);
+	int ok = fd >= 0 && write(fd, rec, strlen(rec)) == (ssize_t)strlen(rec);
+	if (!ok)
+		pc_warn("kernel log: cannot write a marker to /dev/kmsg (%s): every line naming "
+			"the case's devices counts as the case's", strerror(errno));
+	free(rec);
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+static void marker(struct pc_kmsg_result *r, const char *what, char *out, size_t len)
+{
+	static unsigned serial;
+	char names[4 * 33] = "";
+	for (size_t i = 0; i < r->ndevs; i++) {
+		strcat(names, " ");
+		strcat(names, r->devs[i]);
+	}
+	snprintf(out, len, "powercut[%ld]: case devices%s %s #%u", (long)getpid(), names, what,
+		 ++serial);
+	/* Without markers (kernel.printk_devkmsg = off) the window is the
+	 * whole case: lines about the device before it was ours count too. */
+	if (mark(out) < 0)
+		r->no_markers = 1;
+}
+
+void pc_kmsg_hold(struct pc_kmsg_result *r)
+{
+	if (r->ndevs && !r->held[0])
+		marker(r, "held", r->held, sizeof(r->held));
+}
+
+/* The test hook's line (attempts.h), "{dev}" replaced. */
+static void inject(const struct pc_kmsg_result *r)
+{
+	const char *text = r->inject, *at = strstr(text, "{dev}");
+	char *line = at ? xasprintf("%.*s%s%s", (int)(at - text), text, r->devs[0], at + 5)
+			: xstrdup(text);
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	char *rec = xasprintf("%s\n", line);
+	if (fd < 0 || write(fd, rec, strlen(rec)) < 0)
+		pc_warn("test hook: cannot write to /dev/kmsg: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(rec);
+	free(line);
+}
+
+void pc_kmsg_release_devices(struct pc_kmsg_result *r)
+{
+	if (r->held[0] && !r->released[0] && r->inject)
+		inject(r);
+	if (r->held[0] && !r->released[0])
+		marker(r, "released", r->released, sizeof(r->released));
+}
+
+/* Does NAME occur in MSG as a device word ("loop3" in "dev loop3," or
+ * "loop3-8", not in "loop31")? */
+static int names_device(const char *msg, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = strstr(msg, name); p; p = strstr(p + 1, name)) {
+		int before = p == msg || !isalnum((unsigned char)p[-1]);
+		int after = !isalnum((unsigned char)p[len]);
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does the word at W (LEN bytes) look like a block device name? */
+static int device_word(const char *w, size_t len)
+{
+	static const char *const digit_prefixes[] = { "loop", "dm-", "md", "nbd", "mmcblk", "nvme" };
+	static const char *const letter_prefixes[] = { "sd", "vd", "xvd", "hd" };
+	for (size_t i = 0; i < sizeof(digit_prefixes) / sizeof(digit_prefixes[0]); i++) {
+		size_t pl = strlen(digit_prefixes[i]);
+		if (len > pl && !strncmp(w, digit_prefixes[i], pl) && isdigit((unsigned char)w[pl]))
+			return 1;
+	}
+	for (size_t i = 0; i < sizeof(letter_prefixes) / sizeof(letter_prefixes[0]); i++) {
+		size_t pl = strlen(letter_prefixes[i]);
+		if (len > pl && len <= pl + 3 && !strncmp(w, letter_prefixes[i], pl)) {
+			size_t k = pl;
+			while (k < len && islower((unsigned char)w[k]))
+				k++;
+			while (k < len && isdigit((unsigned char)w[k]))
+				k++;
+			if (k == len)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int names_any_device(const char *msg)
+{
+	const char *p = msg;
+	while (*p) {
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		const char *w = p;
+		/* "dm-3" keeps its dash; "loop0-8" (a jbd2 name) ends at it. */
+		while (*p && (isalnum((unsigned char)*p) || (*p == '-' && p - w == 2 && !strncmp(w, "dm", 2))))
+			p++;
+		if (p > w && device_word(w, (size_t)(p - w)))
+			return 1;
+	}
+	return 0;
+}
+
+static int has_any(const char *msg, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(msg, v[i]))
+			return 1;
+	return 0;
+}
+
+static int is_bad(const char *msg)
+{
+	if (has_any(msg, bad_lines, sizeof(bad_lines) / sizeof(bad_lines[0])))
+		return 1;
+	return !strncmp(msg, "XFS (", 5) && (strstr(msg, "Corruption") || strstr(msg, "Internal error"));
+}
+
+enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
+				    enum pc_flakey_mode cut)
+{
+	if (!is_bad(msg))
+		return PC_KMSG_FINE;
+	int ours = 0;
+	for (size_t i = 0; i < r->ndevs && r->in_window && !ours; i++)
+		ours = names_device(msg, r->devs[i]);
+	if (!ours && names_any_device(msg))
+		return PC_KMSG_FOREIGN;
+	if (ours && cut == PC_FLAKEY_ERROR &&
+	    has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0])))
+		return PC_KMSG_ALLOWED;
+	return PC_KMSG_BAD;
+}
+
+/* One record: "PRI,SEQ,USEC,FLAGS;MESSAGE\n[ KEY=VALUE\n...]".  Writes
+ * "[   12.345678] <4> MESSAGE" to LOG and judges MESSAGE. */
+static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc_kmsg_result *r)
+{
+	char *semi = strchr(rec, ';');
+	if (!semi)
+		return;
+	*semi = '\0';
+	char *msg = semi + 1;
+	char *nl = strchr(msg, '\n');
+	if (nl)
+		*nl = '\0';
+	unsigned long pri = 0, usec = 0;
+	unsigned long long seq = 0;
+	if (sscanf(rec, "%lu,%llu,%lu", &pri, &seq, &usec) < 3)
+		return;
+	r->lines++;
+	if (r->no_markers)
+		r->in_window = 1;
+	else if (r->held[0] && !strcmp(msg, r->held))
+		r->in_window = 1;
+	else if (r->released[0] && !strcmp(msg, r->released))
+		r->in_window = 0;
+	enum pc_kmsg_class cls = pc_kmsg_classify(msg, r, cut);
+	const char *mark = cls == PC_KMSG_FOREIGN ? " (other device)"
+			 : cls == PC_KMSG_ALLOWED ? " (expected under cut = error)" : "";
+	if (log)
+		fprintf(log, "[%5lu.%06lu] <%lu> %s%s\n", usec / 1000000, usec % 1000000, pri & 7,
+			msg, cls == PC_KMSG_BAD ? "" : mark);
+	if (cls == PC_KMSG_FOREIGN)
+		r->foreign++;
+	else if (cls == PC_KMSG_ALLOWED)
+		r->allowed++;
+	else if (cls == PC_KMSG_BAD && !r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s", msg);
+}
+
+int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
+		struct pc_kmsg_result *r)
+{
+	if (k->fd < 0) {
+		snprintf(r->why_unchecked, sizeof(r->why_unchecked), "/dev/kmsg was not open");
+		return pc_fail(PC_ERR_RUN, "kernel log: /dev/kmsg was not open");
+	}
+	FILE *log = NULL;
+	if (path && !(log = fopen(path, "we"))) {
+		int err = errno;
+		pc_kmsg_abort(k);
+		snprintf(r->why_unchecked, sizeof(r->why_unchecked), "cannot write %s", path);
+		return pc_fail_errno(PC_ERR_RUN, err, "kernel log: create %s", path);
+	}
+	/* A record is at most about 8 KiB with its dictionary. */
+	char buf[8192 + 1];
+	int rc = 0;
+	for (;;) {
+		ssize_t n = read(k->fd, buf, sizeof(buf) - 1);
+		if (n > 0) {
+			buf[n] = '\0';
+			take_record(buf, log, cut, r);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EPIPE) { /* overrun: records lost, read on */
+			r->lost++;
+			if (log)
+				fputs("[ ... kernel log records lost: the ring buffer wrapped ... ]\n", log);
+			continue;
+		}
+		if (n == 0 || errno == EAGAIN)
+			break;
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "kernel log: read /dev/kmsg");
+		snprintf(r->why_unchecked, sizeof(r->why_unchecked), "read /dev/kmsg: %s",
+			 strerror(errno));
+		break;
+	}
+	pc_kmsg_abort(k);
+	if (log && fclose(log) != 0 && rc == 0) {
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "kernel log: write %s", path);
+		snprintf(r->why_unchecked, sizeof(r->why_unchecked), "cannot write %s", path);
+	}
+	if (rc == 0)
+		r->checked = 1;
+	return rc;
+}

@@ -1,0 +1,77 @@
+/* kmsg.h - the kernel log of one case, and the rule that fails a case on
+ * it (as xfstests' _check_dmesg does).
+ *
+ * At the start of a case /dev/kmsg is opened and positioned at its end
+ * (SEEK_END); at the end every record since is read without blocking,
+ * written to cases/CASE/kernel.log ("[seconds] <level> message"), and
+ * scanned.  A line with WARNING:, BUG:, Oops, Call Trace, a lockdep report,
+ * a hung task, a general protection fault, UBSAN, or a filesystem error or
+ * corruption (EXT4-fs error, XFS (...): Corruption / Internal error,
+ * BTRFS error, BTRFS critical) fails the case with a `kernel` finding
+ * naming the first such line, except:
+ *
+ *  - a line that names a block device that is not the case's own (other
+ *    runs share the machine's kernel log): ignored, counted as foreign.
+ *    Device names are reused (loop0 is another run's before this case
+ *    attaches it and after it lets go), so the case writes a marker line
+ *    to the log when it takes its devices and when it releases them
+ *    ("powercut[PID]: case devices loop0 held #N" / "... released #N", at
+ *    debug level), and only lines between the two count as about its
+ *    devices;
+ *  - under cut = error, a line about the case's own device that reports the
+ *    write errors the cut causes (the built-in list pc_kmsg_allowed shows).
+ *
+ * A line that names no device (WARNING, BUG, Oops ...) cannot be told
+ * apart from another process's: it fails the case.  The kernel log is the
+ * machine's (the guest's under scripts/vm-run). */
+#ifndef PC_KMSG_H
+#define PC_KMSG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "device/backend.h"
+
+#define PC_KMSG_MAX_DEVS 4
+
+struct pc_kmsg {
+	int fd;          /* /dev/kmsg, -1 when closed */
+};
+
+struct pc_kmsg_result {
+	int checked;                       /* the log was read to the end */
+	char devs[PC_KMSG_MAX_DEVS][32];   /* the case's devices ("loop3", "dm-1") */
+	size_t ndevs;
+	char held[128], released[128];     /* the marker lines written */
+	int in_window;                     /* scanning between the markers */
+	int no_markers;                    /* a marker could not be written */
+	const char *inject;                /* test hook text (attempts.h), or NULL */
+	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
+	char error[512];                   /* the first line that fails the case */
+	char why_unchecked[256];
+};
+
+/* Open /dev/kmsg at its end.  -1 (class ENV) if it cannot be. */
+int pc_kmsg_begin(struct pc_kmsg *k);
+/* The kernel's name of block device DEV (M:m), for filtering; 0 ignored.
+ * Call for each device right after it is made, then pc_kmsg_hold once. */
+void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev);
+/* Write the "held" marker for the devices noted (see above). */
+void pc_kmsg_hold(struct pc_kmsg_result *r);
+/* Write the "released" marker, once the devices are gone. */
+void pc_kmsg_release_devices(struct pc_kmsg_result *r);
+/* Read what was logged since pc_kmsg_begin, save it to PATH (when not
+ * NULL), judge it (CUT: the case's cut mode) into R, close K.  -1 if the
+ * log could not be read or saved (R->checked stays 0). */
+int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
+		struct pc_kmsg_result *r);
+/* Close without reading (a case that stopped early still calls end). */
+void pc_kmsg_abort(struct pc_kmsg *k);
+
+/* The rule on one message (without its "[time] <level>" prefix): 0 fine,
+ * 1 fails the case, 2 foreign device, 3 allowed (expected under the cut).
+ * Exposed for the unit tests. */
+enum pc_kmsg_class { PC_KMSG_FINE, PC_KMSG_BAD, PC_KMSG_FOREIGN, PC_KMSG_ALLOWED };
+enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
+				    enum pc_flakey_mode cut);
+
+#endif

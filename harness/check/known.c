@@ -1,0 +1,153 @@
+/* known.c - known-failures files; see known.h. */
+#include "check/known.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/input.h"
+#include "util/util.h"
+
+static void entry_free(struct pc_known_entry *e)
+{
+	free(e->pattern);
+	free(e->conds);
+	free(e->reason);
+	free(e->file);
+}
+
+static char *trimmed(const char *s, size_t len)
+{
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	char *out = xmalloc(len + 1);
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return out;
+}
+
+int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, const char *line)
+{
+	const char *hash = strchr(line, '#');
+	char *spec = trimmed(line, hash ? (size_t)(hash - line) : strlen(line));
+	if (!*spec) { /* blank, or a comment */
+		free(spec);
+		return 0;
+	}
+	struct pc_known_entry e = { .line = lineno };
+	int rc = -1;
+	if (!hash) {
+		pc_fail(PC_ERR_INPUT, "%s:%u: no reason: write it after '#' (PATTERN [kernel<X.Y] # why)",
+			file, lineno);
+		goto out;
+	}
+	e.reason = trimmed(hash + 1, strlen(hash + 1));
+	if (!*e.reason) {
+		pc_fail(PC_ERR_INPUT, "%s:%u: empty reason after '#'", file, lineno);
+		goto out;
+	}
+	size_t nwords;
+	char **words = pc_split_words(spec, &nwords);
+	e.pattern = xstrdup(words[0]);
+	e.conds = xcalloc(nwords, sizeof(*e.conds));
+	for (size_t i = 1; i < nwords; i++) {
+		if (pc_kcond_parse(words[i], &e.conds[e.nconds]) < 0) {
+			pc_fail(PC_ERR_INPUT,
+				"%s:%u: '%s' is not a kernel condition (kernel<6.2, kernel>=6.1.0-50; "
+				"operators < <= > >= == !=)", file, lineno, words[i]);
+			pc_strv_free(words);
+			goto out;
+		}
+		e.nconds++;
+	}
+	pc_strv_free(words);
+	e.file = xstrdup(file);
+	k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
+	k->v[k->n++] = e;
+	memset(&e, 0, sizeof(e));
+	rc = 0;
+out:
+	entry_free(&e);
+	free(spec);
+	return rc;
+}
+
+int pc_known_load(const char *path, struct pc_known *k)
+{
+	struct pc_lines in;
+	if (pc_lines_open(&in, "known-failures file", path, PC_MAX_TEXT_LINE) < 0)
+		return -1;
+	char *line;
+	size_t len;
+	int rc, got;
+	while ((got = pc_lines_next(&in, &line, &len)) == 1)
+		if ((rc = pc_known_parse_line(k, path, (unsigned)in.lineno, line)) < 0)
+			break;
+	rc = got < 0 ? -1 : got == 1 ? rc : 0;
+	pc_lines_close(&in);
+	return rc;
+}
+
+const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char *case_id,
+					    const char *kernel)
+{
+	for (size_t i = 0; k && i < k->n; i++) {
+		const struct pc_known_entry *e = &k->v[i];
+		if (fnmatch(e->pattern, case_id, 0) != 0)
+			continue;
+		size_t c = 0;
+		while (c < e->nconds && pc_kcond_holds(&e->conds[c], kernel))
+			c++;
+		if (c == e->nconds)
+			return e;
+	}
+	return NULL;
+}
+
+void pc_known_free(struct pc_known *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		entry_free(&k->v[i]);
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
+}
+
+int pc_known_files_add(struct pc_known_files *f, const char *path)
+{
+	if (pc_known_files_get(f, path))
+		return 0;
+	struct pc_known k = { 0 };
+	if (pc_known_load(path, &k) < 0) {
+		pc_known_free(&k);
+		return -1;
+	}
+	f->paths = xrealloc(f->paths, (f->n + 1) * sizeof(*f->paths));
+	f->lists = xrealloc(f->lists, (f->n + 1) * sizeof(*f->lists));
+	f->paths[f->n] = xstrdup(path);
+	f->lists[f->n++] = k;
+	return 0;
+}
+
+const struct pc_known *pc_known_files_get(const struct pc_known_files *f, const char *path)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		if (!strcmp(f->paths[i], path))
+			return &f->lists[i];
+	return NULL;
+}
+
+void pc_known_files_free(struct pc_known_files *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->paths[i]);
+		pc_known_free(&f->lists[i]);
+	}
+	free(f->paths);
+	free(f->lists);
+	memset(f, 0, sizeof(*f));
+}

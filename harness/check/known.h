@@ -1,0 +1,59 @@
+/* known.h - known-failures files (`run --known FILE`, scenario key
+ * `known = FILE`, `compare --known FILE`), like xfstests' exclude files.
+ *
+ * One entry per line:
+ *
+ *     PATTERN [kernel<6.2] [kernel>=6.1.0-50] # reason, mandatory
+ *
+ * PATTERN is an fnmatch(3) pattern on case ids (no white space in it: '?'
+ * matches a space); every kernel condition given must hold (kver.h); the
+ * reason after '#' must not be empty.  Blank lines and lines that start
+ * with '#' are comments.  Any other line is an error naming FILE:LINE;
+ * the file is read with input.h's limits (regular file, PC_MAX_TEXT_LINE). */
+#ifndef PC_KNOWN_H
+#define PC_KNOWN_H
+
+#include <stddef.h>
+#include "check/kver.h"
+
+struct pc_known_entry {
+	char *pattern;
+	struct pc_kcond *conds;
+	size_t nconds;
+	char *reason;
+	char *file;      /* where it was read, for messages */
+	unsigned line;
+};
+
+struct pc_known {
+	struct pc_known_entry *v;
+	size_t n;
+};
+
+/* Read PATH and append its entries to K.  -1 with "PATH:LINE: why" (class
+ * INPUT) on the first bad line, or when PATH is not a readable regular
+ * file; K then holds what came before. */
+int pc_known_load(const char *path, struct pc_known *k);
+/* One line (without its newline) of FILE; 0 also for a comment. */
+int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, const char *line);
+/* The first entry whose pattern matches CASE_ID and whose conditions hold
+ * for the kernel release KERNEL, or NULL. */
+const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char *case_id,
+					    const char *kernel);
+void pc_known_free(struct pc_known *k);
+
+/* Known-failures files by path, each read once (the scenario's `known`
+ * keys name them per group). */
+struct pc_known_files {
+	char **paths;
+	struct pc_known *lists;
+	size_t n;
+};
+
+/* Read PATH unless already read: 0, or -1 as pc_known_load. */
+int pc_known_files_add(struct pc_known_files *f, const char *path);
+/* The entries read from PATH, or NULL. */
+const struct pc_known *pc_known_files_get(const struct pc_known_files *f, const char *path);
+void pc_known_files_free(struct pc_known_files *f);
+
+#endif

@@ -1,0 +1,107 @@
+/* verdict.c - see verdict.h. */
+#include "check/verdict.h"
+
+#include <stdio.h>
+
+#include "fs/durability.h"
+
+const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
+				   char *buf, size_t len)
+{
+	if (!pt->mounted)
+		snprintf(buf, len, "does not mount: %s", pt->mount_error);
+	else if (pt->fsck == PC_FSCK_ERRORS)
+		snprintf(buf, len, "fsck found errors");
+	else if (pt->fsck != PC_FSCK_CLEAN)
+		snprintf(buf, len, "fsck could not run");
+	else if (pt->committed && pt->lost && expect_intact)
+		snprintf(buf, len, "committed, but %zu of %zu entries are not intact", pt->lost,
+			 pt->checked);
+	else
+		return NULL;
+	return buf;
+}
+
+/* Every crash point mounts, is fsck-clean, and, once committed, holds
+ * what the mode promised.  Else the reason names the first bad one. */
+static int crash_points_ok(struct pc_case_result *r)
+{
+	for (size_t i = 0; i < r->cp.n; i++) {
+		const struct pc_crash_point *pt = &r->cp.v[i];
+		char buf[256];
+		const char *what = pc_verdict_crash_point(pt, r->c->expect == PC_EXPECT_INTACT,
+							  buf, sizeof(buf));
+		if (!what && pt->subsets_bad)
+			what = pt->subset_problem;
+		if (what) {
+			snprintf(r->reason, sizeof(r->reason), "crash point at flush %llu of %llu: %s",
+				 (unsigned long long)pt->flush, (unsigned long long)r->cp.flushes,
+				 what);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+void pc_verdict_judge(struct pc_case_result *r)
+{
+	const struct pc_case *c = r->c;
+	if (r->verdict == PC_VERDICT_ERROR)
+		return;
+	if (r->fsck != PC_FSCK_CLEAN && r->fsck != PC_FSCK_ERRORS) {
+		r->verdict = PC_VERDICT_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "fsck could not run: the filesystem was not checked");
+		return;
+	}
+	r->verdict = PC_VERDICT_FAIL;
+	size_t extra = r->vr.counts[PC_F_EXTRA];
+	if (r->fsck == PC_FSCK_ERRORS)
+		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
+	else if (!r->committed && c->layout == PC_LAYOUT_SNAPSHOTS)
+		snprintf(r->reason, sizeof(r->reason),
+			 "the fsync'd commit records of %zu of %zu layers did not survive the cut",
+			 r->nlayers - r->layers_committed, r->nlayers);
+	else if (!r->committed && !r->fio.midrun)
+		snprintf(r->reason, sizeof(r->reason),
+			 "the fsync'd commit record did not survive the cut");
+	else if (c->layout == PC_LAYOUT_SNAPSHOTS && !r->overlay_verified)
+		snprintf(r->reason, sizeof(r->reason), "the merged view was not verified: %s",
+			 r->overlay_why[0] ? r->overlay_why : "?");
+	else if (c->workload == PC_WORKLOAD_FIO && c->expect == PC_EXPECT_INTACT && r->vr.lost)
+		snprintf(r->reason, sizeof(r->reason),
+			 "%zu of %zu blocks fio saw written failed its verify after the cut, "
+			 "expected intact", r->vr.lost, r->vr.checked);
+	else if (c->workload == PC_WORKLOAD_FIO && c->expect == PC_EXPECT_LOSS && !r->vr.lost)
+		snprintf(r->reason, sizeof(r->reason),
+			 "expected loss but all %zu blocks fio saw written passed its verify: "
+			 "was the cut effective?", r->vr.checked);
+	else if (c->expect == PC_EXPECT_INTACT && (r->vr.lost || extra))
+		snprintf(r->reason, sizeof(r->reason),
+			 "%zu of %zu entries not intact after commit (%zu extra), expected intact",
+			 r->vr.lost, r->vr.checked, extra);
+	else if (c->expect == PC_EXPECT_LOSS && !r->vr.lost)
+		snprintf(r->reason, sizeof(r->reason),
+			 "expected loss in mode %s but every entry survived: was the cut effective?",
+			 pc_mode_name(c->mode));
+	else if (!crash_points_ok(r))
+		return;
+	else
+		r->verdict = PC_VERDICT_PASS;
+}
+
+void pc_verdict_kernel(struct pc_case_result *r, int log_rc)
+{
+	if (r->verdict != PC_VERDICT_PASS)
+		return;
+	if (log_rc < 0 || !r->km.checked) {
+		r->verdict = PC_VERDICT_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "the kernel log was not checked: %s",
+			 r->km.why_unchecked[0] ? r->km.why_unchecked : "?");
+	} else if (r->km.error[0]) {
+		r->verdict = PC_VERDICT_FAIL;
+		/* The line is cut to fit: it is in kernel.log whole. */
+		if (snprintf(r->reason, sizeof(r->reason), "kernel: %s", r->km.error) >=
+		    (int)sizeof(r->reason))
+			r->reason[sizeof(r->reason) - 1] = '\0';
+	}
+}

@@ -1,0 +1,44 @@
+/* verdict.h - every rule that turns what a case produced into its verdict
+ * (README.md, Verdicts; powercut.1, OUTPUT).  Nothing here prints or
+ * touches a device: the rules read a pc_case_result and write its verdict
+ * and reason, so each is unit-tested on its own (tests/unit/test_verdict.c).
+ */
+#ifndef PC_VERDICT_H
+#define PC_VERDICT_H
+
+#include <stddef.h>
+
+#include "run/result.h"
+
+/* Set r->verdict and r->reason from the rest of R.  A case that could not
+ * complete (verdict ERROR on entry) keeps its verdict and reason.  In order,
+ * the first rule that applies decides:
+ *   fsck could not run                    -> error (a check that did not
+ *                                            run never passes)
+ *   fsck found errors                     -> fail
+ *   a commit record did not survive       -> fail (every layer's, for
+ *                                            layout = snapshots; not for a
+ *                                            mid-run fio cut, which has none:
+ *                                            fio's saved state is the promise)
+ *   fio: a block fio saw written is bad   -> fail when expect intact
+ *   fio: every such block is good         -> fail when expect loss
+ *   snapshots: the merged view unverified -> fail
+ *   expect intact: an entry lost or extra -> fail
+ *   expect loss: no entry lost            -> fail (the cut did not bite)
+ *   a crash point is bad                  -> fail (pc_verdict_crash_point)
+ *   otherwise                             -> pass (expect any: either way) */
+void pc_verdict_judge(struct pc_case_result *r);
+
+/* The kernel log's verdict on an attempt that otherwise passed (run by
+ * attempts.c once the log is read; LOG_RC < 0: it could not be saved):
+ *   the log was not checked               -> error
+ *   a line that fails the case (kmsg.c)   -> fail, the line as reason */
+void pc_verdict_kernel(struct pc_case_result *r, int log_rc);
+
+/* Why crash point PT is bad (into BUF), or NULL if it is fine: it must
+ * mount, fsck must have run and be clean, and once committed it must lose
+ * nothing when EXPECT_INTACT. */
+const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
+				   char *buf, size_t len);
+
+#endif

@@ -1,0 +1,905 @@
+/* verify.c - see verify.h.
+ *
+ * Safety: the tree under test may be damaged (a crash) or hostile (a layer
+ * that replaced a directory with a symlink to /etc).  Every name is looked up
+ * with openat2() relative to ROOT's descriptor with RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, so no lookup can leave ROOT or
+ * pass through a symlink; a path whose parent became a symlink is "missing".
+ * Without openat2 (ENOSYS) the same rules are applied one component at a
+ * time with O_NOFOLLOW.  A path of PATH_MAX bytes or more (a tar can hold
+ * one; the kernel refuses it in one lookup) is looked up in pieces, each
+ * relative to the directory descriptor the previous piece opened.
+ * Metadata comes from an O_PATH descriptor (never blocks, opens nothing);
+ * contents are read through a second openat2() with O_RDONLY that must land
+ * on the same inode; fifos and devices are never opened for reading.
+ * Only data extents are read (SEEK_DATA/SEEK_HOLE); holes are hashed as
+ * zeros without reading them, so the digest is that of every byte.
+ *
+ * Memory: per entry nothing is kept but the findings; hardlink groups keep
+ * one (dev, ino, path) each; the walk for extra entries keeps the names of
+ * one directory per level of depth and holds one descriptor at a time.
+ */
+#include "check/verify.h"
+#include "util/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#define READ_CHUNK (256 * 1024)
+#define XATTR_SHOW_MAX 32 /* values up to this size are shown in hex */
+
+static const char *const finding_names[PC_F_NKINDS] = {
+	[PC_F_MISSING] = "missing",   [PC_F_SIZE] = "size",
+	[PC_F_CONTENT] = "content",   [PC_F_TYPE] = "type",
+	[PC_F_MODE] = "mode",         [PC_F_OWNER] = "owner",
+	[PC_F_XATTR] = "xattr",       [PC_F_LINK] = "link",
+	[PC_F_RDEV] = "rdev",         [PC_F_HARDLINK] = "hardlink",
+	[PC_F_EXTRA] = "extra",       [PC_F_FIO_VERIFY] = "fio-verify",
+};
+
+const char *pc_finding_name(enum pc_finding_kind k)
+{
+	if ((unsigned)k >= PC_F_NKINDS)
+		return "?";
+	return finding_names[k];
+}
+
+/* ---- hardlink groups: open addressing on the group id ------------------- */
+
+struct group {
+	uint64_t id; /* 0: empty slot */
+	dev_t dev;
+	ino_t ino;
+	char *first; /* escaped path of the group's first present member */
+};
+
+struct group_tab {
+	struct group *slots;
+	size_t cap, used;
+};
+
+static struct group *group_slot(struct group_tab *t, uint64_t id)
+{
+	size_t i = (size_t)(id * 0x9e3779b97f4a7c15ULL) & (t->cap - 1);
+	while (t->slots[i].id && t->slots[i].id != id)
+		i = (i + 1) & (t->cap - 1);
+	return &t->slots[i];
+}
+
+static void group_grow(struct group_tab *t)
+{
+	struct group_tab old = *t;
+	t->cap = old.cap ? 2 * old.cap : 64;
+	t->slots = xcalloc(t->cap, sizeof(*t->slots));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slots[i].id)
+			*group_slot(t, old.slots[i].id) = old.slots[i];
+	free(old.slots);
+}
+
+/* The group's record, created (id 0 in the returned slot: fill it) if new. */
+static struct group *group_find(struct group_tab *t, uint64_t id)
+{
+	if (2 * (t->used + 1) > t->cap)
+		group_grow(t);
+	return group_slot(t, id);
+}
+
+static void group_tab_free(struct group_tab *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->slots[i].first);
+	free(t->slots);
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+/* One entry's outcome, as a worker found it; merged in manifest order. */
+struct slot {
+	struct pc_finding *f;
+	size_t n, cap;
+	int done;       /* checked (an interruption leaves the rest undone) */
+	int have_inode; /* reached the end of the checks: dev/ino are its own */
+	dev_t dev;
+	ino_t ino;
+};
+
+struct vctx {
+	struct pc_manifest *m;
+	int rootfd;
+	struct pc_verify_result *out;
+	size_t cap;
+	struct group_tab groups;
+	int entry_lost;       /* the current entry has a finding */
+	unsigned char *buf;   /* READ_CHUNK bytes for hashing */
+	struct slot *slot;    /* set: findings go there, not to out */
+};
+
+static char *esc(const char *s)
+{
+	return pc_escape((const unsigned char *)s, strlen(s));
+}
+
+__attribute__((format(printf, 4, 5)))
+static void add_finding(struct vctx *v, enum pc_finding_kind kind, const char *path,
+			const char *fmt, ...)
+{
+	struct pc_finding *f;
+	if (v->slot) {
+		struct slot *s = v->slot;
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 4;
+			s->f = xrealloc(s->f, s->cap * sizeof(*s->f));
+		}
+		f = &s->f[s->n++];
+	} else {
+		struct pc_verify_result *r = v->out;
+		if (r->nfindings == v->cap) {
+			v->cap = v->cap ? 2 * v->cap : 64;
+			r->findings = xrealloc(r->findings, v->cap * sizeof(*r->findings));
+		}
+		f = &r->findings[r->nfindings++];
+		r->counts[kind]++;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&f->detail, fmt, ap) < 0)
+		f->detail = xstrdup("?");
+	va_end(ap);
+	f->kind = kind;
+	f->path = esc(path);
+	v->entry_lost = 1;
+}
+
+/* Move one finding a worker made into the result, in order. */
+static void take_finding(struct vctx *v, struct pc_finding *f)
+{
+	struct pc_verify_result *r = v->out;
+	if (r->nfindings == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		r->findings = xrealloc(r->findings, v->cap * sizeof(*r->findings));
+	}
+	r->findings[r->nfindings++] = *f;
+	r->counts[f->kind]++;
+}
+
+/* ---- lookups ------------------------------------------------------------- */
+
+/* The same lookup without openat2 (kernels before 5.6, valgrind, seccomp
+ * profiles that answer ENOSYS): one component at a time with O_NOFOLLOW.
+ * PATH is normalised (manifest paths and the walk's own), and ".." or empty
+ * components are refused, so nothing can climb out of ROOT either. */
+static int open_beneath_walk(int rootfd, const char *path, int flags)
+{
+	if (!strcmp(path, "."))
+		return openat(rootfd, ".", flags | O_NOFOLLOW);
+	char *copy = xstrdup(path), *save = NULL;
+	int dirfd = rootfd, fd = -1;
+	errno = ENOENT; /* an empty path names nothing */
+	char *comp = strtok_r(copy, "/", &save);
+	while (comp) {
+		char *next = strtok_r(NULL, "/", &save);
+		if (!strcmp(comp, "..") || !strcmp(comp, ".")) {
+			errno = EXDEV;
+			fd = -1;
+			break;
+		}
+		if (!next) {
+			fd = openat(dirfd, comp, flags | O_NOFOLLOW);
+			break;
+		}
+		fd = openat(dirfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat sb;
+		/* as openat2 says it: a symlink on the way is ELOOP */
+		if (fd < 0 && errno == ENOTDIR &&
+		    fstatat(dirfd, comp, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+			errno = ELOOP;
+		if (dirfd != rootfd) {
+			int e = errno;
+			close(dirfd);
+			errno = e;
+		}
+		dirfd = fd < 0 ? rootfd : fd;
+		if (fd < 0)
+			break;
+		comp = next;
+	}
+	if (dirfd != rootfd && dirfd != fd) {
+		int e = errno;
+		close(dirfd);
+		errno = e;
+	}
+	free(copy);
+	return fd;
+}
+
+/* Set once openat2 has answered ENOSYS. */
+static int no_openat2;
+
+static int open_beneath(int rootfd, const char *path, int flags);
+
+/* A path too long for one lookup (ENAMETOOLONG at PATH_MAX): open the
+ * longest prefix that fits, as a directory below ROOT under the same rules,
+ * and look the rest up below that descriptor, and so on.  Each lookup is
+ * bounded by the directory it starts from, which is below ROOT, so the
+ * chain stays below ROOT as one lookup would. */
+static int open_beneath_long(int rootfd, const char *path, int flags)
+{
+	size_t len = strlen(path);
+	if (len < PATH_MAX)
+		return open_beneath(rootfd, path, flags);
+	/* the last '/' that leaves a prefix shorter than PATH_MAX */
+	size_t cut = PATH_MAX - 1;
+	while (cut > 0 && path[cut] != '/')
+		cut--;
+	if (cut == 0) {
+		errno = ENAMETOOLONG; /* one component longer than PATH_MAX */
+		return -1;
+	}
+	char *prefix = xmalloc(cut + 1);
+	memcpy(prefix, path, cut);
+	prefix[cut] = '\0';
+	int dirfd = open_beneath(rootfd, prefix, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(prefix);
+	if (dirfd < 0)
+		return -1;
+	int fd = open_beneath_long(dirfd, path + cut + 1, flags);
+	int e = errno;
+	close(dirfd);
+	errno = e;
+	return fd;
+}
+
+/* openat2 below ROOT without crossing any symlink; -1 with errno. */
+static int open_beneath(int rootfd, const char *path, int flags)
+{
+	if (strlen(path) >= PATH_MAX)
+		return open_beneath_long(rootfd, path, flags);
+	struct open_how how = {
+		.flags = (uint64_t)flags,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	/* EAGAIN: a concurrent rename somewhere; the kernel asks to retry. */
+	for (int tries = 0; !no_openat2; tries++) {
+		long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+		if (fd >= 0 || (errno != EAGAIN && errno != ENOSYS) || tries == 16)
+			return (int)fd;
+		if (errno == ENOSYS)
+			no_openat2 = 1;
+	}
+	return open_beneath_walk(rootfd, path, flags);
+}
+
+static const char *lookup_error(int err)
+{
+	switch (err) {
+	case ENOENT: return "not found";
+	case ELOOP: return "not found: a parent directory is a symlink";
+	case ENOTDIR: return "not found: a parent is not a directory";
+	case EXDEV: return "not found: the path leaves the root";
+	default: return NULL;
+	}
+}
+
+static int disk_ftype(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return PC_FT_REG;
+	case S_IFDIR: return PC_FT_DIR;
+	case S_IFLNK: return PC_FT_SYMLINK;
+	case S_IFCHR: return PC_FT_CHR;
+	case S_IFBLK: return PC_FT_BLK;
+	case S_IFIFO: return PC_FT_FIFO;
+	case S_IFSOCK: return PC_FT_SOCK;
+	default: return -1;
+	}
+}
+
+static const char *disk_type_name(mode_t mode)
+{
+	int t = disk_ftype(mode);
+	return t < 0 ? "unknown" : pc_ftype_name((enum pc_ftype)t);
+}
+
+/* ---- per-entry checks ---------------------------------------------------- */
+
+static void check_owner(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
+{
+	int uid_bad = sb->st_uid != e->uid, gid_bad = sb->st_gid != e->gid;
+	if (uid_bad && gid_bad)
+		add_finding(v, PC_F_OWNER, e->path, "uid %u, expected %u; gid %u, expected %u",
+			    (unsigned)sb->st_uid, (unsigned)e->uid,
+			    (unsigned)sb->st_gid, (unsigned)e->gid);
+	else if (uid_bad)
+		add_finding(v, PC_F_OWNER, e->path, "uid %u, expected %u",
+			    (unsigned)sb->st_uid, (unsigned)e->uid);
+	else if (gid_bad)
+		add_finding(v, PC_F_OWNER, e->path, "gid %u, expected %u",
+			    (unsigned)sb->st_gid, (unsigned)e->gid);
+}
+
+/* Zeros fed to the digest for a hole, in place of reading them. */
+static const unsigned char zeros[64 * 1024];
+
+static void hash_zeros(EVP_MD_CTX *ctx, uint64_t len)
+{
+	while (len > 0) {
+		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+		EVP_DigestUpdate(ctx, zeros, n);
+		len -= n;
+	}
+}
+
+/* Read [*pos, end) into the digest, or up to end of file if that comes
+ * first; *pos advances.  1 at end of file, 0 at END, -1 with errno. */
+static int hash_read(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos, uint64_t end)
+{
+	while (*pos < end) {
+		size_t want = end - *pos < READ_CHUNK ? (size_t)(end - *pos) : READ_CHUNK;
+		ssize_t n = pread(fd, buf, want, (off_t)*pos);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 1;
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		*pos += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* The first SIZE bytes by data extents (SEEK_DATA/SEEK_HOLE): extents are
+ * read, holes are fed as zeros, so a sparse file of 4 GiB with a few KiB of
+ * data costs a few KiB of reads.  -1 with errno; EINVAL at *pos 0 means the
+ * filesystem cannot tell holes (nothing was hashed: read it plainly). */
+static int hash_extents(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos,
+			uint64_t size)
+{
+	while (*pos < size) {
+		off_t data = lseek(fd, (off_t)*pos, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			data = (off_t)size; /* only a hole is left */
+		else if (data < 0)
+			return -1;
+		uint64_t start = (uint64_t)data < size ? (uint64_t)data : size;
+		hash_zeros(ctx, start - *pos);
+		*pos = start;
+		if (*pos == size)
+			break;
+		off_t hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0 && errno == ENXIO)
+			break; /* shrunk under us: the final read sees the end */
+		if (hole < 0)
+			return -1;
+		uint64_t end = (uint64_t)hole < size ? (uint64_t)hole : size;
+		int r = hash_read(ctx, fd, buf, pos, end);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/* sha256 of the open file (SIZE bytes as fstat saw it) into md; *done: the
+ * bytes hashed; -1 with errno on a read error.  As with plain reading, the
+ * digest covers what is there up to end of file. */
+static int hash_fd(struct vctx *v, int fd, uint64_t size, unsigned char md[32], uint64_t *done)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		fprintf(stderr, "powercut: EVP sha256 init failed\n");
+		abort();
+	}
+	*done = 0;
+	int rc = hash_extents(ctx, fd, v->buf, done, size);
+	if (rc < 0 && errno == EINVAL && *done == 0)
+		rc = 0; /* no SEEK_DATA here: read every byte */
+	if (rc == 0)
+		rc = hash_read(ctx, fd, v->buf, done, UINT64_MAX) < 0 ? -1 : 0;
+	int e = errno;
+	unsigned len = 32;
+	EVP_DigestFinal_ex(ctx, md, &len);
+	EVP_MD_CTX_free(ctx);
+	errno = e;
+	return rc;
+}
+
+static int open_content(struct vctx *v, const char *path)
+{
+	/* O_NOATIME: reading must not write to the filesystem under test. */
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	int fd = open_beneath(v->rootfd, path, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = open_beneath(v->rootfd, path, flags);
+	return fd;
+}
+
+static void check_content(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
+{
+	int fd = open_content(v, e->path);
+	if (fd < 0) {
+		add_finding(v, PC_F_CONTENT, e->path, "cannot open: %s", strerror(errno));
+		return;
+	}
+	struct stat again;
+	if (fstat(fd, &again) < 0 || again.st_dev != sb->st_dev || again.st_ino != sb->st_ino ||
+	    !S_ISREG(again.st_mode)) {
+		add_finding(v, PC_F_CONTENT, e->path, "changed while being checked");
+		close(fd);
+		return;
+	}
+	unsigned char md[32];
+	uint64_t done;
+	if (hash_fd(v, fd, (uint64_t)again.st_size, md, &done) < 0) {
+		add_finding(v, PC_F_CONTENT, e->path, "read error after %llu bytes: %s",
+			    (unsigned long long)done, strerror(errno));
+	} else if (memcmp(md, e->sha256, 32)) {
+		char got[65], want[65];
+		pc_hex(md, 32, got);
+		pc_hex(e->sha256, 32, want);
+		add_finding(v, PC_F_CONTENT, e->path, "sha256 %s, expected %s", got, want);
+	}
+	close(fd);
+}
+
+static void check_regular(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
+{
+	if ((uint64_t)sb->st_size != e->size) {
+		add_finding(v, PC_F_SIZE, e->path, "size %llu, expected %llu",
+			    (unsigned long long)sb->st_size, (unsigned long long)e->size);
+		return; /* a content finding would say the same again */
+	}
+	if (e->has_digest)
+		check_content(v, e, sb);
+}
+
+static void check_link(struct vctx *v, const struct pc_entry *e, int fd)
+{
+	char target[PATH_MAX + 1];
+	ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+	if (n < 0) {
+		add_finding(v, PC_F_LINK, e->path, "readlink: %s", strerror(errno));
+		return;
+	}
+	target[n] = '\0';
+	const char *want = e->link ? e->link : "";
+	if ((size_t)n != strlen(want) || memcmp(target, want, (size_t)n)) {
+		char *got = pc_escape((unsigned char *)target, (size_t)n), *exp = esc(want);
+		add_finding(v, PC_F_LINK, e->path, "link %s, expected %s", got, exp);
+		free(got);
+		free(exp);
+	}
+}
+
+static void check_rdev(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
+{
+	unsigned maj = major(sb->st_rdev), min = minor(sb->st_rdev);
+	if (maj != e->rdev_major || min != e->rdev_minor)
+		add_finding(v, PC_F_RDEV, e->path, "rdev %u,%u, expected %u,%u", maj, min,
+			    (unsigned)e->rdev_major, (unsigned)e->rdev_minor);
+}
+
+/* ---- xattrs, through /proc/self/fd/N of the O_PATH descriptor ----------- */
+
+/* The value of NAME into a malloc'd buffer; -1 with errno (ENODATA: none). */
+static ssize_t get_xattr(const char *proc, const char *name, unsigned char **out)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		ssize_t n = getxattr(proc, name, NULL, 0);
+		if (n < 0)
+			return -1;
+		unsigned char *val = xmalloc((size_t)n + 1);
+		ssize_t got = getxattr(proc, name, val, (size_t)n);
+		if (got >= 0) {
+			*out = val;
+			return got;
+		}
+		free(val);
+		if (errno != ERANGE) /* ERANGE: it grew in between */
+			return -1;
+	}
+	errno = ERANGE;
+	return -1;
+}
+
+/* The NUL-separated name list; *len 0 when the filesystem has none. */
+static char *list_xattrs(const char *proc, size_t *len)
+{
+	*len = 0;
+	for (int tries = 0; tries < 8; tries++) {
+		ssize_t n = listxattr(proc, NULL, 0);
+		if (n <= 0)
+			return NULL; /* none, or not supported: nothing to list */
+		char *names = xmalloc((size_t)n);
+		ssize_t got = listxattr(proc, names, (size_t)n);
+		if (got >= 0) {
+			*len = (size_t)got;
+			return names;
+		}
+		free(names);
+		if (errno != ERANGE)
+			return NULL;
+	}
+	return NULL;
+}
+
+static void xattr_value_differs(struct vctx *v, const struct pc_entry *e,
+				const struct pc_xattr *x, const unsigned char *val, size_t n)
+{
+	char *name = esc(x->name);
+	if (n <= XATTR_SHOW_MAX && x->size <= XATTR_SHOW_MAX) {
+		char got[2 * XATTR_SHOW_MAX + 1], want[2 * XATTR_SHOW_MAX + 1];
+		pc_hex(val, n, got);
+		pc_hex(x->value, x->size, want);
+		add_finding(v, PC_F_XATTR, e->path, "xattr %s=%s, expected %s", name,
+			    n ? got : "(empty)", x->size ? want : "(empty)");
+	} else {
+		add_finding(v, PC_F_XATTR, e->path, "xattr %s differs: %zu bytes, expected %zu",
+			    name, n, x->size);
+	}
+	free(name);
+}
+
+static int in_manifest_xattrs(const struct pc_entry *e, const char *name)
+{
+	for (size_t i = 0; i < e->nxattrs; i++)
+		if (!strcmp(e->xattrs[i].name, name))
+			return 1;
+	return 0;
+}
+
+static void check_xattrs(struct vctx *v, const struct pc_entry *e, int fd)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	for (size_t i = 0; i < e->nxattrs; i++) {
+		const struct pc_xattr *x = &e->xattrs[i];
+		unsigned char *val = NULL;
+		ssize_t n = get_xattr(proc, x->name, &val);
+		if (n < 0) {
+			char *name = esc(x->name);
+			if (errno == ENODATA || errno == ENOTSUP)
+				add_finding(v, PC_F_XATTR, e->path, "xattr %s missing", name);
+			else
+				add_finding(v, PC_F_XATTR, e->path, "xattr %s unreadable: %s", name,
+					    strerror(errno));
+			free(name);
+			continue;
+		}
+		if ((size_t)n != x->size || memcmp(val, x->value, (size_t)n))
+			xattr_value_differs(v, e, x, val, (size_t)n);
+		free(val);
+	}
+	/* Unexpected names: user.* and ACLs only; the system adds security.*
+	 * (SELinux labels) and others of its own. */
+	size_t len;
+	char *names = list_xattrs(proc, &len);
+	for (size_t off = 0; names && off < len; off += strlen(names + off) + 1) {
+		const char *name = names + off;
+		int ours = !strncmp(name, "user.", 5) || !strncmp(name, "system.posix_acl_", 17);
+		if (ours && !in_manifest_xattrs(e, name)) {
+			char *en = esc(name);
+			add_finding(v, PC_F_XATTR, e->path, "xattr %s unexpected", en);
+			free(en);
+		}
+	}
+	free(names);
+}
+
+static void check_hardlink(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
+{
+	struct group *g = group_find(&v->groups, e->hardlink_group);
+	if (!g->id) {
+		g->id = e->hardlink_group;
+		g->dev = sb->st_dev;
+		g->ino = sb->st_ino;
+		g->first = esc(e->path);
+		v->groups.used++;
+		return;
+	}
+	if (g->dev != sb->st_dev || g->ino != sb->st_ino)
+		add_finding(v, PC_F_HARDLINK, e->path, "not the same inode as %s", g->first);
+}
+
+static void check_entry(struct vctx *v, const struct pc_entry *e)
+{
+	int fd = open_beneath(v->rootfd, e->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		const char *why = lookup_error(errno);
+		if (why)
+			add_finding(v, PC_F_MISSING, e->path, "%s", why);
+		else
+			add_finding(v, PC_F_MISSING, e->path, "lookup failed: %s", strerror(errno));
+		return;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0) {
+		add_finding(v, PC_F_MISSING, e->path, "stat failed: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	if (disk_ftype(sb.st_mode) != (int)e->type) {
+		add_finding(v, PC_F_TYPE, e->path, "type %s, expected %s",
+			    disk_type_name(sb.st_mode), pc_ftype_name(e->type));
+		close(fd);
+		return;
+	}
+	/* Linux ignores a symlink's permission bits (always 0777). */
+	if (e->type != PC_FT_SYMLINK && (sb.st_mode & 07777) != (e->mode & 07777))
+		add_finding(v, PC_F_MODE, e->path, "mode %04o, expected %04o",
+			    (unsigned)(sb.st_mode & 07777), (unsigned)(e->mode & 07777));
+	check_owner(v, e, &sb);
+	if (e->type == PC_FT_REG)
+		check_regular(v, e, &sb);
+	else if (e->type == PC_FT_SYMLINK)
+		check_link(v, e, fd);
+	else if (e->type == PC_FT_CHR || e->type == PC_FT_BLK)
+		check_rdev(v, e, &sb);
+	check_xattrs(v, e, fd);
+	/* The hardlink check depends on which member came first: it runs at
+	 * the merge, in manifest order (see check_window). */
+	v->slot->have_inode = 1;
+	v->slot->dev = sb.st_dev;
+	v->slot->ino = sb.st_ino;
+	close(fd);
+}
+
+/* ---- checking entries in parallel ----------------------------------------- */
+
+/* Entries checked per round: the slots of one round are all that is kept
+ * of findings not yet merged. */
+#define WINDOW 4096
+
+unsigned pc_verify_workers = PC_VERIFY_WORKERS;
+
+struct window {
+	struct vctx *shared;            /* m, rootfd */
+	struct pc_entry *const *entries;
+	struct slot *slots;
+	size_t n;
+	pthread_mutex_t mu;
+	size_t next;
+};
+
+static void *check_worker(void *arg)
+{
+	struct window *w = arg;
+	struct vctx v = { .m = w->shared->m, .rootfd = w->shared->rootfd };
+	v.buf = xmalloc(READ_CHUNK);
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		size_t i = w->next++;
+		pthread_mutex_unlock(&w->mu);
+		if (i >= w->n || pc_interrupted)
+			break;
+		v.slot = &w->slots[i];
+		check_entry(&v, w->entries[i]);
+		w->slots[i].done = 1;
+	}
+	free(v.buf);
+	return NULL;
+}
+
+/* Check ENTRIES[0..N) with pc_verify_workers threads (each reading one file
+ * at a time: several requests in flight), then merge their findings in
+ * manifest order, running the hardlink checks there, so the result is the
+ * same whatever the number of workers and however they were scheduled. */
+static void check_window(struct vctx *v, struct pc_entry *const *entries, size_t n)
+{
+	struct window w = { .shared = v, .entries = entries, .n = n,
+			    .mu = PTHREAD_MUTEX_INITIALIZER };
+	w.slots = xcalloc(n, sizeof(*w.slots));
+	unsigned nw = pc_verify_workers ? pc_verify_workers : 1;
+	if (nw > n)
+		nw = (unsigned)n;
+	pthread_t tids[nw > 0 ? nw : 1];
+	unsigned started = 0;
+	if (nw > 1) {
+		/* Workers take no signals: the caller sees the interruption. */
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		for (; started < nw; started++)
+			if (pthread_create(&tids[started], NULL, check_worker, &w) != 0)
+				break;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (started == 0)
+		check_worker(&w); /* one worker, or no thread could start */
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+
+	for (size_t i = 0; i < n && w.slots[i].done; i++) {
+		struct slot *s = &w.slots[i];
+		v->entry_lost = s->n > 0;
+		for (size_t k = 0; k < s->n; k++)
+			take_finding(v, &s->f[k]);
+		if (s->have_inode && entries[i]->hardlink_group) {
+			struct stat sb = { .st_dev = s->dev, .st_ino = s->ino };
+			v->slot = NULL;
+			check_hardlink(v, entries[i], &sb);
+		}
+		v->out->checked++;
+		v->out->lost += (size_t)v->entry_lost;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(w.slots[i].f);
+	free(w.slots);
+	pthread_mutex_destroy(&w.mu);
+}
+
+/* ---- extra entries ------------------------------------------------------- */
+
+struct name {
+	char *name;
+	int is_dir;
+};
+
+static void warn_unlisted(const char *rel, int err)
+{
+	char *e = esc(rel);
+	pc_warn("verify: cannot list %s: %s; extra entries below it are not reported",
+		e, strerror(err));
+	free(e);
+}
+
+/* Names in the directory REL (below ROOT); NULL if it cannot be read (the
+ * manifest checks already report why, or it is an unreadable extra). */
+static struct name *read_names(struct vctx *v, const char *rel, size_t *n)
+{
+	*n = 0;
+	int fd = open_beneath(v->rootfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		/* a missing or replaced directory is already a finding */
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != EXDEV)
+			warn_unlisted(rel, errno);
+		return NULL;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		warn_unlisted(rel, errno);
+		close(fd);
+		return NULL;
+	}
+	struct name *names = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+	while ((errno = 0, de = readdir(d)) || errno) {
+		if (!de) {
+			warn_unlisted(rel, errno);
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		int is_dir = de->d_type == DT_DIR;
+		struct stat sb;
+		if (de->d_type == DT_UNKNOWN &&
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			is_dir = S_ISDIR(sb.st_mode);
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 32;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[*n].name = xstrdup(de->d_name);
+		names[*n].is_dir = is_dir;
+		(*n)++;
+	}
+	closedir(d);
+	return names;
+}
+
+/* Report every path below REL that the manifest does not name. */
+static void walk_extras(struct vctx *v, const char *rel)
+{
+	size_t n;
+	struct name *names = read_names(v, rel, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *child = strcmp(rel, ".") ? xasprintf("%s/%s", rel, names[i].name)
+					       : xstrdup(names[i].name);
+		if (!pc_manifest_get(v->m, child))
+			add_finding(v, PC_F_EXTRA, child, "%s not in the manifest",
+				    names[i].is_dir ? "directory" : "entry");
+		if (names[i].is_dir)
+			walk_extras(v, child);
+		free(child);
+		free(names[i].name);
+	}
+	free(names);
+}
+
+static int cmp_finding_path(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_finding *)a)->path, ((const struct pc_finding *)b)->path);
+}
+
+/* ---- entry point --------------------------------------------------------- */
+
+void pc_verify_all_missing(struct pc_manifest *m, struct pc_verify_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct vctx v = { .m = m, .rootfd = -1, .out = out };
+	size_t n;
+	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
+	for (size_t i = 0; i < n; i++) {
+		add_finding(&v, PC_F_MISSING, entries[i]->path, "not found (the root folder is gone)");
+		out->checked++;
+		out->lost++;
+	}
+}
+
+int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open %s for verify", root);
+	int probe = open_beneath(rootfd, ".", O_PATH | O_CLOEXEC);
+	if (probe < 0) {
+		int e = errno;
+		close(rootfd);
+		return pc_fail_errno(PC_ERR_RUN, e, "open %s for verify", root);
+	}
+	close(probe);
+
+	struct vctx v = { .m = m, .rootfd = rootfd, .out = out };
+	size_t n;
+	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i += WINDOW) {
+		if ((rc = pc_check_interrupted()) < 0)
+			break;
+		check_window(&v, entries + i, n - i < WINDOW ? n - i : WINDOW);
+		rc = pc_check_interrupted();
+	}
+	size_t first_extra = out->nfindings;
+	if (rc == 0)
+		walk_extras(&v, ".");
+	/* Directory order is arbitrary: sort the extras for stable output. */
+	if (out->nfindings > first_extra)
+		qsort(out->findings + first_extra, out->nfindings - first_extra,
+		      sizeof(*out->findings), cmp_finding_path);
+
+	group_tab_free(&v.groups);
+	close(rootfd);
+	return rc;
+}
+
+void pc_verify_result_free(struct pc_verify_result *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++) {
+		free(r->findings[i].path);
+		free(r->findings[i].detail);
+	}
+	free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
+
+void pc_finding_counts_text(const size_t counts[PC_F_NKINDS], char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int k = 0; k < PC_F_NKINDS && used < len; k++) {
+		if (!counts[k])
+			continue;
+		int n = snprintf(out + used, len - used, "%s%s %zu", used ? ", " : "",
+				 pc_finding_name((enum pc_finding_kind)k), counts[k]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}

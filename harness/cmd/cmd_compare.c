@@ -1,0 +1,108 @@
+/* cmd_compare.c - `powercut compare BASE NEW [--json] [--time-threshold X]
+ * [--fail-on-slowdown] [--known FILE] [--flaky-ok]` (compare.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "report/compare.h"
+#include "check/known.h"
+#include "util/util.h"
+
+static void compare_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: powercut compare BASE NEW [options]\n\n"
+		"What changed from the results folder BASE (the last good run) to NEW:\n"
+		"per case, regression (pass -> fail), fixed, still failing, flaky, known,\n"
+		"unexpected pass, new or removed cases; per case (medians over repeats)\n"
+		"each phase's time and I/O counter as NEW/BASE ratios, and slowdowns.\n"
+		"BASE and NEW are folders holding results.json (merged shard folders too,\n"
+		"see scripts/merge-results.sh) or results.json files.  Markdown on\n"
+		"standard output, fit for a CI comment.\n\n"
+		"options:\n"
+		"      --json               JSON instead of markdown\n"
+		"      --time-threshold X   a case whose median total time NEW/BASE exceeds X\n"
+		"                           is a slowdown (default 1.25)\n"
+		"      --fail-on-slowdown   slowdowns count as regressions (exit 1)\n"
+		"      --known FILE         known failures (as run --known): a covered failure\n"
+		"                           is 'known', a covered pass 'unexpected pass'\n"
+		"      --flaky-ok           flaky cases in NEW do not make the exit status 1\n"
+		"  -h, --help               this help\n\n"
+		"Exit: 0 no regression, 1 regressions (or flaky cases, or slowdowns with\n"
+		"--fail-on-slowdown), 2 usage or input error (a results.json not understood).\n");
+}
+
+static int parse_threshold(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (!*s || *end || !(v >= 1.0) || v > 1000.0)
+		return pc_fail(PC_ERR_INPUT, "compare: --time-threshold '%s': expected a number "
+			       "from 1 to 1000 (1.25: 25%% slower)", s);
+	*out = v;
+	return 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "time-threshold", required_argument, NULL, 't' },
+		{ "fail-on-slowdown", no_argument, NULL, 's' },
+		{ "known", required_argument, NULL, 'K' },
+		{ "flaky-ok", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	const char *known_file = NULL;
+	int json = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 't':
+			if (parse_threshold(optarg, &o.threshold) < 0)
+				return PC_EXIT_USAGE;
+			break;
+		case 's': o.fail_on_slowdown = 1; break;
+		case 'K': known_file = optarg; break;
+		case 'F': o.flaky_ok = 1; break;
+		case 'h': return cmd_usage(compare_usage, 1);
+		default: return cmd_usage(compare_usage, 0);
+		}
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(compare_usage, "compare", "expected BASE and NEW");
+	struct pc_known known = { 0 };
+	if (known_file && pc_known_load(known_file, &known) < 0) {
+		pc_known_free(&known);
+		return PC_EXIT_USAGE;
+	}
+	o.known = &known;
+	struct pc_cmp_report r = { 0 };
+	if (pc_cmp_load(argv[optind], &r.base) < 0 || pc_cmp_load(argv[optind + 1], &r.new) < 0) {
+		pc_cmp_report_free(&r);
+		pc_known_free(&known);
+		return PC_EXIT_USAGE;
+	}
+	pc_cmp_run(&r, &o);
+	if (json) {
+		json_t *j = pc_cmp_json(&r);
+		char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		json_decref(j);
+		if (text)
+			printf("%s\n", text);
+		free(text);
+	} else {
+		pc_cmp_markdown(&r, stdout);
+	}
+	int rc = pc_cmp_exit(&r);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = pc_fail(PC_ERR_ENV, "compare: cannot write the report") < 0 ? PC_EXIT_ENV : rc;
+	pc_cmp_report_free(&r);
+	pc_known_free(&known);
+	return rc;
+}

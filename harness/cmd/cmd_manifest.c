@@ -1,0 +1,263 @@
+/* cmd_manifest.c - `powercut manifest IMAGE... [-o FILE] [--mtree]`: the
+ * expected state of an unpacked image, in powercut's manifest format or as
+ * an mtree(5) specification. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "cmd/commands.h"
+#include "image/image.h"
+#include "image/manifest.h"
+#include "image/unpack.h"
+#include "util/util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: powercut manifest IMAGE... [-o FILE] [--mtree] [--platform P]\n\n"
+		   "Write the expected manifest of IMAGE (layer tarballs or layer:FILE,\n"
+		   "an OCI layout DIR or DIR:TAG, an oci-archive, a docker-archive /\n"
+		   "docker-save tar, a skopeo dir: folder; see `powercut inspect`): one\n"
+		   "line per path of the final tree, whiteouts applied, with type, mode,\n"
+		   "owner, size, sha256, symlink target, device numbers, xattrs and\n"
+		   "hardlink groups.  Nothing is written to disk but the output; no\n"
+		   "privilege is needed.\n\n"
+		   "  -o, --output FILE  write to FILE instead of standard output\n"
+		   "  --mtree            write an mtree(5) specification instead (libarchive's\n"
+		   "                     writer: type, mode, uid, gid, size, link, sha256,\n"
+		   "                     device).  mtree cannot express xattrs nor hardlink\n"
+		   "                     groups; see the README.\n"
+		   "  --platform P       choose among the platforms of an index\n"
+		   "  -h, --help         this text\n\n"
+		   "exit status: 0 done, 2 usage or input error.\n");
+}
+
+/* ---- mtree rendering ------------------------------------------------------ */
+
+struct mtree {
+	struct archive *w;
+	struct pc_entry *const *sorted;
+	size_t n;
+	char *done;      /* per sorted entry: written */
+	char **source;   /* per sorted entry: tar hardlink source awaiting data */
+};
+
+static int cmp_path(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct pc_entry *const *)elem)->path);
+}
+
+static ssize_t mtree_find(const struct mtree *t, const char *path)
+{
+	struct pc_entry *const *p = bsearch(path, t->sorted, t->n, sizeof(*t->sorted), cmp_path);
+	return p ? p - t->sorted : -1;
+}
+
+static const unsigned ftype_ae[] = {
+	[PC_FT_REG] = AE_IFREG, [PC_FT_DIR] = AE_IFDIR, [PC_FT_SYMLINK] = AE_IFLNK,
+	[PC_FT_CHR] = AE_IFCHR, [PC_FT_BLK] = AE_IFBLK, [PC_FT_FIFO] = AE_IFIFO,
+	[PC_FT_SOCK] = AE_IFSOCK,
+};
+
+/* The header of manifest entry E, built from the manifest (not from the
+ * archive: the manifest is the final state). */
+static int mtree_header(struct mtree *t, const struct pc_entry *e)
+{
+	struct archive_entry *ae = archive_entry_new();
+	archive_entry_copy_pathname(ae, e->path);
+	archive_entry_set_filetype(ae, ftype_ae[e->type]);
+	archive_entry_set_perm(ae, e->mode & 07777);
+	archive_entry_set_uid(ae, e->uid);
+	archive_entry_set_gid(ae, e->gid);
+	archive_entry_set_size(ae, e->type == PC_FT_REG ? (la_int64_t)e->size : 0);
+	if (e->link)
+		archive_entry_copy_symlink(ae, e->link);
+	if (e->type == PC_FT_CHR || e->type == PC_FT_BLK)
+		archive_entry_set_rdev(ae, makedev(e->rdev_major, e->rdev_minor));
+	int r = archive_write_header(t->w, ae);
+	archive_entry_free(ae);
+	if (r < ARCHIVE_WARN)
+		return pc_fail(PC_ERR_RUN, "mtree: %s: %s", e->path, archive_error_string(t->w));
+	return 0;
+}
+
+static int mtree_copy_data(struct mtree *t, struct archive *r, const char *layer)
+{
+	char buf[64 * 1024];
+	for (;;) {
+		la_ssize_t n = archive_read_data(r, buf, sizeof(buf));
+		if (n < 0)
+			return pc_fail(PC_ERR_INPUT, "%s: %s", layer, archive_error_string(r));
+		if (n == 0)
+			return 0;
+		if (archive_write_data(t->w, buf, (size_t)n) < 0)
+			return pc_fail(PC_ERR_RUN, "mtree: %s", archive_error_string(t->w));
+	}
+}
+
+/* One pass over layer L.  In the first pass (FIRST), every regular file
+ * whose final version comes from L is written with its data; entries that
+ * are tar hardlinks get their source remembered.  In later passes each
+ * waiting hardlink gets its source's data (one per source per pass, since a
+ * member's data can be read once).  Returns how many entries still wait. */
+static ssize_t mtree_layer(struct mtree *t, const char *layer, unsigned l, int first)
+{
+	struct archive *r = archive_read_new();
+	archive_read_support_filter_all(r);
+	archive_read_support_format_tar(r);
+	if (archive_read_open_filename(r, layer, 64 * 1024) != ARCHIVE_OK) {
+		pc_fail(PC_ERR_INPUT, "open %s: %s", layer, archive_error_string(r));
+		archive_read_free(r);
+		return -1;
+	}
+	struct archive_entry *ae;
+	int rr, rc = 0;
+	while (rc == 0 && ((rr = archive_read_next_header(r, &ae)) == ARCHIVE_OK || rr == ARCHIVE_WARN)) {
+		/* Tar hardlink entries need not carry a file type. */
+		const char *hl = archive_entry_hardlink(ae);
+		if (!hl && archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		char *path = pc_path_normalize(archive_entry_pathname(ae));
+		if (!path)
+			continue;
+		ssize_t i;
+		if (first) {
+			i = mtree_find(t, path);
+			if (i >= 0 && !t->done[i] && t->sorted[i]->layer == l &&
+			    t->sorted[i]->type == PC_FT_REG) {
+				if (hl) {
+					t->source[i] = pc_path_normalize(hl);
+				} else {
+					rc = mtree_header(t, t->sorted[i]);
+					if (rc == 0)
+						rc = mtree_copy_data(t, r, layer);
+					t->done[i] = 1;
+				}
+			}
+		} else if (!hl) {
+			for (i = 0; i < (ssize_t)t->n; i++)
+				if (t->source[i] && !strcmp(t->source[i], path)) {
+					rc = mtree_header(t, t->sorted[i]);
+					if (rc == 0)
+						rc = mtree_copy_data(t, r, layer);
+					t->done[i] = 1;
+					free(t->source[i]);
+					t->source[i] = NULL;
+					break;
+				}
+		}
+		free(path);
+	}
+	if (rc == 0 && rr != ARCHIVE_EOF)
+		rc = pc_fail(PC_ERR_INPUT, "%s: %s", layer, archive_error_string(r));
+	archive_read_free(r);
+	if (rc < 0)
+		return -1;
+	ssize_t waiting = 0;
+	for (size_t i = 0; i < t->n; i++)
+		waiting += t->source[i] != NULL;
+	return waiting;
+}
+
+static int write_mtree(struct pc_manifest *m, const struct pc_image *img, const char *out)
+{
+	struct mtree t = { 0 };
+	t.sorted = pc_manifest_sorted(m, &t.n);
+	t.done = xcalloc(t.n, 1);
+	t.source = xcalloc(t.n, sizeof(*t.source));
+	t.w = archive_write_new();
+	int rc = 0;
+	if (archive_write_set_format_mtree(t.w) != ARCHIVE_OK ||
+	    archive_write_set_options(t.w, "!all,type,mode,uid,gid,size,link,sha256,device") !=
+		    ARCHIVE_OK ||
+	    archive_write_open_filename(t.w, out) != ARCHIVE_OK)
+		rc = pc_fail(PC_ERR_RUN, "mtree writer for %s: %s", out ? out : "standard output",
+			     archive_error_string(t.w));
+	for (size_t l = 0; rc == 0 && l < img->nlayers; l++) {
+		ssize_t waiting = mtree_layer(&t, img->layers[l].path, (unsigned)l, 1);
+		while (waiting > 0) {
+			ssize_t before = waiting;
+			waiting = mtree_layer(&t, img->layers[l].path, (unsigned)l, 0);
+			if (waiting == before)
+				break; /* sources outside this layer: no data to give */
+		}
+		if (waiting < 0)
+			rc = -1;
+		for (size_t i = 0; i < t.n; i++) {
+			free(t.source[i]);
+			t.source[i] = NULL;
+		}
+	}
+	/* Everything else: directories, symlinks, devices, and regular files
+	 * without data (empty files; hardlinks whose source is elsewhere get
+	 * the empty-file digest, a limit of mtree output). */
+	for (size_t i = 0; rc == 0 && i < t.n; i++)
+		if (!t.done[i] && strcmp(t.sorted[i]->path, "."))
+			rc = mtree_header(&t, t.sorted[i]);
+	if (archive_write_close(t.w) != ARCHIVE_OK && rc == 0)
+		rc = pc_fail(PC_ERR_RUN, "mtree writer for %s: %s", out ? out : "standard output",
+			     archive_error_string(t.w));
+	archive_write_free(t.w);
+	free(t.done);
+	free(t.source);
+	return rc;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+int cmd_manifest(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "mtree", no_argument, NULL, 'M' },
+		{ "platform", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *platform = NULL, *out = NULL;
+	int mtree = 0, opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'M':
+			mtree = 1;
+			break;
+		case 'p':
+			platform = optarg;
+			break;
+		case 'h':
+		default:
+			return cmd_usage(usage, opt == 'h');
+		}
+	}
+	if (optind == argc)
+		return cmd_usage_error(usage, "manifest", "no IMAGE given");
+	struct pc_image img;
+	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind), platform,
+			  NULL, &img) < 0)
+		return pc_exit_for_error(PC_EXIT_USAGE);
+	const char **paths = pc_image_layer_paths(&img);
+	struct pc_manifest *m = NULL;
+	uint64_t total = 0;
+	int rc = pc_image_scan(paths, img.nlayers, &m, &total);
+	if (rc == 0 && mtree) {
+		rc = write_mtree(m, &img, out);
+	} else if (rc == 0 && out) {
+		rc = pc_manifest_save(m, out);
+	} else if (rc == 0) {
+		rc = pc_manifest_write(m, stdout);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "write standard output");
+	}
+	pc_manifest_free(m);
+	free(paths);
+	pc_image_close(&img);
+	return rc == 0 ? PC_EXIT_OK : pc_exit_for_error(PC_EXIT_USAGE);
+}

@@ -1,0 +1,118 @@
+/* cmd_probe.c - `powercut probe`: the flakey device's physical limits. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "device/backend.h"
+#include "cmd/commands.h"
+#include "workload/probe.h"
+#include "run/scenario.h"
+#include "run/state.h"
+#include "util/util.h"
+
+#define DEFAULT_SIZE (512ULL << 20)
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: powercut probe [-b fuse|dm|auto] [-s SIZE] [-w DIR]\n\n"
+		   "Build a flakey device as a run would and measure it with short fio jobs:\n"
+		   "sequential 1 MiB O_DIRECT writes (MB/s), 4 KiB O_DIRECT random writes at\n"
+		   "queue depth 1 (IOPS) and 4 KiB writes each followed by fsync(2) (fsyncs/s);\n"
+		   "then the same on a scratch file beside the device's backing file.  The\n"
+		   "device's figures are the floor every timing of a run is read against\n"
+		   "(scenario key probe = yes records them per case in results.json).\n\n"
+		   "  -b, --backend NAME  fuse, dm or auto (default auto)\n"
+		   "  -s, --size SIZE     the device's size (default 512M)\n"
+		   "  -w, --workdir DIR   where the backing file goes (default /var/tmp)\n"
+		   "  -h, --help          this text\n\n"
+		   "exit status: 0 measured, 2 usage, 3 environment (not root, no fio, no\n"
+		   "backend), 1 a measurement failed.\n");
+}
+
+static void print_row(const char *what, const struct pc_probe_figures *f)
+{
+	printf("%-22s %14.1f %18.0f %10.0f\n", what, f->seq_write_mbs, f->randwrite_iops,
+	       f->fsyncs_per_s);
+}
+
+static int measure(const char *backend, uint64_t size, const char *runwork)
+{
+	struct pc_backend dev = { 0 };
+	char why[256];
+	if (pc_backend_select(backend, &dev.ops, why, sizeof(why)) < 0)
+		return -1;
+	if (pc_path_join(dev.workdir, sizeof(dev.workdir), runwork, "probe") < 0 ||
+	    pc_mkdir_p(dev.workdir, 0755) < 0)
+		return -1;
+	int rc = dev.ops->create(&dev, size);
+	struct pc_probe pr;
+	char devpath[PATH_MAX];
+	snprintf(devpath, sizeof(devpath), "%s", dev.devpath);
+	if (rc == 0)
+		rc = pc_probe_run(devpath, dev.workdir, dev.workdir, &pr);
+	dev.ops->destroy(&dev);
+	pc_state_teardown_dir(dev.workdir, 0);
+	if (rc < 0)
+		return -1;
+	printf("device %s (%s: %s)\n\n", devpath, dev.ops->name, why);
+	printf("%-22s %14s %18s %10s\n", "", "seq write MB/s", "4k randwrite IOPS", "fsyncs/s");
+	char label[64];
+	snprintf(label, sizeof(label), "flakey device (%s)", dev.ops->name);
+	print_row(label, &pr.flakey);
+	print_row("backing file's fs", &pr.backing);
+	return 0;
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "size", required_argument, NULL, 's' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *backend = "auto", *workbase = "/var/tmp";
+	uint64_t size = DEFAULT_SIZE;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "b:s:w:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			if (strcmp(optarg, "fuse") && strcmp(optarg, "dm") && strcmp(optarg, "auto"))
+				return cmd_usage_error(usage, "probe", "bad backend '%s'", optarg);
+			backend = optarg;
+			break;
+		case 's':
+			if (pc_parse_size(optarg, &size) < 0 || size < (64ULL << 20) || size % 512)
+				return cmd_usage_error(usage, "probe", "bad size '%s' (at least 64M, "
+						       "a multiple of 512)", optarg);
+			break;
+		case 'w':
+			workbase = optarg;
+			break;
+		case 'h':
+		default:
+			return cmd_usage(usage, opt == 'h');
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(usage, "probe", "unexpected argument '%s'", argv[optind]);
+	if (geteuid() != 0) {
+		pc_fail(PC_ERR_ENV, "probe: must be root (it attaches a loop device)");
+		return PC_EXIT_ENV;
+	}
+	if (pc_state_check_base(workbase) < 0)
+		return PC_EXIT_USAGE;
+	char runwork[PATH_MAX];
+	if (pc_state_begin(workbase, runwork, sizeof(runwork)) < 0)
+		return PC_EXIT_ENV;
+	pc_last_errclass = PC_ERR_NONE;
+	int rc = measure(backend, size, runwork);
+	pc_state_end(runwork);
+	if (rc < 0)
+		return pc_exit_for_error(PC_EXIT_FAIL);
+	return PC_EXIT_OK;
+}

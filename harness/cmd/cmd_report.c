@@ -1,0 +1,60 @@
+/* cmd_report.c - `powercut report DIR... -o report.html` (report_html.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd/commands.h"
+#include "report/report_html.h"
+#include "util/util.h"
+
+static void report_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: powercut report DIR... -o REPORT.html\n\n"
+		"One self-contained HTML page for one or more results folders (nights,\n"
+		"kernels, shards merged by scripts/merge-results.sh), in the order given:\n"
+		"per folder the table of each filesystem (time, WIOS, WBytes, RIOS, RBytes,\n"
+		"flushes, lost per case, with links to each case's findings.txt, fsck.log\n"
+		"and kernel.log) and plots of time, bytes written and entries lost per\n"
+		"case; across several folders the history of each case's outcome and time.\n"
+		"A DIR written by scripts/qualify (one results folder per kernel) counts as\n"
+		"its folders.  Plots are drawn by gnuplot (Debian package gnuplot-nox) as\n"
+		"SVG inside the page: viewing it needs no network and no other file.\n\n"
+		"options:\n"
+		"  -o, --output FILE   the page to write (required)\n"
+		"  -h, --help          this help\n\n"
+		"Exit: 0 written, 2 usage or input error (a results.json not understood),\n"
+		"3 gnuplot missing or failing, or the page could not be written.\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'h': return cmd_usage(report_usage, 1);
+		default: return cmd_usage(report_usage, 0);
+		}
+	}
+	if (!out)
+		return cmd_usage_error(report_usage, "report", "expected -o REPORT.html");
+	if (optind == argc)
+		return cmd_usage_error(report_usage, "report", "expected at least one results folder");
+	struct pc_rh_set set = { 0 };
+	for (int i = optind; i < argc; i++)
+		if (pc_rh_add(&set, argv[i]) < 0) {
+			pc_rh_free(&set);
+			return PC_EXIT_USAGE;
+		}
+	int rc = pc_rh_write(&set, out) < 0 ? PC_EXIT_ENV : PC_EXIT_OK;
+	pc_rh_free(&set);
+	return rc;
+}

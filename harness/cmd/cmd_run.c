@@ -1,0 +1,212 @@
+/* cmd_run.c - `powercut run SCENARIO [-o DIR] [--keep] [--filter PATTERN]
+ * [--shard K/N] [--list]`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run/attempts.h"
+#include "cmd/commands.h"
+#include "util/escape.h"
+#include "check/known.h"
+#include "run/outdir.h"
+#include "run/result.h"
+#include "run/runner.h"
+#include "run/scenario.h"
+#include "run/state.h"
+#include "util/util.h"
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: powercut run SCENARIO [options]\n\n"
+		"Run every case of SCENARIO (an INI file): make a flakey device, mkfs,\n"
+		"mount, unpack the image, apply the durability mode, write and fsync a\n"
+		"commit record, cut the power, remount, verify every entry against the\n"
+		"manifest and fsck.  Needs root.\n\n"
+		"options:\n"
+		"  -o, --output DIR     results folder (default results/DATE-TIME-SCENARIO, or\n"
+		"                       with -2, -3 ... when that exists); locked for the run\n"
+		"  -f, --filter PATTERN run only cases whose id matches (fnmatch, e.g. '*/ext4/*')\n"
+		"  -s, --shard K/N      run only shard K of N: every Nth case from the Kth\n"
+		"                       (after --filter), to split a scenario between machines\n"
+		"  -l, --list           print the ids of the cases that would run, and exit\n"
+		"  -k, --keep           keep each case's work folder (backing image) for inspection\n"
+		"  -w, --workdir DIR    where backing files go (default /var/tmp); needs room;\n"
+		"                       no control characters in the path\n"
+		"      --platform OS/ARCH  platform to pick from a multi-platform OCI image\n"
+		"      --known FILE     known failures (PATTERN [kernel<X.Y] # reason per line):\n"
+		"                       a matching failure is 'known' and does not fail the run;\n"
+		"                       a matching pass is reported as 'unexpected pass'\n"
+		"      --retries N      run a failing case again up to N times (overrides the\n"
+		"                       scenario's retries); fail-then-pass is 'flaky'\n"
+		"      --flaky-ok       flaky cases do not fail the run (exit 0)\n"
+		"  -h, --help           this help\n\n"
+		"Output: DIR/results.json, DIR/junit.xml, DIR/summary.md (the table is\n"
+		"also printed), DIR/cases/CASE/{manifest.txt,findings.txt,fsck.log,kernel.log}\n"
+		"(retried cases: DIR/cases/CASE/try-K/ per attempt).\n"
+		"Exit: 0 every case met its expectation, 1 some did not, 2 usage,\n"
+		"scenario or input error, 3 environment error, 128+N on signal N.\n\n"
+		"Scenario keys ('powercut help keys' describes them):\n");
+	pc_scenario_keys_print(f, 1);
+}
+
+static char *default_outdir(const struct pc_scenario *sc)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("results/%s-%s", stamp, sc->name);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "platform", required_argument, NULL, 'P' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "known", required_argument, NULL, 'K' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "flaky-ok", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1 };
+	const char *filter = NULL, *shard = NULL, *known_file = NULL;
+	int c, list = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:f:kw:s:lh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.outdir = optarg; break;
+		case 'f': filter = optarg; break;
+		case 's': shard = optarg; break;
+		case 'l': list = 1; break;
+		case 'k': o.keep = 1; break;
+		case 'w': o.workbase = optarg; break;
+		case 'P': o.platform = optarg; break;
+		case 'K': known_file = optarg; break;
+		case 'R':
+			if (pc_parse_retries(optarg, &o.retries) < 0)
+				return PC_EXIT_USAGE;
+			break;
+		case 'F': o.flaky_ok = 1; break;
+		case 'h': run_usage(stdout); return PC_EXIT_OK;
+		default: run_usage(stderr); return PC_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "powercut run: expected one SCENARIO file\n\n");
+		run_usage(stderr);
+		return PC_EXIT_USAGE;
+	}
+
+	unsigned shard_k = 1, shard_n = 1;
+	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0)
+		return PC_EXIT_USAGE;
+	struct pc_known known = { 0 };
+	struct pc_known_files scenario_known = { 0 };
+	if (known_file && pc_known_load(known_file, &known) < 0) {
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_USAGE;
+	}
+	o.known = &known;
+	struct pc_scenario sc;
+	if (pc_scenario_load(argv[optind], &sc) < 0) {
+		pc_known_free(&known);
+		return pc_exit_for_error(PC_EXIT_USAGE);
+	}
+	/* The scenario's known-failures files, read before any case runs. */
+	for (size_t g = 0; g < sc.ngroups; g++)
+		for (size_t i = 0; i < sc.groups[g]->nknown; i++)
+			if (pc_known_files_add(&scenario_known, sc.groups[g]->known[i]) < 0) {
+				pc_known_files_free(&scenario_known);
+				pc_known_free(&known);
+				pc_scenario_free(&sc);
+				return PC_EXIT_USAGE;
+			}
+	o.scenario_known = &scenario_known;
+	if (filter)
+		pc_scenario_filter(&sc, filter);
+	size_t matched = sc.ncases;
+	pc_scenario_shard(&sc, shard_k, shard_n);
+	if (matched == 0) {
+		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[optind],
+			filter ? filter : "*");
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_USAGE;
+	}
+	if (list) { /* a shard may be empty: that is an answer, not an error */
+		for (size_t i = 0; i < sc.ncases; i++)
+			printf("%s\n", sc.cases[i].id);
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_OK;
+	}
+	if (sc.ncases == 0) {
+		/* More shards than cases: this machine has nothing to do. */
+		fprintf(stderr, "powercut: run %s: shard %u/%u holds none of the %zu cases\n",
+			argv[optind], shard_k, shard_n, matched);
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_OK;
+	}
+	if (geteuid() != 0) {
+		pc_fail(PC_ERR_ENV, "run: must be root (it attaches loop devices and mounts filesystems)");
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_ENV;
+	}
+	if (pc_state_check_base(o.workbase) < 0) {
+		pc_scenario_free(&sc);
+		return PC_EXIT_USAGE;
+	}
+	/* The folder is ours alone until the report is written. */
+	struct pc_outdir od;
+	char *base = o.outdir ? NULL : default_outdir(&sc);
+	int locked = base ? pc_outdir_lock_new(base, &od) : pc_outdir_lock(o.outdir, &od);
+	free(base);
+	if (locked < 0) {
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return pc_exit_for_error(PC_EXIT_ENV);
+	}
+	o.outdir = od.path;
+
+	struct pc_run_report rep;
+	int rc = pc_runner_run(&sc, &o, &rep);
+	if (rep.nresults > 0) {
+		int written = pc_report_write(&rep, o.outdir);
+		pc_report_table(&rep, stdout);
+		if (written == 0) {
+			/* The default folder is named after the scenario file. */
+			char *shown = pc_esc_text(o.outdir);
+			printf("\nresults: %s\n", shown);
+			free(shown);
+		} else {
+			pc_fail(PC_ERR_ENV, "the results could not be written to %s", o.outdir);
+			if (rc < 128)
+				rc = PC_EXIT_ENV;
+		}
+	}
+	pc_outdir_unlock(&od);
+	pc_run_report_free(&rep);
+	pc_scenario_free(&sc);
+	pc_known_free(&known);
+	pc_known_files_free(&scenario_known);
+	return rc;
+}

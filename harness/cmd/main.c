@@ -1,0 +1,83 @@
+/* main.c - `powercut COMMAND ...` dispatch. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cmd/commands.h"
+#include "run/scenario.h"
+#include "util/util.h"
+
+#define PC_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary; /* NULL: internal, not listed */
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "run every case of a scenario: unpack, commit, cut power, verify" },
+	{ "compare", cmd_compare, "what changed between two results folders (nightly vs last good)" },
+	{ "report", cmd_report, "one HTML page with tables and plots of results folders" },
+	{ "cleanup", cmd_cleanup, "remove mounts, loop/dm devices and servers left by killed runs" },
+	{ "inspect", cmd_inspect, "show the layers an image resolves to: sizes, entries, digests" },
+	{ "manifest", cmd_manifest, "write the expected manifest of an image (or an mtree spec)" },
+	{ "unpack", cmd_unpack, "apply an image's layers onto a folder and save its manifest" },
+	{ "verify", cmd_verify, "check a tree against a manifest; one line per difference" },
+	{ "probe", cmd_probe, "measure a flakey device with fio: MB/s, 4k IOPS, fsyncs/s" },
+	{ "__fuse-server", cmd_fuse_server, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: powercut COMMAND [ARGS]\n\n"
+		   "powercut unpacks container image layers onto a flakey block device,\n"
+		   "applies a durability mode, commits, cuts the power, remounts and\n"
+		   "verifies every file against the manifest.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].summary)
+			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'powercut COMMAND --help' describes a command, 'powercut help keys' the\n"
+		   "scenario keys; man powercut has it all.\n"
+		   "exit status: 0 every case met its expectation, 1 some did not,\n"
+		   "2 usage/scenario/input error, 3 environment error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* Archive names are UTF-8 (pax) or raw bytes; in the C locale libarchive
+	 * warns that it cannot convert them.  C.UTF-8 keeps the bytes as they are. */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
+	/* The fsync walk and verify hold a descriptor per directory level:
+	 * deep trees need more than the usual soft limit of 1024. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return PC_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "help") && argc == 3 && !strcmp(argv[2], "keys")) {
+		pc_scenario_keys_print(stdout, 0);
+		return PC_EXIT_OK;
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage(stdout);
+		return PC_EXIT_OK;
+	}
+	if (!strcmp(name, "--version")) {
+		printf("powercut %s\n", PC_VERSION);
+		return PC_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "powercut: unknown command '%s'\n\n", name);
+	usage(stderr);
+	return PC_EXIT_USAGE;
+}

@@ -1,0 +1,392 @@
+/* crashpoints.c - see crashpoints.h.
+ *
+ *   WORKDIR/replay.img   the log replayed so far (never mounted)
+ *   WORKDIR/point.img    the state checked: made equal to replay.img at
+ *                        each crash point, mounted (journal recovery
+ *                        writes to it) and checked
+ *
+ * point.img is copied once; at later states only the blocks that differ
+ * from replay.img are written back (imgsync.c), so a state costs what the
+ * replay and the previous check changed, not a copy of the whole image.
+ *   WORKDIR/point-mnt/   where it is mounted
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run/commit.h"
+#include "device/crashpoints.h"
+#include "device/fuse_flakey.h"
+#include "device/imgsync.h"
+#include "device/loop.h"
+#include "util/util.h"
+#include "check/verdict.h"
+#include "check/verify.h"
+
+#define MAX_WRITE (64u << 20) /* a larger write record means a corrupt log */
+
+size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out)
+{
+	size_t k = 0;
+	uint64_t span = m > first ? m - first : 0;
+	for (size_t i = 1; i <= n && span > 0; i++) {
+		/* first + ceil(i * span / n): the n-th pick is flush m itself. */
+		uint64_t f = first + (i * span + n - 1) / n;
+		if (k == 0 || f > out[k - 1])
+			out[k++] = f;
+	}
+	return k;
+}
+
+struct replay {
+	const char *log;
+	FILE *f;
+	int img;                 /* replay.img */
+	int point;               /* point.img once made, else -1 */
+	unsigned char *buf;
+	size_t cap;
+};
+
+/* Next record: 1, 0 at the end, -1 on a short or corrupt log. */
+static int next_record(struct replay *r, struct pc_fuse_log_rec *rec, uint64_t size)
+{
+	size_t got = fread(rec, 1, sizeof(*rec), r->f);
+	if (got == 0 && feof(r->f))
+		return 0;
+	if (got != sizeof(*rec) || rec->offset > size || rec->length > size - rec->offset ||
+	    (rec->kind == PC_LOG_WRITE && rec->length > MAX_WRITE) ||
+	    rec->kind < PC_LOG_WRITE || rec->kind > PC_LOG_DISCARD)
+		return pc_fail(PC_ERR_RUN, "write log %s: corrupt or truncated record", r->log);
+	return 1;
+}
+
+static int count_flushes(struct replay *r, uint64_t size, uint64_t *flushes)
+{
+	struct pc_fuse_log_rec rec;
+	int rc;
+	*flushes = 0;
+	while ((rc = next_record(r, &rec, size)) == 1) {
+		if (rec.kind == PC_LOG_FLUSH)
+			(*flushes)++;
+		if (rec.kind == PC_LOG_WRITE && fseeko(r->f, (off_t)rec.length, SEEK_CUR) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "seek in %s", r->log);
+	}
+	if (rc == 0)
+		rewind(r->f);
+	return rc;
+}
+
+/* Read a write record's data into r->buf. */
+static int read_data(struct replay *r, const struct pc_fuse_log_rec *rec)
+{
+	if (rec->length > r->cap) {
+		free(r->buf);
+		r->cap = rec->length;
+		r->buf = xmalloc(r->cap);
+	}
+	if (fread(r->buf, 1, rec->length, r->f) != rec->length)
+		return pc_fail(PC_ERR_RUN, "write log %s: truncated write record", r->log);
+	return 0;
+}
+
+/* Apply one write (its data already read) or discard to the image FD. */
+static int apply_to(struct replay *r, const struct pc_fuse_log_rec *rec, int fd)
+{
+	if (rec->kind == PC_LOG_DISCARD) {
+		if (fallocate(fd, (int)rec->arg, (off_t)rec->offset, (off_t)rec->length) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "replay a discard");
+		return 0;
+	}
+	if (pc_pwrite_all(fd, r->buf, rec->length, (off_t)rec->offset) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "replay a write");
+	return 0;
+}
+
+/* DST (new) = SRC, holes kept: the image holds far less than its size. */
+static int copy_sparse(int src, const char *dst, uint64_t size)
+{
+	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", dst);
+	int rc = ftruncate(out, (off_t)size) < 0 ? pc_fail_errno(PC_ERR_RUN, errno, "size %s", dst) : 0;
+	off_t pos = 0;
+	while (rc == 0) {
+		off_t data = lseek(src, pos, SEEK_DATA);
+		if (data < 0) {
+			if (errno != ENXIO) /* ENXIO: no data after pos */
+				rc = pc_fail_errno(PC_ERR_RUN, errno, "seek the replay image");
+			break;
+		}
+		off_t hole = lseek(src, data, SEEK_HOLE);
+		if (hole < 0) {
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "seek the replay image");
+			break;
+		}
+		off_t in = data, outpos = data;
+		while (rc == 0 && in < hole) {
+			ssize_t n = copy_file_range(src, &in, out, &outpos, (size_t)(hole - in), 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				rc = pc_fail_errno(PC_ERR_RUN, n < 0 ? errno : EIO, "copy to %s", dst);
+		}
+		pos = hole;
+	}
+	if (close(out) < 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", dst);
+	return rc;
+}
+
+/* Mount quietly: a crash point that does not mount is a finding, not an
+ * error of the run. */
+static int mount_point(const char *dev, const char *mnt, const struct pc_crash_target *t,
+		       struct pc_crash_point *pt)
+{
+	char *saved_buf;
+	size_t saved_len;
+	pc_capture_current(&saved_buf, &saved_len);
+	enum pc_errclass saved_class = pc_last_errclass;
+	int saved_quiet = pc_messages_quiet;
+	pc_capture_errors(pt->mount_error, sizeof(pt->mount_error));
+	pc_messages_quiet = 1;
+	int rc = pc_fs_mount(dev, mnt, t->fstype, t->mount_opts);
+	pc_messages_quiet = saved_quiet;
+	pc_capture_resume(saved_buf, saved_len);
+	pc_last_errclass = saved_class;
+	pt->mounted = rc == 0;
+	if (rc == 0)
+		pt->mount_error[0] = '\0';
+	return rc;
+}
+
+static int look_inside(const char *mnt, const struct pc_crash_target *t,
+		       struct pc_crash_point *pt)
+{
+	struct pc_commit rec;
+	int rc = pc_commit_read(mnt, &rec);
+	if (rc < 0)
+		return -1;
+	pt->committed = rc == 1;
+	if (!pt->committed)
+		return 0;
+	char rootfs[PATH_MAX];
+	if (pc_path_join(rootfs, sizeof(rootfs), mnt, "rootfs") < 0)
+		return -1;
+	struct pc_verify_result vr;
+	struct stat st;
+	if (lstat(rootfs, &st) < 0 && errno == ENOENT)
+		pc_verify_all_missing(t->manifest, &vr);
+	else if (pc_verify_tree(t->manifest, rootfs, &vr) < 0)
+		return -1;
+	pt->checked = vr.checked;
+	pt->lost = vr.lost + vr.counts[PC_F_EXTRA];
+	pc_verify_result_free(&vr);
+	return 0;
+}
+
+/* Mount IMG, look inside, unmount, fsck: what a reboot would find. */
+static int examine(const char *img, const struct pc_crash_target *t, struct pc_crash_point *pt)
+{
+	char mnt[PATH_MAX];
+	if (pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)
+		return -1;
+	pt->fsck = PC_FSCK_SKIPPED;
+	struct pc_loop lo = { .fd = -1 };
+	int rc = pc_loop_attach(img, 0, &lo);
+	if (rc == 0 && mount_point(lo.path, mnt, t, pt) == 0) {
+		rc = look_inside(mnt, t, pt);
+		if (pc_fs_umount(mnt) < 0)
+			rc = -1;
+	}
+	if (rc == 0) {
+		char *out = NULL;
+		pt->fsck = pc_fs_fsck(t->fstype, lo.path, &out);
+		free(out);
+	}
+	pc_loop_detach(&lo);
+	return rc;
+}
+
+/* splitmix64: a seeded, reproducible coin for the subsets (rand(3) has
+ * hidden global state; this is five lines). */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Land a random half of the next epoch's writes and discards (those up to
+ * the next flush) on IMG, as a volatile cache may have done before the
+ * power went; the log is left where it was. */
+static int land_subset(struct replay *r, const char *img, uint64_t seed, uint64_t size,
+		       unsigned *landed, unsigned *total)
+{
+	off_t at = ftello(r->f);
+	if (at < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "position in %s", r->log);
+	int fd = open(img, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", img);
+	struct pc_fuse_log_rec rec;
+	int rc;
+	*landed = *total = 0;
+	while ((rc = next_record(r, &rec, size)) == 1 && rec.kind != PC_LOG_FLUSH) {
+		if (rec.kind == PC_LOG_WRITE && (rc = read_data(r, &rec)) < 0)
+			break;
+		(*total)++;
+		if (next_random(&seed) & 1) {
+			(*landed)++;
+			if ((rc = apply_to(r, &rec, fd)) < 0)
+				break;
+		}
+	}
+	if (close(fd) < 0 && rc >= 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", img);
+	if (fseeko(r->f, at, SEEK_SET) < 0 && rc >= 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "seek in %s", r->log);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Make IMG (point.img) read as replay.img does now: a sparse copy the
+ * first time, afterwards only the blocks that differ. */
+static int make_point(struct replay *r, const char *img, uint64_t size)
+{
+	if (r->point < 0) {
+		if (copy_sparse(r->img, img, size) < 0)
+			return -1;
+		r->point = open(img, O_RDWR | O_CLOEXEC);
+		if (r->point < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "open %s", img);
+		return 0;
+	}
+	struct pc_imgsync_stats st;
+	if (pc_imgsync(r->img, "the replay image", r->point, img, size, &st) < 0)
+		return -1;
+	return 0;
+}
+
+/* One state to check: replay.img as it is, plus a subset of the next
+ * epoch when SUBSET > 0. */
+static int check_state(struct replay *r, const struct pc_crash_target *t, unsigned subset,
+		       struct pc_crash_point *pt, unsigned *landed, unsigned *total)
+{
+	char img[PATH_MAX];
+	if (pc_path_join(img, sizeof(img), t->workdir, "point.img") < 0)
+		return -1;
+	int rc = make_point(r, img, t->size);
+	if (rc == 0 && subset)
+		rc = land_subset(r, img, pt->flush * 1000003u + subset, t->size, landed, total);
+	if (rc == 0)
+		rc = examine(img, t, pt);
+	return rc;
+}
+
+/* The point itself, then t->subsets states past it; the first bad subset
+ * is described in pt->subset_problem. */
+static int check_point(struct replay *r, const struct pc_crash_target *t,
+		       struct pc_crash_point *pt)
+{
+	unsigned landed, total;
+	if (check_state(r, t, 0, pt, &landed, &total) < 0)
+		return -1;
+	for (unsigned s = 1; s <= t->subsets; s++) {
+		struct pc_crash_point sub = { .flush = pt->flush };
+		if (pc_check_interrupted() < 0 || check_state(r, t, s, &sub, &landed, &total) < 0)
+			return -1;
+		pt->subsets++;
+		pt->next_writes = total;
+		char why[200];
+		if (!pc_verdict_crash_point(&sub, t->expect_intact, why, sizeof(why)))
+			continue;
+		if (!pt->subsets_bad++)
+			snprintf(pt->subset_problem, sizeof(pt->subset_problem),
+				 "with %u of the next %u writes landed: %s", landed, total, why);
+	}
+	return 0;
+}
+
+static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
+			    const uint64_t *picks, size_t npicks, struct pc_crash_points *out)
+{
+	struct pc_fuse_log_rec rec;
+	uint64_t flush = 0;
+	int rc = 1;
+	while (out->n < npicks && (rc = next_record(r, &rec, t->size)) == 1) {
+		if (rec.kind != PC_LOG_FLUSH) {
+			if ((rec.kind == PC_LOG_WRITE && read_data(r, &rec) < 0) ||
+			    apply_to(r, &rec, r->img) < 0)
+				return -1;
+			continue;
+		}
+		if (++flush != picks[out->n])
+			continue;
+		if (pc_check_interrupted() < 0)
+			return -1;
+		struct pc_crash_point *pt = &out->v[out->n++];
+		pt->flush = flush;
+		if (check_point(r, t, pt) < 0)
+			return -1;
+	}
+	if (rc == 0 && out->n < npicks) /* the first pass counted more flushes */
+		return pc_fail(PC_ERR_RUN, "write log %s: ended before flush %llu", r->log,
+			       (unsigned long long)picks[out->n]);
+	return out->n == npicks ? 0 : -1;
+}
+
+int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_target *t,
+			  struct pc_crash_points *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct replay r = { .log = log, .img = -1, .point = -1 };
+	char img[PATH_MAX], mnt[PATH_MAX], point[PATH_MAX];
+	if (pc_path_join(img, sizeof(img), t->workdir, "replay.img") < 0 ||
+	    pc_path_join(point, sizeof(point), t->workdir, "point.img") < 0 ||
+	    pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)
+		return -1;
+	r.f = fopen(log, "rbe");
+	if (!r.f)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open the write log %s", log);
+	struct stat st;
+	if (fstat(fileno(r.f), &st) == 0)
+		out->log_bytes = (uint64_t)st.st_size;
+	int rc = count_flushes(&r, t->size, &out->flushes);
+	uint64_t *picks = xcalloc(n ? n : 1, sizeof(*picks));
+	out->first_flush = t->first_flush;
+	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, picks) : 0;
+	out->v = xcalloc(npicks ? npicks : 1, sizeof(*out->v));
+	if (rc == 0 && npicks > 0) {
+		r.img = open(img, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (r.img < 0 || ftruncate(r.img, (off_t)t->size) < 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "create %s", img);
+		else if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", mnt);
+		else
+			rc = replay_and_check(&r, t, picks, npicks, out);
+	}
+	if (r.img >= 0) {
+		close(r.img);
+		unlink(img);
+	}
+	if (r.point >= 0) {
+		close(r.point);
+		if (unlink(point) < 0 && rc == 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "remove %s", point);
+	}
+	rmdir(mnt);
+	fclose(r.f);
+	free(r.buf);
+	free(picks);
+	return rc;
+}
+
+void pc_crash_points_free(struct pc_crash_points *cp)
+{
+	free(cp->v);
+	memset(cp, 0, sizeof(*cp));
+}

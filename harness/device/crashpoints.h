@@ -1,0 +1,63 @@
+/* crashpoints.h - many crash points per case, from the fuse device's write
+ * log.
+ *
+ * The cut at the commit point tests one moment.  With crash_points = N the
+ * fuse device logs every write, flush and discard up to the cut; after the
+ * case, the log is replayed onto a zeroed file, and at N flushes spread
+ * over the log the device as it was right after that flush (a power cut
+ * there, on a disk whose volatile cache lost the rest) is mounted from a
+ * copy and checked: it must mount, fsck must find it clean, and if the
+ * commit record is there, the image must be intact (as `expect` says).
+ * dm-log-writes with replay-log, and CrashMonkey, are the models.
+ */
+#ifndef PC_CRASHPOINTS_H
+#define PC_CRASHPOINTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fs/fs.h"
+#include "image/manifest.h"
+
+struct pc_crash_point {
+	uint64_t flush;          /* replayed through this flush (1-based) */
+	int mounted;             /* 0: the mount failed, see mount_error */
+	char mount_error[160];
+	int committed;           /* the commit record was there */
+	size_t checked, lost;    /* when committed: verify's counts */
+	enum pc_fsck_result fsck;
+	/* crash_subsets: states past this flush with a random half of the
+	 * next epoch's writes landed; the first bad one described. */
+	unsigned subsets, subsets_bad;
+	unsigned next_writes;    /* writes and discards up to the next flush */
+	char subset_problem[256];
+};
+
+struct pc_crash_points {
+	uint64_t flushes;        /* flush marks in the log */
+	uint64_t first_flush;    /* the workload began after this one */
+	uint64_t log_bytes;
+	struct pc_crash_point *v;
+	size_t n;
+};
+
+struct pc_crash_target {
+	const char *fstype, *mount_opts;
+	struct pc_manifest *manifest; /* the image, checked below "rootfs" */
+	const char *workdir;          /* scratch: replay and point images */
+	uint64_t size;                /* the device's size */
+	uint64_t first_flush;         /* points are picked after this flush */
+	unsigned subsets;             /* crash_subsets */
+	int expect_intact;            /* a committed state must lose nothing */
+};
+
+/* Which flushes (1-based, ascending, distinct) N points check among
+ * FIRST+1 .. M: evenly spread, the last one always M.  Returns how many. */
+size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out);
+
+/* Replay LOG and check N points (see the top).  Findings go to OUT; -1 only
+ * when the check itself could not run (a bad log, no loop device...). */
+int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_target *t,
+			  struct pc_crash_points *out);
+void pc_crash_points_free(struct pc_crash_points *cp);
+
+#endif

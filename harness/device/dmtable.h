@@ -1,0 +1,45 @@
+/* dmtable.h - dm-flakey tables and powercut's dm device identities.
+ *
+ * Pure string functions (no device-mapper calls), so they can be unit
+ * tested anywhere.  The tables are xfstests' (common/dmflakey):
+ *   allow  0 N flakey DEV 0 180 0                    (always up)
+ *   drop   0 N flakey DEV 0 0 180 1 drop_writes      (always down, writes vanish)
+ *   error  0 N flakey DEV 0 0 180 1 error_writes     (always down, writes get EIO)
+ * where N is the size in 512-byte sectors and DEV is "MAJ:MIN" or a path.
+ */
+#ifndef PC_DMTABLE_H
+#define PC_DMTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "device/backend.h"
+
+#define PC_DM_TARGET "flakey"
+/* Every dm device powercut makes has a UUID starting with this. */
+#define PC_DM_UUID_PREFIX "POWERCUT-"
+
+/* The target parameters for MODE ("DEV 0 180 0", ...), as
+ * dm_task_add_target takes them.  -1 (class RUN) if DEV is empty or holds
+ * white space, or OUT is too small. */
+int pc_dmtable_params(enum pc_flakey_mode mode, const char *dev, char *out, size_t len);
+
+/* Does PARAMS, the flakey parameters the kernel reports back for a live
+ * table (DM_DEVICE_TABLE), say MODE over DEV?  The kernel adds fields of its
+ * own (6.1 prints "DEV 0 180 0 0" for allow), so this compares the device,
+ * offset and intervals, and which of drop_writes / error_writes is set.
+ * 1 yes, 0 no. */
+int pc_dmtable_matches(enum pc_flakey_mode mode, const char *dev, const char *params);
+
+/* Device identity: name "pc-<pid>-<n>", UUID
+ * "POWERCUT-<pid>.<start>-<n>" where start is the process's start time in
+ * clock ticks (/proc/<pid>/stat field 22), so that a reused pid is not
+ * mistaken for the run that made the device. */
+int pc_dm_name(pid_t pid, unsigned n, char *out, size_t len);
+int pc_dm_uuid(pid_t pid, unsigned long long start, unsigned n, char *out, size_t len);
+/* Parse a UUID made by pc_dm_uuid.  0 and the owner's pid and start time;
+ * -1 (nothing printed) if it is not one of ours. */
+int pc_dm_uuid_parse(const char *uuid, pid_t *pid, unsigned long long *start);
+
+#endif

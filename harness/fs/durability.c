@@ -1,0 +1,260 @@
+/* durability.c - see durability.h.
+ *
+ * The fsync mode walks the tree with openat() relative to each directory's
+ * descriptor, so a path is never resolved twice from ROOT and a symlink is
+ * never followed (O_NOFOLLOW everywhere).  A directory's names are read and
+ * its stream closed before descending, so at most one directory stream is
+ * open at a time whatever the depth; the directory's own descriptor stays
+ * open for the fsync that follows its children (bottom-up: a directory entry
+ * is made durable after the inode it names).
+ */
+#include "fs/durability.h"
+#include "util/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int do_syncfs(const char *root, struct pc_sync_stats *st);
+static int do_fsync_tree(const char *root, struct pc_sync_stats *st);
+
+static int do_nothing(const char *root, struct pc_sync_stats *st)
+{
+	(void)root;
+	(void)st;
+	return 0;
+}
+
+/* The modes: adding one is a file with its function plus a row here (and
+ * its enum value, which orders expect_<mode> and the tables). */
+static const struct mode_row {
+	const char *name;
+	int (*apply)(const char *root, struct pc_sync_stats *st);
+	const char *summary;
+} modes[PC_MODE_COUNT] = {
+	[PC_MODE_NONE] = { "none", do_nothing, "nothing: the kernel writes back when it likes" },
+	[PC_MODE_SYNCFS] = { "syncfs", do_syncfs, "one syncfs(2) on the filesystem" },
+	[PC_MODE_FSYNC] = { "fsync", do_fsync_tree,
+			    "fsync(2) every file and folder, bottom-up, one at a time" },
+	[PC_MODE_PFSYNC] = { "pfsync", pc_mode_pfsync,
+			     "what fsync does, by a pool of 64 threads" },
+	[PC_MODE_FDATASYNC] = { "fdatasync", pc_mode_fdatasync,
+				"fdatasync(2) every file, fsync(2) every folder, in parallel" },
+	[PC_MODE_SFR] = { "sfr", pc_mode_sfr,
+			  "sync_file_range(WRITE) every file, then pfsync" },
+};
+
+const char *pc_mode_name(enum pc_mode m)
+{
+	if ((unsigned)m >= PC_MODE_COUNT)
+		return "?";
+	return modes[m].name;
+}
+
+const char *pc_mode_summary(enum pc_mode m)
+{
+	if ((unsigned)m >= PC_MODE_COUNT)
+		return "?";
+	return modes[m].summary;
+}
+
+int pc_mode_promises_durability(enum pc_mode m)
+{
+	return m != PC_MODE_NONE;
+}
+
+int pc_mode_parse(const char *s, enum pc_mode *m)
+{
+	for (unsigned i = 0; i < PC_MODE_COUNT; i++) {
+		if (s && !strcmp(s, modes[i].name)) {
+			*m = (enum pc_mode)i;
+			return 0;
+		}
+	}
+	char list[256] = "";
+	for (unsigned i = 0; i < PC_MODE_COUNT; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i ? ", " : "", modes[i].name);
+	return pc_fail(PC_ERR_INPUT, "unknown durability mode '%s' (expected one of %s)",
+		       s ? s : "", list);
+}
+
+static int do_syncfs(const char *root, struct pc_sync_stats *st)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open %s for syncfs", root);
+	if (syncfs(fd) < 0) {
+		int e = errno;
+		close(fd);
+		return pc_fail_errno(PC_ERR_RUN, e, "syncfs %s", root);
+	}
+	close(fd);
+	st->syncfs++;
+	return 0;
+}
+
+/* One name of a directory, with its type (DT_*) resolved without following
+ * symlinks. */
+struct dent {
+	char *name;
+	unsigned char type;
+};
+
+static void free_dents(struct dent *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+static unsigned char type_of(int dirfd, const struct dirent *d, const char *path)
+{
+	if (d->d_type != DT_UNKNOWN)
+		return d->d_type;
+	struct stat sb;
+	if (fstatat(dirfd, d->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "stat %s/%s", path, d->d_name);
+		return DT_UNKNOWN;
+	}
+	if (S_ISREG(sb.st_mode))
+		return DT_REG;
+	if (S_ISDIR(sb.st_mode))
+		return DT_DIR;
+	return DT_LNK; /* anything else is only reached through its parent */
+}
+
+/* Read the names of the directory open as DIRFD (which stays open). */
+static int read_dents(int dirfd, const char *path, struct dent **out, size_t *nout)
+{
+	int dupfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	if (dupfd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "dup descriptor of %s", path);
+	DIR *d = fdopendir(dupfd);
+	if (!d) {
+		int e = errno;
+		close(dupfd);
+		return pc_fail_errno(PC_ERR_RUN, e, "opendir %s", path);
+	}
+	struct dent *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	for (;;) {
+		errno = 0;
+		struct dirent *de = readdir(d);
+		if (!de) {
+			if (errno)
+				rc = pc_fail_errno(PC_ERR_RUN, errno, "readdir %s", path);
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		unsigned char t = type_of(dirfd, de, path);
+		if (t == DT_UNKNOWN) {
+			rc = -1;
+			break;
+		}
+		if (t != DT_REG && t != DT_DIR)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].name = xstrdup(de->d_name);
+		v[n].type = t;
+		n++;
+	}
+	closedir(d);
+	if (rc < 0) {
+		free_dents(v, n);
+		return -1;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static int fsync_fd(int fd, const char *path, struct pc_sync_stats *st)
+{
+	if (fsync(fd) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "fsync %s", path);
+	st->fsyncs++;
+	return 0;
+}
+
+static int fsync_dir_tree(int dirfd, const char *path, struct pc_sync_stats *st);
+
+static int fsync_child(int dirfd, const char *dirpath, const struct dent *de,
+		       struct pc_sync_stats *st)
+{
+	if (pc_check_interrupted() < 0)
+		return -1;
+	char *path = xasprintf("%s/%s", dirpath, de->name);
+	/* O_NONBLOCK: should the name have been replaced by a fifo since
+	 * readdir, the open must not hang (the type check below refuses it). */
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	if (de->type == DT_DIR)
+		flags |= O_DIRECTORY;
+	int rc = -1;
+	int fd = openat(dirfd, de->name, flags);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "open %s for fsync", path);
+		goto out;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
+	} else if (de->type == DT_DIR) {
+		rc = fsync_dir_tree(fd, path, st);
+	} else if (!S_ISREG(sb.st_mode)) {
+		pc_fail(PC_ERR_RUN, "fsync %s: no longer a regular file", path);
+	} else {
+		rc = fsync_fd(fd, path, st);
+	}
+	close(fd);
+out:
+	free(path);
+	return rc;
+}
+
+/* fsync everything below the directory DIRFD, then the directory itself. */
+static int fsync_dir_tree(int dirfd, const char *path, struct pc_sync_stats *st)
+{
+	struct dent *v = NULL;
+	size_t n = 0;
+	if (read_dents(dirfd, path, &v, &n) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = fsync_child(dirfd, path, &v[i], st);
+	free_dents(v, n);
+	if (rc == 0)
+		rc = fsync_fd(dirfd, path, st);
+	return rc;
+}
+
+static int do_fsync_tree(const char *root, struct pc_sync_stats *st)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open %s for fsync", root);
+	int rc = fsync_dir_tree(fd, root, st);
+	close(fd);
+	return rc;
+}
+
+int pc_durability_apply(enum pc_mode m, const char *root, struct pc_sync_stats *st)
+{
+	struct pc_sync_stats local;
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	if ((unsigned)m >= PC_MODE_COUNT)
+		return pc_fail(PC_ERR_INPUT, "unknown durability mode %d", (int)m);
+	return modes[m].apply(root, st);
+}

@@ -1,0 +1,329 @@
+/* fs.c - mkfs, probe, mount, unmount and fsck for the filesystems under test. */
+#include "fs/fs.h"
+
+#include <blkid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs/isolate.h"
+#include "util/util.h"
+
+struct fs_tools {
+	const char *type;
+	const char *mkfs;          /* mkfs program */
+	const char *mkfs_force[3]; /* options always passed to mkfs */
+	const char *fsck[4];       /* read-only check, device appended */
+};
+
+static const struct fs_tools fs_table[] = {
+	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL } },
+	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL } },
+	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL } },
+};
+
+static const struct fs_tools *fs_lookup(const char *type)
+{
+	for (size_t i = 0; i < sizeof(fs_table) / sizeof(fs_table[0]); i++)
+		if (!strcmp(fs_table[i].type, type))
+			return &fs_table[i];
+	return NULL;
+}
+
+const char *pc_fs_name(unsigned i)
+{
+	return i < sizeof(fs_table) / sizeof(fs_table[0]) ? fs_table[i].type : NULL;
+}
+
+/* Append the lines of a tool's output to an error message, trimmed. */
+static const char *last_line(char *out)
+{
+	if (!out)
+		return "";
+	size_t n = strlen(out);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	char *nl = strrchr(out, '\n');
+	return nl ? nl + 1 : out;
+}
+
+/* Option keys that name another device for the filesystem to write to:
+ * mkfs.xfs -l logdev= / -r rtdev=, mke2fs -J device=, and the mount options
+ * logdev=, rtdev= (xfs), device= (btrfs), journal_path=, journal_dev= (ext4). */
+static const char *const device_keys[] = {
+	"logdev", "rtdev", "device", "journal_path", "journal_dev", NULL,
+};
+
+static int is_device_key(const char *s, size_t len)
+{
+	for (size_t i = 0; device_keys[i]; i++)
+		if (strlen(device_keys[i]) == len && !strncmp(s, device_keys[i], len))
+			return 1;
+	return 0;
+}
+
+/* A short option joined to its value, letters bundled or not:
+ * "-Jdevice", "-qJdevice", "-llogdev". */
+static int is_joined_device_key(const char *s, size_t len)
+{
+	if (len < 2 || s[0] != '-' || s[1] == '-')
+		return 0;
+	for (size_t i = 0; device_keys[i]; i++) {
+		size_t k = strlen(device_keys[i]);
+		if (len > k && !strncmp(s + len - k, device_keys[i], k))
+			return 1;
+	}
+	return 0;
+}
+
+/* A scenario is untrusted input, and powercut only ever writes to the
+ * case's own device: refuse an option that points mkfs or mount at another
+ * device or file.  WORD is one mkfs argument or one mount option; its
+ * pieces are split at ',' and '='.  For mkfs (IS_MKFS) any piece that is a
+ * path (holds '/', or names something in the current folder) is refused too:
+ * mkfs.btrfs formats every device named on its command line, and mke2fs -z
+ * writes an undo file. */
+static int check_option(const char *key, const char *word, int is_mkfs)
+{
+	if (is_mkfs && !strncmp(word, "-z", 2))
+		return pc_fail(PC_ERR_INPUT, "%s: '%s': an undo file is written outside the "
+			       "case's device; refused", key, word);
+	for (const char *p = word; *p;) {
+		size_t len = strcspn(p, ",=");
+		char *piece = xstrndup(p, len);
+		struct stat st;
+		int bad = (p[len] == '=' && is_device_key(p, len)) ||
+			  (is_mkfs && p == word && p[len] == '=' && is_joined_device_key(p, len)) ||
+			  (is_mkfs && len && (strchr(piece, '/') || lstat(piece, &st) == 0));
+		free(piece);
+		if (bad)
+			return pc_fail(PC_ERR_INPUT, "%s: '%s' names another device or file; "
+				       "powercut writes only to the case's own device", key, word);
+		p += len;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
+{
+	const struct fs_tools *t = fs_lookup(fstype);
+	if (!t)
+		return pc_fail(PC_ERR_INPUT, "mkfs: unsupported filesystem '%s'", fstype);
+	size_t nopts = 0;
+	char **extra = pc_split_args(opts ? opts : "", &nopts);
+	if (!extra)
+		return pc_fail(PC_ERR_INPUT, "mkfs_opts: unterminated quote in '%s'", opts);
+	for (size_t i = 0; i < nopts; i++) {
+		if (check_option("mkfs_opts", extra[i], 1) < 0) {
+			pc_strv_free(extra);
+			return -1;
+		}
+	}
+
+	const char **argv = xcalloc(nopts + 6, sizeof(*argv));
+	size_t a = 0;
+	argv[a++] = t->mkfs;
+	for (size_t i = 0; t->mkfs_force[i]; i++)
+		argv[a++] = t->mkfs_force[i];
+	for (size_t i = 0; i < nopts; i++)
+		argv[a++] = extra[i];
+	argv[a++] = dev;
+	argv[a] = NULL;
+
+	char *out = NULL;
+	int status = 0, rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
+	if (rc == 0 && status != 0)
+		rc = pc_fail(PC_ERR_INPUT, "%s %s on %s failed (exit %d): %s", t->mkfs,
+			     opts && *opts ? opts : "", dev, status, last_line(out));
+	free(out);
+	free(argv);
+	pc_strv_free(extra);
+	if (rc < 0)
+		return -1;
+
+	char found[32];
+	if (pc_fs_probe(dev, found, sizeof(found)) < 0)
+		return -1;
+	if (strcmp(found, fstype))
+		return pc_fail(PC_ERR_RUN, "mkfs: %s on %s but libblkid finds '%s'", fstype,
+			       dev, found[0] ? found : "no filesystem");
+	return 0;
+}
+
+int pc_fs_probe(const char *dev, char *out, size_t len)
+{
+	out[0] = '\0';
+	blkid_probe pr = blkid_new_probe_from_filename(dev);
+	if (!pr)
+		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "blkid probe %s", dev);
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+	int rc = blkid_do_safeprobe(pr);
+	if (rc == 0) {
+		const char *type = NULL;
+		if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0 && type)
+			snprintf(out, len, "%s", type);
+	} else if (rc == -2) {
+		blkid_free_probe(pr);
+		return pc_fail(PC_ERR_RUN, "blkid probe %s: ambiguous signatures", dev);
+	} else if (rc < 0) {
+		blkid_free_probe(pr);
+		return pc_fail(PC_ERR_RUN, "blkid probe %s failed", dev);
+	}
+	blkid_free_probe(pr);
+	return 0;
+}
+
+struct mount_flag {
+	const char *name;
+	unsigned long set, clear;
+};
+
+/* The generic VFS options of mount(8); everything else is passed to the
+ * filesystem as data.  A small table, as libmount is not a project
+ * dependency and these flags have been stable for decades. */
+static const struct mount_flag mount_flags[] = {
+	{ "ro", MS_RDONLY, 0 },          { "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 },      { "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },        { "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 },      { "exec", 0, MS_NOEXEC },
+	{ "sync", MS_SYNCHRONOUS, 0 },   { "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 },    { "noatime", MS_NOATIME, 0 },
+	{ "atime", 0, MS_NOATIME },      { "nodiratime", MS_NODIRATIME, 0 },
+	{ "diratime", 0, MS_NODIRATIME }, { "relatime", MS_RELATIME, 0 },
+	{ "norelatime", 0, MS_RELATIME }, { "strictatime", MS_STRICTATIME, 0 },
+	{ "lazytime", MS_LAZYTIME, 0 },  { "nolazytime", 0, MS_LAZYTIME },
+	{ "silent", MS_SILENT, 0 },      { "loud", 0, MS_SILENT },
+	{ "defaults", 0, 0 },
+};
+
+/* Mount options into MS_* flags and the data string the filesystem gets
+ * (NULL if none). */
+static void mount_opts_parse(const char *opts, unsigned long *flags, char **data)
+{
+	*flags = 0;
+	*data = NULL;
+	char *copy = xstrdup(opts ? opts : "");
+	size_t cap = strlen(copy) + 1, used = 0;
+	char *d = xcalloc(1, cap);
+	char *save = NULL;
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		while (*o == ' ')
+			o++;
+		if (!*o)
+			continue;
+		const struct mount_flag *f = NULL;
+		for (size_t i = 0; i < sizeof(mount_flags) / sizeof(mount_flags[0]); i++)
+			if (!strcmp(mount_flags[i].name, o))
+				f = &mount_flags[i];
+		if (f) {
+			*flags = (*flags & ~f->clear) | f->set;
+			continue;
+		}
+		used += (size_t)snprintf(d + used, cap - used, "%s%s", used ? "," : "", o);
+	}
+	free(copy);
+	if (used)
+		*data = d;
+	else
+		free(d);
+}
+
+#define RELEASE_WAIT_MS 10000
+
+/* A filesystem is gone only when nothing holds its device: a copy of its
+ * mount in another mount namespace (one made while it was mounted, by a
+ * tool's isolation here or by any process on the machine) keeps it alive
+ * after our unmount, and mounting it again would return the live, cached
+ * filesystem instead of reading the device after the cut.  Wait until the
+ * device can be opened exclusively; an error, never a false verdict. */
+int pc_fs_wait_released(const char *dev)
+{
+	for (int waited = 0;; waited += 20) {
+		int fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		if (errno != EBUSY)
+			return pc_fail_errno(PC_ERR_RUN, errno, "open %s", dev);
+		if (waited >= RELEASE_WAIT_MS)
+			return pc_fail(PC_ERR_RUN, "%s is still in use %d s after its filesystem was "
+				       "unmounted: another mount namespace holds a copy of the mount, "
+				       "so the filesystem was never cut", dev, RELEASE_WAIT_MS / 1000);
+		usleep(20000);
+	}
+}
+
+int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char *opts)
+{
+	unsigned long flags;
+	char *data;
+	mount_opts_parse(opts, &flags, &data);
+	if (data && check_option("mount_opts", data, 0) < 0) {
+		free(data);
+		return -1;
+	}
+	if (pc_fs_wait_released(dev) < 0) {
+		free(data);
+		return -1;
+	}
+	int rc = 0;
+	const char *step = NULL;
+	if (pc_mount_isolated(dev, dir, fstype, flags, data, &step) < 0) {
+		int e = errno;
+		if (strcmp(step, "mount") != 0)
+			rc = pc_fail_errno(PC_ERR_ENV, e, "mount %s on %s (%s): %s", dev, dir, fstype,
+					   step);
+		else if (e == EINVAL && opts && *opts)
+			rc = pc_fail_errno(PC_ERR_INPUT, e, "mount %s on %s (%s, options '%s')", dev,
+					   dir, fstype, opts);
+		else
+			rc = pc_fail_errno(e == EPERM ? PC_ERR_ENV : PC_ERR_RUN, e,
+					   "mount %s on %s (%s)", dev, dir, fstype);
+	}
+	free(data);
+	return rc;
+}
+
+int pc_fs_umount(const char *dir)
+{
+	/* Busy right after a child exits is possible; retry briefly. */
+	for (int i = 0; i < 50; i++) {
+		if (umount2(dir, 0) == 0)
+			return 0;
+		if (errno != EBUSY)
+			return pc_fail_errno(PC_ERR_RUN, errno, "umount %s", dir);
+		usleep(100 * 1000);
+	}
+	return pc_fail_errno(PC_ERR_RUN, EBUSY, "umount %s", dir);
+}
+
+enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **output)
+{
+	*output = NULL;
+	const struct fs_tools *t = fs_lookup(fstype);
+	if (!t) {
+		pc_fail(PC_ERR_INPUT, "fsck: unsupported filesystem '%s'", fstype);
+		return PC_FSCK_SKIPPED;
+	}
+	const char *argv[8];
+	size_t a = 0;
+	for (size_t i = 0; t->fsck[i]; i++)
+		argv[a++] = t->fsck[i];
+	argv[a++] = dev;
+	argv[a] = NULL;
+	int status = 0;
+	if (pc_fs_wait_released(dev) < 0) /* said why */
+		return PC_FSCK_SKIPPED;
+	if (pc_run_isolated((char *const *)argv, dev, output, &status) < 0)
+		return PC_FSCK_SKIPPED;
+	return status == 0 ? PC_FSCK_CLEAN : PC_FSCK_ERRORS;
+}

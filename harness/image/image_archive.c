@@ -1,0 +1,986 @@
+/* image_archive.c - image archives: tars that hold an image rather than a
+ * layer.
+ *
+ * A first pass reads every header (members in any order) and keeps the
+ * member list and the top-level manifest.json, index.json and oci-layout.
+ * The archive is an image archive only if one of those parses as what it
+ * claims: manifest.json as a docker-save manifest (an array of
+ * {Config, Layers}), or index.json + oci-layout as an OCI image layout.
+ * Otherwise it is a layer, whatever its member names look like.  An image
+ * archive must hold every member its manifest names (through symlinks and
+ * hardlinks, as skopeo and docker save write them); a missing one is an
+ * input error naming it.
+ *
+ * Producers told apart by how manifest.json names the layers:
+ *   "<hex>.tar" at the top (layer folders hold symlinks to them):
+ *       skopeo / podman docker-archive;
+ *   "<id>/layer.tar": legacy docker save;
+ *   "blobs/sha256/<hex>" with index.json + oci-layout beside: Docker 25+.
+ * index.json + oci-layout without manifest.json: oci-archive (skopeo,
+ * buildah, podman save --format oci-archive, or tar of an OCI layout).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/image_int.h"
+#include "util/util.h"
+
+#define MAX_LINK_HOPS 8        /* symlinked members in docker-save */
+#define MAX_IMAGE_MEMBERS 100000 /* more than any image archive; a layer may have more */
+
+struct member {
+	char *name;   /* normalised: no leading "./" */
+	int type;     /* AE_IFREG, AE_IFLNK, AE_IFDIR, ... ; hardlinks as AE_IFREG */
+	char *link;   /* symlink target, or hardlink target (normalised) */
+	int hardlink;
+};
+
+/* A top-level metadata member: manifest.json, index.json or oci-layout. */
+struct marker {
+	const char *name;
+	char *data; /* contents when it is a regular file of sane size */
+	size_t len;
+	int count;  /* times it appears (tar: the last one wins, so 2+ is ambiguous) */
+};
+
+enum { MK_MANIFEST, MK_INDEX, MK_LAYOUT, MK_COUNT };
+
+struct tarscan {
+	struct member *m;
+	size_t n;
+	int too_many;         /* more than MAX_IMAGE_MEMBERS: the list was dropped */
+	struct marker mk[MK_COUNT];
+	int docker, oci;      /* which description parsed */
+};
+
+void img_tarscan_free(struct tarscan *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->m[i].name);
+		free(t->m[i].link);
+	}
+	free(t->m);
+	for (int i = 0; i < MK_COUNT; i++)
+		free(t->mk[i].data);
+	free(t);
+}
+
+static const char *strip_dot(const char *name)
+{
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	while (name[0] == '/')
+		name++;
+	return name;
+}
+
+/* Open PATH for reading without blocking on a FIFO or a device: only a
+ * regular file is handed to libarchive.  *FD must be closed after
+ * archive_read_free. */
+static struct archive *tar_open(const char *path, int *fd)
+{
+	*fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (*fd < 0) {
+		pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		pc_fail(PC_ERR_INPUT, "%s: not a regular file", path);
+		close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_fd(a, *fd, 64 * 1024) != ARCHIVE_OK) {
+		pc_fail(PC_ERR_INPUT, "open %s: %s", path, archive_error_string(a));
+		archive_read_free(a);
+		close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	return a;
+}
+
+static void tar_close(struct archive *a, int fd)
+{
+	archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Read the current member's data into memory (at most IMG_MAX_JSON_BYTES). */
+static char *read_member(struct archive *a, const char *file, const char *name, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			if (cap > IMG_MAX_JSON_BYTES) {
+				pc_fail(PC_ERR_INPUT, "%s: member %s is too large", file, name);
+				free(buf);
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		la_ssize_t r = archive_read_data(a, buf + n, cap - n - 1);
+		if (r < 0) {
+			pc_fail(PC_ERR_INPUT, "%s: read member %s: %s", file, name,
+				archive_error_string(a));
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static void add_member(struct tarscan *t, const char *name, struct archive_entry *e)
+{
+	if (t->too_many)
+		return;
+	if (t->n == MAX_IMAGE_MEMBERS) {
+		/* A layer, most likely; if it turns out to hold image metadata
+		 * the classification refuses it. */
+		for (size_t i = 0; i < t->n; i++) {
+			free(t->m[i].name);
+			free(t->m[i].link);
+		}
+		free(t->m);
+		t->m = NULL;
+		t->n = 0;
+		t->too_many = 1;
+		return;
+	}
+	if ((t->n & (t->n - 1)) == 0)
+		t->m = xrealloc(t->m, (t->n ? 2 * t->n : 1) * sizeof(*t->m));
+	struct member *m = &t->m[t->n++];
+	memset(m, 0, sizeof(*m));
+	m->name = xstrdup(name);
+	size_t nl = strlen(m->name);
+	while (nl > 0 && m->name[nl - 1] == '/')
+		m->name[--nl] = '\0';
+	m->type = (int)archive_entry_filetype(e);
+	if (archive_entry_hardlink(e)) {
+		m->hardlink = 1;
+		m->type = AE_IFREG;
+		m->link = xstrdup(strip_dot(archive_entry_hardlink(e)));
+	} else if (archive_entry_symlink(e)) {
+		m->link = xstrdup(archive_entry_symlink(e));
+	}
+}
+
+/* Keep the contents of a top-level marker member.  One that is not a
+ * regular file, or too large to be metadata, is kept as "present, no
+ * data": it cannot make the tar an image archive. */
+static int note_marker(struct tarscan *t, struct archive *a, const char *file, const char *name,
+		       struct archive_entry *e)
+{
+	static const char *const names[MK_COUNT] = { "manifest.json", "index.json", "oci-layout" };
+	for (int i = 0; i < MK_COUNT; i++) {
+		if (strcmp(name, names[i]))
+			continue;
+		struct marker *k = &t->mk[i];
+		k->name = names[i];
+		k->count++;
+		free(k->data);
+		k->data = NULL;
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
+		    archive_entry_size(e) > (la_int64_t)IMG_MAX_JSON_BYTES)
+			return 0;
+		k->data = read_member(a, file, name, &k->len);
+		return k->data ? 0 : -1;
+	}
+	return 0;
+}
+
+/* Does TEXT parse as a docker-save manifest: a non-empty array of objects
+ * with a Config string and a Layers array of strings? */
+static int docker_manifest_shape(const char *text, size_t len, char *why, size_t whylen)
+{
+	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	int ok = json_is_array(j) && json_array_size(j) > 0;
+	size_t i, k;
+	json_t *item, *l;
+	json_array_foreach(j, i, item) {
+		json_t *layers = NULL;
+		const char *config = NULL;
+		if (json_unpack(item, "{s:s, s:o *}", "Config", &config, "Layers", &layers) < 0 ||
+		    !json_is_array(layers)) {
+			ok = 0;
+			break;
+		}
+		json_array_foreach(layers, k, l)
+			if (!json_is_string(l))
+				ok = 0;
+	}
+	if (!ok)
+		snprintf(why, whylen, "%s", j ? "manifest.json is JSON but not a docker-save manifest"
+					      : "manifest.json is not JSON");
+	json_decref(j);
+	return ok;
+}
+
+/* Do index.json and oci-layout parse as an OCI image layout's? */
+static int oci_layout_shape(const struct tarscan *t, char *why, size_t whylen)
+{
+	const struct marker *ix = &t->mk[MK_INDEX], *lo = &t->mk[MK_LAYOUT];
+	json_t *ij = ix->data ? json_loadb(ix->data, ix->len, 0, NULL) : NULL;
+	json_t *lj = lo->data ? json_loadb(lo->data, lo->len, 0, NULL) : NULL;
+	json_t *manifests = NULL;
+	json_int_t schema = 0;
+	const char *version = NULL;
+	int ok = ij && lj &&
+		 json_unpack(ij, "{s:I, s:o *}", "schemaVersion", &schema, "manifests", &manifests) == 0 &&
+		 schema == 2 && json_is_array(manifests) &&
+		 json_unpack(lj, "{s:s *}", "imageLayoutVersion", &version) == 0;
+	if (!ok)
+		snprintf(why, whylen, "%s", !ix->count ? "no index.json"
+				     : !lo->count   ? "index.json without oci-layout"
+						    : "index.json and oci-layout are not an OCI image layout's");
+	json_decref(ij);
+	json_decref(lj);
+	return ok;
+}
+
+static const char *member_resolve(const struct tarscan *t, const char *file, const char *name);
+
+/* Every member manifest.json names (configs and layers of every image)
+ * must be there. */
+static int docker_members_present(const struct tarscan *t, const char *file, int *flat,
+				  int *blobs)
+{
+	json_t *j = json_loadb(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, 0, NULL);
+	size_t i, k;
+	json_t *item, *l;
+	int rc = 0;
+	*flat = *blobs = 1;
+	json_array_foreach(j, i, item) {
+		const char *config = json_string_value(json_object_get(item, "Config"));
+		if (!member_resolve(t, file, config)) {
+			rc = -1;
+			break;
+		}
+		if (strncmp(strip_dot(config), "blobs/", 6))
+			*blobs = 0;
+		json_array_foreach(json_object_get(item, "Layers"), k, l) {
+			const char *name = strip_dot(json_string_value(l));
+			if (!member_resolve(t, file, name)) {
+				rc = -1;
+				break;
+			}
+			if (strchr(name, '/'))
+				*flat = 0;
+			if (strncmp(name, "blobs/", 6))
+				*blobs = 0;
+		}
+		if (rc < 0)
+			break;
+	}
+	json_decref(j);
+	return rc;
+}
+
+static const struct member *member_find(const struct tarscan *t, const char *name);
+
+/* The manifests index.json lists must be there as blobs/ALG/HEX. */
+static int oci_members_present(const struct tarscan *t, const char *file)
+{
+	json_t *j = json_loadb(t->mk[MK_INDEX].data, t->mk[MK_INDEX].len, 0, NULL);
+	size_t i;
+	json_t *d;
+	int rc = 0;
+	json_array_foreach(json_object_get(j, "manifests"), i, d) {
+		const char *digest = json_string_value(json_object_get(d, "digest"));
+		const char *colon = digest ? strchr(digest, ':') : NULL;
+		if (!colon) {
+			rc = pc_fail(PC_ERR_INPUT, "%s: index.json: manifests[%zu] has no digest", file, i);
+			break;
+		}
+		char *name = xasprintf("blobs/%.*s/%s", (int)(colon - digest), digest, colon + 1);
+		if (!member_find(t, name))
+			rc = pc_fail(PC_ERR_INPUT, "%s: index.json names %s, but member %s is missing",
+				     file, digest, name);
+		free(name);
+		if (rc < 0)
+			break;
+	}
+	json_decref(j);
+	return rc;
+}
+
+/* The first pass: headers of every member, the markers' contents. */
+static int tar_scan(const char *path, struct tarscan *t)
+{
+	int fd;
+	struct archive *a = tar_open(path, &fd);
+	if (!a)
+		return -1;
+	struct archive_entry *e;
+	int rc = 0, r;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		if ((rc = pc_check_interrupted()) < 0)
+			break;
+		const char *raw = archive_entry_pathname(e);
+		const char *name = strip_dot(raw ? raw : "");
+		add_member(t, name, e);
+		if ((rc = note_marker(t, a, path, name, e)) < 0)
+			break;
+	}
+	if (rc == 0 && r != ARCHIVE_EOF)
+		rc = pc_fail(PC_ERR_INPUT, "%s: not a readable tar archive: %s", path,
+			     archive_error_string(a));
+	tar_close(a, fd);
+	return rc;
+}
+
+static int docker_oci_agree(const struct tarscan *t, const char *file);
+
+int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_source *src)
+{
+	struct tarscan *t = xcalloc(1, sizeof(*t));
+	*out = NULL;
+	if (tar_scan(path, t) < 0) {
+		img_tarscan_free(t);
+		return -1;
+	}
+	char dwhy[128] = "no top-level manifest.json", owhy[128] = "";
+	const struct marker *mf = &t->mk[MK_MANIFEST];
+	t->docker = mf->data && docker_manifest_shape(mf->data, mf->len, dwhy, sizeof(dwhy));
+	t->oci = oci_layout_shape(t, owhy, sizeof(owhy));
+	if (mf->count && !mf->data)
+		snprintf(dwhy, sizeof(dwhy), "manifest.json is not a regular file of metadata size");
+	if (!t->docker && !t->oci) {
+		src->why = xasprintf("a tar without image metadata: %s; %s", dwhy, owhy);
+		img_tarscan_free(t);
+		return 0;
+	}
+	int rc = 1;
+	if (t->too_many) {
+		rc = pc_fail(PC_ERR_INPUT,
+			     "%s: holds image metadata (%s) but more than %d members: ambiguous; "
+			     "if it is a layer, name it as layer:%s",
+			     path, t->docker ? "manifest.json" : "index.json + oci-layout",
+			     MAX_IMAGE_MEMBERS, path);
+	} else {
+		for (int i = 0; i < MK_COUNT && rc == 1; i++)
+			if (t->mk[i].count > 1)
+				rc = pc_fail(PC_ERR_INPUT,
+					     "%s: member %s appears %d times: ambiguous (a tar reader "
+					     "would take the last one)",
+					     path, t->mk[i].name, t->mk[i].count);
+	}
+	int flat = 0, blobs = 0;
+	if (rc == 1 && t->docker && docker_members_present(t, path, &flat, &blobs) < 0)
+		rc = -1;
+	if (rc == 1 && t->oci && oci_members_present(t, path) < 0)
+		rc = -1;
+	if (rc == 1 && t->docker && t->oci && !blobs)
+		rc = pc_fail(PC_ERR_INPUT,
+			     "%s: ambiguous: manifest.json names members outside blobs/, yet "
+			     "index.json + oci-layout describe an OCI layout beside it",
+			     path);
+	if (rc == 1 && t->docker && t->oci && docker_oci_agree(t, path) < 0)
+		rc = -1;
+	if (rc == 1 && t->docker) {
+		src->kind = "docker-archive";
+		if (t->oci) {
+			src->producer = "docker-save (Docker 25+, OCI layout inside)";
+			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+					   "blobs/sha256/* members, with index.json + oci-layout beside it");
+		} else if (flat) {
+			src->producer = "docker-archive (skopeo/podman)";
+			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+					   "top-level layer members");
+		} else if (blobs) {
+			src->producer = "docker-save (blobs/sha256 names, no OCI index)";
+			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+					   "blobs/sha256/* members, without index.json + oci-layout");
+		} else {
+			src->producer = "docker-save legacy";
+			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+					   "<id>/layer.tar members");
+		}
+	} else if (rc == 1) {
+		src->kind = "oci-archive";
+		src->producer = "oci-archive";
+		src->why = xstrdup("top-level index.json + oci-layout make an OCI image layout, "
+				   "every manifest it lists is present");
+	}
+	if (rc == 1)
+		*out = t;
+	else
+		img_tarscan_free(t);
+	return rc;
+}
+
+
+/* A member name from manifest.json or a link target: relative, no "..". */
+static int member_name_ok(const char *name)
+{
+	if (!*name || name[0] == '/')
+		return 0;
+	for (const char *p = name; *p;) {
+		size_t len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return 0;
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+static const struct member *member_find(const struct tarscan *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->m[i].name, name))
+			return &t->m[i];
+	return NULL;
+}
+
+/* Resolve NAME through symlinked and hardlinked members to a regular member
+ * (docker save writes "<id>/layer.tar -> ../<other>/layer.tar" for repeated
+ * layers).  Returns the member's name (owned by T) or NULL. */
+static const char *member_resolve(const struct tarscan *t, const char *file, const char *name)
+{
+	char *cur = xstrdup(strip_dot(name));
+	for (int hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+		if (!member_name_ok(cur)) {
+			pc_fail(PC_ERR_INPUT, "%s: refusing member name '%s' (absolute or with '..')",
+				file, cur);
+			free(cur);
+			return NULL;
+		}
+		const struct member *m = member_find(t, cur);
+		if (!m) {
+			pc_fail(PC_ERR_INPUT, "%s: member %s is missing", file, cur);
+			free(cur);
+			return NULL;
+		}
+		if (m->type == AE_IFREG && !m->hardlink) {
+			free(cur);
+			return m->name;
+		}
+		if (!m->link) {
+			pc_fail(PC_ERR_INPUT, "%s: member %s is not a regular file", file, cur);
+			free(cur);
+			return NULL;
+		}
+		char *next;
+		if (m->hardlink) {
+			next = xstrdup(m->link);
+		} else {
+			/* Symlink: relative to the member's folder; fold "../". */
+			const char *slash = strrchr(m->name, '/');
+			char *base = slash ? xasprintf("%.*s", (int)(slash - m->name), m->name) : xstrdup("");
+			const char *target = m->link;
+			while (!strncmp(target, "../", 3)) {
+				if (!*base)
+					break; /* escapes: caught by member_name_ok */
+				char *up = strrchr(base, '/');
+				if (up)
+					*up = '\0';
+				else
+					base[0] = '\0';
+				target += 3;
+			}
+			next = *base ? xasprintf("%s/%s", base, target) : xstrdup(target);
+			free(base);
+		}
+		free(cur);
+		cur = next;
+	}
+	pc_fail(PC_ERR_INPUT, "%s: member %s: too many links", file, name);
+	free(cur);
+	return NULL;
+}
+
+struct wanted {
+	const char *member; /* resolved name (owned by the tarscan) */
+	char *out;          /* extracted to this file, or NULL: read into memory */
+	char *digest;       /* "sha256:..." of the contents, once read */
+	uint64_t size;
+	char *data;         /* contents, when read into memory */
+	size_t len;
+};
+
+static int copy_member(struct archive *a, const char *file, struct wanted *w)
+{
+	int fd = open(w->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", w->out);
+	struct hasher h;
+	img_hasher_init(&h, EVP_sha256());
+	char *buf = xmalloc(IMG_IO_CHUNK);
+	int rc = 0;
+	for (;;) {
+		/* A ^C must not wait for a whole layer to be extracted. */
+		if ((rc = pc_check_interrupted()) < 0)
+			break;
+		la_ssize_t r = archive_read_data(a, buf, IMG_IO_CHUNK);
+		if (r < 0) {
+			rc = pc_fail(PC_ERR_INPUT, "%s: read member %s: %s", file, w->member,
+				     archive_error_string(a));
+			break;
+		}
+		if (r == 0)
+			break;
+		img_hasher_update(&h, buf, (size_t)r);
+		for (la_ssize_t off = 0; off < r;) {
+			ssize_t n = write(fd, buf + off, (size_t)(r - off));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", w->out);
+				break;
+			}
+			off += n;
+		}
+		if (rc < 0)
+			break;
+		w->size += (uint64_t)r;
+	}
+	free(buf);
+	w->digest = img_hasher_final(&h);
+	if (close(fd) < 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", w->out);
+	return rc;
+}
+
+/* Second pass: extract the wanted members. */
+static int tar_extract(const char *path, struct wanted *w, size_t nw)
+{
+	int fd;
+	struct archive *a = tar_open(path, &fd);
+	if (!a)
+		return -1;
+	struct archive_entry *e;
+	int r, rc = 0;
+	while (rc == 0 && ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+		const char *raw = archive_entry_pathname(e);
+		const char *name = strip_dot(raw ? raw : "");
+		if (archive_entry_hardlink(e) || archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		for (size_t i = 0; i < nw && rc == 0; i++) {
+			if (strcmp(w[i].member, name) || w[i].digest)
+				continue;
+			if (w[i].out) {
+				rc = copy_member(a, path, &w[i]);
+			} else {
+				w[i].data = read_member(a, path, name, &w[i].len);
+				if (!w[i].data) {
+					rc = -1;
+				} else {
+					struct hasher h;
+					img_hasher_init(&h, EVP_sha256());
+					img_hasher_update(&h, w[i].data, w[i].len);
+					w[i].digest = img_hasher_final(&h);
+					w[i].size = w[i].len;
+				}
+			}
+			break; /* a member's data can be read once */
+		}
+	}
+	if (rc == 0 && r != ARCHIVE_EOF)
+		rc = pc_fail(PC_ERR_INPUT, "%s: %s", path, archive_error_string(a));
+	for (size_t i = 0; rc == 0 && i < nw; i++)
+		if (!w[i].digest)
+			rc = pc_fail(PC_ERR_INPUT, "%s: member %s could not be read", path, w[i].member);
+	tar_close(a, fd);
+	return rc;
+}
+
+/* ---- Docker 25+: two descriptions of one image ------------------------------ */
+
+static const char *const image_manifest_types[] = {
+	"application/vnd.oci.image.manifest.v1+json",
+	"application/vnd.docker.distribution.manifest.v2+json",
+	NULL,
+};
+
+/* "sha256:HEX" for a blobs/sha256/HEX member name, else NULL. */
+static char *blob_digest(const char *name)
+{
+	name = strip_dot(name);
+	if (strncmp(name, "blobs/sha256/", 13) || strlen(name + 13) != 64 ||
+	    !img_is_hex(name + 13, 64))
+		return NULL;
+	return xasprintf("sha256:%s", name + 13);
+}
+
+/* Does the manifest.json entry ITEM (Config and Layers) describe the same
+ * image as the OCI image manifest MAN (config and layers digests)? */
+static int same_image(const struct tarscan *t, const char *file, json_t *item, json_t *man)
+{
+	json_t *layers = json_object_get(item, "Layers");
+	json_t *mlayers = json_object_get(man, "layers");
+	const char *cfg = json_string_value(json_object_get(item, "Config"));
+	const char *mcfg = json_string_value(json_object_get(json_object_get(man, "config"), "digest"));
+	if (!cfg || !mcfg || !json_is_array(mlayers) ||
+	    json_array_size(layers) != json_array_size(mlayers))
+		return 0;
+	const char *rc = member_resolve(t, file, cfg);
+	char *d = rc ? blob_digest(rc) : NULL;
+	int same = d && !strcmp(d, mcfg);
+	free(d);
+	for (size_t i = 0; same && i < json_array_size(layers); i++) {
+		const char *name = member_resolve(t, file, json_string_value(json_array_get(layers, i)));
+		const char *md = json_string_value(json_object_get(json_array_get(mlayers, i), "digest"));
+		d = name ? blob_digest(name) : NULL;
+		same = d && md && !strcmp(d, md);
+		free(d);
+	}
+	return same;
+}
+
+/* Docker 25+ writes an image twice, as manifest.json and as an OCI layout,
+ * and readers differ in which they take (docker load with the containerd
+ * image store reads index.json): the two must describe the same images.
+ * Every manifest.json entry must match an image manifest that index.json
+ * lists.  When index.json lists an index (a multi-platform save) the
+ * comparison would need the platform choice; that case is accepted as
+ * manifest.json describes it, and said so nowhere else: it is documented. */
+static int docker_oci_agree(const struct tarscan *t, const char *file)
+{
+	json_t *index = json_loadb(t->mk[MK_INDEX].data, t->mk[MK_INDEX].len, 0, NULL);
+	json_t *list = json_loadb(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, 0, NULL);
+	json_t *descs = json_object_get(index, "manifests");
+	size_t nd = json_array_size(descs), nw = 0, i;
+	struct wanted *w = xcalloc(nd ? nd : 1, sizeof(*w));
+	int has_index = 0, rc = 0;
+	json_t *d;
+	json_array_foreach(descs, i, d) {
+		const char *mt = json_string_value(json_object_get(d, "mediaType"));
+		const char *digest = json_string_value(json_object_get(d, "digest"));
+		if (!img_in_list(image_manifest_types, mt)) {
+			has_index = 1;
+			continue;
+		}
+		char *name = digest && !strncmp(digest, "sha256:", 7)
+				     ? xasprintf("blobs/sha256/%s", digest + 7) : NULL;
+		const struct member *m = name ? member_find(t, name) : NULL;
+		free(name);
+		for (size_t k = 0; m && k < nw; k++)
+			if (w[k].member == m->name)
+				m = NULL; /* listed twice (two tags): read once */
+		if (m)
+			w[nw++].member = m->name;
+	}
+	json_t **mans = xcalloc(nw ? nw : 1, sizeof(*mans));
+	if (nw && tar_extract(file, w, nw) < 0)
+		rc = -1;
+	for (size_t k = 0; rc == 0 && k < nw; k++)
+		mans[k] = json_loadb(w[k].data, w[k].len, 0, NULL);
+	json_t *item;
+	json_array_foreach(list, i, item) {
+		if (rc < 0 || has_index)
+			break;
+		int found = 0;
+		for (size_t k = 0; k < nw && !found; k++)
+			found = mans[k] && same_image(t, file, item, mans[k]);
+		if (!found)
+			rc = pc_fail(PC_ERR_INPUT,
+				     "%s: ambiguous: manifest.json image %zu (config %s) is not an "
+				     "image index.json lists; the two descriptions disagree",
+				     file, i + 1, json_string_value(json_object_get(item, "Config")));
+	}
+	for (size_t k = 0; k < nw; k++) {
+		json_decref(mans[k]);
+		free(w[k].data);
+		free(w[k].digest);
+	}
+	free(mans);
+	free(w);
+	json_decref(index);
+	json_decref(list);
+	return rc;
+}
+
+/* "blobs/sha256/HEX", "HEX.json" and "HEX.tar" (skopeo's layers, stored
+ * uncompressed and named by their diff_id) names carry the expected digest. */
+static char *digest_from_member(const char *name)
+{
+	if (!strncmp(name, "blobs/sha256/", 13) && strlen(name + 13) == 64 && img_is_hex(name + 13, 64))
+		return xasprintf("sha256:%s", name + 13);
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	if (strlen(base) == 69 && img_is_hex(base, 64) &&
+	    (!strcmp(base + 64, ".json") || !strcmp(base + 64, ".tar")))
+		return xasprintf("sha256:%.64s", base);
+	return NULL;
+}
+
+static int is_compressed(const char *path)
+{
+	unsigned char b[6] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, b, sizeof(b));
+	close(fd);
+	if (n < 4)
+		return 0;
+	return (b[0] == 0x1f && b[1] == 0x8b) || (b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f &&
+		b[3] == 0xfd) || (b[0] == 0xfd && b[1] == '7' && b[2] == 'z') ||
+	       (b[0] == 'B' && b[1] == 'Z' && b[2] == 'h');
+}
+
+/* Check an extracted member against the digest its name or the config
+ * promises. */
+static int check_member_digest(const char *file, const struct wanted *w, const char *expected,
+			       const char *what)
+{
+	if (!expected || !strcmp(expected, w->digest))
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "%s: %s (member %s) does not match its digest %s: content is %s",
+		       file, what, w->member, expected, w->digest);
+}
+
+/* Which manifest.json entry: by TAG among RepoTags, or the only one. */
+static json_t *docker_select(json_t *list, const char *file, const char *tag)
+{
+	struct strlist tags = { 0 };
+	json_t *found = NULL;
+	size_t nfound = 0, i;
+	json_t *item;
+	json_array_foreach(list, i, item) {
+		json_t *rt = json_object_get(item, "RepoTags");
+		size_t k;
+		json_t *jt;
+		int match = 0;
+		json_array_foreach(rt, k, jt) {
+			if (!json_is_string(jt))
+				continue;
+			const char *s = json_string_value(jt);
+			const char *colon = strrchr(s, ':');
+			img_strlist_add(&tags, s);
+			if (tag && (!strcmp(s, tag) || (colon && !strcmp(colon + 1, tag))))
+				match = 1;
+		}
+		if (!tag || match) {
+			found = item;
+			nfound++;
+		}
+	}
+	char *avail = img_strlist_join(&tags);
+	if (nfound != 1) {
+		if (tag && nfound == 0)
+			pc_fail(PC_ERR_INPUT, "%s: no image tagged '%s'; tags: %s", file, tag, avail);
+		else
+			pc_fail(PC_ERR_INPUT, "%s holds %zu images; name one as %s:TAG; tags: %s", file,
+				nfound, file, avail);
+		found = NULL;
+	}
+	free(avail);
+	img_strlist_free(&tags);
+	return found;
+}
+
+static int open_docker_save(const char *file, const char *tag, const struct tarscan *t,
+			    const char *tmpbase, struct pc_image *img, struct pc_image_source *src)
+{
+	char mname[512];
+	snprintf(mname, sizeof(mname), "%s:manifest.json", file);
+	json_t *list = img_json_parse_buf(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, mname);
+	if (!list)
+		return -1;
+	int rc = -1;
+	struct wanted *w = NULL;
+	size_t nw = 0;
+	json_t *diff_ids = NULL, *cfg = NULL;
+	if (!json_is_array(list)) {
+		pc_fail(PC_ERR_INPUT, "%s: expected an array", mname);
+		goto out;
+	}
+	json_t *item = docker_select(list, file, tag);
+	if (!item)
+		goto out;
+	const char *config = NULL;
+	json_t *layers = NULL, *repotags = NULL;
+	json_error_t err;
+	if (json_unpack_ex(item, &err, 0, "{s:s, s?o, s:o *}", "Config", &config, "RepoTags",
+			   &repotags, "Layers", &layers) < 0 || !json_is_array(layers)) {
+		pc_fail(PC_ERR_INPUT, "%s: %s", mname, layers ? "Layers is not an array" : err.text);
+		goto out;
+	}
+	const char *dir = img_tmpdir(img, tmpbase);
+	if (!dir)
+		goto out;
+	nw = json_array_size(layers) + 1;
+	w = xcalloc(nw, sizeof(*w));
+	if (!(w[0].member = member_resolve(t, file, config)))
+		goto out;
+	for (size_t i = 1; i < nw; i++) {
+		json_t *jl = json_array_get(layers, i - 1);
+		if (!json_is_string(jl)) {
+			pc_fail(PC_ERR_INPUT, "%s: Layers[%zu] is not a string", mname, i - 1);
+			goto out;
+		}
+		if (!(w[i].member = member_resolve(t, file, json_string_value(jl))))
+			goto out;
+		w[i].out = xasprintf("%s/layer-%zu-%zu.tar", dir, img->nlayers, i);
+	}
+	/* The same member listed twice is extracted once. */
+	for (size_t i = 1; i < nw; i++)
+		for (size_t k = 1; k < i; k++)
+			if (!strcmp(w[i].member, w[k].member) && w[k].out) {
+				free(w[i].out);
+				w[i].out = NULL;
+				w[i].member = w[k].member;
+				break;
+			}
+	struct wanted *todo = xcalloc(nw, sizeof(*todo));
+	size_t ntodo = 0;
+	for (size_t i = 0; i < nw; i++)
+		if (i == 0 || w[i].out)
+			todo[ntodo++] = w[i];
+	int xr = tar_extract(file, todo, ntodo);
+	for (size_t i = 0, k = 0; i < nw; i++)
+		if (i == 0 || w[i].out)
+			w[i] = todo[k++];
+	free(todo);
+	if (xr < 0)
+		goto out;
+	for (size_t i = 1; i < nw; i++)
+		if (!w[i].out)
+			for (size_t k = 1; k < i; k++)
+				if (w[k].out && !strcmp(w[k].member, w[i].member)) {
+					w[i].out = xstrdup(w[k].out);
+					w[i].digest = xstrdup(w[k].digest);
+					w[i].size = w[k].size;
+					break;
+				}
+	/* Digests: names that carry one, and the config's diff_ids (the
+	 * sha256 of each uncompressed layer). */
+	char *cexp = digest_from_member(w[0].member);
+	int bad = check_member_digest(file, &w[0], cexp, "the image config");
+	free(cexp);
+	if (bad < 0)
+		goto out;
+	char cname[600];
+	snprintf(cname, sizeof(cname), "%s:%s", file, w[0].member);
+	if (!(cfg = img_json_parse_buf(w[0].data, w[0].len, cname)))
+		goto out;
+	const char *os = NULL, *arch = NULL, *variant = NULL;
+	if (json_unpack(cfg, "{s:s, s:s, s?s *}", "os", &os, "architecture", &arch, "variant",
+			&variant) == 0)
+		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
+					: xasprintf("%s/%s", os, arch);
+	json_t *rootfs = json_object_get(cfg, "rootfs");
+	diff_ids = rootfs ? json_object_get(rootfs, "diff_ids") : NULL;
+	if (diff_ids && json_array_size(diff_ids) != nw - 1) {
+		pc_fail(PC_ERR_INPUT, "%s: %zu diff_ids for %zu layers", cname,
+			json_array_size(diff_ids), nw - 1);
+		goto out;
+	}
+	for (size_t i = 1; i < nw; i++) {
+		char what[64];
+		snprintf(what, sizeof(what), "layer %zu", i);
+		char *exp = digest_from_member(w[i].member);
+		bad = check_member_digest(file, &w[i], exp, what);
+		free(exp);
+		json_t *id = diff_ids ? json_array_get(diff_ids, i - 1) : NULL;
+		if (!bad && json_is_string(id) && !is_compressed(w[i].out))
+			bad = check_member_digest(file, &w[i], json_string_value(id), what);
+		if (bad < 0)
+			goto out;
+	}
+	for (size_t i = 1; i < nw; i++)
+		img_add_layer(img, w[i].out, w[i].digest, NULL, w[i].size);
+	rc = 0;
+out:
+	for (size_t i = 0; w && i < nw; i++) {
+		free(w[i].out);
+		free(w[i].digest);
+		free(w[i].data);
+	}
+	free(w);
+	json_decref(cfg);
+	json_decref(list);
+	return rc;
+}
+
+/* An OCI layout inside a tar: extract oci-layout, index.json and blobs/ into
+ * the temporary folder and read it as a directory. */
+static int open_oci_archive(const char *file, const char *tag, const char *platform,
+			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
+			    struct pc_image_source *src)
+{
+	const char *dir = img_tmpdir(img, tmpbase);
+	if (!dir)
+		return -1;
+	char *root = xasprintf("%s/oci-%zu", dir, img->nlayers);
+	struct wanted *w = xcalloc(t->n, sizeof(*w));
+	size_t nw = 0;
+	int rc = -1;
+	struct strlist dirs = { 0 };
+	img_strlist_add(&dirs, root);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct member *m = &t->m[i];
+		if (m->type != AE_IFREG || m->hardlink)
+			continue;
+		int blob = !strncmp(m->name, "blobs/", 6);
+		if (!blob && strcmp(m->name, "index.json") && strcmp(m->name, "oci-layout"))
+			continue;
+		if (blob) {
+			/* blobs/ALG/HEX only: the name becomes a path. */
+			const char *alg = m->name + 6;
+			size_t alen = strcspn(alg, "/");
+			const char *hex = alg + alen + (alg[alen] == '/');
+			if (!alen || alg[alen] != '/' || !*hex || strchr(hex, '/') ||
+			    !img_is_hex(hex, strlen(hex)) ||
+			    strspn(alg, "abcdefghijklmnopqrstuvwxyz0123456789") < alen)
+				continue;
+			char *d = xasprintf("%s/blobs/%.*s", root, (int)alen, alg);
+			img_strlist_add(&dirs, d);
+			free(d);
+		}
+		w[nw].member = m->name;
+		w[nw].out = xasprintf("%s/%s", root, m->name);
+		nw++;
+	}
+	char *blobs = xasprintf("%s/blobs", root);
+	int mk = mkdir(root, 0700) < 0 || mkdir(blobs, 0700) < 0 ? -1 : 0;
+	for (size_t i = 1; mk == 0 && i < dirs.n; i++)
+		if (mkdir(dirs.v[i], 0700) < 0 && errno != EEXIST)
+			mk = -1;
+	if (mk < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "create folders in %s", dir);
+	else if (tar_extract(file, w, nw) == 0)
+		rc = img_oci_open(root, file, tag, platform, img, src);
+	free(blobs);
+	for (size_t i = 0; i < nw; i++) {
+		free(w[i].out);
+		free(w[i].digest);
+	}
+	free(w);
+	img_strlist_free(&dirs);
+	free(root);
+	return rc;
+}
+
+int img_tar_open(const char *path, const char *tag, const char *platform,
+		 const struct tarscan *t, const char *tmpbase, struct pc_image *img,
+		 struct pc_image_source *src)
+{
+	if (t->docker)
+		return open_docker_save(path, tag, t, tmpbase, img, src);
+	return open_oci_archive(path, tag, platform, t, tmpbase, img, src);
+}

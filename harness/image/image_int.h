@@ -1,0 +1,86 @@
+/* image_int.h - what the image modules share (not for the rest of the
+ * harness: use image.h).
+ *
+ *   image.c          specs, path checks, classification, the pc_image life
+ *   image_oci.c      folders: OCI image layouts and skopeo dir:
+ *   image_archive.c  tars: docker-archive (every docker-save flavour) and
+ *                    oci-archive
+ *   image_util.c     digests, JSON, string lists, the image being built
+ */
+#ifndef PC_IMAGE_INT_H
+#define PC_IMAGE_INT_H
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/image.h"
+
+#define IMG_MAX_JSON_BYTES (64u << 20) /* index, manifest, config blobs */
+#define IMG_IO_CHUNK (1u << 20)
+
+/* ---- image_util.c ---------------------------------------------------------- */
+
+int img_in_list(const char *const *list, const char *s);
+int img_is_hex(const char *s, size_t n);
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+void img_strlist_add(struct strlist *l, const char *s);
+char *img_strlist_join(const struct strlist *l); /* "a, b" or "(none)"; caller frees */
+void img_strlist_free(struct strlist *l);
+
+/* "ALG:HEX" checked (sha256/sha512, lowercase hex of the right length: it
+ * becomes a path).  Returns the EVP digest or NULL with an error at WHERE. */
+const EVP_MD *img_digest_parse(const char *digest, const char *where);
+
+struct hasher {
+	EVP_MD_CTX *ctx;
+	const EVP_MD *md;
+};
+void img_hasher_init(struct hasher *h, const EVP_MD *md);
+void img_hasher_update(struct hasher *h, const void *p, size_t n);
+char *img_hasher_final(struct hasher *h); /* "ALG:HEX"; frees the context */
+char *img_hash_file(const char *path, const EVP_MD *md, uint64_t *size);
+
+json_t *img_json_parse_buf(const char *buf, size_t len, const char *name);
+json_t *img_json_parse_file(const char *path);
+
+void img_add_layer(struct pc_image *img, const char *path, const char *digest,
+		   const char *media_type, uint64_t size);
+/* The image's temporary folder, created on first use below TMPBASE. */
+const char *img_tmpdir(struct pc_image *img, const char *tmpbase);
+
+/* ---- image_oci.c ------------------------------------------------------------ */
+
+/* Non-distributable ("foreign") layer media types: refused. */
+int img_layer_type_foreign(const char *media_type);
+
+/* DIR is an OCI image layout; DISPLAY names it in messages.  Fills SRC's
+ * platform and media types. */
+int img_oci_open(const char *dir, const char *display, const char *tag, const char *platform,
+		 struct pc_image *img, struct pc_image_source *src);
+/* Is DIR skopeo's dir: transport (manifest.json + version)? */
+int img_is_skopeo_dir(const char *dir);
+int img_skopeo_dir_open(const char *dir, struct pc_image *img, struct pc_image_source *src);
+
+/* ---- image_archive.c -------------------------------------------------------- */
+
+/* What a first pass over a tar found.  Opaque outside image_archive.c. */
+struct tarscan;
+
+/* Classify the tar at PATH (already checked to be a regular file):
+ * returns 0 for a layer, 1 for an image archive (kind, producer and why
+ * set in SRC), -1 on error (unreadable, or an image archive that
+ * references members it lacks or whose descriptions disagree). *T is
+ * allocated on 1 and belongs to the caller (img_tarscan_free). */
+int img_tar_classify(const char *path, struct tarscan **t, struct pc_image_source *src);
+int img_tar_open(const char *path, const char *tag, const char *platform,
+		 const struct tarscan *t, const char *tmpbase, struct pc_image *img,
+		 struct pc_image_source *src);
+void img_tarscan_free(struct tarscan *t);
+
+#endif

@@ -1,0 +1,653 @@
+/* image_oci.c - image folders: OCI image layouts (index.json, nested
+ * indexes, platforms, tags) and skopeo's dir: transport (manifest.json and
+ * blobs named by bare hex digest).  Both end in one image manifest whose
+ * config and layers are blobs checked against their digests.
+ *
+ * Objects whose schema is closed (oci-layout, platform) are unpacked
+ * strictly ("!"); descriptors and manifests are extensible by
+ * specification (unknown fields must be ignored), so only their known
+ * fields are checked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "image/image_int.h"
+#include "util/util.h"
+
+#define MAX_NESTING 8 /* nested indexes */
+
+static const char REF_NAME[] = "org.opencontainers.image.ref.name";
+static const char CONTAINERD_NAME[] = "io.containerd.image.name";
+
+static const char *const index_types[] = {
+	"application/vnd.oci.image.index.v1+json",
+	"application/vnd.docker.distribution.manifest.list.v2+json",
+	NULL,
+};
+
+static const char *const manifest_types[] = {
+	"application/vnd.oci.image.manifest.v1+json",
+	"application/vnd.docker.distribution.manifest.v2+json",
+	NULL,
+};
+
+static const char *const config_types[] = {
+	"application/vnd.oci.image.config.v1+json",
+	"application/vnd.docker.container.image.v1+json",
+	NULL,
+};
+
+static const char *const layer_types[] = {
+	"application/vnd.oci.image.layer.v1.tar",
+	"application/vnd.oci.image.layer.v1.tar+gzip",
+	"application/vnd.oci.image.layer.v1.tar+zstd",
+	"application/vnd.docker.image.rootfs.diff.tar",
+	"application/vnd.docker.image.rootfs.diff.tar.gzip",
+	NULL,
+};
+
+/* Layers whose content is, by definition, not part of the image (it is
+ * fetched from their URLs, if at all): an image that needs one is not
+ * something powercut can test faithfully, present blob or not. */
+static const char *const foreign_layer_types[] = {
+	"application/vnd.oci.image.layer.nondistributable.v1.tar",
+	"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+	"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+	"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+	NULL,
+};
+
+int img_layer_type_foreign(const char *media_type)
+{
+	return img_in_list(foreign_layer_types, media_type);
+}
+
+struct desc {
+	const char *media_type;
+	const char *digest;
+	json_int_t size;
+	json_t *annotations;
+	json_t *platform;
+	json_t *urls;
+};
+
+static int desc_parse(json_t *j, const char *where, struct desc *d)
+{
+	json_error_t err;
+	memset(d, 0, sizeof(*d));
+	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s:I, s?o, s?o, s?o *}",
+			   "mediaType", &d->media_type, "digest", &d->digest, "size", &d->size,
+			   "annotations", &d->annotations, "platform", &d->platform,
+			   "urls", &d->urls) < 0)
+		return pc_fail(PC_ERR_INPUT, "%s: bad descriptor: %s", where, err.text);
+	if (d->size < 0)
+		return pc_fail(PC_ERR_INPUT, "%s: descriptor %s has a negative size", where,
+			       d->digest);
+	if (!img_digest_parse(d->digest, where))
+		return -1;
+	return 0;
+}
+
+static const char *annotation(const struct desc *d, const char *key)
+{
+	json_t *v = d->annotations ? json_object_get(d->annotations, key) : NULL;
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+struct platform {
+	char os[64], arch[64], variant[64];
+};
+
+/* arm64 "v8" and amd64 "v1" are the defaults: compare them as no variant. */
+static void platform_normalize(struct platform *p)
+{
+	if ((!strcmp(p->arch, "arm64") && !strcmp(p->variant, "v8")) ||
+	    (!strcmp(p->arch, "amd64") && !strcmp(p->variant, "v1")))
+		p->variant[0] = '\0';
+}
+
+static int platform_parse(const char *s, struct platform *p)
+{
+	memset(p, 0, sizeof(*p));
+	char os[64], arch[64], variant[64], extra[2];
+	int n = sscanf(s, "%63[^/]/%63[^/]/%63[^/]%1s", os, arch, variant, extra);
+	if (n < 2 || n > 3)
+		return pc_fail(PC_ERR_INPUT,
+			       "bad platform '%s' (expected OS/ARCH or OS/ARCH/VARIANT, e.g. linux/amd64)",
+			       s);
+	snprintf(p->os, sizeof(p->os), "%s", os);
+	snprintf(p->arch, sizeof(p->arch), "%s", arch);
+	if (n == 3)
+		snprintf(p->variant, sizeof(p->variant), "%s", variant);
+	platform_normalize(p);
+	return 0;
+}
+
+static void platform_host(struct platform *p)
+{
+	static const struct {
+		const char *machine, *arch, *variant;
+	} map[] = {
+		{ "x86_64", "amd64", "" },   { "aarch64", "arm64", "" },
+		{ "armv7l", "arm", "v7" },   { "armv6l", "arm", "v6" },
+		{ "i686", "386", "" },       { "i386", "386", "" },
+		{ "ppc64le", "ppc64le", "" }, { "s390x", "s390x", "" },
+		{ "riscv64", "riscv64", "" },
+	};
+	struct utsname u;
+	memset(p, 0, sizeof(*p));
+	snprintf(p->os, sizeof(p->os), "linux");
+	snprintf(p->arch, sizeof(p->arch), "amd64");
+	if (uname(&u) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(u.machine, map[i].machine)) {
+			snprintf(p->arch, sizeof(p->arch), "%s", map[i].arch);
+			snprintf(p->variant, sizeof(p->variant), "%s", map[i].variant);
+		}
+}
+
+static void platform_str(const struct platform *p, char *out, size_t len)
+{
+	if (!p->os[0])
+		snprintf(out, len, "(no platform)");
+	else if (p->variant[0])
+		snprintf(out, len, "%s/%s/%s", p->os, p->arch, p->variant);
+	else
+		snprintf(out, len, "%s/%s", p->os, p->arch);
+}
+
+/* Platform object of a descriptor: a closed schema, so strict. */
+static int platform_from_json(json_t *j, const char *where, struct platform *p)
+{
+	const char *os, *arch, *variant = NULL, *osver = NULL;
+	json_t *osfeat = NULL, *feat = NULL;
+	json_error_t err;
+	memset(p, 0, sizeof(*p));
+	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s?s, s?s, s?o, s?o !}",
+			   "os", &os, "architecture", &arch, "variant", &variant,
+			   "os.version", &osver, "os.features", &osfeat, "features", &feat) < 0)
+		return pc_fail(PC_ERR_INPUT, "%s: bad platform: %s", where, err.text);
+	snprintf(p->os, sizeof(p->os), "%s", os);
+	snprintf(p->arch, sizeof(p->arch), "%s", arch);
+	snprintf(p->variant, sizeof(p->variant), "%s", variant ? variant : "");
+	platform_normalize(p);
+	return 0;
+}
+
+/* Does candidate C satisfy the request R?  No variant in R accepts any. */
+static int platform_match(const struct platform *r, const struct platform *c)
+{
+	return !strcmp(r->os, c->os) && !strcmp(r->arch, c->arch) &&
+	       (!r->variant[0] || !strcmp(r->variant, c->variant));
+}
+
+struct cand {
+	char *digest;
+	char *media_type;
+	json_int_t size;
+	struct platform plat;
+};
+
+struct oci {
+	const char *dir;     /* the layout */
+	const char *display; /* how to name it in messages */
+	int flat;            /* skopeo dir: blobs at the top, named by sha256 hex */
+	struct cand *c;
+	size_t nc;
+	struct strlist skipped_types; /* media types in indexes we do not use */
+};
+
+static char *blob_path(const struct oci *o, const char *digest)
+{
+	const char *colon = strchr(digest, ':');
+	if (o->flat)
+		return xasprintf("%s/%s", o->dir, colon + 1);
+	return xasprintf("%s/blobs/%.*s/%s", o->dir, (int)(colon - digest), digest, colon + 1);
+}
+
+/* Check the blob of D (existence, size, digest). */
+static int verify_blob(const struct oci *o, const struct desc *d, const char *what)
+{
+	const EVP_MD *md = img_digest_parse(d->digest, o->display);
+	if (!md)
+		return -1;
+	if (o->flat && md != EVP_sha256())
+		return pc_fail(PC_ERR_INPUT, "%s: blob %s (%s): skopeo dir: names only sha256 blobs",
+			       o->display, d->digest, what);
+	char *path = blob_path(o, d->digest);
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		int e = errno;
+		if (e == ENOENT && d->urls)
+			pc_fail(PC_ERR_INPUT,
+				"%s: blob %s (%s) is missing: a non-distributable layer, fetch it from its URLs first",
+				o->display, d->digest, what);
+		else
+			pc_fail_errno(PC_ERR_INPUT, e, "%s: blob %s (%s) is missing: %s", o->display,
+				      d->digest, what, path);
+		free(path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) is not a regular file", o->display, path, what);
+		free(path);
+		return -1;
+	}
+	if ((uint64_t)st.st_size != (uint64_t)d->size) {
+		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) has %jd bytes, its descriptor says %jd: %s",
+			o->display, d->digest, what, (intmax_t)st.st_size, (intmax_t)d->size, path);
+		free(path);
+		return -1;
+	}
+	uint64_t size;
+	char *got = img_hash_file(path, md, &size);
+	int rc = 0;
+	if (!got)
+		rc = -1;
+	else if (strcmp(got, d->digest))
+		rc = pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) does not match its digest: content is %s: %s",
+			     o->display, d->digest, what, got, path);
+	free(got);
+	free(path);
+	return rc;
+}
+
+/* Read, check and parse a JSON blob (index, manifest, config). */
+static json_t *load_json_blob(const struct oci *o, const struct desc *d, const char *what)
+{
+	if ((uint64_t)d->size > IMG_MAX_JSON_BYTES) {
+		pc_fail(PC_ERR_INPUT, "%s: %s blob %s is too large (%jd bytes)", o->display, what,
+			d->digest, (intmax_t)d->size);
+		return NULL;
+	}
+	if (verify_blob(o, d, what) < 0)
+		return NULL;
+	char *path = blob_path(o, d->digest);
+	size_t len;
+	char *buf = pc_read_file(path, &len);
+	json_t *j = NULL;
+	if (!buf)
+		pc_fail_errno(PC_ERR_INPUT, errno, "read %s", path);
+	else
+		j = img_json_parse_buf(buf, len, path);
+	free(buf);
+	free(path);
+	return j;
+}
+
+static void cand_add(struct oci *o, const struct desc *d, const struct platform *p)
+{
+	for (size_t i = 0; i < o->nc; i++)
+		if (!strcmp(o->c[i].digest, d->digest))
+			return; /* the same manifest reached twice */
+	o->c = xrealloc(o->c, (o->nc + 1) * sizeof(*o->c));
+	struct cand *c = &o->c[o->nc++];
+	c->digest = xstrdup(d->digest);
+	c->media_type = xstrdup(d->media_type);
+	c->size = d->size;
+	c->plat = *p;
+}
+
+static int collect(struct oci *o, json_t *manifests, const char *where, int depth,
+		   const struct platform *inherited);
+
+/* A descriptor from an index: an image manifest becomes a candidate, an
+ * index is followed. */
+static int collect_one(struct oci *o, json_t *jd, const char *where, int depth,
+		       const struct platform *inherited)
+{
+	struct desc d;
+	struct platform p = *inherited;
+	if (desc_parse(jd, where, &d) < 0)
+		return -1;
+	if (d.platform && platform_from_json(d.platform, where, &p) < 0)
+		return -1;
+	if (img_in_list(manifest_types, d.media_type)) {
+		cand_add(o, &d, &p);
+		return 0;
+	}
+	if (!img_in_list(index_types, d.media_type)) {
+		img_strlist_add(&o->skipped_types, d.media_type);
+		return 0;
+	}
+	if (depth >= MAX_NESTING)
+		return pc_fail(PC_ERR_INPUT, "%s: indexes nested deeper than %d levels", o->display,
+			       MAX_NESTING);
+	json_t *idx = load_json_blob(o, &d, "nested index");
+	if (!idx)
+		return -1;
+	char *name = xasprintf("%s: index %s", o->display, d.digest);
+	json_t *m = NULL;
+	json_int_t schema = 0;
+	json_error_t err;
+	int rc;
+	if (json_unpack_ex(idx, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
+			   "manifests", &m) < 0 || !json_is_array(m))
+		rc = pc_fail(PC_ERR_INPUT, "%s: not an image index: %s", name,
+			     m ? "manifests is not an array" : err.text);
+	else if (schema != 2)
+		rc = pc_fail(PC_ERR_INPUT, "%s: schemaVersion %jd, expected 2", name,
+			     (intmax_t)schema);
+	else
+		rc = collect(o, m, name, depth + 1, &p);
+	free(name);
+	json_decref(idx);
+	return rc;
+}
+
+static int collect(struct oci *o, json_t *manifests, const char *where, int depth,
+		   const struct platform *inherited)
+{
+	size_t i;
+	json_t *jd;
+	json_array_foreach(manifests, i, jd) {
+		if (collect_one(o, jd, where, depth, inherited) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The available platforms, for error messages. */
+static char *cands_platforms(const struct oci *o)
+{
+	struct strlist l = { 0 };
+	char buf[200];
+	for (size_t i = 0; i < o->nc; i++) {
+		platform_str(&o->c[i].plat, buf, sizeof(buf));
+		img_strlist_add(&l, buf);
+	}
+	char *s = img_strlist_join(&l);
+	img_strlist_free(&l);
+	return s;
+}
+
+/* Choose one candidate.  Without an explicit platform, a single image is
+ * taken whatever its platform (only its files matter here). */
+static const struct cand *choose(struct oci *o, const char *platform)
+{
+	if (o->nc == 0) {
+		char *types = img_strlist_join(&o->skipped_types);
+		pc_fail(PC_ERR_INPUT, "%s: no image manifest found (other media types: %s)",
+			o->display, types);
+		free(types);
+		return NULL;
+	}
+	struct platform want;
+	if (platform) {
+		if (platform_parse(platform, &want) < 0)
+			return NULL;
+	} else {
+		platform_host(&want);
+	}
+	/* Attestations and other artifacts are listed as unknown/unknown. */
+	size_t real = 0;
+	const struct cand *only = NULL;
+	for (size_t i = 0; i < o->nc; i++)
+		if (strcmp(o->c[i].plat.os, "unknown")) {
+			real++;
+			only = &o->c[i];
+		}
+	if (real == 1 && (!platform || !only->plat.os[0]))
+		return only;
+	const struct cand *best = NULL;
+	size_t nmatch = 0;
+	for (size_t i = 0; i < o->nc; i++) {
+		const struct cand *c = &o->c[i];
+		if (!c->plat.os[0] || !platform_match(&want, &c->plat))
+			continue;
+		/* With no variant asked for, prefer the one without a variant. */
+		if (!best || (best->plat.variant[0] && !c->plat.variant[0]))
+			best = c;
+		nmatch++;
+	}
+	char wanted[200];
+	platform_str(&want, wanted, sizeof(wanted));
+	if (!best || (nmatch > 1 && best->plat.variant[0])) {
+		char *avail = cands_platforms(o);
+		pc_fail(PC_ERR_INPUT, "%s: %s platform %s; available: %s (choose with --platform)",
+			o->display, best ? "several images match" : "no image for", wanted, avail);
+		free(avail);
+		return NULL;
+	}
+	return best;
+}
+
+/* "os/arch[/variant]" from an image config, or NULL. */
+static char *config_platform(json_t *config)
+{
+	const char *os = NULL, *arch = NULL, *variant = NULL;
+	if (json_unpack(config, "{s:s, s:s, s?s *}", "os", &os, "architecture", &arch,
+			"variant", &variant) < 0)
+		return NULL;
+	return variant ? xasprintf("%s/%s/%s", os, arch, variant) : xasprintf("%s/%s", os, arch);
+}
+
+/* The config and layers of the image manifest MAN (parsed; WHERE names it),
+ * each blob checked. */
+static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_image *img,
+		     struct pc_image_source *src)
+{
+	json_int_t schema = 0;
+	json_t *jconfig = NULL, *jlayers = NULL;
+	json_error_t err;
+	struct desc cd;
+	if (json_unpack_ex(man, &err, 0, "{s:I, s:o, s:o *}", "schemaVersion", &schema,
+			   "config", &jconfig, "layers", &jlayers) < 0 || !json_is_array(jlayers))
+		return pc_fail(PC_ERR_INPUT, "%s: not an image manifest: %s", where,
+			       jlayers ? "layers is not an array" : err.text);
+	if (schema != 2)
+		return pc_fail(PC_ERR_INPUT, "%s: schemaVersion %jd, expected 2", where,
+			       (intmax_t)schema);
+	if (desc_parse(jconfig, where, &cd) < 0)
+		return -1;
+	if (!img_in_list(config_types, cd.media_type))
+		return pc_fail(PC_ERR_INPUT, "%s: not a container image (config media type %s)",
+			       where, cd.media_type);
+	json_t *config = load_json_blob(o, &cd, "image config");
+	if (!config)
+		return -1;
+	free(src->config_type);
+	src->config_type = xstrdup(cd.media_type);
+	free(src->platform);
+	src->platform = config_platform(config);
+	json_decref(config);
+	size_t i;
+	json_t *jl;
+	json_array_foreach(jlayers, i, jl) {
+		struct desc ld;
+		if (desc_parse(jl, where, &ld) < 0)
+			return -1;
+		if (img_layer_type_foreign(ld.media_type))
+			return pc_fail(PC_ERR_INPUT,
+				       "%s: layer %zu (%s) is non-distributable (%s): its content is "
+				       "not part of the image, so powercut cannot test it",
+				       where, i + 1, ld.digest, ld.media_type);
+		if (!img_in_list(layer_types, ld.media_type))
+			return pc_fail(PC_ERR_INPUT, "%s: layer %zu (%s) has unknown media type %s",
+				       where, i + 1, ld.digest, ld.media_type);
+		char what[64];
+		snprintf(what, sizeof(what), "layer %zu", i + 1);
+		if (verify_blob(o, &ld, what) < 0)
+			return -1;
+		char *path = blob_path(o, ld.digest);
+		img_add_layer(img, path, ld.digest, ld.media_type, (uint64_t)ld.size);
+		free(path);
+	}
+	return 0;
+}
+
+static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_image *img,
+				struct pc_image_source *src)
+{
+	struct desc md = { .media_type = c->media_type, .digest = c->digest, .size = c->size };
+	json_t *man = load_json_blob(o, &md, "image manifest");
+	if (!man)
+		return -1;
+	char *where = xasprintf("%s: manifest %s", o->display, c->digest);
+	free(src->manifest_type);
+	src->manifest_type = xstrdup(c->media_type);
+	int rc = layers_of(o, man, where, img, src);
+	free(where);
+	json_decref(man);
+	return rc;
+}
+
+/* Top-level descriptors of index.json, filtered by TAG. */
+static int select_tagged(struct oci *o, json_t *manifests, const char *tag, json_t *out)
+{
+	struct strlist tags = { 0 };
+	size_t i;
+	json_t *jd;
+	json_array_foreach(manifests, i, jd) {
+		struct desc d;
+		if (desc_parse(jd, o->display, &d) < 0) {
+			img_strlist_free(&tags);
+			return -1;
+		}
+		const char *ref = annotation(&d, REF_NAME);
+		const char *full = annotation(&d, CONTAINERD_NAME);
+		if (ref)
+			img_strlist_add(&tags, ref);
+		if (!tag || (ref && !strcmp(ref, tag)) || (full && !strcmp(full, tag)))
+			json_array_append(out, jd);
+	}
+	int rc = 0;
+	if (tag && json_array_size(out) == 0) {
+		char *list = img_strlist_join(&tags);
+		rc = pc_fail(PC_ERR_INPUT, "%s: no image tagged '%s'; tags: %s", o->display, tag, list);
+		free(list);
+	} else if (tag && json_array_size(out) > 1) {
+		rc = pc_fail(PC_ERR_INPUT, "%s: tag '%s' names %zu entries of index.json", o->display,
+			     tag, json_array_size(out));
+	} else if (!tag && tags.n > 1) {
+		char *list = img_strlist_join(&tags);
+		rc = pc_fail(PC_ERR_INPUT, "%s holds several images; name one as %s:TAG; tags: %s",
+			     o->display, o->display, list);
+		free(list);
+	}
+	img_strlist_free(&tags);
+	return rc;
+}
+
+static int check_oci_layout_file(const char *dir)
+{
+	char *path = xasprintf("%s/oci-layout", dir);
+	json_t *j = img_json_parse_file(path);
+	const char *version = NULL;
+	json_error_t err;
+	int rc = 0;
+	if (!j)
+		rc = -1;
+	else if (json_unpack_ex(j, &err, 0, "{s:s !}", "imageLayoutVersion", &version) < 0)
+		rc = pc_fail(PC_ERR_INPUT, "%s: %s", path, err.text);
+	else if (strncmp(version, "1.", 2))
+		rc = pc_fail(PC_ERR_INPUT, "%s: unsupported imageLayoutVersion %s", path, version);
+	json_decref(j);
+	free(path);
+	return rc;
+}
+
+int img_oci_open(const char *dir, const char *display, const char *tag, const char *platform,
+		 struct pc_image *img, struct pc_image_source *src)
+{
+	if (check_oci_layout_file(dir) < 0)
+		return -1;
+	char *ipath = xasprintf("%s/index.json", dir);
+	json_t *index = img_json_parse_file(ipath);
+	struct oci o = { .dir = dir, .display = display };
+	json_t *chosen = json_array();
+	json_t *manifests = NULL;
+	json_int_t schema = 0;
+	json_error_t err;
+	int rc = -1;
+	if (!index)
+		goto out;
+	if (json_unpack_ex(index, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
+			   "manifests", &manifests) < 0 || !json_is_array(manifests)) {
+		pc_fail(PC_ERR_INPUT, "%s: not an image index: %s", ipath,
+			manifests ? "manifests is not an array" : err.text);
+		goto out;
+	}
+	if (schema != 2) {
+		pc_fail(PC_ERR_INPUT, "%s: schemaVersion %jd, expected 2", ipath, (intmax_t)schema);
+		goto out;
+	}
+	if (select_tagged(&o, manifests, tag, chosen) < 0)
+		goto out;
+	struct platform none = { { 0 }, { 0 }, { 0 } };
+	if (collect(&o, chosen, ipath, 0, &none) < 0)
+		goto out;
+	const struct cand *c = choose(&o, platform);
+	if (!c)
+		goto out;
+	rc = layers_from_manifest(&o, c, img, src);
+out:
+	for (size_t i = 0; i < o.nc; i++) {
+		free(o.c[i].digest);
+		free(o.c[i].media_type);
+	}
+	free(o.c);
+	img_strlist_free(&o.skipped_types);
+	json_decref(chosen);
+	json_decref(index);
+	free(ipath);
+	return rc;
+}
+
+/* ---- skopeo dir: ---------------------------------------------------------- */
+
+/* skopeo writes "Directory Transport Version: 1.x" into DIR/version. */
+static const char SKOPEO_VERSION_PREFIX[] = "Directory Transport Version: 1.";
+
+int img_is_skopeo_dir(const char *dir)
+{
+	char *vpath = xasprintf("%s/version", dir), *mpath = xasprintf("%s/manifest.json", dir);
+	size_t len = 0;
+	struct stat st;
+	char *v = stat(vpath, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 4096
+			  ? pc_read_file(vpath, &len)
+			  : NULL;
+	int ok = v && len >= sizeof(SKOPEO_VERSION_PREFIX) - 1 &&
+		 !strncmp(v, SKOPEO_VERSION_PREFIX, sizeof(SKOPEO_VERSION_PREFIX) - 1) &&
+		 stat(mpath, &st) == 0 && S_ISREG(st.st_mode);
+	free(v);
+	free(vpath);
+	free(mpath);
+	return ok;
+}
+
+/* manifest.json is the image manifest itself (no digest names it, so it is
+ * read as a file); config and layers are blobs DIR/HEX. */
+int img_skopeo_dir_open(const char *dir, struct pc_image *img, struct pc_image_source *src)
+{
+	struct oci o = { .dir = dir, .display = dir, .flat = 1 };
+	char *mpath = xasprintf("%s/manifest.json", dir);
+	json_t *man = img_json_parse_file(mpath);
+	int rc = -1;
+	const char *mt = NULL;
+	if (!man)
+		goto out;
+	if (json_unpack(man, "{s?s *}", "mediaType", &mt) < 0 || (mt && img_in_list(index_types, mt))) {
+		pc_fail(PC_ERR_INPUT, "%s: a manifest list, not one image (copy one platform with "
+			"skopeo copy without --all)", mpath);
+		goto out;
+	}
+	if (mt && !img_in_list(manifest_types, mt)) {
+		pc_fail(PC_ERR_INPUT, "%s: unknown manifest media type %s", mpath, mt);
+		goto out;
+	}
+	free(src->manifest_type);
+	src->manifest_type = mt ? xstrdup(mt) : NULL;
+	rc = layers_of(&o, man, mpath, img, src);
+out:
+	json_decref(man);
+	free(mpath);
+	return rc;
+}

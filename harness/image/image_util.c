@@ -1,0 +1,227 @@
+/* image_util.c - digests, JSON, string lists and the image being built,
+ * shared by the image modules (see image_int.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image/image_int.h"
+#include "util/util.h"
+
+int img_in_list(const char *const *list, const char *s)
+{
+	for (; s && *list; list++)
+		if (!strcmp(*list, s))
+			return 1;
+	return 0;
+}
+
+/* ---- small string list ------------------------------------------------ */
+
+
+void img_strlist_add(struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return;
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+}
+
+/* "a, b, c" (or "(none)"); caller frees. */
+char *img_strlist_join(const struct strlist *l)
+{
+	if (!l->n)
+		return xstrdup("(none)");
+	size_t len = 1;
+	for (size_t i = 0; i < l->n; i++)
+		len += strlen(l->v[i]) + 2;
+	char *s = xmalloc(len);
+	s[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strcat(s, ", ");
+		strcat(s, l->v[i]);
+	}
+	return s;
+}
+
+void img_strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* ---- digests ------------------------------------------------------------ */
+
+/* Check "ALG:HEX" (sha256 or sha512, lowercase hex of the right length: it
+ * becomes a path below blobs/, so nothing else may pass).  Returns the EVP
+ * digest, or NULL with an error naming WHERE. */
+const EVP_MD *img_digest_parse(const char *digest, const char *where)
+{
+	const EVP_MD *md = NULL;
+	size_t hexlen = 0;
+	const char *hex = NULL;
+	if (!strncmp(digest, "sha256:", 7)) {
+		md = EVP_sha256();
+		hexlen = 64;
+		hex = digest + 7;
+	} else if (!strncmp(digest, "sha512:", 7)) {
+		md = EVP_sha512();
+		hexlen = 128;
+		hex = digest + 7;
+	} else {
+		pc_fail(PC_ERR_INPUT, "%s: unsupported digest '%s' (sha256 and sha512 are)",
+			where, digest);
+		return NULL;
+	}
+	size_t i;
+	for (i = 0; hex[i]; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+			break;
+	if (hex[i] || i != hexlen) {
+		pc_fail(PC_ERR_INPUT, "%s: malformed digest '%s'", where, digest);
+		return NULL;
+	}
+	return md;
+}
+
+
+void img_hasher_init(struct hasher *h, const EVP_MD *md)
+{
+	h->md = md;
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->ctx || EVP_DigestInit_ex(h->ctx, md, NULL) != 1) {
+		fprintf(stderr, "powercut: EVP digest init failed\n");
+		abort();
+	}
+}
+
+void img_hasher_update(struct hasher *h, const void *p, size_t n)
+{
+	if (EVP_DigestUpdate(h->ctx, p, n) != 1)
+		abort();
+}
+
+/* "ALG:HEX" of what was hashed; frees the context. */
+char *img_hasher_final(struct hasher *h)
+{
+	unsigned char out[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	if (EVP_DigestFinal_ex(h->ctx, out, &len) != 1)
+		abort();
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
+	pc_hex(out, len, hex);
+	return xasprintf("%s:%s", h->md == EVP_sha512() ? "sha512" : "sha256", hex);
+}
+
+/* Hash the file at PATH with MD, streaming.  *size gets its length. */
+char *img_hash_file(const char *path, const EVP_MD *md, uint64_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
+		return NULL;
+	}
+	struct hasher h;
+	img_hasher_init(&h, md);
+	char *buf = xmalloc(IMG_IO_CHUNK);
+	uint64_t total = 0;
+	for (;;) {
+		/* A ^C must not wait for a multi-gigabyte blob to be hashed. */
+		ssize_t n = pc_check_interrupted() < 0 ? -2 : read(fd, buf, IMG_IO_CHUNK);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			if (n == -1)
+				pc_fail_errno(PC_ERR_INPUT, errno, "read %s", path);
+			free(buf);
+			close(fd);
+			free(img_hasher_final(&h));
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		img_hasher_update(&h, buf, (size_t)n);
+		total += (uint64_t)n;
+	}
+	free(buf);
+	close(fd);
+	*size = total;
+	return img_hasher_final(&h);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+json_t *img_json_parse_buf(const char *buf, size_t len, const char *name)
+{
+	json_error_t err;
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	if (!j)
+		pc_fail(PC_ERR_INPUT, "%s:%d:%d: bad JSON: %s", name, err.line, err.column,
+			err.text);
+	return j;
+}
+
+json_t *img_json_parse_file(const char *path)
+{
+	json_error_t err;
+	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	if (!j) {
+		if (access(path, F_OK) < 0)
+			pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
+		else
+			pc_fail(PC_ERR_INPUT, "%s:%d:%d: bad JSON: %s", path, err.line,
+				err.column, err.text);
+	}
+	return j;
+}
+
+/* ---- the image being built ----------------------------------------------- */
+
+void img_add_layer(struct pc_image *img, const char *path, const char *digest,
+		   const char *media_type, uint64_t size)
+{
+	img->layers = xrealloc(img->layers, (img->nlayers + 1) * sizeof(*img->layers));
+	struct pc_layer *l = &img->layers[img->nlayers++];
+	l->path = xstrdup(path);
+	l->digest = digest ? xstrdup(digest) : NULL;
+	l->media_type = media_type ? xstrdup(media_type) : NULL;
+	l->size = size;
+}
+
+const char *img_tmpdir(struct pc_image *img, const char *tmpbase)
+{
+	if (img->tmpdir)
+		return img->tmpdir;
+	if (!tmpbase)
+		tmpbase = getenv("TMPDIR");
+	if (!tmpbase || !*tmpbase)
+		tmpbase = "/tmp";
+	char *t = xasprintf("%s/powercut-image.XXXXXX", tmpbase);
+	if (!mkdtemp(t)) {
+		pc_fail_errno(PC_ERR_RUN, errno, "create a temporary folder in %s", tmpbase);
+		free(t);
+		return NULL;
+	}
+	img->tmpdir = t;
+	return t;
+}
+
+/* Lowercase hex only: digests become paths. */
+int img_is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+

@@ -1,0 +1,66 @@
+/* unpack.h - apply image layers onto a target folder with libarchive, and
+ * build the manifest from the archive stream while writing.
+ *
+ * Safety: extraction runs in a child process chrooted into the target, with
+ * ARCHIVE_EXTRACT_SECURE_NODOTDOT and _NOABSOLUTEPATHS; in addition every
+ * entry is checked before it is written: absolute paths, ".." components,
+ * and paths or hardlink targets that would leave the target through a
+ * symlink are refused with an error naming the layer and the entry.
+ * Symlinks with absolute targets are resolved relative to the target, as
+ * container runtimes do, so writing through `lib -> /usr/lib` is allowed.
+ */
+#ifndef PC_UNPACK_H
+#define PC_UNPACK_H
+
+#include <stdint.h>
+#include "image/manifest.h"
+
+struct pc_unpack_stats {
+	uint64_t entries;   /* entries in the final manifest */
+	uint64_t bytes;     /* regular file bytes written (all layers) */
+	uint64_t whiteouts; /* whiteouts applied */
+};
+
+/* Progress callback, called from the unpacking process now and then. */
+typedef void (*pc_unpack_progress_fn)(uint64_t bytes, void *arg);
+
+/* Unpack LAYERS[0..n) in order into TARGET (an existing directory).
+ * On success *out is the manifest of the final tree.  Errors in the archive
+ * are class INPUT; ENOSPC and other write errors class RUN. */
+int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
+		     struct pc_manifest **out, struct pc_unpack_stats *st,
+		     pc_unpack_progress_fn progress, void *arg);
+
+/* Unpack one layer in the form containerd's overlayfs snapshotter stores it
+ * (layout = snapshots): the layer alone in TARGET (an existing, empty
+ * directory, e.g. snapshots/N/fs), whiteouts not applied but converted for
+ * overlayfs: `.wh.NAME` becomes a 0:0 character device NAME (mode 0, owned
+ * as the whiteout entry), `.wh..wh..opq` sets trusted.overlay.opaque=y on
+ * its directory.  Same child, path checks and hashing as pc_unpack_layers.
+ * INDEX is the layer's number (0 for the lowest).  LOWER is the merged view
+ * of the layers below (pc_overlay_merge), NULL for the first: symlinks in
+ * parent components are resolved through it, so that a layer writing
+ * through a lower `lib -> usr/lib` lands where the flat layout puts it, and
+ * parent directories the layer does not list get the lower directory's
+ * mode, owner and xattrs (as containerd copies them up).  Hardlink targets
+ * must be in the same layer.  *out is the layer's own manifest, whiteout
+ * devices and the opaque xattr included. */
+int pc_unpack_layer_overlay(const char *layer, unsigned index, const struct pc_manifest *lower,
+			    const char *target, struct pc_manifest **out,
+			    struct pc_unpack_stats *st, pc_unpack_progress_fn progress, void *arg);
+
+/* Apply LAYER (the manifest of layer INDEX in the overlay form) onto MERGED,
+ * as overlayfs shows lowerdir=LAYER:...: a 0:0 character device hides the
+ * path, an opaque directory hides what the layers below hold in it, a
+ * directory merges with a directory below, anything else replaces.  The
+ * opaque xattr itself is not shown.  Starting from an empty manifest and
+ * merging every layer gives the image's manifest (pc_image_scan). */
+void pc_overlay_merge(struct pc_manifest *merged, struct pc_manifest *layer, unsigned index);
+
+/* Build the manifest of LAYERS without writing anything (no privilege
+ * needed).  Used for `device_size = auto` and `powercut manifest`.
+ * *total_bytes receives the sum of regular-file sizes over all layers. */
+int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
+		  uint64_t *total_bytes);
+
+#endif

@@ -1,0 +1,567 @@
+/* compare.c - two results folders compared; see compare.h. */
+#include "report/compare.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/escape.h"
+#include "util/input.h"
+#include "util/util.h"
+
+const char *const pc_cmp_phases[PC_CMP_NPHASES] = {
+	"mkfs", "unpack", "sync", "commit", "remount", "verify", "fsck", "crash_points", "total",
+};
+const char *const pc_cmp_io[PC_CMP_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
+
+static const char *const class_names[PC_CMP_NCLASSES] = {
+	"regression", "fixed", "still failing", "flaky", "known", "unexpected pass",
+	"unchanged", "new", "removed",
+};
+
+const char *pc_cmp_class_name(enum pc_cmp_class c)
+{
+	return c < PC_CMP_NCLASSES ? class_names[c] : "?";
+}
+
+/* ---- reading results.json ------------------------------------------- */
+
+/* The largest results.json read (a run of 100000 cases is ~300 MB less). */
+#define MAX_RESULTS_BYTES (256u << 20)
+
+static int bad(const char *path, size_t i, const char *field, const char *why)
+{
+	if (i == (size_t)-1)
+		return pc_fail(PC_ERR_INPUT, "%s: %s: %s", path, field, why);
+	return pc_fail(PC_ERR_INPUT, "%s: cases[%zu].%s: %s", path, i, field, why);
+}
+
+static int get_str(const char *path, size_t i, json_t *o, const char *field, int required,
+		   char **out)
+{
+	json_t *v = json_object_get(o, field);
+	*out = NULL;
+	if (!v)
+		return required ? bad(path, i, field, "missing") : 0;
+	if (!json_is_string(v))
+		return bad(path, i, field, "not a string");
+	*out = xstrdup(json_string_value(v));
+	return 0;
+}
+
+/* An object of numbers >= 0: the NAMES present go into OUT (absent: -1).
+ * REQUIRE names one that must be there. */
+static int get_numbers(const char *path, size_t i, json_t *o, const char *field,
+		       const char *const *names, size_t n, const char *require, double *out)
+{
+	json_t *obj = json_object_get(o, field);
+	if (!obj)
+		return bad(path, i, field, "missing");
+	if (!json_is_object(obj))
+		return bad(path, i, field, "not an object");
+	for (size_t k = 0; k < n; k++) {
+		json_t *v = json_object_get(obj, names[k]);
+		out[k] = -1;
+		if (!v) {
+			if (require && !strcmp(require, names[k])) {
+				char *f = xasprintf("%s.%s", field, names[k]);
+				bad(path, i, f, "missing");
+				free(f);
+				return -1;
+			}
+			continue;
+		}
+		if (!json_is_number(v) || json_number_value(v) < 0) {
+			char *f = xasprintf("%s.%s", field, names[k]);
+			bad(path, i, f, "not a number >= 0");
+			free(f);
+			return -1;
+		}
+		out[k] = json_number_value(v);
+	}
+	return 0;
+}
+
+/* "g/ext4/none/r2" with repeats > 1 -> "g/ext4/none". */
+static char *case_key(const char *id, json_t *o)
+{
+	json_t *rep = json_object_get(o, "repeats"), *r = json_object_get(o, "repeat");
+	if (json_is_integer(rep) && json_integer_value(rep) > 1 && json_is_integer(r)) {
+		char suffix[32];
+		snprintf(suffix, sizeof(suffix), "/r%lld", (long long)json_integer_value(r));
+		size_t n = strlen(id), s = strlen(suffix);
+		if (n > s && !strcmp(id + n - s, suffix))
+			return xstrndup(id, n - s);
+	}
+	return xstrdup(id);
+}
+
+static int load_case(const char *path, size_t i, json_t *o, struct pc_cmp_case *c)
+{
+	if (!json_is_object(o))
+		return bad(path, i, "", "not an object");
+	char *verdict = NULL, *outcome = NULL;
+	int rc = -1;
+	if (get_str(path, i, o, "id", 1, &c->id) < 0 || get_str(path, i, o, "verdict", 1, &verdict) < 0 ||
+	    get_str(path, i, o, "outcome", 0, &outcome) < 0 ||
+	    get_str(path, i, o, "reason", 0, &c->reason) < 0 ||
+	    get_str(path, i, o, "flaky_rate", 0, &c->flaky_rate) < 0)
+		goto out;
+	if (!*c->id) {
+		bad(path, i, "id", "empty");
+		goto out;
+	}
+	int v = pc_outcome_lookup(verdict);
+	if (v != PC_OUT_PASS && v != PC_OUT_FAIL && v != PC_OUT_ERROR) {
+		bad(path, i, "verdict", "not pass, fail or error");
+		goto out;
+	}
+	/* Results written before outcomes existed: the verdict is the outcome. */
+	int oc = outcome ? pc_outcome_lookup(outcome) : v;
+	if (oc < 0) {
+		bad(path, i, "outcome", "not pass, fail, error, flaky, known or unexpected pass");
+		goto out;
+	}
+	c->outcome = (enum pc_outcome)oc;
+	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
+	if (!json_is_integer(lost) || json_integer_value(lost) < 0) {
+		bad(path, i, "lost", lost ? "not an integer >= 0" : "missing");
+		goto out;
+	}
+	if (!json_is_boolean(committed)) {
+		bad(path, i, "committed", committed ? "not true or false" : "missing");
+		goto out;
+	}
+	c->lost = json_is_true(committed) && v != PC_OUT_ERROR ? json_integer_value(lost) : -1;
+	if (get_numbers(path, i, o, "timings_s", pc_cmp_phases, PC_CMP_NPHASES, "total", c->t) < 0 ||
+	    get_numbers(path, i, o, "io", pc_cmp_io, PC_CMP_NIO, NULL, c->io) < 0)
+		goto out;
+	c->key = case_key(c->id, o);
+	rc = 0;
+out:
+	free(verdict);
+	free(outcome);
+	return rc;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_cmp_case *)a)->id, ((const struct pc_cmp_case *)b)->id);
+}
+
+int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
+{
+	memset(s, 0, sizeof(*s));
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return pc_fail_errno(PC_ERR_INPUT, errno, "compare: %s", dir);
+	s->path = S_ISDIR(st.st_mode) ? xasprintf("%s/results.json", dir) : xstrdup(dir);
+	size_t len;
+	char *text = pc_input_read_small("results file", s->path, MAX_RESULTS_BYTES, &len);
+	if (!text)
+		return -1;
+	json_error_t err;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
+	if (!root)
+		return pc_fail(PC_ERR_INPUT, "%s:%d: not JSON: %s", s->path, err.line, err.text);
+	int rc = -1;
+	json_t *cases = json_object_get(root, "cases");
+	if (!json_is_object(root))
+		bad(s->path, (size_t)-1, "(top)", "not an object");
+	else if (get_str(s->path, (size_t)-1, root, "kernel", 1, &s->kernel) < 0)
+		;
+	else if (!json_is_array(cases))
+		bad(s->path, (size_t)-1, "cases", cases ? "not an array" : "missing");
+	else {
+		s->n = json_array_size(cases);
+		s->v = xcalloc(s->n ? s->n : 1, sizeof(*s->v));
+		size_t i;
+		for (i = 0; i < s->n; i++)
+			if (load_case(s->path, i, json_array_get(cases, i), &s->v[i]) < 0)
+				break;
+		if (i == s->n) {
+			qsort(s->v, s->n, sizeof(*s->v), by_id);
+			rc = 0;
+			for (i = 1; i < s->n && rc == 0; i++)
+				if (!strcmp(s->v[i - 1].id, s->v[i].id))
+					rc = pc_fail(PC_ERR_INPUT, "%s: case %s appears twice", s->path,
+						     s->v[i].id);
+		}
+	}
+	json_decref(root);
+	return rc;
+}
+
+void pc_cmp_side_free(struct pc_cmp_side *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].id);
+		free(s->v[i].key);
+		free(s->v[i].reason);
+		free(s->v[i].flaky_rate);
+	}
+	free(s->v);
+	free(s->path);
+	free(s->kernel);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- classification --------------------------------------------------- */
+
+static int passed(int o)
+{
+	return o == PC_OUT_PASS || o == PC_OUT_XPASS;
+}
+
+enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
+{
+	if (new < 0)
+		return PC_CMP_REMOVED;
+	if (new == PC_OUT_KNOWN || (known && (new == PC_OUT_FAIL || new == PC_OUT_ERROR)))
+		return PC_CMP_KNOWN;
+	if (new == PC_OUT_XPASS || (known && new == PC_OUT_PASS))
+		return PC_CMP_XPASS;
+	if (base < 0)
+		return PC_CMP_NEW;
+	if (new == PC_OUT_FLAKY)
+		return PC_CMP_FLAKY;
+	if (passed(new))
+		return passed(base) ? PC_CMP_UNCHANGED : PC_CMP_FIXED;
+	return passed(base) ? PC_CMP_REGRESSION : PC_CMP_STILL_FAILING;
+}
+
+/* ---- performance ------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Median of the values >= 0 of field FIELD (index K in t or io) over the
+ * cases of SIDE with KEY; -1 if none. */
+static double median(const struct pc_cmp_side *side, const char *key, int io, size_t k,
+		     size_t *count)
+{
+	double *v = xcalloc(side->n ? side->n : 1, sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < side->n; i++) {
+		if (strcmp(side->v[i].key, key))
+			continue;
+		double x = io ? side->v[i].io[k] : side->v[i].t[k];
+		if (x >= 0)
+			v[n++] = x;
+	}
+	double m = -1;
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+	if (count)
+		*count = n;
+	return m;
+}
+
+static size_t count_key(const struct pc_cmp_side *side, const char *key)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < side->n; i++)
+		n += !strcmp(side->v[i].key, key);
+	return n;
+}
+
+static double ratio(double base, double new)
+{
+	return base > 0 && new >= 0 ? new / base : -1;
+}
+
+static void add_perf(struct pc_cmp_report *r, const char *key)
+{
+	for (size_t i = 0; i < r->nperf; i++)
+		if (!strcmp(r->perf[i].key, key))
+			return;
+	if (!count_key(&r->base, key) || !count_key(&r->new, key))
+		return;
+	r->perf = xrealloc(r->perf, (r->nperf + 1) * sizeof(*r->perf));
+	struct pc_cmp_perf *p = &r->perf[r->nperf++];
+	memset(p, 0, sizeof(*p));
+	p->key = key;
+	p->nbase = count_key(&r->base, key);
+	p->nnew = count_key(&r->new, key);
+	for (size_t k = 0; k < PC_CMP_NPHASES; k++)
+		p->time_ratio[k] = ratio(median(&r->base, key, 0, k, NULL), median(&r->new, key, 0, k, NULL));
+	for (size_t k = 0; k < PC_CMP_NIO; k++)
+		p->io_ratio[k] = ratio(median(&r->base, key, 1, k, NULL), median(&r->new, key, 1, k, NULL));
+	p->base_total = median(&r->base, key, 0, PC_CMP_NPHASES - 1, NULL);
+	p->new_total = median(&r->new, key, 0, PC_CMP_NPHASES - 1, NULL);
+	double total = p->time_ratio[PC_CMP_NPHASES - 1];
+	p->slowdown = total >= 0 && total > r->o->threshold;
+	r->slowdowns += (size_t)p->slowdown;
+}
+
+/* ---- the comparison --------------------------------------------------- */
+
+static const struct pc_cmp_case *find(const struct pc_cmp_side *s, const char *id)
+{
+	struct pc_cmp_case want = { .id = (char *)id };
+	return bsearch(&want, s->v, s->n, sizeof(*s->v), by_id);
+}
+
+static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
+{
+	struct pc_cmp_row *row = &r->rows[r->nrows++];
+	row->base = b;
+	row->new = n;
+	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel) : NULL;
+	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
+				   row->known != NULL);
+	r->counts[row->cls]++;
+}
+
+void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o)
+{
+	r->o = o;
+	r->rows = xcalloc(r->base.n + r->new.n + 1, sizeof(*r->rows));
+	for (size_t i = 0; i < r->new.n; i++)
+		add_row(r, find(&r->base, r->new.v[i].id), &r->new.v[i]);
+	for (size_t i = 0; i < r->base.n; i++)
+		if (!find(&r->new, r->base.v[i].id))
+			add_row(r, &r->base.v[i], NULL);
+	for (size_t i = 0; i < r->new.n; i++)
+		add_perf(r, r->new.v[i].key);
+}
+
+void pc_cmp_report_free(struct pc_cmp_report *r)
+{
+	pc_cmp_side_free(&r->base);
+	pc_cmp_side_free(&r->new);
+	free(r->rows);
+	free(r->perf);
+	r->rows = NULL;
+	r->perf = NULL;
+}
+
+int pc_cmp_exit(const struct pc_cmp_report *r)
+{
+	if (r->counts[PC_CMP_REGRESSION])
+		return 1;
+	if (r->counts[PC_CMP_FLAKY] && !r->o->flaky_ok)
+		return 1;
+	if (r->slowdowns && r->o->fail_on_slowdown)
+		return 1;
+	return 0;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static void outcome_text(const struct pc_cmp_case *c, char *out, size_t len)
+{
+	if (!c)
+		snprintf(out, len, "-");
+	else if (c->flaky_rate)
+		snprintf(out, len, "%s %s", pc_outcome_name(c->outcome), c->flaky_rate);
+	else
+		snprintf(out, len, "%s", pc_outcome_name(c->outcome));
+}
+
+static void lost_text(const struct pc_cmp_case *c, char *out, size_t len)
+{
+	if (!c || c->lost < 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%lld", c->lost);
+}
+
+static void ratio_text(double x, char *out, size_t len)
+{
+	if (x < 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.2f", x);
+}
+
+static const struct pc_cmp_perf *perf_of(const struct pc_cmp_report *r, const char *key)
+{
+	for (size_t i = 0; i < r->nperf; i++)
+		if (!strcmp(r->perf[i].key, key))
+			return &r->perf[i];
+	return NULL;
+}
+
+/* Classes listed case by case (unchanged ones are only counted). */
+static int listed(enum pc_cmp_class c)
+{
+	return c != PC_CMP_UNCHANGED;
+}
+
+static void md_rows(const struct pc_cmp_report *r, FILE *f)
+{
+	int any = 0;
+	/* Worst first: the order of enum pc_cmp_class. */
+	for (int cls = 0; cls < PC_CMP_NCLASSES; cls++) {
+		for (size_t i = 0; i < r->nrows; i++) {
+			const struct pc_cmp_row *row = &r->rows[i];
+			if ((int)row->cls != cls || !listed(row->cls))
+				continue;
+			if (!any)
+				fputs("| case | change | base | new | lost base -> new | why |\n"
+				      "|---|---|---|---|---:|---|\n", f);
+			any = 1;
+			const struct pc_cmp_case *c = row->new ? row->new : row->base;
+			char b[64], n[64], lb[32], ln[32];
+			outcome_text(row->base, b, sizeof(b));
+			outcome_text(row->new, n, sizeof(n));
+			lost_text(row->base, lb, sizeof(lb));
+			lost_text(row->new, ln, sizeof(ln));
+			const char *why = row->known ? row->known->reason
+					: row->new && row->new->reason ? row->new->reason : "";
+			char *id = pc_esc_md(c->id), *w = pc_esc_md(why);
+			fprintf(f, "| %s | **%s** | %s | %s | %s -> %s | %s |\n", id,
+				pc_cmp_class_name(row->cls), b, n, lb, ln, w);
+			free(id);
+			free(w);
+		}
+	}
+	if (!any)
+		fputs("No case changed its outcome.\n", f);
+}
+
+/* One line per slowdown: the medians, the phases that grew beyond the
+ * threshold, and the write-side I/O ratios (JSON has every ratio). */
+static void md_slowdowns(const struct pc_cmp_report *r, FILE *f)
+{
+	if (!r->slowdowns)
+		return;
+	fprintf(f, "\n### Slowdowns (median total time NEW/BASE above %.2f)\n\n"
+		   "| case | base s | new s | NEW/BASE | phases above %.2f | wios, wbytes, flushes |\n"
+		   "|---|---:|---:|---:|---|---|\n", r->o->threshold, r->o->threshold);
+	for (size_t i = 0; i < r->nperf; i++) {
+		const struct pc_cmp_perf *p = &r->perf[i];
+		if (!p->slowdown)
+			continue;
+		char *key = pc_esc_md(p->key);
+		fprintf(f, "| %s | %.2f | %.2f | %.2f |", key, p->base_total, p->new_total,
+			p->time_ratio[PC_CMP_NPHASES - 1]);
+		free(key);
+		const char *sep = " ";
+		for (size_t k = 0; k + 1 < PC_CMP_NPHASES; k++) {
+			if (p->time_ratio[k] > r->o->threshold) {
+				fprintf(f, "%s%s %.2f", sep, pc_cmp_phases[k], p->time_ratio[k]);
+				sep = ", ";
+			}
+		}
+		char a[32], b[32], c[32];
+		ratio_text(p->io_ratio[0], a, sizeof(a));
+		ratio_text(p->io_ratio[1], b, sizeof(b));
+		ratio_text(p->io_ratio[4], c, sizeof(c));
+		fprintf(f, " | %s, %s, %s |\n", a, b, c);
+	}
+}
+
+void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
+{
+	char *bp = pc_esc_md(r->base.path), *np = pc_esc_md(r->new.path);
+	char *bk = pc_esc_md(r->base.kernel), *nk = pc_esc_md(r->new.kernel);
+	int rc = pc_cmp_exit(r);
+	fprintf(f, "## powercut compare: %s\n\n- base: `%s` (kernel `%s`, %zu cases)\n"
+		   "- new: `%s` (kernel `%s`, %zu cases)\n- ",
+		rc ? "**worse**" : "no regression", bp, bk, r->base.n, np, nk, r->new.n);
+	free(bp);
+	free(np);
+	free(bk);
+	free(nk);
+	for (int c = 0; c < PC_CMP_NCLASSES; c++)
+		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
+	fprintf(f, ", %zu slowdown%s (time > %.2fx)\n\n", r->slowdowns, r->slowdowns == 1 ? "" : "s",
+		r->o->threshold);
+	md_rows(r, f);
+	md_slowdowns(r, f);
+}
+
+static json_t *ratios_json(const double *v, const char *const *names, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t k = 0; k < n; k++)
+		json_object_set_new(o, names[k], v[k] < 0 ? json_null() : json_real(v[k]));
+	return o;
+}
+
+static json_t *side_json(const struct pc_cmp_side *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "results", pc_esc_json(s->path));
+	json_object_set_new(o, "kernel", pc_esc_json(s->kernel));
+	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
+	return o;
+}
+
+static void case_side_json(json_t *o, const char *prefix, const struct pc_cmp_case *c)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "%s_outcome", prefix);
+	json_object_set_new(o, key, c ? pc_esc_json(pc_outcome_name(c->outcome)) : json_null());
+	snprintf(key, sizeof(key), "%s_lost", prefix);
+	json_object_set_new(o, key, c && c->lost >= 0 ? json_integer(c->lost) : json_null());
+	if (c && c->flaky_rate) {
+		snprintf(key, sizeof(key), "%s_flaky_rate", prefix);
+		json_object_set_new(o, key, pc_esc_json(c->flaky_rate));
+	}
+	if (c && c->reason && *c->reason) {
+		snprintf(key, sizeof(key), "%s_reason", prefix);
+		json_object_set_new(o, key, pc_esc_json(c->reason));
+	}
+}
+
+json_t *pc_cmp_json(const struct pc_cmp_report *r)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "base", side_json(&r->base));
+	json_object_set_new(root, "new", side_json(&r->new));
+	json_object_set_new(root, "time_threshold", json_real(r->o->threshold));
+	json_t *sum = json_object();
+	for (int c = 0; c < PC_CMP_NCLASSES; c++)
+		json_object_set_new(sum, pc_cmp_class_name((enum pc_cmp_class)c),
+				    json_integer((json_int_t)r->counts[c]));
+	json_object_set_new(sum, "slowdown", json_integer((json_int_t)r->slowdowns));
+	json_object_set_new(root, "summary", sum);
+	json_t *cases = json_array();
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct pc_cmp_row *row = &r->rows[i];
+		const struct pc_cmp_case *c = row->new ? row->new : row->base;
+		json_t *o = json_object();
+		json_object_set_new(o, "id", pc_esc_json(c->id));
+		json_object_set_new(o, "change", pc_esc_json(pc_cmp_class_name(row->cls)));
+		case_side_json(o, "base", row->base);
+		case_side_json(o, "new", row->new);
+		if (row->known) {
+			json_object_set_new(o, "known_reason", pc_esc_json(row->known->reason));
+			char *where = xasprintf("%s:%u", row->known->file, row->known->line);
+			json_object_set_new(o, "known_where", pc_esc_json(where));
+			free(where);
+		}
+		const struct pc_cmp_perf *p = perf_of(r, c->key);
+		json_object_set_new(o, "slowdown", json_boolean(p && p->slowdown));
+		json_array_append_new(cases, o);
+	}
+	json_object_set_new(root, "cases", cases);
+	json_t *perf = json_array();
+	for (size_t i = 0; i < r->nperf; i++) {
+		const struct pc_cmp_perf *p = &r->perf[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "key", pc_esc_json(p->key));
+		json_object_set_new(o, "base_repeats", json_integer((json_int_t)p->nbase));
+		json_object_set_new(o, "new_repeats", json_integer((json_int_t)p->nnew));
+		json_object_set_new(o, "base_total_s", json_real(p->base_total));
+		json_object_set_new(o, "new_total_s", json_real(p->new_total));
+		json_object_set_new(o, "time_ratio", ratios_json(p->time_ratio, pc_cmp_phases, PC_CMP_NPHASES));
+		json_object_set_new(o, "io_ratio", ratios_json(p->io_ratio, pc_cmp_io, PC_CMP_NIO));
+		json_object_set_new(o, "slowdown", json_boolean(p->slowdown));
+		json_array_append_new(perf, o);
+	}
+	json_object_set_new(root, "perf", perf);
+	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));
+	return root;
+}

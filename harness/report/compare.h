@@ -1,0 +1,110 @@
+/* compare.h - `powercut compare BASE NEW`: what changed between two
+ * results folders (a nightly run against the last good one).
+ *
+ * Per case id: the outcome change (outcome.h) classified as
+ *
+ *   regression       passed in BASE, fails (fail, error) in NEW
+ *   fixed            failed (fail, error, known, flaky) in BASE, passes in NEW
+ *   still failing    failed in both
+ *   flaky            flaky in NEW (fails the comparison unless --flaky-ok)
+ *   known            fails in NEW and a known-failures entry covers it (NEW's
+ *                    own `known` outcome, or compare --known)
+ *   unexpected pass  a known-failures entry covers it but it passed
+ *   unchanged        passed in both
+ *   new, removed     in one side only (reported, never a regression)
+ *
+ * and per case key (the id without its /rN repeat suffix) the median over
+ * repeats of each phase's time and I/O counter, as NEW/BASE ratios; a key
+ * whose total time ratio exceeds the threshold is a slowdown (a
+ * regression only with --fail-on-slowdown).
+ *
+ * results.json is read strictly: a field compare uses that is missing or of
+ * the wrong type, an unknown verdict or outcome, a case id twice: error. */
+#ifndef PC_COMPARE_H
+#define PC_COMPARE_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include "check/known.h"
+#include "run/outcome.h"
+
+enum { PC_CMP_NPHASES = 9, PC_CMP_NIO = 5 };
+extern const char *const pc_cmp_phases[PC_CMP_NPHASES];  /* "mkfs" ... "total" */
+extern const char *const pc_cmp_io[PC_CMP_NIO];          /* "wios" ... "flushes" */
+
+struct pc_cmp_case {
+	char *id;
+	char *key;             /* id without "/rN" */
+	enum pc_outcome outcome;
+	char *reason;
+	char *flaky_rate;      /* "2/3" or NULL */
+	long long lost;        /* -1: not measured (commit record lost, error) */
+	double t[PC_CMP_NPHASES];   /* < 0: absent */
+	double io[PC_CMP_NIO];
+};
+
+struct pc_cmp_side {
+	char *path;            /* the results.json read */
+	char *kernel;
+	struct pc_cmp_case *v;
+	size_t n;
+};
+
+enum pc_cmp_class {
+	PC_CMP_REGRESSION, PC_CMP_FIXED, PC_CMP_STILL_FAILING, PC_CMP_FLAKY, PC_CMP_KNOWN,
+	PC_CMP_XPASS, PC_CMP_UNCHANGED, PC_CMP_NEW, PC_CMP_REMOVED, PC_CMP_NCLASSES
+};
+
+struct pc_cmp_row {
+	const struct pc_cmp_case *base, *new;   /* NULL when absent */
+	enum pc_cmp_class cls;
+	const struct pc_known_entry *known;     /* compare --known's entry */
+};
+
+struct pc_cmp_perf {
+	const char *key;
+	size_t nbase, nnew;                     /* repeats on each side */
+	double time_ratio[PC_CMP_NPHASES];      /* < 0: not comparable */
+	double io_ratio[PC_CMP_NIO];
+	double base_total, new_total;           /* medians, seconds */
+	int slowdown;
+};
+
+struct pc_cmp_opts {
+	double threshold;      /* slowdown: total NEW/BASE above this */
+	int fail_on_slowdown;
+	int flaky_ok;
+	const struct pc_known *known;
+};
+
+struct pc_cmp_report {
+	struct pc_cmp_side base, new;
+	struct pc_cmp_row *rows;
+	size_t nrows;
+	struct pc_cmp_perf *perf;
+	size_t nperf;
+	size_t counts[PC_CMP_NCLASSES];
+	size_t slowdowns;
+	const struct pc_cmp_opts *o;
+};
+
+/* Read DIR/results.json (or DIR itself when it is a file) strictly.
+ * -1 (class INPUT) with "PATH: cases[3].verdict: ..." on anything not
+ * understood. */
+int pc_cmp_load(const char *dir, struct pc_cmp_side *s);
+void pc_cmp_side_free(struct pc_cmp_side *s);
+
+/* The class of one case from its outcomes; BASE or NEW may be -1 (absent).
+ * KNOWN: a known-failures entry of compare covers it. */
+enum pc_cmp_class pc_cmp_classify(int base, int new, int known);
+const char *pc_cmp_class_name(enum pc_cmp_class c);
+
+/* Compare loaded sides (R owns them afterwards). */
+void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
+void pc_cmp_report_free(struct pc_cmp_report *r);
+/* 0 nothing got worse, 1 regressions (or flaky, or slowdowns when asked). */
+int pc_cmp_exit(const struct pc_cmp_report *r);
+void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f);
+json_t *pc_cmp_json(const struct pc_cmp_report *r);
+
+#endif

@@ -1,0 +1,539 @@
+/* report.c - results.json, junit.xml and summary.md; see result.h.
+ *
+ * Each file is built in memory and then written to a temporary name and
+ * renamed, so a reader never sees half a file.
+ */
+#include "run/result.h"
+#include "util/escape.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/jsonout.h"
+#include "report/junit.h"
+#include "report/report_outcome.h"
+#include "util/util.h"
+#include "workload/workload.h"
+
+/* How many findings junit.xml and results.json list per case. */
+#define FIRST_FINDINGS 20
+
+const char *pc_verdict_name(enum pc_verdict v)
+{
+	switch (v) {
+	case PC_VERDICT_PASS: return "pass";
+	case PC_VERDICT_FAIL: return "fail";
+	case PC_VERDICT_ERROR: return "error";
+	}
+	return "?";
+}
+
+const char *pc_fsck_name(enum pc_fsck_result f)
+{
+	switch (f) {
+	case PC_FSCK_CLEAN: return "clean";
+	case PC_FSCK_ERRORS: return "errors";
+	case PC_FSCK_SKIPPED: return "skipped";
+	}
+	return "?";
+}
+
+static const char *cut_name(enum pc_flakey_mode m)
+{
+	return m == PC_FLAKEY_ERROR ? "error" : "drop";
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+static FILE *mem_open(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f) {
+		fprintf(stderr, "powercut: open_memstream: out of memory\n");
+		abort();
+	}
+	return f;
+}
+
+/* ---- results.json ---------------------------------------------------- */
+
+static void put_str(json_t *o, const char *key, const char *value)
+{
+	json_object_set_new(o, key, pc_esc_json(value));
+}
+
+static void put_int(json_t *o, const char *key, uint64_t value)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)value));
+}
+
+/* Seconds, rounded to the millisecond so that the JSON reads 5.45, not
+ * 5.4500000000000002. */
+static void put_secs(json_t *o, const char *key, double value)
+{
+	/* Times are never negative; this avoids needing libm for round(). */
+	double ms = value > 0 ? (double)(int64_t)(value * 1000.0 + 0.5) : 0.0;
+	json_object_set_new(o, key, json_real(ms / 1000.0));
+}
+
+static json_t *counts_json(const size_t counts[PC_F_NKINDS])
+{
+	json_t *o = json_object();
+	for (int k = 0; k < PC_F_NKINDS; k++)
+		put_int(o, pc_finding_name((enum pc_finding_kind)k), counts[k]);
+	return o;
+}
+
+/* For the modules that describe their own fields (jsonout.h). */
+void pc_json_put_str(json_t *o, const char *key, const char *value)
+{
+	put_str(o, key, value);
+}
+
+void pc_json_put_int(json_t *o, const char *key, uint64_t value)
+{
+	put_int(o, key, value);
+}
+
+void pc_json_put_secs(json_t *o, const char *key, double value)
+{
+	put_secs(o, key, value);
+}
+
+json_t *pc_json_counts(const size_t counts[PC_F_NKINDS])
+{
+	return counts_json(counts);
+}
+
+/* crash_points: the log, and each point's state and checks. */
+static void crash_points_json(json_t *o, const struct pc_case_result *res)
+{
+	json_t *cp = json_object();
+	put_int(cp, "asked", res->c->crash_points);
+	put_int(cp, "subsets_per_point", res->c->crash_subsets);
+	put_int(cp, "flushes", res->cp.flushes);
+	put_int(cp, "workload_from_flush", res->cp.first_flush + 1);
+	put_int(cp, "log_bytes", res->cp.log_bytes);
+	json_t *points = json_array();
+	for (size_t i = 0; i < res->cp.n; i++) {
+		const struct pc_crash_point *pt = &res->cp.v[i];
+		json_t *jp = json_object();
+		put_int(jp, "flush", pt->flush);
+		json_object_set_new(jp, "mounted", json_boolean(pt->mounted));
+		if (!pt->mounted)
+			put_str(jp, "mount_error", pt->mount_error);
+		json_object_set_new(jp, "committed", json_boolean(pt->committed));
+		if (pt->committed) {
+			put_int(jp, "checked", pt->checked);
+			put_int(jp, "lost", pt->lost);
+		}
+		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
+		if (pt->subsets) {
+			put_int(jp, "subsets", pt->subsets);
+			put_int(jp, "subsets_bad", pt->subsets_bad);
+			put_int(jp, "next_epoch_writes", pt->next_writes);
+			if (pt->subsets_bad)
+				put_str(jp, "subset_problem", pt->subset_problem);
+		}
+		json_array_append_new(points, jp);
+	}
+	json_object_set_new(cp, "points", points);
+	json_object_set_new(o, "crash_points", cp);
+}
+
+/* probe = yes: the device's limits, flakey device and backing file. */
+static json_t *figures_json(const struct pc_probe_figures *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "seq_write_mbs", json_real((double)(int64_t)(f->seq_write_mbs * 10 + 0.5) / 10));
+	json_object_set_new(o, "randwrite_4k_iops", json_integer((json_int_t)(f->randwrite_iops + 0.5)));
+	json_object_set_new(o, "fsyncs_per_s", json_integer((json_int_t)(f->fsyncs_per_s + 0.5)));
+	return o;
+}
+
+static void device_json(json_t *o, const struct pc_case_result *res)
+{
+	json_t *d = json_object();
+	json_object_set_new(d, "measured", json_boolean(res->device.done));
+	if (res->device.done) {
+		json_object_set_new(d, "flakey", figures_json(&res->device.flakey));
+		json_object_set_new(d, "backing", figures_json(&res->device.backing));
+	}
+	json_object_set_new(o, "device", d);
+}
+
+/* Write throughput of the workload as a fraction of the device's
+ * sequential write speed (summary.md, probe = yes). */
+static void device_lines(const struct pc_run_report *r, FILE *f)
+{
+	int header = 0;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		if (!res->device.done)
+			continue;
+		if (!header)
+			fputs("\n## Device (probe = yes)\n\n", f);
+		header = 1;
+		char *id = pc_esc_md(res->c->id);
+		const struct pc_probe_figures *d = &res->device.flakey, *b = &res->device.backing;
+		double mbs = res->t.unpack > 0 ? (double)res->bytes / 1e6 / res->t.unpack : 0;
+		fprintf(f, "- %s: %s %.1f MB/s = %.0f%% of the device's sequential write "
+			   "(%.1f MB/s, %.0f 4k IOPS, %.0f fsyncs/s; backing file %.1f MB/s, "
+			   "%.0f IOPS, %.0f fsyncs/s)\n", id,
+			res->c->workload == PC_WORKLOAD_FIO ? "fio writes" : "unpack", mbs,
+			d->seq_write_mbs > 0 ? 100.0 * mbs / d->seq_write_mbs : 0, d->seq_write_mbs,
+			d->randwrite_iops, d->fsyncs_per_s, b->seq_write_mbs, b->randwrite_iops,
+			b->fsyncs_per_s);
+		free(id);
+	}
+}
+
+static json_t *case_json(const struct pc_case_result *res)
+{
+	const struct pc_case *c = res->c;
+	json_t *o = json_object();
+	put_str(o, "id", c->id);
+	put_str(o, "group", c->group);
+	put_str(o, "fs", c->fs);
+	put_str(o, "mkfs_opts", c->mkfs_opts);
+	put_str(o, "mount_opts", c->mount_opts);
+	put_str(o, "backend", res->backend ? res->backend : c->backend);
+	put_str(o, "backend_why", res->backend_why);
+	put_str(o, "mode", pc_mode_name(c->mode));
+	put_int(o, "repeat", c->repeat);
+	put_int(o, "repeats", c->repeats);
+	put_str(o, "cut", cut_name(c->cut));
+	put_str(o, "layout", pc_layout_name(c->layout));
+	put_str(o, "workload", pc_workload_of(c)->name);
+	/* With cut = error: what the filesystem said when its writes failed. */
+	if (res->cut_syncfs[0])
+		put_str(o, "cut_syncfs", res->cut_syncfs);
+	if (res->cut_umount[0])
+		put_str(o, "cut_umount", res->cut_umount);
+	put_str(o, "write_cache", c->volatile_cache ? "volatile" : "durable");
+	if (c->volatile_cache) {
+		put_int(o, "cache_lost_blocks", res->cache_lost_blocks);
+		put_int(o, "cache_lost_bytes", res->cache_lost_bytes);
+	}
+	json_t *images = json_array();
+	for (size_t i = 0; i < c->nimages; i++) {
+		json_array_append_new(images, pc_esc_json(c->images[i]));
+	}
+	json_object_set_new(o, "images", images);
+	put_int(o, "device_size", c->device_size);
+	put_str(o, "expect", pc_expect_name(c->expect));
+	json_object_set_new(o, "committed", json_boolean(res->committed));
+	put_str(o, "verdict", pc_verdict_name(res->verdict));
+	put_str(o, "reason", res->reason);
+	pc_outcome_json(o, res);
+	put_int(o, "lost", res->vr.lost);
+	put_int(o, "checked", res->vr.checked);
+
+	json_object_set_new(o, "findings", counts_json(res->vr.counts));
+	json_t *first = json_array();
+	for (size_t i = 0; i < res->vr.nfindings && i < FIRST_FINDINGS; i++) {
+		const struct pc_finding *fd = &res->vr.findings[i];
+		json_t *jf = json_object();
+		put_str(jf, "kind", pc_finding_name(fd->kind));
+		put_str(jf, "path", fd->path);
+		put_str(jf, "detail", fd->detail);
+		json_array_append_new(first, jf);
+	}
+	json_object_set_new(o, "first_findings", first);
+	const struct pc_workload_ops *w = pc_workload_of(c);
+	if (w->describe)
+		w->describe(o, res);
+	if (c->crash_points)
+		crash_points_json(o, res);
+	if (c->probe)
+		device_json(o, res);
+
+	put_str(o, "fsck", pc_fsck_name(res->fsck));
+	json_t *t = json_object();
+	put_secs(t, "mkfs", res->t.mkfs);
+	put_secs(t, "unpack", res->t.unpack);
+	put_secs(t, "sync", res->t.sync);
+	put_secs(t, "commit", res->t.commit);
+	put_secs(t, "remount", res->t.remount);
+	put_secs(t, "verify", res->t.verify);
+	put_secs(t, "fsck", res->t.fsck);
+	if (c->crash_points)
+		put_secs(t, "crash_points", res->t.crash_points);
+	put_secs(t, "total", res->t.total);
+	json_object_set_new(o, "timings_s", t);
+	json_t *io = json_object();
+	put_int(io, "wios", res->io.wios);
+	put_int(io, "wbytes", res->io.wbytes);
+	put_int(io, "rios", res->io.rios);
+	put_int(io, "rbytes", res->io.rbytes);
+	put_int(io, "flushes", res->io.flushes);
+	json_object_set_new(o, "io", io);
+	put_int(o, "entries", res->entries);
+	put_int(o, "bytes", res->bytes);
+	put_int(o, "fsyncs", res->fsyncs);
+	put_str(o, "case_dir", res->case_dir);
+	return o;
+}
+
+static int write_json(const struct pc_run_report *r, const char *dir)
+{
+	json_t *root = json_object();
+	put_str(root, "scenario", r->scenario);
+	put_str(root, "kernel", r->kernel);
+	json_t *cases = json_array();
+	for (size_t i = 0; i < r->nresults; i++)
+		json_array_append_new(cases, case_json(&r->results[i]));
+	json_object_set_new(root, "cases", cases);
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	json_decref(root);
+	if (!text)
+		return pc_fail(PC_ERR_RUN, "%s/results.json: cannot serialise the results", dir);
+	size_t len = strlen(text);
+	/* json_dumps leaves out the final newline. */
+	char *withnl = xasprintf("%s\n", text);
+	free(text);
+	int rc = pc_write_file_atomic(dir, "results.json", withnl, len + 1);
+	free(withnl);
+	return rc;
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+enum { NCOLS = 16 };
+
+static const char *const headers[NCOLS] = {
+	"case", "fs", "mode", "backend", "time s", "WIOS", "WBytes", "RIOS",
+	"RBytes", "flushes", "fsyncs", "entries", "lost", "expect", "fsck", "verdict",
+};
+/* Numbers are right-aligned. */
+static const int numeric[NCOLS] = { 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 };
+
+/* A text cell, escaped for markdown (escape.h); cut at 159 bytes, never
+ * inside an escape or a UTF-8 character. */
+static void text_cell(char cell[160], const char *s)
+{
+	char *e = pc_esc_md(s);
+	size_t n = strlen(e);
+	if (n > 159) {
+		n = 159;
+		while (n > 0 && ((unsigned char)e[n] & 0xC0) == 0x80)
+			n--; /* back to the start of a character */
+		for (size_t k = n >= 2 ? n - 2 : 0; k < n; k++)
+			if (e[k] == '%')
+				n = k; /* not inside %XX */
+	}
+	memcpy(cell, e, n);
+	cell[n] = '\0';
+	free(e);
+}
+
+static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
+{
+	const struct pc_case *c = res->c;
+	text_cell(cells[0], c->id);
+	text_cell(cells[1], c->fs);
+	snprintf(cells[2], 160, "%s", pc_mode_name(c->mode));
+	text_cell(cells[3], res->backend ? res->backend : c->backend);
+	snprintf(cells[4], 160, "%.2f", res->t.total);
+	snprintf(cells[5], 160, "%llu", (unsigned long long)res->io.wios);
+	snprintf(cells[6], 160, "%llu", (unsigned long long)res->io.wbytes);
+	snprintf(cells[7], 160, "%llu", (unsigned long long)res->io.rios);
+	snprintf(cells[8], 160, "%llu", (unsigned long long)res->io.rbytes);
+	snprintf(cells[9], 160, "%llu", (unsigned long long)res->io.flushes);
+	snprintf(cells[10], 160, "%llu", (unsigned long long)res->fsyncs);
+	snprintf(cells[11], 160, "%llu", (unsigned long long)res->entries);
+	/* Loss is only measured when the commit record came back. */
+	if (res->verdict == PC_VERDICT_ERROR || (!res->committed && !res->fio.midrun))
+		snprintf(cells[12], 160, "-");
+	else
+		snprintf(cells[12], 160, "%zu", res->vr.lost);
+	snprintf(cells[13], 160, "%s", pc_expect_name(c->expect));
+	snprintf(cells[14], 160, "%s", pc_fsck_name(res->fsck));
+	pc_outcome_cell(res, cells[15], 160);
+}
+
+
+static void print_row(FILE *f, char cells[NCOLS][160], const size_t width[NCOLS])
+{
+	fputc('|', f);
+	for (int i = 0; i < NCOLS; i++) {
+		int w = (int)width[i];
+		if (numeric[i])
+			fprintf(f, " %*s |", w, cells[i]);
+		else
+			fprintf(f, " %-*s |", w, cells[i]);
+	}
+	fputc('\n', f);
+}
+
+/* What the crash points of the passing cases showed (a failing case's
+ * reason already names its first bad point). */
+static void crash_points_lines(const struct pc_run_report *r, FILE *f)
+{
+	int first = 1;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		if (!res->c->crash_points || res->verdict != PC_VERDICT_PASS)
+			continue;
+		if (first)
+			fputc('\n', f);
+		first = 0;
+		if (res->cp.n == 0) {
+			char *id = pc_esc_md(res->c->id);
+			fprintf(f, "- %s: no crash point: the device saw no flush during the workload\n",
+				id);
+			free(id);
+			continue;
+		}
+		size_t committed = 0, subsets = 0;
+		for (size_t k = 0; k < res->cp.n; k++) {
+			committed += (size_t)res->cp.v[k].committed;
+			subsets += res->cp.v[k].subsets;
+		}
+		char more[64] = "";
+		if (subsets)
+			snprintf(more, sizeof(more), " (and %zu partial states)", subsets);
+		char *id = pc_esc_md(res->c->id);
+		fprintf(f, "- %s: %zu crash points%s at flushes %llu..%llu of %llu: all mount, fsck "
+			   "clean; %zu with the commit record\n",
+			id, res->cp.n, more, (unsigned long long)res->cp.v[0].flush,
+			(unsigned long long)res->cp.v[res->cp.n - 1].flush,
+			(unsigned long long)res->cp.flushes, committed);
+		free(id);
+	}
+}
+
+void pc_report_table(const struct pc_run_report *r, FILE *f)
+{
+	size_t width[NCOLS];
+	for (int i = 0; i < NCOLS; i++)
+		width[i] = strlen(headers[i]) > 3 ? strlen(headers[i]) : 3;
+	char (*cells)[NCOLS][160] = xcalloc(r->nresults ? r->nresults : 1, sizeof(*cells));
+	for (size_t row = 0; row < r->nresults; row++) {
+		row_cells(&r->results[row], cells[row]);
+		for (int i = 0; i < NCOLS; i++)
+			if (strlen(cells[row][i]) > width[i])
+				width[i] = strlen(cells[row][i]);
+	}
+	char head[NCOLS][160];
+	for (int i = 0; i < NCOLS; i++)
+		snprintf(head[i], sizeof(head[i]), "%s", headers[i]);
+	print_row(f, head, width);
+	fputc('|', f);
+	for (int i = 0; i < NCOLS; i++) {
+		fputc(' ', f);
+		for (size_t k = 0; k + 1 < width[i]; k++)
+			fputc('-', f);
+		fputs(numeric[i] ? ": |" : "- |", f);
+	}
+	fputc('\n', f);
+	for (size_t row = 0; row < r->nresults; row++)
+		print_row(f, cells[row], width);
+	free(cells);
+
+	int first = 1;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		/* A mid-run fio cut has no commit record: fio's state is the promise. */
+		int lost = res->verdict != PC_VERDICT_ERROR && (res->committed || res->fio.midrun) &&
+			   res->vr.lost;
+		if (res->verdict == PC_VERDICT_PASS && !lost && res->outcome == PC_OUT_PASS)
+			continue;
+		if (first)
+			fputc('\n', f);
+		first = 0;
+		char *id = pc_esc_md(res->c->id);
+		if (res->verdict == PC_VERDICT_PASS) {
+			/* A loss that was expected: say what was lost. */
+			char kinds[256];
+			pc_finding_counts_text(res->vr.counts, kinds, sizeof(kinds));
+			fprintf(f, "- %s: %s", id, pc_outcome_name(res->outcome));
+			if (lost)
+				fprintf(f, ": %zu of %zu committed entries lost as expected (%s)",
+					res->vr.lost, res->vr.checked, kinds);
+			pc_outcome_line(res, f);
+			fputc('\n', f);
+			free(id);
+			continue;
+		}
+		char *reason = pc_esc_md(res->reason[0] ? res->reason : "no reason recorded");
+		fprintf(f, "- %s: %s: %s", id, pc_outcome_name(res->outcome), reason);
+		if (res->c->workload == PC_WORKLOAD_FIO && res->vr.nfindings) {
+			/* fio's verdict in its own words: the first bad block. */
+			const struct pc_finding *fd = &res->vr.findings[0];
+			char *text = xasprintf("%s %s: %s", pc_finding_name(fd->kind),
+					       fd->path ? fd->path : "?", fd->detail ? fd->detail : "");
+			char *esc = pc_esc_md(text);
+			fprintf(f, " (first: %s; all in findings.txt)", esc);
+			free(esc);
+			free(text);
+		}
+		pc_outcome_line(res, f);
+		fputc('\n', f);
+		free(reason);
+		free(id);
+	}
+	crash_points_lines(r, f);
+}
+
+/* ---- summary.md ------------------------------------------------------ */
+
+static void timings_table(const struct pc_run_report *r, FILE *f)
+{
+	fputs("| case | mkfs | unpack | sync | commit | remount | verify | fsck | total |\n"
+	      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct pc_case_result *res = &r->results[i];
+		char *id = pc_esc_md(res->c->id);
+		fprintf(f, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+			id, res->t.mkfs, res->t.unpack, res->t.sync, res->t.commit,
+			res->t.remount, res->t.verify, res->t.fsck, res->t.total);
+		free(id);
+	}
+}
+
+static int write_summary(const struct pc_run_report *r, const char *dir)
+{
+	size_t counts[PC_OUT_N] = { 0 };
+	for (size_t i = 0; i < r->nresults; i++)
+		counts[r->results[i].outcome]++;
+	char *buf;
+	size_t len;
+	FILE *f = mem_open(&buf, &len);
+	char *scenario = pc_esc_md(r->scenario);
+	char *kernel = pc_esc_md(r->kernel);
+	fprintf(f, "# powercut results\n\n"
+		   "- scenario: `%s`\n- kernel: `%s`\n"
+		   "- cases: %zu (%zu pass, %zu fail, %zu error, %zu flaky, %zu known, "
+		   "%zu unexpected pass)\n\n",
+		scenario, kernel, r->nresults, counts[PC_OUT_PASS], counts[PC_OUT_FAIL],
+		counts[PC_OUT_ERROR], counts[PC_OUT_FLAKY], counts[PC_OUT_KNOWN], counts[PC_OUT_XPASS]);
+	free(scenario);
+	free(kernel);
+	pc_report_table(r, f);
+	fputs("\nI/O counters are the flakey device's, over unpack, sync and commit.\n"
+	      "\n## Phase times (seconds)\n\n", f);
+	timings_table(r, f);
+	device_lines(r, f);
+	fclose(f);
+	int rc = pc_write_file_atomic(dir, "summary.md", buf, len);
+	free(buf);
+	return rc;
+}
+
+int pc_report_write(const struct pc_run_report *r, const char *dir)
+{
+	if (pc_mkdir_p(dir, 0755) < 0)
+		return -1;
+	int rc = write_json(r, dir);
+	/* Write the others even if one fails: each is useful on its own. */
+	if (pc_junit_write(r, dir) < 0)
+		rc = -1;
+	if (write_summary(r, dir) < 0)
+		rc = -1;
+	return rc;
+}

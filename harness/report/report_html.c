@@ -1,0 +1,797 @@
+/* report_html.c - the HTML report of results folders; see report_html.h. */
+#include "report/report_html.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/escape.h"
+#include "util/input.h"
+#include "util/util.h"
+
+const char *const pc_rh_io[PC_RH_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
+
+#define MAX_RESULTS_BYTES (256u << 20)
+
+/* ---- reading results.json ------------------------------------------- */
+
+static int bad(const char *path, size_t i, const char *field, const char *why)
+{
+	if (i == (size_t)-1)
+		return pc_fail(PC_ERR_INPUT, "report: %s: %s: %s", path, field, why);
+	return pc_fail(PC_ERR_INPUT, "report: %s: cases[%zu].%s: %s", path, i, field, why);
+}
+
+static int str_field(const char *path, size_t i, json_t *o, const char *field, int required,
+		     char **out)
+{
+	json_t *v = json_object_get(o, field);
+	if (!v) {
+		*out = xstrdup("");
+		return required ? bad(path, i, field, "missing") : 0;
+	}
+	if (!json_is_string(v)) {
+		*out = xstrdup("");
+		return bad(path, i, field, "not a string");
+	}
+	*out = xstrdup(json_string_value(v));
+	return 0;
+}
+
+static int num_field(const char *path, size_t i, json_t *obj, const char *parent,
+		     const char *name, int required, double *out)
+{
+	json_t *v = json_object_get(obj, name);
+	*out = -1;
+	char *f = xasprintf("%s.%s", parent, name);
+	int rc = 0;
+	if (!v)
+		rc = required ? bad(path, i, f, "missing") : 0;
+	else if (!json_is_number(v) || !(json_number_value(v) >= 0))
+		rc = bad(path, i, f, "not a number >= 0");
+	else
+		*out = json_number_value(v);
+	free(f);
+	return rc;
+}
+
+static int load_case(const char *path, size_t i, json_t *o, struct pc_rh_case *c)
+{
+	if (!json_is_object(o))
+		return bad(path, i, "", "not an object");
+	char *case_dir = NULL;
+	int rc = 0;
+	rc |= str_field(path, i, o, "id", 1, &c->id);
+	rc |= str_field(path, i, o, "fs", 1, &c->fs);
+	rc |= str_field(path, i, o, "mode", 1, &c->mode);
+	rc |= str_field(path, i, o, "verdict", 1, &c->verdict);
+	rc |= str_field(path, i, o, "outcome", 0, &c->outcome);
+	rc |= str_field(path, i, o, "reason", 0, &c->reason);
+	rc |= str_field(path, i, o, "case_dir", 0, &case_dir);
+	if (rc)
+		goto out;
+	if (!*c->id) {
+		rc = bad(path, i, "id", "empty");
+		goto out;
+	}
+	if (strcmp(c->verdict, "pass") && strcmp(c->verdict, "fail") && strcmp(c->verdict, "error")) {
+		rc = bad(path, i, "verdict", "not pass, fail or error");
+		goto out;
+	}
+	if (!*c->outcome) {
+		free(c->outcome);
+		c->outcome = xstrdup(c->verdict);
+	}
+	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
+	if (!json_is_integer(lost) || json_integer_value(lost) < 0) {
+		rc = bad(path, i, "lost", lost ? "not an integer >= 0" : "missing");
+		goto out;
+	}
+	if (!json_is_boolean(committed)) {
+		rc = bad(path, i, "committed", committed ? "not true or false" : "missing");
+		goto out;
+	}
+	c->lost = json_is_true(committed) && strcmp(c->verdict, "error") ? json_integer_value(lost) : -1;
+	json_t *t = json_object_get(o, "timings_s"), *io = json_object_get(o, "io");
+	if (!json_is_object(t)) {
+		rc = bad(path, i, "timings_s", t ? "not an object" : "missing");
+		goto out;
+	}
+	if (!json_is_object(io)) {
+		rc = bad(path, i, "io", io ? "not an object" : "missing");
+		goto out;
+	}
+	if (num_field(path, i, t, "timings_s", "total", 1, &c->total) < 0) {
+		rc = -1;
+		goto out;
+	}
+	for (size_t k = 0; k < PC_RH_NIO; k++)
+		if (num_field(path, i, io, "io", pc_rh_io[k], 0, &c->io[k]) < 0) {
+			rc = -1;
+			goto out;
+		}
+	/* Only the case folder's name is used: the run may have been made on
+	 * another machine (shards), the folder is found next to results.json. */
+	const char *base = strrchr(case_dir, '/');
+	base = base ? base + 1 : case_dir;
+	if (!strcmp(base, ".") || !strcmp(base, "..")) {
+		rc = bad(path, i, "case_dir", "not a case folder");
+		goto out;
+	}
+	c->casedir = xstrdup(base);
+out:
+	free(case_dir);
+	return rc ? -1 : 0;
+}
+
+static void case_free(struct pc_rh_case *c)
+{
+	free(c->id);
+	free(c->fs);
+	free(c->mode);
+	free(c->verdict);
+	free(c->outcome);
+	free(c->reason);
+	free(c->casedir);
+}
+
+static int load_folder(const char *dir, struct pc_rh_folder *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(dir);
+	char *path = xasprintf("%s/results.json", dir);
+	size_t len;
+	char *text = pc_input_read_small("results file", path, MAX_RESULTS_BYTES, &len);
+	int rc = -1;
+	if (!text)
+		goto out;
+	json_error_t err;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
+	if (!root) {
+		pc_fail(PC_ERR_INPUT, "report: %s:%d: not JSON: %s", path, err.line, err.text);
+		goto out;
+	}
+	json_t *cases = json_object_get(root, "cases");
+	if (!json_is_object(root))
+		bad(path, (size_t)-1, "(top)", "not an object");
+	else if (str_field(path, (size_t)-1, root, "kernel", 1, &f->kernel) < 0 ||
+		 str_field(path, (size_t)-1, root, "scenario", 0, &f->scenario) < 0)
+		;
+	else if (!json_is_array(cases))
+		bad(path, (size_t)-1, "cases", cases ? "not an array" : "missing");
+	else {
+		size_t n = json_array_size(cases);
+		f->v = xcalloc(n ? n : 1, sizeof(*f->v));
+		rc = 0;
+		for (size_t i = 0; i < n && rc == 0; i++, f->n++)
+			rc = load_case(path, i, json_array_get(cases, i), &f->v[i]);
+		for (size_t i = 1; i < f->n && rc == 0; i++)
+			for (size_t j = 0; j < i && rc == 0; j++)
+				if (!strcmp(f->v[i].id, f->v[j].id))
+					rc = bad(path, i, "id", "appears twice");
+	}
+	json_decref(root);
+out:
+	free(path);
+	return rc;
+}
+
+static void folder_free(struct pc_rh_folder *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		case_free(&f->v[i]);
+	free(f->v);
+	free(f->path);
+	free(f->kernel);
+	free(f->scenario);
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int push(struct pc_rh_set *s, const char *dir)
+{
+	s->f = xrealloc(s->f, (s->n + 1) * sizeof(*s->f));
+	if (load_folder(dir, &s->f[s->n]) < 0) {
+		folder_free(&s->f[s->n]);
+		return -1;
+	}
+	s->n++;
+	return 0;
+}
+
+static int only_dirs(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+int pc_rh_add(struct pc_rh_set *s, const char *path)
+{
+	char *rj = xasprintf("%s/results.json", path);
+	int single = is_file(rj);
+	free(rj);
+	if (single)
+		return push(s, path);
+	/* A qualify folder: one results folder per kernel. */
+	struct dirent **names;
+	int n = scandir(path, &names, only_dirs, alphasort);
+	if (n < 0)
+		return pc_fail_errno(PC_ERR_INPUT, errno, "report: %s", path);
+	int rc = 0, found = 0;
+	for (int i = 0; i < n; i++) {
+		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
+		char *subrj = xasprintf("%s/results.json", sub);
+		if (rc == 0 && is_file(subrj)) {
+			found++;
+			rc = push(s, sub);
+		}
+		free(subrj);
+		free(sub);
+		free(names[i]);
+	}
+	free(names);
+	if (rc == 0 && !found)
+		rc = pc_fail(PC_ERR_INPUT, "report: %s: no results.json in it nor in its folders", path);
+	return rc;
+}
+
+void pc_rh_free(struct pc_rh_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		folder_free(&s->f[i]);
+	free(s->f);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+char *pc_rh_plot_label(const char *s)
+{
+	size_t n = strlen(s);
+	if (n > 60)
+		n = 60;
+	char *o = xcalloc(n + 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		o[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			       strchr("._=,:/+-", c) ? (char)c : '?';
+	}
+	return o;
+}
+
+char *pc_rh_relpath(const char *from, const char *to)
+{
+	/* The longest common prefix that ends on a component boundary. */
+	size_t i = 0, common = 0;
+	while (from[i] && from[i] == to[i]) {
+		i++;
+		if (from[i - 1] == '/')
+			common = i;
+	}
+	if (!from[i] && (!to[i] || to[i] == '/'))
+		common = i;
+	else if (!to[i] && from[i] == '/')
+		common = i;
+	char *o = xstrdup("");
+	const char *rest = from + common;
+	while (*rest == '/')
+		rest++;
+	for (const char *p = rest; *p;) {   /* one "../" per component of FROM left */
+		char *n = xasprintf("%s../", o);
+		free(o);
+		o = n;
+		p = strchr(p, '/');
+		if (!p)
+			break;
+		while (*p == '/')
+			p++;
+	}
+	const char *tail = to + common;
+	while (*tail == '/')
+		tail++;
+	char *n = xasprintf("%s%s", o, tail);
+	free(o);
+	size_t len = strlen(n);
+	if (len && n[len - 1] == '/')
+		n[len - 1] = 0;
+	if (!*n) {
+		free(n);
+		n = xstrdup(".");
+	}
+	return n;
+}
+
+/* A path component as a URL path segment: percent-encoding is the URL's
+ * own escape (escape.h has none for it); the result is then escaped as an
+ * XML attribute like everything else. */
+static char *url_segment(const char *s)
+{
+	size_t n = strlen(s);
+	char *o = xcalloc(3 * n + 1, 1), *p = o;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("._-~=,+", c))
+			*p++ = (char)c;
+		else
+			p += sprintf(p, "%%%02X", c);
+	}
+	return o;
+}
+
+/* A relative path ("../a/b") URL-encoded segment by segment. */
+static char *url_path(const char *rel)
+{
+	char *o = xstrdup(""), *copy = xstrdup(rel), *save = NULL;
+	for (char *seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		char *e = url_segment(seg);
+		char *n = xasprintf("%s%s%s", o, *o ? "/" : "", e);
+		free(e);
+		free(o);
+		o = n;
+	}
+	free(copy);
+	return o;
+}
+
+static void put_text(FILE *f, const char *s)
+{
+	char *e = pc_esc_xml(s, 0, 0);
+	fputs(e, f);
+	free(e);
+}
+
+static void put_attr(FILE *f, const char *s)
+{
+	char *e = pc_esc_xml(s, 1, 0);
+	fputs(e, f);
+	free(e);
+}
+
+/* ---- gnuplot ------------------------------------------------------------ */
+
+/* Run gnuplot with SCRIPT on its standard input; its standard output (an
+ * SVG document) is collected in a temporary file, so neither side can block
+ * the other on a full pipe.  Returns the <svg> element, or NULL with the
+ * error reported. */
+static char *gnuplot_svg(const char *script)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	int in[2] = { -1, -1 };
+	char *svg = NULL;
+	if (!out || !err || pipe2(in, O_CLOEXEC) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot set up gnuplot's files");
+		goto out;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: fork");
+		goto out;
+	}
+	if (pid == 0) {
+		if (dup2(in[0], 0) < 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
+			_exit(126);
+		execlp("gnuplot", "gnuplot", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	in[0] = -1;
+	size_t len = strlen(script), off = 0;
+	while (off < len) {
+		ssize_t w = write(in[1], script + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;   /* gnuplot died: its status says why */
+		off += (size_t)w;
+	}
+	close(in[1]);
+	in[1] = -1;
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			pc_fail_errno(PC_ERR_RUN, errno, "report: waiting for gnuplot");
+			goto out;
+		}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char msg[512] = "";
+		rewind(err);
+		size_t m = fread(msg, 1, sizeof(msg) - 1, err);
+		msg[m] = 0;
+		char *e = pc_esc_text(msg);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			pc_fail(PC_ERR_ENV, "report: gnuplot is not installed (Debian package gnuplot-nox)");
+		else
+			pc_fail(PC_ERR_ENV, "report: gnuplot failed (status %d): %s", status, e);
+		free(e);
+		goto out;
+	}
+	long size = ftell(out);
+	if (size <= 0 || fseek(out, 0, SEEK_SET) < 0) {
+		pc_fail(PC_ERR_ENV, "report: gnuplot wrote no SVG");
+		goto out;
+	}
+	char *all = xcalloc((size_t)size + 1, 1);
+	if (fread(all, 1, (size_t)size, out) != (size_t)size) {
+		free(all);
+		pc_fail_errno(PC_ERR_RUN, errno, "report: reading gnuplot's output");
+		goto out;
+	}
+	const char *start = strstr(all, "<svg");   /* drop the XML prolog */
+	if (!start)
+		pc_fail(PC_ERR_ENV, "report: gnuplot's output is not SVG");
+	else
+		svg = xstrdup(start);
+	free(all);
+out:
+	if (in[0] >= 0)
+		close(in[0]);
+	if (in[1] >= 0)
+		close(in[1]);
+	if (out)
+		fclose(out);
+	if (err)
+		fclose(err);
+	return svg;
+}
+
+static int gnuplot_available(void)
+{
+	const char *path = getenv("PATH");
+	char *copy = xstrdup(path && *path ? path : "/usr/bin:/bin"), *save = NULL;
+	int found = 0;
+	for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/gnuplot", d);
+		found = access(p, X_OK) == 0;
+		free(p);
+	}
+	free(copy);
+	return found;
+}
+
+static const char *const plot_head =
+	"set terminal svg size %d,%d dynamic font 'sans,10' background '#ffffff'\n"
+	"set termoption noenhanced\n"
+	"set datafile missing '?'\n"
+	"set grid ytics\n";
+
+/* A bar per case: VALUES[i] (< 0: not measured, drawn as nothing). */
+static char *plot_bars(const char *title, const char *ylabel, char **labels, const double *values,
+		       size_t n)
+{
+	size_t cap = 4096 + n * 160, len = 0;
+	char *s = xcalloc(cap, 1);
+	len += (size_t)snprintf(s + len, cap - len, plot_head, 360 + (int)(n < 40 ? n : 40) * 30, 380);
+	len += (size_t)snprintf(s + len, cap - len,
+				"set title '%s'\nset ylabel '%s'\nset yrange [0:*]\n"
+				"set style fill solid 0.7 border -1\nset boxwidth 0.7\n"
+				"set xtics rotate by -40 left nomirror\nset bmargin 12\n$d << EOD\n",
+				title, ylabel);
+	for (size_t i = 0; i < n; i++) {
+		char *l = pc_rh_plot_label(labels[i]);
+		if (values[i] < 0)
+			len += (size_t)snprintf(s + len, cap - len, "%zu ? \"%s\"\n", i, l);
+		else
+			len += (size_t)snprintf(s + len, cap - len, "%zu %.6g \"%s\"\n", i, values[i], l);
+		free(l);
+	}
+	snprintf(s + len, cap - len, "EOD\nplot $d using 1:2:xtic(3) with boxes notitle lc rgb '#4a7ebb'\n");
+	char *svg = gnuplot_svg(s);
+	free(s);
+	return svg;
+}
+
+/* ---- the page -------------------------------------------------------------- */
+
+static const char *const css =
+	"body{font-family:sans-serif;margin:1.5em;color:#222}"
+	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"
+	"th,td{border:1px solid #bbb;padding:2px 6px;text-align:right;font-size:90%}"
+	"th{background:#eee}td.l,th.l{text-align:left}"
+	".pass{background:#d9f2d9}.fail{background:#f7d0d0}.error{background:#f5e3b3}"
+	".flaky,.known,.unexpected{background:#e0e0f7}"
+	"svg{max-width:100%;height:auto;display:block;margin:0.5em 0}"
+	"code{font-size:90%}";
+
+static const char *outcome_class(const char *o)
+{
+	if (!strcmp(o, "pass") || !strcmp(o, "fail") || !strcmp(o, "error") || !strcmp(o, "flaky") ||
+	    !strcmp(o, "known"))
+		return o;
+	return "unexpected";
+}
+
+static void put_num(FILE *f, double v, const char *fmt)
+{
+	if (v < 0)
+		fputs("<td>-</td>", f);
+	else {
+		fputs("<td>", f);
+		fprintf(f, fmt, v);
+		fputs("</td>", f);
+	}
+}
+
+/* A link to DIR/cases/CASE/NAME when that file is there. */
+static void put_link(FILE *f, const struct pc_rh_folder *fo, const char *rel,
+		     const struct pc_rh_case *c, const char *name)
+{
+	char *file = xasprintf("%s/cases/%s/%s", fo->path, c->casedir, name);
+	if (*c->casedir && is_file(file)) {
+		char *target = xasprintf("%s/cases/%s/%s", rel, c->casedir, name);
+		char *url = url_path(target);
+		fputs("<a href=\"", f);
+		put_attr(f, url);
+		fputs("\">", f);
+		put_text(f, name);
+		fputs("</a> ", f);
+		free(url);
+		free(target);
+	}
+	free(file);
+}
+
+static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, const char *reportdir)
+{
+	char real[PATH_MAX];
+	if (!realpath(fo->path, real))
+		return pc_fail_errno(PC_ERR_RUN, errno, "report: %s", fo->path);
+	char *rel = pc_rh_relpath(reportdir, real);
+	size_t counts[3] = { 0, 0, 0 };
+	for (size_t i = 0; i < fo->n; i++)
+		counts[!strcmp(fo->v[i].verdict, "pass") ? 0 : !strcmp(fo->v[i].verdict, "fail") ? 1 : 2]++;
+	fprintf(f, "<h2 id=\"folder%zu\">", idx + 1);
+	put_text(f, fo->path);
+	fputs("</h2>\n<p>kernel <code>", f);
+	put_text(f, fo->kernel);
+	fputs("</code>", f);
+	if (*fo->scenario) {
+		fputs(", scenario <code>", f);
+		put_text(f, fo->scenario);
+		fputs("</code>", f);
+	}
+	fprintf(f, ": %zu cases, %zu pass, %zu fail, %zu error.</p>\n", fo->n, counts[0], counts[1],
+		counts[2]);
+
+	/* One table per filesystem, in order of first appearance. */
+	for (size_t i = 0; i < fo->n; i++) {
+		size_t first;
+		for (first = 0; first < i && strcmp(fo->v[first].fs, fo->v[i].fs); first++)
+			;
+		if (first < i)
+			continue;
+		fputs("<h3>", f);
+		put_text(f, fo->v[i].fs);
+		fputs("</h3>\n<table class=\"cases\"><tr><th class=\"l\">case</th><th class=\"l\">mode</th>"
+		      "<th class=\"l\">outcome</th><th>time (s)</th><th>WIOS</th><th>WBytes (MiB)</th>"
+		      "<th>RIOS</th><th>RBytes (MiB)</th><th>flushes</th><th>lost</th>"
+		      "<th class=\"l\">files</th><th class=\"l\">reason</th></tr>\n", f);
+		for (size_t j = i; j < fo->n; j++) {
+			const struct pc_rh_case *c = &fo->v[j];
+			if (strcmp(c->fs, fo->v[i].fs))
+				continue;
+			fputs("<tr><td class=\"l\">", f);
+			put_text(f, c->id);
+			fputs("</td><td class=\"l\">", f);
+			put_text(f, c->mode);
+			fprintf(f, "</td><td class=\"l %s\">", outcome_class(c->outcome));
+			put_text(f, c->outcome);
+			fputs("</td>", f);
+			put_num(f, c->total, "%.2f");
+			put_num(f, c->io[0], "%.0f");
+			put_num(f, c->io[1] < 0 ? -1 : c->io[1] / 1048576.0, "%.1f");
+			put_num(f, c->io[2], "%.0f");
+			put_num(f, c->io[3] < 0 ? -1 : c->io[3] / 1048576.0, "%.1f");
+			put_num(f, c->io[4], "%.0f");
+			put_num(f, c->lost < 0 ? -1 : (double)c->lost, "%.0f");
+			fputs("<td class=\"l\">", f);
+			put_link(f, fo, rel, c, "findings.txt");
+			put_link(f, fo, rel, c, "fsck.log");
+			put_link(f, fo, rel, c, "kernel.log");
+			fputs("</td><td class=\"l\">", f);
+			put_text(f, c->reason);
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</table>\n", f);
+	}
+	free(rel);
+
+	/* Plots: time, written bytes and lost entries per case. */
+	if (fo->n == 0)
+		return 0;
+	char **labels = xcalloc(fo->n, sizeof(*labels));
+	double *v = xcalloc(fo->n, sizeof(*v));
+	int rc = 0;
+	for (int p = 0; p < 3 && rc == 0; p++) {
+		for (size_t i = 0; i < fo->n; i++) {
+			labels[i] = fo->v[i].id;
+			v[i] = p == 0 ? fo->v[i].total :
+			       p == 1 ? (fo->v[i].io[1] < 0 ? -1 : fo->v[i].io[1] / 1048576.0) :
+					(double)fo->v[i].lost;
+		}
+		static const char *const titles[3][2] = {
+			{ "time per case", "seconds" },
+			{ "bytes written per case", "MiB" },
+			{ "entries lost per case", "entries" },
+		};
+		char *svg = plot_bars(titles[p][0], titles[p][1], labels, v, fo->n);
+		if (!svg)
+			rc = -1;
+		else {
+			fprintf(f, "<div class=\"plot\" id=\"plot%zu-%d\">\n%s</div>\n", idx + 1, p, svg);
+			free(svg);
+		}
+	}
+	free(labels);
+	free(v);
+	return rc;
+}
+
+/* Every case id over the folders, in order of first appearance. */
+static char **all_ids(const struct pc_rh_set *s, size_t *n)
+{
+	char **ids = NULL;
+	*n = 0;
+	for (size_t k = 0; k < s->n; k++)
+		for (size_t i = 0; i < s->f[k].n; i++) {
+			size_t j;
+			for (j = 0; j < *n && strcmp(ids[j], s->f[k].v[i].id); j++)
+				;
+			if (j == *n) {
+				ids = xrealloc(ids, (*n + 1) * sizeof(*ids));
+				ids[(*n)++] = s->f[k].v[i].id;
+			}
+		}
+	return ids;
+}
+
+static const struct pc_rh_case *find_case(const struct pc_rh_folder *fo, const char *id)
+{
+	for (size_t i = 0; i < fo->n; i++)
+		if (!strcmp(fo->v[i].id, id))
+			return &fo->v[i];
+	return NULL;
+}
+
+static int trend_section(FILE *f, const struct pc_rh_set *s)
+{
+	size_t nids;
+	char **ids = all_ids(s, &nids);
+	fputs("<h2 id=\"trend\">History across folders</h2>\n"
+	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
+	for (size_t k = 0; k < s->n; k++)
+		fprintf(f, "<th><a href=\"#folder%zu\">%zu</a></th>", k + 1, k + 1);
+	fputs("</tr>\n", f);
+	for (size_t i = 0; i < nids; i++) {
+		fputs("<tr><td class=\"l\">", f);
+		put_text(f, ids[i]);
+		fputs("</td>", f);
+		for (size_t k = 0; k < s->n; k++) {
+			const struct pc_rh_case *c = find_case(&s->f[k], ids[i]);
+			if (!c) {
+				fputs("<td>-</td>", f);
+				continue;
+			}
+			fprintf(f, "<td class=\"%s\">", outcome_class(c->outcome));
+			put_text(f, c->outcome);
+			fprintf(f, " %.1fs", c->total);
+			if (c->lost > 0)
+				fprintf(f, " lost %lld", c->lost);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+
+	/* The time of each case over the folders: x = folder number. */
+	size_t cap = 4096 + (nids + 1) * (s->n + 1) * 24 + nids * 200, len = 0;
+	char *sc = xcalloc(cap, 1);
+	len += (size_t)snprintf(sc + len, cap - len, plot_head, 900, 420 + (int)(nids / 3 + 1) * 16);
+	len += (size_t)snprintf(sc + len, cap - len,
+				"set title 'time per case over the folders'\nset ylabel 'seconds'\n"
+				"set xlabel 'folder'\nset yrange [0:*]\nset xtics 1\nset offsets 0.2,0.2,0,0\n"
+				"set key outside below\n$d << EOD\n");
+	for (size_t k = 0; k < s->n; k++) {
+		len += (size_t)snprintf(sc + len, cap - len, "%zu", k + 1);
+		for (size_t i = 0; i < nids; i++) {
+			const struct pc_rh_case *c = find_case(&s->f[k], ids[i]);
+			if (c)
+				len += (size_t)snprintf(sc + len, cap - len, " %.6g", c->total);
+			else
+				len += (size_t)snprintf(sc + len, cap - len, " ?");
+		}
+		len += (size_t)snprintf(sc + len, cap - len, "\n");
+	}
+	len += (size_t)snprintf(sc + len, cap - len, "EOD\nplot ");
+	for (size_t i = 0; i < nids; i++) {
+		char *l = pc_rh_plot_label(ids[i]);
+		len += (size_t)snprintf(sc + len, cap - len, "%s$d using 1:%zu with linespoints title '%s'",
+					i ? ", " : "", i + 2, l);
+		free(l);
+	}
+	snprintf(sc + len, cap - len, "\n");
+	int rc = 0;
+	if (nids) {
+		char *svg = gnuplot_svg(sc);
+		if (!svg)
+			rc = -1;
+		else {
+			fprintf(f, "<div class=\"plot\" id=\"plot-trend\">\n%s</div>\n", svg);
+			free(svg);
+		}
+	}
+	free(sc);
+	free(ids);
+	return rc;
+}
+
+int pc_rh_write(const struct pc_rh_set *s, const char *out)
+{
+	if (!gnuplot_available())
+		return pc_fail(PC_ERR_ENV, "report: gnuplot is not installed (Debian package gnuplot-nox); "
+			       "it draws the report's plots");
+	/* Links are relative to the folder the report is written in. */
+	char *outcopy = xstrdup(out), *slash = strrchr(outcopy, '/');
+	const char *outdir = slash ? (slash == outcopy ? "/" : (*slash = 0, outcopy)) : ".";
+	char reportdir[PATH_MAX];
+	if (!realpath(outdir, reportdir)) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: %s", outdir);
+		free(outcopy);
+		return -1;
+	}
+	free(outcopy);
+	char *tmp = xasprintf("%s.tmp", out);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", tmp);
+		free(tmp);
+		return -1;
+	}
+	char when[64] = "";
+	time_t now = time(NULL);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		   "<title>powercut report</title>\n<style>%s</style>\n</head><body>\n"
+		   "<h1>powercut report</h1>\n<p>%s, %zu results folder%s:</p>\n<ol>\n",
+		css, when, s->n, s->n == 1 ? "" : "s");
+	for (size_t k = 0; k < s->n; k++) {
+		fprintf(f, "<li><a href=\"#folder%zu\">", k + 1);
+		put_text(f, s->f[k].path);
+		fputs("</a> (kernel ", f);
+		put_text(f, s->f[k].kernel);
+		fprintf(f, ", %zu cases)</li>\n", s->f[k].n);
+	}
+	fputs("</ol>\n", f);
+	int rc = 0;
+	if (s->n > 1)
+		rc = trend_section(f, s);
+	for (size_t k = 0; k < s->n && rc == 0; k++)
+		rc = folder_section(f, &s->f[k], k, reportdir);
+	fputs("</body></html>\n", f);
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
+		if (rc == 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "report: writing %s", tmp);
+	}
+	if (fclose(f) != 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "report: writing %s", tmp);
+	if (rc == 0 && rename(tmp, out) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "report: cannot rename %s to %s", tmp, out);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,177 @@
+/* attempts.c - retries, known failures and the kernel log around the
+ * runner's crash cycle; see attempts.h. */
+#include "run/attempts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "check/verdict.h"
+
+int pc_parse_retries(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *s < '0' || *s > '9' || *end || errno || v > PC_MAX_RETRIES)
+		return pc_fail(PC_ERR_INPUT, "retries '%s': expected a number from 0 to %d", s,
+			       PC_MAX_RETRIES);
+	*out = (int)v;
+	return 0;
+}
+
+/* "CASE:REST" in environment variable NAME, for case ID: REST, or NULL. */
+static const char *test_hook(const char *name, const char *id)
+{
+	const char *v = getenv(name);
+	if (!v)
+		return NULL;
+	/* Case ids hold no ':'; TEXT of the kmsg hook may: split at the first. */
+	const char *colon = strchr(v, ':');
+	if (!colon || strlen(id) != (size_t)(colon - v) || strncmp(v, id, strlen(id)))
+		return NULL;
+	return colon + 1;
+}
+
+static int hook_fails_attempt(const char *id, size_t attempt)
+{
+	const char *n = test_hook(PC_TEST_FAIL_ATTEMPTS_ENV, id);
+	return n && attempt <= strtoul(n, NULL, 10);
+}
+
+/* Before the second attempt: what the first left in cases/CASE goes to
+ * cases/CASE/try-1, so that every attempt has a folder of its own. */
+static int move_first_attempt(const char *dir)
+{
+	char *try1 = xasprintf("%s/try-1", dir);
+	int rc = mkdir(try1, 0755) < 0 ? pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", try1) : 0;
+	DIR *d = rc == 0 ? opendir(dir) : NULL;
+	if (rc == 0 && !d)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "open %s", dir);
+	struct dirent *e;
+	while (d && rc == 0 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strncmp(e->d_name, "try-", 4))
+			continue;
+		char *to = xasprintf("try-1/%s", e->d_name);
+		if (renameat(dirfd(d), e->d_name, dirfd(d), to) < 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "move %s/%s to %s", dir, e->d_name, try1);
+		free(to);
+	}
+	if (d)
+		closedir(d);
+	free(try1);
+	return rc;
+}
+
+static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
+				    const struct pc_run_opts *o, const char *runwork,
+				    unsigned index, struct pc_case_result *r)
+{
+	struct pc_kmsg k = { .fd = -1 };
+	memset(&r->km, 0, sizeof(r->km));
+	if (pc_kmsg_begin(&k) < 0) {
+		r->c = c;
+		r->backend = c->backend;
+		r->fsck = PC_FSCK_SKIPPED;
+		r->verdict = PC_VERDICT_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "cannot read the kernel log (/dev/kmsg)");
+		return PC_ERR_ENV;
+	}
+	r->km.inject = test_hook(PC_TEST_KMSG_ENV, c->id);
+	enum pc_errclass cls = fn(c, o, runwork, index, r);
+	char *log = xasprintf("%s/kernel.log", r->case_dir);
+	int log_rc = pc_mkdir_p(r->case_dir, 0755);
+	if (log_rc == 0)
+		log_rc = pc_kmsg_end(&k, log, c->cut, &r->km);
+	else
+		pc_kmsg_abort(&k);
+	free(log);
+	pc_verdict_kernel(r, log_rc);
+	return cls;
+}
+
+static void keep_attempt(struct pc_case_result *r)
+{
+	r->attempts = xrealloc(r->attempts, (r->nattempts + 1) * sizeof(*r->attempts));
+	struct pc_attempt *a = &r->attempts[r->nattempts++];
+	a->verdict = r->verdict;
+	snprintf(a->reason, sizeof(a->reason), "%s", r->reason);
+	a->total = r->t.total;
+	snprintf(a->dir, sizeof(a->dir), "%s", r->case_dir);
+	r->attempts_failed += r->verdict != PC_VERDICT_PASS;
+}
+
+/* Clear R for the next attempt, keeping what spans attempts. */
+static void reset_for_retry(struct pc_case_result *r)
+{
+	struct pc_attempt *attempts = r->attempts;
+	size_t n = r->nattempts, failed = r->attempts_failed;
+	pc_case_result_release(r);
+	memset(r, 0, sizeof(*r));
+	r->attempts = attempts;
+	r->nattempts = n;
+	r->attempts_failed = failed;
+}
+
+enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
+				 const struct pc_run_opts *o, const char *runwork,
+				 unsigned index, struct pc_case_result *r, const char *kernel)
+{
+	const struct pc_known_entry *known = pc_known_match(o->known, c->id, kernel);
+	for (size_t i = 0; !known && c->settings && i < c->settings->nknown; i++)
+		known = pc_known_match(pc_known_files_get(o->scenario_known, c->settings->known[i]),
+				       c->id, kernel);
+	unsigned retries = o->retries >= 0 ? (unsigned)o->retries
+			 : c->settings ? c->settings->retries : 0;
+	char base[sizeof(r->case_dir)];
+	snprintf(base, sizeof(base), "%s", r->case_dir);
+	enum pc_errclass worst = PC_ERR_NONE;
+	for (size_t attempt = 1;; attempt++) {
+		enum pc_errclass cls = one_attempt(fn, c, o, runwork, index, r);
+		if (cls > worst)
+			worst = cls;
+		if (r->verdict == PC_VERDICT_PASS && hook_fails_attempt(c->id, attempt)) {
+			r->verdict = PC_VERDICT_FAIL;
+			snprintf(r->reason, sizeof(r->reason), "failed by the test hook %s",
+				 PC_TEST_FAIL_ATTEMPTS_ENV);
+		}
+		keep_attempt(r);
+		/* A known failure is not retried: it is expected to fail.  Nor is
+		 * a case stopped by a signal, or by the environment or its input
+		 * (they would fail the same way again). */
+		if (r->verdict == PC_VERDICT_PASS || known || attempt > retries || pc_interrupted ||
+		    cls == PC_ERR_ENV || cls == PC_ERR_INPUT)
+			break;
+		if (attempt == 1) {
+			char *try1 = xasprintf("%s/try-1", base);
+			int moved = strlen(try1) < sizeof(r->attempts[0].dir) && move_first_attempt(base) == 0;
+			if (moved)
+				memcpy(r->attempts[0].dir, try1, strlen(try1) + 1);
+			free(try1);
+			if (!moved)
+				break;
+		}
+		char next[sizeof(r->case_dir)];
+		if (snprintf(next, sizeof(next), "%s/try-%zu", base, attempt + 1) >= (int)sizeof(next)) {
+			pc_fail(PC_ERR_INPUT, "%s/try-%zu: path too long", base, attempt + 1);
+			break;
+		}
+		reset_for_retry(r);
+		memcpy(r->case_dir, next, sizeof(next));
+	}
+	int verdicts[r->nattempts];
+	for (size_t i = 0; i < r->nattempts; i++)
+		verdicts[i] = (int)r->attempts[i].verdict;
+	r->known = known;
+	r->outcome = pc_outcome_of(verdicts, r->nattempts, known != NULL);
+	return worst;
+}

@@ -1,0 +1,40 @@
+/* attempts.h - one case run as the nightly user wants it: the kernel log
+ * watched around each attempt (kmsg.h), a failing case run again up to
+ * `retries` times (every attempt kept in cases/CASE/try-K/), and the
+ * outcome decided with the known-failures lists (outcome.h, known.h). */
+#ifndef PC_ATTEMPTS_H
+#define PC_ATTEMPTS_H
+
+#include "run/result.h"
+#include "run/runner.h"
+
+/* One attempt: the runner's crash cycle into r->case_dir. */
+typedef enum pc_errclass (*pc_attempt_fn)(const struct pc_case *c, const struct pc_run_opts *o,
+					  const char *runwork, unsigned index,
+					  struct pc_case_result *r);
+
+/* Run C through FN (r->case_dir already set to cases/CASE) until it passes
+ * or its retries are spent; fill r->outcome, r->attempts, r->km.  KERNEL is
+ * the release known-failure conditions are checked against.  Returns the
+ * worst error class of the attempts. */
+enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
+				 const struct pc_run_opts *o, const char *runwork,
+				 unsigned index, struct pc_case_result *r, const char *kernel);
+
+/* Most retries a case may have (scenario key retries, run --retries). */
+#define PC_MAX_RETRIES 100
+/* "N" (0..PC_MAX_RETRIES, digits only) -> *out; -1 (class INPUT) if not. */
+int pc_parse_retries(const char *s, int *out);
+
+/* Test-only fault hooks (never set them in real runs; documented in
+ * docs/design.md):
+ *   POWERCUT_TEST_FAIL_ATTEMPTS=CASE:N  the first N attempts of case CASE
+ *       fail (verdict fail, reason names the hook), to test retries;
+ *   POWERCUT_TEST_KMSG=CASE:TEXT  TEXT is written to /dev/kmsg in each
+ *       attempt of case CASE, while it holds its device (just before the
+ *       device's "released" marker), "{dev}" replaced by the device's
+ *       name, to test the kernel-log rule. */
+#define PC_TEST_FAIL_ATTEMPTS_ENV "POWERCUT_TEST_FAIL_ATTEMPTS"
+#define PC_TEST_KMSG_ENV "POWERCUT_TEST_KMSG"
+
+#endif

@@ -1,0 +1,46 @@
+/* outcome.c - see outcome.h. */
+#include "run/outcome.h"
+
+#include <string.h>
+
+static const char *const names[PC_OUT_N] = {
+	"pass", "fail", "error", "flaky", "known", "unexpected pass",
+};
+
+const char *pc_outcome_name(enum pc_outcome o)
+{
+	return o < PC_OUT_N ? names[o] : "?";
+}
+
+int pc_outcome_lookup(const char *s)
+{
+	for (int i = 0; i < PC_OUT_N; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+int pc_outcome_fails(enum pc_outcome o, int flaky_ok)
+{
+	switch (o) {
+	case PC_OUT_FAIL:
+	case PC_OUT_ERROR:
+		return 1;
+	case PC_OUT_FLAKY:
+		return !flaky_ok;
+	default:
+		return 0;
+	}
+}
+
+enum pc_outcome pc_outcome_of(const int *verdicts, size_t n, int known)
+{
+	if (n == 0)
+		return PC_OUT_ERROR; /* nothing ran: never a pass */
+	int last = verdicts[n - 1];
+	if (known)
+		return last == 0 ? PC_OUT_XPASS : PC_OUT_KNOWN;
+	if (last != 0)
+		return last == 2 ? PC_OUT_ERROR : PC_OUT_FAIL;
+	return n > 1 ? PC_OUT_FLAKY : PC_OUT_PASS;
+}

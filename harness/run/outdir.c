@@ -1,0 +1,128 @@
+/* outdir.c - make, check and lock a run's results folder. */
+#include "run/outdir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+/* The pid written in a held lock file, or 0. */
+static long lock_owner(int fd)
+{
+	char buf[32] = { 0 };
+	ssize_t n = pc_pread_full(fd, buf, sizeof(buf) - 1, 0);
+	return n > 0 ? strtol(buf, NULL, 10) : 0;
+}
+
+/* Lock DIR/PC_OUTDIR_LOCK; DIR exists.  Another run may remove the lock
+ * file between our open and our flock: then the inode we locked is no
+ * longer the file's, and we try again. */
+static int lock_dir(const char *dir, struct pc_outdir *od)
+{
+	char *lock = xasprintf("%s/%s", dir, PC_OUTDIR_LOCK);
+	int rc = -1;
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0) {
+			rc = pc_fail_errno(PC_ERR_ENV, errno,
+					   "results folder %s: cannot write in it (%s)", dir, lock);
+			break;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+			long pid = e == EWOULDBLOCK ? lock_owner(fd) : 0;
+			close(fd);
+			if (e != EWOULDBLOCK) {
+				rc = pc_fail_errno(PC_ERR_ENV, e, "results folder %s: lock %s", dir, lock);
+				break;
+			}
+			rc = pid > 0 ? pc_fail(PC_ERR_INPUT, "results folder %s is in use by another "
+					       "run (pid %ld); choose another with -o", dir, pid)
+				     : pc_fail(PC_ERR_INPUT, "results folder %s is in use by another "
+					       "run; choose another with -o", dir);
+			break;
+		}
+		struct stat held, now;
+		if (fstat(fd, &held) < 0 || stat(lock, &now) < 0 || held.st_ino != now.st_ino ||
+		    held.st_dev != now.st_dev) {
+			close(fd);
+			continue;
+		}
+		char pid[32];
+		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		if (ftruncate(fd, 0) < 0 || pc_pwrite_all(fd, pid, (size_t)n, 0) < 0) {
+			int e = errno;
+			close(fd);
+			unlink(lock);
+			rc = pc_fail_errno(PC_ERR_ENV, e, "results folder %s: cannot write in it (%s)",
+					   dir, lock);
+			break;
+		}
+		od->lock_fd = fd;
+		od->path = xstrdup(dir);
+		rc = 0;
+		break;
+	}
+	free(lock);
+	return rc;
+}
+
+int pc_outdir_lock(const char *dir, struct pc_outdir *od)
+{
+	od->path = NULL;
+	od->lock_fd = -1;
+	if (pc_mkdir_p(dir, 0755) < 0) {
+		pc_last_errclass = PC_ERR_ENV;
+		return -1;
+	}
+	return lock_dir(dir, od);
+}
+
+int pc_outdir_lock_new(const char *base, struct pc_outdir *od)
+{
+	od->path = NULL;
+	od->lock_fd = -1;
+	char *slash = strrchr(base, '/');
+	if (slash) {
+		char *parent = xstrdup(base);
+		parent[slash - base] = '\0';
+		int rc = parent[0] ? pc_mkdir_p(parent, 0755) : 0;
+		free(parent);
+		if (rc < 0) {
+			pc_last_errclass = PC_ERR_ENV;
+			return -1;
+		}
+	}
+	for (unsigned n = 1; n < 1000; n++) {
+		char *dir = n == 1 ? xstrdup(base) : xasprintf("%s-%u", base, n);
+		if (mkdir(dir, 0755) == 0) {
+			int rc = lock_dir(dir, od);
+			free(dir);
+			return rc;
+		}
+		int e = errno;
+		free(dir);
+		if (e != EEXIST)
+			return pc_fail_errno(PC_ERR_ENV, e, "results folder %s", base);
+	}
+	return pc_fail(PC_ERR_ENV, "results folder %s: 999 folders of that name exist", base);
+}
+
+void pc_outdir_unlock(struct pc_outdir *od)
+{
+	if (od->lock_fd >= 0) {
+		char *lock = xasprintf("%s/%s", od->path, PC_OUTDIR_LOCK);
+		unlink(lock); /* while still held: see lock_dir */
+		free(lock);
+		close(od->lock_fd);
+		od->lock_fd = -1;
+	}
+	free(od->path);
+	od->path = NULL;
+}

@@ -1,0 +1,102 @@
+/* result.h - what one case produced; written by report.c. */
+#ifndef PC_RESULT_H
+#define PC_RESULT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "device/crashpoints.h"
+#include "workload/probe.h"
+#include "fs/fs.h"
+#include "device/iostat.h"
+#include "check/kmsg.h"
+#include "check/known.h"
+#include "run/outcome.h"
+#include "run/scenario.h"
+#include "check/verify.h"
+
+enum pc_verdict { PC_VERDICT_PASS, PC_VERDICT_FAIL, PC_VERDICT_ERROR };
+
+struct pc_timings {
+	double mkfs, unpack, sync, commit, remount, verify, fsck, crash_points, total;
+};
+
+/* What one verification found, without the findings themselves (those are
+ * in the case's pc_verify_result, with a prefix naming the view). */
+struct pc_view_counts {
+	size_t checked, lost;
+	size_t counts[PC_F_NKINDS];
+};
+
+/* layout = snapshots: one layer folder (snapshots/N/fs) after the cut. */
+struct pc_layer_result {
+	int committed;              /* its commit record survived (and names it) */
+	uint64_t entries;           /* entries of the layer's own manifest */
+	struct pc_view_counts v;    /* verified only when committed */
+};
+
+/* One attempt of a case (retries, attempts.h). */
+struct pc_attempt {
+	enum pc_verdict verdict;
+	char reason[512];
+	double total;               /* seconds */
+	char dir[4096];             /* its folder (cases/CASE or cases/CASE/try-K) */
+};
+
+struct pc_case_result {
+	const struct pc_case *c;
+	const char *backend;        /* backend that ran ("fuse", "dm") */
+	char backend_why[256];
+	int committed;              /* commit record found after the cut */
+	enum pc_verdict verdict;
+	char reason[512];           /* why fail/error, one line */
+	struct pc_verify_result vr;
+	enum pc_fsck_result fsck;
+	char *fsck_output;
+	struct pc_timings t;
+	struct pc_iostat io;        /* over unpack + sync + commit */
+	uint64_t entries, bytes, fsyncs;
+	char case_dir[4096];        /* output folder of the case */
+	char cut_syncfs[128];       /* cut = error: what syncfs reported after the cut */
+	char cut_umount[128];       /* what the unmount after the cut reported */
+	/* write_cache = volatile: what the cut rolled back (never flushed). */
+	uint64_t cache_lost_blocks, cache_lost_bytes;
+	struct pc_crash_points cp; /* crash_points > 0 */
+	/* layout = snapshots.  vr then aggregates every committed layer
+	 * folder (paths "snapshots/N/fs/...") and the merged overlay view
+	 * (paths "merged/..."); committed means every layer's record
+	 * survived. */
+	struct pc_layer_result *layers;
+	size_t nlayers;
+	size_t layers_committed;
+	int overlay_verified;       /* the merged view was mounted and checked */
+	char overlay_why[256];      /* why not, when it was not */
+	struct pc_view_counts overlay;
+	/* attempts.c: the outcome over every attempt, the known-failures entry
+	 * that matched, and the kernel log of the last attempt. */
+	enum pc_outcome outcome;
+	struct pc_attempt *attempts;
+	size_t nattempts, attempts_failed;
+	const struct pc_known_entry *known; /* borrowed from the run's list */
+	struct pc_kmsg_result km;
+	/* workload = fio; a mid-run cut has no commit record: what fio saved
+	 * as completed before the trigger is the promise. */
+	struct pc_fio_result fio;
+	struct pc_probe device;     /* probe = yes: the device's limits */
+};
+
+struct pc_run_report {
+	const char *scenario;       /* path as given */
+	char kernel[256];           /* uname -r */
+	struct pc_case_result *results;
+	size_t nresults;
+};
+
+const char *pc_verdict_name(enum pc_verdict v);
+const char *pc_fsck_name(enum pc_fsck_result f);
+
+/* results.json, junit.xml, summary.md in DIR. */
+int pc_report_write(const struct pc_run_report *r, const char *dir);
+/* The summary table (markdown) on F. */
+void pc_report_table(const struct pc_run_report *r, FILE *f);
+
+#endif

@@ -1,0 +1,471 @@
+/* runner.c - one crash cycle per case (docs/design.md, "The crash cycle"):
+ *
+ *   device -> mkfs -> mount -> workload (write, durability, commit) -> cut
+ *   (flakey drop or error, umount, allow, flush caches, mount) -> verify
+ *   -> umount -> fsck -> crash points -> teardown
+ *
+ * The runner only sequences: what is written and checked is the case's
+ * workload (workload.h; the image workload stores it as the case's layout,
+ * layout.h), the device is the backend's (backend.h).
+ *
+ * Each phase is a small function returning 0 or -1; teardown runs on every
+ * path.  A case that cannot complete gets the verdict "error" with the
+ * first error message as its reason.
+ */
+#include "run/runner.h"
+#include "util/escape.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "run/attempts.h"
+#include "device/backend.h"
+#include "device/crashpoints.h"
+#include "fs/durability.h"
+#include "fs/fs.h"
+#include "device/fuse_flakey.h"
+#include "device/iostat.h"
+#include "device/loop.h"
+#include "image/manifest.h"
+#include "workload/probe.h"
+#include "run/progress.h"
+#include "run/state.h"
+#include "util/util.h"
+#include "check/verdict.h"
+#include "check/verify.h"
+#include "workload/workload.h"
+
+struct case_ctx {
+	const struct pc_case *c;
+	const struct pc_run_opts *o;
+	struct pc_case_result *r;
+	const char *runwork;          /* the run's work folder */
+	char work[PATH_MAX];          /* this case's work folder */
+	char mnt[PATH_MAX];           /* filesystem mountpoint */
+	struct pc_backend dev;
+	uint64_t dev_size;
+	int dev_made;
+	int mounted;
+	struct pc_workload_case w;
+};
+
+static int phase_prepare(struct case_ctx *x, unsigned index)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "case-%u", index);
+	if (pc_path_join(x->work, sizeof(x->work), x->runwork, name) < 0 ||
+	    pc_path_join(x->mnt, sizeof(x->mnt), x->work, "mnt") < 0)
+		return -1;
+	if (pc_mkdir_p(x->mnt, 0755) < 0 || pc_mkdir_p(x->r->case_dir, 0755) < 0)
+		return -1;
+	/* First, so that even a case failing early reports its backend. */
+	if (pc_backend_select(x->c->backend, &x->dev.ops, x->r->backend_why,
+			      sizeof(x->r->backend_why)) < 0)
+		return -1;
+	x->r->backend = x->dev.ops->name;
+	return x->w.ops->prepare(&x->w);
+}
+
+static int phase_device(struct case_ctx *x)
+{
+	if (x->c->device_size)
+		x->dev_size = x->c->device_size;
+	else if (x->w.ops->device_size(&x->w, &x->dev_size) < 0)
+		return -1;
+	snprintf(x->dev.workdir, sizeof(x->dev.workdir), "%s", x->work);
+	x->dev.keep_backing = x->o->keep;
+	x->dev.volatile_cache = x->c->volatile_cache;
+	x->dev.write_log = x->c->crash_points > 0;
+	x->dev.log_size = x->c->settings->log_size;
+	x->dev_made = 1; /* destroy is safe after a partial create */
+	if (x->dev.ops->create(&x->dev, x->dev_size) < 0)
+		return -1;
+	/* The kernel log's lines about these devices are the case's own. */
+	pc_kmsg_note_device(&x->r->km, x->dev.devnum);
+	pc_kmsg_note_device(&x->r->km, x->dev.flush_devnum);
+	pc_kmsg_hold(&x->r->km);
+	return 0;
+}
+
+static int phase_mkfs(struct case_ctx *x)
+{
+	double t = pc_now();
+	int rc = pc_fs_mkfs(x->c->fs, x->c->mkfs_opts, x->dev.devpath);
+	x->r->t.mkfs = pc_now() - t;
+	if (rc < 0)
+		return -1;
+	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
+		return -1;
+	x->mounted = 1;
+	return x->w.ops->setup ? x->w.ops->setup(&x->w) : 0;
+}
+
+/* The device's counters at one moment; flushes may be counted on another
+ * device (backend.h, flush_devnum). */
+struct io_mark {
+	struct pc_iostat dev, flush;
+};
+
+static int io_mark(const struct case_ctx *x, struct io_mark *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (pc_iostat_read(x->dev.devnum, &m->dev) < 0)
+		return -1;
+	if (x->dev.flush_devnum && pc_iostat_read(x->dev.flush_devnum, &m->flush) < 0)
+		return -1;
+	return 0;
+}
+
+/* The workload's run: the I/O counters cover exactly it. */
+static int phase_write(struct case_ctx *x)
+{
+	struct io_mark before, after;
+	if (io_mark(x, &before) < 0)
+		return -1;
+	/* Crash points are picked from here on: a cut inside mkfs leaves no
+	 * filesystem, which proves nothing about the workload. */
+	if (x->c->crash_points && x->dev.ops->log_mark_workload(&x->dev) < 0)
+		return -1;
+	int rc = x->w.ops->run(&x->w);
+	if (rc < 0 || io_mark(x, &after) < 0)
+		return -1;
+	pc_iostat_sub(&after.dev, &before.dev, &x->r->io);
+	if (x->dev.flush_devnum) {
+		struct pc_iostat fl;
+		pc_iostat_sub(&after.flush, &before.flush, &fl);
+		x->r->io.flushes = fl.flushes;
+	}
+	return 0;
+}
+
+static void describe_result(char *out, size_t len, int rc, int err)
+{
+	if (rc == 0)
+		snprintf(out, len, "ok");
+	else
+		snprintf(out, len, "%s", strerror(err));
+}
+
+/* The power cut: from the commit on, the device loses (or fails) every
+ * write.  No sleep between commit and cut. */
+static int cut_power(struct case_ctx *x)
+{
+	/* Once only: a workload may have cut in the middle of its run. */
+	if (x->dev.mode != x->c->cut && x->dev.ops->set_mode(&x->dev, x->c->cut) < 0)
+		return -1;
+	x->r->cache_lost_blocks = x->dev.cache_lost_blocks;
+	x->r->cache_lost_bytes = x->dev.cache_lost_bytes;
+	return 0;
+}
+
+/* w->cut: a workload cutting the power from inside its run. */
+static int workload_cut(struct pc_workload_case *w)
+{
+	if (w->cut_done)
+		return 0;
+	w->cut_done = 1;
+	return cut_power(w->cut_arg);
+}
+
+static int phase_cut(struct case_ctx *x)
+{
+	pc_progress_phase("cut");
+	double t = pc_now();
+	if (!x->w.cut_done && workload_cut(&x->w) < 0)
+		return -1;
+	if (x->c->cut == PC_FLAKEY_ERROR) {
+		/* Record what the filesystem reports once writes fail. */
+		int fd = open(x->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int rc = fd < 0 ? -1 : syncfs(fd);
+		describe_result(x->r->cut_syncfs, sizeof(x->r->cut_syncfs), rc, errno);
+		if (fd >= 0)
+			close(fd);
+	}
+	int urc = umount2(x->mnt, 0);
+	describe_result(x->r->cut_umount, sizeof(x->r->cut_umount), urc, errno);
+	if (urc < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "umount %s after the cut", x->mnt);
+	x->mounted = 0;
+	/* Gone for good before writes pass again: a copy of the mount in
+	 * another namespace would write back on its release, after the cut. */
+	if (pc_fs_wait_released(x->dev.devpath) < 0)
+		return -1;
+	/* Invalidate cached blocks while writes are still lost, then again
+	 * after allow: the remount must read what the device really holds. */
+	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
+		return -1;
+	if (x->dev.ops->set_mode(&x->dev, PC_FLAKEY_ALLOW) < 0)
+		return -1;
+	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
+		return -1;
+	pc_progress_phase("remount");
+	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
+		return -1;
+	x->mounted = 1;
+	x->r->t.remount = pc_now() - t;
+	return 0;
+}
+
+static int save_findings(struct case_ctx *x)
+{
+	char path[PATH_MAX];
+	if (pc_path_join(path, sizeof(path), x->r->case_dir, "findings.txt") < 0)
+		return -1;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	const struct pc_verify_result *vr = &x->r->vr;
+	for (size_t i = 0; i < vr->nfindings; i++) {
+		char *fpath = pc_esc_text(vr->findings[i].path);
+		char *detail = pc_esc_text(vr->findings[i].detail);
+		fprintf(f, "%s %s: %s\n", pc_finding_name(vr->findings[i].kind), fpath, detail);
+		free(fpath);
+		free(detail);
+	}
+	int failed = ferror(f);
+	if (fclose(f) != 0 || failed)
+		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "write %s", path);
+	return 0;
+}
+
+static int phase_verify(struct case_ctx *x)
+{
+	pc_progress_phase("verify");
+	double t = pc_now();
+	if (x->w.ops->verify(&x->w) < 0)
+		return -1;
+	x->r->t.verify = pc_now() - t;
+	return save_findings(x);
+}
+
+static int phase_fsck(struct case_ctx *x)
+{
+	pc_progress_phase("fsck");
+	if (pc_fs_umount(x->mnt) < 0)
+		return -1;
+	x->mounted = 0;
+	double t = pc_now();
+	x->r->fsck = pc_fs_fsck(x->c->fs, x->dev.devpath, &x->r->fsck_output);
+	x->r->t.fsck = pc_now() - t;
+	/* A ^C reaches the fsck too (same process group): its verdict is then
+	 * meaningless, and must not be recorded as corruption. */
+	if (pc_interrupted) {
+		x->r->fsck = PC_FSCK_SKIPPED;
+		return pc_check_interrupted();
+	}
+	if (x->r->fsck == PC_FSCK_SKIPPED) /* the tool could not run (said why) */
+		return -1;
+	if (x->r->fsck_output) {
+		char path[PATH_MAX];
+		if (pc_path_join(path, sizeof(path), x->r->case_dir, "fsck.log") == 0)
+			pc_write_file(path, x->r->fsck_output, strlen(x->r->fsck_output), 0);
+	}
+	return 0;
+}
+
+/* After the case: the same workload, cut at other moments (crashpoints.h). */
+static int phase_crash_points(struct case_ctx *x)
+{
+	if (!x->c->crash_points)
+		return 0;
+	pc_progress_phase("crash points");
+	double t = pc_now();
+	if (x->dev.ops->log_finish(&x->dev) < 0)
+		return -1;
+	const struct pc_crash_target target = {
+		.fstype = x->c->fs,
+		.mount_opts = x->c->mount_opts,
+		.manifest = x->w.manifest,
+		.workdir = x->work,
+		.size = x->dev_size,
+		.first_flush = x->dev.log_first_flush,
+		.subsets = x->c->crash_subsets,
+		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
+	};
+	int rc = pc_crash_points_check(x->dev.log_path, x->c->crash_points, &target, &x->r->cp);
+	x->r->t.crash_points = pc_now() - t;
+	return rc;
+}
+
+static void teardown(struct case_ctx *x)
+{
+	/* What the workload mounted (an overlay) pins the filesystem below
+	 * it: first. */
+	x->w.ops->release(&x->w);
+	if (x->mounted && umount2(x->mnt, 0) < 0 && umount2(x->mnt, MNT_DETACH) < 0)
+		pc_warn("umount %s: %s", x->mnt, strerror(errno));
+	x->mounted = 0;
+	if (x->dev_made) {
+		x->dev.ops->destroy(&x->dev);
+		pc_kmsg_release_devices(&x->r->km);
+	}
+	x->dev_made = 0;
+	/* Anything a phase left mounted or attached below the case folder. */
+	pc_state_teardown_dir(x->work, 0);
+	if (!x->o->keep)
+		pc_rmtree(x->work);
+}
+
+static void case_dir_name(const struct pc_case *c, const char *outdir, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/cases/", outdir);
+	for (const char *p = c->id; *p && (size_t)n + 1 < len; p++)
+		out[n++] = (*p == '/' || *p == ' ') ? '_' : *p;
+	out[n] = '\0';
+}
+
+static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_opts *o,
+				 const char *runwork, unsigned index, struct pc_case_result *r)
+{
+	struct case_ctx x = { .c = c, .o = o, .r = r, .runwork = runwork };
+	x.w = (struct pc_workload_case){
+		.ops = pc_workload_of(c), .c = c, .r = r, .platform = o->platform,
+		.work = x.work, .mnt = x.mnt, .cut = workload_cut, .cut_arg = &x,
+	};
+	r->c = c;
+	r->backend = c->backend;
+	r->fsck = PC_FSCK_SKIPPED;
+	pc_capture_errors(r->reason, sizeof(r->reason));
+	pc_last_errclass = PC_ERR_NONE;
+
+	double t0 = pc_now();
+	int rc = phase_prepare(&x, index);
+	if (rc == 0)
+		rc = phase_device(&x);
+	if (rc == 0 && c->probe) {
+		/* Before mkfs: the probe overwrites the device. */
+		pc_progress_phase("probe");
+		rc = pc_probe_run(x.dev.devpath, x.work, r->case_dir, &r->device);
+		/* Nothing the probe left cached may be read back after mkfs. */
+		if (rc == 0)
+			rc = pc_blk_flush_buffers(x.dev.devpath);
+	}
+	if (rc == 0)
+		rc = pc_check_interrupted();
+	if (rc == 0) {
+		pc_progress_phase("mkfs");
+		rc = phase_mkfs(&x);
+	}
+	if (rc == 0)
+		rc = phase_write(&x);
+	if (rc == 0)
+		rc = phase_cut(&x);
+	if (rc == 0)
+		rc = phase_verify(&x);
+	if (rc == 0)
+		rc = phase_fsck(&x);
+	if (rc == 0)
+		rc = phase_crash_points(&x);
+	enum pc_errclass cls = rc < 0 ? pc_last_errclass : PC_ERR_NONE;
+	if (rc < 0) {
+		r->verdict = PC_VERDICT_ERROR;
+		if (cls == PC_ERR_NONE)
+			cls = PC_ERR_RUN;
+	}
+	pc_progress_phase("teardown");
+	teardown(&x);
+	pc_capture_errors(NULL, 0);
+	r->t.total = pc_now() - t0;
+	pc_verdict_judge(r);
+	return cls;
+}
+
+static void signal_handler(int sig)
+{
+	pc_interrupted = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = signal_handler;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: long waits return EINTR and the phase ends early. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
+		  struct pc_run_report *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->scenario = sc->path;
+	struct utsname u;
+	if (uname(&u) == 0)
+		snprintf(rep->kernel, sizeof(rep->kernel), "%s", u.release);
+	rep->results = xcalloc(sc->ncases ? sc->ncases : 1, sizeof(*rep->results));
+
+	if (pc_mkdir_p(o->outdir, 0755) < 0)
+		return PC_EXIT_ENV;
+	/* Handlers first: a signal before them kills us before anything is
+	 * registered; one after them is seen by the loop, and the registered
+	 * folder is removed on the way out. */
+	install_signals();
+	char runwork[PATH_MAX];
+	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
+		return pc_exit_for_error(PC_EXIT_ENV);
+	pc_progress_init();
+
+	enum pc_errclass worst = PC_ERR_NONE;
+	int failed = 0;
+	for (size_t i = 0; i < sc->ncases && !pc_interrupted; i++) {
+		pc_progress_case((unsigned)i + 1, (unsigned)sc->ncases, sc->cases[i].id);
+		struct pc_case_result *r = &rep->results[rep->nresults++];
+		case_dir_name(&sc->cases[i], o->outdir, r->case_dir, sizeof(r->case_dir));
+		enum pc_errclass cls = pc_attempts_run(run_case, &sc->cases[i], o, runwork,
+						       (unsigned)i, r, rep->kernel);
+		if (cls > worst)
+			worst = cls;
+		if (pc_outcome_fails(r->outcome, o->flaky_ok))
+			failed = 1;
+	}
+	pc_progress_clear();
+	if (o->keep) {
+		pc_state_release(runwork);
+		fprintf(stderr, "powercut: kept the work folder %s (backing images in case-N/)\n",
+			runwork);
+	} else {
+		pc_state_end(runwork);
+	}
+	pc_workloads_run_end();
+
+	if (pc_interrupted)
+		return 128 + pc_interrupted;
+	if (worst == PC_ERR_ENV)
+		return PC_EXIT_ENV;
+	if (worst == PC_ERR_INPUT)
+		return PC_EXIT_USAGE;
+	return failed ? PC_EXIT_FAIL : PC_EXIT_OK;
+}
+
+void pc_case_result_release(struct pc_case_result *r)
+{
+	pc_verify_result_free(&r->vr);
+	pc_crash_points_free(&r->cp);
+	free(r->fsck_output);
+	r->fsck_output = NULL;
+	free(r->layers);
+	r->layers = NULL;
+	r->nlayers = 0;
+}
+
+void pc_run_report_free(struct pc_run_report *rep)
+{
+	for (size_t i = 0; i < rep->nresults; i++) {
+		pc_case_result_release(&rep->results[i]);
+		free(rep->results[i].attempts);
+	}
+	free(rep->results);
+	rep->results = NULL;
+	rep->nresults = 0;
+}

@@ -1,0 +1,33 @@
+/* runner.h - run the cases of a scenario: one full crash cycle each. */
+#ifndef PC_RUNNER_H
+#define PC_RUNNER_H
+
+#include <signal.h>
+#include "run/result.h"
+#include "run/scenario.h"
+#include "util/util.h"
+
+struct pc_run_opts {
+	const char *outdir;     /* results folder (made if missing) */
+	const char *workbase;   /* where the run's work folder goes (/var/tmp) */
+	const char *platform;   /* image platform, NULL for the default */
+	int keep;               /* keep each case's work folder (backing image) */
+	const struct pc_known *known; /* --known: known failures (NULL: none) */
+	const struct pc_known_files *scenario_known; /* the scenario's `known` files, read */
+	int retries;            /* --retries N; -1: the scenario's */
+	int flaky_ok;           /* --flaky-ok: flaky cases do not fail the run */
+};
+
+/* SIGINT/SIGTERM/SIGHUP set pc_interrupted (util.h); the runner stops at
+ * the next phase boundary, or sooner inside long loops, and tears down. */
+
+/* Run every case of SC, filling REP (results are owned by REP; free with
+ * pc_run_report_free).  Returns the process exit code (enum pc_exit, or
+ * 128+signal when interrupted). */
+int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
+		  struct pc_run_report *rep);
+void pc_run_report_free(struct pc_run_report *rep);
+/* Free what one case result holds (not the result itself). */
+void pc_case_result_release(struct pc_case_result *r);
+
+#endif

@@ -1,0 +1,738 @@
+/* scenario.c - INI scenario files (libinih); see scenario.h.
+ *
+ * Parsing happens in two steps.  First every section records the text of
+ * each key it sets (checked by the key's setter as it is read, so an error
+ * names the file, the line and the key).  Then each group's typed settings
+ * are made, key by key, from the group's text, else [global]'s, else the
+ * key's default (scenario_keys.c has the keys), and the group is expanded
+ * into cases: for each group in file order, for each fs, for each mode, for
+ * each repeat.
+ *
+ * The file is read whole under input.h's limits: a regular file, bounded
+ * in size and line length; a NUL byte is an error (inih would silently cut
+ * the line there).
+ *
+ * libinih does not pass line numbers to the handler (Debian builds it with
+ * INI_HANDLER_LINENO 0), so we feed it through our own reader, which hands it
+ * one physical line at a time and counts them.  The reader also sees the
+ * section headers, which the handler does not: that is how empty sections
+ * and duplicate section names are caught.
+ */
+#include "run/scenario.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs/fs.h"
+#include "util/input.h"
+#include "run/scenario_keys.h"
+#include "workload/fio_job.h"
+#include "util/util.h"
+
+/* inih's line buffer: the longest line (input.h) with its newline and NUL.
+ * libinih's default is only 200 bytes, which a list of image paths easily
+ * exceeds. */
+#define MAX_LINE (PC_MAX_TEXT_LINE + 2)
+
+/* inih keeps section names in a 50-byte buffer; longer names would be cut. */
+#define MAX_GROUP_NAME 48
+
+/* What one section says: the text of each key it sets, as written (checked
+ * when read, typed when the groups are expanded). */
+struct section {
+	char *name;
+	unsigned line;              /* line of the [section] header */
+	char **value;               /* per key slot; NULL: not set here */
+	unsigned *key_line;         /* per key slot: where it was set */
+};
+
+struct parser {
+	const char *path;           /* as given: used in messages */
+	char *dir;                  /* absolute folder of the scenario file */
+	char *text;                 /* the whole file */
+	size_t len, pos;            /* its length; where the next line starts */
+	unsigned lineno;            /* line being parsed */
+	size_t nslots;              /* pc_key_nslots() */
+	struct section *sections;   /* in file order; [global] included */
+	size_t nsections;
+	int failed;                 /* an error was reported: stop */
+};
+
+static const char *const expect_names[] = {
+	[PC_EXPECT_INTACT] = "intact",
+	[PC_EXPECT_LOSS] = "loss",
+	[PC_EXPECT_ANY] = "any",
+};
+
+static const char *const layout_names[] = {
+	[PC_LAYOUT_FLAT] = "flat",
+	[PC_LAYOUT_SNAPSHOTS] = "snapshots",
+};
+
+const char *pc_layout_name(enum pc_layout l)
+{
+	if ((unsigned)l < sizeof(layout_names) / sizeof(layout_names[0]))
+		return layout_names[l];
+	return "?";
+}
+
+const char *pc_expect_name(enum pc_expect e)
+{
+	if ((unsigned)e < sizeof(expect_names) / sizeof(expect_names[0]))
+		return expect_names[e];
+	return "?";
+}
+
+int pc_parse_size(const char *s, uint64_t *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	}
+	if (*end != '\0')
+		return -1;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* ---- errors ---------------------------------------------------------- */
+
+static int key_error(struct parser *p, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "FILE:LINE: KEY: message" (class INPUT); stops the parse. */
+static int key_error(struct parser *p, const char *key, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->failed = 1;
+	if (key)
+		return pc_fail(PC_ERR_INPUT, "%s:%u: %s: %s", p->path, p->lineno, key, msg);
+	return pc_fail(PC_ERR_INPUT, "%s:%u: %s", p->path, p->lineno, msg);
+}
+
+/* ---- libinih callbacks ----------------------------------------------- */
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct parser *p = user;
+	if (p->failed)
+		return 0;
+	/* The reader registered every header it passed; if inih's current
+	 * section is not the last one registered, the key precedes them all. */
+	if (p->nsections == 0 || strcmp(p->sections[p->nsections - 1].name, section)) {
+		key_error(p, key, "key outside any section; put it under [global] or a [group]");
+		return 0;
+	}
+	struct section *s = &p->sections[p->nsections - 1];
+	long slot = pc_key_lookup(key);
+	if (slot < 0) {
+		key_error(p, key, "unknown key (powercut help keys lists them; powercut(1), "
+			  "SCENARIO FILES, describes them)");
+		return 0;
+	}
+	/* A key given twice in one section is a mistake, not an override. */
+	if (s->value[slot]) {
+		key_error(p, key, "set twice in [%s] (first on line %u)", s->name, s->key_line[slot]);
+		return 0;
+	}
+	/* Checked now, so that the first error in the file is the one shown;
+	 * typed again for each group that inherits it (expand_group). */
+	struct pc_settings scratch = { 0 };
+	char why[PATH_MAX + 256];
+	int rc = pc_key_set((size_t)slot, &scratch, value, p->dir, why, sizeof(why));
+	pc_settings_free(&scratch);
+	if (rc < 0) {
+		key_error(p, key, "%s", why);
+		return 0;
+	}
+	s->value[slot] = xstrdup(value);
+	s->key_line[slot] = p->lineno;
+	return 1;
+}
+
+static int valid_group_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > MAX_GROUP_NAME)
+		return 0;
+	for (const char *c = name; *c; c++)
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
+		    !(*c >= '0' && *c <= '9') && *c != '_' && *c != '-' && *c != '.')
+			return 0;
+	return strcmp(name, ".") && strcmp(name, "..");
+}
+
+/* Register a [section] header seen on the current line (inih's rules: the
+ * name is what lies between '[' and the first ']').  A header without ']'
+ * is left to inih, which reports it as a syntax error. */
+static int note_section(struct parser *p, const char *line)
+{
+	if (p->lineno == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
+		line += 3;  /* inih skips a UTF-8 BOM */
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line != '[')
+		return 0;
+	const char *end = strchr(line + 1, ']');
+	if (!end)
+		return 0;
+	char *name = xstrndup(line + 1, (size_t)(end - line - 1));
+	if (!valid_group_name(name)) {
+		key_error(p, NULL, "section name [%s] must be 1 to %d letters, digits, '.', '_' or '-'",
+			  name, MAX_GROUP_NAME);
+		free(name);
+		return -1;
+	}
+	for (size_t i = 0; i < p->nsections; i++) {
+		if (!strcmp(p->sections[i].name, name)) {
+			key_error(p, NULL, "section [%s] appears twice (first on line %u)",
+				  name, p->sections[i].line);
+			free(name);
+			return -1;
+		}
+	}
+	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
+	struct section *s = &p->sections[p->nsections++];
+	s->name = name;
+	s->line = p->lineno;
+	s->value = xcalloc(p->nslots, sizeof(*s->value));
+	s->key_line = xcalloc(p->nslots, sizeof(*s->key_line));
+	return 0;
+}
+
+/* "FILE:LINE: KEY: NUL byte ..." for a line holding a NUL byte (inih would
+ * stop reading the line there and take what precedes as the value). */
+static void nul_error(struct parser *p, const char *line, size_t nul)
+{
+	const char *eq = memchr(line, '=', nul);
+	if (!eq) {
+		key_error(p, NULL, "NUL byte in line");
+		return;
+	}
+	size_t b = 0, e = (size_t)(eq - line);
+	while (b < e && (line[b] == ' ' || line[b] == '\t'))
+		b++;
+	while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+		e--;
+	char *key = xstrndup(line + b, e - b);
+	key_error(p, key, "NUL byte in line");
+	free(key);
+}
+
+/* An fgets-like reader for ini_parse_stream over the file's text: one
+ * physical line per call, counted, so that the handler knows the line it is
+ * called for. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	if (p->failed || p->pos >= p->len)
+		return NULL;
+	const char *line = p->text + p->pos;
+	const char *nl = memchr(line, '\n', p->len - p->pos);
+	size_t n = nl ? (size_t)(nl - line) + 1 : p->len - p->pos;
+	p->pos += n;
+	p->lineno++;
+	const char *nul = memchr(line, '\0', n);
+	if (nul) {
+		nul_error(p, line, (size_t)(nul - line));
+		return NULL;
+	}
+	size_t body = n - (line[n - 1] == '\n');
+	if (body > PC_MAX_TEXT_LINE || n > (size_t)num - 1) {
+		/* fgets would split it, and inih would parse the pieces. */
+		key_error(p, NULL, "line longer than %u bytes", PC_MAX_TEXT_LINE);
+		return NULL;
+	}
+	memcpy(str, line, n);
+	str[n] = '\0';
+	if (note_section(p, str) < 0)
+		return NULL;
+	return str;
+}
+
+/* ---- groups and cases ------------------------------------------------ */
+
+static void section_free(struct parser *p, struct section *s)
+{
+	free(s->name);
+	for (size_t i = 0; i < p->nslots; i++)
+		free(s->value[i]);
+	free(s->value);
+	free(s->key_line);
+}
+
+static char **strv_dup(char *const *v, size_t n)
+{
+	char **out = xcalloc(n + 1, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static void add_case(struct pc_scenario *sc, struct pc_case *c)
+{
+	sc->cases = xrealloc(sc->cases, (sc->ncases + 1) * sizeof(*sc->cases));
+	sc->cases[sc->ncases++] = *c;
+}
+
+/* The typed settings of group G: for each key, G's value, else [global]'s,
+ * else the default; a required key without a value is an error. */
+static int group_settings(struct parser *p, const struct section *g,
+			  const struct section *global, struct pc_settings *out)
+{
+	char name[64], why[PATH_MAX + 256];
+	unsigned mode;
+	/* An fio group needs no image, and its modes default to none. */
+	long w = pc_key_lookup("workload");
+	const char *wv = w < 0 ? NULL : g->value[w] ? g->value[w]
+			 : global && global->value[w] ? global->value[w] : NULL;
+	int fio = wv && !strncmp(wv, "fio", 3);
+	for (size_t i = 0; i < p->nslots; i++) {
+		const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
+		const struct section *from = g->value[i] ? g
+					     : global && global->value[i] ? global : NULL;
+		const char *value = from ? from->value[i] : pc_key_default(i);
+		if (!value && (k->flags & PC_KEY_REQUIRED) && !(fio && (k->flags & PC_KEY_IMAGE_ONLY))) {
+			p->failed = 1;
+			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s: not set; set it in the group or in [global]",
+				       p->path, g->line, g->name, name);
+		}
+		if (!value)
+			continue;
+		p->lineno = from ? from->key_line[i] : g->line;
+		if (pc_key_set(i, out, value, p->dir, why, sizeof(why)) < 0)
+			return key_error(p, name, "%s", why);
+	}
+	return 0;
+}
+
+/* The backend capabilities a group's settings need. */
+static unsigned needed_caps(const struct pc_settings *s)
+{
+	return (s->write_cache == PC_WRITE_CACHE_VOLATILE ? PC_BACKEND_VOLATILE_CACHE : 0) |
+	       (s->crash_points ? PC_BACKEND_WRITE_LOG : 0) |
+	       (s->log_size ? PC_BACKEND_LOG_SIZE : 0);
+}
+
+/* Checks between keys, on a group's settings. */
+static int check_group(struct parser *p, const struct section *g, const struct pc_settings *s)
+{
+	static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
+		{ PC_BACKEND_VOLATILE_CACHE, "write_cache = volatile", "no volatile write cache" },
+		{ PC_BACKEND_WRITE_LOG, "crash_points", "no write log" },
+		{ PC_BACKEND_LOG_SIZE, "log_size", "no log device to size" },
+	};
+	const struct pc_backend_ops *b = pc_backend_find(pc_backend_choice(s->backend));
+	char problem[256] = "";
+	if (s->crash_subsets && !s->crash_points)
+		snprintf(problem, sizeof(problem), "crash_subsets needs crash_points");
+	else if (s->crash_points && s->layout == PC_LAYOUT_SNAPSHOTS)
+		snprintf(problem, sizeof(problem), "crash_points works with layout = flat only");
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]) && !problem[0]; i++) {
+		if (!b || !(needed_caps(s) & uses[i].cap) || (b->caps & uses[i].cap))
+			continue;
+		char names[128];
+		pc_backend_names_with(uses[i].cap, names, sizeof(names));
+		snprintf(problem, sizeof(problem), "%s needs backend = %s (backend %s has %s)",
+			 uses[i].key, names, b->name, uses[i].lacks);
+	}
+	/* auto: some backend must have every capability asked for. */
+	if (!problem[0] && !b && needed_caps(s) && !pc_backend_with(needed_caps(s))) {
+		size_t n = (size_t)snprintf(problem, sizeof(problem), "no backend can do all of");
+		for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+			if (needed_caps(s) & uses[i].cap)
+				n += (size_t)snprintf(problem + n, sizeof(problem) - n, " %s;",
+						      uses[i].key);
+		problem[n - 1] = '\0';
+	}
+	if (!problem[0])
+		return 0;
+	p->failed = 1;
+	return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
+}
+
+/* workload = fio: the checked job file and cut_at into the case. */
+static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
+{
+	c->workload = PC_WORKLOAD_FIO;
+	c->fio_job = xstrdup(jf->path);
+	c->fio_jobs = xcalloc(jf->njobs + 1, sizeof(char *));
+	c->fio_unsynced = xcalloc(jf->njobs + 1, sizeof(unsigned));
+	for (size_t j = 0; j < jf->njobs; j++) {
+		c->fio_jobs[j] = xstrdup(jf->jobs[j].name);
+		c->fio_unsynced[j] = jf->jobs[j].unsynced;
+	}
+	c->nfio_jobs = jf->njobs;
+	c->fio_bytes = jf->total_bytes;
+}
+
+/* The workload keys of group G: the job file checked (its refusals name
+ * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
+ * 0 (image), 1 (fio, JF filled) or -1. */
+static int group_workload(struct parser *p, const struct section *g,
+			  const struct section *global, struct pc_settings *s,
+			  struct pc_fio_jobfile *jf, struct pc_cut_at *at)
+{
+	char why[PATH_MAX + 256];
+	long w = pc_key_lookup("workload"), c = pc_key_lookup("cut_at");
+	const struct section *from = g->value[w] ? g : global && global->value[w] ? global : g;
+	p->lineno = from->value[w] ? from->key_line[w] : g->line;
+	int fio = pc_fio_workload_parse(s->workload, p->dir, jf, why, sizeof(why));
+	if (fio < 0)
+		return key_error(p, "workload", "%s", why);
+	from = g->value[c] ? g : global && global->value[c] ? global : g;
+	p->lineno = from->value[c] ? from->key_line[c] : g->line;
+	if (pc_cut_at_parse(s->cut_at, at) < 0) {
+		pc_fio_job_free(jf);
+		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s) or P%% "
+				 "(0 < P < 100)", s->cut_at);
+	}
+	const char *problem = NULL;
+	if (!fio && at->kind != PC_CUT_AT_END)
+		problem = "cut_at = Ns or P% needs workload = fio (an image is cut after its commit)";
+	else if (fio && s->crash_points)
+		problem = "crash_points works with workload = image only";
+	else if (fio && s->layout == PC_LAYOUT_SNAPSHOTS)
+		problem = "layout = snapshots works with workload = image only";
+	else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes)
+		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m)";
+	if (problem) {
+		pc_fio_job_free(jf);
+		p->failed = 1;
+		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
+	}
+	if (fio && s->modes.n == 0) {
+		s->modes.n = 1;
+		s->modes.v[0] = PC_MODE_NONE;
+	}
+	if (s->expect_all)
+		for (int m = 0; m < PC_MODE_COUNT; m++)
+			s->expect[m] = s->expect_all - 1;
+	return fio;
+}
+
+/* More is surely a mistake (a matrix multiplied out by accident). */
+#define MAX_GROUP_CASES 100000u
+
+/* Which case of a group: its group's settings and one index per axis of
+ * the matrix (fs, mkfs_opts, mount_opts alternatives, mode, repeat). */
+struct case_pick {
+	const char *name;
+	const struct pc_settings *s;
+	const char *backend;
+	const struct pc_fio_jobfile *jf; /* workload = fio, else NULL */
+	const struct pc_cut_at *cut_at;
+	size_t fs, mkfs, mount, mode;
+	unsigned repeat;
+};
+
+/* The id GROUP/FS[/mkfs=SLUG][/mount=SLUG]/MODE[/rN]: an option segment
+ * only where its key has alternatives, so one-option scenarios keep their
+ * ids. */
+static char *case_id(const struct case_pick *k, const char *fs, enum pc_mode mode)
+{
+	const struct pc_settings *s = k->s;
+	char *mkfs = s->mkfs_opts.n > 1 ? xasprintf("/mkfs=%s", s->mkfs_opts.slug[k->mkfs])
+					: xstrdup("");
+	char *mount = s->mount_opts.n > 1 ? xasprintf("/mount=%s", s->mount_opts.slug[k->mount])
+					  : xstrdup("");
+	char *rep = s->repeat > 1 ? xasprintf("/r%u", k->repeat) : xstrdup("");
+	char *id = xasprintf("%s/%s%s%s/%s%s", k->name, fs, mkfs, mount, pc_mode_name(mode), rep);
+	free(mkfs);
+	free(mount);
+	free(rep);
+	return id;
+}
+
+static void make_case(struct pc_case *c, const struct case_pick *k)
+{
+	const struct pc_settings *s = k->s;
+	enum pc_mode mode = (enum pc_mode)s->modes.v[k->mode];
+	const char *fs = pc_fs_name(s->fs.v[k->fs]);
+	*c = (struct pc_case){
+		.group = xstrdup(k->name),
+		.fs = xstrdup(fs),
+		.mkfs_opts = xstrdup(s->mkfs_opts.v[k->mkfs]),
+		.mount_opts = xstrdup(s->mount_opts.v[k->mount]),
+		.backend = xstrdup(k->backend),
+		.mode = mode,
+		.expect = (enum pc_expect)s->expect[mode],
+		.cut = (enum pc_flakey_mode)s->cut,
+		.repeat = k->repeat,
+		.repeats = s->repeat,
+		.images = strv_dup(s->images, s->nimages),
+		.nimages = s->nimages,
+		.device_size = s->device_size,
+		.layout = (enum pc_layout)s->layout,
+		.volatile_cache = s->write_cache == PC_WRITE_CACHE_VOLATILE,
+		.crash_points = s->crash_points,
+		.crash_subsets = s->crash_subsets,
+		.settings = s,
+		.cut_at = *k->cut_at,
+		.probe = (int)s->probe,
+	};
+	if (k->jf)
+		fio_case(c, k->jf);
+	c->id = case_id(k, fs, mode);
+}
+
+/* Expand group G (NAME is its name in case ids) into cases. */
+static int expand_group(struct parser *p, const struct section *g,
+			const struct section *global, const char *name,
+			struct pc_scenario *sc)
+{
+	struct pc_settings *s = xcalloc(1, sizeof(*s));
+	sc->groups = xrealloc(sc->groups, (sc->ngroups + 1) * sizeof(*sc->groups));
+	sc->groups[sc->ngroups++] = s;
+	struct pc_fio_jobfile jf;
+	struct pc_cut_at cut_at;
+	int fio;
+	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
+	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
+		return -1;
+	/* auto picks only a backend that can do what is asked (check_group
+	 * made sure there is one). */
+	const char *backend = pc_backend_choice(s->backend);
+	if (needed_caps(s) && !pc_backend_find(backend))
+		backend = pc_backend_with(needed_caps(s))->name;
+	/* The matrix, fs outermost and repeat innermost, as one count. */
+	size_t axes[] = { s->fs.n, s->mkfs_opts.n, s->mount_opts.n, s->modes.n, s->repeat };
+	size_t total = 1;
+	for (size_t a = 0; a < sizeof(axes) / sizeof(axes[0]); a++) {
+		if (axes[a] && total > MAX_GROUP_CASES / axes[a]) {
+			pc_fio_job_free(&jf);
+			p->failed = 1;
+			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: the group makes more than %u cases",
+				       p->path, g->line, g->name, MAX_GROUP_CASES);
+		}
+		total *= axes[a];
+	}
+	for (size_t i = 0; i < total; i++) {
+		size_t rest = i;
+		struct case_pick k = { name, s, backend, fio ? &jf : NULL, &cut_at, 0, 0, 0, 0, 0 };
+		k.repeat = (unsigned)(rest % s->repeat) + 1;
+		rest /= s->repeat;
+		k.mode = rest % s->modes.n;
+		rest /= s->modes.n;
+		k.mount = rest % s->mount_opts.n;
+		rest /= s->mount_opts.n;
+		k.mkfs = rest % s->mkfs_opts.n;
+		k.fs = rest / s->mkfs_opts.n;
+		struct pc_case c;
+		make_case(&c, &k);
+		add_case(sc, &c);
+	}
+	pc_fio_job_free(&jf);
+	return 0;
+}
+
+static int expand(struct parser *p, struct pc_scenario *sc)
+{
+	const struct section *global = NULL;
+	size_t ngroups = 0;
+	for (size_t i = 0; i < p->nsections; i++) {
+		if (!strcmp(p->sections[i].name, "global"))
+			global = &p->sections[i];
+		else
+			ngroups++;
+	}
+	if (p->nsections == 0) {
+		p->failed = 1;
+		return pc_fail(PC_ERR_INPUT, "%s: no sections; a scenario needs [global] or a [group]",
+			       p->path);
+	}
+	if (ngroups == 0)
+		return expand_group(p, global, NULL, "default", sc);
+	for (size_t i = 0; i < p->nsections; i++) {
+		const struct section *g = &p->sections[i];
+		if (g != global && expand_group(p, g, global, g->name, sc) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static char *scenario_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".ini"))
+		n -= 4;
+	return xstrndup(base, n);
+}
+
+/* The whole file into p->text: a regular file (pc_input_open: a FIFO or
+ * /dev/zero would block or never end) of at most PC_MAX_SMALL_FILE bytes.
+ * Read whole rather than with pc_lines, so that a NUL byte is reported
+ * with the key of its line. */
+static int read_scenario(struct parser *p)
+{
+	int fd = pc_input_open("scenario", p->path);
+	if (fd < 0)
+		return -1;
+	/* One byte past the limit tells "exactly the limit" from more;
+	 * st_size is not trusted (a file in /proc says 0, a file may grow). */
+	p->text = xmalloc(PC_MAX_SMALL_FILE + 1);
+	ssize_t n = pc_pread_full(fd, p->text, PC_MAX_SMALL_FILE + 1, 0);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return pc_fail_errno(PC_ERR_INPUT, e, "read scenario %s", p->path);
+	if ((size_t)n > PC_MAX_SMALL_FILE)
+		return pc_fail(PC_ERR_INPUT, "scenario %s: larger than %u bytes", p->path,
+			       PC_MAX_SMALL_FILE);
+	p->len = (size_t)n;
+	return 0;
+}
+
+static int parse_file(struct parser *p)
+{
+	char *abs = realpath(p->path, NULL);
+	if (!abs)
+		return pc_fail_errno(PC_ERR_INPUT, errno, "scenario %s", p->path);
+	char *slash = strrchr(abs, '/');
+	p->dir = slash == abs ? xstrdup("/") : xstrndup(abs, (size_t)(slash - abs));
+	free(abs);
+	if (read_scenario(p) < 0)
+		return -1;
+
+	/* Process-wide libinih settings (Debian's build reads them at run
+	 * time): a heap line buffer of our size, as the reader enforces; no
+	 * continuation lines, so an indented key is a key; stop at the first
+	 * error so that the message printed is the first one. */
+	ini_use_stack = false;
+	ini_initial_alloc = MAX_LINE;
+	ini_max_line = MAX_LINE;
+	ini_allow_realloc = false;
+	ini_allow_multiline = false;
+	ini_stop_on_first_error = true;
+
+	int rc = ini_parse_stream(read_line, p, handler, p);
+	if (p->failed)
+		return -1;
+	if (rc == -2)
+		return pc_fail(PC_ERR_RUN, "%s: out of memory parsing", p->path);
+	if (rc != 0) {
+		p->lineno = (unsigned)rc;
+		return key_error(p, NULL, "syntax error: expected [section], key = value or a ; comment");
+	}
+	return 0;
+}
+
+int pc_scenario_load(const char *path, struct pc_scenario *sc)
+{
+	struct parser p = { .path = path, .nslots = pc_key_nslots() };
+	memset(sc, 0, sizeof(*sc));
+	int rc = parse_file(&p);
+	if (rc == 0) {
+		sc->path = xstrdup(path);
+		sc->name = scenario_name(path);
+		rc = expand(&p, sc);
+	}
+	for (size_t i = 0; i < p.nsections; i++)
+		section_free(&p, &p.sections[i]);
+	free(p.sections);
+	free(p.text);
+	free(p.dir);
+	if (rc < 0)
+		pc_scenario_free(sc);
+	return rc;
+}
+
+static void case_free(struct pc_case *c)
+{
+	free(c->id);
+	free(c->group);
+	free(c->fs);
+	free(c->mkfs_opts);
+	free(c->mount_opts);
+	free(c->backend);
+	pc_strv_free(c->images);
+	free(c->fio_job);
+	pc_strv_free(c->fio_jobs);
+	free(c->fio_unsynced);
+}
+
+void pc_scenario_filter(struct pc_scenario *sc, const char *pattern)
+{
+	if (!pattern)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < sc->ncases; i++) {
+		/* No FNM_PATHNAME: '*' also matches '/', so "*fsync*" works. */
+		if (fnmatch(pattern, sc->cases[i].id, 0) == 0)
+			sc->cases[kept++] = sc->cases[i];
+		else
+			case_free(&sc->cases[i]);
+	}
+	sc->ncases = kept;
+}
+
+void pc_scenario_shard(struct pc_scenario *sc, unsigned k, unsigned n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < sc->ncases; i++) {
+		if (i % n == k - 1)
+			sc->cases[kept++] = sc->cases[i];
+		else
+			case_free(&sc->cases[i]);
+	}
+	sc->ncases = kept;
+}
+
+int pc_parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+	char *end;
+	errno = 0;
+	unsigned long a = strtoul(s, &end, 10);
+	if (end == s || *end != '/' || errno)
+		goto bad;
+	const char *rest = end + 1;
+	unsigned long b = strtoul(rest, &end, 10);
+	if (end == rest || *end || errno || a < 1 || b < 1 || a > b || b > 100000)
+		goto bad;
+	*k = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+bad:
+	return pc_fail(PC_ERR_INPUT, "bad shard '%s' (expected K/N with 1 <= K <= N, e.g. 2/4)", s);
+}
+
+void pc_scenario_free(struct pc_scenario *sc)
+{
+	for (size_t i = 0; i < sc->ncases; i++)
+		case_free(&sc->cases[i]);
+	free(sc->cases);
+	for (size_t i = 0; i < sc->ngroups; i++) {
+		pc_settings_free(sc->groups[i]);
+		free(sc->groups[i]);
+	}
+	free(sc->groups);
+	free(sc->path);
+	free(sc->name);
+	memset(sc, 0, sizeof(*sc));
+}

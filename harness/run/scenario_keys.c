@@ -1,0 +1,575 @@
+/* scenario_keys.c - the scenario key table and its generic setters; see
+ * scenario_keys.h.
+ *
+ * Adding a key:
+ *   1. a field in struct pc_settings (scenario.h);
+ *   2. one row in `keys` below: name, type, offsetof the field, allowed
+ *      values from the owning module's name function (never retyped here),
+ *      limits, default as it would be written in a file, help;
+ *   3. its consumer reads case->settings->FIELD;
+ *   4. its entry in powercut.1 (SCENARIO FILES) and scenarios/README.md
+ *      (test_scenario.c fails until both list it).
+ * A type this table lacks is one setter in `setters` plus its help text in
+ * describe_values.
+ */
+#include "run/scenario_keys.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "device/backend.h"
+#include "fs/durability.h"
+#include "fs/fs.h"
+#include "image/image.h"
+#include "util/util.h"
+
+#define KIB 1024ULL
+#define MIB (1024ULL * KIB)
+#define TIB (1024ULL * 1024ULL * MIB)
+
+/* ---- allowed values, from their owners ------------------------------- */
+
+static const char *mode_choice(unsigned i)
+{
+	return i < PC_MODE_COUNT ? pc_mode_name((enum pc_mode)i) : NULL;
+}
+
+static const char *expect_choice(unsigned i)
+{
+	return i <= PC_EXPECT_ANY ? pc_expect_name((enum pc_expect)i) : NULL;
+}
+
+static const char *layout_choice(unsigned i)
+{
+	return i <= PC_LAYOUT_SNAPSHOTS ? pc_layout_name((enum pc_layout)i) : NULL;
+}
+
+static const char *cut_choice(unsigned i)
+{
+	return i <= PC_FLAKEY_ERROR ? pc_flakey_mode_name((enum pc_flakey_mode)i) : NULL;
+}
+
+/* expect (one value for every mode): index 0 is "not set" (refused as a
+ * value: min = 1), 1 + enum pc_expect otherwise. */
+static const char *expect_all_choice(unsigned i)
+{
+	return i == 0 ? "-" : expect_choice(i - 1);
+}
+
+static const char *probe_choice(unsigned i)
+{
+	static const char *const names[] = { "no", "yes" };
+	return i < 2 ? names[i] : NULL;
+}
+
+static const char *write_cache_choice(unsigned i)
+{
+	static const char *const names[] = {
+		[PC_WRITE_CACHE_DURABLE] = "durable",
+		[PC_WRITE_CACHE_VOLATILE] = "volatile",
+	};
+	return i < sizeof(names) / sizeof(names[0]) ? names[i] : NULL;
+}
+
+/* A mode that promises durability must keep the tree; one that does not
+ * may lose it. */
+static const char *expect_default(unsigned mode)
+{
+	return pc_mode_promises_durability((enum pc_mode)mode) ? "intact" : "any";
+}
+
+/* Resolve an image spec against the scenario's folder and make it absolute,
+ * by image.c's one rule for specs (pc_image_spec_parse): what it names must
+ * exist and be a regular file or a folder. */
+static char *resolve_image(const char *dir, const char *spec, char *why, size_t len)
+{
+	char *msg = NULL;
+	char *abs = pc_image_spec_absolute(spec, dir, &msg);
+	if (!abs)
+		snprintf(why, len, "%s", msg);
+	free(msg);
+	return abs;
+}
+
+/* A known-failures file: absolute, and a regular file (read when the run
+ * starts, known.h). */
+static char *resolve_known(const char *dir, const char *word, char *why, size_t len)
+{
+	char *abs = word[0] == '/' ? xstrdup(word) : xasprintf("%s/%s", dir, word);
+	struct stat st;
+	int bad = stat(abs, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
+	if (bad)
+		snprintf(why, len, "known-failures file %s: %s", abs,
+			 bad > 0 ? strerror(bad) : "not a regular file");
+	if (!bad)
+		return abs;
+	free(abs);
+	return NULL;
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+#define FIELD(f) offsetof(struct pc_settings, f)
+
+static const struct pc_key keys[] = {
+	{ .name = "image", .type = PC_KEY_PATHS, .offset = FIELD(images),
+	  .count_offset = FIELD(nimages), .resolve = resolve_image,
+	  .flags = PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
+	  .meta = "SPEC ...",
+	  .help = "The image: layer archives applied in order (layer:FILE forces a "
+		  "layer), an OCI layout or skopeo dir: folder (FOLDER[:TAG]), or an "
+		  "oci-archive or docker-archive / docker-save tar (FILE[:TAG]); relative to "
+		  "the scenario's folder; each must be a regular file or folder" },
+	{ .name = "fs", .type = PC_KEY_ENUM_LIST, .offset = FIELD(fs), .choice = pc_fs_name,
+	  .flags = PC_KEY_REQUIRED, .help = "The filesystems to test" },
+	{ .name = "modes", .type = PC_KEY_ENUM_LIST, .offset = FIELD(modes), .choice = mode_choice,
+	  .flags = PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
+	  .help = "Durability modes applied after the unpack: none, one syncfs(2), fsync(2) "
+		  "of every file and folder (fsync; by 64 threads: pfsync), fdatasync(2) of "
+		  "files and fsync(2) of folders (fdatasync), or sync_file_range(2) then pfsync "
+		  "(sfr)" },
+	{ .name = "mkfs_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mkfs_opts), .def = "",
+	  .meta = "OPTIONS [| OPTIONS ...]",
+	  .help = "Extra arguments for mkfs.FS, split on white space ('...' and \"...\" quote); "
+		  "arguments naming a file or another device are refused. Alternatives "
+		  "separated by | (\\| for a literal |) make a matrix: one case each" },
+	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
+	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
+	  .help = "Mount options as for mount -o; options naming another device are refused. "
+		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
+		  "each" },
+	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),
+	  .choice = pc_backend_choice, .def = "auto",
+	  .help = "The flakey device; auto picks dm where device-mapper works, else fuse" },
+	{ .name = "device_size", .type = PC_KEY_SIZE, .offset = FIELD(device_size),
+	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
+	  .help = "The device's size; auto: twice the image's bytes plus 8 KiB per entry "
+		  "plus 256 MiB, at least 512 MiB" },
+	{ .name = "log_size", .type = PC_KEY_SIZE, .offset = FIELD(log_size),
+	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
+	  .help = "backend = dm with crash_points: the size of dm-log-writes' log device; "
+		  "auto: twice the device plus 64 MiB (sparse). A log that fills up is an error" },
+	{ .name = "repeat", .type = PC_KEY_COUNT, .offset = FIELD(repeat), .min = 1, .max = 100000,
+	  .def = "1", .help = "Run each case N times (ids end in /r1, /r2, ...)" },
+	{ .name = "expect", .type = PC_KEY_ENUM, .offset = FIELD(expect), .choice = expect_choice,
+	  .def_for = expect_default, .flags = PC_KEY_PER_MODE,
+	  .help = "What a case of that mode must show after the cut: no entry lost or extra "
+		  "(intact), at least one lost (loss), or either (any)" },
+	{ .name = "cut", .type = PC_KEY_ENUM, .offset = FIELD(cut), .choice = cut_choice,
+	  .min = PC_FLAKEY_DROP, .def = "drop",
+	  .help = "What the device does with writes after the cut: discard them (a power "
+		  "failure) or fail them with EIO (a dying disk)" },
+	{ .name = "write_cache", .type = PC_KEY_ENUM, .offset = FIELD(write_cache),
+	  .choice = write_cache_choice, .def = "durable",
+	  .help = "Volatile: writes never flushed are lost at the cut (fuse backend only)" },
+	{ .name = "crash_points", .type = PC_KEY_COUNT, .offset = FIELD(crash_points),
+	  .min = 0, .max = 1000, .def = "0",
+	  .help = "Also check the device as it was right after N flushes of the workload "
+		  "(fuse backend, layout = flat)" },
+	{ .name = "crash_subsets", .type = PC_KEY_COUNT, .offset = FIELD(crash_subsets),
+	  .min = 0, .max = 100, .def = "0",
+	  .help = "With crash_points: N more states past each point, a random half of the "
+		  "next epoch's writes landed" },
+	{ .name = "layout", .type = PC_KEY_ENUM, .offset = FIELD(layout), .choice = layout_choice,
+	  .def = "flat",
+	  .help = "One tree with whiteouts applied (flat) or containerd's overlayfs "
+		  "snapshotter layout, one folder per layer (snapshots)" },
+	{ .name = "retries", .type = PC_KEY_COUNT, .offset = FIELD(retries),
+	  .min = 0, .max = 100, .def = "0",
+	  .help = "Run a failing case again up to N times; one that fails, then passes is "
+		  "flaky (run --retries overrides)" },
+	{ .name = "known", .type = PC_KEY_PATHS, .offset = FIELD(known),
+	  .count_offset = FIELD(nknown), .resolve = resolve_known, .meta = "FILE ...",
+	  .help = "Known-failures files (PATTERN [kernel<X.Y] # reason per line), relative to "
+		  "the scenario's folder: a matching failure is known, a matching pass an "
+		  "unexpected pass" },
+	{ .name = "description", .type = PC_KEY_TEXT, .offset = FIELD(description),
+	  .meta = "TEXT", .help = "Free text, ignored" },
+	{ .name = "workload", .type = PC_KEY_TEXT, .offset = FIELD(workload), .def = "image",
+	  .meta = "image | fio FILE",
+	  .help = "What the case writes: the image, or the fio job file FILE (relative to the "
+		  "scenario's folder), checked when the scenario is read; image and modes are "
+		  "then not needed (modes defaults to none)" },
+	{ .name = "cut_at", .type = PC_KEY_TEXT, .offset = FIELD(cut_at), .def = "end",
+	  .meta = "end | Ns | P%",
+	  .help = "workload = fio: cut after the job, its durability mode and commit record "
+		  "(end), N seconds after fio started, or once fio has written P% of its jobs' "
+		  "bytes" },
+	{ .name = "expect", .type = PC_KEY_ENUM, .offset = FIELD(expect_all),
+	  .choice = expect_all_choice, .min = 1,
+	  .help = "expect_MODE for every mode at once" },
+	{ .name = "probe", .type = PC_KEY_ENUM, .offset = FIELD(probe), .choice = probe_choice,
+	  .def = "no",
+	  .help = "Measure the device first with a short fio job (results.json device)" },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* ---- slots ------------------------------------------------------------ */
+
+static unsigned width(const struct pc_key *k)
+{
+	return k->flags & PC_KEY_PER_MODE ? PC_MODE_COUNT : 1;
+}
+
+size_t pc_key_nslots(void)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < NKEYS; r++)
+		n += width(&keys[r]);
+	return n;
+}
+
+const struct pc_key *pc_key_slot(size_t i, unsigned *mode, char *name, size_t len)
+{
+	for (size_t r = 0; r < NKEYS; r++) {
+		const struct pc_key *k = &keys[r];
+		if (i >= width(k)) {
+			i -= width(k);
+			continue;
+		}
+		*mode = (unsigned)i;
+		if (k->flags & PC_KEY_PER_MODE)
+			snprintf(name, len, "%s_%s", k->name, pc_mode_name((enum pc_mode)i));
+		else
+			snprintf(name, len, "%s", k->name);
+		return k;
+	}
+	return NULL;
+}
+
+long pc_key_lookup(const char *name)
+{
+	char buf[64];
+	unsigned mode;
+	for (size_t i = 0; pc_key_slot(i, &mode, buf, sizeof(buf)); i++)
+		if (!strcmp(buf, name))
+			return (long)i;
+	return -1;
+}
+
+const char *pc_key_default(size_t i)
+{
+	char buf[64];
+	unsigned mode;
+	const struct pc_key *k = pc_key_slot(i, &mode, buf, sizeof(buf));
+	if (!k)
+		return NULL;
+	return k->def_for ? k->def_for(mode) : k->def;
+}
+
+const char *pc_scenario_key_name(size_t i, char *buf, size_t len)
+{
+	unsigned mode;
+	return pc_key_slot(i, &mode, buf, len) ? buf : NULL;
+}
+
+/* ---- value descriptions (help and errors) ----------------------------- */
+
+static unsigned choice_first(const struct pc_key *k)
+{
+	return (unsigned)k->min;
+}
+
+static int choice_in_range(const struct pc_key *k, unsigned i)
+{
+	return i >= k->min && (!k->max || i <= k->max) && k->choice(i);
+}
+
+/* "a, b, c" (SEP ", ") or "a | b | c" (SEP " | "). */
+static void choices(const struct pc_key *k, const char *sep, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (unsigned i = choice_first(k); choice_in_range(k, i); i++)
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
+					 used ? sep : "", k->choice(i));
+}
+
+/* 1048576 -> "1M": the largest suffix that divides it. */
+static void size_text(unsigned long long v, char *out, size_t len)
+{
+	static const char suffix[] = "KMGT";
+	int s = -1;
+	while (s < 3 && v && v % 1024 == 0) {
+		v /= 1024;
+		s++;
+	}
+	if (s < 0)
+		snprintf(out, len, "%llu", v);
+	else
+		snprintf(out, len, "%llu%c", v, suffix[s]);
+}
+
+/* How a value of K is written: "fuse | dm | auto", "N (1 to 100000)". */
+static void describe_values(const struct pc_key *k, char *out, size_t len)
+{
+	char list[256], lo[32], hi[32];
+	switch (k->type) {
+	case PC_KEY_TEXT:
+	case PC_KEY_PATHS:
+	case PC_KEY_ALTERNATIVES:
+		snprintf(out, len, "%s", k->meta);
+		break;
+	case PC_KEY_ENUM:
+		choices(k, " | ", out, len);
+		break;
+	case PC_KEY_ENUM_LIST:
+		choices(k, ", ", list, sizeof(list));
+		snprintf(out, len, "LIST of %s", list);
+		break;
+	case PC_KEY_SIZE:
+		size_text(k->min, lo, sizeof(lo));
+		size_text(k->max, hi, sizeof(hi));
+		snprintf(out, len, "SIZE (%s to %s, a multiple of %llu; K, M, G, T: powers of 1024)%s%s",
+			 lo, hi, k->step, k->special ? " | " : "", k->special ? k->special : "");
+		break;
+	case PC_KEY_COUNT:
+		snprintf(out, len, "N (%llu to %llu)", k->min, k->max);
+		break;
+	}
+}
+
+/* ---- generic setters -------------------------------------------------- */
+
+static void *field(const struct pc_key *k, unsigned mode, struct pc_settings *s)
+{
+	char *base = (char *)s + k->offset;
+	if (k->flags & PC_KEY_PER_MODE)
+		base += mode * sizeof(unsigned);
+	return base;
+}
+
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct set_args {
+	const struct pc_key *k;
+	struct pc_settings *s;
+	void *field;
+	const char *value;
+	const char *dir;
+	char *why;
+	size_t whylen;
+};
+
+static int set_text(const struct set_args *a)
+{
+	char **f = a->field;
+	free(*f);
+	*f = xstrdup(a->value);
+	return 0;
+}
+
+static int set_alternatives(const struct set_args *a)
+{
+	return pc_alternatives_parse(a->value, a->field, a->why, a->whylen);
+}
+
+static int set_paths(const struct set_args *a)
+{
+	size_t n;
+	char **words = pc_split_words(a->value, &n);
+	if (n == 0) {
+		pc_strv_free(words);
+		return why_fail(a->why, a->whylen, "empty list; expected %s", a->k->meta);
+	}
+	char **abs = xcalloc(n + 1, sizeof(*abs));
+	for (size_t i = 0; i < n; i++) {
+		abs[i] = a->k->resolve(a->dir, words[i], a->why, a->whylen);
+		if (!abs[i]) {
+			pc_strv_free(abs);
+			pc_strv_free(words);
+			return -1;
+		}
+	}
+	pc_strv_free(words);
+	char ***f = a->field;
+	pc_strv_free(*f);
+	*f = abs;
+	*(size_t *)((char *)a->s + a->k->count_offset) = n;
+	return 0;
+}
+
+static int choice_index(const struct pc_key *k, const char *s)
+{
+	for (unsigned i = choice_first(k); choice_in_range(k, i); i++)
+		if (!strcmp(k->choice(i), s))
+			return (int)i;
+	return -1;
+}
+
+static int set_enum(const struct set_args *a)
+{
+	int i = choice_index(a->k, a->value);
+	if (i < 0) {
+		char list[256];
+		choices(a->k, ", ", list, sizeof(list));
+		return why_fail(a->why, a->whylen, "'%s' is not one of %s", a->value, list);
+	}
+	*(unsigned *)a->field = (unsigned)i;
+	return 0;
+}
+
+static int set_enum_list(const struct set_args *a)
+{
+	char list[256];
+	choices(a->k, ", ", list, sizeof(list));
+	size_t n;
+	char **words = pc_split_words(a->value, &n);
+	struct pc_choice_list out = { 0 };
+	int rc = 0;
+	if (n == 0)
+		rc = why_fail(a->why, a->whylen, "empty list; expected one or more of %s", list);
+	for (size_t w = 0; w < n && rc == 0; w++) {
+		int i = choice_index(a->k, words[w]);
+		if (i < 0) {
+			rc = why_fail(a->why, a->whylen, "unknown value '%s' (expected one or more of %s)",
+				      words[w], list);
+			break;
+		}
+		for (unsigned j = 0; j < out.n; j++)
+			if (out.v[j] == (unsigned)i)
+				rc = why_fail(a->why, a->whylen, "'%s' is listed twice", words[w]);
+		/* Each value once, so a list is never longer than the choices. */
+		if (rc == 0 && out.n == PC_CHOICE_MAX)
+			rc = why_fail(a->why, a->whylen, "more than %d values", PC_CHOICE_MAX);
+		if (rc == 0)
+			out.v[out.n++] = (unsigned)i;
+	}
+	pc_strv_free(words);
+	if (rc == 0)
+		*(struct pc_choice_list *)a->field = out;
+	return rc;
+}
+
+static int set_size(const struct set_args *a)
+{
+	const struct pc_key *k = a->k;
+	uint64_t v;
+	if (k->special && !strcmp(a->value, k->special)) {
+		*(uint64_t *)a->field = 0;
+		return 0;
+	}
+	char lo[32], hi[32];
+	size_text(k->min, lo, sizeof(lo));
+	size_text(k->max, hi, sizeof(hi));
+	if (pc_parse_size(a->value, &v) < 0 || v < k->min || v > k->max ||
+	    (k->step && v % k->step))
+		return why_fail(a->why, a->whylen, "'%s' is not %s%sa size from %s to %s, a multiple "
+				"of %llu (K, M, G, T: powers of 1024)", a->value,
+				k->special ? k->special : "", k->special ? " or " : "", lo, hi, k->step);
+	*(uint64_t *)a->field = v;
+	return 0;
+}
+
+static int set_count(const struct set_args *a)
+{
+	const struct pc_key *k = a->k;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(a->value, &end, 10);
+	if (a->value[0] < '0' || a->value[0] > '9' || *end || errno || n < k->min || n > k->max)
+		return why_fail(a->why, a->whylen, "'%s' is not a whole number from %llu to %llu",
+				a->value, k->min, k->max);
+	*(unsigned *)a->field = (unsigned)n;
+	return 0;
+}
+
+static int (*const setters[])(const struct set_args *a) = {
+	[PC_KEY_TEXT] = set_text,
+	[PC_KEY_PATHS] = set_paths,
+	[PC_KEY_ENUM] = set_enum,
+	[PC_KEY_ENUM_LIST] = set_enum_list,
+	[PC_KEY_SIZE] = set_size,
+	[PC_KEY_COUNT] = set_count,
+	[PC_KEY_ALTERNATIVES] = set_alternatives,
+};
+
+int pc_key_set(size_t i, struct pc_settings *s, const char *value, const char *dir,
+	       char *why, size_t whylen)
+{
+	char name[64];
+	unsigned mode;
+	const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
+	if (!k)
+		return why_fail(why, whylen, "unknown key");
+	struct set_args a = { k, s, field(k, mode, s), value, dir, why, whylen };
+	return setters[k->type](&a);
+}
+
+void pc_settings_free(struct pc_settings *s)
+{
+	for (size_t r = 0; r < NKEYS; r++) {
+		const struct pc_key *k = &keys[r];
+		void *f = (char *)s + k->offset;
+		if (k->type == PC_KEY_TEXT)
+			free(*(char **)f);
+		else if (k->type == PC_KEY_PATHS)
+			pc_strv_free(*(char ***)f);
+		else if (k->type == PC_KEY_ALTERNATIVES)
+			pc_alternatives_free(f);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- help --------------------------------------------------------------- */
+
+/* TEXT and a full stop, indented by 4, in lines of at most 78 columns. */
+static void print_wrapped(FILE *f, const char *text)
+{
+	size_t col = 0;
+	for (const char *w = text; *w;) {
+		size_t n = strcspn(w, " ");
+		if (col && col + 1 + n > 78) {
+			fputc('\n', f);
+			col = 0;
+		}
+		col += (size_t)fprintf(f, "%s%.*s", col ? " " : "    ", (int)n, w);
+		w += n;
+		w += strspn(w, " ");
+	}
+	fputs(".\n", f);
+}
+
+void pc_scenario_keys_print(FILE *f, int brief)
+{
+	char name[64], values[320];
+	unsigned mode;
+	size_t col = 0;
+	for (size_t i = 0; pc_key_slot(i, &mode, name, sizeof(name)); i++) {
+		if (brief) {
+			if (col + strlen(name) + 1 > 72) {
+				fputc('\n', f);
+				col = 0;
+			}
+			col += (size_t)fprintf(f, "%s%s", col ? " " : "  ", name);
+			continue;
+		}
+		const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
+		describe_values(k, values, sizeof(values));
+		const char *def = pc_key_default(i);
+		fprintf(f, "%s = %s\n", name, values);
+		print_wrapped(f, k->help);
+		if (k->flags & PC_KEY_REQUIRED)
+			fprintf(f, "    Required.\n");
+		else if (def)
+			fprintf(f, "    Default: %s.\n", *def ? def : "none");
+	}
+	if (brief && col)
+		fputc('\n', f);
+}

@@ -1,0 +1,608 @@
+/* util.c - see util.h. */
+#include "util/util.h"
+#include "util/escape.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum pc_errclass pc_last_errclass = PC_ERR_NONE;
+volatile sig_atomic_t pc_interrupted;
+void (*pc_before_message)(void);
+int pc_messages_quiet;
+
+static char *capture_buf;
+static size_t capture_len;
+
+void pc_capture_errors(char *buf, size_t len)
+{
+	capture_buf = buf;
+	capture_len = len;
+	if (buf && len)
+		buf[0] = '\0';
+}
+
+void pc_capture_current(char **buf, size_t *len)
+{
+	*buf = capture_buf;
+	*len = capture_len;
+}
+
+void pc_capture_resume(char *buf, size_t len)
+{
+	capture_buf = buf;
+	capture_len = len;
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	char msg[2048];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		msg[0] = '\0';
+	if (err) {
+		size_t used = strlen(msg);
+		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
+	}
+	/* Messages carry names from archives and scenarios: never a raw
+	 * control character or a split line on the terminal (escape.h). */
+	char *safe = pc_esc_text(msg);
+	if (!pc_messages_quiet) {
+		if (pc_before_message)
+			pc_before_message();
+		fprintf(stderr, "powercut: %s%s\n", prefix, safe);
+	}
+	/* Keep the first message of the case: it is usually the cause. */
+	if (capture_buf && capture_len && capture_buf[0] == '\0')
+		snprintf(capture_buf, capture_len, "%s%s", prefix, safe);
+	free(safe);
+}
+
+enum pc_exit pc_exit_for_error(enum pc_exit run_error)
+{
+	switch (pc_last_errclass) {
+	case PC_ERR_ENV: return PC_EXIT_ENV;
+	case PC_ERR_INPUT: return PC_EXIT_USAGE;
+	case PC_ERR_RUN:
+	case PC_ERR_NONE: break;
+	}
+	return run_error;
+}
+
+int pc_fail(enum pc_errclass cls, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("", fmt, ap, 0);
+	va_end(ap);
+	pc_last_errclass = cls;
+	return -1;
+}
+
+int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("", fmt, ap, err);
+	va_end(ap);
+	pc_last_errclass = cls;
+	return -1;
+}
+
+void pc_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap, 0);
+	va_end(ap);
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "powercut: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		oom(strlen(s) + 1);
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	if (!p)
+		oom(n + 1);
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	va_start(ap, fmt);
+	int n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	return p;
+}
+
+double pc_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int pc_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open directory %s", dir);
+	int rc = fsync(fd);
+	int err = errno;
+	close(fd);
+	if (rc < 0)
+		return pc_fail_errno(PC_ERR_RUN, err, "fsync directory %s", dir);
+	return 0;
+}
+
+int pc_mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			int e = errno;
+			pc_fail_errno(PC_ERR_RUN, e, "mkdir %s", p);
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = 0;
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", p);
+	free(p);
+	return rc;
+}
+
+int pc_have_program(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char *copy = xstrdup(path), *save = NULL;
+	int found = 0;
+	for (char *dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *full = xasprintf("%s/%s", dir, prog);
+		found = access(full, X_OK) == 0;
+		free(full);
+	}
+	free(copy);
+	return found;
+}
+
+#define RUN_OUTPUT_MAX (64 * 1024)
+
+/* Read the child's output until EOF, keeping at most RUN_OUTPUT_MAX bytes. */
+static char *drain(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		char chunk[4096];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		size_t keep = (size_t)n;
+		if (len + keep > RUN_OUTPUT_MAX)
+			keep = RUN_OUTPUT_MAX - len;
+		if (len + keep + 1 > cap) {
+			cap = len + keep + 1;
+			buf = xrealloc(buf, cap);
+		}
+		memcpy(buf + len, chunk, keep);
+		len += keep;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int pc_run(char *const argv[], char **output, int *status)
+{
+	return pc_run_setup(argv, NULL, NULL, output, status);
+}
+
+/* What the child tells the parent when it could not exec: the step (0 exec,
+ * 1 the setup) and the errno. */
+struct exec_failure {
+	int setup;
+	int err;
+	char what[96];
+};
+
+int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
+		 char **output, int *status)
+{
+	int pipefd[2] = { -1, -1 };
+	int execpipe[2];
+
+	if (!pc_have_program(argv[0]))
+		return pc_fail(PC_ERR_ENV, "%s: not found (install it, or run scripts/install-deps.sh)",
+			       argv[0]);
+	if (output && pipe2(pipefd, O_CLOEXEC) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "pipe for %s", argv[0]);
+	/* A second pipe tells the parent whether exec itself failed. */
+	if (pipe2(execpipe, O_CLOEXEC) < 0) {
+		int e = errno;
+		if (output) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		return pc_fail_errno(PC_ERR_RUN, e, "pipe for %s", argv[0]);
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		if (output) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		close(execpipe[0]);
+		close(execpipe[1]);
+		return pc_fail_errno(PC_ERR_RUN, e, "fork for %s", argv[0]);
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDIN_FILENO);
+		if (output) {
+			dup2(pipefd[1], STDOUT_FILENO);
+			dup2(pipefd[1], STDERR_FILENO);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		struct exec_failure f = { 0 };
+		const char *what = NULL;
+		int r = setup ? setup(arg, &what) : 0;
+		if (r < 0) {
+			f.setup = 1;
+			f.err = -r;
+			snprintf(f.what, sizeof(f.what), "%s", what ? what : "setup");
+		} else {
+			execvp(argv[0], argv);
+			f.err = errno;
+		}
+		if (write(execpipe[1], &f, sizeof(f)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(execpipe[1]);
+	if (output) {
+		close(pipefd[1]);
+		*output = drain(pipefd[0]);
+		close(pipefd[0]);
+	}
+	struct exec_failure f;
+	ssize_t n;
+	do
+		n = read(execpipe[0], &f, sizeof(f));
+	while (n < 0 && errno == EINTR);
+	close(execpipe[0]);
+
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return pc_fail_errno(PC_ERR_RUN, errno, "waitpid for %s", argv[0]);
+	}
+	if (n == (ssize_t)sizeof(f) && f.setup)
+		return pc_fail_errno(PC_ERR_ENV, f.err, "%s: %s (running it isolated)", argv[0],
+				     f.what);
+	if (n == (ssize_t)sizeof(f))
+		return pc_fail_errno(PC_ERR_ENV, f.err, "exec %s", argv[0]);
+	if (WIFEXITED(ws))
+		*status = WEXITSTATUS(ws);
+	else
+		*status = 128 + WTERMSIG(ws);
+	return 0;
+}
+
+char *pc_read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
+		return NULL;
+	}
+	size_t used = 0, cap = 8192;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (used + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		ssize_t n = read(fd, buf + used, cap - used - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pc_fail_errno(PC_ERR_RUN, errno, "read %s", path);
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return buf;
+}
+
+ssize_t pc_pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int pc_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pwrite(fd, (const char *)buf + done, len - done, off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return pc_fail_errno(PC_ERR_RUN, e, "write %s", path);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (do_fsync && fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		return pc_fail_errno(PC_ERR_RUN, e, "fsync %s", path);
+	}
+	if (close(fd) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "close %s", path);
+	return 0;
+}
+
+int pc_write_file_atomic(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
+	char *final = xasprintf("%s/%s", dir, name);
+	int rc = pc_write_file(tmp, data, len, 0);
+	if (rc == 0 && rename(tmp, final) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
+	if (rc < 0)
+		unlink(tmp); /* a full or failing disk leaves no half file */
+	free(tmp);
+	free(final);
+	return rc;
+}
+
+void pc_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+char **pc_split_words(const char *s, size_t *n)
+{
+	size_t count = 0, cap = 4;
+	char **v = xmalloc(cap * sizeof(*v));
+	const char *p = s ? s : "";
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		const char *start = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != ',')
+			p++;
+		if (count + 2 > cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[count++] = xstrndup(start, (size_t)(p - start));
+	}
+	v[count] = NULL;
+	if (n)
+		*n = count;
+	return v;
+}
+
+void pc_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+char **pc_split_args(const char *s, size_t *n)
+{
+	size_t count = 0, cap = 4, len = strlen(s ? s : "");
+	char **v = xmalloc(cap * sizeof(*v));
+	char *word = xmalloc(len + 1);
+	const char *p = s ? s : "";
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		size_t w = 0;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+			if (*p == '\'' || *p == '"') {
+				char q = *p++;
+				while (*p && *p != q)
+					word[w++] = *p++;
+				if (*p != q) {
+					v[count] = NULL;
+					pc_strv_free(v);
+					free(word);
+					return NULL;
+				}
+				p++;
+			} else {
+				word[w++] = *p++;
+			}
+		}
+		word[w] = '\0';
+		if (count + 2 > cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[count++] = xstrdup(word);
+	}
+	free(word);
+	v[count] = NULL;
+	if (n)
+		*n = count;
+	return v;
+}
+
+/* nftw(3) passes no argument to its callback: the walk's state, per thread. */
+static __thread struct {
+	enum pc_rm_policy policy;
+	unsigned left;         /* entries that could not go (PC_RM_ALL) */
+} rm;
+
+static int rmtree_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	int rc = (flag == FTW_DP || flag == FTW_DNR) ? rmdir(path) : unlink(path);
+	if (rc == 0 || errno == ENOENT)
+		return 0;
+	if (rm.policy == PC_RM_STOP)
+		return errno; /* nftw stops and returns it */
+	pc_warn("remove %s: %s", path, strerror(errno));
+	rm.left++;
+	return 0;
+}
+
+int pc_rmtree_policy(const char *path, enum pc_rm_policy policy)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	rm.policy = policy;
+	rm.left = 0;
+	/* FTW_MOUNT: never descend into something still mounted below PATH. */
+	int rc = nftw(path, rmtree_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	if (rc > 0) {
+		errno = rc;
+		return -1;
+	}
+	if (rc < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (policy == PC_RM_ALL && rm.left) {
+		errno = ENOTEMPTY;
+		return -1;
+	}
+	return 0;
+}
+
+int pc_rmtree(const char *path)
+{
+	if (pc_rmtree_policy(path, PC_RM_WARN) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", path);
+	return 0;
+}
+
+int pc_path_join(char *out, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(out, len, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= len)
+		return pc_fail(PC_ERR_INPUT, "path too long: %s/%s", dir, name);
+	return 0;
+}
+
+int pc_check_interrupted(void)
+{
+	if (pc_interrupted)
+		return pc_fail(PC_ERR_RUN, "interrupted");
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* fio_output.h - what fio says, read back: its JSON reports (jansson) and
+ * its verifier's complaints on stderr, as powercut findings. */
+#ifndef PC_FIO_OUTPUT_H
+#define PC_FIO_OUTPUT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "check/verify.h"
+
+/* One job of a JSON report. */
+struct pc_fio_stats {
+	uint64_t write_ios, write_bytes;  /* write.total_ios, write.io_bytes */
+	uint64_t read_ios, read_bytes;
+	uint64_t total_err;               /* total_err */
+	int error;                        /* error (errno of the first error) */
+};
+
+/* The last complete JSON document in BUF (fio --output-format=json with
+ * --status-interval writes one per interval, and the final report last);
+ * lines that are not JSON (fio's own messages) are skipped.  *END (may be
+ * NULL) receives the offset just past it, for reading a growing file.
+ * NULL when there is none. */
+json_t *pc_fio_json_last(const char *buf, size_t len, size_t *end);
+/* Sum of write.io_bytes over the report's jobs. */
+uint64_t pc_fio_json_write_bytes(json_t *report);
+/* The job named NAME: 0, or -1 when the report has no such job (no message). */
+int pc_fio_json_job(json_t *report, const char *name, struct pc_fio_stats *out);
+
+/* Every line of fio's verify-pass stderr that names a bad block ("... at
+ * file F offset O, length L ...") becomes a finding of kind fio-verify,
+ * path "F@O" (F without the DIR/ prefix fio prints), detail "bad header
+ * (...)" or "crc (...)"; each counts as one lost block.  Returns how many
+ * were added to VR. */
+size_t pc_fio_verify_findings(const char *text, const char *dir, struct pc_verify_result *vr);
+
+#endif

@@ -1,0 +1,56 @@
+/* layout.c - the layout table and the steps every layout shares. */
+#include "workload/layout.h"
+
+#include "run/commit.h"
+#include "fs/durability.h"
+#include "run/progress.h"
+#include "util/util.h"
+
+/* Indexed by enum pc_layout (scenario.h). */
+static const struct pc_layout_ops *const layouts[] = {
+	[PC_LAYOUT_FLAT] = &pc_layout_flat,
+	[PC_LAYOUT_SNAPSHOTS] = &pc_layout_snapshots,
+};
+
+const struct pc_layout_ops *pc_layout_of(const struct pc_case *c)
+{
+	if ((unsigned)c->layout < sizeof(layouts) / sizeof(layouts[0]) && layouts[c->layout])
+		return layouts[c->layout];
+	return &pc_layout_flat; /* unreachable: the scenario parser knows the names */
+}
+
+int pc_layout_make_durable(struct pc_layout_job *j, const char *tree)
+{
+	pc_progress_phase(pc_mode_name(j->c->mode));
+	struct pc_sync_stats ss = { 0 };
+	double t = pc_now();
+	int rc = pc_durability_apply(j->c->mode, tree, &ss);
+	j->r->t.sync += pc_now() - t;
+	j->r->fsyncs += ss.fsyncs;
+	if (rc < 0)
+		return -1;
+	return pc_check_interrupted();
+}
+
+int pc_layout_commit(struct pc_layout_job *j, const char *dir, struct pc_manifest *m,
+		     unsigned layer, const char *const *parents)
+{
+	pc_progress_phase("commit");
+	struct pc_commit rec;
+	pc_commit_build(&rec, m, j->c->id, pc_mode_name(j->c->mode), layer);
+	double t = pc_now();
+	int rc = pc_commit_write(dir, &rec);
+	for (size_t i = 0; rc == 0 && parents && parents[i]; i++)
+		rc = pc_fsync_dir(parents[i]);
+	j->r->t.commit += pc_now() - t;
+	return rc;
+}
+
+int pc_layout_save_manifest(struct pc_layout_job *j, struct pc_manifest *m,
+			    const char *name)
+{
+	char path[PATH_MAX];
+	if (pc_path_join(path, sizeof(path), j->r->case_dir, name) < 0)
+		return -1;
+	return pc_manifest_save(m, path);
+}

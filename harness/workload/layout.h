@@ -1,0 +1,73 @@
+/* layout.h - how the image workload stores an image on the filesystem
+ * under test (scenario key `layout`), and how it checks it after the cut.
+ *
+ * A layout writes (unpack, durability mode, commit record: in whatever
+ * order and granularity the layout models), verifies after the remount, and
+ * describes its own results.json fields.  The runner and the image workload
+ * only see this interface; adding a layout is one layout_NAME.c plus one
+ * row in pc_layouts[] (layout.c) and its name in the scenario's key.
+ */
+#ifndef PC_LAYOUT_H
+#define PC_LAYOUT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include "report/jsonout.h"
+#include "image/manifest.h"
+#include "run/result.h"
+#include "run/scenario.h"
+
+/* One case's image, as a layout sees it. */
+struct pc_layout_job {
+	const struct pc_case *c;
+	struct pc_case_result *r;   /* counters, timings, findings go here */
+	const char *mnt;            /* the mounted filesystem under test */
+	const char *work;           /* the case's scratch folder (not on the device) */
+	const char *const *layers;  /* the image's layer archives, lowest first */
+	size_t nlayers;
+	/* What must be there after the commit, in the tree a flat layout
+	 * writes (crash points check it below mnt/rootfs); set by write. */
+	struct pc_manifest *manifest;
+	void *priv;                 /* the layout's own state */
+};
+
+struct pc_layout_ops {
+	const char *name;
+	/* On the freshly made filesystem, before the workload's I/O is
+	 * counted: the layout's top folder. */
+	int (*setup)(struct pc_layout_job *j);
+	/* On the freshly made filesystem: unpack the layers, apply the case's
+	 * durability mode, write the commit record(s).  Everything the device
+	 * counts between the start and the end of this call is the workload's
+	 * I/O.  Sets j->manifest and saves the manifest(s) in the case folder. */
+	int (*write)(struct pc_layout_job *j);
+	/* After the cut and the remount: r->committed, r->vr (findings with
+	 * paths that name the view), layout-specific result fields. */
+	int (*verify)(struct pc_layout_job *j);
+	/* The layout's own results.json fields into O (NULL: none). */
+	void (*describe)(json_t *o, const struct pc_case_result *r);
+	/* Undo what write and verify left mounted, free j->priv; idempotent,
+	 * safe after a failure anywhere.  NULL: nothing to release. */
+	void (*release)(struct pc_layout_job *j);
+};
+
+extern const struct pc_layout_ops pc_layout_flat;
+extern const struct pc_layout_ops pc_layout_snapshots;
+
+/* The layout a case asks for. */
+const struct pc_layout_ops *pc_layout_of(const struct pc_case *c);
+
+/* ---- steps the layouts share --------------------------------------------- */
+
+/* Apply the case's durability mode to TREE (progress, timings, counters). */
+int pc_layout_make_durable(struct pc_layout_job *j, const char *tree);
+/* Write the commit record of M into DIR (layer 0: the whole tree), then
+ * fsync each folder of PARENTS (NULL-terminated, may be NULL) so the
+ * record's own path survives too; timed as the commit. */
+int pc_layout_commit(struct pc_layout_job *j, const char *dir, struct pc_manifest *m,
+		     unsigned layer, const char *const *parents);
+/* Save M as NAME in the case's output folder. */
+int pc_layout_save_manifest(struct pc_layout_job *j, struct pc_manifest *m,
+			    const char *name);
+
+#endif

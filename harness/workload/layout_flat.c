@@ -1,0 +1,74 @@
+/* layout_flat.c - layout = flat: the image as one tree, whiteouts applied,
+ * in mnt/rootfs; one commit record for the whole tree in mnt. */
+#include "workload/layout.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "run/commit.h"
+#include "run/progress.h"
+#include "image/unpack.h"
+#include "util/util.h"
+#include "check/verify.h"
+
+#define ROOTFS "rootfs"
+
+static int flat_setup(struct pc_layout_job *j)
+{
+	char rootfs[PATH_MAX];
+	if (pc_path_join(rootfs, sizeof(rootfs), j->mnt, ROOTFS) < 0)
+		return -1;
+	if (mkdir(rootfs, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", rootfs);
+	return 0;
+}
+
+static int flat_write(struct pc_layout_job *j)
+{
+	char rootfs[PATH_MAX];
+	if (pc_path_join(rootfs, sizeof(rootfs), j->mnt, ROOTFS) < 0)
+		return -1;
+
+	pc_progress_phase("unpack");
+	struct pc_unpack_stats us = { 0 };
+	double t = pc_now();
+	int rc = pc_unpack_layers(j->layers, j->nlayers, rootfs, &j->manifest, &us,
+				  pc_progress_bytes, NULL);
+	j->r->t.unpack = pc_now() - t;
+	if (rc < 0)
+		return -1;
+	j->r->entries = us.entries;
+	j->r->bytes = us.bytes;
+	if (pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0 ||
+	    pc_check_interrupted() < 0)
+		return -1;
+	if (pc_layout_make_durable(j, rootfs) < 0)
+		return -1;
+	return pc_layout_commit(j, j->mnt, j->manifest, 0, NULL);
+}
+
+static int flat_verify(struct pc_layout_job *j)
+{
+	char rootfs[PATH_MAX];
+	if (pc_path_join(rootfs, sizeof(rootfs), j->mnt, ROOTFS) < 0)
+		return -1;
+	struct pc_commit rec;
+	int rc = pc_commit_read(j->mnt, &rec);
+	if (rc < 0)
+		return -1;
+	j->r->committed = rc == 1;
+	struct stat st;
+	if (lstat(rootfs, &st) < 0 && errno == ENOENT) {
+		pc_verify_all_missing(j->manifest, &j->r->vr);
+		return 0;
+	}
+	return pc_verify_tree(j->manifest, rootfs, &j->r->vr);
+}
+
+const struct pc_layout_ops pc_layout_flat = {
+	.name = "flat",
+	.setup = flat_setup,
+	.write = flat_write,
+	.verify = flat_verify,
+};

@@ -1,0 +1,369 @@
+/* layout_snapshots.c - layout = snapshots: the image stored as containerd's
+ * overlayfs snapshotter does, snapshots/N/fs, one layer at a time (unpack,
+ * durability mode, commit record in snapshots/N).  After the cut every
+ * committed layer folder is checked against its own manifest, and then the
+ * merged view through a read-only overlay mount against the image's. */
+#include "workload/layout.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "run/commit.h"
+#include "run/progress.h"
+#include "image/unpack.h"
+#include "util/util.h"
+#include "check/verify.h"
+
+struct snapshots {
+	char snapdir[PATH_MAX];        /* mnt/snapshots */
+	char merged[PATH_MAX];         /* overlay mountpoint, in the work folder */
+	int merged_mounted;
+	struct pc_manifest **layer_m;  /* each layer's own manifest */
+	size_t nlayer_m;
+};
+
+static struct snapshots *state(struct pc_layout_job *j)
+{
+	if (!j->priv) {
+		struct snapshots *s = xcalloc(1, sizeof(*s));
+		if (pc_path_join(s->snapdir, sizeof(s->snapdir), j->mnt, "snapshots") < 0 ||
+		    pc_path_join(s->merged, sizeof(s->merged), j->work, "merged") < 0) {
+			free(s);
+			return NULL;
+		}
+		j->priv = s;
+	}
+	return j->priv;
+}
+
+/* snapshots/N and snapshots/N/fs of layer I (0-based). */
+static int layer_dirs(const struct snapshots *s, size_t i, char *dir, char *fs)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "%zu", i + 1);
+	if (pc_path_join(dir, PATH_MAX, s->snapdir, name) < 0 ||
+	    pc_path_join(fs, PATH_MAX, dir, "fs") < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+/* One layer as containerd commits it: unpack into snapshots/N/fs, apply
+ * the durability mode to that folder, then the commit record in
+ * snapshots/N.  The record's own path is made durable too (snapshots/ and
+ * the filesystem root), as a metadata store at a durable path would be:
+ * the promise is that the record can be found after a crash. */
+static int write_layer(struct pc_layout_job *j, struct snapshots *s, size_t i,
+		       const struct pc_manifest *lower)
+{
+	char dir[PATH_MAX], fs[PATH_MAX];
+	if (layer_dirs(s, i, dir, fs) < 0)
+		return -1;
+	if (mkdir(dir, 0755) < 0 || mkdir(fs, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", fs);
+
+	char phase[64];
+	snprintf(phase, sizeof(phase), "unpack %zu/%zu", i + 1, s->nlayer_m);
+	pc_progress_phase(phase);
+	struct pc_unpack_stats us = { 0 };
+	double t = pc_now();
+	int rc = pc_unpack_layer_overlay(j->layers[i], (unsigned)i, lower, fs, &s->layer_m[i], &us,
+					 pc_progress_bytes, NULL);
+	j->r->t.unpack += pc_now() - t;
+	if (rc < 0)
+		return -1;
+	j->r->bytes += us.bytes;
+	char name[64];
+	snprintf(name, sizeof(name), "manifest-layer%zu.txt", i + 1);
+	if (pc_layout_save_manifest(j, s->layer_m[i], name) < 0 || pc_check_interrupted() < 0)
+		return -1;
+	if (pc_layout_make_durable(j, fs) < 0)
+		return -1;
+	const char *const parents[] = { s->snapdir, j->mnt, NULL };
+	return pc_layout_commit(j, dir, s->layer_m[i], (unsigned)i + 1, parents);
+}
+
+static int snapshots_setup(struct pc_layout_job *j)
+{
+	struct snapshots *s = state(j);
+	if (!s)
+		return -1;
+	if (mkdir(s->snapdir, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", s->snapdir);
+	return 0;
+}
+
+static int snapshots_write(struct pc_layout_job *j)
+{
+	struct snapshots *s = state(j);
+	if (!s)
+		return -1;
+	/* The image manifest: what the merged view must show. */
+	if (pc_image_scan(j->layers, j->nlayers, &j->manifest, NULL) < 0 ||
+	    pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0)
+		return -1;
+	j->r->entries = pc_manifest_count(j->manifest);
+	s->nlayer_m = j->nlayers;
+	pc_progress_total(0); /* each layer's unpack counts from 0: bytes only */
+	s->layer_m = xcalloc(s->nlayer_m ? s->nlayer_m : 1, sizeof(*s->layer_m));
+
+	int rc = 0;
+	/* The merged view of the layers committed so far, for the next one. */
+	struct pc_manifest *lower = pc_manifest_new();
+	for (size_t i = 0; i < s->nlayer_m && rc == 0; i++) {
+		rc = write_layer(j, s, i, i ? lower : NULL);
+		if (rc == 0)
+			pc_overlay_merge(lower, s->layer_m[i], (unsigned)i);
+	}
+	pc_manifest_free(lower);
+	return rc;
+}
+
+/* ---- verifying ------------------------------------------------------------ */
+
+static void count_view(struct pc_view_counts *v, const struct pc_verify_result *vr)
+{
+	v->checked = vr->checked;
+	v->lost = vr->lost;
+	memcpy(v->counts, vr->counts, sizeof(v->counts));
+}
+
+/* Add VR to the case's result, its findings' paths under PREFIX; VR is
+ * consumed. */
+static void absorb(struct pc_verify_result *all, struct pc_verify_result *vr,
+		   const char *prefix)
+{
+	for (int k = 0; k < PC_F_NKINDS; k++)
+		all->counts[k] += vr->counts[k];
+	all->lost += vr->lost;
+	all->checked += vr->checked;
+	all->findings = xrealloc(all->findings, (all->nfindings + vr->nfindings + 1) *
+						sizeof(*all->findings));
+	for (size_t i = 0; i < vr->nfindings; i++) {
+		struct pc_finding *f = &vr->findings[i];
+		char *path = strcmp(f->path, ".") ? xasprintf("%s/%s", prefix, f->path)
+						  : xstrdup(prefix);
+		free(f->path);
+		f->path = path;
+		all->findings[all->nfindings++] = *f;
+	}
+	free(vr->findings);
+	vr->findings = NULL;
+	vr->nfindings = 0;
+	pc_verify_result_free(vr);
+}
+
+/* Layer I: its commit record, and if that survived, its folder against its
+ * own manifest. */
+static int verify_layer(struct pc_layout_job *j, struct snapshots *s, size_t i)
+{
+	struct pc_layer_result *lr = &j->r->layers[i];
+	lr->entries = pc_manifest_count(s->layer_m[i]);
+	char dir[PATH_MAX], fs[PATH_MAX];
+	if (layer_dirs(s, i, dir, fs) < 0)
+		return -1;
+	struct stat st;
+	if (lstat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			return 0; /* the whole snapshot folder is gone: not committed */
+		return pc_fail_errno(PC_ERR_RUN, errno, "stat %s", dir);
+	}
+	struct pc_commit rec, want;
+	int rc = pc_commit_read(dir, &rec);
+	if (rc < 0)
+		return -1;
+	pc_commit_build(&want, s->layer_m[i], j->c->id, pc_mode_name(j->c->mode),
+			(unsigned)i + 1);
+	lr->committed = rc == 1 && rec.layer == want.layer &&
+			!strcmp(rec.manifest_sha256, want.manifest_sha256);
+	if (!lr->committed)
+		return 0;
+	j->r->layers_committed++;
+	struct pc_verify_result vr;
+	if (pc_verify_tree(s->layer_m[i], fs, &vr) < 0)
+		return -1;
+	count_view(&lr->v, &vr);
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "snapshots/%zu/fs", i + 1);
+	absorb(&j->r->vr, &vr, prefix);
+	return 0;
+}
+
+/* lowerdir=snapshots/K/fs:...:snapshots/1/fs (top first); NULL (message
+ * printed) if a path holds a character the option syntax cannot carry or
+ * the whole does not fit in the page mount(2) takes. */
+static char *lowerdir_option(const struct snapshots *s)
+{
+	char *opt = xstrdup("lowerdir=");
+	for (size_t i = s->nlayer_m; i-- > 0;) {
+		char dir[PATH_MAX], fs[PATH_MAX];
+		if (layer_dirs(s, i, dir, fs) < 0) {
+			free(opt);
+			return NULL;
+		}
+		if (strpbrk(fs, ":,\\")) {
+			pc_fail(PC_ERR_INPUT, "%s: the work folder path holds ':', ',' or '\\', "
+				"which overlay options cannot carry; choose another --workdir", fs);
+			free(opt);
+			return NULL;
+		}
+		char *next = xasprintf("%s%s%s", opt, i + 1 == s->nlayer_m ? "" : ":", fs);
+		free(opt);
+		opt = next;
+	}
+	if (strlen(opt) >= 4096) {
+		pc_fail(PC_ERR_RUN, "overlay mount of %zu layers: the lowerdir option is %zu bytes, "
+			"more than mount(2) takes", s->nlayer_m, strlen(opt));
+		free(opt);
+		return NULL;
+	}
+	return opt;
+}
+
+/* Mount the merged view read-only on s->merged: overlayfs over the layer
+ * folders, or, for a single layer, a read-only bind mount of its folder
+ * (overlayfs needs two lower layers without an upper one; containerd
+ * bind-mounts a single layer too). */
+static int mount_merged(struct snapshots *s)
+{
+	if (mkdir(s->merged, 0755) < 0 && errno != EEXIST)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", s->merged);
+	if (s->nlayer_m == 1) {
+		char dir[PATH_MAX], fs[PATH_MAX];
+		if (layer_dirs(s, 0, dir, fs) < 0)
+			return -1;
+		if (mount(fs, s->merged, NULL, MS_BIND, NULL) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "bind mount %s on %s", fs, s->merged);
+		s->merged_mounted = 1;
+		if (mount(NULL, s->merged, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "remount %s read-only", s->merged);
+		return 0;
+	}
+	char *opt = lowerdir_option(s);
+	if (!opt)
+		return -1;
+	int rc = mount("overlay", s->merged, "overlay", MS_RDONLY, opt);
+	if (rc < 0)
+		pc_fail_errno(errno == ENODEV ? PC_ERR_ENV : PC_ERR_RUN, errno,
+			      "mount overlay on %s (%s)", s->merged, opt);
+	else
+		s->merged_mounted = 1;
+	free(opt);
+	return rc;
+}
+
+static int umount_merged(struct snapshots *s)
+{
+	if (!s->merged_mounted)
+		return 0;
+	if (umount2(s->merged, 0) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "umount %s", s->merged);
+	s->merged_mounted = 0;
+	return 0;
+}
+
+/* The merged view against the image manifest. */
+static int verify_merged(struct pc_layout_job *j, struct snapshots *s)
+{
+	for (size_t i = 0; i < s->nlayer_m; i++) {
+		char dir[PATH_MAX], fs[PATH_MAX];
+		struct stat st;
+		if (layer_dirs(s, i, dir, fs) < 0)
+			return -1;
+		if (stat(fs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(j->r->overlay_why, sizeof(j->r->overlay_why),
+				 "layer folder snapshots/%zu/fs is gone", i + 1);
+			return 0;
+		}
+	}
+	if (mount_merged(s) < 0)
+		return -1;
+	struct pc_verify_result vr;
+	int rc = pc_verify_tree(j->manifest, s->merged, &vr);
+	if (umount_merged(s) < 0) {
+		if (rc == 0)
+			pc_verify_result_free(&vr);
+		return -1;
+	}
+	if (rc < 0)
+		return -1;
+	j->r->overlay_verified = 1;
+	count_view(&j->r->overlay, &vr);
+	absorb(&j->r->vr, &vr, "merged");
+	return 0;
+}
+
+static int snapshots_verify(struct pc_layout_job *j)
+{
+	struct snapshots *s = state(j);
+	if (!s)
+		return -1;
+	j->r->nlayers = s->nlayer_m;
+	j->r->layers = xcalloc(s->nlayer_m ? s->nlayer_m : 1, sizeof(*j->r->layers));
+	for (size_t i = 0; i < s->nlayer_m; i++)
+		if (verify_layer(j, s, i) < 0)
+			return -1;
+	j->r->committed = j->r->layers_committed == s->nlayer_m;
+	return verify_merged(j, s);
+}
+
+/* ---- results.json and teardown -------------------------------------------- */
+
+static void snapshots_describe(json_t *o, const struct pc_case_result *res)
+{
+	pc_json_put_int(o, "layers_committed", res->layers_committed);
+	json_t *layers = json_array();
+	for (size_t i = 0; i < res->nlayers; i++) {
+		const struct pc_layer_result *lr = &res->layers[i];
+		json_t *jl = json_object();
+		pc_json_put_int(jl, "layer", i + 1);
+		char dir[64];
+		snprintf(dir, sizeof(dir), "snapshots/%zu/fs", i + 1);
+		pc_json_put_str(jl, "dir", dir);
+		json_object_set_new(jl, "committed", json_boolean(lr->committed));
+		pc_json_put_int(jl, "entries", lr->entries);
+		pc_json_put_int(jl, "checked", lr->v.checked);
+		pc_json_put_int(jl, "lost", lr->v.lost);
+		json_object_set_new(jl, "findings", pc_json_counts(lr->v.counts));
+		json_array_append_new(layers, jl);
+	}
+	json_object_set_new(o, "layers", layers);
+	json_t *ov = json_object();
+	json_object_set_new(ov, "verified", json_boolean(res->overlay_verified));
+	if (!res->overlay_verified)
+		pc_json_put_str(ov, "why_not", res->overlay_why);
+	pc_json_put_int(ov, "checked", res->overlay.checked);
+	pc_json_put_int(ov, "lost", res->overlay.lost);
+	json_object_set_new(ov, "findings", pc_json_counts(res->overlay.counts));
+	json_object_set_new(o, "overlay", ov);
+}
+
+static void snapshots_release(struct pc_layout_job *j)
+{
+	struct snapshots *s = j->priv;
+	if (!s)
+		return;
+	if (s->merged_mounted && umount2(s->merged, 0) < 0 && umount2(s->merged, MNT_DETACH) < 0)
+		pc_warn("umount %s: %s", s->merged, strerror(errno));
+	s->merged_mounted = 0;
+	for (size_t i = 0; i < s->nlayer_m; i++)
+		pc_manifest_free(s->layer_m[i]);
+	free(s->layer_m);
+	free(s);
+	j->priv = NULL;
+}
+
+const struct pc_layout_ops pc_layout_snapshots = {
+	.name = "snapshots",
+	.setup = snapshots_setup,
+	.write = snapshots_write,
+	.verify = snapshots_verify,
+	.describe = snapshots_describe,
+	.release = snapshots_release,
+};

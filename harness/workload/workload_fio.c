@@ -1,0 +1,733 @@
+/* workload_fio.c - run fio, cut it, verify with it; see workload_fio.h. */
+#include "workload/workload_fio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include "run/commit.h"
+#include "fs/durability.h"
+#include "workload/fio_output.h"
+#include "report/jsonout.h"
+#include "run/progress.h"
+#include "util/util.h"
+#include "workload/workload.h"
+
+/* How often powercut looks at fio while it writes, and how often fio
+ * reports its progress for cut_at = P%. */
+#define POLL_NS (10 * 1000 * 1000L)
+#define STATUS_INTERVAL "--status-interval=100ms"
+/* The trigger command fio runs (through sh, in the case folder) once it has
+ * saved its state: the sign for powercut to cut. */
+#define SAVED_MARK "fio-state-saved"
+
+int pc_cut_at_parse(const char *s, struct pc_cut_at *out)
+{
+	if (!strcmp(s, "end")) {
+		*out = (struct pc_cut_at){ PC_CUT_AT_END, 0 };
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || v <= 0)
+		return -1;
+	if (!strcmp(end, "s") && v <= 86400) {
+		*out = (struct pc_cut_at){ PC_CUT_AT_SECONDS, v };
+		return 0;
+	}
+	if (!strcmp(end, "%") && v < 100) {
+		*out = (struct pc_cut_at){ PC_CUT_AT_PERCENT, v };
+		return 0;
+	}
+	return -1;
+}
+
+void pc_cut_at_format(const struct pc_cut_at *c, char *out, size_t len)
+{
+	switch (c->kind) {
+	case PC_CUT_AT_END: snprintf(out, len, "end"); break;
+	case PC_CUT_AT_SECONDS: snprintf(out, len, "%gs", c->value); break;
+	case PC_CUT_AT_PERCENT: snprintf(out, len, "%g%%", c->value); break;
+	}
+}
+
+/* ---- processes ------------------------------------------------------------ */
+
+/* fio with ARGV in folder DIR, its stdout (the JSON reports) into OUTPATH
+ * and its stderr into ERRPATH.  Not --output=FILE: fio then writes its
+ * error messages into the same file, in the middle of the JSON.  It dies
+ * with us (PR_SET_PDEATHSIG): a fio left running would pin the mount. */
+static pid_t spawn(char *const argv[], const char *dir, const char *outpath, const char *errpath)
+{
+	if (!pc_have_program(argv[0])) {
+		pc_fail(PC_ERR_ENV, "%s: not found (install it, or run scripts/install-deps.sh)",
+			argv[0]);
+		return -1;
+	}
+	int outfd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (outfd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "create %s", outpath);
+		return -1;
+	}
+	int errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (errfd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "create %s", errpath);
+		close(outfd);
+		return -1;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(errfd);
+		close(outfd);
+		pc_fail_errno(PC_ERR_RUN, e, "fork for %s", argv[0]);
+		return -1;
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
+		    dup2(outfd, STDOUT_FILENO) < 0 || dup2(errfd, STDERR_FILENO) < 0)
+			_exit(127);
+		signal(SIGPIPE, SIG_DFL);
+		if (chdir(dir) < 0) {
+			dprintf(STDERR_FILENO, "powercut: chdir %s: %s\n", dir, strerror(errno));
+			_exit(127);
+		}
+		execvp(argv[0], argv);
+		dprintf(STDERR_FILENO, "powercut: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(errfd);
+	close(outfd);
+	return pid;
+}
+
+static void nap(void)
+{
+	struct timespec ts = { 0, POLL_NS };
+	nanosleep(&ts, NULL);
+}
+
+/* Stop fio and reap it (interrupted runs). */
+static void stop_fio(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Wait for PID; its exit code (128+signal when killed), or -1 when
+ * interrupted (fio stopped). */
+static int wait_fio(pid_t pid)
+{
+	for (;;) {
+		int ws;
+		pid_t r = waitpid(pid, &ws, 0);
+		if (r == pid)
+			return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+		if (r < 0 && errno != EINTR)
+			return pc_fail_errno(PC_ERR_RUN, errno, "wait for fio");
+		if (pc_interrupted) {
+			stop_fio(pid);
+			return pc_check_interrupted();
+		}
+	}
+}
+
+/* The last line fio wrote to ERRPATH, for an error message. */
+static void last_line(const char *errpath, char *out, size_t len)
+{
+	size_t n = 0;
+	char *text = pc_read_file(errpath, &n);
+	out[0] = '\0';
+	if (!text)
+		return;
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	char *nl = strrchr(text, '\n');
+	snprintf(out, len, "%s", nl ? nl + 1 : text);
+	free(text);
+}
+
+static int path_in(char *out, const char *dir, const char *name)
+{
+	return pc_path_join(out, PATH_MAX, dir, name);
+}
+
+/* ---- progress (cut_at = P%) ------------------------------------------------ */
+
+/* fio's status reports as they are appended to its JSON output. */
+struct progress {
+	int fd;
+	char *buf;
+	size_t len;
+	uint64_t bytes; /* written, by the last complete report */
+};
+
+static void progress_poll(struct progress *pr, const char *path)
+{
+	if (pr->fd < 0) {
+		pr->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (pr->fd < 0)
+			return; /* not created yet */
+	}
+	char chunk[65536];
+	ssize_t n;
+	while ((n = read(pr->fd, chunk, sizeof(chunk))) > 0) {
+		pr->buf = xrealloc(pr->buf, pr->len + (size_t)n + 1);
+		memcpy(pr->buf + pr->len, chunk, (size_t)n);
+		pr->len += (size_t)n;
+	}
+	size_t end = 0;
+	json_t *doc = pc_fio_json_last(pr->buf, pr->len, &end);
+	if (!doc)
+		return;
+	pr->bytes = pc_fio_json_write_bytes(doc);
+	json_decref(doc);
+	/* Keep only what follows the last complete report. */
+	memmove(pr->buf, pr->buf + end, pr->len - end);
+	pr->len -= end;
+}
+
+/* ---- the write pass ---------------------------------------------------------- */
+
+struct write_run {
+	const struct pc_fio_case *fc;
+	struct pc_fio_result *res;
+	char json[PATH_MAX], err[PATH_MAX], trigger[PATH_MAX], saved[PATH_MAX];
+	int triggered, cut;
+};
+
+static int touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	close(fd);
+	return 0;
+}
+
+static int cut_now(struct write_run *w)
+{
+	if (w->fc->cut(w->fc->cut_arg) < 0)
+		return -1;
+	w->cut = 1;
+	return 0;
+}
+
+/* One look at the running fio: trigger it once the cut point is reached,
+ * cut once it has saved its state. */
+static int watch(struct write_run *w, struct progress *pr, double t0)
+{
+	const struct pc_cut_at *at = &w->fc->cut_at;
+	if (!w->triggered) {
+		int reached;
+		if (at->kind == PC_CUT_AT_SECONDS) {
+			reached = pc_now() - t0 >= at->value;
+		} else {
+			progress_poll(pr, w->json);
+			reached = (double)pr->bytes >= at->value / 100.0 * (double)w->fc->total_bytes;
+		}
+		if (reached) {
+			if (touch(w->trigger) < 0)
+				return -1;
+			w->triggered = 1;
+			w->res->cut_after_s = pc_now() - t0;
+			w->res->cut_after_bytes = pr->bytes;
+		}
+	}
+	if (w->triggered && !w->cut && access(w->saved, F_OK) == 0)
+		return cut_now(w);
+	return 0;
+}
+
+static int write_argv_run(struct write_run *w, char **argv)
+{
+	const struct pc_fio_case *fc = w->fc;
+	int midrun = fc->cut_at.kind != PC_CUT_AT_END;
+	pid_t pid = spawn(argv, fc->casedir, w->json, w->err);
+	if (pid < 0)
+		return -1;
+	double t0 = pc_now();
+	struct progress pr = { .fd = -1 };
+	int status = -1, rc = 0;
+	for (;;) {
+		int ws;
+		pid_t r = waitpid(pid, &ws, WNOHANG);
+		if (r == pid) {
+			status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+			break;
+		}
+		if (r < 0 && errno != EINTR) {
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "wait for fio");
+			stop_fio(pid);
+			break;
+		}
+		if (pc_interrupted || (midrun && watch(w, &pr, t0) < 0)) {
+			stop_fio(pid);
+			rc = pc_interrupted ? pc_check_interrupted() : -1;
+			break;
+		}
+		nap();
+	}
+	if (pr.fd >= 0)
+		close(pr.fd);
+	free(pr.buf);
+	if (rc < 0)
+		return -1;
+	char line[512];
+	last_line(w->err, line, sizeof(line));
+	if (midrun && w->triggered && !w->cut && access(w->saved, F_OK) == 0 && cut_now(w) < 0)
+		return -1;
+	if (midrun && !w->triggered) {
+		char at[32];
+		pc_cut_at_format(&fc->cut_at, at, sizeof(at));
+		return pc_fail(PC_ERR_RUN, "fio ended (exit %d, after %.1f s) before cut_at = %s: "
+			       "nothing was cut in the middle of the job; make the job bigger or "
+			       "slower (size=, rate=) or cut earlier", status, pc_now() - t0, at);
+	}
+	if (midrun && !w->cut)
+		return pc_fail(PC_ERR_RUN, "fio ended (exit %d) without saving its state after the "
+			       "trigger: %s", status, line);
+	/* After a cut = error, fio's writes fail: its exit code says so. */
+	if (status != 0 && !w->cut)
+		return pc_fail(PC_ERR_RUN, "fio exited with %d (see %s): %s", status, w->err, line);
+	return 0;
+}
+
+/* Keep the final report only (the status reports came before it). */
+static json_t *final_report(const char *path)
+{
+	size_t len = 0;
+	char *text = pc_read_file(path, &len);
+	if (!text)
+		return NULL;
+	json_t *doc = pc_fio_json_last(text, len, NULL);
+	free(text);
+	if (!doc) {
+		pc_fail(PC_ERR_RUN, "%s: no JSON report from fio", path);
+		return NULL;
+	}
+	return doc;
+}
+
+int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->used = 1;
+	res->midrun = fc->cut_at.kind != PC_CUT_AT_END;
+	struct write_run w = { .fc = fc, .res = res };
+	if (path_in(w.json, fc->casedir, "fio-write.json") < 0 ||
+	    path_in(w.err, fc->casedir, "fio-write.stderr") < 0 ||
+	    path_in(w.trigger, fc->casedir, "fio-trigger") < 0 ||
+	    path_in(w.saved, fc->casedir, SAVED_MARK) < 0)
+		return -1;
+	/* Marks of an earlier run into the same results folder. */
+	if ((unlink(w.trigger) < 0 && errno != ENOENT) || (unlink(w.saved) < 0 && errno != ENOENT))
+		return pc_fail_errno(PC_ERR_RUN, errno, "remove the trigger files in %s", fc->casedir);
+
+	char *aux = xasprintf("--aux-path=%s", fc->casedir);
+	char *dir = xasprintf("--directory=%s", fc->datadir);
+	char *trig = xasprintf("--trigger-file=%s", w.trigger);
+	char *argv[16];
+	size_t n = 0;
+	argv[n++] = "fio";
+	argv[n++] = "--output-format=json";
+	argv[n++] = aux;
+	argv[n++] = dir;
+	argv[n++] = "--do_verify=0";
+	argv[n++] = "--verify_state_save=1";
+	if (res->midrun) {
+		argv[n++] = trig;
+		argv[n++] = "--trigger=touch " SAVED_MARK;
+	}
+	if (fc->cut_at.kind == PC_CUT_AT_PERCENT)
+		argv[n++] = STATUS_INTERVAL;
+	argv[n++] = (char *)fc->job;
+	argv[n] = NULL;
+	int rc = write_argv_run(&w, argv);
+	free(aux);
+	free(dir);
+	free(trig);
+	if (rc < 0)
+		return -1;
+
+	json_t *doc = final_report(w.json);
+	if (!doc)
+		return -1;
+	for (size_t i = 0; i < fc->njobs; i++) {
+		struct pc_fio_stats st;
+		if (pc_fio_json_job(doc, fc->jobs[i], &st) < 0)
+			continue; /* never started (a stonewalled job after the cut) */
+		res->write_ios += st.write_ios;
+		res->write_bytes += st.write_bytes;
+	}
+	/* The file then holds the final report alone. */
+	rc = json_dump_file(doc, w.json, JSON_INDENT(2)) == 0
+		? 0 : pc_fail(PC_ERR_RUN, "write %s", w.json);
+	json_decref(doc);
+	return rc;
+}
+
+/* ---- the verify pass ----------------------------------------------------------- */
+
+/* A job name as part of a file name. */
+static void file_safe(const char *name, char *out, size_t len)
+{
+	size_t i = 0;
+	for (; name[i] && i + 1 < len; i++) {
+		char c = name[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			 c == '-' || c == '_' || c == '.';
+		out[i] = ok && !(i == 0 && c == '.') ? c : '_';
+	}
+	out[i] = '\0';
+}
+
+/* A finding about a whole job, counting LOST blocks; DETAIL is consumed. */
+static void job_finding(struct pc_verify_result *vr, const char *job, uint64_t lost, char *detail)
+{
+	vr->findings = xrealloc(vr->findings, (vr->nfindings + 1) * sizeof(*vr->findings));
+	vr->findings[vr->nfindings++] = (struct pc_finding){ PC_F_FIO_VERIFY, xstrdup(job), detail };
+	vr->counts[PC_F_FIO_VERIFY]++;
+	vr->lost += lost;
+}
+
+static int verify_job(const struct pc_fio_case *fc, const char *job, uint64_t ios,
+		      struct pc_fio_result *res, struct pc_verify_result *vr)
+{
+	char safe[128], name[192], json[PATH_MAX], err[PATH_MAX];
+	file_safe(job, safe, sizeof(safe));
+	snprintf(name, sizeof(name), "fio-verify-%s.json", safe);
+	if (path_in(json, fc->casedir, name) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "fio-verify-%s.stderr", safe);
+	if (path_in(err, fc->casedir, name) < 0)
+		return -1;
+	char *aux = xasprintf("--aux-path=%s", fc->casedir);
+	char *dir = xasprintf("--directory=%s", fc->datadir);
+	char *num = xasprintf("--number_ios=%llu", (unsigned long long)ios);
+	char *sec = xasprintf("--section=%s", job);
+	/* create_on_open: without it fio "lays out" a file shorter than the
+	 * job's size before verifying, which for a write job means deleting
+	 * it (filesetup.c, extend_file) - the evidence.  allow_file_create=0:
+	 * a file the cut took away is an error, not a new empty file. */
+	char *argv[] = { "fio", "--output-format=json", aux, dir, "--verify_only",
+			 "--verify_state_load=1", "--continue_on_error=verify",
+			 "--create_on_open=1", "--allow_file_create=0", num, sec,
+			 (char *)fc->job, NULL };
+	pid_t pid = spawn(argv, fc->casedir, json, err);
+	int status = pid < 0 ? -1 : wait_fio(pid);
+	free(aux);
+	free(dir);
+	free(num);
+	free(sec);
+	if (status < 0)
+		return -1;
+
+	size_t len = 0;
+	char *text = pc_read_file(err, &len);
+	if (!text)
+		return -1;
+	size_t found = pc_fio_verify_findings(text, fc->datadir, vr);
+	free(text);
+	char line[512];
+	last_line(err, line, sizeof(line));
+	len = 0;
+	text = pc_read_file(json, &len);
+	json_t *doc = text ? pc_fio_json_last(text, len, NULL) : NULL;
+	free(text);
+	struct pc_fio_stats st;
+	if (!doc || pc_fio_json_job(doc, job, &st) < 0) {
+		json_decref(doc);
+		return pc_fail(PC_ERR_RUN, "fio verify of job %s gave no report (exit %d, see %s): %s",
+			       job, status, err, line);
+	}
+	json_decref(doc);
+	if (st.total_err > found) /* never a pass on a message we could not read */
+		job_finding(vr, job, st.total_err - found,
+			    xasprintf("%llu more verify errors that powercut could not read (see %s)",
+				      (unsigned long long)(st.total_err - found), err));
+	if (st.error == ENOENT) {
+		/* A file of the job is gone: every block it promised is lost. */
+		job_finding(vr, job, ios, xasprintf("a file of the job is missing after the cut: "
+						    "its %llu writes are lost",
+						    (unsigned long long)ios));
+	} else if (st.error == EIO) {
+		/* fio stops the job at a read that fails or comes back short
+		 * (a file that ends early after the cut, fio prints no block
+		 * for it): that block and the ones after it were promised and
+		 * could not be read. */
+		uint64_t rest = ios > st.read_ios ? ios - st.read_ios + 1 : 1;
+		job_finding(vr, job, rest, xasprintf("a read failed or came back short after %llu of "
+						     "%llu blocks (the file ends early?): the "
+						     "remaining %llu count as lost",
+						     (unsigned long long)(st.read_ios ? st.read_ios - 1 : 0),
+						     (unsigned long long)ios, (unsigned long long)rest));
+	} else if ((st.error && !(st.error == EILSEQ && st.total_err)) ||
+		   (status != 0 && st.total_err == 0)) {
+		/* EILSEQ (84) is how fio records a verify failure. */
+		return pc_fail(PC_ERR_RUN, "fio verify of job %s exited with %d, error %d (see %s): %s",
+			       job, status, st.error, err, line);
+	}
+	/* Checked: the blocks promised (those read back and those a short
+	 * file or a missing one took away), so that lost <= checked. */
+	vr->checked += ios;
+	res->verify_ios += st.read_ios;
+	res->verify_errors += st.total_err;
+	res->jobs_verified++;
+	return 0;
+}
+
+int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
+		  struct pc_verify_result *vr)
+{
+	char path[PATH_MAX];
+	if (path_in(path, fc->casedir, "fio-write.json") < 0)
+		return -1;
+	json_t *doc = final_report(path);
+	if (!doc)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < fc->njobs && rc == 0; i++) {
+		struct pc_fio_stats st;
+		if (pc_fio_json_job(doc, fc->jobs[i], &st) < 0)
+			continue; /* never started: nothing promised */
+		uint64_t promised = st.write_ios;
+		/* Mid-run, fio counts a write complete before its fsync: the
+		 * last ones may not be synced yet, and are not promised. */
+		if (res->midrun && fc->unsynced) {
+			uint64_t tail = fc->unsynced[i] < promised ? fc->unsynced[i] : promised;
+			res->unchecked_tail += tail;
+			promised -= tail;
+		}
+		if (promised == 0)
+			continue;
+		rc = verify_job(fc, fc->jobs[i], promised, res, vr);
+	}
+	json_decref(doc);
+	return rc;
+}
+
+int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath)
+{
+	pid_t pid = spawn(argv, dir, outpath, errpath);
+	return pid < 0 ? -1 : wait_fio(pid);
+}
+
+/* ---- test hook ------------------------------------------------------------------ */
+
+int pc_fio_test_damage(const char *datadir)
+{
+	const char *spec = getenv("POWERCUT_TEST_FIO_DAMAGE");
+	if (!spec || !*spec)
+		return 0;
+	const char *at = strrchr(spec, '@');
+	char *end = NULL;
+	unsigned long long off = at ? strtoull(at + 1, &end, 10) : 0;
+	if (!at || at == spec || !end || end == at + 1 || *end || strstr(spec, "..") || *spec == '/')
+		return pc_fail(PC_ERR_INPUT, "POWERCUT_TEST_FIO_DAMAGE=%s: expected FILE@OFFSET, "
+			       "FILE relative to the fio directory", spec);
+	char *file = xasprintf("%s/%.*s", datadir, (int)(at - spec), spec);
+	int fd = open(file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	static const char zero[4096];
+	int rc = 0;
+	if (fd < 0 || pc_pwrite_all(fd, zero, sizeof(zero), (off_t)off) < 0 || fsync(fd) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "test damage of %s at %llu", file, off);
+	else /* not pc_warn: that would become the case's reason */
+		fprintf(stderr, "powercut: test hook: zeroed 4 KiB of %s at offset %llu\n", file, off);
+	if (fd >= 0)
+		close(fd);
+	free(file);
+	return rc;
+}
+
+/* ---- workload = fio in the crash cycle (workload.h) --------------------------- */
+
+#define MIB (1024ULL * 1024ULL)
+/* Smallest devices the three mkfs accept comfortably (xfs wants 300 MiB). */
+#define MIN_DEVICE_SIZE (512 * MIB)
+
+struct fio_run {
+	char fiodir[PATH_MAX];   /* the job's folder on the filesystem, mnt/fio */
+	char casedir[PATH_MAX];  /* the case folder, absolute: fio's working folder */
+	struct pc_fio_case fc;
+};
+
+static int fio_cut(void *arg)
+{
+	struct pc_workload_case *w = arg;
+	return w->cut(w);
+}
+
+static int fio_prepare(struct pc_workload_case *w)
+{
+	struct fio_run *f = xcalloc(1, sizeof(*f));
+	w->priv = f;
+	if (pc_path_join(f->fiodir, sizeof(f->fiodir), w->mnt, "fio") < 0)
+		return -1;
+	if (!realpath(w->r->case_dir, f->casedir))
+		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", w->r->case_dir);
+	const struct pc_case *c = w->c;
+	f->fc = (struct pc_fio_case){
+		.job = c->fio_job,
+		.jobs = (const char *const *)c->fio_jobs,
+		.njobs = c->nfio_jobs,
+		.unsynced = c->fio_unsynced,
+		.total_bytes = c->fio_bytes,
+		.cut_at = c->cut_at,
+		.datadir = f->fiodir,
+		.casedir = f->casedir,
+		.cut = fio_cut,
+		.cut_arg = w,
+	};
+	return 0;
+}
+
+/* The jobs' files, the filesystem's journal and metadata. */
+static int fio_device_size(struct pc_workload_case *w, uint64_t *size)
+{
+	uint64_t need = 2 * w->c->fio_bytes + 256 * MIB;
+	need = (need + MIB - 1) / MIB * MIB;
+	*size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
+	return 0;
+}
+
+static int fio_setup(struct pc_workload_case *w)
+{
+	struct fio_run *f = w->priv;
+	if (mkdir(f->fiodir, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", f->fiodir);
+	return 0;
+}
+
+/* What a commit at the end promises: this job file's writes. */
+static int fio_commit(struct pc_workload_case *w)
+{
+	pc_progress_phase("commit");
+	size_t len = 0;
+	char *text = pc_read_file(w->c->fio_job, &len);
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned dlen = 0;
+	if (!text || !EVP_Digest(text, len, digest, &dlen, EVP_sha256(), NULL) || dlen != 32) {
+		free(text);
+		return pc_fail(PC_ERR_RUN, "sha256 of %s", w->c->fio_job);
+	}
+	free(text);
+	struct pc_commit rec;
+	pc_commit_build_digest(&rec, digest, w->r->fio.write_ios, w->c->id,
+			       pc_mode_name(w->c->mode), 0);
+	double t = pc_now();
+	int rc = pc_commit_write(w->mnt, &rec);
+	w->r->t.commit = pc_now() - t;
+	return rc;
+}
+
+/* The job, then (cut_at = end) the durability mode on its folder and the
+ * commit record, as for an image.  A mid-run cut has already happened when
+ * pc_fio_write returns. */
+static int fio_run(struct pc_workload_case *w)
+{
+	struct fio_run *f = w->priv;
+	/* The job's folder is set-up, not workload: durable before fio runs,
+	 * so that a cut can only take what fio wrote. */
+	if (pc_fsync_dir(f->fiodir) < 0 || pc_fsync_dir(w->mnt) < 0)
+		return -1;
+	pc_progress_phase("fio");
+	double t = pc_now();
+	int rc = pc_fio_write(&f->fc, &w->r->fio);
+	w->r->t.unpack = pc_now() - t;
+	if (rc < 0)
+		return -1;
+	w->r->bytes = w->r->fio.write_bytes;
+	w->r->entries = w->r->fio.write_ios;
+	if (w->r->fio.midrun || pc_check_interrupted() < 0)
+		return pc_check_interrupted();
+
+	pc_progress_phase(pc_mode_name(w->c->mode));
+	struct pc_sync_stats ss = { 0 };
+	t = pc_now();
+	rc = pc_durability_apply(w->c->mode, f->fiodir, &ss);
+	w->r->t.sync = pc_now() - t;
+	w->r->fsyncs = ss.fsyncs;
+	if (rc < 0 || pc_check_interrupted() < 0)
+		return -1;
+	return fio_commit(w);
+}
+
+static int fio_verify(struct pc_workload_case *w)
+{
+	struct fio_run *f = w->priv;
+	if (!w->r->fio.midrun) {
+		struct pc_commit rec;
+		int rc = pc_commit_read(w->mnt, &rec);
+		if (rc < 0)
+			return -1;
+		w->r->committed = rc == 1;
+	}
+	if (pc_fio_test_damage(f->fiodir) < 0)
+		return -1;
+	return pc_fio_verify(&f->fc, &w->r->fio, &w->r->vr);
+}
+
+/* results.json "fio": the job, the cut and what fio's verifier saw. */
+static void fio_describe(json_t *o, const struct pc_case_result *res)
+{
+	const struct pc_case *c = res->c;
+	json_t *f = json_object();
+	char at[32];
+	pc_cut_at_format(&c->cut_at, at, sizeof(at));
+	pc_json_put_str(f, "job", c->fio_job);
+	pc_json_put_str(f, "cut_at", at);
+	json_object_set_new(f, "mid_run", json_boolean(res->fio.midrun));
+	if (res->fio.midrun) {
+		pc_json_put_secs(f, "cut_after_s", res->fio.cut_after_s);
+		if (c->cut_at.kind == PC_CUT_AT_PERCENT)
+			pc_json_put_int(f, "cut_after_bytes", res->fio.cut_after_bytes);
+	}
+	pc_json_put_int(f, "job_bytes", c->fio_bytes);
+	pc_json_put_int(f, "write_ios", res->fio.write_ios);
+	pc_json_put_int(f, "write_bytes", res->fio.write_bytes);
+	pc_json_put_int(f, "verify_ios", res->fio.verify_ios);
+	pc_json_put_int(f, "verify_errors", res->fio.verify_errors);
+	pc_json_put_int(f, "jobs_verified", res->fio.jobs_verified);
+	if (res->fio.midrun)
+		pc_json_put_int(f, "unchecked_tail", res->fio.unchecked_tail);
+	json_object_set_new(o, "fio", f);
+}
+
+static void fio_release(struct pc_workload_case *w)
+{
+	free(w->priv);
+	w->priv = NULL;
+}
+
+const struct pc_workload_ops pc_workload_fio = {
+	.name = "fio",
+	.prepare = fio_prepare,
+	.device_size = fio_device_size,
+	.setup = fio_setup,
+	.run = fio_run,
+	.verify = fio_verify,
+	.describe = fio_describe,
+	.release = fio_release,
+};

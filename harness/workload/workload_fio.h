@@ -1,0 +1,87 @@
+/* workload_fio.h - `workload = fio FILE`: fio writes on the filesystem under
+ * test, powercut cuts the power at the end or in the middle of the job, and
+ * fio's own verifier judges what survived.
+ *
+ *   write:  fio --directory=DATA --aux-path=CASE --do_verify=0
+ *               --verify_state_save=1 --output-format=json JOB
+ *           mid-run cut (cut_at = Ns | P%): powercut touches fio's
+ *           --trigger-file; fio saves its state (the writes it saw complete)
+ *           in the case folder, never on the device being cut, and runs the
+ *           --trigger command, which tells powercut to cut at once.
+ *   verify: per job, after the remount:
+ *           fio --verify_only --verify_state_load=1 --continue_on_error=verify
+ *               --number_ios=N --section=JOB JOB
+ *           N = the writes the job issued (its JSON total_ios): with
+ *           continue_on_error fio would otherwise read on past the saved
+ *           state (its stop test counts good reads only).
+ */
+#ifndef PC_WORKLOAD_FIO_H
+#define PC_WORKLOAD_FIO_H
+
+#include <stdint.h>
+#include "device/backend.h"
+#include "check/verify.h"
+
+enum pc_cut_at_kind { PC_CUT_AT_END, PC_CUT_AT_SECONDS, PC_CUT_AT_PERCENT };
+
+/* Scenario key cut_at: when the power goes, for workload = fio. */
+struct pc_cut_at {
+	enum pc_cut_at_kind kind;
+	double value; /* seconds after fio started, or percent of the jobs' bytes */
+};
+
+/* "end", "3s", "2.5s", "40%" (0 < P < 100); -1 (no message) otherwise. */
+int pc_cut_at_parse(const char *s, struct pc_cut_at *out);
+/* Back to the scenario syntax ("end", "3s", "40%"). */
+void pc_cut_at_format(const struct pc_cut_at *c, char *out, size_t len);
+
+/* What one case's fio runs did (results.json "fio"). */
+struct pc_fio_result {
+	int used;                 /* workload = fio */
+	int midrun;               /* cut during the job (the state file is the promise) */
+	double cut_after_s;       /* when the trigger was touched, since fio started */
+	uint64_t cut_after_bytes; /* bytes fio had written by then (P%: from its status) */
+	uint64_t write_ios, write_bytes; /* the write pass, over all jobs */
+	uint64_t verify_ios;      /* blocks the verify pass read back */
+	uint64_t verify_errors;   /* fio's own count (total_err) */
+	unsigned jobs_verified;   /* jobs with writes to check */
+	uint64_t unchecked_tail;  /* mid-run: writes left out as maybe not yet synced */
+};
+
+struct pc_fio_case {
+	const char *job;          /* absolute path of the job file */
+	const char *const *jobs;  /* its job (section) names */
+	size_t njobs;
+	const unsigned *unsynced; /* per job: the tail not checked (pc_fio_job.unsynced) */
+	uint64_t total_bytes;     /* the jobs' sizes summed (cut_at = P%) */
+	struct pc_cut_at cut_at;
+	const char *datadir;      /* on the mounted filesystem (made by the caller) */
+	const char *casedir;      /* results folder of the case: state, JSON, stderr */
+	/* The mid-run cut: the runner's (workload.h, w->cut); 0 or -1. */
+	int (*cut)(void *arg);
+	void *cut_arg;
+};
+
+/* The write pass.  For a mid-run cut, fc->cut has cut the power when this
+ * returns 0; a job that ends before its cut point is an error (nothing was
+ * cut in the middle).  Files: CASE/fio-write.json, fio-write.stderr,
+ * local-JOB-N-verify.state. */
+int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res);
+/* The verify pass after the remount: every bad block a finding in VR
+ * (fio-verify FILE@OFFSET), VR->checked the blocks promised.  Files:
+ * CASE/fio-verify-JOB.json, fio-verify-JOB.stderr. */
+int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
+		  struct pc_verify_result *vr);
+
+/* Run fio with ARGV in folder DIR, stdout (its JSON) into OUTPATH, stderr
+ * into ERRPATH, and wait: its exit code, or -1 (message printed) when it
+ * could not run or the run was interrupted. */
+int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath);
+
+/* Test only: POWERCUT_TEST_FIO_DAMAGE=FILE@OFFSET zeroes 4 KiB at OFFSET of
+ * DATADIR/FILE after the remount and before the verify pass, so that a test
+ * can prove the check finds a damaged block.  0 when unset or done; -1
+ * (class INPUT) on a malformed value or a FILE outside DATADIR. */
+int pc_fio_test_damage(const char *datadir);
+
+#endif
