@@ -22,7 +22,8 @@
 	X(nightly) \
 	X(verdict) \
 	X(compare) \
-	X(report_html)
+	X(report_html) \
+	X(mtree)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 
