@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "run/state.h"
@@ -42,10 +41,9 @@ int cmd_cleanup(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_error(usage, "cleanup", "unexpected argument '%s'", argv[optind]);
-	if (geteuid() != 0) {
-		pc_fail(PC_ERR_ENV, "cleanup: must run as root (it unmounts and detaches devices)");
-		return PC_EXIT_ENV;
-	}
+	int ready = cmd_ready();
+	if (ready != PC_EXIT_OK)
+		return ready;
 	int n = pc_state_cleanup(verbose);
 	fflush(stdout);
 	if (n < 0) {

@@ -2,9 +2,32 @@
  * (see commands.h). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "util/util.h"
+
+/* The command main.c dispatched to; NULL outside a dispatch (unit tests). */
+static const struct command *running;
+
+int cmd_dispatch(const struct command *c, int argc, char **argv)
+{
+	running = c;
+	int rc = c->fn(argc, argv);
+	running = NULL;
+	return rc;
+}
+
+int cmd_ready(void)
+{
+	if (!running)
+		return PC_EXIT_OK;
+	if ((running->needs & CMD_NEEDS_ROOT) && geteuid() != 0) {
+		pc_fail(PC_ERR_ENV, "%s: must be root (%s)", running->name, running->why_root);
+		return PC_EXIT_ENV;
+	}
+	return PC_EXIT_OK;
+}
 
 int cmd_usage(void (*usage)(FILE *f), int asked)
 {

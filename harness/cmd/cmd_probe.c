@@ -3,7 +3,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "device/backend.h"
 #include "cmd/commands.h"
@@ -100,10 +99,9 @@ int cmd_probe(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_error(usage, "probe", "unexpected argument '%s'", argv[optind]);
-	if (geteuid() != 0) {
-		pc_fail(PC_ERR_ENV, "probe: must be root (it attaches a loop device)");
-		return PC_EXIT_ENV;
-	}
+	int ready = cmd_ready();
+	if (ready != PC_EXIT_OK)
+		return ready;
 	if (pc_state_check_base(workbase) < 0)
 		return PC_EXIT_USAGE;
 	char runwork[PATH_MAX];

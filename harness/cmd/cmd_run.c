@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "run/attempts.h"
 #include "cmd/commands.h"
@@ -163,12 +162,12 @@ int cmd_run(int argc, char **argv)
 		pc_known_files_free(&scenario_known);
 		return PC_EXIT_OK;
 	}
-	if (geteuid() != 0) {
-		pc_fail(PC_ERR_ENV, "run: must be root (it attaches loop devices and mounts filesystems)");
+	int ready = cmd_ready();
+	if (ready != PC_EXIT_OK) {
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);
-		return PC_EXIT_ENV;
+		return ready;
 	}
 	if (pc_state_check_base(o.workbase) < 0) {
 		pc_scenario_free(&sc);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "util/escape.h"
@@ -57,10 +56,9 @@ int cmd_unpack(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cmd_usage_error(usage, "unpack", "expected IMAGE... and DIR");
-	if (geteuid() != 0) {
-		pc_fail(PC_ERR_ENV, "unpack: must run as root (owners, devices, chroot)");
-		return PC_EXIT_ENV;
-	}
+	int ready = cmd_ready();
+	if (ready != PC_EXIT_OK)
+		return ready;
 	const char *dir = argv[argc - 1];
 	if (pc_mkdir_p(dir, 0755) < 0)
 		return PC_EXIT_FAIL;

@@ -17,6 +17,31 @@ int cmd_probe(int argc, char **argv);
 /* Internal: the userspace flakey device server (backend fuse). */
 int cmd_fuse_server(int argc, char **argv);
 
+/* What a command needs before it acts, carried by its row in the command
+ * table (main.c), as git.c's RUN_SETUP | NEED_WORK_TREE.  A command checks
+ * them with cmd_ready() once it has parsed its arguments and is about to
+ * act: a bad option is a usage error (2) for anyone, --help and answers
+ * that touch nothing (run --list) need no privilege. */
+enum cmd_needs {
+	CMD_NEEDS_ROOT = 1 << 0, /* euid 0: loop devices, mounts, owners */
+};
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;  /* NULL: internal, not listed */
+	unsigned needs;       /* enum cmd_needs */
+	const char *why_root; /* CMD_NEEDS_ROOT: what it does that needs root */
+};
+
+/* Run command C with its arguments (argv[0] is its name); while it runs,
+ * cmd_ready() checks C's needs.  Returns C's exit code. */
+int cmd_dispatch(const struct command *c, int argc, char **argv);
+/* The running command's needs, checked in one place: PC_EXIT_OK, or the
+ * failed one reported ("NAME: must be root (WHY)") and its exit code
+ * (PC_EXIT_ENV). */
+int cmd_ready(void);
+
 /* Shared by the commands (cmd_common.c).  USAGE prints a command's help. */
 /* -h (ASKED): the help on standard output, PC_EXIT_OK; an unknown option
  * (getopt has said which): the help on standard error, PC_EXIT_USAGE. */

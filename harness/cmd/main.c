@@ -10,23 +10,21 @@
 
 #define PC_VERSION "0.1.0"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary; /* NULL: internal, not listed */
-};
-
 static const struct command commands[] = {
-	{ "run", cmd_run, "run every case of a scenario: unpack, commit, cut power, verify" },
-	{ "compare", cmd_compare, "what changed between two results folders (nightly vs last good)" },
-	{ "report", cmd_report, "one HTML page with tables and plots of results folders" },
-	{ "cleanup", cmd_cleanup, "remove mounts, loop/dm devices and servers left by killed runs" },
-	{ "inspect", cmd_inspect, "show the layers an image resolves to: sizes, entries, digests" },
-	{ "manifest", cmd_manifest, "write the expected manifest of an image (or an mtree spec)" },
-	{ "unpack", cmd_unpack, "apply an image's layers onto a folder and save its manifest" },
-	{ "verify", cmd_verify, "check a tree against a manifest; one line per difference" },
-	{ "probe", cmd_probe, "measure a flakey device with fio: MB/s, 4k IOPS, fsyncs/s" },
-	{ "__fuse-server", cmd_fuse_server, NULL },
+	{ "run", cmd_run, "run every case of a scenario: unpack, commit, cut power, verify",
+	  CMD_NEEDS_ROOT, "it attaches loop devices and mounts filesystems" },
+	{ "compare", cmd_compare, "what changed between two results folders (nightly vs last good)", 0, NULL },
+	{ "report", cmd_report, "one HTML page with tables and plots of results folders", 0, NULL },
+	{ "cleanup", cmd_cleanup, "remove mounts, loop/dm devices and servers left by killed runs",
+	  CMD_NEEDS_ROOT, "it unmounts and detaches devices" },
+	{ "inspect", cmd_inspect, "show the layers an image resolves to: sizes, entries, digests", 0, NULL },
+	{ "manifest", cmd_manifest, "write the expected manifest of an image (or an mtree spec)", 0, NULL },
+	{ "unpack", cmd_unpack, "apply an image's layers onto a folder and save its manifest",
+	  CMD_NEEDS_ROOT, "owners, device nodes and trusted.* xattrs; it chroots" },
+	{ "verify", cmd_verify, "check a tree against a manifest; one line per difference", 0, NULL },
+	{ "probe", cmd_probe, "measure a flakey device with fio: MB/s, 4k IOPS, fsyncs/s",
+	  CMD_NEEDS_ROOT, "it attaches a loop device" },
+	{ "__fuse-server", cmd_fuse_server, NULL, 0, NULL },
 };
 
 static void usage(FILE *f)
@@ -76,7 +74,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return cmd_dispatch(&commands[i], argc - 1, argv + 1);
 	fprintf(stderr, "powercut: unknown command '%s'\n\n", name);
 	usage(stderr);
 	return PC_EXIT_USAGE;
