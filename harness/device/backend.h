@@ -55,7 +55,7 @@ struct pc_backend_ops {
 	int (*log_mark_workload)(struct pc_backend *b);
 	/* With write_log, after the case (filesystem unmounted): make
 	 * b->log_path the write log up to the first cut, in the fuse format
-	 * (fuse_flakey.h), and b->log_first_flush the flushes before the
+	 * (fuselog.h), and b->log_first_flush the flushes before the
 	 * workload mark.  May take the device down (destroy still follows). */
 	int (*log_finish)(struct pc_backend *b);
 };
@@ -78,7 +78,7 @@ struct pc_backend {
 	uint64_t cache_lost_bytes;
 	/* Record a write log up to the first cut, for crash points (fuse: its
 	 * own log; dm: dm-log-writes, converted by log_finish):
-	 * create sets log_path to it (fuse_flakey.h has the format). */
+	 * create sets log_path to it (fuselog.h has the format). */
 	int write_log;
 	char log_path[PATH_MAX];
 	uint64_t log_size;        /* dm: size of the log device; 0 = auto */

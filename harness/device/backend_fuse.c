@@ -3,9 +3,9 @@
  *   WORKDIR/backing.img   sparse backing file of the device's size
  *   WORKDIR/fuse.ctl      control block shared with the server (fuse_flakey.h)
  *   WORKDIR/fuse.undo     with a volatile write cache: old content of the
- *                         blocks written since the last flush
+ *                         blocks written since the last flush (fuselog.h)
  *   WORKDIR/fuse.log      with a write log: every write, flush and discard
- *                         up to the first cut
+ *                         up to the first cut (fuselog.h)
  *   WORKDIR/fuse/         FUSE mount of `powercut __fuse-server`: one file,
  *                         "disk", served from backing.img
  *   WORKDIR/fuse.pid      the server's pid, for `powercut cleanup`
@@ -26,6 +26,7 @@
 
 #include "device/backend.h"
 #include "device/fuse_flakey.h"
+#include "device/fuselog.h"
 #include "device/loop.h"
 #include "run/state.h"
 #include "util/util.h"
@@ -318,55 +319,40 @@ static int wait_server_quiet(struct fuse_priv *p)
 	return 0;
 }
 
-/* Apply one undo record read from UNDO at *pos to the backing file. */
-static int roll_back_record(int undo, int backing, off_t *pos, uint64_t size,
-			    const char *undo_path, struct pc_backend *b)
-{
-	struct {
-		struct pc_fuse_undo_rec h;
-		char data[PC_FUSE_GRANULE];
-	} rec;
-	ssize_t n = pc_pread_full(undo, &rec.h, sizeof(rec.h), *pos);
-	if (n < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "read %s", undo_path);
-	if (n == 0)
-		return 0;
-	if ((size_t)n != sizeof(rec.h) || rec.h.length == 0 || rec.h.length > PC_FUSE_GRANULE ||
-	    rec.h.offset > size || rec.h.length > size - rec.h.offset ||
-	    pc_pread_full(undo, rec.data, rec.h.length, *pos + n) != (ssize_t)rec.h.length)
-		return pc_fail(PC_ERR_RUN, "%s: bad record at offset %lld", undo_path,
-			       (long long)*pos);
-	if (pc_pwrite_all(backing, rec.data, rec.h.length, (off_t)rec.h.offset) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "roll back %s at %llu", undo_path,
-				     (unsigned long long)rec.h.offset);
-	*pos += n + (off_t)rec.h.length;
-	b->cache_lost_blocks++;
-	b->cache_lost_bytes += rec.h.length;
-	return 1;
-}
-
 /* The power is gone: put every block written since the last flush back to
  * what the flush left, empty the undo file and tell the server so. */
 static int roll_back_cache(struct pc_backend *b, struct fuse_priv *p)
 {
-	int undo = open(p->undo, O_RDWR | O_CLOEXEC);
-	if (undo < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", p->undo);
 	int backing = open(p->backing, O_RDWR | O_CLOEXEC);
-	if (backing < 0) {
-		int e = errno;
-		close(undo);
-		return pc_fail_errno(PC_ERR_RUN, e, "open %s", p->backing);
-	}
+	if (backing < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", p->backing);
 	struct stat st;
-	int rc = fstat(backing, &st) < 0 ? pc_fail_errno(PC_ERR_RUN, errno, "stat %s", p->backing) : 1;
-	off_t pos = 0;
-	while (rc > 0)
-		rc = roll_back_record(undo, backing, &pos, (uint64_t)st.st_size, p->undo, b);
-	if (rc == 0 && ftruncate(undo, 0) < 0)
+	if (fstat(backing, &st) < 0) {
+		int e = errno;
+		close(backing);
+		return pc_fail_errno(PC_ERR_RUN, e, "stat %s", p->backing);
+	}
+	struct pc_fuselog undo;
+	if (pc_fuseundo_open(&undo, p->undo, (uint64_t)st.st_size) < 0) {
+		close(backing);
+		return -1;
+	}
+	struct pc_fuseundo_rec rec;
+	const void *data;
+	int rc;
+	while ((rc = pc_fuseundo_next(&undo, &rec, &data)) == 1) {
+		if (pc_pwrite_all(backing, data, rec.length, (off_t)rec.offset) < 0) {
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "roll back %s at %llu", p->undo,
+					   (unsigned long long)rec.offset);
+			break;
+		}
+		b->cache_lost_blocks++;
+		b->cache_lost_bytes += rec.length;
+	}
+	if (rc == 0 && pc_fuseundo_empty(&undo) < 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "empty %s", p->undo);
 	close(backing);
-	close(undo);
+	pc_fuselog_close(&undo);
 	__atomic_add_fetch(&p->ctl->undo_epoch, 1, __ATOMIC_SEQ_CST);
 	return rc;
 }

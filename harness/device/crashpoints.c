@@ -20,14 +20,12 @@
 
 #include "run/commit.h"
 #include "device/crashpoints.h"
-#include "device/fuse_flakey.h"
+#include "device/fuselog.h"
 #include "device/imgsync.h"
 #include "device/loop.h"
 #include "util/util.h"
 #include "check/verdict.h"
 #include "check/verify.h"
-
-#define MAX_WRITE (64u << 20) /* a larger write record means a corrupt log */
 
 size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out)
 {
@@ -43,65 +41,33 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out)
 }
 
 struct replay {
-	const char *log;
-	FILE *f;
+	struct pc_fuselog log;   /* the write log, bounded by the device's size */
 	int img;                 /* replay.img */
 	int point;               /* point.img once made, else -1 */
-	unsigned char *buf;
-	size_t cap;
 };
 
-/* Next record: 1, 0 at the end, -1 on a short or corrupt log. */
-static int next_record(struct replay *r, struct pc_fuse_log_rec *rec, uint64_t size)
+static int count_flushes(struct replay *r, uint64_t *flushes)
 {
-	size_t got = fread(rec, 1, sizeof(*rec), r->f);
-	if (got == 0 && feof(r->f))
-		return 0;
-	if (got != sizeof(*rec) || rec->offset > size || rec->length > size - rec->offset ||
-	    (rec->kind == PC_LOG_WRITE && rec->length > MAX_WRITE) ||
-	    rec->kind < PC_LOG_WRITE || rec->kind > PC_LOG_DISCARD)
-		return pc_fail(PC_ERR_RUN, "write log %s: corrupt or truncated record", r->log);
-	return 1;
-}
-
-static int count_flushes(struct replay *r, uint64_t size, uint64_t *flushes)
-{
-	struct pc_fuse_log_rec rec;
+	struct pc_fuselog_rec rec;
 	int rc;
 	*flushes = 0;
-	while ((rc = next_record(r, &rec, size)) == 1) {
+	while ((rc = pc_fuselog_next(&r->log, &rec, NULL)) == 1)
 		if (rec.kind == PC_LOG_FLUSH)
 			(*flushes)++;
-		if (rec.kind == PC_LOG_WRITE && fseeko(r->f, (off_t)rec.length, SEEK_CUR) < 0)
-			return pc_fail_errno(PC_ERR_RUN, errno, "seek in %s", r->log);
-	}
 	if (rc == 0)
-		rewind(r->f);
+		pc_fuselog_seek(&r->log, 0);
 	return rc;
 }
 
-/* Read a write record's data into r->buf. */
-static int read_data(struct replay *r, const struct pc_fuse_log_rec *rec)
-{
-	if (rec->length > r->cap) {
-		free(r->buf);
-		r->cap = rec->length;
-		r->buf = xmalloc(r->cap);
-	}
-	if (fread(r->buf, 1, rec->length, r->f) != rec->length)
-		return pc_fail(PC_ERR_RUN, "write log %s: truncated write record", r->log);
-	return 0;
-}
-
-/* Apply one write (its data already read) or discard to the image FD. */
-static int apply_to(struct replay *r, const struct pc_fuse_log_rec *rec, int fd)
+/* Apply one write (with its DATA) or discard to the image FD. */
+static int apply_to(const struct pc_fuselog_rec *rec, const void *data, int fd)
 {
 	if (rec->kind == PC_LOG_DISCARD) {
 		if (fallocate(fd, (int)rec->arg, (off_t)rec->offset, (off_t)rec->length) < 0)
 			return pc_fail_errno(PC_ERR_RUN, errno, "replay a discard");
 		return 0;
 	}
-	if (pc_pwrite_all(fd, r->buf, rec->length, (off_t)rec->offset) < 0)
+	if (pc_pwrite_all(fd, data, rec->length, (off_t)rec->offset) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "replay a write");
 	return 0;
 }
@@ -224,32 +190,28 @@ static uint64_t next_random(uint64_t *state)
 /* Land a random half of the next epoch's writes and discards (those up to
  * the next flush) on IMG, as a volatile cache may have done before the
  * power went; the log is left where it was. */
-static int land_subset(struct replay *r, const char *img, uint64_t seed, uint64_t size,
+static int land_subset(struct replay *r, const char *img, uint64_t seed,
 		       unsigned *landed, unsigned *total)
 {
-	off_t at = ftello(r->f);
-	if (at < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "position in %s", r->log);
+	uint64_t at = pc_fuselog_tell(&r->log);
 	int fd = open(img, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", img);
-	struct pc_fuse_log_rec rec;
+	struct pc_fuselog_rec rec;
+	const void *data;
 	int rc;
 	*landed = *total = 0;
-	while ((rc = next_record(r, &rec, size)) == 1 && rec.kind != PC_LOG_FLUSH) {
-		if (rec.kind == PC_LOG_WRITE && (rc = read_data(r, &rec)) < 0)
-			break;
+	while ((rc = pc_fuselog_next(&r->log, &rec, &data)) == 1 && rec.kind != PC_LOG_FLUSH) {
 		(*total)++;
 		if (next_random(&seed) & 1) {
 			(*landed)++;
-			if ((rc = apply_to(r, &rec, fd)) < 0)
+			if ((rc = apply_to(&rec, data, fd)) < 0)
 				break;
 		}
 	}
 	if (close(fd) < 0 && rc >= 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", img);
-	if (fseeko(r->f, at, SEEK_SET) < 0 && rc >= 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "seek in %s", r->log);
+	pc_fuselog_seek(&r->log, at);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -281,7 +243,7 @@ static int check_state(struct replay *r, const struct pc_crash_target *t, unsign
 		return -1;
 	int rc = make_point(r, img, t->size);
 	if (rc == 0 && subset)
-		rc = land_subset(r, img, pt->flush * 1000003u + subset, t->size, landed, total);
+		rc = land_subset(r, img, pt->flush * 1000003u + subset, landed, total);
 	if (rc == 0)
 		rc = examine(img, t, pt);
 	return rc;
@@ -314,13 +276,13 @@ static int check_point(struct replay *r, const struct pc_crash_target *t,
 static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
 			    const uint64_t *picks, size_t npicks, struct pc_crash_points *out)
 {
-	struct pc_fuse_log_rec rec;
+	struct pc_fuselog_rec rec;
+	const void *data;
 	uint64_t flush = 0;
 	int rc = 1;
-	while (out->n < npicks && (rc = next_record(r, &rec, t->size)) == 1) {
+	while (out->n < npicks && (rc = pc_fuselog_next(&r->log, &rec, &data)) == 1) {
 		if (rec.kind != PC_LOG_FLUSH) {
-			if ((rec.kind == PC_LOG_WRITE && read_data(r, &rec) < 0) ||
-			    apply_to(r, &rec, r->img) < 0)
+			if (apply_to(&rec, data, r->img) < 0)
 				return -1;
 			continue;
 		}
@@ -334,7 +296,7 @@ static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
 			return -1;
 	}
 	if (rc == 0 && out->n < npicks) /* the first pass counted more flushes */
-		return pc_fail(PC_ERR_RUN, "write log %s: ended before flush %llu", r->log,
+		return pc_fail(PC_ERR_RUN, "write log %s: ended before flush %llu", r->log.path,
 			       (unsigned long long)picks[out->n]);
 	return out->n == npicks ? 0 : -1;
 }
@@ -343,19 +305,16 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 			  struct pc_crash_points *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct replay r = { .log = log, .img = -1, .point = -1 };
+	struct replay r = { .img = -1, .point = -1 };
 	char img[PATH_MAX], mnt[PATH_MAX], point[PATH_MAX];
 	if (pc_path_join(img, sizeof(img), t->workdir, "replay.img") < 0 ||
 	    pc_path_join(point, sizeof(point), t->workdir, "point.img") < 0 ||
 	    pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)
 		return -1;
-	r.f = fopen(log, "rbe");
-	if (!r.f)
-		return pc_fail_errno(PC_ERR_RUN, errno, "open the write log %s", log);
-	struct stat st;
-	if (fstat(fileno(r.f), &st) == 0)
-		out->log_bytes = (uint64_t)st.st_size;
-	int rc = count_flushes(&r, t->size, &out->flushes);
+	if (pc_fuselog_open(&r.log, log, t->size) < 0)
+		return -1;
+	out->log_bytes = r.log.file_size;
+	int rc = count_flushes(&r, &out->flushes);
 	uint64_t *picks = xcalloc(n ? n : 1, sizeof(*picks));
 	out->first_flush = t->first_flush;
 	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, picks) : 0;
@@ -379,8 +338,7 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 			rc = pc_fail_errno(PC_ERR_RUN, errno, "remove %s", point);
 	}
 	rmdir(mnt);
-	fclose(r.f);
-	free(r.buf);
+	pc_fuselog_close(&r.log);
 	free(picks);
 	return rc;
 }

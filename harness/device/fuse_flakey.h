@@ -42,34 +42,8 @@ struct pc_fuse_ctl {
 	struct pc_fuse_counters count; /* written by the server only */
 };
 
-/* The undo file of the volatile write cache (--undo): one record per
- * PC_FUSE_GRANULE-sized block first written since the last flush, holding
- * the block's content as of that flush.  Rolling every record back puts
- * the device where it was at its last flush. */
-#define PC_FUSE_GRANULE 4096u
-
-/* The write log (--log): every write, flush and discard the device passed
- * from its creation to the first cut, in order.  Replaying a prefix onto a
- * zeroed file of the device's size rebuilds the device as it was at that
- * point: at a flush mark, what a power cut right after that flush would
- * leave on a disk with a volatile cache (crashpoints.c). */
-enum pc_fuse_log_kind {
-	PC_LOG_WRITE = 1,   /* followed by `length` bytes of data */
-	PC_LOG_FLUSH = 2,
-	PC_LOG_DISCARD = 3, /* fallocate(2) with mode `arg` */
-};
-struct pc_fuse_log_rec {
-	uint32_t kind;
-	uint32_t arg;
-	uint64_t offset;
-	uint64_t length;
-};
-struct pc_fuse_undo_rec {
-	uint64_t offset; /* byte offset of the block in the device */
-	uint32_t length; /* PC_FUSE_GRANULE, less for the device's last block */
-	uint32_t pad;
-	/* followed by `length` bytes of old content */
-};
+/* The undo file (--undo) and the write log (--log) the server keeps are
+ * fuselog.h's. */
 
 /* A snapshot of the server's counters (backend fuse only; -1 otherwise). */
 int pc_backend_fuse_counters(const struct pc_backend *b,

@@ -11,7 +11,7 @@
  *
  * With --undo FILE the device has a volatile write cache: before a block is
  * first overwritten after a flush, its old content goes to the undo file
- * (fuse_flakey.h); a flush empties it.  At the cut the parent writes the
+ * (fuselog.h); a flush empties it.  At the cut the parent writes the
  * saved blocks back, so what survives is what the last flush made durable.
  * Discards and write-zeroes are not cached: they are durable at once.
  *
@@ -40,6 +40,7 @@
 
 #include "cmd/commands.h"
 #include "device/fuse_flakey.h"
+#include "device/fuselog.h"
 #include "util/util.h"
 
 #ifndef PR_SET_IO_FLUSHER
@@ -52,15 +53,13 @@ struct server {
 	int backing_fd;
 	off_t size;
 	struct pc_fuse_ctl *ctl;
-	/* Volatile write cache (undo_fd >= 0 only with --undo). */
-	int undo_fd;
-	off_t undo_end;         /* where the next record goes */
+	/* Volatile write cache (undo.fd >= 0 only with --undo). */
+	struct pc_fuselog undo;
 	uint8_t *saved;         /* bit per granule: saved since the last flush */
 	size_t saved_bytes;
 	uint32_t undo_epoch;    /* the ctl's epoch `saved` belongs to */
-	/* Write log (log_fd >= 0 only with --log), closed at the first cut. */
-	int log_fd;
-	off_t log_end;
+	/* Write log (log.fd >= 0 only with --log), closed at the first cut. */
+	struct pc_fuselog log;
 	int log_closed;
 };
 
@@ -96,7 +95,7 @@ static void request_end(struct server *s)
 static void undo_forget(struct server *s)
 {
 	memset(s->saved, 0, s->saved_bytes);
-	s->undo_end = 0;
+	s->undo.pos = 0; /* the undo file is empty: append from its start */
 }
 
 /* The parent rolled back and emptied the undo file: start afresh. */
@@ -119,13 +118,10 @@ static int write_all(int fd, const void *buf, size_t len, off_t off)
  * the last flush.  A failure fails the write: the model must not lie. */
 static int undo_save(struct server *s, off_t off, size_t len)
 {
-	if (s->undo_fd < 0 || len == 0)
+	if (s->undo.fd < 0 || len == 0)
 		return 0;
 	undo_follow_epoch(s);
-	struct {
-		struct pc_fuse_undo_rec h;
-		char data[PC_FUSE_GRANULE];
-	} rec;
+	char old[PC_FUSE_GRANULE];
 	uint64_t first = (uint64_t)off / PC_FUSE_GRANULE;
 	uint64_t last = ((uint64_t)off + len - 1) / PC_FUSE_GRANULE;
 	for (uint64_t g = first; g <= last; g++) {
@@ -134,21 +130,17 @@ static int undo_save(struct server *s, off_t off, size_t len)
 		off_t at = (off_t)(g * PC_FUSE_GRANULE);
 		size_t n = s->size - at < (off_t)PC_FUSE_GRANULE ? (size_t)(s->size - at)
 								 : PC_FUSE_GRANULE;
-		memset(&rec.h, 0, sizeof(rec.h));
-		rec.h.offset = (uint64_t)at;
-		rec.h.length = (uint32_t)n;
-		ssize_t got = pc_pread_full(s->backing_fd, rec.data, n, at);
+		ssize_t got = pc_pread_full(s->backing_fd, old, n, at);
 		int rc = got < 0 ? -errno : 0;
 		if (got >= 0 && (size_t)got < n) /* a hole past EOF reads as zeroes */
-			memset(rec.data + got, 0, n - (size_t)got);
-		if (rc == 0)
-			rc = write_all(s->undo_fd, &rec, sizeof(rec.h) + n, s->undo_end);
+			memset(old + got, 0, n - (size_t)got);
+		if (rc == 0 && pc_fuseundo_append(&s->undo, (uint64_t)at, (uint32_t)n, old) < 0)
+			rc = -errno;
 		if (rc < 0) {
 			pc_warn("fuse server: save block at %lld to the undo file: %s",
 				(long long)at, strerror(-rc));
 			return -EIO;
 		}
-		s->undo_end += (off_t)(sizeof(rec.h) + n);
 		s->saved[g / 8] |= (uint8_t)(1u << (g % 8));
 	}
 	return 0;
@@ -157,12 +149,12 @@ static int undo_save(struct server *s, off_t off, size_t len)
 /* A flush reached the device: everything written so far is durable. */
 static int undo_flush(struct server *s)
 {
-	if (s->undo_fd < 0)
+	if (s->undo.fd < 0)
 		return 0;
 	undo_follow_epoch(s);
-	if (s->undo_end == 0)
+	if (s->undo.pos == 0)
 		return 0;
-	if (ftruncate(s->undo_fd, 0) < 0) {
+	if (pc_fuseundo_empty(&s->undo) < 0) {
 		pc_warn("fuse server: empty the undo file: %s", strerror(errno));
 		return -EIO;
 	}
@@ -178,17 +170,13 @@ static int undo_flush(struct server *s)
 static int log_append(struct server *s, uint32_t kind, uint32_t arg, uint64_t off,
 		      uint64_t len, const void *data)
 {
-	if (s->log_fd < 0 || s->log_closed)
+	if (s->log.fd < 0 || s->log_closed)
 		return 0;
-	struct pc_fuse_log_rec r = { .kind = kind, .arg = arg, .offset = off, .length = len };
-	int rc = write_all(s->log_fd, &r, sizeof(r), s->log_end);
-	if (rc == 0 && data)
-		rc = write_all(s->log_fd, data, (size_t)len, s->log_end + (off_t)sizeof(r));
-	if (rc < 0) {
-		pc_warn("fuse server: write log: %s", strerror(-rc));
+	struct pc_fuselog_rec r = { .kind = kind, .arg = arg, .offset = off, .length = len };
+	if (pc_fuselog_append(&s->log, &r, data) < 0) {
+		pc_warn("fuse server: write log: %s", strerror(errno));
 		return -EIO;
 	}
-	s->log_end += (off_t)sizeof(r) + (data ? (off_t)len : 0);
 	return 0;
 }
 
@@ -451,9 +439,10 @@ static int open_undo(const char *path, struct server *s)
 {
 	if (!path)
 		return 0;
-	s->undo_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (s->undo_fd < 0)
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "fuse server: open %s", path);
+	pc_fuselog_attach(&s->undo, fd, path, 0);
 	uint64_t granules = ((uint64_t)s->size + PC_FUSE_GRANULE - 1) / PC_FUSE_GRANULE;
 	s->saved_bytes = (size_t)((granules + 7) / 8);
 	s->saved = xcalloc(s->saved_bytes ? s->saved_bytes : 1, 1);
@@ -464,9 +453,10 @@ static int open_log(const char *path, struct server *s)
 {
 	if (!path)
 		return 0;
-	s->log_fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (s->log_fd < 0)
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "fuse server: open %s", path);
+	pc_fuselog_attach(&s->log, fd, path, 0);
 	return 0;
 }
 
@@ -545,7 +535,7 @@ int cmd_fuse_server(int argc, char **argv)
 	struct server_args a;
 	if (parse_args(argc, argv, &a) < 0)
 		return usage();
-	struct server s = { .backing_fd = -1, .undo_fd = -1, .log_fd = -1 };
+	struct server s = { .backing_fd = -1, .undo = { .fd = -1 }, .log = { .fd = -1 } };
 	int rc = -1;
 	if (bind_to_parent(a.ppid) == 0 && open_backing(a.backing, &s) == 0 &&
 	    map_control(a.control, &s) == 0 && open_undo(a.undo, &s) == 0 &&
@@ -555,10 +545,8 @@ int cmd_fuse_server(int argc, char **argv)
 		rc = serve(&a, &s);
 	}
 	free(s.saved);
-	if (s.undo_fd >= 0)
-		close(s.undo_fd);
-	if (s.log_fd >= 0)
-		close(s.log_fd);
+	pc_fuselog_close(&s.undo);
+	pc_fuselog_close(&s.log);
 	if (s.ctl)
 		munmap(s.ctl, sizeof(*s.ctl));
 	if (s.backing_fd >= 0)

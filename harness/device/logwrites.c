@@ -8,10 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <endian.h>
 #include <linux/falloc.h>
 
-#include "device/fuse_flakey.h"
+#include "device/fuselog.h"
 #include "device/logwrites.h"
 #include "util/util.h"
 
@@ -19,7 +20,8 @@
 
 struct reader {
 	const char *path;
-	FILE *in, *out;
+	FILE *in;
+	struct pc_fuselog out; /* the converted log, in fuselog.h's format */
 	uint32_t ss;           /* sectorsize */
 	uint64_t pos;          /* byte offset of the next entry */
 	uint64_t dev_size;
@@ -56,11 +58,10 @@ static int read_at(struct reader *r, uint64_t off, void *buf, size_t len, const 
 static int emit(struct reader *r, uint32_t kind, uint32_t arg, uint64_t off, uint64_t len,
 		const void *data)
 {
-	struct pc_fuse_log_rec rec = { .kind = kind, .arg = arg, .offset = off, .length = len };
-	if (fwrite(&rec, sizeof(rec), 1, r->out) != 1 ||
-	    (data && len && fwrite(data, 1, len, r->out) != len))
-		return pc_fail_errno(PC_ERR_RUN, errno, "write the converted log");
-	r->info->log_bytes += sizeof(rec) + (data ? len : 0);
+	struct pc_fuselog_rec rec = { .kind = kind, .arg = arg, .offset = off, .length = len };
+	if (pc_fuselog_append(&r->out, &rec, data) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "write the converted log %s", r->out.path);
+	r->info->log_bytes = pc_fuselog_tell(&r->out);
 	return 0;
 }
 
@@ -222,17 +223,18 @@ int pc_logwrites_convert(const char *logdev, const char *stop_mark, uint64_t dev
 	r.in = fopen(logdev, "rbe");
 	if (!r.in)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open the dm-log-writes log %s", logdev);
-	r.out = fopen(out, "wbe");
-	if (!r.out) {
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
 		int e = errno;
 		fclose(r.in);
 		return pc_fail_errno(PC_ERR_RUN, e, "create %s", out);
 	}
+	pc_fuselog_attach(&r.out, fd, out, 0);
 	r.buf = xmalloc(CHUNK);
 	int rc = convert(&r, stop_mark);
 	free(r.buf);
 	fclose(r.in);
-	if (fclose(r.out) != 0 && rc == 0)
+	if (pc_fuselog_close(&r.out) < 0 && rc == 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", out);
 	return rc;
 }

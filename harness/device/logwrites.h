@@ -16,8 +16,8 @@
  * the logdev") and at removal appends a mark "dm-log-writes-end".
  *
  * powercut converts the log into the fuse device's own write-log format
- * (fuse_flakey.h), so one replay (crashpoints.c) serves both backends:
- *   write            -> PC_LOG_WRITE (split into pieces of at most 64 MiB)
+ * (fuselog.h), so one replay (crashpoints.c) serves both backends:
+ *   write            -> PC_LOG_WRITE (split into pieces of at most 1 MiB)
  *   flush (PREFLUSH) -> PC_LOG_FLUSH before the entry's data
  *   FUA write        -> its data, then PC_LOG_FLUSH: in the log's order
  *                       everything before a completed FUA write is on the
