@@ -8,6 +8,7 @@
  * open for the fsync that follows its children (bottom-up: a directory entry
  * is made durable after the inode it names).
  */
+#include "fs/dirlist.h"
 #include "fs/durability.h"
 #include "util/util.h"
 
@@ -99,86 +100,6 @@ static int do_syncfs(const char *root, struct pc_sync_stats *st)
 	return 0;
 }
 
-/* One name of a directory, with its type (DT_*) resolved without following
- * symlinks. */
-struct dent {
-	char *name;
-	unsigned char type;
-};
-
-static void free_dents(struct dent *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-}
-
-static unsigned char type_of(int dirfd, const struct dirent *d, const char *path)
-{
-	if (d->d_type != DT_UNKNOWN)
-		return d->d_type;
-	struct stat sb;
-	if (fstatat(dirfd, d->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
-		pc_fail_errno(PC_ERR_RUN, errno, "stat %s/%s", path, d->d_name);
-		return DT_UNKNOWN;
-	}
-	if (S_ISREG(sb.st_mode))
-		return DT_REG;
-	if (S_ISDIR(sb.st_mode))
-		return DT_DIR;
-	return DT_LNK; /* anything else is only reached through its parent */
-}
-
-/* Read the names of the directory open as DIRFD (which stays open). */
-static int read_dents(int dirfd, const char *path, struct dent **out, size_t *nout)
-{
-	int dupfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-	if (dupfd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "dup descriptor of %s", path);
-	DIR *d = fdopendir(dupfd);
-	if (!d) {
-		int e = errno;
-		close(dupfd);
-		return pc_fail_errno(PC_ERR_RUN, e, "opendir %s", path);
-	}
-	struct dent *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0;
-	for (;;) {
-		errno = 0;
-		struct dirent *de = readdir(d);
-		if (!de) {
-			if (errno)
-				rc = pc_fail_errno(PC_ERR_RUN, errno, "readdir %s", path);
-			break;
-		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		unsigned char t = type_of(dirfd, de, path);
-		if (t == DT_UNKNOWN) {
-			rc = -1;
-			break;
-		}
-		if (t != DT_REG && t != DT_DIR)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[n].name = xstrdup(de->d_name);
-		v[n].type = t;
-		n++;
-	}
-	closedir(d);
-	if (rc < 0) {
-		free_dents(v, n);
-		return -1;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
-
 static int fsync_fd(int fd, const char *path, struct pc_sync_stats *st)
 {
 	if (fsync(fd) < 0)
@@ -189,7 +110,7 @@ static int fsync_fd(int fd, const char *path, struct pc_sync_stats *st)
 
 static int fsync_dir_tree(int dirfd, const char *path, struct pc_sync_stats *st);
 
-static int fsync_child(int dirfd, const char *dirpath, const struct dent *de,
+static int fsync_child(int dirfd, const char *dirpath, const struct pc_dir_entry *de,
 		       struct pc_sync_stats *st)
 {
 	if (pc_check_interrupted() < 0)
@@ -225,14 +146,14 @@ out:
 /* fsync everything below the directory DIRFD, then the directory itself. */
 static int fsync_dir_tree(int dirfd, const char *path, struct pc_sync_stats *st)
 {
-	struct dent *v = NULL;
+	struct pc_dir_entry *v = NULL;
 	size_t n = 0;
-	if (read_dents(dirfd, path, &v, &n) < 0)
+	if (pc_dir_list(dirfd, path, &v, &n) < 0)
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = fsync_child(dirfd, path, &v[i], st);
-	free_dents(v, n);
+	pc_dir_list_free(v, n);
 	if (rc == 0)
 		rc = fsync_fd(dirfd, path, st);
 	return rc;

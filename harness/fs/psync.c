@@ -23,6 +23,7 @@
  * thread of its own, the same waiting as ours.  Threads need no ring setup
  * and no fallback for kernels and seccomp profiles without io_uring.
  */
+#include "fs/dirlist.h"
 #include "fs/psync.h"
 #include "util/util.h"
 
@@ -170,74 +171,6 @@ static void push_file(struct pool *p, struct dnode *parent, int fd, char *path)
 	pthread_mutex_unlock(&p->mu);
 }
 
-struct name {
-	char *name;
-	unsigned char type; /* DT_REG or DT_DIR */
-};
-
-static void free_names(struct name *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-}
-
-/* The regular files and directories of the directory open as FD (which
- * stays open); the stream is closed before returning, so the walk holds one
- * descriptor per directory, never two. */
-static int list_dir(int fd, const char *path, struct name **out, size_t *nout)
-{
-	int dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (dupfd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "dup descriptor of %s", path);
-	DIR *d = fdopendir(dupfd);
-	if (!d) {
-		int e = errno;
-		close(dupfd);
-		return pc_fail_errno(PC_ERR_RUN, e, "opendir %s", path);
-	}
-	struct name *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0;
-	for (;;) {
-		errno = 0;
-		struct dirent *de = readdir(d);
-		if (!de) {
-			if (errno)
-				rc = pc_fail_errno(PC_ERR_RUN, errno, "readdir %s", path);
-			break;
-		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		unsigned char t = de->d_type;
-		if (t == DT_UNKNOWN) {
-			struct stat sb;
-			if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
-				rc = pc_fail_errno(PC_ERR_RUN, errno, "stat %s/%s", path, de->d_name);
-				break;
-			}
-			t = S_ISREG(sb.st_mode) ? DT_REG : S_ISDIR(sb.st_mode) ? DT_DIR : DT_LNK;
-		}
-		if (t != DT_REG && t != DT_DIR)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[n].name = xstrdup(de->d_name);
-		v[n].type = t;
-		n++;
-	}
-	closedir(d);
-	if (rc < 0) {
-		free_names(v, n);
-		return -1;
-	}
-	*out = v;
-	*nout = n;
-	return 0;
-}
-
 /* Open NAME below DIR as a file or directory of the expected type; -1
  * (reported) otherwise.  O_NONBLOCK: a name replaced by a fifo since the
  * listing must not hang the open. */
@@ -265,9 +198,9 @@ static int open_child(const struct dnode *dir, const char *name, const char *pat
  * same, so what was opened is closed by the completions. */
 static int walk(struct pool *p, struct dnode *d, size_t depth)
 {
-	struct name *v = NULL;
+	struct pc_dir_entry *v = NULL;
 	size_t n = 0;
-	int rc = list_dir(d->fd, d->path, &v, &n);
+	int rc = pc_dir_list(d->fd, d->path, &v, &n);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if ((rc = pc_check_interrupted()) < 0)
 			break;
@@ -307,7 +240,7 @@ static int walk(struct pool *p, struct dnode *d, size_t depth)
 		pthread_mutex_unlock(&p->mu);
 		rc = walk(p, c, depth + 1);
 	}
-	free_names(v, n);
+	pc_dir_list_free(v, n);
 	pthread_mutex_lock(&p->mu);
 	if (rc < 0)
 		p->failed = 1;
