@@ -22,29 +22,18 @@ static void usage(FILE *f)
 
 int cmd_cleanup(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	int verbose = 0, first;
+	const struct cmd_opt opts[] = {
+		{ "verbose", 'v', no_argument, &verbose, NULL },
+		CMD_OPT_END,
 	};
-	int verbose = 1, opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'v':
-			verbose = 2;
-			break;
-		case 'h':
-		default:
-			return cmd_usage(usage, opt == 'h');
-		}
-	}
-	if (optind != argc)
-		return cmd_usage_error(usage, "cleanup", "unexpected argument '%s'", argv[optind]);
-	int ready = cmd_ready();
-	if (ready != PC_EXIT_OK)
-		return ready;
-	int n = pc_state_cleanup(verbose);
+	const struct cmd_line cl = { "cleanup", usage, opts, 0, 0, NULL };
+	int rc = cmd_parse(&cl, argc, argv, &first);
+	if (rc != CMD_GO_ON)
+		return rc;
+	if ((rc = cmd_ready()) != PC_EXIT_OK)
+		return rc;
+	int n = pc_state_cleanup(verbose ? 2 : 1);
 	fflush(stdout);
 	if (n < 0) {
 		pc_fail(PC_ERR_ENV, "cleanup: some objects could not be removed (see above)");

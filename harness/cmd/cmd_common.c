@@ -1,10 +1,13 @@
 /* cmd_common.c - what every command does the same way with its command line
  * (see commands.h). */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "image/image.h"
 #include "util/util.h"
 
 /* The command main.c dispatched to; NULL outside a dispatch (unit tests). */
@@ -44,4 +47,83 @@ int cmd_usage_error(void (*usage)(FILE *f), const char *cmd, const char *fmt, ..
 	fprintf(stderr, "\n\n");
 	va_end(ap);
 	return cmd_usage(usage, 0);
+}
+
+/* getopt_long's value for option row I: its short name, or past every
+ * char for a long option only. */
+static int opt_val(const struct cmd_opt *o, size_t i)
+{
+	return o->short_name ? o->short_name : 256 + (int)i;
+}
+
+static int apply_opt(const struct cmd_line *cl, const struct cmd_opt *o, const char *arg)
+{
+	if (o->set)
+		return o->set(cl, arg, o->dest);
+	if (o->has_arg == no_argument)
+		*(int *)o->dest = 1;
+	else
+		*(const char **)o->dest = arg;
+	return PC_EXIT_OK;
+}
+
+int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
+{
+	size_t n = 0;
+	while (cl->opts[n].name)
+		n++;
+	/* The table as getopt_long wants it: the rows, then --help. */
+	struct option *longopts = xcalloc(n + 2, sizeof(*longopts));
+	char *shortopts = xcalloc(2 * n + 2, 1), *s = shortopts;
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_opt *o = &cl->opts[i];
+		longopts[i] = (struct option){ o->name, o->has_arg, NULL, opt_val(o, i) };
+		if (o->short_name) {
+			*s++ = (char)o->short_name;
+			if (o->has_arg == required_argument)
+				*s++ = ':';
+		}
+	}
+	longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	*s = 'h';
+
+	int rc = CMD_GO_ON, opt;
+	optind = 0; /* glibc: start afresh, whatever an earlier parse left */
+	while (rc == CMD_GO_ON && (opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		size_t i = 0;
+		while (i < n && opt_val(&cl->opts[i], i) != opt)
+			i++;
+		if (opt == 'h' || i == n) /* -h, or '?': getopt has said what is wrong */
+			rc = cmd_usage(cl->usage, opt == 'h');
+		else if ((rc = apply_opt(cl, &cl->opts[i], optarg)) == PC_EXIT_OK)
+			rc = CMD_GO_ON;
+	}
+	free(longopts);
+	free(shortopts);
+	if (rc != CMD_GO_ON)
+		return rc;
+	int operands = argc - optind;
+	if (cl->max_operands == 0 && operands > 0)
+		return cmd_usage_error(cl->usage, cl->name, "unexpected argument '%s'", argv[optind]);
+	if (operands < cl->min_operands || (cl->max_operands >= 0 && operands > cl->max_operands))
+		return cmd_usage_error(cl->usage, cl->name, "%s", cl->operands_error);
+	*first = optind;
+	return CMD_GO_ON;
+}
+
+int cmd_image_open(char **images, int n, const char *platform, struct pc_image *img)
+{
+	if (pc_image_open((const char *const *)images, (size_t)n, platform, NULL, img) < 0)
+		return pc_exit_for_error(PC_EXIT_USAGE);
+	return PC_EXIT_OK;
+}
+
+int cmd_parse_image(const struct cmd_line *cl, int argc, char **argv, const char *const *platform,
+		    struct pc_image *img)
+{
+	int first, rc = cmd_parse(cl, argc, argv, &first);
+	if (rc != CMD_GO_ON)
+		return rc;
+	rc = cmd_image_open(argv + first, argc - first, *platform, img);
+	return rc == PC_EXIT_OK ? CMD_GO_ON : rc;
 }

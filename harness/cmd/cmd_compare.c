@@ -34,48 +34,38 @@ static void compare_usage(FILE *f)
 		"--fail-on-slowdown), 2 usage or input error (a results.json not understood).\n");
 }
 
-static int parse_threshold(const char *s, double *out)
+/* --time-threshold X: a ratio from 1 to 1000. */
+static int set_threshold(const struct cmd_line *cl, const char *s, void *dest)
 {
+	(void)cl;
 	char *end;
 	double v = strtod(s, &end);
-	if (!*s || *end || !(v >= 1.0) || v > 1000.0)
-		return pc_fail(PC_ERR_INPUT, "compare: --time-threshold '%s': expected a number "
-			       "from 1 to 1000 (1.25: 25%% slower)", s);
-	*out = v;
-	return 0;
+	if (!*s || *end || !(v >= 1.0) || v > 1000.0) {
+		pc_fail(PC_ERR_INPUT, "compare: --time-threshold '%s': expected a number "
+			"from 1 to 1000 (1.25: 25%% slower)", s);
+		return PC_EXIT_USAGE;
+	}
+	*(double *)dest = v;
+	return PC_EXIT_OK;
 }
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "time-threshold", required_argument, NULL, 't' },
-		{ "fail-on-slowdown", no_argument, NULL, 's' },
-		{ "known", required_argument, NULL, 'K' },
-		{ "flaky-ok", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pc_cmp_opts o = { .threshold = 1.25 };
 	const char *known_file = NULL;
-	int json = 0, c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 't':
-			if (parse_threshold(optarg, &o.threshold) < 0)
-				return PC_EXIT_USAGE;
-			break;
-		case 's': o.fail_on_slowdown = 1; break;
-		case 'K': known_file = optarg; break;
-		case 'F': o.flaky_ok = 1; break;
-		case 'h': return cmd_usage(compare_usage, 1);
-		default: return cmd_usage(compare_usage, 0);
-		}
-	}
-	if (argc - optind != 2)
-		return cmd_usage_error(compare_usage, "compare", "expected BASE and NEW");
+	int json = 0;
+	const struct cmd_opt opts[] = {
+		{ "json", 0, no_argument, &json, NULL },
+		{ "time-threshold", 0, required_argument, &o.threshold, set_threshold },
+		{ "fail-on-slowdown", 0, no_argument, &o.fail_on_slowdown, NULL },
+		{ "known", 0, required_argument, &known_file, NULL },
+		{ "flaky-ok", 0, no_argument, &o.flaky_ok, NULL },
+		CMD_OPT_END,
+	};
+	const struct cmd_line cl = { "compare", compare_usage, opts, 2, 2, "expected BASE and NEW" };
+	int first, parsed = cmd_parse(&cl, argc, argv, &first);
+	if (parsed != CMD_GO_ON)
+		return parsed;
 	struct pc_known known = { 0 };
 	if (known_file && pc_known_load(known_file, &known) < 0) {
 		pc_known_free(&known);
@@ -83,7 +73,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	o.known = &known;
 	struct pc_cmp_report r = { 0 };
-	if (pc_cmp_load(argv[optind], &r.base) < 0 || pc_cmp_load(argv[optind + 1], &r.new) < 0) {
+	if (pc_cmp_load(argv[first], &r.base) < 0 || pc_cmp_load(argv[first + 1], &r.new) < 0) {
 		pc_cmp_report_free(&r);
 		pc_known_free(&known);
 		return PC_EXIT_USAGE;

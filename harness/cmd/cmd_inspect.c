@@ -96,30 +96,14 @@ static void print_source(const struct pc_image_source *s, size_t n)
 
 int cmd_inspect(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "platform", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *platform = NULL;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			platform = optarg;
-			break;
-		case 'h':
-		default:
-			return cmd_usage(usage, opt == 'h');
-		}
-	}
-	if (optind == argc)
-		return cmd_usage_error(usage, "inspect", "no IMAGE given");
+	const struct cmd_opt opts[] = { CMD_OPT_PLATFORM(&platform), CMD_OPT_END };
+	const struct cmd_line cl = { "inspect", usage, opts, 1, -1, "no IMAGE given" };
 	struct pc_image img;
-	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind), platform,
-			  NULL, &img) < 0)
-		return pc_exit_for_error(PC_EXIT_USAGE);
+	int rc = cmd_parse_image(&cl, argc, argv, &platform, &img);
+	if (rc != CMD_GO_ON)
+		return rc;
+	rc = PC_EXIT_OK;
 	char *spec = pc_esc_text(img.spec);
 	printf("image: %s\nkind: %s\nlayers: %zu\n", spec, img.kind, img.nlayers);
 	free(spec);
@@ -128,7 +112,6 @@ int cmd_inspect(int argc, char **argv)
 	printf("%-3s %-71s %12s %12s %14s %8s %-12s %-46s %s\n", "N", "DIGEST", "COMPRESSED",
 	       "TAR-BYTES", "FILE-BYTES", "ENTRIES", "FORMAT", "MEDIA-TYPE", "PATH");
 	struct layer_stats total = { 0 };
-	int rc = PC_EXIT_OK;
 	for (size_t i = 0; i < img.nlayers; i++) {
 		const struct pc_layer *l = &img.layers[i];
 		struct layer_stats s;

@@ -50,42 +50,23 @@ static int write_mtree(struct pc_manifest *m, const char *const *layers, size_t 
 
 int cmd_manifest(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "mtree", no_argument, NULL, 'M' },
-		{ "platform", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *platform = NULL, *out = NULL;
-	int mtree = 0, opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'M':
-			mtree = 1;
-			break;
-		case 'p':
-			platform = optarg;
-			break;
-		case 'h':
-		default:
-			return cmd_usage(usage, opt == 'h');
-		}
-	}
-	if (optind == argc)
-		return cmd_usage_error(usage, "manifest", "no IMAGE given");
+	int mtree = 0;
+	const struct cmd_opt opts[] = {
+		{ "output", 'o', required_argument, &out, NULL },
+		{ "mtree", 0, no_argument, &mtree, NULL },
+		CMD_OPT_PLATFORM(&platform),
+		CMD_OPT_END,
+	};
+	const struct cmd_line cl = { "manifest", usage, opts, 1, -1, "no IMAGE given" };
 	struct pc_image img;
-	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind), platform,
-			  NULL, &img) < 0)
-		return pc_exit_for_error(PC_EXIT_USAGE);
+	int rc = cmd_parse_image(&cl, argc, argv, &platform, &img);
+	if (rc != CMD_GO_ON)
+		return rc;
 	const char **paths = pc_image_layer_paths(&img);
 	struct pc_manifest *m = NULL;
 	uint64_t total = 0;
-	int rc = pc_image_scan(paths, img.nlayers, &m, &total);
+	rc = pc_image_scan(paths, img.nlayers, &m, &total);
 	if (rc == 0 && mtree) {
 		rc = write_mtree(m, paths, img.nlayers, out);
 	} else if (rc == 0 && out) {

@@ -64,51 +64,48 @@ static int measure(const char *backend, uint64_t size, const char *runwork)
 	return 0;
 }
 
+/* -b NAME: fuse, dm or auto. */
+static int set_backend(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	if (strcmp(arg, "fuse") && strcmp(arg, "dm") && strcmp(arg, "auto"))
+		return cmd_usage_error(cl->usage, cl->name, "bad backend '%s'", arg);
+	*(const char **)dest = arg;
+	return PC_EXIT_OK;
+}
+
+/* -s SIZE: at least 64M, a multiple of 512. */
+static int set_size(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	uint64_t *size = dest;
+	if (pc_parse_size(arg, size) < 0 || *size < (64ULL << 20) || *size % 512)
+		return cmd_usage_error(cl->usage, cl->name, "bad size '%s' (at least 64M, "
+				       "a multiple of 512)", arg);
+	return PC_EXIT_OK;
+}
+
 int cmd_probe(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "size", required_argument, NULL, 's' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *backend = "auto", *workbase = "/var/tmp";
 	uint64_t size = DEFAULT_SIZE;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "b:s:w:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'b':
-			if (strcmp(optarg, "fuse") && strcmp(optarg, "dm") && strcmp(optarg, "auto"))
-				return cmd_usage_error(usage, "probe", "bad backend '%s'", optarg);
-			backend = optarg;
-			break;
-		case 's':
-			if (pc_parse_size(optarg, &size) < 0 || size < (64ULL << 20) || size % 512)
-				return cmd_usage_error(usage, "probe", "bad size '%s' (at least 64M, "
-						       "a multiple of 512)", optarg);
-			break;
-		case 'w':
-			workbase = optarg;
-			break;
-		case 'h':
-		default:
-			return cmd_usage(usage, opt == 'h');
-		}
-	}
-	if (optind != argc)
-		return cmd_usage_error(usage, "probe", "unexpected argument '%s'", argv[optind]);
-	int ready = cmd_ready();
-	if (ready != PC_EXIT_OK)
-		return ready;
+	const struct cmd_opt opts[] = {
+		{ "backend", 'b', required_argument, &backend, set_backend },
+		{ "size", 's', required_argument, &size, set_size },
+		{ "workdir", 'w', required_argument, &workbase, NULL },
+		CMD_OPT_END,
+	};
+	const struct cmd_line cl = { "probe", usage, opts, 0, 0, NULL };
+	int first, rc = cmd_parse(&cl, argc, argv, &first);
+	if (rc != CMD_GO_ON)
+		return rc;
+	if ((rc = cmd_ready()) != PC_EXIT_OK)
+		return rc;
 	if (pc_state_check_base(workbase) < 0)
 		return PC_EXIT_USAGE;
 	char runwork[PATH_MAX];
 	if (pc_state_begin(workbase, runwork, sizeof(runwork)) < 0)
 		return PC_EXIT_ENV;
 	pc_last_errclass = PC_ERR_NONE;
-	int rc = measure(backend, size, runwork);
+	rc = measure(backend, size, runwork);
 	pc_state_end(runwork);
 	if (rc < 0)
 		return pc_exit_for_error(PC_EXIT_FAIL);

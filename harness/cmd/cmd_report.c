@@ -29,27 +29,22 @@ static void report_usage(FILE *f)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *out = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case 'h': return cmd_usage(report_usage, 1);
-		default: return cmd_usage(report_usage, 0);
-		}
-	}
+	const struct cmd_opt opts[] = {
+		{ "output", 'o', required_argument, &out, NULL },
+		CMD_OPT_END,
+	};
+	/* Operands are counted below, once -o is known to be there. */
+	const struct cmd_line cl = { "report", report_usage, opts, 0, -1, NULL };
+	int first, parsed = cmd_parse(&cl, argc, argv, &first);
+	if (parsed != CMD_GO_ON)
+		return parsed;
 	if (!out)
 		return cmd_usage_error(report_usage, "report", "expected -o REPORT.html");
-	if (optind == argc)
+	if (first == argc)
 		return cmd_usage_error(report_usage, "report", "expected at least one results folder");
 	struct pc_rh_set set = { 0 };
-	for (int i = optind; i < argc; i++)
+	for (int i = first; i < argc; i++)
 		if (pc_rh_add(&set, argv[i]) < 0) {
 			pc_rh_free(&set);
 			return PC_EXIT_USAGE;

@@ -62,50 +62,35 @@ static char *default_outdir(const struct pc_scenario *sc)
 	return xasprintf("results/%s-%s", stamp, sc->name);
 }
 
+/* --retries N (the scenario's retries overridden). */
+static int set_retries(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	(void)cl;
+	return pc_parse_retries(arg, dest) < 0 ? PC_EXIT_USAGE : PC_EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "workdir", required_argument, NULL, 'w' },
-		{ "platform", required_argument, NULL, 'P' },
-		{ "shard", required_argument, NULL, 's' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "known", required_argument, NULL, 'K' },
-		{ "retries", required_argument, NULL, 'R' },
-		{ "flaky-ok", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1 };
 	const char *filter = NULL, *shard = NULL, *known_file = NULL;
-	int c, list = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:kw:s:lh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o.outdir = optarg; break;
-		case 'f': filter = optarg; break;
-		case 's': shard = optarg; break;
-		case 'l': list = 1; break;
-		case 'k': o.keep = 1; break;
-		case 'w': o.workbase = optarg; break;
-		case 'P': o.platform = optarg; break;
-		case 'K': known_file = optarg; break;
-		case 'R':
-			if (pc_parse_retries(optarg, &o.retries) < 0)
-				return PC_EXIT_USAGE;
-			break;
-		case 'F': o.flaky_ok = 1; break;
-		case 'h': run_usage(stdout); return PC_EXIT_OK;
-		default: run_usage(stderr); return PC_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "powercut run: expected one SCENARIO file\n\n");
-		run_usage(stderr);
-		return PC_EXIT_USAGE;
-	}
+	int list = 0;
+	const struct cmd_opt opts[] = {
+		{ "output", 'o', required_argument, &o.outdir, NULL },
+		{ "filter", 'f', required_argument, &filter, NULL },
+		{ "keep", 'k', no_argument, &o.keep, NULL },
+		{ "workdir", 'w', required_argument, &o.workbase, NULL },
+		CMD_OPT_PLATFORM(&o.platform),
+		{ "shard", 's', required_argument, &shard, NULL },
+		{ "list", 'l', no_argument, &list, NULL },
+		{ "known", 0, required_argument, &known_file, NULL },
+		{ "retries", 0, required_argument, &o.retries, set_retries },
+		{ "flaky-ok", 0, no_argument, &o.flaky_ok, NULL },
+		CMD_OPT_END,
+	};
+	const struct cmd_line cl = { "run", run_usage, opts, 1, 1, "expected one SCENARIO file" };
+	int first, parsed = cmd_parse(&cl, argc, argv, &first);
+	if (parsed != CMD_GO_ON)
+		return parsed;
 
 	unsigned shard_k = 1, shard_n = 1;
 	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0)
@@ -119,7 +104,7 @@ int cmd_run(int argc, char **argv)
 	}
 	o.known = &known;
 	struct pc_scenario sc;
-	if (pc_scenario_load(argv[optind], &sc) < 0) {
+	if (pc_scenario_load(argv[first], &sc) < 0) {
 		pc_known_free(&known);
 		return pc_exit_for_error(PC_EXIT_USAGE);
 	}
@@ -138,7 +123,7 @@ int cmd_run(int argc, char **argv)
 	size_t matched = sc.ncases;
 	pc_scenario_shard(&sc, shard_k, shard_n);
 	if (matched == 0) {
-		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[optind],
+		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[first],
 			filter ? filter : "*");
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
@@ -156,7 +141,7 @@ int cmd_run(int argc, char **argv)
 	if (sc.ncases == 0) {
 		/* More shards than cases: this machine has nothing to do. */
 		fprintf(stderr, "powercut: run %s: shard %u/%u holds none of the %zu cases\n",
-			argv[optind], shard_k, shard_n, matched);
+			argv[first], shard_k, shard_n, matched);
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);

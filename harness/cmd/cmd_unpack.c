@@ -32,45 +32,30 @@ static void usage(FILE *f)
 
 int cmd_unpack(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "manifest", required_argument, NULL, 'm' },
-		{ "platform", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *platform = NULL, *mout = NULL;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
-			mout = optarg;
-			break;
-		case 'p':
-			platform = optarg;
-			break;
-		case 'h':
-		default:
-			return cmd_usage(usage, opt == 'h');
-		}
-	}
-	if (argc - optind < 2)
-		return cmd_usage_error(usage, "unpack", "expected IMAGE... and DIR");
-	int ready = cmd_ready();
-	if (ready != PC_EXIT_OK)
-		return ready;
+	const struct cmd_opt opts[] = {
+		{ "manifest", 'm', required_argument, &mout, NULL },
+		CMD_OPT_PLATFORM(&platform),
+		CMD_OPT_END,
+	};
+	const struct cmd_line cl = { "unpack", usage, opts, 2, -1, "expected IMAGE... and DIR" };
+	int first, rc = cmd_parse(&cl, argc, argv, &first);
+	if (rc != CMD_GO_ON)
+		return rc;
+	if ((rc = cmd_ready()) != PC_EXIT_OK)
+		return rc;
 	const char *dir = argv[argc - 1];
 	if (pc_mkdir_p(dir, 0755) < 0)
 		return PC_EXIT_FAIL;
 	struct pc_image img;
-	if (pc_image_open((const char *const *)argv + optind, (size_t)(argc - optind - 1),
-			  platform, NULL, &img) < 0)
-		return pc_exit_for_error(PC_EXIT_USAGE);
+	rc = cmd_image_open(argv + first, argc - first - 1, platform, &img);
+	if (rc != PC_EXIT_OK)
+		return rc;
 	const char **paths = pc_image_layer_paths(&img);
 	struct pc_manifest *m = NULL;
 	struct pc_unpack_stats st;
 	memset(&st, 0, sizeof(st));
-	int rc = pc_unpack_layers(paths, img.nlayers, dir, &m, &st, NULL, NULL);
+	rc = pc_unpack_layers(paths, img.nlayers, dir, &m, &st, NULL, NULL);
 	if (rc == 0 && mout)
 		rc = pc_manifest_save(m, mout);
 	if (rc == 0) {

@@ -76,37 +76,30 @@ static int print_json(const struct pc_verify_result *r)
 	return rc;
 }
 
+/* --jobs N: 1 to 256 checking threads. */
+static int set_jobs(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+	if (!*arg || *end || arg[0] == '-' || n < 1 || n > 256)
+		return cmd_usage_error(cl->usage, cl->name, "--jobs: expected 1 to 256");
+	*(unsigned *)dest = (unsigned)n;
+	return PC_EXIT_OK;
+}
+
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "jobs", required_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	int json = 0;
+	const struct cmd_opt opts[] = {
+		{ "json", 0, no_argument, &json, NULL },
+		{ "jobs", 0, required_argument, &pc_verify_workers, set_jobs },
+		CMD_OPT_END,
 	};
-	int json = 0, opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = 1;
-			break;
-		case 'J': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (!*optarg || *end || optarg[0] == '-' || n < 1 || n > 256)
-				return cmd_usage_error(usage, "verify", "--jobs: expected 1 to 256");
-			pc_verify_workers = (unsigned)n;
-			break;
-		}
-		case 'h':
-		default:
-			return cmd_usage(usage, opt == 'h');
-		}
-	}
-	if (argc - optind != 2)
-		return cmd_usage_error(usage, "verify", "expected MANIFEST and DIR");
-	const char *mpath = argv[optind], *dir = argv[optind + 1];
+	const struct cmd_line cl = { "verify", usage, opts, 2, 2, "expected MANIFEST and DIR" };
+	int first, parsed = cmd_parse(&cl, argc, argv, &first);
+	if (parsed != CMD_GO_ON)
+		return parsed;
+	const char *mpath = argv[first], *dir = argv[first + 1];
 	struct stat st;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		pc_fail(PC_ERR_INPUT, "verify: %s is not a folder", dir);

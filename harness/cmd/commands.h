@@ -3,6 +3,7 @@
 #ifndef PC_COMMANDS_H
 #define PC_COMMANDS_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 int cmd_run(int argc, char **argv);
@@ -41,6 +42,57 @@ int cmd_dispatch(const struct command *c, int argc, char **argv);
  * failed one reported ("NAME: must be root (WHY)") and its exit code
  * (PC_EXIT_ENV). */
 int cmd_ready(void);
+
+/* ---- the command line, parsed one way (cmd_common.c) ---------------------- */
+
+struct cmd_line;
+
+/* One option of a command: a row of its option table.  Without SET, a
+ * flag sets *(int *)DEST to 1 and an option with an argument stores it in
+ * *(const char **)DEST.  With SET, SET checks and stores the argument and
+ * returns PC_EXIT_OK, or the exit code to stop with once it has said why. */
+struct cmd_opt {
+	const char *name; /* --NAME */
+	int short_name;   /* -X, or 0: a long option only */
+	int has_arg;      /* no_argument or required_argument */
+	void *dest;
+	int (*set)(const struct cmd_line *cl, const char *arg, void *dest);
+};
+#define CMD_OPT_END { NULL, 0, 0, NULL, NULL }
+/* --platform OS/ARCH[/VARIANT], for the commands that open an image. */
+#define CMD_OPT_PLATFORM(dest) { "platform", 0, required_argument, (dest), NULL }
+
+/* A command's command line: its options and how many operands it takes. */
+struct cmd_line {
+	const char *name;             /* "unpack": "powercut unpack: MESSAGE" */
+	void (*usage)(FILE *f);       /* the command's help */
+	const struct cmd_opt *opts;   /* ends with CMD_OPT_END; -h/--help is added */
+	int min_operands;
+	int max_operands;             /* -1: no limit */
+	const char *operands_error;   /* when their count is wrong (with no operand
+				       * allowed: "unexpected argument 'X'") */
+};
+
+/* cmd_parse's answer when the command goes on (exit codes are >= 0). */
+#define CMD_GO_ON (-1)
+/* Parse ARGV (ARGV[0] is the command's name) with getopt_long against CL:
+ * CMD_GO_ON with *FIRST the index of the first operand, or the exit code
+ * the command returns at once: 0 after -h (the help on standard output), 2
+ * after an unknown option or a wrong operand count (the message and the
+ * help on standard error), or what an option's SET returned. */
+int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first);
+
+struct pc_image;
+/* The IMAGE... operands IMAGES[0..N) with --platform PLATFORM (NULL: the
+ * host's), opened as one image: PC_EXIT_OK, or the error reported and the
+ * exit code (2 for an image not understood). */
+int cmd_image_open(char **images, int n, const char *platform, struct pc_image *img);
+/* The command line of a command whose operands are IMAGE... and nothing
+ * else (inspect, manifest): cmd_parse, then cmd_image_open of every operand
+ * with the --platform the options stored in *PLATFORM.  CMD_GO_ON with IMG
+ * open, or the exit code the command returns at once. */
+int cmd_parse_image(const struct cmd_line *cl, int argc, char **argv, const char *const *platform,
+		    struct pc_image *img);
 
 /* Shared by the commands (cmd_common.c).  USAGE prints a command's help. */
 /* -h (ASKED): the help on standard output, PC_EXIT_OK; an unknown option

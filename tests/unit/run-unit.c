@@ -23,7 +23,8 @@
 	X(verdict) \
 	X(compare) \
 	X(report_html) \
-	X(mtree)
+	X(mtree) \
+	X(cmd)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 
