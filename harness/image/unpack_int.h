@@ -1,0 +1,95 @@
+/* unpack_int.h - what the unpack modules share (not for the rest of the
+ * harness: use unpack.h).
+ *
+ *   unpack.c          the unpacking process: the parent forks, waits and
+ *                     takes the child's report and manifest; the child
+ *                     isolates itself, chroots into the target and walks
+ *   unpack_walk.c     the walk over the layers' entries, shared by the
+ *                     unpack (writing with archive_write_disk) and
+ *                     pc_image_scan (no writing): path checks and symlink
+ *                     resolution, entries, file data and its digest
+ *   unpack_overlay.c  whiteouts and opaque folders: applied (flat form),
+ *                     converted for overlayfs (overlay form), and read back
+ *                     into the merged view (pc_overlay_merge)
+ */
+#ifndef PC_UNPACK_INT_H
+#define PC_UNPACK_INT_H
+
+#include <openssl/evp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/layerfmt.h"
+#include "image/unpack.h"
+
+struct archive;
+struct archive_entry;
+
+#define WHITEOUT_PREFIX ".wh."
+#define OPAQUE_MARKER ".wh..wh..opq"
+#define OPAQUE_XATTR "trusted.overlay.opaque"
+#define PROGRESS_STEP (4u << 20)
+
+struct walk {
+	struct pc_manifest *m;
+	struct archive *disk; /* NULL: scan only */
+	const char *lname;    /* layer file, for messages */
+	enum pc_layerfmt fmt; /* eStargz: its TOC and landmarks are not files */
+	unsigned layer;
+	struct pc_unpack_stats st;
+	EVP_MD_CTX *md;
+	pc_unpack_progress_fn progress;
+	void *arg;
+	uint64_t written, next_progress;
+	/* Overlay form (pc_unpack_layer_overlay): w->m is this layer's own
+	 * manifest, the disk is this layer's folder, and LOWER is the merged
+	 * view of the layers below (NULL for the first). */
+	int overlay;
+	const struct pc_manifest *lower;
+	char **opaque;        /* folders of this layer marked opaque */
+	size_t nopaque;
+};
+
+/* ---- unpack_walk.c ---------------------------------------------------------- */
+
+/* Open every layer (ars[i] for layers[i]); on failure none stays open. */
+int unpack_open_layers(const char *const *layers, size_t n, struct archive **ars);
+void unpack_close_layers(struct archive **ars, size_t n);
+/* The layers' formats, read from their files before the unpacking child
+ * chroots (where their paths no longer lead to them).  Caller frees. */
+enum pc_layerfmt *unpack_detect_formats(const char *const *layers, size_t n);
+
+int unpack_walk_init(struct walk *w);
+void unpack_walk_done(struct walk *w);
+/* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
+int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
+		    enum pc_layerfmt fmt, unsigned index, int write);
+/* Walk every layer in order; writing when WRITE. */
+int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *layers,
+		       const enum pc_layerfmt *fmts, size_t n, int write);
+
+/* rm -rf PATH on disk (no symlink following) and in the manifest. */
+int unpack_remove_tree(struct walk *w, const char *path);
+/* qsort order of an entry's xattrs, and setting one (kept in that order). */
+int unpack_cmp_xattr(const void *a, const void *b);
+void unpack_xattr_set(struct pc_entry *e, const char *name, const void *value, size_t size);
+
+/* ---- unpack_overlay.c ------------------------------------------------------- */
+
+/* Flat form: `.wh.NAME` in DIR and `.wh..wh..opq` in DIR applied. */
+int unpack_apply_whiteout(struct walk *w, const char *dir, const char *name, const char *entry);
+int unpack_apply_opaque(struct walk *w, const char *dir);
+
+/* Overlay form: does the merged view of the layers below show through at
+ * PATH? */
+int unpack_lower_visible(struct walk *w, const char *path);
+/* Make the missing folders above PATH (and PATH itself when SELF). */
+int unpack_ensure_parents(struct walk *w, const char *path, int self);
+int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char *dir,
+			    const char *name, const char *entry);
+int unpack_overlay_opaque(struct walk *w, const char *dir);
+/* Set the opaque xattr on the folders noted, once the layer is written. */
+int unpack_finish_opaque(struct walk *w);
+int unpack_drop_stale_xattrs(struct walk *w, struct archive_entry *ae, const char *path);
+
+#endif

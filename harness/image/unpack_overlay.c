@@ -1,0 +1,348 @@
+/* unpack_overlay.c - whiteouts and opaque folders, in the three forms the
+ * unpack knows them:
+ *
+ *   flat form     the walk applies them (`.wh.NAME` removes what a lower
+ *                 layer wrote, `.wh..wh..opq` empties a folder of it);
+ *   overlay form  the walk converts them for overlayfs, as containerd's
+ *                 snapshotter stores a layer (below);
+ *   merged view   pc_overlay_merge reads the converted form back into the
+ *                 manifest overlayfs shows.
+ */
+#include "image/unpack_int.h"
+#include "util/util.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+/* ---- flat form ------------------------------------------------------------ */
+
+/* `.wh.NAME` in DIR: NAME goes if a lower layer wrote it. */
+int unpack_apply_whiteout(struct walk *w, const char *dir, const char *name, const char *entry)
+{
+	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: bad whiteout", w->lname, entry);
+	char *victim = strcmp(dir, ".") ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+	struct pc_entry *e = pc_manifest_get(w->m, victim);
+	int rc = 0;
+	if (e && e->layer < w->layer)
+		rc = unpack_remove_tree(w, victim);
+	free(victim);
+	w->st.whiteouts++;
+	return rc;
+}
+
+/* `.wh..wh..opq` in DIR: everything below DIR from lower layers goes; entries
+ * of this layer stay, and so do the directories that hold them (whatever
+ * the order of the entries in the tar). */
+int unpack_apply_opaque(struct walk *w, const char *dir)
+{
+	w->st.whiteouts++;
+	if (w->disk) {
+		size_t n;
+		struct pc_entry *const *v = pc_manifest_sorted(w->m, &n);
+		size_t dlen = strlen(dir);
+		int root = strcmp(dir, ".") == 0;
+		/* Reverse path order visits children before their parent. */
+		for (size_t i = n; i-- > 0;) {
+			const struct pc_entry *e = v[i];
+			int below = root ? strcmp(e->path, ".") != 0
+					 : strncmp(e->path, dir, dlen) == 0 && e->path[dlen] == '/';
+			if (!below || e->layer >= w->layer)
+				continue;
+			if (e->type == PC_FT_DIR) {
+				if (rmdir(e->path) < 0 && errno != ENOENT && errno != ENOTEMPTY &&
+				    errno != EEXIST)
+					return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s",
+							     w->lname, e->path);
+			} else if (unlink(e->path) < 0 && errno != ENOENT) {
+				return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s",
+						     w->lname, e->path);
+			}
+		}
+	}
+	pc_manifest_remove_children_below_layer(w->m, dir, w->layer);
+	return 0;
+}
+
+/* ---- overlay form ----------------------------------------------------------
+ *
+ * How containerd's overlayfs snapshotter stores a layer: the layer alone in
+ * its own folder, whiteouts not applied but converted for overlayfs:
+ * `.wh.NAME` becomes a 0:0 character device NAME, and `.wh..wh..opq` the
+ * xattr trusted.overlay.opaque=y on its folder.
+ */
+
+/* Overlay form: does the merged view of the layers below show through at
+ * PATH?  Not when this layer has a non-directory (a file, a whiteout) above
+ * it, or marks a folder above it opaque. */
+int unpack_lower_visible(struct walk *w, const char *path)
+{
+	if (!w->lower)
+		return 0;
+	for (size_t i = 0; i < w->nopaque; i++) {
+		const char *d = w->opaque[i];
+		size_t n = strlen(d);
+		if (!strcmp(d, ".") || (!strncmp(path, d, n) && path[n] == '/'))
+			return 0;
+	}
+	char *p = xstrdup(path);
+	int visible = 1;
+	for (char *s = strchr(p, '/'); s && visible; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		struct pc_entry *e = pc_manifest_get(w->m, p);
+		if (e && e->type != PC_FT_DIR)
+			visible = 0;
+		*s = '/';
+	}
+	free(p);
+	return visible;
+}
+
+/* A folder of this layer at PATH that the tar does not list (yet): made as
+ * containerd makes it, with the mode, owner and xattrs of the same folder
+ * in the layers below when they show one, else 0755 root:root.  Otherwise
+ * the merged view would show our default in place of the lower folder. */
+static int make_parent_dir(struct walk *w, const char *path)
+{
+	const struct pc_entry *low =
+		unpack_lower_visible(w, path) ? pc_manifest_get(w->lower, path) : NULL;
+	if (low && low->type != PC_FT_DIR)
+		low = NULL;
+	mode_t mode = low ? low->mode : 0755;
+	uint32_t uid = low ? low->uid : 0, gid = low ? low->gid : 0;
+	if (mkdir(path, 0700) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, path);
+	/* chown before chmod: chown clears the set-id bits. */
+	if (lchown(path, uid, gid) < 0 || chmod(path, mode) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
+				     w->lname, path);
+	struct pc_entry *e = pc_manifest_put(w->m, path);
+	e->type = PC_FT_DIR;
+	e->mode = mode;
+	e->uid = uid;
+	e->gid = gid;
+	e->layer = w->layer;
+	for (size_t i = 0; low && i < low->nxattrs; i++) {
+		const struct pc_xattr *x = &low->xattrs[i];
+		if (!strcmp(x->name, OPAQUE_XATTR))
+			continue;
+		if (lsetxattr(path, x->name, x->value, x->size, 0) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: copying xattr %s to %s",
+					     w->lname, x->name, path);
+		unpack_xattr_set(e, x->name, x->value, x->size);
+	}
+	return 0;
+}
+
+/* Make the missing folders above PATH (and PATH itself when SELF). */
+int unpack_ensure_parents(struct walk *w, const char *path, int self)
+{
+	char *p = xstrdup(path);
+	size_t len = strlen(p);
+	int rc = 0;
+	for (size_t i = 0; i <= len && rc == 0; i++) {
+		if (p[i] != '/' && !(i == len && self))
+			continue;
+		char c = p[i];
+		p[i] = '\0';
+		struct stat st;
+		if (!pc_manifest_get(w->m, p) && lstat(p, &st) < 0)
+			rc = make_parent_dir(w, p);
+		p[i] = c;
+	}
+	free(p);
+	return rc;
+}
+
+/* `.wh.NAME` in DIR: a 0:0 character device NAME, owned as the whiteout
+ * entry is (as containerd's OverlayConvertWhiteout does).  An entry of
+ * this layer at NAME stays, as in the flat form. */
+int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char *dir,
+			    const char *name, const char *entry)
+{
+	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: bad whiteout", w->lname, entry);
+	w->st.whiteouts++;
+	char *victim = strcmp(dir, ".") ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+	int rc = 0;
+	if (pc_manifest_get(w->m, victim))
+		goto out;
+	if (unpack_ensure_parents(w, victim, 0) < 0) {
+		rc = -1;
+		goto out;
+	}
+	uint32_t uid = (uint32_t)archive_entry_uid(ae), gid = (uint32_t)archive_entry_gid(ae);
+	if (mknod(victim, S_IFCHR, makedev(0, 0)) < 0 || lchown(victim, uid, gid) < 0) {
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout device %s", w->lname,
+				   victim);
+		goto out;
+	}
+	struct pc_entry *e = pc_manifest_put(w->m, victim);
+	e->type = PC_FT_CHR;
+	e->mode = 0;
+	e->uid = uid;
+	e->gid = gid;
+	e->layer = w->layer;
+out:
+	free(victim);
+	return rc;
+}
+
+/* `.wh..wh..opq` in DIR: noted; the xattr is set once the layer is written
+ * (unpack_finish_opaque), whatever the order of DIR's own entry in the tar. */
+int unpack_overlay_opaque(struct walk *w, const char *dir)
+{
+	w->st.whiteouts++;
+	if (strcmp(dir, ".") && unpack_ensure_parents(w, dir, 1) < 0)
+		return -1;
+	for (size_t i = 0; i < w->nopaque; i++)
+		if (!strcmp(w->opaque[i], dir))
+			return 0;
+	w->opaque = xrealloc(w->opaque, (w->nopaque + 1) * sizeof(*w->opaque));
+	w->opaque[w->nopaque++] = xstrdup(dir);
+	return 0;
+}
+
+int unpack_finish_opaque(struct walk *w)
+{
+	for (size_t i = 0; i < w->nopaque; i++) {
+		const char *d = w->opaque[i];
+		struct pc_entry *e = pc_manifest_get(w->m, d);
+		if (!e && !strcmp(d, ".")) {
+			struct stat st;
+			if (lstat(".", &st) < 0)
+				return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: stat the root",
+						     w->lname);
+			e = pc_manifest_put(w->m, ".");
+			e->type = PC_FT_DIR;
+			e->mode = st.st_mode & 07777;
+			e->uid = st.st_uid;
+			e->gid = st.st_gid;
+			e->layer = w->layer;
+		}
+		if (!e || e->type != PC_FT_DIR)
+			continue; /* replaced later in the layer by a non-folder */
+		if (lsetxattr(d, OPAQUE_XATTR, "y", 1, 0) < 0)
+			return pc_fail_errno(errno == ENOTSUP ? PC_ERR_ENV : PC_ERR_RUN, errno,
+					     "layer %s: setting %s on %s", w->lname, OPAQUE_XATTR, d);
+		unpack_xattr_set(e, OPAQUE_XATTR, "y", 1);
+	}
+	return 0;
+}
+
+/* A folder this layer already made (e.g. a parent made before the folder's
+ * own entry) keeps xattrs archive_write_disk does not clear: drop those the
+ * entry does not carry, so that the disk matches the manifest. */
+int unpack_drop_stale_xattrs(struct walk *w, struct archive_entry *ae, const char *path)
+{
+	struct pc_entry *old = pc_manifest_get(w->m, path);
+	if (!old || old->type != PC_FT_DIR)
+		return 0;
+	for (size_t i = 0; i < old->nxattrs; i++) {
+		const char *name;
+		const void *value;
+		size_t size;
+		int carried = 0;
+		archive_entry_xattr_reset(ae);
+		while (!carried && archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK)
+			carried = !strcmp(name, old->xattrs[i].name);
+		if (!carried && lremovexattr(path, old->xattrs[i].name) < 0 && errno != ENODATA)
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing xattr %s of %s",
+					     w->lname, old->xattrs[i].name, path);
+	}
+	return 0;
+}
+
+/* ---- the merged view ------------------------------------------------------ */
+
+static int is_whiteout_dev(const struct pc_entry *e)
+{
+	return e->type == PC_FT_CHR && e->rdev_major == 0 && e->rdev_minor == 0;
+}
+
+static int is_opaque_dir(const struct pc_entry *e)
+{
+	for (size_t i = 0; i < e->nxattrs; i++)
+		if (!strcmp(e->xattrs[i].name, OPAQUE_XATTR) && e->xattrs[i].size == 1 &&
+		    e->xattrs[i].value[0] == 'y')
+			return 1;
+	return 0;
+}
+
+/* Hardlink groups of the layer renumbered into the merged manifest. */
+struct group_map {
+	uint64_t *from, *to;
+	size_t n;
+};
+
+static uint64_t map_group(struct group_map *g, struct pc_manifest *merged, uint64_t id)
+{
+	if (!id)
+		return 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->from[i] == id)
+			return g->to[i];
+	g->from = xrealloc(g->from, (g->n + 1) * sizeof(*g->from));
+	g->to = xrealloc(g->to, (g->n + 1) * sizeof(*g->to));
+	g->from[g->n] = id;
+	g->to[g->n] = pc_manifest_new_group(merged);
+	return g->to[g->n++];
+}
+
+/* A deep copy of SRC's attributes into DST (a fresh entry, path kept),
+ * without the overlay's own xattr, which overlayfs does not show. */
+static void copy_entry(struct pc_entry *dst, const struct pc_entry *src)
+{
+	char *keep = dst->path;
+	*dst = *src;
+	dst->path = keep;
+	dst->link = src->link ? xstrdup(src->link) : NULL;
+	dst->xattrs = src->nxattrs ? xcalloc(src->nxattrs, sizeof(*dst->xattrs)) : NULL;
+	dst->nxattrs = 0;
+	for (size_t i = 0; i < src->nxattrs; i++) {
+		const struct pc_xattr *x = &src->xattrs[i];
+		if (!strcmp(x->name, OPAQUE_XATTR))
+			continue;
+		struct pc_xattr *y = &dst->xattrs[dst->nxattrs++];
+		y->name = xstrdup(x->name);
+		y->value = xmalloc(x->size ? x->size : 1);
+		if (x->size)
+			memcpy(y->value, x->value, x->size);
+		y->size = x->size;
+	}
+}
+
+void pc_overlay_merge(struct pc_manifest *merged, struct pc_manifest *layer, unsigned index)
+{
+	size_t n;
+	struct pc_entry *const *v = pc_manifest_sorted(layer, &n);
+	struct group_map groups = { 0 };
+	/* Path order puts a folder before what it holds, so an opaque folder
+	 * hides the lower entries before this layer's own are added. */
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_entry *e = v[i];
+		struct pc_entry *old = pc_manifest_get(merged, e->path);
+		if (is_whiteout_dev(e)) {
+			if (old)
+				pc_manifest_remove(merged, e->path);
+			continue;
+		}
+		if (old && (e->type != PC_FT_DIR || old->type != PC_FT_DIR))
+			pc_manifest_remove(merged, e->path);
+		else if (old && is_opaque_dir(e))
+			pc_manifest_remove_children_below_layer(merged, e->path, index);
+		struct pc_entry *d = pc_manifest_put(merged, e->path);
+		copy_entry(d, e);
+		d->hardlink_group = map_group(&groups, merged, e->hardlink_group);
+		d->layer = index;
+	}
+	free(groups.from);
+	free(groups.to);
+}

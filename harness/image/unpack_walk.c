@@ -1,0 +1,719 @@
+/* unpack_walk.c - the walk over layer entries (see unpack.h, unpack_int.h).
+ *
+ * One walk over the layers serves both pc_unpack_layers (writing with
+ * archive_write_disk in a chrooted child) and pc_image_scan (no writing).
+ * The walk keeps the manifest as the model of the tree; the only difference
+ * between the two is where a path component is looked up while resolving
+ * symlinks (lstat/readlink on disk, or the manifest) and whether anything is
+ * written, so both produce the same manifest for the same image.
+ *
+ * Paths are rewritten before writing: every entry is normalised and the
+ * symlinks in its parent components are resolved by us (absolute targets
+ * relative to the root, as container runtimes do), so archive_write_disk
+ * only ever sees a plain relative path without symlinks above the last
+ * component, and the manifest key is the path the data really lands at.
+ */
+#include "image/acl.h"
+#include "image/layerfmt.h"
+#include "image/layer_reader.h"
+#include "image/unpack_int.h"
+#include "util/util.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_SYMLINK_HOPS 40
+
+/* ---- opening layers ------------------------------------------------------- */
+
+void unpack_close_layers(struct archive **ars, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ars[i])
+			archive_read_free(ars[i]);
+}
+
+int unpack_open_layers(const char *const *layers, size_t n, struct archive **ars)
+{
+	for (size_t i = 0; i < n; i++) {
+		ars[i] = pc_layer_reader_open(layers[i]);
+		if (!ars[i]) {
+			unpack_close_layers(ars, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- looking paths up ----------------------------------------------------- */
+
+enum node { NODE_NONE, NODE_DIR, NODE_SYMLINK, NODE_OTHER };
+
+static enum node manifest_node(const struct pc_manifest *m, const char *path, char **link)
+{
+	struct pc_entry *e = pc_manifest_get(m, path);
+	if (!e)
+		return NODE_NONE;
+	if (e->type == PC_FT_SYMLINK) {
+		*link = xstrdup(e->link ? e->link : "");
+		return NODE_SYMLINK;
+	}
+	return e->type == PC_FT_DIR ? NODE_DIR : NODE_OTHER;
+}
+
+/* What PATH is on disk (we are chrooted, cwd is the root). */
+static enum node disk_node(const char *path, char **link)
+{
+	*link = NULL;
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return NODE_NONE;
+	if (S_ISLNK(st.st_mode)) {
+		size_t cap = (size_t)st.st_size + 2;
+		char *buf = xmalloc(cap);
+		ssize_t n = readlink(path, buf, cap);
+		if (n < 0 || (size_t)n >= cap) {
+			free(buf);
+			return NODE_OTHER; /* changed under us: treat as opaque */
+		}
+		buf[n] = '\0';
+		*link = buf;
+		return NODE_SYMLINK;
+	}
+	return S_ISDIR(st.st_mode) ? NODE_DIR : NODE_OTHER;
+}
+
+/* What PATH (relative to the root, no symlinks above its last component) is
+ * right now: on disk when writing, else in the manifest; in the overlay
+ * form, what the layers below show where this layer has nothing, so that a
+ * layer writing through a lower layer's `lib -> usr/lib` lands where the
+ * flat form puts it.  *link receives a symlink's target. */
+static enum node lookup(struct walk *w, const char *path, char **link)
+{
+	*link = NULL;
+	if (!w->disk)
+		return manifest_node(w->m, path, link);
+	enum node n = disk_node(path, link);
+	if (n == NODE_NONE && w->overlay && unpack_lower_visible(w, path))
+		n = manifest_node(w->lower, path, link);
+	return n;
+}
+
+/* Resolve the symlinks in the parent components of PATH (normalised), giving
+ * the path the entry really lands at.  A symlink whose target climbs above
+ * the root with ".." is an escape: refused (class INPUT) with a message
+ * naming the layer, ENTRY and WHAT ("entry" or "hardlink target"). */
+static int resolve_parents(struct walk *w, const char *path, const char *entry,
+			   const char *what, char **out)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		*out = xstrdup(path);
+		return 0;
+	}
+	char *todo = strndup(path, (size_t)(slash - path));
+	char *res = xstrdup(""); /* "" is the root */
+	char *via = NULL;        /* last symlink followed, for messages */
+	const char *p = todo;
+	int hops = 0, rc = 0;
+	if (!todo)
+		abort();
+	while (*p && rc == 0) {
+		size_t n = strcspn(p, "/");
+		char *comp = strndup(p, n);
+		if (!comp)
+			abort();
+		p += n;
+		if (*p == '/')
+			p++;
+		if (comp[0] == '\0' || strcmp(comp, ".") == 0) {
+			free(comp);
+			continue;
+		}
+		if (strcmp(comp, "..") == 0) {
+			char *up = strrchr(res, '/');
+			if (res[0] == '\0')
+				rc = pc_fail(PC_ERR_INPUT, "layer %s: %s %s: leaves the target through "
+					     "symlink %s", w->lname, what, entry, via ? via : "?");
+			else if (up)
+				*up = '\0';
+			else
+				res[0] = '\0';
+			free(comp);
+			continue;
+		}
+		char *cand = res[0] ? xasprintf("%s/%s", res, comp) : xstrdup(comp);
+		free(comp);
+		char *link;
+		if (lookup(w, cand, &link) == NODE_SYMLINK) {
+			if (++hops > MAX_SYMLINK_HOPS) {
+				rc = pc_fail(PC_ERR_INPUT, "layer %s: %s %s: too many levels of "
+					     "symlinks", w->lname, what, entry);
+			} else {
+				char *next = xasprintf("%s/%s", link, p);
+				if (link[0] == '/')
+					res[0] = '\0'; /* absolute: from the image root */
+				free(todo);
+				todo = next;
+				p = todo;
+				free(via);
+				via = xstrdup(cand);
+			}
+			free(cand);
+		} else {
+			free(res);
+			res = cand;
+		}
+		free(link);
+	}
+	if (rc == 0)
+		*out = res[0] ? xasprintf("%s/%s", res, slash + 1) : xstrdup(slash + 1);
+	free(res);
+	free(todo);
+	free(via);
+	return rc;
+}
+
+/* ---- changing the tree ---------------------------------------------------- */
+
+/* rm -rf PATH on disk (no symlink following) and in the manifest. */
+int unpack_remove_tree(struct walk *w, const char *path)
+{
+	if (w->disk) {
+		if (pc_rmtree_policy(path, PC_RM_STOP) < 0)
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s", w->lname,
+					     path);
+	}
+	pc_manifest_remove(w->m, path);
+	return 0;
+}
+/* Parent directories archive_write_disk creates on its own (0755 under our
+ * umask, owned by us) are part of the tree, so they go into the manifest. */
+static void add_implicit_parents(struct walk *w, const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (!pc_manifest_get(w->m, p)) {
+			struct pc_entry *e = pc_manifest_put(w->m, p);
+			e->type = PC_FT_DIR;
+			e->mode = 0755;
+			e->layer = w->layer;
+		}
+		*s = '/';
+	}
+	free(p);
+}
+
+/* Make room for the new entry as container runtimes do: a directory keeps an
+ * existing directory; anything else replaces what is there (a directory
+ * with all its contents, or a symlink that archive_write_disk would
+ * otherwise follow for a directory entry). */
+static int make_room(struct walk *w, const char *path, int is_dir)
+{
+	struct pc_entry *old = pc_manifest_get(w->m, path);
+	char *link = NULL;
+	enum node disk = w->disk ? disk_node(path, &link) : NODE_NONE;
+	free(link);
+	if (is_dir) {
+		if (w->disk && disk != NODE_NONE && disk != NODE_DIR && unlink(path) < 0 &&
+		    errno != ENOENT)
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: replacing %s", w->lname,
+					     path);
+		if (old && old->type != PC_FT_DIR)
+			pc_manifest_remove(w->m, path);
+		return 0;
+	}
+	if ((old && old->type == PC_FT_DIR) || disk == NODE_DIR)
+		return unpack_remove_tree(w, path);
+	return 0;
+}
+
+/* ---- entries -------------------------------------------------------------- */
+
+static int write_error(struct walk *w, struct archive *a, const char *path)
+{
+	int e = archive_errno(a);
+	if (e == ENOSPC || e == EDQUOT)
+		return pc_fail_errno(PC_ERR_RUN, e, "layer %s: writing %s", w->lname, path);
+	return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path,
+		       archive_error_string(a) ? archive_error_string(a) : strerror(e));
+}
+
+static int read_error(struct walk *w, struct archive *ar, const char *path)
+{
+	return pc_fail(PC_ERR_INPUT, "layer %s: reading %s: %s", w->lname, path,
+		       archive_error_string(ar));
+}
+
+static void hash_zeros(EVP_MD_CTX *md, uint64_t n)
+{
+	static const unsigned char zeros[65536];
+	while (n > 0) {
+		size_t k = n > sizeof(zeros) ? sizeof(zeros) : (size_t)n;
+		EVP_DigestUpdate(md, zeros, k);
+		n -= k;
+	}
+}
+
+static void note_progress(struct walk *w, size_t n)
+{
+	w->written += n;
+	if (w->progress && w->written >= w->next_progress) {
+		w->progress(w->written, w->arg);
+		w->next_progress = w->written + PROGRESS_STEP;
+	}
+}
+
+/* Copy (or, scanning, just read) the data of a regular file, hashing the
+ * file's bytes: holes of sparse entries, trailing ones included, hash as
+ * the zeros they read back as. */
+/* A regular file's apparent size is hashed in full, holes as zeros, so an
+ * archive declaring a huge sparse file could keep us hashing for days: refuse
+ * entries above this (about three minutes of sha256). */
+#define MAX_ENTRY_SIZE (256ULL << 30)
+
+static int copy_data(struct walk *w, struct archive *ar, const char *path, uint64_t size,
+		     unsigned char digest[32])
+{
+	if (size > MAX_ENTRY_SIZE)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: apparent size %llu bytes is over "
+			       "powercut's limit of %llu GiB per file", w->lname, path,
+			       (unsigned long long)size, MAX_ENTRY_SIZE >> 30);
+	uint64_t pos = 0;
+	if (!EVP_DigestInit_ex(w->md, EVP_sha256(), NULL))
+		return pc_fail(PC_ERR_RUN, "sha256 init failed");
+	for (;;) {
+		const void *buf;
+		size_t n;
+		la_int64_t off;
+		int r = archive_read_data_block(ar, &buf, &n, &off);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN)
+			return read_error(w, ar, path);
+		if (off < 0 || (uint64_t)off < pos)
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: data blocks out of order",
+				       w->lname, path);
+		if ((uint64_t)off + n > MAX_ENTRY_SIZE)
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: data beyond powercut's "
+				       "limit of %llu GiB per file", w->lname, path,
+				       MAX_ENTRY_SIZE >> 30);
+		hash_zeros(w->md, (uint64_t)off - pos);
+		EVP_DigestUpdate(w->md, buf, n);
+		pos = (uint64_t)off + n;
+		if (w->disk && archive_write_data_block(w->disk, buf, n, off) < ARCHIVE_OK)
+			return write_error(w, w->disk, path);
+		note_progress(w, n);
+	}
+	if (pos < size)
+		hash_zeros(w->md, size - pos);
+	unsigned int len = 32;
+	if (!EVP_DigestFinal_ex(w->md, digest, &len))
+		return pc_fail(PC_ERR_RUN, "sha256 final failed");
+	return 0;
+}
+
+int unpack_cmp_xattr(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_xattr *)a)->name, ((const struct pc_xattr *)b)->name);
+}
+
+static void copy_xattrs(struct pc_entry *e, struct archive_entry *ae)
+{
+	size_t n = (size_t)archive_entry_xattr_reset(ae);
+	if (!n)
+		return;
+	e->xattrs = xcalloc(n, sizeof(*e->xattrs));
+	const char *name;
+	const void *value;
+	size_t size;
+	while (e->nxattrs < n && archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK) {
+		/* pax archives often carry an xattr twice (LIBARCHIVE.xattr and
+		 * SCHILY.xattr); the disk keeps the last one set. */
+		struct pc_xattr *x = NULL;
+		for (size_t i = 0; i < e->nxattrs && !x; i++)
+			if (strcmp(e->xattrs[i].name, name) == 0)
+				x = &e->xattrs[i];
+		if (x)
+			free(x->value);
+		else
+			x = &e->xattrs[e->nxattrs++];
+		if (!x->name)
+			x->name = xstrdup(name);
+		x->value = xmalloc(size);
+		if (size)
+			memcpy(x->value, value, size);
+		x->size = size;
+	}
+	qsort(e->xattrs, e->nxattrs, sizeof(*e->xattrs), unpack_cmp_xattr);
+}
+
+static int entry_type(struct walk *w, struct archive_entry *ae, const char *raw,
+		      enum pc_ftype *t)
+{
+	switch (archive_entry_filetype(ae)) {
+	case AE_IFREG: *t = PC_FT_REG; return 0;
+	case AE_IFDIR: *t = PC_FT_DIR; return 0;
+	case AE_IFLNK: *t = PC_FT_SYMLINK; return 0;
+	case AE_IFCHR: *t = PC_FT_CHR; return 0;
+	case AE_IFBLK: *t = PC_FT_BLK; return 0;
+	case AE_IFIFO: *t = PC_FT_FIFO; return 0;
+	case AE_IFSOCK: *t = PC_FT_SOCK; return 0;
+	default:
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: unsupported file type 0%o",
+			       w->lname, raw, (unsigned)archive_entry_filetype(ae));
+	}
+}
+
+void unpack_xattr_set(struct pc_entry *e, const char *name, const void *value, size_t size)
+{
+	struct pc_xattr *x = NULL;
+	for (size_t i = 0; i < e->nxattrs && !x; i++)
+		if (!strcmp(e->xattrs[i].name, name))
+			x = &e->xattrs[i];
+	if (!x) {
+		e->xattrs = xrealloc(e->xattrs, (e->nxattrs + 1) * sizeof(*e->xattrs));
+		x = &e->xattrs[e->nxattrs++];
+		x->name = xstrdup(name);
+	} else {
+		free(x->value);
+	}
+	x->value = xmalloc(size ? size : 1);
+	if (size)
+		memcpy(x->value, value, size);
+	x->size = size;
+	qsort(e->xattrs, e->nxattrs, sizeof(*e->xattrs), unpack_cmp_xattr);
+}
+
+/* ACLs land on disk as system.posix_acl_* xattrs (acl.h), and a mask entry
+ * becomes the group mode bits: record both as the disk will show them. */
+static void expect_acls(struct pc_entry *e, struct archive_entry *ae)
+{
+	unsigned char *val;
+	int mask;
+	size_t n = pc_acl_xattr(ae, 0, &val, &mask);
+	if (n) {
+		unpack_xattr_set(e, PC_ACL_ACCESS_XATTR, val, n);
+		if (mask >= 0)
+			e->mode = (e->mode & ~(mode_t)070) | (mode_t)mask << 3;
+		free(val);
+	}
+	if (e->type == PC_FT_DIR && (n = pc_acl_xattr(ae, 1, &val, &mask)) > 0) {
+		unpack_xattr_set(e, PC_ACL_DEFAULT_XATTR, val, n);
+		free(val);
+	}
+}
+
+/* Hardlink: the entry shares the target's inode, so it gets the target's
+ * attributes, and both join one hardlink group. */
+static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw,
+		       const char *path)
+{
+	char *tnorm = pc_path_normalize(archive_entry_hardlink(ae));
+	if (!tnorm)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s is absolute "
+			       "or has a \"..\" component", w->lname, raw, archive_entry_hardlink(ae));
+	char *target;
+	int rc = resolve_parents(w, tnorm, raw, "hardlink target of", &target);
+	free(tnorm);
+	if (rc < 0)
+		return -1;
+	struct pc_entry *t = pc_manifest_get(w->m, target);
+	if (!t && w->overlay && w->lower && pc_manifest_get(w->lower, target)) {
+		rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s is in a lower "
+			     "layer; a layer folder can only link within itself", w->lname, raw, target);
+		free(target);
+		return rc;
+	}
+	if (!t || t->type == PC_FT_DIR) {
+		rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s %s", w->lname,
+			     raw, target, t ? "is a directory" : "does not exist");
+		free(target);
+		return rc;
+	}
+	if (strcmp(target, path) == 0) { /* a link to itself changes nothing */
+		free(target);
+		return 0;
+	}
+	if (make_room(w, path, 0) < 0) {
+		free(target);
+		return -1;
+	}
+	if (!pc_manifest_get(w->m, target)) { /* e.g. below the directory it replaced */
+		rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s removed by "
+			     "the entry itself", w->lname, raw, target);
+		free(target);
+		return rc;
+	}
+	/* Data in a hardlink entry is ignored, as GNU tar does; with no data
+	 * archive_write_disk leaves the inode's metadata alone. */
+	archive_entry_copy_hardlink(ae, target);
+	archive_entry_set_size(ae, 0);
+	if (w->disk && (archive_write_header(w->disk, ae) < ARCHIVE_OK ||
+			archive_write_finish_entry(w->disk) < ARCHIVE_OK)) {
+		free(target);
+		return write_error(w, w->disk, path);
+	}
+	add_implicit_parents(w, path);
+	t = pc_manifest_get(w->m, target);
+	if (!t->hardlink_group)
+		t->hardlink_group = pc_manifest_new_group(w->m);
+	struct pc_entry *e = pc_manifest_put(w->m, path);
+	t = pc_manifest_get(w->m, target);
+	char *keep = e->path;
+	*e = *t;
+	e->path = keep;
+	e->link = t->link ? xstrdup(t->link) : NULL;
+	e->xattrs = t->nxattrs ? xcalloc(t->nxattrs, sizeof(*e->xattrs)) : NULL;
+	for (size_t i = 0; i < t->nxattrs; i++) {
+		e->xattrs[i].name = xstrdup(t->xattrs[i].name);
+		e->xattrs[i].value = xmalloc(t->xattrs[i].size);
+		e->xattrs[i].size = t->xattrs[i].size;
+		if (t->xattrs[i].size)
+			memcpy(e->xattrs[i].value, t->xattrs[i].value, t->xattrs[i].size);
+	}
+	e->layer = w->layer;
+	free(target);
+	return 0;
+}
+
+/* Anything but a hardlink or whiteout. */
+static int do_object(struct walk *w, struct archive *ar, struct archive_entry *ae,
+		     const char *raw, const char *path)
+{
+	enum pc_ftype type = PC_FT_REG;
+	if (entry_type(w, ae, raw, &type) < 0)
+		return -1;
+	const char *link = type == PC_FT_SYMLINK ? archive_entry_symlink(ae) : NULL;
+	if (type == PC_FT_SYMLINK && (!link || !link[0]))
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: symlink without a target",
+			       w->lname, raw);
+	if (make_room(w, path, type == PC_FT_DIR) < 0)
+		return -1;
+	if (type != PC_FT_REG)
+		archive_entry_set_size(ae, 0);
+	if (w->overlay && w->disk && type == PC_FT_DIR && unpack_drop_stale_xattrs(w, ae, path) < 0)
+		return -1;
+	if (w->disk && archive_write_header(w->disk, ae) < ARCHIVE_OK)
+		return write_error(w, w->disk, path);
+	unsigned char digest[32];
+	uint64_t size = type == PC_FT_REG ? (uint64_t)archive_entry_size(ae) : 0;
+	if (type == PC_FT_REG) {
+		if (copy_data(w, ar, path, size, digest) < 0)
+			return -1;
+		w->st.bytes += size;
+	}
+	if (w->disk && archive_write_finish_entry(w->disk) < ARCHIVE_OK)
+		return write_error(w, w->disk, path);
+
+	add_implicit_parents(w, path);
+	struct pc_entry *e = pc_manifest_put(w->m, path);
+	e->type = type;
+	/* Linux symlinks always have mode 0777, whatever the archive says. */
+	e->mode = type == PC_FT_SYMLINK ? 0777 : archive_entry_mode(ae) & 07777;
+	e->uid = (uint32_t)archive_entry_uid(ae);
+	e->gid = (uint32_t)archive_entry_gid(ae);
+	e->layer = w->layer;
+	if (type == PC_FT_REG) {
+		e->size = size;
+		e->has_digest = 1;
+		memcpy(e->sha256, digest, 32);
+	} else if (type == PC_FT_SYMLINK) {
+		e->link = xstrdup(link);
+		e->size = strlen(link);
+	} else if (type == PC_FT_CHR || type == PC_FT_BLK) {
+		e->rdev_major = (uint32_t)archive_entry_rdevmajor(ae);
+		e->rdev_minor = (uint32_t)archive_entry_rdevminor(ae);
+	}
+	copy_xattrs(e, ae);
+	if (type != PC_FT_SYMLINK)
+		expect_acls(e, ae);
+	return 0;
+}
+
+static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae)
+{
+	const char *raw = archive_entry_pathname(ae);
+	if (!raw || !raw[0])
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry without a name", w->lname);
+	if (raw[0] == '/')
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: absolute path", w->lname, raw);
+	char *norm = pc_path_normalize(raw);
+	if (!norm)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: path has a \"..\" component",
+			       w->lname, raw);
+	char *path = NULL;
+	int rc = resolve_parents(w, norm, raw, "entry", &path);
+	free(norm);
+	if (rc < 0)
+		return -1;
+	char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir = slash ? strndup(path, (size_t)(slash - path)) : xstrdup(".");
+	if (!dir)
+		abort();
+	if (strcmp(base, OPAQUE_MARKER) == 0)
+		rc = w->overlay ? unpack_overlay_opaque(w, dir) : unpack_apply_opaque(w, dir);
+	else if (strncmp(base, WHITEOUT_PREFIX ".wh.", 8) == 0)
+		rc = 0; /* other aufs metadata (.wh..wh.plnk, ...): not part of the tree */
+	else if (strncmp(base, WHITEOUT_PREFIX, 4) == 0)
+		rc = w->overlay ? unpack_overlay_whiteout(w, ae, dir, base + 4, raw)
+				: unpack_apply_whiteout(w, dir, base + 4, raw);
+	else {
+		/* Write the resolved path: no symlink left above the last
+		 * component for archive_write_disk to follow. */
+		archive_entry_copy_pathname(ae, path);
+		if (w->overlay && w->disk && unpack_ensure_parents(w, path, 0) < 0)
+			rc = -1;
+		else if (archive_entry_hardlink(ae))
+			rc = do_hardlink(w, ae, raw, path);
+		else
+			rc = do_object(w, ar, ae, raw, path);
+	}
+	free(dir);
+	free(path);
+	return rc;
+}
+
+static int walk_layer(struct walk *w, struct archive *ar)
+{
+	struct archive_entry *ae;
+	for (;;) {
+		if (pc_check_interrupted() < 0)
+			return -1;
+		int r = archive_read_next_header(ar, &ae);
+		while (r == ARCHIVE_RETRY)
+			r = archive_read_next_header(ar, &ae);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r == ARCHIVE_WARN)
+			pc_warn("layer %s: %s", w->lname, archive_error_string(ar));
+		else if (r != ARCHIVE_OK)
+			return pc_fail(PC_ERR_INPUT, "layer %s: %s", w->lname,
+				       archive_error_string(ar));
+		const char *name = archive_entry_pathname(ae);
+		if (name && pc_layerfmt_hidden(w->fmt, name))
+			continue;
+		if (do_entry(w, ar, ae) < 0)
+			return -1;
+	}
+}
+
+static struct archive *new_disk_writer(void)
+{
+	struct archive *a = archive_write_disk_new();
+	if (!a)
+		return NULL;
+	/* No FFLAGS (immutable bits would make the tree unremovable) and no
+	 * SECURE_SYMLINKS (it refuses layers writing through a lower layer's
+	 * `lib -> usr/lib`; we resolve symlinks ourselves).  No user/group
+	 * lookup functions: ids are numeric. */
+	archive_write_disk_set_options(a, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |
+					  ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
+					  ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+					  ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
+					  ARCHIVE_EXTRACT_UNLINK);
+	return a;
+}
+
+/* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
+int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
+		    enum pc_layerfmt fmt, unsigned index, int write)
+{
+	w->lname = lname;
+	w->fmt = fmt;
+	w->layer = index;
+	if (write) {
+		w->disk = new_disk_writer();
+		if (!w->disk)
+			return pc_fail(PC_ERR_RUN, "cannot allocate a disk writer");
+	}
+	int rc = walk_layer(w, ar);
+	if (w->disk) {
+		/* Directory modes and times are set here. */
+		if (archive_write_close(w->disk) != ARCHIVE_OK && rc == 0)
+			rc = write_error(w, w->disk, "directory metadata");
+		archive_write_free(w->disk);
+		w->disk = NULL;
+	}
+	if (rc == 0 && w->overlay && write)
+		rc = unpack_finish_opaque(w);
+	return rc;
+}
+
+/* The layers' formats, read from their files before the unpacking child
+ * chroots (where their paths no longer lead to them). */
+enum pc_layerfmt *unpack_detect_formats(const char *const *layers, size_t n)
+{
+	enum pc_layerfmt *f = xcalloc(n ? n : 1, sizeof(*f));
+	for (size_t i = 0; i < n; i++)
+		f[i] = pc_layerfmt_detect(layers[i]);
+	return f;
+}
+
+/* Walk every layer in order; writing when WRITE. */
+int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *layers,
+		       const enum pc_layerfmt *fmts, size_t n, int write)
+{
+	for (size_t i = 0; i < n; i++)
+		if (unpack_walk_one(w, ars[i], layers[i], fmts[i], (unsigned)i, write) < 0)
+			return -1;
+	w->st.entries = pc_manifest_count(w->m);
+	return 0;
+}
+
+int unpack_walk_init(struct walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->md = EVP_MD_CTX_new();
+	if (!w->md)
+		return pc_fail(PC_ERR_RUN, "cannot allocate a sha256 context");
+	w->m = pc_manifest_new();
+	return 0;
+}
+
+void unpack_walk_done(struct walk *w)
+{
+	EVP_MD_CTX_free(w->md);
+	pc_manifest_free(w->m);
+	for (size_t i = 0; i < w->nopaque; i++)
+		free(w->opaque[i]);
+	free(w->opaque);
+}
+
+/* ---- scan ----------------------------------------------------------------- */
+
+int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
+		  uint64_t *total_bytes)
+{
+	struct archive **ars = xcalloc(n, sizeof(*ars));
+	struct walk w;
+	if (unpack_open_layers(layers, n, ars) < 0) {
+		free(ars);
+		return -1;
+	}
+	enum pc_layerfmt *fmts = unpack_detect_formats(layers, n);
+	int rc = unpack_walk_init(&w);
+	if (rc == 0)
+		rc = unpack_walk_layers(&w, ars, layers, fmts, n, 0);
+	unpack_close_layers(ars, n);
+	free(ars);
+	free(fmts);
+	if (rc == 0) {
+		*out = w.m;
+		w.m = NULL;
+		if (total_bytes)
+			*total_bytes = w.st.bytes;
+	}
+	unpack_walk_done(&w);
+	return rc;
+}
