@@ -33,6 +33,7 @@
 
 #include "fs/fs.h"
 #include "util/input.h"
+#include "util/size.h"
 #include "run/scenario_keys.h"
 #include "workload/fio_job.h"
 #include "util/util.h"
@@ -93,26 +94,7 @@ const char *pc_expect_name(enum pc_expect e)
 
 int pc_parse_size(const char *s, uint64_t *out)
 {
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -1;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	}
-	if (*end != '\0')
-		return -1;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
+	return pc_size_parse(s, pc_size_suffixes_binary, out);
 }
 
 /* ---- errors ---------------------------------------------------------- */
@@ -419,7 +401,8 @@ static int group_workload(struct parser *p, const struct section *g,
 	else if (fio && s->layout == PC_LAYOUT_SNAPSHOTS)
 		problem = "layout = snapshots works with workload = image only";
 	else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes)
-		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m)";
+		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m) "
+			  "and no kb_base";
 	if (problem) {
 		pc_fio_job_free(jf);
 		p->failed = 1;

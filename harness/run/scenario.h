@@ -129,7 +129,8 @@ const char *pc_scenario_key_name(size_t i, char *buf, size_t len);
 
 const char *pc_expect_name(enum pc_expect e);
 const char *pc_layout_name(enum pc_layout l);
-/* "4G", "512M", "1048576" -> bytes; -1 on bad input. */
+/* "4G", "512M", "1048576" -> bytes (K, M, G, T: powers of 1024;
+ * util/size.h's pc_size_suffixes_binary); -1 on bad input. */
 int pc_parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "util/input.h"
+#include "util/size.h"
 #include "util/util.h"
 
 #define MAX_LINE 4096
@@ -69,32 +70,7 @@ static int job_error(struct parser *p, unsigned line, const char *key, const cha
 
 int pc_fio_parse_size(const char *s, uint64_t *out)
 {
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -1;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
-	case 'p': case 'P': shift = 50; break;
-	}
-	if (shift) {
-		end++;
-		if (*end == 'i' || *end == 'I')
-			end++;
-		if (*end == 'b' || *end == 'B')
-			end++;
-	}
-	if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
+	return pc_size_parse(s, pc_size_suffixes_fio, out);
 }
 
 /* fio's booleans: a bare key is true; true/yes/on and false/no/off; else a
@@ -517,7 +493,10 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->name = xstrdup(s->name);
 		j->line = s->line;
 		j->unsynced = unsynced_tail(s, global);
-		if (pc_fio_parse_size(effective(s, global, "size")->value, &j->size) < 0 || !j->size)
+		/* kb_base changes what every suffix means, and only for the
+		 * options fio parses after it: not counted. */
+		if (effective(s, global, "kb_base") ||
+		    pc_fio_parse_size(effective(s, global, "size")->value, &j->size) < 0 || !j->size)
 			sizes_known = 0;
 		else
 			out->total_bytes += j->size;

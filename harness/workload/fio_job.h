@@ -30,7 +30,8 @@ struct pc_fio_jobfile {
 	struct pc_fio_job *jobs;
 	size_t njobs;
 	/* Sum of the jobs' sizes (what cut_at = P% is a fraction of); 0 when
-	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory"). */
+	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory") or a job
+	 * sets kb_base. */
 	uint64_t total_bytes;
 };
 
@@ -53,9 +54,10 @@ int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobf
  * message (class INPUT), or class ENV when fio cannot be run. */
 int pc_fio_job_fio_accepts(const char *path, const char *shown);
 
-/* fio's size syntax for plain counts: digits with an optional k/m/g/t/p
- * suffix (optionally followed by "i", "b" or "ib"), powers of 1024 as fio's
- * default kb_base; -1 for anything else. */
+/* fio's size syntax for plain counts, with fio's default kb_base=1024:
+ * digits with an optional k/m/g/t/p suffix, optionally followed by "i", "b"
+ * or "ib" (util/size.h's pc_size_suffixes_fio: "ib" means powers of 1000,
+ * as in fio); -1 for anything else. */
 int pc_fio_parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -18,7 +18,7 @@
 	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state) X(dm) \
 	X(overlay) X(image) X(image_classify) X(acl) X(crashpoints) X(input) \
 	X(fio) \
-	X(escape) X(isolate) X(logwrites) X(fuselog) X(dirlist) \
+	X(escape) X(isolate) X(logwrites) X(fuselog) X(dirlist) X(size) \
 	X(nightly) \
 	X(verdict) \
 	X(compare) \

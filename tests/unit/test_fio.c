@@ -141,7 +141,10 @@ static void test_sizes(void)
 	uint64_t v;
 	CU_ASSERT(pc_fio_parse_size("4096", &v) == 0 && v == 4096);
 	CU_ASSERT(pc_fio_parse_size("16m", &v) == 0 && v == 16ULL << 20);
-	CU_ASSERT(pc_fio_parse_size("1GiB", &v) == 0 && v == 1ULL << 30);
+	/* fio 3.x with its default kb_base=1024 reads "GiB" as 10^9 (and
+	 * "Gi", "GB" as 2^30): a job's size counts as fio counts it. */
+	CU_ASSERT(pc_fio_parse_size("1GiB", &v) == 0 && v == 1000000000ULL);
+	CU_ASSERT(pc_fio_parse_size("1Gi", &v) == 0 && v == 1ULL << 30);
 	CU_ASSERT(pc_fio_parse_size("64KB", &v) == 0 && v == 64ULL << 10);
 	CU_ASSERT(pc_fio_parse_size("50%", &v) < 0);
 	CU_ASSERT(pc_fio_parse_size("$mb_memory", &v) < 0);
@@ -150,6 +153,16 @@ static void test_sizes(void)
 	struct pc_fio_jobfile jf;
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=50%\n", "s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 0);
+	pc_fio_job_free(&jf);
+	/* kb_base changes what the suffixes mean (for the options after it):
+	 * not counted rather than counted wrong. */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
+						"verify=md5\nsize=64m\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 0);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=64m\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 64ULL << 20);
 	pc_fio_job_free(&jf);
 }
 
