@@ -93,6 +93,11 @@ static const struct member layer1[] = {
 	{ 'f', "opq/replaced", 0640, "upper\n", 0, 0, NULL, NULL, 0 },
 	{ 'f', "opq/.wh..wh..opq", 0644, "", 0, 0, NULL, NULL, 0 },
 	{ 'f', "opq/new2", 0644, "n2\n", 0, 0, NULL, NULL, 0 },     /* after it */
+	/* a folder new in this layer, marked opaque while still empty (what
+	 * an overlay-built layer holds): nothing below it to remove */
+	{ 'd', "fresh/", 0755, NULL, 0, 0, NULL, NULL, 0 },
+	{ 'f', "fresh/.wh..wh..opq", 0644, "", 0, 0, NULL, NULL, 0 },
+	{ 'f', "fresh/f", 0644, "f\n", 0, 0, NULL, NULL, 0 },
 	{ 'f', "lib/libnew.so", 0755, "ELF\n", 0, 0, NULL, NULL, 0 }, /* via lib -> usr/lib */
 	{ 'f', "etc/motd", 0644, "new motd\n", 0, 0, NULL, NULL, 0 },
 };
@@ -174,6 +179,8 @@ static void check_disk(const char *root)
 	CU_ASSERT(file_is(AT("opq/new1"), "n1\n"));
 	CU_ASSERT(file_is(AT("opq/new2"), "n2\n"));
 	CU_ASSERT(file_is(AT("opq/replaced"), "upper\n"));
+	CU_ASSERT(file_is(AT("fresh/f"), "f\n"));
+	CU_ASSERT(!exists(AT("fresh/.wh..wh..opq")));
 	/* Written through lib -> usr/lib; lib itself stays a symlink. */
 	CU_ASSERT(file_is(AT("usr/lib/libnew.so"), "ELF\n"));
 	CU_ASSERT(lstat(AT("lib"), &st) == 0 && S_ISLNK(st.st_mode));
@@ -258,11 +265,11 @@ static void test_unpack_two_layers(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	check_disk(im.target);
 	check_manifest(m);
-	CU_ASSERT_EQUAL(st.whiteouts, 3);
+	CU_ASSERT_EQUAL(st.whiteouts, 4);
 	CU_ASSERT_EQUAL(st.entries, pc_manifest_count(m));
 	/* Regular file bytes over both layers (hardlinks and whiteouts not). */
 	CU_ASSERT_EQUAL(st.bytes, (11 + 9 + 100000 + (1 << 20) + 4 + 2 + 2 + 3 + 2 + 6) +
-					  (3 + 6 + 3 + 4 + 9));
+					  (3 + 6 + 3 + 2 + 4 + 9));
 
 	/* The scan, with no writing, gives the same manifest. */
 	struct pc_manifest *s = NULL;
