@@ -6,14 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "report/results_reader.h"
 #include "util/escape.h"
-#include "util/input.h"
 #include "util/util.h"
-
-const char *const pc_cmp_phases[PC_CMP_NPHASES] = {
-	"mkfs", "unpack", "sync", "commit", "remount", "verify", "fsck", "crash_points", "total",
-};
-const char *const pc_cmp_io[PC_CMP_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
 	"regression", "fixed", "still failing", "flaky", "known", "unexpected pass",
@@ -25,124 +20,33 @@ const char *pc_cmp_class_name(enum pc_cmp_class c)
 	return c < PC_CMP_NCLASSES ? class_names[c] : "?";
 }
 
-/* ---- reading results.json ------------------------------------------- */
-
-/* The largest results.json read (a run of 100000 cases is ~300 MB less). */
-#define MAX_RESULTS_BYTES (256u << 20)
-
-static int bad(const char *path, size_t i, const char *field, const char *why)
-{
-	if (i == (size_t)-1)
-		return pc_fail(PC_ERR_INPUT, "%s: %s: %s", path, field, why);
-	return pc_fail(PC_ERR_INPUT, "%s: cases[%zu].%s: %s", path, i, field, why);
-}
-
-static int get_str(const char *path, size_t i, json_t *o, const char *field, int required,
-		   char **out)
-{
-	json_t *v = json_object_get(o, field);
-	*out = NULL;
-	if (!v)
-		return required ? bad(path, i, field, "missing") : 0;
-	if (!json_is_string(v))
-		return bad(path, i, field, "not a string");
-	*out = xstrdup(json_string_value(v));
-	return 0;
-}
-
-/* An object of numbers >= 0: the NAMES present go into OUT (absent: -1).
- * REQUIRE names one that must be there. */
-static int get_numbers(const char *path, size_t i, json_t *o, const char *field,
-		       const char *const *names, size_t n, const char *require, double *out)
-{
-	json_t *obj = json_object_get(o, field);
-	if (!obj)
-		return bad(path, i, field, "missing");
-	if (!json_is_object(obj))
-		return bad(path, i, field, "not an object");
-	for (size_t k = 0; k < n; k++) {
-		json_t *v = json_object_get(obj, names[k]);
-		out[k] = -1;
-		if (!v) {
-			if (require && !strcmp(require, names[k])) {
-				char *f = xasprintf("%s.%s", field, names[k]);
-				bad(path, i, f, "missing");
-				free(f);
-				return -1;
-			}
-			continue;
-		}
-		if (!json_is_number(v) || json_number_value(v) < 0) {
-			char *f = xasprintf("%s.%s", field, names[k]);
-			bad(path, i, f, "not a number >= 0");
-			free(f);
-			return -1;
-		}
-		out[k] = json_number_value(v);
-	}
-	return 0;
-}
+/* ---- reading results.json (results_reader.c) ------------------------ */
 
 /* "g/ext4/none/r2" with repeats > 1 -> "g/ext4/none". */
-static char *case_key(const char *id, json_t *o)
+static char *case_key(const struct pc_res_case *c)
 {
-	json_t *rep = json_object_get(o, "repeats"), *r = json_object_get(o, "repeat");
-	if (json_is_integer(rep) && json_integer_value(rep) > 1 && json_is_integer(r)) {
+	if (c->repeats > 1 && c->has_repeat) {
 		char suffix[32];
-		snprintf(suffix, sizeof(suffix), "/r%lld", (long long)json_integer_value(r));
-		size_t n = strlen(id), s = strlen(suffix);
-		if (n > s && !strcmp(id + n - s, suffix))
-			return xstrndup(id, n - s);
+		snprintf(suffix, sizeof(suffix), "/r%lld", c->repeat);
+		size_t n = strlen(c->id), s = strlen(suffix);
+		if (n > s && !strcmp(c->id + n - s, suffix))
+			return xstrndup(c->id, n - s);
 	}
-	return xstrdup(id);
+	return xstrdup(c->id);
 }
 
-static int load_case(const char *path, size_t i, json_t *o, struct pc_cmp_case *c)
+/* What compare keeps of case IN (its strings move over). */
+static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 {
-	if (!json_is_object(o))
-		return bad(path, i, "", "not an object");
-	char *verdict = NULL, *outcome = NULL;
-	int rc = -1;
-	if (get_str(path, i, o, "id", 1, &c->id) < 0 || get_str(path, i, o, "verdict", 1, &verdict) < 0 ||
-	    get_str(path, i, o, "outcome", 0, &outcome) < 0 ||
-	    get_str(path, i, o, "reason", 0, &c->reason) < 0 ||
-	    get_str(path, i, o, "flaky_rate", 0, &c->flaky_rate) < 0)
-		goto out;
-	if (!*c->id) {
-		bad(path, i, "id", "empty");
-		goto out;
-	}
-	int v = pc_outcome_lookup(verdict);
-	if (v != PC_OUT_PASS && v != PC_OUT_FAIL && v != PC_OUT_ERROR) {
-		bad(path, i, "verdict", "not pass, fail or error");
-		goto out;
-	}
-	/* Results written before outcomes existed: the verdict is the outcome. */
-	int oc = outcome ? pc_outcome_lookup(outcome) : v;
-	if (oc < 0) {
-		bad(path, i, "outcome", "not pass, fail, error, flaky, known or unexpected pass");
-		goto out;
-	}
-	c->outcome = (enum pc_outcome)oc;
-	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
-	if (!json_is_integer(lost) || json_integer_value(lost) < 0) {
-		bad(path, i, "lost", lost ? "not an integer >= 0" : "missing");
-		goto out;
-	}
-	if (!json_is_boolean(committed)) {
-		bad(path, i, "committed", committed ? "not true or false" : "missing");
-		goto out;
-	}
-	c->lost = json_is_true(committed) && v != PC_OUT_ERROR ? json_integer_value(lost) : -1;
-	if (get_numbers(path, i, o, "timings_s", pc_cmp_phases, PC_CMP_NPHASES, "total", c->t) < 0 ||
-	    get_numbers(path, i, o, "io", pc_cmp_io, PC_CMP_NIO, NULL, c->io) < 0)
-		goto out;
-	c->key = case_key(c->id, o);
-	rc = 0;
-out:
-	free(verdict);
-	free(outcome);
-	return rc;
+	c->key = case_key(in);
+	c->id = in->id;
+	c->reason = in->reason;
+	c->flaky_rate = in->flaky_rate;
+	in->id = in->reason = in->flaky_rate = NULL;
+	c->outcome = in->outcome;
+	c->lost = in->lost;
+	memcpy(c->t, in->t, sizeof(c->t));
+	memcpy(c->io, in->io, sizeof(c->io));
 }
 
 static int by_id(const void *a, const void *b)
@@ -153,44 +57,21 @@ static int by_id(const void *a, const void *b)
 int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 {
 	memset(s, 0, sizeof(*s));
-	struct stat st;
+	struct stat st; /* compare's own word for a side that is not there */
 	if (stat(dir, &st) < 0)
 		return pc_fail_errno(PC_ERR_INPUT, errno, "compare: %s", dir);
-	s->path = S_ISDIR(st.st_mode) ? xasprintf("%s/results.json", dir) : xstrdup(dir);
-	size_t len;
-	char *text = pc_input_read_small("results file", s->path, MAX_RESULTS_BYTES, &len);
-	if (!text)
-		return -1;
-	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	free(text);
-	if (!root)
-		return pc_fail(PC_ERR_INPUT, "%s:%d: not JSON: %s", s->path, err.line, err.text);
-	int rc = -1;
-	json_t *cases = json_object_get(root, "cases");
-	if (!json_is_object(root))
-		bad(s->path, (size_t)-1, "(top)", "not an object");
-	else if (get_str(s->path, (size_t)-1, root, "kernel", 1, &s->kernel) < 0)
-		;
-	else if (!json_is_array(cases))
-		bad(s->path, (size_t)-1, "cases", cases ? "not an array" : "missing");
-	else {
-		s->n = json_array_size(cases);
-		s->v = xcalloc(s->n ? s->n : 1, sizeof(*s->v));
-		size_t i;
-		for (i = 0; i < s->n; i++)
-			if (load_case(s->path, i, json_array_get(cases, i), &s->v[i]) < 0)
-				break;
-		if (i == s->n) {
-			qsort(s->v, s->n, sizeof(*s->v), by_id);
-			rc = 0;
-			for (i = 1; i < s->n && rc == 0; i++)
-				if (!strcmp(s->v[i - 1].id, s->v[i].id))
-					rc = pc_fail(PC_ERR_INPUT, "%s: case %s appears twice", s->path,
-						     s->v[i].id);
-		}
+	struct pc_results r;
+	int rc = pc_results_load(dir, &r);
+	if (rc == 0) {
+		s->v = xcalloc(r.n ? r.n : 1, sizeof(*s->v));
+		for (; s->n < r.n; s->n++)
+			take_case(&r.v[s->n], &s->v[s->n]);
+		qsort(s->v, s->n, sizeof(*s->v), by_id);
 	}
-	json_decref(root);
+	s->path = r.path;
+	s->kernel = r.kernel;
+	r.path = r.kernel = NULL;
+	pc_results_free(&r);
 	return rc;
 }
 
@@ -449,7 +330,7 @@ static void md_slowdowns(const struct pc_cmp_report *r, FILE *f)
 		const char *sep = " ";
 		for (size_t k = 0; k + 1 < PC_CMP_NPHASES; k++) {
 			if (p->time_ratio[k] > r->o->threshold) {
-				fprintf(f, "%s%s %.2f", sep, pc_cmp_phases[k], p->time_ratio[k]);
+				fprintf(f, "%s%s %.2f", sep, pc_res_phases[k], p->time_ratio[k]);
 				sep = ", ";
 			}
 		}
@@ -556,8 +437,8 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(o, "new_repeats", json_integer((json_int_t)p->nnew));
 		json_object_set_new(o, "base_total_s", json_real(p->base_total));
 		json_object_set_new(o, "new_total_s", json_real(p->new_total));
-		json_object_set_new(o, "time_ratio", ratios_json(p->time_ratio, pc_cmp_phases, PC_CMP_NPHASES));
-		json_object_set_new(o, "io_ratio", ratios_json(p->io_ratio, pc_cmp_io, PC_CMP_NIO));
+		json_object_set_new(o, "time_ratio", ratios_json(p->time_ratio, pc_res_phases, PC_CMP_NPHASES));
+		json_object_set_new(o, "io_ratio", ratios_json(p->io_ratio, pc_res_io, PC_CMP_NIO));
 		json_object_set_new(o, "slowdown", json_boolean(p->slowdown));
 		json_array_append_new(perf, o);
 	}

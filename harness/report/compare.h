@@ -18,19 +18,20 @@
  * whose total time ratio exceeds the threshold is a slowdown (a
  * regression only with --fail-on-slowdown).
  *
- * results.json is read strictly: a field compare uses that is missing or of
- * the wrong type, an unknown verdict or outcome, a case id twice: error. */
+ * results.json is read by results_reader.c, strictly: a field that is
+ * missing or of the wrong type, an unknown verdict or outcome, a case id
+ * twice: error. */
 #ifndef PC_COMPARE_H
 #define PC_COMPARE_H
 
 #include <jansson.h>
 #include <stdio.h>
 #include "check/known.h"
+#include "report/results_reader.h"
 #include "run/outcome.h"
 
-enum { PC_CMP_NPHASES = 9, PC_CMP_NIO = 5 };
-extern const char *const pc_cmp_phases[PC_CMP_NPHASES];  /* "mkfs" ... "total" */
-extern const char *const pc_cmp_io[PC_CMP_NIO];          /* "wios" ... "flushes" */
+/* The phases and I/O counters of results_reader.h (pc_res_phases, pc_res_io). */
+enum { PC_CMP_NPHASES = PC_RES_NPHASES, PC_CMP_NIO = PC_RES_NIO };
 
 struct pc_cmp_case {
 	char *id;

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,123 +14,45 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report/results_reader.h"
 #include "util/escape.h"
-#include "util/input.h"
 #include "util/util.h"
 
-const char *const pc_rh_io[PC_RH_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
+/* ---- reading results.json (results_reader.c) ------------------------ */
 
-#define MAX_RESULTS_BYTES (256u << 20)
-
-/* ---- reading results.json ------------------------------------------- */
-
-static int bad(const char *path, size_t i, const char *field, const char *why)
+/* A copy of S, "" for NULL. */
+static char *or_empty(const char *s)
 {
-	if (i == (size_t)-1)
-		return pc_fail(PC_ERR_INPUT, "report: %s: %s: %s", path, field, why);
-	return pc_fail(PC_ERR_INPUT, "report: %s: cases[%zu].%s: %s", path, i, field, why);
+	return xstrdup(s ? s : "");
 }
 
-static int str_field(const char *path, size_t i, json_t *o, const char *field, int required,
-		     char **out)
+/* What the report keeps of case I of R; the report also needs fs, mode
+ * and a case folder's name. */
+static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
 {
-	json_t *v = json_object_get(o, field);
-	if (!v) {
-		*out = xstrdup("");
-		return required ? bad(path, i, field, "missing") : 0;
-	}
-	if (!json_is_string(v)) {
-		*out = xstrdup("");
-		return bad(path, i, field, "not a string");
-	}
-	*out = xstrdup(json_string_value(v));
-	return 0;
-}
-
-static int num_field(const char *path, size_t i, json_t *obj, const char *parent,
-		     const char *name, int required, double *out)
-{
-	json_t *v = json_object_get(obj, name);
-	*out = -1;
-	char *f = xasprintf("%s.%s", parent, name);
-	int rc = 0;
-	if (!v)
-		rc = required ? bad(path, i, f, "missing") : 0;
-	else if (!json_is_number(v) || !(json_number_value(v) >= 0))
-		rc = bad(path, i, f, "not a number >= 0");
-	else
-		*out = json_number_value(v);
-	free(f);
-	return rc;
-}
-
-static int load_case(const char *path, size_t i, json_t *o, struct pc_rh_case *c)
-{
-	if (!json_is_object(o))
-		return bad(path, i, "", "not an object");
-	char *case_dir = NULL;
-	int rc = 0;
-	rc |= str_field(path, i, o, "id", 1, &c->id);
-	rc |= str_field(path, i, o, "fs", 1, &c->fs);
-	rc |= str_field(path, i, o, "mode", 1, &c->mode);
-	rc |= str_field(path, i, o, "verdict", 1, &c->verdict);
-	rc |= str_field(path, i, o, "outcome", 0, &c->outcome);
-	rc |= str_field(path, i, o, "reason", 0, &c->reason);
-	rc |= str_field(path, i, o, "case_dir", 0, &case_dir);
-	if (rc)
-		goto out;
-	if (!*c->id) {
-		rc = bad(path, i, "id", "empty");
-		goto out;
-	}
-	if (strcmp(c->verdict, "pass") && strcmp(c->verdict, "fail") && strcmp(c->verdict, "error")) {
-		rc = bad(path, i, "verdict", "not pass, fail or error");
-		goto out;
-	}
-	if (!*c->outcome) {
-		free(c->outcome);
-		c->outcome = xstrdup(c->verdict);
-	}
-	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
-	if (!json_is_integer(lost) || json_integer_value(lost) < 0) {
-		rc = bad(path, i, "lost", lost ? "not an integer >= 0" : "missing");
-		goto out;
-	}
-	if (!json_is_boolean(committed)) {
-		rc = bad(path, i, "committed", committed ? "not true or false" : "missing");
-		goto out;
-	}
-	c->lost = json_is_true(committed) && strcmp(c->verdict, "error") ? json_integer_value(lost) : -1;
-	json_t *t = json_object_get(o, "timings_s"), *io = json_object_get(o, "io");
-	if (!json_is_object(t)) {
-		rc = bad(path, i, "timings_s", t ? "not an object" : "missing");
-		goto out;
-	}
-	if (!json_is_object(io)) {
-		rc = bad(path, i, "io", io ? "not an object" : "missing");
-		goto out;
-	}
-	if (num_field(path, i, t, "timings_s", "total", 1, &c->total) < 0) {
-		rc = -1;
-		goto out;
-	}
-	for (size_t k = 0; k < PC_RH_NIO; k++)
-		if (num_field(path, i, io, "io", pc_rh_io[k], 0, &c->io[k]) < 0) {
-			rc = -1;
-			goto out;
-		}
+	const struct pc_res_case *in = &r->v[i];
+	c->id = xstrdup(in->id);
+	c->fs = or_empty(in->fs);
+	c->mode = or_empty(in->mode);
+	c->verdict = xstrdup(pc_outcome_name(in->verdict));
+	c->outcome = xstrdup(pc_outcome_name(in->outcome));
+	c->reason = or_empty(in->reason);
+	c->lost = in->lost;
+	c->total = in->t[PC_RES_TOTAL];
+	memcpy(c->io, in->io, sizeof(c->io));
+	if (!in->fs)
+		return pc_results_bad(r, i, "fs", "missing");
+	if (!in->mode)
+		return pc_results_bad(r, i, "mode", "missing");
 	/* Only the case folder's name is used: the run may have been made on
 	 * another machine (shards), the folder is found next to results.json. */
+	const char *case_dir = in->case_dir ? in->case_dir : "";
 	const char *base = strrchr(case_dir, '/');
 	base = base ? base + 1 : case_dir;
-	if (!strcmp(base, ".") || !strcmp(base, "..")) {
-		rc = bad(path, i, "case_dir", "not a case folder");
-		goto out;
-	}
+	if (!strcmp(base, ".") || !strcmp(base, ".."))
+		return pc_results_bad(r, i, "case_dir", "not a case folder");
 	c->casedir = xstrdup(base);
-out:
-	free(case_dir);
-	return rc ? -1 : 0;
+	return 0;
 }
 
 static void case_free(struct pc_rh_case *c)
@@ -149,41 +70,16 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(dir);
-	char *path = xasprintf("%s/results.json", dir);
-	size_t len;
-	char *text = pc_input_read_small("results file", path, MAX_RESULTS_BYTES, &len);
-	int rc = -1;
-	if (!text)
-		goto out;
-	json_error_t err;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	free(text);
-	if (!root) {
-		pc_fail(PC_ERR_INPUT, "report: %s:%d: not JSON: %s", path, err.line, err.text);
-		goto out;
+	struct pc_results r;
+	int rc = pc_results_load(dir, &r);
+	if (rc == 0) {
+		f->v = xcalloc(r.n ? r.n : 1, sizeof(*f->v));
+		for (; rc == 0 && f->n < r.n; f->n++)
+			rc = take_case(&r, f->n, &f->v[f->n]);
 	}
-	json_t *cases = json_object_get(root, "cases");
-	if (!json_is_object(root))
-		bad(path, (size_t)-1, "(top)", "not an object");
-	else if (str_field(path, (size_t)-1, root, "kernel", 1, &f->kernel) < 0 ||
-		 str_field(path, (size_t)-1, root, "scenario", 0, &f->scenario) < 0)
-		;
-	else if (!json_is_array(cases))
-		bad(path, (size_t)-1, "cases", cases ? "not an array" : "missing");
-	else {
-		size_t n = json_array_size(cases);
-		f->v = xcalloc(n ? n : 1, sizeof(*f->v));
-		rc = 0;
-		for (size_t i = 0; i < n && rc == 0; i++, f->n++)
-			rc = load_case(path, i, json_array_get(cases, i), &f->v[i]);
-		for (size_t i = 1; i < f->n && rc == 0; i++)
-			for (size_t j = 0; j < i && rc == 0; j++)
-				if (!strcmp(f->v[i].id, f->v[j].id))
-					rc = bad(path, i, "id", "appears twice");
-	}
-	json_decref(root);
-out:
-	free(path);
+	f->kernel = or_empty(r.kernel);
+	f->scenario = or_empty(r.scenario);
+	pc_results_free(&r);
 	return rc;
 }
 

@@ -10,8 +10,9 @@
  * (a table).  Plots are drawn by gnuplot (SVG on its standard output) and
  * embedded inline: the page needs no network and no other file.
  *
- * results.json is read strictly (jansson): a field the report uses that is
- * missing or of the wrong type is an error naming the file and the field.
+ * results.json is read by results_reader.c, strictly: a field that is
+ * missing or of the wrong type is an error naming the file and the field;
+ * the report needs fs and mode too.
  * Everything that comes from it is escaped (escape.h) before it reaches the
  * page; what reaches gnuplot is reduced to a safe alphabet first. */
 #ifndef PC_REPORT_HTML_H
@@ -19,8 +20,10 @@
 
 #include <stddef.h>
 
-enum { PC_RH_NIO = 5 };
-extern const char *const pc_rh_io[PC_RH_NIO];   /* "wios" ... "flushes" */
+#include "report/results_reader.h"
+
+/* io's counters, as results_reader.h reads them (pc_res_io). */
+enum { PC_RH_NIO = PC_RES_NIO };
 
 struct pc_rh_case {
 	char *id, *fs, *mode, *verdict, *outcome, *reason;

@@ -24,7 +24,8 @@
 	X(compare) \
 	X(report_html) \
 	X(mtree) \
-	X(cmd)
+	X(cmd) \
+	X(results_reader)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 

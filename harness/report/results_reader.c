@@ -1,0 +1,203 @@
+/* results_reader.c - results.json read back; see results_reader.h. */
+#include "report/results_reader.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/input.h"
+#include "util/util.h"
+
+const char *const pc_res_phases[PC_RES_NPHASES] = {
+	"mkfs", "unpack", "sync", "commit", "remount", "verify", "fsck", "crash_points", "total",
+};
+const char *const pc_res_io[PC_RES_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
+
+/* The largest results.json read (a run of 100000 cases is ~300 MB less). */
+#define MAX_RESULTS_BYTES (256u << 20)
+
+int pc_results_bad(const struct pc_results *r, size_t i, const char *field, const char *why)
+{
+	if (i == (size_t)-1)
+		return pc_fail(PC_ERR_INPUT, "%s: %s: %s", r->path, field, why);
+	return pc_fail(PC_ERR_INPUT, "%s: cases[%zu].%s: %s", r->path, i, field, why);
+}
+
+/* A string field: a copy in *OUT, NULL when absent and not REQUIRED. */
+static int get_str(const struct pc_results *r, size_t i, json_t *o, const char *field,
+		   int required, char **out)
+{
+	json_t *v = json_object_get(o, field);
+	*out = NULL;
+	if (!v)
+		return required ? pc_results_bad(r, i, field, "missing") : 0;
+	if (!json_is_string(v))
+		return pc_results_bad(r, i, field, "not a string");
+	*out = xstrdup(json_string_value(v));
+	return 0;
+}
+
+/* An object of numbers >= 0: the NAMES present go into OUT (absent: -1).
+ * REQUIRE names one that must be there. */
+static int get_numbers(const struct pc_results *r, size_t i, json_t *o, const char *field,
+		       const char *const *names, size_t n, const char *require, double *out)
+{
+	json_t *obj = json_object_get(o, field);
+	if (!obj)
+		return pc_results_bad(r, i, field, "missing");
+	if (!json_is_object(obj))
+		return pc_results_bad(r, i, field, "not an object");
+	for (size_t k = 0; k < n; k++) {
+		json_t *v = json_object_get(obj, names[k]);
+		out[k] = -1;
+		const char *why = !v ? (require && !strcmp(require, names[k]) ? "missing" : NULL)
+			: !json_is_number(v) || json_number_value(v) < 0 ? "not a number >= 0"
+			: NULL;
+		if (why) {
+			char *f = xasprintf("%s.%s", field, names[k]);
+			pc_results_bad(r, i, f, why);
+			free(f);
+			return -1;
+		}
+		if (v)
+			out[k] = json_number_value(v);
+	}
+	return 0;
+}
+
+
+static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
+{
+	if (!json_is_object(o))
+		return pc_results_bad(r, i, "", "not an object");
+	char *verdict = NULL, *outcome = NULL;
+	int rc = -1;
+	if (get_str(r, i, o, "id", 1, &c->id) < 0 || get_str(r, i, o, "verdict", 1, &verdict) < 0 ||
+	    get_str(r, i, o, "outcome", 0, &outcome) < 0 ||
+	    get_str(r, i, o, "reason", 0, &c->reason) < 0 ||
+	    get_str(r, i, o, "flaky_rate", 0, &c->flaky_rate) < 0 ||
+	    get_str(r, i, o, "fs", 0, &c->fs) < 0 || get_str(r, i, o, "mode", 0, &c->mode) < 0 ||
+	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0)
+		goto out;
+	if (!*c->id) {
+		pc_results_bad(r, i, "id", "empty");
+		goto out;
+	}
+	int v = pc_outcome_lookup(verdict);
+	if (v != PC_OUT_PASS && v != PC_OUT_FAIL && v != PC_OUT_ERROR) {
+		pc_results_bad(r, i, "verdict", "not pass, fail or error");
+		goto out;
+	}
+	c->verdict = (enum pc_outcome)v;
+	/* Results written before outcomes existed: the verdict is the outcome. */
+	int oc = outcome ? pc_outcome_lookup(outcome) : v;
+	if (oc < 0) {
+		pc_results_bad(r, i, "outcome", "not pass, fail, error, flaky, known or unexpected pass");
+		goto out;
+	}
+	c->outcome = (enum pc_outcome)oc;
+	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
+	if (!json_is_integer(lost) || json_integer_value(lost) < 0) {
+		pc_results_bad(r, i, "lost", lost ? "not an integer >= 0" : "missing");
+		goto out;
+	}
+	if (!json_is_boolean(committed)) {
+		pc_results_bad(r, i, "committed", committed ? "not true or false" : "missing");
+		goto out;
+	}
+	c->lost = json_is_true(committed) && v != PC_OUT_ERROR ? json_integer_value(lost) : -1;
+	if (get_numbers(r, i, o, "timings_s", pc_res_phases, PC_RES_NPHASES, "total", c->t) < 0 ||
+	    get_numbers(r, i, o, "io", pc_res_io, PC_RES_NIO, NULL, c->io) < 0)
+		goto out;
+	/* repeat and repeats are read as compare always did: not checked. */
+	json_t *rep = json_object_get(o, "repeats"), *r1 = json_object_get(o, "repeat");
+	c->repeats = json_is_integer(rep) ? json_integer_value(rep) : 0;
+	c->has_repeat = json_is_integer(r1);
+	c->repeat = c->has_repeat ? json_integer_value(r1) : 0;
+	rc = 0;
+out:
+	free(verdict);
+	free(outcome);
+	return rc;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp((*(struct pc_res_case *const *)a)->id, (*(struct pc_res_case *const *)b)->id);
+}
+
+/* A case id twice is an error: the cases sorted by id, neighbours compared. */
+static int check_unique(const struct pc_results *r)
+{
+	struct pc_res_case **sorted = xcalloc(r->n ? r->n : 1, sizeof(*sorted));
+	for (size_t i = 0; i < r->n; i++)
+		sorted[i] = &r->v[i];
+	qsort(sorted, r->n, sizeof(*sorted), by_id);
+	int rc = 0;
+	for (size_t i = 1; i < r->n && rc == 0; i++)
+		if (!strcmp(sorted[i - 1]->id, sorted[i]->id))
+			rc = pc_fail(PC_ERR_INPUT, "%s: case %s appears twice", r->path, sorted[i]->id);
+	free(sorted);
+	return rc;
+}
+
+static int load_root(struct pc_results *r, json_t *root)
+{
+	json_t *cases = json_object_get(root, "cases");
+	if (!json_is_object(root))
+		return pc_results_bad(r, (size_t)-1, "(top)", "not an object");
+	if (get_str(r, (size_t)-1, root, "kernel", 1, &r->kernel) < 0 ||
+	    get_str(r, (size_t)-1, root, "scenario", 0, &r->scenario) < 0)
+		return -1;
+	if (!json_is_array(cases))
+		return pc_results_bad(r, (size_t)-1, "cases", cases ? "not an array" : "missing");
+	size_t n = json_array_size(cases);
+	r->v = xcalloc(n ? n : 1, sizeof(*r->v));
+	for (; r->n < n; r->n++)
+		if (load_case(r, r->n, json_array_get(cases, r->n), &r->v[r->n]) < 0) {
+			r->n++; /* freed with the others */
+			return -1;
+		}
+	return check_unique(r);
+}
+
+int pc_results_load(const char *path, struct pc_results *r)
+{
+	memset(r, 0, sizeof(*r));
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return pc_fail_errno(PC_ERR_INPUT, errno, "%s", path);
+	r->path = S_ISDIR(st.st_mode) ? xasprintf("%s/results.json", path) : xstrdup(path);
+	size_t len;
+	char *text = pc_input_read_small("results file", r->path, MAX_RESULTS_BYTES, &len);
+	if (!text)
+		return -1;
+	json_error_t err;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
+	if (!root)
+		return pc_fail(PC_ERR_INPUT, "%s:%d: not JSON: %s", r->path, err.line, err.text);
+	int rc = load_root(r, root);
+	json_decref(root);
+	return rc;
+}
+
+void pc_results_free(struct pc_results *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct pc_res_case *c = &r->v[i];
+		free(c->id);
+		free(c->fs);
+		free(c->mode);
+		free(c->reason);
+		free(c->flaky_rate);
+		free(c->case_dir);
+	}
+	free(r->v);
+	free(r->path);
+	free(r->kernel);
+	free(r->scenario);
+	memset(r, 0, sizeof(*r));
+}

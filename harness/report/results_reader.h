@@ -1,0 +1,56 @@
+/* results_reader.h - the one reader of a results folder's results.json,
+ * for every command that reads results back (compare, report).
+ *
+ * Read strictly (jansson): every field a reader below promises is checked,
+ * and a field that is missing or of the wrong type, an unknown verdict or
+ * outcome, or a case id twice is an error (class INPUT) naming the file and
+ * the field ("FILE: cases[I].FIELD: why").  Fields only some consumers need
+ * (fs, mode, case_dir, ...) are read when present; a consumer that needs
+ * one says so with pc_results_bad. */
+#ifndef PC_RESULTS_READER_H
+#define PC_RESULTS_READER_H
+
+#include <stddef.h>
+
+#include "run/outcome.h"
+
+enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5 };
+/* timings_s's phases, "mkfs" ... "crash_points", "total" (the last). */
+extern const char *const pc_res_phases[PC_RES_NPHASES];
+/* io's counters: "wios", "wbytes", "rios", "rbytes", "flushes". */
+extern const char *const pc_res_io[PC_RES_NIO];
+#define PC_RES_TOTAL (PC_RES_NPHASES - 1)
+
+struct pc_res_case {
+	char *id;                 /* not empty */
+	char *fs, *mode;          /* NULL when absent */
+	enum pc_outcome verdict;  /* pass, fail or error */
+	enum pc_outcome outcome;  /* the verdict when absent (older results) */
+	char *reason, *flaky_rate, *case_dir;   /* NULL when absent */
+	long long lost;           /* -1: not measured (commit record lost, error) */
+	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
+	double io[PC_RES_NIO];    /* < 0: absent */
+	long long repeats;        /* 0 when absent */
+	long long repeat;         /* with has_repeat */
+	int has_repeat;
+};
+
+struct pc_results {
+	char *path;               /* the results.json read */
+	char *kernel;
+	char *scenario;           /* NULL when absent */
+	struct pc_res_case *v;    /* in the file's order */
+	size_t n;
+};
+
+/* Read PATH: a results folder (PATH/results.json) or a results.json file.
+ * -1 with the error reported (class INPUT); R is then empty (free it all
+ * the same). */
+int pc_results_load(const char *path, struct pc_results *r);
+void pc_results_free(struct pc_results *r);
+
+/* Report case I's FIELD of R as not understood (WHY), the reader's way;
+ * I == (size_t)-1 for a top-level field.  Returns -1. */
+int pc_results_bad(const struct pc_results *r, size_t i, const char *field, const char *why);
+
+#endif

@@ -1,0 +1,105 @@
+/* test_results_reader.c - the one reader of results.json (compare and
+ * report read through it): every field it promises, strictly. */
+#include <CUnit/CUnit.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/results_reader.h"
+#include "unit.h"
+#include "util/util.h"
+
+/* Load TEXT as DIR/results.json: the answer of pc_results_load. */
+static int load(const char *text, struct pc_results *r)
+{
+	char *dir = unit_tmpdir();
+	char *p = xasprintf("%s/results.json", dir);
+	CU_ASSERT_EQUAL(pc_write_file(p, text, strlen(text), 0), 0);
+	pc_messages_quiet = 1;
+	int rc = pc_results_load(dir, r);
+	pc_messages_quiet = 0;
+	unit_rmtree(dir);
+	free(p);
+	free(dir);
+	return rc;
+}
+
+static void test_fields(void)
+{
+	struct pc_results r;
+	int rc = load("{\"kernel\":\"6.1\",\"scenario\":\"s.ini\",\"cases\":["
+		      "{\"id\":\"g/ext4/none/r2\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"fail\","
+		      "\"outcome\":\"flaky\",\"flaky_rate\":\"1/2\",\"reason\":\"lost\","
+		      "\"case_dir\":\"cases/x\",\"lost\":7,\"committed\":true,\"repeat\":2,\"repeats\":3,"
+		      "\"timings_s\":{\"mkfs\":0.5,\"total\":2},\"io\":{\"wbytes\":4096}},"
+		      "{\"id\":\"b\",\"verdict\":\"error\",\"lost\":7,\"committed\":true,"
+		      "\"timings_s\":{\"total\":1},\"io\":{}}]}", &r);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(r.kernel, "6.1");
+	CU_ASSERT_STRING_EQUAL(r.scenario, "s.ini");
+	CU_ASSERT_EQUAL_FATAL(r.n, 2);
+	const struct pc_res_case *a = &r.v[0], *b = &r.v[1];
+	CU_ASSERT_STRING_EQUAL(a->id, "g/ext4/none/r2");
+	CU_ASSERT_STRING_EQUAL(a->fs, "ext4");
+	CU_ASSERT_STRING_EQUAL(a->case_dir, "cases/x");
+	CU_ASSERT_EQUAL(a->verdict, PC_OUT_FAIL);
+	CU_ASSERT_EQUAL(a->outcome, PC_OUT_FLAKY);
+	CU_ASSERT_STRING_EQUAL(a->flaky_rate, "1/2");
+	CU_ASSERT_EQUAL(a->lost, 7);
+	CU_ASSERT_EQUAL(a->repeats, 3);
+	CU_ASSERT(a->has_repeat && a->repeat == 2);
+	CU_ASSERT_DOUBLE_EQUAL(a->t[0], 0.5, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(a->t[PC_RES_TOTAL], 2, 1e-9);
+	CU_ASSERT(a->t[1] < 0);
+	CU_ASSERT_DOUBLE_EQUAL(a->io[1], 4096, 1e-9);
+	CU_ASSERT(a->io[0] < 0);
+	/* Optional fields absent; no outcome: the verdict; an error measured nothing. */
+	CU_ASSERT_PTR_NULL(b->fs);
+	CU_ASSERT_PTR_NULL(b->case_dir);
+	CU_ASSERT_EQUAL(b->outcome, PC_OUT_ERROR);
+	CU_ASSERT_EQUAL(b->lost, -1);
+	CU_ASSERT_FALSE(b->has_repeat);
+	pc_results_free(&r);
+}
+
+#define ONE(fields) "{\"kernel\":\"6.1\",\"cases\":[{" fields "}]}"
+#define GOOD "\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true," \
+	     "\"timings_s\":{\"total\":1},\"io\":{}"
+
+static void test_strict(void)
+{
+	const char *bad[] = {
+		"not json",
+		"[]",
+		"{\"cases\":[]}",                                        /* no kernel */
+		"{\"kernel\":6,\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"cases\":{}}",
+		"{\"kernel\":\"6.1\",\"kernel\":\"6.2\",\"cases\":[]}",    /* duplicate key */
+		ONE("\"id\":\"\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1},\"io\":{}"),               /* empty id */
+		ONE(GOOD ",\"outcome\":\"maybe\""),
+		ONE(GOOD ",\"fs\":4"),
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"mkfs\":1},\"io\":{}"),                /* no total */
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1},\"io\":{\"wios\":-1}"),
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":1,"
+		    "\"timings_s\":{\"total\":1},\"io\":{}"),
+		"{\"kernel\":\"6.1\",\"cases\":[{" GOOD "},{" GOOD "}]}",   /* id twice */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pc_results r;
+		if (load(bad[i], &r) != -1)
+			CU_FAIL(bad[i]);
+		pc_results_free(&r);
+	}
+	struct pc_results r;
+	CU_ASSERT_EQUAL(load(ONE(GOOD), &r), 0);
+	pc_results_free(&r);
+}
+
+void register_results_reader_tests(void)
+{
+	CU_pSuite s = CU_add_suite("results_reader", NULL, NULL);
+	CU_add_test(s, "every field read", test_fields);
+	CU_add_test(s, "strict: anything not understood is an error", test_strict);
+}
