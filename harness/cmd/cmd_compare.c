@@ -58,8 +58,8 @@ int cmd_compare(int argc, char **argv)
 		{ "json", 0, no_argument, &json, NULL },
 		{ "time-threshold", 0, required_argument, &o.threshold, set_threshold },
 		{ "fail-on-slowdown", 0, no_argument, &o.fail_on_slowdown, NULL },
-		{ "known", 0, required_argument, &known_file, NULL },
-		{ "flaky-ok", 0, no_argument, &o.flaky_ok, NULL },
+		CMD_OPT_KNOWN(&known_file),
+		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,
 	};
 	const struct cmd_line cl = { "compare", compare_usage, opts, 2, 2, "expected BASE and NEW" };

@@ -82,9 +82,9 @@ int cmd_run(int argc, char **argv)
 		CMD_OPT_PLATFORM(&o.platform),
 		{ "shard", 's', required_argument, &shard, NULL },
 		{ "list", 'l', no_argument, &list, NULL },
-		{ "known", 0, required_argument, &known_file, NULL },
+		CMD_OPT_KNOWN(&known_file),
 		{ "retries", 0, required_argument, &o.retries, set_retries },
-		{ "flaky-ok", 0, no_argument, &o.flaky_ok, NULL },
+		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,
 	};
 	const struct cmd_line cl = { "run", run_usage, opts, 1, 1, "expected one SCENARIO file" };

@@ -61,6 +61,10 @@ struct cmd_opt {
 #define CMD_OPT_END { NULL, 0, 0, NULL, NULL }
 /* --platform OS/ARCH[/VARIANT], for the commands that open an image. */
 #define CMD_OPT_PLATFORM(dest) { "platform", 0, required_argument, (dest), NULL }
+/* --known FILE and --flaky-ok, for the commands that judge outcomes (run,
+ * compare): a file of known failures, and flaky cases not failing. */
+#define CMD_OPT_KNOWN(dest) { "known", 0, required_argument, (dest), NULL }
+#define CMD_OPT_FLAKY_OK(dest) { "flaky-ok", 0, no_argument, (dest), NULL }
 
 /* A command's command line: its options and how many operands it takes. */
 struct cmd_line {
