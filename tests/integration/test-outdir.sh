@@ -11,7 +11,7 @@ require_sample_image
 ro="$TMP/ro" full="$TMP/full"
 a=
 unmount_all() {
-	[ -z "$a" ] || { kill "$a" 2>/dev/null; wait "$a" 2>/dev/null; } || true
+	[ -z "$a" ] || { kill "$a" 2>/dev/null; kill -CONT "$a" 2>/dev/null; wait "$a" 2>/dev/null; } || true
 	umount "$ro" 2>/dev/null || true
 	umount "$full" 2>/dev/null || true
 	cleanup_tmp
@@ -31,10 +31,22 @@ INI
 out="$TMP/shared"
 "$POWERCUT" run --workdir "$WORK" "$TMP/one.ini" -o "$out" > "$TMP/a.out" 2> "$TMP/a.err" &
 a=$!
-for _ in $(seq 100); do [ -e "$out/.powercut.lock" ] && break; sleep 0.1; done
-[ -e "$out/.powercut.lock" ] || fail "the first run did not lock $out"
+# The lock is held once /proc/locks lists the lock file's inode (read only:
+# probing it with flock could make the first run find it taken).
+lock_held() {
+	local ino
+	ino=$(stat -c %i "$out/.powercut.lock" 2>/dev/null) || return 1
+	grep -q ":$ino " /proc/locks
+}
+for _ in $(seq 300); do lock_held && break; sleep 0.05; done
+lock_held || fail "the first run did not lock $out"
+# Held still while the second run tries: on a busy machine the first run
+# could otherwise finish before the second starts, and the second would be
+# right to take the folder.
+kill -STOP "$a"
 rc=0
-pc_run "$TMP/one.ini" -o "$out" > "$TMP/b.out" 2> "$TMP/b.err" || rc=$?
+"$POWERCUT" run --workdir "$WORK" "$TMP/one.ini" -o "$out" > "$TMP/b.out" 2> "$TMP/b.err" || rc=$?
+kill -CONT "$a"
 [ "$rc" -eq 2 ] || { cat "$TMP/b.err"; fail "second run on a locked folder: exit $rc, expected 2"; }
 grep -q "results folder $out is in use by another run (pid $a)" "$TMP/b.err" ||
 	{ cat "$TMP/b.err"; fail "the refusal does not name the folder and pid $a"; }
