@@ -105,15 +105,12 @@ static int key_error(struct parser *p, const char *key, const char *fmt, ...)
 /* "FILE:LINE: KEY: message" (class INPUT); stops the parse. */
 static int key_error(struct parser *p, const char *key, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = pc_input_vfail_at(p->path, p->lineno, key, fmt, ap);
 	va_end(ap);
 	p->failed = 1;
-	if (key)
-		return pc_fail(PC_ERR_INPUT, "%s:%u: %s: %s", p->path, p->lineno, key, msg);
-	return pc_fail(PC_ERR_INPUT, "%s:%u: %s", p->path, p->lineno, msg);
+	return rc;
 }
 
 /* ---- libinih callbacks ----------------------------------------------- */

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -230,4 +231,14 @@ fail:
 	close(fd);
 	free(buf);
 	return NULL;
+}
+
+int pc_input_vfail_at(const char *file, unsigned line, const char *key, const char *fmt,
+		      va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (key)
+		return pc_fail(PC_ERR_INPUT, "%s:%u: %s: %s", file, line, key, msg);
+	return pc_fail(PC_ERR_INPUT, "%s:%u: %s", file, line, msg);
 }

@@ -17,6 +17,7 @@
 #ifndef PC_INPUT_H
 #define PC_INPUT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Bytes in one line, newline excluded. */
@@ -71,5 +72,11 @@ void pc_lines_close(struct pc_lines *r);
  * NUL-terminated malloc'd buffer (length in *len if not NULL), or NULL with
  * a message (class INPUT for a bad or too-large file). */
 char *pc_input_read_small(const char *what, const char *path, size_t max, size_t *len);
+
+/* Report a problem in an input file, class INPUT: "FILE:LINE: KEY: message"
+ * (without "KEY: " when KEY is NULL), the message formatted from FMT and
+ * AP.  Returns -1.  The parsers of scenario and fio job files wrap it. */
+int pc_input_vfail_at(const char *file, unsigned line, const char *key, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 4, 0)));
 
 #endif

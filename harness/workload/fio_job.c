@@ -55,15 +55,12 @@ static int job_error(struct parser *p, unsigned line, const char *key, const cha
 /* "SHOWN:LINE: KEY: message" (class INPUT); stops the parse. */
 static int job_error(struct parser *p, unsigned line, const char *key, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = pc_input_vfail_at(p->shown, line, key, fmt, ap);
 	va_end(ap);
 	p->failed = 1;
-	if (key)
-		return pc_fail(PC_ERR_INPUT, "%s:%u: %s: %s", p->shown, line, key, msg);
-	return pc_fail(PC_ERR_INPUT, "%s:%u: %s", p->shown, line, msg);
+	return rc;
 }
 
 /* ---- values ---------------------------------------------------------- */
