@@ -20,6 +20,7 @@
  * one directory per level of depth and holds one descriptor at a time.
  */
 #include "check/verify.h"
+#include "util/digest.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -27,7 +28,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -333,21 +333,9 @@ static void check_owner(struct vctx *v, const struct pc_entry *e, const struct s
 			    (unsigned)sb->st_gid, (unsigned)e->gid);
 }
 
-/* Zeros fed to the digest for a hole, in place of reading them. */
-static const unsigned char zeros[64 * 1024];
-
-static void hash_zeros(EVP_MD_CTX *ctx, uint64_t len)
-{
-	while (len > 0) {
-		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
-		EVP_DigestUpdate(ctx, zeros, n);
-		len -= n;
-	}
-}
-
 /* Read [*pos, end) into the digest, or up to end of file if that comes
  * first; *pos advances.  1 at end of file, 0 at END, -1 with errno. */
-static int hash_read(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos, uint64_t end)
+static int hash_read(struct pc_digest *ctx, int fd, unsigned char *buf, uint64_t *pos, uint64_t end)
 {
 	while (*pos < end) {
 		size_t want = end - *pos < READ_CHUNK ? (size_t)(end - *pos) : READ_CHUNK;
@@ -358,7 +346,7 @@ static int hash_read(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos,
 			return -1;
 		if (n == 0)
 			return 1;
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		pc_digest_update(ctx, buf, (size_t)n);
 		*pos += (uint64_t)n;
 	}
 	return 0;
@@ -368,7 +356,7 @@ static int hash_read(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos,
  * read, holes are fed as zeros, so a sparse file of 4 GiB with a few KiB of
  * data costs a few KiB of reads.  -1 with errno; EINVAL at *pos 0 means the
  * filesystem cannot tell holes (nothing was hashed: read it plainly). */
-static int hash_extents(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *pos,
+static int hash_extents(struct pc_digest *ctx, int fd, unsigned char *buf, uint64_t *pos,
 			uint64_t size)
 {
 	while (*pos < size) {
@@ -378,7 +366,7 @@ static int hash_extents(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *p
 		else if (data < 0)
 			return -1;
 		uint64_t start = (uint64_t)data < size ? (uint64_t)data : size;
-		hash_zeros(ctx, start - *pos);
+		pc_digest_zeros(ctx, start - *pos); /* a hole: zeros, not read */
 		*pos = start;
 		if (*pos == size)
 			break;
@@ -400,21 +388,18 @@ static int hash_extents(EVP_MD_CTX *ctx, int fd, unsigned char *buf, uint64_t *p
  * digest covers what is there up to end of file. */
 static int hash_fd(struct vctx *v, int fd, uint64_t size, unsigned char md[32], uint64_t *done)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		fprintf(stderr, "powercut: EVP sha256 init failed\n");
-		abort();
-	}
+	struct pc_digest ctx;
+	if (pc_digest_init(&ctx, PC_SHA256) < 0)
+		abort(); /* a verdict without the digest would be a guess */
 	*done = 0;
-	int rc = hash_extents(ctx, fd, v->buf, done, size);
+	int rc = hash_extents(&ctx, fd, v->buf, done, size);
 	if (rc < 0 && errno == EINVAL && *done == 0)
 		rc = 0; /* no SEEK_DATA here: read every byte */
 	if (rc == 0)
-		rc = hash_read(ctx, fd, v->buf, done, UINT64_MAX) < 0 ? -1 : 0;
+		rc = hash_read(&ctx, fd, v->buf, done, UINT64_MAX) < 0 ? -1 : 0;
 	int e = errno;
-	unsigned len = 32;
-	EVP_DigestFinal_ex(ctx, md, &len);
-	EVP_MD_CTX_free(ctx);
+	pc_digest_final(&ctx, md);
+	pc_digest_free(&ctx);
 	errno = e;
 	return rc;
 }

@@ -527,7 +527,7 @@ static int copy_member(struct archive *a, const char *file, struct wanted *w)
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", w->out);
 	struct hasher h;
-	img_hasher_init(&h, EVP_sha256());
+	img_hasher_init(&h, PC_SHA256);
 	char *buf = xmalloc(IMG_IO_CHUNK);
 	int rc = 0;
 	for (;;) {
@@ -589,7 +589,7 @@ static int tar_extract(const char *path, struct wanted *w, size_t nw)
 					rc = -1;
 				} else {
 					struct hasher h;
-					img_hasher_init(&h, EVP_sha256());
+					img_hasher_init(&h, PC_SHA256);
 					img_hasher_update(&h, w[i].data, w[i].len);
 					w[i].digest = img_hasher_final(&h);
 					w[i].size = w[i].len;

@@ -11,11 +11,11 @@
 #define PC_IMAGE_INT_H
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "image/image.h"
+#include "util/digest.h"
 
 #define IMG_MAX_JSON_BYTES (64u << 20) /* index, manifest, config blobs */
 #define IMG_IO_CHUNK (1u << 20)
@@ -34,17 +34,18 @@ char *img_strlist_join(const struct strlist *l); /* "a, b" or "(none)"; caller f
 void img_strlist_free(struct strlist *l);
 
 /* "ALG:HEX" checked (sha256/sha512, lowercase hex of the right length: it
- * becomes a path).  Returns the EVP digest or NULL with an error at WHERE. */
-const EVP_MD *img_digest_parse(const char *digest, const char *where);
+ * becomes a path).  0 with *alg (ALG may be NULL), or -1 with an error at
+ * WHERE. */
+int img_digest_parse(const char *digest, const char *where, enum pc_digest_alg *alg);
 
+/* An OCI digest being computed (util/digest.h underneath). */
 struct hasher {
-	EVP_MD_CTX *ctx;
-	const EVP_MD *md;
+	struct pc_digest d;
 };
-void img_hasher_init(struct hasher *h, const EVP_MD *md);
+void img_hasher_init(struct hasher *h, enum pc_digest_alg alg);
 void img_hasher_update(struct hasher *h, const void *p, size_t n);
 char *img_hasher_final(struct hasher *h); /* "ALG:HEX"; frees the context */
-char *img_hash_file(const char *path, const EVP_MD *md, uint64_t *size);
+char *img_hash_file(const char *path, enum pc_digest_alg alg, uint64_t *size);
 
 json_t *img_json_parse_buf(const char *buf, size_t len, const char *name);
 json_t *img_json_parse_file(const char *path);

@@ -89,7 +89,7 @@ static int desc_parse(json_t *j, const char *where, struct desc *d)
 	if (d->size < 0)
 		return pc_fail(PC_ERR_INPUT, "%s: descriptor %s has a negative size", where,
 			       d->digest);
-	if (!img_digest_parse(d->digest, where))
+	if (img_digest_parse(d->digest, where, NULL) < 0)
 		return -1;
 	return 0;
 }
@@ -215,10 +215,10 @@ static char *blob_path(const struct oci *o, const char *digest)
 /* Check the blob of D (existence, size, digest). */
 static int verify_blob(const struct oci *o, const struct desc *d, const char *what)
 {
-	const EVP_MD *md = img_digest_parse(d->digest, o->display);
-	if (!md)
+	enum pc_digest_alg alg;
+	if (img_digest_parse(d->digest, o->display, &alg) < 0)
 		return -1;
-	if (o->flat && md != EVP_sha256())
+	if (o->flat && alg != PC_SHA256)
 		return pc_fail(PC_ERR_INPUT, "%s: blob %s (%s): skopeo dir: names only sha256 blobs",
 			       o->display, d->digest, what);
 	char *path = blob_path(o, d->digest);
@@ -247,7 +247,7 @@ static int verify_blob(const struct oci *o, const struct desc *d, const char *wh
 		return -1;
 	}
 	uint64_t size;
-	char *got = img_hash_file(path, md, &size);
+	char *got = img_hash_file(path, alg, &size);
 	int rc = 0;
 	if (!got)
 		rc = -1;

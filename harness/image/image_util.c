@@ -61,70 +61,54 @@ void img_strlist_free(struct strlist *l)
 /* ---- digests ------------------------------------------------------------ */
 
 /* Check "ALG:HEX" (sha256 or sha512, lowercase hex of the right length: it
- * becomes a path below blobs/, so nothing else may pass).  Returns the EVP
- * digest, or NULL with an error naming WHERE. */
-const EVP_MD *img_digest_parse(const char *digest, const char *where)
+ * becomes a path below blobs/, so nothing else may pass).  0 with *ALG, or
+ * -1 with an error naming WHERE. */
+int img_digest_parse(const char *digest, const char *where, enum pc_digest_alg *alg)
 {
-	const EVP_MD *md = NULL;
-	size_t hexlen = 0;
-	const char *hex = NULL;
-	if (!strncmp(digest, "sha256:", 7)) {
-		md = EVP_sha256();
-		hexlen = 64;
-		hex = digest + 7;
-	} else if (!strncmp(digest, "sha512:", 7)) {
-		md = EVP_sha512();
-		hexlen = 128;
-		hex = digest + 7;
-	} else {
-		pc_fail(PC_ERR_INPUT, "%s: unsupported digest '%s' (sha256 and sha512 are)",
-			where, digest);
-		return NULL;
-	}
+	enum pc_digest_alg a;
+	if (!strncmp(digest, "sha256:", 7))
+		a = PC_SHA256;
+	else if (!strncmp(digest, "sha512:", 7))
+		a = PC_SHA512;
+	else
+		return pc_fail(PC_ERR_INPUT, "%s: unsupported digest '%s' (sha256 and sha512 are)",
+			       where, digest);
+	size_t hexlen = 2 * pc_digest_len(a);
+	const char *hex = digest + 7;
 	size_t i;
 	for (i = 0; hex[i]; i++)
 		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
 			break;
-	if (hex[i] || i != hexlen) {
-		pc_fail(PC_ERR_INPUT, "%s: malformed digest '%s'", where, digest);
-		return NULL;
-	}
-	return md;
+	if (hex[i] || i != hexlen)
+		return pc_fail(PC_ERR_INPUT, "%s: malformed digest '%s'", where, digest);
+	if (alg)
+		*alg = a;
+	return 0;
 }
 
 
-void img_hasher_init(struct hasher *h, const EVP_MD *md)
+void img_hasher_init(struct hasher *h, enum pc_digest_alg alg)
 {
-	h->md = md;
-	h->ctx = EVP_MD_CTX_new();
-	if (!h->ctx || EVP_DigestInit_ex(h->ctx, md, NULL) != 1) {
-		fprintf(stderr, "powercut: EVP digest init failed\n");
-		abort();
-	}
+	if (pc_digest_init(&h->d, alg) < 0)
+		abort(); /* no memory for a context (the message says so) */
 }
 
 void img_hasher_update(struct hasher *h, const void *p, size_t n)
 {
-	if (EVP_DigestUpdate(h->ctx, p, n) != 1)
-		abort();
+	pc_digest_update(&h->d, p, n);
 }
 
 /* "ALG:HEX" of what was hashed; frees the context. */
 char *img_hasher_final(struct hasher *h)
 {
-	unsigned char out[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	if (EVP_DigestFinal_ex(h->ctx, out, &len) != 1)
-		abort();
-	EVP_MD_CTX_free(h->ctx);
-	h->ctx = NULL;
-	pc_hex(out, len, hex);
-	return xasprintf("%s:%s", h->md == EVP_sha512() ? "sha512" : "sha256", hex);
+	char hex[PC_DIGEST_MAX_HEX];
+	pc_digest_final_hex(&h->d, hex);
+	pc_digest_free(&h->d);
+	return xasprintf("%s:%s", pc_digest_name(h->d.alg), hex);
 }
 
-/* Hash the file at PATH with MD, streaming.  *size gets its length. */
-char *img_hash_file(const char *path, const EVP_MD *md, uint64_t *size)
+/* Hash the file at PATH with ALG, streaming.  *size gets its length. */
+char *img_hash_file(const char *path, enum pc_digest_alg alg, uint64_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -132,7 +116,7 @@ char *img_hash_file(const char *path, const EVP_MD *md, uint64_t *size)
 		return NULL;
 	}
 	struct hasher h;
-	img_hasher_init(&h, md);
+	img_hasher_init(&h, alg);
 	char *buf = xmalloc(IMG_IO_CHUNK);
 	uint64_t total = 0;
 	for (;;) {

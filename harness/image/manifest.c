@@ -8,13 +8,13 @@
  * demand and cached until the next insertion or removal.
  */
 #include "image/manifest.h"
+#include "util/digest.h"
 #include "util/input.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,17 +545,14 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
 	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
 	struct group_map g;
 	group_map_build(&g, v, n);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-		fprintf(stderr, "powercut: cannot start a sha256 digest\n");
-		abort();
-	}
+	struct pc_digest ctx;
+	if (pc_digest_init(&ctx, PC_SHA256) < 0)
+		abort(); /* a manifest without its trailer's digest is no manifest */
 	struct line l = { 0 };
 	int rc = 0;
 	line_add(&l, MANIFEST_HEADER "\n", strlen(MANIFEST_HEADER) + 1);
 	for (size_t i = 0; rc == 0 && i <= n; i++) {
-		if (!EVP_DigestUpdate(ctx, l.s, l.len))
-			abort(); /* only on a broken libcrypto */
+		pc_digest_update(&ctx, l.s, l.len);
 		fwrite(l.s, 1, l.len, f);
 		if (i == n)
 			break;
@@ -574,17 +571,13 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
 		}
 		line_add(&l, "\n", 1);
 	}
-	unsigned char digest[32];
-	char hex[65];
-	unsigned int dlen = 32;
-	if (!EVP_DigestFinal_ex(ctx, digest, &dlen))
-		abort();
-	EVP_MD_CTX_free(ctx);
+	char hex[2 * PC_SHA256_LEN + 1];
+	pc_digest_final_hex(&ctx, hex);
+	pc_digest_free(&ctx);
 	free(l.s);
 	group_map_free(&g);
 	if (rc < 0)
 		return -1;
-	pc_hex(digest, 32, hex);
 	fprintf(f, MANIFEST_TRAILER " entries=%zu sha256=%s\n", n, hex);
 	if (fflush(f) != 0 || ferror(f))
 		return pc_fail_errno(PC_ERR_RUN, errno, "writing manifest");
@@ -614,14 +607,13 @@ void pc_manifest_digest(struct pc_manifest *m, unsigned char out[32])
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	unsigned int olen = 32;
-	if (!f || write_text(m, f, 0) < 0 || fclose(f) != 0 ||
-	    !EVP_Digest(buf, len, out, &olen, EVP_sha256(), NULL)) {
+	if (!f || write_text(m, f, 0) < 0 || fclose(f) != 0) {
 		/* Only memory exhaustion gets here; a wrong digest would be a
 		 * silent lie, so stop. */
 		fprintf(stderr, "powercut: cannot compute the manifest digest\n");
 		abort();
 	}
+	pc_sha256(buf, len, out);
 	free(buf);
 }
 
@@ -855,7 +847,7 @@ static int is_trailer(const char *line)
 
 /* "#end entries=N sha256=HEX": does it match what was read before it? */
 static int check_trailer(const struct loader *L, const char *line, size_t entries,
-			 EVP_MD_CTX *ctx)
+			 struct pc_digest *ctx)
 {
 	unsigned long long n;
 	char hexwant[65];
@@ -864,12 +856,8 @@ static int check_trailer(const struct loader *L, const char *line, size_t entrie
 		   &used) != 2 || line[used] != '\0' || strlen(hexwant) != 64)
 		return load_err(L, "bad end trailer (expected \"" MANIFEST_TRAILER
 			       " entries=N sha256=HEX\")", line);
-	unsigned char digest[32];
-	unsigned int dlen = 32;
-	char hexgot[65];
-	if (!EVP_DigestFinal_ex(ctx, digest, &dlen))
-		abort();
-	pc_hex(digest, 32, hexgot);
+	char hexgot[2 * PC_SHA256_LEN + 1];
+	pc_digest_final_hex(ctx, hexgot);
 	if (n != entries) {
 		char what[128];
 		snprintf(what, sizeof(what), "the trailer says %llu entries but %zu precede it",
@@ -899,10 +887,10 @@ struct pc_manifest *pc_manifest_load(const char *path)
 	struct pc_lines r;
 	if (pc_lines_open(&r, "manifest", path, PC_MAX_MANIFEST_LINE) < 0)
 		return NULL;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-		fprintf(stderr, "powercut: cannot start a sha256 digest\n");
-		abort();
+	struct pc_digest ctx;
+	if (pc_digest_init(&ctx, PC_SHA256) < 0) {
+		pc_lines_close(&r);
+		return NULL;
 	}
 	struct pc_manifest *m = pc_manifest_new();
 	struct loader L = { path, 0 };
@@ -916,11 +904,11 @@ struct pc_manifest *pc_manifest_load(const char *path)
 		else if (ended)
 			rc = load_err(&L, "text after the end trailer", NULL);
 		else if (L.line > 1 && is_trailer(line)) {
-			rc = check_trailer(&L, line, pc_manifest_count(m), ctx);
+			rc = check_trailer(&L, line, pc_manifest_count(m), &ctx);
 			ended = 1;
 		} else {
-			if (!EVP_DigestUpdate(ctx, line, len) || !EVP_DigestUpdate(ctx, "\n", 1))
-				abort();
+			pc_digest_update(&ctx, line, len);
+			pc_digest_update(&ctx, "\n", 1);
 			rc = L.line == 1 ? check_header(&L, line) : parse_line(&L, m, line);
 		}
 	}
@@ -929,7 +917,7 @@ struct pc_manifest *pc_manifest_load(const char *path)
 	else if (rc == 0 && !ended)
 		rc = pc_fail(PC_ERR_INPUT, "%s:%lu: manifest truncated: it ends without its "
 			     "\"" MANIFEST_TRAILER " entries=N sha256=HEX\" trailer", path, L.line);
-	EVP_MD_CTX_free(ctx);
+	pc_digest_free(&ctx);
 	pc_lines_close(&r);
 	if (rc < 0) {
 		pc_manifest_free(m);

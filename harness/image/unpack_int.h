@@ -15,12 +15,12 @@
 #ifndef PC_UNPACK_INT_H
 #define PC_UNPACK_INT_H
 
-#include <openssl/evp.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "image/layerfmt.h"
 #include "image/unpack.h"
+#include "util/digest.h"
 
 struct archive;
 struct archive_entry;
@@ -37,7 +37,7 @@ struct walk {
 	enum pc_layerfmt fmt; /* eStargz: its TOC and landmarks are not files */
 	unsigned layer;
 	struct pc_unpack_stats st;
-	EVP_MD_CTX *md;
+	struct pc_digest md;  /* reused for every file */
 	pc_unpack_progress_fn progress;
 	void *arg;
 	uint64_t written, next_progress;

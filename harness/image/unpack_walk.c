@@ -23,7 +23,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,16 +253,6 @@ static int read_error(struct walk *w, struct archive *ar, const char *path)
 		       archive_error_string(ar));
 }
 
-static void hash_zeros(EVP_MD_CTX *md, uint64_t n)
-{
-	static const unsigned char zeros[65536];
-	while (n > 0) {
-		size_t k = n > sizeof(zeros) ? sizeof(zeros) : (size_t)n;
-		EVP_DigestUpdate(md, zeros, k);
-		n -= k;
-	}
-}
-
 static void note_progress(struct walk *w, size_t n)
 {
 	w->written += n;
@@ -282,15 +271,14 @@ static void note_progress(struct walk *w, size_t n)
 #define MAX_ENTRY_SIZE (256ULL << 30)
 
 static int copy_data(struct walk *w, struct archive *ar, const char *path, uint64_t size,
-		     unsigned char digest[32])
+		     unsigned char digest[PC_SHA256_LEN])
 {
 	if (size > MAX_ENTRY_SIZE)
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: apparent size %llu bytes is over "
 			       "powercut's limit of %llu GiB per file", w->lname, path,
 			       (unsigned long long)size, MAX_ENTRY_SIZE >> 30);
 	uint64_t pos = 0;
-	if (!EVP_DigestInit_ex(w->md, EVP_sha256(), NULL))
-		return pc_fail(PC_ERR_RUN, "sha256 init failed");
+	pc_digest_restart(&w->md);
 	for (;;) {
 		const void *buf;
 		size_t n;
@@ -307,18 +295,16 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: data beyond powercut's "
 				       "limit of %llu GiB per file", w->lname, path,
 				       MAX_ENTRY_SIZE >> 30);
-		hash_zeros(w->md, (uint64_t)off - pos);
-		EVP_DigestUpdate(w->md, buf, n);
+		pc_digest_zeros(&w->md, (uint64_t)off - pos);
+		pc_digest_update(&w->md, buf, n);
 		pos = (uint64_t)off + n;
 		if (w->disk && archive_write_data_block(w->disk, buf, n, off) < ARCHIVE_OK)
 			return write_error(w, w->disk, path);
 		note_progress(w, n);
 	}
 	if (pos < size)
-		hash_zeros(w->md, size - pos);
-	unsigned int len = 32;
-	if (!EVP_DigestFinal_ex(w->md, digest, &len))
-		return pc_fail(PC_ERR_RUN, "sha256 final failed");
+		pc_digest_zeros(&w->md, size - pos);
+	pc_digest_final(&w->md, digest);
 	return 0;
 }
 
@@ -505,7 +491,7 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 		return -1;
 	if (w->disk && archive_write_header(w->disk, ae) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
-	unsigned char digest[32];
+	unsigned char digest[PC_SHA256_LEN];
 	uint64_t size = type == PC_FT_REG ? (uint64_t)archive_entry_size(ae) : 0;
 	if (type == PC_FT_REG) {
 		if (copy_data(w, ar, path, size, digest) < 0)
@@ -674,16 +660,15 @@ int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *
 int unpack_walk_init(struct walk *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->md = EVP_MD_CTX_new();
-	if (!w->md)
-		return pc_fail(PC_ERR_RUN, "cannot allocate a sha256 context");
+	if (pc_digest_init(&w->md, PC_SHA256) < 0)
+		return -1;
 	w->m = pc_manifest_new();
 	return 0;
 }
 
 void unpack_walk_done(struct walk *w)
 {
-	EVP_MD_CTX_free(w->md);
+	pc_digest_free(&w->md);
 	pc_manifest_free(w->m);
 	for (size_t i = 0; i < w->nopaque; i++)
 		free(w->opaque[i]);

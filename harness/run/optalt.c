@@ -1,10 +1,10 @@
 /* optalt.c - option matrices (see optalt.h). */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "run/optalt.h"
+#include "util/digest.h"
 #include "util/util.h"
 
 #define SLUG_MAX 40   /* longer texts are cut and hashed */
@@ -31,12 +31,8 @@ char *pc_option_slug(const char *alt)
 	s[len] = '\0';
 	if (!replaced && len <= SLUG_MAX)
 		return s;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	if (!EVP_Digest(alt, len, md, &mdlen, EVP_sha256(), NULL) || mdlen < 4) {
-		free(s);
-		return NULL;
-	}
+	unsigned char md[PC_SHA256_LEN];
+	pc_sha256(alt, len, md);
 	if (len > SLUG_KEEP)
 		s[SLUG_KEEP] = '\0';
 	char *out = xasprintf("%s~%02x%02x%02x%02x", s, md[0], md[1], md[2], md[3]);
@@ -85,12 +81,6 @@ int pc_alternatives_parse(const char *value, struct pc_alternatives *out, char *
 	while (more) {
 		char *alt = next_alternative(&p, &more);
 		char *slug = pc_option_slug(alt);
-		if (!slug) {
-			snprintf(why, whylen, "cannot make an id for '%s': SHA-256 failed", alt);
-			free(alt);
-			pc_alternatives_free(&a);
-			return -1;
-		}
 		for (size_t i = 0; i < a.n; i++) {
 			const char *clash = !strcmp(a.v[i], alt) ? "is given twice"
 					    : !strcmp(a.slug[i], slug) ? "has the same id as"

@@ -32,7 +32,7 @@ struct pc_alternatives {
 int pc_alternatives_parse(const char *value, struct pc_alternatives *out, char *why,
 			  size_t whylen);
 void pc_alternatives_free(struct pc_alternatives *a);
-/* The slug of one alternative (malloc'd); NULL only if SHA-256 fails. */
+/* The slug of one alternative (malloc'd). */
 char *pc_option_slug(const char *alt);
 
 #endif
