@@ -10,12 +10,12 @@
 #include "image/manifest.h"
 #include "util/digest.h"
 #include "util/input.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -451,86 +451,48 @@ static void group_map_free(struct group_map *g)
 	free(g->members);
 }
 
-/* One line of text being built: entries are formatted here, measured
- * against the line limit, hashed, then written. */
-struct line {
-	char *s;
-	size_t len, cap;
-};
-
-static void line_add(struct line *l, const char *p, size_t n)
-{
-	if (l->len + n + 1 > l->cap) {
-		l->cap = (l->len + n + 1) * 2;
-		l->s = xrealloc(l->s, l->cap);
-	}
-	memcpy(l->s + l->len, p, n);
-	l->len += n;
-	l->s[l->len] = '\0';
-}
-
-__attribute__((format(printf, 2, 3)))
-static void line_printf(struct line *l, const char *fmt, ...)
-{
-	char small[128];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort(); /* only for a bad format, which the compiler checks */
-	if ((size_t)n < sizeof(small)) {
-		line_add(l, small, (size_t)n);
-		return;
-	}
-	char *big = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	line_add(l, big, (size_t)n);
-	free(big);
-}
-
-static void line_escaped(struct line *l, const char *s, size_t n)
+/* One line of text being built (a pc_strbuf): entries are formatted here,
+ * measured against the line limit, hashed, then written. */
+static void line_escaped(struct pc_strbuf *l, const char *s, size_t n)
 {
 	char *e = pc_escape((const unsigned char *)s, n);
-	line_add(l, e, strlen(e));
+	pc_strbuf_add(l, e, strlen(e));
 	free(e);
 }
 
-static void format_entry(struct line *l, const struct pc_entry *e, uint64_t group)
+static void format_entry(struct pc_strbuf *l, const struct pc_entry *e, uint64_t group)
 {
 	static const char hexdig[] = "0123456789abcdef";
 	char hex[65];
 	line_escaped(l, e->path, strlen(e->path));
-	line_printf(l, " type=%s mode=%04o uid=%" PRIu32 " gid=%" PRIu32,
+	pc_strbuf_printf(l, " type=%s mode=%04o uid=%" PRIu32 " gid=%" PRIu32,
 		    pc_ftype_name(e->type), (unsigned)(e->mode & 07777), e->uid, e->gid);
 	switch (e->type) {
 	case PC_FT_REG:
 		pc_hex(e->sha256, 32, hex);
-		line_printf(l, " size=%" PRIu64 " sha256=%s", e->size, hex);
+		pc_strbuf_printf(l, " size=%" PRIu64 " sha256=%s", e->size, hex);
 		break;
 	case PC_FT_SYMLINK:
-		line_printf(l, " size=%" PRIu64 " link=", e->size);
+		pc_strbuf_printf(l, " size=%" PRIu64 " link=", e->size);
 		line_escaped(l, e->link ? e->link : "", e->link ? strlen(e->link) : 0);
 		break;
 	case PC_FT_CHR:
 	case PC_FT_BLK:
-		line_printf(l, " rdev=%" PRIu32 ",%" PRIu32, e->rdev_major, e->rdev_minor);
+		pc_strbuf_printf(l, " rdev=%" PRIu32 ",%" PRIu32, e->rdev_major, e->rdev_minor);
 		break;
 	default:
 		break;
 	}
 	if (group)
-		line_printf(l, " nlink-group=%" PRIu64, group);
+		pc_strbuf_printf(l, " nlink-group=%" PRIu64, group);
 	for (size_t i = 0; i < e->nxattrs; i++) {
-		line_add(l, " xattr.", 7);
+		pc_strbuf_add(l, " xattr.", 7);
 		line_escaped(l, e->xattrs[i].name, strlen(e->xattrs[i].name));
-		line_add(l, "=", 1);
+		pc_strbuf_add(l, "=", 1);
 		for (size_t b = 0; b < e->xattrs[i].size; b++) {
 			char two[2] = { hexdig[e->xattrs[i].value[b] >> 4],
 					hexdig[e->xattrs[i].value[b] & 15] };
-			line_add(l, two, 2);
+			pc_strbuf_add(l, two, 2);
 		}
 	}
 }
@@ -548,15 +510,15 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
 	struct pc_digest ctx;
 	if (pc_digest_init(&ctx, PC_SHA256) < 0)
 		abort(); /* a manifest without its trailer's digest is no manifest */
-	struct line l = { 0 };
+	struct pc_strbuf l = PC_STRBUF_INIT;
 	int rc = 0;
-	line_add(&l, MANIFEST_HEADER "\n", strlen(MANIFEST_HEADER) + 1);
+	pc_strbuf_add(&l, MANIFEST_HEADER "\n", strlen(MANIFEST_HEADER) + 1);
 	for (size_t i = 0; rc == 0 && i <= n; i++) {
 		pc_digest_update(&ctx, l.s, l.len);
 		fwrite(l.s, 1, l.len, f);
 		if (i == n)
 			break;
-		l.len = 0;
+		pc_strbuf_reset(&l);
 		uint64_t group = 0;
 		if (v[i]->hardlink_group)
 			group = g.to[group_index(&g, v[i]->hardlink_group)];
@@ -569,12 +531,12 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
 				     PC_MAX_MANIFEST_LINE);
 			free(shown);
 		}
-		line_add(&l, "\n", 1);
+		pc_strbuf_add(&l, "\n", 1);
 	}
 	char hex[2 * PC_SHA256_LEN + 1];
 	pc_digest_final_hex(&ctx, hex);
 	pc_digest_free(&ctx);
-	free(l.s);
+	pc_strbuf_free(&l);
 	group_map_free(&g);
 	if (rc < 0)
 		return -1;

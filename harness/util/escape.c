@@ -5,46 +5,16 @@
  * see. */
 #include "util/escape.h"
 #include "image/manifest.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A growing string. */
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sb *b, const char *p, size_t n)
+static void sb_hex(struct pc_strbuf *b, unsigned char c)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sb *b, const char *p)
-{
-	sb_add(b, p, strlen(p));
-}
-
-static void sb_hex(struct sb *b, unsigned char c)
-{
-	char x[4];
-	snprintf(x, sizeof(x), "%%%02X", c);
-	sb_add(b, x, 3);
-}
-
-static char *sb_done(struct sb *b)
-{
-	if (!b->s)
-		return xstrdup("");
-	return b->s;
+	pc_strbuf_printf(b, "%%%02X", c);
 }
 
 /* Length of the valid UTF-8 sequence at P (no overlong forms, no
@@ -106,7 +76,7 @@ enum { KEEP_NL = 1, MARKDOWN = 2 };
 
 static char *text_rule(const char *s, unsigned flags)
 {
-	struct sb b = { 0 };
+	struct pc_strbuf b = PC_STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
 		unsigned cp;
@@ -120,10 +90,10 @@ static char *text_rule(const char *s, unsigned flags)
 			for (size_t i = 0; i < n; i++)
 				sb_hex(&b, p[i]);
 		else
-			sb_add(&b, (const char *)p, n);
+			pc_strbuf_add(&b, (const char *)p, n);
 		p += n;
 	}
-	return sb_done(&b);
+	return pc_strbuf_release(&b);
 }
 
 char *pc_esc_name(const char *s)
@@ -150,20 +120,20 @@ char *pc_esc_md(const char *s)
 char *pc_esc_xml(const char *s, int attr, int multiline)
 {
 	char *t = text_rule(s, attr || multiline ? KEEP_NL : 0);
-	struct sb b = { 0 };
+	struct pc_strbuf b = PC_STRBUF_INIT;
 	for (const char *p = t; *p; p++) {
 		switch (*p) {
-		case '&': sb_puts(&b, "&amp;"); break;
-		case '<': sb_puts(&b, "&lt;"); break;
-		case '>': sb_puts(&b, "&gt;"); break;
-		case '"': sb_puts(&b, "&quot;"); break;
-		case '\'': sb_puts(&b, "&apos;"); break;
-		case '\n': sb_puts(&b, attr ? "&#10;" : "\n"); break;
-		default: sb_add(&b, p, 1);
+		case '&': pc_strbuf_puts(&b, "&amp;"); break;
+		case '<': pc_strbuf_puts(&b, "&lt;"); break;
+		case '>': pc_strbuf_puts(&b, "&gt;"); break;
+		case '"': pc_strbuf_puts(&b, "&quot;"); break;
+		case '\'': pc_strbuf_puts(&b, "&apos;"); break;
+		case '\n': pc_strbuf_puts(&b, attr ? "&#10;" : "\n"); break;
+		default: pc_strbuf_add(&b, p, 1);
 		}
 	}
 	free(t);
-	return sb_done(&b);
+	return pc_strbuf_release(&b);
 }
 
 static json_t *json_or_abort(json_t *j)
