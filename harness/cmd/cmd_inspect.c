@@ -11,6 +11,7 @@
 #include "util/escape.h"
 #include "image/image.h"
 #include "image/layerfmt.h"
+#include "image/taropen.h"
 #include "util/util.h"
 
 static void usage(FILE *f)
@@ -42,13 +43,11 @@ struct layer_stats {
 /* A light pass over one layer: headers only. */
 static int layer_stats(const char *path, struct layer_stats *s)
 {
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
 	int rc = 0;
 	memset(s, 0, sizeof(*s));
-	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
-		rc = pc_fail(PC_ERR_INPUT, "open %s: %s", path, archive_error_string(a));
+	struct archive *a = pc_tar_open("layer", path, -1);
+	if (!a) {
+		rc = -1;
 	} else {
 		struct archive_entry *e;
 		int r;

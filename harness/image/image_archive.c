@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "image/image_int.h"
+#include "image/taropen.h"
 #include "util/util.h"
 
 #define MAX_LINK_HOPS 8        /* symlinked members in docker-save */
@@ -100,12 +101,8 @@ static struct archive *tar_open(const char *path, int *fd)
 		*fd = -1;
 		return NULL;
 	}
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_fd(a, *fd, 64 * 1024) != ARCHIVE_OK) {
-		pc_fail(PC_ERR_INPUT, "open %s: %s", path, archive_error_string(a));
-		archive_read_free(a);
+	struct archive *a = pc_tar_open(NULL, path, *fd);
+	if (!a) {
 		close(*fd);
 		*fd = -1;
 		return NULL;

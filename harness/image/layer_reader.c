@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "image/layer_reader.h"
+#include "image/taropen.h"
 #include "util/util.h"
 
 #define NBUF 4          /* buffers decompressed ahead, at most */
@@ -162,47 +163,12 @@ static int close_cb(struct archive *ar, void *data)
 	return ARCHIVE_OK;
 }
 
-static struct archive *tar_reader(const char *path)
-{
-	struct archive *ar = archive_read_new();
-	if (!ar) {
-		pc_fail(PC_ERR_RUN, "layer %s: cannot allocate an archive reader", path);
-		return NULL;
-	}
-	/* Any compression, but only tar (ustar, pax, GNU, v7): a layer in
-	 * another format is a mistake, not something to guess at. */
-	archive_read_support_filter_all(ar);
-	archive_read_support_format_tar(ar);
-	archive_read_support_format_gnutar(ar);
-	return ar;
-}
-
-/* archive_read_open also bids for the format, so a file that is not a
- * tar archive fails here, before anything is written. */
-static struct archive *opened(struct archive *ar, int rc, const char *path)
-{
-	if (rc == ARCHIVE_OK)
-		return ar;
-	int e = archive_errno(ar);
-	if (e == ENOENT || e == EACCES || e == EISDIR)
-		pc_fail_errno(PC_ERR_INPUT, e, "layer %s: cannot open", path);
-	else
-		pc_fail(PC_ERR_INPUT, "layer %s: not a (compressed) tar archive: %s", path,
-			archive_error_string(ar));
-	archive_read_free(ar);
-	return NULL;
-}
-
 /* The raw decompressing reader over PATH when PATH is compressed, else
  * NULL (the caller then opens PATH directly, as for any odd case). */
 static struct inflater *inflater_open(const char *path)
 {
-	struct archive *dec = archive_read_new();
-	if (!dec)
-		return NULL;
+	struct archive *dec = pc_tar_reader_new(PC_TAR_RAW);
 	struct archive_entry *ae;
-	archive_read_support_filter_all(dec);
-	archive_read_support_format_raw(dec);
 	if (archive_read_open_filename(dec, path, 64 * 1024) != ARCHIVE_OK ||
 	    archive_filter_count(dec) < 2 || /* only "none": not compressed */
 	    archive_read_next_header(dec, &ae) != ARCHIVE_OK) {
@@ -221,14 +187,9 @@ static struct inflater *inflater_open(const char *path)
 struct archive *pc_layer_reader_open(const char *path)
 {
 	struct inflater *in = inflater_open(path);
-	struct archive *ar = tar_reader(path);
-	if (!ar) {
-		if (in)
-			inflater_free(in);
-		return NULL;
-	}
 	if (!in)
-		return opened(ar, archive_read_open_filename(ar, path, 64 * 1024), path);
+		return pc_tar_open("layer", path, -1);
 	/* libarchive calls close_cb (which frees IN) on failure too. */
-	return opened(ar, archive_read_open(ar, in, NULL, read_cb, close_cb), path);
+	struct archive *ar = pc_tar_reader_new(PC_TAR_ENTRIES);
+	return pc_tar_opened(ar, archive_read_open(ar, in, NULL, read_cb, close_cb), "layer", path);
 }

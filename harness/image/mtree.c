@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 
 #include "image/mtree.h"
+#include "image/taropen.h"
 #include "util/util.h"
 
 struct mtree {
@@ -77,14 +78,9 @@ static int mtree_copy_data(struct mtree *t, struct archive *r, const char *layer
  * member's data can be read once).  Returns how many entries still wait. */
 static ssize_t mtree_layer(struct mtree *t, const char *layer, unsigned l, int first)
 {
-	struct archive *r = archive_read_new();
-	archive_read_support_filter_all(r);
-	archive_read_support_format_tar(r);
-	if (archive_read_open_filename(r, layer, 64 * 1024) != ARCHIVE_OK) {
-		pc_fail(PC_ERR_INPUT, "open %s: %s", layer, archive_error_string(r));
-		archive_read_free(r);
+	struct archive *r = pc_tar_open("layer", layer, -1);
+	if (!r)
 		return -1;
-	}
 	struct archive_entry *ae;
 	int rr, rc = 0;
 	while (rc == 0 && ((rr = archive_read_next_header(r, &ae)) == ARCHIVE_OK || rr == ARCHIVE_WARN)) {

@@ -1,0 +1,50 @@
+/* taropen.c - see taropen.h. */
+#include "image/taropen.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define TAR_BLOCK (64 * 1024) /* bytes libarchive reads at a time */
+
+struct archive *pc_tar_reader_new(enum pc_tar_read what)
+{
+	struct archive *ar = archive_read_new();
+	if (!ar) {
+		fprintf(stderr, "powercut: out of memory for an archive reader\n");
+		abort();
+	}
+	archive_read_support_filter_all(ar);
+	/* Only tar: an image or layer in another format is a mistake, not
+	 * something to guess at.  (format_tar reads ustar, pax, GNU and v7.) */
+	if (what == PC_TAR_RAW)
+		archive_read_support_format_raw(ar);
+	else
+		archive_read_support_format_tar(ar);
+	return ar;
+}
+
+struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, const char *path)
+{
+	if (rc == ARCHIVE_OK)
+		return ar;
+	const char *sep = label ? " " : "";
+	label = label ? label : "";
+	int e = archive_errno(ar);
+	if (e == ENOENT || e == EACCES || e == EISDIR || e == ELOOP || e == ENOTDIR)
+		pc_fail_errno(PC_ERR_INPUT, e, "%s%s%s: cannot open", label, sep, path);
+	else
+		pc_fail(PC_ERR_INPUT, "%s%s%s: not a (compressed) tar archive: %s", label, sep,
+			path, archive_error_string(ar) ? archive_error_string(ar) : "unreadable");
+	archive_read_free(ar);
+	return NULL;
+}
+
+struct archive *pc_tar_open(const char *label, const char *path, int fd)
+{
+	struct archive *ar = pc_tar_reader_new(PC_TAR_ENTRIES);
+	int rc = fd >= 0 ? archive_read_open_fd(ar, fd, TAR_BLOCK)
+			 : archive_read_open_filename(ar, path, TAR_BLOCK);
+	return pc_tar_opened(ar, rc, label, path);
+}

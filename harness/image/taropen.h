@@ -1,0 +1,32 @@
+/* taropen.h - the one way powercut opens a tar archive (an image tar, a
+ * layer) for reading with libarchive: which formats and filters it
+ * accepts, and how a failure to open is told.
+ */
+#ifndef PC_TAROPEN_H
+#define PC_TAROPEN_H
+
+#include <archive.h>
+
+enum pc_tar_read {
+	PC_TAR_ENTRIES, /* tar (ustar, pax, GNU, v7) under any compression */
+	PC_TAR_RAW,     /* the decompressed stream as one entry, no tar parsing */
+};
+
+/* A reader set up for WHAT, not yet opened.  Never NULL (out of memory
+ * aborts, as xmalloc does). */
+struct archive *pc_tar_reader_new(enum pc_tar_read what);
+
+/* The end of an archive_read_open* call (its result RC) on AR for the file
+ * PATH: AR when it opened, else NULL with AR freed and the error reported,
+ * class INPUT ("PATH: cannot open: REASON", or "PATH: not a (compressed)
+ * tar archive: REASON"; LABEL, e.g. "layer", goes before PATH when not
+ * NULL).  archive_read_open bids for the format, so a file that is not a
+ * tar archive fails here, before anything is read from it. */
+struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, const char *path);
+
+/* A tar reader over PATH (FD when FD >= 0: the caller keeps and closes it),
+ * positioned before its first header; NULL with the error reported as by
+ * pc_tar_opened. */
+struct archive *pc_tar_open(const char *label, const char *path, int fd);
+
+#endif
