@@ -172,14 +172,11 @@ static int note_section(struct parser *p, const char *line)
 {
 	if (p->lineno == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
 		line += 3;  /* inih skips a UTF-8 BOM */
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (*line != '[')
+	size_t len;
+	const char *start = pc_ini_section_name(line, &len);
+	if (!start)
 		return 0;
-	const char *end = strchr(line + 1, ']');
-	if (!end)
-		return 0;
-	char *name = xstrndup(line + 1, (size_t)(end - line - 1));
+	char *name = xstrndup(start, len);
 	if (!valid_group_name(name)) {
 		key_error(p, NULL, "section name [%s] must be 1 to %d letters, digits, '.', '_' or '-'",
 			  name, MAX_GROUP_NAME);
@@ -600,16 +597,7 @@ static int parse_file(struct parser *p)
 	if (read_scenario(p) < 0)
 		return -1;
 
-	/* Process-wide libinih settings (Debian's build reads them at run
-	 * time): a heap line buffer of our size, as the reader enforces; no
-	 * continuation lines, so an indented key is a key; stop at the first
-	 * error so that the message printed is the first one. */
-	ini_use_stack = false;
-	ini_initial_alloc = MAX_LINE;
-	ini_max_line = MAX_LINE;
-	ini_allow_realloc = false;
-	ini_allow_multiline = false;
-	ini_stop_on_first_error = true;
+	pc_ini_configure(MAX_LINE, 0);
 
 	int rc = ini_parse_stream(read_line, p, handler, p);
 	if (p->failed)

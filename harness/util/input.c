@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,4 +242,28 @@ int pc_input_vfail_at(const char *file, unsigned line, const char *key, const ch
 	if (key)
 		return pc_fail(PC_ERR_INPUT, "%s:%u: %s: %s", file, line, key, msg);
 	return pc_fail(PC_ERR_INPUT, "%s:%u: %s", file, line, msg);
+}
+
+const char *pc_ini_section_name(const char *line, size_t *len)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line != '[')
+		return NULL;
+	const char *end = strchr(line + 1, ']');
+	if (!end)
+		return NULL;
+	*len = (size_t)(end - line - 1);
+	return line + 1;
+}
+
+void pc_ini_configure(int max_line, int allow_no_value)
+{
+	ini_use_stack = false;
+	ini_initial_alloc = max_line;
+	ini_max_line = max_line;
+	ini_allow_realloc = false;
+	ini_allow_multiline = false;
+	ini_stop_on_first_error = true;
+	ini_allow_no_value = allow_no_value != 0;
 }

@@ -73,6 +73,20 @@ void pc_lines_close(struct pc_lines *r);
  * a message (class INPUT for a bad or too-large file). */
 char *pc_input_read_small(const char *what, const char *path, size_t max, size_t *len);
 
+/* The name of the ini "[section]" header on LINE, read as inih and fio
+ * read it: blanks before '[' allowed, the name up to the first ']'.  Its
+ * start (inside LINE) and *LEN, or NULL when LINE is no complete header. */
+const char *pc_ini_section_name(const char *line, size_t *len);
+
+/* Set libinih's process-wide settings (Debian's build reads them at run
+ * time) for one of our parsers; call before every ini_parse_stream, as
+ * another parser may have changed them.  A heap line buffer of MAX_LINE
+ * bytes that never grows (our line reader enforces the limit); no
+ * continuation lines, so an indented key is a key; stop at the first error,
+ * so that the message printed is the first one; ALLOW_NO_VALUE: a bare key
+ * is a key (fio's booleans), else an error. */
+void pc_ini_configure(int max_line, int allow_no_value);
+
 /* Report a problem in an input file, class INPUT: "FILE:LINE: KEY: message"
  * (without "KEY: " when KEY is NULL), the message formatted from FMT and
  * AP.  Returns -1.  The parsers of scenario and fio job files wrap it. */

@@ -315,22 +315,18 @@ static struct section *add_section(struct parser *p, const char *name, size_t le
  * up to the first ']'.  Two jobs of one name would share their files. */
 static int note_section(struct parser *p, const char *line)
 {
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (*line != '[')
+	size_t len;
+	const char *name = pc_ini_section_name(line, &len);
+	if (!name)
 		return 0;
-	const char *end = strchr(line + 1, ']');
-	if (!end)
-		return 0;
-	size_t len = (size_t)(end - line - 1);
 	for (size_t i = 0; i < p->nsections; i++)
-		if (strlen(p->sections[i].name) == len && !strncmp(p->sections[i].name, line + 1, len))
+		if (strlen(p->sections[i].name) == len && !strncmp(p->sections[i].name, name, len))
 			return job_error(p, p->lineno, NULL, "section [%.*s] appears twice (first on "
 					 "line %u): the two jobs would write the same files",
-					 (int)len, line + 1, p->sections[i].line);
+					 (int)len, name, p->sections[i].line);
 	if (len == 0)
 		return job_error(p, p->lineno, NULL, "an empty section name");
-	add_section(p, line + 1, len);
+	add_section(p, name, len);
 	return 0;
 }
 
@@ -521,17 +517,9 @@ static void parser_free(struct parser *p)
 static int parse_stream(FILE *f, const char *shown, struct pc_fio_jobfile *out)
 {
 	struct parser p = { .shown = shown, .f = f };
-	/* Process-wide libinih settings (scenario.c sets its own before each
-	 * parse): bare keys are fio booleans; no continuation lines. */
-	ini_use_stack = false;
-	ini_initial_alloc = MAX_LINE;
-	ini_max_line = MAX_LINE;
-	ini_allow_realloc = false;
-	ini_allow_multiline = false;
-	ini_stop_on_first_error = true;
-	ini_allow_no_value = true;
+	pc_ini_configure(MAX_LINE, 1); /* bare keys are fio booleans */
 	int rc = ini_parse_stream(read_line, &p, handler, &p);
-	ini_allow_no_value = false;
+	pc_ini_configure(MAX_LINE, 0);
 	if (!p.failed && rc == -2)
 		rc = pc_fail(PC_ERR_RUN, "%s: out of memory parsing", shown);
 	else if (!p.failed && rc != 0)

@@ -196,6 +196,21 @@ static void test_read_small(void)
 	free(dir);
 }
 
+/* A [section] header as inih and fio read it. */
+static void test_section_name(void)
+{
+	size_t len = 99;
+	const char *n = pc_ini_section_name("[global]", &len);
+	CU_ASSERT(n && len == 6 && !strncmp(n, "global", len));
+	n = pc_ini_section_name(" \t[a b]] ; x", &len); /* up to the first ']' */
+	CU_ASSERT(n && len == 3 && !strncmp(n, "a b", len));
+	n = pc_ini_section_name("[]", &len);
+	CU_ASSERT(n && len == 0);
+	CU_ASSERT_PTR_NULL(pc_ini_section_name("[open", &len));
+	CU_ASSERT_PTR_NULL(pc_ini_section_name("key = [v]", &len));
+	CU_ASSERT_PTR_NULL(pc_ini_section_name("", &len));
+}
+
 void register_input_tests(void)
 {
 	CU_pSuite s = CU_add_suite("input", NULL, NULL);
@@ -203,4 +218,5 @@ void register_input_tests(void)
 	CU_add_test(s, "lines without their newline", test_lines);
 	CU_add_test(s, "line length and NUL limits", test_line_limits);
 	CU_add_test(s, "small files read whole", test_read_small);
+	CU_add_test(s, "ini section headers", test_section_name);
 }
