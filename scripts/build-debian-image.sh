@@ -58,6 +58,8 @@ MIRROR=$(mirror)
 for tool in debootstrap setfattr getfattr; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "build-debian-image: installing debootstrap and attr" >&2
+		# A fresh machine (a container, CI) may have no package lists yet.
+		apt-get update -qq >/dev/null
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			debootstrap attr >/dev/null
 		break
