@@ -653,6 +653,20 @@ static int cmp_xattr(const void *a, const void *b)
 enum { SEEN_TYPE = 1, SEEN_MODE = 2, SEEN_UID = 4, SEEN_GID = 8, SEEN_SIZE = 16,
        SEEN_SHA = 32, SEEN_LINK = 64, SEEN_RDEV = 128, SEEN_GROUP = 256 };
 
+/* The SEEN_ bit of a field that may appear once; 0 for the others. */
+static unsigned field_bit(const char *key)
+{
+	static const struct { const char *key; unsigned bit; } once[] = {
+		{ "type", SEEN_TYPE }, { "mode", SEEN_MODE }, { "uid", SEEN_UID },
+		{ "gid", SEEN_GID }, { "size", SEEN_SIZE }, { "sha256", SEEN_SHA },
+		{ "link", SEEN_LINK }, { "rdev", SEEN_RDEV }, { "nlink-group", SEEN_GROUP },
+	};
+	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (strcmp(key, once[i].key) == 0)
+			return once[i].bit;
+	return 0;
+}
+
 static int parse_field(const struct loader *L, struct pc_entry *e, char *tok, unsigned *seen)
 {
 	char *eq = strchr(tok, '=');
@@ -660,6 +674,12 @@ static int parse_field(const struct loader *L, struct pc_entry *e, char *tok, un
 		return load_err(L, "field without '='", tok);
 	*eq = '\0';
 	const char *key = tok, *val = eq + 1;
+	/* A repeated field is refused before its value is parsed: parsing it
+	 * would overwrite (and leak) what the first one set. */
+	if (*seen & field_bit(key)) {
+		*eq = '=';
+		return load_err(L, "duplicate field", tok);
+	}
 	unsigned bit = 0;
 	uint64_t v;
 	int bad = 0;
@@ -727,8 +747,6 @@ static int parse_field(const struct loader *L, struct pc_entry *e, char *tok, un
 	*eq = '=';
 	if (bad)
 		return load_err(L, "bad value", tok);
-	if (*seen & bit)
-		return load_err(L, "duplicate field", tok);
 	*seen |= bit;
 	return 0;
 }

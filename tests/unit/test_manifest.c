@@ -250,6 +250,9 @@ static void test_load_rejects(void)
 		{ "a type=char mode=0600 uid=0 gid=0 rdev=1\n", "bad rdev" },
 		{ "a type=dir mode=0755 uid=0 gid=0 color=red\n", "unknown field" },
 		{ "a type=dir mode=0755 uid=0 gid=0 mode=0700\n", "duplicate field" },
+		/* a repeated string field: refused before it overwrites (and leaks)
+		 * the first (found by fuzz_manifest) */
+		{ "l type=symlink mode=0777 uid=0 gid=0 size=1 link=a link=b\n", "duplicate field" },
 		{ "a type=dir mode=0755 uid=0 gid=0 link=x\n", "link on a dir" },
 		{ "a type=dir mode=0755 uid=0 gid=0 xattr.user.x=zz\n", "bad xattr hex" },
 		{ "a%G0 type=dir mode=0755 uid=0 gid=0\n", "bad escape" },
