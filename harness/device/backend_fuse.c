@@ -291,7 +291,11 @@ static int fuse_create(struct pc_backend *b, uint64_t size)
 	p->made_pidfile = 1;
 	if (wait_ready(p, ready) < 0 || check_disk(p, size) < 0)
 		goto fail;
-	if (pc_loop_attach(p->disk, 0, &p->loop) < 0)
+	/* Direct I/O: the loop device hands a whole request to the server at
+	 * once (buffered, it writes page by page: a FUSE round trip per 4 KiB)
+	 * and keeps no second copy of the device in its own page cache.  A
+	 * kernel that cannot do it falls back to buffered I/O by itself. */
+	if (pc_loop_attach(p->disk, 1, &p->loop) < 0)
 		goto fail;
 	snprintf(b->devpath, sizeof(b->devpath), "%s", p->loop.path);
 	b->devnum = p->loop.devnum;

@@ -15,7 +15,10 @@
  * saved blocks back, so what survives is what the last flush made durable.
  * Discards and write-zeroes are not cached: they are durable at once.
  *
- * Single process, single thread, foreground.  Started by the parent with
+ * One process, foreground, requests on several threads (libfuse's mt loop:
+ * reads overlap, requests that change the device take a lock).  The parent
+ * attaches the loop device with direct I/O, so a request carries a whole
+ * bio rather than a page.  Started by the parent with
  *   powercut __fuse-server --backing FILE --control FILE [--undo FILE]
  *                          --ready-fd N --ppid PID MOUNTPOINT
  * It writes one byte to the ready fd once mounted, and exits when unmounted
@@ -29,6 +32,7 @@
 #include <fcntl.h>
 #include <fuse.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +57,9 @@ struct server {
 	int backing_fd;
 	off_t size;
 	struct pc_fuse_ctl *ctl;
+	/* Requests run on several threads (reads overlap); everything that
+	 * changes the device or the model is serialized by this lock. */
+	pthread_mutex_t lock;
 	/* Volatile write cache (undo.fd >= 0 only with --undo). */
 	struct pc_fuselog undo;
 	uint8_t *saved;         /* bit per granule: saved since the last flush */
@@ -82,12 +89,14 @@ static void add(uint64_t *counter, uint64_t n)
  * fuse_flakey.h.  The store must come before the mode is loaded. */
 static void request_begin(struct server *s)
 {
+	pthread_mutex_lock(&s->lock);
 	__atomic_store_n(&s->ctl->busy, 1, __ATOMIC_SEQ_CST);
 }
 
 static void request_end(struct server *s)
 {
 	__atomic_store_n(&s->ctl->busy, 0, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* ---- the volatile write cache ----------------------------------------- */
@@ -202,7 +211,9 @@ static int judge(struct server *s, struct pc_fuse_count *c, uint64_t n)
 
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	(void)conn;
+	/* Reads are answered by splicing from the backing file (fs_read_buf):
+	 * one copy less per block read. */
+	conn->want |= conn->capable & (FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE);
 	cfg->direct_io = 1;
 	cfg->kernel_cache = 0;
 	cfg->auto_cache = 0;
@@ -261,13 +272,22 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
-static int fs_read(const char *path, char *buf, size_t size, off_t off,
-		   struct fuse_file_info *fi)
+/* A read, answered from the backing file by reference: libfuse splices it
+ * into the reply when the kernel allows, and reads it otherwise. */
+static int fs_read_buf(const char *path, struct fuse_bufvec **bufp, size_t size, off_t off,
+		       struct fuse_file_info *fi)
 {
 	(void)path;
 	(void)fi;
-	ssize_t n = pc_pread_full(srv()->backing_fd, buf, size, off);
-	return n < 0 ? -errno : (int)n;
+	struct fuse_bufvec *v = malloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	*v = FUSE_BUFVEC_INIT(size);
+	v->buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
+	v->buf[0].fd = srv()->backing_fd;
+	v->buf[0].pos = off;
+	*bufp = v;
+	return 0;
 }
 
 static int fs_write(const char *path, const char *buf, size_t size, off_t off,
@@ -347,7 +367,7 @@ static const struct fuse_operations ops = {
 	.getattr = fs_getattr,
 	.readdir = fs_readdir,
 	.open = fs_open,
-	.read = fs_read,
+	.read_buf = fs_read_buf,
 	.write = fs_write,
 	.fsync = fs_fsync,
 	.flush = fs_flush,
@@ -519,7 +539,9 @@ static int serve(const struct server_args *a, struct server *s)
 		goto out_unmount;
 	}
 	/* > 0: the number of the signal that ended the loop; a normal stop. */
-	int res = fuse_loop(f);
+	/* Several threads: the loop device keeps several requests in flight
+	 * (direct I/O), and reads are served in parallel. */
+	int res = fuse_loop_mt(f, 0);
 	rc = res >= 0 ? 0 : pc_fail_errno(PC_ERR_RUN, -res, "fuse server: request loop");
 out_unmount:
 	fuse_unmount(f);
@@ -535,7 +557,7 @@ int cmd_fuse_server(int argc, char **argv)
 	struct server_args a;
 	if (parse_args(argc, argv, &a) < 0)
 		return usage();
-	struct server s = { .backing_fd = -1, .undo = { .fd = -1 }, .log = { .fd = -1 } };
+	struct server s = { .lock = PTHREAD_MUTEX_INITIALIZER, .backing_fd = -1, .undo = { .fd = -1 }, .log = { .fd = -1 } };
 	int rc = -1;
 	if (bind_to_parent(a.ppid) == 0 && open_backing(a.backing, &s) == 0 &&
 	    map_control(a.control, &s) == 0 && open_undo(a.undo, &s) == 0 &&
