@@ -62,6 +62,8 @@ struct pc_entry {
 	size_t nxattrs;
 	uint64_t hardlink_group; /* 0: none; entries sharing a group share an inode */
 	unsigned layer;          /* index of the layer that wrote it (not saved) */
+	uint64_t digest_ticket;  /* unpack only, not saved: the digest is still being
+				  * computed (util/hasher.h); 0 once it is in */
 };
 
 struct pc_manifest;

@@ -21,6 +21,7 @@
 #include "image/layerfmt.h"
 #include "image/unpack.h"
 #include "util/digest.h"
+#include "util/hasher.h"
 
 struct archive;
 struct archive_entry;
@@ -37,7 +38,15 @@ struct walk {
 	enum pc_layerfmt fmt; /* eStargz: its TOC and landmarks are not files */
 	unsigned layer;
 	struct pc_unpack_stats st;
-	struct pc_digest md;  /* reused for every file */
+	/* Files are hashed on a thread of their own: a file's entry gets a
+	 * ticket, and its digest when the walk settles (unpack_settle_digests:
+	 * at the end of each layer, before a hardlink copies a digest). */
+	struct pc_hasher *hasher;
+	struct pending_digest **pending; /* pending[t - ticket_base]: ticket t */
+	size_t npending, cappending;
+	uint64_t ticket_base;
+	struct digest_claim *claims;     /* which entries wait for which digest */
+	size_t nclaims, capclaims;
 	pc_unpack_progress_fn progress;
 	void *arg;
 	uint64_t written, next_progress;
@@ -48,6 +57,11 @@ struct walk {
 	const struct pc_manifest *lower;
 	char **opaque;        /* folders of this layer marked opaque */
 	size_t nopaque;
+	/* Paths lstat found to be directories (not symlinks) on disk, so that
+	 * resolving the parents of the next entry in the same folder costs no
+	 * system call.  Emptied whenever the walk removes anything on disk
+	 * (unpack_forget_dirs) and at each layer. */
+	struct pc_manifest *dirs;
 };
 
 /* ---- unpack_walk.c ---------------------------------------------------------- */
@@ -68,6 +82,10 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *layers,
 		       const enum pc_layerfmt *fmts, size_t n, int write);
 
+/* Put every digest computed so far into the entries still waiting for it. */
+void unpack_settle_digests(struct walk *w);
+/* Something on disk was removed or replaced: no folder seen is known any more. */
+void unpack_forget_dirs(struct walk *w);
 /* rm -rf PATH on disk (no symlink following) and in the manifest. */
 int unpack_remove_tree(struct walk *w, const char *path);
 /* qsort order of an entry's xattrs, and setting one (kept in that order). */

@@ -70,7 +70,12 @@ static int dir_is_empty(const char *dir)
 int unpack_apply_opaque(struct walk *w, const char *dir)
 {
 	w->st.whiteouts++;
-	if (w->disk && !dir_is_empty(dir)) {
+	/* Writing, the manifest holds only what is on disk: an empty folder
+	 * has nothing below it in the manifest either. */
+	if (w->disk && dir_is_empty(dir))
+		return 0;
+	if (w->disk) {
+		unpack_forget_dirs(w);
 		size_t n;
 		struct pc_entry *const *v = pc_manifest_sorted(w->m, &n);
 		size_t dlen = strlen(dir);

@@ -100,7 +100,11 @@ static enum node lookup(struct walk *w, const char *path, char **link)
 	*link = NULL;
 	if (!w->disk)
 		return manifest_node(w->m, path, link);
+	if (pc_manifest_get(w->dirs, path))
+		return NODE_DIR;
 	enum node n = disk_node(path, link);
+	if (n == NODE_DIR)
+		pc_manifest_put(w->dirs, path);
 	if (n == NODE_NONE && w->overlay && unpack_lower_visible(w, path))
 		n = manifest_node(w->lower, path, link);
 	return n;
@@ -181,12 +185,23 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 	return rc;
 }
 
+static int disk_options(int unlink_first);
+
 /* ---- changing the tree ---------------------------------------------------- */
+
+void unpack_forget_dirs(struct walk *w)
+{
+	if (pc_manifest_count(w->dirs) == 0)
+		return;
+	pc_manifest_free(w->dirs);
+	w->dirs = pc_manifest_new();
+}
 
 /* rm -rf PATH on disk (no symlink following) and in the manifest. */
 int unpack_remove_tree(struct walk *w, const char *path)
 {
 	if (w->disk) {
+		unpack_forget_dirs(w);
 		if (pc_rmtree_policy(path, PC_RM_STOP) < 0)
 			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s", w->lname,
 					     path);
@@ -198,16 +213,17 @@ int unpack_remove_tree(struct walk *w, const char *path)
  * umask, owned by us) are part of the tree, so they go into the manifest. */
 static void add_implicit_parents(struct walk *w, const char *path)
 {
+	/* From the deepest parent up, stopping at the first one known: the
+	 * manifest never holds an entry without its parents. */
 	char *p = xstrdup(path);
-	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
 		*s = '\0';
-		if (!pc_manifest_get(w->m, p)) {
-			struct pc_entry *e = pc_manifest_put(w->m, p);
-			e->type = PC_FT_DIR;
-			e->mode = 0755;
-			e->layer = w->layer;
-		}
-		*s = '/';
+		if (pc_manifest_get(w->m, p))
+			break;
+		struct pc_entry *e = pc_manifest_put(w->m, p);
+		e->type = PC_FT_DIR;
+		e->mode = 0755;
+		e->layer = w->layer;
 	}
 	free(p);
 }
@@ -215,25 +231,36 @@ static void add_implicit_parents(struct walk *w, const char *path)
 /* Make room for the new entry as container runtimes do: a directory keeps an
  * existing directory; anything else replaces what is there (a directory
  * with all its contents, or a symlink that archive_write_disk would
- * otherwise follow for a directory entry). */
+ * otherwise follow for a directory entry).  Then tell the disk writer
+ * whether something is left in the way: only then must it unlink before
+ * creating (an unlink that fails with ENOENT for every entry is a system
+ * call per entry for nothing). */
 static int make_room(struct walk *w, const char *path, int is_dir)
 {
 	struct pc_entry *old = pc_manifest_get(w->m, path);
 	char *link = NULL;
-	enum node disk = w->disk ? disk_node(path, &link) : NODE_NONE;
+	enum node disk = NODE_NONE;
+	if (w->disk)
+		disk = is_dir && pc_manifest_get(w->dirs, path) ? NODE_DIR : disk_node(path, &link);
 	free(link);
+	int rc = 0;
 	if (is_dir) {
-		if (w->disk && disk != NODE_NONE && disk != NODE_DIR && unlink(path) < 0 &&
-		    errno != ENOENT)
-			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: replacing %s", w->lname,
-					     path);
+		if (w->disk && disk != NODE_NONE && disk != NODE_DIR) {
+			unpack_forget_dirs(w);
+			if (unlink(path) < 0 && errno != ENOENT)
+				return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: replacing %s",
+						     w->lname, path);
+			disk = NODE_NONE;
+		}
 		if (old && old->type != PC_FT_DIR)
 			pc_manifest_remove(w->m, path);
-		return 0;
+	} else if ((old && old->type == PC_FT_DIR) || disk == NODE_DIR) {
+		rc = unpack_remove_tree(w, path);
+		disk = NODE_NONE;
 	}
-	if ((old && old->type == PC_FT_DIR) || disk == NODE_DIR)
-		return unpack_remove_tree(w, path);
-	return 0;
+	if (rc == 0 && w->disk)
+		archive_write_disk_set_options(w->disk, disk_options(disk != NODE_NONE));
+	return rc;
 }
 
 /* ---- entries -------------------------------------------------------------- */
@@ -270,15 +297,84 @@ static void note_progress(struct walk *w, size_t n)
  * entries above this (about three minutes of sha256). */
 #define MAX_ENTRY_SIZE (256ULL << 30)
 
+/* A digest on its way from the hashing thread, and the entries that wait
+ * for it (a file's, and those of its hardlinks). */
+struct pending_digest {
+	uint64_t ticket;
+	unsigned char sha256[PC_SHA256_LEN];
+};
+
+struct digest_claim {
+	char *path;
+	struct pending_digest *pd;
+};
+
+static struct pending_digest *new_pending(struct walk *w)
+{
+	if (w->npending == w->cappending) {
+		w->cappending = w->cappending ? 2 * w->cappending : 1024;
+		w->pending = xrealloc(w->pending, w->cappending * sizeof(*w->pending));
+	}
+	struct pending_digest *pd = xcalloc(1, sizeof(*pd));
+	pd->ticket = w->ticket_base + w->npending;
+	w->pending[w->npending++] = pd;
+	return pd;
+}
+
+static struct pending_digest *find_pending(struct walk *w, uint64_t ticket)
+{
+	if (ticket < w->ticket_base || ticket - w->ticket_base >= w->npending)
+		return NULL;
+	return w->pending[ticket - w->ticket_base];
+}
+
+/* ENTRY (just made) waits for PD. */
+static void claim_digest(struct walk *w, struct pc_entry *e, struct pending_digest *pd)
+{
+	if (w->nclaims == w->capclaims) {
+		w->capclaims = w->capclaims ? 2 * w->capclaims : 1024;
+		w->claims = xrealloc(w->claims, w->capclaims * sizeof(*w->claims));
+	}
+	w->claims[w->nclaims].path = xstrdup(e->path);
+	w->claims[w->nclaims].pd = pd;
+	w->nclaims++;
+	e->digest_ticket = pd->ticket;
+	e->has_digest = 0;
+}
+
+/* An entry replaced or removed since it claimed its digest no longer holds
+ * the ticket: the digest is not its own any more. */
+void unpack_settle_digests(struct walk *w)
+{
+	if (w->hasher)
+		pc_hasher_wait(w->hasher);
+	for (size_t i = 0; i < w->nclaims; i++) {
+		struct digest_claim *c = &w->claims[i];
+		struct pc_entry *e = w->m ? pc_manifest_get(w->m, c->path) : NULL;
+		if (e && e->digest_ticket == c->pd->ticket) {
+			memcpy(e->sha256, c->pd->sha256, PC_SHA256_LEN);
+			e->has_digest = 1;
+			e->digest_ticket = 0;
+		}
+		free(c->path);
+	}
+	w->nclaims = 0;
+	for (size_t i = 0; i < w->npending; i++)
+		free(w->pending[i]);
+	w->ticket_base += w->npending;
+	w->npending = 0;
+}
+
 static int copy_data(struct walk *w, struct archive *ar, const char *path, uint64_t size,
-		     unsigned char digest[PC_SHA256_LEN])
+		     struct pending_digest **pdp)
 {
 	if (size > MAX_ENTRY_SIZE)
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: apparent size %llu bytes is over "
 			       "powercut's limit of %llu GiB per file", w->lname, path,
 			       (unsigned long long)size, MAX_ENTRY_SIZE >> 30);
 	uint64_t pos = 0;
-	pc_digest_restart(&w->md);
+	struct pending_digest *pd = new_pending(w);
+	pc_hasher_begin(w->hasher);
 	for (;;) {
 		const void *buf;
 		size_t n;
@@ -295,16 +391,17 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: data beyond powercut's "
 				       "limit of %llu GiB per file", w->lname, path,
 				       MAX_ENTRY_SIZE >> 30);
-		pc_digest_zeros(&w->md, (uint64_t)off - pos);
-		pc_digest_update(&w->md, buf, n);
+		pc_hasher_zeros(w->hasher, (uint64_t)off - pos);
+		pc_hasher_data(w->hasher, buf, n);
 		pos = (uint64_t)off + n;
 		if (w->disk && archive_write_data_block(w->disk, buf, n, off) < ARCHIVE_OK)
 			return write_error(w, w->disk, path);
 		note_progress(w, n);
 	}
 	if (pos < size)
-		pc_digest_zeros(&w->md, size - pos);
-	pc_digest_final(&w->md, digest);
+		pc_hasher_zeros(w->hasher, size - pos);
+	pc_hasher_end(w->hasher, pd->sha256);
+	*pdp = pd;
 	return 0;
 }
 
@@ -468,6 +565,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 			memcpy(e->xattrs[i].value, t->xattrs[i].value, t->xattrs[i].size);
 	}
 	e->layer = w->layer;
+	e->digest_ticket = 0;
+	struct pending_digest *pd = find_pending(w, t->digest_ticket);
+	if (pd)
+		claim_digest(w, e, pd);
 	free(target);
 	return 0;
 }
@@ -491,10 +592,10 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 		return -1;
 	if (w->disk && archive_write_header(w->disk, ae) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
-	unsigned char digest[PC_SHA256_LEN];
+	struct pending_digest *pd = NULL;
 	uint64_t size = type == PC_FT_REG ? (uint64_t)archive_entry_size(ae) : 0;
 	if (type == PC_FT_REG) {
-		if (copy_data(w, ar, path, size, digest) < 0)
+		if (copy_data(w, ar, path, size, &pd) < 0)
 			return -1;
 		w->st.bytes += size;
 	}
@@ -511,8 +612,7 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	e->layer = w->layer;
 	if (type == PC_FT_REG) {
 		e->size = size;
-		e->has_digest = 1;
-		memcpy(e->sha256, digest, 32);
+		claim_digest(w, e, pd);
 	} else if (type == PC_FT_SYMLINK) {
 		e->link = xstrdup(link);
 		e->size = strlen(link);
@@ -594,20 +694,24 @@ static int walk_layer(struct walk *w, struct archive *ar)
 	}
 }
 
+/* No FFLAGS (immutable bits would make the tree unremovable) and no
+ * SECURE_SYMLINKS (it refuses layers writing through a lower layer's
+ * `lib -> usr/lib`; we resolve symlinks ourselves).  UNLINK only when
+ * something is in the way (make_room). */
+static int disk_options(int unlink_first)
+{
+	return ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+	       ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | (unlink_first ? ARCHIVE_EXTRACT_UNLINK : 0);
+}
+
 static struct archive *new_disk_writer(void)
 {
 	struct archive *a = archive_write_disk_new();
 	if (!a)
 		return NULL;
-	/* No FFLAGS (immutable bits would make the tree unremovable) and no
-	 * SECURE_SYMLINKS (it refuses layers writing through a lower layer's
-	 * `lib -> usr/lib`; we resolve symlinks ourselves).  No user/group
-	 * lookup functions: ids are numeric. */
-	archive_write_disk_set_options(a, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |
-					  ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
-					  ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-					  ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
-					  ARCHIVE_EXTRACT_UNLINK);
+	/* No user/group lookup functions: ids are numeric. */
+	archive_write_disk_set_options(a, disk_options(1));
 	return a;
 }
 
@@ -618,12 +722,14 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	w->lname = lname;
 	w->fmt = fmt;
 	w->layer = index;
+	unpack_forget_dirs(w); /* the overlay form writes each layer in its own folder */
 	if (write) {
 		w->disk = new_disk_writer();
 		if (!w->disk)
 			return pc_fail(PC_ERR_RUN, "cannot allocate a disk writer");
 	}
 	int rc = walk_layer(w, ar);
+	unpack_settle_digests(w);
 	if (w->disk) {
 		/* Directory modes and times are set here. */
 		if (archive_write_close(w->disk) != ARCHIVE_OK && rc == 0)
@@ -660,16 +766,23 @@ int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *
 int unpack_walk_init(struct walk *w)
 {
 	memset(w, 0, sizeof(*w));
-	if (pc_digest_init(&w->md, PC_SHA256) < 0)
+	w->hasher = pc_hasher_new();
+	if (!w->hasher)
 		return -1;
+	w->ticket_base = 1; /* 0: no digest waited for */
 	w->m = pc_manifest_new();
+	w->dirs = pc_manifest_new();
 	return 0;
 }
 
 void unpack_walk_done(struct walk *w)
 {
-	pc_digest_free(&w->md);
+	unpack_settle_digests(w); /* the thread must be done with the digests */
+	pc_hasher_free(w->hasher);
+	free(w->pending);
+	free(w->claims);
 	pc_manifest_free(w->m);
+	pc_manifest_free(w->dirs);
 	for (size_t i = 0; i < w->nopaque; i++)
 		free(w->opaque[i]);
 	free(w->opaque);

@@ -57,7 +57,9 @@ int pc_digest_init(struct pc_digest *d, enum pc_digest_alg alg)
 
 void pc_digest_restart(struct pc_digest *d)
 {
-	if (EVP_DigestInit_ex(d->ctx, evp_md(d->alg), NULL) != 1)
+	/* NULL: the algorithm already set.  Naming it again would make
+	 * libcrypto 3 look it up in its providers on every file. */
+	if (EVP_DigestInit_ex2(d->ctx, NULL, NULL) != 1)
 		broken(d, "restarting the digest");
 }
 
