@@ -25,7 +25,7 @@
 	X(report_html) \
 	X(mtree) \
 	X(cmd) \
-	X(results_reader) X(digest) X(strbuf) X(taropen)
+	X(results_reader) X(digest) X(strbuf) X(taropen) X(hasher)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 
