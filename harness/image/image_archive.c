@@ -750,6 +750,34 @@ static int check_member_digest(const char *file, const struct wanted *w, const c
 		       file, what, w->member, expected, w->digest);
 }
 
+/* A docker reference in the form docker itself compares them: the registry
+ * docker.io when the first component names none, library/ for an
+ * official image, :latest when no tag is given.  So `a/b:two`,
+ * `docker.io/a/b:two` and `busybox` (docker.io/library/busybox:latest)
+ * match the RepoTags docker, podman and skopeo write for them.  Caller
+ * frees. */
+char *img_docker_ref_normal(const char *ref)
+{
+	const char *slash = strchr(ref, '/');
+	int has_domain = slash && (memchr(ref, '.', (size_t)(slash - ref)) ||
+				   memchr(ref, ':', (size_t)(slash - ref)) ||
+				   ((size_t)(slash - ref) == 9 && !strncmp(ref, "localhost", 9)));
+	const char *last_slash = strrchr(ref, '/');
+	const char *name_end = ref + strlen(ref);
+	const char *at = strchr(last_slash ? last_slash : ref, '@');
+	const char *colon = strrchr(last_slash ? last_slash : ref, ':');
+	if (at)
+		name_end = at;
+	else if (colon)
+		name_end = colon;
+	const char *suffix = at || colon ? name_end : ":latest";
+	const char *path = has_domain ? slash + 1 : ref;
+	int official = !has_domain && !strchr(ref, '/');
+	return xasprintf("%.*s/%s%.*s%s", has_domain ? (int)(slash - ref) : 9,
+			 has_domain ? ref : "docker.io", official ? "library/" : "",
+			 (int)(name_end - path), path, suffix);
+}
+
 /* Which manifest.json entry: by TAG among RepoTags, or the only one. */
 static json_t *docker_select(json_t *list, const char *file, const char *tag)
 {
@@ -757,6 +785,7 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 	json_t *found = NULL;
 	size_t nfound = 0, i;
 	json_t *item;
+	char *want = tag ? img_docker_ref_normal(tag) : NULL;
 	json_array_foreach(list, i, item) {
 		json_t *rt = json_object_get(item, "RepoTags");
 		size_t k;
@@ -770,12 +799,18 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 			img_strlist_add(&tags, s);
 			if (tag && (!strcmp(s, tag) || (colon && !strcmp(colon + 1, tag))))
 				match = 1;
+			if (want && !match) {
+				char *have = img_docker_ref_normal(s);
+				match = !strcmp(have, want);
+				free(have);
+			}
 		}
 		if (!tag || match) {
 			found = item;
 			nfound++;
 		}
 	}
+	free(want);
 	char *avail = img_strlist_join(&tags);
 	if (nfound != 1) {
 		if (tag && nfound == 0)

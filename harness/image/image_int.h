@@ -83,5 +83,8 @@ int img_tar_open(const char *path, const char *tag, const char *platform,
 		 const struct tarscan *t, const char *tmpbase, struct pc_image *img,
 		 struct pc_image_source *src);
 void img_tarscan_free(struct tarscan *t);
+/* A docker reference as docker compares them (registry, library/, :latest
+ * filled in), to match a user's tag against RepoTags.  Caller frees. */
+char *img_docker_ref_normal(const char *ref);
 
 #endif

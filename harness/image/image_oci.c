@@ -515,7 +515,14 @@ static int select_tagged(struct oci *o, json_t *manifests, const char *tag, json
 		const char *full = annotation(&d, CONTAINERD_NAME);
 		if (ref)
 			img_strlist_add(&tags, ref);
-		if (!tag || (ref && !strcmp(ref, tag)) || (full && !strcmp(full, tag)))
+		int match = !tag || (ref && !strcmp(ref, tag)) || (full && !strcmp(full, tag));
+		if (!match && full) { /* containerd's full name, as docker compares names */
+			char *a = img_docker_ref_normal(full), *b = img_docker_ref_normal(tag);
+			match = !strcmp(a, b);
+			free(a);
+			free(b);
+		}
+		if (match)
 			json_array_append(out, jd);
 	}
 	int rc = 0;

@@ -95,6 +95,16 @@ zcat "$TMP/layer2.esgz.tar.gz" | tar -t 2> /dev/null | grep -qx stargz.index.jso
 	fail "the eStargz fixture has no TOC entry: the test would prove nothing"
 echo "  inspect: zstd:chunked, eStargz and uncompressed layers named, platform linux/amd64"
 
+# A tag as users write it: skopeo records docker.io/powercut/fixture:latest.
+for t in powercut/fixture powercut/fixture:latest docker.io/powercut/fixture:latest latest; do
+	"$POWERCUT" inspect "$TMP/image.docker.tar:$t" > /dev/null 2> "$TMP/err" ||
+		{ cat "$TMP/err" >&2; fail "docker-archive: tag '$t' not found"; }
+done
+rc=0
+"$POWERCUT" inspect "$TMP/image.docker.tar:other/fixture" > /dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "docker-archive: a tag it does not hold: exit $rc, expected 2"
+echo "  docker-archive: its tag found by short name, full name and tag; another one refused"
+
 # The check can fail: the arm64 image of the nested index has only the
 # first layer, so umoci's rootfs is not intact against it.
 "$POWERCUT" manifest "$TMP/oci:multi" --platform linux/arm64 -o "$TMP/m.arm64" 2> /dev/null

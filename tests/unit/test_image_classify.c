@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "image/image.h"
+#include "image/image_int.h"
 #include "image/layerfmt.h"
 #include "image/manifest.h"
 #include "unit.h"
@@ -538,6 +539,27 @@ static void test_estargz_metadata_hidden(void)
 	free(dir);
 }
 
+/* A user's tag matches RepoTags as docker compares references. */
+static void test_docker_ref_normal(void)
+{
+	static const char *const cases[][2] = {
+		{ "busybox", "docker.io/library/busybox:latest" },
+		{ "busybox:1.36", "docker.io/library/busybox:1.36" },
+		{ "a/b:two", "docker.io/a/b:two" },
+		{ "docker.io/a/b:two", "docker.io/a/b:two" },
+		{ "localhost/img:t", "localhost/img:t" },
+		{ "localhost:5000/img", "localhost:5000/img:latest" },
+		{ "quay.io/org/img:v1", "quay.io/org/img:v1" },
+		{ "reg.example:5000/a/b/c", "reg.example:5000/a/b/c:latest" },
+		{ "a/b@sha256:abcd", "docker.io/a/b@sha256:abcd" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *n = img_docker_ref_normal(cases[i][0]);
+		CU_ASSERT_STRING_EQUAL(n, cases[i][1]);
+		free(n);
+	}
+}
+
 void register_image_classify_tests(void)
 {
 	CU_pSuite s = CU_add_suite("image classification", NULL, NULL);
@@ -551,5 +573,6 @@ void register_image_classify_tests(void)
 		    test_docker25_descriptions_agree);
 	CU_add_test(s, "FIFO, /dev/zero, /dev/null refused (issue 13 #6, #7)", test_odd_paths_refused);
 	CU_add_test(s, "one rule for IMAGE:TAG and layer:PATH", test_spec_rule);
+	CU_add_test(s, "tags compared as docker references", test_docker_ref_normal);
 	CU_add_test(s, "eStargz TOC and landmark are not files", test_estargz_metadata_hidden);
 }
