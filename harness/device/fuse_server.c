@@ -557,7 +557,8 @@ int cmd_fuse_server(int argc, char **argv)
 	struct server_args a;
 	if (parse_args(argc, argv, &a) < 0)
 		return usage();
-	struct server s = { .lock = PTHREAD_MUTEX_INITIALIZER, .backing_fd = -1, .undo = { .fd = -1 }, .log = { .fd = -1 } };
+	struct server s = { .lock = PTHREAD_MUTEX_INITIALIZER, .backing_fd = -1,
+			    .undo = { .fd = -1 }, .log = { .fd = -1 } };
 	int rc = -1;
 	if (bind_to_parent(a.ppid) == 0 && open_backing(a.backing, &s) == 0 &&
 	    map_control(a.control, &s) == 0 && open_undo(a.undo, &s) == 0 &&

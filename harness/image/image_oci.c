@@ -505,10 +505,12 @@ static int select_tagged(struct oci *o, json_t *manifests, const char *tag, json
 	struct strlist tags = { 0 };
 	size_t i;
 	json_t *jd;
+	char *want = tag ? img_docker_ref_normal(tag) : NULL;
 	json_array_foreach(manifests, i, jd) {
 		struct desc d;
 		if (desc_parse(jd, o->display, &d) < 0) {
 			img_strlist_free(&tags);
+			free(want);
 			return -1;
 		}
 		const char *ref = annotation(&d, REF_NAME);
@@ -517,14 +519,14 @@ static int select_tagged(struct oci *o, json_t *manifests, const char *tag, json
 			img_strlist_add(&tags, ref);
 		int match = !tag || (ref && !strcmp(ref, tag)) || (full && !strcmp(full, tag));
 		if (!match && full) { /* containerd's full name, as docker compares names */
-			char *a = img_docker_ref_normal(full), *b = img_docker_ref_normal(tag);
-			match = !strcmp(a, b);
-			free(a);
-			free(b);
+			char *have = img_docker_ref_normal(full);
+			match = !strcmp(have, want);
+			free(have);
 		}
 		if (match)
 			json_array_append(out, jd);
 	}
+	free(want);
 	int rc = 0;
 	if (tag && json_array_size(out) == 0) {
 		char *list = img_strlist_join(&tags);
