@@ -15,6 +15,13 @@ const char *pc_flakey_mode_name(enum pc_flakey_mode m)
 	return "?";
 }
 
+int pc_backend_power_on(struct pc_backend *b)
+{
+	if (b->ops->power_on)
+		return b->ops->power_on(b);
+	return b->ops->set_mode(b, PC_FLAKEY_ALLOW);
+}
+
 /* The registry, in the order `auto` tries them: dm-flakey is the kernel's
  * own and needs no server, so it goes first where it works. */
 const struct pc_backend_ops *const pc_backends[] = { &pc_backend_dm, &pc_backend_fuse, NULL };

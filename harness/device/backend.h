@@ -41,6 +41,11 @@ struct pc_backend_ops {
 	 * built so far is torn down. */
 	int (*create)(struct pc_backend *b, uint64_t size);
 	int (*set_mode)(struct pc_backend *b, enum pc_flakey_mode mode);
+	/* The power comes back after the run's last cut, the filesystem
+	 * unmounted: writes pass for good and set_mode is not called again.
+	 * May give the device a new, faster path (b->devpath, b->devnum):
+	 * nothing may hold the old one open.  NULL: set_mode(allow). */
+	int (*power_on)(struct pc_backend *b);
 	/* Tear down; idempotent; safe after a failed or partial create. */
 	void (*destroy)(struct pc_backend *b);
 	/* `powercut cleanup` and teardown, for what state.c's generic teardown
@@ -101,6 +106,9 @@ const struct pc_backend_ops *pc_backend_with(unsigned caps);
 void pc_backend_names_with(unsigned caps, char *out, size_t len);
 
 const char *pc_flakey_mode_name(enum pc_flakey_mode m);
+
+/* B's power_on, or set_mode(allow) for a backend without one. */
+int pc_backend_power_on(struct pc_backend *b);
 
 /* The I-th value a scenario's backend key takes: each backend's name (in
  * pc_backends order), then "auto"; NULL past the end. */

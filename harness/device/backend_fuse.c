@@ -9,7 +9,8 @@
  *   WORKDIR/fuse/         FUSE mount of `powercut __fuse-server`: one file,
  *                         "disk", served from backing.img
  *   WORKDIR/fuse.pid      the server's pid, for `powercut cleanup`
- *   /dev/loopN            attached to WORKDIR/fuse/disk: the device
+ *   /dev/loopN            attached to WORKDIR/fuse/disk: the device;
+ *                         after the cut (power_on), to backing.img itself
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -382,6 +383,32 @@ static int fuse_set_mode(struct pc_backend *b, enum pc_flakey_mode mode)
 	return 0;
 }
 
+/* The power is back for good.  From here on no write is judged, cached or
+ * logged, so the device needs no model: it is the backing file itself,
+ * and the remount, verify and fsck read it through a plain loop device
+ * instead of a FUSE round trip per request.  Buffered, not direct: the
+ * backing file's pages are still in the host's cache, where the server
+ * would have read them from.  A new block device also has nothing cached
+ * from before the cut, as after a real power cycle.  The server keeps the
+ * cut's mode: a write reaching the old device now is lost, as it should. */
+static int fuse_power_on(struct pc_backend *b)
+{
+	struct fuse_priv *p = b->priv;
+	if (!p || !p->ctl || p->server <= 0)
+		return pc_fail(PC_ERR_RUN, "power on: the fuse device is not running");
+	if (b->mode == PC_FLAKEY_ALLOW) /* never cut: the device is as it was */
+		return 0;
+	pc_loop_detach(&p->loop);
+	b->devpath[0] = '\0';
+	b->devnum = 0;
+	if (pc_loop_attach(p->backing, 0, &p->loop) < 0)
+		return -1;
+	snprintf(b->devpath, sizeof(b->devpath), "%s", p->loop.path);
+	b->devnum = p->loop.devnum;
+	b->mode = PC_FLAKEY_ALLOW;
+	return 0;
+}
+
 static void unmount_fuse(const char *mnt)
 {
 	if (umount2(mnt, 0) == 0 || errno == EINVAL || errno == ENOENT)
@@ -510,6 +537,7 @@ const struct pc_backend_ops pc_backend_fuse = {
 	.probe = fuse_probe,
 	.create = fuse_create,
 	.set_mode = fuse_set_mode,
+	.power_on = fuse_power_on,
 	.destroy = fuse_destroy_dev,
 	.log_mark_workload = fuse_log_mark_workload,
 	.log_finish = fuse_log_finish,

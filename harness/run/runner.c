@@ -202,8 +202,10 @@ static int phase_cut(struct case_ctx *x)
 	 * after allow: the remount must read what the device really holds. */
 	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
 		return -1;
-	if (x->dev.ops->set_mode(&x->dev, PC_FLAKEY_ALLOW) < 0)
+	if (pc_backend_power_on(&x->dev) < 0)
 		return -1;
+	/* The device may have a new path now (backend.h, power_on). */
+	pc_kmsg_note_device(&x->r->km, x->dev.devnum);
 	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
 		return -1;
 	pc_progress_phase("remount");

@@ -232,6 +232,102 @@ static void test_fuse_device_modes(void)
 	free(tmp);
 }
 
+/* Is any loop device attached to FILE (even if deleted since: the kernel
+ * then adds " (deleted)")?  1 yes, 0 no. */
+static int loop_on(const char *file)
+{
+	DIR *d = opendir("/sys/block");
+	if (!d)
+		return 1;
+	struct dirent *de;
+	int found = 0;
+	while (!found && (de = readdir(d))) {
+		char dev[300], backing[PATH_MAX];
+		if (strncmp(de->d_name, "loop", 4))
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", de->d_name);
+		found = pc_loop_backing_file(dev, backing, sizeof(backing)) == 0 &&
+			!strncmp(backing, file, strlen(file));
+	}
+	closedir(d);
+	return found;
+}
+
+/* The kernel may finish a detach after the last close returns. */
+static int no_loop_on_soon(const char *file)
+{
+	for (int i = 0; i < 500; i++) {
+		if (!loop_on(file))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* Power on after a cut: the device becomes a plain loop device over the
+ * backing file, holding exactly what survived; writes pass and land there;
+ * the old device is detached and destroy leaves nothing. */
+static void test_fuse_power_on(void)
+{
+	char *tmp = unit_tmpdir();
+	struct pc_backend b;
+	memset(&b, 0, sizeof(b));
+	b.ops = &pc_backend_fuse;
+	snprintf(b.workdir, sizeof(b.workdir), "%s", tmp);
+	CU_ASSERT_FATAL(b.ops->create(&b, 16 << 20) == 0);
+	char *backing = xasprintf("%s/backing.img", tmp);
+	unsigned char *buf = block_buf();
+
+	/* Never cut: powering on changes nothing. */
+	char before[PATH_MAX];
+	snprintf(before, sizeof(before), "%s", b.devpath);
+	CU_ASSERT(pc_backend_power_on(&b) == 0);
+	CU_ASSERT_STRING_EQUAL(b.devpath, before);
+
+	int fd = open(b.devpath, O_RDWR | O_DIRECT | O_CLOEXEC);
+	CU_ASSERT_FATAL(fd >= 0);
+	fill(buf, 'A');
+	CU_ASSERT(dev_write(fd, buf, 0) == 0);
+	CU_ASSERT(fsync(fd) == 0);
+	CU_ASSERT(b.ops->set_mode(&b, PC_FLAKEY_DROP) == 0);
+	fill(buf, 'B');
+	CU_ASSERT(dev_write(fd, buf, BLK) == 0); /* lost */
+	close(fd);
+
+	CU_ASSERT(pc_backend_power_on(&b) == 0);
+	CU_ASSERT(b.mode == PC_FLAKEY_ALLOW);
+	char lo_backing[PATH_MAX];
+	CU_ASSERT(pc_loop_backing_file(b.devpath, lo_backing, sizeof(lo_backing)) == 0);
+	CU_ASSERT_STRING_EQUAL(lo_backing, backing);
+	/* The flakey device is gone (its number may be the new one's). */
+	char *disk = xasprintf("%s/fuse/" PC_FUSE_DISK_NAME, tmp);
+	CU_ASSERT(no_loop_on_soon(disk));
+	free(disk);
+	struct stat st;
+	CU_ASSERT(stat(b.devpath, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == b.devnum);
+
+	fd = open(b.devpath, O_RDWR | O_CLOEXEC);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT(block_is(fd, 0, 'A'));
+	CU_ASSERT(block_is(fd, BLK, 0));
+	fill(buf, 'C');
+	CU_ASSERT(dev_write(fd, buf, 2 * BLK) == 0);
+	CU_ASSERT(fsync(fd) == 0);
+	close(fd);
+	int bfd = open(backing, O_RDONLY | O_CLOEXEC);
+	CU_ASSERT(bfd >= 0 && block_is(bfd, 2 * BLK, 'C'));
+	if (bfd >= 0)
+		close(bfd);
+
+	b.ops->destroy(&b);
+	CU_ASSERT(no_loop_on_soon(backing));
+	CU_ASSERT(dir_is_empty(tmp));
+	free(buf);
+	free(backing);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 static struct pc_backend *volatile_device(const char *tmp)
 {
 	struct pc_backend *b = xcalloc(1, sizeof(*b));
@@ -397,6 +493,7 @@ void register_backend_tests(void)
 	CU_add_test(s, "select unknown", test_select_unknown);
 	CU_add_test(s, "fuse device modes", test_fuse_device_modes);
 	CU_add_test(s, "fuse create without space", test_fuse_create_no_space);
+	CU_add_test(s, "fuse power on after a cut", test_fuse_power_on);
 	CU_add_test(s, "fuse volatile write cache", test_fuse_volatile_cache);
 	CU_add_test(s, "dm refuses a volatile cache", test_dm_refuses_volatile_cache);
 }
