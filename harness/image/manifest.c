@@ -274,6 +274,36 @@ struct pc_entry *const *pc_manifest_sorted(struct pc_manifest *m, size_t *n)
 	return m->sorted;
 }
 
+static struct pc_entry *entry_copy(const struct pc_entry *e)
+{
+	struct pc_entry *c = xmalloc(sizeof(*c));
+	*c = *e;
+	c->path = xstrdup(e->path);
+	c->link = e->link ? xstrdup(e->link) : NULL;
+	c->xattrs = e->nxattrs ? xcalloc(e->nxattrs, sizeof(*c->xattrs)) : NULL;
+	for (size_t i = 0; i < e->nxattrs; i++) {
+		c->xattrs[i].name = xstrdup(e->xattrs[i].name);
+		c->xattrs[i].size = e->xattrs[i].size;
+		c->xattrs[i].value = xmalloc(e->xattrs[i].size ? e->xattrs[i].size : 1);
+		if (e->xattrs[i].size)
+			memcpy(c->xattrs[i].value, e->xattrs[i].value, e->xattrs[i].size);
+	}
+	return c;
+}
+
+struct pc_manifest *pc_manifest_copy(const struct pc_manifest *m)
+{
+	struct pc_manifest *c = xcalloc(1, sizeof(*c));
+	c->cap = m->cap;
+	c->count = m->count;
+	c->next_group = m->next_group;
+	c->slots = xcalloc(c->cap, sizeof(*c->slots));
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i])
+			c->slots[i] = entry_copy(m->slots[i]);
+	return c;
+}
+
 uint64_t pc_manifest_new_group(struct pc_manifest *m)
 {
 	return m->next_group++;
@@ -544,6 +574,59 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
 	if (fflush(f) != 0 || ferror(f))
 		return pc_fail_errno(PC_ERR_RUN, errno, "writing manifest");
 	return 0;
+}
+
+/* Entry I of V (group map G) as its manifest line, into L. */
+static void entry_line(struct pc_strbuf *l, struct pc_entry *const *v, size_t i,
+		       struct group_map *g)
+{
+	pc_strbuf_reset(l);
+	uint64_t group = v[i]->hardlink_group ? g->to[group_index(g, v[i]->hardlink_group)] : 0;
+	format_entry(l, v[i], group);
+}
+
+static const char *first_path(struct pc_entry *const *v, size_t n, size_t i,
+			      struct pc_entry *const *u, size_t k)
+{
+	if (i >= n)
+		return u[i]->path;
+	if (i >= k)
+		return v[i]->path;
+	return strcmp(v[i]->path, u[i]->path) < 0 ? v[i]->path : u[i]->path;
+}
+
+int pc_manifest_take_digests(struct pc_manifest *m, struct pc_manifest *known, char **where)
+{
+	*where = NULL;
+	size_t n, k;
+	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
+	struct pc_entry *const *u = pc_manifest_sorted(known, &k);
+	struct group_map gv, gu;
+	group_map_build(&gv, v, n);
+	group_map_build(&gu, u, k);
+	struct pc_strbuf a = PC_STRBUF_INIT, b = PC_STRBUF_INIT;
+	const char *differs = NULL;
+	for (size_t i = 0; !differs && (i < n || i < k); i++) {
+		if (i >= n || i >= k || strcmp(v[i]->path, u[i]->path)) {
+			differs = first_path(v, n, i, u, k);
+			break;
+		}
+		if (v[i]->type == PC_FT_REG && u[i]->type == PC_FT_REG) {
+			memcpy(v[i]->sha256, u[i]->sha256, sizeof(v[i]->sha256));
+			v[i]->has_digest = u[i]->has_digest;
+		}
+		entry_line(&a, v, i, &gv);
+		entry_line(&b, u, i, &gu);
+		if (a.len != b.len || memcmp(a.s, b.s, a.len))
+			differs = v[i]->path;
+	}
+	if (differs)
+		*where = pc_escape((const unsigned char *)differs, strlen(differs));
+	pc_strbuf_free(&a);
+	pc_strbuf_free(&b);
+	group_map_free(&gv);
+	group_map_free(&gu);
+	return differs ? -1 : 0;
 }
 
 int pc_manifest_write(struct pc_manifest *m, FILE *f)

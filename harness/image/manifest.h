@@ -70,6 +70,8 @@ struct pc_manifest;
 
 struct pc_manifest *pc_manifest_new(void);
 void pc_manifest_free(struct pc_manifest *m);
+/* A deep copy of M. */
+struct pc_manifest *pc_manifest_copy(const struct pc_manifest *m);
 
 /* Create the entry for PATH, or reset an existing one (keeping the path);
  * returns it zeroed but for path. */
@@ -96,6 +98,11 @@ int pc_manifest_save(struct pc_manifest *m, const char *path);
 struct pc_manifest *pc_manifest_load(const char *path);
 /* sha256 of the serialised text. */
 void pc_manifest_digest(struct pc_manifest *m, unsigned char out[32]);
+/* Give M's regular files the digests of the same paths in KNOWN, provided
+ * the two manifests are the same in everything else (the lines they would
+ * write, hardlink groups included).  0, or -1 with *where the first path
+ * that differs, escaped (caller frees; M is then half updated). */
+int pc_manifest_take_digests(struct pc_manifest *m, struct pc_manifest *known, char **where);
 
 /* Normalise an archive path as described above, into a new string
  * ("./a//b/" -> "a/b", "./" -> ".").  Returns NULL if the path is unsafe:

@@ -50,6 +50,7 @@ struct job {
 	int overlay;
 	unsigned index;                 /* overlay: the layer's number */
 	const struct pc_manifest *lower; /* overlay: the merged view below */
+	struct pc_manifest *known;      /* the digests, from a scan (see unpack.h) */
 	pc_unpack_progress_fn progress;
 	void *arg;
 };
@@ -78,6 +79,7 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	struct walk w;
 	if (unpack_walk_init(&w) < 0)
 		return -1;
+	w.no_digests = job->known != NULL;
 	w.progress = job->progress;
 	w.arg = job->arg;
 	w.next_progress = PROGRESS_STEP;
@@ -132,6 +134,20 @@ static int child_result(int status, const char *target, const struct child_repor
 	}
 	return pc_fail(PC_ERR_RUN, "unpacking into %s: process killed by signal %d", target,
 		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* M was written without hashing: its files' digests are KNOWN's, provided
+ * the two agree on everything else. */
+static int take_known_digests(struct pc_manifest *m, struct pc_manifest *known)
+{
+	char *path = NULL;
+	if (pc_manifest_take_digests(m, known, &path) == 0)
+		return 0;
+	int rc = pc_fail(PC_ERR_INPUT, "unpack: the tree written differs from the scan of the same "
+			 "layers%s%s%s (did a layer change during the run?)",
+			 path ? " at " : "", path ? path : "", path ? "" : " in its metadata");
+	free(path);
+	return rc;
 }
 
 /* Run JOB in a child chrooted into TARGET; *out receives the manifest it
@@ -195,6 +211,10 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		pc_fail(PC_ERR_RUN, "unpack: the manifest from the unpack process is unreadable");
 		goto out;
 	}
+	if (job->known && take_known_digests(m, job->known) < 0) {
+		pc_manifest_free(m);
+		goto out;
+	}
 	*out = m;
 	if (st)
 		*st = rep->st;
@@ -215,6 +235,15 @@ int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
 		     pc_unpack_progress_fn progress, void *arg)
 {
 	struct job job = { .layers = layers, .n = n, .progress = progress, .arg = arg };
+	return run_job(&job, target, out, st);
+}
+
+int pc_unpack_layers_known(const char *const *layers, size_t n, const char *target,
+			   struct pc_manifest *known, struct pc_manifest **out,
+			   struct pc_unpack_stats *st, pc_unpack_progress_fn progress, void *arg)
+{
+	struct job job = { .layers = layers, .n = n, .known = known, .progress = progress,
+			   .arg = arg };
 	return run_job(&job, target, out, st);
 }
 

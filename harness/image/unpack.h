@@ -31,6 +31,17 @@ int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
 		     struct pc_manifest **out, struct pc_unpack_stats *st,
 		     pc_unpack_progress_fn progress, void *arg);
 
+/* pc_unpack_layers without hashing: KNOWN is the manifest pc_image_scan
+ * built from the same layers, and the digests of *out are KNOWN's.  What
+ * was written must agree with KNOWN in everything else (paths, types,
+ * modes, owners, sizes, links, devices, xattrs, hardlinks), else an input
+ * error naming the first path that differs: a layer changed since the
+ * scan.  The scan read and hashed the same bytes, so each case of a run
+ * need not hash them again. */
+int pc_unpack_layers_known(const char *const *layers, size_t n, const char *target,
+			   struct pc_manifest *known, struct pc_manifest **out,
+			   struct pc_unpack_stats *st, pc_unpack_progress_fn progress, void *arg);
+
 /* Unpack one layer in the form containerd's overlayfs snapshotter stores it
  * (layout = snapshots): the layer alone in TARGET (an existing, empty
  * directory, e.g. snapshots/N/fs), whiteouts not applied but converted for

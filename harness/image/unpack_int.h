@@ -42,6 +42,9 @@ struct walk {
 	 * ticket, and its digest when the walk settles (unpack_settle_digests:
 	 * at the end of each layer, before a hardlink copies a digest). */
 	struct pc_hasher *hasher;
+	/* The digests come from elsewhere (pc_unpack_layers_known): files are
+	 * written, not hashed, and their entries carry no digest. */
+	int no_digests;
 	struct pending_digest **pending; /* pending[t - ticket_base]: ticket t */
 	size_t npending, cappending;
 	uint64_t ticket_base;

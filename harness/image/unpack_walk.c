@@ -373,8 +373,9 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 			       "powercut's limit of %llu GiB per file", w->lname, path,
 			       (unsigned long long)size, MAX_ENTRY_SIZE >> 30);
 	uint64_t pos = 0;
-	struct pending_digest *pd = new_pending(w);
-	pc_hasher_begin(w->hasher);
+	struct pending_digest *pd = w->no_digests ? NULL : new_pending(w);
+	if (pd)
+		pc_hasher_begin(w->hasher);
 	for (;;) {
 		const void *buf;
 		size_t n;
@@ -391,16 +392,19 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: data beyond powercut's "
 				       "limit of %llu GiB per file", w->lname, path,
 				       MAX_ENTRY_SIZE >> 30);
-		pc_hasher_zeros(w->hasher, (uint64_t)off - pos);
-		pc_hasher_data(w->hasher, buf, n);
+		if (pd) {
+			pc_hasher_zeros(w->hasher, (uint64_t)off - pos);
+			pc_hasher_data(w->hasher, buf, n);
+		}
 		pos = (uint64_t)off + n;
 		if (w->disk && archive_write_data_block(w->disk, buf, n, off) < ARCHIVE_OK)
 			return write_error(w, w->disk, path);
 		note_progress(w, n);
 	}
-	if (pos < size)
+	if (pd && pos < size)
 		pc_hasher_zeros(w->hasher, size - pos);
-	pc_hasher_end(w->hasher, pd->sha256);
+	if (pd)
+		pc_hasher_end(w->hasher, pd->sha256);
 	*pdp = pd;
 	return 0;
 }
@@ -612,7 +616,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	e->layer = w->layer;
 	if (type == PC_FT_REG) {
 		e->size = size;
-		claim_digest(w, e, pd);
+		if (pd)
+			claim_digest(w, e, pd);
 	} else if (type == PC_FT_SYMLINK) {
 		e->link = xstrdup(link);
 		e->size = strlen(link);

@@ -28,6 +28,10 @@ struct pc_layout_job {
 	/* What must be there after the commit, in the tree a flat layout
 	 * writes (crash points check it below mnt/rootfs); set by write. */
 	struct pc_manifest *manifest;
+	/* The image's manifest as the run's scan built it (pc_image_scan),
+	 * or NULL when there was none: a layout may take file digests from it
+	 * instead of hashing again (pc_unpack_layers_known).  Not owned. */
+	struct pc_manifest *known;
 	void *priv;                 /* the layout's own state */
 };
 

@@ -33,8 +33,10 @@ static int flat_write(struct pc_layout_job *j)
 	pc_progress_phase("unpack");
 	struct pc_unpack_stats us = { 0 };
 	double t = pc_now();
-	int rc = pc_unpack_layers(j->layers, j->nlayers, rootfs, &j->manifest, &us,
-				  pc_progress_bytes, NULL);
+	int rc = j->known ? pc_unpack_layers_known(j->layers, j->nlayers, rootfs, j->known,
+						   &j->manifest, &us, pc_progress_bytes, NULL)
+			  : pc_unpack_layers(j->layers, j->nlayers, rootfs, &j->manifest, &us,
+					     pc_progress_bytes, NULL);
 	j->r->t.unpack = pc_now() - t;
 	if (rc < 0)
 		return -1;

@@ -104,9 +104,13 @@ static int snapshots_write(struct pc_layout_job *j)
 	struct snapshots *s = state(j);
 	if (!s)
 		return -1;
-	/* The image manifest: what the merged view must show. */
-	if (pc_image_scan(j->layers, j->nlayers, &j->manifest, NULL) < 0 ||
-	    pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0)
+	/* The image manifest: what the merged view must show (the run's scan
+	 * when there was one). */
+	if (j->known)
+		j->manifest = pc_manifest_copy(j->known);
+	else if (pc_image_scan(j->layers, j->nlayers, &j->manifest, NULL) < 0)
+		return -1;
+	if (pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0)
 		return -1;
 	j->r->entries = pc_manifest_count(j->manifest);
 	s->nlayer_m = j->nlayers;

@@ -4,13 +4,17 @@
  * the manifest built while unpacking. */
 #include "workload/workload.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "image/image.h"
 #include "workload/layout.h"
 #include "run/progress.h"
 #include "image/unpack.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 #define MIB (1024ULL * 1024ULL)
@@ -25,24 +29,43 @@ struct image_run {
 	struct pc_layout_job job;
 };
 
-/* The device size for `device_size = auto`, computed once per image set. */
+/* The scan of the image (pc_image_scan), done once per run for `device_size
+ * = auto` and kept: its manifest gives every case's unpack its digests
+ * (pc_unpack_layers_known), so the bytes are hashed once per run, not once
+ * per case.  The key names the layers by content: a digest checked when
+ * the image was opened, or for a plain layer file its identity and change
+ * time, so a layer replaced or rewritten during the run is scanned again. */
 static struct {
 	char *key;
 	uint64_t size;
 	uint64_t bytes; /* the image's file bytes, for the progress line */
-} size_cache;
+	struct pc_manifest *manifest;
+} scan_cache;
 
-static char *image_key(const struct pc_case *c)
+static void image_run_end(void);
+
+/* The key of IMG's layers; NULL (reported) if one cannot be stat'ed. */
+static char *image_key(const struct pc_image *img)
 {
-	size_t len = 1;
-	for (size_t i = 0; i < c->nimages; i++)
-		len += strlen(c->images[i]) + 1;
-	char *k = xcalloc(1, len);
-	for (size_t i = 0; i < c->nimages; i++) {
-		strcat(k, c->images[i]);
-		strcat(k, "\n");
+	struct pc_strbuf k = PC_STRBUF_INIT;
+	for (size_t i = 0; i < img->nlayers; i++) {
+		const struct pc_layer *l = &img->layers[i];
+		struct stat st;
+		if (l->digest) {
+			pc_strbuf_printf(&k, "%s\n", l->digest);
+		} else if (stat(l->path, &st) == 0) {
+			pc_strbuf_printf(&k, "%ju:%ju:%jd:%jd.%09ld:%jd.%09ld:%s\n",
+					 (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+					 (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+					 st.st_mtim.tv_nsec, (intmax_t)st.st_ctim.tv_sec,
+					 st.st_ctim.tv_nsec, l->path);
+		} else {
+			pc_fail_errno(PC_ERR_INPUT, errno, "stat %s", l->path);
+			pc_strbuf_free(&k);
+			return NULL;
+		}
 	}
-	return k;
+	return pc_strbuf_release(&k);
 }
 
 static int image_prepare(struct pc_workload_case *w)
@@ -67,28 +90,41 @@ static int image_prepare(struct pc_workload_case *w)
 static int image_device_size(struct pc_workload_case *w, uint64_t *size)
 {
 	struct image_run *ir = w->priv;
-	char *key = image_key(w->c);
-	if (size_cache.key && !strcmp(size_cache.key, key)) {
-		free(key);
-		*size = size_cache.size;
-		pc_progress_total(size_cache.bytes);
-		return 0;
-	}
-	struct pc_manifest *m = NULL;
-	uint64_t bytes = 0;
-	if (pc_image_scan(ir->layers, ir->img.nlayers, &m, &bytes) < 0) {
-		free(key);
+	char *key = image_key(&ir->img);
+	if (!key)
 		return -1;
+	if (!scan_cache.key || strcmp(scan_cache.key, key)) {
+		struct pc_manifest *m = NULL;
+		uint64_t bytes = 0;
+		if (pc_image_scan(ir->layers, ir->img.nlayers, &m, &bytes) < 0) {
+			free(key);
+			return -1;
+		}
+		uint64_t need = 2 * (bytes + pc_manifest_count(m) * 8192ULL) + 256 * MIB;
+		need = (need + MIB - 1) / MIB * MIB;
+		image_run_end();
+		scan_cache.key = xstrdup(key);
+		scan_cache.size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
+		scan_cache.bytes = bytes;
+		scan_cache.manifest = m;
 	}
-	uint64_t need = 2 * (bytes + pc_manifest_count(m) * 8192ULL) + 256 * MIB;
-	pc_manifest_free(m);
-	need = (need + MIB - 1) / MIB * MIB;
-	*size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
-	free(size_cache.key);
-	size_cache.key = key;
-	size_cache.size = *size;
-	size_cache.bytes = bytes;
-	pc_progress_total(bytes);
+	free(key);
+	*size = scan_cache.size;
+	ir->job.known = scan_cache.manifest;
+	pc_progress_total(scan_cache.bytes);
+	return 0;
+}
+
+/* The unpack took its digests from the scan: the layers it read must be
+ * the ones scanned, checked again now that it has read them. */
+static int layers_changed(struct image_run *ir)
+{
+	char *key = image_key(&ir->img);
+	int same = key && scan_cache.key && !strcmp(key, scan_cache.key);
+	free(key);
+	if (!same)
+		return pc_fail(PC_ERR_INPUT, "image %s: a layer changed while the run used it",
+			       ir->img.spec);
 	return 0;
 }
 
@@ -103,6 +139,8 @@ static int image_run(struct pc_workload_case *w)
 	struct image_run *ir = w->priv;
 	int rc = ir->layout->write(&ir->job);
 	w->manifest = ir->job.manifest;
+	if (rc == 0 && ir->job.known && layers_changed(ir) < 0)
+		return -1;
 	return rc;
 }
 
@@ -137,8 +175,10 @@ static void image_release(struct pc_workload_case *w)
 
 static void image_run_end(void)
 {
-	free(size_cache.key);
-	size_cache.key = NULL;
+	free(scan_cache.key);
+	scan_cache.key = NULL;
+	pc_manifest_free(scan_cache.manifest);
+	scan_cache.manifest = NULL;
 }
 
 const struct pc_workload_ops pc_workload_image = {

@@ -131,6 +131,30 @@ static char *to_text(struct pc_manifest *m)
 	return buf;
 }
 
+/* A copy writes the same text and shares nothing with the original. */
+static void test_copy(void)
+{
+	struct pc_manifest *m = sample();
+	struct pc_manifest *c = pc_manifest_copy(m);
+	char *a = to_text(m), *b = to_text(c);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	struct pc_entry *e = pc_manifest_get(c, "fifo");
+	CU_ASSERT_FATAL(e && e->nxattrs == 2);
+	CU_ASSERT(e->xattrs != pc_manifest_get(m, "fifo")->xattrs);
+	e->xattrs[0].value[0] = 'w';
+	pc_manifest_remove(c, "dev/null");
+	pc_manifest_put(c, "new")->type = PC_FT_DIR;
+	char *a2 = to_text(m);
+	CU_ASSERT_STRING_EQUAL(a, a2);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(c, "new"));
+	CU_ASSERT_EQUAL(pc_manifest_count(c), pc_manifest_count(m));
+	free(a);
+	free(a2);
+	free(b);
+	pc_manifest_free(c);
+	pc_manifest_free(m);
+}
+
 static void test_text_format(void)
 {
 	struct pc_manifest *m = sample();
@@ -519,6 +543,7 @@ void register_manifest_tests(void)
 	CU_add_test(s, "escape round trip", test_escape_round_trip);
 	CU_add_test(s, "path normalize", test_normalize);
 	CU_add_test(s, "text format", test_text_format);
+	CU_add_test(s, "copy", test_copy);
 	CU_add_test(s, "save/load round trip", test_save_load_round_trip);
 	CU_add_test(s, "load rejects bad lines", test_load_rejects);
 	CU_add_test(s, "the trailer: truncated, altered, missing", test_trailer);

@@ -285,6 +285,79 @@ static void test_unpack_two_layers(void)
 	image_free(&im);
 }
 
+/* Unpacking with the scan's digests: the same tree and manifest, the
+ * digests taken from the scan (not computed), and any other difference
+ * between what was written and the scan is an input error naming it. */
+static int unpack_known_into(struct image *im, const char *name, struct pc_manifest *known,
+			     struct pc_manifest **m, char *msg, size_t msglen)
+{
+	char *target = at(im->dir, name);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(msg, msglen);
+	int rc = pc_unpack_layers_known((const char *const *)im->layers, im->n, target, known,
+					m, NULL, NULL, NULL);
+	pc_capture_errors(NULL, 0);
+	if (rc == 0)
+		check_disk(target);
+	free(target);
+	return rc;
+}
+
+static void test_unpack_known_digests(void)
+{
+	struct image im;
+	image_two_layers(&im);
+	struct pc_manifest *known = NULL, *m = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan((const char *const *)im.layers, im.n, &known, NULL), 0);
+	char msg[2048] = "";
+
+	CU_ASSERT_EQUAL_FATAL(unpack_known_into(&im, "same", known, &m, msg, sizeof(msg)), 0);
+	check_manifest(m);
+	char *a = manifest_text(m), *b = manifest_text(known);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	pc_manifest_free(m);
+	m = NULL;
+
+	/* The digest is the scan's, not one computed again. */
+	struct pc_entry *motd = pc_manifest_get(known, "etc/motd");
+	CU_ASSERT_FATAL(motd != NULL);
+	unsigned char real[32];
+	memcpy(real, motd->sha256, 32);
+	memset(motd->sha256, 0xab, 32);
+	CU_ASSERT_EQUAL_FATAL(unpack_known_into(&im, "digest", known, &m, msg, sizeof(msg)), 0);
+	struct pc_entry *e = pc_manifest_get(m, "etc/motd");
+	CU_ASSERT(e && e->has_digest && e->sha256[0] == 0xab && e->sha256[31] == 0xab);
+	pc_manifest_free(m);
+	m = NULL;
+	memcpy(motd->sha256, real, 32);
+
+	/* Metadata that differs, an entry the scan lacks, one it has more. */
+	motd->mode = 0600;
+	CU_ASSERT_EQUAL(unpack_known_into(&im, "mode", known, &m, msg, sizeof(msg)), -1);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "differs from the scan"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "etc/motd"));
+	motd->mode = 0644;
+	pc_manifest_remove(known, "run/fifo");
+	CU_ASSERT_EQUAL(unpack_known_into(&im, "lacks", known, &m, msg, sizeof(msg)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "run/fifo"));
+	pc_manifest_free(known);
+	known = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan((const char *const *)im.layers, im.n, &known, NULL), 0);
+	struct pc_entry *extra = pc_manifest_put(known, "zz-extra");
+	extra->type = PC_FT_DIR;
+	extra->mode = 0755;
+	CU_ASSERT_EQUAL(unpack_known_into(&im, "extra", known, &m, msg, sizeof(msg)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "zz-extra"));
+
+	pc_manifest_free(known);
+	image_free(&im);
+}
+
 /* ---- attacks ------------------------------------------------------------ */
 
 struct attack {
@@ -521,6 +594,7 @@ void register_unpack_tests(void)
 {
 	CU_pSuite s = CU_add_suite("unpack", NULL, NULL);
 	CU_add_test(s, "two layers: tree, manifest, whiteouts, scan", test_unpack_two_layers);
+	CU_add_test(s, "digests from the scan (unpack_known)", test_unpack_known_digests);
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
