@@ -1,18 +1,32 @@
 /* psync.c - see psync.h.
  *
- * One walker (the calling thread) lists directories depth-first and opens
- * every regular file and directory relative to its parent's descriptor; a
- * file goes to a bounded queue the workers drain.  A directory is a node
- * with a count of what is still pending below it: one token for its own
- * listing plus one per child handed out.  Whoever drops the count to zero
- * (a worker finishing the last child, or the walker finishing the listing)
- * runs the directory's operation there and then, and so on up the tree, so
- * a directory is synced only after everything below it and nothing waits
- * for a free queue slot while holding work (no deadlock).
+ * One walker (the calling thread) lists directories depth-first; every
+ * regular file becomes a job (its directory and name) in a bounded queue
+ * that the workers drain: a worker opens the file relative to its
+ * directory's descriptor, checks it is still a regular file, runs the
+ * operation and closes it.  Files go in per directory listing under one
+ * lock, so the walker does no system call per file and the workers seldom
+ * sleep.
  *
- * Descriptors: files in the queue or in flight plus directories not yet
- * synced.  The walker waits while that exceeds a budget taken from
- * RLIMIT_NOFILE, unless everything open is a directory on its own path
+ * A directory is a node with a count of what is still pending below it:
+ * one token for its own listing plus one per child handed out.  When the
+ * count drops to zero (a worker finishing the last child, or the walker
+ * finishing the listing) the directory is complete: everything below it
+ * is done.  It is not synced there and then but set aside (`done`), with
+ * its descriptor; the sets aside are synced in batches, deepest level
+ * first, each level by the workers in parallel and finished before the
+ * next starts.  A batch runs at the end, and earlier when the descriptors
+ * run short.  So a directory is still synced only after everything below
+ * it (its subdirectories complete before it does, hence are set aside in
+ * the same batch or an earlier one), and file and directory syncs do not
+ * interleave: on btrfs, where a directory's fsync logs every new entry in
+ * it, the interleaving made pfsync on the Debian image 4x slower than
+ * files-then-folders (docs/design.md, "Durability modes").
+ *
+ * Descriptors: directories open (listed, or complete and set aside) plus
+ * files queued or in flight.  The walker waits while that exceeds a budget
+ * taken from RLIMIT_NOFILE, syncing the directories set aside first; it
+ * goes on regardless when everything open is a directory on its own path
  * (then waiting could not help: nothing else is in flight).
  *
  * Written with pthreads rather than io_uring: IORING_OP_FSYNC was measured
@@ -42,13 +56,15 @@ struct dnode {
 	struct dnode *parent;
 	int fd;
 	char *path;       /* for messages */
+	size_t depth;     /* the root is 1 */
 	unsigned pending; /* own listing + children not yet completed */
 };
 
+/* A file (NAME below PARENT) or a complete directory (DIR) to sync. */
 struct job {
-	int fd;
 	struct dnode *parent;
-	char *path;
+	char *name;
+	struct dnode *dir;
 };
 
 struct pool {
@@ -64,6 +80,10 @@ struct pool {
 	const char *err_what;
 	char *err_path;
 	uint64_t ops_done;
+	/* Complete directories not synced yet, and directory jobs in flight. */
+	struct dnode **done;
+	size_t ndone, capdone;
+	size_t dirs_in_flight;
 	const struct pc_psync_ops *ops;
 };
 
@@ -79,28 +99,17 @@ static void note_failure(struct pool *p, int err, const char *what, const char *
 	}
 }
 
-/* D's count reached zero: sync it, then its parent if that completes too,
- * and so on.  Called and returns with the lock held; drops it around the
- * operation. */
+/* D's count reached zero: set it aside for a batch, and its parent too if
+ * that completes with it, and so on up. */
 static void complete_dirs(struct pool *p, struct dnode *d)
 {
 	while (d) {
-		int skip = p->failed, rc = 0, e = 0;
-		pthread_mutex_unlock(&p->mu);
-		if (!skip) {
-			rc = p->ops->op(d->fd, PC_PSYNC_DIR, p->ops->arg);
-			e = errno;
+		if (p->ndone == p->capdone) {
+			p->capdone = p->capdone ? 2 * p->capdone : 256;
+			p->done = xrealloc(p->done, p->capdone * sizeof(*p->done));
 		}
-		close(d->fd);
-		pthread_mutex_lock(&p->mu);
-		p->open_fds--;
-		if (rc < 0)
-			note_failure(p, e, p->ops->what_dir, d->path);
-		else if (!skip)
-			p->ops_done++;
+		p->done[p->ndone++] = d;
 		struct dnode *parent = d->parent;
-		free(d->path);
-		free(d);
 		d = parent && --parent->pending == 0 ? parent : NULL;
 		if (!parent)
 			p->root_done = 1;
@@ -114,7 +123,133 @@ static void release(struct pool *p, struct dnode *d)
 		complete_dirs(p, d);
 }
 
+static void push(struct pool *p, struct job j)
+{
+	while (p->count == p->cap) {
+		pthread_cond_broadcast(&p->not_empty);
+		pthread_cond_wait(&p->not_full, &p->mu);
+	}
+	p->q[(p->head + p->count) % p->cap] = j;
+	p->count++;
+}
+
+/* Deepest first. */
+static int cmp_depth_desc(const void *a, const void *b)
+{
+	const struct dnode *x = *(struct dnode *const *)a, *y = *(struct dnode *const *)b;
+	return x->depth < y->depth ? 1 : x->depth > y->depth ? -1 : 0;
+}
+
+/* Sync the directories set aside so far, level by level, deepest first,
+ * each level on the workers and finished before the next.  Directories
+ * completing meanwhile wait for the next batch. */
+static void sync_done_dirs(struct pool *p)
+{
+	struct dnode **v = p->done;
+	size_t n = p->ndone;
+	p->done = NULL;
+	p->ndone = p->capdone = 0;
+	qsort(v, n, sizeof(*v), cmp_depth_desc);
+	for (size_t i = 0; i < n;) {
+		size_t end = i;
+		while (end < n && v[end]->depth == v[i]->depth)
+			end++;
+		for (; i < end; i++) {
+			push(p, (struct job){ .dir = v[i] });
+			p->dirs_in_flight++;
+		}
+		pthread_cond_broadcast(&p->not_empty);
+		while (p->dirs_in_flight)
+			pthread_cond_wait(&p->progress, &p->mu);
+	}
+	free(v);
+}
+
+/* No worker to sync them: close the directories set aside. */
+static void close_done_dirs(struct pool *p)
+{
+	for (size_t i = 0; i < p->ndone; i++) {
+		close(p->done[i]->fd);
+		p->open_fds--;
+		free(p->done[i]->path);
+		free(p->done[i]);
+	}
+	p->ndone = 0;
+}
+
 /* ---- workers --------------------------------------------------------------- */
+
+/* Open NAME below DIR as a regular file; -1 with errno and *WHAT. */
+static int open_file(const struct dnode *dir, const char *name, const char **what)
+{
+	/* O_NONBLOCK: a name replaced by a fifo since the listing must not
+	 * hang the open. */
+	int fd = openat(dir->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	*what = "open";
+	if (fd < 0)
+		return -1;
+	struct stat sb;
+	int e = 0;
+	if (fstat(fd, &sb) < 0) {
+		e = errno;
+		*what = "stat";
+	} else if (!S_ISREG(sb.st_mode)) {
+		e = EINVAL;
+		*what = "open (no longer a regular file)";
+	}
+	if (e) {
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Run one job with the lock dropped; its outcome is recorded under it. */
+static void run_job(struct pool *p, struct job j)
+{
+	int skip = p->failed, rc = 0, e = 0;
+	const char *what = j.dir ? p->ops->what_dir : p->ops->what_file;
+	pthread_mutex_unlock(&p->mu);
+	if (j.dir) {
+		if (!skip) {
+			rc = p->ops->op(j.dir->fd, PC_PSYNC_DIR, p->ops->arg);
+			e = errno;
+		}
+		close(j.dir->fd);
+	} else if (!skip) {
+		const char *open_what;
+		int fd = open_file(j.parent, j.name, &open_what);
+		if (fd < 0) {
+			rc = -1;
+			e = errno;
+			what = open_what;
+		} else {
+			rc = p->ops->op(fd, PC_PSYNC_FILE, p->ops->arg);
+			e = errno;
+			close(fd);
+		}
+	}
+	pthread_mutex_lock(&p->mu);
+	p->open_fds--;
+	if (rc < 0) {
+		char *path = j.dir ? xstrdup(j.dir->path)
+				   : xasprintf("%s/%s", j.parent->path, j.name);
+		note_failure(p, e, what, path);
+		free(path);
+	} else if (!skip) {
+		p->ops_done++;
+	}
+	if (j.dir) {
+		free(j.dir->path);
+		free(j.dir);
+		p->dirs_in_flight--;
+	} else {
+		free(j.name);
+		release(p, j.parent);
+	}
+	pthread_cond_broadcast(&p->progress);
+}
 
 static void *worker(void *arg)
 {
@@ -129,22 +264,7 @@ static void *worker(void *arg)
 		p->head = (p->head + 1) % p->cap;
 		p->count--;
 		pthread_cond_signal(&p->not_full);
-		int skip = p->failed, rc = 0, e = 0;
-		pthread_mutex_unlock(&p->mu);
-		if (!skip) {
-			rc = p->ops->op(j.fd, PC_PSYNC_FILE, p->ops->arg);
-			e = errno;
-		}
-		close(j.fd);
-		pthread_mutex_lock(&p->mu);
-		p->open_fds--;
-		if (rc < 0)
-			note_failure(p, e, p->ops->what_file, j.path);
-		else if (!skip)
-			p->ops_done++;
-		free(j.path);
-		release(p, j.parent);
-		pthread_cond_broadcast(&p->progress);
+		run_job(p, j);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -152,60 +272,68 @@ static void *worker(void *arg)
 
 /* ---- the walker ------------------------------------------------------------ */
 
-/* Wait until one more descriptor fits (see the top of the file). */
+/* Wait until one more descriptor fits (see the top of the file): sync the
+ * directories set aside, else wait for files to finish. */
 static void wait_for_room(struct pool *p, size_t depth)
 {
-	while (p->open_fds >= p->budget && p->open_fds > depth && !p->failed)
-		pthread_cond_wait(&p->progress, &p->mu);
+	while (p->open_fds >= p->budget && !p->failed) {
+		if (p->ndone)
+			sync_done_dirs(p);
+		else if (p->open_fds > depth)
+			pthread_cond_wait(&p->progress, &p->mu);
+		else
+			break;
+	}
 }
 
-static void push_file(struct pool *p, struct dnode *parent, int fd, char *path)
+/* Queue the files of D's listing V[0..n) (lock held). */
+static void push_files(struct pool *p, struct dnode *d, size_t depth,
+		       const struct pc_dir_entry *v, size_t n)
 {
-	pthread_mutex_lock(&p->mu);
-	while (p->count == p->cap)
-		pthread_cond_wait(&p->not_full, &p->mu);
-	p->q[(p->head + p->count) % p->cap] = (struct job){ fd, parent, path };
-	p->count++;
-	parent->pending++;
-	pthread_cond_signal(&p->not_empty);
-	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < n && !p->failed; i++) {
+		if (v[i].type == DT_DIR)
+			continue;
+		wait_for_room(p, depth);
+		push(p, (struct job){ .parent = d, .name = xstrdup(v[i].name) });
+		p->open_fds++; /* the worker's, reserved */
+		d->pending++;
+		if (p->count % 64 == 1) /* wake workers early in a long listing */
+			pthread_cond_broadcast(&p->not_empty);
+	}
+	pthread_cond_broadcast(&p->not_empty);
 }
 
-/* Open NAME below DIR as a file or directory of the expected type; -1
- * (reported) otherwise.  O_NONBLOCK: a name replaced by a fifo since the
- * listing must not hang the open. */
-static int open_child(const struct dnode *dir, const char *name, const char *path, int is_dir)
+/* Open subdirectory NAME of D; -1 (reported) otherwise. */
+static int open_dir(const struct dnode *d, const char *name, const char *path)
 {
-	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-	int fd = openat(dir->fd, name, flags | (is_dir ? O_DIRECTORY : 0));
+	int fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
-	struct stat sb;
-	if (fstat(fd, &sb) < 0) {
-		int e = errno;
-		close(fd);
-		return pc_fail_errno(PC_ERR_RUN, e, "stat %s", path);
-	}
-	if (!is_dir && !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return pc_fail(PC_ERR_RUN, "%s: no longer a regular file", path);
-	}
 	return fd;
 }
 
-/* Hand out everything below D, depth-first; then give up D's listing
- * token.  -1 (reported) stops the walk; the tokens are given up all the
- * same, so what was opened is closed by the completions. */
-static int walk(struct pool *p, struct dnode *d, size_t depth)
+/* Hand out everything below D, depth-first: its files, then each
+ * subdirectory; then give up D's listing token.  -1 (reported) stops the
+ * walk; the tokens are given up all the same, so what was opened is
+ * closed by the completions. */
+static int walk(struct pool *p, struct dnode *d)
 {
 	struct pc_dir_entry *v = NULL;
 	size_t n = 0;
 	int rc = pc_dir_list(d->fd, d->path, &v, &n);
+	if (rc == 0) {
+		pthread_mutex_lock(&p->mu);
+		push_files(p, d, d->depth, v, n);
+		rc = p->failed ? -1 : 0;
+		pthread_mutex_unlock(&p->mu);
+	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (v[i].type != DT_DIR)
+			continue;
 		if ((rc = pc_check_interrupted()) < 0)
 			break;
 		pthread_mutex_lock(&p->mu);
-		wait_for_room(p, depth);
+		wait_for_room(p, d->depth);
 		int failed = p->failed;
 		if (!failed)
 			p->open_fds++; /* reserved for the child */
@@ -214,9 +342,8 @@ static int walk(struct pool *p, struct dnode *d, size_t depth)
 			rc = -1;
 			break;
 		}
-		int is_dir = v[i].type == DT_DIR;
 		char *path = xasprintf("%s/%s", d->path, v[i].name);
-		int fd = open_child(d, v[i].name, path, is_dir);
+		int fd = open_dir(d, v[i].name, path);
 		if (fd < 0) {
 			free(path);
 			pthread_mutex_lock(&p->mu);
@@ -226,19 +353,16 @@ static int walk(struct pool *p, struct dnode *d, size_t depth)
 			rc = -1;
 			break;
 		}
-		if (!is_dir) {
-			push_file(p, d, fd, path);
-			continue;
-		}
 		struct dnode *c = xcalloc(1, sizeof(*c));
 		c->parent = d;
 		c->fd = fd;
 		c->path = path;
+		c->depth = d->depth + 1;
 		c->pending = 1;
 		pthread_mutex_lock(&p->mu);
 		d->pending++;
 		pthread_mutex_unlock(&p->mu);
-		rc = walk(p, c, depth + 1);
+		rc = walk(p, c);
 	}
 	pc_dir_list_free(v, n);
 	pthread_mutex_lock(&p->mu);
@@ -259,6 +383,31 @@ static size_t fd_budget(void)
 	return rl.rlim_cur > 256 ? (size_t)(rl.rlim_cur - 128) : 64;
 }
 
+static void pool_init(struct pool *p, unsigned workers, const struct pc_psync_ops *ops)
+{
+	memset(p, 0, sizeof(*p));
+	p->cap = 4 * (size_t)workers;
+	p->budget = fd_budget();
+	p->producing = 1;
+	p->ops = ops;
+	p->q = xcalloc(p->cap, sizeof(*p->q));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->not_empty, NULL);
+	pthread_cond_init(&p->not_full, NULL);
+	pthread_cond_init(&p->progress, NULL);
+}
+
+static void pool_free(struct pool *p)
+{
+	free(p->err_path);
+	free(p->q);
+	free(p->done);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->not_empty);
+	pthread_cond_destroy(&p->not_full);
+	pthread_cond_destroy(&p->progress);
+}
+
 int pc_psync_tree(const char *root, const struct pc_psync_ops *ops, unsigned workers,
 		  struct pc_sync_stats *st)
 {
@@ -268,13 +417,8 @@ int pc_psync_tree(const char *root, const struct pc_psync_ops *ops, unsigned wor
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s for %s", root, ops->what_dir);
 
-	struct pool p = { .cap = 4 * (size_t)workers, .budget = fd_budget(), .producing = 1,
-			  .ops = ops };
-	p.q = xcalloc(p.cap, sizeof(*p.q));
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.not_empty, NULL);
-	pthread_cond_init(&p.not_full, NULL);
-	pthread_cond_init(&p.progress, NULL);
+	struct pool p;
+	pool_init(&p, workers, ops);
 
 	/* Workers take no signals: the walker sees an interruption. */
 	sigset_t all, old;
@@ -291,24 +435,30 @@ int pc_psync_tree(const char *root, const struct pc_psync_ops *ops, unsigned wor
 	struct dnode *top = xcalloc(1, sizeof(*top));
 	top->fd = fd;
 	top->path = xstrdup(root);
+	top->depth = 1;
 	top->pending = 1;
 	p.open_fds = 1;
-	int rc = 0;
+	int rc;
 	if (started == 0) {
 		rc = pc_fail_errno(PC_ERR_ENV, create_err, "starting a %s worker", ops->what_file);
 		p.failed = 1;
 		pthread_mutex_lock(&p.mu);
-		release(&p, top); /* closes the root */
+		release(&p, top); /* set aside: closed below, never synced */
 		pthread_mutex_unlock(&p.mu);
 	} else {
-		rc = walk(&p, top, 1);
+		rc = walk(&p, top);
 	}
 
 	/* Everything handed out completes (or is closed unsynced after a
-	 * failure); then the workers leave. */
+	 * failure), the directories set aside are synced (or closed), then
+	 * the workers leave. */
 	pthread_mutex_lock(&p.mu);
 	while (!p.root_done)
 		pthread_cond_wait(&p.progress, &p.mu);
+	if (started > 0)
+		sync_done_dirs(&p);
+	else
+		close_done_dirs(&p);
 	p.producing = 0;
 	pthread_cond_broadcast(&p.not_empty);
 	pthread_mutex_unlock(&p.mu);
@@ -323,12 +473,7 @@ int pc_psync_tree(const char *root, const struct pc_psync_ops *ops, unsigned wor
 	else if (p.failed)
 		rc = -1;
 	st->fsyncs += p.ops_done;
-	free(p.err_path);
-	free(p.q);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.not_empty);
-	pthread_cond_destroy(&p.not_full);
-	pthread_cond_destroy(&p.progress);
+	pool_free(&p);
 	return rc;
 }
 
