@@ -274,20 +274,27 @@ struct pc_entry *const *pc_manifest_sorted(struct pc_manifest *m, size_t *n)
 	return m->sorted;
 }
 
+void pc_entry_copy_fields(struct pc_entry *dst, const struct pc_entry *src)
+{
+	char *keep = dst->path;
+	*dst = *src;
+	dst->path = keep;
+	dst->link = src->link ? xstrdup(src->link) : NULL;
+	dst->xattrs = src->nxattrs ? xcalloc(src->nxattrs, sizeof(*dst->xattrs)) : NULL;
+	for (size_t i = 0; i < src->nxattrs; i++) {
+		dst->xattrs[i].name = xstrdup(src->xattrs[i].name);
+		dst->xattrs[i].size = src->xattrs[i].size;
+		dst->xattrs[i].value = xmalloc(src->xattrs[i].size ? src->xattrs[i].size : 1);
+		if (src->xattrs[i].size)
+			memcpy(dst->xattrs[i].value, src->xattrs[i].value, src->xattrs[i].size);
+	}
+}
+
 static struct pc_entry *entry_copy(const struct pc_entry *e)
 {
-	struct pc_entry *c = xmalloc(sizeof(*c));
-	*c = *e;
+	struct pc_entry *c = xcalloc(1, sizeof(*c));
 	c->path = xstrdup(e->path);
-	c->link = e->link ? xstrdup(e->link) : NULL;
-	c->xattrs = e->nxattrs ? xcalloc(e->nxattrs, sizeof(*c->xattrs)) : NULL;
-	for (size_t i = 0; i < e->nxattrs; i++) {
-		c->xattrs[i].name = xstrdup(e->xattrs[i].name);
-		c->xattrs[i].size = e->xattrs[i].size;
-		c->xattrs[i].value = xmalloc(e->xattrs[i].size ? e->xattrs[i].size : 1);
-		if (e->xattrs[i].size)
-			memcpy(c->xattrs[i].value, e->xattrs[i].value, e->xattrs[i].size);
-	}
+	pc_entry_copy_fields(c, e);
 	return c;
 }
 

@@ -70,6 +70,9 @@ struct pc_manifest;
 
 struct pc_manifest *pc_manifest_new(void);
 void pc_manifest_free(struct pc_manifest *m);
+/* Make DST (fresh from pc_manifest_put, or zeroed) a deep copy of SRC in
+ * everything but its path. */
+void pc_entry_copy_fields(struct pc_entry *dst, const struct pc_entry *src);
 /* A deep copy of M. */
 struct pc_manifest *pc_manifest_copy(const struct pc_manifest *m);
 

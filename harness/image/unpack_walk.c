@@ -556,18 +556,7 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		t->hardlink_group = pc_manifest_new_group(w->m);
 	struct pc_entry *e = pc_manifest_put(w->m, path);
 	t = pc_manifest_get(w->m, target);
-	char *keep = e->path;
-	*e = *t;
-	e->path = keep;
-	e->link = t->link ? xstrdup(t->link) : NULL;
-	e->xattrs = t->nxattrs ? xcalloc(t->nxattrs, sizeof(*e->xattrs)) : NULL;
-	for (size_t i = 0; i < t->nxattrs; i++) {
-		e->xattrs[i].name = xstrdup(t->xattrs[i].name);
-		e->xattrs[i].value = xmalloc(t->xattrs[i].size);
-		e->xattrs[i].size = t->xattrs[i].size;
-		if (t->xattrs[i].size)
-			memcpy(e->xattrs[i].value, t->xattrs[i].value, t->xattrs[i].size);
-	}
+	pc_entry_copy_fields(e, t);
 	e->layer = w->layer;
 	e->digest_ticket = 0;
 	struct pending_digest *pd = find_pending(w, t->digest_ticket);

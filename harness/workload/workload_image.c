@@ -42,7 +42,13 @@ static struct {
 	struct pc_manifest *manifest;
 } scan_cache;
 
-static void image_run_end(void);
+static void scan_cache_clear(void)
+{
+	free(scan_cache.key);
+	scan_cache.key = NULL;
+	pc_manifest_free(scan_cache.manifest);
+	scan_cache.manifest = NULL;
+}
 
 /* The key of IMG's layers; NULL (reported) if one cannot be stat'ed. */
 static char *image_key(const struct pc_image *img)
@@ -102,8 +108,9 @@ static int image_device_size(struct pc_workload_case *w, uint64_t *size)
 		}
 		uint64_t need = 2 * (bytes + pc_manifest_count(m) * 8192ULL) + 256 * MIB;
 		need = (need + MIB - 1) / MIB * MIB;
-		image_run_end();
-		scan_cache.key = xstrdup(key);
+		scan_cache_clear();
+		scan_cache.key = key;
+		key = NULL;
 		scan_cache.size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
 		scan_cache.bytes = bytes;
 		scan_cache.manifest = m;
@@ -175,10 +182,7 @@ static void image_release(struct pc_workload_case *w)
 
 static void image_run_end(void)
 {
-	free(scan_cache.key);
-	scan_cache.key = NULL;
-	pc_manifest_free(scan_cache.manifest);
-	scan_cache.manifest = NULL;
+	scan_cache_clear();
 }
 
 const struct pc_workload_ops pc_workload_image = {

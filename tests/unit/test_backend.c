@@ -156,16 +156,22 @@ static int dir_is_empty(const char *dir)
 	return n == 0;
 }
 
+/* A 16 MiB fuse device with its work folder TMP: create's result. */
+static int fuse_device(struct pc_backend *b, const char *tmp)
+{
+	memset(b, 0, sizeof(*b));
+	b->ops = &pc_backend_fuse;
+	snprintf(b->workdir, sizeof(b->workdir), "%s", tmp);
+	return b->ops->create(b, 16 << 20);
+}
+
 /* Block-level semantics of the three modes, through the loop device with
  * O_DIRECT so that every write and flush reaches the server. */
 static void test_fuse_device_modes(void)
 {
 	char *tmp = unit_tmpdir();
 	struct pc_backend b;
-	memset(&b, 0, sizeof(b));
-	b.ops = &pc_backend_fuse;
-	snprintf(b.workdir, sizeof(b.workdir), "%s", tmp);
-	CU_ASSERT_FATAL(b.ops->create(&b, 16 << 20) == 0);
+	CU_ASSERT_FATAL(fuse_device(&b, tmp) == 0);
 
 	struct stat st;
 	CU_ASSERT(stat(b.devpath, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == b.devnum);
@@ -271,10 +277,7 @@ static void test_fuse_power_on(void)
 {
 	char *tmp = unit_tmpdir();
 	struct pc_backend b;
-	memset(&b, 0, sizeof(b));
-	b.ops = &pc_backend_fuse;
-	snprintf(b.workdir, sizeof(b.workdir), "%s", tmp);
-	CU_ASSERT_FATAL(b.ops->create(&b, 16 << 20) == 0);
+	CU_ASSERT_FATAL(fuse_device(&b, tmp) == 0);
 	char *backing = xasprintf("%s/backing.img", tmp);
 	unsigned char *buf = block_buf();
 
