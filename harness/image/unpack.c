@@ -77,9 +77,8 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	pc_layer_reader_threads(); /* decompress on a thread while we write */
 
 	struct walk w;
-	if (unpack_walk_init(&w) < 0)
+	if (unpack_walk_init(&w, job->known == NULL) < 0)
 		return -1;
-	w.no_digests = job->known != NULL;
 	w.progress = job->progress;
 	w.arg = job->arg;
 	w.next_progress = PROGRESS_STEP;
@@ -144,8 +143,7 @@ static int take_known_digests(struct pc_manifest *m, struct pc_manifest *known)
 	if (pc_manifest_take_digests(m, known, &path) == 0)
 		return 0;
 	int rc = pc_fail(PC_ERR_INPUT, "unpack: the tree written differs from the scan of the same "
-			 "layers%s%s%s (did a layer change during the run?)",
-			 path ? " at " : "", path ? path : "", path ? "" : " in its metadata");
+			 "layers at %s (did a layer change during the run?)", path);
 	free(path);
 	return rc;
 }

@@ -76,7 +76,8 @@ void unpack_close_layers(struct archive **ars, size_t n);
  * chroots (where their paths no longer lead to them).  Caller frees. */
 enum pc_layerfmt *unpack_detect_formats(const char *const *layers, size_t n);
 
-int unpack_walk_init(struct walk *w);
+/* HASH: compute file digests (else w->no_digests: no hashing thread). */
+int unpack_walk_init(struct walk *w, int hash);
 void unpack_walk_done(struct walk *w);
 /* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
 int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,

@@ -757,11 +757,11 @@ int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *
 	return 0;
 }
 
-int unpack_walk_init(struct walk *w)
+int unpack_walk_init(struct walk *w, int hash)
 {
 	memset(w, 0, sizeof(*w));
-	w->hasher = pc_hasher_new();
-	if (!w->hasher)
+	w->no_digests = !hash;
+	if (hash && !(w->hasher = pc_hasher_new()))
 		return -1;
 	w->ticket_base = 1; /* 0: no digest waited for */
 	w->m = pc_manifest_new();
@@ -794,7 +794,7 @@ int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		return -1;
 	}
 	enum pc_layerfmt *fmts = unpack_detect_formats(layers, n);
-	int rc = unpack_walk_init(&w);
+	int rc = unpack_walk_init(&w, 1);
 	if (rc == 0)
 		rc = unpack_walk_layers(&w, ars, layers, fmts, n, 0);
 	unpack_close_layers(ars, n);
