@@ -383,18 +383,30 @@ static int hash_extents(struct pc_digest *ctx, int fd, unsigned char *buf, uint6
 	return 0;
 }
 
-/* sha256 of the open file (SIZE bytes as fstat saw it) into md; *done: the
- * bytes hashed; -1 with errno on a read error.  As with plain reading, the
- * digest covers what is there up to end of file. */
-static int hash_fd(struct vctx *v, int fd, uint64_t size, unsigned char md[32], uint64_t *done)
+/* Fewer blocks than the size needs: there may be holes worth skipping.
+ * Otherwise the file is read plainly, two lseeks fewer (a hole missed this
+ * way is still read, as zeros, so the digest is the same either way). */
+static int maybe_sparse(const struct stat *sb)
+{
+	return (uint64_t)sb->st_blocks * 512 < (uint64_t)sb->st_size;
+}
+
+/* sha256 of the open file (SB: fstat of it) into md; *done: the bytes
+ * hashed; -1 with errno on a read error.  As with plain reading, the digest
+ * covers what is there up to end of file. */
+static int hash_fd(struct vctx *v, int fd, const struct stat *sb, unsigned char md[32],
+		   uint64_t *done)
 {
 	struct pc_digest ctx;
 	if (pc_digest_init(&ctx, PC_SHA256) < 0)
 		abort(); /* a verdict without the digest would be a guess */
 	*done = 0;
-	int rc = hash_extents(&ctx, fd, v->buf, done, size);
-	if (rc < 0 && errno == EINVAL && *done == 0)
-		rc = 0; /* no SEEK_DATA here: read every byte */
+	int rc = 0;
+	if (maybe_sparse(sb)) {
+		rc = hash_extents(&ctx, fd, v->buf, done, (uint64_t)sb->st_size);
+		if (rc < 0 && errno == EINVAL && *done == 0)
+			rc = 0; /* no SEEK_DATA here: read every byte */
+	}
 	if (rc == 0)
 		rc = hash_read(&ctx, fd, v->buf, done, UINT64_MAX) < 0 ? -1 : 0;
 	int e = errno;
@@ -414,23 +426,25 @@ static int open_content(struct vctx *v, const char *path)
 	return fd;
 }
 
-static void check_content(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
+/* Hash the file and compare; the descriptor it read, kept open for the
+ * xattr checks, or -1. */
+static int check_content(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
 {
 	int fd = open_content(v, e->path);
 	if (fd < 0) {
 		add_finding(v, PC_F_CONTENT, e->path, "cannot open: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	struct stat again;
 	if (fstat(fd, &again) < 0 || again.st_dev != sb->st_dev || again.st_ino != sb->st_ino ||
 	    !S_ISREG(again.st_mode)) {
 		add_finding(v, PC_F_CONTENT, e->path, "changed while being checked");
 		close(fd);
-		return;
+		return -1;
 	}
 	unsigned char md[32];
 	uint64_t done;
-	if (hash_fd(v, fd, (uint64_t)again.st_size, md, &done) < 0) {
+	if (hash_fd(v, fd, &again, md, &done) < 0) {
 		add_finding(v, PC_F_CONTENT, e->path, "read error after %llu bytes: %s",
 			    (unsigned long long)done, strerror(errno));
 	} else if (memcmp(md, e->sha256, 32)) {
@@ -439,18 +453,18 @@ static void check_content(struct vctx *v, const struct pc_entry *e, const struct
 		pc_hex(e->sha256, 32, want);
 		add_finding(v, PC_F_CONTENT, e->path, "sha256 %s, expected %s", got, want);
 	}
-	close(fd);
+	return fd;
 }
 
-static void check_regular(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
+/* Size and content; the content descriptor (see check_content) or -1. */
+static int check_regular(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
 {
 	if ((uint64_t)sb->st_size != e->size) {
 		add_finding(v, PC_F_SIZE, e->path, "size %llu, expected %llu",
 			    (unsigned long long)sb->st_size, (unsigned long long)e->size);
-		return; /* a content finding would say the same again */
+		return -1; /* a content finding would say the same again */
 	}
-	if (e->has_digest)
-		check_content(v, e, sb);
+	return e->has_digest ? check_content(v, e, sb) : -1;
 }
 
 static void check_link(struct vctx *v, const struct pc_entry *e, int fd)
@@ -479,17 +493,35 @@ static void check_rdev(struct vctx *v, const struct pc_entry *e, const struct st
 			    (unsigned)e->rdev_major, (unsigned)e->rdev_minor);
 }
 
-/* ---- xattrs, through /proc/self/fd/N of the O_PATH descriptor ----------- */
+/* ---- xattrs -------------------------------------------------------------- */
+
+/* Where an entry's xattrs are read: its open content descriptor when there
+ * is one (a regular file), otherwise /proc/self/fd/N of the O_PATH
+ * descriptor, which the f*xattr calls do not accept. */
+struct xattr_src {
+	int fd;          /* -1: use proc */
+	char proc[64];
+};
+
+static ssize_t src_getxattr(const struct xattr_src *s, const char *name, void *val, size_t n)
+{
+	return s->fd >= 0 ? fgetxattr(s->fd, name, val, n) : getxattr(s->proc, name, val, n);
+}
+
+static ssize_t src_listxattr(const struct xattr_src *s, char *names, size_t n)
+{
+	return s->fd >= 0 ? flistxattr(s->fd, names, n) : listxattr(s->proc, names, n);
+}
 
 /* The value of NAME into a malloc'd buffer; -1 with errno (ENODATA: none). */
-static ssize_t get_xattr(const char *proc, const char *name, unsigned char **out)
+static ssize_t get_xattr(const struct xattr_src *s, const char *name, unsigned char **out)
 {
 	for (int tries = 0; tries < 8; tries++) {
-		ssize_t n = getxattr(proc, name, NULL, 0);
+		ssize_t n = src_getxattr(s, name, NULL, 0);
 		if (n < 0)
 			return -1;
 		unsigned char *val = xmalloc((size_t)n + 1);
-		ssize_t got = getxattr(proc, name, val, (size_t)n);
+		ssize_t got = src_getxattr(s, name, val, (size_t)n);
 		if (got >= 0) {
 			*out = val;
 			return got;
@@ -503,15 +535,15 @@ static ssize_t get_xattr(const char *proc, const char *name, unsigned char **out
 }
 
 /* The NUL-separated name list; *len 0 when the filesystem has none. */
-static char *list_xattrs(const char *proc, size_t *len)
+static char *list_xattrs(const struct xattr_src *s, size_t *len)
 {
 	*len = 0;
 	for (int tries = 0; tries < 8; tries++) {
-		ssize_t n = listxattr(proc, NULL, 0);
+		ssize_t n = src_listxattr(s, NULL, 0);
 		if (n <= 0)
 			return NULL; /* none, or not supported: nothing to list */
 		char *names = xmalloc((size_t)n);
-		ssize_t got = listxattr(proc, names, (size_t)n);
+		ssize_t got = src_listxattr(s, names, (size_t)n);
 		if (got >= 0) {
 			*len = (size_t)got;
 			return names;
@@ -548,14 +580,17 @@ static int in_manifest_xattrs(const struct pc_entry *e, const char *name)
 	return 0;
 }
 
-static void check_xattrs(struct vctx *v, const struct pc_entry *e, int fd)
+/* PATH_FD: the entry's O_PATH descriptor; CONTENT_FD: the same inode open
+ * for reading, or -1. */
+static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, int content_fd)
 {
-	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	struct xattr_src src = { .fd = content_fd };
+	if (content_fd < 0)
+		snprintf(src.proc, sizeof(src.proc), "/proc/self/fd/%d", path_fd);
 	for (size_t i = 0; i < e->nxattrs; i++) {
 		const struct pc_xattr *x = &e->xattrs[i];
 		unsigned char *val = NULL;
-		ssize_t n = get_xattr(proc, x->name, &val);
+		ssize_t n = get_xattr(&src, x->name, &val);
 		if (n < 0) {
 			char *name = esc(x->name);
 			if (errno == ENODATA || errno == ENOTSUP)
@@ -573,7 +608,7 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int fd)
 	/* Unexpected names: user.* and ACLs only; the system adds security.*
 	 * (SELinux labels) and others of its own. */
 	size_t len;
-	char *names = list_xattrs(proc, &len);
+	char *names = list_xattrs(&src, &len);
 	for (size_t off = 0; names && off < len; off += strlen(names + off) + 1) {
 		const char *name = names + off;
 		int ours = !strncmp(name, "user.", 5) || !strncmp(name, "system.posix_acl_", 17);
@@ -629,13 +664,16 @@ static void check_entry(struct vctx *v, const struct pc_entry *e)
 		add_finding(v, PC_F_MODE, e->path, "mode %04o, expected %04o",
 			    (unsigned)(sb.st_mode & 07777), (unsigned)(e->mode & 07777));
 	check_owner(v, e, &sb);
+	int content_fd = -1;
 	if (e->type == PC_FT_REG)
-		check_regular(v, e, &sb);
+		content_fd = check_regular(v, e, &sb);
 	else if (e->type == PC_FT_SYMLINK)
 		check_link(v, e, fd);
 	else if (e->type == PC_FT_CHR || e->type == PC_FT_BLK)
 		check_rdev(v, e, &sb);
-	check_xattrs(v, e, fd);
+	check_xattrs(v, e, fd, content_fd);
+	if (content_fd >= 0)
+		close(content_fd);
 	/* The hardlink check depends on which member came first: it runs at
 	 * the merge, in manifest order (see check_window). */
 	v->slot->have_inode = 1;

@@ -386,6 +386,13 @@ static void test_xattr(void)
 	CU_ASSERT_EQUAL_FATAL(setxattr(p, "user.new one", "1", 1, 0), 0);
 	free(p);
 	expect_only(&f, PC_F_XATTR, 1, 1, "d", "xattr user.new%20one unexpected");
+	CU_ASSERT_EQUAL_FATAL(removexattr(p = at(&f, "d"), "user.new one"), 0);
+	free(p);
+	/* a regular file's are read through the descriptor its content was
+	 * hashed from, a folder's through /proc: both ways find the same */
+	CU_ASSERT_EQUAL_FATAL(setxattr(p = at(&f, "f"), "user.extra", "1", 1, 0), 0);
+	free(p);
+	expect_only(&f, PC_F_XATTR, 1, 1, "f", "xattr user.extra unexpected");
 	teardown(&f);
 }
 
