@@ -73,5 +73,8 @@ void pc_overlay_merge(struct pc_manifest *merged, struct pc_manifest *layer, uns
  * *total_bytes receives the sum of regular-file sizes over all layers. */
 int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		  uint64_t *total_bytes);
+/* Scans made by this process (pc_image_scan calls), for the tests of the
+ * run's scan cache (workload_image.c). */
+extern unsigned long pc_image_scans;
 
 #endif

@@ -784,9 +784,12 @@ void unpack_walk_done(struct walk *w)
 
 /* ---- scan ----------------------------------------------------------------- */
 
+unsigned long pc_image_scans;
+
 int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		  uint64_t *total_bytes)
 {
+	pc_image_scans++;
 	struct archive **ars = xcalloc(n, sizeof(*ars));
 	struct walk w;
 	if (unpack_open_layers(layers, n, ars) < 0) {

@@ -27,27 +27,81 @@ struct image_run {
 	const char **layers;             /* pc_image_layer_paths(&img) */
 	const struct pc_layout_ops *layout;
 	struct pc_layout_job job;
+	char *scan_key;                  /* the key of the scan job.known is from */
 };
 
-/* The scan of the image (pc_image_scan), done once per run for `device_size
- * = auto` and kept: its manifest gives every case's unpack its digests
- * (pc_unpack_layers_known), so the bytes are hashed once per run, not once
- * per case.  The key names the layers by content: a digest checked when
- * the image was opened, or for a plain layer file its identity and change
- * time, so a layer replaced or rewritten during the run is scanned again. */
-static struct {
+/* The scans of the images (pc_image_scan), done once per image per run for
+ * `device_size = auto` and kept: a scan's manifest gives every case's
+ * unpack its digests (pc_unpack_layers_known), so the bytes are hashed once
+ * per run, not once per case.  The key names the layers by content: a
+ * digest checked when the image was opened, or for a plain layer file its
+ * identity and change time, so a layer replaced or rewritten during the run
+ * is scanned again.
+ *
+ * A scenario's groups may name different images and come back to one, so
+ * a few scans are kept, the most recently used first.  Older ones go when
+ * there are SCAN_CACHE_SLOTS or when together they hold more than
+ * SCAN_CACHE_ENTRIES entries (about 340 bytes each in memory); the newest is
+ * always kept, whatever its size. */
+#define SCAN_CACHE_SLOTS 4
+#define SCAN_CACHE_ENTRIES 1000000
+
+struct scan {
 	char *key;
 	uint64_t size;
 	uint64_t bytes; /* the image's file bytes, for the progress line */
 	struct pc_manifest *manifest;
-} scan_cache;
+};
+
+static struct scan scan_cache[SCAN_CACHE_SLOTS];
+static size_t scan_cache_used;
+
+static void scan_free(struct scan *s)
+{
+	free(s->key);
+	pc_manifest_free(s->manifest);
+	*s = (struct scan){ 0 };
+}
 
 static void scan_cache_clear(void)
 {
-	free(scan_cache.key);
-	scan_cache.key = NULL;
-	pc_manifest_free(scan_cache.manifest);
-	scan_cache.manifest = NULL;
+	for (size_t i = 0; i < scan_cache_used; i++)
+		scan_free(&scan_cache[i]);
+	scan_cache_used = 0;
+}
+
+/* The scan under KEY moved to the front; NULL if there is none. */
+static struct scan *scan_cache_find(const char *key)
+{
+	for (size_t i = 0; i < scan_cache_used; i++) {
+		if (strcmp(scan_cache[i].key, key))
+			continue;
+		struct scan hit = scan_cache[i];
+		memmove(&scan_cache[1], &scan_cache[0], i * sizeof(scan_cache[0]));
+		scan_cache[0] = hit;
+		return &scan_cache[0];
+	}
+	return NULL;
+}
+
+/* S (taken over) put at the front; the oldest go as the limits say. */
+static struct scan *scan_cache_add(struct scan *s)
+{
+	if (scan_cache_used == SCAN_CACHE_SLOTS)
+		scan_free(&scan_cache[--scan_cache_used]);
+	memmove(&scan_cache[1], &scan_cache[0], scan_cache_used * sizeof(scan_cache[0]));
+	scan_cache[0] = *s;
+	scan_cache_used++;
+	size_t entries = 0, keep = 0;
+	while (keep < scan_cache_used) {
+		entries += pc_manifest_count(scan_cache[keep].manifest);
+		if (keep > 0 && entries > SCAN_CACHE_ENTRIES)
+			break;
+		keep++;
+	}
+	while (scan_cache_used > keep)
+		scan_free(&scan_cache[--scan_cache_used]);
+	return &scan_cache[0];
 }
 
 /* The key of IMG's layers; NULL (reported) if one cannot be stat'ed. */
@@ -99,26 +153,26 @@ static int image_device_size(struct pc_workload_case *w, uint64_t *size)
 	char *key = image_key(&ir->img);
 	if (!key)
 		return -1;
-	if (!scan_cache.key || strcmp(scan_cache.key, key)) {
-		struct pc_manifest *m = NULL;
-		uint64_t bytes = 0;
-		if (pc_image_scan(ir->layers, ir->img.nlayers, &m, &bytes) < 0) {
+	struct scan *sc = scan_cache_find(key);
+	if (!sc) {
+		struct scan fresh = { .key = key };
+		if (pc_image_scan(ir->layers, ir->img.nlayers, &fresh.manifest, &fresh.bytes) < 0) {
 			free(key);
 			return -1;
 		}
-		uint64_t need = 2 * (bytes + pc_manifest_count(m) * 8192ULL) + 256 * MIB;
+		uint64_t need = 2 * (fresh.bytes + pc_manifest_count(fresh.manifest) * 8192ULL) +
+				256 * MIB;
 		need = (need + MIB - 1) / MIB * MIB;
-		scan_cache_clear();
-		scan_cache.key = key;
-		key = NULL;
-		scan_cache.size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
-		scan_cache.bytes = bytes;
-		scan_cache.manifest = m;
+		fresh.size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
+		sc = scan_cache_add(&fresh);
+	} else {
+		free(key);
 	}
-	free(key);
-	*size = scan_cache.size;
-	ir->job.known = scan_cache.manifest;
-	pc_progress_total(scan_cache.bytes);
+	*size = sc->size;
+	ir->job.known = sc->manifest;
+	free(ir->scan_key);
+	ir->scan_key = xstrdup(sc->key);
+	pc_progress_total(sc->bytes);
 	return 0;
 }
 
@@ -127,7 +181,7 @@ static int image_device_size(struct pc_workload_case *w, uint64_t *size)
 static int layers_changed(struct image_run *ir)
 {
 	char *key = image_key(&ir->img);
-	int same = key && scan_cache.key && !strcmp(key, scan_cache.key);
+	int same = key && ir->scan_key && !strcmp(key, ir->scan_key);
 	free(key);
 	if (!same)
 		return pc_fail(PC_ERR_INPUT, "image %s: a layer changed while the run used it",
@@ -173,6 +227,7 @@ static void image_release(struct pc_workload_case *w)
 		ir->layout->release(&ir->job);
 	pc_manifest_free(ir->job.manifest);
 	free(ir->layers);
+	free(ir->scan_key);
 	if (ir->img_open)
 		pc_image_close(&ir->img);
 	free(ir);

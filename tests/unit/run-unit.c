@@ -25,7 +25,8 @@
 	X(report_html) \
 	X(mtree) \
 	X(cmd) \
-	X(results_reader) X(digest) X(strbuf) X(taropen) X(hasher)
+	X(results_reader) X(digest) X(strbuf) X(taropen) X(hasher) \
+	X(workload)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 
