@@ -212,6 +212,17 @@ void pc_manifest_remove(struct pc_manifest *m, const char *path)
 
 /* Entries of LAYER or above stay, and so do their ancestor directories (an
  * older directory that holds a newer entry cannot vanish from the tree). */
+int pc_manifest_has_below_from_layer(const struct pc_manifest *m, const char *dir,
+				     unsigned layer)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct pc_entry *e = m->slots[i];
+		if (e && e->layer >= layer && is_below(e->path, dir))
+			return 1;
+	}
+	return 0;
+}
+
 void pc_manifest_remove_children_below_layer(struct pc_manifest *m,
 					     const char *dir, unsigned layer)
 {

@@ -87,6 +87,9 @@ void pc_manifest_remove(struct pc_manifest *m, const char *path);
  * stay. */
 void pc_manifest_remove_children_below_layer(struct pc_manifest *m,
 					     const char *dir, unsigned layer);
+/* Is anything below DIR written by LAYER or a higher one? */
+int pc_manifest_has_below_from_layer(const struct pc_manifest *m, const char *dir,
+				     unsigned layer);
 size_t pc_manifest_count(const struct pc_manifest *m);
 /* Entries sorted by path; the array is owned by the manifest and valid until
  * the next modification. */

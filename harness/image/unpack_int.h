@@ -110,6 +110,11 @@ int unpack_ensure_parents(struct walk *w, const char *path, int self);
 int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char *dir,
 			    const char *name, const char *entry);
 int unpack_overlay_opaque(struct walk *w, const char *dir);
+/* Overlay form: is PATH a whiteout device this layer made?  For the walk it
+ * is nothing: an entry below it or at it replaces it with a folder that
+ * hides the layers below (unpack_mark_opaque). */
+int unpack_is_whiteout(const struct walk *w, const char *path);
+void unpack_mark_opaque(struct walk *w, const char *dir);
 /* Set the opaque xattr on the folders noted, once the layer is written. */
 int unpack_finish_opaque(struct walk *w);
 int unpack_drop_stale_xattrs(struct walk *w, struct archive_entry *ae, const char *path);

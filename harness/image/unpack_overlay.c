@@ -23,9 +23,16 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+static int is_whiteout_dev(const struct pc_entry *e);
+
 /* ---- flat form ------------------------------------------------------------ */
 
-/* `.wh.NAME` in DIR: NAME goes if a lower layer wrote it. */
+static int clear_lower_below(struct walk *w, const char *dir);
+
+/* `.wh.NAME` in DIR: NAME goes if a lower layer wrote it.  A whiteout only
+ * hides what the layers below wrote (OCI image spec): entries this layer
+ * already put below NAME stay, with the folders that hold them, whatever
+ * the order of the entries in the tar. */
 int unpack_apply_whiteout(struct walk *w, const char *dir, const char *name, const char *entry)
 {
 	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
@@ -33,8 +40,12 @@ int unpack_apply_whiteout(struct walk *w, const char *dir, const char *name, con
 	char *victim = strcmp(dir, ".") ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 	struct pc_entry *e = pc_manifest_get(w->m, victim);
 	int rc = 0;
-	if (e && e->layer < w->layer)
-		rc = unpack_remove_tree(w, victim);
+	if (e && e->layer < w->layer) {
+		if (e->type == PC_FT_DIR && pc_manifest_has_below_from_layer(w->m, victim, w->layer))
+			rc = clear_lower_below(w, victim);
+		else
+			rc = unpack_remove_tree(w, victim);
+	}
 	free(victim);
 	w->st.whiteouts++;
 	return rc;
@@ -70,6 +81,13 @@ static int dir_is_empty(const char *dir)
 int unpack_apply_opaque(struct walk *w, const char *dir)
 {
 	w->st.whiteouts++;
+	return clear_lower_below(w, dir);
+}
+
+/* Everything below DIR from lower layers goes, on disk and in the manifest;
+ * entries of this layer stay, and so do the directories that hold them. */
+static int clear_lower_below(struct walk *w, const char *dir)
+{
 	/* Writing, the manifest holds only what is on disk: an empty folder
 	 * has nothing below it in the manifest either. */
 	if (w->disk && dir_is_empty(dir))
@@ -173,6 +191,23 @@ static int make_parent_dir(struct walk *w, const char *path)
 }
 
 /* Make the missing folders above PATH (and PATH itself when SELF). */
+/* The whiteout device this layer made at PATH becomes a folder, as the
+ * flat form makes it again (0755, root's) after removing what was below:
+ * opaque, so the layers below stay hidden. */
+static int replace_whiteout(struct walk *w, const char *path)
+{
+	if (unlink(path) < 0 || mkdir(path, 0700) < 0 || lchown(path, 0, 0) < 0 ||
+	    chmod(path, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout %s made a folder again",
+				     w->lname, path);
+	struct pc_entry *e = pc_manifest_put(w->m, path);
+	e->type = PC_FT_DIR;
+	e->mode = 0755;
+	e->layer = w->layer;
+	unpack_mark_opaque(w, path);
+	return 0;
+}
+
 int unpack_ensure_parents(struct walk *w, const char *path, int self)
 {
 	char *p = xstrdup(path);
@@ -184,7 +219,9 @@ int unpack_ensure_parents(struct walk *w, const char *path, int self)
 		char c = p[i];
 		p[i] = '\0';
 		struct stat st;
-		if (!pc_manifest_get(w->m, p) && lstat(p, &st) < 0)
+		if (unpack_is_whiteout(w, p))
+			rc = replace_whiteout(w, p);
+		else if (!pc_manifest_get(w->m, p) && lstat(p, &st) < 0)
 			rc = make_parent_dir(w, p);
 		p[i] = c;
 	}
@@ -203,8 +240,14 @@ int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char
 	w->st.whiteouts++;
 	char *victim = strcmp(dir, ".") ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 	int rc = 0;
-	if (pc_manifest_get(w->m, victim))
+	const struct pc_entry *own = pc_manifest_get(w->m, victim);
+	if (own) {
+		/* This layer wrote it: it stays (the whiteout hides only the
+		 * layers below), and a folder hides what they have below it. */
+		if (own->type == PC_FT_DIR && w->lower && pc_manifest_get(w->lower, victim))
+			unpack_mark_opaque(w, victim);
 		goto out;
+	}
 	if (unpack_ensure_parents(w, victim, 0) < 0) {
 		rc = -1;
 		goto out;
@@ -233,12 +276,23 @@ int unpack_overlay_opaque(struct walk *w, const char *dir)
 	w->st.whiteouts++;
 	if (strcmp(dir, ".") && unpack_ensure_parents(w, dir, 1) < 0)
 		return -1;
+	unpack_mark_opaque(w, dir);
+	return 0;
+}
+
+void unpack_mark_opaque(struct walk *w, const char *dir)
+{
 	for (size_t i = 0; i < w->nopaque; i++)
 		if (!strcmp(w->opaque[i], dir))
-			return 0;
+			return;
 	w->opaque = xrealloc(w->opaque, (w->nopaque + 1) * sizeof(*w->opaque));
 	w->opaque[w->nopaque++] = xstrdup(dir);
-	return 0;
+}
+
+int unpack_is_whiteout(const struct walk *w, const char *path)
+{
+	const struct pc_entry *e = w->overlay ? pc_manifest_get(w->m, path) : NULL;
+	return e && is_whiteout_dev(e);
 }
 
 int unpack_finish_opaque(struct walk *w)

@@ -98,6 +98,8 @@ static enum node disk_node(const char *path, char **link)
 static enum node lookup(struct walk *w, const char *path, char **link)
 {
 	*link = NULL;
+	if (unpack_is_whiteout(w, path))
+		return NODE_NONE;
 	if (!w->disk)
 		return manifest_node(w->m, path, link);
 	if (pc_manifest_get(w->dirs, path))
@@ -156,7 +158,14 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 		char *cand = res[0] ? xasprintf("%s/%s", res, comp) : xstrdup(comp);
 		free(comp);
 		char *link;
-		if (lookup(w, cand, &link) == NODE_SYMLINK) {
+		enum node kind = lookup(w, cand, &link);
+		if (kind == NODE_OTHER) {
+			/* archive_write_disk would replace it with a folder; the
+			 * runtimes refuse (mkdir: not a directory), and so do we */
+			rc = pc_fail(PC_ERR_INPUT, "layer %s: %s %s: parent %s is not a directory",
+				     w->lname, what, entry, cand);
+			free(cand);
+		} else if (kind == NODE_SYMLINK) {
 			if (++hops > MAX_SYMLINK_HOPS) {
 				rc = pc_fail(PC_ERR_INPUT, "layer %s: %s %s: too many levels of "
 					     "symlinks", w->lname, what, entry);
@@ -414,6 +423,58 @@ int unpack_cmp_xattr(const void *a, const void *b)
 	return strcmp(((const struct pc_xattr *)a)->name, ((const struct pc_xattr *)b)->name);
 }
 
+/* Can the disk hold xattr NAME on an entry of TYPE, as the archive gives
+ * it?  NULL if so, else why not.  libarchive quietly skips raw POSIX ACL
+ * xattrs on Linux (ACLs come from SCHILY.acl records, see acl.h), and the
+ * kernel knows only these namespaces and takes user.* on files and folders
+ * only: anything else would be expected by the manifest and missing on
+ * disk, or fail the write. */
+static const char *xattr_unstorable(const char *name, enum pc_ftype type)
+{
+	if (!strcmp(name, PC_ACL_ACCESS_XATTR) || !strcmp(name, PC_ACL_DEFAULT_XATTR))
+		return "a raw POSIX ACL xattr, which extraction does not apply (ACLs are "
+		       "read from SCHILY.acl records)";
+	if (!strncmp(name, "user.", 5))
+		return type == PC_FT_REG || type == PC_FT_DIR
+			       ? NULL
+			       : "a user.* xattr, which Linux allows on files and folders only";
+	if (!strncmp(name, "trusted.", 8) || !strncmp(name, "security.", 9))
+		return NULL;
+	return "not in a namespace Linux knows (user., trusted., security.)";
+}
+
+/* Every xattr of AE storable on an entry of TYPE, and none given twice
+ * with different values: else an input error. */
+static int check_xattrs(struct walk *w, struct archive_entry *ae, const char *raw,
+			enum pc_ftype type)
+{
+	size_t n = (size_t)archive_entry_xattr_reset(ae);
+	const char **names = xcalloc(n ? n : 1, sizeof(*names));
+	const void **values = xcalloc(n ? n : 1, sizeof(*values));
+	size_t *sizes = xcalloc(n ? n : 1, sizeof(*sizes));
+	int rc = 0;
+	for (size_t k = 0; rc == 0 && k < n &&
+	     archive_entry_xattr_next(ae, &names[k], &values[k], &sizes[k]) == ARCHIVE_OK; k++) {
+		const char *why = xattr_unstorable(names[k], type);
+		if (why)
+			rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is %s", w->lname,
+				     raw, names[k], why);
+		/* pax archives often carry an xattr twice (LIBARCHIVE.xattr and
+		 * SCHILY.xattr): fine when both say the same, ambiguous if not
+		 * (Go's reader, in the runtimes, takes only SCHILY.xattr). */
+		for (size_t i = 0; rc == 0 && i < k; i++)
+			if (!strcmp(names[i], names[k]) &&
+			    (sizes[i] != sizes[k] || (sizes[k] && memcmp(values[i], values[k], sizes[k]))))
+				rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is given "
+					     "twice with different values", w->lname, raw, names[k]);
+	}
+	free(names);
+	free(values);
+	free(sizes);
+	return rc;
+}
+
+/* AE's xattrs into E, sorted by name, each once (check_xattrs passed). */
 static void copy_xattrs(struct pc_entry *e, struct archive_entry *ae)
 {
 	size_t n = (size_t)archive_entry_xattr_reset(ae);
@@ -424,24 +485,31 @@ static void copy_xattrs(struct pc_entry *e, struct archive_entry *ae)
 	const void *value;
 	size_t size;
 	while (e->nxattrs < n && archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK) {
-		/* pax archives often carry an xattr twice (LIBARCHIVE.xattr and
-		 * SCHILY.xattr); the disk keeps the last one set. */
-		struct pc_xattr *x = NULL;
-		for (size_t i = 0; i < e->nxattrs && !x; i++)
-			if (strcmp(e->xattrs[i].name, name) == 0)
-				x = &e->xattrs[i];
-		if (x)
-			free(x->value);
-		else
-			x = &e->xattrs[e->nxattrs++];
-		if (!x->name)
-			x->name = xstrdup(name);
-		x->value = xmalloc(size);
+		int seen = 0;
+		for (size_t i = 0; i < e->nxattrs && !seen; i++)
+			seen = !strcmp(e->xattrs[i].name, name);
+		if (seen)
+			continue;
+		struct pc_xattr *x = &e->xattrs[e->nxattrs++];
+		x->name = xstrdup(name);
+		x->value = xmalloc(size ? size : 1);
 		if (size)
 			memcpy(x->value, value, size);
 		x->size = size;
 	}
 	qsort(e->xattrs, e->nxattrs, sizeof(*e->xattrs), unpack_cmp_xattr);
+}
+
+/* Owners the disk can hold: (uid_t)-1 means "unchanged" to chown, and
+ * larger ids would be cut to 32 bits. */
+static int check_owner(struct walk *w, struct archive_entry *ae, const char *raw)
+{
+	la_int64_t uid = archive_entry_uid(ae), gid = archive_entry_gid(ae);
+	if (uid < 0 || uid >= (la_int64_t)UINT32_MAX || gid < 0 || gid >= (la_int64_t)UINT32_MAX)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: owner %lld:%lld cannot be stored "
+			       "(Linux ids are 0 to 4294967294)", w->lname, raw, (long long)uid,
+			       (long long)gid);
+	return 0;
 }
 
 static int entry_type(struct walk *w, struct archive_entry *ae, const char *raw,
@@ -577,11 +645,16 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	if (type == PC_FT_SYMLINK && (!link || !link[0]))
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: symlink without a target",
 			       w->lname, raw);
+	if (check_owner(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0)
+		return -1;
+	/* a folder where this layer put a whiteout: the layers below stay hidden */
+	if (type == PC_FT_DIR && unpack_is_whiteout(w, path))
+		unpack_mark_opaque(w, path);
 	if (make_room(w, path, type == PC_FT_DIR) < 0)
 		return -1;
 	if (type != PC_FT_REG)
 		archive_entry_set_size(ae, 0);
-	if (w->overlay && w->disk && type == PC_FT_DIR && unpack_drop_stale_xattrs(w, ae, path) < 0)
+	if (w->disk && type == PC_FT_DIR && unpack_drop_stale_xattrs(w, ae, path) < 0)
 		return -1;
 	if (w->disk && archive_write_header(w->disk, ae) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
@@ -636,6 +709,12 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	free(norm);
 	if (rc < 0)
 		return -1;
+	if (!strcmp(path, ".") && (archive_entry_hardlink(ae) || archive_entry_filetype(ae) != AE_IFDIR)) {
+		rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: the root must be a directory",
+			     w->lname, raw);
+		free(path);
+		return rc;
+	}
 	char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	char *dir = slash ? strndup(path, (size_t)(slash - path)) : xstrdup(".");
@@ -646,7 +725,9 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	else if (strncmp(base, WHITEOUT_PREFIX ".wh.", 8) == 0)
 		rc = 0; /* other aufs metadata (.wh..wh.plnk, ...): not part of the tree */
 	else if (strncmp(base, WHITEOUT_PREFIX, 4) == 0)
-		rc = w->overlay ? unpack_overlay_whiteout(w, ae, dir, base + 4, raw)
+		rc = w->overlay ? (check_owner(w, ae, raw) < 0
+					   ? -1
+					   : unpack_overlay_whiteout(w, ae, dir, base + 4, raw))
 				: unpack_apply_whiteout(w, dir, base + 4, raw);
 	else {
 		/* Write the resolved path: no symlink left above the last

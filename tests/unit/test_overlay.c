@@ -280,6 +280,126 @@ static void test_hardlink_to_lower_refused(void)
 	fixture_free(&f);
 }
 
+/* LOWER then UPPER, unpacked flat and in the overlay form: the flat tree,
+ * the merged model and a real overlay mount of the layer folders must all
+ * match the scan's manifest.  *flat_out (if given) receives that manifest. */
+static void layouts_agree(const struct member *lower, size_t nlower, const struct member *upper,
+			  size_t nupper, struct pc_manifest **flat_out)
+{
+	char *dir = unit_tmpdir();
+	char *l0 = at(dir, "l0.tar"), *l1 = at(dir, "l1.tar");
+	char *fs1 = at(dir, "1"), *fs2 = at(dir, "2"), *root = at(dir, "flat");
+	char *mnt = at(dir, "merged");
+	write_tar(l0, lower, nlower, 0);
+	write_tar(l1, upper, nupper, 0);
+	const char *layers[] = { l0, l1 };
+	struct pc_manifest *flat = NULL, *unpacked = NULL, *m0 = NULL, *m1 = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan(layers, 2, &flat, NULL), 0);
+
+	/* flat: the tree is what the manifest says */
+	CU_ASSERT_EQUAL_FATAL(mkdir(root, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(layers, 2, root, &unpacked, NULL, NULL, NULL), 0);
+	assert_same_entries(unpacked, flat);
+	assert_intact(flat, root);
+
+	/* overlay form: the merged model and overlayfs show the same */
+	CU_ASSERT_EQUAL_FATAL(mkdir(fs1, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(fs2, 0755), 0);
+	struct pc_manifest *merged = pc_manifest_new();
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layer_overlay(l0, 0, NULL, fs1, &m0, NULL, NULL, NULL), 0);
+	pc_overlay_merge(merged, m0, 0);
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layer_overlay(l1, 1, merged, fs2, &m1, NULL, NULL, NULL), 0);
+	pc_overlay_merge(merged, m1, 1);
+	assert_same_entries(merged, flat);
+	CU_ASSERT_EQUAL_FATAL(mkdir(mnt, 0755), 0);
+	char *opts = xasprintf("lowerdir=%s:%s", fs2, fs1);
+	if (mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
+		CU_FAIL("overlay mount failed: the merged view was not checked");
+	} else {
+		assert_intact(flat, mnt);
+		CU_ASSERT_EQUAL(umount(mnt), 0);
+	}
+	free(opts);
+	pc_manifest_free(merged);
+	pc_manifest_free(m0);
+	pc_manifest_free(m1);
+	pc_manifest_free(unpacked);
+	if (flat_out)
+		*flat_out = flat;
+	else
+		pc_manifest_free(flat);
+	unit_rmtree(dir);
+	free(dir);
+	free(l0);
+	free(l1);
+	free(fs1);
+	free(fs2);
+	free(root);
+	free(mnt);
+}
+
+/* A whiteout hides what the layers below wrote, never what its own layer
+ * wrote (OCI image spec), in either order of the entries. */
+static void test_whiteout_same_layer(void)
+{
+	static const struct member lower[] = {
+		{ 'd', "after", 0755, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "after/old", 0644, "old", 0, 0, NULL, NULL, 0 },
+		{ 'd', "before", 0750, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "before/old", 0644, "old", 0, 0, NULL, NULL, 0 },
+		{ 'f', "file", 0644, "old", 0, 0, NULL, NULL, 0 },
+		{ 'd', "again", 0700, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "again/old", 0644, "old", 0, 0, NULL, NULL, 0 },
+	};
+	static const struct member upper[] = {
+		/* the layer's own entry first, then the whiteout of its folder */
+		{ 'f', "after/new", 0644, "new", 0, 0, NULL, NULL, 0 },
+		{ 'f', ".wh.after", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		/* the whiteout first: the folder is made again, holding only new */
+		{ 'f', ".wh.before", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "before/new", 0644, "new", 0, 0, NULL, NULL, 0 },
+		/* a file of this layer, then a whiteout of it: it stays */
+		{ 'f', "file", 0600, "new", 0, 0, NULL, NULL, 0 },
+		{ 'f', ".wh.file", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		/* the whiteout, then the folder listed again */
+		{ 'f', ".wh.again", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'd', "again", 0711, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "again/new", 0644, "new", 0, 0, NULL, NULL, 0 },
+	};
+	struct pc_manifest *m = NULL;
+	layouts_agree(lower, N(lower), upper, N(upper), &m);
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "again/old"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "again/new"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "after/new"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "after/old"));
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "before/new"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "before/old"));
+	struct pc_entry *e = pc_manifest_get(m, "file");
+	CU_ASSERT(e && e->mode == 0600);
+	pc_manifest_free(m);
+}
+
+/* A folder listed again by an upper layer has the upper entry's xattrs
+ * only, on disk as in the manifest. */
+static void test_folder_listed_again(void)
+{
+	static const struct member lower[] = {
+		{ 'd', "d", 0755, NULL, 0, 0, "user.a", "1", 0 },
+		{ 'f', "d/f", 0644, "f", 0, 0, NULL, NULL, 0 },
+		{ 'd', "e", 0755, NULL, 0, 0, "user.a", "1", 0 },
+	};
+	static const struct member upper[] = {
+		{ 'd', "d", 0711, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'd', "e", 0755, NULL, 0, 0, "user.b", "2", 0 },
+	};
+	struct pc_manifest *m = NULL;
+	layouts_agree(lower, N(lower), upper, N(upper), &m);
+	struct pc_entry *d = pc_manifest_get(m, "d"), *e = pc_manifest_get(m, "e");
+	CU_ASSERT(d && d->nxattrs == 0 && d->mode == 0711);
+	CU_ASSERT(e && e->nxattrs == 1 && !strcmp(e->xattrs[0].name, "user.b"));
+	pc_manifest_free(m);
+}
+
 void register_overlay_tests(void)
 {
 	CU_pSuite s = CU_add_suite("overlay", NULL, NULL);
@@ -288,4 +408,8 @@ void register_overlay_tests(void)
 	CU_add_test(s, "merged model and overlay mount match the flat manifest",
 		    test_merged_view);
 	CU_add_test(s, "hardlink to a lower layer refused", test_hardlink_to_lower_refused);
+	CU_add_test(s, "whiteout in the layer that wrote below it, both orders",
+		    test_whiteout_same_layer);
+	CU_add_test(s, "folder listed again: the upper entry's xattrs only",
+		    test_folder_listed_again);
 }

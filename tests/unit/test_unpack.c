@@ -17,6 +17,7 @@
 #include "tarfix.h"
 #include "unit.h"
 #include "image/unpack.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 static char *manifest_text(struct pc_manifest *m)
@@ -446,6 +447,107 @@ static void test_attacks_refused(void)
 	CU_ASSERT_EQUAL(after.st_nlink, before.st_nlink);
 }
 
+/* ---- inputs the disk cannot hold as the manifest would say -------------- */
+
+static const struct attack unstorable[] = {
+	{ "below-a-file.tar",
+	  { { 'f', "f", 0644, "x\n", 0, 0, NULL, NULL, 0 },
+	    { 'f', "f/x", 0644, "x\n", 0, 0, NULL, NULL, 0 } }, 2, { NULL }, "f/x" },
+	{ "below-a-symlink-to-a-file.tar",
+	  { { 'f', "g", 0644, "x\n", 0, 0, NULL, NULL, 0 },
+	    { 'l', "s", 0777, "g", 0, 0, NULL, NULL, 0 },
+	    { 'f', "s/y", 0644, "x\n", 0, 0, NULL, NULL, 0 } }, 3, { NULL }, "s/y" },
+	{ "root-a-file.tar", { { 'f', ".", 0644, "x\n", 0, 0, NULL, NULL, 0 } }, 1, { NULL }, "." },
+	{ "root-a-symlink.tar", { { 'l', "./", 0777, "/tmp", 0, 0, NULL, NULL, 0 } }, 1,
+	  { NULL }, "./" },
+	{ "uid-minus-one.tar", { { 'f', "f", 0644, "x\n", 4294967295u, 0, NULL, NULL, 0 } }, 1,
+	  { NULL }, "f" },
+	{ "gid-minus-one.tar", { { 'f', "f", 0644, "x\n", 0, 4294967295u, NULL, NULL, 0 } }, 1,
+	  { NULL }, "f" },
+	{ "raw-acl-xattr.tar",
+	  { { 'f', "f", 0644, "x\n", 0, 0, "system.posix_acl_access", "garbage", 0 } }, 1,
+	  { NULL }, "system.posix_acl_access" },
+	{ "unknown-namespace.tar", { { 'f', "f", 0644, "x\n", 0, 0, "foo.bar", "1", 0 } }, 1,
+	  { NULL }, "foo.bar" },
+	{ "user-xattr-on-a-fifo.tar", { { 'p', "p", 0644, NULL, 0, 0, "user.a", "1", 0 } }, 1,
+	  { NULL }, "user.a" },
+};
+
+/* A pax archive by hand: one file F whose extended header holds RECORDS
+ * ("key=value" lines), which libarchive's writer would not produce. */
+static void write_pax_file(const char *path, const char *const *records, size_t n)
+{
+	struct pc_strbuf x = PC_STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		size_t body = strlen(records[i]) + 2; /* " " and "\n" */
+		size_t len = body + 1;
+		while (len != body + (size_t)snprintf(NULL, 0, "%zu", len))
+			len = body + (size_t)snprintf(NULL, 0, "%zu", len);
+		pc_strbuf_printf(&x, "%zu %s\n", len, records[i]);
+	}
+	size_t xblocks = (x.len + 511) / 512;
+	size_t total = 512 * (1 + xblocks + 1 + 1 + 2);
+	unsigned char *t = xcalloc(1, total);
+	const struct { char type; const char *name; size_t size; size_t at; } h[] = {
+		{ 'x', "PaxHeader/f", x.len, 0 },
+		{ '0', "f", 1, 512 * (1 + xblocks) },
+	};
+	for (size_t k = 0; k < 2; k++) {
+		unsigned char *b = t + h[k].at;
+		memcpy(b, h[k].name, strlen(h[k].name));
+		sprintf((char *)b + 100, "%07o", 0644);
+		sprintf((char *)b + 108, "%07o", 0);
+		sprintf((char *)b + 116, "%07o", 0);
+		sprintf((char *)b + 124, "%011zo", h[k].size);
+		sprintf((char *)b + 136, "%011o", 0);
+		b[156] = (unsigned char)h[k].type;
+		memcpy(b + 257, "ustar\0" "00", 8);
+		memset(b + 148, ' ', 8);
+		unsigned sum = 0;
+		for (size_t i = 0; i < 512; i++)
+			sum += b[i];
+		sprintf((char *)b + 148, "%06o", sum);
+	}
+	memcpy(t + 512, x.s, x.len);
+	t[512 * (2 + xblocks)] = 'x';
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, total, 0), 0);
+	free(t);
+	pc_strbuf_free(&x);
+}
+
+static void test_unstorable_refused(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	for (size_t i = 0; i < N(unstorable); i++) {
+		const struct attack *u = &unstorable[i];
+		char *layer = at(dir, u->name);
+		write_tar(layer, u->members, u->n, 0);
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		check_refused(layer, target, u->entry);
+		unit_rmtree(target);
+		free(layer);
+	}
+	/* the same xattr twice (LIBARCHIVE.xattr and SCHILY.xattr): fine when
+	 * both say the same, ambiguous when not */
+	char *layer = at(dir, "xattr-twice.tar");
+	const char *same[] = { "LIBARCHIVE.xattr.user.a=MQ", "SCHILY.xattr.user.a=1" };
+	const char *differ[] = { "LIBARCHIVE.xattr.user.a=Mg", "SCHILY.xattr.user.a=1" };
+	write_pax_file(layer, same, 2);
+	struct pc_manifest *m = NULL;
+	CU_ASSERT_EQUAL(pc_image_scan((const char *const *)&layer, 1, &m, NULL), 0);
+	struct pc_entry *e = m ? pc_manifest_get(m, "f") : NULL;
+	CU_ASSERT(e && e->nxattrs == 1 && e->xattrs[0].size == 1 && e->xattrs[0].value[0] == '1');
+	pc_manifest_free(m);
+	write_pax_file(layer, differ, 2);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "user.a");
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_not_an_archive(void)
 {
 	char *dir = unit_tmpdir();
@@ -597,6 +699,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "digests from the scan (unpack_known)", test_unpack_known_digests);
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
+	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "progress", test_progress);
