@@ -10,7 +10,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libarchive fuse3 devmapper blkid jansson inih libcrypto
+PKGS := libarchive fuse3 devmapper blkid jansson inih libcrypto zlib
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral

@@ -1,11 +1,13 @@
 /* layer_reader.c - see layer_reader.h. */
 #include <archive.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/gunzip.h"
 #include "image/layer_reader.h"
 #include "image/taropen.h"
 #include "util/util.h"
@@ -14,7 +16,9 @@
 #define BUFSZ (1u << 20)
 
 struct inflater {
-	struct archive *dec; /* the raw reader: decompression only */
+	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
+	struct archive *dec;  /* anything else: libarchive's raw reader */
+	int gz_errno;         /* errno of gz's failure */
 	char *buf[NBUF];
 	size_t len[NBUF];
 	pthread_t thread;
@@ -36,8 +40,8 @@ void pc_layer_reader_threads(void)
 static void record_failure(struct inflater *in)
 {
 	in->failed = 1;
-	in->err = archive_errno(in->dec);
-	const char *s = archive_error_string(in->dec);
+	in->err = in->gz ? in->gz_errno : archive_errno(in->dec);
+	const char *s = in->gz ? pc_gunzip_error(in->gz) : archive_error_string(in->dec);
 	snprintf(in->msg, sizeof(in->msg), "%s", s ? s : "decompression failed");
 }
 
@@ -46,7 +50,10 @@ static ssize_t fill(struct inflater *in, char *buf)
 {
 	size_t got = 0;
 	while (got < BUFSZ) {
-		la_ssize_t n = archive_read_data(in->dec, buf + got, BUFSZ - got);
+		la_ssize_t n = in->gz ? pc_gunzip_read(in->gz, buf + got, BUFSZ - got)
+				      : archive_read_data(in->dec, buf + got, BUFSZ - got);
+		if (n < 0 && in->gz)
+			in->gz_errno = errno;
 		if (n < 0)
 			return -1;
 		if (n == 0)
@@ -148,7 +155,9 @@ static void inflater_free(struct inflater *in)
 		pthread_mutex_unlock(&in->mu);
 		pthread_join(in->thread, NULL);
 	}
-	archive_read_free(in->dec);
+	pc_gunzip_close(in->gz);
+	if (in->dec)
+		archive_read_free(in->dec);
 	for (unsigned i = 0; i < NBUF; i++)
 		free(in->buf[i]);
 	pthread_mutex_destroy(&in->mu);
@@ -163,10 +172,34 @@ static int close_cb(struct archive *ar, void *data)
 	return ARCHIVE_OK;
 }
 
-/* The raw decompressing reader over PATH when PATH is compressed, else
- * NULL (the caller then opens PATH directly, as for any odd case). */
-static struct inflater *inflater_open(const char *path)
+static struct inflater *inflater_new(void)
 {
+	struct inflater *in = xcalloc(1, sizeof(*in));
+	for (unsigned i = 0; i < NBUF; i++)
+		in->buf[i] = xmalloc(BUFSZ);
+	pthread_mutex_init(&in->mu, NULL);
+	pthread_cond_init(&in->cv, NULL);
+	return in;
+}
+
+/* The decompressing reader over PATH when PATH is compressed: zlib for
+ * gzip (gunzip.h: libarchive would not check its trailers), libarchive's
+ * raw reader for the other formats.  NULL and *refused 0 when PATH is not
+ * compressed or cannot be opened (the caller then opens PATH directly and
+ * reports what is wrong); NULL and *refused 1, reported, when it is
+ * compressed more than once (runtimes decompress a layer once, then read
+ * tar). */
+static struct inflater *inflater_open(const char *path, int *refused)
+{
+	*refused = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && pc_is_gzip(fd) == 1) {
+		struct inflater *in = inflater_new();
+		in->gz = pc_gunzip_open(fd);
+		return in;
+	}
+	if (fd >= 0)
+		close(fd);
 	struct archive *dec = pc_tar_reader_new(PC_TAR_RAW);
 	struct archive_entry *ae;
 	if (archive_read_open_filename(dec, path, 64 * 1024) != ARCHIVE_OK ||
@@ -175,21 +208,26 @@ static struct inflater *inflater_open(const char *path)
 		archive_read_free(dec);
 		return NULL;
 	}
-	struct inflater *in = xcalloc(1, sizeof(*in));
+	if (archive_filter_count(dec) > 2) {
+		pc_fail(PC_ERR_INPUT, "layer %s: compressed more than once (%s inside %s): a layer "
+			"is decompressed once, then read as tar", path, archive_filter_name(dec, 1),
+			archive_filter_name(dec, 0));
+		archive_read_free(dec);
+		*refused = 1;
+		return NULL;
+	}
+	struct inflater *in = inflater_new();
 	in->dec = dec;
-	for (unsigned i = 0; i < NBUF; i++)
-		in->buf[i] = xmalloc(BUFSZ);
-	pthread_mutex_init(&in->mu, NULL);
-	pthread_cond_init(&in->cv, NULL);
 	return in;
 }
 
 struct archive *pc_layer_reader_open(const char *path)
 {
-	struct inflater *in = inflater_open(path);
+	int refused;
+	struct inflater *in = inflater_open(path, &refused);
 	if (!in)
-		return pc_tar_open("layer", path, -1);
+		return refused ? NULL : pc_tar_open("layer", path, -1);
 	/* libarchive calls close_cb (which frees IN) on failure too. */
-	struct archive *ar = pc_tar_reader_new(PC_TAR_ENTRIES);
+	struct archive *ar = pc_tar_reader_new(PC_TAR_PLAIN);
 	return pc_tar_opened(ar, archive_read_open(ar, in, NULL, read_cb, close_cb), "layer", path);
 }

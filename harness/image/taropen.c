@@ -15,7 +15,8 @@ struct archive *pc_tar_reader_new(enum pc_tar_read what)
 		fprintf(stderr, "powercut: out of memory for an archive reader\n");
 		abort();
 	}
-	archive_read_support_filter_all(ar);
+	if (what != PC_TAR_PLAIN)
+		archive_read_support_filter_all(ar);
 	/* Only tar: an image or layer in another format is a mistake, not
 	 * something to guess at.  (format_tar reads ustar, pax, GNU and v7.) */
 	if (what == PC_TAR_RAW)

@@ -10,6 +10,8 @@
 enum pc_tar_read {
 	PC_TAR_ENTRIES, /* tar (ustar, pax, GNU, v7) under any compression */
 	PC_TAR_RAW,     /* the decompressed stream as one entry, no tar parsing */
+	PC_TAR_PLAIN,   /* tar, already decompressed: no filter (a layer compressed
+			 * twice is not a tar archive once decompressed) */
 };
 
 /* A reader set up for WHAT, not yet opened.  Never NULL (out of memory
