@@ -23,6 +23,13 @@
  * file that is missing or not a (compressed) tar archive). */
 struct archive *pc_layer_reader_open(const char *path);
 
+/* Called once AR (from pc_layer_reader_open) reported the end of the
+ * archive: 1 if a tar header follows the single zero block libarchive took
+ * as the end ("a lone zero block"), which GNU tar and libarchive read as
+ * the end and the runtimes' Go reader as an error; 0 otherwise (two zero
+ * blocks, zero padding or nothing after them). */
+int pc_layer_reader_after_end(struct archive *ar);
+
 /* Allow readers opened in this process to decompress on a thread of their
  * own from their next read on. */
 void pc_layer_reader_threads(void);

@@ -754,6 +754,10 @@ static int walk_layer(struct walk *w, struct archive *ar)
 		int r = archive_read_next_header(ar, &ae);
 		while (r == ARCHIVE_RETRY)
 			r = archive_read_next_header(ar, &ae);
+		if (r == ARCHIVE_EOF && pc_layer_reader_after_end(ar))
+			return pc_fail(PC_ERR_INPUT, "layer %s: entries follow a single zero block "
+				       "(the end of a tar archive is two): tar would stop there, "
+				       "the runtimes refuse the layer", w->lname);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r == ARCHIVE_WARN)

@@ -473,6 +473,26 @@ static const struct attack unstorable[] = {
 	  { NULL }, "user.a" },
 };
 
+/* A ustar header of TYPE ('0' a file, 'x' pax records) for NAME of SIZE
+ * bytes at B (512 bytes). */
+static void ustar_header(unsigned char *b, char type, const char *name, size_t size)
+{
+	memset(b, 0, 512);
+	memcpy(b, name, strlen(name));
+	sprintf((char *)b + 100, "%07o", 0644);
+	sprintf((char *)b + 108, "%07o", 0);
+	sprintf((char *)b + 116, "%07o", 0);
+	sprintf((char *)b + 124, "%011zo", size);
+	sprintf((char *)b + 136, "%011o", 0);
+	b[156] = (unsigned char)type;
+	memcpy(b + 257, "ustar\0" "00", 8);
+	memset(b + 148, ' ', 8);
+	unsigned sum = 0;
+	for (size_t i = 0; i < 512; i++)
+		sum += b[i];
+	sprintf((char *)b + 148, "%06o", sum);
+}
+
 /* A pax archive by hand: one file F whose extended header holds RECORDS
  * ("key=value" lines), which libarchive's writer would not produce. */
 static void write_pax_file(const char *path, const char *const *records, size_t n)
@@ -488,26 +508,8 @@ static void write_pax_file(const char *path, const char *const *records, size_t 
 	size_t xblocks = (x.len + 511) / 512;
 	size_t total = 512 * (1 + xblocks + 1 + 1 + 2);
 	unsigned char *t = xcalloc(1, total);
-	const struct { char type; const char *name; size_t size; size_t at; } h[] = {
-		{ 'x', "PaxHeader/f", x.len, 0 },
-		{ '0', "f", 1, 512 * (1 + xblocks) },
-	};
-	for (size_t k = 0; k < 2; k++) {
-		unsigned char *b = t + h[k].at;
-		memcpy(b, h[k].name, strlen(h[k].name));
-		sprintf((char *)b + 100, "%07o", 0644);
-		sprintf((char *)b + 108, "%07o", 0);
-		sprintf((char *)b + 116, "%07o", 0);
-		sprintf((char *)b + 124, "%011zo", h[k].size);
-		sprintf((char *)b + 136, "%011o", 0);
-		b[156] = (unsigned char)h[k].type;
-		memcpy(b + 257, "ustar\0" "00", 8);
-		memset(b + 148, ' ', 8);
-		unsigned sum = 0;
-		for (size_t i = 0; i < 512; i++)
-			sum += b[i];
-		sprintf((char *)b + 148, "%06o", sum);
-	}
+	ustar_header(t, 'x', "PaxHeader/f", x.len);
+	ustar_header(t + 512 * (1 + xblocks), '0', "f", 1);
 	memcpy(t + 512, x.s, x.len);
 	t[512 * (2 + xblocks)] = 'x';
 	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, total, 0), 0);
@@ -543,6 +545,61 @@ static void test_unstorable_refused(void)
 	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
 	check_refused(layer, target, "user.a");
 	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Files a and b (one block of data each) with ZEROS_BETWEEN zero blocks
+ * between them, then two; gzip-compressed with gzip(1) when GZ. */
+static char *tar_with_gap(const char *dir, const char *name, int zeros_between, int gz)
+{
+	size_t blocks = 2 + (size_t)zeros_between + 2 + 2;
+	unsigned char *t = xcalloc(blocks, 512);
+	ustar_header(t, '0', "a", 3);
+	memcpy(t + 512, "aa\n", 3);
+	unsigned char *b = t + 512 * (2 + (size_t)zeros_between);
+	ustar_header(b, '0', "b", 3);
+	memcpy(b + 512, "bb\n", 3);
+	char *path = at(dir, name);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, blocks * 512, 0), 0);
+	free(t);
+	if (gz) {
+		char *cmd = xasprintf("gzip -n -f '%s' && mv '%s.gz' '%s'", path, path, path);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		free(cmd);
+	}
+	return path;
+}
+
+static void test_lone_zero_block(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	for (int gz = 0; gz <= 1; gz++) {
+		/* one zero block, then b: tar stops, the runtimes refuse */
+		char *lone = tar_with_gap(dir, gz ? "lone.tar.gz" : "lone.tar", 1, gz);
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		check_refused(lone, target, NULL);
+		unit_rmtree(target);
+		free(lone);
+		/* two zero blocks end the archive: b after them is not read */
+		char *ended = tar_with_gap(dir, gz ? "ended.tar.gz" : "ended.tar", 2, gz);
+		struct pc_manifest *m = NULL;
+		const char *layers[] = { ended };
+		CU_ASSERT_EQUAL(pc_image_scan(layers, 1, &m, NULL), 0);
+		CU_ASSERT(m && pc_manifest_get(m, "a") && !pc_manifest_get(m, "b"));
+		pc_manifest_free(m);
+		free(ended);
+		/* no gap: both */
+		char *whole = tar_with_gap(dir, gz ? "whole.tar.gz" : "whole.tar", 0, gz);
+		layers[0] = whole;
+		m = NULL;
+		CU_ASSERT_EQUAL(pc_image_scan(layers, 1, &m, NULL), 0);
+		CU_ASSERT(m && pc_manifest_get(m, "a") && pc_manifest_get(m, "b"));
+		pc_manifest_free(m);
+		free(whole);
+	}
 	free(target);
 	unit_rmtree(dir);
 	free(dir);
@@ -700,6 +757,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
+	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "progress", test_progress);
