@@ -298,6 +298,87 @@ static void test_oci_nested(void)
 	layout_free(&l);
 }
 
+#define ID_ZERO "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Several different images that match equally well are an error listing
+ * their digests, never a pick; one image listed twice is one image. */
+static void test_oci_ambiguous(void)
+{
+	struct layout l;
+	layout_init(&l);
+	struct pc_image img;
+	json_t *a = manifest(&l, 0, NULL), *b = manifest(&l, 1, NULL);
+	const char *da = json_string_value(json_object_get(a, "digest"));
+	const char *db = json_string_value(json_object_get(b, "digest"));
+	char *want_a = xstrdup(da), *want_b = xstrdup(db);
+	/* A tagged image without a platform beside an untagged linux/amd64
+	 * one, no TAG: either could be meant. */
+	write_index(&l, json_pack("[o, o]", with_ref(json_deep_copy(a), "x"),
+				  with_platform(json_deep_copy(b), "amd64", NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_a));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_b));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:x", "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	/* arm64 and arm64/v8 are one platform: two images for it. */
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "arm64", NULL),
+				  with_platform(json_deep_copy(b), "arm64", "v8")));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_a));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_b));
+	/* Two linux/amd64 images; either digest names one. */
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "amd64", NULL),
+				  with_platform(json_deep_copy(b), "amd64", NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "--platform cannot tell them apart"));
+	char *spec_b_fmt = xasprintf("%%s:%s", want_b);
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, spec_b_fmt, "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	/* Two untagged images without platforms: say how many and how to
+	 * choose (not --platform). */
+	write_index(&l, json_pack("[o, o]", json_deep_copy(a), json_deep_copy(b)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "2 images"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "--platform cannot tell them apart"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, ":DIGEST"));
+	/* The same manifest listed twice (two tags, or two platforms) is
+	 * one image. */
+	write_index(&l, json_pack("[o, o]", with_ref(json_deep_copy(a), "one"),
+				  with_ref(json_deep_copy(a), "two")));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "amd64", NULL),
+				  with_platform(json_deep_copy(a), "amd64", NULL)));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	pc_image_close(&img);
+	/* Inside a nested index too; a digest names a manifest there. */
+	json_t *nested = index_blob(&l, json_pack("[o, o]",
+						  with_platform(json_deep_copy(a), "amd64", NULL),
+						  with_platform(json_deep_copy(b), "amd64", NULL)));
+	write_index(&l, json_pack("[o]", with_ref(nested, "multi")));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, ":DIGEST"));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, spec_b_fmt, "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:sha256:" ID_ZERO, NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "no image manifest with digest"));
+	free(spec_b_fmt);
+	json_decref(a), json_decref(b);
+	free(want_a), free(want_b);
+	layout_free(&l);
+}
+
 static void test_oci_bad_blobs(void)
 {
 	struct layout l;
@@ -614,6 +695,7 @@ void register_image_tests(void)
 	CU_add_test(s, "OCI layout: select by tag", test_oci_tags);
 	CU_add_test(s, "OCI layout: select by platform", test_oci_platforms);
 	CU_add_test(s, "OCI layout: nested indexes", test_oci_nested);
+	CU_add_test(s, "OCI layout: several equally good images are an error", test_oci_ambiguous);
 	CU_add_test(s, "OCI layout: bad digest, bad size, missing blob", test_oci_bad_blobs);
 	CU_add_test(s, "OCI layout: unknown media type, bad JSON, strict oci-layout",
 		    test_oci_media_types_and_json);
