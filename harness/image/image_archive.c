@@ -724,21 +724,6 @@ static char *digest_from_member(const char *name)
 	return NULL;
 }
 
-static int is_compressed(const char *path)
-{
-	unsigned char b[6] = { 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, b, sizeof(b));
-	close(fd);
-	if (n < 4)
-		return 0;
-	return (b[0] == 0x1f && b[1] == 0x8b) || (b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f &&
-		b[3] == 0xfd) || (b[0] == 0xfd && b[1] == '7' && b[2] == 'z') ||
-	       (b[0] == 'B' && b[1] == 'Z' && b[2] == 'h');
-}
-
 /* Check an extracted member against the digest its name or the config
  * promises. */
 static int check_member_digest(const char *file, const struct wanted *w, const char *expected,
@@ -836,7 +821,7 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 	int rc = -1;
 	struct wanted *w = NULL;
 	size_t nw = 0;
-	json_t *diff_ids = NULL, *cfg = NULL;
+	json_t *cfg = NULL;
 	if (!json_is_array(list)) {
 		pc_fail(PC_ERR_INPUT, "%s: expected an array", mname);
 		goto out;
@@ -915,22 +900,21 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 			&variant) == 0)
 		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
 					: xasprintf("%s/%s", os, arch);
-	json_t *rootfs = json_object_get(cfg, "rootfs");
-	diff_ids = rootfs ? json_object_get(rootfs, "diff_ids") : NULL;
-	if (diff_ids && json_array_size(diff_ids) != nw - 1) {
-		pc_fail(PC_ERR_INPUT, "%s: %zu diff_ids for %zu layers", cname,
-			json_array_size(diff_ids), nw - 1);
+	json_t *diff_ids = img_config_diff_ids(cfg, nw - 1, cname);
+	if (!diff_ids)
 		goto out;
-	}
 	for (size_t i = 1; i < nw; i++) {
 		char what[64];
 		snprintf(what, sizeof(what), "layer %zu", i);
 		char *exp = digest_from_member(w[i].member);
 		bad = check_member_digest(file, &w[i], exp, what);
 		free(exp);
-		json_t *id = diff_ids ? json_array_get(diff_ids, i - 1) : NULL;
-		if (!bad && json_is_string(id) && !is_compressed(w[i].out))
-			bad = check_member_digest(file, &w[i], json_string_value(id), what);
+		char *which = xasprintf("layer %zu (member %s)", i, w[i].member);
+		if (!bad)
+			bad = img_check_diff_id(w[i].out, w[i].digest,
+						json_string_value(json_array_get(diff_ids, i - 1)),
+						file, which);
+		free(which);
 		if (bad < 0)
 			goto out;
 	}

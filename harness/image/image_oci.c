@@ -496,6 +496,35 @@ static char *config_platform(json_t *config)
 	return variant ? xasprintf("%s/%s/%s", os, arch, variant) : xasprintf("%s/%s", os, arch);
 }
 
+/* Layer I of a manifest (WHERE): its descriptor JL checked, its blob
+ * checked against its digest and against DIFF_ID, then added to IMG. */
+static int layer_of(struct oci *o, json_t *jl, size_t i, const char *diff_id, const char *where,
+		    struct pc_image *img)
+{
+	struct desc ld;
+	if (desc_parse(jl, where, &ld) < 0)
+		return -1;
+	if (img_layer_type_foreign(ld.media_type))
+		return pc_fail(PC_ERR_INPUT,
+			       "%s: layer %zu (%s) is non-distributable (%s): its content is "
+			       "not part of the image, so powercut cannot test it",
+			       where, i + 1, ld.digest, ld.media_type);
+	if (!img_in_list(layer_types, ld.media_type))
+		return pc_fail(PC_ERR_INPUT, "%s: layer %zu (%s) has unknown media type %s",
+			       where, i + 1, ld.digest, ld.media_type);
+	char what[200];
+	snprintf(what, sizeof(what), "layer %zu", i + 1);
+	if (verify_blob(o, &ld, what) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "layer %zu (%s)", i + 1, ld.digest);
+	char *path = blob_path(o, ld.digest);
+	int rc = img_check_diff_id(path, ld.digest, diff_id, where, what);
+	if (rc == 0)
+		img_add_layer(img, path, ld.digest, ld.media_type, (uint64_t)ld.size);
+	free(path);
+	return rc;
+}
+
 /* The config and layers of the image manifest MAN (parsed; WHERE names it),
  * each blob checked. */
 static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_image *img,
@@ -524,30 +553,19 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	src->config_type = xstrdup(cd.media_type);
 	free(src->platform);
 	src->platform = config_platform(config);
-	json_decref(config);
+	char *cwhere = xasprintf("%s: config %s", where, cd.digest);
+	json_t *ids = img_config_diff_ids(config, json_array_size(jlayers), cwhere);
+	int rc = ids ? 0 : -1;
 	size_t i;
 	json_t *jl;
 	json_array_foreach(jlayers, i, jl) {
-		struct desc ld;
-		if (desc_parse(jl, where, &ld) < 0)
-			return -1;
-		if (img_layer_type_foreign(ld.media_type))
-			return pc_fail(PC_ERR_INPUT,
-				       "%s: layer %zu (%s) is non-distributable (%s): its content is "
-				       "not part of the image, so powercut cannot test it",
-				       where, i + 1, ld.digest, ld.media_type);
-		if (!img_in_list(layer_types, ld.media_type))
-			return pc_fail(PC_ERR_INPUT, "%s: layer %zu (%s) has unknown media type %s",
-				       where, i + 1, ld.digest, ld.media_type);
-		char what[64];
-		snprintf(what, sizeof(what), "layer %zu", i + 1);
-		if (verify_blob(o, &ld, what) < 0)
-			return -1;
-		char *path = blob_path(o, ld.digest);
-		img_add_layer(img, path, ld.digest, ld.media_type, (uint64_t)ld.size);
-		free(path);
+		if (rc < 0)
+			break;
+		rc = layer_of(o, jl, i, json_string_value(json_array_get(ids, i)), where, img);
 	}
-	return 0;
+	free(cwhere);
+	json_decref(config);
+	return rc;
 }
 
 static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_image *img,
