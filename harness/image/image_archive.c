@@ -452,6 +452,23 @@ static const struct member *member_find(const struct tarscan *t, const char *nam
 	return NULL;
 }
 
+static size_t member_count(const struct tarscan *t, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++)
+		n += !strcmp(t->m[i].name, name);
+	return n;
+}
+
+/* A member given more than once: which copy is meant is a guess (a tar
+ * reader extracting the archive ends up with the last). */
+static int fail_twice(const char *file, const char *name, size_t copies)
+{
+	return pc_fail(PC_ERR_INPUT,
+		       "%s: member %s appears %zu times: ambiguous (a tar reader would take the "
+		       "last one)", file, name, copies);
+}
+
 /* Resolve NAME through symlinked and hardlinked members to a regular member
  * (docker save writes "<id>/layer.tar -> ../<other>/layer.tar" for repeated
  * layers).  Returns the member's name (owned by T) or NULL. */
@@ -468,6 +485,12 @@ static const char *member_resolve(const struct tarscan *t, const char *file, con
 		const struct member *m = member_find(t, cur);
 		if (!m) {
 			pc_fail(PC_ERR_INPUT, "%s: member %s is missing", file, cur);
+			free(cur);
+			return NULL;
+		}
+		size_t copies = member_count(t, cur);
+		if (copies > 1) {
+			fail_twice(file, cur, copies);
 			free(cur);
 			return NULL;
 		}
@@ -933,12 +956,43 @@ out:
 	return rc;
 }
 
+static int cmp_member_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct member *const *)a)->name,
+		      (*(const struct member *const *)b)->name);
+}
+
+/* Each member of the OCI layout (index.json, oci-layout, blobs/...) must
+ * be there once, whatever its type. */
+static int oci_members_unique(const struct tarscan *t, const char *file)
+{
+	const struct member **v = xcalloc(t->n ? t->n : 1, sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (!strncmp(t->m[i].name, "blobs/", 6) || !strcmp(t->m[i].name, "index.json") ||
+		    !strcmp(t->m[i].name, "oci-layout"))
+			v[n++] = &t->m[i];
+	qsort(v, n, sizeof(*v), cmp_member_name);
+	int rc = 0;
+	for (size_t i = 0; i + 1 < n && rc == 0; i++) {
+		size_t k = i + 1;
+		while (k < n && !strcmp(v[i]->name, v[k]->name))
+			k++;
+		if (k - i > 1)
+			rc = fail_twice(file, v[i]->name, k - i);
+	}
+	free(v);
+	return rc;
+}
+
 /* An OCI layout inside a tar: extract oci-layout, index.json and blobs/ into
  * the temporary folder and read it as a directory. */
 static int open_oci_archive(const char *file, const char *tag, const char *platform,
 			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
 			    struct pc_image_source *src)
 {
+	if (oci_members_unique(t, file) < 0)
+		return -1;
 	const char *dir = img_tmpdir(img, tmpbase);
 	if (!dir)
 		return -1;
