@@ -823,6 +823,9 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 	if (nfound != 1) {
 		if (tag && nfound == 0)
 			pc_fail(PC_ERR_INPUT, "%s: no image tagged '%s'; tags: %s", file, tag, avail);
+		else if (tag)
+			pc_fail(PC_ERR_INPUT, "%s: tag '%s' matches %zu images; name one by its full "
+				"reference as %s:REPO:TAG; tags: %s", file, tag, nfound, file, avail);
 		else
 			pc_fail(PC_ERR_INPUT, "%s holds %zu images; name one as %s:TAG; tags: %s", file,
 				nfound, file, avail);

@@ -363,7 +363,17 @@ static void test_docker_duplicate_member(void)
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.cname));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
-	free(path);
+	/* Two images tagged :latest: the tag matches both. */
+	char *two = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"a:latest\"],\"Layers\":[\"%s\"]},"
+			      "{\"Config\":\"%s\",\"RepoTags\":[\"b:latest\"],\"Layers\":[\"%s\"]}]",
+			      f.cname, f.lname[0], f.cname, f.lname[1]);
+	m[3] = (struct mem){ "manifest.json", two, strlen(two), NULL };
+	put_tar(path, m, 4, 0);
+	char *spec = xasprintf("%s:latest", path);
+	CU_ASSERT_EQUAL(open_spec(spec, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "tag 'latest' matches 2 images"));
+	free(spec), free(two), free(path);
 	skopeo_fix_free(&f);
 	unit_rmtree(dir);
 	free(dir);
@@ -623,7 +633,7 @@ void register_image_classify_tests(void)
 		    test_missing_member_is_input_error);
 	CU_add_test(s, "Docker 25+: manifest.json and index.json must agree; oci-archive blob twice",
 		    test_docker25_descriptions_agree);
-	CU_add_test(s, "docker-archive: member twice",
+	CU_add_test(s, "docker-archive: member twice, tag matching two images",
 		    test_docker_duplicate_member);
 	CU_add_test(s, "FIFO, /dev/zero, /dev/null refused (issue 13 #6, #7)", test_odd_paths_refused);
 	CU_add_test(s, "one rule for IMAGE:TAG and layer:PATH", test_spec_rule);
