@@ -452,6 +452,23 @@ static const struct member *member_find(const struct tarscan *t, const char *nam
 	return NULL;
 }
 
+static size_t member_count(const struct tarscan *t, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++)
+		n += !strcmp(t->m[i].name, name);
+	return n;
+}
+
+/* A member given more than once: which copy is meant is a guess (a tar
+ * reader extracting the archive ends up with the last). */
+static int fail_twice(const char *file, const char *name, size_t copies)
+{
+	return pc_fail(PC_ERR_INPUT,
+		       "%s: member %s appears %zu times: ambiguous (a tar reader would take the "
+		       "last one)", file, name, copies);
+}
+
 /* Resolve NAME through symlinked and hardlinked members to a regular member
  * (docker save writes "<id>/layer.tar -> ../<other>/layer.tar" for repeated
  * layers).  Returns the member's name (owned by T) or NULL. */
@@ -468,6 +485,12 @@ static const char *member_resolve(const struct tarscan *t, const char *file, con
 		const struct member *m = member_find(t, cur);
 		if (!m) {
 			pc_fail(PC_ERR_INPUT, "%s: member %s is missing", file, cur);
+			free(cur);
+			return NULL;
+		}
+		size_t copies = member_count(t, cur);
+		if (copies > 1) {
+			fail_twice(file, cur, copies);
 			free(cur);
 			return NULL;
 		}
@@ -724,21 +747,6 @@ static char *digest_from_member(const char *name)
 	return NULL;
 }
 
-static int is_compressed(const char *path)
-{
-	unsigned char b[6] = { 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, b, sizeof(b));
-	close(fd);
-	if (n < 4)
-		return 0;
-	return (b[0] == 0x1f && b[1] == 0x8b) || (b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f &&
-		b[3] == 0xfd) || (b[0] == 0xfd && b[1] == '7' && b[2] == 'z') ||
-	       (b[0] == 'B' && b[1] == 'Z' && b[2] == 'h');
-}
-
 /* Check an extracted member against the digest its name or the config
  * promises. */
 static int check_member_digest(const char *file, const struct wanted *w, const char *expected,
@@ -815,6 +823,9 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 	if (nfound != 1) {
 		if (tag && nfound == 0)
 			pc_fail(PC_ERR_INPUT, "%s: no image tagged '%s'; tags: %s", file, tag, avail);
+		else if (tag)
+			pc_fail(PC_ERR_INPUT, "%s: tag '%s' matches %zu images; name one by its full "
+				"reference as %s:REPO:TAG; tags: %s", file, tag, nfound, file, avail);
 		else
 			pc_fail(PC_ERR_INPUT, "%s holds %zu images; name one as %s:TAG; tags: %s", file,
 				nfound, file, avail);
@@ -836,7 +847,7 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 	int rc = -1;
 	struct wanted *w = NULL;
 	size_t nw = 0;
-	json_t *diff_ids = NULL, *cfg = NULL;
+	json_t *cfg = NULL;
 	if (!json_is_array(list)) {
 		pc_fail(PC_ERR_INPUT, "%s: expected an array", mname);
 		goto out;
@@ -915,22 +926,21 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 			&variant) == 0)
 		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
 					: xasprintf("%s/%s", os, arch);
-	json_t *rootfs = json_object_get(cfg, "rootfs");
-	diff_ids = rootfs ? json_object_get(rootfs, "diff_ids") : NULL;
-	if (diff_ids && json_array_size(diff_ids) != nw - 1) {
-		pc_fail(PC_ERR_INPUT, "%s: %zu diff_ids for %zu layers", cname,
-			json_array_size(diff_ids), nw - 1);
+	json_t *diff_ids = img_config_diff_ids(cfg, nw - 1, cname);
+	if (!diff_ids)
 		goto out;
-	}
 	for (size_t i = 1; i < nw; i++) {
 		char what[64];
 		snprintf(what, sizeof(what), "layer %zu", i);
 		char *exp = digest_from_member(w[i].member);
 		bad = check_member_digest(file, &w[i], exp, what);
 		free(exp);
-		json_t *id = diff_ids ? json_array_get(diff_ids, i - 1) : NULL;
-		if (!bad && json_is_string(id) && !is_compressed(w[i].out))
-			bad = check_member_digest(file, &w[i], json_string_value(id), what);
+		char *which = xasprintf("layer %zu (member %s)", i, w[i].member);
+		if (!bad)
+			bad = img_check_diff_id(w[i].out, w[i].digest,
+						json_string_value(json_array_get(diff_ids, i - 1)),
+						file, which);
+		free(which);
 		if (bad < 0)
 			goto out;
 	}
@@ -949,12 +959,43 @@ out:
 	return rc;
 }
 
+static int cmp_member_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct member *const *)a)->name,
+		      (*(const struct member *const *)b)->name);
+}
+
+/* Each member of the OCI layout (index.json, oci-layout, blobs/...) must
+ * be there once, whatever its type. */
+static int oci_members_unique(const struct tarscan *t, const char *file)
+{
+	const struct member **v = xcalloc(t->n ? t->n : 1, sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (!strncmp(t->m[i].name, "blobs/", 6) || !strcmp(t->m[i].name, "index.json") ||
+		    !strcmp(t->m[i].name, "oci-layout"))
+			v[n++] = &t->m[i];
+	qsort(v, n, sizeof(*v), cmp_member_name);
+	int rc = 0;
+	for (size_t i = 0; i + 1 < n && rc == 0; i++) {
+		size_t k = i + 1;
+		while (k < n && !strcmp(v[i]->name, v[k]->name))
+			k++;
+		if (k - i > 1)
+			rc = fail_twice(file, v[i]->name, k - i);
+	}
+	free(v);
+	return rc;
+}
+
 /* An OCI layout inside a tar: extract oci-layout, index.json and blobs/ into
  * the temporary folder and read it as a directory. */
 static int open_oci_archive(const char *file, const char *tag, const char *platform,
 			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
 			    struct pc_image_source *src)
 {
+	if (oci_members_unique(t, file) < 0)
+		return -1;
 	const char *dir = img_tmpdir(img, tmpbase);
 	if (!dir)
 		return -1;

@@ -47,6 +47,17 @@ void img_hasher_update(struct hasher *h, const void *p, size_t n);
 char *img_hasher_final(struct hasher *h); /* "ALG:HEX"; frees the context */
 char *img_hash_file(const char *path, enum pc_digest_alg alg, uint64_t *size);
 
+/* rootfs.diff_ids of the image config CONFIG (WHERE names it): rootfs of
+ * type "layers" whose diff_ids are NLAYERS digest strings.  A borrowed
+ * reference, or NULL with an input error. */
+json_t *img_config_diff_ids(json_t *config, size_t nlayers, const char *where);
+/* The layer file PATH, whose content the caller verified to have DIGEST,
+ * must decompress (any compression, or none) to DIFF_ID.  WHERE and WHAT
+ * ("layer 2 (...)") name it in the error.  Decompressed once per process
+ * per (DIGEST, DIFF_ID); an uncompressed layer (DIGEST == DIFF_ID) never. */
+int img_check_diff_id(const char *path, const char *digest, const char *diff_id,
+		      const char *where, const char *what);
+
 json_t *img_json_parse_buf(const char *buf, size_t len, const char *name);
 json_t *img_json_parse_file(const char *path);
 

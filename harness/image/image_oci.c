@@ -202,6 +202,9 @@ struct oci {
 	struct cand *c;
 	size_t nc;
 	struct strlist skipped_types; /* media types in indexes we do not use */
+	struct strlist tags;          /* ref names in index.json, for messages */
+	const char *tag;              /* as given, or NULL */
+	const char *want_digest;      /* TAG is a digest of a nested manifest: keep only it */
 };
 
 static char *blob_path(const struct oci *o, const char *digest)
@@ -284,6 +287,8 @@ static json_t *load_json_blob(const struct oci *o, const struct desc *d, const c
 
 static void cand_add(struct oci *o, const struct desc *d, const struct platform *p)
 {
+	if (o->want_digest && strcmp(d->digest, o->want_digest))
+		return;
 	for (size_t i = 0; i < o->nc; i++)
 		if (!strcmp(o->c[i].digest, d->digest))
 			return; /* the same manifest reached twice */
@@ -368,8 +373,65 @@ static char *cands_platforms(const struct oci *o)
 	return s;
 }
 
-/* Choose one candidate.  Without an explicit platform, a single image is
- * taken whatever its platform (only its files matter here). */
+/* How well candidate C answers the request WANT: 0 not at all, 1 it has a
+ * variant where none was asked for, 2 fully.  An image without a platform
+ * could be any platform: it matches fully, so it is never passed over for
+ * one that merely says it matches. */
+static int cand_rank(const struct platform *want, const struct cand *c)
+{
+	if (!c->plat.os[0])
+		return 2;
+	if (!platform_match(want, &c->plat))
+		return 0;
+	return strcmp(want->variant, c->plat.variant) ? 1 : 2;
+}
+
+/* Attestations and other artifacts are listed as unknown/unknown. */
+static int cand_is_image(const struct cand *c)
+{
+	return strcmp(c->plat.os, "unknown") != 0;
+}
+
+/* Several different manifests answer the request equally well: which one
+ * is meant is not ours to guess.  List them, and say what can choose. */
+static void fail_ambiguous(const struct oci *o, const struct platform *want, int top)
+{
+	struct strlist l = { 0 };
+	char plat[200], first[200] = "", item[400];
+	int same = 1;
+	for (size_t i = 0; i < o->nc; i++) {
+		const struct cand *c = &o->c[i];
+		if (!cand_is_image(c) || cand_rank(want, c) != top)
+			continue;
+		platform_str(&c->plat, plat, sizeof(plat));
+		if (!l.n)
+			snprintf(first, sizeof(first), "%s", plat);
+		same = same && !strcmp(first, plat);
+		snprintf(item, sizeof(item), "%s (%s)", c->digest, c->plat.os[0] ? plat : "no platform");
+		img_strlist_add(&l, item);
+	}
+	char wanted[200];
+	platform_str(want, wanted, sizeof(wanted));
+	char *list = img_strlist_join(&l), *tags = img_strlist_join(&o->tags);
+	/* Only images told apart by a variant can be chosen with --platform. */
+	const char *how = top == 1 && !same ? "choose with --platform OS/ARCH/VARIANT, or"
+					    : "--platform cannot tell them apart:";
+	/* A TAG was given, or there is none to give: only a digest can choose. */
+	char *name = o->tag || !o->tags.n
+			     ? xasprintf("%s:DIGEST", o->display)
+			     : xasprintf("%s:TAG (tags: %s) or %s:DIGEST", o->display, tags, o->display);
+	pc_fail(PC_ERR_INPUT, "%s: several images match platform %s (%zu images: %s); %s name one as %s",
+		o->display, wanted, l.n, list, how, name);
+	free(name);
+	free(list);
+	free(tags);
+	img_strlist_free(&l);
+}
+
+/* Choose one candidate: the one that answers the platform asked for (or
+ * the host's) best; several different ones that answer it equally well are
+ * an error.  Without an explicit platform, a single image is taken whatever
+ * its platform (only its files matter here). */
 static const struct cand *choose(struct oci *o, const char *platform)
 {
 	if (o->nc == 0) {
@@ -386,35 +448,40 @@ static const struct cand *choose(struct oci *o, const char *platform)
 	} else {
 		platform_host(&want);
 	}
-	/* Attestations and other artifacts are listed as unknown/unknown. */
 	size_t real = 0;
 	const struct cand *only = NULL;
 	for (size_t i = 0; i < o->nc; i++)
-		if (strcmp(o->c[i].plat.os, "unknown")) {
+		if (cand_is_image(&o->c[i])) {
 			real++;
 			only = &o->c[i];
 		}
 	if (real == 1 && (!platform || !only->plat.os[0]))
 		return only;
 	const struct cand *best = NULL;
-	size_t nmatch = 0;
+	int top = 0;
+	size_t ntop = 0;
 	for (size_t i = 0; i < o->nc; i++) {
 		const struct cand *c = &o->c[i];
-		if (!c->plat.os[0] || !platform_match(&want, &c->plat))
-			continue;
-		/* With no variant asked for, prefer the one without a variant. */
-		if (!best || (best->plat.variant[0] && !c->plat.variant[0]))
+		int r = cand_is_image(c) ? cand_rank(&want, c) : 0;
+		if (r > top) {
+			top = r;
 			best = c;
-		nmatch++;
+			ntop = 0;
+		}
+		if (r && r == top)
+			ntop++; /* candidates are distinct manifests (cand_add) */
 	}
-	char wanted[200];
-	platform_str(&want, wanted, sizeof(wanted));
-	if (!best || (nmatch > 1 && best->plat.variant[0])) {
-		char *avail = cands_platforms(o);
-		pc_fail(PC_ERR_INPUT, "%s: %s platform %s; available: %s (choose with --platform)",
-			o->display, best ? "several images match" : "no image for", wanted, avail);
-		free(avail);
+	if (ntop > 1) {
+		fail_ambiguous(o, &want, top);
 		return NULL;
+	}
+	if (!best) {
+		char wanted[200];
+		platform_str(&want, wanted, sizeof(wanted));
+		char *avail = cands_platforms(o);
+		pc_fail(PC_ERR_INPUT, "%s: no image for platform %s; available: %s (choose with --platform)",
+			o->display, wanted, avail);
+		free(avail);
 	}
 	return best;
 }
@@ -427,6 +494,35 @@ static char *config_platform(json_t *config)
 			"variant", &variant) < 0)
 		return NULL;
 	return variant ? xasprintf("%s/%s/%s", os, arch, variant) : xasprintf("%s/%s", os, arch);
+}
+
+/* Layer I of a manifest (WHERE): its descriptor JL checked, its blob
+ * checked against its digest and against DIFF_ID, then added to IMG. */
+static int layer_of(struct oci *o, json_t *jl, size_t i, const char *diff_id, const char *where,
+		    struct pc_image *img)
+{
+	struct desc ld;
+	if (desc_parse(jl, where, &ld) < 0)
+		return -1;
+	if (img_layer_type_foreign(ld.media_type))
+		return pc_fail(PC_ERR_INPUT,
+			       "%s: layer %zu (%s) is non-distributable (%s): its content is "
+			       "not part of the image, so powercut cannot test it",
+			       where, i + 1, ld.digest, ld.media_type);
+	if (!img_in_list(layer_types, ld.media_type))
+		return pc_fail(PC_ERR_INPUT, "%s: layer %zu (%s) has unknown media type %s",
+			       where, i + 1, ld.digest, ld.media_type);
+	char what[200];
+	snprintf(what, sizeof(what), "layer %zu", i + 1);
+	if (verify_blob(o, &ld, what) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "layer %zu (%s)", i + 1, ld.digest);
+	char *path = blob_path(o, ld.digest);
+	int rc = img_check_diff_id(path, ld.digest, diff_id, where, what);
+	if (rc == 0)
+		img_add_layer(img, path, ld.digest, ld.media_type, (uint64_t)ld.size);
+	free(path);
+	return rc;
 }
 
 /* The config and layers of the image manifest MAN (parsed; WHERE names it),
@@ -457,30 +553,19 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	src->config_type = xstrdup(cd.media_type);
 	free(src->platform);
 	src->platform = config_platform(config);
-	json_decref(config);
+	char *cwhere = xasprintf("%s: config %s", where, cd.digest);
+	json_t *ids = img_config_diff_ids(config, json_array_size(jlayers), cwhere);
+	int rc = ids ? 0 : -1;
 	size_t i;
 	json_t *jl;
 	json_array_foreach(jlayers, i, jl) {
-		struct desc ld;
-		if (desc_parse(jl, where, &ld) < 0)
-			return -1;
-		if (img_layer_type_foreign(ld.media_type))
-			return pc_fail(PC_ERR_INPUT,
-				       "%s: layer %zu (%s) is non-distributable (%s): its content is "
-				       "not part of the image, so powercut cannot test it",
-				       where, i + 1, ld.digest, ld.media_type);
-		if (!img_in_list(layer_types, ld.media_type))
-			return pc_fail(PC_ERR_INPUT, "%s: layer %zu (%s) has unknown media type %s",
-				       where, i + 1, ld.digest, ld.media_type);
-		char what[64];
-		snprintf(what, sizeof(what), "layer %zu", i + 1);
-		if (verify_blob(o, &ld, what) < 0)
-			return -1;
-		char *path = blob_path(o, ld.digest);
-		img_add_layer(img, path, ld.digest, ld.media_type, (uint64_t)ld.size);
-		free(path);
+		if (rc < 0)
+			break;
+		rc = layer_of(o, jl, i, json_string_value(json_array_get(ids, i)), where, img);
 	}
-	return 0;
+	free(cwhere);
+	json_decref(config);
+	return rc;
 }
 
 static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_image *img,
@@ -499,49 +584,77 @@ static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_i
 	return rc;
 }
 
-/* Top-level descriptors of index.json, filtered by TAG. */
+/* "sha256:HEX" or "sha512:HEX", well formed: a TAG that names a manifest
+ * by its digest. */
+static int is_digest(const char *s)
+{
+	size_t n = strlen(s);
+	return (!strncmp(s, "sha256:", 7) && n == 7 + 64 && img_is_hex(s + 7, 64)) ||
+	       (!strncmp(s, "sha512:", 7) && n == 7 + 128 && img_is_hex(s + 7, 128));
+}
+
+/* Does the index.json entry D answer TAG (NULL: every entry does)?  WANT is
+ * TAG as docker compares references. */
+static int entry_matches(const struct desc *d, const char *tag, const char *want)
+{
+	if (!tag)
+		return 1;
+	const char *ref = annotation(d, REF_NAME);
+	const char *full = annotation(d, CONTAINERD_NAME);
+	if ((ref && !strcmp(ref, tag)) || (full && !strcmp(full, tag)) || !strcmp(d->digest, tag))
+		return 1;
+	if (!full)
+		return 0;
+	char *have = img_docker_ref_normal(full); /* containerd's full name */
+	int match = !strcmp(have, want);
+	free(have);
+	return match;
+}
+
+/* Top-level descriptors of index.json, filtered by TAG (a ref name, or a
+ * digest: of an entry, or of a manifest inside a nested index).  The same
+ * manifest listed twice is one image. */
 static int select_tagged(struct oci *o, json_t *manifests, const char *tag, json_t *out)
 {
-	struct strlist tags = { 0 };
+	struct strlist tagged = { 0 }, matched = { 0 }; /* distinct digests */
 	size_t i;
 	json_t *jd;
 	char *want = tag ? img_docker_ref_normal(tag) : NULL;
+	int rc = 0;
 	json_array_foreach(manifests, i, jd) {
 		struct desc d;
-		if (desc_parse(jd, o->display, &d) < 0) {
-			img_strlist_free(&tags);
-			free(want);
-			return -1;
-		}
+		if ((rc = desc_parse(jd, o->display, &d)) < 0)
+			break;
 		const char *ref = annotation(&d, REF_NAME);
-		const char *full = annotation(&d, CONTAINERD_NAME);
-		if (ref)
-			img_strlist_add(&tags, ref);
-		int match = !tag || (ref && !strcmp(ref, tag)) || (full && !strcmp(full, tag));
-		if (!match && full) { /* containerd's full name, as docker compares names */
-			char *have = img_docker_ref_normal(full);
-			match = !strcmp(have, want);
-			free(have);
+		if (ref) {
+			img_strlist_add(&o->tags, ref);
+			img_strlist_add(&tagged, d.digest);
 		}
-		if (match)
+		if (entry_matches(&d, tag, want)) {
 			json_array_append(out, jd);
+			img_strlist_add(&matched, d.digest);
+		}
 	}
 	free(want);
-	int rc = 0;
-	if (tag && json_array_size(out) == 0) {
-		char *list = img_strlist_join(&tags);
+	if (rc == 0 && tag && !matched.n && is_digest(tag)) {
+		/* Perhaps a manifest of a nested index: look there. */
+		json_array_extend(out, manifests);
+		o->want_digest = tag;
+	} else if (rc == 0 && tag && !matched.n) {
+		char *list = img_strlist_join(&o->tags);
 		rc = pc_fail(PC_ERR_INPUT, "%s: no image tagged '%s'; tags: %s", o->display, tag, list);
 		free(list);
-	} else if (tag && json_array_size(out) > 1) {
-		rc = pc_fail(PC_ERR_INPUT, "%s: tag '%s' names %zu entries of index.json", o->display,
-			     tag, json_array_size(out));
-	} else if (!tag && tags.n > 1) {
-		char *list = img_strlist_join(&tags);
+	} else if (rc == 0 && tag && matched.n > 1) {
+		rc = pc_fail(PC_ERR_INPUT, "%s: tag '%s' names %zu different entries of index.json",
+			     o->display, tag, matched.n);
+	} else if (rc == 0 && !tag && tagged.n > 1) {
+		char *list = img_strlist_join(&o->tags);
 		rc = pc_fail(PC_ERR_INPUT, "%s holds several images; name one as %s:TAG; tags: %s",
 			     o->display, o->display, list);
 		free(list);
 	}
-	img_strlist_free(&tags);
+	img_strlist_free(&tagged);
+	img_strlist_free(&matched);
 	return rc;
 }
 
@@ -570,7 +683,7 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 		return -1;
 	char *ipath = xasprintf("%s/index.json", dir);
 	json_t *index = img_json_parse_file(ipath);
-	struct oci o = { .dir = dir, .display = display };
+	struct oci o = { .dir = dir, .display = display, .tag = tag };
 	json_t *chosen = json_array();
 	json_t *manifests = NULL;
 	json_int_t schema = 0;
@@ -593,6 +706,10 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 	struct platform none = { { 0 }, { 0 }, { 0 } };
 	if (collect(&o, chosen, ipath, 0, &none) < 0)
 		goto out;
+	if (o.want_digest && !o.nc) {
+		pc_fail(PC_ERR_INPUT, "%s: no image manifest with digest %s", o.display, tag);
+		goto out;
+	}
 	const struct cand *c = choose(&o, platform);
 	if (!c)
 		goto out;
@@ -604,6 +721,7 @@ out:
 	}
 	free(o.c);
 	img_strlist_free(&o.skipped_types);
+	img_strlist_free(&o.tags);
 	json_decref(chosen);
 	json_decref(index);
 	free(ipath);

@@ -1,5 +1,7 @@
 /* image_util.c - digests, JSON, string lists and the image being built,
  * shared by the image modules (see image_int.h). */
+#include <archive.h>
+#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "image/image_int.h"
+#include "image/taropen.h"
 #include "util/util.h"
 
 int img_in_list(const char *const *list, const char *s)
@@ -141,6 +144,147 @@ char *img_hash_file(const char *path, enum pc_digest_alg alg, uint64_t *size)
 	close(fd);
 	*size = total;
 	return img_hasher_final(&h);
+}
+
+/* ---- diff_ids ------------------------------------------------------------ */
+
+json_t *img_config_diff_ids(json_t *config, size_t nlayers, const char *where)
+{
+	json_t *rootfs = json_object_get(config, "rootfs"), *ids = NULL;
+	const char *type = NULL;
+	json_error_t err;
+	if (!json_is_object(rootfs)) {
+		pc_fail(PC_ERR_INPUT, "%s: no rootfs object, so no diff_ids to check the layers against",
+			where);
+		return NULL;
+	}
+	if (json_unpack_ex(rootfs, &err, 0, "{s:s, s:o *}", "type", &type, "diff_ids", &ids) < 0 ||
+	    !json_is_array(ids)) {
+		pc_fail(PC_ERR_INPUT, "%s: rootfs: %s", where,
+			ids ? "diff_ids is not an array" : err.text);
+		return NULL;
+	}
+	if (strcmp(type, "layers")) {
+		pc_fail(PC_ERR_INPUT, "%s: rootfs.type is '%s', expected 'layers'", where, type);
+		return NULL;
+	}
+	if (json_array_size(ids) != nlayers) {
+		pc_fail(PC_ERR_INPUT, "%s: %zu rootfs.diff_ids for %zu layers", where,
+			json_array_size(ids), nlayers);
+		return NULL;
+	}
+	for (size_t i = 0; i < nlayers; i++) {
+		json_t *id = json_array_get(ids, i);
+		char at[600];
+		snprintf(at, sizeof(at), "%s: rootfs.diff_ids[%zu]", where, i);
+		if (!json_is_string(id)) {
+			pc_fail(PC_ERR_INPUT, "%s is not a digest string", at);
+			return NULL;
+		}
+		if (img_digest_parse(json_string_value(id), at, NULL) < 0)
+			return NULL;
+	}
+	return ids;
+}
+
+/* Layers known to decompress to their diff_id, by content digest: the run
+ * opens its image once per case, and decompressing a layer costs about
+ * 0.7 s per GB, so each layer is decompressed once per process.  The key is
+ * the digest of the content, verified by the caller on every open, so a
+ * changed file cannot hit. */
+#define VERIFIED_MAX 4096
+
+static struct verified {
+	char *digest, *diff_id;
+} *verified;
+static size_t nverified;
+
+static int diff_id_known(const char *digest, const char *diff_id)
+{
+	for (size_t i = 0; i < nverified; i++)
+		if (!strcmp(verified[i].digest, digest) && !strcmp(verified[i].diff_id, diff_id))
+			return 1;
+	return 0;
+}
+
+static void diff_id_remember(const char *digest, const char *diff_id)
+{
+	if (nverified == VERIFIED_MAX) { /* more layers than any run uses: start over */
+		for (size_t i = 0; i < nverified; i++)
+			free(verified[i].digest), free(verified[i].diff_id);
+		nverified = 0;
+	}
+	if (!verified)
+		verified = xcalloc(VERIFIED_MAX, sizeof(*verified));
+	verified[nverified].digest = xstrdup(digest);
+	verified[nverified].diff_id = xstrdup(diff_id);
+	nverified++;
+}
+
+/* ALG digest of PATH's decompressed stream (libarchive's raw reader, any
+ * compression or none), or NULL with an input error naming WHAT. */
+static char *hash_decompressed(const char *path, enum pc_digest_alg alg, const char *what)
+{
+	struct archive *a = pc_tar_reader_new(PC_TAR_RAW);
+	a = pc_tar_opened(a, archive_read_open_filename(a, path, 64 * 1024), what, path);
+	if (!a)
+		return NULL;
+	struct archive_entry *e;
+	if (archive_read_next_header(a, &e) != ARCHIVE_OK) {
+		pc_fail(PC_ERR_INPUT, "%s %s: decompress: %s", what, path, archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	struct hasher h;
+	img_hasher_init(&h, alg);
+	char *buf = xmalloc(IMG_IO_CHUNK);
+	int rc = 0;
+	for (;;) {
+		/* A ^C must not wait for a multi-gigabyte layer. */
+		if ((rc = pc_check_interrupted()) < 0)
+			break;
+		la_ssize_t n = archive_read_data(a, buf, IMG_IO_CHUNK);
+		if (n < 0) {
+			rc = pc_fail(PC_ERR_INPUT, "%s %s: decompress: %s", what, path,
+				     archive_error_string(a));
+			break;
+		}
+		if (n == 0)
+			break;
+		img_hasher_update(&h, buf, (size_t)n);
+	}
+	free(buf);
+	archive_read_free(a);
+	char *got = img_hasher_final(&h);
+	if (rc < 0) {
+		free(got);
+		return NULL;
+	}
+	return got;
+}
+
+int img_check_diff_id(const char *path, const char *digest, const char *diff_id,
+		      const char *where, const char *what)
+{
+	/* An uncompressed layer: its verified digest is its diff_id. */
+	if (!strcmp(digest, diff_id) || diff_id_known(digest, diff_id))
+		return 0;
+	enum pc_digest_alg alg;
+	if (img_digest_parse(diff_id, where, &alg) < 0)
+		return -1;
+	char *got = hash_decompressed(path, alg, what);
+	if (!got)
+		return -1;
+	int rc = 0;
+	if (strcmp(got, diff_id))
+		rc = pc_fail(PC_ERR_INPUT,
+			     "%s: %s does not match its digest %s from the image config's "
+			     "rootfs.diff_ids: uncompressed, its content is %s",
+			     where, what, diff_id, got);
+	else
+		diff_id_remember(digest, diff_id);
+	free(got);
+	return rc;
 }
 
 /* ---- JSON --------------------------------------------------------------- */

@@ -25,13 +25,15 @@ struct buf {
 	size_t len;
 };
 
-/* A pax layer with one file NAME holding TEXT. */
-static struct buf layer_tar(const char *name, const char *text)
+/* A pax layer with one file NAME holding TEXT, gzip-compressed when GZ. */
+static struct buf layer_tar_z(const char *name, const char *text, int gz)
 {
 	size_t cap = 64 * 1024, used = 0;
 	char *mem = xmalloc(cap);
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax(a);
+	if (gz)
+		archive_write_add_filter_gzip(a);
 	archive_write_open_memory(a, mem, cap, &used);
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_set_pathname(e, name);
@@ -44,6 +46,11 @@ static struct buf layer_tar(const char *name, const char *text)
 	archive_write_close(a);
 	archive_write_free(a);
 	return (struct buf){ mem, used };
+}
+
+static struct buf layer_tar(const char *name, const char *text)
+{
+	return layer_tar_z(name, text, 0);
 }
 
 static char *sha256_hex(const void *p, size_t n)
@@ -125,22 +132,36 @@ static void layout_free(struct layout *l)
 	}
 }
 
+/* An image manifest blob over the layer descriptors LAYERS, with ROOTFS
+ * (NULL: none) in its config.  Steals both. */
+static json_t *manifest_of(struct layout *l, json_t *layers, json_t *rootfs)
+{
+	json_t *c = json_pack("{s:s, s:s}", "architecture", "amd64", "os", "linux");
+	if (rootfs)
+		json_object_set_new(c, "rootfs", rootfs);
+	json_t *cfg = put_json_blob(l->dir, MT_CONFIG, c);
+	return put_json_blob(l->dir, MT_MANIFEST,
+			     json_pack("{s:i, s:s, s:o, s:o}", "schemaVersion", 2, "mediaType",
+				       MT_MANIFEST, "config", cfg, "layers", layers));
+}
+
+static json_t *rootfs_of(json_t *diff_ids)
+{
+	return json_pack("{s:s, s:o}", "type", "layers", "diff_ids", diff_ids);
+}
+
 /* An image manifest blob over layers A (and B when both). */
 static json_t *manifest(struct layout *l, int both, const char *layer_type)
 {
-	json_t *cfg = put_json_blob(l->dir, MT_CONFIG,
-				    json_pack("{s:s, s:s, s:{s:s, s:[]}}", "architecture", "amd64",
-					      "os", "linux", "rootfs", "type", "layers", "diff_ids"));
-	json_t *layers = json_array();
+	json_t *layers = json_array(), *ids = json_array();
 	for (int i = 0; i < (both ? 2 : 1); i++) {
 		json_t *d = json_deep_copy(l->layer[i]);
 		if (layer_type)
 			json_object_set_new(d, "mediaType", json_string(layer_type));
 		json_array_append_new(layers, d);
+		json_array_append_new(ids, json_string(l->layer_digest[i]));
 	}
-	return put_json_blob(l->dir, MT_MANIFEST,
-			     json_pack("{s:i, s:s, s:o, s:o}", "schemaVersion", 2, "mediaType",
-				       MT_MANIFEST, "config", cfg, "layers", layers));
+	return manifest_of(l, layers, rootfs_of(ids));
 }
 
 static json_t *with_platform(json_t *d, const char *arch, const char *variant)
@@ -298,6 +319,87 @@ static void test_oci_nested(void)
 	layout_free(&l);
 }
 
+#define ID_ZERO "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Several different images that match equally well are an error listing
+ * their digests, never a pick; one image listed twice is one image. */
+static void test_oci_ambiguous(void)
+{
+	struct layout l;
+	layout_init(&l);
+	struct pc_image img;
+	json_t *a = manifest(&l, 0, NULL), *b = manifest(&l, 1, NULL);
+	const char *da = json_string_value(json_object_get(a, "digest"));
+	const char *db = json_string_value(json_object_get(b, "digest"));
+	char *want_a = xstrdup(da), *want_b = xstrdup(db);
+	/* A tagged image without a platform beside an untagged linux/amd64
+	 * one, no TAG: either could be meant. */
+	write_index(&l, json_pack("[o, o]", with_ref(json_deep_copy(a), "x"),
+				  with_platform(json_deep_copy(b), "amd64", NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_a));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_b));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:x", "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	/* arm64 and arm64/v8 are one platform: two images for it. */
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "arm64", NULL),
+				  with_platform(json_deep_copy(b), "arm64", "v8")));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_a));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_b));
+	/* Two linux/amd64 images; either digest names one. */
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "amd64", NULL),
+				  with_platform(json_deep_copy(b), "amd64", NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "--platform cannot tell them apart"));
+	char *spec_b_fmt = xasprintf("%%s:%s", want_b);
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, spec_b_fmt, "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	/* Two untagged images without platforms: say how many and how to
+	 * choose (not --platform). */
+	write_index(&l, json_pack("[o, o]", json_deep_copy(a), json_deep_copy(b)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "2 images"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "--platform cannot tell them apart"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, ":DIGEST"));
+	/* The same manifest listed twice (two tags, or two platforms) is
+	 * one image. */
+	write_index(&l, json_pack("[o, o]", with_ref(json_deep_copy(a), "one"),
+				  with_ref(json_deep_copy(a), "two")));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "amd64", NULL),
+				  with_platform(json_deep_copy(a), "amd64", NULL)));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	pc_image_close(&img);
+	/* Inside a nested index too; a digest names a manifest there. */
+	json_t *nested = index_blob(&l, json_pack("[o, o]",
+						  with_platform(json_deep_copy(a), "amd64", NULL),
+						  with_platform(json_deep_copy(b), "amd64", NULL)));
+	write_index(&l, json_pack("[o]", with_ref(nested, "multi")));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, ":DIGEST"));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, spec_b_fmt, "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:sha256:" ID_ZERO, NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "no image manifest with digest"));
+	free(spec_b_fmt);
+	json_decref(a), json_decref(b);
+	free(want_a), free(want_b);
+	layout_free(&l);
+}
+
 static void test_oci_bad_blobs(void)
 {
 	struct layout l;
@@ -338,6 +440,61 @@ static void test_oci_bad_blobs(void)
 	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "image manifest"));
+	layout_free(&l);
+}
+
+/* The config's rootfs.diff_ids describe the uncompressed layers: one per
+ * layer, each the sha256 of its layer's tar (decompressed first). */
+static void test_oci_diff_ids(void)
+{
+	struct layout l;
+	layout_init(&l);
+	struct pc_image img;
+	const char *zero = "sha256:" ID_ZERO;
+	/* A wrong diff_id for an uncompressed layer. */
+	write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[O]", l.layer[0]),
+						     rootfs_of(json_pack("[s]", zero)))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "diff_id"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, zero));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[0]));
+	/* One diff_id for two layers. */
+	write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[O, O]", l.layer[0], l.layer[1]),
+						     rootfs_of(json_pack("[s]", l.layer_digest[0])))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "1 rootfs.diff_ids for 2 layers"));
+	/* No rootfs; a diff_id that is not a string. */
+	write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[O]", l.layer[0]), NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "rootfs"));
+	write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[O]", l.layer[0]),
+						     rootfs_of(json_pack("[i]", 5)))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "diff_ids[0] is not a digest string"));
+	/* A gzip layer: its diff_id is its tar's digest, not its own. */
+	struct buf gz = layer_tar_z("a.txt", "a.txt", 1);
+	char *gzd = put_blob(l.dir, gz.p, gz.len);
+	json_t *gzdesc = desc(MT_LAYER "+gzip", gzd, gz.len);
+	for (int pass = 0; pass < 2; pass++) { /* the second from the cache */
+		write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[O]", gzdesc),
+							     rootfs_of(json_pack("[s]", l.layer_digest[0])))));
+		CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", NULL, &img), 0);
+		CU_ASSERT_EQUAL(img.nlayers, 1);
+		pc_image_close(&img);
+	}
+	write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[O]", gzdesc),
+						     rootfs_of(json_pack("[s]", l.layer_digest[1])))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, gzd));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[1]));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[0])); /* what it is */
+	json_decref(gzdesc);
+	free(gzd), free(gz.p);
 	layout_free(&l);
 }
 
@@ -570,6 +727,55 @@ static void test_docker_save_oci(void)
 	free(dir);
 }
 
+/* A docker-save layer stored compressed is checked against its diff_id
+ * (the digest of its tar) too; a config without usable diff_ids is an
+ * input error, not a check skipped. */
+static void test_docker_save_diff_ids(void)
+{
+	char *dir = unit_tmpdir();
+	struct buf a = layer_tar("a.txt", "A"), b = layer_tar("b.txt", "B");
+	struct buf gz = layer_tar_z("a.txt", "A", 1);
+	char *ha = sha256_hex(a.p, a.len), *hb = sha256_hex(b.p, b.len);
+	const char *manifest = "[{\"Config\":\"c.json\",\"Layers\":[\"L/layer.tar\"]}]";
+	char *path = xasprintf("%s/save.tar", dir);
+	const char *rootfs_fmt = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":"
+				 "{\"type\":\"layers\",\"diff_ids\":[%s]}}";
+	char *good = xasprintf("\"sha256:%s\"", ha), *bad = xasprintf("\"sha256:%s\"", hb);
+	struct {
+		const char *diff_ids; /* NULL: no rootfs */
+		int ok;
+		const char *says;
+	} cases[] = {
+		{ good, 0, NULL },
+		{ bad, -1, hb },
+		{ NULL, -1, "rootfs" },
+		{ "5", -1, "diff_ids[0] is not a digest string" },
+		{ "", -1, "0 rootfs.diff_ids for 1 layers" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *config = cases[i].diff_ids ? xasprintf(rootfs_fmt, cases[i].diff_ids)
+						 : xstrdup("{\"os\":\"linux\",\"architecture\":\"amd64\"}");
+		struct member m[] = {
+			{ "L/layer.tar", gz.p, gz.len, NULL },
+			{ "c.json", config, strlen(config), NULL },
+			{ "manifest.json", manifest, strlen(manifest), NULL },
+		};
+		write_tar(path, m, 3);
+		struct pc_image img;
+		CU_ASSERT_EQUAL(open_file(path, NULL, &img), cases[i].ok);
+		if (cases[i].ok == 0) {
+			pc_image_close(&img);
+		} else {
+			CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+			CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, cases[i].says));
+		}
+		free(config);
+	}
+	free(good), free(bad), free(path), free(ha), free(hb), free(a.p), free(b.p), free(gz.p);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_plain_layers(void)
 {
 	char *dir = unit_tmpdir();
@@ -614,10 +820,13 @@ void register_image_tests(void)
 	CU_add_test(s, "OCI layout: select by tag", test_oci_tags);
 	CU_add_test(s, "OCI layout: select by platform", test_oci_platforms);
 	CU_add_test(s, "OCI layout: nested indexes", test_oci_nested);
+	CU_add_test(s, "OCI layout: several equally good images are an error", test_oci_ambiguous);
 	CU_add_test(s, "OCI layout: bad digest, bad size, missing blob", test_oci_bad_blobs);
+	CU_add_test(s, "OCI layout: layers checked against the config's diff_ids", test_oci_diff_ids);
 	CU_add_test(s, "OCI layout: unknown media type, bad JSON, strict oci-layout",
 		    test_oci_media_types_and_json);
 	CU_add_test(s, "docker-save: legacy, symlinked layer, tags, diff_ids", test_docker_save_legacy);
 	CU_add_test(s, "docker-save: OCI-based", test_docker_save_oci);
+	CU_add_test(s, "docker-save: compressed layer and malformed diff_ids", test_docker_save_diff_ids);
 	CU_add_test(s, "plain layer tarballs", test_plain_layers);
 }

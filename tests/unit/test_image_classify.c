@@ -336,6 +336,49 @@ static void test_missing_member_is_input_error(void)
 	free(dir);
 }
 
+/* A layer or config member given twice in a docker-archive: the first
+ * copy is not necessarily what docker load takes (the last). */
+static void test_docker_duplicate_member(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	char *path = xasprintf("%s/dup.tar", dir);
+	struct mem m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+		{ f.lname[0], f.l[1], f.llen[1], NULL },
+	};
+	struct pc_image img;
+	put_tar(path, m, 5, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.lname[0]));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
+	/* The config twice, the same bytes even: still two members. */
+	m[4] = m[2];
+	put_tar(path, m, 5, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.cname));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
+	/* Two images tagged :latest: the tag matches both. */
+	char *two = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"a:latest\"],\"Layers\":[\"%s\"]},"
+			      "{\"Config\":\"%s\",\"RepoTags\":[\"b:latest\"],\"Layers\":[\"%s\"]}]",
+			      f.cname, f.lname[0], f.cname, f.lname[1]);
+	m[3] = (struct mem){ "manifest.json", two, strlen(two), NULL };
+	put_tar(path, m, 4, 0);
+	char *spec = xasprintf("%s:latest", path);
+	CU_ASSERT_EQUAL(open_spec(spec, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "tag 'latest' matches 2 images"));
+	free(spec), free(two), free(path);
+	skopeo_fix_free(&f);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* Docker 25+ describes the image twice (manifest.json and an OCI layout):
  * when they agree it is read, when they disagree it is ambiguous. */
 static void test_docker25_descriptions_agree(void)
@@ -399,6 +442,25 @@ static void test_docker25_descriptions_agree(void)
 	CU_ASSERT_STRING_EQUAL(img.sources[0].producer,
 			       "docker-save (blobs/sha256 names, no OCI index)");
 	pc_image_close(&img);
+	/* The OCI layout alone is an oci-archive; a blob given twice makes it
+	 * ambiguous (a tar reader takes the last copy), before or after. */
+	put_tar(path, m, 6, 0);
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "oci-archive");
+	pc_image_close(&img);
+	struct mem dup[7];
+	memcpy(dup, m, 6 * sizeof(*m));
+	dup[6] = (struct mem){ lname[0], "garbage", 7, NULL };
+	put_tar(path, dup, 7, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, lname[0]));
+	dup[0] = dup[6];
+	dup[6] = m[0];
+	put_tar(path, dup, 7, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
 	for (int i = 0; i < 2; i++)
 		free(l[i]), free(h[i]), free(lname[i]);
 	free(config), free(ch), free(cname), free(man), free(mh), free(mname), free(index);
@@ -569,8 +631,10 @@ void register_image_classify_tests(void)
 	CU_add_test(s, "a layer holding manifest.json is a layer", test_layer_with_manifest_json);
 	CU_add_test(s, "missing member, duplicate marker: input errors",
 		    test_missing_member_is_input_error);
-	CU_add_test(s, "Docker 25+: manifest.json and index.json must agree",
+	CU_add_test(s, "Docker 25+: manifest.json and index.json must agree; oci-archive blob twice",
 		    test_docker25_descriptions_agree);
+	CU_add_test(s, "docker-archive: member twice, tag matching two images",
+		    test_docker_duplicate_member);
 	CU_add_test(s, "FIFO, /dev/zero, /dev/null refused (issue 13 #6, #7)", test_odd_paths_refused);
 	CU_add_test(s, "one rule for IMAGE:TAG and layer:PATH", test_spec_rule);
 	CU_add_test(s, "tags compared as docker references", test_docker_ref_normal);
