@@ -21,10 +21,6 @@
 #include "fuzz_common.h"
 #include "image/image.h"
 
-static const char CONFIG[] =
-	"{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-	"\"diff_ids\":[]}}";
-
 static void sha256_hex(const void *p, size_t n, char out[65])
 {
 	unsigned char d[32];
@@ -56,6 +52,23 @@ static void *tiny_tar(size_t *len)
 	return buf;
 }
 
+/* The config blob: one diff_id, the tiny layer's, so that a manifest
+ * naming that layer once gets past the diff_ids check. */
+static const char *config(void)
+{
+	static char buf[256];
+	if (!buf[0]) {
+		size_t tlen;
+		void *tar = tiny_tar(&tlen);
+		char hex[65];
+		sha256_hex(tar, tlen, hex);
+		snprintf(buf, sizeof(buf),
+			 "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
+			 "{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", hex);
+	}
+	return buf;
+}
+
 static void write_file(const char *dir, const char *name, const void *p, size_t n)
 {
 	char path[512];
@@ -75,9 +88,9 @@ static void oci_layout(const char *dir, const void *blob, size_t blen, char blob
 	if (pc_mkdir_p(sub, 0755) < 0)
 		abort();
 	write_file(dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
-	sha256_hex(CONFIG, strlen(CONFIG), hex);
+	sha256_hex(config(), strlen(config()), hex);
 	snprintf(sub, sizeof(sub), "blobs/sha256/%s", hex);
-	write_file(dir, sub, CONFIG, strlen(CONFIG));
+	write_file(dir, sub, config(), strlen(config()));
 	size_t tlen;
 	void *tar = tiny_tar(&tlen);
 	sha256_hex(tar, tlen, hex);
@@ -112,7 +125,7 @@ static void docker_save(const char *path, const void *manifest, size_t n)
 	size_t tlen;
 	void *tar = tiny_tar(&tlen);
 	add_member(a, "manifest.json", manifest, n);
-	add_member(a, "config.json", CONFIG, strlen(CONFIG));
+	add_member(a, "config.json", config(), strlen(config()));
 	add_member(a, "layer.tar", tar, tlen);
 	archive_write_close(a);
 	archive_write_free(a);
