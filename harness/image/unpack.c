@@ -55,6 +55,31 @@ struct job {
 	void *arg;
 };
 
+/* M was written without hashing: its files' digests are KNOWN's, provided
+ * the two agree on everything else. */
+static int take_known_digests(struct pc_manifest *m, struct pc_manifest *known)
+{
+	char *path = NULL;
+	if (pc_manifest_take_digests(m, known, &path) == 0)
+		return 0;
+	int rc = pc_fail(PC_ERR_INPUT, "unpack: the tree written differs from the scan of the same "
+			 "layers at %s (did a layer change during the run?)", path);
+	free(path);
+	return rc;
+}
+
+/* The manifest the child built, written to MFD for the parent. */
+static int pass_manifest(struct pc_manifest *m, int mfd)
+{
+	FILE *f = fdopen(mfd, "w");
+	int rc = 0;
+	if (!f || pc_manifest_write(m, f) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
+	return rc;
+}
+
 static int child_main(const struct job *job, const char *target, int mfd,
 		      struct child_report *rep)
 {
@@ -93,11 +118,7 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	}
 	if (rc == 0) {
 		rep->st = w.st;
-		FILE *f = fdopen(mfd, "w");
-		if (!f || pc_manifest_write(w.m, f) < 0)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
-		if (f && fclose(f) != 0 && rc == 0)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
+		rc = job->known ? take_known_digests(w.m, job->known) : pass_manifest(w.m, mfd);
 	}
 	unpack_walk_done(&w);
 	return rc;
@@ -135,17 +156,16 @@ static int child_result(int status, const char *target, const struct child_repor
 		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-/* M was written without hashing: its files' digests are KNOWN's, provided
- * the two agree on everything else. */
-static int take_known_digests(struct pc_manifest *m, struct pc_manifest *known)
+/* The manifest the child wrote to MF. */
+static struct pc_manifest *read_manifest(FILE *mf)
 {
-	char *path = NULL;
-	if (pc_manifest_take_digests(m, known, &path) == 0)
-		return 0;
-	int rc = pc_fail(PC_ERR_INPUT, "unpack: the tree written differs from the scan of the same "
-			 "layers at %s (did a layer change during the run?)", path);
-	free(path);
-	return rc;
+	/* /proc/self/fd/N opens the file afresh, from its start. */
+	char fdpath[64];
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fileno(mf));
+	struct pc_manifest *m = pc_manifest_load(fdpath);
+	if (!m)
+		pc_fail(PC_ERR_RUN, "unpack: the manifest from the unpack process is unreadable");
+	return m;
 }
 
 /* Run JOB in a child chrooted into TARGET; *out receives the manifest it
@@ -174,6 +194,11 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		goto out;
 	}
 	memset(rep, 0, sizeof(*rep));
+	if (job->known) {
+		/* sorted once here, for every child's comparison */
+		size_t n;
+		pc_manifest_sorted(job->known, &n);
+	}
 	fflush(NULL);
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -201,18 +226,11 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 	int status;
 	if (wait_child(pid, &status) < 0 || child_result(status, target, rep) < 0)
 		goto out;
-	/* /proc/self/fd/N opens the file afresh, from its start. */
-	char fdpath[64];
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fileno(mf));
-	struct pc_manifest *m = pc_manifest_load(fdpath);
-	if (!m) {
-		pc_fail(PC_ERR_RUN, "unpack: the manifest from the unpack process is unreadable");
+	/* With KNOWN, the child compared what it wrote with it: the result is
+	 * KNOWN itself, nothing to read back. */
+	struct pc_manifest *m = job->known ? pc_manifest_copy(job->known) : read_manifest(mf);
+	if (!m)
 		goto out;
-	}
-	if (job->known && take_known_digests(m, job->known) < 0) {
-		pc_manifest_free(m);
-		goto out;
-	}
 	*out = m;
 	if (st)
 		*st = rep->st;
