@@ -200,6 +200,27 @@ static void test_layer_folders(void)
 	fixture_free(&f);
 }
 
+/* A read-only overlay of UPPER over LOWER, mounted in DIR/merged, shows
+ * what M says. */
+static void assert_overlay_shows(struct pc_manifest *m, const char *dir, const char *upper,
+				 const char *lower)
+{
+	char *mnt = at(dir, "merged");
+	CU_ASSERT_EQUAL_FATAL(mkdir(mnt, 0755), 0);
+	char *opts = xasprintf("lowerdir=%s:%s", upper, lower);
+	if (mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
+		/* A check that did not run fails: the unit tests run as root
+		 * on a kernel with overlayfs, as the runs themselves need. */
+		fprintf(stderr, "\n  overlay mount: %s (needs root and overlayfs)", strerror(errno));
+		CU_FAIL("overlay mount failed: the merged view was not checked");
+	} else {
+		assert_intact(m, mnt);
+		CU_ASSERT_EQUAL(umount(mnt), 0);
+	}
+	free(opts);
+	free(mnt);
+}
+
 /* Entries compared field by field; hardlink groups by partition, not id. */
 static void assert_same_entries(struct pc_manifest *a, struct pc_manifest *b)
 {
@@ -239,20 +260,7 @@ static void test_merged_view(void)
 	assert_same_entries(merged, flat);
 
 	/* and so is what overlayfs shows */
-	char *mnt = at(f.dir, "merged");
-	CU_ASSERT_EQUAL_FATAL(mkdir(mnt, 0755), 0);
-	char *opts = xasprintf("lowerdir=%s:%s", f.fs2, f.fs1);
-	if (mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
-		/* A check that did not run fails: the unit tests run as root
-		 * on a kernel with overlayfs, as the runs themselves need. */
-		fprintf(stderr, "\n  overlay mount: %s (needs root and overlayfs)", strerror(errno));
-		CU_FAIL("overlay mount failed: the merged view was not checked");
-	} else {
-		assert_intact(flat, mnt);
-		CU_ASSERT_EQUAL(umount(mnt), 0);
-	}
-	free(opts);
-	free(mnt);
+	assert_overlay_shows(flat, f.dir, f.fs2, f.fs1);
 	pc_manifest_free(flat);
 	pc_manifest_free(merged);
 	fixture_free(&f);
@@ -289,7 +297,6 @@ static void layouts_agree(const struct member *lower, size_t nlower, const struc
 	char *dir = unit_tmpdir();
 	char *l0 = at(dir, "l0.tar"), *l1 = at(dir, "l1.tar");
 	char *fs1 = at(dir, "1"), *fs2 = at(dir, "2"), *root = at(dir, "flat");
-	char *mnt = at(dir, "merged");
 	write_tar(l0, lower, nlower, 0);
 	write_tar(l1, upper, nupper, 0);
 	const char *layers[] = { l0, l1 };
@@ -311,15 +318,7 @@ static void layouts_agree(const struct member *lower, size_t nlower, const struc
 	CU_ASSERT_EQUAL_FATAL(pc_unpack_layer_overlay(l1, 1, merged, fs2, &m1, NULL, NULL, NULL), 0);
 	pc_overlay_merge(merged, m1, 1);
 	assert_same_entries(merged, flat);
-	CU_ASSERT_EQUAL_FATAL(mkdir(mnt, 0755), 0);
-	char *opts = xasprintf("lowerdir=%s:%s", fs2, fs1);
-	if (mount("overlay", mnt, "overlay", MS_RDONLY, opts) < 0) {
-		CU_FAIL("overlay mount failed: the merged view was not checked");
-	} else {
-		assert_intact(flat, mnt);
-		CU_ASSERT_EQUAL(umount(mnt), 0);
-	}
-	free(opts);
+	assert_overlay_shows(flat, dir, fs2, fs1);
 	pc_manifest_free(merged);
 	pc_manifest_free(m0);
 	pc_manifest_free(m1);
@@ -335,7 +334,6 @@ static void layouts_agree(const struct member *lower, size_t nlower, const struc
 	free(fs1);
 	free(fs2);
 	free(root);
-	free(mnt);
 }
 
 /* A whiteout hides what the layers below wrote, never what its own layer
