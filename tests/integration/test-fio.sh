@@ -27,6 +27,14 @@ refuse do_verify=0
 refuse loops=3
 refuse filename=/etc/passwd
 refuse verify=null
+# read as fio reads it: includes in any form, a line cut at '#', buffer files
+refuse include=/etc/evil.fio
+refuse 'mem=mmapshared:/tmp/buf'
+refuse 'stats=0'
+printf '[../../../tmp/j]\nrw=write\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
+rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.fio:1: \[../../../tmp/j\]" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "a job name with '..': exit $rc, expected 2 naming bad.fio:1"; }
 
 # ---- mid-run cuts
 cat > "$TMP/fio.ini" <<INI
