@@ -102,5 +102,30 @@ grep -qx 'fio-verify append-log.0.0@8192: bad header (bad magic header 0, wanted
 grep -q 'fio-verify append-log.0.0@8192' "$d/junit.xml" || fail "damaged block: not in junit.xml"
 grep -q "fio-verify append-log.0.0@8192" "$d/summary.md" || { cat "$d/summary.md"; fail "damaged block: not in summary.md"; }
 
+# ---- a job that wrote nothing is a check that did not run: error, not pass
+# (exitall: [a] ends the run before [b], after its start delay, writes)
+cat > "$TMP/none.fio" <<FIO
+[global]
+ioengine=psync
+bs=4k
+verify=crc32c
+[a]
+rw=write
+size=64k
+exitall
+[b]
+rw=write
+size=64k
+startdelay=3
+FIO
+printf '[n]\nbackend = fuse\nworkload = fio none.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/none.ini"
+rc=0
+pc_run "$TMP/none.ini" -o "$TMP/out-none" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "a job that wrote nothing: exit $rc, expected 1"; }
+[ "$(case_field "$TMP/out-none" n/ext4/fsync .verdict)" = error ] ||
+	fail "a job that wrote nothing: verdict $(case_field "$TMP/out-none" n/ext4/fsync .verdict), expected error"
+case_field "$TMP/out-none" n/ext4/fsync .reason | grep -q "job b wrote nothing" ||
+	fail "a job that wrote nothing: reason $(case_field "$TMP/out-none" n/ext4/fsync .reason)"
+
 assert_no_leftovers
 pass

@@ -364,6 +364,64 @@ static void test_json(void)
 	CU_ASSERT_PTR_NULL(pc_fio_json_last("not json\n", 9, NULL));
 }
 
+/* pc_fio_job_promise on the report TEXT: RC, and (rc >= 0) the writes
+ * promised and the tail. */
+static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
+		    uint64_t want_promised, uint64_t want_tail, const char *want_msg)
+{
+	json_t *doc = json_loads(text, 0, NULL);
+	CU_ASSERT_FATAL(doc != NULL);
+	char msg[2048] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	uint64_t promised = 99, tail = 99;
+	int rc = pc_fio_job_promise(doc, job, midrun, unsynced, &promised, &tail);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	json_decref(doc);
+	CU_ASSERT_EQUAL(rc, want_rc);
+	if (rc >= 0) {
+		CU_ASSERT_EQUAL(promised, want_promised);
+		CU_ASSERT_EQUAL(tail, want_tail);
+	}
+	if (want_msg && !strstr(msg, want_msg)) {
+		fprintf(stderr, "\nwanted '%s' in: %s\n", want_msg, msg);
+		CU_FAIL("promise: wrong message");
+	}
+}
+
+/* A job with no write counts, or none written, is a check that did not
+ * run: an error, never "nothing promised" (probe findings 6 and 7). */
+static void test_promise(void)
+{
+	const char *plain = "{\"jobs\":[{\"jobname\":\"j\",\"write\":{\"total_ios\":10,"
+			    "\"io_bytes\":40960}}]}";
+	promise(plain, "j", 0, 0, 1, 10, 0, NULL);
+	promise(plain, "j", 1, 3, 1, 7, 3, NULL);
+	promise(plain, "j", 1, 20, 0, 0, 10, NULL); /* all in the unsynced tail */
+	/* stats=0: the job is not named in the report */
+	promise("{\"jobs\":[{\"jobname\":null,\"write\":{\"total_ios\":0}}]}", "j", 0, 0, -1,
+		0, 0, "no job j");
+	/* unified_rw_reporting=mixed: no write counts */
+	promise("{\"jobs\":[{\"jobname\":\"j\",\"mixed\":{\"total_ios\":32}}]}", "j", 0, 0,
+		-1, 0, 0, "no write counts");
+	promise("{\"jobs\":[{\"jobname\":\"j\",\"mixed\":{\"total_ios\":32}}]}", "j", 1, 0,
+		-1, 0, 0, "no write counts");
+	/* killed by a signal, or wrote nothing, and cut at the end */
+	const char *none = "{\"jobs\":[{\"jobname\":\"j\",\"error\":0,\"write\":"
+			   "{\"total_ios\":0,\"io_bytes\":0}}]}";
+	promise(none, "j", 0, 0, -1, 0, 0, "wrote nothing");
+	/* mid-run: a job the cut came before (a stonewalled one) */
+	promise(none, "j", 1, 0, 0, 0, 0, NULL);
+
+	char line[512];
+	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: some line\nfio: pid=12, got signal=7\nmore\n", line,
+					   sizeof(line)), 1);
+	CU_ASSERT_STRING_EQUAL(line, "fio: pid=12, got signal=7");
+	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: all fine\n", line, sizeof(line)), 0);
+	CU_ASSERT_EQUAL(pc_fio_signal_line(NULL, line, sizeof(line)), 0);
+}
+
 /* A job file is read under the input limits: a regular file only (a FIFO
  * would block, /dev/zero never end), bounded lines, no NUL byte. */
 static void load_refused(const char *path, const char *want)
@@ -446,5 +504,6 @@ void register_fio_tests(void)
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
+	CU_add_test(s, "a job with nothing counted is an error", test_promise);
 	CU_add_test(s, "cut_at values", test_cut_at);
 }
