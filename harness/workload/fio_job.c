@@ -342,8 +342,17 @@ static int has_keyword(const char *s)
 	return 0;
 }
 
-/* A value with a $keyword must be nothing but a number or an arithmetic
- * expression with keywords: what fio substitutes and evaluates. */
+/* What an arithmetic expression may hold besides keywords. */
+static int arithmetic_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c && strchr(".+-*/%() ", c));
+}
+
+/* A value with a $keyword must be nothing but an arithmetic expression of
+ * numbers and keywords.  fio 3.33 substitutes the keywords and hands the
+ * whole value to bc through a shell, as root: `sh -c "echo 'VALUE' | bc"`
+ * (options.c bc_calc; seen with strace).  So no quote, no letter (bc's
+ * language: while(1) would hang fio) and no '^' (2^99999999 would too). */
 static int plain_expression(const char *v)
 {
 	for (const char *c = v; *c;) {
@@ -352,7 +361,7 @@ static int plain_expression(const char *v)
 			c += strlen(kw);
 			continue;
 		}
-		if (!isalnum((unsigned char)*c) && !strchr(".+-*/%^() ", *c))
+		if (!arithmetic_char(*c))
 			return 0;
 		c++;
 	}
@@ -486,8 +495,9 @@ static int read_option(struct parser *p, char *text)
 				 "it with fio's reading (fio --showcmd)");
 	if (has_keyword(v) && !plain_expression(v))
 		return job_error(p, p->lineno, key, "'%s': fio replaces $pagesize, $mb_memory and "
-				 "$ncpus anywhere in a line; use them only in a number or an "
-				 "arithmetic expression", v);
+				 "$ncpus anywhere in a line and evaluates the value with bc through "
+				 "a shell; use them only in an arithmetic expression of numbers "
+				 "(digits, . + - * / %% ( ) and spaces)", v);
 	const char *why = refusal(key, v);
 	if (why) {
 		if (*v)
@@ -788,7 +798,7 @@ static int same_value(const char *mine, const char *fio)
 	if (!has_keyword(mine))
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)fio[i]) && !strchr(".+-*/%^() ", fio[i]))
+		if (!arithmetic_char(fio[i]))
 			return 0;
 	return n > 0;
 }

@@ -135,6 +135,11 @@ static void test_read_as_fio_reads(void)
 	refused(JOB "filename=a$ncpus/../../x\n", "j.fio:5: filename", "$ncpus");
 	refused(JOB "time_based=$ncpus\n", "j.fio:5: time_based", NULL);
 	refused(JOB "loops=($ncpus)\n", "j.fio:5: loops", NULL);
+	/* fio hands a value with a keyword to `sh -c "echo 'VALUE' | bc"` */
+	refused(JOB "bs=$ncpus'`touch /tmp/x`'\n", "j.fio:5: bs", "shell");
+	refused(JOB "bs=$ncpus+while(1)1\n", "j.fio:5: bs", "bc");
+	refused(JOB "bs=2^$ncpus\n", "j.fio:5: bs", NULL);
+	refused(JOB "size=$mb_memorym\n", "j.fio:5: size", NULL);
 	/* 3: section names are paths */
 	refused("[../../../tmp/x/j]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "'/'");
 	refused("[a/b]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "letters, digits");
@@ -235,8 +240,11 @@ static void test_showcmd(void)
 		"j.fio:8: norandommap", NULL);
 	/* the rules hold for fio's view: a keyword that became a path */
 	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap=0 --filename=1/../.. --name=k --rw=write \n",
+		"j.fio:9: filename", "'..'");
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=/etc/x --name=k --rw=write \n",
-		"j.fio:9: filename", "absolute");
+		"j.fio:9: filename", "otherwise");
 	/* another job name, a job more, a job less */
 	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=../j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
