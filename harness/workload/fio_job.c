@@ -1,11 +1,16 @@
 /* fio_job.c - read and check fio job files; see fio_job.h.
  *
- * Why libinih and not fio's own `--showcmd`: fio prints the options it
- * read, but not where; a refusal must name FILE:LINE.  libinih reads the
- * INI-like syntax fio uses ([section], key=value, bare keys, ; and #
- * comments) and our line reader counts lines, as scenario.c does.  fio
- * itself then confirms the file with --parse-only (pc_fio_job_fio_accepts),
- * so an option we do not know is still checked by the program that runs it.
+ * Why not libinih: fio does not read an INI file as libinih does.  fio cuts
+ * every line at its first ';' or '#' (libinih only at " ;"), reads every
+ * line starting with "include" as an include, takes a section name up to
+ * its first ']' whatever its length (libinih stops at 50 characters), treats
+ * every section whose name starts with "global" as [global], and expands
+ * ${VAR} anywhere on a line, keys included.  A job file read differently
+ * from fio was a job file checked for options fio never saw.  So the reader
+ * below follows fio's own (init.c __parse_jobs_ini, parse.c strip_blank_end,
+ * options.c option_dup_subs in fio 3.33), refuses what it cannot read
+ * exactly as fio does, and fio's own view (--showcmd) is checked against it
+ * (pc_fio_job_check_showcmd).
  *
  * What the crash check needs (fio 3.33; docs/design.md, "Workloads: fio"): every block
  * written at most once per run, written by one job only, read back by the
@@ -15,8 +20,10 @@
  */
 #include "workload/fio_job.h"
 
+#include <ctype.h>
 #include <errno.h>
-#include <ini.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,23 +35,15 @@
 
 #define MAX_LINE 4096
 
-struct option_line {
-	char *key, *value;    /* value "" for a bare key */
-	unsigned line;
-};
-
-struct section {
-	char *name;
-	unsigned line;
-	struct option_line *opts;
-	size_t nopts;
-};
+/* Longest job name: fio keeps 127 characters of it in its report
+ * (FIO_JOBNAME_SIZE), which the check finds the job by; 100 leaves room. */
+#define MAX_JOB_NAME 100
 
 struct parser {
 	const char *shown;
 	FILE *f;
 	unsigned lineno;
-	struct section *sections;
+	struct pc_fio_section *sections;
 	size_t nsections;
 	int failed;
 };
@@ -207,6 +206,24 @@ static const char *check_zonemode(const char *v)
 	return "zones can be reset and written again";
 }
 
+/* mem=/iomem=: mmap, mmaphuge and mmapshared take an optional ":FILE",
+ * which fio creates and writes, as root, wherever it points. */
+static const char *check_mem(const char *v)
+{
+	if (!strchr(v, ':'))
+		return NULL;
+	return "a file for fio's I/O buffers, which fio creates wherever the path points: "
+	       "use the form without a path (mmap, mmapshared, mmaphuge) or malloc";
+}
+
+static const char *check_unified(const char *v)
+{
+	if (!strcmp(v, "none") || !strcmp(v, "0"))
+		return NULL;
+	return "fio's report would count the writes under another name (mixed), and the check "
+	       "reads the job's write counts";
+}
+
 static const char *const OWNED = "powercut sets it: the write pass runs with do_verify=0 "
 				 "and verify_state_save=1, the check after the cut with "
 				 "verify_only, verify_state_load=1, continue_on_error=verify "
@@ -246,6 +263,14 @@ static const struct rule rules[] = {
 	  "filesystem under test", NULL },
 	{ "exec_prerun|exec_postrun", R_ANY, "runs a command (as root)", NULL },
 	{ "ioscheduler|cgroup", R_ANY, "changes the host's settings", NULL },
+	{ "name", R_ANY, "fio would name the job, and its files, by it: powercut names each "
+	  "job by its [section]", NULL },
+	{ "profile", R_ANY, "a built-in profile adds jobs and options the check does not see",
+	  NULL },
+	{ "stats", R_FALSE, "without statistics fio's report has no write counts, which the "
+	  "check reads", NULL },
+	{ "unified_rw_reporting", R_VALUE, NULL, check_unified },
+	{ "mem|iomem", R_VALUE, NULL, check_mem },
 	{ "rw|readwrite", R_VALUE, NULL, check_rw },
 	{ "ioengine", R_VALUE, NULL, check_engine },
 	{ "verify", R_VALUE, NULL, check_verify },
@@ -270,8 +295,6 @@ static int rule_names(const struct rule *r, const char *key)
 /* NULL when KEY=VALUE is fine, else why it is refused. */
 static const char *refusal(const char *key, const char *value)
 {
-	if (strstr(value, "${"))
-		return "an environment variable: fio would expand it, powercut cannot check it";
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct rule *r = &rules[i];
 		if (!rule_names(r, key))
@@ -299,110 +322,258 @@ static const char *refusal(const char *key, const char *value)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static struct section *add_section(struct parser *p, const char *name, size_t len)
+/* fio's $keywords (options.c fio_keywords): replaced anywhere in an option
+ * line, which fio then evaluates as arithmetic. */
+static const char *const keywords[] = { "$pagesize", "$mb_memory", "$ncpus", NULL };
+
+static const char *keyword_at(const char *s)
 {
-	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
-	struct section *s = &p->sections[p->nsections++];
-	memset(s, 0, sizeof(*s));
-	s->name = xmalloc(len + 1);
-	memcpy(s->name, name, len);
-	s->name[len] = '\0';
-	s->line = p->lineno;
-	return s;
+	for (size_t i = 0; keywords[i]; i++)
+		if (!strncmp(s, keywords[i], strlen(keywords[i])))
+			return keywords[i];
+	return NULL;
 }
 
-/* Register a [section] header on this line; fio, like inih, takes the name
- * up to the first ']'.  Two jobs of one name would share their files. */
-static int note_section(struct parser *p, const char *line)
+static int has_keyword(const char *s)
 {
-	size_t len;
-	const char *name = pc_ini_section_name(line, &len);
-	if (!name)
-		return 0;
+	for (const char *d = strchr(s, '$'); d; d = strchr(d + 1, '$'))
+		if (keyword_at(d))
+			return 1;
+	return 0;
+}
+
+/* What an arithmetic expression may hold besides keywords. */
+static int arithmetic_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c && strchr(".+-*/%() ", c));
+}
+
+/* A value with a $keyword must be nothing but an arithmetic expression of
+ * numbers and keywords.  fio 3.33 substitutes the keywords and hands the
+ * whole value to bc through a shell, as root: `sh -c "echo 'VALUE' | bc"`
+ * (options.c bc_calc; seen with strace).  So no quote, no letter (bc's
+ * language: while(1) would hang fio) and no '^' (2^99999999 would too). */
+static int plain_expression(const char *v)
+{
+	for (const char *c = v; *c;) {
+		const char *kw = *c == '$' ? keyword_at(c) : NULL;
+		if (kw) {
+			c += strlen(kw);
+			continue;
+		}
+		if (!arithmetic_char(*c))
+			return 0;
+		c++;
+	}
+	return 1;
+}
+
+/* fio's is_empty_or_comment: blank, or ';' / '#' as the first character
+ * that is neither a space nor a control character. */
+static int empty_or_comment(const char *line)
+{
+	for (const char *c = line; *c; c++) {
+		if (*c == ';' || *c == '#')
+			return 1;
+		if (!isspace((unsigned char)*c) && !iscntrl((unsigned char)*c))
+			return 0;
+	}
+	return 1;
+}
+
+/* fio's strip_blank_front and strip_blank_end: leading spaces off, the line
+ * cut at its first ';' and at its first '#', trailing spaces and control
+ * characters off.  In place; the start. */
+static char *fio_strip(char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	char *cut = strchr(line, ';');
+	if (cut)
+		*cut = '\0';
+	cut = strchr(line, '#');
+	if (cut)
+		*cut = '\0';
+	size_t n = strlen(line);
+	while (n > 0 && (isspace((unsigned char)line[n - 1]) || iscntrl((unsigned char)line[n - 1])))
+		line[--n] = '\0';
+	return line;
+}
+
+static int job_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.';
+}
+
+/* NULL when NAME (of LEN bytes) is a job name powercut accepts, else why
+ * not.  fio names a job's files NAME.0.0 under the directory (unless
+ * filename= is set), so the name is a path: only letters, digits, '_',
+ * '-' and '.', not starting with '.' or '-'. */
+static const char *job_name_refusal(const char *name, size_t len)
+{
+	if (len == 0)
+		return "an empty section name";
+	if (len > MAX_JOB_NAME)
+		return "a section name longer than 100 characters (fio's report keeps 127 of them, "
+		       "and the check finds the job by its name)";
+	for (size_t i = 0; i < len; i++)
+		if (!job_name_char(name[i]))
+			return "a section name may hold only letters, digits, '_', '-' and '.': fio "
+			       "names the job's files after it (NAME.0.0 in the directory), so '/' "
+			       "or '..' would lead out of the filesystem under test";
+	if (name[0] == '.' || name[0] == '-')
+		return "a section name may not start with '.' or '-' (fio names the job's files "
+		       "after it)";
+	if (len > 6 && !strncmp(name, "global", 6))
+		return "fio reads every section whose name starts with 'global' as [global]";
+	return NULL;
+}
+
+static int option_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
+}
+
+/* A [section] header: TEXT is the line as fio keeps it. */
+static int read_section(struct parser *p, const char *text)
+{
+	size_t n = strlen(text);
+	if (n < 2 || text[n - 1] != ']' || memchr(text + 1, ']', n - 2))
+		return job_error(p, p->lineno, NULL, "a section header must be [NAME] alone on its "
+				 "line (fio takes the name up to the first ']' and ignores the rest)");
+	const char *name = text + 1;
+	size_t len = n - 2;
+	const char *why = job_name_refusal(name, len);
+	if (why)
+		return job_error(p, p->lineno, NULL, "[%.*s]: %s", (int)len, name, why);
 	for (size_t i = 0; i < p->nsections; i++)
 		if (strlen(p->sections[i].name) == len && !strncmp(p->sections[i].name, name, len))
 			return job_error(p, p->lineno, NULL, "section [%.*s] appears twice (first on "
 					 "line %u): the two jobs would write the same files",
 					 (int)len, name, p->sections[i].line);
-	if (len == 0)
-		return job_error(p, p->lineno, NULL, "an empty section name");
-	add_section(p, name, len);
+	if (len == 6 && !strncmp(name, "global", 6) && p->nsections > 0)
+		return job_error(p, p->lineno, NULL, "[global] after a job: fio applies it only to "
+				 "the jobs below it; put it first");
+	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
+	struct pc_fio_section *s = &p->sections[p->nsections++];
+	memset(s, 0, sizeof(*s));
+	s->name = xmalloc(len + 1);
+	memcpy(s->name, name, len);
+	s->name[len] = '\0';
+	s->line = p->lineno;
 	return 0;
 }
 
-/* One physical line per call, at most NUM - 2 bytes and its newline: a
+/* An option line: TEXT is the line as fio keeps it ("key", "key=value"). */
+static int read_option(struct parser *p, char *text)
+{
+	char *eq = strchr(text, '=');
+	char *value = NULL;
+	if (eq) {
+		*eq = '\0';
+		value = eq + 1;
+		while (isspace((unsigned char)*value))
+			value++;
+	}
+	size_t klen = strlen(text);
+	while (klen > 0 && isspace((unsigned char)text[klen - 1]))
+		text[--klen] = '\0';
+	if (klen == 0)
+		return job_error(p, p->lineno, NULL, "a value without an option name");
+	for (size_t i = 0; i < klen; i++)
+		if (!option_key_char(text[i]) || (i == 0 && text[i] == '-'))
+			return job_error(p, p->lineno, NULL, "'%s' is not an option name (letters, "
+					 "digits, '_' and '-')", text);
+	const char *key = text;
+	if (p->nsections == 0)
+		return job_error(p, p->lineno, key, "an option before any [section]");
+	const char *v = value ? value : "";
+	if (strstr(v, " --"))
+		return job_error(p, p->lineno, key, "' --' in a value: powercut could not compare "
+				 "it with fio's reading (fio --showcmd)");
+	if (has_keyword(v) && !plain_expression(v))
+		return job_error(p, p->lineno, key, "'%s': fio replaces $pagesize, $mb_memory and "
+				 "$ncpus anywhere in a line and evaluates the value with bc through "
+				 "a shell; use them only in an arithmetic expression of numbers "
+				 "(digits, . + - * / %% ( ) and spaces)", v);
+	const char *why = refusal(key, v);
+	if (why) {
+		if (*v)
+			return job_error(p, p->lineno, key, "'%s' refused: %s", v, why);
+		return job_error(p, p->lineno, key, "refused: %s", why);
+	}
+	struct pc_fio_section *s = &p->sections[p->nsections - 1];
+	s->opts = xrealloc(s->opts, (s->nopts + 1) * sizeof(*s->opts));
+	s->opts[s->nopts++] = (struct pc_fio_opt){ xstrdup(key), value ? xstrdup(value) : NULL,
+						  p->lineno };
+	return 0;
+}
+
+/* One line of the file, read as fio reads it. */
+static int read_job_line(struct parser *p, char *line)
+{
+	if (empty_or_comment(line))
+		return 0;
+	char *text = fio_strip(line);
+	/* fio expands ${VAR} anywhere on the line, keys included. */
+	if (strstr(text, "${"))
+		return job_error(p, p->lineno, NULL, "an environment variable (${...}): fio would "
+				 "expand it, powercut cannot check what it becomes");
+	for (const char *c = text; *c; c++)
+		if (iscntrl((unsigned char)*c) && *c != '\t')
+			return job_error(p, p->lineno, NULL, "a control character (0x%02x)",
+					 (unsigned char)*c);
+	/* fio: any line starting with "include" ("include x", "include=x",
+	 * "includex") includes the file named after its 8th character. */
+	if (!strncasecmp(text, "include", 7))
+		return job_error(p, p->lineno, "include", "fio reads every line starting with "
+				 "'include' as an include of another file; powercut checks one job "
+				 "file: put the included options into it");
+	if (text[0] == '[')
+		return read_section(p, text);
+	return read_option(p, text);
+}
+
+/* One physical line at a time, at most NUM - 2 bytes and its newline: a
  * bounded read (getline(3) would grow to the length of a newline-free
  * input).  The bytes consumed, counted by the stream position, tell a NUL
- * byte from the end of the string. */
-static char *read_line(char *str, int num, void *stream)
+ * byte from the end of the string.  1, 0 at the end, -1 refused. */
+static int read_line(struct parser *p, char *str, int num)
 {
-	struct parser *p = stream;
-	if (p->failed)
-		return NULL;
 	errno = 0;
 	long before = ftell(p->f);
 	if (!fgets(str, num, p->f)) {
 		if (ferror(p->f))
-			job_error(p, p->lineno + 1, NULL, "read failed: %s", strerror(errno ? errno : EIO));
-		return NULL;
+			return job_error(p, p->lineno + 1, NULL, "read failed: %s",
+					 strerror(errno ? errno : EIO));
+		return 0;
 	}
 	p->lineno++;
 	size_t n = strlen(str);
 	long after = ftell(p->f);
-	if (before >= 0 && after >= 0 && (size_t)(after - before) != n) {
-		job_error(p, p->lineno, NULL, "a NUL byte in the job file");
-		return NULL;
-	}
-	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(p->f)) {
-		job_error(p, p->lineno, NULL, "line longer than %d characters", num - 2);
-		return NULL;
-	}
-	if (note_section(p, str) < 0)
-		return NULL;
-	return str;
-}
-
-static int handler(void *user, const char *section, const char *key, const char *value)
-{
-	struct parser *p = user;
-	if (p->failed)
-		return 0;
-	if (!value && !strncasecmp(key, "include", 7) && (key[7] == ' ' || key[7] == '\t')) {
-		job_error(p, p->lineno, "include", "powercut checks one job file; put the included "
-			  "options into it");
-		return 0;
-	}
-	if (p->nsections == 0 || strcmp(p->sections[p->nsections - 1].name, section)) {
-		job_error(p, p->lineno, key, "an option before any [section]");
-		return 0;
-	}
-	const char *v = value ? value : "";
-	if (!*key) {
-		job_error(p, p->lineno, NULL, "a value without an option name");
-		return 0;
-	}
-	const char *why = refusal(key, v);
-	if (why) {
-		if (*v)
-			job_error(p, p->lineno, key, "'%s' refused: %s", v, why);
-		else
-			job_error(p, p->lineno, key, "refused: %s", why);
-		return 0;
-	}
-	struct section *s = &p->sections[p->nsections - 1];
-	s->opts = xrealloc(s->opts, (s->nopts + 1) * sizeof(*s->opts));
-	s->opts[s->nopts++] = (struct option_line){ xstrdup(key), xstrdup(v), p->lineno };
+	if (before >= 0 && after >= 0 && (size_t)(after - before) != n)
+		return job_error(p, p->lineno, NULL, "a NUL byte in the job file");
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(p->f))
+		return job_error(p, p->lineno, NULL, "line longer than %d characters", num - 2);
 	return 1;
 }
 
 /* ---- per job ------------------------------------------------------------- */
 
-static const struct option_line *find_opt(const struct section *s, const char *names)
+/* An option's value, "" for a bare key. */
+static const char *val(const struct pc_fio_opt *o)
+{
+	return o->value ? o->value : "";
+}
+
+static const struct pc_fio_opt *find_opt(const struct pc_fio_section *s, const char *names)
 {
 	if (!s)
 		return NULL;
 	struct rule r = { .names = names };
-	const struct option_line *found = NULL;
+	const struct pc_fio_opt *found = NULL;
 	for (size_t i = 0; i < s->nopts; i++)
 		if (rule_names(&r, s->opts[i].key))
 			found = &s->opts[i]; /* the last one counts, as in fio */
@@ -410,32 +581,32 @@ static const struct option_line *find_opt(const struct section *s, const char *n
 }
 
 /* The job's own value, else [global]'s. */
-static const struct option_line *effective(const struct section *job,
-					   const struct section *global, const char *names)
+static const struct pc_fio_opt *effective(const struct pc_fio_section *job,
+					   const struct pc_fio_section *global, const char *names)
 {
-	const struct option_line *o = find_opt(job, names);
+	const struct pc_fio_opt *o = find_opt(job, names);
 	return o ? o : find_opt(global, names);
 }
 
 /* A whole number option of the job (else [global]), or DEF. */
-static unsigned long number(const struct section *job, const struct section *global,
+static unsigned long number(const struct pc_fio_section *job, const struct pc_fio_section *global,
 			    const char *names, unsigned long def)
 {
-	const struct option_line *o = effective(job, global, names);
+	const struct pc_fio_opt *o = effective(job, global, names);
 	if (!o)
 		return def;
 	char *end;
 	errno = 0;
-	unsigned long n = strtoul(o->value, &end, 10);
-	return (end == o->value || *end || errno) ? def : n;
+	unsigned long n = strtoul(val(o), &end, 10);
+	return (end == val(o) || *end || errno) ? def : n;
 }
 
 /* See struct pc_fio_job.unsynced. */
-static unsigned unsynced_tail(const struct section *job, const struct section *global)
+static unsigned unsynced_tail(const struct pc_fio_section *job, const struct pc_fio_section *global)
 {
-	const struct option_line *sync = effective(job, global, "sync");
-	if (sync && (!strcmp(sync->value, "1") || !strcmp(sync->value, "sync") ||
-		     !strcmp(sync->value, "dsync")))
+	const struct pc_fio_opt *sync = effective(job, global, "sync");
+	if (sync && (!strcmp(val(sync), "1") || !strcmp(val(sync), "sync") ||
+		     !strcmp(val(sync), "dsync")))
 		return 0;
 	unsigned long every = number(job, global, "fsync", 0);
 	unsigned long data = number(job, global, "fdatasync", 0);
@@ -450,14 +621,14 @@ static unsigned unsynced_tail(const struct section *job, const struct section *g
 
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
-	const struct section *global = NULL;
+	const struct pc_fio_section *global = NULL;
 	for (size_t i = 0; i < p->nsections; i++)
 		if (!strcmp(p->sections[i].name, "global"))
 			global = &p->sections[i];
 	out->total_bytes = 0;
 	int sizes_known = 1;
 	for (size_t i = 0; i < p->nsections; i++) {
-		const struct section *s = &p->sections[i];
+		const struct pc_fio_section *s = &p->sections[i];
 		if (s == global)
 			continue;
 		static const struct { const char *names, *why; } needed[] = {
@@ -471,14 +642,14 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 				return job_error(p, s->line, NULL, "[%s]: %s is not set: %s", s->name,
 						 needed[k].names, needed[k].why);
 		/* Two jobs on one explicit file would overwrite each other's blocks. */
-		const struct option_line *fn = effective(s, global, "filename");
+		const struct pc_fio_opt *fn = effective(s, global, "filename");
 		for (size_t j = 0; fn && j < i; j++) {
-			const struct section *t = &p->sections[j];
-			const struct option_line *other = t == global ? NULL : effective(t, global, "filename");
-			if (other && !strcmp(other->value, fn->value))
+			const struct pc_fio_section *t = &p->sections[j];
+			const struct pc_fio_opt *other = t == global ? NULL : effective(t, global, "filename");
+			if (other && !strcmp(val(other), val(fn)))
 				return job_error(p, s->line, "filename", "[%s] and [%s] write the same "
 						 "file '%s': each would overwrite blocks the other's check "
-						 "expects", t->name, s->name, fn->value);
+						 "expects", t->name, s->name, val(fn));
 		}
 		out->jobs = xrealloc(out->jobs, (out->njobs + 1) * sizeof(*out->jobs));
 		struct pc_fio_job *j = &out->jobs[out->njobs++];
@@ -489,7 +660,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		/* kb_base changes what every suffix means, and only for the
 		 * options fio parses after it: not counted. */
 		if (effective(s, global, "kb_base") ||
-		    pc_fio_parse_size(effective(s, global, "size")->value, &j->size) < 0 || !j->size)
+		    pc_fio_parse_size(val(effective(s, global, "size")), &j->size) < 0 || !j->size)
 			sizes_known = 0;
 		else
 			out->total_bytes += j->size;
@@ -501,36 +672,36 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 	return 0;
 }
 
-static void parser_free(struct parser *p)
+static void sections_free(struct pc_fio_section *sections, size_t n)
 {
-	for (size_t i = 0; i < p->nsections; i++) {
-		for (size_t k = 0; k < p->sections[i].nopts; k++) {
-			free(p->sections[i].opts[k].key);
-			free(p->sections[i].opts[k].value);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < sections[i].nopts; k++) {
+			free(sections[i].opts[k].key);
+			free(sections[i].opts[k].value);
 		}
-		free(p->sections[i].opts);
-		free(p->sections[i].name);
+		free(sections[i].opts);
+		free(sections[i].name);
 	}
-	free(p->sections);
+	free(sections);
 }
 
 static int parse_stream(FILE *f, const char *shown, struct pc_fio_jobfile *out)
 {
 	struct parser p = { .shown = shown, .f = f };
-	pc_ini_configure(MAX_LINE, 1); /* bare keys are fio booleans */
-	int rc = ini_parse_stream(read_line, &p, handler, &p);
-	pc_ini_configure(MAX_LINE, 0);
-	if (!p.failed && rc == -2)
-		rc = pc_fail(PC_ERR_RUN, "%s: out of memory parsing", shown);
-	else if (!p.failed && rc != 0)
-		rc = job_error(&p, (unsigned)rc, NULL, "syntax error: expected [section], key=value, "
-			       "a bare key or a ; comment");
-	else if (p.failed)
-		rc = -1;
-	else
+	char *line = xmalloc(MAX_LINE);
+	int rc;
+	while ((rc = read_line(&p, line, MAX_LINE)) > 0)
+		if (read_job_line(&p, line) < 0) {
+			rc = -1;
+			break;
+		}
+	free(line);
+	if (rc == 0)
 		rc = check_jobs(&p, out);
-	parser_free(&p);
-	return rc;
+	/* The jobfile owns the sections from here (freed with it). */
+	out->sections = p.sections;
+	out->nsections = p.nsections;
+	return rc < 0 ? -1 : 0;
 }
 
 int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out)
@@ -578,13 +749,222 @@ void pc_fio_job_free(struct pc_fio_jobfile *jf)
 	for (size_t i = 0; i < jf->njobs; i++)
 		free(jf->jobs[i].name);
 	free(jf->jobs);
+	sections_free(jf->sections, jf->nsections);
 	free(jf->path);
 	memset(jf, 0, sizeof(*jf));
 }
 
-int pc_fio_job_fio_accepts(const char *path, const char *shown)
+/* ---- fio's own reading (fio --showcmd) ------------------------------------ */
+
+/* fio's option aliases (fio 3.33, --cmdhelp): --showcmd prints the
+ * canonical name (first) of an option given by its alias (second). */
+static const char *const aliases[][2] = {
+	{ "ba", "blockalign" }, { "bs", "blocksize" },
+	{ "bs_unaligned", "blocksize_unaligned" }, { "bsrange", "blocksize_range" },
+	{ "disable_bw_measurement", "disable_bw" }, { "fill_device", "fill_fs" },
+	{ "io_size", "io_limit" }, { "iodepth_batch", "iodepth_batch_submit" },
+	{ "iodepth_batch_complete_min", "iodepth_batch_complete" }, { "mem", "iomem" },
+	{ "nrfiles", "nr_files" }, { "offset", "fileoffset" }, { "rate_cycle", "ratecycle" },
+	{ "rate_min", "ratemin" }, { "runtime", "timeout" }, { "rw", "readwrite" },
+	{ "steadystate", "ss" }, { "steadystate_duration", "ss_dur" },
+	{ "steadystate_ramp_time", "ss_ramp" }, { "stonewall", "wait_for_previous" },
+};
+
+/* fio prints option NAME for the key KEY as written in the file. */
+static int same_option(const char *key, const char *name)
 {
-	char *argv[] = { "fio", "--parse-only", (char *)path, NULL };
+	if (!strcmp(key, name))
+		return 1;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(name, aliases[i][0]) && !strcmp(key, aliases[i][1]))
+			return 1;
+	return 0;
+}
+
+/* The value fio printed (FIO) for the value in the file (MINE); NULL for a
+ * bare option.  A value with a $keyword is printed substituted and
+ * evaluated: then fio's must be a plain number or expression. */
+static int same_value(const char *mine, const char *fio)
+{
+	if (!mine || !fio)
+		return !mine && !fio;
+	while (isspace((unsigned char)*fio))
+		fio++;
+	size_t n = strlen(fio);
+	while (n > 0 && isspace((unsigned char)fio[n - 1]))
+		n--;
+	if (strlen(mine) == n && !strncmp(mine, fio, n))
+		return 1;
+	if (!has_keyword(mine))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!arithmetic_char(fio[i]))
+			return 0;
+	return n > 0;
+}
+
+struct fio_opt {
+	char *name, *value;  /* in the copy of fio's output */
+	int used;
+};
+
+struct fio_view {
+	char *copy;
+	struct fio_opt *opts;
+	size_t nopts;
+};
+
+/* Split fio's "fio --a=b --name=j --c" into options (at " --": a value
+ * holding " --" was refused when the file was read).  -1 when it is not
+ * one such line. */
+static int split_showcmd(const char *out, struct fio_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	size_t n = strlen(out);
+	while (n > 0 && isspace((unsigned char)out[n - 1]))
+		n--;
+	if (n < 4 || strncmp(out, "fio ", 4) || memchr(out, '\n', n))
+		return -1;
+	v->copy = xmalloc(n + 1);
+	memcpy(v->copy, out, n);
+	v->copy[n] = '\0';
+	char *c = v->copy + 3;
+	while (*c) {
+		if (strncmp(c, " --", 3)) {
+			free(v->copy);
+			free(v->opts);
+			memset(v, 0, sizeof(*v));
+			return -1;
+		}
+		*c = '\0';
+		char *name = c + 3;
+		char *next = strstr(name, " --");
+		c = next ? next : name + strlen(name);
+		v->opts = xrealloc(v->opts, (v->nopts + 1) * sizeof(*v->opts));
+		struct fio_opt *o = &v->opts[v->nopts++];
+		o->name = name;
+		o->used = 0;
+		if (next)
+			*next = '\0';
+		char *eq = strchr(name, '=');
+		o->value = eq ? eq + 1 : NULL;
+		if (eq)
+			*eq = '\0';
+		if (next)
+			*next = ' ';
+	}
+	return 0;
+}
+
+static int showcmd_error(const char *shown, unsigned line, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int showcmd_error(const char *shown, unsigned line, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = pc_input_vfail_at(shown, line, key, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Section S against fio's options [FROM, TO) of V. */
+static int compare_section(const struct pc_fio_section *s, struct fio_view *v, size_t from,
+			   size_t to, const char *shown)
+{
+	for (size_t k = 0; k < s->nopts; k++) {
+		const struct pc_fio_opt *o = &s->opts[k];
+		size_t i;
+		for (i = from; i < to; i++)
+			if (!v->opts[i].used && same_option(o->key, v->opts[i].name) &&
+			    same_value(o->value, v->opts[i].value))
+				break;
+		if (i == to)
+			return showcmd_error(shown, o->line, o->key, "fio reads this line otherwise "
+					     "(fio --showcmd has no such option in [%s]): refused, "
+					     "powercut checks what fio runs", s->name);
+		v->opts[i].used = 1;
+		/* The rules on fio's view: its canonical name, its value
+		 * after substitution. */
+		const char *fv = v->opts[i].value ? v->opts[i].value : "";
+		while (isspace((unsigned char)*fv))
+			fv++;
+		const char *why = refusal(v->opts[i].name, fv);
+		if (why)
+			return showcmd_error(shown, o->line, o->key, "fio reads it as --%s=%s: %s",
+					     v->opts[i].name, fv, why);
+	}
+	for (size_t i = from; i < to; i++)
+		if (!v->opts[i].used)
+			return showcmd_error(shown, s->line, NULL, "[%s]: fio reads an option "
+					     "'--%s%s%s' that is on no line powercut read (fio "
+					     "--showcmd): refused", s->name, v->opts[i].name,
+					     v->opts[i].value ? "=" : "",
+					     v->opts[i].value ? v->opts[i].value : "");
+	return 0;
+}
+
+int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown, const char *out)
+{
+	struct fio_view v;
+	if (split_showcmd(out, &v) < 0)
+		return pc_fail(PC_ERR_INPUT, "%s: fio --showcmd printed something powercut cannot "
+			       "read: %.200s", shown, out);
+	int rc = 0;
+	size_t pos = 0, sec = 0;
+	/* [global]'s options come first, without a --name. */
+	size_t end = pos;
+	while (end < v.nopts && strcmp(v.opts[end].name, "name"))
+		end++;
+	if (jf->nsections > 0 && !strcmp(jf->sections[0].name, "global")) {
+		rc = compare_section(&jf->sections[0], &v, pos, end, shown);
+		sec = 1;
+	} else if (end > pos) {
+		rc = showcmd_error(shown, 1, NULL, "fio reads options before the first job that are "
+				   "on no line powercut read (fio --showcmd: --%s): refused",
+				   v.opts[pos].name);
+	}
+	pos = end;
+	for (; rc == 0 && sec < jf->nsections; sec++) {
+		const struct pc_fio_section *s = &jf->sections[sec];
+		if (pos >= v.nopts || !v.opts[pos].value || strcmp(v.opts[pos].value, s->name)) {
+			rc = showcmd_error(shown, s->line, NULL, "fio does not read the job [%s] here "
+					   "(fio --showcmd has %s%s): refused", s->name,
+					   pos < v.nopts ? "job " : "no more jobs",
+					   pos < v.nopts && v.opts[pos].value ? v.opts[pos].value : "");
+			break;
+		}
+		end = pos + 1;
+		while (end < v.nopts && strcmp(v.opts[end].name, "name"))
+			end++;
+		rc = compare_section(s, &v, pos + 1, end, shown);
+		pos = end;
+	}
+	if (rc == 0 && pos < v.nopts)
+		rc = showcmd_error(shown, jf->nsections ? jf->sections[jf->nsections - 1].line : 1,
+				   NULL, "fio reads a job '%s' that is in no [section] powercut read "
+				   "(fio --showcmd): refused", v.opts[pos].value ? v.opts[pos].value : "");
+	free(v.copy);
+	free(v.opts);
+	return rc;
+}
+
+/* In fio's child: its standard error to /dev/null, so that the output
+ * read is --showcmd's line alone. */
+static int quiet_stderr(void *arg, const char **what)
+{
+	(void)arg;
+	*what = "/dev/null for fio's standard error";
+	int fd = open("/dev/null", O_WRONLY);
+	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown)
+{
+	char *argv[] = { "fio", "--parse-only", jf->path, NULL };
 	char *output = NULL;
 	int status = 0;
 	if (pc_run(argv, &output, &status) < 0)
@@ -600,6 +980,17 @@ int pc_fio_job_fio_accepts(const char *path, const char *shown)
 			     status, msg);
 		output = msg;
 	}
+	free(output);
+	if (rc < 0)
+		return rc;
+	char *show[] = { "fio", "--showcmd", jf->path, NULL };
+	output = NULL;
+	if (pc_run_setup(show, quiet_stderr, NULL, &output, &status) < 0)
+		return -1;
+	if (status != 0)
+		rc = pc_fail(PC_ERR_INPUT, "%s: fio --showcmd refuses it (exit %d)", shown, status);
+	else
+		rc = pc_fio_job_check_showcmd(jf, shown, output ? output : "");
 	free(output);
 	return rc;
 }
@@ -623,7 +1014,7 @@ int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobf
 	}
 	char *joined = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
 	int rc = pc_fio_job_load(joined, joined, jf);
-	if (rc == 0 && pc_fio_job_fio_accepts(jf->path, joined) < 0) {
+	if (rc == 0 && pc_fio_job_fio_accepts(jf, joined) < 0) {
 		pc_fio_job_free(jf);
 		rc = -1;
 	}

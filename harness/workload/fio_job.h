@@ -1,11 +1,15 @@
 /* fio_job.h - fio job files for `workload = fio FILE`.
  *
- * A job file is read twice.  libinih (through a counting line reader) gives
- * every option with its section and line, so that powercut can refuse the
- * options that would make a crash check meaningless and say FILE:LINE; then
- * `fio --parse-only` confirms that fio itself understands every option
- * (fio is the authority on its own syntax: an option we do not know is
- * checked by it, never guessed at by us).
+ * A job file is read twice.  powercut's own reader follows fio's parser
+ * line by line (fio 3.33, init.c and parse.c: a line is cut at its first
+ * ';' or '#', a line starting with "include" is an include, a section name
+ * is taken up to its first ']', "key=value" is split at the first '='), so
+ * that every refusal names FILE:LINE: OPTION; what it cannot read exactly
+ * as fio does is refused.  Then fio itself: `fio --parse-only` must accept
+ * the file, and `fio --showcmd` (the options as fio read them, after its
+ * ${VAR} and $keyword substitutions) must show the same sections and
+ * options; the rules are applied to that view too, and any difference
+ * between the two readings is a refusal.
  */
 #ifndef PC_FIO_JOB_H
 #define PC_FIO_JOB_H
@@ -25,10 +29,29 @@ struct pc_fio_job {
 	unsigned unsynced;
 };
 
+/* An option line as powercut read it (fio's reading: see above). */
+struct pc_fio_opt {
+	char *key;
+	char *value;         /* NULL for a bare key ("norandommap") */
+	unsigned line;
+};
+
+/* A [section]: a job, or [global] (only as the first section). */
+struct pc_fio_section {
+	char *name;
+	unsigned line;
+	struct pc_fio_opt *opts;
+	size_t nopts;
+};
+
 struct pc_fio_jobfile {
 	char *path;          /* absolute */
 	struct pc_fio_job *jobs;
 	size_t njobs;
+	/* Every section in file order, for the comparison with fio's own
+	 * reading (pc_fio_job_check_showcmd). */
+	struct pc_fio_section *sections;
+	size_t nsections;
 	/* Sum of the jobs' sizes (what cut_at = P% is a fraction of); 0 when
 	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory") or a job
 	 * sets kb_base. */
@@ -50,9 +73,20 @@ void pc_fio_job_free(struct pc_fio_jobfile *jf);
 int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
 			  char *why, size_t len);
 
-/* `fio --parse-only PATH`: 0 when fio accepts the file; -1 with fio's own
- * message (class INPUT), or class ENV when fio cannot be run. */
-int pc_fio_job_fio_accepts(const char *path, const char *shown);
+/* `fio --parse-only` on JF's file, then `fio --showcmd` compared with JF
+ * (pc_fio_job_check_showcmd): 0 when fio accepts the file and reads it as
+ * powercut did; -1 with fio's own message or the difference (class INPUT),
+ * or class ENV when fio cannot be run. */
+int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown);
+
+/* Compare OUT, what `fio --showcmd` printed on its standard output for
+ * JF's file ("fio --opt=value ... --name=JOB --opt ..."), with JF: the same
+ * sections in the same order, the same options in each (fio prints an
+ * option's canonical name and sorts them; a value holding $pagesize,
+ * $mb_memory or $ncpus is printed expanded), and the refusal rules hold
+ * for fio's view as well.  0, or -1 (class INPUT) with
+ * "SHOWN:LINE: OPTION: why". */
+int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown, const char *out);
 
 /* fio's size syntax for plain counts, with fio's default kb_base=1024:
  * digits with an optional k/m/g/t/p suffix, optionally followed by "i", "b"

@@ -78,6 +78,8 @@ int pc_fio_json_job(json_t *report, const char *name, struct pc_fio_stats *out)
 		const char *n = json_string_value(json_object_get(job, "jobname"));
 		if (!n || strcmp(n, name))
 			continue;
+		out->has_write = json_is_integer(json_object_get(json_object_get(job, "write"),
+								 "total_ios"));
 		out->write_ios = get_u64(job, "write", "total_ios");
 		out->write_bytes = get_u64(job, "write", "io_bytes");
 		out->read_ios = get_u64(job, "read", "total_ios");
@@ -87,6 +89,19 @@ int pc_fio_json_job(json_t *report, const char *name, struct pc_fio_stats *out)
 		return 0;
 	}
 	return -1;
+}
+
+int pc_fio_signal_line(const char *text, char *out, size_t len)
+{
+	const char *hit = text ? strstr(text, "got signal") : NULL;
+	if (!hit)
+		return 0;
+	const char *start = hit;
+	while (start > text && start[-1] != '\n')
+		start--;
+	size_t n = strcspn(start, "\n");
+	snprintf(out, len, "%.*s", (int)n, start);
+	return 1;
 }
 
 /* "bad header" or "crc", and fio's words for it, from the text before

@@ -14,6 +14,7 @@ struct pc_fio_stats {
 	uint64_t read_ios, read_bytes;
 	uint64_t total_err;               /* total_err */
 	int error;                        /* error (errno of the first error) */
+	int has_write;                    /* write.total_ios is in the report */
 };
 
 /* The last complete JSON document in BUF (fio --output-format=json with
@@ -26,6 +27,10 @@ json_t *pc_fio_json_last(const char *buf, size_t len, size_t *end);
 uint64_t pc_fio_json_write_bytes(json_t *report);
 /* The job named NAME: 0, or -1 when the report has no such job (no message). */
 int pc_fio_json_job(json_t *report, const char *name, struct pc_fio_stats *out);
+
+/* The first line of fio's stderr TEXT that says a job died of a signal
+ * ("fio: pid=N, got signal=7"), copied into OUT; 1, or 0 when none. */
+int pc_fio_signal_line(const char *text, char *out, size_t len);
 
 /* Every line of fio's verify-pass stderr that names a bad block ("... at
  * file F offset O, length L ...") becomes a finding of kind fio-verify,

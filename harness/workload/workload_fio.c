@@ -314,6 +314,19 @@ static int write_argv_run(struct write_run *w, char **argv)
 	return 0;
 }
 
+/* -1 (class RUN) when fio's stderr in ERRPATH says a job died of a signal. */
+static int fio_died(const char *errpath)
+{
+	char *text = pc_read_file(errpath, NULL);
+	char line[512];
+	int died = text && pc_fio_signal_line(text, line, sizeof(line));
+	free(text);
+	if (died)
+		return pc_fail(PC_ERR_RUN, "a fio job died of a signal (%s: %s): what it wrote "
+			       "is not what it was to write, the check cannot judge it", errpath, line);
+	return 0;
+}
+
 /* Keep the final report only (the status reports came before it). */
 static json_t *final_report(const char *path)
 {
@@ -371,13 +384,17 @@ int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res)
 	if (rc < 0)
 		return -1;
 
+	/* A job that died of a signal (fio still exits 0, its "error" 0)
+	 * wrote less than it meant to: not a run the check can judge. */
+	if (fio_died(w.err) < 0)
+		return -1;
 	json_t *doc = final_report(w.json);
 	if (!doc)
 		return -1;
 	for (size_t i = 0; i < fc->njobs; i++) {
 		struct pc_fio_stats st;
 		if (pc_fio_json_job(doc, fc->jobs[i], &st) < 0)
-			continue; /* never started (a stonewalled job after the cut) */
+			continue; /* judged by the verify pass (pc_fio_job_promise) */
 		res->write_ios += st.write_ios;
 		res->write_bytes += st.write_bytes;
 	}
@@ -449,7 +466,12 @@ static int verify_job(const struct pc_fio_case *fc, const char *job, uint64_t io
 	if (!text)
 		return -1;
 	size_t found = pc_fio_verify_findings(text, fc->datadir, vr);
+	char sig[512];
+	int died = pc_fio_signal_line(text, sig, sizeof(sig));
 	free(text);
+	if (died)
+		return pc_fail(PC_ERR_RUN, "fio verify of job %s died of a signal (see %s): %s",
+			       job, err, sig);
 	char line[512];
 	last_line(err, line, sizeof(line));
 	len = 0;
@@ -498,6 +520,33 @@ static int verify_job(const struct pc_fio_case *fc, const char *job, uint64_t io
 	return 0;
 }
 
+int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned unsynced,
+		       uint64_t *promised, uint64_t *tail)
+{
+	*promised = *tail = 0;
+	struct pc_fio_stats st;
+	if (pc_fio_json_job(report, job, &st) < 0)
+		return pc_fail(PC_ERR_RUN, "fio's write report has no job %s: its writes were not "
+			       "counted, the check of it cannot run", job);
+	if (!st.has_write)
+		return pc_fail(PC_ERR_RUN, "fio's write report has no write counts for job %s "
+			       "(fio's statistics off, or reported under another name): the check "
+			       "of it cannot run", job);
+	if (st.write_ios == 0 && !midrun)
+		return pc_fail(PC_ERR_RUN, "fio's job %s wrote nothing (0 writes in its report, "
+			       "see fio-write.stderr): there is nothing the check could find lost",
+			       job);
+	uint64_t n = st.write_ios;
+	/* Mid-run, fio counts a write complete before its fsync: the last
+	 * ones may not be synced yet, and are not promised. */
+	if (midrun && unsynced) {
+		*tail = unsynced < n ? unsynced : n;
+		n -= *tail;
+	}
+	*promised = n;
+	return n > 0;
+}
+
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr)
 {
@@ -509,22 +558,26 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < fc->njobs && rc == 0; i++) {
-		struct pc_fio_stats st;
-		if (pc_fio_json_job(doc, fc->jobs[i], &st) < 0)
-			continue; /* never started: nothing promised */
-		uint64_t promised = st.write_ios;
-		/* Mid-run, fio counts a write complete before its fsync: the
-		 * last ones may not be synced yet, and are not promised. */
-		if (res->midrun && fc->unsynced) {
-			uint64_t tail = fc->unsynced[i] < promised ? fc->unsynced[i] : promised;
-			res->unchecked_tail += tail;
-			promised -= tail;
+		uint64_t promised, tail;
+		int any = pc_fio_job_promise(doc, fc->jobs[i], res->midrun,
+					     fc->unsynced ? fc->unsynced[i] : 0, &promised, &tail);
+		if (any < 0) {
+			rc = -1;
+			break;
 		}
-		if (promised == 0)
+		res->unchecked_tail += tail;
+		if (!any) {
+			/* Mid-run: the cut came before this job had a write
+			 * complete (and synced); results.json counts it. */
+			res->jobs_unchecked++;
 			continue;
+		}
 		rc = verify_job(fc, fc->jobs[i], promised, res, vr);
 	}
 	json_decref(doc);
+	if (rc == 0 && res->jobs_verified == 0)
+		rc = pc_fail(PC_ERR_RUN, "no fio job had a write complete (and synced) before the "
+			     "cut: nothing was checked; cut later (cut_at)");
 	return rc;
 }
 
@@ -708,8 +761,10 @@ static void fio_describe(json_t *o, const struct pc_case_result *res)
 	pc_json_put_int(f, "verify_ios", res->fio.verify_ios);
 	pc_json_put_int(f, "verify_errors", res->fio.verify_errors);
 	pc_json_put_int(f, "jobs_verified", res->fio.jobs_verified);
-	if (res->fio.midrun)
+	if (res->fio.midrun) {
+		pc_json_put_int(f, "jobs_unchecked", res->fio.jobs_unchecked);
 		pc_json_put_int(f, "unchecked_tail", res->fio.unchecked_tail);
+	}
 	json_object_set_new(o, "fio", f);
 }
 

@@ -18,6 +18,7 @@
 #ifndef PC_WORKLOAD_FIO_H
 #define PC_WORKLOAD_FIO_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include "device/backend.h"
 #include "check/verify.h"
@@ -45,6 +46,11 @@ struct pc_fio_result {
 	uint64_t verify_ios;      /* blocks the verify pass read back */
 	uint64_t verify_errors;   /* fio's own count (total_err) */
 	unsigned jobs_verified;   /* jobs with writes to check */
+	/* Mid-run only: jobs with nothing promised at the cut (no write fio
+	 * saw complete, or all of them in the unsynced tail); the check of
+	 * the others ran.  Never with cut_at = end: a job that wrote nothing
+	 * is an error there. */
+	unsigned jobs_unchecked;
 	uint64_t unchecked_tail;  /* mid-run: writes left out as maybe not yet synced */
 };
 
@@ -72,6 +78,17 @@ int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res);
  * CASE/fio-verify-JOB.json, fio-verify-JOB.stderr. */
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr);
+
+/* What fio's final write REPORT promises for job JOB: *PROMISED writes
+ * to check, *TAIL of them left out (mid-run, fsync=N: UNSYNCED at most).
+ * 1 when there is something to check; 0 when nothing was promised, which
+ * only a mid-run cut allows (the job had no write complete before it);
+ * -1 (class RUN, message printed) when the report cannot say: the job is
+ * not in it or has no write counts (stats=0, unified_rw_reporting), or,
+ * with cut_at = end, it wrote nothing.  A check that did not run never
+ * passes. */
+int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned unsynced,
+		       uint64_t *promised, uint64_t *tail);
 
 /* Run fio with ARGV in folder DIR, stdout (its JSON) into OUTPATH, stderr
  * into ERRPATH, and wait: its exit code, or -1 (message printed) when it

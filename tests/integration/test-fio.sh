@@ -27,6 +27,14 @@ refuse do_verify=0
 refuse loops=3
 refuse filename=/etc/passwd
 refuse verify=null
+# read as fio reads it: includes in any form, a line cut at '#', buffer files
+refuse include=/etc/evil.fio
+refuse 'mem=mmapshared:/tmp/buf'
+refuse 'stats=0'
+printf '[../../../tmp/j]\nrw=write\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
+rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.fio:1: \[../../../tmp/j\]" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "a job name with '..': exit $rc, expected 2 naming bad.fio:1"; }
 
 # ---- mid-run cuts
 cat > "$TMP/fio.ini" <<INI
@@ -93,6 +101,31 @@ grep -qx 'fio-verify append-log.0.0@8192: bad header (bad magic header 0, wanted
 	{ cat "$findings"; fail "damaged block: finding not at append-log.0.0@8192"; }
 grep -q 'fio-verify append-log.0.0@8192' "$d/junit.xml" || fail "damaged block: not in junit.xml"
 grep -q "fio-verify append-log.0.0@8192" "$d/summary.md" || { cat "$d/summary.md"; fail "damaged block: not in summary.md"; }
+
+# ---- a job that wrote nothing is a check that did not run: error, not pass
+# (exitall: [a] ends the run before [b], after its start delay, writes)
+cat > "$TMP/none.fio" <<FIO
+[global]
+ioengine=psync
+bs=4k
+verify=crc32c
+[a]
+rw=write
+size=64k
+exitall
+[b]
+rw=write
+size=64k
+startdelay=3
+FIO
+printf '[n]\nbackend = fuse\nworkload = fio none.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/none.ini"
+rc=0
+pc_run "$TMP/none.ini" -o "$TMP/out-none" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "a job that wrote nothing: exit $rc, expected 1"; }
+[ "$(case_field "$TMP/out-none" n/ext4/fsync .verdict)" = error ] ||
+	fail "a job that wrote nothing: verdict $(case_field "$TMP/out-none" n/ext4/fsync .verdict), expected error"
+case_field "$TMP/out-none" n/ext4/fsync .reason | grep -q "job b wrote nothing" ||
+	fail "a job that wrote nothing: reason $(case_field "$TMP/out-none" n/ext4/fsync .reason)"
 
 assert_no_leftovers
 pass

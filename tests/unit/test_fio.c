@@ -94,7 +94,7 @@ static void test_refused_options(void)
 	refused(JOB "write_iolog=/etc/x\n", "write_iolog", NULL);
 	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
-	refused(JOB "size=${SIZE}\n", "size", "environment");
+	refused(JOB "size=${SIZE}\n", "j.fio:5: ", "environment");
 	refused(JOB "verify_state_save=1\n", "verify_state_save", NULL);
 	refused(JOB "continue_on_error=none\n", "continue_on_error", NULL);
 	refused(JOB "file_append=1\n", "file_append", NULL);
@@ -113,7 +113,149 @@ static void test_refused_structure(void)
 	refused("[global]\nfilename=f\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:7: filename",
 		"same file");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
-	refused(JOB "[broken\n", "j.fio:5", "syntax");
+	refused(JOB "[broken\n", "j.fio:5", "section header");
+}
+
+/* fio reads a job file otherwise than an INI reader: every line is cut at
+ * its first ';' or '#', any line starting with "include" is an include,
+ * ${VAR} is expanded anywhere, a section name is a path.  The check reads
+ * it as fio does (probe findings 1-5, 8). */
+static void test_read_as_fio_reads(void)
+{
+	/* 1: include, in all the forms fio takes */
+	refused(JOB "include=/abs/evil.fio\n", "j.fio:5: include", "include");
+	refused(JOB "include:/abs/evil.fio\n", "j.fio:5: include", NULL);
+	refused(JOB "includeX/abs/evil.fio\n", "j.fio:5: include", NULL);
+	refused(JOB "  include evil.fio ; comment\n", "j.fio:5: include", NULL);
+	refused("include evil.fio\n" JOB, "j.fio:1: include", NULL);
+	/* 2: ${VAR} in a key, and $keywords outside a number */
+	refused(JOB "exec_pre${UNSET}run=touch /tmp/x\n", "j.fio:5: ", "environment");
+	refused(JOB "${K}=1\n", "j.fio:5: ", "environment");
+	refused(JOB "exec_pre$ncpusrun=x\n", "j.fio:5: ", "not an option name");
+	refused(JOB "filename=a$ncpus/../../x\n", "j.fio:5: filename", "$ncpus");
+	refused(JOB "time_based=$ncpus\n", "j.fio:5: time_based", NULL);
+	refused(JOB "loops=($ncpus)\n", "j.fio:5: loops", NULL);
+	/* fio hands a value with a keyword to `sh -c "echo 'VALUE' | bc"` */
+	refused(JOB "bs=$ncpus'`touch /tmp/x`'\n", "j.fio:5: bs", "shell");
+	refused(JOB "bs=$ncpus+while(1)1\n", "j.fio:5: bs", "bc");
+	refused(JOB "bs=2^$ncpus\n", "j.fio:5: bs", NULL);
+	refused(JOB "size=$mb_memorym\n", "j.fio:5: size", NULL);
+	/* 3: section names are paths */
+	refused("[../../../tmp/x/j]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "'/'");
+	refused("[a/b]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "letters, digits");
+	refused("[..]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "start with '.'");
+	refused("[.hidden]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", NULL);
+	refused("[j k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", NULL);
+	refused("[j] x\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "alone on its line");
+	refused("[a#b]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "section header");
+	refused("[globalx]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "[global]");
+	refused(JOB "[global]\nbs=8k\n", "j.fio:5", "put it first");
+	refused(JOB "name=../../x\n", "j.fio:5: name", "[section]");
+	/* 4: a file for the I/O buffers */
+	refused(JOB "mem=mmap:/tmp/buf\n", "j.fio:5: mem", "I/O buffers");
+	refused(JOB "iomem=mmapshared:/tmp/buf\n", "j.fio:5: iomem", NULL);
+	refused(JOB "mem=mmaphuge:/huge/f\n", "j.fio:5: mem", NULL);
+	/* 5: cut at the first ';' or '#', as fio does */
+	refused(JOB "norandommap#x\n", "j.fio:5: norandommap", "written twice");
+	refused(JOB "time_based;x\n", "j.fio:5: time_based", NULL);
+	refused(JOB "group_reporting;\n", "j.fio:5: group_reporting", NULL);
+	refused(JOB "loops=2#=1\n", "j.fio:5: loops", NULL);
+	/* 6: options that take the write counts out of fio's report */
+	refused(JOB "stats=0\n", "j.fio:5: stats", "write counts");
+	refused(JOB "unified_rw_reporting=mixed\n", "j.fio:5: unified_rw_reporting", NULL);
+	refused(JOB "unified_rw_reporting=both\n", "unified_rw_reporting", NULL);
+	refused(JOB "profile=tiobench\n", "j.fio:5: profile", NULL);
+	/* controls and what could not be compared with fio's reading */
+	refused(JOB "description=a\001b\n", "j.fio:5", "control character");
+	refused(JOB "description=a --b\n", "j.fio:5: description", "' --'");
+	/* 8: a long job name, and the limit */
+	char text[512];
+	snprintf(text, sizeof(text), "[%0101d]\nrw=write\nsize=1m\nverify=md5\n", 1);
+	refused(text, "j.fio:1", "longer than 100");
+}
+
+static void test_long_job_name(void)
+{
+	/* libinih cut section names at 50 characters: the first option of
+	 * the job was "an option before any [section]" (finding 8). */
+	char name[101], text[512];
+	memset(name, 'j', 100);
+	name[100] = '\0';
+	snprintf(text, sizeof(text), "[global]\nsize=64k\nverify=crc32c\n[%s]\nrw=write\n", name);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "l.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.njobs, 1);
+	CU_ASSERT_STRING_EQUAL(jf.jobs[0].name, name);
+	pc_fio_job_free(&jf);
+}
+
+/* fio --showcmd's view of TEXT (canned OUT) must be refused with WANT1
+ * and WANT2 in the message, or accepted when WANT1 is NULL. */
+static void showcmd(const char *text, const char *out, const char *want1, const char *want2)
+{
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "j.fio", &jf) == 0);
+	char msg[2048] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	int rc = pc_fio_job_check_showcmd(&jf, "j.fio", out);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	pc_fio_job_free(&jf);
+	if (!want1) {
+		if (rc != 0)
+			fprintf(stderr, "\nrefused: %s\n", msg);
+		CU_ASSERT_EQUAL(rc, 0);
+		return;
+	}
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	if (!strstr(msg, want1) || (want2 && !strstr(msg, want2))) {
+		fprintf(stderr, "\nwanted '%s' and '%s' in: %s\n", want1, want2 ? want2 : "", msg);
+		CU_FAIL("showcmd difference not refused as it should be");
+	}
+}
+
+static void test_showcmd(void)
+{
+	static const char *const text =
+		"[global]\nioengine=psync\nsize = 64k\nbs=$pagesize\nverify=crc32c\n"
+		"[j]\nreadwrite=randwrite\nnorandommap=0\nfilename=$ncpus\n[k]\nrw=write\n";
+	/* fio 3.33's output: canonical names, sorted, keywords expanded */
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n", NULL, NULL);
+	/* an option fio read that no line has (an include, a line cut
+	 * otherwise): refused */
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap=0 --filename=2 --exec_prerun=x --name=k --rw=write \n",
+		"j.fio:6", "exec_prerun");
+	/* a value read otherwise (an environment variable) */
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=null --name=j "
+		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
+		"j.fio:5: verify", "otherwise");
+	/* a key read otherwise */
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap --filename=2 --name=k --rw=write \n",
+		"j.fio:8: norandommap", NULL);
+	/* the rules hold for fio's view: a keyword that became a path */
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap=0 --filename=1/../.. --name=k --rw=write \n",
+		"j.fio:9: filename", "'..'");
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap=0 --filename=/etc/x --name=k --rw=write \n",
+		"j.fio:9: filename", "otherwise");
+	/* another job name, a job more, a job less */
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=../j "
+		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
+		"j.fio:6", "[j]");
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write --name=x \n",
+		"j.fio:10", "job 'x'");
+	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+		"--rw=randwrite --norandommap=0 --filename=2 \n", "j.fio:10", "[k]");
+	showcmd(text, "not fio\n", "j.fio", "cannot read");
+	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
 }
 
 static void test_options_fine(void)
@@ -124,6 +266,12 @@ static void test_options_fine(void)
 		JOB "unlink=0\n", JOB "filename=sub/file\\:x\n", JOB "verify=md5\n",
 		JOB "overwrite=1\n", JOB "ioengine=libaio\ndirect=1\niodepth=1\n",
 		JOB "fsync=1\nend_fsync=1\n", JOB "time_based=0\n",
+		JOB "size = 64k ; a comment\n", JOB "bs=4k # a comment\n", JOB "; include x\n",
+		JOB "# include x\n", JOB "mem=mmap\n", JOB "iomem=mmapshared\n", JOB "mem=malloc\n",
+		JOB "size=$mb_memory\n", JOB "bs=($pagesize*2)\n", JOB "iodepth=$ncpus\n",
+		JOB "filename_format=$jobname.$jobnum.$filenum\n", JOB "stats=1\n",
+		JOB "unified_rw_reporting=none\n", "[global]\nrw=write\n[A-b_c.1]\nsize=1m\nverify=md5\n",
+		"[GLOBAL]\nrw=write\nsize=1m\nverify=md5\n", JOB "\t norandommap=0\r\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
@@ -224,6 +372,64 @@ static void test_json(void)
 	CU_ASSERT_PTR_NULL(pc_fio_json_last("not json\n", 9, NULL));
 }
 
+/* pc_fio_job_promise on the report TEXT: RC, and (rc >= 0) the writes
+ * promised and the tail. */
+static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
+		    uint64_t want_promised, uint64_t want_tail, const char *want_msg)
+{
+	json_t *doc = json_loads(text, 0, NULL);
+	CU_ASSERT_FATAL(doc != NULL);
+	char msg[2048] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	uint64_t promised = 99, tail = 99;
+	int rc = pc_fio_job_promise(doc, job, midrun, unsynced, &promised, &tail);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	json_decref(doc);
+	CU_ASSERT_EQUAL(rc, want_rc);
+	if (rc >= 0) {
+		CU_ASSERT_EQUAL(promised, want_promised);
+		CU_ASSERT_EQUAL(tail, want_tail);
+	}
+	if (want_msg && !strstr(msg, want_msg)) {
+		fprintf(stderr, "\nwanted '%s' in: %s\n", want_msg, msg);
+		CU_FAIL("promise: wrong message");
+	}
+}
+
+/* A job with no write counts, or none written, is a check that did not
+ * run: an error, never "nothing promised" (probe findings 6 and 7). */
+static void test_promise(void)
+{
+	const char *plain = "{\"jobs\":[{\"jobname\":\"j\",\"write\":{\"total_ios\":10,"
+			    "\"io_bytes\":40960}}]}";
+	promise(plain, "j", 0, 0, 1, 10, 0, NULL);
+	promise(plain, "j", 1, 3, 1, 7, 3, NULL);
+	promise(plain, "j", 1, 20, 0, 0, 10, NULL); /* all in the unsynced tail */
+	/* stats=0: the job is not named in the report */
+	promise("{\"jobs\":[{\"jobname\":null,\"write\":{\"total_ios\":0}}]}", "j", 0, 0, -1,
+		0, 0, "no job j");
+	/* unified_rw_reporting=mixed: no write counts */
+	promise("{\"jobs\":[{\"jobname\":\"j\",\"mixed\":{\"total_ios\":32}}]}", "j", 0, 0,
+		-1, 0, 0, "no write counts");
+	promise("{\"jobs\":[{\"jobname\":\"j\",\"mixed\":{\"total_ios\":32}}]}", "j", 1, 0,
+		-1, 0, 0, "no write counts");
+	/* killed by a signal, or wrote nothing, and cut at the end */
+	const char *none = "{\"jobs\":[{\"jobname\":\"j\",\"error\":0,\"write\":"
+			   "{\"total_ios\":0,\"io_bytes\":0}}]}";
+	promise(none, "j", 0, 0, -1, 0, 0, "wrote nothing");
+	/* mid-run: a job the cut came before (a stonewalled one) */
+	promise(none, "j", 1, 0, 0, 0, 0, NULL);
+
+	char line[512];
+	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: some line\nfio: pid=12, got signal=7\nmore\n", line,
+					   sizeof(line)), 1);
+	CU_ASSERT_STRING_EQUAL(line, "fio: pid=12, got signal=7");
+	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: all fine\n", line, sizeof(line)), 0);
+	CU_ASSERT_EQUAL(pc_fio_signal_line(NULL, line, sizeof(line)), 0);
+}
+
 /* A job file is read under the input limits: a regular file only (a FIFO
  * would block, /dev/zero never end), bounded lines, no NUL byte. */
 static void load_refused(const char *path, const char *want)
@@ -300,8 +506,12 @@ void register_fio_tests(void)
 	CU_add_test(s, "refused options name FILE:LINE", test_refused_options);
 	CU_add_test(s, "refused structure", test_refused_structure);
 	CU_add_test(s, "options that are fine", test_options_fine);
+	CU_add_test(s, "read as fio reads", test_read_as_fio_reads);
+	CU_add_test(s, "a long job name", test_long_job_name);
+	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
+	CU_add_test(s, "a job with nothing counted is an error", test_promise);
 	CU_add_test(s, "cut_at values", test_cut_at);
 }
