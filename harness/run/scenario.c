@@ -314,6 +314,47 @@ static unsigned needed_caps(const struct pc_settings *s)
 	       (s->log_size ? PC_BACKEND_LOG_SIZE : 0);
 }
 
+/* The section that gives group G the key KEY: G, else [global], else NULL
+ * (the default). */
+static const struct section *key_from(const struct section *g, const struct section *global,
+				      const char *key)
+{
+	long i = pc_key_lookup(key);
+	if (i < 0)
+		return NULL;
+	return g->value[i] ? g : global && global->value[i] ? global : NULL;
+}
+
+/* The line of KEY's value for group G (its header's if KEY has its default). */
+static unsigned key_line(const struct section *g, const struct section *global, const char *key)
+{
+	const struct section *from = key_from(g, global, key);
+	return from ? from->key_line[pc_key_lookup(key)] : g->line;
+}
+
+/* mkfs_opts for each of the group's filesystems and mount_opts, every
+ * alternative, as fs.c checks them before it runs mkfs or mount: a
+ * scenario is checked completely before any case runs, and the error names
+ * the line of the key. */
+static int check_fs_options(struct parser *p, const struct section *g,
+			    const struct section *global, const struct pc_settings *s)
+{
+	char why[512];
+	for (size_t a = 0; a < s->mkfs_opts.n; a++)
+		for (unsigned f = 0; f < s->fs.n; f++)
+			if (pc_fs_check_mkfs_opts(pc_fs_name(s->fs.v[f]), s->mkfs_opts.v[a], why,
+						  sizeof(why)) < 0) {
+				p->lineno = key_line(g, global, "mkfs_opts");
+				return key_error(p, "mkfs_opts", "%s", why);
+			}
+	for (size_t a = 0; a < s->mount_opts.n; a++)
+		if (pc_fs_check_mount_opts(s->mount_opts.v[a], why, sizeof(why)) < 0) {
+			p->lineno = key_line(g, global, "mount_opts");
+			return key_error(p, "mount_opts", "%s", why);
+		}
+	return 0;
+}
+
 /* Checks between keys, on a group's settings. */
 static int check_group(struct parser *p, const struct section *g, const struct pc_settings *s)
 {
@@ -489,6 +530,7 @@ static int expand_group(struct parser *p, const struct section *g,
 	struct pc_cut_at cut_at;
 	int fio;
 	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
+	    check_fs_options(p, g, global, s) < 0 ||
 	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;
 	/* auto picks only a backend that can do what is asked (check_group

@@ -363,6 +363,16 @@ static const struct bad_case bad[] = {
 	  "layout = snapshots\n[g]\ncrash_points = 3\n", ":6: [g]", "layout = flat only" },
 	{ "volatile cache on dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "backend = dm\n[g]\nwrite_cache = volatile\n", ":6: [g]", "needs backend = fuse" },
+	{ "mkfs_opts naming a device", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[bad]\nmkfs_opts = -J device=/dev/loop0\n", ":6: mkfs_opts", "another device" },
+	{ "mkfs_opts in [global] naming a file", "[global]\nimage = a.tar\nfs = ext4\n"
+	  "mkfs_opts = -b 4096 | -l x\nmodes = none\n[g]\nfs = xfs\n[h]\n", ":4: mkfs_opts",
+	  "'-l' names another device or file (mkfs.ext4" },
+	{ "xfs file option", "[global]\nimage = a.tar\nfs = ext4 xfs\nmodes = none\n"
+	  "mkfs_opts = -r file=1,name=pc-rt,size=16m\n", ":5: mkfs_opts", "name=pc-rt" },
+	{ "mount_opts naming a device", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[bad]\nmount_opts = noatime | journal_path=/dev/loop0\n", ":6: mount_opts",
+	  "journal_path" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
 	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
 	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",
