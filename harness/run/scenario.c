@@ -275,6 +275,26 @@ static void add_case(struct pc_scenario *sc, struct pc_case *c)
 	sc->cases[sc->ncases++] = *c;
 }
 
+/* Where group G's expect_MODE (slot I) comes from; *SLOT receives the slot
+ * whose text applies (I, or ALL: the key expect).  The group's expect_MODE,
+ * else the group's expect, else [global]'s expect_MODE, else [global]'s
+ * expect; NULL: the mode's default.  A group's key beats [global]'s, and
+ * within one section the mode's own key beats the one for every mode. */
+static const struct section *expect_from(const struct section *g, const struct section *global,
+					 size_t i, size_t all, size_t *slot)
+{
+	const struct section *order[] = { g, global };
+	for (size_t o = 0; o < 2; o++) {
+		if (!order[o])
+			continue;
+		*slot = order[o]->value[i] ? i : all;
+		if (order[o]->value[*slot])
+			return order[o];
+	}
+	*slot = i;
+	return NULL;
+}
+
 /* The typed settings of group G: for each key, G's value, else [global]'s,
  * else the default; a required key without a value is an error. */
 static int group_settings(struct parser *p, const struct section *g,
@@ -287,11 +307,16 @@ static int group_settings(struct parser *p, const struct section *g,
 	const char *wv = w < 0 ? NULL : g->value[w] ? g->value[w]
 			 : global && global->value[w] ? global->value[w] : NULL;
 	int fio = wv && !strncmp(wv, "fio", 3);
+	long all = pc_key_lookup("expect");
 	for (size_t i = 0; i < p->nslots; i++) {
 		const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
-		const struct section *from = g->value[i] ? g
-					     : global && global->value[i] ? global : NULL;
-		const char *value = from ? from->value[i] : pc_key_default(i);
+		size_t src = i; /* the slot whose text applies */
+		const struct section *from;
+		if ((k->flags & PC_KEY_PER_MODE) && !strcmp(k->name, "expect") && all >= 0)
+			from = expect_from(g, global, i, (size_t)all, &src);
+		else
+			from = g->value[i] ? g : global && global->value[i] ? global : NULL;
+		const char *value = from ? from->value[src] : pc_key_default(i);
 		if (!value && (k->flags & PC_KEY_REQUIRED) && !(fio && (k->flags & PC_KEY_IMAGE_ONLY))) {
 			p->failed = 1;
 			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s: not set; set it in the group or in [global]",
@@ -299,9 +324,9 @@ static int group_settings(struct parser *p, const struct section *g,
 		}
 		if (!value)
 			continue;
-		p->lineno = from ? from->key_line[i] : g->line;
+		p->lineno = from ? from->key_line[src] : g->line;
 		if (pc_key_set(i, out, value, p->dir, why, sizeof(why)) < 0)
-			return key_error(p, name, "%s", why);
+			return key_error(p, src == i ? name : "expect", "%s", why);
 	}
 	return 0;
 }
@@ -447,9 +472,6 @@ static int group_workload(struct parser *p, const struct section *g,
 		s->modes.n = 1;
 		s->modes.v[0] = PC_MODE_NONE;
 	}
-	if (s->expect_all)
-		for (int m = 0; m < PC_MODE_COUNT; m++)
-			s->expect[m] = s->expect_all - 1;
 	return fio;
 }
 

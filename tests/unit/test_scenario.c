@@ -662,6 +662,39 @@ static void test_expect_per_mode(void)
 	free(sets);
 }
 
+/* expect and expect_MODE: a group's key beats [global]'s; within one
+ * section expect_MODE beats expect (in either order in the file). */
+static void test_expect_precedence(void)
+{
+	static const char text[] =
+		"[global]\nimage = a.tar\nfs = ext4\nmodes = none syncfs fsync\n"
+		"expect = loss\nexpect_fsync = any\n"
+		"[g]\nexpect_syncfs = intact\n"
+		"[h]\nexpect_fsync = intact\nexpect = any\n"
+		"[i]\n"
+		"[j]\nexpect_none = intact\n";
+	static const struct { const char *id; enum pc_expect want; } cases[] = {
+		{ "g/ext4/none", PC_EXPECT_LOSS }, { "g/ext4/syncfs", PC_EXPECT_INTACT },
+		{ "g/ext4/fsync", PC_EXPECT_ANY },
+		{ "h/ext4/none", PC_EXPECT_ANY }, { "h/ext4/syncfs", PC_EXPECT_ANY },
+		{ "h/ext4/fsync", PC_EXPECT_INTACT },
+		{ "i/ext4/none", PC_EXPECT_LOSS }, { "i/ext4/syncfs", PC_EXPECT_LOSS },
+		{ "i/ext4/fsync", PC_EXPECT_ANY },
+		{ "j/ext4/none", PC_EXPECT_INTACT }, { "j/ext4/syncfs", PC_EXPECT_LOSS },
+		{ "j/ext4/fsync", PC_EXPECT_ANY },
+	};
+	struct pc_scenario sc;
+	load_ok("precedence.ini", text, &sc, sizeof(cases) / sizeof(cases[0]));
+	for (size_t i = 0; i < sc.ncases; i++) {
+		CU_ASSERT_STRING_EQUAL(sc.cases[i].id, cases[i].id);
+		if (sc.cases[i].expect != cases[i].want)
+			fprintf(stderr, "\n  %s: expect %s, want %s", sc.cases[i].id,
+				pc_expect_name(sc.cases[i].expect), pc_expect_name(cases[i].want));
+		CU_ASSERT_EQUAL(sc.cases[i].expect, cases[i].want);
+	}
+	pc_scenario_free(&sc);
+}
+
 /* The text of FILE (relative to the source tree, where `make unit` runs). */
 static char *source_file(const char *file)
 {
@@ -769,6 +802,8 @@ void register_scenario_tests(void)
 	CU_add_test(s, "write_cache, crash_points: inherited, overridden, pin fuse",
 		    test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
+	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
+		    test_expect_precedence);
 	CU_add_test(s, "long lines", test_long_line);
 	CU_add_test(s, "missing scenario file", test_missing_file);
 	CU_add_test(s, "filter", test_filter);
