@@ -15,8 +15,9 @@
  * libinih does not pass line numbers to the handler (Debian builds it with
  * INI_HANDLER_LINENO 0), so we feed it through our own reader, which hands it
  * one physical line at a time and counts them.  The reader also sees the
- * section headers, which the handler does not: that is how empty sections
- * and duplicate section names are caught.
+ * section headers, which the handler does not: that is how empty sections,
+ * duplicate section names and text after a header's ']' (which inih
+ * ignores) are caught.
  */
 #include "run/scenario.h"
 
@@ -176,6 +177,16 @@ static int note_section(struct parser *p, const char *line)
 	const char *start = pc_ini_section_name(line, &len);
 	if (!start)
 		return 0;
+	/* inih ignores what follows ']': "[g] fs = btrfs" would be the
+	 * section g with no key.  Only blanks, then nothing or a comment
+	 * (a ';' after a blank), may follow. */
+	const char *after = start + len + 1, *rest = after + strspn(after, " \t\r\n");
+	if (*rest && !(*rest == ';' && rest > after)) {
+		size_t n = strcspn(rest, "\r\n");
+		key_error(p, NULL, "text after ']' on a section line: '%.*s' (put each key = value "
+			  "on a line of its own)", (int)(n > 64 ? 64 : n), rest);
+		return -1;
+	}
 	char *name = xstrndup(start, len);
 	if (!valid_group_name(name)) {
 		key_error(p, NULL, "section name [%s] must be 1 to %d letters, digits, '.', '_' or '-'",

@@ -174,6 +174,16 @@ static void test_multi_group(void)
 	free(path);
 }
 
+/* A section line may end in blanks and a comment. */
+static void test_section_comment(void)
+{
+	struct pc_scenario sc;
+	load_ok("comment.ini", "[global] \t\r\nimage = a.tar\nfs = ext4\nmodes = none\n"
+		"[g]  ; the first group\n[h]\t;\n", &sc, 2);
+	CU_ASSERT_STRING_EQUAL(sc.cases[1].id, "h/ext4/none");
+	pc_scenario_free(&sc);
+}
+
 static void test_global_only(void)
 {
 	struct pc_scenario sc;
@@ -383,6 +393,10 @@ static const struct bad_case bad[] = {
 	{ "duplicate key", "[a]\nfs = ext4\nfs = xfs\n", ":3: fs", "line 2" },
 	{ "syntax error", "[g]\nfs = ext4\nthis is not a key\n", ":3:", "syntax" },
 	{ "bad section name", "[a/b]\n", ":1:", "a/b" },
+	{ "text after a section", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g] fs = btrfs\n", ":5:", "text after ']'" },
+	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
 };
 
@@ -802,6 +816,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "write_cache, crash_points: inherited, overridden, pin fuse",
 		    test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
+	CU_add_test(s, "a section line may end in a comment", test_section_comment);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
 	CU_add_test(s, "long lines", test_long_line);
