@@ -443,6 +443,25 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 	c->fio_bytes = jf->total_bytes;
 }
 
+/* cut_at as documented: end, or digits with an optional fraction
+ * ("2.5") followed by s or %.  pc_cut_at_parse reads the number with
+ * strtod, which also takes 0x10, 0x1p4, 1e3 and 1e-300. */
+static int cut_at_plain(const char *s)
+{
+	if (!strcmp(s, "end"))
+		return 1;
+	size_t n = strspn(s, "0123456789");
+	if (n == 0)
+		return 0;
+	if (s[n] == '.') {
+		size_t f = strspn(s + n + 1, "0123456789");
+		if (f == 0)
+			return 0;
+		n += 1 + f;
+	}
+	return (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
+}
+
 /* The workload keys of group G: the job file checked (its refusals name
  * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
  * 0 (image), 1 (fio, JF filled) or -1. */
@@ -459,10 +478,11 @@ static int group_workload(struct parser *p, const struct section *g,
 		return key_error(p, "workload", "%s", why);
 	from = g->value[c] ? g : global && global->value[c] ? global : g;
 	p->lineno = from->value[c] ? from->key_line[c] : g->line;
-	if (pc_cut_at_parse(s->cut_at, at) < 0) {
+	if (!cut_at_plain(s->cut_at) || pc_cut_at_parse(s->cut_at, at) < 0) {
 		pc_fio_job_free(jf);
-		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s) or P%% "
-				 "(0 < P < 100)", s->cut_at);
+		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s or 2.5s, at "
+				 "most 86400) or P%% (0 < P < 100, e.g. 50%% or 12.5%%): a plain "
+				 "decimal number", s->cut_at);
 	}
 	const char *problem = NULL;
 	if (!fio && at->kind != PC_CUT_AT_END)

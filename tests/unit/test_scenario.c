@@ -174,6 +174,46 @@ static void test_multi_group(void)
 	free(path);
 }
 
+/* Write a small fio job file, job.fio, in the test folder. */
+static void write_job(void)
+{
+	free(write_ini("job.fio", "[global]\nioengine=psync\nbs=4k\nsize=64k\nverify=crc32c\n"
+			 "[job]\nrw=write\n"));
+}
+
+/* cut_at: end, or a plain decimal number with s or %; what strtod reads
+ * besides (hex, exponents) is refused with FILE:LINE: cut_at. */
+static void test_cut_at_values(void)
+{
+	write_job();
+	static const struct { const char *v; int ok; } values[] = {
+		{ "end", 1 }, { "3s", 1 }, { "2.5s", 1 }, { "50%", 1 }, { "12.5%", 1 },
+		{ "0x10s", 0 }, { "0x1p4%", 0 }, { "1e-300s", 0 }, { "1e3s", 0 }, { "1E3s", 0 },
+		{ "3.s", 0 }, { ".5s", 0 }, { "+3s", 0 }, { "3 s", 0 }, { "infs", 0 }, { "0s", 0 },
+		{ "100%", 0 }, { "3", 0 },
+	};
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char *text = xasprintf("[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = %s\n",
+				       values[i].v);
+		char *path = write_ini("cutat.ini", text);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = xasprintf("%s:4: cut_at: '", path);
+		int ok = values[i].ok ? rc == 0 && sc.ncases == 1
+				      : rc == -1 && pc_last_errclass == PC_ERR_INPUT && strstr(err, where);
+		if (!ok)
+			fprintf(stderr, "\n  cut_at = '%s': rc %d, message: %s", values[i].v, rc, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(where);
+		free(err);
+		free(path);
+		free(text);
+	}
+}
+
 /* A section line may end in blanks and a comment. */
 static void test_section_comment(void)
 {
@@ -817,6 +857,7 @@ void register_scenario_tests(void)
 		    test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "a section line may end in a comment", test_section_comment);
+	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
 	CU_add_test(s, "long lines", test_long_line);
