@@ -499,6 +499,18 @@ static int group_workload(struct parser *p, const struct section *g,
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
 	}
+	/* A mid-run cut comes before any durability mode could run: a mode
+	 * other than none would only label a case that runs what none runs. */
+	for (unsigned m = 0; fio && at->kind != PC_CUT_AT_END && m < s->modes.n; m++) {
+		if (s->modes.v[m] == PC_MODE_NONE)
+			continue;
+		pc_fio_job_free(jf);
+		p->lineno = key_line(g, global, "modes");
+		return key_error(p, "modes", "[%s]: '%s' with cut_at = %s: a mid-run cut comes "
+				 "before any durability mode runs, so modes must be none (the default "
+				 "for workload = fio); the job's own syncs are what is tested",
+				 g->name, pc_mode_name((enum pc_mode)s->modes.v[m]), s->cut_at);
+	}
 	if (fio && s->modes.n == 0) {
 		s->modes.n = 1;
 		s->modes.v[0] = PC_MODE_NONE;

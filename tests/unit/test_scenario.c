@@ -214,6 +214,40 @@ static void test_cut_at_values(void)
 	}
 }
 
+/* With a mid-run cut no durability mode runs: modes other than none are
+ * refused (FILE:LINE: modes), none and the default are accepted, and
+ * cut_at = end takes any mode. */
+static void test_midrun_modes(void)
+{
+	write_job();
+	static const struct { const char *text, *where; size_t ncases; } cases[] = {
+		{ "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 50%\nmodes = none fsync sfr\n",
+		  ":5: modes: [g]: 'fsync' with cut_at = 50%", 0 },
+		{ "[global]\nmodes = syncfs\n[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 2s\n",
+		  ":2: modes: [g]: 'syncfs'", 0 },
+		{ "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 50%\nmodes = none\n", NULL, 1 },
+		{ "[g]\nworkload = fio job.fio\nfs = ext4 xfs\ncut_at = 3s\n", NULL, 2 },
+		{ "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = end\nmodes = none fsync\n", NULL, 2 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = write_ini("midrun.ini", cases[i].text);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = cases[i].where ? xasprintf("%s%s", path, cases[i].where) : NULL;
+		int ok = where ? rc == -1 && pc_last_errclass == PC_ERR_INPUT && strstr(err, where)
+			       : rc == 0 && sc.ncases == cases[i].ncases;
+		if (!ok)
+			fprintf(stderr, "\n  case %zu: rc %d, message: %s", i, rc, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(where);
+		free(err);
+		free(path);
+	}
+}
+
 /* A section line may end in blanks and a comment. */
 static void test_section_comment(void)
 {
@@ -858,6 +892,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "a section line may end in a comment", test_section_comment);
 	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
+	CU_add_test(s, "a mid-run cut takes modes = none only", test_midrun_modes);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
 	CU_add_test(s, "long lines", test_long_line);
