@@ -34,7 +34,7 @@ int cmd_report(int argc, char **argv)
 {
 	const char *out = NULL;
 	const struct cmd_opt opts[] = {
-		{ "output", 'o', required_argument, &out, NULL },
+		{ "output", 'o', required_argument, &out, cmd_set_nonempty },
 		CMD_OPT_END,
 	};
 	/* Operands are counted below, once -o is known to be there. */

@@ -76,10 +76,10 @@ int cmd_run(int argc, char **argv)
 	const char *filter = NULL, *shard = NULL, *known_file = NULL;
 	int list = 0;
 	const struct cmd_opt opts[] = {
-		{ "output", 'o', required_argument, &o.outdir, NULL },
+		{ "output", 'o', required_argument, &o.outdir, cmd_set_nonempty },
 		{ "filter", 'f', required_argument, &filter, NULL },
 		{ "keep", 'k', no_argument, &o.keep, NULL },
-		{ "workdir", 'w', required_argument, &o.workbase, NULL },
+		{ "workdir", 'w', required_argument, &o.workbase, cmd_set_nonempty },
 		CMD_OPT_PLATFORM(&o.platform),
 		{ "shard", 's', required_argument, &shard, NULL },
 		{ "list", 'l', no_argument, &list, NULL },

@@ -128,6 +128,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 0;
 	}
 	struct section *s = &p->sections[p->nsections - 1];
+	if (!*key) {
+		key_error(p, NULL, "a line with no key: nothing before '=' (expected key = value)");
+		return 0;
+	}
 	long slot = pc_key_lookup(key);
 	if (slot < 0) {
 		key_error(p, key, "unknown key (powercut help keys lists them; powercut(1), "

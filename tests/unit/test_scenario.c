@@ -466,6 +466,7 @@ static const struct bad_case bad[] = {
 	{ "duplicate section", "[a]\nfs = ext4\n[b]\n[a]\n", ":4:", "[a]" },
 	{ "duplicate key", "[a]\nfs = ext4\nfs = xfs\n", ":3: fs", "line 2" },
 	{ "syntax error", "[g]\nfs = ext4\nthis is not a key\n", ":3:", "syntax" },
+	{ "no key", "[g]\nfs = ext4\n = drop\n", ":3: a line with no key", NULL },
 	{ "bad section name", "[a/b]\n", ":1:", "a/b" },
 	{ "text after a section", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g] fs = btrfs\n", ":5:", "text after ']'" },
