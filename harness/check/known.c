@@ -84,9 +84,15 @@ int pc_known_load(const char *path, struct pc_known *k)
 	char *line;
 	size_t len;
 	int rc, got;
-	while ((got = pc_lines_next(&in, &line, &len)) == 1)
+	while ((got = pc_lines_next(&in, &line, &len)) == 1) {
+		/* A UTF-8 byte order mark (editors on Windows write one) is not
+		 * part of the first pattern, which would then never match; the
+		 * scenario reader skips it the same way. */
+		if (in.lineno == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
+			line += 3;
 		if ((rc = pc_known_parse_line(k, path, (unsigned)in.lineno, line)) < 0)
 			break;
+	}
 	rc = got < 0 ? -1 : got == 1 ? rc : 0;
 	pc_lines_close(&in);
 	return rc;

@@ -56,6 +56,19 @@ static int opt_val(const struct cmd_opt *o, size_t i)
 	return o->short_name ? o->short_name : 256 + (int)i;
 }
 
+int cmd_set_nonempty(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	if (!*arg) {
+		const char *name = "?";
+		for (const struct cmd_opt *o = cl->opts; o->name; o++)
+			if (o->dest == dest)
+				name = o->name;
+		return cmd_usage_error(cl->usage, cl->name, "--%s: empty value", name);
+	}
+	*(const char **)dest = arg;
+	return PC_EXIT_OK;
+}
+
 static int apply_opt(const struct cmd_line *cl, const struct cmd_opt *o, const char *arg)
 {
 	if (o->set)

@@ -53,7 +53,7 @@ int cmd_manifest(int argc, char **argv)
 	const char *platform = NULL, *out = NULL;
 	int mtree = 0;
 	const struct cmd_opt opts[] = {
-		{ "output", 'o', required_argument, &out, NULL },
+		{ "output", 'o', required_argument, &out, cmd_set_nonempty },
 		{ "mtree", 0, no_argument, &mtree, NULL },
 		CMD_OPT_PLATFORM(&platform),
 		CMD_OPT_END,

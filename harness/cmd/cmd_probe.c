@@ -90,7 +90,7 @@ int cmd_probe(int argc, char **argv)
 	const struct cmd_opt opts[] = {
 		{ "backend", 'b', required_argument, &backend, set_backend },
 		{ "size", 's', required_argument, &size, set_size },
-		{ "workdir", 'w', required_argument, &workbase, NULL },
+		{ "workdir", 'w', required_argument, &workbase, cmd_set_nonempty },
 		CMD_OPT_END,
 	};
 	const struct cmd_line cl = { "probe", usage, opts, 0, 0, NULL };

@@ -23,7 +23,10 @@ static void report_usage(FILE *f)
 		"options:\n"
 		"  -o, --output FILE   the page to write (required)\n"
 		"  -h, --help          this help\n\n"
-		"Exit: 0 written, 2 usage or input error (a results.json not understood),\n"
+		"The page may not replace a folder's results.json, junit.xml, summary.md\n"
+		"or anything under its cases/ (exit 2).\n\n"
+		"Exit: 0 written, 2 usage or input error (a results.json not understood,\n"
+		"or -o naming one of the inputs),\n"
 		"3 gnuplot missing or failing, or the page could not be written.\n");
 }
 
@@ -31,7 +34,7 @@ int cmd_report(int argc, char **argv)
 {
 	const char *out = NULL;
 	const struct cmd_opt opts[] = {
-		{ "output", 'o', required_argument, &out, NULL },
+		{ "output", 'o', required_argument, &out, cmd_set_nonempty },
 		CMD_OPT_END,
 	};
 	/* Operands are counted below, once -o is known to be there. */
@@ -49,6 +52,10 @@ int cmd_report(int argc, char **argv)
 			pc_rh_free(&set);
 			return PC_EXIT_USAGE;
 		}
+	if (pc_rh_check_output(&set, out) < 0) {
+		pc_rh_free(&set);
+		return PC_EXIT_USAGE;
+	}
 	int rc = pc_rh_write(&set, out) < 0 ? PC_EXIT_ENV : PC_EXIT_OK;
 	pc_rh_free(&set);
 	return rc;

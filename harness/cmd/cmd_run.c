@@ -27,7 +27,8 @@ static void run_usage(FILE *f)
 		"manifest and fsck.  Needs root.\n\n"
 		"options:\n"
 		"  -o, --output DIR     results folder (default results/DATE-TIME-SCENARIO, or\n"
-		"                       with -2, -3 ... when that exists); locked for the run\n"
+		"                       with -2, -3 ... when that exists); locked for the run;\n"
+		"                       one holding a run's results is refused (exit 2)\n"
 		"  -f, --filter PATTERN run only cases whose id matches (fnmatch, e.g. '*/ext4/*')\n"
 		"  -s, --shard K/N      run only shard K of N: every Nth case from the Kth\n"
 		"                       (after --filter), to split a scenario between machines\n"
@@ -75,10 +76,10 @@ int cmd_run(int argc, char **argv)
 	const char *filter = NULL, *shard = NULL, *known_file = NULL;
 	int list = 0;
 	const struct cmd_opt opts[] = {
-		{ "output", 'o', required_argument, &o.outdir, NULL },
+		{ "output", 'o', required_argument, &o.outdir, cmd_set_nonempty },
 		{ "filter", 'f', required_argument, &filter, NULL },
 		{ "keep", 'k', no_argument, &o.keep, NULL },
-		{ "workdir", 'w', required_argument, &o.workbase, NULL },
+		{ "workdir", 'w', required_argument, &o.workbase, cmd_set_nonempty },
 		CMD_OPT_PLATFORM(&o.platform),
 		{ "shard", 's', required_argument, &shard, NULL },
 		{ "list", 'l', no_argument, &list, NULL },

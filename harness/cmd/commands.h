@@ -59,6 +59,10 @@ struct cmd_opt {
 	int (*set)(const struct cmd_line *cl, const char *arg, void *dest);
 };
 #define CMD_OPT_END { NULL, 0, 0, NULL, NULL }
+/* A `set` for a path or name option whose value may not be empty (-o '',
+ * --workdir ''): a usage error naming the option, never a silent default
+ * or an error from mkdir. */
+int cmd_set_nonempty(const struct cmd_line *cl, const char *arg, void *dest);
 /* --platform OS/ARCH[/VARIANT], for the commands that open an image. */
 #define CMD_OPT_PLATFORM(dest) { "platform", 0, required_argument, (dest), NULL }
 /* --known FILE and --flaky-ok, for the commands that judge outcomes (run,

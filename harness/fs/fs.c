@@ -4,6 +4,7 @@
 #include <blkid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +20,24 @@ struct fs_tools {
 	const char *mkfs;          /* mkfs program */
 	const char *mkfs_force[3]; /* options always passed to mkfs */
 	const char *fsck[4];       /* read-only check, device appended */
+	/* mkfs's short options as its getopt string (which take an argument),
+	 * those among them that name a file or folder to read or write, and
+	 * its long options that do (getopt_long takes any unique prefix). */
+	const char *mkfs_optstring;
+	const char *mkfs_file_opts;
+	const char *mkfs_file_long[2];
 };
 
+/* The file options: mke2fs -d (a folder or tarball copied in), -l (a bad
+ * blocks list), -z (an undo file); mkfs.xfs -p (a protofile), -c (a config
+ * file: options=FILE); mkfs.btrfs -r / --rootdir (a folder copied in). */
 static const struct fs_tools fs_table[] = {
-	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL } },
-	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL } },
-	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL } },
+	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
+	  "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL } },
+	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
+	  "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL } },
+	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
+	  "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL } },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -59,51 +72,103 @@ static const char *const device_keys[] = {
 	"logdev", "rtdev", "device", "journal_path", "journal_dev", NULL,
 };
 
-static int is_device_key(const char *s, size_t len)
+/* mkfs sub-options that name a file: mkfs.xfs -d / -l / -r name=FILE (with
+ * file=1: a regular file, created if missing, in the tool's current folder
+ * when relative) and -c options=FILE (a config file). */
+static const char *const mkfs_file_keys[] = { "name", "file", "options", NULL };
+
+static int in_list(const char *const *list, const char *s, size_t len)
 {
-	for (size_t i = 0; device_keys[i]; i++)
-		if (strlen(device_keys[i]) == len && !strncmp(s, device_keys[i], len))
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && !strncmp(s, list[i], len))
 			return 1;
 	return 0;
 }
 
 /* A short option joined to its value, letters bundled or not:
- * "-Jdevice", "-qJdevice", "-llogdev". */
-static int is_joined_device_key(const char *s, size_t len)
+ * "-Jdevice", "-qJdevice", "-llogdev", "-rname". */
+static int is_joined_key(const char *const *list, const char *s, size_t len)
 {
 	if (len < 2 || s[0] != '-' || s[1] == '-')
 		return 0;
-	for (size_t i = 0; device_keys[i]; i++) {
-		size_t k = strlen(device_keys[i]);
-		if (len > k && !strncmp(s + len - k, device_keys[i], k))
+	for (size_t i = 0; list[i]; i++) {
+		size_t k = strlen(list[i]);
+		if (len > k && !strncmp(s + len - k, list[i], k))
 			return 1;
 	}
 	return 0;
 }
 
+/* WORD is (or bundles) one of T's mkfs options that name a file or folder:
+ * "-d", "-qd", "-dDIR", "--rootdir", "--root=DIR".  Scanned as getopt
+ * does: the letters up to the first that takes an argument. */
+static int is_file_option(const struct fs_tools *t, const char *word)
+{
+	if (word[0] != '-' || !word[1])
+		return 0;
+	if (word[1] == '-') {
+		const char *name = word + 2;
+		size_t n = strcspn(name, "=");
+		for (size_t i = 0; n && t->mkfs_file_long[i]; i++)
+			if (n <= strlen(t->mkfs_file_long[i]) && !strncmp(name, t->mkfs_file_long[i], n))
+				return 1;
+		return 0;
+	}
+	for (const char *c = word + 1; *c && *c != ':'; c++) {
+		if (strchr(t->mkfs_file_opts, *c))
+			return 1;
+		const char *o = strchr(t->mkfs_optstring, *c);
+		if (o && o[1] == ':')
+			return 0; /* the rest of the word is its argument */
+	}
+	return 0;
+}
+
+static int check_why(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int check_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* A scenario is untrusted input, and powercut only ever writes to the
  * case's own device: refuse an option that points mkfs or mount at another
- * device or file.  WORD is one mkfs argument or one mount option; its
- * pieces are split at ',' and '='.  For mkfs (IS_MKFS) any piece that is a
- * path (holds '/', or names something in the current folder) is refused too:
- * mkfs.btrfs formats every device named on its command line, and mke2fs -z
- * writes an undo file. */
-static int check_option(const char *key, const char *word, int is_mkfs)
+ * device or file.  WORD is one mkfs argument of filesystem T (T NULL: one
+ * mount option); its pieces are split at ',' and '='.  For mkfs any piece
+ * that is a path (holds '/', or names something in the current folder) is
+ * refused too: mkfs.btrfs formats every device named on its command line.
+ * 0, or -1 with the reason in WHY (nothing printed). */
+static int check_option(const struct fs_tools *t, const char *word, char *why, size_t whylen)
 {
+	int is_mkfs = t != NULL;
 	if (is_mkfs && !strncmp(word, "-z", 2))
-		return pc_fail(PC_ERR_INPUT, "%s: '%s': an undo file is written outside the "
-			       "case's device; refused", key, word);
+		return check_why(why, whylen, "'%s': an undo file is written outside the "
+				 "case's device; refused", word);
+	if (is_mkfs && is_file_option(t, word))
+		return check_why(why, whylen, "'%s' names another device or file (mkfs.%s reads "
+				 "or writes the file or folder it names); powercut writes only to "
+				 "the case's own device", word, t->type);
 	for (const char *p = word; *p;) {
 		size_t len = strcspn(p, ",=");
 		char *piece = xstrndup(p, len);
 		struct stat st;
-		int bad = (p[len] == '=' && is_device_key(p, len)) ||
-			  (is_mkfs && p == word && p[len] == '=' && is_joined_device_key(p, len)) ||
+		/* A sub-option's key: first in the word or after a ','. */
+		int is_key = p == word || p[-1] == ',';
+		int bad = (p[len] == '=' && in_list(device_keys, p, len)) ||
+			  (is_mkfs && p == word && p[len] == '=' &&
+			   (is_joined_key(device_keys, p, len) || is_joined_key(mkfs_file_keys, p, len))) ||
+			  (is_mkfs && is_key && p != word && in_list(mkfs_file_keys, p, len)) ||
+			  (is_mkfs && p[len] == '=' && in_list(mkfs_file_keys, p, len)) ||
 			  (is_mkfs && len && (strchr(piece, '/') || lstat(piece, &st) == 0));
 		free(piece);
 		if (bad)
-			return pc_fail(PC_ERR_INPUT, "%s: '%s' names another device or file; "
-				       "powercut writes only to the case's own device", key, word);
+			return check_why(why, whylen, "'%s' names another device or file; "
+					 "powercut writes only to the case's own device", word);
 		p += len;
 		if (*p)
 			p++;
@@ -111,21 +176,34 @@ static int check_option(const char *key, const char *word, int is_mkfs)
 	return 0;
 }
 
+int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len)
+{
+	const struct fs_tools *t = fs_lookup(fstype);
+	if (!t)
+		return check_why(why, len, "unsupported filesystem '%s'", fstype);
+	size_t nopts = 0;
+	char **extra = pc_split_args(opts ? opts : "", &nopts);
+	if (!extra)
+		return check_why(why, len, "unterminated quote in '%s'", opts);
+	int rc = 0;
+	for (size_t i = 0; i < nopts && rc == 0; i++)
+		rc = check_option(t, extra[i], why, len);
+	pc_strv_free(extra);
+	return rc;
+}
+
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 {
 	const struct fs_tools *t = fs_lookup(fstype);
 	if (!t)
 		return pc_fail(PC_ERR_INPUT, "mkfs: unsupported filesystem '%s'", fstype);
+	/* Checked when the scenario was read (scenario.c); again here, for
+	 * every other caller. */
+	char why[512];
+	if (pc_fs_check_mkfs_opts(fstype, opts, why, sizeof(why)) < 0)
+		return pc_fail(PC_ERR_INPUT, "mkfs_opts: %s", why);
 	size_t nopts = 0;
 	char **extra = pc_split_args(opts ? opts : "", &nopts);
-	if (!extra)
-		return pc_fail(PC_ERR_INPUT, "mkfs_opts: unterminated quote in '%s'", opts);
-	for (size_t i = 0; i < nopts; i++) {
-		if (check_option("mkfs_opts", extra[i], 1) < 0) {
-			pc_strv_free(extra);
-			return -1;
-		}
-	}
 
 	const char **argv = xcalloc(nopts + 6, sizeof(*argv));
 	size_t a = 0;
@@ -236,6 +314,16 @@ static void mount_opts_parse(const char *opts, unsigned long *flags, char **data
 		free(d);
 }
 
+int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
+{
+	unsigned long flags;
+	char *data;
+	mount_opts_parse(opts, &flags, &data);
+	int rc = data ? check_option(NULL, data, why, len) : 0;
+	free(data);
+	return rc;
+}
+
 #define RELEASE_WAIT_MS 10000
 
 /* A filesystem is gone only when nothing holds its device: a copy of its
@@ -266,11 +354,10 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 {
 	unsigned long flags;
 	char *data;
+	char why[512];
+	if (pc_fs_check_mount_opts(opts, why, sizeof(why)) < 0)
+		return pc_fail(PC_ERR_INPUT, "mount_opts: %s", why);
 	mount_opts_parse(opts, &flags, &data);
-	if (data && check_option("mount_opts", data, 0) < 0) {
-		free(data);
-		return -1;
-	}
 	if (pc_fs_wait_released(dev) < 0) {
 		free(data);
 		return -1;

@@ -8,6 +8,12 @@ enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED };
 
 /* The I-th filesystem powercut knows (ext4, xfs, btrfs); NULL past the end. */
 const char *pc_fs_name(unsigned i);
+/* Check mkfs_opts OPTS for FSTYPE, and mount_opts OPTS, as pc_fs_mkfs and
+ * pc_fs_mount do before they run anything: an option naming another
+ * device or a file is refused.  0, or -1 with the reason in WHY (nothing
+ * printed: the scenario reader adds FILE:LINE: KEY). */
+int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len);
+int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */

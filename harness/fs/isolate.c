@@ -28,6 +28,9 @@
 
 #define DETACH_STEP "detach the mount"
 
+/* The isolated tool's current folder (empty_cwd), in its private /dev. */
+#define ISOLATED_CWD "/dev/.pc-cwd"
+
 #define FAIL(step) do { *what = (step); return -errno; } while (0)
 
 /* What a tool needs of the host's mounts: the root and these (with what is
@@ -291,6 +294,23 @@ static int build_rest(const char **what)
 	return 0;
 }
 
+/* The tool's current folder: an empty, read-only tmpfs of its own, so that
+ * an option naming a file by a relative name (mkfs.xfs -r name=FILE with
+ * file=1 creates FILE) reads nothing and can create nothing: the folder
+ * powercut was started from is out of reach.  fs.c refuses such options;
+ * this holds whatever the spelling. */
+static int empty_cwd(const char **what)
+{
+	if (mkdir(ISOLATED_CWD, 0555) < 0)
+		FAIL("create the empty current folder");
+	if (mount("pc-cwd", ISOLATED_CWD, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0555,size=4k") < 0)
+		FAIL("mount the empty current folder");
+	if (chdir(ISOLATED_CWD) < 0)
+		FAIL("change to the empty current folder");
+	return 0;
+}
+
 int pc_isolate_tool(const char *dev, const char **what)
 {
 	struct stat st;
@@ -325,7 +345,7 @@ int pc_isolate_tool(const char *dev, const char **what)
 	 * waits for it, so it cannot have gone before this.) */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		FAIL("follow the parent's death");
-	if (build_dev(dev, st.st_rdev, what) < 0 || build_rest(what) < 0)
+	if (build_dev(dev, st.st_rdev, what) < 0 || build_rest(what) < 0 || empty_cwd(what) < 0)
 		return -errno;
 	/* The tool may not make itself another device node. */
 	if (prctl(PR_CAPBSET_DROP, CAP_MKNOD, 0, 0, 0) < 0)

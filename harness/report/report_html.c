@@ -145,6 +145,76 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 	return rc;
 }
 
+/* OUT canonical: its realpath when it exists, else its folder's realpath
+ * and its name.  NULL when its folder does not exist (writing will say). */
+static char *canonical_out(const char *out)
+{
+	char *real = realpath(out, NULL);
+	if (real)
+		return real;
+	const char *slash = strrchr(out, '/');
+	char *dir = slash ? xstrndup(out, slash == out ? 1 : (size_t)(slash - out)) : xstrdup(".");
+	const char *name = slash ? slash + 1 : out;
+	char *rdir = realpath(dir, NULL);
+	free(dir);
+	if (!rdir)
+		return NULL;
+	char *canon = !strcmp(rdir, "/") ? xasprintf("/%s", name) : xasprintf("%s/%s", rdir, name);
+	free(rdir);
+	return canon;
+}
+
+/* The files of a results folder the page must never replace. */
+static const char *const results_files[] = { "results.json", "junit.xml", "summary.md", NULL };
+
+/* Why writing CANON would replace part of
+ * results folder DIR (canonical), or NULL. */
+static const char *clobbers(const char *canon, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (!strcmp(canon, dir))
+		return "the results folder";
+	if (strncmp(canon, dir, n) || canon[n] != '/')
+		return NULL;
+	if (!strncmp(canon + n + 1, "cases/", 6))
+		return "a file of the results folder's cases";
+	for (size_t i = 0; results_files[i]; i++)
+		if (!strcmp(canon + n + 1, results_files[i]))
+			return results_files[i];
+	return NULL;
+}
+
+int pc_rh_check_output(const struct pc_rh_set *s, const char *out)
+{
+	if (!*out)
+		return pc_fail(PC_ERR_INPUT, "report: -o: empty path");
+	char *canon = canonical_out(out);
+	struct stat ost;
+	int exists = stat(out, &ost) == 0;
+	int rc = 0;
+	for (size_t i = 0; i < s->n && rc == 0; i++) {
+		char *dir = realpath(s->f[i].path, NULL);
+		if (!dir)
+			continue;
+		const char *what = canon ? clobbers(canon, dir) : NULL;
+		/* The same file under another name (a hard link, a bind mount). */
+		for (size_t k = 0; !what && exists && results_files[k]; k++) {
+			char *p = xasprintf("%s/%s", dir, results_files[k]);
+			struct stat st;
+			if (stat(p, &st) == 0 && st.st_dev == ost.st_dev && st.st_ino == ost.st_ino)
+				what = results_files[k];
+			free(p);
+		}
+		if (what)
+			rc = pc_fail(PC_ERR_INPUT, "report: -o %s would replace %s of %s, which the "
+				     "report reads; write the page elsewhere (e.g. %s/report.html)",
+				     out, what, s->f[i].path, s->f[i].path);
+		free(dir);
+	}
+	free(canon);
+	return rc;
+}
+
 void pc_rh_free(struct pc_rh_set *s)
 {
 	for (size_t i = 0; i < s->n; i++)

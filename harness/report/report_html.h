@@ -59,6 +59,12 @@ char *pc_rh_plot_label(const char *s);
  * canonical).  New string, "." when equal. */
 char *pc_rh_relpath(const char *from, const char *to);
 
+/* Refuse OUT when writing the page there would replace what a folder of S
+ * holds: its results.json, junit.xml or summary.md (by path, through
+ * symlinks, or the same inode), anything below its cases/, or the folder
+ * itself.  0, or -1 (class INPUT) with the error reported. */
+int pc_rh_check_output(const struct pc_rh_set *s, const char *out);
+
 /* Write the page to OUT.  -1 with the error reported (class ENV when
  * gnuplot is missing or fails, else RUN). */
 int pc_rh_write(const struct pc_rh_set *s, const char *out);

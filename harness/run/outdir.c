@@ -73,15 +73,37 @@ static int lock_dir(const char *dir, struct pc_outdir *od)
 	return rc;
 }
 
+/* What a run leaves in its folder, finished or interrupted. */
+static const char *const run_outputs[] = { "results.json", "junit.xml", "summary.md", "cases", NULL };
+
 int pc_outdir_lock(const char *dir, struct pc_outdir *od)
 {
 	od->path = NULL;
 	od->lock_fd = -1;
+	if (!*dir)
+		return pc_fail(PC_ERR_INPUT, "results folder: empty path (-o)");
 	if (pc_mkdir_p(dir, 0755) < 0) {
 		pc_last_errclass = PC_ERR_ENV;
 		return -1;
 	}
-	return lock_dir(dir, od);
+	if (lock_dir(dir, od) < 0)
+		return -1;
+	/* Checked once the folder is ours: a run still writing it is "in
+	 * use", not "holds results".  Another run's reports replaced, its
+	 * case folders left next to ours, would describe neither run. */
+	for (size_t i = 0; run_outputs[i]; i++) {
+		char *p = xasprintf("%s/%s", dir, run_outputs[i]);
+		struct stat st;
+		int there = lstat(p, &st) == 0;
+		free(p);
+		if (there) {
+			pc_outdir_unlock(od);
+			return pc_fail(PC_ERR_INPUT, "results folder %s already holds a run's results "
+				       "(%s); give a new folder with -o, or leave -o out (each run then "
+				       "gets a folder of its own)", dir, run_outputs[i]);
+		}
+	}
+	return 0;
 }
 
 int pc_outdir_lock_new(const char *base, struct pc_outdir *od)

@@ -13,7 +13,9 @@ struct pc_outdir {
 
 /* Make DIR (mkdir -p) and lock it.  A folder that cannot be written is an
  * environment error (exit 3); one locked by another live run an input
- * error (exit 2), naming the folder and the pid holding it. */
+ * error (exit 2), naming the folder and the pid holding it; so is one that
+ * already holds a run's results (results.json, junit.xml, summary.md or
+ * cases/), and an empty DIR. */
 int pc_outdir_lock(const char *dir, struct pc_outdir *od);
 
 /* A new folder BASE, or BASE-2, BASE-3 ... when that exists (two runs

@@ -15,8 +15,9 @@
  * libinih does not pass line numbers to the handler (Debian builds it with
  * INI_HANDLER_LINENO 0), so we feed it through our own reader, which hands it
  * one physical line at a time and counts them.  The reader also sees the
- * section headers, which the handler does not: that is how empty sections
- * and duplicate section names are caught.
+ * section headers, which the handler does not: that is how empty sections,
+ * duplicate section names and text after a header's ']' (which inih
+ * ignores) are caught.
  */
 #include "run/scenario.h"
 
@@ -127,6 +128,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 0;
 	}
 	struct section *s = &p->sections[p->nsections - 1];
+	if (!*key) {
+		key_error(p, NULL, "a line with no key: nothing before '=' (expected key = value)");
+		return 0;
+	}
 	long slot = pc_key_lookup(key);
 	if (slot < 0) {
 		key_error(p, key, "unknown key (powercut help keys lists them; powercut(1), "
@@ -176,6 +181,16 @@ static int note_section(struct parser *p, const char *line)
 	const char *start = pc_ini_section_name(line, &len);
 	if (!start)
 		return 0;
+	/* inih ignores what follows ']': "[g] fs = btrfs" would be the
+	 * section g with no key.  Only blanks, then nothing or a comment
+	 * (a ';' after a blank), may follow. */
+	const char *after = start + len + 1, *rest = after + strspn(after, " \t\r\n");
+	if (*rest && !(*rest == ';' && rest > after)) {
+		size_t n = strcspn(rest, "\r\n");
+		key_error(p, NULL, "text after ']' on a section line: '%.*s' (put each key = value "
+			  "on a line of its own)", (int)(n > 64 ? 64 : n), rest);
+		return -1;
+	}
 	char *name = xstrndup(start, len);
 	if (!valid_group_name(name)) {
 		key_error(p, NULL, "section name [%s] must be 1 to %d letters, digits, '.', '_' or '-'",
@@ -275,6 +290,26 @@ static void add_case(struct pc_scenario *sc, struct pc_case *c)
 	sc->cases[sc->ncases++] = *c;
 }
 
+/* Where group G's expect_MODE (slot I) comes from; *SLOT receives the slot
+ * whose text applies (I, or ALL: the key expect).  The group's expect_MODE,
+ * else the group's expect, else [global]'s expect_MODE, else [global]'s
+ * expect; NULL: the mode's default.  A group's key beats [global]'s, and
+ * within one section the mode's own key beats the one for every mode. */
+static const struct section *expect_from(const struct section *g, const struct section *global,
+					 size_t i, size_t all, size_t *slot)
+{
+	const struct section *order[] = { g, global };
+	for (size_t o = 0; o < 2; o++) {
+		if (!order[o])
+			continue;
+		*slot = order[o]->value[i] ? i : all;
+		if (order[o]->value[*slot])
+			return order[o];
+	}
+	*slot = i;
+	return NULL;
+}
+
 /* The typed settings of group G: for each key, G's value, else [global]'s,
  * else the default; a required key without a value is an error. */
 static int group_settings(struct parser *p, const struct section *g,
@@ -287,11 +322,16 @@ static int group_settings(struct parser *p, const struct section *g,
 	const char *wv = w < 0 ? NULL : g->value[w] ? g->value[w]
 			 : global && global->value[w] ? global->value[w] : NULL;
 	int fio = wv && !strncmp(wv, "fio", 3);
+	long all = pc_key_lookup("expect");
 	for (size_t i = 0; i < p->nslots; i++) {
 		const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
-		const struct section *from = g->value[i] ? g
-					     : global && global->value[i] ? global : NULL;
-		const char *value = from ? from->value[i] : pc_key_default(i);
+		size_t src = i; /* the slot whose text applies */
+		const struct section *from;
+		if ((k->flags & PC_KEY_PER_MODE) && !strcmp(k->name, "expect") && all >= 0)
+			from = expect_from(g, global, i, (size_t)all, &src);
+		else
+			from = g->value[i] ? g : global && global->value[i] ? global : NULL;
+		const char *value = from ? from->value[src] : pc_key_default(i);
 		if (!value && (k->flags & PC_KEY_REQUIRED) && !(fio && (k->flags & PC_KEY_IMAGE_ONLY))) {
 			p->failed = 1;
 			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s: not set; set it in the group or in [global]",
@@ -299,9 +339,9 @@ static int group_settings(struct parser *p, const struct section *g,
 		}
 		if (!value)
 			continue;
-		p->lineno = from ? from->key_line[i] : g->line;
+		p->lineno = from ? from->key_line[src] : g->line;
 		if (pc_key_set(i, out, value, p->dir, why, sizeof(why)) < 0)
-			return key_error(p, name, "%s", why);
+			return key_error(p, src == i ? name : "expect", "%s", why);
 	}
 	return 0;
 }
@@ -312,6 +352,47 @@ static unsigned needed_caps(const struct pc_settings *s)
 	return (s->write_cache == PC_WRITE_CACHE_VOLATILE ? PC_BACKEND_VOLATILE_CACHE : 0) |
 	       (s->crash_points ? PC_BACKEND_WRITE_LOG : 0) |
 	       (s->log_size ? PC_BACKEND_LOG_SIZE : 0);
+}
+
+/* The section that gives group G the key KEY: G, else [global], else NULL
+ * (the default). */
+static const struct section *key_from(const struct section *g, const struct section *global,
+				      const char *key)
+{
+	long i = pc_key_lookup(key);
+	if (i < 0)
+		return NULL;
+	return g->value[i] ? g : global && global->value[i] ? global : NULL;
+}
+
+/* The line of KEY's value for group G (its header's if KEY has its default). */
+static unsigned key_line(const struct section *g, const struct section *global, const char *key)
+{
+	const struct section *from = key_from(g, global, key);
+	return from ? from->key_line[pc_key_lookup(key)] : g->line;
+}
+
+/* mkfs_opts for each of the group's filesystems and mount_opts, every
+ * alternative, as fs.c checks them before it runs mkfs or mount: a
+ * scenario is checked completely before any case runs, and the error names
+ * the line of the key. */
+static int check_fs_options(struct parser *p, const struct section *g,
+			    const struct section *global, const struct pc_settings *s)
+{
+	char why[512];
+	for (size_t a = 0; a < s->mkfs_opts.n; a++)
+		for (unsigned f = 0; f < s->fs.n; f++)
+			if (pc_fs_check_mkfs_opts(pc_fs_name(s->fs.v[f]), s->mkfs_opts.v[a], why,
+						  sizeof(why)) < 0) {
+				p->lineno = key_line(g, global, "mkfs_opts");
+				return key_error(p, "mkfs_opts", "%s", why);
+			}
+	for (size_t a = 0; a < s->mount_opts.n; a++)
+		if (pc_fs_check_mount_opts(s->mount_opts.v[a], why, sizeof(why)) < 0) {
+			p->lineno = key_line(g, global, "mount_opts");
+			return key_error(p, "mount_opts", "%s", why);
+		}
+	return 0;
 }
 
 /* Checks between keys, on a group's settings. */
@@ -366,6 +447,25 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 	c->fio_bytes = jf->total_bytes;
 }
 
+/* cut_at as documented: end, or digits with an optional fraction
+ * ("2.5") followed by s or %.  pc_cut_at_parse reads the number with
+ * strtod, which also takes 0x10, 0x1p4, 1e3 and 1e-300. */
+static int cut_at_plain(const char *s)
+{
+	if (!strcmp(s, "end"))
+		return 1;
+	size_t n = strspn(s, "0123456789");
+	if (n == 0)
+		return 0;
+	if (s[n] == '.') {
+		size_t f = strspn(s + n + 1, "0123456789");
+		if (f == 0)
+			return 0;
+		n += 1 + f;
+	}
+	return (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
+}
+
 /* The workload keys of group G: the job file checked (its refusals name
  * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
  * 0 (image), 1 (fio, JF filled) or -1. */
@@ -382,10 +482,11 @@ static int group_workload(struct parser *p, const struct section *g,
 		return key_error(p, "workload", "%s", why);
 	from = g->value[c] ? g : global && global->value[c] ? global : g;
 	p->lineno = from->value[c] ? from->key_line[c] : g->line;
-	if (pc_cut_at_parse(s->cut_at, at) < 0) {
+	if (!cut_at_plain(s->cut_at) || pc_cut_at_parse(s->cut_at, at) < 0) {
 		pc_fio_job_free(jf);
-		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s) or P%% "
-				 "(0 < P < 100)", s->cut_at);
+		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s or 2.5s, at "
+				 "most 86400) or P%% (0 < P < 100, e.g. 50%% or 12.5%%): a plain "
+				 "decimal number", s->cut_at);
 	}
 	const char *problem = NULL;
 	if (!fio && at->kind != PC_CUT_AT_END)
@@ -402,13 +503,22 @@ static int group_workload(struct parser *p, const struct section *g,
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
 	}
+	/* A mid-run cut comes before any durability mode could run: a mode
+	 * other than none would only label a case that runs what none runs. */
+	for (unsigned m = 0; fio && at->kind != PC_CUT_AT_END && m < s->modes.n; m++) {
+		if (s->modes.v[m] == PC_MODE_NONE)
+			continue;
+		pc_fio_job_free(jf);
+		p->lineno = key_line(g, global, "modes");
+		return key_error(p, "modes", "[%s]: '%s' with cut_at = %s: a mid-run cut comes "
+				 "before any durability mode runs, so modes must be none (the default "
+				 "for workload = fio); the job's own syncs are what is tested",
+				 g->name, pc_mode_name((enum pc_mode)s->modes.v[m]), s->cut_at);
+	}
 	if (fio && s->modes.n == 0) {
 		s->modes.n = 1;
 		s->modes.v[0] = PC_MODE_NONE;
 	}
-	if (s->expect_all)
-		for (int m = 0; m < PC_MODE_COUNT; m++)
-			s->expect[m] = s->expect_all - 1;
 	return fio;
 }
 
@@ -489,6 +599,7 @@ static int expand_group(struct parser *p, const struct section *g,
 	struct pc_cut_at cut_at;
 	int fio;
 	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
+	    check_fs_options(p, g, global, s) < 0 ||
 	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;
 	/* auto picks only a backend that can do what is asked (check_group

@@ -202,7 +202,8 @@ static const struct pc_key keys[] = {
 		  "bytes" },
 	{ .name = "expect", .type = PC_KEY_ENUM, .offset = FIELD(expect_all),
 	  .choice = expect_all_choice, .min = 1,
-	  .help = "expect_MODE for every mode at once" },
+	  .help = "expect_MODE for every mode at once; an expect_MODE in the same section, "
+		  "or any expect key in the group over [global], wins" },
 	{ .name = "probe", .type = PC_KEY_ENUM, .offset = FIELD(probe), .choice = probe_choice,
 	  .def = "no",
 	  .help = "Measure the device first with a short fio job (results.json device)" },

@@ -59,6 +59,21 @@ a=
 assert_case_ok "$out" default/ext4/none
 [ ! -e "$out/.powercut.lock" ] || fail "the lock file was left behind"
 
+# 1b. A folder holding a finished run's results: refused (exit 2), the
+# results untouched; an empty -o is a usage error.
+sum_before=$(sha256sum "$out/results.json")
+rc=0
+pc_run "$TMP/one.ini" -o "$out" > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "run into a finished folder: exit $rc, expected 2"; }
+grep -q "results folder $out already holds a run's results" "$TMP/c.err" ||
+	{ cat "$TMP/c.err"; fail "the refusal does not say the folder holds results"; }
+[ "$(sha256sum "$out/results.json")" = "$sum_before" ] || fail "the finished run's results.json changed"
+[ ! -e "$out/.powercut.lock" ] || fail "the refused run left its lock file"
+rc=0
+pc_run "$TMP/one.ini" -o '' > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "-o '': exit $rc, expected 2"; }
+grep -q -- "--output: empty value" "$TMP/c.err" || { cat "$TMP/c.err"; fail "-o '': unclear error"; }
+
 # 2. Two runs without -o at once: a folder each.
 mkdir "$TMP/cwd"
 cat > "$TMP/cwd/quick.ini" <<INI
@@ -67,7 +82,7 @@ image = $SAMPLE_IMAGE
 fs = ext4
 modes = none
 device_size = 256M
-mkfs_opts = -Jdevice=LABEL=nothing
+mkfs_opts = -b 3000
 INI
 (cd "$TMP/cwd" && "$POWERCUT" run --workdir "$WORK" quick.ini > /dev/null 2>&1) & p1=$!
 (cd "$TMP/cwd" && "$POWERCUT" run --workdir "$WORK" quick.ini > /dev/null 2>&1) & p2=$!

@@ -110,6 +110,13 @@ grep -q 'gnuplot-nox' "$TMP/rep.err" || { cat "$TMP/rep.err"; fail "no word abou
 [ ! -e "$TMP/nognuplot.html" ] || fail "a page was written without gnuplot"
 report 2 -o "$TMP/x.html"
 report 2 "$TMP/night1"
+# The page may not replace what it reads.
+cp "$TMP/night1/results.json" "$TMP/night1.json.orig"
+for out in results.json junit.xml summary.md ./results.json; do
+	report 2 "$TMP/night1" "$TMP/night2" -o "$TMP/night1/$out"
+	grep -q 'which the report reads' "$TMP/rep.err" || { cat "$TMP/rep.err"; fail "-o $out: no word about the input"; }
+done
+cmp -s "$TMP/night1/results.json" "$TMP/night1.json.orig" || fail "report replaced an input's results.json"
 
 # A real browser renders it.
 profile=$(mktemp -d "$TMP/chromium.XXXXXX")

@@ -24,7 +24,7 @@ static int set_even(const struct cmd_line *cl, const char *arg, void *dest)
 
 struct parsed {
 	int flag, even;
-	const char *out, *platform;
+	const char *out, *platform, *dir;
 };
 
 /* Parse the words of ARGS (space-separated, at most 15) as a command line;
@@ -43,6 +43,7 @@ static int parse(const char *args, struct parsed *p, int min, int max, int *firs
 		{ "flag", 'f', no_argument, &p->flag, NULL },
 		{ "output", 'o', required_argument, &p->out, NULL },
 		{ "even", 0, required_argument, &p->even, set_even },
+		{ "dir", 'd', required_argument, &p->dir, cmd_set_nonempty },
 		CMD_OPT_PLATFORM(&p->platform),
 		CMD_OPT_END,
 	};
@@ -86,6 +87,11 @@ static void test_help_and_errors(void)
 	CU_ASSERT_EQUAL(parse("test -o", &p, 0, 1, &first), PC_EXIT_USAGE);
 	CU_ASSERT_EQUAL(parse("test --even 3", &p, 0, 1, &first), PC_EXIT_USAGE);
 	CU_ASSERT_EQUAL(p.even, 0);
+	/* An empty path is a usage error, not a default (run -o '', --workdir ''). */
+	CU_ASSERT_EQUAL(parse("test --dir=", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_PTR_NULL(p.dir);
+	CU_ASSERT_EQUAL(parse("test --dir=x -dy", &p, 0, 1, &first), CMD_GO_ON);
+	CU_ASSERT_STRING_EQUAL(p.dir ? p.dir : "", "y");
 	/* Operand counts. */
 	CU_ASSERT_EQUAL(parse("test", &p, 1, -1, &first), PC_EXIT_USAGE);
 	CU_ASSERT_EQUAL(parse("test a b c", &p, 1, 2, &first), PC_EXIT_USAGE);

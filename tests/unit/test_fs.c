@@ -67,6 +67,42 @@ static void test_mkfs_refuses_other_files(void)
 		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 		CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i][1] == 'z' ? "undo" : "another device"));
 	}
+	/* Sub-options and options naming a file, per mkfs (mkfs.xfs creates
+	 * -r file=1,name=NAME in its current folder). */
+	static const struct { const char *fs, *opts; } bad_fs[] = {
+		{ "xfs", "-r file=1,name=pc-rt,size=16m" }, { "xfs", "-l file=1,name=pc-log" },
+		{ "xfs", "-d name=pc-data" }, { "xfs", "-rname=pc-rt" }, { "xfs", "-p proto" },
+		{ "xfs", "-c options=cfg" }, { "xfs", "-r size=16m,file" },
+		{ "btrfs", "-r tree" }, { "btrfs", "--rootdir tree" }, { "btrfs", "--rootdir=tree" },
+		{ "btrfs", "--root tree" }, { "btrfs", "-Kr tree" },
+		{ "ext4", "-E root_owner=0:0,name=x" }, { "ext4", "-d rootdir" }, { "ext4", "-qd x" },
+		{ "ext4", "-l badblocks" }, { "ext4", "-dtree" },
+	};
+	for (size_t i = 0; i < sizeof(bad_fs) / sizeof(bad_fs[0]); i++) {
+		char why[512] = "";
+		if (pc_fs_check_mkfs_opts(bad_fs[i].fs, bad_fs[i].opts, why, sizeof(why)) == 0)
+			fprintf(stderr, "\n  %s mkfs_opts '%s' accepted", bad_fs[i].fs, bad_fs[i].opts);
+		CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts(bad_fs[i].fs, bad_fs[i].opts, why, sizeof(why)),
+				-1);
+		CU_ASSERT(why[0] != '\0');
+	}
+	/* What is not a file stays allowed (the letters of one mkfs name
+	 * files in another's, after an option taking an argument they are
+	 * its value). */
+	static const struct { const char *fs, *opts; } good_fs[] = {
+		{ "xfs", "-d agcount=4 -l size=16m -r extsize=64k -m crc=1" },
+		{ "xfs", "-L dlabel -n ftype=1" }, { "ext4", "-b 1024 -O ^has_journal -E lazy_itable_init=0" },
+		{ "ext4", "-c -L label -Ldata" }, { "ext4", "-J size=4" }, { "btrfs", "-d single -m dup" },
+		{ "btrfs", "-L rootdir -O ^no-holes --nodesize 16k" }, { "ext4", "" },
+	};
+	for (size_t i = 0; i < sizeof(good_fs) / sizeof(good_fs[0]); i++) {
+		char why[512] = "";
+		int rc = pc_fs_check_mkfs_opts(good_fs[i].fs, good_fs[i].opts, why, sizeof(why));
+		if (rc != 0)
+			fprintf(stderr, "\n  %s mkfs_opts '%s' refused: %s", good_fs[i].fs,
+				good_fs[i].opts, why);
+		CU_ASSERT_EQUAL(rc, 0);
+	}
 	pc_capture_errors(NULL, 0);
 	pc_messages_quiet = 0;
 	pc_last_errclass = PC_ERR_NONE;

@@ -104,8 +104,8 @@ static void test_isolated_view(void)
 	size_t n = strlen(got);
 	while (n && got[n - 1] == '\n')
 		got[--n] = '\0';
-	char *expect = xasprintf("fd full %s null random urandom zero fd full %s null random "
-				 "urandom zero |", name, name);
+	char *expect = xasprintf(".pc-cwd fd full %s null random urandom zero .pc-cwd fd full %s "
+				 "null random urandom zero |", name, name);
 	CU_ASSERT_STRING_EQUAL(got, expect);
 	free(got);
 	free(expect);
@@ -115,6 +115,33 @@ static void test_isolated_view(void)
 	char *mkout = NULL;
 	CU_ASSERT(run(mk, 1, cdev.path, &mkout) != 0);
 	free(mkout);
+	pc_loop_detach(&cdev);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* An isolated tool's current folder is an empty, read-only folder of its
+ * own: a relative name (mkfs.xfs -r file=1,name=NAME) creates nothing in
+ * the folder powercut runs in. */
+static void test_isolated_cwd(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_loop cdev;
+	attach(dir, "case", &cdev);
+	char *here = getcwd(NULL, 0);
+	CU_ASSERT_FATAL(here != NULL);
+	CU_ASSERT_FATAL(chdir(dir) == 0);
+	const char *sh[] = { "sh", "-c", "pwd; echo \"|$(ls -A)|\"; touch pc-escape && echo made",
+			     NULL };
+	char *out = NULL;
+	CU_ASSERT(run(sh, 1, cdev.path, &out) != 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "/dev/.pc-cwd\n||\n"));
+	CU_ASSERT_PTR_NULL(out ? strstr(out, "made") : NULL);
+	struct stat st;
+	CU_ASSERT(lstat("pc-escape", &st) < 0 && errno == ENOENT);
+	free(out);
+	CU_ASSERT(chdir(here) == 0);
+	free(here);
 	pc_loop_detach(&cdev);
 	unit_rmtree(dir);
 	free(dir);
@@ -184,5 +211,7 @@ void register_isolate_tests(void)
 		    test_mkfs_cannot_reach_journal_device);
 	CU_add_test(s, "an isolated tool sees only the case's device", test_isolated_view);
 	CU_add_test(s, "an isolated mount lands in our namespace", test_isolated_mount);
+	CU_add_test(s, "an isolated tool's current folder is empty and read-only",
+		    test_isolated_cwd);
 	CU_add_test(s, "the unpack process can open no device node", test_nodev_view);
 }

@@ -117,6 +117,31 @@ static void test_known_file(void)
 	free(dir);
 }
 
+/* A UTF-8 byte order mark before the first line is skipped: the first
+ * pattern matches (it did not, silently). */
+static void test_known_bom(void)
+{
+	char *dir = unit_tmpdir();
+	char *p = xasprintf("%s/bom.txt", dir);
+	const char *text = "\xEF\xBB\xBFg/ext4/syncfs # known bug\ng/xfs/* # later\n";
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(p, text, strlen(text), 0), 0);
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL(pc_known_load(p, &k), 0);
+	CU_ASSERT_EQUAL_FATAL(k.n, 2);
+	CU_ASSERT_STRING_EQUAL(k.v[0].pattern, "g/ext4/syncfs");
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/syncfs", "6.1"));
+	CU_ASSERT_STRING_EQUAL(k.v[1].pattern, "g/xfs/*");
+	pc_known_free(&k);
+	/* A file that is only a BOM holds nothing. */
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(p, "\xEF\xBB\xBF\n", 4, 0), 0);
+	CU_ASSERT_EQUAL(pc_known_load(p, &k), 0);
+	CU_ASSERT_EQUAL(k.n, 0);
+	pc_known_free(&k);
+	unit_rmtree(dir);
+	free(p);
+	free(dir);
+}
+
 static void test_kmsg_rule(void)
 {
 	struct pc_kmsg_result r = { .ndevs = 1, .in_window = 1 };
@@ -180,6 +205,7 @@ void register_nightly_tests(void)
 	CU_add_test(s, "kernel conditions", test_kcond);
 	CU_add_test(s, "known-failures lines and matching", test_known_parse);
 	CU_add_test(s, "known-failures file: FILE:LINE, not a file", test_known_file);
+	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);
 	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
 	CU_add_test(s, "outcome of attempts", test_outcome);
 }

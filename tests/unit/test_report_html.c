@@ -1,8 +1,10 @@
 /* test_report_html.c - the HTML report's pure helpers: relative links,
  * gnuplot-safe labels, and strict reading of results.json. */
 #include <CUnit/CUnit.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report/report_html.h"
 #include "unit.h"
@@ -81,10 +83,62 @@ static void test_strict(void)
 		  "\"io\":{},\"case_dir\":\"..\"}]}", -1);        /* not a case folder */
 }
 
+/* -o may not name what the report reads: a folder's results.json,
+ * junit.xml, summary.md (by any path, link or inode) or its cases. */
+static void test_output_not_input(void)
+{
+	char *dir = unit_tmpdir();
+	char *other = unit_tmpdir();
+	char *rj = xasprintf("%s/results.json", dir);
+	CU_ASSERT_EQUAL(pc_write_file(rj, GOOD_CASE("3", ""), strlen(GOOD_CASE("3", "")), 0), 0);
+	char *junit = xasprintf("%s/junit.xml", dir);
+	CU_ASSERT_EQUAL(pc_write_file(junit, "<x/>", 4, 0), 0);
+	char *cases = xasprintf("%s/cases/g_ext4_none", dir);
+	CU_ASSERT_EQUAL(pc_mkdir_p(cases, 0755), 0);
+	char *hard = xasprintf("%s/hard.json", other), *soft = xasprintf("%s/soft.json", other);
+	CU_ASSERT_EQUAL(link(rj, hard), 0);
+	CU_ASSERT_EQUAL(symlink(rj, soft), 0);
+	struct pc_rh_set s = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, dir), 0);
+	char *bad[] = {
+		xasprintf("%s/results.json", dir), xasprintf("%s/./junit.xml", dir),
+		xasprintf("%s/summary.md", dir), xasprintf("%s/cases/g_ext4_none/findings.txt", dir),
+		xasprintf("%s/../%s/results.json", dir, strrchr(dir, '/') + 1), xstrdup(hard),
+		xstrdup(soft), xstrdup(dir), xstrdup(""),
+	};
+	char *good[] = { xasprintf("%s/report.html", dir), xasprintf("%s/report.html", other) };
+	pc_messages_quiet = 1;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		pc_last_errclass = PC_ERR_NONE;
+		if (pc_rh_check_output(&s, bad[i]) == 0)
+			fprintf(stderr, "\n  -o %s accepted", bad[i]);
+		CU_ASSERT_EQUAL(pc_rh_check_output(&s, bad[i]), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		free(bad[i]);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		CU_ASSERT_EQUAL(pc_rh_check_output(&s, good[i]), 0);
+		free(good[i]);
+	}
+	pc_messages_quiet = 0;
+	pc_last_errclass = PC_ERR_NONE;
+	pc_rh_free(&s);
+	free(rj);
+	free(junit);
+	free(cases);
+	free(hard);
+	free(soft);
+	unit_rmtree(dir);
+	unit_rmtree(other);
+	free(dir);
+	free(other);
+}
+
 void register_report_html_tests(void)
 {
 	CU_pSuite s = CU_add_suite("report_html", NULL, NULL);
 	CU_add_test(s, "relative links", test_relpath);
 	CU_add_test(s, "gnuplot-safe labels", test_plot_label);
 	CU_add_test(s, "strict results.json", test_strict);
+	CU_add_test(s, "-o may not replace an input", test_output_not_input);
 }

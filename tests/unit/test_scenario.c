@@ -174,6 +174,90 @@ static void test_multi_group(void)
 	free(path);
 }
 
+/* Write a small fio job file, job.fio, in the test folder. */
+static void write_job(void)
+{
+	free(write_ini("job.fio", "[global]\nioengine=psync\nbs=4k\nsize=64k\nverify=crc32c\n"
+			 "[job]\nrw=write\n"));
+}
+
+/* cut_at: end, or a plain decimal number with s or %; what strtod reads
+ * besides (hex, exponents) is refused with FILE:LINE: cut_at. */
+static void test_cut_at_values(void)
+{
+	write_job();
+	static const struct { const char *v; int ok; } values[] = {
+		{ "end", 1 }, { "3s", 1 }, { "2.5s", 1 }, { "50%", 1 }, { "12.5%", 1 },
+		{ "0x10s", 0 }, { "0x1p4%", 0 }, { "1e-300s", 0 }, { "1e3s", 0 }, { "1E3s", 0 },
+		{ "3.s", 0 }, { ".5s", 0 }, { "+3s", 0 }, { "3 s", 0 }, { "infs", 0 }, { "0s", 0 },
+		{ "100%", 0 }, { "3", 0 },
+	};
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char *text = xasprintf("[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = %s\n",
+				       values[i].v);
+		char *path = write_ini("cutat.ini", text);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = xasprintf("%s:4: cut_at: '", path);
+		int ok = values[i].ok ? rc == 0 && sc.ncases == 1
+				      : rc == -1 && pc_last_errclass == PC_ERR_INPUT && strstr(err, where);
+		if (!ok)
+			fprintf(stderr, "\n  cut_at = '%s': rc %d, message: %s", values[i].v, rc, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(where);
+		free(err);
+		free(path);
+		free(text);
+	}
+}
+
+/* With a mid-run cut no durability mode runs: modes other than none are
+ * refused (FILE:LINE: modes), none and the default are accepted, and
+ * cut_at = end takes any mode. */
+static void test_midrun_modes(void)
+{
+	write_job();
+	static const struct { const char *text, *where; size_t ncases; } cases[] = {
+		{ "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 50%\nmodes = none fsync sfr\n",
+		  ":5: modes: [g]: 'fsync' with cut_at = 50%", 0 },
+		{ "[global]\nmodes = syncfs\n[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 2s\n",
+		  ":2: modes: [g]: 'syncfs'", 0 },
+		{ "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 50%\nmodes = none\n", NULL, 1 },
+		{ "[g]\nworkload = fio job.fio\nfs = ext4 xfs\ncut_at = 3s\n", NULL, 2 },
+		{ "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = end\nmodes = none fsync\n", NULL, 2 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = write_ini("midrun.ini", cases[i].text);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = cases[i].where ? xasprintf("%s%s", path, cases[i].where) : NULL;
+		int ok = where ? rc == -1 && pc_last_errclass == PC_ERR_INPUT && strstr(err, where)
+			       : rc == 0 && sc.ncases == cases[i].ncases;
+		if (!ok)
+			fprintf(stderr, "\n  case %zu: rc %d, message: %s", i, rc, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(where);
+		free(err);
+		free(path);
+	}
+}
+
+/* A section line may end in blanks and a comment. */
+static void test_section_comment(void)
+{
+	struct pc_scenario sc;
+	load_ok("comment.ini", "[global] \t\r\nimage = a.tar\nfs = ext4\nmodes = none\n"
+		"[g]  ; the first group\n[h]\t;\n", &sc, 2);
+	CU_ASSERT_STRING_EQUAL(sc.cases[1].id, "h/ext4/none");
+	pc_scenario_free(&sc);
+}
+
 static void test_global_only(void)
 {
 	struct pc_scenario sc;
@@ -363,6 +447,16 @@ static const struct bad_case bad[] = {
 	  "layout = snapshots\n[g]\ncrash_points = 3\n", ":6: [g]", "layout = flat only" },
 	{ "volatile cache on dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "backend = dm\n[g]\nwrite_cache = volatile\n", ":6: [g]", "needs backend = fuse" },
+	{ "mkfs_opts naming a device", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[bad]\nmkfs_opts = -J device=/dev/loop0\n", ":6: mkfs_opts", "another device" },
+	{ "mkfs_opts in [global] naming a file", "[global]\nimage = a.tar\nfs = ext4\n"
+	  "mkfs_opts = -b 4096 | -l x\nmodes = none\n[g]\nfs = xfs\n[h]\n", ":4: mkfs_opts",
+	  "'-l' names another device or file (mkfs.ext4" },
+	{ "xfs file option", "[global]\nimage = a.tar\nfs = ext4 xfs\nmodes = none\n"
+	  "mkfs_opts = -r file=1,name=pc-rt,size=16m\n", ":5: mkfs_opts", "name=pc-rt" },
+	{ "mount_opts naming a device", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[bad]\nmount_opts = noatime | journal_path=/dev/loop0\n", ":6: mount_opts",
+	  "journal_path" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
 	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
 	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",
@@ -372,7 +466,12 @@ static const struct bad_case bad[] = {
 	{ "duplicate section", "[a]\nfs = ext4\n[b]\n[a]\n", ":4:", "[a]" },
 	{ "duplicate key", "[a]\nfs = ext4\nfs = xfs\n", ":3: fs", "line 2" },
 	{ "syntax error", "[g]\nfs = ext4\nthis is not a key\n", ":3:", "syntax" },
+	{ "no key", "[g]\nfs = ext4\n = drop\n", ":3: a line with no key", NULL },
 	{ "bad section name", "[a/b]\n", ":1:", "a/b" },
+	{ "text after a section", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g] fs = btrfs\n", ":5:", "text after ']'" },
+	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
 };
 
@@ -652,6 +751,39 @@ static void test_expect_per_mode(void)
 	free(sets);
 }
 
+/* expect and expect_MODE: a group's key beats [global]'s; within one
+ * section expect_MODE beats expect (in either order in the file). */
+static void test_expect_precedence(void)
+{
+	static const char text[] =
+		"[global]\nimage = a.tar\nfs = ext4\nmodes = none syncfs fsync\n"
+		"expect = loss\nexpect_fsync = any\n"
+		"[g]\nexpect_syncfs = intact\n"
+		"[h]\nexpect_fsync = intact\nexpect = any\n"
+		"[i]\n"
+		"[j]\nexpect_none = intact\n";
+	static const struct { const char *id; enum pc_expect want; } cases[] = {
+		{ "g/ext4/none", PC_EXPECT_LOSS }, { "g/ext4/syncfs", PC_EXPECT_INTACT },
+		{ "g/ext4/fsync", PC_EXPECT_ANY },
+		{ "h/ext4/none", PC_EXPECT_ANY }, { "h/ext4/syncfs", PC_EXPECT_ANY },
+		{ "h/ext4/fsync", PC_EXPECT_INTACT },
+		{ "i/ext4/none", PC_EXPECT_LOSS }, { "i/ext4/syncfs", PC_EXPECT_LOSS },
+		{ "i/ext4/fsync", PC_EXPECT_ANY },
+		{ "j/ext4/none", PC_EXPECT_INTACT }, { "j/ext4/syncfs", PC_EXPECT_LOSS },
+		{ "j/ext4/fsync", PC_EXPECT_ANY },
+	};
+	struct pc_scenario sc;
+	load_ok("precedence.ini", text, &sc, sizeof(cases) / sizeof(cases[0]));
+	for (size_t i = 0; i < sc.ncases; i++) {
+		CU_ASSERT_STRING_EQUAL(sc.cases[i].id, cases[i].id);
+		if (sc.cases[i].expect != cases[i].want)
+			fprintf(stderr, "\n  %s: expect %s, want %s", sc.cases[i].id,
+				pc_expect_name(sc.cases[i].expect), pc_expect_name(cases[i].want));
+		CU_ASSERT_EQUAL(sc.cases[i].expect, cases[i].want);
+	}
+	pc_scenario_free(&sc);
+}
+
 /* The text of FILE (relative to the source tree, where `make unit` runs). */
 static char *source_file(const char *file)
 {
@@ -759,6 +891,11 @@ void register_scenario_tests(void)
 	CU_add_test(s, "write_cache, crash_points: inherited, overridden, pin fuse",
 		    test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
+	CU_add_test(s, "a section line may end in a comment", test_section_comment);
+	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
+	CU_add_test(s, "a mid-run cut takes modes = none only", test_midrun_modes);
+	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
+		    test_expect_precedence);
 	CU_add_test(s, "long lines", test_long_line);
 	CU_add_test(s, "missing scenario file", test_missing_file);
 	CU_add_test(s, "filter", test_filter);
