@@ -437,6 +437,10 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 {
 	c->workload = PC_WORKLOAD_FIO;
 	c->fio_job = xstrdup(jf->path);
+	c->fio_job_text = xmalloc(jf->len + 1);
+	memcpy(c->fio_job_text, jf->text, jf->len);
+	c->fio_job_text[jf->len] = '\0';
+	c->fio_job_len = jf->len;
 	c->fio_jobs = xcalloc(jf->njobs + 1, sizeof(char *));
 	c->fio_unsynced = xcalloc(jf->njobs + 1, sizeof(unsigned));
 	for (size_t j = 0; j < jf->njobs; j++) {
@@ -752,6 +756,7 @@ static void case_free(struct pc_case *c)
 	free(c->backend);
 	pc_strv_free(c->images);
 	free(c->fio_job);
+	free(c->fio_job_text);
 	pc_strv_free(c->fio_jobs);
 	free(c->fio_unsynced);
 }

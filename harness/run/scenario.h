@@ -92,6 +92,8 @@ struct pc_case {
 	const struct pc_settings *settings;
 	enum pc_workload workload;
 	char *fio_job;     /* workload = fio: absolute path of the checked job file */
+	char *fio_job_text; /* its bytes as checked: fio runs a copy of these */
+	size_t fio_job_len;
 	char **fio_jobs;   /* its job (section) names, NULL-terminated */
 	size_t nfio_jobs;
 	unsigned *fio_unsynced; /* per job: see pc_fio_job.unsynced */

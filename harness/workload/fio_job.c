@@ -704,18 +704,69 @@ static int parse_stream(FILE *f, const char *shown, struct pc_fio_jobfile *out)
 	return rc < 0 ? -1 : 0;
 }
 
-int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out)
+/* Parse TEXT[0..LEN) (NUL bytes included, which the parser reports with
+ * their line) into OUT; its path is SHOWN. */
+static int parse_buffer(const char *text, size_t len, const char *shown,
+			struct pc_fio_jobfile *out)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	/* fmemopen of zero bytes fails with EINVAL: an empty file has no job */
+	FILE *f = fmemopen((void *)(len ? text : "\n"), len ? len : 1, "r");
 	if (!f)
 		return pc_fail_errno(PC_ERR_RUN, errno, "fmemopen");
 	int rc = parse_stream(f, shown, out);
 	fclose(f);
 	out->path = xstrdup(shown);
-	if (rc < 0)
+	if (rc < 0) {
 		pc_fio_job_free(out);
+		return rc;
+	}
+	out->text = xmalloc(len + 1);
+	memcpy(out->text, text, len);
+	out->text[len] = '\0';
+	out->len = len;
 	return rc;
+}
+
+int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out)
+{
+	return parse_buffer(text, strlen(text), shown, out);
+}
+
+/* The whole job file on FD (at most PC_MAX_SMALL_FILE bytes), NUL bytes
+ * and all: the bytes checked are the bytes fio will run (see text in
+ * fio_job.h). */
+static char *read_job_text(int fd, const char *shown, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap + 1);
+	for (;;) {
+		if (n == cap) {
+			if (cap > PC_MAX_SMALL_FILE) {
+				free(buf);
+				pc_fail(PC_ERR_INPUT, "fio job file %s: larger than %u bytes", shown,
+					PC_MAX_SMALL_FILE);
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = errno;
+			free(buf);
+			pc_fail_errno(PC_ERR_RUN, err, "reading fio job file %s", shown);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *out)
@@ -726,22 +777,19 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 		return pc_fail_errno(PC_ERR_INPUT, errno, "fio job file %s", shown);
 	/* A regular file only: a FIFO would block, /dev/zero never end. */
 	int fd = pc_input_open("fio job file", abs);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
-	if (!f) {
-		int err = errno;
-		if (fd >= 0) {
-			close(fd);
-			pc_fail_errno(PC_ERR_RUN, err, "fdopen fio job file %s", shown);
-		}
+	size_t len = 0;
+	char *text = fd < 0 ? NULL : read_job_text(fd, shown, &len);
+	if (fd >= 0)
+		close(fd);
+	int rc = text ? parse_buffer(text, len, shown, out) : -1;
+	free(text);
+	if (rc < 0) {
 		free(abs);
 		return -1;
 	}
-	int rc = parse_stream(f, shown, out);
-	fclose(f);
+	free(out->path);
 	out->path = abs;
-	if (rc < 0)
-		pc_fio_job_free(out);
-	return rc;
+	return 0;
 }
 
 void pc_fio_job_free(struct pc_fio_jobfile *jf)
@@ -751,6 +799,7 @@ void pc_fio_job_free(struct pc_fio_jobfile *jf)
 	free(jf->jobs);
 	sections_free(jf->sections, jf->nsections);
 	free(jf->path);
+	free(jf->text);
 	memset(jf, 0, sizeof(*jf));
 }
 
@@ -962,9 +1011,34 @@ static int quiet_stderr(void *arg, const char **what)
 	return 0;
 }
 
+static int fio_reads(const struct pc_fio_jobfile *jf, const char *file, const char *shown);
+
 int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown)
 {
-	char *argv[] = { "fio", "--parse-only", jf->path, NULL };
+	/* fio reads a private copy of the bytes checked, the ones the case
+	 * will run (pc_fio_job_write_copy), not the file again */
+	char dir[] = "/tmp/powercut-fio.XXXXXX";
+	if (!mkdtemp(dir))
+		return pc_fail_errno(PC_ERR_ENV, errno, "mkdtemp %s", dir);
+	char *copy = xasprintf("%s/job.fio", dir);
+	int rc = pc_fio_job_write_copy(jf, copy);
+	if (rc == 0)
+		rc = fio_reads(jf, copy, shown);
+	unlink(copy);
+	rmdir(dir);
+	free(copy);
+	return rc;
+}
+
+int pc_fio_job_write_copy(const struct pc_fio_jobfile *jf, const char *path)
+{
+	return pc_write_file(path, jf->text, jf->len, 0);
+}
+
+/* fio --parse-only, then --showcmd compared with JF, on FILE. */
+static int fio_reads(const struct pc_fio_jobfile *jf, const char *file, const char *shown)
+{
+	char *argv[] = { "fio", "--parse-only", (char *)file, NULL };
 	char *output = NULL;
 	int status = 0;
 	if (pc_run(argv, &output, &status) < 0)
@@ -983,7 +1057,7 @@ int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown)
 	free(output);
 	if (rc < 0)
 		return rc;
-	char *show[] = { "fio", "--showcmd", jf->path, NULL };
+	char *show[] = { "fio", "--showcmd", (char *)file, NULL };
 	output = NULL;
 	if (pc_run_setup(show, quiet_stderr, NULL, &output, &status) < 0)
 		return -1;

@@ -623,6 +623,7 @@ int pc_fio_test_damage(const char *datadir)
 struct fio_run {
 	char fiodir[PATH_MAX];   /* the job's folder on the filesystem, mnt/fio */
 	char casedir[PATH_MAX];  /* the case folder, absolute: fio's working folder */
+	char job[PATH_MAX];      /* the checked bytes of the job file, copied there */
 	struct pc_fio_case fc;
 };
 
@@ -641,8 +642,13 @@ static int fio_prepare(struct pc_workload_case *w)
 	if (!realpath(w->r->case_dir, f->casedir))
 		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", w->r->case_dir);
 	const struct pc_case *c = w->c;
+	/* fio runs the bytes the scenario check read, never the file again:
+	 * a job file changed after the check changes nothing */
+	if (pc_path_join(f->job, sizeof(f->job), f->casedir, "job.fio") < 0 ||
+	    pc_write_file(f->job, c->fio_job_text, c->fio_job_len, 0) < 0)
+		return -1;
 	f->fc = (struct pc_fio_case){
-		.job = c->fio_job,
+		.job = f->job,
 		.jobs = (const char *const *)c->fio_jobs,
 		.njobs = c->nfio_jobs,
 		.unsynced = c->fio_unsynced,
@@ -677,13 +683,8 @@ static int fio_setup(struct pc_workload_case *w)
 static int fio_commit(struct pc_workload_case *w)
 {
 	pc_progress_phase("commit");
-	size_t len = 0;
-	char *text = pc_read_file(w->c->fio_job, &len);
-	if (!text)
-		return pc_fail(PC_ERR_RUN, "sha256 of %s", w->c->fio_job);
 	unsigned char digest[PC_SHA256_LEN];
-	pc_sha256(text, len, digest);
-	free(text);
+	pc_sha256(w->c->fio_job_text, w->c->fio_job_len, digest);
 	struct pc_commit rec;
 	pc_commit_build_digest(&rec, digest, w->r->fio.write_ios, w->c->id,
 			       pc_mode_name(w->c->mode), 0);

@@ -127,5 +127,35 @@ pc_run "$TMP/none.ini" -o "$TMP/out-none" > "$TMP/stdout" 2> "$TMP/stderr" || rc
 case_field "$TMP/out-none" n/ext4/fsync .reason | grep -q "job b wrote nothing" ||
 	fail "a job that wrote nothing: reason $(case_field "$TMP/out-none" n/ext4/fsync .reason)"
 
+# ---- the job file changed after the scenario was checked: fio runs the
+# checked bytes (a copy in the case folder), never the file again.  The run
+# is stopped once its fuse server exists (the scenario is read by then),
+# the job file gets an exec_prerun that the check would refuse, and the run
+# resumed: the case must pass on the original job, and nothing must run.
+printf '[w]\nrw=write\nsize=256k\nbs=4k\nverify=crc32c\n' > "$TMP/swap.fio"
+cp "$TMP/swap.fio" "$TMP/swap.orig"
+printf '[s]\nworkload = fio swap.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/swap.ini"
+setsid "$POWERCUT" run --workdir "$WORK" "$TMP/swap.ini" -o "$TMP/out-swap" > "$TMP/stdout" 2> "$TMP/stderr" &
+pid=$!
+stopped=0
+for _ in $(seq 1 3000); do
+	if pgrep -f -- "__fuse-server.*$WORK/" > /dev/null; then
+		kill -STOP "$pid"
+		stopped=1
+		break
+	fi
+	kill -0 "$pid" 2> /dev/null || break
+	sleep 0.01
+done
+[ "$stopped" = 1 ] || fail "the swap run ended before its device was made"
+printf '[w]\nrw=write\nsize=256k\nbs=4k\nverify=crc32c\nexec_prerun=touch %s\n' "$TMP/pwned" > "$TMP/swap.fio"
+kill -CONT "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/stderr"; fail "job file changed after the check: exit $rc, expected 0 (the checked job)"; }
+[ ! -e "$TMP/pwned" ] || fail "job file changed after the check: its exec_prerun ran"
+cmp -s "$TMP/swap.orig" "$(case_field "$TMP/out-swap" s/ext4/fsync .case_dir)/job.fio" ||
+	fail "the case folder does not hold the checked job (job.fio)"
+
 assert_no_leftovers
 pass
