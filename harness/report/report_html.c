@@ -435,10 +435,17 @@ static const char *const plot_head =
 	"set datafile missing '?'\n"
 	"set grid ytics\n";
 
-/* A bar per case: VALUES[i] (< 0: not measured, drawn as nothing). */
+/* A bar per case: VALUES[i] (< 0: not measured, drawn as nothing).  No
+ * case measured it: a line saying so (gnuplot refuses a plot with no
+ * point). */
 static char *plot_bars(const char *title, const char *ylabel, char **labels, const double *values,
 		       size_t n)
 {
+	size_t measured = 0;
+	for (size_t i = 0; i < n; i++)
+		measured += values[i] >= 0;
+	if (measured == 0)
+		return xasprintf("<p>%s: no case has this measurement.</p>\n", title);
 	size_t cap = 4096 + n * 160, len = 0;
 	char *s = xcalloc(cap, 1);
 	len += (size_t)snprintf(s + len, cap - len, plot_head, 360 + (int)(n < 40 ? n : 40) * 30, 380);

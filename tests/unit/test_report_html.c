@@ -134,6 +134,28 @@ static void test_output_not_input(void)
 	free(other);
 }
 
+/* A measurement no case has (no io.wbytes here): the page says so instead
+ * of failing in gnuplot ("x range is invalid"). */
+static void test_unmeasured_plot(void)
+{
+	char *dir = unit_tmpdir();
+	char *rj = xasprintf("%s/results.json", dir);
+	CU_ASSERT_EQUAL(pc_write_file(rj, GOOD_CASE("3", ""), strlen(GOOD_CASE("3", "")), 0), 0);
+	struct pc_rh_set s = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, dir), 0);
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	CU_ASSERT(html && strstr(html, "bytes written per case: no case has this measurement"));
+	CU_ASSERT(html && strstr(html, "<svg")); /* the measured ones are drawn */
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	free(rj);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_report_html_tests(void)
 {
 	CU_pSuite s = CU_add_suite("report_html", NULL, NULL);
@@ -141,4 +163,5 @@ void register_report_html_tests(void)
 	CU_add_test(s, "gnuplot-safe labels", test_plot_label);
 	CU_add_test(s, "strict results.json", test_strict);
 	CU_add_test(s, "-o may not replace an input", test_output_not_input);
+	CU_add_test(s, "a measurement no case has", test_unmeasured_plot);
 }
