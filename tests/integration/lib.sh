@@ -66,13 +66,19 @@ assert_case_ok() {
 	[ "$entries" -gt 1000 ] || fail "$what: only $entries entries"
 }
 
-# Run a scenario into $TMP/out (set as $out), print its table, keep stdout
-# in $TMP/stdout, and fail unless it exits WANT.
+# Run a scenario into a new results folder, $TMP/out the first time, then
+# $TMP/out.2, ... (set as $out: powercut refuses a folder that holds a run's
+# results), print its table, keep stdout in $TMP/stdout, and fail unless it
+# exits WANT.
 # run_scenario WANT SCENARIO [ARGS...]
 run_scenario() {
-	local want=$1 rc=0
+	local want=$1 rc=0 n=1
 	shift
 	out="$TMP/out"
+	while [ -e "$out" ]; do
+		n=$((n + 1))
+		out="$TMP/out.$n"
+	done
 	pc_run "$@" -o "$out" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 	cat "$TMP/stdout"
 	[ "$rc" -eq "$want" ] || { cat "$TMP/stderr"; fail "powercut run exited $rc, expected $want"; }
