@@ -107,3 +107,19 @@ manifest_reseal() {
 pass() {
 	echo "PASS $TEST_NAME"
 }
+
+# Stop (SIGSTOP) the run PID once its fuse server exists, i.e. after the
+# scenario is read and the image scanned, before the case writes anything;
+# fail if the run ends first.  The caller sends SIGCONT.
+stop_when_device_made() {
+	local pid=$1 _
+	for _ in $(seq 1 3000); do
+		if pgrep -f -- "__fuse-server.*$WORK/" > /dev/null; then
+			kill -STOP "$pid"
+			return 0
+		fi
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.01
+	done
+	fail "the run ended before its device was made"
+}

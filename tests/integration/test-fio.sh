@@ -137,17 +137,7 @@ cp "$TMP/swap.fio" "$TMP/swap.orig"
 printf '[s]\nworkload = fio swap.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/swap.ini"
 setsid "$POWERCUT" run --workdir "$WORK" "$TMP/swap.ini" -o "$TMP/out-swap" > "$TMP/stdout" 2> "$TMP/stderr" &
 pid=$!
-stopped=0
-for _ in $(seq 1 3000); do
-	if pgrep -f -- "__fuse-server.*$WORK/" > /dev/null; then
-		kill -STOP "$pid"
-		stopped=1
-		break
-	fi
-	kill -0 "$pid" 2> /dev/null || break
-	sleep 0.01
-done
-[ "$stopped" = 1 ] || fail "the swap run ended before its device was made"
+stop_when_device_made "$pid"
 printf '[w]\nrw=write\nsize=256k\nbs=4k\nverify=crc32c\nexec_prerun=touch %s\n' "$TMP/pwned" > "$TMP/swap.fio"
 kill -CONT "$pid"
 rc=0

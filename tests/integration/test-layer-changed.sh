@@ -29,17 +29,7 @@ pc_run "$TMP/s.ini" -o "$TMP/ok" > "$TMP/o" 2> "$TMP/e" || rc=$?
 
 setsid "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" &
 pid=$!
-stopped=0
-for _ in $(seq 1 3000); do
-	if pgrep -f -- "__fuse-server.*$WORK/" > /dev/null; then
-		kill -STOP "$pid"
-		stopped=1
-		break
-	fi
-	kill -0 "$pid" 2> /dev/null || break
-	sleep 0.01
-done
-[ "$stopped" = 1 ] || fail "the run ended before its device was made"
+stop_when_device_made "$pid"
 # Not unpacked yet: the manifest is written right after the unpack.
 if [ -n "$(find "$TMP/out" -name manifest.txt 2>/dev/null)" ]; then
 	kill -CONT "$pid"
