@@ -185,11 +185,8 @@ int pc_lines_next(struct pc_lines *r, char **line, size_t *len)
 	return 1;
 }
 
-char *pc_input_read_small(const char *what, const char *path, size_t max, size_t *len)
+char *pc_input_read_fd(int fd, const char *what, const char *path, size_t max, size_t *len)
 {
-	int fd = pc_input_open(what, path);
-	if (fd < 0)
-		return NULL;
 	size_t used = 0, cap = max < 4096 ? max + 1 : 4096;
 	char *buf = xmalloc(cap + 1);
 	for (;;) {
@@ -204,7 +201,8 @@ char *pc_input_read_small(const char *what, const char *path, size_t max, size_t
 			continue;
 		if (n < 0) {
 			pc_fail_errno(PC_ERR_RUN, errno, "read %s %s", what, path);
-			goto fail;
+			free(buf);
+			return NULL;
 		}
 		if (n == 0)
 			break;
@@ -213,25 +211,35 @@ char *pc_input_read_small(const char *what, const char *path, size_t max, size_t
 	if (used > max) {
 		pc_fail(PC_ERR_INPUT, "%s %s: larger than powercut's limit of %zu bytes", what,
 			path, max);
-		goto fail;
+		free(buf);
+		return NULL;
 	}
-	if (memchr(buf, '\0', used)) {
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return buf;
+}
+
+char *pc_input_read_small(const char *what, const char *path, size_t max, size_t *len)
+{
+	int fd = pc_input_open(what, path);
+	if (fd < 0)
+		return NULL;
+	size_t used;
+	char *buf = pc_input_read_fd(fd, what, path, max, &used);
+	close(fd);
+	if (buf && memchr(buf, '\0', used)) {
 		size_t at = (size_t)((char *)memchr(buf, '\0', used) - buf);
 		unsigned long lineno = 1;
 		for (size_t i = 0; i < at; i++)
 			lineno += buf[i] == '\n';
 		pc_fail(PC_ERR_INPUT, "%s:%lu: NUL byte in line", path, lineno);
-		goto fail;
+		free(buf);
+		return NULL;
 	}
-	close(fd);
-	buf[used] = '\0';
-	if (len)
+	if (buf && len)
 		*len = used;
 	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
 }
 
 int pc_input_vfail_at(const char *file, unsigned line, const char *key, const char *fmt,

@@ -68,6 +68,12 @@ void pc_lines_init_fd(struct pc_lines *r, int fd, const char *path, size_t max);
 int pc_lines_next(struct pc_lines *r, char **line, size_t *len);
 void pc_lines_close(struct pc_lines *r);
 
+/* Read FD to its end, at most MAX bytes, NUL bytes and all: a
+ * NUL-terminated malloc'd buffer (length in *len if not NULL), or NULL with
+ * "WHAT PATH: larger than powercut's limit of MAX bytes" (class INPUT) or the
+ * read error (class RUN).  FD is not closed. */
+char *pc_input_read_fd(int fd, const char *what, const char *path, size_t max, size_t *len);
+
 /* Read a regular file of at most MAX bytes whole, refusing NUL bytes: a
  * NUL-terminated malloc'd buffer (length in *len if not NULL), or NULL with
  * a message (class INPUT for a bad or too-large file). */

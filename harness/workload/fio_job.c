@@ -733,42 +733,6 @@ int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_j
 	return parse_buffer(text, strlen(text), shown, out);
 }
 
-/* The whole job file on FD (at most PC_MAX_SMALL_FILE bytes), NUL bytes
- * and all: the bytes checked are the bytes fio will run (see text in
- * fio_job.h). */
-static char *read_job_text(int fd, const char *shown, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap + 1);
-	for (;;) {
-		if (n == cap) {
-			if (cap > PC_MAX_SMALL_FILE) {
-				free(buf);
-				pc_fail(PC_ERR_INPUT, "fio job file %s: larger than %u bytes", shown,
-					PC_MAX_SMALL_FILE);
-				return NULL;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap + 1);
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = errno;
-			free(buf);
-			pc_fail_errno(PC_ERR_RUN, err, "reading fio job file %s", shown);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -778,7 +742,10 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 	/* A regular file only: a FIFO would block, /dev/zero never end. */
 	int fd = pc_input_open("fio job file", abs);
 	size_t len = 0;
-	char *text = fd < 0 ? NULL : read_job_text(fd, shown, &len);
+	/* NUL bytes and all: the bytes checked are the bytes fio will run
+	 * (see text in fio_job.h). */
+	char *text = fd < 0 ? NULL : pc_input_read_fd(fd, "fio job file", shown,
+						      PC_MAX_SMALL_FILE, &len);
 	if (fd >= 0)
 		close(fd);
 	int rc = text ? parse_buffer(text, len, shown, out) : -1;

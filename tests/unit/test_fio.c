@@ -8,6 +8,7 @@
 #include "workload/fio_job.h"
 #include "workload/fio_output.h"
 #include "unit.h"
+#include "util/input.h"
 #include "util/util.h"
 #include "workload/workload_fio.h"
 
@@ -472,6 +473,16 @@ static void test_job_file_inputs(void)
 	CU_ASSERT_FATAL(pc_write_file(lng, text, n, 0) == 0);
 	load_refused(lng, "j.fio:2: line longer than");
 	free(text);
+	/* Over the small-file limit, in short lines. */
+	char *big = xasprintf("%s/big.fio", dir);
+	n = PC_MAX_SMALL_FILE + 1;
+	text = xmalloc(n);
+	memset(text, '\n', n);
+	memcpy(text, "[j]\n", 4);
+	CU_ASSERT_FATAL(pc_write_file(big, text, n, 0) == 0);
+	load_refused(big, "larger than powercut's limit of 1048576 bytes");
+	free(text);
+	free(big);
 	unit_rmtree(dir);
 	free(fifo);
 	free(nul);
