@@ -241,6 +241,38 @@ static struct inflater *inflater_new(void)
 	return in;
 }
 
+/* 1 with the filter's name in NAME if the gzip file PATH decompresses to
+ * another compressed stream (libarchive's bidders on its first bytes);
+ * 0 if not, or if it cannot be read (the tar reader says why). */
+static int compressed_inside_gzip(const char *path, char *name, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	struct pc_gunzip *g = pc_gunzip_open(fd);
+	char head[4096];
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(head) && (r = pc_gunzip_read(g, head + n, sizeof(head) - n)) > 0)
+		n += (size_t)r;
+	pc_gunzip_close(g);
+	struct archive *dec = pc_tar_reader_new(PC_TAR_RAW);
+	struct archive_entry *ae;
+	int inside = archive_read_open_memory(dec, head, n) == ARCHIVE_OK &&
+		     archive_read_next_header(dec, &ae) == ARCHIVE_OK &&
+		     archive_filter_count(dec) >= 2;
+	if (inside)
+		snprintf(name, cap, "%s", archive_filter_name(dec, 0));
+	archive_read_free(dec);
+	return inside;
+}
+
+static void refuse_compressed_twice(const char *path, const char *inner, const char *outer)
+{
+	pc_fail(PC_ERR_INPUT, "layer %s: compressed more than once (%s inside %s): a layer "
+		"is decompressed once, then read as tar", path, inner, outer);
+}
+
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
  * would not check its trailers), libarchive's raw reader for the other
  * compressions, the file itself when it is not compressed.  NULL when PATH
@@ -255,6 +287,14 @@ static struct inflater *inflater_open(const char *path, int *refused)
 		return NULL;
 	struct inflater *in = inflater_new();
 	if (pc_is_gzip(fd) == 1) {
+		char inner[32];
+		if (compressed_inside_gzip(path, inner, sizeof(inner))) {
+			refuse_compressed_twice(path, inner, "gzip");
+			close(fd);
+			inflater_free(in);
+			*refused = 1;
+			return NULL;
+		}
 		in->gz = pc_gunzip_open(fd);
 		return in;
 	}
@@ -269,9 +309,9 @@ static struct inflater *inflater_open(const char *path, int *refused)
 	}
 	close(fd);
 	if (archive_filter_count(dec) > 2) {
-		pc_fail(PC_ERR_INPUT, "layer %s: compressed more than once (%s inside %s): a layer "
-			"is decompressed once, then read as tar", path, archive_filter_name(dec, 1),
-			archive_filter_name(dec, 0));
+		/* Filter 0 is the last one applied when reading: the inner one. */
+		refuse_compressed_twice(path, archive_filter_name(dec, 0),
+					archive_filter_name(dec, 1));
 		archive_read_free(dec);
 		inflater_free(in);
 		*refused = 1;

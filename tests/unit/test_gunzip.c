@@ -3,6 +3,8 @@
  * a truncated stream and data after the last member are errors, and a
  * damaged .tar.gz layer is an input error for the scan. */
 #include <CUnit/CUnit.h>
+#include <archive.h>
+#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -162,10 +164,79 @@ static void test_damaged_layer_refused(void)
 	free(dir);
 }
 
+/* Scan LAYER (bytes G) and expect it refused as compressed twice, WANT
+ * naming the filters. */
+static void scan_refused_twice(const char *dir, const char *name, const struct pc_strbuf *g,
+			       const char *want)
+{
+	char *layer = xasprintf("%s/%s", dir, name);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(layer, g->s, g->len, 0), 0);
+	const char *layers[] = { layer };
+	struct pc_manifest *m = NULL;
+	char buf[1024] = "";
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_EQUAL(pc_image_scan(layers, 1, &m, NULL), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	if (!strstr(buf, want)) {
+		fprintf(stderr, "\nwanted '%s' in: %s\n", want, buf);
+		CU_FAIL("a layer compressed twice is not refused by name");
+	}
+	CU_ASSERT_PTR_NULL(m);
+	pc_last_errclass = PC_ERR_NONE;
+	free(layer);
+}
+
+/* A layer compressed twice is refused, naming both compressions, inner
+ * first, whichever is outside. */
+static void test_compressed_twice(void)
+{
+	char *dir = unit_tmpdir();
+	char *tar = xasprintf("%s/l.tar", dir);
+	const struct member v[] = { { 'f', "f", 0644, NULL, 0, 0, NULL, NULL, 3000 } };
+	write_tar(tar, v, 1, 0);
+	size_t n;
+	char *bytes = pc_read_file(tar, &n);
+	CU_ASSERT_FATAL(bytes != NULL);
+	struct pc_strbuf once = PC_STRBUF_INIT, twice = PC_STRBUF_INIT;
+	gz_member(&once, bytes, n);
+	gz_member(&twice, once.s, once.len);
+	scan_refused_twice(dir, "gz-in-gz", &twice, "(gzip inside gzip)");
+
+	/* gzip inside xz, written by libarchive's xz filter */
+	struct archive *w = archive_write_new();
+	CU_ASSERT_FATAL(archive_write_set_format_raw(w) == ARCHIVE_OK &&
+			archive_write_add_filter_xz(w) == ARCHIVE_OK);
+	size_t cap = once.len + 4096, used = 0;
+	char *xz = xmalloc(cap);
+	CU_ASSERT_FATAL(archive_write_open_memory(w, xz, cap, &used) == ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_filetype(e, AE_IFREG);
+	CU_ASSERT_FATAL(archive_write_header(w, e) == ARCHIVE_OK);
+	CU_ASSERT_EQUAL(archive_write_data(w, once.s, once.len), (la_ssize_t)once.len);
+	archive_entry_free(e);
+	CU_ASSERT_FATAL(archive_write_close(w) == ARCHIVE_OK);
+	archive_write_free(w);
+	struct pc_strbuf x = PC_STRBUF_INIT;
+	pc_strbuf_add(&x, xz, used);
+	scan_refused_twice(dir, "gz-in-xz", &x, "(gzip inside xz)");
+
+	pc_strbuf_free(&x);
+	free(xz);
+	pc_strbuf_free(&once);
+	pc_strbuf_free(&twice);
+	free(bytes);
+	free(tar);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_gunzip_tests(void)
 {
 	CU_pSuite s = CU_add_suite("gunzip", NULL, NULL);
 	CU_add_test(s, "several members, zero padding", test_members_and_padding);
 	CU_add_test(s, "damaged CRC-32 or length, truncated, trailing data", test_damage_found);
 	CU_add_test(s, "a damaged .tar.gz layer is refused", test_damaged_layer_refused);
+	CU_add_test(s, "a layer compressed twice is refused by name", test_compressed_twice);
 }
