@@ -124,18 +124,6 @@ static int is_file_option(const struct fs_tools *t, const char *word)
 	return 0;
 }
 
-static int check_why(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int check_why(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* A scenario is untrusted input, and powercut only ever writes to the
  * case's own device: refuse an option that points mkfs or mount at another
  * device or file.  WORD is one mkfs argument of filesystem T (T NULL: one
@@ -147,10 +135,10 @@ static int check_option(const struct fs_tools *t, const char *word, char *why, s
 {
 	int is_mkfs = t != NULL;
 	if (is_mkfs && !strncmp(word, "-z", 2))
-		return check_why(why, whylen, "'%s': an undo file is written outside the "
+		return pc_why(why, whylen, "'%s': an undo file is written outside the "
 				 "case's device; refused", word);
 	if (is_mkfs && is_file_option(t, word))
-		return check_why(why, whylen, "'%s' names another device or file (mkfs.%s reads "
+		return pc_why(why, whylen, "'%s' names another device or file (mkfs.%s reads "
 				 "or writes the file or folder it names); powercut writes only to "
 				 "the case's own device", word, t->type);
 	for (const char *p = word; *p;) {
@@ -167,7 +155,7 @@ static int check_option(const struct fs_tools *t, const char *word, char *why, s
 			  (is_mkfs && len && (strchr(piece, '/') || lstat(piece, &st) == 0));
 		free(piece);
 		if (bad)
-			return check_why(why, whylen, "'%s' names another device or file; "
+			return pc_why(why, whylen, "'%s' names another device or file; "
 					 "powercut writes only to the case's own device", word);
 		p += len;
 		if (*p)
@@ -180,11 +168,11 @@ int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_
 {
 	const struct fs_tools *t = fs_lookup(fstype);
 	if (!t)
-		return check_why(why, len, "unsupported filesystem '%s'", fstype);
+		return pc_why(why, len, "unsupported filesystem '%s'", fstype);
 	size_t nopts = 0;
 	char **extra = pc_split_args(opts ? opts : "", &nopts);
 	if (!extra)
-		return check_why(why, len, "unterminated quote in '%s'", opts);
+		return pc_why(why, len, "unterminated quote in '%s'", opts);
 	int rc = 0;
 	for (size_t i = 0; i < nopts && rc == 0; i++)
 		rc = check_option(t, extra[i], why, len);

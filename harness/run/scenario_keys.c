@@ -346,18 +346,6 @@ static void *field(const struct pc_key *k, unsigned mode, struct pc_settings *s)
 	return base;
 }
 
-static int why_fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int why_fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 struct set_args {
 	const struct pc_key *k;
 	struct pc_settings *s;
@@ -387,7 +375,7 @@ static int set_paths(const struct set_args *a)
 	char **words = pc_split_words(a->value, &n);
 	if (n == 0) {
 		pc_strv_free(words);
-		return why_fail(a->why, a->whylen, "empty list; expected %s", a->k->meta);
+		return pc_why(a->why, a->whylen, "empty list; expected %s", a->k->meta);
 	}
 	char **abs = xcalloc(n + 1, sizeof(*abs));
 	for (size_t i = 0; i < n; i++) {
@@ -420,7 +408,7 @@ static int set_enum(const struct set_args *a)
 	if (i < 0) {
 		char list[256];
 		choices(a->k, ", ", list, sizeof(list));
-		return why_fail(a->why, a->whylen, "'%s' is not one of %s", a->value, list);
+		return pc_why(a->why, a->whylen, "'%s' is not one of %s", a->value, list);
 	}
 	*(unsigned *)a->field = (unsigned)i;
 	return 0;
@@ -435,20 +423,20 @@ static int set_enum_list(const struct set_args *a)
 	struct pc_choice_list out = { 0 };
 	int rc = 0;
 	if (n == 0)
-		rc = why_fail(a->why, a->whylen, "empty list; expected one or more of %s", list);
+		rc = pc_why(a->why, a->whylen, "empty list; expected one or more of %s", list);
 	for (size_t w = 0; w < n && rc == 0; w++) {
 		int i = choice_index(a->k, words[w]);
 		if (i < 0) {
-			rc = why_fail(a->why, a->whylen, "unknown value '%s' (expected one or more of %s)",
+			rc = pc_why(a->why, a->whylen, "unknown value '%s' (expected one or more of %s)",
 				      words[w], list);
 			break;
 		}
 		for (unsigned j = 0; j < out.n; j++)
 			if (out.v[j] == (unsigned)i)
-				rc = why_fail(a->why, a->whylen, "'%s' is listed twice", words[w]);
+				rc = pc_why(a->why, a->whylen, "'%s' is listed twice", words[w]);
 		/* Each value once, so a list is never longer than the choices. */
 		if (rc == 0 && out.n == PC_CHOICE_MAX)
-			rc = why_fail(a->why, a->whylen, "more than %d values", PC_CHOICE_MAX);
+			rc = pc_why(a->why, a->whylen, "more than %d values", PC_CHOICE_MAX);
 		if (rc == 0)
 			out.v[out.n++] = (unsigned)i;
 	}
@@ -471,7 +459,7 @@ static int set_size(const struct set_args *a)
 	size_text(k->max, hi, sizeof(hi));
 	if (pc_parse_size(a->value, &v) < 0 || v < k->min || v > k->max ||
 	    (k->step && v % k->step))
-		return why_fail(a->why, a->whylen, "'%s' is not %s%sa size from %s to %s, a multiple "
+		return pc_why(a->why, a->whylen, "'%s' is not %s%sa size from %s to %s, a multiple "
 				"of %llu (K, M, G, T: powers of 1024)", a->value,
 				k->special ? k->special : "", k->special ? " or " : "", lo, hi, k->step);
 	*(uint64_t *)a->field = v;
@@ -485,7 +473,7 @@ static int set_count(const struct set_args *a)
 	errno = 0;
 	unsigned long long n = strtoull(a->value, &end, 10);
 	if (a->value[0] < '0' || a->value[0] > '9' || *end || errno || n < k->min || n > k->max)
-		return why_fail(a->why, a->whylen, "'%s' is not a whole number from %llu to %llu",
+		return pc_why(a->why, a->whylen, "'%s' is not a whole number from %llu to %llu",
 				a->value, k->min, k->max);
 	*(unsigned *)a->field = (unsigned)n;
 	return 0;
@@ -508,7 +496,7 @@ int pc_key_set(size_t i, struct pc_settings *s, const char *value, const char *d
 	unsigned mode;
 	const struct pc_key *k = pc_key_slot(i, &mode, name, sizeof(name));
 	if (!k)
-		return why_fail(why, whylen, "unknown key");
+		return pc_why(why, whylen, "unknown key");
 	struct set_args a = { k, s, field(k, mode, s), value, dir, why, whylen };
 	return setters[k->type](&a);
 }

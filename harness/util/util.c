@@ -78,6 +78,15 @@ enum pc_exit pc_exit_for_error(enum pc_exit run_error)
 	return run_error;
 }
 
+int pc_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int pc_fail(enum pc_errclass cls, const char *fmt, ...)
 {
 	va_list ap;

@@ -42,6 +42,9 @@ int pc_fail(enum pc_errclass cls, const char *fmt, ...)
 /* As pc_fail, with ": strerror(err)" appended. */
 int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A reason for the caller to report: the message into WHY[0..len); returns
+ * -1 (for checks that say why they refused, without printing). */
+int pc_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "powercut: warning: <message>\n"; no class recorded. */
 void pc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Messages are only captured, not printed (a child process that passes its
