@@ -11,9 +11,12 @@
 # Cases keep their outcome (pass, fail, error, flaky with its rate, known,
 # unexpected pass) and attempts; `powercut compare` reads the merged folder.
 # Exit status as powercut run's: 0 no case failed (pass, known and
-# unexpected pass do not fail), 1 some failed, errored or was flaky, 2 bad
-# arguments or inputs (OUT exists, a DIR without results.json, a case in
-# two DIRs).  jq does the JSON; nothing here parses it by hand.
+# unexpected pass do not fail), 1 some failed, errored or was flaky, or no
+# folder held any case (nothing was checked), 2 bad arguments or inputs
+# (OUT exists, a DIR without results.json or with one that is not a
+# results file, a case in two DIRs, DIRs that ran different kernels or
+# scenario files, by file name).  jq does the JSON; nothing here parses
+# it by hand.
 set -euo pipefail
 
 die() { echo "merge-results: $*" >&2; exit 2; }
@@ -24,7 +27,24 @@ shift
 [ ! -e "$out" ] || die "$out exists; give a new folder"
 for d in "$@"; do
 	[ -f "$d/results.json" ] || die "$d: no results.json (not a powercut results folder)"
+	jq -e 'type == "object" and (.kernel | type) == "string" and (.cases | type) == "array"
+		and all(.cases[]; type == "object" and (.id | type) == "string")' \
+		"$d/results.json" > /dev/null 2>&1 ||
+		die "$d/results.json: not a powercut results file (JSON object with a kernel and a cases array of objects with an id)"
 done
+
+# Shards of one run: the same kernel (compare's known-failure conditions
+# read it) and the same scenario file (by name: each machine has its own
+# checkout path).
+one_value() { # WHAT JQ-FILTER: dies unless every folder gives the same value
+	local values
+	values=$(for d in "${dirs[@]}"; do jq -r "$2" "$d/results.json"; done | sort -u)
+	[ "$(wc -l <<<"$values")" -eq 1 ] ||
+		die "the folders ran different ${1}s: $(tr "\n" " " <<<"$values")"
+}
+dirs=("$@")
+one_value kernel '.kernel'
+one_value scenario '.scenario // "" | split("/") | last'
 
 dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
 [ -z "$dups" ] || die "a case is in more than one folder: $(tr "\n" " " <<<"$dups")"
@@ -71,5 +91,8 @@ done
 
 bad=$(jq '[.cases[] | (.outcome // .verdict) | select(. == "fail" or . == "error" or . == "flaky")] | length' \
 	"$out/results.json")
-echo "merged $(jq '.cases | length' "$out/results.json") cases from $# folders into $out ($bad failed, errored or flaky)"
+total=$(jq '.cases | length' "$out/results.json")
+echo "merged $total cases from $# folders into $out ($bad failed, errored or flaky)"
+# No case at all: nothing was checked, which is never a pass.
+[ "$total" -gt 0 ] || { echo "merge-results: no case in any folder: nothing was checked" >&2; exit 1; }
 [ "$bad" -eq 0 ]  || exit 1
