@@ -188,6 +188,8 @@ static void test_outcome(void)
 	CU_ASSERT_EQUAL(pc_outcome_of(allfail, 3, 0), PC_OUT_ERROR);
 	CU_ASSERT_EQUAL(pc_outcome_of(fail, 1, 1), PC_OUT_KNOWN);
 	CU_ASSERT_EQUAL(pc_outcome_of(pass, 1, 1), PC_OUT_XPASS);
+	/* A known entry never covers a case that could not run. */
+	CU_ASSERT_EQUAL(pc_outcome_of(err, 1, 1), PC_OUT_ERROR);
 	CU_ASSERT_EQUAL(pc_outcome_of(pass, 0, 0), PC_OUT_ERROR); /* nothing ran */
 	CU_ASSERT_TRUE(pc_outcome_fails(PC_OUT_FLAKY, 0));
 	CU_ASSERT_FALSE(pc_outcome_fails(PC_OUT_FLAKY, 1));
