@@ -1,5 +1,5 @@
 /* cmd_compare.c - `powercut compare BASE NEW [--json] [--time-threshold X]
- * [--fail-on-slowdown] [--known FILE] [--flaky-ok]` (compare.h). */
+ * [--fail-on-slowdown] [--known FILE] [--flaky-ok] [--allow-removed]` (compare.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +29,14 @@ static void compare_usage(FILE *f)
 		"      --known FILE         known failures (as run --known): a covered failure\n"
 		"                           is 'known', a covered pass 'unexpected pass'\n"
 		"      --flaky-ok           flaky cases in NEW do not make the exit status 1\n"
+		"      --allow-removed      cases of BASE missing from NEW do not make the exit\n"
+		"                           status 1 (cases dropped from the scenario on purpose)\n"
 		"  -h, --help               this help\n\n"
-		"Exit: 0 no regression, 1 regressions (or flaky cases, or slowdowns with\n"
-		"--fail-on-slowdown), 2 usage or input error (a results.json not understood).\n");
+		"Exit: 0 no regression, 1 regressions (a pass that fails or errs, a case that\n"
+		"ran in BASE and errs in NEW), lost coverage (a case of BASE missing from NEW\n"
+		"without --allow-removed, or NEW without any case), flaky cases, or slowdowns\n"
+		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
+		"understood).\n");
 }
 
 /* --time-threshold X: a ratio from 1 to 1000. */
@@ -58,6 +63,7 @@ int cmd_compare(int argc, char **argv)
 		{ "json", 0, no_argument, &json, NULL },
 		{ "time-threshold", 0, required_argument, &o.threshold, set_threshold },
 		{ "fail-on-slowdown", 0, no_argument, &o.fail_on_slowdown, NULL },
+		{ "allow-removed", 0, no_argument, &o.allow_removed, NULL },
 		CMD_OPT_KNOWN(&known_file),
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,

@@ -100,7 +100,9 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 {
 	if (new < 0)
 		return PC_CMP_REMOVED;
-	if (new == PC_OUT_KNOWN || (known && (new == PC_OUT_FAIL || new == PC_OUT_ERROR)))
+	/* A known entry covers a failure, never an error: an error is a case
+	 * whose checks did not run, so it cannot show the known failure. */
+	if (new == PC_OUT_KNOWN || (known && new == PC_OUT_FAIL))
 		return PC_CMP_KNOWN;
 	if (new == PC_OUT_XPASS || (known && new == PC_OUT_PASS))
 		return PC_CMP_XPASS;
@@ -110,6 +112,10 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 		return PC_CMP_FLAKY;
 	if (passed(new))
 		return passed(base) ? PC_CMP_UNCHANGED : PC_CMP_FIXED;
+	/* A case BASE ran (whatever it found) that errs in NEW is no longer
+	 * checked: worse, not "still failing". */
+	if (new == PC_OUT_ERROR && base != PC_OUT_ERROR)
+		return PC_CMP_REGRESSION;
 	return passed(base) ? PC_CMP_REGRESSION : PC_CMP_STILL_FAILING;
 }
 
@@ -225,9 +231,14 @@ void pc_cmp_report_free(struct pc_cmp_report *r)
 	r->perf = NULL;
 }
 
+int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
+{
+	return r->new.n == 0 || (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed);
+}
+
 int pc_cmp_exit(const struct pc_cmp_report *r)
 {
-	if (r->counts[PC_CMP_REGRESSION])
+	if (r->counts[PC_CMP_REGRESSION] || pc_cmp_coverage_lost(r))
 		return 1;
 	if (r->counts[PC_CMP_FLAKY] && !r->o->flaky_ok)
 		return 1;
@@ -358,6 +369,12 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
 	fprintf(f, ", %zu slowdown%s (time > %.2fx)\n\n", r->slowdowns, r->slowdowns == 1 ? "" : "s",
 		r->o->threshold);
+	if (r->new.n == 0)
+		fputs("**NEW has no case: nothing was checked.**\n\n", f);
+	else if (pc_cmp_coverage_lost(r))
+		fprintf(f, "**%zu case%s of BASE did not run in NEW** (removed: coverage lost; "
+			   "--allow-removed accepts it).\n\n", r->counts[PC_CMP_REMOVED],
+			r->counts[PC_CMP_REMOVED] == 1 ? "" : "s");
 	md_rows(r, f);
 	md_slowdowns(r, f);
 }
@@ -443,6 +460,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_array_append_new(perf, o);
 	}
 	json_object_set_new(root, "perf", perf);
+	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
 	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));
 	return root;
 }

@@ -3,15 +3,19 @@
  *
  * Per case id: the outcome change (outcome.h) classified as
  *
- *   regression       passed in BASE, fails (fail, error) in NEW
+ *   regression       passed in BASE, fails (fail, error) in NEW; or ran in
+ *                    BASE (not error) and errs in NEW
  *   fixed            failed (fail, error, known, flaky) in BASE, passes in NEW
  *   still failing    failed in both
  *   flaky            flaky in NEW (fails the comparison unless --flaky-ok)
- *   known            fails in NEW and a known-failures entry covers it (NEW's
- *                    own `known` outcome, or compare --known)
+ *   known            fails (verdict fail, not error) in NEW and a known-failures
+ *                    entry covers it (NEW's own `known` outcome, or
+ *                    compare --known)
  *   unexpected pass  a known-failures entry covers it but it passed
  *   unchanged        passed in both
- *   new, removed     in one side only (reported, never a regression)
+ *   new, removed     in one side only; a removed case did not run in NEW:
+ *                    coverage lost, exit 1 unless --allow-removed (as is a
+ *                    NEW without any case)
  *
  * and per case key (the id without its /rN repeat suffix) the median over
  * repeats of each phase's time and I/O counter, as NEW/BASE ratios; a key
@@ -75,6 +79,7 @@ struct pc_cmp_opts {
 	double threshold;      /* slowdown: total NEW/BASE above this */
 	int fail_on_slowdown;
 	int flaky_ok;
+	int allow_removed;     /* removed cases do not make the exit status 1 */
 	const struct pc_known *known;
 };
 
@@ -103,7 +108,11 @@ const char *pc_cmp_class_name(enum pc_cmp_class c);
 /* Compare loaded sides (R owns them afterwards). */
 void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);
-/* 0 nothing got worse, 1 regressions (or flaky, or slowdowns when asked). */
+/* Did NEW lose coverage: a case of BASE missing (unless allow_removed), or
+ * no case at all? */
+int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
+/* 0 nothing got worse, 1 regressions, coverage lost (or flaky, or slowdowns
+ * when asked). */
 int pc_cmp_exit(const struct pc_cmp_report *r);
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f);
 json_t *pc_cmp_json(const struct pc_cmp_report *r);

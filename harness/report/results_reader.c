@@ -68,6 +68,30 @@ static int get_numbers(const struct pc_results *r, size_t i, json_t *o, const ch
 }
 
 
+/* Does outcome *OC agree with the last attempt's verdict V?  pass, flaky
+ * and unexpected pass end in a pass; fail and known in a fail; error in an
+ * error.  known with an error (written by older runs, which let a known
+ * entry cover a case that could not run) is read as the error it is. */
+static int outcome_of_verdict(int *oc, int v)
+{
+	switch (*oc) {
+	case PC_OUT_PASS:
+	case PC_OUT_FLAKY:
+	case PC_OUT_XPASS:
+		return v == PC_OUT_PASS ? 0 : -1;
+	case PC_OUT_FAIL:
+		return v == PC_OUT_FAIL ? 0 : -1;
+	case PC_OUT_ERROR:
+		return v == PC_OUT_ERROR ? 0 : -1;
+	case PC_OUT_KNOWN:
+		if (v == PC_OUT_ERROR)
+			*oc = PC_OUT_ERROR;
+		return v == PC_OUT_PASS ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -95,6 +119,12 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	int oc = outcome ? pc_outcome_lookup(outcome) : v;
 	if (oc < 0) {
 		pc_results_bad(r, i, "outcome", "not pass, fail, error, flaky, known or unexpected pass");
+		goto out;
+	}
+	if (outcome_of_verdict(&oc, v) < 0) {
+		char *why = xasprintf("'%s' with verdict '%s'", outcome, verdict);
+		pc_results_bad(r, i, "outcome", why);
+		free(why);
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;

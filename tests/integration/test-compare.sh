@@ -52,6 +52,22 @@ jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.js
 compare 2 "$TMP/base" "$TMP/bad"
 grep -q 'cases\[0\].verdict' "$TMP/cmp.err" || fail "bad verdict not named"
 compare 2 "$TMP/base"
+# An outcome its verdict contradicts is not understood either.
+mkdir "$TMP/contra"
+jq '.cases[0].verdict = "error"' "$TMP/base/results.json" > "$TMP/contra/results.json"
+compare 2 "$TMP/base" "$TMP/contra"
+grep -q "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/cmp.err" || fail "contradiction not named"
+# Lost coverage is never "no regression": a case of BASE missing from NEW,
+# or NEW without any case, is exit 1; --allow-removed accepts the first.
+mkdir "$TMP/half" "$TMP/empty"
+jq '.cases |= .[:1]' "$TMP/base/results.json" > "$TMP/half/results.json"
+jq '.cases = []' "$TMP/base/results.json" > "$TMP/empty/results.json"
+compare 1 "$TMP/base" "$TMP/half"
+grep -q 'did not run in NEW' "$TMP/cmp.out" || fail "removed case not reported as lost coverage"
+compare 0 "$TMP/base" "$TMP/half" --allow-removed
+compare 1 "$TMP/base" "$TMP/empty" --allow-removed --json
+[ "$(jq '.coverage_lost' "$TMP/cmp.out")" = true ] || fail "empty NEW: coverage_lost not true"
+compare 1 "$TMP/empty" "$TMP/empty"
 
 # Known failures (here the scenario key; run --known below): the failure is
 # known (exit 0), a stale entry for a case that passes is an unexpected pass.
@@ -70,6 +86,15 @@ grep -q '| known ' "$TMP/known.out" || fail "table: no known"
 compare 0 "$TMP/base" "$TMP/known" --json
 [ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary."unexpected pass"' "$TMP/cmp.out")" -eq 1 ] ||
 	fail "compare of a known run: $(jq -c .summary "$TMP/cmp.out")"
+# A known entry covers a failure, never an error: a case whose mkfs is
+# refused did not run, so it is an error (exit 2: the option is the input),
+# and compare --known calls it a regression.
+scenario badmkfs "mkfs_opts = -O powercut-no-such-feature"
+run_to 2 knownerr "$TMP/badmkfs.ini" --known "$TMP/known.txt"
+[ "$(outcome "$TMP/knownerr" g/ext4/fsync)" = error ] || fail "known covered an error"
+compare 1 "$TMP/base" "$TMP/knownerr" --known "$TMP/known.txt" --json
+[ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .change' "$TMP/cmp.out")" = regression ] ||
+	fail "compare --known: an error was not a regression"
 # compare --known does the same to a run made without it.
 compare 0 "$TMP/base" "$TMP/new" --known "$TMP/known.txt"
 grep -q '| g/ext4/fsync | \*\*known\*\* |' "$TMP/cmp.out" || fail "compare --known: not known"

@@ -17,12 +17,19 @@ static void test_classify(void)
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_PASS, 0), PC_CMP_FIXED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_PASS, 0), PC_CMP_FIXED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FLAKY, PC_OUT_PASS, 0), PC_CMP_FIXED);
-	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_ERROR, 0), PC_CMP_STILL_FAILING);
+	/* A case BASE ran that errs in NEW is no longer checked. */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_ERROR, 0), PC_CMP_STILL_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 0), PC_CMP_STILL_FAILING);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_PASS, 0), PC_CMP_UNCHANGED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FLAKY, 0), PC_CMP_FLAKY);
 	/* Known: by NEW's own outcome or by compare --known. */
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_KNOWN, 0), PC_CMP_KNOWN);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FAIL, 1), PC_CMP_KNOWN);
+	/* ... a failure, never an error (the case did not run). */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_ERROR, 1), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_ERROR, 1), PC_CMP_REGRESSION);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_PASS, 1), PC_CMP_XPASS);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_XPASS, 0), PC_CMP_XPASS);
 	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_FAIL, 0), PC_CMP_NEW);
@@ -40,6 +47,10 @@ static char *put(const char *dir, const char *name, const char *text)
 	"{\"id\":\"" id "\",\"repeat\":" #rep ",\"repeats\":" #reps ",\"verdict\":\"" verdict \
 	"\",\"outcome\":\"" verdict "\",\"committed\":true,\"lost\":" #lost \
 	",\"timings_s\":{\"mkfs\":0.1,\"total\":" #total "},\"io\":{\"wbytes\":" #wbytes "}}"
+
+#define OUTCOME(id, verdict, outcome) \
+	"{\"id\":\"" id "\",\"verdict\":\"" verdict "\",\"outcome\":\"" outcome \
+	"\",\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}}"
 
 static int load_quiet(const char *path, struct pc_cmp_side *s)
 {
@@ -67,6 +78,12 @@ static void test_strict_load(void)
 		"{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "pass", 0, 1, 1) ","
 			CASE("a", 1, 1, "pass", 0, 1, 1) "]}",
 		"{\"kernel\":\"6.1\",\"kernel\":\"6.2\",\"cases\":[]}", /* duplicate key */
+		/* an outcome the last verdict contradicts */
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "error", "pass") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "fail", "unexpected pass") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "pass", "known") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "fail", "flaky") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "pass", "error") "]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *p = put(dir, "results.json", bad[i]);
@@ -75,6 +92,15 @@ static void test_strict_load(void)
 	}
 	char *p = put(dir, "results.json", "{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "pass", 0, 1, 1) "]}");
 	CU_ASSERT_EQUAL(load_quiet(dir, &s), 0); /* a folder works as well as the file */
+	free(p);
+	/* known over an error (older runs wrote it) is read as the error. */
+	p = put(dir, "results.json", "{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "error", "known") ","
+		OUTCOME("b", "fail", "known") "," OUTCOME("c", "pass", "flaky") "]}");
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(p, &s), 0);
+	CU_ASSERT_EQUAL(s.v[0].outcome, PC_OUT_ERROR);
+	CU_ASSERT_EQUAL(s.v[1].outcome, PC_OUT_KNOWN);
+	CU_ASSERT_EQUAL(s.v[2].outcome, PC_OUT_FLAKY);
+	pc_cmp_side_free(&s);
 	free(p);
 	unit_rmtree(dir);
 	free(dir);
@@ -105,6 +131,7 @@ static void test_compare_run(void)
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_NEW], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REMOVED], 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	CU_ASSERT_TRUE(pc_cmp_coverage_lost(&r)); /* g/old did not run in NEW */
 	/* Medians over the repeats: base 2.0, new 2.9 -> 1.45, a slowdown;
 	 * wbytes 100 -> 300. */
 	CU_ASSERT_EQUAL_FATAL(r.nperf, 2);
@@ -132,6 +159,8 @@ static void test_compare_run(void)
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 0);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_XPASS], 2); /* r1 and r3 passed: stale */
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);      /* g/old removed: coverage lost */
+	o.allow_removed = 1;
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
 	o.fail_on_slowdown = 1;
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
@@ -150,10 +179,53 @@ static void test_compare_run(void)
 	free(dir);
 }
 
+/* NEW lost coverage: a BASE case missing, or no case at all, is never
+ * "no regression"; --allow-removed accepts missing cases, not an empty NEW. */
+static void test_coverage_lost(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "base.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
+	char *half = put(dir, "half.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "]}");
+	char *none = put(dir, "none.json", "{\"kernel\":\"6.1\",\"cases\":[]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	const char *news[] = { half, none, b };
+	const int exits[] = { 1, 1, 0 }, allowed[] = { 0, 1, 0 };
+	for (size_t i = 0; i < 3; i++) {
+		struct pc_cmp_report r = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
+		o.allow_removed = 0;
+		pc_cmp_run(&r, &o);
+		CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 0);
+		CU_ASSERT_EQUAL(pc_cmp_exit(&r), exits[i]);
+		o.allow_removed = 1;
+		CU_ASSERT_EQUAL(pc_cmp_exit(&r), allowed[i]);
+		json_t *j = pc_cmp_json(&r);
+		CU_ASSERT_EQUAL(json_is_true(json_object_get(j, "coverage_lost")), allowed[i]);
+		json_decref(j);
+		pc_cmp_report_free(&r);
+	}
+	/* Both sides empty: nothing was checked. */
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(none, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(none, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	pc_cmp_report_free(&r);
+	free(b);
+	free(half);
+	free(none);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
 	CU_add_test(s, "classification of outcome changes", test_classify);
 	CU_add_test(s, "results.json read strictly", test_strict_load);
 	CU_add_test(s, "regressions, medians over repeats, known, exit", test_compare_run);
+	CU_add_test(s, "lost coverage: removed cases, empty NEW", test_coverage_lost);
 }

@@ -27,7 +27,7 @@ static void test_fields(void)
 {
 	struct pc_results r;
 	int rc = load("{\"kernel\":\"6.1\",\"scenario\":\"s.ini\",\"cases\":["
-		      "{\"id\":\"g/ext4/none/r2\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"fail\","
+		      "{\"id\":\"g/ext4/none/r2\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
 		      "\"outcome\":\"flaky\",\"flaky_rate\":\"1/2\",\"reason\":\"lost\","
 		      "\"case_dir\":\"cases/x\",\"lost\":7,\"committed\":true,\"repeat\":2,\"repeats\":3,"
 		      "\"timings_s\":{\"mkfs\":0.5,\"total\":2},\"io\":{\"wbytes\":4096}},"
@@ -41,7 +41,7 @@ static void test_fields(void)
 	CU_ASSERT_STRING_EQUAL(a->id, "g/ext4/none/r2");
 	CU_ASSERT_STRING_EQUAL(a->fs, "ext4");
 	CU_ASSERT_STRING_EQUAL(a->case_dir, "cases/x");
-	CU_ASSERT_EQUAL(a->verdict, PC_OUT_FAIL);
+	CU_ASSERT_EQUAL(a->verdict, PC_OUT_PASS);
 	CU_ASSERT_EQUAL(a->outcome, PC_OUT_FLAKY);
 	CU_ASSERT_STRING_EQUAL(a->flaky_rate, "1/2");
 	CU_ASSERT_EQUAL(a->lost, 7);
