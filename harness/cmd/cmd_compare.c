@@ -1,5 +1,6 @@
 /* cmd_compare.c - `powercut compare BASE NEW [--json] [--time-threshold X]
- * [--fail-on-slowdown] [--known FILE] [--flaky-ok] [--allow-removed]` (compare.h). */
+ * [--fail-on-slowdown] [--known FILE] [--flaky-ok] [--allow-removed]
+ * [--allow-setup-change]` (compare.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +32,14 @@ static void compare_usage(FILE *f)
 		"      --flaky-ok           flaky cases in NEW do not make the exit status 1\n"
 		"      --allow-removed      cases of BASE missing from NEW do not make the exit\n"
 		"                           status 1 (cases dropped from the scenario on purpose)\n"
+		"      --allow-setup-change cases whose setup changed (mkfs or mount options,\n"
+		"                           backend, cut, write cache, image files, ...) do not\n"
+		"                           make the exit status 1 (changed on purpose)\n"
 		"  -h, --help               this help\n\n"
 		"Exit: 0 no regression, 1 regressions (a pass that fails or errs, a case that\n"
 		"ran in BASE and errs in NEW), lost coverage (a case of BASE missing from NEW\n"
-		"without --allow-removed, or NEW without any case), flaky cases, or slowdowns\n"
+		"without --allow-removed, a case on another setup without\n"
+		"--allow-setup-change, or NEW without any case), flaky cases, or slowdowns\n"
 		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
 		"understood).\n");
 }
@@ -64,6 +69,7 @@ int cmd_compare(int argc, char **argv)
 		{ "time-threshold", 0, required_argument, &o.threshold, set_threshold },
 		{ "fail-on-slowdown", 0, no_argument, &o.fail_on_slowdown, NULL },
 		{ "allow-removed", 0, no_argument, &o.allow_removed, NULL },
+		{ "allow-setup-change", 0, no_argument, &o.allow_setup_change, NULL },
 		CMD_OPT_KNOWN(&known_file),
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,

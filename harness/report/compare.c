@@ -8,6 +8,7 @@
 
 #include "report/results_reader.h"
 #include "util/escape.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
@@ -47,6 +48,10 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	c->lost = in->lost;
 	memcpy(c->t, in->t, sizeof(c->t));
 	memcpy(c->io, in->io, sizeof(c->io));
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		c->setup[k] = in->setup[k];
+		in->setup[k] = NULL;
+	}
 }
 
 static int by_id(const void *a, const void *b)
@@ -82,6 +87,8 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 		free(s->v[i].key);
 		free(s->v[i].reason);
 		free(s->v[i].flaky_rate);
+		for (size_t k = 0; k < PC_RES_NSETUP; k++)
+			free(s->v[i].setup[k]);
 	}
 	free(s->v);
 	free(s->path);
@@ -197,11 +204,24 @@ static const struct pc_cmp_case *find(const struct pc_cmp_side *s, const char *i
 	return bsearch(&want, s->v, s->n, sizeof(*s->v), by_id);
 }
 
+/* The setup fields that both sides give and that differ (results written
+ * before a field existed do not count as a change). */
+static unsigned setup_diff(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; b && n && k < PC_RES_NSETUP; k++)
+		if (b->setup[k] && n->setup[k] && strcmp(b->setup[k], n->setup[k]))
+			bits |= 1u << k;
+	return bits;
+}
+
 static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
 	struct pc_cmp_row *row = &r->rows[r->nrows++];
 	row->base = b;
 	row->new = n;
+	row->setup_changed = setup_diff(b, n);
+	r->setup_changed += row->setup_changed != 0;
 	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel) : NULL;
 	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
 				   row->known != NULL);
@@ -233,7 +253,8 @@ void pc_cmp_report_free(struct pc_cmp_report *r)
 
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 {
-	return r->new.n == 0 || (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed);
+	return r->new.n == 0 || (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
+	       (r->setup_changed && !r->o->allow_setup_change);
 }
 
 int pc_cmp_exit(const struct pc_cmp_report *r)
@@ -283,10 +304,29 @@ static const struct pc_cmp_perf *perf_of(const struct pc_cmp_report *r, const ch
 	return NULL;
 }
 
-/* Classes listed case by case (unchanged ones are only counted). */
-static int listed(enum pc_cmp_class c)
+/* Rows listed case by case (unchanged ones are only counted, unless their
+ * setup changed). */
+static int listed(const struct pc_cmp_row *row)
 {
-	return c != PC_CMP_UNCHANGED;
+	return row->cls != PC_CMP_UNCHANGED || row->setup_changed;
+}
+
+/* "mount_opts '' -> 'noatime', cut 'drop' -> 'error'": the fields of ROW
+ * whose setup changed, their values markdown-escaped; NULL when none did. */
+static char *setup_text(const struct pc_cmp_row *row)
+{
+	if (!row->setup_changed)
+		return NULL;
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		if (!(row->setup_changed & (1u << k)))
+			continue;
+		char *from = pc_esc_md(row->base->setup[k]), *to = pc_esc_md(row->new->setup[k]);
+		pc_strbuf_printf(&b, "%s%s '%s' -> '%s'", b.len ? ", " : "", pc_res_setup[k], from, to);
+		free(from);
+		free(to);
+	}
+	return pc_strbuf_release(&b);
 }
 
 static void md_rows(const struct pc_cmp_report *r, FILE *f)
@@ -296,7 +336,7 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 	for (int cls = 0; cls < PC_CMP_NCLASSES; cls++) {
 		for (size_t i = 0; i < r->nrows; i++) {
 			const struct pc_cmp_row *row = &r->rows[i];
-			if ((int)row->cls != cls || !listed(row->cls))
+			if ((int)row->cls != cls || !listed(row))
 				continue;
 			if (!any)
 				fputs("| case | change | base | new | lost base -> new | why |\n"
@@ -310,11 +350,13 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 			lost_text(row->new, ln, sizeof(ln));
 			const char *why = row->known ? row->known->reason
 					: row->new && row->new->reason ? row->new->reason : "";
-			char *id = pc_esc_md(c->id), *w = pc_esc_md(why);
-			fprintf(f, "| %s | **%s** | %s | %s | %s -> %s | %s |\n", id,
-				pc_cmp_class_name(row->cls), b, n, lb, ln, w);
+			char *id = pc_esc_md(c->id), *w = pc_esc_md(why), *setup = setup_text(row);
+			fprintf(f, "| %s | **%s**%s | %s | %s | %s -> %s | %s%s%s |\n", id,
+				pc_cmp_class_name(row->cls), setup ? ", **setup changed**" : "", b, n,
+				lb, ln, w, setup && *w ? "; " : "", setup ? setup : "");
 			free(id);
 			free(w);
+			free(setup);
 		}
 	}
 	if (!any)
@@ -367,14 +409,19 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 	free(nk);
 	for (int c = 0; c < PC_CMP_NCLASSES; c++)
 		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
-	fprintf(f, ", %zu slowdown%s (time > %.2fx)\n\n", r->slowdowns, r->slowdowns == 1 ? "" : "s",
-		r->o->threshold);
+	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed\n\n", r->slowdowns,
+		r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed);
 	if (r->new.n == 0)
 		fputs("**NEW has no case: nothing was checked.**\n\n", f);
-	else if (pc_cmp_coverage_lost(r))
+	if (r->new.n && r->counts[PC_CMP_REMOVED] && !r->o->allow_removed)
 		fprintf(f, "**%zu case%s of BASE did not run in NEW** (removed: coverage lost; "
 			   "--allow-removed accepts it).\n\n", r->counts[PC_CMP_REMOVED],
 			r->counts[PC_CMP_REMOVED] == 1 ? "" : "s");
+	if (r->setup_changed && !r->o->allow_setup_change)
+		fprintf(f, "**%zu case%s ran on another setup than in BASE** (not checked as BASE "
+			   "checked %s: coverage lost; --allow-setup-change accepts it).\n\n",
+			r->setup_changed, r->setup_changed == 1 ? "" : "s",
+			r->setup_changed == 1 ? "it" : "them");
 	md_rows(r, f);
 	md_slowdowns(r, f);
 }
@@ -424,6 +471,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(sum, pc_cmp_class_name((enum pc_cmp_class)c),
 				    json_integer((json_int_t)r->counts[c]));
 	json_object_set_new(sum, "slowdown", json_integer((json_int_t)r->slowdowns));
+	json_object_set_new(sum, "setup changed", json_integer((json_int_t)r->setup_changed));
 	json_object_set_new(root, "summary", sum);
 	json_t *cases = json_array();
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -434,6 +482,15 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(o, "change", pc_esc_json(pc_cmp_class_name(row->cls)));
 		case_side_json(o, "base", row->base);
 		case_side_json(o, "new", row->new);
+		if (row->setup_changed) {
+			json_t *changed = json_object();
+			for (size_t k = 0; k < PC_RES_NSETUP; k++)
+				if (row->setup_changed & (1u << k))
+					json_object_set_new(changed, pc_res_setup[k],
+							    json_pack("[oo]", pc_esc_json(row->base->setup[k]),
+								      pc_esc_json(row->new->setup[k])));
+			json_object_set_new(o, "setup_changed", changed);
+		}
 		if (row->known) {
 			json_object_set_new(o, "known_reason", pc_esc_json(row->known->reason));
 			char *where = xasprintf("%s:%u", row->known->file, row->known->line);

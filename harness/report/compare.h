@@ -17,6 +17,12 @@
  *                    coverage lost, exit 1 unless --allow-removed (as is a
  *                    NEW without any case)
  *
+ * A case on both sides whose setup differs (mkfs or mount options, backend,
+ * cut, write cache, layout, workload, image files: what results.json says
+ * the case ran on besides its id) was not checked the way BASE checked
+ * it: its row says which fields changed, and it is lost coverage too, exit
+ * 1 unless --allow-setup-change.
+ *
  * and per case key (the id without its /rN repeat suffix) the median over
  * repeats of each phase's time and I/O counter, as NEW/BASE ratios; a key
  * whose total time ratio exceeds the threshold is a slowdown (a
@@ -46,6 +52,7 @@ struct pc_cmp_case {
 	long long lost;        /* -1: not measured (commit record lost, error) */
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
+	char *setup[PC_RES_NSETUP]; /* results_reader.h's pc_res_setup; NULL: absent */
 };
 
 struct pc_cmp_side {
@@ -64,6 +71,7 @@ struct pc_cmp_row {
 	const struct pc_cmp_case *base, *new;   /* NULL when absent */
 	enum pc_cmp_class cls;
 	const struct pc_known_entry *known;     /* compare --known's entry */
+	unsigned setup_changed;                 /* bit K: pc_res_setup[K] differs */
 };
 
 struct pc_cmp_perf {
@@ -80,6 +88,7 @@ struct pc_cmp_opts {
 	int fail_on_slowdown;
 	int flaky_ok;
 	int allow_removed;     /* removed cases do not make the exit status 1 */
+	int allow_setup_change; /* nor do cases whose setup changed */
 	const struct pc_known *known;
 };
 
@@ -91,6 +100,7 @@ struct pc_cmp_report {
 	size_t nperf;
 	size_t counts[PC_CMP_NCLASSES];
 	size_t slowdowns;
+	size_t setup_changed;  /* rows whose setup differs between the sides */
 	const struct pc_cmp_opts *o;
 };
 
@@ -108,8 +118,9 @@ const char *pc_cmp_class_name(enum pc_cmp_class c);
 /* Compare loaded sides (R owns them afterwards). */
 void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);
-/* Did NEW lose coverage: a case of BASE missing (unless allow_removed), or
- * no case at all? */
+/* Did NEW lose coverage: a case of BASE missing (unless allow_removed), a
+ * case run on another setup than in BASE (unless allow_setup_change), or no
+ * case at all? */
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
 /* 0 nothing got worse, 1 regressions, coverage lost (or flaky, or slowdowns
  * when asked). */

@@ -8,12 +8,16 @@
 #include <sys/stat.h>
 
 #include "util/input.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 const char *const pc_res_phases[PC_RES_NPHASES] = {
 	"mkfs", "unpack", "sync", "commit", "remount", "verify", "fsck", "crash_points", "total",
 };
 const char *const pc_res_io[PC_RES_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
+const char *const pc_res_setup[PC_RES_NSETUP] = {
+	"mkfs_opts", "mount_opts", "backend", "cut", "write_cache", "layout", "workload", "images",
+};
 
 /* The largest results.json read (a run of 100000 cases is ~300 MB less). */
 #define MAX_RESULTS_BYTES (256u << 20)
@@ -92,6 +96,40 @@ static int outcome_of_verdict(int *oc, int v)
 	}
 }
 
+/* "images": an array of paths, kept as their file names joined by spaces;
+ * NULL when absent. */
+static int get_images(const struct pc_results *r, size_t i, json_t *o, char **out)
+{
+	json_t *a = json_object_get(o, "images");
+	*out = NULL;
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return pc_results_bad(r, i, "images", "not an array");
+	size_t k;
+	json_t *v;
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	json_array_foreach(a, k, v) {
+		if (!json_is_string(v)) {
+			pc_strbuf_free(&b);
+			return pc_results_bad(r, i, "images", "not an array of strings");
+		}
+		const char *path = json_string_value(v), *slash = strrchr(path, '/');
+		pc_strbuf_printf(&b, "%s%s", k ? " " : "", slash ? slash + 1 : path);
+	}
+	*out = pc_strbuf_release(&b);
+	return 0;
+}
+
+/* The setup fields (pc_res_setup) present in O. */
+static int get_setup(const struct pc_results *r, size_t i, json_t *o, char **setup)
+{
+	for (size_t k = 0; k + 1 < PC_RES_NSETUP; k++)
+		if (get_str(r, i, o, pc_res_setup[k], 0, &setup[k]) < 0)
+			return -1;
+	return get_images(r, i, o, &setup[PC_RES_NSETUP - 1]);
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -103,7 +141,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	    get_str(r, i, o, "reason", 0, &c->reason) < 0 ||
 	    get_str(r, i, o, "flaky_rate", 0, &c->flaky_rate) < 0 ||
 	    get_str(r, i, o, "fs", 0, &c->fs) < 0 || get_str(r, i, o, "mode", 0, &c->mode) < 0 ||
-	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0)
+	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c->setup) < 0)
 		goto out;
 	if (!*c->id) {
 		pc_results_bad(r, i, "id", "empty");
@@ -224,6 +262,8 @@ void pc_results_free(struct pc_results *r)
 		free(c->reason);
 		free(c->flaky_rate);
 		free(c->case_dir);
+		for (size_t k = 0; k < PC_RES_NSETUP; k++)
+			free(c->setup[k]);
 	}
 	free(r->v);
 	free(r->path);

@@ -68,6 +68,14 @@ compare 0 "$TMP/base" "$TMP/half" --allow-removed
 compare 1 "$TMP/base" "$TMP/empty" --allow-removed --json
 [ "$(jq '.coverage_lost' "$TMP/cmp.out")" = true ] || fail "empty NEW: coverage_lost not true"
 compare 1 "$TMP/empty" "$TMP/empty"
+# A case run on another setup (here other mount options) was not checked as
+# BASE checked it: exit 1 naming the field, unless --allow-setup-change.
+mkdir "$TMP/setup"
+jq '.cases[0].mount_opts = "nobarrier"' "$TMP/base/results.json" > "$TMP/setup/results.json"
+compare 1 "$TMP/base" "$TMP/setup"
+grep -q "setup changed\*\* | pass | pass | .* | mount_opts '' -> 'nobarrier' |" "$TMP/cmp.out" ||
+	{ cat "$TMP/cmp.out"; fail "setup change not reported"; }
+compare 0 "$TMP/base" "$TMP/setup" --allow-setup-change
 
 # Known failures (here the scenario key; run --known below): the failure is
 # known (exit 0), a stale entry for a case that passes is an unexpected pass.

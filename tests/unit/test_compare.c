@@ -221,6 +221,60 @@ static void test_coverage_lost(void)
 	free(dir);
 }
 
+#define SETUP(id, mount, images) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"committed\":true,\"lost\":0," \
+	"\"timings_s\":{\"total\":1},\"io\":{},\"mount_opts\":\"" mount "\",\"images\":" images "}"
+
+/* A case run on another setup than in BASE (options, image files) was not
+ * checked as BASE checked it: lost coverage unless --allow-setup-change.
+ * The image files count by name (each machine has its own paths); a field
+ * only one side has (older results) is no change. */
+static void test_setup_changed(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"/x/l1.tar\",\"/x/l2.tar\"]") ","
+		SETUP("g/b", "noatime", "[\"/x/l1.tar\"]") "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.2\",\"cases\":["
+		SETUP("g/a", "", "[\"/elsewhere/l1.tar\",\"l2.tar\"]") ","
+		SETUP("g/b", "nobarrier", "[\"/x/l1.tar\"]") "]}");
+	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1, 1) "," CASE("g/b", 1, 1, "pass", 0, 1, 1) "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 2);
+	CU_ASSERT_EQUAL(r.setup_changed, 1);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md;
+	size_t len;
+	FILE *f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
+					  "mount_opts 'noatime' -> 'nobarrier' |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/a |"));
+	free(md);
+	o.allow_setup_change = 1;
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+	pc_cmp_report_free(&r);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	o.allow_setup_change = 0;
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.setup_changed, 0);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+	pc_cmp_report_free(&r);
+	free(b);
+	free(n);
+	free(old);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -228,4 +282,5 @@ void register_compare_tests(void)
 	CU_add_test(s, "results.json read strictly", test_strict_load);
 	CU_add_test(s, "regressions, medians over repeats, known, exit", test_compare_run);
 	CU_add_test(s, "lost coverage: removed cases, empty NEW", test_coverage_lost);
+	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
 }

@@ -85,6 +85,10 @@ static void test_strict(void)
 		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":1,"
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 		"{\"kernel\":\"6.1\",\"cases\":[{" GOOD "},{" GOOD "}]}",   /* id twice */
+		ONE(GOOD ",\"mount_opts\":[]"),
+		ONE(GOOD ",\"images\":\"l1.tar\""),
+		ONE(GOOD ",\"images\":[\"l1.tar\",2]"),
+		ONE(GOOD ",\"outcome\":\"pass\",\"verdict\":\"error\""), /* duplicate verdict */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -97,9 +101,28 @@ static void test_strict(void)
 	pc_results_free(&r);
 }
 
+/* The setup compare checks besides the id: strings as written, the image
+ * layers by file name; NULL when absent. */
+static void test_setup(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load(ONE(GOOD ",\"mount_opts\":\"noatime\",\"cut\":\"drop\","
+				       "\"images\":[\"/a/b/l1.tar.gz\",\"l2.tar\",\"oci:tag\"]"), &r), 0);
+	const char *const *names = pc_res_setup;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		const char *v = r.v[0].setup[k];
+		const char *want = !strcmp(names[k], "mount_opts") ? "noatime"
+				 : !strcmp(names[k], "cut") ? "drop"
+				 : !strcmp(names[k], "images") ? "l1.tar.gz l2.tar oci:tag" : NULL;
+		CU_ASSERT(want ? v && !strcmp(v, want) : !v);
+	}
+	pc_results_free(&r);
+}
+
 void register_results_reader_tests(void)
 {
 	CU_pSuite s = CU_add_suite("results_reader", NULL, NULL);
 	CU_add_test(s, "every field read", test_fields);
 	CU_add_test(s, "strict: anything not understood is an error", test_strict);
+	CU_add_test(s, "a case's setup", test_setup);
 }
