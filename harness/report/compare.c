@@ -2,6 +2,7 @@
 #include "report/compare.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -167,9 +168,13 @@ static size_t count_key(const struct pc_cmp_side *side, const char *key)
 	return n;
 }
 
+/* NEW/BASE, or -1 (not comparable) when BASE is 0 or absent, NEW absent,
+ * or the quotient overflows (a base of 5e-324 s): JSON has no infinity,
+ * and jansson would drop the key. */
 static double ratio(double base, double new)
 {
-	return base > 0 && new >= 0 ? new / base : -1;
+	double q = base > 0 && new >= 0 ? new / base : -1;
+	return isfinite(q) ? q : -1;
 }
 
 static void add_perf(struct pc_cmp_report *r, const char *key)

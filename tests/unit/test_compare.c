@@ -275,6 +275,35 @@ static void test_setup_changed(void)
 	free(dir);
 }
 
+/* A ratio that overflows (a base of 5e-324 s) is not comparable: never
+ * infinity, which JSON cannot hold (jansson dropped the key). */
+static void test_ratio_overflow(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 5e-324, 5e-324) "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 4096) "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL_FATAL(r.nperf, 1);
+	CU_ASSERT(r.perf[0].time_ratio[PC_CMP_NPHASES - 1] < 0);
+	CU_ASSERT_FALSE(r.perf[0].slowdown);
+	json_t *j = pc_cmp_json(&r);
+	json_t *p = json_array_get(json_object_get(j, "perf"), 0);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(p, "time_ratio"), "total")));
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(p, "io_ratio"), "wbytes")));
+	json_decref(j);
+	pc_cmp_report_free(&r);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -283,4 +312,5 @@ void register_compare_tests(void)
 	CU_add_test(s, "regressions, medians over repeats, known, exit", test_compare_run);
 	CU_add_test(s, "lost coverage: removed cases, empty NEW", test_coverage_lost);
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
+	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 }
