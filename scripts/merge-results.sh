@@ -5,18 +5,20 @@
 #   scripts/merge-results.sh OUT DIR...
 #
 # OUT/results.json has every case of every DIR (a case id may appear only
-# once), "shards" saying which folder, kernel and cases each came from;
+# once), "shards" saying which folder, kernel, shard and cases each came
+# from, and "planned", the cases the shards were to check together;
 # OUT/junit.xml holds each shard's testsuite; OUT/summary.md puts their
 # summaries one after the other; OUT/cases/ gets every case folder.
 # Cases keep their outcome (pass, fail, error, flaky with its rate, known,
 # unexpected pass) and attempts; `powercut compare` reads the merged folder.
 # Exit status as powercut run's: 0 no case failed (pass, known and
-# unexpected pass do not fail), 1 some failed, errored or was flaky, or no
-# folder held any case (nothing was checked), 2 bad arguments or inputs
-# (OUT exists, a DIR without results.json or with one that is not a
-# results file, a case in two DIRs, DIRs that ran different kernels or
-# scenario files, by file name).  jq does the JSON; nothing here parses
-# it by hand.
+# unexpected pass do not fail), 1 some failed, errored or was flaky, or
+# fewer cases were merged than planned (a shard not given, a run
+# interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
+# without results.json or with one that is not a results file, a case in
+# two DIRs, DIRs that ran different kernels or scenario files, by file
+# name, or different splits, a shard twice).  jq does the JSON; nothing
+# here parses it by hand.
 set -euo pipefail
 
 die() { echo "merge-results: $*" >&2; exit 2; }
@@ -27,8 +29,12 @@ shift
 [ ! -e "$out" ] || die "$out exists; give a new folder"
 for d in "$@"; do
 	[ -f "$d/results.json" ] || die "$d: no results.json (not a powercut results folder)"
-	jq -e 'type == "object" and (.kernel | type) == "string" and (.cases | type) == "array"
-		and all(.cases[]; type == "object" and (.id | type) == "string")' \
+	jq -e 'def count: type == "number" and . >= 0 and . == floor;
+		type == "object" and (.kernel | type) == "string" and (.cases | type) == "array"
+		and all(.cases[]; type == "object" and (.id | type) == "string")
+		and (.planned == null or (.planned | count))
+		and (.shard == null or (.shard | type == "object" and (.k | count) and (.n | count)
+			and (.scenario_cases | count)))' \
 		"$d/results.json" > /dev/null 2>&1 ||
 		die "$d/results.json: not a powercut results file (JSON object with a kernel and a cases array of objects with an id)"
 done
@@ -49,16 +55,32 @@ one_value scenario '.scenario // "" | split("/") | last'
 dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
 [ -z "$dups" ] || die "a case is in more than one folder: $(tr "\n" " " <<<"$dups")"
 
+# What the merged run was to check (runs record it: "planned", and "shard"
+# {k, n, scenario_cases}).  Shards of one split: the same N and scenario
+# case count, each K once; the merge planned the scenario's cases, so a
+# shard not given shows as missing cases.  Folders without shards: the sum
+# of their plans.  Older results without either: not known.
+files=("${@/%//results.json}")
+if jq -se 'all(.[]; .shard != null)' "${files[@]}" > /dev/null; then
+	one_value "shard count" '.shard.n'
+	one_value "scenario case count" '.shard.scenario_cases'
+	twice=$(jq -r '.shard | "\(.k)/\(.n)"' "${files[@]}" | sort | uniq -d)
+	[ -z "$twice" ] || die "shard $(tr "\n" " " <<<"$twice")given twice"
+	planned=$(jq -s '.[0].shard.scenario_cases' "${files[@]}")
+else
+	planned=$(jq -s 'if all(.[]; .planned != null) then map(.planned) | add else null end' "${files[@]}")
+fi
+
 mkdir -p "$out/cases"
 # One object per input, tagged with its folder, then merged.
 for d in "$@"; do
 	jq --arg dir "$d" '. + {dir: $dir}' "$d/results.json"
-done | jq -s '{
+done | jq -s --argjson planned "$planned" '{
 	scenario: .[0].scenario,
 	kernel: .[0].kernel,
-	shards: [.[] | {dir, kernel, scenario, cases: (.cases | length)}],
+	shards: [.[] | {dir, kernel, scenario, shard, planned, cases: (.cases | length)}],
 	cases: [.[].cases[]]
-}' > "$out/results.json"
+} + if $planned == null then {} else {planned: $planned} end' > "$out/results.json"
 
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
@@ -93,6 +115,16 @@ bad=$(jq '[.cases[] | (.outcome // .verdict) | select(. == "fail" or . == "error
 	"$out/results.json")
 total=$(jq '.cases | length' "$out/results.json")
 echo "merged $total cases from $# folders into $out ($bad failed, errored or flaky)"
-# No case at all: nothing was checked, which is never a pass.
+# No case at all, or fewer than planned (a shard not given, a run
+# interrupted): what did not run was not checked, which is never a pass.
 [ "$total" -gt 0 ] || { echo "merge-results: no case in any folder: nothing was checked" >&2; exit 1; }
+if [ "$planned" != null ] && [ "$total" -lt "$planned" ]; then
+	jq -r '.shards[] | select(.planned != null and .cases < .planned) |
+		"merge-results: \(.dir) has \(.cases) of its \(.planned) planned cases (interrupted?)"' \
+		"$out/results.json" >&2
+	given=$(jq -r '[.shards[] | select(.shard) | "\(.shard.k)/\(.shard.n)"] | join(" ")' "$out/results.json")
+	echo "merge-results: $total of the $planned planned cases merged${given:+ (shards given: $given)}:" \
+		"the others were not checked" >&2
+	exit 1
+fi
 [ "$bad" -eq 0 ]  || exit 1

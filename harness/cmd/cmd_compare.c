@@ -39,7 +39,8 @@ static void compare_usage(FILE *f)
 		"Exit: 0 no regression, 1 regressions (a pass that fails or errs, a case that\n"
 		"ran in BASE and errs in NEW), lost coverage (a case of BASE missing from NEW\n"
 		"without --allow-removed, a case on another setup without\n"
-		"--allow-setup-change, or NEW without any case), flaky cases, or slowdowns\n"
+		"--allow-setup-change, NEW with fewer cases than its run planned, or without\n"
+		"any case), flaky cases, or slowdowns\n"
 		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
 		"understood).\n");
 }

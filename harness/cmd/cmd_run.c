@@ -174,6 +174,10 @@ int cmd_run(int argc, char **argv)
 
 	struct pc_run_report rep;
 	int rc = pc_runner_run(&sc, &o, &rep);
+	rep.planned = sc.ncases;
+	rep.shard_k = shard_k;
+	rep.shard_n = shard_n;
+	rep.scenario_cases = matched;
 	if (rep.nresults > 0) {
 		int written = pc_report_write(&rep, o.outdir);
 		pc_report_table(&rep, stdout);

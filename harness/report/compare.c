@@ -76,6 +76,7 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	}
 	s->path = r.path;
 	s->kernel = r.kernel;
+	s->planned = r.planned;
 	r.path = r.kernel = NULL;
 	pc_results_free(&r);
 	return rc;
@@ -256,9 +257,16 @@ void pc_cmp_report_free(struct pc_cmp_report *r)
 	r->perf = NULL;
 }
 
+/* NEW's run planned cases it has no result for. */
+static int unfinished(const struct pc_cmp_side *s)
+{
+	return s->planned > (long long)s->n;
+}
+
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 {
-	return r->new.n == 0 || (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
+	return r->new.n == 0 || unfinished(&r->new) ||
+	       (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
 	       (r->setup_changed && !r->o->allow_setup_change);
 }
 
@@ -418,6 +426,9 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed);
 	if (r->new.n == 0)
 		fputs("**NEW has no case: nothing was checked.**\n\n", f);
+	if (r->new.n && unfinished(&r->new))
+		fprintf(f, "**NEW has %zu of the %lld cases its run planned** (interrupted, or "
+			   "merged without a shard: coverage lost).\n\n", r->new.n, r->new.planned);
 	if (r->new.n && r->counts[PC_CMP_REMOVED] && !r->o->allow_removed)
 		fprintf(f, "**%zu case%s of BASE did not run in NEW** (removed: coverage lost; "
 			   "--allow-removed accepts it).\n\n", r->counts[PC_CMP_REMOVED],
@@ -445,6 +456,7 @@ static json_t *side_json(const struct pc_cmp_side *s)
 	json_object_set_new(o, "results", pc_esc_json(s->path));
 	json_object_set_new(o, "kernel", pc_esc_json(s->kernel));
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
 	return o;
 }
 

@@ -15,7 +15,8 @@
  *   unchanged        passed in both
  *   new, removed     in one side only; a removed case did not run in NEW:
  *                    coverage lost, exit 1 unless --allow-removed (as is a
- *                    NEW without any case)
+ *                    NEW without any case, or with fewer cases than its
+ *                    run planned: interrupted, or merged without a shard)
  *
  * A case on both sides whose setup differs (mkfs or mount options, backend,
  * cut, write cache, layout, workload, image files: what results.json says
@@ -58,6 +59,7 @@ struct pc_cmp_case {
 struct pc_cmp_side {
 	char *path;            /* the results.json read */
 	char *kernel;
+	long long planned;     /* cases the run was to check; -1: not recorded */
 	struct pc_cmp_case *v;
 	size_t n;
 };
@@ -119,8 +121,9 @@ const char *pc_cmp_class_name(enum pc_cmp_class c);
 void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);
 /* Did NEW lose coverage: a case of BASE missing (unless allow_removed), a
- * case run on another setup than in BASE (unless allow_setup_change), or no
- * case at all? */
+ * case run on another setup than in BASE (unless allow_setup_change), fewer
+ * cases than NEW planned (interrupted, a shard not merged), or no case at
+ * all? */
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
 /* 0 nothing got worse, 1 regressions, coverage lost (or flaky, or slowdowns
  * when asked). */

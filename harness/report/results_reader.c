@@ -222,6 +222,17 @@ static int load_root(struct pc_results *r, json_t *root)
 	if (!json_is_array(cases))
 		return pc_results_bad(r, (size_t)-1, "cases", cases ? "not an array" : "missing");
 	size_t n = json_array_size(cases);
+	/* planned: written since runs record what they were to check (an
+	 * interrupted run, a merge missing a shard, has fewer cases). */
+	json_t *planned = json_object_get(root, "planned");
+	r->planned = -1;
+	if (planned) {
+		if (!json_is_integer(planned) || json_integer_value(planned) < 0)
+			return pc_results_bad(r, (size_t)-1, "planned", "not an integer >= 0");
+		if ((size_t)json_integer_value(planned) < n)
+			return pc_results_bad(r, (size_t)-1, "planned", "fewer than the cases");
+		r->planned = json_integer_value(planned);
+	}
 	r->v = xcalloc(n ? n : 1, sizeof(*r->v));
 	for (; r->n < n; r->n++)
 		if (load_case(r, r->n, json_array_get(cases, r->n), &r->v[r->n]) < 0) {
@@ -234,6 +245,7 @@ static int load_root(struct pc_results *r, json_t *root)
 int pc_results_load(const char *path, struct pc_results *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->planned = -1;
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return pc_fail_errno(PC_ERR_INPUT, errno, "%s", path);

@@ -61,6 +61,24 @@ refused "a truncated file" "not a powercut results file" "$TMP/s1" "$TMP/s2trunc
 # The same scenario from another checkout path is one run.
 edited s2path '.scenario |= "/other/checkout/" + (split("/") | last)'
 "$MERGE" "$TMP/paths" "$TMP/s1" "$TMP/s2path" > /dev/null || fail "shards from two checkouts refused"
+# Each shard records what it was to check; a shard not given is cases not
+# checked: exit 1 naming the shards given, and compare of the merged
+# folder says coverage was lost even without a baseline that has them.
+[ "$(jq -c '.shard' "$TMP/s1/results.json")" = '{"k":1,"n":2,"scenario_cases":3}' ] ||
+	fail "shard not recorded: $(jq -c '.shard' "$TMP/s1/results.json")"
+[ "$(jq '.planned' "$TMP/all/results.json")" -eq 3 ] || fail "merged: planned not 3"
+rc=0
+"$MERGE" "$TMP/one" "$TMP/s1" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "of the 3 planned cases merged (shards given: 1/2)" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "merge without shard 2 exited $rc, expected 1"; }
+rc=0
+"$POWERCUT" compare "$TMP/one" "$TMP/one" > "$TMP/cmp.out" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "cases its run planned" "$TMP/cmp.out" || fail "compare of a merge missing a shard exited $rc"
+# Shards of different splits, or a shard twice: not one run.
+edited s2n '.shard.n = 3'
+refused "two splits" "different shard counts" "$TMP/s1" "$TMP/s2n"
+edited s2k '.shard.k = 1'
+refused "a shard twice" "shard 1/2 given twice" "$TMP/s1" "$TMP/s2k"
 # Folders without any case: nothing was checked, never a pass.
 edited s2empty '.cases = []'
 rc=0

@@ -84,6 +84,10 @@ static void test_strict_load(void)
 		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "pass", "known") "]}",
 		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "fail", "flaky") "]}",
 		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "pass", "error") "]}",
+		/* planned: a count, not fewer than the cases */
+		"{\"kernel\":\"6.1\",\"planned\":\"2\",\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"planned\":-1,\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"planned\":0,\"cases\":[" OUTCOME("a", "pass", "pass") "]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *p = put(dir, "results.json", bad[i]);
@@ -207,6 +211,23 @@ static void test_coverage_lost(void)
 		json_decref(j);
 		pc_cmp_report_free(&r);
 	}
+	/* NEW's run planned more cases than it has (interrupted, a shard not
+	 * merged): lost coverage even when BASE lacks them too. */
+	char *partial = put(dir, "partial.json", "{\"kernel\":\"6.1\",\"planned\":3,\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
+	char *whole = put(dir, "whole.json", "{\"kernel\":\"6.1\",\"planned\":2,\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
+	const char *planned[] = { partial, whole };
+	for (size_t i = 0; i < 2; i++) {
+		struct pc_cmp_report pr = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &pr.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(planned[i], &pr.new), 0);
+		pc_cmp_run(&pr, &o);
+		CU_ASSERT_EQUAL(pc_cmp_exit(&pr), i == 0);
+		pc_cmp_report_free(&pr);
+	}
+	free(partial);
+	free(whole);
 	/* Both sides empty: nothing was checked. */
 	struct pc_cmp_report r = { 0 };
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(none, &r.base), 0);
