@@ -137,14 +137,15 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Median of the values >= 0 of field FIELD (index K in t or io) over the
- * cases of SIDE with KEY; -1 if none. */
+ * cases of SIDE with KEY; -1 if none.  A case that erred stopped part-way
+ * (mkfs refused: 0.05 s): its time is not the cycle's and does not count. */
 static double median(const struct pc_cmp_side *side, const char *key, int io, size_t k,
 		     size_t *count)
 {
 	double *v = xcalloc(side->n ? side->n : 1, sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; i < side->n; i++) {
-		if (strcmp(side->v[i].key, key))
+		if (strcmp(side->v[i].key, key) || side->v[i].outcome == PC_OUT_ERROR)
 			continue;
 		double x = io ? side->v[i].io[k] : side->v[i].t[k];
 		if (x >= 0)

@@ -325,6 +325,37 @@ static void test_ratio_overflow(void)
 	free(dir);
 }
 
+/* A case that erred stopped part-way: its time is no measurement.  BASE's
+ * error took 0.05 s; NEW passes in 1.5 s: not a 30x slowdown. */
+static void test_error_not_timed(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a/r1", 1, 2, "error", 0, 0.05, 0) "," CASE("g/a/r2", 2, 2, "pass", 0, 1.4, 100) ","
+		CASE("g/b", 1, 1, "error", 0, 0.05, 0) "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a/r1", 1, 2, "pass", 0, 1.5, 100) "," CASE("g/a/r2", 2, 2, "pass", 0, 1.5, 100) ","
+		CASE("g/b", 1, 1, "pass", 0, 1.5, 100) "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.slowdowns, 0);
+	CU_ASSERT_EQUAL_FATAL(r.nperf, 2);
+	for (size_t i = 0; i < r.nperf; i++) {
+		const struct pc_cmp_perf *p = &r.perf[i];
+		/* g/a: the passing repeat only, 1.5 / 1.4; g/b: nothing to compare. */
+		double want = !strcmp(p->key, "g/a") ? 1.5 / 1.4 : -1;
+		CU_ASSERT_DOUBLE_EQUAL(p->time_ratio[PC_CMP_NPHASES - 1], want, 1e-9);
+	}
+	pc_cmp_report_free(&r);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -334,4 +365,5 @@ void register_compare_tests(void)
 	CU_add_test(s, "lost coverage: removed cases, empty NEW", test_coverage_lost);
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
+	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);
 }
