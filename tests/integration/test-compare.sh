@@ -58,13 +58,18 @@ jq '.cases[0].verdict = "error"' "$TMP/base/results.json" > "$TMP/contra/results
 compare 2 "$TMP/base" "$TMP/contra"
 grep -q "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/cmp.err" || fail "contradiction not named"
 # Lost coverage is never "no regression": a case of BASE missing from NEW,
-# or NEW without any case, is exit 1; --allow-removed accepts the first.
-mkdir "$TMP/half" "$TMP/empty"
-jq '.cases |= .[:1]' "$TMP/base/results.json" > "$TMP/half/results.json"
-jq '.cases = []' "$TMP/base/results.json" > "$TMP/empty/results.json"
+# or NEW without any case, is exit 1; --allow-removed accepts the first
+# when NEW's run did not plan the case (dropped from the scenario), not
+# when it planned and lacks it (interrupted).
+mkdir "$TMP/half" "$TMP/cut-short" "$TMP/empty"
+jq '.cases |= .[:1] | .planned = 1' "$TMP/base/results.json" > "$TMP/half/results.json"
+jq '.cases |= .[:1]' "$TMP/base/results.json" > "$TMP/cut-short/results.json"
+jq '.cases = [] | .planned = 0' "$TMP/base/results.json" > "$TMP/empty/results.json"
 compare 1 "$TMP/base" "$TMP/half"
 grep -q 'did not run in NEW' "$TMP/cmp.out" || fail "removed case not reported as lost coverage"
 compare 0 "$TMP/base" "$TMP/half" --allow-removed
+compare 1 "$TMP/base" "$TMP/cut-short" --allow-removed
+grep -q 'NEW has 1 of the 2 cases its run planned' "$TMP/cmp.out" || fail "unfinished NEW not reported"
 compare 1 "$TMP/base" "$TMP/empty" --allow-removed --json
 [ "$(jq '.coverage_lost' "$TMP/cmp.out")" = true ] || fail "empty NEW: coverage_lost not true"
 compare 1 "$TMP/empty" "$TMP/empty"
