@@ -43,8 +43,13 @@ static int get_str(const struct pc_results *r, size_t i, json_t *o, const char *
 	return 0;
 }
 
-/* An object of numbers >= 0: the NAMES present go into OUT (absent: -1).
- * REQUIRE names one that must be there. */
+/* The largest time or counter read: 2^53, the last integer a double holds
+ * exactly (104 million days, 8 PiB).  Above it a value is no measurement
+ * (1.7e308 in a hand-edited file made gnuplot fail and report exit 3). */
+#define MAX_MEASURE 9007199254740992.0
+
+/* An object of numbers from 0 to MAX_MEASURE: the NAMES present go into OUT
+ * (absent: -1).  REQUIRE names one that must be there. */
 static int get_numbers(const struct pc_results *r, size_t i, json_t *o, const char *field,
 		       const char *const *names, size_t n, const char *require, double *out)
 {
@@ -57,7 +62,8 @@ static int get_numbers(const struct pc_results *r, size_t i, json_t *o, const ch
 		json_t *v = json_object_get(obj, names[k]);
 		out[k] = -1;
 		const char *why = !v ? (require && !strcmp(require, names[k]) ? "missing" : NULL)
-			: !json_is_number(v) || json_number_value(v) < 0 ? "not a number >= 0"
+			: !json_is_number(v) || !(json_number_value(v) >= 0) ||
+			  json_number_value(v) > MAX_MEASURE ? "not a number from 0 to 2^53"
 			: NULL;
 		if (why) {
 			char *f = xasprintf("%s.%s", field, names[k]);

@@ -86,6 +86,10 @@ static void test_strict(void)
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 		"{\"kernel\":\"6.1\",\"cases\":[{" GOOD "},{" GOOD "}]}",   /* id twice */
 		ONE(GOOD ",\"mount_opts\":[]"),
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1.7e308},\"io\":{}"),        /* no measurement */
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1},\"io\":{\"wbytes\":1e16}"),
 		ONE(GOOD ",\"images\":\"l1.tar\""),
 		ONE(GOOD ",\"images\":[\"l1.tar\",2]"),
 		ONE(GOOD ",\"outcome\":\"pass\",\"verdict\":\"error\""), /* duplicate verdict */
