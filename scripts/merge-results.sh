@@ -32,6 +32,7 @@ for d in "$@"; do
 	jq -e 'def count: type == "number" and . >= 0 and . == floor;
 		type == "object" and (.kernel | type) == "string" and (.cases | type) == "array"
 		and all(.cases[]; type == "object" and (.id | type) == "string")
+		and (.format == null or (.format | count))
 		and (.planned == null or (.planned | count))
 		and (.shard == null or (.shard | type == "object" and (.k | count) and (.n | count)
 			and (.scenario_cases | count)))' \
@@ -49,6 +50,11 @@ one_value() { # WHAT JQ-FILTER: dies unless every folder gives the same value
 		die "the folders ran different ${1}s: $(tr "\n" " " <<<"$values")"
 }
 dirs=("$@")
+# results.json's format (powercut's results_reader.h): files without one
+# are format 1; a newer one is not understood here either.
+one_value format '.format // 1'
+format=$(jq '.format // 1' "$1/results.json")
+[ "$format" -le 1 ] || die "$1/results.json: format $format is newer than this script merges (1)"
 one_value kernel '.kernel'
 one_value scenario '.scenario // "" | split("/") | last'
 
@@ -75,7 +81,8 @@ mkdir -p "$out/cases"
 # One object per input, tagged with its folder, then merged.
 for d in "$@"; do
 	jq --arg dir "$d" '. + {dir: $dir}' "$d/results.json"
-done | jq -s --argjson planned "$planned" '{
+done | jq -s --argjson planned "$planned" --argjson format "$format" '{
+	format: $format,
 	scenario: .[0].scenario,
 	kernel: .[0].kernel,
 	shards: [.[] | {dir, kernel, scenario, shard, planned, cases: (.cases | length)}],

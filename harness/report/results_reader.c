@@ -222,6 +222,16 @@ static int load_root(struct pc_results *r, json_t *root)
 	json_t *cases = json_object_get(root, "cases");
 	if (!json_is_object(root))
 		return pc_results_bad(r, (size_t)-1, "(top)", "not an object");
+	json_t *format = json_object_get(root, "format");
+	if (format && (!json_is_integer(format) || json_integer_value(format) < 1))
+		return pc_results_bad(r, (size_t)-1, "format", "not an integer >= 1");
+	if (format && json_integer_value(format) > PC_RESULTS_FORMAT) {
+		char *why = xasprintf("%lld is newer than this powercut reads (%d): use a newer powercut",
+				      (long long)json_integer_value(format), PC_RESULTS_FORMAT);
+		pc_results_bad(r, (size_t)-1, "format", why);
+		free(why);
+		return -1;
+	}
 	if (get_str(r, (size_t)-1, root, "kernel", 1, &r->kernel) < 0 ||
 	    get_str(r, (size_t)-1, root, "scenario", 0, &r->scenario) < 0)
 		return -1;

@@ -15,6 +15,12 @@
 #include "run/outcome.h"
 
 enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5, PC_RES_NSETUP = 8 };
+
+/* results.json's "format": what report.c writes and this reader reads.
+ * Raise it when a field changes meaning or is removed (adding a field does
+ * not need it); a file of a newer format is refused, not misread.  Files
+ * without it were written before it existed and read as format 1. */
+#define PC_RESULTS_FORMAT 1
 /* timings_s's phases, "mkfs" ... "crash_points", "total" (the last). */
 extern const char *const pc_res_phases[PC_RES_NPHASES];
 /* io's counters: "wios", "wbytes", "rios", "rbytes", "flushes". */

@@ -77,6 +77,13 @@ rc=0
 # Shards of different splits, or a shard twice: not one run.
 edited s2n '.shard.n = 3'
 refused "two splits" "different shard counts" "$TMP/s1" "$TMP/s2n"
+# A results format newer than the script's is not understood.
+[ "$(jq '.format' "$TMP/all/results.json")" -eq 1 ] || fail "merged: no format"
+edited s2fmt '.format = 2'
+refused "two formats" "different formats" "$TMP/s1" "$TMP/s2fmt"
+refused "a newer format" "format 2 is newer" "$TMP/s2fmt"
+"$POWERCUT" compare "$TMP/all" "$TMP/s2fmt" > /dev/null 2> "$TMP/e" && fail "compare read a newer format"
+grep -q 'format: 2 is newer than this powercut reads' "$TMP/e" || fail "compare: $(cat "$TMP/e")"
 edited s2k '.shard.k = 1'
 refused "a shard twice" "shard 1/2 given twice" "$TMP/s1" "$TMP/s2k"
 # Folders without any case: nothing was checked, never a pass.

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report/results_reader.h"
 #include "run/result.h"
 #include "unit.h"
 #include "util/util.h"
@@ -141,6 +142,7 @@ static void test_json(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	check_str(root, "scenario", "scenarios/default.ini");
 	check_str(root, "kernel", "6.18.0-test");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "format")), PC_RESULTS_FORMAT);
 	/* What the run was to check: a reader tells a partial file from a whole one. */
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "planned")), 4);
 	json_t *shard = json_object_get(root, "shard");

@@ -86,6 +86,10 @@ static void test_strict(void)
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 		"{\"kernel\":\"6.1\",\"cases\":[{" GOOD "},{" GOOD "}]}",   /* id twice */
 		ONE(GOOD ",\"mount_opts\":[]"),
+		/* a newer format is refused, not misread */
+		"{\"format\":2,\"kernel\":\"6.1\",\"cases\":[]}",
+		"{\"format\":\"1\",\"kernel\":\"6.1\",\"cases\":[]}",
+		"{\"format\":0,\"kernel\":\"6.1\",\"cases\":[]}",
 		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
 		    "\"timings_s\":{\"total\":1.7e308},\"io\":{}"),        /* no measurement */
 		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
@@ -102,6 +106,8 @@ static void test_strict(void)
 	}
 	struct pc_results r;
 	CU_ASSERT_EQUAL(load(ONE(GOOD), &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load("{\"format\":1,\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
 	pc_results_free(&r);
 }
 
