@@ -29,6 +29,7 @@ static void compare_usage(FILE *f)
 		"      --fail-on-slowdown   slowdowns count as regressions (exit 1)\n"
 		"      --known FILE         known failures (as run --known): a covered failure\n"
 		"                           is 'known', a covered pass 'unexpected pass'\n"
+		"                           (may be given more than once)\n"
 		"      --flaky-ok           flaky cases in NEW do not make the exit status 1\n"
 		"      --allow-removed      cases of BASE missing from NEW do not make the exit\n"
 		"                           status 1 (cases dropped from the scenario on purpose)\n"
@@ -63,7 +64,7 @@ static int set_threshold(const struct cmd_line *cl, const char *s, void *dest)
 int cmd_compare(int argc, char **argv)
 {
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	const char *known_file = NULL;
+	struct pc_known known = { 0 };
 	int json = 0;
 	const struct cmd_opt opts[] = {
 		{ "json", 0, no_argument, &json, NULL },
@@ -71,18 +72,15 @@ int cmd_compare(int argc, char **argv)
 		{ "fail-on-slowdown", 0, no_argument, &o.fail_on_slowdown, NULL },
 		{ "allow-removed", 0, no_argument, &o.allow_removed, NULL },
 		{ "allow-setup-change", 0, no_argument, &o.allow_setup_change, NULL },
-		CMD_OPT_KNOWN(&known_file),
+		CMD_OPT_KNOWN(&known),
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,
 	};
 	const struct cmd_line cl = { "compare", compare_usage, opts, 2, 2, "expected BASE and NEW" };
 	int first, parsed = cmd_parse(&cl, argc, argv, &first);
-	if (parsed != CMD_GO_ON)
-		return parsed;
-	struct pc_known known = { 0 };
-	if (known_file && pc_known_load(known_file, &known) < 0) {
+	if (parsed != CMD_GO_ON) {
 		pc_known_free(&known);
-		return PC_EXIT_USAGE;
+		return parsed;
 	}
 	o.known = &known;
 	struct pc_cmp_report r = { 0 };

@@ -114,6 +114,16 @@ compare 1 "$TMP/base" "$TMP/knownerr" --known "$TMP/known.txt" --json
 compare 0 "$TMP/base" "$TMP/new" --known "$TMP/known.txt"
 grep -q '| g/ext4/fsync | \*\*known\*\* |' "$TMP/cmp.out" || fail "compare --known: not known"
 grep -q '| g/ext4/syncfs | \*\*unexpected pass\*\* |' "$TMP/cmp.out" || fail "compare --known: no unexpected pass"
+# --known twice reads both files (the first was dropped silently), for run
+# and compare.
+sed -n 2p "$TMP/known.txt" > "$TMP/known-a.txt"
+sed -n 3p "$TMP/known.txt" > "$TMP/known-b.txt"
+compare 0 "$TMP/base" "$TMP/new" --known "$TMP/known-a.txt" --known "$TMP/known-b.txt" --json
+[ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary."unexpected pass"' "$TMP/cmp.out")" -eq 1 ] ||
+	fail "compare --known twice: $(jq -c .summary "$TMP/cmp.out")"
+run_to 0 known2 "$TMP/broken.ini" --known "$TMP/known-a.txt" --known "$TMP/known-b.txt"
+[ "$(outcome "$TMP/known2" g/ext4/fsync)" = known ] && [ "$(outcome "$TMP/known2" g/ext4/syncfs)" = "unexpected pass" ] ||
+	fail "run --known twice: not both files"
 # A bad line is exit 2 naming FILE:LINE, for run and compare.
 printf 'g/ext4/fsync kernel~6 # bad condition\n' > "$TMP/bad-known.txt"
 run_to 2 badknown "$TMP/good.ini" --known "$TMP/bad-known.txt"
