@@ -5,15 +5,20 @@
 #   scripts/merge-results.sh OUT DIR...
 #
 # OUT/results.json has every case of every DIR (a case id may appear only
-# once), "shards" saying which folder, kernel and cases each came from;
+# once), "shards" saying which folder, kernel, shard and cases each came
+# from, and "planned", the cases the shards were to check together;
 # OUT/junit.xml holds each shard's testsuite; OUT/summary.md puts their
 # summaries one after the other; OUT/cases/ gets every case folder.
 # Cases keep their outcome (pass, fail, error, flaky with its rate, known,
 # unexpected pass) and attempts; `powercut compare` reads the merged folder.
 # Exit status as powercut run's: 0 no case failed (pass, known and
-# unexpected pass do not fail), 1 some failed, errored or was flaky, 2 bad
-# arguments or inputs (OUT exists, a DIR without results.json, a case in
-# two DIRs).  jq does the JSON; nothing here parses it by hand.
+# unexpected pass do not fail), 1 some failed, errored or was flaky, or
+# fewer cases were merged than planned (a shard not given, a run
+# interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
+# without results.json or with one that is not a results file, a case in
+# two DIRs, DIRs that ran different kernels or scenario files, by file
+# name, or different splits, a shard twice).  jq does the JSON; nothing
+# here parses it by hand.
 set -euo pipefail
 
 die() { echo "merge-results: $*" >&2; exit 2; }
@@ -24,21 +29,65 @@ shift
 [ ! -e "$out" ] || die "$out exists; give a new folder"
 for d in "$@"; do
 	[ -f "$d/results.json" ] || die "$d: no results.json (not a powercut results folder)"
+	jq -e 'def count: type == "number" and . >= 0 and . == floor;
+		type == "object" and (.kernel | type) == "string" and (.cases | type) == "array"
+		and all(.cases[]; type == "object" and (.id | type) == "string")
+		and (.format == null or (.format | count))
+		and (.planned == null or (.planned | count))
+		and (.shard == null or (.shard | type == "object" and (.k | count) and (.n | count)
+			and (.scenario_cases | count)))' \
+		"$d/results.json" > /dev/null 2>&1 ||
+		die "$d/results.json: not a powercut results file (JSON object with a kernel and a cases array of objects with an id)"
 done
+
+# Shards of one run: the same kernel (compare's known-failure conditions
+# read it) and the same scenario file (by name: each machine has its own
+# checkout path).
+one_value() { # WHAT JQ-FILTER: dies unless every folder gives the same value
+	local values
+	values=$(for d in "${dirs[@]}"; do jq -r "$2" "$d/results.json"; done | sort -u)
+	[ "$(wc -l <<<"$values")" -eq 1 ] ||
+		die "the folders ran different ${1}s: $(tr "\n" " " <<<"$values")"
+}
+dirs=("$@")
+# results.json's format (powercut's results_reader.h): files without one
+# are format 1; a newer one is not understood here either.
+one_value format '.format // 1'
+format=$(jq '.format // 1' "$1/results.json")
+[ "$format" -le 1 ] || die "$1/results.json: format $format is newer than this script merges (1)"
+one_value kernel '.kernel'
+one_value scenario '.scenario // "" | split("/") | last'
 
 dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
 [ -z "$dups" ] || die "a case is in more than one folder: $(tr "\n" " " <<<"$dups")"
+
+# What the merged run was to check (runs record it: "planned", and "shard"
+# {k, n, scenario_cases}).  Shards of one split: the same N and scenario
+# case count, each K once; the merge planned the scenario's cases, so a
+# shard not given shows as missing cases.  Folders without shards: the sum
+# of their plans.  Older results without either: not known.
+files=("${@/%//results.json}")
+if jq -se 'all(.[]; .shard != null)' "${files[@]}" > /dev/null; then
+	one_value "shard count" '.shard.n'
+	one_value "scenario case count" '.shard.scenario_cases'
+	twice=$(jq -r '.shard | "\(.k)/\(.n)"' "${files[@]}" | sort | uniq -d)
+	[ -z "$twice" ] || die "shard $(tr "\n" " " <<<"$twice")given twice"
+	planned=$(jq -s '.[0].shard.scenario_cases' "${files[@]}")
+else
+	planned=$(jq -s 'if all(.[]; .planned != null) then map(.planned) | add else null end' "${files[@]}")
+fi
 
 mkdir -p "$out/cases"
 # One object per input, tagged with its folder, then merged.
 for d in "$@"; do
 	jq --arg dir "$d" '. + {dir: $dir}' "$d/results.json"
-done | jq -s '{
+done | jq -s --argjson planned "$planned" --argjson format "$format" '{
+	format: $format,
 	scenario: .[0].scenario,
 	kernel: .[0].kernel,
-	shards: [.[] | {dir, kernel, scenario, cases: (.cases | length)}],
+	shards: [.[] | {dir, kernel, scenario, shard, planned, cases: (.cases | length)}],
 	cases: [.[].cases[]]
-}' > "$out/results.json"
+} + if $planned == null then {} else {planned: $planned} end' > "$out/results.json"
 
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
@@ -71,5 +120,18 @@ done
 
 bad=$(jq '[.cases[] | (.outcome // .verdict) | select(. == "fail" or . == "error" or . == "flaky")] | length' \
 	"$out/results.json")
-echo "merged $(jq '.cases | length' "$out/results.json") cases from $# folders into $out ($bad failed, errored or flaky)"
+total=$(jq '.cases | length' "$out/results.json")
+echo "merged $total cases from $# folders into $out ($bad failed, errored or flaky)"
+# No case at all, or fewer than planned (a shard not given, a run
+# interrupted): what did not run was not checked, which is never a pass.
+[ "$total" -gt 0 ] || { echo "merge-results: no case in any folder: nothing was checked" >&2; exit 1; }
+if [ "$planned" != null ] && [ "$total" -lt "$planned" ]; then
+	jq -r '.shards[] | select(.planned != null and .cases < .planned) |
+		"merge-results: \(.dir) has \(.cases) of its \(.planned) planned cases (interrupted?)"' \
+		"$out/results.json" >&2
+	given=$(jq -r '[.shards[] | select(.shard) | "\(.shard.k)/\(.shard.n)"] | join(" ")' "$out/results.json")
+	echo "merge-results: $total of the $planned planned cases merged${given:+ (shards given: $given)}:" \
+		"the others were not checked" >&2
+	exit 1
+fi
 [ "$bad" -eq 0 ]  || exit 1

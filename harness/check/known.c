@@ -52,6 +52,15 @@ int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, c
 	}
 	size_t nwords;
 	char **words = pc_split_words(spec, &nwords);
+	/* "kernel<6.2 # why" has no pattern: read as one, it would match no
+	 * case id, and the entry would never apply. */
+	struct pc_kcond probe;
+	if (!strncmp(words[0], "kernel", 6) && pc_kcond_parse(words[0], &probe) == 0) {
+		pc_fail(PC_ERR_INPUT, "%s:%u: no case-id pattern before the kernel condition '%s' "
+			"(PATTERN [kernel<X.Y] # why)", file, lineno, words[0]);
+		pc_strv_free(words);
+		goto out;
+	}
 	e.pattern = xstrdup(words[0]);
 	e.conds = xcalloc(nwords, sizeof(*e.conds));
 	for (size_t i = 1; i < nwords; i++) {

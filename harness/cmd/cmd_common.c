@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "check/known.h"
 #include "cmd/commands.h"
 #include "image/image.h"
 #include "util/util.h"
@@ -67,6 +68,12 @@ int cmd_set_nonempty(const struct cmd_line *cl, const char *arg, void *dest)
 	}
 	*(const char **)dest = arg;
 	return PC_EXIT_OK;
+}
+
+int cmd_add_known(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	(void)cl;
+	return pc_known_load(arg, dest) < 0 ? PC_EXIT_USAGE : PC_EXIT_OK;
 }
 
 static int apply_opt(const struct cmd_line *cl, const struct cmd_opt *o, const char *arg)

@@ -1,5 +1,6 @@
 /* cmd_compare.c - `powercut compare BASE NEW [--json] [--time-threshold X]
- * [--fail-on-slowdown] [--known FILE] [--flaky-ok]` (compare.h). */
+ * [--fail-on-slowdown] [--known FILE] [--flaky-ok] [--allow-removed]
+ * [--allow-setup-change]` (compare.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +29,21 @@ static void compare_usage(FILE *f)
 		"      --fail-on-slowdown   slowdowns count as regressions (exit 1)\n"
 		"      --known FILE         known failures (as run --known): a covered failure\n"
 		"                           is 'known', a covered pass 'unexpected pass'\n"
+		"                           (may be given more than once)\n"
 		"      --flaky-ok           flaky cases in NEW do not make the exit status 1\n"
+		"      --allow-removed      cases of BASE missing from NEW do not make the exit\n"
+		"                           status 1 (cases dropped from the scenario on purpose)\n"
+		"      --allow-setup-change cases whose setup changed (mkfs or mount options,\n"
+		"                           backend, cut, write cache, image files, ...) do not\n"
+		"                           make the exit status 1 (changed on purpose)\n"
 		"  -h, --help               this help\n\n"
-		"Exit: 0 no regression, 1 regressions (or flaky cases, or slowdowns with\n"
-		"--fail-on-slowdown), 2 usage or input error (a results.json not understood).\n");
+		"Exit: 0 no regression, 1 regressions (a pass that fails or errs, a case that\n"
+		"ran in BASE and errs in NEW), lost coverage (a case of BASE missing from NEW\n"
+		"without --allow-removed, a case on another setup without\n"
+		"--allow-setup-change, NEW with fewer cases than its run planned, or without\n"
+		"any case), flaky cases, or slowdowns\n"
+		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
+		"understood).\n");
 }
 
 /* --time-threshold X: a ratio from 1 to 1000. */
@@ -52,24 +64,23 @@ static int set_threshold(const struct cmd_line *cl, const char *s, void *dest)
 int cmd_compare(int argc, char **argv)
 {
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	const char *known_file = NULL;
+	struct pc_known known = { 0 };
 	int json = 0;
 	const struct cmd_opt opts[] = {
 		{ "json", 0, no_argument, &json, NULL },
 		{ "time-threshold", 0, required_argument, &o.threshold, set_threshold },
 		{ "fail-on-slowdown", 0, no_argument, &o.fail_on_slowdown, NULL },
-		CMD_OPT_KNOWN(&known_file),
+		{ "allow-removed", 0, no_argument, &o.allow_removed, NULL },
+		{ "allow-setup-change", 0, no_argument, &o.allow_setup_change, NULL },
+		CMD_OPT_KNOWN(&known),
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,
 	};
 	const struct cmd_line cl = { "compare", compare_usage, opts, 2, 2, "expected BASE and NEW" };
 	int first, parsed = cmd_parse(&cl, argc, argv, &first);
-	if (parsed != CMD_GO_ON)
-		return parsed;
-	struct pc_known known = { 0 };
-	if (known_file && pc_known_load(known_file, &known) < 0) {
+	if (parsed != CMD_GO_ON) {
 		pc_known_free(&known);
-		return PC_EXIT_USAGE;
+		return parsed;
 	}
 	o.known = &known;
 	struct pc_cmp_report r = { 0 };

@@ -39,7 +39,8 @@ static void run_usage(FILE *f)
 		"      --platform OS/ARCH  platform to pick from a multi-platform OCI image\n"
 		"      --known FILE     known failures (PATTERN [kernel<X.Y] # reason per line):\n"
 		"                       a matching failure is 'known' and does not fail the run;\n"
-		"                       a matching pass is reported as 'unexpected pass'\n"
+		"                       a matching pass is reported as 'unexpected pass';\n"
+		"                       may be given more than once\n"
 		"      --retries N      run a failing case again up to N times (overrides the\n"
 		"                       scenario's retries); fail-then-pass is 'flaky'\n"
 		"      --flaky-ok       flaky cases do not fail the run (exit 0)\n"
@@ -73,7 +74,8 @@ static int set_retries(const struct cmd_line *cl, const char *arg, void *dest)
 int cmd_run(int argc, char **argv)
 {
 	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1 };
-	const char *filter = NULL, *shard = NULL, *known_file = NULL;
+	const char *filter = NULL, *shard = NULL;
+	struct pc_known known = { 0 };
 	int list = 0;
 	const struct cmd_opt opts[] = {
 		{ "output", 'o', required_argument, &o.outdir, cmd_set_nonempty },
@@ -83,26 +85,24 @@ int cmd_run(int argc, char **argv)
 		CMD_OPT_PLATFORM(&o.platform),
 		{ "shard", 's', required_argument, &shard, NULL },
 		{ "list", 'l', no_argument, &list, NULL },
-		CMD_OPT_KNOWN(&known_file),
+		CMD_OPT_KNOWN(&known),
 		{ "retries", 0, required_argument, &o.retries, set_retries },
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,
 	};
 	const struct cmd_line cl = { "run", run_usage, opts, 1, 1, "expected one SCENARIO file" };
 	int first, parsed = cmd_parse(&cl, argc, argv, &first);
-	if (parsed != CMD_GO_ON)
+	if (parsed != CMD_GO_ON) {
+		pc_known_free(&known);
 		return parsed;
+	}
 
 	unsigned shard_k = 1, shard_n = 1;
-	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0)
-		return PC_EXIT_USAGE;
-	struct pc_known known = { 0 };
-	struct pc_known_files scenario_known = { 0 };
-	if (known_file && pc_known_load(known_file, &known) < 0) {
+	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0) {
 		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
 	}
+	struct pc_known_files scenario_known = { 0 };
 	o.known = &known;
 	struct pc_scenario sc;
 	if (pc_scenario_load(argv[first], &sc) < 0) {
@@ -174,6 +174,10 @@ int cmd_run(int argc, char **argv)
 
 	struct pc_run_report rep;
 	int rc = pc_runner_run(&sc, &o, &rep);
+	rep.planned = sc.ncases;
+	rep.shard_k = shard_k;
+	rep.shard_n = shard_n;
+	rep.scenario_cases = matched;
 	if (rep.nresults > 0) {
 		int written = pc_report_write(&rep, o.outdir);
 		pc_report_table(&rep, stdout);

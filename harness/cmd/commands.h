@@ -66,8 +66,11 @@ int cmd_set_nonempty(const struct cmd_line *cl, const char *arg, void *dest);
 /* --platform OS/ARCH[/VARIANT], for the commands that open an image. */
 #define CMD_OPT_PLATFORM(dest) { "platform", 0, required_argument, (dest), NULL }
 /* --known FILE and --flaky-ok, for the commands that judge outcomes (run,
- * compare): a file of known failures, and flaky cases not failing. */
-#define CMD_OPT_KNOWN(dest) { "known", 0, required_argument, (dest), NULL }
+ * compare): files of known failures (each --known adds its entries to the
+ * struct pc_known DEST, read at once: exit 2 on a bad line), and flaky
+ * cases not failing. */
+int cmd_add_known(const struct cmd_line *cl, const char *arg, void *dest);
+#define CMD_OPT_KNOWN(dest) { "known", 0, required_argument, (dest), cmd_add_known }
 #define CMD_OPT_FLAKY_OK(dest) { "flaky-ok", 0, no_argument, (dest), NULL }
 
 /* A command's command line: its options and how many operands it takes. */

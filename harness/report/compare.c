@@ -2,12 +2,14 @@
 #include "report/compare.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "report/results_reader.h"
 #include "util/escape.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
@@ -47,6 +49,10 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	c->lost = in->lost;
 	memcpy(c->t, in->t, sizeof(c->t));
 	memcpy(c->io, in->io, sizeof(c->io));
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		c->setup[k] = in->setup[k];
+		in->setup[k] = NULL;
+	}
 }
 
 static int by_id(const void *a, const void *b)
@@ -70,6 +76,7 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	}
 	s->path = r.path;
 	s->kernel = r.kernel;
+	s->planned = r.planned;
 	r.path = r.kernel = NULL;
 	pc_results_free(&r);
 	return rc;
@@ -82,6 +89,8 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 		free(s->v[i].key);
 		free(s->v[i].reason);
 		free(s->v[i].flaky_rate);
+		for (size_t k = 0; k < PC_RES_NSETUP; k++)
+			free(s->v[i].setup[k]);
 	}
 	free(s->v);
 	free(s->path);
@@ -100,7 +109,9 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 {
 	if (new < 0)
 		return PC_CMP_REMOVED;
-	if (new == PC_OUT_KNOWN || (known && (new == PC_OUT_FAIL || new == PC_OUT_ERROR)))
+	/* A known entry covers a failure, never an error: an error is a case
+	 * whose checks did not run, so it cannot show the known failure. */
+	if (new == PC_OUT_KNOWN || (known && new == PC_OUT_FAIL))
 		return PC_CMP_KNOWN;
 	if (new == PC_OUT_XPASS || (known && new == PC_OUT_PASS))
 		return PC_CMP_XPASS;
@@ -110,6 +121,10 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 		return PC_CMP_FLAKY;
 	if (passed(new))
 		return passed(base) ? PC_CMP_UNCHANGED : PC_CMP_FIXED;
+	/* A case BASE ran (whatever it found) that errs in NEW is no longer
+	 * checked: worse, not "still failing". */
+	if (new == PC_OUT_ERROR && base != PC_OUT_ERROR)
+		return PC_CMP_REGRESSION;
 	return passed(base) ? PC_CMP_REGRESSION : PC_CMP_STILL_FAILING;
 }
 
@@ -122,14 +137,15 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Median of the values >= 0 of field FIELD (index K in t or io) over the
- * cases of SIDE with KEY; -1 if none. */
+ * cases of SIDE with KEY; -1 if none.  A case that erred stopped part-way
+ * (mkfs refused: 0.05 s): its time is not the cycle's and does not count. */
 static double median(const struct pc_cmp_side *side, const char *key, int io, size_t k,
 		     size_t *count)
 {
 	double *v = xcalloc(side->n ? side->n : 1, sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; i < side->n; i++) {
-		if (strcmp(side->v[i].key, key))
+		if (strcmp(side->v[i].key, key) || side->v[i].outcome == PC_OUT_ERROR)
 			continue;
 		double x = io ? side->v[i].io[k] : side->v[i].t[k];
 		if (x >= 0)
@@ -154,9 +170,13 @@ static size_t count_key(const struct pc_cmp_side *side, const char *key)
 	return n;
 }
 
+/* NEW/BASE, or -1 (not comparable) when BASE is 0 or absent, NEW absent,
+ * or the quotient overflows (a base of 5e-324 s): JSON has no infinity,
+ * and jansson would drop the key. */
 static double ratio(double base, double new)
 {
-	return base > 0 && new >= 0 ? new / base : -1;
+	double q = base > 0 && new >= 0 ? new / base : -1;
+	return isfinite(q) ? q : -1;
 }
 
 static void add_perf(struct pc_cmp_report *r, const char *key)
@@ -191,11 +211,24 @@ static const struct pc_cmp_case *find(const struct pc_cmp_side *s, const char *i
 	return bsearch(&want, s->v, s->n, sizeof(*s->v), by_id);
 }
 
+/* The setup fields that both sides give and that differ (results written
+ * before a field existed do not count as a change). */
+static unsigned setup_diff(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; b && n && k < PC_RES_NSETUP; k++)
+		if (b->setup[k] && n->setup[k] && strcmp(b->setup[k], n->setup[k]))
+			bits |= 1u << k;
+	return bits;
+}
+
 static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
 	struct pc_cmp_row *row = &r->rows[r->nrows++];
 	row->base = b;
 	row->new = n;
+	row->setup_changed = setup_diff(b, n);
+	r->setup_changed += row->setup_changed != 0;
 	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel) : NULL;
 	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
 				   row->known != NULL);
@@ -225,9 +258,22 @@ void pc_cmp_report_free(struct pc_cmp_report *r)
 	r->perf = NULL;
 }
 
+/* NEW's run planned cases it has no result for. */
+static int unfinished(const struct pc_cmp_side *s)
+{
+	return s->planned > (long long)s->n;
+}
+
+int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
+{
+	return r->new.n == 0 || unfinished(&r->new) ||
+	       (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
+	       (r->setup_changed && !r->o->allow_setup_change);
+}
+
 int pc_cmp_exit(const struct pc_cmp_report *r)
 {
-	if (r->counts[PC_CMP_REGRESSION])
+	if (r->counts[PC_CMP_REGRESSION] || pc_cmp_coverage_lost(r))
 		return 1;
 	if (r->counts[PC_CMP_FLAKY] && !r->o->flaky_ok)
 		return 1;
@@ -272,10 +318,29 @@ static const struct pc_cmp_perf *perf_of(const struct pc_cmp_report *r, const ch
 	return NULL;
 }
 
-/* Classes listed case by case (unchanged ones are only counted). */
-static int listed(enum pc_cmp_class c)
+/* Rows listed case by case (unchanged ones are only counted, unless their
+ * setup changed). */
+static int listed(const struct pc_cmp_row *row)
 {
-	return c != PC_CMP_UNCHANGED;
+	return row->cls != PC_CMP_UNCHANGED || row->setup_changed;
+}
+
+/* "mount_opts '' -> 'noatime', cut 'drop' -> 'error'": the fields of ROW
+ * whose setup changed, their values markdown-escaped; NULL when none did. */
+static char *setup_text(const struct pc_cmp_row *row)
+{
+	if (!row->setup_changed)
+		return NULL;
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		if (!(row->setup_changed & (1u << k)))
+			continue;
+		char *from = pc_esc_md(row->base->setup[k]), *to = pc_esc_md(row->new->setup[k]);
+		pc_strbuf_printf(&b, "%s%s '%s' -> '%s'", b.len ? ", " : "", pc_res_setup[k], from, to);
+		free(from);
+		free(to);
+	}
+	return pc_strbuf_release(&b);
 }
 
 static void md_rows(const struct pc_cmp_report *r, FILE *f)
@@ -285,7 +350,7 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 	for (int cls = 0; cls < PC_CMP_NCLASSES; cls++) {
 		for (size_t i = 0; i < r->nrows; i++) {
 			const struct pc_cmp_row *row = &r->rows[i];
-			if ((int)row->cls != cls || !listed(row->cls))
+			if ((int)row->cls != cls || !listed(row))
 				continue;
 			if (!any)
 				fputs("| case | change | base | new | lost base -> new | why |\n"
@@ -299,11 +364,13 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 			lost_text(row->new, ln, sizeof(ln));
 			const char *why = row->known ? row->known->reason
 					: row->new && row->new->reason ? row->new->reason : "";
-			char *id = pc_esc_md(c->id), *w = pc_esc_md(why);
-			fprintf(f, "| %s | **%s** | %s | %s | %s -> %s | %s |\n", id,
-				pc_cmp_class_name(row->cls), b, n, lb, ln, w);
+			char *id = pc_esc_md(c->id), *w = pc_esc_md(why), *setup = setup_text(row);
+			fprintf(f, "| %s | **%s**%s | %s | %s | %s -> %s | %s%s%s |\n", id,
+				pc_cmp_class_name(row->cls), setup ? ", **setup changed**" : "", b, n,
+				lb, ln, w, setup && *w ? "; " : "", setup ? setup : "");
 			free(id);
 			free(w);
+			free(setup);
 		}
 	}
 	if (!any)
@@ -356,8 +423,22 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 	free(nk);
 	for (int c = 0; c < PC_CMP_NCLASSES; c++)
 		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
-	fprintf(f, ", %zu slowdown%s (time > %.2fx)\n\n", r->slowdowns, r->slowdowns == 1 ? "" : "s",
-		r->o->threshold);
+	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed\n\n", r->slowdowns,
+		r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed);
+	if (r->new.n == 0)
+		fputs("**NEW has no case: nothing was checked.**\n\n", f);
+	if (r->new.n && unfinished(&r->new))
+		fprintf(f, "**NEW has %zu of the %lld cases its run planned** (interrupted, or "
+			   "merged without a shard: coverage lost).\n\n", r->new.n, r->new.planned);
+	if (r->new.n && r->counts[PC_CMP_REMOVED] && !r->o->allow_removed)
+		fprintf(f, "**%zu case%s of BASE did not run in NEW** (removed: coverage lost; "
+			   "--allow-removed accepts it).\n\n", r->counts[PC_CMP_REMOVED],
+			r->counts[PC_CMP_REMOVED] == 1 ? "" : "s");
+	if (r->setup_changed && !r->o->allow_setup_change)
+		fprintf(f, "**%zu case%s ran on another setup than in BASE** (not checked as BASE "
+			   "checked %s: coverage lost; --allow-setup-change accepts it).\n\n",
+			r->setup_changed, r->setup_changed == 1 ? "" : "s",
+			r->setup_changed == 1 ? "it" : "them");
 	md_rows(r, f);
 	md_slowdowns(r, f);
 }
@@ -376,6 +457,7 @@ static json_t *side_json(const struct pc_cmp_side *s)
 	json_object_set_new(o, "results", pc_esc_json(s->path));
 	json_object_set_new(o, "kernel", pc_esc_json(s->kernel));
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
 	return o;
 }
 
@@ -407,6 +489,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(sum, pc_cmp_class_name((enum pc_cmp_class)c),
 				    json_integer((json_int_t)r->counts[c]));
 	json_object_set_new(sum, "slowdown", json_integer((json_int_t)r->slowdowns));
+	json_object_set_new(sum, "setup changed", json_integer((json_int_t)r->setup_changed));
 	json_object_set_new(root, "summary", sum);
 	json_t *cases = json_array();
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -417,6 +500,15 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(o, "change", pc_esc_json(pc_cmp_class_name(row->cls)));
 		case_side_json(o, "base", row->base);
 		case_side_json(o, "new", row->new);
+		if (row->setup_changed) {
+			json_t *changed = json_object();
+			for (size_t k = 0; k < PC_RES_NSETUP; k++)
+				if (row->setup_changed & (1u << k))
+					json_object_set_new(changed, pc_res_setup[k],
+							    json_pack("[oo]", pc_esc_json(row->base->setup[k]),
+								      pc_esc_json(row->new->setup[k])));
+			json_object_set_new(o, "setup_changed", changed);
+		}
 		if (row->known) {
 			json_object_set_new(o, "known_reason", pc_esc_json(row->known->reason));
 			char *where = xasprintf("%s:%u", row->known->file, row->known->line);
@@ -443,6 +535,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_array_append_new(perf, o);
 	}
 	json_object_set_new(root, "perf", perf);
+	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
 	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));
 	return root;
 }

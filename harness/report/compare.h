@@ -3,15 +3,26 @@
  *
  * Per case id: the outcome change (outcome.h) classified as
  *
- *   regression       passed in BASE, fails (fail, error) in NEW
+ *   regression       passed in BASE, fails (fail, error) in NEW; or ran in
+ *                    BASE (not error) and errs in NEW
  *   fixed            failed (fail, error, known, flaky) in BASE, passes in NEW
  *   still failing    failed in both
  *   flaky            flaky in NEW (fails the comparison unless --flaky-ok)
- *   known            fails in NEW and a known-failures entry covers it (NEW's
- *                    own `known` outcome, or compare --known)
+ *   known            fails (verdict fail, not error) in NEW and a known-failures
+ *                    entry covers it (NEW's own `known` outcome, or
+ *                    compare --known)
  *   unexpected pass  a known-failures entry covers it but it passed
  *   unchanged        passed in both
- *   new, removed     in one side only (reported, never a regression)
+ *   new, removed     in one side only; a removed case did not run in NEW:
+ *                    coverage lost, exit 1 unless --allow-removed (as is a
+ *                    NEW without any case, or with fewer cases than its
+ *                    run planned: interrupted, or merged without a shard)
+ *
+ * A case on both sides whose setup differs (mkfs or mount options, backend,
+ * cut, write cache, layout, workload, image files: what results.json says
+ * the case ran on besides its id) was not checked the way BASE checked
+ * it: its row says which fields changed, and it is lost coverage too, exit
+ * 1 unless --allow-setup-change.
  *
  * and per case key (the id without its /rN repeat suffix) the median over
  * repeats of each phase's time and I/O counter, as NEW/BASE ratios; a key
@@ -42,11 +53,13 @@ struct pc_cmp_case {
 	long long lost;        /* -1: not measured (commit record lost, error) */
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
+	char *setup[PC_RES_NSETUP]; /* results_reader.h's pc_res_setup; NULL: absent */
 };
 
 struct pc_cmp_side {
 	char *path;            /* the results.json read */
 	char *kernel;
+	long long planned;     /* cases the run was to check; -1: not recorded */
 	struct pc_cmp_case *v;
 	size_t n;
 };
@@ -60,6 +73,7 @@ struct pc_cmp_row {
 	const struct pc_cmp_case *base, *new;   /* NULL when absent */
 	enum pc_cmp_class cls;
 	const struct pc_known_entry *known;     /* compare --known's entry */
+	unsigned setup_changed;                 /* bit K: pc_res_setup[K] differs */
 };
 
 struct pc_cmp_perf {
@@ -75,6 +89,8 @@ struct pc_cmp_opts {
 	double threshold;      /* slowdown: total NEW/BASE above this */
 	int fail_on_slowdown;
 	int flaky_ok;
+	int allow_removed;     /* removed cases do not make the exit status 1 */
+	int allow_setup_change; /* nor do cases whose setup changed */
 	const struct pc_known *known;
 };
 
@@ -86,6 +102,7 @@ struct pc_cmp_report {
 	size_t nperf;
 	size_t counts[PC_CMP_NCLASSES];
 	size_t slowdowns;
+	size_t setup_changed;  /* rows whose setup differs between the sides */
 	const struct pc_cmp_opts *o;
 };
 
@@ -103,7 +120,13 @@ const char *pc_cmp_class_name(enum pc_cmp_class c);
 /* Compare loaded sides (R owns them afterwards). */
 void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);
-/* 0 nothing got worse, 1 regressions (or flaky, or slowdowns when asked). */
+/* Did NEW lose coverage: a case of BASE missing (unless allow_removed), a
+ * case run on another setup than in BASE (unless allow_setup_change), fewer
+ * cases than NEW planned (interrupted, a shard not merged), or no case at
+ * all? */
+int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
+/* 0 nothing got worse, 1 regressions, coverage lost (or flaky, or slowdowns
+ * when asked). */
 int pc_cmp_exit(const struct pc_cmp_report *r);
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f);
 json_t *pc_cmp_json(const struct pc_cmp_report *r);

@@ -15,6 +15,7 @@
 
 #include "report/jsonout.h"
 #include "report/junit.h"
+#include "report/results_reader.h"
 #include "report/report_outcome.h"
 #include "util/util.h"
 #include "workload/workload.h"
@@ -282,8 +283,13 @@ static json_t *case_json(const struct pc_case_result *res)
 static int write_json(const struct pc_run_report *r, const char *dir)
 {
 	json_t *root = json_object();
+	put_int(root, "format", PC_RESULTS_FORMAT);
 	put_str(root, "scenario", r->scenario);
 	put_str(root, "kernel", r->kernel);
+	put_int(root, "planned", r->planned);
+	json_object_set_new(root, "shard", json_pack("{sIsIsI}", "k", (json_int_t)r->shard_k,
+						     "n", (json_int_t)r->shard_n, "scenario_cases",
+						     (json_int_t)r->scenario_cases));
 	json_t *cases = json_array();
 	for (size_t i = 0; i < r->nresults; i++)
 		json_array_append_new(cases, case_json(&r->results[i]));

@@ -26,6 +26,26 @@ static char *or_empty(const char *s)
 	return xstrdup(s ? s : "");
 }
 
+/* The last component of the path from S up to END (exclusive). */
+static const char *last_component(const char *s, const char *end)
+{
+	const char *p = end;
+	while (p > s && p[-1] != '/')
+		p--;
+	return p;
+}
+
+/* "try-K": the folder of one attempt of a retried case (attempts.h). */
+static int is_try_folder(const char *s)
+{
+	if (strncmp(s, "try-", 4) || !s[4])
+		return 0;
+	for (s += 4; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 /* What the report keeps of case I of R; the report also needs fs, mode
  * and a case folder's name. */
 static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
@@ -47,8 +67,14 @@ static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
 	/* Only the case folder's name is used: the run may have been made on
 	 * another machine (shards), the folder is found next to results.json. */
 	const char *case_dir = in->case_dir ? in->case_dir : "";
-	const char *base = strrchr(case_dir, '/');
-	base = base ? base + 1 : case_dir;
+	const char *base = last_component(case_dir, case_dir + strlen(case_dir));
+	/* A retried case's files are in its last attempt's cases/CASE/try-K. */
+	if (is_try_folder(base) && base > case_dir + 1) {
+		const char *parent = last_component(case_dir, base - 1);
+		if (*parent == '/' || !strncmp(parent, "./", 2) || !strncmp(parent, "../", 3))
+			return pc_results_bad(r, i, "case_dir", "not a case folder");
+		base = parent;
+	}
 	if (!strcmp(base, ".") || !strcmp(base, ".."))
 		return pc_results_bad(r, i, "case_dir", "not a case folder");
 	c->casedir = xstrdup(base);

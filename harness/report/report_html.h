@@ -27,7 +27,8 @@ enum { PC_RH_NIO = PC_RES_NIO };
 
 struct pc_rh_case {
 	char *id, *fs, *mode, *verdict, *outcome, *reason;
-	char *casedir;         /* basename of case_dir ("" when absent) */
+	char *casedir;         /* case_dir below cases/: its basename, or CASE/try-K
+	                        * for a retried case ("" when absent) */
 	long long lost;        /* -1: not measured */
 	double total;          /* seconds */
 	double io[PC_RH_NIO];  /* < 0: absent */

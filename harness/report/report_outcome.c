@@ -79,9 +79,10 @@ void pc_outcome_line(const struct pc_case_result *r, FILE *f)
 {
 	if (r->known) {
 		char *file = pc_esc_md(r->known->file), *reason = pc_esc_md(r->known->reason);
-		fprintf(f, " (%s %s:%u: %s)",
-			r->outcome == PC_OUT_XPASS ? "expected to fail by" : "known failure", file,
-			r->known->line, reason);
+		const char *what = r->outcome == PC_OUT_XPASS ? "expected to fail by"
+				 : r->outcome == PC_OUT_ERROR ? "an error is not covered by known failure"
+				 : "known failure";
+		fprintf(f, " (%s %s:%u: %s)", what, file, r->known->line, reason);
 		free(file);
 		free(reason);
 	}

@@ -8,12 +8,16 @@
 #include <sys/stat.h>
 
 #include "util/input.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 const char *const pc_res_phases[PC_RES_NPHASES] = {
 	"mkfs", "unpack", "sync", "commit", "remount", "verify", "fsck", "crash_points", "total",
 };
 const char *const pc_res_io[PC_RES_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
+const char *const pc_res_setup[PC_RES_NSETUP] = {
+	"mkfs_opts", "mount_opts", "backend", "cut", "write_cache", "layout", "workload", "images",
+};
 
 /* The largest results.json read (a run of 100000 cases is ~300 MB less). */
 #define MAX_RESULTS_BYTES (256u << 20)
@@ -39,8 +43,13 @@ static int get_str(const struct pc_results *r, size_t i, json_t *o, const char *
 	return 0;
 }
 
-/* An object of numbers >= 0: the NAMES present go into OUT (absent: -1).
- * REQUIRE names one that must be there. */
+/* The largest time or counter read: 2^53, the last integer a double holds
+ * exactly (104 million days, 8 PiB).  Above it a value is no measurement
+ * (1.7e308 in a hand-edited file made gnuplot fail and report exit 3). */
+#define MAX_MEASURE 9007199254740992.0
+
+/* An object of numbers from 0 to MAX_MEASURE: the NAMES present go into OUT
+ * (absent: -1).  REQUIRE names one that must be there. */
 static int get_numbers(const struct pc_results *r, size_t i, json_t *o, const char *field,
 		       const char *const *names, size_t n, const char *require, double *out)
 {
@@ -53,7 +62,8 @@ static int get_numbers(const struct pc_results *r, size_t i, json_t *o, const ch
 		json_t *v = json_object_get(obj, names[k]);
 		out[k] = -1;
 		const char *why = !v ? (require && !strcmp(require, names[k]) ? "missing" : NULL)
-			: !json_is_number(v) || json_number_value(v) < 0 ? "not a number >= 0"
+			: !json_is_number(v) || !(json_number_value(v) >= 0) ||
+			  json_number_value(v) > MAX_MEASURE ? "not a number from 0 to 2^53"
 			: NULL;
 		if (why) {
 			char *f = xasprintf("%s.%s", field, names[k]);
@@ -68,6 +78,64 @@ static int get_numbers(const struct pc_results *r, size_t i, json_t *o, const ch
 }
 
 
+/* Does outcome *OC agree with the last attempt's verdict V?  pass, flaky
+ * and unexpected pass end in a pass; fail and known in a fail; error in an
+ * error.  known with an error (written by older runs, which let a known
+ * entry cover a case that could not run) is read as the error it is. */
+static int outcome_of_verdict(int *oc, int v)
+{
+	switch (*oc) {
+	case PC_OUT_PASS:
+	case PC_OUT_FLAKY:
+	case PC_OUT_XPASS:
+		return v == PC_OUT_PASS ? 0 : -1;
+	case PC_OUT_FAIL:
+		return v == PC_OUT_FAIL ? 0 : -1;
+	case PC_OUT_ERROR:
+		return v == PC_OUT_ERROR ? 0 : -1;
+	case PC_OUT_KNOWN:
+		if (v == PC_OUT_ERROR)
+			*oc = PC_OUT_ERROR;
+		return v == PC_OUT_PASS ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
+/* "images": an array of paths, kept as their file names joined by spaces;
+ * NULL when absent. */
+static int get_images(const struct pc_results *r, size_t i, json_t *o, char **out)
+{
+	json_t *a = json_object_get(o, "images");
+	*out = NULL;
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return pc_results_bad(r, i, "images", "not an array");
+	size_t k;
+	json_t *v;
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	json_array_foreach(a, k, v) {
+		if (!json_is_string(v)) {
+			pc_strbuf_free(&b);
+			return pc_results_bad(r, i, "images", "not an array of strings");
+		}
+		const char *path = json_string_value(v), *slash = strrchr(path, '/');
+		pc_strbuf_printf(&b, "%s%s", k ? " " : "", slash ? slash + 1 : path);
+	}
+	*out = pc_strbuf_release(&b);
+	return 0;
+}
+
+/* The setup fields (pc_res_setup) present in O. */
+static int get_setup(const struct pc_results *r, size_t i, json_t *o, char **setup)
+{
+	for (size_t k = 0; k + 1 < PC_RES_NSETUP; k++)
+		if (get_str(r, i, o, pc_res_setup[k], 0, &setup[k]) < 0)
+			return -1;
+	return get_images(r, i, o, &setup[PC_RES_NSETUP - 1]);
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -79,7 +147,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	    get_str(r, i, o, "reason", 0, &c->reason) < 0 ||
 	    get_str(r, i, o, "flaky_rate", 0, &c->flaky_rate) < 0 ||
 	    get_str(r, i, o, "fs", 0, &c->fs) < 0 || get_str(r, i, o, "mode", 0, &c->mode) < 0 ||
-	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0)
+	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c->setup) < 0)
 		goto out;
 	if (!*c->id) {
 		pc_results_bad(r, i, "id", "empty");
@@ -95,6 +163,12 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	int oc = outcome ? pc_outcome_lookup(outcome) : v;
 	if (oc < 0) {
 		pc_results_bad(r, i, "outcome", "not pass, fail, error, flaky, known or unexpected pass");
+		goto out;
+	}
+	if (outcome_of_verdict(&oc, v) < 0) {
+		char *why = xasprintf("'%s' with verdict '%s'", outcome, verdict);
+		pc_results_bad(r, i, "outcome", why);
+		free(why);
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
@@ -148,12 +222,33 @@ static int load_root(struct pc_results *r, json_t *root)
 	json_t *cases = json_object_get(root, "cases");
 	if (!json_is_object(root))
 		return pc_results_bad(r, (size_t)-1, "(top)", "not an object");
+	json_t *format = json_object_get(root, "format");
+	if (format && (!json_is_integer(format) || json_integer_value(format) < 1))
+		return pc_results_bad(r, (size_t)-1, "format", "not an integer >= 1");
+	if (format && json_integer_value(format) > PC_RESULTS_FORMAT) {
+		char *why = xasprintf("%lld is newer than this powercut reads (%d): use a newer powercut",
+				      (long long)json_integer_value(format), PC_RESULTS_FORMAT);
+		pc_results_bad(r, (size_t)-1, "format", why);
+		free(why);
+		return -1;
+	}
 	if (get_str(r, (size_t)-1, root, "kernel", 1, &r->kernel) < 0 ||
 	    get_str(r, (size_t)-1, root, "scenario", 0, &r->scenario) < 0)
 		return -1;
 	if (!json_is_array(cases))
 		return pc_results_bad(r, (size_t)-1, "cases", cases ? "not an array" : "missing");
 	size_t n = json_array_size(cases);
+	/* planned: written since runs record what they were to check (an
+	 * interrupted run, a merge missing a shard, has fewer cases). */
+	json_t *planned = json_object_get(root, "planned");
+	r->planned = -1;
+	if (planned) {
+		if (!json_is_integer(planned) || json_integer_value(planned) < 0)
+			return pc_results_bad(r, (size_t)-1, "planned", "not an integer >= 0");
+		if ((size_t)json_integer_value(planned) < n)
+			return pc_results_bad(r, (size_t)-1, "planned", "fewer than the cases");
+		r->planned = json_integer_value(planned);
+	}
 	r->v = xcalloc(n ? n : 1, sizeof(*r->v));
 	for (; r->n < n; r->n++)
 		if (load_case(r, r->n, json_array_get(cases, r->n), &r->v[r->n]) < 0) {
@@ -166,6 +261,7 @@ static int load_root(struct pc_results *r, json_t *root)
 int pc_results_load(const char *path, struct pc_results *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->planned = -1;
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return pc_fail_errno(PC_ERR_INPUT, errno, "%s", path);
@@ -194,6 +290,8 @@ void pc_results_free(struct pc_results *r)
 		free(c->reason);
 		free(c->flaky_rate);
 		free(c->case_dir);
+		for (size_t k = 0; k < PC_RES_NSETUP; k++)
+			free(c->setup[k]);
 	}
 	free(r->v);
 	free(r->path);

@@ -14,11 +14,22 @@
 
 #include "run/outcome.h"
 
-enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5 };
+enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5, PC_RES_NSETUP = 8 };
+
+/* results.json's "format": what report.c writes and this reader reads.
+ * Raise it when a field changes meaning or is removed (adding a field does
+ * not need it); a file of a newer format is refused, not misread.  Files
+ * without it were written before it existed and read as format 1. */
+#define PC_RESULTS_FORMAT 1
 /* timings_s's phases, "mkfs" ... "crash_points", "total" (the last). */
 extern const char *const pc_res_phases[PC_RES_NPHASES];
 /* io's counters: "wios", "wbytes", "rios", "rbytes", "flushes". */
 extern const char *const pc_res_io[PC_RES_NIO];
+/* What a case ran on, besides its id: "mkfs_opts", "mount_opts", "backend",
+ * "cut", "write_cache", "layout", "workload", "images" (the layers' file
+ * names, space-separated: each machine has its own paths).  Not "expect":
+ * how a case is judged is not what it ran on. */
+extern const char *const pc_res_setup[PC_RES_NSETUP];
 #define PC_RES_TOTAL (PC_RES_NPHASES - 1)
 
 struct pc_res_case {
@@ -30,6 +41,7 @@ struct pc_res_case {
 	long long lost;           /* -1: not measured (commit record lost, error) */
 	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
 	double io[PC_RES_NIO];    /* < 0: absent */
+	char *setup[PC_RES_NSETUP];   /* NULL when absent */
 	long long repeats;        /* 0 when absent */
 	long long repeat;         /* with has_repeat */
 	int has_repeat;
@@ -39,6 +51,7 @@ struct pc_results {
 	char *path;               /* the results.json read */
 	char *kernel;
 	char *scenario;           /* NULL when absent */
+	long long planned;        /* the cases the run was to check; -1: absent */
 	struct pc_res_case *v;    /* in the file's order */
 	size_t n;
 };

@@ -7,7 +7,8 @@
  *   pass             the (last) attempt passed, nothing failed before
  *   fail, error      every attempt failed (the last one's verdict)
  *   flaky            some attempts failed, then one passed (rate F/N)
- *   known            failed, and a known-failures entry matches: exit 0
+ *   known            failed (verdict fail: an error stays an error), and a
+ *                    known-failures entry matches: exit 0
  *   unexpected pass  a known-failures entry matches but it passed:
  *                    reported, exit 0 (as pytest's non-strict XPASS;
  *                    compare lists it, so stale entries get noticed)

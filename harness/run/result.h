@@ -87,6 +87,13 @@ struct pc_case_result {
 struct pc_run_report {
 	const char *scenario;       /* path as given */
 	char kernel[256];           /* uname -r */
+	/* What the run was to check, so that a reader can tell a results file
+	 * that lacks cases (an interrupted run, a missing shard) from a whole
+	 * one: the cases of this run, its shard K/N (1/1 unsharded) and the
+	 * cases of all N shards (the scenario's, after --filter). */
+	size_t planned;
+	unsigned shard_k, shard_n;
+	size_t scenario_cases;
 	struct pc_case_result *results;
 	size_t nresults;
 };

@@ -790,6 +790,10 @@ void pc_scenario_shard(struct pc_scenario *sc, unsigned k, unsigned n)
 
 int pc_parse_shard(const char *s, unsigned *k, unsigned *n)
 {
+	/* Digits, '/', digits: strtoul alone would take " 1/2", "+1/2" and
+	 * "1/ 2" (and refuse "1/2 "). */
+	if (strspn(s, "0123456789/") != strlen(s))
+		goto bad;
 	char *end;
 	errno = 0;
 	unsigned long a = strtoul(s, &end, 10);

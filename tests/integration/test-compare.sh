@@ -52,6 +52,35 @@ jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.js
 compare 2 "$TMP/base" "$TMP/bad"
 grep -q 'cases\[0\].verdict' "$TMP/cmp.err" || fail "bad verdict not named"
 compare 2 "$TMP/base"
+# An outcome its verdict contradicts is not understood either.
+mkdir "$TMP/contra"
+jq '.cases[0].verdict = "error"' "$TMP/base/results.json" > "$TMP/contra/results.json"
+compare 2 "$TMP/base" "$TMP/contra"
+grep -q "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/cmp.err" || fail "contradiction not named"
+# Lost coverage is never "no regression": a case of BASE missing from NEW,
+# or NEW without any case, is exit 1; --allow-removed accepts the first
+# when NEW's run did not plan the case (dropped from the scenario), not
+# when it planned and lacks it (interrupted).
+mkdir "$TMP/half" "$TMP/cut-short" "$TMP/empty"
+jq '.cases |= .[:1] | .planned = 1' "$TMP/base/results.json" > "$TMP/half/results.json"
+jq '.cases |= .[:1]' "$TMP/base/results.json" > "$TMP/cut-short/results.json"
+jq '.cases = [] | .planned = 0' "$TMP/base/results.json" > "$TMP/empty/results.json"
+compare 1 "$TMP/base" "$TMP/half"
+grep -q 'did not run in NEW' "$TMP/cmp.out" || fail "removed case not reported as lost coverage"
+compare 0 "$TMP/base" "$TMP/half" --allow-removed
+compare 1 "$TMP/base" "$TMP/cut-short" --allow-removed
+grep -q 'NEW has 1 of the 2 cases its run planned' "$TMP/cmp.out" || fail "unfinished NEW not reported"
+compare 1 "$TMP/base" "$TMP/empty" --allow-removed --json
+[ "$(jq '.coverage_lost' "$TMP/cmp.out")" = true ] || fail "empty NEW: coverage_lost not true"
+compare 1 "$TMP/empty" "$TMP/empty"
+# A case run on another setup (here other mount options) was not checked as
+# BASE checked it: exit 1 naming the field, unless --allow-setup-change.
+mkdir "$TMP/setup"
+jq '.cases[0].mount_opts = "nobarrier"' "$TMP/base/results.json" > "$TMP/setup/results.json"
+compare 1 "$TMP/base" "$TMP/setup"
+grep -q "setup changed\*\* | pass | pass | .* | mount_opts '' -> 'nobarrier' |" "$TMP/cmp.out" ||
+	{ cat "$TMP/cmp.out"; fail "setup change not reported"; }
+compare 0 "$TMP/base" "$TMP/setup" --allow-setup-change
 
 # Known failures (here the scenario key; run --known below): the failure is
 # known (exit 0), a stale entry for a case that passes is an unexpected pass.
@@ -70,10 +99,31 @@ grep -q '| known ' "$TMP/known.out" || fail "table: no known"
 compare 0 "$TMP/base" "$TMP/known" --json
 [ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary."unexpected pass"' "$TMP/cmp.out")" -eq 1 ] ||
 	fail "compare of a known run: $(jq -c .summary "$TMP/cmp.out")"
+# A known entry covers a failure, never an error: a case whose mkfs is
+# refused did not run, so it is an error (exit 2: the option is the input),
+# and compare --known calls it a regression.
+scenario badmkfs "mkfs_opts = -O powercut-no-such-feature"
+run_to 2 knownerr "$TMP/badmkfs.ini" --known "$TMP/known.txt"
+[ "$(outcome "$TMP/knownerr" g/ext4/fsync)" = error ] || fail "known covered an error"
+grep -q 'g/ext4/fsync: error: .*(an error is not covered by known failure .*known.txt:2' "$TMP/knownerr.out" ||
+	{ cat "$TMP/knownerr.out"; fail "summary does not say the entry does not cover the error"; }
+compare 1 "$TMP/base" "$TMP/knownerr" --known "$TMP/known.txt" --json
+[ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .change' "$TMP/cmp.out")" = regression ] ||
+	fail "compare --known: an error was not a regression"
 # compare --known does the same to a run made without it.
 compare 0 "$TMP/base" "$TMP/new" --known "$TMP/known.txt"
 grep -q '| g/ext4/fsync | \*\*known\*\* |' "$TMP/cmp.out" || fail "compare --known: not known"
 grep -q '| g/ext4/syncfs | \*\*unexpected pass\*\* |' "$TMP/cmp.out" || fail "compare --known: no unexpected pass"
+# --known twice reads both files (the first was dropped silently), for run
+# and compare.
+sed -n 2p "$TMP/known.txt" > "$TMP/known-a.txt"
+sed -n 3p "$TMP/known.txt" > "$TMP/known-b.txt"
+compare 0 "$TMP/base" "$TMP/new" --known "$TMP/known-a.txt" --known "$TMP/known-b.txt" --json
+[ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary."unexpected pass"' "$TMP/cmp.out")" -eq 1 ] ||
+	fail "compare --known twice: $(jq -c .summary "$TMP/cmp.out")"
+run_to 0 known2 "$TMP/broken.ini" --known "$TMP/known-a.txt" --known "$TMP/known-b.txt"
+[ "$(outcome "$TMP/known2" g/ext4/fsync)" = known ] && [ "$(outcome "$TMP/known2" g/ext4/syncfs)" = "unexpected pass" ] ||
+	fail "run --known twice: not both files"
 # A bad line is exit 2 naming FILE:LINE, for run and compare.
 printf 'g/ext4/fsync kernel~6 # bad condition\n' > "$TMP/bad-known.txt"
 run_to 2 badknown "$TMP/good.ini" --known "$TMP/bad-known.txt"

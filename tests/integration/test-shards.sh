@@ -34,5 +34,62 @@ rc=0
 rc=0
 "$MERGE" "$TMP/all" "$TMP/s1" > /dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "merge into an existing folder exited $rc, expected 2"
+# Folders that are not shards of one run are refused with 2, naming why:
+# another kernel, another scenario file, a results file that is not one
+# (truncated, cases not a list).
+refused() { # WHAT WANT-IN-STDERR DIR...
+	local what=$1 want=$2 rc=0
+	shift 2
+	rm -rf "$TMP/out"
+	"$MERGE" "$TMP/out" "$@" > /dev/null 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] && grep -q "$want" "$TMP/e" || { cat "$TMP/e"; fail "merge of $what: exit $rc"; }
+	[ ! -e "$TMP/out" ] || fail "merge of $what left $TMP/out"
+}
+edited() { # NAME JQ-FILTER: a copy of s2 with its results.json edited
+	cp -a "$TMP/s2" "$TMP/$1"
+	jq "$2" "$TMP/s2/results.json" > "$TMP/$1/results.json"
+}
+edited s2kernel '.kernel = "5.10.0-1-amd64"'
+refused "two kernels" "different kernels" "$TMP/s1" "$TMP/s2kernel"
+edited s2scen '.scenario = "/elsewhere/matrix.ini"'
+refused "two scenarios" "different scenarios" "$TMP/s1" "$TMP/s2scen"
+edited s2obj '.cases = {}'
+refused "cases as an object" "not a powercut results file" "$TMP/s1" "$TMP/s2obj"
+cp -a "$TMP/s2" "$TMP/s2trunc"
+head -c 300 "$TMP/s2/results.json" > "$TMP/s2trunc/results.json"
+refused "a truncated file" "not a powercut results file" "$TMP/s1" "$TMP/s2trunc"
+# The same scenario from another checkout path is one run.
+edited s2path '.scenario |= "/other/checkout/" + (split("/") | last)'
+"$MERGE" "$TMP/paths" "$TMP/s1" "$TMP/s2path" > /dev/null || fail "shards from two checkouts refused"
+# Each shard records what it was to check; a shard not given is cases not
+# checked: exit 1 naming the shards given, and compare of the merged
+# folder says coverage was lost even without a baseline that has them.
+[ "$(jq -c '.shard' "$TMP/s1/results.json")" = '{"k":1,"n":2,"scenario_cases":3}' ] ||
+	fail "shard not recorded: $(jq -c '.shard' "$TMP/s1/results.json")"
+[ "$(jq '.planned' "$TMP/all/results.json")" -eq 3 ] || fail "merged: planned not 3"
+rc=0
+"$MERGE" "$TMP/one" "$TMP/s1" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "of the 3 planned cases merged (shards given: 1/2)" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "merge without shard 2 exited $rc, expected 1"; }
+rc=0
+"$POWERCUT" compare "$TMP/one" "$TMP/one" > "$TMP/cmp.out" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "cases its run planned" "$TMP/cmp.out" || fail "compare of a merge missing a shard exited $rc"
+# Shards of different splits, or a shard twice: not one run.
+edited s2n '.shard.n = 3'
+refused "two splits" "different shard counts" "$TMP/s1" "$TMP/s2n"
+# A results format newer than the script's is not understood.
+[ "$(jq '.format' "$TMP/all/results.json")" -eq 1 ] || fail "merged: no format"
+edited s2fmt '.format = 2'
+refused "two formats" "different formats" "$TMP/s1" "$TMP/s2fmt"
+refused "a newer format" "format 2 is newer" "$TMP/s2fmt"
+"$POWERCUT" compare "$TMP/all" "$TMP/s2fmt" > /dev/null 2> "$TMP/e" && fail "compare read a newer format"
+grep -q 'format: 2 is newer than this powercut reads' "$TMP/e" || fail "compare: $(cat "$TMP/e")"
+edited s2k '.shard.k = 1'
+refused "a shard twice" "shard 1/2 given twice" "$TMP/s1" "$TMP/s2k"
+# Folders without any case: nothing was checked, never a pass.
+edited s2empty '.cases = []'
+rc=0
+"$MERGE" "$TMP/empty" "$TMP/s2empty" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "nothing was checked" "$TMP/e" || fail "merge of no case exited $rc, expected 1"
 assert_no_leftovers
 pass

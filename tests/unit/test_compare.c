@@ -17,12 +17,19 @@ static void test_classify(void)
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_PASS, 0), PC_CMP_FIXED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_PASS, 0), PC_CMP_FIXED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FLAKY, PC_OUT_PASS, 0), PC_CMP_FIXED);
-	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_ERROR, 0), PC_CMP_STILL_FAILING);
+	/* A case BASE ran that errs in NEW is no longer checked. */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_ERROR, 0), PC_CMP_STILL_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 0), PC_CMP_STILL_FAILING);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_PASS, 0), PC_CMP_UNCHANGED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FLAKY, 0), PC_CMP_FLAKY);
 	/* Known: by NEW's own outcome or by compare --known. */
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_KNOWN, 0), PC_CMP_KNOWN);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FAIL, 1), PC_CMP_KNOWN);
+	/* ... a failure, never an error (the case did not run). */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_ERROR, 1), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_ERROR, 1), PC_CMP_REGRESSION);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_PASS, 1), PC_CMP_XPASS);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_XPASS, 0), PC_CMP_XPASS);
 	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_FAIL, 0), PC_CMP_NEW);
@@ -40,6 +47,10 @@ static char *put(const char *dir, const char *name, const char *text)
 	"{\"id\":\"" id "\",\"repeat\":" #rep ",\"repeats\":" #reps ",\"verdict\":\"" verdict \
 	"\",\"outcome\":\"" verdict "\",\"committed\":true,\"lost\":" #lost \
 	",\"timings_s\":{\"mkfs\":0.1,\"total\":" #total "},\"io\":{\"wbytes\":" #wbytes "}}"
+
+#define OUTCOME(id, verdict, outcome) \
+	"{\"id\":\"" id "\",\"verdict\":\"" verdict "\",\"outcome\":\"" outcome \
+	"\",\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}}"
 
 static int load_quiet(const char *path, struct pc_cmp_side *s)
 {
@@ -67,6 +78,16 @@ static void test_strict_load(void)
 		"{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "pass", 0, 1, 1) ","
 			CASE("a", 1, 1, "pass", 0, 1, 1) "]}",
 		"{\"kernel\":\"6.1\",\"kernel\":\"6.2\",\"cases\":[]}", /* duplicate key */
+		/* an outcome the last verdict contradicts */
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "error", "pass") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "fail", "unexpected pass") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "pass", "known") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "fail", "flaky") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "pass", "error") "]}",
+		/* planned: a count, not fewer than the cases */
+		"{\"kernel\":\"6.1\",\"planned\":\"2\",\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"planned\":-1,\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"planned\":0,\"cases\":[" OUTCOME("a", "pass", "pass") "]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *p = put(dir, "results.json", bad[i]);
@@ -75,6 +96,15 @@ static void test_strict_load(void)
 	}
 	char *p = put(dir, "results.json", "{\"kernel\":\"6.1\",\"cases\":[" CASE("a", 1, 1, "pass", 0, 1, 1) "]}");
 	CU_ASSERT_EQUAL(load_quiet(dir, &s), 0); /* a folder works as well as the file */
+	free(p);
+	/* known over an error (older runs wrote it) is read as the error. */
+	p = put(dir, "results.json", "{\"kernel\":\"6.1\",\"cases\":[" OUTCOME("a", "error", "known") ","
+		OUTCOME("b", "fail", "known") "," OUTCOME("c", "pass", "flaky") "]}");
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(p, &s), 0);
+	CU_ASSERT_EQUAL(s.v[0].outcome, PC_OUT_ERROR);
+	CU_ASSERT_EQUAL(s.v[1].outcome, PC_OUT_KNOWN);
+	CU_ASSERT_EQUAL(s.v[2].outcome, PC_OUT_FLAKY);
+	pc_cmp_side_free(&s);
 	free(p);
 	unit_rmtree(dir);
 	free(dir);
@@ -105,6 +135,7 @@ static void test_compare_run(void)
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_NEW], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REMOVED], 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	CU_ASSERT_TRUE(pc_cmp_coverage_lost(&r)); /* g/old did not run in NEW */
 	/* Medians over the repeats: base 2.0, new 2.9 -> 1.45, a slowdown;
 	 * wbytes 100 -> 300. */
 	CU_ASSERT_EQUAL_FATAL(r.nperf, 2);
@@ -132,6 +163,8 @@ static void test_compare_run(void)
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 0);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_XPASS], 2); /* r1 and r3 passed: stale */
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);      /* g/old removed: coverage lost */
+	o.allow_removed = 1;
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
 	o.fail_on_slowdown = 1;
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
@@ -150,10 +183,187 @@ static void test_compare_run(void)
 	free(dir);
 }
 
+/* NEW lost coverage: a BASE case missing, or no case at all, is never
+ * "no regression"; --allow-removed accepts missing cases, not an empty NEW. */
+static void test_coverage_lost(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "base.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
+	char *half = put(dir, "half.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "]}");
+	char *none = put(dir, "none.json", "{\"kernel\":\"6.1\",\"cases\":[]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	const char *news[] = { half, none, b };
+	const int exits[] = { 1, 1, 0 }, allowed[] = { 0, 1, 0 };
+	for (size_t i = 0; i < 3; i++) {
+		struct pc_cmp_report r = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
+		o.allow_removed = 0;
+		pc_cmp_run(&r, &o);
+		CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 0);
+		CU_ASSERT_EQUAL(pc_cmp_exit(&r), exits[i]);
+		o.allow_removed = 1;
+		CU_ASSERT_EQUAL(pc_cmp_exit(&r), allowed[i]);
+		json_t *j = pc_cmp_json(&r);
+		CU_ASSERT_EQUAL(json_is_true(json_object_get(j, "coverage_lost")), allowed[i]);
+		json_decref(j);
+		pc_cmp_report_free(&r);
+	}
+	/* NEW's run planned more cases than it has (interrupted, a shard not
+	 * merged): lost coverage even when BASE lacks them too. */
+	char *partial = put(dir, "partial.json", "{\"kernel\":\"6.1\",\"planned\":3,\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
+	char *whole = put(dir, "whole.json", "{\"kernel\":\"6.1\",\"planned\":2,\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
+	const char *planned[] = { partial, whole };
+	for (size_t i = 0; i < 2; i++) {
+		struct pc_cmp_report pr = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &pr.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(planned[i], &pr.new), 0);
+		pc_cmp_run(&pr, &o);
+		CU_ASSERT_EQUAL(pc_cmp_exit(&pr), i == 0);
+		pc_cmp_report_free(&pr);
+	}
+	free(partial);
+	free(whole);
+	/* Both sides empty: nothing was checked. */
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(none, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(none, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	pc_cmp_report_free(&r);
+	free(b);
+	free(half);
+	free(none);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+#define SETUP(id, mount, images) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"committed\":true,\"lost\":0," \
+	"\"timings_s\":{\"total\":1},\"io\":{},\"mount_opts\":\"" mount "\",\"images\":" images "}"
+
+/* A case run on another setup than in BASE (options, image files) was not
+ * checked as BASE checked it: lost coverage unless --allow-setup-change.
+ * The image files count by name (each machine has its own paths); a field
+ * only one side has (older results) is no change. */
+static void test_setup_changed(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"/x/l1.tar\",\"/x/l2.tar\"]") ","
+		SETUP("g/b", "noatime", "[\"/x/l1.tar\"]") "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.2\",\"cases\":["
+		SETUP("g/a", "", "[\"/elsewhere/l1.tar\",\"l2.tar\"]") ","
+		SETUP("g/b", "nobarrier", "[\"/x/l1.tar\"]") "]}");
+	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1, 1) "," CASE("g/b", 1, 1, "pass", 0, 1, 1) "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 2);
+	CU_ASSERT_EQUAL(r.setup_changed, 1);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md;
+	size_t len;
+	FILE *f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
+					  "mount_opts 'noatime' -> 'nobarrier' |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/a |"));
+	free(md);
+	o.allow_setup_change = 1;
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+	pc_cmp_report_free(&r);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	o.allow_setup_change = 0;
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.setup_changed, 0);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+	pc_cmp_report_free(&r);
+	free(b);
+	free(n);
+	free(old);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A ratio that overflows (a base of 5e-324 s) is not comparable: never
+ * infinity, which JSON cannot hold (jansson dropped the key). */
+static void test_ratio_overflow(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 5e-324, 5e-324) "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 4096) "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL_FATAL(r.nperf, 1);
+	CU_ASSERT(r.perf[0].time_ratio[PC_CMP_NPHASES - 1] < 0);
+	CU_ASSERT_FALSE(r.perf[0].slowdown);
+	json_t *j = pc_cmp_json(&r);
+	json_t *p = json_array_get(json_object_get(j, "perf"), 0);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(p, "time_ratio"), "total")));
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(p, "io_ratio"), "wbytes")));
+	json_decref(j);
+	pc_cmp_report_free(&r);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A case that erred stopped part-way: its time is no measurement.  BASE's
+ * error took 0.05 s; NEW passes in 1.5 s: not a 30x slowdown. */
+static void test_error_not_timed(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a/r1", 1, 2, "error", 0, 0.05, 0) "," CASE("g/a/r2", 2, 2, "pass", 0, 1.4, 100) ","
+		CASE("g/b", 1, 1, "error", 0, 0.05, 0) "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a/r1", 1, 2, "pass", 0, 1.5, 100) "," CASE("g/a/r2", 2, 2, "pass", 0, 1.5, 100) ","
+		CASE("g/b", 1, 1, "pass", 0, 1.5, 100) "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.slowdowns, 0);
+	CU_ASSERT_EQUAL_FATAL(r.nperf, 2);
+	for (size_t i = 0; i < r.nperf; i++) {
+		const struct pc_cmp_perf *p = &r.perf[i];
+		/* g/a: the passing repeat only, 1.5 / 1.4; g/b: nothing to compare. */
+		double want = !strcmp(p->key, "g/a") ? 1.5 / 1.4 : -1;
+		CU_ASSERT_DOUBLE_EQUAL(p->time_ratio[PC_CMP_NPHASES - 1], want, 1e-9);
+	}
+	pc_cmp_report_free(&r);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
 	CU_add_test(s, "classification of outcome changes", test_classify);
 	CU_add_test(s, "results.json read strictly", test_strict_load);
 	CU_add_test(s, "regressions, medians over repeats, known, exit", test_compare_run);
+	CU_add_test(s, "lost coverage: removed cases, empty NEW", test_coverage_lost);
+	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
+	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
+	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);
 }

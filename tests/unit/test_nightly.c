@@ -78,6 +78,9 @@ static void test_known_parse(void)
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 6, "g/ext4/none #   "), -1);
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 7, "g/ext4/none 6.2 # why"), -1);
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 8, "g/ext4/none kernel<=six # why"), -1);
+	/* A condition where the pattern goes: the entry would match nothing. */
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 9, "kernel<6.2 # why"), -1);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 10, "kernel>=6.1 */ext4/* # why"), -1);
 	CU_ASSERT_EQUAL(k.n, 2);
 
 	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/none", "6.18.0"));
@@ -188,6 +191,8 @@ static void test_outcome(void)
 	CU_ASSERT_EQUAL(pc_outcome_of(allfail, 3, 0), PC_OUT_ERROR);
 	CU_ASSERT_EQUAL(pc_outcome_of(fail, 1, 1), PC_OUT_KNOWN);
 	CU_ASSERT_EQUAL(pc_outcome_of(pass, 1, 1), PC_OUT_XPASS);
+	/* A known entry never covers a case that could not run. */
+	CU_ASSERT_EQUAL(pc_outcome_of(err, 1, 1), PC_OUT_ERROR);
 	CU_ASSERT_EQUAL(pc_outcome_of(pass, 0, 0), PC_OUT_ERROR); /* nothing ran */
 	CU_ASSERT_TRUE(pc_outcome_fails(PC_OUT_FLAKY, 0));
 	CU_ASSERT_FALSE(pc_outcome_fails(PC_OUT_FLAKY, 1));

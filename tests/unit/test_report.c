@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report/results_reader.h"
 #include "run/result.h"
 #include "unit.h"
 #include "util/util.h"
@@ -89,6 +90,10 @@ static void build_report(void)
 	snprintf(report.kernel, sizeof(report.kernel), "6.18.0-test");
 	report.results = results;
 	report.nresults = 3;
+	report.planned = 4; /* one case was not run (interrupted) */
+	report.shard_k = 2;
+	report.shard_n = 3;
+	report.scenario_cases = 11;
 }
 
 static char *read_in(const char *dir, const char *name)
@@ -137,6 +142,13 @@ static void test_json(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	check_str(root, "scenario", "scenarios/default.ini");
 	check_str(root, "kernel", "6.18.0-test");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "format")), PC_RESULTS_FORMAT);
+	/* What the run was to check: a reader tells a partial file from a whole one. */
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "planned")), 4);
+	json_t *shard = json_object_get(root, "shard");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(shard, "k")), 2);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(shard, "n")), 3);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(shard, "scenario_cases")), 11);
 	json_t *jc = json_object_get(root, "cases");
 	CU_ASSERT_FATAL(json_is_array(jc) && json_array_size(jc) == 3);
 

@@ -81,6 +81,41 @@ static void test_strict(void)
 	load_text("{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"g\",\"fs\":\"ext4\",\"mode\":\"none\","
 		  "\"verdict\":\"pass\",\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1},"
 		  "\"io\":{},\"case_dir\":\"..\"}]}", -1);        /* not a case folder */
+	load_text("{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"g\",\"fs\":\"ext4\",\"mode\":\"none\","
+		  "\"verdict\":\"pass\",\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1},"
+		  "\"io\":{},\"case_dir\":\"cases/../try-1\"}]}", -1); /* nor is ../try-1 */
+}
+
+/* A retried case's files are in its last attempt's folder, cases/CASE/try-K:
+ * the link goes there (it used to look for cases/try-K and link nothing). */
+static void test_retried_case_links(void)
+{
+	char *dir = unit_tmpdir();
+	char *rj = xasprintf("%s/results.json", dir);
+	const char *one = "{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"g/ext4/none\",\"fs\":\"ext4\","
+		"\"mode\":\"none\",\"verdict\":\"pass\",\"outcome\":\"flaky\",\"lost\":0,"
+		"\"committed\":true,\"timings_s\":{\"total\":1},\"io\":{},"
+		"\"case_dir\":\"/elsewhere/cases/g_ext4_none/try-2\"}]}";
+	CU_ASSERT_EQUAL(pc_write_file(rj, one, strlen(one), 0), 0);
+	char *try2 = xasprintf("%s/cases/g_ext4_none/try-2", dir);
+	CU_ASSERT_EQUAL(pc_mkdir_p(try2, 0755), 0);
+	char *findings = xasprintf("%s/findings.txt", try2);
+	CU_ASSERT_EQUAL(pc_write_file(findings, "", 0, 0), 0);
+	struct pc_rh_set s = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, dir), 0);
+	CU_ASSERT_STRING_EQUAL(s.f[0].v[0].casedir, "g_ext4_none/try-2");
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	CU_ASSERT(html && strstr(html, "cases/g_ext4_none/try-2/findings.txt\">findings.txt</a>"));
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	free(findings);
+	free(try2);
+	free(rj);
+	unit_rmtree(dir);
+	free(dir);
 }
 
 /* -o may not name what the report reads: a folder's results.json,
@@ -164,4 +199,5 @@ void register_report_html_tests(void)
 	CU_add_test(s, "strict results.json", test_strict);
 	CU_add_test(s, "-o may not replace an input", test_output_not_input);
 	CU_add_test(s, "a measurement no case has", test_unmeasured_plot);
+	CU_add_test(s, "links of a retried case", test_retried_case_links);
 }

@@ -27,7 +27,7 @@ static void test_fields(void)
 {
 	struct pc_results r;
 	int rc = load("{\"kernel\":\"6.1\",\"scenario\":\"s.ini\",\"cases\":["
-		      "{\"id\":\"g/ext4/none/r2\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"fail\","
+		      "{\"id\":\"g/ext4/none/r2\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
 		      "\"outcome\":\"flaky\",\"flaky_rate\":\"1/2\",\"reason\":\"lost\","
 		      "\"case_dir\":\"cases/x\",\"lost\":7,\"committed\":true,\"repeat\":2,\"repeats\":3,"
 		      "\"timings_s\":{\"mkfs\":0.5,\"total\":2},\"io\":{\"wbytes\":4096}},"
@@ -41,7 +41,7 @@ static void test_fields(void)
 	CU_ASSERT_STRING_EQUAL(a->id, "g/ext4/none/r2");
 	CU_ASSERT_STRING_EQUAL(a->fs, "ext4");
 	CU_ASSERT_STRING_EQUAL(a->case_dir, "cases/x");
-	CU_ASSERT_EQUAL(a->verdict, PC_OUT_FAIL);
+	CU_ASSERT_EQUAL(a->verdict, PC_OUT_PASS);
 	CU_ASSERT_EQUAL(a->outcome, PC_OUT_FLAKY);
 	CU_ASSERT_STRING_EQUAL(a->flaky_rate, "1/2");
 	CU_ASSERT_EQUAL(a->lost, 7);
@@ -85,6 +85,18 @@ static void test_strict(void)
 		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":1,"
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 		"{\"kernel\":\"6.1\",\"cases\":[{" GOOD "},{" GOOD "}]}",   /* id twice */
+		ONE(GOOD ",\"mount_opts\":[]"),
+		/* a newer format is refused, not misread */
+		"{\"format\":2,\"kernel\":\"6.1\",\"cases\":[]}",
+		"{\"format\":\"1\",\"kernel\":\"6.1\",\"cases\":[]}",
+		"{\"format\":0,\"kernel\":\"6.1\",\"cases\":[]}",
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1.7e308},\"io\":{}"),        /* no measurement */
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1},\"io\":{\"wbytes\":1e16}"),
+		ONE(GOOD ",\"images\":\"l1.tar\""),
+		ONE(GOOD ",\"images\":[\"l1.tar\",2]"),
+		ONE(GOOD ",\"outcome\":\"pass\",\"verdict\":\"error\""), /* duplicate verdict */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -95,6 +107,26 @@ static void test_strict(void)
 	struct pc_results r;
 	CU_ASSERT_EQUAL(load(ONE(GOOD), &r), 0);
 	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load("{\"format\":1,\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
+	pc_results_free(&r);
+}
+
+/* The setup compare checks besides the id: strings as written, the image
+ * layers by file name; NULL when absent. */
+static void test_setup(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load(ONE(GOOD ",\"mount_opts\":\"noatime\",\"cut\":\"drop\","
+				       "\"images\":[\"/a/b/l1.tar.gz\",\"l2.tar\",\"oci:tag\"]"), &r), 0);
+	const char *const *names = pc_res_setup;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		const char *v = r.v[0].setup[k];
+		const char *want = !strcmp(names[k], "mount_opts") ? "noatime"
+				 : !strcmp(names[k], "cut") ? "drop"
+				 : !strcmp(names[k], "images") ? "l1.tar.gz l2.tar oci:tag" : NULL;
+		CU_ASSERT(want ? v && !strcmp(v, want) : !v);
+	}
+	pc_results_free(&r);
 }
 
 void register_results_reader_tests(void)
@@ -102,4 +134,5 @@ void register_results_reader_tests(void)
 	CU_pSuite s = CU_add_suite("results_reader", NULL, NULL);
 	CU_add_test(s, "every field read", test_fields);
 	CU_add_test(s, "strict: anything not understood is an error", test_strict);
+	CU_add_test(s, "a case's setup", test_setup);
 }

@@ -608,7 +608,8 @@ static void test_shard(void)
 	CU_ASSERT(pc_parse_shard("2/4", &k, &n) == 0 && k == 2 && n == 4);
 	CU_ASSERT(pc_parse_shard("1/1", &k, &n) == 0 && k == 1 && n == 1);
 	static const char *const bad_shards[] = { "0/2", "3/2", "2", "2/", "/2", "2/4x", "a/b",
-						  "1/0", "-1/2", "1/100001", "" };
+						  "1/0", "-1/2", "1/100001", "", " 1/2", "+1/2",
+						  "1/ 2", "1/+2", "1/2 " };
 	for (size_t i = 0; i < sizeof(bad_shards) / sizeof(bad_shards[0]); i++) {
 		pc_last_errclass = PC_ERR_NONE;
 		CU_ASSERT(pc_parse_shard(bad_shards[i], &k, &n) == -1);
