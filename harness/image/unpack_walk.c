@@ -431,9 +431,9 @@ int unpack_cmp_xattr(const void *a, const void *b)
  * disk, or fail the write. */
 static const char *xattr_unstorable(const char *name, enum pc_ftype type)
 {
+	/* on anything else, take_raw_acls made them ACL entries */
 	if (!strcmp(name, PC_ACL_ACCESS_XATTR) || !strcmp(name, PC_ACL_DEFAULT_XATTR))
-		return "a raw POSIX ACL xattr, which extraction does not apply (ACLs are "
-		       "read from SCHILY.acl records)";
+		return "a POSIX ACL on a symlink, which Linux does not allow";
 	if (!strncmp(name, "user.", 5))
 		return type == PC_FT_REG || type == PC_FT_DIR
 			       ? NULL
@@ -441,6 +441,18 @@ static const char *xattr_unstorable(const char *name, enum pc_ftype type)
 	if (!strncmp(name, "trusted.", 8) || !strncmp(name, "security.", 9))
 		return NULL;
 	return "not in a namespace Linux knows (user., trusted., security.)";
+}
+
+/* Raw ACL xattrs of AE into ACL entries (acl.h), on anything but a
+ * symlink (check_xattrs refuses them there). */
+static int take_raw_acls(struct walk *w, struct archive_entry *ae, const char *raw,
+			 enum pc_ftype type)
+{
+	const char *name, *why;
+	if (type == PC_FT_SYMLINK || pc_acl_take_raw_xattrs(ae, &name, &why) == 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is %s", w->lname, raw, name,
+		       why);
 }
 
 /* Every xattr of AE storable on an entry of TYPE, and none given twice
@@ -645,7 +657,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	if (type == PC_FT_SYMLINK && (!link || !link[0]))
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: symlink without a target",
 			       w->lname, raw);
-	if (check_owner(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0)
+	if (check_owner(w, ae, raw) < 0 || take_raw_acls(w, ae, raw, type) < 0 ||
+	    check_xattrs(w, ae, raw, type) < 0)
 		return -1;
 	/* a folder where this layer put a whiteout: the layers below stay hidden */
 	if (type == PC_FT_DIR && unpack_is_whiteout(w, path))

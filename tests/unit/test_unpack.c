@@ -667,6 +667,71 @@ static void test_absolute_symlink_ok(void)
 	free(dir);
 }
 
+/* ---- raw ACL xattrs, as umoci and the Go image writers store ACLs ------- */
+
+/* What ext4 gave for setfacl -m u:1234:rw,g:55:r on a 0664 file. */
+static const unsigned char raw_acl[] = {
+	2, 0, 0, 0, 1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, 2, 0, 6, 0, 0xd2, 4, 0, 0,
+	4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff, 8, 0, 4, 0, 0x37, 0, 0, 0,
+	0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, 0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* One 0664 file "f" with RAW_ACL as a SCHILY.xattr record. */
+static void write_raw_acl_layer(const char *path)
+{
+	struct archive *a = archive_write_new();
+	CU_ASSERT_FATAL(a && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+			archive_write_open_filename(a, path) == ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "f");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0664);
+	archive_entry_set_size(e, 2);
+	archive_entry_xattr_add_entry(e, "system.posix_acl_access", raw_acl, sizeof(raw_acl));
+	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
+	CU_ASSERT(archive_write_data(a, "x\n", 2) == 2);
+	archive_entry_free(e);
+	archive_write_free(a);
+}
+
+static void test_raw_acl_applied(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char *layer = at(dir, "raw-acl.tar");
+	write_raw_acl_layer(layer);
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), 0);
+	struct pc_entry *e = pc_manifest_get(m, "f");
+	CU_ASSERT_FATAL(e && e->nxattrs == 1);
+	CU_ASSERT_STRING_EQUAL(e->xattrs[0].name, "system.posix_acl_access");
+	CU_ASSERT(e->xattrs[0].size == sizeof(raw_acl) &&
+		  !memcmp(e->xattrs[0].value, raw_acl, sizeof(raw_acl)));
+	CU_ASSERT_EQUAL(e->mode, 0664);
+	/* on disk as the runtimes (and umoci) leave it */
+	char *f = at(target, "f");
+	unsigned char got[128];
+	ssize_t n = getxattr(f, "system.posix_acl_access", got, sizeof(got));
+	CU_ASSERT(n == (ssize_t)sizeof(raw_acl) && !memcmp(got, raw_acl, sizeof(raw_acl)));
+	struct stat st;
+	CU_ASSERT(stat(f, &st) == 0 && (st.st_mode & 07777) == 0664);
+	free(f);
+	struct pc_manifest *s = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan(&l, 1, &s, NULL), 0);
+	char *a = manifest_text(m), *b = manifest_text(s);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	pc_manifest_free(s);
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* ---- a full device ------------------------------------------------------ */
 
 static void test_enospc(void)
@@ -759,6 +824,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
+	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "progress", test_progress);
 }
