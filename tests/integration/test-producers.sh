@@ -113,6 +113,24 @@ rc=0
 [ "$rc" -eq 1 ] || fail "verify of the arm64 manifest against the amd64 rootfs exited $rc, expected 1"
 echo "  arm64 (nested index, 1 layer) against the amd64 rootfs: not intact, as it must be"
 
+# umoci repack stores an ACL raw, as SCHILY.xattr.system.posix_acl_access:
+# applied as the runtimes (and umoci unpack) apply it, not refused.
+# user::rwx user:1234:rw- group::r-x mask::rwx other::r-x on the 0755 server.
+umoci unpack --image "$TMP/gzip":latest "$TMP/acl-bundle" > /dev/null 2>&1 || fail "umoci unpack (acl)"
+setfattr -n system.posix_acl_access -v 0x0200000001000700ffffffff02000600d204000004000500ffffffff10000700ffffffff20000500ffffffff \
+	"$TMP/acl-bundle/rootfs/opt/app/server"
+umoci repack --image "$TMP/gzip":acl "$TMP/acl-bundle" > /dev/null 2>&1 || fail "umoci repack (acl)"
+umoci unpack --image "$TMP/gzip":acl "$TMP/acl-truth" > /dev/null 2>&1 || fail "umoci unpack of the ACL image"
+"$POWERCUT" manifest "$TMP/gzip:acl" -o "$TMP/m.acl" 2> "$TMP/err" || { cat "$TMP/err" >&2; fail "umoci ACL image: manifest failed"; }
+grep -q '^opt/app/server .*xattr.system.posix_acl_access=0200' "$TMP/m.acl" || fail "umoci ACL image: the manifest has no ACL"
+"$POWERCUT" verify "$TMP/m.acl" "$TMP/acl-truth/rootfs" > "$TMP/v.acl" 2>&1 ||
+	{ cat "$TMP/v.acl" >&2; fail "umoci ACL image: umoci's rootfs is not intact against the manifest"; }
+mkdir "$TMP/acl-unpacked"
+"$POWERCUT" unpack "$TMP/gzip:acl" "$TMP/acl-unpacked" > /dev/null 2> "$TMP/err" || { cat "$TMP/err" >&2; fail "umoci ACL image: unpack failed"; }
+"$POWERCUT" verify "$TMP/m.acl" "$TMP/acl-unpacked" > "$TMP/v.acl" 2>&1 ||
+	{ cat "$TMP/v.acl" >&2; fail "umoci ACL image: powercut's unpack is not intact"; }
+echo "  umoci ACL (raw system.posix_acl_access): applied, umoci's rootfs and powercut's unpack intact"
+
 # One crash cycle per producer, ext4, syncfs.
 run_scenario 0 "$SCEN"
 n=$(jq '.cases | length' "$out/results.json")
