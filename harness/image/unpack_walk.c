@@ -758,6 +758,18 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	return rc;
 }
 
+/* A warning that a name (path, link, user or group) is not UTF-8: libarchive
+ * then keeps its bytes as they are (archive_read_support_format_tar.c),
+ * which is what the runtimes' Go reader takes too.  Any other warning means
+ * libarchive skipped part of a header (a malformed pax record drops the
+ * whole pax header, path included; a malformed SCHILY.acl drops the ACL),
+ * where the runtimes refuse the layer. */
+static int name_kept_as_bytes(struct archive *ar)
+{
+	const char *msg = archive_error_string(ar);
+	return msg && strstr(msg, " can't be converted from ");
+}
+
 static int walk_layer(struct walk *w, struct archive *ar)
 {
 	struct archive_entry *ae;
@@ -773,9 +785,12 @@ static int walk_layer(struct walk *w, struct archive *ar)
 				       "the runtimes refuse the layer", w->lname);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r == ARCHIVE_WARN)
-			pc_warn("layer %s: %s", w->lname, archive_error_string(ar));
-		else if (r != ARCHIVE_OK)
+		if (r == ARCHIVE_WARN && !name_kept_as_bytes(ar))
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a tar header powercut cannot "
+				       "read as it stands (libarchive: %s); the runtimes refuse such a "
+				       "layer", w->lname, ae ? archive_entry_pathname(ae) : "?",
+				       archive_error_string(ar));
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 			return pc_fail(PC_ERR_INPUT, "layer %s: %s", w->lname,
 				       archive_error_string(ar));
 		const char *name = archive_entry_pathname(ae);

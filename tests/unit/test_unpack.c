@@ -517,6 +517,46 @@ static void write_pax_file(const char *path, const char *const *records, size_t 
 	pc_strbuf_free(&x);
 }
 
+/* libarchive warns and skips a whole pax header with a malformed record
+ * (its path and xattrs with it), where the runtimes refuse the layer: an
+ * input error.  A pax path that is not UTF-8 (Go writes raw bytes there)
+ * is taken byte for byte, without a warning. */
+static void test_pax_warnings(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	char *layer = at(dir, "bad-pax.tar");
+	const char *records[] = { "path=long/real-name", "SCHILY.xattr.user.a=1" };
+	write_pax_file(layer, records, 2);
+	size_t n;
+	char *t = pc_read_file(layer, &n);
+	CU_ASSERT_FATAL(t != NULL);
+	char *rec = memmem(t, n, " SCHILY.xattr", 13); /* after its length, 2 digits */
+	CU_ASSERT_FATAL(rec != NULL && rec - t >= 2);
+	memcpy(rec - 2, "99", 2);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(layer, t, n, 0), 0);
+	free(t);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "malformed pax");
+	unit_rmtree(target);
+
+	const char *latin1[] = { "path=caf\xe9" };
+	write_pax_file(layer, latin1, 1);
+	char buf[1024];
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_EQUAL(pc_image_scan(&l, 1, &m, NULL), 0);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_PTR_NOT_NULL(m ? pc_manifest_get(m, "caf\xe9") : NULL);
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_unstorable_refused(void)
 {
 	char *dir = unit_tmpdir();
@@ -822,6 +862,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
+	CU_add_test(s, "pax headers libarchive only warns about", test_pax_warnings);
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
