@@ -79,21 +79,12 @@ static int base_only(const struct acl_ent *v, size_t n)
 	return 1;
 }
 
-size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **out,
-		    int *mask)
+/* ENTS (N of them, as collect returns them) as the kernel's value. */
+static unsigned char *to_xattr(const struct acl_ent *v, size_t n, size_t *size)
 {
-	*out = NULL;
-	*mask = -1;
-	size_t n;
-	struct acl_ent *v = collect(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
-						   : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, &n);
-	if (!v || n == 0 || (!is_default && base_only(v, n))) {
-		free(v);
-		return 0;
-	}
 	struct posix_acl_xattr_header h = { .a_version = htole32(POSIX_ACL_XATTR_VERSION) };
-	size_t size = sizeof(h) + n * sizeof(struct posix_acl_xattr_entry);
-	unsigned char *buf = xmalloc(size);
+	*size = sizeof(h) + n * sizeof(struct posix_acl_xattr_entry);
+	unsigned char *buf = xmalloc(*size);
 	memcpy(buf, &h, sizeof(h));
 	for (size_t i = 0; i < n; i++) {
 		struct posix_acl_xattr_entry x = {
@@ -102,11 +93,27 @@ size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **ou
 			.e_id = htole32(v[i].id),
 		};
 		memcpy(buf + sizeof(h) + i * sizeof(x), &x, sizeof(x));
+	}
+	return buf;
+}
+
+size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **out,
+		    int *mask)
+{
+	*out = NULL;
+	*mask = -1;
+	size_t n, size;
+	struct acl_ent *v = collect(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
+						   : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, &n);
+	if (!v || n == 0 || (!is_default && base_only(v, n))) {
+		free(v);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
 		if (v[i].tag == ACL_MASK)
 			*mask = v[i].perm;
-	}
+	*out = to_xattr(v, n, &size);
 	free(v);
-	*out = buf;
 	return size;
 }
 
@@ -135,12 +142,12 @@ static struct acl_ent *parse_raw(const unsigned char *v, size_t size, size_t *n,
 	struct posix_acl_xattr_header h;
 	*n = 0;
 	if (size < sizeof(h) || (size - sizeof(h)) % sizeof(struct posix_acl_xattr_entry)) {
-		*why = "not a whole number of ACL entries";
+		*why = "is not a whole number of ACL entries";
 		return NULL;
 	}
 	memcpy(&h, v, sizeof(h));
 	if (le32toh(h.a_version) != POSIX_ACL_XATTR_VERSION) {
-		*why = "not version 2 of the kernel's ACL format";
+		*why = "is not version 2 of the kernel's ACL format";
 		return NULL;
 	}
 	size_t count = (size - sizeof(h)) / sizeof(struct posix_acl_xattr_entry);
@@ -162,7 +169,8 @@ static struct acl_ent *parse_raw(const unsigned char *v, size_t size, size_t *n,
 			 (e[i].tag == ACL_GROUP && state == ACL_GROUP)) {
 			named = 1;
 			if (e[i].id == (uint32_t)ACL_UNDEFINED_ID)
-				*why = "names user or group 4294967295";
+				*why = "names user or group 4294967295, or one by name "
+				       "only (ids are numbers, never looked up)";
 			else if (e[i - 1].tag == e[i].tag && e[i - 1].id >= e[i].id)
 				*why = "lists a user or group twice or out of order";
 		} else if (e[i].tag == ACL_MASK && state == ACL_GROUP)
@@ -231,7 +239,7 @@ int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const ch
 		return 0;
 	*name = PC_ACL_ACCESS_XATTR;
 	if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E | ARCHIVE_ENTRY_ACL_TYPE_NFS4)) {
-		*why = "given together with ACL records (SCHILY.acl): the runtimes apply the "
+		*why = "is given together with ACL records (SCHILY.acl): the runtimes apply the "
 		       "xattr, libarchive the records";
 		return -1;
 	}
@@ -255,7 +263,7 @@ int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const ch
 		/* LIBARCHIVE.xattr and SCHILY.xattr records both: as check_xattrs */
 		if (seen[is_default]) {
 			if (seen_size[is_default] != xs || memcmp(seen[is_default], xv, xs)) {
-				*why = "given twice with different values";
+				*why = "is given twice with different values";
 				rc = -1;
 			}
 			continue;
@@ -263,7 +271,7 @@ int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const ch
 		seen[is_default] = xv;
 		seen_size[is_default] = xs;
 		if (is_default && archive_entry_filetype(ae) != AE_IFDIR) {
-			*why = "a default ACL, which only a folder can have";
+			*why = "is a default ACL, which only a folder can have";
 			rc = -1;
 		} else {
 			rc = add_raw(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
@@ -278,4 +286,32 @@ int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const ch
 	}
 	free(keep);
 	return rc;
+}
+
+const char *pc_acl_unstorable(struct archive_entry *ae, const char **name)
+{
+	*name = PC_ACL_ACCESS_XATTR;
+	if (archive_entry_acl_types(ae) & ARCHIVE_ENTRY_ACL_TYPE_NFS4)
+		return "is an NFSv4 ACL, which Linux cannot store";
+	for (int is_default = 0; is_default < 2; is_default++) {
+		size_t n, size;
+		struct acl_ent *v = collect(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
+							   : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, &n);
+		*name = is_default ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR;
+		const char *why = NULL;
+		if (n && archive_entry_filetype(ae) == AE_IFLNK)
+			why = "is on a symlink, which Linux does not allow";
+		else if (n && is_default && archive_entry_filetype(ae) != AE_IFDIR)
+			why = "is a default ACL, which only a folder can have";
+		else if (n) {
+			unsigned char *x = to_xattr(v, n, &size);
+			size_t m;
+			free(parse_raw(x, size, &m, &why));
+			free(x);
+		}
+		free(v);
+		if (why)
+			return why;
+	}
+	return NULL;
 }

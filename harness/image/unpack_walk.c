@@ -451,8 +451,16 @@ static int take_raw_acls(struct walk *w, struct archive_entry *ae, const char *r
 	const char *name, *why;
 	if (type == PC_FT_SYMLINK || pc_acl_take_raw_xattrs(ae, &name, &why) == 0)
 		return 0;
-	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is %s", w->lname, raw, name,
-		       why);
+	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s %s", w->lname, raw, name, why);
+}
+
+/* AE's ACLs as the kernel will take them (acl.h). */
+static int check_acls(struct walk *w, struct archive_entry *ae, const char *raw)
+{
+	const char *name, *why = pc_acl_unstorable(ae, &name);
+	if (!why)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: ACL %s %s", w->lname, raw, name, why);
 }
 
 /* Every xattr of AE storable on an entry of TYPE, and none given twice
@@ -658,7 +666,7 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: symlink without a target",
 			       w->lname, raw);
 	if (check_owner(w, ae, raw) < 0 || take_raw_acls(w, ae, raw, type) < 0 ||
-	    check_xattrs(w, ae, raw, type) < 0)
+	    check_acls(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0)
 		return -1;
 	/* a folder where this layer put a whiteout: the layers below stay hidden */
 	if (type == PC_FT_DIR && unpack_is_whiteout(w, path))

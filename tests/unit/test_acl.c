@@ -242,6 +242,47 @@ static void test_raw_refused(void)
 	archive_entry_free(e);
 }
 
+/* ACL records the kernel would refuse once libarchive applies them: the
+ * unpack would fail half-way, so the scan refuses them first. */
+static void test_unstorable(void)
+{
+	static const struct {
+		unsigned type;
+		const char *access, *deflt, *name;
+	} bad[] = {
+		/* a user by name only: id -1, never looked up */
+		{ AE_IFREG, "user::rw-,user:nobody-here:rw-,group::r--,mask::rw-,other::r--", NULL,
+		  PC_ACL_ACCESS_XATTR },
+		{ AE_IFREG, "user::rw-,user:7:r--,group::r--,other::r--", NULL, PC_ACL_ACCESS_XATTR },
+		{ AE_IFREG, NULL, "user::rwx,group::r-x,other::r-x", PC_ACL_DEFAULT_XATTR },
+		{ AE_IFDIR, NULL, "user:1234:rwx", PC_ACL_DEFAULT_XATTR },
+		{ AE_IFLNK, "user::rw-,user:7:r--,group::r--,mask::r--,other::r--", NULL,
+		  PC_ACL_ACCESS_XATTR },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct archive_entry *e = entry(bad[i].type, 0644, bad[i].access, bad[i].deflt);
+		const char *name = NULL;
+		CU_ASSERT_PTR_NOT_NULL(pc_acl_unstorable(e, &name));
+		CU_ASSERT(name && !strcmp(name, bad[i].name));
+		archive_entry_free(e);
+	}
+	struct archive_entry *e = entry(AE_IFREG, 0644, NULL, NULL);
+	CU_ASSERT(archive_entry_acl_add_entry(e, ARCHIVE_ENTRY_ACL_TYPE_ALLOW,
+					      ARCHIVE_ENTRY_ACL_READ_DATA,
+					      ARCHIVE_ENTRY_ACL_EVERYONE, -1, NULL) == ARCHIVE_OK);
+	const char *name;
+	CU_ASSERT_PTR_NOT_NULL(pc_acl_unstorable(e, &name));
+	archive_entry_free(e);
+	/* what the kernel takes */
+	e = entry(AE_IFDIR, 0755, "user::rwx,user:1234:rwx,group::r-x,mask::rwx,other::r-x",
+		  "user::rwx,group::r-x,group:77:r-x,mask::r-x,other::r-x");
+	CU_ASSERT_PTR_NULL(pc_acl_unstorable(e, &name));
+	archive_entry_free(e);
+	e = entry(AE_IFREG, 0644, NULL, NULL);
+	CU_ASSERT_PTR_NULL(pc_acl_unstorable(e, &name));
+	archive_entry_free(e);
+}
+
 void register_acl_tests(void)
 {
 	CU_pSuite s = CU_add_suite("acl", NULL, NULL);
@@ -251,4 +292,5 @@ void register_acl_tests(void)
 	CU_add_test(s, "raw ACL xattrs become ACL entries", test_raw_taken);
 	CU_add_test(s, "raw access ACL as chmod leaves it", test_raw_then_chmod);
 	CU_add_test(s, "raw ACL xattrs the kernel would refuse", test_raw_refused);
+	CU_add_test(s, "ACL records the kernel would refuse", test_unstorable);
 }

@@ -584,6 +584,14 @@ static void test_unstorable_refused(void)
 	write_pax_file(layer, differ, 2);
 	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
 	check_refused(layer, target, "user.a");
+	unit_rmtree(target);
+	/* an ACL naming a user by name only: libacl would refuse id -1 half-way
+	 * through the unpack */
+	const char *byname[] = { "SCHILY.acl.access=user::rw-,user:nobody-here:rw-,group::r--,"
+				 "mask::rw-,other::r--" };
+	write_pax_file(layer, byname, 1);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "system.posix_acl_access");
 	free(layer);
 	free(target);
 	unit_rmtree(dir);
