@@ -331,7 +331,7 @@ static int tar_scan(const char *path, struct tarscan *t)
 		return -1;
 	struct archive_entry *e;
 	int rc = 0, r;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+	while (pc_tar_header_whole(a, r = archive_read_next_header(a, &e))) {
 		if ((rc = pc_check_interrupted()) < 0)
 			break;
 		const char *raw = archive_entry_pathname(e);
@@ -340,7 +340,11 @@ static int tar_scan(const char *path, struct tarscan *t)
 		if ((rc = note_marker(t, a, path, name, e)) < 0)
 			break;
 	}
-	if (rc == 0 && r != ARCHIVE_EOF)
+	if (rc == 0 && r == ARCHIVE_WARN)
+		rc = pc_fail(PC_ERR_INPUT, "%s: member %s: a tar header powercut cannot read as it "
+			     "stands (libarchive: %s); the runtimes refuse such an archive", path,
+			     archive_entry_pathname(e), archive_error_string(a));
+	else if (rc == 0 && r != ARCHIVE_EOF)
 		rc = pc_fail(PC_ERR_INPUT, "%s: not a readable tar archive: %s", path,
 			     archive_error_string(a));
 	tar_close(a, fd);
@@ -593,7 +597,7 @@ static int tar_extract(const char *path, struct wanted *w, size_t nw)
 		return -1;
 	struct archive_entry *e;
 	int r, rc = 0;
-	while (rc == 0 && ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+	while (rc == 0 && pc_tar_header_whole(a, r = archive_read_next_header(a, &e))) {
 		const char *raw = archive_entry_pathname(e);
 		const char *name = strip_dot(raw ? raw : "");
 		if (archive_entry_hardlink(e) || archive_entry_filetype(e) != AE_IFREG)

@@ -16,6 +16,7 @@
 #include "image/acl.h"
 #include "image/layerfmt.h"
 #include "image/layer_reader.h"
+#include "image/taropen.h"
 #include "image/unpack_int.h"
 #include "util/util.h"
 
@@ -766,18 +767,6 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	return rc;
 }
 
-/* A warning that a name (path, link, user or group) is not UTF-8: libarchive
- * then keeps its bytes as they are (archive_read_support_format_tar.c),
- * which is what the runtimes' Go reader takes too.  Any other warning means
- * libarchive skipped part of a header (a malformed pax record drops the
- * whole pax header, path included; a malformed SCHILY.acl drops the ACL),
- * where the runtimes refuse the layer. */
-static int name_kept_as_bytes(struct archive *ar)
-{
-	const char *msg = archive_error_string(ar);
-	return msg && strstr(msg, " can't be converted from ");
-}
-
 static int walk_layer(struct walk *w, struct archive *ar)
 {
 	struct archive_entry *ae;
@@ -793,7 +782,7 @@ static int walk_layer(struct walk *w, struct archive *ar)
 				       "the runtimes refuse the layer", w->lname);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r == ARCHIVE_WARN && !name_kept_as_bytes(ar))
+		if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
 			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a tar header powercut cannot "
 				       "read as it stands (libarchive: %s); the runtimes refuse such a "
 				       "layer", w->lname, ae ? archive_entry_pathname(ae) : "?",

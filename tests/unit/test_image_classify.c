@@ -196,6 +196,43 @@ static void test_skopeo_docker_archive_regression(void)
 	free(dir);
 }
 
+/* A member whose pax header libarchive reads only in part (a malformed
+ * record: it drops the whole pax header, the member's name with it): the
+ * runtimes' Go reader refuses the archive, so does powercut. */
+static void test_malformed_pax_member(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	struct mem m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+		{ "notes-\xc3\xa9", "x", 1, NULL }, /* not ASCII: a pax path record */
+	};
+	char *path = xasprintf("%s/bad-pax.tar", dir);
+	put_tar(path, m, 5, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0); /* sound as written */
+	pc_image_close(&img);
+	size_t n;
+	char *t = pc_read_file(path, &n);
+	CU_ASSERT_FATAL(t != NULL);
+	char *rec = memmem(t, n, " path=notes-", 12); /* after its length, 2 digits */
+	CU_ASSERT_FATAL(rec != NULL && rec - t >= 2);
+	memcpy(rec - 2, "99", 2);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, n, 0), 0);
+	free(t);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "malformed pax"));
+	skopeo_fix_free(&f);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* The members in any order: manifest.json first, last, or in between. */
 static void test_members_in_any_order(void)
 {
@@ -628,6 +665,7 @@ void register_image_classify_tests(void)
 	CU_add_test(s, "skopeo/podman docker-archive is an image, not a layer (issue 8)",
 		    test_skopeo_docker_archive_regression);
 	CU_add_test(s, "members in any order", test_members_in_any_order);
+	CU_add_test(s, "a member with a malformed pax header", test_malformed_pax_member);
 	CU_add_test(s, "a layer holding manifest.json is a layer", test_layer_with_manifest_json);
 	CU_add_test(s, "missing member, duplicate marker: input errors",
 		    test_missing_member_is_input_error);
