@@ -795,8 +795,15 @@ int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *
 	const char *mt = NULL;
 	if (!man)
 		goto out;
-	if (json_unpack(man, "{s?s *}", "mediaType", &mt) < 0) {
-		pc_fail(PC_ERR_INPUT, "%s: mediaType is not a string", mpath);
+	json_int_t schema = 0;
+	if (json_unpack(man, "{s?s s?I *}", "mediaType", &mt, "schemaVersion", &schema) < 0) {
+		pc_fail(PC_ERR_INPUT, "%s: mediaType is not a string or schemaVersion not a number",
+			mpath);
+		goto out;
+	}
+	if (schema == 1) {
+		pc_fail(PC_ERR_INPUT, "%s: a Docker schema 1 manifest (fsLayers), which powercut does "
+			"not read: copy it with skopeo copy --format v2s2 (or oci) first", mpath);
 		goto out;
 	}
 	if (mt && img_in_list(index_types, mt)) {
