@@ -790,7 +790,17 @@ char *img_docker_ref_normal(const char *ref)
 			 (int)(name_end - path), path, suffix);
 }
 
-/* Which manifest.json entry: by TAG among RepoTags, or the only one. */
+/* The image ID docker and podman show: sha256:HEX of the config, as the
+ * config member is named (checked against its content when read); NULL
+ * when it is named otherwise. */
+static char *docker_image_id(json_t *item)
+{
+	const char *config = json_string_value(json_object_get(item, "Config"));
+	return config ? digest_from_member(config) : NULL;
+}
+
+/* Which manifest.json entry: by TAG among RepoTags or the image ID, or the
+ * only one. */
 static json_t *docker_select(json_t *list, const char *file, const char *tag)
 {
 	struct strlist tags = { 0 };
@@ -817,6 +827,15 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 				free(have);
 			}
 		}
+		char *id = docker_image_id(item);
+		if (id && tag && !strcmp(id, tag))
+			match = 1;
+		if (id && !json_array_size(rt)) { /* untagged: its ID is its only name */
+			char *shown = xasprintf("%s (untagged)", id);
+			img_strlist_add(&tags, shown);
+			free(shown);
+		}
+		free(id);
 		if (!tag || match) {
 			found = item;
 			nfound++;
