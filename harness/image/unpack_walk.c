@@ -14,6 +14,7 @@
  * component, and the manifest key is the path the data really lands at.
  */
 #include "image/acl.h"
+#include "image/fcaps.h"
 #include "image/layerfmt.h"
 #include "image/layer_reader.h"
 #include "image/taropen.h"
@@ -477,6 +478,9 @@ static int check_xattrs(struct walk *w, struct archive_entry *ae, const char *ra
 	for (size_t k = 0; rc == 0 && k < n &&
 	     archive_entry_xattr_next(ae, &names[k], &values[k], &sizes[k]) == ARCHIVE_OK; k++) {
 		const char *why = xattr_unstorable(names[k], type);
+		if (!why && !strcmp(names[k], PC_FCAPS_XATTR) && !pc_fcaps_valid(values[k], sizes[k]))
+			why = "not a file capability the kernel takes (revision 2, 20 bytes, or "
+			      "revision 3, 24 bytes)";
 		if (why)
 			rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is %s", w->lname,
 				     raw, names[k], why);
@@ -511,6 +515,11 @@ static void copy_xattrs(struct pc_entry *e, struct archive_entry *ae)
 			seen = !strcmp(e->xattrs[i].name, name);
 		if (seen)
 			continue;
+		unsigned char caps[PC_FCAPS_MAX];
+		if (!strcmp(name, PC_FCAPS_XATTR)) { /* check_xattrs found it valid */
+			size = pc_fcaps_as_read(value, size, caps);
+			value = caps;
+		}
 		struct pc_xattr *x = &e->xattrs[e->nxattrs++];
 		x->name = xstrdup(name);
 		x->value = xmalloc(size ? size : 1);

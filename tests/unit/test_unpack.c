@@ -467,6 +467,9 @@ static const struct attack unstorable[] = {
 	{ "raw-acl-xattr.tar",
 	  { { 'f', "f", 0644, "x\n", 0, 0, "system.posix_acl_access", "garbage", 0 } }, 1,
 	  { NULL }, "system.posix_acl_access" },
+	{ "bad-capability.tar",
+	  { { 'f', "f", 0755, "x\n", 0, 0, "security.capability", "garbage", 0 } }, 1,
+	  { NULL }, "security.capability" },
 	{ "unknown-namespace.tar", { { 'f', "f", 0644, "x\n", 0, 0, "foo.bar", "1", 0 } }, 1,
 	  { NULL }, "foo.bar" },
 	{ "user-xattr-on-a-fifo.tar", { { 'p', "p", 0644, NULL, 0, 0, "user.a", "1", 0 } }, 1,
@@ -724,8 +727,9 @@ static const unsigned char raw_acl[] = {
 	0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, 0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
 };
 
-/* One 0664 file "f" with RAW_ACL as a SCHILY.xattr record. */
-static void write_raw_acl_layer(const char *path)
+/* One file "f" of MODE with xattr NAME = VALUE (SIZE bytes, binary). */
+static void write_xattr_layer(const char *path, unsigned mode, const char *name,
+			      const void *value, size_t size)
 {
 	struct archive *a = archive_write_new();
 	CU_ASSERT_FATAL(a && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
@@ -733,9 +737,9 @@ static void write_raw_acl_layer(const char *path)
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_set_pathname(e, "f");
 	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0664);
+	archive_entry_set_perm(e, mode);
 	archive_entry_set_size(e, 2);
-	archive_entry_xattr_add_entry(e, "system.posix_acl_access", raw_acl, sizeof(raw_acl));
+	archive_entry_xattr_add_entry(e, name, value, size);
 	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
 	CU_ASSERT(archive_write_data(a, "x\n", 2) == 2);
 	archive_entry_free(e);
@@ -748,7 +752,7 @@ static void test_raw_acl_applied(void)
 	char *target = at(dir, "root");
 	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
 	char *layer = at(dir, "raw-acl.tar");
-	write_raw_acl_layer(layer);
+	write_xattr_layer(layer, 0664, "system.posix_acl_access", raw_acl, sizeof(raw_acl));
 	struct pc_manifest *m = NULL;
 	const char *l = layer;
 	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), 0);
@@ -773,6 +777,35 @@ static void test_raw_acl_applied(void)
 	free(a);
 	free(b);
 	pc_manifest_free(s);
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A revision 3 file capability whose root uid is 0 reads back as revision
+ * 2: the manifest says so, and the unpacked tree verifies intact. */
+static void test_fcaps_v3_read_back(void)
+{
+	static const unsigned char v3[24] = { 1, 0, 0, 3, 0, 0x20 }; /* cap_net_raw+ep */
+	static const unsigned char v2[20] = { 1, 0, 0, 2, 0, 0x20 };
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char *layer = at(dir, "caps-v3.tar");
+	write_xattr_layer(layer, 0755, "security.capability", v3, sizeof(v3));
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), 0);
+	struct pc_entry *e = pc_manifest_get(m, "f");
+	CU_ASSERT_FATAL(e && e->nxattrs == 1);
+	CU_ASSERT(e->xattrs[0].size == sizeof(v2) && !memcmp(e->xattrs[0].value, v2, sizeof(v2)));
+	char *f = at(target, "f");
+	unsigned char got[64];
+	ssize_t n = getxattr(f, "security.capability", got, sizeof(got));
+	CU_ASSERT(n == (ssize_t)sizeof(v2) && !memcmp(got, v2, sizeof(v2)));
+	free(f);
 	pc_manifest_free(m);
 	free(layer);
 	free(target);
@@ -874,6 +907,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
+	CU_add_test(s, "a v3 file capability of root reads back as v2", test_fcaps_v3_read_back);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "progress", test_progress);
 }
