@@ -79,21 +79,12 @@ static int base_only(const struct acl_ent *v, size_t n)
 	return 1;
 }
 
-size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **out,
-		    int *mask)
+/* ENTS (N of them, as collect returns them) as the kernel's value. */
+static unsigned char *to_xattr(const struct acl_ent *v, size_t n, size_t *size)
 {
-	*out = NULL;
-	*mask = -1;
-	size_t n;
-	struct acl_ent *v = collect(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
-						   : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, &n);
-	if (!v || n == 0 || (!is_default && base_only(v, n))) {
-		free(v);
-		return 0;
-	}
 	struct posix_acl_xattr_header h = { .a_version = htole32(POSIX_ACL_XATTR_VERSION) };
-	size_t size = sizeof(h) + n * sizeof(struct posix_acl_xattr_entry);
-	unsigned char *buf = xmalloc(size);
+	*size = sizeof(h) + n * sizeof(struct posix_acl_xattr_entry);
+	unsigned char *buf = xmalloc(*size);
 	memcpy(buf, &h, sizeof(h));
 	for (size_t i = 0; i < n; i++) {
 		struct posix_acl_xattr_entry x = {
@@ -102,10 +93,225 @@ size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **ou
 			.e_id = htole32(v[i].id),
 		};
 		memcpy(buf + sizeof(h) + i * sizeof(x), &x, sizeof(x));
+	}
+	return buf;
+}
+
+size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **out,
+		    int *mask)
+{
+	*out = NULL;
+	*mask = -1;
+	size_t n, size;
+	struct acl_ent *v = collect(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
+						   : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, &n);
+	if (!v || n == 0 || (!is_default && base_only(v, n))) {
+		free(v);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
 		if (v[i].tag == ACL_MASK)
 			*mask = v[i].perm;
-	}
+	*out = to_xattr(v, n, &size);
 	free(v);
-	*out = buf;
 	return size;
+}
+
+static int archive_tag(uint16_t kernel)
+{
+	switch (kernel) {
+	case ACL_USER_OBJ: return ARCHIVE_ENTRY_ACL_USER_OBJ;
+	case ACL_USER: return ARCHIVE_ENTRY_ACL_USER;
+	case ACL_GROUP_OBJ: return ARCHIVE_ENTRY_ACL_GROUP_OBJ;
+	case ACL_GROUP: return ARCHIVE_ENTRY_ACL_GROUP;
+	case ACL_MASK: return ARCHIVE_ENTRY_ACL_MASK;
+	case ACL_OTHER: return ARCHIVE_ENTRY_ACL_OTHER;
+	default: return -1;
+	}
+}
+
+/* The entries of a raw ACL value, checked as the kernel's
+ * posix_acl_from_xattr and posix_acl_valid check them (entries in tag
+ * order: user::, user:ID..., group::, group:ID..., mask::, other::; a mask
+ * when there are named entries), plus what libacl, which extraction goes
+ * through, also demands: named ids ascending, none of them -1.  NULL with
+ * *why on error; *n may be 0 (the kernel then removes the ACL). */
+static struct acl_ent *parse_raw(const unsigned char *v, size_t size, size_t *n,
+				 const char **why)
+{
+	struct posix_acl_xattr_header h;
+	*n = 0;
+	if (size < sizeof(h) || (size - sizeof(h)) % sizeof(struct posix_acl_xattr_entry)) {
+		*why = "is not a whole number of ACL entries";
+		return NULL;
+	}
+	memcpy(&h, v, sizeof(h));
+	if (le32toh(h.a_version) != POSIX_ACL_XATTR_VERSION) {
+		*why = "is not version 2 of the kernel's ACL format";
+		return NULL;
+	}
+	size_t count = (size - sizeof(h)) / sizeof(struct posix_acl_xattr_entry);
+	struct acl_ent *e = xcalloc(count ? count : 1, sizeof(*e));
+	/* state: the tag the next entry may have, as in posix_acl_valid */
+	int state = ACL_USER_OBJ, named = 0;
+	*why = NULL;
+	for (size_t i = 0; i < count && !*why; i++) {
+		struct posix_acl_xattr_entry x;
+		memcpy(&x, v + sizeof(h) + i * sizeof(x), sizeof(x));
+		e[i] = (struct acl_ent){ le16toh(x.e_tag), le16toh(x.e_perm), le32toh(x.e_id) };
+		if (e[i].perm & ~7u)
+			*why = "has permission bits other than rwx";
+		else if (e[i].tag == ACL_USER_OBJ && state == ACL_USER_OBJ)
+			state = ACL_USER;
+		else if (e[i].tag == ACL_GROUP_OBJ && state == ACL_USER)
+			state = ACL_GROUP;
+		else if ((e[i].tag == ACL_USER && state == ACL_USER) ||
+			 (e[i].tag == ACL_GROUP && state == ACL_GROUP)) {
+			named = 1;
+			if (e[i].id == (uint32_t)ACL_UNDEFINED_ID)
+				*why = "names user or group 4294967295, or one by name "
+				       "only (ids are numbers, never looked up)";
+			else if (e[i - 1].tag == e[i].tag && e[i - 1].id >= e[i].id)
+				*why = "lists a user or group twice or out of order";
+		} else if (e[i].tag == ACL_MASK && state == ACL_GROUP)
+			state = ACL_OTHER;
+		else if (e[i].tag == ACL_OTHER && (state == ACL_OTHER || (state == ACL_GROUP && !named)))
+			state = 0;
+		else
+			*why = "is not user::, user:ID..., group::, group:ID..., mask::, other:: "
+			       "in that order (a mask:: when users or groups are named)";
+	}
+	if (!*why && count && state != 0)
+		*why = "is not user::, user:ID..., group::, group:ID..., mask::, other:: "
+		       "in that order (a mask:: when users or groups are named)";
+	if (*why) {
+		free(e);
+		return NULL;
+	}
+	*n = count;
+	return e;
+}
+
+/* The permission the runtime's chmod leaves on an access ACL entry. */
+static unsigned after_chmod(const struct acl_ent *e, int has_mask, mode_t mode)
+{
+	if (e->tag == ACL_USER_OBJ)
+		return (mode >> 6) & 7;
+	if (e->tag == ACL_OTHER)
+		return mode & 7;
+	if (e->tag == ACL_MASK || (e->tag == ACL_GROUP_OBJ && !has_mask))
+		return (mode >> 3) & 7;
+	return e->perm;
+}
+
+static int add_raw(struct archive_entry *ae, int type, const unsigned char *v, size_t size,
+		   const char **why)
+{
+	size_t n;
+	struct acl_ent *e = parse_raw(v, size, &n, why);
+	if (!e)
+		return -1;
+	int has_mask = 0;
+	for (size_t i = 0; i < n; i++)
+		has_mask |= e[i].tag == ACL_MASK;
+	mode_t mode = archive_entry_perm(ae);
+	for (size_t i = 0; i < n; i++) {
+		unsigned perm = type == ARCHIVE_ENTRY_ACL_TYPE_ACCESS ? after_chmod(&e[i], has_mask, mode)
+								      : e[i].perm;
+		int named = e[i].tag == ACL_USER || e[i].tag == ACL_GROUP;
+		archive_entry_acl_add_entry(ae, type, (int)perm, archive_tag(e[i].tag),
+					    named ? (int)e[i].id : -1, NULL);
+	}
+	free(e);
+	return 0;
+}
+
+int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const char **why)
+{
+	size_t n = (size_t)archive_entry_xattr_reset(ae);
+	const char *xn;
+	const void *xv;
+	size_t xs;
+	int raw = 0;
+	while (archive_entry_xattr_next(ae, &xn, &xv, &xs) == ARCHIVE_OK)
+		raw |= !strcmp(xn, PC_ACL_ACCESS_XATTR) || !strcmp(xn, PC_ACL_DEFAULT_XATTR);
+	if (!raw)
+		return 0;
+	*name = PC_ACL_ACCESS_XATTR;
+	if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E | ARCHIVE_ENTRY_ACL_TYPE_NFS4)) {
+		*why = "is given together with ACL records (SCHILY.acl): the runtimes apply the "
+		       "xattr, libarchive the records";
+		return -1;
+	}
+	/* Copies: archive_entry_xattr_clear frees the entry's own. */
+	struct { char *name; void *value; size_t size; } *keep = xcalloc(n, sizeof(*keep));
+	size_t nkeep = 0;
+	int rc = 0;
+	const void *seen[2] = { NULL, NULL };
+	size_t seen_size[2] = { 0, 0 };
+	archive_entry_xattr_reset(ae);
+	while (rc == 0 && archive_entry_xattr_next(ae, &xn, &xv, &xs) == ARCHIVE_OK) {
+		int is_default = !strcmp(xn, PC_ACL_DEFAULT_XATTR);
+		if (!is_default && strcmp(xn, PC_ACL_ACCESS_XATTR)) {
+			keep[nkeep].name = xstrdup(xn);
+			keep[nkeep].value = xmalloc(xs ? xs : 1);
+			memcpy(keep[nkeep].value, xv, xs);
+			keep[nkeep++].size = xs;
+			continue;
+		}
+		*name = is_default ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR;
+		/* LIBARCHIVE.xattr and SCHILY.xattr records both: as check_xattrs */
+		if (seen[is_default]) {
+			if (seen_size[is_default] != xs || memcmp(seen[is_default], xv, xs)) {
+				*why = "is given twice with different values";
+				rc = -1;
+			}
+			continue;
+		}
+		seen[is_default] = xv;
+		seen_size[is_default] = xs;
+		if (is_default && archive_entry_filetype(ae) != AE_IFDIR) {
+			*why = "is a default ACL, which only a folder can have";
+			rc = -1;
+		} else {
+			rc = add_raw(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
+						    : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, xv, xs, why);
+		}
+	}
+	archive_entry_xattr_clear(ae);
+	for (size_t i = 0; i < nkeep; i++) {
+		archive_entry_xattr_add_entry(ae, keep[i].name, keep[i].value, keep[i].size);
+		free(keep[i].name);
+		free(keep[i].value);
+	}
+	free(keep);
+	return rc;
+}
+
+const char *pc_acl_unstorable(struct archive_entry *ae, const char **name)
+{
+	*name = PC_ACL_ACCESS_XATTR;
+	if (archive_entry_acl_types(ae) & ARCHIVE_ENTRY_ACL_TYPE_NFS4)
+		return "is an NFSv4 ACL, which Linux cannot store";
+	for (int is_default = 0; is_default < 2; is_default++) {
+		size_t n, size;
+		struct acl_ent *v = collect(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
+							   : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, &n);
+		*name = is_default ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR;
+		const char *why = NULL;
+		if (n && archive_entry_filetype(ae) == AE_IFLNK)
+			why = "is on a symlink, which Linux does not allow";
+		else if (n && is_default && archive_entry_filetype(ae) != AE_IFDIR)
+			why = "is a default ACL, which only a folder can have";
+		else if (n) {
+			unsigned char *x = to_xattr(v, n, &size);
+			size_t m;
+			free(parse_raw(x, size, &m, &why));
+			free(x);
+		}
+		free(v);
+		if (why)
+			return why;
+	}
+	return NULL;
 }

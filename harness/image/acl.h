@@ -26,4 +26,23 @@ struct archive_entry;
 size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **out,
 		    int *mask);
 
+/* AE's raw system.posix_acl_access / _default xattrs, as umoci and the
+ * Go image writers put them in SCHILY.xattr records, turned into AE's ACL
+ * entries as if they had come in SCHILY.acl records, and dropped from its
+ * xattrs: libarchive's disk writer skips raw ACL xattrs, and this way the
+ * disk and the manifest get them like any other ACL.  The runtimes setxattr
+ * the value, then chmod to the header's mode, which sets user::, other::
+ * and the mask (group:: when there is none) from the mode bits: the access
+ * entries are taken that way.  0 on success (nothing to do included); -1
+ * with *name and *why (static strings, "is ..." or "has ...") for a value
+ * the kernel would refuse, a default ACL on anything but a folder, or ACL
+ * records given as well. */
+int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const char **why);
+
+/* NULL if AE's ACLs (SCHILY.acl records, or raw ones taken above) are what
+ * the kernel accepts, the way extraction applies them (libacl, ids as
+ * numbers: no name lookup), else why not ("is ..."), with *name the ACL's
+ * xattr. */
+const char *pc_acl_unstorable(struct archive_entry *ae, const char **name);
+
 #endif

@@ -114,7 +114,7 @@ static int open_folder(const char *path, const struct pc_image_spec *s, const ch
 		if (s->tag)
 			return pc_fail(PC_ERR_INPUT, "%s: a skopeo dir: holds one image, no tags (':%s')",
 				       path, s->tag);
-		return img_skopeo_dir_open(path, img, src);
+		return img_skopeo_dir_open(path, platform, img, src);
 	}
 	return pc_fail(PC_ERR_INPUT,
 		       "%s: a folder, but neither an OCI image layout (no oci-layout file) nor a "

@@ -331,7 +331,7 @@ static int tar_scan(const char *path, struct tarscan *t)
 		return -1;
 	struct archive_entry *e;
 	int rc = 0, r;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+	while (pc_tar_header_whole(a, r = archive_read_next_header(a, &e))) {
 		if ((rc = pc_check_interrupted()) < 0)
 			break;
 		const char *raw = archive_entry_pathname(e);
@@ -340,7 +340,11 @@ static int tar_scan(const char *path, struct tarscan *t)
 		if ((rc = note_marker(t, a, path, name, e)) < 0)
 			break;
 	}
-	if (rc == 0 && r != ARCHIVE_EOF)
+	if (rc == 0 && r == ARCHIVE_WARN)
+		rc = pc_fail(PC_ERR_INPUT, "%s: member %s: a tar header powercut cannot read as it "
+			     "stands (libarchive: %s); the runtimes refuse such an archive", path,
+			     archive_entry_pathname(e), archive_error_string(a));
+	else if (rc == 0 && r != ARCHIVE_EOF)
 		rc = pc_fail(PC_ERR_INPUT, "%s: not a readable tar archive: %s", path,
 			     archive_error_string(a));
 	tar_close(a, fd);
@@ -593,7 +597,7 @@ static int tar_extract(const char *path, struct wanted *w, size_t nw)
 		return -1;
 	struct archive_entry *e;
 	int r, rc = 0;
-	while (rc == 0 && ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+	while (rc == 0 && pc_tar_header_whole(a, r = archive_read_next_header(a, &e))) {
 		const char *raw = archive_entry_pathname(e);
 		const char *name = strip_dot(raw ? raw : "");
 		if (archive_entry_hardlink(e) || archive_entry_filetype(e) != AE_IFREG)
@@ -786,7 +790,17 @@ char *img_docker_ref_normal(const char *ref)
 			 (int)(name_end - path), path, suffix);
 }
 
-/* Which manifest.json entry: by TAG among RepoTags, or the only one. */
+/* The image ID docker and podman show: sha256:HEX of the config, as the
+ * config member is named (checked against its content when read); NULL
+ * when it is named otherwise. */
+static char *docker_image_id(json_t *item)
+{
+	const char *config = json_string_value(json_object_get(item, "Config"));
+	return config ? digest_from_member(config) : NULL;
+}
+
+/* Which manifest.json entry: by TAG among RepoTags or the image ID, or the
+ * only one. */
 static json_t *docker_select(json_t *list, const char *file, const char *tag)
 {
 	struct strlist tags = { 0 };
@@ -813,6 +827,15 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 				free(have);
 			}
 		}
+		char *id = docker_image_id(item);
+		if (id && tag && !strcmp(id, tag))
+			match = 1;
+		if (id && !json_array_size(rt)) { /* untagged: its ID is its only name */
+			char *shown = xasprintf("%s (untagged)", id);
+			img_strlist_add(&tags, shown);
+			free(shown);
+		}
+		free(id);
 		if (!tag || match) {
 			found = item;
 			nfound++;

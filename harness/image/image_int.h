@@ -77,7 +77,8 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 		 struct pc_image *img, struct pc_image_source *src);
 /* Is DIR skopeo's dir: transport (manifest.json + version)? */
 int img_is_skopeo_dir(const char *dir);
-int img_skopeo_dir_open(const char *dir, struct pc_image *img, struct pc_image_source *src);
+int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *img,
+			struct pc_image_source *src);
 
 /* ---- image_archive.c -------------------------------------------------------- */
 

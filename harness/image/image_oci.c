@@ -215,6 +215,17 @@ static char *blob_path(const struct oci *o, const char *digest)
 	return xasprintf("%s/blobs/%.*s/%s", o->dir, (int)(colon - digest), digest, colon + 1);
 }
 
+/* Where D's blob is.  A skopeo dir: copied with --all keeps the instance
+ * manifests of its manifest list as HEX.manifest.json. */
+static char *desc_path(const struct oci *o, const struct desc *d)
+{
+	const char *colon = strchr(d->digest, ':');
+	if (o->flat && (img_in_list(manifest_types, d->media_type) ||
+			img_in_list(index_types, d->media_type)))
+		return xasprintf("%s/%s.manifest.json", o->dir, colon + 1);
+	return blob_path(o, d->digest);
+}
+
 /* Check the blob of D (existence, size, digest). */
 static int verify_blob(const struct oci *o, const struct desc *d, const char *what)
 {
@@ -224,7 +235,7 @@ static int verify_blob(const struct oci *o, const struct desc *d, const char *wh
 	if (o->flat && alg != PC_SHA256)
 		return pc_fail(PC_ERR_INPUT, "%s: blob %s (%s): skopeo dir: names only sha256 blobs",
 			       o->display, d->digest, what);
-	char *path = blob_path(o, d->digest);
+	char *path = desc_path(o, d);
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		int e = errno;
@@ -272,7 +283,7 @@ static json_t *load_json_blob(const struct oci *o, const struct desc *d, const c
 	}
 	if (verify_blob(o, d, what) < 0)
 		return NULL;
-	char *path = blob_path(o, d->digest);
+	char *path = desc_path(o, d);
 	size_t len;
 	char *buf = pc_read_file(path, &len);
 	json_t *j = NULL;
@@ -750,9 +761,32 @@ int img_is_skopeo_dir(const char *dir)
 	return ok;
 }
 
+/* manifest.json as a manifest list or image index (skopeo copy --all):
+ * the image for PLATFORM among its instances, chosen as in a layout. */
+static int skopeo_dir_list(struct oci *o, json_t *list, const char *mpath, const char *platform,
+			   struct pc_image *img, struct pc_image_source *src)
+{
+	json_t *m = NULL;
+	json_int_t schema = 0;
+	json_error_t err;
+	if (json_unpack_ex(list, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema, "manifests",
+			   &m) < 0 || !json_is_array(m))
+		return pc_fail(PC_ERR_INPUT, "%s: not an image index: %s", mpath,
+			       m ? "manifests is not an array" : err.text);
+	if (schema != 2)
+		return pc_fail(PC_ERR_INPUT, "%s: schemaVersion %jd, expected 2", mpath,
+			       (intmax_t)schema);
+	struct platform none = { { 0 }, { 0 }, { 0 } };
+	if (collect(o, m, mpath, 0, &none) < 0)
+		return -1;
+	const struct cand *c = choose(o, platform);
+	return c ? layers_from_manifest(o, c, img, src) : -1;
+}
+
 /* manifest.json is the image manifest itself (no digest names it, so it is
- * read as a file); config and layers are blobs DIR/HEX. */
-int img_skopeo_dir_open(const char *dir, struct pc_image *img, struct pc_image_source *src)
+ * read as a file), or a list of them; config and layers are blobs DIR/HEX. */
+int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *img,
+			struct pc_image_source *src)
 {
 	struct oci o = { .dir = dir, .display = dir, .flat = 1 };
 	char *mpath = xasprintf("%s/manifest.json", dir);
@@ -761,9 +795,19 @@ int img_skopeo_dir_open(const char *dir, struct pc_image *img, struct pc_image_s
 	const char *mt = NULL;
 	if (!man)
 		goto out;
-	if (json_unpack(man, "{s?s *}", "mediaType", &mt) < 0 || (mt && img_in_list(index_types, mt))) {
-		pc_fail(PC_ERR_INPUT, "%s: a manifest list, not one image (copy one platform with "
-			"skopeo copy without --all)", mpath);
+	json_int_t schema = 0;
+	if (json_unpack(man, "{s?s s?I *}", "mediaType", &mt, "schemaVersion", &schema) < 0) {
+		pc_fail(PC_ERR_INPUT, "%s: mediaType is not a string or schemaVersion not a number",
+			mpath);
+		goto out;
+	}
+	if (schema == 1) {
+		pc_fail(PC_ERR_INPUT, "%s: a Docker schema 1 manifest (fsLayers), which powercut does "
+			"not read: copy it with skopeo copy --format v2s2 (or oci) first", mpath);
+		goto out;
+	}
+	if (mt && img_in_list(index_types, mt)) {
+		rc = skopeo_dir_list(&o, man, mpath, platform, img, src);
 		goto out;
 	}
 	if (mt && !img_in_list(manifest_types, mt)) {
@@ -774,6 +818,12 @@ int img_skopeo_dir_open(const char *dir, struct pc_image *img, struct pc_image_s
 	src->manifest_type = mt ? xstrdup(mt) : NULL;
 	rc = layers_of(&o, man, mpath, img, src);
 out:
+	for (size_t i = 0; i < o.nc; i++) {
+		free(o.c[i].digest);
+		free(o.c[i].media_type);
+	}
+	free(o.c);
+	img_strlist_free(&o.skipped_types);
 	json_decref(man);
 	free(mpath);
 	return rc;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define TAR_BLOCK (64 * 1024) /* bytes libarchive reads at a time */
 
@@ -48,4 +49,12 @@ struct archive *pc_tar_open(const char *label, const char *path, int fd)
 	int rc = fd >= 0 ? archive_read_open_fd(ar, fd, TAR_BLOCK)
 			 : archive_read_open_filename(ar, path, TAR_BLOCK);
 	return pc_tar_opened(ar, rc, label, path);
+}
+
+int pc_tar_header_whole(struct archive *ar, int r)
+{
+	if (r == ARCHIVE_OK)
+		return 1;
+	const char *msg = archive_error_string(ar);
+	return r == ARCHIVE_WARN && msg && strstr(msg, " can't be converted from ");
 }

@@ -31,4 +31,13 @@ struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, con
  * pc_tar_opened. */
 struct archive *pc_tar_open(const char *label, const char *path, int fd);
 
+/* Is R, what archive_read_next_header returned on AR, a header read whole?
+ * ARCHIVE_OK is; so is ARCHIVE_WARN for a name (path, link, user or group)
+ * that is not UTF-8: libarchive then keeps its bytes as they are, which is
+ * what the runtimes' Go reader takes too.  Any other warning means
+ * libarchive skipped part of a header (a malformed pax record drops the
+ * whole pax header, path included), where the Go reader refuses the
+ * archive: the caller reports archive_error_string(AR) as an input error. */
+int pc_tar_header_whole(struct archive *ar, int r);
+
 #endif

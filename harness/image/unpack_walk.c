@@ -14,8 +14,10 @@
  * component, and the manifest key is the path the data really lands at.
  */
 #include "image/acl.h"
+#include "image/fcaps.h"
 #include "image/layerfmt.h"
 #include "image/layer_reader.h"
+#include "image/taropen.h"
 #include "image/unpack_int.h"
 #include "util/util.h"
 
@@ -431,9 +433,9 @@ int unpack_cmp_xattr(const void *a, const void *b)
  * disk, or fail the write. */
 static const char *xattr_unstorable(const char *name, enum pc_ftype type)
 {
+	/* on anything else, take_raw_acls made them ACL entries */
 	if (!strcmp(name, PC_ACL_ACCESS_XATTR) || !strcmp(name, PC_ACL_DEFAULT_XATTR))
-		return "a raw POSIX ACL xattr, which extraction does not apply (ACLs are "
-		       "read from SCHILY.acl records)";
+		return "a POSIX ACL on a symlink, which Linux does not allow";
 	if (!strncmp(name, "user.", 5))
 		return type == PC_FT_REG || type == PC_FT_DIR
 			       ? NULL
@@ -441,6 +443,26 @@ static const char *xattr_unstorable(const char *name, enum pc_ftype type)
 	if (!strncmp(name, "trusted.", 8) || !strncmp(name, "security.", 9))
 		return NULL;
 	return "not in a namespace Linux knows (user., trusted., security.)";
+}
+
+/* Raw ACL xattrs of AE into ACL entries (acl.h), on anything but a
+ * symlink (check_xattrs refuses them there). */
+static int take_raw_acls(struct walk *w, struct archive_entry *ae, const char *raw,
+			 enum pc_ftype type)
+{
+	const char *name, *why;
+	if (type == PC_FT_SYMLINK || pc_acl_take_raw_xattrs(ae, &name, &why) == 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s %s", w->lname, raw, name, why);
+}
+
+/* AE's ACLs as the kernel will take them (acl.h). */
+static int check_acls(struct walk *w, struct archive_entry *ae, const char *raw)
+{
+	const char *name, *why = pc_acl_unstorable(ae, &name);
+	if (!why)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: ACL %s %s", w->lname, raw, name, why);
 }
 
 /* Every xattr of AE storable on an entry of TYPE, and none given twice
@@ -456,6 +478,9 @@ static int check_xattrs(struct walk *w, struct archive_entry *ae, const char *ra
 	for (size_t k = 0; rc == 0 && k < n &&
 	     archive_entry_xattr_next(ae, &names[k], &values[k], &sizes[k]) == ARCHIVE_OK; k++) {
 		const char *why = xattr_unstorable(names[k], type);
+		if (!why && !strcmp(names[k], PC_FCAPS_XATTR) && !pc_fcaps_valid(values[k], sizes[k]))
+			why = "not a file capability the kernel takes (revision 2, 20 bytes, or "
+			      "revision 3, 24 bytes)";
 		if (why)
 			rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is %s", w->lname,
 				     raw, names[k], why);
@@ -490,6 +515,11 @@ static void copy_xattrs(struct pc_entry *e, struct archive_entry *ae)
 			seen = !strcmp(e->xattrs[i].name, name);
 		if (seen)
 			continue;
+		unsigned char caps[PC_FCAPS_MAX];
+		if (!strcmp(name, PC_FCAPS_XATTR)) { /* check_xattrs found it valid */
+			size = pc_fcaps_as_read(value, size, caps);
+			value = caps;
+		}
 		struct pc_xattr *x = &e->xattrs[e->nxattrs++];
 		x->name = xstrdup(name);
 		x->value = xmalloc(size ? size : 1);
@@ -645,7 +675,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	if (type == PC_FT_SYMLINK && (!link || !link[0]))
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: symlink without a target",
 			       w->lname, raw);
-	if (check_owner(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0)
+	if (check_owner(w, ae, raw) < 0 || take_raw_acls(w, ae, raw, type) < 0 ||
+	    check_acls(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0)
 		return -1;
 	/* a folder where this layer put a whiteout: the layers below stay hidden */
 	if (type == PC_FT_DIR && unpack_is_whiteout(w, path))
@@ -760,9 +791,12 @@ static int walk_layer(struct walk *w, struct archive *ar)
 				       "the runtimes refuse the layer", w->lname);
 		if (r == ARCHIVE_EOF)
 			return 0;
-		if (r == ARCHIVE_WARN)
-			pc_warn("layer %s: %s", w->lname, archive_error_string(ar));
-		else if (r != ARCHIVE_OK)
+		if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a tar header powercut cannot "
+				       "read as it stands (libarchive: %s); the runtimes refuse such a "
+				       "layer", w->lname, ae ? archive_entry_pathname(ae) : "?",
+				       archive_error_string(ar));
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 			return pc_fail(PC_ERR_INPUT, "layer %s: %s", w->lname,
 				       archive_error_string(ar));
 		const char *name = archive_entry_pathname(ae);

@@ -44,6 +44,12 @@ input_error "no tag, two images" "tags: latest, multi" "$TMP/oci"
 input_error "unknown tag" "no image tagged 'nope'.*latest" "$TMP/oci:nope"
 input_error "unknown platform" "linux/s390x.*linux/amd64, linux/arm64" "$TMP/oci:multi" --platform linux/s390x
 input_error "bad platform" "bad platform" "$TMP/oci:multi" --platform linux
+# skopeo copy --format v2s1 dir: (buildah push too): fsLayers, newest
+# first, no config: refused by name, never read as another schema.
+mkdir "$TMP/v2s1"
+printf 'Directory Transport Version: 1.1\n' > "$TMP/v2s1/version"
+printf '{"schemaVersion":1,"name":"a/b","tag":"c","architecture":"amd64","fsLayers":[{"blobSum":"sha256:%064d"}],"history":[{"v1Compatibility":"{}"}]}' 0 > "$TMP/v2s1/manifest.json"
+input_error "skopeo dir: with a schema 1 manifest" "Docker schema 1 manifest" "$TMP/v2s1"
 
 "$POWERCUT" inspect "$TMP/oci:latest" > "$TMP/inspect" || fail "inspect of the OCI layout"
 grep -q '^kind: oci-layout$' "$TMP/inspect" || fail "inspect: kind is not oci-layout"

@@ -4,7 +4,7 @@
 # tools people use:
 #   skopeo copy -> oci: (gzip, zstd, zstd:chunked), oci-archive:,
 #                  docker-archive: (what podman save writes), dir: (as is,
-#                  and decompressed);
+#                  decompressed, and a manifest list copied with --all);
 #   mkfixtures  -> legacy docker save and Docker 25+ docker save (built by
 #                  hand in the documented formats: there is no docker engine
 #                  here), and an OCI layout whose middle layer is eStargz
@@ -27,6 +27,25 @@ MK="$TOP/images/mkfixtures"
 L=("$TMP/layers/layer1.tar" "$TMP/layers/layer2.tar.gz" "$TMP/layers/layer3.tar.zst")
 "$MK" oci "$TMP/oci" "${L[@]}" > /dev/null
 
+# flat_index OCI: a tag "flat" in OCI's index.json: an image index listing
+# the linux/amd64 image of tag multi and the linux/arm64/v8 image of its
+# nested index side by side (skopeo copy --all cannot copy nested indexes).
+flat_index() {
+	local oci=$1 multi nested arm idx hex
+	multi=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "multi") | .digest' "$oci/index.json")
+	multi=$(cat "$oci/blobs/sha256/${multi#sha256:}")
+	nested=$(jq -r '.manifests[] | select(.mediaType == "application/vnd.oci.image.index.v1+json") | .digest' <<<"$multi")
+	arm=$(jq -c '.manifests[0]' "$oci/blobs/sha256/${nested#sha256:}")
+	idx=$(jq -c --argjson arm "$arm" '{schemaVersion: 2, mediaType: .mediaType,
+		manifests: [(.manifests[] | select(.mediaType != "application/vnd.oci.image.index.v1+json")), $arm]}' <<<"$multi")
+	printf '%s' "$idx" > "$oci/flat.json"
+	hex=$(sha256sum < "$oci/flat.json" | cut -d' ' -f1)
+	mv "$oci/flat.json" "$oci/blobs/sha256/$hex"
+	jq --arg d "sha256:$hex" --argjson s "${#idx}" '.manifests += [{mediaType: "application/vnd.oci.image.index.v1+json",
+		digest: $d, size: $s, annotations: {"org.opencontainers.image.ref.name": "flat"}}]' "$oci/index.json" > "$oci/index.json.new"
+	mv "$oci/index.json.new" "$oci/index.json"
+}
+
 sk() { skopeo --insecure-policy copy -q "$@" > /dev/null 2> "$TMP/skopeo.err" ||
 	{ cat "$TMP/skopeo.err" >&2; fail "skopeo copy $*"; }; }
 sk --dest-compress --dest-compress-format gzip oci:"$TMP/oci":latest oci:"$TMP/gzip":latest
@@ -37,6 +56,9 @@ sk oci:"$TMP/oci":latest oci-archive:"$TMP/image.oci.tar":latest
 sk oci:"$TMP/gzip":latest docker-archive:"$TMP/image.docker.tar":powercut/fixture:latest
 sk oci:"$TMP/oci":latest dir:"$TMP/dir"
 sk --dest-decompress oci:"$TMP/oci":latest dir:"$TMP/dir-plain"
+cp -a "$TMP/oci" "$TMP/oci-flat"
+flat_index "$TMP/oci-flat"
+sk --all oci:"$TMP/oci-flat":flat dir:"$TMP/dir-all"
 "$MK" docker-save "$TMP/legacy.tar" "${L[@]}" > /dev/null
 "$MK" docker-save-oci "$TMP/docker25.tar" "${L[@]}" > /dev/null
 "$MK" estargz "$TMP/layer2.esgz.tar.gz" "${L[1]}" > /dev/null
@@ -60,6 +82,7 @@ PRODUCERS=(
 	"docker-archive|$TMP/image.docker.tar|docker-archive|docker-archive (skopeo/podman)|3"
 	"skopeo-dir|$TMP/dir|skopeo-dir|skopeo dir:|3"
 	"skopeo-dir-plain|$TMP/dir-plain|skopeo-dir|skopeo dir:|3"
+	"skopeo-dir-all|$TMP/dir-all|skopeo-dir|skopeo dir:|3"
 	"docker-save-legacy|$TMP/legacy.tar|docker-archive|docker-save legacy|3"
 	"docker-save-25|$TMP/docker25.tar|docker-archive|docker-save (Docker 25+, OCI layout inside)|3"
 	"oci-estargz|$TMP/estargz:latest|oci-layout|oci-layout|3"
@@ -105,6 +128,16 @@ rc=0
 [ "$rc" -eq 2 ] || fail "docker-archive: a tag it does not hold: exit $rc, expected 2"
 echo "  docker-archive: its tag found by short name, full name and tag; another one refused"
 
+# skopeo copy --all to dir: keeps a manifest list, its images as
+# HEX.manifest.json: --platform chooses, as in an OCI layout.
+out=$("$POWERCUT" inspect "$TMP/dir-all" --platform linux/arm64 2> "$TMP/err") || { cat "$TMP/err" >&2; fail "dir: --all, linux/arm64: inspect failed"; }
+grep -qx 'layers: 1' <<<"$out" && grep -qx '  platform: linux/arm64/v8' <<<"$out" ||
+	{ echo "$out" >&2; fail "dir: --all: --platform linux/arm64 is not the 1-layer arm64 image"; }
+rc=0
+"$POWERCUT" inspect "$TMP/dir-all" --platform linux/s390x > /dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "dir: --all: a platform it does not hold: exit $rc, expected 2"
+echo "  skopeo dir: --all: the host's image by default, linux/arm64 by --platform, s390x refused"
+
 # The check can fail: the arm64 image of the nested index has only the
 # first layer, so umoci's rootfs is not intact against it.
 "$POWERCUT" manifest "$TMP/oci:multi" --platform linux/arm64 -o "$TMP/m.arm64" 2> /dev/null
@@ -112,6 +145,24 @@ rc=0
 "$POWERCUT" verify "$TMP/m.arm64" "$ROOTFS" > "$TMP/v.arm64" 2>&1 || rc=$?
 [ "$rc" -eq 1 ] || fail "verify of the arm64 manifest against the amd64 rootfs exited $rc, expected 1"
 echo "  arm64 (nested index, 1 layer) against the amd64 rootfs: not intact, as it must be"
+
+# umoci repack stores an ACL raw, as SCHILY.xattr.system.posix_acl_access:
+# applied as the runtimes (and umoci unpack) apply it, not refused.
+# user::rwx user:1234:rw- group::r-x mask::rwx other::r-x on the 0755 server.
+umoci unpack --image "$TMP/gzip":latest "$TMP/acl-bundle" > /dev/null 2>&1 || fail "umoci unpack (acl)"
+setfattr -n system.posix_acl_access -v 0x0200000001000700ffffffff02000600d204000004000500ffffffff10000700ffffffff20000500ffffffff \
+	"$TMP/acl-bundle/rootfs/opt/app/server"
+umoci repack --image "$TMP/gzip":acl "$TMP/acl-bundle" > /dev/null 2>&1 || fail "umoci repack (acl)"
+umoci unpack --image "$TMP/gzip":acl "$TMP/acl-truth" > /dev/null 2>&1 || fail "umoci unpack of the ACL image"
+"$POWERCUT" manifest "$TMP/gzip:acl" -o "$TMP/m.acl" 2> "$TMP/err" || { cat "$TMP/err" >&2; fail "umoci ACL image: manifest failed"; }
+grep -q '^opt/app/server .*xattr.system.posix_acl_access=0200' "$TMP/m.acl" || fail "umoci ACL image: the manifest has no ACL"
+"$POWERCUT" verify "$TMP/m.acl" "$TMP/acl-truth/rootfs" > "$TMP/v.acl" 2>&1 ||
+	{ cat "$TMP/v.acl" >&2; fail "umoci ACL image: umoci's rootfs is not intact against the manifest"; }
+mkdir "$TMP/acl-unpacked"
+"$POWERCUT" unpack "$TMP/gzip:acl" "$TMP/acl-unpacked" > /dev/null 2> "$TMP/err" || { cat "$TMP/err" >&2; fail "umoci ACL image: unpack failed"; }
+"$POWERCUT" verify "$TMP/m.acl" "$TMP/acl-unpacked" > "$TMP/v.acl" 2>&1 ||
+	{ cat "$TMP/v.acl" >&2; fail "umoci ACL image: powercut's unpack is not intact"; }
+echo "  umoci ACL (raw system.posix_acl_access): applied, umoci's rootfs and powercut's unpack intact"
 
 # One crash cycle per producer, ext4, syncfs.
 run_scenario 0 "$SCEN"

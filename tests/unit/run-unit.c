@@ -16,7 +16,7 @@
 #define SUITES(X) \
 	X(util) X(manifest) X(unpack) X(verify) X(durability) X(commit) \
 	X(iostat) X(scenario) X(report) X(fs) X(backend) X(state) X(dm) \
-	X(overlay) X(image) X(image_classify) X(acl) X(crashpoints) X(input) \
+	X(overlay) X(image) X(image_classify) X(acl) X(fcaps) X(crashpoints) X(input) \
 	X(fio) \
 	X(escape) X(isolate) X(logwrites) X(fuselog) X(dirlist) X(size) \
 	X(nightly) \

@@ -196,6 +196,87 @@ static void test_skopeo_docker_archive_regression(void)
 	free(dir);
 }
 
+/* A member whose pax header libarchive reads only in part (a malformed
+ * record: it drops the whole pax header, the member's name with it): the
+ * runtimes' Go reader refuses the archive, so does powercut. */
+static void test_malformed_pax_member(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	struct mem m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+		{ "notes-\xc3\xa9", "x", 1, NULL }, /* not ASCII: a pax path record */
+	};
+	char *path = xasprintf("%s/bad-pax.tar", dir);
+	put_tar(path, m, 5, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0); /* sound as written */
+	pc_image_close(&img);
+	size_t n;
+	char *t = pc_read_file(path, &n);
+	CU_ASSERT_FATAL(t != NULL);
+	char *rec = memmem(t, n, " path=notes-", 12); /* after its length, 2 digits */
+	CU_ASSERT_FATAL(rec != NULL && rec - t >= 2);
+	memcpy(rec - 2, "99", 2);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, n, 0), 0);
+	free(t);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "malformed pax"));
+	skopeo_fix_free(&f);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* podman save -m of an untagged image: RepoTags is empty, the image ID
+ * (sha256 of the config, which names the config member) names it. */
+static void test_docker_untagged_by_id(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	char *config2 = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
+				  "{\"type\":\"layers\",\"diff_ids\":[\"sha256:%.64s\"]}}",
+				  f.lname[0]);
+	char *h2 = hex256(config2, strlen(config2));
+	char *c2name = xasprintf("%s.json", h2);
+	char *two = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"docker.io/fix/app:1\"],"
+			      "\"Layers\":[\"%s\",\"%s\"]},"
+			      "{\"Config\":\"%s\",\"RepoTags\":[],\"Layers\":[\"%s\"]}]",
+			      f.cname, f.lname[0], f.lname[1], c2name, f.lname[0]);
+	struct mem m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ c2name, config2, strlen(config2), NULL },
+		{ "manifest.json", two, strlen(two), NULL },
+	};
+	char *path = xasprintf("%s/untagged.tar", dir);
+	put_tar(path, m, 5, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	char *shown = xasprintf("sha256:%s (untagged)", h2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, shown));
+	char *spec = xasprintf("%s:sha256:%s", path, h2);
+	CU_ASSERT_EQUAL_FATAL(open_spec(spec, &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	free(spec);
+	spec = xasprintf("%s:sha256:%.64s", path, f.cname); /* the tagged one, by ID too */
+	CU_ASSERT_EQUAL_FATAL(open_spec(spec, &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 2);
+	pc_image_close(&img);
+	free(spec), free(shown), free(path), free(two), free(c2name), free(h2), free(config2);
+	skopeo_fix_free(&f);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* The members in any order: manifest.json first, last, or in between. */
 static void test_members_in_any_order(void)
 {
@@ -628,6 +709,8 @@ void register_image_classify_tests(void)
 	CU_add_test(s, "skopeo/podman docker-archive is an image, not a layer (issue 8)",
 		    test_skopeo_docker_archive_regression);
 	CU_add_test(s, "members in any order", test_members_in_any_order);
+	CU_add_test(s, "docker-archive: an untagged image named by its ID", test_docker_untagged_by_id);
+	CU_add_test(s, "a member with a malformed pax header", test_malformed_pax_member);
 	CU_add_test(s, "a layer holding manifest.json is a layer", test_layer_with_manifest_json);
 	CU_add_test(s, "missing member, duplicate marker: input errors",
 		    test_missing_member_is_input_error);

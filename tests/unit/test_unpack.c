@@ -467,6 +467,9 @@ static const struct attack unstorable[] = {
 	{ "raw-acl-xattr.tar",
 	  { { 'f', "f", 0644, "x\n", 0, 0, "system.posix_acl_access", "garbage", 0 } }, 1,
 	  { NULL }, "system.posix_acl_access" },
+	{ "bad-capability.tar",
+	  { { 'f', "f", 0755, "x\n", 0, 0, "security.capability", "garbage", 0 } }, 1,
+	  { NULL }, "security.capability" },
 	{ "unknown-namespace.tar", { { 'f', "f", 0644, "x\n", 0, 0, "foo.bar", "1", 0 } }, 1,
 	  { NULL }, "foo.bar" },
 	{ "user-xattr-on-a-fifo.tar", { { 'p', "p", 0644, NULL, 0, 0, "user.a", "1", 0 } }, 1,
@@ -517,6 +520,46 @@ static void write_pax_file(const char *path, const char *const *records, size_t 
 	pc_strbuf_free(&x);
 }
 
+/* libarchive warns and skips a whole pax header with a malformed record
+ * (its path and xattrs with it), where the runtimes refuse the layer: an
+ * input error.  A pax path that is not UTF-8 (Go writes raw bytes there)
+ * is taken byte for byte, without a warning. */
+static void test_pax_warnings(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	char *layer = at(dir, "bad-pax.tar");
+	const char *records[] = { "path=long/real-name", "SCHILY.xattr.user.a=1" };
+	write_pax_file(layer, records, 2);
+	size_t n;
+	char *t = pc_read_file(layer, &n);
+	CU_ASSERT_FATAL(t != NULL);
+	char *rec = memmem(t, n, " SCHILY.xattr", 13); /* after its length, 2 digits */
+	CU_ASSERT_FATAL(rec != NULL && rec - t >= 2);
+	memcpy(rec - 2, "99", 2);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(layer, t, n, 0), 0);
+	free(t);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "malformed pax");
+	unit_rmtree(target);
+
+	const char *latin1[] = { "path=caf\xe9" };
+	write_pax_file(layer, latin1, 1);
+	char buf[1024];
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_EQUAL(pc_image_scan(&l, 1, &m, NULL), 0);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_PTR_NOT_NULL(m ? pc_manifest_get(m, "caf\xe9") : NULL);
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_unstorable_refused(void)
 {
 	char *dir = unit_tmpdir();
@@ -544,6 +587,14 @@ static void test_unstorable_refused(void)
 	write_pax_file(layer, differ, 2);
 	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
 	check_refused(layer, target, "user.a");
+	unit_rmtree(target);
+	/* an ACL naming a user by name only: libacl would refuse id -1 half-way
+	 * through the unpack */
+	const char *byname[] = { "SCHILY.acl.access=user::rw-,user:nobody-here:rw-,group::r--,"
+				 "mask::rw-,other::r--" };
+	write_pax_file(layer, byname, 1);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "system.posix_acl_access");
 	free(layer);
 	free(target);
 	unit_rmtree(dir);
@@ -667,6 +718,101 @@ static void test_absolute_symlink_ok(void)
 	free(dir);
 }
 
+/* ---- raw ACL xattrs, as umoci and the Go image writers store ACLs ------- */
+
+/* What ext4 gave for setfacl -m u:1234:rw,g:55:r on a 0664 file. */
+static const unsigned char raw_acl[] = {
+	2, 0, 0, 0, 1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, 2, 0, 6, 0, 0xd2, 4, 0, 0,
+	4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff, 8, 0, 4, 0, 0x37, 0, 0, 0,
+	0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff, 0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* One file "f" of MODE with xattr NAME = VALUE (SIZE bytes, binary). */
+static void write_xattr_layer(const char *path, unsigned mode, const char *name,
+			      const void *value, size_t size)
+{
+	struct archive *a = archive_write_new();
+	CU_ASSERT_FATAL(a && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+			archive_write_open_filename(a, path) == ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "f");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, mode);
+	archive_entry_set_size(e, 2);
+	archive_entry_xattr_add_entry(e, name, value, size);
+	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
+	CU_ASSERT(archive_write_data(a, "x\n", 2) == 2);
+	archive_entry_free(e);
+	archive_write_free(a);
+}
+
+static void test_raw_acl_applied(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char *layer = at(dir, "raw-acl.tar");
+	write_xattr_layer(layer, 0664, "system.posix_acl_access", raw_acl, sizeof(raw_acl));
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), 0);
+	struct pc_entry *e = pc_manifest_get(m, "f");
+	CU_ASSERT_FATAL(e && e->nxattrs == 1);
+	CU_ASSERT_STRING_EQUAL(e->xattrs[0].name, "system.posix_acl_access");
+	CU_ASSERT(e->xattrs[0].size == sizeof(raw_acl) &&
+		  !memcmp(e->xattrs[0].value, raw_acl, sizeof(raw_acl)));
+	CU_ASSERT_EQUAL(e->mode, 0664);
+	/* on disk as the runtimes (and umoci) leave it */
+	char *f = at(target, "f");
+	unsigned char got[128];
+	ssize_t n = getxattr(f, "system.posix_acl_access", got, sizeof(got));
+	CU_ASSERT(n == (ssize_t)sizeof(raw_acl) && !memcmp(got, raw_acl, sizeof(raw_acl)));
+	struct stat st;
+	CU_ASSERT(stat(f, &st) == 0 && (st.st_mode & 07777) == 0664);
+	free(f);
+	struct pc_manifest *s = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan(&l, 1, &s, NULL), 0);
+	char *a = manifest_text(m), *b = manifest_text(s);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	pc_manifest_free(s);
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A revision 3 file capability whose root uid is 0 reads back as revision
+ * 2: the manifest says so, and the unpacked tree verifies intact. */
+static void test_fcaps_v3_read_back(void)
+{
+	static const unsigned char v3[24] = { 1, 0, 0, 3, 0, 0x20 }; /* cap_net_raw+ep */
+	static const unsigned char v2[20] = { 1, 0, 0, 2, 0, 0x20 };
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char *layer = at(dir, "caps-v3.tar");
+	write_xattr_layer(layer, 0755, "security.capability", v3, sizeof(v3));
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), 0);
+	struct pc_entry *e = pc_manifest_get(m, "f");
+	CU_ASSERT_FATAL(e && e->nxattrs == 1);
+	CU_ASSERT(e->xattrs[0].size == sizeof(v2) && !memcmp(e->xattrs[0].value, v2, sizeof(v2)));
+	char *f = at(target, "f");
+	unsigned char got[64];
+	ssize_t n = getxattr(f, "security.capability", got, sizeof(got));
+	CU_ASSERT(n == (ssize_t)sizeof(v2) && !memcmp(got, v2, sizeof(v2)));
+	free(f);
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* ---- a full device ------------------------------------------------------ */
 
 static void test_enospc(void)
@@ -757,8 +903,11 @@ void register_unpack_tests(void)
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
+	CU_add_test(s, "pax headers libarchive only warns about", test_pax_warnings);
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
+	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
+	CU_add_test(s, "a v3 file capability of root reads back as v2", test_fcaps_v3_read_back);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "progress", test_progress);
 }
