@@ -429,10 +429,42 @@ static void job_finding(struct pc_verify_result *vr, const char *job, uint64_t l
 	vr->lost += lost;
 }
 
-static int verify_job(const struct pc_fio_case *fc, const char *job, uint64_t ios,
+/* fio names a job's saved state after the job's number in the run
+ * (local-JOB-N-verify.state, N its place among the jobs of the file), but
+ * the verify pass runs the job alone (--section), as job 0: it would look
+ * for local-JOB-0-verify.state.  The state of job number INDEX is copied
+ * as that into a folder of its own, AUX = CASE/fio-verify-JOB.aux (the
+ * original stays as fio wrote it).  -1 (class RUN) when fio saved no state for the job. */
+static int verify_state_for(const struct pc_fio_case *fc, const char *job, size_t index,
+			    char aux[PATH_MAX])
+{
+	char name[192], from[PATH_MAX], to[PATH_MAX];
+	snprintf(name, sizeof(name), "local-%s-%zu-verify.state", job, index);
+	if (path_in(from, fc->casedir, name) < 0)
+		return -1;
+	size_t len = 0;
+	char *state = pc_read_file(from, &len);
+	if (!state)
+		return pc_fail(PC_ERR_RUN, "fio saved no state for job %s (%s): the writes it saw "
+			       "complete are not known, the check of it cannot run", job, from);
+	snprintf(name, sizeof(name), "fio-verify-%s.aux", job);
+	int rc = path_in(aux, fc->casedir, name);
+	if (rc == 0 && (mkdir(aux, 0755) < 0 && errno != EEXIST))
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", aux);
+	snprintf(name, sizeof(name), "local-%s-0-verify.state", job);
+	if (rc == 0)
+		rc = pc_path_join(to, sizeof(to), aux, name);
+	if (rc == 0)
+		rc = pc_write_file(to, state, len, 0);
+	free(state);
+	return rc;
+}
+
+static int verify_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
 		      struct pc_fio_result *res, struct pc_verify_result *vr)
 {
-	char safe[128], name[192], json[PATH_MAX], err[PATH_MAX];
+	const char *job = fc->jobs[index];
+	char safe[128], name[192], json[PATH_MAX], err[PATH_MAX], state[PATH_MAX];
 	file_safe(job, safe, sizeof(safe));
 	snprintf(name, sizeof(name), "fio-verify-%s.json", safe);
 	if (path_in(json, fc->casedir, name) < 0)
@@ -440,7 +472,9 @@ static int verify_job(const struct pc_fio_case *fc, const char *job, uint64_t io
 	snprintf(name, sizeof(name), "fio-verify-%s.stderr", safe);
 	if (path_in(err, fc->casedir, name) < 0)
 		return -1;
-	char *aux = xasprintf("--aux-path=%s", fc->casedir);
+	if (verify_state_for(fc, job, index, state) < 0)
+		return -1;
+	char *aux = xasprintf("--aux-path=%s", state);
 	char *dir = xasprintf("--directory=%s", fc->datadir);
 	char *num = xasprintf("--number_ios=%llu", (unsigned long long)ios);
 	char *sec = xasprintf("--section=%s", job);
@@ -572,7 +606,7 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 			res->jobs_unchecked++;
 			continue;
 		}
-		rc = verify_job(fc, fc->jobs[i], promised, res, vr);
+		rc = verify_job(fc, i, promised, res, vr);
 	}
 	json_decref(doc);
 	if (rc == 0 && res->jobs_verified == 0)

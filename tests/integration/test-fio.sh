@@ -102,6 +102,35 @@ grep -qx 'fio-verify append-log.0.0@8192: bad header (bad magic header 0, wanted
 grep -q 'fio-verify append-log.0.0@8192' "$d/junit.xml" || fail "damaged block: not in junit.xml"
 grep -q "fio-verify append-log.0.0@8192" "$d/summary.md" || { cat "$d/summary.md"; fail "damaged block: not in summary.md"; }
 
+# ---- several jobs: each is verified against its own saved state.  fio
+# names the state of the job at place N of the file local-JOB-N-verify.state,
+# and the verify pass runs the job alone (as job 0); a block damaged in the
+# second job's file is exactly one finding, so that job was really checked.
+cat > "$TMP/two.fio" <<FIO
+[global]
+ioengine=psync
+bs=4k
+verify=crc32c
+sync=1
+rate=2m
+[a]
+rw=randwrite
+size=4m
+[b]
+rw=write
+size=4m
+FIO
+printf '[t]\nbackend = fuse\nworkload = fio two.fio\nfs = ext4\ncut_at = 50%%\nexpect = intact\n' > "$TMP/two.ini"
+rc=0
+POWERCUT_TEST_FIO_DAMAGE=b.0.0@4096 pc_run "$TMP/two.ini" -o "$TMP/out-two" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "two jobs, one block damaged: exit $rc, expected 1"; }
+t() { case_field "$TMP/out-two" t/ext4/none "$1"; }
+[ "$(t .verdict)" = fail ] || fail "two jobs: verdict $(t .verdict): $(t .reason)"
+[ "$(t .fio.jobs_verified)" -eq 2 ] || fail "two jobs: $(t .fio.jobs_verified) verified, expected 2"
+[ "$(t .lost)" -eq 1 ] || fail "two jobs: lost $(t .lost), expected the 1 damaged block"
+grep -qx 'fio-verify b.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
+	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block of job b is not the finding"; }
+
 # ---- a job that wrote nothing is a check that did not run: error, not pass
 # (exitall: [a] ends the run before [b], after its start delay, writes)
 cat > "$TMP/none.fio" <<FIO
