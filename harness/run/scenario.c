@@ -441,12 +441,7 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 	memcpy(c->fio_job_text, jf->text, jf->len);
 	c->fio_job_text[jf->len] = '\0';
 	c->fio_job_len = jf->len;
-	c->fio_jobs = xcalloc(jf->njobs + 1, sizeof(char *));
-	c->fio_unsynced = xcalloc(jf->njobs + 1, sizeof(unsigned));
-	for (size_t j = 0; j < jf->njobs; j++) {
-		c->fio_jobs[j] = xstrdup(jf->jobs[j].name);
-		c->fio_unsynced[j] = jf->jobs[j].unsynced;
-	}
+	c->fio_jobs = pc_fio_jobs_copy(jf);
 	c->nfio_jobs = jf->njobs;
 	c->fio_bytes = jf->total_bytes;
 }
@@ -757,8 +752,7 @@ static void case_free(struct pc_case *c)
 	pc_strv_free(c->images);
 	free(c->fio_job);
 	free(c->fio_job_text);
-	pc_strv_free(c->fio_jobs);
-	free(c->fio_unsynced);
+	pc_fio_jobs_free(c->fio_jobs, c->nfio_jobs);
 }
 
 void pc_scenario_filter(struct pc_scenario *sc, const char *pattern)

@@ -657,6 +657,9 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->name = xstrdup(s->name);
 		j->line = s->line;
 		j->unsynced = unsynced_tail(s, global);
+		j->depth = (unsigned)number(s, global, "iodepth", 1);
+		if (!j->depth)
+			j->depth = 1;
 		/* kb_base changes what every suffix means, and only for the
 		 * options fio parses after it: not counted. */
 		if (effective(s, global, "kb_base") ||
@@ -792,11 +795,26 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 	return 0;
 }
 
+struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf)
+{
+	struct pc_fio_job *jobs = xcalloc(jf->njobs + 1, sizeof(*jobs));
+	for (size_t i = 0; i < jf->njobs; i++) {
+		jobs[i] = jf->jobs[i];
+		jobs[i].name = xstrdup(jf->jobs[i].name);
+	}
+	return jobs;
+}
+
+void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n)
+{
+	for (size_t i = 0; jobs && i < n; i++)
+		free(jobs[i].name);
+	free(jobs);
+}
+
 void pc_fio_job_free(struct pc_fio_jobfile *jf)
 {
-	for (size_t i = 0; i < jf->njobs; i++)
-		free(jf->jobs[i].name);
-	free(jf->jobs);
+	pc_fio_jobs_free(jf->jobs, jf->njobs);
 	sections_free(jf->sections, jf->nsections);
 	free(jf->path);
 	free(jf->text);

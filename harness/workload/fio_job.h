@@ -27,6 +27,7 @@ struct pc_fio_job {
 	 * writes before a mid-run cut may be acknowledged and not yet synced;
 	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync. */
 	unsigned unsynced;
+	unsigned depth;      /* iodepth (1 unless set) */
 };
 
 /* An option line as powercut read it (fio's reading: see above). */
@@ -70,6 +71,9 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 /* Check the text TEXT as a job file (unit tests; SHOWN names it). */
 int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out);
 void pc_fio_job_free(struct pc_fio_jobfile *jf);
+/* A copy of JF's jobs (names included), and freeing one. */
+struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf);
+void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n);
 
 /* The scenario key workload: "image" (0) or "fio FILE" (1: FILE, relative
  * to DIR, loaded and checked into JF, and accepted by fio --parse-only).

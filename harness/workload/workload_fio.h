@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include "device/backend.h"
 #include "check/verify.h"
+#include "workload/fio_job.h"
 
 enum pc_cut_at_kind { PC_CUT_AT_END, PC_CUT_AT_SECONDS, PC_CUT_AT_PERCENT };
 
@@ -56,9 +57,8 @@ struct pc_fio_result {
 
 struct pc_fio_case {
 	const char *job;          /* absolute path of the job file */
-	const char *const *jobs;  /* its job (section) names */
+	const struct pc_fio_job *jobs; /* its jobs (sections), as checked */
 	size_t njobs;
-	const unsigned *unsynced; /* per job: the tail not checked (pc_fio_job.unsynced) */
 	uint64_t total_bytes;     /* the jobs' sizes summed (cut_at = P%) */
 	struct pc_cut_at cut_at;
 	const char *datadir;      /* on the mounted filesystem (made by the caller) */
@@ -89,6 +89,13 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
  * passes. */
 int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned unsynced,
 		       uint64_t *promised, uint64_t *tail);
+
+/* Whether the verify pass of job JOB read back the blocks it was to check:
+ * 0 when READ falls short of PROMISED by at most WINDOW (mid-run, fio stops
+ * at the first of the last writes it had issued but not seen complete at
+ * the trigger: 2 x iodepth covers them); else -1 (class RUN, message
+ * printed): part of the check did not run, so the case cannot pass. */
+int pc_fio_verify_coverage(const char *job, uint64_t promised, uint64_t read, unsigned window);
 
 /* Run fio with ARGV in folder DIR, stdout (its JSON) into OUTPATH, stderr
  * into ERRPATH, and wait: its exit code, or -1 (message printed) when it

@@ -131,6 +131,14 @@ t() { case_field "$TMP/out-two" t/ext4/none "$1"; }
 grep -qx 'fio-verify b.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
 	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block of job b is not the finding"; }
 
+# ---- cut_at = end: every block written is read back (with the saved
+# state, fio 3.33 skipped the last block of a job ending with a sync)
+printf '[e]\nrw=randwrite\nsize=256k\nbs=4k\nverify=crc32c\nfdatasync=2\n' > "$TMP/end.fio"
+printf '[e]\nbackend = fuse\nworkload = fio end.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/end.ini"
+run_scenario 0 "$TMP/end.ini"
+[ "$(case_field "$out" e/ext4/fsync .fio.verify_ios)" -eq 64 ] ||
+	fail "cut_at = end: $(case_field "$out" e/ext4/fsync .fio.verify_ios) of 64 blocks read back"
+
 # ---- a job that wrote nothing is a check that did not run: error, not pass
 # (exitall: [a] ends the run before [b], after its start delay, writes)
 cat > "$TMP/none.fio" <<FIO

@@ -367,9 +367,56 @@ static void test_json(void)
 	CU_ASSERT_EQUAL(st.read_ios, 1);
 	CU_ASSERT_EQUAL(st.total_err, 3);
 	CU_ASSERT_EQUAL(st.error, 84);
+	CU_ASSERT(st.has_write && st.has_read && st.has_error);
 	CU_ASSERT_EQUAL(pc_fio_json_job(doc, "c", &st), -1);
 	json_decref(doc);
 	CU_ASSERT_PTR_NULL(pc_fio_json_last("not json\n", 9, NULL));
+}
+
+/* A count that is missing, negative or not an integer is not read as 0:
+ * the report does not give it (a verify report without read counts
+ * passed a case that had checked nothing). */
+static void test_json_counts(void)
+{
+	static const struct { const char *job; int write, read, error; } cases[] = {
+		{ "{\"jobname\":\"j\",\"error\":0,\"write\":{\"total_ios\":1,\"io_bytes\":4096},"
+		  "\"read\":{\"total_ios\":0,\"io_bytes\":0}}", 1, 1, 1 },
+		{ "{\"jobname\":\"j\",\"error\":84,\"write\":{\"total_ios\":1}}", 0, 0, 1 },
+		{ "{\"jobname\":\"j\",\"error\":\"84\",\"write\":{\"total_ios\":1,"
+		  "\"io_bytes\":\"4096\"},\"read\":{\"total_ios\":-1,\"io_bytes\":0}}", 0, 0, 0 },
+		{ "{\"jobname\":\"j\",\"error\":-5,\"write\":{\"total_ios\":1.5,\"io_bytes\":1},"
+		  "\"read\":{\"total_ios\":2,\"io_bytes\":8192}}", 0, 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = xasprintf("{\"jobs\":[%s]}", cases[i].job);
+		json_t *doc = json_loads(text, 0, NULL);
+		free(text);
+		CU_ASSERT_FATAL(doc != NULL);
+		struct pc_fio_stats st;
+		CU_ASSERT_EQUAL(pc_fio_json_job(doc, "j", &st), 0);
+		CU_ASSERT_EQUAL(st.has_write, cases[i].write);
+		CU_ASSERT_EQUAL(st.has_read, cases[i].read);
+		CU_ASSERT_EQUAL(st.has_error, cases[i].error);
+		json_decref(doc);
+	}
+}
+
+/* The verify pass must read back what it was to check: at the end all of
+ * it, mid-run all but the last writes in flight at the trigger. */
+static void test_verify_coverage(void)
+{
+	char msg[1024] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 256, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 300, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 1066, 1065, 2), 0);
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 255, 0), -1);
+	/* verify_backlog=16: fio read half of the blocks */
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 128, 2), -1);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "read back 255 of the 256 blocks"));
 }
 
 /* pc_fio_job_promise on the report TEXT: RC, and (rc >= 0) the writes
@@ -512,6 +559,8 @@ void register_fio_tests(void)
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
+	CU_add_test(s, "JSON counts that are not counts", test_json_counts);
+	CU_add_test(s, "the verify pass reads back what it checks", test_verify_coverage);
 	CU_add_test(s, "a job with nothing counted is an error", test_promise);
 	CU_add_test(s, "cut_at values", test_cut_at);
 }
