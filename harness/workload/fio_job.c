@@ -199,6 +199,20 @@ static const char *check_distribution(const char *v)
 	return "a non-uniform distribution can pick a block again; use random_distribution=random";
 }
 
+/* percentage_random: 100 (for every direction: "100,100") or nothing. */
+static const char *check_random_share(const char *v)
+{
+	for (const char *c = v; *c;) {
+		if (strncmp(c, "100", 3) || (c[3] && c[3] != ','))
+			return "a sequential share in a random job writes blocks the random part "
+			       "writes again (fio's own verify then fails: bad header numberio)";
+		c += 3;
+		if (*c == ',')
+			c++;
+	}
+	return NULL;
+}
+
 static const char *check_zonemode(const char *v)
 {
 	if (!strcmp(v, "none"))
@@ -246,6 +260,14 @@ static const struct rule rules[] = {
 	{ "do_verify|verify_only|verify_state_save|verify_state_load|number_ios|"
 	  "continue_on_error|ignore_error", R_ANY, NULL, NULL },
 	{ "verify_fatal", R_TRUE, "the check would stop at the first bad block", NULL },
+	{ "verify_backlog|verify_backlog_batch", R_TRUE, "fio counts the backlog's reads among "
+	  "the I/Os of the verify pass, which then reads back only part of the blocks (128 of "
+	  "256)", NULL },
+	{ "blockalign|ba", R_ANY, "fio turns its random map off with it, and blocks are "
+	  "written twice", NULL },
+	{ "percentage_random", R_VALUE, NULL, check_random_share },
+	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
+	  "last writes before the cut would go unchecked", NULL },
 	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "
 	  "depends on", NULL },
 	{ "unlink|unlink_each_loop", R_TRUE, "the files are deleted when the job ends: "

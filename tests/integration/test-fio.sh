@@ -31,6 +31,11 @@ refuse verify=null
 refuse include=/etc/evil.fio
 refuse 'mem=mmapshared:/tmp/buf'
 refuse 'stats=0'
+# blocks written twice or left unchecked by the verify pass
+refuse blockalign=8k
+refuse percentage_random=50
+refuse verify_backlog=16
+refuse ramp_time=1
 printf '[../../../tmp/j]\nrw=write\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "bad.fio:1: \[../../../tmp/j\]" "$TMP/stderr" ||

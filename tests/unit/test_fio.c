@@ -76,6 +76,14 @@ static void test_refused_options(void)
 	refused(JOB "do_verify=0\n", "j.fio:5: do_verify", "powercut sets it");
 	refused("[global]\ndo_verify=0\n" JOB, "j.fio:2: do_verify", NULL);
 	refused(JOB "loops=2\n", "j.fio:5: loops", "every loop");
+	/* options that leave blocks unchecked or written twice */
+	refused(JOB "verify_backlog=16\n", "j.fio:5: verify_backlog", "only part");
+	refused(JOB "verify_backlog_batch=4\n", "j.fio:5: verify_backlog_batch", NULL);
+	refused(JOB "blockalign=8k\n", "j.fio:5: blockalign", "random map");
+	refused(JOB "ba=4k\n", "j.fio:5: ba", NULL);
+	refused(JOB "percentage_random=50\n", "j.fio:5: percentage_random", "numberio");
+	refused(JOB "percentage_random=100,50\n", "percentage_random", NULL);
+	refused(JOB "ramp_time=1\n", "j.fio:5: ramp_time", "unchecked");
 	refused(JOB "loops=x\n", "loops", NULL);
 	refused(JOB "filename=/etc/passwd\n", "j.fio:5: filename", "absolute");
 	refused(JOB "filename=a:../../x\n", "filename", "'..'");
@@ -272,6 +280,7 @@ static void test_options_fine(void)
 		JOB "filename_format=$jobname.$jobnum.$filenum\n", JOB "stats=1\n",
 		JOB "unified_rw_reporting=none\n", "[global]\nrw=write\n[A-b_c.1]\nsize=1m\nverify=md5\n",
 		"[GLOBAL]\nrw=write\nsize=1m\nverify=md5\n", JOB "\t norandommap=0\r\n",
+		JOB "percentage_random=100\n", JOB "verify_backlog=0\n", JOB "ramp_time=0\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
