@@ -465,6 +465,27 @@ static int cut_at_plain(const char *s)
 	return (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
 }
 
+/* cut_at = end: a job that fio ended early (runtime=, exitall) must not
+ * pass for the whole job, so each job's least extent must be known
+ * (pc_fio_job.extent).  -1 (class INPUT, JF freed) when one's is not. */
+static int extent_unknown(struct parser *p, const struct section *g, struct pc_fio_jobfile *jf)
+{
+	for (size_t i = 0; i < jf->njobs; i++) {
+		const struct pc_fio_job *j = &jf->jobs[i];
+		if (!j->extent_unknown)
+			continue;
+		pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: cut_at = end needs to know how much each fio "
+			"job writes when it runs to its end, to tell a job fio ended early "
+			"(runtime=, exitall) from a whole one; %s:%u: job [%s]: %s; write the job "
+			"with plain counts, or cut it mid-run (cut_at = Ns or P%%)", p->path, g->line, g->name,
+			jf->path, j->extent_line, j->name, j->extent_unknown);
+		pc_fio_job_free(jf);
+		p->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* The workload keys of group G: the job file checked (its refusals name
  * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
  * 0 (image), 1 (fio, JF filled) or -1. */
@@ -502,6 +523,8 @@ static int group_workload(struct parser *p, const struct section *g,
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
 	}
+	if (fio && at->kind == PC_CUT_AT_END && extent_unknown(p, g, jf) < 0)
+		return -1;
 	/* A mid-run cut comes before any durability mode could run: a mode
 	 * other than none would only label a case that runs what none runs. */
 	for (unsigned m = 0; fio && at->kind != PC_CUT_AT_END && m < s->modes.n; m++) {

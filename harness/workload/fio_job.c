@@ -641,6 +641,109 @@ static unsigned unsynced_tail(const struct pc_fio_section *job, const struct pc_
 	return tail > 1000000 ? 1000000 : (unsigned)tail;
 }
 
+/* fio's names of a filename= list (':' separated, '\:' a literal colon). */
+static unsigned long count_names(const char *v)
+{
+	unsigned long n = 1;
+	for (const char *c = v; *c; c++) {
+		if (*c == '\\' && c[1] == ':')
+			c++;
+		else if (*c == ':')
+			n++;
+	}
+	return n;
+}
+
+/* The biggest write block of the job (bs, or the top of bsrange: the one
+ * fio reads last, the job's before [global]'s; else fio's 4k): 0 when the
+ * job file does not give it as one plain count, *WHY the option then. */
+static uint64_t max_block(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			  const struct pc_fio_opt **why)
+{
+	*why = effective(job, global, "bssplit");
+	if (*why)
+		return 0;
+	const struct pc_fio_opt *o = effective(job, global, "bs|blocksize|bsrange|blocksize_range");
+	if (!o)
+		return 4096;
+	const char *v = val(o);
+	if (!strcasecmp(o->key, "bsrange") || !strcasecmp(o->key, "blocksize_range")) {
+		const char *dash = strchr(v, '-');
+		v = dash ? dash + 1 : "";
+	}
+	/* "bs=4k,8k": reads and writes of other sizes; fio's random map then
+	 * ends a random job before its size (seen with fio 3.33) */
+	uint64_t bs = 0;
+	if (strchr(v, ',') || pc_fio_parse_size(v, &bs) < 0 || !bs) {
+		*why = o;
+		return 0;
+	}
+	return bs;
+}
+
+/* A count option of the job (else [global]): 1 when unset, 0 when it is
+ * not a plain positive number (*WHY the option then). */
+static unsigned long count_opt(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			       const char *names, const struct pc_fio_opt **why)
+{
+	*why = effective(job, global, names);
+	if (!*why)
+		return 1;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(val(*why), &end, 10);
+	return (end == val(*why) || *end || errno) ? 0 : n;
+}
+
+/* See struct pc_fio_job.extent. */
+static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
+		       const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "size");
+	j->extent_line = o ? o->line : job->line;
+	if ((o = effective(job, global, "kb_base"))) {
+		j->extent_line = o->line;
+		j->extent_unknown = "kb_base changes what fio's size suffixes mean";
+		return;
+	}
+	if (!j->size) {
+		j->extent_unknown = "size is not a plain byte count (e.g. 64m)";
+		return;
+	}
+	uint64_t bs = max_block(job, global, &o);
+	if (!bs) {
+		j->extent_line = o->line;
+		j->extent_unknown = "the block size is not one plain count (bs=N or bsrange=A-B)";
+		return;
+	}
+	uint64_t total = j->size;
+	unsigned long files = count_opt(job, global, "nrfiles|nr_files", &o);
+	if (!files) {
+		j->extent_line = o->line;
+		j->extent_unknown = "nrfiles is not a plain count";
+		return;
+	}
+	const struct pc_fio_opt *fn = effective(job, global, "filename");
+	if (fn && count_names(val(fn)) > files)
+		files = count_names(val(fn));
+	if ((o = effective(job, global, "filesize"))) {
+		uint64_t fs;
+		const struct pc_fio_opt *off = effective(job, global, "offset|fileoffset");
+		if (pc_fio_parse_size(val(o), &fs) < 0 || !fs || off) {
+			j->extent_line = off ? off->line : o->line;
+			j->extent_unknown = off ? "offset with filesize: the files' room for writes "
+						  "depends on both"
+						: "filesize is not one plain count (a range or a percentage)";
+			return;
+		}
+		if (fs <= UINT64_MAX / files && fs * files < total)
+			total = fs * files;
+	}
+	uint64_t slack = files <= UINT64_MAX / bs ? files * bs : UINT64_MAX;
+	j->extent = total > slack ? total - slack : 0;
+	j->extent_unknown = NULL;
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	const struct pc_fio_section *global = NULL;
@@ -689,6 +792,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			sizes_known = 0;
 		else
 			out->total_bytes += j->size;
+		job_extent(j, s, global);
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;

@@ -28,6 +28,15 @@ struct pc_fio_job {
 	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync. */
 	unsigned unsynced;
 	unsigned depth;      /* iodepth (1 unless set) */
+	/* The least the job writes when fio runs it to its end: its size (or
+	 * nrfiles x filesize when smaller), less one block per file (fio
+	 * leaves out the part of a file's share that is not a whole block).
+	 * A job that wrote less was ended early (runtime=, exitall,
+	 * steadystate...).  0 with EXTENT_UNKNOWN (and the option's line in
+	 * EXTENT_LINE, or the job's) when the job file cannot tell it. */
+	uint64_t extent;
+	const char *extent_unknown;
+	unsigned extent_line;
 };
 
 /* An option line as powercut read it (fio's reading: see above). */

@@ -345,8 +345,11 @@ static json_t *final_report(const char *path)
 
 int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res)
 {
+	pc_fio_result_free(res);
 	memset(res, 0, sizeof(*res));
 	res->used = 1;
+	res->jobs = xcalloc(fc->njobs + 1, sizeof(*res->jobs));
+	res->njobs = fc->njobs;
 	res->midrun = fc->cut_at.kind != PC_CUT_AT_END;
 	struct write_run w = { .fc = fc, .res = res };
 	if (path_in(w.json, fc->casedir, "fio-write.json") < 0 ||
@@ -397,6 +400,8 @@ int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res)
 			continue; /* judged by the verify pass (pc_fio_job_promise) */
 		res->write_ios += st.write_ios;
 		res->write_bytes += st.write_bytes;
+		res->jobs[i].write_ios = st.write_ios;
+		res->jobs[i].write_bytes = st.write_bytes;
 	}
 	/* The file then holds the final report alone. */
 	rc = json_dump_file(doc, w.json, JSON_INDENT(2)) == 0
@@ -500,6 +505,7 @@ static int verify_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
 	if (status < 0)
 		return -1;
 
+	uint64_t lost_before = vr->lost;
 	size_t len = 0;
 	char *text = pc_read_file(err, &len);
 	if (!text)
@@ -564,6 +570,9 @@ static int verify_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
 	/* Checked: the blocks read back, or, when a short file or a missing
 	 * one took blocks away, all promised (so that lost <= checked). */
 	vr->checked += checked;
+	res->jobs[index].read_back = st.read_ios;
+	res->jobs[index].lost = vr->lost - lost_before;
+	res->jobs[index].verified = 1;
 	res->verify_ios += st.read_ios;
 	res->verify_errors += st.total_err;
 	res->jobs_verified++;
@@ -580,9 +589,10 @@ int pc_fio_verify_coverage(const char *job, uint64_t promised, uint64_t read, un
 		       (unsigned long long)promised, (unsigned long long)(promised - read));
 }
 
-int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned unsynced,
+int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, int midrun,
 		       uint64_t *promised, uint64_t *tail)
 {
+	const char *job = j->name;
 	*promised = *tail = 0;
 	struct pc_fio_stats st;
 	if (pc_fio_json_job(report, job, &st) < 0)
@@ -596,11 +606,19 @@ int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned uns
 		return pc_fail(PC_ERR_RUN, "fio's job %s wrote nothing (0 writes in its report, "
 			       "see fio-write.stderr): there is nothing the check could find lost",
 			       job);
+	if (!midrun && st.write_bytes < j->extent)
+		return pc_fail(PC_ERR_RUN, "fio ended job %s early: it wrote %llu bytes (%llu writes), "
+			       "and run to its end it writes at least %llu (runtime=, exitall in "
+			       "another job, steadystate or an error stop a job early): with cut_at = "
+			       "end the check would pass a part of the job as the whole; let the job "
+			       "run whole, or cut it mid-run (cut_at = Ns or P%%)", job,
+			       (unsigned long long)st.write_bytes, (unsigned long long)st.write_ios,
+			       (unsigned long long)j->extent);
 	uint64_t n = st.write_ios;
 	/* Mid-run, fio counts a write complete before its fsync: the last
 	 * ones may not be synced yet, and are not promised. */
-	if (midrun && unsynced) {
-		*tail = unsynced < n ? unsynced : n;
+	if (midrun && j->unsynced) {
+		*tail = j->unsynced < n ? j->unsynced : n;
 		n -= *tail;
 	}
 	*promised = n;
@@ -619,13 +637,14 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 	int rc = 0;
 	for (size_t i = 0; i < fc->njobs && rc == 0; i++) {
 		uint64_t promised, tail;
-		int any = pc_fio_job_promise(doc, fc->jobs[i].name, res->midrun,
-					     fc->jobs[i].unsynced, &promised, &tail);
+		int any = pc_fio_job_promise(doc, &fc->jobs[i], res->midrun, &promised, &tail);
 		if (any < 0) {
 			rc = -1;
 			break;
 		}
 		res->unchecked_tail += tail;
+		res->jobs[i].promised = promised;
+		res->jobs[i].tail = tail;
 		if (!any) {
 			/* Mid-run: the cut came before this job had a write
 			 * complete (and synced); results.json counts it. */
@@ -639,6 +658,13 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		rc = pc_fail(PC_ERR_RUN, "no fio job had a write complete (and synced) before the "
 			     "cut: nothing was checked; cut later (cut_at)");
 	return rc;
+}
+
+void pc_fio_result_free(struct pc_fio_result *res)
+{
+	free(res->jobs);
+	res->jobs = NULL;
+	res->njobs = 0;
 }
 
 int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath)
@@ -800,6 +826,37 @@ static int fio_verify(struct pc_workload_case *w)
 	return pc_fio_verify(&f->fc, &w->r->fio, &w->r->vr);
 }
 
+/* results.json "fio.jobs": per job what it was to write (size; least_bytes,
+ * the least it writes run to its end, when known), what fio reported it
+ * wrote, what was promised and what the verify pass read back and lost
+ * (null when it did not run). */
+static json_t *describe_jobs(const struct pc_case *c, const struct pc_fio_result *fr)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->nfio_jobs; i++) {
+		const struct pc_fio_job *j = &c->fio_jobs[i];
+		const struct pc_fio_job_result *jr = i < fr->njobs ? &fr->jobs[i] : NULL;
+		json_t *o = json_object();
+		pc_json_put_str(o, "name", j->name);
+		json_object_set_new(o, "size", j->size ? json_integer((json_int_t)j->size) : json_null());
+		json_object_set_new(o, "least_bytes", j->extent_unknown ? json_null()
+					: json_integer((json_int_t)j->extent));
+		if (jr) {
+			pc_json_put_int(o, "write_ios", jr->write_ios);
+			pc_json_put_int(o, "write_bytes", jr->write_bytes);
+			pc_json_put_int(o, "promised", jr->promised);
+			if (fr->midrun)
+				pc_json_put_int(o, "unchecked_tail", jr->tail);
+		}
+		json_object_set_new(o, "read_back", jr && jr->verified
+					? json_integer((json_int_t)jr->read_back) : json_null());
+		json_object_set_new(o, "lost", jr && jr->verified
+					? json_integer((json_int_t)jr->lost) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 /* results.json "fio": the job, the cut and what fio's verifier saw. */
 static void fio_describe(json_t *o, const struct pc_case_result *res)
 {
@@ -825,6 +882,7 @@ static void fio_describe(json_t *o, const struct pc_case_result *res)
 		pc_json_put_int(f, "jobs_unchecked", res->fio.jobs_unchecked);
 		pc_json_put_int(f, "unchecked_tail", res->fio.unchecked_tail);
 	}
+	json_object_set_new(f, "jobs", describe_jobs(c, &res->fio));
 	json_object_set_new(o, "fio", f);
 }
 

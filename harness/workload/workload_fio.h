@@ -37,6 +37,14 @@ int pc_cut_at_parse(const char *s, struct pc_cut_at *out);
 /* Back to the scenario syntax ("end", "3s", "40%"). */
 void pc_cut_at_format(const struct pc_cut_at *c, char *out, size_t len);
 
+/* One job of a case (results.json "fio.jobs"). */
+struct pc_fio_job_result {
+	uint64_t write_ios, write_bytes; /* fio's final write report */
+	uint64_t promised, tail;         /* see pc_fio_job_promise */
+	uint64_t read_back, lost;        /* the verify pass */
+	int verified;                    /* its verify pass ran */
+};
+
 /* What one case's fio runs did (results.json "fio"). */
 struct pc_fio_result {
 	int used;                 /* workload = fio */
@@ -53,7 +61,11 @@ struct pc_fio_result {
 	 * is an error there. */
 	unsigned jobs_unchecked;
 	uint64_t unchecked_tail;  /* mid-run: writes left out as maybe not yet synced */
+	struct pc_fio_job_result *jobs; /* per job of the file, in its order */
+	size_t njobs;
 };
+
+void pc_fio_result_free(struct pc_fio_result *res);
 
 struct pc_fio_case {
 	const char *job;          /* absolute path of the job file */
@@ -80,14 +92,16 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr);
 
 /* What fio's final write REPORT promises for job JOB: *PROMISED writes
- * to check, *TAIL of them left out (mid-run, fsync=N: UNSYNCED at most).
- * 1 when there is something to check; 0 when nothing was promised, which
- * only a mid-run cut allows (the job had no write complete before it);
- * -1 (class RUN, message printed) when the report cannot say: the job is
- * not in it or has no write counts (stats=0, unified_rw_reporting), or,
- * with cut_at = end, it wrote nothing.  A check that did not run never
- * passes. */
-int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned unsynced,
+ * to check, *TAIL of them left out (mid-run, fsync=N: JOB->unsynced at
+ * most).  1 when there is something to check; 0 when nothing was
+ * promised, which only a mid-run cut allows (the job had no write
+ * complete before it); -1 (class RUN, message printed) when the report
+ * cannot say: the job is not in it or has no write counts (stats=0,
+ * unified_rw_reporting), or, with cut_at = end, it wrote nothing or less
+ * than JOB->extent (fio ended it early: runtime=, exitall, steadystate).
+ * A check that did not run never passes, nor does a part of a job pass
+ * for the whole. */
+int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, int midrun,
 		       uint64_t *promised, uint64_t *tail);
 
 /* Whether the verify pass of job JOB read back the blocks it was to check:

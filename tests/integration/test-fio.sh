@@ -169,6 +169,26 @@ pc_run "$TMP/none.ini" -o "$TMP/out-none" > "$TMP/stdout" 2> "$TMP/stderr" || rc
 case_field "$TMP/out-none" n/ext4/fsync .reason | grep -q "job b wrote nothing" ||
 	fail "a job that wrote nothing: reason $(case_field "$TMP/out-none" n/ext4/fsync .reason)"
 
+# ---- cut_at = end and a job fio ended early (runtime=1 writes 1 MiB of
+# its 8 MiB): what it wrote survived, but a part of the job must not pass
+# for the whole; results.json says what each job asked and wrote
+printf '[global]\nbs=4k\nverify=crc32c\n[short]\nrw=randwrite\nsize=8m\nrate=1m\nruntime=1\n' > "$TMP/short.fio"
+printf '[s]\nbackend = fuse\nworkload = fio short.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/short.ini"
+rc=0
+pc_run "$TMP/short.ini" -o "$TMP/out-short" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "a job ended early by runtime=: exit $rc, expected 1"; }
+s() { case_field "$TMP/out-short" s/ext4/fsync "$1"; }
+[ "$(s .verdict)" = error ] || fail "a job ended early by runtime=: verdict $(s .verdict), expected error"
+s .reason | grep -q "fio ended job short early: it wrote 1048576 bytes" ||
+	fail "a job ended early by runtime=: reason $(s .reason)"
+[ "$(s '.fio.jobs[0].size')" -eq 8388608 ] && [ "$(s '.fio.jobs[0].write_bytes')" -eq 1048576 ] ||
+	fail "a job ended early: results.json fio.jobs does not say what it asked and wrote"
+# a job whose extent the job file cannot tell is refused with cut_at = end
+printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\nbssplit=4k/50:8k/50\n' > "$TMP/bad.fio"
+rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "cut_at = end needs to know how much each fio job writes.*bad.fio:5: job \[j\]" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "bssplit with cut_at = end: exit $rc, expected 2 naming bad.fio:5"; }
+
 # ---- the job file changed after the scenario was checked: fio runs the
 # checked bytes (a copy in the case folder), never the file again.  The run
 # is stopped once its fuse server exists (the scenario is read by then),

@@ -293,6 +293,56 @@ static void test_options_fine(void)
 	}
 }
 
+/* The least a job writes run to its end (pc_fio_job.extent): its size,
+ * or nrfiles x filesize when smaller, less a block per file; unknown when
+ * a block size, size or file size is not one plain count. */
+static void extent_at(const char *opts, uint64_t want, const char *unknown, unsigned line)
+{
+	char *text = xasprintf("[global]\nverify=md5\n[j]\nrw=randwrite\n%s", opts);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "e.fio", &jf) == 0);
+	const struct pc_fio_job *j = &jf.jobs[0];
+	if (unknown) {
+		CU_ASSERT(j->extent_unknown && strstr(j->extent_unknown, unknown));
+		CU_ASSERT_EQUAL(j->extent_line, line);
+	} else {
+		CU_ASSERT_PTR_NULL(j->extent_unknown);
+		CU_ASSERT_EQUAL(j->extent, want);
+	}
+	if (j->extent != want || (unknown != NULL) != (j->extent_unknown != NULL) ||
+	    (unknown && (j->extent_line != line || !strstr(j->extent_unknown, unknown))))
+		fprintf(stderr, "\nextent of %s: %llu, line %u, %s\n", opts,
+			(unsigned long long)j->extent, j->extent_line,
+			j->extent_unknown ? j->extent_unknown : "known");
+	pc_fio_job_free(&jf);
+	free(text);
+}
+
+static void extent(const char *opts, uint64_t want, const char *unknown)
+{
+	extent_at(opts, want, unknown, 6);
+}
+
+static void test_extent(void)
+{
+	/* what fio 3.33 wrote, run to the end, is at least the extent */
+	extent("size=8m\nbs=4k\n", 8384512, NULL);                   /* 8388608 */
+	extent("size=10k\nbs=4k\n", 6144, NULL);                     /* 8192 */
+	extent("size=8m\nbs=4k\nnrfiles=3\n", 8376320, NULL);        /* 8380416 */
+	extent("size=8m\nbs=4k\nfilesize=1m\n", 1044480, NULL);      /* 1048576 */
+	extent("size=1m\nbs=4k\nfilesize=3m\n", 1044480, NULL);      /* 1048576 */
+	extent("size=8m\nbsrange=4k-12k\n", 8376320, NULL);          /* 8388608 */
+	extent("size=8m\nfilename=a:b\n", 8380416, NULL);            /* default bs 4k */
+	extent("size=4k\nbs=4k\n", 0, NULL);
+	extent_at("size=50%\n", 0, "size", 5);
+	extent("size=1m\nbssplit=4k/50:8k/50\n", 0, "block size");
+	extent("size=1m\nbs=4k,8k\n", 0, "block size");     /* fio wrote 797 of 1024 */
+	extent("size=1m\nfilesize=1m-2m\n", 0, "filesize");
+	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
+	extent("size=1m\nnrfiles=$ncpus\n", 0, "nrfiles");
+	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
+}
+
 static void test_sizes(void)
 {
 	uint64_t v;
@@ -430,16 +480,19 @@ static void test_verify_coverage(void)
 
 /* pc_fio_job_promise on the report TEXT: RC, and (rc >= 0) the writes
  * promised and the tail. */
-static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
-		    uint64_t want_promised, uint64_t want_tail, const char *want_msg)
+static void promise_extent(const char *text, const char *job, int midrun, unsigned unsynced,
+			   uint64_t extent, int want_rc, uint64_t want_promised,
+			   uint64_t want_tail, const char *want_msg)
 {
+	struct pc_fio_job j = { .name = (char *)job, .unsynced = unsynced, .depth = 1,
+				.extent = extent };
 	json_t *doc = json_loads(text, 0, NULL);
 	CU_ASSERT_FATAL(doc != NULL);
 	char msg[2048] = "";
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
 	uint64_t promised = 99, tail = 99;
-	int rc = pc_fio_job_promise(doc, job, midrun, unsynced, &promised, &tail);
+	int rc = pc_fio_job_promise(doc, &j, midrun, &promised, &tail);
 	pc_messages_quiet = 0;
 	pc_capture_errors(NULL, 0);
 	json_decref(doc);
@@ -452,6 +505,12 @@ static void promise(const char *text, const char *job, int midrun, unsigned unsy
 		fprintf(stderr, "\nwanted '%s' in: %s\n", want_msg, msg);
 		CU_FAIL("promise: wrong message");
 	}
+}
+
+static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
+		    uint64_t want_promised, uint64_t want_tail, const char *want_msg)
+{
+	promise_extent(text, job, midrun, unsynced, 0, want_rc, want_promised, want_tail, want_msg);
 }
 
 /* A job with no write counts, or none written, is a check that did not
@@ -477,6 +536,14 @@ static void test_promise(void)
 	promise(none, "j", 0, 0, -1, 0, 0, "wrote nothing");
 	/* mid-run: a job the cut came before (a stonewalled one) */
 	promise(none, "j", 1, 0, 0, 0, 0, NULL);
+	/* cut_at = end: fio ended the job early (runtime=1 wrote 1 MiB of an
+	 * 8 MiB job); mid-run that is what was written before the cut */
+	const char *part = "{\"jobs\":[{\"jobname\":\"j\",\"error\":0,\"write\":"
+			   "{\"total_ios\":256,\"io_bytes\":1048576}}]}";
+	promise_extent(part, "j", 0, 0, 8384512, -1, 0, 0, "fio ended job j early: it wrote "
+		       "1048576 bytes (256 writes), and run to its end it writes at least 8384512");
+	promise_extent(part, "j", 0, 0, 1048576, 1, 256, 0, NULL);
+	promise_extent(part, "j", 1, 0, 8384512, 1, 256, 0, NULL);
 
 	char line[512];
 	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: some line\nfio: pid=12, got signal=7\nmore\n", line,
@@ -566,6 +633,7 @@ void register_fio_tests(void)
 	CU_add_test(s, "a long job name", test_long_job_name);
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "sizes", test_sizes);
+	CU_add_test(s, "how much a job writes run to its end", test_extent);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
 	CU_add_test(s, "JSON counts that are not counts", test_json_counts);
