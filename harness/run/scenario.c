@@ -498,6 +498,11 @@ static int group_workload(struct parser *p, const struct section *g,
 	const struct section *from = g->value[w] ? g : global && global->value[w] ? global : g;
 	p->lineno = from->value[w] ? from->key_line[w] : g->line;
 	int fio = pc_fio_workload_parse(s->workload, p->dir, jf, why, sizeof(why));
+	if (fio < 0 && pc_last_errclass == PC_ERR_ENV) {
+		/* fio missing or failing is the machine's fault: exit 3, not 2 */
+		p->failed = 1;
+		return pc_fail(PC_ERR_ENV, "%s:%u: workload: %s", p->path, p->lineno, why);
+	}
 	if (fio < 0)
 		return key_error(p, "workload", "%s", why);
 	from = g->value[c] ? g : global && global->value[c] ? global : g;

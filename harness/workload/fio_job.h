@@ -87,7 +87,7 @@ void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n);
 /* The scenario key workload: "image" (0) or "fio FILE" (1: FILE, relative
  * to DIR, loaded and checked into JF, and accepted by fio --parse-only).
  * -1 with the reason in WHY (a refused job file has printed its own
- * FILE:LINE message already). */
+ * FILE:LINE message already); the class is ENV when fio could not run. */
 int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
 			  char *why, size_t len);
 

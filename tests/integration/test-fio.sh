@@ -36,6 +36,12 @@ refuse blockalign=8k
 refuse percentage_random=50
 refuse verify_backlog=16
 refuse ramp_time=1
+# fio not installed: the machine's fault (exit 3), not a refused job file
+printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
+mkdir -p "$TMP/nofio"
+rc=0; PATH="$TMP/nofio" "$POWERCUT" run --list "$TMP/bad.ini" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 3 ] && grep -q "fio: not found" "$TMP/stderr" && ! grep -q refused "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "fio not installed: exit $rc, expected 3 saying fio is not found"; }
 printf '[../../../tmp/j]\nrw=write\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "bad.fio:1: \[../../../tmp/j\]" "$TMP/stderr" ||
