@@ -199,6 +199,18 @@ static const char *check_distribution(const char *v)
 	return "a non-uniform distribution can pick a block again; use random_distribution=random";
 }
 
+/* fsync=, fdatasync=, iodepth=: how many writes before a mid-run cut may be
+ * complete and not yet synced (pc_fio_job.unsynced) is counted from them,
+ * so they must be read exactly as fio reads them: digits only.  fio also
+ * takes "1k" (1024), "0x10" or "$ncpus", which powercut would misread. */
+static const char *check_plain_count(const char *v)
+{
+	if (*v && strspn(v, "0123456789") == strlen(v) && strlen(v) <= 9)
+		return NULL;
+	return "give it as a plain number (digits): powercut counts from it the writes a "
+	       "mid-run cut may catch complete and not yet synced";
+}
+
 /* percentage_random: 100 (for every direction: "100,100") or nothing. */
 static const char *check_random_share(const char *v)
 {
@@ -266,6 +278,7 @@ static const struct rule rules[] = {
 	{ "blockalign|ba", R_ANY, "fio turns its random map off with it, and blocks are "
 	  "written twice", NULL },
 	{ "percentage_random", R_VALUE, NULL, check_random_share },
+	{ "fsync|fdatasync|iodepth", R_VALUE, NULL, check_plain_count },
 	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
 	  "last writes before the cut would go unchecked", NULL },
 	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "

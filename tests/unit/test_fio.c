@@ -84,6 +84,12 @@ static void test_refused_options(void)
 	refused(JOB "percentage_random=50\n", "j.fio:5: percentage_random", "numberio");
 	refused(JOB "percentage_random=100,50\n", "percentage_random", NULL);
 	refused(JOB "ramp_time=1\n", "j.fio:5: ramp_time", "unchecked");
+	/* fio reads 1k as 1024 writes between fsyncs: the unsynced tail is
+	 * counted from these, so only digits */
+	refused(JOB "fsync=1k\n", "j.fio:5: fsync", "plain number");
+	refused(JOB "fdatasync=0x10\n", "j.fio:5: fdatasync", "plain number");
+	refused(JOB "iodepth=$ncpus\n", "j.fio:5: iodepth", "plain number");
+	refused(JOB "fsync\n", "j.fio:5: fsync", "plain number");
 	refused(JOB "loops=x\n", "loops", NULL);
 	refused(JOB "filename=/etc/passwd\n", "j.fio:5: filename", "absolute");
 	refused(JOB "filename=a:../../x\n", "filename", "'..'");
@@ -276,7 +282,7 @@ static void test_options_fine(void)
 		JOB "fsync=1\nend_fsync=1\n", JOB "time_based=0\n",
 		JOB "size = 64k ; a comment\n", JOB "bs=4k # a comment\n", JOB "; include x\n",
 		JOB "# include x\n", JOB "mem=mmap\n", JOB "iomem=mmapshared\n", JOB "mem=malloc\n",
-		JOB "size=$mb_memory\n", JOB "bs=($pagesize*2)\n", JOB "iodepth=$ncpus\n",
+		JOB "size=$mb_memory\n", JOB "bs=($pagesize*2)\n", JOB "iodepth=16\nfsync=08\n",
 		JOB "filename_format=$jobname.$jobnum.$filenum\n", JOB "stats=1\n",
 		JOB "unified_rw_reporting=none\n", "[global]\nrw=write\n[A-b_c.1]\nsize=1m\nverify=md5\n",
 		"[GLOBAL]\nrw=write\nsize=1m\nverify=md5\n", JOB "\t norandommap=0\r\n",
