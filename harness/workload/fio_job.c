@@ -636,22 +636,37 @@ static unsigned long number(const struct pc_fio_section *job, const struct pc_fi
 	return (end == val(o) || *end || errno) ? def : n;
 }
 
-/* See struct pc_fio_job.unsynced. */
-static unsigned unsynced_tail(const struct pc_fio_section *job, const struct pc_fio_section *global)
+/* A boolean option of the job (else [global]) that is set and true. */
+static int is_true(const struct pc_fio_section *job, const struct pc_fio_section *global,
+		   const char *names)
 {
+	const struct pc_fio_opt *o = effective(job, global, names);
+	return o && parse_bool(val(o)) == 1;
+}
+
+/* See struct pc_fio_job: unsynced, syncs, sync_every, sync_at_end. */
+static void job_syncs(struct pc_fio_job *j, const struct pc_fio_section *job,
+		      const struct pc_fio_section *global)
+{
+	j->sync_at_end = is_true(job, global, "end_fsync") || is_true(job, global, "fsync_on_close");
+	j->unsynced = 0;
 	const struct pc_fio_opt *sync = effective(job, global, "sync");
 	if (sync && (!strcmp(val(sync), "1") || !strcmp(val(sync), "sync") ||
-		     !strcmp(val(sync), "dsync")))
-		return 0;
+		     !strcmp(val(sync), "dsync"))) {
+		j->syncs = PC_FIO_SYNC_EACH;
+		return;
+	}
 	unsigned long every = number(job, global, "fsync", 0);
 	unsigned long data = number(job, global, "fdatasync", 0);
 	if (data > every)
 		every = data;
+	j->syncs = every ? PC_FIO_SYNC_EVERY : PC_FIO_SYNC_NEVER;
+	j->sync_every = every;
 	if (!every)
-		return 0;
+		return;
 	unsigned long depth = number(job, global, "iodepth", 1);
 	unsigned long tail = every + (depth ? depth : 1) - 1;
-	return tail > 1000000 ? 1000000 : (unsigned)tail;
+	j->unsynced = tail > 1000000 ? 1000000 : (unsigned)tail;
 }
 
 /* fio's names of a filename= list (':' separated, '\:' a literal colon). */
@@ -794,7 +809,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		memset(j, 0, sizeof(*j));
 		j->name = xstrdup(s->name);
 		j->line = s->line;
-		j->unsynced = unsynced_tail(s, global);
+		job_syncs(j, s, global);
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
 			j->depth = 1;

@@ -17,6 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* How a job makes its writes durable. */
+enum pc_fio_sync {
+	PC_FIO_SYNC_NEVER,   /* no sync=1, fsync= or fdatasync= */
+	PC_FIO_SYNC_EACH,    /* sync=1 (O_SYNC) or dsync: durable when complete */
+	PC_FIO_SYNC_EVERY,   /* fsync=N or fdatasync=N: every N writes */
+};
+
 /* One job (a section other than [global]). */
 struct pc_fio_job {
 	char *name;
@@ -25,8 +32,13 @@ struct pc_fio_job {
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
 	 * writes before a mid-run cut may be acknowledged and not yet synced;
-	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync. */
+	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync.  The same writes
+	 * may be unsynced when the job ends (cut_at = end, mode none), unless
+	 * it syncs at its end (SYNC_AT_END). */
 	unsigned unsynced;
+	enum pc_fio_sync syncs;
+	unsigned long sync_every; /* SYNC_EVERY: N */
+	int sync_at_end;     /* end_fsync or fsync_on_close */
 	unsigned depth;      /* iodepth (1 unless set) */
 	/* The least the job writes when fio runs it to its end: its size (or
 	 * nrfiles x filesize when smaller), less one block per file (fio

@@ -73,6 +73,7 @@ struct pc_fio_case {
 	size_t njobs;
 	uint64_t total_bytes;     /* the jobs' sizes summed (cut_at = P%) */
 	struct pc_cut_at cut_at;
+	int mode_syncs;           /* cut_at = end: the durability mode is not none */
 	const char *datadir;      /* on the mounted filesystem (made by the caller) */
 	const char *casedir;      /* results folder of the case: state, JSON, stderr */
 	/* The mid-run cut: the runner's (workload.h, w->cut); 0 or -1. */
@@ -92,8 +93,9 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr);
 
 /* What fio's final write REPORT promises for job JOB: *PROMISED writes
- * to check, *TAIL of them left out (mid-run, fsync=N: JOB->unsynced at
- * most).  1 when there is something to check; 0 when nothing was
+ * to check, *TAIL of them left out (fsync=N: JOB->unsynced at most; after
+ * a mid-run cut, or at the end when no durability mode ran after the job,
+ * MODE_SYNCS 0, and the job does not sync at its end).  1 when there is something to check; 0 when nothing was
  * promised, which only a mid-run cut allows (the job had no write
  * complete before it); -1 (class RUN, message printed) when the report
  * cannot say: the job is not in it or has no write counts (stats=0,
@@ -102,7 +104,20 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
  * A check that did not run never passes, nor does a part of a job pass
  * for the whole. */
 int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, int midrun,
-		       uint64_t *promised, uint64_t *tail);
+		       int mode_syncs, uint64_t *promised, uint64_t *tail);
+
+/* How job J syncs, in words (results.json fio.jobs[].syncs): "each write
+ * (sync=1)", "every N writes (fsync/fdatasync)", "at its end only
+ * (end_fsync/fsync_on_close)", "never". */
+void pc_fio_syncs_describe(const struct pc_fio_job *j, char *out, size_t len);
+
+/* For a case that lost blocks fio saw written: when a job that lost some
+ * made nothing durable before the cut (no sync=1, fsync= or fdatasync=,
+ * and at the end neither its own end_fsync nor a durability mode), OUT is
+ * " (job J syncs nothing before the cut: ...)" for the verdict's reason;
+ * else "". */
+void pc_fio_unsynced_hint(const struct pc_fio_job *jobs, size_t njobs,
+			  const struct pc_fio_result *fr, int mode_syncs, char *out, size_t len);
 
 /* Whether the verify pass of job JOB read back the blocks it was to check:
  * 0 when READ falls short of PROMISED by at most WINDOW (mid-run, fio stops

@@ -40,7 +40,50 @@ static void test_good_job(void)
 	CU_ASSERT_EQUAL(jf.total_bytes, 17ULL << 20);
 	CU_ASSERT_EQUAL(jf.jobs[0].unsynced, 0);  /* sync=1: durable when complete */
 	CU_ASSERT_EQUAL(jf.jobs[1].unsynced, 1);  /* fdatasync=1, iodepth 1 */
+	CU_ASSERT_EQUAL(jf.jobs[0].syncs, PC_FIO_SYNC_EACH);
+	CU_ASSERT_EQUAL(jf.jobs[1].syncs, PC_FIO_SYNC_EVERY);
+	CU_ASSERT_EQUAL(jf.jobs[1].sync_every, 1);
+	char words[96];
+	pc_fio_syncs_describe(&jf.jobs[0], words, sizeof(words));
+	CU_ASSERT_STRING_EQUAL(words, "each write (sync=1)");
+	pc_fio_syncs_describe(&jf.jobs[1], words, sizeof(words));
+	CU_ASSERT_STRING_EQUAL(words, "every 1 writes (fsync/fdatasync)");
 	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nsize=1m\nverify=md5\n"
+						"end_fsync=1\n", "t.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].syncs, PC_FIO_SYNC_NEVER);
+	CU_ASSERT_EQUAL(jf.jobs[0].sync_at_end, 1);
+	pc_fio_syncs_describe(&jf.jobs[0], words, sizeof(words));
+	CU_ASSERT_STRING_EQUAL(words, "at its end only (end_fsync/fsync_on_close)");
+	pc_fio_job_free(&jf);
+}
+
+/* A case that lost blocks: the verdict says when a job that lost some
+ * made nothing durable before the cut. */
+static void test_unsynced_hint(void)
+{
+	struct pc_fio_job jobs[2] = {
+		{ .name = "s", .syncs = PC_FIO_SYNC_EACH },
+		{ .name = "b", .syncs = PC_FIO_SYNC_NEVER, .sync_at_end = 1 },
+	};
+	struct pc_fio_job_result jr[2] = { { .lost = 0 }, { .lost = 5 } };
+	struct pc_fio_result fr = { .midrun = 1, .jobs = jr, .njobs = 2 };
+	char hint[256];
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_PTR_NOT_NULL(strstr(hint, "job b syncs nothing before the cut"));
+	fr.midrun = 0; /* at the end its end_fsync made it durable */
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_STRING_EQUAL(hint, "");
+	jobs[1].sync_at_end = 0;
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_PTR_NOT_NULL(strstr(hint, "job b"));
+	pc_fio_unsynced_hint(jobs, 2, &fr, 1, hint, sizeof(hint)); /* mode fsync ran */
+	CU_ASSERT_STRING_EQUAL(hint, "");
+	jr[1].lost = 0; /* the one that lost syncs each write: a real loss */
+	jr[0].lost = 3;
+	fr.midrun = 1;
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_STRING_EQUAL(hint, "");
 }
 
 /* TEXT must be refused, with a message holding every one of WANT (the
@@ -484,21 +527,19 @@ static void test_verify_coverage(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "read back 255 of the 256 blocks"));
 }
 
-/* pc_fio_job_promise on the report TEXT: RC, and (rc >= 0) the writes
- * promised and the tail. */
-static void promise_extent(const char *text, const char *job, int midrun, unsigned unsynced,
-			   uint64_t extent, int want_rc, uint64_t want_promised,
-			   uint64_t want_tail, const char *want_msg)
+/* pc_fio_job_promise of job J on the report TEXT: RC, and (rc >= 0) the
+ * writes promised and the tail. */
+static void promise_job(const char *text, const struct pc_fio_job *j, int midrun, int mode_syncs,
+			int want_rc, uint64_t want_promised, uint64_t want_tail,
+			const char *want_msg)
 {
-	struct pc_fio_job j = { .name = (char *)job, .unsynced = unsynced, .depth = 1,
-				.extent = extent };
 	json_t *doc = json_loads(text, 0, NULL);
 	CU_ASSERT_FATAL(doc != NULL);
 	char msg[2048] = "";
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
 	uint64_t promised = 99, tail = 99;
-	int rc = pc_fio_job_promise(doc, &j, midrun, &promised, &tail);
+	int rc = pc_fio_job_promise(doc, j, midrun, mode_syncs, &promised, &tail);
 	pc_messages_quiet = 0;
 	pc_capture_errors(NULL, 0);
 	json_decref(doc);
@@ -511,6 +552,17 @@ static void promise_extent(const char *text, const char *job, int midrun, unsign
 		fprintf(stderr, "\nwanted '%s' in: %s\n", want_msg, msg);
 		CU_FAIL("promise: wrong message");
 	}
+}
+
+/* The same for a job of that name, UNSYNCED and EXTENT, cut_at = end
+ * followed by a durability mode that syncs. */
+static void promise_extent(const char *text, const char *job, int midrun, unsigned unsynced,
+			   uint64_t extent, int want_rc, uint64_t want_promised,
+			   uint64_t want_tail, const char *want_msg)
+{
+	struct pc_fio_job j = { .name = (char *)job, .unsynced = unsynced, .depth = 1,
+				.extent = extent };
+	promise_job(text, &j, midrun, 1, want_rc, want_promised, want_tail, want_msg);
 }
 
 static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
@@ -550,6 +602,16 @@ static void test_promise(void)
 		       "1048576 bytes (256 writes), and run to its end it writes at least 8384512");
 	promise_extent(part, "j", 0, 0, 1048576, 1, 256, 0, NULL);
 	promise_extent(part, "j", 1, 0, 8384512, 1, 256, 0, NULL);
+	/* cut_at = end, mode none: fsync=3 left the last writes unsynced
+	 * (2048 writes: the last 2 were lost on ext4), unless the job syncs at
+	 * its end (end_fsync) or a durability mode ran after it */
+	struct pc_fio_job every3 = { .name = "j", .unsynced = 3, .depth = 1, .syncs = PC_FIO_SYNC_EVERY,
+				     .sync_every = 3 };
+	promise_job(part, &every3, 0, 0, 1, 253, 3, NULL);
+	promise_job(part, &every3, 0, 1, 1, 256, 0, NULL);
+	every3.sync_at_end = 1;
+	promise_job(part, &every3, 0, 0, 1, 256, 0, NULL);
+	promise_job(part, &every3, 1, 0, 1, 253, 3, NULL);
 
 	char line[512];
 	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: some line\nfio: pid=12, got signal=7\nmore\n", line,
@@ -645,5 +707,6 @@ void register_fio_tests(void)
 	CU_add_test(s, "JSON counts that are not counts", test_json_counts);
 	CU_add_test(s, "the verify pass reads back what it checks", test_verify_coverage);
 	CU_add_test(s, "a job with nothing counted is an error", test_promise);
+	CU_add_test(s, "the verdict says when a job syncs nothing", test_unsynced_hint);
 	CU_add_test(s, "cut_at values", test_cut_at);
 }
