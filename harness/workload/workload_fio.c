@@ -153,8 +153,7 @@ static int wait_fio(pid_t pid)
 	}
 }
 
-/* The last line fio wrote to ERRPATH, for an error message. */
-static void last_line(const char *errpath, char *out, size_t len)
+void pc_fio_last_line(const char *errpath, char *out, size_t len)
 {
 	size_t n = 0;
 	char *text = pc_read_file(errpath, &n);
@@ -295,7 +294,7 @@ static int write_argv_run(struct write_run *w, char **argv)
 	if (rc < 0)
 		return -1;
 	char line[512];
-	last_line(w->err, line, sizeof(line));
+	pc_fio_last_line(w->err, line, sizeof(line));
 	if (midrun && w->triggered && !w->cut && access(w->saved, F_OK) == 0 && cut_now(w) < 0)
 		return -1;
 	if (midrun && !w->triggered) {
@@ -518,7 +517,7 @@ static int verify_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
 		return pc_fail(PC_ERR_RUN, "fio verify of job %s died of a signal (see %s): %s",
 			       job, err, sig);
 	char line[512];
-	last_line(err, line, sizeof(line));
+	pc_fio_last_line(err, line, sizeof(line));
 	len = 0;
 	text = pc_read_file(json, &len);
 	json_t *doc = text ? pc_fio_json_last(text, len, NULL) : NULL;

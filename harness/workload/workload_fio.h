@@ -131,6 +131,11 @@ int pc_fio_verify_coverage(const char *job, uint64_t promised, uint64_t read, un
  * could not run or the run was interrupted. */
 int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath);
 
+/* The last line fio wrote to ERRPATH ("" when none), for an error
+ * message: the file may not outlive the message (powercut probe's work
+ * folder). */
+void pc_fio_last_line(const char *errpath, char *out, size_t len);
+
 /* Test only: POWERCUT_TEST_FIO_DAMAGE=FILE@OFFSET zeroes 4 KiB at OFFSET of
  * DATADIR/FILE after the remount and before the verify pass, so that a test
  * can prove the check finds a damaged block.  0 when unset or done; -1
