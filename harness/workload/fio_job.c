@@ -772,6 +772,163 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 	j->extent_unknown = NULL;
 }
 
+/* ---- the jobs' files ----------------------------------------------------- */
+
+/* Most file names powercut enumerates over all jobs (nrfiles). */
+#define MAX_FILES 100000
+
+struct job_file {
+	char *path;           /* relative to the directory, normalized */
+	const struct pc_fio_section *job;
+	unsigned line;        /* of the job's option that names it, else the job's */
+	const char *key;      /* that option, or NULL (fio's default name) */
+};
+
+/* NAME (LEN bytes, "\:" read as ':') as a path below the directory: no
+ * empty or "." components ("./x", "x/" and "a//b" are "x", "x", "a/b");
+ * "" when nothing is left (the directory itself).  ".." was refused. */
+static char *normalize(const char *name, size_t len)
+{
+	char *out = xmalloc(len + 1);
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		size_t start = n;
+		while (i < len && name[i] != '/') {
+			if (name[i] == '\\' && i + 1 < len && name[i + 1] == ':')
+				i++;
+			out[n++] = name[i++];
+		}
+		i++; /* the '/' */
+		if (n == start || (n - start == 1 && out[start] == '.')) {
+			n = start; /* an empty or "." component */
+			continue;
+		}
+		out[n++] = '/';
+	}
+	if (n > 0)
+		n--; /* the last '/' */
+	out[n] = '\0';
+	return out;
+}
+
+/* fio's filename_format for file FILENUM of job JOB (numjobs 1): $jobname,
+ * $jobnum (0), $filenum, $clientuid ("" when fio runs locally). */
+static char *expand_format(const char *fmt, const char *job, unsigned long filenum)
+{
+	struct { const char *var; char value[32]; } vars[] = {
+		{ "$jobname", "" }, { "$jobnum", "0" }, { "$filenum", "" }, { "$clientuid", "" },
+	};
+	snprintf(vars[2].value, sizeof(vars[2].value), "%lu", filenum);
+	size_t cap = strlen(fmt) * 8 + strlen(job) + 64, n = 0;
+	char *out = xmalloc(cap);
+	for (const char *c = fmt; *c;) {
+		size_t k = 0, nv = sizeof(vars) / sizeof(vars[0]);
+		while (k < nv && strncmp(c, vars[k].var, strlen(vars[k].var)))
+			k++;
+		const char *v = k == nv ? NULL : k == 0 ? job : vars[k].value;
+		size_t add = v ? strlen(v) : 1;
+		if (n + add + 1 > cap) {
+			cap = (n + add + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		if (v) {
+			memcpy(out + n, v, add);
+			c += strlen(vars[k].var);
+		} else {
+			out[n] = *c++;
+		}
+		n += add;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct job_file *)a)->path, ((const struct job_file *)b)->path);
+}
+
+/* Add the files job S writes to FILES (*N of them): filename='s ':' list,
+ * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
+ * of its nrfiles files.  -1 (refused) when they cannot be told. */
+static int add_job_files(struct parser *p, const struct pc_fio_section *s,
+			 const struct pc_fio_section *global, struct job_file **files, size_t *n)
+{
+	const struct pc_fio_opt *fn = effective(s, global, "filename");
+	const struct pc_fio_opt *o;
+	unsigned long count = fn ? count_names(val(fn)) : count_opt(s, global, "nrfiles|nr_files", &o);
+	if (!count || count > MAX_FILES || *n + count > MAX_FILES)
+		return job_error(p, fn ? fn->line : o ? o->line : s->line, fn ? "filename" : "nrfiles",
+				 "[%s]: powercut checks that no two files of the jobs are one: "
+				 "it needs the files as a plain count, at most %d in all", s->name,
+				 MAX_FILES);
+	const struct pc_fio_opt *fmt = fn ? NULL : effective(s, global, "filename_format");
+	*files = xrealloc(*files, (*n + count) * sizeof(**files));
+	const char *v = fn ? val(fn) : NULL;
+	for (unsigned long k = 0; k < count; k++) {
+		struct job_file *f = &(*files)[(*n)++];
+		const struct pc_fio_opt *by = fn ? fn : fmt;
+		f->job = s;
+		f->key = fn ? "filename" : fmt ? "filename_format" : NULL;
+		/* an option of [global] is reported at the job it names files for */
+		f->line = by && by->line > s->line ? by->line : s->line;
+		if (fn) {
+			const char *end = v;
+			while (*end && *end != ':')
+				end += (*end == '\\' && end[1] == ':') ? 2 : 1;
+			f->path = normalize(v, (size_t)(end - v));
+			v = *end ? end + 1 : end;
+		} else {
+			char *name = expand_format(fmt ? val(fmt) : "$jobname.$jobnum.$filenum",
+						   s->name, k);
+			f->path = normalize(name, strlen(name));
+			free(name);
+		}
+		if (!*f->path)
+			return job_error(p, f->line, f->key, "[%s]: a file name that is the "
+					 "directory itself", s->name);
+	}
+	return 0;
+}
+
+/* Two jobs on one file, or one job on one file twice, would overwrite
+ * blocks the check expects; "x" and "./x", a filename= list, a job's
+ * default file name (NAME.0.0) and filename_format all name files. */
+static int check_shared_files(struct parser *p, const struct pc_fio_section *global)
+{
+	struct job_file *files = NULL;
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; i < p->nsections && rc == 0; i++)
+		if (&p->sections[i] != global)
+			rc = add_job_files(p, &p->sections[i], global, &files, &n);
+	if (rc == 0) {
+		qsort(files, n, sizeof(*files), file_cmp);
+		for (size_t i = 1; i < n && rc == 0; i++) {
+			const struct job_file *a = &files[i - 1], *b = &files[i];
+			if (strcmp(a->path, b->path))
+				continue;
+			if (a->job->line > b->job->line || (a->job == b->job && a->line > b->line)) {
+				const struct job_file *t = a;
+				a = b;
+				b = t;
+			}
+			if (a->job == b->job)
+				rc = job_error(p, b->line, b->key, "[%s] writes the file '%s' twice: "
+					       "its second writes would overwrite blocks the check "
+					       "expects", b->job->name, b->path);
+			else
+				rc = job_error(p, b->line, b->key, "[%s] and [%s] write the same file "
+					       "'%s': each would overwrite blocks the other's check "
+					       "expects", a->job->name, b->job->name, b->path);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(files[i].path);
+	free(files);
+	return rc;
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	const struct pc_fio_section *global = NULL;
@@ -794,16 +951,6 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			if (!effective(s, global, needed[k].names))
 				return job_error(p, s->line, NULL, "[%s]: %s is not set: %s", s->name,
 						 needed[k].names, needed[k].why);
-		/* Two jobs on one explicit file would overwrite each other's blocks. */
-		const struct pc_fio_opt *fn = effective(s, global, "filename");
-		for (size_t j = 0; fn && j < i; j++) {
-			const struct pc_fio_section *t = &p->sections[j];
-			const struct pc_fio_opt *other = t == global ? NULL : effective(t, global, "filename");
-			if (other && !strcmp(val(other), val(fn)))
-				return job_error(p, s->line, "filename", "[%s] and [%s] write the same "
-						 "file '%s': each would overwrite blocks the other's check "
-						 "expects", t->name, s->name, val(fn));
-		}
 		out->jobs = xrealloc(out->jobs, (out->njobs + 1) * sizeof(*out->jobs));
 		struct pc_fio_job *j = &out->jobs[out->njobs++];
 		memset(j, 0, sizeof(*j));
@@ -824,6 +971,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
+	if (check_shared_files(p, global) < 0)
+		return -1;
 	if (out->njobs == 0)
 		return job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");
 	return 0;

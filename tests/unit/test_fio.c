@@ -169,6 +169,21 @@ static void test_refused_structure(void)
 	refused(JOB "[j]\nrw=write\n", "j.fio:5", "appears twice");
 	refused("[global]\nfilename=f\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:7: filename",
 		"same file");
+	/* however the two names are spelled: ./x, x/, a filename= list, a
+	 * job's default name, filename_format; and one job's file twice */
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=./x/\n",
+		"j.fio:10: filename: [j] and [k] write the same file 'x'", NULL);
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=y:x\n",
+		"[j] and [k] write the same file 'x'", NULL);
+	refused(JOB "filename=k.0.0\n[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:6: [j] and [k] write the same file 'k.0.0'", NULL);
+	refused(JOB "filename_format=$jobname\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=j\n",
+		"same file 'j'", NULL);
+	refused(JOB "filename_format=same\nnrfiles=2\n", "j.fio:5: filename_format: [j] writes "
+		"the file 'same' twice", NULL);
+	refused(JOB "filename=a:./a\n", "[j] writes the file 'a' twice", NULL);
+	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
+	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
 	refused(JOB "[broken\n", "j.fio:5", "section header");
 }
@@ -388,7 +403,6 @@ static void test_extent(void)
 	extent("size=1m\nbs=4k,8k\n", 0, "block size");     /* fio wrote 797 of 1024 */
 	extent("size=1m\nfilesize=1m-2m\n", 0, "filesize");
 	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
-	extent("size=1m\nnrfiles=$ncpus\n", 0, "nrfiles");
 	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
 }
 
