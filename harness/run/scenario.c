@@ -465,7 +465,7 @@ static int cut_at_plain(const char *s)
 	return (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
 }
 
-/* cut_at = end: a job that fio ended early (runtime=, exitall) must not
+/* cut_at = end: a job that fio ended early (runtime=, steadystate) must not
  * pass for the whole job, so each job's least extent must be known
  * (pc_fio_job.extent).  -1 (class INPUT, JF freed) when one's is not. */
 static int extent_unknown(struct parser *p, const struct section *g, struct pc_fio_jobfile *jf)
@@ -476,7 +476,7 @@ static int extent_unknown(struct parser *p, const struct section *g, struct pc_f
 			continue;
 		pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: cut_at = end needs to know how much each fio "
 			"job writes when it runs to its end, to tell a job fio ended early "
-			"(runtime=, exitall) from a whole one; %s:%u: job [%s]: %s; write the job "
+			"(runtime=, steadystate) from a whole one; %s:%u: job [%s]: %s; write the job "
 			"with plain counts, or cut it mid-run (cut_at = Ns or P%%)", p->path, g->line, g->name,
 			jf->path, j->extent_line, j->name, j->extent_unknown);
 		pc_fio_job_free(jf);

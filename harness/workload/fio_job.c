@@ -279,6 +279,9 @@ static const struct rule rules[] = {
 	  "written twice", NULL },
 	{ "percentage_random", R_VALUE, NULL, check_random_share },
 	{ "fsync|fdatasync|iodepth", R_VALUE, NULL, check_plain_count },
+	{ "exitall|exitall_on_error", R_ANY, "one job ending ends the others: their writes "
+	  "stop early, and in the verify pass (every job in one fio run) their checks stop "
+	  "with it", NULL },
 	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
 	  "last writes before the cut would go unchecked", NULL },
 	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "
@@ -1096,6 +1099,42 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 	free(out->path);
 	out->path = abs;
 	return 0;
+}
+
+/* Where line LINE (1-based) of TEXT starts; LEN when there is none. */
+static size_t line_start(const char *text, size_t len, unsigned line)
+{
+	size_t pos = 0;
+	for (unsigned l = 1; l < line && pos < len; pos++)
+		if (text[pos] == '\n')
+			l++;
+	return pos;
+}
+
+char *pc_fio_job_with_lines(const char *text, size_t len, const struct pc_fio_job *jobs,
+			    size_t njobs, const char *const *lines, size_t *outlen)
+{
+	size_t cap = len + 2 * njobs + 1;
+	for (size_t i = 0; i < njobs; i++)
+		cap += strlen(lines[i]);
+	char *out = xmalloc(cap);
+	size_t n = 0, from = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		/* a job's section ends where the next one starts */
+		size_t end = i + 1 < njobs ? line_start(text, len, jobs[i + 1].line) : len;
+		memcpy(out + n, text + from, end - from);
+		n += end - from;
+		from = end;
+		if (n > 0 && out[n - 1] != '\n')
+			out[n++] = '\n';
+		memcpy(out + n, lines[i], strlen(lines[i]));
+		n += strlen(lines[i]);
+	}
+	memcpy(out + n, text + from, len - from);
+	n += len - from;
+	out[n] = '\0';
+	*outlen = n;
+	return out;
 }
 
 struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf)

@@ -43,7 +43,7 @@ struct pc_fio_job {
 	/* The least the job writes when fio runs it to its end: its size (or
 	 * nrfiles x filesize when smaller), less one block per file (fio
 	 * leaves out the part of a file's share that is not a whole block).
-	 * A job that wrote less was ended early (runtime=, exitall,
+	 * A job that wrote less was ended early (runtime=,
 	 * steadystate...).  0 with EXTENT_UNKNOWN (and the option's line in
 	 * EXTENT_LINE, or the job's) when the job file cannot tell it. */
 	uint64_t extent;
@@ -92,6 +92,11 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 /* Check the text TEXT as a job file (unit tests; SHOWN names it). */
 int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out);
 void pc_fio_job_free(struct pc_fio_jobfile *jf);
+/* The job file TEXT (LEN bytes, as checked, with the NJOBS JOBS read from
+ * it) with the lines LINES[i] ("key=value\n"...) added at the end of the
+ * section of job i: what the verify pass runs.  *OUTLEN its length. */
+char *pc_fio_job_with_lines(const char *text, size_t len, const struct pc_fio_job *jobs,
+			    size_t njobs, const char *const *lines, size_t *outlen);
 /* A copy of JF's jobs (names included), and freeing one. */
 struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf);
 void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n);

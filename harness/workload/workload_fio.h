@@ -8,12 +8,15 @@
  *           --trigger-file; fio saves its state (the writes it saw complete)
  *           in the case folder, never on the device being cut, and runs the
  *           --trigger command, which tells powercut to cut at once.
- *   verify: per job, after the remount:
- *           fio --verify_only --verify_state_load=1 --continue_on_error=verify
- *               --number_ios=N --section=JOB JOB
- *           N = the writes the job issued (its JSON total_ios): with
- *           continue_on_error fio would otherwise read on past the saved
- *           state (its stop test counts good reads only).
+ *   verify: after the remount, every job at once (a job run alone draws
+ *           other random offsets):
+ *           fio --verify_only --continue_on_error=verify
+ *               [--verify_state_load=1 (mid-run)] CASE/verify.fio
+ *           verify.fio: the job file with number_ios=N at the end of each
+ *           job's section, N the writes it promised (with continue_on_error
+ *           fio would otherwise read on past the saved state: its stop test
+ *           counts good reads only); number_ios=1 and verify=null for a job
+ *           that promised nothing.
  */
 #ifndef PC_WORKLOAD_FIO_H
 #define PC_WORKLOAD_FIO_H
@@ -69,6 +72,8 @@ void pc_fio_result_free(struct pc_fio_result *res);
 
 struct pc_fio_case {
 	const char *job;          /* absolute path of the job file */
+	const char *text;         /* its bytes as checked, which JOB holds */
+	size_t text_len;
 	const struct pc_fio_job *jobs; /* its jobs (sections), as checked */
 	size_t njobs;
 	uint64_t total_bytes;     /* the jobs' sizes summed (cut_at = P%) */
@@ -87,8 +92,8 @@ struct pc_fio_case {
  * local-JOB-N-verify.state. */
 int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res);
 /* The verify pass after the remount: every bad block a finding in VR
- * (fio-verify FILE@OFFSET), VR->checked the blocks promised.  Files:
- * CASE/fio-verify-JOB.json, fio-verify-JOB.stderr. */
+ * (fio-verify FILE@OFFSET), VR->checked the blocks read back.  Files:
+ * CASE/verify.fio, fio-verify.json, fio-verify.stderr. */
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr);
 
@@ -100,7 +105,7 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
  * complete before it); -1 (class RUN, message printed) when the report
  * cannot say: the job is not in it or has no write counts (stats=0,
  * unified_rw_reporting), or, with cut_at = end, it wrote nothing or less
- * than JOB->extent (fio ended it early: runtime=, exitall, steadystate).
+ * than JOB->extent (fio ended it early: runtime=, steadystate).
  * A check that did not run never passes, nor does a part of a job pass
  * for the whole. */
 int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, int midrun,

@@ -36,6 +36,7 @@ refuse blockalign=8k
 refuse percentage_random=50
 refuse verify_backlog=16
 refuse ramp_time=1
+refuse exitall
 # fio not installed: the machine's fault (exit 3), not a refused job file
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 mkdir -p "$TMP/nofio"
@@ -75,8 +76,8 @@ for id in sync/ext4/none sync/xfs/none sync/btrfs/none buffered/ext4/none; do
 		fail "$id: $written of $total writes before the cut: not mid-run"
 	[ "$(f .fsck)" = clean ] || fail "$id: fsck $(f .fsck)"
 	dir=$(f .case_dir)
-	for file in fio-write.json fio-write.stderr fio-verify-*.json fio-verify-*.stderr \
-		    local-*-verify.state; do
+	for file in fio-write.json fio-write.stderr fio-verify.json fio-verify.stderr \
+		    verify.fio local-*-verify.state; do
 		compgen -G "$dir/$file" > /dev/null || fail "$id: no $file in the case folder"
 	done
 done
@@ -113,10 +114,10 @@ grep -qx 'fio-verify append-log.0.0@8192: bad header (bad magic header 0, wanted
 grep -q 'fio-verify append-log.0.0@8192' "$d/junit.xml" || fail "damaged block: not in junit.xml"
 grep -q "fio-verify append-log.0.0@8192" "$d/summary.md" || { cat "$d/summary.md"; fail "damaged block: not in summary.md"; }
 
-# ---- several jobs: each is verified against its own saved state.  fio
-# names the state of the job at place N of the file local-JOB-N-verify.state,
-# and the verify pass runs the job alone (as job 0); a block damaged in the
-# second job's file is exactly one finding, so that job was really checked.
+# ---- several jobs, verified in one fio run so that each draws the random
+# offsets it wrote (run alone, as fio's first job, a second randwrite job
+# read blocks it never wrote: 303 of 356 "lost"); each job's state is its
+# own; a block damaged in the first job's file is the one finding.
 cat > "$TMP/two.fio" <<FIO
 [global]
 ioengine=psync
@@ -125,22 +126,23 @@ verify=crc32c
 sync=1
 rate=2m
 [a]
-rw=randwrite
+rw=write
 size=4m
 [b]
-rw=write
+rw=randwrite
 size=4m
 FIO
 printf '[t]\nbackend = fuse\nworkload = fio two.fio\nfs = ext4\ncut_at = 50%%\nexpect = intact\n' > "$TMP/two.ini"
 rc=0
-POWERCUT_TEST_FIO_DAMAGE=b.0.0@4096 pc_run "$TMP/two.ini" -o "$TMP/out-two" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+POWERCUT_TEST_FIO_DAMAGE=a.0.0@4096 pc_run "$TMP/two.ini" -o "$TMP/out-two" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "two jobs, one block damaged: exit $rc, expected 1"; }
 t() { case_field "$TMP/out-two" t/ext4/none "$1"; }
 [ "$(t .verdict)" = fail ] || fail "two jobs: verdict $(t .verdict): $(t .reason)"
 [ "$(t .fio.jobs_verified)" -eq 2 ] || fail "two jobs: $(t .fio.jobs_verified) verified, expected 2"
-[ "$(t .lost)" -eq 1 ] || fail "two jobs: lost $(t .lost), expected the 1 damaged block"
-grep -qx 'fio-verify b.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
-	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block of job b is not the finding"; }
+[ "$(t '.fio.jobs[1].read_back')" -gt 100 ] || fail "two jobs: job b read back $(t '.fio.jobs[1].read_back')"
+[ "$(t .lost)" -eq 1 ] || { head "$(t .case_dir)/findings.txt"; fail "two jobs: lost $(t .lost), expected the 1 damaged block"; }
+grep -qx 'fio-verify a.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
+	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block is not the finding"; }
 
 # ---- cut_at = end: every block written is read back (with the saved
 # state, fio 3.33 skipped the last block of a job ending with a sync)
@@ -161,31 +163,6 @@ run_scenario 0 "$TMP/tail.ini"
 [ "$(case_field "$out" t/ext4/none '.fio.jobs[0].syncs')" = "every 3 writes (fsync/fdatasync)" ] ||
 	fail "fsync=3: fio.jobs[0].syncs is $(case_field "$out" t/ext4/none '.fio.jobs[0].syncs')"
 
-# ---- a job that wrote nothing is a check that did not run: error, not pass
-# (exitall: [a] ends the run before [b], after its start delay, writes)
-cat > "$TMP/none.fio" <<FIO
-[global]
-ioengine=psync
-bs=4k
-verify=crc32c
-[a]
-rw=write
-size=64k
-exitall
-[b]
-rw=write
-size=64k
-startdelay=3
-FIO
-printf '[n]\nbackend = fuse\nworkload = fio none.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/none.ini"
-rc=0
-pc_run "$TMP/none.ini" -o "$TMP/out-none" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
-[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "a job that wrote nothing: exit $rc, expected 1"; }
-[ "$(case_field "$TMP/out-none" n/ext4/fsync .verdict)" = error ] ||
-	fail "a job that wrote nothing: verdict $(case_field "$TMP/out-none" n/ext4/fsync .verdict), expected error"
-case_field "$TMP/out-none" n/ext4/fsync .reason | grep -q "job b wrote nothing" ||
-	fail "a job that wrote nothing: reason $(case_field "$TMP/out-none" n/ext4/fsync .reason)"
-
 # ---- cut_at = end and a job fio ended early (runtime=1 writes 1 MiB of
 # its 8 MiB): what it wrote survived, but a part of the job must not pass
 # for the whole; results.json says what each job asked and wrote
@@ -196,9 +173,9 @@ pc_run "$TMP/short.ini" -o "$TMP/out-short" > "$TMP/stdout" 2> "$TMP/stderr" || 
 [ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "a job ended early by runtime=: exit $rc, expected 1"; }
 s() { case_field "$TMP/out-short" s/ext4/fsync "$1"; }
 [ "$(s .verdict)" = error ] || fail "a job ended early by runtime=: verdict $(s .verdict), expected error"
-s .reason | grep -q "fio ended job short early: it wrote 1048576 bytes" ||
+s .reason | grep -q "fio ended job short early: it wrote [0-9]* bytes" ||
 	fail "a job ended early by runtime=: reason $(s .reason)"
-[ "$(s '.fio.jobs[0].size')" -eq 8388608 ] && [ "$(s '.fio.jobs[0].write_bytes')" -eq 1048576 ] ||
+[ "$(s '.fio.jobs[0].size')" -eq 8388608 ] && [ "$(s '.fio.jobs[0].write_bytes')" -lt 4194304 ] ||
 	fail "a job ended early: results.json fio.jobs does not say what it asked and wrote"
 # a job whose extent the job file cannot tell is refused with cut_at = end
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\nbssplit=4k/50:8k/50\n' > "$TMP/bad.fio"

@@ -58,6 +58,23 @@ static void test_good_job(void)
 	pc_fio_job_free(&jf);
 }
 
+/* The verify pass's job file: the checked bytes, and each job's lines at
+ * the end of its own section (a last line without its newline too). */
+static void test_with_lines(void)
+{
+	const char *text = "[global]\nbs=4k\n[a]\nrw=write\n\n[b]\nrw=randwrite ; x\n[c]\nsize=1m";
+	struct pc_fio_job jobs[3] = { { .name = "a", .line = 3 }, { .name = "b", .line = 6 },
+				      { .name = "c", .line = 8 } };
+	const char *lines[3] = { "number_ios=5\n", "number_ios=1\nverify=null\n", "number_ios=9\n" };
+	size_t len = 0;
+	char *out = pc_fio_job_with_lines(text, strlen(text), jobs, 3, lines, &len);
+	CU_ASSERT_STRING_EQUAL(out, "[global]\nbs=4k\n[a]\nrw=write\n\nnumber_ios=5\n[b]\n"
+			       "rw=randwrite ; x\nnumber_ios=1\nverify=null\n[c]\nsize=1m\n"
+			       "number_ios=9\n");
+	CU_ASSERT_EQUAL(len, strlen(out));
+	free(out);
+}
+
 /* A case that lost blocks: the verdict says when a job that lost some
  * made nothing durable before the cut. */
 static void test_unsynced_hint(void)
@@ -133,6 +150,9 @@ static void test_refused_options(void)
 	refused(JOB "fdatasync=0x10\n", "j.fio:5: fdatasync", "plain number");
 	refused(JOB "iodepth=$ncpus\n", "j.fio:5: iodepth", "plain number");
 	refused(JOB "fsync\n", "j.fio:5: fsync", "plain number");
+	/* the verify pass runs every job at once: one must not end the others */
+	refused(JOB "exitall\n", "j.fio:5: exitall", "ends the others");
+	refused(JOB "exitall_on_error=1\n", "j.fio:5: exitall_on_error", NULL);
 	refused(JOB "loops=x\n", "loops", NULL);
 	refused(JOB "filename=/etc/passwd\n", "j.fio:5: filename", "absolute");
 	refused(JOB "filename=a:../../x\n", "filename", "'..'");
@@ -722,5 +742,6 @@ void register_fio_tests(void)
 	CU_add_test(s, "the verify pass reads back what it checks", test_verify_coverage);
 	CU_add_test(s, "a job with nothing counted is an error", test_promise);
 	CU_add_test(s, "the verdict says when a job syncs nothing", test_unsynced_hint);
+	CU_add_test(s, "the verify pass's job file", test_with_lines);
 	CU_add_test(s, "cut_at values", test_cut_at);
 }
