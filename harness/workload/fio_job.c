@@ -211,6 +211,18 @@ static const char *check_plain_count(const char *v)
 	       "mid-run cut may catch complete and not yet synced";
 }
 
+/* numjobs: 1 (the default) only. */
+static const char *check_numjobs(const char *v)
+{
+	if (!strcmp(v, "1"))
+		return NULL;
+	if (!strcmp(v, "0"))
+		return "a job with numjobs=0 does not run (fio 3.33 then fails: 'failed to setup "
+		       "shm segment'); remove the section";
+	return "give each job its own section: the check bounds each job by its own count of "
+	       "completed writes";
+}
+
 /* percentage_random: 100 (for every direction: "100,100") or nothing. */
 static const char *check_random_share(const char *v)
 {
@@ -266,8 +278,7 @@ static const struct rule rules[] = {
 	{ "io_size|io_limit", R_ANY, "fio wraps around and writes blocks again when it exceeds "
 	  "size; set size only", NULL },
 	{ "fill_device|fill_fs", R_TRUE, "writes until the filesystem is full; set size", NULL },
-	{ "numjobs", R_ABOVE_1, "give each job its own section: the check bounds each job by "
-	  "its own count of completed writes", NULL },
+	{ "numjobs", R_VALUE, NULL, check_numjobs },
 	{ "group_reporting", R_TRUE, "merges the per-job counts the check reads", NULL },
 	{ "do_verify|verify_only|verify_state_save|verify_state_load|number_ios|"
 	  "continue_on_error|ignore_error", R_ANY, NULL, NULL },

@@ -150,6 +150,8 @@ static void test_refused_options(void)
 	refused(JOB "fdatasync=0x10\n", "j.fio:5: fdatasync", "plain number");
 	refused(JOB "iodepth=$ncpus\n", "j.fio:5: iodepth", "plain number");
 	refused(JOB "fsync\n", "j.fio:5: fsync", "plain number");
+	refused(JOB "numjobs=0\n", "j.fio:5: numjobs", "does not run");
+	refused(JOB "numjobs=2\n", "j.fio:5: numjobs", "its own section");
 	/* the verify pass runs every job at once: one must not end the others */
 	refused(JOB "exitall\n", "j.fio:5: exitall", "ends the others");
 	refused(JOB "exitall_on_error=1\n", "j.fio:5: exitall_on_error", NULL);
