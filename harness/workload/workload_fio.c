@@ -648,7 +648,9 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 	json_decref(doc);
 	if (rc == 0 && res->jobs_unchecked == fc->njobs)
 		rc = pc_fail(PC_ERR_RUN, "no fio job had a write complete (and synced) before the "
-			     "cut: nothing was checked; cut later (cut_at)");
+			     "cut: nothing was checked; %s", res->midrun ? "cut later (cut_at)"
+			     : "every write came after the job's last fsync and mode none syncs "
+			       "nothing after it (use a smaller fsync=N, end_fsync=1 or a mode)");
 	int status = rc < 0 ? -1 : write_verify_job(fc, promised, job);
 	if (status == 0)
 		status = run_verify(fc, job, json, err);
