@@ -534,10 +534,11 @@ int pc_fio_verify_coverage(const char *job, uint64_t promised, uint64_t read, un
 		       (unsigned long long)promised, (unsigned long long)(promised - read));
 }
 
-int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, int midrun,
-		       int mode_syncs, uint64_t *promised, uint64_t *tail)
+int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, const struct pc_fio_cut *cut,
+		       uint64_t *promised, uint64_t *tail)
 {
 	const char *job = j->name;
+	int midrun = cut->midrun, mode_syncs = cut->mode_syncs;
 	*promised = *tail = 0;
 	struct pc_fio_stats st;
 	if (pc_fio_json_job(report, job, &st) < 0)
@@ -547,6 +548,14 @@ int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, int midrun,
 		return pc_fail(PC_ERR_RUN, "fio's write report has no write counts for job %s "
 			       "(fio's statistics off, or reported under another name): the check "
 			       "of it cannot run", job);
+	/* An error stopped the job before it was done (with cut = drop the
+	 * cut fails no write; with cut = error the writes after it fail with
+	 * EIO, or EROFS once the filesystem gives up): not a job whose
+	 * writes the check can bound, whatever was cut. */
+	if (st.error && !(cut->errors && (st.error == EIO || st.error == EROFS)))
+		return pc_fail(PC_ERR_RUN, "fio's job %s failed in the write pass with error %d "
+			       "(%s; see fio-write.stderr): its writes stopped there, the check "
+			       "cannot judge it", job, st.error, strerror(st.error));
 	if (st.write_ios == 0 && !midrun)
 		return pc_fail(PC_ERR_RUN, "fio's job %s wrote nothing (0 writes in its report, "
 			       "see fio-write.stderr): there is nothing the check could find lost",
@@ -580,8 +589,8 @@ static int promises(const struct pc_fio_case *fc, json_t *doc, struct pc_fio_res
 {
 	for (size_t i = 0; i < fc->njobs; i++) {
 		uint64_t tail;
-		int any = pc_fio_job_promise(doc, &fc->jobs[i], res->midrun, fc->mode_syncs,
-					     &promised[i], &tail);
+		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors };
+		int any = pc_fio_job_promise(doc, &fc->jobs[i], &cut, &promised[i], &tail);
 		if (any < 0)
 			return -1;
 		res->unchecked_tail += tail;
@@ -767,6 +776,7 @@ static int fio_prepare(struct pc_workload_case *w)
 		.total_bytes = c->fio_bytes,
 		.cut_at = c->cut_at,
 		.mode_syncs = c->mode != PC_MODE_NONE,
+		.cut_errors = c->cut == PC_FLAKEY_ERROR,
 		.datadir = f->fiodir,
 		.casedir = f->casedir,
 		.cut = fio_cut,

@@ -79,6 +79,7 @@ struct pc_fio_case {
 	uint64_t total_bytes;     /* the jobs' sizes summed (cut_at = P%) */
 	struct pc_cut_at cut_at;
 	int mode_syncs;           /* cut_at = end: the durability mode is not none */
+	int cut_errors;           /* cut = error: writes after the cut fail */
 	const char *datadir;      /* on the mounted filesystem (made by the caller) */
 	const char *casedir;      /* results folder of the case: state, JSON, stderr */
 	/* The mid-run cut: the runner's (workload.h, w->cut); 0 or -1. */
@@ -105,11 +106,18 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
  * complete before it); -1 (class RUN, message printed) when the report
  * cannot say: the job is not in it or has no write counts (stats=0,
  * unified_rw_reporting), or, with cut_at = end, it wrote nothing or less
- * than JOB->extent (fio ended it early: runtime=, steadystate).
+ * than JOB->extent (fio ended it early: runtime=, steadystate); or an
+ * error stopped it (fio's "error" other than the cut's EIO or EROFS with
+ * cut = error).
  * A check that did not run never passes, nor does a part of a job pass
  * for the whole. */
-int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, int midrun,
-		       int mode_syncs, uint64_t *promised, uint64_t *tail);
+struct pc_fio_cut {
+	int midrun;      /* cut during the job */
+	int mode_syncs;  /* at the end: a durability mode ran after the job */
+	int errors;      /* cut = error: the writes after the cut failed */
+};
+int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, const struct pc_fio_cut *cut,
+		       uint64_t *promised, uint64_t *tail);
 
 /* How job J syncs, in words (results.json fio.jobs[].syncs): "each write
  * (sync=1)", "every N writes (fsync/fdatasync)", "at its end only

@@ -566,7 +566,7 @@ static void test_verify_coverage(void)
 /* pc_fio_job_promise of job J on the report TEXT: RC, and (rc >= 0) the
  * writes promised and the tail. */
 static void promise_job(const char *text, const struct pc_fio_job *j, int midrun, int mode_syncs,
-			int want_rc, uint64_t want_promised, uint64_t want_tail,
+			int cut_errors, int want_rc, uint64_t want_promised, uint64_t want_tail,
 			const char *want_msg)
 {
 	json_t *doc = json_loads(text, 0, NULL);
@@ -575,7 +575,8 @@ static void promise_job(const char *text, const struct pc_fio_job *j, int midrun
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
 	uint64_t promised = 99, tail = 99;
-	int rc = pc_fio_job_promise(doc, j, midrun, mode_syncs, &promised, &tail);
+	struct pc_fio_cut cut = { midrun, mode_syncs, cut_errors };
+	int rc = pc_fio_job_promise(doc, j, &cut, &promised, &tail);
 	pc_messages_quiet = 0;
 	pc_capture_errors(NULL, 0);
 	json_decref(doc);
@@ -598,7 +599,7 @@ static void promise_extent(const char *text, const char *job, int midrun, unsign
 {
 	struct pc_fio_job j = { .name = (char *)job, .unsynced = unsynced, .depth = 1,
 				.extent = extent };
-	promise_job(text, &j, midrun, 1, want_rc, want_promised, want_tail, want_msg);
+	promise_job(text, &j, midrun, 1, 0, want_rc, want_promised, want_tail, want_msg);
 }
 
 static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
@@ -643,11 +644,22 @@ static void test_promise(void)
 	 * its end (end_fsync) or a durability mode ran after it */
 	struct pc_fio_job every3 = { .name = "j", .unsynced = 3, .depth = 1, .syncs = PC_FIO_SYNC_EVERY,
 				     .sync_every = 3 };
-	promise_job(part, &every3, 0, 0, 1, 253, 3, NULL);
-	promise_job(part, &every3, 0, 1, 1, 256, 0, NULL);
+	promise_job(part, &every3, 0, 0, 0, 1, 253, 3, NULL);
+	promise_job(part, &every3, 0, 1, 0, 1, 256, 0, NULL);
 	every3.sync_at_end = 1;
-	promise_job(part, &every3, 0, 0, 1, 256, 0, NULL);
-	promise_job(part, &every3, 1, 0, 1, 253, 3, NULL);
+	promise_job(part, &every3, 0, 0, 0, 1, 256, 0, NULL);
+	promise_job(part, &every3, 1, 0, 0, 1, 253, 3, NULL);
+	/* a job an error stopped (max_latency: ETIMEDOUT) is no job the check
+	 * can bound; with cut = error, EIO and EROFS are the cut's */
+	const char *failed = "{\"jobs\":[{\"jobname\":\"j\",\"error\":110,\"write\":"
+			     "{\"total_ios\":1,\"io_bytes\":4096}}]}";
+	const char *eio = "{\"jobs\":[{\"jobname\":\"j\",\"error\":5,\"write\":"
+			  "{\"total_ios\":1,\"io_bytes\":4096}}]}";
+	struct pc_fio_job one = { .name = "j", .depth = 1 };
+	promise_job(failed, &one, 1, 0, 0, -1, 0, 0, "job j failed in the write pass with error 110");
+	promise_job(failed, &one, 1, 0, 1, -1, 0, 0, "error 110");
+	promise_job(eio, &one, 1, 0, 0, -1, 0, 0, "error 5");
+	promise_job(eio, &one, 1, 0, 1, 1, 1, 0, NULL);
 
 	char line[512];
 	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: some line\nfio: pid=12, got signal=7\nmore\n", line,
