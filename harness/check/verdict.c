@@ -43,6 +43,18 @@ static int crash_points_ok(struct pc_case_result *r)
 	return 1;
 }
 
+/* expect = intact and fio's verify found lost blocks: the reason, and
+ * whether the job promised them at all. */
+static void fio_lost(struct pc_case_result *r)
+{
+	const struct pc_case *c = r->c;
+	char hint[256];
+	pc_fio_unsynced_hint(c->fio_jobs, c->nfio_jobs, &r->fio, c->mode != PC_MODE_NONE, hint,
+			     sizeof(hint));
+	snprintf(r->reason, sizeof(r->reason), "%zu of %zu blocks fio saw written failed its "
+		 "verify after the cut, expected intact%s", r->vr.lost, r->vr.checked, hint);
+}
+
 void pc_verdict_judge(struct pc_case_result *r)
 {
 	const struct pc_case *c = r->c;
@@ -68,9 +80,7 @@ void pc_verdict_judge(struct pc_case_result *r)
 		snprintf(r->reason, sizeof(r->reason), "the merged view was not verified: %s",
 			 r->overlay_why[0] ? r->overlay_why : "?");
 	else if (c->workload == PC_WORKLOAD_FIO && c->expect == PC_EXPECT_INTACT && r->vr.lost)
-		snprintf(r->reason, sizeof(r->reason),
-			 "%zu of %zu blocks fio saw written failed its verify after the cut, "
-			 "expected intact", r->vr.lost, r->vr.checked);
+		fio_lost(r);
 	else if (c->workload == PC_WORKLOAD_FIO && c->expect == PC_EXPECT_LOSS && !r->vr.lost)
 		snprintf(r->reason, sizeof(r->reason),
 			 "expected loss but all %zu blocks fio saw written passed its verify: "

@@ -458,9 +458,11 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 			char kinds[256];
 			pc_finding_counts_text(res->vr.counts, kinds, sizeof(kinds));
 			fprintf(f, "- %s: %s", id, pc_outcome_name(res->outcome));
+			/* fio: blocks, and after a mid-run cut nothing was committed */
 			if (lost)
-				fprintf(f, ": %zu of %zu committed entries lost as expected (%s)",
-					res->vr.lost, res->vr.checked, kinds);
+				fprintf(f, ": %zu of %zu %s lost as expected (%s)", res->vr.lost,
+					res->vr.checked, res->c->workload == PC_WORKLOAD_FIO
+					? "blocks fio saw written" : "committed entries", kinds);
 			pc_outcome_line(res, f);
 			fputc('\n', f);
 			free(id);

@@ -454,6 +454,7 @@ void pc_case_result_release(struct pc_case_result *r)
 {
 	pc_verify_result_free(&r->vr);
 	pc_crash_points_free(&r->cp);
+	pc_fio_result_free(&r->fio);
 	free(r->fsck_output);
 	r->fsck_output = NULL;
 	free(r->layers);

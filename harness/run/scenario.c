@@ -441,12 +441,7 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 	memcpy(c->fio_job_text, jf->text, jf->len);
 	c->fio_job_text[jf->len] = '\0';
 	c->fio_job_len = jf->len;
-	c->fio_jobs = xcalloc(jf->njobs + 1, sizeof(char *));
-	c->fio_unsynced = xcalloc(jf->njobs + 1, sizeof(unsigned));
-	for (size_t j = 0; j < jf->njobs; j++) {
-		c->fio_jobs[j] = xstrdup(jf->jobs[j].name);
-		c->fio_unsynced[j] = jf->jobs[j].unsynced;
-	}
+	c->fio_jobs = pc_fio_jobs_copy(jf);
 	c->nfio_jobs = jf->njobs;
 	c->fio_bytes = jf->total_bytes;
 }
@@ -470,6 +465,27 @@ static int cut_at_plain(const char *s)
 	return (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
 }
 
+/* cut_at = end: a job that fio ended early (runtime=, steadystate) must not
+ * pass for the whole job, so each job's least extent must be known
+ * (pc_fio_job.extent).  -1 (class INPUT, JF freed) when one's is not. */
+static int extent_unknown(struct parser *p, const struct section *g, struct pc_fio_jobfile *jf)
+{
+	for (size_t i = 0; i < jf->njobs; i++) {
+		const struct pc_fio_job *j = &jf->jobs[i];
+		if (!j->extent_unknown)
+			continue;
+		pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: cut_at = end needs to know how much each fio "
+			"job writes when it runs to its end, to tell a job fio ended early "
+			"(runtime=, steadystate) from a whole one; %s:%u: job [%s]: %s; write the job "
+			"with plain counts, or cut it mid-run (cut_at = Ns or P%%)", p->path, g->line, g->name,
+			jf->path, j->extent_line, j->name, j->extent_unknown);
+		pc_fio_job_free(jf);
+		p->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* The workload keys of group G: the job file checked (its refusals name
  * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
  * 0 (image), 1 (fio, JF filled) or -1. */
@@ -482,6 +498,11 @@ static int group_workload(struct parser *p, const struct section *g,
 	const struct section *from = g->value[w] ? g : global && global->value[w] ? global : g;
 	p->lineno = from->value[w] ? from->key_line[w] : g->line;
 	int fio = pc_fio_workload_parse(s->workload, p->dir, jf, why, sizeof(why));
+	if (fio < 0 && pc_last_errclass == PC_ERR_ENV) {
+		/* fio missing or failing is the machine's fault: exit 3, not 2 */
+		p->failed = 1;
+		return pc_fail(PC_ERR_ENV, "%s:%u: workload: %s", p->path, p->lineno, why);
+	}
 	if (fio < 0)
 		return key_error(p, "workload", "%s", why);
 	from = g->value[c] ? g : global && global->value[c] ? global : g;
@@ -507,6 +528,8 @@ static int group_workload(struct parser *p, const struct section *g,
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
 	}
+	if (fio && at->kind == PC_CUT_AT_END && extent_unknown(p, g, jf) < 0)
+		return -1;
 	/* A mid-run cut comes before any durability mode could run: a mode
 	 * other than none would only label a case that runs what none runs. */
 	for (unsigned m = 0; fio && at->kind != PC_CUT_AT_END && m < s->modes.n; m++) {
@@ -757,8 +780,7 @@ static void case_free(struct pc_case *c)
 	pc_strv_free(c->images);
 	free(c->fio_job);
 	free(c->fio_job_text);
-	pc_strv_free(c->fio_jobs);
-	free(c->fio_unsynced);
+	pc_fio_jobs_free(c->fio_jobs, c->nfio_jobs);
 }
 
 void pc_scenario_filter(struct pc_scenario *sc, const char *pattern)

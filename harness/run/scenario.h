@@ -94,9 +94,8 @@ struct pc_case {
 	char *fio_job;     /* workload = fio: absolute path of the checked job file */
 	char *fio_job_text; /* its bytes as checked: fio runs a copy of these */
 	size_t fio_job_len;
-	char **fio_jobs;   /* its job (section) names, NULL-terminated */
+	struct pc_fio_job *fio_jobs; /* its jobs (sections), as checked */
 	size_t nfio_jobs;
-	unsigned *fio_unsynced; /* per job: see pc_fio_job.unsynced */
 	uint64_t fio_bytes; /* the jobs' sizes summed; 0 if not plain counts */
 	struct pc_cut_at cut_at; /* end, or during an fio job */
 	int probe;         /* probe = yes: measure the device first (results "device") */

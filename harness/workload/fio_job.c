@@ -199,6 +199,44 @@ static const char *check_distribution(const char *v)
 	return "a non-uniform distribution can pick a block again; use random_distribution=random";
 }
 
+/* fsync=, fdatasync=, iodepth=: how many writes before a mid-run cut may be
+ * complete and not yet synced (pc_fio_job.unsynced) is counted from them,
+ * so they must be read exactly as fio reads them: digits only.  fio also
+ * takes "1k" (1024), "0x10" or "$ncpus", which powercut would misread. */
+static const char *check_plain_count(const char *v)
+{
+	if (*v && strspn(v, "0123456789") == strlen(v) && strlen(v) <= 9)
+		return NULL;
+	return "give it as a plain number (digits): powercut counts from it the writes a "
+	       "mid-run cut may catch complete and not yet synced";
+}
+
+/* numjobs: 1 (the default) only. */
+static const char *check_numjobs(const char *v)
+{
+	if (!strcmp(v, "1"))
+		return NULL;
+	if (!strcmp(v, "0"))
+		return "a job with numjobs=0 does not run (fio 3.33 then fails: 'failed to setup "
+		       "shm segment'); remove the section";
+	return "give each job its own section: the check bounds each job by its own count of "
+	       "completed writes";
+}
+
+/* percentage_random: 100 (for every direction: "100,100") or nothing. */
+static const char *check_random_share(const char *v)
+{
+	for (const char *c = v; *c;) {
+		if (strncmp(c, "100", 3) || (c[3] && c[3] != ','))
+			return "a sequential share in a random job writes blocks the random part "
+			       "writes again (fio's own verify then fails: bad header numberio)";
+		c += 3;
+		if (*c == ',')
+			c++;
+	}
+	return NULL;
+}
+
 static const char *check_zonemode(const char *v)
 {
 	if (!strcmp(v, "none"))
@@ -240,12 +278,23 @@ static const struct rule rules[] = {
 	{ "io_size|io_limit", R_ANY, "fio wraps around and writes blocks again when it exceeds "
 	  "size; set size only", NULL },
 	{ "fill_device|fill_fs", R_TRUE, "writes until the filesystem is full; set size", NULL },
-	{ "numjobs", R_ABOVE_1, "give each job its own section: the check bounds each job by "
-	  "its own count of completed writes", NULL },
+	{ "numjobs", R_VALUE, NULL, check_numjobs },
 	{ "group_reporting", R_TRUE, "merges the per-job counts the check reads", NULL },
 	{ "do_verify|verify_only|verify_state_save|verify_state_load|number_ios|"
 	  "continue_on_error|ignore_error", R_ANY, NULL, NULL },
 	{ "verify_fatal", R_TRUE, "the check would stop at the first bad block", NULL },
+	{ "verify_backlog|verify_backlog_batch", R_TRUE, "fio counts the backlog's reads among "
+	  "the I/Os of the verify pass, which then reads back only part of the blocks (128 of "
+	  "256)", NULL },
+	{ "blockalign|ba", R_ANY, "fio turns its random map off with it, and blocks are "
+	  "written twice", NULL },
+	{ "percentage_random", R_VALUE, NULL, check_random_share },
+	{ "fsync|fdatasync|iodepth", R_VALUE, NULL, check_plain_count },
+	{ "exitall|exitall_on_error", R_ANY, "one job ending ends the others: their writes "
+	  "stop early, and in the verify pass (every job in one fio run) their checks stop "
+	  "with it", NULL },
+	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
+	  "last writes before the cut would go unchecked", NULL },
 	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "
 	  "depends on", NULL },
 	{ "unlink|unlink_each_loop", R_TRUE, "the files are deleted when the job ends: "
@@ -601,22 +650,297 @@ static unsigned long number(const struct pc_fio_section *job, const struct pc_fi
 	return (end == val(o) || *end || errno) ? def : n;
 }
 
-/* See struct pc_fio_job.unsynced. */
-static unsigned unsynced_tail(const struct pc_fio_section *job, const struct pc_fio_section *global)
+/* A boolean option of the job (else [global]) that is set and true. */
+static int is_true(const struct pc_fio_section *job, const struct pc_fio_section *global,
+		   const char *names)
 {
+	const struct pc_fio_opt *o = effective(job, global, names);
+	return o && parse_bool(val(o)) == 1;
+}
+
+/* See struct pc_fio_job: unsynced, syncs, sync_every, sync_at_end. */
+static void job_syncs(struct pc_fio_job *j, const struct pc_fio_section *job,
+		      const struct pc_fio_section *global)
+{
+	j->sync_at_end = is_true(job, global, "end_fsync") || is_true(job, global, "fsync_on_close");
+	j->unsynced = 0;
 	const struct pc_fio_opt *sync = effective(job, global, "sync");
 	if (sync && (!strcmp(val(sync), "1") || !strcmp(val(sync), "sync") ||
-		     !strcmp(val(sync), "dsync")))
-		return 0;
+		     !strcmp(val(sync), "dsync"))) {
+		j->syncs = PC_FIO_SYNC_EACH;
+		return;
+	}
 	unsigned long every = number(job, global, "fsync", 0);
 	unsigned long data = number(job, global, "fdatasync", 0);
 	if (data > every)
 		every = data;
+	j->syncs = every ? PC_FIO_SYNC_EVERY : PC_FIO_SYNC_NEVER;
+	j->sync_every = every;
 	if (!every)
-		return 0;
+		return;
 	unsigned long depth = number(job, global, "iodepth", 1);
 	unsigned long tail = every + (depth ? depth : 1) - 1;
-	return tail > 1000000 ? 1000000 : (unsigned)tail;
+	j->unsynced = tail > 1000000 ? 1000000 : (unsigned)tail;
+}
+
+/* fio's names of a filename= list (':' separated, '\:' a literal colon). */
+static unsigned long count_names(const char *v)
+{
+	unsigned long n = 1;
+	for (const char *c = v; *c; c++) {
+		if (*c == '\\' && c[1] == ':')
+			c++;
+		else if (*c == ':')
+			n++;
+	}
+	return n;
+}
+
+/* The biggest write block of the job (bs, or the top of bsrange: the one
+ * fio reads last, the job's before [global]'s; else fio's 4k): 0 when the
+ * job file does not give it as one plain count, *WHY the option then. */
+static uint64_t max_block(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			  const struct pc_fio_opt **why)
+{
+	*why = effective(job, global, "bssplit");
+	if (*why)
+		return 0;
+	const struct pc_fio_opt *o = effective(job, global, "bs|blocksize|bsrange|blocksize_range");
+	if (!o)
+		return 4096;
+	const char *v = val(o);
+	if (!strcasecmp(o->key, "bsrange") || !strcasecmp(o->key, "blocksize_range")) {
+		const char *dash = strchr(v, '-');
+		v = dash ? dash + 1 : "";
+	}
+	/* "bs=4k,8k": reads and writes of other sizes; fio's random map then
+	 * ends a random job before its size (seen with fio 3.33) */
+	uint64_t bs = 0;
+	if (strchr(v, ',') || pc_fio_parse_size(v, &bs) < 0 || !bs) {
+		*why = o;
+		return 0;
+	}
+	return bs;
+}
+
+/* A count option of the job (else [global]): 1 when unset, 0 when it is
+ * not a plain positive number (*WHY the option then). */
+static unsigned long count_opt(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			       const char *names, const struct pc_fio_opt **why)
+{
+	*why = effective(job, global, names);
+	if (!*why)
+		return 1;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(val(*why), &end, 10);
+	return (end == val(*why) || *end || errno) ? 0 : n;
+}
+
+/* See struct pc_fio_job.extent. */
+static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
+		       const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "size");
+	j->extent_line = o ? o->line : job->line;
+	if ((o = effective(job, global, "kb_base"))) {
+		j->extent_line = o->line;
+		j->extent_unknown = "kb_base changes what fio's size suffixes mean";
+		return;
+	}
+	if (!j->size) {
+		j->extent_unknown = "size is not a plain byte count (e.g. 64m)";
+		return;
+	}
+	uint64_t bs = max_block(job, global, &o);
+	if (!bs) {
+		j->extent_line = o->line;
+		j->extent_unknown = "the block size is not one plain count (bs=N or bsrange=A-B)";
+		return;
+	}
+	uint64_t total = j->size;
+	unsigned long files = count_opt(job, global, "nrfiles|nr_files", &o);
+	if (!files) {
+		j->extent_line = o->line;
+		j->extent_unknown = "nrfiles is not a plain count";
+		return;
+	}
+	const struct pc_fio_opt *fn = effective(job, global, "filename");
+	if (fn && count_names(val(fn)) > files)
+		files = count_names(val(fn));
+	if ((o = effective(job, global, "filesize"))) {
+		uint64_t fs;
+		const struct pc_fio_opt *off = effective(job, global, "offset|fileoffset");
+		if (pc_fio_parse_size(val(o), &fs) < 0 || !fs || off) {
+			j->extent_line = off ? off->line : o->line;
+			j->extent_unknown = off ? "offset with filesize: the files' room for writes "
+						  "depends on both"
+						: "filesize is not one plain count (a range or a percentage)";
+			return;
+		}
+		if (fs <= UINT64_MAX / files && fs * files < total)
+			total = fs * files;
+	}
+	uint64_t slack = files <= UINT64_MAX / bs ? files * bs : UINT64_MAX;
+	j->extent = total > slack ? total - slack : 0;
+	j->extent_unknown = NULL;
+}
+
+/* ---- the jobs' files ----------------------------------------------------- */
+
+/* Most file names powercut enumerates over all jobs (nrfiles). */
+#define MAX_FILES 100000
+
+struct job_file {
+	char *path;           /* relative to the directory, normalized */
+	const struct pc_fio_section *job;
+	unsigned line;        /* of the job's option that names it, else the job's */
+	const char *key;      /* that option, or NULL (fio's default name) */
+};
+
+/* NAME (LEN bytes, "\:" read as ':') as a path below the directory: no
+ * empty or "." components ("./x", "x/" and "a//b" are "x", "x", "a/b");
+ * "" when nothing is left (the directory itself).  ".." was refused. */
+static char *normalize(const char *name, size_t len)
+{
+	char *out = xmalloc(len + 1);
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		size_t start = n;
+		while (i < len && name[i] != '/') {
+			if (name[i] == '\\' && i + 1 < len && name[i + 1] == ':')
+				i++;
+			out[n++] = name[i++];
+		}
+		i++; /* the '/' */
+		if (n == start || (n - start == 1 && out[start] == '.')) {
+			n = start; /* an empty or "." component */
+			continue;
+		}
+		out[n++] = '/';
+	}
+	if (n > 0)
+		n--; /* the last '/' */
+	out[n] = '\0';
+	return out;
+}
+
+/* fio's filename_format for file FILENUM of job JOB (numjobs 1): $jobname,
+ * $jobnum (0), $filenum, $clientuid ("" when fio runs locally). */
+static char *expand_format(const char *fmt, const char *job, unsigned long filenum)
+{
+	struct { const char *var; char value[32]; } vars[] = {
+		{ "$jobname", "" }, { "$jobnum", "0" }, { "$filenum", "" }, { "$clientuid", "" },
+	};
+	snprintf(vars[2].value, sizeof(vars[2].value), "%lu", filenum);
+	size_t cap = strlen(fmt) * 8 + strlen(job) + 64, n = 0;
+	char *out = xmalloc(cap);
+	for (const char *c = fmt; *c;) {
+		size_t k = 0, nv = sizeof(vars) / sizeof(vars[0]);
+		while (k < nv && strncmp(c, vars[k].var, strlen(vars[k].var)))
+			k++;
+		const char *v = k == nv ? NULL : k == 0 ? job : vars[k].value;
+		size_t add = v ? strlen(v) : 1;
+		if (n + add + 1 > cap) {
+			cap = (n + add + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		if (v) {
+			memcpy(out + n, v, add);
+			c += strlen(vars[k].var);
+		} else {
+			out[n] = *c++;
+		}
+		n += add;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct job_file *)a)->path, ((const struct job_file *)b)->path);
+}
+
+/* Add the files job S writes to FILES (*N of them): filename='s ':' list,
+ * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
+ * of its nrfiles files.  -1 (refused) when they cannot be told. */
+static int add_job_files(struct parser *p, const struct pc_fio_section *s,
+			 const struct pc_fio_section *global, struct job_file **files, size_t *n)
+{
+	const struct pc_fio_opt *fn = effective(s, global, "filename");
+	const struct pc_fio_opt *o;
+	unsigned long count = fn ? count_names(val(fn)) : count_opt(s, global, "nrfiles|nr_files", &o);
+	if (!count || count > MAX_FILES || *n + count > MAX_FILES)
+		return job_error(p, fn ? fn->line : o ? o->line : s->line, fn ? "filename" : "nrfiles",
+				 "[%s]: powercut checks that no two files of the jobs are one: "
+				 "it needs the files as a plain count, at most %d in all", s->name,
+				 MAX_FILES);
+	const struct pc_fio_opt *fmt = fn ? NULL : effective(s, global, "filename_format");
+	*files = xrealloc(*files, (*n + count) * sizeof(**files));
+	const char *v = fn ? val(fn) : NULL;
+	for (unsigned long k = 0; k < count; k++) {
+		struct job_file *f = &(*files)[(*n)++];
+		const struct pc_fio_opt *by = fn ? fn : fmt;
+		f->job = s;
+		f->key = fn ? "filename" : fmt ? "filename_format" : NULL;
+		/* an option of [global] is reported at the job it names files for */
+		f->line = by && by->line > s->line ? by->line : s->line;
+		if (fn) {
+			const char *end = v;
+			while (*end && *end != ':')
+				end += (*end == '\\' && end[1] == ':') ? 2 : 1;
+			f->path = normalize(v, (size_t)(end - v));
+			v = *end ? end + 1 : end;
+		} else {
+			char *name = expand_format(fmt ? val(fmt) : "$jobname.$jobnum.$filenum",
+						   s->name, k);
+			f->path = normalize(name, strlen(name));
+			free(name);
+		}
+		if (!*f->path)
+			return job_error(p, f->line, f->key, "[%s]: a file name that is the "
+					 "directory itself", s->name);
+	}
+	return 0;
+}
+
+/* Two jobs on one file, or one job on one file twice, would overwrite
+ * blocks the check expects; "x" and "./x", a filename= list, a job's
+ * default file name (NAME.0.0) and filename_format all name files. */
+static int check_shared_files(struct parser *p, const struct pc_fio_section *global)
+{
+	struct job_file *files = NULL;
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; i < p->nsections && rc == 0; i++)
+		if (&p->sections[i] != global)
+			rc = add_job_files(p, &p->sections[i], global, &files, &n);
+	if (rc == 0) {
+		qsort(files, n, sizeof(*files), file_cmp);
+		for (size_t i = 1; i < n && rc == 0; i++) {
+			const struct job_file *a = &files[i - 1], *b = &files[i];
+			if (strcmp(a->path, b->path))
+				continue;
+			if (a->job->line > b->job->line || (a->job == b->job && a->line > b->line)) {
+				const struct job_file *t = a;
+				a = b;
+				b = t;
+			}
+			if (a->job == b->job)
+				rc = job_error(p, b->line, b->key, "[%s] writes the file '%s' twice: "
+					       "its second writes would overwrite blocks the check "
+					       "expects", b->job->name, b->path);
+			else
+				rc = job_error(p, b->line, b->key, "[%s] and [%s] write the same file "
+					       "'%s': each would overwrite blocks the other's check "
+					       "expects", a->job->name, b->job->name, b->path);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(files[i].path);
+	free(files);
+	return rc;
 }
 
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
@@ -641,22 +965,15 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			if (!effective(s, global, needed[k].names))
 				return job_error(p, s->line, NULL, "[%s]: %s is not set: %s", s->name,
 						 needed[k].names, needed[k].why);
-		/* Two jobs on one explicit file would overwrite each other's blocks. */
-		const struct pc_fio_opt *fn = effective(s, global, "filename");
-		for (size_t j = 0; fn && j < i; j++) {
-			const struct pc_fio_section *t = &p->sections[j];
-			const struct pc_fio_opt *other = t == global ? NULL : effective(t, global, "filename");
-			if (other && !strcmp(val(other), val(fn)))
-				return job_error(p, s->line, "filename", "[%s] and [%s] write the same "
-						 "file '%s': each would overwrite blocks the other's check "
-						 "expects", t->name, s->name, val(fn));
-		}
 		out->jobs = xrealloc(out->jobs, (out->njobs + 1) * sizeof(*out->jobs));
 		struct pc_fio_job *j = &out->jobs[out->njobs++];
 		memset(j, 0, sizeof(*j));
 		j->name = xstrdup(s->name);
 		j->line = s->line;
-		j->unsynced = unsynced_tail(s, global);
+		job_syncs(j, s, global);
+		j->depth = (unsigned)number(s, global, "iodepth", 1);
+		if (!j->depth)
+			j->depth = 1;
 		/* kb_base changes what every suffix means, and only for the
 		 * options fio parses after it: not counted. */
 		if (effective(s, global, "kb_base") ||
@@ -664,9 +981,12 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			sizes_known = 0;
 		else
 			out->total_bytes += j->size;
+		job_extent(j, s, global);
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
+	if (check_shared_files(p, global) < 0)
+		return -1;
 	if (out->njobs == 0)
 		return job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");
 	return 0;
@@ -759,11 +1079,62 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 	return 0;
 }
 
+/* Where line LINE (1-based) of TEXT starts; LEN when there is none. */
+static size_t line_start(const char *text, size_t len, unsigned line)
+{
+	size_t pos = 0;
+	for (unsigned l = 1; l < line && pos < len; pos++)
+		if (text[pos] == '\n')
+			l++;
+	return pos;
+}
+
+char *pc_fio_job_with_lines(const char *text, size_t len, const struct pc_fio_job *jobs,
+			    size_t njobs, const char *const *lines, size_t *outlen)
+{
+	size_t cap = len + 2 * njobs + 1;
+	for (size_t i = 0; i < njobs; i++)
+		cap += strlen(lines[i]);
+	char *out = xmalloc(cap);
+	size_t n = 0, from = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		/* a job's section ends where the next one starts */
+		size_t end = i + 1 < njobs ? line_start(text, len, jobs[i + 1].line) : len;
+		memcpy(out + n, text + from, end - from);
+		n += end - from;
+		from = end;
+		if (n > 0 && out[n - 1] != '\n')
+			out[n++] = '\n';
+		memcpy(out + n, lines[i], strlen(lines[i]));
+		n += strlen(lines[i]);
+	}
+	memcpy(out + n, text + from, len - from);
+	n += len - from;
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+}
+
+struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf)
+{
+	struct pc_fio_job *jobs = xcalloc(jf->njobs + 1, sizeof(*jobs));
+	for (size_t i = 0; i < jf->njobs; i++) {
+		jobs[i] = jf->jobs[i];
+		jobs[i].name = xstrdup(jf->jobs[i].name);
+	}
+	return jobs;
+}
+
+void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n)
+{
+	for (size_t i = 0; jobs && i < n; i++)
+		free(jobs[i].name);
+	free(jobs);
+}
+
 void pc_fio_job_free(struct pc_fio_jobfile *jf)
 {
-	for (size_t i = 0; i < jf->njobs; i++)
-		free(jf->jobs[i].name);
-	free(jf->jobs);
+	pc_fio_jobs_free(jf->jobs, jf->njobs);
 	sections_free(jf->sections, jf->nsections);
 	free(jf->path);
 	free(jf->text);
@@ -1061,7 +1432,9 @@ int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobf
 	}
 	free(joined);
 	if (rc < 0) {
-		snprintf(why, len, "fio job file %s refused (see above)", file);
+		snprintf(why, len, pc_last_errclass == PC_ERR_ENV
+			 ? "fio job file %s could not be checked: fio could not run (see above)"
+			 : "fio job file %s refused (see above)", file);
 		return -1;
 	}
 	return 1;

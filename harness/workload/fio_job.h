@@ -17,6 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* How a job makes its writes durable. */
+enum pc_fio_sync {
+	PC_FIO_SYNC_NEVER,   /* no sync=1, fsync= or fdatasync= */
+	PC_FIO_SYNC_EACH,    /* sync=1 (O_SYNC) or dsync: durable when complete */
+	PC_FIO_SYNC_EVERY,   /* fsync=N or fdatasync=N: every N writes */
+};
+
 /* One job (a section other than [global]). */
 struct pc_fio_job {
 	char *name;
@@ -25,8 +32,23 @@ struct pc_fio_job {
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
 	 * writes before a mid-run cut may be acknowledged and not yet synced;
-	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync. */
+	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync.  The same writes
+	 * may be unsynced when the job ends (cut_at = end, mode none), unless
+	 * it syncs at its end (SYNC_AT_END). */
 	unsigned unsynced;
+	enum pc_fio_sync syncs;
+	unsigned long sync_every; /* SYNC_EVERY: N */
+	int sync_at_end;     /* end_fsync or fsync_on_close */
+	unsigned depth;      /* iodepth (1 unless set) */
+	/* The least the job writes when fio runs it to its end: its size (or
+	 * nrfiles x filesize when smaller), less one block per file (fio
+	 * leaves out the part of a file's share that is not a whole block).
+	 * A job that wrote less was ended early (runtime=,
+	 * steadystate...).  0 with EXTENT_UNKNOWN (and the option's line in
+	 * EXTENT_LINE, or the job's) when the job file cannot tell it. */
+	uint64_t extent;
+	const char *extent_unknown;
+	unsigned extent_line;
 };
 
 /* An option line as powercut read it (fio's reading: see above). */
@@ -70,11 +92,19 @@ int pc_fio_job_load(const char *path, const char *shown, struct pc_fio_jobfile *
 /* Check the text TEXT as a job file (unit tests; SHOWN names it). */
 int pc_fio_job_parse_string(const char *text, const char *shown, struct pc_fio_jobfile *out);
 void pc_fio_job_free(struct pc_fio_jobfile *jf);
+/* The job file TEXT (LEN bytes, as checked, with the NJOBS JOBS read from
+ * it) with the lines LINES[i] ("key=value\n"...) added at the end of the
+ * section of job i: what the verify pass runs.  *OUTLEN its length. */
+char *pc_fio_job_with_lines(const char *text, size_t len, const struct pc_fio_job *jobs,
+			    size_t njobs, const char *const *lines, size_t *outlen);
+/* A copy of JF's jobs (names included), and freeing one. */
+struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf);
+void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n);
 
 /* The scenario key workload: "image" (0) or "fio FILE" (1: FILE, relative
  * to DIR, loaded and checked into JF, and accepted by fio --parse-only).
  * -1 with the reason in WHY (a refused job file has printed its own
- * FILE:LINE message already). */
+ * FILE:LINE message already); the class is ENV when fio could not run. */
 int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
 			  char *why, size_t len);
 

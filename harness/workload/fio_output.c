@@ -50,11 +50,21 @@ json_t *pc_fio_json_last(const char *buf, size_t len, size_t *end)
 	return last;
 }
 
-static uint64_t get_u64(json_t *o, const char *a, const char *b)
+/* O.A (or O.A.B): 1 and *OUT when it is a count (an integer, not
+ * negative); 0 and *OUT = 0 when it is missing or anything else. */
+static int get_count(json_t *o, const char *a, const char *b, uint64_t *out)
 {
 	json_t *v = b ? json_object_get(json_object_get(o, a), b) : json_object_get(o, a);
-	json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
-	return n > 0 ? (uint64_t)n : 0;
+	json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
+	*out = n >= 0 ? (uint64_t)n : 0;
+	return n >= 0;
+}
+
+static uint64_t get_u64(json_t *o, const char *a, const char *b)
+{
+	uint64_t n;
+	get_count(o, a, b, &n);
+	return n;
 }
 
 uint64_t pc_fio_json_write_bytes(json_t *report)
@@ -78,14 +88,15 @@ int pc_fio_json_job(json_t *report, const char *name, struct pc_fio_stats *out)
 		const char *n = json_string_value(json_object_get(job, "jobname"));
 		if (!n || strcmp(n, name))
 			continue;
-		out->has_write = json_is_integer(json_object_get(json_object_get(job, "write"),
-								 "total_ios"));
-		out->write_ios = get_u64(job, "write", "total_ios");
-		out->write_bytes = get_u64(job, "write", "io_bytes");
-		out->read_ios = get_u64(job, "read", "total_ios");
-		out->read_bytes = get_u64(job, "read", "io_bytes");
+		out->has_write = get_count(job, "write", "total_ios", &out->write_ios) &
+				 get_count(job, "write", "io_bytes", &out->write_bytes);
+		out->has_read = get_count(job, "read", "total_ios", &out->read_ios) &
+				get_count(job, "read", "io_bytes", &out->read_bytes);
+		/* fio reports total_err only with continue_on_error */
 		out->total_err = get_u64(job, "total_err", NULL);
-		out->error = (int)get_u64(job, "error", NULL);
+		uint64_t error;
+		out->has_error = get_count(job, "error", NULL, &error) && error <= 4095;
+		out->error = out->has_error ? (int)error : 0;
 		return 0;
 	}
 	return -1;

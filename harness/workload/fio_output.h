@@ -14,7 +14,10 @@ struct pc_fio_stats {
 	uint64_t read_ios, read_bytes;
 	uint64_t total_err;               /* total_err */
 	int error;                        /* error (errno of the first error) */
-	int has_write;                    /* write.total_ios is in the report */
+	/* The report gives them (as counts: integers, not negative):
+	 * write.total_ios and write.io_bytes; read.total_ios and read.io_bytes;
+	 * error.  A count it does not give reads as 0. */
+	int has_write, has_read, has_error;
 };
 
 /* The last complete JSON document in BUF (fio --output-format=json with

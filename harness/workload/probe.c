@@ -79,9 +79,12 @@ static int probe_one(const char *target, const char *outdir, const char *label,
 	free(file);
 	if (status < 0)
 		return -1;
-	if (status != 0)
-		return pc_fail(PC_ERR_RUN, "probe of %s: fio exited with %d (see %s)", target,
-			       status, err);
+	if (status != 0) {
+		char line[512];
+		pc_fio_last_line(err, line, sizeof(line));
+		return pc_fail(PC_ERR_RUN, "probe of %s: fio exited with %d: %s", target, status,
+			       line[0] ? line : "(nothing on its standard error)");
+	}
 	size_t len = 0;
 	char *text = pc_read_file(json, &len);
 	json_t *doc = text ? pc_fio_json_last(text, len, NULL) : NULL;

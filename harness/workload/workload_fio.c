@@ -153,8 +153,7 @@ static int wait_fio(pid_t pid)
 	}
 }
 
-/* The last line fio wrote to ERRPATH, for an error message. */
-static void last_line(const char *errpath, char *out, size_t len)
+void pc_fio_last_line(const char *errpath, char *out, size_t len)
 {
 	size_t n = 0;
 	char *text = pc_read_file(errpath, &n);
@@ -295,7 +294,7 @@ static int write_argv_run(struct write_run *w, char **argv)
 	if (rc < 0)
 		return -1;
 	char line[512];
-	last_line(w->err, line, sizeof(line));
+	pc_fio_last_line(w->err, line, sizeof(line));
 	if (midrun && w->triggered && !w->cut && access(w->saved, F_OK) == 0 && cut_now(w) < 0)
 		return -1;
 	if (midrun && !w->triggered) {
@@ -345,8 +344,11 @@ static json_t *final_report(const char *path)
 
 int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res)
 {
+	pc_fio_result_free(res);
 	memset(res, 0, sizeof(*res));
 	res->used = 1;
+	res->jobs = xcalloc(fc->njobs + 1, sizeof(*res->jobs));
+	res->njobs = fc->njobs;
 	res->midrun = fc->cut_at.kind != PC_CUT_AT_END;
 	struct write_run w = { .fc = fc, .res = res };
 	if (path_in(w.json, fc->casedir, "fio-write.json") < 0 ||
@@ -393,10 +395,12 @@ int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res)
 		return -1;
 	for (size_t i = 0; i < fc->njobs; i++) {
 		struct pc_fio_stats st;
-		if (pc_fio_json_job(doc, fc->jobs[i], &st) < 0)
+		if (pc_fio_json_job(doc, fc->jobs[i].name, &st) < 0)
 			continue; /* judged by the verify pass (pc_fio_job_promise) */
 		res->write_ios += st.write_ios;
 		res->write_bytes += st.write_bytes;
+		res->jobs[i].write_ios = st.write_ios;
+		res->jobs[i].write_bytes = st.write_bytes;
 	}
 	/* The file then holds the final report alone. */
 	rc = json_dump_file(doc, w.json, JSON_INDENT(2)) == 0
@@ -407,19 +411,6 @@ int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res)
 
 /* ---- the verify pass ----------------------------------------------------------- */
 
-/* A job name as part of a file name. */
-static void file_safe(const char *name, char *out, size_t len)
-{
-	size_t i = 0;
-	for (; name[i] && i + 1 < len; i++) {
-		char c = name[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			 c == '-' || c == '_' || c == '.';
-		out[i] = ok && !(i == 0 && c == '.') ? c : '_';
-	}
-	out[i] = '\0';
-}
-
 /* A finding about a whole job, counting LOST blocks; DETAIL is consumed. */
 static void job_finding(struct pc_verify_result *vr, const char *job, uint64_t lost, char *detail)
 {
@@ -429,100 +420,125 @@ static void job_finding(struct pc_verify_result *vr, const char *job, uint64_t l
 	vr->lost += lost;
 }
 
-static int verify_job(const struct pc_fio_case *fc, const char *job, uint64_t ios,
-		      struct pc_fio_result *res, struct pc_verify_result *vr)
+/* What the verify pass says of checked job INDEX (PROMISED writes), from
+ * its entry ST of fio's report: the blocks a missing or short file took
+ * away are lost, a failure fio does not explain is an error, and it must
+ * have read back what it was to check.  Its lost blocks into res->jobs. */
+static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
+		     const struct pc_fio_stats *st, const char *errpath,
+		     struct pc_fio_result *res, struct pc_verify_result *vr)
 {
-	char safe[128], name[192], json[PATH_MAX], err[PATH_MAX];
-	file_safe(job, safe, sizeof(safe));
-	snprintf(name, sizeof(name), "fio-verify-%s.json", safe);
-	if (path_in(json, fc->casedir, name) < 0)
-		return -1;
-	snprintf(name, sizeof(name), "fio-verify-%s.stderr", safe);
-	if (path_in(err, fc->casedir, name) < 0)
-		return -1;
-	char *aux = xasprintf("--aux-path=%s", fc->casedir);
-	char *dir = xasprintf("--directory=%s", fc->datadir);
-	char *num = xasprintf("--number_ios=%llu", (unsigned long long)ios);
-	char *sec = xasprintf("--section=%s", job);
-	/* create_on_open: without it fio "lays out" a file shorter than the
-	 * job's size before verifying, which for a write job means deleting
-	 * it (filesetup.c, extend_file) - the evidence.  allow_file_create=0:
-	 * a file the cut took away is an error, not a new empty file. */
-	char *argv[] = { "fio", "--output-format=json", aux, dir, "--verify_only",
-			 "--verify_state_load=1", "--continue_on_error=verify",
-			 "--create_on_open=1", "--allow_file_create=0", num, sec,
-			 (char *)fc->job, NULL };
-	pid_t pid = spawn(argv, fc->casedir, json, err);
-	int status = pid < 0 ? -1 : wait_fio(pid);
-	free(aux);
-	free(dir);
-	free(num);
-	free(sec);
-	if (status < 0)
-		return -1;
-
-	size_t len = 0;
-	char *text = pc_read_file(err, &len);
-	if (!text)
-		return -1;
-	size_t found = pc_fio_verify_findings(text, fc->datadir, vr);
-	char sig[512];
-	int died = pc_fio_signal_line(text, sig, sizeof(sig));
-	free(text);
-	if (died)
-		return pc_fail(PC_ERR_RUN, "fio verify of job %s died of a signal (see %s): %s",
-			       job, err, sig);
-	char line[512];
-	last_line(err, line, sizeof(line));
-	len = 0;
-	text = pc_read_file(json, &len);
-	json_t *doc = text ? pc_fio_json_last(text, len, NULL) : NULL;
-	free(text);
-	struct pc_fio_stats st;
-	if (!doc || pc_fio_json_job(doc, job, &st) < 0) {
-		json_decref(doc);
-		return pc_fail(PC_ERR_RUN, "fio verify of job %s gave no report (exit %d, see %s): %s",
-			       job, status, err, line);
-	}
-	json_decref(doc);
-	if (st.total_err > found) /* never a pass on a message we could not read */
-		job_finding(vr, job, st.total_err - found,
-			    xasprintf("%llu more verify errors that powercut could not read (see %s)",
-				      (unsigned long long)(st.total_err - found), err));
-	if (st.error == ENOENT) {
+	const char *job = fc->jobs[index].name;
+	struct pc_fio_job_result *jr = &res->jobs[index];
+	jr->lost = st->total_err;
+	uint64_t checked = ios;
+	if (st->error == ENOENT) {
 		/* A file of the job is gone: every block it promised is lost. */
 		job_finding(vr, job, ios, xasprintf("a file of the job is missing after the cut: "
 						    "its %llu writes are lost",
 						    (unsigned long long)ios));
-	} else if (st.error == EIO) {
+		jr->lost = ios;
+	} else if (st->error == EIO) {
 		/* fio stops the job at a read that fails or comes back short
 		 * (a file that ends early after the cut, fio prints no block
 		 * for it): that block and the ones after it were promised and
 		 * could not be read. */
-		uint64_t rest = ios > st.read_ios ? ios - st.read_ios + 1 : 1;
+		uint64_t rest = ios > st->read_ios ? ios - st->read_ios + 1 : 1;
 		job_finding(vr, job, rest, xasprintf("a read failed or came back short after %llu of "
 						     "%llu blocks (the file ends early?): the "
 						     "remaining %llu count as lost",
-						     (unsigned long long)(st.read_ios ? st.read_ios - 1 : 0),
+						     (unsigned long long)(st->read_ios ? st->read_ios - 1 : 0),
 						     (unsigned long long)ios, (unsigned long long)rest));
-	} else if ((st.error && !(st.error == EILSEQ && st.total_err)) ||
-		   (status != 0 && st.total_err == 0)) {
+		jr->lost += rest;
+	} else if (st->error && !(st->error == EILSEQ && st->total_err)) {
 		/* EILSEQ (84) is how fio records a verify failure. */
-		return pc_fail(PC_ERR_RUN, "fio verify of job %s exited with %d, error %d (see %s): %s",
-			       job, status, st.error, err, line);
+		return pc_fail(PC_ERR_RUN, "fio verify of job %s failed with error %d (see %s)", job,
+			       st->error, errpath);
+	} else {
+		unsigned window = fc->cut_at.kind != PC_CUT_AT_END ? 2 * fc->jobs[index].depth : 0;
+		if (pc_fio_verify_coverage(job, ios, st->read_ios, window) < 0)
+			return -1;
+		checked = st->read_ios < ios ? st->read_ios : ios;
 	}
-	/* Checked: the blocks promised (those read back and those a short
-	 * file or a missing one took away), so that lost <= checked. */
-	vr->checked += ios;
-	res->verify_ios += st.read_ios;
-	res->verify_errors += st.total_err;
+	/* Checked: the blocks read back, or, when a short file or a missing
+	 * one took blocks away, all promised (so that lost <= checked). */
+	vr->checked += checked;
+	jr->read_back = st->read_ios;
+	jr->verified = 1;
+	res->verify_ios += st->read_ios;
+	res->verify_errors += st->total_err;
 	res->jobs_verified++;
 	return 0;
 }
 
-int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned unsynced,
+/* The job file as the verify pass runs it (CASE/verify.fio): the checked
+ * bytes, and at the end of each job's section number_ios=N, the writes it
+ * promised (with continue_on_error fio would otherwise read on past the
+ * saved state: its stop test counts good reads only), or, for a job that
+ * promised nothing, number_ios=1 and verify=null (it checks nothing). */
+static int write_verify_job(const struct pc_fio_case *fc, const uint64_t *promised,
+			    const char *path)
+{
+	char **lines = xcalloc(fc->njobs + 1, sizeof(*lines));
+	for (size_t i = 0; i < fc->njobs; i++)
+		lines[i] = promised[i] ? xasprintf("number_ios=%llu\n", (unsigned long long)promised[i])
+				       : xstrdup("number_ios=1\nverify=null\n");
+	size_t len = 0;
+	char *text = pc_fio_job_with_lines(fc->text, fc->text_len, fc->jobs, fc->njobs,
+					   (const char *const *)lines, &len);
+	int rc = pc_write_file(path, text, len, 0);
+	free(text);
+	for (size_t i = 0; i < fc->njobs; i++)
+		free(lines[i]);
+	free(lines);
+	return rc;
+}
+
+/* fio --verify_only on every job at once: run alone (--section) a job is
+ * fio's job 1, whatever its place in the file, and fio 3.33 then draws
+ * other random offsets than in the write pass (a second randwrite job of
+ * a file "lost" 303 of 356 blocks it had never written). */
+static int run_verify(const struct pc_fio_case *fc, const char *job, const char *json,
+		      const char *err)
+{
+	char *aux = xasprintf("--aux-path=%s", fc->casedir);
+	char *dir = xasprintf("--directory=%s", fc->datadir);
+	/* create_on_open: without it fio "lays out" a file shorter than the
+	 * job's size before verifying, which for a write job means deleting
+	 * it (filesetup.c, extend_file) - the evidence.  allow_file_create=0:
+	 * a file the cut took away is an error, not a new empty file.
+	 * Mid-run the saved state (local-JOB-N-verify.state in the case
+	 * folder) tells fio which of the last writes it issued had completed
+	 * at the trigger; at the end every write had, and without the state
+	 * fio checks all of them (with it, fio 3.33 skips the last block of a
+	 * job whose last completion was a sync). */
+	int midrun = fc->cut_at.kind != PC_CUT_AT_END;
+	char *argv[] = { "fio", "--output-format=json", aux, dir, "--verify_only",
+			 "--continue_on_error=verify", "--create_on_open=1",
+			 "--allow_file_create=0", (char *)job,
+			 midrun ? "--verify_state_load=1" : NULL, NULL };
+	pid_t pid = spawn(argv, fc->casedir, json, err);
+	int status = pid < 0 ? -1 : wait_fio(pid);
+	free(aux);
+	free(dir);
+	return status;
+}
+
+int pc_fio_verify_coverage(const char *job, uint64_t promised, uint64_t read, unsigned window)
+{
+	if (read >= promised || promised - read <= window)
+		return 0;
+	return pc_fail(PC_ERR_RUN, "fio's verify of job %s read back %llu of the %llu blocks it "
+		       "was to check: %llu were not checked (an option of the job changes what fio "
+		       "reads back?), the check did not run whole", job, (unsigned long long)read,
+		       (unsigned long long)promised, (unsigned long long)(promised - read));
+}
+
+int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, const struct pc_fio_cut *cut,
 		       uint64_t *promised, uint64_t *tail)
 {
+	const char *job = j->name;
+	int midrun = cut->midrun, mode_syncs = cut->mode_syncs;
 	*promised = *tail = 0;
 	struct pc_fio_stats st;
 	if (pc_fio_json_job(report, job, &st) < 0)
@@ -532,53 +548,157 @@ int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned uns
 		return pc_fail(PC_ERR_RUN, "fio's write report has no write counts for job %s "
 			       "(fio's statistics off, or reported under another name): the check "
 			       "of it cannot run", job);
+	/* An error stopped the job before it was done (with cut = drop the
+	 * cut fails no write; with cut = error the writes after it fail with
+	 * EIO, or EROFS once the filesystem gives up): not a job whose
+	 * writes the check can bound, whatever was cut. */
+	if (st.error && !(cut->errors && (st.error == EIO || st.error == EROFS)))
+		return pc_fail(PC_ERR_RUN, "fio's job %s failed in the write pass with error %d "
+			       "(%s; see fio-write.stderr): its writes stopped there, the check "
+			       "cannot judge it", job, st.error, strerror(st.error));
 	if (st.write_ios == 0 && !midrun)
 		return pc_fail(PC_ERR_RUN, "fio's job %s wrote nothing (0 writes in its report, "
 			       "see fio-write.stderr): there is nothing the check could find lost",
 			       job);
+	if (!midrun && st.write_bytes < j->extent)
+		return pc_fail(PC_ERR_RUN, "fio ended job %s early: it wrote %llu bytes (%llu writes), "
+			       "and run to its end it writes at least %llu (runtime=, steadystate or "
+			       "an error stop a job early): with cut_at = "
+			       "end the check would pass a part of the job as the whole; let the job "
+			       "run whole, or cut it mid-run (cut_at = Ns or P%%)", job,
+			       (unsigned long long)st.write_bytes, (unsigned long long)st.write_ios,
+			       (unsigned long long)j->extent);
 	uint64_t n = st.write_ios;
-	/* Mid-run, fio counts a write complete before its fsync: the last
-	 * ones may not be synced yet, and are not promised. */
-	if (midrun && unsynced) {
-		*tail = unsynced < n ? unsynced : n;
+	/* fio counts a write complete before its fsync: the last ones may not
+	 * be synced yet at a mid-run cut, nor at the end of a job that does
+	 * not sync then when no durability mode runs after it (fsync=3 and
+	 * 2048 writes: the last 2 were lost on ext4), and are not promised. */
+	int unsynced_end = midrun || (!mode_syncs && !j->sync_at_end);
+	if (unsynced_end && j->unsynced) {
+		*tail = j->unsynced < n ? j->unsynced : n;
 		n -= *tail;
 	}
 	*promised = n;
 	return n > 0;
 }
 
+/* The promises of every job of the final write report DOC into PROMISED
+ * (0: nothing to check); -1 when one cannot be told. */
+static int promises(const struct pc_fio_case *fc, json_t *doc, struct pc_fio_result *res,
+		    uint64_t *promised)
+{
+	for (size_t i = 0; i < fc->njobs; i++) {
+		uint64_t tail;
+		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors };
+		int any = pc_fio_job_promise(doc, &fc->jobs[i], &cut, &promised[i], &tail);
+		if (any < 0)
+			return -1;
+		res->unchecked_tail += tail;
+		res->jobs[i].promised = promised[i];
+		res->jobs[i].tail = tail;
+		/* Mid-run: the cut came before this job had a write complete
+		 * (and synced); results.json counts it. */
+		res->jobs_unchecked += !any;
+	}
+	return 0;
+}
+
+/* Every checked job of the verify report DOC judged; the verify errors
+ * fio counted beyond the messages read (FOUND) are one more finding. */
+static int judge_jobs(const struct pc_fio_case *fc, json_t *doc, const uint64_t *promised,
+		      int status, size_t found, const char *err, struct pc_fio_result *res,
+		      struct pc_verify_result *vr)
+{
+	char line[512];
+	pc_fio_last_line(err, line, sizeof(line));
+	uint64_t total_err = 0;
+	int explained = 0;
+	for (size_t i = 0; i < fc->njobs; i++) {
+		struct pc_fio_stats st;
+		const char *job = fc->jobs[i].name;
+		if (pc_fio_json_job(doc, job, &st) < 0)
+			return pc_fail(PC_ERR_RUN, "fio's verify report has no job %s (exit %d, see "
+				       "%s): %s", job, status, err, line);
+		explained |= st.error || st.total_err;
+		if (!promised[i])
+			continue; /* verify=null: it checked nothing, as promised */
+		if (!st.has_read || !st.has_error)
+			return pc_fail(PC_ERR_RUN, "fio's verify report of job %s has no %s (see "
+				       "%s): what it checked is not known", job,
+				       st.has_read ? "error field" : "read counts", err);
+		total_err += st.total_err;
+		if (judge_job(fc, i, promised[i], &st, err, res, vr) < 0)
+			return -1;
+	}
+	if (status != 0 && !explained)
+		return pc_fail(PC_ERR_RUN, "fio verify exited with %d and no job says why (see %s): "
+			       "%s", status, err, line);
+	if (total_err > found) /* never a pass on a message we could not read */
+		job_finding(vr, "fio", total_err - found,
+			    xasprintf("%llu more verify errors that powercut could not read (see %s)",
+				      (unsigned long long)(total_err - found), err));
+	return 0;
+}
+
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr)
 {
-	char path[PATH_MAX];
-	if (path_in(path, fc->casedir, "fio-write.json") < 0)
+	char path[PATH_MAX], job[PATH_MAX], json[PATH_MAX], err[PATH_MAX];
+	if (path_in(path, fc->casedir, "fio-write.json") < 0 ||
+	    path_in(job, fc->casedir, "verify.fio") < 0 ||
+	    path_in(json, fc->casedir, "fio-verify.json") < 0 ||
+	    path_in(err, fc->casedir, "fio-verify.stderr") < 0)
 		return -1;
 	json_t *doc = final_report(path);
 	if (!doc)
 		return -1;
-	int rc = 0;
-	for (size_t i = 0; i < fc->njobs && rc == 0; i++) {
-		uint64_t promised, tail;
-		int any = pc_fio_job_promise(doc, fc->jobs[i], res->midrun,
-					     fc->unsynced ? fc->unsynced[i] : 0, &promised, &tail);
-		if (any < 0) {
-			rc = -1;
-			break;
-		}
-		res->unchecked_tail += tail;
-		if (!any) {
-			/* Mid-run: the cut came before this job had a write
-			 * complete (and synced); results.json counts it. */
-			res->jobs_unchecked++;
-			continue;
-		}
-		rc = verify_job(fc, fc->jobs[i], promised, res, vr);
-	}
+	uint64_t *promised = xcalloc(fc->njobs + 1, sizeof(*promised));
+	int rc = promises(fc, doc, res, promised);
 	json_decref(doc);
-	if (rc == 0 && res->jobs_verified == 0)
+	if (rc == 0 && res->jobs_unchecked == fc->njobs)
 		rc = pc_fail(PC_ERR_RUN, "no fio job had a write complete (and synced) before the "
-			     "cut: nothing was checked; cut later (cut_at)");
+			     "cut: nothing was checked; %s", res->midrun ? "cut later (cut_at)"
+			     : "every write came after the job's last fsync and mode none syncs "
+			       "nothing after it (use a smaller fsync=N, end_fsync=1 or a mode)");
+	int status = rc < 0 ? -1 : write_verify_job(fc, promised, job);
+	if (status == 0)
+		status = run_verify(fc, job, json, err);
+	if (status < 0) {
+		free(promised);
+		return -1;
+	}
+	size_t len = 0;
+	char *text = pc_read_file(err, &len);
+	size_t found = text ? pc_fio_verify_findings(text, fc->datadir, vr) : 0;
+	char sig[512];
+	int died = text && pc_fio_signal_line(text, sig, sizeof(sig));
+	free(text);
+	if (died) {
+		free(promised);
+		return pc_fail(PC_ERR_RUN, "fio verify died of a signal (see %s): %s", err, sig);
+	}
+	len = 0;
+	text = pc_read_file(json, &len);
+	doc = text ? pc_fio_json_last(text, len, NULL) : NULL;
+	free(text);
+	if (!doc) {
+		char line[512];
+		pc_fio_last_line(err, line, sizeof(line));
+		free(promised);
+		return pc_fail(PC_ERR_RUN, "fio verify gave no report (exit %d, see %s): %s", status,
+			       err, line);
+	}
+	rc = judge_jobs(fc, doc, promised, status, found, err, res, vr);
+	json_decref(doc);
+	free(promised);
 	return rc;
+}
+
+void pc_fio_result_free(struct pc_fio_result *res)
+{
+	free(res->jobs);
+	res->jobs = NULL;
+	res->njobs = 0;
 }
 
 int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath)
@@ -649,11 +769,14 @@ static int fio_prepare(struct pc_workload_case *w)
 		return -1;
 	f->fc = (struct pc_fio_case){
 		.job = f->job,
-		.jobs = (const char *const *)c->fio_jobs,
+		.text = c->fio_job_text,
+		.text_len = c->fio_job_len,
+		.jobs = c->fio_jobs,
 		.njobs = c->nfio_jobs,
-		.unsynced = c->fio_unsynced,
 		.total_bytes = c->fio_bytes,
 		.cut_at = c->cut_at,
+		.mode_syncs = c->mode != PC_MODE_NONE,
+		.cut_errors = c->cut == PC_FLAKEY_ERROR,
 		.datadir = f->fiodir,
 		.casedir = f->casedir,
 		.cut = fio_cut,
@@ -741,6 +864,72 @@ static int fio_verify(struct pc_workload_case *w)
 	return pc_fio_verify(&f->fc, &w->r->fio, &w->r->vr);
 }
 
+void pc_fio_syncs_describe(const struct pc_fio_job *j, char *out, size_t len)
+{
+	const char *end = j->sync_at_end ? " and at its end" : "";
+	switch (j->syncs) {
+	case PC_FIO_SYNC_EACH:
+		snprintf(out, len, "each write (sync=1)");
+		break;
+	case PC_FIO_SYNC_EVERY:
+		snprintf(out, len, "every %lu writes (fsync/fdatasync)%s", j->sync_every, end);
+		break;
+	case PC_FIO_SYNC_NEVER:
+		snprintf(out, len, "%s", j->sync_at_end ? "at its end only (end_fsync/fsync_on_close)"
+							 : "never");
+		break;
+	}
+}
+
+void pc_fio_unsynced_hint(const struct pc_fio_job *jobs, size_t njobs,
+			  const struct pc_fio_result *fr, int mode_syncs, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < njobs && i < fr->njobs; i++) {
+		const struct pc_fio_job *j = &jobs[i];
+		int synced = j->syncs != PC_FIO_SYNC_NEVER ||
+			     (!fr->midrun && (mode_syncs || j->sync_at_end));
+		if (synced || !fr->jobs[i].lost)
+			continue;
+		snprintf(out, len, " (job %s syncs nothing before the cut: fio counts a write "
+			 "complete before it is durable, so expect = loss or any fits it)", j->name);
+		return;
+	}
+}
+
+/* results.json "fio.jobs": per job what it was to write (size; least_bytes,
+ * the least it writes run to its end, when known), what fio reported it
+ * wrote, what was promised and what the verify pass read back and lost
+ * (null when it did not run). */
+static json_t *describe_jobs(const struct pc_case *c, const struct pc_fio_result *fr)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->nfio_jobs; i++) {
+		const struct pc_fio_job *j = &c->fio_jobs[i];
+		const struct pc_fio_job_result *jr = i < fr->njobs ? &fr->jobs[i] : NULL;
+		json_t *o = json_object();
+		pc_json_put_str(o, "name", j->name);
+		char syncs[96];
+		pc_fio_syncs_describe(j, syncs, sizeof(syncs));
+		pc_json_put_str(o, "syncs", syncs);
+		json_object_set_new(o, "size", j->size ? json_integer((json_int_t)j->size) : json_null());
+		json_object_set_new(o, "least_bytes", j->extent_unknown ? json_null()
+					: json_integer((json_int_t)j->extent));
+		if (jr) {
+			pc_json_put_int(o, "write_ios", jr->write_ios);
+			pc_json_put_int(o, "write_bytes", jr->write_bytes);
+			pc_json_put_int(o, "promised", jr->promised);
+			pc_json_put_int(o, "unchecked_tail", jr->tail);
+		}
+		json_object_set_new(o, "read_back", jr && jr->verified
+					? json_integer((json_int_t)jr->read_back) : json_null());
+		json_object_set_new(o, "lost", jr && jr->verified
+					? json_integer((json_int_t)jr->lost) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 /* results.json "fio": the job, the cut and what fio's verifier saw. */
 static void fio_describe(json_t *o, const struct pc_case_result *res)
 {
@@ -762,10 +951,9 @@ static void fio_describe(json_t *o, const struct pc_case_result *res)
 	pc_json_put_int(f, "verify_ios", res->fio.verify_ios);
 	pc_json_put_int(f, "verify_errors", res->fio.verify_errors);
 	pc_json_put_int(f, "jobs_verified", res->fio.jobs_verified);
-	if (res->fio.midrun) {
-		pc_json_put_int(f, "jobs_unchecked", res->fio.jobs_unchecked);
-		pc_json_put_int(f, "unchecked_tail", res->fio.unchecked_tail);
-	}
+	pc_json_put_int(f, "jobs_unchecked", res->fio.jobs_unchecked);
+	pc_json_put_int(f, "unchecked_tail", res->fio.unchecked_tail);
+	json_object_set_new(f, "jobs", describe_jobs(c, &res->fio));
 	json_object_set_new(o, "fio", f);
 }
 

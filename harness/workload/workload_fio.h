@@ -8,12 +8,15 @@
  *           --trigger-file; fio saves its state (the writes it saw complete)
  *           in the case folder, never on the device being cut, and runs the
  *           --trigger command, which tells powercut to cut at once.
- *   verify: per job, after the remount:
- *           fio --verify_only --verify_state_load=1 --continue_on_error=verify
- *               --number_ios=N --section=JOB JOB
- *           N = the writes the job issued (its JSON total_ios): with
- *           continue_on_error fio would otherwise read on past the saved
- *           state (its stop test counts good reads only).
+ *   verify: after the remount, every job at once (a job run alone draws
+ *           other random offsets):
+ *           fio --verify_only --continue_on_error=verify
+ *               [--verify_state_load=1 (mid-run)] CASE/verify.fio
+ *           verify.fio: the job file with number_ios=N at the end of each
+ *           job's section, N the writes it promised (with continue_on_error
+ *           fio would otherwise read on past the saved state: its stop test
+ *           counts good reads only); number_ios=1 and verify=null for a job
+ *           that promised nothing.
  */
 #ifndef PC_WORKLOAD_FIO_H
 #define PC_WORKLOAD_FIO_H
@@ -22,6 +25,7 @@
 #include <stdint.h>
 #include "device/backend.h"
 #include "check/verify.h"
+#include "workload/fio_job.h"
 
 enum pc_cut_at_kind { PC_CUT_AT_END, PC_CUT_AT_SECONDS, PC_CUT_AT_PERCENT };
 
@@ -35,6 +39,14 @@ struct pc_cut_at {
 int pc_cut_at_parse(const char *s, struct pc_cut_at *out);
 /* Back to the scenario syntax ("end", "3s", "40%"). */
 void pc_cut_at_format(const struct pc_cut_at *c, char *out, size_t len);
+
+/* One job of a case (results.json "fio.jobs"). */
+struct pc_fio_job_result {
+	uint64_t write_ios, write_bytes; /* fio's final write report */
+	uint64_t promised, tail;         /* see pc_fio_job_promise */
+	uint64_t read_back, lost;        /* the verify pass */
+	int verified;                    /* its verify pass ran */
+};
 
 /* What one case's fio runs did (results.json "fio"). */
 struct pc_fio_result {
@@ -52,15 +64,22 @@ struct pc_fio_result {
 	 * is an error there. */
 	unsigned jobs_unchecked;
 	uint64_t unchecked_tail;  /* mid-run: writes left out as maybe not yet synced */
+	struct pc_fio_job_result *jobs; /* per job of the file, in its order */
+	size_t njobs;
 };
+
+void pc_fio_result_free(struct pc_fio_result *res);
 
 struct pc_fio_case {
 	const char *job;          /* absolute path of the job file */
-	const char *const *jobs;  /* its job (section) names */
+	const char *text;         /* its bytes as checked, which JOB holds */
+	size_t text_len;
+	const struct pc_fio_job *jobs; /* its jobs (sections), as checked */
 	size_t njobs;
-	const unsigned *unsynced; /* per job: the tail not checked (pc_fio_job.unsynced) */
 	uint64_t total_bytes;     /* the jobs' sizes summed (cut_at = P%) */
 	struct pc_cut_at cut_at;
+	int mode_syncs;           /* cut_at = end: the durability mode is not none */
+	int cut_errors;           /* cut = error: writes after the cut fail */
 	const char *datadir;      /* on the mounted filesystem (made by the caller) */
 	const char *casedir;      /* results folder of the case: state, JSON, stderr */
 	/* The mid-run cut: the runner's (workload.h, w->cut); 0 or -1. */
@@ -74,26 +93,61 @@ struct pc_fio_case {
  * local-JOB-N-verify.state. */
 int pc_fio_write(const struct pc_fio_case *fc, struct pc_fio_result *res);
 /* The verify pass after the remount: every bad block a finding in VR
- * (fio-verify FILE@OFFSET), VR->checked the blocks promised.  Files:
- * CASE/fio-verify-JOB.json, fio-verify-JOB.stderr. */
+ * (fio-verify FILE@OFFSET), VR->checked the blocks read back.  Files:
+ * CASE/verify.fio, fio-verify.json, fio-verify.stderr. */
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr);
 
 /* What fio's final write REPORT promises for job JOB: *PROMISED writes
- * to check, *TAIL of them left out (mid-run, fsync=N: UNSYNCED at most).
- * 1 when there is something to check; 0 when nothing was promised, which
- * only a mid-run cut allows (the job had no write complete before it);
- * -1 (class RUN, message printed) when the report cannot say: the job is
- * not in it or has no write counts (stats=0, unified_rw_reporting), or,
- * with cut_at = end, it wrote nothing.  A check that did not run never
- * passes. */
-int pc_fio_job_promise(json_t *report, const char *job, int midrun, unsigned unsynced,
+ * to check, *TAIL of them left out (fsync=N: JOB->unsynced at most; after
+ * a mid-run cut, or at the end when no durability mode ran after the job,
+ * MODE_SYNCS 0, and the job does not sync at its end).  1 when there is something to check; 0 when nothing was
+ * promised, which only a mid-run cut allows (the job had no write
+ * complete before it); -1 (class RUN, message printed) when the report
+ * cannot say: the job is not in it or has no write counts (stats=0,
+ * unified_rw_reporting), or, with cut_at = end, it wrote nothing or less
+ * than JOB->extent (fio ended it early: runtime=, steadystate); or an
+ * error stopped it (fio's "error" other than the cut's EIO or EROFS with
+ * cut = error).
+ * A check that did not run never passes, nor does a part of a job pass
+ * for the whole. */
+struct pc_fio_cut {
+	int midrun;      /* cut during the job */
+	int mode_syncs;  /* at the end: a durability mode ran after the job */
+	int errors;      /* cut = error: the writes after the cut failed */
+};
+int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, const struct pc_fio_cut *cut,
 		       uint64_t *promised, uint64_t *tail);
+
+/* How job J syncs, in words (results.json fio.jobs[].syncs): "each write
+ * (sync=1)", "every N writes (fsync/fdatasync)", "at its end only
+ * (end_fsync/fsync_on_close)", "never". */
+void pc_fio_syncs_describe(const struct pc_fio_job *j, char *out, size_t len);
+
+/* For a case that lost blocks fio saw written: when a job that lost some
+ * made nothing durable before the cut (no sync=1, fsync= or fdatasync=,
+ * and at the end neither its own end_fsync nor a durability mode), OUT is
+ * " (job J syncs nothing before the cut: ...)" for the verdict's reason;
+ * else "". */
+void pc_fio_unsynced_hint(const struct pc_fio_job *jobs, size_t njobs,
+			  const struct pc_fio_result *fr, int mode_syncs, char *out, size_t len);
+
+/* Whether the verify pass of job JOB read back the blocks it was to check:
+ * 0 when READ falls short of PROMISED by at most WINDOW (mid-run, fio stops
+ * at the first of the last writes it had issued but not seen complete at
+ * the trigger: 2 x iodepth covers them); else -1 (class RUN, message
+ * printed): part of the check did not run, so the case cannot pass. */
+int pc_fio_verify_coverage(const char *job, uint64_t promised, uint64_t read, unsigned window);
 
 /* Run fio with ARGV in folder DIR, stdout (its JSON) into OUTPATH, stderr
  * into ERRPATH, and wait: its exit code, or -1 (message printed) when it
  * could not run or the run was interrupted. */
 int pc_fio_exec(char *const argv[], const char *dir, const char *outpath, const char *errpath);
+
+/* The last line fio wrote to ERRPATH ("" when none), for an error
+ * message: the file may not outlive the message (powercut probe's work
+ * folder). */
+void pc_fio_last_line(const char *errpath, char *out, size_t len);
 
 /* Test only: POWERCUT_TEST_FIO_DAMAGE=FILE@OFFSET zeroes 4 KiB at OFFSET of
  * DATADIR/FILE after the remount and before the verify pass, so that a test

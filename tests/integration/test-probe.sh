@@ -23,6 +23,17 @@ for row in "flakey device (fuse)" "backing file's fs"; do
 	done
 done
 
+# fio failing: exit 1 with fio's own last words (its stderr file is in the
+# probe's work folder, which is gone by then), nothing left behind
+mkdir -p "$TMP/bin"
+printf '#!/bin/sh\necho "fio: the probe job cannot start" >&2\nexit 1\n' > "$TMP/bin/fio"
+chmod +x "$TMP/bin/fio"
+rc=0
+PATH="$TMP/bin:$PATH" "$POWERCUT" probe -b fuse -s 64M -w "$WORK" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "fio exited with 1: fio: the probe job cannot start" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "probe with fio failing: exit $rc, expected 1 with fio's message"; }
+assert_no_leftovers
+
 cat > "$TMP/probe.ini" <<INI
 [p]
 backend = fuse

@@ -41,7 +41,67 @@ static void test_good_job(void)
 	CU_ASSERT_EQUAL(jf.total_bytes, 17ULL << 20);
 	CU_ASSERT_EQUAL(jf.jobs[0].unsynced, 0);  /* sync=1: durable when complete */
 	CU_ASSERT_EQUAL(jf.jobs[1].unsynced, 1);  /* fdatasync=1, iodepth 1 */
+	CU_ASSERT_EQUAL(jf.jobs[0].syncs, PC_FIO_SYNC_EACH);
+	CU_ASSERT_EQUAL(jf.jobs[1].syncs, PC_FIO_SYNC_EVERY);
+	CU_ASSERT_EQUAL(jf.jobs[1].sync_every, 1);
+	char words[96];
+	pc_fio_syncs_describe(&jf.jobs[0], words, sizeof(words));
+	CU_ASSERT_STRING_EQUAL(words, "each write (sync=1)");
+	pc_fio_syncs_describe(&jf.jobs[1], words, sizeof(words));
+	CU_ASSERT_STRING_EQUAL(words, "every 1 writes (fsync/fdatasync)");
 	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nsize=1m\nverify=md5\n"
+						"end_fsync=1\n", "t.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].syncs, PC_FIO_SYNC_NEVER);
+	CU_ASSERT_EQUAL(jf.jobs[0].sync_at_end, 1);
+	pc_fio_syncs_describe(&jf.jobs[0], words, sizeof(words));
+	CU_ASSERT_STRING_EQUAL(words, "at its end only (end_fsync/fsync_on_close)");
+	pc_fio_job_free(&jf);
+}
+
+/* The verify pass's job file: the checked bytes, and each job's lines at
+ * the end of its own section (a last line without its newline too). */
+static void test_with_lines(void)
+{
+	const char *text = "[global]\nbs=4k\n[a]\nrw=write\n\n[b]\nrw=randwrite ; x\n[c]\nsize=1m";
+	struct pc_fio_job jobs[3] = { { .name = "a", .line = 3 }, { .name = "b", .line = 6 },
+				      { .name = "c", .line = 8 } };
+	const char *lines[3] = { "number_ios=5\n", "number_ios=1\nverify=null\n", "number_ios=9\n" };
+	size_t len = 0;
+	char *out = pc_fio_job_with_lines(text, strlen(text), jobs, 3, lines, &len);
+	CU_ASSERT_STRING_EQUAL(out, "[global]\nbs=4k\n[a]\nrw=write\n\nnumber_ios=5\n[b]\n"
+			       "rw=randwrite ; x\nnumber_ios=1\nverify=null\n[c]\nsize=1m\n"
+			       "number_ios=9\n");
+	CU_ASSERT_EQUAL(len, strlen(out));
+	free(out);
+}
+
+/* A case that lost blocks: the verdict says when a job that lost some
+ * made nothing durable before the cut. */
+static void test_unsynced_hint(void)
+{
+	struct pc_fio_job jobs[2] = {
+		{ .name = "s", .syncs = PC_FIO_SYNC_EACH },
+		{ .name = "b", .syncs = PC_FIO_SYNC_NEVER, .sync_at_end = 1 },
+	};
+	struct pc_fio_job_result jr[2] = { { .lost = 0 }, { .lost = 5 } };
+	struct pc_fio_result fr = { .midrun = 1, .jobs = jr, .njobs = 2 };
+	char hint[256];
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_PTR_NOT_NULL(strstr(hint, "job b syncs nothing before the cut"));
+	fr.midrun = 0; /* at the end its end_fsync made it durable */
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_STRING_EQUAL(hint, "");
+	jobs[1].sync_at_end = 0;
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_PTR_NOT_NULL(strstr(hint, "job b"));
+	pc_fio_unsynced_hint(jobs, 2, &fr, 1, hint, sizeof(hint)); /* mode fsync ran */
+	CU_ASSERT_STRING_EQUAL(hint, "");
+	jr[1].lost = 0; /* the one that lost syncs each write: a real loss */
+	jr[0].lost = 3;
+	fr.midrun = 1;
+	pc_fio_unsynced_hint(jobs, 2, &fr, 0, hint, sizeof(hint));
+	CU_ASSERT_STRING_EQUAL(hint, "");
 }
 
 /* TEXT must be refused, with a message holding every one of WANT (the
@@ -77,6 +137,25 @@ static void test_refused_options(void)
 	refused(JOB "do_verify=0\n", "j.fio:5: do_verify", "powercut sets it");
 	refused("[global]\ndo_verify=0\n" JOB, "j.fio:2: do_verify", NULL);
 	refused(JOB "loops=2\n", "j.fio:5: loops", "every loop");
+	/* options that leave blocks unchecked or written twice */
+	refused(JOB "verify_backlog=16\n", "j.fio:5: verify_backlog", "only part");
+	refused(JOB "verify_backlog_batch=4\n", "j.fio:5: verify_backlog_batch", NULL);
+	refused(JOB "blockalign=8k\n", "j.fio:5: blockalign", "random map");
+	refused(JOB "ba=4k\n", "j.fio:5: ba", NULL);
+	refused(JOB "percentage_random=50\n", "j.fio:5: percentage_random", "numberio");
+	refused(JOB "percentage_random=100,50\n", "percentage_random", NULL);
+	refused(JOB "ramp_time=1\n", "j.fio:5: ramp_time", "unchecked");
+	/* fio reads 1k as 1024 writes between fsyncs: the unsynced tail is
+	 * counted from these, so only digits */
+	refused(JOB "fsync=1k\n", "j.fio:5: fsync", "plain number");
+	refused(JOB "fdatasync=0x10\n", "j.fio:5: fdatasync", "plain number");
+	refused(JOB "iodepth=$ncpus\n", "j.fio:5: iodepth", "plain number");
+	refused(JOB "fsync\n", "j.fio:5: fsync", "plain number");
+	refused(JOB "numjobs=0\n", "j.fio:5: numjobs", "does not run");
+	refused(JOB "numjobs=2\n", "j.fio:5: numjobs", "its own section");
+	/* the verify pass runs every job at once: one must not end the others */
+	refused(JOB "exitall\n", "j.fio:5: exitall", "ends the others");
+	refused(JOB "exitall_on_error=1\n", "j.fio:5: exitall_on_error", NULL);
 	refused(JOB "loops=x\n", "loops", NULL);
 	refused(JOB "filename=/etc/passwd\n", "j.fio:5: filename", "absolute");
 	refused(JOB "filename=a:../../x\n", "filename", "'..'");
@@ -113,6 +192,21 @@ static void test_refused_structure(void)
 	refused(JOB "[j]\nrw=write\n", "j.fio:5", "appears twice");
 	refused("[global]\nfilename=f\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:7: filename",
 		"same file");
+	/* however the two names are spelled: ./x, x/, a filename= list, a
+	 * job's default name, filename_format; and one job's file twice */
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=./x/\n",
+		"j.fio:10: filename: [j] and [k] write the same file 'x'", NULL);
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=y:x\n",
+		"[j] and [k] write the same file 'x'", NULL);
+	refused(JOB "filename=k.0.0\n[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:6: [j] and [k] write the same file 'k.0.0'", NULL);
+	refused(JOB "filename_format=$jobname\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=j\n",
+		"same file 'j'", NULL);
+	refused(JOB "filename_format=same\nnrfiles=2\n", "j.fio:5: filename_format: [j] writes "
+		"the file 'same' twice", NULL);
+	refused(JOB "filename=a:./a\n", "[j] writes the file 'a' twice", NULL);
+	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
+	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
 	refused(JOB "[broken\n", "j.fio:5", "section header");
 }
@@ -269,10 +363,11 @@ static void test_options_fine(void)
 		JOB "fsync=1\nend_fsync=1\n", JOB "time_based=0\n",
 		JOB "size = 64k ; a comment\n", JOB "bs=4k # a comment\n", JOB "; include x\n",
 		JOB "# include x\n", JOB "mem=mmap\n", JOB "iomem=mmapshared\n", JOB "mem=malloc\n",
-		JOB "size=$mb_memory\n", JOB "bs=($pagesize*2)\n", JOB "iodepth=$ncpus\n",
+		JOB "size=$mb_memory\n", JOB "bs=($pagesize*2)\n", JOB "iodepth=16\nfsync=08\n",
 		JOB "filename_format=$jobname.$jobnum.$filenum\n", JOB "stats=1\n",
 		JOB "unified_rw_reporting=none\n", "[global]\nrw=write\n[A-b_c.1]\nsize=1m\nverify=md5\n",
 		"[GLOBAL]\nrw=write\nsize=1m\nverify=md5\n", JOB "\t norandommap=0\r\n",
+		JOB "percentage_random=100\n", JOB "verify_backlog=0\n", JOB "ramp_time=0\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
@@ -283,6 +378,55 @@ static void test_options_fine(void)
 		else
 			fprintf(stderr, "\nrefused: %s\n", fine[i]);
 	}
+}
+
+/* The least a job writes run to its end (pc_fio_job.extent): its size,
+ * or nrfiles x filesize when smaller, less a block per file; unknown when
+ * a block size, size or file size is not one plain count. */
+static void extent_at(const char *opts, uint64_t want, const char *unknown, unsigned line)
+{
+	char *text = xasprintf("[global]\nverify=md5\n[j]\nrw=randwrite\n%s", opts);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "e.fio", &jf) == 0);
+	const struct pc_fio_job *j = &jf.jobs[0];
+	if (unknown) {
+		CU_ASSERT(j->extent_unknown && strstr(j->extent_unknown, unknown));
+		CU_ASSERT_EQUAL(j->extent_line, line);
+	} else {
+		CU_ASSERT_PTR_NULL(j->extent_unknown);
+		CU_ASSERT_EQUAL(j->extent, want);
+	}
+	if (j->extent != want || (unknown != NULL) != (j->extent_unknown != NULL) ||
+	    (unknown && (j->extent_line != line || !strstr(j->extent_unknown, unknown))))
+		fprintf(stderr, "\nextent of %s: %llu, line %u, %s\n", opts,
+			(unsigned long long)j->extent, j->extent_line,
+			j->extent_unknown ? j->extent_unknown : "known");
+	pc_fio_job_free(&jf);
+	free(text);
+}
+
+static void extent(const char *opts, uint64_t want, const char *unknown)
+{
+	extent_at(opts, want, unknown, 6);
+}
+
+static void test_extent(void)
+{
+	/* what fio 3.33 wrote, run to the end, is at least the extent */
+	extent("size=8m\nbs=4k\n", 8384512, NULL);                   /* 8388608 */
+	extent("size=10k\nbs=4k\n", 6144, NULL);                     /* 8192 */
+	extent("size=8m\nbs=4k\nnrfiles=3\n", 8376320, NULL);        /* 8380416 */
+	extent("size=8m\nbs=4k\nfilesize=1m\n", 1044480, NULL);      /* 1048576 */
+	extent("size=1m\nbs=4k\nfilesize=3m\n", 1044480, NULL);      /* 1048576 */
+	extent("size=8m\nbsrange=4k-12k\n", 8376320, NULL);          /* 8388608 */
+	extent("size=8m\nfilename=a:b\n", 8380416, NULL);            /* default bs 4k */
+	extent("size=4k\nbs=4k\n", 0, NULL);
+	extent_at("size=50%\n", 0, "size", 5);
+	extent("size=1m\nbssplit=4k/50:8k/50\n", 0, "block size");
+	extent("size=1m\nbs=4k,8k\n", 0, "block size");     /* fio wrote 797 of 1024 */
+	extent("size=1m\nfilesize=1m-2m\n", 0, "filesize");
+	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
+	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
 }
 
 static void test_sizes(void)
@@ -368,15 +512,63 @@ static void test_json(void)
 	CU_ASSERT_EQUAL(st.read_ios, 1);
 	CU_ASSERT_EQUAL(st.total_err, 3);
 	CU_ASSERT_EQUAL(st.error, 84);
+	CU_ASSERT(st.has_write && st.has_read && st.has_error);
 	CU_ASSERT_EQUAL(pc_fio_json_job(doc, "c", &st), -1);
 	json_decref(doc);
 	CU_ASSERT_PTR_NULL(pc_fio_json_last("not json\n", 9, NULL));
 }
 
-/* pc_fio_job_promise on the report TEXT: RC, and (rc >= 0) the writes
- * promised and the tail. */
-static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
-		    uint64_t want_promised, uint64_t want_tail, const char *want_msg)
+/* A count that is missing, negative or not an integer is not read as 0:
+ * the report does not give it (a verify report without read counts
+ * passed a case that had checked nothing). */
+static void test_json_counts(void)
+{
+	static const struct { const char *job; int write, read, error; } cases[] = {
+		{ "{\"jobname\":\"j\",\"error\":0,\"write\":{\"total_ios\":1,\"io_bytes\":4096},"
+		  "\"read\":{\"total_ios\":0,\"io_bytes\":0}}", 1, 1, 1 },
+		{ "{\"jobname\":\"j\",\"error\":84,\"write\":{\"total_ios\":1}}", 0, 0, 1 },
+		{ "{\"jobname\":\"j\",\"error\":\"84\",\"write\":{\"total_ios\":1,"
+		  "\"io_bytes\":\"4096\"},\"read\":{\"total_ios\":-1,\"io_bytes\":0}}", 0, 0, 0 },
+		{ "{\"jobname\":\"j\",\"error\":-5,\"write\":{\"total_ios\":1.5,\"io_bytes\":1},"
+		  "\"read\":{\"total_ios\":2,\"io_bytes\":8192}}", 0, 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = xasprintf("{\"jobs\":[%s]}", cases[i].job);
+		json_t *doc = json_loads(text, 0, NULL);
+		free(text);
+		CU_ASSERT_FATAL(doc != NULL);
+		struct pc_fio_stats st;
+		CU_ASSERT_EQUAL(pc_fio_json_job(doc, "j", &st), 0);
+		CU_ASSERT_EQUAL(st.has_write, cases[i].write);
+		CU_ASSERT_EQUAL(st.has_read, cases[i].read);
+		CU_ASSERT_EQUAL(st.has_error, cases[i].error);
+		json_decref(doc);
+	}
+}
+
+/* The verify pass must read back what it was to check: at the end all of
+ * it, mid-run all but the last writes in flight at the trigger. */
+static void test_verify_coverage(void)
+{
+	char msg[1024] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 256, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 300, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 1066, 1065, 2), 0);
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 255, 0), -1);
+	/* verify_backlog=16: fio read half of the blocks */
+	CU_ASSERT_EQUAL(pc_fio_verify_coverage("j", 256, 128, 2), -1);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "read back 255 of the 256 blocks"));
+}
+
+/* pc_fio_job_promise of job J on the report TEXT: RC, and (rc >= 0) the
+ * writes promised and the tail. */
+static void promise_job(const char *text, const struct pc_fio_job *j, int midrun, int mode_syncs,
+			int cut_errors, int want_rc, uint64_t want_promised, uint64_t want_tail,
+			const char *want_msg)
 {
 	json_t *doc = json_loads(text, 0, NULL);
 	CU_ASSERT_FATAL(doc != NULL);
@@ -384,7 +576,8 @@ static void promise(const char *text, const char *job, int midrun, unsigned unsy
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
 	uint64_t promised = 99, tail = 99;
-	int rc = pc_fio_job_promise(doc, job, midrun, unsynced, &promised, &tail);
+	struct pc_fio_cut cut = { midrun, mode_syncs, cut_errors };
+	int rc = pc_fio_job_promise(doc, j, &cut, &promised, &tail);
 	pc_messages_quiet = 0;
 	pc_capture_errors(NULL, 0);
 	json_decref(doc);
@@ -397,6 +590,23 @@ static void promise(const char *text, const char *job, int midrun, unsigned unsy
 		fprintf(stderr, "\nwanted '%s' in: %s\n", want_msg, msg);
 		CU_FAIL("promise: wrong message");
 	}
+}
+
+/* The same for a job of that name, UNSYNCED and EXTENT, cut_at = end
+ * followed by a durability mode that syncs. */
+static void promise_extent(const char *text, const char *job, int midrun, unsigned unsynced,
+			   uint64_t extent, int want_rc, uint64_t want_promised,
+			   uint64_t want_tail, const char *want_msg)
+{
+	struct pc_fio_job j = { .name = (char *)job, .unsynced = unsynced, .depth = 1,
+				.extent = extent };
+	promise_job(text, &j, midrun, 1, 0, want_rc, want_promised, want_tail, want_msg);
+}
+
+static void promise(const char *text, const char *job, int midrun, unsigned unsynced, int want_rc,
+		    uint64_t want_promised, uint64_t want_tail, const char *want_msg)
+{
+	promise_extent(text, job, midrun, unsynced, 0, want_rc, want_promised, want_tail, want_msg);
 }
 
 /* A job with no write counts, or none written, is a check that did not
@@ -422,6 +632,35 @@ static void test_promise(void)
 	promise(none, "j", 0, 0, -1, 0, 0, "wrote nothing");
 	/* mid-run: a job the cut came before (a stonewalled one) */
 	promise(none, "j", 1, 0, 0, 0, 0, NULL);
+	/* cut_at = end: fio ended the job early (runtime=1 wrote 1 MiB of an
+	 * 8 MiB job); mid-run that is what was written before the cut */
+	const char *part = "{\"jobs\":[{\"jobname\":\"j\",\"error\":0,\"write\":"
+			   "{\"total_ios\":256,\"io_bytes\":1048576}}]}";
+	promise_extent(part, "j", 0, 0, 8384512, -1, 0, 0, "fio ended job j early: it wrote "
+		       "1048576 bytes (256 writes), and run to its end it writes at least 8384512");
+	promise_extent(part, "j", 0, 0, 1048576, 1, 256, 0, NULL);
+	promise_extent(part, "j", 1, 0, 8384512, 1, 256, 0, NULL);
+	/* cut_at = end, mode none: fsync=3 left the last writes unsynced
+	 * (2048 writes: the last 2 were lost on ext4), unless the job syncs at
+	 * its end (end_fsync) or a durability mode ran after it */
+	struct pc_fio_job every3 = { .name = "j", .unsynced = 3, .depth = 1, .syncs = PC_FIO_SYNC_EVERY,
+				     .sync_every = 3 };
+	promise_job(part, &every3, 0, 0, 0, 1, 253, 3, NULL);
+	promise_job(part, &every3, 0, 1, 0, 1, 256, 0, NULL);
+	every3.sync_at_end = 1;
+	promise_job(part, &every3, 0, 0, 0, 1, 256, 0, NULL);
+	promise_job(part, &every3, 1, 0, 0, 1, 253, 3, NULL);
+	/* a job an error stopped (max_latency: ETIMEDOUT) is no job the check
+	 * can bound; with cut = error, EIO and EROFS are the cut's */
+	const char *failed = "{\"jobs\":[{\"jobname\":\"j\",\"error\":110,\"write\":"
+			     "{\"total_ios\":1,\"io_bytes\":4096}}]}";
+	const char *eio = "{\"jobs\":[{\"jobname\":\"j\",\"error\":5,\"write\":"
+			  "{\"total_ios\":1,\"io_bytes\":4096}}]}";
+	struct pc_fio_job one = { .name = "j", .depth = 1 };
+	promise_job(failed, &one, 1, 0, 0, -1, 0, 0, "job j failed in the write pass with error 110");
+	promise_job(failed, &one, 1, 0, 1, -1, 0, 0, "error 110");
+	promise_job(eio, &one, 1, 0, 0, -1, 0, 0, "error 5");
+	promise_job(eio, &one, 1, 0, 1, 1, 1, 0, NULL);
 
 	char line[512];
 	CU_ASSERT_EQUAL(pc_fio_signal_line("fio: some line\nfio: pid=12, got signal=7\nmore\n", line,
@@ -521,8 +760,13 @@ void register_fio_tests(void)
 	CU_add_test(s, "a long job name", test_long_job_name);
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "sizes", test_sizes);
+	CU_add_test(s, "how much a job writes run to its end", test_extent);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
+	CU_add_test(s, "JSON counts that are not counts", test_json_counts);
+	CU_add_test(s, "the verify pass reads back what it checks", test_verify_coverage);
 	CU_add_test(s, "a job with nothing counted is an error", test_promise);
+	CU_add_test(s, "the verdict says when a job syncs nothing", test_unsynced_hint);
+	CU_add_test(s, "the verify pass's job file", test_with_lines);
 	CU_add_test(s, "cut_at values", test_cut_at);
 }

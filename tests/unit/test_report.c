@@ -370,6 +370,16 @@ static void test_expected_loss_line(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, ": pass: 3 of 10 committed entries lost as expected "
 					   "(missing 1, size 23, content 1)"));
 	free(buf);
+	/* fio cut mid-run: blocks fio saw written, nothing was committed */
+	loss.workload = PC_WORKLOAD_FIO;
+	b->fio.midrun = 1;
+	b->committed = 0;
+	f = open_memstream(&buf, &len);
+	pc_report_table(&report, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, ": pass: 3 of 10 blocks fio saw written lost as expected"));
+	free(buf);
+	b->fio.midrun = 0;
 }
 
 static void test_names(void)
