@@ -98,6 +98,35 @@ qualify 1 --kernel host --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q6" -
 grep -q '^| tiny/ext4/syncfs | yes | pass, lost 0 | error: vm-run: kernel 6.1.0-999 not available (not in the archive) |$' \
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "the missing Debian version is not reported in its column"; }
 
+# A guest that starts the run and dies (a panic), one that runs past the
+# timeout, and one that never boots, told apart (vm-run stood in for by a
+# script that prints what vm-run and the guest console print).
+printf 'bz' >"$TMP/bzImage"
+fake_vm() { # WHAT: the stand-in vm-run for the next qualify
+	cat >"$TMP/vm-run" <<-EOF
+	#!/bin/sh
+	case $1 in
+	died) echo 'powercut-vm: running: powercut run x'; echo '[ 9.1] Kernel panic - not syncing: probe'
+	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	timeout) echo 'powercut-vm: running: powercut run x'
+	      echo 'vm-run: timeout: the guest ran longer than 5s and was killed' >&2 ;;
+	noboot) echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	esac
+	exit 3
+	EOF
+	chmod +x "$TMP/vm-run"
+}
+for what in died:"guest died: vm-run exited 3: [ 9.1] Kernel panic - not syncing: probe" \
+	timeout:"timed out: vm-run exited 3: vm-run: timeout: the guest ran longer" \
+	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped"; do
+	fake_vm "${what%%:*}"
+	rm -rf "$TMP/q10"
+	VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
+	grep -qF -- "- custom-2: $TMP/bzImage:$TMP, ${what#*:}" "$TMP/q10/qualify.md" ||
+		{ cat "$TMP/q.out" "$TMP/q.err"; fail "the ${what%%:*} guest is not reported as such"; }
+	[ "$(jq -r '.kernels[1].met' "$TMP/q10/qualify.json")" = false ] || fail "the ${what%%:*} guest is met"
+done
+
 # Nothing could run: exit 3.  Usage errors: exit 2.
 qualify 3 --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q3"
 qualify 2 "$TMP/tiny.ini" -o "$TMP/q4"
