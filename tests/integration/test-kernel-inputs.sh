@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# scripts/vm-run's kernel inputs that must fail before any guest boots, and
-# leave nothing of theirs behind:
+# scripts/vm-run's inputs that must fail before any guest boots, and leave
+# nothing of theirs behind:
+# * an option without its value, or a --disk that is not a size: usage
+#   errors (exit 2), not a shell message (exit 1) or a failure after the
+#   kernel was fetched (exit 3);
 # * --kernel/--modules with a modules folder that has no modules.dep: the
 #   folder is the user's, so depmod's files must not land in it (vm-run
 #   works on a tree of links); the kernel lacks the guest's modules: exit 3
@@ -11,6 +14,20 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
+
+# Usage errors (exit 2, saying what is wrong) before anything is fetched.
+usage_error() { # MESSAGE ARGS...
+	local want=$1 rc=0
+	shift
+	scripts/vm-run "$@" >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/out"; fail "vm-run $* exited $rc, expected 2"; }
+	grep -qF -- "vm-run: $want" "$TMP/out" || { cat "$TMP/out"; fail "vm-run $*: no '$want'"; }
+}
+usage_error '--kernel needs a value' --kernel
+usage_error '--debian-version needs a value' --debian-version '' -- true
+usage_error '--results needs a value' --debian-kernel --results
+usage_error "--disk 'abc': expected a size such as 8G" --debian-kernel --disk abc -- true
+usage_error "--disk '0': expected a size such as 8G" --debian-kernel --disk 0 -- true
 
 # A file vm-run reads as a bzImage of release 6.1.0-fake: the setup
 # header's kernel_version pointer (0x20e) points at the string (+0x200).
