@@ -127,6 +127,17 @@ for what in died:"guest died: vm-run exited 3: [ 9.1] Kernel panic - not syncing
 	[ "$(jq -r '.kernels[1].met' "$TMP/q10/qualify.json")" = false ] || fail "the ${what%%:*} guest is met"
 done
 
+# A scenario of 5000 cases (its ids are 170 KB: more than one argument
+# may hold) under a kernel that does not boot: the table still has every row.
+fake_vm noboot
+alts=$(seq -s ' | ' 1 1000 | sed 's/\([0-9]\+\)/o\1/g')
+printf '[global]\nimage = %s\nmodes = none syncfs fsync pfsync fdatasync\nmount_opts = %s\n[big]\nfs = ext4\n' \
+	"$LAYER3" "$alts" >"$TMP/big.ini"
+VM_RUN=$TMP/vm-run qualify 3 --kernel "$TMP/bzImage:$TMP" "$TMP/big.ini" -o "$TMP/q11"
+[ "$(jq '.cases | length' "$TMP/q11/qualify.json")" = 5000 ] || fail "the 5000-case table does not hold 5000 rows"
+grep -q '^| big/ext4/mount=o1000/fdatasync |  | did not boot: vm-run exited 3' "$TMP/q11/qualify.md" ||
+	fail "the last case's row is missing"
+
 # Nothing could run: exit 3.  Usage errors: exit 2.
 qualify 3 --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q3"
 qualify 2 "$TMP/tiny.ini" -o "$TMP/q4"
