@@ -10,9 +10,10 @@
 # intact), and for crash points whether every point mounted and was
 # fsck-clean and whether the last one held the commit record.  Loss under
 # `none` is timing-dependent and shown, not compared.  A disagreement
-# prints both sides' reasons.  Markdown on stdout.
-# Exit: 0 every pair agrees, 1 some pair disagrees or a case has no
-# partner, 2 bad arguments or input.
+# prints both sides' reasons; so does a pair that is an error on both sides
+# (ERROR: nothing was compared, so it does not agree).  Markdown on stdout.
+# Exit: 0 every pair agrees, 1 some pair disagrees, is an error on both
+# sides or a case has no partner, 2 bad arguments or input.
 set -euo pipefail
 
 die() { echo "agreement: $*" >&2; exit 2; }
@@ -42,8 +43,11 @@ jq -r --arg a "$a" --arg b "$b" '
 		[$k, "unpaired", (if $x == null then "only in \($b)" else "only in \($a)" end), "", "", "", "", ""]
 	  else
 		([$x.verdict == $y.verdict, $x.committed == $y.committed, $x.fsck == $y.fsck,
-		  ($x.expect != "intact" or $x.lost == $y.lost), $x.cp == $y.cp] | all) as $ok
-		| [$k, (if $ok then "agree" else "DISAGREE" end),
+		  ($x.expect != "intact" or $x.lost == $y.lost), $x.cp == $y.cp] | all) as $same
+		# Two errors are not an agreement: nothing was checked on either side.
+		| ($x.verdict == "error" and $y.verdict == "error") as $errors
+		| ($same and ($errors | not)) as $ok
+		| [$k, (if $ok then "agree" elif $errors then "ERROR" else "DISAGREE" end),
 		   "\($x.verdict) / \($y.verdict)", "\($x.committed) / \($y.committed)",
 		   "\($x.fsck) / \($y.fsck)", "\($x.lost) / \($y.lost)", "\($x.cp) / \($y.cp)",
 		   (if $ok then "" else "\($a): \($x.reason) | \($b): \($y.reason)" end)]
@@ -63,8 +67,8 @@ while IFS=$'\t' read -r k state verdict committed fsck lost cp why; do
 done <"${TMPDIR:-/tmp}/agreement.$$"
 [ "$pairs" -gt 0 ] || die "$dir has no cases in groups '$a' or '$b'"
 if [ ${#reasons[@]} -gt 0 ]; then
-	printf '\nDisagreements:\n'
+	printf '\nDisagreements and errors:\n'
 	printf '%s\n' "${reasons[@]}"
 fi
-printf '\n%d pairs, %d agree, %d do not (or have no partner)\n' "$pairs" $((pairs - bad)) "$bad"
+printf '\n%d pairs, %d agree, %d do not (an error on both sides, or no partner)\n' "$pairs" $((pairs - bad)) "$bad"
 [ "$bad" -eq 0 ]

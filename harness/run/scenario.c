@@ -549,8 +549,11 @@ static int group_workload(struct parser *p, const struct section *g,
 	return fio;
 }
 
-/* More is surely a mistake (a matrix multiplied out by accident). */
+/* More is surely a mistake (a matrix multiplied out by accident), in a
+ * group or in the whole scenario (many groups, each under the limit, would
+ * otherwise take gigabytes before the first case runs). */
 #define MAX_GROUP_CASES 100000u
+#define MAX_SCENARIO_CASES 100000u
 
 /* Which case of a group: its group's settings and one index per axis of
  * the matrix (fs, mkfs_opts, mount_opts alternatives, mode, repeat). */
@@ -645,6 +648,13 @@ static int expand_group(struct parser *p, const struct section *g,
 				       p->path, g->line, g->name, MAX_GROUP_CASES);
 		}
 		total *= axes[a];
+	}
+	if (total > MAX_SCENARIO_CASES - sc->ncases) {
+		pc_fio_job_free(&jf);
+		p->failed = 1;
+		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: the scenario makes more than %u cases "
+			       "(%zu before this group, %zu in it)", p->path, g->line, g->name,
+			       MAX_SCENARIO_CASES, sc->ncases, total);
 	}
 	for (size_t i = 0; i < total; i++) {
 		size_t rest = i;

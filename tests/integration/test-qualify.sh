@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # scripts/qualify on the host kernel: a tiny scenario gives its table
-# (qualify.md, qualify.json, report.html) and exit 0; a kernel spec that
-# cannot run (a bad spec, a Debian version the archive lacks: vm-run says
-# so after one apt-get update) is reported in its own column (exit 1),
-# never a crash; only
-# unrunnable kernels is exit 3; a bad option is exit 2; --table rebuilds the
-# table from the folders.
+# (qualify.md, qualify.json, report.html) and exit 0; a kernel that cannot
+# run (a Debian version the archive lacks: vm-run says so after one apt-get
+# update) is reported in its own column (exit 1), never a crash; only
+# unrunnable kernels is exit 3.  Refused before any kernel runs (exit 2,
+# no folder made): a malformed spec, the same kernel twice, a scenario or
+# run arguments powercut refuses, run arguments qualify sets itself.  A
+# signal stops the kernel running and starts no other: exit 128+N, that
+# kernel "interrupted" and not met, nothing left behind.  --table rebuilds
+# the table from the folders; a case some folder lacks is "not run" there.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 LAYER3="$TOP/images/sample/layer3.tar.zst"
@@ -30,21 +33,113 @@ cmp -s <(sed -n '/^## Qualification/,$p' "$TMP/q.out") "$TMP/q1/qualify.md" || f
 [ -f "$TMP/q1/host/results.json" ] || fail "no host results folder"
 grep -q '<svg' "$TMP/q1/report.html" || fail "no report.html with plots"
 
-# An invalid spec: its column says error, the host column still passes.
-qualify 1 --kernel host --kernel bogus-kernel "$TMP/tiny.ini" -o "$TMP/q2" -- --workdir "$WORK"
-grep -q '^| case | differs | host | custom-2 |$' "$TMP/q.out" || { cat "$TMP/q.out"; fail "no two-column header"; }
-grep -q "^| tiny/ext4/syncfs | yes | pass, lost 0 | error: 'bogus-kernel': expected host" "$TMP/q.out" ||
-	{ cat "$TMP/q.out"; fail "the bad kernel's column does not say error"; }
-[ "$(jq -r '.kernels[1].status' "$TMP/q2/qualify.json")" = error ] || fail "status of the bad kernel"
-[ "$(jq -r '.kernels[0].met' "$TMP/q2/qualify.json")" = true ] || fail "host not met beside a bad kernel"
+# Refused before anything runs: no kernel runs, no folder is made.
+refused() { # DIR ARGS...: exit 2, DIR not made
+	local dir=$1
+	shift
+	qualify 2 "$@" -o "$dir"
+	[ ! -e "$dir" ] || fail "qualify $* made $dir although it refused to run"
+	! grep -q '^qualify: kernel ' "$TMP/q.err" || { cat "$TMP/q.err"; fail "qualify $* ran a kernel"; }
+}
+refused "$TMP/r1" --kernel host --kernel bogus-kernel "$TMP/tiny.ini"
+grep -q "^qualify: --kernel 'bogus-kernel': expected host, debian:VERSION or BZIMAGE:MODULES" "$TMP/q.err" ||
+	{ cat "$TMP/q.err"; fail "the bad spec is not named"; }
+refused "$TMP/r2" --kernel debian:not/a/version "$TMP/tiny.ini"
+refused "$TMP/r3" --kernel host --kernel "$TMP/no-bzImage:$TMP" "$TMP/tiny.ini"
+refused "$TMP/r4" --kernel host --kernel host "$TMP/tiny.ini"
+grep -q "^qualify: --kernel 'host' names the same kernel as --kernel 'host'" "$TMP/q.err" ||
+	{ cat "$TMP/q.err"; fail "the kernel given twice is not named"; }
+refused "$TMP/r5" --kernel debian:6.1.0-999 --kernel debian:6.1.0-999-amd64 "$TMP/tiny.ini"
+printf '[global]\nimage = %s\nmodes = syncfs\n[dup]\nfs = ext4\nmount_opts = noatime | noatime\n' \
+	"$LAYER3" >"$TMP/dup.ini"
+refused "$TMP/r6" --kernel host "$TMP/dup.ini"
+grep -q "dup.ini:6: mount_opts: the alternative 'noatime' is given twice" "$TMP/q.err" ||
+	{ cat "$TMP/q.err"; fail "the scenario's error is not shown"; }
+refused "$TMP/r7" --kernel host "$TMP/tiny.ini" -- --filter 'nothing*'
+refused "$TMP/r8" --kernel host --shard 3/2 "$TMP/tiny.ini"
+for a in -o -oX --out=X --output -l --li -kl -s --sh=1/2 -h; do
+	refused "$TMP/r9" --kernel host "$TMP/tiny.ini" -- "$a" "$TMP/x"
+done
+# A value that only looks like one of them is a value.
+qualify 0 --kernel host "$TMP/tiny.ini" -o "$TMP/q7" -- --workdir "$WORK" -f '*syncfs'
+grep -q '^- host: host, kernel .*, backend fuse, 1 of 1 cases ran, 1 met their expectation, every expectation met$' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "the filtered run is not summed up"; }
+# A shard without cases: nothing to run, as powercut run --shard says.
+qualify 0 --kernel host --shard 3/3 "$TMP/tiny.ini" -o "$TMP/q8" -- --filter '*syncfs'
+grep -q 'holds none of the scenario' "$TMP/q.err" || fail "an empty shard is not said"
+
+# SIGTERM while the first kernel runs: it tears down, the second never
+# starts, the table says so, exit 143.
+printf '[global]\nimage = %s\ndevice_size = 512M\nmodes = none syncfs fsync\n[sig]\nfs = ext4\nmount_opts = | noatime | nodelalloc\n' \
+	"$LAYER3" >"$TMP/sig.ini"
+rc=0
+scripts/qualify --kernel host --kernel debian:6.1.0-999 "$TMP/sig.ini" -o "$TMP/q9" -- --workdir "$WORK" \
+	>"$TMP/q.out" 2>"$TMP/q.err" &
+qpid=$!
+for _ in $(seq 1 3000); do
+	pgrep -f -- "__fuse-server.*$WORK/" >/dev/null && break
+	sleep 0.01
+done
+kill -TERM "$qpid"
+wait "$qpid" || rc=$?
+[ "$rc" -eq 143 ] || { cat "$TMP/q.out" "$TMP/q.err"; fail "interrupted qualify exited $rc, expected 143"; }
+! pgrep -f -- "powercut run $TMP/sig.ini" >/dev/null || fail "the interrupted kernel's run is still running"
+q9=$TMP/q9/qualify.json
+[ "$(jq -r '.kernels[0].status, .kernels[0].met, .kernels[1].status, .exit' "$q9" | tr '\n' ' ')" = \
+	"interrupted false not run 143 " ] || { cat "$q9"; fail "qualify.json does not say interrupted / not run"; }
+[ "$(jq '.cases | length' "$q9")" = 9 ] || fail "the table does not hold the 9 cases to run"
+[ "$(jq '.kernels[0].ran' "$q9")" -lt 9 ] || fail "the interrupted kernel ran every case"
+grep -q '^- host: host, interrupted: interrupted by signal 15' "$TMP/q9/qualify.md" || fail "qualify.md: host not interrupted"
+[ ! -e "$TMP/q9/debian-6.1.0-999.log" ] || fail "the second kernel was started"
+assert_no_leftovers
 
 # A Debian version the archive does not have: said so in its column.
 qualify 1 --kernel host --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q6" -- --workdir "$WORK"
 grep -q '^| tiny/ext4/syncfs | yes | pass, lost 0 | error: vm-run: kernel 6.1.0-999 not available (not in the archive) |$' \
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "the missing Debian version is not reported in its column"; }
 
+# A guest that starts the run and dies (a panic), one that runs past the
+# timeout, and one that never boots, told apart (vm-run stood in for by a
+# script that prints what vm-run and the guest console print).
+printf 'bz' >"$TMP/bzImage"
+fake_vm() { # WHAT: the stand-in vm-run for the next qualify
+	cat >"$TMP/vm-run" <<-EOF
+	#!/bin/sh
+	case $1 in
+	died) echo 'powercut-vm: running: powercut run x'; echo '[ 9.1] Kernel panic - not syncing: probe'
+	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	timeout) echo 'powercut-vm: running: powercut run x'
+	      echo 'vm-run: timeout: the guest ran longer than 5s and was killed' >&2 ;;
+	noboot) echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	esac
+	exit 3
+	EOF
+	chmod +x "$TMP/vm-run"
+}
+for what in died:"guest died: vm-run exited 3: [ 9.1] Kernel panic - not syncing: probe" \
+	timeout:"timed out: vm-run exited 3: vm-run: timeout: the guest ran longer" \
+	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped"; do
+	fake_vm "${what%%:*}"
+	rm -rf "$TMP/q10"
+	VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
+	grep -qF -- "- custom-2: $TMP/bzImage:$TMP, ${what#*:}" "$TMP/q10/qualify.md" ||
+		{ cat "$TMP/q.out" "$TMP/q.err"; fail "the ${what%%:*} guest is not reported as such"; }
+	[ "$(jq -r '.kernels[1].met' "$TMP/q10/qualify.json")" = false ] || fail "the ${what%%:*} guest is met"
+done
+
+# A scenario of 5000 cases (its ids are 170 KB: more than one argument
+# may hold) under a kernel that does not boot: the table still has every row.
+fake_vm noboot
+alts=$(seq -s ' | ' 1 1000 | sed 's/\([0-9]\+\)/o\1/g')
+printf '[global]\nimage = %s\nmodes = none syncfs fsync pfsync fdatasync\nmount_opts = %s\n[big]\nfs = ext4\n' \
+	"$LAYER3" "$alts" >"$TMP/big.ini"
+VM_RUN=$TMP/vm-run qualify 3 --kernel "$TMP/bzImage:$TMP" "$TMP/big.ini" -o "$TMP/q11"
+[ "$(jq '.cases | length' "$TMP/q11/qualify.json")" = 5000 ] || fail "the 5000-case table does not hold 5000 rows"
+grep -q '^| big/ext4/mount=o1000/fdatasync |  | did not boot: vm-run exited 3' "$TMP/q11/qualify.md" ||
+	fail "the last case's row is missing"
+
 # Nothing could run: exit 3.  Usage errors: exit 2.
-qualify 3 --kernel debian:not/a/version "$TMP/tiny.ini" -o "$TMP/q3"
+qualify 3 --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q3"
 qualify 2 "$TMP/tiny.ini" -o "$TMP/q4"
 qualify 2 --kernel host "$TMP/tiny.ini"
 qualify 2 --kernel host "$TMP/tiny.ini" -o "$TMP/q1"
@@ -53,6 +148,16 @@ qualify 2 --kernel host --shard 1of2 "$TMP/tiny.ini" -o "$TMP/q5"
 # --table: the table again from the folders (as after merging shards).
 qualify 0 --table "$TMP/q1"
 grep -q '^| tiny/ext4/none |  | pass, lost [0-9]* |$' "$TMP/q.out" || { cat "$TMP/q.out"; fail "--table lost the rows"; }
+# A folder without one of the cases (a shard not merged): not run, not met.
+mkdir "$TMP/t"
+cp -r "$TMP/q1/host" "$TMP/t/whole"
+cp -r "$TMP/q7/host" "$TMP/t/part"
+qualify 1 --table "$TMP/t"
+grep -q "^## Qualification of $TMP/tiny.ini\$" "$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: no scenario named"; }
+grep -q '^| tiny/ext4/none | yes | not run | pass, lost [0-9]* |$' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "--table: the missing case is not 'not run'"; }
+grep -q '^- part: part, kernel .*, 1 of 2 cases ran, 1 met their expectation, some expectation NOT met$' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "--table: the folder missing a case is not said to fall short"; }
 
 assert_no_leftovers
 echo "PASS $TEST_NAME"

@@ -473,6 +473,11 @@ static const struct bad_case bad[] = {
 	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
+	{ "group of too many cases", "[global]\nimage = a.tar\nfs = ext4 xfs\nmodes = none\n"
+	  "[g]\nrepeat = 50001\n", ":5: [g]", "the group makes more than 100000 cases" },
+	{ "scenario of too many cases", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "repeat = 60000\n[a]\n[b]\n", ":7: [b]",
+	  "the scenario makes more than 100000 cases (60000 before this group, 60000 in it)" },
 };
 
 static void test_errors(void)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# scripts/agreement.sh on the host (no VM): two groups of one run on the
+# fuse backend agree pair by pair (exit 0); a pair that is an error on both
+# sides is ERROR, not an agreement (exit 1, both reasons shown): nothing was
+# compared, as when neither backend could run; one side an error is a
+# disagreement; a case without a partner is one too.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+printf '[global]\nimage = %s\ndevice_size = 512M\nbackend = fuse\nmodes = syncfs\n[a]\nfs = ext4\n[b]\nfs = ext4\n' \
+	"$TOP/images/sample/layer3.tar.zst" >"$TMP/ab.ini"
+pc_run "$TMP/ab.ini" -o "$TMP/r" >/dev/null || fail "the run failed"
+
+agree() { # WANT DIR: runs agreement.sh DIR a b into $TMP/out
+	local rc=0
+	scripts/agreement.sh "$2" a b >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq "$1" ] || { cat "$TMP/out"; fail "agreement.sh $2 exited $rc, expected $1"; }
+}
+agree 0 "$TMP/r"
+grep -q '^| ext4/syncfs | agree | pass / pass |' "$TMP/out" || { cat "$TMP/out"; fail "the pair does not agree"; }
+
+# Both sides errors (as when neither backend works in the kernel).
+mkdir "$TMP/e2" "$TMP/e1" "$TMP/lone"
+jq '.cases |= map(.verdict = "error" | .outcome = "error" | .committed = false | .fsck = "skipped"
+	| .reason = "backend cannot work here: \(.id)")' "$TMP/r/results.json" >"$TMP/e2/results.json"
+agree 1 "$TMP/e2"
+grep -q '^| ext4/syncfs | ERROR | error / error |' "$TMP/out" || { cat "$TMP/out"; fail "two errors are not ERROR"; }
+grep -q '^- ext4/syncfs: a: backend cannot work here: a/ext4/syncfs | b: backend cannot work here: b/ext4/syncfs$' \
+	"$TMP/out" || { cat "$TMP/out"; fail "the two reasons are not shown"; }
+grep -q '^1 pairs, 0 agree, 1 do not' "$TMP/out" || { cat "$TMP/out"; fail "the count"; }
+
+# One side an error: a disagreement.
+jq '.cases |= map(if .id == "b/ext4/syncfs" then .verdict = "error" | .reason = "dm: no target" else . end)' \
+	"$TMP/r/results.json" >"$TMP/e1/results.json"
+agree 1 "$TMP/e1"
+grep -q '^| ext4/syncfs | DISAGREE | pass / error |' "$TMP/out" || { cat "$TMP/out"; fail "pass / error is not DISAGREE"; }
+
+# A case without a partner.
+jq '.cases |= map(select(.id != "b/ext4/syncfs"))' "$TMP/r/results.json" >"$TMP/lone/results.json"
+agree 1 "$TMP/lone"
+grep -q '^| ext4/syncfs | unpaired | only in a |' "$TMP/out" || { cat "$TMP/out"; fail "the lone case is not unpaired"; }
+
+assert_no_leftovers
+echo "PASS $TEST_NAME"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# scripts/vm-run's inputs that must fail before any guest boots, and leave
+# nothing of theirs behind:
+# * an option without its value, or a --disk that is not a size: usage
+#   errors (exit 2), not a shell message (exit 1) or a failure after the
+#   kernel was fetched (exit 3);
+# * --kernel/--modules with a modules folder that has no modules.dep: the
+#   folder is the user's, so depmod's files must not land in it (vm-run
+#   works on a tree of links); the kernel lacks the guest's modules: exit 3
+#   saying which;
+# * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
+#   kernel, it depends on one): exit 3 naming the package to give, nothing
+#   half-unpacked left in the cache, and qualify reports it in the column.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+
+# Usage errors (exit 2, saying what is wrong) before anything is fetched.
+usage_error() { # MESSAGE ARGS...
+	local want=$1 rc=0
+	shift
+	scripts/vm-run "$@" >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/out"; fail "vm-run $* exited $rc, expected 2"; }
+	grep -qF -- "vm-run: $want" "$TMP/out" || { cat "$TMP/out"; fail "vm-run $*: no '$want'"; }
+}
+usage_error '--kernel needs a value' --kernel
+usage_error '--debian-version needs a value' --debian-version '' -- true
+usage_error '--results needs a value' --debian-kernel --results
+usage_error "--disk 'abc': expected a size such as 8G" --debian-kernel --disk abc -- true
+usage_error "--disk '0': expected a size such as 8G" --debian-kernel --disk 0 -- true
+
+# A file vm-run reads as a bzImage of release 6.1.0-fake: the setup
+# header's kernel_version pointer (0x20e) points at the string (+0x200).
+bz=$TMP/bzImage
+head -c 2048 /dev/zero >"$bz"
+printf '\000\001' | dd of="$bz" bs=1 seek=526 conv=notrunc status=none
+printf '6.1.0-fake (probe)\000' | dd of="$bz" bs=1 seek=768 conv=notrunc status=none
+mods=$TMP/modules
+mkdir -p "$mods/kernel"
+: >"$mods/modules.order"
+before=$(cd "$mods" && find . | sort)
+rc=0
+scripts/vm-run --kernel "$bz" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a kernel lacking its modules exited $rc, expected 3"; }
+grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/out"; fail "the missing module is not named"; }
+[ "$(cd "$mods" && find . | sort)" = "$before" ] ||
+	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
+! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
+
+# A meta-package, when the archive apt knows has one.
+meta=$(apt-cache search --names-only '^linux-image-[0-9]+\.[0-9]+-amd64$' 2>/dev/null | awk '{ print $1; exit }')
+if [ -z "$meta" ]; then
+	echo "note: apt knows no linux-image-X.Y-amd64 meta-package; that part is skipped"
+else
+	v=${meta#linux-image-}
+	v=${v%-amd64}
+	export POWERCUT_VM_CACHE=$TMP/cache
+	rc=0
+	scripts/vm-run --debian-version "$v" --results "$TMP/r2" -- true >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --debian-version $v (a meta-package) exited $rc, expected 3"; }
+	grep -q "^vm-run: kernel $v not available ($meta holds no kernel image and modules; it depends on linux-image-" \
+		"$TMP/out" || { cat "$TMP/out"; fail "the meta-package is not said to hold no kernel"; }
+	[ -z "$(ls -A "$TMP/cache" | grep -v '^lock$')" ] || fail "the cache keeps a half-made $(ls "$TMP/cache")"
+	printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/k.ini"
+	rc=0
+	scripts/qualify --kernel "debian:$v" "$TMP/k.ini" -o "$TMP/q" >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with only a meta-package exited $rc, expected 3"; }
+	[ "$(jq -r '.kernels[0].status' "$TMP/q/qualify.json")" = error ] || fail "qualify: the meta-package's status"
+	grep -q "^| k/ext4/syncfs |  | error: vm-run: kernel $v not available" "$TMP/q/qualify.md" ||
+		{ cat "$TMP/q/qualify.md"; fail "qualify: the column does not say the kernel is not available"; }
+fi
+
+assert_no_leftovers
+echo "PASS $TEST_NAME"
