@@ -284,12 +284,6 @@ static char **strv_dup(char *const *v, size_t n)
 	return out;
 }
 
-static void add_case(struct pc_scenario *sc, struct pc_case *c)
-{
-	sc->cases = xrealloc(sc->cases, (sc->ncases + 1) * sizeof(*sc->cases));
-	sc->cases[sc->ncases++] = *c;
-}
-
 /* Where group G's expect_MODE (slot I) comes from; *SLOT receives the slot
  * whose text applies (I, or ALL: the key expect).  The group's expect_MODE,
  * else the group's expect, else [global]'s expect_MODE, else [global]'s
@@ -656,6 +650,10 @@ static int expand_group(struct parser *p, const struct section *g,
 			       "(%zu before this group, %zu in it)", p->path, g->line, g->name,
 			       MAX_SCENARIO_CASES, sc->ncases, total);
 	}
+	/* Room for the whole group at once: growing by one case at a time
+	 * copies the array again and again (quadratic under valgrind, whose
+	 * realloc always copies). */
+	sc->cases = xrealloc(sc->cases, (sc->ncases + total) * sizeof(*sc->cases));
 	for (size_t i = 0; i < total; i++) {
 		size_t rest = i;
 		struct case_pick k = { name, s, backend, fio ? &jf : NULL, &cut_at, 0, 0, 0, 0, 0 };
@@ -667,9 +665,7 @@ static int expand_group(struct parser *p, const struct section *g,
 		rest /= s->mount_opts.n;
 		k.mkfs = rest % s->mkfs_opts.n;
 		k.fs = rest / s->mkfs_opts.n;
-		struct pc_case c;
-		make_case(&c, &k);
-		add_case(sc, &c);
+		make_case(&sc->cases[sc->ncases++], &k);
 	}
 	pc_fio_job_free(&jf);
 	return 0;
