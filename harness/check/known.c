@@ -123,6 +123,25 @@ const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char
 	return NULL;
 }
 
+size_t pc_known_warn_unmatched(const struct pc_known *k, const char *const *ids, size_t n,
+			       const char *what)
+{
+	size_t warned = 0;
+	for (size_t i = 0; k && i < k->n; i++) {
+		const struct pc_known_entry *e = &k->v[i];
+		size_t c = 0;
+		while (c < n && fnmatch(e->pattern, ids[c], 0) != 0)
+			c++;
+		if (c < n)
+			continue;
+		/* pc_warn escapes the whole message (escape.h) */
+		pc_warn("%s:%u: known failure '%s' matches no case of %s", e->file, e->line,
+			e->pattern, what);
+		warned++;
+	}
+	return warned;
+}
+
 void pc_known_free(struct pc_known *k)
 {
 	for (size_t i = 0; i < k->n; i++)

@@ -40,6 +40,14 @@ int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, c
  * for the kernel release KERNEL, or NULL. */
 const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char *case_id,
 					    const char *kernel);
+/* Warn ("FILE:LINE: 'PATTERN' matches no case ...", on stderr) about each
+ * entry of K whose pattern matches none of the case ids IDS[0..n), kernel
+ * conditions aside: a typo, or a case the scenario no longer has, would
+ * otherwise go unnoticed forever (an entry that matches a passing case is
+ * already reported as 'unexpected pass').  WHAT names the set of ids.
+ * How many entries were warned about. */
+size_t pc_known_warn_unmatched(const struct pc_known *k, const char *const *ids, size_t n,
+			       const char *what);
 void pc_known_free(struct pc_known *k);
 
 /* Known-failures files by path, each read once (the scenario's `known`

@@ -61,6 +61,18 @@ static int set_threshold(const struct cmd_line *cl, const char *s, void *dest)
 	return PC_EXIT_OK;
 }
 
+/* Known-failures entries that match no case of NEW. */
+static void warn_unmatched_known(const struct pc_known *known, const struct pc_cmp_side *new)
+{
+	const char **ids = xcalloc(new->n ? new->n : 1, sizeof(*ids));
+	for (size_t i = 0; i < new->n; i++)
+		ids[i] = new->v[i].id;
+	char *what = xasprintf("NEW (%s)", new->path);
+	pc_known_warn_unmatched(known, ids, new->n, what);
+	free(what);
+	free(ids);
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct pc_cmp_opts o = { .threshold = 1.25 };
@@ -89,6 +101,7 @@ int cmd_compare(int argc, char **argv)
 		pc_known_free(&known);
 		return PC_EXIT_USAGE;
 	}
+	warn_unmatched_known(&known, &r.new);
 	pc_cmp_run(&r, &o);
 	if (json) {
 		json_t *j = pc_cmp_json(&r);

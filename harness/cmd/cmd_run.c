@@ -71,6 +71,22 @@ static int set_retries(const struct cmd_line *cl, const char *arg, void *dest)
 	return pc_parse_retries(arg, dest) < 0 ? PC_EXIT_USAGE : PC_EXIT_OK;
 }
 
+/* Known-failures entries that match no case of the whole scenario (before
+ * --filter and --shard, which leave cases out on purpose). */
+static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_known *known,
+				 const struct pc_known_files *files)
+{
+	const char **ids = xcalloc(sc->ncases ? sc->ncases : 1, sizeof(*ids));
+	for (size_t i = 0; i < sc->ncases; i++)
+		ids[i] = sc->cases[i].id;
+	char *what = xasprintf("scenario %s", sc->path);
+	pc_known_warn_unmatched(known, ids, sc->ncases, what);
+	for (size_t f = 0; f < files->n; f++)
+		pc_known_warn_unmatched(&files->lists[f], ids, sc->ncases, what);
+	free(what);
+	free(ids);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1 };
@@ -119,6 +135,7 @@ int cmd_run(int argc, char **argv)
 				return PC_EXIT_USAGE;
 			}
 	o.scenario_known = &scenario_known;
+	warn_unmatched_known(&sc, &known, &scenario_known);
 	if (filter)
 		pc_scenario_filter(&sc, filter);
 	size_t matched = sc.ncases;

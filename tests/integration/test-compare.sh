@@ -129,6 +129,16 @@ printf 'g/ext4/fsync kernel~6 # bad condition\n' > "$TMP/bad-known.txt"
 run_to 2 badknown "$TMP/good.ini" --known "$TMP/bad-known.txt"
 grep -q "$TMP/bad-known.txt:1: 'kernel~6' is not a kernel condition" "$TMP/badknown.err" || fail "bad known line not named"
 compare 2 "$TMP/base" "$TMP/new" --known "$TMP/bad-known.txt"
+# An entry that matches no case (a typo) is a warning naming FILE:LINE, for
+# run and compare; the outcomes stay as they were.
+printf 'g/ext4/fsync # fsync is broken\ng/ext4/fsnyc # a typo\n' > "$TMP/typo-known.txt"
+run_to 0 typoknown "$TMP/broken.ini" --known "$TMP/typo-known.txt"
+grep -q "warning: $TMP/typo-known.txt:2: known failure 'g/ext4/fsnyc' matches no case of scenario" \
+	"$TMP/typoknown.err" || { cat "$TMP/typoknown.err"; fail "run: an entry matching no case is not reported"; }
+grep -q "typo-known.txt:1:" "$TMP/typoknown.err" && fail "run: an entry that matches was reported"
+compare 0 "$TMP/base" "$TMP/new" --known "$TMP/typo-known.txt"
+grep -q "warning: $TMP/typo-known.txt:2: known failure 'g/ext4/fsnyc' matches no case of NEW" \
+	"$TMP/cmp.err" || { cat "$TMP/cmp.err"; fail "compare: an entry matching no case is not reported"; }
 
 # Retries: the hook fails the first attempt of g/ext4/fsync, the second
 # passes: flaky 1/2, both attempts kept, exit 1 (--flaky-ok: 0 is in the

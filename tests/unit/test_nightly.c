@@ -91,6 +91,30 @@ static void test_known_parse(void)
 	pc_known_free(&k);
 }
 
+/* An entry whose pattern matches no case id is warned about (FILE:LINE),
+ * kernel conditions aside; entries that match a case are not. */
+static void test_known_unmatched(void)
+{
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 1, "g/ext4/none # loses"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 2, "g/xfs/* kernel<3.0 # old ones"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 3, "g/ext4/nnoe # a typo"), 0);
+	const char *ids[] = { "g/ext4/none", "g/xfs/syncfs" };
+	char msg[512] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_known_warn_unmatched(&k, ids, 2, "scenario s.ini"), 1);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_STRING_EQUAL(msg, "warning: k.txt:3: known failure 'g/ext4/nnoe' matches no "
+				    "case of scenario s.ini");
+	/* no case at all: every entry */
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_known_warn_unmatched(&k, ids, 0, "NEW (x)"), 3);
+	pc_messages_quiet = 0;
+	pc_known_free(&k);
+}
+
 static void test_known_file(void)
 {
 	char *dir = unit_tmpdir();
@@ -210,6 +234,7 @@ void register_nightly_tests(void)
 	CU_add_test(s, "kernel conditions", test_kcond);
 	CU_add_test(s, "known-failures lines and matching", test_known_parse);
 	CU_add_test(s, "known-failures file: FILE:LINE, not a file", test_known_file);
+	CU_add_test(s, "known-failures entries that match no case", test_known_unmatched);
 	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);
 	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
 	CU_add_test(s, "outcome of attempts", test_outcome);
