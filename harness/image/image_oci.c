@@ -207,6 +207,17 @@ struct oci {
 	const char *want_digest;      /* TAG is a digest of a nested manifest: keep only it */
 };
 
+static void oci_free(struct oci *o)
+{
+	for (size_t i = 0; i < o->nc; i++) {
+		free(o->c[i].digest);
+		free(o->c[i].media_type);
+	}
+	free(o->c);
+	img_strlist_free(&o->skipped_types);
+	img_strlist_free(&o->tags);
+}
+
 static char *blob_path(const struct oci *o, const char *digest)
 {
 	const char *colon = strchr(digest, ':');
@@ -726,13 +737,7 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 		goto out;
 	rc = layers_from_manifest(&o, c, img, src);
 out:
-	for (size_t i = 0; i < o.nc; i++) {
-		free(o.c[i].digest);
-		free(o.c[i].media_type);
-	}
-	free(o.c);
-	img_strlist_free(&o.skipped_types);
-	img_strlist_free(&o.tags);
+	oci_free(&o);
 	json_decref(chosen);
 	json_decref(index);
 	free(ipath);
@@ -818,12 +823,7 @@ int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *
 	src->manifest_type = mt ? xstrdup(mt) : NULL;
 	rc = layers_of(&o, man, mpath, img, src);
 out:
-	for (size_t i = 0; i < o.nc; i++) {
-		free(o.c[i].digest);
-		free(o.c[i].media_type);
-	}
-	free(o.c);
-	img_strlist_free(&o.skipped_types);
+	oci_free(&o);
 	json_decref(man);
 	free(mpath);
 	return rc;
