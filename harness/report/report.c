@@ -33,6 +33,11 @@ const char *pc_verdict_name(enum pc_verdict v)
 	return "?";
 }
 
+int pc_report_loss_measured(const struct pc_case_result *res)
+{
+	return res->verdict != PC_VERDICT_ERROR && (res->committed || res->fio.midrun);
+}
+
 const char *pc_fsck_name(enum pc_fsck_result f)
 {
 	switch (f) {
@@ -231,8 +236,14 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_str(o, "verdict", pc_verdict_name(res->verdict));
 	put_str(o, "reason", res->reason);
 	pc_outcome_json(o, res);
-	put_int(o, "lost", res->vr.lost);
-	put_int(o, "checked", res->vr.checked);
+	/* A loss that was never measured is null, not 0 (result.h). */
+	if (pc_report_loss_measured(res)) {
+		put_int(o, "lost", res->vr.lost);
+		put_int(o, "checked", res->vr.checked);
+	} else {
+		json_object_set_new(o, "lost", json_null());
+		json_object_set_new(o, "checked", json_null());
+	}
 
 	json_object_set_new(o, "findings", counts_json(res->vr.counts));
 	json_t *first = json_array();
@@ -352,8 +363,7 @@ static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
 	snprintf(cells[9], 160, "%llu", (unsigned long long)res->io.flushes);
 	snprintf(cells[10], 160, "%llu", (unsigned long long)res->fsyncs);
 	snprintf(cells[11], 160, "%llu", (unsigned long long)res->entries);
-	/* Loss is only measured when the commit record came back. */
-	if (res->verdict == PC_VERDICT_ERROR || (!res->committed && !res->fio.midrun))
+	if (!pc_report_loss_measured(res))
 		snprintf(cells[12], 160, "-");
 	else
 		snprintf(cells[12], 160, "%zu", res->vr.lost);
@@ -445,8 +455,7 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct pc_case_result *res = &r->results[i];
 		/* A mid-run fio cut has no commit record: fio's state is the promise. */
-		int lost = res->verdict != PC_VERDICT_ERROR && (res->committed || res->fio.midrun) &&
-			   res->vr.lost;
+		int lost = pc_report_loss_measured(res) && res->vr.lost;
 		if (res->verdict == PC_VERDICT_PASS && !lost && res->outcome == PC_OUT_PASS)
 			continue;
 		if (first)

@@ -173,15 +173,17 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	}
 	c->outcome = (enum pc_outcome)oc;
 	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
-	if (!json_is_integer(lost) || json_integer_value(lost) < 0) {
-		pc_results_bad(r, i, "lost", lost ? "not an integer >= 0" : "missing");
+	/* null: the loss was not measured (an error, no commit record). */
+	if (!json_is_null(lost) && (!json_is_integer(lost) || json_integer_value(lost) < 0)) {
+		pc_results_bad(r, i, "lost", lost ? "not an integer >= 0 or null" : "missing");
 		goto out;
 	}
 	if (!json_is_boolean(committed)) {
 		pc_results_bad(r, i, "committed", committed ? "not true or false" : "missing");
 		goto out;
 	}
-	c->lost = json_is_true(committed) && v != PC_OUT_ERROR ? json_integer_value(lost) : -1;
+	c->lost = json_is_integer(lost) && json_is_true(committed) && v != PC_OUT_ERROR
+		  ? json_integer_value(lost) : -1;
 	if (get_numbers(r, i, o, "timings_s", pc_res_phases, PC_RES_NPHASES, "total", c->t) < 0 ||
 	    get_numbers(r, i, o, "io", pc_res_io, PC_RES_NIO, NULL, c->io) < 0)
 		goto out;

@@ -319,6 +319,18 @@ static int snapshots_verify(struct pc_layout_job *j)
 
 /* ---- results.json and teardown -------------------------------------------- */
 
+/* A view that was not verified has null counts, never a reassuring 0. */
+static void put_view_loss(json_t *o, int verified, const struct pc_view_counts *v)
+{
+	if (verified) {
+		pc_json_put_int(o, "checked", v->checked);
+		pc_json_put_int(o, "lost", v->lost);
+	} else {
+		json_object_set_new(o, "checked", json_null());
+		json_object_set_new(o, "lost", json_null());
+	}
+}
+
 static void snapshots_describe(json_t *o, const struct pc_case_result *res)
 {
 	pc_json_put_int(o, "layers_committed", res->layers_committed);
@@ -332,8 +344,7 @@ static void snapshots_describe(json_t *o, const struct pc_case_result *res)
 		pc_json_put_str(jl, "dir", dir);
 		json_object_set_new(jl, "committed", json_boolean(lr->committed));
 		pc_json_put_int(jl, "entries", lr->entries);
-		pc_json_put_int(jl, "checked", lr->v.checked);
-		pc_json_put_int(jl, "lost", lr->v.lost);
+		put_view_loss(jl, lr->committed, &lr->v);
 		json_object_set_new(jl, "findings", pc_json_counts(lr->v.counts));
 		json_array_append_new(layers, jl);
 	}
@@ -342,8 +353,7 @@ static void snapshots_describe(json_t *o, const struct pc_case_result *res)
 	json_object_set_new(ov, "verified", json_boolean(res->overlay_verified));
 	if (!res->overlay_verified)
 		pc_json_put_str(ov, "why_not", res->overlay_why);
-	pc_json_put_int(ov, "checked", res->overlay.checked);
-	pc_json_put_int(ov, "lost", res->overlay.lost);
+	put_view_loss(ov, res->overlay_verified, &res->overlay);
 	json_object_set_new(ov, "findings", pc_json_counts(res->overlay.counts));
 	json_object_set_new(o, "overlay", ov);
 }

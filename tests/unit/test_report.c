@@ -85,6 +85,7 @@ static void build_report(void)
 	e->outcome = PC_OUT_ERROR;
 	snprintf(e->reason, sizeof(e->reason), "mkfs.btrfs: not found");
 	e->fsck = PC_FSCK_SKIPPED;
+	e->vr.checked = 7;  /* whatever a failed attempt left: not a measurement */
 
 	report.scenario = "scenarios/default.ini";
 	snprintf(report.kernel, sizeof(report.kernel), "6.18.0-test");
@@ -219,8 +220,19 @@ static void test_json(void)
 	check_str(e, "backend", "dm");  /* the requested one when none ran */
 	CU_ASSERT(json_is_false(json_object_get(e, "committed")));
 	check_str(e, "fsck", "skipped");
+	/* Never verified: its loss is unknown, not 0 (the table shows "-"). */
+	CU_ASSERT(json_is_null(json_object_get(e, "lost")));
+	CU_ASSERT(json_is_null(json_object_get(e, "checked")));
 
 	json_decref(root);
+	/* compare and qualify read it back as "not measured". */
+	struct pc_results rr;
+	CU_ASSERT_EQUAL_FATAL(pc_results_load(dir, &rr), 0);
+	CU_ASSERT_EQUAL_FATAL(rr.n, 3);
+	CU_ASSERT_EQUAL(rr.v[0].lost, 0);
+	CU_ASSERT_EQUAL(rr.v[1].lost, 3);
+	CU_ASSERT_EQUAL(rr.v[2].lost, -1);
+	pc_results_free(&rr);
 	/* No temporary file is left behind. */
 	char *tmp = xasprintf("%s/.results.json.tmp", dir);
 	CU_ASSERT_NOT_EQUAL(access(tmp, F_OK), 0);
