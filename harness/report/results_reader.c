@@ -182,7 +182,11 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		pc_results_bad(r, i, "committed", committed ? "not true or false" : "missing");
 		goto out;
 	}
-	c->lost = json_is_integer(lost) && json_is_true(committed) && v != PC_OUT_ERROR
+	/* After a mid-run fio cut there is no commit record: fio's saved state
+	 * is the promise, and the loss was measured against it. */
+	json_t *midrun = json_object_get(json_object_get(o, "fio"), "mid_run");
+	int promised = json_is_true(committed) || json_is_true(midrun);
+	c->lost = json_is_integer(lost) && promised && v != PC_OUT_ERROR
 		  ? json_integer_value(lost) : -1;
 	if (get_numbers(r, i, o, "timings_s", pc_res_phases, PC_RES_NPHASES, "total", c->t) < 0 ||
 	    get_numbers(r, i, o, "io", pc_res_io, PC_RES_NIO, NULL, c->io) < 0)

@@ -32,11 +32,18 @@ static void test_fields(void)
 		      "\"case_dir\":\"cases/x\",\"lost\":7,\"committed\":true,\"repeat\":2,\"repeats\":3,"
 		      "\"timings_s\":{\"mkfs\":0.5,\"total\":2},\"io\":{\"wbytes\":4096}},"
 		      "{\"id\":\"b\",\"verdict\":\"error\",\"lost\":7,\"committed\":true,"
+		      "\"timings_s\":{\"total\":1},\"io\":{}},"
+		      /* fio cut mid-run: no commit record, fio's state is the promise */
+		      "{\"id\":\"f\",\"verdict\":\"fail\",\"lost\":5,\"committed\":false,"
+		      "\"fio\":{\"mid_run\":true},\"timings_s\":{\"total\":1},\"io\":{}},"
+		      "{\"id\":\"u\",\"verdict\":\"fail\",\"lost\":0,\"committed\":false,"
+		      "\"timings_s\":{\"total\":1},\"io\":{}},"
+		      "{\"id\":\"n\",\"verdict\":\"error\",\"lost\":null,\"committed\":false,"
 		      "\"timings_s\":{\"total\":1},\"io\":{}}]}", &r);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(r.kernel, "6.1");
 	CU_ASSERT_STRING_EQUAL(r.scenario, "s.ini");
-	CU_ASSERT_EQUAL_FATAL(r.n, 2);
+	CU_ASSERT_EQUAL_FATAL(r.n, 5);
 	const struct pc_res_case *a = &r.v[0], *b = &r.v[1];
 	CU_ASSERT_STRING_EQUAL(a->id, "g/ext4/none/r2");
 	CU_ASSERT_STRING_EQUAL(a->fs, "ext4");
@@ -58,6 +65,9 @@ static void test_fields(void)
 	CU_ASSERT_EQUAL(b->outcome, PC_OUT_ERROR);
 	CU_ASSERT_EQUAL(b->lost, -1);
 	CU_ASSERT_FALSE(b->has_repeat);
+	CU_ASSERT_EQUAL(r.v[2].lost, 5);   /* measured against fio's state */
+	CU_ASSERT_EQUAL(r.v[3].lost, -1);  /* commit record lost: not measured */
+	CU_ASSERT_EQUAL(r.v[4].lost, -1);  /* null */
 	pc_results_free(&r);
 }
 
