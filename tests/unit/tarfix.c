@@ -96,3 +96,30 @@ void write_tar(const char *path, const struct member *v, size_t n, int gz)
 	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
 	archive_write_free(a);
 }
+
+void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int gz)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	if (gz)
+		archive_write_add_filter_gzip(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_perm(e, 0644);
+		if (m[i].symlink) {
+			archive_entry_set_filetype(e, AE_IFLNK);
+			archive_entry_set_symlink(e, m[i].symlink);
+		} else {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_size(e, (la_int64_t)m[i].len);
+		}
+		archive_write_header(a, e);
+		if (m[i].len)
+			archive_write_data(a, m[i].data, m[i].len);
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+}

@@ -23,4 +23,17 @@ unsigned char *sparse_content(void); /* 1 MiB, caller frees */
 /* Write MEMBERS as a pax archive at PATH, gzip-compressed when GZ. */
 void write_tar(const char *path, const struct member *v, size_t n, int gz);
 
+/* A member given by its bytes (any bytes: a layer, a manifest), or a
+ * symlink when symlink is set; for archives that hold other archives. */
+struct raw_member {
+	const char *name;
+	const void *data;
+	size_t len;
+	const char *symlink;
+};
+
+/* Write MEMBERS as a restricted pax archive (pax records only where
+ * needed) at PATH, gzip-compressed when GZ. */
+void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int gz);
+
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "image/image.h"
+#include "tarfix.h"
 #include "unit.h"
 #include "util/util.h"
 
@@ -549,38 +550,6 @@ static void test_oci_media_types_and_json(void)
 
 /* ---- docker-save and plain tarballs --------------------------------------- */
 
-struct member {
-	const char *name;
-	const void *data;
-	size_t len;
-	const char *symlink;
-};
-
-static void write_tar(const char *path, const struct member *m, size_t n)
-{
-	struct archive *a = archive_write_new();
-	archive_write_set_format_pax_restricted(a);
-	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
-	for (size_t i = 0; i < n; i++) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, m[i].name);
-		archive_entry_set_perm(e, 0644);
-		if (m[i].symlink) {
-			archive_entry_set_filetype(e, AE_IFLNK);
-			archive_entry_set_symlink(e, m[i].symlink);
-		} else {
-			archive_entry_set_filetype(e, AE_IFREG);
-			archive_entry_set_size(e, (la_int64_t)m[i].len);
-		}
-		archive_write_header(a, e);
-		if (m[i].len)
-			archive_write_data(a, m[i].data, m[i].len);
-		archive_entry_free(e);
-	}
-	archive_write_close(a);
-	archive_write_free(a);
-}
-
 static int open_file(const char *spec, const char *tmpbase, struct pc_image *img)
 {
 	const char *specs[1] = { spec };
@@ -609,13 +578,13 @@ static void test_docker_save_legacy(void)
 				   "[\"" ID1 "/layer.tar\",\"" ID2 "/layer.tar\",\"" ID1 "/../" ID1 "/layer.tar\"]}]",
 				   cname);
 	char *path = xasprintf("%s/save.tar", dir);
-	struct member m[] = {
+	struct raw_member m[] = {
 		{ ID1 "/layer.tar", a.p, a.len, NULL },
 		{ ID2 "/layer.tar", b.p, b.len, NULL },
 		{ cname, config, strlen(config), NULL },
 		{ "manifest.json", manifest, strlen(manifest), NULL },
 	};
-	write_tar(path, m, 4);
+	write_raw_tar(path, m, 4, 0);
 	struct pc_image img;
 	/* ".." in a member name is refused. */
 	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
@@ -626,14 +595,14 @@ static void test_docker_save_legacy(void)
 	free(manifest);
 	manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix:1\"],\"Layers\":"
 			     "[\"" ID1 "/layer.tar\",\"" ID2 "/layer.tar\",\"3333/layer.tar\"]}]", cname);
-	struct member m2[] = {
+	struct raw_member m2[] = {
 		{ ID1 "/layer.tar", a.p, a.len, NULL },
 		{ ID2 "/layer.tar", b.p, b.len, NULL },
 		{ "3333/layer.tar", NULL, 0, "../" ID1 "/layer.tar" },
 		{ cname, config, strlen(config), NULL },
 		{ "manifest.json", manifest, strlen(manifest), NULL },
 	};
-	write_tar(path, m2, 5);
+	write_raw_tar(path, m2, 5, 0);
 	/* "3333" is no docker-save name shape, but manifest.json is what
 	 * counts: an image archive of 3 layers (names never decide). */
 	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
@@ -646,7 +615,7 @@ static void test_docker_save_legacy(void)
 	m2[2].name = ID2 "/link.tar";
 	m2[4].data = manifest;
 	m2[4].len = strlen(manifest);
-	write_tar(path, m2, 5);
+	write_raw_tar(path, m2, 5, 0);
 	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
 	CU_ASSERT_EQUAL_FATAL(img.nlayers, 3);
@@ -678,7 +647,7 @@ static void test_docker_save_legacy(void)
 
 	/* A corrupt layer: its diff_id no longer matches. */
 	b.p[b.len / 3] ^= 1;
-	write_tar(path, m2, 5);
+	write_raw_tar(path, m2, 5, 0);
 	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "layer 2"));
@@ -701,13 +670,13 @@ static void test_docker_save_oci(void)
 	char *manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":null,\"Layers\":[\"%s\"]}]",
 				   cname, lname);
 	char *path = xasprintf("%s/save.tar", dir);
-	struct member m[] = {
+	struct raw_member m[] = {
 		{ lname, a.p, a.len, NULL },
 		{ cname, config, strlen(config), NULL },
 		{ "oci-layout", "{}", 2, NULL },
 		{ "manifest.json", manifest, strlen(manifest), NULL },
 	};
-	write_tar(path, m, 4);
+	write_raw_tar(path, m, 4, 0);
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_file(path, NULL, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
@@ -717,7 +686,7 @@ static void test_docker_save_oci(void)
 	pc_image_close(&img);
 	/* The blob name promises a digest the content does not have. */
 	a.p[a.len / 3] ^= 1;
-	write_tar(path, m, 4);
+	write_raw_tar(path, m, 4, 0);
 	CU_ASSERT_EQUAL(open_file(path, NULL, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, ha));
@@ -755,12 +724,12 @@ static void test_docker_save_diff_ids(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *config = cases[i].diff_ids ? xasprintf(rootfs_fmt, cases[i].diff_ids)
 						 : xstrdup("{\"os\":\"linux\",\"architecture\":\"amd64\"}");
-		struct member m[] = {
+		struct raw_member m[] = {
 			{ "L/layer.tar", gz.p, gz.len, NULL },
 			{ "c.json", config, strlen(config), NULL },
 			{ "manifest.json", manifest, strlen(manifest), NULL },
 		};
-		write_tar(path, m, 3);
+		write_raw_tar(path, m, 3, 0);
 		struct pc_image img;
 		CU_ASSERT_EQUAL(open_file(path, NULL, &img), cases[i].ok);
 		if (cases[i].ok == 0) {

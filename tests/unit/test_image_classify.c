@@ -18,46 +18,12 @@
 #include "image/image_int.h"
 #include "image/layerfmt.h"
 #include "image/manifest.h"
+#include "tarfix.h"
 #include "unit.h"
 #include "image/unpack.h"
 #include "util/util.h"
 
 static char errbuf[1024];
-
-struct mem {
-	const char *name;
-	const void *data;
-	size_t len;
-	const char *symlink;
-};
-
-/* A pax tar of M[0..n) at PATH (gzip-compressed when GZ). */
-static void put_tar(const char *path, const struct mem *m, size_t n, int gz)
-{
-	struct archive *a = archive_write_new();
-	archive_write_set_format_pax_restricted(a);
-	if (gz)
-		archive_write_add_filter_gzip(a);
-	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
-	for (size_t i = 0; i < n; i++) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, m[i].name);
-		archive_entry_set_perm(e, 0644);
-		if (m[i].symlink) {
-			archive_entry_set_filetype(e, AE_IFLNK);
-			archive_entry_set_symlink(e, m[i].symlink);
-		} else {
-			archive_entry_set_filetype(e, AE_IFREG);
-			archive_entry_set_size(e, (la_int64_t)m[i].len);
-		}
-		archive_write_header(a, e);
-		if (m[i].len)
-			archive_write_data(a, m[i].data, m[i].len);
-		archive_entry_free(e);
-	}
-	archive_write_close(a);
-	archive_write_free(a);
-}
 
 /* A one-file layer in memory. */
 static char *layer_bytes(const char *name, const char *text, size_t *len)
@@ -149,7 +115,7 @@ static void test_skopeo_docker_archive_regression(void)
 	struct skopeo_fix f;
 	skopeo_fix_init(&f);
 	const char *repos = "{\"docker.io/fix/app\":{\"1\":\"x\"}}";
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.lname[1], f.l[1], f.llen[1], NULL },
 		{ f.cname, f.config, strlen(f.config), NULL },
@@ -159,7 +125,7 @@ static void test_skopeo_docker_archive_regression(void)
 		{ "repositories", repos, strlen(repos), NULL },
 	};
 	char *path = xasprintf("%s/skopeo.tar", dir);
-	put_tar(path, m, 7, 0);
+	write_raw_tar(path, m, 7, 0);
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
@@ -204,7 +170,7 @@ static void test_malformed_pax_member(void)
 	char *dir = unit_tmpdir();
 	struct skopeo_fix f;
 	skopeo_fix_init(&f);
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.lname[1], f.l[1], f.llen[1], NULL },
 		{ f.cname, f.config, strlen(f.config), NULL },
@@ -212,7 +178,7 @@ static void test_malformed_pax_member(void)
 		{ "notes-\xc3\xa9", "x", 1, NULL }, /* not ASCII: a pax path record */
 	};
 	char *path = xasprintf("%s/bad-pax.tar", dir);
-	put_tar(path, m, 5, 0);
+	write_raw_tar(path, m, 5, 0);
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0); /* sound as written */
 	pc_image_close(&img);
@@ -249,7 +215,7 @@ static void test_docker_untagged_by_id(void)
 			      "\"Layers\":[\"%s\",\"%s\"]},"
 			      "{\"Config\":\"%s\",\"RepoTags\":[],\"Layers\":[\"%s\"]}]",
 			      f.cname, f.lname[0], f.lname[1], c2name, f.lname[0]);
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.lname[1], f.l[1], f.llen[1], NULL },
 		{ f.cname, f.config, strlen(f.config), NULL },
@@ -257,7 +223,7 @@ static void test_docker_untagged_by_id(void)
 		{ "manifest.json", two, strlen(two), NULL },
 	};
 	char *path = xasprintf("%s/untagged.tar", dir);
-	put_tar(path, m, 5, 0);
+	write_raw_tar(path, m, 5, 0);
 	struct pc_image img;
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	char *shown = xasprintf("sha256:%s (untagged)", h2);
@@ -283,7 +249,7 @@ static void test_members_in_any_order(void)
 	char *dir = unit_tmpdir();
 	struct skopeo_fix f;
 	skopeo_fix_init(&f);
-	struct mem base[] = {
+	struct raw_member base[] = {
 		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
 		{ f.link[1], NULL, 0, f.target[1] },
 		{ f.lname[1], f.l[1], f.llen[1], NULL },
@@ -294,10 +260,10 @@ static void test_members_in_any_order(void)
 	enum { N = sizeof(base) / sizeof(base[0]) };
 	char *path = xasprintf("%s/order.tar", dir);
 	for (size_t rot = 0; rot < N; rot++) {
-		struct mem m[N];
+		struct raw_member m[N];
 		for (size_t i = 0; i < N; i++)
 			m[i] = base[(i + rot) % N];
-		put_tar(path, m, N, rot % 2);
+		write_raw_tar(path, m, N, rot % 2);
 		struct pc_image img;
 		CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 		CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
@@ -318,14 +284,14 @@ static void test_layer_with_manifest_json(void)
 	const char *app = "{\"name\":\"my-app\",\"version\":\"1.0\"}";
 	const char *arr = "[{\"name\":\"x\"}]";
 	const char *idx = "{\"files\":[]}";
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ "manifest.json", app, strlen(app), NULL },
 		{ "index.json", idx, strlen(idx), NULL },
 		{ "usr/share/app/manifest.json", arr, strlen(arr), NULL },
 		{ "etc/hostname", "box\n", 4, NULL },
 	};
 	char *path = xasprintf("%s/layer.tar", dir);
-	put_tar(path, m, 4, 1);
+	write_raw_tar(path, m, 4, 1);
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.kind, "layer");
@@ -335,7 +301,7 @@ static void test_layer_with_manifest_json(void)
 	/* A JSON array that is not {Config, Layers}: still a layer. */
 	m[0].data = arr;
 	m[0].len = strlen(arr);
-	put_tar(path, m, 4, 0);
+	write_raw_tar(path, m, 4, 0);
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.kind, "layer");
 	pc_image_close(&img);
@@ -351,50 +317,50 @@ static void test_missing_member_is_input_error(void)
 	char *dir = unit_tmpdir();
 	struct skopeo_fix f;
 	skopeo_fix_init(&f);
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.cname, f.config, strlen(f.config), NULL },
 		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
 		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
 	};
 	char *path = xasprintf("%s/missing.tar", dir);
-	put_tar(path, m, 3, 0);
+	write_raw_tar(path, m, 3, 0);
 	struct pc_image img;
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.lname[1]));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "missing"));
 	/* The config missing. */
-	struct mem m2[] = {
+	struct raw_member m2[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.lname[1], f.l[1], f.llen[1], NULL },
 		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
 	};
-	put_tar(path, m2, 3, 0);
+	write_raw_tar(path, m2, 3, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.cname));
 	/* A symlinked layer.tar whose target is missing. */
 	char *man = xasprintf("[{\"Config\":\"%s\",\"Layers\":[\"%s\",\"%s\"]}]", f.cname,
 			      f.lname[0], f.link[1]);
-	struct mem m3[] = {
+	struct raw_member m3[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.link[1], NULL, 0, f.target[1] },
 		{ f.cname, f.config, strlen(f.config), NULL },
 		{ "manifest.json", man, strlen(man), NULL },
 	};
-	put_tar(path, m3, 4, 0);
+	write_raw_tar(path, m3, 4, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.lname[1]));
 	free(man);
 	/* manifest.json twice: which one a reader takes is a guess. */
-	struct mem m4[] = {
+	struct raw_member m4[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.lname[1], f.l[1], f.llen[1], NULL },
 		{ f.cname, f.config, strlen(f.config), NULL },
 		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
 		{ "./manifest.json", f.manifest, strlen(f.manifest), NULL },
 	};
-	put_tar(path, m4, 5, 0);
+	write_raw_tar(path, m4, 5, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "ambiguous"));
 	/* An oci-archive whose index names a manifest blob it lacks. */
@@ -402,11 +368,11 @@ static void test_missing_member_is_input_error(void)
 	char *index = xasprintf("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
 				"\"application/vnd.oci.image.manifest.v1+json\",\"digest\":"
 				"\"sha256:%064d\",\"size\":10}]}", 7);
-	struct mem m5[] = {
+	struct raw_member m5[] = {
 		{ "oci-layout", layout, strlen(layout), NULL },
 		{ "index.json", index, strlen(index), NULL },
 	};
-	put_tar(path, m5, 2, 0);
+	write_raw_tar(path, m5, 2, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "blobs/sha256/0000000000"));
@@ -425,7 +391,7 @@ static void test_docker_duplicate_member(void)
 	struct skopeo_fix f;
 	skopeo_fix_init(&f);
 	char *path = xasprintf("%s/dup.tar", dir);
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ f.lname[0], f.l[0], f.llen[0], NULL },
 		{ f.lname[1], f.l[1], f.llen[1], NULL },
 		{ f.cname, f.config, strlen(f.config), NULL },
@@ -433,14 +399,14 @@ static void test_docker_duplicate_member(void)
 		{ f.lname[0], f.l[1], f.llen[1], NULL },
 	};
 	struct pc_image img;
-	put_tar(path, m, 5, 0);
+	write_raw_tar(path, m, 5, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.lname[0]));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
 	/* The config twice, the same bytes even: still two members. */
 	m[4] = m[2];
-	put_tar(path, m, 5, 0);
+	write_raw_tar(path, m, 5, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, f.cname));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
@@ -448,8 +414,8 @@ static void test_docker_duplicate_member(void)
 	char *two = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"a:latest\"],\"Layers\":[\"%s\"]},"
 			      "{\"Config\":\"%s\",\"RepoTags\":[\"b:latest\"],\"Layers\":[\"%s\"]}]",
 			      f.cname, f.lname[0], f.cname, f.lname[1]);
-	m[3] = (struct mem){ "manifest.json", two, strlen(two), NULL };
-	put_tar(path, m, 4, 0);
+	m[3] = (struct raw_member){ "manifest.json", two, strlen(two), NULL };
+	write_raw_tar(path, m, 4, 0);
 	char *spec = xasprintf("%s:latest", path);
 	CU_ASSERT_EQUAL(open_spec(spec, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
@@ -492,7 +458,7 @@ static void test_docker25_descriptions_agree(void)
 			       cname, lname[0], lname[1]);
 	char *swapped = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix/app:1\"],\"Layers\":[\"%s\",\"%s\"]}]",
 				  cname, lname[1], lname[0]);
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ "oci-layout", layout, strlen(layout), NULL },
 		{ "index.json", index, strlen(index), NULL },
 		{ lname[0], l[0], len[0], NULL },
@@ -502,7 +468,7 @@ static void test_docker25_descriptions_agree(void)
 		{ "manifest.json", same, strlen(same), NULL },
 	};
 	char *path = xasprintf("%s/docker25.tar", dir);
-	put_tar(path, m, 7, 0);
+	write_raw_tar(path, m, 7, 0);
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.sources[0].producer, "docker-save (Docker 25+, OCI layout inside)");
@@ -511,35 +477,35 @@ static void test_docker25_descriptions_agree(void)
 	/* manifest.json says b then a; index.json's manifest a then b. */
 	m[6].data = swapped;
 	m[6].len = strlen(swapped);
-	put_tar(path, m, 7, 0);
+	write_raw_tar(path, m, 7, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "disagree"));
 	/* Without the OCI layout beside it: Docker's names, no index. */
 	m[6].data = same;
 	m[6].len = strlen(same);
-	put_tar(path, m + 2, 5, 0);
+	write_raw_tar(path, m + 2, 5, 0);
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.sources[0].producer,
 			       "docker-save (blobs/sha256 names, no OCI index)");
 	pc_image_close(&img);
 	/* The OCI layout alone is an oci-archive; a blob given twice makes it
 	 * ambiguous (a tar reader takes the last copy), before or after. */
-	put_tar(path, m, 6, 0);
+	write_raw_tar(path, m, 6, 0);
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 	CU_ASSERT_STRING_EQUAL(img.kind, "oci-archive");
 	pc_image_close(&img);
-	struct mem dup[7];
+	struct raw_member dup[7];
 	memcpy(dup, m, 6 * sizeof(*m));
-	dup[6] = (struct mem){ lname[0], "garbage", 7, NULL };
-	put_tar(path, dup, 7, 0);
+	dup[6] = (struct raw_member){ lname[0], "garbage", 7, NULL };
+	write_raw_tar(path, dup, 7, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, lname[0]));
 	dup[0] = dup[6];
 	dup[6] = m[0];
-	put_tar(path, dup, 7, 0);
+	write_raw_tar(path, dup, 7, 0);
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "appears 2 times: ambiguous"));
 	for (int i = 0; i < 2; i++)
@@ -633,12 +599,12 @@ static void test_estargz_metadata_hidden(void)
 	char *dir = unit_tmpdir();
 	char *path = xasprintf("%s/esgz.tar.gz", dir);
 	const char *tocj = "{\"version\":1,\"entries\":[]}";
-	struct mem m[] = {
+	struct raw_member m[] = {
 		{ ".no.prefetch.landmark", "\xf", 1, NULL },
 		{ "bin/busybox", "BB", 2, NULL },
 		{ "stargz.index.json", tocj, strlen(tocj), NULL },
 	};
-	put_tar(path, m, 3, 1);
+	write_raw_tar(path, m, 3, 1);
 	CU_ASSERT_EQUAL(pc_layerfmt_detect(path), PC_LAYERFMT_PLAIN);
 	/* The footer: an empty gzip member whose extra field holds the TOC
 	 * offset; the offset's value does not matter to a full reader. */
@@ -673,7 +639,7 @@ static void test_estargz_metadata_hidden(void)
 	CU_ASSERT_EQUAL(lstat(bb, &st), 0);
 	free(toc), free(bb), free(target);
 	/* The same names in a plain layer are files. */
-	put_tar(path, m, 3, 1);
+	write_raw_tar(path, m, 3, 1);
 	CU_ASSERT_EQUAL_FATAL(pc_image_scan(layers, 1, &man, NULL), 0);
 	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(man, "stargz.index.json"));
 	pc_manifest_free(man);
