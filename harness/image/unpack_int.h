@@ -110,6 +110,9 @@ int unpack_ensure_parents(struct walk *w, const char *path, int self);
 int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char *dir,
 			    const char *name, const char *entry);
 int unpack_overlay_opaque(struct walk *w, const char *dir);
+/* Before the layer's entries: its folder's root as the layers below show
+ * it, when one of them listed the root. */
+int unpack_overlay_root(struct walk *w);
 /* Overlay form: is PATH a whiteout device this layer made?  For the walk it
  * is nothing: an entry below it or at it replaces it with a folder that
  * hides the layers below (unpack_mark_opaque). */

@@ -154,11 +154,12 @@ int unpack_lower_visible(struct walk *w, const char *path)
 	return visible;
 }
 
-/* A folder of this layer at PATH that the tar does not list (yet): made as
- * containerd makes it, with the mode, owner and xattrs of the same folder
- * in the layers below when they show one, else 0755 root:root.  Otherwise
- * the merged view would show our default in place of the lower folder. */
-static int make_parent_dir(struct walk *w, const char *path)
+/* The folder PATH of this layer, which the tar does not list (yet): given
+ * the mode, owner and xattrs of the same folder in the layers below when
+ * they show one, else 0755 root:root, as containerd copies them up.
+ * Otherwise the merged view would show our default in place of the lower
+ * folder. */
+static int take_lower_folder(struct walk *w, const char *path)
 {
 	const struct pc_entry *low =
 		unpack_lower_visible(w, path) ? pc_manifest_get(w->lower, path) : NULL;
@@ -166,8 +167,6 @@ static int make_parent_dir(struct walk *w, const char *path)
 		low = NULL;
 	mode_t mode = low ? low->mode : 0755;
 	uint32_t uid = low ? low->uid : 0, gid = low ? low->gid : 0;
-	if (mkdir(path, 0700) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, path);
 	/* chown before chmod: chown clears the set-id bits. */
 	if (lchown(path, uid, gid) < 0 || chmod(path, mode) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
@@ -188,6 +187,26 @@ static int make_parent_dir(struct walk *w, const char *path)
 		unpack_xattr_set(e, x->name, x->value, x->size);
 	}
 	return 0;
+}
+
+/* A folder of this layer at PATH that the tar does not list (yet). */
+static int make_parent_dir(struct walk *w, const char *path)
+{
+	if (mkdir(path, 0700) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, path);
+	return take_lower_folder(w, path);
+}
+
+/* The layer folder's root is the merged view's root (overlayfs shows the
+ * top layer's): when a layer below listed it ("./"), it is a folder this
+ * layer holds without listing, like any parent.  An entry "./" of this
+ * layer, if any, comes later and overrides it. */
+int unpack_overlay_root(struct walk *w)
+{
+	const struct pc_entry *low = w->lower ? pc_manifest_get(w->lower, ".") : NULL;
+	if (!low || low->type != PC_FT_DIR)
+		return 0;
+	return take_lower_folder(w, ".");
 }
 
 /* Make the missing folders above PATH (and PATH itself when SELF). */

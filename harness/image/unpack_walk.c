@@ -841,7 +841,9 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 		if (!w->disk)
 			return pc_fail(PC_ERR_RUN, "cannot allocate a disk writer");
 	}
-	int rc = walk_layer(w, ar);
+	int rc = w->overlay && write ? unpack_overlay_root(w) : 0;
+	if (rc == 0)
+		rc = walk_layer(w, ar);
 	unpack_settle_digests(w);
 	if (w->disk) {
 		/* Directory modes and times are set here. */

@@ -398,6 +398,36 @@ static void test_folder_listed_again(void)
 	pc_manifest_free(m);
 }
 
+/* The root folder as a lower layer lists it ("./"), with an upper layer
+ * that does not: overlayfs shows the upper layer folder's root, which must
+ * then carry the lower root's mode, owner and xattrs, as any parent folder
+ * a layer does not list. */
+static void test_root_listed_below(void)
+{
+	static const struct member lower[] = {
+		{ 'd', ".", 0750, NULL, 5, 6, "user.tag", "root", 0 },
+		{ 'f', "a", 0644, "a", 0, 0, NULL, NULL, 0 },
+	};
+	static const struct member upper[] = {
+		{ 'f', "b", 0644, "b", 0, 0, NULL, NULL, 0 },
+	};
+	struct pc_manifest *m = NULL;
+	layouts_agree(lower, N(lower), upper, N(upper), &m);
+	struct pc_entry *r = pc_manifest_get(m, ".");
+	CU_ASSERT(r && r->mode == 0750 && r->uid == 5 && r->gid == 6 && r->nxattrs == 1);
+	pc_manifest_free(m);
+
+	/* listed again above: that entry's attributes, and its xattrs only */
+	static const struct member again[] = {
+		{ 'f', "b", 0644, "b", 0, 0, NULL, NULL, 0 },
+		{ 'd', ".", 0711, NULL, 7, 8, NULL, NULL, 0 },
+	};
+	layouts_agree(lower, N(lower), again, N(again), &m);
+	r = pc_manifest_get(m, ".");
+	CU_ASSERT(r && r->mode == 0711 && r->uid == 7 && r->nxattrs == 0);
+	pc_manifest_free(m);
+}
+
 void register_overlay_tests(void)
 {
 	CU_pSuite s = CU_add_suite("overlay", NULL, NULL);
@@ -410,4 +440,5 @@ void register_overlay_tests(void)
 		    test_whiteout_same_layer);
 	CU_add_test(s, "folder listed again: the upper entry's xattrs only",
 		    test_folder_listed_again);
+	CU_add_test(s, "root folder listed by a lower layer only", test_root_listed_below);
 }
