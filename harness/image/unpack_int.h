@@ -113,6 +113,11 @@ int unpack_overlay_opaque(struct walk *w, const char *dir);
 /* Before the layer's entries: its folder's root as the layers below show
  * it, when one of them listed the root. */
 int unpack_overlay_root(struct walk *w);
+/* -1 (input error) if the entry is something overlayfs would take for its
+ * own metadata in a layer folder (a 0:0 character device, an xattr
+ * trusted.overlay.*). */
+int unpack_overlay_storable(struct walk *w, struct archive_entry *ae, const char *raw,
+			    enum pc_ftype type);
 /* Overlay form: is PATH a whiteout device this layer made?  For the walk it
  * is nothing: an entry below it or at it replaces it with a folder that
  * hides the layers below (unpack_mark_opaque). */

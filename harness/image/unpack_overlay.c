@@ -248,6 +248,33 @@ int unpack_ensure_parents(struct walk *w, const char *path, int self)
 	return rc;
 }
 
+/* What overlayfs would take for its own in a layer folder: a 0:0
+ * character device is a whiteout to it, and trusted.overlay.* xattrs
+ * (opaque, redirect, metacopy, ...) are its metadata, never shown in the
+ * merged view.  An image holding either cannot be stored in this form and
+ * still show itself through overlayfs (containerd stores it anyway, and the
+ * container sees something else): refused, not turned into a loss. */
+int unpack_overlay_storable(struct walk *w, struct archive_entry *ae, const char *raw,
+			    enum pc_ftype type)
+{
+	if (type == PC_FT_CHR && archive_entry_rdevmajor(ae) == 0 &&
+	    archive_entry_rdevminor(ae) == 0)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a 0:0 character device, which "
+			       "overlayfs takes for a whiteout: layout = snapshots cannot store it "
+			       "(layout = flat can)", w->lname, raw);
+	const char *name;
+	const void *value;
+	size_t size;
+	archive_entry_xattr_reset(ae);
+	while (archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK)
+		if (!strncmp(name, "trusted.overlay.", 16))
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is overlayfs's own "
+				       "metadata, which the merged view never shows: layout = "
+				       "snapshots cannot store it (layout = flat can)", w->lname, raw,
+				       name);
+	return 0;
+}
+
 /* `.wh.NAME` in DIR: a 0:0 character device NAME, owned as the whiteout
  * entry is (as containerd's OverlayConvertWhiteout does).  An entry of
  * this layer at NAME stays, as in the flat form. */

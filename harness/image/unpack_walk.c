@@ -676,7 +676,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: symlink without a target",
 			       w->lname, raw);
 	if (check_owner(w, ae, raw) < 0 || take_raw_acls(w, ae, raw, type) < 0 ||
-	    check_acls(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0)
+	    check_acls(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0 ||
+	    (w->overlay && unpack_overlay_storable(w, ae, raw, type) < 0))
 		return -1;
 	/* a folder where this layer put a whiteout: the layers below stay hidden */
 	if (type == PC_FT_DIR && unpack_is_whiteout(w, path))

@@ -56,11 +56,15 @@ static void write_member(struct archive *a, const struct member *mb)
 		archive_entry_set_hardlink(e, mb->data);
 		archive_entry_set_size(e, 0);
 		break;
-	case 'c':
+	case 'c': {
+		unsigned maj = 1, min = 3;
+		if (mb->data)
+			CU_ASSERT_EQUAL_FATAL(sscanf(mb->data, "%u:%u", &maj, &min), 2);
 		archive_entry_set_filetype(e, AE_IFCHR);
-		archive_entry_set_rdevmajor(e, 1);
-		archive_entry_set_rdevminor(e, 3);
+		archive_entry_set_rdevmajor(e, maj);
+		archive_entry_set_rdevminor(e, min);
 		break;
+	}
 	case 'p':
 		archive_entry_set_filetype(e, AE_IFIFO);
 		break;

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* One archive member.  type: 'f' file, 'd' dir, 'l' symlink, 'h' hardlink,
- * 'c' char device, 'p' fifo, 's' sparse file (1 MiB, data at 0 and 512 KiB). */
+ * 'c' char device (1:3, or data "MAJOR:MINOR"), 'p' fifo, 's' sparse file (1 MiB, data at 0 and 512 KiB). */
 struct member {
 	char type;
 	const char *path;

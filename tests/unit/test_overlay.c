@@ -428,6 +428,49 @@ static void test_root_listed_below(void)
 	pc_manifest_free(m);
 }
 
+/* What overlayfs takes for its own metadata cannot be stored in a layer
+ * folder and still show through the merged view: refused as input (the
+ * flat form keeps it). */
+static void test_overlay_metadata_refused(void)
+{
+	static const struct member dev[] = {
+		{ 'c', "dev0", 0600, "0:0", 0, 0, NULL, NULL, 0 },
+	};
+	static const struct member xattr[] = {
+		{ 'd', "keep", 0755, NULL, 0, 0, "trusted.overlay.opaque", "y", 0 },
+	};
+	static const struct member redirect[] = {
+		{ 'f', "f", 0644, "f", 0, 0, "trusted.overlay.redirect", "/x", 0 },
+	};
+	const struct { const struct member *v; const char *what; } cases[] = {
+		{ dev, "0:0 character device" },
+		{ xattr, "trusted.overlay.opaque" },
+		{ redirect, "trusted.overlay.redirect" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char *dir = unit_tmpdir();
+		char *l = at(dir, "l.tar"), *fs = at(dir, "1"), *flat = at(dir, "flat");
+		write_tar(l, cases[i].v, 1, 0);
+		CU_ASSERT_EQUAL_FATAL(mkdir(fs, 0755), 0);
+		struct pc_manifest *m = NULL;
+		CU_ASSERT_EQUAL(pc_unpack_layer_overlay(l, 0, NULL, fs, &m, NULL, NULL, NULL), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NULL(m);
+		if (m)
+			fprintf(stderr, "\n  %s: not refused", cases[i].what);
+		pc_manifest_free(m);
+		const char *layers[] = { l };
+		CU_ASSERT_EQUAL_FATAL(mkdir(flat, 0755), 0);
+		CU_ASSERT_EQUAL(pc_unpack_layers(layers, 1, flat, &m, NULL, NULL, NULL), 0);
+		pc_manifest_free(m);
+		unit_rmtree(dir);
+		free(dir);
+		free(l);
+		free(fs);
+		free(flat);
+	}
+}
+
 void register_overlay_tests(void)
 {
 	CU_pSuite s = CU_add_suite("overlay", NULL, NULL);
@@ -441,4 +484,6 @@ void register_overlay_tests(void)
 	CU_add_test(s, "folder listed again: the upper entry's xattrs only",
 		    test_folder_listed_again);
 	CU_add_test(s, "root folder listed by a lower layer only", test_root_listed_below);
+	CU_add_test(s, "0:0 devices and trusted.overlay.* xattrs refused",
+		    test_overlay_metadata_refused);
 }
