@@ -12,10 +12,13 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "run/commit.h"
 #include "run/progress.h"
 #include "image/unpack.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 #include "check/verify.h"
 
@@ -201,28 +204,18 @@ static int verify_layer(struct pc_layout_job *j, struct snapshots *s, size_t i)
 	return 0;
 }
 
-/* lowerdir=snapshots/K/fs:...:snapshots/1/fs (top first); NULL (message
- * printed) if a path holds a character the option syntax cannot carry or
- * the whole does not fit in the page mount(2) takes. */
+/* lowerdir=K/fs:...:1/fs (top first), relative to snapshots/ as
+ * containerd compacts it: absolute paths would pass the page mount(2)
+ * takes at about 80 layers (Docker allows 127), and could hold the ':', ','
+ * or '\\' of a work folder, which the option syntax cannot carry.  NULL
+ * (message printed) if even that does not fit. */
 static char *lowerdir_option(const struct snapshots *s)
 {
-	char *opt = xstrdup("lowerdir=");
-	for (size_t i = s->nlayer_m; i-- > 0;) {
-		char dir[PATH_MAX], fs[PATH_MAX];
-		if (layer_dirs(s, i, dir, fs) < 0) {
-			free(opt);
-			return NULL;
-		}
-		if (strpbrk(fs, ":,\\")) {
-			pc_fail(PC_ERR_INPUT, "%s: the work folder path holds ':', ',' or '\\', "
-				"which overlay options cannot carry; choose another --workdir", fs);
-			free(opt);
-			return NULL;
-		}
-		char *next = xasprintf("%s%s%s", opt, i + 1 == s->nlayer_m ? "" : ":", fs);
-		free(opt);
-		opt = next;
-	}
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	pc_strbuf_puts(&b, "lowerdir=");
+	for (size_t i = s->nlayer_m; i-- > 0;)
+		pc_strbuf_printf(&b, "%s%zu/fs", i + 1 == s->nlayer_m ? "" : ":", i + 1);
+	char *opt = pc_strbuf_release(&b);
 	if (strlen(opt) >= 4096) {
 		pc_fail(PC_ERR_RUN, "overlay mount of %zu layers: the lowerdir option is %zu bytes, "
 			"more than mount(2) takes", s->nlayer_m, strlen(opt));
@@ -230,6 +223,32 @@ static char *lowerdir_option(const struct snapshots *s)
 		return NULL;
 	}
 	return opt;
+}
+
+/* mount(2) the read-only overlay OPT on TARGET (absolute) from a child
+ * whose working folder is DIR, so that OPT's relative lowerdirs resolve
+ * there (our own working folder stays).  0, or -1 with errno. */
+static int mount_overlay_from(const char *dir, const char *target, const char *opt)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (chdir(dir) < 0 || mount("overlay", target, "overlay", MS_RDONLY, opt) < 0)
+			_exit(errno > 0 && errno < 256 ? errno : EIO);
+		_exit(0);
+	}
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(ws)) {
+		errno = EINTR;
+		return -1;
+	}
+	errno = WEXITSTATUS(ws);
+	return errno ? -1 : 0;
 }
 
 /* Mount the merged view read-only on s->merged: overlayfs over the layer
@@ -251,13 +270,16 @@ static int mount_merged(struct snapshots *s)
 			return pc_fail_errno(PC_ERR_RUN, errno, "remount %s read-only", s->merged);
 		return 0;
 	}
+	char target[PATH_MAX];
+	if (!realpath(s->merged, target))
+		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", s->merged);
 	char *opt = lowerdir_option(s);
 	if (!opt)
 		return -1;
-	int rc = mount("overlay", s->merged, "overlay", MS_RDONLY, opt);
+	int rc = mount_overlay_from(s->snapdir, target, opt);
 	if (rc < 0)
 		pc_fail_errno(errno == ENODEV ? PC_ERR_ENV : PC_ERR_RUN, errno,
-			      "mount overlay on %s (%s)", s->merged, opt);
+			      "mount overlay on %s (%s, in %s)", s->merged, opt, s->snapdir);
 	else
 		s->merged_mounted = 1;
 	free(opt);

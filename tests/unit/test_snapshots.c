@@ -45,19 +45,12 @@ struct outcome {
 	size_t layer_lost[3];
 };
 
-/* Write the three layers as the layout does, run DAMAGE (a shell command
- * in the filesystem's folder), verify and judge with expect = intact. */
-static void run_damaged(const char *damage, struct outcome *o)
+/* Write LAYERS as the layout does into DIR/MNTNAME, run DAMAGE (a shell
+ * command in that folder), verify and judge with expect = intact. */
+static void run_layers(const char *dir, const char *mntname, char *const *layers, size_t n,
+		       const char *damage, struct outcome *o)
 {
-	char *dir = unit_tmpdir();
-	char *mnt = xasprintf("%s/mnt", dir), *work = xasprintf("%s/work", dir);
-	char *l[3];
-	const struct member *v[3] = { layer1, layer2, layer3 };
-	size_t nv[3] = { N(layer1), N(layer2), N(layer3) };
-	for (int i = 0; i < 3; i++) {
-		l[i] = xasprintf("%s/l%d.tar", dir, i + 1);
-		write_tar(l[i], v[i], nv[i], 0);
-	}
+	char *mnt = xasprintf("%s/%s", dir, mntname), *work = xasprintf("%s/work", dir);
 	CU_ASSERT_EQUAL_FATAL(mkdir(mnt, 0755), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(work, 0755), 0);
 	static struct pc_case c;
@@ -70,7 +63,7 @@ static void run_damaged(const char *damage, struct outcome *o)
 	o->r.c = &c;
 	snprintf(o->r.case_dir, sizeof(o->r.case_dir), "%s", work);
 	struct pc_layout_job j = { .c = &c, .r = &o->r, .mnt = mnt, .work = work,
-				   .layers = (const char *const *)l, .nlayers = 3 };
+				   .layers = (const char *const *)layers, .nlayers = n };
 	const struct pc_layout_ops *ops = &pc_layout_snapshots;
 	CU_ASSERT_EQUAL_FATAL(ops->setup(&j), 0);
 	CU_ASSERT_EQUAL_FATAL(ops->write(&j), 0);
@@ -84,12 +77,26 @@ static void run_damaged(const char *damage, struct outcome *o)
 	for (size_t i = 0; i < o->r.nlayers && i < 3; i++)
 		o->layer_lost[i] = o->r.layers[i].v.lost;
 	pc_manifest_free(j.manifest);
+	free(mnt);
+	free(work);
+}
+
+/* The three layers above, damaged by DAMAGE. */
+static void run_damaged(const char *damage, struct outcome *o)
+{
+	char *dir = unit_tmpdir();
+	char *l[3];
+	const struct member *v[3] = { layer1, layer2, layer3 };
+	size_t nv[3] = { N(layer1), N(layer2), N(layer3) };
+	for (int i = 0; i < 3; i++) {
+		l[i] = xasprintf("%s/l%d.tar", dir, i + 1);
+		write_tar(l[i], v[i], nv[i], 0);
+	}
+	run_layers(dir, "mnt", l, 3, damage, o);
 	for (int i = 0; i < 3; i++)
 		free(l[i]);
 	unit_rmtree(dir);
 	free(dir);
-	free(mnt);
-	free(work);
 }
 
 static int has_finding(const struct pc_case_result *r, enum pc_finding_kind k, const char *path)
@@ -170,6 +177,41 @@ static void test_layer_folder_lost(void)
 	outcome_free(&o);
 }
 
+/* 100 layers (Docker allows 127) below a long folder whose name holds the
+ * ':' and ',' of the overlay option syntax: the merged view is mounted and
+ * verified (the lowerdir option, with absolute paths, outgrew the page
+ * mount(2) takes at about 80 layers). */
+static void test_many_layers(void)
+{
+	enum { NL = 100 };
+	char *dir = unit_tmpdir();
+	char *l[NL];
+	for (int i = 0; i < NL; i++) {
+		char name[16], data[16];
+		snprintf(name, sizeof(name), "f%03d", i);
+		snprintf(data, sizeof(data), "%d", i);
+		const struct member m[] = { { 'f', name, 0644, data, 0, 0, NULL, NULL, 0 } };
+		l[i] = xasprintf("%s/l%03d.tar", dir, i);
+		write_tar(l[i], m, 1, 0);
+	}
+	char mntname[200];
+	memset(mntname, 'm', sizeof(mntname) - 1);
+	mntname[sizeof(mntname) - 1] = '\0';
+	memcpy(mntname, "a:b,c\\d", 8);
+	struct outcome o;
+	run_layers(dir, mntname, l, NL, "true", &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_PASS);
+	CU_ASSERT(o.r.overlay_verified);
+	CU_ASSERT_EQUAL(o.r.overlay.checked, NL);
+	if (o.r.verdict != PC_VERDICT_PASS)
+		fprintf(stderr, "\n  %s", o.r.reason);
+	outcome_free(&o);
+	for (int i = 0; i < NL; i++)
+		free(l[i]);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_snapshots_tests(void)
 {
 	CU_pSuite s = CU_add_suite("snapshots", NULL, NULL);
@@ -179,4 +221,5 @@ void register_snapshots_tests(void)
 	CU_add_test(s, "a lost opaque xattr brings the hidden files back", test_opaque_lost);
 	CU_add_test(s, "a layer folder lost after its commit: every entry missing",
 		    test_layer_folder_lost);
+	CU_add_test(s, "100 layers below a folder named with ':' and ','", test_many_layers);
 }
