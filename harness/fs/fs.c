@@ -54,15 +54,34 @@ const char *pc_fs_name(unsigned i)
 }
 
 /* Append the lines of a tool's output to an error message, trimmed. */
-static const char *last_line(char *out)
+/* Trailing newlines and blanks of S cut off, in place. */
+static void trim_end(char *s)
 {
-	if (!out)
-		return "";
-	size_t n = strlen(out);
-	while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
-		out[--n] = '\0';
-	char *nl = strrchr(out, '\n');
-	return nl ? nl + 1 : out;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+}
+
+char *pc_fs_tool_message(const char *out)
+{
+	char *t = xstrdup(out ? out : "");
+	trim_end(t);
+	char *first = t;
+	while (*first == '\n' || *first == ' ')
+		first++;
+	char *nl = strchr(first, '\n');
+	if (!nl) {
+		char *m = xstrdup(first);
+		free(t);
+		return m;
+	}
+	*nl = '\0';
+	trim_end(first);
+	char *last = strrchr(nl + 1, '\n');
+	last = last ? last + 1 : nl + 1;
+	char *m = xasprintf("%s ... %s", first, last);
+	free(t);
+	return m;
 }
 
 /* Option keys that name another device for the filesystem to write to:
@@ -205,9 +224,12 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 
 	char *out = NULL;
 	int status = 0, rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
-	if (rc == 0 && status != 0)
+	if (rc == 0 && status != 0) {
+		char *msg = pc_fs_tool_message(out);
 		rc = pc_fail(PC_ERR_INPUT, "%s %s on %s failed (exit %d): %s", t->mkfs,
-			     opts && *opts ? opts : "", dev, status, last_line(out));
+			     opts && *opts ? opts : "", dev, status, msg);
+		free(msg);
+	}
 	free(out);
 	free(argv);
 	pc_strv_free(extra);

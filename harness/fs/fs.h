@@ -14,6 +14,11 @@ const char *pc_fs_name(unsigned i);
  * printed: the scenario reader adds FILE:LINE: KEY). */
 int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len);
 int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
+/* What a failing tool said, on one line: its first and its last line
+ * ("FIRST ... LAST"), as the three mkfs tools put their reason first
+ * (mkfs.xfs, then its usage; mkfs.btrfs, then its banner) or last (mke2fs,
+ * after its banner).  Caller frees. */
+char *pc_fs_tool_message(const char *out);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */

@@ -133,9 +133,34 @@ static void test_mount_refuses_other_devices(void)
 	free(dir);
 }
 
+/* A failing mkfs is named by its reason, wherever the tool prints it. */
+static void test_tool_message(void)
+{
+	static const struct { const char *out, *want; } v[] = {
+		{ "Filesystem must be larger than 300MB.\nUsage: mkfs.xfs\n/* blocksize */\t\t[-b "
+		  "size=num]\n<value> is xxx (512 byte blocks).\n",
+		  "Filesystem must be larger than 300MB. ... <value> is xxx (512 byte blocks)." },
+		{ "ERROR: 'x' is too small to make a usable filesystem\nERROR: minimum size for each "
+		  "btrfs device is 114294784\nbtrfs-progs v6.2\nSee http://btrfs.wiki.kernel.org for "
+		  "more information.\n\n",
+		  "ERROR: 'x' is too small to make a usable filesystem ... See "
+		  "http://btrfs.wiki.kernel.org for more information." },
+		{ "mke2fs 1.47.0 (5-Feb-2023)\nmkfs.ext4: invalid block size - 3\n",
+		  "mke2fs 1.47.0 (5-Feb-2023) ... mkfs.ext4: invalid block size - 3" },
+		{ "one line\n", "one line" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *m = pc_fs_tool_message(v[i].out);
+		CU_ASSERT_STRING_EQUAL(m, v[i].want);
+		free(m);
+	}
+}
+
 void register_fs_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
 	CU_add_test(s, "mkfs_opts naming files or devices are refused", test_mkfs_refuses_other_files);
 	CU_add_test(s, "mount_opts naming devices are refused", test_mount_refuses_other_devices);
+	CU_add_test(s, "a failing mkfs is named by its first and last line", test_tool_message);
 }
