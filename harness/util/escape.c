@@ -83,7 +83,7 @@ static char *text_rule(const char *s, unsigned flags)
 		size_t n = utf8_seq(p, &cp);
 		int bad = n == 0 || (cp < 0x20 && !(cp == '\n' && (flags & KEEP_NL))) ||
 			  cp == 0x7F || unsafe_char(cp) ||
-			  ((flags & MARKDOWN) && (cp == '|' || cp == '`' || cp == '<' || cp == '>'));
+			  ((flags & MARKDOWN) && cp < 0x80 && strchr("|`<>&*[]\\", (int)cp));
 		if (n == 0)
 			n = 1;
 		if (bad)

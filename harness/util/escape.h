@@ -19,8 +19,11 @@
  *    every byte that is not valid UTF-8, become %XX.  '%' itself is kept:
  *    text is for reading; names inside it are escaped as names first.
  *  - A block (pc_esc_block: tool output) is text that keeps its newlines.
- *  - Markdown cells (pc_esc_md) are text with '|', '`', '<' and '>' also
- *    written %XX, so a cell cannot end early or become markup.
+ *  - Markdown cells (pc_esc_md) are text with '|', '`', '<', '>', '&', '*',
+ *    '[', ']' and '\\' also written %XX, so a cell cannot end early or
+ *    become markup: a tag, an entity ("&amp;" would show as "&"), emphasis
+ *    (the '*' would vanish), a link or a backslash escape.  '_' is kept (case
+ *    ids hold it, and GitHub does not emphasise inside a word).
  *  - XML (pc_esc_xml) is text (or a block) with &, <, >, " and ' as
  *    entities; what remains is valid XML 1.0 character data.
  *  - JSON (pc_esc_json) is text as a jansson string (always valid UTF-8, so

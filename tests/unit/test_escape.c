@@ -123,6 +123,11 @@ static void test_markdown(void)
 	char *m = pc_esc_md("a|b");
 	CU_ASSERT_STRING_EQUAL(m, "a%7Cb");
 	free(m);
+	/* what a renderer would turn into something else: an entity, emphasis,
+	 * a link, a backslash escape; a group name's '_' stays */
+	m = pc_esc_md("x&amp;y *a* [l](u) \\* g_1/ext4/none");
+	CU_ASSERT_STRING_EQUAL(m, "x%26amp;y %2Aa%2A %5Bl%5D(u) %5C%2A g_1/ext4/none");
+	free(m);
 }
 
 /* Only characters XML 1.0 allows, and markup only as entities. */
