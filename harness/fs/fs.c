@@ -53,7 +53,6 @@ const char *pc_fs_name(unsigned i)
 	return i < sizeof(fs_table) / sizeof(fs_table[0]) ? fs_table[i].type : NULL;
 }
 
-/* Append the lines of a tool's output to an error message, trimmed. */
 /* Trailing newlines and blanks of S cut off, in place. */
 static void trim_end(char *s)
 {
