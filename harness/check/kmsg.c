@@ -34,7 +34,7 @@ static const char *const bad_lines[] = {
 /* Under cut = error, what a filesystem or the block layer says about the
  * write errors the cut causes on the case's own device: allowed. */
 static const char *const cut_error_allowed[] = {
-	"I/O error", "IO failure", "error -5", "errno=-5", "errs: wr",
+	"I/O error", "IO failure", "errs: wr",
 	"Detected aborted journal", "Couldn't clean up the journal", "Aborting journal",
 	"Transaction aborted", "writeback error", "lost async page write",
 	"error writing primary super block", "Corruption of in-memory data",
@@ -213,6 +213,17 @@ static int is_bad(const char *msg)
 	return !strncmp(msg, "XFS (", 5) && (strstr(msg, "Corruption") || strstr(msg, "Internal error"));
 }
 
+/* Does MSG give -5 (EIO) as a number: "error -5", "errno=-5", "ret=-5",
+ * "(-5)", or btrfs's "failed to run delayed ref ...: -5"?  Not "-50". */
+static int mentions_eio(const char *msg)
+{
+	for (const char *p = strstr(msg, "-5"); p; p = strstr(p + 1, "-5")) {
+		if (p > msg && strchr(" :=(", p[-1]) && !(p[2] >= '0' && p[2] <= '9'))
+			return 1;
+	}
+	return 0;
+}
+
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut)
 {
@@ -224,7 +235,8 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	if (!ours && names_any_device(msg))
 		return PC_KMSG_FOREIGN;
 	if (ours && cut == PC_FLAKEY_ERROR &&
-	    has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0])))
+	    (mentions_eio(msg) ||
+	     has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0]))))
 		return PC_KMSG_ALLOWED;
 	return PC_KMSG_BAD;
 }
