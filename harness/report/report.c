@@ -318,6 +318,19 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 	return rc;
 }
 
+/* What "lost" and "checked" count for RES. */
+static const char *loss_unit(const struct pc_case_result *res)
+{
+	/* fio: blocks, and after a mid-run cut nothing was committed */
+	if (res->c->workload == PC_WORKLOAD_FIO)
+		return "blocks fio saw written";
+	/* each entry is checked in its layer folder and in the merged view,
+	 * so the counts can exceed the image's entries */
+	if (res->c->layout == PC_LAYOUT_SNAPSHOTS)
+		return "entry checks (layer folders and merged view)";
+	return "committed entries";
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 enum { NCOLS = 16 };
@@ -467,11 +480,9 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 			char kinds[256];
 			pc_finding_counts_text(res->vr.counts, kinds, sizeof(kinds));
 			fprintf(f, "- %s: %s", id, pc_outcome_name(res->outcome));
-			/* fio: blocks, and after a mid-run cut nothing was committed */
 			if (lost)
 				fprintf(f, ": %zu of %zu %s lost as expected (%s)", res->vr.lost,
-					res->vr.checked, res->c->workload == PC_WORKLOAD_FIO
-					? "blocks fio saw written" : "committed entries", kinds);
+					res->vr.checked, loss_unit(res), kinds);
 			pc_outcome_line(res, f);
 			fputc('\n', f);
 			free(id);
