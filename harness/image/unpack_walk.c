@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define MAX_SYMLINK_HOPS 40
@@ -828,6 +829,36 @@ static struct archive *new_disk_writer(void)
 	return a;
 }
 
+/* libarchive reports success when the filesystem refuses ACLs (btrfs
+ * mounted noacl answers EOPNOTSUPP), and the manifest would then promise
+ * ACLs that were never written: a loss no cut caused.  So every ACL the
+ * manifest expects of an entry this layer wrote must be on disk, read back
+ * once the layer is closed (libarchive sets a folder's ACLs only then). */
+static int confirm_acls(struct walk *w)
+{
+	size_t n;
+	struct pc_entry *const *entries = pc_manifest_sorted(w->m, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_entry *e = entries[i];
+		for (size_t k = 0; e->layer == w->layer && k < e->nxattrs; k++) {
+			const char *name = e->xattrs[k].name;
+			if (strcmp(name, PC_ACL_ACCESS_XATTR) && strcmp(name, PC_ACL_DEFAULT_XATTR))
+				continue;
+			ssize_t got = lgetxattr(e->path, name, NULL, 0);
+			if (got > 0)
+				continue;
+			int err = got < 0 ? errno : ENODATA;
+			if (err == ENODATA || err == EOPNOTSUPP)
+				return pc_fail_errno(PC_ERR_ENV, err, "layer %s: entry %s: POSIX ACL "
+						     "%s not stored by the filesystem (mounted "
+						     "noacl?)", w->lname, e->path, name);
+			return pc_fail_errno(PC_ERR_RUN, err, "layer %s: entry %s: reading back %s",
+					     w->lname, e->path, name);
+		}
+	}
+	return 0;
+}
+
 /* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
 int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 		    enum pc_layerfmt fmt, unsigned index, int write)
@@ -849,6 +880,8 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 			rc = write_error(w, w->disk, "directory metadata");
 		archive_write_free(w->disk);
 		w->disk = NULL;
+		if (rc == 0)
+			rc = confirm_acls(w);
 	}
 	if (rc == 0 && w->overlay && write)
 		rc = unpack_finish_opaque(w);
