@@ -282,8 +282,14 @@ static int write_error(struct walk *w, struct archive *a, const char *path)
 	int e = archive_errno(a);
 	if (e == ENOSPC || e == EDQUOT)
 		return pc_fail_errno(PC_ERR_RUN, e, "layer %s: writing %s", w->lname, path);
-	return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path,
-		       archive_error_string(a) ? archive_error_string(a) : strerror(e));
+	const char *msg = archive_error_string(a);
+	if (!msg)
+		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, strerror(e));
+	/* libarchive's messages ("Can't create 'x'") often leave out the why */
+	if (e > 0 && !strstr(msg, strerror(e)))
+		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s: %s", w->lname, path, msg,
+			       strerror(e));
+	return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, msg);
 }
 
 static int read_error(struct walk *w, struct archive *ar, const char *path)
