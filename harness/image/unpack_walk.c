@@ -728,6 +728,7 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	copy_xattrs(e, ae);
 	if (type != PC_FT_SYMLINK)
 		expect_acls(e, ae);
+	w->acls_written |= archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E) > 0;
 	return 0;
 }
 
@@ -842,6 +843,8 @@ static struct archive *new_disk_writer(void)
  * once the layer is closed (libarchive sets a folder's ACLs only then). */
 static int confirm_acls(struct walk *w)
 {
+	if (!w->acls_written)
+		return 0;
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(w->m, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -873,6 +876,7 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	w->fmt = fmt;
 	w->layer = index;
 	unpack_forget_dirs(w); /* the overlay form writes each layer in its own folder */
+	w->acls_written = 0;
 	if (write) {
 		w->disk = new_disk_writer();
 		if (!w->disk)
