@@ -15,9 +15,10 @@
  * Only data extents are read (SEEK_DATA/SEEK_HOLE); holes are hashed as
  * zeros without reading them, so the digest is that of every byte.
  *
- * Memory: per entry nothing is kept but the findings; hardlink groups keep
- * one (dev, ino, path) each; the walk for extra entries keeps the names of
- * one directory per level of depth and holds one descriptor at a time.
+ * Memory: per entry the findings and, for all but folders, one (dev, ino,
+ * entry) record (which entries share an inode); hardlink groups keep one
+ * (dev, ino, path) each; the walk for extra entries keeps the names of one
+ * directory per level of depth and holds one descriptor at a time.
  */
 #include "check/verify.h"
 #include "util/digest.h"
@@ -66,6 +67,8 @@ struct group {
 	dev_t dev;
 	ino_t ino;
 	char *first; /* escaped path of the group's first present member */
+	size_t members; /* entries of the manifest in the group */
+	int seen;       /* dev, ino and first are set */
 };
 
 struct group_tab {
@@ -107,6 +110,48 @@ static void group_tab_free(struct group_tab *t)
 	free(t->slots);
 }
 
+/* ---- inodes seen: which manifest entries share one ------------------------ */
+
+struct inode_rec {
+	const struct pc_entry *first; /* NULL: empty slot */
+	dev_t dev;
+	ino_t ino;
+};
+
+struct inode_tab {
+	struct inode_rec *slots;
+	size_t cap, used;
+};
+
+static size_t inode_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	return (size_t)(((uint64_t)ino ^ ((uint64_t)dev << 32) ^ (uint64_t)dev) *
+			0x9e3779b97f4a7c15ULL) & (cap - 1);
+}
+
+static struct inode_rec *inode_slot(struct inode_tab *t, dev_t dev, ino_t ino)
+{
+	size_t i = inode_hash(dev, ino, t->cap);
+	while (t->slots[i].first && (t->slots[i].dev != dev || t->slots[i].ino != ino))
+		i = (i + 1) & (t->cap - 1);
+	return &t->slots[i];
+}
+
+/* The record of (DEV, INO), created (first NULL: fill it) if new. */
+static struct inode_rec *inode_find(struct inode_tab *t, dev_t dev, ino_t ino)
+{
+	if (2 * (t->used + 1) > t->cap) {
+		struct inode_tab old = *t;
+		t->cap = old.cap ? 2 * old.cap : 64;
+		t->slots = xcalloc(t->cap, sizeof(*t->slots));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i].first)
+				*inode_slot(t, old.slots[i].dev, old.slots[i].ino) = old.slots[i];
+		free(old.slots);
+	}
+	return inode_slot(t, dev, ino);
+}
+
 /* ---- findings ------------------------------------------------------------ */
 
 /* One entry's outcome, as a worker found it; merged in manifest order. */
@@ -117,7 +162,11 @@ struct slot {
 	int have_inode; /* reached the end of the checks: dev/ino are its own */
 	dev_t dev;
 	ino_t ino;
+	nlink_t nlink;
 };
+
+/* Which link counts a tree can be held to. */
+enum { CHECK_NLINK = 1 };
 
 struct vctx {
 	struct pc_manifest *m;
@@ -125,6 +174,8 @@ struct vctx {
 	struct pc_verify_result *out;
 	size_t cap;
 	struct group_tab groups;
+	struct inode_tab inodes; /* every non-directory entry's inode */
+	int flags;               /* CHECK_NLINK */
 	int entry_lost;       /* the current entry has a finding */
 	unsigned char *buf;   /* READ_CHUNK bytes for hashing */
 	struct slot *slot;    /* set: findings go there, not to out */
@@ -621,19 +672,68 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 	free(names);
 }
 
+/* Count the members of every hardlink group of the manifest. */
+static void count_group_members(struct vctx *v, struct pc_entry *const *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!entries[i]->hardlink_group)
+			continue;
+		struct group *g = group_find(&v->groups, entries[i]->hardlink_group);
+		if (!g->id) {
+			g->id = entries[i]->hardlink_group;
+			v->groups.used++;
+		}
+		g->members++;
+	}
+}
+
 static void check_hardlink(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
 {
 	struct group *g = group_find(&v->groups, e->hardlink_group);
-	if (!g->id) {
+	if (!g->id) { /* count_group_members saw every group: not reached */
 		g->id = e->hardlink_group;
+		v->groups.used++;
+	}
+	if (!g->seen) {
+		g->seen = 1;
 		g->dev = sb->st_dev;
 		g->ino = sb->st_ino;
 		g->first = esc(e->path);
-		v->groups.used++;
 		return;
 	}
 	if (g->dev != sb->st_dev || g->ino != sb->st_ino)
 		add_finding(v, PC_F_HARDLINK, e->path, "not the same inode as %s", g->first);
+}
+
+/* Names the manifest does not give E's inode (S: what check_entry saw of
+ * it): another entry outside E's hardlink group on the same inode (two
+ * files became one), or, with CHECK_NLINK, a link count above the members
+ * of E's group (a name the manifest does not have, inside the tree or out
+ * of it, links to it).  A count below is a member missing or on another
+ * inode: the findings of that member say so. */
+static void check_links(struct vctx *v, const struct pc_entry *e, const struct slot *s)
+{
+	struct inode_rec *r = inode_find(&v->inodes, s->dev, s->ino);
+	if (!r->first) {
+		r->first = e;
+		r->dev = s->dev;
+		r->ino = s->ino;
+		v->inodes.used++;
+	} else if (!e->hardlink_group || r->first->hardlink_group != e->hardlink_group) {
+		char *first = esc(r->first->path);
+		add_finding(v, PC_F_HARDLINK, e->path,
+			    "same inode as %s, which the manifest does not link it to", first);
+		free(first);
+		return;
+	}
+	if (!(v->flags & CHECK_NLINK))
+		return;
+	size_t want = 1;
+	if (e->hardlink_group)
+		want = group_find(&v->groups, e->hardlink_group)->members;
+	if ((uint64_t)s->nlink > want)
+		add_finding(v, PC_F_HARDLINK, e->path, "link count %llu, expected %zu",
+			    (unsigned long long)s->nlink, want);
 }
 
 static void check_entry(struct vctx *v, const struct pc_entry *e)
@@ -679,6 +779,7 @@ static void check_entry(struct vctx *v, const struct pc_entry *e)
 	v->slot->have_inode = 1;
 	v->slot->dev = sb.st_dev;
 	v->slot->ino = sb.st_ino;
+	v->slot->nlink = sb.st_nlink;
 	close(fd);
 }
 
@@ -752,11 +853,13 @@ static void check_window(struct vctx *v, struct pc_entry *const *entries, size_t
 		v->entry_lost = s->n > 0;
 		for (size_t k = 0; k < s->n; k++)
 			take_finding(v, &s->f[k]);
+		v->slot = NULL;
 		if (s->have_inode && entries[i]->hardlink_group) {
 			struct stat sb = { .st_dev = s->dev, .st_ino = s->ino };
-			v->slot = NULL;
 			check_hardlink(v, entries[i], &sb);
 		}
+		if (s->have_inode && entries[i]->type != PC_FT_DIR)
+			check_links(v, entries[i], s);
 		v->out->checked++;
 		v->out->lost += (size_t)v->entry_lost;
 	}
@@ -865,7 +968,8 @@ void pc_verify_all_missing(struct pc_manifest *m, struct pc_verify_result *out)
 	}
 }
 
-int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
+static int verify_tree(struct pc_manifest *m, const char *root, int flags,
+		       struct pc_verify_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -879,9 +983,10 @@ int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_res
 	}
 	close(probe);
 
-	struct vctx v = { .m = m, .rootfd = rootfd, .out = out };
+	struct vctx v = { .m = m, .rootfd = rootfd, .out = out, .flags = flags };
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
+	count_group_members(&v, entries, n);
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i += WINDOW) {
 		if ((rc = pc_check_interrupted()) < 0)
@@ -898,8 +1003,19 @@ int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_res
 		      sizeof(*out->findings), cmp_finding_path);
 
 	group_tab_free(&v.groups);
+	free(v.inodes.slots);
 	close(rootfd);
 	return rc;
+}
+
+int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
+{
+	return verify_tree(m, root, CHECK_NLINK, out);
+}
+
+int pc_verify_view(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
+{
+	return verify_tree(m, root, 0, out);
 }
 
 void pc_verify_result_free(struct pc_verify_result *r)

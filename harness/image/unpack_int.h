@@ -65,6 +65,7 @@ struct walk {
 	 * system call.  Emptied whenever the walk removes anything on disk
 	 * (unpack_forget_dirs) and at each layer. */
 	struct pc_manifest *dirs;
+	int acls_written; /* an entry of this layer has ACLs (read back at its end) */
 };
 
 /* ---- unpack_walk.c ---------------------------------------------------------- */

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define MAX_SYMLINK_HOPS 40
@@ -281,8 +282,14 @@ static int write_error(struct walk *w, struct archive *a, const char *path)
 	int e = archive_errno(a);
 	if (e == ENOSPC || e == EDQUOT)
 		return pc_fail_errno(PC_ERR_RUN, e, "layer %s: writing %s", w->lname, path);
-	return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path,
-		       archive_error_string(a) ? archive_error_string(a) : strerror(e));
+	const char *msg = archive_error_string(a);
+	if (!msg)
+		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, strerror(e));
+	/* libarchive's messages ("Can't create 'x'") often leave out the why */
+	if (e > 0 && !strstr(msg, strerror(e)))
+		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s: %s", w->lname, path, msg,
+			       strerror(e));
+	return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, msg);
 }
 
 static int read_error(struct walk *w, struct archive *ar, const char *path)
@@ -440,6 +447,10 @@ static const char *xattr_unstorable(const char *name, enum pc_ftype type)
 		return type == PC_FT_REG || type == PC_FT_DIR
 			       ? NULL
 			       : "a user.* xattr, which Linux allows on files and folders only";
+	/* libarchive's disk writer skips these quietly: the manifest would
+	 * promise xattrs that are never written */
+	if (!strcmp(name, "trusted.SGI_ACL_FILE") || !strcmp(name, "trusted.SGI_ACL_DEFAULT"))
+		return "XFS's own name for an ACL, which libarchive's extraction skips";
 	if (!strncmp(name, "trusted.", 8) || !strncmp(name, "security.", 9))
 		return NULL;
 	return "not in a namespace Linux knows (user., trusted., security.)";
@@ -722,6 +733,7 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	copy_xattrs(e, ae);
 	if (type != PC_FT_SYMLINK)
 		expect_acls(e, ae);
+	w->acls_written |= archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E) > 0;
 	return 0;
 }
 
@@ -829,6 +841,38 @@ static struct archive *new_disk_writer(void)
 	return a;
 }
 
+/* libarchive reports success when the filesystem refuses ACLs (btrfs
+ * mounted noacl answers EOPNOTSUPP), and the manifest would then promise
+ * ACLs that were never written: a loss no cut caused.  So every ACL the
+ * manifest expects of an entry this layer wrote must be on disk, read back
+ * once the layer is closed (libarchive sets a folder's ACLs only then). */
+static int confirm_acls(struct walk *w)
+{
+	if (!w->acls_written)
+		return 0;
+	size_t n;
+	struct pc_entry *const *entries = pc_manifest_sorted(w->m, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_entry *e = entries[i];
+		for (size_t k = 0; e->layer == w->layer && k < e->nxattrs; k++) {
+			const char *name = e->xattrs[k].name;
+			if (strcmp(name, PC_ACL_ACCESS_XATTR) && strcmp(name, PC_ACL_DEFAULT_XATTR))
+				continue;
+			ssize_t got = lgetxattr(e->path, name, NULL, 0);
+			if (got > 0)
+				continue;
+			int err = got < 0 ? errno : ENODATA;
+			if (err == ENODATA || err == EOPNOTSUPP)
+				return pc_fail_errno(PC_ERR_ENV, err, "layer %s: entry %s: POSIX ACL "
+						     "%s not stored by the filesystem (mounted "
+						     "noacl?)", w->lname, e->path, name);
+			return pc_fail_errno(PC_ERR_RUN, err, "layer %s: entry %s: reading back %s",
+					     w->lname, e->path, name);
+		}
+	}
+	return 0;
+}
+
 /* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
 int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 		    enum pc_layerfmt fmt, unsigned index, int write)
@@ -837,6 +881,7 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	w->fmt = fmt;
 	w->layer = index;
 	unpack_forget_dirs(w); /* the overlay form writes each layer in its own folder */
+	w->acls_written = 0;
 	if (write) {
 		w->disk = new_disk_writer();
 		if (!w->disk)
@@ -852,6 +897,8 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 			rc = write_error(w, w->disk, "directory metadata");
 		archive_write_free(w->disk);
 		w->disk = NULL;
+		if (rc == 0)
+			rc = confirm_acls(w);
 	}
 	if (rc == 0 && w->overlay && write)
 		rc = unpack_finish_opaque(w);

@@ -313,7 +313,7 @@ static int verify_merged(struct pc_layout_job *j, struct snapshots *s)
 	if (mount_merged(s) < 0)
 		return -1;
 	struct pc_verify_result vr;
-	int rc = pc_verify_tree(j->manifest, s->merged, &vr);
+	int rc = pc_verify_view(j->manifest, s->merged, &vr);
 	if (umount_merged(s) < 0) {
 		if (rc == 0)
 			pc_verify_result_free(&vr);

@@ -4,7 +4,8 @@
 # against `powercut manifest`.  Then the tree is damaged one way at a time
 # and verify must report exactly that kind of finding, each time:
 # truncate, flip a byte, chown, chmod, drop an xattr, retarget a symlink,
-# break a hardlink, add a file, remove a file, replace a file with a folder.
+# break a hardlink, add a file, link a file from outside the tree, remove a
+# file, replace a file with a folder.
 # Needs root (owners, devices, trusted.* xattrs).
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
@@ -101,6 +102,11 @@ damage_all() { # MANIFEST TREE
 	echo added > "$t/powercut-added-file"
 	expect_only "$m" "$t" extra powercut-added-file
 	rm "$t/powercut-added-file"
+
+	# a name outside the tree links to the file: its link count is 2
+	ln "$t/$f" "$stash/outside-link"
+	expect_only "$m" "$t" hardlink "$f"
+	rm "$stash/outside-link"
 
 	# An xattr with a value (user.*, trusted.* or security.*).
 	line=$(grep -m1 -E ' xattr\.[^ =]+=[0-9a-f]+' "$plain" || true)

@@ -425,6 +425,67 @@ static void test_hardlink(void)
 	teardown(&f);
 }
 
+/* Two files of the manifest, not hardlinks of each other, on one inode:
+ * the second is reported, and the first's link count is above its own. */
+static void test_hardlink_shared(void)
+{
+	struct fixture f;
+	setup(&f);
+	write_at(&f, "s1", "same", 4, 0644);
+	put_file(&f, "s1", 0644, "same", 4);
+	put_file(&f, "s2", 0644, "same", 4);
+	char *s1 = at(&f, "s1"), *s2 = at(&f, "s2");
+	CU_ASSERT_EQUAL_FATAL(link(s1, s2), 0);
+	free(s1);
+	free(s2);
+	run(&f);
+	CU_ASSERT_EQUAL(f.r.nfindings, 2);
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_HARDLINK], 2);
+	CU_ASSERT_EQUAL(f.r.lost, 2);
+	if (f.r.nfindings == 2) {
+		CU_ASSERT_STRING_EQUAL(f.r.findings[0].path, "s1");
+		CU_ASSERT_STRING_EQUAL(f.r.findings[0].detail, "link count 2, expected 1");
+		CU_ASSERT_STRING_EQUAL(f.r.findings[1].path, "s2");
+		CU_ASSERT_STRING_EQUAL(f.r.findings[1].detail,
+				       "same inode as s1, which the manifest does not link it to");
+	} else {
+		dump(&f.r);
+	}
+	teardown(&f);
+}
+
+/* A name outside the tree links to a file and to a hardlink group: their
+ * link counts are above what the manifest gives them.  A view (an overlay,
+ * whose lower files keep the links a whiteout hid) does not compare them. */
+static void test_nlink(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *in = at(&f, "f"), *out = xasprintf("%s.outside", f.root);
+	CU_ASSERT_EQUAL_FATAL(link(in, out), 0);
+	expect_only(&f, PC_F_HARDLINK, 1, 1, "f", "link count 2, expected 1");
+	pc_verify_result_free(&f.r);
+	CU_ASSERT_EQUAL(pc_verify_view(f.m, f.root, &f.r), 0);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	CU_ASSERT_EQUAL_FATAL(unlink(out), 0);
+	free(in);
+
+	in = at(&f, "h");
+	CU_ASSERT_EQUAL_FATAL(link(in, out), 0);
+	run(&f);
+	CU_ASSERT_EQUAL(f.r.nfindings, 2);
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_HARDLINK], 2);
+	if (f.r.nfindings == 2) {
+		CU_ASSERT_STRING_EQUAL(f.r.findings[0].path, "d/g");
+		CU_ASSERT_STRING_EQUAL(f.r.findings[0].detail, "link count 3, expected 2");
+		CU_ASSERT_STRING_EQUAL(f.r.findings[1].path, "h");
+	}
+	CU_ASSERT_EQUAL_FATAL(unlink(out), 0);
+	free(in);
+	free(out);
+	teardown(&f);
+}
+
 static void test_extra(void)
 {
 	struct fixture f;
@@ -881,6 +942,8 @@ void register_verify_tests(void)
 	CU_add_test(s, "xattr removed, changed, added", test_xattr);
 	CU_add_test(s, "symlink retargeted: link", test_link);
 	CU_add_test(s, "hardlink broken by copy+replace", test_hardlink);
+	CU_add_test(s, "two files become one inode: hardlink", test_hardlink_shared);
+	CU_add_test(s, "a link from outside: link count", test_nlink);
 	CU_add_test(s, "added file: extra", test_extra);
 	CU_add_test(s, "removed file and dir: missing", test_missing);
 	CU_add_test(s, "file replaced by dir: type", test_type);
