@@ -66,6 +66,8 @@ struct walk {
 	 * (unpack_forget_dirs) and at each layer. */
 	struct pc_manifest *dirs;
 	int acls_written; /* an entry of this layer has ACLs (read back at its end) */
+	int default_acl_this_layer; /* a folder of this layer has a default ACL */
+	int default_acl_on_disk;    /* one of an earlier layer has: new entries inherit */
 };
 
 /* ---- unpack_walk.c ---------------------------------------------------------- */

@@ -676,6 +676,41 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 }
 
 /* Anything but a hardlink or whiteout. */
+/* Remove ACL xattr NAME of PATH if it has one. */
+static int drop_acl(struct walk *w, const char *path, const char *name)
+{
+	if (lremovexattr(path, name) == 0 || errno == ENODATA || errno == EOPNOTSUPP)
+		return 0;
+	return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing the inherited %s of %s",
+			     w->lname, name, path);
+}
+
+/* The kernel gives an entry created in a folder with a default ACL (an
+ * earlier layer's) an access ACL derived from it, and a folder the default
+ * ACL too, and masks its mode.  The layer gave it none of these: the tree
+ * must be what the layers say (as a kept folder's stale xattrs are dropped),
+ * or every case would fail on "xattr system.posix_acl_access unexpected"
+ * with no cut at all.  A folder's own ACLs and mode are set when the layer
+ * closes; anything else gets its mode again. */
+static int drop_inherited_acls(struct walk *w, struct archive_entry *ae, const char *path,
+			       enum pc_ftype type)
+{
+	unsigned char *val = NULL;
+	int mask;
+	size_t n = pc_acl_xattr(ae, 0, &val, &mask);
+	free(val);
+	if (!n && drop_acl(w, path, PC_ACL_ACCESS_XATTR) < 0)
+		return -1;
+	if (type == PC_FT_DIR) {
+		n = pc_acl_xattr(ae, 1, &val, &mask);
+		free(val);
+		return n ? 0 : drop_acl(w, path, PC_ACL_DEFAULT_XATTR);
+	}
+	if (!n && chmod(path, archive_entry_mode(ae) & 07777) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, path);
+	return 0;
+}
+
 static int do_object(struct walk *w, struct archive *ar, struct archive_entry *ae,
 		     const char *raw, const char *path)
 {
@@ -710,6 +745,9 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	}
 	if (w->disk && archive_write_finish_entry(w->disk) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
+	if (w->disk && w->default_acl_on_disk && type != PC_FT_SYMLINK &&
+	    drop_inherited_acls(w, ae, path, type) < 0)
+		return -1;
 
 	add_implicit_parents(w, path);
 	struct pc_entry *e = pc_manifest_put(w->m, path);
@@ -734,6 +772,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	if (type != PC_FT_SYMLINK)
 		expect_acls(e, ae);
 	w->acls_written |= archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E) > 0;
+	w->default_acl_this_layer |= type == PC_FT_DIR &&
+		archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT) > 0;
 	return 0;
 }
 
@@ -882,6 +922,7 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	w->layer = index;
 	unpack_forget_dirs(w); /* the overlay form writes each layer in its own folder */
 	w->acls_written = 0;
+	w->default_acl_this_layer = 0;
 	if (write) {
 		w->disk = new_disk_writer();
 		if (!w->disk)
@@ -902,6 +943,9 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	}
 	if (rc == 0 && w->overlay && write)
 		rc = unpack_finish_opaque(w);
+	/* libarchive sets a folder's ACLs when the layer closes: from the next
+	 * layer on, entries created below it inherit */
+	w->default_acl_on_disk |= w->default_acl_this_layer;
 	return rc;
 }
 

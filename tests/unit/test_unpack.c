@@ -13,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "check/verify.h"
 #include "image/manifest.h"
 #include "tarfix.h"
 #include "unit.h"
@@ -791,6 +792,81 @@ static void test_raw_acl_applied(void)
 	free(dir);
 }
 
+/* ---- default ACLs of a lower layer ------------------------------------- */
+
+/* PATH: layer 1 is folder d/ with a default ACL (user 1234 rwx); layer 2
+ * adds d/f (0640) and d/sub/ (0750), neither with an ACL of its own. */
+static void write_inheriting_layers(const char *l1, const char *l2)
+{
+	struct archive *a = archive_write_new();
+	CU_ASSERT_FATAL(a && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+			archive_write_open_filename(a, l1) == ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "d/");
+	archive_entry_set_filetype(e, AE_IFDIR);
+	archive_entry_set_perm(e, 0775);
+	CU_ASSERT(archive_entry_acl_from_text(e, "user::rwx,user:1234:rwx,group::r-x,"
+					      "mask::rwx,other::r-x",
+					      ARCHIVE_ENTRY_ACL_TYPE_DEFAULT) == ARCHIVE_OK);
+	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
+	archive_entry_free(e);
+	archive_write_free(a);
+
+	a = archive_write_new();
+	CU_ASSERT_FATAL(a && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+			archive_write_open_filename(a, l2) == ARCHIVE_OK);
+	e = archive_entry_new();
+	archive_entry_set_pathname(e, "d/f");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0640);
+	archive_entry_set_size(e, 2);
+	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
+	CU_ASSERT(archive_write_data(a, "x\n", 2) == 2);
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, "d/sub/");
+	archive_entry_set_filetype(e, AE_IFDIR);
+	archive_entry_set_perm(e, 0750);
+	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
+	archive_entry_free(e);
+	archive_write_free(a);
+}
+
+/* The kernel gives a new file in a folder with a default ACL an ACL of
+ * its own (and a new folder the default too); the layers say none, so the
+ * unpacked tree must have none, or every case failed as "xattr
+ * system.posix_acl_access unexpected" with no cut at all. */
+static void test_inherited_acls_dropped(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	const char *layers[2] = { at(dir, "l1.tar"), at(dir, "l2.tar") };
+	write_inheriting_layers(layers[0], layers[1]);
+	struct pc_manifest *m = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(layers, 2, target, &m, NULL, NULL, NULL), 0);
+	char *f = at(target, "d/f"), *sub = at(target, "d/sub");
+	CU_ASSERT(getxattr(f, "system.posix_acl_access", NULL, 0) < 0 && errno == ENODATA);
+	CU_ASSERT(getxattr(sub, "system.posix_acl_access", NULL, 0) < 0 && errno == ENODATA);
+	CU_ASSERT(getxattr(sub, "system.posix_acl_default", NULL, 0) < 0 && errno == ENODATA);
+	struct stat st;
+	CU_ASSERT(stat(f, &st) == 0 && (st.st_mode & 07777) == 0640);
+	CU_ASSERT(stat(sub, &st) == 0 && (st.st_mode & 07777) == 0750);
+	struct pc_verify_result vr = { 0 };
+	CU_ASSERT_EQUAL(pc_verify_tree(m, target, &vr), 0);
+	CU_ASSERT_EQUAL(vr.nfindings, 0);
+	for (size_t i = 0; i < vr.nfindings; i++)
+		fprintf(stderr, "\n  finding: %s %s", vr.findings[i].path, vr.findings[i].detail);
+	pc_verify_result_free(&vr);
+	free(f);
+	free(sub);
+	pc_manifest_free(m);
+	free((char *)layers[0]);
+	free((char *)layers[1]);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A revision 3 file capability whose root uid is 0 reads back as revision
  * 2: the manifest says so, and the unpacked tree verifies intact. */
 static void test_fcaps_v3_read_back(void)
@@ -945,6 +1021,8 @@ void register_unpack_tests(void)
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
+	CU_add_test(s, "ACLs inherited from a lower layer's default ACL are dropped",
+		    test_inherited_acls_dropped);
 	CU_add_test(s, "a v3 file capability of root reads back as v2", test_fcaps_v3_read_back);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "a write error says why", test_write_error_says_why);
