@@ -112,6 +112,26 @@ static void test_mkfs_refuses_other_files(void)
 	free(dir);
 }
 
+/* A bare name in mkfs_opts means the same wherever powercut was started:
+ * files named 4096 and results in the current folder do not make
+ * "-b 4096 -L results" a file option (the tool's own current folder is
+ * empty: see the isolate suite). */
+static void test_mkfs_opts_ignore_cwd(void)
+{
+	char *dir = unit_tmpdir(), *here = getcwd(NULL, 0);
+	free(make_file(dir, "4096", 0, ""));
+	free(make_file(dir, "results", 0, ""));
+	CU_ASSERT_FATAL(chdir(dir) == 0);
+	char why[512] = "";
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts("ext4", "-b 4096 -L results", why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts("btrfs", "-L results", why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts("btrfs", "./results", why, sizeof(why)), -1);
+	CU_ASSERT(chdir(here) == 0);
+	free(here);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_mount_refuses_other_devices(void)
 {
 	char *dir = unit_tmpdir();
@@ -138,4 +158,5 @@ void register_fs_tests(void)
 	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
 	CU_add_test(s, "mkfs_opts naming files or devices are refused", test_mkfs_refuses_other_files);
 	CU_add_test(s, "mount_opts naming devices are refused", test_mount_refuses_other_devices);
+	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
 }
