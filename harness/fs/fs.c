@@ -311,6 +311,11 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 	mount_opts_parse(opts, &flags, &data);
 	int rc = data ? check_option(NULL, data, why, len) : 0;
 	free(data);
+	/* Every case writes (the workload, the commit record): a read-only
+	 * mount can only end in an error, so it is the scenario's. */
+	if (rc == 0 && (flags & MS_RDONLY))
+		rc = pc_why(why, len, "'ro': every case writes to the filesystem (its workload "
+			    "and the commit record); a read-only mount cannot run one");
 	return rc;
 }
 

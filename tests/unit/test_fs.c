@@ -132,6 +132,22 @@ static void test_mkfs_opts_ignore_cwd(void)
 	free(dir);
 }
 
+/* Every case writes: a mount option set that ends read-only is refused
+ * when the scenario is read, not left to fail each case. */
+static void test_mount_opts_read_only_refused(void)
+{
+	const char *bad[] = { "ro", "noatime,ro", "rw,ro", " ro" };
+	const char *good[] = { "ro,rw", "noatime", "", "errors=remount-ro" };
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "read-only"));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+}
+
 static void test_mount_refuses_other_devices(void)
 {
 	char *dir = unit_tmpdir();
@@ -159,4 +175,5 @@ void register_fs_tests(void)
 	CU_add_test(s, "mkfs_opts naming files or devices are refused", test_mkfs_refuses_other_files);
 	CU_add_test(s, "mount_opts naming devices are refused", test_mount_refuses_other_devices);
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
+	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 }
