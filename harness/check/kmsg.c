@@ -135,10 +135,14 @@ static void inject(const struct pc_kmsg_result *r)
 	free(line);
 }
 
-void pc_kmsg_release_devices(struct pc_kmsg_result *r)
+void pc_kmsg_test_inject(struct pc_kmsg_result *r)
 {
 	if (r->held[0] && !r->released[0] && r->inject)
 		inject(r);
+}
+
+void pc_kmsg_release_devices(struct pc_kmsg_result *r)
+{
 	if (r->held[0] && !r->released[0])
 		marker(r, "released", r->released, sizeof(r->released));
 }

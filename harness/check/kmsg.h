@@ -65,6 +65,10 @@ int pc_kmsg_begin(struct pc_kmsg *k);
 void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev);
 /* Write the "held" marker for the devices noted (see above). */
 void pc_kmsg_hold(struct pc_kmsg_result *r);
+/* The test hook's line (attempts.h), if set: call while the case still
+ * holds its devices.  Written after they are gone, it named a loop device
+ * another run may already hold, and failed that run's case. */
+void pc_kmsg_test_inject(struct pc_kmsg_result *r);
 /* Write the "released" marker, once the devices are gone. */
 void pc_kmsg_release_devices(struct pc_kmsg_result *r);
 /* Read what was logged since pc_kmsg_begin, save it to PATH (when not
