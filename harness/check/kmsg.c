@@ -135,10 +135,14 @@ static void inject(const struct pc_kmsg_result *r)
 	free(line);
 }
 
-void pc_kmsg_release_devices(struct pc_kmsg_result *r)
+void pc_kmsg_test_inject(struct pc_kmsg_result *r)
 {
 	if (r->held[0] && !r->released[0] && r->inject)
 		inject(r);
+}
+
+void pc_kmsg_release_devices(struct pc_kmsg_result *r)
+{
 	if (r->held[0] && !r->released[0])
 		marker(r, "released", r->released, sizeof(r->released));
 }
@@ -224,14 +228,20 @@ static int mentions_eio(const char *msg)
 	return 0;
 }
 
+/* The block layer's words for BLK_STS_NOSPC: the device answered ENOSPC. */
+#define NOSPACE_LINE "critical space allocation error"
+
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut)
 {
-	if (!is_bad(msg))
+	int nospace = strstr(msg, NOSPACE_LINE) != NULL;
+	if (!nospace && !is_bad(msg))
 		return PC_KMSG_FINE;
 	int ours = 0;
 	for (size_t i = 0; i < r->ndevs && r->in_window && !ours; i++)
 		ours = names_device(msg, r->devs[i]);
+	if (nospace)
+		return ours ? PC_KMSG_NOSPACE : names_any_device(msg) ? PC_KMSG_FOREIGN : PC_KMSG_FINE;
 	if (!ours && names_any_device(msg))
 		return PC_KMSG_FOREIGN;
 	if (ours && cut == PC_FLAKEY_ERROR &&
@@ -276,6 +286,8 @@ static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc
 		r->allowed++;
 	else if (cls == PC_KMSG_BAD && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s", msg);
+	else if (cls == PC_KMSG_NOSPACE && !r->nospace[0])
+		snprintf(r->nospace, sizeof(r->nospace), "%s", msg);
 }
 
 int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,

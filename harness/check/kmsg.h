@@ -21,6 +21,13 @@
  *  - under cut = error, a line about the case's own device that reports the
  *    write errors the cut causes (the built-in list pc_kmsg_allowed shows).
  *
+ * And one line is not about the filesystem at all: the block layer's
+ * "critical space allocation error, dev loop3" on the case's own device
+ * means the device itself answered ENOSPC: the file system holding the
+ * backing file (the work folder) is full.  Whatever the case found then is
+ * the host's doing, not the filesystem's: it is kept in `nospace` and makes
+ * the case an environment error (verdict.c).
+ *
  * A line that names no device (WARNING, BUG, Oops ...) cannot be told
  * apart from another process's: it fails the case.  The kernel log is the
  * machine's (the guest's under scripts/vm-run). */
@@ -47,6 +54,7 @@ struct pc_kmsg_result {
 	const char *inject;                /* test hook text (attempts.h), or NULL */
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */
+	char nospace[512];                 /* the first "no room under the device" line */
 	char why_unchecked[256];
 };
 
@@ -57,6 +65,10 @@ int pc_kmsg_begin(struct pc_kmsg *k);
 void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev);
 /* Write the "held" marker for the devices noted (see above). */
 void pc_kmsg_hold(struct pc_kmsg_result *r);
+/* The test hook's line (attempts.h), if set: call while the case still
+ * holds its devices.  Written after they are gone, it named a loop device
+ * another run may already hold, and failed that run's case. */
+void pc_kmsg_test_inject(struct pc_kmsg_result *r);
 /* Write the "released" marker, once the devices are gone. */
 void pc_kmsg_release_devices(struct pc_kmsg_result *r);
 /* Read what was logged since pc_kmsg_begin, save it to PATH (when not
@@ -68,9 +80,11 @@ int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
 void pc_kmsg_abort(struct pc_kmsg *k);
 
 /* The rule on one message (without its "[time] <level>" prefix): 0 fine,
- * 1 fails the case, 2 foreign device, 3 allowed (expected under the cut).
+ * 1 fails the case, 2 foreign device, 3 allowed (expected under the cut), 4 the
+ * case's device found no room in its backing store.
  * Exposed for the unit tests. */
-enum pc_kmsg_class { PC_KMSG_FINE, PC_KMSG_BAD, PC_KMSG_FOREIGN, PC_KMSG_ALLOWED };
+enum pc_kmsg_class { PC_KMSG_FINE, PC_KMSG_BAD, PC_KMSG_FOREIGN, PC_KMSG_ALLOWED,
+		     PC_KMSG_NOSPACE };
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut);
 

@@ -101,6 +101,15 @@ void pc_verdict_judge(struct pc_case_result *r)
 
 void pc_verdict_kernel(struct pc_case_result *r, int log_rc)
 {
+	if (r->km.nospace[0]) {
+		r->verdict = PC_VERDICT_ERROR;
+		if (snprintf(r->reason, sizeof(r->reason),
+			     "the device had no room for its writes: the file system holding the "
+			     "work folder is full (kernel: %s); free space there or set a smaller "
+			     "device_size", r->km.nospace) >= (int)sizeof(r->reason))
+			r->reason[sizeof(r->reason) - 1] = '\0';
+		return;
+	}
 	if (r->verdict != PC_VERDICT_PASS)
 		return;
 	if (log_rc < 0 || !r->km.checked) {

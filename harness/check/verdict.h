@@ -29,8 +29,11 @@
  *   otherwise                             -> pass (expect any: either way) */
 void pc_verdict_judge(struct pc_case_result *r);
 
-/* The kernel log's verdict on an attempt that otherwise passed (run by
- * attempts.c once the log is read; LOG_RC < 0: it could not be saved):
+/* The kernel log's verdict on an attempt (run by attempts.c once the log is
+ * read; LOG_RC < 0: it could not be saved):
+ *   the device found no room in its backing store (kmsg.c), whatever the
+ *   verdict: the loss, failure or error was the host's -> error
+ * and on an attempt that otherwise passed:
  *   the log was not checked               -> error
  *   a line that fails the case (kmsg.c)   -> fail, the line as reason */
 void pc_verdict_kernel(struct pc_case_result *r, int log_rc);

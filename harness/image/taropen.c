@@ -3,9 +3,11 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TAR_BLOCK (64 * 1024) /* bytes libarchive reads at a time */
 
@@ -27,6 +29,20 @@ struct archive *pc_tar_reader_new(enum pc_tar_read what)
 	return ar;
 }
 
+/* The errno of reading the first block of PATH ourselves, 0 if it reads:
+ * libarchive's EIO also stands for data its filters found damaged. */
+static int read_errno(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0; /* said as libarchive found it */
+	char *buf = xmalloc(TAR_BLOCK);
+	int e = pc_pread_full(fd, buf, TAR_BLOCK, 0) < 0 ? errno : 0;
+	free(buf);
+	close(fd);
+	return e == EAGAIN ? 0 : e;
+}
+
 struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, const char *path)
 {
 	if (rc == ARCHIVE_OK)
@@ -36,6 +52,9 @@ struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, con
 	int e = archive_errno(ar);
 	if (e == ENOENT || e == EACCES || e == EISDIR || e == ELOOP || e == ENOTDIR)
 		pc_fail_errno(PC_ERR_INPUT, e, "%s%s%s: cannot open", label, sep, path);
+	else if ((e = read_errno(path)) != 0)
+		/* the medium failed, not the format ("Error reading fd 3") */
+		pc_fail_errno(PC_ERR_ENV, e, "%s%s%s: cannot read", label, sep, path);
 	else
 		pc_fail(PC_ERR_INPUT, "%s%s%s: not a (compressed) tar archive: %s", label, sep,
 			path, archive_error_string(ar) ? archive_error_string(ar) : "unreadable");

@@ -277,19 +277,21 @@ static int make_room(struct walk *w, const char *path, int is_dir)
 
 /* ---- entries -------------------------------------------------------------- */
 
+/* The disk writer's message ("Can't create 'x'") rarely says why: the
+ * reason is its errno, added here.  A name longer than the filesystem
+ * allows (a component over NAME_MAX, a symlink target over PATH_MAX) is the
+ * image's fault, not the device's: an input error. */
 static int write_error(struct walk *w, struct archive *a, const char *path)
 {
 	int e = archive_errno(a);
-	if (e == ENOSPC || e == EDQUOT)
-		return pc_fail_errno(PC_ERR_RUN, e, "layer %s: writing %s", w->lname, path);
 	const char *msg = archive_error_string(a);
-	if (!msg)
-		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, strerror(e));
-	/* libarchive's messages ("Can't create 'x'") often leave out the why */
-	if (e > 0 && !strstr(msg, strerror(e)))
-		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s: %s", w->lname, path, msg,
-			       strerror(e));
-	return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, msg);
+	if (e == ENOSPC || e == EDQUOT || !msg)
+		return pc_fail_errno(e == ENAMETOOLONG ? PC_ERR_INPUT : PC_ERR_RUN, e ? e : EIO,
+				     "layer %s: writing %s", w->lname, path);
+	if (e <= 0 || strstr(msg, strerror(e)))
+		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, msg);
+	return pc_fail(e == ENAMETOOLONG ? PC_ERR_INPUT : PC_ERR_RUN, "layer %s: writing %s: %s: %s",
+		       w->lname, path, msg, strerror(e));
 }
 
 static int read_error(struct walk *w, struct archive *ar, const char *path)
@@ -777,6 +779,29 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	return 0;
 }
 
+/* Names no Linux filesystem can hold: a component over NAME_MAX bytes, a
+ * symlink target of PATH_MAX bytes or more.  Refused by the scan too, so a
+ * run stops before its first case instead of failing half-way through an
+ * unpack. */
+static int check_name_lengths(struct walk *w, struct archive_entry *ae, const char *raw,
+			      const char *path)
+{
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n > NAME_MAX)
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a name of %zu bytes "
+				       "(filesystems hold at most %d)", w->lname, raw, n, NAME_MAX);
+		c += n;
+		c += *c == '/';
+	}
+	const char *link = archive_entry_hardlink(ae) ? NULL : archive_entry_symlink(ae);
+	if (archive_entry_filetype(ae) == AE_IFLNK && link && strlen(link) >= PATH_MAX)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a symlink target of %zu bytes "
+			       "(symlink(2) takes at most %d)", w->lname, raw, strlen(link),
+			       PATH_MAX - 1);
+	return 0;
+}
+
 static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae)
 {
 	const char *raw = archive_entry_pathname(ae);
@@ -817,7 +842,9 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 		/* Write the resolved path: no symlink left above the last
 		 * component for archive_write_disk to follow. */
 		archive_entry_copy_pathname(ae, path);
-		if (w->overlay && w->disk && unpack_ensure_parents(w, path, 0) < 0)
+		if (check_name_lengths(w, ae, raw, path) < 0)
+			rc = -1;
+		else if (w->overlay && w->disk && unpack_ensure_parents(w, path, 0) < 0)
 			rc = -1;
 		else if (archive_entry_hardlink(ae))
 			rc = do_hardlink(w, ae, raw, path);

@@ -754,8 +754,11 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 	}
 	free(outcopy);
 	char *tmp = xasprintf("%s.tmp", out);
-	FILE *f = fopen(tmp, "w");
+	int fd = pc_create_new(tmp, 0644);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", tmp);
 		free(tmp);
 		return -1;

@@ -32,7 +32,7 @@ int pc_parse_retries(const char *s, int *out);
  *       fail (verdict fail, reason names the hook), to test retries;
  *   POWERCUT_TEST_KMSG=CASE:TEXT  TEXT is written to /dev/kmsg in each
  *       attempt of case CASE, while it holds its device (just before the
- *       device's "released" marker), "{dev}" replaced by the device's
+ *       device is destroyed), "{dev}" replaced by the device's
  *       name, to test the kernel-log rule. */
 #define PC_TEST_FAIL_ATTEMPTS_ENV "POWERCUT_TEST_FAIL_ATTEMPTS"
 #define PC_TEST_KMSG_ENV "POWERCUT_TEST_KMSG"

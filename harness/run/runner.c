@@ -306,6 +306,7 @@ static void teardown(struct case_ctx *x)
 		pc_warn("umount %s: %s", x->mnt, strerror(errno));
 	x->mounted = 0;
 	if (x->dev_made) {
+		pc_kmsg_test_inject(&x->r->km);
 		x->dev.ops->destroy(&x->dev);
 		pc_kmsg_release_devices(&x->r->km);
 	}

@@ -424,11 +424,9 @@ int pc_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return 0;
 }
 
-int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
+/* Write all of DATA to the open FD (closed here), fsynced if asked. */
+static int write_fd(int fd, const char *path, const void *data, size_t len, int do_fsync)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
 	const char *p = data;
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
@@ -452,14 +450,33 @@ int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
 	return 0;
 }
 
+int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	return write_fd(fd, path, data, len, do_fsync);
+}
+
+int pc_create_new(const char *path, mode_t mode)
+{
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -1;
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+}
+
 int pc_write_file_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
 	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
 	char *final = xasprintf("%s/%s", dir, name);
-	int rc = pc_write_file(tmp, data, len, 0);
+	int fd = pc_create_new(tmp, 0644), rc;
+	if (fd < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "create %s", tmp);
+	else
+		rc = write_fd(fd, tmp, data, len, 0);
 	if (rc == 0 && rename(tmp, final) < 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
-	if (rc < 0)
+	if (rc < 0 && fd >= 0)
 		unlink(tmp); /* a full or failing disk leaves no half file */
 	free(tmp);
 	free(final);

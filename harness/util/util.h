@@ -121,8 +121,15 @@ int pc_have_program(const char *prog);
 char *pc_read_file(const char *path, size_t *len);
 /* Create/truncate PATH and write the buffer; fsync if do_fsync. */
 int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
-/* Write DATA to DIR/NAME through DIR/.NAME.tmp and rename(2): readers never
- * see half a file, and a full or failing disk leaves no temporary file. */
+/* Create PATH afresh for writing: whatever is at PATH (a stale temporary
+ * file, or a symlink planted to redirect the write) is unlinked first, and
+ * the file is opened O_EXCL | O_NOFOLLOW, so the write can only land in a
+ * new file at PATH.  The descriptor, or -1 with errno.  No message. */
+int pc_create_new(const char *path, mode_t mode);
+/* Write DATA to DIR/NAME through DIR/.NAME.tmp (made by pc_create_new) and
+ * rename(2): readers never see half a file, a symlink at the temporary name
+ * never redirects the write, and a full or failing disk leaves no temporary
+ * file. */
 int pc_write_file_atomic(const char *dir, const char *name, const void *data, size_t len);
 /* pread(2) until LEN bytes or end of file, retrying EINTR and short reads:
  * the bytes read, or -1 with errno.  No message (callers say what failed). */

@@ -46,6 +46,15 @@ int pc_layout_commit(struct pc_layout_job *j, const char *dir, struct pc_manifes
 	return rc;
 }
 
+int pc_layout_check_not_empty(const struct pc_layout_job *j, const struct pc_manifest *m)
+{
+	if (pc_manifest_count(m) > 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "image %s%s: its final tree holds no entry (the layers are "
+		       "empty, or only whiteouts): a case would check nothing", j->layers[0],
+		       j->nlayers > 1 ? " ..." : "");
+}
+
 int pc_layout_save_manifest(struct pc_layout_job *j, struct pc_manifest *m,
 			    const char *name)
 {

@@ -70,6 +70,12 @@ int pc_layout_make_durable(struct pc_layout_job *j, const char *tree);
  * record's own path survives too; timed as the commit. */
 int pc_layout_commit(struct pc_layout_job *j, const char *dir, struct pc_manifest *m,
 		     unsigned layer, const char *const *parents);
+/* What a case checks must hold an entry: an image whose layers are empty
+ * or, flat, only whiteouts (an empty tar; a "file" such as
+ * /proc/self/pagemap that reads as zeros) would make every case pass having
+ * checked nothing.  M: the final tree (flat; snapshots call it when every
+ * layer folder is empty too).  0, or -1 (class INPUT) naming the image. */
+int pc_layout_check_not_empty(const struct pc_layout_job *j, const struct pc_manifest *m);
 /* Save M as NAME in the case's output folder. */
 int pc_layout_save_manifest(struct pc_layout_job *j, struct pc_manifest *m,
 			    const char *name);

@@ -42,7 +42,8 @@ static int flat_write(struct pc_layout_job *j)
 		return -1;
 	j->r->entries = us.entries;
 	j->r->bytes = us.bytes;
-	if (pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0 ||
+	if (pc_layout_check_not_empty(j, j->manifest) < 0 ||
+	    pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0 ||
 	    pc_check_interrupted() < 0)
 		return -1;
 	if (pc_layout_make_durable(j, rootfs) < 0)

@@ -129,6 +129,13 @@ static int snapshots_write(struct pc_layout_job *j)
 			pc_overlay_merge(lower, s->layer_m[i], (unsigned)i);
 	}
 	pc_manifest_free(lower);
+	/* Each layer folder is checked, its whiteouts too: only when every one
+	 * is empty is there nothing to check. */
+	uint64_t held = 0;
+	for (size_t i = 0; i < s->nlayer_m && rc == 0; i++)
+		held += pc_manifest_count(s->layer_m[i]);
+	if (rc == 0 && held == 0)
+		rc = pc_layout_check_not_empty(j, j->manifest);
 	return rc;
 }
 

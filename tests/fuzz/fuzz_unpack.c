@@ -5,7 +5,9 @@
  *
  * (one byte each for TYPE, the lengths and SIZE): TYPE % 5 picks a regular
  * file (SIZE bytes of 'x'), a folder, a symlink to LINK, a hardlink to LINK
- * or a fifo.  NAME may hold "..", a leading "/", ".wh." prefixes, anything.
+ * or a fifo.  NAME may hold "..", a leading "/", ".wh." prefixes, anything;
+ * a byte 0x01 in NAME or LINK stands for 64 'x', so names reach past
+ * NAME_MAX and link targets past PATH_MAX.
  * The archive is scanned in-process (pc_image_scan), and as root it is also
  * unpacked (pc_unpack_layers: the chrooted child) into a folder next to a
  * canary file: nothing may appear outside the target or change the canary,
@@ -37,6 +39,31 @@ static unsigned take_byte(const uint8_t **p, size_t *left)
 	return take(p, left, 1, &b) ? b[0] : 0;
 }
 
+#define EXPAND_BYTE 0x01
+#define EXPAND_LEN 64
+
+/* LEN bytes at P as a string, each EXPAND_BYTE as EXPAND_LEN 'x', up to a
+ * NUL. */
+static char *expand(const uint8_t *p, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len && p[i]; i++)
+		n += p[i] == EXPAND_BYTE ? EXPAND_LEN : 1;
+	char *s = malloc(n + 1), *o = s;
+	if (!s)
+		abort();
+	for (size_t i = 0; i < len && p[i]; i++) {
+		if (p[i] == EXPAND_BYTE) {
+			memset(o, 'x', EXPAND_LEN);
+			o += EXPAND_LEN;
+		} else {
+			*o++ = (char)p[i];
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
 static void build_archive(const char *path, const uint8_t *data, size_t size)
 {
 	static const char filler[256] = { 0 };
@@ -50,7 +77,7 @@ static void build_archive(const char *path, const uint8_t *data, size_t size)
 		size_t nlen = take(&data, &size, take_byte(&data, &size), &name);
 		size_t llen = take(&data, &size, take_byte(&data, &size), &link);
 		unsigned fsize = take_byte(&data, &size);
-		char *n = strndup((const char *)name, nlen), *l = strndup((const char *)link, llen);
+		char *n = expand(name, nlen), *l = expand(link, llen);
 		if (!n[0]) {
 			free(n);
 			free(l);

@@ -42,6 +42,49 @@ timeout 30 "$POWERCUT" manifest "$evil/huge-sparse.tar" > /dev/null 2> "$TMP/e" 
 [ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "huge-sparse: exit $rc, expected 2"; }
 grep -q "limit of 256 GiB" "$TMP/e" || { cat "$TMP/e"; fail "huge-sparse: the error does not say why"; }
 
+# An image whose final tree holds no entry (an empty tar; a file and its
+# whiteout; a procfs "file" that reads as zeros) would pass every case
+# having checked nothing: an input error.  With layout = snapshots the layer
+# folders are checked too (a file and its whiteout are something to check),
+# so only empty layers are refused there.
+head -c 1024 /dev/zero > "$evil/empty.tar"
+python3 - "$evil" <<'PY'
+import io, sys, tarfile
+def layer(name, entries):
+    with tarfile.open(f"{sys.argv[1]}/{name}", "w") as t:
+        for n, data in entries:
+            i = tarfile.TarInfo(n); i.size = len(data); t.addfile(i, io.BytesIO(data))
+layer("one.tar", [("a", b"a\n")])
+layer("gone.tar", [(".wh.a", b"")])
+PY
+for spec in "flat:$evil/empty.tar" "flat:$evil/one.tar $evil/gone.tar" "snapshots:$evil/empty.tar $evil/empty.tar" "flat:/proc/self/pagemap"; do
+	cat > "$TMP/empty.ini" <<INI
+[global]
+image = ${spec#*:}
+layout = ${spec%%:*}
+fs = ext4
+modes = syncfs
+device_size = 256M
+INI
+	rc=0
+	pc_run "$TMP/empty.ini" -o "$TMP/out-empty-$RANDOM" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "$spec: exit $rc, expected 2"; }
+	grep -q "its final tree holds no entry" "$TMP/e" || { cat "$TMP/e"; fail "$spec: unclear error"; }
+	assert_no_leftovers
+done
+cat > "$TMP/snap.ini" <<INI
+[global]
+image = $evil/one.tar $evil/gone.tar
+layout = snapshots
+fs = ext4
+modes = syncfs
+device_size = 256M
+INI
+rc=0
+pc_run "$TMP/snap.ini" -o "$TMP/out-snap" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "snapshots, a file and its whiteout: exit $rc, expected 0"; }
+assert_no_leftovers
+
 cat > "$TMP/ok.ini" <<INI
 [global]
 image = $evil/symlink-abs-ok.tar

@@ -45,4 +45,26 @@ INI
 	rm -rf "$TMP/out"
 	assert_no_leftovers
 done
+
+# A bare name is not looked up in powercut's current folder (the scenario
+# means the same wherever powercut is started): "-b 4096 -L results" stays
+# valid in a folder holding files of those names, and mkfs.btrfs given the
+# name of a file there cannot find it (its current folder is empty), so the
+# file is untouched and the case an input error.
+mkdir "$TMP/cwd"
+truncate -s 256M "$TMP/cwd/victim"
+echo precious | dd of="$TMP/cwd/victim" conv=notrunc status=none
+touch "$TMP/cwd/4096" "$TMP/cwd/results"
+printf '[global]\nimage = %s\nfs = ext4\nmodes = none\nmkfs_opts = -b 4096 -L results\n' \
+	"$SAMPLE_IMAGE" > "$TMP/cwd/names.ini"
+(cd "$TMP/cwd" && "$POWERCUT" run names.ini --list > "$TMP/o" 2> "$TMP/e") ||
+	{ cat "$TMP/e"; fail "'-b 4096 -L results' refused in a folder holding 4096 and results"; }
+printf '[global]\nimage = %s\nfs = btrfs\nmodes = none\ndevice_size = 256M\nmkfs_opts = victim\n' \
+	"$SAMPLE_IMAGE" > "$TMP/cwd/victim.ini"
+rc=0
+(cd "$TMP/cwd" && "$POWERCUT" run --workdir "$WORK" victim.ini -o "$TMP/out-victim" > "$TMP/o" 2> "$TMP/e") || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "mkfs_opts = victim: exit $rc, expected 2"; }
+grep -q "mkfs.btrfs victim on .* failed" "$TMP/e" || { cat "$TMP/e"; fail "mkfs_opts = victim: unclear error"; }
+[ "$(head -c 8 "$TMP/cwd/victim")" = precious ] || fail "mkfs.btrfs wrote to the file named in mkfs_opts"
+assert_no_leftovers
 pass

@@ -116,5 +116,27 @@ grep -q "results:" "$TMP/o" && fail "full: claims results"
 left=$(find "$full" -name '*.tmp' -o -name .powercut.lock)
 [ -z "$left" ] || fail "full: left behind: $left"
 umount "$full"
+# 5. Symlinks planted at the temporary names in an empty -o folder (a folder
+# others can write to): never followed; the file they point to is untouched
+# and the reports are regular files.  So for report's REPORT.html.tmp.
+planted="$TMP/planted" victim="$TMP/victim"
+echo precious > "$victim"
+mkdir "$planted"
+for f in .results.json.tmp .junit.xml.tmp .summary.md.tmp; do ln -s "$victim" "$planted/$f"; done
+rc=0
+pc_run "$TMP/one.ini" -o "$planted" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "planted symlinks: exit $rc"; }
+[ "$(cat "$victim")" = precious ] || fail "a report was written through a planted symlink"
+for f in results.json junit.xml summary.md; do
+	[ -f "$planted/$f" ] && [ ! -L "$planted/$f" ] || fail "planted: $f is not a regular file"
+done
+[ -z "$(find "$planted" -maxdepth 1 -name '*.tmp')" ] || fail "planted: a temporary name is left"
+if command -v gnuplot > /dev/null; then
+	ln -s "$victim" "$TMP/page.html.tmp"
+	"$POWERCUT" report "$planted" -o "$TMP/page.html" > /dev/null 2> "$TMP/e" ||
+		{ cat "$TMP/e"; fail "report with a planted symlink failed"; }
+	[ "$(cat "$victim")" = precious ] || fail "report wrote through a planted symlink"
+	[ -f "$TMP/page.html" ] && [ ! -L "$TMP/page.html" ] || fail "report: page.html is not a regular file"
+fi
 assert_no_leftovers
 pass

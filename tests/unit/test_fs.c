@@ -112,6 +112,42 @@ static void test_mkfs_refuses_other_files(void)
 	free(dir);
 }
 
+/* A bare name in mkfs_opts means the same wherever powercut was started:
+ * files named 4096 and results in the current folder do not make
+ * "-b 4096 -L results" a file option (the tool's own current folder is
+ * empty: see the isolate suite). */
+static void test_mkfs_opts_ignore_cwd(void)
+{
+	char *dir = unit_tmpdir(), *here = getcwd(NULL, 0);
+	free(make_file(dir, "4096", 0, ""));
+	free(make_file(dir, "results", 0, ""));
+	CU_ASSERT_FATAL(chdir(dir) == 0);
+	char why[512] = "";
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts("ext4", "-b 4096 -L results", why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts("btrfs", "-L results", why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts("btrfs", "./results", why, sizeof(why)), -1);
+	CU_ASSERT(chdir(here) == 0);
+	free(here);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Every case writes: a mount option set that ends read-only is refused
+ * when the scenario is read, not left to fail each case. */
+static void test_mount_opts_read_only_refused(void)
+{
+	const char *bad[] = { "ro", "noatime,ro", "rw,ro", " ro" };
+	const char *good[] = { "ro,rw", "noatime", "", "errors=remount-ro" };
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "read-only"));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+}
+
 static void test_mount_refuses_other_devices(void)
 {
 	char *dir = unit_tmpdir();
@@ -163,4 +199,6 @@ void register_fs_tests(void)
 	CU_add_test(s, "mkfs_opts naming files or devices are refused", test_mkfs_refuses_other_files);
 	CU_add_test(s, "mount_opts naming devices are refused", test_mount_refuses_other_devices);
 	CU_add_test(s, "a failing mkfs is named by its first and last line", test_tool_message);
+	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
+	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 }

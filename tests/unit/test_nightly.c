@@ -210,8 +210,17 @@ static void test_kmsg_rule(void)
 					 &r, err), PC_KMSG_BAD);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): bad tree -50", &r, err),
 			PC_KMSG_BAD);
+	/* The case's device answered ENOSPC (its backing store is full): not
+	 * a filesystem failure but no verdict either; another's is ignored. */
+	const char *nospc = "critical space allocation error, dev loop3, sector 270336 op "
+			    "0x1:(WRITE) flags 0x0 phys_seg 1 prio class 2";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(nospc, &r, drop), PC_KMSG_NOSPACE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(nospc, &r, err), PC_KMSG_NOSPACE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("critical space allocation error, dev loop31, sector 8",
+					 &r, drop), PC_KMSG_FOREIGN);
 	/* Before the case held loop3 (or after it let go), loop3 was another's. */
 	r.in_window = 0;
+	CU_ASSERT_EQUAL(pc_kmsg_classify(nospc, &r, drop), PC_KMSG_FOREIGN);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): htree corrupt", &r, drop),
 			PC_KMSG_FOREIGN);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("WARNING: CPU: 1 PID: 7 at x", &r, drop), PC_KMSG_BAD);

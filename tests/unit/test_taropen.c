@@ -94,6 +94,14 @@ static void test_refused(void)
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "cannot open"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, missing));
+
+	/* A file whose first read fails (EIO: /proc/self/mem at offset 0) is
+	 * a medium that failed, not a file in another format. */
+	pc_capture_errors(msg, sizeof(msg));
+	msg[0] = '\0';
+	CU_ASSERT_PTR_NULL(pc_tar_open(NULL, "/proc/self/mem", -1));
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_ENV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "/proc/self/mem: cannot read: Input/output error"));
 	pc_capture_errors(NULL, 0);
 	pc_messages_quiet = 0;
 
@@ -107,5 +115,5 @@ void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
 	CU_add_test(s, "tar by path and fd, raw stream", test_open);
-	CU_add_test(s, "missing file, not a tar", test_refused);
+	CU_add_test(s, "missing file, not a tar, unreadable", test_refused);
 }

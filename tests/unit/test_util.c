@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -115,11 +116,46 @@ static void test_rmtree_policy(void)
 	free(dir);
 }
 
+/* A symlink planted at the temporary name (.NAME.tmp in a results folder)
+ * never redirects the write: the file it points to keeps its contents, and
+ * NAME ends up a regular file holding the data. */
+static void test_atomic_write_no_follow(void)
+{
+	char *dir = unit_tmpdir();
+	char *victim = xasprintf("%s/victim", dir), *tmp = xasprintf("%s/.out.tmp", dir);
+	char *out = xasprintf("%s/out", dir);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(victim, "precious", 8, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(victim, tmp), 0);
+	CU_ASSERT_EQUAL(pc_write_file_atomic(dir, "out", "report", 6), 0);
+	char buf[16] = "";
+	FILE *f = fopen(victim, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fread(buf, 1, sizeof(buf) - 1, f), 8);
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(buf, "precious");
+	struct stat st;
+	CU_ASSERT(lstat(out, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 6);
+	CU_ASSERT(lstat(tmp, &st) < 0 && errno == ENOENT);
+	/* A folder in the way is an error, and it stays. */
+	CU_ASSERT_EQUAL_FATAL(mkdir(tmp, 0755), 0);
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_write_file_atomic(dir, "out", "x", 1), -1);
+	pc_messages_quiet = 0;
+	CU_ASSERT(lstat(tmp, &st) == 0 && S_ISDIR(st.st_mode));
+	free(victim);
+	free(tmp);
+	free(out);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_util_tests(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
 	CU_add_test(s, "error class to exit code", test_exit_for_error);
 	CU_add_test(s, "xstrndup", test_xstrndup);
 	CU_add_test(s, "rm -rf policies", test_rmtree_policy);
+	CU_add_test(s, "an atomic write never follows a symlink at its temporary name",
+		    test_atomic_write_no_follow);
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
 }

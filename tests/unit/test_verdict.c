@@ -286,10 +286,39 @@ static void test_kernel_clean_keeps_verdict(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "not intact"));
 }
 
+/* The case's device found no room in its backing store: whatever the case
+ * showed (a loss that passes mode none, a loss that fails fsync) was the
+ * host's doing, so the case is an error saying so. */
+static void test_kernel_nospace_is_error(void)
+{
+	const char *line = "critical space allocation error, dev loop3, sector 8 op 0x1:(WRITE)";
+	fresh(PC_MODE_NONE, PC_EXPECT_LOSS);
+	r.vr.lost = 5;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL_FATAL(r.verdict, PC_VERDICT_PASS);
+	r.km.checked = 1;
+	strcpy(r.km.nospace, line);
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "work folder is full"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, line));
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.vr.lost = 5;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL_FATAL(r.verdict, PC_VERDICT_FAIL);
+	r.km.checked = 1;
+	strcpy(r.km.nospace, line);
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "work folder is full"));
+}
+
 void register_verdict_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verdict", NULL, NULL);
 	CU_add_test(s, "committed, clean, intact: pass", test_intact_passes);
+	CU_add_test(s, "no room under the device: error, whatever was found",
+		    test_kernel_nospace_is_error);
 	CU_add_test(s, "fio mid-run cut, intact: a bad block fails", test_fio_midrun_intact);
 	CU_add_test(s, "fio mid-run cut, loss: no bad block fails", test_fio_midrun_loss);
 	CU_add_test(s, "fio cut_at = end: the commit record must survive", test_fio_end_needs_commit);
