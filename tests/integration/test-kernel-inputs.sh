@@ -8,6 +8,8 @@
 #   folder is the user's, so depmod's files must not land in it (vm-run
 #   works on a tree of links); the kernel lacks the guest's modules: exit 3
 #   saying which;
+# * --kernel that is not a bzImage, or --modules built for another release:
+#   exit 3 saying so, before a guest boots into a modules-less initramfs;
 # * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
 #   kernel, it depends on one): exit 3 naming the package to give, nothing
 #   half-unpacked left in the cache, and qualify reports it in the column.
@@ -30,9 +32,11 @@ usage_error "--disk 'abc': expected a size such as 8G" --debian-kernel --disk ab
 usage_error "--disk '0': expected a size such as 8G" --debian-kernel --disk 0 -- true
 
 # A file vm-run reads as a bzImage of release 6.1.0-fake: the setup
-# header's kernel_version pointer (0x20e) points at the string (+0x200).
+# header's magic (0x202) and its kernel_version pointer (0x20e), which
+# points at the string (+0x200).
 bz=$TMP/bzImage
 head -c 2048 /dev/zero >"$bz"
+printf 'HdrS' | dd of="$bz" bs=1 seek=514 conv=notrunc status=none
 printf '\000\001' | dd of="$bz" bs=1 seek=526 conv=notrunc status=none
 printf '6.1.0-fake (probe)\000' | dd of="$bz" bs=1 seek=768 conv=notrunc status=none
 mods=$TMP/modules
@@ -45,6 +49,23 @@ scripts/vm-run --kernel "$bz" --modules "$mods" --results "$TMP/r1" -- true >"$T
 grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/out"; fail "the missing module is not named"; }
 [ "$(cd "$mods" && find . | sort)" = "$before" ] ||
 	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
+! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
+
+# Not a bzImage (it used to reach depmod with an empty release).
+rc=0
+scripts/vm-run --kernel /etc/passwd --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --kernel /etc/passwd exited $rc, expected 3"; }
+grep -q '^vm-run: /etc/passwd does not look like a bzImage$' "$TMP/out" || { cat "$TMP/out"; fail "no 'not a bzImage'"; }
+
+# Modules of another release (a module whose vermagic says so): they would
+# not load in the guest, which then stopped without its shares.
+printf 'vermagic=6.1.0-other SMP mod_unload \000' >"$TMP/modinfo"
+objcopy -I binary -O elf64-x86-64 --rename-section .data=.modinfo "$TMP/modinfo" "$mods/kernel/other.ko"
+rc=0
+scripts/vm-run --kernel "$bz" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with modules of another release exited $rc, expected 3"; }
+grep -q "holds modules for kernel 6.1.0-other (.*other.ko), but $bz is 6.1.0-fake\$" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "the release mismatch is not said"; }
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
 
 # A meta-package, when the archive apt knows has one.
