@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # scripts/vm-run's inputs that must fail before any guest boots, and leave
 # nothing of theirs behind:
-# * an option without its value, or a --disk that is not a size: usage
-#   errors (exit 2), not a shell message (exit 1) or a failure after the
-#   kernel was fetched (exit 3);
+# * an option without its value, a --disk that is not a size, or a
+#   command whose -o lies outside --results: usage errors (exit 2), not a
+#   shell message (exit 1) or a failure after the kernel was fetched
+#   (exit 3);
 # * --kernel/--modules with a modules folder that has no modules.dep: the
 #   folder is the user's, so depmod's files must not land in it (vm-run
 #   works on a tree of links); the kernel lacks the guest's modules: exit 3
@@ -30,6 +31,10 @@ usage_error '--debian-version needs a value' --debian-version '' -- true
 usage_error '--results needs a value' --debian-kernel --results
 usage_error "--disk 'abc': expected a size such as 8G" --debian-kernel --disk abc -- true
 usage_error "--disk '0': expected a size such as 8G" --debian-kernel --disk 0 -- true
+# Output outside --results would vanish with the guest (/var/tmp is its
+# scratch disk) or be refused by the read-only host root.
+usage_error "the command writes to /var/tmp/elsewhere, outside --results $TMP/r0" \
+	--debian-kernel --results "$TMP/r0" -- ./powercut run x.ini -o /var/tmp/elsewhere
 
 # A file vm-run reads as a bzImage of release 6.1.0-fake: the setup
 # header's magic (0x202) and its kernel_version pointer (0x20e), which
