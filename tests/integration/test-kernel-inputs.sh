@@ -11,6 +11,8 @@
 #   saying which;
 # * --kernel that is not a bzImage, or --modules built for another release:
 #   exit 3 saying so, before a guest boots into a modules-less initramfs;
+# * a hung guest (a fake qemu): killed at --timeout, and also when vm-run
+#   itself is SIGKILLed;
 # * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
 #   kernel, it depends on one): exit 3 naming the package to give, nothing
 #   half-unpacked left in the cache, and qualify reports it in the column.
@@ -72,6 +74,46 @@ scripts/vm-run --kernel "$bz" --modules "$mods" --results "$TMP/r1" -- true >"$T
 grep -q "holds modules for kernel 6.1.0-other (.*other.ko), but $bz is 6.1.0-fake\$" "$TMP/out" ||
 	{ cat "$TMP/out"; fail "the release mismatch is not said"; }
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
+
+# A qemu that never ends (a hung guest), with modules vm-run can list:
+# * at --timeout vm-run stops it: exit 3, saying so, no qemu left;
+# * vm-run SIGKILLed (a CI job's hard stop): the qemu still dies, 20 s after
+#   the deadline (it used to run on with nobody to stop it).
+fake=$TMP/fakebin fmods=$TMP/fakemods
+mkdir -p "$fake" "$fmods/kernel"
+printf '#!/bin/sh\necho $$ >"%s/qemu.pid"\nexec sleep 600\n' "$TMP" >"$fake/qemu-system-x86_64"
+chmod +x "$fake/qemu-system-x86_64"
+for m in virtio_pci virtio_blk 9pnet_virtio 9p; do
+	printf 'name=%s\000vermagic=6.1.0-fake SMP\000' "$m" >"$TMP/modinfo"
+	objcopy -I binary -O elf64-x86-64 --rename-section .data=.modinfo "$TMP/modinfo" "$fmods/kernel/$m.ko"
+done
+hung_vm() { # TIMEOUT: vm-run in the background, its pid in $vm once qemu runs
+	rm -f "$TMP/qemu.pid"
+	PATH=$fake:$PATH TMPDIR=$TMP scripts/vm-run --kernel "$bz" --modules "$fmods" --accel tcg \
+		--timeout "$1" --results "$TMP/r4" -- true >"$TMP/out" 2>&1 &
+	vm=$!
+	for _ in $(seq 100); do [ -s "$TMP/qemu.pid" ] && break; sleep 0.1; done
+	[ -s "$TMP/qemu.pid" ] || { cat "$TMP/out"; fail "the fake qemu did not start"; }
+}
+gone_within() { # SECONDS: the fake qemu ends within them
+	local pid n=0
+	pid=$(cat "$TMP/qemu.pid")
+	while kill -0 "$pid" 2>/dev/null; do
+		[ "$n" -lt $(($1 * 10)) ] || { kill -9 "$pid"; fail "the qemu outlived vm-run by $1 s"; }
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+hung_vm 2
+rc=0
+wait "$vm" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a hung guest exited $rc, expected 3"; }
+grep -q 'timeout: the guest ran longer than 2s and was killed' "$TMP/out" || { cat "$TMP/out"; fail "no timeout message"; }
+gone_within 2
+hung_vm 1
+kill -9 "$vm"
+wait "$vm" 2>/dev/null || true
+gone_within 30
 
 # A meta-package, when the archive apt knows has one.
 meta=$(apt-cache search --names-only '^linux-image-[0-9]+\.[0-9]+-amd64$' 2>/dev/null | awk '{ print $1; exit }')
