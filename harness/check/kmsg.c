@@ -213,6 +213,15 @@ static int is_bad(const char *msg)
 	return !strncmp(msg, "XFS (", 5) && (strstr(msg, "Corruption") || strstr(msg, "Internal error"));
 }
 
+/* Does MSG end by reporting EIO as its error code ("...: -5"), as btrfs's
+ * "failed to run delayed ref for logical N ...: -5" does? */
+static int ends_with_eio(const char *msg)
+{
+	static const char eio[] = ": -5";
+	size_t n = strlen(msg), k = sizeof(eio) - 1;
+	return n >= k && !strcmp(msg + n - k, eio);
+}
+
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut)
 {
@@ -224,7 +233,8 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	if (!ours && names_any_device(msg))
 		return PC_KMSG_FOREIGN;
 	if (ours && cut == PC_FLAKEY_ERROR &&
-	    has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0])))
+	    (has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0])) ||
+	     ends_with_eio(msg)))
 		return PC_KMSG_ALLOWED;
 	return PC_KMSG_BAD;
 }

@@ -198,6 +198,17 @@ static void test_kmsg_rule(void)
 					 "(error -5)", &r, err), PC_KMSG_ALLOWED);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): htree corrupt", &r, err),
 			PC_KMSG_BAD);
+	/* btrfs on dm-flakey's error_writes (kernel 6.1): an error code of -5
+	 * at the end is the cut's EIO; another code is not. */
+	const char *delayed_ref = "BTRFS error (device loop3): failed to run delayed ref for "
+				  "logical 30638080 num_bytes 16384 type 176 action 1 ref_mod 1: -5";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(delayed_ref, &r, err), PC_KMSG_ALLOWED);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(delayed_ref, &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): failed to run delayed ref for "
+					 "logical 1 num_bytes 1 type 176 action 1 ref_mod 1: -117",
+					 &r, err), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): bad tree block: -50", &r, err),
+			PC_KMSG_BAD);
 	/* Before the case held loop3 (or after it let go), loop3 was another's. */
 	r.in_window = 0;
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): htree corrupt", &r, drop),
