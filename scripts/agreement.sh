@@ -19,6 +19,8 @@ set -euo pipefail
 die() { echo "agreement: $*" >&2; exit 2; }
 [ $# -eq 1 ] || [ $# -eq 3 ] || die "usage: agreement.sh DIR [GROUP_A GROUP_B]"
 dir=$1 a=${2:-fuse} b=${3:-dm}
+# A group paired with itself agrees with itself: nothing would be compared.
+[ "$a" != "$b" ] || die "the two groups are both '$a': give two different groups"
 [ -f "$dir/results.json" ] || die "$dir: no results.json (not a powercut results folder)"
 command -v jq >/dev/null || die "jq not found (scripts/install-deps.sh installs it)"
 

@@ -178,8 +178,8 @@ static int proc_misc_has_dm(void)
 	return found;
 }
 
-/* Is the flakey target registered?  1 yes, 0 no, -1 could not ask. */
-static int have_flakey_target(void)
+/* Is dm target NAME registered?  1 yes, 0 no, -1 could not ask. */
+static int have_target(const char *name)
 {
 	struct dm_task *dmt = task_new(DM_DEVICE_LIST_VERSIONS, NULL, "list dm targets");
 	if (!dmt)
@@ -190,7 +190,7 @@ static int have_flakey_target(void)
 		found = 0;
 		do {
 			last = v;
-			if (!strcmp(v->name, PC_DM_TARGET))
+			if (!strcmp(v->name, name))
 				found = 1;
 			v = (struct dm_versions *)((char *)v + v->next);
 		} while (!found && last != v);
@@ -199,13 +199,27 @@ static int have_flakey_target(void)
 	return found;
 }
 
+/* modprobe MODULE quietly; 0 if there is no modprobe to run.  Whether
+ * the module came is for the caller to see. */
+static int try_modprobe(const char *module)
+{
+	if (!pc_have_program("modprobe"))
+		return 0;
+	char *argv[] = { "modprobe", "-q", (char *)module, NULL };
+	char *out = NULL;
+	int status;
+	(void)pc_run(argv, &out, &status);
+	free(out);
+	return 1;
+}
+
 static int dm_usable(char *why, size_t whylen)
 {
 	if (!proc_misc_has_dm()) {
 		snprintf(why, whylen, "no device-mapper in this kernel (/proc/misc)");
 		return 0;
 	}
-	int t = have_flakey_target();
+	int t = have_target(PC_DM_TARGET);
 	if (t < 0) {
 		snprintf(why, whylen, "cannot list the device-mapper targets: %s", dm_why());
 		return 0;
@@ -227,20 +241,35 @@ static int dm_probe(char *why, size_t whylen)
 	if (dm_usable(why, whylen))
 		return 0;
 	/* dm-flakey pulls in dm-mod; try once per process. */
-	if (!modprobe_tried && pc_have_program("modprobe")) {
+	if (!modprobe_tried) {
 		modprobe_tried = 1;
-		char *argv[] = { "modprobe", "-q", "dm-flakey", NULL };
-		char *out = NULL;
-		int status;
-		if (pc_run(argv, &out, &status) == 0 && status == 0 && dm_usable(why, whylen)) {
-			free(out);
+		if (!try_modprobe("dm-flakey"))
+			return -1;
+		if (dm_usable(why, whylen))
 			return 0;
-		}
-		free(out);
 		size_t n = strlen(why);
 		snprintf(why + n, whylen - n, "; modprobe dm-flakey did not help");
 	}
 	return -1;
+}
+
+/* The log-writes target, loaded if need be.  A kernel without it cannot
+ * log: an environment error, not a failed case. */
+static int need_log_writes(void)
+{
+	int t = have_target(LW_TARGET);
+	if (t == 0) {
+		try_modprobe("dm-log-writes");
+		t = have_target(LW_TARGET);
+	}
+	if (t < 0)
+		return pc_fail(PC_ERR_ENV, "crash_points on backend dm: cannot list the "
+			       "device-mapper targets: %s", dm_why());
+	if (t == 0)
+		return pc_fail(PC_ERR_ENV, "crash_points on backend dm: device-mapper has no "
+			       "log-writes target (CONFIG_DM_LOG_WRITES; modprobe dm-log-writes "
+			       "did not help)");
+	return 0;
 }
 
 /* ---- create ---- */
@@ -390,6 +419,8 @@ static int create_flakey(struct pc_backend *b, struct dm_priv *p)
  * over the backing loop.  dm-flakey then sits on it (p->under). */
 static int create_log_writes(struct pc_backend *b, struct dm_priv *p, uint64_t size)
 {
+	if (need_log_writes() < 0)
+		return -1;
 	uint64_t log_size = b->log_size ? b->log_size : 2 * size + (UINT64_C(64) << 20);
 	int n = snprintf(p->logfile, sizeof(p->logfile), "%s/log-writes.img", b->workdir);
 	if (n < 0 || (size_t)n >= sizeof(p->logfile))

@@ -3,7 +3,8 @@
 # fuse backend agree pair by pair (exit 0); a pair that is an error on both
 # sides is ERROR, not an agreement (exit 1, both reasons shown): nothing was
 # compared, as when neither backend could run; one side an error is a
-# disagreement; a case without a partner is one too.
+# disagreement; a case without a partner is one too; a group against
+# itself is a usage error.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -18,6 +19,12 @@ agree() { # WANT DIR: runs agreement.sh DIR a b into $TMP/out
 }
 agree 0 "$TMP/r"
 grep -q '^| ext4/syncfs | agree | pass / pass |' "$TMP/out" || { cat "$TMP/out"; fail "the pair does not agree"; }
+
+# A group against itself compares nothing: a usage error, not "agree".
+agree_same=0
+scripts/agreement.sh "$TMP/r" a a >"$TMP/out" 2>&1 || agree_same=$?
+[ "$agree_same" -eq 2 ] || { cat "$TMP/out"; fail "agreement.sh DIR a a exited $agree_same, expected 2"; }
+grep -q "both 'a'" "$TMP/out" || { cat "$TMP/out"; fail "agreement.sh DIR a a does not say why"; }
 
 # Both sides errors (as when neither backend works in the kernel).
 mkdir "$TMP/e2" "$TMP/e1" "$TMP/lone"

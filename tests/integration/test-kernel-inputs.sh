@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # scripts/vm-run's inputs that must fail before any guest boots, and leave
 # nothing of theirs behind:
-# * an option without its value, or a --disk that is not a size: usage
-#   errors (exit 2), not a shell message (exit 1) or a failure after the
-#   kernel was fetched (exit 3);
+# * an option without its value, a --disk that is not a size, or a
+#   command whose -o lies outside --results: usage errors (exit 2), not a
+#   shell message (exit 1) or a failure after the kernel was fetched
+#   (exit 3);
 # * --kernel/--modules with a modules folder that has no modules.dep: the
 #   folder is the user's, so depmod's files must not land in it (vm-run
 #   works on a tree of links); the kernel lacks the guest's modules: exit 3
 #   saying which;
+# * --kernel that is not a bzImage, or --modules built for another release:
+#   exit 3 saying so, before a guest boots into a modules-less initramfs;
+# * a hung guest (a fake qemu): killed at --timeout, and also when vm-run
+#   itself is SIGKILLed;
 # * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
 #   kernel, it depends on one): exit 3 naming the package to give, nothing
 #   half-unpacked left in the cache, and qualify reports it in the column.
@@ -28,11 +33,17 @@ usage_error '--debian-version needs a value' --debian-version '' -- true
 usage_error '--results needs a value' --debian-kernel --results
 usage_error "--disk 'abc': expected a size such as 8G" --debian-kernel --disk abc -- true
 usage_error "--disk '0': expected a size such as 8G" --debian-kernel --disk 0 -- true
+# Output outside --results would vanish with the guest (/var/tmp is its
+# scratch disk) or be refused by the read-only host root.
+usage_error "the command writes to /var/tmp/elsewhere, outside --results $TMP/r0" \
+	--debian-kernel --results "$TMP/r0" -- ./powercut run x.ini -o /var/tmp/elsewhere
 
 # A file vm-run reads as a bzImage of release 6.1.0-fake: the setup
-# header's kernel_version pointer (0x20e) points at the string (+0x200).
+# header's magic (0x202) and its kernel_version pointer (0x20e), which
+# points at the string (+0x200).
 bz=$TMP/bzImage
 head -c 2048 /dev/zero >"$bz"
+printf 'HdrS' | dd of="$bz" bs=1 seek=514 conv=notrunc status=none
 printf '\000\001' | dd of="$bz" bs=1 seek=526 conv=notrunc status=none
 printf '6.1.0-fake (probe)\000' | dd of="$bz" bs=1 seek=768 conv=notrunc status=none
 mods=$TMP/modules
@@ -46,6 +57,63 @@ grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/o
 [ "$(cd "$mods" && find . | sort)" = "$before" ] ||
 	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
+
+# Not a bzImage (it used to reach depmod with an empty release).
+rc=0
+scripts/vm-run --kernel /etc/passwd --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --kernel /etc/passwd exited $rc, expected 3"; }
+grep -q '^vm-run: /etc/passwd does not look like a bzImage$' "$TMP/out" || { cat "$TMP/out"; fail "no 'not a bzImage'"; }
+
+# Modules of another release (a module whose vermagic says so): they would
+# not load in the guest, which then stopped without its shares.
+printf 'vermagic=6.1.0-other SMP mod_unload \000' >"$TMP/modinfo"
+objcopy -I binary -O elf64-x86-64 --rename-section .data=.modinfo "$TMP/modinfo" "$mods/kernel/other.ko"
+rc=0
+scripts/vm-run --kernel "$bz" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with modules of another release exited $rc, expected 3"; }
+grep -q "holds modules for kernel 6.1.0-other (.*other.ko), but $bz is 6.1.0-fake\$" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "the release mismatch is not said"; }
+! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
+
+# A qemu that never ends (a hung guest), with modules vm-run can list:
+# * at --timeout vm-run stops it: exit 3, saying so, no qemu left;
+# * vm-run SIGKILLed (a CI job's hard stop): the qemu still dies, 20 s after
+#   the deadline (it used to run on with nobody to stop it).
+fake=$TMP/fakebin fmods=$TMP/fakemods
+mkdir -p "$fake" "$fmods/kernel"
+printf '#!/bin/sh\necho $$ >"%s/qemu.pid"\nexec sleep 600\n' "$TMP" >"$fake/qemu-system-x86_64"
+chmod +x "$fake/qemu-system-x86_64"
+for m in virtio_pci virtio_blk 9pnet_virtio 9p; do
+	printf 'name=%s\000vermagic=6.1.0-fake SMP\000' "$m" >"$TMP/modinfo"
+	objcopy -I binary -O elf64-x86-64 --rename-section .data=.modinfo "$TMP/modinfo" "$fmods/kernel/$m.ko"
+done
+hung_vm() { # TIMEOUT: vm-run in the background, its pid in $vm once qemu runs
+	rm -f "$TMP/qemu.pid"
+	PATH=$fake:$PATH TMPDIR=$TMP scripts/vm-run --kernel "$bz" --modules "$fmods" --accel tcg \
+		--timeout "$1" --results "$TMP/r4" -- true >"$TMP/out" 2>&1 &
+	vm=$!
+	for _ in $(seq 100); do [ -s "$TMP/qemu.pid" ] && break; sleep 0.1; done
+	[ -s "$TMP/qemu.pid" ] || { cat "$TMP/out"; fail "the fake qemu did not start"; }
+}
+gone_within() { # SECONDS: the fake qemu ends within them
+	local pid n=0
+	pid=$(cat "$TMP/qemu.pid")
+	while kill -0 "$pid" 2>/dev/null; do
+		[ "$n" -lt $(($1 * 10)) ] || { kill -9 "$pid"; fail "the qemu outlived vm-run by $1 s"; }
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+hung_vm 2
+rc=0
+wait "$vm" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a hung guest exited $rc, expected 3"; }
+grep -q 'timeout: the guest ran longer than 2s and was killed' "$TMP/out" || { cat "$TMP/out"; fail "no timeout message"; }
+gone_within 2
+hung_vm 1
+kill -9 "$vm"
+wait "$vm" 2>/dev/null || true
+gone_within 30
 
 # A meta-package, when the archive apt knows has one.
 meta=$(apt-cache search --names-only '^linux-image-[0-9]+\.[0-9]+-amd64$' 2>/dev/null | awk '{ print $1; exit }')

@@ -11,7 +11,10 @@
 #     scenarios/agreement.ini);
 #   - crash_subsets on the dm log (the same replay);
 #   - a log device far too small for the workload: the kernel stops logging,
-#     and the case is an error, never a pass.
+#     and the case is an error, never a pass;
+#   - then, in the same boot, dm_log_writes unloaded (and modprobe unable to
+#     bring it back): crash_points on dm is an environment error (exit 3),
+#     and no dm device is left behind.
 # A small image (the sample's third layer) keeps it to a few minutes under
 # TCG.  PC_SKIP_VM=1 makes run.sh skip it.
 source "$(dirname "$0")/lib.sh"
@@ -42,10 +45,39 @@ backend = dm
 fs = ext4
 log_size = 2M
 EOF
+cat >"$out/nolw.ini" <<EOF
+[global]
+image = $TOP/images/sample/layer3.tar.zst
+device_size = 256M
+crash_points = 2
+modes = syncfs
+
+[nolw]
+backend = dm
+fs = ext4
+EOF
+# The guest's modprobe finds nothing for the guest's kernel in the host's
+# /lib/modules, unless the host runs that very kernel: a modprobe that
+# always fails makes the missing target certain.
+cat >"$out/guest.sh" <<'GUEST'
+out=$1
+./powercut run "$out/lw.ini" -o "$out/res"
+rc=$?
+mkdir -p /tmp/nomodprobe
+printf '#!/bin/sh\nexit 1\n' >/tmp/nomodprobe/modprobe
+chmod +x /tmp/nomodprobe/modprobe
+if rmmod dm_log_writes; then
+	PATH=/tmp/nomodprobe:$PATH ./powercut run "$out/nolw.ini" -o "$out/res/nolw" \
+		>"$out/res/nolw.out" 2>&1
+	echo $? >"$out/res/nolw.rc"
+	ls /sys/class/block | grep '^dm-' >"$out/res/nolw.dm" || true
+fi
+exit $rc
+GUEST
 
 rc=0
-scripts/vm-run --debian-kernel --timeout 1800 -- \
-	./powercut run "$out/lw.ini" -o "$out/res" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+scripts/vm-run --debian-kernel --timeout 1800 --results "$out/res" -- \
+	bash "$out/guest.sh" "$out" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
 tr -d '\r' <"$TMP/stdout" | grep -E '^\||^- ' || true
 # The small log's case is an error, so the run exits 1.
 if [ "$rc" -ne 1 ]; then
@@ -86,6 +118,15 @@ id=smalllog/ext4/syncfs
 [ "$(case_field "$res" "$id" .verdict)" = error ] || fail "$id: a full log gave verdict $(case_field "$res" "$id" .verdict), not error"
 case_field "$res" "$id" .reason | grep -q 'filled up or failed' ||
 	fail "$id: the reason does not say the log was incomplete: $(case_field "$res" "$id" .reason)"
+# Without the log-writes target: an environment error, nothing left.
+[ -f "$res/nolw.rc" ] || fail "the guest could not unload dm_log_writes"
+[ "$(cat "$res/nolw.rc")" = 3 ] ||
+	{ cat "$res/nolw.out"; fail "crash_points on dm without dm-log-writes exited $(cat "$res/nolw.rc"), expected 3"; }
+id=nolw/ext4/syncfs
+[ "$(case_field "$res/nolw" "$id" .verdict)" = error ] || fail "$id: verdict is not error"
+case_field "$res/nolw" "$id" .reason | grep -q 'no log-writes target (CONFIG_DM_LOG_WRITES' ||
+	fail "$id: the reason does not name the missing target: $(case_field "$res/nolw" "$id" .reason)"
+[ -f "$res/nolw.dm" ] && [ ! -s "$res/nolw.dm" ] || fail "dm devices left in the guest: $(cat "$res/nolw.dm" 2>/dev/null)"
 # Nothing of the run left in the guest is checked by powercut's own
 # teardown; on the host, nothing of ours may remain.
 assert_no_leftovers
