@@ -43,6 +43,17 @@ static int crash_points_ok(struct pc_case_result *r)
 	return 1;
 }
 
+/* crash_points asked, and the device saw no flush to take a state at
+ * (nobarrier, a mode and a commit that never flush): the check did not run,
+ * which is no pass. */
+static void no_crash_point(struct pc_case_result *r)
+{
+	r->verdict = PC_VERDICT_ERROR;
+	snprintf(r->reason, sizeof(r->reason), "crash_points = %u: the device saw no flush "
+		 "during the workload, so no crash state was checked (nobarrier, or a write "
+		 "cache that is never flushed?)", r->c->crash_points);
+}
+
 /* expect = intact and fio's verify found lost blocks: the reason, and
  * whether the job promised them at all. */
 static void fio_lost(struct pc_case_result *r)
@@ -95,6 +106,8 @@ void pc_verdict_judge(struct pc_case_result *r)
 			 pc_mode_name(c->mode));
 	else if (!crash_points_ok(r))
 		return;
+	else if (c->crash_points && r->cp.n == 0)
+		no_crash_point(r);
 	else
 		r->verdict = PC_VERDICT_PASS;
 }

@@ -193,6 +193,19 @@ static void test_point_clean_passes(void)
 	judged(PC_VERDICT_PASS, NULL);
 }
 
+/* crash_points asked but the device saw no flush: nothing was checked. */
+static void test_no_point_is_error(void)
+{
+	with_point(PC_EXPECT_INTACT);
+	flat_case.crash_points = 4;
+	judged(PC_VERDICT_PASS, NULL);
+	with_point(PC_EXPECT_INTACT);
+	flat_case.crash_points = 4;
+	r.cp.n = 0;
+	r.cp.flushes = 0;
+	judged(PC_VERDICT_ERROR, "crash_points = 4: the device saw no flush during the workload");
+}
+
 static void test_point_unmountable_fails(void)
 {
 	with_point(PC_EXPECT_ANY);
@@ -337,6 +350,7 @@ void register_verdict_tests(void)
 	CU_add_test(s, "loss: entries lost: pass", test_loss_with_loss_passes);
 	CU_add_test(s, "any: pass with or without loss", test_any_passes_either_way);
 	CU_add_test(s, "crash point clean and intact: pass", test_point_clean_passes);
+	CU_add_test(s, "crash points asked, no flush to take them at: error", test_no_point_is_error);
 	CU_add_test(s, "crash point that does not mount: fail", test_point_unmountable_fails);
 	CU_add_test(s, "crash point with fsck errors: fail", test_point_fsck_errors_fail);
 	CU_add_test(s, "crash point whose fsck could not run: fail", test_point_fsck_not_run_fails);
