@@ -1,5 +1,6 @@
 /* cmd_unpack.c - `powercut unpack IMAGE... DIR [-m MANIFEST]`: apply an
  * image's layers onto a folder, as a run does, and keep the manifest. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,8 +20,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: powercut unpack IMAGE... DIR [-m MANIFEST] [--platform P]\n\n"
 		   "Apply the layers of IMAGE (layer tarballs or layer:FILE, an OCI layout\n"
 		   "DIR or DIR:TAG, an oci-archive, a docker-archive / docker-save tar, a\n"
-		   "skopeo dir: folder) in order onto DIR (created if missing),\n"
-		   "honouring OCI whiteouts, exactly as `powercut run` does, but with no\n"
+		   "skopeo dir: folder) in order onto DIR (created if missing; it must be\n"
+		   "empty), honouring OCI whiteouts, exactly as `powercut run` does, but with no\n"
 		   "device, durability mode or power cut.  Needs root (owners, devices,\n"
 		   "trusted.* xattrs; extraction runs chrooted into DIR).\n\n"
 		   "  -m, --manifest FILE  save the manifest of the unpacked tree to FILE,\n"
@@ -28,6 +29,33 @@ static void usage(FILE *f)
 		   "  --platform P         choose among the platforms of an index\n"
 		   "  -h, --help           this text\n\n"
 		   "exit status: 0 done, 2 usage or input error, 3 not root, 1 write error.\n");
+}
+
+/* DIR must hold nothing yet: the unpack removes whatever is in the way of
+ * an image entry (as a later layer replaces an earlier one), which in a
+ * folder of the user's would be their files; and what it did not write
+ * would be mixed into the tree.  GNU tar refuses the first case too. */
+static int refuse_nonempty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return pc_fail_errno(PC_ERR_INPUT, errno, "open folder %s", dir);
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d)) && (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")))
+		;
+	int err = errno;
+	char *first = de ? pc_esc_text(de->d_name) : NULL;
+	closedir(d);
+	int rc = 0;
+	if (first)
+		rc = pc_fail(PC_ERR_INPUT, "%s is not empty (it holds %s): the unpack would remove "
+			     "what is in the way of the image's entries; give a new or empty folder",
+			     dir, first);
+	else if (err)
+		rc = pc_fail_errno(PC_ERR_RUN, err, "read folder %s", dir);
+	free(first);
+	return rc;
 }
 
 int cmd_unpack(int argc, char **argv)
@@ -47,6 +75,8 @@ int cmd_unpack(int argc, char **argv)
 	const char *dir = argv[argc - 1];
 	if (pc_mkdir_p(dir, 0755) < 0)
 		return PC_EXIT_FAIL;
+	if (refuse_nonempty(dir) < 0)
+		return pc_exit_for_error(PC_EXIT_FAIL);
 	struct pc_image img;
 	rc = cmd_image_open(argv + first, argc - first - 1, platform, &img);
 	if (rc != PC_EXIT_OK)

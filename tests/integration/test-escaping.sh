@@ -37,6 +37,12 @@ grep -q 'abs%EF%BF%BF%1B\]0;pwned%07%0Aname' "$TMP/e" || { cat "$TMP/e"; fail "t
 "$POWERCUT" manifest "$TMP/hostile.tar" -o "$TMP/m.txt" 2> "$TMP/e" || { cat "$TMP/e"; fail "manifest hostile.tar"; }
 assert_clean "$TMP/m.txt" "manifest.txt"
 "$POWERCUT" unpack "$TMP/hostile.tar" "$TMP/tree" > "$TMP/o" 2> "$TMP/e" || { cat "$TMP/e"; fail "unpack hostile.tar"; }
+# a second unpack onto the filled folder would remove what is in its way
+rc=0
+"$POWERCUT" unpack "$TMP/hostile.tar" "$TMP/tree" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "unpack onto a folder that is not empty: exit $rc, expected 2"; }
+grep -q "tree is not empty (it holds " "$TMP/e" || { cat "$TMP/e"; fail "the refusal does not say why"; }
+assert_clean "$TMP/e" "unpack refusal stderr"
 rm "$TMP/tree/dir/$evil_name" "$TMP/tree/dir/a|b<c>&d"
 echo extra > "$TMP/tree/dir/x"$'\e[2J'
 rc=0
