@@ -107,8 +107,15 @@ static int copy_sparse(int src, const char *dst, uint64_t size)
 	return rc;
 }
 
-/* Mount quietly: a crash point that does not mount is a finding, not an
- * error of the run. */
+int pc_crash_mount_failed_on_machine(enum pc_errclass cls, int err)
+{
+	return cls == PC_ERR_ENV || err == ENOMEM || err == EBUSY || err == ENODEV ||
+	       err == EMFILE || err == ENFILE || err == EPERM;
+}
+
+/* Mount quietly: 0 mounted; 1 it does not mount, a finding of the point,
+ * not an error of the run; -1 the machine failed it (no memory, device
+ * busy, ...), which says nothing of the point: an error, never a fail. */
 static int mount_point(const char *dev, const char *mnt, const struct pc_crash_target *t,
 		       struct pc_crash_point *pt)
 {
@@ -120,13 +127,20 @@ static int mount_point(const char *dev, const char *mnt, const struct pc_crash_t
 	pc_capture_errors(pt->mount_error, sizeof(pt->mount_error));
 	pc_messages_quiet = 1;
 	int rc = pc_fs_mount(dev, mnt, t->fstype, t->mount_opts);
+	int err = errno;
+	enum pc_errclass cls = pc_last_errclass;
 	pc_messages_quiet = saved_quiet;
 	pc_capture_resume(saved_buf, saved_len);
 	pc_last_errclass = saved_class;
 	pt->mounted = rc == 0;
-	if (rc == 0)
+	if (rc == 0) {
 		pt->mount_error[0] = '\0';
-	return rc;
+		return 0;
+	}
+	if (pc_crash_mount_failed_on_machine(cls, err))
+		return pc_fail(cls == PC_ERR_ENV ? PC_ERR_ENV : PC_ERR_RUN, "crash point at flush "
+			       "%llu: %s", (unsigned long long)pt->flush, pt->mount_error);
+	return 1;
 }
 
 static int look_inside(const char *mnt, const struct pc_crash_target *t,
@@ -163,7 +177,10 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 	pt->fsck = PC_FSCK_SKIPPED;
 	struct pc_loop lo = { .fd = -1 };
 	int rc = pc_loop_attach(img, 0, &lo);
-	if (rc == 0 && mount_point(lo.path, mnt, t, pt) == 0) {
+	int mounted = rc == 0 ? mount_point(lo.path, mnt, t, pt) : 1;
+	if (mounted < 0)
+		rc = -1;
+	if (mounted == 0) {
 		rc = look_inside(mnt, t, pt);
 		if (pc_fs_umount(mnt) < 0)
 			rc = -1;

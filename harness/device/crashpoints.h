@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include "fs/fs.h"
 #include "image/manifest.h"
+#include "util/util.h"
 
 struct pc_crash_point {
 	uint64_t flush;          /* replayed through this flush (1-based) */
@@ -53,6 +54,12 @@ struct pc_crash_target {
 /* Which flushes (1-based, ascending, distinct) N points check among
  * FIRST+1 .. M: evenly spread, the last one always M.  Returns how many. */
 size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out);
+
+/* Did a crash point's mount fail (error class CLS, errno ERR) for a reason
+ * of the machine's (no memory, device busy, no driver, not allowed), not
+ * for what the filesystem found on the device (EUCLEAN, EINVAL, EIO)?  The
+ * first is an error of the case, only the second a finding of the point. */
+int pc_crash_mount_failed_on_machine(enum pc_errclass cls, int err);
 
 /* Replay LOG and check N points (see the top).  Findings go to OUT; -1 only
  * when the check itself could not run (a bad log, no loop device...). */

@@ -376,6 +376,7 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	mount_opts_parse(opts, &flags, &data);
 	if (pc_fs_wait_released(dev) < 0) {
 		free(data);
+		errno = EBUSY;
 		return -1;
 	}
 	int rc = 0;
@@ -391,6 +392,7 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 		else
 			rc = pc_fail_errno(e == EPERM ? PC_ERR_ENV : PC_ERR_RUN, e,
 					   "mount %s on %s (%s)", dev, dir, fstype);
+		errno = e; /* for a caller that tells its reasons apart */
 	}
 	free(data);
 	return rc;

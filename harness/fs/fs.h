@@ -23,7 +23,8 @@ char *pc_fs_tool_message(const char *out);
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
 int pc_fs_probe(const char *dev, char *out, size_t len);
-/* mount(2) with the options string split into MS_* flags and data. */
+/* mount(2) with the options string split into MS_* flags and data.  On
+ * failure errno is the reason (EBUSY: the device is still held). */
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
 		const char *opts);
 int pc_fs_umount(const char *dir);

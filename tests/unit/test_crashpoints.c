@@ -2,6 +2,7 @@
  * itself is tested end to end by test-crash-points.sh: its last point must
  * rebuild the committed, intact image.) */
 #include <CUnit/CUnit.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,6 +61,19 @@ static int same_content(int a, int b, uint64_t size)
  * only what differs: data only in the source, data only in the copy (must
  * read as zeros again), a changed block inside a shared range, across the
  * 1 MiB read chunks. */
+/* A point that does not mount is a finding only when the filesystem
+ * refused what it found; the machine's failures make the case an error. */
+static void test_mount_failure_kinds(void)
+{
+	CU_ASSERT_FALSE(pc_crash_mount_failed_on_machine(PC_ERR_RUN, EUCLEAN));
+	CU_ASSERT_FALSE(pc_crash_mount_failed_on_machine(PC_ERR_RUN, EIO));
+	CU_ASSERT_FALSE(pc_crash_mount_failed_on_machine(PC_ERR_INPUT, EINVAL));
+	CU_ASSERT(pc_crash_mount_failed_on_machine(PC_ERR_RUN, ENOMEM));
+	CU_ASSERT(pc_crash_mount_failed_on_machine(PC_ERR_RUN, EBUSY));
+	CU_ASSERT(pc_crash_mount_failed_on_machine(PC_ERR_RUN, ENODEV));
+	CU_ASSERT(pc_crash_mount_failed_on_machine(PC_ERR_ENV, EPERM));
+}
+
 static void test_imgsync(void)
 {
 	char *dir = unit_tmpdir();
@@ -94,6 +108,8 @@ void register_crashpoints_tests(void)
 {
 	CU_pSuite s = CU_add_suite("crashpoints", NULL, NULL);
 	CU_add_test(s, "pick: spread, distinct, ending on the last flush", test_pick);
+	CU_add_test(s, "a point's mount failure: the filesystem's or the machine's",
+		    test_mount_failure_kinds);
 	CU_add_test(s, "imgsync: the copy reads as the source, only differing blocks written",
 		    test_imgsync);
 }
