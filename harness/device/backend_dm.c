@@ -605,7 +605,10 @@ static int dm_log_finish(struct pc_backend *b)
 		return pc_fail(PC_ERR_RUN, "dm-log-writes log %s has no mark '%s' before the cut",
 			       p->logfile, MARK_WORKLOAD);
 	b->log_first_flush = (uint64_t)first;
-	/* The raw log is not needed any more; the converted one is. */
+	/* The raw log is not needed any more, the converted one is; --keep
+	 * keeps it for replay-log and the like. */
+	if (b->keep_backing)
+		return 0;
 	if (unlink(p->logfile) < 0)
 		pc_warn("remove %s: %s", p->logfile, strerror(errno));
 	else
