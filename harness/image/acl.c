@@ -226,39 +226,102 @@ static int add_raw(struct archive_entry *ae, int type, const unsigned char *v, s
 	return 0;
 }
 
-int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const char **why)
+/* Remove the raw system.posix_acl_* xattrs of AE, keeping the others. */
+static void strip_raw_acls(struct archive_entry *ae)
 {
 	size_t n = (size_t)archive_entry_xattr_reset(ae);
+	/* Copies: archive_entry_xattr_clear frees the entry's own. */
+	struct { char *name; void *value; size_t size; } *keep = xcalloc(n ? n : 1, sizeof(*keep));
+	size_t nkeep = 0;
+	const char *xn;
+	const void *xv;
+	size_t xs;
+	while (archive_entry_xattr_next(ae, &xn, &xv, &xs) == ARCHIVE_OK) {
+		if (!strcmp(xn, PC_ACL_ACCESS_XATTR) || !strcmp(xn, PC_ACL_DEFAULT_XATTR))
+			continue;
+		keep[nkeep].name = xstrdup(xn);
+		keep[nkeep].value = xmalloc(xs ? xs : 1);
+		memcpy(keep[nkeep].value, xv, xs);
+		keep[nkeep++].size = xs;
+	}
+	archive_entry_xattr_clear(ae);
+	for (size_t i = 0; i < nkeep; i++) {
+		archive_entry_xattr_add_entry(ae, keep[i].name, keep[i].value, keep[i].size);
+		free(keep[i].name);
+		free(keep[i].value);
+	}
+	free(keep);
+}
+
+/* Does AE have a raw ACL xattr? */
+static int has_raw_acl(struct archive_entry *ae)
+{
+	archive_entry_xattr_reset(ae);
 	const char *xn;
 	const void *xv;
 	size_t xs;
 	int raw = 0;
 	while (archive_entry_xattr_next(ae, &xn, &xv, &xs) == ARCHIVE_OK)
 		raw |= !strcmp(xn, PC_ACL_ACCESS_XATTR) || !strcmp(xn, PC_ACL_DEFAULT_XATTR);
-	if (!raw)
-		return 0;
-	*name = PC_ACL_ACCESS_XATTR;
-	if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E | ARCHIVE_ENTRY_ACL_TYPE_NFS4)) {
-		*why = "is given together with ACL records (SCHILY.acl): the runtimes apply the "
-		       "xattr, libarchive the records";
-		return -1;
-	}
-	/* Copies: archive_entry_xattr_clear frees the entry's own. */
-	struct { char *name; void *value; size_t size; } *keep = xcalloc(n, sizeof(*keep));
-	size_t nkeep = 0;
+	return raw;
+}
+
+/* GNU tar --acls --xattrs writes an ACL twice: as records (SCHILY.acl.*)
+ * and as the raw xattr it read from the kernel.  Taken, as the records,
+ * when every raw ACL is the value the records give the kernel; refused
+ * when one differs (the runtimes apply the xattr, libarchive the records).
+ * The value is compared as it was read: the records and the header mode
+ * came from the same stat. */
+static int raw_agrees_with_records(struct archive_entry *ae, const char **name,
+				   const char **why)
+{
+	const char *xn;
+	const void *xv;
+	size_t xs;
 	int rc = 0;
-	const void *seen[2] = { NULL, NULL };
-	size_t seen_size[2] = { 0, 0 };
 	archive_entry_xattr_reset(ae);
 	while (rc == 0 && archive_entry_xattr_next(ae, &xn, &xv, &xs) == ARCHIVE_OK) {
 		int is_default = !strcmp(xn, PC_ACL_DEFAULT_XATTR);
-		if (!is_default && strcmp(xn, PC_ACL_ACCESS_XATTR)) {
-			keep[nkeep].name = xstrdup(xn);
-			keep[nkeep].value = xmalloc(xs ? xs : 1);
-			memcpy(keep[nkeep].value, xv, xs);
-			keep[nkeep++].size = xs;
+		if (!is_default && strcmp(xn, PC_ACL_ACCESS_XATTR))
 			continue;
+		unsigned char *want;
+		int mask;
+		size_t n = pc_acl_xattr(ae, is_default, &want, &mask);
+		if (n != xs || (n && memcmp(want, xv, n))) {
+			*name = is_default ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR;
+			*why = "is given together with ACL records (SCHILY.acl) that say otherwise: "
+			       "the runtimes apply the xattr, libarchive the records";
+			rc = -1;
 		}
+		free(want);
+	}
+	if (rc == 0)
+		strip_raw_acls(ae);
+	return rc;
+}
+
+int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const char **why)
+{
+	if (!has_raw_acl(ae))
+		return 0;
+	*name = PC_ACL_ACCESS_XATTR;
+	if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_NFS4)) {
+		*why = "is given together with NFSv4 ACL records";
+		return -1;
+	}
+	if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E))
+		return raw_agrees_with_records(ae, name, why);
+	int rc = 0;
+	const void *seen[2] = { NULL, NULL };
+	size_t seen_size[2] = { 0, 0 };
+	const char *xn;
+	const void *xv;
+	size_t xs;
+	archive_entry_xattr_reset(ae);
+	while (rc == 0 && archive_entry_xattr_next(ae, &xn, &xv, &xs) == ARCHIVE_OK) {
+		int is_default = !strcmp(xn, PC_ACL_DEFAULT_XATTR);
+		if (!is_default && strcmp(xn, PC_ACL_ACCESS_XATTR))
+			continue;
 		*name = is_default ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR;
 		/* LIBARCHIVE.xattr and SCHILY.xattr records both: as check_xattrs */
 		if (seen[is_default]) {
@@ -278,13 +341,7 @@ int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const ch
 						    : ARCHIVE_ENTRY_ACL_TYPE_ACCESS, xv, xs, why);
 		}
 	}
-	archive_entry_xattr_clear(ae);
-	for (size_t i = 0; i < nkeep; i++) {
-		archive_entry_xattr_add_entry(ae, keep[i].name, keep[i].value, keep[i].size);
-		free(keep[i].name);
-		free(keep[i].value);
-	}
-	free(keep);
+	strip_raw_acls(ae);
 	return rc;
 }
 

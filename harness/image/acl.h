@@ -36,7 +36,8 @@ size_t pc_acl_xattr(struct archive_entry *ae, int is_default, unsigned char **ou
  * entries are taken that way.  0 on success (nothing to do included); -1
  * with *name and *why (static strings, "is ..." or "has ...") for a value
  * the kernel would refuse, a default ACL on anything but a folder, or ACL
- * records given as well. */
+ * records given as well that give the kernel another value (GNU tar
+ * --acls --xattrs writes both: taken, as the records, when they agree). */
 int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const char **why);
 
 /* NULL if AE's ACLs (SCHILY.acl records, or raw ones taken above) are what

@@ -160,6 +160,28 @@ static void test_raw_taken(void)
 	free(v);
 	archive_entry_free(e);
 
+	/* GNU tar --acls --xattrs: the records and the raw xattr, agreeing. */
+	e = entry(AE_IFREG, 0664, "user::rw-,user:1234:rw-,group::r--,group:55:r--,mask::rw-,"
+		  "other::r--", NULL);
+	add_xattr_hex(e, PC_ACL_ACCESS_XATTR, FILE_ACCESS);
+	add_xattr_hex(e, "user.keep", "31");
+	CU_ASSERT_EQUAL(pc_acl_take_raw_xattrs(e, &name, &why), 0);
+	CU_ASSERT(!has_xattr(e, PC_ACL_ACCESS_XATTR) && has_xattr(e, "user.keep"));
+	n = pc_acl_xattr(e, 0, &v, &mask);
+	CU_ASSERT(value_is(v, n, FILE_ACCESS));
+	free(v);
+	archive_entry_free(e);
+	e = entry(AE_IFDIR, 0775, "user::rwx,user:1234:rwx,group::r-x,mask::rwx,other::r-x",
+		  "user::rwx,group::r-x,group:77:r-x,mask::r-x,other::r-x");
+	add_xattr_hex(e, PC_ACL_DEFAULT_XATTR, DIR_DEFAULT);
+	add_xattr_hex(e, PC_ACL_ACCESS_XATTR, DIR_ACCESS);
+	CU_ASSERT_EQUAL(pc_acl_take_raw_xattrs(e, &name, &why), 0);
+	if (why)
+		fprintf(stderr, "\n  %s %s\n", name, why);
+	CU_ASSERT(!has_xattr(e, PC_ACL_ACCESS_XATTR) && !has_xattr(e, PC_ACL_DEFAULT_XATTR));
+	archive_entry_free(e);
+	why = NULL;
+
 	/* No raw ACL: nothing changes. */
 	e = entry(AE_IFREG, 0644, "user::rw-,user:7:r--,group::r--,mask::r--,other::r--", NULL);
 	CU_ASSERT_EQUAL(pc_acl_take_raw_xattrs(e, &name, &why), 0);
