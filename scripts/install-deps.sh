@@ -10,6 +10,9 @@ PACKAGES=(
   e2fsprogs xfsprogs btrfs-progs util-linux fio valgrind
   qemu-system-x86 busybox-static kmod cpio jq zstd
   attr
+  # tests/integration/test-roundtrip.sh: ACLs set with setfacl, archived by
+  # GNU tar --acls --xattrs
+  acl
   # scripts/bench.sh: its io_uring fsync walker, GNU tar and the inflaters
   # of the decompression floor
   liburing-dev tar gzip xz-utils

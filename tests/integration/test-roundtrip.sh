@@ -194,6 +194,23 @@ roundtrip sample images/sample/layer1.tar.gz images/sample/layer2.tar.gz images/
 roundtrip edge "$TMP"/img-edge/layer1.tar "$TMP"/img-edge/layer2.tar.gz "$TMP"/img-edge/layer3.tar.zst
 roundtrip smallfiles "$TMP"/img-small/layer1.tar.gz "$TMP"/img-small/layer2.tar.gz "$TMP"/img-small/layer3.tar.gz
 
+# GNU tar --acls --xattrs: every ACL twice (SCHILY.acl records and the raw
+# value); layer 2 adds, below layer 1's folder with a default ACL, a file
+# and a folder of no ACL of their own, which the kernel makes inherit one.
+acl_src="$TMP/acl-src"
+mkdir -p "$acl_src/1/d" "$acl_src/2/d/sub"
+echo a > "$acl_src/1/f"
+chmod 0640 "$acl_src/1/f"
+setfacl -m u:1234:rw,g:55:r "$acl_src/1/f"
+setfacl -m u:1234:rwx "$acl_src/1/d"
+setfacl -d -m g:77:rx "$acl_src/1/d"
+echo b > "$acl_src/2/d/new"
+tar --xattrs --xattrs-include='*' --acls -C "$acl_src/1" -cf "$TMP/acl1.tar" .
+tar --xattrs --xattrs-include='*' --acls -C "$acl_src/2" -cf "$TMP/acl2.tar" d/new d/sub
+grep -qa 'SCHILY.acl.access' "$TMP/acl1.tar" && grep -qa 'SCHILY.xattr.system.posix_acl_access' "$TMP/acl1.tar" ||
+	fail "GNU tar did not store the ACLs both ways: the test proves nothing"
+roundtrip gnutar-acls "$TMP/acl1.tar" "$TMP/acl2.tar"
+
 # Input errors exit 2.
 rc=0; "$POWERCUT" verify "$TMP/no-such-manifest" "$TMP" 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "verify with a missing manifest exited $rc, expected 2"
