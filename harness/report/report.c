@@ -33,9 +33,19 @@ const char *pc_verdict_name(enum pc_verdict v)
 	return "?";
 }
 
-int pc_report_loss_measured(const struct pc_case_result *res)
+/* Did the verification run?  Not for a case that erred: its "lost" and
+ * "checked" are null in results.json, never a reassuring 0. */
+static int verified(const struct pc_case_result *res)
 {
-	return res->verdict != PC_VERDICT_ERROR && (res->committed || res->fio.midrun);
+	return res->verdict != PC_VERDICT_ERROR;
+}
+
+/* Is the loss one against the promise: the commit record came back (or,
+ * after a mid-run fio cut, fio's saved state is the promise)?  The table
+ * shows the loss only then. */
+static int loss_against_promise(const struct pc_case_result *res)
+{
+	return verified(res) && (res->committed || res->fio.midrun);
 }
 
 const char *pc_fsck_name(enum pc_fsck_result f)
@@ -236,8 +246,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_str(o, "verdict", pc_verdict_name(res->verdict));
 	put_str(o, "reason", res->reason);
 	pc_outcome_json(o, res);
-	/* A loss that was never measured is null, not 0 (result.h). */
-	if (pc_report_loss_measured(res)) {
+	if (verified(res)) {
 		put_int(o, "lost", res->vr.lost);
 		put_int(o, "checked", res->vr.checked);
 	} else {
@@ -376,7 +385,7 @@ static void row_cells(const struct pc_case_result *res, char cells[NCOLS][160])
 	snprintf(cells[9], 160, "%llu", (unsigned long long)res->io.flushes);
 	snprintf(cells[10], 160, "%llu", (unsigned long long)res->fsyncs);
 	snprintf(cells[11], 160, "%llu", (unsigned long long)res->entries);
-	if (!pc_report_loss_measured(res))
+	if (!loss_against_promise(res))
 		snprintf(cells[12], 160, "-");
 	else
 		snprintf(cells[12], 160, "%zu", res->vr.lost);
@@ -461,7 +470,7 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct pc_case_result *res = &r->results[i];
 		/* A mid-run fio cut has no commit record: fio's state is the promise. */
-		int lost = pc_report_loss_measured(res) && res->vr.lost;
+		int lost = loss_against_promise(res) && res->vr.lost;
 		if (res->verdict == PC_VERDICT_PASS && !lost && res->outcome == PC_OUT_PASS)
 			continue;
 		if (first)

@@ -101,12 +101,6 @@ struct pc_run_report {
 const char *pc_verdict_name(enum pc_verdict v);
 const char *pc_fsck_name(enum pc_fsck_result f);
 
-/* Was the loss of RES measured?  Only when the case did not err and its
- * commit record came back (or fio's state after a mid-run cut is the
- * promise); otherwise nothing was verified, and "lost" and "checked" are
- * null in results.json and "-" in the table, never a reassuring 0. */
-int pc_report_loss_measured(const struct pc_case_result *res);
-
 /* results.json, junit.xml, summary.md in DIR. */
 int pc_report_write(const struct pc_run_report *r, const char *dir);
 /* The summary table (markdown) on F. */

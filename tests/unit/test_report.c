@@ -233,6 +233,13 @@ static void test_json(void)
 	CU_ASSERT_EQUAL(rr.v[1].lost, 3);
 	CU_ASSERT_EQUAL(rr.v[2].lost, -1);
 	pc_results_free(&rr);
+	/* The commit record lost: verified all the same, the count stays. */
+	results[1].committed = 0;
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	check_int(json_array_get(json_object_get(root, "cases"), 1), "lost", 3);
+	json_decref(root);
 	/* No temporary file is left behind. */
 	char *tmp = xasprintf("%s/.results.json.tmp", dir);
 	CU_ASSERT_NOT_EQUAL(access(tmp, F_OK), 0);
