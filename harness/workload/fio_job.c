@@ -531,13 +531,16 @@ static int read_option(struct parser *p, char *text)
 		text[--klen] = '\0';
 	if (klen == 0)
 		return job_error(p, p->lineno, NULL, "a value without an option name");
+	/* Not quoted: a file that is no job file (a scenario can name any
+	 * file) would have its first line printed, by root, into the logs. */
+	if (p->nsections == 0)
+		return job_error(p, p->lineno, NULL, "not a fio job file: a line that is not a "
+				 "comment before the first [section]");
 	for (size_t i = 0; i < klen; i++)
 		if (!option_key_char(text[i]) || (i == 0 && text[i] == '-'))
 			return job_error(p, p->lineno, NULL, "'%s' is not an option name (letters, "
 					 "digits, '_' and '-')", text);
 	const char *key = text;
-	if (p->nsections == 0)
-		return job_error(p, p->lineno, key, "an option before any [section]");
 	const char *v = value ? value : "";
 	if (strstr(v, " --"))
 		return job_error(p, p->lineno, key, "' --' in a value: powercut could not compare "

@@ -188,7 +188,17 @@ static void test_refused_structure(void)
 	refused("[j]\nrw=write\nsize=1m\n", "j.fio:1", "verify is not set");
 	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
 	refused("[global]\nrw=write\n", "no job", NULL);
-	refused("rw=write\n[j]\n", "j.fio:1: rw", "before any");
+	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
+	/* a file that is no job file: its first line is not printed */
+	char msg[512] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_EQUAL(pc_fio_job_parse_string("root:$6$secret:19000:0:::\n", "shadow", &jf), -1);
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "shadow:1: not a fio job file"));
+	CU_ASSERT_PTR_NULL(strstr(msg, "secret"));
 	refused(JOB "[j]\nrw=write\n", "j.fio:5", "appears twice");
 	refused("[global]\nfilename=f\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:7: filename",
 		"same file");
