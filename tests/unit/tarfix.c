@@ -127,3 +127,17 @@ void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int g
 	archive_write_close(a);
 	archive_write_free(a);
 }
+
+void break_pax_record(const char *path, const char *record)
+{
+	size_t n;
+	char *t = pc_read_file(path, &n);
+	CU_ASSERT_FATAL(t != NULL);
+	char *needle = xasprintf(" %s", record);
+	char *rec = memmem(t, n, needle, strlen(needle)); /* after its length, 2 digits */
+	free(needle);
+	CU_ASSERT_FATAL(rec != NULL && rec - t >= 2);
+	memcpy(rec - 2, "99", 2);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, n, 0), 0);
+	free(t);
+}

@@ -36,4 +36,8 @@ struct raw_member {
  * needed) at PATH, gzip-compressed when GZ. */
 void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int gz);
 
+/* Make the pax record that starts " RECORD" in the archive at PATH
+ * malformed: its two-digit length becomes 99, which overruns it. */
+void break_pax_record(const char *path, const char *record);
+
 #endif
