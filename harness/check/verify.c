@@ -585,25 +585,32 @@ static ssize_t get_xattr(const struct xattr_src *s, const char *name, unsigned c
 	return -1;
 }
 
-/* The NUL-separated name list; *len 0 when the filesystem has none. */
-static char *list_xattrs(const struct xattr_src *s, size_t *len)
+/* The NUL-separated name list into *NAMES (NULL and *len 0 when the entry
+ * has none, or the filesystem keeps none); -1 with errno when it cannot be
+ * listed. */
+static int list_xattrs(const struct xattr_src *s, char **names, size_t *len)
 {
+	*names = NULL;
 	*len = 0;
 	for (int tries = 0; tries < 8; tries++) {
 		ssize_t n = src_listxattr(s, NULL, 0);
-		if (n <= 0)
-			return NULL; /* none, or not supported: nothing to list */
-		char *names = xmalloc((size_t)n);
-		ssize_t got = src_listxattr(s, names, (size_t)n);
+		if (n == 0 || (n < 0 && errno == ENOTSUP))
+			return 0;
+		if (n < 0)
+			return -1;
+		char *buf = xmalloc((size_t)n);
+		ssize_t got = src_listxattr(s, buf, (size_t)n);
 		if (got >= 0) {
+			*names = buf;
 			*len = (size_t)got;
-			return names;
+			return 0;
 		}
-		free(names);
-		if (errno != ERANGE)
-			return NULL;
+		free(buf);
+		if (errno != ERANGE) /* ERANGE: it grew in between */
+			return -1;
 	}
-	return NULL;
+	errno = ERANGE;
+	return -1;
 }
 
 static void xattr_value_differs(struct vctx *v, const struct pc_entry *e,
@@ -659,7 +666,10 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 	/* Unexpected names: user.* and ACLs only; the system adds security.*
 	 * (SELinux labels) and others of its own. */
 	size_t len;
-	char *names = list_xattrs(&src, &len);
+	char *names;
+	if (list_xattrs(&src, &names, &len) < 0)
+		add_finding(v, PC_F_XATTR, e->path,
+			    "cannot list xattrs: %s (unexpected ones not checked)", strerror(errno));
 	for (size_t off = 0; names && off < len; off += strlen(names + off) + 1) {
 		const char *name = names + off;
 		int ours = !strncmp(name, "user.", 5) || !strncmp(name, "system.posix_acl_", 17);
@@ -876,38 +886,70 @@ struct name {
 	int is_dir;
 };
 
-static void warn_unlisted(const char *rel, int err)
+/* Whether PATH (escaped as findings hold it) already has a finding. */
+static int has_finding(const struct vctx *v, const char *path)
 {
-	char *e = esc(rel);
-	pc_warn("verify: cannot list %s: %s; extra entries below it are not reported",
-		e, strerror(err));
+	char *e = esc(path);
+	int found = 0;
+	for (size_t i = 0; i < v->out->nfindings && !found; i++)
+		found = !strcmp(v->out->findings[i].path, e);
 	free(e);
+	return found;
 }
 
-/* Names in the directory REL (below ROOT); NULL if it cannot be read (the
- * manifest checks already report why, or it is an unreadable extra). */
-static struct name *read_names(struct vctx *v, const char *rel, size_t *n)
+/* The folder REL could not be listed, so the extras below it cannot be
+ * looked for: that part of the check did not run, and a check that did not
+ * run never passes.  A reason of the machine's (memory, descriptors) is an
+ * error of the case; any other (EIO, EUCLEAN after the cut) is a finding of
+ * the folder, which loses it if it is a manifest entry. */
+static int unlisted(struct vctx *v, const char *rel, int err)
+{
+	char *e = esc(rel);
+	if (err == ENOMEM || err == EMFILE || err == ENFILE) {
+		int rc = pc_fail_errno(PC_ERR_RUN, err, "verify: cannot list %s", e);
+		free(e);
+		return rc;
+	}
+	free(e);
+	if (!pc_manifest_get(v->m, rel)) {
+		add_finding(v, PC_F_EXTRA, rel, "cannot list: %s (extras below it not looked for)",
+			    strerror(err));
+		return 0;
+	}
+	int was_lost = has_finding(v, rel);
+	add_finding(v, PC_F_CONTENT, rel, "cannot list: %s (extras below it not looked for)",
+		    strerror(err));
+	v->out->lost += !was_lost;
+	return 0;
+}
+
+/* Names in the directory REL (below ROOT) into *NAMES; *NAMES NULL when it
+ * is gone or replaced (the manifest checks already report that).  -1 when
+ * the case cannot go on. */
+static int read_names(struct vctx *v, const char *rel, struct name **names_out, size_t *n)
 {
 	*n = 0;
+	*names_out = NULL;
 	int fd = open_beneath(v->rootfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		/* a missing or replaced directory is already a finding */
 		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != EXDEV)
-			warn_unlisted(rel, errno);
-		return NULL;
+			return unlisted(v, rel, errno);
+		return 0;
 	}
 	DIR *d = fdopendir(fd);
 	if (!d) {
-		warn_unlisted(rel, errno);
+		int e = errno;
 		close(fd);
-		return NULL;
+		return unlisted(v, rel, e);
 	}
 	struct name *names = NULL;
 	size_t cap = 0;
 	struct dirent *de;
+	int rc = 0;
 	while ((errno = 0, de = readdir(d)) || errno) {
 		if (!de) {
-			warn_unlisted(rel, errno);
+			rc = unlisted(v, rel, errno);
 			break;
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -926,26 +968,29 @@ static struct name *read_names(struct vctx *v, const char *rel, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	return names;
+	*names_out = names;
+	return rc;
 }
 
 /* Report every path below REL that the manifest does not name. */
-static void walk_extras(struct vctx *v, const char *rel)
+static int walk_extras(struct vctx *v, const char *rel)
 {
 	size_t n;
-	struct name *names = read_names(v, rel, &n);
+	struct name *names;
+	int rc = read_names(v, rel, &names, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *child = strcmp(rel, ".") ? xasprintf("%s/%s", rel, names[i].name)
 					       : xstrdup(names[i].name);
-		if (!pc_manifest_get(v->m, child))
+		if (rc == 0 && !pc_manifest_get(v->m, child))
 			add_finding(v, PC_F_EXTRA, child, "%s not in the manifest",
 				    names[i].is_dir ? "directory" : "entry");
-		if (names[i].is_dir)
-			walk_extras(v, child);
+		if (rc == 0 && names[i].is_dir)
+			rc = walk_extras(v, child);
 		free(child);
 		free(names[i].name);
 	}
 	free(names);
+	return rc;
 }
 
 static int cmp_finding_path(const void *a, const void *b)
@@ -996,7 +1041,7 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	}
 	size_t first_extra = out->nfindings;
 	if (rc == 0)
-		walk_extras(&v, ".");
+		rc = walk_extras(&v, ".");
 	/* Directory order is arbitrary: sort the extras for stable output. */
 	if (out->nfindings > first_extra)
 		qsort(out->findings + first_extra, out->nfindings - first_extra,

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -508,6 +511,48 @@ static void test_extra(void)
 	teardown(&f);
 }
 
+/* This thread and those it starts lose root's power to read any folder. */
+static int drop_dac_override(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -1;
+	data[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* A folder that can be searched but not listed: every entry below it checks
+ * out, yet extras there cannot be looked for, so the folder is a finding
+ * (the check did not run), never a clean pass. */
+static void test_unlistable(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *p = at(&f, "d");
+	CU_ASSERT_EQUAL_FATAL(chmod(p, 0311), 0);
+	free(p);
+	pc_manifest_get(f.m, "d")->mode = 0311;
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		if (drop_dac_override() < 0)
+			_exit(2);
+		if (pc_verify_tree(f.m, f.root, &f.r) < 0)
+			_exit(3);
+		int ok = f.r.nfindings == 1 && f.r.counts[PC_F_CONTENT] == 1 && f.r.lost == 1 &&
+			 !strcmp(f.r.findings[0].path, "d") &&
+			 !strncmp(f.r.findings[0].detail, "cannot list: Permission denied", 30);
+		if (!ok)
+			dump(&f.r);
+		_exit(ok ? 0 : 1);
+	}
+	int st;
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	teardown(&f);
+}
+
 static void test_missing(void)
 {
 	struct fixture f;
@@ -945,6 +990,7 @@ void register_verify_tests(void)
 	CU_add_test(s, "two files become one inode: hardlink", test_hardlink_shared);
 	CU_add_test(s, "a link from outside: link count", test_nlink);
 	CU_add_test(s, "added file: extra", test_extra);
+	CU_add_test(s, "folder that cannot be listed: content", test_unlistable);
 	CU_add_test(s, "removed file and dir: missing", test_missing);
 	CU_add_test(s, "file replaced by dir: type", test_type);
 	CU_add_test(s, "char device rdev", test_rdev);
