@@ -785,7 +785,7 @@ static void check_entry(struct vctx *v, const struct pc_entry *e)
 	if (content_fd >= 0)
 		close(content_fd);
 	/* The hardlink check depends on which member came first: it runs at
-	 * the merge, in manifest order (see check_window). */
+	 * the merge, in manifest order (see check_entries). */
 	v->slot->have_inode = 1;
 	v->slot->dev = sb.st_dev;
 	v->slot->ino = sb.st_ino;
@@ -795,88 +795,179 @@ static void check_entry(struct vctx *v, const struct pc_entry *e)
 
 /* ---- checking entries in parallel ----------------------------------------- */
 
-/* Entries checked per round: the slots of one round are all that is kept
- * of findings not yet merged. */
+/* Entries checked ahead of the merge: their slots are all that is kept of
+ * findings not yet merged. */
 #define WINDOW 4096
 
 unsigned pc_verify_workers = PC_VERIFY_WORKERS;
 
-struct window {
-	struct vctx *shared;            /* m, rootfd */
+/* Workers take entries in manifest order while the caller merges finished
+ * ones behind them: entry I lives in ring[I % WINDOW] and may be taken once
+ * entry I - WINDOW is merged.  No round ends with every worker waiting for
+ * the one hashing a large file. */
+struct pipeline {
+	struct vctx *shared; /* m, rootfd */
 	struct pc_entry *const *entries;
-	struct slot *slots;
 	size_t n;
+	struct slot *ring;
 	pthread_mutex_t mu;
-	size_t next;
+	pthread_cond_t slot_free;  /* merged advanced */
+	pthread_cond_t slot_done;  /* a worker finished an entry, or stopped */
+	size_t next;               /* next entry to take */
+	size_t merged;             /* entries merged */
+	size_t awaited;            /* the entry the merge waits for, or N */
+	unsigned idle;             /* workers waiting for a free slot */
+	int stopped;               /* a worker saw the interruption */
 };
+
+static void check_one(struct pipeline *p, struct vctx *v, size_t i)
+{
+	v->slot = &p->ring[i % WINDOW];
+	check_entry(v, p->entries[i]);
+	v->slot = NULL;
+}
+
+/* The next entry to check, or N when there is none (all taken, or
+ * interrupted).  Called and returns with the lock held. */
+static size_t take_entry(struct pipeline *p)
+{
+	while (p->next < p->n && p->next >= p->merged + WINDOW && !pc_interrupted) {
+		p->idle++;
+		pthread_cond_wait(&p->slot_free, &p->mu);
+		p->idle--;
+	}
+	if (pc_interrupted)
+		p->stopped = 1;
+	return p->stopped || p->next >= p->n ? p->n : p->next++;
+}
 
 static void *check_worker(void *arg)
 {
-	struct window *w = arg;
-	struct vctx v = { .m = w->shared->m, .rootfd = w->shared->rootfd };
+	struct pipeline *p = arg;
+	struct vctx v = { .m = p->shared->m, .rootfd = p->shared->rootfd };
 	v.buf = xmalloc(READ_CHUNK);
-	for (;;) {
-		pthread_mutex_lock(&w->mu);
-		size_t i = w->next++;
-		pthread_mutex_unlock(&w->mu);
-		if (i >= w->n || pc_interrupted)
-			break;
-		v.slot = &w->slots[i];
-		check_entry(&v, w->entries[i]);
-		w->slots[i].done = 1;
+	pthread_mutex_lock(&p->mu);
+	for (size_t i; (i = take_entry(p)) < p->n;) {
+		pthread_mutex_unlock(&p->mu);
+		check_one(p, &v, i);
+		pthread_mutex_lock(&p->mu);
+		p->ring[i % WINDOW].done = 1;
+		if (p->awaited == i) /* wake the merge only when it waits for this one */
+			pthread_cond_signal(&p->slot_done);
 	}
+	pthread_cond_signal(&p->slot_done);
+	pthread_mutex_unlock(&p->mu);
 	free(v.buf);
 	return NULL;
 }
 
-/* Check ENTRIES[0..N) with pc_verify_workers threads (each reading one file
- * at a time: several requests in flight), then merge their findings in
- * manifest order, running the hardlink checks there, so the result is the
- * same whatever the number of workers and however they were scheduled. */
-static void check_window(struct vctx *v, struct pc_entry *const *entries, size_t n)
+/* Move entry I's findings into the result, running the hardlink and link
+ * count checks here, in manifest order. */
+static void merge_entry(struct vctx *v, struct pc_entry *e, struct slot *s)
 {
-	struct window w = { .shared = v, .entries = entries, .n = n,
-			    .mu = PTHREAD_MUTEX_INITIALIZER };
-	w.slots = xcalloc(n, sizeof(*w.slots));
+	v->entry_lost = s->n > 0;
+	for (size_t k = 0; k < s->n; k++)
+		take_finding(v, &s->f[k]);
+	v->slot = NULL;
+	if (s->have_inode && e->hardlink_group) {
+		struct stat sb = { .st_dev = s->dev, .st_ino = s->ino };
+		check_hardlink(v, e, &sb);
+	}
+	if (s->have_inode && e->type != PC_FT_DIR)
+		check_links(v, e, s);
+	v->out->checked++;
+	v->out->lost += (size_t)v->entry_lost;
+	free(s->f);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Wait for entry I to be checked; 0 if it never will be (interrupted
+ * before a worker took it).  With the lock held. */
+static int wait_done(struct pipeline *p, size_t i)
+{
+	while (!p->ring[i % WINDOW].done) {
+		if (i >= p->next && (p->stopped || pc_interrupted))
+			return 0;
+		p->awaited = i;
+		pthread_cond_wait(&p->slot_done, &p->mu);
+		p->awaited = p->n;
+	}
+	return 1;
+}
+
+/* Start up to pc_verify_workers threads; how many started. */
+static unsigned start_workers(struct pipeline *p, pthread_t *tids, unsigned nw)
+{
+	/* Workers take no signals: the caller sees the interruption. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	unsigned started = 0;
+	for (; started < nw; started++)
+		if (pthread_create(&tids[started], NULL, check_worker, p) != 0)
+			break;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return started;
+}
+
+/* Check ENTRIES[0..N) with pc_verify_workers threads (each reading one file
+ * at a time: several requests in flight) and merge their findings in
+ * manifest order as they finish, so the result is the same whatever the
+ * number of workers and however they were scheduled.  An interruption
+ * merges the checked prefix and returns -1. */
+static int check_entries(struct vctx *v, struct pc_entry *const *entries, size_t n)
+{
+	struct pipeline p = { .shared = v, .entries = entries, .n = n,
+			      .mu = PTHREAD_MUTEX_INITIALIZER,
+			      .slot_free = PTHREAD_COND_INITIALIZER,
+			      .slot_done = PTHREAD_COND_INITIALIZER, .awaited = n };
+	/* Indexed modulo WINDOW: a smaller N needs only N slots. */
+	p.ring = xcalloc(n < WINDOW ? (n ? n : 1) : WINDOW, sizeof(*p.ring));
 	unsigned nw = pc_verify_workers ? pc_verify_workers : 1;
 	if (nw > n)
 		nw = (unsigned)n;
 	pthread_t tids[nw > 0 ? nw : 1];
-	unsigned started = 0;
-	if (nw > 1) {
-		/* Workers take no signals: the caller sees the interruption. */
-		sigset_t all, old;
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		for (; started < nw; started++)
-			if (pthread_create(&tids[started], NULL, check_worker, &w) != 0)
-				break;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	if (started == 0)
-		check_worker(&w); /* one worker, or no thread could start */
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
+	unsigned started = nw > 1 ? start_workers(&p, tids, nw) : 0;
 
-	for (size_t i = 0; i < n && w.slots[i].done; i++) {
-		struct slot *s = &w.slots[i];
-		v->entry_lost = s->n > 0;
-		for (size_t k = 0; k < s->n; k++)
-			take_finding(v, &s->f[k]);
-		v->slot = NULL;
-		if (s->have_inode && entries[i]->hardlink_group) {
-			struct stat sb = { .st_dev = s->dev, .st_ino = s->ino };
-			check_hardlink(v, entries[i], &sb);
+	struct vctx inline_ctx = { .m = v->m, .rootfd = v->rootfd };
+	if (started == 0) /* one worker, or no thread could start: this one */
+		inline_ctx.buf = xmalloc(READ_CHUNK);
+	size_t i = 0;
+	for (; i < n; i++) {
+		if (started == 0) {
+			if (pc_interrupted)
+				break;
+			p.next = i + 1;
+			check_one(&p, &inline_ctx, i);
+			p.ring[i % WINDOW].done = 1;
 		}
-		if (s->have_inode && entries[i]->type != PC_FT_DIR)
-			check_links(v, entries[i], s);
-		v->out->checked++;
-		v->out->lost += (size_t)v->entry_lost;
+		pthread_mutex_lock(&p.mu);
+		int done = wait_done(&p, i);
+		pthread_mutex_unlock(&p.mu);
+		if (!done)
+			break;
+		merge_entry(v, entries[i], &p.ring[i % WINDOW]);
+		pthread_mutex_lock(&p.mu);
+		p.merged = i + 1;
+		if (p.idle)
+			pthread_cond_broadcast(&p.slot_free);
+		pthread_mutex_unlock(&p.mu);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(w.slots[i].f);
-	free(w.slots);
-	pthread_mutex_destroy(&w.mu);
+	pthread_mutex_lock(&p.mu);
+	p.stopped = 1; /* idle workers waiting for a slot end too */
+	pthread_cond_broadcast(&p.slot_free);
+	pthread_mutex_unlock(&p.mu);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(tids[k], NULL);
+	/* Entries taken but not merged (interrupted): their findings go. */
+	for (size_t k = i; k < n && k < i + WINDOW; k++)
+		free(p.ring[k % WINDOW].f);
+	free(p.ring);
+	free(inline_ctx.buf);
+	pthread_cond_destroy(&p.slot_free);
+	pthread_cond_destroy(&p.slot_done);
+	pthread_mutex_destroy(&p.mu);
+	return i < n ? -1 : 0;
 }
 
 /* ---- extra entries ------------------------------------------------------- */
@@ -1032,13 +1123,9 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
 	count_group_members(&v, entries, n);
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i += WINDOW) {
-		if ((rc = pc_check_interrupted()) < 0)
-			break;
-		check_window(&v, entries + i, n - i < WINDOW ? n - i : WINDOW);
-		rc = pc_check_interrupted();
-	}
+	int rc = pc_check_interrupted();
+	if (rc == 0 && check_entries(&v, entries, n) < 0)
+		rc = pc_check_interrupted(); /* only an interruption stops it */
 	size_t first_extra = out->nfindings;
 	if (rc == 0)
 		rc = walk_extras(&v, ".");
