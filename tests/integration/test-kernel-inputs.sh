@@ -115,6 +115,30 @@ kill -9 "$vm"
 wait "$vm" 2>/dev/null || true
 gone_within 30
 
+# The SIGKILLed vm-run left its folder; the next vm-run removes it, but not
+# a folder whose vm-run is alive, nor one whose files a process holds open
+# (a qemu that outlived its vm-run).
+killed=$(ls -d "$TMP"/vm-run.*)
+[ -n "$killed" ] && [ -f "$killed/owner" ] || fail "the killed vm-run left no folder with its owner"
+mkdir "$TMP/vm-run.live" "$TMP/vm-run.busy"
+bash -c 'exec -a vm-run sleep 120' &
+live=$!
+echo "$live" >"$TMP/vm-run.live/owner"
+: >"$TMP/vm-run.busy/scratch.img"
+sleep 120 3<"$TMP/vm-run.busy/scratch.img" &
+busy=$!
+echo 999999999 >"$TMP/vm-run.busy/owner"
+rc=0
+TMPDIR=$TMP scripts/vm-run --kernel /etc/passwd --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+kill "$live" "$busy"
+wait "$live" "$busy" 2>/dev/null || true
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --kernel /etc/passwd (sweep) exited $rc, expected 3"; }
+[ ! -e "$killed" ] || fail "the killed vm-run's folder $killed is still there"
+grep -qF "removed $killed, left by a vm-run" "$TMP/out" || { cat "$TMP/out"; fail "the sweep did not say what it removed"; }
+[ -d "$TMP/vm-run.live" ] || fail "the folder of a live vm-run was removed"
+[ -d "$TMP/vm-run.busy" ] || fail "a folder whose file is held open was removed"
+[ "$(ls -d "$TMP"/vm-run.* | wc -l)" -eq 2 ] || fail "vm-run left its own folder: $(ls -d "$TMP"/vm-run.*)"
+
 # A meta-package, when the archive apt knows has one.
 meta=$(apt-cache search --names-only '^linux-image-[0-9]+\.[0-9]+-amd64$' 2>/dev/null | awk '{ print $1; exit }')
 if [ -z "$meta" ]; then
