@@ -12,8 +12,14 @@
 # `none` is timing-dependent and shown, not compared.  A disagreement
 # prints both sides' reasons; so does a pair that is an error on both sides
 # (ERROR: nothing was compared, so it does not agree).  Markdown on stdout.
+# A pair must differ in its backend and in nothing else it was run with (fs,
+# mode, cut, write_cache, mkfs/mount options, layout, workload, images,
+# device_size, crash points): a pair on one backend (SAME BACKEND) or set
+# up differently (SETUP DIFFERS) compares no backends, and is an input
+# error.
 # Exit: 0 every pair agrees, 1 some pair disagrees, is an error on both
-# sides or a case has no partner, 2 bad arguments or input.
+# sides or a case has no partner, 2 bad arguments or input (among them a
+# pair that is not the same case on two backends).
 set -euo pipefail
 
 die() { echo "agreement: $*" >&2; exit 2; }
@@ -27,7 +33,9 @@ command -v jq >/dev/null || die "jq not found (scripts/install-deps.sh installs 
 # One line per pair (tab-separated), computed by jq from the two sides.
 jq -r --arg a "$a" --arg b "$b" '
 	def side: {
-		verdict, committed, fsck, lost, expect, reason: (.reason // ""),
+		verdict, committed, fsck, lost, expect, reason: (.reason // ""), backend,
+		setup: {fs, mode, cut, write_cache, mkfs_opts, mount_opts, layout, workload,
+			images, device_size, crash_points: (.crash_points.asked // null)},
 		cp: (if .crash_points then
 			(.crash_points.points | length) as $n
 			| ([.crash_points.points[] | select(.mounted != true or .fsck != "clean")] | length) as $bad
@@ -43,6 +51,14 @@ jq -r --arg a "$a" --arg b "$b" '
 	| ($A[$k]) as $x | ($B[$k]) as $y
 	| if $x == null or $y == null then
 		[$k, "unpaired", (if $x == null then "only in \($b)" else "only in \($a)" end), "", "", "", "", ""]
+	  elif $x.backend == $y.backend then
+		[$k, "SAME BACKEND", "\($x.verdict) / \($y.verdict)", "-", "-", "-", "-",
+		 "both ran on backend \($x.backend // "?"): nothing about backends is compared"]
+	  elif $x.setup != $y.setup then
+		[$k, "SETUP DIFFERS", "\($x.verdict) / \($y.verdict)", "-", "-", "-", "-",
+		 ([$x.setup | keys[] as $f | select($x.setup[$f] != $y.setup[$f])
+		   | "\($f) \($x.setup[$f] | tojson) / \($y.setup[$f] | tojson)"] | join(", "))
+		 + ": the pair differs in more than its backend"]
 	  else
 		([$x.verdict == $y.verdict, $x.committed == $y.committed, $x.fsck == $y.fsck,
 		  ($x.expect != "intact" or $x.lost == $y.lost), $x.cp == $y.cp] | all) as $same
@@ -57,13 +73,14 @@ jq -r --arg a "$a" --arg b "$b" '
 	| @tsv' "$dir/results.json" >"${TMPDIR:-/tmp}/agreement.$$" || die "$dir/results.json: jq could not read it"
 trap 'rm -f "${TMPDIR:-/tmp}/agreement.$$"' EXIT
 
-pairs=0 bad=0
+pairs=0 bad=0 unfit=0
 printf '| case | %s / %s | verdict | committed | fsck | lost | crash points |\n' "$a" "$b"
 printf '| --- | --- | --- | --- | --- | --- | --- |\n'
 reasons=()
 while IFS=$'\t' read -r k state verdict committed fsck lost cp why; do
 	pairs=$((pairs + 1))
 	[ "$state" = agree ] || bad=$((bad + 1))
+	case $state in "SAME BACKEND" | "SETUP DIFFERS") unfit=$((unfit + 1)) ;; esac
 	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$k" "$state" "$verdict" "$committed" "$fsck" "$lost" "$cp"
 	[ -z "$why" ] || reasons+=("- $k: $why")
 done <"${TMPDIR:-/tmp}/agreement.$$"
@@ -73,4 +90,5 @@ if [ ${#reasons[@]} -gt 0 ]; then
 	printf '%s\n' "${reasons[@]}"
 fi
 printf '\n%d pairs, %d agree, %d do not (an error on both sides, or no partner)\n' "$pairs" $((pairs - bad)) "$bad"
+[ "$unfit" -eq 0 ] || die "$unfit pairs of '$a' and '$b' are not the same case on two backends (SAME BACKEND, SETUP DIFFERS): give the groups of one scenario that differ only in their backend"
 [ "$bad" -eq 0 ]

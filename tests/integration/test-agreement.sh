@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# scripts/agreement.sh on the host (no VM): two groups of one run on the
-# fuse backend agree pair by pair (exit 0); a pair that is an error on both
+# scripts/agreement.sh on the host (no VM): two groups of one run, one
+# relabelled dm, agree pair by pair (exit 0); the same groups on one backend,
+# or differing in more than the backend, are an input error (exit 2); a pair that is an error on both
 # sides is ERROR, not an agreement (exit 1, both reasons shown): nothing was
 # compared, as when neither backend could run; one side an error is a
 # disagreement; a case without a partner is one too; a group against
@@ -17,6 +18,20 @@ agree() { # WANT DIR: runs agreement.sh DIR a b into $TMP/out
 	scripts/agreement.sh "$2" a b >"$TMP/out" 2>&1 || rc=$?
 	[ "$rc" -eq "$1" ] || { cat "$TMP/out"; fail "agreement.sh $2 exited $rc, expected $1"; }
 }
+# This host has no device-mapper: both groups ran on fuse, which compares
+# no backends (an input error).  Group b is then relabelled dm, as the
+# agreement scenario's dm group would be in a VM.
+agree 2 "$TMP/r"
+grep -q '^| ext4/syncfs | SAME BACKEND | pass / pass |' "$TMP/out" || { cat "$TMP/out"; fail "one backend is not SAME BACKEND"; }
+grep -q "not the same case on two backends" "$TMP/out" || { cat "$TMP/out"; fail "SAME BACKEND: no reason"; }
+mkdir "$TMP/dm" "$TMP/opts"
+jq '.cases |= map(if .group == "b" then .backend = "dm" else . end)' "$TMP/r/results.json" >"$TMP/dm/results.json"
+# A pair that differs in more than its backend compares no backends either.
+jq '.cases |= map(if .group == "b" then .mount_opts = "noatime" else . end)' "$TMP/dm/results.json" >"$TMP/opts/results.json"
+agree 2 "$TMP/opts"
+grep -q '^- ext4/syncfs: mount_opts "" / "noatime": the pair differs in more than its backend' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "SETUP DIFFERS does not name mount_opts"; }
+mv "$TMP/dm/results.json" "$TMP/r/results.json"
 agree 0 "$TMP/r"
 grep -q '^| ext4/syncfs | agree | pass / pass |' "$TMP/out" || { cat "$TMP/out"; fail "the pair does not agree"; }
 
