@@ -487,6 +487,44 @@ static uint64_t tar_number(const unsigned char *f, size_t n)
 	return v;
 }
 
+/* A numeric field Go's tar reader takes: base-256, or octal digits with
+ * spaces and NULs around them (or nothing).  libarchive reads the digits
+ * up to the first other byte, so "0000000001x" is 1 to it and an invalid
+ * header to the runtimes (and to GNU tar). */
+static int number_ok(const unsigned char *f, size_t n)
+{
+	if (f[0] & 0x80)
+		return 1;
+	size_t a = 0, b = n;
+	while (a < b && (f[a] == ' ' || f[a] == '\0'))
+		a++;
+	while (b > a && (f[b - 1] == ' ' || f[b - 1] == '\0'))
+		b--;
+	for (size_t i = a; i < b; i++)
+		if (f[i] < '0' || f[i] > '7')
+			return 0;
+	return 1;
+}
+
+/* The first numeric field of header H the runtimes would refuse, or NULL. */
+static const char *bad_number(const unsigned char *h)
+{
+	static const struct {
+		const char *name;
+		size_t off, len;
+		int ustar_only;
+	} fields[] = {
+		{ "mode", 100, 8, 0 },	 { "uid", 108, 8, 0 },	     { "gid", 116, 8, 0 },
+		{ "size", 124, 12, 0 },	 { "mtime", 136, 12, 0 },    { "devmajor", 329, 8, 1 },
+		{ "devminor", 337, 8, 1 },
+	};
+	int ustar = !memcmp(h + 257, "ustar", 5);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if ((ustar || !fields[i].ustar_only) && !number_ok(h + fields[i].off, fields[i].len))
+			return fields[i].name;
+	return NULL;
+}
+
 /* The value of KEY in the pax records REC (N bytes), or NULL. */
 static const char *pax_value(const char *rec, size_t n, const char *key, size_t *len)
 {
@@ -567,6 +605,14 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 		}
 		unsigned char t = h[156];
 		uint64_t size = tar_number(h + 124, 12);
+		const char *field = bad_number(h);
+		if (field) {
+			snprintf(why, cap, "its tar header's %s field is not a number (libarchive "
+				 "reads the digits before the first other byte; the runtimes and GNU "
+				 "tar refuse the header)", field);
+			rc = 1;
+			break;
+		}
 		if (t != 'x' && t != 'g' && t != 'L' && t != 'K') {
 			if (!known_type(t)) {
 				snprintf(why, cap, "a tar header of type '%c' (0x%02x), which the runtimes "

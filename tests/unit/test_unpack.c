@@ -726,6 +726,35 @@ static void test_headers_read_alike(void)
 	};
 	char *dir = unit_tmpdir();
 	char *target = at(dir, "root");
+	/* a numeric field with a byte that is not octal after its digits:
+	 * libarchive reads 1, Go and GNU tar refuse the header */
+	static const struct {
+		size_t off;
+		const char *value, *field;
+	} bad[] = {
+		{ 124, "0000000001x", "size field" },
+		{ 100, "644 x  ", "mode field" },
+		{ 108, "0000 7", "uid field" },
+	};
+	for (size_t i = 0; i < N(bad); i++) {
+		/* after a first entry: libarchive's format bidder checks the first */
+		unsigned char t[512 * 5] = { 0 }, *h = t + 512;
+		ustar_header(t, '5', "d/", 0);
+		ustar_header(h, '0', "f", 1);
+		memcpy(h + bad[i].off, bad[i].value, strlen(bad[i].value) + 1);
+		memset(h + 148, ' ', 8);
+		unsigned sum = 0;
+		for (size_t k = 0; k < 512; k++)
+			sum += h[k];
+		sprintf((char *)h + 148, "%06o", sum);
+		h[512] = 'x';
+		char *layer = at(dir, "bad-number.tar");
+		CU_ASSERT_EQUAL_FATAL(pc_write_file(layer, t, sizeof(t), 0), 0);
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		check_refused(layer, target, bad[i].field);
+		unit_rmtree(target);
+		free(layer);
+	}
 	for (size_t i = 0; i < N(cases); i++) {
 		char *layer = raw_tar(dir, cases[i].name, cases[i].h, cases[i].n);
 		if (cases[i].why) {
