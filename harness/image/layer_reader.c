@@ -545,6 +545,57 @@ static const char *pax_value(const char *rec, size_t n, const char *key, size_t 
 	return NULL;
 }
 
+/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10; with
+ * FRACTION, a time: digits, then optionally '.' and digits. */
+static int pax_number_ok(const char *v, size_t len, int fraction)
+{
+	size_t i = 0, digits = 0;
+	if (i < len && (v[i] == '+' || v[i] == '-'))
+		i++;
+	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+		digits++;
+	if (fraction && i < len && v[i] == '.')
+		for (i++; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+			;
+	return digits > 0 && i == len;
+}
+
+/* The first record of the pax records REC (N bytes) that Go's tar reader
+ * refuses and libarchive reads in part (a name cut at a NUL, a number cut
+ * at its first non-digit), or NULL. */
+static const char *bad_pax_record(const char *rec, size_t n)
+{
+	static const char *const strings[] = { "path", "linkpath", "uname", "gname" };
+	static const char *const numbers[] = { "uid", "gid", "size" };
+	static const char *const times[] = { "mtime", "atime", "ctime" };
+	while (n > 0) {
+		char *end;
+		unsigned long l = strtoul(rec, &end, 10);
+		if (end == rec || *end != ' ' || l > n || l < (size_t)(end - rec) + 2)
+			return NULL; /* malformed: libarchive's own check reports it */
+		const char *kv = end + 1, *stop = rec + l - 1;
+		const char *eq = memchr(kv, '=', (size_t)(stop - kv));
+		if (eq) {
+			size_t klen = (size_t)(eq - kv), vlen = (size_t)(stop - eq - 1);
+			for (size_t i = 0; i < 4; i++)
+				if (strlen(strings[i]) == klen && !memcmp(kv, strings[i], klen) &&
+				    memchr(eq + 1, '\0', vlen))
+					return strings[i];
+			for (size_t i = 0; i < 3; i++) {
+				if (strlen(numbers[i]) == klen && !memcmp(kv, numbers[i], klen) &&
+				    !pax_number_ok(eq + 1, vlen, 0))
+					return numbers[i];
+				if (strlen(times[i]) == klen && !memcmp(kv, times[i], klen) &&
+				    !pax_number_ok(eq + 1, vlen, 1))
+					return times[i];
+			}
+		}
+		rec += l;
+		n -= l;
+	}
+	return NULL;
+}
+
 struct chain {
 	char *pax, *lname, *lnk; /* contents of the x, L and K headers */
 	size_t pax_len, lname_len, lnk_len;
@@ -622,6 +673,11 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 			} else if ((t == '0' || t == '7') && archive_entry_filetype(ae) == AE_IFDIR) {
 				snprintf(why, cap, "a regular file (type '%c') whose name ends in '/': "
 					 "libarchive and GNU tar make it a folder, the runtimes a file", t);
+				rc = 1;
+			} else if (c.pax && (field = bad_pax_record(c.pax, c.pax_len)) != NULL) {
+				snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
+					 "(libarchive reads the part before it; the runtimes refuse the "
+					 "header)", field);
 				rc = 1;
 			} else if (c.twice) {
 				snprintf(why, cap, "a pax or GNU long-name header given twice: ambiguous");

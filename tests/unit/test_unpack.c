@@ -707,6 +707,8 @@ static void test_headers_read_alike(void)
 		size_t n;
 		const char *why; /* NULL: accepted */
 	} cases[] = {
+		{ "pax-time.tar", { { 'x', "PaxHeader", "30 mtime=1700000000.123456789\n" },
+				    { '0', "f", NULL } }, 2, NULL },
 		{ "slash.tar", { { '0', "foo/", NULL } }, 1, "ends in '/'" },
 		{ "slash7.tar", { { '7', "foo/", NULL } }, 1, "ends in '/'" },
 		{ "typeN.tar", { { 'N', "@LongName", NULL } }, 1, "type 'N'" },
@@ -718,6 +720,10 @@ static void test_headers_read_alike(void)
 			       { '0', "f", NULL } }, 3, "disagree" },
 		{ "L-L.tar", { { 'L', "././@LongLink", "one" }, { 'L', "././@LongLink", "two" },
 			       { '0', "f", NULL } }, 3, "given twice" },
+		{ "pax-uid.tar", { { 'x', "PaxHeader", "12 uid=12ab\n" }, { '0', "f", NULL } }, 2,
+		  "record 'uid'" },
+		{ "pax-size.tar", { { 'x', "PaxHeader", "11 size=1x\n" }, { '0', "f", NULL } }, 2,
+		  "record 'size'" },
 		{ "same.tar", { { 'L', "././@LongLink", "gnu-nm" }, { 'x', "PaxHeader", "15 path=gnu-nm\n" },
 				{ '0', "f", NULL } }, 3, NULL },
 		{ "global.tar", { { 'g', "pax_global_header", "11 uid=123\n" }, { '0', "f", NULL } }, 2,
