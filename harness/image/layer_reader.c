@@ -596,6 +596,42 @@ static const char *bad_pax_record(const char *rec, size_t n)
 	return NULL;
 }
 
+/* Are the pax records REC (N bytes) of an entry GNU sparse records that
+ * Go's reader ignores?  Go takes an entry as sparse only for versions 0.0,
+ * 0.1 (a map or offset/numbytes records) and 1.0, and otherwise ignores
+ * GNU.sparse.name and .realsize, which libarchive applies anyway: the
+ * entry gets another name or size. */
+static int sparse_ignored_by_go(const char *rec, size_t n)
+{
+	size_t len;
+	const char *major = pax_value(rec, n, "GNU.sparse.major", &len);
+	size_t major_len = len;
+	const char *minor = pax_value(rec, n, "GNU.sparse.minor", &len);
+	size_t minor_len = len;
+	int map = pax_value(rec, n, "GNU.sparse.map", &len) ||
+		  pax_value(rec, n, "GNU.sparse.offset", &len) ||
+		  pax_value(rec, n, "GNU.sparse.numbytes", &len);
+	int any = major || minor || map;
+	const char *prefix = "GNU.sparse.";
+	for (const char *r = rec; !any && r < rec + n;) {
+		char *end;
+		unsigned long l = strtoul(r, &end, 10);
+		if (end == r || *end != ' ' || l > (size_t)(rec + n - r) || l < (size_t)(end - r) + 2)
+			break;
+		any = !strncmp(end + 1, prefix, strlen(prefix));
+		r += l;
+	}
+	if (!any)
+		return 0;
+#define IS(v, l, s) ((v) && (l) == strlen(s) && !memcmp((v), (s), (l)))
+	if (IS(major, major_len, "0") && (IS(minor, minor_len, "0") || IS(minor, minor_len, "1")))
+		return 0;
+	if (IS(major, major_len, "1") && IS(minor, minor_len, "0"))
+		return 0;
+#undef IS
+	return major || minor || !map;
+}
+
 struct chain {
 	char *pax, *lname, *lnk; /* contents of the x, L and K headers */
 	size_t pax_len, lname_len, lnk_len;
@@ -678,6 +714,10 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 				snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
 					 "(libarchive reads the part before it; the runtimes refuse the "
 					 "header)", field);
+				rc = 1;
+			} else if (c.pax && sparse_ignored_by_go(c.pax, c.pax_len)) {
+				snprintf(why, cap, "GNU sparse pax records on an entry the runtimes do not "
+					 "take as sparse (libarchive would still apply its name and size)");
 				rc = 1;
 			} else if (c.twice) {
 				snprintf(why, cap, "a pax or GNU long-name header given twice: ambiguous");
