@@ -693,6 +693,7 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 		unsigned char t = h[156];
 		uint64_t size = tar_number(h + 124, 12);
 		const char *field = bad_number(h);
+		size_t len;
 		if (field) {
 			snprintf(why, cap, "its tar header's %s field is not a number (libarchive "
 				 "reads the digits before the first other byte; the runtimes and GNU "
@@ -714,6 +715,12 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 				snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
 					 "(libarchive reads the part before it; the runtimes refuse the "
 					 "header)", field);
+				rc = 1;
+			} else if (c.pax && (pax_value(c.pax, c.pax_len, "SCHILY.realsize", &len) ||
+					     pax_value(c.pax, c.pax_len, "SUN.holesdata", &len))) {
+				snprintf(why, cap, "star's sparse pax records (SCHILY.realsize, "
+					 "SUN.holesdata), which the runtimes ignore and libarchive "
+					 "applies (another size)");
 				rc = 1;
 			} else if (c.pax && sparse_ignored_by_go(c.pax, c.pax_len)) {
 				snprintf(why, cap, "GNU sparse pax records on an entry the runtimes do not "

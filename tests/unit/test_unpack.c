@@ -728,6 +728,8 @@ static void test_headers_read_alike(void)
 				       { '0', "f", NULL } }, 2, "GNU sparse" },
 		{ "sparse-size.tar", { { 'x', "PaxHeader", "27 GNU.sparse.realsize=100\n" },
 				       { '0', "f", NULL } }, 2, "GNU sparse" },
+		{ "star-size.tar", { { 'x', "PaxHeader", "23 SCHILY.realsize=100\n" },
+				     { '0', "f", NULL } }, 2, "SCHILY.realsize" },
 		{ "same.tar", { { 'L', "././@LongLink", "gnu-nm" }, { 'x', "PaxHeader", "15 path=gnu-nm\n" },
 				{ '0', "f", NULL } }, 3, NULL },
 		{ "global.tar", { { 'g', "pax_global_header", "11 uid=123\n" }, { '0', "f", NULL } }, 2,
