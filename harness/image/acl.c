@@ -266,6 +266,19 @@ static int has_raw_acl(struct archive_entry *ae)
 	return raw;
 }
 
+/* Does AE have an ACL record of TYPE that names a user or group by name
+ * only (GNU tar writes "user:lp:rwx")? */
+static int record_by_name(struct archive_entry *ae, int type)
+{
+	int t, perm, tag, qual, found = 0;
+	const char *name;
+	archive_entry_acl_reset(ae, type);
+	while (archive_entry_acl_next(ae, type, &t, &perm, &tag, &qual, &name) == ARCHIVE_OK)
+		found |= (tag == ARCHIVE_ENTRY_ACL_USER || tag == ARCHIVE_ENTRY_ACL_GROUP) &&
+			 qual == -1 && name;
+	return found;
+}
+
 /* GNU tar --acls --xattrs writes an ACL twice: as records (SCHILY.acl.*)
  * and as the raw xattr it read from the kernel.  Taken, as the records,
  * when every raw ACL is the value the records give the kernel; refused
@@ -289,8 +302,15 @@ static int raw_agrees_with_records(struct archive_entry *ae, const char **name,
 		size_t n = pc_acl_xattr(ae, is_default, &want, &mask);
 		if (n != xs || (n && memcmp(want, xv, n))) {
 			*name = is_default ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR;
-			*why = "is given together with ACL records (SCHILY.acl) that say otherwise: "
-			       "the runtimes apply the xattr, libarchive the records";
+			if (record_by_name(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
+							  : ARCHIVE_ENTRY_ACL_TYPE_ACCESS))
+				*why = "is given together with ACL records (SCHILY.acl) that name a "
+				       "user or group by name only, as GNU tar writes them: the "
+				       "runtimes apply the xattr's ids, libarchive would look the "
+				       "names up, and powercut never looks names up";
+			else
+				*why = "is given together with ACL records (SCHILY.acl) that say "
+				       "otherwise: the runtimes apply the xattr, libarchive the records";
 			rc = -1;
 		}
 		free(want);

@@ -15,14 +15,18 @@
 
 #define NBUF 4          /* buffers decompressed ahead, at most */
 #define BUFSZ (1u << 20)
-#define TAIL 1024       /* stream bytes kept from before the current buffer */
+/* Stream bytes kept from before the current buffer: an entry's header
+ * chain (pax and GNU long-name headers) must still be held when
+ * pc_layer_reader_check_headers reads it. */
+#define TAIL (256u * 1024)
 
 struct inflater {
 	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
 	struct archive *dec;  /* other compression: libarchive's raw reader */
 	int fd;               /* not compressed: the file itself (else -1) */
 	int src_errno;        /* errno of a gz or fd failure */
-	/* What libarchive was handed last, for pc_layer_reader_after_end:
+	/* What libarchive was handed last, for pc_layer_reader_after_end and
+	 * pc_layer_reader_check_headers:
 	 * the current buffer and where it starts in the stream, and the last
 	 * TAIL bytes before it. */
 	const char *cur;
@@ -397,6 +401,28 @@ static ssize_t stream_bytes(struct archive *ar, struct inflater *in, uint64_t of
 	return (ssize_t)got;
 }
 
+/* Stream bytes [OFF, OFF + N) from what libarchive was handed, without
+ * reading on (libarchive still holds the current buffer): 0 if all held. */
+static int held_bytes(const struct inflater *in, uint64_t off, char *out, size_t n)
+{
+	uint64_t tail_start = in->cur_start - in->tail_len;
+	if (off < tail_start || off + n > in->cur_start + in->cur_len)
+		return -1;
+	for (size_t got = 0; got < n;) {
+		uint64_t at = off + got;
+		size_t k;
+		if (at < in->cur_start) {
+			k = (size_t)(in->cur_start - at) < n - got ? (size_t)(in->cur_start - at) : n - got;
+			memcpy(out + got, in->tail + (at - tail_start), k);
+		} else {
+			k = n - got;
+			memcpy(out + got, in->cur + (at - in->cur_start), k);
+		}
+		got += k;
+	}
+	return 0;
+}
+
 static int is_zero(const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -442,4 +468,303 @@ int pc_layer_reader_after_end(struct archive *ar)
 	    is_zero(before, sizeof(before)))
 		return 0;
 	return 1;
+}
+
+/* A tar numeric field: octal (spaces and NULs around it) or base-256. */
+static uint64_t tar_number(const unsigned char *f, size_t n)
+{
+	uint64_t v = 0;
+	if (f[0] & 0x80) {
+		for (size_t i = 1; i < n; i++)
+			v = v << 8 | f[i];
+		return v;
+	}
+	size_t i = 0;
+	while (i < n && f[i] == ' ')
+		i++;
+	for (; i < n && f[i] >= '0' && f[i] <= '7'; i++)
+		v = v << 3 | (uint64_t)(f[i] - '0');
+	return v;
+}
+
+/* A numeric field Go's tar reader takes: base-256, or octal digits with
+ * spaces and NULs around them (or nothing).  libarchive reads the digits
+ * up to the first other byte, so "0000000001x" is 1 to it and an invalid
+ * header to the runtimes (and to GNU tar). */
+static int number_ok(const unsigned char *f, size_t n)
+{
+	if (f[0] & 0x80)
+		return 1;
+	size_t a = 0, b = n;
+	while (a < b && (f[a] == ' ' || f[a] == '\0'))
+		a++;
+	while (b > a && (f[b - 1] == ' ' || f[b - 1] == '\0'))
+		b--;
+	for (size_t i = a; i < b; i++)
+		if (f[i] < '0' || f[i] > '7')
+			return 0;
+	return 1;
+}
+
+/* The first numeric field of header H the runtimes would refuse, or NULL. */
+static const char *bad_number(const unsigned char *h)
+{
+	static const struct {
+		const char *name;
+		size_t off, len;
+		int ustar_only;
+	} fields[] = {
+		{ "mode", 100, 8, 0 },	 { "uid", 108, 8, 0 },	     { "gid", 116, 8, 0 },
+		{ "size", 124, 12, 0 },	 { "mtime", 136, 12, 0 },    { "devmajor", 329, 8, 1 },
+		{ "devminor", 337, 8, 1 },
+	};
+	int ustar = !memcmp(h + 257, "ustar", 5);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if ((ustar || !fields[i].ustar_only) && !number_ok(h + fields[i].off, fields[i].len))
+			return fields[i].name;
+	return NULL;
+}
+
+/* The value of KEY in the pax records REC (N bytes), or NULL. */
+static const char *pax_value(const char *rec, size_t n, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+	while (n > 0) {
+		char *end;
+		unsigned long l = strtoul(rec, &end, 10);
+		if (end == rec || *end != ' ' || l > n || l < (size_t)(end - rec) + 2)
+			return NULL; /* malformed: libarchive's own check reports it */
+		const char *kv = end + 1, *stop = rec + l - 1; /* at the '\n' */
+		if ((size_t)(stop - kv) > klen && !memcmp(kv, key, klen) && kv[klen] == '=') {
+			*len = (size_t)(stop - kv) - klen - 1;
+			return kv + klen + 1;
+		}
+		rec += l;
+		n -= l;
+	}
+	return NULL;
+}
+
+/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10; with
+ * FRACTION, a time: digits, then optionally '.' and digits. */
+static int pax_number_ok(const char *v, size_t len, int fraction)
+{
+	size_t i = 0, digits = 0;
+	if (i < len && (v[i] == '+' || v[i] == '-'))
+		i++;
+	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+		digits++;
+	if (fraction && i < len && v[i] == '.')
+		for (i++; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+			;
+	return digits > 0 && i == len;
+}
+
+/* The first record of the pax records REC (N bytes) that Go's tar reader
+ * refuses and libarchive reads in part (a name cut at a NUL, a number cut
+ * at its first non-digit), or NULL. */
+static const char *bad_pax_record(const char *rec, size_t n)
+{
+	static const char *const strings[] = { "path", "linkpath", "uname", "gname" };
+	static const char *const numbers[] = { "uid", "gid", "size" };
+	static const char *const times[] = { "mtime", "atime", "ctime" };
+	while (n > 0) {
+		char *end;
+		unsigned long l = strtoul(rec, &end, 10);
+		if (end == rec || *end != ' ' || l > n || l < (size_t)(end - rec) + 2)
+			return NULL; /* malformed: libarchive's own check reports it */
+		const char *kv = end + 1, *stop = rec + l - 1;
+		const char *eq = memchr(kv, '=', (size_t)(stop - kv));
+		if (eq) {
+			size_t klen = (size_t)(eq - kv), vlen = (size_t)(stop - eq - 1);
+			for (size_t i = 0; i < 4; i++)
+				if (strlen(strings[i]) == klen && !memcmp(kv, strings[i], klen) &&
+				    memchr(eq + 1, '\0', vlen))
+					return strings[i];
+			for (size_t i = 0; i < 3; i++) {
+				if (strlen(numbers[i]) == klen && !memcmp(kv, numbers[i], klen) &&
+				    !pax_number_ok(eq + 1, vlen, 0))
+					return numbers[i];
+				if (strlen(times[i]) == klen && !memcmp(kv, times[i], klen) &&
+				    !pax_number_ok(eq + 1, vlen, 1))
+					return times[i];
+			}
+		}
+		rec += l;
+		n -= l;
+	}
+	return NULL;
+}
+
+/* Are the pax records REC (N bytes) of an entry GNU sparse records that
+ * Go's reader ignores?  Go takes an entry as sparse only for versions 0.0,
+ * 0.1 (a map or offset/numbytes records) and 1.0, and otherwise ignores
+ * GNU.sparse.name and .realsize, which libarchive applies anyway: the
+ * entry gets another name or size. */
+static int sparse_ignored_by_go(const char *rec, size_t n)
+{
+	size_t len;
+	const char *major = pax_value(rec, n, "GNU.sparse.major", &len);
+	size_t major_len = len;
+	const char *minor = pax_value(rec, n, "GNU.sparse.minor", &len);
+	size_t minor_len = len;
+	int map = pax_value(rec, n, "GNU.sparse.map", &len) ||
+		  pax_value(rec, n, "GNU.sparse.offset", &len) ||
+		  pax_value(rec, n, "GNU.sparse.numbytes", &len);
+	int any = major || minor || map;
+	const char *prefix = "GNU.sparse.";
+	for (const char *r = rec; !any && r < rec + n;) {
+		char *end;
+		unsigned long l = strtoul(r, &end, 10);
+		if (end == r || *end != ' ' || l > (size_t)(rec + n - r) || l < (size_t)(end - r) + 2)
+			break;
+		any = !strncmp(end + 1, prefix, strlen(prefix));
+		r += l;
+	}
+	if (!any)
+		return 0;
+#define IS(v, l, s) ((v) && (l) == strlen(s) && !memcmp((v), (s), (l)))
+	if (IS(major, major_len, "0") && (IS(minor, minor_len, "0") || IS(minor, minor_len, "1")))
+		return 0;
+	if (IS(major, major_len, "1") && IS(minor, minor_len, "0"))
+		return 0;
+#undef IS
+	return major || minor || !map;
+}
+
+struct chain {
+	char *pax, *lname, *lnk; /* contents of the x, L and K headers */
+	size_t pax_len, lname_len, lnk_len;
+	int twice;               /* one of them given twice */
+};
+
+static void chain_keep(char **slot, size_t *slot_len, int *twice, char *buf, size_t len)
+{
+	if (*slot) {
+		*twice = 1;
+		free(*slot);
+	}
+	*slot = buf;
+	*slot_len = len;
+}
+
+/* The long name or link given twice, by a GNU header and a pax record,
+ * differently: what libarchive takes (pax) is not what the runtimes take
+ * (Go prefers the GNU header). */
+static int names_disagree(const struct chain *c, const char *key, const char *gnu, size_t gnu_len)
+{
+	size_t len;
+	const char *v = c->pax ? pax_value(c->pax, c->pax_len, key, &len) : NULL;
+	if (!v || !gnu)
+		return 0;
+	gnu_len = strnlen(gnu, gnu_len);
+	return len != gnu_len || memcmp(v, gnu, len);
+}
+
+/* Entry types the runtimes read, and GNU sparse files ('S'), which
+ * libarchive and GNU tar read alike.  libarchive takes any other type for
+ * a regular file (or skips it): a guess. */
+static int known_type(unsigned char t)
+{
+	return t == '\0' || (t >= '0' && t <= '7') || t == 'S';
+}
+
+int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, char *why,
+				  size_t cap)
+{
+	struct inflater *in = NULL;
+	for (size_t i = 0; i < nopened && !in; i++)
+		if (opened[i].ar == ar)
+			in = opened[i].in;
+	if (!in)
+		return 0; /* opened by pc_tar_open: not checked */
+	uint64_t off = (uint64_t)archive_read_header_position(ar);
+	uint64_t end = (uint64_t)archive_filter_bytes(ar, 0);
+	struct chain c = { 0 };
+	int rc = 0;
+	unsigned char h[512];
+	for (;;) {
+		if (off + sizeof(h) > end || held_bytes(in, off, (char *)h, sizeof(h)) < 0) {
+			snprintf(why, cap, "its tar headers span more than %u KiB: too large to check",
+				 TAIL / 1024);
+			rc = 1;
+			break;
+		}
+		unsigned char t = h[156];
+		uint64_t size = tar_number(h + 124, 12);
+		const char *field = bad_number(h);
+		size_t len;
+		if (field) {
+			snprintf(why, cap, "its tar header's %s field is not a number (libarchive "
+				 "reads the digits before the first other byte; the runtimes and GNU "
+				 "tar refuse the header)", field);
+			rc = 1;
+			break;
+		}
+		if (t != 'x' && t != 'g' && t != 'L' && t != 'K') {
+			if (!known_type(t)) {
+				snprintf(why, cap, "a tar header of type '%c' (0x%02x), which the runtimes "
+					 "do not read (libarchive would guess)", t >= 0x20 && t < 0x7f ? t : '?',
+					 t);
+				rc = 1;
+			} else if ((t == '0' || t == '7') && archive_entry_filetype(ae) == AE_IFDIR) {
+				snprintf(why, cap, "a regular file (type '%c') whose name ends in '/': "
+					 "libarchive and GNU tar make it a folder, the runtimes a file", t);
+				rc = 1;
+			} else if (c.pax && (field = bad_pax_record(c.pax, c.pax_len)) != NULL) {
+				snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
+					 "(libarchive reads the part before it; the runtimes refuse the "
+					 "header)", field);
+				rc = 1;
+			} else if (c.pax && (pax_value(c.pax, c.pax_len, "SCHILY.realsize", &len) ||
+					     pax_value(c.pax, c.pax_len, "SUN.holesdata", &len))) {
+				snprintf(why, cap, "star's sparse pax records (SCHILY.realsize, "
+					 "SUN.holesdata), which the runtimes ignore and libarchive "
+					 "applies (another size)");
+				rc = 1;
+			} else if (c.pax && sparse_ignored_by_go(c.pax, c.pax_len)) {
+				snprintf(why, cap, "GNU sparse pax records on an entry the runtimes do not "
+					 "take as sparse (libarchive would still apply its name and size)");
+				rc = 1;
+			} else if (c.twice) {
+				snprintf(why, cap, "a pax or GNU long-name header given twice: ambiguous");
+				rc = 1;
+			} else if (names_disagree(&c, "path", c.lname, c.lname_len) ||
+				   names_disagree(&c, "linkpath", c.lnk, c.lnk_len)) {
+				snprintf(why, cap, "a GNU long name or link and a pax path or linkpath "
+					 "that differ: tar readers disagree on which names the entry");
+				rc = 1;
+			}
+			break;
+		}
+		uint64_t blocks = (size + 511) / 512 * 512;
+		if (t != 'g') {
+			if (off + 512 + size > end || size > TAIL) {
+				snprintf(why, cap, "its tar headers span more than %u KiB: too large to "
+					 "check", TAIL / 1024);
+				rc = 1;
+				break;
+			}
+			char *buf = xmalloc((size_t)size + 1);
+			if (held_bytes(in, off + 512, buf, (size_t)size) < 0) {
+				free(buf);
+				snprintf(why, cap, "its tar headers span more than %u KiB: too large "
+					 "to check", TAIL / 1024);
+				rc = 1;
+				break;
+			}
+			buf[size] = '\0';
+			if (t == 'x')
+				chain_keep(&c.pax, &c.pax_len, &c.twice, buf, (size_t)size);
+			else if (t == 'L')
+				chain_keep(&c.lname, &c.lname_len, &c.twice, buf, (size_t)size);
+			else
+				chain_keep(&c.lnk, &c.lnk_len, &c.twice, buf, (size_t)size);
+		}
+		off += 512 + blocks;
+	}
+	free(c.pax);
+	free(c.lname);
+	free(c.lnk);
+	return rc;
 }

@@ -17,6 +17,7 @@
 #define PC_LAYER_READER_H
 
 #include <archive.h>
+#include <archive_entry.h>
 
 /* A tar reader over PATH (any compression, tar formats only), positioned
  * before its first header; NULL with the error reported (class INPUT for a
@@ -29,6 +30,15 @@ struct archive *pc_layer_reader_open(const char *path);
  * the end and the runtimes' Go reader as an error; 0 otherwise (two zero
  * blocks, zero padding or nothing after them). */
 int pc_layer_reader_after_end(struct archive *ar);
+
+/* Called after AR (from pc_layer_reader_open) read the header of AE:
+ * 1 with the reason in WHY if the raw tar headers of the entry are read
+ * differently by libarchive and by the runtimes' Go reader (a type
+ * libarchive would guess at, a regular file named "d/", a GNU long name
+ * and a pax path that differ, a header given twice), or are too large to
+ * check; 0 otherwise. */
+int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, char *why,
+				  size_t cap);
 
 /* Allow readers opened in this process to decompress on a thread of their
  * own from their next read on. */

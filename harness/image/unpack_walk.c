@@ -879,6 +879,11 @@ static int walk_layer(struct walk *w, struct archive *ar)
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 			return pc_fail(PC_ERR_INPUT, "layer %s: %s", w->lname,
 				       archive_error_string(ar));
+		char why[200];
+		if (pc_layer_reader_check_headers(ar, ae, why, sizeof(why)))
+			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: %s", w->lname,
+				       archive_entry_pathname(ae) ? archive_entry_pathname(ae) : "?",
+				       why);
 		const char *name = archive_entry_pathname(ae);
 		if (name && pc_layerfmt_hidden(w->fmt, name))
 			continue;

@@ -253,8 +253,18 @@ static void test_raw_refused(void)
 		CU_ASSERT(why && name && !strcmp(name, bad[i].name));
 		archive_entry_free(e);
 	}
+	/* GNU tar names users in its records ("user:lp:r--") next to the raw
+	 * value's id: refused, saying so. */
+	struct archive_entry *e = entry(AE_IFREG, 0644, "user::rw-,user:lp:r--,group::r--,"
+					"mask::r--,other::r--", NULL);
+	add_xattr_hex(e, PC_ACL_ACCESS_XATTR, "0200000001000600ffffffff0200040007000000"
+					      "04000400ffffffff10000400ffffffff20000400ffffffff");
+	const char *n1 = NULL, *w1 = NULL;
+	CU_ASSERT_EQUAL(pc_acl_take_raw_xattrs(e, &n1, &w1), -1);
+	CU_ASSERT(w1 && strstr(w1, "by name only"));
+	archive_entry_free(e);
 	/* The same xattr twice (LIBARCHIVE. and SCHILY. records) with two values. */
-	struct archive_entry *e = entry(AE_IFREG, 0664, NULL, NULL);
+	e = entry(AE_IFREG, 0664, NULL, NULL);
 	add_xattr_hex(e, PC_ACL_ACCESS_XATTR, FILE_ACCESS);
 	add_xattr_hex(e, PC_ACL_ACCESS_XATTR, "0200000001000600ffffffff04000400ffffffff"
 					      "20000400ffffffff");
