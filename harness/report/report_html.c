@@ -38,7 +38,9 @@ static const char *last_component(const char *s, const char *end)
 /* "try-K": the folder of one attempt of a retried case (attempts.h). */
 static int is_try_folder(const char *s)
 {
-	if (strncmp(s, "try-", 4) || !s[4])
+	/* strlen first: GCC 12 under -fsanitize warns that strncmp on a
+	 * possibly empty S "evaluates to nonzero" (-Wstring-compare). */
+	if (strlen(s) < 5 || memcmp(s, "try-", 4))
 		return 0;
 	for (s += 4; *s; s++)
 		if (*s < '0' || *s > '9')
