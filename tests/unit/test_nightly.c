@@ -30,6 +30,10 @@ static void test_kver_order(void)
 	CU_ASSERT_EQUAL(cmp("6.1.0-9-amd64", "6.1.0-10-amd64"), -1);
 	CU_ASSERT_EQUAL(cmp("6.2.0-rc3", "6.2"), -1); /* pre-release first */
 	CU_ASSERT_EQUAL(cmp("6.2.0-rc3", "6.1.99"), 1);
+	CU_ASSERT_EQUAL(cmp("6.1.0-rc3", "6.1.0-rc10"), -1); /* by the rc number */
+	CU_ASSERT_EQUAL(cmp("6.1-rc7", "6.1.0-rc5"), 1);
+	CU_ASSERT_EQUAL(cmp("6.1-rc3", "6.1.0-rc3"), 0);
+	CU_ASSERT_EQUAL(cmp("6.12.0-rc1+", "6.12-rc1"), 0);
 	CU_ASSERT_EQUAL(cmp("6.18.44-fc-v669", "6.18.44"), 0); /* flavour ignored */
 	CU_ASSERT_EQUAL(cmp("5.10.0-28-cloud-amd64", "5.10.0-28-amd64"), 0);
 	struct pc_kver v;
