@@ -38,7 +38,7 @@ run_to 1 new "$TMP/broken.ini"
 # Exactly one regression, exit 1; markdown and JSON say so.
 compare 1 "$TMP/base" "$TMP/new"
 grep -q '^| g/ext4/fsync | \*\*regression\*\* | pass | fail |' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "no regression row"; }
-grep -q '^- 1 regression, 0 fixed' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "summary line"; }
+grep -q '^- 1 regression, 0 new failing, 0 fixed' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "summary line"; }
 compare 1 "$TMP/base" "$TMP/new" --json
 [ "$(jq '.summary.regression' "$TMP/cmp.out")" -eq 1 ] || fail "JSON: not one regression"
 [ "$(jq -r '.cases[] | select(.change == "regression") | .id' "$TMP/cmp.out")" = g/ext4/fsync ] || fail "JSON: wrong case"
