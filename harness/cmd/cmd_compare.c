@@ -9,6 +9,7 @@
 #include "cmd/commands.h"
 #include "report/compare.h"
 #include "check/known.h"
+#include "util/size.h"
 #include "util/util.h"
 
 static void compare_usage(FILE *f)
@@ -52,9 +53,9 @@ static void compare_usage(FILE *f)
 static int set_threshold(const struct cmd_line *cl, const char *s, void *dest)
 {
 	(void)cl;
-	char *end;
-	double v = strtod(s, &end);
-	if (!*s || *end || !(v >= 1.0) || v > 1000.0) {
+	/* A plain decimal: strtod alone also takes " 2", "0x10" and "1e3". */
+	double v = strtod(s, NULL);
+	if (!pc_decimal_prefix(s) || s[pc_decimal_prefix(s)] || !(v >= 1.0) || v > 1000.0) {
 		pc_fail(PC_ERR_INPUT, "compare: --time-threshold '%s': expected a number "
 			"from 1 to 1000 (1.25: 25%% slower)", s);
 		return PC_EXIT_USAGE;

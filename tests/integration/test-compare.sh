@@ -52,6 +52,9 @@ jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.js
 compare 2 "$TMP/base" "$TMP/bad"
 grep -q 'cases\[0\].verdict' "$TMP/cmp.err" || fail "bad verdict not named"
 compare 2 "$TMP/base"
+# --time-threshold is a plain decimal (strtod alone took 0x10 as 16).
+for t in 0x10 1e1 " 2" inf; do compare 2 "$TMP/base" "$TMP/base" --time-threshold "$t"; done
+compare 0 "$TMP/base" "$TMP/base" --time-threshold 2.5
 # An outcome its verdict contradicts is not understood either.
 mkdir "$TMP/contra"
 jq '.cases[0].verdict = "error"' "$TMP/base/results.json" > "$TMP/contra/results.json"
