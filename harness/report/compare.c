@@ -118,10 +118,10 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 	/* A failure no entry covers, of a case BASE did not have, is as much
 	 * news as a regression: nothing vouched for it (a case added to the
 	 * scenario would otherwise fail every night with exit 0). */
+	if (new == PC_OUT_FLAKY) /* in NEW only too: flaky fails without --flaky-ok */
+		return PC_CMP_FLAKY;
 	if (base < 0)
 		return new == PC_OUT_FAIL || new == PC_OUT_ERROR ? PC_CMP_NEW_FAILING : PC_CMP_NEW;
-	if (new == PC_OUT_FLAKY)
-		return PC_CMP_FLAKY;
 	if (passed(new))
 		return passed(base) ? PC_CMP_UNCHANGED : PC_CMP_FIXED;
 	/* A case BASE ran (whatever it found) that errs in NEW is no longer

@@ -11,7 +11,8 @@
  *                    covers it): nothing in BASE vouched for it
  *   fixed            failed (fail, error, known, flaky) in BASE, passes in NEW
  *   still failing    failed or erred in both (not flaky or known in BASE)
- *   flaky            flaky in NEW (fails the comparison unless --flaky-ok)
+ *   flaky            flaky in NEW, in BASE or not (fails the comparison
+ *                    unless --flaky-ok)
  *   known            fails (verdict fail, not error) in NEW and a known-failures
  *                    entry covers it (NEW's own `known` outcome, or
  *                    compare --known)
