@@ -536,8 +536,11 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(o, "key", pc_esc_json(p->key));
 		json_object_set_new(o, "base_repeats", json_integer((json_int_t)p->nbase));
 		json_object_set_new(o, "new_repeats", json_integer((json_int_t)p->nnew));
-		json_object_set_new(o, "base_total_s", json_real(p->base_total));
-		json_object_set_new(o, "new_total_s", json_real(p->new_total));
+		/* -1: no repeat of that side counts (every one erred) */
+		json_object_set_new(o, "base_total_s",
+				    p->base_total < 0 ? json_null() : json_real(p->base_total));
+		json_object_set_new(o, "new_total_s",
+				    p->new_total < 0 ? json_null() : json_real(p->new_total));
 		json_object_set_new(o, "time_ratio", ratios_json(p->time_ratio, pc_res_phases, PC_CMP_NPHASES));
 		json_object_set_new(o, "io_ratio", ratios_json(p->io_ratio, pc_res_io, PC_CMP_NIO));
 		json_object_set_new(o, "slowdown", json_boolean(p->slowdown));

@@ -393,6 +393,17 @@ static void test_error_not_timed(void)
 		double want = !strcmp(p->key, "g/a") ? 1.5 / 1.4 : -1;
 		CU_ASSERT_DOUBLE_EQUAL(p->time_ratio[PC_CMP_NPHASES - 1], want, 1e-9);
 	}
+	/* In JSON, g/b's BASE time is null: no repeat counted (it was -1). */
+	json_t *j = pc_cmp_json(&r);
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(j, "perf"), i, p) {
+		const char *key = json_string_value(json_object_get(p, "key"));
+		json_t *bt = json_object_get(p, "base_total_s");
+		CU_ASSERT_TRUE(!strcmp(key, "g/b") ? json_is_null(bt) : json_real_value(bt) > 0);
+		CU_ASSERT_TRUE(json_real_value(json_object_get(p, "new_total_s")) > 0);
+	}
+	json_decref(j);
 	pc_cmp_report_free(&r);
 	free(b);
 	free(n);
