@@ -46,7 +46,7 @@ static void compare_usage(FILE *f)
 		"--allow-setup-change, NEW with fewer cases than its run planned, or without\n"
 		"any case), flaky cases, or slowdowns\n"
 		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
-		"understood).\n");
+		"understood); 3 the report could not be written.\n");
 }
 
 /* --time-threshold X: a ratio from 1 to 1000. */
