@@ -74,10 +74,11 @@ void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev)
 	const char *base = strrchr(target, '/');
 	base = base ? base + 1 : target;
 	for (size_t i = 0; i < r->ndevs; i++)
-		if (!strcmp(r->devs[i], base))
+		if (!strcmp(r->devs[i], base) && (r->holding[i] || !r->released[i][0]))
 			return;
 	if (strlen(base) >= sizeof(r->devs[0]))
 		return;
+	r->devnums[r->ndevs] = dev;
 	memcpy(r->devs[r->ndevs++], base, strlen(base) + 1);
 }
 
@@ -97,33 +98,68 @@ static int mark(const char *line)
 	return ok ? 0 : -1;
 }
 
-static void marker(struct pc_kmsg_result *r, const char *what, char *out, size_t len)
+/* One marker line naming the devices WHICH selects, copied into OUT[i]
+ * (held or released) of each. */
+static void marker(struct pc_kmsg_result *r, const int *which, const char *what,
+		   char (*out)[128])
 {
 	static unsigned serial;
-	char names[4 * 33] = "";
+	char names[PC_KMSG_MAX_DEVS * 33] = "", line[128];
+	size_t n = 0;
 	for (size_t i = 0; i < r->ndevs; i++) {
+		if (!which[i])
+			continue;
 		strcat(names, " ");
 		strcat(names, r->devs[i]);
+		n++;
 	}
-	snprintf(out, len, "powercut[%ld]: case devices%s %s #%u", (long)getpid(), names, what,
-		 ++serial);
+	if (!n)
+		return;
+	snprintf(line, sizeof(line), "powercut[%ld]: case devices%s %s #%u", (long)getpid(),
+		 names, what, ++serial);
+	for (size_t i = 0; i < r->ndevs; i++)
+		if (which[i])
+			memcpy(out[i], line, sizeof(line));
 	/* Without markers (kernel.printk_devkmsg = off) the window is the
 	 * whole case: lines about the device before it was ours count too. */
-	if (mark(out) < 0)
+	if (mark(line) < 0)
 		r->no_markers = 1;
 }
 
 void pc_kmsg_hold(struct pc_kmsg_result *r)
 {
-	if (r->ndevs && !r->held[0])
-		marker(r, "held", r->held, sizeof(r->held));
+	int which[PC_KMSG_MAX_DEVS] = { 0 };
+	for (size_t i = 0; i < r->ndevs; i++)
+		which[i] = !r->held[i][0];
+	marker(r, which, "held", r->held);
+	for (size_t i = 0; i < r->ndevs; i++)
+		r->holding[i] |= which[i];
+}
+
+void pc_kmsg_drop_device(struct pc_kmsg_result *r, dev_t dev)
+{
+	int which[PC_KMSG_MAX_DEVS] = { 0 };
+	for (size_t i = 0; dev && i < r->ndevs; i++)
+		which[i] = r->holding[i] && r->devnums[i] == dev;
+	marker(r, which, "released", r->released);
+	for (size_t i = 0; i < r->ndevs; i++)
+		r->holding[i] &= !which[i];
+}
+
+/* The first device the case still holds, or NULL. */
+static const char *held_device(const struct pc_kmsg_result *r)
+{
+	for (size_t i = 0; i < r->ndevs; i++)
+		if (r->holding[i])
+			return r->devs[i];
+	return NULL;
 }
 
 /* The test hook's line (attempts.h), "{dev}" replaced. */
 static void inject(const struct pc_kmsg_result *r)
 {
 	const char *text = r->inject, *at = strstr(text, "{dev}");
-	char *line = at ? xasprintf("%.*s%s%s", (int)(at - text), text, r->devs[0], at + 5)
+	char *line = at ? xasprintf("%.*s%s%s", (int)(at - text), text, held_device(r), at + 5)
 			: xstrdup(text);
 	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	char *rec = xasprintf("%s\n", line);
@@ -137,14 +173,14 @@ static void inject(const struct pc_kmsg_result *r)
 
 void pc_kmsg_test_inject(struct pc_kmsg_result *r)
 {
-	if (r->held[0] && !r->released[0] && r->inject)
+	if (held_device(r) && r->inject)
 		inject(r);
 }
 
 void pc_kmsg_release_devices(struct pc_kmsg_result *r)
 {
-	if (r->held[0] && !r->released[0])
-		marker(r, "released", r->released, sizeof(r->released));
+	marker(r, r->holding, "released", r->released);
+	memset(r->holding, 0, sizeof(r->holding));
 }
 
 /* Does NAME occur in MSG as a device word ("loop3" in "dev loop3," or
@@ -238,8 +274,8 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	if (!nospace && !is_bad(msg))
 		return PC_KMSG_FINE;
 	int ours = 0;
-	for (size_t i = 0; i < r->ndevs && r->in_window && !ours; i++)
-		ours = names_device(msg, r->devs[i]);
+	for (size_t i = 0; i < r->ndevs && !ours; i++)
+		ours = r->in_window[i] && names_device(msg, r->devs[i]);
 	if (nospace)
 		return ours ? PC_KMSG_NOSPACE : names_any_device(msg) ? PC_KMSG_FOREIGN : PC_KMSG_FINE;
 	if (!ours && names_any_device(msg))
@@ -253,7 +289,7 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 
 /* One record: "PRI,SEQ,USEC,FLAGS;MESSAGE\n[ KEY=VALUE\n...]".  Writes
  * "[   12.345678] <4> MESSAGE" to LOG and judges MESSAGE. */
-static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc_kmsg_result *r)
+void pc_kmsg_take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc_kmsg_result *r)
 {
 	char *semi = strchr(rec, ';');
 	if (!semi)
@@ -268,12 +304,12 @@ static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc
 	if (sscanf(rec, "%lu,%llu,%lu", &pri, &seq, &usec) < 3)
 		return;
 	r->lines++;
-	if (r->no_markers)
-		r->in_window = 1;
-	else if (r->held[0] && !strcmp(msg, r->held))
-		r->in_window = 1;
-	else if (r->released[0] && !strcmp(msg, r->released))
-		r->in_window = 0;
+	for (size_t i = 0; i < r->ndevs; i++) {
+		if (r->no_markers || (r->held[i][0] && !strcmp(msg, r->held[i])))
+			r->in_window[i] = 1;
+		else if (r->released[i][0] && !strcmp(msg, r->released[i]))
+			r->in_window[i] = 0;
+	}
 	enum pc_kmsg_class cls = pc_kmsg_classify(msg, r, cut);
 	const char *mark = cls == PC_KMSG_FOREIGN ? " (other device)"
 			 : cls == PC_KMSG_ALLOWED ? " (expected under cut = error)" : "";
@@ -311,7 +347,7 @@ int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
 		ssize_t n = read(k->fd, buf, sizeof(buf) - 1);
 		if (n > 0) {
 			buf[n] = '\0';
-			take_record(buf, log, cut, r);
+			pc_kmsg_take_record(buf, log, cut, r);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)

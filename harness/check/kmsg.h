@@ -17,7 +17,9 @@
  *    to the log when it takes its devices and when it releases them
  *    ("powercut[PID]: case devices loop0 held #N" / "... released #N", at
  *    debug level), and only lines between the two count as about its
- *    devices;
+ *    devices.  Each device has its own window: the fuse backend swaps its
+ *    loop device for another after the cut, so the first one is released
+ *    and the second one held in the middle of the case;
  *  - under cut = error, a line about the case's own device that reports the
  *    write errors the cut causes (the built-in list pc_kmsg_allowed shows).
  *
@@ -35,6 +37,7 @@
 #define PC_KMSG_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "device/backend.h"
 
@@ -47,9 +50,14 @@ struct pc_kmsg {
 struct pc_kmsg_result {
 	int checked;                       /* the log was read to the end */
 	char devs[PC_KMSG_MAX_DEVS][32];   /* the case's devices ("loop3", "dm-1") */
+	dev_t devnums[PC_KMSG_MAX_DEVS];
 	size_t ndevs;
-	char held[128], released[128];     /* the marker lines written */
-	int in_window;                     /* scanning between the markers */
+	/* Per device: the marker lines written when the case took it and let
+	 * it go (empty: not yet), whether the case holds it now (writing),
+	 * and whether the scan is between its two markers (reading). */
+	char held[PC_KMSG_MAX_DEVS][128], released[PC_KMSG_MAX_DEVS][128];
+	int holding[PC_KMSG_MAX_DEVS];
+	int in_window[PC_KMSG_MAX_DEVS];
 	int no_markers;                    /* a marker could not be written */
 	const char *inject;                /* test hook text (attempts.h), or NULL */
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
@@ -61,16 +69,24 @@ struct pc_kmsg_result {
 /* Open /dev/kmsg at its end.  -1 (class ENV) if it cannot be. */
 int pc_kmsg_begin(struct pc_kmsg *k);
 /* The kernel's name of block device DEV (M:m), for filtering; 0 ignored.
- * Call for each device right after it is made, then pc_kmsg_hold once. */
+ * Call for each device right after it is made, then pc_kmsg_hold. */
 void pc_kmsg_note_device(struct pc_kmsg_result *r, dev_t dev);
-/* Write the "held" marker for the devices noted (see above). */
+/* Write the "held" marker for the devices noted since the last call. */
 void pc_kmsg_hold(struct pc_kmsg_result *r);
+/* Write the "released" marker for DEV alone: the case let it go (it may be
+ * another run's from now on) while it holds others.  0 ignored. */
+void pc_kmsg_drop_device(struct pc_kmsg_result *r, dev_t dev);
 /* The test hook's line (attempts.h), if set: call while the case still
  * holds its devices.  Written after they are gone, it named a loop device
  * another run may already hold, and failed that run's case. */
 void pc_kmsg_test_inject(struct pc_kmsg_result *r);
 /* Write the "released" marker, once the devices are gone. */
 void pc_kmsg_release_devices(struct pc_kmsg_result *r);
+/* Take one record ("PRI,SEQ,USEC,FLAGS;MESSAGE\n"; MESSAGE may be
+ * rewritten), write it to LOG (when not NULL) and judge it into R.
+ * Exposed for the unit tests. */
+void pc_kmsg_take_record(char *rec, FILE *log, enum pc_flakey_mode cut,
+			 struct pc_kmsg_result *r);
 /* Read what was logged since pc_kmsg_begin, save it to PATH (when not
  * NULL), judge it (CUT: the case's cut mode) into R, close K.  -1 if the
  * log could not be read or saved (R->checked stays 0). */

@@ -28,9 +28,16 @@ int pc_kver_parse(const char *s, struct pc_kver *out)
 	if (out->n == 0)
 		return -1;
 	if ((*p == '-' || *p == '.' || *p == '~') && !strncmp(p + 1, "rc", 2))
-		out->prerelease = 1;
-	else if (!strncmp(p, "rc", 2)) /* 6.2rc3 */
-		out->prerelease = 1;
+		p++;
+	if (strncmp(p, "rc", 2)) /* not 6.2-rc3 nor 6.2rc3 */
+		return 0;
+	out->prerelease = 1;
+	if (isdigit((unsigned char)p[2])) {
+		errno = 0;
+		out->rc = strtoul(p + 2, NULL, 10);
+		if (errno == ERANGE)
+			return -1;
+	}
 	return 0;
 }
 
@@ -41,7 +48,10 @@ int pc_kver_cmp(const struct pc_kver *a, const struct pc_kver *b)
 		if (x != y)
 			return x < y ? -1 : 1;
 	}
-	return b->prerelease - a->prerelease;
+	if (a->prerelease != b->prerelease)
+		return b->prerelease - a->prerelease;
+	/* -rc3 before -rc10 */
+	return a->rc == b->rc ? 0 : a->rc < b->rc ? -1 : 1;
 }
 
 int pc_kcond_parse(const char *s, struct pc_kcond *out)

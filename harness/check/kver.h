@@ -6,7 +6,8 @@
  * 6.18.0 -> 6 18 0, 6.2.0-rc3 -> 6 2 0 (pre-release).  Fields compare as
  * numbers (18 > 2), a missing field counts as 0 (6.1 == 6.1.0), and at equal
  * fields a pre-release (a first non-numeric field starting with "rc") sorts
- * before the release.  Anything after that (flavour "-amd64", "+deb12") is
+ * before the release, and pre-releases by their number (-rc3 before -rc10).
+ * Anything after that (flavour "-amd64", "+deb12") is
  * not compared.  This is the order of Debian's and upstream's kernel
  * releases; it is not dpkg's full algorithm (nothing here needs epochs or
  * tildes). */
@@ -19,6 +20,7 @@ struct pc_kver {
 	unsigned long f[PC_KVER_FIELDS];
 	unsigned n;       /* numeric fields read (>= 1 when valid) */
 	int prerelease;   /* -rcN */
+	unsigned long rc; /* N of -rcN (0 when absent) */
 };
 
 enum pc_kop { PC_KOP_LT, PC_KOP_LE, PC_KOP_GT, PC_KOP_GE, PC_KOP_EQ, PC_KOP_NE };

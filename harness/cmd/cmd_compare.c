@@ -9,6 +9,7 @@
 #include "cmd/commands.h"
 #include "report/compare.h"
 #include "check/known.h"
+#include "util/size.h"
 #include "util/util.h"
 
 static void compare_usage(FILE *f)
@@ -16,8 +17,9 @@ static void compare_usage(FILE *f)
 	fprintf(f,
 		"usage: powercut compare BASE NEW [options]\n\n"
 		"What changed from the results folder BASE (the last good run) to NEW:\n"
-		"per case, regression (pass -> fail), fixed, still failing, flaky, known,\n"
-		"unexpected pass, new or removed cases; per case (medians over repeats)\n"
+		"per case, regression (pass -> fail), new failing (only in NEW, fails),\n"
+		"fixed, still failing, flaky, known, unexpected pass, new or removed\n"
+		"cases; per case (medians over repeats)\n"
 		"each phase's time and I/O counter as NEW/BASE ratios, and slowdowns.\n"
 		"BASE and NEW are folders holding results.json (merged shard folders too,\n"
 		"see scripts/merge-results.sh) or results.json files.  Markdown on\n"
@@ -37,22 +39,23 @@ static void compare_usage(FILE *f)
 		"                           backend, cut, write cache, image files, ...) do not\n"
 		"                           make the exit status 1 (changed on purpose)\n"
 		"  -h, --help               this help\n\n"
-		"Exit: 0 no regression, 1 regressions (a pass that fails or errs, a case that\n"
-		"ran in BASE and errs in NEW), lost coverage (a case of BASE missing from NEW\n"
+		"Exit: 0 no regression, 1 regressions (a pass or flaky case that fails or\n"
+		"errs, a known one no entry covers any more, a case that ran in BASE and\n"
+		"errs in NEW), new failing cases (only in NEW, not known), lost coverage (a case of BASE missing from NEW\n"
 		"without --allow-removed, a case on another setup without\n"
 		"--allow-setup-change, NEW with fewer cases than its run planned, or without\n"
 		"any case), flaky cases, or slowdowns\n"
 		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
-		"understood).\n");
+		"understood); 3 the report could not be written.\n");
 }
 
 /* --time-threshold X: a ratio from 1 to 1000. */
 static int set_threshold(const struct cmd_line *cl, const char *s, void *dest)
 {
 	(void)cl;
-	char *end;
-	double v = strtod(s, &end);
-	if (!*s || *end || !(v >= 1.0) || v > 1000.0) {
+	/* A plain decimal: strtod alone also takes " 2", "0x10" and "1e3". */
+	double v = strtod(s, NULL);
+	if (!pc_decimal_prefix(s) || s[pc_decimal_prefix(s)] || !(v >= 1.0) || v > 1000.0) {
 		pc_fail(PC_ERR_INPUT, "compare: --time-threshold '%s': expected a number "
 			"from 1 to 1000 (1.25: 25%% slower)", s);
 		return PC_EXIT_USAGE;

@@ -24,7 +24,8 @@ static void report_usage(FILE *f)
 		"  -o, --output FILE   the page to write (required)\n"
 		"  -h, --help          this help\n\n"
 		"The page may not replace a folder's results.json, junit.xml, summary.md\n"
-		"or anything under its cases/ (exit 2).\n\n"
+		"or anything under its cases/, nor anything but a regular file (it is\n"
+		"renamed over FILE: /dev/stdout would be replaced) (exit 2).\n\n"
 		"Exit: 0 written, 2 usage or input error (a results.json not understood,\n"
 		"or -o naming one of the inputs),\n"
 		"3 gnuplot missing or failing, or the page could not be written.\n");

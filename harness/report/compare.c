@@ -13,7 +13,7 @@
 #include "util/util.h"
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
-	"regression", "fixed", "still failing", "flaky", "known", "unexpected pass",
+	"regression", "new failing", "fixed", "still failing", "flaky", "known", "unexpected pass",
 	"unchanged", "new", "removed",
 };
 
@@ -115,17 +115,26 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 		return PC_CMP_KNOWN;
 	if (new == PC_OUT_XPASS || (known && new == PC_OUT_PASS))
 		return PC_CMP_XPASS;
-	if (base < 0)
-		return PC_CMP_NEW;
-	if (new == PC_OUT_FLAKY)
+	/* A failure no entry covers, of a case BASE did not have, is as much
+	 * news as a regression: nothing vouched for it (a case added to the
+	 * scenario would otherwise fail every night with exit 0). */
+	if (new == PC_OUT_FLAKY) /* in NEW only too: flaky fails without --flaky-ok */
 		return PC_CMP_FLAKY;
+	if (base < 0)
+		return new == PC_OUT_FAIL || new == PC_OUT_ERROR ? PC_CMP_NEW_FAILING : PC_CMP_NEW;
 	if (passed(new))
 		return passed(base) ? PC_CMP_UNCHANGED : PC_CMP_FIXED;
 	/* A case BASE ran (whatever it found) that errs in NEW is no longer
 	 * checked: worse, not "still failing". */
 	if (new == PC_OUT_ERROR && base != PC_OUT_ERROR)
 		return PC_CMP_REGRESSION;
-	return passed(base) ? PC_CMP_REGRESSION : PC_CMP_STILL_FAILING;
+	/* Flaky in BASE passed in the end; known in BASE was a failure an
+	 * entry accepted.  Failing every attempt, or with no entry covering
+	 * it any more (removed, its kernel condition no longer holds), is
+	 * worse, not "still failing". */
+	if (passed(base) || base == PC_OUT_FLAKY || base == PC_OUT_KNOWN)
+		return PC_CMP_REGRESSION;
+	return PC_CMP_STILL_FAILING;
 }
 
 /* ---- performance ------------------------------------------------------ */
@@ -273,7 +282,7 @@ int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 
 int pc_cmp_exit(const struct pc_cmp_report *r)
 {
-	if (r->counts[PC_CMP_REGRESSION] || pc_cmp_coverage_lost(r))
+	if (r->counts[PC_CMP_REGRESSION] || r->counts[PC_CMP_NEW_FAILING] || pc_cmp_coverage_lost(r))
 		return 1;
 	if (r->counts[PC_CMP_FLAKY] && !r->o->flaky_ok)
 		return 1;
@@ -527,8 +536,11 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(o, "key", pc_esc_json(p->key));
 		json_object_set_new(o, "base_repeats", json_integer((json_int_t)p->nbase));
 		json_object_set_new(o, "new_repeats", json_integer((json_int_t)p->nnew));
-		json_object_set_new(o, "base_total_s", json_real(p->base_total));
-		json_object_set_new(o, "new_total_s", json_real(p->new_total));
+		/* -1: no repeat of that side counts (every one erred) */
+		json_object_set_new(o, "base_total_s",
+				    p->base_total < 0 ? json_null() : json_real(p->base_total));
+		json_object_set_new(o, "new_total_s",
+				    p->new_total < 0 ? json_null() : json_real(p->new_total));
 		json_object_set_new(o, "time_ratio", ratios_json(p->time_ratio, pc_res_phases, PC_CMP_NPHASES));
 		json_object_set_new(o, "io_ratio", ratios_json(p->io_ratio, pc_res_io, PC_CMP_NIO));
 		json_object_set_new(o, "slowdown", json_boolean(p->slowdown));

@@ -3,11 +3,16 @@
  *
  * Per case id: the outcome change (outcome.h) classified as
  *
- *   regression       passed in BASE, fails (fail, error) in NEW; or ran in
- *                    BASE (not error) and errs in NEW
+ *   regression       passed in BASE (pass, unexpected pass, or flaky: it
+ *                    passed in the end), fails (fail, error) in NEW; or was
+ *                    known in BASE and fails in NEW with no entry covering
+ *                    it; or ran in BASE (not error) and errs in NEW
+ *   new failing      in NEW only, and fails or errs there (no known entry
+ *                    covers it): nothing in BASE vouched for it
  *   fixed            failed (fail, error, known, flaky) in BASE, passes in NEW
- *   still failing    failed in both
- *   flaky            flaky in NEW (fails the comparison unless --flaky-ok)
+ *   still failing    failed or erred in both (not flaky or known in BASE)
+ *   flaky            flaky in NEW, in BASE or not (fails the comparison
+ *                    unless --flaky-ok)
  *   known            fails (verdict fail, not error) in NEW and a known-failures
  *                    entry covers it (NEW's own `known` outcome, or
  *                    compare --known)
@@ -65,7 +70,7 @@ struct pc_cmp_side {
 };
 
 enum pc_cmp_class {
-	PC_CMP_REGRESSION, PC_CMP_FIXED, PC_CMP_STILL_FAILING, PC_CMP_FLAKY, PC_CMP_KNOWN,
+	PC_CMP_REGRESSION, PC_CMP_NEW_FAILING, PC_CMP_FIXED, PC_CMP_STILL_FAILING, PC_CMP_FLAKY, PC_CMP_KNOWN,
 	PC_CMP_XPASS, PC_CMP_UNCHANGED, PC_CMP_NEW, PC_CMP_REMOVED, PC_CMP_NCLASSES
 };
 

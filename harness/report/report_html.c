@@ -16,6 +16,7 @@
 
 #include "report/results_reader.h"
 #include "util/escape.h"
+#include "util/input.h"
 #include "util/util.h"
 
 /* ---- reading results.json (results_reader.c) ------------------------ */
@@ -216,6 +217,13 @@ int pc_rh_check_output(const struct pc_rh_set *s, const char *out)
 {
 	if (!*out)
 		return pc_fail(PC_ERR_INPUT, "report: -o: empty path");
+	/* The page is renamed over OUT: /dev/stdout (a symlink) or /dev/null
+	 * would be replaced by a regular file for every user of the machine. */
+	struct stat lst;
+	if (lstat(out, &lst) == 0 && !S_ISREG(lst.st_mode))
+		return pc_fail(PC_ERR_INPUT, "report: -o %s is %s, not a regular file: the page is "
+			       "written to %s.tmp and renamed over it; give the path of a file",
+			       out, pc_input_file_kind(lst.st_mode), out);
 	char *canon = canonical_out(out);
 	struct stat ost;
 	int exists = stat(out, &ost) == 0;

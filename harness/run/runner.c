@@ -202,10 +202,16 @@ static int phase_cut(struct case_ctx *x)
 	 * after allow: the remount must read what the device really holds. */
 	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
 		return -1;
+	dev_t cut_dev = x->dev.devnum;
 	if (pc_backend_power_on(&x->dev) < 0)
 		return -1;
-	/* The device may have a new path now (backend.h, power_on). */
-	pc_kmsg_note_device(&x->r->km, x->dev.devnum);
+	/* The device may be a new one now (backend.h, power_on): the one cut
+	 * is let go, and may be another run's from here on. */
+	if (x->dev.devnum != cut_dev) {
+		pc_kmsg_drop_device(&x->r->km, cut_dev);
+		pc_kmsg_note_device(&x->r->km, x->dev.devnum);
+		pc_kmsg_hold(&x->r->km);
+	}
 	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
 		return -1;
 	pc_progress_phase("remount");

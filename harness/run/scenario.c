@@ -447,16 +447,8 @@ static int cut_at_plain(const char *s)
 {
 	if (!strcmp(s, "end"))
 		return 1;
-	size_t n = strspn(s, "0123456789");
-	if (n == 0)
-		return 0;
-	if (s[n] == '.') {
-		size_t f = strspn(s + n + 1, "0123456789");
-		if (f == 0)
-			return 0;
-		n += 1 + f;
-	}
-	return (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
+	size_t n = pc_decimal_prefix(s);
+	return n && (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
 }
 
 /* cut_at = end: a job that fio ended early (runtime=, steadystate) must not

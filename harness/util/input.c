@@ -19,8 +19,10 @@
 
 #define READ_CHUNK 65536
 
-static const char *file_kind(mode_t mode)
+const char *pc_input_file_kind(mode_t mode)
 {
+	if (S_ISLNK(mode))
+		return "a symbolic link";
 	if (S_ISDIR(mode))
 		return "a directory";
 	if (S_ISFIFO(mode))
@@ -37,7 +39,7 @@ static const char *file_kind(mode_t mode)
 static int refuse_kind(const char *what, const char *path, mode_t mode)
 {
 	return pc_fail(PC_ERR_INPUT, "%s %s: is %s, not a regular file", what, path,
-		       file_kind(mode));
+		       pc_input_file_kind(mode));
 }
 
 int pc_input_check_regular(const char *what, const char *path)

@@ -19,6 +19,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Bytes in one line, newline excluded. */
 #define PC_MAX_TEXT_LINE 8192u            /* scenario and known-failures files */
@@ -34,6 +35,9 @@
  * "WHAT PATH: is a FIFO, not a regular file" (or the stat error), class
  * INPUT.  WHAT names the input ("scenario", "manifest", ...). */
 int pc_input_check_regular(const char *what, const char *path);
+
+/* "a FIFO", "a character device", "a symbolic link", ... for MODE. */
+const char *pc_input_file_kind(mode_t mode);
 
 /* Open PATH read-only after checking it is a regular file, without blocking
  * on a FIFO or taking a terminal; the check is repeated on the open file so

@@ -1,6 +1,7 @@
 /* size.c - see size.h. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "util/size.h"
@@ -58,4 +59,14 @@ int pc_size_parse(const char *s, const struct pc_size_suffix *table, uint64_t *o
 		return -1;
 	*out = (uint64_t)v * mult;
 	return 0;
+}
+
+size_t pc_decimal_prefix(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	if (n && s[n] == '.') {
+		size_t f = strspn(s + n + 1, "0123456789");
+		return f ? n + 1 + f : 0;
+	}
+	return n;
 }

@@ -4,6 +4,7 @@
 #ifndef PC_SIZE_H
 #define PC_SIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* One accepted suffix (matched without regard to case) and its multiplier.
@@ -29,5 +30,11 @@ extern const struct pc_size_suffix pc_size_suffixes_fio_kb1000[];
  * -1 (nothing printed, *OUT untouched) for anything else: an empty string,
  * a fraction, an unknown suffix, trailing text, or a value beyond 2^64-1. */
 int pc_size_parse(const char *s, const struct pc_size_suffix *table, uint64_t *out);
+
+/* The length of the plain decimal number S starts with (digits, then
+ * optionally '.' and digits: "2", "2.5"), 0 if it starts with none.  For
+ * values read with strtod, which also takes " 2", "+2", "0x10", "1e3",
+ * "inf" and "nan". */
+size_t pc_decimal_prefix(const char *s);
 
 #endif

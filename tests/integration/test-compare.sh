@@ -38,7 +38,7 @@ run_to 1 new "$TMP/broken.ini"
 # Exactly one regression, exit 1; markdown and JSON say so.
 compare 1 "$TMP/base" "$TMP/new"
 grep -q '^| g/ext4/fsync | \*\*regression\*\* | pass | fail |' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "no regression row"; }
-grep -q '^- 1 regression, 0 fixed' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "summary line"; }
+grep -q '^- 1 regression, 0 new failing, 0 fixed' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "summary line"; }
 compare 1 "$TMP/base" "$TMP/new" --json
 [ "$(jq '.summary.regression' "$TMP/cmp.out")" -eq 1 ] || fail "JSON: not one regression"
 [ "$(jq -r '.cases[] | select(.change == "regression") | .id' "$TMP/cmp.out")" = g/ext4/fsync ] || fail "JSON: wrong case"
@@ -52,6 +52,9 @@ jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.js
 compare 2 "$TMP/base" "$TMP/bad"
 grep -q 'cases\[0\].verdict' "$TMP/cmp.err" || fail "bad verdict not named"
 compare 2 "$TMP/base"
+# --time-threshold is a plain decimal (strtod alone took 0x10 as 16).
+for t in 0x10 1e1 " 2" inf; do compare 2 "$TMP/base" "$TMP/base" --time-threshold "$t"; done
+compare 0 "$TMP/base" "$TMP/base" --time-threshold 2.5
 # An outcome its verdict contradicts is not understood either.
 mkdir "$TMP/contra"
 jq '.cases[0].verdict = "error"' "$TMP/base/results.json" > "$TMP/contra/results.json"

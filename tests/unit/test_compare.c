@@ -32,7 +32,19 @@ static void test_classify(void)
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_ERROR, 1), PC_CMP_REGRESSION);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_PASS, 1), PC_CMP_XPASS);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_XPASS, 0), PC_CMP_XPASS);
-	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_FAIL, 0), PC_CMP_NEW);
+	/* In NEW only: a failure or an error nothing covers is news. */
+	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_PASS, 0), PC_CMP_NEW);
+	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_FAIL, 0), PC_CMP_NEW_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_ERROR, 0), PC_CMP_NEW_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_ERROR, 1), PC_CMP_NEW_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_FAIL, 1), PC_CMP_KNOWN);
+	CU_ASSERT_EQUAL(pc_cmp_classify(-1, PC_OUT_FLAKY, 0), PC_CMP_FLAKY);
+	/* Flaky in BASE passed in the end; known in BASE was accepted by an
+	 * entry that no longer covers the failure. */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FLAKY, PC_OUT_FAIL, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_FAIL, 0), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_FAIL, 1), PC_CMP_KNOWN);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_FAIL, 0), PC_CMP_STILL_FAILING);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, -1, 0), PC_CMP_REMOVED);
 }
 
@@ -124,7 +136,7 @@ static void test_compare_run(void)
 		CASE("g/ext4/none/r2", 2, 3, "fail", 4, 3.0, 300) ","
 		CASE("g/ext4/none/r3", 3, 3, "pass", 0, 2.9, 300) ","
 		CASE("g/xfs/fsync", 1, 1, "pass", 0, 1.1, 100) ","
-		CASE("g/brand-new", 1, 1, "fail", 0, 1.0, 100) "]}");
+		CASE("g/brand-new", 1, 1, "pass", 0, 1.0, 100) "]}");
 	struct pc_cmp_report r = { 0 };
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
@@ -177,6 +189,38 @@ static void test_compare_run(void)
 	free(md);
 	pc_cmp_report_free(&r);
 	pc_known_free(&k);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Failures no BASE outcome vouched for are never "no regression": a case
+ * only NEW has that fails, one flaky or known in BASE that fails (with no
+ * entry covering it) in NEW. */
+static void test_new_failures(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "base.json", "{\"kernel\":\"6.1\",\"cases\":["
+		OUTCOME("g/flaky", "pass", "flaky") "," OUTCOME("g/known", "fail", "known") ","
+		OUTCOME("g/failed", "fail", "fail") "]}");
+	char *n = put(dir, "new.json", "{\"kernel\":\"6.1\",\"cases\":["
+		OUTCOME("g/flaky", "fail", "fail") "," OUTCOME("g/known", "fail", "fail") ","
+		OUTCOME("g/failed", "fail", "fail") "," OUTCOME("g/added", "fail", "fail") "]}");
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	struct pc_cmp_opts o = { .threshold = 1.25, .allow_removed = 1, .flaky_ok = 1 };
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 2);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_NEW_FAILING], 1);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_STILL_FAILING], 1);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	json_t *j = pc_cmp_json(&r);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "summary"),
+							   "new failing")), 1);
+	json_decref(j);
+	pc_cmp_report_free(&r);
 	free(b);
 	free(n);
 	unit_rmtree(dir);
@@ -349,6 +393,17 @@ static void test_error_not_timed(void)
 		double want = !strcmp(p->key, "g/a") ? 1.5 / 1.4 : -1;
 		CU_ASSERT_DOUBLE_EQUAL(p->time_ratio[PC_CMP_NPHASES - 1], want, 1e-9);
 	}
+	/* In JSON, g/b's BASE time is null: no repeat counted (it was -1). */
+	json_t *j = pc_cmp_json(&r);
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(j, "perf"), i, p) {
+		const char *key = json_string_value(json_object_get(p, "key"));
+		json_t *bt = json_object_get(p, "base_total_s");
+		CU_ASSERT_TRUE(!strcmp(key, "g/b") ? json_is_null(bt) : json_real_value(bt) > 0);
+		CU_ASSERT_TRUE(json_real_value(json_object_get(p, "new_total_s")) > 0);
+	}
+	json_decref(j);
 	pc_cmp_report_free(&r);
 	free(b);
 	free(n);
@@ -363,6 +418,8 @@ void register_compare_tests(void)
 	CU_add_test(s, "results.json read strictly", test_strict_load);
 	CU_add_test(s, "regressions, medians over repeats, known, exit", test_compare_run);
 	CU_add_test(s, "lost coverage: removed cases, empty NEW", test_coverage_lost);
+	CU_add_test(s, "new failing cases, flaky or known in BASE failing in NEW",
+		    test_new_failures);
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);

@@ -30,6 +30,10 @@ static void test_kver_order(void)
 	CU_ASSERT_EQUAL(cmp("6.1.0-9-amd64", "6.1.0-10-amd64"), -1);
 	CU_ASSERT_EQUAL(cmp("6.2.0-rc3", "6.2"), -1); /* pre-release first */
 	CU_ASSERT_EQUAL(cmp("6.2.0-rc3", "6.1.99"), 1);
+	CU_ASSERT_EQUAL(cmp("6.1.0-rc3", "6.1.0-rc10"), -1); /* by the rc number */
+	CU_ASSERT_EQUAL(cmp("6.1-rc7", "6.1.0-rc5"), 1);
+	CU_ASSERT_EQUAL(cmp("6.1-rc3", "6.1.0-rc3"), 0);
+	CU_ASSERT_EQUAL(cmp("6.12.0-rc1+", "6.12-rc1"), 0);
 	CU_ASSERT_EQUAL(cmp("6.18.44-fc-v669", "6.18.44"), 0); /* flavour ignored */
 	CU_ASSERT_EQUAL(cmp("5.10.0-28-cloud-amd64", "5.10.0-28-amd64"), 0);
 	struct pc_kver v;
@@ -171,7 +175,7 @@ static void test_known_bom(void)
 
 static void test_kmsg_rule(void)
 {
-	struct pc_kmsg_result r = { .ndevs = 1, .in_window = 1 };
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 } };
 	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
 	enum pc_flakey_mode drop = PC_FLAKEY_DROP, err = PC_FLAKEY_ERROR;
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs (loop3): recovery complete", &r, drop), PC_KMSG_FINE);
@@ -219,11 +223,46 @@ static void test_kmsg_rule(void)
 	CU_ASSERT_EQUAL(pc_kmsg_classify("critical space allocation error, dev loop31, sector 8",
 					 &r, drop), PC_KMSG_FOREIGN);
 	/* Before the case held loop3 (or after it let go), loop3 was another's. */
-	r.in_window = 0;
+	r.in_window[0] = 0;
 	CU_ASSERT_EQUAL(pc_kmsg_classify(nospc, &r, drop), PC_KMSG_FOREIGN);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): htree corrupt", &r, drop),
 			PC_KMSG_FOREIGN);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("WARNING: CPU: 1 PID: 7 at x", &r, drop), PC_KMSG_BAD);
+}
+
+/* One record through the scan, as /dev/kmsg gives it. */
+static void take(struct pc_kmsg_result *r, const char *msg)
+{
+	static unsigned seq;
+	seq++;
+	char *rec = xasprintf("3,%u,%u,-;%s\n", seq, seq * 1000, msg);
+	pc_kmsg_take_record(rec, NULL, PC_FLAKEY_DROP, r);
+	free(rec);
+}
+
+/* Each device counts from its own "held" marker to its own "released"
+ * one: the fuse backend lets its first loop device go at the cut's end
+ * and takes another, which another run may have used a moment before. */
+static void test_kmsg_device_windows(void)
+{
+	struct pc_kmsg_result r = { .ndevs = 2 };
+	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
+	snprintf(r.devs[1], sizeof(r.devs[1]), "loop2");
+	snprintf(r.held[0], sizeof(r.held[0]), "powercut[1]: case devices loop3 held #1");
+	snprintf(r.released[0], sizeof(r.released[0]), "powercut[1]: case devices loop3 released #2");
+	snprintf(r.held[1], sizeof(r.held[1]), "powercut[1]: case devices loop2 held #3");
+	snprintf(r.released[1], sizeof(r.released[1]), "powercut[1]: case devices loop2 released #4");
+	take(&r, "powercut[1]: case devices loop3 held #1");
+	take(&r, "EXT4-fs error (device loop2): another run's, before the case took loop2");
+	take(&r, "powercut[1]: case devices loop3 released #2");
+	take(&r, "powercut[1]: case devices loop2 held #3");
+	take(&r, "EXT4-fs error (device loop3): another run's, after the case let loop3 go");
+	CU_ASSERT_EQUAL(r.foreign, 2);
+	CU_ASSERT_STRING_EQUAL(r.error, "");
+	take(&r, "EXT4-fs error (device loop2): the case's own");
+	CU_ASSERT_STRING_EQUAL(r.error, "EXT4-fs error (device loop2): the case's own");
+	take(&r, "powercut[1]: case devices loop2 released #4");
+	CU_ASSERT_FALSE(r.in_window[0] || r.in_window[1]);
 }
 
 static void test_outcome(void)
@@ -252,6 +291,8 @@ void register_nightly_tests(void)
 {
 	CU_pSuite s = CU_add_suite("nightly", NULL, NULL);
 	CU_add_test(s, "kernel release order (Debian and upstream)", test_kver_order);
+	CU_add_test(s, "kernel log: each device counts between its own markers",
+		    test_kmsg_device_windows);
 	CU_add_test(s, "kernel conditions", test_kcond);
 	CU_add_test(s, "known-failures lines and matching", test_known_parse);
 	CU_add_test(s, "known-failures file: FILE:LINE, not a file", test_known_file);

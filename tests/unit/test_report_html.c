@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "report/report_html.h"
@@ -141,7 +142,22 @@ static void test_output_not_input(void)
 		xasprintf("%s/../%s/results.json", dir, strrchr(dir, '/') + 1), xstrdup(hard),
 		xstrdup(soft), xstrdup(dir), xstrdup(""),
 	};
-	char *good[] = { xasprintf("%s/report.html", dir), xasprintf("%s/report.html", other) };
+	/* The page is renamed over -o: what is not a regular file would be
+	 * replaced (report -o /dev/stdout replaced the machine's symlink). */
+	char *fifo = xasprintf("%s/fifo.html", other), *link_out = xasprintf("%s/link.html", other);
+	char *old_page = xasprintf("%s/old.html", other);
+	CU_ASSERT_EQUAL(mkfifo(fifo, 0644), 0);
+	CU_ASSERT_EQUAL(symlink("old.html", link_out), 0);
+	CU_ASSERT_EQUAL(pc_write_file(old_page, "old", 3, 0), 0);
+	char *not_files[] = { fifo, link_out, xstrdup(other) };
+	pc_messages_quiet = 1;
+	for (size_t i = 0; i < sizeof(not_files) / sizeof(not_files[0]); i++) {
+		CU_ASSERT_EQUAL(pc_rh_check_output(&s, not_files[i]), -1);
+		free(not_files[i]);
+	}
+	pc_messages_quiet = 0;
+	char *good[] = { xasprintf("%s/report.html", dir), xasprintf("%s/report.html", other),
+			 old_page /* a page written before: replaced */ };
 	pc_messages_quiet = 1;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		pc_last_errclass = PC_ERR_NONE;

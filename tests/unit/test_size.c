@@ -3,6 +3,7 @@
 #include <CUnit/CUnit.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "unit.h"
 #include "util/size.h"
@@ -52,6 +53,18 @@ static const struct size_case garbage[] = {
 	{ "99999999999999999999", -1, 0 },   /* beyond unsigned long long */
 	{ "18446744073709551616", -1, 0 },   /* 2^64 */
 };
+
+static void test_decimal_prefix(void)
+{
+	CU_ASSERT_EQUAL(pc_decimal_prefix("2"), 1);
+	CU_ASSERT_EQUAL(pc_decimal_prefix("12.5s"), 4);
+	CU_ASSERT_EQUAL(pc_decimal_prefix("1.25"), 4);
+	const char *bad[] = { "", " 2", "+2", "-2", ".5", "2.", "0x10", "inf", "nan" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(pc_decimal_prefix(bad[i]) == strlen(bad[i]) && *bad[i], 0);
+	CU_ASSERT_EQUAL(pc_decimal_prefix("0x10"), 1); /* "0", then not a number */
+	CU_ASSERT_EQUAL(pc_decimal_prefix("1e3"), 1);
+}
 
 static void test_garbage(void)
 {
@@ -162,4 +175,5 @@ void register_size_tests(void)
 	CU_add_test(s, "scenario sizes: K M G T", test_binary);
 	CU_add_test(s, "fio sizes, kb_base=1024", test_fio);
 	CU_add_test(s, "fio sizes, kb_base=1000", test_fio_kb1000);
+	CU_add_test(s, "plain decimal numbers", test_decimal_prefix);
 }
