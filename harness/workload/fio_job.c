@@ -919,7 +919,7 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 	for (size_t i = 0; i < p->nsections && rc == 0; i++)
 		if (&p->sections[i] != global)
 			rc = add_job_files(p, &p->sections[i], global, &files, &n);
-	if (rc == 0) {
+	if (rc == 0 && n > 0) { /* qsort wants a non-null array even for 0 */
 		qsort(files, n, sizeof(*files), file_cmp);
 		for (size_t i = 1; i < n && rc == 0; i++) {
 			const struct job_file *a = &files[i - 1], *b = &files[i];
