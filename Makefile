@@ -2,7 +2,8 @@
 #
 #   make            build ./powercut (and the image generator)
 #   make run        install missing packages, build, run scenarios/default.ini
-#   make check      unit tests (CUnit) and integration tests (root)
+#   make check      unit tests (CUnit; natively, under valgrind and under
+#                   ASan+UBSan: make unit-asan), integration tests (root)
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 build with ASan + UBSan
 #   make fuzz       build the libFuzzer targets with clang, run each for
@@ -33,8 +34,8 @@ endif
 # pkg-config is read when make starts: if packages are missing, install them
 # and start make again so the flags are read afresh.
 ifneq ($(DEPS_OK),yes)
-.PHONY: all run check unit unit-valgrind integration install sample-image powercut fuzz fuzz-ci
-all run check unit unit-valgrind integration install sample-image powercut fuzz fuzz-ci:
+.PHONY: all run check unit unit-valgrind unit-asan integration install sample-image powercut fuzz fuzz-ci
+all run check unit unit-valgrind unit-asan integration install sample-image powercut fuzz fuzz-ci:
 	bash scripts/install-deps.sh
 	$(MAKE) $@
 else
@@ -47,7 +48,7 @@ LIB_OBJS := $(LIB_SRCS:.c=.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:.c=.o)
 
-.PHONY: all run check unit unit-valgrind integration install sample-image
+.PHONY: all run check unit unit-valgrind unit-asan integration install sample-image
 
 GENERATORS := $(patsubst %.c,%,$(wildcard images/*.c))
 
@@ -95,10 +96,33 @@ unit-valgrind: tests/unit/run-unit
 	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 		--child-silent-after-fork=yes ./tests/unit/run-unit
 
+# The unit suite again, built by gcc with ASan and UBSan into build/asan/
+# (the plain build is untouched): any invalid access, leak or undefined
+# behaviour fails the check.
+ASAN_DIR := build/asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+ASAN_CFLAGS := $(CFLAGS) $(ASAN_FLAGS) -Wno-error=stringop-overread -Wno-error=format-overflow
+ASAN_LIB_OBJS := $(patsubst harness/%.c,$(ASAN_DIR)/harness/%.o,$(LIB_SRCS))
+ASAN_UNIT_OBJS := $(patsubst tests/unit/%.c,$(ASAN_DIR)/unit/%.o,$(UNIT_SRCS))
+
+$(ASAN_DIR)/harness/%.o: harness/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+$(ASAN_DIR)/unit/%.o: tests/unit/%.c $(LIB_HDRS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -Itests/unit -c -o $@ $<
+
+$(ASAN_DIR)/run-unit: $(ASAN_UNIT_OBJS) $(ASAN_LIB_OBJS)
+	$(CC) $(LDFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LIBS) $(CUNIT_LIBS)
+
+unit-asan: $(ASAN_DIR)/run-unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_DIR)/run-unit
+
 integration: all sample-image
 	bash tests/integration/run.sh
 
-check: unit unit-valgrind integration fuzz-ci
+check: unit unit-valgrind unit-asan integration fuzz-ci
 
 # ---- fuzzing (libFuzzer) --------------------------------------------------
 # Each tests/fuzz/fuzz_NAME.c is a libFuzzer target.  libFuzzer needs clang:
