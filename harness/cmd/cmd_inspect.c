@@ -10,8 +10,8 @@
 #include "cmd/commands.h"
 #include "util/escape.h"
 #include "image/image.h"
+#include "image/layer_reader.h"
 #include "image/layerfmt.h"
-#include "image/taropen.h"
 #include "util/util.h"
 
 static void usage(FILE *f)
@@ -32,7 +32,9 @@ static void usage(FILE *f)
 		   "archive entries (whiteouts included; an eStargz TOC and landmarks\n"
 		   "not).  FORMAT is the compression as read (none, gzip, zstd, ...),\n"
 		   "with +estargz or +zstd:chunked when the layer carries that footer.\n"
-		   "DIGEST and MEDIA-TYPE are '-' when the source does not give them.\n\n"
+		   "DIGEST and MEDIA-TYPE are '-' when the source does not give them.\n"
+		   "Headers are read as the unpack reads them: a layer it refuses is\n"
+		   "refused here too.\n\n"
 		   "  --platform P  choose among the platforms of an index (default: the host's)\n"
 		   "  -h, --help    this text\n\n"
 		   "exit status: 0 done, 2 usage or input error.\n");
@@ -43,35 +45,30 @@ struct layer_stats {
 	char format[64];
 };
 
-/* A light pass over one layer: headers only. */
+/* A pass over one layer's headers, read as the unpack reads them: a layer
+ * the unpack would refuse is refused here too, never listed as fine. */
 static int layer_stats(const char *path, struct layer_stats *s)
 {
-	int rc = 0;
 	memset(s, 0, sizeof(*s));
-	struct archive *a = pc_tar_open("layer", path, -1);
-	if (!a) {
-		rc = -1;
-	} else {
-		struct archive_entry *e;
-		int r;
-		enum pc_layerfmt fmt = pc_layerfmt_detect(path);
-		while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-			const char *name = archive_entry_pathname(e);
-			if (name && pc_layerfmt_hidden(fmt, name))
-				continue;
-			s->entries++;
-			if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e))
-				s->file_bytes += (uint64_t)archive_entry_size(e);
-		}
-		if (r != ARCHIVE_EOF)
-			rc = pc_fail(PC_ERR_INPUT, "%s: %s", path, archive_error_string(a));
-		s->tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
-		const char *filter = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : "none";
-		snprintf(s->format, sizeof(s->format), "%s%s%s", filter, *pc_layerfmt_name(fmt) ? "+" : "",
-			 pc_layerfmt_name(fmt));
+	struct archive *a = pc_layer_reader_open(path);
+	if (!a)
+		return -1;
+	struct archive_entry *e;
+	int r;
+	enum pc_layerfmt fmt = pc_layerfmt_detect(path);
+	while ((r = pc_layer_reader_next(a, &e, path)) > 0) {
+		const char *name = archive_entry_pathname(e);
+		if (name && pc_layerfmt_hidden(fmt, name))
+			continue;
+		s->entries++;
+		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e))
+			s->file_bytes += (uint64_t)archive_entry_size(e);
 	}
+	s->tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
+	snprintf(s->format, sizeof(s->format), "%s%s%s", pc_layer_reader_compression(a),
+		 *pc_layerfmt_name(fmt) ? "+" : "", pc_layerfmt_name(fmt));
 	archive_read_free(a);
-	return rc;
+	return r < 0 ? -1 : 0;
 }
 
 /* One "  KEY: VALUE" line, VALUE escaped (it comes from the image). */

@@ -367,6 +367,24 @@ struct archive *pc_layer_reader_open(const char *path)
 	return pc_tar_opened(ar, archive_read_open(ar, in, NULL, read_cb, close_cb), "layer", path);
 }
 
+static struct inflater *inflater_of(struct archive *ar)
+{
+	for (size_t i = 0; i < nopened; i++)
+		if (opened[i].ar == ar)
+			return opened[i].in;
+	return NULL;
+}
+
+const char *pc_layer_reader_compression(struct archive *ar)
+{
+	struct inflater *in = inflater_of(ar);
+	if (!in) /* opened by pc_tar_open: its own filters */
+		return archive_filter_count(ar) > 1 ? archive_filter_name(ar, 0) : "none";
+	if (in->gz)
+		return "gzip";
+	return in->dec ? archive_filter_name(in->dec, 0) : "none";
+}
+
 /* Stream bytes [OFF, OFF + N) into OUT, reading on past libarchive's end if
  * needed: how many there were (fewer at the end of the stream), or -1 if
  * they are no longer held. */
@@ -448,10 +466,7 @@ static int is_tar_header(const unsigned char *b)
 
 int pc_layer_reader_after_end(struct archive *ar)
 {
-	struct inflater *in = NULL;
-	for (size_t i = 0; i < nopened && !in; i++)
-		if (opened[i].ar == ar)
-			in = opened[i].in;
+	struct inflater *in = inflater_of(ar);
 	if (!in)
 		return 0; /* opened by pc_tar_open: not checked */
 	/* libarchive took one zero block as the end, and a second one if the
@@ -672,10 +687,7 @@ static int known_type(unsigned char t)
 int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, char *why,
 				  size_t cap)
 {
-	struct inflater *in = NULL;
-	for (size_t i = 0; i < nopened && !in; i++)
-		if (opened[i].ar == ar)
-			in = opened[i].in;
+	struct inflater *in = inflater_of(ar);
 	if (!in)
 		return 0; /* opened by pc_tar_open: not checked */
 	uint64_t off = (uint64_t)archive_read_header_position(ar);
@@ -767,4 +779,29 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 	free(c.lname);
 	free(c.lnk);
 	return rc;
+}
+
+int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname)
+{
+	int r = archive_read_next_header(ar, ae);
+	while (r == ARCHIVE_RETRY)
+		r = archive_read_next_header(ar, ae);
+	if (r == ARCHIVE_EOF && pc_layer_reader_after_end(ar))
+		return pc_fail(PC_ERR_INPUT, "layer %s: entries follow a single zero block "
+			       "(the end of a tar archive is two): tar would stop there, "
+			       "the runtimes refuse the layer", lname);
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a tar header powercut cannot "
+			       "read as it stands (libarchive: %s); the runtimes refuse such a "
+			       "layer", lname, *ae && archive_entry_pathname(*ae) ?
+			       archive_entry_pathname(*ae) : "?", archive_error_string(ar));
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		return pc_fail(PC_ERR_INPUT, "layer %s: %s", lname, archive_error_string(ar));
+	char why[200];
+	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why)))
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: %s", lname,
+			       archive_entry_pathname(*ae) ? archive_entry_pathname(*ae) : "?", why);
+	return 1;
 }

@@ -40,6 +40,18 @@ int pc_layer_reader_after_end(struct archive *ar);
 int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, char *why,
 				  size_t cap);
 
+/* The next entry of AR (from pc_layer_reader_open) into *AE, read as the
+ * runtimes would read it or refused: 1 an entry, 0 the end, -1 with the
+ * error reported, naming layer LNAME (an end the runtimes would not take,
+ * a header libarchive could not read whole, one read differently by
+ * libarchive and the runtimes: see the two functions above).  The one way
+ * the unpack, the scan and inspect walk a layer's headers. */
+int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname);
+
+/* The compression AR's layer was read through, as libarchive names it
+ * ("gzip", "zstd", ...; "none"). */
+const char *pc_layer_reader_compression(struct archive *ar);
+
 /* Allow readers opened in this process to decompress on a thread of their
  * own from their next read on. */
 void pc_layer_reader_threads(void);

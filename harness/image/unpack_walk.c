@@ -862,28 +862,9 @@ static int walk_layer(struct walk *w, struct archive *ar)
 	for (;;) {
 		if (pc_check_interrupted() < 0)
 			return -1;
-		int r = archive_read_next_header(ar, &ae);
-		while (r == ARCHIVE_RETRY)
-			r = archive_read_next_header(ar, &ae);
-		if (r == ARCHIVE_EOF && pc_layer_reader_after_end(ar))
-			return pc_fail(PC_ERR_INPUT, "layer %s: entries follow a single zero block "
-				       "(the end of a tar archive is two): tar would stop there, "
-				       "the runtimes refuse the layer", w->lname);
-		if (r == ARCHIVE_EOF)
-			return 0;
-		if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
-			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a tar header powercut cannot "
-				       "read as it stands (libarchive: %s); the runtimes refuse such a "
-				       "layer", w->lname, ae ? archive_entry_pathname(ae) : "?",
-				       archive_error_string(ar));
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-			return pc_fail(PC_ERR_INPUT, "layer %s: %s", w->lname,
-				       archive_error_string(ar));
-		char why[200];
-		if (pc_layer_reader_check_headers(ar, ae, why, sizeof(why)))
-			return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: %s", w->lname,
-				       archive_entry_pathname(ae) ? archive_entry_pathname(ae) : "?",
-				       why);
+		int r = pc_layer_reader_next(ar, &ae, w->lname);
+		if (r <= 0)
+			return r;
 		const char *name = archive_entry_pathname(ae);
 		if (name && pc_layerfmt_hidden(w->fmt, name))
 			continue;

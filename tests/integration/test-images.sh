@@ -63,6 +63,18 @@ entries=$(awk '/^total:/ { print $2 }' "$TMP/inspect")
 [ "$entries" -gt 100 ] || fail "inspect: total entries $entries"
 echo "  inspect: 3 layers, digests match the blobs, $entries entries"
 
+# A layer the unpack refuses (a GNU tar volume header, type V: libarchive
+# skips it, the runtimes do not read it) is refused by inspect too, never
+# listed as a fine layer.
+mkdir "$TMP/vol"
+echo hi >"$TMP/vol/f"
+tar --label=VOLUME -cf "$TMP/vol.tar" -C "$TMP/vol" f
+rc=0
+"$POWERCUT" inspect "$TMP/vol.tar" >"$TMP/inspect" 2>"$TMP/inspect.err" || rc=$?
+[ "$rc" -eq 2 ] || fail "inspect of a layer with a volume header exited $rc, expected 2"
+grep -q "entry f: a tar header of type 'V'" "$TMP/inspect.err" || { cat "$TMP/inspect.err"; fail "inspect: no reason"; }
+! grep -q '^total:' "$TMP/inspect" || fail "inspect printed a total for a refused layer"
+
 echo "OCI layout in a tar"
 tar -C "$TMP/oci" -cf "$TMP/oci-archive.tar" .
 same_as "$TMP/plain" "oci-archive:latest" "$TMP/oci-archive.tar:latest"
