@@ -341,8 +341,8 @@ static int tar_scan(const char *path, struct tarscan *t)
 			break;
 	}
 	if (rc == 0 && r == ARCHIVE_WARN)
-		rc = pc_fail(PC_ERR_INPUT, "%s: member %s: a tar header powercut cannot read as it "
-			     "stands (libarchive: %s); the runtimes refuse such an archive", path,
+		rc = pc_fail(PC_ERR_INPUT, "%s: member %s: a tar header powercut cannot read whole "
+			     "(libarchive: %s): refused rather than read in part", path,
 			     archive_entry_pathname(e), archive_error_string(a));
 	else if (rc == 0 && r != ARCHIVE_EOF)
 		rc = pc_fail(PC_ERR_INPUT, "%s: not a readable tar archive: %s", path,

@@ -794,8 +794,8 @@ int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const ch
 		return 0;
 	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a tar header powercut cannot "
-			       "read as it stands (libarchive: %s); the runtimes refuse such a "
-			       "layer", lname, *ae && archive_entry_pathname(*ae) ?
+			       "read whole (libarchive: %s): refused rather than read in part",
+			       lname, *ae && archive_entry_pathname(*ae) ?
 			       archive_entry_pathname(*ae) : "?", archive_error_string(ar));
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 		return pc_fail(PC_ERR_INPUT, "layer %s: %s", lname, archive_error_string(ar));
