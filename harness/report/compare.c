@@ -44,7 +44,8 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	c->id = in->id;
 	c->reason = in->reason;
 	c->flaky_rate = in->flaky_rate;
-	in->id = in->reason = in->flaky_rate = NULL;
+	c->expect = in->expect;
+	in->id = in->reason = in->flaky_rate = in->expect = NULL;
 	c->outcome = in->outcome;
 	c->lost = in->lost;
 	memcpy(c->t, in->t, sizeof(c->t));
@@ -88,6 +89,7 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 		free(s->v[i].id);
 		free(s->v[i].key);
 		free(s->v[i].reason);
+		free(s->v[i].expect);
 		free(s->v[i].flaky_rate);
 		for (size_t k = 0; k < PC_RES_NSETUP; k++)
 			free(s->v[i].setup[k]);
@@ -231,6 +233,18 @@ static unsigned setup_diff(const struct pc_cmp_case *b, const struct pc_cmp_case
 	return bits;
 }
 
+/* How a case is judged is not what it ran on (not a setup field), but a
+ * NEW that passes only because its expectation was loosened from BASE's
+ * intact (expect_fsync = any, say) while it lost entries is a loss BASE
+ * would have failed: a regression, not "unchanged". */
+static int hides_loss(const struct pc_cmp_row *row)
+{
+	const struct pc_cmp_case *b = row->base, *n = row->new;
+	return (row->cls == PC_CMP_UNCHANGED || row->cls == PC_CMP_FIXED) && b && n &&
+	       b->expect && !strcmp(b->expect, "intact") && n->expect &&
+	       strcmp(n->expect, "intact") && n->lost > 0;
+}
+
 static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
 	struct pc_cmp_row *row = &r->rows[r->nrows++];
@@ -241,6 +255,10 @@ static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const 
 	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel) : NULL;
 	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
 				   row->known != NULL);
+	if (hides_loss(row)) {
+		row->cls = PC_CMP_REGRESSION;
+		row->hidden_loss = 1;
+	}
 	r->counts[row->cls]++;
 }
 
@@ -352,6 +370,15 @@ static char *setup_text(const struct pc_cmp_row *row)
 	return pc_strbuf_release(&b);
 }
 
+/* Why a hidden loss is a regression; NULL for any other row. */
+static char *hidden_loss_text(const struct pc_cmp_row *row)
+{
+	if (!row->hidden_loss)
+		return NULL;
+	return xasprintf("%lld entries lost, passed only under expect = %s; BASE expected intact",
+			 row->new->lost, row->new->expect);
+}
+
 static void md_rows(const struct pc_cmp_report *r, FILE *f)
 {
 	int any = 0;
@@ -371,9 +398,11 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 			outcome_text(row->new, n, sizeof(n));
 			lost_text(row->base, lb, sizeof(lb));
 			lost_text(row->new, ln, sizeof(ln));
-			const char *why = row->known ? row->known->reason
+			char *hidden = hidden_loss_text(row);
+			const char *why = hidden ? hidden : row->known ? row->known->reason
 					: row->new && row->new->reason ? row->new->reason : "";
 			char *id = pc_esc_md(c->id), *w = pc_esc_md(why), *setup = setup_text(row);
+			free(hidden);
 			fprintf(f, "| %s | **%s**%s | %s | %s | %s -> %s | %s%s%s |\n", id,
 				pc_cmp_class_name(row->cls), setup ? ", **setup changed**" : "", b, n,
 				lb, ln, w, setup && *w ? "; " : "", setup ? setup : "");
@@ -518,6 +547,10 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 								      pc_esc_json(row->new->setup[k])));
 			json_object_set_new(o, "setup_changed", changed);
 		}
+		char *hidden = hidden_loss_text(row);
+		if (hidden)
+			json_object_set_new(o, "hidden_loss", pc_esc_json(hidden));
+		free(hidden);
 		if (row->known) {
 			json_object_set_new(o, "known_reason", pc_esc_json(row->known->reason));
 			char *where = xasprintf("%s:%u", row->known->file, row->known->line);

@@ -55,6 +55,7 @@ struct pc_cmp_case {
 	enum pc_outcome outcome;
 	char *reason;
 	char *flaky_rate;      /* "2/3" or NULL */
+	char *expect;          /* "intact", "loss", "any" or NULL (absent) */
 	long long lost;        /* -1: not measured (commit record lost, error) */
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
@@ -79,6 +80,7 @@ struct pc_cmp_row {
 	enum pc_cmp_class cls;
 	const struct pc_known_entry *known;     /* compare --known's entry */
 	unsigned setup_changed;                 /* bit K: pc_res_setup[K] differs */
+	int hidden_loss;        /* NEW passed only by a looser expect than BASE's intact */
 };
 
 struct pc_cmp_perf {

@@ -147,8 +147,14 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	    get_str(r, i, o, "reason", 0, &c->reason) < 0 ||
 	    get_str(r, i, o, "flaky_rate", 0, &c->flaky_rate) < 0 ||
 	    get_str(r, i, o, "fs", 0, &c->fs) < 0 || get_str(r, i, o, "mode", 0, &c->mode) < 0 ||
-	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c->setup) < 0)
+	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c->setup) < 0 ||
+	    get_str(r, i, o, "expect", 0, &c->expect) < 0)
 		goto out;
+	if (c->expect && strcmp(c->expect, "intact") && strcmp(c->expect, "loss") &&
+	    strcmp(c->expect, "any")) {
+		pc_results_bad(r, i, "expect", "not intact, loss or any");
+		goto out;
+	}
 	if (!*c->id) {
 		pc_results_bad(r, i, "id", "empty");
 		goto out;
@@ -296,6 +302,7 @@ void pc_results_free(struct pc_results *r)
 		free(c->reason);
 		free(c->flaky_rate);
 		free(c->case_dir);
+		free(c->expect);
 		for (size_t k = 0; k < PC_RES_NSETUP; k++)
 			free(c->setup[k]);
 	}

@@ -38,6 +38,7 @@ struct pc_res_case {
 	enum pc_outcome verdict;  /* pass, fail or error */
 	enum pc_outcome outcome;  /* the verdict when absent (older results) */
 	char *reason, *flaky_rate, *case_dir;   /* NULL when absent */
+	char *expect;             /* "intact", "loss" or "any"; NULL when absent */
 	long long lost;           /* -1: not measured (commit record lost, error) */
 	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
 	double io[PC_RES_NIO];    /* < 0: absent */

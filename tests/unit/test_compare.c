@@ -340,6 +340,56 @@ static void test_setup_changed(void)
 	free(dir);
 }
 
+#define EXPECT(id, expect, lost) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"outcome\":\"pass\",\"expect\":\"" expect \
+	"\",\"committed\":true,\"lost\":" #lost ",\"timings_s\":{\"total\":1},\"io\":{}}"
+
+/* A NEW that passes only because its expectation was loosened from BASE's
+ * intact, while it lost entries, is a regression; a loosened expectation
+ * with nothing lost, a tightened one, or a loss BASE expected too, is not. */
+static void test_hidden_loss(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		EXPECT("g/fsync", "intact", 0) "," EXPECT("g/nothing", "intact", 0) ","
+		EXPECT("g/none", "loss", 7) "," EXPECT("g/tight", "any", 0) "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		EXPECT("g/fsync", "any", 4000) "," EXPECT("g/nothing", "any", 0) ","
+		EXPECT("g/none", "any", 9) "," EXPECT("g/tight", "intact", 0) "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 3);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md;
+	size_t len;
+	FILE *f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/fsync | **regression** | pass | pass | 0 -> 4000 | 4000 "
+					  "entries lost, passed only under expect = any; BASE expected "
+					  "intact |"));
+	free(md);
+	json_t *j = pc_cmp_json(&r);
+	json_t *c0 = json_array_get(json_object_get(j, "cases"), 0);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(c0, "id")), "g/fsync");
+	CU_ASSERT_PTR_NOT_NULL(json_object_get(c0, "hidden_loss"));
+	json_decref(j);
+	pc_cmp_report_free(&r);
+	/* an expectation powercut does not know is no guess */
+	char *bad = put(dir, "bad.json", "{\"kernel\":\"6.1\",\"cases\":[" EXPECT("g/x", "durable", 0) "]}");
+	struct pc_cmp_side side = { 0 };
+	CU_ASSERT_EQUAL(load_quiet(bad, &side), -1);
+	free(bad);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A ratio that overflows (a base of 5e-324 s) is not comparable: never
  * infinity, which JSON cannot hold (jansson dropped the key). */
 static void test_ratio_overflow(void)
@@ -421,6 +471,7 @@ void register_compare_tests(void)
 	CU_add_test(s, "new failing cases, flaky or known in BASE failing in NEW",
 		    test_new_failures);
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
+	CU_add_test(s, "a loss hidden by a loosened expectation", test_hidden_loss);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);
 }
