@@ -290,9 +290,6 @@ static const struct rule rules[] = {
 	  "written twice", NULL },
 	{ "percentage_random", R_VALUE, NULL, check_random_share },
 	{ "fsync|fdatasync|iodepth", R_VALUE, NULL, check_plain_count },
-	{ "exitall|exitall_on_error", R_ANY, "one job ending ends the others: their writes "
-	  "stop early, and in the verify pass (every job in one fio run) their checks stop "
-	  "with it", NULL },
 	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
 	  "last writes before the cut would go unchecked", NULL },
 	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "
@@ -946,6 +943,50 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 	return rc;
 }
 
+/* exitall (exitall_on_error): when one job ends (fails), fio ends the
+ * others.  Harmless with one job; with several, their writes stop early
+ * and, in the verify pass (every job in one fio run), their checks too. */
+static int check_exitall(struct parser *p)
+{
+	size_t jobs = 0;
+	for (size_t i = 0; i < p->nsections; i++)
+		jobs += strcmp(p->sections[i].name, "global") != 0;
+	if (jobs < 2)
+		return 0;
+	for (size_t i = 0; i < p->nsections; i++) {
+		const struct pc_fio_opt *o = find_opt(&p->sections[i], "exitall|exitall_on_error");
+		if (o && parse_bool(val(o)) != 0)
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: one job "
+					 "ending ends the others: their writes stop early, and in the "
+					 "verify pass (every job in one fio run) their checks stop with "
+					 "it", jobs);
+	}
+	return 0;
+}
+
+/* fsync=N/fdatasync=N sync the file the job's next I/O goes to, not the
+ * one it wrote (fio 3.33, nrfiles=2, fsync=1: every fsync is of j.0.1,
+ * while the first half of the writes go to j.0.0, never synced): with
+ * several files the writes fio counts synced are not, and the check would
+ * count them lost.  sync=1 makes each write durable on its own. */
+static int check_sync_files(struct parser *p, const struct pc_fio_job *j,
+			    const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	if (j->syncs != PC_FIO_SYNC_EVERY)
+		return 0;
+	const struct pc_fio_opt *fn = effective(job, global, "filename"), *o;
+	unsigned long files = fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", &o);
+	if (files < 2)
+		return 0; /* 0: refused with the files (add_job_files) */
+	o = effective(job, global, "fsync");
+	if (!o || number(job, global, "fsync", 0) == 0)
+		o = effective(job, global, "fdatasync");
+	return job_error(p, o->line, o->key, "[%s]: '%s' with %lu files refused: fio syncs the "
+			 "file its next I/O goes to, not the one it wrote (nrfiles=2, fsync=1: "
+			 "only the second file is ever synced), so the writes it counts synced may "
+			 "not be; give the job one file, or use sync=1", job->name, val(o), files);
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	const struct pc_fio_section *global = NULL;
@@ -974,6 +1015,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->name = xstrdup(s->name);
 		j->line = s->line;
 		job_syncs(j, s, global);
+		if (check_sync_files(p, j, s, global) < 0)
+			return -1;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
 			j->depth = 1;
@@ -988,7 +1031,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
-	if (check_shared_files(p, global) < 0)
+	if (check_exitall(p) < 0 || check_shared_files(p, global) < 0)
 		return -1;
 	if (out->njobs == 0)
 		return job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");

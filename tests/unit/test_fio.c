@@ -154,8 +154,14 @@ static void test_refused_options(void)
 	refused(JOB "numjobs=0\n", "j.fio:5: numjobs", "does not run");
 	refused(JOB "numjobs=2\n", "j.fio:5: numjobs", "its own section");
 	/* the verify pass runs every job at once: one must not end the others */
-	refused(JOB "exitall\n", "j.fio:5: exitall", "ends the others");
-	refused(JOB "exitall_on_error=1\n", "j.fio:5: exitall_on_error", NULL);
+	refused(JOB "exitall\n[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:5: exitall",
+		"ends the others");
+	refused("[global]\nexitall_on_error=1\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:2: exitall_on_error", "2 jobs");
+	/* fsync=N syncs the file of the next I/O, not the one written */
+	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
+	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
+	refused("[global]\nfsync=2\nnr_files=4\n" JOB, "j.fio:2: fsync", "[j]");
 	refused(JOB "loops=x\n", "loops", NULL);
 	refused(JOB "filename=/etc/passwd\n", "j.fio:5: filename", "absolute");
 	refused(JOB "filename=a:../../x\n", "filename", "'..'");
@@ -378,6 +384,12 @@ static void test_options_fine(void)
 		JOB "unified_rw_reporting=none\n", "[global]\nrw=write\n[A-b_c.1]\nsize=1m\nverify=md5\n",
 		"[GLOBAL]\nrw=write\nsize=1m\nverify=md5\n", JOB "\t norandommap=0\r\n",
 		JOB "percentage_random=100\n", JOB "verify_backlog=0\n", JOB "ramp_time=0\n",
+		/* one job: nothing else for it to end */
+		JOB "exitall\n", "[global]\nexitall_on_error=1\n" JOB,
+		"[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		/* several files: each write synced on its own, or only at the end */
+		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
+		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
