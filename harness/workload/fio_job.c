@@ -237,6 +237,18 @@ static const char *check_random_share(const char *v)
 	return NULL;
 }
 
+/* offset=P%: of the file's size when fio opens it, which is not the same
+ * in the write pass (no file yet) as in the verify pass (the file written):
+ * on ext4 the verify pass of offset=50% read half the blocks elsewhere. */
+static const char *check_offset(const char *v)
+{
+	if (!strchr(v, '%'))
+		return NULL;
+	return "a percentage is of the file's size when fio opens it, which differs between "
+	       "the write pass (no file yet) and the check after the cut (the file written), "
+	       "so the check reads other blocks than were written; give it in bytes";
+}
+
 static const char *check_zonemode(const char *v)
 {
 	if (!strcmp(v, "none"))
@@ -323,6 +335,13 @@ static const struct rule rules[] = {
 	{ "filename|filename_format", R_VALUE, NULL, check_filename },
 	{ "random_distribution", R_VALUE, NULL, check_distribution },
 	{ "zonemode", R_VALUE, NULL, check_zonemode },
+	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
+	/* fio 3.33 turns zonemode to strided for it (init.c fixup_options),
+	 * and with zonemode=none refuses to run, but only when the job runs:
+	 * fio --parse-only passes it */
+	{ "zonesize", R_ANY, "with it fio writes in strided zones (part of each zonerange, "
+	  "then skips), or with zonemode=none refuses to run; powercut checks plain write "
+	  "and randwrite jobs", NULL },
 };
 
 static int rule_names(const struct rule *r, const char *key)
@@ -752,6 +771,13 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		j->extent_unknown = "size is not a plain byte count (e.g. 64m)";
 		return;
 	}
+	if ((o = effective(job, global, "bs_unaligned|blocksize_unaligned")) &&
+	    parse_bool(val(o)) != 0) {
+		/* fio 3.33, randwrite bsrange=4k-16k size=4m: 3766593 bytes */
+		j->extent_line = o->line;
+		j->extent_unknown = "with bs_unaligned fio's random map ends a job before its size";
+		return;
+	}
 	uint64_t bs = max_block(job, global, &o);
 	if (!bs) {
 		j->extent_line = o->line;
@@ -862,6 +888,17 @@ static int file_cmp(const void *a, const void *b)
 	return strcmp(((const struct job_file *)a)->path, ((const struct job_file *)b)->path);
 }
 
+/* Whether the folder of PATH exists once fio made the folder of FIRST
+ * (both normalized): the top directory, FIRST's folder or one above it. */
+static int folder_made(const char *path, const char *first)
+{
+	const char *slash = strrchr(path, '/'), *fslash = strrchr(first, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+	size_t flen = fslash ? (size_t)(fslash - first) : 0;
+	return len == 0 || (len <= flen && !strncmp(path, first, len) &&
+			    (len == flen || first[len] == '/'));
+}
+
 /* Add the files job S writes to FILES (*N of them): filename='s ':' list,
  * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
  * of its nrfiles files.  -1 (refused) when they cannot be told. */
@@ -901,6 +938,12 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		if (!*f->path)
 			return job_error(p, f->line, f->key, "[%s]: a file name that is the "
 					 "directory itself", s->name);
+		if (fn && k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
+			return job_error(p, f->line, f->key, "[%s]: '%s' is in a folder fio does "
+					 "not create: fio 3.33 makes the folder of a filename= "
+					 "list's first name only (a:sub/b fails with 'No such file or "
+					 "directory'); put every name in the first one's folder",
+					 s->name, f->path);
 	}
 	return 0;
 }
@@ -964,6 +1007,35 @@ static int check_exitall(struct parser *p)
 	return 0;
 }
 
+/* The number of files of a job: its filename= list, else nrfiles (0 when
+ * not a plain count: refused in add_job_files). */
+static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *fn = effective(job, global, "filename"), *o;
+	return fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", &o);
+}
+
+/* openfiles below the job's files: fio 3.33's verify pass then reads
+ * back only part of the blocks (nrfiles=4, openfiles=1 to 3: 128 or 129
+ * of 256), and with a mid-run cut it reads blocks never written. */
+static int check_open_files(struct parser *p, const struct pc_fio_section *job,
+			    const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "openfiles");
+	unsigned long files = job_files(job, global);
+	if (!o || files < 2)
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long open = strtoul(val(o), &end, 10);
+	if (end != val(o) && !*end && !errno && (open == 0 || open >= files))
+		return 0;
+	return job_error(p, o->line, o->key, "[%s]: '%s' with %lu files refused: with fewer "
+			 "files open than the job has, fio's check after the cut reads back only "
+			 "part of the blocks written; leave openfiles out or set it to %lu", job->name,
+			 val(o), files, files);
+}
+
 /* fsync=N/fdatasync=N sync the file the job's next I/O goes to, not the
  * one it wrote (fio 3.33, nrfiles=2, fsync=1: every fsync is of j.0.1,
  * while the first half of the writes go to j.0.0, never synced): with
@@ -974,11 +1046,10 @@ static int check_sync_files(struct parser *p, const struct pc_fio_job *j,
 {
 	if (j->syncs != PC_FIO_SYNC_EVERY)
 		return 0;
-	const struct pc_fio_opt *fn = effective(job, global, "filename"), *o;
-	unsigned long files = fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", &o);
+	unsigned long files = job_files(job, global);
 	if (files < 2)
 		return 0; /* 0: refused with the files (add_job_files) */
-	o = effective(job, global, "fsync");
+	const struct pc_fio_opt *o = effective(job, global, "fsync");
 	if (!o || number(job, global, "fsync", 0) == 0)
 		o = effective(job, global, "fdatasync");
 	return job_error(p, o->line, o->key, "[%s]: '%s' with %lu files refused: fio syncs the "
@@ -1015,7 +1086,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->name = xstrdup(s->name);
 		j->line = s->line;
 		job_syncs(j, s, global);
-		if (check_sync_files(p, j, s, global) < 0)
+		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0)
 			return -1;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)

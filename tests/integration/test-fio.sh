@@ -40,6 +40,12 @@ refuse ramp_time=1
 refuse exitall '[k]\nrw=write\nsize=1m\nverify=crc32c\n'
 # fsync=N syncs the file of the next I/O: with two files, not the one written
 refuse fsync=1 'nrfiles=2\n'
+# the verify pass would read other blocks, or fewer, than were written
+refuse 'offset=50%'
+refuse openfiles=1 'nrfiles=2\n'
+# fio fails once the job runs (after --parse-only passed it)
+refuse filename=a:sub/b
+refuse zonesize=64k
 # fio not installed: the machine's fault (exit 3), not a refused job file
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 mkdir -p "$TMP/nofio"

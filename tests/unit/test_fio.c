@@ -180,6 +180,18 @@ static void test_refused_options(void)
 	refused(JOB "write_iolog=/etc/x\n", "write_iolog", NULL);
 	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
+	refused(JOB "zonesize=64k\n", "j.fio:5: zonesize", "strided zones");
+	/* of the file's size when opened: not the same in the verify pass */
+	refused(JOB "offset=50%\n", "j.fio:5: offset", "percentage");
+	refused("[global]\nfileoffset=10%\n" JOB, "j.fio:2: fileoffset", NULL);
+	/* fio's verify pass reads back only part with fewer files open */
+	refused(JOB "nrfiles=4\nopenfiles=1\n", "j.fio:6: openfiles", "4 files");
+	refused(JOB "filename=a:b:c\nopenfiles=2\n", "j.fio:6: openfiles", "3 files");
+	refused(JOB "nrfiles=2\nopenfiles=x\n", "j.fio:6: openfiles", NULL);
+	/* fio makes the folder of a filename= list's first name only */
+	refused(JOB "filename=a:sub/b\n", "j.fio:5: filename", "'sub/b'");
+	refused(JOB "filename=x/a:y/b\n", "j.fio:5: filename", "'y/b'");
+	refused(JOB "filename=sub/a:subx/b\n", "j.fio:5: filename", "'subx/b'");
 	refused(JOB "size=${SIZE}\n", "j.fio:5: ", "environment");
 	refused(JOB "verify_state_save=1\n", "verify_state_save", NULL);
 	refused(JOB "continue_on_error=none\n", "continue_on_error", NULL);
@@ -390,6 +402,9 @@ static void test_options_fine(void)
 		/* several files: each write synced on its own, or only at the end */
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
 		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
+		JOB "offset=64k\n", JOB "nrfiles=4\nopenfiles=4\n", JOB "nrfiles=4\nopenfiles=0\n",
+		JOB "openfiles=1\n", JOB "filename=sub/b\n", JOB "filename=sub/b:a\n",
+		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
@@ -449,6 +464,9 @@ static void test_extent(void)
 	extent("size=1m\nfilesize=1m-2m\n", 0, "filesize");
 	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
 	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
+	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
+	extent("size=4m\nblocksize_unaligned\n", 0, "bs_unaligned");
+	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
 }
 
 static void test_sizes(void)
