@@ -513,14 +513,14 @@ static int read_section(struct parser *p, const char *text)
 	const char *why = job_name_refusal(name, len);
 	if (why)
 		return job_error(p, p->lineno, NULL, "[%.*s]: %s", (int)len, name, why);
+	if (len == 6 && !strncmp(name, "global", 6) && p->nsections > 0)
+		return job_error(p, p->lineno, NULL, "[global] after a job: fio applies it only to "
+				 "the jobs below it; put it first");
 	for (size_t i = 0; i < p->nsections; i++)
 		if (strlen(p->sections[i].name) == len && !strncmp(p->sections[i].name, name, len))
 			return job_error(p, p->lineno, NULL, "section [%.*s] appears twice (first on "
 					 "line %u): the two jobs would write the same files",
 					 (int)len, name, p->sections[i].line);
-	if (len == 6 && !strncmp(name, "global", 6) && p->nsections > 0)
-		return job_error(p, p->lineno, NULL, "[global] after a job: fio applies it only to "
-				 "the jobs below it; put it first");
 	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
 	struct pc_fio_section *s = &p->sections[p->nsections++];
 	memset(s, 0, sizeof(*s));
@@ -539,8 +539,6 @@ static int read_option(struct parser *p, char *text)
 	if (eq) {
 		*eq = '\0';
 		value = eq + 1;
-		while (isspace((unsigned char)*value))
-			value++;
 	}
 	size_t klen = strlen(text);
 	while (klen > 0 && isspace((unsigned char)text[klen - 1]))
@@ -558,6 +556,12 @@ static int read_option(struct parser *p, char *text)
 					 "digits, '_' and '-')", text);
 	const char *key = text;
 	const char *v = value ? value : "";
+	/* fio keeps the blank: "size= 64k" is 64 bytes to fio 3.33 (the
+	 * suffix dropped), "rw= write" fails when the job runs */
+	if (value && isspace((unsigned char)*value))
+		return job_error(p, p->lineno, key, "a blank after '=': fio reads the value with it "
+				 "('size = 64k' is 64 bytes to fio 3.33, its suffix dropped); write "
+				 "KEY=VALUE with no blank after the '='");
 	if (strstr(v, " --"))
 		return job_error(p, p->lineno, key, "' --' in a value: powercut could not compare "
 				 "it with fio's reading (fio --showcmd)");

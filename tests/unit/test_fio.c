@@ -181,6 +181,9 @@ static void test_refused_options(void)
 	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
 	refused(JOB "zonesize=64k\n", "j.fio:5: zonesize", "strided zones");
+	/* fio reads "size= 64k" as 64 bytes: the blank is not skipped */
+	refused(JOB "size = 64k\n", "j.fio:5: size", "blank after '='");
+	refused(JOB "rw=\twrite\n", "j.fio:5: rw", "blank after '='");
 	/* of the file's size when opened: not the same in the verify pass */
 	refused(JOB "offset=50%\n", "j.fio:5: offset", "percentage");
 	refused("[global]\nfileoffset=10%\n" JOB, "j.fio:2: fileoffset", NULL);
@@ -206,6 +209,8 @@ static void test_refused_structure(void)
 	refused("[j]\nrw=write\nsize=1m\n", "j.fio:1", "verify is not set");
 	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
 	refused("[global]\nrw=write\n", "no job", NULL);
+	refused("[global]\nrw=write\n[j]\nsize=1m\nverify=md5\n[global]\nsize=2m\n", "j.fio:6",
+		"[global] after a job");
 	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
 	/* a file that is no job file: its first line is not printed */
 	char msg[512] = "";
@@ -343,39 +348,39 @@ static void showcmd(const char *text, const char *out, const char *want1, const 
 static void test_showcmd(void)
 {
 	static const char *const text =
-		"[global]\nioengine=psync\nsize = 64k\nbs=$pagesize\nverify=crc32c\n"
+		"[global]\nioengine=psync\nsize=64k\nbs=$pagesize\nverify=crc32c\n"
 		"[j]\nreadwrite=randwrite\nnorandommap=0\nfilename=$ncpus\n[k]\nrw=write\n";
 	/* fio 3.33's output: canonical names, sorted, keywords expanded */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n", NULL, NULL);
 	/* an option fio read that no line has (an include, a line cut
 	 * otherwise): refused */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --exec_prerun=x --name=k --rw=write \n",
 		"j.fio:6", "exec_prerun");
 	/* a value read otherwise (an environment variable) */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=null --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=null --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
 		"j.fio:5: verify", "otherwise");
 	/* a key read otherwise */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap --filename=2 --name=k --rw=write \n",
 		"j.fio:8: norandommap", NULL);
 	/* the rules hold for fio's view: a keyword that became a path */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=1/../.. --name=k --rw=write \n",
 		"j.fio:9: filename", "'..'");
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=/etc/x --name=k --rw=write \n",
 		"j.fio:9: filename", "otherwise");
 	/* another job name, a job more, a job less */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=../j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=../j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
 		"j.fio:6", "[j]");
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write --name=x \n",
 		"j.fio:10", "job 'x'");
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 \n", "j.fio:10", "[k]");
 	showcmd(text, "not fio\n", "j.fio", "cannot read");
 	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
@@ -389,7 +394,7 @@ static void test_options_fine(void)
 		JOB "unlink=0\n", JOB "filename=sub/file\\:x\n", JOB "verify=md5\n",
 		JOB "overwrite=1\n", JOB "ioengine=libaio\ndirect=1\niodepth=1\n",
 		JOB "fsync=1\nend_fsync=1\n", JOB "time_based=0\n",
-		JOB "size = 64k ; a comment\n", JOB "bs=4k # a comment\n", JOB "; include x\n",
+		JOB "size =64k ; a comment\n", JOB "bs=4k # a comment\n", JOB "; include x\n",
 		JOB "# include x\n", JOB "mem=mmap\n", JOB "iomem=mmapshared\n", JOB "mem=malloc\n",
 		JOB "size=$mb_memory\n", JOB "bs=($pagesize*2)\n", JOB "iodepth=16\nfsync=08\n",
 		JOB "filename_format=$jobname.$jobnum.$filenum\n", JOB "stats=1\n",
