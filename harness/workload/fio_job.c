@@ -249,6 +249,17 @@ static const char *check_offset(const char *v)
 	       "so the check reads other blocks than were written; give it in bytes";
 }
 
+/* io_submit_mode=offload: fio 3.33 deadlocks with --status-interval or
+ * --trigger-file, which powercut gives it (seen with libaio, iodepth=8:
+ * no write for minutes, SIGTERM ignored). */
+static const char *check_submit_mode(const char *v)
+{
+	if (!strcmp(v, "inline"))
+		return NULL;
+	return "fio 3.33 hangs with it under the --status-interval and --trigger-file powercut "
+	       "runs it with; use inline (the default)";
+}
+
 static const char *check_zonemode(const char *v)
 {
 	if (!strcmp(v, "none"))
@@ -336,6 +347,7 @@ static const struct rule rules[] = {
 	{ "random_distribution", R_VALUE, NULL, check_distribution },
 	{ "zonemode", R_VALUE, NULL, check_zonemode },
 	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
+	{ "io_submit_mode", R_VALUE, NULL, check_submit_mode },
 	/* fio 3.33 turns zonemode to strided for it (init.c fixup_options),
 	 * and with zonemode=none refuses to run, but only when the job runs:
 	 * fio --parse-only passes it */

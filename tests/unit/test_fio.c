@@ -181,6 +181,7 @@ static void test_refused_options(void)
 	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
 	refused(JOB "zonesize=64k\n", "j.fio:5: zonesize", "strided zones");
+	refused(JOB "io_submit_mode=offload\n", "j.fio:5: io_submit_mode", "hangs");
 	/* fio reads "size= 64k" as 64 bytes: the blank is not skipped */
 	refused(JOB "size = 64k\n", "j.fio:5: size", "blank after '='");
 	refused(JOB "rw=\twrite\n", "j.fio:5: rw", "blank after '='");
@@ -408,7 +409,7 @@ static void test_options_fine(void)
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
 		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
 		JOB "offset=64k\n", JOB "nrfiles=4\nopenfiles=4\n", JOB "nrfiles=4\nopenfiles=0\n",
-		JOB "openfiles=1\n", JOB "filename=sub/b\n", JOB "filename=sub/b:a\n",
+		JOB "openfiles=1\n", JOB "io_submit_mode=inline\n", JOB "filename=sub/b\n", JOB "filename=sub/b:a\n",
 		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
