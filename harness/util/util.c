@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
@@ -631,4 +632,60 @@ int pc_check_interrupted(void)
 	if (pc_interrupted)
 		return pc_fail(PC_ERR_RUN, "interrupted");
 	return 0;
+}
+
+/* PID's parent from /proc/PID/stat (after the ')' that ends its name);
+ * -1 when it is gone or unreadable. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	const char *end = strrchr(buf, ')');
+	int ppid;
+	if (!end || sscanf(end + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+size_t pc_descendants(pid_t pid, pid_t *out, size_t cap)
+{
+	/* the kernel may lack /proc/PID/task/TID/children: scan every process */
+	size_t nall = 0, capall = 256;
+	pid_t (*all)[2] = xmalloc(capall * sizeof(*all));
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end;
+		long v = strtol(e->d_name, &end, 10);
+		if (*end || v <= 0)
+			continue;
+		pid_t ppid = parent_of((pid_t)v);
+		if (ppid <= 0)
+			continue;
+		if (nall == capall)
+			all = xrealloc(all, (capall *= 2) * sizeof(*all));
+		all[nall][0] = (pid_t)v;
+		all[nall++][1] = ppid;
+	}
+	if (d)
+		closedir(d);
+	/* PID's children, then those of each one found, in turn */
+	size_t n = 0;
+	for (size_t i = 0; i < nall && n < cap; i++)
+		if (all[i][1] == pid)
+			out[n++] = all[i][0];
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < nall && n < cap; i++)
+			if (all[i][1] == out[k])
+				out[n++] = all[i][0];
+	free(all);
+	return n;
 }

@@ -114,6 +114,10 @@ int pc_run(char *const argv[], char **output, int *status);
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status);
 
+/* The processes below PID (children, grandchildren...) as /proc shows
+ * them now, at most CAP of them into OUT; how many were found. */
+size_t pc_descendants(pid_t pid, pid_t *out, size_t cap);
+
 /* True if PROG is found in PATH (or is an executable path). */
 int pc_have_program(const char *prog);
 

@@ -237,6 +237,29 @@ static const char *check_random_share(const char *v)
 	return NULL;
 }
 
+/* offset=P%: of the file's size when fio opens it, which is not the same
+ * in the write pass (no file yet) as in the verify pass (the file written):
+ * on ext4 the verify pass of offset=50% read half the blocks elsewhere. */
+static const char *check_offset(const char *v)
+{
+	if (!strchr(v, '%'))
+		return NULL;
+	return "a percentage is of the file's size when fio opens it, which differs between "
+	       "the write pass (no file yet) and the check after the cut (the file written), "
+	       "so the check reads other blocks than were written; give it in bytes";
+}
+
+/* io_submit_mode=offload: fio 3.33 deadlocks with --status-interval or
+ * --trigger-file, which powercut gives it (seen with libaio, iodepth=8:
+ * no write for minutes, SIGTERM ignored). */
+static const char *check_submit_mode(const char *v)
+{
+	if (!strcmp(v, "inline"))
+		return NULL;
+	return "fio 3.33 hangs with it under the --status-interval and --trigger-file powercut "
+	       "runs it with; use inline (the default)";
+}
+
 static const char *check_zonemode(const char *v)
 {
 	if (!strcmp(v, "none"))
@@ -290,9 +313,6 @@ static const struct rule rules[] = {
 	  "written twice", NULL },
 	{ "percentage_random", R_VALUE, NULL, check_random_share },
 	{ "fsync|fdatasync|iodepth", R_VALUE, NULL, check_plain_count },
-	{ "exitall|exitall_on_error", R_ANY, "one job ending ends the others: their writes "
-	  "stop early, and in the verify pass (every job in one fio run) their checks stop "
-	  "with it", NULL },
 	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
 	  "last writes before the cut would go unchecked", NULL },
 	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "
@@ -326,6 +346,14 @@ static const struct rule rules[] = {
 	{ "filename|filename_format", R_VALUE, NULL, check_filename },
 	{ "random_distribution", R_VALUE, NULL, check_distribution },
 	{ "zonemode", R_VALUE, NULL, check_zonemode },
+	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
+	{ "io_submit_mode", R_VALUE, NULL, check_submit_mode },
+	/* fio 3.33 turns zonemode to strided for it (init.c fixup_options),
+	 * and with zonemode=none refuses to run, but only when the job runs:
+	 * fio --parse-only passes it */
+	{ "zonesize", R_ANY, "with it fio writes in strided zones (part of each zonerange, "
+	  "then skips), or with zonemode=none refuses to run; powercut checks plain write "
+	  "and randwrite jobs", NULL },
 };
 
 static int rule_names(const struct rule *r, const char *key)
@@ -497,14 +525,14 @@ static int read_section(struct parser *p, const char *text)
 	const char *why = job_name_refusal(name, len);
 	if (why)
 		return job_error(p, p->lineno, NULL, "[%.*s]: %s", (int)len, name, why);
+	if (len == 6 && !strncmp(name, "global", 6) && p->nsections > 0)
+		return job_error(p, p->lineno, NULL, "[global] after a job: fio applies it only to "
+				 "the jobs below it; put it first");
 	for (size_t i = 0; i < p->nsections; i++)
 		if (strlen(p->sections[i].name) == len && !strncmp(p->sections[i].name, name, len))
 			return job_error(p, p->lineno, NULL, "section [%.*s] appears twice (first on "
 					 "line %u): the two jobs would write the same files",
 					 (int)len, name, p->sections[i].line);
-	if (len == 6 && !strncmp(name, "global", 6) && p->nsections > 0)
-		return job_error(p, p->lineno, NULL, "[global] after a job: fio applies it only to "
-				 "the jobs below it; put it first");
 	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
 	struct pc_fio_section *s = &p->sections[p->nsections++];
 	memset(s, 0, sizeof(*s));
@@ -523,8 +551,6 @@ static int read_option(struct parser *p, char *text)
 	if (eq) {
 		*eq = '\0';
 		value = eq + 1;
-		while (isspace((unsigned char)*value))
-			value++;
 	}
 	size_t klen = strlen(text);
 	while (klen > 0 && isspace((unsigned char)text[klen - 1]))
@@ -542,6 +568,12 @@ static int read_option(struct parser *p, char *text)
 					 "digits, '_' and '-')", text);
 	const char *key = text;
 	const char *v = value ? value : "";
+	/* fio keeps the blank: "size= 64k" is 64 bytes to fio 3.33 (the
+	 * suffix dropped), "rw= write" fails when the job runs */
+	if (value && isspace((unsigned char)*value))
+		return job_error(p, p->lineno, key, "a blank after '=': fio reads the value with it "
+				 "('size = 64k' is 64 bytes to fio 3.33, its suffix dropped); write "
+				 "KEY=VALUE with no blank after the '='");
 	if (strstr(v, " --"))
 		return job_error(p, p->lineno, key, "' --' in a value: powercut could not compare "
 				 "it with fio's reading (fio --showcmd)");
@@ -755,6 +787,13 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		j->extent_unknown = "size is not a plain byte count (e.g. 64m)";
 		return;
 	}
+	if ((o = effective(job, global, "bs_unaligned|blocksize_unaligned")) &&
+	    parse_bool(val(o)) != 0) {
+		/* fio 3.33, randwrite bsrange=4k-16k size=4m: 3766593 bytes */
+		j->extent_line = o->line;
+		j->extent_unknown = "with bs_unaligned fio's random map ends a job before its size";
+		return;
+	}
 	uint64_t bs = max_block(job, global, &o);
 	if (!bs) {
 		j->extent_line = o->line;
@@ -865,6 +904,17 @@ static int file_cmp(const void *a, const void *b)
 	return strcmp(((const struct job_file *)a)->path, ((const struct job_file *)b)->path);
 }
 
+/* Whether the folder of PATH exists once fio made the folder of FIRST
+ * (both normalized): the top directory, FIRST's folder or one above it. */
+static int folder_made(const char *path, const char *first)
+{
+	const char *slash = strrchr(path, '/'), *fslash = strrchr(first, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+	size_t flen = fslash ? (size_t)(fslash - first) : 0;
+	return len == 0 || (len <= flen && !strncmp(path, first, len) &&
+			    (len == flen || first[len] == '/'));
+}
+
 /* Add the files job S writes to FILES (*N of them): filename='s ':' list,
  * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
  * of its nrfiles files.  -1 (refused) when they cannot be told. */
@@ -904,6 +954,12 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		if (!*f->path)
 			return job_error(p, f->line, f->key, "[%s]: a file name that is the "
 					 "directory itself", s->name);
+		if (fn && k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
+			return job_error(p, f->line, f->key, "[%s]: '%s' is in a folder fio does "
+					 "not create: fio 3.33 makes the folder of a filename= "
+					 "list's first name only (a:sub/b fails with 'No such file or "
+					 "directory'); put every name in the first one's folder",
+					 s->name, f->path);
 	}
 	return 0;
 }
@@ -946,6 +1002,78 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 	return rc;
 }
 
+/* exitall (exitall_on_error): when one job ends (fails), fio ends the
+ * others.  Harmless with one job; with several, their writes stop early
+ * and, in the verify pass (every job in one fio run), their checks too. */
+static int check_exitall(struct parser *p)
+{
+	size_t jobs = 0;
+	for (size_t i = 0; i < p->nsections; i++)
+		jobs += strcmp(p->sections[i].name, "global") != 0;
+	if (jobs < 2)
+		return 0;
+	for (size_t i = 0; i < p->nsections; i++) {
+		const struct pc_fio_opt *o = find_opt(&p->sections[i], "exitall|exitall_on_error");
+		if (o && parse_bool(val(o)) != 0)
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: one job "
+					 "ending ends the others: their writes stop early, and in the "
+					 "verify pass (every job in one fio run) their checks stop with "
+					 "it", jobs);
+	}
+	return 0;
+}
+
+/* The number of files of a job: its filename= list, else nrfiles (0 when
+ * not a plain count: refused in add_job_files). */
+static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *fn = effective(job, global, "filename"), *o;
+	return fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", &o);
+}
+
+/* openfiles below the job's files: fio 3.33's verify pass then reads
+ * back only part of the blocks (nrfiles=4, openfiles=1 to 3: 128 or 129
+ * of 256), and with a mid-run cut it reads blocks never written. */
+static int check_open_files(struct parser *p, const struct pc_fio_section *job,
+			    const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "openfiles");
+	unsigned long files = job_files(job, global);
+	if (!o || files < 2)
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long open = strtoul(val(o), &end, 10);
+	if (end != val(o) && !*end && !errno && (open == 0 || open >= files))
+		return 0;
+	return job_error(p, o->line, o->key, "[%s]: '%s' with %lu files refused: with fewer "
+			 "files open than the job has, fio's check after the cut reads back only "
+			 "part of the blocks written; leave openfiles out or set it to %lu", job->name,
+			 val(o), files, files);
+}
+
+/* fsync=N/fdatasync=N sync the file the job's next I/O goes to, not the
+ * one it wrote (fio 3.33, nrfiles=2, fsync=1: every fsync is of j.0.1,
+ * while the first half of the writes go to j.0.0, never synced): with
+ * several files the writes fio counts synced are not, and the check would
+ * count them lost.  sync=1 makes each write durable on its own. */
+static int check_sync_files(struct parser *p, const struct pc_fio_job *j,
+			    const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	if (j->syncs != PC_FIO_SYNC_EVERY)
+		return 0;
+	unsigned long files = job_files(job, global);
+	if (files < 2)
+		return 0; /* 0: refused with the files (add_job_files) */
+	const struct pc_fio_opt *o = effective(job, global, "fsync");
+	if (!o || number(job, global, "fsync", 0) == 0)
+		o = effective(job, global, "fdatasync");
+	return job_error(p, o->line, o->key, "[%s]: '%s' with %lu files refused: fio syncs the "
+			 "file its next I/O goes to, not the one it wrote (nrfiles=2, fsync=1: "
+			 "only the second file is ever synced), so the writes it counts synced may "
+			 "not be; give the job one file, or use sync=1", job->name, val(o), files);
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	const struct pc_fio_section *global = NULL;
@@ -974,6 +1102,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->name = xstrdup(s->name);
 		j->line = s->line;
 		job_syncs(j, s, global);
+		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0)
+			return -1;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
 			j->depth = 1;
@@ -988,7 +1118,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
-	if (check_shared_files(p, global) < 0)
+	if (check_exitall(p) < 0 || check_shared_files(p, global) < 0)
 		return -1;
 	if (out->njobs == 0)
 		return job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");

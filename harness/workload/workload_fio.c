@@ -126,11 +126,33 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
-/* Stop fio and reap it (interrupted runs). */
+/* How long fio has to end after SIGTERM before it is killed. */
+#define STOP_GRACE_NS (10 * 1000 * 1000 * 1000LL)
+/* fio's job processes are few (numjobs 1: one a job section). */
+#define MAX_FIO_PROCS 1024
+
+/* Stop fio and reap it (interrupted runs).  A fio that hangs (fio 3.33
+ * with io_submit_mode=offload and --status-interval deadlocks, and
+ * ignores SIGTERM) is killed after STOP_GRACE_NS, its job processes
+ * first: they have no parent-death signal, and would keep the
+ * filesystem under test busy. */
 static void stop_fio(pid_t pid)
 {
 	kill(pid, SIGTERM);
 	int ws;
+	for (long long waited = 0; waited < STOP_GRACE_NS; waited += POLL_NS) {
+		pid_t r = waitpid(pid, &ws, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return;
+		nap();
+	}
+	pid_t jobs[MAX_FIO_PROCS];
+	size_t n = pc_descendants(pid, jobs, MAX_FIO_PROCS);
+	pc_warn("fio (pid %d) did not end %lld s after SIGTERM (hung?): killed, with its %zu "
+		"job process(es)", (int)pid, STOP_GRACE_NS / 1000000000LL, n);
+	for (size_t i = 0; i < n; i++)
+		kill(jobs[i], SIGKILL);
+	kill(pid, SIGKILL);
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
 }

@@ -11,9 +11,9 @@ cd "$TOP"
 JOBS="$TOP/scenarios/jobs"
 
 # ---- refused job files: exit 2 before any case, option and line named
-refuse() { # OPTION LINE-IN-FILE: a job file with OPTION on that line
+refuse() { # OPTION [MORE]: a job file with OPTION on line 5, MORE (printf) after it
 	local opt=$1 rc=0
-	printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n%s\n' "$opt" > "$TMP/bad.fio"
+	printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\n%s\\n${2:-}" "$opt" > "$TMP/bad.fio"
 	printf '[g]\nworkload = fio bad.fio\nfs = ext4\n' > "$TMP/bad.ini"
 	pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 	[ "$rc" -eq 2 ] || { cat "$TMP/stderr"; fail "job option '$opt': exit $rc, expected 2"; }
@@ -36,7 +36,16 @@ refuse blockalign=8k
 refuse percentage_random=50
 refuse verify_backlog=16
 refuse ramp_time=1
-refuse exitall
+# one job's end would end the other's writes (harmless with a single job)
+refuse exitall '[k]\nrw=write\nsize=1m\nverify=crc32c\n'
+# fsync=N syncs the file of the next I/O: with two files, not the one written
+refuse fsync=1 'nrfiles=2\n'
+# the verify pass would read other blocks, or fewer, than were written
+refuse 'offset=50%'
+refuse openfiles=1 'nrfiles=2\n'
+# fio fails once the job runs (after --parse-only passed it)
+refuse filename=a:sub/b
+refuse zonesize=64k
 # fio not installed: the machine's fault (exit 3), not a refused job file
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 mkdir -p "$TMP/nofio"

@@ -154,8 +154,14 @@ static void test_refused_options(void)
 	refused(JOB "numjobs=0\n", "j.fio:5: numjobs", "does not run");
 	refused(JOB "numjobs=2\n", "j.fio:5: numjobs", "its own section");
 	/* the verify pass runs every job at once: one must not end the others */
-	refused(JOB "exitall\n", "j.fio:5: exitall", "ends the others");
-	refused(JOB "exitall_on_error=1\n", "j.fio:5: exitall_on_error", NULL);
+	refused(JOB "exitall\n[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:5: exitall",
+		"ends the others");
+	refused("[global]\nexitall_on_error=1\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:2: exitall_on_error", "2 jobs");
+	/* fsync=N syncs the file of the next I/O, not the one written */
+	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
+	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
+	refused("[global]\nfsync=2\nnr_files=4\n" JOB, "j.fio:2: fsync", "[j]");
 	refused(JOB "loops=x\n", "loops", NULL);
 	refused(JOB "filename=/etc/passwd\n", "j.fio:5: filename", "absolute");
 	refused(JOB "filename=a:../../x\n", "filename", "'..'");
@@ -174,6 +180,22 @@ static void test_refused_options(void)
 	refused(JOB "write_iolog=/etc/x\n", "write_iolog", NULL);
 	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
+	refused(JOB "zonesize=64k\n", "j.fio:5: zonesize", "strided zones");
+	refused(JOB "io_submit_mode=offload\n", "j.fio:5: io_submit_mode", "hangs");
+	/* fio reads "size= 64k" as 64 bytes: the blank is not skipped */
+	refused(JOB "size = 64k\n", "j.fio:5: size", "blank after '='");
+	refused(JOB "rw=\twrite\n", "j.fio:5: rw", "blank after '='");
+	/* of the file's size when opened: not the same in the verify pass */
+	refused(JOB "offset=50%\n", "j.fio:5: offset", "percentage");
+	refused("[global]\nfileoffset=10%\n" JOB, "j.fio:2: fileoffset", NULL);
+	/* fio's verify pass reads back only part with fewer files open */
+	refused(JOB "nrfiles=4\nopenfiles=1\n", "j.fio:6: openfiles", "4 files");
+	refused(JOB "filename=a:b:c\nopenfiles=2\n", "j.fio:6: openfiles", "3 files");
+	refused(JOB "nrfiles=2\nopenfiles=x\n", "j.fio:6: openfiles", NULL);
+	/* fio makes the folder of a filename= list's first name only */
+	refused(JOB "filename=a:sub/b\n", "j.fio:5: filename", "'sub/b'");
+	refused(JOB "filename=x/a:y/b\n", "j.fio:5: filename", "'y/b'");
+	refused(JOB "filename=sub/a:subx/b\n", "j.fio:5: filename", "'subx/b'");
 	refused(JOB "size=${SIZE}\n", "j.fio:5: ", "environment");
 	refused(JOB "verify_state_save=1\n", "verify_state_save", NULL);
 	refused(JOB "continue_on_error=none\n", "continue_on_error", NULL);
@@ -188,6 +210,8 @@ static void test_refused_structure(void)
 	refused("[j]\nrw=write\nsize=1m\n", "j.fio:1", "verify is not set");
 	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
 	refused("[global]\nrw=write\n", "no job", NULL);
+	refused("[global]\nrw=write\n[j]\nsize=1m\nverify=md5\n[global]\nsize=2m\n", "j.fio:6",
+		"[global] after a job");
 	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
 	/* a file that is no job file: its first line is not printed */
 	char msg[512] = "";
@@ -325,39 +349,39 @@ static void showcmd(const char *text, const char *out, const char *want1, const 
 static void test_showcmd(void)
 {
 	static const char *const text =
-		"[global]\nioengine=psync\nsize = 64k\nbs=$pagesize\nverify=crc32c\n"
+		"[global]\nioengine=psync\nsize=64k\nbs=$pagesize\nverify=crc32c\n"
 		"[j]\nreadwrite=randwrite\nnorandommap=0\nfilename=$ncpus\n[k]\nrw=write\n";
 	/* fio 3.33's output: canonical names, sorted, keywords expanded */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n", NULL, NULL);
 	/* an option fio read that no line has (an include, a line cut
 	 * otherwise): refused */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --exec_prerun=x --name=k --rw=write \n",
 		"j.fio:6", "exec_prerun");
 	/* a value read otherwise (an environment variable) */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=null --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=null --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
 		"j.fio:5: verify", "otherwise");
 	/* a key read otherwise */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap --filename=2 --name=k --rw=write \n",
 		"j.fio:8: norandommap", NULL);
 	/* the rules hold for fio's view: a keyword that became a path */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=1/../.. --name=k --rw=write \n",
 		"j.fio:9: filename", "'..'");
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=/etc/x --name=k --rw=write \n",
 		"j.fio:9: filename", "otherwise");
 	/* another job name, a job more, a job less */
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=../j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=../j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
 		"j.fio:6", "[j]");
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write --name=x \n",
 		"j.fio:10", "job 'x'");
-	showcmd(text, "fio --ioengine=psync --size= 64k --bs=4096 --verify=crc32c --name=j "
+	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 \n", "j.fio:10", "[k]");
 	showcmd(text, "not fio\n", "j.fio", "cannot read");
 	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
@@ -371,13 +395,22 @@ static void test_options_fine(void)
 		JOB "unlink=0\n", JOB "filename=sub/file\\:x\n", JOB "verify=md5\n",
 		JOB "overwrite=1\n", JOB "ioengine=libaio\ndirect=1\niodepth=1\n",
 		JOB "fsync=1\nend_fsync=1\n", JOB "time_based=0\n",
-		JOB "size = 64k ; a comment\n", JOB "bs=4k # a comment\n", JOB "; include x\n",
+		JOB "size =64k ; a comment\n", JOB "bs=4k # a comment\n", JOB "; include x\n",
 		JOB "# include x\n", JOB "mem=mmap\n", JOB "iomem=mmapshared\n", JOB "mem=malloc\n",
 		JOB "size=$mb_memory\n", JOB "bs=($pagesize*2)\n", JOB "iodepth=16\nfsync=08\n",
 		JOB "filename_format=$jobname.$jobnum.$filenum\n", JOB "stats=1\n",
 		JOB "unified_rw_reporting=none\n", "[global]\nrw=write\n[A-b_c.1]\nsize=1m\nverify=md5\n",
 		"[GLOBAL]\nrw=write\nsize=1m\nverify=md5\n", JOB "\t norandommap=0\r\n",
 		JOB "percentage_random=100\n", JOB "verify_backlog=0\n", JOB "ramp_time=0\n",
+		/* one job: nothing else for it to end */
+		JOB "exitall\n", "[global]\nexitall_on_error=1\n" JOB,
+		"[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		/* several files: each write synced on its own, or only at the end */
+		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
+		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
+		JOB "offset=64k\n", JOB "nrfiles=4\nopenfiles=4\n", JOB "nrfiles=4\nopenfiles=0\n",
+		JOB "openfiles=1\n", JOB "io_submit_mode=inline\n", JOB "filename=sub/b\n", JOB "filename=sub/b:a\n",
+		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
@@ -437,6 +470,9 @@ static void test_extent(void)
 	extent("size=1m\nfilesize=1m-2m\n", 0, "filesize");
 	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
 	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
+	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
+	extent("size=4m\nblocksize_unaligned\n", 0, "bs_unaligned");
+	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
 }
 
 static void test_sizes(void)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -149,6 +150,49 @@ static void test_atomic_write_no_follow(void)
 	free(dir);
 }
 
+/* A child that forks a grandchild in a session of its own (as fio's job
+ * processes are): both are found, and nothing else. */
+static void test_descendants(void)
+{
+	int ready[2];
+	CU_ASSERT_FATAL(pipe(ready) == 0);
+	pid_t child = fork();
+	CU_ASSERT_FATAL(child >= 0);
+	if (child == 0) {
+		close(ready[0]);
+		pid_t grand = fork();
+		if (grand == 0) {
+			setsid();
+			for (;;)
+				pause();
+		}
+		if (write(ready[1], &grand, sizeof(grand)) != sizeof(grand))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	pid_t grand = 0;
+	CU_ASSERT_EQUAL(read(ready[0], &grand, sizeof(grand)), (ssize_t)sizeof(grand));
+	close(ready[0]);
+	pid_t found[8];
+	size_t n = pc_descendants(child, found, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT(n >= 1 && found[0] == grand);
+	n = pc_descendants(getpid(), found, 8);
+	int has_child = 0, has_grand = 0;
+	for (size_t i = 0; i < n; i++) {
+		has_child |= found[i] == child;
+		has_grand |= found[i] == grand;
+	}
+	CU_ASSERT(has_child && has_grand);
+	CU_ASSERT_EQUAL(pc_descendants(getpid(), found, 1), 1); /* at most CAP */
+	if (grand > 0)
+		kill(grand, SIGKILL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
 void register_util_tests(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
@@ -158,4 +202,5 @@ void register_util_tests(void)
 	CU_add_test(s, "an atomic write never follows a symlink at its temporary name",
 		    test_atomic_write_no_follow);
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
+	CU_add_test(s, "the processes below a process", test_descendants);
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A fio that hangs and ignores SIGTERM (fio 3.33 does with
+# io_submit_mode=offload under --status-interval): SIGTERM to powercut
+# still ends the run, within fio's grace period, killing fio and its job
+# process (in a session of its own, as fio's are), with nothing left.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+# fio itself checks the job file; the write pass hangs
+mkdir -p "$TMP/bin"
+cat > "$TMP/bin/fio" <<SH
+#!/usr/bin/env bash
+case " \$* " in *" --parse-only "*|*" --showcmd "*) exec $(command -v fio) "\$@" ;; esac
+trap '' TERM
+setsid sleep 1000 &
+echo \$! > "$TMP/job.pid"
+while :; do sleep 0.2; done
+SH
+chmod +x "$TMP/bin/fio"
+printf '[j]\nrw=randwrite\nsize=8m\nverify=crc32c\nsync=1\n' > "$TMP/j.fio"
+printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\ncut_at = 50%%\n' > "$TMP/hang.ini"
+
+PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/hang.ini" -o "$TMP/out" \
+	> "$TMP/o" 2> "$TMP/e" &
+pid=$!
+for _ in $(seq 1 600); do [ -s "$TMP/job.pid" ] && break; sleep 0.1; done
+[ -s "$TMP/job.pid" ] || { cat "$TMP/e"; fail "the fake fio never started"; }
+job=$(cat "$TMP/job.pid")
+start=$SECONDS
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 143 ] || { cat "$TMP/e"; fail "exit $rc after SIGTERM, expected 143"; }
+[ $((SECONDS - start)) -le 30 ] || fail "powercut took $((SECONDS - start)) s to end"
+grep -q "did not end 10 s after SIGTERM" "$TMP/e" || { cat "$TMP/e"; fail "no word of the hung fio"; }
+# killed: gone once init has reaped it
+for _ in $(seq 1 50); do kill -0 "$job" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$job" 2>/dev/null || { kill -KILL "$job"; fail "fio's job process $job left running"; }
+assert_no_leftovers
+pass
