@@ -29,6 +29,7 @@ enum { CHILD_OK = 0, CHILD_INPUT = 10, CHILD_RUN = 11, CHILD_ENV = 12 };
 struct child_report {
 	struct pc_unpack_stats st;
 	char msg[1024]; /* its first error message */
+	int err;        /* the errno behind it, or 0 */
 };
 
 static int child_exit_code(void)
@@ -149,7 +150,7 @@ static int child_result(int status, const char *target, const struct child_repor
 				     : code == CHILD_ENV  ? PC_ERR_ENV
 							  : PC_ERR_RUN;
 		if (rep->msg[0])
-			return pc_fail(cls, "%s", rep->msg);
+			return pc_fail_cause(cls, rep->err, "%s", rep->msg);
 		return pc_fail(cls, "unpacking into %s failed (exit %d)", target, code);
 	}
 	return pc_fail(PC_ERR_RUN, "unpacking into %s: process killed by signal %d", target,
@@ -217,6 +218,7 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		signal(SIGHUP, SIG_DFL);
 		int r = child_main(job, target, dup(fileno(mf)), rep);
 		int code = r < 0 ? child_exit_code() : CHILD_OK;
+		rep->err = pc_captured_errno();
 		/* Free before _exit so leak checkers see a clean child. */
 		unpack_close_layers(ars, job->n);
 		free(ars);

@@ -38,6 +38,7 @@
 #include "workload/probe.h"
 #include "run/progress.h"
 #include "run/state.h"
+#include "util/size.h"
 #include "util/util.h"
 #include "check/verdict.h"
 #include "check/verify.h"
@@ -144,6 +145,28 @@ static int phase_write(struct case_ctx *x)
 		x->r->io.flushes = fl.flushes;
 	}
 	return 0;
+}
+
+/* The workload failed because the case's filesystem ran out of room
+ * (ENOSPC behind its first error): say which setting sized the device, so
+ * that "No space left on device" is not read as the host's disk or as a
+ * filesystem bug.  The class stays: a filesystem may also run out of room
+ * it should have had. */
+static void explain_full_device(struct case_ctx *x)
+{
+	if (pc_captured_errno() != ENOSPC)
+		return;
+	char size[32], hint[256];
+	pc_size_text(x->dev_size, size, sizeof(size));
+	if (x->c->device_size)
+		snprintf(hint, sizeof(hint), "the %s filesystem filled its device: device_size = %s "
+			 "is too small for this workload (set it larger, or to auto)", x->c->fs, size);
+	else
+		snprintf(hint, sizeof(hint), "the %s filesystem filled its device of %s (device_size "
+			 "= auto, sized from the workload): set a larger device_size", x->c->fs, size);
+	size_t used = strlen(x->r->reason);
+	snprintf(x->r->reason + used, sizeof(x->r->reason) - used, "; %s", hint);
+	pc_fail(pc_last_errclass, "%s", hint);
 }
 
 static void describe_result(char *out, size_t len, int rc, int err)
@@ -357,8 +380,8 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 		pc_progress_phase("mkfs");
 		rc = phase_mkfs(&x);
 	}
-	if (rc == 0)
-		rc = phase_write(&x);
+	if (rc == 0 && (rc = phase_write(&x)) < 0)
+		explain_full_device(&x);
 	if (rc == 0)
 		rc = phase_cut(&x);
 	if (rc == 0)

@@ -1,5 +1,6 @@
 /* size.c - see size.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -58,4 +59,18 @@ int pc_size_parse(const char *s, const struct pc_size_suffix *table, uint64_t *o
 		return -1;
 	*out = (uint64_t)v * mult;
 	return 0;
+}
+
+void pc_size_text(unsigned long long v, char *out, size_t len)
+{
+	static const char suffix[] = "KMGT";
+	int s = -1;
+	while (s < 3 && v && v % 1024 == 0) {
+		v /= 1024;
+		s++;
+	}
+	if (s < 0)
+		snprintf(out, len, "%llu", v);
+	else
+		snprintf(out, len, "%llu%c", v, suffix[s]);
 }

@@ -4,6 +4,7 @@
 #ifndef PC_SIZE_H
 #define PC_SIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* One accepted suffix (matched without regard to case) and its multiplier.
@@ -29,5 +30,9 @@ extern const struct pc_size_suffix pc_size_suffixes_fio_kb1000[];
  * -1 (nothing printed, *OUT untouched) for anything else: an empty string,
  * a fraction, an unknown suffix, trailing text, or a value beyond 2^64-1. */
 int pc_size_parse(const char *s, const struct pc_size_suffix *table, uint64_t *out);
+
+/* V as a scenario writes it: with the largest of K, M, G, T (powers of
+ * 1024) that divides it, else in bytes (1048576 -> "1M", 1536 -> "1536"). */
+void pc_size_text(unsigned long long v, char *out, size_t len);
 
 #endif

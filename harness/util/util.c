@@ -22,34 +22,51 @@ int pc_messages_quiet;
 
 static char *capture_buf;
 static size_t capture_len;
+static int capture_err; /* the errno behind the captured message, or 0 */
 
 void pc_capture_errors(char *buf, size_t len)
 {
 	capture_buf = buf;
 	capture_len = len;
+	capture_err = 0;
 	if (buf && len)
 		buf[0] = '\0';
 }
 
-void pc_capture_current(char **buf, size_t *len)
+void pc_capture_current(char **buf, size_t *len, int *err)
 {
 	*buf = capture_buf;
 	*len = capture_len;
+	*err = capture_err;
 }
 
-void pc_capture_resume(char *buf, size_t len)
+void pc_capture_resume(char *buf, size_t len, int err)
 {
 	capture_buf = buf;
 	capture_len = len;
+	capture_err = err;
 }
 
+int pc_captured_errno(void)
+{
+	return capture_buf && capture_len && capture_buf[0] ? capture_err : 0;
+}
+
+/* ERR is the message's cause; SHOW appends its text. */
+static void vreport_cause(const char *prefix, const char *fmt, va_list ap, int err, int show);
+
 static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	vreport_cause(prefix, fmt, ap, err, 1);
+}
+
+static void vreport_cause(const char *prefix, const char *fmt, va_list ap, int err, int show)
 {
 	char msg[2048];
 	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		msg[0] = '\0';
-	if (err) {
+	if (err && show) {
 		size_t used = strlen(msg);
 		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
 	}
@@ -62,8 +79,10 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 		fprintf(stderr, "powercut: %s%s\n", prefix, safe);
 	}
 	/* Keep the first message of the case: it is usually the cause. */
-	if (capture_buf && capture_len && capture_buf[0] == '\0')
+	if (capture_buf && capture_len && capture_buf[0] == '\0') {
 		snprintf(capture_buf, capture_len, "%s%s", prefix, safe);
+		capture_err = err;
+	}
 	free(safe);
 }
 
@@ -102,6 +121,16 @@ int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	vreport("", fmt, ap, err);
+	va_end(ap);
+	pc_last_errclass = cls;
+	return -1;
+}
+
+int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport_cause("", fmt, ap, err, 0);
 	va_end(ap);
 	pc_last_errclass = cls;
 	return -1;

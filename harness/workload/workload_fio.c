@@ -308,8 +308,11 @@ static int write_argv_run(struct write_run *w, char **argv)
 		return pc_fail(PC_ERR_RUN, "fio ended (exit %d) without saving its state after the "
 			       "trigger: %s", status, line);
 	/* After a cut = error, fio's writes fail: its exit code says so. */
+	/* fio says why in words only: "io_u error on file F: No space left on
+	 * device: write offset=..." */
 	if (status != 0 && !w->cut)
-		return pc_fail(PC_ERR_RUN, "fio exited with %d (see %s): %s", status, w->err, line);
+		return pc_fail_cause(PC_ERR_RUN, strstr(line, strerror(ENOSPC)) ? ENOSPC : 0,
+				     "fio exited with %d (see %s): %s", status, w->err, line);
 	return 0;
 }
 
