@@ -141,7 +141,7 @@ static const struct pc_key keys[] = {
 		  "separated by | (\\| for a literal |) make a matrix: one case each" },
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
-	  .help = "Mount options as for mount -o; options naming another device, and ro, are refused. "
+	  .help = "Mount options as for mount -o; options naming another device, ro, and errors=panic are refused. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
 		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),
