@@ -401,6 +401,10 @@ static int check_group(struct parser *p, const struct section *g, const struct p
 	char problem[256] = "";
 	if (s->crash_subsets && !s->crash_points)
 		snprintf(problem, sizeof(problem), "crash_subsets needs crash_points");
+	/* Alone it would only make auto pick dm, for a log nothing writes. */
+	else if (s->log_size && !s->crash_points)
+		snprintf(problem, sizeof(problem), "log_size needs crash_points (it sizes the "
+			 "log of dm-log-writes, which only crash points use)");
 	else if (s->crash_points && s->layout == PC_LAYOUT_SNAPSHOTS)
 		snprintf(problem, sizeof(problem), "crash_points works with layout = flat only");
 	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]) && !problem[0]; i++) {

@@ -440,6 +440,8 @@ static const struct bad_case bad[] = {
 	{ "bad crash_subsets", "[g]\ncrash_subsets = 101\n", ":2: crash_subsets", "101" },
 	{ "subsets without points", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g]\ncrash_subsets = 2\n", ":5: [g]", "crash_subsets needs crash_points" },
+	{ "log_size without points", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g]\nlog_size = 64M\n", ":5: [g]", "log_size needs crash_points" },
 	{ "log_size without dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "backend = fuse\ncrash_points = 3\n[g]\nlog_size = 64M\n", ":7: [g]",
 	  "log_size needs backend = dm" },
