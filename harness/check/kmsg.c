@@ -217,15 +217,27 @@ static int is_bad(const char *msg)
 	return !strncmp(msg, "XFS (", 5) && (strstr(msg, "Corruption") || strstr(msg, "Internal error"));
 }
 
-/* Does MSG give -5 (EIO) as a number: "error -5", "errno=-5", "ret=-5",
- * "(-5)", or btrfs's "failed to run delayed ref ...: -5"?  Not "-50". */
-static int mentions_eio(const char *msg)
+/* Does MSG give -NUM as a number: "error -5", "errno=-5", "ret=-5", "(-5)",
+ * or btrfs's "failed to run delayed ref ...: -5"?  Not "-50" for -5. */
+static int mentions_errno(const char *msg, const char *num)
 {
-	for (const char *p = strstr(msg, "-5"); p; p = strstr(p + 1, "-5")) {
-		if (p > msg && strchr(" :=(", p[-1]) && !(p[2] >= '0' && p[2] <= '9'))
+	size_t n = strlen(num);
+	for (const char *p = strstr(msg, "-"); p; p = strstr(p + 1, "-")) {
+		if (p > msg && strchr(" :=(", p[-1]) && !strncmp(p + 1, num, n) &&
+		    !(p[1 + n] >= '0' && p[1 + n] <= '9'))
 			return 1;
 	}
 	return 0;
+}
+
+/* The cut's errors under cut = error: EIO (-5), and EROFS (-30), what a
+ * filesystem the cut's EIO forced read-only says of the writes it still
+ * had (btrfs: "failed to run delalloc range ...: -30").  A case mounts
+ * read-write (mount_opts = ro is refused), so only an abort makes it
+ * read-only, and the line of whatever caused the abort is judged itself. */
+static int mentions_cut_errno(const char *msg)
+{
+	return mentions_errno(msg, "5") || mentions_errno(msg, "30");
 }
 
 /* The block layer's words for BLK_STS_NOSPC: the device answered ENOSPC. */
@@ -245,7 +257,7 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	if (!ours && names_any_device(msg))
 		return PC_KMSG_FOREIGN;
 	if (ours && cut == PC_FLAKEY_ERROR &&
-	    (mentions_eio(msg) ||
+	    (mentions_cut_errno(msg) ||
 	     has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0]))))
 		return PC_KMSG_ALLOWED;
 	return PC_KMSG_BAD;

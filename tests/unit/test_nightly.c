@@ -205,6 +205,15 @@ static void test_kmsg_rule(void)
 	CU_ASSERT_EQUAL(pc_kmsg_classify(delayed_ref, &r, drop), PC_KMSG_BAD);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): x failed ret=-5", &r, err),
 			PC_KMSG_ALLOWED);
+	/* Writes a filesystem the cut forced read-only still had: EROFS. */
+	const char *delalloc = "BTRFS error (device loop3 state EA): failed to run delalloc range, "
+			       "root=5 ino=5084 folio=0 submit_bitmap=0 start=0 len=4096: -30";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(delalloc, &r, err), PC_KMSG_ALLOWED);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(delalloc, &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): bad tree -300", &r, err),
+			PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): bad tree -3", &r, err),
+			PC_KMSG_BAD);
 	/* Another errno is not the cut's. */
 	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): failed to run delayed ref: -117",
 					 &r, err), PC_KMSG_BAD);
