@@ -276,8 +276,8 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	int status = 0, rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
 	if (rc == 0 && status != 0) {
 		char *msg = pc_fs_tool_message(out);
-		rc = pc_fail(PC_ERR_INPUT, "%s %s on %s failed (exit %d): %s", t->mkfs,
-			     opts && *opts ? opts : "", dev, status, msg);
+		rc = pc_fail(PC_ERR_INPUT, "%s%s%s on %s failed (exit %d): %s", t->mkfs,
+			     opts && *opts ? " " : "", opts ? opts : "", dev, status, msg);
 		free(msg);
 	}
 	free(out);

@@ -96,13 +96,67 @@ static int phase_device(struct case_ctx *x)
 	return 0;
 }
 
+/* "device_size = 32M", or "device_size = auto (600M)": what sized the
+ * case's device, for a reason that depends on it. */
+static void device_size_text(const struct case_ctx *x, char *out, size_t len)
+{
+	char size[32];
+	pc_size_text(x->dev_size, size, sizeof(size));
+	if (x->c->device_size)
+		snprintf(out, len, "device_size = %s", size);
+	else
+		snprintf(out, len, "device_size = auto (%s)", size);
+}
+
+/* HINT after the case's first error, in its reason and on stderr. */
+static void add_hint(struct case_ctx *x, const char *hint)
+{
+	size_t used = strlen(x->r->reason);
+	snprintf(x->r->reason + used, sizeof(x->r->reason) - used, "; %s", hint);
+	pc_fail(pc_last_errclass, "%s", hint);
+}
+
+/* mkfs ran and failed (a device too small for the filesystem, often): the
+ * device's size, which mkfs's own words may not name. */
+static void explain_mkfs(struct case_ctx *x)
+{
+	if (pc_last_errclass != PC_ERR_INPUT)
+		return;
+	char size[64], hint[128];
+	device_size_text(x, size, sizeof(size));
+	snprintf(hint, sizeof(hint), "mkfs.%s was given %s", x->c->fs, size);
+	add_hint(x, hint);
+}
+
+/* The workload failed because the case's filesystem ran out of room
+ * (ENOSPC behind its first error): say which setting sized the device, so
+ * that "No space left on device" is not read as the host's disk or as a
+ * filesystem bug.  The class stays: a filesystem may also run out of room
+ * it should have had. */
+static void explain_full_device(struct case_ctx *x)
+{
+	if (pc_captured_errno() != ENOSPC)
+		return;
+	char size[64], hint[256];
+	device_size_text(x, size, sizeof(size));
+	if (x->c->device_size)
+		snprintf(hint, sizeof(hint), "the %s filesystem filled its device: %s is too small "
+			 "for this workload (set it larger, or to auto)", x->c->fs, size);
+	else
+		snprintf(hint, sizeof(hint), "the %s filesystem filled its device: %s, sized from "
+			 "the workload, is too small: set a larger device_size", x->c->fs, size);
+	add_hint(x, hint);
+}
+
 static int phase_mkfs(struct case_ctx *x)
 {
 	double t = pc_now();
 	int rc = pc_fs_mkfs(x->c->fs, x->c->mkfs_opts, x->dev.devpath);
 	x->r->t.mkfs = pc_now() - t;
-	if (rc < 0)
+	if (rc < 0) {
+		explain_mkfs(x);
 		return -1;
+	}
 	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
 		return -1;
 	x->mounted = 1;
@@ -145,28 +199,6 @@ static int phase_write(struct case_ctx *x)
 		x->r->io.flushes = fl.flushes;
 	}
 	return 0;
-}
-
-/* The workload failed because the case's filesystem ran out of room
- * (ENOSPC behind its first error): say which setting sized the device, so
- * that "No space left on device" is not read as the host's disk or as a
- * filesystem bug.  The class stays: a filesystem may also run out of room
- * it should have had. */
-static void explain_full_device(struct case_ctx *x)
-{
-	if (pc_captured_errno() != ENOSPC)
-		return;
-	char size[32], hint[256];
-	pc_size_text(x->dev_size, size, sizeof(size));
-	if (x->c->device_size)
-		snprintf(hint, sizeof(hint), "the %s filesystem filled its device: device_size = %s "
-			 "is too small for this workload (set it larger, or to auto)", x->c->fs, size);
-	else
-		snprintf(hint, sizeof(hint), "the %s filesystem filled its device of %s (device_size "
-			 "= auto, sized from the workload): set a larger device_size", x->c->fs, size);
-	size_t used = strlen(x->r->reason);
-	snprintf(x->r->reason + used, sizeof(x->r->reason) - used, "; %s", hint);
-	pc_fail(pc_last_errclass, "%s", hint);
 }
 
 static void describe_result(char *out, size_t len, int rc, int err)

@@ -81,6 +81,14 @@ grep -q "filled its device: device_size = 24M is too small" "$TMP/e" || fail "EN
 [ "$(jq -r '.cases[0].verdict' "$TMP/small-out/results.json")" = error ] || fail "ENOSPC: verdict not error"
 jq -r '.cases[0].reason' "$TMP/small-out/results.json" | grep -q "No space left on device; the ext4 filesystem filled its device: device_size = 24M" ||
 	fail "ENOSPC: the reason does not name device_size"
+# mkfs refusing a device too small for it: the reason names device_size.
+s=$(scenario xfsmin "[global]
+image = $sample
+fs = xfs
+modes = none
+device_size = 299M")
+expect_exit 2 "mkfs.xfs on /dev/[a-z0-9]+ failed .*must be larger than 300MB" -- pc_run "$s" -o "$TMP/xfsmin-out"
+grep -q "mkfs.xfs was given device_size = 299M" "$TMP/e" || fail "xfs too small: device_size not named"
 # The same from fio's own words.
 printf '[w]\nrw=write\nbs=64k\nsize=64m\nverify=crc32c\nend_fsync=1\n' > "$TMP/big.fio"
 s=$(scenario fiosmall "[global]
