@@ -460,6 +460,8 @@ static const struct bad_case bad[] = {
 	  "[bad]\nmount_opts = noatime | journal_path=/dev/loop0\n", ":6: mount_opts",
 	  "journal_path" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
+	{ "layer: without a path", "[g]\nimage = layer:\n", ":2: image", "a folder; layer: names" },
+	{ "layer: naming a folder", "[g]\nimage = layer:.\n", ":2: image", "a folder; layer: names" },
 	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
 	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",
 	  ":5: [nofs]: fs", NULL },
