@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,6 +196,13 @@ static int note_section(struct parser *p, const char *line)
 	if (!valid_group_name(name)) {
 		key_error(p, NULL, "section name [%s] must be 1 to %d letters, digits, '.', '_' or '-'",
 			  name, MAX_GROUP_NAME);
+		free(name);
+		return -1;
+	}
+	/* [Global] would be a group of its own, its keys inherited by none. */
+	if (strcmp(name, "global") && !strcasecmp(name, "global")) {
+		key_error(p, NULL, "section [%s]: only [global], in lower case, holds defaults for "
+			  "the groups; name a group otherwise", name);
 		free(name);
 		return -1;
 	}

@@ -472,6 +472,8 @@ static const struct bad_case bad[] = {
 	{ "syntax error", "[g]\nfs = ext4\nthis is not a key\n", ":3:", "syntax" },
 	{ "no key", "[g]\nfs = ext4\n = drop\n", ":3: a line with no key", NULL },
 	{ "bad section name", "[a/b]\n", ":1:", "a/b" },
+	{ "global in capitals", "[GLOBAL]\nimage = a.tar\nfs = ext4\nmodes = none\nmount_opts = noatime\n"
+	  "[g]\n", ":1:", "only [global], in lower case" },
 	{ "text after a section", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g] fs = btrfs\n", ":5:", "text after ']'" },
 	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
