@@ -226,6 +226,10 @@ int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_
 		rc = check_option(t, extra[i], why, len);
 		if (rc == 0 && sets_panic(t, extra, nopts, i))
 			rc = pc_why(why, len, "'%s' (errors behaviour panic): %s", extra[i], PANIC_WHY);
+		/* mke2fs -E mount_opts=errors=panic: default mount options kept
+		 * in the superblock, applied at every mount. */
+		else if (rc == 0 && strstr(extra[i], "errors=panic"))
+			rc = pc_why(why, len, "'%s': %s", extra[i], PANIC_WHY);
 	}
 	pc_strv_free(extra);
 	return rc;

@@ -158,6 +158,8 @@ static void test_panic_on_error_refused(void)
 	const struct { const char *fs, *opts; } bad_mkfs[] = {
 		{ "ext4", "-e panic" }, { "ext4", "-epanic" }, { "ext4", "-q -e panic" },
 		{ "ext4", "-qe panic" }, { "ext4", "-qepanic" },
+		{ "ext4", "-E mount_opts=errors=panic" }, { "ext4", "-Emount_opts=errors=panic" },
+		{ "ext4", "-E lazy_itable_init=0,mount_opts=errors=panic" },
 	};
 	const struct { const char *fs, *opts; } good_mkfs[] = {
 		{ "ext4", "-e remount-ro" }, { "ext4", "-e continue" }, { "ext4", "-L panic" },
