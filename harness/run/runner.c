@@ -108,12 +108,13 @@ static void device_size_text(const struct case_ctx *x, char *out, size_t len)
 		snprintf(out, len, "device_size = auto (%s)", size);
 }
 
-/* HINT after the case's first error, in its reason and on stderr. */
+/* HINT after the case's first error, in its reason (the summary line
+ * shows it).  Not printed at once: when the kernel log shows that the work
+ * folder's filesystem was full, the verdict replaces the reason. */
 static void add_hint(struct case_ctx *x, const char *hint)
 {
 	size_t used = strlen(x->r->reason);
 	snprintf(x->r->reason + used, sizeof(x->r->reason) - used, "; %s", hint);
-	pc_fail(pc_last_errclass, "%s", hint);
 }
 
 /* mkfs ran and failed (a device too small for the filesystem, often): the

@@ -77,7 +77,7 @@ fs = ext4
 modes = none
 device_size = 24M")
 expect_exit 1 "No space left on device" -- pc_run "$s" -o "$TMP/small-out"
-grep -q "filled its device: device_size = 24M is too small" "$TMP/e" || fail "ENOSPC: device_size not named on stderr"
+grep -q "filled its device: device_size = 24M is too small" "$TMP/o" || fail "ENOSPC: device_size not named in the summary"
 [ "$(jq -r '.cases[0].verdict' "$TMP/small-out/results.json")" = error ] || fail "ENOSPC: verdict not error"
 jq -r '.cases[0].reason' "$TMP/small-out/results.json" | grep -q "No space left on device; the ext4 filesystem filled its device: device_size = 24M" ||
 	fail "ENOSPC: the reason does not name device_size"
@@ -88,14 +88,15 @@ fs = xfs
 modes = none
 device_size = 299M")
 expect_exit 2 "mkfs.xfs on /dev/[a-z0-9]+ failed .*must be larger than 300MB" -- pc_run "$s" -o "$TMP/xfsmin-out"
-grep -q "mkfs.xfs was given device_size = 299M" "$TMP/e" || fail "xfs too small: device_size not named"
+grep -q "mkfs.xfs was given device_size = 299M" "$TMP/o" || fail "xfs too small: device_size not named"
 # The same from fio's own words.
 printf '[w]\nrw=write\nbs=64k\nsize=64m\nverify=crc32c\nend_fsync=1\n' > "$TMP/big.fio"
 s=$(scenario fiosmall "[global]
 fs = ext4
 workload = fio big.fio
 device_size = 16M")
-expect_exit 1 "filled its device: device_size = 16M is too small" -- pc_run "$s" -o "$TMP/fiosmall-out"
+expect_exit 1 "No space left on device" -- pc_run "$s" -o "$TMP/fiosmall-out"
+grep -q "filled its device: device_size = 16M is too small" "$TMP/o" || fail "fio ENOSPC: device_size not named"
 
 # A missing mkfs tool: environment, 3.
 s=$(scenario nomkfs "[global]
