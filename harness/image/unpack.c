@@ -74,10 +74,13 @@ static int pass_manifest(struct pc_manifest *m, int mfd)
 {
 	FILE *f = fdopen(mfd, "w");
 	int rc = 0;
+	/* pc_fail, not pc_fail_errno: an ENOSPC here is the temporary
+	 * folder's, never the target's (runner.c names device_size for
+	 * that). */
 	if (!f || pc_manifest_write(m, f) < 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
+		rc = pc_fail(PC_ERR_RUN, "unpack: passing the manifest on: %s", strerror(errno));
 	if (f && fclose(f) != 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
+		rc = pc_fail(PC_ERR_RUN, "unpack: passing the manifest on: %s", strerror(errno));
 	return rc;
 }
 
