@@ -47,6 +47,11 @@ void pc_capture_resume(char *buf, size_t len, int err)
 	capture_err = err;
 }
 
+void pc_capture_clear_cause(void)
+{
+	capture_err = 0;
+}
+
 int pc_captured_errno(void)
 {
 	return capture_buf && capture_len && capture_buf[0] ? capture_err : 0;

@@ -66,6 +66,9 @@ void pc_capture_resume(char *buf, size_t len, int err);
 /* The errno behind the captured message (pc_fail_errno's, pc_fail_cause's),
  * or 0: none captured, or pc_fail gave no cause. */
 int pc_captured_errno(void);
+/* Forget that cause: the error just reported concerns a file other than
+ * the one a caller of pc_captured_errno asks about. */
+void pc_capture_clear_cause(void);
 
 /* Set by the run's SIGINT/SIGTERM/SIGHUP handler (runner.c).  Long loops
  * (unpack scan, fsync walk, verify) check it and stop early. */
