@@ -119,6 +119,64 @@ void pc_kmsg_hold(struct pc_kmsg_result *r)
 		marker(r, "held", r->held, sizeof(r->held));
 }
 
+#define POINT_MARK "crash point device"
+
+/* "powercut[PID]: crash point device " */
+static void point_prefix(char *out, size_t len)
+{
+	snprintf(out, len, "powercut[%ld]: " POINT_MARK " ", (long)getpid());
+}
+
+static unsigned point_serial;
+
+static void point_marker(struct pc_kmsg_result *r, const char *dev, const char *what)
+{
+	char prefix[64];
+	point_prefix(prefix, sizeof(prefix));
+	char *line = xasprintf("%s%s %s #%u", prefix, dev, what, ++point_serial);
+	if (mark(line) < 0)
+		r->no_markers = 1;
+	free(line);
+}
+
+void pc_kmsg_point_hold(struct pc_kmsg_result *r, const char *devpath)
+{
+	const char *base = strrchr(devpath, '/');
+	base = base ? base + 1 : devpath;
+	if (strlen(base) >= sizeof(r->point_dev))
+		return;
+	snprintf(r->point_dev, sizeof(r->point_dev), "%s", base);
+	point_marker(r, r->point_dev, "held");
+}
+
+void pc_kmsg_point_release(struct pc_kmsg_result *r)
+{
+	if (r->point_dev[0])
+		point_marker(r, r->point_dev, "released");
+	r->point_dev[0] = '\0';
+}
+
+void pc_kmsg_window(struct pc_kmsg_result *r, const char *msg)
+{
+	char prefix[64];
+	point_prefix(prefix, sizeof(prefix));
+	if (r->held[0] && !strcmp(msg, r->held)) {
+		r->in_window = 1;
+	} else if (r->released[0] && !strcmp(msg, r->released)) {
+		r->in_window = 0;
+	} else if (!strncmp(msg, prefix, strlen(prefix))) {
+		/* "loop5 held #3": the device until its release */
+		const char *dev = msg + strlen(prefix);
+		size_t n = strcspn(dev, " ");
+		const char *what = dev + n + (dev[n] == ' ');
+		if (n == 0 || n >= sizeof(r->point_dev))
+			return;
+		memcpy(r->point_dev, dev, n);
+		r->point_dev[n] = '\0';
+		r->point_in_window = !strncmp(what, "held ", 5);
+	}
+}
+
 /* The test hook's line (attempts.h), "{dev}" replaced. */
 static void inject(const struct pc_kmsg_result *r)
 {
@@ -249,7 +307,7 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	int nospace = strstr(msg, NOSPACE_LINE) != NULL;
 	if (!nospace && !is_bad(msg))
 		return PC_KMSG_FINE;
-	int ours = 0;
+	int ours = r->point_in_window && names_device(msg, r->point_dev);
 	for (size_t i = 0; i < r->ndevs && r->in_window && !ours; i++)
 		ours = names_device(msg, r->devs[i]);
 	if (nospace)
@@ -282,10 +340,8 @@ static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc
 	r->lines++;
 	if (r->no_markers)
 		r->in_window = 1;
-	else if (r->held[0] && !strcmp(msg, r->held))
-		r->in_window = 1;
-	else if (r->released[0] && !strcmp(msg, r->released))
-		r->in_window = 0;
+	else
+		pc_kmsg_window(r, msg);
 	enum pc_kmsg_class cls = pc_kmsg_classify(msg, r, cut);
 	const char *mark = cls == PC_KMSG_FOREIGN ? " (other device)"
 			 : cls == PC_KMSG_ALLOWED ? " (expected under cut = error)" : "";

@@ -21,6 +21,10 @@
  *  - under cut = error, a line about the case's own device that reports the
  *    write errors the cut causes (the built-in list pc_kmsg_allowed shows).
  *
+ * A crash point's loop device is the case's too, between the markers
+ * "powercut[PID]: crash point device loop5 held #N" / "... released #N"
+ * written around each point's mount and fsck (pc_kmsg_point_hold).
+ *
  * And one line is not about the filesystem at all: the block layer's
  * "critical space allocation error, dev loop3" on the case's own device
  * means the device itself answered ENOSPC: the file system holding the
@@ -50,6 +54,8 @@ struct pc_kmsg_result {
 	size_t ndevs;
 	char held[128], released[128];     /* the marker lines written */
 	int in_window;                     /* scanning between the markers */
+	char point_dev[32];                /* a crash point's device, between its markers */
+	int point_in_window;
 	int no_markers;                    /* a marker could not be written */
 	const char *inject;                /* test hook text (attempts.h), or NULL */
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
@@ -71,6 +77,15 @@ void pc_kmsg_hold(struct pc_kmsg_result *r);
 void pc_kmsg_test_inject(struct pc_kmsg_result *r);
 /* Write the "released" marker, once the devices are gone. */
 void pc_kmsg_release_devices(struct pc_kmsg_result *r);
+/* A crash point's loop device DEVPATH ("/dev/loop5") is the case's from
+ * now until pc_kmsg_point_release: marker lines around it, as for the
+ * case's own devices. */
+void pc_kmsg_point_hold(struct pc_kmsg_result *r, const char *devpath);
+void pc_kmsg_point_release(struct pc_kmsg_result *r);
+/* The window a marker line MSG opens or closes (the case's devices, a
+ * crash point's); any other line changes nothing.  For the reader, and
+ * tests. */
+void pc_kmsg_window(struct pc_kmsg_result *r, const char *msg);
 /* Read what was logged since pc_kmsg_begin, save it to PATH (when not
  * NULL), judge it (CUT: the case's cut mode) into R, close K.  -1 if the
  * log could not be read or saved (R->checked stays 0). */

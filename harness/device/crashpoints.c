@@ -178,6 +178,9 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 	pt->fsck = PC_FSCK_SKIPPED;
 	struct pc_loop lo = { .fd = -1 };
 	int rc = pc_loop_attach(img, 0, &lo);
+	/* What the kernel says of the point (mount, recovery, fsck) counts. */
+	if (rc == 0 && t->km)
+		pc_kmsg_point_hold(t->km, lo.path);
 	int mounted = rc == 0 ? mount_point(lo.path, mnt, t, pt) : 1;
 	if (mounted < 0)
 		rc = -1;
@@ -192,6 +195,8 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 		free(out);
 	}
 	pc_loop_detach(&lo);
+	if (t->km)
+		pc_kmsg_point_release(t->km);
 	return rc;
 }
 

@@ -347,6 +347,7 @@ static int phase_crash_points(struct case_ctx *x)
 		.first_flush = x->dev.log_first_flush,
 		.subsets = x->c->crash_subsets,
 		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
+		.km = &x->r->km,
 	};
 	int rc = pc_crash_points_check(x->dev.log_path, x->c->crash_points, &target, &x->r->cp);
 	x->r->t.crash_points = pc_now() - t;

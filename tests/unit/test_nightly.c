@@ -1,5 +1,6 @@
 /* test_nightly.c - kernel release order, known-failures files, the
  * kernel-log rule and the outcome of attempts. */
+#include <unistd.h>
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,34 @@ static void test_known_bom(void)
 	free(dir);
 }
 
+/* A crash point's loop device is the case's between its markers: what the
+ * kernel says while mounting a point counts (it was ignored as another
+ * device's). */
+static void test_kmsg_crash_point_device(void)
+{
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = 1 };
+	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
+	const char *bad = "EXT4-fs error (device loop5): ext4_lookup:1855: inode #2: comm x: "
+			  "deleted inode referenced: 12";
+	enum pc_flakey_mode drop = PC_FLAKEY_DROP;
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_FOREIGN);
+	char held[128], released[128], other[128];
+	snprintf(held, sizeof(held), "powercut[%ld]: crash point device loop5 held #7", (long)getpid());
+	snprintf(released, sizeof(released), "powercut[%ld]: crash point device loop5 released #8",
+		 (long)getpid());
+	snprintf(other, sizeof(other), "powercut[%ld]: crash point device loop5 held #7",
+		 (long)getpid() + 1);
+	pc_kmsg_window(&r, other); /* another process's marker */
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_FOREIGN);
+	pc_kmsg_window(&r, held);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop51): x", &r, drop), PC_KMSG_FOREIGN);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): x", &r, drop), PC_KMSG_BAD);
+	pc_kmsg_window(&r, released);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_FOREIGN);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): x", &r, drop), PC_KMSG_BAD);
+}
+
 static void test_kmsg_rule(void)
 {
 	struct pc_kmsg_result r = { .ndevs = 1, .in_window = 1 };
@@ -267,5 +296,6 @@ void register_nightly_tests(void)
 	CU_add_test(s, "known-failures entries that match no case", test_known_unmatched);
 	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);
 	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
+	CU_add_test(s, "kernel-log rule: a crash point's device is the case's", test_kmsg_crash_point_device);
 	CU_add_test(s, "outcome of attempts", test_outcome);
 }
