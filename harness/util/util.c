@@ -57,14 +57,7 @@ int pc_captured_errno(void)
 	return capture_buf && capture_len && capture_buf[0] ? capture_err : 0;
 }
 
-/* ERR is the message's cause; SHOW appends its text. */
-static void vreport_cause(const char *prefix, const char *fmt, va_list ap, int err, int show);
-
-static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
-{
-	vreport_cause(prefix, fmt, ap, err, 1);
-}
-
+/* ERR is the message's cause (pc_captured_errno); SHOW appends its text. */
 static void vreport_cause(const char *prefix, const char *fmt, va_list ap, int err, int show)
 {
 	char msg[2048];
@@ -89,6 +82,11 @@ static void vreport_cause(const char *prefix, const char *fmt, va_list ap, int e
 		capture_err = err;
 	}
 	free(safe);
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	vreport_cause(prefix, fmt, ap, err, 1);
 }
 
 enum pc_exit pc_exit_for_error(enum pc_exit run_error)
