@@ -301,15 +301,22 @@ static int mentions_cut_errno(const char *msg)
 /* The block layer's words for BLK_STS_NOSPC: the device answered ENOSPC. */
 #define NOSPACE_LINE "critical space allocation error"
 
+/* Does MSG name one of the case's devices, inside its window? */
+static int about_case_device(const char *msg, const struct pc_kmsg_result *r)
+{
+	int ours = r->point_in_window && names_device(msg, r->point_dev);
+	for (size_t i = 0; i < r->ndevs && r->in_window && !ours; i++)
+		ours = names_device(msg, r->devs[i]);
+	return ours;
+}
+
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut)
 {
 	int nospace = strstr(msg, NOSPACE_LINE) != NULL;
 	if (!nospace && !is_bad(msg))
 		return PC_KMSG_FINE;
-	int ours = r->point_in_window && names_device(msg, r->point_dev);
-	for (size_t i = 0; i < r->ndevs && r->in_window && !ours; i++)
-		ours = names_device(msg, r->devs[i]);
+	int ours = about_case_device(msg, r);
 	if (nospace)
 		return ours ? PC_KMSG_NOSPACE : names_any_device(msg) ? PC_KMSG_FOREIGN : PC_KMSG_FINE;
 	if (!ours && names_any_device(msg))
@@ -319,6 +326,13 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	     has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0]))))
 		return PC_KMSG_ALLOWED;
 	return PC_KMSG_BAD;
+}
+
+void pc_kmsg_note_said(struct pc_kmsg_result *r, unsigned level, const char *msg,
+		       enum pc_kmsg_class cls)
+{
+	if (!r->said[0] && cls == PC_KMSG_FINE && level <= 4 && about_case_device(msg, r))
+		snprintf(r->said, sizeof(r->said), "%s", msg);
 }
 
 /* One record: "PRI,SEQ,USEC,FLAGS;MESSAGE\n[ KEY=VALUE\n...]".  Writes
@@ -356,6 +370,7 @@ static void take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct pc
 		snprintf(r->error, sizeof(r->error), "%s", msg);
 	else if (cls == PC_KMSG_NOSPACE && !r->nospace[0])
 		snprintf(r->nospace, sizeof(r->nospace), "%s", msg);
+	pc_kmsg_note_said(r, (unsigned)(pri & 7), msg, cls);
 }
 
 int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,

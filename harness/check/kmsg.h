@@ -61,6 +61,10 @@ struct pc_kmsg_result {
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */
 	char nospace[512];                 /* the first "no room under the device" line */
+	char said[256];                    /* the first warning or error about the case's
+					    * devices that does not fail it ("can't mount
+					    * with ...", "V4 format not supported"): an
+					    * error verdict's reason quotes it */
 	char why_unchecked[256];
 };
 
@@ -102,5 +106,10 @@ enum pc_kmsg_class { PC_KMSG_FINE, PC_KMSG_BAD, PC_KMSG_FOREIGN, PC_KMSG_ALLOWED
 		     PC_KMSG_NOSPACE };
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut);
+/* Keep MSG (kernel log level LEVEL, classified CLS) as R->said when it is
+ * the first warning or error about the case's devices that does not count
+ * against the case. */
+void pc_kmsg_note_said(struct pc_kmsg_result *r, unsigned level, const char *msg,
+		       enum pc_kmsg_class cls);
 
 #endif

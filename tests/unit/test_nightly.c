@@ -198,6 +198,25 @@ static void test_kmsg_crash_point_device(void)
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): x", &r, drop), PC_KMSG_BAD);
 }
 
+/* The first warning or error about the case's device that does not fail
+ * it is kept (an error verdict quotes it); info lines, other devices' and
+ * lines that fail the case are not. */
+static void test_kmsg_said(void)
+{
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = 1 };
+	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
+	const char *info = "EXT4-fs (loop3): mounted filesystem x r/w";
+	const char *other = "EXT4-fs (loop4): can't mount with journal_async_commit";
+	const char *mine = "EXT4-fs (loop3): can't mount with journal_async_commit in data=ordered mode";
+	pc_kmsg_note_said(&r, 6, info, pc_kmsg_classify(info, &r, PC_FLAKEY_DROP));
+	pc_kmsg_note_said(&r, 3, other, pc_kmsg_classify(other, &r, PC_FLAKEY_DROP));
+	pc_kmsg_note_said(&r, 3, "EXT4-fs error (device loop3): x", PC_KMSG_BAD);
+	CU_ASSERT_STRING_EQUAL(r.said, "");
+	pc_kmsg_note_said(&r, 3, mine, pc_kmsg_classify(mine, &r, PC_FLAKEY_DROP));
+	pc_kmsg_note_said(&r, 4, "XFS (loop3): later", PC_KMSG_FINE);
+	CU_ASSERT_STRING_EQUAL(r.said, mine);
+}
+
 static void test_kmsg_rule(void)
 {
 	struct pc_kmsg_result r = { .ndevs = 1, .in_window = 1 };
@@ -296,6 +315,7 @@ void register_nightly_tests(void)
 	CU_add_test(s, "known-failures entries that match no case", test_known_unmatched);
 	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);
 	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
+	CU_add_test(s, "kernel log: what it said of the device is kept", test_kmsg_said);
 	CU_add_test(s, "kernel-log rule: a crash point's device is the case's", test_kmsg_crash_point_device);
 	CU_add_test(s, "outcome of attempts", test_outcome);
 }
