@@ -377,9 +377,8 @@ static void teardown(struct case_ctx *x)
 static void case_dir_name(const struct pc_case *c, const char *outdir, char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s/cases/", outdir);
-	for (const char *p = c->id; *p && (size_t)n + 1 < len; p++)
-		out[n++] = (*p == '/' || *p == ' ') ? '_' : *p;
-	out[n] = '\0';
+	if (n > 0 && (size_t)n < len)
+		pc_case_folder(c->id, out + n, len - (size_t)n);
 }
 
 static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_opts *o,

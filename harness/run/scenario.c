@@ -683,6 +683,55 @@ static int expand_group(struct parser *p, const struct section *g,
 	return 0;
 }
 
+void pc_case_folder(const char *id, char *out, size_t len)
+{
+	size_t n = 0;
+	for (const char *c = id; *c && n + 1 < len; c++)
+		out[n++] = (*c == '/' || *c == ' ') ? '_' : *c;
+	if (len)
+		out[n] = '\0';
+}
+
+struct folder {
+	char *name;
+	size_t i; /* the case */
+};
+
+static int folder_cmp(const void *a, const void *b)
+{
+	const struct folder *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Two case ids that differ only where the folder name has '_' ("a b" in a
+ * matrix alternative, '/' between segments) would write one results folder:
+ * refused, naming both. */
+static int check_case_folders(struct parser *p, const struct pc_scenario *sc)
+{
+	struct folder *f = xcalloc(sc->ncases ? sc->ncases : 1, sizeof(*f));
+	for (size_t i = 0; i < sc->ncases; i++) {
+		size_t len = strlen(sc->cases[i].id) + 1;
+		f[i].name = xmalloc(len);
+		pc_case_folder(sc->cases[i].id, f[i].name, len);
+		f[i].i = i;
+	}
+	qsort(f, sc->ncases, sizeof(*f), folder_cmp);
+	int rc = 0;
+	for (size_t i = 1; i < sc->ncases && rc == 0; i++) {
+		if (strcmp(f[i - 1].name, f[i].name))
+			continue;
+		p->failed = 1;
+		rc = pc_fail(PC_ERR_INPUT, "%s: cases %s and %s would share the results folder "
+			     "cases/%s; change an alternative of mkfs_opts or mount_opts",
+			     p->path, sc->cases[f[i - 1].i].id, sc->cases[f[i].i].id, f[i].name);
+	}
+	for (size_t i = 0; i < sc->ncases; i++)
+		free(f[i].name);
+	free(f);
+	return rc;
+}
+
 static int expand(struct parser *p, struct pc_scenario *sc)
 {
 	const struct section *global = NULL;
@@ -699,13 +748,14 @@ static int expand(struct parser *p, struct pc_scenario *sc)
 			       p->path);
 	}
 	if (ngroups == 0)
-		return expand_group(p, global, NULL, "default", sc);
+		return expand_group(p, global, NULL, "default", sc) < 0 ? -1
+		       : check_case_folders(p, sc);
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct section *g = &p->sections[i];
 		if (g != global && expand_group(p, g, global, g->name, sc) < 0)
 			return -1;
 	}
-	return 0;
+	return check_case_folders(p, sc);
 }
 
 static char *scenario_name(const char *path)

@@ -479,6 +479,9 @@ static const struct bad_case bad[] = {
 	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
+	{ "two cases, one folder", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n[g]\n"
+	  "mkfs_opts = -L a mount=b | -L a\nmount_opts = c | b mount=c\n", ": cases ",
+	  "would share the results folder cases/g_ext4_mkfs=-L_a_mount=b_mount=c_none" },
 	{ "group of too many cases", "[global]\nimage = a.tar\nfs = ext4 xfs\nmodes = none\n"
 	  "[g]\nrepeat = 50001\n", ":5: [g]", "the group makes more than 100000 cases" },
 	{ "scenario of too many cases", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
