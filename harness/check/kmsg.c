@@ -183,6 +183,69 @@ void pc_kmsg_release_devices(struct pc_kmsg_result *r)
 	memset(r->holding, 0, sizeof(r->holding));
 }
 
+#define POINT_MARK "crash point device"
+
+/* "powercut[PID]: crash point device " */
+static void point_prefix(char *out, size_t len)
+{
+	snprintf(out, len, "powercut[%ld]: " POINT_MARK " ", (long)getpid());
+}
+
+static void point_marker(struct pc_kmsg_result *r, const char *dev, const char *what)
+{
+	static unsigned serial;
+	char prefix[64];
+	point_prefix(prefix, sizeof(prefix));
+	char *line = xasprintf("%s%s %s #%u", prefix, dev, what, ++serial);
+	if (mark(line) < 0)
+		r->no_markers = 1;
+	free(line);
+}
+
+void pc_kmsg_point_hold(struct pc_kmsg_result *r, const char *devpath)
+{
+	const char *base = strrchr(devpath, '/');
+	base = base ? base + 1 : devpath;
+	if (strlen(base) >= sizeof(r->point_dev))
+		return;
+	snprintf(r->point_dev, sizeof(r->point_dev), "%s", base);
+	point_marker(r, r->point_dev, "held");
+}
+
+void pc_kmsg_point_release(struct pc_kmsg_result *r)
+{
+	if (r->point_dev[0])
+		point_marker(r, r->point_dev, "released");
+	r->point_dev[0] = '\0';
+}
+
+/* A crash point's marker, "loop5 held #3" after the prefix: that device
+ * is the case's until its release. */
+static void point_window(struct pc_kmsg_result *r, const char *dev)
+{
+	size_t n = strcspn(dev, " ");
+	const char *what = dev + n + (dev[n] == ' ');
+	if (n == 0 || n >= sizeof(r->point_dev))
+		return;
+	memcpy(r->point_dev, dev, n);
+	r->point_dev[n] = '\0';
+	r->point_in_window = !strncmp(what, "held ", 5);
+}
+
+void pc_kmsg_window(struct pc_kmsg_result *r, const char *msg)
+{
+	for (size_t i = 0; i < r->ndevs; i++) {
+		if (r->no_markers || (r->held[i][0] && !strcmp(msg, r->held[i])))
+			r->in_window[i] = 1;
+		else if (r->released[i][0] && !strcmp(msg, r->released[i]))
+			r->in_window[i] = 0;
+	}
+	char prefix[64];
+	point_prefix(prefix, sizeof(prefix));
+	if (!strncmp(msg, prefix, strlen(prefix)))
+		point_window(r, msg + strlen(prefix));
+}
+
 /* Does NAME occur in MSG as a device word ("loop3" in "dev loop3," or
  * "loop3-8", not in "loop31")? */
 static int names_device(const char *msg, const char *name)
@@ -253,15 +316,36 @@ static int is_bad(const char *msg)
 	return !strncmp(msg, "XFS (", 5) && (strstr(msg, "Corruption") || strstr(msg, "Internal error"));
 }
 
-/* Does MSG give -5 (EIO) as a number: "error -5", "errno=-5", "ret=-5",
- * "(-5)", or btrfs's "failed to run delayed ref ...: -5"?  Not "-50". */
-static int mentions_eio(const char *msg)
+/* Does MSG give -NUM as a number: "error -5", "errno=-5", "ret=-5", "(-5)",
+ * or btrfs's "failed to run delayed ref ...: -5"?  Not "-50" for -5. */
+static int mentions_errno(const char *msg, const char *num)
 {
-	for (const char *p = strstr(msg, "-5"); p; p = strstr(p + 1, "-5")) {
-		if (p > msg && strchr(" :=(", p[-1]) && !(p[2] >= '0' && p[2] <= '9'))
+	size_t n = strlen(num);
+	for (const char *p = strstr(msg, "-"); p; p = strstr(p + 1, "-")) {
+		if (p > msg && strchr(" :=(", p[-1]) && !strncmp(p + 1, num, n) &&
+		    !(p[1 + n] >= '0' && p[1 + n] <= '9'))
 			return 1;
 	}
 	return 0;
+}
+
+/* The cut's errors under cut = error: EIO (-5), and EROFS (-30), what a
+ * filesystem the cut's EIO forced read-only says of the writes it still
+ * had (btrfs: "failed to run delalloc range ...: -30").  A case mounts
+ * read-write (mount_opts = ro is refused), so only an abort makes it
+ * read-only, and the line of whatever caused the abort is judged itself. */
+static int mentions_cut_errno(const char *msg)
+{
+	return mentions_errno(msg, "5") || mentions_errno(msg, "30");
+}
+
+/* Does MSG name one of the case's devices, inside its window? */
+static int about_case_device(const char *msg, const struct pc_kmsg_result *r)
+{
+	int ours = r->point_in_window && names_device(msg, r->point_dev);
+	for (size_t i = 0; i < r->ndevs && !ours; i++)
+		ours = r->in_window[i] && names_device(msg, r->devs[i]);
+	return ours;
 }
 
 /* The block layer's words for BLK_STS_NOSPC: the device answered ENOSPC. */
@@ -273,18 +357,23 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	int nospace = strstr(msg, NOSPACE_LINE) != NULL;
 	if (!nospace && !is_bad(msg))
 		return PC_KMSG_FINE;
-	int ours = 0;
-	for (size_t i = 0; i < r->ndevs && !ours; i++)
-		ours = r->in_window[i] && names_device(msg, r->devs[i]);
+	int ours = about_case_device(msg, r);
 	if (nospace)
 		return ours ? PC_KMSG_NOSPACE : names_any_device(msg) ? PC_KMSG_FOREIGN : PC_KMSG_FINE;
 	if (!ours && names_any_device(msg))
 		return PC_KMSG_FOREIGN;
 	if (ours && cut == PC_FLAKEY_ERROR &&
-	    (mentions_eio(msg) ||
+	    (mentions_cut_errno(msg) ||
 	     has_any(msg, cut_error_allowed, sizeof(cut_error_allowed) / sizeof(cut_error_allowed[0]))))
 		return PC_KMSG_ALLOWED;
 	return PC_KMSG_BAD;
+}
+
+void pc_kmsg_note_said(struct pc_kmsg_result *r, unsigned level, const char *msg,
+		       enum pc_kmsg_class cls)
+{
+	if (!r->said[0] && cls == PC_KMSG_FINE && level <= 4 && about_case_device(msg, r))
+		snprintf(r->said, sizeof(r->said), "%s", msg);
 }
 
 /* One record: "PRI,SEQ,USEC,FLAGS;MESSAGE\n[ KEY=VALUE\n...]".  Writes
@@ -304,13 +393,9 @@ void pc_kmsg_take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct p
 	if (sscanf(rec, "%lu,%llu,%lu", &pri, &seq, &usec) < 3)
 		return;
 	r->lines++;
-	for (size_t i = 0; i < r->ndevs; i++) {
-		if (r->no_markers || (r->held[i][0] && !strcmp(msg, r->held[i])))
-			r->in_window[i] = 1;
-		else if (r->released[i][0] && !strcmp(msg, r->released[i]))
-			r->in_window[i] = 0;
-	}
+	pc_kmsg_window(r, msg);
 	enum pc_kmsg_class cls = pc_kmsg_classify(msg, r, cut);
+	pc_kmsg_note_said(r, (unsigned)(pri & 7), msg, cls);
 	const char *mark = cls == PC_KMSG_FOREIGN ? " (other device)"
 			 : cls == PC_KMSG_ALLOWED ? " (expected under cut = error)" : "";
 	if (log)

@@ -58,11 +58,17 @@ struct pc_kmsg_result {
 	char held[PC_KMSG_MAX_DEVS][128], released[PC_KMSG_MAX_DEVS][128];
 	int holding[PC_KMSG_MAX_DEVS];
 	int in_window[PC_KMSG_MAX_DEVS];
+	char point_dev[32];                /* a crash point's device, between its markers */
+	int point_in_window;
 	int no_markers;                    /* a marker could not be written */
 	const char *inject;                /* test hook text (attempts.h), or NULL */
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */
 	char nospace[512];                 /* the first "no room under the device" line */
+	char said[256];                    /* the first warning or error about the case's
+					    * devices that does not fail it ("can't mount
+					    * with ...", "V4 format not supported"): an
+					    * error verdict's reason quotes it */
 	char why_unchecked[256];
 };
 
@@ -82,6 +88,15 @@ void pc_kmsg_drop_device(struct pc_kmsg_result *r, dev_t dev);
 void pc_kmsg_test_inject(struct pc_kmsg_result *r);
 /* Write the "released" marker, once the devices are gone. */
 void pc_kmsg_release_devices(struct pc_kmsg_result *r);
+/* A crash point's loop device DEVPATH ("/dev/loop5") is the case's from
+ * now until pc_kmsg_point_release: marker lines around it, as for the
+ * case's own devices. */
+void pc_kmsg_point_hold(struct pc_kmsg_result *r, const char *devpath);
+void pc_kmsg_point_release(struct pc_kmsg_result *r);
+/* The window a marker line MSG opens or closes (one of the case's
+ * devices, a crash point's); any other line changes nothing.  For the
+ * reader, and tests. */
+void pc_kmsg_window(struct pc_kmsg_result *r, const char *msg);
 /* Take one record ("PRI,SEQ,USEC,FLAGS;MESSAGE\n"; MESSAGE may be
  * rewritten), write it to LOG (when not NULL) and judge it into R.
  * Exposed for the unit tests. */
@@ -103,5 +118,10 @@ enum pc_kmsg_class { PC_KMSG_FINE, PC_KMSG_BAD, PC_KMSG_FOREIGN, PC_KMSG_ALLOWED
 		     PC_KMSG_NOSPACE };
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut);
+/* Keep MSG (kernel log level LEVEL, classified CLS) as R->said when it is
+ * the first warning or error about the case's devices that does not count
+ * against the case. */
+void pc_kmsg_note_said(struct pc_kmsg_result *r, unsigned level, const char *msg,
+		       enum pc_kmsg_class cls);
 
 #endif

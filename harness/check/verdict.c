@@ -2,6 +2,7 @@
 #include "check/verdict.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "fs/durability.h"
 
@@ -122,6 +123,11 @@ void pc_verdict_kernel(struct pc_case_result *r, int log_rc)
 			     "device_size", r->km.nospace) >= (int)sizeof(r->reason))
 			r->reason[sizeof(r->reason) - 1] = '\0';
 		return;
+	}
+	if (r->verdict == PC_VERDICT_ERROR && r->km.said[0]) {
+		/* mount's EINVAL says nothing; the kernel said why */
+		size_t used = strlen(r->reason);
+		snprintf(r->reason + used, sizeof(r->reason) - used, " (kernel: %s)", r->km.said);
 	}
 	if (r->verdict != PC_VERDICT_PASS)
 		return;

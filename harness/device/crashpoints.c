@@ -121,7 +121,8 @@ static int mount_point(const char *dev, const char *mnt, const struct pc_crash_t
 {
 	char *saved_buf;
 	size_t saved_len;
-	pc_capture_current(&saved_buf, &saved_len);
+	int saved_err;
+	pc_capture_current(&saved_buf, &saved_len, &saved_err);
 	enum pc_errclass saved_class = pc_last_errclass;
 	int saved_quiet = pc_messages_quiet;
 	pc_capture_errors(pt->mount_error, sizeof(pt->mount_error));
@@ -130,7 +131,7 @@ static int mount_point(const char *dev, const char *mnt, const struct pc_crash_t
 	int err = errno;
 	enum pc_errclass cls = pc_last_errclass;
 	pc_messages_quiet = saved_quiet;
-	pc_capture_resume(saved_buf, saved_len);
+	pc_capture_resume(saved_buf, saved_len, saved_err);
 	pc_last_errclass = saved_class;
 	pt->mounted = rc == 0;
 	if (rc == 0) {
@@ -177,6 +178,9 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 	pt->fsck = PC_FSCK_SKIPPED;
 	struct pc_loop lo = { .fd = -1 };
 	int rc = pc_loop_attach(img, 0, &lo);
+	/* What the kernel says of the point (mount, recovery, fsck) counts. */
+	if (rc == 0 && t->km)
+		pc_kmsg_point_hold(t->km, lo.path);
 	int mounted = rc == 0 ? mount_point(lo.path, mnt, t, pt) : 1;
 	if (mounted < 0)
 		rc = -1;
@@ -191,6 +195,8 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 		free(out);
 	}
 	pc_loop_detach(&lo);
+	if (t->km)
+		pc_kmsg_point_release(t->km);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #ifndef PC_CRASHPOINTS_H
 #define PC_CRASHPOINTS_H
 
+#include "check/kmsg.h"
 #include <stddef.h>
 #include <stdint.h>
 #include "fs/fs.h"
@@ -49,6 +50,8 @@ struct pc_crash_target {
 	uint64_t first_flush;         /* points are picked after this flush */
 	unsigned subsets;             /* crash_subsets */
 	int expect_intact;            /* a committed state must lose nothing */
+	struct pc_kmsg_result *km;    /* the case's kernel log: each point's device is
+				       * the case's while it is examined (or NULL) */
 };
 
 /* Which flushes (1-based, ascending, distinct) N points check among

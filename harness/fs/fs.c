@@ -17,6 +17,9 @@
 
 struct fs_tools {
 	const char *type;
+	/* mkfs's short option that sets the superblock's behaviour on errors
+	 * (mke2fs -e), or 0 */
+	char mkfs_errors_opt;
 	const char *mkfs;          /* mkfs program */
 	const char *mkfs_force[3]; /* options always passed to mkfs */
 	const char *fsck[4];       /* read-only check, device appended */
@@ -32,11 +35,11 @@ struct fs_tools {
  * blocks list), -z (an undo file); mkfs.xfs -p (a protofile), -c (a config
  * file: options=FILE); mkfs.btrfs -r / --rootdir (a folder copied in). */
 static const struct fs_tools fs_table[] = {
-	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
+	{ "ext4", 'e', "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
 	  "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL } },
-	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
+	{ "xfs", 0, "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
 	  "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL } },
-	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
+	{ "btrfs", 0, "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
 	  "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL } },
 };
 
@@ -184,6 +187,31 @@ static int check_option(const struct fs_tools *t, const char *word, char *why, s
 	return 0;
 }
 
+/* Why a filesystem that panics on an error is refused: the cut makes
+ * errors on purpose (cut = error fails every write, which aborts ext4's
+ * journal), and finding corruption is the point of a case, so such a
+ * setting would take the machine down instead of reporting a verdict. */
+#define PANIC_WHY "a filesystem error would panic the kernel, and the cut causes errors on " \
+		  "purpose (cut = error, a corrupt crash point), taking the machine down " \
+		  "instead of reporting a verdict"
+
+/* ARGS[I] with T's errors option set to panic ("-e panic", "-epanic",
+ * "-qe panic"): the letters scanned as getopt does. */
+static int sets_panic(const struct fs_tools *t, char **args, size_t n, size_t i)
+{
+	const char *w = args[i];
+	if (!t->mkfs_errors_opt || w[0] != '-' || w[1] == '-')
+		return 0;
+	for (const char *c = w + 1; *c; c++) {
+		const char *o = strchr(t->mkfs_optstring, *c);
+		if (!o || *c == ':' || o[1] != ':')
+			continue;
+		const char *arg = c[1] ? c + 1 : i + 1 < n ? args[i + 1] : "";
+		return *c == t->mkfs_errors_opt && !strcmp(arg, "panic");
+	}
+	return 0;
+}
+
 int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len)
 {
 	const struct fs_tools *t = fs_lookup(fstype);
@@ -194,10 +222,35 @@ int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_
 	if (!extra)
 		return pc_why(why, len, "unterminated quote in '%s'", opts);
 	int rc = 0;
-	for (size_t i = 0; i < nopts && rc == 0; i++)
+	for (size_t i = 0; i < nopts && rc == 0; i++) {
 		rc = check_option(t, extra[i], why, len);
+		if (rc == 0 && sets_panic(t, extra, nopts, i))
+			rc = pc_why(why, len, "'%s' (errors behaviour panic): %s", extra[i], PANIC_WHY);
+		/* mke2fs -E mount_opts=errors=panic: default mount options kept
+		 * in the superblock, applied at every mount. */
+		else if (rc == 0 && strstr(extra[i], "errors=panic"))
+			rc = pc_why(why, len, "'%s': %s", extra[i], PANIC_WHY);
+	}
 	pc_strv_free(extra);
 	return rc;
+}
+
+/* A mount option that panics on a filesystem error: ext4's errors=panic,
+ * btrfs's fatal_errors=panic. */
+static const char *panic_option(const char *data)
+{
+	static const char *const panics[] = { "errors=panic", "fatal_errors=panic", NULL };
+	const char *found = NULL;
+	for (const char *p = data; *p;) {
+		size_t n = strcspn(p, ",");
+		for (size_t i = 0; panics[i]; i++)
+			if (strlen(panics[i]) == n && !strncmp(p, panics[i], n))
+				found = panics[i];
+		p += n;
+		if (*p)
+			p++;
+	}
+	return found;
 }
 
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
@@ -227,8 +280,8 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	int status = 0, rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
 	if (rc == 0 && status != 0) {
 		char *msg = pc_fs_tool_message(out);
-		rc = pc_fail(PC_ERR_INPUT, "%s %s on %s failed (exit %d): %s", t->mkfs,
-			     opts && *opts ? opts : "", dev, status, msg);
+		rc = pc_fail(PC_ERR_INPUT, "%s%s%s on %s failed (exit %d): %s", t->mkfs,
+			     opts && *opts ? " " : "", opts ? opts : "", dev, status, msg);
 		free(msg);
 	}
 	free(out);
@@ -331,6 +384,9 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 	char *data;
 	mount_opts_parse(opts, &flags, &data);
 	int rc = data ? check_option(NULL, data, why, len) : 0;
+	const char *panic = rc == 0 && data ? panic_option(data) : NULL;
+	if (panic)
+		rc = pc_why(why, len, "'%s': %s", panic, PANIC_WHY);
 	free(data);
 	/* Every case writes (the workload, the commit record): a read-only
 	 * mount can only end in an error, so it is the scenario's. */

@@ -84,6 +84,9 @@ char *pc_image_spec_absolute(const char *spec, const char *base, char **why)
 	else if (odd_type(st.st_mode))
 		*why = xasprintf("%s: %s; an image is a regular file or a folder", s.path,
 				 odd_type(st.st_mode));
+	else if (s.force_layer && !S_ISREG(st.st_mode))
+		*why = xasprintf("%s%s: a folder; %s names a layer archive, a regular file",
+				 LAYER_PREFIX, s.path, LAYER_PREFIX);
 	else
 		abs = xasprintf("%s%s%s%s", s.force_layer ? LAYER_PREFIX : "", real,
 				s.tag ? ":" : "", s.tag ? s.tag : "");

@@ -29,6 +29,7 @@ enum { CHILD_OK = 0, CHILD_INPUT = 10, CHILD_RUN = 11, CHILD_ENV = 12 };
 struct child_report {
 	struct pc_unpack_stats st;
 	char msg[1024]; /* its first error message */
+	int err;        /* the errno behind it, or 0 */
 };
 
 static int child_exit_code(void)
@@ -73,10 +74,13 @@ static int pass_manifest(struct pc_manifest *m, int mfd)
 {
 	FILE *f = fdopen(mfd, "w");
 	int rc = 0;
+	/* pc_fail, not pc_fail_errno: an ENOSPC here is the temporary
+	 * folder's, never the target's (runner.c names device_size for
+	 * that). */
 	if (!f || pc_manifest_write(m, f) < 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
+		rc = pc_fail(PC_ERR_RUN, "unpack: passing the manifest on: %s", strerror(errno));
 	if (f && fclose(f) != 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "unpack: passing the manifest on");
+		rc = pc_fail(PC_ERR_RUN, "unpack: passing the manifest on: %s", strerror(errno));
 	return rc;
 }
 
@@ -149,7 +153,7 @@ static int child_result(int status, const char *target, const struct child_repor
 				     : code == CHILD_ENV  ? PC_ERR_ENV
 							  : PC_ERR_RUN;
 		if (rep->msg[0])
-			return pc_fail(cls, "%s", rep->msg);
+			return pc_fail_cause(cls, rep->err, "%s", rep->msg);
 		return pc_fail(cls, "unpacking into %s failed (exit %d)", target, code);
 	}
 	return pc_fail(PC_ERR_RUN, "unpacking into %s: process killed by signal %d", target,
@@ -217,6 +221,7 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		signal(SIGHUP, SIG_DFL);
 		int r = child_main(job, target, dup(fileno(mf)), rep);
 		int code = r < 0 ? child_exit_code() : CHILD_OK;
+		rep->err = pc_captured_errno();
 		/* Free before _exit so leak checkers see a clean child. */
 		unpack_close_layers(ars, job->n);
 		free(ars);

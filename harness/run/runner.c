@@ -38,6 +38,7 @@
 #include "workload/probe.h"
 #include "run/progress.h"
 #include "run/state.h"
+#include "util/size.h"
 #include "util/util.h"
 #include "check/verdict.h"
 #include "check/verify.h"
@@ -95,13 +96,68 @@ static int phase_device(struct case_ctx *x)
 	return 0;
 }
 
+/* "device_size = 32M", or "device_size = auto (600M)": what sized the
+ * case's device, for a reason that depends on it. */
+static void device_size_text(const struct case_ctx *x, char *out, size_t len)
+{
+	char size[32];
+	pc_size_text(x->dev_size, size, sizeof(size));
+	if (x->c->device_size)
+		snprintf(out, len, "device_size = %s", size);
+	else
+		snprintf(out, len, "device_size = auto (%s)", size);
+}
+
+/* HINT after the case's first error, in its reason (the summary line
+ * shows it).  Not printed at once: when the kernel log shows that the work
+ * folder's filesystem was full, the verdict replaces the reason. */
+static void add_hint(struct case_ctx *x, const char *hint)
+{
+	size_t used = strlen(x->r->reason);
+	snprintf(x->r->reason + used, sizeof(x->r->reason) - used, "; %s", hint);
+}
+
+/* mkfs ran and failed (a device too small for the filesystem, often): the
+ * device's size, which mkfs's own words may not name. */
+static void explain_mkfs(struct case_ctx *x)
+{
+	if (pc_last_errclass != PC_ERR_INPUT)
+		return;
+	char size[64], hint[128];
+	device_size_text(x, size, sizeof(size));
+	snprintf(hint, sizeof(hint), "mkfs.%s was given %s", x->c->fs, size);
+	add_hint(x, hint);
+}
+
+/* The workload failed because the case's filesystem ran out of room
+ * (ENOSPC behind its first error): say which setting sized the device, so
+ * that "No space left on device" is not read as the host's disk or as a
+ * filesystem bug.  The class stays: a filesystem may also run out of room
+ * it should have had. */
+static void explain_full_device(struct case_ctx *x)
+{
+	if (pc_captured_errno() != ENOSPC)
+		return;
+	char size[64], hint[256];
+	device_size_text(x, size, sizeof(size));
+	if (x->c->device_size)
+		snprintf(hint, sizeof(hint), "the %s filesystem filled its device: %s is too small "
+			 "for this workload (set it larger, or to auto)", x->c->fs, size);
+	else
+		snprintf(hint, sizeof(hint), "the %s filesystem filled its device: %s, sized from "
+			 "the workload, is too small: set a larger device_size", x->c->fs, size);
+	add_hint(x, hint);
+}
+
 static int phase_mkfs(struct case_ctx *x)
 {
 	double t = pc_now();
 	int rc = pc_fs_mkfs(x->c->fs, x->c->mkfs_opts, x->dev.devpath);
 	x->r->t.mkfs = pc_now() - t;
-	if (rc < 0)
+	if (rc < 0) {
+		explain_mkfs(x);
 		return -1;
+	}
 	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
 		return -1;
 	x->mounted = 1;
@@ -297,6 +353,7 @@ static int phase_crash_points(struct case_ctx *x)
 		.first_flush = x->dev.log_first_flush,
 		.subsets = x->c->crash_subsets,
 		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
+		.km = &x->r->km,
 	};
 	int rc = pc_crash_points_check(x->dev.log_path, x->c->crash_points, &target, &x->r->cp);
 	x->r->t.crash_points = pc_now() - t;
@@ -326,9 +383,8 @@ static void teardown(struct case_ctx *x)
 static void case_dir_name(const struct pc_case *c, const char *outdir, char *out, size_t len)
 {
 	int n = snprintf(out, len, "%s/cases/", outdir);
-	for (const char *p = c->id; *p && (size_t)n + 1 < len; p++)
-		out[n++] = (*p == '/' || *p == ' ') ? '_' : *p;
-	out[n] = '\0';
+	if (n > 0 && (size_t)n < len)
+		pc_case_folder(c->id, out + n, len - (size_t)n);
 }
 
 static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_opts *o,
@@ -363,8 +419,8 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 		pc_progress_phase("mkfs");
 		rc = phase_mkfs(&x);
 	}
-	if (rc == 0)
-		rc = phase_write(&x);
+	if (rc == 0 && (rc = phase_write(&x)) < 0)
+		explain_full_device(&x);
 	if (rc == 0)
 		rc = phase_cut(&x);
 	if (rc == 0)

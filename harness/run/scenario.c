@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,6 +196,13 @@ static int note_section(struct parser *p, const char *line)
 	if (!valid_group_name(name)) {
 		key_error(p, NULL, "section name [%s] must be 1 to %d letters, digits, '.', '_' or '-'",
 			  name, MAX_GROUP_NAME);
+		free(name);
+		return -1;
+	}
+	/* [Global] would be a group of its own, its keys inherited by none. */
+	if (strcmp(name, "global") && !strcasecmp(name, "global")) {
+		key_error(p, NULL, "section [%s]: only [global], in lower case, holds defaults for "
+			  "the groups; name a group otherwise", name);
 		free(name);
 		return -1;
 	}
@@ -401,6 +409,10 @@ static int check_group(struct parser *p, const struct section *g, const struct p
 	char problem[256] = "";
 	if (s->crash_subsets && !s->crash_points)
 		snprintf(problem, sizeof(problem), "crash_subsets needs crash_points");
+	/* Alone it would only make auto pick dm, for a log nothing writes. */
+	else if (s->log_size && !s->crash_points)
+		snprintf(problem, sizeof(problem), "log_size needs crash_points (it sizes the "
+			 "log of dm-log-writes, which only crash points use)");
 	else if (s->crash_points && s->layout == PC_LAYOUT_SNAPSHOTS)
 		snprintf(problem, sizeof(problem), "crash_points works with layout = flat only");
 	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]) && !problem[0]; i++) {
@@ -663,6 +675,55 @@ static int expand_group(struct parser *p, const struct section *g,
 	return 0;
 }
 
+void pc_case_folder(const char *id, char *out, size_t len)
+{
+	size_t n = 0;
+	for (const char *c = id; *c && n + 1 < len; c++)
+		out[n++] = (*c == '/' || *c == ' ') ? '_' : *c;
+	if (len)
+		out[n] = '\0';
+}
+
+struct folder {
+	char *name;
+	size_t i; /* the case */
+};
+
+static int folder_cmp(const void *a, const void *b)
+{
+	const struct folder *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Two case ids that differ only where the folder name has '_' ("a b" in a
+ * matrix alternative, '/' between segments) would write one results folder:
+ * refused, naming both. */
+static int check_case_folders(struct parser *p, const struct pc_scenario *sc)
+{
+	struct folder *f = xcalloc(sc->ncases ? sc->ncases : 1, sizeof(*f));
+	for (size_t i = 0; i < sc->ncases; i++) {
+		size_t len = strlen(sc->cases[i].id) + 1;
+		f[i].name = xmalloc(len);
+		pc_case_folder(sc->cases[i].id, f[i].name, len);
+		f[i].i = i;
+	}
+	qsort(f, sc->ncases, sizeof(*f), folder_cmp);
+	int rc = 0;
+	for (size_t i = 1; i < sc->ncases && rc == 0; i++) {
+		if (strcmp(f[i - 1].name, f[i].name))
+			continue;
+		p->failed = 1;
+		rc = pc_fail(PC_ERR_INPUT, "%s: cases %s and %s would share the results folder "
+			     "cases/%s; change an alternative of mkfs_opts or mount_opts",
+			     p->path, sc->cases[f[i - 1].i].id, sc->cases[f[i].i].id, f[i].name);
+	}
+	for (size_t i = 0; i < sc->ncases; i++)
+		free(f[i].name);
+	free(f);
+	return rc;
+}
+
 static int expand(struct parser *p, struct pc_scenario *sc)
 {
 	const struct section *global = NULL;
@@ -679,13 +740,14 @@ static int expand(struct parser *p, struct pc_scenario *sc)
 			       p->path);
 	}
 	if (ngroups == 0)
-		return expand_group(p, global, NULL, "default", sc);
+		return expand_group(p, global, NULL, "default", sc) < 0 ? -1
+		       : check_case_folders(p, sc);
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct section *g = &p->sections[i];
 		if (g != global && expand_group(p, g, global, g->name, sc) < 0)
 			return -1;
 	}
-	return 0;
+	return check_case_folders(p, sc);
 }
 
 static char *scenario_name(const char *path)

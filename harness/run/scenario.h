@@ -112,6 +112,9 @@ struct pc_scenario {
 
 /* Parse PATH.  Errors name file, line and key (class INPUT). */
 int pc_scenario_load(const char *path, struct pc_scenario *sc);
+/* The folder of case ID below the results' cases/: the id with '/' and ' '
+ * as '_' (two cases never share one: pc_scenario_load refuses that). */
+void pc_case_folder(const char *id, char *out, size_t len);
 /* Keep only cases whose id matches the fnmatch(3) PATTERN. */
 void pc_scenario_filter(struct pc_scenario *sc, const char *pattern);
 /* Keep every Nth case starting with the Kth (1-based): shards 1/N..N/N

@@ -26,6 +26,7 @@
 #include "fs/durability.h"
 #include "fs/fs.h"
 #include "image/image.h"
+#include "util/size.h"
 #include "util/util.h"
 
 #define KIB 1024ULL
@@ -140,7 +141,7 @@ static const struct pc_key keys[] = {
 		  "separated by | (\\| for a literal |) make a matrix: one case each" },
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
-	  .help = "Mount options as for mount -o; options naming another device, and ro, are refused. "
+	  .help = "Mount options as for mount -o; options naming another device, ro, and errors=panic are refused. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
 		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),
@@ -292,21 +293,6 @@ static void choices(const struct pc_key *k, const char *sep, char *out, size_t l
 					 used ? sep : "", k->choice(i));
 }
 
-/* 1048576 -> "1M": the largest suffix that divides it. */
-static void size_text(unsigned long long v, char *out, size_t len)
-{
-	static const char suffix[] = "KMGT";
-	int s = -1;
-	while (s < 3 && v && v % 1024 == 0) {
-		v /= 1024;
-		s++;
-	}
-	if (s < 0)
-		snprintf(out, len, "%llu", v);
-	else
-		snprintf(out, len, "%llu%c", v, suffix[s]);
-}
-
 /* How a value of K is written: "fuse | dm | auto", "N (1 to 100000)". */
 static void describe_values(const struct pc_key *k, char *out, size_t len)
 {
@@ -325,8 +311,8 @@ static void describe_values(const struct pc_key *k, char *out, size_t len)
 		snprintf(out, len, "LIST of %s", list);
 		break;
 	case PC_KEY_SIZE:
-		size_text(k->min, lo, sizeof(lo));
-		size_text(k->max, hi, sizeof(hi));
+		pc_size_text(k->min, lo, sizeof(lo));
+		pc_size_text(k->max, hi, sizeof(hi));
 		snprintf(out, len, "SIZE (%s to %s, a multiple of %llu; K, M, G, T: powers of 1024)%s%s",
 			 lo, hi, k->step, k->special ? " | " : "", k->special ? k->special : "");
 		break;
@@ -455,8 +441,8 @@ static int set_size(const struct set_args *a)
 		return 0;
 	}
 	char lo[32], hi[32];
-	size_text(k->min, lo, sizeof(lo));
-	size_text(k->max, hi, sizeof(hi));
+	pc_size_text(k->min, lo, sizeof(lo));
+	pc_size_text(k->max, hi, sizeof(hi));
 	if (pc_parse_size(a->value, &v) < 0 || v < k->min || v > k->max ||
 	    (k->step && v % k->step))
 		return pc_why(a->why, a->whylen, "'%s' is not %s%sa size from %s to %s, a multiple "

@@ -1,5 +1,6 @@
 /* size.c - see size.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -69,4 +70,18 @@ size_t pc_decimal_prefix(const char *s)
 		return f ? n + 1 + f : 0;
 	}
 	return n;
+}
+
+void pc_size_text(unsigned long long v, char *out, size_t len)
+{
+	static const char suffix[] = "KMGT";
+	int s = -1;
+	while (s < 3 && v && v % 1024 == 0) {
+		v /= 1024;
+		s++;
+	}
+	if (s < 0)
+		snprintf(out, len, "%llu", v);
+	else
+		snprintf(out, len, "%llu%c", v, suffix[s]);
 }

@@ -37,4 +37,8 @@ int pc_size_parse(const char *s, const struct pc_size_suffix *table, uint64_t *o
  * "inf" and "nan". */
 size_t pc_decimal_prefix(const char *s);
 
+/* V as a scenario writes it: with the largest of K, M, G, T (powers of
+ * 1024) that divides it, else in bytes (1048576 -> "1M", 1536 -> "1536"). */
+void pc_size_text(unsigned long long v, char *out, size_t len);
+
 #endif

@@ -23,34 +23,49 @@ int pc_messages_quiet;
 
 static char *capture_buf;
 static size_t capture_len;
+static int capture_err; /* the errno behind the captured message, or 0 */
 
 void pc_capture_errors(char *buf, size_t len)
 {
 	capture_buf = buf;
 	capture_len = len;
+	capture_err = 0;
 	if (buf && len)
 		buf[0] = '\0';
 }
 
-void pc_capture_current(char **buf, size_t *len)
+void pc_capture_current(char **buf, size_t *len, int *err)
 {
 	*buf = capture_buf;
 	*len = capture_len;
+	*err = capture_err;
 }
 
-void pc_capture_resume(char *buf, size_t len)
+void pc_capture_resume(char *buf, size_t len, int err)
 {
 	capture_buf = buf;
 	capture_len = len;
+	capture_err = err;
 }
 
-static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
+void pc_capture_clear_cause(void)
+{
+	capture_err = 0;
+}
+
+int pc_captured_errno(void)
+{
+	return capture_buf && capture_len && capture_buf[0] ? capture_err : 0;
+}
+
+/* ERR is the message's cause (pc_captured_errno); SHOW appends its text. */
+static void vreport_cause(const char *prefix, const char *fmt, va_list ap, int err, int show)
 {
 	char msg[2048];
 	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		msg[0] = '\0';
-	if (err) {
+	if (err && show) {
 		size_t used = strlen(msg);
 		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
 	}
@@ -63,9 +78,16 @@ static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
 		fprintf(stderr, "powercut: %s%s\n", prefix, safe);
 	}
 	/* Keep the first message of the case: it is usually the cause. */
-	if (capture_buf && capture_len && capture_buf[0] == '\0')
+	if (capture_buf && capture_len && capture_buf[0] == '\0') {
 		snprintf(capture_buf, capture_len, "%s%s", prefix, safe);
+		capture_err = err;
+	}
 	free(safe);
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap, int err)
+{
+	vreport_cause(prefix, fmt, ap, err, 1);
 }
 
 enum pc_exit pc_exit_for_error(enum pc_exit run_error)
@@ -103,6 +125,16 @@ int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	vreport("", fmt, ap, err);
+	va_end(ap);
+	pc_last_errclass = cls;
+	return -1;
+}
+
+int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport_cause("", fmt, ap, err, 0);
 	va_end(ap);
 	pc_last_errclass = cls;
 	return -1;

@@ -42,6 +42,10 @@ int pc_fail(enum pc_errclass cls, const char *fmt, ...)
 /* As pc_fail, with ": strerror(err)" appended. */
 int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* As pc_fail, with ERR recorded as the message's cause (pc_captured_errno)
+ * but not appended: a message relayed from a child already says it. */
+int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* A reason for the caller to report: the message into WHY[0..len); returns
  * -1 (for checks that say why they refused, without printing). */
 int pc_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -55,10 +59,16 @@ extern void (*pc_before_message)(void);
 /* Errors and warnings are also appended to this buffer when set (the runner
  * uses it to put the first error of a case into results.json). */
 void pc_capture_errors(char *buf, size_t len);
-/* The buffer set now, and setting it back (as it is, not cleared) after
- * capturing elsewhere for a while. */
-void pc_capture_current(char **buf, size_t *len);
-void pc_capture_resume(char *buf, size_t len);
+/* The buffer set now (and the cause of what it holds), and setting it back
+ * (as it is, not cleared) after capturing elsewhere for a while. */
+void pc_capture_current(char **buf, size_t *len, int *err);
+void pc_capture_resume(char *buf, size_t len, int err);
+/* The errno behind the captured message (pc_fail_errno's, pc_fail_cause's),
+ * or 0: none captured, or pc_fail gave no cause. */
+int pc_captured_errno(void);
+/* Forget that cause: the error just reported concerns a file other than
+ * the one a caller of pc_captured_errno asks about. */
+void pc_capture_clear_cause(void);
 
 /* Set by the run's SIGINT/SIGTERM/SIGHUP handler (runner.c).  Long loops
  * (unpack scan, fsync walk, verify) check it and stop early. */

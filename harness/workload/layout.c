@@ -61,5 +61,10 @@ int pc_layout_save_manifest(struct pc_layout_job *j, struct pc_manifest *m,
 	char path[PATH_MAX];
 	if (pc_path_join(path, sizeof(path), j->r->case_dir, name) < 0)
 		return -1;
-	return pc_manifest_save(m, path);
+	if (pc_manifest_save(m, path) == 0)
+		return 0;
+	/* The results folder being full is not the case's device (runner.c
+	 * names device_size on an ENOSPC). */
+	pc_capture_clear_cause();
+	return -1;
 }

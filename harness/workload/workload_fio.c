@@ -329,9 +329,15 @@ static int write_argv_run(struct write_run *w, char **argv)
 	if (midrun && !w->cut)
 		return pc_fail(PC_ERR_RUN, "fio ended (exit %d) without saving its state after the "
 			       "trigger: %s", status, line);
-	/* After a cut = error, fio's writes fail: its exit code says so. */
-	if (status != 0 && !w->cut)
-		return pc_fail(PC_ERR_RUN, "fio exited with %d (see %s): %s", status, w->err, line);
+	/* After a cut = error, fio's writes fail: its exit code says so.
+	 * fio says why in words only: "io_u error on file F: No space left on
+	 * device: write offset=...", F in the job folder when it is the case's
+	 * filesystem that is full. */
+	if (status != 0 && !w->cut) {
+		int full = strstr(line, strerror(ENOSPC)) && strstr(line, fc->datadir);
+		return pc_fail_cause(PC_ERR_RUN, full ? ENOSPC : 0, "fio exited with %d (see %s): %s",
+				     status, w->err, line);
+	}
 	return 0;
 }
 

@@ -69,14 +69,34 @@ modes = none
 device_size = 1000T")
 expect_exit 3 "free|space|room" -- pc_run "$s" -o "$TMP/huge-out"
 
-# ENOSPC during unpack: the case is an error, exit 1, and it says so.
+# ENOSPC during unpack: the case is an error, exit 1, and it says so,
+# naming the setting that sized the device (in the reason too).
 s=$(scenario small "[global]
 image = $TOP/images/sample/layer1.tar.gz $TOP/images/sample/layer2.tar.gz
 fs = ext4
 modes = none
 device_size = 24M")
 expect_exit 1 "No space left on device" -- pc_run "$s" -o "$TMP/small-out"
+grep -q "filled its device: device_size = 24M is too small" "$TMP/o" || fail "ENOSPC: device_size not named in the summary"
 [ "$(jq -r '.cases[0].verdict' "$TMP/small-out/results.json")" = error ] || fail "ENOSPC: verdict not error"
+jq -r '.cases[0].reason' "$TMP/small-out/results.json" | grep -q "No space left on device; the ext4 filesystem filled its device: device_size = 24M" ||
+	fail "ENOSPC: the reason does not name device_size"
+# mkfs refusing a device too small for it: the reason names device_size.
+s=$(scenario xfsmin "[global]
+image = $sample
+fs = xfs
+modes = none
+device_size = 299M")
+expect_exit 2 "mkfs.xfs on /dev/[a-z0-9]+ failed .*must be larger than 300MB" -- pc_run "$s" -o "$TMP/xfsmin-out"
+grep -q "mkfs.xfs was given device_size = 299M" "$TMP/o" || fail "xfs too small: device_size not named"
+# The same from fio's own words.
+printf '[w]\nrw=write\nbs=64k\nsize=64m\nverify=crc32c\nend_fsync=1\n' > "$TMP/big.fio"
+s=$(scenario fiosmall "[global]
+fs = ext4
+workload = fio big.fio
+device_size = 16M")
+expect_exit 1 "No space left on device" -- pc_run "$s" -o "$TMP/fiosmall-out"
+grep -q "filled its device: device_size = 16M is too small" "$TMP/o" || fail "fio ENOSPC: device_size not named"
 
 # A missing mkfs tool: environment, 3.
 s=$(scenario nomkfs "[global]

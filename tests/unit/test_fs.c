@@ -148,6 +148,40 @@ static void test_mount_opts_read_only_refused(void)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
 }
 
+/* The cut makes filesystem errors on purpose: a setting that panics on
+ * one would take the machine down (ext4 errors=panic, mke2fs -e panic,
+ * btrfs fatal_errors=panic). */
+static void test_panic_on_error_refused(void)
+{
+	const char *bad_mount[] = { "errors=panic", "noatime,errors=panic", "fatal_errors=panic" };
+	const char *good_mount[] = { "errors=remount-ro", "errors=continue", "fatal_errors=bug" };
+	const struct { const char *fs, *opts; } bad_mkfs[] = {
+		{ "ext4", "-e panic" }, { "ext4", "-epanic" }, { "ext4", "-q -e panic" },
+		{ "ext4", "-qe panic" }, { "ext4", "-qepanic" },
+		{ "ext4", "-E mount_opts=errors=panic" }, { "ext4", "-Emount_opts=errors=panic" },
+		{ "ext4", "-E lazy_itable_init=0,mount_opts=errors=panic" },
+	};
+	const struct { const char *fs, *opts; } good_mkfs[] = {
+		{ "ext4", "-e remount-ro" }, { "ext4", "-e continue" }, { "ext4", "-L panic" },
+		{ "ext4", "-Lpanic" }, { "btrfs", "-L panic" },
+	};
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad_mount) / sizeof(bad_mount[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad_mount[i], why, sizeof(why)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "panic the kernel"));
+	}
+	for (size_t i = 0; i < sizeof(good_mount) / sizeof(good_mount[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good_mount[i], why, sizeof(why)), 0);
+	for (size_t i = 0; i < sizeof(bad_mkfs) / sizeof(bad_mkfs[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts(bad_mkfs[i].fs, bad_mkfs[i].opts, why, sizeof(why)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "panic the kernel"));
+	}
+	for (size_t i = 0; i < sizeof(good_mkfs) / sizeof(good_mkfs[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts(good_mkfs[i].fs, good_mkfs[i].opts, why, sizeof(why)), 0);
+}
+
 static void test_mount_refuses_other_devices(void)
 {
 	char *dir = unit_tmpdir();
@@ -201,4 +235,5 @@ void register_fs_tests(void)
 	CU_add_test(s, "a failing mkfs is named by its first and last line", test_tool_message);
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
+	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 }

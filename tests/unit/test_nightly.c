@@ -1,5 +1,6 @@
 /* test_nightly.c - kernel release order, known-failures files, the
  * kernel-log rule and the outcome of attempts. */
+#include <unistd.h>
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,53 @@ static void test_known_bom(void)
 	free(dir);
 }
 
+/* A crash point's loop device is the case's between its markers: what the
+ * kernel says while mounting a point counts (it was ignored as another
+ * device's). */
+static void test_kmsg_crash_point_device(void)
+{
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 } };
+	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
+	const char *bad = "EXT4-fs error (device loop5): ext4_lookup:1855: inode #2: comm x: "
+			  "deleted inode referenced: 12";
+	enum pc_flakey_mode drop = PC_FLAKEY_DROP;
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_FOREIGN);
+	char held[128], released[128], other[128];
+	snprintf(held, sizeof(held), "powercut[%ld]: crash point device loop5 held #7", (long)getpid());
+	snprintf(released, sizeof(released), "powercut[%ld]: crash point device loop5 released #8",
+		 (long)getpid());
+	snprintf(other, sizeof(other), "powercut[%ld]: crash point device loop5 held #7",
+		 (long)getpid() + 1);
+	pc_kmsg_window(&r, other); /* another process's marker */
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_FOREIGN);
+	pc_kmsg_window(&r, held);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop51): x", &r, drop), PC_KMSG_FOREIGN);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): x", &r, drop), PC_KMSG_BAD);
+	pc_kmsg_window(&r, released);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(bad, &r, drop), PC_KMSG_FOREIGN);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): x", &r, drop), PC_KMSG_BAD);
+}
+
+/* The first warning or error about the case's device that does not fail
+ * it is kept (an error verdict quotes it); info lines, other devices' and
+ * lines that fail the case are not. */
+static void test_kmsg_said(void)
+{
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 } };
+	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
+	const char *info = "EXT4-fs (loop3): mounted filesystem x r/w";
+	const char *other = "EXT4-fs (loop4): can't mount with journal_async_commit";
+	const char *mine = "EXT4-fs (loop3): can't mount with journal_async_commit in data=ordered mode";
+	pc_kmsg_note_said(&r, 6, info, pc_kmsg_classify(info, &r, PC_FLAKEY_DROP));
+	pc_kmsg_note_said(&r, 3, other, pc_kmsg_classify(other, &r, PC_FLAKEY_DROP));
+	pc_kmsg_note_said(&r, 3, "EXT4-fs error (device loop3): x", PC_KMSG_BAD);
+	CU_ASSERT_STRING_EQUAL(r.said, "");
+	pc_kmsg_note_said(&r, 3, mine, pc_kmsg_classify(mine, &r, PC_FLAKEY_DROP));
+	pc_kmsg_note_said(&r, 4, "XFS (loop3): later", PC_KMSG_FINE);
+	CU_ASSERT_STRING_EQUAL(r.said, mine);
+}
+
 static void test_kmsg_rule(void)
 {
 	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 } };
@@ -209,6 +257,15 @@ static void test_kmsg_rule(void)
 	CU_ASSERT_EQUAL(pc_kmsg_classify(delayed_ref, &r, drop), PC_KMSG_BAD);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): x failed ret=-5", &r, err),
 			PC_KMSG_ALLOWED);
+	/* Writes a filesystem the cut forced read-only still had: EROFS. */
+	const char *delalloc = "BTRFS error (device loop3 state EA): failed to run delalloc range, "
+			       "root=5 ino=5084 folio=0 submit_bitmap=0 start=0 len=4096: -30";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(delalloc, &r, err), PC_KMSG_ALLOWED);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(delalloc, &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): bad tree -300", &r, err),
+			PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): bad tree -3", &r, err),
+			PC_KMSG_BAD);
 	/* Another errno is not the cut's. */
 	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error (device loop3): failed to run delayed ref: -117",
 					 &r, err), PC_KMSG_BAD);
@@ -299,5 +356,7 @@ void register_nightly_tests(void)
 	CU_add_test(s, "known-failures entries that match no case", test_known_unmatched);
 	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);
 	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
+	CU_add_test(s, "kernel log: what it said of the device is kept", test_kmsg_said);
+	CU_add_test(s, "kernel-log rule: a crash point's device is the case's", test_kmsg_crash_point_device);
 	CU_add_test(s, "outcome of attempts", test_outcome);
 }

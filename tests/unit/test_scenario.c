@@ -440,6 +440,8 @@ static const struct bad_case bad[] = {
 	{ "bad crash_subsets", "[g]\ncrash_subsets = 101\n", ":2: crash_subsets", "101" },
 	{ "subsets without points", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g]\ncrash_subsets = 2\n", ":5: [g]", "crash_subsets needs crash_points" },
+	{ "log_size without points", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[g]\nlog_size = 64M\n", ":5: [g]", "log_size needs crash_points" },
 	{ "log_size without dm", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "backend = fuse\ncrash_points = 3\n[g]\nlog_size = 64M\n", ":7: [g]",
 	  "log_size needs backend = dm" },
@@ -458,6 +460,8 @@ static const struct bad_case bad[] = {
 	  "[bad]\nmount_opts = noatime | journal_path=/dev/loop0\n", ":6: mount_opts",
 	  "journal_path" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
+	{ "layer: without a path", "[g]\nimage = layer:\n", ":2: image", "a folder; layer: names" },
+	{ "layer: naming a folder", "[g]\nimage = layer:.\n", ":2: image", "a folder; layer: names" },
 	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
 	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",
 	  ":5: [nofs]: fs", NULL },
@@ -468,11 +472,16 @@ static const struct bad_case bad[] = {
 	{ "syntax error", "[g]\nfs = ext4\nthis is not a key\n", ":3:", "syntax" },
 	{ "no key", "[g]\nfs = ext4\n = drop\n", ":3: a line with no key", NULL },
 	{ "bad section name", "[a/b]\n", ":1:", "a/b" },
+	{ "global in capitals", "[GLOBAL]\nimage = a.tar\nfs = ext4\nmodes = none\nmount_opts = noatime\n"
+	  "[g]\n", ":1:", "only [global], in lower case" },
 	{ "text after a section", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g] fs = btrfs\n", ":5:", "text after ']'" },
 	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
+	{ "two cases, one folder", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n[g]\n"
+	  "mkfs_opts = -L a mount=b | -L a\nmount_opts = c | b mount=c\n", ": cases ",
+	  "would share the results folder cases/g_ext4_mkfs=-L_a_mount=b_mount=c_none" },
 	{ "group of too many cases", "[global]\nimage = a.tar\nfs = ext4 xfs\nmodes = none\n"
 	  "[g]\nrepeat = 50001\n", ":5: [g]", "the group makes more than 100000 cases" },
 	{ "scenario of too many cases", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"

@@ -76,6 +76,33 @@ static void test_interrupt_stops_loops(void)
 }
 
 /* xstrndup stops at N or at the string's end, whichever comes first. */
+/* The errno behind the captured (first) message: a relayed one keeps its
+ * cause without repeating its text; a later error does not change it. */
+static void test_captured_errno(void)
+{
+	char buf[256];
+	int quiet = pc_messages_quiet;
+	pc_messages_quiet = 1;
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_EQUAL(pc_captured_errno(), 0);
+	pc_fail_errno(PC_ERR_RUN, ENOSPC, "writing x");
+	pc_fail_errno(PC_ERR_RUN, EIO, "later");
+	CU_ASSERT_EQUAL(pc_captured_errno(), ENOSPC);
+	CU_ASSERT_STRING_EQUAL(buf, "writing x: No space left on device");
+	pc_capture_clear_cause();
+	CU_ASSERT_EQUAL(pc_captured_errno(), 0);
+	pc_capture_errors(buf, sizeof(buf));
+	pc_fail_cause(PC_ERR_RUN, ENOSPC, "relayed: %s", "No space left on device");
+	CU_ASSERT_EQUAL(pc_captured_errno(), ENOSPC);
+	CU_ASSERT_STRING_EQUAL(buf, "relayed: No space left on device");
+	pc_capture_errors(buf, sizeof(buf));
+	pc_fail(PC_ERR_RUN, "no cause");
+	CU_ASSERT_EQUAL(pc_captured_errno(), 0);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_EQUAL(pc_captured_errno(), 0);
+	pc_messages_quiet = quiet;
+}
+
 static void test_xstrndup(void)
 {
 	char *a = xstrndup("abcdef", 3);
@@ -198,6 +225,7 @@ void register_util_tests(void)
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
 	CU_add_test(s, "error class to exit code", test_exit_for_error);
 	CU_add_test(s, "xstrndup", test_xstrndup);
+	CU_add_test(s, "the errno behind the captured message", test_captured_errno);
 	CU_add_test(s, "rm -rf policies", test_rmtree_policy);
 	CU_add_test(s, "an atomic write never follows a symlink at its temporary name",
 		    test_atomic_write_no_follow);

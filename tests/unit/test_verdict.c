@@ -265,6 +265,29 @@ static void test_kernel_line_fails(void)
 	CU_ASSERT_STRING_EQUAL(r.reason, "kernel: EXT4-fs error (device loop3): bad block bitmap");
 }
 
+/* An error verdict quotes what the kernel said about the device (mount's
+ * EINVAL says nothing of why); a pass or fail does not. */
+static void test_kernel_said_in_error(void)
+{
+	const char *said = "XFS (loop1): Deprecated V4 format (crc=0) not supported by kernel.";
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.verdict = PC_VERDICT_ERROR;
+	strcpy(r.reason, "mount /dev/loop1 on m (xfs): Invalid argument");
+	r.km.checked = 1;
+	strcpy(r.km.said, said);
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+	CU_ASSERT_STRING_EQUAL(r.reason, "mount /dev/loop1 on m (xfs): Invalid argument (kernel: XFS "
+			       "(loop1): Deprecated V4 format (crc=0) not supported by kernel.)");
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	pc_verdict_judge(&r);
+	r.km.checked = 1;
+	strcpy(r.km.said, said);
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_PASS);
+	CU_ASSERT_PTR_NULL(strstr(r.reason, "kernel:"));
+}
+
 static void test_kernel_unchecked_is_error(void)
 {
 	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
@@ -359,5 +382,6 @@ void register_verdict_tests(void)
 	CU_add_test(s, "crash point partial state bad: fail", test_point_subset_fails);
 	CU_add_test(s, "kernel log line that fails the case: fail", test_kernel_line_fails);
 	CU_add_test(s, "kernel log not checked: error", test_kernel_unchecked_is_error);
+	CU_add_test(s, "an error quotes what the kernel said of the device", test_kernel_said_in_error);
 	CU_add_test(s, "kernel log clean: verdict unchanged", test_kernel_clean_keeps_verdict);
 }
