@@ -27,17 +27,22 @@ int pc_kver_parse(const char *s, struct pc_kver *out)
 	}
 	if (out->n == 0)
 		return -1;
-	if ((*p == '-' || *p == '.' || *p == '~') && !strncmp(p + 1, "rc", 2))
-		p++;
-	if (strncmp(p, "rc", 2)) /* not 6.2-rc3 nor 6.2rc3 */
-		return 0;
-	out->prerelease = 1;
-	if (isdigit((unsigned char)p[2])) {
-		errno = 0;
-		out->rc = strtoul(p + 2, NULL, 10);
-		if (errno == ERANGE)
-			return -1;
+	const char *rc = p;
+	if ((*rc == '-' || *rc == '.' || *rc == '~') && !strncmp(rc + 1, "rc", 2))
+		rc++;
+	if (!strncmp(rc, "rc", 2)) { /* 6.2-rc3 or 6.2rc3 */
+		out->prerelease = 1;
+		p = rc + 2;
+		if (isdigit((unsigned char)*p)) {
+			char *end;
+			errno = 0;
+			out->rc = strtoul(p, &end, 10);
+			if (errno == ERANGE)
+				return -1;
+			p = end;
+		}
 	}
+	out->flavour = (size_t)(p - s);
 	return 0;
 }
 
@@ -76,9 +81,25 @@ int pc_kcond_parse(const char *s, struct pc_kcond *out)
 		for (const char *q = v; *q; q++)
 			if (!isalnum((unsigned char)*q) && !strchr(".-+~_", *q))
 				return -1;
-		return pc_kver_parse(v, &out->v);
+		if (pc_kver_parse(v, &out->v) < 0)
+			return -1;
+		const char *f = v + out->v.flavour;
+		size_t n = strlen(f);
+		/* "6.1.0-57-" or "6.1.0-57-rt-" would match no release's flavour. */
+		if (n > PC_KVER_FLAVOUR || (n && strchr(".-~_", f[n - 1])))
+			return -1;
+		memcpy(out->flavour, f, n + 1);
+		return 0;
 	}
 	return -1;
+}
+
+/* Is FLAVOUR (a condition's) the release's flavour HAS, or its start up to
+ * a '-' ("-rt" of "-rt-amd64", not of "-rtx-amd64")?  None names any. */
+static int flavour_names(const char *flavour, const char *has)
+{
+	size_t n = strlen(flavour);
+	return !n || (!strncmp(has, flavour, n) && (has[n] == '\0' || has[n] == '-'));
 }
 
 int pc_kcond_holds(const struct pc_kcond *c, const char *release)
@@ -87,6 +108,8 @@ int pc_kcond_holds(const struct pc_kcond *c, const char *release)
 	if (!release || pc_kver_parse(release, &k) < 0)
 		return 0;
 	int d = pc_kver_cmp(&k, &c->v);
+	if (!flavour_names(c->flavour, release + k.flavour))
+		return c->op == PC_KOP_NE;
 	switch (c->op) {
 	case PC_KOP_LT: return d < 0;
 	case PC_KOP_LE: return d <= 0;

@@ -117,6 +117,20 @@ compare 1 "$TMP/base" "$TMP/knownerr" --known "$TMP/known.txt" --json
 compare 0 "$TMP/base" "$TMP/new" --known "$TMP/known.txt"
 grep -q '| g/ext4/fsync | \*\*known\*\* |' "$TMP/cmp.out" || fail "compare --known: not known"
 grep -q '| g/ext4/syncfs | \*\*unexpected pass\*\* |' "$TMP/cmp.out" || fail "compare --known: no unexpected pass"
+# A condition naming a flavour holds for that flavour only: Debian's
+# PREEMPT_RT kernel 6.1.0-57-rt-amd64 (as results.json names it from a VM)
+# is not 6.1.0-57-amd64, and an entry for one must not cover the other.
+mkdir "$TMP/rt"
+jq '.kernel = "6.1.0-57-rt-amd64"' "$TMP/new/results.json" > "$TMP/rt/results.json"
+printf 'g/ext4/fsync kernel==6.1.0-57-amd64 # the plain kernel only\n' > "$TMP/known-plain.txt"
+compare 1 "$TMP/base" "$TMP/rt" --known "$TMP/known-plain.txt" --json
+[ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .change' "$TMP/cmp.out")" = regression ] ||
+	fail "an entry for 6.1.0-57-amd64 covered 6.1.0-57-rt-amd64: $(jq -c .summary "$TMP/cmp.out")"
+for cond in 'kernel==6.1.0-57-rt' 'kernel==6.1.0-57-rt-amd64' 'kernel==6.1.0-57'; do
+	printf 'g/ext4/fsync %s # rt\n' "$cond" > "$TMP/known-rt.txt"
+	compare 0 "$TMP/base" "$TMP/rt" --known "$TMP/known-rt.txt" --json
+	[ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] || fail "$cond did not cover 6.1.0-57-rt-amd64"
+done
 # --known twice reads both files (the first was dropped silently), for run
 # and compare.
 sed -n 2p "$TMP/known.txt" > "$TMP/known-a.txt"

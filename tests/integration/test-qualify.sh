@@ -50,6 +50,8 @@ refused "$TMP/r4" --kernel host --kernel host "$TMP/tiny.ini"
 grep -q "^qualify: --kernel 'host' names the same kernel as --kernel 'host'" "$TMP/q.err" ||
 	{ cat "$TMP/q.err"; fail "the kernel given twice is not named"; }
 refused "$TMP/r5" --kernel debian:6.1.0-999 --kernel debian:6.1.0-999-amd64 "$TMP/tiny.ini"
+refused "$TMP/r5" --kernel debian:6.1.0-999-rt --kernel debian:6.1.0-999-rt-amd64 "$TMP/tiny.ini"
+grep -q "names the same kernel as --kernel 'debian:6.1.0-999-rt'" "$TMP/q.err" || fail "the -rt kernel given twice is not named"
 printf '[global]\nimage = %s\nmodes = syncfs\n[dup]\nfs = ext4\nmount_opts = noatime | noatime\n' \
 	"$LAYER3" >"$TMP/dup.ini"
 refused "$TMP/r6" --kernel host "$TMP/dup.ini"

@@ -66,6 +66,65 @@ static void test_kcond(void)
 	CU_ASSERT_EQUAL(pc_kcond_parse("kernel<x6", &c), -1);
 }
 
+/* PREEMPT_RT (Debian's -rt-amd64) is a different kernel of the same
+ * release: a condition naming a flavour holds for that flavour only, one
+ * naming none for every flavour. */
+static void test_kcond_flavour(void)
+{
+	const char *rt = "6.1.0-57-rt-amd64", *plain = "6.1.0-57-amd64";
+	struct pc_kcond c;
+	struct pc_kver v;
+	CU_ASSERT_EQUAL_FATAL(pc_kver_parse(rt, &v), 0);
+	CU_ASSERT_FALSE(v.prerelease); /* -rt is not -rc */
+	CU_ASSERT_STRING_EQUAL(rt + v.flavour, "-rt-amd64");
+	CU_ASSERT_EQUAL_FATAL(pc_kver_parse("6.12.0-rc1+", &v), 0);
+	CU_ASSERT_STRING_EQUAL("6.12.0-rc1+" + v.flavour, "+");
+
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel==6.1.0-57", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, rt));
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, plain));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel==6.1.0-57-rt-amd64", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, rt));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, plain));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel==6.1.0-57-rt", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, rt));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, plain));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.1.0-57-rtx-amd64"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel==6.1.0-57-amd64", &c), 0);
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, rt));
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, plain));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.1.0-57-cloud-amd64"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel!=6.1.0-57-rt", &c), 0);
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, rt));
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, plain));
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, "6.1.0-50-rt-amd64"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel>=6.1.0-50-rt", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, rt));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, plain));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.1.0-47-rt-amd64"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel>=6.12.48+deb13", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, "6.12.48+deb13-rt-amd64"));
+	CU_ASSERT_FALSE(pc_kcond_holds(&c, "6.12.48-amd64"));
+	CU_ASSERT_EQUAL_FATAL(pc_kcond_parse("kernel<6.2-rc3", &c), 0);
+	CU_ASSERT_TRUE(pc_kcond_holds(&c, "6.2.0-rc2-00042-gabc"));
+	/* A flavour that ends in a separator would match no release. */
+	CU_ASSERT_EQUAL(pc_kcond_parse("kernel==6.1.0-57-", &c), -1);
+	CU_ASSERT_EQUAL(pc_kcond_parse("kernel==6.1.0-57-rt-", &c), -1);
+	char longer[128] = "kernel==6.1";
+	memset(longer + 11, 'x', PC_KVER_FLAVOUR); /* the flavour's longest */
+	CU_ASSERT_EQUAL(pc_kcond_parse(longer, &c), 0);
+	CU_ASSERT_EQUAL(strlen(c.flavour), PC_KVER_FLAVOUR);
+	longer[11 + PC_KVER_FLAVOUR] = 'x';
+	CU_ASSERT_EQUAL(pc_kcond_parse(longer, &c), -1);
+
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_known_parse_line(&k, "k.txt", 1,
+						  "*/xfs/* kernel==6.1.0-57-rt # rt only"), 0);
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "a/xfs/fsync", rt));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "a/xfs/fsync", plain));
+	pc_known_free(&k);
+}
+
 static void test_known_parse(void)
 {
 	struct pc_known k = { 0 };
@@ -351,6 +410,7 @@ void register_nightly_tests(void)
 	CU_add_test(s, "kernel log: each device counts between its own markers",
 		    test_kmsg_device_windows);
 	CU_add_test(s, "kernel conditions", test_kcond);
+	CU_add_test(s, "kernel conditions and flavours", test_kcond_flavour);
 	CU_add_test(s, "known-failures lines and matching", test_known_parse);
 	CU_add_test(s, "known-failures file: FILE:LINE, not a file", test_known_file);
 	CU_add_test(s, "known-failures entries that match no case", test_known_unmatched);
