@@ -166,7 +166,7 @@ struct slot {
 };
 
 /* Which link counts a tree can be held to. */
-enum { CHECK_NLINK = 1 };
+enum { CHECK_NLINK = 1, OVERLAY_VIEW = 2 };
 
 struct vctx {
 	struct pc_manifest *m;
@@ -175,7 +175,7 @@ struct vctx {
 	size_t cap;
 	struct group_tab groups;
 	struct inode_tab inodes; /* every non-directory entry's inode */
-	int flags;               /* CHECK_NLINK */
+	int flags;               /* CHECK_NLINK, OVERLAY_VIEW */
 	int entry_lost;       /* the current entry has a finding */
 	unsigned char *buf;   /* READ_CHUNK bytes for hashing */
 	struct slot *slot;    /* set: findings go there, not to out */
@@ -975,6 +975,7 @@ static int check_entries(struct vctx *v, struct pc_entry *const *entries, size_t
 struct name {
 	char *name;
 	int is_dir;
+	int phantom; /* see read_names */
 };
 
 /* Whether PATH (escaped as findings hold it) already has a finding. */
@@ -1050,12 +1051,20 @@ static int read_names(struct vctx *v, const char *rel, struct name **names_out, 
 		if (de->d_type == DT_UNKNOWN &&
 		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 			is_dir = S_ISDIR(sb.st_mode);
+		/* overlayfs lists a folder that only one layer holds as that
+		 * layer's folder is, whiteout devices included (a whiteout of
+		 * nothing, or below an opaque or whited-out folder), though
+		 * the name does not exist: not an entry of the view. */
+		int phantom = (v->flags & OVERLAY_VIEW) && de->d_type == DT_CHR &&
+			      fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 &&
+			      errno == ENOENT;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 32;
 			names = xrealloc(names, cap * sizeof(*names));
 		}
 		names[*n].name = xstrdup(de->d_name);
 		names[*n].is_dir = is_dir;
+		names[*n].phantom = phantom;
 		(*n)++;
 	}
 	closedir(d);
@@ -1072,7 +1081,7 @@ static int walk_extras(struct vctx *v, const char *rel)
 	for (size_t i = 0; i < n; i++) {
 		char *child = strcmp(rel, ".") ? xasprintf("%s/%s", rel, names[i].name)
 					       : xstrdup(names[i].name);
-		if (rc == 0 && !pc_manifest_get(v->m, child))
+		if (rc == 0 && !names[i].phantom && !pc_manifest_get(v->m, child))
 			add_finding(v, PC_F_EXTRA, child, "%s not in the manifest",
 				    names[i].is_dir ? "directory" : "entry");
 		if (rc == 0 && names[i].is_dir)
@@ -1147,7 +1156,7 @@ int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_res
 
 int pc_verify_view(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
 {
-	return verify_tree(m, root, 0, out);
+	return verify_tree(m, root, OVERLAY_VIEW, out);
 }
 
 void pc_verify_result_free(struct pc_verify_result *r)

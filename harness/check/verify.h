@@ -57,9 +57,11 @@ extern unsigned pc_verify_workers;
  * run was interrupted (pc_interrupted). */
 int pc_verify_tree(struct pc_manifest *m, const char *root,
 		   struct pc_verify_result *out);
-/* The same for a view whose link counts also count names it does not show
- * (an overlay mount: a lower file keeps the links a whiteout hid), so that
- * they are not compared; which entries share an inode still is. */
+/* The same for an overlay mount's view: its link counts also count names it
+ * does not show (a lower file keeps the links a whiteout hid), so they are
+ * not compared (which entries share an inode still is); and a whiteout
+ * device it lists but does not resolve (in a folder only one layer holds)
+ * is not an extra entry. */
 int pc_verify_view(struct pc_manifest *m, const char *root,
 		   struct pc_verify_result *out);
 /* The root folder itself did not survive a cut (a device that lost all it

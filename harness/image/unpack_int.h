@@ -126,6 +126,9 @@ int unpack_overlay_storable(struct walk *w, struct archive_entry *ae, const char
  * hides the layers below (unpack_mark_opaque). */
 int unpack_is_whiteout(const struct walk *w, const char *path);
 void unpack_mark_opaque(struct walk *w, const char *dir);
+/* Remove ACL xattr NAME of PATH (inherited from a default ACL of its
+ * folder), if it has one. */
+int unpack_drop_acl(struct walk *w, const char *path, const char *name);
 /* Set the opaque xattr on the folders noted, once the layer is written. */
 int unpack_finish_opaque(struct walk *w);
 int unpack_drop_stale_xattrs(struct walk *w, struct archive_entry *ae, const char *path);

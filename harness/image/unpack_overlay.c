@@ -8,6 +8,7 @@
  *   merged view   pc_overlay_merge reads the converted form back into the
  *                 manifest overlayfs shows.
  */
+#include "image/acl.h"
 #include "image/unpack_int.h"
 #include "util/util.h"
 
@@ -154,11 +155,21 @@ int unpack_lower_visible(struct walk *w, const char *path)
 	return visible;
 }
 
+/* Remove the ACLs PATH got from a default ACL of its folder (the default
+ * too when DIR): the layer gave it none. */
+static int drop_acls(struct walk *w, const char *path, int dir)
+{
+	if (unpack_drop_acl(w, path, PC_ACL_ACCESS_XATTR) < 0)
+		return -1;
+	return dir ? unpack_drop_acl(w, path, PC_ACL_DEFAULT_XATTR) : 0;
+}
+
 /* The folder PATH of this layer, which the tar does not list (yet): given
  * the mode, owner and xattrs of the same folder in the layers below when
  * they show one, else 0755 root:root, as containerd copies them up.
  * Otherwise the merged view would show our default in place of the lower
- * folder. */
+ * folder.  A default ACL copied up this way is on disk in this layer from
+ * now on: what the layer creates below it inherits, and must not. */
 static int take_lower_folder(struct walk *w, const char *path)
 {
 	const struct pc_entry *low =
@@ -167,6 +178,8 @@ static int take_lower_folder(struct walk *w, const char *path)
 		low = NULL;
 	mode_t mode = low ? low->mode : 0755;
 	uint32_t uid = low ? low->uid : 0, gid = low ? low->gid : 0;
+	if (w->default_acl_on_disk && drop_acls(w, path, 1) < 0)
+		return -1;
 	/* chown before chmod: chown clears the set-id bits. */
 	if (lchown(path, uid, gid) < 0 || chmod(path, mode) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
@@ -185,6 +198,8 @@ static int take_lower_folder(struct walk *w, const char *path)
 			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: copying xattr %s to %s",
 					     w->lname, x->name, path);
 		unpack_xattr_set(e, x->name, x->value, x->size);
+		if (!strcmp(x->name, PC_ACL_DEFAULT_XATTR))
+			w->default_acl_on_disk = 1;
 	}
 	return 0;
 }
@@ -215,8 +230,12 @@ int unpack_overlay_root(struct walk *w)
  * opaque, so the layers below stay hidden. */
 static int replace_whiteout(struct walk *w, const char *path)
 {
-	if (unlink(path) < 0 || mkdir(path, 0700) < 0 || lchown(path, 0, 0) < 0 ||
-	    chmod(path, 0755) < 0)
+	if (unlink(path) < 0 || mkdir(path, 0700) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout %s made a folder again",
+				     w->lname, path);
+	if (w->default_acl_on_disk && drop_acls(w, path, 1) < 0)
+		return -1;
+	if (lchown(path, 0, 0) < 0 || chmod(path, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout %s made a folder again",
 				     w->lname, path);
 	struct pc_entry *e = pc_manifest_put(w->m, path);
@@ -284,6 +303,10 @@ int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char
 	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: bad whiteout", w->lname, entry);
 	w->st.whiteouts++;
+	/* The first layer has nothing below it to hide: containerd unpacks it
+	 * through a bind mount, where whiteouts make no device. */
+	if (!w->lower)
+		return 0;
 	char *victim = strcmp(dir, ".") ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 	int rc = 0;
 	const struct pc_entry *own = pc_manifest_get(w->m, victim);
@@ -304,6 +327,10 @@ int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char
 				   victim);
 		goto out;
 	}
+	if (w->default_acl_on_disk && drop_acls(w, victim, 0) < 0) {
+		rc = -1;
+		goto out;
+	}
 	struct pc_entry *e = pc_manifest_put(w->m, victim);
 	e->type = PC_FT_CHR;
 	e->mode = 0;
@@ -320,6 +347,16 @@ out:
 int unpack_overlay_opaque(struct walk *w, const char *dir)
 {
 	w->st.whiteouts++;
+	if (!w->lower)
+		return 0; /* nothing below to hide, as unpack_overlay_whiteout */
+	/* overlayfs never reads the opaque xattr of a layer's root folder
+	 * (containerd sets it anyway, and the container sees the lower
+	 * layers): the merged view could not show this layer. */
+	if (!strcmp(dir, "."))
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: an opaque marker on the root "
+			       "folder, which overlayfs ignores (the layers below would show "
+			       "through): layout = snapshots cannot store it (layout = flat can)",
+			       w->lname, OPAQUE_MARKER);
 	if (strcmp(dir, ".") && unpack_ensure_parents(w, dir, 1) < 0)
 		return -1;
 	unpack_mark_opaque(w, dir);
@@ -346,18 +383,6 @@ int unpack_finish_opaque(struct walk *w)
 	for (size_t i = 0; i < w->nopaque; i++) {
 		const char *d = w->opaque[i];
 		struct pc_entry *e = pc_manifest_get(w->m, d);
-		if (!e && !strcmp(d, ".")) {
-			struct stat st;
-			if (lstat(".", &st) < 0)
-				return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: stat the root",
-						     w->lname);
-			e = pc_manifest_put(w->m, ".");
-			e->type = PC_FT_DIR;
-			e->mode = st.st_mode & 07777;
-			e->uid = st.st_uid;
-			e->gid = st.st_gid;
-			e->layer = w->layer;
-		}
 		if (!e || e->type != PC_FT_DIR)
 			continue; /* replaced later in the layer by a non-folder */
 		if (lsetxattr(d, OPAQUE_XATTR, "y", 1, 0) < 0)

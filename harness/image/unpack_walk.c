@@ -221,14 +221,27 @@ int unpack_remove_tree(struct walk *w, const char *path)
 	pc_manifest_remove(w->m, path);
 	return 0;
 }
+
+/* Remove ACL xattr NAME of PATH if it has one. */
+int unpack_drop_acl(struct walk *w, const char *path, const char *name)
+{
+	if (lremovexattr(path, name) == 0 || errno == ENODATA || errno == EOPNOTSUPP)
+		return 0;
+	return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing the inherited %s of %s",
+			     w->lname, name, path);
+}
+
 /* Parent directories archive_write_disk creates on its own (0755 under our
- * umask, owned by us) are part of the tree, so they go into the manifest. */
-static void add_implicit_parents(struct walk *w, const char *path)
+ * umask, owned by us) are part of the tree, so they go into the manifest.
+ * Below a folder with a default ACL (an earlier layer's) they inherit ACLs
+ * and a masked mode the layer did not give: dropped (drop_inherited_acls). */
+static int add_implicit_parents(struct walk *w, const char *path)
 {
 	/* From the deepest parent up, stopping at the first one known: the
 	 * manifest never holds an entry without its parents. */
 	char *p = xstrdup(path);
-	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
+	int rc = 0;
+	for (char *s = strrchr(p, '/'); s && rc == 0; s = strrchr(p, '/')) {
 		*s = '\0';
 		if (pc_manifest_get(w->m, p))
 			break;
@@ -236,8 +249,15 @@ static void add_implicit_parents(struct walk *w, const char *path)
 		e->type = PC_FT_DIR;
 		e->mode = 0755;
 		e->layer = w->layer;
+		if (w->disk && w->default_acl_on_disk &&
+		    (unpack_drop_acl(w, p, PC_ACL_ACCESS_XATTR) < 0 ||
+		     unpack_drop_acl(w, p, PC_ACL_DEFAULT_XATTR) < 0))
+			rc = -1;
+		else if (w->disk && w->default_acl_on_disk && chmod(p, 0755) < 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, p);
 	}
 	free(p);
+	return rc;
 }
 
 /* Make room for the new entry as container runtimes do: a directory keeps an
@@ -661,7 +681,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(target);
 		return write_error(w, w->disk, path);
 	}
-	add_implicit_parents(w, path);
+	if (add_implicit_parents(w, path) < 0) {
+		free(target);
+		return -1;
+	}
 	t = pc_manifest_get(w->m, target);
 	if (!t->hardlink_group)
 		t->hardlink_group = pc_manifest_new_group(w->m);
@@ -675,16 +698,6 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		claim_digest(w, e, pd);
 	free(target);
 	return 0;
-}
-
-/* Anything but a hardlink or whiteout. */
-/* Remove ACL xattr NAME of PATH if it has one. */
-static int drop_acl(struct walk *w, const char *path, const char *name)
-{
-	if (lremovexattr(path, name) == 0 || errno == ENODATA || errno == EOPNOTSUPP)
-		return 0;
-	return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing the inherited %s of %s",
-			     w->lname, name, path);
 }
 
 /* The kernel gives an entry created in a folder with a default ACL (an
@@ -701,12 +714,12 @@ static int drop_inherited_acls(struct walk *w, struct archive_entry *ae, const c
 	int mask;
 	size_t n = pc_acl_xattr(ae, 0, &val, &mask);
 	free(val);
-	if (!n && drop_acl(w, path, PC_ACL_ACCESS_XATTR) < 0)
+	if (!n && unpack_drop_acl(w, path, PC_ACL_ACCESS_XATTR) < 0)
 		return -1;
 	if (type == PC_FT_DIR) {
 		n = pc_acl_xattr(ae, 1, &val, &mask);
 		free(val);
-		return n ? 0 : drop_acl(w, path, PC_ACL_DEFAULT_XATTR);
+		return n ? 0 : unpack_drop_acl(w, path, PC_ACL_DEFAULT_XATTR);
 	}
 	if (!n && chmod(path, archive_entry_mode(ae) & 07777) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, path);
@@ -751,7 +764,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	    drop_inherited_acls(w, ae, path, type) < 0)
 		return -1;
 
-	add_implicit_parents(w, path);
+	if (add_implicit_parents(w, path) < 0)
+		return -1;
 	struct pc_entry *e = pc_manifest_put(w->m, path);
 	e->type = type;
 	/* Linux symlinks always have mode 0777, whatever the archive says. */

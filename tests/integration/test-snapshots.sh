@@ -72,5 +72,50 @@ m2="$out/cases/snap_ext4_syncfs/manifest-layer2.txt"
 grep -q ' type=char mode=0000 .*rdev=0,0' "$m2" || fail "layer 2: no whiteout device in its manifest"
 grep -q '^var/cache/apt type=dir .*xattr.trusted.overlay.opaque=79' "$m2" ||
 	fail "layer 2: var/cache/apt not opaque in its manifest"
+# Layers that stored as containerd stores them give a merged view overlayfs
+# shows differently from the image: a copied-up folder's default ACL (what
+# the layer writes below it must not inherit), whiteouts in folders only one
+# layer holds (listed by overlayfs, not resolved), the first layer's
+# whiteouts (nothing made). syncfs must pass, with no cut to blame.
+src="$TMP/odd"
+mkdir -p "$src/1/d" "$src/1/o" "$src/1/f" "$src/2/d" "$src/2/n" "$src/2/o" "$src/3"
+echo x > "$src/1/d/x"
+echo z > "$src/1/o/z"
+: > "$src/1/f/.wh.ghost"
+setfacl -d -m u:4243:rwx "$src/1/d"
+echo f > "$src/2/d/f"
+echo k > "$src/2/n/k"
+: > "$src/2/n/.wh.nothing"
+: > "$src/2/o/.wh..wh..opq"
+: > "$src/2/o/.wh.z"
+echo y > "$src/2/o/y"
+: > "$src/3/.wh..wh..opq"
+tar --acls --format=pax --numeric-owner -C "$src/1" -cf "$TMP/odd1.tar" .
+# d/f without d/: the layer does not list the folder, so it is copied up
+tar --format=pax --numeric-owner -C "$src/2" -cf "$TMP/odd2.tar" d/f n o
+tar --format=pax --numeric-owner -C "$src/3" -cf "$TMP/odd3.tar" .
+cat > "$TMP/odd.ini" <<INI
+[global]
+image = $TMP/odd1.tar $TMP/odd2.tar
+backend = auto
+device_size = 64M
+layout = snapshots
+
+[odd]
+fs = ext4
+modes = syncfs
+INI
+run_scenario 0 "$TMP/odd.ini"
+[ "$(case_field "$out" odd/ext4/syncfs .verdict)" = pass ] ||
+	fail "odd layers: $(case_field "$out" odd/ext4/syncfs .reason)"
+[ "$(case_field "$out" odd/ext4/syncfs .overlay.verified)" = true ] || fail "odd layers: merged view not verified"
+! grep -q ' type=char ' "$out/cases/odd_ext4_syncfs/manifest-layer1.txt" ||
+	fail "odd layers: a whiteout device in the first layer"
+
+# An opaque root above the first layer: overlayfs ignores it, refused.
+sed -i "s|^image = .*|image = $TMP/odd1.tar $TMP/odd2.tar $TMP/odd3.tar|" "$TMP/odd.ini"
+run_scenario 2 "$TMP/odd.ini"
+grep -q 'opaque marker on the root folder' "$TMP/stdout" "$out/summary.md" ||
+	fail "opaque root: not refused with its reason"
 assert_no_leftovers
 pass
