@@ -41,7 +41,7 @@
 #include <sys/types.h>
 #include "device/backend.h"
 
-#define PC_KMSG_MAX_DEVS 4
+#define PC_KMSG_MAX_DEVS 6
 
 struct pc_kmsg {
 	int fd;          /* /dev/kmsg, -1 when closed */

@@ -73,6 +73,9 @@ struct pc_backend {
 	dev_t flush_devnum;       /* where flushes are counted, if not devnum:
 				     bio-based dm does not count them, the loop
 				     device beneath it does; 0 = devnum */
+	/* More devices of the case, for the kernel log's judging (dm with a
+	 * write log: the log-writes device and its log's loop device); 0 none. */
+	dev_t more_devnums[2];
 	enum pc_flakey_mode mode;
 	int keep_backing;         /* destroy leaves the backing file (--keep) */
 	/* Model a volatile write cache (fuse only; create fails elsewhere):

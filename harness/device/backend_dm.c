@@ -443,6 +443,8 @@ static int create_log_writes(struct pc_backend *b, struct dm_priv *p, uint64_t s
 		       what) < 0)
 		return -1;
 	snprintf(p->under, sizeof(p->under), "%u:%u", major(lw), minor(lw));
+	b->more_devnums[0] = lw;
+	b->more_devnums[1] = p->log_lo.devnum;
 	return 0;
 }
 

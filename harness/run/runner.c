@@ -92,6 +92,8 @@ static int phase_device(struct case_ctx *x)
 	/* The kernel log's lines about these devices are the case's own. */
 	pc_kmsg_note_device(&x->r->km, x->dev.devnum);
 	pc_kmsg_note_device(&x->r->km, x->dev.flush_devnum);
+	for (size_t i = 0; i < sizeof(x->dev.more_devnums) / sizeof(x->dev.more_devnums[0]); i++)
+		pc_kmsg_note_device(&x->r->km, x->dev.more_devnums[i]);
 	pc_kmsg_hold(&x->r->km);
 	return 0;
 }
