@@ -539,11 +539,14 @@ static int run_verify(const struct pc_fio_case *fc, const char *job, const char 
 	 * folder) tells fio which of the last writes it issued had completed
 	 * at the trigger; at the end every write had, and without the state
 	 * fio checks all of them (with it, fio 3.33 skips the last block of a
-	 * job whose last completion was a sync). */
+	 * job whose last completion was a sync).  verify_state_save=0: fio
+	 * saves a job's state when it ends (its default), and the verify pass
+	 * wrote its own over the write pass's, the evidence kept in the case
+	 * folder. */
 	int midrun = fc->cut_at.kind != PC_CUT_AT_END;
 	char *argv[] = { "fio", "--output-format=json", aux, dir, "--verify_only",
 			 "--continue_on_error=verify", "--create_on_open=1",
-			 "--allow_file_create=0", (char *)job,
+			 "--allow_file_create=0", "--verify_state_save=0", (char *)job,
 			 midrun ? "--verify_state_load=1" : NULL, NULL };
 	pid_t pid = spawn(argv, fc->casedir, json, err);
 	int status = pid < 0 ? -1 : wait_fio(pid);

@@ -89,6 +89,12 @@ for id in sync/ext4/none sync/xfs/none sync/btrfs/none buffered/ext4/none; do
 		    verify.fio local-*-verify.state; do
 		compgen -G "$dir/$file" > /dev/null || fail "$id: no $file in the case folder"
 	done
+	# the state kept is the write pass's: the verify pass saved its own
+	# over it when it ended (fio's verify_state_save defaults to 1)
+	for state in "$dir"/local-*-verify.state; do
+		[ "$state" -ot "$dir/fio-verify.stderr" ] ||
+			fail "$id: $state was written by the verify pass, not the write pass"
+	done
 done
 for id in sync/ext4/none sync/xfs/none sync/btrfs/none; do
 	[ "$(case_field "$out" "$id" .lost)" -eq 0 ] || fail "$id: lost blocks"
