@@ -199,6 +199,25 @@ static const char *check_distribution(const char *v)
 	return "a non-uniform distribution can pick a block again; use random_distribution=random";
 }
 
+/* file_service_type: fio 3.33 resets a file that is full under a
+ * non-uniform choice (zipf, pareto, gauss, normal: set_io_u_file calls
+ * fio_file_reset) and writes its blocks again: nrfiles=4, zipf, 2048
+ * writes put 1822 into one file of 512 blocks.  fio's check after the cut
+ * (verify_only) does not tell one write of a block from another (it skips
+ * numberio and takes the seed from the block's own header), so an older
+ * version of a block surviving a lost later write would pass. */
+static const char *check_file_service(const char *v)
+{
+	static const char *const uniform[] = { "random", "roundrobin", "sequential", NULL };
+	size_t n = strcspn(v, ":");
+	for (size_t i = 0; uniform[i]; i++)
+		if (strlen(uniform[i]) == n && !strncmp(v, uniform[i], n))
+			return NULL;
+	return "a non-uniform choice of file (zipf, pareto, gauss, normal) makes fio write a "
+	       "full file again from its start, and its check after the cut cannot tell an "
+	       "older write of a block from the last one; use random, roundrobin or sequential";
+}
+
 /* fsync=, fdatasync=, iodepth=: how many writes before a mid-run cut may be
  * complete and not yet synced (pc_fio_job.unsynced) is counted from them,
  * so they must be read exactly as fio reads them: digits only.  fio also
@@ -345,6 +364,7 @@ static const struct rule rules[] = {
 	{ "verify", R_VALUE, NULL, check_verify },
 	{ "filename|filename_format", R_VALUE, NULL, check_filename },
 	{ "random_distribution", R_VALUE, NULL, check_distribution },
+	{ "file_service_type", R_VALUE, NULL, check_file_service },
 	{ "zonemode", R_VALUE, NULL, check_zonemode },
 	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
 	{ "io_submit_mode", R_VALUE, NULL, check_submit_mode },

@@ -179,6 +179,12 @@ static void test_refused_options(void)
 	refused(JOB "exec_prerun=rm -rf /\n", "exec_prerun", NULL);
 	refused(JOB "write_iolog=/etc/x\n", "write_iolog", NULL);
 	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
+	/* a non-uniform file choice rewrites a full file (fio 3.33: 1822
+	 * writes into one file of 512 blocks) */
+	refused(JOB "nrfiles=4\nfile_service_type=zipf\n", "j.fio:6: file_service_type",
+		"non-uniform");
+	refused(JOB "nrfiles=2\nfile_service_type=gauss:0.5\n", "file_service_type", NULL);
+	refused("[global]\nfile_service_type=pareto\n" JOB, "j.fio:2: file_service_type", NULL);
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
 	refused(JOB "zonesize=64k\n", "j.fio:5: zonesize", "strided zones");
 	refused(JOB "io_submit_mode=offload\n", "j.fio:5: io_submit_mode", "hangs");
@@ -411,6 +417,8 @@ static void test_options_fine(void)
 		JOB "offset=64k\n", JOB "nrfiles=4\nopenfiles=4\n", JOB "nrfiles=4\nopenfiles=0\n",
 		JOB "openfiles=1\n", JOB "io_submit_mode=inline\n", JOB "filename=sub/b\n", JOB "filename=sub/b:a\n",
 		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
+		JOB "nrfiles=2\nfile_service_type=random:4\n", JOB "file_service_type=roundrobin\n",
+		JOB "nrfiles=2\nfile_service_type=sequential\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
