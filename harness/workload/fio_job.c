@@ -1072,6 +1072,42 @@ static int check_open_files(struct parser *p, const struct pc_fio_section *job,
 			 val(o), files, files);
 }
 
+/* See struct pc_fio_job.midrun_unsafe (fio 3.33: log_io_piece keeps a
+ * job's writes for the check in a list in the order they were issued only
+ * when the file has a random map; else in a tree sorted by file, then
+ * offset). */
+static void job_order(struct pc_fio_job *j, const struct pc_fio_section *job,
+		      const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *rw = effective(job, global, "rw|readwrite");
+	const char *mode = rw ? val(rw) : "";
+	const struct pc_fio_opt *gen = effective(job, global, "random_generator");
+	if (!strcmp(mode, "randwrite") && gen && !strcmp(val(gen), "lfsr")) {
+		j->midrun_line = gen->line;
+		j->midrun_unsafe = "random_generator=lfsr: fio keeps no random map with it, and its "
+				   "check after the cut reads the blocks sorted by offset, not in the "
+				   "order they were written, so its saved state cannot tell a write "
+				   "in flight at the cut from a completed one (an O_SYNC write in "
+				   "flight was counted lost); use the default random_generator";
+		return;
+	}
+	const struct pc_fio_opt *fst = effective(job, global, "file_service_type");
+	const char *service = fst ? val(fst) : "roundrobin";
+	int one_by_one = !strncmp(service, "sequential", 10) &&
+			 (service[10] == '\0' || service[10] == ':');
+	if (strcmp(mode, "write") || job_files(job, global) < 2 || one_by_one)
+		return;
+	const struct pc_fio_opt *o = fst ? fst : effective(job, global, "filename");
+	if (!o)
+		o = effective(job, global, "nrfiles|nr_files");
+	j->midrun_line = o && o->line > job->line ? o->line : job->line;
+	j->midrun_unsafe = "rw=write over several files taken in turn: fio's check after the cut "
+			   "reads one file's blocks after the other's, not in the order they were "
+			   "written, so its saved state cannot tell a write in flight at the cut "
+			   "from a completed one (an O_SYNC write in flight was counted lost); use "
+			   "file_service_type=sequential, one file, or rw=randwrite";
+}
+
 /* fsync=N/fdatasync=N sync the file the job's next I/O goes to, not the
  * one it wrote (fio 3.33, nrfiles=2, fsync=1: every fsync is of j.0.1,
  * while the first half of the writes go to j.0.0, never synced): with
@@ -1135,6 +1171,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		else
 			out->total_bytes += j->size;
 		job_extent(j, s, global);
+		job_order(j, s, global);
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;

@@ -483,6 +483,42 @@ static void test_extent(void)
 	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
 }
 
+/* Whether a mid-run cut can be judged (pc_fio_job.midrun_unsafe): fio's
+ * check reads the blocks sorted by file and offset, not in the order they
+ * were written, with random_generator=lfsr and with rw=write over files
+ * taken in turn. */
+static void midrun(const char *opts, const char *unsafe, unsigned line)
+{
+	char *text = xasprintf("[global]\nverify=md5\nsize=1m\n[j]\n%s", opts);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "m.fio", &jf) == 0);
+	const struct pc_fio_job *j = &jf.jobs[0];
+	int ok = unsafe ? j->midrun_unsafe && strstr(j->midrun_unsafe, unsafe) &&
+			  j->midrun_line == line
+			: !j->midrun_unsafe;
+	CU_ASSERT(ok);
+	if (!ok)
+		fprintf(stderr, "\nmid-run of %s: line %u, %s\n", opts, j->midrun_line,
+			j->midrun_unsafe ? j->midrun_unsafe : "fine");
+	pc_fio_job_free(&jf);
+	free(text);
+}
+
+static void test_midrun_order(void)
+{
+	midrun("rw=randwrite\nsync=1\n", NULL, 0);
+	midrun("rw=randwrite\nrandom_generator=lfsr\n", "lfsr", 6);
+	midrun("rw=randwrite\nrandom_generator=tausworthe64\n", NULL, 0);
+	midrun("rw=write\nrandom_generator=lfsr\n", NULL, 0);
+	midrun("rw=write\n", NULL, 0);
+	midrun("rw=write\nnrfiles=2\n", "several files", 6);
+	midrun("rw=write\nfilename=a:b\n", "several files", 6);
+	midrun("readwrite=write\nnrfiles=2\nfile_service_type=roundrobin\n", "several files", 7);
+	midrun("rw=write\nnrfiles=2\nfile_service_type=random\n", "several files", 7);
+	midrun("rw=write\nnrfiles=2\nfile_service_type=sequential\n", NULL, 0);
+	midrun("rw=randwrite\nnrfiles=2\n", NULL, 0);
+}
+
 static void test_sizes(void)
 {
 	uint64_t v;
@@ -815,6 +851,7 @@ void register_fio_tests(void)
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "how much a job writes run to its end", test_extent);
+	CU_add_test(s, "mid-run cuts need the check to read in write order", test_midrun_order);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
 	CU_add_test(s, "JSON counts that are not counts", test_json_counts);
