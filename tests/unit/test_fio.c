@@ -74,6 +74,15 @@ static void test_with_lines(void)
 			       "number_ios=9\n");
 	CU_ASSERT_EQUAL(len, strlen(out));
 	free(out);
+	/* what each job gets: its promise, read back one block at a time (an
+	 * asynchronous engine's reads in flight made fio's saved state check
+	 * the wrong blocks), or nothing to check */
+	char *opts = pc_fio_verify_options(5);
+	CU_ASSERT_STRING_EQUAL(opts, "number_ios=5\niodepth=1\n");
+	free(opts);
+	opts = pc_fio_verify_options(0);
+	CU_ASSERT_STRING_EQUAL(opts, "number_ios=1\nverify=null\n");
+	free(opts);
 }
 
 /* A case that lost blocks: the verdict says when a job that lost some
