@@ -484,6 +484,28 @@ static int extent_unknown(struct parser *p, const struct section *g, struct pc_f
 	return 0;
 }
 
+/* cut_at = Ns or P%: fio's check must read each job's blocks in the order
+ * it wrote them (pc_fio_job.midrun_unsafe).  -1 (class INPUT, JF freed)
+ * when one job's are read in another order. */
+static int midrun_unsafe(struct parser *p, const struct section *g, const char *cut_at,
+			 struct pc_fio_jobfile *jf)
+{
+	for (size_t i = 0; i < jf->njobs; i++) {
+		const struct pc_fio_job *j = &jf->jobs[i];
+		if (!j->midrun_unsafe)
+			continue;
+		pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: cut_at = %s cuts the fio job in its middle, which "
+			"fio's check after the cut can judge only when it reads the blocks in the "
+			"order they were written; %s:%u: job [%s]: %s; or cut it at its end (cut_at "
+			"= end)", p->path, g->line, g->name, cut_at, jf->path, j->midrun_line, j->name,
+			j->midrun_unsafe);
+		pc_fio_job_free(jf);
+		p->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /* The workload keys of group G: the job file checked (its refusals name
  * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
  * 0 (image), 1 (fio, JF filled) or -1. */
@@ -527,6 +549,8 @@ static int group_workload(struct parser *p, const struct section *g,
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
 	}
 	if (fio && at->kind == PC_CUT_AT_END && extent_unknown(p, g, jf) < 0)
+		return -1;
+	if (fio && at->kind != PC_CUT_AT_END && midrun_unsafe(p, g, s->cut_at, jf) < 0)
 		return -1;
 	/* A mid-run cut comes before any durability mode could run: a mode
 	 * other than none would only label a case that runs what none runs. */

@@ -199,6 +199,25 @@ static const char *check_distribution(const char *v)
 	return "a non-uniform distribution can pick a block again; use random_distribution=random";
 }
 
+/* file_service_type: fio 3.33 resets a file that is full under a
+ * non-uniform choice (zipf, pareto, gauss, normal: set_io_u_file calls
+ * fio_file_reset) and writes its blocks again: nrfiles=4, zipf, 2048
+ * writes put 1822 into one file of 512 blocks.  fio's check after the cut
+ * (verify_only) does not tell one write of a block from another (it skips
+ * numberio and takes the seed from the block's own header), so an older
+ * version of a block surviving a lost later write would pass. */
+static const char *check_file_service(const char *v)
+{
+	static const char *const uniform[] = { "random", "roundrobin", "sequential", NULL };
+	size_t n = strcspn(v, ":");
+	for (size_t i = 0; uniform[i]; i++)
+		if (strlen(uniform[i]) == n && !strncmp(v, uniform[i], n))
+			return NULL;
+	return "a non-uniform choice of file (zipf, pareto, gauss, normal) makes fio write a "
+	       "full file again from its start, and its check after the cut cannot tell an "
+	       "older write of a block from the last one; use random, roundrobin or sequential";
+}
+
 /* fsync=, fdatasync=, iodepth=: how many writes before a mid-run cut may be
  * complete and not yet synced (pc_fio_job.unsynced) is counted from them,
  * so they must be read exactly as fio reads them: digits only.  fio also
@@ -345,6 +364,7 @@ static const struct rule rules[] = {
 	{ "verify", R_VALUE, NULL, check_verify },
 	{ "filename|filename_format", R_VALUE, NULL, check_filename },
 	{ "random_distribution", R_VALUE, NULL, check_distribution },
+	{ "file_service_type", R_VALUE, NULL, check_file_service },
 	{ "zonemode", R_VALUE, NULL, check_zonemode },
 	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
 	{ "io_submit_mode", R_VALUE, NULL, check_submit_mode },
@@ -1052,6 +1072,42 @@ static int check_open_files(struct parser *p, const struct pc_fio_section *job,
 			 val(o), files, files);
 }
 
+/* See struct pc_fio_job.midrun_unsafe (fio 3.33: log_io_piece keeps a
+ * job's writes for the check in a list in the order they were issued only
+ * when the file has a random map; else in a tree sorted by file, then
+ * offset). */
+static void job_order(struct pc_fio_job *j, const struct pc_fio_section *job,
+		      const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *rw = effective(job, global, "rw|readwrite");
+	const char *mode = rw ? val(rw) : "";
+	const struct pc_fio_opt *gen = effective(job, global, "random_generator");
+	if (!strcmp(mode, "randwrite") && gen && !strcmp(val(gen), "lfsr")) {
+		j->midrun_line = gen->line;
+		j->midrun_unsafe = "random_generator=lfsr: fio keeps no random map with it, and its "
+				   "check after the cut reads the blocks sorted by offset, not in the "
+				   "order they were written, so its saved state cannot tell a write "
+				   "in flight at the cut from a completed one (an O_SYNC write in "
+				   "flight was counted lost); use the default random_generator";
+		return;
+	}
+	const struct pc_fio_opt *fst = effective(job, global, "file_service_type");
+	const char *service = fst ? val(fst) : "roundrobin";
+	int one_by_one = !strncmp(service, "sequential", 10) &&
+			 (service[10] == '\0' || service[10] == ':');
+	if (strcmp(mode, "write") || job_files(job, global) < 2 || one_by_one)
+		return;
+	const struct pc_fio_opt *o = fst ? fst : effective(job, global, "filename");
+	if (!o)
+		o = effective(job, global, "nrfiles|nr_files");
+	j->midrun_line = o && o->line > job->line ? o->line : job->line;
+	j->midrun_unsafe = "rw=write over several files taken in turn: fio's check after the cut "
+			   "reads one file's blocks after the other's, not in the order they were "
+			   "written, so its saved state cannot tell a write in flight at the cut "
+			   "from a completed one (an O_SYNC write in flight was counted lost); use "
+			   "file_service_type=sequential, one file, or rw=randwrite";
+}
+
 /* fsync=N/fdatasync=N sync the file the job's next I/O goes to, not the
  * one it wrote (fio 3.33, nrfiles=2, fsync=1: every fsync is of j.0.1,
  * while the first half of the writes go to j.0.0, never synced): with
@@ -1115,6 +1171,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		else
 			out->total_bytes += j->size;
 		job_extent(j, s, global);
+		job_order(j, s, global);
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;

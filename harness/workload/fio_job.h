@@ -49,6 +49,18 @@ struct pc_fio_job {
 	uint64_t extent;
 	const char *extent_unknown;
 	unsigned extent_line;
+	/* Why a mid-run cut cannot be judged for this job (NULL when it can),
+	 * and the line of the option that makes it so.  After a mid-run cut
+	 * fio's saved state tells the completed writes from those in flight
+	 * only among the last iodepth blocks its check reads, so the check
+	 * must read them in the order they were written; fio 3.33 reads them
+	 * sorted by file and offset instead when the job has no random map
+	 * (random_generator=lfsr) or is sequential over files taken in turn
+	 * (rw=write, several files, file_service_type other than sequential),
+	 * and then checked, and counted lost, an O_SYNC write still in flight
+	 * at the cut. */
+	const char *midrun_unsafe;
+	unsigned midrun_line;
 };
 
 /* An option line as powercut read it (fio's reading: see above). */

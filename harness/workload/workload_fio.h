@@ -132,6 +132,12 @@ void pc_fio_syncs_describe(const struct pc_fio_job *j, char *out, size_t len);
 void pc_fio_unsynced_hint(const struct pc_fio_job *jobs, size_t njobs,
 			  const struct pc_fio_result *fr, int mode_syncs, char *out, size_t len);
 
+/* The options added at the end of a job's section in the verify pass's
+ * job file (verify.fio) for a job that promised PROMISED writes (malloc'd):
+ * number_ios=PROMISED and iodepth=1, or, when it promised nothing,
+ * number_ios=1 and verify=null (it checks nothing). */
+char *pc_fio_verify_options(uint64_t promised);
+
 /* Whether the verify pass of job JOB read back the blocks it was to check:
  * 0 when READ falls short of PROMISED by at most WINDOW (mid-run, fio stops
  * at the first of the last writes it had issued but not seen complete at

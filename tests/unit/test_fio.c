@@ -74,6 +74,15 @@ static void test_with_lines(void)
 			       "number_ios=9\n");
 	CU_ASSERT_EQUAL(len, strlen(out));
 	free(out);
+	/* what each job gets: its promise, read back one block at a time (an
+	 * asynchronous engine's reads in flight made fio's saved state check
+	 * the wrong blocks), or nothing to check */
+	char *opts = pc_fio_verify_options(5);
+	CU_ASSERT_STRING_EQUAL(opts, "number_ios=5\niodepth=1\n");
+	free(opts);
+	opts = pc_fio_verify_options(0);
+	CU_ASSERT_STRING_EQUAL(opts, "number_ios=1\nverify=null\n");
+	free(opts);
 }
 
 /* A case that lost blocks: the verdict says when a job that lost some
@@ -179,6 +188,12 @@ static void test_refused_options(void)
 	refused(JOB "exec_prerun=rm -rf /\n", "exec_prerun", NULL);
 	refused(JOB "write_iolog=/etc/x\n", "write_iolog", NULL);
 	refused(JOB "random_distribution=zipf:1.2\n", "random_distribution", NULL);
+	/* a non-uniform file choice rewrites a full file (fio 3.33: 1822
+	 * writes into one file of 512 blocks) */
+	refused(JOB "nrfiles=4\nfile_service_type=zipf\n", "j.fio:6: file_service_type",
+		"non-uniform");
+	refused(JOB "nrfiles=2\nfile_service_type=gauss:0.5\n", "file_service_type", NULL);
+	refused("[global]\nfile_service_type=pareto\n" JOB, "j.fio:2: file_service_type", NULL);
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
 	refused(JOB "zonesize=64k\n", "j.fio:5: zonesize", "strided zones");
 	refused(JOB "io_submit_mode=offload\n", "j.fio:5: io_submit_mode", "hangs");
@@ -411,6 +426,8 @@ static void test_options_fine(void)
 		JOB "offset=64k\n", JOB "nrfiles=4\nopenfiles=4\n", JOB "nrfiles=4\nopenfiles=0\n",
 		JOB "openfiles=1\n", JOB "io_submit_mode=inline\n", JOB "filename=sub/b\n", JOB "filename=sub/b:a\n",
 		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
+		JOB "nrfiles=2\nfile_service_type=random:4\n", JOB "file_service_type=roundrobin\n",
+		JOB "nrfiles=2\nfile_service_type=sequential\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
@@ -473,6 +490,42 @@ static void test_extent(void)
 	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
 	extent("size=4m\nblocksize_unaligned\n", 0, "bs_unaligned");
 	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
+}
+
+/* Whether a mid-run cut can be judged (pc_fio_job.midrun_unsafe): fio's
+ * check reads the blocks sorted by file and offset, not in the order they
+ * were written, with random_generator=lfsr and with rw=write over files
+ * taken in turn. */
+static void midrun(const char *opts, const char *unsafe, unsigned line)
+{
+	char *text = xasprintf("[global]\nverify=md5\nsize=1m\n[j]\n%s", opts);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "m.fio", &jf) == 0);
+	const struct pc_fio_job *j = &jf.jobs[0];
+	int ok = unsafe ? j->midrun_unsafe && strstr(j->midrun_unsafe, unsafe) &&
+			  j->midrun_line == line
+			: !j->midrun_unsafe;
+	CU_ASSERT(ok);
+	if (!ok)
+		fprintf(stderr, "\nmid-run of %s: line %u, %s\n", opts, j->midrun_line,
+			j->midrun_unsafe ? j->midrun_unsafe : "fine");
+	pc_fio_job_free(&jf);
+	free(text);
+}
+
+static void test_midrun_order(void)
+{
+	midrun("rw=randwrite\nsync=1\n", NULL, 0);
+	midrun("rw=randwrite\nrandom_generator=lfsr\n", "lfsr", 6);
+	midrun("rw=randwrite\nrandom_generator=tausworthe64\n", NULL, 0);
+	midrun("rw=write\nrandom_generator=lfsr\n", NULL, 0);
+	midrun("rw=write\n", NULL, 0);
+	midrun("rw=write\nnrfiles=2\n", "several files", 6);
+	midrun("rw=write\nfilename=a:b\n", "several files", 6);
+	midrun("readwrite=write\nnrfiles=2\nfile_service_type=roundrobin\n", "several files", 7);
+	midrun("rw=write\nnrfiles=2\nfile_service_type=random\n", "several files", 7);
+	midrun("rw=write\nnrfiles=2\nfile_service_type=sequential\n", NULL, 0);
+	midrun("rw=randwrite\nnrfiles=2\n", NULL, 0);
 }
 
 static void test_sizes(void)
@@ -807,6 +860,7 @@ void register_fio_tests(void)
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "how much a job writes run to its end", test_extent);
+	CU_add_test(s, "mid-run cuts need the check to read in write order", test_midrun_order);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
 	CU_add_test(s, "JSON counts that are not counts", test_json_counts);
