@@ -151,7 +151,7 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 			put_int(jp, "lost", pt->lost);
 		}
 		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
-		if (pt->subsets) {
+		if (res->c->crash_subsets) {
 			put_int(jp, "subsets", pt->subsets);
 			put_int(jp, "subsets_bad", pt->subsets_bad);
 			put_int(jp, "next_epoch_writes", pt->next_writes);
