@@ -489,7 +489,7 @@ static void fuse_destroy_dev(struct pc_backend *b)
 		remove_file(p->pidfile);
 	if (p->made_undo)
 		remove_file(p->undo);
-	if (p->made_log)
+	if (p->made_log && !b->keep_backing) /* --keep: for replaying a point by hand */
 		remove_file(p->log);
 	b->log_path[0] = '\0';
 	free(p);
