@@ -14,9 +14,10 @@
  *
  * so that writes dm-flakey drops at the cut never reach the log.  Marks
  * ("powercut-workload" when the workload starts, "powercut-commit" when its
- * commit returned, "powercut-cut" right after the cut) go in with DM_DEVICE_TARGET_MSG; after the case the devices are
- * removed (the target then writes out everything it holds) and the log is
- * converted to the fuse device's format up to the cut mark (logwrites.h).
+ * commit returned, "powercut-cut" right after the cut) go in with
+ * DM_DEVICE_TARGET_MSG; after the case the devices are removed (the target
+ * then writes out everything it holds) and the log is converted to the fuse
+ * device's format up to the cut mark (logwrites.h).
  *
  * Switching mode loads the new table, then suspends WITHOUT freezing the
  * filesystem (skip_lockfs: a freeze would write back everything and void
