@@ -15,6 +15,9 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 		snprintf(buf, len, "fsck found errors");
 	else if (pt->fsck != PC_FSCK_CLEAN)
 		snprintf(buf, len, "fsck could not run");
+	else if (pt->after_commit && !pt->committed)
+		snprintf(buf, len, "the commit record's fsync had returned, but the record is "
+			 "not there (the promise rested on writes no flush had made durable)");
 	else if (pt->committed && pt->lost && expect_intact)
 		snprintf(buf, len, "committed, but %zu of %zu entries are not intact", pt->lost,
 			 pt->checked);
@@ -23,8 +26,9 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 	return buf;
 }
 
-/* Every crash point mounts, is fsck-clean, and, once committed, holds
- * what the mode promised.  Else the reason names the first bad one. */
+/* Every crash point mounts, is fsck-clean, holds the commit record once
+ * its fsync had returned, and, once committed, holds what the mode
+ * promised.  Else the reason names the first bad one. */
 static int crash_points_ok(struct pc_case_result *r)
 {
 	for (size_t i = 0; i < r->cp.n; i++) {

@@ -39,7 +39,8 @@ void pc_verdict_judge(struct pc_case_result *r);
 void pc_verdict_kernel(struct pc_case_result *r, int log_rc);
 
 /* Why crash point PT is bad (into BUF), or NULL if it is fine: it must
- * mount, fsck must have run and be clean, and once committed it must lose
+ * mount, fsck must have run and be clean, it must hold the commit record
+ * once the record's fsync had returned, and once committed it must lose
  * nothing when EXPECT_INTACT. */
 const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
 				   char *buf, size_t len);

@@ -21,6 +21,16 @@ enum pc_flakey_mode {
 
 struct pc_backend;
 
+/* The moments the runner marks in a write log (crash points): the
+ * workload starts (its flushes are the ones crash points pick from), and
+ * the workload's promise is made (its commit record's fsync returned: every
+ * state after that must hold the record). */
+enum pc_log_mark {
+	PC_LOG_MARK_WORKLOAD,
+	PC_LOG_MARK_COMMIT,
+	PC_LOG_MARKS
+};
+
 /* What a backend can do beyond passing, dropping and failing writes. */
 enum pc_backend_caps {
 	PC_BACKEND_VOLATILE_CACHE = 1 << 0, /* models a volatile write cache */
@@ -55,13 +65,13 @@ struct pc_backend_ops {
 	int (*teardown_below)(const char *workdir, int verbose);
 	/* Remove what dead runs left whose work folder is already gone. */
 	int (*remove_dead)(int verbose);
-	/* With write_log: note in the log that the workload starts now (its
-	 * flushes are the ones crash points pick from). */
-	int (*log_mark_workload)(struct pc_backend *b);
+	/* With write_log, before the first cut: note in the log that WHICH
+	 * happens now. */
+	int (*log_mark)(struct pc_backend *b, enum pc_log_mark which);
 	/* With write_log, after the case (filesystem unmounted): make
 	 * b->log_path the write log up to the first cut, in the fuse format
-	 * (fuselog.h), and b->log_first_flush the flushes before the
-	 * workload mark.  May take the device down (destroy still follows). */
+	 * (fuselog.h), and b->log_flushes[M] the flushes in it before each
+	 * mark M made.  May take the device down (destroy still follows). */
 	int (*log_finish)(struct pc_backend *b);
 };
 
@@ -90,7 +100,10 @@ struct pc_backend {
 	int write_log;
 	char log_path[PATH_MAX];
 	uint64_t log_size;        /* dm: size of the log device; 0 = auto */
-	uint64_t log_first_flush; /* set by log_mark_workload/log_finish */
+	/* Flushes in the write log before each mark (set by log_mark or
+	 * log_finish); log_marked[M]: mark M was made. */
+	uint64_t log_flushes[PC_LOG_MARKS];
+	int log_marked[PC_LOG_MARKS];
 	void *priv;
 };
 

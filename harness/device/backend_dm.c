@@ -13,10 +13,11 @@
  *   /dev/mapper/pc-P-N+1    dm-flakey over the log-writes device
  *
  * so that writes dm-flakey drops at the cut never reach the log.  Marks
- * ("powercut-workload" when the workload starts, "powercut-cut" right after
- * the cut) go in with DM_DEVICE_TARGET_MSG; after the case the devices are
- * removed (the target then writes out everything it holds) and the log is
- * converted to the fuse device's format up to the cut mark (logwrites.h).
+ * ("powercut-workload" when the workload starts, "powercut-commit" when its
+ * commit returned, "powercut-cut" right after the cut) go in with
+ * DM_DEVICE_TARGET_MSG; after the case the devices are removed (the target
+ * then writes out everything it holds) and the log is converted to the fuse
+ * device's format up to the cut mark (logwrites.h).
  *
  * Switching mode loads the new table, then suspends WITHOUT freezing the
  * filesystem (skip_lockfs: a freeze would write back everything and void
@@ -68,8 +69,12 @@ struct dm_priv {
 };
 
 #define LW_TARGET "log-writes"
-#define MARK_WORKLOAD "powercut-workload"
 #define MARK_CUT "powercut-cut"
+/* The runner's marks (enum pc_log_mark), as written into the log. */
+static const char *const mark_names[PC_LOG_MARKS] = {
+	[PC_LOG_MARK_WORKLOAD] = "powercut-workload",
+	[PC_LOG_MARK_COMMIT] = "powercut-commit",
+};
 
 /* ---- libdevmapper set-up and error capture ---- */
 
@@ -573,12 +578,32 @@ static int dm_set_mode(struct pc_backend *b, enum pc_flakey_mode mode)
 
 static int remove_dev(const char *name);
 
-static int dm_log_mark_workload(struct pc_backend *b)
+static int dm_log_mark(struct pc_backend *b, enum pc_log_mark which)
 {
 	struct dm_priv *p = b->priv;
 	if (!p || !p->made_lw)
 		return pc_fail(PC_ERR_RUN, "mark the write log: no dm-log-writes device");
-	return lw_mark(p, MARK_WORKLOAD);
+	if (lw_mark(p, mark_names[which]) < 0)
+		return -1;
+	b->log_marked[which] = 1;
+	return 0;
+}
+
+/* Each mark the runner made, found in the converted log: the flushes
+ * before it. */
+static int find_marks(struct pc_backend *b, const struct dm_priv *p,
+		      const struct pc_logwrites_info *info)
+{
+	for (int m = 0; m < PC_LOG_MARKS; m++) {
+		if (!b->log_marked[m])
+			continue;
+		int64_t n = pc_logwrites_mark_flushes(info, mark_names[m]);
+		if (n < 0)
+			return pc_fail(PC_ERR_RUN, "dm-log-writes log %s has no mark '%s' before "
+				       "the cut", p->logfile, mark_names[m]);
+		b->log_flushes[m] = (uint64_t)n;
+	}
+	return 0;
 }
 
 /* Remove the stack above the loop devices (the log-writes target writes
@@ -602,11 +627,10 @@ static int dm_log_finish(struct pc_backend *b)
 	struct pc_logwrites_info info;
 	if (pc_logwrites_convert(p->logfile, MARK_CUT, p->sectors * 512, b->log_path, &info) < 0)
 		return -1;
-	int64_t first = pc_logwrites_mark_flushes(&info, MARK_WORKLOAD);
-	if (first < 0)
-		return pc_fail(PC_ERR_RUN, "dm-log-writes log %s has no mark '%s' before the cut",
-			       p->logfile, MARK_WORKLOAD);
-	b->log_first_flush = (uint64_t)first;
+	if (!b->log_marked[PC_LOG_MARK_WORKLOAD])
+		return pc_fail(PC_ERR_RUN, "write log: the workload's start was not marked");
+	if (find_marks(b, p, &info) < 0)
+		return -1;
 	/* The raw log is not needed any more, the converted one is; --keep
 	 * keeps it for replay-log and the like. */
 	if (b->keep_backing)
@@ -880,6 +904,6 @@ const struct pc_backend_ops pc_backend_dm = {
 	.destroy = dm_destroy,
 	.teardown_below = dm_teardown_below,
 	.remove_dead = dm_remove_dead,
-	.log_mark_workload = dm_log_mark_workload,
+	.log_mark = dm_log_mark,
 	.log_finish = dm_log_finish,
 };

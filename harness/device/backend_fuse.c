@@ -489,7 +489,7 @@ static void fuse_destroy_dev(struct pc_backend *b)
 		remove_file(p->pidfile);
 	if (p->made_undo)
 		remove_file(p->undo);
-	if (p->made_log)
+	if (p->made_log && !b->keep_backing) /* --keep: for replaying a point by hand */
 		remove_file(p->log);
 	b->log_path[0] = '\0';
 	free(p);
@@ -510,14 +510,16 @@ int pc_backend_fuse_counters(const struct pc_backend *b, struct pc_fuse_counters
 	return 0;
 }
 
-/* The server counts flushes as it logs them: the count now is where the
- * workload starts in the log. */
-static int fuse_log_mark_workload(struct pc_backend *b)
+/* The server counts flushes as it logs them (before the first cut every
+ * flush it sees is logged): the count now is where the mark falls.  A flush
+ * counted but still in flight is in the log before the next one. */
+static int fuse_log_mark(struct pc_backend *b, enum pc_log_mark which)
 {
 	struct pc_fuse_counters fc;
 	if (pc_backend_fuse_counters(b, &fc) < 0)
 		return pc_fail(PC_ERR_RUN, "mark the write log: the fuse server's counters are gone");
-	b->log_first_flush = fc.flushes.seen;
+	b->log_flushes[which] = fc.flushes.seen;
+	b->log_marked[which] = 1;
 	return 0;
 }
 
@@ -539,6 +541,6 @@ const struct pc_backend_ops pc_backend_fuse = {
 	.set_mode = fuse_set_mode,
 	.power_on = fuse_power_on,
 	.destroy = fuse_destroy_dev,
-	.log_mark_workload = fuse_log_mark_workload,
+	.log_mark = fuse_log_mark,
 	.log_finish = fuse_log_finish,
 };

@@ -27,7 +27,13 @@
 #include "check/verdict.h"
 #include "check/verify.h"
 
-size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out)
+static uint64_t distance(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t also,
+			    uint64_t *out)
 {
 	size_t k = 0;
 	uint64_t span = m > first ? m - first : 0;
@@ -37,6 +43,18 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out)
 		if (k == 0 || f > out[k - 1])
 			out[k++] = f;
 	}
+	if (k < 2 || also <= first || also >= m)
+		return k; /* m is always picked; one pick is m */
+	size_t near = 0;
+	for (size_t i = 0; i + 1 < k; i++) {
+		if (out[i] == also)
+			return k;
+		if (distance(out[i], also) < distance(out[near], also))
+			near = i;
+	}
+	/* The nearest pick's neighbours are farther from ALSO than it is, so
+	 * ALSO lies between them: the order holds. */
+	out[near] = also;
 	return k;
 }
 
@@ -153,7 +171,7 @@ static int look_inside(const char *mnt, const struct pc_crash_target *t,
 		return -1;
 	pt->committed = rc == 1;
 	if (!pt->committed)
-		return 0;
+		return 0; /* a finding when pt->after_commit (pc_verdict_crash_point) */
 	char rootfs[PATH_MAX];
 	if (pc_path_join(rootfs, sizeof(rootfs), mnt, "rootfs") < 0)
 		return -1;
@@ -272,16 +290,34 @@ static int check_state(struct replay *r, const struct pc_crash_target *t, unsign
 	return rc;
 }
 
+/* How many writes and discards the log holds up to its next flush (or its
+ * end); the log is left where it was. */
+static int next_epoch_writes(struct replay *r, unsigned *n)
+{
+	uint64_t at = pc_fuselog_tell(&r->log);
+	struct pc_fuselog_rec rec;
+	int rc;
+	*n = 0;
+	while ((rc = pc_fuselog_next(&r->log, &rec, NULL)) == 1 && rec.kind != PC_LOG_FLUSH)
+		(*n)++;
+	pc_fuselog_seek(&r->log, at);
+	return rc < 0 ? -1 : 0;
+}
+
 /* The point itself, then t->subsets states past it; the first bad subset
- * is described in pt->subset_problem. */
+ * is described in pt->subset_problem.  With nothing written before the
+ * next flush (the last point, as a rule) every subset would be the point
+ * again: none is checked. */
 static int check_point(struct replay *r, const struct pc_crash_target *t,
 		       struct pc_crash_point *pt)
 {
 	unsigned landed, total;
 	if (check_state(r, t, 0, pt, &landed, &total) < 0)
 		return -1;
-	for (unsigned s = 1; s <= t->subsets; s++) {
-		struct pc_crash_point sub = { .flush = pt->flush };
+	if (t->subsets && next_epoch_writes(r, &pt->next_writes) < 0)
+		return -1;
+	for (unsigned s = 1; s <= t->subsets && pt->next_writes > 0; s++) {
+		struct pc_crash_point sub = { .flush = pt->flush, .after_commit = pt->after_commit };
 		if (pc_check_interrupted() < 0 || check_state(r, t, s, &sub, &landed, &total) < 0)
 			return -1;
 		pt->subsets++;
@@ -315,6 +351,7 @@ static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
 			return -1;
 		struct pc_crash_point *pt = &out->v[out->n++];
 		pt->flush = flush;
+		pt->after_commit = t->commit_marked && flush >= t->commit_flush;
 		if (check_point(r, t, pt) < 0)
 			return -1;
 	}
@@ -340,7 +377,11 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 	int rc = count_flushes(&r, &out->flushes);
 	uint64_t *picks = xcalloc(n ? n : 1, sizeof(*picks));
 	out->first_flush = t->first_flush;
-	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, picks) : 0;
+	out->commit_marked = t->commit_marked;
+	out->commit_flush = t->commit_flush;
+	uint64_t also = t->commit_marked ? t->commit_flush : 0;
+	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, also, picks)
+				: 0;
 	out->v = xcalloc(npicks ? npicks : 1, sizeof(*out->v));
 	if (rc == 0 && npicks > 0) {
 		r.img = open(img, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -6,8 +6,10 @@
  * case, the log is replayed onto a zeroed file, and at N flushes spread
  * over the log the device as it was right after that flush (a power cut
  * there, on a disk whose volatile cache lost the rest) is mounted from a
- * copy and checked: it must mount, fsck must find it clean, and if the
- * commit record is there, the image must be intact (as `expect` says).
+ * copy and checked: it must mount, fsck must find it clean, once the
+ * commit record's fsync had returned (the runner's commit mark) the record
+ * must be there, and if the record is there, the image must be intact (as
+ * `expect` says).
  * dm-log-writes with replay-log, and CrashMonkey, are the models.
  */
 #ifndef PC_CRASHPOINTS_H
@@ -25,6 +27,7 @@ struct pc_crash_point {
 	int mounted;             /* 0: the mount failed, see mount_error */
 	char mount_error[160];
 	int committed;           /* the commit record was there */
+	int after_commit;        /* the commit's fsync had returned: it must be */
 	size_t checked, lost;    /* when committed: verify's counts */
 	enum pc_fsck_result fsck;
 	/* crash_subsets: states past this flush with a random half of the
@@ -37,6 +40,8 @@ struct pc_crash_point {
 struct pc_crash_points {
 	uint64_t flushes;        /* flush marks in the log */
 	uint64_t first_flush;    /* the workload began after this one */
+	int commit_marked;       /* the commit returned after flush commit_flush */
+	uint64_t commit_flush;
 	uint64_t log_bytes;
 	struct pc_crash_point *v;
 	size_t n;
@@ -48,6 +53,11 @@ struct pc_crash_target {
 	const char *workdir;          /* scratch: replay and point images */
 	uint64_t size;                /* the device's size */
 	uint64_t first_flush;         /* points are picked after this flush */
+	/* The commit record's fsync returned after flush commit_flush (when
+	 * commit_marked): every state from that flush on must hold the record,
+	 * and that flush is always a point (the state the promise rests on). */
+	int commit_marked;
+	uint64_t commit_flush;
 	unsigned subsets;             /* crash_subsets */
 	int expect_intact;            /* a committed state must lose nothing */
 	struct pc_kmsg_result *km;    /* the case's kernel log: each point's device is
@@ -55,8 +65,11 @@ struct pc_crash_target {
 };
 
 /* Which flushes (1-based, ascending, distinct) N points check among
- * FIRST+1 .. M: evenly spread, the last one always M.  Returns how many. */
-size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t *out);
+ * FIRST+1 .. M: evenly spread, the last one always M, and ALSO (0: none)
+ * when it is in that range and N > 1, in place of the pick nearest to it.
+ * Returns how many. */
+size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t also,
+			    uint64_t *out);
 
 /* Did a crash point's mount fail (error class CLS, errno ERR) for a reason
  * of the machine's (no memory, device busy, no driver, not allowed), not

@@ -133,6 +133,8 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 	put_int(cp, "subsets_per_point", res->c->crash_subsets);
 	put_int(cp, "flushes", res->cp.flushes);
 	put_int(cp, "workload_from_flush", res->cp.first_flush + 1);
+	if (res->cp.commit_marked) /* every point from this flush on must hold the record */
+		put_int(cp, "commit_returned_after_flush", res->cp.commit_flush);
 	put_int(cp, "log_bytes", res->cp.log_bytes);
 	json_t *points = json_array();
 	for (size_t i = 0; i < res->cp.n; i++) {
@@ -142,13 +144,14 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 		json_object_set_new(jp, "mounted", json_boolean(pt->mounted));
 		if (!pt->mounted)
 			put_str(jp, "mount_error", pt->mount_error);
+		json_object_set_new(jp, "after_commit", json_boolean(pt->after_commit));
 		json_object_set_new(jp, "committed", json_boolean(pt->committed));
 		if (pt->committed) {
 			put_int(jp, "checked", pt->checked);
 			put_int(jp, "lost", pt->lost);
 		}
 		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
-		if (pt->subsets) {
+		if (res->c->crash_subsets) {
 			put_int(jp, "subsets", pt->subsets);
 			put_int(jp, "subsets_bad", pt->subsets_bad);
 			put_int(jp, "next_epoch_writes", pt->next_writes);

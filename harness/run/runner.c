@@ -190,9 +190,15 @@ static int phase_write(struct case_ctx *x)
 		return -1;
 	/* Crash points are picked from here on: a cut inside mkfs leaves no
 	 * filesystem, which proves nothing about the workload. */
-	if (x->c->crash_points && x->dev.ops->log_mark_workload(&x->dev) < 0)
+	if (x->c->crash_points && x->dev.ops->log_mark(&x->dev, PC_LOG_MARK_WORKLOAD) < 0)
 		return -1;
 	int rc = x->w.ops->run(&x->w);
+	/* The run returned: its commit record's fsync did, so every crash
+	 * state from here on must hold the record (a workload that cut in its
+	 * middle promised nothing this way). */
+	if (rc == 0 && x->c->crash_points && !x->w.cut_done &&
+	    x->dev.ops->log_mark(&x->dev, PC_LOG_MARK_COMMIT) < 0)
+		return -1;
 	if (rc < 0 || io_mark(x, &after) < 0)
 		return -1;
 	pc_iostat_sub(&after.dev, &before.dev, &x->r->io);
@@ -352,7 +358,9 @@ static int phase_crash_points(struct case_ctx *x)
 		.manifest = x->w.manifest,
 		.workdir = x->work,
 		.size = x->dev_size,
-		.first_flush = x->dev.log_first_flush,
+		.first_flush = x->dev.log_flushes[PC_LOG_MARK_WORKLOAD],
+		.commit_marked = x->dev.log_marked[PC_LOG_MARK_COMMIT],
+		.commit_flush = x->dev.log_flushes[PC_LOG_MARK_COMMIT],
 		.subsets = x->c->crash_subsets,
 		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
 		.km = &x->r->km,

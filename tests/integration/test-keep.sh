@@ -20,5 +20,15 @@ if grep -rqsF "$kept" /run/powercut/; then fail "the kept folder is still regist
 "$POWERCUT" cleanup > /dev/null || fail "cleanup failed"
 [ -s "$kept/case-0/backing.img" ] || fail "cleanup removed a kept folder"
 rm -rf --one-file-system "$kept"
+# With crash points the fuse device's write log is kept too, for replaying
+# a point by hand.
+printf '[p]\nimage = %s\nfs = ext4\nmodes = syncfs\ndevice_size = 256M\ncrash_points = 1\n' \
+	"$TOP/images/sample/layer3.tar.zst" > "$TMP/p.ini"
+rc=0
+pc_run "$TMP/p.ini" --keep -o "$TMP/out2" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "powercut run --keep with crash points exited $rc"; }
+kept=$(sed -n 's/^powercut: kept the work folder \([^ ]*\).*/\1/p' "$TMP/e")
+[ -s "$kept/case-0/fuse.log" ] || fail "the fuse device's write log was not kept"
+rm -rf --one-file-system "$kept"
 assert_no_leftovers
 pass

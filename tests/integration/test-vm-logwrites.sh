@@ -4,7 +4,8 @@
 #   - backend = dm: dm-log-writes between dm-flakey and the device logs the
 #     workload; ext4 and xfs: every point mounts and is fsck-clean, the last
 #     (the commit record's flush) is committed and intact, the points before
-#     it are not committed;
+#     it are not committed; the commit's return is marked in the log and
+#     the point at its flush holds the record;
 #   - backend = fuse: the fuse device works in the guest (vm-run loads fuse),
 #     with its own write log;
 #   - the two backends agree (scripts/agreement.sh, the small version of
@@ -103,6 +104,12 @@ for id in dm/ext4/syncfs dm/xfs/syncfs fuse/ext4/syncfs fuse/xfs/syncfs; do
 	[ "$last" = "true 0" ] || fail "$id: the last point (the commit record's flush) is '$last', not committed and intact"
 	before=$(case_field "$res" "$id" '[.crash_points.points[:-1][] | select(.committed)] | length')
 	[ "$before" -eq 0 ] || fail "$id: $before points before the commit record's flush hold the commit record"
+	# The commit's mark (dm: 'powercut-commit' in the log) gives a point,
+	# and every point from it on holds the record.
+	at=$(case_field "$res" "$id" .crash_points.commit_returned_after_flush)
+	[ "$at" != null ] || fail "$id: the commit's return was not marked in the write log"
+	[ "$(case_field "$res" "$id" "[.crash_points.points[] | select(.flush == $at and .after_commit and .committed)] | length")" -eq 1 ] ||
+		fail "$id: no committed point at the commit's flush $at"
 done
 
 # crash_subsets ran on the dm log too.

@@ -478,10 +478,10 @@ static void test_registry(void)
 	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.teardown_below);
 	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.remove_dead);
 	CU_ASSERT_PTR_NULL(pc_backend_fuse.teardown_below);
-	/* Both keep a write log: both mark the workload and finish it. */
-	CU_ASSERT_PTR_NOT_NULL(pc_backend_fuse.log_mark_workload);
+	/* Both keep a write log: both mark it and finish it. */
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_fuse.log_mark);
 	CU_ASSERT_PTR_NOT_NULL(pc_backend_fuse.log_finish);
-	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.log_mark_workload);
+	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.log_mark);
 	CU_ASSERT_PTR_NOT_NULL(pc_backend_dm.log_finish);
 }
 

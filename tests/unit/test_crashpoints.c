@@ -18,23 +18,58 @@ static void test_pick(void)
 {
 	uint64_t v[16];
 	/* 4 points over flushes 11..30: evenly spread, ending on the last. */
-	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, v), 4);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, 0, v), 4);
 	CU_ASSERT(v[0] == 15 && v[1] == 20 && v[2] == 25 && v[3] == 30);
 	/* More points than flushes: each flush once. */
-	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(7, 10, 8, v), 3);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(7, 10, 8, 0, v), 3);
 	CU_ASSERT(v[0] == 8 && v[1] == 9 && v[2] == 10);
 	/* One point: the last flush. */
-	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(0, 8699, 1, v), 1);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(0, 8699, 1, 0, v), 1);
 	CU_ASSERT_EQUAL(v[0], 8699);
 	/* No flush after the workload began (nobarrier): nothing to check. */
-	CU_ASSERT_EQUAL(pc_crash_points_pick(5, 5, 4, v), 0);
-	CU_ASSERT_EQUAL(pc_crash_points_pick(0, 0, 4, v), 0);
+	CU_ASSERT_EQUAL(pc_crash_points_pick(5, 5, 4, 0, v), 0);
+	CU_ASSERT_EQUAL(pc_crash_points_pick(0, 0, 4, 0, v), 0);
 	/* Uneven: strictly ascending, within range. */
-	size_t n = pc_crash_points_pick(3, 20, 7, v);
+	size_t n = pc_crash_points_pick(3, 20, 7, 0, v);
 	CU_ASSERT_EQUAL(n, 7);
 	for (size_t i = 0; i < n; i++)
 		CU_ASSERT(v[i] > 3 && v[i] <= 20 && (i == 0 || v[i] > v[i - 1]));
 	CU_ASSERT_EQUAL(v[n - 1], 20);
+}
+
+/* The flush the commit returned after is always checked (N > 1): it takes
+ * the place of the pick nearest to it; the last flush stays. */
+static void test_pick_commit_flush(void)
+{
+	uint64_t v[16];
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, 27, v), 4);
+	CU_ASSERT(v[0] == 15 && v[1] == 20 && v[2] == 27 && v[3] == 30);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, 11, v), 4);
+	CU_ASSERT(v[0] == 11 && v[1] == 20 && v[2] == 25 && v[3] == 30);
+	/* Past the nearest pick but before the last flush. */
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, 29, v), 4);
+	CU_ASSERT(v[0] == 15 && v[1] == 20 && v[2] == 29 && v[3] == 30);
+	/* Already a pick, the last flush, or outside the workload: unchanged. */
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, 20, v), 4);
+	CU_ASSERT(v[0] == 15 && v[1] == 20 && v[2] == 25 && v[3] == 30);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, 30, v), 4);
+	CU_ASSERT(v[0] == 15 && v[3] == 30);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 4, 10, v), 4);
+	CU_ASSERT(v[0] == 15 && v[1] == 20 && v[2] == 25 && v[3] == 30);
+	/* One point: the last flush. */
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_pick(10, 30, 1, 27, v), 1);
+	CU_ASSERT_EQUAL(v[0], 30);
+	/* Every commit flush over a range: ascending, distinct, present. */
+	for (uint64_t c = 4; c < 40; c++) {
+		size_t n = pc_crash_points_pick(3, 40, 5, c, v), seen = 0;
+		CU_ASSERT_EQUAL(n, 5);
+		for (size_t i = 0; i < n; i++) {
+			CU_ASSERT(i == 0 || v[i] > v[i - 1]);
+			seen += v[i] == c;
+		}
+		CU_ASSERT_EQUAL(seen, 1);
+		CU_ASSERT_EQUAL(v[n - 1], 40);
+	}
 }
 
 /* Write LEN bytes of VALUE at OFF. */
@@ -108,6 +143,7 @@ void register_crashpoints_tests(void)
 {
 	CU_pSuite s = CU_add_suite("crashpoints", NULL, NULL);
 	CU_add_test(s, "pick: spread, distinct, ending on the last flush", test_pick);
+	CU_add_test(s, "pick: the commit's flush is always a point", test_pick_commit_flush);
 	CU_add_test(s, "a point's mount failure: the filesystem's or the machine's",
 		    test_mount_failure_kinds);
 	CU_add_test(s, "imgsync: the copy reads as the source, only differing blocks written",

@@ -245,6 +245,24 @@ static void test_point_committed_loss(void)
 	judged(PC_VERDICT_PASS, NULL);
 }
 
+/* A state past the commit's return must hold the record, whatever the
+ * mode and expect: its fsync had returned.  Before the return, a state
+ * without it is what a crash may leave. */
+static void test_point_after_commit_without_record(void)
+{
+	with_point(PC_EXPECT_ANY);
+	pt.committed = 0;
+	pt.after_commit = 1;
+	judged(PC_VERDICT_FAIL, "crash point at flush 7 of 9: the commit record's fsync had "
+				"returned, but the record is not there");
+	with_point(PC_EXPECT_INTACT);
+	pt.committed = 0;
+	judged(PC_VERDICT_PASS, NULL);
+	with_point(PC_EXPECT_INTACT);
+	pt.after_commit = 1;
+	judged(PC_VERDICT_PASS, NULL);
+}
+
 static void test_point_subset_fails(void)
 {
 	with_point(PC_EXPECT_INTACT);
@@ -379,6 +397,8 @@ void register_verdict_tests(void)
 	CU_add_test(s, "crash point whose fsck could not run: fail", test_point_fsck_not_run_fails);
 	CU_add_test(s, "crash point committed with loss: fail only if intact promised",
 		    test_point_committed_loss);
+	CU_add_test(s, "crash point after the commit returned without the record: fail",
+		    test_point_after_commit_without_record);
 	CU_add_test(s, "crash point partial state bad: fail", test_point_subset_fails);
 	CU_add_test(s, "kernel log line that fails the case: fail", test_kernel_line_fails);
 	CU_add_test(s, "kernel log not checked: error", test_kernel_unchecked_is_error);
