@@ -71,6 +71,9 @@ midrun_refused() { # LINE OPTIONS...: the job file, the line named
 }
 midrun_refused 6 rw=write nrfiles=2
 midrun_refused 6 rw=randwrite random_generator=lfsr
+# an asynchronous engine at iodepth > 1: a write in flight behind later
+# completed ones is outside fio's window (about 1 cut in 20 "lost" one)
+midrun_refused 7 rw=randwrite ioengine=libaio iodepth=8
 printf '[../../../tmp/j]\nrw=write\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "bad.fio:1: \[../../../tmp/j\]" "$TMP/stderr" ||
@@ -178,21 +181,17 @@ t() { case_field "$TMP/out-two" t/ext4/none "$1"; }
 grep -qx 'fio-verify a.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
 	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block is not the finding"; }
 
-# ---- an asynchronous engine with writes in flight at the cut: fio's saved
-# state tells them from the completed ones only if the verify pass reads
-# one block at a time; with the job's iodepth its reads in flight hid the
-# place of the one issued, the blocks in flight were checked, and 1, 4 and
-# 7 of ~75 O_SYNC blocks were "lost" in 3 of 3 cuts on a correct ext4
-# (read back: all but the last).  Now the 8 in flight are left unread.
-# expect = any: a write still in flight while 8 later ones completed (a
-# straggler, out of fio's window) is still checked (about 1 cut in 20).
-printf '[global]\nioengine=libaio\ndirect=1\niodepth=8\nbs=4m\nsize=512m\nverify=crc32c\n[a]\nrw=randwrite\nsync=1\n' > "$TMP/aio.fio"
-printf '[a]\nbackend = fuse\nworkload = fio aio.fio\nfs = ext4\ncut_at = 50%%\nexpect = any\n' > "$TMP/aio.ini"
+# ---- an asynchronous engine at iodepth 8, cut at the end: the verify pass
+# reads one block at a time (fio's saved state tells the blocks of the
+# writes in flight from the completed ones only then; mid-run cuts of such
+# jobs are refused above) and every block written is read back
+printf '[global]\nioengine=libaio\ndirect=1\niodepth=8\nbs=64k\nsize=32m\nverify=crc32c\n[a]\nrw=randwrite\nsync=1\n' > "$TMP/aio.fio"
+printf '[a]\nbackend = fuse\nworkload = fio aio.fio\nfs = ext4\nexpect = intact\n' > "$TMP/aio.ini"
 run_scenario 0 "$TMP/aio.ini"
 a() { case_field "$out" a/ext4/none "$1"; }
 grep -qx 'iodepth=1' "$(a .case_dir)/verify.fio" || fail "libaio: the verify pass does not read one block at a time"
-[ "$(a '.fio.jobs[0].read_back')" -le $(( $(a '.fio.jobs[0].write_ios') - 2 )) ] ||
-	fail "libaio iodepth=8 cut mid-run: read back $(a '.fio.jobs[0].read_back') of $(a '.fio.jobs[0].write_ios'): the writes in flight at the cut were checked"
+[ "$(a '.fio.jobs[0].read_back')" -eq 512 ] ||
+	fail "libaio iodepth=8 cut at the end: read back $(a '.fio.jobs[0].read_back') of 512 blocks"
 
 # ---- cut_at = end: every block written is read back (with the saved
 # state, fio 3.33 skipped the last block of a job ending with a sync)

@@ -526,6 +526,12 @@ static void test_midrun_order(void)
 	midrun("rw=write\nnrfiles=2\nfile_service_type=random\n", "several files", 7);
 	midrun("rw=write\nnrfiles=2\nfile_service_type=sequential\n", NULL, 0);
 	midrun("rw=randwrite\nnrfiles=2\n", NULL, 0);
+	/* out-of-order completions: asynchronous engines at iodepth > 1 */
+	midrun("rw=randwrite\nioengine=libaio\niodepth=8\n", "asynchronous engine", 7);
+	midrun("ioengine=io_uring\nrw=randwrite\niodepth=2\n", "asynchronous engine", 7);
+	midrun("rw=randwrite\niodepth=4\nioengine=posixaio\n", "asynchronous engine", 7);
+	midrun("rw=randwrite\nioengine=libaio\niodepth=1\n", NULL, 0);
+	midrun("rw=randwrite\nioengine=psync\niodepth=8\n", NULL, 0);
 }
 
 static void test_sizes(void)
