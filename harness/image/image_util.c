@@ -299,17 +299,30 @@ json_t *img_json_parse_buf(const char *buf, size_t len, const char *name)
 	return j;
 }
 
+/* PATH is a metadata file of an image folder (index.json, oci-layout,
+ * manifest.json): only a regular file of metadata size is read, so a FIFO
+ * or a device in its place is an input error, not a read that never ends. */
 json_t *img_json_parse_file(const char *path)
 {
-	json_error_t err;
-	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!j) {
-		if (access(path, F_OK) < 0)
-			pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
-		else
-			pc_fail(PC_ERR_INPUT, "%s:%d:%d: bad JSON: %s", path, err.line,
-				err.column, err.text);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
+		return NULL;
 	}
+	struct stat st;
+	json_t *j = NULL;
+	json_error_t err;
+	if (fstat(fd, &st) < 0)
+		pc_fail_errno(PC_ERR_INPUT, errno, "stat %s", path);
+	else if (!S_ISREG(st.st_mode))
+		pc_fail(PC_ERR_INPUT, "%s: not a regular file", path);
+	else if ((uint64_t)st.st_size > IMG_MAX_JSON_BYTES)
+		pc_fail(PC_ERR_INPUT, "%s: %jd bytes, too large for image metadata (at most %u)",
+			path, (intmax_t)st.st_size, IMG_MAX_JSON_BYTES);
+	else if (!(j = json_loadfd(fd, JSON_REJECT_DUPLICATES, &err)))
+		pc_fail(PC_ERR_INPUT, "%s:%d:%d: bad JSON: %s", path, err.line, err.column,
+			err.text);
+	close(fd);
 	return j;
 }
 

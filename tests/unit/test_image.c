@@ -536,6 +536,17 @@ static void test_oci_media_types_and_json(void)
 	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json:3:"));
+	/* A FIFO, or a link to a device, as index.json is refused, not read
+	 * (the read never ended). */
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(p, 0600), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json: not a regular file"));
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink("/dev/zero", p), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json: not a regular file"));
 	free(p);
 
 	/* oci-layout is strict. */
