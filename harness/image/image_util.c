@@ -263,11 +263,37 @@ static char *hash_decompressed(const char *path, enum pc_digest_alg alg, const c
 	return got;
 }
 
+/* A layer whose diff_id is its blob's own digest must be an uncompressed
+ * tar: the runtimes decompress by content and would find the digest of
+ * what is inside, not the diff_id (umoci reads it as a tar and fails). */
+static int check_uncompressed(const char *path, const char *where, const char *what)
+{
+	struct archive *a = pc_tar_reader_new(PC_TAR_RAW);
+	a = pc_tar_opened(a, archive_read_open_filename(a, path, 64 * 1024), what, path);
+	if (!a)
+		return -1;
+	struct archive_entry *e;
+	int rc = 0;
+	if (archive_read_next_header(a, &e) != ARCHIVE_OK)
+		rc = pc_fail(PC_ERR_INPUT, "%s %s: decompress: %s", what, path,
+			     archive_error_string(a));
+	else if (archive_filter_count(a) > 1)
+		rc = pc_fail(PC_ERR_INPUT,
+			     "%s: %s is %s-compressed, yet the image config's rootfs.diff_ids gives "
+			     "its own digest, an uncompressed layer's: the diff_id of what it holds "
+			     "is another",
+			     where, what, archive_filter_name(a, 0));
+	archive_read_free(a);
+	return rc;
+}
+
 int img_check_diff_id(const char *path, const char *digest, const char *diff_id,
 		      const char *where, const char *what)
 {
 	/* An uncompressed layer: its verified digest is its diff_id. */
-	if (!strcmp(digest, diff_id) || diff_id_known(digest, diff_id))
+	if (!strcmp(digest, diff_id))
+		return check_uncompressed(path, where, what);
+	if (diff_id_known(digest, diff_id))
 		return 0;
 	enum pc_digest_alg alg;
 	if (img_digest_parse(diff_id, where, &alg) < 0)

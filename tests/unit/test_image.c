@@ -494,6 +494,17 @@ static void test_oci_diff_ids(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, gzd));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[1]));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[0])); /* what it is */
+	/* A gzip blob whose diff_id is its own digest, as if uncompressed,
+	 * labelled tar or tar+gzip: the runtimes would find another diff_id
+	 * (it was read, its tar unpacked). */
+	for (int label = 0; label < 2; label++) {
+		json_t *d = desc(label ? MT_LAYER : MT_LAYER "+gzip", gzd, gz.len);
+		write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[o]", d),
+							     rootfs_of(json_pack("[s]", gzd)))));
+		CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "is gzip-compressed, yet"));
+	}
 	json_decref(gzdesc);
 	free(gzd), free(gz.p);
 	layout_free(&l);
