@@ -922,6 +922,24 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 	return found;
 }
 
+/* docker save and skopeo list a foreign (non-distributable) layer in
+ * LayerSources, keyed by its diff_id: refused as in an OCI layout, since
+ * its content is by definition not part of the image. */
+static int docker_foreign_layers(json_t *item, const char *mname)
+{
+	json_t *sources = json_object_get(item, "LayerSources"), *d;
+	const char *diff_id;
+	json_object_foreach(sources, diff_id, d) {
+		const char *mt = json_string_value(json_object_get(d, "mediaType"));
+		if (!mt || img_layer_type_foreign(mt))
+			return pc_fail(PC_ERR_INPUT,
+				       "%s: layer %s is non-distributable (LayerSources, %s): its "
+				       "content is not part of the image, so powercut cannot test it",
+				       mname, diff_id, mt ? mt : "no media type");
+	}
+	return 0;
+}
+
 static int open_docker_save(const char *file, const char *tag, const struct tarscan *t,
 			    const char *tmpbase, struct pc_image *img, struct pc_image_source *src)
 {
@@ -949,6 +967,8 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 		pc_fail(PC_ERR_INPUT, "%s: %s", mname, layers ? "Layers is not an array" : err.text);
 		goto out;
 	}
+	if (docker_foreign_layers(item, mname) < 0)
+		goto out;
 	const char *dir = img_tmpdir(img, tmpbase);
 	if (!dir)
 		goto out;

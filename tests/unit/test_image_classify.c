@@ -430,6 +430,42 @@ static void test_damaged_image_archive_refused(void)
 	free(dir);
 }
 
+/* A foreign layer listed in LayerSources (docker save, skopeo) is refused
+ * as in an OCI layout, its member present or not. */
+static void test_docker_foreign_layer(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	char *path = xasprintf("%s/foreign.tar", dir);
+	char *man = xasprintf("[{\"Config\":\"%s\",\"Layers\":[\"%s\",\"%s\"],\"LayerSources\":"
+			      "{\"sha256:%.64s\":{\"mediaType\":\"application/vnd.docker.image."
+			      "rootfs.foreign.diff.tar.gzip\",\"size\":1,\"digest\":\"sha256:%.64s\","
+			      "\"urls\":[\"https://example.com/l\"]}}}]",
+			      f.cname, f.lname[0], f.lname[1], f.lname[1], f.lname[1]);
+	struct raw_member m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", man, strlen(man), NULL },
+	};
+	write_raw_tar(path, m, 4, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "non-distributable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "LayerSources"));
+	/* Without LayerSources, the same archive is read. */
+	m[3] = (struct raw_member){ "manifest.json", f.manifest, strlen(f.manifest), NULL };
+	write_raw_tar(path, m, 4, 0);
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	pc_image_close(&img);
+	free(man), free(path);
+	skopeo_fix_free(&f);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A layer or config member given twice in a docker-archive: the first
  * copy is not necessarily what docker load takes (the last). */
 static void test_docker_duplicate_member(void)
@@ -731,6 +767,8 @@ void register_image_classify_tests(void)
 		    test_docker25_descriptions_agree);
 	CU_add_test(s, "a damaged image archive is refused, not read as a layer",
 		    test_damaged_image_archive_refused);
+	CU_add_test(s, "docker-archive: a foreign layer in LayerSources is refused",
+		    test_docker_foreign_layer);
 	CU_add_test(s, "docker-archive: member twice, tag matching two images",
 		    test_docker_duplicate_member);
 	CU_add_test(s, "FIFO, /dev/zero, /dev/null refused (issue 13 #6, #7)", test_odd_paths_refused);
