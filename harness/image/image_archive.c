@@ -956,6 +956,11 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 		pc_fail(PC_ERR_INPUT, "%s: expected an array", mname);
 		goto out;
 	}
+	size_t ii;
+	json_t *it;
+	json_array_foreach(list, ii, it)
+		if (img_json_keys_distinct(it, mname) < 0)
+			goto out;
 	json_t *item = docker_select(list, file, tag);
 	if (!item)
 		goto out;

@@ -81,6 +81,8 @@ static int desc_parse(json_t *j, const char *where, struct desc *d)
 {
 	json_error_t err;
 	memset(d, 0, sizeof(*d));
+	if (img_json_keys_distinct(j, where) < 0)
+		return -1;
 	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s:I, s?o, s?o, s?o *}",
 			   "mediaType", &d->media_type, "digest", &d->digest, "size", &d->size,
 			   "annotations", &d->annotations, "platform", &d->platform,
@@ -170,6 +172,8 @@ static int platform_from_json(json_t *j, const char *where, struct platform *p)
 	json_t *osfeat = NULL, *feat = NULL;
 	json_error_t err;
 	memset(p, 0, sizeof(*p));
+	if (img_json_keys_distinct(j, where) < 0)
+		return -1;
 	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s?s, s?s, s?o, s?o !}",
 			   "os", &os, "architecture", &arch, "variant", &variant,
 			   "os.version", &osver, "os.features", &osfeat, "features", &feat) < 0)
@@ -355,7 +359,9 @@ static int collect_one(struct oci *o, json_t *jd, const char *where, int depth,
 	json_int_t schema = 0;
 	json_error_t err;
 	int rc;
-	if (json_unpack_ex(idx, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
+	if (img_json_keys_distinct(idx, name) < 0)
+		rc = -1;
+	else if (json_unpack_ex(idx, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
 			   "manifests", &m) < 0 || !json_is_array(m))
 		rc = pc_fail(PC_ERR_INPUT, "%s: not an image index: %s", name,
 			     m ? "manifests is not an array" : err.text);
@@ -556,6 +562,8 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	json_t *jconfig = NULL, *jlayers = NULL;
 	json_error_t err;
 	struct desc cd;
+	if (img_json_keys_distinct(man, where) < 0)
+		return -1;
 	if (json_unpack_ex(man, &err, 0, "{s:I, s:o, s:o *}", "schemaVersion", &schema,
 			   "config", &jconfig, "layers", &jlayers) < 0 || !json_is_array(jlayers))
 		return pc_fail(PC_ERR_INPUT, "%s: not an image manifest: %s", where,
@@ -711,7 +719,7 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 	json_int_t schema = 0;
 	json_error_t err;
 	int rc = -1;
-	if (!index)
+	if (!index || img_json_keys_distinct(index, ipath) < 0)
 		goto out;
 	if (json_unpack_ex(index, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
 			   "manifests", &manifests) < 0 || !json_is_array(manifests)) {
@@ -774,6 +782,8 @@ static int skopeo_dir_list(struct oci *o, json_t *list, const char *mpath, const
 	json_t *m = NULL;
 	json_int_t schema = 0;
 	json_error_t err;
+	if (img_json_keys_distinct(list, mpath) < 0)
+		return -1;
 	if (json_unpack_ex(list, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema, "manifests",
 			   &m) < 0 || !json_is_array(m))
 		return pc_fail(PC_ERR_INPUT, "%s: not an image index: %s", mpath,
@@ -801,6 +811,8 @@ int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *
 	if (!man)
 		goto out;
 	json_int_t schema = 0;
+	if (img_json_keys_distinct(man, mpath) < 0)
+		goto out;
 	if (json_unpack(man, "{s?s s?I *}", "mediaType", &mt, "schemaVersion", &schema) < 0) {
 		pc_fail(PC_ERR_INPUT, "%s: mediaType is not a string or schemaVersion not a number",
 			mpath);

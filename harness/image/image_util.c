@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -153,6 +154,8 @@ json_t *img_config_diff_ids(json_t *config, size_t nlayers, const char *where)
 	json_t *rootfs = json_object_get(config, "rootfs"), *ids = NULL;
 	const char *type = NULL;
 	json_error_t err;
+	if (img_json_keys_distinct(config, where) < 0 || img_json_keys_distinct(rootfs, where) < 0)
+		return NULL;
 	if (!json_is_object(rootfs)) {
 		pc_fail(PC_ERR_INPUT, "%s: no rootfs object, so no diff_ids to check the layers against",
 			where);
@@ -350,6 +353,28 @@ json_t *img_json_parse_file(const char *path)
 			err.text);
 	close(fd);
 	return j;
+}
+
+/* Go's encoding/json, which containerd, docker, podman and umoci read
+ * image metadata with, matches a key to a field ignoring case, the last
+ * one given winning: {"layers": [A], "Layers": [B]} is B to them and A to
+ * jansson.  Such an object is ambiguous.  (Maps such as annotations and
+ * labels keep their keys exactly: callers pass only struct objects.) */
+int img_json_keys_distinct(json_t *obj, const char *where)
+{
+	const char *k1, *k2;
+	json_t *v1, *v2;
+	json_object_foreach(obj, k1, v1) {
+		json_object_foreach(obj, k2, v2) {
+			if (k1 != k2 && strcmp(k1, k2) < 0 && !strcasecmp(k1, k2))
+				return pc_fail(PC_ERR_INPUT,
+					       "%s: fields '%s' and '%s' differ only in case: "
+					       "ambiguous (Go readers such as containerd and umoci "
+					       "take them as one field, the last one given)",
+					       where, k1, k2);
+		}
+	}
+	return 0;
 }
 
 /* ---- the image being built ----------------------------------------------- */

@@ -540,6 +540,23 @@ static void test_oci_media_types_and_json(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, foreign[i]));
 	}
 
+	/* Fields that differ only in case: Go readers take the last one
+	 * ("Layers", layer B), jansson the exact name (layer A). */
+	json_t *cfg = put_json_blob(l.dir, MT_CONFIG,
+				    json_pack("{s:s, s:s, s:o}", "architecture", "amd64", "os", "linux",
+					      "rootfs", rootfs_of(json_pack("[s]", l.layer_digest[0]))));
+	char *cs = json_dumps(cfg, JSON_COMPACT), *a = json_dumps(l.layer[0], JSON_COMPACT),
+	     *b = json_dumps(l.layer[1], JSON_COMPACT);
+	char *man = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"" MT_MANIFEST "\",\"config\":%s,"
+			      "\"layers\":[%s],\"Layers\":[%s]}", cs, a, b);
+	char *md = put_blob(l.dir, man, strlen(man));
+	write_index(&l, json_pack("[o]", desc(MT_MANIFEST, md, strlen(man))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "fields 'Layers' and 'layers' differ only in case"));
+	free(md), free(man), free(cs), free(a), free(b);
+	json_decref(cfg);
+
 	/* Bad JSON names file, line and column. */
 	char *p = xasprintf("%s/index.json", l.dir);
 	const char *bad = "{\n  \"schemaVersion\": 2,\n  \"manifests\": [,]\n}\n";
