@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -360,13 +359,41 @@ json_t *img_json_parse_file(const char *path)
  * one given winning: {"layers": [A], "Layers": [B]} is B to them and A to
  * jansson.  Such an object is ambiguous.  (Maps such as annotations and
  * labels keep their keys exactly: callers pass only struct objects.) */
+/* KEY folded as Go's encoding/json compares field names: ASCII letters in
+ * lower case, and the two non-ASCII letters that fold to ASCII ones, the
+ * long s (U+017F) and the Kelvin sign (U+212A), as 's' and 'k'. */
+static char *go_fold(const char *key)
+{
+	char *f = xmalloc(strlen(key) + 1), *o = f;
+	for (const unsigned char *p = (const unsigned char *)key; *p;) {
+		if (p[0] == 0xc5 && p[1] == 0xbf) {
+			*o++ = 's', p += 2;
+		} else if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {
+			*o++ = 'k', p += 3;
+		} else {
+			*o++ = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+			p++;
+		}
+	}
+	*o = '\0';
+	return f;
+}
+
+static int go_same_field(const char *a, const char *b)
+{
+	char *fa = go_fold(a), *fb = go_fold(b);
+	int same = !strcmp(fa, fb);
+	free(fa), free(fb);
+	return same;
+}
+
 int img_json_keys_distinct(json_t *obj, const char *where)
 {
 	const char *k1, *k2;
 	json_t *v1, *v2;
 	json_object_foreach(obj, k1, v1) {
 		json_object_foreach(obj, k2, v2) {
-			if (k1 != k2 && strcmp(k1, k2) < 0 && !strcasecmp(k1, k2))
+			if (k1 != k2 && strcmp(k1, k2) < 0 && go_same_field(k1, k2))
 				return pc_fail(PC_ERR_INPUT,
 					       "%s: fields '%s' and '%s' differ only in case: "
 					       "ambiguous (Go readers such as containerd and umoci "

@@ -554,6 +554,14 @@ static void test_oci_media_types_and_json(void)
 	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "fields 'Layers' and 'layers' differ only in case"));
+	free(md), free(man);
+	/* Go folds the long s (U+017F) to 's': "layer\u017f" is "layers". */
+	man = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"" MT_MANIFEST "\",\"config\":%s,"
+			"\"layers\":[%s],\"layer\xc5\xbf\":[%s]}", cs, a, b);
+	md = put_blob(l.dir, man, strlen(man));
+	write_index(&l, json_pack("[o]", desc(MT_MANIFEST, md, strlen(man))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "differ only in case"));
 	free(md), free(man), free(cs), free(a), free(b);
 	json_decref(cfg);
 
