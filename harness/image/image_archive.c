@@ -940,8 +940,9 @@ static int docker_foreign_layers(json_t *item, const char *mname)
 	return 0;
 }
 
-static int open_docker_save(const char *file, const char *tag, const struct tarscan *t,
-			    const char *tmpbase, struct pc_image *img, struct pc_image_source *src)
+static int open_docker_save(const char *file, const char *tag, const char *platform,
+			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
+			    struct pc_image_source *src)
 {
 	char mname[512];
 	snprintf(mname, sizeof(mname), "%s:manifest.json", file);
@@ -1037,6 +1038,8 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 			&variant) == 0)
 		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
 					: xasprintf("%s/%s", os, arch);
+	if (img_platform_check(platform, cfg, cname) < 0)
+		goto out;
 	json_t *diff_ids = img_config_diff_ids(cfg, nw - 1, cname);
 	if (!diff_ids)
 		goto out;
@@ -1165,6 +1168,6 @@ int img_tar_open(const char *path, const char *tag, const char *platform,
 		 struct pc_image_source *src)
 {
 	if (t->docker)
-		return open_docker_save(path, tag, t, tmpbase, img, src);
+		return open_docker_save(path, tag, platform, t, tmpbase, img, src);
 	return open_oci_archive(path, tag, platform, t, tmpbase, img, src);
 }

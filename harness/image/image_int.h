@@ -64,6 +64,9 @@ json_t *img_json_parse_file(const char *path);
  * object: nothing to check) must differ in more than case; 0, or -1 with
  * an input error naming WHERE. */
 int img_json_keys_distinct(json_t *obj, const char *where);
+/* 0 when REQUESTED (--platform, or NULL: none) is the platform CONFIG (an
+ * image config) says, or CONFIG says none; else an input error. */
+int img_platform_check(const char *requested, json_t *config, const char *where);
 
 void img_add_layer(struct pc_image *img, const char *path, const char *digest,
 		   const char *media_type, uint64_t size);

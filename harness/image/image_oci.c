@@ -209,6 +209,8 @@ struct oci {
 	struct strlist tags;          /* ref names in index.json, for messages */
 	const char *tag;              /* as given, or NULL */
 	const char *want_digest;      /* TAG is a digest of a nested manifest: keep only it */
+	const char *platform;         /* --platform as given, or NULL */
+	int platform_unknown;         /* the chosen manifest's descriptor names no platform */
 };
 
 static void oci_free(struct oci *o)
@@ -524,6 +526,37 @@ static char *config_platform(json_t *config)
 	return variant ? xasprintf("%s/%s/%s", os, arch, variant) : xasprintf("%s/%s", os, arch);
 }
 
+/* An explicit --platform REQUESTED must be the platform the image CONFIG
+ * says it is, when nothing else said it (an index entry without a
+ * platform matches any; a docker-archive's image is what it is): a request
+ * the chosen image does not answer would otherwise test another
+ * platform's tree without a word.  A config without os and architecture
+ * says nothing, and passes; so does one without a variant. */
+int img_platform_check(const char *requested, json_t *config, const char *where)
+{
+	const char *os = NULL, *arch = NULL, *variant = NULL;
+	if (!requested || json_unpack(config, "{s:s, s:s, s?s *}", "os", &os, "architecture",
+				      &arch, "variant", &variant) < 0)
+		return 0;
+	struct platform want, have;
+	if (platform_parse(requested, &want) < 0)
+		return -1;
+	memset(&have, 0, sizeof(have));
+	snprintf(have.os, sizeof(have.os), "%s", os);
+	snprintf(have.arch, sizeof(have.arch), "%s", arch);
+	snprintf(have.variant, sizeof(have.variant), "%s", variant ? variant : "");
+	platform_normalize(&have);
+	if (!have.variant[0])
+		want.variant[0] = '\0'; /* configs often leave the variant out */
+	if (platform_match(&want, &have))
+		return 0;
+	char w[200], h[200];
+	platform_str(&want, w, sizeof(w));
+	platform_str(&have, h, sizeof(h));
+	return pc_fail(PC_ERR_INPUT, "%s: the image is %s (its config says so), not the %s asked "
+		       "for with --platform", where, h, w);
+}
+
 /* Layer I of a manifest (WHERE): its descriptor JL checked, its blob
  * checked against its digest and against DIFF_ID, then added to IMG. */
 static int layer_of(struct oci *o, json_t *jl, size_t i, const char *diff_id, const char *where,
@@ -584,7 +617,12 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	free(src->platform);
 	src->platform = config_platform(config);
 	char *cwhere = xasprintf("%s: config %s", where, cd.digest);
-	json_t *ids = img_config_diff_ids(config, json_array_size(jlayers), cwhere);
+	/* As containerd: a descriptor's platform is trusted, the config's
+	 * is checked when the descriptor names none. */
+	json_t *ids = img_platform_check(o->platform_unknown ? o->platform : NULL, config,
+					 cwhere) < 0
+			      ? NULL
+			      : img_config_diff_ids(config, json_array_size(jlayers), cwhere);
 	int rc = ids ? 0 : -1;
 	size_t i;
 	json_t *jl;
@@ -606,6 +644,7 @@ static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_i
 	if (!man)
 		return -1;
 	char *where = xasprintf("%s: manifest %s", o->display, c->digest);
+	o->platform_unknown = !c->plat.os[0];
 	free(src->manifest_type);
 	src->manifest_type = xstrdup(c->media_type);
 	int rc = layers_of(o, man, where, img, src);
@@ -713,7 +752,7 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 		return -1;
 	char *ipath = xasprintf("%s/index.json", dir);
 	json_t *index = img_json_parse_file(ipath);
-	struct oci o = { .dir = dir, .display = display, .tag = tag };
+	struct oci o = { .dir = dir, .display = display, .tag = tag, .platform = platform };
 	json_t *chosen = json_array();
 	json_t *manifests = NULL;
 	json_int_t schema = 0;
@@ -803,7 +842,8 @@ static int skopeo_dir_list(struct oci *o, json_t *list, const char *mpath, const
 int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *img,
 			struct pc_image_source *src)
 {
-	struct oci o = { .dir = dir, .display = dir, .flat = 1 };
+	struct oci o = { .dir = dir, .display = dir, .flat = 1, .platform = platform,
+			 .platform_unknown = 1 };
 	char *mpath = xasprintf("%s/manifest.json", dir);
 	json_t *man = img_json_parse_file(mpath);
 	int rc = -1;

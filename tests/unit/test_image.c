@@ -293,6 +293,18 @@ static void test_oci_platforms(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/arm64"));
 	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux", &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	/* One image whose entry names no platform (as skopeo writes it): its
+	 * config (linux/amd64) answers an explicit --platform, which it used
+	 * to match whatever was asked (an amd64 tree tested for arm64). */
+	write_index(&l, json_pack("[o]", manifest(&l, 1, NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the image is linux/amd64 (its config says so), "
+					      "not the linux/arm64 asked for"));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", NULL, &img), 0);
+	pc_image_close(&img);
 	layout_free(&l);
 }
 

@@ -460,6 +460,15 @@ static void test_docker_foreign_layer(void)
 	write_raw_tar(path, m, 4, 0);
 	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
 	pc_image_close(&img);
+	/* An explicit --platform the image's config does not say was ignored
+	 * (the amd64 tree tested as arm64). */
+	const char *specs[1] = { path };
+	pc_capture_errors(errbuf, sizeof(errbuf));
+	CU_ASSERT_EQUAL(pc_image_open(specs, 1, "linux/arm64", NULL, &img), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the image is linux/amd64 (its config says so)"));
+	CU_ASSERT_EQUAL_FATAL(pc_image_open(specs, 1, "linux/amd64", NULL, &img), 0);
+	pc_image_close(&img);
 	free(man), free(path);
 	skopeo_fix_free(&f);
 	unit_rmtree(dir);
@@ -767,7 +776,7 @@ void register_image_classify_tests(void)
 		    test_docker25_descriptions_agree);
 	CU_add_test(s, "a damaged image archive is refused, not read as a layer",
 		    test_damaged_image_archive_refused);
-	CU_add_test(s, "docker-archive: a foreign layer in LayerSources is refused",
+	CU_add_test(s, "docker-archive: a foreign layer in LayerSources is refused; --platform checked",
 		    test_docker_foreign_layer);
 	CU_add_test(s, "docker-archive: member twice, tag matching two images",
 		    test_docker_duplicate_member);
