@@ -573,6 +573,13 @@ static void test_docker25_descriptions_agree(void)
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "disagree"));
+	/* manifest.json cut short beside a sound OCI layout: which one docker
+	 * load reads depends on its image store; it was read as an oci-archive. */
+	m[6].len = 20;
+	write_raw_tar(path, m, 7, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the manifest.json beside it is not a docker-save manifest"));
 	/* Without the OCI layout beside it: Docker's names, no index. */
 	m[6].data = same;
 	m[6].len = strlen(same);
