@@ -636,9 +636,40 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	return rc;
 }
 
+/* Which manifest C is, and, when it was one of several images, what chose
+ * it: inspect prints it, so that a pick by the host's platform is said. */
+static void note_chosen(const struct oci *o, const struct cand *c, struct pc_image_source *src)
+{
+	size_t real = 0;
+	for (size_t i = 0; i < o->nc; i++)
+		real += cand_is_image(&o->c[i]);
+	free(src->chosen);
+	if (real < 2) {
+		src->chosen = xasprintf("manifest %s", c->digest);
+		return;
+	}
+	char plat[200];
+	platform_str(&c->plat, plat, sizeof(plat));
+	char *avail = cands_platforms(o);
+	if (o->platform) {
+		src->chosen = xasprintf("manifest %s (%s), of %zu images (%s), for --platform %s",
+					c->digest, plat, real, avail, o->platform);
+	} else {
+		struct platform host;
+		char h[200];
+		platform_host(&host);
+		platform_str(&host, h, sizeof(h));
+		src->chosen = xasprintf("manifest %s (%s), of %zu images (%s), for the host's "
+					"platform %s (--platform chooses another)",
+					c->digest, plat, real, avail, h);
+	}
+	free(avail);
+}
+
 static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_image *img,
 				struct pc_image_source *src)
 {
+	note_chosen(o, c, src);
 	struct desc md = { .media_type = c->media_type, .digest = c->digest, .size = c->size };
 	json_t *man = load_json_blob(o, &md, "image manifest");
 	if (!man)

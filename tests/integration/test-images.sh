@@ -63,6 +63,14 @@ done
 entries=$(awk '/^total:/ { print $2 }' "$TMP/inspect")
 [ "$entries" -gt 100 ] || fail "inspect: total entries $entries"
 echo "  inspect: 3 layers, digests match the blobs, $entries entries"
+# Which image of an index was read, and what chose it, is said.
+out=$("$POWERCUT" inspect "$TMP/oci:multi" --platform linux/arm64)
+grep -qE '^  chosen: manifest sha256:[0-9a-f]{64} \(linux/arm64\), of 2 images \(linux/amd64, linux/arm64\), for --platform linux/arm64$' <<<"$out" ||
+	{ echo "$out" >&2; fail "inspect: no chosen line for --platform linux/arm64"; }
+out=$("$POWERCUT" inspect "$TMP/oci:multi")
+grep -qE "^  chosen: .*, of 2 images .*, for the host's platform linux/" <<<"$out" ||
+	{ echo "$out" >&2; fail "inspect: no chosen line naming the host's platform"; }
+echo "  inspect: the chosen image and what chose it (--platform, the host's platform)"
 
 # A layer the unpack refuses (a GNU tar volume header, type V: libarchive
 # skips it, the runtimes do not read it) is refused by inspect too, never
