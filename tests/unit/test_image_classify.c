@@ -1,6 +1,7 @@
 /* test_image_classify.c - the image classifier with hand-made archives: a
  * tar is an image archive only by what its manifest.json / index.json +
- * oci-layout say and reference, never by member-name shapes; the skopeo
+ * oci-layout say and reference, never by member-name shapes (which only
+ * make one whose metadata does not parse a damaged image); the skopeo
  * docker-archive misreading (issue 8) as a regression; spec splitting;
  * paths that are not regular files or folders (issue 13 #6, #7); eStargz
  * metadata hidden. */
