@@ -342,6 +342,15 @@ static int collect_one(struct oci *o, json_t *jd, const char *where, int depth,
 		return -1;
 	if (d.platform && platform_from_json(d.platform, where, &p) < 0)
 		return -1;
+	/* OCI 1.1: a manifest with an artifactType (a signature, an SBOM
+	 * referring to an image) is not an image, whatever its media type. */
+	json_t *artifact = json_object_get(jd, "artifactType");
+	if (json_is_string(artifact)) {
+		char *what = xasprintf("artifact %s", json_string_value(artifact));
+		img_strlist_add(&o->skipped_types, what);
+		free(what);
+		return 0;
+	}
 	if (img_in_list(manifest_types, d.media_type)) {
 		cand_add(o, &d, &p);
 		return 0;

@@ -357,6 +357,18 @@ static void test_oci_ambiguous(void)
 	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:x", "linux/amd64", &img), 0);
 	CU_ASSERT_EQUAL(img.nlayers, 1);
 	pc_image_close(&img);
+	/* The untagged one an artifact (OCI 1.1 artifactType: a signature, an
+	 * SBOM): not an image, so the tagged one is the only image. */
+	json_t *art = json_deep_copy(b);
+	json_object_set_new(art, "artifactType", json_string("application/vnd.example.sbom"));
+	write_index(&l, json_pack("[o, o]", with_ref(json_deep_copy(a), "x"), art));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	char *dig = xasprintf("%%s:%s", want_b);
+	CU_ASSERT_EQUAL(open_spec(&l, dig, NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "artifact application/vnd.example.sbom"));
+	free(dig);
 	/* arm64 and arm64/v8 are one platform: two images for it. */
 	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "arm64", NULL),
 				  with_platform(json_deep_copy(b), "arm64", "v8")));
