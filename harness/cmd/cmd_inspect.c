@@ -24,7 +24,9 @@ static void usage(FILE *f)
 		   "manifest digest (DIR:sha256:HEX); an index whose images answer the\n"
 		   "platform equally well is an error listing them, never a pick.\n"
 		   "For each IMAGE print what it was detected as and why (kind, producer,\n"
-		   "detected), its platform and media types; then one line per layer,\n"
+		   "detected), the image manifest read (chosen: with, when an index held\n"
+		   "several images, the platform that chose it, --platform or the host's),\n"
+		   "its platform and media types; then one line per layer,\n"
 		   "lowest first:\n\n"
 		   "  N DIGEST COMPRESSED TAR-BYTES FILE-BYTES ENTRIES FORMAT MEDIA-TYPE PATH\n\n"
 		   "COMPRESSED is the layer file's size, TAR-BYTES the uncompressed tar\n"
@@ -87,6 +89,7 @@ static void print_source(const struct pc_image_source *s, size_t n)
 	print_field("kind", s->kind);
 	print_field("producer", s->producer);
 	print_field("detected", s->why);
+	print_field("chosen", s->chosen);
 	print_field("platform", s->platform);
 	print_field("manifest media type", s->manifest_type);
 	print_field("config media type", s->config_type);

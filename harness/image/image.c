@@ -234,6 +234,7 @@ void pc_image_close(struct pc_image *img)
 		free(s->platform);
 		free(s->manifest_type);
 		free(s->config_type);
+		free(s->chosen);
 	}
 	free(img->sources);
 	free(img->layers);

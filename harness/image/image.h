@@ -49,6 +49,7 @@ struct pc_image_source {
 	char *platform;      /* "linux/amd64" when the image says, else NULL */
 	char *manifest_type; /* media type of the image manifest, else NULL */
 	char *config_type;   /* media type of the image config, else NULL */
+	char *chosen;        /* the image manifest read, and why it of several; else NULL */
 	size_t first, nlayers; /* its layers in pc_image.layers */
 };
 

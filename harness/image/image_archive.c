@@ -6,7 +6,9 @@
  * The archive is an image archive only if one of those parses as what it
  * claims: manifest.json as a docker-save manifest (an array of
  * {Config, Layers}), or index.json + oci-layout as an OCI image layout.
- * Otherwise it is a layer, whatever its member names look like.  An image
+ * Otherwise it is a layer, unless its members are shaped as an image
+ * archive's (blobs/, <id>/layer.tar beside the metadata files): then its
+ * metadata is damaged and it is refused (image_shape).  An image
  * archive must hold every member its manifest names (through symlinks and
  * hardlinks, as skopeo and docker save write them); a missing one is an
  * input error naming it.
@@ -59,6 +61,10 @@ struct tarscan {
 	int too_many;         /* more than MAX_IMAGE_MEMBERS: the list was dropped */
 	struct marker mk[MK_COUNT];
 	int docker, oci;      /* which description parsed */
+	/* Members shaped as an image archive's (kept past MAX_IMAGE_MEMBERS):
+	 * blobs/ALG/HEX; <hex64>/layer.tar or a top-level <hex64>.tar/.json;
+	 * a top-level repositories file (docker save, all versions). */
+	int blob_like, docker_like, repositories;
 };
 
 void img_tarscan_free(struct tarscan *t)
@@ -148,8 +154,29 @@ static char *read_member(struct archive *a, const char *file, const char *name, 
 	return buf;
 }
 
+/* Note whether NAME is shaped as a member of an image archive. */
+static void note_shape(struct tarscan *t, const char *name)
+{
+	size_t n = strlen(name);
+	const char *slash = strchr(name, '/');
+	if (!strncmp(name, "blobs/", 6)) {
+		const char *alg = name + 6, *hex = strchr(alg, '/');
+		if (hex && hex > alg && strlen(hex + 1) >= 64 && img_is_hex(hex + 1, strlen(hex + 1)))
+			t->blob_like = 1;
+	} else if (slash && slash - name == 64 && img_is_hex(name, 64) &&
+		   !strcmp(slash, "/layer.tar")) {
+		t->docker_like = 1;
+	} else if (!slash && n == 69 && img_is_hex(name, 64) &&
+		   (!strcmp(name + 64, ".tar") || !strcmp(name + 64, ".json"))) {
+		t->docker_like = 1;
+	} else if (!strcmp(name, "repositories")) {
+		t->repositories = 1;
+	}
+}
+
 static void add_member(struct tarscan *t, const char *name, struct archive_entry *e)
 {
+	note_shape(t, name);
 	if (t->too_many)
 		return;
 	if (t->n == MAX_IMAGE_MEMBERS) {
@@ -211,7 +238,8 @@ static int note_marker(struct tarscan *t, struct archive *a, const char *file, c
  * with a Config string and a Layers array of strings? */
 static int docker_manifest_shape(const char *text, size_t len, char *why, size_t whylen)
 {
-	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	json_error_t err;
+	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	int ok = json_is_array(j) && json_array_size(j) > 0;
 	size_t i, k;
 	json_t *item, *l;
@@ -227,9 +255,11 @@ static int docker_manifest_shape(const char *text, size_t len, char *why, size_t
 			if (!json_is_string(l))
 				ok = 0;
 	}
-	if (!ok)
-		snprintf(why, whylen, "%s", j ? "manifest.json is JSON but not a docker-save manifest"
-					      : "manifest.json is not JSON");
+	if (!ok && j)
+		snprintf(why, whylen, "manifest.json is JSON but not a docker-save manifest");
+	else if (!ok)
+		snprintf(why, whylen, "manifest.json is not JSON (%d:%d: %s)", err.line, err.column,
+			 err.text);
 	json_decref(j);
 	return ok;
 }
@@ -353,6 +383,21 @@ static int tar_scan(const char *path, struct tarscan *t)
 
 static int docker_oci_agree(const struct tarscan *t, const char *file);
 
+/* What makes T look like an image archive whatever its metadata says, or
+ * NULL.  Such a tar whose metadata does not parse (a truncated
+ * manifest.json or index.json, a docker save from before 1.10) is a
+ * damaged image: read as a layer, its members would be tested as the
+ * image's files. */
+static const char *image_shape(const struct tarscan *t)
+{
+	if ((t->mk[MK_INDEX].count || t->mk[MK_LAYOUT].count) && t->blob_like)
+		return "index.json or oci-layout with blobs/ALG/HEX members";
+	if ((t->mk[MK_MANIFEST].count || t->repositories) && (t->docker_like || t->blob_like))
+		return "manifest.json or repositories with layer members (<id>/layer.tar, <hex>.tar "
+		       "or blobs/sha256/<hex>)";
+	return NULL;
+}
+
 int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_source *src)
 {
 	struct tarscan *t = xcalloc(1, sizeof(*t));
@@ -361,12 +406,25 @@ int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_sou
 		img_tarscan_free(t);
 		return -1;
 	}
-	char dwhy[128] = "no top-level manifest.json", owhy[128] = "";
+	char dwhy[256] = "no top-level manifest.json", owhy[128] = "";
 	const struct marker *mf = &t->mk[MK_MANIFEST];
 	t->docker = mf->data && docker_manifest_shape(mf->data, mf->len, dwhy, sizeof(dwhy));
 	t->oci = oci_layout_shape(t, owhy, sizeof(owhy));
 	if (mf->count && !mf->data)
 		snprintf(dwhy, sizeof(dwhy), "manifest.json is not a regular file of metadata size");
+	const char *shape = image_shape(t);
+	if (!t->docker && !t->oci && shape) {
+		pc_fail(PC_ERR_INPUT,
+			"%s: holds %s, as an image archive does, but no image metadata powercut "
+			"can read (%s; %s)%s: refused rather than read as one layer; if it is a "
+			"layer, name it as layer:%s",
+			path, shape, dwhy, owhy,
+			t->repositories && !mf->count
+				? " (docker save before Docker 1.10 wrote no manifest.json)" : "",
+			path);
+		img_tarscan_free(t);
+		return -1;
+	}
 	if (!t->docker && !t->oci) {
 		src->why = xasprintf("a tar without image metadata: %s; %s", dwhy, owhy);
 		img_tarscan_free(t);
@@ -387,6 +445,11 @@ int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_sou
 					     "would take the last one)",
 					     path, t->mk[i].name, t->mk[i].count);
 	}
+	if (rc == 1 && t->oci && !t->docker && mf->count)
+		rc = pc_fail(PC_ERR_INPUT,
+			     "%s: ambiguous: index.json + oci-layout describe an OCI layout, but the "
+			     "manifest.json beside it is not a docker-save manifest (%s)",
+			     path, dwhy);
 	int flat = 0, blobs = 0;
 	if (rc == 1 && t->docker && docker_members_present(t, path, &flat, &blobs) < 0)
 		rc = -1;
@@ -859,8 +922,27 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 	return found;
 }
 
-static int open_docker_save(const char *file, const char *tag, const struct tarscan *t,
-			    const char *tmpbase, struct pc_image *img, struct pc_image_source *src)
+/* docker save and skopeo list a foreign (non-distributable) layer in
+ * LayerSources, keyed by its diff_id: refused as in an OCI layout, since
+ * its content is by definition not part of the image. */
+static int docker_foreign_layers(json_t *item, const char *mname)
+{
+	json_t *sources = json_object_get(item, "LayerSources"), *d;
+	const char *diff_id;
+	json_object_foreach(sources, diff_id, d) {
+		const char *mt = json_string_value(json_object_get(d, "mediaType"));
+		if (!mt || img_layer_type_foreign(mt))
+			return pc_fail(PC_ERR_INPUT,
+				       "%s: layer %s is non-distributable (LayerSources, %s): its "
+				       "content is not part of the image, so powercut cannot test it",
+				       mname, diff_id, mt ? mt : "no media type");
+	}
+	return 0;
+}
+
+static int open_docker_save(const char *file, const char *tag, const char *platform,
+			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
+			    struct pc_image_source *src)
 {
 	char mname[512];
 	snprintf(mname, sizeof(mname), "%s:manifest.json", file);
@@ -875,6 +957,11 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 		pc_fail(PC_ERR_INPUT, "%s: expected an array", mname);
 		goto out;
 	}
+	size_t ii;
+	json_t *it;
+	json_array_foreach(list, ii, it)
+		if (img_json_keys_distinct(it, mname) < 0)
+			goto out;
 	json_t *item = docker_select(list, file, tag);
 	if (!item)
 		goto out;
@@ -886,6 +973,8 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 		pc_fail(PC_ERR_INPUT, "%s: %s", mname, layers ? "Layers is not an array" : err.text);
 		goto out;
 	}
+	if (docker_foreign_layers(item, mname) < 0)
+		goto out;
 	const char *dir = img_tmpdir(img, tmpbase);
 	if (!dir)
 		goto out;
@@ -949,6 +1038,8 @@ static int open_docker_save(const char *file, const char *tag, const struct tars
 			&variant) == 0)
 		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
 					: xasprintf("%s/%s", os, arch);
+	if (img_platform_check(platform, cfg, cname) < 0)
+		goto out;
 	json_t *diff_ids = img_config_diff_ids(cfg, nw - 1, cname);
 	if (!diff_ids)
 		goto out;
@@ -1077,6 +1168,6 @@ int img_tar_open(const char *path, const char *tag, const char *platform,
 		 struct pc_image_source *src)
 {
 	if (t->docker)
-		return open_docker_save(path, tag, t, tmpbase, img, src);
+		return open_docker_save(path, tag, platform, t, tmpbase, img, src);
 	return open_oci_archive(path, tag, platform, t, tmpbase, img, src);
 }

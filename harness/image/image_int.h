@@ -60,6 +60,13 @@ int img_check_diff_id(const char *path, const char *digest, const char *diff_id,
 
 json_t *img_json_parse_buf(const char *buf, size_t len, const char *name);
 json_t *img_json_parse_file(const char *path);
+/* The fields of OBJ (a JSON object powercut reads as a struct, or not an
+ * object: nothing to check) must differ in more than case; 0, or -1 with
+ * an input error naming WHERE. */
+int img_json_keys_distinct(json_t *obj, const char *where);
+/* 0 when REQUESTED (--platform, or NULL: none) is the platform CONFIG (an
+ * image config) says, or CONFIG says none; else an input error. */
+int img_platform_check(const char *requested, json_t *config, const char *where);
 
 void img_add_layer(struct pc_image *img, const char *path, const char *digest,
 		   const char *media_type, uint64_t size);

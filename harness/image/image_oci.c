@@ -81,6 +81,8 @@ static int desc_parse(json_t *j, const char *where, struct desc *d)
 {
 	json_error_t err;
 	memset(d, 0, sizeof(*d));
+	if (img_json_keys_distinct(j, where) < 0)
+		return -1;
 	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s:I, s?o, s?o, s?o *}",
 			   "mediaType", &d->media_type, "digest", &d->digest, "size", &d->size,
 			   "annotations", &d->annotations, "platform", &d->platform,
@@ -170,6 +172,8 @@ static int platform_from_json(json_t *j, const char *where, struct platform *p)
 	json_t *osfeat = NULL, *feat = NULL;
 	json_error_t err;
 	memset(p, 0, sizeof(*p));
+	if (img_json_keys_distinct(j, where) < 0)
+		return -1;
 	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s?s, s?s, s?o, s?o !}",
 			   "os", &os, "architecture", &arch, "variant", &variant,
 			   "os.version", &osver, "os.features", &osfeat, "features", &feat) < 0)
@@ -205,6 +209,8 @@ struct oci {
 	struct strlist tags;          /* ref names in index.json, for messages */
 	const char *tag;              /* as given, or NULL */
 	const char *want_digest;      /* TAG is a digest of a nested manifest: keep only it */
+	const char *platform;         /* --platform as given, or NULL */
+	int platform_unknown;         /* the chosen manifest's descriptor names no platform */
 };
 
 static void oci_free(struct oci *o)
@@ -336,6 +342,15 @@ static int collect_one(struct oci *o, json_t *jd, const char *where, int depth,
 		return -1;
 	if (d.platform && platform_from_json(d.platform, where, &p) < 0)
 		return -1;
+	/* OCI 1.1: a manifest with an artifactType (a signature, an SBOM
+	 * referring to an image) is not an image, whatever its media type. */
+	json_t *artifact = json_object_get(jd, "artifactType");
+	if (json_is_string(artifact)) {
+		char *what = xasprintf("artifact %s", json_string_value(artifact));
+		img_strlist_add(&o->skipped_types, what);
+		free(what);
+		return 0;
+	}
 	if (img_in_list(manifest_types, d.media_type)) {
 		cand_add(o, &d, &p);
 		return 0;
@@ -355,7 +370,9 @@ static int collect_one(struct oci *o, json_t *jd, const char *where, int depth,
 	json_int_t schema = 0;
 	json_error_t err;
 	int rc;
-	if (json_unpack_ex(idx, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
+	if (img_json_keys_distinct(idx, name) < 0)
+		rc = -1;
+	else if (json_unpack_ex(idx, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
 			   "manifests", &m) < 0 || !json_is_array(m))
 		rc = pc_fail(PC_ERR_INPUT, "%s: not an image index: %s", name,
 			     m ? "manifests is not an array" : err.text);
@@ -518,6 +535,37 @@ static char *config_platform(json_t *config)
 	return variant ? xasprintf("%s/%s/%s", os, arch, variant) : xasprintf("%s/%s", os, arch);
 }
 
+/* An explicit --platform REQUESTED must be the platform the image CONFIG
+ * says it is, when nothing else said it (an index entry without a
+ * platform matches any; a docker-archive's image is what it is): a request
+ * the chosen image does not answer would otherwise test another
+ * platform's tree without a word.  A config without os and architecture
+ * says nothing, and passes; so does one without a variant. */
+int img_platform_check(const char *requested, json_t *config, const char *where)
+{
+	const char *os = NULL, *arch = NULL, *variant = NULL;
+	if (!requested || json_unpack(config, "{s:s, s:s, s?s *}", "os", &os, "architecture",
+				      &arch, "variant", &variant) < 0)
+		return 0;
+	struct platform want, have;
+	if (platform_parse(requested, &want) < 0)
+		return -1;
+	memset(&have, 0, sizeof(have));
+	snprintf(have.os, sizeof(have.os), "%s", os);
+	snprintf(have.arch, sizeof(have.arch), "%s", arch);
+	snprintf(have.variant, sizeof(have.variant), "%s", variant ? variant : "");
+	platform_normalize(&have);
+	if (!have.variant[0])
+		want.variant[0] = '\0'; /* configs often leave the variant out */
+	if (platform_match(&want, &have))
+		return 0;
+	char w[200], h[200];
+	platform_str(&want, w, sizeof(w));
+	platform_str(&have, h, sizeof(h));
+	return pc_fail(PC_ERR_INPUT, "%s: the image is %s (its config says so), not the %s asked "
+		       "for with --platform", where, h, w);
+}
+
 /* Layer I of a manifest (WHERE): its descriptor JL checked, its blob
  * checked against its digest and against DIFF_ID, then added to IMG. */
 static int layer_of(struct oci *o, json_t *jl, size_t i, const char *diff_id, const char *where,
@@ -556,6 +604,8 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	json_t *jconfig = NULL, *jlayers = NULL;
 	json_error_t err;
 	struct desc cd;
+	if (img_json_keys_distinct(man, where) < 0)
+		return -1;
 	if (json_unpack_ex(man, &err, 0, "{s:I, s:o, s:o *}", "schemaVersion", &schema,
 			   "config", &jconfig, "layers", &jlayers) < 0 || !json_is_array(jlayers))
 		return pc_fail(PC_ERR_INPUT, "%s: not an image manifest: %s", where,
@@ -576,7 +626,12 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	free(src->platform);
 	src->platform = config_platform(config);
 	char *cwhere = xasprintf("%s: config %s", where, cd.digest);
-	json_t *ids = img_config_diff_ids(config, json_array_size(jlayers), cwhere);
+	/* As containerd: a descriptor's platform is trusted, the config's
+	 * is checked when the descriptor names none. */
+	json_t *ids = img_platform_check(o->platform_unknown ? o->platform : NULL, config,
+					 cwhere) < 0
+			      ? NULL
+			      : img_config_diff_ids(config, json_array_size(jlayers), cwhere);
 	int rc = ids ? 0 : -1;
 	size_t i;
 	json_t *jl;
@@ -590,14 +645,46 @@ static int layers_of(struct oci *o, json_t *man, const char *where, struct pc_im
 	return rc;
 }
 
+/* Which manifest C is, and, when it was one of several images, what chose
+ * it: inspect prints it, so that a pick by the host's platform is said. */
+static void note_chosen(const struct oci *o, const struct cand *c, struct pc_image_source *src)
+{
+	size_t real = 0;
+	for (size_t i = 0; i < o->nc; i++)
+		real += cand_is_image(&o->c[i]);
+	free(src->chosen);
+	if (real < 2) {
+		src->chosen = xasprintf("manifest %s", c->digest);
+		return;
+	}
+	char plat[200];
+	platform_str(&c->plat, plat, sizeof(plat));
+	char *avail = cands_platforms(o);
+	if (o->platform) {
+		src->chosen = xasprintf("manifest %s (%s), of %zu images (%s), for --platform %s",
+					c->digest, plat, real, avail, o->platform);
+	} else {
+		struct platform host;
+		char h[200];
+		platform_host(&host);
+		platform_str(&host, h, sizeof(h));
+		src->chosen = xasprintf("manifest %s (%s), of %zu images (%s), for the host's "
+					"platform %s (--platform chooses another)",
+					c->digest, plat, real, avail, h);
+	}
+	free(avail);
+}
+
 static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_image *img,
 				struct pc_image_source *src)
 {
+	note_chosen(o, c, src);
 	struct desc md = { .media_type = c->media_type, .digest = c->digest, .size = c->size };
 	json_t *man = load_json_blob(o, &md, "image manifest");
 	if (!man)
 		return -1;
 	char *where = xasprintf("%s: manifest %s", o->display, c->digest);
+	o->platform_unknown = !c->plat.os[0];
 	free(src->manifest_type);
 	src->manifest_type = xstrdup(c->media_type);
 	int rc = layers_of(o, man, where, img, src);
@@ -705,13 +792,13 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 		return -1;
 	char *ipath = xasprintf("%s/index.json", dir);
 	json_t *index = img_json_parse_file(ipath);
-	struct oci o = { .dir = dir, .display = display, .tag = tag };
+	struct oci o = { .dir = dir, .display = display, .tag = tag, .platform = platform };
 	json_t *chosen = json_array();
 	json_t *manifests = NULL;
 	json_int_t schema = 0;
 	json_error_t err;
 	int rc = -1;
-	if (!index)
+	if (!index || img_json_keys_distinct(index, ipath) < 0)
 		goto out;
 	if (json_unpack_ex(index, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema,
 			   "manifests", &manifests) < 0 || !json_is_array(manifests)) {
@@ -774,6 +861,8 @@ static int skopeo_dir_list(struct oci *o, json_t *list, const char *mpath, const
 	json_t *m = NULL;
 	json_int_t schema = 0;
 	json_error_t err;
+	if (img_json_keys_distinct(list, mpath) < 0)
+		return -1;
 	if (json_unpack_ex(list, &err, 0, "{s:I, s:o *}", "schemaVersion", &schema, "manifests",
 			   &m) < 0 || !json_is_array(m))
 		return pc_fail(PC_ERR_INPUT, "%s: not an image index: %s", mpath,
@@ -793,7 +882,8 @@ static int skopeo_dir_list(struct oci *o, json_t *list, const char *mpath, const
 int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *img,
 			struct pc_image_source *src)
 {
-	struct oci o = { .dir = dir, .display = dir, .flat = 1 };
+	struct oci o = { .dir = dir, .display = dir, .flat = 1, .platform = platform,
+			 .platform_unknown = 1 };
 	char *mpath = xasprintf("%s/manifest.json", dir);
 	json_t *man = img_json_parse_file(mpath);
 	int rc = -1;
@@ -801,6 +891,8 @@ int img_skopeo_dir_open(const char *dir, const char *platform, struct pc_image *
 	if (!man)
 		goto out;
 	json_int_t schema = 0;
+	if (img_json_keys_distinct(man, mpath) < 0)
+		goto out;
 	if (json_unpack(man, "{s?s s?I *}", "mediaType", &mt, "schemaVersion", &schema) < 0) {
 		pc_fail(PC_ERR_INPUT, "%s: mediaType is not a string or schemaVersion not a number",
 			mpath);

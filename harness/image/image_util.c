@@ -153,6 +153,8 @@ json_t *img_config_diff_ids(json_t *config, size_t nlayers, const char *where)
 	json_t *rootfs = json_object_get(config, "rootfs"), *ids = NULL;
 	const char *type = NULL;
 	json_error_t err;
+	if (img_json_keys_distinct(config, where) < 0 || img_json_keys_distinct(rootfs, where) < 0)
+		return NULL;
 	if (!json_is_object(rootfs)) {
 		pc_fail(PC_ERR_INPUT, "%s: no rootfs object, so no diff_ids to check the layers against",
 			where);
@@ -263,11 +265,37 @@ static char *hash_decompressed(const char *path, enum pc_digest_alg alg, const c
 	return got;
 }
 
+/* A layer whose diff_id is its blob's own digest must be an uncompressed
+ * tar: the runtimes decompress by content and would find the digest of
+ * what is inside, not the diff_id (umoci reads it as a tar and fails). */
+static int check_uncompressed(const char *path, const char *where, const char *what)
+{
+	struct archive *a = pc_tar_reader_new(PC_TAR_RAW);
+	a = pc_tar_opened(a, archive_read_open_filename(a, path, 64 * 1024), what, path);
+	if (!a)
+		return -1;
+	struct archive_entry *e;
+	int rc = 0;
+	if (archive_read_next_header(a, &e) != ARCHIVE_OK)
+		rc = pc_fail(PC_ERR_INPUT, "%s %s: decompress: %s", what, path,
+			     archive_error_string(a));
+	else if (archive_filter_count(a) > 1)
+		rc = pc_fail(PC_ERR_INPUT,
+			     "%s: %s is %s-compressed, yet the image config's rootfs.diff_ids gives "
+			     "its own digest, an uncompressed layer's: the diff_id of what it holds "
+			     "is another",
+			     where, what, archive_filter_name(a, 0));
+	archive_read_free(a);
+	return rc;
+}
+
 int img_check_diff_id(const char *path, const char *digest, const char *diff_id,
 		      const char *where, const char *what)
 {
 	/* An uncompressed layer: its verified digest is its diff_id. */
-	if (!strcmp(digest, diff_id) || diff_id_known(digest, diff_id))
+	if (!strcmp(digest, diff_id))
+		return check_uncompressed(path, where, what);
+	if (diff_id_known(digest, diff_id))
 		return 0;
 	enum pc_digest_alg alg;
 	if (img_digest_parse(diff_id, where, &alg) < 0)
@@ -299,18 +327,81 @@ json_t *img_json_parse_buf(const char *buf, size_t len, const char *name)
 	return j;
 }
 
+/* PATH is a metadata file of an image folder (index.json, oci-layout,
+ * manifest.json): only a regular file of metadata size is read, so a FIFO
+ * or a device in its place is an input error, not a read that never ends. */
 json_t *img_json_parse_file(const char *path)
 {
-	json_error_t err;
-	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!j) {
-		if (access(path, F_OK) < 0)
-			pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
-		else
-			pc_fail(PC_ERR_INPUT, "%s:%d:%d: bad JSON: %s", path, err.line,
-				err.column, err.text);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
+		return NULL;
 	}
+	struct stat st;
+	json_t *j = NULL;
+	json_error_t err;
+	if (fstat(fd, &st) < 0)
+		pc_fail_errno(PC_ERR_INPUT, errno, "stat %s", path);
+	else if (!S_ISREG(st.st_mode))
+		pc_fail(PC_ERR_INPUT, "%s: not a regular file", path);
+	else if ((uint64_t)st.st_size > IMG_MAX_JSON_BYTES)
+		pc_fail(PC_ERR_INPUT, "%s: %jd bytes, too large for image metadata (at most %u)",
+			path, (intmax_t)st.st_size, IMG_MAX_JSON_BYTES);
+	else if (!(j = json_loadfd(fd, JSON_REJECT_DUPLICATES, &err)))
+		pc_fail(PC_ERR_INPUT, "%s:%d:%d: bad JSON: %s", path, err.line, err.column,
+			err.text);
+	close(fd);
 	return j;
+}
+
+/* Go's encoding/json, which containerd, docker, podman and umoci read
+ * image metadata with, matches a key to a field ignoring case, the last
+ * one given winning: {"layers": [A], "Layers": [B]} is B to them and A to
+ * jansson.  Such an object is ambiguous.  (Maps such as annotations and
+ * labels keep their keys exactly: callers pass only struct objects.) */
+/* KEY folded as Go's encoding/json compares field names: ASCII letters in
+ * lower case, and the two non-ASCII letters that fold to ASCII ones, the
+ * long s (U+017F) and the Kelvin sign (U+212A), as 's' and 'k'. */
+static char *go_fold(const char *key)
+{
+	char *f = xmalloc(strlen(key) + 1), *o = f;
+	for (const unsigned char *p = (const unsigned char *)key; *p;) {
+		if (p[0] == 0xc5 && p[1] == 0xbf) {
+			*o++ = 's', p += 2;
+		} else if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {
+			*o++ = 'k', p += 3;
+		} else {
+			*o++ = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+			p++;
+		}
+	}
+	*o = '\0';
+	return f;
+}
+
+static int go_same_field(const char *a, const char *b)
+{
+	char *fa = go_fold(a), *fb = go_fold(b);
+	int same = !strcmp(fa, fb);
+	free(fa), free(fb);
+	return same;
+}
+
+int img_json_keys_distinct(json_t *obj, const char *where)
+{
+	const char *k1, *k2;
+	json_t *v1, *v2;
+	json_object_foreach(obj, k1, v1) {
+		json_object_foreach(obj, k2, v2) {
+			if (k1 != k2 && strcmp(k1, k2) < 0 && go_same_field(k1, k2))
+				return pc_fail(PC_ERR_INPUT,
+					       "%s: fields '%s' and '%s' differ only in case: "
+					       "ambiguous (Go readers such as containerd and umoci "
+					       "take them as one field, the last one given)",
+					       where, k1, k2);
+		}
+	}
+	return 0;
 }
 
 /* ---- the image being built ----------------------------------------------- */

@@ -2,7 +2,8 @@
 # Image sources: an OCI layout (tags, platforms, nested index), an OCI layout
 # in a tar, and docker-save archives (legacy and OCI-based), all built here
 # from the sample layers by images/mkfixtures, must give the same manifest
-# as the plain layer tarballs.  Corrupt and missing blobs are input errors.
+# as the plain layer tarballs.  Corrupt and missing blobs and damaged metadata
+# (a truncated index.json or manifest.json, a FIFO index.json) are input errors.
 # The mtree rendering must agree with the manifest.  No root needed.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
@@ -62,6 +63,14 @@ done
 entries=$(awk '/^total:/ { print $2 }' "$TMP/inspect")
 [ "$entries" -gt 100 ] || fail "inspect: total entries $entries"
 echo "  inspect: 3 layers, digests match the blobs, $entries entries"
+# Which image of an index was read, and what chose it, is said.
+out=$("$POWERCUT" inspect "$TMP/oci:multi" --platform linux/arm64)
+grep -qE '^  chosen: manifest sha256:[0-9a-f]{64} \(linux/arm64\), of 2 images \(linux/amd64, linux/arm64\), for --platform linux/arm64$' <<<"$out" ||
+	{ echo "$out" >&2; fail "inspect: no chosen line for --platform linux/arm64"; }
+out=$("$POWERCUT" inspect "$TMP/oci:multi")
+grep -qE "^  chosen: .*, of 2 images .*, for the host's platform linux/" <<<"$out" ||
+	{ echo "$out" >&2; fail "inspect: no chosen line naming the host's platform"; }
+echo "  inspect: the chosen image and what chose it (--platform, the host's platform)"
 
 # A layer the unpack refuses (a GNU tar volume header, type V: libarchive
 # skips it, the runtimes do not read it) is refused by inspect too, never
@@ -92,6 +101,14 @@ rm -rf "$TMP/bad"
 cp -a "$TMP/oci" "$TMP/bad"
 echo '{"schemaVersion": 2, "manifests": [' > "$TMP/bad/index.json"
 input_error "truncated index.json" "index.json:[0-9]+:[0-9]+: bad JSON" "$TMP/bad"
+# The same layout in a tar was read as ONE layer (its blobs the files).
+tar -C "$TMP/bad" -cf "$TMP/bad.tar" .
+input_error "oci-archive, truncated index.json" "blobs/ALG/HEX members.*name it as layer:" "$TMP/bad.tar"
+# A FIFO as index.json hung the reader.
+rm "$TMP/bad/index.json" && mkfifo "$TMP/bad/index.json"
+timeout 20 "$POWERCUT" manifest "$TMP/bad" > /dev/null 2> "$TMP/err" && fail "FIFO index.json read"
+grep -q "index.json: not a regular file" "$TMP/err" || { cat "$TMP/err" >&2; fail "FIFO index.json: no reason"; }
+echo "  FIFO index.json: $(head -1 "$TMP/err")"
 rm "$TMP/bad/oci-layout"
 input_error "no oci-layout" "neither an OCI image layout" "$TMP/bad"
 rm -rf "$TMP/bad"
@@ -121,6 +138,15 @@ lt=$(jq -r '.[0].Layers[0]' "$TMP/ds/manifest.json")
 printf '\x01' | dd of="$TMP/ds/$lt" bs=1 seek=600 count=1 conv=notrunc status=none
 tar -C "$TMP/ds" -cf "$TMP/legacy-bad.tar" .
 input_error "legacy, corrupt layer" "layer 1.*does not match its digest" "$TMP/legacy-bad.tar"
+# manifest.json cut short, or gone with repositories left (a docker save
+# from before Docker 1.10): read as ONE layer before, now refused.
+tar -C "$TMP/ds" -xf "$TMP/legacy.tar"
+head -c 60 "$TMP/ds/manifest.json" > "$TMP/m" && mv "$TMP/m" "$TMP/ds/manifest.json"
+tar -C "$TMP/ds" -cf "$TMP/legacy-bad.tar" .
+input_error "legacy, truncated manifest.json" "manifest.json is not JSON.*name it as layer:" "$TMP/legacy-bad.tar"
+rm "$TMP/ds/manifest.json" && echo '{"powercut/fixture":{"latest":"x"}}' > "$TMP/ds/repositories"
+tar -C "$TMP/ds" -cf "$TMP/legacy-bad.tar" .
+input_error "docker save before 1.10 (repositories only)" "before Docker 1.10" "$TMP/legacy-bad.tar"
 
 echo "paths that are not images (issue 13 #6, #7)"
 # A FIFO would block a reader forever and /dev/zero reads as an empty

@@ -293,6 +293,18 @@ static void test_oci_platforms(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/arm64"));
 	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux", &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	/* One image whose entry names no platform (as skopeo writes it): its
+	 * config (linux/amd64) answers an explicit --platform, which it used
+	 * to match whatever was asked (an amd64 tree tested for arm64). */
+	write_index(&l, json_pack("[o]", manifest(&l, 1, NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the image is linux/amd64 (its config says so), "
+					      "not the linux/arm64 asked for"));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", NULL, &img), 0);
+	pc_image_close(&img);
 	layout_free(&l);
 }
 
@@ -345,6 +357,18 @@ static void test_oci_ambiguous(void)
 	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:x", "linux/amd64", &img), 0);
 	CU_ASSERT_EQUAL(img.nlayers, 1);
 	pc_image_close(&img);
+	/* The untagged one an artifact (OCI 1.1 artifactType: a signature, an
+	 * SBOM): not an image, so the tagged one is the only image. */
+	json_t *art = json_deep_copy(b);
+	json_object_set_new(art, "artifactType", json_string("application/vnd.example.sbom"));
+	write_index(&l, json_pack("[o, o]", with_ref(json_deep_copy(a), "x"), art));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	char *dig = xasprintf("%%s:%s", want_b);
+	CU_ASSERT_EQUAL(open_spec(&l, dig, NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "artifact application/vnd.example.sbom"));
+	free(dig);
 	/* arm64 and arm64/v8 are one platform: two images for it. */
 	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "arm64", NULL),
 				  with_platform(json_deep_copy(b), "arm64", "v8")));
@@ -494,6 +518,17 @@ static void test_oci_diff_ids(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, gzd));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[1]));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, l.layer_digest[0])); /* what it is */
+	/* A gzip blob whose diff_id is its own digest, as if uncompressed,
+	 * labelled tar or tar+gzip: the runtimes would find another diff_id
+	 * (it was read, its tar unpacked). */
+	for (int label = 0; label < 2; label++) {
+		json_t *d = desc(label ? MT_LAYER : MT_LAYER "+gzip", gzd, gz.len);
+		write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[o]", d),
+							     rootfs_of(json_pack("[s]", gzd)))));
+		CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "is gzip-compressed, yet"));
+	}
 	json_decref(gzdesc);
 	free(gzd), free(gz.p);
 	layout_free(&l);
@@ -529,6 +564,31 @@ static void test_oci_media_types_and_json(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, foreign[i]));
 	}
 
+	/* Fields that differ only in case: Go readers take the last one
+	 * ("Layers", layer B), jansson the exact name (layer A). */
+	json_t *cfg = put_json_blob(l.dir, MT_CONFIG,
+				    json_pack("{s:s, s:s, s:o}", "architecture", "amd64", "os", "linux",
+					      "rootfs", rootfs_of(json_pack("[s]", l.layer_digest[0]))));
+	char *cs = json_dumps(cfg, JSON_COMPACT), *a = json_dumps(l.layer[0], JSON_COMPACT),
+	     *b = json_dumps(l.layer[1], JSON_COMPACT);
+	char *man = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"" MT_MANIFEST "\",\"config\":%s,"
+			      "\"layers\":[%s],\"Layers\":[%s]}", cs, a, b);
+	char *md = put_blob(l.dir, man, strlen(man));
+	write_index(&l, json_pack("[o]", desc(MT_MANIFEST, md, strlen(man))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "fields 'Layers' and 'layers' differ only in case"));
+	free(md), free(man);
+	/* Go folds the long s (U+017F) to 's': "layer\u017f" is "layers". */
+	man = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"" MT_MANIFEST "\",\"config\":%s,"
+			"\"layers\":[%s],\"layer\xc5\xbf\":[%s]}", cs, a, b);
+	md = put_blob(l.dir, man, strlen(man));
+	write_index(&l, json_pack("[o]", desc(MT_MANIFEST, md, strlen(man))));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "differ only in case"));
+	free(md), free(man), free(cs), free(a), free(b);
+	json_decref(cfg);
+
 	/* Bad JSON names file, line and column. */
 	char *p = xasprintf("%s/index.json", l.dir);
 	const char *bad = "{\n  \"schemaVersion\": 2,\n  \"manifests\": [,]\n}\n";
@@ -536,6 +596,17 @@ static void test_oci_media_types_and_json(void)
 	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json:3:"));
+	/* A FIFO, or a link to a device, as index.json is refused, not read
+	 * (the read never ended). */
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(p, 0600), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json: not a regular file"));
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink("/dev/zero", p), 0);
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json: not a regular file"));
 	free(p);
 
 	/* oci-layout is strict. */

@@ -1,6 +1,7 @@
 /* test_image_classify.c - the image classifier with hand-made archives: a
  * tar is an image archive only by what its manifest.json / index.json +
- * oci-layout say and reference, never by member-name shapes; the skopeo
+ * oci-layout say and reference, never by member-name shapes (which only
+ * make one whose metadata does not parse a damaged image); the skopeo
  * docker-archive misreading (issue 8) as a regression; spec splitting;
  * paths that are not regular files or folders (issue 13 #6, #7); eStargz
  * metadata hidden. */
@@ -376,6 +377,105 @@ static void test_missing_member_is_input_error(void)
 	free(dir);
 }
 
+/* A tar shaped as an image archive (layer members beside manifest.json,
+ * repositories, index.json or oci-layout) whose metadata does not parse is
+ * a damaged image: read as one layer, its members were the tree tested
+ * (exit 0).  Refused, naming layer:FILE as the way out. */
+static void test_damaged_image_archive_refused(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	char *path = xasprintf("%s/damaged.tar", dir);
+	struct pc_image img;
+	/* manifest.json cut short. */
+	struct raw_member m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", f.manifest, 40, NULL },
+	};
+	write_raw_tar(path, m, 4, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "manifest.json is not JSON (1:40"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "if it is a layer, name it as layer:"));
+	/* A docker save from before Docker 1.10: repositories, <id>/layer.tar. */
+	const char *repos = "{\"fix/app\":{\"1\":\"x\"}}";
+	struct raw_member old[] = {
+		{ f.link[0], f.l[0], f.llen[0], NULL },
+		{ "repositories", repos, strlen(repos), NULL },
+	};
+	write_raw_tar(path, old, 2, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "before Docker 1.10"));
+	/* An oci-archive whose index.json is cut short. */
+	const char *layout = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	char *blob = xasprintf("blobs/sha256/%.64s", f.lname[0]);
+	struct raw_member o[] = {
+		{ "oci-layout", layout, strlen(layout), NULL },
+		{ "index.json", "{\"schemaVersion\":2,\"manif", 23, NULL },
+		{ blob, f.l[0], f.llen[0], NULL },
+	};
+	write_raw_tar(path, o, 3, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "index.json or oci-layout with blobs/ALG/HEX"));
+	/* layer:FILE still reads it as a layer. */
+	char *spec = xasprintf("layer:%s", path);
+	CU_ASSERT_EQUAL_FATAL(open_spec(spec, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.kind, "layer");
+	pc_image_close(&img);
+	free(spec), free(blob), free(path);
+	skopeo_fix_free(&f);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A foreign layer listed in LayerSources (docker save, skopeo) is refused
+ * as in an OCI layout, its member present or not. */
+static void test_docker_foreign_layer(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	char *path = xasprintf("%s/foreign.tar", dir);
+	char *man = xasprintf("[{\"Config\":\"%s\",\"Layers\":[\"%s\",\"%s\"],\"LayerSources\":"
+			      "{\"sha256:%.64s\":{\"mediaType\":\"application/vnd.docker.image."
+			      "rootfs.foreign.diff.tar.gzip\",\"size\":1,\"digest\":\"sha256:%.64s\","
+			      "\"urls\":[\"https://example.com/l\"]}}}]",
+			      f.cname, f.lname[0], f.lname[1], f.lname[1], f.lname[1]);
+	struct raw_member m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", man, strlen(man), NULL },
+	};
+	write_raw_tar(path, m, 4, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "non-distributable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "LayerSources"));
+	/* Without LayerSources, the same archive is read. */
+	m[3] = (struct raw_member){ "manifest.json", f.manifest, strlen(f.manifest), NULL };
+	write_raw_tar(path, m, 4, 0);
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0);
+	pc_image_close(&img);
+	/* An explicit --platform the image's config does not say was ignored
+	 * (the amd64 tree tested as arm64). */
+	const char *specs[1] = { path };
+	pc_capture_errors(errbuf, sizeof(errbuf));
+	CU_ASSERT_EQUAL(pc_image_open(specs, 1, "linux/arm64", NULL, &img), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the image is linux/amd64 (its config says so)"));
+	CU_ASSERT_EQUAL_FATAL(pc_image_open(specs, 1, "linux/amd64", NULL, &img), 0);
+	pc_image_close(&img);
+	free(man), free(path);
+	skopeo_fix_free(&f);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A layer or config member given twice in a docker-archive: the first
  * copy is not necessarily what docker load takes (the last). */
 static void test_docker_duplicate_member(void)
@@ -474,6 +574,13 @@ static void test_docker25_descriptions_agree(void)
 	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "disagree"));
+	/* manifest.json cut short beside a sound OCI layout: which one docker
+	 * load reads depends on its image store; it was read as an oci-archive. */
+	m[6].len = 20;
+	write_raw_tar(path, m, 7, 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the manifest.json beside it is not a docker-save manifest"));
 	/* Without the OCI layout beside it: Docker's names, no index. */
 	m[6].data = same;
 	m[6].len = strlen(same);
@@ -675,6 +782,10 @@ void register_image_classify_tests(void)
 		    test_missing_member_is_input_error);
 	CU_add_test(s, "Docker 25+: manifest.json and index.json must agree; oci-archive blob twice",
 		    test_docker25_descriptions_agree);
+	CU_add_test(s, "a damaged image archive is refused, not read as a layer",
+		    test_damaged_image_archive_refused);
+	CU_add_test(s, "docker-archive: a foreign layer in LayerSources is refused; --platform checked",
+		    test_docker_foreign_layer);
 	CU_add_test(s, "docker-archive: member twice, tag matching two images",
 		    test_docker_duplicate_member);
 	CU_add_test(s, "FIFO, /dev/zero, /dev/null refused (issue 13 #6, #7)", test_odd_paths_refused);
