@@ -14,7 +14,8 @@
 # (ERROR: nothing was compared, so it does not agree).  Markdown on stdout.
 # A pair must differ in its backend and in nothing else it was run with (fs,
 # mode, cut, write_cache, mkfs/mount options, layout, workload, images,
-# device_size, crash points): a pair on one backend (SAME BACKEND) or set
+# device_size, crash points, and what it tested, tested_sha256, when both
+# sides have it): a pair on one backend (SAME BACKEND) or set
 # up differently (SETUP DIFFERS) compares no backends, and is an input
 # error.
 # Exit: 0 every pair agrees, 1 some pair disagrees, is an error on both
@@ -36,6 +37,7 @@ jq -r --arg a "$a" --arg b "$b" '
 		verdict, committed, fsck, lost, expect, reason: (.reason // ""), backend,
 		setup: {fs, mode, cut, write_cache, mkfs_opts, mount_opts, layout, workload,
 			images, device_size, crash_points: (.crash_points.asked // null)},
+		tested: (.tested_sha256 // null),
 		cp: (if .crash_points then
 			(.crash_points.points | length) as $n
 			| ([.crash_points.points[] | select(.mounted != true or .fsck != "clean" or (.after_commit == true and .committed != true))] | length) as $bad
@@ -43,6 +45,10 @@ jq -r --arg a "$a" --arg b "$b" '
 		     else "-" end)
 	};
 	def rest: (.id | split("/") | .[1:] | join("/"));
+	# What each side tested (its commit record), when both sides say: a
+	# side that erred before its commit has nothing to compare.
+	def setup_with($p; $q): $p.setup + (if $p.tested != null and $q.tested != null
+					    then {tested_sha256: $p.tested} else {} end);
 	[.cases[] | select(.id | startswith($a + "/"))] as $xa
 	| [.cases[] | select(.id | startswith($b + "/"))] as $xb
 	| ($xa | map({key: rest, value: side}) | from_entries) as $A
@@ -54,10 +60,11 @@ jq -r --arg a "$a" --arg b "$b" '
 	  elif $x.backend == $y.backend then
 		[$k, "SAME BACKEND", "\($x.verdict) / \($y.verdict)", "-", "-", "-", "-",
 		 "both ran on backend \($x.backend // "?"): nothing about backends is compared"]
-	  elif $x.setup != $y.setup then
-		[$k, "SETUP DIFFERS", "\($x.verdict) / \($y.verdict)", "-", "-", "-", "-",
-		 ([$x.setup | keys[] as $f | select($x.setup[$f] != $y.setup[$f])
-		   | "\($f) \($x.setup[$f] | tojson) / \($y.setup[$f] | tojson)"] | join(", "))
+	  elif setup_with($x; $y) != setup_with($y; $x) then
+		setup_with($x; $y) as $sx | setup_with($y; $x) as $sy
+		| [$k, "SETUP DIFFERS", "\($x.verdict) / \($y.verdict)", "-", "-", "-", "-",
+		 ([$sx | keys[] as $f | select($sx[$f] != $sy[$f])
+		   | "\($f) \($sx[$f] | tojson) / \($sy[$f] | tojson)"] | join(", "))
 		 + ": the pair differs in more than its backend"]
 	  else
 		([$x.verdict == $y.verdict, $x.committed == $y.committed, $x.fsck == $y.fsck,

@@ -233,6 +233,8 @@ static json_t *case_json(const struct pc_case_result *res)
 		put_str(o, "cut_syncfs", res->cut_syncfs);
 	if (res->cut_umount[0])
 		put_str(o, "cut_umount", res->cut_umount);
+	if (res->tested_sha256[0])
+		put_str(o, "tested_sha256", res->tested_sha256);
 	put_str(o, "write_cache", c->volatile_cache ? "volatile" : "durable");
 	if (c->volatile_cache) {
 		put_int(o, "cache_lost_blocks", res->cache_lost_blocks);

@@ -16,7 +16,8 @@ const char *const pc_res_phases[PC_RES_NPHASES] = {
 };
 const char *const pc_res_io[PC_RES_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
 const char *const pc_res_setup[PC_RES_NSETUP] = {
-	"mkfs_opts", "mount_opts", "backend", "cut", "write_cache", "layout", "workload", "images",
+	"mkfs_opts", "mount_opts", "backend", "cut", "write_cache", "layout", "workload",
+	"tested_sha256", "images",
 };
 
 /* The largest results.json read (a run of 100000 cases is ~300 MB less). */
@@ -133,6 +134,9 @@ static int get_setup(const struct pc_results *r, size_t i, json_t *o, char **set
 	for (size_t k = 0; k + 1 < PC_RES_NSETUP; k++)
 		if (get_str(r, i, o, pc_res_setup[k], 0, &setup[k]) < 0)
 			return -1;
+	const char *tested = setup[PC_RES_NSETUP - 2];
+	if (tested && (strlen(tested) != 64 || strspn(tested, "0123456789abcdef") != 64))
+		return pc_results_bad(r, i, "tested_sha256", "not 64 lowercase hex digits");
 	return get_images(r, i, o, &setup[PC_RES_NSETUP - 1]);
 }
 

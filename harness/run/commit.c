@@ -18,6 +18,8 @@
  * devices that tear the write anyway: a record without it is not a commit.
  */
 #include "run/commit.h"
+#include "run/result.h"
+#include "util/digest.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -99,6 +101,19 @@ void pc_commit_build_digest(struct pc_commit *rec, const unsigned char digest[32
 	snprintf(rec->mode, sizeof(rec->mode), "%s", mode);
 	rec->entries = entries;
 	rec->layer = layer;
+}
+
+void pc_commit_note_tested(struct pc_case_result *r, const struct pc_commit *rec)
+{
+	if (!r->tested_sha256[0]) {
+		memcpy(r->tested_sha256, rec->manifest_sha256, sizeof(r->tested_sha256));
+		return;
+	}
+	char *both = xasprintf("%s %s", r->tested_sha256, rec->manifest_sha256);
+	unsigned char md[PC_SHA256_LEN];
+	pc_sha256(both, strlen(both), md);
+	pc_hex(md, PC_SHA256_LEN, r->tested_sha256);
+	free(both);
 }
 
 int pc_commit_write(const char *dir, const struct pc_commit *c)

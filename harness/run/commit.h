@@ -30,5 +30,11 @@ int pc_commit_write(const char *dir, const struct pc_commit *c);
 /* 1: present and well-formed (filled in); 0: absent or unreadable or
  * malformed (a torn record is not a commit); -1: error accessing DIR. */
 int pc_commit_read(const char *dir, struct pc_commit *c);
+/* REC is a commit of the case R: its digest becomes R's tested_sha256,
+ * chained after the earlier ones when there are several (layout =
+ * snapshots: one per layer, in layer order), SHA-256 of
+ * "EARLIER-HEX NEW-HEX". */
+struct pc_case_result;
+void pc_commit_note_tested(struct pc_case_result *r, const struct pc_commit *rec);
 
 #endif

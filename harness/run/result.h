@@ -58,6 +58,10 @@ struct pc_case_result {
 	char case_dir[4096];        /* output folder of the case */
 	char cut_syncfs[128];       /* cut = error: what syncfs reported after the cut */
 	char cut_umount[128];       /* what the unmount after the cut reported */
+	/* What the case tested, as its commit records name it: the manifest
+	 * digest of the image's final tree (layout = snapshots: the layers'
+	 * digests chained, pc_commit_note_tested) or the fio job file's. */
+	char tested_sha256[65];
 	/* write_cache = volatile: what the cut rolled back (never flushed). */
 	uint64_t cache_lost_blocks, cache_lost_bytes;
 	struct pc_crash_points cp; /* crash_points > 0 */

@@ -38,6 +38,7 @@ int pc_layout_commit(struct pc_layout_job *j, const char *dir, struct pc_manifes
 	pc_progress_phase("commit");
 	struct pc_commit rec;
 	pc_commit_build(&rec, m, j->c->id, pc_mode_name(j->c->mode), layer);
+	pc_commit_note_tested(j->r, &rec);
 	double t = pc_now();
 	int rc = pc_commit_write(dir, &rec);
 	for (size_t i = 0; rc == 0 && parents && parents[i]; i++)

@@ -857,6 +857,7 @@ static int fio_commit(struct pc_workload_case *w)
 	struct pc_commit rec;
 	pc_commit_build_digest(&rec, digest, w->r->fio.write_ios, w->c->id,
 			       pc_mode_name(w->c->mode), 0);
+	pc_commit_note_tested(w->r, &rec);
 	double t = pc_now();
 	int rc = pc_commit_write(w->mnt, &rec);
 	w->r->t.commit = pc_now() - t;

@@ -31,6 +31,19 @@ jq '.cases |= map(if .group == "b" then .mount_opts = "noatime" else . end)' "$T
 agree 2 "$TMP/opts"
 grep -q '^- ext4/syncfs: mount_opts "" / "noatime": the pair differs in more than its backend' "$TMP/out" ||
 	{ cat "$TMP/out"; fail "SETUP DIFFERS does not name mount_opts"; }
+# Both ran the same image, so they tested the same tree (their commit
+# records' digest); another tree on one side is another setup, and a side
+# without the digest (it erred before its commit) is not.
+[ "$(jq -r '[.cases[].tested_sha256] | unique | length' "$TMP/dm/results.json")" = 1 ] &&
+	jq -r '.cases[0].tested_sha256' "$TMP/dm/results.json" | grep -qx '[0-9a-f]\{64\}' ||
+	fail "the two groups' tested_sha256 are not one digest"
+mkdir "$TMP/tree" "$TMP/notree"
+jq '.cases |= map(if .group == "b" then .tested_sha256 = ("0" * 64) else . end)' "$TMP/dm/results.json" >"$TMP/tree/results.json"
+agree 2 "$TMP/tree"
+grep -q '^- ext4/syncfs: tested_sha256 "[0-9a-f]*" / "0*": the pair differs in more than its backend' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "SETUP DIFFERS does not name tested_sha256"; }
+jq '.cases |= map(if .group == "b" then del(.tested_sha256) else . end)' "$TMP/dm/results.json" >"$TMP/notree/results.json"
+agree 0 "$TMP/notree"
 mv "$TMP/dm/results.json" "$TMP/r/results.json"
 agree 0 "$TMP/r"
 grep -q '^| ext4/syncfs | agree | pass / pass |' "$TMP/out" || { cat "$TMP/out"; fail "the pair does not agree"; }

@@ -84,6 +84,15 @@ compare 1 "$TMP/base" "$TMP/setup"
 grep -q "setup changed\*\* | pass | pass | .* | mount_opts '' -> 'nobarrier' |" "$TMP/cmp.out" ||
 	{ cat "$TMP/cmp.out"; fail "setup change not reported"; }
 compare 0 "$TMP/base" "$TMP/setup" --allow-setup-change
+# The same image file, another tree (a tag that moved, a layer rebuilt):
+# what the case tested (its commit record's digest) differs.
+jq -r '.cases[0].tested_sha256' "$TMP/base/results.json" | grep -qx '[0-9a-f]\{64\}' ||
+	fail "results.json has no tested_sha256"
+mkdir "$TMP/tree"
+jq '.cases[0].tested_sha256 = ("f" * 64)' "$TMP/base/results.json" > "$TMP/tree/results.json"
+compare 1 "$TMP/base" "$TMP/tree"
+grep -q "setup changed\*\* | pass | pass | .* | tested_sha256 '[0-9a-f]*' -> 'f*' |" "$TMP/cmp.out" ||
+	{ cat "$TMP/cmp.out"; fail "another tree tested is not a setup change"; }
 
 # Known failures (here the scenario key; run --known below): the failure is
 # known (exit 0), a stale entry for a case that passes is an unexpected pass.

@@ -192,6 +192,9 @@ a() { case_field "$out" a/ext4/none "$1"; }
 grep -qx 'iodepth=1' "$(a .case_dir)/verify.fio" || fail "libaio: the verify pass does not read one block at a time"
 [ "$(a '.fio.jobs[0].read_back')" -eq 512 ] ||
 	fail "libaio iodepth=8 cut at the end: read back $(a '.fio.jobs[0].read_back') of 512 blocks"
+# what it tested: the job file's bytes
+[ "$(a .tested_sha256)" = "$(sha256sum < "$TMP/aio.fio" | cut -d' ' -f1)" ] ||
+	fail "libaio: tested_sha256 $(a .tested_sha256) is not the job file's SHA-256"
 
 # ---- cut_at = end: every block written is read back (with the saved
 # state, fio 3.33 skipped the last block of a job ending with a sync)

@@ -23,6 +23,10 @@ INI
 
 run_scenario 0 "$TMP/snapshots.ini"
 [ "$(jq '.cases | length' "$out/results.json")" -eq 4 ] || fail "expected 4 cases"
+# One image, one layout: every case tested the same layers (their commit
+# records' digests chained), whatever the fs and mode.
+[ "$(jq -r '[.cases[].tested_sha256] | unique | .[]' "$out/results.json" | grep -cx '[0-9a-f]\{64\}')" -eq 1 ] ||
+	fail "the cases' tested_sha256 are not one digest: $(jq -c '[.cases[].tested_sha256]' "$out/results.json")"
 
 for fs in ext4 xfs; do
 	for mode in none syncfs; do

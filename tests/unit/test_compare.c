@@ -290,6 +290,9 @@ static void test_coverage_lost(void)
 	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"committed\":true,\"lost\":0," \
 	"\"timings_s\":{\"total\":1},\"io\":{},\"mount_opts\":\"" mount "\",\"images\":" images "}"
 
+#define HEX8(c) c c c c c c c c
+#define HEX64(c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c)
+
 /* A case run on another setup than in BASE (options, image files) was not
  * checked as BASE checked it: lost coverage unless --allow-setup-change.
  * The image files count by name (each machine has its own paths); a field
@@ -333,6 +336,26 @@ static void test_setup_changed(void)
 	CU_ASSERT_EQUAL(r.setup_changed, 0);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
 	pc_cmp_report_free(&r);
+	/* The same image file name, another tree (a tag that moved): the
+	 * commit records' digests differ. */
+	memset(&r, 0, sizeof(r));
+	char *t1 = put(dir, "t1.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"img.tar\"],\"tested_sha256\":\"" HEX64(a) "\"") "]}");
+	char *t2 = put(dir, "t2.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"img.tar\"],\"tested_sha256\":\"" HEX64(b) "\"") "]}");
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t1, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t2, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.setup_changed, 1);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "tested_sha256 'aaaaaaaa"));
+	free(md);
+	pc_cmp_report_free(&r);
+	free(t1);
+	free(t2);
 	free(b);
 	free(n);
 	free(old);

@@ -137,6 +137,19 @@ static void test_setup(void)
 		CU_ASSERT(want ? v && !strcmp(v, want) : !v);
 	}
 	pc_results_free(&r);
+	/* what the case tested: a commit record's digest, nothing else */
+	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	char *good = xasprintf(ONE(GOOD ",\"tested_sha256\":\"%s\""), hex);
+	CU_ASSERT_EQUAL_FATAL(load(good, &r), 0);
+	for (size_t k = 0; k < PC_RES_NSETUP; k++)
+		if (!strcmp(names[k], "tested_sha256"))
+			CU_ASSERT(r.v[0].setup[k] && !strcmp(r.v[0].setup[k], hex));
+	pc_results_free(&r);
+	free(good);
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"tested_sha256\":\"ABC\""), &r), -1);
+	char *upper = xasprintf(ONE(GOOD ",\"tested_sha256\":\"%.63sA\""), hex);
+	CU_ASSERT_EQUAL(load(upper, &r), -1);
+	free(upper);
 }
 
 void register_results_reader_tests(void)
