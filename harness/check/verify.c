@@ -638,6 +638,19 @@ static int in_manifest_xattrs(const struct pc_entry *e, const char *name)
 	return 0;
 }
 
+/* Whether an xattr NAME on disk that the manifest lacks is a finding.  XFS
+ * lists a POSIX ACL twice, as system.posix_acl_* and under the names it
+ * stores it by, trusted.SGI_ACL_FILE and trusted.SGI_ACL_DEFAULT (never in
+ * a manifest: a layer that gives them is refused); the ACL is checked
+ * through the first. */
+static int checked_xattr(const char *name)
+{
+	if (!strcmp(name, "trusted.SGI_ACL_FILE") || !strcmp(name, "trusted.SGI_ACL_DEFAULT"))
+		return 0;
+	return !strncmp(name, "user.", 5) || !strncmp(name, "trusted.", 8) ||
+	       !strncmp(name, "system.posix_acl_", 17) || !strcmp(name, "security.capability");
+}
+
 /* PATH_FD: the entry's O_PATH descriptor; CONTENT_FD: the same inode open
  * for reading, or -1. */
 static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, int content_fd)
@@ -663,8 +676,10 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 			xattr_value_differs(v, e, x, val, (size_t)n);
 		free(val);
 	}
-	/* Unexpected names: user.* and ACLs only; the system adds security.*
-	 * (SELinux labels) and others of its own. */
+	/* Unexpected names: those only a layer (or damage) puts there.  The
+	 * system adds security.* labels of its own (SELinux, IMA, EVM), but
+	 * never a file capability or a trusted.* xattr (an overlay layer
+	 * folder's opaque marker is one). */
 	size_t len;
 	char *names;
 	if (list_xattrs(&src, &names, &len) < 0)
@@ -672,8 +687,7 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 			    "cannot list xattrs: %s (unexpected ones not checked)", strerror(errno));
 	for (size_t off = 0; names && off < len; off += strlen(names + off) + 1) {
 		const char *name = names + off;
-		int ours = !strncmp(name, "user.", 5) || !strncmp(name, "system.posix_acl_", 17);
-		if (ours && !in_manifest_xattrs(e, name)) {
+		if (checked_xattr(name) && !in_manifest_xattrs(e, name)) {
 			char *en = esc(name);
 			add_finding(v, PC_F_XATTR, e->path, "xattr %s unexpected", en);
 			free(en);

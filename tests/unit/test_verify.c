@@ -380,12 +380,24 @@ static void test_xattr(void)
 	expect_only(&f, PC_F_XATTR, 1, 1, "f", "xattr user.test=616264, expected 616263");
 	CU_ASSERT_EQUAL_FATAL(setxattr(p, "user.test", "abc", 3, 0), 0);
 	free(p);
-	/* present on disk, not in the manifest: reported for user.* only
-	 * (the system adds security.* and the like) */
+	/* present on disk, not in the manifest: reported for user.*,
+	 * trusted.*, ACLs and file capabilities, not for the security.*
+	 * labels the system adds */
 	p = at(&f, "d");
-	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.powercut", "1", 1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "security.powercut", "1", 1, 0), 0);
 	run(&f);
 	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "security.powercut"), 0);
+	/* XFS lists an ACL under its own trusted.* names too */
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.SGI_ACL_FILE", "1", 1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.SGI_ACL_DEFAULT", "1", 1, 0), 0);
+	run(&f);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "trusted.SGI_ACL_FILE"), 0);
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "trusted.SGI_ACL_DEFAULT"), 0);
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.overlay.opaque", "y", 1, 0), 0);
+	expect_only(&f, PC_F_XATTR, 1, 1, "d", "xattr trusted.overlay.opaque unexpected");
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "trusted.overlay.opaque"), 0);
 	CU_ASSERT_EQUAL_FATAL(setxattr(p, "user.new one", "1", 1, 0), 0);
 	free(p);
 	expect_only(&f, PC_F_XATTR, 1, 1, "d", "xattr user.new%20one unexpected");
@@ -396,6 +408,13 @@ static void test_xattr(void)
 	CU_ASSERT_EQUAL_FATAL(setxattr(p = at(&f, "f"), "user.extra", "1", 1, 0), 0);
 	free(p);
 	expect_only(&f, PC_F_XATTR, 1, 1, "f", "xattr user.extra unexpected");
+	CU_ASSERT_EQUAL_FATAL(removexattr(p = at(&f, "f"), "user.extra"), 0);
+	/* a capability the image did not give (revision 2, CAP_NET_RAW) */
+	struct vfs_cap_data cap = { .magic_etc = VFS_CAP_REVISION_2 };
+	cap.data[0].permitted = 1u << CAP_NET_RAW;
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "security.capability", &cap, sizeof(cap), 0), 0);
+	free(p);
+	expect_only(&f, PC_F_XATTR, 1, 1, "f", "xattr security.capability unexpected");
 	teardown(&f);
 }
 
