@@ -1114,14 +1114,14 @@ static int cmp_finding_path(const void *a, const void *b)
 
 /* ---- entry point --------------------------------------------------------- */
 
-void pc_verify_all_missing(struct pc_manifest *m, struct pc_verify_result *out)
+static void all_missing(struct pc_manifest *m, const char *why, struct pc_verify_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct vctx v = { .m = m, .rootfd = -1, .out = out };
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
 	for (size_t i = 0; i < n; i++) {
-		add_finding(&v, PC_F_MISSING, entries[i]->path, "not found (the root folder is gone)");
+		add_finding(&v, PC_F_MISSING, entries[i]->path, "not found (%s)", why);
 		out->checked++;
 		out->lost++;
 	}
@@ -1166,6 +1166,38 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
 {
 	return verify_tree(m, root, CHECK_NLINK, out);
+}
+
+int pc_verify_tree_after_cut(struct pc_manifest *m, const char *root,
+			     struct pc_verify_result *out)
+{
+	struct stat st;
+	int err = 0;
+	if (lstat(root, &st) < 0)
+		err = errno;
+	else if (!S_ISDIR(st.st_mode))
+		err = ENOTDIR;
+	else {
+		int fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			err = errno;
+		else
+			close(fd);
+	}
+	if (!err)
+		return pc_verify_tree(m, root, out);
+	if (err == ENOMEM || err == EMFILE || err == ENFILE)
+		return pc_fail_errno(PC_ERR_RUN, err, "open %s for verify", root);
+	char why[128];
+	if (err == ENOENT)
+		snprintf(why, sizeof(why), "the root folder is gone");
+	else if (err == ENOTDIR)
+		snprintf(why, sizeof(why), "the root folder is now a %s",
+			 disk_type_name(st.st_mode));
+	else
+		snprintf(why, sizeof(why), "the root folder cannot be opened: %s", strerror(err));
+	all_missing(m, why, out);
+	return 0;
 }
 
 int pc_verify_view(struct pc_manifest *m, const char *root, struct pc_verify_result *out)

@@ -190,6 +190,19 @@ static void test_layer_folder_lost(void)
 	outcome_free(&o);
 }
 
+/* A layer folder that is a file after the cut: a loss, as a folder gone
+ * is, not an error of the case. */
+static void test_layer_folder_replaced(void)
+{
+	struct outcome o;
+	run_damaged("rm -rf snapshots/2/fs && echo x > snapshots/2/fs", &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT(has_finding(&o.r, PC_F_MISSING, "snapshots/2/fs/e/new"));
+	CU_ASSERT(o.layer_lost[1] >= 4);
+	CU_ASSERT(!o.r.overlay_verified);
+	outcome_free(&o);
+}
+
 /* 100 layers (Docker allows 127) below a long folder whose name holds the
  * ':' and ',' of the overlay option syntax: the merged view is mounted and
  * verified (the lowerdir option, with absolute paths, outgrew the page
@@ -235,5 +248,7 @@ void register_snapshots_tests(void)
 	CU_add_test(s, "an opaque marker added to a layer folder", test_opaque_added);
 	CU_add_test(s, "a layer folder lost after its commit: every entry missing",
 		    test_layer_folder_lost);
+	CU_add_test(s, "a layer folder replaced by a file after its commit",
+		    test_layer_folder_replaced);
 	CU_add_test(s, "100 layers below a folder named with ':' and ','", test_many_layers);
 }

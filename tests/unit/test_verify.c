@@ -695,22 +695,38 @@ static void test_bad_root(void)
 }
 
 /* The runner's answer to a root folder that did not survive the cut. */
+/* After a cut: a root folder that is gone, or is no longer a folder, is
+ * every entry missing (a loss), not an error of the run. */
 static void test_all_missing(void)
 {
 	struct pc_manifest *m = pc_manifest_new();
 	pc_manifest_put(m, "b");
 	pc_manifest_put(m, "a");
 	pc_manifest_put(m, "a/c");
-	struct pc_verify_result r;
-	pc_verify_all_missing(m, &r);
-	CU_ASSERT_EQUAL(r.checked, 3);
-	CU_ASSERT_EQUAL(r.lost, 3);
-	CU_ASSERT_EQUAL_FATAL(r.nfindings, 3);
-	CU_ASSERT_EQUAL(r.counts[PC_F_MISSING], 3);
-	CU_ASSERT_STRING_EQUAL(r.findings[0].path, "a");
-	CU_ASSERT_STRING_EQUAL(r.findings[2].path, "b");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[1].detail, "root folder is gone"));
-	pc_verify_result_free(&r);
+	char *dir = unit_tmpdir(), *root = xasprintf("%s/rootfs", dir);
+	static const char *const why[] = { "root folder is gone", "root folder is now a reg",
+					   "root folder is now a symlink" };
+	for (int k = 0; k < 3; k++) {
+		if (k == 1)
+			CU_ASSERT_EQUAL_FATAL(pc_write_file(root, "x", 1, 0), 0);
+		if (k == 2) {
+			CU_ASSERT_EQUAL_FATAL(unlink(root), 0);
+			CU_ASSERT_EQUAL_FATAL(symlink(".", root), 0);
+		}
+		struct pc_verify_result r;
+		CU_ASSERT_EQUAL_FATAL(pc_verify_tree_after_cut(m, root, &r), 0);
+		CU_ASSERT_EQUAL(r.checked, 3);
+		CU_ASSERT_EQUAL(r.lost, 3);
+		CU_ASSERT_EQUAL_FATAL(r.nfindings, 3);
+		CU_ASSERT_EQUAL(r.counts[PC_F_MISSING], 3);
+		CU_ASSERT_STRING_EQUAL(r.findings[0].path, "a");
+		CU_ASSERT_STRING_EQUAL(r.findings[2].path, "b");
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[1].detail, why[k]));
+		pc_verify_result_free(&r);
+	}
+	unit_rmtree(dir);
+	free(root);
+	free(dir);
 	pc_manifest_free(m);
 }
 
@@ -1015,7 +1031,7 @@ void register_verify_tests(void)
 	CU_add_test(s, "char device rdev", test_rdev);
 	CU_add_test(s, "hostile symlinked directory", test_hostile);
 	CU_add_test(s, "unopenable root", test_bad_root);
-	CU_add_test(s, "root gone: every entry missing", test_all_missing);
+	CU_add_test(s, "root gone or not a folder after a cut: every entry missing", test_all_missing);
 	CU_add_test(s, "paths longer than PATH_MAX", test_long_path);
 	CU_add_test(s, "16 workers: the same findings in the same order", test_parallel_order);
 }
