@@ -515,7 +515,7 @@ static int check_regular(struct vctx *v, const struct pc_entry *e, const struct 
 			    (unsigned long long)sb->st_size, (unsigned long long)e->size);
 		return -1; /* a content finding would say the same again */
 	}
-	return e->has_digest ? check_content(v, e, sb) : -1;
+	return check_content(v, e, sb); /* verify_tree saw a digest for every file */
 }
 
 static void check_link(struct vctx *v, const struct pc_entry *e, int fd)
@@ -1127,6 +1127,23 @@ static void all_missing(struct pc_manifest *m, const char *why, struct pc_verify
 	}
 }
 
+/* A regular file the manifest has no digest for (one built in memory
+ * whose hashing never finished) would have its content go unchecked: an
+ * error, never a pass. */
+static int check_digests(struct pc_entry *const *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (entries[i]->type != PC_FT_REG || entries[i]->has_digest)
+			continue;
+		char *e = esc(entries[i]->path);
+		int rc = pc_fail(PC_ERR_RUN, "verify: the manifest has no sha256 for %s: its "
+				 "content cannot be checked", e);
+		free(e);
+		return rc;
+	}
+	return 0;
+}
+
 static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 		       struct pc_verify_result *out)
 {
@@ -1145,6 +1162,10 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	struct vctx v = { .m = m, .rootfd = rootfd, .out = out, .flags = flags };
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
+	if (check_digests(entries, n) < 0) {
+		close(rootfd);
+		return -1;
+	}
 	count_group_members(&v, entries, n);
 	int rc = pc_check_interrupted();
 	if (rc == 0 && check_entries(&v, entries, n) < 0)

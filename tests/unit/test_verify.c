@@ -695,6 +695,18 @@ static void test_bad_root(void)
 }
 
 /* The runner's answer to a root folder that did not survive the cut. */
+/* A file the manifest has no digest for: verify refuses to run (its
+ * content would go unchecked), it does not pass. */
+static void test_no_digest(void)
+{
+	struct fixture f;
+	setup(&f);
+	pc_manifest_get(f.m, "etc/passwd")->has_digest = 0;
+	CU_ASSERT_EQUAL(pc_verify_tree(f.m, f.root, &f.r), -1);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	teardown(&f);
+}
+
 /* After a cut: a root folder that is gone, or is no longer a folder, is
  * every entry missing (a loss), not an error of the run. */
 static void test_all_missing(void)
@@ -1031,6 +1043,7 @@ void register_verify_tests(void)
 	CU_add_test(s, "char device rdev", test_rdev);
 	CU_add_test(s, "hostile symlinked directory", test_hostile);
 	CU_add_test(s, "unopenable root", test_bad_root);
+	CU_add_test(s, "a file without a digest: an error, not a pass", test_no_digest);
 	CU_add_test(s, "root gone or not a folder after a cut: every entry missing", test_all_missing);
 	CU_add_test(s, "paths longer than PATH_MAX", test_long_path);
 	CU_add_test(s, "16 workers: the same findings in the same order", test_parallel_order);
