@@ -515,7 +515,7 @@ static int check_regular(struct vctx *v, const struct pc_entry *e, const struct 
 			    (unsigned long long)sb->st_size, (unsigned long long)e->size);
 		return -1; /* a content finding would say the same again */
 	}
-	return e->has_digest ? check_content(v, e, sb) : -1;
+	return check_content(v, e, sb); /* verify_tree saw a digest for every file */
 }
 
 static void check_link(struct vctx *v, const struct pc_entry *e, int fd)
@@ -638,6 +638,19 @@ static int in_manifest_xattrs(const struct pc_entry *e, const char *name)
 	return 0;
 }
 
+/* Whether an xattr NAME on disk that the manifest lacks is a finding.  XFS
+ * lists a POSIX ACL twice, as system.posix_acl_* and under the names it
+ * stores it by, trusted.SGI_ACL_FILE and trusted.SGI_ACL_DEFAULT (never in
+ * a manifest: a layer that gives them is refused); the ACL is checked
+ * through the first. */
+static int checked_xattr(const char *name)
+{
+	if (!strcmp(name, "trusted.SGI_ACL_FILE") || !strcmp(name, "trusted.SGI_ACL_DEFAULT"))
+		return 0;
+	return !strncmp(name, "user.", 5) || !strncmp(name, "trusted.", 8) ||
+	       !strncmp(name, "system.posix_acl_", 17) || !strcmp(name, "security.capability");
+}
+
 /* PATH_FD: the entry's O_PATH descriptor; CONTENT_FD: the same inode open
  * for reading, or -1. */
 static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, int content_fd)
@@ -663,8 +676,10 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 			xattr_value_differs(v, e, x, val, (size_t)n);
 		free(val);
 	}
-	/* Unexpected names: user.* and ACLs only; the system adds security.*
-	 * (SELinux labels) and others of its own. */
+	/* Unexpected names: those only a layer (or damage) puts there.  The
+	 * system adds security.* labels of its own (SELinux, IMA, EVM), but
+	 * never a file capability or a trusted.* xattr (an overlay layer
+	 * folder's opaque marker is one). */
 	size_t len;
 	char *names;
 	if (list_xattrs(&src, &names, &len) < 0)
@@ -672,8 +687,7 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 			    "cannot list xattrs: %s (unexpected ones not checked)", strerror(errno));
 	for (size_t off = 0; names && off < len; off += strlen(names + off) + 1) {
 		const char *name = names + off;
-		int ours = !strncmp(name, "user.", 5) || !strncmp(name, "system.posix_acl_", 17);
-		if (ours && !in_manifest_xattrs(e, name)) {
+		if (checked_xattr(name) && !in_manifest_xattrs(e, name)) {
 			char *en = esc(name);
 			add_finding(v, PC_F_XATTR, e->path, "xattr %s unexpected", en);
 			free(en);
@@ -1120,17 +1134,34 @@ static int cmp_finding_path(const void *a, const void *b)
 
 /* ---- entry point --------------------------------------------------------- */
 
-void pc_verify_all_missing(struct pc_manifest *m, struct pc_verify_result *out)
+static void all_missing(struct pc_manifest *m, const char *why, struct pc_verify_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct vctx v = { .m = m, .rootfd = -1, .out = out };
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
 	for (size_t i = 0; i < n; i++) {
-		add_finding(&v, PC_F_MISSING, entries[i]->path, "not found (the root folder is gone)");
+		add_finding(&v, PC_F_MISSING, entries[i]->path, "not found (%s)", why);
 		out->checked++;
 		out->lost++;
 	}
+}
+
+/* A regular file the manifest has no digest for (one built in memory
+ * whose hashing never finished) would have its content go unchecked: an
+ * error, never a pass. */
+static int check_digests(struct pc_entry *const *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (entries[i]->type != PC_FT_REG || entries[i]->has_digest)
+			continue;
+		char *e = esc(entries[i]->path);
+		int rc = pc_fail(PC_ERR_RUN, "verify: the manifest has no sha256 for %s: its "
+				 "content cannot be checked", e);
+		free(e);
+		return rc;
+	}
+	return 0;
 }
 
 static int verify_tree(struct pc_manifest *m, const char *root, int flags,
@@ -1151,6 +1182,10 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	struct vctx v = { .m = m, .rootfd = rootfd, .out = out, .flags = flags };
 	size_t n;
 	struct pc_entry *const *entries = pc_manifest_sorted(m, &n);
+	if (check_digests(entries, n) < 0) {
+		close(rootfd);
+		return -1;
+	}
 	count_group_members(&v, entries, n);
 	int rc = pc_check_interrupted();
 	if (rc == 0 && check_entries(&v, entries, n) < 0)
@@ -1172,6 +1207,38 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 int pc_verify_tree(struct pc_manifest *m, const char *root, struct pc_verify_result *out)
 {
 	return verify_tree(m, root, CHECK_NLINK, out);
+}
+
+int pc_verify_tree_after_cut(struct pc_manifest *m, const char *root,
+			     struct pc_verify_result *out)
+{
+	struct stat st;
+	int err = 0;
+	if (lstat(root, &st) < 0)
+		err = errno;
+	else if (!S_ISDIR(st.st_mode))
+		err = ENOTDIR;
+	else {
+		int fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			err = errno;
+		else
+			close(fd);
+	}
+	if (!err)
+		return pc_verify_tree(m, root, out);
+	if (err == ENOMEM || err == EMFILE || err == ENFILE)
+		return pc_fail_errno(PC_ERR_RUN, err, "open %s for verify", root);
+	char why[128];
+	if (err == ENOENT)
+		snprintf(why, sizeof(why), "the root folder is gone");
+	else if (err == ENOTDIR)
+		snprintf(why, sizeof(why), "the root folder is now a %s",
+			 disk_type_name(st.st_mode));
+	else
+		snprintf(why, sizeof(why), "the root folder cannot be opened: %s", strerror(err));
+	all_missing(m, why, out);
+	return 0;
 }
 
 int pc_verify_view(struct pc_manifest *m, const char *root, struct pc_verify_result *out)

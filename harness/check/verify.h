@@ -64,9 +64,13 @@ int pc_verify_tree(struct pc_manifest *m, const char *root,
  * is not an extra entry. */
 int pc_verify_view(struct pc_manifest *m, const char *root,
 		   struct pc_verify_result *out);
-/* The root folder itself did not survive a cut (a device that lost all it
- * was sent since its mkfs): report every entry of M missing. */
-void pc_verify_all_missing(struct pc_manifest *m, struct pc_verify_result *out);
+/* pc_verify_tree after a cut, where ROOT itself may be lost: gone (a device
+ * that lost all it was sent since its mkfs), no longer a folder, or not
+ * openable (EIO, EUCLEAN, ...).  That is every entry of M missing, saying
+ * why (a loss, as any other), not an error of the run; a reason of the
+ * machine's (ENOMEM, EMFILE, ENFILE) stays one. */
+int pc_verify_tree_after_cut(struct pc_manifest *m, const char *root,
+			     struct pc_verify_result *out);
 void pc_verify_result_free(struct pc_verify_result *r);
 
 #endif

@@ -176,10 +176,7 @@ static int look_inside(const char *mnt, const struct pc_crash_target *t,
 	if (pc_path_join(rootfs, sizeof(rootfs), mnt, "rootfs") < 0)
 		return -1;
 	struct pc_verify_result vr;
-	struct stat st;
-	if (lstat(rootfs, &st) < 0 && errno == ENOENT)
-		pc_verify_all_missing(t->manifest, &vr);
-	else if (pc_verify_tree(t->manifest, rootfs, &vr) < 0)
+	if (pc_verify_tree_after_cut(t->manifest, rootfs, &vr) < 0)
 		return -1;
 	pt->checked = vr.checked;
 	pt->lost = vr.lost + vr.counts[PC_F_EXTRA];

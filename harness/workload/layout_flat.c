@@ -61,12 +61,7 @@ static int flat_verify(struct pc_layout_job *j)
 	if (rc < 0)
 		return -1;
 	j->r->committed = rc == 1;
-	struct stat st;
-	if (lstat(rootfs, &st) < 0 && errno == ENOENT) {
-		pc_verify_all_missing(j->manifest, &j->r->vr);
-		return 0;
-	}
-	return pc_verify_tree(j->manifest, rootfs, &j->r->vr);
+	return pc_verify_tree_after_cut(j->manifest, rootfs, &j->r->vr);
 }
 
 const struct pc_layout_ops pc_layout_flat = {

@@ -199,10 +199,8 @@ static int verify_layer(struct pc_layout_job *j, struct snapshots *s, size_t i)
 	if (!lr->committed)
 		return 0;
 	j->r->layers_committed++;
-	struct pc_verify_result vr;
-	if (lstat(fs, &st) < 0 && errno == ENOENT)
-		pc_verify_all_missing(s->layer_m[i], &vr); /* a loss, as in the flat layout */
-	else if (pc_verify_tree(s->layer_m[i], fs, &vr) < 0)
+	struct pc_verify_result vr; /* a lost layer folder is a loss, as in the flat layout */
+	if (pc_verify_tree_after_cut(s->layer_m[i], fs, &vr) < 0)
 		return -1;
 	count_view(&lr->v, &vr);
 	char prefix[64];

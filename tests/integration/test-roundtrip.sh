@@ -211,6 +211,31 @@ grep -qa 'SCHILY.acl.access' "$TMP/acl1.tar" && grep -qa 'SCHILY.xattr.system.po
 	fail "GNU tar did not store the ACLs both ways: the test proves nothing"
 roundtrip gnutar-acls "$TMP/acl1.tar" "$TMP/acl2.tar"
 
+# The same layers through a run on XFS, flat and as snapshots (layer
+# folders and the overlay's merged view): XFS lists each ACL under its own
+# trusted.SGI_ACL_FILE / trusted.SGI_ACL_DEFAULT names as well, which are
+# the ACL, not unexpected xattrs.
+cat > "$TMP/acl-xfs.ini" <<INI
+[global]
+image = $TMP/acl1.tar $TMP/acl2.tar
+backend = auto
+device_size = auto
+fs = xfs
+modes = syncfs
+
+[flat]
+layout = flat
+
+[snap]
+layout = snapshots
+INI
+run_scenario 0 "$TMP/acl-xfs.ini"
+for id in flat/xfs/syncfs snap/xfs/syncfs; do
+	[ "$(case_field "$out" "$id" .verdict)" = pass ] ||
+		fail "$id: ACL layers on XFS: $(case_field "$out" "$id" .reason)"
+done
+assert_no_leftovers
+
 # Input errors exit 2.
 rc=0; "$POWERCUT" verify "$TMP/no-such-manifest" "$TMP" 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "verify with a missing manifest exited $rc, expected 2"

@@ -160,6 +160,19 @@ static void test_opaque_lost(void)
 	outcome_free(&o);
 }
 
+/* An opaque marker a layer folder did not have: the merged view of this
+ * image is the same (d/a is whited out anyway), but the snapshot is not
+ * what was committed, and any image stacked on it would lose the lower d. */
+static void test_opaque_added(void)
+{
+	struct outcome o;
+	run_damaged("setfattr -n trusted.overlay.opaque -v y snapshots/2/fs/d", &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT(has_finding(&o.r, PC_F_XATTR, "snapshots/2/fs/d"));
+	CU_ASSERT_EQUAL(o.layer_lost[1], 1);
+	outcome_free(&o);
+}
+
 /* A layer folder gone while its commit record survived: every entry of the
  * layer is missing (a loss, not an error), and the merged view, which
  * cannot be mounted as containerd would, is not verified. */
@@ -174,6 +187,19 @@ static void test_layer_folder_lost(void)
 	CU_ASSERT(o.layer_lost[1] >= 4);
 	CU_ASSERT(!o.r.overlay_verified);
 	CU_ASSERT_PTR_NOT_NULL(strstr(o.r.reason, "snapshots/2/fs"));
+	outcome_free(&o);
+}
+
+/* A layer folder that is a file after the cut: a loss, as a folder gone
+ * is, not an error of the case. */
+static void test_layer_folder_replaced(void)
+{
+	struct outcome o;
+	run_damaged("rm -rf snapshots/2/fs && echo x > snapshots/2/fs", &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT(has_finding(&o.r, PC_F_MISSING, "snapshots/2/fs/e/new"));
+	CU_ASSERT(o.layer_lost[1] >= 4);
+	CU_ASSERT(!o.r.overlay_verified);
 	outcome_free(&o);
 }
 
@@ -219,7 +245,10 @@ void register_snapshots_tests(void)
 	CU_add_test(s, "a file lost in a layer folder", test_file_lost);
 	CU_add_test(s, "a lost whiteout device brings the deleted file back", test_whiteout_lost);
 	CU_add_test(s, "a lost opaque xattr brings the hidden files back", test_opaque_lost);
+	CU_add_test(s, "an opaque marker added to a layer folder", test_opaque_added);
 	CU_add_test(s, "a layer folder lost after its commit: every entry missing",
 		    test_layer_folder_lost);
+	CU_add_test(s, "a layer folder replaced by a file after its commit",
+		    test_layer_folder_replaced);
 	CU_add_test(s, "100 layers below a folder named with ':' and ','", test_many_layers);
 }

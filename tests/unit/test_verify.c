@@ -380,12 +380,24 @@ static void test_xattr(void)
 	expect_only(&f, PC_F_XATTR, 1, 1, "f", "xattr user.test=616264, expected 616263");
 	CU_ASSERT_EQUAL_FATAL(setxattr(p, "user.test", "abc", 3, 0), 0);
 	free(p);
-	/* present on disk, not in the manifest: reported for user.* only
-	 * (the system adds security.* and the like) */
+	/* present on disk, not in the manifest: reported for user.*,
+	 * trusted.*, ACLs and file capabilities, not for the security.*
+	 * labels the system adds */
 	p = at(&f, "d");
-	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.powercut", "1", 1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "security.powercut", "1", 1, 0), 0);
 	run(&f);
 	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "security.powercut"), 0);
+	/* XFS lists an ACL under its own trusted.* names too */
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.SGI_ACL_FILE", "1", 1, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.SGI_ACL_DEFAULT", "1", 1, 0), 0);
+	run(&f);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "trusted.SGI_ACL_FILE"), 0);
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "trusted.SGI_ACL_DEFAULT"), 0);
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.overlay.opaque", "y", 1, 0), 0);
+	expect_only(&f, PC_F_XATTR, 1, 1, "d", "xattr trusted.overlay.opaque unexpected");
+	CU_ASSERT_EQUAL_FATAL(removexattr(p, "trusted.overlay.opaque"), 0);
 	CU_ASSERT_EQUAL_FATAL(setxattr(p, "user.new one", "1", 1, 0), 0);
 	free(p);
 	expect_only(&f, PC_F_XATTR, 1, 1, "d", "xattr user.new%20one unexpected");
@@ -396,6 +408,13 @@ static void test_xattr(void)
 	CU_ASSERT_EQUAL_FATAL(setxattr(p = at(&f, "f"), "user.extra", "1", 1, 0), 0);
 	free(p);
 	expect_only(&f, PC_F_XATTR, 1, 1, "f", "xattr user.extra unexpected");
+	CU_ASSERT_EQUAL_FATAL(removexattr(p = at(&f, "f"), "user.extra"), 0);
+	/* a capability the image did not give (revision 2, CAP_NET_RAW) */
+	struct vfs_cap_data cap = { .magic_etc = VFS_CAP_REVISION_2 };
+	cap.data[0].permitted = 1u << CAP_NET_RAW;
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "security.capability", &cap, sizeof(cap), 0), 0);
+	free(p);
+	expect_only(&f, PC_F_XATTR, 1, 1, "f", "xattr security.capability unexpected");
 	teardown(&f);
 }
 
@@ -676,22 +695,50 @@ static void test_bad_root(void)
 }
 
 /* The runner's answer to a root folder that did not survive the cut. */
+/* A file the manifest has no digest for: verify refuses to run (its
+ * content would go unchecked), it does not pass. */
+static void test_no_digest(void)
+{
+	struct fixture f;
+	setup(&f);
+	pc_manifest_get(f.m, "etc/passwd")->has_digest = 0;
+	CU_ASSERT_EQUAL(pc_verify_tree(f.m, f.root, &f.r), -1);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	teardown(&f);
+}
+
+/* After a cut: a root folder that is gone, or is no longer a folder, is
+ * every entry missing (a loss), not an error of the run. */
 static void test_all_missing(void)
 {
 	struct pc_manifest *m = pc_manifest_new();
 	pc_manifest_put(m, "b");
 	pc_manifest_put(m, "a");
 	pc_manifest_put(m, "a/c");
-	struct pc_verify_result r;
-	pc_verify_all_missing(m, &r);
-	CU_ASSERT_EQUAL(r.checked, 3);
-	CU_ASSERT_EQUAL(r.lost, 3);
-	CU_ASSERT_EQUAL_FATAL(r.nfindings, 3);
-	CU_ASSERT_EQUAL(r.counts[PC_F_MISSING], 3);
-	CU_ASSERT_STRING_EQUAL(r.findings[0].path, "a");
-	CU_ASSERT_STRING_EQUAL(r.findings[2].path, "b");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[1].detail, "root folder is gone"));
-	pc_verify_result_free(&r);
+	char *dir = unit_tmpdir(), *root = xasprintf("%s/rootfs", dir);
+	static const char *const why[] = { "root folder is gone", "root folder is now a reg",
+					   "root folder is now a symlink" };
+	for (int k = 0; k < 3; k++) {
+		if (k == 1)
+			CU_ASSERT_EQUAL_FATAL(pc_write_file(root, "x", 1, 0), 0);
+		if (k == 2) {
+			CU_ASSERT_EQUAL_FATAL(unlink(root), 0);
+			CU_ASSERT_EQUAL_FATAL(symlink(".", root), 0);
+		}
+		struct pc_verify_result r;
+		CU_ASSERT_EQUAL_FATAL(pc_verify_tree_after_cut(m, root, &r), 0);
+		CU_ASSERT_EQUAL(r.checked, 3);
+		CU_ASSERT_EQUAL(r.lost, 3);
+		CU_ASSERT_EQUAL_FATAL(r.nfindings, 3);
+		CU_ASSERT_EQUAL(r.counts[PC_F_MISSING], 3);
+		CU_ASSERT_STRING_EQUAL(r.findings[0].path, "a");
+		CU_ASSERT_STRING_EQUAL(r.findings[2].path, "b");
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[1].detail, why[k]));
+		pc_verify_result_free(&r);
+	}
+	unit_rmtree(dir);
+	free(root);
+	free(dir);
 	pc_manifest_free(m);
 }
 
@@ -996,7 +1043,8 @@ void register_verify_tests(void)
 	CU_add_test(s, "char device rdev", test_rdev);
 	CU_add_test(s, "hostile symlinked directory", test_hostile);
 	CU_add_test(s, "unopenable root", test_bad_root);
-	CU_add_test(s, "root gone: every entry missing", test_all_missing);
+	CU_add_test(s, "a file without a digest: an error, not a pass", test_no_digest);
+	CU_add_test(s, "root gone or not a folder after a cut: every entry missing", test_all_missing);
 	CU_add_test(s, "paths longer than PATH_MAX", test_long_path);
 	CU_add_test(s, "16 workers: the same findings in the same order", test_parallel_order);
 }
