@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,57 +74,19 @@ static int lock_dir(const char *dir, struct pc_outdir *od)
 	return rc;
 }
 
-/* Who may own the results folder: root, us, and the user who ran sudo (who
- * can do anything as root already). */
-static int trusted_owner(uid_t uid)
-{
-	if (uid == 0 || uid == geteuid())
-		return 1;
-	const char *s = getenv("SUDO_UID");
-	char *end;
-	errno = 0;
-	unsigned long v = s && *s ? strtoul(s, &end, 10) : 0;
-	return s && *s && !*end && !errno && v == (unsigned long)uid;
-}
-
 /* Root writes the case folders by path (cases/CASE/fsck.log, manifest.txt,
  * fio's output ...).  Anyone who can make or rename names in the results
  * folder can rename cases/ away during the run and put a folder of theirs
  * there with cases/CASE/fsck.log -> /etc/shadow: root then overwrites any
- * file.  So the folder must be writable by a trusted owner only, and every
- * folder above it writable by others only if sticky (as /tmp: no one else
- * can rename the results folder away).  The owners of the folders above
- * are trusted, as they are by any path. */
+ * file.  So are the folders above it (the results folder moved away). */
 static int check_private(const char *dir)
 {
-	char *real = realpath(dir, NULL);
-	if (!real)
-		return pc_fail_errno(PC_ERR_ENV, errno, "results folder %s", dir);
-	int rc = 0;
-	struct stat st;
-	if (stat(real, &st) < 0)
-		rc = pc_fail_errno(PC_ERR_ENV, errno, "results folder %s", dir);
-	else if (!trusted_owner(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)))
-		rc = pc_fail(PC_ERR_INPUT, "results folder %s: others can write to it (owner uid %u, "
-			     "mode %04o): they could plant a symlink where root writes the case "
-			     "files and have root overwrite any file; give a folder only root (or the "
-			     "user who ran sudo) can write to", dir, (unsigned)st.st_uid,
-			     (unsigned)(st.st_mode & 07777));
-	for (char *slash = strrchr(real, '/'); rc == 0 && slash; slash = strrchr(real, '/')) {
-		slash[slash == real] = '\0'; /* the parent: "/a/b" gives "/a", "/a" gives "/" */
-		if (stat(real, &st) < 0)
-			rc = pc_fail_errno(PC_ERR_ENV, errno, "results folder %s: %s", dir, real);
-		else if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
-			rc = pc_fail(PC_ERR_INPUT, "results folder %s: %s, a folder above it, is "
-				     "writable by others (mode %04o) and not sticky: they could "
-				     "replace the results folder during the run; give a folder whose "
-				     "parents only root (or the user who ran sudo) can write to", dir,
-				     real, (unsigned)(st.st_mode & 07777));
-		if (!strcmp(real, "/"))
-			break;
-	}
-	free(real);
-	return rc;
+	char why[PATH_MAX + 128];
+	if (pc_folder_exposed(dir, 1, why, sizeof(why)) == 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "results folder %s: %s: they could plant a symlink where "
+		       "root writes the case files and have root overwrite any file; give a "
+		       "folder only root (or the user who ran sudo) can write to", dir, why);
 }
 
 /* What a run leaves in its folder, finished or interrupted. */

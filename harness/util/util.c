@@ -491,6 +491,49 @@ int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
 	return write_fd(fd, path, data, len, do_fsync);
 }
 
+static int trusted_owner(uid_t uid)
+{
+	if (uid == 0 || uid == geteuid())
+		return 1;
+	const char *s = getenv("SUDO_UID");
+	char *end;
+	errno = 0;
+	unsigned long v = s && *s ? strtoul(s, &end, 10) : 0;
+	return s && *s && !*end && !errno && v == (unsigned long)uid;
+}
+
+/* Group or others can make, remove and rename names in a folder of MODE. */
+static int others_write(mode_t mode)
+{
+	return (mode & (S_IWGRP | S_IWOTH)) != 0;
+}
+
+int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
+{
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return pc_why(why, len, "%s", strerror(errno));
+	int rc = 0;
+	struct stat st;
+	for (int self = 1; rc == 0; self = 0) {
+		if (stat(real, &st) < 0)
+			rc = pc_why(why, len, "%s: %s", real, strerror(errno));
+		else if (self && strict && (!trusted_owner(st.st_uid) || others_write(st.st_mode)))
+			rc = pc_why(why, len, "others can write to it (owner uid %u, mode %04o)",
+				    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		else if (others_write(st.st_mode) && !(st.st_mode & S_ISVTX))
+			rc = pc_why(why, len, "%s%s is writable by others (mode %04o) and not sticky",
+				    self ? "" : "the folder above it ", real,
+				    (unsigned)(st.st_mode & 07777));
+		char *slash = strrchr(real, '/');
+		if (!slash || !strcmp(real, "/"))
+			break;
+		slash[slash == real] = '\0'; /* the parent: "/a/b" gives "/a", "/a" gives "/" */
+	}
+	free(real);
+	return rc;
+}
+
 int pc_create_new(const char *path, mode_t mode)
 {
 	if (unlink(path) < 0 && errno != ENOENT)
