@@ -17,7 +17,8 @@
 # interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
 # two DIRs, DIRs that ran different kernels or scenario files, by file
-# name, or different splits, a shard twice).  jq does the JSON; nothing
+# name, or different splits, a shard twice, an OUT where others can make
+# names: a group- or world-writable folder above it that is not sticky).  jq does the JSON; nothing
 # here parses it by hand.
 set -euo pipefail
 
@@ -27,6 +28,12 @@ die() { echo "merge-results: $*" >&2; exit 2; }
 out=$1
 shift
 [ ! -e "$out" ] || die "$out exists; give a new folder"
+# shellcheck source=scripts/folder-check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/folder-check.sh"
+# Written as root by path: no one else may make names where OUT goes.
+if why=$(exposed_folder "$out"); then
+	die "$out: $why: they could plant a symlink where the merge writes; give a folder only root (or the user who ran sudo) can write to"
+fi
 for d in "$@"; do
 	[ -f "$d/results.json" ] || die "$d: no results.json (not a powercut results folder)"
 	jq -e 'def count: type == "number" and . >= 0 and . == floor;
@@ -77,7 +84,10 @@ else
 	planned=$(jq -s 'if all(.[]; .planned != null) then map(.planned) | add else null end' "${files[@]}")
 fi
 
-mkdir -p "$out/cases"
+# OUT made here (not mkdir -p): one made by someone else since the check
+# above is refused.
+mkdir -p -- "$(dirname -- "$out")" && mkdir -- "$out" "$out/cases" ||
+	die "cannot make $out (made by someone else since it was checked?)"
 # One object per input, tagged with its folder, then merged.
 for d in "$@"; do
 	jq --arg dir "$d" '. + {dir: $dir}' "$d/results.json"

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +426,17 @@ const char *img_tmpdir(struct pc_image *img, const char *tmpbase)
 		tmpbase = getenv("TMPDIR");
 	if (!tmpbase || !*tmpbase)
 		tmpbase = "/tmp";
+	/* The layers are extracted into the folder made here and read again by
+	 * path: in a base others can write to that is not sticky, they could
+	 * move it away and put symlinks in its place (a TMPDIR such as that).
+	 * One that is not there is mkdtemp's error below. */
+	char why[PATH_MAX + 128];
+	if (access(tmpbase, F_OK) == 0 && pc_folder_exposed(tmpbase, 0, why, sizeof(why)) < 0) {
+		pc_fail(PC_ERR_INPUT, "temporary folder %s (TMPDIR): %s: they could replace the "
+			"image's extracted files; give one only root can write to, or a sticky one "
+			"such as /tmp", tmpbase, why);
+		return NULL;
+	}
 	char *t = xasprintf("%s/powercut-image.XXXXXX", tmpbase);
 	if (!mkdtemp(t)) {
 		pc_fail_errno(PC_ERR_RUN, errno, "create a temporary folder in %s", tmpbase);

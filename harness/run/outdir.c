@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,21 @@ static int lock_dir(const char *dir, struct pc_outdir *od)
 	return rc;
 }
 
+/* Root writes the case folders by path (cases/CASE/fsck.log, manifest.txt,
+ * fio's output ...).  Anyone who can make or rename names in the results
+ * folder can rename cases/ away during the run and put a folder of theirs
+ * there with cases/CASE/fsck.log -> /etc/shadow: root then overwrites any
+ * file.  So are the folders above it (the results folder moved away). */
+static int check_private(const char *dir)
+{
+	char why[PATH_MAX + 128];
+	if (pc_folder_exposed(dir, 1, why, sizeof(why)) == 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "results folder %s: %s: they could plant a symlink where "
+		       "root writes the case files and have root overwrite any file; give a "
+		       "folder only root (or the user who ran sudo) can write to", dir, why);
+}
+
 /* What a run leaves in its folder, finished or interrupted. */
 static const char *const run_outputs[] = { "results.json", "junit.xml", "summary.md", "cases", NULL };
 
@@ -88,6 +104,10 @@ int pc_outdir_lock(const char *dir, struct pc_outdir *od)
 	}
 	if (lock_dir(dir, od) < 0)
 		return -1;
+	if (check_private(dir) < 0) {
+		pc_outdir_unlock(od);
+		return -1;
+	}
 	/* Checked once the folder is ours: a run still writing it is "in
 	 * use", not "holds results".  Another run's reports replaced, its
 	 * case folders left next to ours, would describe neither run. */
@@ -125,6 +145,11 @@ int pc_outdir_lock_new(const char *base, struct pc_outdir *od)
 		char *dir = n == 1 ? xstrdup(base) : xasprintf("%s-%u", base, n);
 		if (mkdir(dir, 0755) == 0) {
 			int rc = lock_dir(dir, od);
+			if (rc == 0 && check_private(dir) < 0) {
+				pc_outdir_unlock(od);
+				rmdir(dir);
+				rc = -1;
+			}
 			free(dir);
 			return rc;
 		}

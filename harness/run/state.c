@@ -665,6 +665,19 @@ int pc_state_check_base(const char *base)
 	const char *bad = has_control_char(base) ? base
 			: realpath(base, rbase) && has_control_char(rbase) ? rbase /* a symlink */
 			: NULL;
+	/* The backing files are made in the work folder and opened again by
+	 * path (the loop device, the fuse server): one who could move the
+	 * work folder away could put backing.img -> /dev/sda in its place. */
+	char why[PATH_MAX + 128];
+	if (!bad && realpath(base, rbase) && pc_folder_exposed(rbase, 0, why, sizeof(why)) < 0) {
+		char *shown = pc_esc_text(why);
+		pc_fail(PC_ERR_INPUT, "work folder base %s: %s: they could replace the run's work "
+			"folder, and a backing file in it, during the run; give a folder only root "
+			"(or the user who ran sudo) can write to, or a sticky one such as /var/tmp",
+			base, shown);
+		free(shown);
+		return -1;
+	}
 	if (!bad)
 		return 0;
 	char *shown = pc_esc_text(bad);

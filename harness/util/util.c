@@ -269,12 +269,33 @@ int pc_have_program(const char *prog)
 
 #define RUN_OUTPUT_MAX (64 * 1024)
 
+/* How often a wait for a tool looks at pc_interrupted: a signal landing
+ * just before a blocking call would otherwise not end it. */
+#define RUN_POLL_MS 100
+
+/* A signal stopped the run (pc_interrupted, set by the runner's handlers):
+ * the tool PID is killed, once, so that a hung or slow mkfs or fsck does
+ * not keep the run from its teardown (SIGTERM from `timeout` or systemd
+ * reaches powercut alone, not its process group).  PID is our child: for
+ * an isolated tool, the stand-in whose death kills the namespace. */
+static void kill_if_interrupted(pid_t pid, int *killed)
+{
+	if (pc_interrupted && !*killed) {
+		kill(pid, SIGKILL);
+		*killed = 1;
+	}
+}
+
 /* Read the child's output until EOF, keeping at most RUN_OUTPUT_MAX bytes. */
-static char *drain(int fd)
+static char *drain(int fd, pid_t pid, int *killed)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = xmalloc(cap);
 	for (;;) {
+		kill_if_interrupted(pid, killed);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, RUN_POLL_MS) <= 0)
+			continue; /* EINTR or timeout: look at pc_interrupted again */
 		char chunk[4096];
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
@@ -293,6 +314,23 @@ static char *drain(int fd)
 	}
 	buf[len] = '\0';
 	return buf;
+}
+
+/* Wait for PID; a signal to the run kills it (kill_if_interrupted). */
+static int wait_tool(pid_t pid, int *ws, int *killed)
+{
+	for (;;) {
+		kill_if_interrupted(pid, killed);
+		pid_t r = waitpid(pid, ws, *killed ? 0 : WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r == 0) {
+			struct timespec ts = { 0, RUN_POLL_MS * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
 }
 
 int pc_run(char *const argv[], char **output, int *status)
@@ -364,9 +402,10 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		_exit(127);
 	}
 	close(execpipe[1]);
+	int killed = 0;
 	if (output) {
 		close(pipefd[1]);
-		*output = drain(pipefd[0]);
+		*output = drain(pipefd[0], pid, &killed);
 		close(pipefd[0]);
 	}
 	struct exec_failure f;
@@ -377,10 +416,10 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 	close(execpipe[0]);
 
 	int ws;
-	while (waitpid(pid, &ws, 0) < 0) {
-		if (errno != EINTR)
-			return pc_fail_errno(PC_ERR_RUN, errno, "waitpid for %s", argv[0]);
-	}
+	if (wait_tool(pid, &ws, &killed) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "waitpid for %s", argv[0]);
+	if (killed)
+		return pc_fail(PC_ERR_RUN, "%s: interrupted (killed)", argv[0]);
 	if (n == (ssize_t)sizeof(f) && f.setup)
 		return pc_fail_errno(PC_ERR_ENV, f.err, "%s: %s (running it isolated)", argv[0],
 				     f.what);
@@ -489,6 +528,49 @@ int pc_write_file(const char *path, const void *data, size_t len, int do_fsync)
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
 	return write_fd(fd, path, data, len, do_fsync);
+}
+
+static int trusted_owner(uid_t uid)
+{
+	if (uid == 0 || uid == geteuid())
+		return 1;
+	const char *s = getenv("SUDO_UID");
+	char *end;
+	errno = 0;
+	unsigned long v = s && *s ? strtoul(s, &end, 10) : 0;
+	return s && *s && !*end && !errno && v == (unsigned long)uid;
+}
+
+/* Group or others can make, remove and rename names in a folder of MODE. */
+static int others_write(mode_t mode)
+{
+	return (mode & (S_IWGRP | S_IWOTH)) != 0;
+}
+
+int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
+{
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return pc_why(why, len, "%s", strerror(errno));
+	int rc = 0;
+	struct stat st;
+	for (int self = 1; rc == 0; self = 0) {
+		if (stat(real, &st) < 0)
+			rc = pc_why(why, len, "%s: %s", real, strerror(errno));
+		else if (self && strict && (!trusted_owner(st.st_uid) || others_write(st.st_mode)))
+			rc = pc_why(why, len, "others can write to it (owner uid %u, mode %04o)",
+				    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		else if (others_write(st.st_mode) && !(st.st_mode & S_ISVTX))
+			rc = pc_why(why, len, "%s%s is writable by others (mode %04o) and not sticky",
+				    self ? "" : "the folder above it ", real,
+				    (unsigned)(st.st_mode & 07777));
+		char *slash = strrchr(real, '/');
+		if (!slash || !strcmp(real, "/"))
+			break;
+		slash[slash == real] = '\0'; /* the parent: "/a/b" gives "/a", "/a" gives "/" */
+	}
+	free(real);
+	return rc;
 }
 
 int pc_create_new(const char *path, mode_t mode)

@@ -135,6 +135,14 @@ int pc_have_program(const char *prog);
 char *pc_read_file(const char *path, size_t *len);
 /* Create/truncate PATH and write the buffer; fsync if do_fsync. */
 int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
+/* Whether users other than root, us and SUDO_UID (who is root already) can
+ * change the names in folder DIR or move it away: 0 no; -1 yes, or DIR
+ * cannot be resolved, with the reason in WHY.  Every folder above DIR may
+ * be group- or other-writable only when sticky (as /tmp); DIR itself too
+ * unless STRICT, when it must be owned by one of those users and writable
+ * by its owner only (a sticky folder lets others make the names we are
+ * about to make).  The owners of the folders above are trusted. */
+int pc_folder_exposed(const char *dir, int strict, char *why, size_t len);
 /* Create PATH afresh for writing: whatever is at PATH (a stale temporary
  * file, or a symlink planted to redirect the write) is unlinked first, and
  * the file is opened O_EXCL | O_NOFOLLOW, so the write can only land in a

@@ -11,6 +11,8 @@
 #   saying which;
 # * --kernel that is not a bzImage, or --modules built for another release:
 #   exit 3 saying so, before a guest boots into a modules-less initramfs;
+# * a results folder others can write to: a usage error (exit 2), nothing
+#   written in it;
 # * a hung guest (a fake qemu): killed at --timeout, and also when vm-run
 #   itself is SIGKILLed;
 # * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
@@ -37,6 +39,13 @@ usage_error "--disk '0': expected a size such as 8G" --debian-kernel --disk 0 --
 # scratch disk) or be refused by the read-only host root.
 usage_error "the command writes to /var/tmp/elsewhere, outside --results $TMP/r0" \
 	--debian-kernel --results "$TMP/r0" -- ./powercut run x.ini -o /var/tmp/elsewhere
+# A results folder others can write to (or one below such a folder): root
+# writes vm-console.log there, where they could plant a symlink to any file.
+mkdir -m 0777 "$TMP/open"
+usage_error "results folder $TMP/open: others can write to it" --debian-kernel --results "$TMP/open" -- true
+usage_error "results folder $TMP/open/r: $TMP/open is writable by others (mode 0777) and not sticky" \
+	--debian-kernel -- ./powercut run x.ini -o "$TMP/open/r"
+[ -z "$(ls -A "$TMP/open")" ] || fail "vm-run wrote into a results folder others can write to"
 
 # A file vm-run reads as a bzImage of release 6.1.0-fake: the setup
 # header's magic (0x202) and its kernel_version pointer (0x20e), which

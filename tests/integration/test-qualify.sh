@@ -58,6 +58,12 @@ refused "$TMP/r6" --kernel host "$TMP/dup.ini"
 grep -q "dup.ini:6: mount_opts: the alternative 'noatime' is given twice" "$TMP/q.err" ||
 	{ cat "$TMP/q.err"; fail "the scenario's error is not shown"; }
 refused "$TMP/r7" --kernel host "$TMP/tiny.ini" -- --filter 'nothing*'
+# An empty -o folder others can write to: they could plant DIR/host.log ->
+# FILE, and qualify's ': >"$log"' as root would empty FILE.
+mkdir -m 0777 "$TMP/open"
+qualify 2 --kernel host "$TMP/tiny.ini" -o "$TMP/open"
+grep -q "^qualify: $TMP/open: others can write to it" "$TMP/q.err" || { cat "$TMP/q.err"; fail "a folder others can write to is not refused"; }
+[ -z "$(ls -A "$TMP/open")" ] || fail "qualify wrote into the refused folder"
 refused "$TMP/r8" --kernel host --shard 3/2 "$TMP/tiny.ini"
 for a in -o -oX --out=X --output -l --li -kl -s --sh=1/2 -h; do
 	refused "$TMP/r9" --kernel host "$TMP/tiny.ini" -- "$a" "$TMP/x"

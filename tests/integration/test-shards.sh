@@ -34,6 +34,14 @@ rc=0
 rc=0
 "$MERGE" "$TMP/all" "$TMP/s1" > /dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "merge into an existing folder exited $rc, expected 2"
+# OUT where others can make names (below a 0777 folder that is not sticky):
+# they could plant OUT/results.json -> FILE before the merge writes it.
+mkdir -m 0777 "$TMP/open"
+rc=0
+"$MERGE" "$TMP/open/m" "$TMP/s1" "$TMP/s2" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "$TMP/open is writable by others" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "merge into a folder others can write to: exit $rc, expected 2"; }
+[ -z "$(ls -A "$TMP/open")" ] || fail "merge wrote below a folder others can write to"
 # Folders that are not shards of one run are refused with 2, naming why:
 # another kernel, another scenario file, a results file that is not one
 # (truncated, cases not a list).

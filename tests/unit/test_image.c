@@ -680,6 +680,17 @@ static void test_docker_save_legacy(void)
 	CU_ASSERT_STRING_EQUAL(img.kind, "docker-archive");
 	CU_ASSERT_EQUAL(img.nlayers, 3);
 	pc_image_close(&img);
+	/* A temporary folder others can write to that is not sticky is refused
+	 * (exit 2): the layers extracted there are read again by path, and the
+	 * folder made in it could be moved away and replaced. */
+	CU_ASSERT_EQUAL(chmod(tmpbase, 0777), 0);
+	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "not sticky"));
+	CU_ASSERT_EQUAL(chmod(tmpbase, 01777), 0);
+	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
+	pc_image_close(&img);
+	CU_ASSERT_EQUAL(chmod(tmpbase, 0755), 0);
 	free(manifest);
 	manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"fix:1\"],\"Layers\":"
 			     "[\"" ID1 "/layer.tar\",\"" ID2 "/layer.tar\",\"" ID2 "/link.tar\"]}]", cname);

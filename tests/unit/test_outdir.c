@@ -52,8 +52,69 @@ static void test_refuses_finished_run(void)
 	free(dir);
 }
 
+/* LOCK of DIR: the error class (PC_ERR_NONE when taken), no lock left. */
+static enum pc_errclass lock_class(const char *dir)
+{
+	struct pc_outdir od;
+	pc_last_errclass = PC_ERR_NONE;
+	if (pc_outdir_lock(dir, &od) == 0) {
+		pc_outdir_unlock(&od);
+		return PC_ERR_NONE;
+	}
+	char *lock = xasprintf("%s/%s", dir, PC_OUTDIR_LOCK);
+	struct stat st;
+	CU_ASSERT(lstat(lock, &st) < 0);
+	free(lock);
+	return pc_last_errclass == PC_ERR_NONE ? PC_ERR_RUN : pc_last_errclass;
+}
+
+/* A results folder others can write to is refused (exit 2): they could
+ * rename cases/ away during the run and put cases/CASE/fsck.log -> FILE in
+ * its place, and root would overwrite FILE.  So is one below a folder
+ * others can write to that is not sticky; /tmp-like sticky parents and the
+ * folder of the user who ran sudo are fine. */
+static void test_refuses_folder_others_write(void)
+{
+	char *dir = unit_tmpdir();
+	char *open_dir = xasprintf("%s/open", dir);
+	char *below = xasprintf("%s/sub", open_dir);
+	char *user = xasprintf("%s/user", dir);
+	CU_ASSERT_EQUAL(pc_mkdir_p(below, 0755), 0);
+	CU_ASSERT_EQUAL(mkdir(user, 0755), 0);
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(chmod(open_dir, 0777), 0);
+	CU_ASSERT_EQUAL(lock_class(open_dir), PC_ERR_INPUT);
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_INPUT);
+	struct pc_outdir od;
+	char *fresh = xasprintf("%s/new", open_dir);
+	CU_ASSERT_EQUAL(pc_outdir_lock_new(fresh, &od), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	struct stat st;
+	CU_ASSERT(lstat(fresh, &st) < 0); /* the folder it made is gone */
+	CU_ASSERT_EQUAL(chmod(open_dir, 01777), 0);
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_NONE);
+	CU_ASSERT_EQUAL(chmod(open_dir, 0775), 0);
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_INPUT);
+	CU_ASSERT_EQUAL(chown(user, 12345, 12345), 0);
+	CU_ASSERT_EQUAL(lock_class(user), PC_ERR_INPUT);
+	setenv("SUDO_UID", "12345", 1);
+	CU_ASSERT_EQUAL(lock_class(user), PC_ERR_NONE);
+	CU_ASSERT_EQUAL(chmod(user, 0775), 0);
+	CU_ASSERT_EQUAL(lock_class(user), PC_ERR_INPUT);
+	unsetenv("SUDO_UID");
+	pc_messages_quiet = 0;
+	pc_last_errclass = PC_ERR_NONE;
+	free(fresh);
+	free(user);
+	free(below);
+	free(open_dir);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_outdir_tests(void)
 {
 	CU_pSuite s = CU_add_suite("outdir", NULL, NULL);
 	CU_add_test(s, "a folder holding a run's results is refused", test_refuses_finished_run);
+	CU_add_test(s, "a folder others can write to is refused", test_refuses_folder_others_write);
 }

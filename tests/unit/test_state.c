@@ -316,6 +316,48 @@ static void test_begin_refuses_control_chars(void)
 	free(tmp);
 }
 
+/* A work folder base others can write to and that is not sticky is refused
+ * (exit 2), as is one below such a folder: they could move the run's work
+ * folder away and put backing.img -> /dev/sda in its place before the loop
+ * device or the fuse server opens it.  A sticky base (/var/tmp) is fine. */
+static void test_begin_refuses_exposed_base(void)
+{
+	char *tmp = unit_tmpdir();
+	char *open_dir = xasprintf("%s/open", tmp), *below = xasprintf("%s/open/sub", tmp);
+	CU_ASSERT_FATAL(pc_mkdir_p(below, 0755) == 0);
+	const mode_t modes[] = { 0777, 0775, 01777 };
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		CU_ASSERT_FATAL(chmod(open_dir, modes[i]) == 0);
+		const char *bases[] = { open_dir, below };
+		for (size_t j = 0; j < 2; j++) {
+			char wd[4096] = "", msg[1024] = "";
+			pc_messages_quiet = 1;
+			pc_capture_errors(msg, sizeof(msg));
+			pc_last_errclass = PC_ERR_NONE;
+			int rc = pc_state_begin(bases[j], wd, sizeof(wd));
+			pc_capture_errors(NULL, 0);
+			pc_messages_quiet = 0;
+			if (modes[i] & 01000) {
+				CU_ASSERT_EQUAL(rc, 0);
+				if (rc == 0)
+					pc_state_end(wd);
+				continue;
+			}
+			CU_ASSERT_EQUAL(rc, -1);
+			CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+			CU_ASSERT_PTR_NOT_NULL(strstr(msg, "not sticky"));
+			char reg[256];
+			find_registration(tmp, reg, sizeof(reg));
+			CU_ASSERT_STRING_EQUAL(reg, "");
+		}
+	}
+	CU_ASSERT(rmdir(below) == 0); /* no work folder made */
+	free(open_dir);
+	free(below);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 static pid_t spawn_sleeper(int exec_sleep)
 {
 	pid_t pid = fork();
@@ -490,6 +532,7 @@ void register_state_tests(void)
 	CU_add_test(s, "cleanup: reused registration pid", test_cleanup_reused_registration_pid);
 	CU_add_test(s, "cleanup ignores implausible folder", test_cleanup_ignores_implausible_folder);
 	CU_add_test(s, "begin refuses control characters", test_begin_refuses_control_chars);
+	CU_add_test(s, "begin refuses a base others can write to", test_begin_refuses_exposed_base);
 	CU_add_test(s, "cleanup stops recorded server", test_cleanup_stops_recorded_server);
 	CU_add_test(s, "teardown spares a reused pid", test_teardown_spares_reused_pid);
 	CU_add_test(s, "teardown of a loop stack", test_teardown_loop_stack);
