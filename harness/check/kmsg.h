@@ -62,6 +62,11 @@ struct pc_kmsg_result {
 	int point_in_window;
 	int no_markers;                    /* a marker could not be written */
 	const char *inject;                /* test hook text (attempts.h), or NULL */
+	const char *fs;                    /* the case's filesystem ("ext4"), or NULL:
+					    * another filesystem's own line that names
+					    * no device ("EXT4-fs error: 898 callbacks
+					    * suppressed" in an xfs case) is not the
+					    * case's */
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */
 	char nospace[512];                 /* the first "no room under the device" line */

@@ -87,6 +87,7 @@ static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
 		return PC_ERR_ENV;
 	}
 	r->km.inject = test_hook(PC_TEST_KMSG_ENV, c->id);
+	r->km.fs = c->fs;
 	enum pc_errclass cls = fn(c, o, runwork, index, r);
 	char *log = xasprintf("%s/kernel.log", r->case_dir);
 	int log_rc = pc_mkdir_p(r->case_dir, 0755);

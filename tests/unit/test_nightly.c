@@ -264,6 +264,29 @@ static void test_kmsg_crash_point_device(void)
 /* The first warning or error about the case's device that does not fail
  * it is kept (an error verdict quotes it); info lines, other devices' and
  * lines that fail the case are not. */
+/* Another filesystem's own line that names no device (a rate limit's
+ * summary) is not about the case's filesystem; its own filesystem's is. */
+static void test_kmsg_other_fs(void)
+{
+	const char *line = "EXT4-fs error: 898 callbacks suppressed";
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 } };
+	memcpy(r.devs[0], "loop3", 6);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(line, &r, PC_FLAKEY_DROP), PC_KMSG_BAD);
+	r.fs = "ext4";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(line, &r, PC_FLAKEY_DROP), PC_KMSG_BAD);
+	r.fs = "xfs";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(line, &r, PC_FLAKEY_DROP), PC_KMSG_FOREIGN);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error: x", &r, PC_FLAKEY_DROP), PC_KMSG_FOREIGN);
+	r.fs = "btrfs";
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS error: x", &r, PC_FLAKEY_DROP), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(line, &r, PC_FLAKEY_DROP), PC_KMSG_FOREIGN);
+	/* a line naming the case's device still counts, whoever says it */
+	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop3): x", &r, PC_FLAKEY_DROP),
+			PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("WARNING: CPU: 1 PID: 7 at fs/ext4/inode.c:12 f+0x1", &r,
+					 PC_FLAKEY_DROP), PC_KMSG_BAD);
+}
+
 static void test_kmsg_said(void)
 {
 	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 } };
@@ -417,6 +440,7 @@ void register_nightly_tests(void)
 	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);
 	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
 	CU_add_test(s, "kernel log: what it said of the device is kept", test_kmsg_said);
+	CU_add_test(s, "kernel log: another filesystem's line naming no device", test_kmsg_other_fs);
 	CU_add_test(s, "kernel-log rule: a crash point's device is the case's", test_kmsg_crash_point_device);
 	CU_add_test(s, "outcome of attempts", test_outcome);
 }
