@@ -161,5 +161,23 @@ grep -q '^| tiny/ext4/none | yes | not run | pass, lost [0-9]* |$' "$TMP/q.out" 
 grep -q '^- part: part, kernel .*, 1 of 2 cases ran, 1 met their expectation, some expectation NOT met$' "$TMP/q.out" ||
 	{ cat "$TMP/q.out"; fail "--table: the folder missing a case is not said to fall short"; }
 
+# A merged folder short of a shard, every case in it passing: the cases
+# the shards planned and that are not there were not checked, so not met.
+qualify 0 --kernel host --shard 1/2 "$TMP/tiny.ini" -o "$TMP/q12" -- --workdir "$WORK"
+mkdir "$TMP/m12"
+scripts/merge-results.sh "$TMP/m12/host" "$TMP/q12/host" >/dev/null 2>&1 && fail "merge without shard 2 exited 0"
+qualify 1 --table "$TMP/m12"
+grep -q '^- host: host, kernel .*, 1 of 1 cases ran, 1 met their expectation, its results lack 1 of the 2 cases its run planned .*, some expectation NOT met$' \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: a folder short of its planned cases is met"; }
+[ "$(jq '.kernels[0].met, .kernels[0].not_planned_run' "$TMP/m12/qualify.json" | tr '\n' ' ')" = "false 1 " ] ||
+	fail "qualify.json: the missing shard's case is not counted"
+# A results.json edited by hand (an error made a pass) is refused with the
+# reader's message, no table (it was tabled as a pass, met, exit 0).
+mkdir -p "$TMP/h/host"
+jq '.cases[0].outcome = "pass" | .cases[0].verdict = "error"' "$TMP/q1/host/results.json" >"$TMP/h/host/results.json"
+qualify 2 --table "$TMP/h"
+grep -q "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/q.err" || { cat "$TMP/q.err"; fail "--table: the contradiction is not named"; }
+[ ! -e "$TMP/h/qualify.md" ] || fail "--table wrote a table of results it did not understand"
+
 assert_no_leftovers
 echo "PASS $TEST_NAME"
