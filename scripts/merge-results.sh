@@ -17,11 +17,18 @@
 # interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
 # two DIRs, DIRs that ran different kernels or scenario files, by file
-# name, or different splits, a shard twice).  jq does the JSON; nothing
-# here parses it by hand.
+# name, or different splits, a shard twice, a case not understood), 3
+# powercut missing (it checks the inputs).  jq does the JSON; nothing
+# here parses it by hand.  Each DIR's results.json is first read by
+# powercut's own reader (`powercut report --check`, as compare and report
+# read it): a case whose outcome contradicts its verdict, an unknown
+# outcome, a count turned into a string is refused, not merged as a pass.
+# (POWERCUT names another binary, for tests.)
 set -euo pipefail
 
 die() { echo "merge-results: $*" >&2; exit 2; }
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+POWERCUT=${POWERCUT:-$TOP/powercut}
 
 [ $# -ge 2 ] || die "usage: merge-results.sh OUT DIR..."
 out=$1
@@ -57,6 +64,15 @@ format=$(jq '.format // 1' "$1/results.json")
 [ "$format" -le 1 ] || die "$1/results.json: format $format is newer than this script merges (1)"
 one_value kernel '.kernel'
 one_value scenario '.scenario // "" | split("/") | last'
+for d in "$@"; do
+	rc=0
+	why=$("$POWERCUT" report --check "$d" 2>&1) || rc=$?
+	case $rc in
+	0) ;;
+	2) die "${why#powercut: } (not merged)" ;;
+	*) echo "merge-results: cannot check $d with $POWERCUT (exit $rc): $why" >&2; exit 3 ;;
+	esac
+done
 
 dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
 [ -z "$dups" ] || die "a case is in more than one folder: $(tr "\n" " " <<<"$dups")"

@@ -58,6 +58,14 @@ refused "cases as an object" "not a powercut results file" "$TMP/s1" "$TMP/s2obj
 cp -a "$TMP/s2" "$TMP/s2trunc"
 head -c 300 "$TMP/s2/results.json" > "$TMP/s2trunc/results.json"
 refused "a truncated file" "not a powercut results file" "$TMP/s1" "$TMP/s2trunc"
+# A case edited by hand is refused by powercut's reader, naming the field;
+# each was merged and counted as passing, exit 0.
+edited s2contra '.cases[0].outcome = "pass" | .cases[0].verdict = "error"'
+refused "an error edited to outcome pass" "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/s1" "$TMP/s2contra"
+edited s2unknown '.cases[0].outcome = "passed"'
+refused "an unknown outcome" "cases\[0\].outcome: not pass" "$TMP/s1" "$TMP/s2unknown"
+edited s2string '.cases[0].lost = "3"'
+refused "a count as a string" "cases\[0\].lost: not an integer" "$TMP/s1" "$TMP/s2string"
 # The same scenario from another checkout path is one run.
 edited s2path '.scenario |= "/other/checkout/" + (split("/") | last)'
 "$MERGE" "$TMP/paths" "$TMP/s1" "$TMP/s2path" > /dev/null || fail "shards from two checkouts refused"
