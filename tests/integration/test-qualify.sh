@@ -178,6 +178,15 @@ jq '.cases[0].outcome = "pass" | .cases[0].verdict = "error"' "$TMP/q1/host/resu
 qualify 2 --table "$TMP/h"
 grep -q "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/q.err" || { cat "$TMP/q.err"; fail "--table: the contradiction is not named"; }
 [ ! -e "$TMP/h/qualify.md" ] || fail "--table wrote a table of results it did not understand"
+# Case ids are never cut (an option matrix's ids reach about 180
+# characters, and two may differ only at the end): each row its whole id.
+long=g$(printf 'x%.0s' $(seq 1 47))/ext4/mkfs=$(printf 'm%.0s' $(seq 1 40))~0123abcd/mount=$(printf 'o%.0s' $(seq 1 40))~4567ef01
+mkdir -p "$TMP/l/host"
+jq --arg p "$long" '.cases[].id |= sub("^tiny/ext4"; $p)' "$TMP/q1/host/results.json" >"$TMP/l/host/results.json"
+qualify 0 --table "$TMP/l"
+for m in none syncfs; do
+	grep -qF "| $long/$m |  | pass, lost " "$TMP/l/qualify.md" || { cat "$TMP/l/qualify.md"; fail "--table cut the id $long/$m"; }
+done
 
 assert_no_leftovers
 echo "PASS $TEST_NAME"
