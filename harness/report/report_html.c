@@ -261,18 +261,56 @@ void pc_rh_free(struct pc_rh_set *s)
 
 /* ---- small helpers ---------------------------------------------------- */
 
+static char plot_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("._=,:/+-", c)) ? (char)c : '?';
+}
+
+enum { LABEL_MAX = 60, LABEL_HEAD = 24, LABEL_TAIL = LABEL_MAX - LABEL_HEAD - 3 };
+
 char *pc_rh_plot_label(const char *s)
 {
 	size_t n = strlen(s);
-	if (n > 60)
-		n = 60;
-	char *o = xcalloc(n + 1, 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		o[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			       strchr("._=,:/+-", c) ? (char)c : '?';
+	char *o = xcalloc(LABEL_MAX + 1, 1);
+	if (n <= LABEL_MAX) {
+		for (size_t i = 0; i < n; i++)
+			o[i] = plot_char((unsigned char)s[i]);
+		return o;
 	}
+	/* Cut in the middle: two cases of one option matrix differ at the
+	 * end (/none and /syncfs, /r1 and /r2), and a cut end made them one. */
+	for (size_t i = 0; i < LABEL_HEAD; i++)
+		o[i] = plot_char((unsigned char)s[i]);
+	memcpy(o + LABEL_HEAD, "...", 3);
+	for (size_t i = 0; i < LABEL_TAIL; i++)
+		o[LABEL_HEAD + 3 + i] = plot_char((unsigned char)s[n - LABEL_TAIL + i]);
 	return o;
+}
+
+char **pc_rh_plot_labels(char *const *ids, size_t n)
+{
+	char **l = xcalloc(n ? n : 1, sizeof(*l));
+	for (size_t i = 0; i < n; i++) {
+		l[i] = pc_rh_plot_label(ids[i]);
+		/* A label an earlier case has (their ids differ where it was cut,
+		 * or only in bytes shown as '?'): made its own by its place. */
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(l[i], l[j])) {
+				char *u = xasprintf("%s#%zu", l[i], i + 1);
+				free(l[i]);
+				l[i] = u;
+				break;
+			}
+	}
+	return l;
+}
+
+void pc_rh_labels_free(char **labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(labels[i]);
+	free(labels);
 }
 
 char *pc_rh_relpath(const char *from, const char *to)
@@ -490,14 +528,14 @@ static char *plot_bars(const char *title, const char *ylabel, char **labels, con
 				"set style fill solid 0.7 border -1\nset boxwidth 0.7\n"
 				"set xtics rotate by -40 left nomirror\nset bmargin 12\n$d << EOD\n",
 				title, ylabel);
+	char **l = pc_rh_plot_labels(labels, n);
 	for (size_t i = 0; i < n; i++) {
-		char *l = pc_rh_plot_label(labels[i]);
 		if (values[i] < 0)
-			len += (size_t)snprintf(s + len, cap - len, "%zu ? \"%s\"\n", i, l);
+			len += (size_t)snprintf(s + len, cap - len, "%zu ? \"%s\"\n", i, l[i]);
 		else
-			len += (size_t)snprintf(s + len, cap - len, "%zu %.6g \"%s\"\n", i, values[i], l);
-		free(l);
+			len += (size_t)snprintf(s + len, cap - len, "%zu %.6g \"%s\"\n", i, values[i], l[i]);
 	}
+	pc_rh_labels_free(l, n);
 	snprintf(s + len, cap - len, "EOD\nplot $d using 1:2:xtic(3) with boxes notitle lc rgb '#4a7ebb'\n");
 	char *svg = gnuplot_svg(s);
 	free(s);
@@ -726,12 +764,11 @@ static int trend_section(FILE *f, const struct pc_rh_set *s)
 		len += (size_t)snprintf(sc + len, cap - len, "\n");
 	}
 	len += (size_t)snprintf(sc + len, cap - len, "EOD\nplot ");
-	for (size_t i = 0; i < nids; i++) {
-		char *l = pc_rh_plot_label(ids[i]);
+	char **l = pc_rh_plot_labels(ids, nids);
+	for (size_t i = 0; i < nids; i++)
 		len += (size_t)snprintf(sc + len, cap - len, "%s$d using 1:%zu with linespoints title '%s'",
-					i ? ", " : "", i + 2, l);
-		free(l);
-	}
+					i ? ", " : "", i + 2, l[i]);
+	pc_rh_labels_free(l, nids);
 	snprintf(sc + len, cap - len, "\n");
 	int rc = 0;
 	if (nids) {

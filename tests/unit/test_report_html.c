@@ -45,6 +45,21 @@ static void test_plot_label(void)
 	l = pc_rh_plot_label(longer);
 	CU_ASSERT_EQUAL(strlen(l), 60);
 	free(l);
+	/* A long id keeps its end: two repeats of one option matrix's case
+	 * (61 bytes each) were both cut to the same 60. */
+	char *ids[] = {
+		"ext4-journal-modes/ext4/mount=data=ordered,commit=60/syncfs/r1",
+		"ext4-journal-modes/ext4/mount=data=ordered,commit=60/syncfs/r2",
+		"a/ext4/mount=x", "a/ext4/mount=y'", "a/ext4/mount=y\"",
+	};
+	char **ls = pc_rh_plot_labels(ids, 5);
+	CU_ASSERT_STRING_EQUAL(ls[0], "ext4-journal-modes/ext4/...=data=ordered,commit=60/syncfs/r1");
+	CU_ASSERT_STRING_EQUAL(ls[1], "ext4-journal-modes/ext4/...=data=ordered,commit=60/syncfs/r2");
+	CU_ASSERT_STRING_EQUAL(ls[2], "a/ext4/mount=x");
+	/* Ids that differ only where the label shows '?': the later one's place. */
+	CU_ASSERT_STRING_EQUAL(ls[3], "a/ext4/mount=y?");
+	CU_ASSERT_STRING_EQUAL(ls[4], "a/ext4/mount=y?#5");
+	pc_rh_labels_free(ls, 5);
 }
 
 static void load_text(const char *text, int want)
