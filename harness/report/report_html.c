@@ -108,6 +108,7 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	}
 	f->kernel = or_empty(r.kernel);
 	f->scenario = or_empty(r.scenario);
+	f->planned = r.planned;
 	pc_results_free(&r);
 	return rc;
 }
@@ -592,15 +593,34 @@ static void put_link(FILE *f, const struct pc_rh_folder *fo, const char *rel,
 	free(file);
 }
 
+/* ": N cases (P pass, F fail, ...)." by outcome, as summary.md counts them
+ * (a flaky case is not a pass, a known failure not a fail), and the cases
+ * its run planned that are not there. */
+static void put_counts(FILE *f, const struct pc_rh_folder *fo)
+{
+	size_t counts[PC_OUT_N] = { 0 };
+	for (size_t i = 0; i < fo->n; i++) {
+		int o = pc_outcome_lookup(fo->v[i].outcome);
+		if (o >= 0)
+			counts[o]++;
+	}
+	fprintf(f, ": %zu cases (", fo->n);
+	for (int o = 0; o < PC_OUT_N; o++)
+		fprintf(f, "%s%zu %s", o ? ", " : "", counts[o], pc_outcome_name((enum pc_outcome)o));
+	fputs(").", f);
+	if (fo->planned > (long long)fo->n)
+		fprintf(f, " <strong>%lld of the %lld cases its run planned are not in it</strong> "
+			   "(interrupted, or a shard not merged): they were not checked.",
+			fo->planned - (long long)fo->n, fo->planned);
+	fputs("</p>\n", f);
+}
+
 static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, const char *reportdir)
 {
 	char real[PATH_MAX];
 	if (!realpath(fo->path, real))
 		return pc_fail_errno(PC_ERR_RUN, errno, "report: %s", fo->path);
 	char *rel = pc_rh_relpath(reportdir, real);
-	size_t counts[3] = { 0, 0, 0 };
-	for (size_t i = 0; i < fo->n; i++)
-		counts[!strcmp(fo->v[i].verdict, "pass") ? 0 : !strcmp(fo->v[i].verdict, "fail") ? 1 : 2]++;
 	fprintf(f, "<h2 id=\"folder%zu\">", idx + 1);
 	put_text(f, fo->path);
 	fputs("</h2>\n<p>kernel <code>", f);
@@ -611,8 +631,7 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 		put_text(f, fo->scenario);
 		fputs("</code>", f);
 	}
-	fprintf(f, ": %zu cases, %zu pass, %zu fail, %zu error.</p>\n", fo->n, counts[0], counts[1],
-		counts[2]);
+	put_counts(f, fo);
 
 	/* One table per filesystem, in order of first appearance. */
 	for (size_t i = 0; i < fo->n; i++) {

@@ -37,6 +37,7 @@ struct pc_rh_case {
 struct pc_rh_folder {
 	char *path;            /* as given (or DIR/KERNEL for a qualify folder) */
 	char *kernel, *scenario;
+	long long planned;     /* the cases its run planned; -1: not recorded */
 	struct pc_rh_case *v;  /* in the file's order */
 	size_t n;
 };
