@@ -121,7 +121,12 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	jq -r '[.cases[] | (.outcome // .verdict)] as $o |
 		def n(x): [$o[] | select(. == x)] | length;
 		"- cases: \($o | length) (\(n("pass")) pass, \(n("fail")) fail, \(n("error")) error, " +
-		"\(n("flaky")) flaky, \(n("known")) known, \(n("unexpected pass")) unexpected pass)"' \
+		"\(n("flaky")) flaky, \(n("known")) known, \(n("unexpected pass")) unexpected pass)",
+		# A shard not given, a run interrupted: in no count, so said.
+		if .planned != null and .planned > ($o | length) then
+			"- **not merged: \(.planned - ($o | length)) of the \(.planned) planned cases**" +
+			" (shards given: \([.shards[] | .shard // empty | "\(.k)/\(.n)"] | join(" "))): not checked"
+		else empty end' \
 		"$out/results.json"
 	for d in "$@"; do
 		echo

@@ -542,6 +542,10 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 		   "%zu unexpected pass)\n\n",
 		scenario, kernel, r->nresults, counts[PC_OUT_PASS], counts[PC_OUT_FAIL],
 		counts[PC_OUT_ERROR], counts[PC_OUT_FLAKY], counts[PC_OUT_KNOWN], counts[PC_OUT_XPASS]);
+	/* An interrupted run: the cases it did not reach are in no count. */
+	if (r->planned > r->nresults)
+		fprintf(f, "- **not run: %zu of the %zu cases this run planned** (interrupted): "
+			   "not checked\n\n", r->planned - r->nresults, r->planned);
 	free(scenario);
 	free(kernel);
 	pc_report_table(r, f);

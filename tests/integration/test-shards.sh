@@ -79,6 +79,8 @@ rc=0
 "$MERGE" "$TMP/one" "$TMP/s1" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "of the 3 planned cases merged (shards given: 1/2)" "$TMP/e" ||
 	{ cat "$TMP/e"; fail "merge without shard 2 exited $rc, expected 1"; }
+grep -q '^- \*\*not merged: 1 of the 3 planned cases\*\* (shards given: 1/2): not checked$' "$TMP/one/summary.md" ||
+	{ cat "$TMP/one/summary.md"; fail "summary.md of a merge without shard 2 does not say what is missing"; }
 rc=0
 "$POWERCUT" compare "$TMP/one" "$TMP/one" > "$TMP/cmp.out" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "cases its run planned" "$TMP/cmp.out" || fail "compare of a merge missing a shard exited $rc"

@@ -335,6 +335,8 @@ static void test_summary_and_table(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "kernel: `6.18.0-test`"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "scenario: `scenarios/default.ini`"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "3 (1 pass, 1 fail, 1 error, 0 flaky, 0 known, 0 unexpected pass)"));
+	/* The case the interrupted run never reached is in no count: said. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- **not run: 1 of the 4 cases this run planned** (interrupted)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/xfs/none/r2: fail: 3 of 10 entries not intact"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/btrfs/fsync: error: mkfs.btrfs: not found"));
 	CU_ASSERT_PTR_NULL(strstr(md, "- default/ext4/syncfs:"));
