@@ -77,6 +77,11 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	}
 	s->path = r.path;
 	s->kernel = r.kernel;
+	/* By file name: each machine has its own checkout (as merge-results). */
+	if (r.scenario) {
+		const char *slash = strrchr(r.scenario, '/');
+		s->scenario = xstrdup(slash ? slash + 1 : r.scenario);
+	}
 	s->planned = r.planned;
 	r.path = r.kernel = NULL;
 	pc_results_free(&r);
@@ -97,6 +102,7 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 	free(s->v);
 	free(s->path);
 	free(s->kernel);
+	free(s->scenario);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -447,6 +453,11 @@ static void md_slowdowns(const struct pc_cmp_report *r, FILE *f)
 	}
 }
 
+int pc_cmp_scenario_differs(const struct pc_cmp_report *r)
+{
+	return r->base.scenario && r->new.scenario && strcmp(r->base.scenario, r->new.scenario);
+}
+
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 {
 	char *bp = pc_esc_md(r->base.path), *np = pc_esc_md(r->new.path);
@@ -463,6 +474,13 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
 	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed\n\n", r->slowdowns,
 		r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed);
+	if (pc_cmp_scenario_differs(r)) {
+		char *bs = pc_esc_md(r->base.scenario), *ns = pc_esc_md(r->new.scenario);
+		fprintf(f, "**BASE and NEW ran different scenario files** (`%s`, `%s`): cases are "
+			   "matched by id only.\n\n", bs, ns);
+		free(bs);
+		free(ns);
+	}
 	if (r->new.n == 0)
 		fputs("**NEW has no case: nothing was checked.**\n\n", f);
 	if (r->new.n && unfinished(&r->new))
@@ -494,6 +512,7 @@ static json_t *side_json(const struct pc_cmp_side *s)
 	json_t *o = json_object();
 	json_object_set_new(o, "results", pc_esc_json(s->path));
 	json_object_set_new(o, "kernel", pc_esc_json(s->kernel));
+	json_object_set_new(o, "scenario", s->scenario ? pc_esc_json(s->scenario) : json_null());
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
 	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
 	return o;
@@ -581,6 +600,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	}
 	json_object_set_new(root, "perf", perf);
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
+	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
 	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));
 	return root;
 }
