@@ -17,7 +17,8 @@
 # interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
 # two DIRs, DIRs that ran different kernels or scenario files, by file
-# name, or different splits, a shard twice, a case not understood), 3
+# name, or different splits, a shard twice, a case not understood, a
+# junit.xml missing or holding another number of cases), 3
 # powercut missing (it checks the inputs).  jq does the JSON; nothing
 # here parses it by hand.  Each DIR's results.json is first read by
 # powercut's own reader (`powercut report --check`, as compare and report
@@ -72,6 +73,14 @@ for d in "$@"; do
 	2) die "${why#powercut: } (not merged)" ;;
 	*) echo "merge-results: cannot check $d with $POWERCUT (exit $rc): $why" >&2; exit 3 ;;
 	esac
+	# The merged junit.xml is what a CI page shows: a shard's must be there
+	# and hold its cases (one missing or from another run was left out or
+	# merged silently, and the page showed other tests than results.json).
+	[ -f "$d/junit.xml" ] || die "$d: no junit.xml beside its results.json (not a whole results folder)"
+	tests=$(grep -c '<testcase ' "$d/junit.xml" || true)
+	cases=$(jq '.cases | length' "$d/results.json")
+	[ "$tests" -eq "$cases" ] ||
+		die "$d/junit.xml holds $tests test cases and its results.json $cases cases: not one run's files"
 done
 
 dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
@@ -109,7 +118,7 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
 	echo '<testsuites>'
 	for d in "$@"; do
-		if [ -f "$d/junit.xml" ]; then sed -n '/<testsuite /,/<\/testsuite>/p' "$d/junit.xml"; fi
+		sed -n '/<testsuite /,/<\/testsuite>/p' "$d/junit.xml"
 	done
 	echo '</testsuites>'
 } > "$out/junit.xml"

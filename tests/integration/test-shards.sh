@@ -66,6 +66,17 @@ edited s2unknown '.cases[0].outcome = "passed"'
 refused "an unknown outcome" "cases\[0\].outcome: not pass" "$TMP/s1" "$TMP/s2unknown"
 edited s2string '.cases[0].lost = "3"'
 refused "a count as a string" "cases\[0\].lost: not an integer" "$TMP/s1" "$TMP/s2string"
+# The junit.xml merged for the CI page must be the shard's own: missing,
+# or holding another number of cases than its results.json, is refused
+# (it was left out, or merged, silently).
+cp -a "$TMP/s2" "$TMP/s2nojunit"
+rm "$TMP/s2nojunit/junit.xml"
+refused "a shard without junit.xml" "no junit.xml beside its results.json" "$TMP/s1" "$TMP/s2nojunit"
+cp -a "$TMP/s2" "$TMP/s2otherjunit"
+cp "$TMP/s1/junit.xml" "$TMP/s2otherjunit/junit.xml"
+[ "$(jq '.cases | length' "$TMP/s1/results.json")" != "$(jq '.cases | length' "$TMP/s2/results.json")" ] ||
+	fail "the shards have as many cases: the junit check below proves nothing"
+refused "another run's junit.xml" "junit.xml holds .* test cases and its results.json" "$TMP/s1" "$TMP/s2otherjunit"
 # The same scenario from another checkout path is one run.
 edited s2path '.scenario |= "/other/checkout/" + (split("/") | last)'
 "$MERGE" "$TMP/paths" "$TMP/s1" "$TMP/s2path" > /dev/null || fail "shards from two checkouts refused"
@@ -98,6 +109,8 @@ edited s2k '.shard.k = 1'
 refused "a shard twice" "shard 1/2 given twice" "$TMP/s1" "$TMP/s2k"
 # Folders without any case: nothing was checked, never a pass.
 edited s2empty '.cases = []'
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="powercut" tests="0"></testsuites>\n' \
+	> "$TMP/s2empty/junit.xml"
 rc=0
 "$MERGE" "$TMP/empty" "$TMP/s2empty" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "nothing was checked" "$TMP/e" || fail "merge of no case exited $rc, expected 1"
