@@ -16,9 +16,10 @@
 # fewer cases were merged than planned (a shard not given, a run
 # interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
-# two DIRs, DIRs that ran different kernels or scenario files, by file
-# name, or different splits, a shard twice, a case not understood, a
-# junit.xml missing or holding another number of cases), 3
+# two DIRs, DIRs that ran different kernels, powercut versions or
+# scenario files, by file name, or different splits, a shard twice, a
+# case not understood, a junit.xml missing or holding another number of
+# cases), 3
 # powercut missing (it checks the inputs).  jq does the JSON; nothing
 # here parses it by hand.  Each DIR's results.json is first read by
 # powercut's own reader (`powercut report --check`, as compare and report
@@ -64,6 +65,9 @@ one_value format '.format // 1'
 format=$(jq '.format // 1' "$1/results.json")
 [ "$format" -le 1 ] || die "$1/results.json: format $format is newer than this script merges (1)"
 one_value kernel '.kernel'
+# Shards judged by different powercut versions are not one run (a field
+# without it: written before results recorded the version).
+one_value "powercut version" '.powercut // "(not recorded: older)"'
 one_value scenario '.scenario // "" | split("/") | last'
 for d in "$@"; do
 	rc=0
@@ -112,7 +116,8 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	kernel: .[0].kernel,
 	shards: [.[] | {dir, kernel, scenario, shard, planned, cases: (.cases | length)}],
 	cases: [.[].cases[]]
-} + if $planned == null then {} else {planned: $planned} end' > "$out/results.json"
+} + (if $planned == null then {} else {planned: $planned} end)
+  + (if .[0].powercut == null then {} else {powercut: .[0].powercut} end)' > "$out/results.json"
 
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?>'

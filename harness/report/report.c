@@ -18,6 +18,7 @@
 #include "report/results_reader.h"
 #include "report/report_outcome.h"
 #include "util/util.h"
+#include "util/version.h"
 #include "workload/workload.h"
 
 /* How many findings junit.xml and results.json list per case. */
@@ -304,6 +305,7 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 {
 	json_t *root = json_object();
 	put_int(root, "format", PC_RESULTS_FORMAT);
+	put_str(root, "powercut", PC_VERSION);
 	put_str(root, "scenario", r->scenario);
 	put_str(root, "kernel", r->kernel);
 	put_int(root, "planned", r->planned);

@@ -245,7 +245,8 @@ static int load_root(struct pc_results *r, json_t *root)
 		return -1;
 	}
 	if (get_str(r, (size_t)-1, root, "kernel", 1, &r->kernel) < 0 ||
-	    get_str(r, (size_t)-1, root, "scenario", 0, &r->scenario) < 0)
+	    get_str(r, (size_t)-1, root, "scenario", 0, &r->scenario) < 0 ||
+	    get_str(r, (size_t)-1, root, "powercut", 0, &r->version) < 0)
 		return -1;
 	if (!json_is_array(cases))
 		return pc_results_bad(r, (size_t)-1, "cases", cases ? "not an array" : "missing");
@@ -310,5 +311,6 @@ void pc_results_free(struct pc_results *r)
 	free(r->path);
 	free(r->kernel);
 	free(r->scenario);
+	free(r->version);
 	memset(r, 0, sizeof(*r));
 }

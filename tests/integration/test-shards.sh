@@ -53,6 +53,13 @@ edited s2kernel '.kernel = "5.10.0-1-amd64"'
 refused "two kernels" "different kernels" "$TMP/s1" "$TMP/s2kernel"
 edited s2scen '.scenario = "/elsewhere/matrix.ini"'
 refused "two scenarios" "different scenarios" "$TMP/s1" "$TMP/s2scen"
+# Shards judged by two powercut versions (or one older than the field).
+[ "$(jq -r .powercut "$TMP/s1/results.json")" = "$("$POWERCUT" --version | cut -d' ' -f2)" ] ||
+	fail "results.json does not name the powercut that wrote it"
+edited s2ver '.powercut = "0.0.9"'
+refused "two powercut versions" "different powercut versions: 0.0.9 0.1.0" "$TMP/s1" "$TMP/s2ver"
+edited s2nover 'del(.powercut)'
+refused "a shard older than the version field" "different powercut versions: (not recorded: older)" "$TMP/s1" "$TMP/s2nover"
 edited s2obj '.cases = {}'
 refused "cases as an object" "not a powercut results file" "$TMP/s1" "$TMP/s2obj"
 cp -a "$TMP/s2" "$TMP/s2trunc"
