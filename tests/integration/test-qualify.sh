@@ -118,7 +118,7 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	EOF
 	chmod +x "$TMP/vm-run"
 }
-for what in died:"guest died: vm-run exited 3: [ 9.1] Kernel panic - not syncing: probe" \
+for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
 	timeout:"timed out: vm-run exited 3: vm-run: timeout: the guest ran longer" \
 	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped"; do
 	fake_vm "${what%%:*}"
@@ -187,6 +187,14 @@ qualify 0 --table "$TMP/l"
 for m in none syncfs; do
 	grep -qF "| $long/$m |  | pass, lost " "$TMP/l/qualify.md" || { cat "$TMP/l/qualify.md"; fail "--table cut the id $long/$m"; }
 done
+# A message is escaped as summary.md and compare escape it: markup
+# (<TASK> vanished as an HTML tag, *x* became emphasis) is %XX.
+mkdir -p "$TMP/mk/host"
+jq '.cases[0].outcome = "error" | .cases[0].verdict = "error" | .cases[0].reason = "kernel: <TASK> *x* [l](u) a\\|b`c`"' \
+	"$TMP/q1/host/results.json" >"$TMP/mk/host/results.json"
+qualify 1 --table "$TMP/mk"
+grep -qF '| error: kernel: %3CTASK%3E %2Ax%2A %5Bl%5D(u) a%5C%7Cb%60c%60 |' "$TMP/mk/qualify.md" ||
+	{ cat "$TMP/mk/qualify.md"; fail "--table: markup in a message is not escaped"; }
 
 assert_no_leftovers
 echo "PASS $TEST_NAME"
