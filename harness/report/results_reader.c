@@ -184,6 +184,12 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		pc_results_bad(r, i, "lost", lost ? "not an integer >= 0 or null" : "missing");
 		goto out;
 	}
+	/* Only a case that erred has no count (report.c): a pass or a fail
+	 * with lost null hid what it lost (compare's hidden loss, the table). */
+	if (json_is_null(lost) && v != PC_OUT_ERROR) {
+		pc_results_bad(r, i, "lost", "null, but only a case that erred has no count");
+		goto out;
+	}
 	if (!json_is_boolean(committed)) {
 		pc_results_bad(r, i, "committed", committed ? "not true or false" : "missing");
 		goto out;

@@ -107,6 +107,11 @@ static void test_strict(void)
 		ONE(GOOD ",\"images\":\"l1.tar\""),
 		ONE(GOOD ",\"images\":[\"l1.tar\",2]"),
 		ONE(GOOD ",\"outcome\":\"pass\",\"verdict\":\"error\""), /* duplicate verdict */
+		/* lost null: only a case that erred has no count */
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":null,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1},\"io\":{}"),
+		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
+		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
