@@ -16,13 +16,22 @@
 # fewer cases were merged than planned (a shard not given, a run
 # interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
-# two DIRs, DIRs that ran different kernels or scenario files, by file
-# name, or different splits, a shard twice, an OUT where others can make
-# names: a group- or world-writable folder above it that is not sticky).  jq does the JSON; nothing
-# here parses it by hand.
+# two DIRs, DIRs that ran different kernels, powercut versions or
+# scenario files, by file name, or different splits, a shard twice, a
+# case not understood, a junit.xml missing or holding another number of
+# cases, an OUT where others can make names: a group- or world-writable
+# folder above it that is not sticky), 3
+# powercut missing (it checks the inputs).  jq does the JSON; nothing
+# here parses it by hand.  Each DIR's results.json is first read by
+# powercut's own reader (`powercut report --check`, as compare and report
+# read it): a case whose outcome contradicts its verdict, an unknown
+# outcome, a count turned into a string is refused, not merged as a pass.
+# (POWERCUT names another binary, for tests.)
 set -euo pipefail
 
 die() { echo "merge-results: $*" >&2; exit 2; }
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+POWERCUT=${POWERCUT:-$TOP/powercut}
 
 [ $# -ge 2 ] || die "usage: merge-results.sh OUT DIR..."
 out=$1
@@ -63,7 +72,27 @@ one_value format '.format // 1'
 format=$(jq '.format // 1' "$1/results.json")
 [ "$format" -le 1 ] || die "$1/results.json: format $format is newer than this script merges (1)"
 one_value kernel '.kernel'
+# Shards judged by different powercut versions are not one run (a field
+# without it: written before results recorded the version).
+one_value "powercut version" '.powercut // "(not recorded: older)"'
 one_value scenario '.scenario // "" | split("/") | last'
+for d in "$@"; do
+	rc=0
+	why=$("$POWERCUT" report --check "$d" 2>&1) || rc=$?
+	case $rc in
+	0) ;;
+	2) die "${why#powercut: } (not merged)" ;;
+	*) echo "merge-results: cannot check $d with $POWERCUT (exit $rc): $why" >&2; exit 3 ;;
+	esac
+	# The merged junit.xml is what a CI page shows: a shard's must be there
+	# and hold its cases (one missing or from another run was left out or
+	# merged silently, and the page showed other tests than results.json).
+	[ -f "$d/junit.xml" ] || die "$d: no junit.xml beside its results.json (not a whole results folder)"
+	tests=$(grep -c '<testcase ' "$d/junit.xml" || true)
+	cases=$(jq '.cases | length' "$d/results.json")
+	[ "$tests" -eq "$cases" ] ||
+		die "$d/junit.xml holds $tests test cases and its results.json $cases cases: not one run's files"
+done
 
 dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
 [ -z "$dups" ] || die "a case is in more than one folder: $(tr "\n" " " <<<"$dups")"
@@ -97,13 +126,14 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	kernel: .[0].kernel,
 	shards: [.[] | {dir, kernel, scenario, shard, planned, cases: (.cases | length)}],
 	cases: [.[].cases[]]
-} + if $planned == null then {} else {planned: $planned} end' > "$out/results.json"
+} + (if $planned == null then {} else {planned: $planned} end)
+  + (if .[0].powercut == null then {} else {powercut: .[0].powercut} end)' > "$out/results.json"
 
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
 	echo '<testsuites>'
 	for d in "$@"; do
-		if [ -f "$d/junit.xml" ]; then sed -n '/<testsuite /,/<\/testsuite>/p' "$d/junit.xml"; fi
+		sed -n '/<testsuite /,/<\/testsuite>/p' "$d/junit.xml"
 	done
 	echo '</testsuites>'
 } > "$out/junit.xml"
@@ -115,7 +145,12 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	jq -r '[.cases[] | (.outcome // .verdict)] as $o |
 		def n(x): [$o[] | select(. == x)] | length;
 		"- cases: \($o | length) (\(n("pass")) pass, \(n("fail")) fail, \(n("error")) error, " +
-		"\(n("flaky")) flaky, \(n("known")) known, \(n("unexpected pass")) unexpected pass)"' \
+		"\(n("flaky")) flaky, \(n("known")) known, \(n("unexpected pass")) unexpected pass)",
+		# A shard not given, a run interrupted: in no count, so said.
+		if .planned != null and .planned > ($o | length) then
+			"- **not merged: \(.planned - ($o | length)) of the \(.planned) planned cases**" +
+			" (shards given: \([.shards[] | .shard // empty | "\(.k)/\(.n)"] | join(" "))): not checked"
+		else empty end' \
 		"$out/results.json"
 	for d in "$@"; do
 		echo

@@ -10,7 +10,8 @@
 static void report_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: powercut report DIR... -o REPORT.html\n\n"
+		"usage: powercut report DIR... -o REPORT.html\n"
+		"       powercut report --check DIR...\n\n"
 		"One self-contained HTML page for one or more results folders (nights,\n"
 		"kernels, shards merged by scripts/merge-results.sh), in the order given:\n"
 		"per folder the table of each filesystem (time, WIOS, WBytes, RIOS, RBytes,\n"
@@ -21,21 +22,27 @@ static void report_usage(FILE *f)
 		"its folders.  Plots are drawn by gnuplot (Debian package gnuplot-nox) as\n"
 		"SVG inside the page: viewing it needs no network and no other file.\n\n"
 		"options:\n"
-		"  -o, --output FILE   the page to write (required)\n"
+		"  -o, --output FILE   the page to write (required without --check)\n"
+		"      --check         read every folder as the page would (strictly: a\n"
+		"                      results.json not understood is exit 2) and write\n"
+		"                      nothing; scripts/qualify and merge-results.sh\n"
+		"                      check their inputs with it\n"
 		"  -h, --help          this help\n\n"
 		"The page may not replace a folder's results.json, junit.xml, summary.md\n"
 		"or anything under its cases/, nor anything but a regular file (it is\n"
 		"renamed over FILE: /dev/stdout would be replaced) (exit 2).\n\n"
-		"Exit: 0 written, 2 usage or input error (a results.json not understood,\n"
-		"or -o naming one of the inputs),\n"
+		"Exit: 0 written (--check: every folder understood), 2 usage or input\n"
+		"error (a results.json not understood, or -o naming one of the inputs),\n"
 		"3 gnuplot missing or failing, or the page could not be written.\n");
 }
 
 int cmd_report(int argc, char **argv)
 {
 	const char *out = NULL;
+	int check = 0;
 	const struct cmd_opt opts[] = {
 		{ "output", 'o', required_argument, &out, cmd_set_nonempty },
+		{ "check", 0, no_argument, &check, NULL },
 		CMD_OPT_END,
 	};
 	/* Operands are counted below, once -o is known to be there. */
@@ -43,7 +50,9 @@ int cmd_report(int argc, char **argv)
 	int first, parsed = cmd_parse(&cl, argc, argv, &first);
 	if (parsed != CMD_GO_ON)
 		return parsed;
-	if (!out)
+	if (check && out)
+		return cmd_usage_error(report_usage, "report", "--check writes nothing: no -o");
+	if (!out && !check)
 		return cmd_usage_error(report_usage, "report", "expected -o REPORT.html");
 	if (first == argc)
 		return cmd_usage_error(report_usage, "report", "expected at least one results folder");
@@ -53,6 +62,10 @@ int cmd_report(int argc, char **argv)
 			pc_rh_free(&set);
 			return PC_EXIT_USAGE;
 		}
+	if (check) {
+		pc_rh_free(&set);
+		return PC_EXIT_OK;
+	}
 	if (pc_rh_check_output(&set, out) < 0) {
 		pc_rh_free(&set);
 		return PC_EXIT_USAGE;

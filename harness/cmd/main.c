@@ -7,8 +7,7 @@
 #include "cmd/commands.h"
 #include "run/scenario.h"
 #include "util/util.h"
-
-#define PC_VERSION "0.1.0"
+#include "util/version.h"
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "run every case of a scenario: unpack, commit, cut power, verify",

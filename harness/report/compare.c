@@ -77,8 +77,14 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	}
 	s->path = r.path;
 	s->kernel = r.kernel;
+	/* By file name: each machine has its own checkout (as merge-results). */
+	if (r.scenario) {
+		const char *slash = strrchr(r.scenario, '/');
+		s->scenario = xstrdup(slash ? slash + 1 : r.scenario);
+	}
 	s->planned = r.planned;
-	r.path = r.kernel = NULL;
+	s->version = r.version;
+	r.path = r.kernel = r.version = NULL;
 	pc_results_free(&r);
 	return rc;
 }
@@ -97,6 +103,8 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 	free(s->v);
 	free(s->path);
 	free(s->kernel);
+	free(s->scenario);
+	free(s->version);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -447,6 +455,17 @@ static void md_slowdowns(const struct pc_cmp_report *r, FILE *f)
 	}
 }
 
+int pc_cmp_scenario_differs(const struct pc_cmp_report *r)
+{
+	return r->base.scenario && r->new.scenario && strcmp(r->base.scenario, r->new.scenario);
+}
+
+int pc_cmp_version_differs(const struct pc_cmp_report *r)
+{
+	const char *b = r->base.version, *n = r->new.version;
+	return (b || n) && (!b || !n || strcmp(b, n));
+}
+
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 {
 	char *bp = pc_esc_md(r->base.path), *np = pc_esc_md(r->new.path);
@@ -463,6 +482,21 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
 	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed\n\n", r->slowdowns,
 		r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed);
+	if (pc_cmp_scenario_differs(r)) {
+		char *bs = pc_esc_md(r->base.scenario), *ns = pc_esc_md(r->new.scenario);
+		fprintf(f, "**BASE and NEW ran different scenario files** (`%s`, `%s`): cases are "
+			   "matched by id only.\n\n", bs, ns);
+		free(bs);
+		free(ns);
+	}
+	if (pc_cmp_version_differs(r)) {
+		char *bv = pc_esc_md(r->base.version ? r->base.version : "older, not recorded");
+		char *nv = pc_esc_md(r->new.version ? r->new.version : "older, not recorded");
+		fprintf(f, "**BASE and NEW were written by different powercut versions** (%s, %s): "
+			   "a change may be powercut's own.\n\n", bv, nv);
+		free(bv);
+		free(nv);
+	}
 	if (r->new.n == 0)
 		fputs("**NEW has no case: nothing was checked.**\n\n", f);
 	if (r->new.n && unfinished(&r->new))
@@ -494,6 +528,8 @@ static json_t *side_json(const struct pc_cmp_side *s)
 	json_t *o = json_object();
 	json_object_set_new(o, "results", pc_esc_json(s->path));
 	json_object_set_new(o, "kernel", pc_esc_json(s->kernel));
+	json_object_set_new(o, "scenario", s->scenario ? pc_esc_json(s->scenario) : json_null());
+	json_object_set_new(o, "powercut", s->version ? pc_esc_json(s->version) : json_null());
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
 	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
 	return o;
@@ -581,6 +617,8 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	}
 	json_object_set_new(root, "perf", perf);
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
+	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
+	json_object_set_new(root, "version_differs", json_boolean(pc_cmp_version_differs(r)));
 	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));
 	return root;
 }

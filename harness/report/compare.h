@@ -65,6 +65,8 @@ struct pc_cmp_case {
 struct pc_cmp_side {
 	char *path;            /* the results.json read */
 	char *kernel;
+	char *scenario;        /* the scenario file's name (not its path); NULL: absent */
+	char *version;         /* the powercut that ran it; NULL: absent (older) */
 	long long planned;     /* cases the run was to check; -1: not recorded */
 	struct pc_cmp_case *v;
 	size_t n;
@@ -132,6 +134,13 @@ void pc_cmp_report_free(struct pc_cmp_report *r);
  * cases than NEW planned (interrupted, a shard not merged), or no case at
  * all? */
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
+/* Did the sides run scenario files of different names (both recorded)?
+ * Said above the table and in the JSON; each case is still compared by id
+ * (its setup fields tell a changed case). */
+int pc_cmp_scenario_differs(const struct pc_cmp_report *r);
+/* Did different powercut versions write the sides (a side that does not
+ * say is older than the field, so it differs from one that does)? */
+int pc_cmp_version_differs(const struct pc_cmp_report *r);
 /* 0 nothing got worse, 1 regressions, coverage lost (or flaky, or slowdowns
  * when asked). */
 int pc_cmp_exit(const struct pc_cmp_report *r);

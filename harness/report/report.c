@@ -18,6 +18,7 @@
 #include "report/results_reader.h"
 #include "report/report_outcome.h"
 #include "util/util.h"
+#include "util/version.h"
 #include "workload/workload.h"
 
 /* How many findings junit.xml and results.json list per case. */
@@ -309,6 +310,7 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 {
 	json_t *root = json_object();
 	put_int(root, "format", PC_RESULTS_FORMAT);
+	put_str(root, "powercut", PC_VERSION);
 	put_str(root, "scenario", r->scenario);
 	put_str(root, "kernel", r->kernel);
 	put_int(root, "planned", r->planned);
@@ -547,6 +549,10 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 		   "%zu unexpected pass)\n\n",
 		scenario, kernel, r->nresults, counts[PC_OUT_PASS], counts[PC_OUT_FAIL],
 		counts[PC_OUT_ERROR], counts[PC_OUT_FLAKY], counts[PC_OUT_KNOWN], counts[PC_OUT_XPASS]);
+	/* An interrupted run: the cases it did not reach are in no count. */
+	if (r->planned > r->nresults)
+		fprintf(f, "- **not run: %zu of the %zu cases this run planned** (interrupted): "
+			   "not checked\n\n", r->planned - r->nresults, r->planned);
 	free(scenario);
 	free(kernel);
 	pc_report_table(r, f);

@@ -108,6 +108,7 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	}
 	f->kernel = or_empty(r.kernel);
 	f->scenario = or_empty(r.scenario);
+	f->planned = r.planned;
 	pc_results_free(&r);
 	return rc;
 }
@@ -261,18 +262,56 @@ void pc_rh_free(struct pc_rh_set *s)
 
 /* ---- small helpers ---------------------------------------------------- */
 
+static char plot_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("._=,:/+-", c)) ? (char)c : '?';
+}
+
+enum { LABEL_MAX = 60, LABEL_HEAD = 24, LABEL_TAIL = LABEL_MAX - LABEL_HEAD - 3 };
+
 char *pc_rh_plot_label(const char *s)
 {
 	size_t n = strlen(s);
-	if (n > 60)
-		n = 60;
-	char *o = xcalloc(n + 1, 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		o[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			       strchr("._=,:/+-", c) ? (char)c : '?';
+	char *o = xcalloc(LABEL_MAX + 1, 1);
+	if (n <= LABEL_MAX) {
+		for (size_t i = 0; i < n; i++)
+			o[i] = plot_char((unsigned char)s[i]);
+		return o;
 	}
+	/* Cut in the middle: two cases of one option matrix differ at the
+	 * end (/none and /syncfs, /r1 and /r2), and a cut end made them one. */
+	for (size_t i = 0; i < LABEL_HEAD; i++)
+		o[i] = plot_char((unsigned char)s[i]);
+	memcpy(o + LABEL_HEAD, "...", 3);
+	for (size_t i = 0; i < LABEL_TAIL; i++)
+		o[LABEL_HEAD + 3 + i] = plot_char((unsigned char)s[n - LABEL_TAIL + i]);
 	return o;
+}
+
+char **pc_rh_plot_labels(char *const *ids, size_t n)
+{
+	char **l = xcalloc(n ? n : 1, sizeof(*l));
+	for (size_t i = 0; i < n; i++) {
+		l[i] = pc_rh_plot_label(ids[i]);
+		/* A label an earlier case has (their ids differ where it was cut,
+		 * or only in bytes shown as '?'): made its own by its place. */
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(l[i], l[j])) {
+				char *u = xasprintf("%s#%zu", l[i], i + 1);
+				free(l[i]);
+				l[i] = u;
+				break;
+			}
+	}
+	return l;
+}
+
+void pc_rh_labels_free(char **labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(labels[i]);
+	free(labels);
 }
 
 char *pc_rh_relpath(const char *from, const char *to)
@@ -490,14 +529,14 @@ static char *plot_bars(const char *title, const char *ylabel, char **labels, con
 				"set style fill solid 0.7 border -1\nset boxwidth 0.7\n"
 				"set xtics rotate by -40 left nomirror\nset bmargin 12\n$d << EOD\n",
 				title, ylabel);
+	char **l = pc_rh_plot_labels(labels, n);
 	for (size_t i = 0; i < n; i++) {
-		char *l = pc_rh_plot_label(labels[i]);
 		if (values[i] < 0)
-			len += (size_t)snprintf(s + len, cap - len, "%zu ? \"%s\"\n", i, l);
+			len += (size_t)snprintf(s + len, cap - len, "%zu ? \"%s\"\n", i, l[i]);
 		else
-			len += (size_t)snprintf(s + len, cap - len, "%zu %.6g \"%s\"\n", i, values[i], l);
-		free(l);
+			len += (size_t)snprintf(s + len, cap - len, "%zu %.6g \"%s\"\n", i, values[i], l[i]);
 	}
+	pc_rh_labels_free(l, n);
 	snprintf(s + len, cap - len, "EOD\nplot $d using 1:2:xtic(3) with boxes notitle lc rgb '#4a7ebb'\n");
 	char *svg = gnuplot_svg(s);
 	free(s);
@@ -554,15 +593,34 @@ static void put_link(FILE *f, const struct pc_rh_folder *fo, const char *rel,
 	free(file);
 }
 
+/* ": N cases (P pass, F fail, ...)." by outcome, as summary.md counts them
+ * (a flaky case is not a pass, a known failure not a fail), and the cases
+ * its run planned that are not there. */
+static void put_counts(FILE *f, const struct pc_rh_folder *fo)
+{
+	size_t counts[PC_OUT_N] = { 0 };
+	for (size_t i = 0; i < fo->n; i++) {
+		int o = pc_outcome_lookup(fo->v[i].outcome);
+		if (o >= 0)
+			counts[o]++;
+	}
+	fprintf(f, ": %zu cases (", fo->n);
+	for (int o = 0; o < PC_OUT_N; o++)
+		fprintf(f, "%s%zu %s", o ? ", " : "", counts[o], pc_outcome_name((enum pc_outcome)o));
+	fputs(").", f);
+	if (fo->planned > (long long)fo->n)
+		fprintf(f, " <strong>%lld of the %lld cases its run planned are not in it</strong> "
+			   "(interrupted, or a shard not merged): they were not checked.",
+			fo->planned - (long long)fo->n, fo->planned);
+	fputs("</p>\n", f);
+}
+
 static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, const char *reportdir)
 {
 	char real[PATH_MAX];
 	if (!realpath(fo->path, real))
 		return pc_fail_errno(PC_ERR_RUN, errno, "report: %s", fo->path);
 	char *rel = pc_rh_relpath(reportdir, real);
-	size_t counts[3] = { 0, 0, 0 };
-	for (size_t i = 0; i < fo->n; i++)
-		counts[!strcmp(fo->v[i].verdict, "pass") ? 0 : !strcmp(fo->v[i].verdict, "fail") ? 1 : 2]++;
 	fprintf(f, "<h2 id=\"folder%zu\">", idx + 1);
 	put_text(f, fo->path);
 	fputs("</h2>\n<p>kernel <code>", f);
@@ -573,8 +631,7 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 		put_text(f, fo->scenario);
 		fputs("</code>", f);
 	}
-	fprintf(f, ": %zu cases, %zu pass, %zu fail, %zu error.</p>\n", fo->n, counts[0], counts[1],
-		counts[2]);
+	put_counts(f, fo);
 
 	/* One table per filesystem, in order of first appearance. */
 	for (size_t i = 0; i < fo->n; i++) {
@@ -726,12 +783,11 @@ static int trend_section(FILE *f, const struct pc_rh_set *s)
 		len += (size_t)snprintf(sc + len, cap - len, "\n");
 	}
 	len += (size_t)snprintf(sc + len, cap - len, "EOD\nplot ");
-	for (size_t i = 0; i < nids; i++) {
-		char *l = pc_rh_plot_label(ids[i]);
+	char **l = pc_rh_plot_labels(ids, nids);
+	for (size_t i = 0; i < nids; i++)
 		len += (size_t)snprintf(sc + len, cap - len, "%s$d using 1:%zu with linespoints title '%s'",
-					i ? ", " : "", i + 2, l);
-		free(l);
-	}
+					i ? ", " : "", i + 2, l[i]);
+	pc_rh_labels_free(l, nids);
 	snprintf(sc + len, cap - len, "\n");
 	int rc = 0;
 	if (nids) {

@@ -37,6 +37,7 @@ struct pc_rh_case {
 struct pc_rh_folder {
 	char *path;            /* as given (or DIR/KERNEL for a qualify folder) */
 	char *kernel, *scenario;
+	long long planned;     /* the cases its run planned; -1: not recorded */
 	struct pc_rh_case *v;  /* in the file's order */
 	size_t n;
 };
@@ -53,8 +54,16 @@ int pc_rh_add(struct pc_rh_set *s, const char *path);
 void pc_rh_free(struct pc_rh_set *s);
 
 /* Reduce S to what may go into a gnuplot string: [A-Za-z0-9._=,:/+-],
- * other bytes as '?', at most 60 bytes.  New string. */
+ * other bytes as '?', at most 60 bytes: a longer S keeps its first 24 and
+ * last 33 bytes around "...", as ids differ most at their end (mode,
+ * repeat, an option's hash).  New string. */
 char *pc_rh_plot_label(const char *s);
+
+/* The labels of IDS[0..N) for one plot, each pc_rh_plot_label's, one that
+ * equals an earlier one followed by "#K" (K: its 1-based place), so no two
+ * cases share a label.  A new array of new strings (pc_rh_labels_free). */
+char **pc_rh_plot_labels(char *const *ids, size_t n);
+void pc_rh_labels_free(char **labels, size_t n);
 
 /* The relative path from folder FROM to folder TO (both absolute and
  * canonical).  New string, "." when equal. */

@@ -54,6 +54,7 @@ struct pc_results {
 	char *path;               /* the results.json read */
 	char *kernel;
 	char *scenario;           /* NULL when absent */
+	char *version;            /* "powercut": the version that ran; NULL when absent */
 	long long planned;        /* the cases the run was to check; -1: absent */
 	struct pc_res_case *v;    /* in the file's order */
 	size_t n;

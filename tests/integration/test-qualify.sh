@@ -124,7 +124,7 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	EOF
 	chmod +x "$TMP/vm-run"
 }
-for what in died:"guest died: vm-run exited 3: [ 9.1] Kernel panic - not syncing: probe" \
+for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
 	timeout:"timed out: vm-run exited 3: vm-run: timeout: the guest ran longer" \
 	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped"; do
 	fake_vm "${what%%:*}"
@@ -166,6 +166,41 @@ grep -q '^| tiny/ext4/none | yes | not run | pass, lost [0-9]* |$' "$TMP/q.out" 
 	{ cat "$TMP/q.out"; fail "--table: the missing case is not 'not run'"; }
 grep -q '^- part: part, kernel .*, 1 of 2 cases ran, 1 met their expectation, some expectation NOT met$' "$TMP/q.out" ||
 	{ cat "$TMP/q.out"; fail "--table: the folder missing a case is not said to fall short"; }
+
+# A merged folder short of a shard, every case in it passing: the cases
+# the shards planned and that are not there were not checked, so not met.
+qualify 0 --kernel host --shard 1/2 "$TMP/tiny.ini" -o "$TMP/q12" -- --workdir "$WORK"
+mkdir "$TMP/m12"
+scripts/merge-results.sh "$TMP/m12/host" "$TMP/q12/host" >/dev/null 2>&1 && fail "merge without shard 2 exited 0"
+qualify 1 --table "$TMP/m12"
+grep -q '^- host: host, kernel .*, 1 of 1 cases ran, 1 met their expectation, its results lack 1 of the 2 cases its run planned .*, some expectation NOT met$' \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: a folder short of its planned cases is met"; }
+[ "$(jq '.kernels[0].met, .kernels[0].not_planned_run' "$TMP/m12/qualify.json" | tr '\n' ' ')" = "false 1 " ] ||
+	fail "qualify.json: the missing shard's case is not counted"
+# A results.json edited by hand (an error made a pass) is refused with the
+# reader's message, no table (it was tabled as a pass, met, exit 0).
+mkdir -p "$TMP/h/host"
+jq '.cases[0].outcome = "pass" | .cases[0].verdict = "error"' "$TMP/q1/host/results.json" >"$TMP/h/host/results.json"
+qualify 2 --table "$TMP/h"
+grep -q "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/q.err" || { cat "$TMP/q.err"; fail "--table: the contradiction is not named"; }
+[ ! -e "$TMP/h/qualify.md" ] || fail "--table wrote a table of results it did not understand"
+# Case ids are never cut (an option matrix's ids reach about 180
+# characters, and two may differ only at the end): each row its whole id.
+long=g$(printf 'x%.0s' $(seq 1 47))/ext4/mkfs=$(printf 'm%.0s' $(seq 1 40))~0123abcd/mount=$(printf 'o%.0s' $(seq 1 40))~4567ef01
+mkdir -p "$TMP/l/host"
+jq --arg p "$long" '.cases[].id |= sub("^tiny/ext4"; $p)' "$TMP/q1/host/results.json" >"$TMP/l/host/results.json"
+qualify 0 --table "$TMP/l"
+for m in none syncfs; do
+	grep -qF "| $long/$m |  | pass, lost " "$TMP/l/qualify.md" || { cat "$TMP/l/qualify.md"; fail "--table cut the id $long/$m"; }
+done
+# A message is escaped as summary.md and compare escape it: markup
+# (<TASK> vanished as an HTML tag, *x* became emphasis) is %XX.
+mkdir -p "$TMP/mk/host"
+jq '.cases[0].outcome = "error" | .cases[0].verdict = "error" | .cases[0].reason = "kernel: <TASK> *x* [l](u) a\\|b`c`"' \
+	"$TMP/q1/host/results.json" >"$TMP/mk/host/results.json"
+qualify 1 --table "$TMP/mk"
+grep -qF '| error: kernel: %3CTASK%3E %2Ax%2A %5Bl%5D(u) a%5C%7Cb%60c%60 |' "$TMP/mk/qualify.md" ||
+	{ cat "$TMP/mk/qualify.md"; fail "--table: markup in a message is not escaped"; }
 
 assert_no_leftovers
 echo "PASS $TEST_NAME"

@@ -61,11 +61,37 @@ edited s2kernel '.kernel = "5.10.0-1-amd64"'
 refused "two kernels" "different kernels" "$TMP/s1" "$TMP/s2kernel"
 edited s2scen '.scenario = "/elsewhere/matrix.ini"'
 refused "two scenarios" "different scenarios" "$TMP/s1" "$TMP/s2scen"
+# Shards judged by two powercut versions (or one older than the field).
+[ "$(jq -r .powercut "$TMP/s1/results.json")" = "$("$POWERCUT" --version | cut -d' ' -f2)" ] ||
+	fail "results.json does not name the powercut that wrote it"
+edited s2ver '.powercut = "0.0.9"'
+refused "two powercut versions" "different powercut versions: 0.0.9 0.1.0" "$TMP/s1" "$TMP/s2ver"
+edited s2nover 'del(.powercut)'
+refused "a shard older than the version field" "different powercut versions: (not recorded: older)" "$TMP/s1" "$TMP/s2nover"
 edited s2obj '.cases = {}'
 refused "cases as an object" "not a powercut results file" "$TMP/s1" "$TMP/s2obj"
 cp -a "$TMP/s2" "$TMP/s2trunc"
 head -c 300 "$TMP/s2/results.json" > "$TMP/s2trunc/results.json"
 refused "a truncated file" "not a powercut results file" "$TMP/s1" "$TMP/s2trunc"
+# A case edited by hand is refused by powercut's reader, naming the field;
+# each was merged and counted as passing, exit 0.
+edited s2contra '.cases[0].outcome = "pass" | .cases[0].verdict = "error"'
+refused "an error edited to outcome pass" "cases\[0\].outcome: 'pass' with verdict 'error'" "$TMP/s1" "$TMP/s2contra"
+edited s2unknown '.cases[0].outcome = "passed"'
+refused "an unknown outcome" "cases\[0\].outcome: not pass" "$TMP/s1" "$TMP/s2unknown"
+edited s2string '.cases[0].lost = "3"'
+refused "a count as a string" "cases\[0\].lost: not an integer" "$TMP/s1" "$TMP/s2string"
+# The junit.xml merged for the CI page must be the shard's own: missing,
+# or holding another number of cases than its results.json, is refused
+# (it was left out, or merged, silently).
+cp -a "$TMP/s2" "$TMP/s2nojunit"
+rm "$TMP/s2nojunit/junit.xml"
+refused "a shard without junit.xml" "no junit.xml beside its results.json" "$TMP/s1" "$TMP/s2nojunit"
+cp -a "$TMP/s2" "$TMP/s2otherjunit"
+cp "$TMP/s1/junit.xml" "$TMP/s2otherjunit/junit.xml"
+[ "$(jq '.cases | length' "$TMP/s1/results.json")" != "$(jq '.cases | length' "$TMP/s2/results.json")" ] ||
+	fail "the shards have as many cases: the junit check below proves nothing"
+refused "another run's junit.xml" "junit.xml holds .* test cases and its results.json" "$TMP/s1" "$TMP/s2otherjunit"
 # The same scenario from another checkout path is one run.
 edited s2path '.scenario |= "/other/checkout/" + (split("/") | last)'
 "$MERGE" "$TMP/paths" "$TMP/s1" "$TMP/s2path" > /dev/null || fail "shards from two checkouts refused"
@@ -79,6 +105,8 @@ rc=0
 "$MERGE" "$TMP/one" "$TMP/s1" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "of the 3 planned cases merged (shards given: 1/2)" "$TMP/e" ||
 	{ cat "$TMP/e"; fail "merge without shard 2 exited $rc, expected 1"; }
+grep -q '^- \*\*not merged: 1 of the 3 planned cases\*\* (shards given: 1/2): not checked$' "$TMP/one/summary.md" ||
+	{ cat "$TMP/one/summary.md"; fail "summary.md of a merge without shard 2 does not say what is missing"; }
 rc=0
 "$POWERCUT" compare "$TMP/one" "$TMP/one" > "$TMP/cmp.out" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "cases its run planned" "$TMP/cmp.out" || fail "compare of a merge missing a shard exited $rc"
@@ -96,6 +124,8 @@ edited s2k '.shard.k = 1'
 refused "a shard twice" "shard 1/2 given twice" "$TMP/s1" "$TMP/s2k"
 # Folders without any case: nothing was checked, never a pass.
 edited s2empty '.cases = []'
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="powercut" tests="0"></testsuites>\n' \
+	> "$TMP/s2empty/junit.xml"
 rc=0
 "$MERGE" "$TMP/empty" "$TMP/s2empty" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "nothing was checked" "$TMP/e" || fail "merge of no case exited $rc, expected 1"

@@ -484,6 +484,91 @@ static void test_error_not_timed(void)
 	free(dir);
 }
 
+/* Results of two scenario files (by name: the paths differ per machine):
+ * said above the table and in the JSON; compare never mentioned it. */
+static void test_scenario_differs(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"scenario\":\"/ci/a/nightly.ini\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	char *same = put(dir, "s.json", "{\"kernel\":\"6.1\",\"scenario\":\"/other/nightly.ini\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"scenario\":\"matrix.ini\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	const char *news[] = { same, n };
+	for (int i = 0; i < 2; i++) {
+		struct pc_cmp_opts o = { .threshold = 1.25 };
+		struct pc_cmp_report r = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
+		pc_cmp_run(&r, &o);
+		CU_ASSERT_EQUAL(pc_cmp_scenario_differs(&r), i);
+		char *buf;
+		size_t len;
+		FILE *f = open_memstream(&buf, &len);
+		pc_cmp_markdown(&r, f);
+		fclose(f);
+		const char *said = strstr(buf, "**BASE and NEW ran different scenario files** "
+					       "(`nightly.ini`, `matrix.ini`)");
+		CU_ASSERT(i ? said != NULL : said == NULL);
+		free(buf);
+		json_t *j = pc_cmp_json(&r);
+		CU_ASSERT_EQUAL(json_is_true(json_object_get(j, "scenario_differs")), i);
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_object_get(j, "base"),
+									 "scenario")), "nightly.ini");
+		json_decref(j);
+		pc_cmp_report_free(&r);
+	}
+	free(b);
+	free(same);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Sides written by different powercut versions (or one older than the
+ * field) are said: a change may be powercut's own, not the kernel's. */
+static void test_version_differs(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"powercut\":\"0.1.0\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	char *same = put(dir, "s.json", "{\"kernel\":\"6.1\",\"powercut\":\"0.1.0\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	char *other = put(dir, "o.json", "{\"kernel\":\"6.1\",\"powercut\":\"0.2.0\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	char *older = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	const char *news[] = { same, other, older };
+	const char *said[] = { NULL, "(0.1.0, 0.2.0)", "(0.1.0, older, not recorded)" };
+	for (int i = 0; i < 3; i++) {
+		struct pc_cmp_opts o = { .threshold = 1.25 };
+		struct pc_cmp_report r = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
+		pc_cmp_run(&r, &o);
+		CU_ASSERT_EQUAL(pc_cmp_version_differs(&r), i > 0);
+		char *buf;
+		size_t len;
+		FILE *f = open_memstream(&buf, &len);
+		pc_cmp_markdown(&r, f);
+		fclose(f);
+		const char *line = strstr(buf, "**BASE and NEW were written by different powercut versions**");
+		CU_ASSERT(said[i] ? line && strstr(line, said[i]) : line == NULL);
+		free(buf);
+		json_t *j = pc_cmp_json(&r);
+		CU_ASSERT_EQUAL(json_is_true(json_object_get(j, "version_differs")), i > 0);
+		json_decref(j);
+		pc_cmp_report_free(&r);
+	}
+	free(b);
+	free(same);
+	free(other);
+	free(older);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -497,4 +582,6 @@ void register_compare_tests(void)
 	CU_add_test(s, "a loss hidden by a loosened expectation", test_hidden_loss);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);
+	CU_add_test(s, "results of two scenario files", test_scenario_differs);
+	CU_add_test(s, "results of two powercut versions", test_version_differs);
 }

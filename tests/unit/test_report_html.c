@@ -45,6 +45,21 @@ static void test_plot_label(void)
 	l = pc_rh_plot_label(longer);
 	CU_ASSERT_EQUAL(strlen(l), 60);
 	free(l);
+	/* A long id keeps its end: two repeats of one option matrix's case
+	 * (61 bytes each) were both cut to the same 60. */
+	char *ids[] = {
+		"ext4-journal-modes/ext4/mount=data=ordered,commit=60/syncfs/r1",
+		"ext4-journal-modes/ext4/mount=data=ordered,commit=60/syncfs/r2",
+		"a/ext4/mount=x", "a/ext4/mount=y'", "a/ext4/mount=y\"",
+	};
+	char **ls = pc_rh_plot_labels(ids, 5);
+	CU_ASSERT_STRING_EQUAL(ls[0], "ext4-journal-modes/ext4/...=data=ordered,commit=60/syncfs/r1");
+	CU_ASSERT_STRING_EQUAL(ls[1], "ext4-journal-modes/ext4/...=data=ordered,commit=60/syncfs/r2");
+	CU_ASSERT_STRING_EQUAL(ls[2], "a/ext4/mount=x");
+	/* Ids that differ only where the label shows '?': the later one's place. */
+	CU_ASSERT_STRING_EQUAL(ls[3], "a/ext4/mount=y?");
+	CU_ASSERT_STRING_EQUAL(ls[4], "a/ext4/mount=y?#5");
+	pc_rh_labels_free(ls, 5);
 }
 
 static void load_text(const char *text, int want)
@@ -207,6 +222,38 @@ static void test_unmeasured_plot(void)
 	free(dir);
 }
 
+/* The folder's counts are its outcomes, as summary.md's (a flaky case was
+ * counted as a pass, a known failure as a fail), and the cases its run
+ * planned that are not there are said (they were not counted at all). */
+static void test_folder_counts(void)
+{
+	char *dir = unit_tmpdir();
+	char *rj = xasprintf("%s/results.json", dir);
+	const char *text =
+		"{\"kernel\":\"6.1\",\"planned\":5,\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
+		"\"outcome\":\"flaky\",\"flaky_rate\":\"1/2\",\"lost\":0,\"committed\":true,"
+		"\"timings_s\":{\"total\":1.5},\"io\":{\"wios\":3}},"
+		"{\"id\":\"g/ext4/syncfs\",\"fs\":\"ext4\",\"mode\":\"syncfs\",\"verdict\":\"fail\","
+		"\"outcome\":\"known\",\"lost\":2,\"committed\":true,"
+		"\"timings_s\":{\"total\":1.5},\"io\":{\"wios\":3}}]}";
+	CU_ASSERT_EQUAL(pc_write_file(rj, text, strlen(text), 0), 0);
+	struct pc_rh_set s = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, dir), 0);
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	CU_ASSERT(html && strstr(html, ": 2 cases (0 pass, 0 fail, 0 error, 1 flaky, 1 known, "
+				       "0 unexpected pass)."));
+	CU_ASSERT(html && strstr(html, "3 of the 5 cases its run planned are not in it"));
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	free(rj);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_report_html_tests(void)
 {
 	CU_pSuite s = CU_add_suite("report_html", NULL, NULL);
@@ -216,4 +263,5 @@ void register_report_html_tests(void)
 	CU_add_test(s, "-o may not replace an input", test_output_not_input);
 	CU_add_test(s, "a measurement no case has", test_unmeasured_plot);
 	CU_add_test(s, "links of a retried case", test_retried_case_links);
+	CU_add_test(s, "a folder's counts", test_folder_counts);
 }

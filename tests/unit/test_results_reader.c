@@ -107,6 +107,11 @@ static void test_strict(void)
 		ONE(GOOD ",\"images\":\"l1.tar\""),
 		ONE(GOOD ",\"images\":[\"l1.tar\",2]"),
 		ONE(GOOD ",\"outcome\":\"pass\",\"verdict\":\"error\""), /* duplicate verdict */
+		/* lost null: only a case that erred has no count */
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":null,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1},\"io\":{}"),
+		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
+		    "\"fio\":{\"mid_run\":true},\"timings_s\":{\"total\":1},\"io\":{}"),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -116,6 +121,10 @@ static void test_strict(void)
 	}
 	struct pc_results r;
 	CU_ASSERT_EQUAL(load(ONE(GOOD), &r), 0);
+	pc_results_free(&r);
+	/* A lost commit record: its count is not read, null or not. */
+	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
+				 "\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load("{\"format\":1,\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
 	pc_results_free(&r);
