@@ -1127,9 +1127,16 @@ static int walk_extras(struct vctx *v, const char *rel)
 	return rc;
 }
 
+/* By path, then kind, then detail: qsort need not be stable (glibc 2.37's
+ * is not), and two findings of one path (a folder that cannot be listed is
+ * also an extra) must keep one order. */
 static int cmp_finding_path(const void *a, const void *b)
 {
-	return strcmp(((const struct pc_finding *)a)->path, ((const struct pc_finding *)b)->path);
+	const struct pc_finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c == 0)
+		c = (int)x->kind - (int)y->kind;
+	return c ? c : strcmp(x->detail, y->detail);
 }
 
 /* ---- entry point --------------------------------------------------------- */
