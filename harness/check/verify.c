@@ -160,6 +160,7 @@ struct slot {
 	size_t n, cap;
 	int done;       /* checked (an interruption leaves the rest undone) */
 	int have_inode; /* reached the end of the checks: dev/ino are its own */
+	int sys_err;    /* the machine's errno (machine_error): no verdict */
 	dev_t dev;
 	ino_t ino;
 	nlink_t nlink;
@@ -179,7 +180,22 @@ struct vctx {
 	int entry_lost;       /* the current entry has a finding */
 	unsigned char *buf;   /* READ_CHUNK bytes for hashing */
 	struct slot *slot;    /* set: findings go there, not to out */
+	int sys_err;          /* the machine failed the check (machine_error) */
+	char *sys_err_path;   /* of that entry, escaped */
 };
+
+/* ENOMEM, EMFILE, ENFILE: the machine could not check the entry, which
+ * says nothing of the filesystem: an error of the case, never a finding
+ * (a "missing" file that was only a descriptor short).  Kept in the
+ * entry's slot; the merge stops there. */
+static int machine_error(struct vctx *v, int err)
+{
+	if (err != ENOMEM && err != EMFILE && err != ENFILE)
+		return 0;
+	if (v->slot && !v->slot->sys_err)
+		v->slot->sys_err = err;
+	return 1;
+}
 
 static char *esc(const char *s)
 {
@@ -482,6 +498,8 @@ static int open_content(struct vctx *v, const char *path)
 static int check_content(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
 {
 	int fd = open_content(v, e->path);
+	if (fd < 0 && machine_error(v, errno))
+		return -1;
 	if (fd < 0) {
 		add_finding(v, PC_F_CONTENT, e->path, "cannot open: %s", strerror(errno));
 		return -1;
@@ -682,7 +700,7 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 	 * folder's opaque marker is one). */
 	size_t len;
 	char *names;
-	if (list_xattrs(&src, &names, &len) < 0)
+	if (list_xattrs(&src, &names, &len) < 0 && !machine_error(v, errno))
 		add_finding(v, PC_F_XATTR, e->path,
 			    "cannot list xattrs: %s (unexpected ones not checked)", strerror(errno));
 	for (size_t off = 0; names && off < len; off += strlen(names + off) + 1) {
@@ -763,6 +781,8 @@ static void check_links(struct vctx *v, const struct pc_entry *e, const struct s
 static void check_entry(struct vctx *v, const struct pc_entry *e)
 {
 	int fd = open_beneath(v->rootfd, e->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && machine_error(v, errno))
+		return;
 	if (fd < 0) {
 		const char *why = lookup_error(errno);
 		if (why)
@@ -985,6 +1005,11 @@ static int check_entries(struct vctx *v, struct pc_entry *const *entries, size_t
 		pthread_mutex_unlock(&p.mu);
 		if (!done)
 			break;
+		if (p.ring[i % WINDOW].sys_err) {
+			v->sys_err = p.ring[i % WINDOW].sys_err;
+			v->sys_err_path = esc(entries[i]->path);
+			break;
+		}
 		merge_entry(v, entries[i], &p.ring[i % WINDOW]);
 	}
 	pthread_mutex_lock(&p.mu);
@@ -1196,7 +1221,10 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	count_group_members(&v, entries, n);
 	int rc = pc_check_interrupted();
 	if (rc == 0 && check_entries(&v, entries, n) < 0)
-		rc = pc_check_interrupted(); /* only an interruption stops it */
+		rc = v.sys_err ? pc_fail_errno(PC_ERR_RUN, v.sys_err, "verify: cannot check %s",
+					       v.sys_err_path)
+			       : pc_check_interrupted(); /* else only an interruption stops it */
+	free(v.sys_err_path);
 	size_t first_extra = out->nfindings;
 	if (rc == 0)
 		rc = walk_extras(&v, ".");

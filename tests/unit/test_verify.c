@@ -11,6 +11,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
@@ -707,6 +708,39 @@ static void test_no_digest(void)
 	teardown(&f);
 }
 
+/* Out of descriptors: the machine could not check, which says nothing of
+ * the filesystem: an error, never a "missing" or "content" finding. */
+static void test_machine_error(void)
+{
+	struct fixture f;
+	setup(&f);
+	struct rlimit old;
+	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_NOFILE, &old), 0);
+	int first_free = dup(0);
+	CU_ASSERT_FATAL(first_free >= 0);
+	close(first_free);
+	for (unsigned workers = 1; workers <= 16; workers += 15) {
+		pc_verify_workers = workers;
+		/* the root and one lookup: the first file's content cannot open */
+		struct rlimit low = { .rlim_cur = (rlim_t)first_free + 2, .rlim_max = old.rlim_max };
+		CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_NOFILE, &low), 0);
+		pc_messages_quiet = 1;
+		int rc = pc_verify_tree(f.m, f.root, &f.r);
+		pc_messages_quiet = 0;
+		CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_NOFILE, &old), 0);
+		CU_ASSERT_EQUAL(rc, -1);
+		for (size_t i = 0; i < f.r.nfindings; i++) {
+			CU_ASSERT_NOT_EQUAL(f.r.findings[i].kind, PC_F_MISSING);
+			CU_ASSERT_NOT_EQUAL(f.r.findings[i].kind, PC_F_CONTENT);
+		}
+		pc_verify_result_free(&f.r);
+	}
+	pc_verify_workers = PC_VERIFY_WORKERS;
+	run(&f);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	teardown(&f);
+}
+
 /* After a cut: a root folder that is gone, or is no longer a folder, is
  * every entry missing (a loss), not an error of the run. */
 static void test_all_missing(void)
@@ -1044,6 +1078,7 @@ void register_verify_tests(void)
 	CU_add_test(s, "hostile symlinked directory", test_hostile);
 	CU_add_test(s, "unopenable root", test_bad_root);
 	CU_add_test(s, "a file without a digest: an error, not a pass", test_no_digest);
+	CU_add_test(s, "out of descriptors: an error, not a finding", test_machine_error);
 	CU_add_test(s, "root gone or not a folder after a cut: every entry missing", test_all_missing);
 	CU_add_test(s, "paths longer than PATH_MAX", test_long_path);
 	CU_add_test(s, "16 workers: the same findings in the same order", test_parallel_order);
