@@ -156,8 +156,10 @@ static void test_setup(void)
 	pc_results_free(&r);
 	free(good);
 	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"tested_sha256\":\"ABC\""), &r), -1);
+	pc_results_free(&r);
 	char *upper = xasprintf(ONE(GOOD ",\"tested_sha256\":\"%.63sA\""), hex);
 	CU_ASSERT_EQUAL(load(upper, &r), -1);
+	pc_results_free(&r);
 	free(upper);
 }
 
