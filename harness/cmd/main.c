@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		return PC_EXIT_OK;
 	}
 	if (!strcmp(name, "--version")) {
-		printf("powercut %s\n", PC_VERSION);
+		printf("powercut %s\n", pc_version);
 		return PC_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -310,7 +310,7 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 {
 	json_t *root = json_object();
 	put_int(root, "format", PC_RESULTS_FORMAT);
-	put_str(root, "powercut", PC_VERSION);
+	put_str(root, "powercut", pc_version);
 	put_str(root, "scenario", r->scenario);
 	put_str(root, "kernel", r->kernel);
 	put_int(root, "planned", r->planned);

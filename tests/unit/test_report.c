@@ -145,7 +145,10 @@ static void test_json(void)
 	check_str(root, "scenario", "scenarios/default.ini");
 	check_str(root, "kernel", "6.18.0-test");
 	/* The version that judged the cases: merge-results refuses shards of two. */
-	check_str(root, "powercut", PC_VERSION);
+	check_str(root, "powercut", pc_version);
+	/* the version and the commit built */
+	CU_ASSERT(!strncmp(pc_version, PC_VERSION "+", strlen(PC_VERSION) + 1) &&
+		  strlen(pc_version) > strlen(PC_VERSION) + 1);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "format")), PC_RESULTS_FORMAT);
 	/* What the run was to check: a reader tells a partial file from a whole one. */
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "planned")), 4);
