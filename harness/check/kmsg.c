@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fs/fs.h"
 #include "util/util.h"
 
 /* Lines that fail a case (substrings, as _check_dmesg greps). */
@@ -348,23 +349,6 @@ static int about_case_device(const char *msg, const struct pc_kmsg_result *r)
 	return ours;
 }
 
-/* Is MSG a line of a filesystem's own (its prefix) other than the case's?
- * Such a line is about some other mount even when it names no device. */
-static int other_fs_line(const char *msg, const char *fs)
-{
-	static const struct { const char *prefix, *fs; } own[] = {
-		{ "EXT4-fs", "ext4" }, { "XFS", "xfs" }, { "BTRFS", "btrfs" },
-	};
-	if (!fs)
-		return 0;
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
-		size_t n = strlen(own[i].prefix);
-		if (!strncmp(msg, own[i].prefix, n) && strchr(" (:", msg[n]) && msg[n])
-			return strcmp(fs, own[i].fs) != 0;
-	}
-	return 0;
-}
-
 /* The block layer's words for BLK_STS_NOSPC: the device answered ENOSPC. */
 #define NOSPACE_LINE "critical space allocation error"
 
@@ -377,7 +361,9 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 	int ours = about_case_device(msg, r);
 	if (nospace)
 		return ours ? PC_KMSG_NOSPACE : names_any_device(msg) ? PC_KMSG_FOREIGN : PC_KMSG_FINE;
-	if (!ours && (names_any_device(msg) || other_fs_line(msg, r->fs)))
+	/* another filesystem driver's line is some other mount's, even naming
+	 * no device ("EXT4-fs error: 898 callbacks suppressed", xfs case) */
+	if (!ours && (names_any_device(msg) || pc_fs_other_driver_line(r->fs, msg)))
 		return PC_KMSG_FOREIGN;
 	if (ours && cut == PC_FLAKEY_ERROR &&
 	    (mentions_cut_errno(msg) ||

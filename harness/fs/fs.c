@@ -29,6 +29,8 @@ struct fs_tools {
 	const char *mkfs_optstring;
 	const char *mkfs_file_opts;
 	const char *mkfs_file_long[2];
+	/* How the kernel's driver begins its lines ("EXT4-fs error ...") */
+	const char *kmsg_prefix;
 };
 
 /* The file options: mke2fs -d (a folder or tarball copied in), -l (a bad
@@ -36,11 +38,11 @@ struct fs_tools {
  * file: options=FILE); mkfs.btrfs -r / --rootdir (a folder copied in). */
 static const struct fs_tools fs_table[] = {
 	{ "ext4", 'e', "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
-	  "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL } },
+	  "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL }, "EXT4-fs" },
 	{ "xfs", 0, "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
-	  "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL } },
+	  "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "XFS" },
 	{ "btrfs", 0, "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
-	  "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL } },
+	  "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "BTRFS" },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -49,6 +51,20 @@ static const struct fs_tools *fs_lookup(const char *type)
 		if (!strcmp(fs_table[i].type, type))
 			return &fs_table[i];
 	return NULL;
+}
+
+int pc_fs_other_driver_line(const char *fstype, const char *msg)
+{
+	const struct fs_tools *own = fstype ? fs_lookup(fstype) : NULL;
+	if (!own)
+		return 0;
+	for (size_t i = 0; i < sizeof(fs_table) / sizeof(fs_table[0]); i++) {
+		const char *prefix = fs_table[i].kmsg_prefix;
+		size_t n = strlen(prefix);
+		if (!strncmp(msg, prefix, n) && msg[n] && strchr(" (:", msg[n]))
+			return strcmp(prefix, own->kmsg_prefix) != 0;
+	}
+	return 0;
 }
 
 const char *pc_fs_name(unsigned i)

@@ -19,6 +19,10 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
  * (mkfs.xfs, then its usage; mkfs.btrfs, then its banner) or last (mke2fs,
  * after its banner).  Caller frees. */
 char *pc_fs_tool_message(const char *out);
+/* Does kernel log line MSG begin as another filesystem driver's lines do
+ * ("XFS ..." when FSTYPE is ext4)?  0 for FSTYPE's own driver, a line of
+ * no filesystem driver, or an unknown FSTYPE. */
+int pc_fs_other_driver_line(const char *fstype, const char *msg);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
