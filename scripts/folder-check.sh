@@ -6,20 +6,35 @@
 # root, us or SUDO_UID and writable by its owner only.  qualify and vm-run
 # write in their output folders as root (KERNEL.log, vm-console.log): one
 # who could make names there could plant a symlink to any file.
+# A group write bit counts only when the group is not the owner's private
+# group (the owner's primary group, no other member, no other user's
+# primary group), as in pc_folder_exposed.
 # Prints why and succeeds when others could change names there.
+private_group() { # UID GID
+	local owner members
+	owner=$(getent passwd "$1") || return 1
+	[ "$(cut -d: -f4 <<<"$owner")" = "$2" ] || return 1
+	members=$(getent group "$2") || return 1
+	members=${members##*:}
+	[ -z "$members" ] || [ "$members" = "$(cut -d: -f1 <<<"$owner")" ] || return 1
+	[ "$(getent passwd | awk -F: -v g="$2" -v u="$1" '$4 == g && $3 != u' | wc -l)" = 0 ]
+}
+others_write() { # MODE UID GID
+	((($1) & 8#002)) || { ((($1) & 8#020)) && ! private_group "$2" "$3"; }
+}
 exposed_folder() {
-	local d=$1 strict=1 mode uid
+	local d=$1 strict=1 mode uid gid
 	while [ ! -e "$d" ]; do d=$(dirname -- "$d") strict=0; done
 	d=$(realpath -e -- "$d") || { echo "cannot resolve it"; return 0; }
 	while :; do
-		read -r mode uid < <(stat -c '%a %u' -- "$d") || { echo "cannot stat $d"; return 0; }
+		read -r mode uid gid < <(stat -c '%a %u %g' -- "$d") || { echo "cannot stat $d"; return 0; }
 		mode=$((8#$mode))
-		if [ "$strict" = 1 ] && { ((mode & 8#022)) ||
+		if [ "$strict" = 1 ] && { others_write "$mode" "$uid" "$gid" ||
 			! [[ $uid = 0 || $uid = "$(id -u)" || $uid = "${SUDO_UID:-x}" ]]; }; then
 			printf 'others can write to it (owner uid %s, mode %04o)\n' "$uid" "$mode"
 			return 0
 		fi
-		if ((mode & 8#022)) && ! ((mode & 8#1000)); then
+		if others_write "$mode" "$uid" "$gid" && ! ((mode & 8#1000)); then
 			printf '%s is writable by others (mode %04o) and not sticky\n' "$d" "$mode"
 			return 0
 		fi

@@ -3,6 +3,8 @@
 #include "util/escape.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <ftw.h>
@@ -541,10 +543,34 @@ static int trusted_owner(uid_t uid)
 	return s && *s && !*end && !errno && v == (unsigned long)uid;
 }
 
-/* Group or others can make, remove and rename names in a folder of MODE. */
-static int others_write(mode_t mode)
+/* Is ST's group its owner's private group: the owner's primary group, no
+ * other member listed, no other user with it as primary group?  Debian and
+ * Ubuntu give every user one (USERGROUPS_ENAB) and a umask of 002, so a
+ * user's checkout is group-writable by that group alone: as harmless as
+ * the owner's own write bit (Debian's OpenSSH takes it so too). */
+static int private_group(const struct stat *st)
 {
-	return (mode & (S_IWGRP | S_IWOTH)) != 0;
+	struct passwd *owner = getpwuid(st->st_uid);
+	if (!owner || owner->pw_gid != st->st_gid)
+		return 0;
+	char *name = xstrdup(owner->pw_name); /* getpwent reuses the buffer */
+	struct group *gr = getgrgid(st->st_gid);
+	int ok = gr != NULL;
+	for (char **m = ok ? gr->gr_mem : NULL; ok && *m; m++)
+		ok = !strcmp(*m, name);
+	setpwent();
+	for (struct passwd *pw; ok && (pw = getpwent());)
+		ok = pw->pw_gid != st->st_gid || pw->pw_uid == st->st_uid;
+	endpwent();
+	free(name);
+	return ok;
+}
+
+/* Someone besides the owner can make, remove and rename names in the
+ * folder ST: others, or a group that is not the owner's private group. */
+static int others_write(const struct stat *st)
+{
+	return (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && !private_group(st));
 }
 
 int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
@@ -557,10 +583,10 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 	for (int self = 1; rc == 0; self = 0) {
 		if (stat(real, &st) < 0)
 			rc = pc_why(why, len, "%s: %s", real, strerror(errno));
-		else if (self && strict && (!trusted_owner(st.st_uid) || others_write(st.st_mode)))
+		else if (self && strict && (!trusted_owner(st.st_uid) || others_write(&st)))
 			rc = pc_why(why, len, "others can write to it (owner uid %u, mode %04o)",
 				    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		else if (others_write(st.st_mode) && !(st.st_mode & S_ISVTX))
+		else if (others_write(&st) && !(st.st_mode & S_ISVTX))
 			rc = pc_why(why, len, "%s%s is writable by others (mode %04o) and not sticky",
 				    self ? "" : "the folder above it ", real,
 				    (unsigned)(st.st_mode & 07777));

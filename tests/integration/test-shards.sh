@@ -42,6 +42,20 @@ rc=0
 [ "$rc" -eq 2 ] && grep -q "$TMP/open is writable by others" "$TMP/e" ||
 	{ cat "$TMP/e"; fail "merge into a folder others can write to: exit $rc, expected 2"; }
 [ -z "$(ls -A "$TMP/open")" ] || fail "merge wrote below a folder others can write to"
+# Group-writable: refused for a group others may be in; not for the
+# owner's private group (a Debian user's checkout under umask 002; root's
+# group here, which has no other member).
+mkdir -m 0775 "$TMP/grp"
+chown 0:12345 "$TMP/grp"
+rc=0
+"$MERGE" "$TMP/grp/m" "$TMP/s1" "$TMP/s2" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "$TMP/grp is writable by others" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "merge below a folder of another group: exit $rc, expected 2"; }
+chown 0:0 "$TMP/grp"
+rc=0
+"$MERGE" "$TMP/grp/m" "$TMP/s1" "$TMP/s2" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -le 1 ] && [ -s "$TMP/grp/m/results.json" ] ||
+	{ cat "$TMP/e"; fail "merge below the owner's private group's folder: exit $rc"; }
 # Folders that are not shards of one run are refused with 2, naming why:
 # another kernel, another scenario file, a results file that is not one
 # (truncated, cases not a list).

@@ -93,7 +93,15 @@ static void test_refuses_folder_others_write(void)
 	CU_ASSERT(lstat(fresh, &st) < 0); /* the folder it made is gone */
 	CU_ASSERT_EQUAL(chmod(open_dir, 01777), 0);
 	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_NONE);
+	/* group-writable: refused for a group others may be in, not for the
+	 * owner's private group (root's, here: no member, no other user with
+	 * it as primary group, as on Debian) */
 	CU_ASSERT_EQUAL(chmod(open_dir, 0775), 0);
+	CU_ASSERT_EQUAL(chown(open_dir, 0, 12345), 0);
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_INPUT);
+	CU_ASSERT_EQUAL(chown(open_dir, 0, 0), 0);
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_NONE);
+	CU_ASSERT_EQUAL(chmod(open_dir, 0777), 0);
 	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_INPUT);
 	CU_ASSERT_EQUAL(chown(user, 12345, 12345), 0);
 	CU_ASSERT_EQUAL(lock_class(user), PC_ERR_INPUT);

@@ -325,6 +325,8 @@ static void test_begin_refuses_exposed_base(void)
 	char *tmp = unit_tmpdir();
 	char *open_dir = xasprintf("%s/open", tmp), *below = xasprintf("%s/open/sub", tmp);
 	CU_ASSERT_FATAL(pc_mkdir_p(below, 0755) == 0);
+	/* a group that is not the owner's private group: its members are others */
+	CU_ASSERT_FATAL(chown(open_dir, 0, 12345) == 0);
 	const mode_t modes[] = { 0777, 0775, 01777 };
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		CU_ASSERT_FATAL(chmod(open_dir, modes[i]) == 0);
