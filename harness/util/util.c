@@ -581,12 +581,15 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 	int rc = 0;
 	struct stat st;
 	for (int self = 1; rc == 0; self = 0) {
-		if (stat(real, &st) < 0)
+		if (stat(real, &st) < 0) {
 			rc = pc_why(why, len, "%s: %s", real, strerror(errno));
-		else if (self && strict && (!trusted_owner(st.st_uid) || others_write(&st)))
+			break;
+		}
+		int exposed = others_write(&st); /* may read every passwd entry: once */
+		if (self && strict && (!trusted_owner(st.st_uid) || exposed))
 			rc = pc_why(why, len, "others can write to it (owner uid %u, mode %04o)",
 				    (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		else if (others_write(&st) && !(st.st_mode & S_ISVTX))
+		else if (exposed && !(st.st_mode & S_ISVTX))
 			rc = pc_why(why, len, "%s%s is writable by others (mode %04o) and not sticky",
 				    self ? "" : "the folder above it ", real,
 				    (unsigned)(st.st_mode & 07777));
