@@ -37,6 +37,7 @@ static const struct mode_row {
 	const char *name;
 	int (*apply)(const char *root, struct pc_sync_stats *st);
 	const char *summary;
+	int while_unpacking; /* fsync each file as the unpack writes it, too */
 } modes[PC_MODE_COUNT] = {
 	[PC_MODE_NONE] = { "none", do_nothing, "nothing: the kernel writes back when it likes" },
 	[PC_MODE_SYNCFS] = { "syncfs", do_syncfs, "one syncfs(2) on the filesystem" },
@@ -48,6 +49,9 @@ static const struct mode_row {
 				"fdatasync(2) every file, fsync(2) every folder, in parallel" },
 	[PC_MODE_SFR] = { "sfr", pc_mode_sfr,
 			  "sync_file_range(WRITE) every file, then pfsync" },
+	[PC_MODE_OFSYNC] = { "ofsync", pc_mode_pfsync,
+			     "fsync(2) every file as the unpack writes it (64 threads), then pfsync",
+			     .while_unpacking = 1 },
 };
 
 const char *pc_mode_name(enum pc_mode m)
@@ -67,6 +71,11 @@ const char *pc_mode_summary(enum pc_mode m)
 int pc_mode_promises_durability(enum pc_mode m)
 {
 	return m != PC_MODE_NONE;
+}
+
+int pc_mode_fsyncs_while_unpacking(enum pc_mode m)
+{
+	return (unsigned)m < PC_MODE_COUNT && modes[m].while_unpacking;
 }
 
 int pc_mode_parse(const char *s, enum pc_mode *m)

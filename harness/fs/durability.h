@@ -14,6 +14,7 @@ enum pc_mode {
 	PC_MODE_PFSYNC,
 	PC_MODE_FDATASYNC,
 	PC_MODE_SFR,
+	PC_MODE_OFSYNC,
 	PC_MODE_COUNT
 };
 
@@ -26,6 +27,9 @@ const char *pc_mode_name(enum pc_mode m);
 /* Does the mode promise that the tree survives a cut once committed?  A
  * scenario's expect_MODE defaults to intact if so, else to any. */
 int pc_mode_promises_durability(enum pc_mode m);
+/* Does the mode fsync each regular file while the unpack is still writing
+ * (pc_unpack_fsync_while_writing), before its pass over the tree? */
+int pc_mode_fsyncs_while_unpacking(enum pc_mode m);
 /* One line on what the mode does, for --help and the man page. */
 const char *pc_mode_summary(enum pc_mode m);
 int pc_mode_parse(const char *s, enum pc_mode *m);
@@ -33,7 +37,8 @@ int pc_mode_parse(const char *s, enum pc_mode *m);
  * regular file and every directory under ROOT (ROOT included), bottom-up,
  * never following symlinks; symlinks, devices, fifos and sockets only
  * through their parent directory.  pfsync, fdatasync, sfr: the same set,
- * in parallel (psync.h); see their files. */
+ * in parallel (psync.h); see their files.  ofsync: pfsync, after the
+ * unpack fsync'd each file as it was written. */
 int pc_durability_apply(enum pc_mode m, const char *root,
 			struct pc_sync_stats *st);
 

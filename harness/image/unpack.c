@@ -7,6 +7,7 @@
  */
 #include "image/layer_reader.h"
 #include "image/unpack_int.h"
+#include "fs/fsync_queue.h"
 #include "fs/isolate.h"
 #include "util/util.h"
 
@@ -39,6 +40,13 @@ static int child_exit_code(void)
 	case PC_ERR_ENV: return CHILD_ENV;
 	default: return CHILD_RUN;
 	}
+}
+
+static int fsync_while_writing;
+
+void pc_unpack_fsync_while_writing(int on)
+{
+	fsync_while_writing = on;
 }
 
 /* What the unpacking child does: every layer flat, or one layer in the
@@ -111,6 +119,10 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	w.progress = job->progress;
 	w.arg = job->arg;
 	w.next_progress = PROGRESS_STEP;
+	if (fsync_while_writing && !(w.fsyncq = pc_fsync_queue_start(0))) {
+		unpack_walk_done(&w);
+		return -1;
+	}
 	int rc;
 	if (job->overlay) {
 		w.overlay = 1;
@@ -120,6 +132,10 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	} else {
 		rc = unpack_walk_layers(&w, job->ars, job->layers, job->fmts, job->n, 1);
 	}
+	/* Every fsync handed over has returned before the parent goes on. */
+	if (pc_fsync_queue_finish(w.fsyncq, &w.st.early_fsyncs) < 0 && rc == 0)
+		rc = -1;
+	w.fsyncq = NULL;
 	if (rc == 0) {
 		rep->st = w.st;
 		rc = job->known ? take_known_digests(w.m, job->known) : pass_manifest(w.m, mfd);

@@ -19,7 +19,16 @@ struct pc_unpack_stats {
 	uint64_t entries;   /* entries in the final manifest */
 	uint64_t bytes;     /* regular file bytes written (all layers) */
 	uint64_t whiteouts; /* whiteouts applied */
+	uint64_t early_fsyncs; /* files fsync'd while unpacking (below) */
 };
+
+/* ON: the unpacks this process starts from now on fsync every regular file
+ * as soon as it is written, on a pool of threads (fs/fsync_queue.h), and
+ * wait for those fsyncs before they return; st->early_fsyncs counts them.
+ * The durability mode `ofsync` sets it for its cases.  Files a later entry
+ * changes again are not fsync'd again here: the mode's pass after the
+ * unpack is what makes the tree durable, this only starts its I/O early. */
+void pc_unpack_fsync_while_writing(int on);
 
 /* Progress callback, called from the unpacking process now and then. */
 typedef void (*pc_unpack_progress_fn)(uint64_t bytes, void *arg);

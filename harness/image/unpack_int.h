@@ -23,6 +23,8 @@
 #include "util/digest.h"
 #include "util/hasher.h"
 
+struct pc_fsync_queue;
+
 struct archive;
 struct archive_entry;
 
@@ -68,6 +70,7 @@ struct walk {
 	int acls_written; /* an entry of this layer has ACLs (read back at its end) */
 	int default_acl_this_layer; /* a folder of this layer has a default ACL */
 	int default_acl_on_disk;    /* one of an earlier layer has: new entries inherit */
+	struct pc_fsync_queue *fsyncq; /* regular files go here once written, or NULL */
 };
 
 /* ---- unpack_walk.c ---------------------------------------------------------- */

@@ -18,12 +18,14 @@
 #include "image/layerfmt.h"
 #include "image/layer_reader.h"
 #include "image/taropen.h"
+#include "fs/fsync_queue.h"
 #include "image/unpack_int.h"
 #include "util/util.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -726,6 +728,16 @@ static int drop_inherited_acls(struct walk *w, struct archive_entry *ae, const c
 	return 0;
 }
 
+/* Hand the file just written to the fsync queue (fsync_while_writing). */
+static int fsync_early(struct walk *w, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: open %s to fsync it", w->lname,
+				     path);
+	return pc_fsync_queue_add(w->fsyncq, fd, path);
+}
+
 static int do_object(struct walk *w, struct archive *ar, struct archive_entry *ae,
 		     const char *raw, const char *path)
 {
@@ -760,6 +772,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	}
 	if (w->disk && archive_write_finish_entry(w->disk) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
+	if (w->disk && w->fsyncq && type == PC_FT_REG && fsync_early(w, path) < 0)
+		return -1;
 	if (w->disk && w->default_acl_on_disk && type != PC_FT_SYMLINK &&
 	    drop_inherited_acls(w, ae, path, type) < 0)
 		return -1;

@@ -132,8 +132,8 @@ static const struct pc_key keys[] = {
 	  .flags = PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
 	  .help = "Durability modes applied after the unpack: none, one syncfs(2), fsync(2) "
 		  "of every file and folder (fsync; by 64 threads: pfsync), fdatasync(2) of "
-		  "files and fsync(2) of folders (fdatasync), or sync_file_range(2) then pfsync "
-		  "(sfr)" },
+		  "files and fsync(2) of folders (fdatasync), sync_file_range(2) then pfsync "
+		  "(sfr), or fsync(2) of each file as the unpack writes it, then pfsync (ofsync)" },
 	{ .name = "mkfs_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mkfs_opts), .def = "",
 	  .meta = "OPTIONS [| OPTIONS ...]",
 	  .help = "Extra arguments for mkfs.FS, split on white space ('...' and \"...\" quote); "

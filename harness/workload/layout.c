@@ -3,6 +3,7 @@
 
 #include "run/commit.h"
 #include "fs/durability.h"
+#include "image/unpack.h"
 #include "run/progress.h"
 #include "util/util.h"
 
@@ -17,6 +18,11 @@ const struct pc_layout_ops *pc_layout_of(const struct pc_case *c)
 	if ((unsigned)c->layout < sizeof(layouts) / sizeof(layouts[0]) && layouts[c->layout])
 		return layouts[c->layout];
 	return &pc_layout_flat; /* unreachable: the scenario parser knows the names */
+}
+
+void pc_layout_before_unpack(const struct pc_layout_job *j)
+{
+	pc_unpack_fsync_while_writing(pc_mode_fsyncs_while_unpacking(j->c->mode));
 }
 
 int pc_layout_make_durable(struct pc_layout_job *j, const char *tree)

@@ -64,6 +64,9 @@ const struct pc_layout_ops *pc_layout_of(const struct pc_case *c);
 /* ---- steps the layouts share --------------------------------------------- */
 
 /* Apply the case's durability mode to TREE (progress, timings, counters). */
+/* Before an unpack of J's tree: whether the unpack fsyncs each file as it
+ * writes it (the modes that do, pc_mode_fsyncs_while_unpacking). */
+void pc_layout_before_unpack(const struct pc_layout_job *j);
 int pc_layout_make_durable(struct pc_layout_job *j, const char *tree);
 /* Write the commit record of M into DIR (layer 0: the whole tree), then
  * fsync each folder of PARENTS (NULL-terminated, may be NULL) so the

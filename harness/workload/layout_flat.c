@@ -32,6 +32,7 @@ static int flat_write(struct pc_layout_job *j)
 
 	pc_progress_phase("unpack");
 	struct pc_unpack_stats us = { 0 };
+	pc_layout_before_unpack(j);
 	double t = pc_now();
 	int rc = j->known ? pc_unpack_layers_known(j->layers, j->nlayers, rootfs, j->known,
 						   &j->manifest, &us, pc_progress_bytes, NULL)
@@ -42,6 +43,7 @@ static int flat_write(struct pc_layout_job *j)
 		return -1;
 	j->r->entries = us.entries;
 	j->r->bytes = us.bytes;
+	j->r->fsyncs += us.early_fsyncs;
 	if (pc_layout_check_not_empty(j, j->manifest) < 0 ||
 	    pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0 ||
 	    pc_check_interrupted() < 0)

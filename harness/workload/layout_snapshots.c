@@ -75,6 +75,7 @@ static int write_layer(struct pc_layout_job *j, struct snapshots *s, size_t i,
 	snprintf(phase, sizeof(phase), "unpack %zu/%zu", i + 1, s->nlayer_m);
 	pc_progress_phase(phase);
 	struct pc_unpack_stats us = { 0 };
+	pc_layout_before_unpack(j);
 	double t = pc_now();
 	int rc = pc_unpack_layer_overlay(j->layers[i], (unsigned)i, lower, fs, &s->layer_m[i], &us,
 					 pc_progress_bytes, NULL);
@@ -82,6 +83,7 @@ static int write_layer(struct pc_layout_job *j, struct snapshots *s, size_t i,
 	if (rc < 0)
 		return -1;
 	j->r->bytes += us.bytes;
+	j->r->fsyncs += us.early_fsyncs;
 	char name[64];
 	snprintf(name, sizeof(name), "manifest-layer%zu.txt", i + 1);
 	if (pc_layout_save_manifest(j, s->layer_m[i], name) < 0 || pc_check_interrupted() < 0)

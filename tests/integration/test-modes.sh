@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The parallel per-file durability modes (pfsync, fdatasync, sfr) get the
-# crash cycle fsync gets: on ext4, xfs and btrfs, with the sample image and
-# a file whose path is 5,038 bytes on top, each must come back intact after
-# the cut (commit record there, fsck clean, nothing lost), having made one
-# fsync or fdatasync call per regular file and folder of the manifest.
+# The parallel per-file durability modes (pfsync, fdatasync, sfr, ofsync)
+# get the crash cycle fsync gets: on ext4, xfs and btrfs, with the sample
+# image and a file whose path is 5,038 bytes on top, each must come back
+# intact after the cut (commit record there, fsck clean, nothing lost),
+# having made one fsync or fdatasync call per regular file and folder of
+# the manifest; ofsync one more per regular file the unpack wrote (every
+# layer's, counted from the layers themselves).
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
@@ -12,7 +14,7 @@ require_sample_image
 make -s images/mkfixtures >/dev/null || fail "cannot build mkfixtures"
 ./images/mkfixtures longpath "$TMP/img" >/dev/null || fail "mkfixtures longpath failed"
 
-modes="pfsync fdatasync sfr"
+modes="pfsync fdatasync sfr ofsync"
 cat > "$TMP/modes.ini" <<INI
 [global]
 image = $SAMPLE_IMAGE $TMP/img/longpath.tar
@@ -22,7 +24,12 @@ fs = ext4 xfs btrfs
 modes = $modes
 INI
 run_scenario 0 "$TMP/modes.ini"
-[ "$(jq '.cases | length' "$out/results.json")" -eq 9 ] || fail "expected 9 cases"
+[ "$(jq '.cases | length' "$out/results.json")" -eq 12 ] || fail "expected 12 cases"
+# Regular files in the layers (not hardlinks, not whiteouts): what ofsync's
+# unpack fsyncs as it writes them.
+written=$(for l in $SAMPLE_IMAGE "$TMP/img/longpath.tar"; do tar -tvf "$l" 2>/dev/null; done |
+	awk '$1 ~ /^-/ { print $NF }' | grep -vc '\(^\|/\)\.wh\.')
+[ "$written" -gt 1000 ] || fail "cannot count the regular files of the layers ($written)"
 
 for fs in ext4 xfs btrfs; do
 	for mode in $modes; do
@@ -32,6 +39,7 @@ for fs in ext4 xfs btrfs; do
 		[ "$(case_field "$out" "$id" .mode)" = "$mode" ] || fail "$id: mode not reported"
 		dir=$(case_field "$out" "$id" .case_dir)
 		want=$(grep -Ec ' type=(reg|dir) ' "$dir/manifest.txt")
+		[ "$mode" != ofsync ] || want=$((want + written))
 		got=$(case_field "$out" "$id" .fsyncs)
 		[ "$got" -eq "$want" ] || fail "$id: $got fsyncs, expected $want (files + folders)"
 	done

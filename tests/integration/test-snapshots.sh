@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # layout = snapshots: the sample image stored as containerd's overlayfs
 # snapshotter stores it (snapshots/N/fs, committed layer by layer), on ext4
-# and xfs, modes none and syncfs.  none must lose committed data, syncfs
-# must keep every layer folder and the merged overlay view intact, fsck
+# and xfs, modes none, syncfs and ofsync.  none must lose committed data,
+# syncfs and ofsync (files fsync'd as each layer's unpack writes them) must
+# keep every layer folder and the merged overlay view intact, fsck
 # must be clean, and nothing may be left behind.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
@@ -17,19 +18,19 @@ layout = snapshots
 
 [snap]
 fs = ext4 xfs
-modes = none syncfs
+modes = none syncfs ofsync
 expect_none = loss
 INI
 
 run_scenario 0 "$TMP/snapshots.ini"
-[ "$(jq '.cases | length' "$out/results.json")" -eq 4 ] || fail "expected 4 cases"
+[ "$(jq '.cases | length' "$out/results.json")" -eq 6 ] || fail "expected 6 cases"
 # One image, one layout: every case tested the same layers (their commit
 # records' digests chained), whatever the fs and mode.
 [ "$(jq -r '[.cases[].tested_sha256] | unique | .[]' "$out/results.json" | grep -cx '[0-9a-f]\{64\}')" -eq 1 ] ||
 	fail "the cases' tested_sha256 are not one digest: $(jq -c '[.cases[].tested_sha256]' "$out/results.json")"
 
 for fs in ext4 xfs; do
-	for mode in none syncfs; do
+	for mode in none syncfs ofsync; do
 		id="snap/$fs/$mode"
 		f() { case_field "$out" "$id" "$1"; }
 		[ "$(f .layout)" = snapshots ] || fail "$id: layout is $(f .layout)"
@@ -52,6 +53,13 @@ for fs in ext4 xfs; do
 		sum=$(f '([.layers[].lost] | add) + .overlay.lost')
 		[ "$(f .lost)" -eq "$sum" ] || fail "$id: lost $(f .lost) is not the sum $sum"
 	done
+
+	# ofsync: the files of every layer fsync'd as written, then each layer
+	# folder's pass (one per regular file and folder of its manifest).
+	id="snap/$fs/ofsync"
+	pass_fsyncs=$(cat "$out"/cases/snap_${fs}_ofsync/manifest-layer*.txt | grep -Ec ' type=(reg|dir) ')
+	[ "$(case_field "$out" "$id" .fsyncs)" -gt "$pass_fsyncs" ] ||
+		fail "$id: $(case_field "$out" "$id" .fsyncs) fsyncs, not more than its passes' $pass_fsyncs"
 
 	id="snap/$fs/none"
 	[ "$(case_field "$out" "$id" .lost)" -gt 0 ] || fail "$id: none lost nothing: the cut was not effective"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fs/durability.h"
+#include "fs/fsync_queue.h"
 #include "fs/psync.h"
 #include "unit.h"
 #include "util/util.h"
@@ -37,6 +38,14 @@ static void make_file(const char *dir, const char *name)
 {
 	char *p = xasprintf("%s/%s", dir, name);
 	CU_ASSERT_EQUAL_FATAL(pc_write_file(p, "data\n", 5, 0), 0);
+	free(p);
+}
+
+static void make_file_once(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	if (access(p, F_OK) < 0)
+		CU_ASSERT_EQUAL(pc_write_file(p, "data\n", 5, 0), 0);
 	free(p);
 }
 
@@ -389,6 +398,54 @@ static void test_missing_root(void)
 	free(root);
 }
 
+/* The queue the unpack hands files to (mode ofsync): every descriptor
+ * fsync'd and closed, counted; a failing fsync (a pipe: EINVAL) reported
+ * once, naming its path, by the next add or by finish. */
+static void test_fsync_queue(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_fsync_queue *q = pc_fsync_queue_start(3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+	for (int i = 0; i < 1000; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "f%d", i % 10);
+		make_file_once(dir, name);
+		char *p = xasprintf("%s/%s", dir, name);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		CU_ASSERT_FATAL(fd >= 0);
+		CU_ASSERT_EQUAL(pc_fsync_queue_add(q, fd, p), 0);
+		free(p);
+	}
+	uint64_t n = 0;
+	CU_ASSERT_EQUAL(pc_fsync_queue_finish(q, &n), 0);
+	CU_ASSERT_EQUAL(n, 1000);
+	CU_ASSERT_EQUAL(pc_fsync_queue_finish(NULL, NULL), 0);
+
+	q = pc_fsync_queue_start(2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+	int pfd[2];
+	CU_ASSERT_EQUAL_FATAL(pipe(pfd), 0);
+	close(pfd[1]);
+	char msg[256] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT_EQUAL(pc_fsync_queue_add(q, pfd[0], "the-pipe"), 0);
+	int rc = 0;
+	for (int i = 0; i < 100000 && rc == 0; i++) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		CU_ASSERT_FATAL(fd >= 0);
+		rc = pc_fsync_queue_add(q, fd, dir);
+	}
+	CU_ASSERT_EQUAL(rc, -1); /* the pipe's failure, reported by an add */
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "fsync the-pipe"));
+	msg[0] = 0;
+	CU_ASSERT_EQUAL(pc_fsync_queue_finish(q, &n), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "fsync the-pipe"));
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_RUN);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_durability_tests(void)
 {
 	CU_pSuite s = CU_add_suite("durability", NULL, NULL);
@@ -399,4 +456,5 @@ void register_durability_tests(void)
 	CU_add_test(s, "parallel walk: a failing call, an interruption", test_parallel_failure);
 	CU_add_test(s, "parallel walk: waits within RLIMIT_NOFILE", test_parallel_fd_budget);
 	CU_add_test(s, "per-file modes: paths over PATH_MAX", test_parallel_long_path);
+	CU_add_test(s, "fsync queue: counts, a failure reported once", test_fsync_queue);
 }

@@ -287,6 +287,36 @@ static void test_unpack_two_layers(void)
 	image_free(&im);
 }
 
+/* The unpack that fsyncs each file as it writes it (mode ofsync): the same
+ * tree and manifest, and one fsync per regular file written over both
+ * layers (16: hardlinks and whiteouts are not files written). */
+static void test_unpack_fsync_while_writing(void)
+{
+	struct image im;
+	image_two_layers(&im);
+	struct pc_manifest *m = NULL;
+	struct pc_unpack_stats st = { 0 };
+	pc_unpack_fsync_while_writing(1);
+	int rc = pc_unpack_layers((const char *const *)im.layers, im.n, im.target, &m, &st,
+				  NULL, NULL);
+	pc_unpack_fsync_while_writing(0);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	check_disk(im.target);
+	check_manifest(m);
+	CU_ASSERT_EQUAL(st.early_fsyncs, 16);
+	pc_manifest_free(m);
+
+	/* Off again: no fsync. */
+	unit_rmtree(im.target);
+	CU_ASSERT_EQUAL_FATAL(mkdir(im.target, 0755), 0);
+	memset(&st, 0, sizeof(st));
+	rc = pc_unpack_layers((const char *const *)im.layers, im.n, im.target, &m, &st, NULL, NULL);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_EQUAL(st.early_fsyncs, 0);
+	pc_manifest_free(m);
+	image_free(&im);
+}
+
 /* Unpacking with the scan's digests: the same tree and manifest, the
  * digests taken from the scan (not computed), and any other difference
  * between what was written and the scan is an input error naming it. */
@@ -1138,6 +1168,7 @@ void register_unpack_tests(void)
 {
 	CU_pSuite s = CU_add_suite("unpack", NULL, NULL);
 	CU_add_test(s, "two layers: tree, manifest, whiteouts, scan", test_unpack_two_layers);
+	CU_add_test(s, "two layers, each file fsync'd as written", test_unpack_fsync_while_writing);
 	CU_add_test(s, "digests from the scan (unpack_known)", test_unpack_known_digests);
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
