@@ -32,6 +32,13 @@ static const char *const bad_lines[] = {
 	"EXT4-fs error", "BTRFS error", "BTRFS critical", "BTRFS: error",
 };
 
+/* Lines that hold a bad line's words but are notices, not faults: the
+ * kernel's banner for the ignored `mand` mount option (fs/namespace.c
+ * warn_mandlock, once per boot, whoever mounted with it) says "WARNING:". */
+static const char *const notice_lines[] = {
+	"WARNING: The mand mount option has been deprecated",
+};
+
 /* Under cut = error, what a filesystem or the block layer says about the
  * write errors the cut causes on the case's own device: allowed. */
 static const char *const cut_error_allowed[] = {
@@ -312,6 +319,8 @@ static int has_any(const char *msg, const char *const *v, size_t n)
 
 static int is_bad(const char *msg)
 {
+	if (has_any(msg, notice_lines, sizeof(notice_lines) / sizeof(notice_lines[0])))
+		return 0;
 	if (has_any(msg, bad_lines, sizeof(bad_lines) / sizeof(bad_lines[0])))
 		return 1;
 	return !strncmp(msg, "XFS (", 5) && (strstr(msg, "Corruption") || strstr(msg, "Internal error"));

@@ -285,6 +285,13 @@ static void test_kmsg_other_fs(void)
 			PC_KMSG_BAD);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("WARNING: CPU: 1 PID: 7 at fs/ext4/inode.c:12 f+0x1", &r,
 					 PC_FLAKEY_DROP), PC_KMSG_BAD);
+	/* the kernel's notice for the ignored mand option, as /dev/kmsg gives
+	 * it (one record, its newlines escaped): not a fault, whoever mounted */
+	const char *mand = "=======================================================\\x0aWARNING: "
+			   "The mand mount option has been deprecated and\\x0a         and is "
+			   "ignored by this kernel. Remove the mand\\x0a         option from the "
+			   "mount to silence this warning.\\x0a==========";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(mand, &r, PC_FLAKEY_DROP), PC_KMSG_FINE);
 }
 
 static void test_kmsg_said(void)
