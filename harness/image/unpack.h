@@ -26,8 +26,9 @@ struct pc_unpack_stats {
  * as soon as it is written, on a pool of threads (fs/fsync_queue.h), and
  * wait for those fsyncs before they return; st->early_fsyncs counts them.
  * The durability mode `ofsync` sets it for its cases.  Files a later entry
- * changes again are not fsync'd again here: the mode's pass after the
- * unpack is what makes the tree durable, this only starts its I/O early. */
+ * changes again are not fsync'd again here, nor files whose path is
+ * PATH_MAX bytes or longer: the mode's pass after the unpack is what makes
+ * the tree durable, this only starts its I/O early. */
 void pc_unpack_fsync_while_writing(int on);
 
 /* Progress callback, called from the unpacking process now and then. */

@@ -26,9 +26,10 @@ INI
 run_scenario 0 "$TMP/modes.ini"
 [ "$(jq '.cases | length' "$out/results.json")" -eq 12 ] || fail "expected 12 cases"
 # Regular files in the layers (not hardlinks, not whiteouts): what ofsync's
-# unpack fsyncs as it writes them.
+# unpack fsyncs as it writes them, but for paths too long for one open
+# (PATH_MAX: the long path's file), which only the pass reaches.
 written=$(for l in $SAMPLE_IMAGE "$TMP/img/longpath.tar"; do tar -tvf "$l" 2>/dev/null; done |
-	awk '$1 ~ /^-/ { print $NF }' | grep -vc '\(^\|/\)\.wh\.')
+	awk '$1 ~ /^-/ && length($NF) < 4096 { print $NF }' | grep -vc '\(^\|/\)\.wh\.')
 [ "$written" -gt 1000 ] || fail "cannot count the regular files of the layers ($written)"
 
 for fs in ext4 xfs btrfs; do
