@@ -233,7 +233,8 @@ static char *hash_decompressed(const char *path, enum pc_digest_alg alg, const c
 	if (!a)
 		return NULL;
 	struct archive_entry *e;
-	if (archive_read_next_header(a, &e) != ARCHIVE_OK) {
+	int r = archive_read_next_header(a, &e);
+	if (r != ARCHIVE_OK && r != ARCHIVE_EOF) {
 		pc_fail(PC_ERR_INPUT, "%s %s: decompress: %s", what, path, archive_error_string(a));
 		archive_read_free(a);
 		return NULL;
@@ -242,7 +243,8 @@ static char *hash_decompressed(const char *path, enum pc_digest_alg alg, const c
 	img_hasher_init(&h, alg);
 	char *buf = xmalloc(IMG_IO_CHUNK);
 	int rc = 0;
-	for (;;) {
+	/* ARCHIVE_EOF: the stream decompressed to no bytes (an empty layer) */
+	while (r == ARCHIVE_OK) {
 		/* A ^C must not wait for a multi-gigabyte layer. */
 		if ((rc = pc_check_interrupted()) < 0)
 			break;
@@ -276,8 +278,8 @@ static int check_uncompressed(const char *path, const char *where, const char *w
 	if (!a)
 		return -1;
 	struct archive_entry *e;
-	int rc = 0;
-	if (archive_read_next_header(a, &e) != ARCHIVE_OK)
+	int rc = 0, r = archive_read_next_header(a, &e);
+	if (r != ARCHIVE_OK && r != ARCHIVE_EOF) /* EOF: no bytes, an empty layer */
 		rc = pc_fail(PC_ERR_INPUT, "%s %s: decompress: %s", what, path,
 			     archive_error_string(a));
 	else if (archive_filter_count(a) > 1)

@@ -23,6 +23,7 @@
 struct inflater {
 	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
 	struct archive *dec;  /* other compression: libarchive's raw reader */
+	int dec_empty;        /* ...that decompressed to no bytes at all */
 	int fd;               /* not compressed: the file itself (else -1) */
 	int src_errno;        /* errno of a gz or fd failure */
 	/* What libarchive was handed last, for pc_layer_reader_after_end and
@@ -68,7 +69,7 @@ static void record_failure(struct inflater *in)
 static ssize_t source_read(struct inflater *in, char *buf, size_t n)
 {
 	if (in->dec)
-		return archive_read_data(in->dec, buf, n);
+		return in->dec_empty ? 0 : archive_read_data(in->dec, buf, n);
 	if (in->gz) {
 		ssize_t r = pc_gunzip_read(in->gz, buf, n);
 		if (r < 0)
@@ -304,14 +305,18 @@ static struct inflater *inflater_open(const char *path, int *refused)
 	}
 	struct archive *dec = pc_tar_reader_new(PC_TAR_RAW);
 	struct archive_entry *ae;
+	int r = ARCHIVE_FATAL;
 	if (archive_read_open_filename(dec, path, 64 * 1024) != ARCHIVE_OK ||
 	    archive_filter_count(dec) < 2 || /* only "none": not compressed */
-	    archive_read_next_header(dec, &ae) != ARCHIVE_OK) {
+	    ((r = archive_read_next_header(dec, &ae)) != ARCHIVE_OK && r != ARCHIVE_EOF)) {
 		archive_read_free(dec);
 		in->fd = fd; /* read as it is; not a tar archive fails at the open */
 		return in;
 	}
 	close(fd);
+	/* zstd or xz of nothing: intact (the open read through the filter),
+	 * an empty tar stream. */
+	in->dec_empty = r == ARCHIVE_EOF;
 	if (archive_filter_count(dec) > 2) {
 		/* Filter 0 is the last one applied when reading: the inner one. */
 		refuse_compressed_twice(path, archive_filter_name(dec, 0),

@@ -26,6 +26,12 @@ struct archive *pc_tar_reader_new(enum pc_tar_read what)
 		archive_read_support_format_raw(ar);
 	else
 		archive_read_support_format_tar(ar);
+	/* A stream of no bytes (after decompression) is an empty tar, as Go's
+	 * archive/tar (the runtimes, umoci) reads it: a 0-byte layer blob, or
+	 * gzip or zstd of nothing.  Its next header is ARCHIVE_EOF.  A damaged
+	 * compressed stream still fails: libarchive reads ahead through the
+	 * filters before it picks a format. */
+	archive_read_support_format_empty(ar);
 	return ar;
 }
 
@@ -57,7 +63,8 @@ struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, con
 		pc_fail_errno(PC_ERR_ENV, e, "%s%s%s: cannot read", label, sep, path);
 	else
 		pc_fail(PC_ERR_INPUT, "%s%s%s: not a (compressed) tar archive: %s", label, sep,
-			path, archive_error_string(ar) ? archive_error_string(ar) : "unreadable");
+			path, archive_error_string(ar) ? archive_error_string(ar)
+			: "cut short or damaged (the decompressor gave no reason)");
 	archive_read_free(ar);
 	return NULL;
 }

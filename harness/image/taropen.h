@@ -9,7 +9,8 @@
 
 enum pc_tar_read {
 	PC_TAR_ENTRIES, /* tar (ustar, pax, GNU, v7) under any compression */
-	PC_TAR_RAW,     /* the decompressed stream as one entry, no tar parsing */
+	PC_TAR_RAW,     /* the decompressed stream as one entry, no tar parsing;
+			 * a stream of no bytes has no entry (ARCHIVE_EOF) */
 	PC_TAR_PLAIN,   /* tar, already decompressed: no filter (a layer compressed
 			 * twice is not a tar archive once decompressed) */
 };

@@ -316,6 +316,19 @@ static int write_error(struct walk *w, struct archive *a, const char *path)
 		       w->lname, path, msg, strerror(e));
 }
 
+/* A device node the filesystem refuses with EINVAL: its number does not
+ * fit the filesystem's encoding (XFS keeps 14-bit majors and 18-bit
+ * minors; ext4 and btrfs hold every number Linux has). */
+static int device_write_error(struct walk *w, struct archive_entry *ae, const char *path)
+{
+	if (archive_errno(w->disk) != EINVAL)
+		return write_error(w, w->disk, path);
+	return pc_fail(PC_ERR_RUN, "layer %s: writing %s: the filesystem refuses device number "
+		       "%lu:%lu (Invalid argument; XFS holds majors up to 16383 and minors up to "
+		       "262143)", w->lname, path, (unsigned long)archive_entry_rdevmajor(ae),
+		       (unsigned long)archive_entry_rdevminor(ae));
+}
+
 static int read_error(struct walk *w, struct archive *ar, const char *path)
 {
 	return pc_fail(PC_ERR_INPUT, "layer %s: reading %s: %s", w->lname, path,
@@ -767,7 +780,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	if (w->disk && type == PC_FT_DIR && unpack_drop_stale_xattrs(w, ae, path) < 0)
 		return -1;
 	if (w->disk && archive_write_header(w->disk, ae) < ARCHIVE_OK)
-		return write_error(w, w->disk, path);
+		return type == PC_FT_CHR || type == PC_FT_BLK ? device_write_error(w, ae, path)
+							      : write_error(w, w->disk, path);
 	struct pending_digest *pd = NULL;
 	uint64_t size = type == PC_FT_REG ? (uint64_t)archive_entry_size(ae) : 0;
 	if (type == PC_FT_REG) {

@@ -125,7 +125,8 @@ static const struct pc_key keys[] = {
 	  .help = "The image: layer archives applied in order (layer:FILE forces a "
 		  "layer), an OCI layout or skopeo dir: folder (FOLDER[:TAG]), or an "
 		  "oci-archive or docker-archive / docker-save tar (FILE[:TAG]); relative to "
-		  "the scenario's folder; each must be a regular file or folder" },
+		  "the scenario's folder; each must be a regular file or folder; quote a path "
+		  "holding blanks or commas ('my image.tar' or \"my image.tar\")" },
 	{ .name = "fs", .type = PC_KEY_ENUM_LIST, .offset = FIELD(fs), .choice = pc_fs_name,
 	  .flags = PC_KEY_REQUIRED, .help = "The filesystems to test" },
 	{ .name = "modes", .type = PC_KEY_ENUM_LIST, .offset = FIELD(modes), .choice = mode_choice,
@@ -187,8 +188,8 @@ static const struct pc_key keys[] = {
 	{ .name = "known", .type = PC_KEY_PATHS, .offset = FIELD(known),
 	  .count_offset = FIELD(nknown), .resolve = resolve_known, .meta = "FILE ...",
 	  .help = "Known-failures files (PATTERN [kernel<X.Y] # reason per line), relative to "
-		  "the scenario's folder: a matching failure is known, a matching pass an "
-		  "unexpected pass" },
+		  "the scenario's folder (quoted when they hold blanks or commas): a matching "
+		  "failure is known, a matching pass an unexpected pass" },
 	{ .name = "description", .type = PC_KEY_TEXT, .offset = FIELD(description),
 	  .meta = "TEXT", .help = "Free text, ignored" },
 	{ .name = "workload", .type = PC_KEY_TEXT, .offset = FIELD(workload), .def = "image",
@@ -358,7 +359,11 @@ static int set_alternatives(const struct set_args *a)
 static int set_paths(const struct set_args *a)
 {
 	size_t n;
-	char **words = pc_split_words(a->value, &n);
+	/* Quotes keep a path with blanks or commas whole. */
+	char **words = pc_split_list(a->value, &n);
+	if (!words)
+		return pc_why(a->why, a->whylen, "unterminated quote (a path with blanks or commas "
+			      "is quoted as '...' or \"...\")");
 	if (n == 0) {
 		pc_strv_free(words);
 		return pc_why(a->why, a->whylen, "empty list; expected %s", a->k->meta);

@@ -671,19 +671,21 @@ void pc_strv_free(char **v)
 	free(v);
 }
 
-char **pc_split_args(const char *s, size_t *n)
+/* Split S on the bytes of SEPS, with '...' and "..." quoting: NULL on an
+ * unterminated quote. */
+static char **split_quoted(const char *s, const char *seps, size_t *n)
 {
 	size_t count = 0, cap = 4, len = strlen(s ? s : "");
 	char **v = xmalloc(cap * sizeof(*v));
 	char *word = xmalloc(len + 1);
 	const char *p = s ? s : "";
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
+		while (*p && strchr(seps, *p))
 			p++;
 		if (!*p)
 			break;
 		size_t w = 0;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+		while (*p && !strchr(seps, *p)) {
 			if (*p == '\'' || *p == '"') {
 				char q = *p++;
 				while (*p && *p != q)
@@ -711,6 +713,16 @@ char **pc_split_args(const char *s, size_t *n)
 	if (n)
 		*n = count;
 	return v;
+}
+
+char **pc_split_args(const char *s, size_t *n)
+{
+	return split_quoted(s, " \t\n", n);
+}
+
+char **pc_split_list(const char *s, size_t *n)
+{
+	return split_quoted(s, " \t,", n);
 }
 
 /* nftw(3) passes no argument to its callback: the walk's state, per thread. */

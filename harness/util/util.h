@@ -170,5 +170,9 @@ void pc_strv_free(char **v);
 /* Split command-line style options ("-E a=b,c -O ^has_journal") on white
  * space only, with '...' and "..." quoting; NULL on an unterminated quote. */
 char **pc_split_args(const char *s, size_t *n);
+/* Split a scenario's list of paths: on blanks and commas, as
+ * pc_split_words, with '...' and "..." quoting a name that holds them;
+ * NULL on an unterminated quote. */
+char **pc_split_list(const char *s, size_t *n);
 
 #endif

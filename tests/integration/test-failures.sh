@@ -89,6 +89,20 @@ modes = none
 device_size = 299M")
 expect_exit 2 "mkfs.xfs on /dev/[a-z0-9]+ failed .*must be larger than 300MB" -- pc_run "$s" -o "$TMP/xfsmin-out"
 grep -q "mkfs.xfs was given device_size = 299M" "$TMP/o" || fail "xfs too small: device_size not named"
+# A device number XFS cannot encode (ext4 and btrfs can): the case errs
+# saying which number and why, not a bare "Can't create: Invalid argument".
+python3 - "$TMP/bigdev.tar" <<'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    i = tarfile.TarInfo("bigdev"); i.type = tarfile.CHRTYPE; i.devmajor, i.devminor = 4095, 1048575
+    t.addfile(i)
+PY
+s=$(scenario xfsdev "[global]
+image = bigdev.tar
+fs = xfs
+modes = none")
+expect_exit 1 "writing bigdev: the filesystem refuses device number 4095:1048575 .*XFS holds" -- \
+	pc_run "$s" -o "$TMP/xfsdev-out"
 # The same from fio's own words.
 printf '[w]\nrw=write\nbs=64k\nsize=64m\nverify=crc32c\nend_fsync=1\n' > "$TMP/big.fio"
 s=$(scenario fiosmall "[global]

@@ -531,6 +531,39 @@ static void test_oci_diff_ids(void)
 	}
 	json_decref(gzdesc);
 	free(gzd), free(gz.p);
+	/* Layers holding nothing, as producers write them: a 0-byte blob
+	 * (its diff_id its own digest) and gzip of no bytes (diff_id that of
+	 * no bytes) are read; the gzip one described as uncompressed is not. */
+	static const unsigned char gzip_of_nothing[] = {
+		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+		0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	char *nothing = put_blob(l.dir, "", 0);
+	char *gz0 = put_blob(l.dir, gzip_of_nothing, sizeof(gzip_of_nothing));
+	const struct {
+		const char *type, *digest, *diff_id;
+		size_t size;
+		int ok;
+	} empty[] = {
+		{ MT_LAYER, nothing, nothing, 0, 1 },
+		{ MT_LAYER "+gzip", gz0, nothing, sizeof(gzip_of_nothing), 1 },
+		{ MT_LAYER "+gzip", gz0, gz0, sizeof(gzip_of_nothing), 0 },
+	};
+	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		json_t *d = desc(empty[i].type, empty[i].digest, empty[i].size);
+		write_index(&l, json_pack("[o]", manifest_of(&l, json_pack("[O, o]", l.layer[0], d),
+						     rootfs_of(json_pack("[s, s]", l.layer_digest[0],
+									 empty[i].diff_id)))));
+		int rc = open_spec(&l, "%s", NULL, &img);
+		CU_ASSERT_EQUAL(rc, empty[i].ok ? 0 : -1);
+		if (rc == 0) {
+			CU_ASSERT_EQUAL(img.nlayers, 2);
+			pc_image_close(&img);
+		} else {
+			CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		}
+	}
+	free(nothing), free(gz0);
 	layout_free(&l);
 }
 

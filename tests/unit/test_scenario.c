@@ -349,6 +349,27 @@ static void test_image_specs(void)
 	free(err);
 	free(path);
 
+	/* A name with blanks or a comma is quoted; it could not be named
+	 * before (split in two: 'my' and 'image.tar' missing, or two other
+	 * files read). */
+	char *spaced = xasprintf("%s/my image,v2.tar", tmp);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(spaced, "x", 1, 0), 0);
+	path = write_ini("q.ini", "[g]\nimage = \"my image,v2.tar\", 'my image,v2.tar:t' a.tar\n"
+				  "fs = ext4\nmodes = none\n");
+	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 3);
+	want = xasprintf("%s/my image,v2.tar", tmpreal);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
+	free(want);
+	want = xasprintf("%s/my image,v2.tar:t", tmpreal);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[1], want);
+	free(want);
+	pc_scenario_free(&sc);
+	free(err);
+	free(path);
+	unlink(spaced);
+	free(spaced);
+
 	/* A tag on something that does not exist is still missing. */
 	path = write_ini("oci.ini", "[g]\nimage = nooci:v1\n");
 	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
@@ -461,6 +482,8 @@ static const struct bad_case bad[] = {
 	  "journal_path" },
 	{ "missing image", "[g]\n\nimage = a.tar nothere.tar\n", ":3: image", "nothere.tar" },
 	{ "layer: without a path", "[g]\nimage = layer:\n", ":2: image", "a folder; layer: names" },
+	{ "unterminated quote", "[g]\nimage = a.tar \"my image.tar\n", ":2: image",
+	  "unterminated quote" },
 	{ "layer: naming a folder", "[g]\nimage = layer:.\n", ":2: image", "a folder; layer: names" },
 	{ "key outside section", "fs = ext4\n[g]\n", ":1: fs", "outside" },
 	{ "group without fs", "[global]\nimage = a.tar\nmodes = none\n\n[nofs]\n",

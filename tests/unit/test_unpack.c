@@ -697,6 +697,111 @@ static void test_lone_zero_block(void)
 	free(dir);
 }
 
+/* Layers that hold nothing, as producers write them: a 0-byte blob
+ * (an uncompressed layer of no bytes), gzip, zstd and xz of no bytes (the
+ * bytes `gzip -n`, `zstd` and `xz` write for empty input), the two end
+ * blocks alone (what buildah commits for an unchanged container, Docker's
+ * empty layer) and one end block.  Go's archive/tar, so the runtimes and
+ * umoci, reads each as no entries; the 0-byte, gzip and zstd ones were
+ * refused as "not a (compressed) tar archive". */
+static const unsigned char gzip_of_nothing[] = {
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+	0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+static const unsigned char zstd_of_nothing[] = {
+	0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00, 0x01, 0x00, 0x00, 0x99, 0xe9, 0xd8, 0x51,
+};
+static const unsigned char xz_of_nothing[] = {
+	0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6, 0xb4, 0x46,
+	0x00, 0x00, 0x00, 0x00, 0x1c, 0xdf, 0x44, 0x21, 0x1f, 0xb6, 0xf3, 0x7d,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x04, 0x59, 0x5a,
+};
+static const unsigned char zeros[1024];
+
+struct bytes {
+	const char *name;
+	const void *p;
+	size_t len;
+};
+
+static void test_empty_layers(void)
+{
+	static const unsigned char zstd_then_junk[] = {
+		0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00, 0x01, 0x00, 0x00, 0x99, 0xe9, 0xd8, 0x51,
+		'j', 'u', 'n', 'k', '!', '!', '!', '!',
+	};
+	static const unsigned char gzip_then_junk[] = {
+		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
+		0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 'j', 'u', 'n', 'k',
+	};
+	const struct bytes empty[] = {
+		{ "no-bytes.tar", zeros, 0 },
+		{ "nothing.tar.gz", gzip_of_nothing, sizeof(gzip_of_nothing) },
+		{ "nothing.tar.zst", zstd_of_nothing, sizeof(zstd_of_nothing) },
+		{ "nothing.tar.xz", xz_of_nothing, sizeof(xz_of_nothing) },
+		{ "end-blocks.tar", zeros, 1024 },
+		{ "end-block.tar", zeros, 512 },
+	};
+	/* Damaged: still refused. */
+	const struct bytes damaged[] = {
+		{ "part-block.tar", zeros, 100 },
+		{ "cut.tar.gz", gzip_of_nothing, 15 },      /* trailer cut short */
+		{ "cut.tar.zst", zstd_of_nothing, 8 },
+		{ "cut.tar.xz", xz_of_nothing, 24 },
+		{ "junk.tar.zst", zstd_then_junk, sizeof(zstd_then_junk) },
+		{ "junk.tar.gz", gzip_then_junk, sizeof(gzip_then_junk) },
+	};
+	char *dir = unit_tmpdir();
+	static const struct member base[] = {
+		{ 'f', "a", 0644, "a\n", 0, 0, NULL, NULL, 0 },
+	};
+	char *basepath = at(dir, "base.tar");
+	write_tar(basepath, base, N(base), 0);
+	struct pc_manifest *bm = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan((const char *[]){ basepath }, 1, &bm, NULL), 0);
+	size_t base_count = pc_manifest_count(bm);
+	pc_manifest_free(bm);
+	for (size_t i = 0; i < N(empty); i++) {
+		char *path = at(dir, empty[i].name);
+		CU_ASSERT_EQUAL_FATAL(pc_write_file(path, empty[i].p, empty[i].len, 0), 0);
+		const char *layers[] = { basepath, path, basepath };
+		struct pc_manifest *m = NULL;
+		pc_last_errclass = PC_ERR_NONE;
+		int rc = pc_image_scan(layers + 1, 1, &m, NULL);
+		if (rc != 0)
+			fprintf(stderr, "%s refused\n", empty[i].name);
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT(m && pc_manifest_count(m) == 0);
+		pc_manifest_free(m);
+		m = NULL;
+		/* Below and above a layer, written: the tree is that layer's. */
+		char *target = at(dir, "root");
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		CU_ASSERT_EQUAL(pc_unpack_layers(layers, 3, target, &m, NULL, NULL, NULL), 0);
+		CU_ASSERT(m && pc_manifest_get(m, "a") && pc_manifest_count(m) == base_count);
+		char *a = at(target, "a");
+		CU_ASSERT(file_is(a, "a\n"));
+		free(a);
+		pc_manifest_free(m);
+		unit_rmtree(target);
+		free(target);
+		free(path);
+	}
+	for (size_t i = 0; i < N(damaged); i++) {
+		char *path = at(dir, damaged[i].name);
+		CU_ASSERT_EQUAL_FATAL(pc_write_file(path, damaged[i].p, damaged[i].len, 0), 0);
+		char *target = at(dir, "root");
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		check_refused(path, target, NULL);
+		unit_rmtree(target);
+		free(target);
+		free(path);
+	}
+	free(basepath);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A tar of the header blocks HDRS (N of them, type and name each, data
  * DATA[i] for metadata headers), one block of data "x" after the last. */
 struct rawhdr {
@@ -1175,6 +1280,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
 	CU_add_test(s, "pax headers libarchive only warns about", test_pax_warnings);
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
+	CU_add_test(s, "layers holding nothing are read; damaged ones refused", test_empty_layers);
 	CU_add_test(s, "headers libarchive and the runtimes read differently are refused",
 		    test_headers_read_alike);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
