@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ struct pc_fsync_queue {
 	pthread_cond_t not_empty, not_full;
 	struct queued items[PC_FSYNC_QUEUE_MAX];
 	size_t head, count;
+	size_t held, cap; /* descriptors queued or being synced; their bound */
 	int closing;
 	uint64_t fsyncs;
 	int err;          /* the first failure's errno, 0 while none */
@@ -43,7 +45,6 @@ static int take(struct pc_fsync_queue *q, struct queued *it)
 		*it = q->items[q->head];
 		q->head = (q->head + 1) % PC_FSYNC_QUEUE_MAX;
 		q->count--;
-		pthread_cond_signal(&q->not_full);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return got;
@@ -52,6 +53,8 @@ static int take(struct pc_fsync_queue *q, struct queued *it)
 static void settle(struct pc_fsync_queue *q, struct queued *it, int err)
 {
 	pthread_mutex_lock(&q->lock);
+	q->held--;
+	pthread_cond_signal(&q->not_full);
 	if (err == 0) {
 		q->fsyncs++;
 	} else if (q->err == 0) {
@@ -81,13 +84,27 @@ static int report(const struct pc_fsync_queue *q)
 	return pc_fail_errno(PC_ERR_RUN, q->err, "fsync %s", q->err_path ? q->err_path : "?");
 }
 
+/* The descriptors the queue may hold: a quarter of RLIMIT_NOFILE (the
+ * unpack opens files of its own meanwhile), at most PC_FSYNC_QUEUE_MAX. */
+static size_t fd_cap(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur / 4 >= PC_FSYNC_QUEUE_MAX)
+		return PC_FSYNC_QUEUE_MAX;
+	return rl.rlim_cur >= 4 ? (size_t)(rl.rlim_cur / 4) : 1;
+}
+
 struct pc_fsync_queue *pc_fsync_queue_start(unsigned workers)
 {
 	struct pc_fsync_queue *q = xcalloc(1, sizeof(*q));
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->not_empty, NULL);
 	pthread_cond_init(&q->not_full, NULL);
+	q->cap = fd_cap();
 	unsigned want = workers ? workers : PC_PSYNC_WORKERS;
+	if (want > q->cap)
+		want = (unsigned)q->cap; /* more could never have a descriptor */
 	q->tids = xcalloc(want, sizeof(*q->tids));
 	/* Small stacks: a worker only calls fsync and close. */
 	pthread_attr_t attr;
@@ -109,13 +126,14 @@ struct pc_fsync_queue *pc_fsync_queue_start(unsigned workers)
 int pc_fsync_queue_add(struct pc_fsync_queue *q, int fd, const char *path)
 {
 	pthread_mutex_lock(&q->lock);
-	while (q->count == PC_FSYNC_QUEUE_MAX && q->err == 0)
+	while (q->held == q->cap && q->err == 0)
 		pthread_cond_wait(&q->not_full, &q->lock);
 	int failed = q->err != 0;
 	if (!failed) {
 		size_t tail = (q->head + q->count) % PC_FSYNC_QUEUE_MAX;
 		q->items[tail] = (struct queued){ .fd = fd, .path = xstrdup(path) };
 		q->count++;
+		q->held++;
 		pthread_cond_signal(&q->not_empty);
 	}
 	pthread_mutex_unlock(&q->lock);

@@ -4,9 +4,10 @@
  * file is written (durability mode `ofsync`), so the per-file syncs overlap
  * the rest of the unpack instead of following it.
  *
- * Used by one producer thread.  The queue holds at most PC_FSYNC_QUEUE_MAX
- * descriptors (plus one per worker in flight): adding waits while it is
- * full, so the descriptors held stay far below any RLIMIT_NOFILE. */
+ * Used by one producer thread.  The descriptors queued or being synced are
+ * at most PC_FSYNC_QUEUE_MAX, and at most a quarter of RLIMIT_NOFILE:
+ * adding waits while that many are held, so the unpack keeps descriptors
+ * for its own files whatever the limit. */
 #ifndef PC_FSYNC_QUEUE_H
 #define PC_FSYNC_QUEUE_H
 

@@ -421,6 +421,29 @@ static void test_fsync_queue(void)
 	CU_ASSERT_EQUAL(n, 1000);
 	CU_ASSERT_EQUAL(pc_fsync_queue_finish(NULL, NULL), 0);
 
+	/* Under a low RLIMIT_NOFILE the queue holds at most a quarter of it:
+	 * the producer's opens never run out (64 workers asked, 10 get one). */
+	struct rlimit old, low;
+	CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = 40;
+	CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_NOFILE, &low), 0);
+	q = pc_fsync_queue_start(64);
+	CU_ASSERT_PTR_NOT_NULL(q);
+	int opened = 0;
+	for (int i = 0; q && i < 500; i++) {
+		char *p = xasprintf("%s/f%d", dir, i % 10);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		opened += fd >= 0;
+		if (fd >= 0)
+			CU_ASSERT_EQUAL(pc_fsync_queue_add(q, fd, p), 0);
+		free(p);
+	}
+	CU_ASSERT_EQUAL(pc_fsync_queue_finish(q, &n), 0);
+	CU_ASSERT_EQUAL(setrlimit(RLIMIT_NOFILE, &old), 0);
+	CU_ASSERT_EQUAL(opened, 500);
+	CU_ASSERT_EQUAL(n, 500);
+
 	q = pc_fsync_queue_start(2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
 	int pfd[2];
