@@ -107,7 +107,8 @@ grep -q '^| tiny/ext4/syncfs | yes | pass, lost 0 | error: vm-run: kernel 6.1.0-
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "the missing Debian version is not reported in its column"; }
 
 # A guest that starts the run and dies (a panic), one that runs past the
-# timeout, and one that never boots, told apart (vm-run stood in for by a
+# timeout, one that never boots, and a kernel vm-run could not start a
+# guest with (no 9p module: a -cloud flavour) told apart (vm-run stood in for by a
 # script that prints what vm-run and the guest console print).
 printf 'bz' >"$TMP/bzImage"
 fake_vm() { # WHAT: the stand-in vm-run for the next qualify
@@ -118,7 +119,10 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
 	timeout) echo 'powercut-vm: running: powercut run x'
 	      echo 'vm-run: timeout: the guest ran longer than 5s and was killed' >&2 ;;
-	noboot) echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	noboot) echo 'vm-run: kernel 6.1.0-fake, tcg, 2048 MiB, 2 cpus; log x' >&2
+	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	nomod) echo 'vm-run: note: kernel 6.1.0-fake has no module xfs' >&2
+	      echo "vm-run: kernel 6.1.0-fake has no module 9pnet_virtio (needed for the guest's root and disk)" >&2 ;;
 	esac
 	exit 3
 	EOF
@@ -126,7 +130,8 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 }
 for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
 	timeout:"timed out: vm-run exited 3: vm-run: timeout: the guest ran longer" \
-	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped"; do
+	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped" \
+	nomod:"error: vm-run exited 3: vm-run: kernel 6.1.0-fake has no module 9pnet_virtio (needed"; do
 	fake_vm "${what%%:*}"
 	rm -rf "$TMP/q10"
 	VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
