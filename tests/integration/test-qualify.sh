@@ -140,6 +140,29 @@ for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syn
 	[ "$(jq -r '.kernels[1].met' "$TMP/q10/qualify.json")" = false ] || fail "the ${what%%:*} guest is met"
 done
 
+# A guest that panics after its run wrote results (here: every case, and
+# every one passed) died: the column says so with the panic and is not met
+# (it used to be "ran", the panic unsaid, the exit blamed on powercut run).
+cat >"$TMP/vm-run" <<'EOF'
+#!/bin/sh
+while [ "$1" != -- ]; do shift; done
+shift
+"$@" >/dev/null 2>&1
+echo 'powercut-vm: running: powercut run x'
+echo '[ 9.1] Kernel panic - not syncing: after the run'
+echo 'vm-run: the guest stopped without reporting the command status' >&2
+exit 3
+EOF
+chmod +x "$TMP/vm-run"
+rm -rf "$TMP/q10"
+VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
+[ -f "$TMP/q10/custom-2/results.json" ] || fail "the stand-in vm-run wrote no results"
+grep -qF -- "- custom-2: $TMP/bzImage:$TMP, guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: after the run; 2 of 2 cases ran" \
+	"$TMP/q10/qualify.md" || { cat "$TMP/q10/qualify.md"; fail "a guest that died after writing results is not reported as died"; }
+[ "$(jq -r '.kernels[1].status, .kernels[1].met' "$TMP/q10/qualify.json" | tr '\n' ' ')" = "guest died false " ] ||
+	fail "the guest that died after writing results: status or met"
+assert_no_leftovers
+
 # A scenario of 5000 cases (its ids are 170 KB: more than one argument
 # may hold) under a kernel that does not boot: the table still has every row.
 fake_vm noboot
