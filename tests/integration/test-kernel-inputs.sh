@@ -72,6 +72,16 @@ grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/o
 	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
 
+# A kernel of Debian's cloud flavour (built without 9p): the error says
+# which flavour to give instead.
+cp "$bz" "$TMP/bzcloud"
+printf '6.1.0-9-cloud-amd64 (probe)\000' | dd of="$TMP/bzcloud" bs=1 seek=768 conv=notrunc status=none
+rc=0
+scripts/vm-run --kernel "$TMP/bzcloud" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a cloud kernel exited $rc, expected 3"; }
+grep -q "no module virtio_pci (needed for the guest's root and disk); Debian's cloud flavour is built without 9p: give 6.1.0-9-amd64 instead\$" \
+	"$TMP/out" || { cat "$TMP/out"; fail "the cloud flavour is not said"; }
+
 # Not a bzImage (it used to reach depmod with an empty release).
 rc=0
 scripts/vm-run --kernel /etc/passwd --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
