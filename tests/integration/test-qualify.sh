@@ -184,6 +184,19 @@ qualify 2 --kernel host --shard 1of2 "$TMP/tiny.ini" -o "$TMP/q5"
 # --table: the table again from the folders (as after merging shards).
 qualify 0 --table "$TMP/q1"
 grep -q '^| tiny/ext4/none |  | pass, lost [0-9]* |$' "$TMP/q.out" || { cat "$TMP/q.out"; fail "--table lost the rows"; }
+# Columns that different powercut builds ran (the binary rebuilt between
+# two kernels, shards run on machines with other builds): said, since a
+# difference may then be powercut's; one build: nothing said.
+! grep -q 'different powercut builds' "$TMP/q.out" || fail "--table: one build said to be several"
+mkdir "$TMP/b"
+cp -r "$TMP/q1/host" "$TMP/b/one"
+cp -r "$TMP/q1/host" "$TMP/b/two"
+jq '.powercut = "0.0.9+0123456789ab"' "$TMP/q1/host/results.json" >"$TMP/b/two/results.json"
+qualify 0 --table "$TMP/b"
+grep -qF -- "- note: the columns ran different powercut builds (0.0.9+0123456789ab, $(jq -r .powercut "$TMP/q1/host/results.json"))" \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: different powercut builds not said"; }
+[ "$(jq -r '[.kernels[].powercut] | unique | length' "$TMP/b/qualify.json")" = 2 ] || fail "qualify.json: no powercut per kernel"
+
 # A folder without one of the cases (a shard not merged): not run, not met.
 mkdir "$TMP/t"
 cp -r "$TMP/q1/host" "$TMP/t/whole"
