@@ -72,6 +72,13 @@ int pc_dmtable_matches(enum pc_flakey_mode mode, const char *dev, const char *pa
 		error |= !strcmp(t, "error_writes");
 	}
 	free(copy);
+	/* A dm-flakey with the error_reads feature (6.12's, not 6.1's) gives
+	 * a table loaded without features error_reads and error_writes, and
+	 * says so ("DEV 0 180 0 2 error_reads error_writes" for our allow
+	 * table): they act only while the device is down, and the allow
+	 * table (down interval 0) never is. */
+	if (mode == PC_FLAKEY_ALLOW)
+		return !drop;
 	return drop == (mode == PC_FLAKEY_DROP) && error == (mode == PC_FLAKEY_ERROR);
 }
 

@@ -27,8 +27,10 @@ int pc_dmtable_params(enum pc_flakey_mode mode, const char *dev, char *out, size
 
 /* Does PARAMS, the flakey parameters the kernel reports back for a live
  * table (DM_DEVICE_TABLE), say MODE over DEV?  The kernel adds fields of its
- * own (6.1 prints "DEV 0 180 0 0" for allow), so this compares the device,
- * offset and intervals, and which of drop_writes / error_writes is set.
+ * own (6.1 prints "DEV 0 180 0 0" for allow, 6.12 "DEV 0 180 0 2 error_reads
+ * error_writes", features that never act in a table that is never down), so
+ * this compares the device, offset and intervals, and which of drop_writes /
+ * error_writes is set (for allow: that drop_writes is not).
  * 1 yes, 0 no. */
 int pc_dmtable_matches(enum pc_flakey_mode mode, const char *dev, const char *params);
 

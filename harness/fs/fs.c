@@ -438,6 +438,30 @@ int pc_fs_wait_released(const char *dev)
 	}
 }
 
+int pc_fs_listed(const char *list, const char *type)
+{
+	size_t n = strlen(type);
+	for (const char *l = list; l && *l;) {
+		const char *end = strchr(l, '\n');
+		size_t len = end ? (size_t)(end - l) : strlen(l);
+		const char *tab = memchr(l, '\t', len);
+		if (tab && (size_t)(l + len - tab - 1) == n && !memcmp(tab + 1, type, n))
+			return 1;
+		l = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+int pc_fs_kernel_has(const char *type)
+{
+	char *list = pc_read_file("/proc/filesystems", NULL);
+	if (!list)
+		return -1;
+	int has = pc_fs_listed(list, type);
+	free(list);
+	return has;
+}
+
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char *opts)
 {
 	unsigned long flags;
@@ -458,6 +482,14 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 		if (strcmp(step, "mount") != 0)
 			rc = pc_fail_errno(PC_ERR_ENV, e, "mount %s on %s (%s): %s", dev, dir, fstype,
 					   step);
+		else if (e == ENODEV && pc_fs_kernel_has(fstype) == 0)
+			/* A kernel built without it, or whose module is missing
+			 * (a VM's initramfs, a -cloud flavour): the environment,
+			 * not the filesystem, and said so ("No such device" alone
+			 * names nothing). */
+			rc = pc_fail(PC_ERR_ENV, "mount %s on %s: the running kernel has no %s "
+				     "filesystem (not in /proc/filesystems: built without it, or "
+				     "its module is missing)", dev, dir, fstype);
 		else if (e == EINVAL && opts && *opts)
 			rc = pc_fail_errno(PC_ERR_INPUT, e, "mount %s on %s (%s, options '%s')", dev,
 					   dir, fstype, opts);

@@ -23,6 +23,12 @@ char *pc_fs_tool_message(const char *out);
  * ("XFS ..." when FSTYPE is ext4)?  0 for FSTYPE's own driver, a line of
  * no filesystem driver, or an unknown FSTYPE. */
 int pc_fs_other_driver_line(const char *fstype, const char *msg);
+/* Does LIST (the text of /proc/filesystems: "nodev\tproc", "\text4", a line
+ * each) name filesystem TYPE? */
+int pc_fs_listed(const char *list, const char *type);
+/* Does the running kernel know filesystem TYPE now (/proc/filesystems)?
+ * 1 yes, 0 no, -1 the list cannot be read. */
+int pc_fs_kernel_has(const char *type);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */

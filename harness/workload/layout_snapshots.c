@@ -21,6 +21,7 @@
 #include "util/strbuf.h"
 #include "util/util.h"
 #include "check/verify.h"
+#include "fs/fs.h"
 
 struct snapshots {
 	char snapdir[PATH_MAX];        /* mnt/snapshots */
@@ -284,7 +285,11 @@ static int mount_merged(struct snapshots *s)
 	if (!opt)
 		return -1;
 	int rc = mount_overlay_from(s->snapdir, target, opt);
-	if (rc < 0)
+	if (rc < 0 && errno == ENODEV && pc_fs_kernel_has("overlay") == 0)
+		pc_fail(PC_ERR_ENV, "mount overlay on %s: the running kernel has no overlay "
+			"filesystem (not in /proc/filesystems: built without it, or its module "
+			"is missing)", s->merged);
+	else if (rc < 0)
 		pc_fail_errno(errno == ENODEV ? PC_ERR_ENV : PC_ERR_RUN, errno,
 			      "mount overlay on %s (%s, in %s)", s->merged, opt, s->snapdir);
 	else

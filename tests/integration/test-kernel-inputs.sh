@@ -13,11 +13,16 @@
 #   exit 3 saying so, before a guest boots into a modules-less initramfs;
 # * a results folder others can write to: a usage error (exit 2), nothing
 #   written in it;
+# * a file the command names in /tmp, /run or /var/tmp, which the guest
+#   mounts its own of: a usage error (exit 2), unless it lies in the shared
+#   working or results folder;
 # * a hung guest (a fake qemu): killed at --timeout, and also when vm-run
 #   itself is SIGKILLed;
 # * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
 #   kernel, it depends on one): exit 3 naming the package to give, nothing
-#   half-unpacked left in the cache, and qualify reports it in the column.
+#   half-unpacked left in the cache, and qualify reports it in the column;
+# * interrupted while building the initramfs, or a download that fails:
+#   nothing half-made left in TMPDIR or the cache.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -67,6 +72,16 @@ grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/o
 	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
 
+# A kernel of Debian's cloud flavour (built without 9p): the error says
+# which flavour to give instead.
+cp "$bz" "$TMP/bzcloud"
+printf '6.1.0-9-cloud-amd64 (probe)\000' | dd of="$TMP/bzcloud" bs=1 seek=768 conv=notrunc status=none
+rc=0
+scripts/vm-run --kernel "$TMP/bzcloud" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a cloud kernel exited $rc, expected 3"; }
+grep -q "no module virtio_pci (needed for the guest's root and disk); Debian's cloud flavour is built without 9p: give 6.1.0-9-amd64 instead\$" \
+	"$TMP/out" || { cat "$TMP/out"; fail "the cloud flavour is not said"; }
+
 # Not a bzImage (it used to reach depmod with an empty release).
 rc=0
 scripts/vm-run --kernel /etc/passwd --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
@@ -113,6 +128,20 @@ gone_within() { # SECONDS: the fake qemu ends within them
 		n=$((n + 1))
 	done
 }
+# A scenario in /tmp: the guest mounts its own /tmp, and the run would not
+# find it (it used to fail in the guest with 'No such file').  One in the
+# working folder, or in the results folder, is seen: not refused.
+printf '[x]\nfs = ext4\n' >"$TMP/x.ini"
+usage_error "$TMP/x.ini: the guest mounts its own /tmp (the host's is not seen there)" \
+	--kernel "$bz" --modules "$fmods" --results "$TMP/r0" -- ./powercut run "$TMP/x.ini" -o "$TMP/r0"
+mkdir -p "$TMP/r7"
+cp "$TMP/x.ini" "$TMP/r7/x.ini"
+for where in "$TMP:x.ini" "$TOP:$TMP/r7/x.ini"; do
+	(cd "${where%%:*}" && PATH=$fake:$PATH "$TOP/scripts/vm-run" --kernel "$bz" --modules "$fmods" \
+		--accel tcg --timeout 1 --results "$TMP/r7" -- ./powercut run "${where#*:}") >"$TMP/out" 2>&1 || true
+	grep -q 'timeout: the guest ran longer than 1s' "$TMP/out" ||
+		{ cat "$TMP/out"; fail "${where#*:}, in the shared working or results folder, was refused"; }
+done
 hung_vm 2
 rc=0
 wait "$vm" || rc=$?
@@ -148,6 +177,38 @@ grep -qF "removed $killed, left by a vm-run" "$TMP/out" || { cat "$TMP/out"; fai
 [ -d "$TMP/vm-run.busy" ] || fail "a folder whose file is held open was removed"
 [ "$(ls -d "$TMP"/vm-run.* | wc -l)" -eq 2 ] || fail "vm-run left its own folder: $(ls -d "$TMP"/vm-run.*)"
 
+# Interrupted while it builds the initramfs (a cpio that takes its time):
+# exit 3 and nothing of the build left in TMPDIR (the staging folder used
+# to be a vm-initramfs.* of its own there, outside the run's folder).
+mkdir -p "$TMP/t5" "$TMP/slowbin"
+printf '#!/bin/sh\n: >"%s/cpio.started"\nsleep 3\nexec %s "$@"\n' "$TMP" "$(command -v cpio)" >"$TMP/slowbin/cpio"
+chmod +x "$TMP/slowbin/cpio"
+PATH=$TMP/slowbin:$PATH TMPDIR=$TMP/t5 scripts/vm-run --kernel "$bz" --modules "$fmods" \
+	--results "$TMP/r5" -- true >"$TMP/out" 2>&1 &
+vm=$!
+for _ in $(seq 100); do [ -e "$TMP/cpio.started" ] && break; sleep 0.1; done
+[ -e "$TMP/cpio.started" ] || { cat "$TMP/out"; fail "the initramfs build did not start"; }
+kill -TERM "$vm"
+rc=0
+wait "$vm" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run interrupted in its initramfs build exited $rc, expected 3"; }
+[ -z "$(ls -A "$TMP/t5")" ] || fail "an interrupted vm-run left $(ls -A "$TMP/t5") in TMPDIR"
+
+# A download that fails (twice, the package lists updated between) leaves
+# nothing half-made in the cache: no partial .deb, no empty folder.
+mkdir -p "$TMP/aptbin"
+printf '#!/bin/sh\nexit 0\n' >"$TMP/aptbin/apt-cache"
+printf '#!/bin/sh\ncase " $* " in *" download "*) echo partial >half.deb; exit 100 ;; esac\nexit 0\n' \
+	>"$TMP/aptbin/apt-get"
+chmod +x "$TMP/aptbin/apt-cache" "$TMP/aptbin/apt-get"
+rc=0
+PATH=$TMP/aptbin:$PATH POWERCUT_VM_CACHE=$TMP/cache6 scripts/vm-run --debian-version 6.1.0-fake \
+	--results "$TMP/r6" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a failing download exited $rc, expected 3"; }
+grep -q '^vm-run: apt-get download linux-image-6.1.0-fake-amd64 failed$' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "the failed download is not said"; }
+[ "$(ls -A "$TMP/cache6")" = lock ] || fail "a failed download left $(cd "$TMP/cache6" && find . | tr '\n' ' ') in the cache"
+
 # A meta-package, when the archive apt knows has one.
 meta=$(apt-cache search --names-only '^linux-image-[0-9]+\.[0-9]+-amd64$' 2>/dev/null | awk '{ print $1; exit }')
 if [ -z "$meta" ]; then
@@ -164,7 +225,8 @@ else
 	[ -z "$(ls -A "$TMP/cache" | grep -v '^lock$')" ] || fail "the cache keeps a half-made $(ls "$TMP/cache")"
 	printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/k.ini"
 	rc=0
-	scripts/qualify --kernel "debian:$v" "$TMP/k.ini" -o "$TMP/q" >"$TMP/out" 2>&1 || rc=$?
+	# From $TMP: the guest sees the working folder (not the rest of /tmp).
+	(cd "$TMP" && "$TOP/scripts/qualify" --kernel "debian:$v" k.ini -o q) >"$TMP/out" 2>&1 || rc=$?
 	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with only a meta-package exited $rc, expected 3"; }
 	[ "$(jq -r '.kernels[0].status' "$TMP/q/qualify.json")" = error ] || fail "qualify: the meta-package's status"
 	grep -q "^| k/ext4/syncfs |  | error: vm-run: kernel $v not available" "$TMP/q/qualify.md" ||

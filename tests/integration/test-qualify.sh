@@ -107,7 +107,8 @@ grep -q '^| tiny/ext4/syncfs | yes | pass, lost 0 | error: vm-run: kernel 6.1.0-
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "the missing Debian version is not reported in its column"; }
 
 # A guest that starts the run and dies (a panic), one that runs past the
-# timeout, and one that never boots, told apart (vm-run stood in for by a
+# timeout, one that never boots, and a kernel vm-run could not start a
+# guest with (no 9p module: a -cloud flavour) told apart (vm-run stood in for by a
 # script that prints what vm-run and the guest console print).
 printf 'bz' >"$TMP/bzImage"
 fake_vm() { # WHAT: the stand-in vm-run for the next qualify
@@ -118,7 +119,10 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
 	timeout) echo 'powercut-vm: running: powercut run x'
 	      echo 'vm-run: timeout: the guest ran longer than 5s and was killed' >&2 ;;
-	noboot) echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	noboot) echo 'vm-run: kernel 6.1.0-fake, tcg, 2048 MiB, 2 cpus; log x' >&2
+	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	nomod) echo 'vm-run: note: kernel 6.1.0-fake has no module xfs' >&2
+	      echo "vm-run: kernel 6.1.0-fake has no module 9pnet_virtio (needed for the guest's root and disk)" >&2 ;;
 	esac
 	exit 3
 	EOF
@@ -126,7 +130,8 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 }
 for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
 	timeout:"timed out: vm-run exited 3: vm-run: timeout: the guest ran longer" \
-	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped"; do
+	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped" \
+	nomod:"error: vm-run exited 3: vm-run: kernel 6.1.0-fake has no module 9pnet_virtio (needed"; do
 	fake_vm "${what%%:*}"
 	rm -rf "$TMP/q10"
 	VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
@@ -134,6 +139,29 @@ for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syn
 		{ cat "$TMP/q.out" "$TMP/q.err"; fail "the ${what%%:*} guest is not reported as such"; }
 	[ "$(jq -r '.kernels[1].met' "$TMP/q10/qualify.json")" = false ] || fail "the ${what%%:*} guest is met"
 done
+
+# A guest that panics after its run wrote results (here: every case, and
+# every one passed) died: the column says so with the panic and is not met
+# (it used to be "ran", the panic unsaid, the exit blamed on powercut run).
+cat >"$TMP/vm-run" <<'EOF'
+#!/bin/sh
+while [ "$1" != -- ]; do shift; done
+shift
+"$@" >/dev/null 2>&1
+echo 'powercut-vm: running: powercut run x'
+echo '[ 9.1] Kernel panic - not syncing: after the run'
+echo 'vm-run: the guest stopped without reporting the command status' >&2
+exit 3
+EOF
+chmod +x "$TMP/vm-run"
+rm -rf "$TMP/q10"
+VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
+[ -f "$TMP/q10/custom-2/results.json" ] || fail "the stand-in vm-run wrote no results"
+grep -qF -- "- custom-2: $TMP/bzImage:$TMP, guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: after the run; 2 of 2 cases ran" \
+	"$TMP/q10/qualify.md" || { cat "$TMP/q10/qualify.md"; fail "a guest that died after writing results is not reported as died"; }
+[ "$(jq -r '.kernels[1].status, .kernels[1].met' "$TMP/q10/qualify.json" | tr '\n' ' ')" = "guest died false " ] ||
+	fail "the guest that died after writing results: status or met"
+assert_no_leftovers
 
 # A scenario of 5000 cases (its ids are 170 KB: more than one argument
 # may hold) under a kernel that does not boot: the table still has every row.
@@ -156,6 +184,19 @@ qualify 2 --kernel host --shard 1of2 "$TMP/tiny.ini" -o "$TMP/q5"
 # --table: the table again from the folders (as after merging shards).
 qualify 0 --table "$TMP/q1"
 grep -q '^| tiny/ext4/none |  | pass, lost [0-9]* |$' "$TMP/q.out" || { cat "$TMP/q.out"; fail "--table lost the rows"; }
+# Columns that different powercut builds ran (the binary rebuilt between
+# two kernels, shards run on machines with other builds): said, since a
+# difference may then be powercut's; one build: nothing said.
+! grep -q 'different powercut builds' "$TMP/q.out" || fail "--table: one build said to be several"
+mkdir "$TMP/b"
+cp -r "$TMP/q1/host" "$TMP/b/one"
+cp -r "$TMP/q1/host" "$TMP/b/two"
+jq '.powercut = "0.0.9+0123456789ab"' "$TMP/q1/host/results.json" >"$TMP/b/two/results.json"
+qualify 0 --table "$TMP/b"
+grep -qF -- "- note: the columns ran different powercut builds (0.0.9+0123456789ab, $(jq -r .powercut "$TMP/q1/host/results.json"))" \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: different powercut builds not said"; }
+[ "$(jq -r '[.kernels[].powercut] | unique | length' "$TMP/b/qualify.json")" = 2 ] || fail "qualify.json: no powercut per kernel"
+
 # A folder without one of the cases (a shard not merged): not run, not met.
 mkdir "$TMP/t"
 cp -r "$TMP/q1/host" "$TMP/t/whole"

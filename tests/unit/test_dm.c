@@ -42,6 +42,12 @@ static void test_matches_kernel_readback(void)
 	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:0", "7:0 0 180 0"));
 	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_DROP, "7:0", "7:0 0 0 180 1 drop_writes "));
 	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_ERROR, "7:0", "7:0 0 0 180 1 error_writes"));
+	/* 6.12 (Debian's 6.12.117+deb12) on the allow table, loaded without
+	 * features: the implicit error_reads error_writes never act while the
+	 * down interval is 0 (every dm case was an error there) */
+	CU_ASSERT_TRUE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "253:0", "253:0 0 180 0 2 error_reads error_writes"));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:0", "7:0 0 180 0 1 drop_writes"));
+	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ERROR, "7:0", "7:0 0 180 0 2 error_reads error_writes"));
 	/* the wrong mode, device or intervals */
 	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_DROP, "7:0", "7:0 0 180 0 0 "));
 	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "7:0", "7:0 0 0 180 1 drop_writes"));

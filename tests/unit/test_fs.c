@@ -227,6 +227,25 @@ static void test_tool_message(void)
 	}
 }
 
+/* /proc/filesystems names a filesystem after a tab, "nodev" or nothing
+ * before it: a kernel without xfs (a VM's initramfs without its module)
+ * must not be taken for one that has it, nor xfs for a prefix of it. */
+static void test_listed(void)
+{
+	const char *list = "nodev\tsysfs\nnodev\ttmpfs\n\text4\nnodev\toverlay\n\tbtrfs";
+	CU_ASSERT(pc_fs_listed(list, "ext4"));
+	CU_ASSERT(pc_fs_listed(list, "overlay"));
+	CU_ASSERT(pc_fs_listed(list, "btrfs")); /* the last line, no newline */
+	CU_ASSERT(!pc_fs_listed(list, "xfs"));
+	CU_ASSERT(!pc_fs_listed(list, "ext"));
+	CU_ASSERT(!pc_fs_listed(list, "ext4x"));
+	CU_ASSERT(!pc_fs_listed(list, "nodev"));
+	CU_ASSERT(!pc_fs_listed("", "ext4"));
+	/* The running kernel has the one powercut's own /proc is. */
+	CU_ASSERT(pc_fs_kernel_has("proc") == 1);
+	CU_ASSERT(pc_fs_kernel_has("no-such-fs") == 0);
+}
+
 void register_fs_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
@@ -236,4 +255,5 @@ void register_fs_tests(void)
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
+	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 }
