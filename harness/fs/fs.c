@@ -459,7 +459,10 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 			rc = pc_fail_errno(PC_ERR_ENV, e, "mount %s on %s (%s): %s", dev, dir, fstype,
 					   step);
 		else if (e == EINVAL && opts && *opts)
-			rc = pc_fail_errno(PC_ERR_INPUT, e, "mount %s on %s (%s, options '%s')", dev,
+			/* Not the scenario's error by itself: the same options
+			 * mounted this filesystem before a cut, or a feature mkfs
+			 * set is what the kernel lacks (pc_fs_mounts_bare). */
+			rc = pc_fail_errno(PC_ERR_RUN, e, "mount %s on %s (%s, options '%s')", dev,
 					   dir, fstype, opts);
 		else
 			rc = pc_fail_errno(e == EPERM ? PC_ERR_ENV : PC_ERR_RUN, e,
@@ -468,6 +471,14 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	}
 	free(data);
 	return rc;
+}
+
+int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype)
+{
+	const char *step = NULL;
+	if (pc_mount_isolated(dev, dir, fstype, 0, NULL, &step) < 0)
+		return errno == EINVAL && step && !strcmp(step, "mount") ? 0 : -1;
+	return pc_fs_umount(dir) < 0 ? -1 : 1;
 }
 
 int pc_fs_umount(const char *dir)

@@ -31,6 +31,11 @@ int pc_fs_probe(const char *dev, char *out, size_t len);
  * failure errno is the reason (EBUSY: the device is still held). */
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
 		const char *opts);
+/* Does DEV mount with no options at all (then unmounted again)?  1 yes,
+ * 0 the kernel refuses it (EINVAL) even so, -1 something else failed
+ * (nothing printed).  Tells which is to blame when a fresh filesystem's
+ * mount with options is refused: the options, or what mkfs made. */
+int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype);
 int pc_fs_umount(const char *dir);
 /* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
  * the mount in another mount namespace keeps the filesystem alive (and
