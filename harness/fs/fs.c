@@ -344,9 +344,10 @@ struct mount_flag {
 	unsigned long set, clear;
 };
 
-/* The generic VFS options of mount(8); everything else is passed to the
- * filesystem as data.  A small table, as libmount is not a project
- * dependency and these flags have been stable for decades. */
+/* The generic VFS options of mount(8) (util-linux's libmount maps the same
+ * names to MS_* flags); everything else is passed to the filesystem as
+ * data.  A small table, as libmount is not a project
+ * dependency and these flags are stable kernel ABI. */
 static const struct mount_flag mount_flags[] = {
 	{ "ro", MS_RDONLY, 0 },          { "rw", 0, MS_RDONLY },
 	{ "nosuid", MS_NOSUID, 0 },      { "suid", 0, MS_NOSUID },
@@ -359,12 +360,33 @@ static const struct mount_flag mount_flags[] = {
 	{ "norelatime", 0, MS_RELATIME }, { "strictatime", MS_STRICTATIME, 0 },
 	{ "lazytime", MS_LAZYTIME, 0 },  { "nolazytime", 0, MS_LAZYTIME },
 	{ "silent", MS_SILENT, 0 },      { "loud", 0, MS_SILENT },
+	{ "nosymfollow", MS_NOSYMFOLLOW, 0 }, { "symfollow", 0, MS_NOSYMFOLLOW },
+	{ "iversion", MS_I_VERSION, 0 }, { "noiversion", 0, MS_I_VERSION },
+	/* not "mand": kernels since 5.15 ignore it with a "WARNING:" line that
+	 * would fail the first such case of a boot (it is given to the
+	 * filesystem, which refuses it: an error of the case) */
+	{ "nomand", 0, MS_MANDLOCK },
+	{ "nostrictatime", 0, MS_STRICTATIME },
 	{ "defaults", 0, 0 },
 };
 
+/* Options mount(8) keeps to itself and never hands the kernel: fstab's
+ * auto, noauto, nofail, _netdev, comment=... and x-... (systemd's and
+ * other helpers').  Dropped as mount(8) drops them, so that an fstab line
+ * copied into a scenario mounts the same filesystem (else the kernel
+ * refuses them and the case errs). */
+static int userspace_only(const char *o)
+{
+	static const char *const names[] = { "auto", "noauto", "nofail", "_netdev", NULL };
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(o, names[i]))
+			return 1;
+	return !strncmp(o, "x-", 2) || !strncmp(o, "comment=", 8);
+}
+
 /* Mount options into MS_* flags and the data string the filesystem gets
  * (NULL if none). */
-static void mount_opts_parse(const char *opts, unsigned long *flags, char **data)
+void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 {
 	*flags = 0;
 	*data = NULL;
@@ -385,6 +407,8 @@ static void mount_opts_parse(const char *opts, unsigned long *flags, char **data
 			*flags = (*flags & ~f->clear) | f->set;
 			continue;
 		}
+		if (userspace_only(o))
+			continue;
 		used += (size_t)snprintf(d + used, cap - used, "%s%s", used ? "," : "", o);
 	}
 	free(copy);
@@ -398,7 +422,7 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 {
 	unsigned long flags;
 	char *data;
-	mount_opts_parse(opts, &flags, &data);
+	pc_fs_mount_opts_parse(opts, &flags, &data);
 	int rc = data ? check_option(NULL, data, why, len) : 0;
 	const char *panic = rc == 0 && data ? panic_option(data) : NULL;
 	if (panic)
@@ -445,7 +469,7 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	char why[512];
 	if (pc_fs_check_mount_opts(opts, why, sizeof(why)) < 0)
 		return pc_fail(PC_ERR_INPUT, "mount_opts: %s", why);
-	mount_opts_parse(opts, &flags, &data);
+	pc_fs_mount_opts_parse(opts, &flags, &data);
 	if (pc_fs_wait_released(dev) < 0) {
 		free(data);
 		errno = EBUSY;

@@ -27,6 +27,11 @@ int pc_fs_other_driver_line(const char *fstype, const char *msg);
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
 int pc_fs_probe(const char *dev, char *out, size_t len);
+/* OPTS split as mount(8) does: the generic options into MS_* flags (the
+ * last of ro/rw and the like wins), the options mount(8) keeps to itself
+ * (nofail, x-..., ...) dropped, the rest into *DATA for the filesystem,
+ * joined by ',' (NULL if none; the caller frees it). */
+void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data);
 /* mount(2) with the options string split into MS_* flags and data.  On
  * failure errno is the reason (EBUSY: the device is still held). */
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
