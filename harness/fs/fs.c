@@ -477,6 +477,8 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	}
 	int rc = 0;
 	const char *step = NULL;
+	/* The messages leave out DIR: a folder of the run's work folder, gone
+	 * when the reason is read, and a third of a qualify table's cell. */
 	if (pc_mount_isolated(dev, dir, fstype, flags, data, &step) < 0) {
 		int e = errno;
 		if (strcmp(step, "mount") != 0)
@@ -486,11 +488,11 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 			/* Not the scenario's error by itself: the same options
 			 * mounted this filesystem before a cut, or a feature mkfs
 			 * set is what the kernel lacks (pc_fs_mounts_bare). */
-			rc = pc_fail_errno(PC_ERR_RUN, e, "mount %s on %s (%s, options '%s')", dev,
-					   dir, fstype, opts);
+			rc = pc_fail_errno(PC_ERR_RUN, e, "mount %s (%s, options '%s')", dev,
+					   fstype, opts);
 		else
 			rc = pc_fail_errno(e == EPERM ? PC_ERR_ENV : PC_ERR_RUN, e,
-					   "mount %s on %s (%s)", dev, dir, fstype);
+					   "mount %s (%s)", dev, fstype);
 		errno = e; /* for a caller that tells its reasons apart */
 	}
 	free(data);

@@ -167,12 +167,12 @@ static void explain_first_mount(struct case_ctx *x, int err)
 	char hint[512];
 	if (bare == 1 && x->c->mount_opts && *x->c->mount_opts) {
 		pc_last_errclass = PC_ERR_INPUT;
-		snprintf(hint, sizeof(hint), "the kernel refuses mount_opts '%s' on this %s; it "
-			 "mounts without them", x->c->mount_opts, x->c->fs);
+		snprintf(hint, sizeof(hint), "the kernel refuses these mount options (the %s "
+			 "mounts without them)", x->c->fs);
 	} else if (bare == 0) {
 		pc_last_errclass = PC_ERR_ENV;
 		snprintf(hint, sizeof(hint), "this kernel cannot mount the %s that mkfs.%s%s%s "
-			 "made, not even without mount options: a feature it lacks", x->c->fs,
+			 "made, even without mount options (a feature it lacks)", x->c->fs,
 			 x->c->fs, *mkfs ? " " : "", mkfs);
 	} else {
 		return;
