@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,9 +81,25 @@ static void trim_end(char *s)
 		s[--n] = '\0';
 }
 
+/* The tool's usage text, printed after its complaint (mkfs.xfs does so
+ * for a bad value): where it starts in T, or NULL. */
+static char *usage_text(char *t)
+{
+	for (char *line = t; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncasecmp(line, "usage:", 6))
+			return line;
+	return NULL;
+}
+
 char *pc_fs_tool_message(const char *out)
 {
 	char *t = xstrdup(out ? out : "");
+	/* Its last line is the usage's ("<value> is xxx (512 byte blocks)."),
+	 * which says nothing of what failed: cut it off, unless nothing
+	 * came before it. */
+	char *usage = usage_text(t);
+	if (usage && usage != t)
+		*usage = '\0';
 	trim_end(t);
 	char *first = t;
 	while (*first == '\n' || *first == ' ')

@@ -17,7 +17,8 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
 /* What a failing tool said, on one line: its first and its last line
  * ("FIRST ... LAST"), as the three mkfs tools put their reason first
  * (mkfs.xfs, then its usage; mkfs.btrfs, then its banner) or last (mke2fs,
- * after its banner).  Caller frees. */
+ * after its banner).  A usage text after the reason (a line starting
+ * "Usage:") is left out.  Caller frees. */
 char *pc_fs_tool_message(const char *out);
 /* Does kernel log line MSG begin as another filesystem driver's lines do
  * ("XFS ..." when FSTYPE is ext4)?  0 for FSTYPE's own driver, a line of

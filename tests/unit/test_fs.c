@@ -249,7 +249,14 @@ static void test_tool_message(void)
 	static const struct { const char *out, *want; } v[] = {
 		{ "Filesystem must be larger than 300MB.\nUsage: mkfs.xfs\n/* blocksize */\t\t[-b "
 		  "size=num]\n<value> is xxx (512 byte blocks).\n",
-		  "Filesystem must be larger than 300MB. ... <value> is xxx (512 byte blocks)." },
+		  "Filesystem must be larger than 300MB." },
+		/* mkfs.xfs -n ftype=0 (xfsprogs 6.1): was "... <value> is xxx (512 byte blocks)." */
+		{ "Directory ftype field always enabled on CRC enabled filesystems\nUsage: mkfs.xfs\n"
+		  "/* blocksize */\t\t[-b size=num]\n<value> is xxx (512 byte blocks).\n",
+		  "Directory ftype field always enabled on CRC enabled filesystems" },
+		{ "log size 512 blocks too small, minimum size is 1368 blocks\nmore\nusage: x\ny\n",
+		  "log size 512 blocks too small, minimum size is 1368 blocks ... more" },
+		{ "Usage: mkfs.xfs\n/* blocksize */\n", "Usage: mkfs.xfs ... /* blocksize */" },
 		{ "ERROR: 'x' is too small to make a usable filesystem\nERROR: minimum size for each "
 		  "btrfs device is 114294784\nbtrfs-progs v6.2\nSee http://btrfs.wiki.kernel.org for "
 		  "more information.\n\n",
