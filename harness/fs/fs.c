@@ -524,6 +524,56 @@ int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype)
 	return pc_fs_umount(dir) < 0 ? -1 : 1;
 }
 
+/* DIR as mountinfo writes a mount point: space, tab, newline and
+ * backslash as \ooo.  Caller frees. */
+static char *mountinfo_escape(const char *dir)
+{
+	char *out = xcalloc(4 * strlen(dir) + 1, 1), *o = out;
+	for (const char *p = dir; *p; p++)
+		o += strchr(" \t\n\\", *p) ? sprintf(o, "\\%03o", (unsigned char)*p)
+					     : sprintf(o, "%c", *p);
+	return out;
+}
+
+/* LINE split at blanks, in place, into at most MAX fields F: how many. */
+static size_t split_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	for (char *save = NULL, *t = strtok_r(line, " \n", &save); t && n < max;
+	     t = strtok_r(NULL, " \n", &save))
+		f[n++] = t;
+	return n;
+}
+
+int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -1;
+	char *want = mountinfo_escape(dir), *line = NULL;
+	size_t cap = 0;
+	int rc = -1;
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - TYPE SOURCE
+	 * SUPEROPTS": the last line for DIR is the mount on top. */
+	while (getline(&line, &cap, f) > 0) {
+		char *v[64];
+		size_t n = split_fields(line, v, 64), dash = 6;
+		while (dash < n && strcmp(v[dash], "-"))
+			dash++;
+		if (n < 6 || dash + 3 >= n || strcmp(v[4], want))
+			continue;
+		rc = strlen(v[5]) < vlen && strlen(v[dash + 3]) < flen ? 0 : -1;
+		if (rc == 0) {
+			snprintf(vfs, vlen, "%s", v[5]);
+			snprintf(fs, flen, "%s", v[dash + 3]);
+		}
+	}
+	free(line);
+	free(want);
+	fclose(f);
+	return rc;
+}
+
 int pc_fs_umount(const char *dir)
 {
 	/* Busy right after a child exits is possible; retry briefly. */

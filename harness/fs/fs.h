@@ -42,6 +42,11 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
  * (nothing printed).  Tells which is to blame when a fresh filesystem's
  * mount with options is refused: the options, or what mkfs made. */
 int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype);
+/* The options of the filesystem mounted at DIR as the kernel shows them
+ * in /proc/self/mountinfo: the mount's (VFS: "rw,relatime") and its
+ * superblock's ("rw,data=journal,commit=5").  0, or -1 (nothing printed)
+ * when DIR is not a mount point or a field does not fit. */
+int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen);
 int pc_fs_umount(const char *dir);
 /* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
  * the mount in another mount namespace keeps the filesystem alive (and

@@ -194,6 +194,9 @@ static int phase_mkfs(struct case_ctx *x)
 		return -1;
 	}
 	x->mounted = 1;
+	if (pc_fs_mounted_options(x->mnt, x->r->mounted_vfs, sizeof(x->r->mounted_vfs),
+				  x->r->mounted_fs, sizeof(x->r->mounted_fs)) < 0)
+		x->r->mounted_vfs[0] = x->r->mounted_fs[0] = '\0';
 	return x->w.ops->setup ? x->w.ops->setup(&x->w) : 0;
 }
 

@@ -39,6 +39,12 @@ for opt in data=ordered data=journal; do
 	lost=$(case_field "$out" "journal/ext4/mount=$opt/syncfs" .lost)
 	[ "$lost" -eq 0 ] || fail "mount=$opt/syncfs lost $lost entries"
 done
+# What the kernel mounted, as /proc/self/mountinfo shows it: the option
+# asked for is in effect (an option it accepts and ignores shows here too).
+case_field "$out" journal/ext4/mount=data=journal/syncfs .mounted.fs | grep -q '\(^\|,\)data=journal\(,\|$\)' ||
+	fail "mount=data=journal: results.json's mounted.fs lacks data=journal"
+case_field "$out" journal/ext4/mount=data=ordered/syncfs .mounted.vfs | grep -q '^rw' ||
+	fail "results.json's mounted.vfs is not the mount's options"
 grep -q 'journal/ext4/mount=data=journal/syncfs' "$TMP/stdout" || fail "the table lacks the alternative's id"
 
 # An alternative the kernel refuses: only its own case is an error.
