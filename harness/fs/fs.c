@@ -4,6 +4,7 @@
 #include <blkid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -547,10 +548,14 @@ static size_t split_fields(char *line, char **f, size_t max)
 
 int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen)
 {
+	/* mountinfo names the mount point with every link resolved */
+	char real[PATH_MAX];
+	if (!realpath(dir, real))
+		return -1;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return -1;
-	char *want = mountinfo_escape(dir), *line = NULL;
+	char *want = mountinfo_escape(real), *line = NULL;
 	size_t cap = 0;
 	int rc = -1;
 	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - TYPE SOURCE

@@ -38,8 +38,7 @@ void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
 		const char *opts);
 /* Does DEV mount with no options at all (then unmounted again)?  1 yes,
- * 0 the kernel refuses it (EINVAL) even so, -1 something else failed
- * (nothing printed).  Tells which is to blame when a fresh filesystem's
+ * 0 the kernel refuses it (EINVAL) even so, -1 something else failed.  Tells which is to blame when a fresh filesystem's
  * mount with options is refused: the options, or what mkfs made. */
 int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype);
 /* The options of the filesystem mounted at DIR as the kernel shows them
