@@ -4,10 +4,12 @@
 #include <blkid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,9 +82,25 @@ static void trim_end(char *s)
 		s[--n] = '\0';
 }
 
+/* The tool's usage text, printed after its complaint (mkfs.xfs does so
+ * for a bad value): where it starts in T, or NULL. */
+static char *usage_text(char *t)
+{
+	for (char *line = t; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncasecmp(line, "usage:", 6))
+			return line;
+	return NULL;
+}
+
 char *pc_fs_tool_message(const char *out)
 {
 	char *t = xstrdup(out ? out : "");
+	/* Its last line is the usage's ("<value> is xxx (512 byte blocks)."),
+	 * which says nothing of what failed: cut it off, unless nothing
+	 * came before it. */
+	char *usage = usage_text(t);
+	if (usage && usage != t)
+		*usage = '\0';
 	trim_end(t);
 	char *first = t;
 	while (*first == '\n' || *first == ' ')
@@ -344,9 +362,10 @@ struct mount_flag {
 	unsigned long set, clear;
 };
 
-/* The generic VFS options of mount(8); everything else is passed to the
- * filesystem as data.  A small table, as libmount is not a project
- * dependency and these flags have been stable for decades. */
+/* The generic VFS options of mount(8) (util-linux's libmount maps the same
+ * names to MS_* flags); everything else is passed to the filesystem as
+ * data.  A small table, as libmount is not a project
+ * dependency and these flags are stable kernel ABI. */
 static const struct mount_flag mount_flags[] = {
 	{ "ro", MS_RDONLY, 0 },          { "rw", 0, MS_RDONLY },
 	{ "nosuid", MS_NOSUID, 0 },      { "suid", 0, MS_NOSUID },
@@ -359,12 +378,32 @@ static const struct mount_flag mount_flags[] = {
 	{ "norelatime", 0, MS_RELATIME }, { "strictatime", MS_STRICTATIME, 0 },
 	{ "lazytime", MS_LAZYTIME, 0 },  { "nolazytime", 0, MS_LAZYTIME },
 	{ "silent", MS_SILENT, 0 },      { "loud", 0, MS_SILENT },
+	{ "nosymfollow", MS_NOSYMFOLLOW, 0 }, { "symfollow", 0, MS_NOSYMFOLLOW },
+	{ "iversion", MS_I_VERSION, 0 }, { "noiversion", 0, MS_I_VERSION },
+	/* kernels since 5.15 ignore mand, with a notice in the kernel log
+	 * (not a fault: kmsg.c) */
+	{ "mand", MS_MANDLOCK, 0 },      { "nomand", 0, MS_MANDLOCK },
+	{ "nostrictatime", 0, MS_STRICTATIME },
 	{ "defaults", 0, 0 },
 };
 
+/* Options mount(8) keeps to itself and never hands the kernel: fstab's
+ * auto, noauto, nofail, _netdev, comment=... and x-... (systemd's and
+ * other helpers').  Dropped as mount(8) drops them, so that an fstab line
+ * copied into a scenario mounts the same filesystem (else the kernel
+ * refuses them and the case errs). */
+static int userspace_only(const char *o)
+{
+	static const char *const names[] = { "auto", "noauto", "nofail", "_netdev", NULL };
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(o, names[i]))
+			return 1;
+	return !strncmp(o, "x-", 2) || !strncmp(o, "comment=", 8);
+}
+
 /* Mount options into MS_* flags and the data string the filesystem gets
  * (NULL if none). */
-static void mount_opts_parse(const char *opts, unsigned long *flags, char **data)
+void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 {
 	*flags = 0;
 	*data = NULL;
@@ -385,6 +424,8 @@ static void mount_opts_parse(const char *opts, unsigned long *flags, char **data
 			*flags = (*flags & ~f->clear) | f->set;
 			continue;
 		}
+		if (userspace_only(o))
+			continue;
 		used += (size_t)snprintf(d + used, cap - used, "%s%s", used ? "," : "", o);
 	}
 	free(copy);
@@ -398,7 +439,7 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 {
 	unsigned long flags;
 	char *data;
-	mount_opts_parse(opts, &flags, &data);
+	pc_fs_mount_opts_parse(opts, &flags, &data);
 	int rc = data ? check_option(NULL, data, why, len) : 0;
 	const char *panic = rc == 0 && data ? panic_option(data) : NULL;
 	if (panic)
@@ -469,7 +510,7 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	char why[512];
 	if (pc_fs_check_mount_opts(opts, why, sizeof(why)) < 0)
 		return pc_fail(PC_ERR_INPUT, "mount_opts: %s", why);
-	mount_opts_parse(opts, &flags, &data);
+	pc_fs_mount_opts_parse(opts, &flags, &data);
 	if (pc_fs_wait_released(dev) < 0) {
 		free(data);
 		errno = EBUSY;
@@ -477,6 +518,8 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	}
 	int rc = 0;
 	const char *step = NULL;
+	/* The messages leave out DIR: a folder of the run's work folder, gone
+	 * when the reason is read, and a third of a qualify table's cell. */
 	if (pc_mount_isolated(dev, dir, fstype, flags, data, &step) < 0) {
 		int e = errno;
 		if (strcmp(step, "mount") != 0)
@@ -491,14 +534,79 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 				     "filesystem (not in /proc/filesystems: built without it, or "
 				     "its module is missing)", dev, dir, fstype);
 		else if (e == EINVAL && opts && *opts)
-			rc = pc_fail_errno(PC_ERR_INPUT, e, "mount %s on %s (%s, options '%s')", dev,
-					   dir, fstype, opts);
+			/* Not the scenario's error by itself: the same options
+			 * mounted this filesystem before a cut, or a feature mkfs
+			 * set is what the kernel lacks (pc_fs_mounts_bare). */
+			rc = pc_fail_errno(PC_ERR_RUN, e, "mount %s (%s, options '%s')", dev,
+					   fstype, opts);
 		else
 			rc = pc_fail_errno(e == EPERM ? PC_ERR_ENV : PC_ERR_RUN, e,
-					   "mount %s on %s (%s)", dev, dir, fstype);
+					   "mount %s (%s)", dev, fstype);
 		errno = e; /* for a caller that tells its reasons apart */
 	}
 	free(data);
+	return rc;
+}
+
+int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype)
+{
+	const char *step = NULL;
+	if (pc_mount_isolated(dev, dir, fstype, 0, NULL, &step) < 0)
+		return errno == EINVAL && step && !strcmp(step, "mount") ? 0 : -1;
+	return pc_fs_umount(dir) < 0 ? -1 : 1;
+}
+
+/* DIR as mountinfo writes a mount point: space, tab, newline and
+ * backslash as \ooo.  Caller frees. */
+static char *mountinfo_escape(const char *dir)
+{
+	char *out = xcalloc(4 * strlen(dir) + 1, 1), *o = out;
+	for (const char *p = dir; *p; p++)
+		o += strchr(" \t\n\\", *p) ? sprintf(o, "\\%03o", (unsigned char)*p)
+					     : sprintf(o, "%c", *p);
+	return out;
+}
+
+/* LINE split at blanks, in place, into at most MAX fields F: how many. */
+static size_t split_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	for (char *save = NULL, *t = strtok_r(line, " \n", &save); t && n < max;
+	     t = strtok_r(NULL, " \n", &save))
+		f[n++] = t;
+	return n;
+}
+
+int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen)
+{
+	/* mountinfo names the mount point with every link resolved */
+	char real[PATH_MAX];
+	if (!realpath(dir, real))
+		return -1;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -1;
+	char *want = mountinfo_escape(real), *line = NULL;
+	size_t cap = 0;
+	int rc = -1;
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - TYPE SOURCE
+	 * SUPEROPTS": the last line for DIR is the mount on top. */
+	while (getline(&line, &cap, f) > 0) {
+		char *v[64];
+		size_t n = split_fields(line, v, 64), dash = 6;
+		while (dash < n && strcmp(v[dash], "-"))
+			dash++;
+		if (n < 6 || dash + 3 >= n || strcmp(v[4], want))
+			continue;
+		rc = strlen(v[5]) < vlen && strlen(v[dash + 3]) < flen ? 0 : -1;
+		if (rc == 0) {
+			snprintf(vfs, vlen, "%s", v[5]);
+			snprintf(fs, flen, "%s", v[dash + 3]);
+		}
+	}
+	free(line);
+	free(want);
+	fclose(f);
 	return rc;
 }
 

@@ -17,7 +17,8 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
 /* What a failing tool said, on one line: its first and its last line
  * ("FIRST ... LAST"), as the three mkfs tools put their reason first
  * (mkfs.xfs, then its usage; mkfs.btrfs, then its banner) or last (mke2fs,
- * after its banner).  Caller frees. */
+ * after its banner).  A usage text after the reason (a line starting
+ * "Usage:") is left out.  Caller frees. */
 char *pc_fs_tool_message(const char *out);
 /* Does kernel log line MSG begin as another filesystem driver's lines do
  * ("XFS ..." when FSTYPE is ext4)?  0 for FSTYPE's own driver, a line of
@@ -33,10 +34,24 @@ int pc_fs_kernel_has(const char *type);
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
 int pc_fs_probe(const char *dev, char *out, size_t len);
+/* OPTS split as mount(8) does: the generic options into MS_* flags (the
+ * last of ro/rw and the like wins), the options mount(8) keeps to itself
+ * (nofail, x-..., ...) dropped, the rest into *DATA for the filesystem,
+ * joined by ',' (NULL if none; the caller frees it). */
+void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data);
 /* mount(2) with the options string split into MS_* flags and data.  On
  * failure errno is the reason (EBUSY: the device is still held). */
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,
 		const char *opts);
+/* Does DEV mount with no options at all (then unmounted again)?  1 yes,
+ * 0 the kernel refuses it (EINVAL) even so, -1 something else failed.  Tells which is to blame when a fresh filesystem's
+ * mount with options is refused: the options, or what mkfs made. */
+int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype);
+/* The options of the filesystem mounted at DIR as the kernel shows them
+ * in /proc/self/mountinfo: the mount's (VFS: "rw,relatime") and its
+ * superblock's ("rw,data=journal,commit=5").  0, or -1 (nothing printed)
+ * when DIR is not a mount point or a field does not fit. */
+int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen);
 int pc_fs_umount(const char *dir);
 /* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
  * the mount in another mount namespace keeps the filesystem alive (and

@@ -24,6 +24,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -262,6 +263,27 @@ static int add_implicit_parents(struct walk *w, const char *path)
 	return rc;
 }
 
+/* PATH is found on disk, but its folder holds no entry of that exact name:
+ * the filesystem folds names (xfs -n version=ci, an ext4 or f2fs casefold
+ * folder: "README" found as "readme"), so this entry would overwrite
+ * another of the image.  The case could only end in findings no cut made
+ * (a "size" of one, a "hardlink" of both): refused instead. */
+static int name_folded(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	const char *base = slash ? slash + 1 : path;
+	DIR *d = opendir(*dir ? dir : "/");
+	free(dir);
+	if (!d)
+		return 0; /* the write that follows reports what is wrong */
+	int exact = 0;
+	for (struct dirent *de; !exact && (de = readdir(d));)
+		exact = !strcmp(de->d_name, base);
+	closedir(d);
+	return !exact;
+}
+
 /* Make room for the new entry as container runtimes do: a directory keeps an
  * existing directory; anything else replaces what is there (a directory
  * with all its contents, or a symlink that archive_write_disk would
@@ -277,6 +299,13 @@ static int make_room(struct walk *w, const char *path, int is_dir)
 	if (w->disk)
 		disk = is_dir && pc_manifest_get(w->dirs, path) ? NODE_DIR : disk_node(path, &link);
 	free(link);
+	/* Nothing of this name was written, yet something is there: only
+	 * then is the folder listed (rare: a parent made implicitly). */
+	if (w->disk && !old && disk != NODE_NONE && name_folded(path))
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: the filesystem finds another entry "
+			       "under this name (it folds names: case-insensitive, xfs -n version=ci "
+			       "or an ext4 casefold folder), so two entries of the image would be "
+			       "one file: this image cannot be checked on it", w->lname, path);
 	int rc = 0;
 	if (is_dir) {
 		if (w->disk && disk != NODE_NONE && disk != NODE_DIR) {

@@ -221,6 +221,12 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_str(o, "fs", c->fs);
 	put_str(o, "mkfs_opts", c->mkfs_opts);
 	put_str(o, "mount_opts", c->mount_opts);
+	if (res->mounted_fs[0]) {
+		json_t *m = json_object();
+		put_str(m, "vfs", res->mounted_vfs);
+		put_str(m, "fs", res->mounted_fs);
+		json_object_set_new(o, "mounted", m);
+	}
 	put_str(o, "backend", res->backend ? res->backend : c->backend);
 	put_str(o, "backend_why", res->backend_why);
 	put_str(o, "mode", pc_mode_name(c->mode));

@@ -58,6 +58,11 @@ struct pc_case_result {
 	char case_dir[4096];        /* output folder of the case */
 	char cut_syncfs[128];       /* cut = error: what syncfs reported after the cut */
 	char cut_umount[128];       /* what the unmount after the cut reported */
+	/* The options the kernel mounted the filesystem with (its first
+	 * mount; /proc/self/mountinfo's per-mount and superblock fields):
+	 * "" when not known.  An option it accepted and ignored shows here
+	 * (ext4 data=journal,dioread_nolock: nodioread_nolock). */
+	char mounted_vfs[256], mounted_fs[1024];
 	/* What the case tested, as its commit records name it: the manifest
 	 * digest of the image's final tree (layout = snapshots: the layers'
 	 * digests chained, pc_commit_note_tested) or the fio job file's. */

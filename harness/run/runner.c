@@ -151,6 +151,35 @@ static void explain_full_device(struct case_ctx *x)
 	add_hint(x, hint);
 }
 
+/* The first mount of what mkfs just made was refused (EINVAL).  Mount it
+ * once with no options to tell who is to blame: the mount options (the
+ * scenario's error, exit 2), or the filesystem itself, which this kernel
+ * cannot mount as mkfs made it (XFS V4 on a kernel without
+ * CONFIG_XFS_SUPPORT_V4, casefold without CONFIG_UNICODE: a missing kernel
+ * feature, exit 3).  A mount refused after the cut is neither: the same
+ * options mounted it before (class RUN, as pc_fs_mount leaves it). */
+static void explain_first_mount(struct case_ctx *x, int err)
+{
+	if (err != EINVAL || pc_last_errclass != PC_ERR_RUN)
+		return;
+	int bare = pc_fs_mounts_bare(x->dev.devpath, x->mnt, x->c->fs);
+	const char *mkfs = x->c->mkfs_opts ? x->c->mkfs_opts : "";
+	char hint[512];
+	if (bare == 1 && x->c->mount_opts && *x->c->mount_opts) {
+		pc_last_errclass = PC_ERR_INPUT;
+		snprintf(hint, sizeof(hint), "the kernel refuses these mount options (the %s "
+			 "mounts without them)", x->c->fs);
+	} else if (bare == 0) {
+		pc_last_errclass = PC_ERR_ENV;
+		snprintf(hint, sizeof(hint), "this kernel cannot mount the %s that mkfs.%s%s%s "
+			 "made, even without mount options (a feature it lacks)", x->c->fs,
+			 x->c->fs, *mkfs ? " " : "", mkfs);
+	} else {
+		return;
+	}
+	add_hint(x, hint);
+}
+
 static int phase_mkfs(struct case_ctx *x)
 {
 	double t = pc_now();
@@ -160,9 +189,14 @@ static int phase_mkfs(struct case_ctx *x)
 		explain_mkfs(x);
 		return -1;
 	}
-	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
+	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0) {
+		explain_first_mount(x, errno);
 		return -1;
+	}
 	x->mounted = 1;
+	if (pc_fs_mounted_options(x->mnt, x->r->mounted_vfs, sizeof(x->r->mounted_vfs),
+				  x->r->mounted_fs, sizeof(x->r->mounted_fs)) < 0)
+		x->r->mounted_vfs[0] = x->r->mounted_fs[0] = '\0';
 	return x->w.ops->setup ? x->w.ops->setup(&x->w) : 0;
 }
 

@@ -39,6 +39,12 @@ for opt in data=ordered data=journal; do
 	lost=$(case_field "$out" "journal/ext4/mount=$opt/syncfs" .lost)
 	[ "$lost" -eq 0 ] || fail "mount=$opt/syncfs lost $lost entries"
 done
+# What the kernel mounted, as /proc/self/mountinfo shows it: the option
+# asked for is in effect (an option it accepts and ignores shows here too).
+case_field "$out" journal/ext4/mount=data=journal/syncfs .mounted.fs | grep -q '\(^\|,\)data=journal\(,\|$\)' ||
+	fail "mount=data=journal: results.json's mounted.fs lacks data=journal"
+case_field "$out" journal/ext4/mount=data=ordered/syncfs .mounted.vfs | grep -q '^rw' ||
+	fail "results.json's mounted.vfs is not the mount's options"
 grep -q 'journal/ext4/mount=data=journal/syncfs' "$TMP/stdout" || fail "the table lacks the alternative's id"
 
 # An alternative the kernel refuses: only its own case is an error.
@@ -54,13 +60,47 @@ mount_opts = noatime | no_such_option_xyz
 EOF
 rc=0
 pc_run "$TMP/bad.ini" -o "$TMP/bad" >"$TMP/bad.out" 2>&1 || rc=$?
-[ "$rc" -ne 0 ] || fail "a refused mount option passed"
+# The options are to blame (the filesystem mounts without them): the
+# scenario's error, exit 2.
+[ "$rc" -eq 2 ] || { cat "$TMP/bad.out"; fail "a refused mount option exited $rc, expected 2"; }
+grep -q "mount /dev/[a-z0-9]* (ext4, options 'no_such_option_xyz'): Invalid argument; the kernel refuses these mount options (the ext4 mounts without them)" \
+	"$TMP/bad.out" || { cat "$TMP/bad.out"; fail "the refused option's reason does not say the options are to blame"; }
 [ "$(case_field "$TMP/bad" opts/ext4/mount=noatime/syncfs .verdict)" = pass ] ||
 	fail "the good alternative did not pass"
 [ "$(case_field "$TMP/bad" opts/ext4/mount=no_such_option_xyz/syncfs .verdict)" = error ] ||
 	fail "the refused alternative is not an error"
 case_field "$TMP/bad" opts/ext4/mount=no_such_option_xyz/syncfs .reason | grep -q no_such_option_xyz ||
 	fail "the error does not name the refused option"
+
+# A filesystem this kernel cannot mount as mkfs made it (XFS V4 without
+# CONFIG_XFS_SUPPORT_V4) is a missing kernel feature, exit 3, with or
+# without mount options: it was exit 1 without them and 2 with them, as if
+# the options were wrong.  Skipped on a kernel that mounts V4.
+cat >"$TMP/v4.ini" <<EOF
+[global]
+image = $layer
+device_size = 512M
+modes = syncfs
+fs = xfs
+mkfs_opts = -m crc=0
+
+[bare]
+[opts]
+mount_opts = noatime,logbsize=64k
+EOF
+rc=0
+pc_run "$TMP/v4.ini" -o "$TMP/v4" >"$TMP/v4.out" 2>&1 || rc=$?
+if [ "$(case_field "$TMP/v4" bare/xfs/syncfs .verdict)" = pass ]; then
+	echo "  (this kernel mounts XFS V4: the missing-feature check is skipped)"
+else
+	[ "$rc" -eq 3 ] || { cat "$TMP/v4.out"; fail "XFS V4 on a kernel without it exited $rc, expected 3"; }
+	for id in bare/xfs/syncfs opts/xfs/syncfs; do
+		case_field "$TMP/v4" "$id" .reason |
+			grep -q "this kernel cannot mount the xfs that mkfs.xfs -m crc=0 made, even without mount options (a feature it lacks)" ||
+			fail "$id: the reason does not blame the kernel: $(case_field "$TMP/v4" "$id" .reason)"
+	done
+fi
+assert_no_leftovers
 
 # Duplicated alternatives are an input error naming file, line and key.
 printf '[global]\nimage = %s\nfs = ext4\nmodes = none\n[g]\nmount_opts = noatime | noatime\n' "$layer" >"$TMP/dup.ini"

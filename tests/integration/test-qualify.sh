@@ -33,6 +33,13 @@ cmp -s <(sed -n '/^## Qualification/,$p' "$TMP/q.out") "$TMP/q1/qualify.md" || f
 [ -f "$TMP/q1/host/results.json" ] || fail "no host results folder"
 grep -q '<svg' "$TMP/q1/report.html" || fail "no report.html with plots"
 
+# A failing case's cell says why it failed, not only what it lost.
+printf '[global]\nimage = %s\ndevice_size = 512M\nmodes = syncfs\nexpect = loss\n[lossy]\nfs = ext4\n' \
+	"$LAYER3" >"$TMP/lossy.ini"
+qualify 1 --kernel host "$TMP/lossy.ini" -o "$TMP/qf" -- --workdir "$WORK"
+grep -qF '| lossy/ext4/syncfs |  | fail, lost 0: expected loss in mode syncfs but every entry survived: was the cut effective? |' \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "the fail cell does not say why"; }
+
 # Refused before anything runs: no kernel runs, no folder is made.
 refused() { # DIR ARGS...: exit 2, DIR not made
 	local dir=$1

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "fs/fs.h"
@@ -148,6 +149,45 @@ static void test_mount_opts_read_only_refused(void)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
 }
 
+/* mount_opts split as mount(8) splits them: its generic options become
+ * flags (nosymfollow, iversion and mand were handed to ext4 as data, which
+ * it refused: a false error for options mount(8) takes), the ones it keeps
+ * to itself (fstab's nofail, x-systemd....) never reach the kernel. */
+static void test_mount_opts_parse(void)
+{
+	const struct {
+		const char *opts;
+		unsigned long flags;
+		const char *data;
+	} cases[] = {
+		{ "nosymfollow", MS_NOSYMFOLLOW, NULL },
+		{ "nosymfollow,symfollow", 0, NULL },
+		{ "iversion,data=journal", MS_I_VERSION, "data=journal" },
+		{ "iversion,noiversion", 0, NULL },
+		{ "nomand", 0, NULL },
+		{ "mand", MS_MANDLOCK, NULL },
+		{ "strictatime,nostrictatime", 0, NULL },
+		{ "defaults,noatime,nofail,_netdev,x-systemd.device-timeout=5s,commit=5",
+		  MS_NOATIME, "commit=5" },
+		{ "noauto,comment=x-gvfs-show,auto", 0, NULL },
+		{ "rw,ro,rw, sync,", MS_SYNCHRONOUS, NULL },
+		{ "commit=5,,commit=60", 0, "commit=5,commit=60" },
+		{ "auto_da_alloc,nofail_x", 0, "auto_da_alloc,nofail_x" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned long flags = 1234;
+		char *data = (char *)"unset";
+		pc_fs_mount_opts_parse(cases[i].opts, &flags, &data);
+		CU_ASSERT_EQUAL(flags, cases[i].flags);
+		if (cases[i].data) {
+			CU_ASSERT_STRING_EQUAL(data ? data : "(null)", cases[i].data);
+		} else {
+			CU_ASSERT_PTR_NULL(data);
+		}
+		free(data);
+	}
+}
+
 /* The cut makes filesystem errors on purpose: a setting that panics on
  * one would take the machine down (ext4 errors=panic, mke2fs -e panic,
  * btrfs fatal_errors=panic). */
@@ -209,7 +249,14 @@ static void test_tool_message(void)
 	static const struct { const char *out, *want; } v[] = {
 		{ "Filesystem must be larger than 300MB.\nUsage: mkfs.xfs\n/* blocksize */\t\t[-b "
 		  "size=num]\n<value> is xxx (512 byte blocks).\n",
-		  "Filesystem must be larger than 300MB. ... <value> is xxx (512 byte blocks)." },
+		  "Filesystem must be larger than 300MB." },
+		/* mkfs.xfs -n ftype=0 (xfsprogs 6.1): was "... <value> is xxx (512 byte blocks)." */
+		{ "Directory ftype field always enabled on CRC enabled filesystems\nUsage: mkfs.xfs\n"
+		  "/* blocksize */\t\t[-b size=num]\n<value> is xxx (512 byte blocks).\n",
+		  "Directory ftype field always enabled on CRC enabled filesystems" },
+		{ "log size 512 blocks too small, minimum size is 1368 blocks\nmore\nusage: x\ny\n",
+		  "log size 512 blocks too small, minimum size is 1368 blocks ... more" },
+		{ "Usage: mkfs.xfs\n/* blocksize */\n", "Usage: mkfs.xfs ... /* blocksize */" },
 		{ "ERROR: 'x' is too small to make a usable filesystem\nERROR: minimum size for each "
 		  "btrfs device is 114294784\nbtrfs-progs v6.2\nSee http://btrfs.wiki.kernel.org for "
 		  "more information.\n\n",
@@ -254,6 +301,7 @@ void register_fs_tests(void)
 	CU_add_test(s, "a failing mkfs is named by its first and last line", test_tool_message);
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
+	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 }
