@@ -230,13 +230,59 @@ static const struct pc_cmp_case *find(const struct pc_cmp_side *s, const char *i
 	return bsearch(&want, s->v, s->n, sizeof(*s->v), by_id);
 }
 
+/* The value of KEY in settings words "k1=v1 k2=v2" (a copy), NULL when
+ * absent. */
+static char *settings_value(const char *settings, const char *key)
+{
+	size_t n;
+	char **words = pc_split_words(settings, &n), *v = NULL;
+	size_t klen = strlen(key);
+	for (size_t i = 0; i < n && !v; i++)
+		if (!strncmp(words[i], key, klen) && words[i][klen] == '=')
+			v = xstrdup(words[i] + klen + 1);
+	pc_strv_free(words);
+	return v;
+}
+
+/* Append to B (when not NULL) each key that the settings words FROM and TO
+ * both give with different values, "crash_points '10' -> '0'"; return how
+ * many.  A key only one side has (added by a later powercut) does not
+ * count, as a field only one side has does not. */
+static size_t settings_diff(struct pc_strbuf *b, const char *from, const char *to)
+{
+	size_t n, changed = 0;
+	char **words = pc_split_words(from, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(words[i], '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		char *z = settings_value(to, words[i]);
+		if (z && strcmp(eq + 1, z)) {
+			changed++;
+			if (b) {
+				char *mk = pc_esc_md(words[i]), *ma = pc_esc_md(eq + 1), *mz = pc_esc_md(z);
+				pc_strbuf_printf(b, "%s%s '%s' -> '%s'", b->len ? ", " : "", mk, ma, mz);
+				free(mk);
+				free(ma);
+				free(mz);
+			}
+		}
+		free(z);
+	}
+	pc_strv_free(words);
+	return changed;
+}
+
 /* The setup fields that both sides give and that differ (results written
  * before a field existed do not count as a change). */
 static unsigned setup_diff(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
 	unsigned bits = 0;
 	for (size_t k = 0; b && n && k < PC_RES_NSETUP; k++)
-		if (b->setup[k] && n->setup[k] && strcmp(b->setup[k], n->setup[k]))
+		if (b->setup[k] && n->setup[k] &&
+		    (!strcmp(pc_res_setup[k], "settings") ? settings_diff(NULL, b->setup[k], n->setup[k]) > 0
+		     : strcmp(b->setup[k], n->setup[k]) != 0))
 			bits |= 1u << k;
 	return bits;
 }
@@ -361,7 +407,8 @@ static int listed(const struct pc_cmp_row *row)
 }
 
 /* "mount_opts '' -> 'noatime', cut 'drop' -> 'error'": the fields of ROW
- * whose setup changed, their values markdown-escaped; NULL when none did. */
+ * whose setup changed, their values markdown-escaped (of "settings", each
+ * key that changed); NULL when none did. */
 static char *setup_text(const struct pc_cmp_row *row)
 {
 	if (!row->setup_changed)
@@ -370,6 +417,10 @@ static char *setup_text(const struct pc_cmp_row *row)
 	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
 		if (!(row->setup_changed & (1u << k)))
 			continue;
+		if (!strcmp(pc_res_setup[k], "settings")) {
+			settings_diff(&b, row->base->setup[k], row->new->setup[k]);
+			continue;
+		}
 		char *from = pc_esc_md(row->base->setup[k]), *to = pc_esc_md(row->new->setup[k]);
 		pc_strbuf_printf(&b, "%s%s '%s' -> '%s'", b.len ? ", " : "", pc_res_setup[k], from, to);
 		free(from);

@@ -24,7 +24,8 @@
  *                    run planned: interrupted, or merged without a shard)
  *
  * A case on both sides whose setup differs (mkfs or mount options, backend,
- * cut, write cache, layout, workload, image files: what results.json says
+ * cut, write cache, layout, workload, the scenario's other keys that shape
+ * the test ("settings", key by key), what it tested, image files: what results.json says
  * the case ran on besides its id) was not checked the way BASE checked
  * it: its row says which fields changed, and it is lost coverage too, exit
  * 1 unless --allow-setup-change.

@@ -17,7 +17,7 @@ const char *const pc_res_phases[PC_RES_NPHASES] = {
 const char *const pc_res_io[PC_RES_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
 const char *const pc_res_setup[PC_RES_NSETUP] = {
 	"mkfs_opts", "mount_opts", "backend", "cut", "write_cache", "layout", "workload",
-	"tested_sha256", "images",
+	"settings", "tested_sha256", "images",
 };
 
 /* The largest results.json read (a run of 100000 cases is ~300 MB less). */

@@ -354,6 +354,30 @@ static void test_setup_changed(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "tested_sha256 'aaaaaaaa"));
 	free(md);
 	pc_cmp_report_free(&r);
+	/* The same scenario name, edited: its other keys ("settings") differ
+	 * key by key; a key only one side has (a later powercut's) does not. */
+	memset(&r, 0, sizeof(r));
+	char *s1 = put(dir, "s1.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=10 cut_at=end device_size=auto\"") ","
+		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto\"") "]}");
+	char *s2 = put(dir, "s2.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=0 cut_at=end device_size=auto\"") ","
+		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto newkey=1\"") "]}");
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s1, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s2, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.setup_changed, 1);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/a | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
+					  "crash_points '10' -> '0' |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/b |"));
+	free(md);
+	pc_cmp_report_free(&r);
+	free(s1);
+	free(s2);
 	free(t1);
 	free(t2);
 	free(b);
