@@ -140,6 +140,31 @@ static int get_setup(const struct pc_results *r, size_t i, json_t *o, char **set
 	return get_images(r, i, o, &setup[PC_RES_NSETUP - 1]);
 }
 
+/* "fsck" (absent in files that never had it): a case whose fsck did not
+ * run ("skipped") is an error, never a pass or a fail (verdict.c; a
+ * powercut before 2026-11-30 16:00 passed such a case), and fsck errors
+ * always fail.  A file that says otherwise is refused, not read as a
+ * pass whose filesystem nobody checked. */
+static int check_fsck(const struct pc_results *r, size_t i, json_t *o, int verdict)
+{
+	json_t *f = json_object_get(o, "fsck");
+	if (!f)
+		return 0;
+	const char *s = json_string_value(f);
+	if (!s || (strcmp(s, "clean") && strcmp(s, "errors") && strcmp(s, "skipped")))
+		return pc_results_bad(r, i, "fsck", "not clean, errors or skipped");
+	if ((!strcmp(s, "skipped") && verdict != PC_OUT_ERROR) ||
+	    (!strcmp(s, "errors") && verdict == PC_OUT_PASS)) {
+		char *why = xasprintf("'%s' with verdict '%s': %s", s, pc_outcome_name(verdict),
+				      !strcmp(s, "skipped") ? "a case whose fsck did not run is an error"
+				      : "fsck errors always fail");
+		pc_results_bad(r, i, "fsck", why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -182,6 +207,8 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
+	if (check_fsck(r, i, o, v) < 0)
+		goto out;
 	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
 	/* null: the loss was not measured (an error, no commit record). */
 	if (!json_is_null(lost) && (!json_is_integer(lost) || json_integer_value(lost) < 0)) {
