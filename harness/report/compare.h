@@ -61,6 +61,7 @@ struct pc_cmp_case {
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
 	char *setup[PC_RES_NSETUP]; /* results_reader.h's pc_res_setup; NULL: absent */
+	long perf;             /* its key's entry in the report's perf, -1: none */
 };
 
 struct pc_cmp_side {
