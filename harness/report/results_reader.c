@@ -165,6 +165,25 @@ static int check_fsck(const struct pc_results *r, size_t i, json_t *o, int verdi
 	return 0;
 }
 
+/* "flaky_rate": "F/N", F of N attempts failed before the last passed
+ * (1 <= F < N); written with outcome flaky, and only then (report_outcome.c).
+ * A rate on another outcome, or one that is no rate ("9/2"), is a file
+ * edited by hand: compare and qualify would show what never ran.  (A
+ * flaky case without one is read: it is shown without a rate.) */
+static int check_flaky_rate(const struct pc_results *r, size_t i, const struct pc_res_case *c)
+{
+	if (!c->flaky_rate)
+		return 0;
+	if (c->outcome != PC_OUT_FLAKY)
+		return pc_results_bad(r, i, "flaky_rate", "given, but the outcome is not flaky");
+	unsigned long long f, n;
+	char tail;
+	if (strspn(c->flaky_rate, "0123456789/") != strlen(c->flaky_rate) ||
+	    sscanf(c->flaky_rate, "%llu/%llu%c", &f, &n, &tail) != 2 || f < 1 || f >= n)
+		return pc_results_bad(r, i, "flaky_rate", "not F/N with 1 <= F < N");
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -207,7 +226,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
-	if (check_fsck(r, i, o, v) < 0)
+	if (check_fsck(r, i, o, v) < 0 || check_flaky_rate(r, i, c) < 0)
 		goto out;
 	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
 	/* null: the loss was not measured (an error, no commit record). */
