@@ -138,6 +138,12 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 	 * checked: worse, not "still failing". */
 	if (new == PC_OUT_ERROR && base != PC_OUT_ERROR)
 		return PC_CMP_REGRESSION;
+	/* A failure (a loss, fsck errors) of a case that erred in BASE: BASE
+	 * never checked it, so nothing vouched for it, as for a case only NEW
+	 * has (as "still failing" it was exit 0: a loss found the first night
+	 * the case could run went unreported). */
+	if (new == PC_OUT_FAIL && base == PC_OUT_ERROR)
+		return PC_CMP_NEW_FAILING;
 	/* Flaky in BASE passed in the end; known in BASE was a failure an
 	 * entry accepted.  Failing every attempt, or with no entry covering
 	 * it any more (removed, its kernel condition no longer holds), is

@@ -8,9 +8,11 @@
  *                    known in BASE and fails in NEW with no entry covering
  *                    it; or ran in BASE (not error) and errs in NEW
  *   new failing      in NEW only, and fails or errs there (no known entry
- *                    covers it): nothing in BASE vouched for it
+ *                    covers it), or erred in BASE and fails in NEW:
+ *                    nothing in BASE vouched for it
  *   fixed            failed (fail, error, known, flaky) in BASE, passes in NEW
- *   still failing    failed or erred in both (not flaky or known in BASE)
+ *   still failing    failed in both, or erred in both (not flaky or known
+ *                    in BASE)
  *   flaky            flaky in NEW, in BASE or not (fails the comparison
  *                    unless --flaky-ok)
  *   known            fails (verdict fail, not error) in NEW and a known-failures

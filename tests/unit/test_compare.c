@@ -21,7 +21,9 @@ static void test_classify(void)
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_ERROR, 0), PC_CMP_STILL_FAILING);
-	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 0), PC_CMP_STILL_FAILING);
+	/* BASE erred: it never checked the case, so a failure is news. */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 0), PC_CMP_NEW_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 1), PC_CMP_KNOWN);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_PASS, 0), PC_CMP_UNCHANGED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FLAKY, 0), PC_CMP_FLAKY);
 	/* Known: by NEW's own outcome or by compare --known. */
