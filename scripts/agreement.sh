@@ -14,8 +14,9 @@
 # (ERROR: nothing was compared, so it does not agree).  Markdown on stdout.
 # A pair must differ in its backend and in nothing else it was run with (fs,
 # mode, cut, write_cache, mkfs/mount options, layout, workload, images,
-# device_size, crash points, and what it tested, tested_sha256, when both
-# sides have it): a pair on one backend (SAME BACKEND) or set
+# device_size, crash points, and what it tested, tested_sha256, and its
+# other scenario keys, settings, when both sides have them): a pair on one
+# backend (SAME BACKEND) or set
 # up differently (SETUP DIFFERS) compares no backends, and is an input
 # error.
 # Exit: 0 every pair agrees, 1 some pair disagrees, is an error on both
@@ -37,7 +38,7 @@ jq -r --arg a "$a" --arg b "$b" '
 		verdict, committed, fsck, lost, expect, reason: (.reason // ""), backend,
 		setup: {fs, mode, cut, write_cache, mkfs_opts, mount_opts, layout, workload,
 			images, device_size, crash_points: (.crash_points.asked // null)},
-		tested: (.tested_sha256 // null),
+		tested: (.tested_sha256 // null), settings: (.settings // null),
 		cp: (if .crash_points then
 			(.crash_points.points | length) as $n
 			| ([.crash_points.points[] | select(.mounted != true or .fsck != "clean" or (.after_commit == true and .committed != true))] | length) as $bad
@@ -48,7 +49,10 @@ jq -r --arg a "$a" --arg b "$b" '
 	# What each side tested (its commit record), when both sides say: a
 	# side that erred before its commit has nothing to compare.
 	def setup_with($p; $q): $p.setup + (if $p.tested != null and $q.tested != null
-					    then {tested_sha256: $p.tested} else {} end);
+					    then {tested_sha256: $p.tested} else {} end)
+		# The scenario keys results.json has no field of (crash_subsets,
+		# cut_at, log_size, ...), when both sides have them.
+		+ (if $p.settings != null and $q.settings != null then {settings: $p.settings} else {} end);
 	[.cases[] | select(.id | startswith($a + "/"))] as $xa
 	| [.cases[] | select(.id | startswith($b + "/"))] as $xb
 	| ($xa | map({key: rest, value: side}) | from_entries) as $A

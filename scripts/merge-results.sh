@@ -88,7 +88,11 @@ for d in "$@"; do
 	# and hold its cases (one missing or from another run was left out or
 	# merged silently, and the page showed other tests than results.json).
 	[ -f "$d/junit.xml" ] || die "$d: no junit.xml beside its results.json (not a whole results folder)"
+	# An interrupted run's junit.xml also lists the cases it did not reach,
+	# each an error of type "not run" (powercut's junit.c).
 	tests=$(grep -c '<testcase ' "$d/junit.xml" || true)
+	notrun=$(grep -c '<error [^>]*type="not run"' "$d/junit.xml" || true)
+	tests=$((tests - notrun))
 	cases=$(jq '.cases | length' "$d/results.json")
 	[ "$tests" -eq "$cases" ] ||
 		die "$d/junit.xml holds $tests test cases and its results.json $cases cases: not one run's files"
@@ -135,6 +139,22 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	for d in "$@"; do
 		sed -n '/<testsuite /,/<\/testsuite>/p' "$d/junit.xml"
 	done
+	# A shard not given: its cases were not checked, which never passes.
+	# One error "not run" per missing shard that holds cases (shard K of N
+	# runs every Nth of the scenario's S cases from the Kth), so that the CI
+	# page shows a problem, not merely fewer tests.
+	jq -r -s 'if all(.[]; .shard != null) then
+		.[0].shard as {n: $n, scenario_cases: $s} | [.[].shard.k] as $given
+		| [range(1; $n + 1) | select(. as $k | $given | index($k) | not)
+		   | {k: ., cases: (if $s >= . then (($s - .) / $n | floor) + 1 else 0 end)}
+		   | select(.cases > 0)] as $missing
+		| if ($missing | length) == 0 then empty else
+		  "  <testsuite name=\"not merged\" tests=\"\($missing | length)\" failures=\"0\" errors=\"\($missing | length)\" skipped=\"0\">",
+		  ($missing[] | "    <testcase classname=\"not merged\" name=\"shard \(.k)/\($n)\" time=\"0.000\">",
+		   "      <error message=\"not run: shard \(.k)/\($n) was not merged: its \(.cases) cases were not checked\" type=\"not run\"/>",
+		   "    </testcase>"),
+		  "  </testsuite>" end
+		else empty end' "${files[@]}"
 	echo '</testsuites>'
 } > "$out/junit.xml"
 

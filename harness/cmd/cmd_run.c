@@ -195,6 +195,9 @@ int cmd_run(int argc, char **argv)
 	rep.shard_k = shard_k;
 	rep.shard_n = shard_n;
 	rep.scenario_cases = matched;
+	/* Cases run in the scenario's order: those after the results were not reached. */
+	rep.unrun = sc.cases + rep.nresults;
+	rep.nunrun = sc.ncases - rep.nresults;
 	if (rep.nresults > 0) {
 		int written = pc_report_write(&rep, o.outdir);
 		pc_report_table(&rep, stdout);

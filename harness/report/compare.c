@@ -138,6 +138,12 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 	 * checked: worse, not "still failing". */
 	if (new == PC_OUT_ERROR && base != PC_OUT_ERROR)
 		return PC_CMP_REGRESSION;
+	/* A failure (a loss, fsck errors) of a case that erred in BASE: BASE
+	 * never checked it, so nothing vouched for it, as for a case only NEW
+	 * has (as "still failing" it was exit 0: a loss found the first night
+	 * the case could run went unreported). */
+	if (new == PC_OUT_FAIL && base == PC_OUT_ERROR)
+		return PC_CMP_NEW_FAILING;
 	/* Flaky in BASE passed in the end; known in BASE was a failure an
 	 * entry accepted.  Failing every attempt, or with no entry covering
 	 * it any more (removed, its kernel condition no longer holds), is
@@ -155,18 +161,69 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median of the values >= 0 of field FIELD (index K in t or io) over the
- * cases of SIDE with KEY; -1 if none.  A case that erred stopped part-way
- * (mkfs refused: 0.05 s): its time is not the cycle's and does not count. */
-static double median(const struct pc_cmp_side *side, const char *key, int io, size_t k,
-		     size_t *count)
+/* The cases of a side grouped by key: their indices sorted by key (then
+ * id), so that a key's repeats are one range found by binary search.
+ * Scanning every case per key made compare quadratic: 10000 cases took
+ * minutes. */
+struct key_index {
+	const struct pc_cmp_side *side;
+	size_t *ord;
+};
+
+static int by_key(const void *a, const void *b, void *side)
 {
-	double *v = xcalloc(side->n ? side->n : 1, sizeof(*v));
+	const struct pc_cmp_side *s = side;
+	const struct pc_cmp_case *x = &s->v[*(const size_t *)a];
+	const struct pc_cmp_case *y = &s->v[*(const size_t *)b];
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static void key_index_make(struct key_index *ix, const struct pc_cmp_side *side)
+{
+	ix->side = side;
+	ix->ord = xcalloc(side->n ? side->n : 1, sizeof(*ix->ord));
+	for (size_t i = 0; i < side->n; i++)
+		ix->ord[i] = i;
+	qsort_r(ix->ord, side->n, sizeof(*ix->ord), by_key, (void *)side);
+}
+
+/* The range [*LO, *HI) of ix->ord whose cases have KEY (empty if none). */
+static void key_range(const struct key_index *ix, const char *key, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = ix->side->n;
+	while (a < b) { /* first >= key */
+		size_t m = a + (b - a) / 2;
+		if (strcmp(ix->side->v[ix->ord[m]].key, key) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	b = ix->side->n;
+	while (a < b) { /* first > key */
+		size_t m = a + (b - a) / 2;
+		if (strcmp(ix->side->v[ix->ord[m]].key, key) <= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*hi = a;
+}
+
+/* Median of the values >= 0 of field K (in t, or io when IO) over the
+ * cases ord[LO..HI) of IX; -1 if none.  A case that erred stopped
+ * part-way (mkfs refused: 0.05 s): its time is not the cycle's and does
+ * not count. */
+static double median(const struct key_index *ix, size_t lo, size_t hi, int io, size_t k)
+{
+	double *v = xcalloc(hi > lo ? hi - lo : 1, sizeof(*v));
 	size_t n = 0;
-	for (size_t i = 0; i < side->n; i++) {
-		if (strcmp(side->v[i].key, key) || side->v[i].outcome == PC_OUT_ERROR)
+	for (size_t i = lo; i < hi; i++) {
+		const struct pc_cmp_case *c = &ix->side->v[ix->ord[i]];
+		if (c->outcome == PC_OUT_ERROR)
 			continue;
-		double x = io ? side->v[i].io[k] : side->v[i].t[k];
+		double x = io ? c->io[k] : c->t[k];
 		if (x >= 0)
 			v[n++] = x;
 	}
@@ -176,17 +233,7 @@ static double median(const struct pc_cmp_side *side, const char *key, int io, si
 		m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 	}
 	free(v);
-	if (count)
-		*count = n;
 	return m;
-}
-
-static size_t count_key(const struct pc_cmp_side *side, const char *key)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < side->n; i++)
-		n += !strcmp(side->v[i].key, key);
-	return n;
 }
 
 /* NEW/BASE, or -1 (not comparable) when BASE is 0 or absent, NEW absent,
@@ -198,28 +245,39 @@ static double ratio(double base, double new)
 	return isfinite(q) ? q : -1;
 }
 
-static void add_perf(struct pc_cmp_report *r, const char *key)
+/* The perf entry of KEY, once per key (DONE marks NEW's keys seen, by
+ * their first place in NEW's index); each case of the key on either side
+ * gets its index in perf. */
+static void add_perf(struct pc_cmp_report *r, const struct key_index *bx,
+		     const struct key_index *nx, const char *key, unsigned char *done)
 {
-	for (size_t i = 0; i < r->nperf; i++)
-		if (!strcmp(r->perf[i].key, key))
-			return;
-	if (!count_key(&r->base, key) || !count_key(&r->new, key))
+	size_t blo, bhi, nlo, nhi;
+	key_range(nx, key, &nlo, &nhi);
+	if (nlo == nhi || done[nlo])
 		return;
-	r->perf = xrealloc(r->perf, (r->nperf + 1) * sizeof(*r->perf));
-	struct pc_cmp_perf *p = &r->perf[r->nperf++];
+	done[nlo] = 1;
+	key_range(bx, key, &blo, &bhi);
+	if (blo == bhi)
+		return;
+	struct pc_cmp_perf *p = &r->perf[r->nperf];
 	memset(p, 0, sizeof(*p));
 	p->key = key;
-	p->nbase = count_key(&r->base, key);
-	p->nnew = count_key(&r->new, key);
+	p->nbase = bhi - blo;
+	p->nnew = nhi - nlo;
 	for (size_t k = 0; k < PC_CMP_NPHASES; k++)
-		p->time_ratio[k] = ratio(median(&r->base, key, 0, k, NULL), median(&r->new, key, 0, k, NULL));
+		p->time_ratio[k] = ratio(median(bx, blo, bhi, 0, k), median(nx, nlo, nhi, 0, k));
 	for (size_t k = 0; k < PC_CMP_NIO; k++)
-		p->io_ratio[k] = ratio(median(&r->base, key, 1, k, NULL), median(&r->new, key, 1, k, NULL));
-	p->base_total = median(&r->base, key, 0, PC_CMP_NPHASES - 1, NULL);
-	p->new_total = median(&r->new, key, 0, PC_CMP_NPHASES - 1, NULL);
+		p->io_ratio[k] = ratio(median(bx, blo, bhi, 1, k), median(nx, nlo, nhi, 1, k));
+	p->base_total = median(bx, blo, bhi, 0, PC_CMP_NPHASES - 1);
+	p->new_total = median(nx, nlo, nhi, 0, PC_CMP_NPHASES - 1);
 	double total = p->time_ratio[PC_CMP_NPHASES - 1];
 	p->slowdown = total >= 0 && total > r->o->threshold;
 	r->slowdowns += (size_t)p->slowdown;
+	for (size_t i = blo; i < bhi; i++)
+		r->base.v[bx->ord[i]].perf = (long)r->nperf;
+	for (size_t i = nlo; i < nhi; i++)
+		r->new.v[nx->ord[i]].perf = (long)r->nperf;
+	r->nperf++;
 }
 
 /* ---- the comparison --------------------------------------------------- */
@@ -230,13 +288,59 @@ static const struct pc_cmp_case *find(const struct pc_cmp_side *s, const char *i
 	return bsearch(&want, s->v, s->n, sizeof(*s->v), by_id);
 }
 
+/* The value of KEY in settings words "k1=v1 k2=v2" (a copy), NULL when
+ * absent. */
+static char *settings_value(const char *settings, const char *key)
+{
+	size_t n;
+	char **words = pc_split_words(settings, &n), *v = NULL;
+	size_t klen = strlen(key);
+	for (size_t i = 0; i < n && !v; i++)
+		if (!strncmp(words[i], key, klen) && words[i][klen] == '=')
+			v = xstrdup(words[i] + klen + 1);
+	pc_strv_free(words);
+	return v;
+}
+
+/* Append to B (when not NULL) each key that the settings words FROM and TO
+ * both give with different values, "crash_points '10' -> '0'"; return how
+ * many.  A key only one side has (added by a later powercut) does not
+ * count, as a field only one side has does not. */
+static size_t settings_diff(struct pc_strbuf *b, const char *from, const char *to)
+{
+	size_t n, changed = 0;
+	char **words = pc_split_words(from, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(words[i], '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		char *z = settings_value(to, words[i]);
+		if (z && strcmp(eq + 1, z)) {
+			changed++;
+			if (b) {
+				char *mk = pc_esc_md(words[i]), *ma = pc_esc_md(eq + 1), *mz = pc_esc_md(z);
+				pc_strbuf_printf(b, "%s%s '%s' -> '%s'", b->len ? ", " : "", mk, ma, mz);
+				free(mk);
+				free(ma);
+				free(mz);
+			}
+		}
+		free(z);
+	}
+	pc_strv_free(words);
+	return changed;
+}
+
 /* The setup fields that both sides give and that differ (results written
  * before a field existed do not count as a change). */
 static unsigned setup_diff(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
 	unsigned bits = 0;
 	for (size_t k = 0; b && n && k < PC_RES_NSETUP; k++)
-		if (b->setup[k] && n->setup[k] && strcmp(b->setup[k], n->setup[k]))
+		if (b->setup[k] && n->setup[k] &&
+		    (!strcmp(pc_res_setup[k], "settings") ? settings_diff(NULL, b->setup[k], n->setup[k]) > 0
+		     : strcmp(b->setup[k], n->setup[k]) != 0))
 			bits |= 1u << k;
 	return bits;
 }
@@ -279,8 +383,20 @@ void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o)
 	for (size_t i = 0; i < r->base.n; i++)
 		if (!find(&r->new, r->base.v[i].id))
 			add_row(r, &r->base.v[i], NULL);
+	struct key_index bx, nx;
+	key_index_make(&bx, &r->base);
+	key_index_make(&nx, &r->new);
+	unsigned char *done = xcalloc(r->new.n ? r->new.n : 1, 1);
+	r->perf = xcalloc(r->new.n ? r->new.n : 1, sizeof(*r->perf));
+	for (size_t i = 0; i < r->base.n; i++)
+		r->base.v[i].perf = -1;
 	for (size_t i = 0; i < r->new.n; i++)
-		add_perf(r, r->new.v[i].key);
+		r->new.v[i].perf = -1;
+	for (size_t i = 0; i < r->new.n; i++)
+		add_perf(r, &bx, &nx, r->new.v[i].key, done);
+	free(done);
+	free(bx.ord);
+	free(nx.ord);
 }
 
 void pc_cmp_report_free(struct pc_cmp_report *r)
@@ -345,12 +461,9 @@ static void ratio_text(double x, char *out, size_t len)
 		snprintf(out, len, "%.2f", x);
 }
 
-static const struct pc_cmp_perf *perf_of(const struct pc_cmp_report *r, const char *key)
+static const struct pc_cmp_perf *perf_of(const struct pc_cmp_report *r, const struct pc_cmp_case *c)
 {
-	for (size_t i = 0; i < r->nperf; i++)
-		if (!strcmp(r->perf[i].key, key))
-			return &r->perf[i];
-	return NULL;
+	return c->perf >= 0 ? &r->perf[c->perf] : NULL;
 }
 
 /* Rows listed case by case (unchanged ones are only counted, unless their
@@ -361,7 +474,8 @@ static int listed(const struct pc_cmp_row *row)
 }
 
 /* "mount_opts '' -> 'noatime', cut 'drop' -> 'error'": the fields of ROW
- * whose setup changed, their values markdown-escaped; NULL when none did. */
+ * whose setup changed, their values markdown-escaped (of "settings", each
+ * key that changed); NULL when none did. */
 static char *setup_text(const struct pc_cmp_row *row)
 {
 	if (!row->setup_changed)
@@ -370,6 +484,10 @@ static char *setup_text(const struct pc_cmp_row *row)
 	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
 		if (!(row->setup_changed & (1u << k)))
 			continue;
+		if (!strcmp(pc_res_setup[k], "settings")) {
+			settings_diff(&b, row->base->setup[k], row->new->setup[k]);
+			continue;
+		}
 		char *from = pc_esc_md(row->base->setup[k]), *to = pc_esc_md(row->new->setup[k]);
 		pc_strbuf_printf(&b, "%s%s '%s' -> '%s'", b.len ? ", " : "", pc_res_setup[k], from, to);
 		free(from);
@@ -593,7 +711,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 			json_object_set_new(o, "known_where", pc_esc_json(where));
 			free(where);
 		}
-		const struct pc_cmp_perf *p = perf_of(r, c->key);
+		const struct pc_cmp_perf *p = perf_of(r, c);
 		json_object_set_new(o, "slowdown", json_boolean(p && p->slowdown));
 		json_array_append_new(cases, o);
 	}

@@ -8,9 +8,11 @@
  *                    known in BASE and fails in NEW with no entry covering
  *                    it; or ran in BASE (not error) and errs in NEW
  *   new failing      in NEW only, and fails or errs there (no known entry
- *                    covers it): nothing in BASE vouched for it
+ *                    covers it), or erred in BASE and fails in NEW:
+ *                    nothing in BASE vouched for it
  *   fixed            failed (fail, error, known, flaky) in BASE, passes in NEW
- *   still failing    failed or erred in both (not flaky or known in BASE)
+ *   still failing    failed in both, or erred in both (not flaky or known
+ *                    in BASE)
  *   flaky            flaky in NEW, in BASE or not (fails the comparison
  *                    unless --flaky-ok)
  *   known            fails (verdict fail, not error) in NEW and a known-failures
@@ -24,7 +26,8 @@
  *                    run planned: interrupted, or merged without a shard)
  *
  * A case on both sides whose setup differs (mkfs or mount options, backend,
- * cut, write cache, layout, workload, image files: what results.json says
+ * cut, write cache, layout, workload, the scenario's other keys that shape
+ * the test ("settings", key by key), what it tested, image files: what results.json says
  * the case ran on besides its id) was not checked the way BASE checked
  * it: its row says which fields changed, and it is lost coverage too, exit
  * 1 unless --allow-setup-change.
@@ -60,6 +63,7 @@ struct pc_cmp_case {
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
 	char *setup[PC_RES_NSETUP]; /* results_reader.h's pc_res_setup; NULL: absent */
+	long perf;             /* its key's entry in the report's perf, -1: none */
 };
 
 struct pc_cmp_side {

@@ -220,9 +220,30 @@ static void testcase(FILE *f, const struct pc_run_report *r, const struct pc_cas
 	fputs("    </testcase>\n", f);
 }
 
+/* A planned case the run never reached: an error, "not run" (no time, no
+ * row: it has no result). */
+static void testcase_not_run(FILE *f, const struct pc_case *c)
+{
+	fputs("    <testcase classname=\"", f);
+	xml(f, c->group, 1);
+	fputs("\" name=\"", f);
+	xml(f, c->id, 1);
+	fputs("\" time=\"0.000\">\n      <error message=\"not run: the run ended before this "
+	      "case (interrupted): not checked\" type=\"not run\"/>\n    </testcase>\n", f);
+}
+
+static size_t unrun_in_group(const struct pc_run_report *r, const char *group)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nunrun; i++)
+		n += !strcmp(r->unrun[i].group, group);
+	return n;
+}
+
 static void testsuite(FILE *f, const struct pc_run_report *r, const char *group)
 {
-	size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+	size_t unrun = unrun_in_group(r, group);
+	size_t tests = unrun, failures = 0, errors = unrun, skipped = 0;
 	double total = 0;
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct pc_case_result *res = &r->results[i];
@@ -242,7 +263,16 @@ static void testsuite(FILE *f, const struct pc_run_report *r, const char *group)
 	for (size_t i = 0; i < r->nresults; i++)
 		if (!strcmp(r->results[i].c->group, group))
 			testcase(f, r, &r->results[i]);
+	for (size_t i = 0; i < r->nunrun; i++)
+		if (!strcmp(r->unrun[i].group, group))
+			testcase_not_run(f, &r->unrun[i]);
 	fputs("  </testsuite>\n", f);
+}
+
+/* The group of the I-th case: the results first, then the unrun cases. */
+static const char *group_at(const struct pc_run_report *r, size_t i)
+{
+	return i < r->nresults ? r->results[i].c->group : r->unrun[i - r->nresults].group;
 }
 
 int pc_junit_write(const struct pc_run_report *r, const char *dir)
@@ -254,7 +284,7 @@ int pc_junit_write(const struct pc_run_report *r, const char *dir)
 		fprintf(stderr, "powercut: open_memstream: out of memory\n");
 		abort();
 	}
-	size_t failures = 0, errors = 0, skipped = 0;
+	size_t failures = 0, errors = r->nunrun, skipped = 0;
 	double total = 0;
 	for (size_t i = 0; i < r->nresults; i++) {
 		failures += r->results[i].outcome == PC_OUT_FAIL;
@@ -264,14 +294,16 @@ int pc_junit_write(const struct pc_run_report *r, const char *dir)
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"powercut\" "
 		   "tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-		r->nresults, failures, errors, skipped, total);
-	/* One suite per group, in the order groups first appear. */
-	for (size_t i = 0; i < r->nresults; i++) {
+		r->nresults + r->nunrun, failures, errors, skipped, total);
+	/* One suite per group, in the order groups first appear (in the
+	 * results, then in the cases not reached). */
+	for (size_t i = 0; i < r->nresults + r->nunrun; i++) {
+		const char *group = group_at(r, i);
 		size_t k = 0;
-		while (k < i && strcmp(r->results[k].c->group, r->results[i].c->group))
+		while (k < i && strcmp(group_at(r, k), group))
 			k++;
 		if (k == i)
-			testsuite(f, r, r->results[i].c->group);
+			testsuite(f, r, group);
 	}
 	fputs("</testsuites>\n", f);
 	fclose(f);

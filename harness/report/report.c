@@ -242,6 +242,14 @@ static json_t *case_json(const struct pc_case_result *res)
 		put_str(o, "cut_umount", res->cut_umount);
 	if (res->tested_sha256[0])
 		put_str(o, "tested_sha256", res->tested_sha256);
+	/* The case's other scenario keys (scenario.h): a scenario edited
+	 * under the same name is a setup change in compare.  A case built by
+	 * hand (the unit tests) has no settings. */
+	if (c->settings) {
+		char *settings = pc_case_settings(c);
+		put_str(o, "settings", settings);
+		free(settings);
+	}
 	put_str(o, "write_cache", c->volatile_cache ? "volatile" : "durable");
 	if (c->volatile_cache) {
 		put_int(o, "cache_lost_blocks", res->cache_lost_blocks);

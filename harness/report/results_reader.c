@@ -17,7 +17,7 @@ const char *const pc_res_phases[PC_RES_NPHASES] = {
 const char *const pc_res_io[PC_RES_NIO] = { "wios", "wbytes", "rios", "rbytes", "flushes" };
 const char *const pc_res_setup[PC_RES_NSETUP] = {
 	"mkfs_opts", "mount_opts", "backend", "cut", "write_cache", "layout", "workload",
-	"tested_sha256", "images",
+	"settings", "tested_sha256", "images",
 };
 
 /* The largest results.json read (a run of 100000 cases is ~300 MB less). */
@@ -140,6 +140,50 @@ static int get_setup(const struct pc_results *r, size_t i, json_t *o, char **set
 	return get_images(r, i, o, &setup[PC_RES_NSETUP - 1]);
 }
 
+/* "fsck" (absent in files that never had it): a case whose fsck did not
+ * run ("skipped") is an error, never a pass or a fail (verdict.c; a
+ * powercut before 2026-11-30 16:00 passed such a case), and fsck errors
+ * always fail.  A file that says otherwise is refused, not read as a
+ * pass whose filesystem nobody checked. */
+static int check_fsck(const struct pc_results *r, size_t i, json_t *o, int verdict)
+{
+	json_t *f = json_object_get(o, "fsck");
+	if (!f)
+		return 0;
+	const char *s = json_string_value(f);
+	if (!s || (strcmp(s, "clean") && strcmp(s, "errors") && strcmp(s, "skipped")))
+		return pc_results_bad(r, i, "fsck", "not clean, errors or skipped");
+	if ((!strcmp(s, "skipped") && verdict != PC_OUT_ERROR) ||
+	    (!strcmp(s, "errors") && verdict == PC_OUT_PASS)) {
+		char *why = xasprintf("'%s' with verdict '%s': %s", s, pc_outcome_name(verdict),
+				      !strcmp(s, "skipped") ? "a case whose fsck did not run is an error"
+				      : "fsck errors always fail");
+		pc_results_bad(r, i, "fsck", why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* "flaky_rate": "F/N", F of N attempts failed before the last passed
+ * (1 <= F < N); written with outcome flaky, and only then (report_outcome.c).
+ * A rate on another outcome, or one that is no rate ("9/2"), is a file
+ * edited by hand: compare and qualify would show what never ran.  (A
+ * flaky case without one is read: it is shown without a rate.) */
+static int check_flaky_rate(const struct pc_results *r, size_t i, const struct pc_res_case *c)
+{
+	if (!c->flaky_rate)
+		return 0;
+	if (c->outcome != PC_OUT_FLAKY)
+		return pc_results_bad(r, i, "flaky_rate", "given, but the outcome is not flaky");
+	unsigned long long f, n;
+	char tail;
+	if (strspn(c->flaky_rate, "0123456789/") != strlen(c->flaky_rate) ||
+	    sscanf(c->flaky_rate, "%llu/%llu%c", &f, &n, &tail) != 2 || f < 1 || f >= n)
+		return pc_results_bad(r, i, "flaky_rate", "not F/N with 1 <= F < N");
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -182,6 +226,8 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
+	if (check_fsck(r, i, o, v) < 0 || check_flaky_rate(r, i, c) < 0)
+		goto out;
 	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
 	/* null: the loss was not measured (an error, no commit record). */
 	if (!json_is_null(lost) && (!json_is_integer(lost) || json_integer_value(lost) < 0)) {

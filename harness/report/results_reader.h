@@ -14,7 +14,7 @@
 
 #include "run/outcome.h"
 
-enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5, PC_RES_NSETUP = 9 };
+enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5, PC_RES_NSETUP = 10 };
 
 /* results.json's "format": what report.c writes and this reader reads.
  * Raise it when a field changes meaning or is removed (adding a field does
@@ -26,7 +26,9 @@ extern const char *const pc_res_phases[PC_RES_NPHASES];
 /* io's counters: "wios", "wbytes", "rios", "rbytes", "flushes". */
 extern const char *const pc_res_io[PC_RES_NIO];
 /* What a case ran on, besides its id: "mkfs_opts", "mount_opts", "backend",
- * "cut", "write_cache", "layout", "workload", "tested_sha256" (what the
+ * "cut", "write_cache", "layout", "workload", "settings" (the scenario's
+ * other keys that shape the test, "crash_points=0 ... log_size=auto":
+ * scenario.h's pc_case_settings), "tested_sha256" (what the
  * case tested: its commit record's digest, 64 lowercase hex digits; a tag
  * that moved or another platform changes it), "images" (the layers' file
  * names, space-separated: each machine has its own paths).  Not "expect":

@@ -105,6 +105,12 @@ struct pc_run_report {
 	size_t scenario_cases;
 	struct pc_case_result *results;
 	size_t nresults;
+	/* The planned cases the run never reached (it was interrupted; the
+	 * scenario's, after results).  junit.xml lists each as an error "not
+	 * run": a check that did not run never passes, and a case absent from
+	 * it showed on a CI page as fewer tests, not as a problem. */
+	const struct pc_case *unrun;
+	size_t nunrun;
 };
 
 const char *pc_verdict_name(enum pc_verdict v);

@@ -131,6 +131,14 @@ void pc_scenario_keys_print(FILE *f, int brief);
  * NULL past the end. */
 const char *pc_scenario_key_name(size_t i, char *buf, size_t len);
 
+/* What case C runs on that results.json does not give field by field: the
+ * scenario keys without PC_KEY_NOT_SETTINGS, "key=value" words in the key
+ * table's order, each value escaped as a name ("crash_points=0
+ * crash_subsets=0 cut_at=end device_size=auto log_size=auto").  compare
+ * counts a difference as a setup change: a scenario edited under the same
+ * name (crash_points = 10 -> 0) no longer checks what it did.  malloc'd. */
+char *pc_case_settings(const struct pc_case *c);
+
 const char *pc_expect_name(enum pc_expect e);
 const char *pc_layout_name(enum pc_layout l);
 /* "4G", "512M", "1048576" -> bytes (K, M, G, T: powers of 1024;

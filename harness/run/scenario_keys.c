@@ -26,7 +26,9 @@
 #include "fs/durability.h"
 #include "fs/fs.h"
 #include "image/image.h"
+#include "util/escape.h"
 #include "util/size.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 #define KIB 1024ULL
@@ -120,7 +122,7 @@ static char *resolve_known(const char *dir, const char *word, char *why, size_t 
 static const struct pc_key keys[] = {
 	{ .name = "image", .type = PC_KEY_PATHS, .offset = FIELD(images),
 	  .count_offset = FIELD(nimages), .resolve = resolve_image,
-	  .flags = PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
+	  .flags = PC_KEY_NOT_SETTINGS | PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
 	  .meta = "SPEC ...",
 	  .help = "The image: layer archives applied in order (layer:FILE forces a "
 		  "layer), an OCI layout or skopeo dir: folder (FOLDER[:TAG]), or an "
@@ -128,25 +130,28 @@ static const struct pc_key keys[] = {
 		  "the scenario's folder; each must be a regular file or folder; quote a path "
 		  "holding blanks or commas ('my image.tar' or \"my image.tar\")" },
 	{ .name = "fs", .type = PC_KEY_ENUM_LIST, .offset = FIELD(fs), .choice = pc_fs_name,
-	  .flags = PC_KEY_REQUIRED, .help = "The filesystems to test" },
+	  .flags = PC_KEY_NOT_SETTINGS | PC_KEY_REQUIRED, .help = "The filesystems to test" },
 	{ .name = "modes", .type = PC_KEY_ENUM_LIST, .offset = FIELD(modes), .choice = mode_choice,
-	  .flags = PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
+	  .flags = PC_KEY_NOT_SETTINGS | PC_KEY_REQUIRED | PC_KEY_IMAGE_ONLY,
 	  .help = "Durability modes applied after the unpack: none, one syncfs(2), fsync(2) "
 		  "of every file and folder (fsync; by 64 threads: pfsync), fdatasync(2) of "
 		  "files and fsync(2) of folders (fdatasync), sync_file_range(2) then pfsync "
 		  "(sfr), or fsync(2) of each file as the unpack writes it, then pfsync (ofsync)" },
 	{ .name = "mkfs_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mkfs_opts), .def = "",
 	  .meta = "OPTIONS [| OPTIONS ...]",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Extra arguments for mkfs.FS, split on white space ('...' and \"...\" quote); "
 		  "arguments naming a file or another device are refused. Alternatives "
 		  "separated by | (\\| for a literal |) make a matrix: one case each" },
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Mount options as for mount -o; options naming another device, ro, and errors=panic are refused. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
 		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),
 	  .choice = pc_backend_choice, .def = "auto",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "The flakey device; auto picks dm where device-mapper works, else fuse" },
 	{ .name = "device_size", .type = PC_KEY_SIZE, .offset = FIELD(device_size),
 	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
@@ -157,17 +162,20 @@ static const struct pc_key keys[] = {
 	  .help = "backend = dm with crash_points: the size of dm-log-writes' log device; "
 		  "auto: twice the device plus 64 MiB (sparse). A log that fills up is an error" },
 	{ .name = "repeat", .type = PC_KEY_COUNT, .offset = FIELD(repeat), .min = 1, .max = 100000,
-	  .def = "1", .help = "Run each case N times (ids end in /r1, /r2, ...)" },
+	  .def = "1", .flags = PC_KEY_NOT_SETTINGS,
+	  .help = "Run each case N times (ids end in /r1, /r2, ...)" },
 	{ .name = "expect", .type = PC_KEY_ENUM, .offset = FIELD(expect), .choice = expect_choice,
-	  .def_for = expect_default, .flags = PC_KEY_PER_MODE,
+	  .def_for = expect_default, .flags = PC_KEY_NOT_SETTINGS | PC_KEY_PER_MODE,
 	  .help = "What a case of that mode must show after the cut: no entry lost or extra "
 		  "(intact), at least one lost (loss), or either (any)" },
 	{ .name = "cut", .type = PC_KEY_ENUM, .offset = FIELD(cut), .choice = cut_choice,
 	  .min = PC_FLAKEY_DROP, .def = "drop",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "What the device does with writes after the cut: discard them (a power "
 		  "failure) or fail them with EIO (a dying disk)" },
 	{ .name = "write_cache", .type = PC_KEY_ENUM, .offset = FIELD(write_cache),
 	  .choice = write_cache_choice, .def = "durable",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Volatile: writes never flushed are lost at the cut (fuse backend only)" },
 	{ .name = "crash_points", .type = PC_KEY_COUNT, .offset = FIELD(crash_points),
 	  .min = 0, .max = 1000, .def = "0",
@@ -179,21 +187,26 @@ static const struct pc_key keys[] = {
 		  "next epoch's writes landed" },
 	{ .name = "layout", .type = PC_KEY_ENUM, .offset = FIELD(layout), .choice = layout_choice,
 	  .def = "flat",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "One tree with whiteouts applied (flat) or containerd's overlayfs "
 		  "snapshotter layout, one folder per layer (snapshots)" },
 	{ .name = "retries", .type = PC_KEY_COUNT, .offset = FIELD(retries),
 	  .min = 0, .max = 100, .def = "0",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Run a failing case again up to N times; one that fails, then passes is "
 		  "flaky (run --retries overrides)" },
 	{ .name = "known", .type = PC_KEY_PATHS, .offset = FIELD(known),
 	  .count_offset = FIELD(nknown), .resolve = resolve_known, .meta = "FILE ...",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Known-failures files (PATTERN [kernel<X.Y] # reason per line), relative to "
 		  "the scenario's folder (quoted when they hold blanks or commas): a matching "
 		  "failure is known, a matching pass an unexpected pass" },
 	{ .name = "description", .type = PC_KEY_TEXT, .offset = FIELD(description),
-	  .meta = "TEXT", .help = "Free text, ignored" },
+	  .meta = "TEXT", .flags = PC_KEY_NOT_SETTINGS,
+	  .help = "Free text, ignored" },
 	{ .name = "workload", .type = PC_KEY_TEXT, .offset = FIELD(workload), .def = "image",
 	  .meta = "image | fio FILE",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "What the case writes: the image, or the fio job file FILE (relative to the "
 		  "scenario's folder), checked when the scenario is read; image and modes are "
 		  "then not needed (modes defaults to none)" },
@@ -204,10 +217,12 @@ static const struct pc_key keys[] = {
 		  "bytes" },
 	{ .name = "expect", .type = PC_KEY_ENUM, .offset = FIELD(expect_all),
 	  .choice = expect_all_choice, .min = 1,
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "expect_MODE for every mode at once; an expect_MODE in the same section, "
 		  "or any expect key in the group over [global], wins" },
 	{ .name = "probe", .type = PC_KEY_ENUM, .offset = FIELD(probe), .choice = probe_choice,
 	  .def = "no",
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Measure the device first with a short fio job (results.json device)" },
 };
 
@@ -552,4 +567,76 @@ void pc_scenario_keys_print(FILE *f, int brief)
 	}
 	if (brief && col)
 		fputc('\n', f);
+}
+
+/* ---- a case's settings (results.json "settings") ------------------------ */
+
+/* Slot K's value in S as written in a file: sizes in bytes (0: the special
+ * word), lists space-joined, paths by file name (each machine has its own). */
+static void value_text(const struct pc_key *k, unsigned mode, const struct pc_settings *s,
+		       struct pc_strbuf *b)
+{
+	const void *f = field(k, mode, (struct pc_settings *)s);
+	switch (k->type) {
+	case PC_KEY_TEXT: {
+		const char *t = *(char *const *)f;
+		pc_strbuf_printf(b, "%s", t ? t : "");
+		break;
+	}
+	case PC_KEY_PATHS:
+		for (char *const *p = *(char **const *)f; p && *p; p++) {
+			const char *slash = strrchr(*p, '/');
+			pc_strbuf_printf(b, "%s%s", p == *(char **const *)f ? "" : " ",
+					 slash ? slash + 1 : *p);
+		}
+		break;
+	case PC_KEY_ENUM: {
+		const char *name = k->choice(*(const unsigned *)f);
+		pc_strbuf_printf(b, "%s", name ? name : "?");
+		break;
+	}
+	case PC_KEY_ENUM_LIST: {
+		const struct pc_choice_list *l = f;
+		for (unsigned i = 0; i < l->n; i++)
+			pc_strbuf_printf(b, "%s%s", i ? " " : "", k->choice(l->v[i]));
+		break;
+	}
+	case PC_KEY_SIZE: {
+		uint64_t v = *(const uint64_t *)f;
+		if (!v && k->special)
+			pc_strbuf_printf(b, "%s", k->special);
+		else
+			pc_strbuf_printf(b, "%llu", (unsigned long long)v);
+		break;
+	}
+	case PC_KEY_COUNT:
+		pc_strbuf_printf(b, "%u", *(const unsigned *)f);
+		break;
+	case PC_KEY_ALTERNATIVES: {
+		const struct pc_alternatives *a = f;
+		for (size_t i = 0; i < a->n; i++)
+			pc_strbuf_printf(b, "%s%s", i ? " | " : "", a->v[i]);
+		break;
+	}
+	}
+}
+
+char *pc_case_settings(const struct pc_case *c)
+{
+	struct pc_strbuf out = PC_STRBUF_INIT;
+	char name[64];
+	unsigned mode;
+	const struct pc_key *k;
+	for (size_t i = 0; (k = pc_key_slot(i, &mode, name, sizeof(name))); i++) {
+		if (k->flags & PC_KEY_NOT_SETTINGS)
+			continue;
+		struct pc_strbuf v = PC_STRBUF_INIT;
+		value_text(k, mode, c->settings, &v);
+		char *raw = pc_strbuf_release(&v);
+		char *word = pc_esc_name(raw);
+		pc_strbuf_printf(&out, "%s%s=%s", out.len ? " " : "", name, word);
+		free(word);
+		free(raw);
+	}
+	return pc_strbuf_release(&out);
 }

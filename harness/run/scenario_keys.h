@@ -31,6 +31,11 @@ enum pc_key_flags {
 	PC_KEY_PER_MODE = 1 << 1,  /* one key NAME_MODE per durability mode; the
 				      field is an unsigned array indexed by enum
 				      pc_mode (ENUM and COUNT rows) */
+	/* Not part of a case's "settings" in results.json (pc_case_settings):
+	 * the key judges or names the case (expect, retries, known, repeat),
+	 * or results.json gives what it sets field by field (options,
+	 * backend, cut, images, ...).  A key without it is compared. */
+	PC_KEY_NOT_SETTINGS = 1 << 3,
 };
 
 struct pc_key {

@@ -44,6 +44,14 @@ grep -q '^- ext4/syncfs: tested_sha256 "[0-9a-f]*" / "0*": the pair differs in m
 	{ cat "$TMP/out"; fail "SETUP DIFFERS does not name tested_sha256"; }
 jq '.cases |= map(if .group == "b" then del(.tested_sha256) else . end)' "$TMP/dm/results.json" >"$TMP/notree/results.json"
 agree 0 "$TMP/notree"
+# Another scenario key results.json has no field of (crash_subsets here):
+# another setup too.
+mkdir "$TMP/keys"
+jq '.cases |= map(if .group == "b" then .settings |= sub("crash_subsets=0"; "crash_subsets=4") else . end)' \
+	"$TMP/dm/results.json" >"$TMP/keys/results.json"
+agree 2 "$TMP/keys"
+grep -q '^- ext4/syncfs: settings ".*crash_subsets=0.*" / ".*crash_subsets=4.*": the pair differs in more than its backend' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "SETUP DIFFERS does not name settings"; }
 mv "$TMP/dm/results.json" "$TMP/r/results.json"
 agree 0 "$TMP/r"
 grep -q '^| ext4/syncfs | agree | pass / pass |' "$TMP/out" || { cat "$TMP/out"; fail "the pair does not agree"; }

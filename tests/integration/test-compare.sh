@@ -93,6 +93,18 @@ jq '.cases[0].tested_sha256 = ("f" * 64)' "$TMP/base/results.json" > "$TMP/tree/
 compare 1 "$TMP/base" "$TMP/tree"
 grep -q "setup changed\*\* | pass | pass | .* | tested_sha256 '[0-9a-f]*' -> 'f*' |" "$TMP/cmp.out" ||
 	{ cat "$TMP/cmp.out"; fail "another tree tested is not a setup change"; }
+# The same scenario file name, edited (a key results.json gives no field
+# of: device_size here, crash_points alike): the case no longer checks
+# what it did.  Compared as unchanged before results.json had "settings".
+scenario edited "device_size = 700M"
+run_to 0 edited "$TMP/edited.ini"
+compare 1 "$TMP/base" "$TMP/edited" --json
+[ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .setup_changed.settings[1]' "$TMP/cmp.out")" = \
+	"device_size=734003200 log_size=auto crash_points=0 crash_subsets=0 cut_at=end" ] ||
+	{ cat "$TMP/cmp.out"; fail "an edited scenario is not a setup change (JSON)"; }
+compare 1 "$TMP/base" "$TMP/edited"
+grep -q "setup changed\*\* | pass | pass | .* | device_size 'auto' -> '734003200' |" "$TMP/cmp.out" ||
+	{ cat "$TMP/cmp.out"; fail "an edited scenario is not a setup change"; }
 
 # Known failures (here the scenario key; run --known below): the failure is
 # known (exit 0), a stale entry for a case that passes is an unexpected pass.

@@ -249,6 +249,14 @@ jq '.cases[0].outcome = "error" | .cases[0].verdict = "error" | .cases[0].reason
 qualify 1 --table "$TMP/mk"
 grep -qF '| error: kernel: %3CTASK%3E %2Ax%2A %5Bl%5D(u) a%5C%7Cb%60c%60 |' "$TMP/mk/qualify.md" ||
 	{ cat "$TMP/mk/qualify.md"; fail "--table: markup in a message is not escaped"; }
+# A flaky cell gives its rate, as summary.md and compare do ('flaky, lost
+# 0' told 1 failing attempt of 2 from 4 of 5).
+mkdir -p "$TMP/fl/host"
+jq '.cases[0].outcome = "flaky" | .cases[0].flaky_rate = "4/5"' \
+	"$TMP/q1/host/results.json" >"$TMP/fl/host/results.json"
+qualify 1 --table "$TMP/fl"
+grep -q '^| tiny/ext4/[a-z]* |  | flaky 4/5, lost [0-9]* |$' "$TMP/fl/qualify.md" ||
+	{ cat "$TMP/fl/qualify.md"; fail "--table: a flaky cell without its rate"; }
 
 assert_no_leftovers
 echo "PASS $TEST_NAME"

@@ -121,6 +121,21 @@ rc=0
 	{ cat "$TMP/e"; fail "merge without shard 2 exited $rc, expected 1"; }
 grep -q '^- \*\*not merged: 1 of the 3 planned cases\*\* (shards given: 1/2): not checked$' "$TMP/one/summary.md" ||
 	{ cat "$TMP/one/summary.md"; fail "summary.md of a merge without shard 2 does not say what is missing"; }
+# ... and its junit.xml, the CI page, shows shard 2 as an error "not run"
+# (left out, the page showed fewer tests and no problem).
+grep -q '<error message="not run: shard 2/2 was not merged: its 1 cases were not checked" type="not run"/>' \
+	"$TMP/one/junit.xml" || { cat "$TMP/one/junit.xml"; fail "junit.xml of a merge without shard 2 does not show it"; }
+xmllint --noout --schema tests/junit.xsd "$TMP/one/junit.xml" 2> "$TMP/e" || { cat "$TMP/e"; fail "merged junit.xml not valid"; }
+# An interrupted shard's junit.xml lists the cases it did not reach as
+# errors "not run": one run's files still, merged (exit 1: not checked).
+cp -a "$TMP/s1" "$TMP/s1cut"
+jq '.cases |= .[:1] | .planned = 2' "$TMP/s1/results.json" > "$TMP/s1cut/results.json"
+awk '/<testcase /{n++} n==2 && /<testcase /{print "    <testcase classname=\"g\" name=\"x\" time=\"0.000\">\n      <error message=\"not run\" type=\"not run\"/>\n    </testcase>"; skip=1}
+	skip && /<\/testcase>/{skip=0; next} !skip' "$TMP/s1/junit.xml" > "$TMP/s1cut/junit.xml"
+[ "$(grep -c '<testcase ' "$TMP/s1cut/junit.xml")" -eq 2 ] || { cat "$TMP/s1cut/junit.xml"; fail "s1cut: junit not edited"; }
+rc=0
+"$MERGE" "$TMP/cut" "$TMP/s1cut" "$TMP/s2" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "has 1 of its 2 planned cases" "$TMP/e" || { cat "$TMP/e"; fail "merge of an interrupted shard exited $rc"; }
 rc=0
 "$POWERCUT" compare "$TMP/one" "$TMP/one" > "$TMP/cmp.out" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "cases its run planned" "$TMP/cmp.out" || fail "compare of a merge missing a shard exited $rc"

@@ -22,5 +22,15 @@ for sig in INT TERM; do
 	assert_no_leftovers
 	[ ! -e "$workdir" ] || fail "SIG$sig: work folder $workdir left"
 	[ ! -e "/run/powercut/$pid" ] || fail "SIG$sig: registration left"
+	# junit.xml lists every planned case: the ones never reached are
+	# errors "not run" (left out, a CI page showed fewer tests, no problem).
+	out=$TMP/out-$sig
+	planned=$(jq '.planned' "$out/results.json")
+	ran=$(jq '.cases | length' "$out/results.json")
+	[ "$planned" -eq 3 ] && [ "$ran" -lt 3 ] || fail "SIG$sig: $ran of $planned cases in results.json"
+	[ "$(grep -c '<testcase ' "$out/junit.xml")" -eq 3 ] || { cat "$out/junit.xml"; fail "SIG$sig: junit.xml lacks the cases not run"; }
+	[ "$(grep -c 'type="not run"' "$out/junit.xml")" -eq $((3 - ran)) ] || { cat "$out/junit.xml"; fail "SIG$sig: not-run cases are not errors"; }
+	grep -q "<testsuites name=\"powercut\" tests=\"3\" " "$out/junit.xml" || fail "SIG$sig: junit.xml counts"
+	xmllint --noout --schema tests/junit.xsd "$out/junit.xml" || fail "SIG$sig: junit.xml not valid"
 done
 pass

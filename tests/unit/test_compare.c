@@ -21,7 +21,9 @@ static void test_classify(void)
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_FAIL, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_KNOWN, PC_OUT_ERROR, 0), PC_CMP_REGRESSION);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_ERROR, 0), PC_CMP_STILL_FAILING);
-	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 0), PC_CMP_STILL_FAILING);
+	/* BASE erred: it never checked the case, so a failure is news. */
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 0), PC_CMP_NEW_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_ERROR, PC_OUT_FAIL, 1), PC_CMP_KNOWN);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_PASS, 0), PC_CMP_UNCHANGED);
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FLAKY, 0), PC_CMP_FLAKY);
 	/* Known: by NEW's own outcome or by compare --known. */
@@ -354,6 +356,30 @@ static void test_setup_changed(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "tested_sha256 'aaaaaaaa"));
 	free(md);
 	pc_cmp_report_free(&r);
+	/* The same scenario name, edited: its other keys ("settings") differ
+	 * key by key; a key only one side has (a later powercut's) does not. */
+	memset(&r, 0, sizeof(r));
+	char *s1 = put(dir, "s1.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=10 cut_at=end device_size=auto\"") ","
+		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto\"") "]}");
+	char *s2 = put(dir, "s2.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=0 cut_at=end device_size=auto\"") ","
+		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto newkey=1\"") "]}");
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s1, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s2, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.setup_changed, 1);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/a | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
+					  "crash_points '10' -> '0' |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/b |"));
+	free(md);
+	pc_cmp_report_free(&r);
+	free(s1);
+	free(s2);
 	free(t1);
 	free(t2);
 	free(b);

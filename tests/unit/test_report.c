@@ -296,6 +296,38 @@ static void test_junit(void)
 	free(dir);
 }
 
+/* Planned cases the run never reached (interrupted) are errors "not run"
+ * in junit.xml, in their group's suite (a new one when no case of their
+ * group ran): left out, a CI page showed fewer tests and no problem. */
+static void test_junit_not_run(void)
+{
+	build_report();
+	static struct pc_case unrun[2] = {
+		{ .id = "hard/ext4/none", .group = "hard", .fs = "ext4" },
+		{ .id = "late/xfs/fsync", .group = "late", .fs = "xfs" },
+	};
+	report.unrun = unrun;
+	report.nunrun = 2;
+	report.planned = 5;
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	report.unrun = NULL;
+	report.nunrun = 0;
+	char *x = read_in(dir, "junit.xml");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuites name=\"powercut\" tests=\"5\" failures=\"1\" errors=\"3\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuite name=\"hard\" tests=\"3\" failures=\"1\" errors=\"2\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testsuite name=\"late\" tests=\"1\" failures=\"0\" errors=\"1\""));
+	CU_ASSERT_EQUAL(count(x, "<testsuite "), 3);
+	CU_ASSERT_EQUAL(count(x, "<testcase "), 5);
+	CU_ASSERT_EQUAL(count(x, "type=\"not run\""), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<testcase classname=\"late\" name=\"late/xfs/fsync\" time=\"0.000\">\n"
+					 "      <error message=\"not run: "));
+	free(x);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* Retries, known failures and the kernel log in junit.xml. */
 static void test_junit_outcomes(void)
 {
@@ -454,6 +486,7 @@ void register_report_tests(void)
 	CU_add_test(s, "results.json fields and types", test_json);
 	CU_add_test(s, "junit.xml cases, failures, escaping", test_junit);
 	CU_add_test(s, "junit.xml flaky, known, kernel log", test_junit_outcomes);
+	CU_add_test(s, "junit.xml cases not reached", test_junit_not_run);
 	CU_add_test(s, "summary.md and the table", test_summary_and_table);
 	CU_add_test(s, "expected loss is explained", test_expected_loss_line);
 	CU_add_test(s, "verdict and fsck names", test_names);

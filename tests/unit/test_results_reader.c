@@ -112,6 +112,19 @@ static void test_strict(void)
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
 		    "\"fio\":{\"mid_run\":true},\"timings_s\":{\"total\":1},\"io\":{}"),
+		/* a check that did not run never passes; fsck errors always fail */
+		ONE(GOOD ",\"fsck\":\"skipped\""),
+		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":0,\"committed\":true,\"fsck\":\"skipped\","
+		    "\"timings_s\":{\"total\":1},\"io\":{}"),
+		ONE(GOOD ",\"fsck\":\"errors\""),
+		ONE(GOOD ",\"fsck\":\"maybe\""),
+		ONE(GOOD ",\"fsck\":true"),
+		/* a flaky rate is F/N on a flaky case, and only there */
+		ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"9/2\""),
+		ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"0/2\""),
+		ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"1/2x\""),
+		ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"-1/2\""),
+		ONE(GOOD ",\"outcome\":\"pass\",\"flaky_rate\":\"1/2\""),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -127,6 +140,16 @@ static void test_strict(void)
 				 "\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load("{\"format\":1,\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"2/3\""), &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"fsck\":\"clean\""), &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"error\",\"lost\":null,\"committed\":false,"
+				 "\"fsck\":\"skipped\",\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":0,\"committed\":true,"
+				 "\"fsck\":\"errors\",\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
 }
 

@@ -283,6 +283,23 @@ static void test_layout(void)
 	pc_scenario_free(&sc);
 }
 
+/* A case's settings: the keys results.json gives no field of, as the case
+ * has them (inherited, defaulted); not the keys that judge it (expect,
+ * retries), name it (repeat) or that results.json gives one by one. */
+static void test_case_settings(void)
+{
+	struct pc_scenario sc;
+	load_ok("settings.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+				"crash_points = 3\nretries = 2\nexpect = any\n[inherits]\n"
+				"[own]\ndevice_size = 1G\ncrash_points = 0\nmount_opts = noatime\n", &sc, 2);
+	char *a = pc_case_settings(&sc.cases[0]), *b = pc_case_settings(&sc.cases[1]);
+	CU_ASSERT_STRING_EQUAL(a, "device_size=auto log_size=auto crash_points=3 crash_subsets=0 cut_at=end");
+	CU_ASSERT_STRING_EQUAL(b, "device_size=1073741824 log_size=auto crash_points=0 crash_subsets=0 cut_at=end");
+	free(a);
+	free(b);
+	pc_scenario_free(&sc);
+}
+
 static void test_write_cache(void)
 {
 	struct pc_scenario sc;
@@ -922,6 +939,7 @@ void register_scenario_tests(void)
 {
 	CU_pSuite s = CU_add_suite("scenario", setup, teardown);
 	CU_add_test(s, "multi-group expansion and inheritance", test_multi_group);
+	CU_add_test(s, "a case's settings (results.json)", test_case_settings);
 	CU_add_test(s, "only [global] is the group 'default'", test_global_only);
 	CU_add_test(s, "image specs: OCI folder and FOLDER:TAG", test_image_specs);
 	CU_add_test(s, "layout: default flat, inherited, overridden", test_layout);
