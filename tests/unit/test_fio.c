@@ -217,6 +217,22 @@ static void test_refused_options(void)
 	refused(JOB "file_append=1\n", "file_append", NULL);
 	refused(JOB "Time_Based\n", "Time_Based", NULL);
 	refused("include other.fio\n" JOB, "j.fio:1: include", NULL);
+	/* fio 3.33's own verify fails every block of these: the header moved
+	 * by verify_offset over its own place (sha256: 104 bytes) or past the
+	 * interval (crc32c: 44 bytes), sha512 with under 128 bytes of data */
+	refused(JOB "bs=16k\nverify=sha256\nverify_offset=64\n", "j.fio:7: verify_offset",
+		"verify_offset 104 to 16280");
+	refused(JOB "verify_offset=4053\n", "j.fio:5: verify_offset", "44 to 4052");
+	refused("[global]\nverify_offset=981\n" JOB "verify_interval=1k\n",
+		"j.fio:2: verify_offset", "(1024 bytes)");
+	refused(JOB "bsrange=4k-12k\nverify_offset=4053\n", "j.fio:6: verify_offset", NULL);
+	refused(JOB "verify=crc7\nverify_offset=40\n", "j.fio:6: verify_offset", "41 to");
+	refused(JOB "bs=256\nverify=sha512\n", "j.fio:6: verify", "at least 296");
+	refused(JOB "verify=sha512\nbs=4k\nverify_interval=256\n", "j.fio:5: verify", NULL);
+	/* the interval cannot be told: refused, naming the option that hides it */
+	refused(JOB "bssplit=4k/50:8k/50\nverify_offset=100\n", "j.fio:6: verify_offset",
+		"line 5 (bssplit");
+	refused(JOB "verify=sha512\nbs=4k,8k\n", "j.fio:5: verify", "line 6 (bs=4k,8k)");
 }
 
 static void test_refused_structure(void)
@@ -428,6 +444,11 @@ static void test_options_fine(void)
 		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
 		JOB "nrfiles=2\nfile_service_type=random:4\n", JOB "file_service_type=roundrobin\n",
 		JOB "nrfiles=2\nfile_service_type=sequential\n",
+		/* the verify header fits each interval */
+		JOB "verify_offset=4052\n", JOB "verify_offset=44\n",
+		JOB "verify_interval=1024\nverify_offset=980\n",
+		JOB "bs=16k\nverify=sha256\nverify_offset=104\n", JOB "bs=512\nverify=sha512\n",
+		JOB "verify=sha512\nbsrange=4k-16k\n", JOB "bssplit=4k/50:8k/50\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
