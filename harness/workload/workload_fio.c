@@ -483,7 +483,8 @@ static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
 		return pc_fail(PC_ERR_RUN, "fio verify of job %s failed with error %d (see %s)", job,
 			       st->error, errpath);
 	} else {
-		unsigned window = fc->cut_at.kind != PC_CUT_AT_END ? 2 * fc->jobs[index].depth : 0;
+		unsigned window = fc->cut_at.kind != PC_CUT_AT_END && !jr->ended
+					  ? 2 * fc->jobs[index].depth : 0;
 		if (pc_fio_verify_coverage(job, ios, st->read_ios, window) < 0)
 			return -1;
 		checked = st->read_ios < ios ? st->read_ios : ios;
@@ -511,21 +512,58 @@ static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
  * sync=1: 1, 4 and 7 blocks "lost" in 3 of 3 cuts on ext4).  One read at a
  * time keeps the place exact; the window stays the write pass's iodepth
  * (from the state). */
-char *pc_fio_verify_options(uint64_t promised)
+char *pc_fio_verify_options(uint64_t promised, int ended)
 {
 	if (!promised)
 		return xstrdup("number_ios=1\nverify=null\n");
-	return xasprintf("number_ios=%llu\niodepth=1\n", (unsigned long long)promised);
+	return xasprintf("number_ios=%llu\niodepth=1\n%s", (unsigned long long)promised,
+			 ended ? "verify_state_load=0\n" : "");
+}
+
+int pc_fio_ended_job(const char *path)
+{
+	size_t len = 0;
+	char *state = pc_read_file(path, &len);
+	if (!state)
+		return 0; /* fio's own load then fails, as before */
+	struct pc_fio_state st;
+	int rc = pc_fio_state_parse(state, len, &st);
+	free(state);
+	if (rc < 0)
+		return pc_fail(PC_ERR_RUN, "%s is not a state fio 3.33 saves (version 3): which of "
+			       "the job's writes had completed is not known", path);
+	return st.nofiles == 0 && st.numberio > 0;
+}
+
+/* Mid-run: which jobs that promised writes had ended before the trigger
+ * (res->jobs[].ended).  fio names a job's state by its place among the
+ * jobs (local-JOB-N-verify.state, N from 0). */
+static int ended_jobs(const struct pc_fio_case *fc, const uint64_t *promised,
+		      struct pc_fio_result *res)
+{
+	for (size_t i = 0; i < fc->njobs; i++) {
+		if (!promised[i])
+			continue;
+		char name[PATH_MAX], path[PATH_MAX];
+		snprintf(name, sizeof(name), "local-%s-%zu-verify.state", fc->jobs[i].name, i);
+		if (path_in(path, fc->casedir, name) < 0)
+			return -1;
+		int ended = pc_fio_ended_job(path);
+		if (ended < 0)
+			return -1;
+		res->jobs[i].ended = ended;
+	}
+	return 0;
 }
 
 /* The job file as the verify pass runs it (CASE/verify.fio): the checked
  * bytes, and at the end of each job's section pc_fio_verify_options. */
 static int write_verify_job(const struct pc_fio_case *fc, const uint64_t *promised,
-			    const char *path)
+			    const struct pc_fio_result *res, const char *path)
 {
 	char **lines = xcalloc(fc->njobs + 1, sizeof(*lines));
 	for (size_t i = 0; i < fc->njobs; i++)
-		lines[i] = pc_fio_verify_options(promised[i]);
+		lines[i] = pc_fio_verify_options(promised[i], res->jobs[i].ended);
 	size_t len = 0;
 	char *text = pc_fio_job_with_lines(fc->text, fc->text_len, fc->jobs, fc->njobs,
 					   (const char *const *)lines, &len);
@@ -706,7 +744,9 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 			     "cut: nothing was checked; %s", res->midrun ? "cut later (cut_at)"
 			     : "every write came after the job's last fsync and mode none syncs "
 			       "nothing after it (use a smaller fsync=N, end_fsync=1 or a mode)");
-	int status = rc < 0 ? -1 : write_verify_job(fc, promised, job);
+	if (rc == 0 && res->midrun)
+		rc = ended_jobs(fc, promised, res);
+	int status = rc < 0 ? -1 : write_verify_job(fc, promised, res, job);
 	if (status == 0)
 		status = run_verify(fc, job, json, err);
 	if (status < 0) {

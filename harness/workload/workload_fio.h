@@ -46,6 +46,10 @@ struct pc_fio_job_result {
 	uint64_t promised, tail;         /* see pc_fio_job_promise */
 	uint64_t read_back, lost;        /* the verify pass */
 	int verified;                    /* its verify pass ran */
+	/* Mid-run: the job had ended before the trigger (its saved state has
+	 * no files): every write it issued had completed, and its check reads
+	 * them all without the state (pc_fio_ended_job). */
+	int ended;
 };
 
 /* What one case's fio runs did (results.json "fio"). */
@@ -134,9 +138,21 @@ void pc_fio_unsynced_hint(const struct pc_fio_job *jobs, size_t njobs,
 
 /* The options added at the end of a job's section in the verify pass's
  * job file (verify.fio) for a job that promised PROMISED writes (malloc'd):
- * number_ios=PROMISED and iodepth=1, or, when it promised nothing,
+ * number_ios=PROMISED and iodepth=1, and verify_state_load=0 when ENDED
+ * (the job had ended before a mid-run cut), or, when it promised nothing,
  * number_ios=1 and verify=null (it checks nothing). */
-char *pc_fio_verify_options(uint64_t promised);
+char *pc_fio_verify_options(uint64_t promised, int ended);
+
+/* Mid-run: whether the job whose saved state is at PATH had ended before
+ * the trigger (1) or not (0, also when there is no such file).  fio 3.33
+ * saves every job's state at the trigger, a job that has ended included,
+ * but by then it has freed that job's files and the completions kept with
+ * them: the state of an ended job has no files and no completions, and
+ * its check stopped before the last iodepth blocks, which were never read
+ * (the last O_SYNC write of a job that ended before the cut, zeroed, passed).
+ * -1 (class RUN, message printed) when the file is not a state fio 3.33
+ * writes. */
+int pc_fio_ended_job(const char *path);
 
 /* Whether the verify pass of job JOB read back the blocks it was to check:
  * 0 when READ falls short of PROMISED by at most WINDOW (mid-run, fio stops

@@ -77,12 +77,74 @@ static void test_with_lines(void)
 	/* what each job gets: its promise, read back one block at a time (an
 	 * asynchronous engine's reads in flight made fio's saved state check
 	 * the wrong blocks), or nothing to check */
-	char *opts = pc_fio_verify_options(5);
+	char *opts = pc_fio_verify_options(5, 0);
 	CU_ASSERT_STRING_EQUAL(opts, "number_ios=5\niodepth=1\n");
 	free(opts);
-	opts = pc_fio_verify_options(0);
+	opts = pc_fio_verify_options(0, 0);
 	CU_ASSERT_STRING_EQUAL(opts, "number_ios=1\nverify=null\n");
 	free(opts);
+	/* a job that had ended before a mid-run cut: checked without the
+	 * state, which fio saved after freeing its files (no completions) */
+	opts = pc_fio_verify_options(256, 1);
+	CU_ASSERT_STRING_EQUAL(opts, "number_ios=256\niodepth=1\nverify_state_load=0\n");
+	free(opts);
+}
+
+/* A state fio 3.33 saved (--verify_state_save) at the trigger: HDR then
+ * the job's no_comps, depth, nofiles, numberio, little-endian. */
+static size_t make_state(unsigned char *b, uint64_t version, uint64_t comps, uint32_t depth,
+			 uint32_t files, uint64_t numberio)
+{
+	memset(b, 0, 256);
+	for (int i = 0; i < 8; i++) {
+		b[i] = (unsigned char)(version >> (8 * i));
+		b[24 + i] = (unsigned char)(comps >> (8 * i));
+		b[40 + i] = (unsigned char)(numberio >> (8 * i));
+	}
+	for (int i = 0; i < 4; i++) {
+		b[32 + i] = (unsigned char)(depth >> (8 * i));
+		b[36 + i] = (unsigned char)(files >> (8 * i));
+	}
+	return 256;
+}
+
+static void test_saved_state(void)
+{
+	unsigned char b[256];
+	struct pc_fio_state st;
+	size_t n = make_state(b, 3, 1, 1, 1, 270);
+	CU_ASSERT_EQUAL(pc_fio_state_parse(b, n, &st), 0);
+	CU_ASSERT_EQUAL(st.no_comps, 1);
+	CU_ASSERT_EQUAL(st.depth, 1);
+	CU_ASSERT_EQUAL(st.nofiles, 1);
+	CU_ASSERT_EQUAL(st.numberio, 270);
+	make_state(b, 0x100000003ULL, 0, 1, 0, 256);
+	CU_ASSERT_EQUAL(pc_fio_state_parse(b, n, &st), -1);
+	CU_ASSERT_EQUAL(pc_fio_state_parse(b, 40, &st), -1);
+
+	/* ended: no files left, writes issued; running: files; not started:
+	 * no writes */
+	char dir[] = "/tmp/pc-state-XXXXXX";
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/local-a-0-verify.state", dir);
+	CU_ASSERT_EQUAL(pc_fio_ended_job(path), 0); /* none: fio's load decides */
+	make_state(b, 3, 0, 1, 0, 256);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_ended_job(path), 1);
+	make_state(b, 3, 1, 1, 1, 270);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_ended_job(path), 0);
+	make_state(b, 3, 0, 1, 1, 0);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_ended_job(path), 0);
+	make_state(b, 2, 0, 1, 0, 256);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_fio_ended_job(path), -1);
+	pc_messages_quiet = 0;
+	unlink(path);
+	rmdir(dir);
 }
 
 /* A case that lost blocks: the verdict says when a job that lost some
@@ -878,6 +940,7 @@ void register_fio_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fio", NULL, NULL);
 	CU_add_test(s, "a good job file", test_good_job);
+	CU_add_test(s, "fio's saved state: jobs that had ended", test_saved_state);
 	CU_add_test(s, "job files under the input limits", test_job_file_inputs);
 	CU_add_test(s, "refused options name FILE:LINE", test_refused_options);
 	CU_add_test(s, "refused structure", test_refused_structure);
