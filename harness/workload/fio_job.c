@@ -725,9 +725,11 @@ static void job_syncs(struct pc_fio_job *j, const struct pc_fio_section *job,
 		j->syncs = PC_FIO_SYNC_EACH;
 		return;
 	}
+	/* With both, fio syncs at every multiple of each (fsync first, io_u.c
+	 * get_rw_ddir): at most the smaller count of writes go unsynced. */
 	unsigned long every = number(job, global, "fsync", 0);
 	unsigned long data = number(job, global, "fdatasync", 0);
-	if (data > every)
+	if (data && (!every || data < every))
 		every = data;
 	j->syncs = every ? PC_FIO_SYNC_EVERY : PC_FIO_SYNC_NEVER;
 	j->sync_every = every;

@@ -522,10 +522,12 @@ char *pc_fio_verify_options(uint64_t promised, int ended)
 
 int pc_fio_ended_job(const char *path)
 {
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return 0; /* fio's own load then fails, as before */
 	size_t len = 0;
 	char *state = pc_read_file(path, &len);
 	if (!state)
-		return 0; /* fio's own load then fails, as before */
+		return -1;
 	struct pc_fio_state st;
 	int rc = pc_fio_state_parse(state, len, &st);
 	free(state);

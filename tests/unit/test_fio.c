@@ -57,6 +57,18 @@ static void test_good_job(void)
 	pc_fio_syncs_describe(&jf.jobs[0], words, sizeof(words));
 	CU_ASSERT_STRING_EQUAL(words, "at its end only (end_fsync/fsync_on_close)");
 	pc_fio_job_free(&jf);
+	/* both: fio syncs at every multiple of each, so at most the smaller
+	 * count goes unsynced (the larger left synced writes unchecked) */
+	static const char *const both[] = { "fsync=2\nfdatasync=3\n", "fdatasync=2\nfsync=3\n",
+					     "fsync=0\nfdatasync=2\n", "fsync=2\nfdatasync=0\n" };
+	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[j]\nrw=write\nsize=1m\nverify=md5\n%s", both[i]);
+		CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "t.fio", &jf) == 0);
+		CU_ASSERT_EQUAL(jf.jobs[0].sync_every, 2);
+		CU_ASSERT_EQUAL(jf.jobs[0].unsynced, 2);
+		pc_fio_job_free(&jf);
+	}
 }
 
 /* The verify pass's job file: the checked bytes, and each job's lines at
