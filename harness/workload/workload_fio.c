@@ -537,15 +537,12 @@ int pc_fio_ended_job(const char *path)
 	return st.nofiles == 0 && st.numberio > 0;
 }
 
-/* Mid-run: which jobs that promised writes had ended before the trigger
+/* Mid-run: which jobs had ended before the trigger
  * (res->jobs[].ended).  fio names a job's state by its place among the
  * jobs (local-JOB-N-verify.state, N from 0). */
-static int ended_jobs(const struct pc_fio_case *fc, const uint64_t *promised,
-		      struct pc_fio_result *res)
+static int ended_jobs(const struct pc_fio_case *fc, struct pc_fio_result *res)
 {
 	for (size_t i = 0; i < fc->njobs; i++) {
-		if (!promised[i])
-			continue;
 		char name[PATH_MAX], path[PATH_MAX];
 		snprintf(name, sizeof(name), "local-%s-%zu-verify.state", fc->jobs[i].name, i);
 		if (path_in(path, fc->casedir, name) < 0)
@@ -659,7 +656,7 @@ int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, const struct 
 	 * be synced yet at a mid-run cut, nor at the end of a job that does
 	 * not sync then when no durability mode runs after it (fsync=3 and
 	 * 2048 writes: the last 2 were lost on ext4), and are not promised. */
-	int unsynced_end = midrun || (!mode_syncs && !j->sync_at_end);
+	int unsynced_end = midrun ? !(cut->ended && j->sync_at_end) : !mode_syncs && !j->sync_at_end;
 	if (unsynced_end && j->unsynced) {
 		*tail = j->unsynced < n ? j->unsynced : n;
 		n -= *tail;
@@ -675,7 +672,8 @@ static int promises(const struct pc_fio_case *fc, json_t *doc, struct pc_fio_res
 {
 	for (size_t i = 0; i < fc->njobs; i++) {
 		uint64_t tail;
-		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors };
+		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors,
+					  res->jobs[i].ended };
 		int any = pc_fio_job_promise(doc, &fc->jobs[i], &cut, &promised[i], &tail);
 		if (any < 0)
 			return -1;
@@ -739,15 +737,15 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 	if (!doc)
 		return -1;
 	uint64_t *promised = xcalloc(fc->njobs + 1, sizeof(*promised));
-	int rc = promises(fc, doc, res, promised);
+	int rc = res->midrun ? ended_jobs(fc, res) : 0;
+	if (rc == 0)
+		rc = promises(fc, doc, res, promised);
 	json_decref(doc);
 	if (rc == 0 && res->jobs_unchecked == fc->njobs)
 		rc = pc_fail(PC_ERR_RUN, "no fio job had a write complete (and synced) before the "
 			     "cut: nothing was checked; %s", res->midrun ? "cut later (cut_at)"
 			     : "every write came after the job's last fsync and mode none syncs "
 			       "nothing after it (use a smaller fsync=N, end_fsync=1 or a mode)");
-	if (rc == 0 && res->midrun)
-		rc = ended_jobs(fc, promised, res);
 	int status = rc < 0 ? -1 : write_verify_job(fc, promised, res, job);
 	if (status == 0)
 		status = run_verify(fc, job, json, err);

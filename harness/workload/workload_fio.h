@@ -104,7 +104,8 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 
 /* What fio's final write REPORT promises for job JOB: *PROMISED writes
  * to check, *TAIL of them left out (fsync=N: JOB->unsynced at most; after
- * a mid-run cut, or at the end when no durability mode ran after the job,
+ * a mid-run cut unless the job had ended before it with its own sync at
+ * the end, or at the end when no durability mode ran after the job,
  * MODE_SYNCS 0, and the job does not sync at its end).  1 when there is something to check; 0 when nothing was
  * promised, which only a mid-run cut allows (the job had no write
  * complete before it); -1 (class RUN, message printed) when the report
@@ -119,6 +120,9 @@ struct pc_fio_cut {
 	int midrun;      /* cut during the job */
 	int mode_syncs;  /* at the end: a durability mode ran after the job */
 	int errors;      /* cut = error: the writes after the cut failed */
+	/* Mid-run: the job had ended before the trigger (pc_fio_ended_job),
+	 * its end_fsync or fsync_on_close done: nothing of it is unsynced. */
+	int ended;
 };
 int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, const struct pc_fio_cut *cut,
 		       uint64_t *promised, uint64_t *tail);

@@ -776,7 +776,7 @@ static void promise_job(const char *text, const struct pc_fio_job *j, int midrun
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
 	uint64_t promised = 99, tail = 99;
-	struct pc_fio_cut cut = { midrun, mode_syncs, cut_errors };
+	struct pc_fio_cut cut = { midrun, mode_syncs, cut_errors, 0 };
 	int rc = pc_fio_job_promise(doc, j, &cut, &promised, &tail);
 	pc_messages_quiet = 0;
 	pc_capture_errors(NULL, 0);
@@ -850,6 +850,19 @@ static void test_promise(void)
 	every3.sync_at_end = 1;
 	promise_job(part, &every3, 0, 0, 0, 1, 256, 0, NULL);
 	promise_job(part, &every3, 1, 0, 0, 1, 253, 3, NULL);
+	/* mid-run, but the job had ended before the cut, its end_fsync done:
+	 * nothing of it is unsynced; without end_fsync its tail still is */
+	json_t *doc = json_loads(part, 0, NULL);
+	uint64_t promised = 0, tail = 0;
+	struct pc_fio_cut ended = { .midrun = 1, .ended = 1 };
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &every3, &ended, &promised, &tail), 1);
+	CU_ASSERT_EQUAL(promised, 256);
+	CU_ASSERT_EQUAL(tail, 0);
+	every3.sync_at_end = 0;
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &every3, &ended, &promised, &tail), 1);
+	CU_ASSERT_EQUAL(promised, 253);
+	CU_ASSERT_EQUAL(tail, 3);
+	json_decref(doc);
 	/* a job an error stopped (max_latency: ETIMEDOUT) is no job the check
 	 * can bound; with cut = error, EIO and EROFS are the cut's */
 	const char *failed = "{\"jobs\":[{\"jobname\":\"j\",\"error\":110,\"write\":"
