@@ -520,43 +520,46 @@ char *pc_fio_verify_options(uint64_t promised, int ended)
 			 ended ? "verify_state_load=0\n" : "");
 }
 
-int pc_fio_ended_job(const char *path)
+int pc_fio_job_state(const char *path, struct pc_fio_state *out, int *ended)
 {
+	*ended = 0;
 	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return 0; /* fio's own load then fails, as before */
 	size_t len = 0;
 	char *state = pc_read_file(path, &len);
 	if (!state)
 		return -1;
-	struct pc_fio_state st;
-	int rc = pc_fio_state_parse(state, len, &st);
+	int rc = pc_fio_state_parse(state, len, out);
 	free(state);
 	if (rc < 0)
 		return pc_fail(PC_ERR_RUN, "%s is not a state fio 3.33 saves (version 3): which of "
 			       "the job's writes had completed is not known", path);
-	return st.nofiles == 0 && st.numberio > 0;
+	*ended = out->nofiles == 0 && out->numberio > 0;
+	return 1;
 }
 
-/* Mid-run: which jobs had ended before the trigger
- * (res->jobs[].ended).  fio names a job's state by its place among the
- * jobs (local-JOB-N-verify.state, N from 0). */
-static int ended_jobs(const struct pc_fio_case *fc, struct pc_fio_result *res)
+/* Mid-run: what each job's saved state says (res->jobs[].ended, has_state,
+ * issued, files).  fio names a job's state by its place among the jobs
+ * (local-JOB-N-verify.state, N from 0). */
+static int job_states(const struct pc_fio_case *fc, struct pc_fio_result *res)
 {
 	for (size_t i = 0; i < fc->njobs; i++) {
 		char name[PATH_MAX], path[PATH_MAX];
 		snprintf(name, sizeof(name), "local-%s-%zu-verify.state", fc->jobs[i].name, i);
 		if (path_in(path, fc->casedir, name) < 0)
 			return -1;
-		int ended = pc_fio_ended_job(path);
-		if (ended < 0)
+		struct pc_fio_job_result *jr = &res->jobs[i];
+		struct pc_fio_state st;
+		int rc = pc_fio_job_state(path, &st, &jr->ended);
+		if (rc < 0)
 			return -1;
-		res->jobs[i].ended = ended;
+		jr->has_state = rc;
+		jr->issued = rc ? st.numberio : 0;
+		jr->files = rc ? st.nofiles : 0;
 	}
 	return 0;
 }
 
-/* The job file as the verify pass runs it (CASE/verify.fio): the checked
- * bytes, and at the end of each job's section pc_fio_verify_options. */
 static int write_verify_job(const struct pc_fio_case *fc, const uint64_t *promised,
 			    const struct pc_fio_result *res, const char *path)
 {
@@ -652,6 +655,13 @@ int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, const struct 
 			       (unsigned long long)st.write_bytes, (unsigned long long)st.write_ios,
 			       (unsigned long long)j->extent);
 	uint64_t n = st.write_ios;
+	if (midrun && cut->has_state) {
+		/* see struct pc_fio_cut: has_state */
+		if (n > cut->issued)
+			n = cut->issued;
+		if (cut->files > 1)
+			n = n > j->depth ? n - j->depth : 0;
+	}
 	/* fio counts a write complete before its fsync: the last ones may not
 	 * be synced yet at a mid-run cut, nor at the end of a job that does
 	 * not sync then when no durability mode runs after it (fsync=3 and
@@ -672,8 +682,9 @@ static int promises(const struct pc_fio_case *fc, json_t *doc, struct pc_fio_res
 {
 	for (size_t i = 0; i < fc->njobs; i++) {
 		uint64_t tail;
-		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors,
-					  res->jobs[i].ended };
+		const struct pc_fio_job_result *jr = &res->jobs[i];
+		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors, jr->ended,
+					  jr->has_state, jr->issued, jr->files };
 		int any = pc_fio_job_promise(doc, &fc->jobs[i], &cut, &promised[i], &tail);
 		if (any < 0)
 			return -1;
@@ -737,7 +748,7 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 	if (!doc)
 		return -1;
 	uint64_t *promised = xcalloc(fc->njobs + 1, sizeof(*promised));
-	int rc = res->midrun ? ended_jobs(fc, res) : 0;
+	int rc = res->midrun ? job_states(fc, res) : 0;
 	if (rc == 0)
 		rc = promises(fc, doc, res, promised);
 	json_decref(doc);
