@@ -112,7 +112,7 @@ static const char *const engines[] = {
  * checksum into every block. */
 static const char *const checksums[] = {
 	"md5", "crc64", "crc32c", "crc32c-intel", "crc32", "crc16", "crc7", "sha1",
-	"sha256", "sha512", "sha3-224", "sha3-256", "sha3-384", "sha3-512", "xxhash", NULL,
+	"sha256", "sha3-224", "sha3-256", "sha3-384", "sha3-512", "xxhash", NULL,
 };
 
 static int in_list(const char *const *list, const char *s)
@@ -146,6 +146,14 @@ static const char *check_verify(const char *v)
 {
 	if (in_list(checksums, v))
 		return NULL;
+	/* fio 3.33 (verify.c verify_io_u_sha512) has no sha512 final step and
+	 * compares the context's 128-byte buffer, raw data of the block's
+	 * first and last 128 bytes, instead of a digest: 32 bytes changed in
+	 * the middle of a 4 KiB block passed its verify. */
+	if (!strcmp(v, "sha512"))
+		return "fio 3.33's sha512 check compares 128 bytes of the block's data, not a "
+		       "digest of it (a block changed in its middle passes); use sha256, sha3-512, "
+		       "crc32c or another checksum";
 	if (!strcmp(v, "pattern"))
 		return "verify=pattern has no block header: a block written elsewhere or never "
 		       "written would pass; use a checksum such as crc32c";
@@ -725,9 +733,11 @@ static void job_syncs(struct pc_fio_job *j, const struct pc_fio_section *job,
 		j->syncs = PC_FIO_SYNC_EACH;
 		return;
 	}
+	/* With both, fio syncs at every multiple of each (fsync first, io_u.c
+	 * get_rw_ddir): at most the smaller count of writes go unsynced. */
 	unsigned long every = number(job, global, "fsync", 0);
 	unsigned long data = number(job, global, "fdatasync", 0);
-	if (data > every)
+	if (data && (!every || data < every))
 		every = data;
 	j->syncs = every ? PC_FIO_SYNC_EVERY : PC_FIO_SYNC_NEVER;
 	j->sync_every = every;
@@ -1154,6 +1164,110 @@ static int check_sync_files(struct parser *p, const struct pc_fio_job *j,
 			 "not be; give the job one file, or use sync=1", job->name, val(o), files);
 }
 
+/* ---- the verify header's room in a block --------------------------------- */
+
+/* Bytes of fio 3.33's block header (struct verify_header, 40) and the
+ * checksum after it (verify.h vhdr_*; verify.c __hdr_size). */
+static unsigned header_size(const char *verify)
+{
+	static const struct { const char *name; unsigned bytes; } sums[] = {
+		{ "md5", 16 }, { "crc64", 8 }, { "crc32c", 4 }, { "crc32c-intel", 4 },
+		{ "crc32", 4 }, { "crc16", 2 }, { "crc7", 1 }, { "sha1", 20 },
+		{ "sha256", 64 }, { "sha3-224", 28 }, { "sha3-256", 32 },
+		{ "sha3-384", 48 }, { "sha3-512", 64 }, { "xxhash", 4 },
+	};
+	for (size_t i = 0; i < sizeof(sums) / sizeof(sums[0]); i++)
+		if (!strcmp(sums[i].name, verify))
+			return 40 + sums[i].bytes;
+	return 0;
+}
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* The job's smallest and biggest write block (bs=N or bsrange=A-B, fio's 4k
+ * when unset): 0 when the job file does not give them as plain counts
+ * (bssplit, bs=4k,8k, kb_base), *WHY the option then. */
+static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why)
+{
+	*min = *max = 4096;
+	if ((*why = effective(job, global, "kb_base")) || (*why = effective(job, global, "bssplit")))
+		return 0;
+	const struct pc_fio_opt *o = effective(job, global, "bs|blocksize|bsrange|blocksize_range");
+	if (!o)
+		return 1;
+	*why = o;
+	const char *v = val(o);
+	if (strchr(v, ','))
+		return 0;
+	if (strcasecmp(o->key, "bsrange") && strcasecmp(o->key, "blocksize_range"))
+		return pc_fio_parse_size(v, min) == 0 && *min && (*max = *min);
+	const char *dash = strchr(v, '-');
+	if (!dash)
+		return 0;
+	char *low = xstrndup(v, (size_t)(dash - v));
+	int ok = pc_fio_parse_size(low, min) == 0 && pc_fio_parse_size(dash + 1, max) == 0 &&
+		 *min && *min <= *max;
+	free(low);
+	return ok;
+}
+
+/* fio's checksum must fit each verify interval: fio 3.33's own verify
+ * (do_verify=1, no cut at all) fails every block of a job whose header,
+ * moved by verify_offset, overlaps the header's place (sha256 with
+ * verify_offset=64 < 104 bytes) or the next interval (bs=4k, crc32c,
+ * verify_offset=4053 > 4096 - 44).  powercut would count each such block
+ * lost on a correct filesystem, so these are refused.  The
+ * interval is fio's (init.c fixup_options): verify_interval, else the
+ * smallest block when blocks vary, at most the smallest block, and the
+ * blocks' gcd when it does not divide both. */
+static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
+			     const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *verify = effective(job, global, "verify");
+	const struct pc_fio_opt *offset = effective(job, global, "verify_offset");
+	unsigned head = header_size(val(verify));
+	if (!head || !offset)
+		return 0;
+	const struct pc_fio_opt *named = offset;
+	uint64_t min, max, interval = 0;
+	const struct pc_fio_opt *why;
+	const struct pc_fio_opt *vi = effective(job, global, "verify_interval");
+	if (write_blocks(job, global, &min, &max, &why))
+		why = vi && pc_fio_parse_size(val(vi), &interval) < 0 ? vi : NULL;
+	if (why)
+		return job_error(p, named->line, named->key, "[%s]: '%s' refused: powercut checks "
+				 "that fio's %u-byte %s header fits each verify interval, and "
+				 "cannot tell the interval from line %u (%s=%s); give bs, bsrange and "
+				 "verify_interval as plain counts", job->name, val(named), head,
+				 val(verify), why->line, why->key, val(why));
+	if (max != min && !interval)
+		interval = min;
+	if (interval > min)
+		interval = min;
+	if (!interval || min % interval || max % interval)
+		interval = gcd(min, max);
+	uint64_t at = 0;
+	if (pc_fio_parse_size(val(offset), &at) < 0 || at < head || at > interval ||
+	    interval - at < head)
+		return job_error(p, offset->line, offset->key, "[%s]: '%s' refused: fio's %s header "
+				 "takes %u bytes, and moved by verify_offset it must stay within "
+				 "the verify interval (%llu bytes) without overlapping its own place "
+				 "(verify_offset %u to %llu); fio's own verify fails every block "
+				 "otherwise, which the check would count lost", job->name,
+				 val(offset), val(verify), head, (unsigned long long)interval, head,
+				 (unsigned long long)(interval >= 2 * head ? interval - head : 0));
+	return 0;
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	const struct pc_fio_section *global = NULL;
@@ -1182,7 +1296,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->name = xstrdup(s->name);
 		j->line = s->line;
 		job_syncs(j, s, global);
-		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0)
+		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0 ||
+		    check_verify_room(p, s, global) < 0)
 			return -1;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)

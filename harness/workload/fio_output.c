@@ -179,3 +179,30 @@ size_t pc_fio_verify_findings(const char *text, const char *dir, struct pc_verif
 	}
 	return added;
 }
+
+static uint64_t le64_at(const unsigned char *b)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static uint32_t le32_at(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+int pc_fio_state_parse(const void *state, size_t len, struct pc_fio_state *out)
+{
+	/* verify_state_hdr: version, size, crc (u64 each); then the job's
+	 * thread_io_list: no_comps (u64), depth, nofiles (u32), numberio (u64) */
+	const unsigned char *b = state;
+	if (len < 24 + 24 || le64_at(b) != 3)
+		return -1;
+	out->no_comps = le64_at(b + 24);
+	out->depth = le32_at(b + 32);
+	out->nofiles = le32_at(b + 36);
+	out->numberio = le64_at(b + 40);
+	return 0;
+}

@@ -42,4 +42,17 @@ int pc_fio_signal_line(const char *text, char *out, size_t len);
  * were added to VR. */
 size_t pc_fio_verify_findings(const char *text, const char *dir, struct pc_verify_result *vr);
 
+/* What fio's saved state (--verify_state_save: local-JOB-N-verify.state,
+ * struct verify_state_hdr and thread_io_list of fio 3.33, version 3,
+ * little-endian) says of a job at the trigger. */
+struct pc_fio_state {
+	uint64_t no_comps;  /* completions kept (the last iodepth per open file) */
+	uint32_t depth;     /* the job's iodepth */
+	uint32_t nofiles;   /* its files: 0 once it has ended (fio freed them) */
+	uint64_t numberio;  /* writes it had issued */
+};
+/* STATE's LEN bytes: 0, or -1 (no message) when it is not a version 3
+ * state of at least one job. */
+int pc_fio_state_parse(const void *state, size_t len, struct pc_fio_state *out);
+
 #endif

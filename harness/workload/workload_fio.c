@@ -483,7 +483,8 @@ static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
 		return pc_fail(PC_ERR_RUN, "fio verify of job %s failed with error %d (see %s)", job,
 			       st->error, errpath);
 	} else {
-		unsigned window = fc->cut_at.kind != PC_CUT_AT_END ? 2 * fc->jobs[index].depth : 0;
+		unsigned window = fc->cut_at.kind != PC_CUT_AT_END && !jr->ended
+					  ? 2 * fc->jobs[index].depth : 0;
 		if (pc_fio_verify_coverage(job, ios, st->read_ios, window) < 0)
 			return -1;
 		checked = st->read_ios < ios ? st->read_ios : ios;
@@ -511,21 +512,60 @@ static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
  * sync=1: 1, 4 and 7 blocks "lost" in 3 of 3 cuts on ext4).  One read at a
  * time keeps the place exact; the window stays the write pass's iodepth
  * (from the state). */
-char *pc_fio_verify_options(uint64_t promised)
+char *pc_fio_verify_options(uint64_t promised, int ended)
 {
 	if (!promised)
 		return xstrdup("number_ios=1\nverify=null\n");
-	return xasprintf("number_ios=%llu\niodepth=1\n", (unsigned long long)promised);
+	return xasprintf("number_ios=%llu\niodepth=1\n%s", (unsigned long long)promised,
+			 ended ? "verify_state_load=0\n" : "");
 }
 
-/* The job file as the verify pass runs it (CASE/verify.fio): the checked
- * bytes, and at the end of each job's section pc_fio_verify_options. */
+int pc_fio_job_state(const char *path, struct pc_fio_state *out, int *ended)
+{
+	*ended = 0;
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return 0; /* fio's own load then fails, as before */
+	size_t len = 0;
+	char *state = pc_read_file(path, &len);
+	if (!state)
+		return -1;
+	int rc = pc_fio_state_parse(state, len, out);
+	free(state);
+	if (rc < 0)
+		return pc_fail(PC_ERR_RUN, "%s is not a state fio 3.33 saves (version 3): which of "
+			       "the job's writes had completed is not known", path);
+	*ended = out->nofiles == 0 && out->numberio > 0;
+	return 1;
+}
+
+/* Mid-run: what each job's saved state says (res->jobs[].ended, has_state,
+ * issued, files).  fio names a job's state by its place among the jobs
+ * (local-JOB-N-verify.state, N from 0). */
+static int job_states(const struct pc_fio_case *fc, struct pc_fio_result *res)
+{
+	for (size_t i = 0; i < fc->njobs; i++) {
+		char name[PATH_MAX], path[PATH_MAX];
+		snprintf(name, sizeof(name), "local-%s-%zu-verify.state", fc->jobs[i].name, i);
+		if (path_in(path, fc->casedir, name) < 0)
+			return -1;
+		struct pc_fio_job_result *jr = &res->jobs[i];
+		struct pc_fio_state st;
+		int rc = pc_fio_job_state(path, &st, &jr->ended);
+		if (rc < 0)
+			return -1;
+		jr->has_state = rc;
+		jr->issued = rc ? st.numberio : 0;
+		jr->files = rc ? st.nofiles : 0;
+	}
+	return 0;
+}
+
 static int write_verify_job(const struct pc_fio_case *fc, const uint64_t *promised,
-			    const char *path)
+			    const struct pc_fio_result *res, const char *path)
 {
 	char **lines = xcalloc(fc->njobs + 1, sizeof(*lines));
 	for (size_t i = 0; i < fc->njobs; i++)
-		lines[i] = pc_fio_verify_options(promised[i]);
+		lines[i] = pc_fio_verify_options(promised[i], res->jobs[i].ended);
 	size_t len = 0;
 	char *text = pc_fio_job_with_lines(fc->text, fc->text_len, fc->jobs, fc->njobs,
 					   (const char *const *)lines, &len);
@@ -615,11 +655,18 @@ int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, const struct 
 			       (unsigned long long)st.write_bytes, (unsigned long long)st.write_ios,
 			       (unsigned long long)j->extent);
 	uint64_t n = st.write_ios;
+	if (midrun && cut->has_state) {
+		/* see struct pc_fio_cut: has_state */
+		if (n > cut->issued)
+			n = cut->issued;
+		if (cut->files > 1)
+			n = n > j->depth ? n - j->depth : 0;
+	}
 	/* fio counts a write complete before its fsync: the last ones may not
 	 * be synced yet at a mid-run cut, nor at the end of a job that does
 	 * not sync then when no durability mode runs after it (fsync=3 and
 	 * 2048 writes: the last 2 were lost on ext4), and are not promised. */
-	int unsynced_end = midrun || (!mode_syncs && !j->sync_at_end);
+	int unsynced_end = midrun ? !(cut->ended && j->sync_at_end) : !mode_syncs && !j->sync_at_end;
 	if (unsynced_end && j->unsynced) {
 		*tail = j->unsynced < n ? j->unsynced : n;
 		n -= *tail;
@@ -635,7 +682,9 @@ static int promises(const struct pc_fio_case *fc, json_t *doc, struct pc_fio_res
 {
 	for (size_t i = 0; i < fc->njobs; i++) {
 		uint64_t tail;
-		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors };
+		const struct pc_fio_job_result *jr = &res->jobs[i];
+		struct pc_fio_cut cut = { res->midrun, fc->mode_syncs, fc->cut_errors, jr->ended,
+					  jr->has_state, jr->issued, jr->files };
 		int any = pc_fio_job_promise(doc, &fc->jobs[i], &cut, &promised[i], &tail);
 		if (any < 0)
 			return -1;
@@ -699,14 +748,16 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 	if (!doc)
 		return -1;
 	uint64_t *promised = xcalloc(fc->njobs + 1, sizeof(*promised));
-	int rc = promises(fc, doc, res, promised);
+	int rc = res->midrun ? job_states(fc, res) : 0;
+	if (rc == 0)
+		rc = promises(fc, doc, res, promised);
 	json_decref(doc);
 	if (rc == 0 && res->jobs_unchecked == fc->njobs)
 		rc = pc_fail(PC_ERR_RUN, "no fio job had a write complete (and synced) before the "
 			     "cut: nothing was checked; %s", res->midrun ? "cut later (cut_at)"
 			     : "every write came after the job's last fsync and mode none syncs "
 			       "nothing after it (use a smaller fsync=N, end_fsync=1 or a mode)");
-	int status = rc < 0 ? -1 : write_verify_job(fc, promised, job);
+	int status = rc < 0 ? -1 : write_verify_job(fc, promised, res, job);
 	if (status == 0)
 		status = run_verify(fc, job, json, err);
 	if (status < 0) {

@@ -26,6 +26,7 @@
 #include "device/backend.h"
 #include "check/verify.h"
 #include "workload/fio_job.h"
+#include "workload/fio_output.h"
 
 enum pc_cut_at_kind { PC_CUT_AT_END, PC_CUT_AT_SECONDS, PC_CUT_AT_PERCENT };
 
@@ -46,6 +47,15 @@ struct pc_fio_job_result {
 	uint64_t promised, tail;         /* see pc_fio_job_promise */
 	uint64_t read_back, lost;        /* the verify pass */
 	int verified;                    /* its verify pass ran */
+	/* Mid-run: the job had ended before the trigger (its saved state has
+	 * no files): every write it issued had completed, and its check reads
+	 * them all without the state (pc_fio_job_state). */
+	int ended;
+	/* Mid-run, from its saved state: writes it had issued at the trigger
+	 * and its files (has_state 0 when fio saved none). */
+	int has_state;
+	uint64_t issued;
+	unsigned files;
 };
 
 /* What one case's fio runs did (results.json "fio"). */
@@ -100,7 +110,8 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 
 /* What fio's final write REPORT promises for job JOB: *PROMISED writes
  * to check, *TAIL of them left out (fsync=N: JOB->unsynced at most; after
- * a mid-run cut, or at the end when no durability mode ran after the job,
+ * a mid-run cut unless the job had ended before it with its own sync at
+ * the end, or at the end when no durability mode ran after the job,
  * MODE_SYNCS 0, and the job does not sync at its end).  1 when there is something to check; 0 when nothing was
  * promised, which only a mid-run cut allows (the job had no write
  * complete before it); -1 (class RUN, message printed) when the report
@@ -115,6 +126,20 @@ struct pc_fio_cut {
 	int midrun;      /* cut during the job */
 	int mode_syncs;  /* at the end: a durability mode ran after the job */
 	int errors;      /* cut = error: the writes after the cut failed */
+	/* Mid-run: the job had ended before the trigger (pc_fio_job_state),
+	 * its end_fsync or fsync_on_close done: nothing of it is unsynced. */
+	int ended;
+	/* Mid-run, from the job's saved state (has_state): the writes it had
+	 * issued at the trigger, the most it promised (fio's report counts
+	 * the writes after the trigger too, and its check read them: with
+	 * several files fio's state lists offset 0 of a file not yet written
+	 * as complete, and a write issued after the trigger to a new file
+	 * was checked and "lost"); with several FILES the last iodepth of
+	 * them are left out as well (one in flight at the trigger may be
+	 * the first of a file, at offset 0: the same). */
+	int has_state;
+	uint64_t issued;
+	unsigned files;
 };
 int pc_fio_job_promise(json_t *report, const struct pc_fio_job *job, const struct pc_fio_cut *cut,
 		       uint64_t *promised, uint64_t *tail);
@@ -134,9 +159,21 @@ void pc_fio_unsynced_hint(const struct pc_fio_job *jobs, size_t njobs,
 
 /* The options added at the end of a job's section in the verify pass's
  * job file (verify.fio) for a job that promised PROMISED writes (malloc'd):
- * number_ios=PROMISED and iodepth=1, or, when it promised nothing,
+ * number_ios=PROMISED and iodepth=1, and verify_state_load=0 when ENDED
+ * (the job had ended before a mid-run cut), or, when it promised nothing,
  * number_ios=1 and verify=null (it checks nothing). */
-char *pc_fio_verify_options(uint64_t promised);
+char *pc_fio_verify_options(uint64_t promised, int ended);
+
+/* Mid-run: the job's saved state at PATH into *OUT: 1, or 0 when there is
+ * no such file; *ENDED whether the job had ended before the trigger.  fio 3.33
+ * saves every job's state at the trigger, a job that has ended included,
+ * but by then it has freed that job's files and the completions kept with
+ * them: the state of an ended job has no files and no completions, and
+ * its check stopped before the last iodepth blocks, which were never read
+ * (the last O_SYNC write of a job that ended before the cut, zeroed, passed).
+ * -1 (class RUN, message printed) when the file is not a state fio 3.33
+ * writes. */
+int pc_fio_job_state(const char *path, struct pc_fio_state *out, int *ended);
 
 /* Whether the verify pass of job JOB read back the blocks it was to check:
  * 0 when READ falls short of PROMISED by at most WINDOW (mid-run, fio stops

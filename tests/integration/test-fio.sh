@@ -27,6 +27,11 @@ refuse do_verify=0
 refuse loops=3
 refuse filename=/etc/passwd
 refuse verify=null
+# fio 3.33's sha512 compares 128 bytes of data, no digest: a block changed
+# in its middle passed
+refuse verify=sha512
+# fio's own verify fails every block when the moved header overlaps itself
+refuse verify_offset=40
 # read as fio reads it: includes in any form, a line cut at '#', buffer files
 refuse include=/etc/evil.fio
 refuse 'mem=mmapshared:/tmp/buf'
@@ -180,6 +185,20 @@ t() { case_field "$TMP/out-two" t/ext4/none "$1"; }
 [ "$(t .lost)" -eq 1 ] || { head "$(t .case_dir)/findings.txt"; fail "two jobs: lost $(t .lost), expected the 1 damaged block"; }
 grep -qx 'fio-verify a.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
 	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block is not the finding"; }
+
+# ---- a job that had ended before a mid-run cut: fio saves its state at
+# the trigger after freeing its files, with no completions, and its check
+# stopped before its last block (zeroed, it passed): every block of it is
+# read back now, the last one the finding
+printf '[global]\nverify=crc32c\nsync=1\n[a]\nrw=write\nsize=1m\n[b]\nstonewall\nrw=write\nsize=4m\nrate=1m\n' > "$TMP/ended.fio"
+printf '[e]\nbackend = fuse\nworkload = fio ended.fio\nfs = ext4\ncut_at = 40%%\nexpect = intact\n' > "$TMP/ended.ini"
+rc=0
+POWERCUT_TEST_FIO_DAMAGE=a.0.0@1044480 pc_run "$TMP/ended.ini" -o "$TMP/out-ended" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+e() { case_field "$TMP/out-ended" e/ext4/none "$1"; }
+[ "$rc" -eq 1 ] || { cat "$TMP/stderr"; fail "ended job, last block damaged: exit $rc, expected 1"; }
+[ "$(e '.fio.jobs[0].read_back')" -eq 256 ] || fail "ended job: read back $(e '.fio.jobs[0].read_back') of 256"
+grep -qx 'fio-verify a.0.0@1044480: bad header (bad magic header 0, wanted acca)' "$(e .case_dir)/findings.txt" ||
+	{ cat "$(e .case_dir)/findings.txt"; fail "ended job: its damaged last block is not the finding"; }
 
 # ---- an asynchronous engine at iodepth 8, cut at the end: the verify pass
 # reads one block at a time (fio's saved state tells the blocks of the

@@ -57,6 +57,18 @@ static void test_good_job(void)
 	pc_fio_syncs_describe(&jf.jobs[0], words, sizeof(words));
 	CU_ASSERT_STRING_EQUAL(words, "at its end only (end_fsync/fsync_on_close)");
 	pc_fio_job_free(&jf);
+	/* both: fio syncs at every multiple of each, so at most the smaller
+	 * count goes unsynced (the larger left synced writes unchecked) */
+	static const char *const both[] = { "fsync=2\nfdatasync=3\n", "fdatasync=2\nfsync=3\n",
+					     "fsync=0\nfdatasync=2\n", "fsync=2\nfdatasync=0\n" };
+	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[j]\nrw=write\nsize=1m\nverify=md5\n%s", both[i]);
+		CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "t.fio", &jf) == 0);
+		CU_ASSERT_EQUAL(jf.jobs[0].sync_every, 2);
+		CU_ASSERT_EQUAL(jf.jobs[0].unsynced, 2);
+		pc_fio_job_free(&jf);
+	}
 }
 
 /* The verify pass's job file: the checked bytes, and each job's lines at
@@ -77,12 +89,80 @@ static void test_with_lines(void)
 	/* what each job gets: its promise, read back one block at a time (an
 	 * asynchronous engine's reads in flight made fio's saved state check
 	 * the wrong blocks), or nothing to check */
-	char *opts = pc_fio_verify_options(5);
+	char *opts = pc_fio_verify_options(5, 0);
 	CU_ASSERT_STRING_EQUAL(opts, "number_ios=5\niodepth=1\n");
 	free(opts);
-	opts = pc_fio_verify_options(0);
+	opts = pc_fio_verify_options(0, 0);
 	CU_ASSERT_STRING_EQUAL(opts, "number_ios=1\nverify=null\n");
 	free(opts);
+	/* a job that had ended before a mid-run cut: checked without the
+	 * state, which fio saved after freeing its files (no completions) */
+	opts = pc_fio_verify_options(256, 1);
+	CU_ASSERT_STRING_EQUAL(opts, "number_ios=256\niodepth=1\nverify_state_load=0\n");
+	free(opts);
+}
+
+/* A state fio 3.33 saved (--verify_state_save) at the trigger: HDR then
+ * the job's no_comps, depth, nofiles, numberio, little-endian. */
+static size_t make_state(unsigned char *b, uint64_t version, uint64_t comps, uint32_t depth,
+			 uint32_t files, uint64_t numberio)
+{
+	memset(b, 0, 256);
+	for (int i = 0; i < 8; i++) {
+		b[i] = (unsigned char)(version >> (8 * i));
+		b[24 + i] = (unsigned char)(comps >> (8 * i));
+		b[40 + i] = (unsigned char)(numberio >> (8 * i));
+	}
+	for (int i = 0; i < 4; i++) {
+		b[32 + i] = (unsigned char)(depth >> (8 * i));
+		b[36 + i] = (unsigned char)(files >> (8 * i));
+	}
+	return 256;
+}
+
+static void test_saved_state(void)
+{
+	unsigned char b[256];
+	struct pc_fio_state st;
+	size_t n = make_state(b, 3, 1, 1, 1, 270);
+	CU_ASSERT_EQUAL(pc_fio_state_parse(b, n, &st), 0);
+	CU_ASSERT_EQUAL(st.no_comps, 1);
+	CU_ASSERT_EQUAL(st.depth, 1);
+	CU_ASSERT_EQUAL(st.nofiles, 1);
+	CU_ASSERT_EQUAL(st.numberio, 270);
+	make_state(b, 0x100000003ULL, 0, 1, 0, 256);
+	CU_ASSERT_EQUAL(pc_fio_state_parse(b, n, &st), -1);
+	CU_ASSERT_EQUAL(pc_fio_state_parse(b, 40, &st), -1);
+
+	/* ended: no files left, writes issued; running: files; not started:
+	 * no writes */
+	char dir[] = "/tmp/pc-state-XXXXXX";
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/local-a-0-verify.state", dir);
+	int ended = -1;
+	CU_ASSERT_EQUAL(pc_fio_job_state(path, &st, &ended), 0); /* none: fio's load decides */
+	CU_ASSERT_EQUAL(ended, 0);
+	make_state(b, 3, 0, 1, 0, 256);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_job_state(path, &st, &ended), 1);
+	CU_ASSERT_EQUAL(ended, 1);
+	make_state(b, 3, 1, 1, 1, 270);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_job_state(path, &st, &ended), 1);
+	CU_ASSERT_EQUAL(ended, 0);
+	CU_ASSERT_EQUAL(st.numberio, 270);
+	make_state(b, 3, 0, 1, 1, 0);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	CU_ASSERT_EQUAL(pc_fio_job_state(path, &st, &ended), 1);
+	CU_ASSERT_EQUAL(ended, 0);
+	make_state(b, 2, 0, 1, 0, 256);
+	CU_ASSERT_EQUAL(pc_write_file(path, (char *)b, n, 0), 0);
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_fio_job_state(path, &st, &ended), -1);
+	pc_messages_quiet = 0;
+	unlink(path);
+	rmdir(dir);
 }
 
 /* A case that lost blocks: the verdict says when a job that lost some
@@ -217,6 +297,24 @@ static void test_refused_options(void)
 	refused(JOB "file_append=1\n", "file_append", NULL);
 	refused(JOB "Time_Based\n", "Time_Based", NULL);
 	refused("include other.fio\n" JOB, "j.fio:1: include", NULL);
+	/* fio 3.33's own verify fails every block of these: the header moved
+	 * by verify_offset over its own place (sha256: 104 bytes) or past the
+	 * interval (crc32c: 44 bytes), sha512 with under 128 bytes of data */
+	refused(JOB "bs=16k\nverify=sha256\nverify_offset=64\n", "j.fio:7: verify_offset",
+		"verify_offset 104 to 16280");
+	refused(JOB "verify_offset=4053\n", "j.fio:5: verify_offset", "44 to 4052");
+	refused("[global]\nverify_offset=981\n" JOB "verify_interval=1k\n",
+		"j.fio:2: verify_offset", "(1024 bytes)");
+	refused(JOB "bsrange=4k-12k\nverify_offset=4053\n", "j.fio:6: verify_offset", NULL);
+	refused(JOB "verify=crc7\nverify_offset=40\n", "j.fio:6: verify_offset", "41 to");
+	/* fio 3.33's sha512 compares 128 bytes of data, no digest: a block
+	 * changed in its middle passed */
+	refused(JOB "verify=sha512\n", "j.fio:5: verify", "not a digest");
+	/* the interval cannot be told: refused, naming the option that hides it */
+	refused(JOB "bssplit=4k/50:8k/50\nverify_offset=100\n", "j.fio:6: verify_offset",
+		"line 5 (bssplit");
+	refused(JOB "verify=md5\nbs=4k,8k\nverify_offset=100\n", "j.fio:7: verify_offset",
+		"line 6 (bs=4k,8k)");
 }
 
 static void test_refused_structure(void)
@@ -428,6 +526,11 @@ static void test_options_fine(void)
 		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
 		JOB "nrfiles=2\nfile_service_type=random:4\n", JOB "file_service_type=roundrobin\n",
 		JOB "nrfiles=2\nfile_service_type=sequential\n",
+		/* the verify header fits each interval */
+		JOB "verify_offset=4052\n", JOB "verify_offset=44\n",
+		JOB "verify_interval=1024\nverify_offset=980\n",
+		JOB "bs=16k\nverify=sha256\nverify_offset=104\n", JOB "bssplit=4k/50:8k/50\n",
+		JOB "verify=sha3-512\nbs=256\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
@@ -681,7 +784,7 @@ static void promise_job(const char *text, const struct pc_fio_job *j, int midrun
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
 	uint64_t promised = 99, tail = 99;
-	struct pc_fio_cut cut = { midrun, mode_syncs, cut_errors };
+	struct pc_fio_cut cut = { .midrun = midrun, .mode_syncs = mode_syncs, .errors = cut_errors };
 	int rc = pc_fio_job_promise(doc, j, &cut, &promised, &tail);
 	pc_messages_quiet = 0;
 	pc_capture_errors(NULL, 0);
@@ -755,6 +858,39 @@ static void test_promise(void)
 	every3.sync_at_end = 1;
 	promise_job(part, &every3, 0, 0, 0, 1, 256, 0, NULL);
 	promise_job(part, &every3, 1, 0, 0, 1, 253, 3, NULL);
+	/* mid-run, but the job had ended before the cut, its end_fsync done:
+	 * nothing of it is unsynced; without end_fsync its tail still is */
+	json_t *doc = json_loads(part, 0, NULL);
+	uint64_t promised = 0, tail = 0;
+	struct pc_fio_cut ended = { .midrun = 1, .ended = 1 };
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &every3, &ended, &promised, &tail), 1);
+	CU_ASSERT_EQUAL(promised, 256);
+	CU_ASSERT_EQUAL(tail, 0);
+	every3.sync_at_end = 0;
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &every3, &ended, &promised, &tail), 1);
+	CU_ASSERT_EQUAL(promised, 253);
+	CU_ASSERT_EQUAL(tail, 3);
+	/* mid-run, from the saved state: no more than the writes issued at
+	 * the trigger (the report counts later ones too), and with several
+	 * files the last iodepth of them left out (fio's state lists offset
+	 * 0 of a file not yet written as complete: j.0.37@0, issued after the
+	 * trigger, was checked and "lost" on a correct ext4) */
+	struct pc_fio_job plain1 = { .name = "j", .depth = 1 };
+	struct pc_fio_cut state = { .midrun = 1, .has_state = 1, .issued = 250, .files = 1 };
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &plain1, &state, &promised, &tail), 1);
+	CU_ASSERT_EQUAL(promised, 250);
+	state.files = 64;
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &plain1, &state, &promised, &tail), 1);
+	CU_ASSERT_EQUAL(promised, 249);
+	state.issued = 300;
+	state.files = 1;
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &plain1, &state, &promised, &tail), 1);
+	CU_ASSERT_EQUAL(promised, 256);
+	state.issued = 1;
+	state.files = 2;
+	CU_ASSERT_EQUAL(pc_fio_job_promise(doc, &plain1, &state, &promised, &tail), 0);
+	CU_ASSERT_EQUAL(promised, 0);
+	json_decref(doc);
 	/* a job an error stopped (max_latency: ETIMEDOUT) is no job the check
 	 * can bound; with cut = error, EIO and EROFS are the cut's */
 	const char *failed = "{\"jobs\":[{\"jobname\":\"j\",\"error\":110,\"write\":"
@@ -857,6 +993,7 @@ void register_fio_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fio", NULL, NULL);
 	CU_add_test(s, "a good job file", test_good_job);
+	CU_add_test(s, "fio's saved state: jobs that had ended", test_saved_state);
 	CU_add_test(s, "job files under the input limits", test_job_file_inputs);
 	CU_add_test(s, "refused options name FILE:LINE", test_refused_options);
 	CU_add_test(s, "refused structure", test_refused_structure);
