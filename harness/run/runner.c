@@ -410,6 +410,8 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 	r->fsck = PC_FSCK_SKIPPED;
 	pc_capture_errors(r->reason, sizeof(r->reason));
 	pc_last_errclass = PC_ERR_NONE;
+	pc_tool_timeout = o->tool_timeout >= 0 ? (unsigned)o->tool_timeout
+			: c->settings ? c->settings->tool_timeout : PC_TOOL_TIMEOUT_DEFAULT;
 
 	double t0 = pc_now();
 	int rc = phase_prepare(&x, index);
