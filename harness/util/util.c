@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -439,6 +440,7 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		}
 		return pc_fail_errno(PC_ERR_RUN, e, "pipe for %s", argv[0]);
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -451,6 +453,13 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		return pc_fail_errno(PC_ERR_RUN, e, "fork for %s", argv[0]);
 	}
 	if (pid == 0) {
+		/* The tool dies with us: a SIGKILLed run must not leave mkfs or
+		 * fsck running on its device, holding the loop device that
+		 * cleanup detaches (for an isolated tool this is the stand-in,
+		 * whose death kills the namespace). */
+		int dies = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0;
+		if (getppid() != parent)
+			_exit(127); /* we are gone already: nobody reads the tool */
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
@@ -461,7 +470,11 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		signal(SIGPIPE, SIG_DFL);
 		struct exec_failure f = { 0 };
 		const char *what = NULL;
-		int r = setup ? setup(arg, &what) : 0;
+		int r = dies;
+		if (r < 0)
+			what = "follow the parent's death";
+		else if (setup)
+			r = setup(arg, &what);
 		if (r < 0) {
 			f.setup = 1;
 			f.err = -r;
