@@ -489,6 +489,7 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	 * folder is removed on the way out. */
 	install_signals();
 	char runwork[PATH_MAX];
+	pc_state_warn_stale();
 	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
 		return pc_exit_for_error(PC_EXIT_ENV);
 	pc_progress_init();

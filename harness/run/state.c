@@ -1013,3 +1013,38 @@ int pc_state_cleanup(int verbose)
 	closedir(d);
 	return sweep_backends(verbose, count, rc);
 }
+
+int pc_state_warn_stale(void)
+{
+	DIR *d = opendir(state_dir);
+	if (!d)
+		return 0;
+	int n = 0;
+	char first[PATH_MAX] = "";
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		pid_t pid = registration_pid(de->d_name);
+		if (!pid)
+			continue;
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
+		struct registration r;
+		int quiet = pc_messages_quiet;
+		pc_messages_quiet = 1; /* a registration that vanished: not ours to report */
+		int bad = read_registration(path, &r) < 0;
+		pc_messages_quiet = quiet;
+		if (bad || registration_alive(pid, &r))
+			continue;
+		if (!n++)
+			snprintf(first, sizeof(first), "%s", r.workdir);
+	}
+	closedir(d);
+	if (n) {
+		char *shown = pc_esc_text(first);
+		pc_warn("%d run(s) killed earlier left mounts, loop devices or work folders "
+			"behind (%s%s): 'sudo powercut cleanup' removes them", n, shown,
+			n > 1 ? ", ..." : "");
+		free(shown);
+	}
+	return n;
+}

@@ -560,6 +560,29 @@ static void test_cleanup_held_loop(void)
 	free(tmp);
 }
 
+/* A run starting while a dead run's registration is there says so (what
+ * that run left holds loop devices and room until cleanup); a live run's
+ * registration is not stale. */
+static void test_warn_stale(void)
+{
+	char *tmp = unit_tmpdir();
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 0);
+	char reg[256];
+	char *wd = fake_dead_run(tmp, reg, sizeof(reg));
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 1);
+	pc_messages_quiet = 0;
+	CU_ASSERT(pc_state_cleanup(0) >= 2);
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 0);
+	char live[PATH_MAX];
+	CU_ASSERT_FATAL(pc_state_begin(tmp, live, sizeof(live)) == 0);
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 0);
+	pc_state_end(live);
+	free(wd);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 void register_state_tests(void)
 {
 	CU_pSuite s = CU_add_suite("state", state_suite_init, state_suite_clean);
@@ -576,4 +599,5 @@ void register_state_tests(void)
 	CU_add_test(s, "teardown spares a reused pid", test_teardown_spares_reused_pid);
 	CU_add_test(s, "teardown of a loop stack", test_teardown_loop_stack);
 	CU_add_test(s, "cleanup of a loop device held open", test_cleanup_held_loop);
+	CU_add_test(s, "a dead run's registration is reported", test_warn_stale);
 }
