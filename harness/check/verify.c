@@ -873,7 +873,10 @@ static void check_one(struct pipeline *p, struct vctx *v, size_t i)
  * with the lock held. */
 static size_t take_entries(struct pipeline *p, size_t *count)
 {
-	while (p->next < p->n && p->next >= p->merged + WINDOW && !pc_interrupted) {
+	/* stopped: the merge ended early (an entry the machine could not
+	 * check): the window will not move again. */
+	while (p->next < p->n && p->next >= p->merged + WINDOW && !pc_interrupted &&
+	       !p->stopped) {
 		p->idle++;
 		pthread_cond_wait(&p->slot_free, &p->mu);
 		p->idle--;

@@ -1,5 +1,6 @@
 /* cmd_run.c - `powercut run SCENARIO [-o DIR] [--keep] [--filter PATTERN]
  * [--shard K/N] [--list]`. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,9 @@ static void run_usage(FILE *f)
 		"      --retries N      run a failing case again up to N times (overrides the\n"
 		"                       scenario's retries); fail-then-pass is 'flaky'\n"
 		"      --flaky-ok       flaky cases do not fail the run (exit 0)\n"
+		"      --tool-timeout S kill mkfs, fsck or an fio pass still running after S\n"
+		"                       seconds (overrides the scenario's tool_timeout, default\n"
+		"                       1800; 0: no limit); its case is an error (exit 3)\n"
 		"  -h, --help           this help\n\n"
 		"Output: DIR/results.json, DIR/junit.xml, DIR/summary.md (the table is\n"
 		"also printed), DIR/cases/CASE/{manifest.txt,findings.txt,fsck.log,kernel.log}\n"
@@ -71,6 +75,23 @@ static int set_retries(const struct cmd_line *cl, const char *arg, void *dest)
 	return pc_parse_retries(arg, dest) < 0 ? PC_EXIT_USAGE : PC_EXIT_OK;
 }
 
+/* --tool-timeout SECONDS (the scenario's tool_timeout overridden): the
+ * range of the scenario key. */
+static int set_tool_timeout(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	(void)cl;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || errno || v > PC_MAX_TOOL_TIMEOUT) {
+		pc_fail(PC_ERR_INPUT, "--tool-timeout '%s': expected seconds, 0 (no limit) to %d",
+			arg, PC_MAX_TOOL_TIMEOUT);
+		return PC_EXIT_USAGE;
+	}
+	*(long *)dest = (long)v;
+	return PC_EXIT_OK;
+}
+
 /* Known-failures entries that match no case of the whole scenario (before
  * --filter and --shard, which leave cases out on purpose). */
 static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_known *known,
@@ -89,7 +110,8 @@ static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_k
 
 int cmd_run(int argc, char **argv)
 {
-	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1 };
+	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1,
+				  .tool_timeout = -1 };
 	const char *filter = NULL, *shard = NULL;
 	struct pc_known known = { 0 };
 	int list = 0;
@@ -104,6 +126,7 @@ int cmd_run(int argc, char **argv)
 		CMD_OPT_KNOWN(&known),
 		{ "retries", 0, required_argument, &o.retries, set_retries },
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
+		{ "tool-timeout", 0, required_argument, &o.tool_timeout, set_tool_timeout },
 		CMD_OPT_END,
 	};
 	const struct cmd_line cl = { "run", run_usage, opts, 1, 1, "expected one SCENARIO file" };

@@ -612,7 +612,7 @@ static int copy_member(struct archive *a, const char *file, struct wanted *w)
 {
 	int fd = open(w->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", w->out);
+		return pc_fail_errno(PC_ERR_ENV, errno, "create %s", w->out);
 	struct hasher h;
 	img_hasher_init(&h, PC_SHA256);
 	char *buf = xmalloc(IMG_IO_CHUNK);
@@ -635,7 +635,9 @@ static int copy_member(struct archive *a, const char *file, struct wanted *w)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", w->out);
+				/* ENOSPC, EIO of the temporary folder: the
+				 * machine's, not the image's (exit 3) */
+				rc = pc_fail_errno(PC_ERR_ENV, errno, "write %s", w->out);
 				break;
 			}
 			off += n;
@@ -647,7 +649,7 @@ static int copy_member(struct archive *a, const char *file, struct wanted *w)
 	free(buf);
 	w->digest = img_hasher_final(&h);
 	if (close(fd) < 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", w->out);
+		rc = pc_fail_errno(PC_ERR_ENV, errno, "close %s", w->out);
 	return rc;
 }
 

@@ -441,7 +441,9 @@ const char *img_tmpdir(struct pc_image *img, const char *tmpbase)
 	}
 	char *t = xasprintf("%s/powercut-image.XXXXXX", tmpbase);
 	if (!mkdtemp(t)) {
-		pc_fail_errno(PC_ERR_RUN, errno, "create a temporary folder in %s", tmpbase);
+		/* read-only, full, missing: the machine's, not the image's */
+		pc_fail_errno(PC_ERR_ENV, errno, "create a temporary folder in %s (TMPDIR)",
+			      tmpbase);
 		free(t);
 		return NULL;
 	}

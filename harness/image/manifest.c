@@ -549,7 +549,8 @@ static void format_entry(struct pc_strbuf *l, const struct pc_entry *e, uint64_t
  * sha256 of everything before it.  CHECK_LIMIT: refuse (class INPUT) an
  * entry whose line would be longer than a reader accepts, so that powercut
  * never writes a manifest it cannot read back. */
-static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
+/* NAME: what F writes to, for the message of a failed write. */
+static int write_text(struct pc_manifest *m, FILE *f, int check_limit, const char *name)
 {
 	size_t n;
 	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
@@ -590,7 +591,8 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit)
 		return -1;
 	fprintf(f, MANIFEST_TRAILER " entries=%zu sha256=%s\n", n, hex);
 	if (fflush(f) != 0 || ferror(f))
-		return pc_fail_errno(PC_ERR_RUN, errno, "writing manifest");
+		return pc_fail_errno(PC_ERR_RUN, errno, "writing manifest%s%s", *name ? " " : "",
+				     name);
 	return 0;
 }
 
@@ -649,7 +651,13 @@ int pc_manifest_take_digests(struct pc_manifest *m, struct pc_manifest *known, c
 
 int pc_manifest_write(struct pc_manifest *m, FILE *f)
 {
-	return write_text(m, f, 1);
+	return write_text(m, f, 1, f == stdout ? "(standard output)" : "");
+}
+
+/* As pc_manifest_write, the message naming PATH. */
+static int write_named(struct pc_manifest *m, FILE *f, const char *path)
+{
+	return write_text(m, f, 1, path);
 }
 
 int pc_manifest_save(struct pc_manifest *m, const char *path)
@@ -657,7 +665,7 @@ int pc_manifest_save(struct pc_manifest *m, const char *path)
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return pc_fail_errno(PC_ERR_RUN, errno, "cannot create manifest %s", path);
-	int rc = pc_manifest_write(m, f);
+	int rc = write_named(m, f, path);
 	if (fclose(f) != 0 && rc == 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "writing manifest %s", path);
 	if (rc < 0)
@@ -670,7 +678,7 @@ void pc_manifest_digest(struct pc_manifest *m, unsigned char out[32])
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	if (!f || write_text(m, f, 0) < 0 || fclose(f) != 0) {
+	if (!f || write_text(m, f, 0, "") < 0 || fclose(f) != 0) {
 		/* Only memory exhaustion gets here; a wrong digest would be a
 		 * silent lie, so stop. */
 		fprintf(stderr, "powercut: cannot compute the manifest digest\n");

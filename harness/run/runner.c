@@ -444,6 +444,8 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 	r->fsck = PC_FSCK_SKIPPED;
 	pc_capture_errors(r->reason, sizeof(r->reason));
 	pc_last_errclass = PC_ERR_NONE;
+	pc_tool_timeout = o->tool_timeout >= 0 ? (unsigned)o->tool_timeout
+			: c->settings ? c->settings->tool_timeout : PC_TOOL_TIMEOUT_DEFAULT;
 
 	double t0 = pc_now();
 	int rc = phase_prepare(&x, index);
@@ -521,6 +523,7 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	 * folder is removed on the way out. */
 	install_signals();
 	char runwork[PATH_MAX];
+	pc_state_warn_stale();
 	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
 		return pc_exit_for_error(PC_EXIT_ENV);
 	pc_progress_init();

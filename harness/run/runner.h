@@ -16,6 +16,7 @@ struct pc_run_opts {
 	const struct pc_known_files *scenario_known; /* the scenario's `known` files, read */
 	int retries;            /* --retries N; -1: the scenario's */
 	int flaky_ok;           /* --flaky-ok: flaky cases do not fail the run */
+	long tool_timeout;      /* --tool-timeout SECONDS; -1: the scenario's */
 };
 
 /* SIGINT/SIGTERM/SIGHUP set pc_interrupted (util.h); the runner stops at

@@ -66,6 +66,7 @@ struct pc_settings {
 	char *cut_at;               /* "end", "Ns", "P%" (pc_cut_at_parse) */
 	unsigned expect_all;        /* 0: not set, else 1 + enum pc_expect */
 	unsigned probe;             /* 0 no, 1 yes */
+	unsigned tool_timeout;      /* seconds an external tool may run; 0: no limit */
 };
 
 struct pc_case {

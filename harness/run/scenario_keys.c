@@ -118,6 +118,9 @@ static char *resolve_known(const char *dir, const char *word, char *why, size_t 
 /* ---- the table -------------------------------------------------------- */
 
 #define FIELD(f) offsetof(struct pc_settings, f)
+/* A number macro as the text of a default. */
+#define TEXT_OF_(x) #x
+#define TEXT_OF(x) TEXT_OF_(x)
 
 static const struct pc_key keys[] = {
 	{ .name = "image", .type = PC_KEY_PATHS, .offset = FIELD(images),
@@ -224,6 +227,11 @@ static const struct pc_key keys[] = {
 	  .def = "no",
 	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Measure the device first with a short fio job (results.json device)" },
+	{ .name = "tool_timeout", .type = PC_KEY_COUNT, .offset = FIELD(tool_timeout),
+	  .min = 0, .max = PC_MAX_TOOL_TIMEOUT, .def = TEXT_OF(PC_TOOL_TIMEOUT_DEFAULT),
+	  .help = "Seconds one run of an external tool (mkfs, fsck, fio's write or verify "
+		  "pass) may take; one still running is killed and its case is an error "
+		  "(exit 3); 0: no limit (run --tool-timeout overrides)" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -459,6 +459,55 @@ static int detach_loops_below(const char *dir, int verbose, int *count)
 	return rc;
 }
 
+/* The first loop device still backed below DIR into NAME (empty: none);
+ * -1 when /sys/block cannot be read. */
+static int first_loop_below(const char *dir, char *name, size_t namelen, char *backing,
+			    size_t blen)
+{
+	name[0] = '\0';
+	DIR *d = opendir("/sys/block");
+	if (!d)
+		return -1;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "loop", 4) || !isdigit((unsigned char)de->d_name[4]))
+			continue;
+		if (pc_loop_backing_file(de->d_name, backing, blen) < 0)
+			continue;
+		char *del = strstr(backing, " (deleted)");
+		if (del && del[10] == '\0')
+			*del = '\0';
+		if (backing[0] && path_below(backing, dir)) {
+			snprintf(name, namelen, "%s", de->d_name);
+			break;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+/* After the teardown: a loop device detached while another process held
+ * it open is only marked autoclear, and stays until that process closes
+ * it (a tool of the dead run, still running or stuck in the kernel).
+ * Wait a little for the kernel, then fail naming it: cleanup must not say
+ * it is done while the device is still there. */
+static int loops_gone_below(const char *dir)
+{
+	char name[NAME_MAX + 1], backing[PATH_MAX];
+	for (int waited = 0;; waited += 10) {
+		if (first_loop_below(dir, name, sizeof(name), backing, sizeof(backing)) < 0)
+			return pc_fail_errno(PC_ERR_ENV, errno, "open /sys/block");
+		if (!name[0])
+			return 0;
+		if (waited >= LOOP_SETTLE_MS)
+			break;
+		usleep(10000);
+	}
+	return pc_fail(PC_ERR_RUN, "/dev/%s (backed by %s) is still attached: a process holds it "
+		       "open (a tool of the dead run, still running or stuck in the kernel?); it "
+		       "goes when that process ends: run cleanup again then", name, backing);
+}
+
 /* ---- recorded processes ---- */
 
 /* Wait up to MS for the process to end: on its pidfd, or (PFD < 0) by
@@ -625,6 +674,8 @@ int pc_state_teardown_dir(const char *dir, int verbose)
 		else
 			count += n;
 	}
+	if (rc == 0 && loops_gone_below(real) < 0)
+		rc = -1;
 	return rc < 0 ? -1 : count;
 }
 
@@ -961,4 +1012,39 @@ int pc_state_cleanup(int verbose)
 	}
 	closedir(d);
 	return sweep_backends(verbose, count, rc);
+}
+
+int pc_state_warn_stale(void)
+{
+	DIR *d = opendir(state_dir);
+	if (!d)
+		return 0;
+	int n = 0;
+	char first[PATH_MAX] = "";
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		pid_t pid = registration_pid(de->d_name);
+		if (!pid)
+			continue;
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
+		struct registration r;
+		int quiet = pc_messages_quiet;
+		pc_messages_quiet = 1; /* a registration that vanished: not ours to report */
+		int bad = read_registration(path, &r) < 0;
+		pc_messages_quiet = quiet;
+		if (bad || registration_alive(pid, &r))
+			continue;
+		if (!n++)
+			snprintf(first, sizeof(first), "%s", r.workdir);
+	}
+	closedir(d);
+	if (n) {
+		char *shown = pc_esc_text(first);
+		pc_warn("%d run(s) killed earlier left mounts, loop devices or work folders "
+			"behind (%s%s): 'sudo powercut cleanup' removes them", n, shown,
+			n > 1 ? ", ..." : "");
+		free(shown);
+	}
+	return n;
 }

@@ -34,6 +34,10 @@ void pc_state_use_dir(const char *dir);
 /* Undo everything registered by dead runs.  Returns the number of objects
  * removed, -1 on error.  verbose: say what is removed. */
 int pc_state_cleanup(int verbose);
+/* Warn once (no error) when registrations of dead runs are there: what a
+ * SIGKILLed run left holds loop devices and room until `powercut cleanup`.
+ * How many. */
+int pc_state_warn_stale(void);
 /* Unmount everything mounted at or below DIR (deepest first, lazily if
  * busy), detach loop devices backed below DIR, kill recorded pids. */
 int pc_state_teardown_dir(const char *dir, int verbose);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 
 enum pc_errclass pc_last_errclass = PC_ERR_NONE;
 volatile sig_atomic_t pc_interrupted;
+unsigned pc_tool_timeout = PC_TOOL_TIMEOUT_DEFAULT;
 void (*pc_before_message)(void);
 int pc_messages_quiet;
 
@@ -275,26 +277,71 @@ int pc_have_program(const char *prog)
  * just before a blocking call would otherwise not end it. */
 #define RUN_POLL_MS 100
 
-/* A signal stopped the run (pc_interrupted, set by the runner's handlers):
- * the tool PID is killed, once, so that a hung or slow mkfs or fsck does
- * not keep the run from its teardown (SIGTERM from `timeout` or systemd
- * reaches powercut alone, not its process group).  PID is our child: for
- * an isolated tool, the stand-in whose death kills the namespace. */
-static void kill_if_interrupted(pid_t pid, int *killed)
+double pc_tool_deadline(void)
 {
-	if (pc_interrupted && !*killed) {
-		kill(pid, SIGKILL);
-		*killed = 1;
-	}
+	return pc_tool_timeout ? pc_now() + pc_tool_timeout : 0;
+}
+
+int pc_tool_deadline_passed(double deadline)
+{
+	return deadline > 0 && pc_now() >= deadline;
+}
+
+int pc_tool_timed_out(const char *tool)
+{
+	return pc_fail(PC_ERR_ENV, "%s did not end within %u s (tool_timeout): killed; hung, or "
+		       "only slow? a slow machine or a large device may need a larger tool_timeout "
+		       "(scenario key, or run --tool-timeout SECONDS)", tool, pc_tool_timeout);
+}
+
+/* How long a killed tool has to be gone: past it, it is stuck in the
+ * kernel (a write to a device that never completes), and waiting longer
+ * would hang the run as the tool did. */
+#define KILLED_GRACE_S 30.0
+
+/* A wait for a tool: when it is due (deadline, 0 for none) and whether it
+ * was killed, for a stop (1) or for running past the deadline (2). */
+struct tool_wait {
+	double deadline;
+	double killed_at;
+	int killed;
+};
+
+/* A signal stopped the run (pc_interrupted, set by the runner's handlers)
+ * or the tool ran past its deadline: the tool PID is killed, once, so that
+ * a hung or slow mkfs or fsck does not keep the run from its teardown
+ * (SIGTERM from `timeout` or systemd reaches powercut alone, not its
+ * process group; a tool that hangs with no signal sent would hang the run
+ * for ever).  PID is our child: for an isolated tool, the stand-in whose
+ * death kills the namespace. */
+static void kill_if_due(pid_t pid, struct tool_wait *tw)
+{
+	if (tw->killed)
+		return;
+	if (pc_interrupted)
+		tw->killed = 1;
+	else if (pc_tool_deadline_passed(tw->deadline))
+		tw->killed = 2;
+	else
+		return;
+	kill(pid, SIGKILL);
+	tw->killed_at = pc_now();
+}
+
+static int grace_over(const struct tool_wait *tw)
+{
+	return tw->killed && pc_now() - tw->killed_at >= KILLED_GRACE_S;
 }
 
 /* Read the child's output until EOF, keeping at most RUN_OUTPUT_MAX bytes. */
-static char *drain(int fd, pid_t pid, int *killed)
+static char *drain(int fd, pid_t pid, struct tool_wait *tw)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = xmalloc(cap);
 	for (;;) {
-		kill_if_interrupted(pid, killed);
+		kill_if_due(pid, tw);
+		if (grace_over(tw))
+			break; /* something it started still holds the pipe */
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, RUN_POLL_MS) <= 0)
 			continue; /* EINTR or timeout: look at pc_interrupted again */
@@ -318,16 +365,21 @@ static char *drain(int fd, pid_t pid, int *killed)
 	return buf;
 }
 
-/* Wait for PID; a signal to the run kills it (kill_if_interrupted). */
-static int wait_tool(pid_t pid, int *ws, int *killed)
+/* Wait for PID, killing it when due (kill_if_due).  0; -1 with errno from
+ * waitpid, or ETIME when it is still there KILLED_GRACE_S after SIGKILL. */
+static int wait_tool(pid_t pid, int *ws, struct tool_wait *tw)
 {
 	for (;;) {
-		kill_if_interrupted(pid, killed);
-		pid_t r = waitpid(pid, ws, *killed ? 0 : WNOHANG);
+		kill_if_due(pid, tw);
+		pid_t r = waitpid(pid, ws, WNOHANG);
 		if (r == pid)
 			return 0;
 		if (r < 0 && errno != EINTR)
 			return -1;
+		if (r == 0 && grace_over(tw)) {
+			errno = ETIME;
+			return -1;
+		}
 		if (r == 0) {
 			struct timespec ts = { 0, RUN_POLL_MS * 1000000L };
 			nanosleep(&ts, NULL);
@@ -347,6 +399,26 @@ struct exec_failure {
 	int err;
 	char what[96];
 };
+
+/* The child's report on FD: sizeof(*f) bytes when exec or the setup
+ * failed, 0 at EOF (the tool was exec'd and, when isolated, the stand-in
+ * holding the pipe has ended).  Polled, as drain() does: without output
+ * captured this is where the tool's run is waited for. */
+static ssize_t read_exec_failure(int fd, pid_t pid, struct tool_wait *tw, struct exec_failure *f)
+{
+	for (;;) {
+		kill_if_due(pid, tw);
+		if (grace_over(tw))
+			return 0;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, RUN_POLL_MS) <= 0)
+			continue;
+		ssize_t n = read(fd, f, sizeof(*f));
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n;
+	}
+}
 
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status)
@@ -368,6 +440,7 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		}
 		return pc_fail_errno(PC_ERR_RUN, e, "pipe for %s", argv[0]);
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -380,6 +453,13 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		return pc_fail_errno(PC_ERR_RUN, e, "fork for %s", argv[0]);
 	}
 	if (pid == 0) {
+		/* The tool dies with us: a SIGKILLed run must not leave mkfs or
+		 * fsck running on its device, holding the loop device that
+		 * cleanup detaches (for an isolated tool this is the stand-in,
+		 * whose death kills the namespace). */
+		int dies = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0;
+		if (getppid() != parent)
+			_exit(127); /* we are gone already: nobody reads the tool */
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
 			dup2(devnull, STDIN_FILENO);
@@ -390,7 +470,11 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		signal(SIGPIPE, SIG_DFL);
 		struct exec_failure f = { 0 };
 		const char *what = NULL;
-		int r = setup ? setup(arg, &what) : 0;
+		int r = dies;
+		if (r < 0)
+			what = "follow the parent's death";
+		else if (setup)
+			r = setup(arg, &what);
 		if (r < 0) {
 			f.setup = 1;
 			f.err = -r;
@@ -404,24 +488,28 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 		_exit(127);
 	}
 	close(execpipe[1]);
-	int killed = 0;
+	struct tool_wait tw = { .deadline = pc_tool_deadline() };
 	if (output) {
 		close(pipefd[1]);
-		*output = drain(pipefd[0], pid, &killed);
+		*output = drain(pipefd[0], pid, &tw);
 		close(pipefd[0]);
 	}
 	struct exec_failure f;
-	ssize_t n;
-	do
-		n = read(execpipe[0], &f, sizeof(f));
-	while (n < 0 && errno == EINTR);
+	ssize_t n = read_exec_failure(execpipe[0], pid, &tw, &f);
 	close(execpipe[0]);
 
 	int ws;
-	if (wait_tool(pid, &ws, &killed) < 0)
+	if (wait_tool(pid, &ws, &tw) < 0) {
+		if (errno == ETIME)
+			return pc_fail(PC_ERR_ENV, "%s (pid %d) is still there %.0f s after SIGKILL, "
+				       "stuck in the kernel (see the kernel log)", argv[0], (int)pid,
+				       KILLED_GRACE_S);
 		return pc_fail_errno(PC_ERR_RUN, errno, "waitpid for %s", argv[0]);
-	if (killed)
+	}
+	if (tw.killed == 1)
 		return pc_fail(PC_ERR_RUN, "%s: interrupted (killed)", argv[0]);
+	if (tw.killed == 2)
+		return pc_tool_timed_out(argv[0]);
 	if (n == (ssize_t)sizeof(f) && f.setup)
 		return pc_fail_errno(PC_ERR_ENV, f.err, "%s: %s (running it isolated)", argv[0],
 				     f.what);

@@ -76,6 +76,20 @@ extern volatile sig_atomic_t pc_interrupted;
 /* -1 with "interrupted" (class RUN) once a stop was requested, else 0. */
 int pc_check_interrupted(void);
 
+/* How long one external tool (mkfs, fsck, fio, dmsetup) may run, in
+ * seconds; 0: no limit.  The runner sets it per case from the scenario's
+ * tool_timeout (or run --tool-timeout).  A tool past it is killed and its
+ * wait fails with pc_tool_timed_out (class ENV: the machine, not a loss). */
+#define PC_TOOL_TIMEOUT_DEFAULT 1800
+#define PC_MAX_TOOL_TIMEOUT 604800 /* a week */
+extern unsigned pc_tool_timeout;
+/* The deadline (pc_now() time) of a tool started now, 0 for none; and
+ * whether DEADLINE has passed. */
+double pc_tool_deadline(void);
+int pc_tool_deadline_passed(double deadline);
+/* "TOOL did not end within N s (tool_timeout): killed; ...", class ENV; -1. */
+int pc_tool_timed_out(const char *tool);
+
 /* Allocation that cannot fail (aborts with a message on OOM). */
 /* They exit on failure: never NULL (said so, for the compiler's checks). */
 void *xmalloc(size_t n) __attribute__((returns_nonnull));
@@ -118,6 +132,10 @@ int pc_mkdir_p(const char *path, mode_t mode);
  * code (or 128+signal).  Returns 0 when the program ran, -1 (class ENV,
  * message printed) when it could not be started, e.g. not installed. */
 int pc_run(char *const argv[], char **output, int *status);
+/* A tool still running pc_tool_timeout seconds after it started is killed
+ * (SIGKILL) and pc_run fails (class ENV); so it is when a signal stopped
+ * the run (class RUN).  A killed tool still there 30 s later is stuck in
+ * the kernel: pc_run fails (class ENV) rather than wait for ever. */
 /* pc_run with SETUP(ARG, &what) called in the child before exec; when it
  * returns -errno the program is not run and pc_run_setup fails (class ENV)
  * naming *what. */

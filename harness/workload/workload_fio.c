@@ -158,12 +158,13 @@ static void stop_fio(pid_t pid)
 }
 
 /* Wait for PID; its exit code (128+signal when killed), or -1 when
- * interrupted (fio stopped). */
+ * interrupted or past the tool timeout (fio stopped). */
 static int wait_fio(pid_t pid)
 {
+	double deadline = pc_tool_deadline();
 	for (;;) {
 		int ws;
-		pid_t r = waitpid(pid, &ws, 0);
+		pid_t r = waitpid(pid, &ws, WNOHANG);
 		if (r == pid)
 			return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 		if (r < 0 && errno != EINTR)
@@ -172,6 +173,13 @@ static int wait_fio(pid_t pid)
 			stop_fio(pid);
 			return pc_check_interrupted();
 		}
+		if (pc_tool_deadline_passed(deadline)) {
+			/* Said first: the case's reason is its first message. */
+			int rc = pc_tool_timed_out("fio");
+			stop_fio(pid);
+			return rc;
+		}
+		nap();
 	}
 }
 
@@ -288,7 +296,7 @@ static int write_argv_run(struct write_run *w, char **argv)
 	pid_t pid = spawn(argv, fc->casedir, w->json, w->err);
 	if (pid < 0)
 		return -1;
-	double t0 = pc_now();
+	double t0 = pc_now(), deadline = pc_tool_deadline();
 	struct progress pr = { .fd = -1 };
 	int status = -1, rc = 0;
 	for (;;) {
@@ -306,6 +314,11 @@ static int write_argv_run(struct write_run *w, char **argv)
 		if (pc_interrupted || (midrun && watch(w, &pr, t0) < 0)) {
 			stop_fio(pid);
 			rc = pc_interrupted ? pc_check_interrupted() : -1;
+			break;
+		}
+		if (pc_tool_deadline_passed(deadline)) {
+			rc = pc_tool_timed_out("fio"); /* first: the case's reason */
+			stop_fio(pid);
 			break;
 		}
 		nap();

@@ -523,6 +523,66 @@ static void test_teardown_loop_stack(void)
 	free(tmp);
 }
 
+/* A dead run's loop device that another process still holds open (a tool
+ * of the run stuck in the kernel): detaching only marks it autoclear, and
+ * cleanup must fail and keep the registration, not say it is done; once
+ * the holder closed it, a second cleanup finishes.  Before, the first
+ * cleanup said "detached", removed the folder and the registration, and
+ * the device stayed attached to the deleted backing file. */
+static void test_cleanup_held_loop(void)
+{
+	char *tmp = unit_tmpdir();
+	char reg[256];
+	char *wd = fake_dead_run(tmp, reg, sizeof(reg));
+	char *img = xasprintf("%s/backing.img", wd);
+	int fd = open(img, O_RDWR | O_CREAT, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(ftruncate(fd, 1 << 20) == 0);
+	close(fd);
+	struct pc_loop lo; /* lo.fd: the holder */
+	CU_ASSERT_FATAL(pc_loop_attach(img, 0, &lo) == 0);
+
+	CU_ASSERT(pc_state_cleanup(0) < 0);
+	CU_ASSERT(exists(reg));
+	char backing[4096];
+	CU_ASSERT(pc_loop_backing_file(lo.path, backing, sizeof(backing)) == 0);
+	CU_ASSERT(backing[0] != '\0');
+
+	close(lo.fd); /* the holder ends: autoclear detaches it */
+	CU_ASSERT(pc_state_cleanup(0) >= 2);
+	CU_ASSERT(!exists(reg));
+	CU_ASSERT(!exists(wd));
+	CU_ASSERT(pc_loop_backing_file(lo.path, backing, sizeof(backing)) == 0);
+	CU_ASSERT_STRING_EQUAL(backing, "");
+	free(img);
+	free(wd);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* A run starting while a dead run's registration is there says so (what
+ * that run left holds loop devices and room until cleanup); a live run's
+ * registration is not stale. */
+static void test_warn_stale(void)
+{
+	char *tmp = unit_tmpdir();
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 0);
+	char reg[256];
+	char *wd = fake_dead_run(tmp, reg, sizeof(reg));
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 1);
+	pc_messages_quiet = 0;
+	CU_ASSERT(pc_state_cleanup(0) >= 2);
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 0);
+	char live[PATH_MAX];
+	CU_ASSERT_FATAL(pc_state_begin(tmp, live, sizeof(live)) == 0);
+	CU_ASSERT_EQUAL(pc_state_warn_stale(), 0);
+	pc_state_end(live);
+	free(wd);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 void register_state_tests(void)
 {
 	CU_pSuite s = CU_add_suite("state", state_suite_init, state_suite_clean);
@@ -538,4 +598,6 @@ void register_state_tests(void)
 	CU_add_test(s, "cleanup stops recorded server", test_cleanup_stops_recorded_server);
 	CU_add_test(s, "teardown spares a reused pid", test_teardown_spares_reused_pid);
 	CU_add_test(s, "teardown of a loop stack", test_teardown_loop_stack);
+	CU_add_test(s, "cleanup of a loop device held open", test_cleanup_held_loop);
+	CU_add_test(s, "a dead run's registration is reported", test_warn_stale);
 }
