@@ -229,6 +229,8 @@ static const struct pc_key keys[] = {
 	  .help = "Measure the device first with a short fio job (results.json device)" },
 	{ .name = "tool_timeout", .type = PC_KEY_COUNT, .offset = FIELD(tool_timeout),
 	  .min = 0, .max = PC_MAX_TOOL_TIMEOUT, .def = TEXT_OF(PC_TOOL_TIMEOUT_DEFAULT),
+	  /* how long to wait, not what is tested */
+	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Seconds one run of an external tool (mkfs, fsck, fio's write or verify "
 		  "pass) may take; one still running is killed and its case is an error "
 		  "(exit 3); 0: no limit (run --tool-timeout overrides)" },
