@@ -83,7 +83,11 @@ void pc_verdict_judge(struct pc_case_result *r)
 	}
 	r->verdict = PC_VERDICT_FAIL;
 	size_t extra = r->vr.counts[PC_F_EXTRA];
-	if (r->fsck == PC_FSCK_ERRORS)
+	if (r->unmountable[0])
+		snprintf(r->reason, sizeof(r->reason), "the filesystem does not mount after the "
+			 "cut: %s; fsck: %s", r->unmountable,
+			 r->fsck == PC_FSCK_ERRORS ? "errors (see fsck.log)" : "clean");
+	else if (r->fsck == PC_FSCK_ERRORS)
 		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
 	else if (!r->committed && c->layout == PC_LAYOUT_SNAPSHOTS)
 		snprintf(r->reason, sizeof(r->reason),
@@ -128,7 +132,7 @@ void pc_verdict_kernel(struct pc_case_result *r, int log_rc)
 			r->reason[sizeof(r->reason) - 1] = '\0';
 		return;
 	}
-	if (r->verdict == PC_VERDICT_ERROR && r->km.said[0]) {
+	if ((r->verdict == PC_VERDICT_ERROR || r->unmountable[0]) && r->km.said[0]) {
 		/* mount's EINVAL says nothing; the kernel said why */
 		size_t used = strlen(r->reason);
 		snprintf(r->reason + used, sizeof(r->reason) - used, " (kernel: %s)", r->km.said);

@@ -131,11 +131,8 @@ int pc_crash_mount_failed_on_machine(enum pc_errclass cls, int err)
 	       err == EMFILE || err == ENFILE || err == EPERM;
 }
 
-/* Mount quietly: 0 mounted; 1 it does not mount, a finding of the point,
- * not an error of the run; -1 the machine failed it (no memory, device
- * busy, ...), which says nothing of the point: an error, never a fail. */
-static int mount_point(const char *dev, const char *mnt, const struct pc_crash_target *t,
-		       struct pc_crash_point *pt)
+int pc_crash_mount(const char *dev, const char *mnt, const char *fstype, const char *opts,
+		   char *msg, size_t len, enum pc_errclass *cls)
 {
 	char *saved_buf;
 	size_t saved_len;
@@ -143,23 +140,39 @@ static int mount_point(const char *dev, const char *mnt, const struct pc_crash_t
 	pc_capture_current(&saved_buf, &saved_len, &saved_err);
 	enum pc_errclass saved_class = pc_last_errclass;
 	int saved_quiet = pc_messages_quiet;
-	pc_capture_errors(pt->mount_error, sizeof(pt->mount_error));
+	pc_capture_errors(msg, len);
 	pc_messages_quiet = 1;
-	int rc = pc_fs_mount(dev, mnt, t->fstype, t->mount_opts);
+	int rc = pc_fs_mount(dev, mnt, fstype, opts);
 	int err = errno;
-	enum pc_errclass cls = pc_last_errclass;
+	*cls = pc_last_errclass;
 	pc_messages_quiet = saved_quiet;
 	pc_capture_resume(saved_buf, saved_len, saved_err);
 	pc_last_errclass = saved_class;
-	pt->mounted = rc == 0;
 	if (rc == 0) {
-		pt->mount_error[0] = '\0';
+		msg[0] = '\0';
 		return 0;
 	}
-	if (pc_crash_mount_failed_on_machine(cls, err))
-		return pc_fail(cls == PC_ERR_ENV ? PC_ERR_ENV : PC_ERR_RUN, "crash point at flush "
-			       "%llu: %s", (unsigned long long)pt->flush, pt->mount_error);
+	if (pc_crash_mount_failed_on_machine(*cls, err)) {
+		*cls = *cls == PC_ERR_ENV ? PC_ERR_ENV : PC_ERR_RUN;
+		return -1;
+	}
 	return 1;
+}
+
+/* Mount a point: 0 mounted; 1 it does not mount, a finding of the point,
+ * not an error of the run; -1 the machine failed it (no memory, device
+ * busy, ...), which says nothing of the point: an error, never a fail. */
+static int mount_point(const char *dev, const char *mnt, const struct pc_crash_target *t,
+		       struct pc_crash_point *pt)
+{
+	enum pc_errclass cls;
+	int rc = pc_crash_mount(dev, mnt, t->fstype, t->mount_opts, pt->mount_error,
+				sizeof(pt->mount_error), &cls);
+	pt->mounted = rc == 0;
+	if (rc < 0)
+		return pc_fail(cls, "crash point at flush %llu: %s", (unsigned long long)pt->flush,
+			       pt->mount_error);
+	return rc;
 }
 
 static int look_inside(const char *mnt, const struct pc_crash_target *t,

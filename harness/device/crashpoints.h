@@ -77,6 +77,14 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t also,
  * first is an error of the case, only the second a finding of the point. */
 int pc_crash_mount_failed_on_machine(enum pc_errclass cls, int err);
 
+/* Mount DEV (FSTYPE, OPTS) on MNT after a cut, quietly: 0 mounted; 1 it
+ * does not mount for what the filesystem found on the device, a finding
+ * (MSG says why); -1 the machine failed the mount (above): MSG says why,
+ * *CLS is the class to report it with.  Nothing is printed or left in
+ * the caller's captured error. */
+int pc_crash_mount(const char *dev, const char *mnt, const char *fstype, const char *opts,
+		   char *msg, size_t len, enum pc_errclass *cls);
+
 /* Replay LOG and check N points (see the top).  Findings go to OUT; -1 only
  * when the check itself could not run (a bad log, no loop device...). */
 int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_target *t,

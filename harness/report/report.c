@@ -34,11 +34,12 @@ const char *pc_verdict_name(enum pc_verdict v)
 	return "?";
 }
 
-/* Did the verification run?  Not for a case that erred: its "lost" and
- * "checked" are null in results.json, never a reassuring 0. */
+/* Did the verification run?  Not for a case that erred, nor for one whose
+ * filesystem did not mount after the cut: its "lost" and "checked" are
+ * null in results.json, never a reassuring 0. */
 static int verified(const struct pc_case_result *res)
 {
-	return res->verdict != PC_VERDICT_ERROR;
+	return res->verdict != PC_VERDICT_ERROR && !res->unmountable[0];
 }
 
 /* Is the loss one against the promise: the commit record came back (or,
@@ -221,6 +222,8 @@ static json_t *case_json(const struct pc_case_result *res)
 	put_str(o, "fs", c->fs);
 	put_str(o, "mkfs_opts", c->mkfs_opts);
 	put_str(o, "mount_opts", c->mount_opts);
+	if (res->unmountable[0])
+		put_str(o, "unmountable", res->unmountable);
 	if (res->mounted_fs[0]) {
 		json_t *m = json_object();
 		put_str(m, "vfs", res->mounted_vfs);

@@ -246,7 +246,16 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	 * measured against its promise with lost null hid what it lost
 	 * (compare's hidden loss, the table).  A lost commit record's count
 	 * is not read (some runs of 2026-12-01 wrote null there). */
-	if (json_is_null(lost) && promised && v != PC_OUT_ERROR) {
+	/* A filesystem that did not mount after the cut: a failure, nothing
+	 * verified (report.c). */
+	json_t *unmountable = json_object_get(o, "unmountable");
+	if (unmountable && (!json_is_string(unmountable) || !json_string_length(unmountable) ||
+			    v == PC_OUT_PASS || !json_is_null(lost))) {
+		pc_results_bad(r, i, "unmountable", "not a reason, or on a case that passed or "
+			       "has a loss count");
+		goto out;
+	}
+	if (json_is_null(lost) && promised && v != PC_OUT_ERROR && !unmountable) {
 		pc_results_bad(r, i, "lost", "null, but only a case that erred has no count");
 		goto out;
 	}

@@ -29,7 +29,7 @@ int pc_parse_retries(const char *s, int *out)
 }
 
 /* "CASE:REST" in environment variable NAME, for case ID: REST, or NULL. */
-static const char *test_hook(const char *name, const char *id)
+const char *pc_test_hook(const char *name, const char *id)
 {
 	const char *v = getenv(name);
 	if (!v)
@@ -43,7 +43,7 @@ static const char *test_hook(const char *name, const char *id)
 
 static int hook_fails_attempt(const char *id, size_t attempt)
 {
-	const char *n = test_hook(PC_TEST_FAIL_ATTEMPTS_ENV, id);
+	const char *n = pc_test_hook(PC_TEST_FAIL_ATTEMPTS_ENV, id);
 	return n && attempt <= strtoul(n, NULL, 10);
 }
 
@@ -86,7 +86,7 @@ static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
 		snprintf(r->reason, sizeof(r->reason), "cannot read the kernel log (/dev/kmsg)");
 		return PC_ERR_ENV;
 	}
-	r->km.inject = test_hook(PC_TEST_KMSG_ENV, c->id);
+	r->km.inject = pc_test_hook(PC_TEST_KMSG_ENV, c->id);
 	r->km.fs = c->fs;
 	enum pc_errclass cls = fn(c, o, runwork, index, r);
 	char *log = xasprintf("%s/kernel.log", r->case_dir);

@@ -33,8 +33,15 @@ int pc_parse_retries(const char *s, int *out);
  *   POWERCUT_TEST_KMSG=CASE:TEXT  TEXT is written to /dev/kmsg in each
  *       attempt of case CASE, while it holds its device (just before the
  *       device is destroyed), "{dev}" replaced by the device's
- *       name, to test the kernel-log rule. */
+ *       name, to test the kernel-log rule;
+ *   POWERCUT_TEST_WIPE_AFTER_CUT=CASE:N  the first N bytes of case CASE's
+ *       device are zeroed after the cut, before the remount (a filesystem
+ *       that does not mount after the cut). */
 #define PC_TEST_FAIL_ATTEMPTS_ENV "POWERCUT_TEST_FAIL_ATTEMPTS"
 #define PC_TEST_KMSG_ENV "POWERCUT_TEST_KMSG"
+#define PC_TEST_WIPE_ENV "POWERCUT_TEST_WIPE_AFTER_CUT"
+
+/* The value of test hook NAME for case ID ("ID:VALUE"), or NULL. */
+const char *pc_test_hook(const char *name, const char *id);
 
 #endif

@@ -49,6 +49,9 @@ struct pc_case_result {
 	int committed;              /* commit record found after the cut */
 	enum pc_verdict verdict;
 	char reason[512];           /* why fail/error, one line */
+	/* Why the filesystem did not mount after the cut (a finding: the
+	 * case fails, nothing was verified), or empty. */
+	char unmountable[256];
 	struct pc_verify_result vr;
 	enum pc_fsck_result fsck;
 	char *fsck_output;

@@ -273,6 +273,24 @@ static int workload_cut(struct pc_workload_case *w)
 	return cut_power(w->cut_arg);
 }
 
+/* The test hook POWERCUT_TEST_WIPE_AFTER_CUT (attempts.h). */
+static int wipe_for_test(struct case_ctx *x)
+{
+	const char *n = pc_test_hook(PC_TEST_WIPE_ENV, x->c->id);
+	if (!n)
+		return 0;
+	size_t len = strtoul(n, NULL, 10);
+	char *zeros = xcalloc(1, len ? len : 1);
+	int fd = open(x->dev.devpath, O_WRONLY | O_CLOEXEC);
+	int rc = fd >= 0 && pwrite(fd, zeros, len, 0) == (ssize_t)len && fsync(fd) == 0 ? 0 : -1;
+	if (rc < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "%s: wipe %s", PC_TEST_WIPE_ENV, x->dev.devpath);
+	if (fd >= 0)
+		close(fd);
+	free(zeros);
+	return rc < 0 ? rc : pc_blk_flush_buffers(x->dev.devpath);
+}
+
 static int phase_cut(struct case_ctx *x)
 {
 	pc_progress_phase("cut");
@@ -313,9 +331,19 @@ static int phase_cut(struct case_ctx *x)
 	if (pc_blk_flush_buffers(x->dev.devpath) < 0)
 		return -1;
 	pc_progress_phase("remount");
-	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0)
+	if (wipe_for_test(x) < 0)
 		return -1;
-	x->mounted = 1;
+	enum pc_errclass cls;
+	int m = pc_crash_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts,
+			       x->r->unmountable, sizeof(x->r->unmountable), &cls);
+	if (m < 0) {
+		int rc = pc_fail(cls, "%s", x->r->unmountable);
+		x->r->unmountable[0] = '\0';
+		return rc;
+	}
+	/* m == 1: what the cut left does not mount, the worst a cut can do:
+	 * a finding (pc_verdict_judge), with fsck's word on it. */
+	x->mounted = m == 0;
 	x->r->t.remount = pc_now() - t;
 	return 0;
 }
@@ -344,6 +372,8 @@ static int save_findings(struct case_ctx *x)
 
 static int phase_verify(struct case_ctx *x)
 {
+	if (x->r->unmountable[0])
+		return 0; /* nothing to verify: the filesystem did not mount */
 	pc_progress_phase("verify");
 	double t = pc_now();
 	if (x->w.ops->verify(&x->w) < 0)
@@ -355,7 +385,7 @@ static int phase_verify(struct case_ctx *x)
 static int phase_fsck(struct case_ctx *x)
 {
 	pc_progress_phase("fsck");
-	if (pc_fs_umount(x->mnt) < 0)
+	if (x->mounted && pc_fs_umount(x->mnt) < 0)
 		return -1;
 	x->mounted = 0;
 	double t = pc_now();

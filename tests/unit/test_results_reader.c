@@ -125,6 +125,12 @@ static void test_strict(void)
 		ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"1/2x\""),
 		ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"-1/2\""),
 		ONE(GOOD ",\"outcome\":\"pass\",\"flaky_rate\":\"1/2\""),
+		/* unmountable after the cut: a failure with no count */
+		ONE(GOOD ",\"unmountable\":\"x\""),
+		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":3,\"committed\":true,"
+		    "\"unmountable\":\"x\",\"timings_s\":{\"total\":1},\"io\":{}"),
+		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
+		    "\"unmountable\":\"\",\"timings_s\":{\"total\":1},\"io\":{}"),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -144,6 +150,11 @@ static void test_strict(void)
 	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"2/3\""), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"fsck\":\"clean\""), &r), 0);
+	pc_results_free(&r);
+	/* after a mid-run fio cut too: nothing verified */
+	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
+				 "\"fio\":{\"mid_run\":true},\"unmountable\":\"mount: EUCLEAN\","
+				 "\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"error\",\"lost\":null,\"committed\":false,"
 				 "\"fsck\":\"skipped\",\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);

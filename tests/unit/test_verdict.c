@@ -214,6 +214,23 @@ static void test_point_unmountable_fails(void)
 	judged(PC_VERDICT_FAIL, "crash point at flush 7 of 9: does not mount: Structure needs cleaning");
 }
 
+/* The filesystem does not mount after the cut: the worst a cut can do, a
+ * failure whatever the mode expects (none: any), with fsck's word. */
+static void test_unmountable_after_cut_fails(void)
+{
+	fresh(PC_MODE_NONE, PC_EXPECT_ANY);
+	r.committed = 0;
+	r.vr.checked = 0;
+	strcpy(r.unmountable, "mount /dev/loop3: Structure needs cleaning");
+	r.fsck = PC_FSCK_ERRORS;
+	judged(PC_VERDICT_FAIL, "the filesystem does not mount after the cut: mount /dev/loop3: "
+				"Structure needs cleaning; fsck: errors (see fsck.log)");
+	r.fsck = PC_FSCK_CLEAN;
+	judged(PC_VERDICT_FAIL, "does not mount after the cut");
+	r.fsck = PC_FSCK_SKIPPED; /* fsck could not run: nothing was checked */
+	judged(PC_VERDICT_ERROR, "fsck could not run");
+}
+
 static void test_point_fsck_errors_fail(void)
 {
 	with_point(PC_EXPECT_ANY);
@@ -393,6 +410,7 @@ void register_verdict_tests(void)
 	CU_add_test(s, "crash point clean and intact: pass", test_point_clean_passes);
 	CU_add_test(s, "crash points asked, no flush to take them at: error", test_no_point_is_error);
 	CU_add_test(s, "crash point that does not mount: fail", test_point_unmountable_fails);
+	CU_add_test(s, "does not mount after the cut: fail", test_unmountable_after_cut_fails);
 	CU_add_test(s, "crash point with fsck errors: fail", test_point_fsck_errors_fail);
 	CU_add_test(s, "crash point whose fsck could not run: fail", test_point_fsck_not_run_fails);
 	CU_add_test(s, "crash point committed with loss: fail only if intact promised",
