@@ -45,7 +45,8 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	c->reason = in->reason;
 	c->flaky_rate = in->flaky_rate;
 	c->expect = in->expect;
-	in->id = in->reason = in->flaky_rate = in->expect = NULL;
+	c->mounted = in->mounted;
+	in->id = in->reason = in->flaky_rate = in->expect = in->mounted = NULL;
 	c->outcome = in->outcome;
 	c->lost = in->lost;
 	memcpy(c->t, in->t, sizeof(c->t));
@@ -97,6 +98,7 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 		free(s->v[i].reason);
 		free(s->v[i].expect);
 		free(s->v[i].flaky_rate);
+		free(s->v[i].mounted);
 		for (size_t k = 0; k < PC_RES_NSETUP; k++)
 			free(s->v[i].setup[k]);
 	}
@@ -364,6 +366,11 @@ static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const 
 	row->new = n;
 	row->setup_changed = setup_diff(b, n);
 	r->setup_changed += row->setup_changed != 0;
+	/* Not a setup change: kernels show their own defaults among the
+	 * options, so this differs across kernels for the same scenario.  A
+	 * note, for the option a kernel took and another ignores. */
+	row->mounted_changed = b && n && b->mounted && n->mounted && strcmp(b->mounted, n->mounted);
+	r->mounted_changed += row->mounted_changed;
 	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel) : NULL;
 	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
 				   row->known != NULL);
@@ -505,6 +512,37 @@ static char *hidden_loss_text(const struct pc_cmp_row *row)
 			 row->new->lost, row->new->expect);
 }
 
+/* The cases the kernel mounted with other options than in BASE: a note
+ * (the first few), not a change of the exit status. */
+#define MD_MOUNTED_MAX 10
+
+static void md_mounted(const struct pc_cmp_report *r, FILE *f)
+{
+	if (!r->mounted_changed)
+		return;
+	fprintf(f, "**%zu case%s mounted with other options than in BASE**, as the kernel "
+		   "applied them (/proc/self/mountinfo; kernels show their own defaults too): "
+		   "an option one kernel honours and another ignores shows here.\n\n",
+		r->mounted_changed, r->mounted_changed == 1 ? "" : "s");
+	size_t shown = 0;
+	for (size_t i = 0; i < r->nrows && shown < MD_MOUNTED_MAX; i++) {
+		const struct pc_cmp_row *row = &r->rows[i];
+		if (!row->mounted_changed)
+			continue;
+		char *id = pc_esc_md(row->new->id), *b = pc_esc_md(row->base->mounted);
+		char *n = pc_esc_md(row->new->mounted);
+		fprintf(f, "* %s: `%s` -> `%s`\n", id, b, n);
+		free(id);
+		free(b);
+		free(n);
+		shown++;
+	}
+	if (r->mounted_changed > shown)
+		fprintf(f, "* ... and %zu more (compare --json lists them all)\n",
+			r->mounted_changed - shown);
+	fputs("\n", f);
+}
+
 static void md_rows(const struct pc_cmp_report *r, FILE *f)
 {
 	int any = 0;
@@ -630,6 +668,7 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 			r->setup_changed, r->setup_changed == 1 ? "" : "s",
 			r->setup_changed == 1 ? "it" : "them");
 	md_rows(r, f);
+	md_mounted(r, f);
 	md_slowdowns(r, f);
 }
 
@@ -682,6 +721,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 				    json_integer((json_int_t)r->counts[c]));
 	json_object_set_new(sum, "slowdown", json_integer((json_int_t)r->slowdowns));
 	json_object_set_new(sum, "setup changed", json_integer((json_int_t)r->setup_changed));
+	json_object_set_new(sum, "mounted changed", json_integer((json_int_t)r->mounted_changed));
 	json_object_set_new(root, "summary", sum);
 	json_t *cases = json_array();
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -692,6 +732,9 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 		json_object_set_new(o, "change", pc_esc_json(pc_cmp_class_name(row->cls)));
 		case_side_json(o, "base", row->base);
 		case_side_json(o, "new", row->new);
+		if (row->mounted_changed)
+			json_object_set_new(o, "mounted", json_pack("[oo]", pc_esc_json(row->base->mounted),
+								    pc_esc_json(row->new->mounted)));
 		if (row->setup_changed) {
 			json_t *changed = json_object();
 			for (size_t k = 0; k < PC_RES_NSETUP; k++)

@@ -63,6 +63,7 @@ struct pc_cmp_case {
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
 	char *setup[PC_RES_NSETUP]; /* results_reader.h's pc_res_setup; NULL: absent */
+	char *mounted;         /* the options the kernel applied ("VFS; FS"); NULL: absent */
 	long perf;             /* its key's entry in the report's perf, -1: none */
 };
 
@@ -87,6 +88,7 @@ struct pc_cmp_row {
 	const struct pc_known_entry *known;     /* compare --known's entry */
 	unsigned setup_changed;                 /* bit K: pc_res_setup[K] differs */
 	int hidden_loss;        /* NEW passed only by a looser expect than BASE's intact */
+	int mounted_changed;    /* the kernel applied other mount options than in BASE */
 };
 
 struct pc_cmp_perf {
@@ -116,6 +118,7 @@ struct pc_cmp_report {
 	size_t counts[PC_CMP_NCLASSES];
 	size_t slowdowns;
 	size_t setup_changed;  /* rows whose setup differs between the sides */
+	size_t mounted_changed; /* rows mounted with other options (a note) */
 	const struct pc_cmp_opts *o;
 };
 

@@ -145,6 +145,22 @@ static int get_setup(const struct pc_results *r, size_t i, json_t *o, char **set
  * powercut before 2026-11-30 16:00 passed such a case), and fsck errors
  * always fail.  A file that says otherwise is refused, not read as a
  * pass whose filesystem nobody checked. */
+/* "mounted": {"vfs": "...", "fs": "..."}, the options the kernel applied
+ * (absent in older results and where the first mount failed). */
+static int get_mounted(const struct pc_results *r, size_t i, json_t *o, char **out)
+{
+	json_t *m = json_object_get(o, "mounted");
+	if (!m)
+		return 0;
+	json_t *vfs = json_object_get(m, "vfs"), *fs = json_object_get(m, "fs");
+	if (!json_is_object(m) || !json_is_string(vfs) || !json_is_string(fs)) {
+		pc_results_bad(r, i, "mounted", "not {\"vfs\": text, \"fs\": text}");
+		return -1;
+	}
+	*out = xasprintf("%s; %s", json_string_value(vfs), json_string_value(fs));
+	return 0;
+}
+
 static int check_fsck(const struct pc_results *r, size_t i, json_t *o, int verdict)
 {
 	json_t *f = json_object_get(o, "fsck");
@@ -226,6 +242,8 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
+	if (get_mounted(r, i, o, &c->mounted) < 0)
+		goto out;
 	if (check_fsck(r, i, o, v) < 0 || check_flaky_rate(r, i, c) < 0)
 		goto out;
 	json_t *lost = json_object_get(o, "lost"), *committed = json_object_get(o, "committed");
@@ -371,6 +389,7 @@ void pc_results_free(struct pc_results *r)
 		free(c->flaky_rate);
 		free(c->case_dir);
 		free(c->expect);
+		free(c->mounted);
 		for (size_t k = 0; k < PC_RES_NSETUP; k++)
 			free(c->setup[k]);
 	}

@@ -47,6 +47,7 @@ struct pc_res_case {
 	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
 	double io[PC_RES_NIO];    /* < 0: absent */
 	char *setup[PC_RES_NSETUP];   /* NULL when absent */
+	char *mounted;            /* "VFS; FS": the options the kernel applied; NULL absent */
 	long long repeats;        /* 0 when absent */
 	long long repeat;         /* with has_repeat */
 	int has_repeat;

@@ -389,6 +389,56 @@ static void test_setup_changed(void)
 	free(dir);
 }
 
+/* The options the kernel applied differ (a kernel that ignores one the
+ * other honours): a note naming the case, not a setup change (exit 0);
+ * a side without them (older results) is no difference. */
+static void test_mounted_differs(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "nodatacow", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"nodatacow\"}") ","
+		SETUP("g/b", "", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"x\"}") ","
+		SETUP("g/c", "", "[\"l.tar\"]") "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.12\",\"cases\":["
+		SETUP("g/a", "nodatacow", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"\"}") ","
+		SETUP("g/b", "", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"x\"}") ","
+		SETUP("g/c", "", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"y\"}") "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.mounted_changed, 1);
+	CU_ASSERT_EQUAL(r.setup_changed, 0);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+	char *md;
+	size_t len;
+	FILE *f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "**1 case mounted with other options than in BASE**"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "* g/a: `rw; nodatacow` -> `rw; `"));
+	CU_ASSERT_PTR_NULL(strstr(md, "* g/b:"));
+	free(md);
+	json_t *j = pc_cmp_json(&r);
+	char *text = json_dumps(j, JSON_COMPACT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"mounted\":[\"rw; nodatacow\",\"rw; \"]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"mounted changed\":1"));
+	free(text);
+	json_decref(j);
+	pc_cmp_report_free(&r);
+	/* not an object of two texts: refused, naming the field */
+	char *bad = put(dir, "bad.json", "{\"kernel\":\"6.1\",\"cases\":["
+		SETUP("g/a", "", "[\"l.tar\"],\"mounted\":\"rw\"") "]}");
+	struct pc_cmp_side s;
+	CU_ASSERT_EQUAL(load_quiet(bad, &s), -1);
+	free(bad);
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 #define EXPECT(id, expect, lost) \
 	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"outcome\":\"pass\",\"expect\":\"" expect \
 	"\",\"committed\":true,\"lost\":" #lost ",\"timings_s\":{\"total\":1},\"io\":{}}"
@@ -599,6 +649,7 @@ void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
 	CU_add_test(s, "classification of outcome changes", test_classify);
+	CU_add_test(s, "mounted with other options: a note", test_mounted_differs);
 	CU_add_test(s, "results.json read strictly", test_strict_load);
 	CU_add_test(s, "regressions, medians over repeats, known, exit", test_compare_run);
 	CU_add_test(s, "lost coverage: removed cases, empty NEW", test_coverage_lost);
