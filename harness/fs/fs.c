@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fs/isolate.h"
+#include "util/mountinfo.h"
 #include "util/util.h"
 
 struct fs_tools {
@@ -556,17 +557,6 @@ int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype)
 	return pc_fs_umount(dir) < 0 ? -1 : 1;
 }
 
-/* DIR as mountinfo writes a mount point: space, tab, newline and
- * backslash as \ooo.  Caller frees. */
-static char *mountinfo_escape(const char *dir)
-{
-	char *out = xcalloc(4 * strlen(dir) + 1, 1), *o = out;
-	for (const char *p = dir; *p; p++)
-		o += strchr(" \t\n\\", *p) ? sprintf(o, "\\%03o", (unsigned char)*p)
-					     : sprintf(o, "%c", *p);
-	return out;
-}
-
 /* LINE split at blanks, in place, into at most MAX fields F: how many. */
 static size_t split_fields(char *line, char **f, size_t max)
 {
@@ -586,7 +576,7 @@ int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, siz
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return -1;
-	char *want = mountinfo_escape(real), *line = NULL;
+	char *want = pc_mountinfo_escape(real), *line = NULL;
 	size_t cap = 0;
 	int rc = -1;
 	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - TYPE SOURCE

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/mountinfo.h"
 #include "util/util.h"
 
 #define DETACH_STEP "detach the mount"
@@ -60,22 +61,6 @@ static int keep_mount(const char *mp, const char *keep)
 	return 0;
 }
 
-/* mountinfo writes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *o = s;
-	for (; *s; o++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 4;
-		} else {
-			*o = *s++;
-		}
-	}
-	*o = '\0';
-}
-
 /* The mounts of this process's namespace, in mountinfo order (parents
  * before their children): mount point and per-mount options. */
 struct mnt {
@@ -99,7 +84,7 @@ static size_t read_mounts(struct mnt **out)
 			field[k++] = t;
 		if (k < 6)
 			continue;
-		unescape_octal(field[4]);
+		pc_mountinfo_unescape(field[4]);
 		v = xrealloc(v, (n + 1) * sizeof(*v));
 		v[n].mp = xstrdup(field[4]);
 		v[n].opts = xstrdup(field[5]);

@@ -42,6 +42,7 @@
 #include "device/backend.h"
 #include "util/escape.h"
 #include "device/loop.h"
+#include "util/mountinfo.h"
 #include "util/util.h"
 
 #define DEFAULT_BASE "/var/tmp"
@@ -202,22 +203,6 @@ struct mount_ent {
 	int depth, order;
 };
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *out = s;
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 4;
-		} else {
-			*out++ = *s++;
-		}
-	}
-	*out = '\0';
-}
-
 /* Parse one mountinfo line into mount point, fstype and source; 0 if
  * malformed. */
 static int parse_mountinfo_line(char *line, char **mp, char **fstype, char **source)
@@ -262,7 +247,7 @@ static int mounts_below(const char *dir, struct mount_ent **out)
 		order++;
 		if (!parse_mountinfo_line(line, &mp, &fstype, &source))
 			continue;
-		unescape(mp);
+		pc_mountinfo_unescape(mp);
 		if (!path_below(mp, dir))
 			continue;
 		if (n == alloc) {

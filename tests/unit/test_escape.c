@@ -9,6 +9,7 @@
 
 #include "unit.h"
 #include "util/escape.h"
+#include "util/mountinfo.h"
 #include "image/manifest.h"
 #include "util/util.h"
 
@@ -216,12 +217,28 @@ static void test_messages(void)
 	pc_last_errclass = PC_ERR_NONE;
 }
 
+/* mountinfo's \ooo for space, tab, newline and backslash, both ways; a
+ * backslash not followed by three octal digits (the first 0-3) is kept. */
+static void test_mountinfo(void)
+{
+	const char *path = "/mnt/a b\tc\\d\ne";
+	char *esc = pc_mountinfo_escape(path);
+	CU_ASSERT_STRING_EQUAL(esc, "/mnt/a\\040b\\011c\\134d\\012e");
+	pc_mountinfo_unescape(esc);
+	CU_ASSERT_STRING_EQUAL(esc, path);
+	free(esc);
+	char odd[] = "x\\777\\04\\";
+	pc_mountinfo_unescape(odd);
+	CU_ASSERT_STRING_EQUAL(odd, "x\\777\\04\\");
+}
+
 void register_escape_tests(void)
 {
 	CU_pSuite s = CU_add_suite("escape", NULL, NULL);
 	CU_add_test(s, "text and blocks", test_text);
 	CU_add_test(s, "names round-trip", test_name);
 	CU_add_test(s, "markdown cells", test_markdown);
+	CU_add_test(s, "mountinfo paths", test_mountinfo);
 	CU_add_test(s, "XML 1.0", test_xml);
 	CU_add_test(s, "JSON", test_json);
 	CU_add_test(s, "messages", test_messages);
