@@ -128,6 +128,7 @@ static void nap(void)
 
 /* How long fio has to end after SIGTERM before it is killed. */
 #define STOP_GRACE_NS (10 * 1000 * 1000 * 1000LL)
+#define KILLED_GRACE_NS (30 * 1000 * 1000 * 1000LL)
 /* fio's job processes are few (numjobs 1: one a job section). */
 #define MAX_FIO_PROCS 1024
 
@@ -153,8 +154,16 @@ static void stop_fio(pid_t pid)
 	for (size_t i = 0; i < n; i++)
 		kill(jobs[i], SIGKILL);
 	kill(pid, SIGKILL);
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
+	/* A process in an uninterruptible sleep outlives SIGKILL: give up on
+	 * it after a while rather than hang the run (as pc_run does). */
+	for (long long waited = 0; waited < KILLED_GRACE_NS; waited += POLL_NS) {
+		pid_t r = waitpid(pid, &ws, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return;
+		nap();
+	}
+	pc_warn("fio (pid %d) is still there %lld s after SIGKILL, stuck in the kernel (see the "
+		"kernel log): left behind", (int)pid, KILLED_GRACE_NS / 1000000000LL);
 }
 
 /* Wait for PID; its exit code (128+signal when killed), or -1 when
