@@ -203,6 +203,18 @@ qualify 0 --table "$TMP/b"
 grep -qF -- "- note: the columns ran different powercut builds (0.0.9+0123456789ab, $(jq -r .powercut "$TMP/q1/host/results.json"))" \
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: different powercut builds not said"; }
 [ "$(jq -r '[.kernels[].powercut] | unique | length' "$TMP/b/qualify.json")" = 2 ] || fail "qualify.json: no powercut per kernel"
+! grep -q 'Mounted with other options' "$TMP/q.out" || fail "--table: the same options said to differ"
+# A kernel that mounted with other options (one ignored an option the other
+# applied): a note naming the case and what each kernel applied.
+mkdir "$TMP/mo"
+cp -r "$TMP/q1/host" "$TMP/mo/one"
+cp -r "$TMP/q1/host" "$TMP/mo/two"
+id1=$(jq -r '.cases[0].id' "$TMP/q1/host/results.json")
+jq '.cases[0].mounted = {vfs: "rw", fs: "nodatacow"}' "$TMP/q1/host/results.json" >"$TMP/mo/one/results.json"
+jq '.cases[0].mounted = {vfs: "rw", fs: "datacow"}' "$TMP/q1/host/results.json" >"$TMP/mo/two/results.json"
+qualify 0 --table "$TMP/mo"
+grep -qF -- "- $id1: one \`rw; nodatacow\`, two \`rw; datacow\`" "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "--table: options applied differently not said"; }
 
 # A folder without one of the cases (a shard not merged): not run, not met.
 mkdir "$TMP/t"
