@@ -40,6 +40,9 @@ crash_subsets = 1
 [fuse]
 backend = fuse
 fs = ext4 xfs
+# the same settings as [dm]: agreement.sh pairs only cases that differ in
+# their backend alone
+crash_subsets = 1
 
 [smalllog]
 backend = dm
