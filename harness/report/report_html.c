@@ -314,6 +314,39 @@ void pc_rh_labels_free(char **labels, size_t n)
 	free(labels);
 }
 
+static int by_value_desc(const void *a, const void *b, void *values)
+{
+	const double *v = values;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	double x = v[i] < 0 ? -1 : v[i], y = v[j] < 0 ? -1 : v[j];
+	if (x != y)
+		return x > y ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	return i < j ? -1 : i > j;
+}
+
+size_t pc_rh_plot_pick(const double *values, size_t n, size_t max, size_t *keep)
+{
+	if (n <= max) {
+		for (size_t i = 0; i < n; i++)
+			keep[i] = i;
+		return n;
+	}
+	size_t *order = xcalloc(n, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), by_value_desc, (void *)values);
+	memcpy(keep, order, max * sizeof(*keep));
+	free(order);
+	qsort(keep, max, sizeof(*keep), by_index);
+	return max;
+}
+
 char *pc_rh_relpath(const char *from, const char *to)
 {
 	/* The longest common prefix that ends on a component boundary. */
@@ -504,6 +537,11 @@ static int gnuplot_available(void)
 	return found;
 }
 
+/* A plot shows at most this many bars or lines: past that it is
+ * unreadable, and gnuplot took a minute over 10,000 cases.  The table
+ * above it lists every case. */
+enum { PLOT_BARS_MAX = 60, PLOT_LINES_MAX = 20 };
+
 static const char *const plot_head =
 	"set terminal svg size %d,%d dynamic font 'sans,10' background '#ffffff'\n"
 	"set termoption noenhanced\n"
@@ -680,21 +718,29 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 	if (fo->n == 0)
 		return 0;
 	char **labels = xcalloc(fo->n, sizeof(*labels));
-	double *v = xcalloc(fo->n, sizeof(*v));
+	double *v = xcalloc(fo->n, sizeof(*v)), *kept_v = xcalloc(fo->n, sizeof(*kept_v));
+	size_t *keep = xcalloc(fo->n, sizeof(*keep));
 	int rc = 0;
 	for (int p = 0; p < 3 && rc == 0; p++) {
-		for (size_t i = 0; i < fo->n; i++) {
-			labels[i] = fo->v[i].id;
+		for (size_t i = 0; i < fo->n; i++)
 			v[i] = p == 0 ? fo->v[i].total :
 			       p == 1 ? (fo->v[i].io[1] < 0 ? -1 : fo->v[i].io[1] / 1048576.0) :
 					(double)fo->v[i].lost;
+		size_t kept = pc_rh_plot_pick(v, fo->n, PLOT_BARS_MAX, keep);
+		for (size_t i = 0; i < kept; i++) {
+			labels[i] = fo->v[keep[i]].id;
+			kept_v[i] = v[keep[i]];
 		}
 		static const char *const titles[3][2] = {
 			{ "time per case", "seconds" },
 			{ "bytes written per case", "MiB" },
 			{ "entries lost per case", "entries" },
 		};
-		char *svg = plot_bars(titles[p][0], titles[p][1], labels, v, fo->n);
+		char *title = kept < fo->n ? xasprintf("%s (the %zu highest of %zu cases)", titles[p][0],
+						       kept, fo->n)
+					   : xstrdup(titles[p][0]);
+		char *svg = plot_bars(title, titles[p][1], labels, kept_v, kept);
+		free(title);
 		if (!svg)
 			rc = -1;
 		else {
@@ -704,39 +750,88 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 	}
 	free(labels);
 	free(v);
+	free(kept_v);
+	free(keep);
 	return rc;
+}
+
+/* An id and where it first stands: over the folders for all_ids, in one
+ * folder for a case_index.  Sorted by id, then place, lookups are a binary
+ * search (a scan per cell was quadratic: 10,000 cases took seconds). */
+struct id_at {
+	const char *id;
+	size_t at;
+};
+
+static int by_id_then_at(const void *a, const void *b)
+{
+	const struct id_at *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->at < y->at ? -1 : x->at > y->at);
+}
+
+static int by_at(const void *a, const void *b)
+{
+	const struct id_at *x = a, *y = b;
+	return x->at < y->at ? -1 : x->at > y->at;
 }
 
 /* Every case id over the folders, in order of first appearance. */
 static char **all_ids(const struct pc_rh_set *s, size_t *n)
 {
-	char **ids = NULL;
-	*n = 0;
+	size_t total = 0;
 	for (size_t k = 0; k < s->n; k++)
-		for (size_t i = 0; i < s->f[k].n; i++) {
-			size_t j;
-			for (j = 0; j < *n && strcmp(ids[j], s->f[k].v[i].id); j++)
-				;
-			if (j == *n) {
-				ids = xrealloc(ids, (*n + 1) * sizeof(*ids));
-				ids[(*n)++] = s->f[k].v[i].id;
-			}
-		}
+		total += s->f[k].n;
+	struct id_at *all = xcalloc(total ? total : 1, sizeof(*all));
+	size_t m = 0;
+	for (size_t k = 0; k < s->n; k++)
+		for (size_t i = 0; i < s->f[k].n; i++, m++)
+			all[m] = (struct id_at){ s->f[k].v[i].id, m };
+	qsort(all, total, sizeof(*all), by_id_then_at);
+	size_t firsts = 0;
+	for (size_t i = 0; i < total; i++)
+		if (i == 0 || strcmp(all[i].id, all[firsts - 1].id))
+			all[firsts++] = all[i];
+	qsort(all, firsts, sizeof(*all), by_at);
+	char **ids = xcalloc(firsts ? firsts : 1, sizeof(*ids));
+	for (size_t i = 0; i < firsts; i++)
+		ids[i] = (char *)all[i].id;
+	free(all);
+	*n = firsts;
 	return ids;
 }
 
-static const struct pc_rh_case *find_case(const struct pc_rh_folder *fo, const char *id)
+/* One folder's cases by id: its first case of an id, as a scan found it. */
+struct case_index {
+	const struct pc_rh_folder *fo;
+	struct id_at *v;
+};
+
+static void case_index_build(struct case_index *ix, const struct pc_rh_folder *fo)
 {
+	ix->fo = fo;
+	ix->v = xcalloc(fo->n ? fo->n : 1, sizeof(*ix->v));
 	for (size_t i = 0; i < fo->n; i++)
-		if (!strcmp(fo->v[i].id, id))
-			return &fo->v[i];
-	return NULL;
+		ix->v[i] = (struct id_at){ fo->v[i].id, i };
+	qsort(ix->v, fo->n, sizeof(*ix->v), by_id_then_at);
 }
 
-static int trend_section(FILE *f, const struct pc_rh_set *s)
+static const struct pc_rh_case *find_case(const struct case_index *ix, const char *id)
 {
-	size_t nids;
-	char **ids = all_ids(s, &nids);
+	size_t lo = 0, hi = ix->fo->n;   /* the first entry not below ID */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->v[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->fo->n && !strcmp(ix->v[lo].id, id) ? &ix->fo->v[ix->v[lo].at] : NULL;
+}
+
+static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_index *ix,
+			char *const *ids, size_t nids)
+{
 	fputs("<h2 id=\"trend\">History across folders</h2>\n"
 	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
 	for (size_t k = 0; k < s->n; k++)
@@ -747,7 +842,7 @@ static int trend_section(FILE *f, const struct pc_rh_set *s)
 		put_text(f, ids[i]);
 		fputs("</td>", f);
 		for (size_t k = 0; k < s->n; k++) {
-			const struct pc_rh_case *c = find_case(&s->f[k], ids[i]);
+			const struct pc_rh_case *c = find_case(&ix[k], ids[i]);
 			if (!c) {
 				fputs("<td>-</td>", f);
 				continue;
@@ -762,19 +857,57 @@ static int trend_section(FILE *f, const struct pc_rh_set *s)
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
+}
 
-	/* The time of each case over the folders: x = folder number. */
+/* How much the time of case ID varied over the folders that have it. */
+static double time_spread(const struct pc_rh_set *s, const struct case_index *ix, const char *id)
+{
+	double lo = 0, hi = 0;
+	int seen = 0;
+	for (size_t k = 0; k < s->n; k++) {
+		const struct pc_rh_case *c = find_case(&ix[k], id);
+		if (!c || c->total < 0)
+			continue;
+		lo = seen && lo < c->total ? lo : c->total;
+		hi = seen && hi > c->total ? hi : c->total;
+		seen = 1;
+	}
+	return hi - lo;
+}
+
+/* The time of each case over the folders: x = folder number, a line per
+ * case; over PLOT_LINES_MAX cases, the ones whose time varied most. */
+static int trend_plot(FILE *f, const struct pc_rh_set *s, const struct case_index *ix,
+		      char *const *all, size_t nall)
+{
+	if (!nall)
+		return 0;
+	double *spread = xcalloc(nall, sizeof(*spread));
+	size_t *keep = xcalloc(nall, sizeof(*keep));
+	for (size_t i = 0; i < nall; i++)
+		spread[i] = time_spread(s, ix, all[i]);
+	size_t nids = pc_rh_plot_pick(spread, nall, PLOT_LINES_MAX, keep);
+	char **ids = xcalloc(nids, sizeof(*ids));
+	for (size_t i = 0; i < nids; i++)
+		ids[i] = all[keep[i]];
+	free(spread);
+	free(keep);
+
 	size_t cap = 4096 + (nids + 1) * (s->n + 1) * 24 + nids * 200, len = 0;
 	char *sc = xcalloc(cap, 1);
 	len += (size_t)snprintf(sc + len, cap - len, plot_head, 900, 420 + (int)(nids / 3 + 1) * 16);
+	len += (size_t)snprintf(sc + len, cap - len, "set title 'time per case over the folders");
+	if (nids < nall)
+		len += (size_t)snprintf(sc + len, cap - len, " (the %zu of %zu cases whose time varied most)",
+					nids, nall);
 	len += (size_t)snprintf(sc + len, cap - len,
-				"set title 'time per case over the folders'\nset ylabel 'seconds'\n"
+				"'\nset ylabel 'seconds'\n"
 				"set xlabel 'folder'\nset yrange [0:*]\nset xtics 1\nset offsets 0.2,0.2,0,0\n"
 				"set key outside below\n$d << EOD\n");
 	for (size_t k = 0; k < s->n; k++) {
 		len += (size_t)snprintf(sc + len, cap - len, "%zu", k + 1);
 		for (size_t i = 0; i < nids; i++) {
-			const struct pc_rh_case *c = find_case(&s->f[k], ids[i]);
+			const struct pc_rh_case *c = find_case(&ix[k], ids[i]);
 			if (c)
 				len += (size_t)snprintf(sc + len, cap - len, " %.6g", c->total);
 			else
@@ -790,16 +923,30 @@ static int trend_section(FILE *f, const struct pc_rh_set *s)
 	pc_rh_labels_free(l, nids);
 	snprintf(sc + len, cap - len, "\n");
 	int rc = 0;
-	if (nids) {
-		char *svg = gnuplot_svg(sc);
-		if (!svg)
-			rc = -1;
-		else {
-			fprintf(f, "<div class=\"plot\" id=\"plot-trend\">\n%s</div>\n", svg);
-			free(svg);
-		}
+	char *svg = gnuplot_svg(sc);
+	if (!svg)
+		rc = -1;
+	else {
+		fprintf(f, "<div class=\"plot\" id=\"plot-trend\">\n%s</div>\n", svg);
+		free(svg);
 	}
 	free(sc);
+	free(ids);
+	return rc;
+}
+
+static int trend_section(FILE *f, const struct pc_rh_set *s)
+{
+	size_t nids;
+	char **ids = all_ids(s, &nids);
+	struct case_index *ix = xcalloc(s->n, sizeof(*ix));
+	for (size_t k = 0; k < s->n; k++)
+		case_index_build(&ix[k], &s->f[k]);
+	trend_table(f, s, ix, ids, nids);
+	int rc = trend_plot(f, s, ix, ids, nids);
+	for (size_t k = 0; k < s->n; k++)
+		free(ix[k].v);
+	free(ix);
 	free(ids);
 	return rc;
 }

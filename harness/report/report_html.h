@@ -65,6 +65,12 @@ char *pc_rh_plot_label(const char *s);
 char **pc_rh_plot_labels(char *const *ids, size_t n);
 void pc_rh_labels_free(char **labels, size_t n);
 
+/* Which of VALUES[0..N) a plot shows when it can show at most MAX: all
+ * when N <= MAX, else the MAX highest (a tie goes to the earlier; a value
+ * < 0, not measured, is lowest), always in their order in VALUES.  Their
+ * indexes go to KEEP (room for MIN(N, MAX)); returns how many. */
+size_t pc_rh_plot_pick(const double *values, size_t n, size_t max, size_t *keep);
+
 /* The relative path from folder FROM to folder TO (both absolute and
  * canonical).  New string, "." when equal. */
 char *pc_rh_relpath(const char *from, const char *to);

@@ -62,6 +62,30 @@ static void test_plot_label(void)
 	pc_rh_labels_free(ls, 5);
 }
 
+/* A plot of many cases shows the highest values, in the cases' order. */
+static void test_plot_pick(void)
+{
+	const double v[] = { 3, -1, 7, 7, 0, 9, 2 };
+	size_t keep[7];
+	CU_ASSERT_EQUAL(pc_rh_plot_pick(v, 7, 10, keep), 7);
+	for (size_t i = 0; i < 7; i++)
+		CU_ASSERT_EQUAL(keep[i], i);
+	/* 9, then 7 and 7 (a tie: both), then 3: in order 0, 2, 3, 5. */
+	CU_ASSERT_EQUAL_FATAL(pc_rh_plot_pick(v, 7, 4, keep), 4);
+	CU_ASSERT_EQUAL(keep[0], 0);
+	CU_ASSERT_EQUAL(keep[1], 2);
+	CU_ASSERT_EQUAL(keep[2], 3);
+	CU_ASSERT_EQUAL(keep[3], 5);
+	/* A tie at the edge goes to the earlier case; not measured is lowest. */
+	CU_ASSERT_EQUAL_FATAL(pc_rh_plot_pick(v, 7, 2, keep), 2);
+	CU_ASSERT_EQUAL(keep[0], 2);
+	CU_ASSERT_EQUAL(keep[1], 5);
+	const double zeros[] = { 0, -1, 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_rh_plot_pick(zeros, 3, 2, keep), 2);
+	CU_ASSERT_EQUAL(keep[0], 0);
+	CU_ASSERT_EQUAL(keep[1], 2);
+}
+
 static void load_text(const char *text, int want)
 {
 	char *dir = unit_tmpdir();
@@ -259,6 +283,7 @@ void register_report_html_tests(void)
 	CU_pSuite s = CU_add_suite("report_html", NULL, NULL);
 	CU_add_test(s, "relative links", test_relpath);
 	CU_add_test(s, "gnuplot-safe labels", test_plot_label);
+	CU_add_test(s, "which cases a plot shows", test_plot_pick);
 	CU_add_test(s, "strict results.json", test_strict);
 	CU_add_test(s, "-o may not replace an input", test_output_not_input);
 	CU_add_test(s, "a measurement no case has", test_unmeasured_plot);
