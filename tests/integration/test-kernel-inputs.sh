@@ -11,6 +11,10 @@
 #   saying which;
 # * --kernel that is not a bzImage, or --modules built for another release:
 #   exit 3 saying so, before a guest boots into a modules-less initramfs;
+# * --kernel-deb (and qualify's FILE.deb spec): unpacked and checked the same
+#   way, lib/modules or usr/lib/modules; a package with no kernel, modules
+#   only, two kernels, a link out of the package, or a file that is not a
+#   .deb: exit 3 saying which, nothing left in TMPDIR;
 # * a results folder others can write to: a usage error (exit 2), nothing
 #   written in it;
 # * a file the command names in /tmp, /run or /var/tmp, which the guest
@@ -71,6 +75,59 @@ grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/o
 [ "$(cd "$mods" && find . | sort)" = "$before" ] ||
 	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
+
+# --kernel-deb: the package is unpacked and checked like --kernel/--modules
+# (the same missing module named), in vm-run's scratch, gone afterwards.
+mkdeb() { # DIR NAME: a .deb of DIR's tree
+	mkdir -p "$1/DEBIAN"
+	printf 'Package: %s\nVersion: 1\nArchitecture: amd64\nMaintainer: t <t@t>\nDescription: t\n' "$2" >"$1/DEBIAN/control"
+	dpkg-deb -b -Znone "$1" "$TMP/$2.deb" >/dev/null || fail "dpkg-deb -b $2"
+}
+deb_error() { # RC MESSAGE-REGEX DEB
+	local rc=0
+	TMPDIR=$TMP/debtmp scripts/vm-run --kernel-deb "$3" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq "$1" ] || { cat "$TMP/out"; fail "vm-run --kernel-deb $3 exited $rc, expected $1"; }
+	grep -Eq "$2" "$TMP/out" || { cat "$TMP/out"; fail "vm-run --kernel-deb $3 did not say: $2"; }
+	[ -z "$(ls -A "$TMP/debtmp")" ] || fail "vm-run --kernel-deb left $(ls "$TMP/debtmp") in TMPDIR"
+}
+mkdir -p "$TMP/debtmp" "$TMP/d1/boot" "$TMP/d1/lib/modules/6.1.0-fake/kernel"
+cp "$bz" "$TMP/d1/boot/vmlinuz-6.1.0-fake"
+mkdeb "$TMP/d1" linux-image-6.1.0-fake
+deb_error 3 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/linux-image-6.1.0-fake.deb"
+# Merged /usr: the modules in usr/lib/modules.
+mkdir -p "$TMP/d2/boot" "$TMP/d2/usr/lib/modules/6.1.0-fake/kernel"
+cp "$bz" "$TMP/d2/boot/vmlinuz-6.1.0-fake"
+mkdeb "$TMP/d2" linux-image-usr
+deb_error 3 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/linux-image-usr.deb"
+# Not a kernel package, modules without a kernel, two kernels, not a .deb,
+# a link out of the package.
+mkdir -p "$TMP/d3/usr/share/doc/x"
+mkdeb "$TMP/d3" linux-headers-x
+deb_error 3 'holds no kernel \(no lib/modules/REL' "$TMP/linux-headers-x.deb"
+mkdir -p "$TMP/d4/lib/modules/6.1.0-fake/kernel"
+mkdeb "$TMP/d4" linux-modules-only
+deb_error 3 'has modules for 6.1.0-fake but no boot/vmlinuz-6.1.0-fake' "$TMP/linux-modules-only.deb"
+mkdir -p "$TMP/d5/boot" "$TMP/d5/lib/modules/6.1.0-a" "$TMP/d5/lib/modules/6.1.0-b"
+mkdeb "$TMP/d5" linux-two
+deb_error 3 'holds modules of several kernels \(6.1.0-a 6.1.0-b\)' "$TMP/linux-two.deb"
+deb_error 3 'dpkg-deb could not unpack it' "$bz"
+deb_error 3 'no such file' "$TMP/nonexistent.deb"
+mkdir -p "$TMP/d6/boot" "$TMP/d6/lib/modules"
+ln -s "$mods" "$TMP/d6/lib/modules/6.1.0-fake"
+cp "$bz" "$TMP/d6/boot/vmlinuz-6.1.0-fake"
+mkdeb "$TMP/d6" linux-link
+deb_error 3 'is a link out of the package' "$TMP/linux-link.deb"
+usage_error "--debian-kernel/--debian-version, --kernel/--modules and --kernel-deb exclude each other" \
+	--kernel-deb "$TMP/linux-two.deb" --debian-kernel -- true
+# qualify takes a .deb as a kernel SPEC; its column names the package.
+printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/kdeb.ini"
+rc=0
+(cd "$TMP" && TMPDIR=$TMP/debtmp "$TOP/scripts/qualify" --kernel "$TMP/linux-image-6.1.0-fake.deb" kdeb.ini -o qdeb) >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a kernel .deb that cannot boot exited $rc, expected 3"; }
+[ "$(jq -r '.kernels[0].column' "$TMP/qdeb/qualify.json")" = deb-linux-image-6.1.0-fake ] ||
+	{ jq . "$TMP/qdeb/qualify.json"; fail "qualify: the .deb's column is not named after its package"; }
+grep -q "^- deb-linux-image-6.1.0-fake: .*error: vm-run exited 3: vm-run: kernel 6.1.0-fake has no module virtio_pci" "$TMP/qdeb/qualify.md" ||
+	{ cat "$TMP/qdeb/qualify.md"; fail "qualify: the .deb's column does not say why it did not run"; }
 
 # A kernel of Debian's cloud flavour (built without 9p): the error says
 # which flavour to give instead.
