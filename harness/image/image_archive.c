@@ -739,67 +739,136 @@ static int same_image(const struct tarscan *t, const char *file, json_t *item, j
 	return same;
 }
 
-/* Docker 25+ writes an image twice, as manifest.json and as an OCI layout,
- * and readers differ in which they take (docker load with the containerd
- * image store reads index.json): the two must describe the same images.
- * Every manifest.json entry must match an image manifest that index.json
- * lists.  When index.json lists an index (a multi-platform save) the
- * comparison would need the platform choice; that case is accepted as
- * manifest.json describes it, and said so nowhere else: it is documented. */
-static int docker_oci_agree(const struct tarscan *t, const char *file)
+/* The image manifests index.json lists (each read once, however many
+ * entries name it), for comparing with manifest.json and for the names
+ * index.json gives them. */
+struct index_images {
+	json_t *descs;    /* index.json's "manifests" (a reference of INDEX) */
+	json_t *index;
+	struct wanted *w; /* blobs/sha256/HEX of each distinct image manifest */
+	json_t **man;     /* parsed, or NULL */
+	size_t n;
+	int has_index;    /* index.json lists an image index (a multi-platform save) */
+};
+
+static void index_images_free(struct index_images *ii)
 {
-	json_t *index = json_loadb(t->mk[MK_INDEX].data, t->mk[MK_INDEX].len, 0, NULL);
-	json_t *list = json_loadb(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, 0, NULL);
-	json_t *descs = json_object_get(index, "manifests");
-	size_t nd = json_array_size(descs), nw = 0, i;
-	struct wanted *w = xcalloc(nd ? nd : 1, sizeof(*w));
-	int has_index = 0, rc = 0;
+	for (size_t k = 0; k < ii->n; k++) {
+		json_decref(ii->man[k]);
+		free(ii->w[k].data);
+		free(ii->w[k].digest);
+	}
+	free(ii->man);
+	free(ii->w);
+	json_decref(ii->index);
+	memset(ii, 0, sizeof(*ii));
+}
+
+static int index_images_read(const struct tarscan *t, const char *file, struct index_images *ii)
+{
+	memset(ii, 0, sizeof(*ii));
+	ii->index = json_loadb(t->mk[MK_INDEX].data, t->mk[MK_INDEX].len, 0, NULL);
+	ii->descs = json_object_get(ii->index, "manifests");
+	size_t nd = json_array_size(ii->descs), i;
+	ii->w = xcalloc(nd ? nd : 1, sizeof(*ii->w));
 	json_t *d;
-	json_array_foreach(descs, i, d) {
+	json_array_foreach(ii->descs, i, d) {
 		const char *mt = json_string_value(json_object_get(d, "mediaType"));
 		const char *digest = json_string_value(json_object_get(d, "digest"));
 		if (!img_in_list(image_manifest_types, mt)) {
-			has_index = 1;
+			ii->has_index = 1;
 			continue;
 		}
 		char *name = digest && !strncmp(digest, "sha256:", 7)
 				     ? xasprintf("blobs/sha256/%s", digest + 7) : NULL;
 		const struct member *m = name ? member_find(t, name) : NULL;
 		free(name);
-		for (size_t k = 0; m && k < nw; k++)
-			if (w[k].member == m->name)
+		for (size_t k = 0; m && k < ii->n; k++)
+			if (ii->w[k].member == m->name)
 				m = NULL; /* listed twice (two tags): read once */
 		if (m)
-			w[nw++].member = m->name;
+			ii->w[ii->n++].member = m->name;
 	}
-	json_t **mans = xcalloc(nw ? nw : 1, sizeof(*mans));
-	if (nw && tar_extract(file, w, nw) < 0)
-		rc = -1;
-	for (size_t k = 0; rc == 0 && k < nw; k++)
-		mans[k] = json_loadb(w[k].data, w[k].len, 0, NULL);
+	ii->man = xcalloc(ii->n ? ii->n : 1, sizeof(*ii->man));
+	if (ii->n && tar_extract(file, ii->w, ii->n) < 0)
+		return -1;
+	for (size_t k = 0; k < ii->n; k++)
+		ii->man[k] = json_loadb(ii->w[k].data, ii->w[k].len, 0, NULL);
+	return 0;
+}
+
+/* Docker 25+ writes an image twice, as manifest.json and as an OCI layout,
+ * and readers differ in which they take (docker load with the containerd
+ * image store reads index.json): the two must describe the same images.
+ * Every manifest.json entry must match an image manifest that index.json
+ * lists.  When index.json lists an index (a multi-platform save) the
+ * comparison would need the platform choice; that case is accepted as
+ * manifest.json describes it (or, with --platform, read as the OCI layout:
+ * img_tar_open), and said so nowhere else: it is documented. */
+static int docker_oci_agree(const struct tarscan *t, const char *file)
+{
+	json_t *list = json_loadb(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, 0, NULL);
+	struct index_images ii;
+	int rc = index_images_read(t, file, &ii);
+	size_t i;
 	json_t *item;
 	json_array_foreach(list, i, item) {
-		if (rc < 0 || has_index)
+		if (rc < 0 || ii.has_index)
 			break;
 		int found = 0;
-		for (size_t k = 0; k < nw && !found; k++)
-			found = mans[k] && same_image(t, file, item, mans[k]);
+		for (size_t k = 0; k < ii.n && !found; k++)
+			found = ii.man[k] && same_image(t, file, item, ii.man[k]);
 		if (!found)
 			rc = pc_fail(PC_ERR_INPUT,
 				     "%s: ambiguous: manifest.json image %zu (config %s) is not an "
 				     "image index.json lists; the two descriptions disagree",
 				     file, i + 1, json_string_value(json_object_get(item, "Config")));
 	}
-	for (size_t k = 0; k < nw; k++) {
-		json_decref(mans[k]);
-		free(w[k].data);
-		free(w[k].digest);
-	}
-	free(mans);
-	free(w);
-	json_decref(index);
+	index_images_free(&ii);
 	json_decref(list);
 	return rc;
+}
+
+/* The names index.json gives the manifest.json entry ITEM: the ref names,
+ * containerd's image names and the digests of the index.json entries
+ * whose image manifest is ITEM's image.  ctr export writes its tags there
+ * only (its manifest.json has "RepoTags": null with --skip-manifest-json),
+ * and ctr import takes them from there. */
+struct index_names {
+	struct strlist ref, full, digest;
+};
+
+static void index_names_free(struct index_names *n)
+{
+	img_strlist_free(&n->ref);
+	img_strlist_free(&n->full);
+	img_strlist_free(&n->digest);
+}
+
+static void index_names_of(const struct tarscan *t, const char *file,
+			   const struct index_images *ii, json_t *item, struct index_names *out)
+{
+	for (size_t k = 0; k < ii->n; k++) {
+		if (!ii->man[k] || !same_image(t, file, item, ii->man[k]))
+			continue;
+		char *digest = blob_digest(ii->w[k].member);
+		size_t i;
+		json_t *d;
+		json_array_foreach(ii->descs, i, d) {
+			if (!digest || !json_is_string(json_object_get(d, "digest")) ||
+			    strcmp(json_string_value(json_object_get(d, "digest")), digest))
+				continue;
+			json_t *ann = json_object_get(d, "annotations");
+			const char *ref = json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
+			const char *full = json_string_value(json_object_get(ann, "io.containerd.image.name"));
+			if (ref)
+				img_strlist_add(&out->ref, ref);
+			if (full)
+				img_strlist_add(&out->full, full);
+			img_strlist_add(&out->digest, digest);
+		}
+		free(digest);
+	}
 }
 
 /* "blobs/sha256/HEX", "HEX.json" and "HEX.tar" (skopeo's layers, stored
@@ -864,9 +933,49 @@ static char *docker_image_id(json_t *item)
 	return config ? digest_from_member(config) : NULL;
 }
 
-/* Which manifest.json entry: by TAG among RepoTags or the image ID, or the
- * only one. */
-static json_t *docker_select(json_t *list, const char *file, const char *tag)
+/* Add the reference REF to L unless L holds it already, as docker compares
+ * references (RepoTags "a/b:1" and containerd's "docker.io/a/b:1"). */
+static void add_ref_once(struct strlist *l, const char *ref)
+{
+	char *norm = img_docker_ref_normal(ref);
+	int seen = 0;
+	for (size_t i = 0; i < l->n && !seen; i++) {
+		char *have = img_docker_ref_normal(l->v[i]);
+		seen = !strcmp(have, norm);
+		free(have);
+	}
+	free(norm);
+	if (!seen)
+		img_strlist_add(l, ref);
+}
+
+/* Does the index.json name N of an entry answer TAG (WANT: TAG as docker
+ * compares references)?  As in an OCI layout: the ref name, containerd's
+ * image name (exactly, or as docker compares references), or the image
+ * manifest's digest. */
+static int index_name_matches(const struct index_names *n, const char *tag, const char *want)
+{
+	for (size_t i = 0; i < n->ref.n; i++)
+		if (!strcmp(n->ref.v[i], tag))
+			return 1;
+	for (size_t i = 0; i < n->digest.n; i++)
+		if (!strcmp(n->digest.v[i], tag))
+			return 1;
+	for (size_t i = 0; i < n->full.n; i++) {
+		char *have = img_docker_ref_normal(n->full.v[i]);
+		int match = !strcmp(n->full.v[i], tag) || !strcmp(have, want);
+		free(have);
+		if (match)
+			return 1;
+	}
+	return 0;
+}
+
+/* Which manifest.json entry: by TAG among RepoTags, the image ID or (NAMES,
+ * one per entry, or NULL) what index.json calls it, or the only one.
+ * *AT is its position in LIST. */
+static json_t *docker_select(json_t *list, const char *file, const char *tag,
+			     const struct index_names *names, size_t *at)
 {
 	struct strlist tags = { 0 };
 	json_t *found = NULL;
@@ -892,10 +1001,19 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 				free(have);
 			}
 		}
+		const struct index_names *n = names ? &names[i] : NULL;
+		for (k = 0; n && k < n->full.n; k++) /* containerd's names: full references */
+			add_ref_once(&tags, n->full.v[k]);
+		if (n && !n->full.n)
+			for (k = 0; k < n->ref.n; k++)
+				img_strlist_add(&tags, n->ref.v[k]);
+		if (tag && n && !match)
+			match = index_name_matches(n, tag, want);
 		char *id = docker_image_id(item);
 		if (id && tag && !strcmp(id, tag))
 			match = 1;
-		if (id && !json_array_size(rt)) { /* untagged: its ID is its only name */
+		if (id && !json_array_size(rt) && !(n && (n->full.n || n->ref.n))) {
+			/* untagged: its ID is its only name */
 			char *shown = xasprintf("%s (untagged)", id);
 			img_strlist_add(&tags, shown);
 			free(shown);
@@ -903,6 +1021,7 @@ static json_t *docker_select(json_t *list, const char *file, const char *tag)
 		free(id);
 		if (!tag || match) {
 			found = item;
+			*at = i;
 			nfound++;
 		}
 	}
@@ -942,6 +1061,28 @@ static int docker_foreign_layers(json_t *item, const char *mname)
 	return 0;
 }
 
+/* inspect's "chosen": which manifest.json entry was read, by its names. */
+static void note_docker_chosen(json_t *item, size_t at, size_t n, const struct index_names *names,
+			       struct pc_image_source *src)
+{
+	struct strlist shown = { 0 };
+	size_t k;
+	json_t *jt;
+	json_array_foreach(json_object_get(item, "RepoTags"), k, jt)
+		if (json_is_string(jt))
+			img_strlist_add(&shown, json_string_value(jt));
+	for (k = 0; names && k < names->full.n; k++)
+		add_ref_once(&shown, names->full.v[k]);
+	char *tags = shown.n ? img_strlist_join(&shown) : xstrdup("untagged");
+	char *id = docker_image_id(item);
+	free(src->chosen);
+	src->chosen = xasprintf("manifest.json image %zu of %zu: %s, image ID %s", at + 1, n, tags,
+				id ? id : "unknown");
+	free(id);
+	free(tags);
+	img_strlist_free(&shown);
+}
+
 static int open_docker_save(const char *file, const char *tag, const char *platform,
 			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
 			    struct pc_image_source *src)
@@ -959,12 +1100,27 @@ static int open_docker_save(const char *file, const char *tag, const char *platf
 		pc_fail(PC_ERR_INPUT, "%s: expected an array", mname);
 		goto out;
 	}
-	size_t ii;
+	size_t ii_i;
 	json_t *it;
-	json_array_foreach(list, ii, it)
+	json_array_foreach(list, ii_i, it)
 		if (img_json_keys_distinct(it, mname) < 0)
 			goto out;
-	json_t *item = docker_select(list, file, tag);
+	size_t at = 0, nitems = json_array_size(list);
+	struct index_names *names = NULL;
+	if (t->oci) { /* Docker 25+ or ctr export: index.json names the images too */
+		struct index_images ii;
+		names = xcalloc(nitems ? nitems : 1, sizeof(*names));
+		if (index_images_read(t, file, &ii) == 0)
+			json_array_foreach(list, ii_i, it)
+				index_names_of(t, file, &ii, it, &names[ii_i]);
+		index_images_free(&ii);
+	}
+	json_t *item = docker_select(list, file, tag, names, &at);
+	if (item)
+		note_docker_chosen(item, at, nitems, names ? &names[at] : NULL, src);
+	for (size_t k = 0; names && k < nitems; k++)
+		index_names_free(&names[k]);
+	free(names);
 	if (!item)
 		goto out;
 	const char *config = NULL;
@@ -1165,10 +1321,35 @@ static int open_oci_archive(const char *file, const char *tag, const char *platf
 	return rc;
 }
 
+/* Does index.json list an image index (or manifest list)? */
+static int index_lists_index(const struct tarscan *t)
+{
+	json_t *index = json_loadb(t->mk[MK_INDEX].data, t->mk[MK_INDEX].len, 0, NULL);
+	size_t i;
+	json_t *d;
+	int found = 0;
+	json_array_foreach(json_object_get(index, "manifests"), i, d)
+		if (!img_in_list(image_manifest_types,
+				 json_string_value(json_object_get(d, "mediaType"))))
+			found = 1;
+	json_decref(index);
+	return found;
+}
+
 int img_tar_open(const char *path, const char *tag, const char *platform,
 		 const struct tarscan *t, const char *tmpbase, struct pc_image *img,
 		 struct pc_image_source *src)
 {
+	if (t->docker && t->oci && platform && index_lists_index(t)) {
+		/* A multi-platform save: manifest.json describes one platform
+		 * (the exporter's), index.json every one; --platform chooses
+		 * there, as ctr import --platform does. */
+		char *why = xasprintf("%s; --platform given and index.json lists a multi-platform "
+				      "index: read as the OCI layout", src->why);
+		free(src->why);
+		src->why = why;
+		return open_oci_archive(path, tag, platform, t, tmpbase, img, src);
+	}
 	if (t->docker)
 		return open_docker_save(path, tag, platform, t, tmpbase, img, src);
 	return open_oci_archive(path, tag, platform, t, tmpbase, img, src);

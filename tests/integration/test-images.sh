@@ -174,6 +174,35 @@ for spec in /dev/zero "$TMP/fifo"; do
 	[ ! -e "$TMP/odd-out" ] || fail "a refused scenario made its results folder"
 done
 
+echo "real producers (tests/producers, see its README)"
+P=tests/producers
+which_is() { # WANT WHAT SPEC [--platform P]: the image's file "which" holds WANT
+	local want=$1 what=$2
+	shift 2
+	"$POWERCUT" manifest "$@" -o "$TMP/got" || fail "$what: powercut manifest $* failed"
+	local digest
+	digest=$(printf '%s\n' "$want" | sha256sum | cut -d' ' -f1)
+	grep -q "^which type=reg .*sha256=$digest" "$TMP/got" || fail "$what: not the image holding '$want'"
+	echo "  $what: $want"
+}
+which_is a "docker save, two images, by tag" "$P/docker-save-two.tar.gz:tiny/a:1"
+which_is b "docker save, two images, by full reference" "$P/docker-save-two.tar.gz:docker.io/tiny/b:1"
+input_error "docker save, two images, no tag" "holds 2 images.*tiny/a:1, tiny/b:1" "$P/docker-save-two.tar.gz"
+# ctr export --skip-manifest-json: "RepoTags": null, the names in index.json.
+which_is a "ctr export --skip-manifest-json, by short name" "$P/ctr-export-two-nomj.tar.gz:tiny/a:1"
+which_is b "ctr export --skip-manifest-json, by containerd's name" "$P/ctr-export-two-nomj.tar.gz:docker.io/tiny/b:1"
+grep -q '^a-only ' "$TMP/got" && fail "tiny/b:1 has tiny/a:1's a-only"
+input_error "ctr export --skip-manifest-json, no tag" "holds 2 images.*docker.io/tiny/a:1, docker.io/tiny/b:1" \
+	"$P/ctr-export-two-nomj.tar.gz"
+"$POWERCUT" inspect "$P/ctr-export-two-nomj.tar.gz:tiny/a:1" | grep -q 'chosen: manifest.json image 1 of 2: docker.io/tiny/a:1' ||
+	fail "inspect does not say which image of the archive it read"
+# ctr export --all-platforms: manifest.json is linux/amd64's, index.json lists both.
+which_is a "ctr export --all-platforms, no --platform" "$P/ctr-export-multiplatform.tar.gz"
+which_is a "ctr export --all-platforms, linux/amd64" "$P/ctr-export-multiplatform.tar.gz" --platform linux/amd64
+which_is arm64 "ctr export --all-platforms, linux/arm64" "$P/ctr-export-multiplatform.tar.gz:tiny/mp:1" --platform linux/arm64
+input_error "ctr export --all-platforms, linux/s390x" "no image for platform linux/s390x" \
+	"$P/ctr-export-multiplatform.tar.gz" --platform linux/s390x
+
 echo "mtree rendering"
 "$POWERCUT" manifest --mtree "$L1" "$L2" "$L3" -o "$TMP/sample.mtree" || fail "manifest --mtree"
 head -1 "$TMP/sample.mtree" | grep -q '^#mtree' || fail "mtree: no #mtree header"

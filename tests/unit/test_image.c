@@ -860,6 +860,241 @@ static void test_docker_save_diff_ids(void)
 	free(dir);
 }
 
+/* ---- Docker 25+ and ctr export: manifest.json and index.json together ----- */
+
+#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+
+/* One image of a combined archive: one layer holding the file "which"
+ * with WHICH, a config for ARCH, a Docker image manifest. */
+struct cimg {
+	const char *which, *arch;
+	struct buf layer;
+	char *config, *manifest;          /* JSON text */
+	char *layer_hex, *config_hex, *manifest_hex;
+};
+
+static void cimg_make(struct cimg *c, const char *which, const char *arch)
+{
+	c->which = which;
+	c->arch = arch;
+	c->layer = layer_tar("which", which);
+	c->layer_hex = sha256_hex(c->layer.p, c->layer.len);
+	c->config = xasprintf("{\"architecture\":\"%s\",\"os\":\"linux\",\"rootfs\":{\"type\":"
+			      "\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", arch, c->layer_hex);
+	c->config_hex = sha256_hex(c->config, strlen(c->config));
+	c->manifest = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"" MT_DOCKER_MANIFEST "\","
+				"\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\","
+				"\"digest\":\"sha256:%s\",\"size\":%zu},\"layers\":[{\"mediaType\":"
+				"\"application/vnd.docker.image.rootfs.diff.tar\",\"digest\":\"sha256:%s\","
+				"\"size\":%zu}]}", c->config_hex, strlen(c->config), c->layer_hex,
+				c->layer.len);
+	c->manifest_hex = sha256_hex(c->manifest, strlen(c->manifest));
+}
+
+static void cimg_free(struct cimg *c)
+{
+	free(c->layer.p), free(c->config), free(c->manifest);
+	free(c->layer_hex), free(c->config_hex), free(c->manifest_hex);
+}
+
+/* manifest.json's entry for C: blobs/sha256 names, REPOTAGS (JSON). */
+static char *cimg_entry(const struct cimg *c, const char *repotags)
+{
+	return xasprintf("{\"Config\":\"blobs/sha256/%s\",\"RepoTags\":%s,\"Layers\":"
+			 "[\"blobs/sha256/%s\"]}", c->config_hex, repotags, c->layer_hex);
+}
+
+/* An index.json entry for the image manifest of C (or for the blob
+ * DIGEST_HEX of MEDIA_TYPE and SIZE) named NAME (containerd) and REF. */
+static char *index_entry(const char *media_type, const char *hex, size_t size, const char *name,
+			 const char *ref)
+{
+	return xasprintf("{\"mediaType\":\"%s\",\"digest\":\"sha256:%s\",\"size\":%zu,"
+			 "\"annotations\":{\"io.containerd.image.name\":\"%s\","
+			 "\"org.opencontainers.image.ref.name\":\"%s\"}}",
+			 media_type, hex, size, name, ref);
+}
+
+/* Write the archive: the blobs of C[0..n), EXTRA (a blob or NULL), then
+ * index.json (INDEX_ENTRIES) and manifest.json (MANIFEST). */
+static void write_combined(const char *path, struct cimg *c, size_t n, const char *extra,
+			   const char *index_entries, const char *manifest)
+{
+	struct raw_member m[16];
+	char *names[16];
+	size_t k = 0, nn = 0;
+	for (size_t i = 0; i < n; i++) {
+		names[nn] = xasprintf("blobs/sha256/%s", c[i].layer_hex);
+		m[k++] = (struct raw_member){ names[nn++], c[i].layer.p, c[i].layer.len, NULL };
+		names[nn] = xasprintf("blobs/sha256/%s", c[i].config_hex);
+		m[k++] = (struct raw_member){ names[nn++], c[i].config, strlen(c[i].config), NULL };
+		names[nn] = xasprintf("blobs/sha256/%s", c[i].manifest_hex);
+		m[k++] = (struct raw_member){ names[nn++], c[i].manifest, strlen(c[i].manifest), NULL };
+	}
+	char *ehex = extra ? sha256_hex(extra, strlen(extra)) : NULL;
+	if (extra) {
+		names[nn] = xasprintf("blobs/sha256/%s", ehex);
+		m[k++] = (struct raw_member){ names[nn++], extra, strlen(extra), NULL };
+	}
+	char *index = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"" MT_INDEX "\","
+				"\"manifests\":[%s]}", index_entries);
+	const char *layout = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	m[k++] = (struct raw_member){ "index.json", index, strlen(index), NULL };
+	m[k++] = (struct raw_member){ "manifest.json", manifest, strlen(manifest), NULL };
+	m[k++] = (struct raw_member){ "oci-layout", layout, strlen(layout), NULL };
+	write_raw_tar(path, m, k, 0);
+	for (size_t i = 0; i < nn; i++)
+		free(names[i]);
+	free(index), free(ehex);
+}
+
+static int open_platform(const char *spec, const char *platform, struct pc_image *img)
+{
+	const char *specs[1] = { spec };
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(errbuf, sizeof(errbuf));
+	int rc = pc_image_open(specs, 1, platform, NULL, img);
+	pc_capture_errors(NULL, 0);
+	return rc;
+}
+
+/* The "which" file of the image SPEC (opened for PLATFORM) holds WANT. */
+static void assert_which(const char *spec, const char *platform, const char *want)
+{
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_platform(spec, platform, &img), 0);
+	CU_ASSERT_EQUAL_FATAL(img.nlayers, 1);
+	struct buf expect = layer_tar("which", want);
+	size_t len;
+	char *got = pc_read_file(img.layers[0].path, &len);
+	CU_ASSERT_TRUE(got && len == expect.len && !memcmp(got, expect.p, len));
+	if (!(got && len == expect.len && !memcmp(got, expect.p, len)))
+		fprintf(stderr, "%s (%s): not the image holding '%s'\n", spec,
+			platform ? platform : "no platform", want);
+	free(got), free(expect.p);
+	pc_image_close(&img);
+}
+
+/* ctr export --skip-manifest-json (containerd 1.6) writes manifest.json
+ * with "RepoTags": null and names the images in index.json only, as ctr
+ * import reads them: FILE:TAG finds them there (the ref name, containerd's
+ * name as docker compares references, the manifest digest), as well as by
+ * RepoTags and image ID; inspect says which entry was read. */
+static void test_docker_save_index_names(void)
+{
+	char *dir = unit_tmpdir();
+	struct cimg c[2];
+	cimg_make(&c[0], "a", "amd64");
+	cimg_make(&c[1], "b", "amd64");
+	char *e0 = cimg_entry(&c[0], "null"), *e1 = cimg_entry(&c[1], "null");
+	char *manifest = xasprintf("[%s,%s]", e0, e1);
+	char *i0 = index_entry(MT_DOCKER_MANIFEST, c[0].manifest_hex, strlen(c[0].manifest),
+			       "docker.io/tiny/a:1", "1");
+	char *i1 = index_entry(MT_DOCKER_MANIFEST, c[1].manifest_hex, strlen(c[1].manifest),
+			       "docker.io/tiny/b:2", "2");
+	char *entries = xasprintf("%s,%s", i0, i1);
+	char *path = xasprintf("%s/ctr.tar", dir);
+	write_combined(path, c, 2, NULL, entries, manifest);
+
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_platform(path, NULL, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "holds 2 images"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "docker.io/tiny/a:1"));
+	CU_ASSERT_PTR_NULL(strstr(errbuf, "untagged"));
+	const char *for_a[] = { "tiny/a:1", "docker.io/tiny/a:1", "1" };
+	for (size_t i = 0; i < 3; i++) {
+		char *spec = xasprintf("%s:%s", path, for_a[i]);
+		assert_which(spec, NULL, "a");
+		free(spec);
+	}
+	char *spec = xasprintf("%s:sha256:%s", path, c[1].manifest_hex); /* manifest digest */
+	assert_which(spec, NULL, "b");
+	free(spec);
+	spec = xasprintf("%s:sha256:%s", path, c[1].config_hex); /* image ID */
+	assert_which(spec, NULL, "b");
+	CU_ASSERT_EQUAL_FATAL(open_platform(spec, NULL, &img), 0);
+	CU_ASSERT_PTR_NOT_NULL(img.sources[0].chosen);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, "manifest.json image 2 of 2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, "docker.io/tiny/b:2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, c[1].config_hex));
+	pc_image_close(&img);
+	free(spec);
+	spec = xasprintf("%s:tiny/c:1", path);
+	CU_ASSERT_EQUAL(open_platform(spec, NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "no image tagged 'tiny/c:1'; tags: "
+					      "docker.io/tiny/a:1, docker.io/tiny/b:2"));
+	free(spec);
+	/* A name that answers two entries, once by RepoTags and once by
+	 * index.json, is ambiguous, never a pick. */
+	free(e1), free(manifest);
+	e1 = cimg_entry(&c[1], "[\"tiny/a:1\"]");
+	manifest = xasprintf("[%s,%s]", e0, e1);
+	write_combined(path, c, 2, NULL, entries, manifest);
+	spec = xasprintf("%s:tiny/a:1", path);
+	CU_ASSERT_EQUAL(open_platform(spec, NULL, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "matches 2 images"));
+	free(spec);
+	free(path), free(entries), free(i0), free(i1), free(e0), free(e1), free(manifest);
+	for (int i = 0; i < 2; i++)
+		cimg_free(&c[i]);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* ctr export --all-platforms (and a multi-platform Docker 25+ save): index.json
+ * lists a manifest list of every platform, manifest.json the exporter's
+ * platform only.  --platform chooses in index.json (the image of another
+ * platform was refused as "not the platform asked for"); without it,
+ * manifest.json's image is read, as docker load reads it. */
+static void test_docker_save_multiplatform(void)
+{
+	char *dir = unit_tmpdir();
+	struct cimg c[2];
+	cimg_make(&c[0], "amd", "amd64");
+	cimg_make(&c[1], "arm", "arm64");
+	char *list = xasprintf("{\"schemaVersion\":2,\"mediaType\":\"" MT_DOCKER_LIST "\","
+			       "\"manifests\":[{\"mediaType\":\"" MT_DOCKER_MANIFEST "\","
+			       "\"digest\":\"sha256:%s\",\"size\":%zu,\"platform\":{\"os\":\"linux\","
+			       "\"architecture\":\"amd64\"}},{\"mediaType\":\"" MT_DOCKER_MANIFEST "\","
+			       "\"digest\":\"sha256:%s\",\"size\":%zu,\"platform\":{\"os\":\"linux\","
+			       "\"architecture\":\"arm64\"}}]}",
+			       c[0].manifest_hex, strlen(c[0].manifest), c[1].manifest_hex,
+			       strlen(c[1].manifest));
+	char *list_hex = sha256_hex(list, strlen(list));
+	char *entries = index_entry(MT_DOCKER_LIST, list_hex, strlen(list), "docker.io/tiny/mp:1", "1");
+	char *e0 = cimg_entry(&c[0], "[\"tiny/mp:1\"]");
+	char *manifest = xasprintf("[%s]", e0);
+	char *path = xasprintf("%s/ctr.tar", dir);
+	write_combined(path, c, 2, list, entries, manifest);
+
+	assert_which(path, NULL, "amd");
+	assert_which(path, "linux/amd64", "amd");
+	assert_which(path, "linux/arm64", "arm");
+	char *spec = xasprintf("%s:tiny/mp:1", path);
+	assert_which(spec, "linux/arm64", "arm");
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_platform(spec, "linux/arm64", &img), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].why, "read as the OCI layout"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, c[1].manifest_hex));
+	pc_image_close(&img);
+	free(spec);
+	/* A platform the archive lists but does not hold (ctr export without
+	 * --all-platforms): an input error, not manifest.json's image. */
+	write_combined(path, c, 1, list, entries, manifest);
+	CU_ASSERT_EQUAL(open_platform(path, "linux/arm64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, c[1].manifest_hex));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "missing"));
+	assert_which(path, NULL, "amd");
+	free(path), free(entries), free(e0), free(manifest), free(list), free(list_hex);
+	for (int i = 0; i < 2; i++)
+		cimg_free(&c[i]);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_plain_layers(void)
 {
 	char *dir = unit_tmpdir();
@@ -912,5 +1147,7 @@ void register_image_tests(void)
 	CU_add_test(s, "docker-save: legacy, symlinked layer, tags, diff_ids", test_docker_save_legacy);
 	CU_add_test(s, "docker-save: OCI-based", test_docker_save_oci);
 	CU_add_test(s, "docker-save: compressed layer and malformed diff_ids", test_docker_save_diff_ids);
+	CU_add_test(s, "docker-save/ctr export: names from index.json", test_docker_save_index_names);
+	CU_add_test(s, "docker-save/ctr export: multi-platform, --platform", test_docker_save_multiplatform);
 	CU_add_test(s, "plain layer tarballs", test_plain_layers);
 }
