@@ -101,6 +101,7 @@ struct replay {
 	struct pc_fuselog log;   /* the write log, bounded by the device's size */
 	int img;                 /* replay.img */
 	int point;               /* point.img once made, else -1 */
+	int findings_saved;      /* a point's findings are in the case folder */
 };
 
 static int count_flushes(struct replay *r, uint64_t *flushes)
@@ -214,8 +215,29 @@ static int mount_point(const char *dev, const char *mnt, const struct pc_crash_t
 	return rc;
 }
 
-static int look_inside(const char *mnt, const struct pc_crash_target *t,
-		       struct pc_crash_point *pt)
+/* The first point whose loss is a finding keeps its findings beside the
+ * case's findings.txt: which entries, not only how many. */
+static int save_point_findings(struct replay *r, const struct pc_crash_target *t,
+			       struct pc_crash_point *pt, const struct pc_verify_result *vr)
+{
+	int finding = pt->lost && (pt->mode_promised || (pt->committed && t->expect_intact));
+	if (!finding || r->findings_saved || !t->findings_dir)
+		return 0;
+	char path[PATH_MAX];
+	snprintf(pt->findings, sizeof(pt->findings), "crash-point-%llu-findings.txt",
+		 (unsigned long long)pt->flush);
+	if (pc_path_join(path, sizeof(path), t->findings_dir, pt->findings) < 0 ||
+	    pc_findings_save(vr, path) < 0) {
+		pt->findings[0] = '\0';
+		return -1;
+	}
+	r->findings_saved = 1;
+	return 0;
+}
+
+/* SAVE: the point itself (not one of its subsets). */
+static int look_inside(struct replay *r, int save, const char *mnt,
+		       const struct pc_crash_target *t, struct pc_crash_point *pt)
 {
 	struct pc_commit rec;
 	int rc = pc_commit_read(mnt, &rec);
@@ -235,12 +257,14 @@ static int look_inside(const char *mnt, const struct pc_crash_target *t,
 		return -1;
 	pt->checked = vr.checked;
 	pt->lost = vr.lost + vr.counts[PC_F_EXTRA];
+	rc = save ? save_point_findings(r, t, pt, &vr) : 0;
 	pc_verify_result_free(&vr);
-	return 0;
+	return rc;
 }
 
 /* Mount IMG, look inside, unmount, fsck: what a reboot would find. */
-static int examine(const char *img, const struct pc_crash_target *t, struct pc_crash_point *pt)
+static int examine(struct replay *r, int save, const char *img,
+		   const struct pc_crash_target *t, struct pc_crash_point *pt)
 {
 	char mnt[PATH_MAX];
 	if (pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)
@@ -255,7 +279,7 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 	if (mounted < 0)
 		rc = -1;
 	if (mounted == 0) {
-		rc = look_inside(mnt, t, pt);
+		rc = look_inside(r, save, mnt, t, pt);
 		if (pc_fs_umount(mnt) < 0)
 			rc = -1;
 	}
@@ -338,7 +362,7 @@ static int check_state(struct replay *r, const struct pc_crash_target *t, unsign
 	if (rc == 0 && subset)
 		rc = land_subset(r, img, pt->flush * 1000003u + subset, landed, total);
 	if (rc == 0)
-		rc = examine(img, t, pt);
+		rc = examine(r, subset == 0, img, t, pt);
 	return rc;
 }
 

@@ -33,6 +33,10 @@ struct pc_crash_point {
 	int after_mode;          /* the durability mode had returned */
 	int mode_promised;       /* ... and promised the tree: it must be intact */
 	size_t checked, lost;    /* when committed or mode_promised: verify's counts */
+	/* The first point whose loss is a finding (against the mode's promise,
+	 * or committed with expect = intact): its findings' file name in
+	 * findings_dir, crash-point-FLUSH-findings.txt; else empty. */
+	char findings[64];
 	enum pc_fsck_result fsck;
 	/* crash_subsets: states past this flush with a random half of the
 	 * next epoch's writes landed; the first bad one described. */
@@ -76,6 +80,7 @@ struct pc_crash_target {
 	int mode_promise;
 	unsigned subsets;             /* crash_subsets */
 	int expect_intact;            /* a committed state must lose nothing */
+	const char *findings_dir;     /* the case folder (NULL: no findings file) */
 	struct pc_kmsg_result *km;    /* the case's kernel log: each point's device is
 				       * the case's while it is examined (or NULL) */
 };

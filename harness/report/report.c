@@ -165,6 +165,8 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 							     sizeof(why));
 		if (problem) /* the point itself; its subsets say theirs below */
 			put_str(jp, "problem", problem);
+		if (pt->findings[0]) /* in the case folder */
+			put_str(jp, "findings", pt->findings);
 		if (res->c->crash_subsets) {
 			put_int(jp, "subsets", pt->subsets);
 			put_int(jp, "subsets_bad", pt->subsets_bad);

@@ -365,21 +365,7 @@ static int save_findings(struct case_ctx *x)
 	char path[PATH_MAX];
 	if (pc_path_join(path, sizeof(path), x->r->case_dir, "findings.txt") < 0)
 		return -1;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
-	const struct pc_verify_result *vr = &x->r->vr;
-	for (size_t i = 0; i < vr->nfindings; i++) {
-		char *fpath = pc_esc_text(vr->findings[i].path);
-		char *detail = pc_esc_text(vr->findings[i].detail);
-		fprintf(f, "%s %s: %s\n", pc_finding_name(vr->findings[i].kind), fpath, detail);
-		free(fpath);
-		free(detail);
-	}
-	int failed = ferror(f);
-	if (fclose(f) != 0 || failed)
-		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "write %s", path);
-	return 0;
+	return pc_findings_save(&x->r->vr, path);
 }
 
 static int phase_verify(struct case_ctx *x)
@@ -443,6 +429,7 @@ static int phase_crash_points(struct case_ctx *x)
 		.mode_promise = pc_mode_promises_durability(x->c->mode) &&
 				x->c->expect == PC_EXPECT_INTACT,
 		.subsets = x->c->crash_subsets,
+		.findings_dir = x->r->case_dir,
 		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
 		.km = &x->r->km,
 	};

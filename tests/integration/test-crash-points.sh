@@ -180,6 +180,15 @@ bad=$(f '[.crash_points.points[] | select(.problem)][0]')
 [ "$(jq -r '.mode_promised and (.after_commit | not) and .lost > 0' <<<"$bad")" = true ] ||
 	fail "$id: the first bad point is not a loss before the commit held to the mode's promise: $bad"
 at=$(jq -r .flush <<<"$bad")
+# Which entries it lost, beside the case's findings.txt.
+[ "$(jq -r .findings <<<"$bad")" = "crash-point-$at-findings.txt" ] ||
+	fail "$id: the point does not name its findings file: $bad"
+pf="$out/cases/late_ext4_syncfs/crash-point-$at-findings.txt"
+[ "$(wc -l <"$pf")" -ge "$(jq -r .lost <<<"$bad")" ] ||
+	fail "$id: $pf does not hold a finding for each lost entry"
+grep -Eq '^(missing|size|content) ' "$pf" || fail "$id: $pf holds no missing, size or content finding"
+[ "$(ls "$out/cases/late_ext4_syncfs" | grep -c '^crash-point-')" -eq 1 ] ||
+	fail "$id: more than the first lossy point's findings were saved"
 grep -q "^- $id: fail: crash point at flush $at of [0-9]*: the durability mode syncfs had returned, but [0-9]* of [0-9]* entries are not intact: a loss against the mode's promise, before the commit record was durable" \
 	"$TMP/stdout" || fail "$id: the summary does not name the point and the mode's promise"
 # Without the hook the same case passes: the rule holds a sound mode to

@@ -480,8 +480,10 @@ static void test_crash_points_json(void)
 					"returned, intact; 1 with the commit record"));
 	free(md);
 	unit_rmtree(dir);
-	/* A loss against the mode's promise: the point says why. */
+	/* A loss against the mode's promise: the point says why, and where
+	 * its findings are. */
 	pts[1].lost = 4;
+	snprintf(pts[1].findings, sizeof(pts[1].findings), "crash-point-12-findings.txt");
 	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
 	char *path = xasprintf("%s/results.json", dir);
 	json_error_t jerr;
@@ -497,6 +499,8 @@ static void test_crash_points_json(void)
 	CU_ASSERT(json_is_false(json_object_get(p0, "mode_promised")));
 	CU_ASSERT_PTR_NULL(json_object_get(p0, "lost"));
 	CU_ASSERT_PTR_NULL(json_object_get(p0, "problem"));
+	CU_ASSERT_PTR_NULL(json_object_get(p0, "findings"));
+	check_str(p1, "findings", "crash-point-12-findings.txt");
 	CU_ASSERT(json_is_true(json_object_get(p1, "mode_promised")));
 	CU_ASSERT(json_is_false(json_object_get(p1, "committed")));
 	check_int(p1, "lost", 4);
