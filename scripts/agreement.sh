@@ -41,7 +41,7 @@ jq -r --arg a "$a" --arg b "$b" '
 		tested: (.tested_sha256 // null), settings: (.settings // null),
 		cp: (if .crash_points then
 			(.crash_points.points | length) as $n
-			| ([.crash_points.points[] | select(.mounted != true or .fsck != "clean" or (.after_commit == true and .committed != true))] | length) as $bad
+			| ([.crash_points.points[] | select(.problem != null or .mounted != true or .fsck != "clean" or (.after_commit == true and .committed != true))] | length) as $bad
 			| "\($n) pts, \($bad) bad, last \(if $n > 0 and .crash_points.points[-1].committed then "committed" else "not committed" end)"
 		     else "-" end)
 	};

@@ -7,7 +7,7 @@
 #include "fs/durability.h"
 
 const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
-				   char *buf, size_t len)
+				   const char *mode, char *buf, size_t len)
 {
 	if (!pt->mounted)
 		snprintf(buf, len, "does not mount: %s", pt->mount_error);
@@ -18,6 +18,11 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 	else if (pt->after_commit && !pt->committed)
 		snprintf(buf, len, "the commit record's fsync had returned, but the record is "
 			 "not there (the promise rested on writes no flush had made durable)");
+	else if (pt->mode_promised && pt->lost)
+		snprintf(buf, len, "the durability mode %s had returned, but %zu of %zu entries "
+			 "are not intact: a loss against the mode's promise%s", mode ? mode : "?",
+			 pt->lost, pt->checked,
+			 pt->committed ? "" : ", before the commit record was durable");
 	else if (pt->committed && pt->lost && expect_intact)
 		snprintf(buf, len, "committed, but %zu of %zu entries are not intact", pt->lost,
 			 pt->checked);
@@ -27,15 +32,17 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 }
 
 /* Every crash point mounts, is fsck-clean, holds the commit record once
- * its fsync had returned, and, once committed, holds what the mode
- * promised.  Else the reason names the first bad one. */
+ * its fsync had returned, and, once the mode had returned or the record is
+ * there, holds what the mode promised.  Else the reason names the first
+ * bad one. */
 static int crash_points_ok(struct pc_case_result *r)
 {
 	for (size_t i = 0; i < r->cp.n; i++) {
 		const struct pc_crash_point *pt = &r->cp.v[i];
 		char buf[256];
 		const char *what = pc_verdict_crash_point(pt, r->c->expect == PC_EXPECT_INTACT,
-							  buf, sizeof(buf));
+							  pc_mode_name(r->c->mode), buf,
+							  sizeof(buf));
 		if (!what && pt->subsets_bad)
 			what = pt->subset_problem;
 		if (what) {

@@ -25,7 +25,8 @@
  *   snapshots: the merged view unverified -> fail
  *   expect intact: an entry lost or extra -> fail
  *   expect loss: no entry lost            -> fail (the cut did not bite)
- *   a crash point is bad                  -> fail (pc_verdict_crash_point)
+ *   a crash point is bad                  -> fail (pc_verdict_crash_point;
+ *                                            the reason names the first)
  *   otherwise                             -> pass (expect any: either way) */
 void pc_verdict_judge(struct pc_case_result *r);
 
@@ -40,9 +41,11 @@ void pc_verdict_kernel(struct pc_case_result *r, int log_rc);
 
 /* Why crash point PT is bad (into BUF), or NULL if it is fine: it must
  * mount, fsck must have run and be clean, it must hold the commit record
- * once the record's fsync had returned, and once committed it must lose
- * nothing when EXPECT_INTACT. */
+ * once the record's fsync had returned, once the durability mode MODE had
+ * returned and promised the tree (pt->mode_promised) it must lose nothing,
+ * commit record or not, and once committed it must lose nothing when
+ * EXPECT_INTACT. */
 const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
-				   char *buf, size_t len);
+				   const char *mode, char *buf, size_t len);
 
 #endif

@@ -21,6 +21,7 @@
  * directory per level of depth and holds one descriptor at a time.
  */
 #include "check/verify.h"
+#include "util/escape.h"
 #include "util/digest.h"
 #include "util/util.h"
 
@@ -1307,4 +1308,22 @@ void pc_finding_counts_text(const size_t counts[PC_F_NKINDS], char *out, size_t 
 			break;
 		used += (size_t)n;
 	}
+}
+
+int pc_findings_save(const struct pc_verify_result *r, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		char *fpath = pc_esc_text(r->findings[i].path);
+		char *detail = pc_esc_text(r->findings[i].detail);
+		fprintf(f, "%s %s: %s\n", pc_finding_name(r->findings[i].kind), fpath, detail);
+		free(fpath);
+		free(detail);
+	}
+	int failed = ferror(f);
+	if (fclose(f) != 0 || failed)
+		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "write %s", path);
+	return 0;
 }

@@ -73,4 +73,8 @@ int pc_verify_tree_after_cut(struct pc_manifest *m, const char *root,
 			     struct pc_verify_result *out);
 void pc_verify_result_free(struct pc_verify_result *r);
 
+/* Write R's findings to PATH, one `KIND PATH: DETAIL` line each (text
+ * escaped, util/escape.h): findings.txt and a crash point's.  0 or -1. */
+int pc_findings_save(const struct pc_verify_result *r, const char *path);
+
 #endif

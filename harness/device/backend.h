@@ -22,11 +22,14 @@ enum pc_flakey_mode {
 struct pc_backend;
 
 /* The moments the runner marks in a write log (crash points): the
- * workload starts (its flushes are the ones crash points pick from), and
- * the workload's promise is made (its commit record's fsync returned: every
- * state after that must hold the record). */
+ * workload starts (its flushes are the ones crash points pick from), the
+ * durability mode returns (every state after that must hold what the mode
+ * promised, commit record or not), and the workload's promise is made (its
+ * commit record's fsync returned: every state after that must hold the
+ * record). */
 enum pc_log_mark {
 	PC_LOG_MARK_WORKLOAD,
+	PC_LOG_MARK_MODE,
 	PC_LOG_MARK_COMMIT,
 	PC_LOG_MARKS
 };

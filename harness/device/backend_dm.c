@@ -73,6 +73,7 @@ struct dm_priv {
 /* The runner's marks (enum pc_log_mark), as written into the log. */
 static const char *const mark_names[PC_LOG_MARKS] = {
 	[PC_LOG_MARK_WORKLOAD] = "powercut-workload",
+	[PC_LOG_MARK_MODE] = "powercut-mode",
 	[PC_LOG_MARK_COMMIT] = "powercut-commit",
 };
 

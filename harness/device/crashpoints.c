@@ -32,8 +32,41 @@ static uint64_t distance(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
-size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t also,
-			    uint64_t *out)
+static int held(const uint64_t *also, size_t nalso, uint64_t f)
+{
+	for (size_t i = 0; i < nalso; i++)
+		if (also[i] == f)
+			return 1;
+	return 0;
+}
+
+/* Put flush F in OUT (K picks, ascending, the last M) in place of the pick
+ * nearest to it that ALSO's first NHELD do not hold, keeping the order.  0
+ * when every pick but M is held. */
+static int take_place(uint64_t *out, size_t k, uint64_t f, const uint64_t *also, size_t nheld)
+{
+	size_t near = k;
+	for (size_t i = 0; i + 1 < k; i++)
+		if (!held(also, nheld, out[i]) &&
+		    (near == k || distance(out[i], f) < distance(out[near], f)))
+			near = i;
+	if (near == k)
+		return 0;
+	out[near] = f;
+	/* A held pick may lie between the place and F: move F past it. */
+	for (; near > 0 && out[near - 1] > f; near--) {
+		out[near] = out[near - 1];
+		out[near - 1] = f;
+	}
+	for (; near + 1 < k && out[near + 1] < f; near++) {
+		out[near] = out[near + 1];
+		out[near + 1] = f;
+	}
+	return 1;
+}
+
+size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, const uint64_t *also,
+			    size_t nalso, uint64_t *out)
 {
 	size_t k = 0;
 	uint64_t span = m > first ? m - first : 0;
@@ -43,25 +76,32 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t also,
 		if (k == 0 || f > out[k - 1])
 			out[k++] = f;
 	}
-	if (k < 2 || also <= first || also >= m)
-		return k; /* m is always picked; one pick is m */
-	size_t near = 0;
-	for (size_t i = 0; i + 1 < k; i++) {
-		if (out[i] == also)
-			return k;
-		if (distance(out[i], also) < distance(out[near], also))
-			near = i;
+	for (size_t a = 0; a < nalso && k >= 2; a++) {
+		uint64_t f = also[a];
+		if (f <= first || f >= m || held(out, k, f))
+			continue; /* m is always picked; one pick is m */
+		if (!take_place(out, k, f, also, a))
+			break; /* only m and earlier ALSOs left */
 	}
-	/* The nearest pick's neighbours are farther from ALSO than it is, so
-	 * ALSO lies between them: the order holds. */
-	out[near] = also;
 	return k;
+}
+
+void pc_crash_point_place(const struct pc_crash_target *t, uint64_t flush,
+			  struct pc_crash_point *pt)
+{
+	pt->flush = flush;
+	/* A mark at flush K: the moment came after flush K, so the state
+	 * replayed through K is the first a cut after it can leave. */
+	pt->after_commit = t->commit_marked && flush >= t->commit_flush;
+	pt->after_mode = t->mode_marked && flush >= t->mode_flush;
+	pt->mode_promised = pt->after_mode && t->mode_promise;
 }
 
 struct replay {
 	struct pc_fuselog log;   /* the write log, bounded by the device's size */
 	int img;                 /* replay.img */
 	int point;               /* point.img once made, else -1 */
+	int findings_saved;      /* a point's findings are in the case folder */
 };
 
 static int count_flushes(struct replay *r, uint64_t *flushes)
@@ -175,16 +215,40 @@ static int mount_point(const char *dev, const char *mnt, const struct pc_crash_t
 	return rc;
 }
 
-static int look_inside(const char *mnt, const struct pc_crash_target *t,
-		       struct pc_crash_point *pt)
+/* The first point whose loss is a finding keeps its findings beside the
+ * case's findings.txt: which entries, not only how many. */
+static int save_point_findings(struct replay *r, const struct pc_crash_target *t,
+			       struct pc_crash_point *pt, const struct pc_verify_result *vr)
+{
+	int finding = pt->lost && (pt->mode_promised || (pt->committed && t->expect_intact));
+	if (!finding || r->findings_saved || !t->findings_dir)
+		return 0;
+	char path[PATH_MAX];
+	snprintf(pt->findings, sizeof(pt->findings), "crash-point-%llu-findings.txt",
+		 (unsigned long long)pt->flush);
+	if (pc_path_join(path, sizeof(path), t->findings_dir, pt->findings) < 0 ||
+	    pc_findings_save(vr, path) < 0) {
+		pt->findings[0] = '\0';
+		return -1;
+	}
+	r->findings_saved = 1;
+	return 0;
+}
+
+/* SAVE: the point itself (not one of its subsets). */
+static int look_inside(struct replay *r, int save, const char *mnt,
+		       const struct pc_crash_target *t, struct pc_crash_point *pt)
 {
 	struct pc_commit rec;
 	int rc = pc_commit_read(mnt, &rec);
 	if (rc < 0)
 		return -1;
 	pt->committed = rc == 1;
-	if (!pt->committed)
-		return 0; /* a finding when pt->after_commit (pc_verdict_crash_point) */
+	/* No record: a finding when pt->after_commit; the tree is still held
+	 * to the mode's promise once the mode had returned
+	 * (pc_verdict_crash_point). */
+	if (!pt->committed && !pt->mode_promised)
+		return 0;
 	char rootfs[PATH_MAX];
 	if (pc_path_join(rootfs, sizeof(rootfs), mnt, "rootfs") < 0)
 		return -1;
@@ -193,12 +257,14 @@ static int look_inside(const char *mnt, const struct pc_crash_target *t,
 		return -1;
 	pt->checked = vr.checked;
 	pt->lost = vr.lost + vr.counts[PC_F_EXTRA];
+	rc = save ? save_point_findings(r, t, pt, &vr) : 0;
 	pc_verify_result_free(&vr);
-	return 0;
+	return rc;
 }
 
 /* Mount IMG, look inside, unmount, fsck: what a reboot would find. */
-static int examine(const char *img, const struct pc_crash_target *t, struct pc_crash_point *pt)
+static int examine(struct replay *r, int save, const char *img,
+		   const struct pc_crash_target *t, struct pc_crash_point *pt)
 {
 	char mnt[PATH_MAX];
 	if (pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)
@@ -213,7 +279,7 @@ static int examine(const char *img, const struct pc_crash_target *t, struct pc_c
 	if (mounted < 0)
 		rc = -1;
 	if (mounted == 0) {
-		rc = look_inside(mnt, t, pt);
+		rc = look_inside(r, save, mnt, t, pt);
 		if (pc_fs_umount(mnt) < 0)
 			rc = -1;
 	}
@@ -296,7 +362,7 @@ static int check_state(struct replay *r, const struct pc_crash_target *t, unsign
 	if (rc == 0 && subset)
 		rc = land_subset(r, img, pt->flush * 1000003u + subset, landed, total);
 	if (rc == 0)
-		rc = examine(img, t, pt);
+		rc = examine(r, subset == 0, img, t, pt);
 	return rc;
 }
 
@@ -327,13 +393,15 @@ static int check_point(struct replay *r, const struct pc_crash_target *t,
 	if (t->subsets && next_epoch_writes(r, &pt->next_writes) < 0)
 		return -1;
 	for (unsigned s = 1; s <= t->subsets && pt->next_writes > 0; s++) {
-		struct pc_crash_point sub = { .flush = pt->flush, .after_commit = pt->after_commit };
+		struct pc_crash_point sub = { .flush = pt->flush, .after_commit = pt->after_commit,
+					      .after_mode = pt->after_mode,
+					      .mode_promised = pt->mode_promised };
 		if (pc_check_interrupted() < 0 || check_state(r, t, s, &sub, &landed, &total) < 0)
 			return -1;
 		pt->subsets++;
 		pt->next_writes = total;
 		char why[200];
-		if (!pc_verdict_crash_point(&sub, t->expect_intact, why, sizeof(why)))
+		if (!pc_verdict_crash_point(&sub, t->expect_intact, t->mode, why, sizeof(why)))
 			continue;
 		if (!pt->subsets_bad++)
 			snprintf(pt->subset_problem, sizeof(pt->subset_problem),
@@ -360,8 +428,7 @@ static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
 		if (pc_check_interrupted() < 0)
 			return -1;
 		struct pc_crash_point *pt = &out->v[out->n++];
-		pt->flush = flush;
-		pt->after_commit = t->commit_marked && flush >= t->commit_flush;
+		pc_crash_point_place(t, flush, pt);
 		if (check_point(r, t, pt) < 0)
 			return -1;
 	}
@@ -389,8 +456,19 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 	out->first_flush = t->first_flush;
 	out->commit_marked = t->commit_marked;
 	out->commit_flush = t->commit_flush;
-	uint64_t also = t->commit_marked ? t->commit_flush : 0;
-	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, also, picks)
+	out->mode_marked = t->mode_marked;
+	out->mode_flush = t->mode_flush;
+	/* The first state of the workload the mode's promise covers (the
+	 * earliest, before the commit's flushes could hide a mode that did not
+	 * keep it; a mode that returned before the workload's first flush
+	 * covers them all), then the first the commit record must be in. */
+	uint64_t mode_first = t->mode_flush > t->first_flush ? t->mode_flush : t->first_flush + 1;
+	const uint64_t also[] = {
+		t->mode_marked && t->mode_promise ? mode_first : 0,
+		t->commit_marked ? t->commit_flush : 0,
+	};
+	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, also, 2,
+						       picks)
 				: 0;
 	out->v = xcalloc(npicks ? npicks : 1, sizeof(*out->v));
 	if (rc == 0 && npicks > 0) {

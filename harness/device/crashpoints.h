@@ -7,9 +7,11 @@
  * over the log the device as it was right after that flush (a power cut
  * there, on a disk whose volatile cache lost the rest) is mounted from a
  * copy and checked: it must mount, fsck must find it clean, once the
- * commit record's fsync had returned (the runner's commit mark) the record
- * must be there, and if the record is there, the image must be intact (as
- * `expect` says).
+ * durability mode had returned (the runner's mode mark) the image must be
+ * intact when the mode promises that and `expect` is intact, commit record
+ * or not; once the commit record's fsync had returned (the runner's commit
+ * mark) the record must be there, and if the record is there, the image
+ * must be intact (as `expect` says).
  * dm-log-writes with replay-log, and CrashMonkey, are the models.
  */
 #ifndef PC_CRASHPOINTS_H
@@ -28,7 +30,13 @@ struct pc_crash_point {
 	char mount_error[160];
 	int committed;           /* the commit record was there */
 	int after_commit;        /* the commit's fsync had returned: it must be */
-	size_t checked, lost;    /* when committed: verify's counts */
+	int after_mode;          /* the durability mode had returned */
+	int mode_promised;       /* ... and promised the tree: it must be intact */
+	size_t checked, lost;    /* when committed or mode_promised: verify's counts */
+	/* The first point whose loss is a finding (against the mode's promise,
+	 * or committed with expect = intact): its findings' file name in
+	 * findings_dir, crash-point-FLUSH-findings.txt; else empty. */
+	char findings[64];
 	enum pc_fsck_result fsck;
 	/* crash_subsets: states past this flush with a random half of the
 	 * next epoch's writes landed; the first bad one described. */
@@ -42,6 +50,8 @@ struct pc_crash_points {
 	uint64_t first_flush;    /* the workload began after this one */
 	int commit_marked;       /* the commit returned after flush commit_flush */
 	uint64_t commit_flush;
+	int mode_marked;         /* the mode returned after flush mode_flush */
+	uint64_t mode_flush;
 	uint64_t log_bytes;
 	struct pc_crash_point *v;
 	size_t n;
@@ -58,18 +68,37 @@ struct pc_crash_target {
 	 * and that flush is always a point (the state the promise rests on). */
 	int commit_marked;
 	uint64_t commit_flush;
+	/* The durability mode MODE returned after flush mode_flush (when
+	 * mode_marked).  With mode_promise (the mode promises the whole tree
+	 * and expect = intact) every state from that flush on must hold the
+	 * tree intact, with or without the commit record, and the first such
+	 * state of the workload is always a point when there are two or more
+	 * (before the commit's flush). */
+	const char *mode;
+	int mode_marked;
+	uint64_t mode_flush;
+	int mode_promise;
 	unsigned subsets;             /* crash_subsets */
 	int expect_intact;            /* a committed state must lose nothing */
+	const char *findings_dir;     /* the case folder (NULL: no findings file) */
 	struct pc_kmsg_result *km;    /* the case's kernel log: each point's device is
 				       * the case's while it is examined (or NULL) */
 };
 
 /* Which flushes (1-based, ascending, distinct) N points check among
- * FIRST+1 .. M: evenly spread, the last one always M, and ALSO (0: none)
- * when it is in that range and N > 1, in place of the pick nearest to it.
+ * FIRST+1 .. M: evenly spread, the last one always M; then each of the
+ * NALSO flushes ALSO[i] (in that order of priority; 0: none) that lies in
+ * that range and is not yet a pick takes the place of the pick nearest to
+ * it that is neither M nor an earlier ALSO, while there is one (N > 1).
  * Returns how many. */
-size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, uint64_t also,
-			    uint64_t *out);
+size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, const uint64_t *also,
+			    size_t nalso, uint64_t *out);
+
+/* PT is the state right after flush FLUSH of T's log: which of T's marks
+ * it follows, and so what it must hold (after_commit, after_mode,
+ * mode_promised). */
+void pc_crash_point_place(const struct pc_crash_target *t, uint64_t flush,
+			  struct pc_crash_point *pt);
 
 /* Did a crash point's mount fail (error class CLS, errno ERR) for a reason
  * of the machine's (no memory, device busy, no driver, not allowed), not

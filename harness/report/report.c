@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check/verdict.h"
+#include "fs/durability.h"
 #include "report/jsonout.h"
 #include "report/junit.h"
 #include "report/results_reader.h"
@@ -135,6 +137,8 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 	put_int(cp, "subsets_per_point", res->c->crash_subsets);
 	put_int(cp, "flushes", res->cp.flushes);
 	put_int(cp, "workload_from_flush", res->cp.first_flush + 1);
+	if (res->cp.mode_marked) /* every point from this flush on: what the mode promised */
+		put_int(cp, "mode_returned_after_flush", res->cp.mode_flush);
 	if (res->cp.commit_marked) /* every point from this flush on must hold the record */
 		put_int(cp, "commit_returned_after_flush", res->cp.commit_flush);
 	put_int(cp, "log_bytes", res->cp.log_bytes);
@@ -146,13 +150,23 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 		json_object_set_new(jp, "mounted", json_boolean(pt->mounted));
 		if (!pt->mounted)
 			put_str(jp, "mount_error", pt->mount_error);
+		json_object_set_new(jp, "after_mode", json_boolean(pt->after_mode));
+		json_object_set_new(jp, "mode_promised", json_boolean(pt->mode_promised));
 		json_object_set_new(jp, "after_commit", json_boolean(pt->after_commit));
 		json_object_set_new(jp, "committed", json_boolean(pt->committed));
-		if (pt->committed) {
+		if (pt->committed || pt->mode_promised) {
 			put_int(jp, "checked", pt->checked);
 			put_int(jp, "lost", pt->lost);
 		}
 		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
+		char why[256];
+		const char *problem = pc_verdict_crash_point(pt, res->c->expect == PC_EXPECT_INTACT,
+							     pc_mode_name(res->c->mode), why,
+							     sizeof(why));
+		if (problem) /* the point itself; its subsets say theirs below */
+			put_str(jp, "problem", problem);
+		if (pt->findings[0]) /* in the case folder */
+			put_str(jp, "findings", pt->findings);
 		if (res->c->crash_subsets) {
 			put_int(jp, "subsets", pt->subsets);
 			put_int(jp, "subsets_bad", pt->subsets_bad);
@@ -444,20 +458,24 @@ static void crash_points_lines(const struct pc_run_report *r, FILE *f)
 		if (first)
 			fputc('\n', f);
 		first = 0;
-		size_t committed = 0, subsets = 0;
+		size_t committed = 0, subsets = 0, promised = 0;
 		for (size_t k = 0; k < res->cp.n; k++) {
 			committed += (size_t)res->cp.v[k].committed;
 			subsets += res->cp.v[k].subsets;
+			promised += (size_t)res->cp.v[k].mode_promised;
 		}
-		char more[64] = "";
+		char more[64] = "", mode[96] = "";
 		if (subsets)
 			snprintf(more, sizeof(more), " (and %zu partial states)", subsets);
+		if (promised)
+			snprintf(mode, sizeof(mode), "; %zu after %s returned, intact", promised,
+				 pc_mode_name(res->c->mode));
 		char *id = pc_esc_md(res->c->id);
 		fprintf(f, "- %s: %zu crash points%s at flushes %llu..%llu of %llu: all mount, fsck "
-			   "clean; %zu with the commit record\n",
+			   "clean%s; %zu with the commit record\n",
 			id, res->cp.n, more, (unsigned long long)res->cp.v[0].flush,
 			(unsigned long long)res->cp.v[res->cp.n - 1].flush,
-			(unsigned long long)res->cp.flushes, committed);
+			(unsigned long long)res->cp.flushes, mode, committed);
 		free(id);
 	}
 }

@@ -36,10 +36,16 @@ int pc_parse_retries(const char *s, int *out);
  *       name, to test the kernel-log rule;
  *   POWERCUT_TEST_WIPE_AFTER_CUT=CASE:N  the first N bytes of case CASE's
  *       device are zeroed after the cut, before the remount (a filesystem
- *       that does not mount after the cut). */
+ *       that does not mount after the cut);
+ *   POWERCUT_TEST_MODE_LATE=CASE:1  case CASE's durability mode claims
+ *       success before it does its work: its return is noted (the crash
+ *       points' mode mark) first, then it runs, so that its promise rests
+ *       on flushes made after it returned, as if only the commit's fsync
+ *       had made the tree durable (layout.c). */
 #define PC_TEST_FAIL_ATTEMPTS_ENV "POWERCUT_TEST_FAIL_ATTEMPTS"
 #define PC_TEST_KMSG_ENV "POWERCUT_TEST_KMSG"
 #define PC_TEST_WIPE_ENV "POWERCUT_TEST_WIPE_AFTER_CUT"
+#define PC_TEST_MODE_LATE_ENV "POWERCUT_TEST_MODE_LATE"
 
 /* The value of test hook NAME for case ID ("ID:VALUE"), or NULL. */
 const char *pc_test_hook(const char *name, const char *id);

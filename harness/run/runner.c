@@ -270,7 +270,19 @@ static int workload_cut(struct pc_workload_case *w)
 	if (w->cut_done)
 		return 0;
 	w->cut_done = 1;
-	return cut_power(w->cut_arg);
+	return cut_power(w->runner);
+}
+
+/* w->mode_returned: the durability mode returned, so with crash points
+ * every state from here on must hold what it promised.  The first return
+ * is the mark (a layout that applies the mode more than once promised the
+ * first part then). */
+static int workload_mode_returned(struct pc_workload_case *w)
+{
+	struct case_ctx *x = w->runner;
+	if (!x->c->crash_points || w->cut_done || x->dev.log_marked[PC_LOG_MARK_MODE])
+		return 0;
+	return x->dev.ops->log_mark(&x->dev, PC_LOG_MARK_MODE);
 }
 
 /* The test hook POWERCUT_TEST_WIPE_AFTER_CUT (attempts.h). */
@@ -353,21 +365,7 @@ static int save_findings(struct case_ctx *x)
 	char path[PATH_MAX];
 	if (pc_path_join(path, sizeof(path), x->r->case_dir, "findings.txt") < 0)
 		return -1;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
-	const struct pc_verify_result *vr = &x->r->vr;
-	for (size_t i = 0; i < vr->nfindings; i++) {
-		char *fpath = pc_esc_text(vr->findings[i].path);
-		char *detail = pc_esc_text(vr->findings[i].detail);
-		fprintf(f, "%s %s: %s\n", pc_finding_name(vr->findings[i].kind), fpath, detail);
-		free(fpath);
-		free(detail);
-	}
-	int failed = ferror(f);
-	if (fclose(f) != 0 || failed)
-		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "write %s", path);
-	return 0;
+	return pc_findings_save(&x->r->vr, path);
 }
 
 static int phase_verify(struct case_ctx *x)
@@ -425,7 +423,13 @@ static int phase_crash_points(struct case_ctx *x)
 		.first_flush = x->dev.log_flushes[PC_LOG_MARK_WORKLOAD],
 		.commit_marked = x->dev.log_marked[PC_LOG_MARK_COMMIT],
 		.commit_flush = x->dev.log_flushes[PC_LOG_MARK_COMMIT],
+		.mode = pc_mode_name(x->c->mode),
+		.mode_marked = x->dev.log_marked[PC_LOG_MARK_MODE],
+		.mode_flush = x->dev.log_flushes[PC_LOG_MARK_MODE],
+		.mode_promise = pc_mode_promises_durability(x->c->mode) &&
+				x->c->expect == PC_EXPECT_INTACT,
 		.subsets = x->c->crash_subsets,
+		.findings_dir = x->r->case_dir,
 		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
 		.km = &x->r->km,
 	};
@@ -467,7 +471,8 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 	struct case_ctx x = { .c = c, .o = o, .r = r, .runwork = runwork };
 	x.w = (struct pc_workload_case){
 		.ops = pc_workload_of(c), .c = c, .r = r, .platform = o->platform,
-		.work = x.work, .mnt = x.mnt, .cut = workload_cut, .cut_arg = &x,
+		.work = x.work, .mnt = x.mnt, .cut = workload_cut,
+		.mode_returned = workload_mode_returned, .runner = &x,
 	};
 	r->c = c;
 	r->backend = c->backend;

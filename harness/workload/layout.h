@@ -32,6 +32,10 @@ struct pc_layout_job {
 	 * or NULL when there was none: a layout may take file digests from it
 	 * instead of hashing again (pc_unpack_layers_known).  Not owned. */
 	struct pc_manifest *known;
+	/* pc_layout_make_durable calls this once the mode returned with
+	 * success (the workload's w->mode_returned, with MODE_ARG). */
+	int (*mode_returned)(void *mode_arg);
+	void *mode_arg;
 	void *priv;                 /* the layout's own state */
 };
 
@@ -67,6 +71,9 @@ const struct pc_layout_ops *pc_layout_of(const struct pc_case *c);
 /* Before an unpack of J's tree: whether the unpack fsyncs each file as it
  * writes it (the modes that do, pc_mode_fsyncs_while_unpacking). */
 void pc_layout_before_unpack(const struct pc_layout_job *j);
+/* Then j->mode_returned: from here on, what the mode promised is durable.
+ * (The test hook POWERCUT_TEST_MODE_LATE=CASE:1 calls it first, before the
+ * mode does its work: a mode claiming success too early, attempts.h.) */
 int pc_layout_make_durable(struct pc_layout_job *j, const char *tree);
 /* Write the commit record of M into DIR (layer 0: the whole tree), then
  * fsync each folder of PARENTS (NULL-terminated, may be NULL) so the

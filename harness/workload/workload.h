@@ -8,10 +8,11 @@
  *   prepare        open the inputs (before any device exists)
  *   device_size    bytes the device needs when device_size = auto
  *   setup          on the fresh filesystem, before the I/O is counted
- *   run            write, apply the durability mode, commit; the device's
- *                  I/O counters cover exactly this call.  A workload that
- *                  cuts the power itself (at a moment of its own run) calls
- *                  w->cut(w); the runner then skips its cut at the end
+ *   run            write, apply the durability mode (then call
+ *                  w->mode_returned(w)), commit; the device's I/O counters
+ *                  cover exactly this call.  A workload that cuts the power
+ *                  itself (at a moment of its own run) calls w->cut(w); the
+ *                  runner then skips its cut at the end
  *   verify         after the remount: r->committed and r->vr (findings);
  *                  the runner saves findings.txt and judges
  *   describe       its own results.json fields
@@ -55,8 +56,13 @@ struct pc_workload_case {
 	/* Cut the power now, from inside run: every later write is lost (or
 	 * fails, cut = error).  0 or -1; once only. */
 	int (*cut)(struct pc_workload_case *w);
-	void *cut_arg;             /* the runner's */
 	int cut_done;              /* set by cut */
+	/* Call right after the durability mode returned with success on the
+	 * tree: what the mode promised is durable from now on (crash points
+	 * hold every later state to it, before the commit as after).  The
+	 * first call counts.  0 or -1. */
+	int (*mode_returned)(struct pc_workload_case *w);
+	void *runner;              /* the runner's, for cut and mode_returned */
 	/* Set by run: what must be there once committed, the tree below
 	 * mnt/rootfs (crash points check it); NULL if the workload has none. */
 	struct pc_manifest *manifest;

@@ -964,7 +964,7 @@ static int fio_run(struct pc_workload_case *w)
 	rc = pc_durability_apply(w->c->mode, f->fiodir, &ss);
 	w->r->t.sync = pc_now() - t;
 	w->r->fsyncs = ss.fsyncs;
-	if (rc < 0 || pc_check_interrupted() < 0)
+	if (rc < 0 || (w->mode_returned && w->mode_returned(w) < 0) || pc_check_interrupted() < 0)
 		return -1;
 	return fio_commit(w);
 }

@@ -128,6 +128,12 @@ static char *image_key(const struct pc_image *img)
 	return pc_strbuf_release(&k);
 }
 
+static int image_mode_returned(void *arg)
+{
+	struct pc_workload_case *w = arg;
+	return w->mode_returned ? w->mode_returned(w) : 0;
+}
+
 static int image_prepare(struct pc_workload_case *w)
 {
 	struct image_run *ir = xcalloc(1, sizeof(*ir));
@@ -141,6 +147,7 @@ static int image_prepare(struct pc_workload_case *w)
 	ir->job = (struct pc_layout_job){
 		.c = w->c, .r = w->r, .mnt = w->mnt, .work = w->work,
 		.layers = ir->layers, .nlayers = ir->img.nlayers,
+		.mode_returned = image_mode_returned, .mode_arg = w,
 	};
 	return 0;
 }

@@ -12,7 +12,11 @@
 # from syncfs before it) fails there, though the cut finds it intact.
 # With crash_subsets, each point is also checked with random halves of the
 # next epoch's writes landed; ext4 without a journal must be caught there
-# (a test that can fail: the checker does find damage).
+# (a test that can fail: the checker does find damage).  From the flush the
+# durability mode returned after, every state of a mode that promises the
+# tree must hold it intact, before the commit as after: a mode that claims
+# success early (POWERCUT_TEST_MODE_LATE) fails at a point before the
+# commit, though the cut and the committed state find everything.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -60,6 +64,25 @@ for id in p/ext4/none p/ext4/fsync x/xfs/syncfs; do
 	grep -q "^- $id: $n crash points.* at flushes .* all mount, fsck clean" "$TMP/stdout" ||
 		fail "$id: no crash point line in the summary"
 done
+# The first state of the workload after the mode returned is a point; from
+# it on, every point of a mode that promises the tree is held to it (and
+# is intact), the commit record or not; none promises nothing.
+for id in p/ext4/fsync x/xfs/syncfs; do
+	f() { case_field "$out" "$id" "$1"; }
+	m=$(f .crash_points.mode_returned_after_flush)
+	from=$(f .crash_points.workload_from_flush)
+	[ "$m" != null ] && [ "$m" -le "$(f .crash_points.commit_returned_after_flush)" ] ||
+		fail "$id: the mode's return ($m) is not marked before the commit's"
+	first=$(( m >= from ? m : from ))
+	[ "$(f "[.crash_points.points[] | select(.flush == $first and .mode_promised)] | length")" -eq 1 ] ||
+		fail "$id: no point held to the mode's promise at flush $first"
+	[ "$(f "[.crash_points.points[] | select((.flush >= $m) != .mode_promised or (.mode_promised and .lost != 0))] | length")" -eq 0 ] ||
+		fail "$id: a point after the mode's flush $m is not held to its promise, or lost entries"
+	grep -q "^- $id: .* after $(f .mode) returned, intact; 1 with the commit record" "$TMP/stdout" ||
+		fail "$id: the summary does not count the points held to the mode's promise"
+done
+[ "$(case_field "$out" p/ext4/none '[.crash_points.points[] | select(.mode_promised)] | length')" -eq 0 ] ||
+	fail "none: a point held to a promise mode none does not make"
 # fsync has thousands of flushes: all four points are distinct.
 [ "$(case_field "$out" p/ext4/fsync '.crash_points.points | length')" -eq 4 ] || fail "fsync: not 4 points"
 for id in p/ext4/fsync x/xfs/syncfs; do
@@ -135,5 +158,42 @@ at=$(f .crash_points.commit_returned_after_flush)
 	fail "$id: the point at the commit's flush $at is not checked, or holds the record"
 grep -q "^- $id: fail: crash point at flush $at of [0-9]*: the commit record's fsync had returned, but the record is not there" \
 	"$TMP/stdout" || fail "$id: the summary does not name the point and why"
+# A mode that returns before its promise holds, whose tree only the
+# commit's fsync (here: the mode's own work, done after it claimed success,
+# through the test hook) makes durable: the cut and the committed state
+# find it intact, the states between the mode's return and the commit's
+# flush do not, and the case fails there, naming the point and the mode.
+cat > "$TMP/late.ini" <<INI
+[late]
+image = $SAMPLE_IMAGE
+fs = ext4
+modes = syncfs
+crash_points = 3
+INI
+POWERCUT_TEST_MODE_LATE=late/ext4/syncfs:1 run_scenario 1 "$TMP/late.ini"
+id=late/ext4/syncfs
+[ "$(f .committed)" = true ] && [ "$(f .lost)" -eq 0 ] && [ "$(f .fsck)" = clean ] ||
+	fail "$id: the cut itself lost something: the hook did not set up the case"
+[ "$(f '.crash_points.points[-1] | .committed and .lost == 0')" = true ] ||
+	fail "$id: the committed state is not intact: the mode's late work did not reach it"
+bad=$(f '[.crash_points.points[] | select(.problem)][0]')
+[ "$(jq -r '.mode_promised and (.after_commit | not) and .lost > 0' <<<"$bad")" = true ] ||
+	fail "$id: the first bad point is not a loss before the commit held to the mode's promise: $bad"
+at=$(jq -r .flush <<<"$bad")
+# Which entries it lost, beside the case's findings.txt.
+[ "$(jq -r .findings <<<"$bad")" = "crash-point-$at-findings.txt" ] ||
+	fail "$id: the point does not name its findings file: $bad"
+pf="$out/cases/late_ext4_syncfs/crash-point-$at-findings.txt"
+[ "$(wc -l <"$pf")" -ge "$(jq -r .lost <<<"$bad")" ] ||
+	fail "$id: $pf does not hold a finding for each lost entry"
+grep -Eq '^(missing|size|content) ' "$pf" || fail "$id: $pf holds no missing, size or content finding"
+[ "$(ls "$out/cases/late_ext4_syncfs" | grep -c '^crash-point-')" -eq 1 ] ||
+	fail "$id: more than the first lossy point's findings were saved"
+grep -q "^- $id: fail: crash point at flush $at of [0-9]*: the durability mode syncfs had returned, but [0-9]* of [0-9]* entries are not intact: a loss against the mode's promise, before the commit record was durable" \
+	"$TMP/stdout" || fail "$id: the summary does not name the point and the mode's promise"
+# Without the hook the same case passes: the rule holds a sound mode to
+# nothing it does not keep.
+run_scenario 0 "$TMP/late.ini"
+assert_case_ok "$out" late/ext4/syncfs
 assert_no_leftovers
 pass

@@ -5,7 +5,8 @@
 #     workload; ext4 and xfs: every point mounts and is fsck-clean, the last
 #     (the commit record's flush) is committed and intact, the points before
 #     it are not committed; the commit's return is marked in the log and
-#     the point at its flush holds the record;
+#     the point at its flush holds the record; the mode's return too, and
+#     the points from it on are held to its promise;
 #   - backend = fuse: the fuse device works in the guest (vm-run loads fuse),
 #     with its own write log;
 #   - the two backends agree (scripts/agreement.sh, the small version of
@@ -113,6 +114,16 @@ for id in dm/ext4/syncfs dm/xfs/syncfs fuse/ext4/syncfs fuse/xfs/syncfs; do
 	[ "$at" != null ] || fail "$id: the commit's return was not marked in the write log"
 	[ "$(case_field "$res" "$id" "[.crash_points.points[] | select(.flush == $at and .after_commit and .committed)] | length")" -eq 1 ] ||
 		fail "$id: no committed point at the commit's flush $at"
+	# So does the mode's ('powercut-mode'): from the workload's first state
+	# after it on, every point is held to syncfs's promise, and intact.
+	m=$(case_field "$res" "$id" .crash_points.mode_returned_after_flush)
+	[ "$m" != null ] && [ "$m" -le "$at" ] || fail "$id: the mode's return ($m) was not marked before the commit's"
+	from=$(case_field "$res" "$id" .crash_points.workload_from_flush)
+	first=$(( m >= from ? m : from ))
+	[ "$(case_field "$res" "$id" "[.crash_points.points[] | select(.flush == $first and .mode_promised and .lost == 0)] | length")" -eq 1 ] ||
+		fail "$id: no intact point held to the mode's promise at flush $first"
+	[ "$(case_field "$res" "$id" "[.crash_points.points[] | select((.flush >= $m) != .mode_promised or .problem)] | length")" -eq 0 ] ||
+		fail "$id: a point after the mode's flush $m is not held to its promise, or has a problem"
 done
 
 # crash_subsets ran on the dm log too.

@@ -117,6 +117,39 @@ static void expect_rec(struct pc_fuselog *l, uint32_t kind, uint64_t off, uint64
 	}
 }
 
+/* The runner's three marks, as the dm backend sends them, with flushes
+ * between: each is found with the flushes before it, which is where the
+ * crash points put the workload's start, the mode's return and the
+ * commit's. */
+static void test_runner_marks(void)
+{
+	char *dir = unit_tmpdir();
+	struct logbuf b;
+	memset(&b, 0, sizeof(b));
+	grow(&b, SS);
+	add_entry(&b, 0, 0, PC_LOGWRITES_FLUSH, NULL, 0);                /* flush 1 (mkfs) */
+	add_entry(&b, 0, 0, PC_LOGWRITES_MARK, "powercut-workload", 0);
+	add_entry(&b, 8, 2, 0, NULL, 'a');
+	add_entry(&b, 16, 1, PC_LOGWRITES_FLUSH | PC_LOGWRITES_FUA, NULL, 'b'); /* 2, 3 */
+	add_entry(&b, 0, 0, PC_LOGWRITES_MARK, "powercut-mode", 0);
+	add_entry(&b, 24, 1, PC_LOGWRITES_FUA, NULL, 'c');               /* 4 */
+	add_entry(&b, 0, 0, PC_LOGWRITES_MARK, "powercut-commit", 0);
+	add_entry(&b, 0, 0, PC_LOGWRITES_MARK, "powercut-cut", 0);
+	finish(&b, PC_LOGWRITES_MAGIC);
+	char *log = write_file(dir, "log", &b, b.len), *out = join(dir, "out");
+	struct pc_logwrites_info in;
+	CU_ASSERT_EQUAL_FATAL(pc_logwrites_convert(log, "powercut-cut", 1 << 20, out, &in), 0);
+	CU_ASSERT_EQUAL(pc_logwrites_mark_flushes(&in, "powercut-workload"), 1);
+	CU_ASSERT_EQUAL(pc_logwrites_mark_flushes(&in, "powercut-mode"), 3);
+	CU_ASSERT_EQUAL(pc_logwrites_mark_flushes(&in, "powercut-commit"), 4);
+	CU_ASSERT_EQUAL(in.flushes, 4);
+	free(b.p);
+	free(log);
+	free(out);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_convert(void)
 {
 	char *dir = unit_tmpdir();
@@ -219,6 +252,7 @@ void register_logwrites_tests(void)
 {
 	CU_pSuite s = CU_add_suite("logwrites", NULL, NULL);
 	CU_add_test(s, "convert: every flag, marks, the stop mark", test_convert);
+	CU_add_test(s, "convert: the runner's marks, workload, mode, commit", test_runner_marks);
 	CU_add_test(s, "refuse: truncated, full log, past the end, bad magic and sector size",
 		    test_bad_logs);
 }

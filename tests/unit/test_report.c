@@ -451,6 +451,70 @@ static void test_expected_loss_line(void)
 	free(buf);
 }
 
+/* Crash points: where the mode and the commit returned, what each point
+ * was held to, and why a bad one is bad, in results.json; the points held
+ * to the mode's promise counted in the summary's line. */
+static void test_crash_points_json(void)
+{
+	build_report();
+	struct pc_case_result *a = &results[0];
+	struct pc_case cp_case = *a->c;
+	cp_case.crash_points = 3;
+	a->c = &cp_case;
+	struct pc_crash_point pts[3] = {
+		{ .flush = 8, .mounted = 1, .fsck = PC_FSCK_CLEAN },
+		{ .flush = 12, .mounted = 1, .fsck = PC_FSCK_CLEAN, .after_mode = 1,
+		  .mode_promised = 1, .checked = 3001, .lost = 0 },
+		{ .flush = 16, .mounted = 1, .fsck = PC_FSCK_CLEAN, .after_mode = 1,
+		  .mode_promised = 1, .after_commit = 1, .committed = 1, .checked = 3001 },
+	};
+	a->cp = (struct pc_crash_points){ .flushes = 16, .first_flush = 6, .mode_marked = 1,
+					  .mode_flush = 12, .commit_marked = 1, .commit_flush = 16,
+					  .v = pts, .n = 3 };
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *md = read_in(dir, "summary.md");
+	CU_ASSERT_PTR_NOT_NULL(md);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md ? md : "", "- default/ext4/syncfs: 3 crash points at flushes "
+					"8..16 of 16: all mount, fsck clean; 2 after syncfs "
+					"returned, intact; 1 with the commit record"));
+	free(md);
+	unit_rmtree(dir);
+	/* A loss against the mode's promise: the point says why, and where
+	 * its findings are. */
+	pts[1].lost = 4;
+	snprintf(pts[1].findings, sizeof(pts[1].findings), "crash-point-12-findings.txt");
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *path = xasprintf("%s/results.json", dir);
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	json_t *cp = json_object_get(json_array_get(json_object_get(root, "cases"), 0),
+				     "crash_points");
+	check_int(cp, "mode_returned_after_flush", 12);
+	check_int(cp, "commit_returned_after_flush", 16);
+	json_t *p0 = json_array_get(json_object_get(cp, "points"), 0);
+	json_t *p1 = json_array_get(json_object_get(cp, "points"), 1);
+	CU_ASSERT(json_is_false(json_object_get(p0, "after_mode")));
+	CU_ASSERT(json_is_false(json_object_get(p0, "mode_promised")));
+	CU_ASSERT_PTR_NULL(json_object_get(p0, "lost"));
+	CU_ASSERT_PTR_NULL(json_object_get(p0, "problem"));
+	CU_ASSERT_PTR_NULL(json_object_get(p0, "findings"));
+	check_str(p1, "findings", "crash-point-12-findings.txt");
+	CU_ASSERT(json_is_true(json_object_get(p1, "mode_promised")));
+	CU_ASSERT(json_is_false(json_object_get(p1, "committed")));
+	check_int(p1, "lost", 4);
+	check_str(p1, "problem", "the durability mode syncfs had returned, but 4 of 3001 entries "
+				 "are not intact: a loss against the mode's promise, before the "
+				 "commit record was durable");
+	json_decref(root);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+	a->c = &cases[0];
+	memset(&a->cp, 0, sizeof(a->cp));
+}
+
 static void test_names(void)
 {
 	CU_ASSERT_STRING_EQUAL(pc_verdict_name(PC_VERDICT_PASS), "pass");
@@ -489,6 +553,8 @@ void register_report_tests(void)
 	CU_add_test(s, "junit.xml cases not reached", test_junit_not_run);
 	CU_add_test(s, "summary.md and the table", test_summary_and_table);
 	CU_add_test(s, "expected loss is explained", test_expected_loss_line);
+	CU_add_test(s, "crash points: the marks, each point's promise and problem",
+		    test_crash_points_json);
 	CU_add_test(s, "verdict and fsck names", test_names);
 	CU_add_test(s, "unwritable output folder", test_unwritable_dir);
 }

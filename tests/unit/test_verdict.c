@@ -280,6 +280,44 @@ static void test_point_after_commit_without_record(void)
 	judged(PC_VERDICT_PASS, NULL);
 }
 
+/* A state past the mode's return must hold what the mode promised,
+ * before the commit record as after: a mode whose promise rested on the
+ * commit's flushes is caught there.  mode_promised is set only where the
+ * mode promises the tree and expect = intact (crashpoints.c); a state
+ * after the mode without that promise is judged as before. */
+static void test_point_after_mode_loss(void)
+{
+	with_point(PC_EXPECT_INTACT);
+	pt.committed = 0;
+	pt.after_mode = pt.mode_promised = 1;
+	pt.lost = 3;
+	judged(PC_VERDICT_FAIL, "crash point at flush 7 of 9: the durability mode fsync had "
+				"returned, but 3 of 100 entries are not intact: a loss against the "
+				"mode's promise, before the commit record was durable");
+	/* Committed too: the mode's promise is the earlier one broken. */
+	pt.committed = 1;
+	judged(PC_VERDICT_FAIL, "entries are not intact: a loss against the mode's promise");
+	CU_ASSERT_PTR_NULL(strstr(r.reason, "before the commit"));
+	/* Intact: fine. */
+	with_point(PC_EXPECT_INTACT);
+	pt.committed = 0;
+	pt.after_mode = pt.mode_promised = 1;
+	judged(PC_VERDICT_PASS, NULL);
+	/* After the mode, but no promise checked (none, or expect any/loss):
+	 * loss before the commit is what a crash may leave. */
+	with_point(PC_EXPECT_ANY);
+	pt.committed = 0;
+	pt.after_mode = 1;
+	pt.lost = 3;
+	judged(PC_VERDICT_PASS, NULL);
+	/* The missing record is named first when its fsync had returned. */
+	with_point(PC_EXPECT_INTACT);
+	pt.committed = 0;
+	pt.after_commit = pt.after_mode = pt.mode_promised = 1;
+	pt.lost = 3;
+	judged(PC_VERDICT_FAIL, "the commit record's fsync had returned, but the record is not there");
+}
+
 static void test_point_subset_fails(void)
 {
 	with_point(PC_EXPECT_INTACT);
@@ -417,6 +455,8 @@ void register_verdict_tests(void)
 		    test_point_committed_loss);
 	CU_add_test(s, "crash point after the commit returned without the record: fail",
 		    test_point_after_commit_without_record);
+	CU_add_test(s, "crash point: after the mode returned, it must hold what the mode promised",
+		    test_point_after_mode_loss);
 	CU_add_test(s, "crash point partial state bad: fail", test_point_subset_fails);
 	CU_add_test(s, "kernel log line that fails the case: fail", test_kernel_line_fails);
 	CU_add_test(s, "kernel log not checked: error", test_kernel_unchecked_is_error);
