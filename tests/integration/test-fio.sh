@@ -54,6 +54,29 @@ refuse file_service_type=zipf 'nrfiles=2\n'
 # fio fails once the job runs (after --parse-only passed it)
 refuse filename=a:sub/b
 refuse zonesize=64k
+# the options are an allowlist: an option in no row of powercut's table is
+# refused by name (tiobench's profile option threads, which fio 3.33 takes
+# in any job and ignores; an option of a newer fio), and options the old
+# deny list let through
+refuse threads=4
+grep -q "threads: '4' refused: not an option powercut accepts" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "threads=4: not refused as an option powercut does not accept"; }
+refuse verify_policy=fsynced
+refuse softrandommap
+refuse uncached=1
+refuse uid=1000
+refuse zonerange=1m
+# every option of the installed fio has a row: a newer fio's new options
+# need one (refused or accepted, with the reason) before powercut runs them
+printf '[g]\nworkload = fio opt.fio\nfs = ext4\n' > "$TMP/opt.ini"
+fio --cmdhelp=all | sed -n 's/^ *\([a-z_-]*\) *:.*/\1/p' > "$TMP/options"
+[ "$(wc -l < "$TMP/options")" -gt 150 ] || fail "fio --cmdhelp=all: too few options read"
+while read -r opt; do
+	printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n%s=1\n' "$opt" > "$TMP/opt.fio"
+	"$POWERCUT" run --list "$TMP/opt.ini" > /dev/null 2> "$TMP/stderr" || true
+	! grep -q "not an option powercut accepts" "$TMP/stderr" ||
+		{ cat "$TMP/stderr"; fail "fio's option $opt has no row in powercut's table"; }
+done < "$TMP/options"
 # fio not installed: the machine's fault (exit 3), not a refused job file
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 mkdir -p "$TMP/nofio"
