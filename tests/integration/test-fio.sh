@@ -66,6 +66,8 @@ refuse softrandommap
 refuse uncached=1
 refuse uid=1000
 refuse zonerange=1m
+# a file per bad block in the case folder: a lost job fills the results
+refuse verify_dump=1
 # every option of the installed fio has a row: a newer fio's new options
 # need one (refused or accepted, with the reason) before powercut runs them
 printf '[g]\nworkload = fio opt.fio\nfs = ext4\n' > "$TMP/opt.ini"

@@ -528,6 +528,7 @@ static void test_allowlist(void)
 		"deprecated");
 	refused(JOB "verifysort=0\n", "j.fio:5: verifysort", "deprecated");
 	refused(JOB "cgroup_weight=100\n", "j.fio:5: cgroup_weight", "host");
+	refused(JOB "verify_dump=1\n", "j.fio:5: verify_dump", "fills the results'");
 	refused(JOB "cmd_type=nvme\n", "j.fio:5: cmd_type", "io_uring_cmd");
 	refused(JOB "write_hist_log=/etc/x\n", "j.fio:5: write_hist_log", "log file");
 	refused(JOB "ioengine=external:/tmp/x.so\n", "j.fio:5: ioengine", "not one of");
@@ -652,7 +653,7 @@ static void test_options_fine(void)
 		JOB "dedupe_percentage=50\nbuffer_compress_percentage=50\n", JOB "refill_buffers\n",
 		JOB "ioengine=io_uring\nfixedbufs\nsqthread_poll=1\n", JOB "thread\n",
 		JOB "uncached=0\n", JOB "softrandommap=0\n", JOB "sync_file_range=write:8\n",
-		JOB "description=a job\n", JOB "verify_pattern=0xdeadbeef\n",
+		JOB "description=a job\n", JOB "verify_pattern=0xdeadbeef\n", JOB "verify_dump=0\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
