@@ -1795,6 +1795,20 @@ struct fio_view {
 	size_t nopts;
 };
 
+/* fio 3.33 prints description's value, and no other, between double
+ * quotes (init.c dump_opt): --description="a job".  Its value is what is
+ * between them. */
+static void unquote_description(struct fio_opt *o)
+{
+	if (strcmp(o->name, "description") || !o->value)
+		return;
+	size_t n = strlen(o->value);
+	if (n >= 2 && o->value[0] == '"' && o->value[n - 1] == '"') {
+		o->value[n - 1] = '\0';
+		o->value++;
+	}
+}
+
 /* Split fio's "fio --a=b --name=j --c" into options (at " --": a value
  * holding " --" was refused when the file was read).  -1 when it is not
  * one such line. */
@@ -1834,6 +1848,9 @@ static int split_showcmd(const char *out, struct fio_view *v)
 		if (next)
 			*next = ' ';
 	}
+	/* each value ends where the next option starts: cut above */
+	for (size_t i = 0; i < v->nopts; i++)
+		unquote_description(&v->opts[i]);
 	return 0;
 }
 

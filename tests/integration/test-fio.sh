@@ -79,6 +79,12 @@ while read -r opt; do
 	! grep -q "not an option powercut accepts" "$TMP/stderr" ||
 		{ cat "$TMP/stderr"; fail "fio's option $opt has no row in powercut's table"; }
 done < "$TMP/options"
+# fio --showcmd prints a description between double quotes: the line is
+# fine (it was refused as "fio reads this line otherwise": fio's example
+# ssd-steadystate.fio)
+printf '[j]\ndescription=Sequential fill phase\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/opt.fio"
+"$POWERCUT" run --list "$TMP/opt.ini" > /dev/null 2> "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "a job with a description refused"; }
 # fio not installed: the machine's fault (exit 3), not a refused job file
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 mkdir -p "$TMP/nofio"

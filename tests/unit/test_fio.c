@@ -467,6 +467,18 @@ static void test_showcmd(void)
 	/* fio 3.33's output: canonical names, sorted, keywords expanded */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n", NULL, NULL);
+	/* fio prints description's value between double quotes, and no
+	 * other: the line is read as it is (it was refused as "read
+	 * otherwise": fio's examples ssd-steadystate.fio) */
+	static const char *const described =
+		"[j]\ndescription=Random write steady state phase\nrw=write\nsize=1m\n"
+		"verify=md5\n[k]\ndescription=\"quoted\"\nrw=write\nsize=1m\nverify=md5\n";
+	showcmd(described, "fio --name=j --description=\"Random write steady state phase\" "
+		"--rw=write --size=1m --verify=md5 --name=k --description=\"\"quoted\"\" --rw=write "
+		"--size=1m --verify=md5 \n", NULL, NULL);
+	showcmd(described, "fio --name=j --description=\"Random write\" "
+		"--rw=write --size=1m --verify=md5 --name=k --description=\"\"quoted\"\" --rw=write "
+		"--size=1m --verify=md5 \n", "j.fio:2: description", "otherwise");
 	/* an option fio read that no line has (an include, a line cut
 	 * otherwise): refused */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
