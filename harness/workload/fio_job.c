@@ -305,6 +305,19 @@ static const char *check_mem(const char *v)
 	       "use the form without a path (mmap, mmapshared, mmaphuge) or malloc";
 }
 
+/* buffer_pattern=, verify_pattern=: fio 3.33 (lib/pattern.c parse_file)
+ * reads a part between single quotes as a file name and fills the
+ * pattern with the file's first bytes: verify_pattern='/etc/hostname' was
+ * opened by fio --parse-only, as root, and a FIFO there hung it. */
+static const char *check_pattern(const char *v)
+{
+	if (!strchr(v, '\''))
+		return NULL;
+	return "a part between single quotes is a file fio reads the pattern from, as root, "
+	       "outside the filesystem under test (a FIFO there hangs fio); give the pattern "
+	       "as a number (0x...) or a \"string\"";
+}
+
 static const char *check_unified(const char *v)
 {
 	if (!strcmp(v, "none") || !strcmp(v, "0"))
@@ -485,7 +498,7 @@ static const struct rule rules[] = {
 	{ "verify_interval", R_FINE, NULL, NULL },
 	{ "verify_offset", R_FINE, NULL, NULL },
 	/* the block keeps its header and checksum */
-	{ "verify_pattern", R_FINE, NULL, NULL },
+	{ "verify_pattern", R_VALUE, NULL, check_pattern },
 	{ "verify_fatal", R_TRUE, "the check would stop at the first bad block", NULL },
 	/* seen: j.0.0.8192.hdr_fail in the case folder, fio's working directory */
 	{ "verify_dump", R_TRUE, "fio writes each bad block to a file of its own in the case "
@@ -507,7 +520,7 @@ static const struct rule rules[] = {
 	{ "zero_buffers", R_FINE, NULL, NULL },
 	{ "refill_buffers", R_FINE, NULL, NULL },
 	{ "scramble_buffers", R_FINE, NULL, NULL },
-	{ "buffer_pattern", R_FINE, NULL, NULL },
+	{ "buffer_pattern", R_VALUE, NULL, check_pattern },
 	{ "buffer_compress_percentage", R_FINE, NULL, NULL },
 	{ "buffer_compress_chunk", R_FINE, NULL, NULL },
 	{ "dedupe_percentage", R_FINE, NULL, NULL },

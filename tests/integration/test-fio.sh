@@ -68,6 +68,14 @@ refuse uid=1000
 refuse zonerange=1m
 # a file per bad block in the case folder: a lost job fills the results
 refuse verify_dump=1
+# fio reads a pattern from a file named between single quotes, as root: a
+# FIFO there hung fio --parse-only, and so powercut (no timeout on it)
+mkfifo "$TMP/fifo"
+rc=0
+printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\nbuffer_pattern='%s'\\n" "$TMP/fifo" > "$TMP/bad.fio"
+timeout 60 "$POWERCUT" run --list "$TMP/bad.ini" > /dev/null 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.fio:5: buffer_pattern" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "buffer_pattern='FIFO': exit $rc, expected 2 naming bad.fio:5"; }
 # every option of the installed fio has a row: a newer fio's new options
 # need one (refused or accepted, with the reason) before powercut runs them
 printf '[g]\nworkload = fio opt.fio\nfs = ext4\n' > "$TMP/opt.ini"

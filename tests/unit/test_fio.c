@@ -540,6 +540,10 @@ static void test_allowlist(void)
 		"deprecated");
 	refused(JOB "verifysort=0\n", "j.fio:5: verifysort", "deprecated");
 	refused(JOB "cgroup_weight=100\n", "j.fio:5: cgroup_weight", "host");
+	/* fio reads a file named between single quotes into the pattern (a
+	 * FIFO hung fio --parse-only) */
+	refused(JOB "verify_pattern='/etc/hostname'\n", "j.fio:5: verify_pattern", "as root");
+	refused(JOB "buffer_pattern=0x00'/dev/stdin'\n", "j.fio:5: buffer_pattern", "FIFO");
 	refused(JOB "verify_dump=1\n", "j.fio:5: verify_dump", "fills the results'");
 	refused(JOB "cmd_type=nvme\n", "j.fio:5: cmd_type", "io_uring_cmd");
 	refused(JOB "write_hist_log=/etc/x\n", "j.fio:5: write_hist_log", "log file");
@@ -666,6 +670,7 @@ static void test_options_fine(void)
 		JOB "ioengine=io_uring\nfixedbufs\nsqthread_poll=1\n", JOB "thread\n",
 		JOB "uncached=0\n", JOB "softrandommap=0\n", JOB "sync_file_range=write:8\n",
 		JOB "description=a job\n", JOB "verify_pattern=0xdeadbeef\n", JOB "verify_dump=0\n",
+		JOB "buffer_pattern=\"abc\"\n", JOB "verify_pattern=0xff00\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
