@@ -357,7 +357,7 @@ static const struct rule rules[] = {
 	{ "description", R_FINE, NULL, NULL },
 	{ "name", R_ANY, "fio would name the job, and its files, by it: powercut names each "
 	  "job by its [section]", NULL },
-	{ "wait_for", R_FINE, NULL, NULL },
+	{ "wait_for", R_FINE, NULL, NULL },          /* not its own job: check_wait_for */
 	{ "filename", R_VALUE, NULL, check_filename },
 	{ "filename_format", R_VALUE, NULL, check_filename },
 	{ "directory", R_ANY, "powercut sets the directory, a folder on the filesystem under "
@@ -386,7 +386,8 @@ static const struct rule rules[] = {
 	{ "create_fsync", R_FINE, NULL, NULL },
 	{ "create_on_open", R_FINE, NULL, NULL },
 	{ "create_only", R_TRUE, "nothing would be written", NULL },
-	{ "allow_file_create", R_FINE, NULL, NULL },
+	{ "allow_file_create", R_FALSE, "the job's directory is new and empty in every case: "
+	  "fio could not create the job's files and fails when it runs", NULL },
 	{ "allow_mounted_write", R_TRUE, "lets fio write to a mounted block device; the job's "
 	  "files are on the filesystem under test", NULL },
 	{ "pre_read", R_FINE, NULL, NULL },
@@ -1330,6 +1331,18 @@ static int check_exitall(struct parser *p)
 	return 0;
 }
 
+/* wait_for naming the job itself: fio --parse-only passes it, the run
+ * fails ("a job cannot wait for itself"). */
+static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
+			  const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "wait_for");
+	if (!o || strcmp(val(o), job->name))
+		return 0;
+	return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio fails "
+			 "when it runs)", job->name);
+}
+
 /* The number of files of a job: its filename= list, else nrfiles (0 when
  * not a plain count: refused in add_job_files). */
 static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global)
@@ -1574,7 +1587,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->line = s->line;
 		job_syncs(j, s, global);
 		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0 ||
-		    check_verify_room(p, s, global) < 0)
+		    check_verify_room(p, s, global) < 0 || check_wait_for(p, s, global) < 0)
 			return -1;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)

@@ -68,6 +68,8 @@ refuse uid=1000
 refuse zonerange=1m
 # a file per bad block in the case folder: a lost job fills the results
 refuse verify_dump=1
+# fio --parse-only passes it, the case then failed when fio ran
+refuse allow_file_create=0
 # fio reads a pattern from a file named between single quotes, as root: a
 # FIFO there hung fio --parse-only, and so powercut (no timeout on it)
 mkfifo "$TMP/fifo"

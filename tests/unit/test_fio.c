@@ -544,6 +544,10 @@ static void test_allowlist(void)
 	 * FIFO hung fio --parse-only) */
 	refused(JOB "verify_pattern='/etc/hostname'\n", "j.fio:5: verify_pattern", "as root");
 	refused(JOB "buffer_pattern=0x00'/dev/stdin'\n", "j.fio:5: buffer_pattern", "FIFO");
+	/* fio --parse-only passes these, the run fails (fio's examples
+	 * waitfor.fio, xnvme-zoned.fio once trimmed to write jobs) */
+	refused(JOB "allow_file_create=0\n", "j.fio:5: allow_file_create", "new and empty");
+	refused("[global]\nwait_for=j\n" JOB, "j.fio:2: wait_for", "[j]: a job cannot wait");
 	refused(JOB "verify_dump=1\n", "j.fio:5: verify_dump", "fills the results'");
 	refused(JOB "cmd_type=nvme\n", "j.fio:5: cmd_type", "io_uring_cmd");
 	refused(JOB "write_hist_log=/etc/x\n", "j.fio:5: write_hist_log", "log file");
@@ -670,7 +674,7 @@ static void test_options_fine(void)
 		JOB "ioengine=io_uring\nfixedbufs\nsqthread_poll=1\n", JOB "thread\n",
 		JOB "uncached=0\n", JOB "softrandommap=0\n", JOB "sync_file_range=write:8\n",
 		JOB "description=a job\n", JOB "verify_pattern=0xdeadbeef\n", JOB "verify_dump=0\n",
-		JOB "buffer_pattern=\"abc\"\n", JOB "verify_pattern=0xff00\n",
+		JOB "buffer_pattern=\"abc\"\n", JOB "[k]\nrw=write\nsize=1m\nverify=md5\nwait_for=j\n", JOB "verify_pattern=0xff00\n",
 	};
 	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
 		struct pc_fio_jobfile jf;
