@@ -88,6 +88,7 @@ static int parse_bool(const char *v)
 /* ---- rules ----------------------------------------------------------- */
 
 enum rule_kind {
+	R_FINE,        /* accepted (what the job checks below read of it aside) */
 	R_ANY,       /* refused whatever its value */
 	R_TRUE,      /* refused when true (or not a boolean) */
 	R_FALSE,     /* refused when false (or not a boolean) */
@@ -304,6 +305,19 @@ static const char *check_mem(const char *v)
 	       "use the form without a path (mmap, mmapshared, mmaphuge) or malloc";
 }
 
+/* buffer_pattern=, verify_pattern=: fio 3.33 (lib/pattern.c parse_file)
+ * reads a part between single quotes as a file name and fills the
+ * pattern with the file's first bytes: verify_pattern='/etc/hostname' was
+ * opened by fio --parse-only, as root, and a FIFO there hung it. */
+static const char *check_pattern(const char *v)
+{
+	if (!strchr(v, '\''))
+		return NULL;
+	return "a part between single quotes is a file fio reads the pattern from, as root, "
+	       "outside the filesystem under test (a FIFO there hangs fio); give the pattern "
+	       "as a number (0x...) or a \"string\"";
+}
+
 static const char *check_unified(const char *v)
 {
 	if (!strcmp(v, "none") || !strcmp(v, "0"))
@@ -316,72 +330,328 @@ static const char *const OWNED = "powercut sets it: the write pass runs with do_
 				 "and verify_state_save=1, the check after the cut with "
 				 "verify_only, verify_state_load=1, continue_on_error=verify "
 				 "and number_ios from the write pass";
+static const char *const OUTSIDE = "reads or writes a path outside the filesystem under test";
+static const char *const LOG = "writes a log file wherever its name points, outside the "
+			       "filesystem under test (fio's report is kept in the case folder)";
+static const char *const IOLOG = "belongs to replaying an I/O log (read_iolog), which is "
+				 "refused: the job would not write what its lines say";
+static const char *const HOST = "changes the host's settings, not only the job's";
+static const char *const ZONES = "zones are for zoned devices and strided jobs; powercut "
+				 "checks plain write and randwrite jobs (zonemode=none)";
+static const char *const TRIMS = "trims discard blocks the check expects";
+static const char *const OLD = "fio 3.33 ignores it (deprecated): the job would not do what "
+			       "the line says";
+static const char *const REPORT = "merges or drops the per-job write counts in fio's report, "
+				  "which the check reads";
 
+/* Every option powercut accepts is a row here: the table is an allowlist,
+ * and an option that is in no row (a misspelling, an option of another
+ * fio version, an engine's option powercut has not checked) is refused by
+ * name (refusal).  One row per option, with fio's aliases; R_FINE rows are
+ * options checked to change neither where fio writes nor what the check
+ * can see (some are read again per job below: size, bs, nrfiles, sync,
+ * fsync...).  fio 3.33's options (options.c, fio --cmdhelp=all) and the
+ * options of the engines in ENGINES (fio --enghelp=ENGINE). */
 static const struct rule rules[] = {
-	{ "time_based", R_TRUE, "fio would keep writing until the clock stops, writing "
-	  "blocks again after they were verified", NULL },
-	{ "norandommap", R_TRUE, "a block can be written twice, so a later write can replace "
-	  "one the check expects", NULL },
-	{ "randrepeat", R_FALSE, "the verify pass would pick other random offsets than the "
-	  "write pass", NULL },
-	{ "loops", R_ABOVE_1, "every loop writes the blocks again", NULL },
-	{ "io_size|io_limit", R_ANY, "fio wraps around and writes blocks again when it exceeds "
-	  "size; set size only", NULL },
-	{ "fill_device|fill_fs", R_TRUE, "writes until the filesystem is full; set size", NULL },
-	{ "numjobs", R_VALUE, NULL, check_numjobs },
-	{ "group_reporting", R_TRUE, "merges the per-job counts the check reads", NULL },
-	{ "do_verify|verify_only|verify_state_save|verify_state_load|number_ios|"
-	  "continue_on_error|ignore_error", R_ANY, NULL, NULL },
-	{ "verify_fatal", R_TRUE, "the check would stop at the first bad block", NULL },
-	{ "verify_backlog|verify_backlog_batch", R_TRUE, "fio counts the backlog's reads among "
-	  "the I/Os of the verify pass, which then reads back only part of the blocks (128 of "
-	  "256)", NULL },
-	{ "blockalign|ba", R_ANY, "fio turns its random map off with it, and blocks are "
-	  "written twice", NULL },
-	{ "percentage_random", R_VALUE, NULL, check_random_share },
-	{ "fsync|fdatasync|iodepth", R_VALUE, NULL, check_plain_count },
-	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
-	  "last writes before the cut would go unchecked", NULL },
-	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "
-	  "depends on", NULL },
-	{ "unlink|unlink_each_loop", R_TRUE, "the files are deleted when the job ends: "
-	  "nothing is left to verify", NULL },
-	{ "create_only", R_TRUE, "nothing would be written", NULL },
-	{ "file_append", R_TRUE, "the verify pass would read from the file's new end", NULL },
+	/* ---- the job, its files and where they are */
+	{ "description", R_FINE, NULL, NULL },
+	{ "name", R_ANY, "fio would name the job, and its files, by it: powercut names each "
+	  "job by its [section]", NULL },
+	{ "wait_for", R_FINE, NULL, NULL },          /* not its own job: check_wait_for */
+	{ "filename", R_VALUE, NULL, check_filename },
+	{ "filename_format", R_VALUE, NULL, check_filename },
 	{ "directory", R_ANY, "powercut sets the directory, a folder on the filesystem under "
 	  "test; name files relative to it", NULL },
 	{ "opendir", R_ANY, "adds files from a folder that may be outside the filesystem "
 	  "under test", NULL },
-	{ "trim_percentage|trim_backlog|trim_backlog_batch|trim_verify_zero", R_ANY,
-	  "trims discard blocks the check expects", NULL },
-	{ "write_iolog|read_iolog|write_bw_log|write_lat_log|write_iops_log|write_hist_log|"
-	  "merge_blktrace_file|replay_redirect", R_ANY, "reads or writes a path outside the "
-	  "filesystem under test", NULL },
-	{ "exec_prerun|exec_postrun", R_ANY, "runs a command (as root)", NULL },
-	{ "ioscheduler|cgroup", R_ANY, "changes the host's settings", NULL },
-	{ "name", R_ANY, "fio would name the job, and its files, by it: powercut names each "
-	  "job by its [section]", NULL },
-	{ "profile", R_ANY, "a built-in profile adds jobs and options the check does not see",
-	  NULL },
-	{ "stats", R_FALSE, "without statistics fio's report has no write counts, which the "
-	  "check reads", NULL },
-	{ "unified_rw_reporting", R_VALUE, NULL, check_unified },
-	{ "mem|iomem", R_VALUE, NULL, check_mem },
-	{ "rw|readwrite", R_VALUE, NULL, check_rw },
-	{ "ioengine", R_VALUE, NULL, check_engine },
-	{ "verify", R_VALUE, NULL, check_verify },
-	{ "filename|filename_format", R_VALUE, NULL, check_filename },
-	{ "random_distribution", R_VALUE, NULL, check_distribution },
+	{ "unique_filename", R_FINE, NULL, NULL },
+	{ "lockfile", R_FINE, NULL, NULL },
+	{ "nrfiles|nr_files", R_FINE, NULL, NULL },
+	{ "openfiles", R_FINE, NULL, NULL },
 	{ "file_service_type", R_VALUE, NULL, check_file_service },
-	{ "zonemode", R_VALUE, NULL, check_zonemode },
+	{ "size", R_FINE, NULL, NULL },
+	{ "filesize", R_FINE, NULL, NULL },
+	{ "io_size|io_limit", R_ANY, "fio wraps around and writes blocks again when it exceeds "
+	  "size; set size only", NULL },
+	{ "fill_device|fill_fs", R_TRUE, "writes until the filesystem is full; set size", NULL },
+	{ "file_append", R_TRUE, "the verify pass would read from the file's new end", NULL },
 	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
+	/* multiplied by the job's number among numjobs copies, and numjobs
+	 * is 1: no effect */
+	{ "offset_increment", R_FINE, NULL, NULL },
+	{ "offset_align", R_FINE, NULL, NULL },
+	{ "fallocate", R_FINE, NULL, NULL },
+	{ "fadvise_hint", R_FINE, NULL, NULL },
+	{ "create_serialize", R_FINE, NULL, NULL },
+	{ "create_fsync", R_FINE, NULL, NULL },
+	{ "create_on_open", R_FINE, NULL, NULL },
+	{ "create_only", R_TRUE, "nothing would be written", NULL },
+	{ "allow_file_create", R_FALSE, "the job's directory is new and empty in every case: "
+	  "fio could not create the job's files and fails when it runs", NULL },
+	{ "allow_mounted_write", R_TRUE, "lets fio write to a mounted block device; the job's "
+	  "files are on the filesystem under test", NULL },
+	{ "pre_read", R_FINE, NULL, NULL },
+	{ "invalidate", R_FINE, NULL, NULL },
+	{ "unlink", R_TRUE, "the files are deleted when the job ends: nothing is left to "
+	  "verify", NULL },
+	{ "unlink_each_loop", R_TRUE, "the files are deleted when the job ends: nothing is "
+	  "left to verify", NULL },
+	/* ---- what it writes, and in what order */
+	{ "rw|readwrite", R_VALUE, NULL, check_rw },
+	/* it orders the offsets of rw=...:N, which is refused */
+	{ "rw_sequencer", R_FINE, NULL, NULL },
+	{ "rwmixread", R_FINE, NULL, NULL },
+	{ "rwmixwrite", R_FINE, NULL, NULL },
+	{ "rwmixcycle", R_ANY, OLD, NULL },
+	{ "bs|blocksize", R_FINE, NULL, NULL },
+	{ "bsrange|blocksize_range", R_FINE, NULL, NULL },
+	{ "bssplit", R_FINE, NULL, NULL },
+	{ "bs_unaligned|blocksize_unaligned", R_FINE, NULL, NULL },
+	{ "bs_is_seq_rand", R_FINE, NULL, NULL },
+	{ "blockalign|ba", R_ANY, "fio turns its random map off with it, and blocks are "
+	  "written twice", NULL },
+	{ "randrepeat", R_FALSE, "the verify pass would pick other random offsets than the "
+	  "write pass", NULL },
+	{ "allrandrepeat", R_FINE, NULL, NULL },
+	{ "randseed", R_FINE, NULL, NULL },
+	{ "norandommap", R_TRUE, "a block can be written twice, so a later write can replace "
+	  "one the check expects", NULL },
+	{ "softrandommap", R_TRUE, "fio goes on without its random map when it cannot "
+	  "allocate one, and blocks are then written twice", NULL },
+	{ "random_generator", R_FINE, NULL, NULL },
+	{ "random_distribution", R_VALUE, NULL, check_distribution },
+	{ "percentage_random", R_VALUE, NULL, check_random_share },
+	{ "percentage_sequential", R_ANY, OLD, NULL },
+	{ "loops", R_ABOVE_1, "every loop writes the blocks again", NULL },
+	{ "numjobs", R_VALUE, NULL, check_numjobs },
+	{ "number_ios", R_ANY, NULL, NULL },
+	{ "time_based", R_TRUE, "fio would keep writing until the clock stops, writing "
+	  "blocks again after they were verified", NULL },
+	{ "runtime|timeout", R_FINE, NULL, NULL },
+	{ "startdelay", R_FINE, NULL, NULL },
+	{ "ramp_time", R_TRUE, "fio leaves the writes of the ramp out of its counts, and the "
+	  "last writes before the cut would go unchecked", NULL },
+	{ "steadystate|ss", R_FINE, NULL, NULL },
+	{ "steadystate_duration|ss_dur", R_FINE, NULL, NULL },
+	{ "steadystate_ramp_time|ss_ramp", R_FINE, NULL, NULL },
+	{ "overwrite", R_FINE, NULL, NULL },
+	{ "trim_percentage", R_ANY, TRIMS, NULL },
+	{ "trim_verify_zero", R_ANY, TRIMS, NULL },
+	{ "trim_backlog", R_ANY, TRIMS, NULL },
+	{ "trim_backlog_batch", R_ANY, TRIMS, NULL },
+	/* ---- the engine and how it submits */
+	{ "ioengine", R_VALUE, NULL, check_engine },
+	{ "iodepth", R_VALUE, NULL, check_plain_count },
+	{ "iodepth_batch|iodepth_batch_submit", R_FINE, NULL, NULL },
+	{ "iodepth_batch_complete_min|iodepth_batch_complete", R_FINE, NULL, NULL },
+	{ "iodepth_batch_complete_max", R_FINE, NULL, NULL },
+	{ "iodepth_low", R_FINE, NULL, NULL },
+	{ "serialize_overlap", R_FINE, NULL, NULL },
 	{ "io_submit_mode", R_VALUE, NULL, check_submit_mode },
+	{ "direct", R_FINE, NULL, NULL },
+	{ "buffered", R_FINE, NULL, NULL },
+	/* O_DIRECT and a flag the kernel ignores (fio 3.33's FIO_O_ATOMIC) */
+	{ "atomic", R_FINE, NULL, NULL },
+	{ "sync", R_FINE, NULL, NULL },
+	{ "fsync", R_VALUE, NULL, check_plain_count },
+	{ "fdatasync", R_VALUE, NULL, check_plain_count },
+	/* promises nothing: sync_file_range does not flush the device's
+	 * cache nor the file's metadata, and the job counts as never syncing */
+	{ "sync_file_range", R_FINE, NULL, NULL },
+	{ "write_barrier", R_FINE, NULL, NULL },
+	{ "end_fsync", R_FINE, NULL, NULL },
+	{ "fsync_on_close", R_FINE, NULL, NULL },
+	{ "write_hint", R_FINE, NULL, NULL },
+	{ "mem|iomem", R_VALUE, NULL, check_mem },
+	{ "iomem_align|mem_align", R_FINE, NULL, NULL },
+	{ "hugepage-size", R_FINE, NULL, NULL },
+	{ "lockmem", R_FINE, NULL, NULL },
+	/* the engines' own options (fio --enghelp) */
+	{ "hipri", R_FINE, NULL, NULL },
+	{ "hipri_percentage", R_FINE, NULL, NULL },
+	/* fio 3.33 sets 0x40 for it, which kernels since 6.11 read as
+	 * RWF_ATOMIC (its RWF_UNCACHED never reached the kernel): pwritev2
+	 * failed with EOPNOTSUPP on 6.18 */
+	{ "uncached", R_TRUE, "fio 3.33 passes the flag 0x40 for it, which kernels since 6.11 "
+	  "read as RWF_ATOMIC (an atomic write), not uncached", NULL },
+	{ "nowait", R_FINE, NULL, NULL },
+	{ "userspace_reap", R_FINE, NULL, NULL },
+	{ "cmdprio_percentage", R_FINE, NULL, NULL },
+	{ "cmdprio_class", R_FINE, NULL, NULL },
+	{ "cmdprio", R_FINE, NULL, NULL },
+	{ "cmdprio_bssplit", R_FINE, NULL, NULL },
+	{ "fixedbufs", R_FINE, NULL, NULL },
+	{ "registerfiles", R_FINE, NULL, NULL },
+	{ "sqthread_poll", R_FINE, NULL, NULL },
+	{ "sqthread_poll_cpu", R_FINE, NULL, NULL },
+	{ "nonvectored", R_FINE, NULL, NULL },
+	{ "force_async", R_FINE, NULL, NULL },
+	{ "cmd_type", R_ANY, "an option of the io_uring_cmd engine (NVMe passthrough), which "
+	  "is refused", NULL },
+	/* ---- the data and its check */
+	{ "verify", R_VALUE, NULL, check_verify },
+	{ "do_verify", R_ANY, NULL, NULL },
+	{ "verify_only", R_ANY, NULL, NULL },
+	{ "verify_state_save", R_ANY, NULL, NULL },
+	{ "verify_state_load", R_ANY, NULL, NULL },
+	{ "continue_on_error", R_ANY, NULL, NULL },
+	{ "ignore_error", R_ANY, NULL, NULL },
+	{ "verify_interval", R_FINE, NULL, NULL },
+	{ "verify_offset", R_FINE, NULL, NULL },
+	/* the block keeps its header and checksum */
+	{ "verify_pattern", R_VALUE, NULL, check_pattern },
+	{ "verify_fatal", R_TRUE, "the check would stop at the first bad block", NULL },
+	/* seen: j.0.0.8192.hdr_fail in the case folder, fio's working directory */
+	{ "verify_dump", R_TRUE, "fio writes each bad block to a file of its own in the case "
+	  "folder (the results): a job that loses most of its blocks fills the results' "
+	  "filesystem; the findings already name each bad block", NULL },
+	/* the same findings with verify_only (checked: 4 bad blocks, 4 reported) */
+	{ "verify_async", R_FINE, NULL, NULL },
+	{ "verify_async_cpus", R_FINE, NULL, NULL },
+	{ "verify_backlog", R_TRUE, "fio counts the backlog's reads among the I/Os of the "
+	  "verify pass, which then reads back only part of the blocks (128 of 256)", NULL },
+	{ "verify_backlog_batch", R_TRUE, "fio counts the backlog's reads among the I/Os of "
+	  "the verify pass, which then reads back only part of the blocks (128 of 256)", NULL },
+	{ "experimental_verify", R_TRUE, "it verifies without the saved state the check "
+	  "depends on", NULL },
+	{ "verifysort", R_ANY, OLD, NULL },
+	{ "verifysort_nr", R_ANY, OLD, NULL },
+	/* the write buffers: with verify= fio fills each block with its
+	 * header, checksum and random data (or verify_pattern) over these */
+	{ "zero_buffers", R_FINE, NULL, NULL },
+	{ "refill_buffers", R_FINE, NULL, NULL },
+	{ "scramble_buffers", R_FINE, NULL, NULL },
+	{ "buffer_pattern", R_VALUE, NULL, check_pattern },
+	{ "buffer_compress_percentage", R_FINE, NULL, NULL },
+	{ "buffer_compress_chunk", R_FINE, NULL, NULL },
+	{ "dedupe_percentage", R_FINE, NULL, NULL },
+	{ "dedupe_mode", R_FINE, NULL, NULL },
+	{ "dedupe_working_set_percentage", R_FINE, NULL, NULL },
+	{ "dedupe_global", R_FINE, NULL, NULL },
+	{ "kb_base", R_FINE, NULL, NULL },
+	{ "unit_base", R_FINE, NULL, NULL },
+	/* ---- zones */
+	{ "zonemode", R_VALUE, NULL, check_zonemode },
 	/* fio 3.33 turns zonemode to strided for it (init.c fixup_options),
 	 * and with zonemode=none refuses to run, but only when the job runs:
 	 * fio --parse-only passes it */
 	{ "zonesize", R_ANY, "with it fio writes in strided zones (part of each zonerange, "
 	  "then skips), or with zonemode=none refuses to run; powercut checks plain write "
 	  "and randwrite jobs", NULL },
+	{ "zonecapacity", R_ANY, ZONES, NULL },
+	{ "zonerange", R_ANY, ZONES, NULL },
+	{ "zoneskip", R_ANY, ZONES, NULL },
+	{ "read_beyond_wp", R_ANY, ZONES, NULL },
+	{ "max_open_zones", R_ANY, ZONES, NULL },
+	{ "job_max_open_zones", R_ANY, ZONES, NULL },
+	{ "ignore_zone_limits", R_ANY, ZONES, NULL },
+	{ "zone_reset_threshold", R_ANY, ZONES, NULL },
+	{ "zone_reset_frequency", R_ANY, ZONES, NULL },
+	/* ---- pace */
+	{ "thinktime", R_FINE, NULL, NULL },
+	{ "thinktime_spin", R_FINE, NULL, NULL },
+	{ "thinktime_blocks", R_FINE, NULL, NULL },
+	{ "thinktime_blocks_type", R_FINE, NULL, NULL },
+	{ "thinktime_iotime", R_FINE, NULL, NULL },
+	{ "rate", R_FINE, NULL, NULL },
+	{ "rate_min|ratemin", R_FINE, NULL, NULL },
+	{ "rate_iops", R_FINE, NULL, NULL },
+	{ "rate_iops_min", R_FINE, NULL, NULL },
+	{ "rate_process", R_FINE, NULL, NULL },
+	{ "rate_cycle|ratecycle", R_FINE, NULL, NULL },
+	{ "rate_ignore_thinktime", R_FINE, NULL, NULL },
+	{ "max_latency", R_FINE, NULL, NULL },
+	{ "latency_target", R_FINE, NULL, NULL },
+	{ "latency_window", R_FINE, NULL, NULL },
+	{ "latency_percentile", R_FINE, NULL, NULL },
+	{ "latency_run", R_FINE, NULL, NULL },
+	{ "flow_id", R_FINE, NULL, NULL },
+	{ "flow", R_FINE, NULL, NULL },
+	{ "flow_sleep", R_FINE, NULL, NULL },
+	{ "flow_watermark", R_ANY, OLD, NULL },
+	/* ---- jobs together */
+	{ "stonewall|wait_for_previous", R_FINE, NULL, NULL },
+	{ "new_group", R_FINE, NULL, NULL },
+	{ "exitall", R_FINE, NULL, NULL },             /* several jobs: check_exitall */
+	{ "exitall_on_error", R_FINE, NULL, NULL },    /* several jobs: check_exitall */
+	{ "exit_what", R_FINE, NULL, NULL },
+	{ "thread", R_FINE, NULL, NULL },
+	{ "profile", R_ANY, "a built-in profile adds jobs and options the check does not see",
+	  NULL },
+	/* ---- the process */
+	{ "nice", R_FINE, NULL, NULL },
+	{ "prio", R_FINE, NULL, NULL },
+	{ "prioclass", R_FINE, NULL, NULL },
+	{ "cpumask", R_FINE, NULL, NULL },
+	{ "cpus_allowed", R_FINE, NULL, NULL },
+	{ "cpus_allowed_policy", R_FINE, NULL, NULL },
+	{ "numa_cpu_nodes", R_FINE, NULL, NULL },
+	{ "numa_mem_policy", R_FINE, NULL, NULL },
+	{ "gpu_dev_id", R_FINE, NULL, NULL },
+	{ "clocksource", R_FINE, NULL, NULL },
+	{ "gtod_reduce", R_FINE, NULL, NULL },
+	{ "gtod_cpu", R_FINE, NULL, NULL },
+	{ "uid", R_ANY, "fio would run the job as another user, who may not write the job's "
+	  "files or the state the check reads", NULL },
+	{ "gid", R_ANY, "fio would run the job as another group, which may not write the "
+	  "job's files or the state the check reads", NULL },
+	{ "cgroup", R_ANY, HOST, NULL },
+	{ "cgroup_nodelete", R_ANY, HOST, NULL },
+	{ "cgroup_weight", R_ANY, HOST, NULL },
+	{ "ioscheduler", R_ANY, HOST, NULL },
+	{ "exec_prerun", R_ANY, "runs a command (as root)", NULL },
+	{ "exec_postrun", R_ANY, "runs a command (as root)", NULL },
+	/* ---- logs and replay */
+	{ "write_iolog", R_ANY, OUTSIDE, NULL },
+	{ "read_iolog", R_ANY, OUTSIDE, NULL },
+	{ "read_iolog_chunked", R_ANY, IOLOG, NULL },
+	{ "replay_no_stall", R_ANY, IOLOG, NULL },
+	{ "replay_redirect", R_ANY, OUTSIDE, NULL },
+	{ "replay_scale", R_ANY, IOLOG, NULL },
+	{ "replay_align", R_ANY, IOLOG, NULL },
+	{ "replay_time_scale", R_ANY, IOLOG, NULL },
+	{ "replay_skip", R_ANY, IOLOG, NULL },
+	{ "merge_blktrace_file", R_ANY, OUTSIDE, NULL },
+	{ "merge_blktrace_scalars", R_ANY, IOLOG, NULL },
+	{ "merge_blktrace_iters", R_ANY, IOLOG, NULL },
+	{ "write_bw_log", R_ANY, LOG, NULL },
+	{ "write_lat_log", R_ANY, LOG, NULL },
+	{ "write_iops_log", R_ANY, LOG, NULL },
+	{ "write_hist_log", R_ANY, LOG, NULL },
+	/* the settings of the logs above: nothing without them */
+	{ "per_job_logs", R_FINE, NULL, NULL },
+	{ "log_entries", R_FINE, NULL, NULL },
+	{ "log_avg_msec", R_FINE, NULL, NULL },
+	{ "log_hist_msec", R_FINE, NULL, NULL },
+	{ "log_hist_coarseness", R_FINE, NULL, NULL },
+	{ "log_max_value", R_FINE, NULL, NULL },
+	{ "log_offset", R_FINE, NULL, NULL },
+	{ "log_prio", R_FINE, NULL, NULL },
+	{ "log_compression", R_FINE, NULL, NULL },
+	{ "log_compression_cpus", R_FINE, NULL, NULL },
+	{ "log_store_compressed", R_FINE, NULL, NULL },
+	{ "log_unix_epoch", R_FINE, NULL, NULL },
+	{ "log_alternate_epoch", R_FINE, NULL, NULL },
+	{ "log_alternate_epoch_clock_id", R_FINE, NULL, NULL },
+	{ "bwavgtime", R_FINE, NULL, NULL },
+	{ "iopsavgtime", R_FINE, NULL, NULL },
+	/* ---- the report */
+	{ "group_reporting", R_TRUE, REPORT, NULL },
+	{ "stats", R_FALSE, "without statistics fio's report has no write counts, which the "
+	  "check reads", NULL },
+	{ "unified_rw_reporting", R_VALUE, NULL, check_unified },
+	{ "clat_percentiles", R_FINE, NULL, NULL },
+	{ "lat_percentiles", R_FINE, NULL, NULL },
+	{ "slat_percentiles", R_FINE, NULL, NULL },
+	{ "percentile_list", R_FINE, NULL, NULL },
+	{ "significant_figures", R_FINE, NULL, NULL },
+	{ "block_error_percentiles", R_FINE, NULL, NULL },
+	{ "disk_util", R_FINE, NULL, NULL },
+	{ "disable_lat", R_FINE, NULL, NULL },
+	{ "disable_clat", R_FINE, NULL, NULL },
+	{ "disable_slat", R_FINE, NULL, NULL },
+	{ "disable_bw_measurement|disable_bw", R_FINE, NULL, NULL },
+	{ "error_dump", R_FINE, NULL, NULL },
 };
 
 static int rule_names(const struct rule *r, const char *key)
@@ -397,7 +667,13 @@ static int rule_names(const struct rule *r, const char *key)
 	return 0;
 }
 
-/* NULL when KEY=VALUE is fine, else why it is refused. */
+static const char *const UNKNOWN = "not an option powercut accepts: it accepts only the "
+				   "fio 3.33 options it has checked (powercut.1, SCENARIO FILES, "
+				   "workload); a misspelling, an option of another fio version or "
+				   "of an engine powercut refuses";
+
+/* NULL when KEY=VALUE is fine, else why it is refused: an option in no
+ * row of the table too. */
 static const char *refusal(const char *key, const char *value)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
@@ -420,9 +696,11 @@ static const char *refusal(const char *key, const char *value)
 		}
 		case R_VALUE:
 			return r->check(value);
+		case R_FINE:
+			return NULL;
 		}
 	}
-	return NULL;
+	return UNKNOWN;
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -1053,6 +1331,18 @@ static int check_exitall(struct parser *p)
 	return 0;
 }
 
+/* wait_for naming the job itself: fio --parse-only passes it, the run
+ * fails ("a job cannot wait for itself"). */
+static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
+			  const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "wait_for");
+	if (!o || strcmp(val(o), job->name))
+		return 0;
+	return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio fails "
+			 "when it runs)", job->name);
+}
+
 /* The number of files of a job: its filename= list, else nrfiles (0 when
  * not a plain count: refused in add_job_files). */
 static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global)
@@ -1297,7 +1587,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->line = s->line;
 		job_syncs(j, s, global);
 		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0 ||
-		    check_verify_room(p, s, global) < 0)
+		    check_verify_room(p, s, global) < 0 || check_wait_for(p, s, global) < 0)
 			return -1;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
@@ -1531,6 +1821,20 @@ struct fio_view {
 	size_t nopts;
 };
 
+/* fio 3.33 prints description's value, and no other, between double
+ * quotes (init.c dump_opt): --description="a job".  Its value is what is
+ * between them. */
+static void unquote_description(struct fio_opt *o)
+{
+	if (strcmp(o->name, "description") || !o->value)
+		return;
+	size_t n = strlen(o->value);
+	if (n >= 2 && o->value[0] == '"' && o->value[n - 1] == '"') {
+		o->value[n - 1] = '\0';
+		o->value++;
+	}
+}
+
 /* Split fio's "fio --a=b --name=j --c" into options (at " --": a value
  * holding " --" was refused when the file was read).  -1 when it is not
  * one such line. */
@@ -1570,6 +1874,9 @@ static int split_showcmd(const char *out, struct fio_view *v)
 		if (next)
 			*next = ' ';
 	}
+	/* each value ends where the next option starts: cut above */
+	for (size_t i = 0; i < v->nopts; i++)
+		unquote_description(&v->opts[i]);
 	return 0;
 }
 

@@ -54,6 +54,47 @@ refuse file_service_type=zipf 'nrfiles=2\n'
 # fio fails once the job runs (after --parse-only passed it)
 refuse filename=a:sub/b
 refuse zonesize=64k
+# the options are an allowlist: an option in no row of powercut's table is
+# refused by name (tiobench's profile option threads, which fio 3.33 takes
+# in any job and ignores; an option of a newer fio), and options the old
+# deny list let through
+refuse threads=4
+grep -q "threads: '4' refused: not an option powercut accepts" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "threads=4: not refused as an option powercut does not accept"; }
+refuse verify_policy=fsynced
+refuse softrandommap
+refuse uncached=1
+refuse uid=1000
+refuse zonerange=1m
+# a file per bad block in the case folder: a lost job fills the results
+refuse verify_dump=1
+# fio --parse-only passes it, the case then failed when fio ran
+refuse allow_file_create=0
+# fio reads a pattern from a file named between single quotes, as root: a
+# FIFO there hung fio --parse-only, and so powercut (no timeout on it)
+mkfifo "$TMP/fifo"
+rc=0
+printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\nbuffer_pattern='%s'\\n" "$TMP/fifo" > "$TMP/bad.fio"
+timeout 60 "$POWERCUT" run --list "$TMP/bad.ini" > /dev/null 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.fio:5: buffer_pattern" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "buffer_pattern='FIFO': exit $rc, expected 2 naming bad.fio:5"; }
+# every option of the installed fio has a row: a newer fio's new options
+# need one (refused or accepted, with the reason) before powercut runs them
+printf '[g]\nworkload = fio opt.fio\nfs = ext4\n' > "$TMP/opt.ini"
+fio --cmdhelp=all | sed -n 's/^ *\([a-z_-]*\) *:.*/\1/p' > "$TMP/options"
+[ "$(wc -l < "$TMP/options")" -gt 150 ] || fail "fio --cmdhelp=all: too few options read"
+while read -r opt; do
+	printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n%s=1\n' "$opt" > "$TMP/opt.fio"
+	"$POWERCUT" run --list "$TMP/opt.ini" > /dev/null 2> "$TMP/stderr" || true
+	! grep -q "not an option powercut accepts" "$TMP/stderr" ||
+		{ cat "$TMP/stderr"; fail "fio's option $opt has no row in powercut's table"; }
+done < "$TMP/options"
+# fio --showcmd prints a description between double quotes: the line is
+# fine (it was refused as "fio reads this line otherwise": fio's example
+# ssd-steadystate.fio)
+printf '[j]\ndescription=Sequential fill phase\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/opt.fio"
+"$POWERCUT" run --list "$TMP/opt.ini" > /dev/null 2> "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "a job with a description refused"; }
 # fio not installed: the machine's fault (exit 3), not a refused job file
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 mkdir -p "$TMP/nofio"
