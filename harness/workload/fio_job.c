@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "util/input.h"
 #include "util/size.h"
@@ -1991,23 +1992,27 @@ static int fio_reads(const struct pc_fio_jobfile *jf, const char *file, const ch
 int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown)
 {
 	/* fio reads a private copy of the bytes checked, the ones the case
-	 * will run (pc_fio_job_write_copy), not the file again */
-	char dir[] = "/tmp/powercut-fio.XXXXXX";
-	if (!mkdtemp(dir))
-		return pc_fail_errno(PC_ERR_ENV, errno, "mkdtemp %s", dir);
-	char *copy = xasprintf("%s/job.fio", dir);
-	int rc = pc_fio_job_write_copy(jf, copy);
-	if (rc == 0)
-		rc = fio_reads(jf, copy, shown);
-	unlink(copy);
-	rmdir(dir);
-	free(copy);
+	 * will run, not the file again: in memory, handed over as
+	 * /proc/self/fd/N (inherited: no CLOEXEC), so a signal while the
+	 * scenario is read leaves no copy behind in /tmp. */
+	int fd = memfd_create("powercut-fio-job", 0);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_ENV, errno, "memfd_create for a copy of %s", shown);
+	int rc = 0;
+	for (size_t done = 0; rc == 0 && done < jf->len;) {
+		ssize_t n = write(fd, jf->text + done, jf->len - done);
+		if (n < 0 && errno != EINTR)
+			rc = pc_fail_errno(PC_ERR_ENV, errno, "write a copy of %s to memory", shown);
+		else if (n > 0)
+			done += (size_t)n;
+	}
+	if (rc == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		rc = fio_reads(jf, path, shown);
+	}
+	close(fd);
 	return rc;
-}
-
-int pc_fio_job_write_copy(const struct pc_fio_jobfile *jf, const char *path)
-{
-	return pc_write_file(path, jf->text, jf->len, 0);
 }
 
 /* fio --parse-only, then --showcmd compared with JF, on FILE. */

@@ -91,7 +91,8 @@ struct pc_fio_jobfile {
 	 * sets kb_base. */
 	uint64_t total_bytes;
 	/* The file's bytes as checked (pc_fio_job_load): fio is only ever run
-	 * on a copy of them (pc_fio_job_write_copy), so the file changing after
+	 * on a copy of them (in memory for the check, job.fio in the case
+	 * folder for the run), so the file changing after
 	 * the check changes nothing. */
 	char *text;
 	size_t len;
@@ -125,8 +126,6 @@ int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobf
  * powercut did; -1 with fio's own message or the difference (class INPUT),
  * or class ENV when fio cannot be run. */
 int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown);
-/* Write JF's checked bytes to PATH (0, or -1 reported). */
-int pc_fio_job_write_copy(const struct pc_fio_jobfile *jf, const char *path);
 
 /* Compare OUT, what `fio --showcmd` printed on its standard output for
  * JF's file ("fio --opt=value ... --name=JOB --opt ..."), with JF: the same

@@ -101,6 +101,21 @@ mkdir -p "$TMP/nofio"
 rc=0; PATH="$TMP/nofio" "$POWERCUT" run --list "$TMP/bad.ini" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 3 ] && grep -q "fio: not found" "$TMP/stderr" && ! grep -q refused "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "fio not installed: exit $rc, expected 3 saying fio is not found"; }
+# fio's parse check reads the checked bytes from memory (/proc/self/fd/N):
+# a run stopped while fio reads them leaves no copy in /tmp (it left
+# /tmp/powercut-fio.XXXXXX/job.fio)
+mkdir -p "$TMP/slowfio"
+printf '#!/bin/sh\necho $$ > %s/slowfio/pid\necho "$2" >> %s/slowfio/args\nexec sleep 30\n' "$TMP" "$TMP" > "$TMP/slowfio/fio"
+chmod +x "$TMP/slowfio/fio"
+before=$(find /tmp -maxdepth 1 -name 'powercut-fio.*' | wc -l)
+PATH="$TMP/slowfio:$PATH" "$POWERCUT" run --list "$TMP/bad.ini" > /dev/null 2>&1 & slow=$!
+for _ in $(seq 50); do [ -s "$TMP/slowfio/args" ] && break; sleep 0.1; done
+kill -TERM "$slow"; wait "$slow" || true
+kill "$(cat "$TMP/slowfio/pid")" 2>/dev/null || true
+grep -qx '/proc/self/fd/[0-9]*' "$TMP/slowfio/args" ||
+	fail "fio's parse check was not given the job in memory: $(cat "$TMP/slowfio/args")"
+[ "$(find /tmp -maxdepth 1 -name 'powercut-fio.*' | wc -l)" -eq "$before" ] ||
+	fail "a run stopped during fio's parse check left $(find /tmp -maxdepth 1 -name 'powercut-fio.*')"
 # a mid-run cut of a job whose blocks fio's check reads in another order
 # than they were written: an O_SYNC write in flight at the cut was checked
 # as complete and counted lost (rw=write over two files, bs=4m: 2 of 5 cuts)
