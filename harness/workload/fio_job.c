@@ -1332,16 +1332,23 @@ static int check_exitall(struct parser *p)
 	return 0;
 }
 
-/* wait_for naming the job itself: fio --parse-only passes it, the run
- * fails ("a job cannot wait for itself"). */
+/* wait_for naming the job itself or no job of the file (a typo): fio
+ * --parse-only passes both, the run fails ("a job cannot wait for itself",
+ * "waitee job X unknown"), and the case was an error after mkfs. */
 static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 			  const struct pc_fio_section *global)
 {
 	const struct pc_fio_opt *o = effective(job, global, "wait_for");
-	if (!o || strcmp(val(o), job->name))
+	if (!o)
 		return 0;
-	return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio fails "
-			 "when it runs)", job->name);
+	if (!strcmp(val(o), job->name))
+		return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio "
+				 "fails when it runs)", job->name);
+	for (size_t i = 0; i < p->nsections; i++)
+		if (&p->sections[i] != global && !strcmp(p->sections[i].name, val(o)))
+			return 0;
+	return job_error(p, o->line, o->key, "[%s]: waits for '%s', which is no job of this "
+			 "file (fio fails when it runs)", job->name, val(o));
 }
 
 /* The number of files of a job: its filename= list, else nrfiles (0 when

@@ -548,6 +548,9 @@ static void test_allowlist(void)
 	 * waitfor.fio, xnvme-zoned.fio once trimmed to write jobs) */
 	refused(JOB "allow_file_create=0\n", "j.fio:5: allow_file_create", "new and empty");
 	refused("[global]\nwait_for=j\n" JOB, "j.fio:2: wait_for", "[j]: a job cannot wait");
+	/* a typo: fio finds no such job, does not wait, starts it at once */
+	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\nwait_for=jj\n", "j.fio:9: wait_for",
+		"[k]: waits for 'jj', which is no job of this file");
 	refused(JOB "verify_dump=1\n", "j.fio:5: verify_dump", "fills the results'");
 	refused(JOB "cmd_type=nvme\n", "j.fio:5: cmd_type", "io_uring_cmd");
 	refused(JOB "write_hist_log=/etc/x\n", "j.fio:5: write_hist_log", "log file");
