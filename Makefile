@@ -3,9 +3,13 @@
 #   make            build ./powercut (and the image generator)
 #   make run        install missing packages, build, run scenarios/default.ini
 #   make check      unit tests (CUnit; natively, under valgrind and under
-#                   ASan+UBSan: make unit-asan), integration tests (root)
+#                   ASan+UBSan: make unit-asan), integration tests (root),
+#                   two of them again with powercut under ASan+UBSan
+#                   (make integration-asan)
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 build with ASan + UBSan
+#   make powercut-asan, powercut-tsan  sanitized powercut for the integration
+#                   tests (PC_BIN=build/san-asan/powercut; docs/design.md)
 #   make fuzz       build the libFuzzer targets with clang, run each for
 #                   FUZZ_SECONDS (default 60); make check runs them 15 s each
 
@@ -35,8 +39,8 @@ endif
 # pkg-config is read when make starts: if packages are missing, install them
 # and start make again so the flags are read afresh.
 ifneq ($(DEPS_OK),yes)
-.PHONY: all run check unit unit-valgrind unit-asan integration install sample-image powercut fuzz fuzz-ci
-all run check unit unit-valgrind unit-asan integration install sample-image powercut fuzz fuzz-ci:
+.PHONY: all run check unit unit-valgrind unit-asan integration install sample-image powercut fuzz fuzz-ci powercut-asan powercut-tsan integration-asan
+all run check unit unit-valgrind unit-asan integration install sample-image powercut fuzz fuzz-ci powercut-asan powercut-tsan integration-asan:
 	bash scripts/install-deps.sh
 	$(MAKE) $@
 else
@@ -60,7 +64,7 @@ LIB_OBJS := $(LIB_SRCS:.c=.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:.c=.o)
 
-.PHONY: all run check unit unit-valgrind unit-asan integration install sample-image
+.PHONY: all run check unit unit-valgrind unit-asan integration install sample-image powercut-asan powercut-tsan integration-asan
 
 GENERATORS := $(patsubst %.c,%,$(wildcard images/*.c))
 
@@ -131,10 +135,45 @@ $(ASAN_DIR)/run-unit: $(ASAN_UNIT_OBJS) $(ASAN_LIB_OBJS)
 unit-asan: $(ASAN_DIR)/run-unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_DIR)/run-unit
 
+# powercut itself, sanitized, for the integration tests (docs/design.md,
+# "Sanitizers"): PC_BIN=build/san-asan/powercut bash tests/integration/test-X.sh
+# tests/integration/lib.sh sets the sanitizer options and fails a test on
+# any report.
+#   make powercut-asan   ASan + UBSan + LSan, build/san-asan/powercut
+#   make powercut-tsan   ThreadSanitizer, build/san-tsan/powercut
+# Built by clang (SAN_CC): gcc links ASan and UBSan as two runtimes, and its
+# UBSan reports ignore log_path (they reach only stderr, where a test that
+# expects a failing exit would miss them); clang's is one runtime.  The gcc
+# build holds the warnings gate: clang's warnings are shown, not errors.
+SAN_CC ?= clang
+SAN_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Iharness \
+	$(shell pkg-config --cflags $(PKGS)) -fno-omit-frame-pointer -Wno-missing-field-initializers
+SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SAN_TSAN := -fsanitize=thread
+
+define san_build
+$(1)_OBJS := $$(patsubst harness/%.c,build/san-$(1)/%.o,$$(LIB_SRCS) harness/cmd/main.c)
+build/san-$(1)/%.o: harness/%.c $$(LIB_HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(SAN_CC) $$(SAN_CFLAGS) $(2) -c -o $$@ $$<
+build/san-$(1)/powercut: $$($(1)_OBJS)
+	$$(SAN_CC) $(2) -o $$@ $$^ $$(LIBS)
+powercut-$(1): build/san-$(1)/powercut
+endef
+$(eval $(call san_build,asan,$(SAN_ASAN)))
+$(eval $(call san_build,tsan,$(SAN_TSAN)))
+
+# What make check runs of it: the crash cycle (runner, fuse server, unpack
+# child, verify's workers) and its error paths, under ASan + UBSan + LSan.
+SAN_TESTS ?= test-default test-nofile
+integration-asan: powercut-asan sample-image
+	@set -e; for t in $(SAN_TESTS); do \
+		PC_BIN=build/san-asan/powercut bash tests/integration/$$t.sh; done
+
 integration: all sample-image
 	bash tests/integration/run.sh
 
-check: unit unit-valgrind unit-asan integration fuzz-ci
+check: unit unit-valgrind unit-asan integration integration-asan fuzz-ci
 
 # ---- fuzzing (libFuzzer) --------------------------------------------------
 # Each tests/fuzz/fuzz_NAME.c is a libFuzzer target.  libFuzzer needs clang:

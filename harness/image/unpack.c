@@ -9,6 +9,7 @@
 #include "image/unpack_int.h"
 #include "fs/fsync_queue.h"
 #include "fs/isolate.h"
+#include "util/sanitizer.h"
 #include "util/util.h"
 
 #include <archive.h>
@@ -105,6 +106,7 @@ static int child_main(const struct job *job, const char *target, int mfd,
 		return pc_fail_errno(PC_ERR_ENV, -r, "unpack into %s: %s", target, step);
 	if (chdir(target) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "unpack: cannot enter %s", target);
+	pc_sanitizer_before_chroot();
 	if (chroot(".") < 0)
 		return pc_fail_errno(errno == EPERM ? PC_ERR_ENV : PC_ERR_RUN, errno,
 				     "unpack: chroot into %s (root needed)", target);

@@ -2,9 +2,43 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-POWERCUT="$TOP/powercut"
 TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "/tmp/pc-it.$TEST_NAME.XXXXXX")
+
+# PC_BIN=PATH runs the test with another build of powercut (a path relative
+# to the current folder or to the repository's top), such as the sanitized
+# ones: make powercut-asan (build/san-asan/powercut: ASan, UBSan, LSan) or
+# make powercut-tsan (build/san-tsan/powercut).  Every process of it (the
+# runner, its forked children, the fuse server) writes any sanitizer report
+# to $SAN_LOGS/report.PID; a report fails the test when it ends
+# (cleanup_tmp), whatever powercut's exit status was.  Options already in
+# ASAN_OPTIONS etc. override ours (the last occurrence of a flag wins),
+# except log_path.  Harmless for the plain build, which reads none of them.
+POWERCUT="$TOP/powercut"
+if [ -n "${PC_BIN:-}" ]; then
+	if [ -x "$PC_BIN" ]; then
+		POWERCUT=$(realpath "$PC_BIN")
+	elif [ -x "$TOP/$PC_BIN" ]; then
+		POWERCUT="$TOP/$PC_BIN"
+	else
+		echo "FAIL $TEST_NAME: PC_BIN=$PC_BIN is not an executable" >&2
+		rm -rf "$TMP"
+		exit 1
+	fi
+fi
+SAN_LOGS="$TMP/sanitizer"
+mkdir -p "$SAN_LOGS"
+san_opts() { # OURS CALLERS
+	echo "$1${2:+:$2}:log_path=$SAN_LOGS/report"
+}
+export ASAN_OPTIONS
+ASAN_OPTIONS=$(san_opts "detect_leaks=1:halt_on_error=1:print_stacktrace=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1" "${ASAN_OPTIONS:-}")
+export UBSAN_OPTIONS
+UBSAN_OPTIONS=$(san_opts "halt_on_error=1:print_stacktrace=1" "${UBSAN_OPTIONS:-}")
+export LSAN_OPTIONS
+LSAN_OPTIONS=$(san_opts "print_stacktrace=1" "${LSAN_OPTIONS:-}")
+export TSAN_OPTIONS
+TSAN_OPTIONS=$(san_opts "halt_on_error=0:second_deadlock_stack=1" "${TSAN_OPTIONS:-}")
 
 fail() {
 	echo "FAIL $TEST_NAME: $*" >&2
@@ -42,10 +76,31 @@ assert_no_leftovers() {
 	[ -z "$what" ] || fail "left behind:$what"
 }
 
+# Any sanitizer report (see PC_BIN above) fails the test: printed, then exit 1.
+check_sanitizer_logs() {
+	local f found=0
+	for f in "$SAN_LOGS"/report.*; do
+		[ -s "$f" ] || continue # opened by a process that reported nothing
+		echo "--- sanitizer report $f" >&2
+		# The unpack child's frames are binary+offset (no symbolizer in
+		# its chroot): asan_symbolize (clang's) names them.
+		if command -v asan_symbolize > /dev/null; then
+			asan_symbolize < "$f" >&2 2>/dev/null || cat "$f" >&2
+		else
+			cat "$f" >&2
+		fi
+		found=1
+	done
+	[ "$found" = 0 ] || { echo "FAIL $TEST_NAME: sanitizer reports above" >&2; return 1; }
+}
+
 cleanup_tmp() {
+	local san=0
 	"$POWERCUT" cleanup >/dev/null 2>&1 || true
+	check_sanitizer_logs || san=1
 	# never descend into a mount a failed test left behind
 	rm -rf --one-file-system "$TMP"
+	[ "$san" = 0 ] || exit 1
 }
 trap cleanup_tmp EXIT
 

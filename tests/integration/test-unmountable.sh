@@ -39,6 +39,6 @@ for other in w/ext4/none w/ext4/syncfs w/xfs/syncfs; do
 		fail "$other: $(case_field "$out" "$other" .reason)"
 done
 grep -q 'does not mount after the cut' "$out/summary.md" || fail "summary.md does not say it"
-./powercut report --check "$out" > /dev/null || fail "powercut's own reader refuses the results"
+"$POWERCUT" report --check "$out" > /dev/null || fail "powercut's own reader refuses the results"
 assert_no_leftovers
 pass
