@@ -185,13 +185,31 @@ struct vctx {
 	char *sys_err_path;   /* of that entry, escaped */
 };
 
-/* ENOMEM, EMFILE, ENFILE: the machine could not check the entry, which
- * says nothing of the filesystem: an error of the case, never a finding
- * (a "missing" file that was only a descriptor short).  Kept in the
- * entry's slot; the merge stops there. */
+/* Whether ERR is the machine's, not the filesystem's: out of memory or
+ * descriptors (ENOMEM, EMFILE, ENFILE), or refused the access (EACCES,
+ * EPERM: root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH in a
+ * container or user namespace, an LSM, an NFS export squashing root).
+ * The tree under test never answers with those after a cut (EIO,
+ * EUCLEAN), and an unprivileged verify is refused at its start. */
+static int machine_errno(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EACCES || err == EPERM;
+}
+
+/* A refused access is the environment's (privilege); the rest the case's. */
+static enum pc_errclass machine_class(int err)
+{
+	return err == EACCES || err == EPERM ? PC_ERR_ENV : PC_ERR_RUN;
+}
+
+/* The machine could not check the entry (machine_errno), which says
+ * nothing of the filesystem: an error of the case, never a finding (a
+ * "missing" file that was only a descriptor short, a "content" finding for
+ * a file it may not read).  Kept in the entry's slot; the merge stops
+ * there. */
 static int machine_error(struct vctx *v, int err)
 {
-	if (err != ENOMEM && err != EMFILE && err != ENFILE)
+	if (!machine_errno(err))
 		return 0;
 	if (v->slot && !v->slot->sys_err)
 		v->slot->sys_err = err;
@@ -685,7 +703,7 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 			char *name = esc(x->name);
 			if (errno == ENODATA || errno == ENOTSUP)
 				add_finding(v, PC_F_XATTR, e->path, "xattr %s missing", name);
-			else
+			else if (!machine_error(v, errno))
 				add_finding(v, PC_F_XATTR, e->path, "xattr %s unreadable: %s", name,
 					    strerror(errno));
 			free(name);
@@ -1054,14 +1072,15 @@ static int has_finding(const struct vctx *v, const char *path)
 
 /* The folder REL could not be listed, so the extras below it cannot be
  * looked for: that part of the check did not run, and a check that did not
- * run never passes.  A reason of the machine's (memory, descriptors) is an
- * error of the case; any other (EIO, EUCLEAN after the cut) is a finding of
- * the folder, which loses it if it is a manifest entry. */
+ * run never passes.  A reason of the machine's (machine_errno: memory,
+ * descriptors, access refused) is an error of the case; any other (EIO,
+ * EUCLEAN after the cut) is a finding of the folder, which loses it if it
+ * is a manifest entry. */
 static int unlisted(struct vctx *v, const char *rel, int err)
 {
 	char *e = esc(rel);
-	if (err == ENOMEM || err == EMFILE || err == ENFILE) {
-		int rc = pc_fail_errno(PC_ERR_RUN, err, "verify: cannot list %s", e);
+	if (machine_errno(err)) {
+		int rc = pc_fail_errno(machine_class(err), err, "verify: cannot list %s", e);
 		free(e);
 		return rc;
 	}
@@ -1200,6 +1219,27 @@ static int check_digests(struct pc_entry *const *entries, size_t n)
 	return 0;
 }
 
+/* The xattrs of entries other than regular files are read through
+ * /proc/self/fd/N of their O_PATH descriptor (check_xattrs): without /proc
+ * (a container or chroot that does not mount it) each would read as
+ * missing or unlistable, every folder and symlink lost.  FD: an O_PATH
+ * descriptor of ROOT.  An error of the machine, before any entry. */
+static int check_proc_fd(int fd, const char *root)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	struct stat a, b;
+	if (stat(proc, &a) < 0)
+		return pc_fail(PC_ERR_ENV, "verify %s: %s: %s (is /proc mounted? the xattrs of "
+			       "folders, symlinks and devices are read through it)", root, proc,
+			       strerror(errno));
+	if (fstat(fd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return pc_fail(PC_ERR_ENV, "verify %s: %s is not the folder's descriptor (a /proc "
+			       "of another process namespace?); the xattrs of folders, symlinks "
+			       "and devices cannot be read through it", root, proc);
+	return 0;
+}
+
 static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 		       struct pc_verify_result *out)
 {
@@ -1213,7 +1253,12 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 		close(rootfd);
 		return pc_fail_errno(PC_ERR_RUN, e, "open %s for verify", root);
 	}
+	int proc_ok = check_proc_fd(probe, root);
 	close(probe);
+	if (proc_ok < 0) {
+		close(rootfd);
+		return -1;
+	}
 
 	struct vctx v = { .m = m, .rootfd = rootfd, .out = out, .flags = flags };
 	size_t n;
@@ -1225,8 +1270,8 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	count_group_members(&v, entries, n);
 	int rc = pc_check_interrupted();
 	if (rc == 0 && check_entries(&v, entries, n) < 0)
-		rc = v.sys_err ? pc_fail_errno(PC_ERR_RUN, v.sys_err, "verify: cannot check %s",
-					       v.sys_err_path)
+		rc = v.sys_err ? pc_fail_errno(machine_class(v.sys_err), v.sys_err,
+					       "verify: cannot check %s", v.sys_err_path)
 			       : pc_check_interrupted(); /* else only an interruption stops it */
 	free(v.sys_err_path);
 	size_t first_extra = out->nfindings;
