@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1240,6 +1241,48 @@ static int check_proc_fd(int fd, const char *root)
 	return 0;
 }
 
+/* Whether this process has CAP_SYS_ADMIN in its effective set, and its
+ * user namespace maps every id as the initial one does. */
+static int sys_admin_effective(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return 0;
+	return (data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32)) & 1;
+}
+
+static int initial_user_ns(void)
+{
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	if (!f)
+		return 0;
+	unsigned long long inside, outside, count;
+	int n = fscanf(f, "%llu %llu %llu", &inside, &outside, &count);
+	int more = n == 3 && fgetc(f) == '\n' && fgetc(f) != EOF;
+	fclose(f);
+	return n == 3 && !more && inside == 0 && outside == 0 && count == 4294967295ULL;
+}
+
+/* The kernel lists and reads trusted.* xattrs only for CAP_SYS_ADMIN in
+ * the initial user namespace, and hides them from anyone else without an
+ * error: an unexpected trusted.overlay.opaque would pass, an expected one
+ * read as missing.  Root in a container without CAP_SYS_ADMIN (Docker's
+ * default) or in a user namespace (podman unshare) cannot check them: an
+ * error of the machine, before any entry. */
+static int check_trusted_visible(const char *root)
+{
+	if (!sys_admin_effective())
+		return pc_fail(PC_ERR_ENV, "verify %s: this process lacks CAP_SYS_ADMIN, without "
+			       "which the kernel hides trusted.* xattrs (run it as root with "
+			       "every capability)", root);
+	if (!initial_user_ns())
+		return pc_fail(PC_ERR_ENV, "verify %s: this process is in a user namespace "
+			       "(/proc/self/uid_map is not the initial one), where the kernel hides "
+			       "trusted.* xattrs (run it as root outside the namespace)", root);
+	return 0;
+}
+
 static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 		       struct pc_verify_result *out)
 {
@@ -1254,6 +1297,8 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 		return pc_fail_errno(PC_ERR_RUN, e, "open %s for verify", root);
 	}
 	int proc_ok = check_proc_fd(probe, root);
+	if (proc_ok == 0)
+		proc_ok = check_trusted_visible(root);
 	close(probe);
 	if (proc_ok < 0) {
 		close(rootfd);

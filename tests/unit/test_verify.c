@@ -625,6 +625,43 @@ static void test_no_proc(void)
 	teardown(&f);
 }
 
+/* This thread and those it starts lose CAP_SYS_ADMIN (as in a container
+ * with Docker's default capabilities). */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -1;
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* This process in a user namespace of its own (every capability there,
+ * none in the initial one). */
+static int in_user_ns(void)
+{
+	return unshare(CLONE_NEWUSER);
+}
+
+/* Where the kernel hides trusted.* xattrs (no CAP_SYS_ADMIN, a user
+ * namespace), an unexpected trusted.overlay.opaque was not seen and an
+ * intact verdict came out: now an error, no verdict. */
+static void test_trusted_hidden(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *p = at(&f, "d");
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.overlay.opaque", "y", 1, 0), 0);
+	free(p);
+	run(&f); /* with every capability: found */
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_XATTR], 1);
+	CU_ASSERT_EQUAL(f.r.nfindings, 1);
+	CU_ASSERT_EQUAL(verify_in_child(&f, drop_sys_admin), 0);
+	CU_ASSERT_EQUAL(verify_in_child(&f, in_user_ns), 0);
+	teardown(&f);
+}
+
 static void test_missing(void)
 {
 	struct fixture f;
@@ -1126,6 +1163,8 @@ void register_verify_tests(void)
 	CU_add_test(s, "a folder root may not list: an error, not a finding", test_unlistable);
 	CU_add_test(s, "a file root may not read: an error, not a finding", test_unreadable);
 	CU_add_test(s, "no /proc: an error, not xattr findings", test_no_proc);
+	CU_add_test(s, "trusted.* hidden (no CAP_SYS_ADMIN, a user namespace): an error",
+		    test_trusted_hidden);
 	CU_add_test(s, "removed file and dir: missing", test_missing);
 	CU_add_test(s, "file replaced by dir: type", test_type);
 	CU_add_test(s, "char device rdev", test_rdev);
