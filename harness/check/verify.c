@@ -1241,8 +1241,7 @@ static int check_proc_fd(int fd, const char *root)
 	return 0;
 }
 
-/* Whether this process has CAP_SYS_ADMIN in its effective set, and its
- * user namespace maps every id as the initial one does. */
+/* Whether this process has CAP_SYS_ADMIN in its effective set. */
 static int sys_admin_effective(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -1252,6 +1251,8 @@ static int sys_admin_effective(void)
 	return (data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32)) & 1;
 }
 
+/* Whether this process's user namespace maps every id to itself, as only
+ * the initial one does (/proc/self/uid_map "0 0 4294967295"). */
 static int initial_user_ns(void)
 {
 	FILE *f = fopen("/proc/self/uid_map", "re");
