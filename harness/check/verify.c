@@ -3,8 +3,10 @@
  * Safety: the tree under test may be damaged (a crash) or hostile (a layer
  * that replaced a directory with a symlink to /etc).  Every name is looked up
  * with openat2() relative to ROOT's descriptor with RESOLVE_BENEATH |
- * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, so no lookup can leave ROOT or
- * pass through a symlink; a path whose parent became a symlink is "missing".
+ * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV, so no lookup
+ * can leave ROOT, pass through a symlink or into another filesystem mounted
+ * inside the tree (an error: the tree is not one filesystem's); a path whose
+ * parent became a symlink is "missing".
  * Without openat2 (ENOSYS) the same rules are applied one component at a
  * time with O_NOFOLLOW.  A path of PATH_MAX bytes or more (a tar can hold
  * one; the kernel refuses it in one lookup) is looked up in pieces, each
@@ -187,20 +189,33 @@ struct vctx {
 };
 
 /* Whether ERR is the machine's, not the filesystem's: out of memory or
- * descriptors (ENOMEM, EMFILE, ENFILE), or refused the access (EACCES,
+ * descriptors (ENOMEM, EMFILE, ENFILE), refused the access (EACCES,
  * EPERM: root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH in a
- * container or user namespace, an LSM, an NFS export squashing root).
- * The tree under test never answers with those after a cut (EIO,
- * EUCLEAN), and an unprivileged verify is refused at its start. */
+ * container or user namespace, an LSM, an NFS export squashing root), or
+ * a lookup that would enter another mount (EXDEV: RESOLVE_NO_XDEV).  The
+ * tree under test never answers with those after a cut (EIO, EUCLEAN), and
+ * an unprivileged verify is refused at its start. */
 static int machine_errno(int err)
 {
-	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EACCES || err == EPERM;
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EACCES ||
+	       err == EPERM || err == EXDEV;
 }
 
-/* A refused access is the environment's (privilege); the rest the case's. */
+/* A refused access or a mount inside the tree is the environment's; the
+ * rest the case's. */
 static enum pc_errclass machine_class(int err)
 {
-	return err == EACCES || err == EPERM ? PC_ERR_ENV : PC_ERR_RUN;
+	return err == EACCES || err == EPERM || err == EXDEV ? PC_ERR_ENV : PC_ERR_RUN;
+}
+
+/* Report that the machine could not DOING (check, list) PATH (escaped). */
+static int machine_fail(int err, const char *doing, const char *path)
+{
+	if (err == EXDEV)
+		return pc_fail(PC_ERR_ENV, "verify: %s is a mount point or below one: another "
+			       "filesystem is mounted inside the tree (unmount it, or verify each "
+			       "filesystem on its own)", path);
+	return pc_fail_errno(machine_class(err), err, "verify: cannot %s %s", doing, path);
 }
 
 /* The machine could not check the entry (machine_errno), which says
@@ -270,7 +285,10 @@ static void take_finding(struct vctx *v, struct pc_finding *f)
 /* The same lookup without openat2 (kernels before 5.6, valgrind, seccomp
  * profiles that answer ENOSYS): one component at a time with O_NOFOLLOW.
  * PATH is normalised (manifest paths and the walk's own), and ".." or empty
- * components are refused, so nothing can climb out of ROOT either. */
+ * components are refused (ENOENT: they name nothing here), so nothing can
+ * climb out of ROOT either.  Mounts inside the tree are not seen here
+ * (openat2's RESOLVE_NO_XDEV has no equivalent): a known limit of kernels
+ * before 5.6. */
 static int open_beneath_walk(int rootfd, const char *path, int flags)
 {
 	if (!strcmp(path, "."))
@@ -282,7 +300,7 @@ static int open_beneath_walk(int rootfd, const char *path, int flags)
 	while (comp) {
 		char *next = strtok_r(NULL, "/", &save);
 		if (!strcmp(comp, "..") || !strcmp(comp, ".")) {
-			errno = EXDEV;
+			errno = ENOENT;
 			fd = -1;
 			break;
 		}
@@ -359,7 +377,8 @@ static int open_beneath(int rootfd, const char *path, int flags)
 		return open_beneath_long(rootfd, path, flags);
 	struct open_how how = {
 		.flags = (uint64_t)flags,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_NO_XDEV,
 	};
 	/* EAGAIN: a concurrent rename somewhere; the kernel asks to retry. */
 	for (int tries = 0; !no_openat2; tries++) {
@@ -378,7 +397,6 @@ static const char *lookup_error(int err)
 	case ENOENT: return "not found";
 	case ELOOP: return "not found: a parent directory is a symlink";
 	case ENOTDIR: return "not found: a parent is not a directory";
-	case EXDEV: return "not found: the path leaves the root";
 	default: return NULL;
 	}
 }
@@ -1081,7 +1099,7 @@ static int unlisted(struct vctx *v, const char *rel, int err)
 {
 	char *e = esc(rel);
 	if (machine_errno(err)) {
-		int rc = pc_fail_errno(machine_class(err), err, "verify: cannot list %s", e);
+		int rc = machine_fail(err, "list", e);
 		free(e);
 		return rc;
 	}
@@ -1108,7 +1126,7 @@ static int read_names(struct vctx *v, const char *rel, struct name **names_out, 
 	int fd = open_beneath(v->rootfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		/* a missing or replaced directory is already a finding */
-		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != EXDEV)
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
 			return unlisted(v, rel, errno);
 		return 0;
 	}
@@ -1316,8 +1334,7 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	count_group_members(&v, entries, n);
 	int rc = pc_check_interrupted();
 	if (rc == 0 && check_entries(&v, entries, n) < 0)
-		rc = v.sys_err ? pc_fail_errno(machine_class(v.sys_err), v.sys_err,
-					       "verify: cannot check %s", v.sys_err_path)
+		rc = v.sys_err ? machine_fail(v.sys_err, "check", v.sys_err_path)
 			       : pc_check_interrupted(); /* else only an interruption stops it */
 	free(v.sys_err_path);
 	size_t first_extra = out->nfindings;
