@@ -3,8 +3,10 @@
  * Safety: the tree under test may be damaged (a crash) or hostile (a layer
  * that replaced a directory with a symlink to /etc).  Every name is looked up
  * with openat2() relative to ROOT's descriptor with RESOLVE_BENEATH |
- * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, so no lookup can leave ROOT or
- * pass through a symlink; a path whose parent became a symlink is "missing".
+ * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV, so no lookup
+ * can leave ROOT, pass through a symlink or into another filesystem mounted
+ * inside the tree (an error: the tree is not one filesystem's); a path whose
+ * parent became a symlink is "missing".
  * Without openat2 (ENOSYS) the same rules are applied one component at a
  * time with O_NOFOLLOW.  A path of PATH_MAX bytes or more (a tar can hold
  * one; the kernel refuses it in one lookup) is looked up in pieces, each
@@ -29,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <signal.h>
@@ -185,13 +188,44 @@ struct vctx {
 	char *sys_err_path;   /* of that entry, escaped */
 };
 
-/* ENOMEM, EMFILE, ENFILE: the machine could not check the entry, which
- * says nothing of the filesystem: an error of the case, never a finding
- * (a "missing" file that was only a descriptor short).  Kept in the
- * entry's slot; the merge stops there. */
+/* Whether ERR is the machine's, not the filesystem's: out of memory or
+ * descriptors (ENOMEM, EMFILE, ENFILE), refused the access (EACCES,
+ * EPERM: root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH in a
+ * container or user namespace, an LSM, an NFS export squashing root), or
+ * a lookup that would enter another mount (EXDEV: RESOLVE_NO_XDEV).  The
+ * tree under test never answers with those after a cut (EIO, EUCLEAN), and
+ * an unprivileged verify is refused at its start. */
+static int machine_errno(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EACCES ||
+	       err == EPERM || err == EXDEV;
+}
+
+/* A refused access or a mount inside the tree is the environment's; the
+ * rest the case's. */
+static enum pc_errclass machine_class(int err)
+{
+	return err == EACCES || err == EPERM || err == EXDEV ? PC_ERR_ENV : PC_ERR_RUN;
+}
+
+/* Report that the machine could not DOING (check, list) PATH (escaped). */
+static int machine_fail(int err, const char *doing, const char *path)
+{
+	if (err == EXDEV)
+		return pc_fail(PC_ERR_ENV, "verify: %s is a mount point or below one: another "
+			       "filesystem is mounted inside the tree (unmount it, or verify each "
+			       "filesystem on its own)", path);
+	return pc_fail_errno(machine_class(err), err, "verify: cannot %s %s", doing, path);
+}
+
+/* The machine could not check the entry (machine_errno), which says
+ * nothing of the filesystem: an error of the case, never a finding (a
+ * "missing" file that was only a descriptor short, a "content" finding for
+ * a file it may not read).  Kept in the entry's slot; the merge stops
+ * there. */
 static int machine_error(struct vctx *v, int err)
 {
-	if (err != ENOMEM && err != EMFILE && err != ENFILE)
+	if (!machine_errno(err))
 		return 0;
 	if (v->slot && !v->slot->sys_err)
 		v->slot->sys_err = err;
@@ -251,7 +285,10 @@ static void take_finding(struct vctx *v, struct pc_finding *f)
 /* The same lookup without openat2 (kernels before 5.6, valgrind, seccomp
  * profiles that answer ENOSYS): one component at a time with O_NOFOLLOW.
  * PATH is normalised (manifest paths and the walk's own), and ".." or empty
- * components are refused, so nothing can climb out of ROOT either. */
+ * components are refused (ENOENT: they name nothing here), so nothing can
+ * climb out of ROOT either.  Mounts inside the tree are not seen here
+ * (openat2's RESOLVE_NO_XDEV has no equivalent): a known limit of kernels
+ * before 5.6. */
 static int open_beneath_walk(int rootfd, const char *path, int flags)
 {
 	if (!strcmp(path, "."))
@@ -263,7 +300,7 @@ static int open_beneath_walk(int rootfd, const char *path, int flags)
 	while (comp) {
 		char *next = strtok_r(NULL, "/", &save);
 		if (!strcmp(comp, "..") || !strcmp(comp, ".")) {
-			errno = EXDEV;
+			errno = ENOENT;
 			fd = -1;
 			break;
 		}
@@ -340,7 +377,8 @@ static int open_beneath(int rootfd, const char *path, int flags)
 		return open_beneath_long(rootfd, path, flags);
 	struct open_how how = {
 		.flags = (uint64_t)flags,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_NO_XDEV,
 	};
 	/* EAGAIN: a concurrent rename somewhere; the kernel asks to retry. */
 	for (int tries = 0; !no_openat2; tries++) {
@@ -359,7 +397,6 @@ static const char *lookup_error(int err)
 	case ENOENT: return "not found";
 	case ELOOP: return "not found: a parent directory is a symlink";
 	case ENOTDIR: return "not found: a parent is not a directory";
-	case EXDEV: return "not found: the path leaves the root";
 	default: return NULL;
 	}
 }
@@ -685,7 +722,7 @@ static void check_xattrs(struct vctx *v, const struct pc_entry *e, int path_fd, 
 			char *name = esc(x->name);
 			if (errno == ENODATA || errno == ENOTSUP)
 				add_finding(v, PC_F_XATTR, e->path, "xattr %s missing", name);
-			else
+			else if (!machine_error(v, errno))
 				add_finding(v, PC_F_XATTR, e->path, "xattr %s unreadable: %s", name,
 					    strerror(errno));
 			free(name);
@@ -1054,14 +1091,15 @@ static int has_finding(const struct vctx *v, const char *path)
 
 /* The folder REL could not be listed, so the extras below it cannot be
  * looked for: that part of the check did not run, and a check that did not
- * run never passes.  A reason of the machine's (memory, descriptors) is an
- * error of the case; any other (EIO, EUCLEAN after the cut) is a finding of
- * the folder, which loses it if it is a manifest entry. */
+ * run never passes.  A reason of the machine's (machine_errno: memory,
+ * descriptors, access refused) is an error of the case; any other (EIO,
+ * EUCLEAN after the cut) is a finding of the folder, which loses it if it
+ * is a manifest entry. */
 static int unlisted(struct vctx *v, const char *rel, int err)
 {
 	char *e = esc(rel);
-	if (err == ENOMEM || err == EMFILE || err == ENFILE) {
-		int rc = pc_fail_errno(PC_ERR_RUN, err, "verify: cannot list %s", e);
+	if (machine_errno(err)) {
+		int rc = machine_fail(err, "list", e);
 		free(e);
 		return rc;
 	}
@@ -1088,7 +1126,7 @@ static int read_names(struct vctx *v, const char *rel, struct name **names_out, 
 	int fd = open_beneath(v->rootfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		/* a missing or replaced directory is already a finding */
-		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != EXDEV)
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
 			return unlisted(v, rel, errno);
 		return 0;
 	}
@@ -1200,6 +1238,70 @@ static int check_digests(struct pc_entry *const *entries, size_t n)
 	return 0;
 }
 
+/* The xattrs of entries other than regular files are read through
+ * /proc/self/fd/N of their O_PATH descriptor (check_xattrs): without /proc
+ * (a container or chroot that does not mount it) each would read as
+ * missing or unlistable, every folder and symlink lost.  FD: an O_PATH
+ * descriptor of ROOT.  An error of the machine, before any entry. */
+static int check_proc_fd(int fd, const char *root)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	struct stat a, b;
+	if (stat(proc, &a) < 0)
+		return pc_fail(PC_ERR_ENV, "verify %s: %s: %s (is /proc mounted? the xattrs of "
+			       "folders, symlinks and devices are read through it)", root, proc,
+			       strerror(errno));
+	if (fstat(fd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return pc_fail(PC_ERR_ENV, "verify %s: %s is not the folder's descriptor (a /proc "
+			       "of another process namespace?); the xattrs of folders, symlinks "
+			       "and devices cannot be read through it", root, proc);
+	return 0;
+}
+
+/* Whether this process has CAP_SYS_ADMIN in its effective set. */
+static int sys_admin_effective(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return 0;
+	return (data[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32)) & 1;
+}
+
+/* Whether this process's user namespace maps every id to itself, as only
+ * the initial one does (/proc/self/uid_map "0 0 4294967295"). */
+static int initial_user_ns(void)
+{
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	if (!f)
+		return 0;
+	unsigned long long inside, outside, count;
+	int n = fscanf(f, "%llu %llu %llu", &inside, &outside, &count);
+	int more = n == 3 && fgetc(f) == '\n' && fgetc(f) != EOF;
+	fclose(f);
+	return n == 3 && !more && inside == 0 && outside == 0 && count == 4294967295ULL;
+}
+
+/* The kernel lists and reads trusted.* xattrs only for CAP_SYS_ADMIN in
+ * the initial user namespace, and hides them from anyone else without an
+ * error: an unexpected trusted.overlay.opaque would pass, an expected one
+ * read as missing.  Root in a container without CAP_SYS_ADMIN (Docker's
+ * default) or in a user namespace (podman unshare) cannot check them: an
+ * error of the machine, before any entry. */
+static int check_trusted_visible(const char *root)
+{
+	if (!sys_admin_effective())
+		return pc_fail(PC_ERR_ENV, "verify %s: this process lacks CAP_SYS_ADMIN, without "
+			       "which the kernel hides trusted.* xattrs (run it as root with "
+			       "every capability)", root);
+	if (!initial_user_ns())
+		return pc_fail(PC_ERR_ENV, "verify %s: this process is in a user namespace "
+			       "(/proc/self/uid_map is not the initial one), where the kernel hides "
+			       "trusted.* xattrs (run it as root outside the namespace)", root);
+	return 0;
+}
+
 static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 		       struct pc_verify_result *out)
 {
@@ -1213,7 +1315,14 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 		close(rootfd);
 		return pc_fail_errno(PC_ERR_RUN, e, "open %s for verify", root);
 	}
+	int proc_ok = check_proc_fd(probe, root);
+	if (proc_ok == 0)
+		proc_ok = check_trusted_visible(root);
 	close(probe);
+	if (proc_ok < 0) {
+		close(rootfd);
+		return -1;
+	}
 
 	struct vctx v = { .m = m, .rootfd = rootfd, .out = out, .flags = flags };
 	size_t n;
@@ -1225,8 +1334,7 @@ static int verify_tree(struct pc_manifest *m, const char *root, int flags,
 	count_group_members(&v, entries, n);
 	int rc = pc_check_interrupted();
 	if (rc == 0 && check_entries(&v, entries, n) < 0)
-		rc = v.sys_err ? pc_fail_errno(PC_ERR_RUN, v.sys_err, "verify: cannot check %s",
-					       v.sys_err_path)
+		rc = v.sys_err ? machine_fail(v.sys_err, "check", v.sys_err_path)
 			       : pc_check_interrupted(); /* else only an interruption stops it */
 	free(v.sys_err_path);
 	size_t first_extra = out->nfindings;

@@ -31,8 +31,12 @@ static void usage(FILE *f)
 		   "  --jobs N    check N entries at once (threads; default 16, 1 to 256;\n"
 		   "              1: one at a time); the output is the same for any N\n"
 		   "  -h, --help  this text\n\n"
+		   "Needs root: it reads every file whatever its mode, and trusted.*\n"
+		   "xattrs (invisible to other users, so unexpected ones would go\n"
+		   "unseen).\n\n"
 		   "exit status: 0 intact, 1 differences found, 2 usage or input error\n"
-		   "(unreadable manifest, missing DIR).\n");
+		   "(unreadable manifest, missing DIR) or any other error, 3 not root, an\n"
+		   "access the system refused or no /proc: no verdict.\n");
 }
 
 static void print_text(const struct pc_verify_result *r)
@@ -117,6 +121,9 @@ int cmd_verify(int argc, char **argv)
 	int first, parsed = cmd_parse(&cl, argc, argv, &first);
 	if (parsed != CMD_GO_ON)
 		return parsed;
+	int rc;
+	if ((rc = cmd_ready()) != PC_EXIT_OK)
+		return rc;
 	const char *mpath = argv[first], *dir = argv[first + 1];
 	struct stat st;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -128,10 +135,10 @@ int cmd_verify(int argc, char **argv)
 		return PC_EXIT_USAGE;
 	struct pc_verify_result r;
 	memset(&r, 0, sizeof(r));
-	int rc = on_overlayfs(dir) ? pc_verify_view(m, dir, &r) : pc_verify_tree(m, dir, &r);
+	rc = on_overlayfs(dir) ? pc_verify_view(m, dir, &r) : pc_verify_tree(m, dir, &r);
 	pc_manifest_free(m);
-	if (rc < 0)
-		return PC_EXIT_USAGE;
+	if (rc < 0) /* no verdict: privilege or /proc missing (3), any other error 2 */
+		return pc_exit_for_error(PC_EXIT_USAGE);
 	if (json)
 		rc = print_json(&r);
 	else

@@ -176,6 +176,22 @@ static void absorb(struct pc_verify_result *all, struct pc_verify_result *vr,
 	pc_verify_result_free(vr);
 }
 
+/* 1 if PATH is a folder itself (lstat: not a symlink to one), 0 if it is
+ * gone or something else, -1 (message printed) if it cannot be told.
+ * After the cut snapshots/, snapshots/N and snapshots/N/fs are read and
+ * mounted only when they are folders, so that a folder the damage turned
+ * into a symlink (to /etc, or to a copy elsewhere) never brings in a tree
+ * from outside the filesystem under test. */
+static int real_dir(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		return S_ISDIR(st.st_mode);
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	return pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
+}
+
 /* Layer I: its commit record, and if that survived, its folder against its
  * own manifest. */
 static int verify_layer(struct pc_layout_job *j, struct snapshots *s, size_t i)
@@ -185,12 +201,13 @@ static int verify_layer(struct pc_layout_job *j, struct snapshots *s, size_t i)
 	char dir[PATH_MAX], fs[PATH_MAX];
 	if (layer_dirs(s, i, dir, fs) < 0)
 		return -1;
-	struct stat st;
-	if (lstat(dir, &st) < 0) {
-		if (errno == ENOENT)
-			return 0; /* the whole snapshot folder is gone: not committed */
-		return pc_fail_errno(PC_ERR_RUN, errno, "stat %s", dir);
-	}
+	int here = real_dir(s->snapdir);
+	if (here == 1)
+		here = real_dir(dir);
+	if (here < 0)
+		return -1;
+	if (here == 0)
+		return 0; /* the snapshot folder is gone or no longer one: not committed */
 	struct pc_commit rec, want;
 	int rc = pc_commit_read(dir, &rec);
 	if (rc < 0)
@@ -313,12 +330,18 @@ static int verify_merged(struct pc_layout_job *j, struct snapshots *s)
 {
 	for (size_t i = 0; i < s->nlayer_m; i++) {
 		char dir[PATH_MAX], fs[PATH_MAX];
-		struct stat st;
 		if (layer_dirs(s, i, dir, fs) < 0)
 			return -1;
-		if (stat(fs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		int here = real_dir(s->snapdir);
+		if (here == 1)
+			here = real_dir(dir);
+		if (here == 1)
+			here = real_dir(fs);
+		if (here < 0)
+			return -1;
+		if (here == 0) {
 			snprintf(j->r->overlay_why, sizeof(j->r->overlay_why),
-				 "layer folder snapshots/%zu/fs is gone", i + 1);
+				 "layer folder snapshots/%zu/fs is gone or not a folder", i + 1);
 			return 0;
 		}
 	}

@@ -60,6 +60,10 @@ check_root_command unpack "owners, device nodes and trusted.* xattrs; it chroots
 [ ! -e "$TMP/target" ] || fail "unpack as nobody created its target"
 check_root_command cleanup "it unmounts and detaches devices"
 check_root_command probe "it attaches a loop device"
+# As another user verify would read neither the files it may not open nor
+# trusted.* xattrs (an unexpected trusted.overlay.opaque would pass).
+check_root_command verify "it reads every file whatever its mode, and trusted.* xattrs" \
+	"$TMP/manifest" "$TMP/tree"
 
 # Usage errors after the options are still 2, not 3.
 as_nobody 2 run-noarg run

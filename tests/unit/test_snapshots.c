@@ -203,6 +203,77 @@ static void test_layer_folder_replaced(void)
 	outcome_free(&o);
 }
 
+/* Whether any finding's path or detail holds TEXT. */
+static int any_finding_has(const struct pc_case_result *r, const char *text)
+{
+	for (size_t i = 0; i < r->vr.nfindings; i++)
+		if (strstr(r->vr.findings[i].path, text) || strstr(r->vr.findings[i].detail, text))
+			return 1;
+	return 0;
+}
+
+/* A layer folder that became a symlink to /etc after its commit: every
+ * entry of the layer missing, and the merged view not mounted through it
+ * (it was: overlayfs took the host's /etc as the layer, and verify walked
+ * it, 1,400 'extra' entries named after the host's files). */
+static void test_layer_folder_symlink_out(void)
+{
+	struct outcome o;
+	run_damaged("rm -rf snapshots/2/fs && ln -s /etc snapshots/2/fs", &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT(has_finding(&o.r, PC_F_MISSING, "snapshots/2/fs/e/new"));
+	CU_ASSERT(!o.r.overlay_verified);
+	CU_ASSERT_EQUAL(o.r.vr.counts[PC_F_EXTRA], 0);
+	CU_ASSERT(!any_finding_has(&o.r, "merged/"));
+	outcome_free(&o);
+}
+
+/* A layer folder that is a symlink to a folder of the same filesystem:
+ * not the layer folder either; the merged view is not mounted through it. */
+static void test_layer_folder_symlink_in(void)
+{
+	struct outcome o;
+	run_damaged("mv snapshots/2/fs snapshots/2/moved && ln -s moved snapshots/2/fs", &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT(has_finding(&o.r, PC_F_MISSING, "snapshots/2/fs/e/new"));
+	CU_ASSERT(!o.r.overlay_verified);
+	outcome_free(&o);
+}
+
+/* A snapshot folder (the one holding the commit record) moved out of the
+ * filesystem and a symlink left in its place: its record and layer were
+ * read through the symlink and the case passed.  Now its record is not
+ * there: the layer is not committed, a fail. */
+static void test_snapshot_folder_symlink(void)
+{
+	char *elsewhere = unit_tmpdir();
+	char *damage = xasprintf("rmdir '%s' && mv snapshots/2 '%s' && ln -s '%s' snapshots/2",
+				 elsewhere, elsewhere, elsewhere);
+	struct outcome o;
+	run_damaged(damage, &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT(!o.r.committed);
+	CU_ASSERT_EQUAL(o.r.layers_committed, 2);
+	CU_ASSERT(!o.r.overlay_verified);
+	outcome_free(&o);
+	free(damage);
+	unit_rmtree(elsewhere);
+	free(elsewhere);
+}
+
+/* A snapshot folder that is a file after the cut: its record is not there,
+ * a fail, not an error of the case ("open directory ...: Not a
+ * directory"). */
+static void test_snapshot_folder_replaced(void)
+{
+	struct outcome o;
+	run_damaged("rm -rf snapshots/2 && echo x > snapshots/2", &o);
+	CU_ASSERT_EQUAL(o.r.verdict, PC_VERDICT_FAIL);
+	CU_ASSERT(!o.r.committed);
+	CU_ASSERT_EQUAL(o.r.layers_committed, 2);
+	outcome_free(&o);
+}
+
 /* 100 layers (Docker allows 127) below a long folder whose name holds the
  * ':' and ',' of the overlay option syntax: the merged view is mounted and
  * verified (the lowerdir option, with absolute paths, outgrew the page
@@ -250,5 +321,12 @@ void register_snapshots_tests(void)
 		    test_layer_folder_lost);
 	CU_add_test(s, "a layer folder replaced by a file after its commit",
 		    test_layer_folder_replaced);
+	CU_add_test(s, "a layer folder now a symlink out of the filesystem",
+		    test_layer_folder_symlink_out);
+	CU_add_test(s, "a layer folder now a symlink within the filesystem",
+		    test_layer_folder_symlink_in);
+	CU_add_test(s, "a snapshot folder now a symlink to a copy elsewhere",
+		    test_snapshot_folder_symlink);
+	CU_add_test(s, "a snapshot folder replaced by a file", test_snapshot_folder_replaced);
 	CU_add_test(s, "100 layers below a folder named with ':' and ','", test_many_layers);
 }

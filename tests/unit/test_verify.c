@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <sys/inotify.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -542,9 +544,36 @@ static int drop_dac_override(void)
 	return (int)syscall(SYS_capset, &hdr, data);
 }
 
-/* A folder that can be searched but not listed: every entry below it checks
- * out, yet extras there cannot be looked for, so the folder is a finding
- * (the check did not run), never a clean pass. */
+/* Run pc_verify_tree on F in a child that PREPARE (run there first) set up,
+ * quietly; the child's exit: 0 verify failed (no verdict: the callers drop
+ * what findings it had), 1 it gave a verdict (findings dumped), 2 PREPARE
+ * failed. */
+static int verify_in_child(struct fixture *f, int (*prepare)(void))
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		if (prepare() < 0)
+			_exit(2);
+		pc_messages_quiet = 1;
+		int rc = pc_verify_tree(f->m, f->root, &f->r);
+		if (rc == 0) {
+			fprintf(stderr, "\n  verify returned %d:", rc);
+			dump(&f->r);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	int st;
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+}
+
+/* A folder root may not list (without CAP_DAC_OVERRIDE and
+ * CAP_DAC_READ_SEARCH, as in a container or a user namespace): the extras
+ * below it cannot be looked for, and that says nothing of the filesystem:
+ * an error, not a pass; it was a 'content' finding of the folder, a loss. */
 static void test_unlistable(void)
 {
 	struct fixture f;
@@ -553,23 +582,114 @@ static void test_unlistable(void)
 	CU_ASSERT_EQUAL_FATAL(chmod(p, 0311), 0);
 	free(p);
 	pc_manifest_get(f.m, "d")->mode = 0311;
-	pid_t pid = fork();
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		if (drop_dac_override() < 0)
-			_exit(2);
-		if (pc_verify_tree(f.m, f.root, &f.r) < 0)
-			_exit(3);
-		int ok = f.r.nfindings == 1 && f.r.counts[PC_F_CONTENT] == 1 && f.r.lost == 1 &&
-			 !strcmp(f.r.findings[0].path, "d") &&
-			 !strncmp(f.r.findings[0].detail, "cannot list: Permission denied", 30);
-		if (!ok)
-			dump(&f.r);
-		_exit(ok ? 0 : 1);
-	}
-	int st;
-	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
-	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CU_ASSERT_EQUAL(verify_in_child(&f, drop_dac_override), 0);
+	teardown(&f);
+}
+
+/* A file root may not read (the same loss of capabilities): its content
+ * was not checked, an error; it was a 'content' finding, "cannot open:
+ * Permission denied", a loss the filesystem never had. */
+static void test_unreadable(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *p = at(&f, "etc/passwd");
+	CU_ASSERT_EQUAL_FATAL(chown(p, 1234, 1234), 0);
+	CU_ASSERT_EQUAL_FATAL(chmod(p, 0600), 0);
+	free(p);
+	struct pc_entry *e = pc_manifest_get(f.m, "etc/passwd");
+	e->uid = e->gid = 1234;
+	e->mode = 0600;
+	run(&f); /* with every capability: intact */
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	CU_ASSERT_EQUAL(verify_in_child(&f, drop_dac_override), 0);
+	teardown(&f);
+}
+
+/* This process without /proc (a private mount namespace where it is
+ * unmounted, as in a container that does not mount it). */
+static int without_proc(void)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	return umount2("/proc", MNT_DETACH);
+}
+
+/* Without /proc the xattrs of folders, symlinks and devices cannot be
+ * read (through /proc/self/fd): an error before any entry; every folder
+ * and symlink was an 'xattr' finding ("cannot list xattrs"), a loss. */
+static void test_no_proc(void)
+{
+	struct fixture f;
+	setup(&f);
+	CU_ASSERT_EQUAL(verify_in_child(&f, without_proc), 0);
+	teardown(&f);
+}
+
+/* This thread and those it starts lose CAP_SYS_ADMIN (as in a container
+ * with Docker's default capabilities). */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -1;
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* This process in a user namespace of its own (every capability there,
+ * none in the initial one). */
+static int in_user_ns(void)
+{
+	return unshare(CLONE_NEWUSER);
+}
+
+/* Where the kernel hides trusted.* xattrs (no CAP_SYS_ADMIN, a user
+ * namespace), an unexpected trusted.overlay.opaque was not seen and an
+ * intact verdict came out: now an error, no verdict. */
+static void test_trusted_hidden(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *p = at(&f, "d");
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.overlay.opaque", "y", 1, 0), 0);
+	free(p);
+	run(&f); /* with every capability: found */
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_XATTR], 1);
+	CU_ASSERT_EQUAL(f.r.nfindings, 1);
+	CU_ASSERT_EQUAL(verify_in_child(&f, drop_sys_admin), 0);
+	CU_ASSERT_EQUAL(verify_in_child(&f, in_user_ns), 0);
+	teardown(&f);
+}
+
+/* Where mount_inside mounts a tmpfs (in a mount namespace of its own). */
+static const char *mount_target;
+
+static int mount_inside(void)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	return mount("none", mount_target, "tmpfs", 0, "mode=0755");
+}
+
+/* Another filesystem mounted inside the tree, on a manifest folder or on
+ * a new one: the entries there are not the tree's; verify went into it (a
+ * mounted /proc or a hung FUSE server would have been walked): now an
+ * error, no verdict. */
+static void test_mount_inside(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *d = at(&f, "etc"), *x = at(&f, "x");
+	CU_ASSERT_EQUAL_FATAL(mkdir(x, 0755), 0);
+	mount_target = d; /* a manifest folder: etc/passwd is not seen */
+	CU_ASSERT_EQUAL(verify_in_child(&f, mount_inside), 0);
+	mount_target = x; /* a folder the manifest does not have */
+	CU_ASSERT_EQUAL(verify_in_child(&f, mount_inside), 0);
+	CU_ASSERT_EQUAL(rmdir(x), 0);
+	free(d);
+	free(x);
 	teardown(&f);
 }
 
@@ -1071,7 +1191,12 @@ void register_verify_tests(void)
 	CU_add_test(s, "two files become one inode: hardlink", test_hardlink_shared);
 	CU_add_test(s, "a link from outside: link count", test_nlink);
 	CU_add_test(s, "added file: extra", test_extra);
-	CU_add_test(s, "folder that cannot be listed: content", test_unlistable);
+	CU_add_test(s, "a folder root may not list: an error, not a finding", test_unlistable);
+	CU_add_test(s, "a file root may not read: an error, not a finding", test_unreadable);
+	CU_add_test(s, "no /proc: an error, not xattr findings", test_no_proc);
+	CU_add_test(s, "trusted.* hidden (no CAP_SYS_ADMIN, a user namespace): an error",
+		    test_trusted_hidden);
+	CU_add_test(s, "another filesystem mounted inside the tree: an error", test_mount_inside);
 	CU_add_test(s, "removed file and dir: missing", test_missing);
 	CU_add_test(s, "file replaced by dir: type", test_type);
 	CU_add_test(s, "char device rdev", test_rdev);
