@@ -282,13 +282,36 @@ static void take_finding(struct vctx *v, struct pc_finding *f)
 
 /* ---- lookups ------------------------------------------------------------- */
 
+/* Whether FD (an open descriptor) is the root of a mount: statx's
+ * STATX_ATTR_MOUNT_ROOT, Linux 5.8 on; 0 where the kernel does not say. */
+static int is_mount_root(int fd)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, 0, &stx) < 0)
+		return 0;
+	return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* FD, or -1 with EXDEV (as openat2's RESOLVE_NO_XDEV says it) when FD is
+ * the root of another mount. */
+static int refuse_mount_root(int fd)
+{
+	if (fd >= 0 && is_mount_root(fd)) {
+		close(fd);
+		errno = EXDEV;
+		return -1;
+	}
+	return fd;
+}
+
 /* The same lookup without openat2 (kernels before 5.6, valgrind, seccomp
  * profiles that answer ENOSYS): one component at a time with O_NOFOLLOW.
  * PATH is normalised (manifest paths and the walk's own), and ".." or empty
  * components are refused (ENOENT: they name nothing here), so nothing can
- * climb out of ROOT either.  Mounts inside the tree are not seen here
- * (openat2's RESOLVE_NO_XDEV has no equivalent): a known limit of kernels
- * before 5.6. */
+ * climb out of ROOT either.  A component that is the root of another mount
+ * is EXDEV, as with RESOLVE_NO_XDEV, where statx says so (Linux 5.8 on);
+ * before 5.8 mounts inside the tree are not seen here. */
 static int open_beneath_walk(int rootfd, const char *path, int flags)
 {
 	if (!strcmp(path, "."))
@@ -305,10 +328,11 @@ static int open_beneath_walk(int rootfd, const char *path, int flags)
 			break;
 		}
 		if (!next) {
-			fd = openat(dirfd, comp, flags | O_NOFOLLOW);
+			fd = refuse_mount_root(openat(dirfd, comp, flags | O_NOFOLLOW));
 			break;
 		}
-		fd = openat(dirfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd = refuse_mount_root(openat(dirfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+						  O_CLOEXEC));
 		struct stat sb;
 		/* as openat2 says it: a symlink on the way is ELOOP */
 		if (fd < 0 && errno == ENOTDIR &&

@@ -60,7 +60,18 @@ int main(int argc, char **argv)
 #define CALL(name) register_##name##_tests();
 	SUITES(CALL)
 	CU_basic_set_mode(argc > 1 && !strcmp(argv[1], "-v") ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
-	CU_basic_run_tests();
+	/* PC_UNIT_SUITE=NAME runs that suite alone (under valgrind, say). */
+	const char *only = getenv("PC_UNIT_SUITE");
+	if (only && *only) {
+		CU_pSuite suite = CU_get_suite(only);
+		if (!suite) {
+			fprintf(stderr, "run-unit: no suite '%s'\n", only);
+			CU_cleanup_registry();
+			return 2;
+		}
+		CU_basic_run_suite(suite);
+	} else
+		CU_basic_run_tests();
 	unsigned failures = CU_get_number_of_failures();
 	unsigned run = CU_get_number_of_tests_run();
 	CU_cleanup_registry();
