@@ -18,9 +18,14 @@ enum pc_mode {
 	PC_MODE_COUNT
 };
 
+struct pc_synclog;
+
 struct pc_sync_stats {
 	uint64_t fsyncs;   /* fsync(2) and fdatasync(2) calls made */
 	uint64_t syncfs;   /* syncfs(2) calls made */
+	/* Set by the caller (kept by pc_durability_apply), or NULL: each
+	 * per-file sync that returns is noted there (synclog.h). */
+	struct pc_synclog *log;
 };
 
 const char *pc_mode_name(enum pc_mode m);

@@ -158,8 +158,12 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 			put_int(jp, "checked", pt->checked);
 			put_int(jp, "lost", pt->lost);
 		}
+		if (pt->promised) { /* inside the mode's pass: its per-file promises */
+			put_int(jp, "sync_promised", pt->promised);
+			put_int(jp, "sync_lost", pt->promise_lost);
+		}
 		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
-		char why[256];
+		char why[512];
 		const char *problem = pc_verdict_crash_point(pt, res->c->expect == PC_EXPECT_INTACT,
 							     pc_mode_name(res->c->mode), why,
 							     sizeof(why));
