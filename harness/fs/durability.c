@@ -185,10 +185,15 @@ static int do_fsync_tree(const char *root, struct pc_sync_stats *st)
 
 int pc_durability_apply(enum pc_mode m, const char *root, struct pc_sync_stats *st)
 {
-	struct pc_sync_stats local = { 0 };
+	return pc_durability_apply_noted(m, root, st, NULL);
+}
+
+int pc_durability_apply_noted(enum pc_mode m, const char *root, struct pc_sync_stats *st,
+			      struct pc_synclog *log)
+{
+	struct pc_sync_stats local;
 	if (!st)
 		st = &local;
-	struct pc_synclog *log = st->log;
 	memset(st, 0, sizeof(*st));
 	st->log = log;
 	pc_synclog_set_root(log, root);

@@ -134,15 +134,19 @@ void pc_synclog_set_early(struct pc_synclog *l, const char *rel)
 int pc_synclog_take_early(struct pc_synclog *l, const char *dir, const char *name,
 			  enum pc_synclog_kind kind)
 {
-	if (!l || !l->early || l->early_full)
+	if (!l || !l->early) /* set before the walk's threads start */
 		return 0;
 	char *rel = relative(l, dir, name);
-	int hit = rel && !strcmp(rel, l->early);
-	if (hit) {
-		note_rel(l, rel, kind);
+	int hit = 0;
+	pthread_mutex_lock(&l->mu); /* workers ask concurrently */
+	if (rel && !l->early_full && !strcmp(rel, l->early)) {
+		hit = 1;
 		l->early_full = name ? xasprintf("%s/%s", dir, name) : xstrdup(dir);
 		l->early_kind = kind;
 	}
+	pthread_mutex_unlock(&l->mu);
+	if (hit)
+		note_rel(l, rel, kind);
 	free(rel);
 	return hit;
 }

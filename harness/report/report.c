@@ -462,18 +462,22 @@ static void crash_points_lines(const struct pc_run_report *r, FILE *f)
 		if (first)
 			fputc('\n', f);
 		first = 0;
-		size_t committed = 0, subsets = 0, promised = 0;
+		size_t committed = 0, subsets = 0, promised = 0, in_pass = 0;
 		for (size_t k = 0; k < res->cp.n; k++) {
 			committed += (size_t)res->cp.v[k].committed;
 			subsets += res->cp.v[k].subsets;
 			promised += (size_t)res->cp.v[k].mode_promised;
+			in_pass += res->cp.v[k].promised > 0;
 		}
-		char more[64] = "", mode[96] = "";
+		char more[64] = "", mode[192] = "";
 		if (subsets)
 			snprintf(more, sizeof(more), " (and %zu partial states)", subsets);
 		if (promised)
 			snprintf(mode, sizeof(mode), "; %zu after %s returned, intact", promised,
 				 pc_mode_name(res->c->mode));
+		if (in_pass) /* inside the pass: what its syncs had promised so far */
+			snprintf(mode + strlen(mode), sizeof(mode) - strlen(mode),
+				 "; %zu inside its pass, each synced entry kept", in_pass);
 		char *id = pc_esc_md(res->c->id);
 		fprintf(f, "- %s: %zu crash points%s at flushes %llu..%llu of %llu: all mount, fsck "
 			   "clean%s; %zu with the commit record\n",
