@@ -20,7 +20,10 @@ struct pc_synclog {
 	char *arena;             /* NUL-terminated relative paths */
 	size_t used, size;
 	char *early;             /* the test hook's relative path, or NULL */
+	char *early_data;        /* its content, taken away until the end */
+	size_t early_len;
 	char *early_full;        /* once taken: its path as the walk named it */
+	int early_err;           /* taking its content failed: errno */
 	enum pc_synclog_kind early_kind;
 };
 
@@ -42,6 +45,7 @@ void pc_synclog_free(struct pc_synclog *l)
 	free(l->v);
 	free(l->arena);
 	free(l->early);
+	free(l->early_data);
 	free(l->early_full);
 	free(l);
 }
@@ -125,10 +129,29 @@ const char *pc_synclog_path(const struct pc_synclog *l, const struct pc_synclog_
 
 void pc_synclog_set_early(struct pc_synclog *l, const char *rel)
 {
-	if (!l)
-		return;
-	free(l->early);
-	l->early = rel ? xstrdup(rel) : NULL;
+	if (l && rel)
+		l->early = xstrdup(rel);
+}
+
+/* Is REL (of KIND) the early one, not taken yet? (lock held) */
+static int is_early(const struct pc_synclog *l, const char *rel, enum pc_synclog_kind kind)
+{
+	if (l->early_full || kind == PC_SYNCLOG_DIR_FSYNC)
+		return 0;
+	return !strcmp(l->early, "*") || !strcmp(rel, l->early);
+}
+
+/* Take FULL's content away, unsynced, until pc_synclog_finish_early: a
+ * state in between holds the file as a sync that did nothing left it,
+ * whatever the kernel wrote back of it before.  Errors are kept for
+ * finish (a worker cannot report). */
+static void take_content(struct pc_synclog *l, const char *full)
+{
+	l->early_data = pc_read_file(full, &l->early_len);
+	if (!l->early_data)
+		l->early_err = errno ? errno : EIO;
+	else if (truncate(full, 0) < 0)
+		l->early_err = errno;
 }
 
 int pc_synclog_take_early(struct pc_synclog *l, const char *dir, const char *name,
@@ -139,10 +162,11 @@ int pc_synclog_take_early(struct pc_synclog *l, const char *dir, const char *nam
 	char *rel = relative(l, dir, name);
 	int hit = 0;
 	pthread_mutex_lock(&l->mu); /* workers ask concurrently */
-	if (rel && !l->early_full && !strcmp(rel, l->early)) {
+	if (rel && is_early(l, rel, kind)) {
 		hit = 1;
 		l->early_full = name ? xasprintf("%s/%s", dir, name) : xstrdup(dir);
 		l->early_kind = kind;
+		take_content(l, l->early_full);
 	}
 	pthread_mutex_unlock(&l->mu);
 	if (hit)
@@ -153,13 +177,21 @@ int pc_synclog_take_early(struct pc_synclog *l, const char *dir, const char *nam
 
 int pc_synclog_finish_early(struct pc_synclog *l)
 {
-	if (!l || !l->early_full)
+	if (!l || !l->early)
 		return 0;
-	int fd = open(l->early_full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (!l->early_full)
+		return pc_fail(PC_ERR_RUN, "POWERCUT_TEST_FSYNC_EARLY: the walk met no regular "
+			       "file %s", l->early);
+	if (l->early_err)
+		return pc_fail_errno(PC_ERR_RUN, l->early_err, "POWERCUT_TEST_FSYNC_EARLY: take "
+				     "the content of %s", l->early_full);
+	int fd = open(l->early_full, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s (test hook's late sync)",
 				     l->early_full);
-	int rc = l->early_kind == PC_SYNCLOG_FILE_FDATASYNC ? fdatasync(fd) : fsync(fd);
+	int rc = pc_pwrite_all(fd, l->early_data, l->early_len, 0);
+	if (rc == 0)
+		rc = l->early_kind == PC_SYNCLOG_FILE_FDATASYNC ? fdatasync(fd) : fsync(fd);
 	int e = errno;
 	close(fd);
 	if (rc < 0)

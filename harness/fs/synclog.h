@@ -54,15 +54,20 @@ void pc_synclog_note_in(struct pc_synclog *l, const char *dir, const char *name,
 const struct pc_synclog_rec *pc_synclog_records(const struct pc_synclog *l, size_t *n);
 const char *pc_synclog_path(const struct pc_synclog *l, const struct pc_synclog_rec *r);
 
-/* The test hook POWERCUT_TEST_FSYNC_EARLY=CASE:PATH (run/attempts.h): the
- * sync of PATH (relative) is noted as returned before it is made, and made
- * only by pc_synclog_finish_early, after the walk. */
+/* The test hook POWERCUT_TEST_FSYNC_EARLY=CASE:PATH (run/attempts.h): when
+ * the walk reaches the regular file REL (relative; "*": the first regular
+ * file it reaches), the file loses its content (kept in memory, the
+ * truncation not synced) and its sync is noted as returned, none made;
+ * pc_synclog_finish_early writes the content back and syncs it, after the
+ * walk.  A state inside the pass holds the file as a sync that did
+ * nothing left it.  L or REL NULL: nothing. */
 void pc_synclog_set_early(struct pc_synclog *l, const char *rel);
-/* Is FULL (a path as the walk names it) the early one?  Then it is noted
- * now, and 1 returned: the caller skips the sync. */
+/* Is DIR/NAME (as the walk names it) the early one?  Then its content is
+ * taken, it is noted now, and 1 returned: the caller skips the sync. */
 int pc_synclog_take_early(struct pc_synclog *l, const char *dir, const char *name,
 			  enum pc_synclog_kind kind);
-/* fsync the early entry, if one was taken: 0, or -1 (reported). */
+/* Write the early file's content back and sync it: 0, or -1 (reported;
+ * also when the walk never met it). */
 int pc_synclog_finish_early(struct pc_synclog *l);
 
 #endif

@@ -469,21 +469,21 @@ static void crash_points_lines(const struct pc_run_report *r, FILE *f)
 			promised += (size_t)res->cp.v[k].mode_promised;
 			in_pass += res->cp.v[k].promised > 0;
 		}
-		char more[64] = "", mode[192] = "";
+		char more[64] = "", mode[96] = "", pass[96] = "";
 		if (subsets)
 			snprintf(more, sizeof(more), " (and %zu partial states)", subsets);
 		if (promised)
 			snprintf(mode, sizeof(mode), "; %zu after %s returned, intact", promised,
 				 pc_mode_name(res->c->mode));
 		if (in_pass) /* inside the pass: what its syncs had promised so far */
-			snprintf(mode + strlen(mode), sizeof(mode) - strlen(mode),
-				 "; %zu inside its pass, each synced entry kept", in_pass);
+			snprintf(pass, sizeof(pass), "; %zu inside %s's pass, every synced entry kept",
+				 in_pass, pc_mode_name(res->c->mode));
 		char *id = pc_esc_md(res->c->id);
 		fprintf(f, "- %s: %zu crash points%s at flushes %llu..%llu of %llu: all mount, fsck "
-			   "clean%s; %zu with the commit record\n",
+			   "clean%s; %zu with the commit record%s\n",
 			id, res->cp.n, more, (unsigned long long)res->cp.v[0].flush,
 			(unsigned long long)res->cp.v[res->cp.n - 1].flush,
-			(unsigned long long)res->cp.flushes, mode, committed);
+			(unsigned long long)res->cp.flushes, mode, committed, pass);
 		free(id);
 	}
 }

@@ -72,28 +72,49 @@ static void test_note_many(void)
 	pc_synclog_free(l);
 }
 
-/* The test hook: noted when the walk reaches it, synced only later. */
+/* The test hook: when the walk reaches it, the content goes and the sync
+ * is noted; the content comes back synced at the end. */
 static void test_early(void)
 {
 	char *dir = unit_tmpdir();
 	char *f = xasprintf("%s/f", dir);
-	int fd = open(f, O_WRONLY | O_CREAT, 0644);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(f, "hello", 5, 0), 0);
 	struct pc_synclog *l = pc_synclog_new(fake_now, NULL);
 	pc_synclog_set_root(l, dir);
-	CU_ASSERT_EQUAL(pc_synclog_finish_early(l), 0); /* none taken: nothing */
+	pc_synclog_set_early(l, NULL); /* no hook: nothing */
+	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, "f", PC_SYNCLOG_FILE_FSYNC));
+	CU_ASSERT_EQUAL(pc_synclog_finish_early(l), 0);
 	pc_synclog_set_early(l, "f");
 	clock_now = 7;
 	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, "g", PC_SYNCLOG_FILE_FSYNC));
 	CU_ASSERT_TRUE(pc_synclog_take_early(l, dir, "f", PC_SYNCLOG_FILE_FSYNC));
+	struct stat sb;
+	CU_ASSERT(stat(f, &sb) == 0 && sb.st_size == 0);
 	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, "f", PC_SYNCLOG_FILE_FSYNC)); /* once */
 	size_t n;
 	const struct pc_synclog_rec *v = pc_synclog_records(l, &n);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT(v[0].flush == 7 && !strcmp(pc_synclog_path(l, &v[0]), "f"));
 	CU_ASSERT_EQUAL(pc_synclog_finish_early(l), 0);
+	size_t len;
+	char *back = pc_read_file(f, &len);
+	CU_ASSERT(back && len == 5 && !memcmp(back, "hello", 5));
+	free(back);
 	CU_ASSERT_FALSE(pc_synclog_take_early(NULL, dir, "f", PC_SYNCLOG_FILE_FSYNC));
+	pc_synclog_free(l);
+	/* "*": the first file, never a folder. */
+	l = pc_synclog_new(fake_now, NULL);
+	pc_synclog_set_root(l, dir);
+	pc_synclog_set_early(l, "*");
+	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, NULL, PC_SYNCLOG_DIR_FSYNC));
+	CU_ASSERT_TRUE(pc_synclog_take_early(l, dir, "f", PC_SYNCLOG_FILE_FDATASYNC));
+	CU_ASSERT_EQUAL(pc_synclog_finish_early(l), 0);
+	pc_synclog_free(l);
+	/* A path the walk never meets: an error at the end, not a pass. */
+	l = pc_synclog_new(fake_now, NULL);
+	pc_synclog_set_root(l, dir);
+	pc_synclog_set_early(l, "f");
+	CU_ASSERT_EQUAL(pc_synclog_finish_early(l), -1);
 	pc_synclog_free(l);
 	free(f);
 	unit_rmtree(dir);
