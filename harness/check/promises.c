@@ -6,13 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct pc_synclog *sort_log; /* qsort has no argument */
-
-static int cmp_rec(const void *a, const void *b)
+static int cmp_rec(const void *a, const void *b, void *log)
 {
 	const struct pc_synclog_rec *x = *(const struct pc_synclog_rec *const *)a;
 	const struct pc_synclog_rec *y = *(const struct pc_synclog_rec *const *)b;
-	return strcmp(pc_synclog_path(sort_log, x), pc_synclog_path(sort_log, y));
+	return strcmp(pc_synclog_path(log, x), pc_synclog_path(log, y));
 }
 
 /* The sync of PATH that had returned, or NULL. */
@@ -64,8 +62,7 @@ size_t pc_promises_at(struct pc_manifest *m, const struct pc_synclog *log, uint6
 	/* Noted in the order of their counts: those by K are a prefix. */
 	for (size_t i = 0; i < n && v[i].flush <= k; i++)
 		out->done[out->ndone++] = &v[i];
-	sort_log = log;
-	qsort(out->done, out->ndone, sizeof(*out->done), cmp_rec);
+	qsort_r(out->done, out->ndone, sizeof(*out->done), cmp_rec, (void *)log);
 	/* A path noted twice (never, today): the later note stands; both
 	 * sort together, and the search finds one of them. */
 	size_t ne;
