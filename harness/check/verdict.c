@@ -23,6 +23,10 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 			 "are not intact: a loss against the mode's promise%s", mode ? mode : "?",
 			 pt->lost, pt->checked,
 			 pt->committed ? "" : ", before the commit record was durable");
+	else if (pt->promise_lost)
+		snprintf(buf, len, "inside the durability mode %s's pass, %zu of the %zu entries "
+			 "its syncs had promised are not intact: %s", mode ? mode : "?",
+			 pt->promise_lost, pt->promised, pt->promise_problem);
 	else if (pt->committed && pt->lost && expect_intact)
 		snprintf(buf, len, "committed, but %zu of %zu entries are not intact", pt->lost,
 			 pt->checked);
@@ -39,7 +43,7 @@ static int crash_points_ok(struct pc_case_result *r)
 {
 	for (size_t i = 0; i < r->cp.n; i++) {
 		const struct pc_crash_point *pt = &r->cp.v[i];
-		char buf[256];
+		char buf[512];
 		const char *what = pc_verdict_crash_point(pt, r->c->expect == PC_EXPECT_INTACT,
 							  pc_mode_name(r->c->mode), buf,
 							  sizeof(buf));

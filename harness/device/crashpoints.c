@@ -26,6 +26,7 @@
 #include "util/util.h"
 #include "check/verdict.h"
 #include "check/verify.h"
+#include "check/promises.h"
 
 static uint64_t distance(uint64_t a, uint64_t b)
 {
@@ -84,6 +85,17 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, const uint64_t
 			break; /* only m and earlier ALSOs left */
 	}
 	return k;
+}
+
+uint64_t pc_crash_point_in_pass(const struct pc_synclog *log, uint64_t before)
+{
+	size_t n;
+	const struct pc_synclog_rec *v = pc_synclog_records(log, &n);
+	/* Counts ascend: those before BEFORE are a prefix. */
+	size_t k = 0;
+	while (k < n && v[k].flush < before)
+		k++;
+	return k ? v[k / 2].flush : 0;
 }
 
 void pc_crash_point_place(const struct pc_crash_target *t, uint64_t flush,
@@ -220,7 +232,8 @@ static int mount_point(const char *dev, const char *mnt, const struct pc_crash_t
 static int save_point_findings(struct replay *r, const struct pc_crash_target *t,
 			       struct pc_crash_point *pt, const struct pc_verify_result *vr)
 {
-	int finding = pt->lost && (pt->mode_promised || (pt->committed && t->expect_intact));
+	int finding = (pt->lost && (pt->mode_promised || (pt->committed && t->expect_intact))) ||
+		      pt->promise_lost;
 	if (!finding || r->findings_saved || !t->findings_dir)
 		return 0;
 	char path[PATH_MAX];
@@ -235,6 +248,30 @@ static int save_point_findings(struct replay *r, const struct pc_crash_target *t
 	return 0;
 }
 
+/* Before the mode returned: what its per-file syncs that had returned by
+ * this point's flush promised (promises.h).  ROOTFS: the tree. */
+static int check_promises(struct replay *r, int save, const char *rootfs,
+			  const struct pc_crash_target *t, struct pc_crash_point *pt)
+{
+	struct pc_promise_set ps;
+	pt->promised = pc_promises_at(t->manifest, t->synclog, pt->flush, &ps);
+	int rc = 0;
+	if (pt->promised) {
+		struct pc_verify_result vr, losses;
+		rc = pc_verify_tree_after_cut(ps.subset, rootfs, &vr);
+		if (rc == 0) {
+			pc_promises_judge(&ps, &vr, &losses, pt->promise_problem,
+					  sizeof(pt->promise_problem));
+			pt->promise_lost = losses.lost;
+			rc = save ? save_point_findings(r, t, pt, &losses) : 0;
+			pc_verify_result_free(&losses);
+			pc_verify_result_free(&vr);
+		}
+	}
+	pc_promises_free(&ps);
+	return rc;
+}
+
 /* SAVE: the point itself (not one of its subsets). */
 static int look_inside(struct replay *r, int save, const char *mnt,
 		       const struct pc_crash_target *t, struct pc_crash_point *pt)
@@ -244,14 +281,19 @@ static int look_inside(struct replay *r, int save, const char *mnt,
 	if (rc < 0)
 		return -1;
 	pt->committed = rc == 1;
+	char rootfs[PATH_MAX];
+	if (pc_path_join(rootfs, sizeof(rootfs), mnt, "rootfs") < 0)
+		return -1;
+	/* Inside the mode's pass: the per-file promises so far.  (Once the
+	 * mode returned, the whole tree is held to it below.) */
+	if (t->synclog && t->mode_promise && !pt->after_mode &&
+	    check_promises(r, save, rootfs, t, pt) < 0)
+		return -1;
 	/* No record: a finding when pt->after_commit; the tree is still held
 	 * to the mode's promise once the mode had returned
 	 * (pc_verdict_crash_point). */
 	if (!pt->committed && !pt->mode_promised)
 		return 0;
-	char rootfs[PATH_MAX];
-	if (pc_path_join(rootfs, sizeof(rootfs), mnt, "rootfs") < 0)
-		return -1;
 	struct pc_verify_result vr;
 	if (pc_verify_tree_after_cut(t->manifest, rootfs, &vr) < 0)
 		return -1;
@@ -466,8 +508,11 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 	const uint64_t also[] = {
 		t->mode_marked && t->mode_promise ? mode_first : 0,
 		t->commit_marked ? t->commit_flush : 0,
+		t->mode_promise ? pc_crash_point_in_pass(t->synclog, t->mode_marked ? t->mode_flush
+									      : out->flushes)
+				: 0,
 	};
-	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, also, 2,
+	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, also, 3,
 						       picks)
 				: 0;
 	out->v = xcalloc(npicks ? npicks : 1, sizeof(*out->v));

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include "fs/fs.h"
 #include "image/manifest.h"
+#include "fs/synclog.h"
 #include "util/util.h"
 
 struct pc_crash_point {
@@ -33,6 +34,11 @@ struct pc_crash_point {
 	int after_mode;          /* the durability mode had returned */
 	int mode_promised;       /* ... and promised the tree: it must be intact */
 	size_t checked, lost;    /* when committed or mode_promised: verify's counts */
+	/* Before the mode returned (fuse): the entries the mode's per-file
+	 * syncs that had returned by this flush promised something
+	 * (promises.h), how many of them broke it, and the first, said. */
+	size_t promised, promise_lost;
+	char promise_problem[320];
 	/* The first point whose loss is a finding (against the mode's promise,
 	 * or committed with expect = intact): its findings' file name in
 	 * findings_dir, crash-point-FLUSH-findings.txt; else empty. */
@@ -81,6 +87,11 @@ struct pc_crash_target {
 	unsigned subsets;             /* crash_subsets */
 	int expect_intact;            /* a committed state must lose nothing */
 	const char *findings_dir;     /* the case folder (NULL: no findings file) */
+	/* The mode's per-file syncs (fuse; NULL: none noted): with
+	 * mode_promise, a point before the mode's mark keeps what those that
+	 * had returned by its flush promised (promises.h), and one point is
+	 * placed inside the sync pass when there are three or more. */
+	const struct pc_synclog *synclog;
 	struct pc_kmsg_result *km;    /* the case's kernel log: each point's device is
 				       * the case's while it is examined (or NULL) */
 };
@@ -93,6 +104,11 @@ struct pc_crash_target {
  * Returns how many. */
 size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, const uint64_t *also,
 			    size_t nalso, uint64_t *out);
+
+/* A flush inside the durability mode's per-file pass for a crash point:
+ * the count at which half of LOG's syncs that returned before flush BEFORE
+ * (the mode's mark) had returned; 0 when none did. */
+uint64_t pc_crash_point_in_pass(const struct pc_synclog *log, uint64_t before);
 
 /* PT is the state right after flush FLUSH of T's log: which of T's marks
  * it follows, and so what it must hold (after_commit, after_mode,

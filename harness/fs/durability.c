@@ -10,6 +10,7 @@
  */
 #include "fs/dirlist.h"
 #include "fs/durability.h"
+#include "fs/synclog.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -109,11 +110,15 @@ static int do_syncfs(const char *root, struct pc_sync_stats *st)
 	return 0;
 }
 
-static int fsync_fd(int fd, const char *path, struct pc_sync_stats *st)
+static int fsync_fd(int fd, const char *path, int dir, struct pc_sync_stats *st)
 {
+	enum pc_synclog_kind kind = dir ? PC_SYNCLOG_DIR_FSYNC : PC_SYNCLOG_FILE_FSYNC;
+	if (pc_synclog_take_early(st->log, path, NULL, kind))
+		return 0; /* the test hook: synced after the walk */
 	if (fsync(fd) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "fsync %s", path);
 	st->fsyncs++;
+	pc_synclog_note(st->log, path, kind);
 	return 0;
 }
 
@@ -144,7 +149,7 @@ static int fsync_child(int dirfd, const char *dirpath, const struct pc_dir_entry
 	} else if (!S_ISREG(sb.st_mode)) {
 		pc_fail(PC_ERR_RUN, "fsync %s: no longer a regular file", path);
 	} else {
-		rc = fsync_fd(fd, path, st);
+		rc = fsync_fd(fd, path, 0, st);
 	}
 	close(fd);
 out:
@@ -164,7 +169,7 @@ static int fsync_dir_tree(int dirfd, const char *path, struct pc_sync_stats *st)
 		rc = fsync_child(dirfd, path, &v[i], st);
 	pc_dir_list_free(v, n);
 	if (rc == 0)
-		rc = fsync_fd(dirfd, path, st);
+		rc = fsync_fd(dirfd, path, 1, st);
 	return rc;
 }
 
@@ -180,10 +185,18 @@ static int do_fsync_tree(const char *root, struct pc_sync_stats *st)
 
 int pc_durability_apply(enum pc_mode m, const char *root, struct pc_sync_stats *st)
 {
+	return pc_durability_apply_noted(m, root, st, NULL);
+}
+
+int pc_durability_apply_noted(enum pc_mode m, const char *root, struct pc_sync_stats *st,
+			      struct pc_synclog *log)
+{
 	struct pc_sync_stats local;
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
+	st->log = log;
+	pc_synclog_set_root(log, root);
 	if ((unsigned)m >= PC_MODE_COUNT)
 		return pc_fail(PC_ERR_INPUT, "unknown durability mode %d", (int)m);
 	return modes[m].apply(root, st);

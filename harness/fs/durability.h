@@ -18,9 +18,14 @@ enum pc_mode {
 	PC_MODE_COUNT
 };
 
+struct pc_synclog;
+
 struct pc_sync_stats {
 	uint64_t fsyncs;   /* fsync(2) and fdatasync(2) calls made */
 	uint64_t syncfs;   /* syncfs(2) calls made */
+	/* Set by pc_durability_apply_noted (NULL otherwise): each per-file
+	 * sync that returns is noted there (synclog.h). */
+	struct pc_synclog *log;
 };
 
 const char *pc_mode_name(enum pc_mode m);
@@ -41,6 +46,11 @@ int pc_mode_parse(const char *s, enum pc_mode *m);
  * unpack fsync'd each file as it was written. */
 int pc_durability_apply(enum pc_mode m, const char *root,
 			struct pc_sync_stats *st);
+/* The same, noting in LOG (may be NULL) every per-file sync that returned
+ * and when (crash points; synclog.h).  ofsync's fsyncs while unpacking
+ * are not noted: its pass after covers the same files. */
+int pc_durability_apply_noted(enum pc_mode m, const char *root, struct pc_sync_stats *st,
+			      struct pc_synclog *log);
 
 /* The rows' implementations (st zeroed by the caller). */
 int pc_mode_pfsync(const char *root, struct pc_sync_stats *st);

@@ -5,11 +5,13 @@
  * syncfs. */
 #include "fs/durability.h"
 #include "fs/psync.h"
+#include "fs/synclog.h"
 
 int pc_mode_pfsync(const char *root, struct pc_sync_stats *st)
 {
 	static const struct pc_psync_ops ops = {
 		.op = pc_psync_op_fsync, .what_file = "fsync", .what_dir = "fsync",
+		.note = 1, .file_kind = PC_SYNCLOG_FILE_FSYNC,
 	};
 	return pc_psync_tree(root, &ops, 0, st);
 }

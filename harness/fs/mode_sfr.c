@@ -7,6 +7,7 @@
  * pass's calls are counted as fsyncs. */
 #include "fs/durability.h"
 #include "fs/psync.h"
+#include "fs/synclog.h"
 
 #include <fcntl.h>
 
@@ -25,8 +26,9 @@ int pc_mode_sfr(const char *root, struct pc_sync_stats *st)
 	};
 	static const struct pc_psync_ops sync = {
 		.op = pc_psync_op_fsync, .what_file = "fsync", .what_dir = "fsync",
+		.note = 1, .file_kind = PC_SYNCLOG_FILE_FSYNC,
 	};
-	struct pc_sync_stats first = { 0, 0 };
+	struct pc_sync_stats first = { 0, 0, NULL };
 	if (pc_psync_tree(root, &writeback, 0, &first) < 0)
 		return -1;
 	return pc_psync_tree(root, &sync, 0, st);

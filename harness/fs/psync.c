@@ -39,6 +39,7 @@
  */
 #include "fs/dirlist.h"
 #include "fs/psync.h"
+#include "fs/synclog.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -85,6 +86,7 @@ struct pool {
 	size_t ndone, capdone;
 	size_t dirs_in_flight;
 	const struct pc_psync_ops *ops;
+	struct pc_synclog *log; /* NULL: nothing noted */
 };
 
 /* ---- failures and completion (pool lock held) ---------------------------- */
@@ -212,9 +214,11 @@ static void run_job(struct pool *p, struct job j)
 	const char *what = j.dir ? p->ops->what_dir : p->ops->what_file;
 	pthread_mutex_unlock(&p->mu);
 	if (j.dir) {
-		if (!skip) {
+		if (!skip && !pc_synclog_take_early(p->log, j.dir->path, NULL, PC_SYNCLOG_DIR_FSYNC)) {
 			rc = p->ops->op(j.dir->fd, PC_PSYNC_DIR, p->ops->arg);
 			e = errno;
+			if (rc == 0)
+				pc_synclog_note(p->log, j.dir->path, PC_SYNCLOG_DIR_FSYNC);
 		}
 		close(j.dir->fd);
 	} else if (!skip) {
@@ -224,10 +228,16 @@ static void run_job(struct pool *p, struct job j)
 			rc = -1;
 			e = errno;
 			what = open_what;
-		} else {
+		} else if (!pc_synclog_take_early(p->log, j.parent->path, j.name,
+						  (enum pc_synclog_kind)p->ops->file_kind)) {
 			rc = p->ops->op(fd, PC_PSYNC_FILE, p->ops->arg);
 			e = errno;
 			close(fd);
+			if (rc == 0)
+				pc_synclog_note_in(p->log, j.parent->path, j.name,
+						   (enum pc_synclog_kind)p->ops->file_kind);
+		} else {
+			close(fd); /* the test hook: synced after the walk */
 		}
 	}
 	pthread_mutex_lock(&p->mu);
@@ -383,13 +393,15 @@ static size_t fd_budget(void)
 	return rl.rlim_cur > 256 ? (size_t)(rl.rlim_cur - 128) : 64;
 }
 
-static void pool_init(struct pool *p, unsigned workers, const struct pc_psync_ops *ops)
+static void pool_init(struct pool *p, unsigned workers, const struct pc_psync_ops *ops,
+		      struct pc_synclog *log)
 {
 	memset(p, 0, sizeof(*p));
 	p->cap = 4 * (size_t)workers;
 	p->budget = fd_budget();
 	p->producing = 1;
 	p->ops = ops;
+	p->log = ops->note ? log : NULL;
 	p->q = xcalloc(p->cap, sizeof(*p->q));
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->not_empty, NULL);
@@ -418,7 +430,7 @@ int pc_psync_tree(const char *root, const struct pc_psync_ops *ops, unsigned wor
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s for %s", root, ops->what_dir);
 
 	struct pool p;
-	pool_init(&p, workers, ops);
+	pool_init(&p, workers, ops, st->log);
 
 	/* Workers take no signals: the walker sees an interruption. */
 	sigset_t all, old;

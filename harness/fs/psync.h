@@ -25,6 +25,11 @@ struct pc_psync_ops {
 	int (*op)(int fd, enum pc_psync_kind kind, void *arg);
 	const char *what_file, *what_dir;
 	void *arg;
+	/* Note each op that returns in st->log (synclog.h), files as
+	 * FILE_KIND (enum pc_synclog_kind), folders as fsyncs; 0: a pass that
+	 * promises nothing (sfr's writeback). */
+	int note;
+	int file_kind;
 };
 
 /* Walk ROOT with WORKERS threads (0: PC_PSYNC_WORKERS).  Every successful

@@ -158,8 +158,12 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 			put_int(jp, "checked", pt->checked);
 			put_int(jp, "lost", pt->lost);
 		}
+		if (pt->promised) { /* inside the mode's pass: its per-file promises */
+			put_int(jp, "sync_promised", pt->promised);
+			put_int(jp, "sync_lost", pt->promise_lost);
+		}
 		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
-		char why[256];
+		char why[512];
 		const char *problem = pc_verdict_crash_point(pt, res->c->expect == PC_EXPECT_INTACT,
 							     pc_mode_name(res->c->mode), why,
 							     sizeof(why));
@@ -458,24 +462,28 @@ static void crash_points_lines(const struct pc_run_report *r, FILE *f)
 		if (first)
 			fputc('\n', f);
 		first = 0;
-		size_t committed = 0, subsets = 0, promised = 0;
+		size_t committed = 0, subsets = 0, promised = 0, in_pass = 0;
 		for (size_t k = 0; k < res->cp.n; k++) {
 			committed += (size_t)res->cp.v[k].committed;
 			subsets += res->cp.v[k].subsets;
 			promised += (size_t)res->cp.v[k].mode_promised;
+			in_pass += res->cp.v[k].promised > 0;
 		}
-		char more[64] = "", mode[96] = "";
+		char more[64] = "", mode[96] = "", pass[96] = "";
 		if (subsets)
 			snprintf(more, sizeof(more), " (and %zu partial states)", subsets);
 		if (promised)
 			snprintf(mode, sizeof(mode), "; %zu after %s returned, intact", promised,
 				 pc_mode_name(res->c->mode));
+		if (in_pass) /* inside the pass: what its syncs had promised so far */
+			snprintf(pass, sizeof(pass), "; %zu inside %s's pass, every synced entry kept",
+				 in_pass, pc_mode_name(res->c->mode));
 		char *id = pc_esc_md(res->c->id);
 		fprintf(f, "- %s: %zu crash points%s at flushes %llu..%llu of %llu: all mount, fsck "
-			   "clean%s; %zu with the commit record\n",
+			   "clean%s; %zu with the commit record%s\n",
 			id, res->cp.n, more, (unsigned long long)res->cp.v[0].flush,
 			(unsigned long long)res->cp.v[res->cp.n - 1].flush,
-			(unsigned long long)res->cp.flushes, mode, committed);
+			(unsigned long long)res->cp.flushes, mode, committed, pass);
 		free(id);
 	}
 }

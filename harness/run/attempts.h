@@ -46,6 +46,15 @@ int pc_parse_retries(const char *s, int *out);
 #define PC_TEST_KMSG_ENV "POWERCUT_TEST_KMSG"
 #define PC_TEST_WIPE_ENV "POWERCUT_TEST_WIPE_AFTER_CUT"
 #define PC_TEST_MODE_LATE_ENV "POWERCUT_TEST_MODE_LATE"
+/*   POWERCUT_TEST_FSYNC_EARLY=CASE:PATH  with crash points on the fuse
+ *       device, case CASE's per-file mode notes the sync of the regular
+ *       file PATH (relative to the image root; "*": the first its walk
+ *       reaches) as returned when its walk reaches it, without making it:
+ *       the file's content is taken away then (unsynced), written back
+ *       and synced after the walk, before the mode returns: a promise only
+ *       a state inside the sync pass can find broken (layout.c,
+ *       synclog.h). */
+#define PC_TEST_FSYNC_EARLY_ENV "POWERCUT_TEST_FSYNC_EARLY"
 
 /* The value of test hook NAME for case ID ("ID:VALUE"), or NULL. */
 const char *pc_test_hook(const char *name, const char *id);

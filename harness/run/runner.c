@@ -31,6 +31,7 @@
 #include "device/crashpoints.h"
 #include "fs/durability.h"
 #include "fs/fs.h"
+#include "fs/synclog.h"
 #include "device/fuse_flakey.h"
 #include "device/iostat.h"
 #include "device/loop.h"
@@ -216,6 +217,16 @@ static int io_mark(const struct case_ctx *x, struct io_mark *m)
 	return 0;
 }
 
+/* The fuse server's flush count now (synclog.h's clock): the same count
+ * the mode mark reads.  UINT64_MAX (a promise no state reaches) should the
+ * server's counters be gone. */
+static uint64_t fuse_flushes_now(void *arg)
+{
+	struct case_ctx *x = arg;
+	struct pc_fuse_counters fc;
+	return pc_backend_fuse_counters(&x->dev, &fc) < 0 ? UINT64_MAX : fc.flushes.seen;
+}
+
 /* The workload's run: the I/O counters cover exactly it. */
 static int phase_write(struct case_ctx *x)
 {
@@ -226,6 +237,10 @@ static int phase_write(struct case_ctx *x)
 	 * filesystem, which proves nothing about the workload. */
 	if (x->c->crash_points && x->dev.ops->log_mark(&x->dev, PC_LOG_MARK_WORKLOAD) < 0)
 		return -1;
+	/* The fuse device only: its flush count is one atomic read; dm would
+	 * need a mark in its log per fsync (docs/design.md). */
+	if (x->c->crash_points && x->dev.ops == &pc_backend_fuse)
+		x->w.synclog = pc_synclog_new(fuse_flushes_now, x);
 	int rc = x->w.ops->run(&x->w);
 	/* The run returned: its commit record's fsync did, so every crash
 	 * state from here on must hold the record (a workload that cut in its
@@ -432,6 +447,7 @@ static int phase_crash_points(struct case_ctx *x)
 		.findings_dir = x->r->case_dir,
 		.expect_intact = x->c->expect == PC_EXPECT_INTACT,
 		.km = &x->r->km,
+		.synclog = x->w.synclog,
 	};
 	int rc = pc_crash_points_check(x->dev.log_path, x->c->crash_points, &target, &x->r->cp);
 	x->r->t.crash_points = pc_now() - t;
@@ -443,6 +459,8 @@ static void teardown(struct case_ctx *x)
 	/* What the workload mounted (an overlay) pins the filesystem below
 	 * it: first. */
 	x->w.ops->release(&x->w);
+	pc_synclog_free(x->w.synclog);
+	x->w.synclog = NULL;
 	if (x->mounted && umount2(x->mnt, 0) < 0 && umount2(x->mnt, MNT_DETACH) < 0)
 		pc_warn("umount %s: %s", x->mnt, strerror(errno));
 	x->mounted = 0;

@@ -4,6 +4,7 @@
 #include "run/attempts.h"
 #include "run/commit.h"
 #include "fs/durability.h"
+#include "fs/synclog.h"
 #include "image/unpack.h"
 #include "run/progress.h"
 #include "util/util.h"
@@ -39,9 +40,17 @@ int pc_layout_make_durable(struct pc_layout_job *j, const char *tree)
 	int late = pc_test_hook(PC_TEST_MODE_LATE_ENV, j->c->id) != NULL;
 	if (late && mode_returned(j) < 0)
 		return -1;
+	/* Crash points check the flat tree's per-file promises: the
+	 * snapshots' layer folders are not what they verify. */
+	struct pc_synclog *log = j->c->layout == PC_LAYOUT_FLAT ? j->synclog : NULL;
+	/* Test only: one entry's sync "returns" before it is made, and is
+	 * made after the walk: only a state inside the pass can catch it. */
+	pc_synclog_set_early(log, pc_test_hook(PC_TEST_FSYNC_EARLY_ENV, j->c->id));
 	struct pc_sync_stats ss = { 0 };
 	double t = pc_now();
-	int rc = pc_durability_apply(j->c->mode, tree, &ss);
+	int rc = pc_durability_apply_noted(j->c->mode, tree, &ss, log);
+	if (rc == 0)
+		rc = pc_synclog_finish_early(log);
 	j->r->t.sync += pc_now() - t;
 	j->r->fsyncs += ss.fsyncs;
 	if (rc < 0 || (!late && mode_returned(j) < 0))

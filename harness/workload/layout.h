@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include "report/jsonout.h"
 #include "image/manifest.h"
+
+struct pc_synclog;
 #include "run/result.h"
 #include "run/scenario.h"
 
@@ -36,6 +38,8 @@ struct pc_layout_job {
 	 * success (the workload's w->mode_returned, with MODE_ARG). */
 	int (*mode_returned)(void *mode_arg);
 	void *mode_arg;
+	/* The workload's synclog (NULL: none); the flat layout's tree only. */
+	struct pc_synclog *synclog;
 	void *priv;                 /* the layout's own state */
 };
 

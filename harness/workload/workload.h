@@ -30,6 +30,7 @@
 #include "run/scenario.h"
 
 struct pc_workload_case;
+struct pc_synclog;
 
 struct pc_workload_ops {
 	const char *name;
@@ -63,6 +64,9 @@ struct pc_workload_case {
 	 * first call counts.  0 or -1. */
 	int (*mode_returned)(struct pc_workload_case *w);
 	void *runner;              /* the runner's, for cut and mode_returned */
+	/* With crash points on the fuse device: where the mode's per-file
+	 * syncs are noted (synclog.h), the flat tree's only; else NULL. */
+	struct pc_synclog *synclog;
 	/* Set by run: what must be there once committed, the tree below
 	 * mnt/rootfs (crash points check it); NULL if the workload has none. */
 	struct pc_manifest *manifest;

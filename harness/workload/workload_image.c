@@ -205,6 +205,7 @@ static int image_setup(struct pc_workload_case *w)
 static int image_run(struct pc_workload_case *w)
 {
 	struct image_run *ir = w->priv;
+	ir->job.synclog = w->synclog; /* made by the runner once the device is up */
 	int rc = ir->layout->write(&ir->job);
 	w->manifest = ir->job.manifest;
 	if (rc == 0 && ir->job.known && layers_changed(ir) < 0)

@@ -111,7 +111,7 @@ static void fsync_counts(enum pc_mode mode)
 	CU_ASSERT(inotify_add_watch(ifd, d, IN_OPEN) >= 0);
 	CU_ASSERT(inotify_add_watch(ifd, outside, IN_OPEN) >= 0);
 
-	struct pc_sync_stats st = { 99, 99 };
+	struct pc_sync_stats st = { 99, 99, NULL };
 	int before = open_fds();
 	CU_ASSERT_EQUAL(pc_durability_apply(mode, root, &st), 0);
 	CU_ASSERT_EQUAL(open_fds(), before);
@@ -244,8 +244,8 @@ static void test_parallel_order(void)
 	static const unsigned workers[] = { 1, 3, 16 };
 	for (size_t w = 0; w < 3; w++) {
 		struct recorder r = { .mu = PTHREAD_MUTEX_INITIALIZER };
-		struct pc_psync_ops ops = { record_op, "op", "dirop", &r };
-		struct pc_sync_stats st = { 0, 0 };
+		struct pc_psync_ops ops = { record_op, "op", "dirop", &r, 0, 0 };
+		struct pc_sync_stats st = { 0, 0, NULL };
 		int before = open_fds();
 		CU_ASSERT_EQUAL(pc_psync_tree(root, &ops, workers[w], &st), 0);
 		CU_ASSERT_EQUAL(open_fds(), before);
@@ -274,8 +274,8 @@ static void test_parallel_failure(void)
 	char *root = unit_tmpdir();
 	make_tree(root, inos, parent);
 	struct recorder r = { .mu = PTHREAD_MUTEX_INITIALIZER, .fail_ino = inos[40] };
-	struct pc_psync_ops ops = { record_op, "op", "dirop", &r };
-	struct pc_sync_stats st = { 0, 0 };
+	struct pc_psync_ops ops = { record_op, "op", "dirop", &r, 0, 0 };
+	struct pc_sync_stats st = { 0, 0, NULL };
 	char msg[512] = "";
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
