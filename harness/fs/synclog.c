@@ -24,6 +24,7 @@ struct pc_synclog {
 	size_t early_len;
 	char *early_full;        /* once taken: its path as the walk named it */
 	int early_err;           /* taking its content failed: errno */
+	size_t unclocked;        /* notes whose flush count could not be read */
 	enum pc_synclog_kind early_kind;
 };
 
@@ -83,6 +84,8 @@ static void note_rel(struct pc_synclog *l, const char *rel, enum pc_synclog_kind
 	pthread_mutex_lock(&l->mu);
 	/* Read under the lock: records stay in the order of their counts. */
 	uint64_t flush = l->now(l->arg);
+	if (flush == UINT64_MAX)
+		l->unclocked++;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 1024;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
@@ -120,6 +123,11 @@ const struct pc_synclog_rec *pc_synclog_records(const struct pc_synclog *l, size
 {
 	*n = l ? l->n : 0;
 	return l ? l->v : NULL;
+}
+
+size_t pc_synclog_unclocked(const struct pc_synclog *l)
+{
+	return l ? l->unclocked : 0;
 }
 
 const char *pc_synclog_path(const struct pc_synclog *l, const struct pc_synclog_rec *r)

@@ -53,6 +53,10 @@ void pc_synclog_note_in(struct pc_synclog *l, const char *dir, const char *name,
  * one.  The last note of a path counts (a second pass re-syncs). */
 const struct pc_synclog_rec *pc_synclog_records(const struct pc_synclog *l, size_t *n);
 const char *pc_synclog_path(const struct pc_synclog *l, const struct pc_synclog_rec *r);
+/* How many notes found the clock unreadable (NOW gave UINT64_MAX: the fuse
+ * server's counters gone): their promises cannot be checked, and a check
+ * that did not run never passes (the runner makes the case an error). */
+size_t pc_synclog_unclocked(const struct pc_synclog *l);
 
 /* The test hook POWERCUT_TEST_FSYNC_EARLY=CASE:PATH (run/attempts.h): when
  * the walk reaches the regular file REL (relative; "*": the first regular

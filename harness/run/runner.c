@@ -429,6 +429,11 @@ static int phase_crash_points(struct case_ctx *x)
 	double t = pc_now();
 	if (x->dev.ops->log_finish(&x->dev) < 0)
 		return -1;
+	size_t unclocked = pc_synclog_unclocked(x->w.synclog);
+	if (unclocked)
+		return pc_fail(PC_ERR_RUN, "crash points: the fuse device's flush count could not be "
+			       "read when %zu of the mode's syncs returned, so what they promised "
+			       "cannot be checked at the crash points", unclocked);
 	const struct pc_crash_target target = {
 		.fstype = x->c->fs,
 		.mount_opts = x->c->mount_opts,

@@ -51,6 +51,12 @@ static void test_note(void)
 	CU_ASSERT(v[1].flush == 4 && v[1].kind == PC_SYNCLOG_FILE_FDATASYNC);
 	CU_ASSERT_STRING_EQUAL(pc_synclog_path(l, &v[2]), ".");
 	CU_ASSERT(v[2].flush == 5 && v[2].kind == PC_SYNCLOG_DIR_FSYNC);
+	CU_ASSERT_EQUAL(pc_synclog_unclocked(l), 0);
+	/* the counters gone (UINT64_MAX): counted, so the case is an error,
+	 * never a promise silently out of reach */
+	note(l, UINT64_MAX, "/m/rootfs/etc/group", PC_SYNCLOG_FILE_FSYNC);
+	CU_ASSERT_EQUAL(pc_synclog_unclocked(l), 1);
+	CU_ASSERT_EQUAL(pc_synclog_unclocked(NULL), 0);
 	pc_synclog_free(l);
 }
 
