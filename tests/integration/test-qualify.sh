@@ -49,8 +49,15 @@ refused() { # DIR ARGS...: exit 2, DIR not made
 	! grep -q '^qualify: kernel ' "$TMP/q.err" || { cat "$TMP/q.err"; fail "qualify $* ran a kernel"; }
 }
 refused "$TMP/r1" --kernel host --kernel bogus-kernel "$TMP/tiny.ini"
-grep -q "^qualify: --kernel 'bogus-kernel': expected host, debian:VERSION or BZIMAGE:MODULES" "$TMP/q.err" ||
+grep -q "^qualify: --kernel 'bogus-kernel': expected host, debian:VERSION, FILE.deb or BZIMAGE:MODULES" "$TMP/q.err" ||
 	{ cat "$TMP/q.err"; fail "the bad spec is not named"; }
+# a kernel package that is not there, or not one dpkg-deb reads
+printf 'not a package\n' > "$TMP/bad.deb"
+for deb in "$TMP/none.deb" "$TMP/bad.deb"; do
+	refused "$TMP/r1" --kernel "$deb" "$TMP/tiny.ini"
+	grep -q "^qualify: --kernel '$deb': expected a kernel package" "$TMP/q.err" ||
+		{ cat "$TMP/q.err"; fail "the bad .deb spec $deb is not named"; }
+done
 refused "$TMP/r2" --kernel debian:not/a/version "$TMP/tiny.ini"
 refused "$TMP/r3" --kernel host --kernel "$TMP/no-bzImage:$TMP" "$TMP/tiny.ini"
 refused "$TMP/r4" --kernel host --kernel host "$TMP/tiny.ini"
