@@ -2006,13 +2006,8 @@ int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown)
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_ENV, errno, "memfd_create for a copy of %s", shown);
 	int rc = 0;
-	for (size_t done = 0; rc == 0 && done < jf->len;) {
-		ssize_t n = write(fd, jf->text + done, jf->len - done);
-		if (n < 0 && errno != EINTR)
-			rc = pc_fail_errno(PC_ERR_ENV, errno, "write a copy of %s to memory", shown);
-		else if (n > 0)
-			done += (size_t)n;
-	}
+	if (pc_pwrite_all(fd, jf->text, jf->len, 0) < 0)
+		rc = pc_fail_errno(PC_ERR_ENV, errno, "write a copy of %s to memory", shown);
 	if (rc == 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
