@@ -18,6 +18,25 @@
 #include "util/mountinfo.h"
 #include "util/util.h"
 
+/* A long option of a mkfs that reads them with getopt_long (mkfs.btrfs):
+ * its name, whether it takes a value, what getopt_long returns for it (its
+ * short option's letter, or from 256 up for one without: two names with
+ * one value are one option) and whether it makes mkfs write no filesystem
+ * (--help). */
+struct mkfs_long {
+	const char *name;
+	int has_arg;
+	int val;
+	int writes_nothing;
+};
+
+/* A sub-option of one mkfs option that is refused, and why. */
+struct mkfs_refused_sub {
+	char letter;
+	const char *key;
+	const char *why;
+};
+
 struct fs_tools {
 	const char *type;
 	/* mkfs's short option that sets the superblock's behaviour on errors
@@ -32,8 +51,28 @@ struct fs_tools {
 	const char *mkfs_optstring;
 	const char *mkfs_file_opts;
 	const char *mkfs_file_long[2];
+	/* Its short options after which no new filesystem is on the device:
+	 * a dry run, the version, mke2fs -S (superblock and group descriptors
+	 * only, a rescue tool: what it leaves does not mount). */
+	const char *mkfs_writes_nothing;
+	/* Its long options (getopt_long), NULL-named end; NULL: getopt only. */
+	const struct mkfs_long *mkfs_long;
+	/* Sub-options refused in an option's value ({0} ends). */
+	struct mkfs_refused_sub mkfs_refused[3];
 	/* How the kernel's driver begins its lines ("EXT4-fs error ...") */
 	const char *kmsg_prefix;
+};
+
+/* mkfs.btrfs's long options (btrfs-progs 6.2, mkfs/main.c). */
+static const struct mkfs_long btrfs_long[] = {
+	{ "byte-count", 1, 'b', 0 }, { "checksum", 1, 256, 0 },   { "csum", 1, 256, 0 },
+	{ "data", 1, 'd', 0 },       { "features", 1, 'O', 0 },   { "force", 0, 'f', 0 },
+	{ "help", 0, 257, 1 },       { "label", 1, 'L', 0 },      { "leafsize", 1, 'l', 0 },
+	{ "metadata", 1, 'm', 0 },   { "mixed", 0, 'M', 0 },      { "nodesize", 1, 'n', 0 },
+	{ "nodiscard", 0, 'K', 0 },  { "quiet", 0, 'q', 0 },      { "rootdir", 1, 'r', 0 },
+	{ "runtime-features", 1, 'R', 0 }, { "sectorsize", 1, 's', 0 }, { "shrink", 0, 258, 0 },
+	{ "uuid", 1, 'U', 0 },       { "verbose", 0, 'v', 0 },    { "version", 0, 'V', 0 },
+	{ NULL, 0, 0, 0 },
 };
 
 /* The file options: mke2fs -d (a folder or tarball copied in), -l (a bad
@@ -41,11 +80,17 @@ struct fs_tools {
  * file: options=FILE); mkfs.btrfs -r / --rootdir (a folder copied in). */
 static const struct fs_tools fs_table[] = {
 	{ "ext4", 'e', "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
-	  "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL }, "EXT4-fs" },
+	  "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL }, "nSV", NULL,
+	  { { 'E', "offset", "mke2fs puts the filesystem that many bytes into the device, where "
+	      "nothing mounts it" }, { 0, NULL, NULL } },
+	  "EXT4-fs" },
 	{ "xfs", 0, "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
-	  "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "XFS" },
+	  "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "NV", NULL, { { 0, NULL, NULL } }, "XFS" },
 	{ "btrfs", 0, "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
-	  "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "BTRFS" },
+	  "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "V", btrfs_long,
+	  { { 'O', "list-all", "mkfs.btrfs lists the features and writes nothing" },
+	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } },
+	  "BTRFS" },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -155,51 +200,19 @@ static int is_joined_key(const char *const *list, const char *s, size_t len)
 	return 0;
 }
 
-/* WORD is (or bundles) one of T's mkfs options that name a file or folder:
- * "-d", "-qd", "-dDIR", "--rootdir", "--root=DIR".  Scanned as getopt
- * does: the letters up to the first that takes an argument. */
-static int is_file_option(const struct fs_tools *t, const char *word)
-{
-	if (word[0] != '-' || !word[1])
-		return 0;
-	if (word[1] == '-') {
-		const char *name = word + 2;
-		size_t n = strcspn(name, "=");
-		for (size_t i = 0; n && t->mkfs_file_long[i]; i++)
-			if (n <= strlen(t->mkfs_file_long[i]) && !strncmp(name, t->mkfs_file_long[i], n))
-				return 1;
-		return 0;
-	}
-	for (const char *c = word + 1; *c && *c != ':'; c++) {
-		if (strchr(t->mkfs_file_opts, *c))
-			return 1;
-		const char *o = strchr(t->mkfs_optstring, *c);
-		if (o && o[1] == ':')
-			return 0; /* the rest of the word is its argument */
-	}
-	return 0;
-}
-
 /* A scenario is untrusted input, and powercut only ever writes to the
  * case's own device: refuse an option that points mkfs or mount at another
- * device or file.  WORD is one mkfs argument of filesystem T (T NULL: one
- * mount option); its pieces are split at ',' and '='.  For mkfs any piece
- * that is a path (holds '/') is refused too: mkfs.btrfs formats every
- * device named on its command line.  A bare name is not looked up: the tool
- * runs in an empty, read-only current folder of its own (isolate.c), so it
- * names nothing there, while looking it up in powercut's current folder
- * would make "-b 4096" or "-L results" valid or not depending on where
- * powercut was started.  0, or -1 with the reason in WHY (nothing printed). */
+ * device or file.  WORD is one mkfs argument or option value of filesystem
+ * T (T NULL: one mount option); its pieces are split at ',' and '='.  For
+ * mkfs any piece that is a path (holds '/') is refused too.  A bare name is
+ * not looked up: the tool runs in an empty, read-only current folder of its
+ * own (isolate.c), so it names nothing there, while looking it up in
+ * powercut's current folder would make "-b 4096" or "-L results" valid or
+ * not depending on where powercut was started.  0, or -1 with the reason
+ * in WHY (nothing printed). */
 static int check_option(const struct fs_tools *t, const char *word, char *why, size_t whylen)
 {
 	int is_mkfs = t != NULL;
-	if (is_mkfs && !strncmp(word, "-z", 2))
-		return pc_why(why, whylen, "'%s': an undo file is written outside the "
-				 "case's device; refused", word);
-	if (is_mkfs && is_file_option(t, word))
-		return pc_why(why, whylen, "'%s' names another device or file (mkfs.%s reads "
-				 "or writes the file or folder it names); powercut writes only to "
-				 "the case's own device", word, t->type);
 	for (const char *p = word; *p;) {
 		size_t len = strcspn(p, ",=");
 		char *piece = xstrndup(p, len);
@@ -230,21 +243,137 @@ static int check_option(const struct fs_tools *t, const char *word, char *why, s
 		  "purpose (cut = error, a corrupt crash point), taking the machine down " \
 		  "instead of reporting a verdict"
 
-/* ARGS[I] with T's errors option set to panic ("-e panic", "-epanic",
- * "-qe panic"): the letters scanned as getopt does. */
-static int sets_panic(const struct fs_tools *t, char **args, size_t n, size_t i)
+#define WRITES_NOTHING_WHY "after it no new %s filesystem is on the device (a dry run, a " \
+			   "version or help text, or mke2fs -S's rewrite of the superblock " \
+			   "alone), so the case would have nothing to test"
+
+/* Long option NAME (up to '=' or its end) of T's mkfs as getopt_long finds
+ * it: the exact name, else the one option all names it begins are (a
+ * unique prefix; --csum and --checksum are one).  NULL: unknown or
+ * ambiguous. */
+static const struct mkfs_long *long_option(const struct fs_tools *t, const char *name)
 {
-	const char *w = args[i];
-	if (!t->mkfs_errors_opt || w[0] != '-' || w[1] == '-')
-		return 0;
-	for (const char *c = w + 1; *c; c++) {
-		const char *o = strchr(t->mkfs_optstring, *c);
-		if (!o || *c == ':' || o[1] != ':')
+	size_t n = strcspn(name, "=");
+	const struct mkfs_long *found = NULL;
+	for (const struct mkfs_long *l = t->mkfs_long; l && l->name && n; l++) {
+		if (strncmp(l->name, name, n))
 			continue;
-		const char *arg = c[1] ? c + 1 : i + 1 < n ? args[i + 1] : "";
-		return *c == t->mkfs_errors_opt && !strcmp(arg, "panic");
+		if (strlen(l->name) == n)
+			return l;
+		if (found && (found->val != l->val || found->has_arg != l->has_arg))
+			return NULL;
+		found = l;
+	}
+	return found;
+}
+
+static int file_option_refused(const struct fs_tools *t, const char *word, char *why, size_t len)
+{
+	return pc_why(why, len, "'%s' names another device or file (mkfs.%s reads or writes the "
+		      "file or folder it names); powercut writes only to the case's own device",
+		      word, t->type);
+}
+
+/* Short option LETTER (or long option LO) of T's mkfs with VALUE (NULL if
+ * it takes none), WORD the argument it came in: refused if it reads or
+ * writes a file, leaves no filesystem, panics on errors, or VALUE has a
+ * refused sub-option. */
+static int check_mkfs_option(const struct fs_tools *t, char letter, const struct mkfs_long *lo,
+			     const char *value, const char *word, char *why, size_t len)
+{
+	if (letter == 'z') /* mke2fs's undo file; the others have no -z */
+		return pc_why(why, len, "'%s': an undo file is written outside the case's device; "
+			      "refused", word);
+	if (letter && strchr(t->mkfs_file_opts, letter))
+		return file_option_refused(t, word, why, len);
+	if ((letter && strchr(t->mkfs_writes_nothing, letter)) || (lo && lo->writes_nothing))
+		return pc_why(why, len, "'%s': " WRITES_NOTHING_WHY, word, t->type);
+	if (letter && letter == t->mkfs_errors_opt && value && !strcmp(value, "panic"))
+		return pc_why(why, len, "'%s' (errors behaviour panic): %s", word, PANIC_WHY);
+	for (const struct mkfs_refused_sub *r = t->mkfs_refused; value && r->letter; r++) {
+		if (r->letter != letter)
+			continue;
+		for (const char *p = value; *p;) {
+			size_t n = strcspn(p, ",");
+			size_t k = strcspn(p, ",=");
+			if (k == strlen(r->key) && !strncmp(p, r->key, k))
+				return pc_why(why, len, "'%.*s' (-%c): %s", (int)n, p, letter, r->why);
+			p += n;
+			if (*p)
+				p++;
+		}
 	}
 	return 0;
+}
+
+/* ARG, neither an option nor an option's value: getopt leaves it to mkfs
+ * as an operand, which it takes for the device to format (mke2fs: then
+ * powercut's device would be its blocks count; mkfs.btrfs: a second
+ * device). */
+static int operand_refused(const struct fs_tools *t, const char *arg, int after_dashes,
+			   char *why, size_t len)
+{
+	return pc_why(why, len, "'%s' is not an option of mkfs.%s%s: mkfs would take it for the "
+		      "device to format, and powercut names the case's own device itself%s", arg,
+		      t->type, after_dashes ? " (it follows '--')" : " nor an option's value",
+		      arg[0] == '#' ? " ('#' starts a comment only at the start of a line; a "
+				      "comment after a value is ' ; ...')" : "");
+}
+
+/* One argument ARGS[*I] of T's mkfs that begins with '-' and is not "--",
+ * read as getopt(_long) reads it: bundled letters, a value joined or in
+ * the next argument (*I then moves past it). */
+static int check_mkfs_word(const struct fs_tools *t, char **args, size_t n, size_t *i,
+			   char *why, size_t len)
+{
+	const char *w = args[*i], *value = NULL;
+	char letter = 0;
+	const struct mkfs_long *lo = NULL;
+	int takes_value = 0;
+	if (w[1] == '-') {
+		/* Any prefix of a long option that names a file, ambiguous or
+		 * not ("--r" is --rootdir or --runtime-features). */
+		const char *name = w + 2;
+		size_t k = strcspn(name, "=");
+		for (size_t f = 0; k && t->mkfs_file_long[f]; f++)
+			if (k <= strlen(t->mkfs_file_long[f]) && !strncmp(name, t->mkfs_file_long[f], k))
+				return file_option_refused(t, w, why, len);
+		lo = t->mkfs_long ? long_option(t, name) : NULL;
+		if (!lo)
+			return pc_why(why, len, "'%s' is not an option of mkfs.%s%s", w, t->type,
+				      t->mkfs_long ? " (or is the start of more than one)"
+						   : ", which takes no long options");
+		letter = lo->val < 256 ? (char)lo->val : 0;
+		value = name[k] == '=' ? name + k + 1 : NULL;
+		takes_value = lo->has_arg && !value;
+	} else {
+		for (const char *c = w + 1; *c; c++) {
+			const char *o = strchr(t->mkfs_optstring, *c);
+			if ((!o || *c == ':') && !w[2])
+				return pc_why(why, len, "'%s' is not an option of mkfs.%s", w, t->type);
+			if (!o || *c == ':')
+				return pc_why(why, len, "'%s': -%c is not an option of mkfs.%s", w, *c,
+					      t->type);
+			if (o[1] == ':') {
+				letter = *c;
+				value = c[1] ? c + 1 : NULL;
+				takes_value = !c[1];
+				break;
+			}
+			/* a letter without a value: checked as it comes */
+			if (check_mkfs_option(t, *c, NULL, NULL, w, why, len) < 0)
+				return -1;
+		}
+	}
+	if (takes_value) {
+		if (*i + 1 == n)
+			return pc_why(why, len, "'%s' takes a value and is the last argument: mkfs.%s "
+				      "would take the case's device for it", w, t->type);
+		value = args[++*i];
+		if (check_option(t, value, why, len) < 0)
+			return -1;
+	}
+	return letter || lo ? check_mkfs_option(t, letter, lo, value, w, why, len) : 0;
 }
 
 int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len)
@@ -256,14 +385,22 @@ int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_
 	char **extra = pc_split_args(opts ? opts : "", &nopts);
 	if (!extra)
 		return pc_why(why, len, "unterminated quote in '%s'", opts);
-	int rc = 0;
+	int rc = 0, dashes = 0;
+	/* Read as getopt reads it (GNU getopt takes options after operands
+	 * too): an option's value is not an option ("-L -d" is the label
+	 * "-d"), and "--" ends the options. */
 	for (size_t i = 0; i < nopts && rc == 0; i++) {
-		rc = check_option(t, extra[i], why, len);
-		if (rc == 0 && sets_panic(t, extra, nopts, i))
-			rc = pc_why(why, len, "'%s' (errors behaviour panic): %s", extra[i], PANIC_WHY);
+		const char *w = extra[i];
+		rc = check_option(t, w, why, len);
+		if (rc == 0 && (dashes || w[0] != '-' || !w[1]))
+			rc = operand_refused(t, w, dashes, why, len);
+		else if (rc == 0 && !strcmp(w, "--"))
+			dashes = 1;
+		else if (rc == 0)
+			rc = check_mkfs_word(t, extra, nopts, &i, why, len);
 		/* mke2fs -E mount_opts=errors=panic: default mount options kept
 		 * in the superblock, applied at every mount. */
-		else if (rc == 0 && strstr(extra[i], "errors=panic"))
+		if (rc == 0 && strstr(extra[i], "errors=panic"))
 			rc = pc_why(why, len, "'%s': %s", extra[i], PANIC_WHY);
 	}
 	pc_strv_free(extra);
@@ -328,10 +465,24 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	char found[32];
 	if (pc_fs_probe(dev, found, sizeof(found)) < 0)
 		return -1;
-	if (strcmp(found, fstype))
-		return pc_fail(PC_ERR_RUN, "mkfs: %s on %s but libblkid finds '%s'", fstype,
-			       dev, found[0] ? found : "no filesystem");
-	return 0;
+	if (!strcmp(found, fstype))
+		return 0;
+	/* With options, they are what made it so (mke2fs -t ext2, -o hurd or
+	 * -O journal_dev; an option the load check does not know that writes
+	 * nothing): the scenario's error, not a failed case. */
+	if (opts && *opts) {
+		if (found[0])
+			pc_fail(PC_ERR_INPUT, "mkfs.%s %s on %s exited 0, but libblkid finds %s there, "
+				"not %s: mkfs_opts made another filesystem", fstype, opts, dev, found,
+				fstype);
+		else
+			pc_fail(PC_ERR_INPUT, "mkfs.%s %s on %s exited 0, but libblkid finds no "
+				"filesystem there: mkfs_opts made none, or put it where nothing mounts "
+				"it", fstype, opts, dev);
+		return -2;
+	}
+	return pc_fail(PC_ERR_RUN, "mkfs: %s on %s but libblkid finds '%s'", fstype,
+		       dev, found[0] ? found : "no filesystem");
 }
 
 int pc_fs_probe(const char *dev, char *out, size_t len)

@@ -30,7 +30,9 @@ int pc_fs_listed(const char *list, const char *type);
 /* Does the running kernel know filesystem TYPE now (/proc/filesystems)?
  * 1 yes, 0 no, -1 the list cannot be read. */
 int pc_fs_kernel_has(const char *type);
-/* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
+/* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid.  0; -1 when
+ * mkfs could not run or failed; -2 (class INPUT) when it succeeded but
+ * OPTS left another filesystem, or none, on DEV. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
 int pc_fs_probe(const char *dev, char *out, size_t len);

@@ -187,7 +187,8 @@ static int phase_mkfs(struct case_ctx *x)
 	int rc = pc_fs_mkfs(x->c->fs, x->c->mkfs_opts, x->dev.devpath);
 	x->r->t.mkfs = pc_now() - t;
 	if (rc < 0) {
-		explain_mkfs(x);
+		if (rc == -1) /* mkfs failed; -2: it made what mkfs_opts said */
+			explain_mkfs(x);
 		return -1;
 	}
 	if (pc_fs_mount(x->dev.devpath, x->mnt, x->c->fs, x->c->mount_opts) < 0) {

@@ -143,8 +143,11 @@ static const struct pc_key keys[] = {
 	{ .name = "mkfs_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mkfs_opts), .def = "",
 	  .meta = "OPTIONS [| OPTIONS ...]",
 	  .flags = PC_KEY_NOT_SETTINGS,
-	  .help = "Extra arguments for mkfs.FS, split on white space ('...' and \"...\" quote); "
-		  "arguments naming a file or another device are refused. Alternatives "
+	  .help = "Extra arguments for mkfs.FS, split on white space ('...' and \"...\" quote) "
+		  "and read as its getopt reads them; a word that is no option nor an option's "
+		  "value, an option mkfs.FS lacks, arguments naming a file or another device and "
+		  "options after which no new filesystem is on the device (-n, -V, -N, --help, "
+		  "mke2fs -S and -E offset=) are refused. Alternatives "
 		  "separated by | (\\| for a literal |) make a matrix: one case each" },
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",

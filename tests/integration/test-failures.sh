@@ -89,6 +89,33 @@ modes = none
 device_size = 299M")
 expect_exit 2 "mkfs.xfs on /dev/[a-z0-9]+ failed .*must be larger than 300MB" -- pc_run "$s" -o "$TMP/xfsmin-out"
 grep -q "mkfs.xfs was given device_size = 299M" "$TMP/o" || fail "xfs too small: device_size not named"
+# mkfs_opts after which mkfs exits 0 but another filesystem is on the
+# device (mke2fs -t ext2), or none: the options' error (exit 2), not a
+# failed case (it was exit 1), and the reason names them.
+s=$(scenario mkfsother "[global]
+image = $sample
+fs = ext4
+modes = none
+device_size = 256M
+mkfs_opts = -t ext2")
+expect_exit 2 "mkfs.ext4 -t ext2 on /dev/[a-z0-9]+ exited 0, but libblkid finds ext2 there, not ext4" -- \
+	pc_run "$s" -o "$TMP/mkfsother-out"
+# Read as getopt reads them, when the scenario is read: a word that is no
+# option (an inline '#' comment) would be the device mkfs formats, -n
+# writes nothing.
+s=$(scenario operand "[global]
+image = $sample
+fs = ext4
+modes = none
+mkfs_opts = -b 4096 # block size")
+expect_exit 2 "operand.ini:5: mkfs_opts: '#' is not an option of mkfs.ext4" -- "$POWERCUT" run --list "$s"
+s=$(scenario dryrun "[global]
+image = $sample
+fs = ext4
+modes = none
+mkfs_opts = -q -n")
+expect_exit 2 "dryrun.ini:5: mkfs_opts: '-n': after it no new ext4 filesystem is on the device" -- \
+	"$POWERCUT" run --list "$s"
 # A device number XFS cannot encode (ext4 and btrfs can): the case errs
 # saying which number and why, not a bare "Can't create: Invalid argument".
 python3 - "$TMP/bigdev.tar" <<'PY'

@@ -48,9 +48,11 @@ done
 
 # A bare name is not looked up in powercut's current folder (the scenario
 # means the same wherever powercut is started): "-b 4096 -L results" stays
-# valid in a folder holding files of those names, and mkfs.btrfs given the
-# name of a file there cannot find it (its current folder is empty), so the
-# file is untouched and the case an input error.
+# valid in a folder holding files of those names, and the name of a file
+# there as an operand (mkfs.btrfs would format it as a second device) is
+# refused when the scenario is read; the file is untouched.  (mkfs given
+# such a name past the check cannot find it, its current folder being
+# empty: the unit test "isolate".)
 mkdir "$TMP/cwd"
 truncate -s 256M "$TMP/cwd/victim"
 echo precious | dd of="$TMP/cwd/victim" conv=notrunc status=none
@@ -64,7 +66,9 @@ printf '[global]\nimage = %s\nfs = btrfs\nmodes = none\ndevice_size = 256M\nmkfs
 rc=0
 (cd "$TMP/cwd" && "$POWERCUT" run --workdir "$WORK" victim.ini -o "$TMP/out-victim" > "$TMP/o" 2> "$TMP/e") || rc=$?
 [ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "mkfs_opts = victim: exit $rc, expected 2"; }
-grep -q "mkfs.btrfs victim on .* failed" "$TMP/e" || { cat "$TMP/e"; fail "mkfs_opts = victim: unclear error"; }
+grep -q "victim.ini:6: mkfs_opts: 'victim' is not an option of mkfs.btrfs" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "mkfs_opts = victim: unclear error"; }
+[ ! -e "$TMP/out-victim/results.json" ] || fail "mkfs_opts = victim: a case ran"
 [ "$(head -c 8 "$TMP/cwd/victim")" = precious ] || fail "mkfs.btrfs wrote to the file named in mkfs_opts"
 assert_no_leftovers
 pass

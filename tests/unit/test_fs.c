@@ -113,6 +113,69 @@ static void test_mkfs_refuses_other_files(void)
 	free(dir);
 }
 
+/* mkfs_opts read as the mkfs's getopt (getopt_long for mkfs.btrfs) reads
+ * them, checked against what the real tools (e2fsprogs 1.47.0, xfsprogs
+ * 6.1.0, btrfs-progs 6.2) do with each: an operand became the device to
+ * format (the case's device then mke2fs's blocks count or a second btrfs
+ * device: an error per case, not at load), an option's value was taken for
+ * an option ("-L -d" is the label "-d", refused), and options after which
+ * no filesystem is on the device (-n, -V, -N, --help, -O list-all, mke2fs
+ * -S and -E offset=) made every case err with exit 1. */
+static void test_mkfs_opts_as_getopt(void)
+{
+	static const struct { const char *fs, *opts, *why; } bad[] = {
+		{ "ext4", "x", "'x' is not an option of mkfs.ext4 nor an option's value" },
+		{ "btrfs", "victim", "would take it for the device to format" },
+		{ "ext4", "-- -d", "'-d' is not an option of mkfs.ext4 (it follows '--')" },
+		{ "xfs", "-b size=4096 # block size", "'#' starts a comment only at the start" },
+		{ "ext4", "''", "'' is not an option" },
+		{ "ext4", "-", "'-' is not an option" },
+		{ "ext4", "-b 4096 -L", "'-L' takes a value and is the last argument" },
+		{ "btrfs", "--label", "'--label' takes a value and is the last argument" },
+		{ "ext4", "-n", "no new ext4 filesystem" }, { "ext4", "-qV", "no new ext4" },
+		{ "ext4", "-S", "no new ext4" }, { "xfs", "-N", "no new xfs" },
+		{ "xfs", "-V", "no new xfs" }, { "btrfs", "-V", "no new btrfs" },
+		{ "btrfs", "--version", "no new btrfs" }, { "btrfs", "--he", "no new btrfs" },
+		{ "btrfs", "-O list-all", "lists the features" },
+		{ "btrfs", "--features=quota,list-all", "lists the features" },
+		{ "btrfs", "-Rlist-all", "lists the features" },
+		{ "ext4", "-E offset=4096", "'offset=4096' (-E)" },
+		{ "ext4", "-Elazy_itable_init=0,offset=1", "'offset=1' (-E)" },
+		{ "btrfs", "-qepanic", "-e is not an option of mkfs.btrfs" },
+		{ "xfs", "-E lazy_itable_init=0", "'-E' is not an option of mkfs.xfs" },
+		{ "ext4", "-fK", "-f is not an option of mkfs.ext4" },
+		{ "ext4", "-q:", "-: is not an option" },
+		{ "ext4", "--version", "which takes no long options" },
+		{ "xfs", "--label=x", "which takes no long options" },
+		{ "btrfs", "--no", "the start of more than one" },
+		{ "btrfs", "--s 4096", "the start of more than one" },
+	};
+	static const struct { const char *fs, *opts; } good[] = {
+		{ "ext4", "-L -d" }, { "xfs", "-L -p" }, { "btrfs", "-L -r" }, { "btrfs", "--label -r" },
+		{ "btrfs", "--label=--rootdir" }, { "ext4", "-Ld" }, { "btrfs", "--c xxhash" },
+		{ "btrfs", "--csum=xxhash --nodi --sh" }, { "ext4", "-E offsetx=1" },
+		{ "ext4", "-L offset=1" }, { "btrfs", "-L list-all" }, { "ext4", "-e continue" },
+		{ "ext4", "-E lazy_itable_init=0 -O ^has_journal -b 4096 -J size=4" },
+		{ "xfs", "-d agcount=2 -l size=16m -i sparse=1 -m reflink=1 -fK" },
+	};
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		int rc = pc_fs_check_mkfs_opts(bad[i].fs, bad[i].opts, why, sizeof(why));
+		if (rc == 0 || !strstr(why, bad[i].why))
+			fprintf(stderr, "\n  %s mkfs_opts '%s': %d '%s'", bad[i].fs, bad[i].opts, rc, why);
+		CU_ASSERT_EQUAL(rc, -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, bad[i].why));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		why[0] = '\0';
+		int rc = pc_fs_check_mkfs_opts(good[i].fs, good[i].opts, why, sizeof(why));
+		if (rc != 0)
+			fprintf(stderr, "\n  %s mkfs_opts '%s' refused: %s", good[i].fs, good[i].opts, why);
+		CU_ASSERT_EQUAL(rc, 0);
+	}
+}
+
 /* A bare name in mkfs_opts means the same wherever powercut was started:
  * files named 4096 and results in the current folder do not make
  * "-b 4096 -L results" a file option (the tool's own current folder is
@@ -300,6 +363,7 @@ void register_fs_tests(void)
 	CU_add_test(s, "mount_opts naming devices are refused", test_mount_refuses_other_devices);
 	CU_add_test(s, "a failing mkfs is named by its first and last line", test_tool_message);
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
+	CU_add_test(s, "mkfs_opts are read as getopt reads them", test_mkfs_opts_as_getopt);
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
