@@ -168,9 +168,10 @@ char *pc_fs_tool_message(const char *out)
 
 /* Option keys that name another device for the filesystem to write to:
  * mkfs.xfs -l logdev= / -r rtdev=, mke2fs -J device=, and the mount options
- * logdev=, rtdev= (xfs), device= (btrfs), journal_path=, journal_dev= (ext4). */
+ * logdev=, rtdev= (xfs), device= (btrfs), journal_path=, journal_dev= (ext4),
+ * source= (the VFS's own key for the device to mount). */
 static const char *const device_keys[] = {
-	"logdev", "rtdev", "device", "journal_path", "journal_dev", NULL,
+	"logdev", "rtdev", "device", "journal_path", "journal_dev", "source", NULL,
 };
 
 /* mkfs sub-options that name a file: mkfs.xfs -d / -l / -r name=FILE (with
@@ -537,20 +538,65 @@ static const struct mount_flag mount_flags[] = {
 	{ "mand", MS_MANDLOCK, 0 },      { "nomand", 0, MS_MANDLOCK },
 	{ "nostrictatime", 0, MS_STRICTATIME },
 	{ "defaults", 0, 0 },
+	/* fstab's user options: as root, mount(8) (util-linux 2.38) mounts
+	 * user and users nosuid,nodev,noexec, owner and group nosuid,nodev
+	 * (a later exec, dev or suid wins); their no- forms do nothing. */
+	{ "user", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
+	{ "users", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
+	{ "owner", MS_NOSUID | MS_NODEV, 0 }, { "group", MS_NOSUID | MS_NODEV, 0 },
+	{ "nouser", 0, 0 },  { "nousers", 0, 0 }, { "noowner", 0, 0 }, { "nogroup", 0, 0 },
 };
 
 /* Options mount(8) keeps to itself and never hands the kernel: fstab's
- * auto, noauto, nofail, _netdev, comment=... and x-... (systemd's and
- * other helpers').  Dropped as mount(8) drops them, so that an fstab line
- * copied into a scenario mounts the same filesystem (else the kernel
- * refuses them and the case errs). */
+ * auto, noauto, nofail, _netdev, comment=..., x-... and X-... (systemd's
+ * and mount's own: X-mount.mkdir), umount's uhelper=.  Dropped as mount(8)
+ * drops them, so that an fstab line copied into a scenario mounts the same
+ * filesystem (else the kernel refuses them and the case errs). */
 static int userspace_only(const char *o)
 {
 	static const char *const names[] = { "auto", "noauto", "nofail", "_netdev", NULL };
 	for (size_t i = 0; names[i]; i++)
 		if (!strcmp(o, names[i]))
 			return 1;
-	return !strncmp(o, "x-", 2) || !strncmp(o, "comment=", 8);
+	return !strncmp(o, "x-", 2) || !strncmp(o, "X-", 2) || !strncmp(o, "comment=", 8) ||
+	       !strncmp(o, "uhelper=", 8);
+}
+
+/* Options mount(8) acts on itself instead of handing them to the kernel:
+ * loop, offset=, sizelimit=, encryption= set up a loop device over the
+ * source (at an offset: another filesystem), helper= runs another mount
+ * program, verity.* set up dm-verity.  powercut mounts the case's device
+ * with mount(2) and can honour none of them: why, or NULL. */
+static const char *mount8_action(const char *o)
+{
+	static const char *const loop[] = { "loop", "offset", "sizelimit", "encryption", NULL };
+	size_t k = strcspn(o, "=");
+	if (in_list(loop, o, k))
+		return "mount(8) would set up a loop device over the case's device with it";
+	if (k == 6 && !strncmp(o, "helper", 6))
+		return "mount(8) would run another mount program with it";
+	if (!strncmp(o, "verity.", 7))
+		return "mount(8) would set up dm-verity with it";
+	return NULL;
+}
+
+/* The next option of *P, split at a ',' outside "..." as mount(8) and the
+ * kernel's LSM options split them (context="a,b" is one option), blanks
+ * around it cut off; NULL at the end. */
+static char *next_mount_option(const char **p)
+{
+	const char *s = *p;
+	if (!*s)
+		return NULL;
+	const char *e = s;
+	for (int quoted = 0; *e && (quoted || *e != ','); e++)
+		quoted ^= *e == '"';
+	*p = *e ? e + 1 : e;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return xstrndup(s, (size_t)(e - s));
 }
 
 /* Mount options into MS_* flags and the data string the filesystem gets
@@ -559,13 +605,10 @@ void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 {
 	*flags = 0;
 	*data = NULL;
-	char *copy = xstrdup(opts ? opts : "");
-	size_t cap = strlen(copy) + 1, used = 0;
+	const char *p = opts ? opts : "";
+	size_t cap = strlen(p) + 1, used = 0;
 	char *d = xcalloc(1, cap);
-	char *save = NULL;
-	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-		while (*o == ' ')
-			o++;
+	for (char *o; (o = next_mount_option(&p)); free(o)) {
 		if (!*o)
 			continue;
 		const struct mount_flag *f = NULL;
@@ -580,7 +623,6 @@ void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 			continue;
 		used += (size_t)snprintf(d + used, cap - used, "%s%s", used ? "," : "", o);
 	}
-	free(copy);
 	if (used)
 		*data = d;
 	else
@@ -593,6 +635,19 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 	char *data;
 	pc_fs_mount_opts_parse(opts, &flags, &data);
 	int rc = data ? check_option(NULL, data, why, len) : 0;
+	const char *p = data ? data : "";
+	for (char *o; rc == 0 && (o = next_mount_option(&p)); free(o)) {
+		const char *action = mount8_action(o);
+		if (action)
+			rc = pc_why(why, len, "'%s': %s; powercut mounts the case's device itself",
+				    o, action);
+		/* No filesystem takes a blank in an option: an inline comment
+		 * ("noatime # fast") the kernel would refuse in every case. */
+		else if (strpbrk(o, " \t"))
+			rc = pc_why(why, len, "'%s' holds a blank, which no mount option does ('#' "
+				    "starts a comment only at the start of a line; a comment after a "
+				    "value is ' ; ...')", o);
+	}
 	const char *panic = rc == 0 && data ? panic_option(data) : NULL;
 	if (panic)
 		rc = pc_why(why, len, "'%s': %s", panic, PANIC_WHY);

@@ -152,7 +152,10 @@ static const struct pc_key keys[] = {
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
 	  .flags = PC_KEY_NOT_SETTINGS,
-	  .help = "Mount options as for mount -o; options naming another device, ro, and errors=panic are refused. "
+	  .help = "Mount options as for mount -o, split at commas outside \"...\" as mount(8) "
+		  "splits them; options naming another device (source= too), ro, errors=panic, "
+		  "what mount(8) acts on itself (loop, offset=, sizelimit=, encryption=, helper=, "
+		  "verity.*) and an option holding a blank are refused. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
 		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),

@@ -236,6 +236,21 @@ static void test_mount_opts_parse(void)
 		{ "rw,ro,rw, sync,", MS_SYNCHRONOUS, NULL },
 		{ "commit=5,,commit=60", 0, "commit=5,commit=60" },
 		{ "auto_da_alloc,nofail_x", 0, "auto_da_alloc,nofail_x" },
+		/* mount(8) as root, util-linux 2.38 (findmnt after mount -o): user
+		 * and users are nosuid,nodev,noexec, owner and group nosuid,nodev,
+		 * a later option wins; X-mount.mkdir and uhelper= never reach the
+		 * kernel (they did: EINVAL, every case an error) */
+		{ "user", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
+		{ "exec,user", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
+		{ "user,exec", MS_NOSUID | MS_NODEV, NULL },
+		{ "owner,suid", MS_NODEV, NULL },
+		{ "group,nouser,nousers,noowner,nogroup", MS_NOSUID | MS_NODEV, NULL },
+		{ "X-mount.mkdir,uhelper=udisks2,commit=5", 0, "commit=5" },
+		/* a ',' inside "..." splits nothing (mount(8), the kernel's LSM
+		 * options); blanks around an option are cut off */
+		{ "context=\"system_u:object_r:tmp_t:s0:c1,c2\",noatime",
+		  MS_NOATIME, "context=\"system_u:object_r:tmp_t:s0:c1,c2\"" },
+		{ "commit=5 , noatime ,\tdata=journal", MS_NOATIME, "commit=5,data=journal" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		unsigned long flags = 1234;
@@ -249,6 +264,33 @@ static void test_mount_opts_parse(void)
 		}
 		free(data);
 	}
+}
+
+/* Options mount(8) acts on itself (a loop device, another mount program,
+ * dm-verity) cannot be honoured by mount(2): refused when the scenario is
+ * read, as are source= (the device to mount) and a blank inside an option
+ * (an inline '#' comment); each was handed to the kernel, which refused
+ * it in every case. */
+static void test_mount_opts_mount8_only(void)
+{
+	static const struct { const char *opts, *why; } bad[] = {
+		{ "loop", "loop device" }, { "noatime,loop=/dev/loop7", "loop device" },
+		{ "offset=4096", "loop device" }, { "sizelimit=1m", "loop device" },
+		{ "encryption=aes", "loop device" }, { "helper=udisks2", "another mount program" },
+		{ "verity.hashdevice=x", "dm-verity" }, { "source=x", "another device" },
+		{ "noatime # fast", "holds a blank" }, { "context=\"a b\"", "holds a blank" },
+	};
+	static const char *const good[] = { "loopy", "offsetx=1", "noatime , nodev", "user_xattr" };
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i].opts, why, sizeof(why)), -1);
+		if (!strstr(why, bad[i].why))
+			fprintf(stderr, "\n  mount_opts '%s': '%s'", bad[i].opts, why);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, bad[i].why));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
 }
 
 /* The cut makes filesystem errors on purpose: a setting that panics on
@@ -292,7 +334,7 @@ static void test_mount_refuses_other_devices(void)
 	pc_messages_quiet = 1;
 	pc_capture_errors(msg, sizeof(msg));
 	const char *bad[] = { "logdev=/dev/null", "noatime,device=/dev/null",
-			      "journal_path=/dev/null", "rtdev=/dev/null" };
+			      "journal_path=/dev/null", "rtdev=/dev/null", "source=/dev/null" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		msg[0] = '\0';
 		CU_ASSERT_EQUAL(pc_fs_mount("/dev/null", dir, "xfs", bad[i]), -1);
@@ -367,5 +409,6 @@ void register_fs_tests(void)
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
+	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 }
