@@ -155,7 +155,8 @@ static const struct pc_key keys[] = {
 	  .help = "Mount options as for mount -o, split at commas outside \"...\" as mount(8) "
 		  "splits them; options naming another device (source= too), ro, errors=panic, "
 		  "what mount(8) acts on itself (loop, offset=, sizelimit=, encryption=, helper=, "
-		  "verity.*) and an option holding a blank are refused. "
+		  "verity.*), ext4's sb= (fsck would fail every case) and an option holding a "
+		  "blank are refused. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
 		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),
