@@ -654,6 +654,12 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 			rc = pc_why(why, len, "'%s' holds a blank, which no mount option does ('#' "
 				    "starts a comment only at the start of a line; a comment after a "
 				    "value is ' ; ...')", o);
+		/* mount(8) and the kernel read quotes in a value only
+		 * (context="..."): around a name they are part of it. */
+		else if (strcspn(o, "\"'") < strcspn(o, "="))
+			rc = pc_why(why, len, "'%s': a quote before its '=' is part of the option's "
+				    "name to mount(8) and the kernel (the value of mount_opts is not "
+				    "quoted: mount_opts = noatime,nodev)", o);
 	}
 	const char *panic = rc == 0 && data ? panic_option(data) : NULL;
 	if (panic)

@@ -156,7 +156,7 @@ static const struct pc_key keys[] = {
 		  "splits them; options naming another device (source= too), ro, errors=panic, "
 		  "what mount(8) acts on itself (loop, offset=, sizelimit=, encryption=, helper=, "
 		  "verity.*), ext4's sb= (fsck would fail every case) and an option holding a "
-		  "blank are refused. "
+		  "blank, or a quote before its '=', are refused. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
 		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),

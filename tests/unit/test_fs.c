@@ -282,9 +282,12 @@ static void test_mount_opts_mount8_only(void)
 		/* a fresh ext4 mounted sb=8193 (1 KiB blocks: its first backup),
 		 * one file written and unmounted, fails e2fsck -fn, no cut needed */
 		{ "sb=131072", "backup superblock" }, { "noatime,sb=8193", "backup superblock" },
+		/* the whole value quoted, as INI files often do: the kernel
+		 * was handed "noatime,nodev" as one option name */
+		{ "\"noatime,nodev\"", "a quote before its '='" }, { "'noatime'", "a quote before" },
 	};
 	static const char *const good[] = { "loopy", "offsetx=1", "noatime , nodev", "user_xattr",
-					    "sbx=1" };
+					    "sbx=1", "context=\"system_u:object_r:tmp_t:s0:c1,c2\"" };
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
