@@ -562,6 +562,9 @@ static int userspace_only(const char *o)
 	       !strncmp(o, "uhelper=", 8);
 }
 
+/* What mount(2) passes the filesystem of its data: a page, NUL-ended. */
+#define MOUNT_DATA_MAX 4095
+
 #define MOUNT8_WHY "; powercut mounts the case's device itself, with mount(2)"
 
 /* Why mount option O cannot be tested, or NULL.  Options mount(8) acts on
@@ -643,6 +646,13 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 	char *data;
 	pc_fs_mount_opts_parse(opts, &flags, &data);
 	int rc = data ? check_option(NULL, data, why, len) : 0;
+	/* mount(2) copies one page of options and ends it with a NUL at its
+	 * last byte: past 4095 bytes (the smallest page) the rest is dropped
+	 * without a word ("...,commit=600" mounted with the default commit). */
+	if (rc == 0 && data && strlen(data) > MOUNT_DATA_MAX)
+		rc = pc_why(why, len, "the options for the filesystem take %zu bytes; mount(2) "
+			    "passes it at most %d and drops the rest silently", strlen(data),
+			    MOUNT_DATA_MAX);
 	const char *p = data ? data : "";
 	for (char *o; rc == 0 && (o = next_mount_option(&p)); free(o)) {
 		const char *refused = mount_option_refused(o);

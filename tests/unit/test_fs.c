@@ -298,6 +298,16 @@ static void test_mount_opts_mount8_only(void)
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+	/* 4096 bytes for the filesystem: the kernel would see 4095 of them */
+	char *longest = xmalloc(4097);
+	memset(longest, 'x', 4096);
+	longest[4096] = '\0';
+	why[0] = '\0';
+	CU_ASSERT_EQUAL(pc_fs_check_mount_opts(longest, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "drops the rest silently"));
+	longest[4095] = '\0';
+	CU_ASSERT_EQUAL(pc_fs_check_mount_opts(longest, why, sizeof(why)), 0);
+	free(longest);
 }
 
 /* The cut makes filesystem errors on purpose: a setting that panics on
