@@ -426,6 +426,36 @@ static const char *panic_option(const char *data)
 	return found;
 }
 
+int pc_fs_ext4_panics(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	unsigned char b[2];
+	ssize_t n = pc_pread_full(fd, b, sizeof(b), 1024 + 0x3C);
+	close(fd);
+	if (n != (ssize_t)sizeof(b))
+		return -1;
+	return (b[0] | b[1] << 8) == 3; /* EXT4_ERRORS_PANIC, little-endian */
+}
+
+/* The errors behaviour mke2fs wrote is not only mkfs_opts' -e: its
+ * configuration sets it too ("errors = panic" in /etc/mke2fs.conf, in the
+ * file $MKE2FS_CONFIG names, or in the usage type -T picks), which the
+ * scenario check cannot see.  Read back from what mkfs made. */
+static int refuse_ext4_panic(const char *dev)
+{
+	int panics = pc_fs_ext4_panics(dev);
+	if (panics < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "read the superblock mkfs.ext4 "
+				     "wrote on %s", dev);
+	if (panics)
+		return pc_fail(PC_ERR_ENV, "mkfs.ext4 made a filesystem on %s whose superblock says "
+			       "errors=panic (from mke2fs.conf: /etc/mke2fs.conf or the file "
+			       "$MKE2FS_CONFIG names): %s", dev, PANIC_WHY);
+	return 0;
+}
+
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 {
 	const struct fs_tools *t = fs_lookup(fstype);
@@ -467,7 +497,7 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	if (pc_fs_probe(dev, found, sizeof(found)) < 0)
 		return -1;
 	if (!strcmp(found, fstype))
-		return 0;
+		return strcmp(fstype, "ext4") ? 0 : refuse_ext4_panic(dev);
 	/* With options, they are what made it so (mke2fs -t ext2, -o hurd or
 	 * -O journal_dev; an option the load check does not know that writes
 	 * nothing): the scenario's error, not a failed case. */

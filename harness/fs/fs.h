@@ -31,9 +31,13 @@ int pc_fs_listed(const char *list, const char *type);
  * 1 yes, 0 no, -1 the list cannot be read. */
 int pc_fs_kernel_has(const char *type);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid.  0; -1 when
- * mkfs could not run or failed; -2 (class INPUT) when it succeeded but
+ * mkfs could not run or failed, or made an ext4 that panics on errors
+ * (mke2fs.conf's doing: class ENV); -2 (class INPUT) when it succeeded but
  * OPTS left another filesystem, or none, on DEV. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
+/* Does the ext4 superblock on DEV (a device or an image file) say errors =
+ * panic?  1 yes, 0 no, -1 it cannot be read. */
+int pc_fs_ext4_panics(const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
 int pc_fs_probe(const char *dev, char *out, size_t len);
 /* OPTS split as mount(8) does: the generic options into MS_* flags (the

@@ -344,6 +344,36 @@ static void test_panic_on_error_refused(void)
 		CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts(good_mkfs[i].fs, good_mkfs[i].opts, why, sizeof(why)), 0);
 }
 
+/* mke2fs's configuration sets the errors behaviour too, where no scenario
+ * check sees it: "errors = panic" in the file $MKE2FS_CONFIG names (or
+ * /etc/mke2fs.conf) made a filesystem that panics on the errors the cut
+ * causes.  pc_fs_mkfs reads it back from the superblock. */
+static void test_ext4_panics_from_config(void)
+{
+	char *dir = unit_tmpdir();
+	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 64 << 20, "");
+	FILE *f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("[defaults]\n\terrors = panic\n", f);
+	fclose(f);
+	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
+	int status = -1;
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	int rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_panics(img), 1);
+	CU_ASSERT(pc_run(argv, NULL, &status) == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_panics(img), 0);
+	char *none = xasprintf("%s/none", dir);
+	CU_ASSERT_EQUAL(pc_fs_ext4_panics(none), -1);
+	free(none);
+	free(img);
+	free(conf);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_mount_refuses_other_devices(void)
 {
 	char *dir = unit_tmpdir();
@@ -426,6 +456,7 @@ void register_fs_tests(void)
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
+	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
 	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 }
