@@ -4,16 +4,12 @@
 
 #include <stddef.h>
 
+#include "fs/fsopts.h"
+
 enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED };
 
 /* The I-th filesystem powercut knows (ext4, xfs, btrfs); NULL past the end. */
 const char *pc_fs_name(unsigned i);
-/* Check mkfs_opts OPTS for FSTYPE, and mount_opts OPTS, as pc_fs_mkfs and
- * pc_fs_mount do before they run anything: an option naming another
- * device or a file is refused.  0, or -1 with the reason in WHY (nothing
- * printed: the scenario reader adds FILE:LINE: KEY). */
-int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len);
-int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
 /* What a failing tool said, on one line: its first and its last line
  * ("FIRST ... LAST"), as the three mkfs tools put their reason first
  * (mkfs.xfs, then its usage; mkfs.btrfs, then its banner) or last (mke2fs,
@@ -40,11 +36,6 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 int pc_fs_ext4_panics(const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
 int pc_fs_probe(const char *dev, char *out, size_t len);
-/* OPTS split as mount(8) does: the generic options into MS_* flags (the
- * last of ro/rw and the like wins), the options mount(8) keeps to itself
- * (nofail, x-..., ...) dropped, the rest into *DATA for the filesystem,
- * joined by ',' (NULL if none; the caller frees it). */
-void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data);
 /* mount(2) with the options string split into MS_* flags and data.  On
  * failure errno is the reason (EBUSY: the device is still held). */
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype,

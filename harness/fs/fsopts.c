@@ -1,0 +1,515 @@
+/* fsopts.c - mkfs_opts and mount_opts read as mkfs and mount(8) read them:
+ * what is refused (another device or file, no filesystem left, a panic on
+ * errors, an option mount(8) acts on itself) and how mount options split
+ * into MS_* flags and the filesystem's data. */
+#include "fs/fsopts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "util/util.h"
+
+/* A long option of a mkfs that reads them with getopt_long (mkfs.btrfs):
+ * its name, whether it takes a value, what getopt_long returns for it (its
+ * short option's letter, or from 256 up for one without: two names with
+ * one value are one option) and whether it makes mkfs write no filesystem
+ * (--help). */
+struct mkfs_long {
+	const char *name;
+	int has_arg;
+	int val;
+	int writes_nothing;
+};
+
+/* A sub-option of one mkfs option that is refused, and why. */
+struct mkfs_refused_sub {
+	char letter;
+	const char *key;
+	const char *why;
+};
+
+/* How one filesystem's mkfs reads its arguments. */
+struct mkfs_grammar {
+	const char *type;
+	/* mkfs's short option that sets the superblock's behaviour on errors
+	 * (mke2fs -e), or 0 */
+	char mkfs_errors_opt;
+	/* mkfs's short options as its getopt string (which take an argument),
+	 * those among them that name a file or folder to read or write, and
+	 * its long options that do (getopt_long takes any unique prefix). */
+	const char *mkfs_optstring;
+	const char *mkfs_file_opts;
+	const char *mkfs_file_long[2];
+	/* Its short options after which no new filesystem is on the device:
+	 * a dry run, the version, mke2fs -S (superblock and group descriptors
+	 * only, a rescue tool: what it leaves does not mount). */
+	const char *mkfs_writes_nothing;
+	/* Its long options (getopt_long), NULL-named end; NULL: getopt only. */
+	const struct mkfs_long *mkfs_long;
+	/* Sub-options refused in an option's value ({0} ends). */
+	struct mkfs_refused_sub mkfs_refused[3];
+};
+
+/* mkfs.btrfs's long options (btrfs-progs 6.2, mkfs/main.c). */
+static const struct mkfs_long btrfs_long[] = {
+	{ "byte-count", 1, 'b', 0 }, { "checksum", 1, 256, 0 },   { "csum", 1, 256, 0 },
+	{ "data", 1, 'd', 0 },       { "features", 1, 'O', 0 },   { "force", 0, 'f', 0 },
+	{ "help", 0, 257, 1 },       { "label", 1, 'L', 0 },      { "leafsize", 1, 'l', 0 },
+	{ "metadata", 1, 'm', 0 },   { "mixed", 0, 'M', 0 },      { "nodesize", 1, 'n', 0 },
+	{ "nodiscard", 0, 'K', 0 },  { "quiet", 0, 'q', 0 },      { "rootdir", 1, 'r', 0 },
+	{ "runtime-features", 1, 'R', 0 }, { "sectorsize", 1, 's', 0 }, { "shrink", 0, 258, 0 },
+	{ "uuid", 1, 'U', 0 },       { "verbose", 0, 'v', 0 },    { "version", 0, 'V', 0 },
+	{ NULL, 0, 0, 0 },
+};
+
+/* The file options: mke2fs -d (a folder or tarball copied in), -l (a bad
+ * blocks list), -z (an undo file); mkfs.xfs -p (a protofile), -c (a config
+ * file: options=FILE); mkfs.btrfs -r / --rootdir (a folder copied in).
+ * Checked against e2fsprogs 1.47.0, xfsprogs 6.1.0 and btrfs-progs 6.2. */
+static const struct mkfs_grammar mkfs_grammars[] = {
+	{ "ext4", 'e', "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL },
+	  "nSV", NULL,
+	  { { 'E', "offset", "mke2fs puts the filesystem that many bytes into the device, where "
+	      "nothing mounts it" }, { 0, NULL, NULL } } },
+	{ "xfs", 0, "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "NV", NULL,
+	  { { 0, NULL, NULL } } },
+	{ "btrfs", 0, "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "V", btrfs_long,
+	  { { 'O', "list-all", "mkfs.btrfs lists the features and writes nothing" },
+	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } } },
+};
+
+static const struct mkfs_grammar *grammar_lookup(const char *type)
+{
+	for (size_t i = 0; i < sizeof(mkfs_grammars) / sizeof(mkfs_grammars[0]); i++)
+		if (!strcmp(mkfs_grammars[i].type, type))
+			return &mkfs_grammars[i];
+	return NULL;
+}
+
+
+/* Option keys that name another device for the filesystem to write to:
+ * mkfs.xfs -l logdev= / -r rtdev=, mke2fs -J device=, and the mount options
+ * logdev=, rtdev= (xfs), device= (btrfs), journal_path=, journal_dev= (ext4),
+ * source= (the VFS's own key for the device to mount). */
+static const char *const device_keys[] = {
+	"logdev", "rtdev", "device", "journal_path", "journal_dev", "source", NULL,
+};
+
+/* mkfs sub-options that name a file: mkfs.xfs -d / -l / -r name=FILE (with
+ * file=1: a regular file, created if missing, in the tool's current folder
+ * when relative) and -c options=FILE (a config file). */
+static const char *const mkfs_file_keys[] = { "name", "file", "options", NULL };
+
+static int in_list(const char *const *list, const char *s, size_t len)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && !strncmp(s, list[i], len))
+			return 1;
+	return 0;
+}
+
+/* A short option joined to its value, letters bundled or not:
+ * "-Jdevice", "-qJdevice", "-llogdev", "-rname". */
+static int is_joined_key(const char *const *list, const char *s, size_t len)
+{
+	if (len < 2 || s[0] != '-' || s[1] == '-')
+		return 0;
+	for (size_t i = 0; list[i]; i++) {
+		size_t k = strlen(list[i]);
+		if (len > k && !strncmp(s + len - k, list[i], k))
+			return 1;
+	}
+	return 0;
+}
+
+/* A scenario is untrusted input, and powercut only ever writes to the
+ * case's own device: refuse an option that points mkfs or mount at another
+ * device or file.  WORD is one mkfs argument or option value of filesystem
+ * T (T NULL: one mount option); its pieces are split at ',' and '='.  For
+ * mkfs any piece that is a path (holds '/') is refused too.  A bare name is
+ * not looked up: the tool runs in an empty, read-only current folder of its
+ * own (isolate.c), so it names nothing there, while looking it up in
+ * powercut's current folder would make "-b 4096" or "-L results" valid or
+ * not depending on where powercut was started.  0, or -1 with the reason
+ * in WHY (nothing printed). */
+static int check_option(const struct mkfs_grammar *t, const char *word, char *why, size_t whylen)
+{
+	int is_mkfs = t != NULL;
+	for (const char *p = word; *p;) {
+		size_t len = strcspn(p, ",=");
+		char *piece = xstrndup(p, len);
+		/* A sub-option's key: first in the word or after a ','. */
+		int is_key = p == word || p[-1] == ',';
+		int bad = (p[len] == '=' && in_list(device_keys, p, len)) ||
+			  (is_mkfs && p == word && p[len] == '=' &&
+			   (is_joined_key(device_keys, p, len) || is_joined_key(mkfs_file_keys, p, len))) ||
+			  (is_mkfs && is_key && p != word && in_list(mkfs_file_keys, p, len)) ||
+			  (is_mkfs && p[len] == '=' && in_list(mkfs_file_keys, p, len)) ||
+			  (is_mkfs && strchr(piece, '/'));
+		free(piece);
+		if (bad)
+			return pc_why(why, whylen, "'%s' names another device or file; "
+					 "powercut writes only to the case's own device", word);
+		p += len;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+#define WRITES_NOTHING_WHY "after it no new %s filesystem is on the device (a dry run, a " \
+			   "version or help text, or mke2fs -S's rewrite of the superblock " \
+			   "alone), so the case would have nothing to test"
+
+/* Long option NAME (up to '=' or its end) of T's mkfs as getopt_long finds
+ * it: the exact name, else the one option all names it begins are (a
+ * unique prefix; --csum and --checksum are one).  NULL: unknown or
+ * ambiguous. */
+static const struct mkfs_long *long_option(const struct mkfs_grammar *t, const char *name)
+{
+	size_t n = strcspn(name, "=");
+	const struct mkfs_long *found = NULL;
+	for (const struct mkfs_long *l = t->mkfs_long; l && l->name && n; l++) {
+		if (strncmp(l->name, name, n))
+			continue;
+		if (strlen(l->name) == n)
+			return l;
+		if (found && (found->val != l->val || found->has_arg != l->has_arg))
+			return NULL;
+		found = l;
+	}
+	return found;
+}
+
+static int file_option_refused(const struct mkfs_grammar *t, const char *word, char *why, size_t len)
+{
+	return pc_why(why, len, "'%s' names another device or file (mkfs.%s reads or writes the "
+		      "file or folder it names); powercut writes only to the case's own device",
+		      word, t->type);
+}
+
+/* Short option LETTER (or long option LO) of T's mkfs with VALUE (NULL if
+ * it takes none), WORD the argument it came in: refused if it reads or
+ * writes a file, leaves no filesystem, panics on errors, or VALUE has a
+ * refused sub-option. */
+static int check_mkfs_option(const struct mkfs_grammar *t, char letter, const struct mkfs_long *lo,
+			     const char *value, const char *word, char *why, size_t len)
+{
+	if (letter == 'z') /* mke2fs's undo file; the others have no -z */
+		return pc_why(why, len, "'%s': an undo file is written outside the case's device; "
+			      "refused", word);
+	if (letter && strchr(t->mkfs_file_opts, letter))
+		return file_option_refused(t, word, why, len);
+	if ((letter && strchr(t->mkfs_writes_nothing, letter)) || (lo && lo->writes_nothing))
+		return pc_why(why, len, "'%s': " WRITES_NOTHING_WHY, word, t->type);
+	if (letter && letter == t->mkfs_errors_opt && value && !strcmp(value, "panic"))
+		return pc_why(why, len, "'%s' (errors behaviour panic): %s", word, PC_FS_PANIC_WHY);
+	for (const struct mkfs_refused_sub *r = t->mkfs_refused; value && r->letter; r++) {
+		if (r->letter != letter)
+			continue;
+		for (const char *p = value; *p;) {
+			size_t n = strcspn(p, ",");
+			size_t k = strcspn(p, ",=");
+			if (k == strlen(r->key) && !strncmp(p, r->key, k))
+				return pc_why(why, len, "'%.*s' (-%c): %s", (int)n, p, letter, r->why);
+			p += n;
+			if (*p)
+				p++;
+		}
+	}
+	return 0;
+}
+
+/* ARG, neither an option nor an option's value: getopt leaves it to mkfs
+ * as an operand, which it takes for the device to format (mke2fs: then
+ * powercut's device would be its blocks count; mkfs.btrfs: a second
+ * device). */
+static int operand_refused(const struct mkfs_grammar *t, const char *arg, int after_dashes,
+			   char *why, size_t len)
+{
+	return pc_why(why, len, "'%s' is not an option of mkfs.%s%s: mkfs would take it for the "
+		      "device to format, and powercut names the case's own device itself%s", arg,
+		      t->type, after_dashes ? " (it follows '--')" : " nor an option's value",
+		      arg[0] == '#' ? " ('#' starts a comment only at the start of a line; a "
+				      "comment after a value is ' ; ...')" : "");
+}
+
+/* One argument ARGS[*I] of T's mkfs that begins with '-' and is not "--",
+ * read as getopt(_long) reads it: bundled letters, a value joined or in
+ * the next argument (*I then moves past it). */
+static int check_mkfs_word(const struct mkfs_grammar *t, char **args, size_t n, size_t *i,
+			   char *why, size_t len)
+{
+	const char *w = args[*i], *value = NULL;
+	char letter = 0;
+	const struct mkfs_long *lo = NULL;
+	int takes_value = 0;
+	if (w[1] == '-') {
+		/* Any prefix of a long option that names a file, ambiguous or
+		 * not ("--r" is --rootdir or --runtime-features). */
+		const char *name = w + 2;
+		size_t k = strcspn(name, "=");
+		for (size_t f = 0; k && t->mkfs_file_long[f]; f++)
+			if (k <= strlen(t->mkfs_file_long[f]) && !strncmp(name, t->mkfs_file_long[f], k))
+				return file_option_refused(t, w, why, len);
+		lo = t->mkfs_long ? long_option(t, name) : NULL;
+		if (!lo)
+			return pc_why(why, len, "'%s' is not an option of mkfs.%s%s", w, t->type,
+				      t->mkfs_long ? " (or is the start of more than one)"
+						   : ", which takes no long options");
+		letter = lo->val < 256 ? (char)lo->val : 0;
+		value = name[k] == '=' ? name + k + 1 : NULL;
+		takes_value = lo->has_arg && !value;
+	} else {
+		for (const char *c = w + 1; *c; c++) {
+			const char *o = strchr(t->mkfs_optstring, *c);
+			if ((!o || *c == ':') && !w[2])
+				return pc_why(why, len, "'%s' is not an option of mkfs.%s", w, t->type);
+			if (!o || *c == ':')
+				return pc_why(why, len, "'%s': -%c is not an option of mkfs.%s", w, *c,
+					      t->type);
+			if (o[1] == ':') {
+				letter = *c;
+				value = c[1] ? c + 1 : NULL;
+				takes_value = !c[1];
+				break;
+			}
+			/* a letter without a value: checked as it comes */
+			if (check_mkfs_option(t, *c, NULL, NULL, w, why, len) < 0)
+				return -1;
+		}
+	}
+	if (takes_value) {
+		if (*i + 1 == n)
+			return pc_why(why, len, "'%s' takes a value and is the last argument: mkfs.%s "
+				      "would take the case's device for it", w, t->type);
+		value = args[++*i];
+		if (check_option(t, value, why, len) < 0)
+			return -1;
+	}
+	return letter || lo ? check_mkfs_option(t, letter, lo, value, w, why, len) : 0;
+}
+
+int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len)
+{
+	const struct mkfs_grammar *t = grammar_lookup(fstype);
+	if (!t)
+		return pc_why(why, len, "unsupported filesystem '%s'", fstype);
+	size_t nopts = 0;
+	char **extra = pc_split_args(opts ? opts : "", &nopts);
+	if (!extra)
+		return pc_why(why, len, "unterminated quote in '%s'", opts);
+	int rc = 0, dashes = 0;
+	/* Read as getopt reads it (GNU getopt takes options after operands
+	 * too): an option's value is not an option ("-L -d" is the label
+	 * "-d"), and "--" ends the options. */
+	for (size_t i = 0; i < nopts && rc == 0; i++) {
+		const char *w = extra[i];
+		rc = check_option(t, w, why, len);
+		if (rc == 0 && (dashes || w[0] != '-' || !w[1]))
+			rc = operand_refused(t, w, dashes, why, len);
+		else if (rc == 0 && !strcmp(w, "--"))
+			dashes = 1;
+		else if (rc == 0)
+			rc = check_mkfs_word(t, extra, nopts, &i, why, len);
+		/* mke2fs -E mount_opts=errors=panic: default mount options kept
+		 * in the superblock, applied at every mount. */
+		if (rc == 0 && strstr(extra[i], "errors=panic"))
+			rc = pc_why(why, len, "'%s': %s", extra[i], PC_FS_PANIC_WHY);
+	}
+	pc_strv_free(extra);
+	return rc;
+}
+
+/* A mount option that panics on a filesystem error: ext4's errors=panic,
+ * btrfs's fatal_errors=panic. */
+static const char *panic_option(const char *data)
+{
+	static const char *const panics[] = { "errors=panic", "fatal_errors=panic", NULL };
+	const char *found = NULL;
+	for (const char *p = data; *p;) {
+		size_t n = strcspn(p, ",");
+		for (size_t i = 0; panics[i]; i++)
+			if (strlen(panics[i]) == n && !strncmp(p, panics[i], n))
+				found = panics[i];
+		p += n;
+		if (*p)
+			p++;
+	}
+	return found;
+}
+
+struct mount_flag {
+	const char *name;
+	unsigned long set, clear;
+};
+
+/* The generic VFS options of mount(8) (util-linux's libmount maps the same
+ * names to MS_* flags); everything else is passed to the filesystem as
+ * data.  A small table, as libmount is not a project
+ * dependency and these flags are stable kernel ABI. */
+static const struct mount_flag mount_flags[] = {
+	{ "ro", MS_RDONLY, 0 },          { "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 },      { "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },        { "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 },      { "exec", 0, MS_NOEXEC },
+	{ "sync", MS_SYNCHRONOUS, 0 },   { "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 },    { "noatime", MS_NOATIME, 0 },
+	{ "atime", 0, MS_NOATIME },      { "nodiratime", MS_NODIRATIME, 0 },
+	{ "diratime", 0, MS_NODIRATIME }, { "relatime", MS_RELATIME, 0 },
+	{ "norelatime", 0, MS_RELATIME }, { "strictatime", MS_STRICTATIME, 0 },
+	{ "lazytime", MS_LAZYTIME, 0 },  { "nolazytime", 0, MS_LAZYTIME },
+	{ "silent", MS_SILENT, 0 },      { "loud", 0, MS_SILENT },
+	{ "nosymfollow", MS_NOSYMFOLLOW, 0 }, { "symfollow", 0, MS_NOSYMFOLLOW },
+	{ "iversion", MS_I_VERSION, 0 }, { "noiversion", 0, MS_I_VERSION },
+	/* kernels since 5.15 ignore mand, with a notice in the kernel log
+	 * (not a fault: kmsg.c) */
+	{ "mand", MS_MANDLOCK, 0 },      { "nomand", 0, MS_MANDLOCK },
+	{ "nostrictatime", 0, MS_STRICTATIME },
+	{ "defaults", 0, 0 },
+	/* fstab's user options: as root, mount(8) (util-linux 2.38) mounts
+	 * user and users nosuid,nodev,noexec, owner and group nosuid,nodev
+	 * (a later exec, dev or suid wins); their no- forms do nothing. */
+	{ "user", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
+	{ "users", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
+	{ "owner", MS_NOSUID | MS_NODEV, 0 }, { "group", MS_NOSUID | MS_NODEV, 0 },
+	{ "nouser", 0, 0 },  { "nousers", 0, 0 }, { "noowner", 0, 0 }, { "nogroup", 0, 0 },
+};
+
+/* Options mount(8) keeps to itself and never hands the kernel: fstab's
+ * auto, noauto, nofail, _netdev, comment=..., x-... and X-... (systemd's
+ * and mount's own: X-mount.mkdir), umount's uhelper=.  Dropped as mount(8)
+ * drops them, so that an fstab line copied into a scenario mounts the same
+ * filesystem (else the kernel refuses them and the case errs). */
+static int userspace_only(const char *o)
+{
+	static const char *const names[] = { "auto", "noauto", "nofail", "_netdev", NULL };
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(o, names[i]))
+			return 1;
+	return !strncmp(o, "x-", 2) || !strncmp(o, "X-", 2) || !strncmp(o, "comment=", 8) ||
+	       !strncmp(o, "uhelper=", 8);
+}
+
+/* What mount(2) passes the filesystem of its data: a page, NUL-ended. */
+#define MOUNT_DATA_MAX 4095
+
+#define MOUNT8_WHY "; powercut mounts the case's device itself, with mount(2)"
+
+/* Why mount option O cannot be tested, or NULL.  Options mount(8) acts on
+ * itself instead of handing them to the kernel: loop, offset=, sizelimit=,
+ * encryption= set up a loop device over the source (at an offset: another
+ * filesystem), helper= runs another mount program, verity.* set up
+ * dm-verity.  And ext4's sb=N, a rescue option: the filesystem then runs
+ * on a backup superblock and leaves the primary one stale, so e2fsck finds
+ * errors after every case (Linux 6.18: a fresh filesystem mounted sb=8193,
+ * one file written, unmounted cleanly: e2fsck -fn exits 4). */
+static const char *mount_option_refused(const char *o)
+{
+	static const char *const loop[] = { "loop", "offset", "sizelimit", "encryption", NULL };
+	size_t k = strcspn(o, "=");
+	if (in_list(loop, o, k))
+		return "mount(8) would set up a loop device over the case's device with it" MOUNT8_WHY;
+	if (k == 6 && !strncmp(o, "helper", 6))
+		return "mount(8) would run another mount program with it" MOUNT8_WHY;
+	if (!strncmp(o, "verity.", 7))
+		return "mount(8) would set up dm-verity with it" MOUNT8_WHY;
+	if (k == 2 && !strncmp(o, "sb=", 3))
+		return "ext4 would run on that backup superblock (a rescue option) and leave the "
+		       "primary one stale, so fsck finds errors in every case";
+	return NULL;
+}
+
+/* The next option of *P, split at a ',' outside "..." as mount(8) and the
+ * kernel's LSM options split them (context="a,b" is one option), blanks
+ * around it cut off; NULL at the end. */
+static char *next_mount_option(const char **p)
+{
+	const char *s = *p;
+	if (!*s)
+		return NULL;
+	const char *e = s;
+	for (int quoted = 0; *e && (quoted || *e != ','); e++)
+		quoted ^= *e == '"';
+	*p = *e ? e + 1 : e;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+/* Mount options into MS_* flags and the data string the filesystem gets
+ * (NULL if none). */
+void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
+{
+	*flags = 0;
+	*data = NULL;
+	const char *p = opts ? opts : "";
+	size_t cap = strlen(p) + 1, used = 0;
+	char *d = xcalloc(1, cap);
+	for (char *o; (o = next_mount_option(&p)); free(o)) {
+		if (!*o)
+			continue;
+		const struct mount_flag *f = NULL;
+		for (size_t i = 0; i < sizeof(mount_flags) / sizeof(mount_flags[0]); i++)
+			if (!strcmp(mount_flags[i].name, o))
+				f = &mount_flags[i];
+		if (f) {
+			*flags = (*flags & ~f->clear) | f->set;
+			continue;
+		}
+		if (userspace_only(o))
+			continue;
+		used += (size_t)snprintf(d + used, cap - used, "%s%s", used ? "," : "", o);
+	}
+	if (used)
+		*data = d;
+	else
+		free(d);
+}
+
+int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
+{
+	unsigned long flags;
+	char *data;
+	pc_fs_mount_opts_parse(opts, &flags, &data);
+	int rc = data ? check_option(NULL, data, why, len) : 0;
+	/* mount(2) copies one page of options and ends it with a NUL at its
+	 * last byte: past 4095 bytes (the smallest page) the rest is dropped
+	 * without a word ("...,commit=600" mounted with the default commit). */
+	if (rc == 0 && data && strlen(data) > MOUNT_DATA_MAX)
+		rc = pc_why(why, len, "the options for the filesystem take %zu bytes; mount(2) "
+			    "passes it at most %d and drops the rest silently", strlen(data),
+			    MOUNT_DATA_MAX);
+	const char *p = data ? data : "";
+	for (char *o; rc == 0 && (o = next_mount_option(&p)); free(o)) {
+		const char *refused = mount_option_refused(o);
+		if (refused)
+			rc = pc_why(why, len, "'%s': %s", o, refused);
+		/* No filesystem takes a blank in an option: an inline comment
+		 * ("noatime # fast") the kernel would refuse in every case. */
+		else if (strpbrk(o, " \t"))
+			rc = pc_why(why, len, "'%s' holds a blank, which no mount option does ('#' "
+				    "starts a comment only at the start of a line; a comment after a "
+				    "value is ' ; ...')", o);
+		/* mount(8) and the kernel read quotes in a value only
+		 * (context="..."): around a name they are part of it. */
+		else if (strcspn(o, "\"'") < strcspn(o, "="))
+			rc = pc_why(why, len, "'%s': a quote before its '=' is part of the option's "
+				    "name to mount(8) and the kernel (the value of mount_opts is not "
+				    "quoted: mount_opts = noatime,nodev)", o);
+	}
+	const char *panic = rc == 0 && data ? panic_option(data) : NULL;
+	if (panic)
+		rc = pc_why(why, len, "'%s': %s", panic, PC_FS_PANIC_WHY);
+	free(data);
+	/* Every case writes (the workload, the commit record): a read-only
+	 * mount can only end in an error, so it is the scenario's. */
+	if (rc == 0 && (flags & MS_RDONLY))
+		rc = pc_why(why, len, "'ro': every case writes to the filesystem (its workload "
+			    "and the commit record); a read-only mount cannot run one");
+	return rc;
+}
