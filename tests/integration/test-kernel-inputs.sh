@@ -9,6 +9,10 @@
 #   folder is the user's, so depmod's files must not land in it (vm-run
 #   works on a tree of links); the kernel lacks the guest's modules: exit 3
 #   saying which;
+# * --kernel without --modules (everything built in): an initramfs that
+#   loads no module; a guest whose kernel lacks 9p: exit 3 naming the
+#   CONFIG_ options, from vm-run and in qualify's column (spec BZIMAGE);
+#   a .deb with boot/vmlinuz-REL and no modules is such a kernel;
 # * --kernel that is not a bzImage, or --modules built for another release:
 #   exit 3 saying so, before a guest boots into a modules-less initramfs;
 # * --kernel-deb (and qualify's FILE.deb spec): unpacked and checked the same
@@ -138,6 +142,65 @@ scripts/vm-run --kernel "$TMP/bzcloud" --modules "$mods" --results "$TMP/r1" -- 
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a cloud kernel exited $rc, expected 3"; }
 grep -q "no module virtio_pci (needed for the guest's root and disk); Debian's cloud flavour is built without 9p: give 6.1.0-9-amd64 instead\$" \
 	"$TMP/out" || { cat "$TMP/out"; fail "the cloud flavour is not said"; }
+
+# A kernel with everything built in (CONFIG_MODULES unset): --kernel
+# without --modules boots it with an initramfs that loads no module (it
+# used to be a usage error).  The stand-in qemu checks that initramfs and
+# plays the guest: one whose kernel lacks 9p (its /init's error, which
+# vm-run must give as the reason, exit 3), then one that runs the command.
+gq=$TMP/guestbin
+mkdir -p "$gq"
+cat >"$gq/qemu-system-x86_64" <<'QEMU'
+#!/bin/bash
+log= initrd= job=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-initrd) initrd=$2; shift ;;
+	-chardev) log=${2#*logfile=}; log=${log%%,*} ;;
+	-virtfs) case $2 in *mount_tag=pcjob*) job=${2#*path=}; job=${job%%,*} ;; esac ;;
+	esac
+	shift
+done
+list=$(gzip -dc "$initrd" | cpio -it --quiet)
+grep -qx init <<<"$list" && grep -qx modules/order <<<"$list" || { echo "initramfs without init" >>"$log"; exit 1; }
+if grep -q '^modules/.*\.ko$' <<<"$list"; then echo "initramfs with modules" >>"$log"; exit 1; fi
+. "$job/env"
+case $GUEST in
+no9p) echo "powercut-vm: error: the kernel has no 9p filesystem (CONFIG_9P_FS, CONFIG_NET_9P_VIRTIO, built in or as modules), needed for the guest's root" >>"$log"
+	echo "powercut-vm: exit status unknown" >>"$log" ;;
+*) echo "powercut-vm-exit:$PCVM_NONCE:0" >>"$log" ;;
+esac
+QEMU
+chmod +x "$gq/qemu-system-x86_64"
+builtin_vm() { # GUEST ARGS...: vm-run with the stand-in guest GUEST
+	local guest=$1
+	shift
+	rc=0
+	GUEST=$guest PATH=$gq:$PATH TMPDIR=$TMP scripts/vm-run "$@" --accel tcg -- true >"$TMP/out" 2>&1 || rc=$?
+}
+builtin_vm ok --kernel "$bz" --results "$TMP/r8"
+[ "$rc" -eq 0 ] || { cat "$TMP/out"; fail "vm-run --kernel without --modules exited $rc, expected 0"; }
+grep -q '^vm-run: no --modules: kernel 6.1.0-fake must have everything built in' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "vm-run --kernel without --modules did not say it loads no module"; }
+builtin_vm no9p --kernel "$bz" --results "$TMP/r8"
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a kernel without 9p exited $rc, expected 3"; }
+grep -q "^vm-run: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p filesystem (CONFIG_9P_FS, CONFIG_NET_9P_VIRTIO," \
+	"$TMP/out" || { cat "$TMP/out"; fail "the missing 9p is not given as the reason"; }
+# The same from qualify: the spec BZIMAGE alone, its column says why.
+printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/kb.ini"
+rc=0
+(cd "$TMP" && GUEST=no9p PATH=$gq:$PATH TMPDIR=$TMP "$TOP/scripts/qualify" --kernel "$bz" kb.ini -o qb) >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a built-in kernel without 9p exited $rc, expected 3"; }
+grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: vm-run: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
+	"$TMP/qb/qualify.md" || { cat "$TMP/qb/qualify.md"; fail "qualify: the built-in kernel's column does not say why it did not run"; }
+# make bindeb-pkg's package of such a kernel: boot/vmlinuz-REL, no
+# lib/modules (it used to be refused as holding no kernel).
+mkdir -p "$TMP/d7/boot"
+cp "$bz" "$TMP/d7/boot/vmlinuz-6.1.0-fake"
+mkdeb "$TMP/d7" linux-image-builtin
+builtin_vm ok --kernel-deb "$TMP/linux-image-builtin.deb" --results "$TMP/r8"
+[ "$rc" -eq 0 ] || { cat "$TMP/out"; fail "vm-run --kernel-deb of a kernel without modules exited $rc, expected 0"; }
+[ -z "$(ls -d "$TMP"/vm-run.* 2>/dev/null)" ] || fail "vm-run left $(ls -d "$TMP"/vm-run.*)"
 
 # Not a bzImage (it used to reach depmod with an empty release).
 rc=0
