@@ -55,12 +55,18 @@ static int fuse_probe(char *why, size_t whylen)
 {
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, whylen, "cannot open /dev/fuse: %s", strerror(errno));
+		snprintf(why, whylen, "cannot open /dev/fuse: %s%s", strerror(errno),
+			 errno == ENOENT || errno == ENODEV || errno == ENXIO
+				 ? " (a kernel without CONFIG_FUSE_FS, or its module fuse is missing)"
+				 : "");
 		return -1;
 	}
 	close(fd);
 	if (access("/dev/loop-control", R_OK | W_OK) < 0) {
-		snprintf(why, whylen, "cannot use /dev/loop-control: %s", strerror(errno));
+		snprintf(why, whylen, "cannot use /dev/loop-control: %s%s", strerror(errno),
+			 errno == ENOENT ? " (a kernel without CONFIG_BLK_DEV_LOOP, or its module loop "
+					   "is missing)"
+					 : "");
 		return -1;
 	}
 	snprintf(why, whylen, "/dev/fuse and /dev/loop-control are usable");

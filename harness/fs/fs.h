@@ -30,6 +30,9 @@ int pc_fs_listed(const char *list, const char *type);
 /* Does the running kernel know filesystem TYPE now (/proc/filesystems)?
  * 1 yes, 0 no, -1 the list cannot be read. */
 int pc_fs_kernel_has(const char *type);
+/* WHY: the running kernel lacks filesystem TYPE, naming its CONFIG_
+ * option and module (for an environment error). */
+void pc_fs_missing_why(const char *type, char *why, size_t len);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
