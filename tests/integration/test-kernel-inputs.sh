@@ -15,6 +15,8 @@
 #   a .deb with boot/vmlinuz-REL and no modules is such a kernel;
 # * --modules of .ko.gz files (kmod without zlib cannot read them): they
 #   boot, unpacked in vm-run's tree, and their release is checked too;
+# * a kernel without FUSE or loop devices: exit 3 naming CONFIG_FUSE_FS or
+#   CONFIG_BLK_DEV_LOOP and the module;
 # * --kernel that is not a bzImage, or --modules built for another release:
 #   exit 3 saying so, before a guest boots into a modules-less initramfs;
 # * --kernel-deb (and qualify's FILE.deb spec): unpacked and checked the same
@@ -387,6 +389,25 @@ else
 	grep -q "^| k/ext4/syncfs |  | error: vm-run: kernel $v not available" "$TMP/q/qualify.md" ||
 		{ cat "$TMP/q/qualify.md"; fail "qualify: the column does not say the kernel is not available"; }
 fi
+
+# A kernel without FUSE or loop devices (a private /dev without the node,
+# as a kernel without CONFIG_FUSE_FS or CONFIG_BLK_DEV_LOOP has it): the
+# case is an environment error (exit 3) naming the option and module.
+printf '[global]\nimage = %s\nmodes = syncfs\nbackend = fuse\n[k]\nfs = ext4\n' \
+	"$TOP/images/sample/layer3.tar.zst" >"$TMP/nodev.ini"
+mkdir -p "$TMP/devhost"
+for hide in fuse:'cannot open /dev/fuse (no FUSE: CONFIG_FUSE_FS, module fuse)' \
+	loop-control:'cannot use /dev/loop-control (no loop devices: CONFIG_BLK_DEV_LOOP, module loop)'; do
+	rc=0
+	unshare -m --propagation private sh -c 'mount --bind /dev "$2" && mount -t tmpfs tmpfs /dev &&
+		for n in null zero full random urandom tty kmsg fuse loop-control; do
+			[ "$n" = "$1" ] || cp -a "$2/$n" /dev/ || exit 100
+		done && exec ./powercut run "$3" -o "$4"' sh "${hide%%:*}" "$TMP/devhost" "$TMP/nodev.ini" \
+		"$TMP/nodev-${hide%%:*}" >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "powercut without /dev/${hide%%:*} exited $rc, expected 3"; }
+	grep -qF -- "- k/ext4/syncfs: error: backend fuse cannot work here: ${hide#*:}" "$TMP/out" ||
+		{ cat "$TMP/out"; fail "powercut without /dev/${hide%%:*} does not name what the kernel lacks"; }
+done
 
 assert_no_leftovers
 echo "PASS $TEST_NAME"
