@@ -80,6 +80,9 @@ rc=0
 scripts/vm-run --kernel "$bz" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a kernel lacking its modules exited $rc, expected 3"; }
 grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/out"; fail "the missing module is not named"; }
+# A folder without modules.builtin cannot say the module is built in: said.
+grep -q "has no module virtio_pci (needed for the guest's root and disk) and its modules folder has no modules.builtin" \
+	"$TMP/out" || { cat "$TMP/out"; fail "the missing modules.builtin is not said"; }
 [ "$(cd "$mods" && find . | sort)" = "$before" ] ||
 	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
@@ -144,7 +147,7 @@ printf '6.1.0-9-cloud-amd64 (probe)\000' | dd of="$TMP/bzcloud" bs=1 seek=768 co
 rc=0
 scripts/vm-run --kernel "$TMP/bzcloud" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a cloud kernel exited $rc, expected 3"; }
-grep -q "no module virtio_pci (needed for the guest's root and disk); Debian's cloud flavour is built without 9p: give 6.1.0-9-amd64 instead\$" \
+grep -q "no module virtio_pci (needed for the guest's root and disk).*; Debian's cloud flavour is built without 9p: give 6.1.0-9-amd64 instead\$" \
 	"$TMP/out" || { cat "$TMP/out"; fail "the cloud flavour is not said"; }
 
 # A kernel with everything built in (CONFIG_MODULES unset): --kernel
@@ -190,6 +193,8 @@ builtin_vm no9p --kernel "$bz" --results "$TMP/r8"
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a kernel without 9p exited $rc, expected 3"; }
 grep -q "^vm-run: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p filesystem (CONFIG_9P_FS, CONFIG_NET_9P_VIRTIO," \
 	"$TMP/out" || { cat "$TMP/out"; fail "the missing 9p is not given as the reason"; }
+grep -q "needed for the guest's root; no --modules was given, so no module was loaded; see " "$TMP/out" ||
+	{ cat "$TMP/out"; fail "vm-run does not say that no module was loaded"; }
 # The same from qualify: the spec BZIMAGE alone, its column says why.
 printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/kb.ini"
 rc=0
