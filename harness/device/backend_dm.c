@@ -222,7 +222,8 @@ static int try_modprobe(const char *module)
 static int dm_usable(char *why, size_t whylen)
 {
 	if (!proc_misc_has_dm()) {
-		snprintf(why, whylen, "no device-mapper in this kernel (/proc/misc)");
+		snprintf(why, whylen, "no device-mapper in this kernel (not in /proc/misc: "
+			 "CONFIG_BLK_DEV_DM, module dm-mod)");
 		return 0;
 	}
 	int t = have_target(PC_DM_TARGET);

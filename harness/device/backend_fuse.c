@@ -55,12 +55,19 @@ static int fuse_probe(char *why, size_t whylen)
 {
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, whylen, "cannot open /dev/fuse: %s", strerror(errno));
+		/* The kernel's part first: a qualify cell keeps 160 characters. */
+		snprintf(why, whylen, "cannot open /dev/fuse%s: %s",
+			 errno == ENOENT || errno == ENODEV || errno == ENXIO
+				 ? " (no FUSE: CONFIG_FUSE_FS, module fuse)"
+				 : "",
+			 strerror(errno));
 		return -1;
 	}
 	close(fd);
 	if (access("/dev/loop-control", R_OK | W_OK) < 0) {
-		snprintf(why, whylen, "cannot use /dev/loop-control: %s", strerror(errno));
+		snprintf(why, whylen, "cannot use /dev/loop-control%s: %s",
+			 errno == ENOENT ? " (no loop devices: CONFIG_BLK_DEV_LOOP, module loop)" : "",
+			 strerror(errno));
 		return -1;
 	}
 	snprintf(why, whylen, "/dev/fuse and /dev/loop-control are usable");

@@ -2,6 +2,7 @@
 #include "fs/fs.h"
 
 #include <blkid.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -272,6 +273,19 @@ int pc_fs_kernel_has(const char *type)
 	return has;
 }
 
+void pc_fs_missing_why(const char *type, char *why, size_t len)
+{
+	/* ext4, xfs, btrfs and overlay: the option is CONFIG_<TYPE>_FS and
+	 * the module is named after the type. */
+	char upper[32];
+	size_t i = 0;
+	for (; type[i] && i < sizeof(upper) - 1; i++)
+		upper[i] = (char)toupper((unsigned char)type[i]);
+	upper[i] = '\0';
+	snprintf(why, len, "the running kernel has no %s filesystem (not in /proc/filesystems: "
+		 "built without CONFIG_%s_FS, or its module %s is missing)", type, upper, type);
+}
+
 int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char *opts)
 {
 	unsigned long flags;
@@ -294,15 +308,15 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 		if (strcmp(step, "mount") != 0)
 			rc = pc_fail_errno(PC_ERR_ENV, e, "mount %s on %s (%s): %s", dev, dir, fstype,
 					   step);
-		else if (e == ENODEV && pc_fs_kernel_has(fstype) == 0)
+		else if (e == ENODEV && pc_fs_kernel_has(fstype) == 0) {
 			/* A kernel built without it, or whose module is missing
 			 * (a VM's initramfs, a -cloud flavour): the environment,
 			 * not the filesystem, and said so ("No such device" alone
 			 * names nothing). */
-			rc = pc_fail(PC_ERR_ENV, "mount %s on %s: the running kernel has no %s "
-				     "filesystem (not in /proc/filesystems: built without it, or "
-				     "its module is missing)", dev, dir, fstype);
-		else if (e == EINVAL && opts && *opts)
+			char missing[256];
+			pc_fs_missing_why(fstype, missing, sizeof(missing));
+			rc = pc_fail(PC_ERR_ENV, "mount %s: %s", dev, missing);
+		} else if (e == EINVAL && opts && *opts)
 			/* Not the scenario's error by itself: the same options
 			 * mounted this filesystem before a cut, or a feature mkfs
 			 * set is what the kernel lacks (pc_fs_mounts_bare). */

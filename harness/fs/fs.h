@@ -26,6 +26,9 @@ int pc_fs_listed(const char *list, const char *type);
 /* Does the running kernel know filesystem TYPE now (/proc/filesystems)?
  * 1 yes, 0 no, -1 the list cannot be read. */
 int pc_fs_kernel_has(const char *type);
+/* WHY: the running kernel lacks filesystem TYPE, naming its CONFIG_
+ * option and module (for an environment error). */
+void pc_fs_missing_why(const char *type, char *why, size_t len);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid.  0; -1 when
  * mkfs could not run or failed, or made an ext4 that panics on errors
  * (mke2fs.conf's doing: class ENV); -2 (class INPUT) when it succeeded but

@@ -302,11 +302,12 @@ static int mount_merged(struct snapshots *s)
 	if (!opt)
 		return -1;
 	int rc = mount_overlay_from(s->snapdir, target, opt);
-	if (rc < 0 && errno == ENODEV && pc_fs_kernel_has("overlay") == 0)
-		pc_fail(PC_ERR_ENV, "mount overlay on %s: the running kernel has no overlay "
-			"filesystem (not in /proc/filesystems: built without it, or its module "
-			"is missing)", s->merged);
-	else if (rc < 0)
+	if (rc < 0 && errno == ENODEV && pc_fs_kernel_has("overlay") == 0) {
+		/* No work folder in it: a qualify cell keeps 160 characters. */
+		char why[256];
+		pc_fs_missing_why("overlay", why, sizeof(why));
+		pc_fail(PC_ERR_ENV, "mount overlay: %s", why);
+	} else if (rc < 0)
 		pc_fail_errno(errno == ENODEV ? PC_ERR_ENV : PC_ERR_RUN, errno,
 			      "mount overlay on %s (%s, in %s)", s->merged, opt, s->snapdir);
 	else

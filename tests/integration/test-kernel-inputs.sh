@@ -9,6 +9,14 @@
 #   folder is the user's, so depmod's files must not land in it (vm-run
 #   works on a tree of links); the kernel lacks the guest's modules: exit 3
 #   saying which;
+# * --kernel without --modules (everything built in): an initramfs that
+#   loads no module; a guest whose kernel lacks 9p: exit 3 naming the
+#   CONFIG_ options, from vm-run and in qualify's column (spec BZIMAGE);
+#   a .deb with boot/vmlinuz-REL and no modules is such a kernel;
+# * --modules of .ko.gz files (kmod without zlib cannot read them): they
+#   boot, unpacked in vm-run's tree, and their release is checked too;
+# * a kernel without FUSE or loop devices: exit 3 naming CONFIG_FUSE_FS or
+#   CONFIG_BLK_DEV_LOOP and the module;
 # * --kernel that is not a bzImage, or --modules built for another release:
 #   exit 3 saying so, before a guest boots into a modules-less initramfs;
 # * --kernel-deb (and qualify's FILE.deb spec): unpacked and checked the same
@@ -72,6 +80,9 @@ rc=0
 scripts/vm-run --kernel "$bz" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a kernel lacking its modules exited $rc, expected 3"; }
 grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" || { cat "$TMP/out"; fail "the missing module is not named"; }
+# A folder without modules.builtin cannot say the module is built in: said.
+grep -q "has no module virtio_pci (needed for the guest's root and disk) and its modules folder has no modules.builtin" \
+	"$TMP/out" || { cat "$TMP/out"; fail "the missing modules.builtin is not said"; }
 [ "$(cd "$mods" && find . | sort)" = "$before" ] ||
 	fail "vm-run wrote into the user's modules folder: $(cd "$mods" && find . | sort | tr '\n' ' ')"
 ! pgrep -f "qemu-system.*$TMP/" >/dev/null || fail "a qemu is left"
@@ -136,8 +147,69 @@ printf '6.1.0-9-cloud-amd64 (probe)\000' | dd of="$TMP/bzcloud" bs=1 seek=768 co
 rc=0
 scripts/vm-run --kernel "$TMP/bzcloud" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a cloud kernel exited $rc, expected 3"; }
-grep -q "no module virtio_pci (needed for the guest's root and disk); Debian's cloud flavour is built without 9p: give 6.1.0-9-amd64 instead\$" \
+grep -q "no module virtio_pci (needed for the guest's root and disk).*; Debian's cloud flavour is built without 9p: give 6.1.0-9-amd64 instead\$" \
 	"$TMP/out" || { cat "$TMP/out"; fail "the cloud flavour is not said"; }
+
+# A kernel with everything built in (CONFIG_MODULES unset): --kernel
+# without --modules boots it with an initramfs that loads no module (it
+# used to be a usage error).  The stand-in qemu checks that initramfs and
+# plays the guest: one whose kernel lacks 9p (its /init's error, which
+# vm-run must give as the reason, exit 3), then one that runs the command.
+gq=$TMP/guestbin
+mkdir -p "$gq"
+cat >"$gq/qemu-system-x86_64" <<'QEMU'
+#!/bin/bash
+log= initrd= job=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-initrd) initrd=$2; shift ;;
+	-chardev) log=${2#*logfile=}; log=${log%%,*} ;;
+	-virtfs) case $2 in *mount_tag=pcjob*) job=${2#*path=}; job=${job%%,*} ;; esac ;;
+	esac
+	shift
+done
+list=$(gzip -dc "$initrd" | cpio -it --quiet)
+grep -qx init <<<"$list" && grep -qx modules/order <<<"$list" || { echo "initramfs without init" >>"$log"; exit 1; }
+if grep -q '^modules/.*\.ko$' <<<"$list"; then echo "initramfs with modules" >>"$log"; exit 1; fi
+. "$job/env"
+case $GUEST in
+no9p) echo "powercut-vm: error: the kernel has no 9p filesystem (CONFIG_9P_FS, CONFIG_NET_9P_VIRTIO, built in or as modules), needed for the guest's root" >>"$log"
+	echo "powercut-vm: exit status unknown" >>"$log" ;;
+*) echo "powercut-vm-exit:$PCVM_NONCE:0" >>"$log" ;;
+esac
+QEMU
+chmod +x "$gq/qemu-system-x86_64"
+builtin_vm() { # GUEST ARGS...: vm-run with the stand-in guest GUEST
+	local guest=$1
+	shift
+	rc=0
+	GUEST=$guest PATH=$gq:$PATH TMPDIR=$TMP scripts/vm-run "$@" --accel tcg -- true >"$TMP/out" 2>&1 || rc=$?
+}
+builtin_vm ok --kernel "$bz" --results "$TMP/r8"
+[ "$rc" -eq 0 ] || { cat "$TMP/out"; fail "vm-run --kernel without --modules exited $rc, expected 0"; }
+grep -q '^vm-run: no --modules: kernel 6.1.0-fake must have everything built in' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "vm-run --kernel without --modules did not say it loads no module"; }
+builtin_vm no9p --kernel "$bz" --results "$TMP/r8"
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a kernel without 9p exited $rc, expected 3"; }
+grep -q "^vm-run: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p filesystem (CONFIG_9P_FS, CONFIG_NET_9P_VIRTIO," \
+	"$TMP/out" || { cat "$TMP/out"; fail "the missing 9p is not given as the reason"; }
+grep -q "needed for the guest's root; no --modules was given, so no module was loaded; see " "$TMP/out" ||
+	{ cat "$TMP/out"; fail "vm-run does not say that no module was loaded"; }
+# The same from qualify: the spec BZIMAGE alone, its column says why.
+printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/kb.ini"
+rc=0
+(cd "$TMP" && GUEST=no9p PATH=$gq:$PATH TMPDIR=$TMP "$TOP/scripts/qualify" --kernel "$bz" kb.ini -o qb) >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a built-in kernel without 9p exited $rc, expected 3"; }
+grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: vm-run: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
+	"$TMP/qb/qualify.md" || { cat "$TMP/qb/qualify.md"; fail "qualify: the built-in kernel's column does not say why it did not run"; }
+# make bindeb-pkg's package of such a kernel: boot/vmlinuz-REL, no
+# lib/modules (it used to be refused as holding no kernel).
+mkdir -p "$TMP/d7/boot"
+cp "$bz" "$TMP/d7/boot/vmlinuz-6.1.0-fake"
+mkdeb "$TMP/d7" linux-image-builtin
+builtin_vm ok --kernel-deb "$TMP/linux-image-builtin.deb" --results "$TMP/r8"
+[ "$rc" -eq 0 ] || { cat "$TMP/out"; fail "vm-run --kernel-deb of a kernel without modules exited $rc, expected 0"; }
+[ -z "$(ls -d "$TMP"/vm-run.* 2>/dev/null)" ] || fail "vm-run left $(ls -d "$TMP"/vm-run.*)"
 
 # Not a bzImage (it used to reach depmod with an empty release).
 rc=0
@@ -199,6 +271,42 @@ for where in "$TMP:x.ini" "$TOP:$TMP/r7/x.ini"; do
 	grep -q 'timeout: the guest ran longer than 1s' "$TMP/out" ||
 		{ cat "$TMP/out"; fail "${where#*:}, in the shared working or results folder, was refused"; }
 done
+# Modules built with CONFIG_MODULE_COMPRESS_GZIP, no modules.dep: kmod
+# without zlib (Debian's) found none of them, and vm-run said the kernel
+# had no virtio_pci.  They boot (the stand-in qemu runs, to its timeout),
+# the user's folder is left as it was, and one of another release is still
+# refused before anything boots.
+# The same for xz and zstd (CONFIG_MODULE_COMPRESS_ZSTD): zstd skipped
+# the links of vm-run's tree, and vm-run said "cannot copy module".
+for z in gzip xz zstd; do
+	gmods=$TMP/${z}mods
+	mkdir -p "$gmods"
+	cp -r "$fmods/kernel" "$gmods/"
+	"$z" -q "$gmods"/kernel/*.ko
+	rm -f "$gmods"/kernel/*.ko
+	before=$(cd "$gmods" && find . | sort)
+	rc=0
+	PATH=$fake:$PATH TMPDIR=$TMP scripts/vm-run --kernel "$bz" --modules "$gmods" --accel tcg --timeout 1 \
+		--results "$TMP/r9" -- true >"$TMP/out" 2>&1 || rc=$?
+	grep -q 'timeout: the guest ran longer than 1s' "$TMP/out" ||
+		{ cat "$TMP/out"; fail "vm-run with $z-compressed modules did not boot them (exit $rc)"; }
+	[ "$(cd "$gmods" && find . | sort)" = "$before" ] || fail "vm-run changed the user's folder of $z-compressed modules"
+done
+mkdir -p "$TMP/gzother/kernel"
+cp "$mods/kernel/other.ko" "$TMP/gzother/kernel/0other.ko" && gzip "$TMP/gzother/kernel/0other.ko"
+rc=0
+PATH=$fake:$PATH TMPDIR=$TMP scripts/vm-run --kernel "$bz" --modules "$TMP/gzother" --accel tcg --timeout 1 \
+	--results "$TMP/r9" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] && grep -q "holds modules for kernel 6.1.0-other (.*0other.ko.gz), but $bz is 6.1.0-fake\$" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "a .ko.gz of another release is not refused (exit $rc)"; }
+# A module modinfo cannot read (not an ELF): vm-run exited 1, the
+# command's "failures", saying nothing (pipefail in its release check).
+mkdir -p "$TMP/badmods/kernel"
+echo garbage >"$TMP/badmods/kernel/a.ko"
+rc=0
+scripts/vm-run --kernel "$bz" --modules "$TMP/badmods" --results "$TMP/r9" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] && grep -q 'kernel 6.1.0-fake has no module virtio_pci' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "vm-run with a module modinfo cannot read exited $rc, expected 3 naming the missing module"; }
 hung_vm 2
 rc=0
 wait "$vm" || rc=$?
@@ -291,6 +399,25 @@ else
 	grep -q "^| k/ext4/syncfs |  | error: vm-run: kernel $v not available" "$TMP/q/qualify.md" ||
 		{ cat "$TMP/q/qualify.md"; fail "qualify: the column does not say the kernel is not available"; }
 fi
+
+# A kernel without FUSE or loop devices (a private /dev without the node,
+# as a kernel without CONFIG_FUSE_FS or CONFIG_BLK_DEV_LOOP has it): the
+# case is an environment error (exit 3) naming the option and module.
+printf '[global]\nimage = %s\nmodes = syncfs\nbackend = fuse\n[k]\nfs = ext4\n' \
+	"$TOP/images/sample/layer3.tar.zst" >"$TMP/nodev.ini"
+mkdir -p "$TMP/devhost"
+for hide in fuse:'cannot open /dev/fuse (no FUSE: CONFIG_FUSE_FS, module fuse)' \
+	loop-control:'cannot use /dev/loop-control (no loop devices: CONFIG_BLK_DEV_LOOP, module loop)'; do
+	rc=0
+	unshare -m --propagation private sh -c 'mount --bind /dev "$2" && mount -t tmpfs tmpfs /dev &&
+		for n in null zero full random urandom tty kmsg fuse loop-control; do
+			[ "$n" = "$1" ] || cp -a "$2/$n" /dev/ || exit 100
+		done && exec ./powercut run "$3" -o "$4"' sh "${hide%%:*}" "$TMP/devhost" "$TMP/nodev.ini" \
+		"$TMP/nodev-${hide%%:*}" >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "powercut without /dev/${hide%%:*} exited $rc, expected 3"; }
+	grep -qF -- "- k/ext4/syncfs: error: backend fuse cannot work here: ${hide#*:}" "$TMP/out" ||
+		{ cat "$TMP/out"; fail "powercut without /dev/${hide%%:*} does not name what the kernel lacks"; }
+done
 
 assert_no_leftovers
 echo "PASS $TEST_NAME"

@@ -49,7 +49,7 @@ refused() { # DIR ARGS...: exit 2, DIR not made
 	! grep -q '^qualify: kernel ' "$TMP/q.err" || { cat "$TMP/q.err"; fail "qualify $* ran a kernel"; }
 }
 refused "$TMP/r1" --kernel host --kernel bogus-kernel "$TMP/tiny.ini"
-grep -q "^qualify: --kernel 'bogus-kernel': expected host, debian:VERSION, FILE.deb or BZIMAGE:MODULES" "$TMP/q.err" ||
+grep -q "^qualify: --kernel 'bogus-kernel': expected host, debian:VERSION, FILE.deb, BZIMAGE:MODULES or BZIMAGE (no such file)" "$TMP/q.err" ||
 	{ cat "$TMP/q.err"; fail "the bad spec is not named"; }
 # a kernel package that is not there, or not one dpkg-deb reads
 printf 'not a package\n' > "$TMP/bad.deb"

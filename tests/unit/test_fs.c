@@ -445,6 +445,21 @@ static void test_listed(void)
 	CU_ASSERT(pc_fs_kernel_has("no-such-fs") == 0);
 }
 
+/* A kernel without the filesystem: the reason names the CONFIG_ option
+ * and the module a kernel developer has to add, in few enough characters
+ * for a qualify cell (160) after "mount /dev/loopN: ". */
+static void test_missing_why(void)
+{
+	char why[256];
+	pc_fs_missing_why("xfs", why, sizeof(why));
+	CU_ASSERT_STRING_EQUAL(why, "the running kernel has no xfs filesystem (not in /proc/filesystems: "
+				    "built without CONFIG_XFS_FS, or its module xfs is missing)");
+	pc_fs_missing_why("overlay", why, sizeof(why));
+	CU_ASSERT(strstr(why, "CONFIG_OVERLAY_FS, or its module overlay ") != NULL);
+	pc_fs_missing_why("btrfs", why, sizeof(why));
+	CU_ASSERT(strlen("mount /dev/loop12: ") + strlen(why) <= 160);
+}
+
 void register_fs_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
@@ -459,4 +474,5 @@ void register_fs_tests(void)
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
 	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
+	CU_add_test(s, "a filesystem the kernel lacks names its option and module", test_missing_why);
 }
