@@ -108,14 +108,27 @@ static void test_early(void)
 	free(back);
 	CU_ASSERT_FALSE(pc_synclog_take_early(NULL, dir, "f", PC_SYNCLOG_FILE_FSYNC));
 	pc_synclog_free(l);
-	/* "*": the first file, never a folder. */
+	/* "*": the first file with content and one name, never a folder: an
+	 * empty file has nothing to take, and a hard link's content is its
+	 * other names' too (their syncs would be blamed). */
+	char *empty = xasprintf("%s/empty", dir), *a = xasprintf("%s/a", dir);
+	char *b = xasprintf("%s/b", dir);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(empty, "", 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(a, "linked", 6, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(link(a, b), 0);
 	l = pc_synclog_new(fake_now, NULL);
 	pc_synclog_set_root(l, dir);
 	pc_synclog_set_early(l, "*");
 	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, NULL, PC_SYNCLOG_DIR_FSYNC));
+	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, "empty", PC_SYNCLOG_FILE_FSYNC));
+	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, "a", PC_SYNCLOG_FILE_FSYNC));
 	CU_ASSERT_TRUE(pc_synclog_take_early(l, dir, "f", PC_SYNCLOG_FILE_FDATASYNC));
+	CU_ASSERT(stat(a, &sb) == 0 && sb.st_size == 6);
 	CU_ASSERT_EQUAL(pc_synclog_finish_early(l), 0);
 	pc_synclog_free(l);
+	free(empty);
+	free(a);
+	free(b);
 	/* A path the walk never meets: an error at the end, not a pass. */
 	l = pc_synclog_new(fake_now, NULL);
 	pc_synclog_set_root(l, dir);
