@@ -290,8 +290,9 @@ static void test_judge(void)
 	finding(&vr, PC_F_MISSING, "a/g");
 	CU_ASSERT_EQUAL(losses_at(8, &vr, why, sizeof(why)), 0);
 	CU_ASSERT_STRING_EQUAL(why, "");
-	/* A mode of a file fsync'd is a loss; extra entries and link counts
-	 * are never one; one entry with two findings is one loss. */
+	/* A mode of a file fsync'd is a loss; an extra entry in a folder not
+	 * synced yet and link counts are not; one entry with two findings is
+	 * one loss. */
 	finding(&vr, PC_F_EXTRA, "a/zz");
 	finding(&vr, PC_F_HARDLINK, "a/f");
 	finding(&vr, PC_F_MODE, "a/f");
@@ -306,6 +307,21 @@ static void test_judge(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "link b"));
 	finding(&vr, PC_F_MISSING, "c");
 	CU_ASSERT_EQUAL(losses_at(9, &vr, why, sizeof(why)), 1);
+	/* An entry the image does not have (a whiteout's, back) in a folder
+	 * whose fsync had returned: the removal was promised; one the image
+	 * has, outside the subset, or in a folder not synced yet, is not. */
+	finding(&vr, PC_F_EXTRA, "a/zz");
+	CU_ASSERT_EQUAL(losses_at(7, &vr, why, sizeof(why)), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "extra a/zz (d), though the fsync of its folder a had "
+					   "returned (by flush 7)"));
+	finding(&vr, PC_F_EXTRA, "c/h");
+	finding(&vr, PC_F_EXTRA, "c/zz");
+	finding(&vr, PC_F_EXTRA, "b");
+	CU_ASSERT_EQUAL(losses_at(8, &vr, why, sizeof(why)), 0);
+	finding(&vr, PC_F_EXTRA, "zz");
+	finding(&vr, PC_F_EXTRA, "zz/deeper");
+	CU_ASSERT_EQUAL(losses_at(9, &vr, why, sizeof(why)), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "extra zz (d), though the fsync of its folder . had"));
 }
 
 static void test_in_pass(void)
