@@ -55,6 +55,7 @@ size_t pc_promises_at(struct pc_manifest *m, const struct pc_synclog *log, uint6
 {
 	memset(out, 0, sizeof(*out));
 	out->log = log;
+	out->image = m;
 	out->subset = pc_manifest_new();
 	size_t n;
 	const struct pc_synclog_rec *v = pc_synclog_records(log, &n);
@@ -83,8 +84,10 @@ size_t pc_promises_at(struct pc_manifest *m, const struct pc_synclog *log, uint6
 static int breaks(const struct pc_promise_set *ps, const char *path, const struct pc_entry *e,
 		  const struct pc_finding *f, const struct pc_manifest *missing)
 {
-	if (f->kind == PC_F_EXTRA || f->kind == PC_F_HARDLINK)
+	if (f->kind == PC_F_HARDLINK)
 		return 0;
+	if (f->kind == PC_F_EXTRA) /* an entry the image has is not promised yet */
+		return !pc_manifest_get(ps->image, path) && parent_synced(ps, path);
 	if (f->kind == PC_F_MISSING) {
 		if (!parent_synced(ps, path))
 			return 0;
@@ -153,7 +156,8 @@ void pc_promises_judge(const struct pc_promise_set *ps, const struct pc_verify_r
 		const struct pc_entry *e = pc_manifest_get(ps->subset, path);
 		if (f->kind == PC_F_MISSING)
 			pc_manifest_put(missing, path);
-		if (e && breaks(ps, path, e, f, missing)) {
+		/* An extra is in no manifest: judged by its folder's sync. */
+		if ((e || f->kind == PC_F_EXTRA) && breaks(ps, path, e, f, missing)) {
 			if (!why[0])
 				describe(ps, path, f, why, len);
 			add(losses, f);

@@ -9,6 +9,10 @@
  *   - an entry whose folder's fsync returned: there, when the folder is
  *     (the walk is bottom-up: everything below a folder was synced before
  *     it), and intact, save a regular file or folder not synced itself;
+ *   - no entry in a folder whose fsync returned but the image's: the
+ *     folder's listing was final when it was synced (the whole unpack came
+ *     before), so a name the image removed (a whiteout, a layer's
+ *     replacement) that is back was a removal the fsync had made durable;
  *   - nothing of how many names an inode has (hard links): the other
  *     names' folders may not be synced yet.
  * The state is checked against the subset of the manifest these entries
@@ -26,6 +30,7 @@
 
 struct pc_promise_set {
 	struct pc_manifest *subset;   /* the entries promised something */
+	const struct pc_manifest *image; /* every entry of the tree (extras) */
 	/* The syncs that had returned, sorted by path (internal). */
 	const struct pc_synclog_rec **done;
 	size_t ndone;

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct pc_synclog {
@@ -141,12 +142,27 @@ void pc_synclog_set_early(struct pc_synclog *l, const char *rel)
 		l->early = xstrdup(rel);
 }
 
-/* Is REL (of KIND) the early one, not taken yet? (lock held) */
-static int is_early(const struct pc_synclog *l, const char *rel, enum pc_synclog_kind kind)
+/* Can "*" take FULL?  A file with content and one name only: taking an
+ * empty file's content takes nothing (the case would pass, the test
+ * fail), and a hard link's content is also its other names', whose own
+ * syncs had returned before (the point would blame them, not it). */
+static int takes_something(const char *full)
+{
+	struct stat sb;
+	return lstat(full, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+	       sb.st_nlink == 1;
+}
+
+/* Is REL (of KIND, FULL on disk) the early one, not taken yet? (lock
+ * held) */
+static int is_early(const struct pc_synclog *l, const char *rel, const char *full,
+		    enum pc_synclog_kind kind)
 {
 	if (l->early_full || kind == PC_SYNCLOG_DIR_FSYNC)
 		return 0;
-	return !strcmp(l->early, "*") || !strcmp(rel, l->early);
+	if (!strcmp(l->early, "*"))
+		return takes_something(full);
+	return !strcmp(rel, l->early);
 }
 
 /* Take FULL's content away, unsynced, until pc_synclog_finish_early: a
@@ -168,15 +184,18 @@ int pc_synclog_take_early(struct pc_synclog *l, const char *dir, const char *nam
 	if (!l || !l->early) /* set before the walk's threads start */
 		return 0;
 	char *rel = relative(l, dir, name);
+	char *full = name ? xasprintf("%s/%s", dir, name) : xstrdup(dir);
 	int hit = 0;
 	pthread_mutex_lock(&l->mu); /* workers ask concurrently */
-	if (rel && is_early(l, rel, kind)) {
+	if (rel && is_early(l, rel, full, kind)) {
 		hit = 1;
-		l->early_full = name ? xasprintf("%s/%s", dir, name) : xstrdup(dir);
+		l->early_full = full;
+		full = NULL;
 		l->early_kind = kind;
 		take_content(l, l->early_full);
 	}
 	pthread_mutex_unlock(&l->mu);
+	free(full);
 	if (hit)
 		note_rel(l, rel, kind);
 	free(rel);

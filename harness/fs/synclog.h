@@ -60,7 +60,8 @@ size_t pc_synclog_unclocked(const struct pc_synclog *l);
 
 /* The test hook POWERCUT_TEST_FSYNC_EARLY=CASE:PATH (run/attempts.h): when
  * the walk reaches the regular file REL (relative; "*": the first regular
- * file it reaches), the file loses its content (kept in memory, the
+ * file it reaches that has content and a single name: an empty file has
+ * nothing to lose, a hard link's loss is its other names' too), the file loses its content (kept in memory, the
  * truncation not synced) and its sync is noted as returned, none made;
  * pc_synclog_finish_early writes the content back and syncs it, after the
  * walk.  A state inside the pass holds the file as a sync that did

@@ -49,6 +49,7 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	in->id = in->reason = in->flaky_rate = in->expect = in->mounted = NULL;
 	c->outcome = in->outcome;
 	c->lost = in->lost;
+	c->point_lost = in->point_lost;
 	memcpy(c->t, in->t, sizeof(c->t));
 	memcpy(c->io, in->io, sizeof(c->io));
 	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
@@ -349,14 +350,15 @@ static unsigned setup_diff(const struct pc_cmp_case *b, const struct pc_cmp_case
 
 /* How a case is judged is not what it ran on (not a setup field), but a
  * NEW that passes only because its expectation was loosened from BASE's
- * intact (expect_fsync = any, say) while it lost entries is a loss BASE
- * would have failed: a regression, not "unchanged". */
+ * intact (expect_fsync = any, say) while it lost entries, at the cut or
+ * at a crash point holding the commit record, is a loss BASE would have
+ * failed: a regression, not "unchanged" or "fixed". */
 static int hides_loss(const struct pc_cmp_row *row)
 {
 	const struct pc_cmp_case *b = row->base, *n = row->new;
 	return (row->cls == PC_CMP_UNCHANGED || row->cls == PC_CMP_FIXED) && b && n &&
 	       b->expect && !strcmp(b->expect, "intact") && n->expect &&
-	       strcmp(n->expect, "intact") && n->lost > 0;
+	       strcmp(n->expect, "intact") && (n->lost > 0 || n->point_lost > 0);
 }
 
 static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
@@ -508,8 +510,12 @@ static char *hidden_loss_text(const struct pc_cmp_row *row)
 {
 	if (!row->hidden_loss)
 		return NULL;
-	return xasprintf("%lld entries lost, passed only under expect = %s; BASE expected intact",
-			 row->new->lost, row->new->expect);
+	if (row->new->lost > 0)
+		return xasprintf("%lld entries lost, passed only under expect = %s; BASE expected "
+				 "intact", row->new->lost, row->new->expect);
+	return xasprintf("%lld entries lost at a crash point with the commit record, passed "
+			 "only under expect = %s; BASE expected intact", row->new->point_lost,
+			 row->new->expect);
 }
 
 /* The cases the kernel mounted with other options than in BASE: a note

@@ -60,6 +60,7 @@ struct pc_cmp_case {
 	char *flaky_rate;      /* "2/3" or NULL */
 	char *expect;          /* "intact", "loss", "any" or NULL (absent) */
 	long long lost;        /* -1: not measured (commit record lost, error) */
+	long long point_lost;  /* the most a crash point with the record lost */
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
 	char *setup[PC_RES_NSETUP]; /* results_reader.h's pc_res_setup; NULL: absent */

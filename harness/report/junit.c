@@ -112,7 +112,25 @@ static void suite_properties(FILE *f, const struct pc_run_report *r, const char 
 	free(cache);
 }
 
-/* The failure text: reason, first findings, first kernel-log error. */
+/* Where the first crash point whose loss is a finding keeps them
+ * (crashpoints.c): a case failing at a point has none at the cut. */
+static void point_findings(FILE *f, const struct pc_case_result *res)
+{
+	for (size_t i = 0; i < res->cp.n; i++) {
+		const struct pc_crash_point *pt = &res->cp.v[i];
+		if (!pt->findings[0])
+			continue;
+		fprintf(f, "crash point at flush %llu: its findings in ", (unsigned long long)pt->flush);
+		xml(f, res->case_dir[0] ? res->case_dir : "the case folder", 0);
+		fputc('/', f);
+		xml(f, pt->findings, 0);
+		fputc('\n', f);
+		return;
+	}
+}
+
+/* The failure text: reason, first findings (the cut's; a crash point's
+ * file), first kernel-log error. */
 static void failure_text(FILE *f, const struct pc_case_result *res)
 {
 	xml(f, res->reason, 0);
@@ -133,6 +151,7 @@ static void failure_text(FILE *f, const struct pc_case_result *res)
 		xml(f, res->case_dir[0] ? res->case_dir : "the case folder", 0);
 		fputs("/findings.txt\n", f);
 	}
+	point_findings(f, res);
 	if (res->km.error[0]) {
 		fputs("kernel log: ", f);
 		xml(f, res->km.error, 0);

@@ -161,6 +161,39 @@ static int get_mounted(const struct pc_results *r, size_t i, json_t *o, char **o
 	return 0;
 }
 
+/* "crash_points": the most entries a point holding the commit record
+ * lost (its "lost", which only a point verified has: every point holding
+ * the record is).  Under expect = intact such a point fails the case;
+ * under a looser expect it passes, and compare must see the loss as it
+ * sees the cut's (hidden loss). */
+static int get_point_lost(const struct pc_results *r, size_t i, json_t *o, long long *out)
+{
+	*out = 0;
+	json_t *cp = json_object_get(o, "crash_points");
+	if (!cp)
+		return 0;
+	json_t *pts = json_object_get(cp, "points");
+	if (!json_is_object(cp) || !json_is_array(pts))
+		return pc_results_bad(r, i, "crash_points", "not an object with a points array");
+	size_t k;
+	json_t *pt;
+	json_array_foreach(pts, k, pt) {
+		json_t *lost = json_object_get(pt, "lost"), *committed = json_object_get(pt, "committed");
+		if (!json_is_object(pt) || (lost && (!json_is_integer(lost) ||
+						     json_integer_value(lost) < 0)))
+			return pc_results_bad(r, i, "crash_points",
+					      "a point's lost is not an integer >= 0");
+		if (!json_is_true(committed))
+			continue;
+		if (!lost)
+			return pc_results_bad(r, i, "crash_points", "a point with the commit "
+					      "record has no lost: it was verified");
+		if (json_integer_value(lost) > *out)
+			*out = json_integer_value(lost);
+	}
+	return 0;
+}
+
 static int check_fsck(const struct pc_results *r, size_t i, json_t *o, int verdict)
 {
 	json_t *f = json_object_get(o, "fsck");
@@ -279,6 +312,8 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	}
 	c->lost = json_is_integer(lost) && promised && v != PC_OUT_ERROR
 		  ? json_integer_value(lost) : -1;
+	if (get_point_lost(r, i, o, &c->point_lost) < 0)
+		goto out;
 	if (get_numbers(r, i, o, "timings_s", pc_res_phases, PC_RES_NPHASES, "total", c->t) < 0 ||
 	    get_numbers(r, i, o, "io", pc_res_io, PC_RES_NIO, NULL, c->io) < 0)
 		goto out;

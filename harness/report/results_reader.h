@@ -44,6 +44,8 @@ struct pc_res_case {
 	char *reason, *flaky_rate, *case_dir;   /* NULL when absent */
 	char *expect;             /* "intact", "loss" or "any"; NULL when absent */
 	long long lost;           /* -1: not measured (commit record lost, error) */
+	long long point_lost;     /* the most entries a crash point with the commit
+				   * record lost; 0 when none did or no points */
 	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
 	double io[PC_RES_NIO];    /* < 0: absent */
 	char *setup[PC_RES_NSETUP];   /* NULL when absent */

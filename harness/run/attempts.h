@@ -49,7 +49,7 @@ int pc_parse_retries(const char *s, int *out);
 /*   POWERCUT_TEST_FSYNC_EARLY=CASE:PATH  with crash points on the fuse
  *       device, case CASE's per-file mode notes the sync of the regular
  *       file PATH (relative to the image root; "*": the first its walk
- *       reaches) as returned when its walk reaches it, without making it:
+ *       reaches with content and one name) as returned when its walk reaches it, without making it:
  *       the file's content is taken away then (unsynced), written back
  *       and synced after the walk, before the mode returns: a promise only
  *       a state inside the sync pass can find broken (layout.c,

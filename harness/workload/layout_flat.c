@@ -21,7 +21,12 @@ static int flat_setup(struct pc_layout_job *j)
 		return -1;
 	if (mkdir(rootfs, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", rootfs);
-	return 0;
+	/* The tree's own name, durable before the workload: no mode syncs the
+	 * folder it is in, so a crash point before the commit (whose folder
+	 * fsync would cover it) would otherwise hold the mode to a name it
+	 * never promised (ext4 and xfs make it durable with any later commit,
+	 * btrfs logs a new folder's name with its fsync: POSIX does not). */
+	return pc_fsync_dir(j->mnt);
 }
 
 static int flat_write(struct pc_layout_job *j)

@@ -478,6 +478,51 @@ static void test_hidden_loss(void)
 	CU_ASSERT_PTR_NOT_NULL(json_object_get(c0, "hidden_loss"));
 	json_decref(j);
 	pc_cmp_report_free(&r);
+	/* A loss at a crash point that held the commit record fails the case
+	 * under intact only: a NEW passing it under any, with the cut intact,
+	 * hid it ("fixed" before, when BASE had failed there); a loss at a
+	 * point without the record is not one BASE's intact judged. */
+#define POINTS(id, expect, committed, plost) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"outcome\":\"pass\",\"expect\":\"" expect \
+	"\",\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}," \
+	"\"crash_points\":{\"points\":[{\"committed\":false}," \
+	"{\"committed\":" #committed ",\"lost\":" #plost "}]}}"
+	char *pb = put(dir, "pb.json", "{\"kernel\":\"6.1\",\"cases\":["
+		"{\"id\":\"p/fsync\",\"verdict\":\"fail\",\"outcome\":\"fail\",\"expect\":"
+		"\"intact\",\"committed\":true,\"lost\":0,\"reason\":\"crash point at flush 9 of "
+		"9: committed, but 3 of 9 entries are not intact\",\"timings_s\":{\"total\":1},"
+		"\"io\":{}}," POINTS("p/before", "intact", false, 0) "]}");
+	char *pn = put(dir, "pn.json", "{\"kernel\":\"6.1\",\"cases\":["
+		POINTS("p/fsync", "any", true, 3) "," POINTS("p/before", "any", false, 5) "]}");
+	struct pc_cmp_report pr = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(pb, &pr.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(pn, &pr.new), 0);
+	pc_cmp_run(&pr, &o);
+	CU_ASSERT_EQUAL(pr.counts[PC_CMP_REGRESSION], 1);
+	CU_ASSERT_EQUAL(pr.counts[PC_CMP_FIXED], 0);
+	CU_ASSERT_EQUAL(pr.counts[PC_CMP_UNCHANGED], 1);
+	f = open_memstream(&md, &len);
+	pc_cmp_markdown(&pr, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| p/fsync | **regression** | fail | pass | 0 -> 0 | 3 "
+					  "entries lost at a crash point with the commit record, "
+					  "passed only under expect = any; BASE expected intact |"));
+	free(md);
+	pc_cmp_report_free(&pr);
+	free(pb);
+	free(pn);
+	/* a point whose loss count is not one is refused, not read as none */
+	char *bp = put(dir, "bp.json", "{\"kernel\":\"6.1\",\"cases\":["
+		POINTS("p/x", "any", true, "3") "]}");
+	struct pc_cmp_side bside = { 0 };
+	CU_ASSERT_EQUAL(load_quiet(bp, &bside), -1);
+	pc_cmp_side_free(&bside);
+	free(bp);
+	bp = put(dir, "bp.json", "{\"kernel\":\"6.1\",\"cases\":["
+		POINTS("p/x", "any", true, null) "]}");
+	CU_ASSERT_EQUAL(load_quiet(bp, &bside), -1);
+	pc_cmp_side_free(&bside);
+	free(bp);
 	/* an expectation powercut does not know is no guess */
 	char *bad = put(dir, "bad.json", "{\"kernel\":\"6.1\",\"cases\":[" EXPECT("g/x", "durable", 0) "]}");
 	struct pc_cmp_side side = { 0 };

@@ -255,6 +255,29 @@ static void test_json(void)
 	free(dir);
 }
 
+/* A case failing at a crash point has no findings at the cut: its
+ * failure names the file the point's findings are in. */
+static void test_junit_crash_point(void)
+{
+	build_report();
+	struct pc_crash_point pts[2] = { { .flush = 5 }, { .flush = 9 } };
+	snprintf(pts[1].findings, sizeof(pts[1].findings), "crash-point-9-findings.txt");
+	results[1].cp.v = pts;
+	results[1].cp.n = 2;
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *x = read_in(dir, "junit.xml");
+	CU_ASSERT_PTR_NOT_NULL(x);
+	CU_ASSERT_PTR_NOT_NULL(x && strstr(x, "crash point at flush 9: its findings in "
+					     "/out/cases/hard_xfs_none_r2/crash-point-9-findings.txt\n"));
+	CU_ASSERT_EQUAL(x ? count(x, "its findings in") : 0, 1);
+	results[1].cp.v = NULL;
+	results[1].cp.n = 0;
+	free(x);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_junit(void)
 {
 	build_report();
@@ -549,6 +572,7 @@ void register_report_tests(void)
 	CU_pSuite s = CU_add_suite("report", NULL, NULL);
 	CU_add_test(s, "results.json fields and types", test_json);
 	CU_add_test(s, "junit.xml cases, failures, escaping", test_junit);
+	CU_add_test(s, "junit.xml names a crash point's findings", test_junit_crash_point);
 	CU_add_test(s, "junit.xml flaky, known, kernel log", test_junit_outcomes);
 	CU_add_test(s, "junit.xml cases not reached", test_junit_not_run);
 	CU_add_test(s, "summary.md and the table", test_summary_and_table);

@@ -108,14 +108,27 @@ static void test_early(void)
 	free(back);
 	CU_ASSERT_FALSE(pc_synclog_take_early(NULL, dir, "f", PC_SYNCLOG_FILE_FSYNC));
 	pc_synclog_free(l);
-	/* "*": the first file, never a folder. */
+	/* "*": the first file with content and one name, never a folder: an
+	 * empty file has nothing to take, and a hard link's content is its
+	 * other names' too (their syncs would be blamed). */
+	char *empty = xasprintf("%s/empty", dir), *a = xasprintf("%s/a", dir);
+	char *b = xasprintf("%s/b", dir);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(empty, "", 0, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(a, "linked", 6, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(link(a, b), 0);
 	l = pc_synclog_new(fake_now, NULL);
 	pc_synclog_set_root(l, dir);
 	pc_synclog_set_early(l, "*");
 	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, NULL, PC_SYNCLOG_DIR_FSYNC));
+	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, "empty", PC_SYNCLOG_FILE_FSYNC));
+	CU_ASSERT_FALSE(pc_synclog_take_early(l, dir, "a", PC_SYNCLOG_FILE_FSYNC));
 	CU_ASSERT_TRUE(pc_synclog_take_early(l, dir, "f", PC_SYNCLOG_FILE_FDATASYNC));
+	CU_ASSERT(stat(a, &sb) == 0 && sb.st_size == 6);
 	CU_ASSERT_EQUAL(pc_synclog_finish_early(l), 0);
 	pc_synclog_free(l);
+	free(empty);
+	free(a);
+	free(b);
 	/* A path the walk never meets: an error at the end, not a pass. */
 	l = pc_synclog_new(fake_now, NULL);
 	pc_synclog_set_root(l, dir);
@@ -277,8 +290,9 @@ static void test_judge(void)
 	finding(&vr, PC_F_MISSING, "a/g");
 	CU_ASSERT_EQUAL(losses_at(8, &vr, why, sizeof(why)), 0);
 	CU_ASSERT_STRING_EQUAL(why, "");
-	/* A mode of a file fsync'd is a loss; extra entries and link counts
-	 * are never one; one entry with two findings is one loss. */
+	/* A mode of a file fsync'd is a loss; an extra entry in a folder not
+	 * synced yet and link counts are not; one entry with two findings is
+	 * one loss. */
 	finding(&vr, PC_F_EXTRA, "a/zz");
 	finding(&vr, PC_F_HARDLINK, "a/f");
 	finding(&vr, PC_F_MODE, "a/f");
@@ -293,6 +307,21 @@ static void test_judge(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "link b"));
 	finding(&vr, PC_F_MISSING, "c");
 	CU_ASSERT_EQUAL(losses_at(9, &vr, why, sizeof(why)), 1);
+	/* An entry the image does not have (a whiteout's, back) in a folder
+	 * whose fsync had returned: the removal was promised; one the image
+	 * has, outside the subset, or in a folder not synced yet, is not. */
+	finding(&vr, PC_F_EXTRA, "a/zz");
+	CU_ASSERT_EQUAL(losses_at(7, &vr, why, sizeof(why)), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "extra a/zz (d), though the fsync of its folder a had "
+					   "returned (by flush 7)"));
+	finding(&vr, PC_F_EXTRA, "c/h");
+	finding(&vr, PC_F_EXTRA, "c/zz");
+	finding(&vr, PC_F_EXTRA, "b");
+	CU_ASSERT_EQUAL(losses_at(8, &vr, why, sizeof(why)), 0);
+	finding(&vr, PC_F_EXTRA, "zz");
+	finding(&vr, PC_F_EXTRA, "zz/deeper");
+	CU_ASSERT_EQUAL(losses_at(9, &vr, why, sizeof(why)), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "extra zz (d), though the fsync of its folder . had"));
 }
 
 static void test_in_pass(void)
