@@ -87,7 +87,8 @@ size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, const uint64_t
 	return k;
 }
 
-uint64_t pc_crash_point_in_pass(const struct pc_synclog *log, uint64_t before)
+size_t pc_crash_points_in_pass(const struct pc_synclog *log, uint64_t before, size_t q,
+				uint64_t *out)
 {
 	size_t n;
 	const struct pc_synclog_rec *v = pc_synclog_records(log, &n);
@@ -95,7 +96,19 @@ uint64_t pc_crash_point_in_pass(const struct pc_synclog *log, uint64_t before)
 	size_t k = 0;
 	while (k < n && v[k].flush < before)
 		k++;
-	return k ? v[k / 2].flush : 0;
+	size_t got = 0;
+	/* Quantile j of Q (1..Q): the middle first, then outwards (mid,
+	 * mid+1, mid-1, mid+2, ...), so that when fewer points are left than
+	 * asked, the middle ones stay. */
+	size_t mid = (q + 1) / 2;
+	for (size_t i = 0; k && i < q; i++) {
+		size_t off = (i + 1) / 2;
+		size_t j = i % 2 ? mid + off : mid - off;
+		uint64_t f = v[k * j / (q + 1)].flush;
+		if (!held(out, got, f))
+			out[got++] = f;
+	}
+	return got;
 }
 
 void pc_crash_point_place(const struct pc_crash_target *t, uint64_t flush,
@@ -505,16 +518,21 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 	 * keep it; a mode that returned before the workload's first flush
 	 * covers them all), then the first the commit record must be in. */
 	uint64_t mode_first = t->mode_flush > t->first_flush ? t->mode_flush : t->first_flush + 1;
-	const uint64_t also[] = {
-		t->mode_marked && t->mode_promise ? mode_first : 0,
-		t->commit_marked ? t->commit_flush : 0,
-		t->mode_promise ? pc_crash_point_in_pass(t->synclog, t->mode_marked ? t->mode_flush
-									      : out->flushes)
-				: 0,
-	};
-	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, also, 3,
-						       picks)
+	/* A quarter of the points (at least one) inside the pass, spread over
+	 * its syncs: a pass mostly falls between two evenly spread picks. */
+	size_t in_pass = n / 4 ? n / 4 : 1;
+	uint64_t *also = xcalloc(2 + in_pass, sizeof(*also));
+	also[0] = t->mode_marked && t->mode_promise ? mode_first : 0;
+	also[1] = t->commit_marked ? t->commit_flush : 0;
+	size_t nalso = 2;
+	if (t->mode_promise)
+		nalso += pc_crash_points_in_pass(t->synclog, t->mode_marked ? t->mode_flush
+									     : out->flushes,
+						 in_pass, also + 2);
+	size_t npicks = rc == 0 ? pc_crash_points_pick(t->first_flush, out->flushes, n, also,
+						       nalso, picks)
 				: 0;
+	free(also);
 	out->v = xcalloc(npicks ? npicks : 1, sizeof(*out->v));
 	if (rc == 0 && npicks > 0) {
 		r.img = open(img, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

@@ -105,10 +105,13 @@ struct pc_crash_target {
 size_t pc_crash_points_pick(uint64_t first, uint64_t m, size_t n, const uint64_t *also,
 			    size_t nalso, uint64_t *out);
 
-/* A flush inside the durability mode's per-file pass for a crash point:
- * the count at which half of LOG's syncs that returned before flush BEFORE
- * (the mode's mark) had returned; 0 when none did. */
-uint64_t pc_crash_point_in_pass(const struct pc_synclog *log, uint64_t before);
+/* Flushes inside the durability mode's per-file pass for crash points:
+ * the counts at which 1/(Q+1), ..., Q/(Q+1) of LOG's syncs that returned
+ * before flush BEFORE (the mode's mark) had returned, the middle one
+ * first, then outwards; each flush once.  Into OUT (room for Q); returns
+ * how many (0 when no sync returned before BEFORE). */
+size_t pc_crash_points_in_pass(const struct pc_synclog *log, uint64_t before, size_t q,
+				uint64_t *out);
 
 /* PT is the state right after flush FLUSH of T's log: which of T's marks
  * it follows, and so what it must hold (after_commit, after_mode,

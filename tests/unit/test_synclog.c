@@ -329,10 +329,19 @@ static void test_in_pass(void)
 	struct pc_manifest *m = pc_manifest_new();
 	struct pc_synclog *l = tree(m);
 	/* Returned before the mode's mark at 9: 5 6 7 8, the middle one. */
-	CU_ASSERT_EQUAL(pc_crash_point_in_pass(l, 9), 7);
-	CU_ASSERT_EQUAL(pc_crash_point_in_pass(l, 6), 5);
-	CU_ASSERT_EQUAL(pc_crash_point_in_pass(l, 5), 0);
-	CU_ASSERT_EQUAL(pc_crash_point_in_pass(NULL, 100), 0);
+	uint64_t q[6];
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_in_pass(l, 9, 1, q), 1);
+	CU_ASSERT_EQUAL(q[0], 7);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_in_pass(l, 6, 1, q), 1);
+	CU_ASSERT_EQUAL(q[0], 5);
+	CU_ASSERT_EQUAL(pc_crash_points_in_pass(l, 5, 1, q), 0);
+	CU_ASSERT_EQUAL(pc_crash_points_in_pass(NULL, 100, 1, q), 0);
+	/* Three of 5 6 7 8: at 1/4, 2/4, 3/4 (records 1, 2, 3), the middle
+	 * first; six ask more than there are flushes: each once. */
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_in_pass(l, 9, 3, q), 3);
+	CU_ASSERT(q[0] == 7 && q[1] == 8 && q[2] == 6);
+	CU_ASSERT_EQUAL_FATAL(pc_crash_points_in_pass(l, 9, 6, q), 4);
+	CU_ASSERT(q[0] == 6 && q[1] == 7 && q[2] == 5 && q[3] == 8);
 	/* Three points, the commit's flush the last: one lands inside. */
 	uint64_t v[4];
 	const uint64_t also[] = { 10, 20, 7 };
