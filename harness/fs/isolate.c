@@ -338,9 +338,29 @@ int pc_isolate_tool(const char *dev, const char **what)
 	return 0;
 }
 
+/* The tool's environment: PATH (as powercut's, to find the same tools)
+ * and the C locale, nothing else.  What an operator's shell sets would
+ * otherwise change what mkfs makes or how fsck judges, unseen in
+ * results.json: MKE2FS_CONFIG (another mke2fs.conf: default features,
+ * errors = panic), MKE2FS_DEVICE_SECTSIZE, MKE2FS_FIRST_META_BG,
+ * E2FSCK_CONFIG, E2FSPROGS_FAKE_TIME; and a locale that translates the
+ * messages a reason quotes.  The machine's own /etc/mke2fs.conf stays the
+ * system under test (pc_fs_mkfs reads errors = panic back). */
+static void tool_environment(void)
+{
+	static char path[4096 + sizeof("PATH=")];
+	static char *env[] = { path, (char *)"LC_ALL=C", NULL };
+	const char *p = getenv("PATH");
+	snprintf(path, sizeof(path), "PATH=%s", p ? p : "/usr/sbin:/usr/bin:/sbin:/bin");
+	environ = env;
+}
+
 static int isolate_setup(void *dev, const char **what)
 {
-	return pc_isolate_tool(dev, what);
+	int rc = pc_isolate_tool(dev, what);
+	if (rc == 0)
+		tool_environment();
+	return rc;
 }
 
 int pc_run_isolated(char *const argv[], const char *dev, char **output, int *status)

@@ -23,7 +23,8 @@
  * what a single-threaded child may do. */
 int pc_isolate_tool(const char *dev, const char **what);
 
-/* pc_run for a tool that must only see block device DEV. */
+/* pc_run for a tool that must only see block device DEV, with PATH and
+ * LC_ALL=C as its whole environment. */
 int pc_run_isolated(char *const argv[], const char *dev, char **output, int *status);
 
 /* mount(2) DEV on DIR in an isolated child, then move the mount into our

@@ -101,10 +101,11 @@ mkfs_opts = -t ext2")
 expect_exit 2 "mkfs.ext4 -t ext2 on /dev/[a-z0-9]+ exited 0, but libblkid finds ext2 there, not ext4" -- \
 	pc_run "$s" -o "$TMP/mkfsother-out"
 # mke2fs's configuration sets the errors behaviour where no scenario check
-# sees it ($MKE2FS_CONFIG, /etc/mke2fs.conf): an ext4 that would panic on
-# the errors the cut causes is refused after mkfs, before any mount (the
-# machine's configuration: exit 3).  errors=continue in mount_opts keeps
-# the kernel from panicking should that check ever miss.
+# sees it: an ext4 that would panic on the errors the cut causes is refused
+# after mkfs, before any mount (the machine's configuration: exit 3).  The
+# machine's /etc/mke2fs.conf is replaced in a mount namespace of the test's
+# own.  errors=continue in mount_opts keeps the kernel from panicking should
+# that check ever miss.
 printf '[defaults]\n\terrors = panic\n[fs_types]\n\text4 = {\n\t\tfeatures = has_journal,extent,flex_bg,metadata_csum,64bit,dir_nlink,extra_isize\n\t}\n' \
 	> "$TMP/panic.conf"
 s=$(scenario panicconf "[global]
@@ -114,8 +115,17 @@ modes = none
 device_size = 256M
 mount_opts = errors=continue")
 expect_exit 3 "mkfs.ext4 made a filesystem on /dev/[a-z0-9]+ whose superblock says errors=panic" -- \
-	env MKE2FS_CONFIG="$TMP/panic.conf" "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/panicconf-out"
+	unshare -m sh -c 'mount --bind "$1" /etc/mke2fs.conf && shift && exec "$@"' sh "$TMP/panic.conf" \
+	"$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/panicconf-out"
 [ "$(jq -r '.cases[0].verdict' "$TMP/panicconf-out/results.json")" = error ] || fail "errors=panic from mke2fs.conf: verdict not error"
+# The operator's environment does not reach the tools: MKE2FS_CONFIG naming
+# the same configuration changes nothing (mkfs and fsck see PATH and
+# LC_ALL=C alone), so the case runs and passes.
+env MKE2FS_CONFIG="$TMP/panic.conf" E2FSCK_CONFIG=/nonexistent \
+	"$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/panicenv-out" > "$TMP/o" 2> "$TMP/e" ||
+	{ cat "$TMP/e"; fail "MKE2FS_CONFIG in the environment: the run exited $?, expected 0"; }
+assert_no_leftovers
+[ "$(jq -r '.cases[0].verdict' "$TMP/panicenv-out/results.json")" = pass ] || fail "MKE2FS_CONFIG reached mkfs"
 # Read as getopt reads them, when the scenario is read: a word that is no
 # option (an inline '#' comment) would be the device mkfs formats, -n
 # writes nothing.

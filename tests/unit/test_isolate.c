@@ -147,6 +147,30 @@ static void test_isolated_cwd(void)
 	free(dir);
 }
 
+/* An isolated tool's environment is PATH and LC_ALL=C alone: an
+ * operator's MKE2FS_CONFIG (another mke2fs.conf) or E2FSCK_CONFIG would
+ * change what mkfs makes or how fsck judges, unseen in results.json. */
+static void test_isolated_environment(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_loop cdev;
+	attach(dir, "case", &cdev);
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", "/nonexistent/mke2fs.conf", 1) == 0);
+	CU_ASSERT_FATAL(setenv("E2FSCK_CONFIG", "/nonexistent/e2fsck.conf", 1) == 0);
+	const char *env[] = { "env", NULL };
+	char *out = NULL;
+	CU_ASSERT_EQUAL(run(env, 1, cdev.path, &out), 0);
+	char *want = xasprintf("PATH=%s\nLC_ALL=C\n", getenv("PATH"));
+	CU_ASSERT_STRING_EQUAL(out ? out : "", want);
+	free(want);
+	free(out);
+	unsetenv("MKE2FS_CONFIG");
+	unsetenv("E2FSCK_CONFIG");
+	pc_loop_detach(&cdev);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* The isolated mount lands in our namespace with its options. */
 static void test_isolated_mount(void)
 {
@@ -211,6 +235,8 @@ void register_isolate_tests(void)
 		    test_mkfs_cannot_reach_journal_device);
 	CU_add_test(s, "an isolated tool sees only the case's device", test_isolated_view);
 	CU_add_test(s, "an isolated mount lands in our namespace", test_isolated_mount);
+	CU_add_test(s, "an isolated tool's environment is PATH and LC_ALL=C",
+		    test_isolated_environment);
 	CU_add_test(s, "an isolated tool's current folder is empty and read-only",
 		    test_isolated_cwd);
 	CU_add_test(s, "the unpack process can open no device node", test_nodev_view);
