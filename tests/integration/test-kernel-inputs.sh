@@ -137,7 +137,7 @@ rc=0
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a kernel .deb that cannot boot exited $rc, expected 3"; }
 [ "$(jq -r '.kernels[0].column' "$TMP/qdeb/qualify.json")" = deb-linux-image-6.1.0-fake ] ||
 	{ jq . "$TMP/qdeb/qualify.json"; fail "qualify: the .deb's column is not named after its package"; }
-grep -q "^- deb-linux-image-6.1.0-fake: .*error: vm-run exited 3: vm-run: kernel 6.1.0-fake has no module virtio_pci" "$TMP/qdeb/qualify.md" ||
+grep -q "^- deb-linux-image-6.1.0-fake: .*error: vm-run exited 3: kernel 6.1.0-fake has no module virtio_pci" "$TMP/qdeb/qualify.md" ||
 	{ cat "$TMP/qdeb/qualify.md"; fail "qualify: the .deb's column does not say why it did not run"; }
 
 # A kernel of Debian's cloud flavour (built without 9p): the error says
@@ -200,7 +200,7 @@ printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sam
 rc=0
 (cd "$TMP" && GUEST=no9p PATH=$gq:$PATH TMPDIR=$TMP "$TOP/scripts/qualify" --kernel "$bz" kb.ini -o qb) >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a built-in kernel without 9p exited $rc, expected 3"; }
-grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: vm-run: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
+grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
 	"$TMP/qb/qualify.md" || { cat "$TMP/qb/qualify.md"; fail "qualify: the built-in kernel's column does not say why it did not run"; }
 # make bindeb-pkg's package of such a kernel: boot/vmlinuz-REL, no
 # lib/modules (it used to be refused as holding no kernel).

@@ -143,9 +143,9 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	chmod +x "$TMP/vm-run"
 }
 for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
-	timeout:"timed out: vm-run exited 3: vm-run: timeout: the guest ran longer" \
-	noboot:"did not boot: vm-run exited 3: vm-run: the guest stopped" \
-	nomod:"error: vm-run exited 3: vm-run: kernel 6.1.0-fake has no module 9pnet_virtio (needed"; do
+	timeout:"timed out: vm-run exited 3: timeout: the guest ran longer" \
+	noboot:"did not boot: vm-run exited 3: the guest stopped" \
+	nomod:"error: vm-run exited 3: kernel 6.1.0-fake has no module 9pnet_virtio (needed"; do
 	fake_vm "${what%%:*}"
 	rm -rf "$TMP/q10"
 	VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
