@@ -330,8 +330,12 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 		rc = tool_killed(t->mkfs, dev, status, "the device was not made");
 	if (rc == 0 && status != 0) {
 		char *msg = pc_fs_tool_message(out);
-		rc = pc_fail(PC_ERR_INPUT, "%s%s%s on %s failed (exit %d): %s", t->mkfs,
-			     opts && *opts ? " " : "", opts ? opts : "", dev, status, msg);
+		/* An I/O error is the device's (its fuse server died, the disk
+		 * under the work folder failed), never the options': not exit 2. */
+		int eio = out && strstr(out, strerror(EIO));
+		rc = pc_fail(eio ? PC_ERR_RUN : PC_ERR_INPUT, "%s%s%s on %s failed (exit %d): %s%s",
+			     t->mkfs, opts && *opts ? " " : "", opts ? opts : "", dev, status, msg,
+			     eio ? " (the device failed under it)" : "");
 		free(msg);
 	}
 	free(out);

@@ -80,4 +80,29 @@ reason cp/ext4/syncfs | grep -q "^e2fsck did not end within 3 s (tool_timeout)" 
 [ -d "$TMP/ran-e2fsck-3" ] || fail "the crash point's fsck never ran"
 [ -z "$(pgrep -f -- "$TMP/bin/")" ] || fail "a hung tool is still running"
 assert_no_leftovers
+
+# The device dies under mkfs (its fuse server SIGKILLed): mkfs's I/O error
+# is the case's error (exit 1), not the scenario's mkfs_opts (exit 2).
+cat > "$TMP/bin/mkfs.ext4" <<SH
+#!/usr/bin/env bash
+touch "$TMP/mkfs-waits"
+while [ ! -e "$TMP/mkfs-go" ]; do sleep 0.1; done
+exec $(command -v mkfs.ext4) "\$@"
+SH
+printf '[global]\nimage = %s\nbackend = fuse\ndevice_size = 256M\n[d]\nfs = ext4\nmodes = none\n' \
+	"$TOP/images/sample/layer1.tar.gz" > "$TMP/d.ini"
+rc=0
+PATH="$TMP/bin:$PATH" timeout 300 "$POWERCUT" run --workdir "$WORK" "$TMP/d.ini" -o "$TMP/out-d" \
+	> "$TMP/o" 2> "$TMP/e" &
+run=$!
+for _ in $(seq 1 600); do [ -e "$TMP/mkfs-waits" ] && break; sleep 0.1; done
+server=$(pgrep -f -- "__fuse-server.*$WORK/") || fail "no fuse server while mkfs waits"
+kill -KILL $server
+touch "$TMP/mkfs-go"
+wait "$run" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/o" "$TMP/e"; fail "device died under mkfs: exit $rc, expected 1"; }
+reason=$(case_field "$TMP/out-d" d/ext4/none .reason)
+[[ $reason == *"Input/output error"*"(the device failed under it)"* ]] ||
+	fail "device died under mkfs: reason '$reason'"
+assert_no_leftovers
 pass
