@@ -105,4 +105,26 @@ reason=$(case_field "$TMP/out-d" d/ext4/none .reason)
 [[ $reason == *"Input/output error"*"(the device failed under it)"* ]] ||
 	fail "device died under mkfs: reason '$reason'"
 assert_no_leftovers
+
+# fio SIGKILLed before its mid-run cut: the reason says so, not "fio ended
+# before cut_at = 90%: make the job bigger or slower".
+cp scenarios/jobs/randwrite-sync.fio "$TMP/job.fio"
+printf '[global]\nbackend = fuse\ndevice_size = 256M\n[f]\nfs = ext4\nworkload = fio job.fio\ncut_at = 90%%\n' \
+	> "$TMP/f.ini"
+rc=0
+"$POWERCUT" run --workdir "$WORK" "$TMP/f.ini" -o "$TMP/out-f" > "$TMP/o" 2> "$TMP/e" &
+run=$!
+fio=""
+for _ in $(seq 1 600); do
+	[ -e "$TMP/out-f/cases/f_ext4_none/fio-write.json" ] && fio=$(pgrep -P "$run" -x fio) && break
+	sleep 0.05
+done
+[ -n "$fio" ] || fail "fio's write pass never started"
+kill -KILL $fio
+wait "$run" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/o" "$TMP/e"; fail "fio killed: exit $rc, expected 1"; }
+reason=$(case_field "$TMP/out-f" f/ext4/none .reason)
+[[ $reason == "fio was killed by signal 9 (Killed) after "*", before the cut"* ]] ||
+	fail "fio killed: reason '$reason'"
+assert_no_leftovers
 pass
