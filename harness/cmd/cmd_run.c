@@ -58,6 +58,41 @@ static void run_usage(FILE *f)
 	pc_scenario_keys_print(f, 1);
 }
 
+/* What the run was to check, for its reports. */
+struct plan {
+	const struct pc_scenario *sc;
+	unsigned shard_k, shard_n;
+	size_t matched;
+	const char *outdir;
+};
+
+static void plan_fill(struct pc_run_report *rep, const struct plan *p)
+{
+	rep->planned = p->sc->ncases;
+	rep->shard_k = p->shard_k;
+	rep->shard_n = p->shard_n;
+	rep->scenario_cases = p->matched;
+	/* Cases run in the scenario's order: those after the results were not reached. */
+	rep->unrun = p->sc->cases + rep->nresults;
+	rep->nunrun = p->sc->ncases - rep->nresults;
+}
+
+/* After each case: the reports as they stand, the cases still to come "not
+ * run", so that a SIGKILLed run (no handler runs) leaves what it checked
+ * and never a pass for what it did not.  Quietly: the write at the end
+ * says what could not be written. */
+static void write_so_far(struct pc_run_report *rep, void *arg)
+{
+	const struct plan *p = arg;
+	plan_fill(rep, p);
+	int quiet = pc_messages_quiet;
+	enum pc_errclass cls = pc_last_errclass;
+	pc_messages_quiet = 1;
+	pc_report_write(rep, p->outdir);
+	pc_messages_quiet = quiet;
+	pc_last_errclass = cls;
+}
+
 static char *default_outdir(const struct pc_scenario *sc)
 {
 	char stamp[32];
@@ -213,14 +248,12 @@ int cmd_run(int argc, char **argv)
 	o.outdir = od.path;
 
 	struct pc_run_report rep;
+	struct plan plan = { .sc = &sc, .shard_k = shard_k, .shard_n = shard_n,
+			     .matched = matched, .outdir = o.outdir };
+	o.case_done = write_so_far;
+	o.case_done_arg = &plan;
 	int rc = pc_runner_run(&sc, &o, &rep);
-	rep.planned = sc.ncases;
-	rep.shard_k = shard_k;
-	rep.shard_n = shard_n;
-	rep.scenario_cases = matched;
-	/* Cases run in the scenario's order: those after the results were not reached. */
-	rep.unrun = sc.cases + rep.nresults;
-	rep.nunrun = sc.ncases - rep.nresults;
+	plan_fill(&rep, &plan);
 	if (rep.nresults > 0) {
 		int written = pc_report_write(&rep, o.outdir);
 		pc_report_table(&rep, stdout);

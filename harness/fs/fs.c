@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,18 @@ static int refuse_ext4_panic(const char *dev)
 	return 0;
 }
 
+/* A tool that ended with status 128 or more (128+N: killed by signal N,
+ * the OOM killer's SIGKILL, a stray kill; e2fsck's 128 is a shared library
+ * error): what it found or made says nothing of the filesystem or of the
+ * options.  Class RUN: the case is an error, never a verdict. */
+static int tool_killed(const char *tool, const char *dev, int status, const char *what)
+{
+	if (status > 128 && status < 128 + NSIG)
+		return pc_fail(PC_ERR_RUN, "%s on %s was killed by signal %d (%s): %s", tool, dev,
+			       status - 128, strsignal(status - 128), what);
+	return pc_fail(PC_ERR_RUN, "%s on %s ended with status %d: %s", tool, dev, status, what);
+}
+
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 {
 	const struct fs_tools *t = fs_lookup(fstype);
@@ -164,10 +177,16 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 
 	char *out = NULL;
 	int status = 0, rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
+	if (rc == 0 && status >= 128) /* a signal: the machine's, not the scenario's */
+		rc = tool_killed(t->mkfs, dev, status, "the device was not made");
 	if (rc == 0 && status != 0) {
 		char *msg = pc_fs_tool_message(out);
-		rc = pc_fail(PC_ERR_INPUT, "%s%s%s on %s failed (exit %d): %s", t->mkfs,
-			     opts && *opts ? " " : "", opts ? opts : "", dev, status, msg);
+		/* An I/O error is the device's (its fuse server died, the disk
+		 * under the work folder failed), never the options': not exit 2. */
+		int eio = out && strstr(out, strerror(EIO));
+		rc = pc_fail(eio ? PC_ERR_RUN : PC_ERR_INPUT, "%s%s%s on %s failed (exit %d): %s%s",
+			     t->mkfs, opts && *opts ? " " : "", opts ? opts : "", dev, status, msg,
+			     eio ? " (the device failed under it)" : "");
 		free(msg);
 	}
 	free(out);
@@ -414,5 +433,9 @@ enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **outpu
 		return PC_FSCK_SKIPPED;
 	if (pc_run_isolated((char *const *)argv, dev, output, &status) < 0)
 		return PC_FSCK_SKIPPED;
+	if (status >= 128) {
+		tool_killed(t->fsck[0], dev, status, "the check did not run to its end");
+		return PC_FSCK_SKIPPED;
+	}
 	return status == 0 ? PC_FSCK_CLEAN : PC_FSCK_ERRORS;
 }

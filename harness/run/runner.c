@@ -599,6 +599,8 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 			worst = cls;
 		if (pc_outcome_fails(r->outcome, o->flaky_ok))
 			failed = 1;
+		if (o->case_done)
+			o->case_done(rep, o->case_done_arg);
 	}
 	pc_progress_clear();
 	if (o->keep) {

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -800,10 +801,18 @@ struct registration {
 	time_t written;         /* its mtime */
 };
 
+/* 1 read; 0 the file is gone since its folder was listed (its run ended
+ * and unregistered, or another cleanup took it: nothing to do, and no
+ * error); -1 it could not be read (said why). */
 static int read_registration(const char *path, struct registration *r)
 {
+	int quiet = pc_messages_quiet;
+	pc_messages_quiet = 1;
 	char *text = pc_read_file(path, NULL);
-	if (!text)
+	pc_messages_quiet = quiet;
+	if (!text && access(path, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	if (!text && !(text = pc_read_file(path, NULL))) /* again, to say why */
 		return -1;
 	struct stat st;
 	r->written = stat(path, &st) == 0 ? st.st_mtime : 0;
@@ -816,7 +825,7 @@ static int read_registration(const char *path, struct registration *r)
 		text[--n] = '\0';
 	snprintf(r->workdir, sizeof(r->workdir), "%s", text);
 	free(text);
-	return 0;
+	return 1;
 }
 
 /* Remove this process's registration of WORKDIR. */
@@ -833,7 +842,7 @@ static void unregister(const char *workdir)
 		struct registration r;
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
-		if (read_registration(path, &r) == 0 && !strcmp(r.workdir, workdir) &&
+		if (read_registration(path, &r) == 1 && !strcmp(r.workdir, workdir) &&
 		    unlink(path) < 0)
 			pc_warn("remove %s: %s", path, strerror(errno));
 	}
@@ -971,6 +980,15 @@ int pc_state_cleanup(int verbose)
 			return sweep_backends(verbose, 0, 0);
 		return pc_fail_errno(PC_ERR_ENV, errno, "open %s", state_dir);
 	}
+	/* One cleanup at a time (CI jobs on one machine each run one): two
+	 * tearing down the same dead run race on its files, and the loser
+	 * said "some objects could not be removed" of what the winner had
+	 * removed.  The next one waits, then finds what is left. */
+	if (flock(dirfd(d), LOCK_EX) < 0) {
+		int e = errno;
+		closedir(d);
+		return pc_fail_errno(PC_ERR_ENV, e, "lock %s", state_dir);
+	}
 	int count = 0, rc = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -980,10 +998,11 @@ int pc_state_cleanup(int verbose)
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
 		struct registration r;
-		if (read_registration(path, &r) < 0) {
+		int got = read_registration(path, &r);
+		if (got < 0)
 			rc = -1;
+		if (got <= 0)
 			continue;
-		}
 		if (registration_alive(pid, &r)) {
 			if (verbose > 1)
 				printf("left %s alone: run %d is alive\n", r.workdir, (int)pid);
@@ -995,8 +1014,9 @@ int pc_state_cleanup(int verbose)
 		else
 			count += n;
 	}
-	closedir(d);
-	return sweep_backends(verbose, count, rc);
+	rc = sweep_backends(verbose, count, rc);
+	closedir(d); /* and the lock */
+	return rc;
 }
 
 int pc_state_warn_stale(void)
@@ -1016,7 +1036,7 @@ int pc_state_warn_stale(void)
 		struct registration r;
 		int quiet = pc_messages_quiet;
 		pc_messages_quiet = 1; /* a registration that vanished: not ours to report */
-		int bad = read_registration(path, &r) < 0;
+		int bad = read_registration(path, &r) <= 0;
 		pc_messages_quiet = quiet;
 		if (bad || registration_alive(pid, &r))
 			continue;

@@ -307,12 +307,13 @@ static int write_argv_run(struct write_run *w, char **argv)
 		return -1;
 	double t0 = pc_now(), deadline = pc_tool_deadline();
 	struct progress pr = { .fd = -1 };
-	int status = -1, rc = 0;
+	int status = -1, rc = 0, sig = 0;
 	for (;;) {
 		int ws;
 		pid_t r = waitpid(pid, &ws, WNOHANG);
 		if (r == pid) {
 			status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+			sig = WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
 			break;
 		}
 		if (r < 0 && errno != EINTR) {
@@ -341,6 +342,12 @@ static int write_argv_run(struct write_run *w, char **argv)
 	pc_fio_last_line(w->err, line, sizeof(line));
 	if (midrun && w->triggered && !w->cut && access(w->saved, F_OK) == 0 && cut_now(w) < 0)
 		return -1;
+	/* Killed by a signal we did not send (the OOM killer, a kill -9)
+	 * before the cut: say so, not that the job was too small. */
+	if (sig && !w->cut)
+		return pc_fail(PC_ERR_RUN, "fio was killed by signal %d (%s) after %.1f s, before "
+			       "the cut: the job did not run as written", sig, strsignal(sig),
+			       pc_now() - t0);
 	if (midrun && !w->triggered) {
 		char at[32];
 		pc_cut_at_format(&fc->cut_at, at, sizeof(at));

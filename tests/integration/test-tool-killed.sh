@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# mkfs or fsck killed by a signal that powercut did not send (the OOM
+# killer, an admin's kill -9), and an fsck at a crash point that runs past
+# tool_timeout: each case is an error naming the tool, never a verdict.
+# Before, a SIGKILLed fsck was "fail: fsck found errors" (corruption claimed),
+# a SIGKILLed mkfs was exit 2 "mkfs.ext4 ... failed (exit 137)" (the
+# scenario blamed), and a crash point's fsck that timed out was "fail: crash
+# point ...: fsck could not run", exit 1, where tool_timeout promises an
+# error, exit 3.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+[ -f images/sample/layer1.tar.gz ] || make sample-image > /dev/null
+mkdir -p "$TMP/bin"
+# Each fake hangs on the runs listed in $TMP/hang-TOOL (1 = its first run),
+# else runs the real tool.
+for tool in mkfs.ext4 e2fsck; do
+	cat > "$TMP/bin/$tool" <<SH
+#!/usr/bin/env bash
+n=1
+while ! mkdir "$TMP/ran-$tool-\$n" 2> /dev/null; do n=\$((n + 1)); done
+if grep -qx "\$n" "$TMP/hang-$tool"; then
+	trap '' TERM INT HUP
+	while :; do sleep 0.2; done
+fi
+exec $(command -v "$tool") "\$@"
+SH
+	chmod +x "$TMP/bin/$tool"
+done
+echo 1 > "$TMP/hang-mkfs.ext4" # k/ext4/none: the test kills it
+# k/ext4/syncfs's fsck (the test kills it), then cp's own (real), then cp's
+# crash point's (timed out).
+printf '1\n3\n' > "$TMP/hang-e2fsck"
+cat > "$TMP/s.ini" <<EOF
+[global]
+image = $TOP/images/sample/layer1.tar.gz
+backend = fuse
+device_size = 256M
+fs = ext4
+[k]
+modes = none syncfs
+[cp]
+modes = syncfs
+crash_points = 1
+tool_timeout = 3
+EOF
+
+# SIGKILL the fake TOOL once it hangs (its N-th run).
+kill_hung() {
+	local tool=$1 n=$2 p _
+	for _ in $(seq 1 600); do
+		[ -d "$TMP/ran-$tool-$n" ] && p=$(pgrep -f -- "bash $TMP/bin/$tool" | head -n 1) &&
+			[ -n "$p" ] && break
+		sleep 0.1
+	done
+	[ -n "${p:-}" ] || fail "the fake $tool never hung"
+	kill -KILL "$p"
+}
+
+rc=0
+PATH="$TMP/bin:$PATH" timeout 300 "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" -o "$TMP/out" \
+	> "$TMP/o" 2> "$TMP/e" &
+run=$!
+kill_hung mkfs.ext4 1
+kill_hung e2fsck 1
+wait "$run" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/o" "$TMP/e"; fail "exit $rc, expected 3 (a tool timed out)"; }
+reason() { case_field "$TMP/out" "$1" .reason; }
+for id in k/ext4/none k/ext4/syncfs cp/ext4/syncfs; do
+	v=$(case_field "$TMP/out" "$id" .verdict)
+	[ "$v" = error ] || fail "$id: verdict $v ($(reason "$id")), expected error"
+done
+reason k/ext4/none | grep -Eq "^mkfs.ext4 on /dev/[a-z0-9]+ was killed by signal 9 \(Killed\)" ||
+	fail "k/ext4/none: reason '$(reason k/ext4/none)'"
+reason k/ext4/syncfs | grep -Eq "^e2fsck on /dev/[a-z0-9]+ was killed by signal 9 \(Killed\): the check did not run" ||
+	fail "k/ext4/syncfs: reason '$(reason k/ext4/syncfs)'"
+[ "$(case_field "$TMP/out" k/ext4/syncfs .fsck)" = skipped ] || fail "k/ext4/syncfs: fsck not 'skipped'"
+reason cp/ext4/syncfs | grep -q "^e2fsck did not end within 3 s (tool_timeout)" ||
+	fail "cp/ext4/syncfs: reason '$(reason cp/ext4/syncfs)'"
+[ -d "$TMP/ran-e2fsck-3" ] || fail "the crash point's fsck never ran"
+[ -z "$(pgrep -f -- "$TMP/bin/")" ] || fail "a hung tool is still running"
+assert_no_leftovers
+
+# The device dies under mkfs (its fuse server SIGKILLed): mkfs's I/O error
+# is the case's error (exit 1), not the scenario's mkfs_opts (exit 2).
+cat > "$TMP/bin/mkfs.ext4" <<SH
+#!/usr/bin/env bash
+touch "$TMP/mkfs-waits"
+while [ ! -e "$TMP/mkfs-go" ]; do sleep 0.1; done
+exec $(command -v mkfs.ext4) "\$@"
+SH
+printf '[global]\nimage = %s\nbackend = fuse\ndevice_size = 256M\n[d]\nfs = ext4\nmodes = none\n' \
+	"$TOP/images/sample/layer1.tar.gz" > "$TMP/d.ini"
+rc=0
+PATH="$TMP/bin:$PATH" timeout 300 "$POWERCUT" run --workdir "$WORK" "$TMP/d.ini" -o "$TMP/out-d" \
+	> "$TMP/o" 2> "$TMP/e" &
+run=$!
+for _ in $(seq 1 600); do [ -e "$TMP/mkfs-waits" ] && break; sleep 0.1; done
+server=$(pgrep -f -- "__fuse-server.*$WORK/") || fail "no fuse server while mkfs waits"
+kill -KILL $server
+touch "$TMP/mkfs-go"
+wait "$run" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/o" "$TMP/e"; fail "device died under mkfs: exit $rc, expected 1"; }
+reason=$(case_field "$TMP/out-d" d/ext4/none .reason)
+[[ $reason == *"Input/output error"*"(the device failed under it)"* ]] ||
+	fail "device died under mkfs: reason '$reason'"
+assert_no_leftovers
+
+# fio SIGKILLed before its mid-run cut: the reason says so, not "fio ended
+# before cut_at = 90%: make the job bigger or slower".
+cp scenarios/jobs/randwrite-sync.fio "$TMP/job.fio"
+printf '[global]\nbackend = fuse\ndevice_size = 256M\n[f]\nfs = ext4\nworkload = fio job.fio\ncut_at = 90%%\n' \
+	> "$TMP/f.ini"
+rc=0
+"$POWERCUT" run --workdir "$WORK" "$TMP/f.ini" -o "$TMP/out-f" > "$TMP/o" 2> "$TMP/e" &
+run=$!
+fio=""
+for _ in $(seq 1 600); do
+	[ -e "$TMP/out-f/cases/f_ext4_none/fio-write.json" ] && fio=$(pgrep -P "$run" -x fio) && break
+	sleep 0.05
+done
+[ -n "$fio" ] || fail "fio's write pass never started"
+kill -KILL $fio
+wait "$run" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/o" "$TMP/e"; fail "fio killed: exit $rc, expected 1"; }
+reason=$(case_field "$TMP/out-f" f/ext4/none .reason)
+[[ $reason == "fio was killed by signal 9 (Killed) after "*", before the cut"* ]] ||
+	fail "fio killed: reason '$reason'"
+assert_no_leftovers
+pass
