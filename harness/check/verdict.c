@@ -13,8 +13,8 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 		snprintf(buf, len, "does not mount: %s", pt->mount_error);
 	else if (pt->fsck == PC_FSCK_ERRORS)
 		snprintf(buf, len, "fsck found errors");
-	else if (pt->fsck != PC_FSCK_CLEAN)
-		snprintf(buf, len, "fsck could not run");
+	else if (pt->fsck != PC_FSCK_CLEAN) /* pc_verdict_judge made the case an error */
+		snprintf(buf, len, "fsck could not run: that state was not checked");
 	else if (pt->after_commit && !pt->committed)
 		snprintf(buf, len, "the commit record's fsync had returned, but the record is "
 			 "not there (the promise rested on writes no flush had made durable)");
@@ -82,6 +82,23 @@ static void fio_lost(struct pc_case_result *r)
 		 "verify after the cut, expected intact%s", r->vr.lost, r->vr.checked, hint);
 }
 
+/* A crash point that mounted but whose fsck could not run (killed, past
+ * tool_timeout): that state was not checked, which is no verdict. */
+static int point_unchecked(struct pc_case_result *r)
+{
+	for (size_t i = 0; i < r->cp.n; i++) {
+		const struct pc_crash_point *pt = &r->cp.v[i];
+		if (pt->mounted && pt->fsck != PC_FSCK_CLEAN && pt->fsck != PC_FSCK_ERRORS) {
+			r->verdict = PC_VERDICT_ERROR;
+			snprintf(r->reason, sizeof(r->reason), "crash point at flush %llu of %llu: "
+				 "fsck could not run: that state was not checked",
+				 (unsigned long long)pt->flush, (unsigned long long)r->cp.flushes);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void pc_verdict_judge(struct pc_case_result *r)
 {
 	const struct pc_case *c = r->c;
@@ -92,6 +109,8 @@ void pc_verdict_judge(struct pc_case_result *r)
 		snprintf(r->reason, sizeof(r->reason), "fsck could not run: the filesystem was not checked");
 		return;
 	}
+	if (point_unchecked(r))
+		return;
 	r->verdict = PC_VERDICT_FAIL;
 	size_t extra = r->vr.counts[PC_F_EXTRA];
 	if (r->unmountable[0])
