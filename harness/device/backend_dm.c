@@ -205,20 +205,6 @@ static int have_target(const char *name)
 	return found;
 }
 
-/* modprobe MODULE quietly; 0 if there is no modprobe to run.  Whether
- * the module came is for the caller to see. */
-static int try_modprobe(const char *module)
-{
-	if (!pc_have_program("modprobe"))
-		return 0;
-	char *argv[] = { "modprobe", "-q", (char *)module, NULL };
-	char *out = NULL;
-	int status;
-	(void)pc_run(argv, &out, &status);
-	free(out);
-	return 1;
-}
-
 static int dm_usable(char *why, size_t whylen)
 {
 	if (!proc_misc_has_dm()) {
@@ -250,7 +236,7 @@ static int dm_probe(char *why, size_t whylen)
 	/* dm-flakey pulls in dm-mod; try once per process. */
 	if (!modprobe_tried) {
 		modprobe_tried = 1;
-		if (!try_modprobe("dm-flakey"))
+		if (!pc_modprobe_quiet("dm-flakey"))
 			return -1;
 		if (dm_usable(why, whylen))
 			return 0;
@@ -266,7 +252,7 @@ static int need_log_writes(void)
 {
 	int t = have_target(LW_TARGET);
 	if (t == 0) {
-		try_modprobe("dm-log-writes");
+		pc_modprobe_quiet("dm-log-writes");
 		t = have_target(LW_TARGET);
 	}
 	if (t < 0)

@@ -271,6 +271,18 @@ int pc_have_program(const char *prog)
 	return found;
 }
 
+int pc_modprobe_quiet(const char *module)
+{
+	if (!pc_have_program("modprobe"))
+		return 0;
+	char *argv[] = { "modprobe", "-q", (char *)module, NULL };
+	char *out = NULL;
+	int status;
+	(void)pc_run(argv, &out, &status);
+	free(out);
+	return 1;
+}
+
 #define RUN_OUTPUT_MAX (64 * 1024)
 
 /* How often a wait for a tool looks at pc_interrupted: a signal landing

@@ -148,6 +148,9 @@ size_t pc_descendants(pid_t pid, pid_t *out, size_t cap);
 
 /* True if PROG is found in PATH (or is an executable path). */
 int pc_have_program(const char *prog);
+/* modprobe -q MODULE; 0 if there is no modprobe to run, else 1.  Whether
+ * the module came is for the caller to see. */
+int pc_modprobe_quiet(const char *module);
 
 /* Read a whole file into a NUL-terminated malloc'd buffer. */
 char *pc_read_file(const char *path, size_t *len);

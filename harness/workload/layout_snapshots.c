@@ -95,10 +95,26 @@ static int write_layer(struct pc_layout_job *j, struct snapshots *s, size_t i,
 	return pc_layout_commit(j, dir, s->layer_m[i], (unsigned)i + 1, parents);
 }
 
+/* The merged view needs overlayfs: without it, say so before the layers
+ * are unpacked (under a VM without the module that took minutes per case),
+ * not when the view is mounted.  A module is loaded on a filesystem's first
+ * mount; modprobe stands in for that here. */
+static int overlay_available(void)
+{
+	int has = pc_fs_kernel_has("overlay");
+	if (has == 0 && pc_modprobe_quiet("overlay"))
+		has = pc_fs_kernel_has("overlay");
+	if (has != 0)
+		return 0; /* there, or /proc unreadable: the mount will tell */
+	char why[256];
+	pc_fs_missing_why("overlay", why, sizeof(why));
+	return pc_fail(PC_ERR_ENV, "layout = snapshots: %s", why);
+}
+
 static int snapshots_setup(struct pc_layout_job *j)
 {
 	struct snapshots *s = state(j);
-	if (!s)
+	if (!s || overlay_available() < 0)
 		return -1;
 	if (mkdir(s->snapdir, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", s->snapdir);
