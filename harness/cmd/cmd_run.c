@@ -64,6 +64,7 @@ struct plan {
 	unsigned shard_k, shard_n;
 	size_t matched;
 	const char *outdir;
+	double last_end, last_cost; /* the last write_so_far's: when it ended, what it took */
 };
 
 static void plan_fill(struct pc_run_report *rep, const struct plan *p)
@@ -77,13 +78,23 @@ static void plan_fill(struct pc_run_report *rep, const struct plan *p)
 	rep->nunrun = p->sc->ncases - rep->nresults;
 }
 
+/* A rewrite of the reports at most every 20 times what the last one took
+ * (and 1 s): each holds every case so far, so rewriting after every case of
+ * a 10,000-case matrix (20 MB of results.json) would cost more than its
+ * cases.  A kill loses at most the cases since, which then read "not run". */
+#define SO_FAR_COST_SHARE 20
+#define SO_FAR_MIN_GAP_S 1.0
+
 /* After each case: the reports as they stand, the cases still to come "not
  * run", so that a SIGKILLed run (no handler runs) leaves what it checked
  * and never a pass for what it did not.  Quietly: the write at the end
  * says what could not be written. */
 static void write_so_far(struct pc_run_report *rep, void *arg)
 {
-	const struct plan *p = arg;
+	struct plan *p = arg;
+	double start = pc_now(), gap = SO_FAR_COST_SHARE * p->last_cost;
+	if (p->last_end > 0 && start - p->last_end < (gap > SO_FAR_MIN_GAP_S ? gap : SO_FAR_MIN_GAP_S))
+		return;
 	plan_fill(rep, p);
 	int quiet = pc_messages_quiet;
 	enum pc_errclass cls = pc_last_errclass;
@@ -91,6 +102,8 @@ static void write_so_far(struct pc_run_report *rep, void *arg)
 	pc_report_write(rep, p->outdir);
 	pc_messages_quiet = quiet;
 	pc_last_errclass = cls;
+	p->last_end = pc_now();
+	p->last_cost = p->last_end - start;
 }
 
 static char *default_outdir(const struct pc_scenario *sc)
