@@ -20,6 +20,7 @@
 #include "image/taropen.h"
 #include "fs/fsync_queue.h"
 #include "image/unpack_int.h"
+#include "util/input.h"
 #include "util/util.h"
 
 #include <archive.h>
@@ -198,6 +199,19 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 	free(todo);
 	free(via);
 	return rc;
+}
+
+/* PATH (normalised) of ENTRY at most PC_MAX_PATH_DEPTH components deep
+ * (input.h says why); else refused, class INPUT, before any lookup. */
+static int check_depth(struct walk *w, const char *path, const char *entry, const char *what)
+{
+	size_t depth = 1;
+	for (const char *c = path; *c; c++)
+		depth += *c == '/';
+	if (depth <= PC_MAX_PATH_DEPTH)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "layer %s: %s %s: %zu levels deep (powercut takes at most "
+		       "%u)", w->lname, what, entry, depth, PC_MAX_PATH_DEPTH);
 }
 
 static int disk_options(int unlink_first);
@@ -684,6 +698,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 	if (!tnorm)
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s is absolute "
 			       "or has a \"..\" component", w->lname, raw, archive_entry_hardlink(ae));
+	if (check_depth(w, tnorm, raw, "hardlink target of") < 0) {
+		free(tnorm);
+		return -1;
+	}
 	char *target;
 	int rc = resolve_parents(w, tnorm, raw, "hardlink target of", &target);
 	free(tnorm);
@@ -889,6 +907,10 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	if (!norm)
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: path has a \"..\" component",
 			       w->lname, raw);
+	if (check_depth(w, norm, raw, "entry") < 0) {
+		free(norm);
+		return -1;
+	}
 	char *path = NULL;
 	int rc = resolve_parents(w, norm, raw, "entry", &path);
 	free(norm);

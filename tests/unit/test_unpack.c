@@ -19,6 +19,7 @@
 #include "unit.h"
 #include "image/unpack.h"
 #include "util/strbuf.h"
+#include "util/input.h"
 #include "util/util.h"
 
 static char *manifest_text(struct pc_manifest *m)
@@ -636,6 +637,69 @@ static void test_unstorable_refused(void)
 	write_pax_file(layer, byname, 1);
 	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
 	check_refused(layer, target, "system.posix_acl_access");
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* "d/d/.../d" (N components) followed by TAIL. */
+static char *deep_path(size_t n, const char *tail)
+{
+	char *p = xmalloc(2 * n + strlen(tail) + 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(p + 2 * i, "d/", 2);
+	strcpy(p + 2 * n, tail);
+	return p;
+}
+
+/* An entry deeper than PC_MAX_PATH_DEPTH is refused at once, naming the
+ * limit at the end of the message however long the name (each level used
+ * to cost a lookup of every level above it: a single 120,000-deep name
+ * hung the scan); one at the limit is read, and so is a hardlink to it. */
+static void test_too_deep_refused(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	char *layer = at(dir, "deep.tar");
+	char *limit = deep_path(PC_MAX_PATH_DEPTH - 1, "f");
+	char *over = deep_path(PC_MAX_PATH_DEPTH, "f");
+	char *huge = deep_path(100000, "f");
+	struct member ok[] = { { 'f', limit, 0644, "x", 0, 0, NULL, NULL, 0 },
+			       { 'h', "l", 0644, limit, 0, 0, NULL, NULL, 0 } };
+	write_tar(layer, ok, N(ok), 0);
+	struct pc_manifest *m = NULL;
+	CU_ASSERT_EQUAL(pc_image_scan((const char *const *)&layer, 1, &m, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(m ? pc_manifest_get(m, limit) : NULL);
+	pc_manifest_free(m);
+	const char *cases[][2] = { { over, NULL }, { huge, NULL }, { "l", over } };
+	for (size_t i = 0; i < N(cases); i++) {
+		struct member bad[] = { { 'f', over, 0644, "x", 0, 0, NULL, NULL, 0 },
+					{ 'f', "a", 0644, "x", 0, 0, NULL, NULL, 0 } };
+		if (cases[i][1]) /* a hardlink whose target is too deep */
+			bad[0] = (struct member){ 'h', "l", 0644, over, 0, 0, NULL, NULL, 0 };
+		else
+			bad[0].path = cases[i][0];
+		write_tar(layer, bad, N(bad), 0);
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		char buf[512];
+		pc_last_errclass = PC_ERR_NONE;
+		pc_capture_errors(buf, sizeof(buf));
+		m = NULL;
+		CU_ASSERT_EQUAL(pc_unpack_layers((const char *const *)&layer, 1, target, &m, NULL, NULL,
+					       NULL), -1);
+		pc_capture_errors(NULL, 0);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		char *want = xasprintf("levels deep (powercut takes at most %u)", PC_MAX_PATH_DEPTH);
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, want));
+		free(want);
+		unit_rmtree(target);
+		CU_ASSERT_EQUAL(pc_image_scan((const char *const *)&layer, 1, &m, NULL), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	}
+	free(limit);
+	free(over);
+	free(huge);
 	free(layer);
 	free(target);
 	unit_rmtree(dir);
@@ -1278,6 +1342,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
+	CU_add_test(s, "an entry too deep is refused at once", test_too_deep_refused);
 	CU_add_test(s, "pax headers libarchive only warns about", test_pax_warnings);
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "layers holding nothing are read; damaged ones refused", test_empty_layers);
