@@ -394,6 +394,9 @@ static void note_progress(struct walk *w, size_t n)
  * archive declaring a huge sparse file could keep us hashing for days: refuse
  * entries above this (about three minutes of sha256). */
 #define MAX_ENTRY_SIZE (256ULL << 30)
+/* The same bound for all the files of one unpack together: else a 10 KiB
+ * archive of a thousand 200 GiB sparse files keeps us hashing for days. */
+#define MAX_TOTAL_SIZE MAX_ENTRY_SIZE
 
 /* A digest on its way from the hashing thread, and the entries that wait
  * for it (a file's, and those of its hardlinks). */
@@ -470,6 +473,10 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: apparent size %llu bytes is over "
 			       "powercut's limit of %llu GiB per file", w->lname, path,
 			       (unsigned long long)size, MAX_ENTRY_SIZE >> 30);
+	if (size > MAX_TOTAL_SIZE - w->st.bytes)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: the image's files add up to more "
+			       "than powercut's limit of %llu GiB (apparent sizes, holes included)",
+			       w->lname, path, MAX_TOTAL_SIZE >> 30);
 	uint64_t pos = 0;
 	struct pending_digest *pd = w->no_digests ? NULL : new_pending(w);
 	if (pd)
