@@ -350,13 +350,15 @@ static int write_error(struct walk *w, struct archive *a, const char *path)
 {
 	int e = archive_errno(a);
 	const char *msg = archive_error_string(a);
+	/* a name or a link count this filesystem cannot hold (ext4 keeps at
+	 * most 65,000 links to a file): the image's, as for a name too long */
+	enum pc_errclass cls = e == ENAMETOOLONG || e == EMLINK ? PC_ERR_INPUT : PC_ERR_RUN;
 	if (e == ENOSPC || e == EDQUOT || !msg)
-		return pc_fail_errno(e == ENAMETOOLONG ? PC_ERR_INPUT : PC_ERR_RUN, e ? e : EIO,
-				     "layer %s: writing %s", w->lname, path);
+		return pc_fail_errno(cls, e ? e : EIO, "layer %s: writing %s", w->lname, path);
 	if (e <= 0 || strstr(msg, strerror(e)))
-		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, msg);
-	return pc_fail(e == ENAMETOOLONG ? PC_ERR_INPUT : PC_ERR_RUN, "layer %s: writing %s: %s: %s",
-		       w->lname, path, msg, strerror(e));
+		return pc_fail(e > 0 ? cls : PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path,
+			       msg);
+	return pc_fail(cls, "layer %s: writing %s: %s: %s", w->lname, path, msg, strerror(e));
 }
 
 /* A device node the filesystem refuses with EINVAL: its number does not
