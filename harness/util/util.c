@@ -67,7 +67,7 @@ int pc_captured_errno(void)
 
 void pc_fit_middle(char *dst, size_t len, const char *src)
 {
-	static const char mark[] = " [...] ";
+	static const char mark[] = " (...) ";
 	size_t n = strlen(src), m = sizeof(mark) - 1;
 	if (!len)
 		return;

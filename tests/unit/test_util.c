@@ -123,7 +123,7 @@ static void test_long_message_keeps_its_end(void)
 	pc_messages_quiet = quiet;
 	CU_ASSERT_EQUAL(strlen(buf), sizeof(buf) - 1);
 	CU_ASSERT_NSTRING_EQUAL(buf, "entry aaaa", 10);
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, " [...] "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, " (...) "));
 	const char *end = ": too deep: No space left on device";
 	CU_ASSERT_STRING_EQUAL(buf + strlen(buf) - strlen(end), end);
 	/* a UTF-8 character is never split: "é" is 2 bytes */
@@ -132,7 +132,7 @@ static void test_long_message_keeps_its_end(void)
 	name[1000] = '\0';
 	for (size_t len = 20; len < 30; len++) {
 		pc_fit_middle(buf, len, name);
-		char *mark = strstr(buf, " [...] ");
+		char *mark = strstr(buf, " (...) ");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(mark);
 		CU_ASSERT_EQUAL((mark - buf) % 2, 0);
 		CU_ASSERT_EQUAL(strlen(mark + 7) % 2, 0);
