@@ -20,6 +20,7 @@
 #include "image/taropen.h"
 #include "fs/fsync_queue.h"
 #include "image/unpack_int.h"
+#include "util/input.h"
 #include "util/util.h"
 
 #include <archive.h>
@@ -200,6 +201,19 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 	return rc;
 }
 
+/* PATH (normalised) of ENTRY at most PC_MAX_PATH_DEPTH components deep
+ * (input.h says why); else refused, class INPUT, before any lookup. */
+static int check_depth(struct walk *w, const char *path, const char *entry, const char *what)
+{
+	size_t depth = 1;
+	for (const char *c = path; *c; c++)
+		depth += *c == '/';
+	if (depth <= PC_MAX_PATH_DEPTH)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "layer %s: %s %s: %zu levels deep (powercut takes at most "
+		       "%u)", w->lname, what, entry, depth, PC_MAX_PATH_DEPTH);
+}
+
 static int disk_options(int unlink_first);
 
 /* ---- changing the tree ---------------------------------------------------- */
@@ -336,13 +350,15 @@ static int write_error(struct walk *w, struct archive *a, const char *path)
 {
 	int e = archive_errno(a);
 	const char *msg = archive_error_string(a);
+	/* a name or a link count this filesystem cannot hold (ext4 keeps at
+	 * most 65,000 links to a file): the image's, as for a name too long */
+	enum pc_errclass cls = e == ENAMETOOLONG || e == EMLINK ? PC_ERR_INPUT : PC_ERR_RUN;
 	if (e == ENOSPC || e == EDQUOT || !msg)
-		return pc_fail_errno(e == ENAMETOOLONG ? PC_ERR_INPUT : PC_ERR_RUN, e ? e : EIO,
-				     "layer %s: writing %s", w->lname, path);
+		return pc_fail_errno(cls, e ? e : EIO, "layer %s: writing %s", w->lname, path);
 	if (e <= 0 || strstr(msg, strerror(e)))
-		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, msg);
-	return pc_fail(e == ENAMETOOLONG ? PC_ERR_INPUT : PC_ERR_RUN, "layer %s: writing %s: %s: %s",
-		       w->lname, path, msg, strerror(e));
+		return pc_fail(e > 0 ? cls : PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path,
+			       msg);
+	return pc_fail(cls, "layer %s: writing %s: %s: %s", w->lname, path, msg, strerror(e));
 }
 
 /* A device node the filesystem refuses with EINVAL: its number does not
@@ -380,6 +396,9 @@ static void note_progress(struct walk *w, size_t n)
  * archive declaring a huge sparse file could keep us hashing for days: refuse
  * entries above this (about three minutes of sha256). */
 #define MAX_ENTRY_SIZE (256ULL << 30)
+/* The same bound for all the files of one unpack together: else a 10 KiB
+ * archive of a thousand 200 GiB sparse files keeps us hashing for days. */
+#define MAX_TOTAL_SIZE MAX_ENTRY_SIZE
 
 /* A digest on its way from the hashing thread, and the entries that wait
  * for it (a file's, and those of its hardlinks). */
@@ -456,6 +475,10 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: apparent size %llu bytes is over "
 			       "powercut's limit of %llu GiB per file", w->lname, path,
 			       (unsigned long long)size, MAX_ENTRY_SIZE >> 30);
+	if (size > MAX_TOTAL_SIZE - w->st.bytes)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: the image's files add up to more "
+			       "than powercut's limit of %llu GiB (apparent sizes, holes included)",
+			       w->lname, path, MAX_TOTAL_SIZE >> 30);
 	uint64_t pos = 0;
 	struct pending_digest *pd = w->no_digests ? NULL : new_pending(w);
 	if (pd)
@@ -684,6 +707,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 	if (!tnorm)
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink target %s is absolute "
 			       "or has a \"..\" component", w->lname, raw, archive_entry_hardlink(ae));
+	if (check_depth(w, tnorm, raw, "hardlink target of") < 0) {
+		free(tnorm);
+		return -1;
+	}
 	char *target;
 	int rc = resolve_parents(w, tnorm, raw, "hardlink target of", &target);
 	free(tnorm);
@@ -889,6 +916,10 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	if (!norm)
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: path has a \"..\" component",
 			       w->lname, raw);
+	if (check_depth(w, norm, raw, "entry") < 0) {
+		free(norm);
+		return -1;
+	}
 	char *path = NULL;
 	int rc = resolve_parents(w, norm, raw, "entry", &path);
 	free(norm);

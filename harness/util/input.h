@@ -31,6 +31,15 @@
 /* A small text file read whole (pc_input_read_small's callers). */
 #define PC_MAX_SMALL_FILE (1u << 20)
 
+/* Folders an archive entry's path (or a hardlink's target) may pass
+ * through.  Each entry's parents are resolved one component at a time
+ * (symlinks of lower layers), so an entry costs its depth times its length
+ * and a chain of N nested folders N cubed: a 5,000-deep chain took minutes,
+ * a single 120,000-deep name (one 240 KB header) hung.  Linux resolves at
+ * most PATH_MAX (4096) bytes in one lookup, so real images stay far below:
+ * the deepest trees (nested node_modules) are tens to a few hundred deep. */
+#define PC_MAX_PATH_DEPTH 1024u
+
 /* 0 if PATH (symlinks followed) is a regular file; else -1 with
  * "WHAT PATH: is a FIFO, not a regular file" (or the stat error), class
  * INPUT.  WHAT names the input ("scenario", "manifest", ...). */

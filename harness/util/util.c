@@ -62,28 +62,62 @@ int pc_captured_errno(void)
 	return capture_buf && capture_len && capture_buf[0] ? capture_err : 0;
 }
 
-/* ERR is the message's cause (pc_captured_errno); SHOW appends its text. */
+/* Longest message printed: a name from an archive can be a megabyte. */
+#define MESSAGE_MAX 2048
+
+void pc_fit_middle(char *dst, size_t len, const char *src)
+{
+	static const char mark[] = " (...) ";
+	size_t n = strlen(src), m = sizeof(mark) - 1;
+	if (!len)
+		return;
+	if (n < len || len < 2 * m + 1) {
+		snprintf(dst, len, "%s", src);
+		return;
+	}
+	size_t head = (len - 1 - m) / 2, tail = len - 1 - m - head;
+	/* never split a UTF-8 character: back off over continuation bytes */
+	while (head > 0 && ((unsigned char)src[head] & 0xc0) == 0x80)
+		head--;
+	const char *t = src + n - tail;
+	while (*t && ((unsigned char)*t & 0xc0) == 0x80)
+		t++;
+	memcpy(dst, src, head);
+	memcpy(dst + head, mark, m);
+	memcpy(dst + head + m, t, strlen(t) + 1);
+}
+
+/* ERR is the message's cause (pc_captured_errno); SHOW appends its text.
+ * A message too long for the terminal or the case's reason loses its
+ * middle, not its end: names come first and the reason last. */
 static void vreport_cause(const char *prefix, const char *fmt, va_list ap, int err, int show)
 {
-	char msg[2048];
-	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (n < 0)
-		msg[0] = '\0';
-	if (err && show) {
-		size_t used = strlen(msg);
-		snprintf(msg + used, sizeof(msg) - used, ": %s", strerror(err));
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (msg && err && show) {
+		char *with = NULL;
+		if (asprintf(&with, "%s: %s", msg, strerror(err)) < 0)
+			with = NULL;
+		free(msg);
+		msg = with;
 	}
 	/* Messages carry names from archives and scenarios: never a raw
 	 * control character or a split line on the terminal (escape.h). */
-	char *safe = pc_esc_text(msg);
+	char *safe = pc_esc_text(msg ? msg : "(out of memory formatting a message)");
+	free(msg);
+	char shown[MESSAGE_MAX];
+	pc_fit_middle(shown, sizeof(shown), safe);
 	if (!pc_messages_quiet) {
 		if (pc_before_message)
 			pc_before_message();
-		fprintf(stderr, "powercut: %s%s\n", prefix, safe);
+		fprintf(stderr, "powercut: %s%s\n", prefix, shown);
 	}
 	/* Keep the first message of the case: it is usually the cause. */
 	if (capture_buf && capture_len && capture_buf[0] == '\0') {
-		snprintf(capture_buf, capture_len, "%s%s", prefix, safe);
+		char *whole = xasprintf("%s%s", prefix, safe);
+		pc_fit_middle(capture_buf, capture_len, whole);
+		free(whole);
 		capture_err = err;
 	}
 	free(safe);

@@ -48,6 +48,9 @@ int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A reason for the caller to report: the message into WHY[0..len); returns
  * -1 (for checks that say why they refused, without printing). */
+/* SRC into DST (LEN bytes with the NUL); a longer SRC keeps its start and
+ * its end with " (...) " between, never splitting a UTF-8 character. */
+void pc_fit_middle(char *dst, size_t len, const char *src);
 int pc_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "powercut: warning: <message>\n"; no class recorded. */
 void pc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -42,6 +42,19 @@ timeout 30 "$POWERCUT" manifest "$evil/huge-sparse.tar" > /dev/null 2> "$TMP/e" 
 [ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "huge-sparse: exit $rc, expected 2"; }
 grep -q "limit of 256 GiB" "$TMP/e" || { cat "$TMP/e"; fail "huge-sparse: the error does not say why"; }
 
+# A small file, then a 256 GiB sparse one (at the per-file limit): the
+# image's files together are over the limit, refused before the big one is
+# hashed (a thousand such files in the same few KiB would take days).
+echo data > "$TMP/big1"
+truncate -s 256G "$TMP/big2"
+tar -C "$TMP" --sparse --format=pax -cf "$evil/sparse-sum.tar" big1 big2
+rm -f "$TMP/big1" "$TMP/big2"
+rc=0
+timeout 30 "$POWERCUT" manifest "$evil/sparse-sum.tar" > /dev/null 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "sparse-sum: exit $rc, expected 2"; }
+grep -q "add up to more than powercut's limit of 256 GiB" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "sparse-sum: the error does not say why"; }
+
 # An image whose final tree holds no entry (an empty tar; a file and its
 # whiteout; a procfs "file" that reads as zeros) would pass every case
 # having checked nothing: an input error.  With layout = snapshots the layer

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "unit.h"
 #include "image/unpack.h"
 #include "util/strbuf.h"
+#include "util/input.h"
 #include "util/util.h"
 
 static char *manifest_text(struct pc_manifest *m)
@@ -642,6 +644,69 @@ static void test_unstorable_refused(void)
 	free(dir);
 }
 
+/* "d/d/.../d" (N components) followed by TAIL. */
+static char *deep_path(size_t n, const char *tail)
+{
+	char *p = xmalloc(2 * n + strlen(tail) + 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(p + 2 * i, "d/", 2);
+	strcpy(p + 2 * n, tail);
+	return p;
+}
+
+/* An entry deeper than PC_MAX_PATH_DEPTH is refused at once, naming the
+ * limit at the end of the message however long the name (each level used
+ * to cost a lookup of every level above it: a single 120,000-deep name
+ * hung the scan); one at the limit is read, and so is a hardlink to it. */
+static void test_too_deep_refused(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	char *layer = at(dir, "deep.tar");
+	char *limit = deep_path(PC_MAX_PATH_DEPTH - 1, "f");
+	char *over = deep_path(PC_MAX_PATH_DEPTH, "f");
+	char *huge = deep_path(100000, "f");
+	struct member ok[] = { { 'f', limit, 0644, "x", 0, 0, NULL, NULL, 0 },
+			       { 'h', "l", 0644, limit, 0, 0, NULL, NULL, 0 } };
+	write_tar(layer, ok, N(ok), 0);
+	struct pc_manifest *m = NULL;
+	CU_ASSERT_EQUAL(pc_image_scan((const char *const *)&layer, 1, &m, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(m ? pc_manifest_get(m, limit) : NULL);
+	pc_manifest_free(m);
+	const char *cases[][2] = { { over, NULL }, { huge, NULL }, { "l", over } };
+	for (size_t i = 0; i < N(cases); i++) {
+		struct member bad[] = { { 'f', over, 0644, "x", 0, 0, NULL, NULL, 0 },
+					{ 'f', "a", 0644, "x", 0, 0, NULL, NULL, 0 } };
+		if (cases[i][1]) /* a hardlink whose target is too deep */
+			bad[0] = (struct member){ 'h', "l", 0644, over, 0, 0, NULL, NULL, 0 };
+		else
+			bad[0].path = cases[i][0];
+		write_tar(layer, bad, N(bad), 0);
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		char buf[512];
+		pc_last_errclass = PC_ERR_NONE;
+		pc_capture_errors(buf, sizeof(buf));
+		m = NULL;
+		CU_ASSERT_EQUAL(pc_unpack_layers((const char *const *)&layer, 1, target, &m, NULL, NULL,
+					       NULL), -1);
+		pc_capture_errors(NULL, 0);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		char *want = xasprintf("levels deep (powercut takes at most %u)", PC_MAX_PATH_DEPTH);
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf, want));
+		free(want);
+		unit_rmtree(target);
+		CU_ASSERT_EQUAL(pc_image_scan((const char *const *)&layer, 1, &m, NULL), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	}
+	free(limit);
+	free(over);
+	free(huge);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* Files a and b (one block of data each) with ZEROS_BETWEEN zero blocks
  * between them, then two; gzip-compressed with gzip(1) when GZ. */
 static char *tar_with_gap(const char *dir, const char *name, int zeros_between, int gz)
@@ -1224,6 +1289,46 @@ static void test_write_error_says_why(void)
 	free(dir);
 }
 
+/* More hardlinks to one file than the filesystem holds (ext4: 65,000) is
+ * the image's problem on that filesystem, an input error as a name too
+ * long is, not a failure of the machine.  Runs where the unit tests' temp
+ * folder is on ext4. */
+static void test_too_many_links(void)
+{
+	char *dir = unit_tmpdir();
+	struct statfs sf;
+	if (statfs(dir, &sf) < 0 || sf.f_type != 0xEF53 /* EXT4_SUPER_MAGIC */) {
+		unit_rmtree(dir);
+		free(dir);
+		return;
+	}
+	enum { LINKS = 65001 };
+	struct member *v = xcalloc(LINKS + 1, sizeof(*v));
+	v[0] = (struct member){ 'f', "f", 0644, "x\n", 0, 0, NULL, NULL, 0 };
+	for (size_t i = 1; i <= LINKS; i++)
+		v[i] = (struct member){ 'h', xasprintf("l%zu", i), 0644, "f", 0, 0, NULL, NULL, 0 };
+	char *layer = at(dir, "links.tar"), *target = at(dir, "root");
+	write_tar(layer, v, LINKS + 1, 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char buf[512];
+	struct pc_manifest *m = NULL;
+	const char *l = layer;
+	pc_last_errclass = PC_ERR_NONE;
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_EQUAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Too many links"));
+	pc_manifest_free(m);
+	for (size_t i = 1; i <= LINKS; i++)
+		free((char *)v[i].path);
+	free(v);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void log_progress(uint64_t bytes, void *arg)
 {
 	fprintf((FILE *)arg, "%llu\n", (unsigned long long)bytes);
@@ -1278,6 +1383,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
+	CU_add_test(s, "an entry too deep is refused at once", test_too_deep_refused);
 	CU_add_test(s, "pax headers libarchive only warns about", test_pax_warnings);
 	CU_add_test(s, "entries after a lone zero block are refused", test_lone_zero_block);
 	CU_add_test(s, "layers holding nothing are read; damaged ones refused", test_empty_layers);
@@ -1290,5 +1396,6 @@ void register_unpack_tests(void)
 	CU_add_test(s, "a v3 file capability of root reads back as v2", test_fcaps_v3_read_back);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "a write the disk refuses says why", test_write_error_says_why);
+	CU_add_test(s, "more links than the filesystem holds: input error", test_too_many_links);
 	CU_add_test(s, "progress", test_progress);
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,6 +102,43 @@ static void test_captured_errno(void)
 	pc_capture_errors(NULL, 0);
 	CU_ASSERT_EQUAL(pc_captured_errno(), 0);
 	pc_messages_quiet = quiet;
+}
+
+/* A message longer than the case's reason loses its middle, not its end:
+ * an archive's name can be a megabyte and the cause comes last (it used
+ * to be cut at 2 KiB, leaving only "entry a/a/a/a..."). */
+static void test_long_message_keeps_its_end(void)
+{
+	char buf[128];
+	pc_fit_middle(buf, sizeof(buf), "short");
+	CU_ASSERT_STRING_EQUAL(buf, "short");
+	char *name = xmalloc(1000001);
+	memset(name, 'a', 1000000);
+	name[1000000] = '\0';
+	int quiet = pc_messages_quiet;
+	pc_messages_quiet = 1;
+	pc_capture_errors(buf, sizeof(buf));
+	pc_fail_errno(PC_ERR_INPUT, ENOSPC, "entry %s: too deep", name);
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = quiet;
+	CU_ASSERT_EQUAL(strlen(buf), sizeof(buf) - 1);
+	CU_ASSERT_NSTRING_EQUAL(buf, "entry aaaa", 10);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, " (...) "));
+	const char *end = ": too deep: No space left on device";
+	CU_ASSERT_STRING_EQUAL(buf + strlen(buf) - strlen(end), end);
+	/* a UTF-8 character is never split: "é" is 2 bytes */
+	for (size_t i = 0; i + 1 < 1000; i += 2)
+		memcpy(name + i, "\xc3\xa9", 2);
+	name[1000] = '\0';
+	for (size_t len = 20; len < 30; len++) {
+		pc_fit_middle(buf, len, name);
+		char *mark = strstr(buf, " (...) ");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(mark);
+		CU_ASSERT_EQUAL((mark - buf) % 2, 0);
+		CU_ASSERT_EQUAL(strlen(mark + 7) % 2, 0);
+		CU_ASSERT(strlen(buf) < len);
+	}
+	free(name);
 }
 
 static void test_xstrndup(void)
@@ -225,6 +263,7 @@ void register_util_tests(void)
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
 	CU_add_test(s, "error class to exit code", test_exit_for_error);
 	CU_add_test(s, "xstrndup", test_xstrndup);
+	CU_add_test(s, "a long message keeps its end", test_long_message_keeps_its_end);
 	CU_add_test(s, "the errno behind the captured message", test_captured_errno);
 	CU_add_test(s, "rm -rf policies", test_rmtree_policy);
 	CU_add_test(s, "an atomic write never follows a symlink at its temporary name",

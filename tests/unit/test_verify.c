@@ -23,6 +23,7 @@
 
 #include "image/manifest.h"
 #include "unit.h"
+#include "util/input.h"
 #include "util/util.h"
 #include "check/verify.h"
 
@@ -508,6 +509,56 @@ static void test_nlink(void)
 	CU_ASSERT_EQUAL_FATAL(unlink(out), 0);
 	free(in);
 	free(out);
+	teardown(&f);
+}
+
+/* Extras deeper than any manifest entry can be: the walk reports the
+ * folders down to PC_MAX_PATH_DEPTH and the one there that holds more,
+ * not what is below it (each finding holds its whole path: a chain 100,000
+ * deep took 10 GB and 392 s), and climbs back out to report the rest. */
+static int has_finding(const struct pc_verify_result *r, enum pc_finding_kind k,
+		       const char *path, const char *detail_part);
+
+static void test_extra_too_deep(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *p = at(&f, "a");
+	CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+	int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(p);
+	CU_ASSERT_FATAL(fd >= 0);
+	for (unsigned i = 1; i < PC_MAX_PATH_DEPTH + 100; i++) {
+		if (i == 3)
+			CU_ASSERT_EQUAL(close(openat(fd, "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644)), 0);
+		CU_ASSERT_EQUAL_FATAL(mkdirat(fd, "d", 0755), 0);
+		int next = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		CU_ASSERT_FATAL(fd >= 0);
+	}
+	close(fd);
+	write_at(&f, "b", "b", 1, 0644);
+	p = at(&f, "c");
+	CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
+	free(p);
+	write_at(&f, "c/e", "e", 1, 0644); /* c and e: after or before a */
+	run(&f);
+	/* a and its 1,023 folders d, a/d/d/f, the note at the limit, b, c, c/e */
+	CU_ASSERT_EQUAL(f.r.counts[PC_F_EXTRA], PC_MAX_PATH_DEPTH + 5);
+	CU_ASSERT_EQUAL(f.r.lost, 0);
+	char *deepest = xstrdup("a");
+	for (unsigned i = 1; i < PC_MAX_PATH_DEPTH; i++) {
+		char *q = xasprintf("%s/d", deepest);
+		free(deepest);
+		deepest = q;
+	}
+	CU_ASSERT(has_finding(&f.r, PC_F_EXTRA, deepest, "directory not in the manifest"));
+	CU_ASSERT(has_finding(&f.r, PC_F_EXTRA, deepest, "holds 1 entries more than"));
+	CU_ASSERT(has_finding(&f.r, PC_F_EXTRA, "a/d/d/f", NULL));
+	CU_ASSERT(has_finding(&f.r, PC_F_EXTRA, "b", NULL));
+	CU_ASSERT(has_finding(&f.r, PC_F_EXTRA, "c/e", NULL));
+	free(deepest);
 	teardown(&f);
 }
 
@@ -1195,6 +1246,7 @@ void register_verify_tests(void)
 	CU_add_test(s, "two files become one inode: hardlink", test_hardlink_shared);
 	CU_add_test(s, "a link from outside: link count", test_nlink);
 	CU_add_test(s, "added file: extra", test_extra);
+	CU_add_test(s, "extras deeper than any entry: not walked, noted", test_extra_too_deep);
 	CU_add_test(s, "a folder root may not list: an error, not a finding", test_unlistable);
 	CU_add_test(s, "a file root may not read: an error, not a finding", test_unreadable);
 	CU_add_test(s, "no /proc: an error, not xattr findings", test_no_proc);
