@@ -389,12 +389,10 @@ static void note_progress(struct walk *w, size_t n)
 	}
 }
 
-/* Copy (or, scanning, just read) the data of a regular file, hashing the
- * file's bytes: holes of sparse entries, trailing ones included, hash as
- * the zeros they read back as. */
 /* A regular file's apparent size is hashed in full, holes as zeros, so an
  * archive declaring a huge sparse file could keep us hashing for days: refuse
- * entries above this (about three minutes of sha256). */
+ * entries above this (about five minutes of sha256 of zeros, 0.8 GB/s
+ * measured on a 2-core VM). */
 #define MAX_ENTRY_SIZE (256ULL << 30)
 /* The same bound for all the files of one unpack together: else a 10 KiB
  * archive of a thousand 200 GiB sparse files keeps us hashing for days. */
@@ -468,6 +466,9 @@ void unpack_settle_digests(struct walk *w)
 	w->npending = 0;
 }
 
+/* Copy (or, scanning, just read) the data of a regular file, hashing the
+ * file's bytes: holes of sparse entries, trailing ones included, hash as
+ * the zeros they read back as. */
 static int copy_data(struct walk *w, struct archive *ar, const char *path, uint64_t size,
 		     struct pending_digest **pdp)
 {
