@@ -198,7 +198,12 @@ grep -q "needed for the guest's root; no --modules was given, so no module was l
 # The same from qualify: the spec BZIMAGE alone, its column says why.
 printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/kb.ini"
 rc=0
-(cd "$TMP" && GUEST=no9p PATH=$gq:$PATH TMPDIR=$TMP "$TOP/scripts/qualify" --kernel "$bz" kb.ini -o qb) >"$TMP/out" 2>&1 || rc=$?
+# powercut copied into the working folder: vm-run refuses a command naming
+# a file in the host's /tmp outside it (the guest mounts its own), and a
+# clone of the project may well be in /tmp.
+cp "$POWERCUT" "$TMP/powercut"
+(cd "$TMP" && GUEST=no9p PATH=$gq:$PATH TMPDIR=$TMP POWERCUT=$TMP/powercut "$TOP/scripts/qualify" \
+	--kernel "$bz" kb.ini -o qb) >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a built-in kernel without 9p exited $rc, expected 3"; }
 grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
 	"$TMP/qb/qualify.md" || { cat "$TMP/qb/qualify.md"; fail "qualify: the built-in kernel's column does not say why it did not run"; }
