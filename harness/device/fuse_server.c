@@ -45,7 +45,6 @@
 #include "cmd/commands.h"
 #include "device/fuse_flakey.h"
 #include "device/fuselog.h"
-#include "util/mountinfo.h"
 #include "util/util.h"
 
 #ifndef PR_SET_IO_FLUSHER
@@ -510,37 +509,6 @@ static int check_dev_fuse(void)
 	return 0;
 }
 
-/* Is MP still a FUSE mount point in our namespace?  The parent unmounts
- * it before it stops us, as a rule (lazily while the loop device still
- * holds the file); libfuse's own unmount then failed and said "fuse: failed
- * to unmount MP: Invalid argument" on the run's terminal, which reads as a
- * leftover.  From mountinfo, never a stat of MP: our request loop has
- * ended, and a request to the mount would hang.  When unsure, yes. */
-static int still_mounted(const char *mp)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return 1;
-	char *want = pc_mountinfo_escape(mp), *line = NULL;
-	size_t cap = 0;
-	int found = 0;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char *save = NULL, *field = strtok_r(line, " \n", &save);
-		for (int i = 1; field && i < 5; i++)
-			field = strtok_r(NULL, " \n", &save);
-		if (!field || strcmp(field, want))
-			continue;
-		while ((field = strtok_r(NULL, " \n", &save)) && strcmp(field, "-"))
-			;
-		field = field ? strtok_r(NULL, " \n", &save) : NULL;
-		found = field && !strncmp(field, "fuse", 4);
-	}
-	free(line);
-	free(want);
-	fclose(f);
-	return found;
-}
-
 static int serve(const struct server_args *a, struct server *s)
 {
 	char *fargv[] = { "powercut-fuse", "-o", "fsname=powercut,subtype=flakey", NULL };
@@ -576,8 +544,7 @@ static int serve(const struct server_args *a, struct server *s)
 	int res = fuse_loop_mt(f, 0);
 	rc = res >= 0 ? 0 : pc_fail_errno(PC_ERR_RUN, -res, "fuse server: request loop");
 out_unmount:
-	if (still_mounted(a->mountpoint))
-		fuse_unmount(f);
+	fuse_unmount(f);
 out_signals:
 	fuse_remove_signal_handlers(se);
 out:
