@@ -19,6 +19,9 @@ PACKAGES=(
   # tests/integration/test-producers.sh: images written by skopeo, ground
   # truth unpacked by umoci
   skopeo umoci
+  # tests/integration/test-evil.sh, test-failures.sh and test-report.sh
+  # write hostile archives and read the HTML page with Python
+  python3
   # junit.xml is checked with xmllint (tests/integration/test-escaping.sh)
   libxml2-utils
   # powercut report draws its plots with gnuplot; tests/integration/

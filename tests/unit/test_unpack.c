@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -1293,42 +1292,6 @@ static void test_write_error_says_why(void)
  * the image's problem on that filesystem, an input error as a name too
  * long is, not a failure of the machine.  Runs where the unit tests' temp
  * folder is on ext4. */
-static void test_too_many_links(void)
-{
-	char *dir = unit_tmpdir();
-	struct statfs sf;
-	if (statfs(dir, &sf) < 0 || sf.f_type != 0xEF53 /* EXT4_SUPER_MAGIC */) {
-		unit_rmtree(dir);
-		free(dir);
-		return;
-	}
-	enum { LINKS = 65001 };
-	struct member *v = xcalloc(LINKS + 1, sizeof(*v));
-	v[0] = (struct member){ 'f', "f", 0644, "x\n", 0, 0, NULL, NULL, 0 };
-	for (size_t i = 1; i <= LINKS; i++)
-		v[i] = (struct member){ 'h', xasprintf("l%zu", i), 0644, "f", 0, 0, NULL, NULL, 0 };
-	char *layer = at(dir, "links.tar"), *target = at(dir, "root");
-	write_tar(layer, v, LINKS + 1, 0);
-	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
-	char buf[512];
-	struct pc_manifest *m = NULL;
-	const char *l = layer;
-	pc_last_errclass = PC_ERR_NONE;
-	pc_capture_errors(buf, sizeof(buf));
-	CU_ASSERT_EQUAL(pc_unpack_layers(&l, 1, target, &m, NULL, NULL, NULL), -1);
-	pc_capture_errors(NULL, 0);
-	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Too many links"));
-	pc_manifest_free(m);
-	for (size_t i = 1; i <= LINKS; i++)
-		free((char *)v[i].path);
-	free(v);
-	free(layer);
-	free(target);
-	unit_rmtree(dir);
-	free(dir);
-}
-
 static void log_progress(uint64_t bytes, void *arg)
 {
 	fprintf((FILE *)arg, "%llu\n", (unsigned long long)bytes);
@@ -1396,6 +1359,5 @@ void register_unpack_tests(void)
 	CU_add_test(s, "a v3 file capability of root reads back as v2", test_fcaps_v3_read_back);
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "a write the disk refuses says why", test_write_error_says_why);
-	CU_add_test(s, "more links than the filesystem holds: input error", test_too_many_links);
 	CU_add_test(s, "progress", test_progress);
 }
