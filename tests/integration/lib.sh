@@ -159,6 +159,32 @@ manifest_reseal() {
 	rm -f "$body"
 }
 
+# Fakes of TOOL... in $TMP/bin (put it first in PATH) that run the real tool,
+# except on the runs listed in $TMP/hang-TOOL (one number a line; 1 = its
+# first run), where they hang ignoring SIGTERM, as a stuck tool may.  Run N
+# makes the folder $TMP/ran-TOOL-N, and a hanging one the file hung in it
+# (powercut runs tools in a PID namespace of their own: find one to kill by
+# its name, pgrep -f "$TMP/bin/TOOL").
+fake_hanging_tools() {
+	local tool
+	mkdir -p "$TMP/bin"
+	for tool in "$@"; do
+		touch "$TMP/hang-$tool"
+		cat > "$TMP/bin/$tool" <<SH
+#!/usr/bin/env bash
+n=1
+while ! mkdir "$TMP/ran-$tool-\$n" 2> /dev/null; do n=\$((n + 1)); done
+if grep -qx "\$n" "$TMP/hang-$tool"; then
+	trap '' TERM INT HUP
+	touch "$TMP/ran-$tool-\$n/hung"
+	while :; do sleep 0.2; done
+fi
+exec $(command -v "$tool") "\$@"
+SH
+		chmod +x "$TMP/bin/$tool"
+	done
+}
+
 pass() {
 	echo "PASS $TEST_NAME"
 }

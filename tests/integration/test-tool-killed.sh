@@ -11,22 +11,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 [ -f images/sample/layer1.tar.gz ] || make sample-image > /dev/null
-mkdir -p "$TMP/bin"
-# Each fake hangs on the runs listed in $TMP/hang-TOOL (1 = its first run),
-# else runs the real tool.
-for tool in mkfs.ext4 e2fsck; do
-	cat > "$TMP/bin/$tool" <<SH
-#!/usr/bin/env bash
-n=1
-while ! mkdir "$TMP/ran-$tool-\$n" 2> /dev/null; do n=\$((n + 1)); done
-if grep -qx "\$n" "$TMP/hang-$tool"; then
-	trap '' TERM INT HUP
-	while :; do sleep 0.2; done
-fi
-exec $(command -v "$tool") "\$@"
-SH
-	chmod +x "$TMP/bin/$tool"
-done
+fake_hanging_tools mkfs.ext4 e2fsck
 echo 1 > "$TMP/hang-mkfs.ext4" # k/ext4/none: the test kills it
 # k/ext4/syncfs's fsck (the test kills it), then cp's own (real), then cp's
 # crash point's (timed out).
@@ -49,7 +34,7 @@ EOF
 kill_hung() {
 	local tool=$1 n=$2 p _
 	for _ in $(seq 1 600); do
-		[ -d "$TMP/ran-$tool-$n" ] && p=$(pgrep -f -- "bash $TMP/bin/$tool" | head -n 1) &&
+		[ -e "$TMP/ran-$tool-$n/hung" ] && p=$(pgrep -f -- "bash $TMP/bin/$tool" | head -n 1) &&
 			[ -n "$p" ] && break
 		sleep 0.1
 	done

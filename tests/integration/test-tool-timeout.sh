@@ -8,21 +8,10 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 [ -f images/sample/layer1.tar.gz ] || make sample-image > /dev/null
-mkdir -p "$TMP/bin"
-# Each fake hangs the first time it runs (ignoring SIGTERM, as a tool stuck
-# in a loop may), then runs the real tool.
-for tool in mkfs.ext4 e2fsck; do
-	cat > "$TMP/bin/$tool" <<SH
-#!/usr/bin/env bash
-if mkdir "$TMP/hung-$tool" 2> /dev/null; then
-	trap '' TERM INT HUP
-	echo \$\$ > "$TMP/hung-$tool/pid"
-	while :; do sleep 0.2; done
-fi
-exec $(command -v "$tool") "\$@"
-SH
-	chmod +x "$TMP/bin/$tool"
-done
+# Each fake hangs the first time it runs, then runs the real tool.
+fake_hanging_tools mkfs.ext4 e2fsck
+echo 1 > "$TMP/hang-mkfs.ext4"
+echo 1 > "$TMP/hang-e2fsck"
 # Case 1: mkfs hangs; case 2: fsck hangs; case 3: nothing hangs.
 printf '[global]\nimage = %s\nbackend = fuse\ndevice_size = 256M\ntool_timeout = 4\n[g]\nfs = ext4\nmodes = none syncfs fsync\n' \
 	"$TOP/images/sample/layer1.tar.gz" > "$TMP/one.ini"
@@ -36,9 +25,9 @@ took=$(( $(date +%s) - start ))
 [ "$rc" -eq 3 ] || { cat "$TMP/o" "$TMP/e"; fail "exit $rc, expected 3 (a tool timed out)"; }
 [ "$took" -lt 120 ] || fail "the run took $took s"
 for t in mkfs.ext4 e2fsck; do
-	[ -s "$TMP/hung-$t/pid" ] || fail "the fake $t never hung"
+	[ -e "$TMP/ran-$t-1/hung" ] || fail "the fake $t never hung"
 done
-# (the pids the fakes wrote are of their PID namespace: look by name)
+# (the fakes run in powercut's PID namespace for tools: look by name)
 [ -z "$(pgrep -f -- "$TMP/bin/")" ] || fail "a hung tool is still running"
 reason() { case_field "$TMP/out" "$1" .reason; }
 [ "$(case_field "$TMP/out" g/ext4/none .verdict)" = error ] || fail "case 1 is not an error"
