@@ -5,6 +5,18 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
+# One ext4 case of IMAGE (LAYOUT, default flat; MODES, default syncfs) into
+# $TMP/out-NAME, its stderr in $TMP/e; fail unless powercut exits WANT or
+# leaves anything behind.  evil_run NAME WANT IMAGE [LAYOUT] [MODES]
+evil_run() {
+	local name=$1 want=$2 image=$3 layout=${4:-flat} modes=${5:-syncfs} rc=0
+	printf '[global]\nimage = %s\nlayout = %s\nfs = ext4\nmodes = %s\ndevice_size = 256M\n' \
+		"$image" "$layout" "$modes" > "$TMP/$name.ini"
+	pc_run "$TMP/$name.ini" -o "$TMP/out-$name" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/e"; fail "$name: exit $rc, expected $want"; }
+	assert_no_leftovers
+}
+
 evil="$TMP/evil"
 ./images/mkimage evil "$evil" > /dev/null
 # The paths the attacks aim at, outside any target.
@@ -12,19 +24,9 @@ rm -f /tmp/escape-abs /tmp/escaped /tmp/escape
 passwd_links=$(stat -c %h /etc/passwd)
 
 for attack in dotdot absolute symlink-escape hardlink-escape not-an-archive; do
-	cat > "$TMP/$attack.ini" <<INI
-[global]
-image = $evil/$attack.tar
-fs = ext4
-modes = none
-device_size = 256M
-INI
-	rc=0
-	pc_run "$TMP/$attack.ini" -o "$TMP/out-$attack" > "$TMP/o" 2> "$TMP/e" || rc=$?
-	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "$attack: exit $rc, expected 2"; }
+	evil_run "$attack" 2 "$evil/$attack.tar" flat none
 	grep -q "$attack.tar" "$TMP/e" || { cat "$TMP/e"; fail "$attack: the error does not name the layer"; }
 	[ "$(jq -r '.cases[0].verdict' "$TMP/out-$attack/results.json")" = error ] || fail "$attack: verdict not error"
-	assert_no_leftovers
 done
 for p in /tmp/escape-abs /tmp/escaped /tmp/escape /escape; do
 	[ ! -e "$p" ] || fail "an attack wrote $p"
@@ -70,33 +72,13 @@ def layer(name, entries):
 layer("one.tar", [("a", b"a\n")])
 layer("gone.tar", [(".wh.a", b"")])
 PY
+n=0
 for spec in "flat:$evil/empty.tar" "flat:$evil/one.tar $evil/gone.tar" "snapshots:$evil/empty.tar $evil/empty.tar" "flat:/proc/self/pagemap"; do
-	cat > "$TMP/empty.ini" <<INI
-[global]
-image = ${spec#*:}
-layout = ${spec%%:*}
-fs = ext4
-modes = syncfs
-device_size = 256M
-INI
-	rc=0
-	pc_run "$TMP/empty.ini" -o "$TMP/out-empty-$RANDOM" > "$TMP/o" 2> "$TMP/e" || rc=$?
-	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "$spec: exit $rc, expected 2"; }
+	n=$((n + 1))
+	evil_run "empty-$n" 2 "${spec#*:}" "${spec%%:*}"
 	grep -q "its final tree holds no entry" "$TMP/e" || { cat "$TMP/e"; fail "$spec: unclear error"; }
-	assert_no_leftovers
 done
-cat > "$TMP/snap.ini" <<INI
-[global]
-image = $evil/one.tar $evil/gone.tar
-layout = snapshots
-fs = ext4
-modes = syncfs
-device_size = 256M
-INI
-rc=0
-pc_run "$TMP/snap.ini" -o "$TMP/out-snap" > "$TMP/o" 2> "$TMP/e" || rc=$?
-[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "snapshots, a file and its whiteout: exit $rc, expected 0"; }
-assert_no_leftovers
+evil_run snap-whiteout 0 "$evil/one.tar $evil/gone.tar" snapshots
 
 # More hardlinks to one file than ext4 holds (65,000): the unpack meets
 # EMLINK, an input error (exit 2) naming the cause, not a failed case.  The
@@ -108,32 +90,12 @@ with tarfile.open(sys.argv[1], "w") as t:
     for n in range(1, 65002):
         h = tarfile.TarInfo(f"l{n}"); h.type = tarfile.LNKTYPE; h.linkname = "f"; t.addfile(h)
 PY
-cat > "$TMP/links.ini" <<INI
-[global]
-image = $evil/links.tar
-fs = ext4
-modes = none
-device_size = 256M
-INI
-rc=0
-pc_run "$TMP/links.ini" -o "$TMP/out-links" > "$TMP/o" 2> "$TMP/e" || rc=$?
-[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "65,001 hardlinks on ext4: exit $rc, expected 2"; }
+evil_run links 2 "$evil/links.tar" flat none
 grep -q "Too many links" "$TMP/e" || { cat "$TMP/e"; fail "65,001 hardlinks: the error does not say why"; }
 [ "$(jq -r '.cases[0].verdict' "$TMP/out-links/results.json")" = error ] || fail "65,001 hardlinks: verdict not error"
-assert_no_leftovers
 
-cat > "$TMP/ok.ini" <<INI
-[global]
-image = $evil/symlink-abs-ok.tar
-fs = ext4
-modes = syncfs
-device_size = 256M
-INI
-rc=0
-pc_run "$TMP/ok.ini" -o "$TMP/out-ok" > "$TMP/o" 2> "$TMP/e" || rc=$?
-[ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "symlink-abs-ok: exit $rc"; }
+evil_run ok 0 "$evil/symlink-abs-ok.tar"
 grep -q 'usr/lib/libok.so' "$TMP/out-ok/cases/default_ext4_syncfs/manifest.txt" ||
 	fail "symlink-abs-ok: usr/lib/libok.so not in the manifest"
 [ ! -e /usr/lib/libok.so ] || fail "symlink-abs-ok wrote the host's /usr/lib/libok.so"
-assert_no_leftovers
 pass
