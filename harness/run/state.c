@@ -806,16 +806,23 @@ struct registration {
  * error); -1 it could not be read (said why). */
 static int read_registration(const char *path, struct registration *r)
 {
-	int quiet = pc_messages_quiet;
-	pc_messages_quiet = 1;
-	char *text = pc_read_file(path, NULL);
-	pc_messages_quiet = quiet;
-	if (!text && access(path, F_OK) < 0 && errno == ENOENT)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
 		return 0;
-	if (!text && !(text = pc_read_file(path, NULL))) /* again, to say why */
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
 		return -1;
+	}
 	struct stat st;
-	r->written = stat(path, &st) == 0 ? st.st_mtime : 0;
+	char *text = NULL;
+	if (fstat(fd, &st) < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
+	else
+		text = pc_read_fd(fd, path, NULL);
+	close(fd);
+	if (!text)
+		return -1;
+	r->written = st.st_mtime;
 	snprintf(r->path, sizeof(r->path), "%s", path);
 	/* Exactly "PATH\n" (pc_state_begin refuses control characters): only
 	 * the final newline is stripped, so a damaged file never yields a

@@ -575,6 +575,13 @@ char *pc_read_file(const char *path, size_t *len)
 		pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
 		return NULL;
 	}
+	char *text = pc_read_fd(fd, path, len);
+	close(fd);
+	return text;
+}
+
+char *pc_read_fd(int fd, const char *path, size_t *len)
+{
 	size_t used = 0, cap = 8192;
 	char *buf = xmalloc(cap);
 	for (;;) {
@@ -588,14 +595,12 @@ char *pc_read_file(const char *path, size_t *len)
 		if (n < 0) {
 			pc_fail_errno(PC_ERR_RUN, errno, "read %s", path);
 			free(buf);
-			close(fd);
 			return NULL;
 		}
 		if (n == 0)
 			break;
 		used += (size_t)n;
 	}
-	close(fd);
 	buf[used] = '\0';
 	if (len)
 		*len = used;

@@ -157,6 +157,8 @@ int pc_modprobe_quiet(const char *module);
 
 /* Read a whole file into a NUL-terminated malloc'd buffer. */
 char *pc_read_file(const char *path, size_t *len);
+/* The same from FD (left open) to its end; PATH names it in errors. */
+char *pc_read_fd(int fd, const char *path, size_t *len);
 /* Create/truncate PATH and write the buffer; fsync if do_fsync. */
 int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
 /* Whether users other than root, us and SUDO_UID (who is root already) can
