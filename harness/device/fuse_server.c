@@ -31,7 +31,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse.h>
+#include <fuse_lowlevel.h>
 #include <getopt.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,6 +47,7 @@
 #include "cmd/commands.h"
 #include "device/fuse_flakey.h"
 #include "device/fuselog.h"
+#include "util/mountinfo.h"
 #include "util/util.h"
 
 #ifndef PR_SET_IO_FLUSHER
@@ -509,6 +512,58 @@ static int check_dev_fuse(void)
 	return 0;
 }
 
+/* Is MP still a FUSE mount point in our namespace?  From mountinfo, never
+ * a stat of MP: our request loop has ended, and a request to the mount
+ * would hang.  When unsure, yes. */
+static int still_mounted(const char *mp)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return 1;
+	char *want = pc_mountinfo_escape(mp), *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char *save = NULL, *field = strtok_r(line, " \n", &save);
+		for (int i = 1; field && i < 5; i++) /* the 5th field: the mount point */
+			field = strtok_r(NULL, " \n", &save);
+		if (!field || strcmp(field, want))
+			continue;
+		while ((field = strtok_r(NULL, " \n", &save)) && strcmp(field, "-"))
+			;
+		field = field ? strtok_r(NULL, " \n", &save) : NULL; /* the type */
+		found = field && !strncmp(field, "fuse", 4);
+	}
+	free(line);
+	free(want);
+	fclose(f);
+	return found;
+}
+
+/* The parent unmounts MP before it stops us, lazily when the loop device
+ * still holds the file; the connection then ends when the loop device
+ * lets go, a moment later.  libfuse's unmount is quiet when the connection
+ * has ended (POLLERR on its descriptor) and otherwise tries umount2 on MP,
+ * which is no mount point any more: "fuse: failed to unmount MP: Invalid
+ * argument" on the run's terminal, which reads as a leftover.  So when MP
+ * is gone, wait for the connection's end (at most TIMEOUT_MS); libfuse's
+ * unmount must run all the same: it frees its copy of MP. */
+static void await_connection_end(struct fuse_session *se, const char *mp, int timeout_ms)
+{
+	if (still_mounted(mp))
+		return;
+	struct pollfd p = { .fd = fuse_session_fd(se), .events = 0 };
+	double deadline = pc_now() + timeout_ms / 1000.0;
+	for (;;) {
+		int left = (int)((deadline - pc_now()) * 1000);
+		if (left <= 0)
+			return;
+		int n = poll(&p, 1, left);
+		if (n > 0 || (n < 0 && errno != EINTR))
+			return;
+	}
+}
+
 static int serve(const struct server_args *a, struct server *s)
 {
 	char *fargv[] = { "powercut-fuse", "-o", "fsname=powercut,subtype=flakey", NULL };
@@ -544,6 +599,7 @@ static int serve(const struct server_args *a, struct server *s)
 	int res = fuse_loop_mt(f, 0);
 	rc = res >= 0 ? 0 : pc_fail_errno(PC_ERR_RUN, -res, "fuse server: request loop");
 out_unmount:
+	await_connection_end(se, a->mountpoint, 2000);
 	fuse_unmount(f);
 out_signals:
 	fuse_remove_signal_handlers(se);
