@@ -50,6 +50,10 @@ struct mkfs_grammar {
 	const struct mkfs_long *mkfs_long;
 	/* Sub-options refused in an option's value ({0} ends). */
 	struct mkfs_refused_sub mkfs_refused[3];
+	/* Its short options whose value is text kept in the superblock and
+	 * never opened (a label, mke2fs -M's last-mounted folder): a '/' in
+	 * it names no file. */
+	const char *mkfs_text_opts;
 };
 
 /* mkfs.btrfs's long options (btrfs-progs 6.2, mkfs/main.c). */
@@ -72,12 +76,12 @@ static const struct mkfs_grammar mkfs_grammars[] = {
 	{ "ext4", 'e', "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL },
 	  "nSV", NULL,
 	  { { 'E', "offset", "mke2fs puts the filesystem that many bytes into the device, where "
-	      "nothing mounts it" }, { 0, NULL, NULL } } },
+	      "nothing mounts it" }, { 0, NULL, NULL } }, "LM" },
 	{ "xfs", 0, "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "NV", NULL,
-	  { { 0, NULL, NULL } } },
+	  { { 0, NULL, NULL } }, "L" },
 	{ "btrfs", 0, "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "V", btrfs_long,
 	  { { 'O', "list-all", "mkfs.btrfs lists the features and writes nothing" },
-	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } } },
+	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } }, "L" },
 };
 
 static const struct mkfs_grammar *grammar_lookup(const char *type)
@@ -110,23 +114,9 @@ static int in_list(const char *const *list, const char *s, size_t len)
 	return 0;
 }
 
-/* A short option joined to its value, letters bundled or not:
- * "-Jdevice", "-qJdevice", "-llogdev", "-rname". */
-static int is_joined_key(const char *const *list, const char *s, size_t len)
-{
-	if (len < 2 || s[0] != '-' || s[1] == '-')
-		return 0;
-	for (size_t i = 0; list[i]; i++) {
-		size_t k = strlen(list[i]);
-		if (len > k && !strncmp(s + len - k, list[i], k))
-			return 1;
-	}
-	return 0;
-}
-
 /* A scenario is untrusted input, and powercut only ever writes to the
  * case's own device: refuse an option that points mkfs or mount at another
- * device or file.  WORD is one mkfs argument or option value of filesystem
+ * device or file.  WORD is one mkfs operand or option value of filesystem
  * T (T NULL: one mount option); its pieces are split at ',' and '='.  For
  * mkfs any piece that is a path (holds '/') is refused too.  A bare name is
  * not looked up: the tool runs in an empty, read-only current folder of its
@@ -143,8 +133,6 @@ static int check_option(const struct mkfs_grammar *t, const char *word, char *wh
 		/* A sub-option's key: first in the word or after a ','. */
 		int is_key = p == word || p[-1] == ',';
 		int bad = (p[len] == '=' && in_list(device_keys, p, len)) ||
-			  (is_mkfs && p == word && p[len] == '=' &&
-			   (is_joined_key(device_keys, p, len) || is_joined_key(mkfs_file_keys, p, len))) ||
 			  (is_mkfs && is_key && p != word && in_list(mkfs_file_keys, p, len)) ||
 			  (is_mkfs && p[len] == '=' && in_list(mkfs_file_keys, p, len)) ||
 			  (is_mkfs && strchr(piece, '/'));
@@ -286,9 +274,10 @@ static int check_mkfs_word(const struct mkfs_grammar *t, char **args, size_t n, 
 			return pc_why(why, len, "'%s' takes a value and is the last argument: mkfs.%s "
 				      "would take the case's device for it", w, t->type);
 		value = args[++*i];
-		if (check_option(t, value, why, len) < 0)
-			return -1;
 	}
+	int is_text = letter && strchr(t->mkfs_text_opts, letter);
+	if (value && !is_text && check_option(t, value, why, len) < 0)
+		return -1;
 	return letter || lo ? check_mkfs_option(t, letter, lo, value, w, why, len) : 0;
 }
 
@@ -307,12 +296,12 @@ int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_
 	 * "-d"), and "--" ends the options. */
 	for (size_t i = 0; i < nopts && rc == 0; i++) {
 		const char *w = extra[i];
-		rc = check_option(t, w, why, len);
-		if (rc == 0 && (dashes || w[0] != '-' || !w[1]))
-			rc = operand_refused(t, w, dashes, why, len);
-		else if (rc == 0 && !strcmp(w, "--"))
+		if (dashes || w[0] != '-' || !w[1])
+			rc = check_option(t, w, why, len) < 0 ? -1
+							      : operand_refused(t, w, dashes, why, len);
+		else if (!strcmp(w, "--"))
 			dashes = 1;
-		else if (rc == 0)
+		else
 			rc = check_mkfs_word(t, extra, nopts, &i, why, len);
 		/* mke2fs -E mount_opts=errors=panic: default mount options kept
 		 * in the superblock, applied at every mount. */

@@ -78,6 +78,7 @@ static void test_mkfs_refuses_other_files(void)
 		{ "btrfs", "--root tree" }, { "btrfs", "-Kr tree" },
 		{ "ext4", "-E root_owner=0:0,name=x" }, { "ext4", "-d rootdir" }, { "ext4", "-qd x" },
 		{ "ext4", "-l badblocks" }, { "ext4", "-dtree" },
+		{ "xfs", "-dname=/x" }, { "btrfs", "--force=/dev/sda" }, { "ext4", "-U /x" },
 	};
 	for (size_t i = 0; i < sizeof(bad_fs) / sizeof(bad_fs[0]); i++) {
 		char why[512] = "";
@@ -95,6 +96,9 @@ static void test_mkfs_refuses_other_files(void)
 		{ "xfs", "-L dlabel -n ftype=1" }, { "ext4", "-b 1024 -O ^has_journal -E lazy_itable_init=0" },
 		{ "ext4", "-c -L label -Ldata" }, { "ext4", "-J size=4" }, { "btrfs", "-d single -m dup" },
 		{ "btrfs", "-L rootdir -O ^no-holes --nodesize 16k" }, { "ext4", "" },
+		/* a label or mke2fs's last-mounted folder is text mkfs never opens */
+		{ "ext4", "-L a/b" }, { "ext4", "-M /var/lib/containerd" }, { "ext4", "-qL/x" },
+		{ "xfs", "-L a/b" }, { "btrfs", "--label=a/b" }, { "btrfs", "-L /x" },
 	};
 	for (size_t i = 0; i < sizeof(good_fs) / sizeof(good_fs[0]); i++) {
 		char why[512] = "";
