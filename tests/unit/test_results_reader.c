@@ -96,6 +96,11 @@ static void test_strict(void)
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 		"{\"kernel\":\"6.1\",\"cases\":[{" GOOD "},{" GOOD "}]}",   /* id twice */
 		ONE(GOOD ",\"mount_opts\":[]"),
+		/* a pass under expect intact that lost entries: edited by hand */
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"expect\":\"intact\",\"lost\":3,"
+		    "\"committed\":true,\"timings_s\":{\"total\":1},\"io\":{}"),
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"outcome\":\"flaky\",\"expect\":\"intact\","
+		    "\"lost\":1,\"committed\":true,\"timings_s\":{\"total\":1},\"io\":{}"),
 		/* a newer format is refused, not misread */
 		"{\"format\":2,\"kernel\":\"6.1\",\"cases\":[]}",
 		"{\"format\":\"1\",\"kernel\":\"6.1\",\"cases\":[]}",
