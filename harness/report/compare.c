@@ -69,6 +69,17 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	struct stat st; /* compare's own word for a side that is not there */
 	if (stat(dir, &st) < 0)
 		return pc_fail_errno(PC_ERR_INPUT, errno, "compare: %s", dir);
+	if (S_ISDIR(st.st_mode)) {
+		/* scripts/qualify's folder holds one results folder per kernel. */
+		char *rj = xasprintf("%s/results.json", dir), *qj = xasprintf("%s/qualify.json", dir);
+		struct stat x;
+		int qualify = stat(rj, &x) < 0 && errno == ENOENT && stat(qj, &x) == 0;
+		free(rj);
+		free(qj);
+		if (qualify)
+			return pc_fail(PC_ERR_INPUT, "compare: %s is a scripts/qualify folder (one results "
+				       "folder per kernel): compare a kernel's folder, %s/LABEL", dir, dir);
+	}
 	struct pc_results r;
 	int rc = pc_results_load(dir, &r);
 	if (rc == 0) {

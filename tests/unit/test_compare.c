@@ -447,6 +447,23 @@ static void test_legacy_settings(void)
 	free(dir);
 }
 
+/* A scripts/qualify folder is not a results folder: said so, with the
+ * way out (it was "results.json: No such file or directory"). */
+static void test_qualify_folder(void)
+{
+	char *dir = unit_tmpdir();
+	char *q = put(dir, "qualify.json", "{}");
+	char msg[512] = "";
+	struct pc_cmp_side s;
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT_EQUAL(load_quiet(dir, &s), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "is a scripts/qualify folder"));
+	free(q);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* The options the kernel applied differ (a kernel that ignores one the
  * other honours): a note naming the case, not a setup change (exit 0);
  * a side without them (older results) is no difference. */
@@ -780,6 +797,7 @@ void register_compare_tests(void)
 		    test_new_failures);
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
 	CU_add_test(s, "lost coverage: settings of results older than the field", test_legacy_settings);
+	CU_add_test(s, "a qualify folder is not a results folder", test_qualify_folder);
 	CU_add_test(s, "a loss hidden by a loosened expectation", test_hidden_loss);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);
