@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -129,6 +130,12 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int push(struct pc_rh_set *s, const char *dir)
 {
 	s->f = xrealloc(s->f, (s->n + 1) * sizeof(*s->f));
@@ -143,6 +150,44 @@ static int push(struct pc_rh_set *s, const char *dir)
 static int only_dirs(const struct dirent *d)
 {
 	return d->d_name[0] != '.';
+}
+
+static void add_missing(struct pc_rh_set *s, char *what)
+{
+	s->missing = xrealloc(s->missing, (s->nmissing + 1) * sizeof(*s->missing));
+	s->missing[s->nmissing++] = what;
+}
+
+/* The kernels of scripts/qualify's PATH/qualify.json whose column has no
+ * folder at all (a kernel that did not boot never made one), with what
+ * qualify said of them.  The file is qualify's, not a results file: one
+ * not understood adds nothing (its folders are still read and checked). */
+static void qualify_missing(struct pc_rh_set *s, const char *path)
+{
+	char *q = xasprintf("%s/qualify.json", path);
+	size_t len;
+	int quiet = pc_messages_quiet;
+	pc_messages_quiet = 1;
+	char *text = is_file(q) ? pc_input_read_small("qualify file", q, 64u << 20, &len) : NULL;
+	pc_messages_quiet = quiet;
+	free(q);
+	json_t *root = text ? json_loadb(text, len, 0, NULL) : NULL;
+	free(text);
+	size_t i;
+	json_t *k;
+	json_array_foreach(json_object_get(root, "kernels"), i, k) {
+		const char *col = json_string_value(json_object_get(k, "column"));
+		const char *status = json_string_value(json_object_get(k, "status"));
+		const char *msg = json_string_value(json_object_get(k, "message"));
+		if (!col || !*col || strchr(col, '/') || !strcmp(col, ".") || !strcmp(col, ".."))
+			continue;
+		char *dir = xasprintf("%s/%s", path, col);
+		if (!is_dir(dir))
+			add_missing(s, xasprintf("%s: %s%s%s", dir, status ? status : "no results",
+						 msg && *msg ? ": " : "", msg ? msg : ""));
+		free(dir);
+	}
+	json_decref(root);
 }
 
 int pc_rh_add(struct pc_rh_set *s, const char *path)
@@ -164,12 +209,20 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 		if (rc == 0 && is_file(subrj)) {
 			found++;
 			rc = push(s, sub);
+		} else if (rc == 0 && is_dir(sub)) {
+			/* A kernel whose run wrote nothing (did not boot, timed
+			 * out, could not start): not checked, which the page says
+			 * rather than leaving the kernel out. */
+			add_missing(s, sub);
+			sub = NULL;
 		}
 		free(subrj);
 		free(sub);
 		free(names[i]);
 	}
 	free(names);
+	if (rc == 0)
+		qualify_missing(s, path);
 	if (rc == 0 && !found)
 		rc = pc_fail(PC_ERR_INPUT, "report: %s: no results.json in it nor in its folders", path);
 	return rc;
@@ -257,6 +310,9 @@ void pc_rh_free(struct pc_rh_set *s)
 	for (size_t i = 0; i < s->n; i++)
 		folder_free(&s->f[i]);
 	free(s->f);
+	for (size_t i = 0; i < s->nmissing; i++)
+		free(s->missing[i]);
+	free(s->missing);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -991,6 +1047,17 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		fprintf(f, ", %zu cases)</li>\n", s->f[k].n);
 	}
 	fputs("</ol>\n", f);
+	if (s->nmissing) {
+		fprintf(f, "<p class=\"fail\"><b>%zu folder%s without results.json</b> (a run that "
+			   "wrote nothing; of scripts/qualify, a kernel that did not boot, timed out "
+			   "or could not start: qualify.md says why): not checked.</p>\n<ul>\n", s->nmissing, s->nmissing == 1 ? "" : "s");
+		for (size_t k = 0; k < s->nmissing; k++) {
+			fputs("<li>", f);
+			put_text(f, s->missing[k]);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+	}
 	int rc = 0;
 	if (s->n > 1)
 		rc = trend_section(f, s);

@@ -45,11 +45,15 @@ struct pc_rh_folder {
 struct pc_rh_set {
 	struct pc_rh_folder *f;
 	size_t n;
+	char **missing;        /* folders of a folder of results folders that hold
+	                        * no results.json (a kernel that did not boot) */
+	size_t nmissing;
 };
 
 /* Load PATH: a results folder, or a folder of results folders (what
- * scripts/qualify writes: one per kernel, in name order).  -1 (class
- * INPUT) on anything not understood. */
+ * scripts/qualify writes: one per kernel, in name order; those of its
+ * folders without a results.json go to s->missing, and the page names
+ * them as not checked).  -1 (class INPUT) on anything not understood. */
 int pc_rh_add(struct pc_rh_set *s, const char *path);
 void pc_rh_free(struct pc_rh_set *s);
 

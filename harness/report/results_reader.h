@@ -28,7 +28,8 @@ extern const char *const pc_res_io[PC_RES_NIO];
 /* What a case ran on, besides its id: "mkfs_opts", "mount_opts", "backend",
  * "cut", "write_cache", "layout", "workload", "settings" (the scenario's
  * other keys that shape the test, "crash_points=0 ... log_size=auto":
- * scenario.h's pc_case_settings), "tested_sha256" (what the
+ * scenario.h's pc_case_settings; for a file older than it, from its
+ * "device_size" and "crash_points" fields), "tested_sha256" (what the
  * case tested: its commit record's digest, 64 lowercase hex digits; a tag
  * that moved or another platform changes it), "images" (the layers' file
  * names, space-separated: each machine has its own paths).  Not "expect":

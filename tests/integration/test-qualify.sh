@@ -152,6 +152,11 @@ for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syn
 	grep -qF -- "- custom-2: $TMP/bzImage:$TMP, ${what#*:}" "$TMP/q10/qualify.md" ||
 		{ cat "$TMP/q.out" "$TMP/q.err"; fail "the ${what%%:*} guest is not reported as such"; }
 	[ "$(jq -r '.kernels[1].met' "$TMP/q10/qualify.json")" = false ] || fail "the ${what%%:*} guest is met"
+	# The page names the kernel that wrote no results (it was left off).
+	status=${what#*:}
+	grep -q "without results.json</b>" "$TMP/q10/report.html" &&
+		grep -qF "/custom-2: ${status%%:*}: vm-run exited 3" "$TMP/q10/report.html" ||
+		fail "report.html leaves the ${what%%:*} kernel out"
 done
 
 # A guest that panics after its run wrote results (here: every case, and
@@ -210,6 +215,12 @@ qualify 0 --table "$TMP/b"
 grep -qF -- "- note: the columns ran different powercut builds (0.0.9+0123456789ab, $(jq -r .powercut "$TMP/q1/host/results.json"))" \
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: different powercut builds not said"; }
 [ "$(jq -r '[.kernels[].powercut] | unique | length' "$TMP/b/qualify.json")" = 2 ] || fail "qualify.json: no powercut per kernel"
+# A column older than the field ran another build too (it was dropped, and
+# one older and one newer column were said to be one build).
+jq 'del(.powercut)' "$TMP/q1/host/results.json" >"$TMP/b/two/results.json"
+qualify 0 --table "$TMP/b"
+grep -qF -- "- note: the columns ran different powercut builds ($(jq -r .powercut "$TMP/q1/host/results.json"), older, not recorded)" \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: a build older than the field not said"; }
 ! grep -q 'Mounted with other options' "$TMP/q.out" || fail "--table: the same options said to differ"
 # A kernel that mounted with other options (one ignored an option the other
 # applied): a note naming the case and what each kernel applied.

@@ -389,6 +389,81 @@ static void test_setup_changed(void)
 	free(dir);
 }
 
+/* Results written before "settings" (2026-12-01) still say what they ran:
+ * "device_size" (0: auto) and, whenever the scenario asked for crash
+ * points, a "crash_points" object.  An old BASE that ran crash_points = 3
+ * against a NEW running none was "unchanged", exit 0. */
+#define LEGACY(id, extra) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"committed\":true,\"lost\":0," \
+	"\"timings_s\":{\"total\":1},\"io\":{}" extra "}"
+
+static void test_legacy_settings(void)
+{
+	char *dir = unit_tmpdir();
+	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"device_size\":0,\"crash_points\":{\"asked\":3,\"subsets_per_point\":0,\"points\":[]}") ","
+		LEGACY("g/b", ",\"device_size\":1048576") ","
+		LEGACY("g/c", ",\"device_size\":0") ","
+		LEGACY("g/d", "") "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") ","
+		LEGACY("g/b", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") ","
+		LEGACY("g/c", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") ","
+		LEGACY("g/d", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 4);
+	CU_ASSERT_EQUAL(r.setup_changed, 2);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md;
+	size_t len;
+	FILE *f = open_memstream(&md, &len);
+	pc_cmp_markdown(&r, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/a | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
+					  "crash_points '3' -> '0' |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
+					  "device_size '1048576' -> 'auto' |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/c |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/d |"));
+	free(md);
+	pc_cmp_report_free(&r);
+	/* Of the wrong type: refused, not read as no crash points. */
+	char *bad = put(dir, "bad.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"crash_points\":{\"asked\":\"3\"}") "]}");
+	char *bad2 = put(dir, "bad2.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"device_size\":-1") "]}");
+	struct pc_cmp_side s;
+	CU_ASSERT_EQUAL(load_quiet(bad, &s), -1);
+	CU_ASSERT_EQUAL(load_quiet(bad2, &s), -1);
+	free(bad);
+	free(bad2);
+	free(old);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A scripts/qualify folder is not a results folder: said so, with the
+ * way out (it was "results.json: No such file or directory"). */
+static void test_qualify_folder(void)
+{
+	char *dir = unit_tmpdir();
+	char *q = put(dir, "qualify.json", "{}");
+	char msg[512] = "";
+	struct pc_cmp_side s;
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT_EQUAL(load_quiet(dir, &s), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "is a scripts/qualify folder"));
+	free(q);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* The options the kernel applied differ (a kernel that ignores one the
  * other honours): a note naming the case, not a setup change (exit 0);
  * a side without them (older results) is no difference. */
@@ -523,6 +598,26 @@ static void test_hidden_loss(void)
 	CU_ASSERT_EQUAL(load_quiet(bp, &bside), -1);
 	pc_cmp_side_free(&bside);
 	free(bp);
+	/* Passing in the end as unexpected pass (a known entry covers it) or
+	 * flaky (exit 0 with --flaky-ok) hides the loss no less. */
+#define EXPECT_OC(id, expect, lost, outcome, extra) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"outcome\":\"" outcome "\",\"expect\":\"" \
+	expect "\",\"committed\":true,\"lost\":" #lost ",\"timings_s\":{\"total\":1},\"io\":{}" extra "}"
+	char *xb = put(dir, "xb.json", "{\"kernel\":\"6.1\",\"cases\":["
+		EXPECT("x/xpass", "intact", 0) "," EXPECT("x/flaky", "intact", 0) "]}");
+	char *xn = put(dir, "xn.json", "{\"kernel\":\"6.1\",\"cases\":["
+		EXPECT_OC("x/xpass", "any", 7, "unexpected pass", "") ","
+		EXPECT_OC("x/flaky", "any", 7, "flaky", ",\"flaky_rate\":\"1/2\"") "]}");
+	struct pc_cmp_report xr = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(xb, &xr.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(xn, &xr.new), 0);
+	struct pc_cmp_opts fo = { .threshold = 1.25, .flaky_ok = 1 };
+	pc_cmp_run(&xr, &fo);
+	CU_ASSERT_EQUAL(xr.counts[PC_CMP_REGRESSION], 2);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&xr), 1);
+	pc_cmp_report_free(&xr);
+	free(xb);
+	free(xn);
 	/* an expectation powercut does not know is no guess */
 	char *bad = put(dir, "bad.json", "{\"kernel\":\"6.1\",\"cases\":[" EXPECT("g/x", "durable", 0) "]}");
 	struct pc_cmp_side side = { 0 };
@@ -701,6 +796,8 @@ void register_compare_tests(void)
 	CU_add_test(s, "new failing cases, flaky or known in BASE failing in NEW",
 		    test_new_failures);
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
+	CU_add_test(s, "lost coverage: settings of results older than the field", test_legacy_settings);
+	CU_add_test(s, "a qualify folder is not a results folder", test_qualify_folder);
 	CU_add_test(s, "a loss hidden by a loosened expectation", test_hidden_loss);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);

@@ -278,6 +278,48 @@ static void test_folder_counts(void)
 	free(dir);
 }
 
+/* A qualify folder whose kernel wrote no results (did not boot: no folder,
+ * or a folder without results.json) is named on the page as not checked;
+ * it was left out, and the page showed only the kernels that ran. */
+static void test_qualify_missing(void)
+{
+	char *dir = unit_tmpdir();
+	char *host = xasprintf("%s/host", dir), *empty = xasprintf("%s/custom-1", dir);
+	CU_ASSERT_EQUAL(pc_mkdir_p(host, 0755), 0);
+	CU_ASSERT_EQUAL(pc_mkdir_p(empty, 0755), 0);
+	char *rj = xasprintf("%s/results.json", host);
+	CU_ASSERT_EQUAL(pc_write_file(rj, GOOD_CASE("3", ""), strlen(GOOD_CASE("3", "")), 0), 0);
+	char *log = xasprintf("%s/custom-1.log", dir), *q = xasprintf("%s/qualify.json", dir);
+	CU_ASSERT_EQUAL(pc_write_file(log, "x", 1, 0), 0);
+	const char *qj = "{\"kernels\":[{\"column\":\"host\",\"status\":\"ran\"},"
+		"{\"column\":\"custom-1\",\"status\":\"guest died\"},"
+		"{\"column\":\"debian-6.1\",\"status\":\"did not boot\",\"message\":\"<b>x</b>\"},"
+		"{\"column\":\"../up\",\"status\":\"did not boot\"}]}";
+	CU_ASSERT_EQUAL(pc_write_file(q, qj, strlen(qj), 0), 0);
+	struct pc_rh_set s = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, dir), 0);
+	CU_ASSERT_EQUAL(s.n, 1);
+	CU_ASSERT_EQUAL_FATAL(s.nmissing, 2);
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	CU_ASSERT(html && strstr(html, "<b>2 folders without results.json</b>"));
+	CU_ASSERT(html && strstr(html, "/custom-1</li>"));
+	CU_ASSERT(html && strstr(html, "/debian-6.1: did not boot: &lt;b&gt;x&lt;/b&gt;</li>"));
+	CU_ASSERT(html && !strstr(html, "custom-1.log"));
+	CU_ASSERT(html && !strstr(html, "../up"));
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	free(q);
+	free(log);
+	free(rj);
+	free(empty);
+	free(host);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_report_html_tests(void)
 {
 	CU_pSuite s = CU_add_suite("report_html", NULL, NULL);
@@ -289,4 +331,5 @@ void register_report_html_tests(void)
 	CU_add_test(s, "a measurement no case has", test_unmeasured_plot);
 	CU_add_test(s, "links of a retried case", test_retried_case_links);
 	CU_add_test(s, "a folder's counts", test_folder_counts);
+	CU_add_test(s, "a qualify kernel without results", test_qualify_missing);
 }

@@ -96,6 +96,11 @@ static void test_strict(void)
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),
 		"{\"kernel\":\"6.1\",\"cases\":[{" GOOD "},{" GOOD "}]}",   /* id twice */
 		ONE(GOOD ",\"mount_opts\":[]"),
+		/* a pass under expect intact that lost entries: edited by hand */
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"expect\":\"intact\",\"lost\":3,"
+		    "\"committed\":true,\"timings_s\":{\"total\":1},\"io\":{}"),
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"outcome\":\"flaky\",\"expect\":\"intact\","
+		    "\"lost\":1,\"committed\":true,\"timings_s\":{\"total\":1},\"io\":{}"),
 		/* a newer format is refused, not misread */
 		"{\"format\":2,\"kernel\":\"6.1\",\"cases\":[]}",
 		"{\"format\":\"1\",\"kernel\":\"6.1\",\"cases\":[]}",
@@ -165,7 +170,9 @@ static void test_strict(void)
 }
 
 /* The setup compare checks besides the id: strings as written, the image
- * layers by file name; NULL when absent. */
+ * layers by file name; NULL when absent.  A file without "settings" (older
+ * than the field) gets them from what it does say: no "crash_points"
+ * object, none ran. */
 static void test_setup(void)
 {
 	struct pc_results r;
@@ -176,7 +183,8 @@ static void test_setup(void)
 		const char *v = r.v[0].setup[k];
 		const char *want = !strcmp(names[k], "mount_opts") ? "noatime"
 				 : !strcmp(names[k], "cut") ? "drop"
-				 : !strcmp(names[k], "images") ? "l1.tar.gz l2.tar oci:tag" : NULL;
+				 : !strcmp(names[k], "images") ? "l1.tar.gz l2.tar oci:tag"
+				 : !strcmp(names[k], "settings") ? "crash_points=0" : NULL;
 		CU_ASSERT(want ? v && !strcmp(v, want) : !v);
 	}
 	pc_results_free(&r);
