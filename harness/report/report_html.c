@@ -267,6 +267,16 @@ static const char *clobbers(const char *canon, const char *dir)
 	return NULL;
 }
 
+/* Whether CANON is the qualify.json beside results folder DIR (canonical):
+ * scripts/qualify's folder holds one results folder per kernel and the
+ * qualify.json the page reads for the kernels that wrote none. */
+static int clobbers_qualify(const char *canon, const char *dir)
+{
+	const char *slash = strrchr(dir, '/');
+	size_t n = slash ? (size_t)(slash - dir) : 0;
+	return !strncmp(canon, dir, n) && !strcmp(canon + n, "/qualify.json");
+}
+
 int pc_rh_check_output(const struct pc_rh_set *s, const char *out)
 {
 	if (!*out)
@@ -287,6 +297,8 @@ int pc_rh_check_output(const struct pc_rh_set *s, const char *out)
 		if (!dir)
 			continue;
 		const char *what = canon ? clobbers(canon, dir) : NULL;
+		if (!what && canon && clobbers_qualify(canon, dir))
+			what = "the qualify.json of the folder that holds it";
 		/* The same file under another name (a hard link, a bind mount). */
 		for (size_t k = 0; !what && exists && results_files[k]; k++) {
 			char *p = xasprintf("%s/%s", dir, results_files[k]);

@@ -159,7 +159,8 @@ static void test_retried_case_links(void)
 }
 
 /* -o may not name what the report reads: a folder's results.json,
- * junit.xml, summary.md (by any path, link or inode) or its cases. */
+ * junit.xml, summary.md (by any path, link or inode), its cases, or the
+ * qualify.json beside it. */
 static void test_output_not_input(void)
 {
 	char *dir = unit_tmpdir();
@@ -180,6 +181,8 @@ static void test_output_not_input(void)
 		xasprintf("%s/summary.md", dir), xasprintf("%s/cases/g_ext4_none/findings.txt", dir),
 		xasprintf("%s/../%s/results.json", dir, strrchr(dir, '/') + 1), xstrdup(hard),
 		xstrdup(soft), xstrdup(dir), xstrdup(""),
+		/* scripts/qualify's qualify.json beside its kernels' folders */
+		xasprintf("%s/../qualify.json", dir),
 	};
 	/* The page is renamed over -o: what is not a regular file would be
 	 * replaced (report -o /dev/stdout replaced the machine's symlink). */
