@@ -1062,7 +1062,8 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 	if (s->nmissing) {
 		fprintf(f, "<p class=\"fail\"><b>%zu folder%s without results.json</b> (a run that "
 			   "wrote nothing; of scripts/qualify, a kernel that did not boot, timed out "
-			   "or could not start: qualify.md says why): not checked.</p>\n<ul>\n", s->nmissing, s->nmissing == 1 ? "" : "s");
+			   "or could not start: qualify.md says why): not checked.</p>\n<ul>\n",
+			s->nmissing, s->nmissing == 1 ? "" : "s");
 		for (size_t k = 0; k < s->nmissing; k++) {
 			fputs("<li>", f);
 			put_text(f, s->missing[k]);
