@@ -699,6 +699,62 @@ static void expect_acls(struct pc_entry *e, struct archive_entry *ae)
 	}
 }
 
+/* The first xattr of AE that target T does not hold with the same value,
+ * or NULL. */
+static const char *link_xattr_not_on(struct archive_entry *ae, const struct pc_entry *t)
+{
+	const char *name;
+	const void *value;
+	size_t size;
+	archive_entry_xattr_reset(ae);
+	while (archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK) {
+		unsigned char caps[PC_FCAPS_MAX];
+		if (!strcmp(name, PC_FCAPS_XATTR) && pc_fcaps_valid(value, size)) {
+			size = pc_fcaps_as_read(value, size, caps);
+			value = caps;
+		}
+		size_t i = 0;
+		while (i < t->nxattrs && strcmp(t->xattrs[i].name, name))
+			i++;
+		if (i == t->nxattrs || t->xattrs[i].size != size ||
+		    (size && memcmp(t->xattrs[i].value, value, size)))
+			return name;
+	}
+	return NULL;
+}
+
+/* A hardlink entry is a second name for the target's inode, and its header
+ * repeats the target's metadata (what every image builder writes).  Where
+ * it does not, the runtimes' Go extractors (containerd, Docker, podman)
+ * chown, chmod and setxattr the new name, so the file gets the link's
+ * owner, mode and xattrs, while libarchive (and umoci) leave the file's:
+ * refused rather than read one way (seen with podman 4.3 and umoci 0.4.7;
+ * containerd's and Docker's createTarFile do the same as podman's).  Go
+ * does not chmod through a link to a symlink. */
+static int check_link_attrs(struct walk *w, struct archive_entry *ae, const char *raw,
+			    const char *target, const struct pc_entry *t)
+{
+	mode_t mode = archive_entry_mode(ae) & 07777;
+	la_int64_t uid = archive_entry_uid(ae), gid = archive_entry_gid(ae);
+	if (t->type != PC_FT_SYMLINK && mode != t->mode)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink to %s has mode %04o, "
+			       "the file %04o: containerd, Docker and podman give the file the "
+			       "link's, libarchive keeps the file's", w->lname, raw, target,
+			       (unsigned)mode, (unsigned)t->mode);
+	if (uid != (la_int64_t)t->uid || gid != (la_int64_t)t->gid)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink to %s has owner "
+			       "%lld:%lld, the file %u:%u: containerd, Docker and podman give the "
+			       "file the link's, libarchive keeps the file's", w->lname, raw, target,
+			       (long long)uid, (long long)gid, t->uid, t->gid);
+	const char *x = link_xattr_not_on(ae, t);
+	if (x)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink to %s sets xattr %s, "
+			       "which the file does not have with that value: containerd, Docker "
+			       "and podman set it on the file, libarchive does not", w->lname, raw,
+			       target, x);
+	return 0;
+}
+
 /* Hardlink: the entry shares the target's inode, so it gets the target's
  * attributes, and both join one hardlink group. */
 static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw,
@@ -733,6 +789,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 	if (strcmp(target, path) == 0) { /* a link to itself changes nothing */
 		free(target);
 		return 0;
+	}
+	if (check_link_attrs(w, ae, raw, target, t) < 0) {
+		free(target);
+		return -1;
 	}
 	if (make_room(w, path, 0) < 0) {
 		free(target);

@@ -71,7 +71,7 @@ static const struct member layer0[] = {
 	{ 'd', "usr/bin/", 0755, NULL, 0, 0, NULL, NULL, 0 },
 	{ 'f', "usr/bin/tool", 04755, NULL, 0, 0, "user.kind", "tool", 100000 },
 	{ 'd', "usr/sbin/", 0700, NULL, 0, 0, NULL, NULL, 0 },
-	{ 'h', "usr/sbin/tool-link", 0, "usr/bin/tool", 0, 0, NULL, NULL, 0 },
+	{ 'h', "usr/sbin/tool-link", 04755, "usr/bin/tool", 0, 0, NULL, NULL, 0 },
 	{ 'd', "usr/lib/", 0755, NULL, 0, 0, NULL, NULL, 0 },
 	{ 'l', "lib", 0777, "usr/lib", 0, 0, NULL, NULL, 0 },
 	{ 'l', "usr/bin/abs", 0777, "/etc/passwd", 0, 0, NULL, NULL, 0 },
@@ -1289,6 +1289,53 @@ static void test_write_error_says_why(void)
 	free(dir);
 }
 
+/* A hardlink header that does not repeat its file's mode, owner or xattrs
+ * is read two ways (containerd, Docker and podman apply the link's,
+ * libarchive keeps the file's): refused.  One that repeats them, or leaves
+ * xattrs out, is read. */
+static void test_hardlink_attrs(void)
+{
+	static const struct {
+		const char *name, *why;
+		unsigned mode, uid;
+		const char *xname, *xvalue;
+	} cases[] = {
+		{ "mode.tar", "mode 0644, the file 0755", 0644, 0, NULL, NULL },
+		{ "owner.tar", "owner 5:5, the file 0:0", 0755, 5, NULL, NULL },
+		{ "xattr-new.tar", "sets xattr user.b", 0755, 0, "user.b", "2" },
+		{ "xattr-value.tar", "sets xattr user.a", 0755, 0, "user.a", "zz" },
+		{ "same.tar", NULL, 0755, 0, "user.a", "1" },
+		{ "no-xattr.tar", NULL, 0755, 0, NULL, NULL },
+	};
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	for (size_t i = 0; i < N(cases); i++) {
+		struct member mb[] = {
+			{ 'f', "f", 0755, "data\n", 0, 0, "user.a", "1", 0 },
+			{ 'h', "g", cases[i].mode, "f", cases[i].uid, cases[i].uid, cases[i].xname,
+			  cases[i].xvalue, 0 },
+		};
+		char *layer = at(dir, cases[i].name);
+		write_tar(layer, mb, N(mb), 0);
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		if (cases[i].why) {
+			check_refused(layer, target, cases[i].why);
+		} else {
+			struct pc_manifest *m = NULL;
+			CU_ASSERT_EQUAL(pc_unpack_layers((const char *const *)&layer, 1, target, &m,
+							 NULL, NULL, NULL), 0);
+			struct pc_entry *g = m ? pc_manifest_get(m, "g") : NULL;
+			CU_ASSERT(g && g->mode == 0755 && g->nxattrs == 1 && g->hardlink_group);
+			pc_manifest_free(m);
+		}
+		unit_rmtree(target);
+		free(layer);
+	}
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* More hardlinks to one file than the filesystem holds (ext4: 65,000) is
  * the image's problem on that filesystem, an input error as a name too
  * long is, not a failure of the machine.  Runs where the unit tests' temp
@@ -1397,5 +1444,6 @@ void register_unpack_tests(void)
 	CU_add_test(s, "ENOSPC is a run error", test_enospc);
 	CU_add_test(s, "a write the disk refuses says why", test_write_error_says_why);
 	CU_add_test(s, "more links than the filesystem holds: input error", test_too_many_links);
+	CU_add_test(s, "a hardlink header unlike its file's is refused", test_hardlink_attrs);
 	CU_add_test(s, "progress", test_progress);
 }
