@@ -804,8 +804,9 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(target);
 		return rc;
 	}
-	/* Data in a hardlink entry is ignored, as GNU tar does; with no data
-	 * archive_write_disk leaves the inode's metadata alone. */
+	/* A hardlink that carries data was refused with its header
+	 * (layer_reader.c); with none archive_write_disk leaves the inode's
+	 * metadata alone. */
 	archive_entry_copy_hardlink(ae, target);
 	archive_entry_set_size(ae, 0);
 	if (w->disk && (archive_write_header(w->disk, ae) < ARCHIVE_OK ||
