@@ -251,28 +251,62 @@ int unpack_drop_acl(struct walk *w, const char *path, const char *name)
 /* Parent directories archive_write_disk creates on its own (0755 under our
  * umask, owned by us) are part of the tree, so they go into the manifest.
  * Below a folder with a default ACL (an earlier layer's) they inherit ACLs
- * and a masked mode the layer did not give: dropped (drop_inherited_acls). */
+ * and a masked mode the layer did not give: dropped (drop_inherited_acls).
+ * Below a set-group-ID folder the kernel gives them its group and the
+ * set-group-ID bit, as the runtimes' mkdir of a parent gets them (podman
+ * 4.3: sg 2775 0:50, an entry sg/a/f made sg/a 2755 0:50): the manifest
+ * says so, and the disk is set to it, since libarchive sets a folder's
+ * own mode only when its layer ends. */
+static int add_implicit_parent(struct walk *w, const char *dir)
+{
+	const char *slash = strrchr(dir, '/');
+	char *up = slash ? xstrndup(dir, (size_t)(slash - dir)) : xstrdup(".");
+	const struct pc_entry *pe = pc_manifest_get(w->m, up);
+	free(up);
+	mode_t mode = 0755;
+	uint32_t gid = 0;
+	if (pe && pe->type == PC_FT_DIR && (pe->mode & S_ISGID)) {
+		mode |= S_ISGID;
+		gid = pe->gid;
+	}
+	struct pc_entry *e = pc_manifest_put(w->m, dir);
+	e->type = PC_FT_DIR;
+	e->mode = mode;
+	e->gid = gid;
+	e->layer = w->layer;
+	if (!w->disk)
+		return 0;
+	if (w->default_acl_on_disk && (unpack_drop_acl(w, dir, PC_ACL_ACCESS_XATTR) < 0 ||
+				       unpack_drop_acl(w, dir, PC_ACL_DEFAULT_XATTR) < 0))
+		return -1;
+	if (mode != 0755 && lchown(dir, 0, gid) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chown %s", w->lname, dir);
+	if ((mode != 0755 || w->default_acl_on_disk) && chmod(dir, mode) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, dir);
+	return 0;
+}
+
 static int add_implicit_parents(struct walk *w, const char *path)
 {
-	/* From the deepest parent up, stopping at the first one known: the
-	 * manifest never holds an entry without its parents. */
+	/* The parents up to the first one known (the manifest never holds an
+	 * entry without its parents), then made top down: each takes after
+	 * the folder it is made in. */
+	size_t n = 0, *ends = NULL;
 	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = strrchr(p, '/'); s && rc == 0; s = strrchr(p, '/')) {
+	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
 		*s = '\0';
 		if (pc_manifest_get(w->m, p))
 			break;
-		struct pc_entry *e = pc_manifest_put(w->m, p);
-		e->type = PC_FT_DIR;
-		e->mode = 0755;
-		e->layer = w->layer;
-		if (w->disk && w->default_acl_on_disk &&
-		    (unpack_drop_acl(w, p, PC_ACL_ACCESS_XATTR) < 0 ||
-		     unpack_drop_acl(w, p, PC_ACL_DEFAULT_XATTR) < 0))
-			rc = -1;
-		else if (w->disk && w->default_acl_on_disk && chmod(p, 0755) < 0)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, p);
+		ends = xrealloc(ends, (n + 1) * sizeof(*ends));
+		ends[n++] = (size_t)(s - p);
 	}
+	int rc = 0;
+	for (size_t i = n; i-- > 0 && rc == 0;) {
+		p[ends[i]] = '\0';
+		memcpy(p, path, ends[i]);
+		rc = add_implicit_parent(w, p);
+	}
+	free(ends);
 	free(p);
 	return rc;
 }
