@@ -192,9 +192,11 @@ static void put_symlink(struct archive *a, const char *path, const char *target)
 	put(a, &(struct ent){ .path = path, .type = AE_IFLNK, .mode = 0777, .link = target });
 }
 
-static void put_hardlink(struct archive *a, const char *path, const char *target)
+/* MODE: the target's, which a builder's hardlink header repeats (the
+ * runtimes apply the link's, libarchive keeps the target's). */
+static void put_hardlink(struct archive *a, const char *path, const char *target, unsigned mode)
 {
-	put(a, &(struct ent){ .path = path, .type = AE_IFREG, .mode = 0644, .hardlink = target });
+	put(a, &(struct ent){ .path = path, .type = AE_IFREG, .mode = mode, .hardlink = target });
 }
 
 static void put_whiteout(struct archive *a, const char *dir, const char *name)
@@ -302,8 +304,8 @@ static void edge_layer1(struct archive *a)
 	put_dir(a, "other", 0755, 0, 0);
 	put_dir(a, "other/dir", 0700, 0, 0);
 	put_random(a, "data/a/original", 0644, 12345);
-	put_hardlink(a, "other/dir/link-to-original", "data/a/original");
-	put_hardlink(a, "data/a/second-link", "data/a/original");
+	put_hardlink(a, "other/dir/link-to-original", "data/a/original", 0644);
+	put_hardlink(a, "data/a/second-link", "data/a/original", 0644);
 	put_random(a, "data/file1", 0644, 5000);
 	put_random(a, "data/file2", 0640, 70000);
 	put_random(a, "data/to-delete", 0644, 100);
@@ -352,7 +354,7 @@ static void edge_layer1(struct archive *a)
 	put(a, &(struct ent){ .path = "xattr/trusted", .type = AE_IFREG, .mode = 0644,
 			      .data = "t\n", .len = 2, .xattrs = trusted_x });
 	/* A hardlink shares its source's xattrs (one inode). */
-	put_hardlink(a, "xattr/trusted-link", "xattr/trusted");
+	put_hardlink(a, "xattr/trusted-link", "xattr/trusted", 0644);
 	put(a, &(struct ent){ .path = "xattr/mixed", .type = AE_IFREG, .mode = 0644, .xattrs = mixed_x });
 	put(a, &(struct ent){ .path = "xattr/dir", .type = AE_IFDIR, .mode = 0755, .xattrs = dir_x });
 
@@ -443,7 +445,7 @@ static void edge_layer2(struct archive *a)
 	put(a, &(struct ent){ .path = "data/file2", .type = AE_IFREG, .mode = 0644, .uid = 33,
 			      .gid = 33, .data = "rewritten\n", .len = 10 });
 	put_random(a, "data/l2-a", 0644, 4000);
-	put_hardlink(a, "data/l2-b", "data/l2-a");
+	put_hardlink(a, "data/l2-b", "data/l2-a", 0644);
 
 	/* Type changes: folder -> file (with a whiteout, the folder is not
 	 * empty), file -> folder and symlink -> file (without). */
@@ -520,7 +522,7 @@ static void producers_layer1(struct archive *a)
 	put_dir(a, "usr", 0755, 0, 0);
 	put_dir(a, "usr/bin", 0755, 0, 0);
 	put_random(a, "usr/bin/tool", 0755, 70000);
-	put_hardlink(a, "usr/bin/tool-alias", "usr/bin/tool");
+	put_hardlink(a, "usr/bin/tool-alias", "usr/bin/tool", 0755);
 	put_symlink(a, "bin", "usr/bin");
 	put_dir(a, "usr/share", 0755, 0, 0);
 	put_dir(a, "usr/share/doc", 0755, 0, 0);
@@ -640,7 +642,7 @@ static void make_smallfiles(const char *dir)
 			if (pkg % 10 == 0) {
 				snprintf(hl, sizeof(hl), "%s/mod01/copy.py", d);
 				snprintf(src, sizeof(src), "%s/mod01/file00.py", d);
-				put_hardlink(a, hl, src);
+				put_hardlink(a, hl, src, 0644);
 			}
 		}
 		tar_close(a, p);

@@ -230,9 +230,12 @@ static void add_symlink(struct layer *l, const char *path, const char *target)
 	archive_entry_free(e);
 }
 
-static void add_hardlink(struct layer *l, const char *path, const char *target)
+/* AT: the target's attributes, which a builder's hardlink header repeats
+ * (the runtimes apply the link's, libarchive keeps the target's). */
+static void add_hardlink(struct layer *l, const char *path, const char *target,
+			 const struct attrs *at)
 {
-	struct archive_entry *e = new_entry(path, AE_IFREG, &FILE644);
+	struct archive_entry *e = new_entry(path, AE_IFREG, at);
 	archive_entry_set_hardlink(e, target);
 	archive_entry_set_size(e, 0);
 	put(l, e);
@@ -345,13 +348,13 @@ static void sample_layer1(struct layer *l, struct sample *s)
 	}
 	/* Hardlinks: within one directory and across directories. */
 	add_file(l, "usr/bin/perl5.36.0", &EXEC755, 300 * KIB, 0);
-	add_hardlink(l, "usr/bin/perl", "usr/bin/perl5.36.0");
+	add_hardlink(l, "usr/bin/perl", "usr/bin/perl5.36.0", &EXEC755);
 	add_file(l, "usr/bin/python3.11", &EXEC755, 700 * KIB, 0);
-	add_hardlink(l, "usr/lib/python3/python3.11-hardlink", "usr/bin/python3.11");
-	add_hardlink(l, "usr/sbin/python3-admin", "usr/bin/python3.11");
+	add_hardlink(l, "usr/lib/python3/python3.11-hardlink", "usr/bin/python3.11", &EXEC755);
+	add_hardlink(l, "usr/sbin/python3-admin", "usr/bin/python3.11", &EXEC755);
 	add_file(l, "usr/bin/gzip", &EXEC755, 90 * KIB, 0);
-	add_hardlink(l, "usr/bin/gunzip", "usr/bin/gzip");
-	add_hardlink(l, "usr/bin/zcat", "usr/bin/gzip");
+	add_hardlink(l, "usr/bin/gunzip", "usr/bin/gzip", &EXEC755);
+	add_hardlink(l, "usr/bin/zcat", "usr/bin/gzip", &EXEC755);
 	/* Symlinks, relative and absolute. */
 	add_file(l, "usr/bin/vim.basic", &EXEC755, 900 * KIB, 0);
 	add_symlink(l, "etc/alternatives/editor", "/usr/bin/vim.basic");
@@ -442,10 +445,10 @@ static void sample_layer2(struct layer *l, struct sample *s)
 		snprintf(path, sizeof(path), "opt/app/assets-%u.bin", i);
 		add_file(l, path, &FILE644, medium_size(&s->r), 0);
 	}
-	add_file(l, "opt/app/server", &(struct attrs){ 0755, 1000, 1000, "user.mime_type",
-						       "application/x-executable" },
-		 900 * KIB, 0);
-	add_hardlink(l, "opt/app/server-hardlink", "opt/app/server");
+	static const struct attrs server = { 0755, 1000, 1000, "user.mime_type",
+					     "application/x-executable" };
+	add_file(l, "opt/app/server", &server, 900 * KIB, 0);
+	add_hardlink(l, "opt/app/server-hardlink", "opt/app/server", &server);
 	add_symlink(l, "usr/bin/app", "/opt/app/server");
 
 	/* Replaced files. */
@@ -565,7 +568,7 @@ static int mode_evil(const char *dir)
 	layer_close(&l);
 
 	layer_open(&l, dir, "hardlink-escape.tar", C_NONE, &r);
-	add_hardlink(&l, "passwd", "../../etc/passwd");
+	add_hardlink(&l, "passwd", "../../etc/passwd", &FILE644);
 	layer_close(&l);
 
 	/* Legitimate: absolute symlinks resolve inside the image root. */

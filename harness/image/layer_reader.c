@@ -724,6 +724,13 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 					 "do not read (libarchive would guess)", t >= 0x20 && t < 0x7f ? t : '?',
 					 t);
 				rc = 1;
+			} else if (t == '1' && archive_entry_size(ae) > 0) {
+				/* POSIX lets a pax hardlink carry data; Go's reader
+				 * takes a link as a header alone */
+				snprintf(why, cap, "a hardlink that carries data, %lld bytes (libarchive "
+					 "reads them as the link's content, the runtimes as the headers "
+					 "that follow)", (long long)archive_entry_size(ae));
+				rc = 1;
 			} else if ((t == '0' || t == '7') && archive_entry_filetype(ae) == AE_IFDIR) {
 				snprintf(why, cap, "a regular file (type '%c') whose name ends in '/': "
 					 "libarchive and GNU tar make it a folder, the runtimes a file", t);

@@ -169,7 +169,10 @@ static int drop_acls(struct walk *w, const char *path, int dir)
  * they show one, else 0755 root:root, as containerd copies them up.
  * Otherwise the merged view would show our default in place of the lower
  * folder.  A default ACL copied up this way is on disk in this layer from
- * now on: what the layer creates below it inherits, and must not. */
+ * now on: what the layer creates below it inherits, and must not.  A new
+ * folder in a set-group-ID folder of this layer takes its group and the
+ * set-group-ID bit, as containerd's mkdir there gets them from the kernel
+ * (the flat form's implicit parents, unpack_walk.c). */
 static int take_lower_folder(struct walk *w, const char *path)
 {
 	const struct pc_entry *low =
@@ -178,6 +181,14 @@ static int take_lower_folder(struct walk *w, const char *path)
 		low = NULL;
 	mode_t mode = low ? low->mode : 0755;
 	uint32_t uid = low ? low->uid : 0, gid = low ? low->gid : 0;
+	const char *slash = strrchr(path, '/');
+	char *up = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	const struct pc_entry *in = strcmp(path, ".") ? pc_manifest_get(w->m, up) : NULL;
+	free(up);
+	if (!low && in && in->type == PC_FT_DIR && (in->mode & S_ISGID)) {
+		mode |= S_ISGID;
+		gid = in->gid;
+	}
 	if (w->default_acl_on_disk && drop_acls(w, path, 1) < 0)
 		return -1;
 	/* chown before chmod: chown clears the set-id bits. */

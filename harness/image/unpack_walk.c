@@ -251,28 +251,62 @@ int unpack_drop_acl(struct walk *w, const char *path, const char *name)
 /* Parent directories archive_write_disk creates on its own (0755 under our
  * umask, owned by us) are part of the tree, so they go into the manifest.
  * Below a folder with a default ACL (an earlier layer's) they inherit ACLs
- * and a masked mode the layer did not give: dropped (drop_inherited_acls). */
+ * and a masked mode the layer did not give: dropped (drop_inherited_acls).
+ * Below a set-group-ID folder the kernel gives them its group and the
+ * set-group-ID bit, as the runtimes' mkdir of a parent gets them (podman
+ * 4.3: sg 2775 0:50, an entry sg/a/f made sg/a 2755 0:50): the manifest
+ * says so, and the disk is set to it, since libarchive sets a folder's
+ * own mode only when its layer ends. */
+static int add_implicit_parent(struct walk *w, const char *dir)
+{
+	const char *slash = strrchr(dir, '/');
+	char *up = slash ? xstrndup(dir, (size_t)(slash - dir)) : xstrdup(".");
+	const struct pc_entry *pe = pc_manifest_get(w->m, up);
+	free(up);
+	mode_t mode = 0755;
+	uint32_t gid = 0;
+	if (pe && pe->type == PC_FT_DIR && (pe->mode & S_ISGID)) {
+		mode |= S_ISGID;
+		gid = pe->gid;
+	}
+	struct pc_entry *e = pc_manifest_put(w->m, dir);
+	e->type = PC_FT_DIR;
+	e->mode = mode;
+	e->gid = gid;
+	e->layer = w->layer;
+	if (!w->disk)
+		return 0;
+	if (w->default_acl_on_disk && (unpack_drop_acl(w, dir, PC_ACL_ACCESS_XATTR) < 0 ||
+				       unpack_drop_acl(w, dir, PC_ACL_DEFAULT_XATTR) < 0))
+		return -1;
+	if (mode != 0755 && lchown(dir, 0, gid) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chown %s", w->lname, dir);
+	if ((mode != 0755 || w->default_acl_on_disk) && chmod(dir, mode) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, dir);
+	return 0;
+}
+
 static int add_implicit_parents(struct walk *w, const char *path)
 {
-	/* From the deepest parent up, stopping at the first one known: the
-	 * manifest never holds an entry without its parents. */
+	/* The parents up to the first one known (the manifest never holds an
+	 * entry without its parents), then made top down: each takes after
+	 * the folder it is made in. */
+	size_t n = 0, *ends = NULL;
 	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = strrchr(p, '/'); s && rc == 0; s = strrchr(p, '/')) {
+	for (char *s = strrchr(p, '/'); s; s = strrchr(p, '/')) {
 		*s = '\0';
 		if (pc_manifest_get(w->m, p))
 			break;
-		struct pc_entry *e = pc_manifest_put(w->m, p);
-		e->type = PC_FT_DIR;
-		e->mode = 0755;
-		e->layer = w->layer;
-		if (w->disk && w->default_acl_on_disk &&
-		    (unpack_drop_acl(w, p, PC_ACL_ACCESS_XATTR) < 0 ||
-		     unpack_drop_acl(w, p, PC_ACL_DEFAULT_XATTR) < 0))
-			rc = -1;
-		else if (w->disk && w->default_acl_on_disk && chmod(p, 0755) < 0)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, p);
+		ends = xrealloc(ends, (n + 1) * sizeof(*ends));
+		ends[n++] = (size_t)(s - p);
 	}
+	int rc = 0;
+	for (size_t i = n; i-- > 0 && rc == 0;) {
+		p[ends[i]] = '\0';
+		memcpy(p, path, ends[i]);
+		rc = add_implicit_parent(w, p);
+	}
+	free(ends);
 	free(p);
 	return rc;
 }
@@ -699,6 +733,62 @@ static void expect_acls(struct pc_entry *e, struct archive_entry *ae)
 	}
 }
 
+/* The first xattr of AE that target T does not hold with the same value,
+ * or NULL. */
+static const char *link_xattr_not_on(struct archive_entry *ae, const struct pc_entry *t)
+{
+	const char *name;
+	const void *value;
+	size_t size;
+	archive_entry_xattr_reset(ae);
+	while (archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK) {
+		unsigned char caps[PC_FCAPS_MAX];
+		if (!strcmp(name, PC_FCAPS_XATTR) && pc_fcaps_valid(value, size)) {
+			size = pc_fcaps_as_read(value, size, caps);
+			value = caps;
+		}
+		size_t i = 0;
+		while (i < t->nxattrs && strcmp(t->xattrs[i].name, name))
+			i++;
+		if (i == t->nxattrs || t->xattrs[i].size != size ||
+		    (size && memcmp(t->xattrs[i].value, value, size)))
+			return name;
+	}
+	return NULL;
+}
+
+/* A hardlink entry is a second name for the target's inode, and its header
+ * repeats the target's metadata (what every image builder writes).  Where
+ * it does not, the runtimes' Go extractors (containerd, Docker, podman)
+ * chown, chmod and setxattr the new name, so the file gets the link's
+ * owner, mode and xattrs, while libarchive (and umoci) leave the file's:
+ * refused rather than read one way (seen with podman 4.3 and umoci 0.4.7;
+ * containerd's and Docker's createTarFile do the same as podman's).  Go
+ * does not chmod through a link to a symlink. */
+static int check_link_attrs(struct walk *w, struct archive_entry *ae, const char *raw,
+			    const char *target, const struct pc_entry *t)
+{
+	mode_t mode = archive_entry_mode(ae) & 07777;
+	la_int64_t uid = archive_entry_uid(ae), gid = archive_entry_gid(ae);
+	if (t->type != PC_FT_SYMLINK && mode != t->mode)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink to %s has mode %04o, "
+			       "the file %04o: containerd, Docker and podman give the file the "
+			       "link's, libarchive keeps the file's", w->lname, raw, target,
+			       (unsigned)mode, (unsigned)t->mode);
+	if (uid != (la_int64_t)t->uid || gid != (la_int64_t)t->gid)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink to %s has owner "
+			       "%lld:%lld, the file %u:%u: containerd, Docker and podman give the "
+			       "file the link's, libarchive keeps the file's", w->lname, raw, target,
+			       (long long)uid, (long long)gid, t->uid, t->gid);
+	const char *x = link_xattr_not_on(ae, t);
+	if (x)
+		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: hardlink to %s sets xattr %s, "
+			       "which the file does not have with that value: containerd, Docker "
+			       "and podman set it on the file, libarchive does not", w->lname, raw,
+			       target, x);
+	return 0;
+}
+
 /* Hardlink: the entry shares the target's inode, so it gets the target's
  * attributes, and both join one hardlink group. */
 static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw,
@@ -734,6 +824,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(target);
 		return 0;
 	}
+	if (check_link_attrs(w, ae, raw, target, t) < 0) {
+		free(target);
+		return -1;
+	}
 	if (make_room(w, path, 0) < 0) {
 		free(target);
 		return -1;
@@ -744,8 +838,9 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(target);
 		return rc;
 	}
-	/* Data in a hardlink entry is ignored, as GNU tar does; with no data
-	 * archive_write_disk leaves the inode's metadata alone. */
+	/* A hardlink that carries data was refused with its header
+	 * (layer_reader.c); with none archive_write_disk leaves the inode's
+	 * metadata alone. */
 	archive_entry_copy_hardlink(ae, target);
 	archive_entry_set_size(ae, 0);
 	if (w->disk && (archive_write_header(w->disk, ae) < ARCHIVE_OK ||

@@ -416,6 +416,32 @@ static void test_folder_listed_again(void)
 	pc_manifest_free(m);
 }
 
+/* Folders a layer makes without listing them below a set-group-ID folder
+ * take its group and the bit, as the kernel gives them to the runtimes'
+ * mkdir: in the layer that lists the folder (whose own mode libarchive sets
+ * only at the end) and in a layer above, in both layouts. */
+static void test_setgid_parents(void)
+{
+	static const struct member lower[] = {
+		{ 'd', "sg", 02775, NULL, 0, 50, NULL, NULL, 0 },
+		{ 'f', "sg/same/deep/f", 0644, "f", 0, 7, NULL, NULL, 0 },
+		{ 'f', "top/sub/f", 0644, "f", 0, 0, NULL, NULL, 0 },
+	};
+	static const struct member upper[] = {
+		{ 'f', "sg/up/f", 0644, "g", 0, 8, NULL, NULL, 0 },
+	};
+	struct pc_manifest *m = NULL;
+	layouts_agree(lower, N(lower), upper, N(upper), &m);
+	static const char *const setgid[] = { "sg/same", "sg/same/deep", "sg/up" };
+	for (size_t i = 0; i < N(setgid); i++) {
+		struct pc_entry *e = pc_manifest_get(m, setgid[i]);
+		CU_ASSERT(e && e->mode == 02755 && e->uid == 0 && e->gid == 50);
+	}
+	struct pc_entry *t = pc_manifest_get(m, "top/sub");
+	CU_ASSERT(t && t->mode == 0755 && t->gid == 0);
+	pc_manifest_free(m);
+}
+
 /* The root folder as a lower layer lists it ("./"), with an upper layer
  * that does not: overlayfs shows the upper layer folder's root, which must
  * then carry the lower root's mode, owner and xattrs, as any parent folder
@@ -640,6 +666,8 @@ void register_overlay_tests(void)
 	CU_add_test(s, "folder listed again: the upper entry's xattrs only",
 		    test_folder_listed_again);
 	CU_add_test(s, "root folder listed by a lower layer only", test_root_listed_below);
+	CU_add_test(s, "folders made below a set-group-ID folder take its group",
+		    test_setgid_parents);
 	CU_add_test(s, "0:0 devices and trusted.overlay.* xattrs refused",
 		    test_overlay_metadata_refused);
 	CU_add_test(s, "whiteouts overlayfs lists but does not resolve; none in the first layer",
