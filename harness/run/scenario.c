@@ -452,17 +452,6 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 	c->fio_bytes = jf->total_bytes;
 }
 
-/* cut_at as documented: end, or digits with an optional fraction
- * ("2.5") followed by s or %.  pc_cut_at_parse reads the number with
- * strtod, which also takes 0x10, 0x1p4, 1e3 and 1e-300. */
-static int cut_at_plain(const char *s)
-{
-	if (!strcmp(s, "end"))
-		return 1;
-	size_t n = pc_decimal_prefix(s);
-	return n && (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
-}
-
 /* cut_at = end: a job that fio ended early (runtime=, steadystate) must not
  * pass for the whole job, so each job's least extent must be known
  * (pc_fio_job.extent).  -1 (class INPUT, JF freed) when one's is not. */
@@ -527,11 +516,10 @@ static int group_workload(struct parser *p, const struct section *g,
 		return key_error(p, "workload", "%s", why);
 	from = g->value[c] ? g : global && global->value[c] ? global : g;
 	p->lineno = from->value[c] ? from->key_line[c] : g->line;
-	if (!cut_at_plain(s->cut_at) || pc_cut_at_parse(s->cut_at, at) < 0) {
+	/* The key's check (scenario_keys.c) took only what this parses. */
+	if (pc_cut_at_parse(s->cut_at, at) < 0) {
 		pc_fio_job_free(jf);
-		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s or 2.5s, at "
-				 "most 86400) or P%% (0 < P < 100, e.g. 50%% or 12.5%%): a plain "
-				 "decimal number", s->cut_at);
+		return key_error(p, "cut_at", "'%s' is not end, Ns or P%%", s->cut_at);
 	}
 	const char *problem = NULL;
 	if (!fio && at->kind != PC_CUT_AT_END)
@@ -569,6 +557,42 @@ static int group_workload(struct parser *p, const struct section *g,
 		s->modes.v[0] = PC_MODE_NONE;
 	}
 	return fio;
+}
+
+/* A key set in group G's own section that none of its cases reads is a
+ * mistake (a typo in modes, an image beside workload = fio), not a setting
+ * to drop in silence; [global] sets defaults, which a group may not use. */
+static int check_unread(struct parser *p, const struct section *g,
+			const struct pc_settings *s, int fio)
+{
+	long img = pc_key_lookup("image");
+	if (fio && g->value[img]) {
+		p->lineno = g->key_line[img];
+		return key_error(p, "image", "[%s] runs workload = fio, which writes no image "
+				 "(set image in [global], or in a group of workload = image)",
+				 g->name);
+	}
+	char runs[256] = "";
+	size_t used = 0;
+	for (unsigned m = 0; m < s->modes.n; m++)
+		used += (size_t)snprintf(runs + used, used < sizeof(runs) ? sizeof(runs) - used : 0,
+					 "%s%s", m ? " " : "", pc_mode_name((enum pc_mode)s->modes.v[m]));
+	for (unsigned mode = 0; mode < PC_MODE_COUNT; mode++) {
+		char name[64];
+		snprintf(name, sizeof(name), "expect_%s", pc_mode_name((enum pc_mode)mode));
+		long i = pc_key_lookup(name);
+		int runs_mode = 0;
+		for (unsigned m = 0; m < s->modes.n; m++)
+			runs_mode |= s->modes.v[m] == mode;
+		if (i < 0 || !g->value[i] || runs_mode)
+			continue;
+		p->lineno = g->key_line[i];
+		return key_error(p, name, "[%s] does not run mode %s (modes = %s): no case would "
+				 "read it%s", g->name, pc_mode_name((enum pc_mode)mode), runs,
+				 strcmp(g->name, "global") ? " (a default for every group goes in "
+				 "[global])" : "");
+	}
+	return 0;
 }
 
 /* More is surely a mistake (a matrix multiplied out by accident), in a
@@ -654,6 +678,10 @@ static int expand_group(struct parser *p, const struct section *g,
 	    check_fs_options(p, g, global, s) < 0 ||
 	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;
+	if (check_unread(p, g, s, fio) < 0) {
+		pc_fio_job_free(&jf);
+		return -1;
+	}
 	/* auto picks only a backend that can do what is asked (check_group
 	 * made sure there is one). */
 	const char *backend = pc_backend_choice(s->backend);

@@ -115,6 +115,43 @@ static char *resolve_known(const char *dir, const char *word, char *why, size_t 
 	return NULL;
 }
 
+/* workload: image, or fio and a job file that exists as a regular file
+ * (the group that runs it reads and checks it whole: fio_job.h). */
+static int check_workload(const char *value, const char *dir, char *why, size_t len)
+{
+	if (!strcmp(value, "image"))
+		return 0;
+	if (strncmp(value, "fio", 3) || (value[3] != ' ' && value[3] != '\t'))
+		return pc_why(why, len, "'%s' is not image or fio FILE", value);
+	const char *file = value + 3 + strspn(value + 3, " \t");
+	if (!*file)
+		return pc_why(why, len, "fio needs a job file: workload = fio FILE");
+	char *abs = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
+	struct stat st;
+	int bad = stat(abs, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
+	if (bad)
+		pc_why(why, len, "fio job file %s: %s", abs,
+		       bad > 0 ? strerror(bad) : "not a regular file");
+	free(abs);
+	return bad ? -1 : 0;
+}
+
+/* cut_at as documented: end, or digits with an optional fraction ("2.5")
+ * followed by s or %, in range.  pc_cut_at_parse reads the number with
+ * strtod, which also takes 0x10, 0x1p4, 1e3 and 1e-300. */
+static int check_cut_at(const char *value, const char *dir, char *why, size_t len)
+{
+	(void)dir;
+	struct pc_cut_at at;
+	size_t n = pc_decimal_prefix(value);
+	int plain = !strcmp(value, "end") ||
+		    (n && (value[n] == 's' || value[n] == '%') && value[n + 1] == '\0');
+	if (plain && pc_cut_at_parse(value, &at) == 0)
+		return 0;
+	return pc_why(why, len, "'%s' is not end, Ns (seconds, e.g. 3s or 2.5s, at most 86400) "
+		      "or P%% (0 < P < 100, e.g. 50%% or 12.5%%): a plain decimal number", value);
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 #define FIELD(f) offsetof(struct pc_settings, f)
@@ -215,13 +252,13 @@ static const struct pc_key keys[] = {
 	  .meta = "TEXT", .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Free text, ignored" },
 	{ .name = "workload", .type = PC_KEY_TEXT, .offset = FIELD(workload), .def = "image",
-	  .meta = "image | fio FILE",
+	  .meta = "image | fio FILE", .check = check_workload,
 	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "What the case writes: the image, or the fio job file FILE (relative to the "
 		  "scenario's folder), checked when the scenario is read; image and modes are "
 		  "then not needed (modes defaults to none)" },
 	{ .name = "cut_at", .type = PC_KEY_TEXT, .offset = FIELD(cut_at), .def = "end",
-	  .meta = "end | Ns | P%",
+	  .meta = "end | Ns | P%", .check = check_cut_at,
 	  .help = "workload = fio: cut after the job, its durability mode and commit record "
 		  "(end), N seconds after fio started, or once fio has written P% of its jobs' "
 		  "bytes" },
@@ -377,6 +414,8 @@ struct set_args {
 
 static int set_text(const struct set_args *a)
 {
+	if (a->k->check && a->k->check(a->value, a->dir, a->why, a->whylen) < 0)
+		return -1;
 	char **f = a->field;
 	free(*f);
 	*f = xstrdup(a->value);

@@ -248,6 +248,59 @@ static void test_midrun_modes(void)
 	}
 }
 
+/* Every line that sets workload or cut_at is checked, a [global] value
+ * that every group overrides too; a bad workload is named as such (not as
+ * a missing image); a key set in a group that none of its cases reads (an
+ * image beside workload = fio, expect_MODE for a mode the group does not
+ * run) is refused at its line; the same keys in [global] are defaults. */
+static void test_keys_read(void)
+{
+	write_job();
+	static const struct { const char *text, *where, *also; size_t ncases; } cases[] = {
+		{ "[global]\nimage = a.tar\nfs = ext4\nmodes = none\ncut_at = banana\n[g]\n"
+		  "cut_at = end\n", ":5: cut_at", "'banana' is not end", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\nmodes = none\nworkload = fio nothere.fio\n"
+		  "[g]\nworkload = image\n", ":5: workload", "nothere.fio: No such file", 0 },
+		{ "[g]\nfs = ext4\nworkload = FIO job.fio\n", ":3: workload",
+		  "'FIO job.fio' is not image or fio FILE", 0 },
+		{ "[g]\nfs = ext4\nworkload = fio .\n", ":3: workload", "not a regular file", 0 },
+		{ "[g]\nfs = ext4\nimage = a.tar\nworkload = fio job.fio\n", ":3: image",
+		  "[g] runs workload = fio", 0 },
+		{ "[global]\nworkload = fio job.fio\n[g]\nfs = ext4\nimage = a.tar\n", ":5: image",
+		  "[g] runs workload = fio", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\n[g]\nmodes = none syncfs\n"
+		  "expect_fsync = loss\n", ":6: expect_fsync",
+		  "[g] does not run mode fsync (modes = none syncfs)", 0 },
+		{ "[g]\nfs = ext4\nworkload = fio job.fio\nexpect_syncfs = intact\n",
+		  ":4: expect_syncfs", "does not run mode syncfs (modes = none)", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\nmodes = none\nexpect_fsync = loss\n",
+		  ":5: expect_fsync", "[global] does not run mode fsync", 0 },
+		/* defaults in [global] that a group does not use */
+		{ "[global]\nimage = a.tar\nexpect_fsync = loss\ncut_at = end\n[g]\nfs = ext4\n"
+		  "workload = fio job.fio\n[h]\nfs = ext4\nmodes = syncfs\n", NULL, NULL, 2 },
+		{ "[global]\nimage = a.tar\nfs = ext4\n[g]\nmodes = none fsync\nexpect = loss\n"
+		  "expect_fsync = intact\n", NULL, NULL, 2 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = write_ini("read.ini", cases[i].text);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = cases[i].where ? xasprintf("%s%s: ", path, cases[i].where) : NULL;
+		int ok = where ? rc == -1 && pc_last_errclass == PC_ERR_INPUT && strstr(err, where) &&
+					 strstr(err, cases[i].also)
+			       : rc == 0 && sc.ncases == cases[i].ncases;
+		if (!ok)
+			fprintf(stderr, "\n  case %zu: rc %d, message: %s", i, rc, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(where);
+		free(err);
+		free(path);
+	}
+}
+
 /* A section line may end in blanks and a comment. */
 static void test_section_comment(void)
 {
@@ -953,6 +1006,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "a section line may end in a comment", test_section_comment);
 	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
+	CU_add_test(s, "keys: every value checked, none set unread", test_keys_read);
 	CU_add_test(s, "a mid-run cut takes modes = none only", test_midrun_modes);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
