@@ -246,8 +246,9 @@ static const struct pc_key keys[] = {
 	  .count_offset = FIELD(nknown), .resolve = resolve_known, .meta = "FILE ...",
 	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Known-failures files (PATTERN [kernel<X.Y] # reason per line), relative to "
-		  "the scenario's folder (quoted when they hold blanks or commas): a matching "
-		  "failure is known, a matching pass an unexpected pass" },
+		  "the scenario's folder (quoted when they hold blanks or commas), for the "
+		  "group's cases: a matching failure is known, a matching pass an unexpected "
+		  "pass" },
 	{ .name = "description", .type = PC_KEY_TEXT, .offset = FIELD(description),
 	  .meta = "TEXT", .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Free text, ignored" },
