@@ -26,6 +26,8 @@
 #include <fnmatch.h>
 #include <ini.h>
 #include <limits.h>
+#include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,11 @@ struct parser {
 	size_t nslots;              /* pc_key_nslots() */
 	struct section *sections;   /* in file order; [global] included */
 	size_t nsections;
+	/* Section name -> index in sections: a file of 1 MiB holds up to
+	 * 260,000 headers, and comparing each with all before it took
+	 * minutes. */
+	struct hsearch_data names;
+	int names_made;
 	int failed;                 /* an error was reported: stop */
 };
 
@@ -206,13 +213,19 @@ static int note_section(struct parser *p, const char *line)
 		free(name);
 		return -1;
 	}
-	for (size_t i = 0; i < p->nsections; i++) {
-		if (!strcmp(p->sections[i].name, name)) {
-			key_error(p, NULL, "section [%s] appears twice (first on line %u)",
-				  name, p->sections[i].line);
-			free(name);
-			return -1;
-		}
+	ENTRY want = { .key = name }, *seen = NULL;
+	if (hsearch_r(want, FIND, &seen, &p->names) && seen) {
+		key_error(p, NULL, "section [%s] appears twice (first on line %u)",
+			  name, p->sections[(uintptr_t)seen->data].line);
+		free(name);
+		return -1;
+	}
+	want.data = (void *)(uintptr_t)p->nsections;
+	/* Sized for every header the file can hold (parse_file). */
+	if (!hsearch_r(want, ENTER, &seen, &p->names)) {
+		key_error(p, NULL, "section [%s]: out of memory", name);
+		free(name);
+		return -1;
 	}
 	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
 	struct section *s = &p->sections[p->nsections++];
@@ -846,6 +859,11 @@ static int parse_file(struct parser *p)
 	free(abs);
 	if (read_scenario(p) < 0)
 		return -1;
+	/* A header takes 3 bytes at least ("[a]"), and one more for its
+	 * newline but the last: room for all, and a quarter to spare. */
+	if (!hcreate_r(p->len / 2 + 64, &p->names))
+		return pc_fail_errno(PC_ERR_RUN, errno, "%s: section names", p->path);
+	p->names_made = 1;
 
 	pc_ini_configure(MAX_LINE, 0);
 
@@ -871,6 +889,8 @@ int pc_scenario_load(const char *path, struct pc_scenario *sc)
 		sc->name = scenario_name(path);
 		rc = expand(&p, sc);
 	}
+	if (p.names_made)
+		hdestroy_r(&p.names); /* the keys are the sections' names */
 	for (size_t i = 0; i < p.nsections; i++)
 		section_free(&p, &p.sections[i]);
 	free(p.sections);

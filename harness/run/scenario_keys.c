@@ -316,13 +316,25 @@ const struct pc_key *pc_key_slot(size_t i, unsigned *mode, char *name, size_t le
 	return NULL;
 }
 
+/* Without formatting each slot's name: it runs for every key of every
+ * group, and a scenario may hold 100,000 groups. */
 long pc_key_lookup(const char *name)
 {
-	char buf[64];
-	unsigned mode;
-	for (size_t i = 0; pc_key_slot(i, &mode, buf, sizeof(buf)); i++)
-		if (!strcmp(buf, name))
-			return (long)i;
+	size_t slot = 0;
+	for (size_t r = 0; r < NKEYS; slot += width(&keys[r]), r++) {
+		const struct pc_key *k = &keys[r];
+		size_t n = strlen(k->name);
+		if (!(k->flags & PC_KEY_PER_MODE)) {
+			if (!strcmp(name, k->name))
+				return (long)slot;
+			continue;
+		}
+		if (strncmp(name, k->name, n) || name[n] != '_')
+			continue;
+		for (unsigned m = 0; m < PC_MODE_COUNT; m++)
+			if (!strcmp(name + n + 1, pc_mode_name((enum pc_mode)m)))
+				return (long)(slot + m);
+	}
 	return -1;
 }
 

@@ -11,6 +11,7 @@
 #include "run/scenario.h"
 #include "run/scenario_keys.h"
 #include "unit.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 static char *tmp;      /* test folder */
@@ -299,6 +300,34 @@ static void test_keys_read(void)
 		free(err);
 		free(path);
 	}
+}
+
+/* Section names are looked up in a table, not compared with every one
+ * before (a 1 MiB file of 100,000 headers took minutes to refuse; no
+ * timing here, for valgrind's sake): many groups load, and a name given again after thousands is still named with
+ * the line it was first given on. */
+static void test_many_groups(void)
+{
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	pc_strbuf_printf(&b, "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n");
+	for (unsigned i = 0; i < 5000; i++)
+		pc_strbuf_printf(&b, "[g%u]\n", i);
+	char *text = pc_strbuf_release(&b);
+	struct pc_scenario sc;
+	load_ok("many.ini", text, &sc, 5000);
+	CU_ASSERT_STRING_EQUAL(sc.cases[4999].id, "g4999/ext4/none");
+	pc_scenario_free(&sc);
+	char *dup = xasprintf("%s[g7]\n", text);
+	char *path = write_ini("many.ini", dup);
+	char *err;
+	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
+	char *where = xasprintf("%s:5005: section [g7] appears twice (first on line 12)", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, where));
+	free(where);
+	free(err);
+	free(path);
+	free(dup);
+	free(text);
 }
 
 /* A section line may end in blanks and a comment. */
@@ -1007,6 +1036,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "a section line may end in a comment", test_section_comment);
 	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
 	CU_add_test(s, "keys: every value checked, none set unread", test_keys_read);
+	CU_add_test(s, "5,000 groups, a name given twice", test_many_groups);
 	CU_add_test(s, "a mid-run cut takes modes = none only", test_midrun_modes);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
