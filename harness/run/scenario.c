@@ -410,14 +410,27 @@ static int check_fs_options(struct parser *p, const struct section *g,
 	return 0;
 }
 
+/* What needs which backend capability (needed_caps). */
+static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
+	{ PC_BACKEND_VOLATILE_CACHE, "write_cache = volatile", "no volatile write cache" },
+	{ PC_BACKEND_WRITE_LOG, "crash_points", "no write log" },
+	{ PC_BACKEND_LOG_SIZE, "log_size", "no log device to size" },
+};
+
+/* " write_cache = volatile and crash_points": the keys asking for CAPS. */
+static void keys_needing(unsigned caps, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+		if (caps & uses[i].cap)
+			used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
+						 used ? " and " : "", uses[i].key);
+}
+
 /* Checks between keys, on a group's settings. */
 static int check_group(struct parser *p, const struct section *g, const struct pc_settings *s)
 {
-	static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
-		{ PC_BACKEND_VOLATILE_CACHE, "write_cache = volatile", "no volatile write cache" },
-		{ PC_BACKEND_WRITE_LOG, "crash_points", "no write log" },
-		{ PC_BACKEND_LOG_SIZE, "log_size", "no log device to size" },
-	};
 	const struct pc_backend_ops *b = pc_backend_find(pc_backend_choice(s->backend));
 	char problem[256] = "";
 	if (s->crash_subsets && !s->crash_points)
@@ -620,6 +633,7 @@ struct case_pick {
 	const char *name;
 	const struct pc_settings *s;
 	const char *backend;
+	const char *backend_why; /* auto narrowed by the group's keys, else NULL */
 	const struct pc_fio_jobfile *jf; /* workload = fio, else NULL */
 	const struct pc_cut_at *cut_at;
 	size_t fs, mkfs, mount, mode;
@@ -655,6 +669,7 @@ static void make_case(struct pc_case *c, const struct case_pick *k)
 		.mkfs_opts = xstrdup(s->mkfs_opts.v[k->mkfs]),
 		.mount_opts = xstrdup(s->mount_opts.v[k->mount]),
 		.backend = xstrdup(k->backend),
+		.backend_why = k->backend_why ? xstrdup(k->backend_why) : NULL,
 		.mode = mode,
 		.expect = (enum pc_expect)s->expect[mode],
 		.cut = (enum pc_flakey_mode)s->cut,
@@ -698,8 +713,13 @@ static int expand_group(struct parser *p, const struct section *g,
 	/* auto picks only a backend that can do what is asked (check_group
 	 * made sure there is one). */
 	const char *backend = pc_backend_choice(s->backend);
-	if (needed_caps(s) && !pc_backend_find(backend))
+	char why[256] = "";
+	if (needed_caps(s) && !pc_backend_find(backend)) {
 		backend = pc_backend_with(needed_caps(s))->name;
+		char keys[128];
+		keys_needing(needed_caps(s), keys, sizeof(keys));
+		snprintf(why, sizeof(why), "auto: %s, the backend with %s", backend, keys);
+	}
 	/* The matrix, fs outermost and repeat innermost, as one count. */
 	size_t axes[] = { s->fs.n, s->mkfs_opts.n, s->mount_opts.n, s->modes.n, s->repeat };
 	size_t total = 1;
@@ -725,7 +745,8 @@ static int expand_group(struct parser *p, const struct section *g,
 	sc->cases = xrealloc(sc->cases, (sc->ncases + total) * sizeof(*sc->cases));
 	for (size_t i = 0; i < total; i++) {
 		size_t rest = i;
-		struct case_pick k = { name, s, backend, fio ? &jf : NULL, &cut_at, 0, 0, 0, 0, 0 };
+		struct case_pick k = { name, s, backend, why[0] ? why : NULL, fio ? &jf : NULL,
+				       &cut_at, 0, 0, 0, 0, 0 };
 		k.repeat = (unsigned)(rest % s->repeat) + 1;
 		rest /= s->repeat;
 		k.mode = rest % s->modes.n;
@@ -909,6 +930,7 @@ static void case_free(struct pc_case *c)
 	free(c->mkfs_opts);
 	free(c->mount_opts);
 	free(c->backend);
+	free(c->backend_why);
 	pc_strv_free(c->images);
 	free(c->fio_job);
 	free(c->fio_job_text);

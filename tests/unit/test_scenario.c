@@ -396,6 +396,20 @@ static void test_write_cache(void)
 	CU_ASSERT(sc.cases[2].volatile_cache == 1);
 	CU_ASSERT_STRING_EQUAL(sc.cases[2].backend, "fuse");
 	CU_ASSERT_EQUAL(sc.cases[0].crash_points, 0);
+	/* results.json says why: auto narrowed, not "fuse requested" */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc.cases[0].backend_why);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend_why,
+			       "auto: fuse, the backend with write_cache = volatile");
+	CU_ASSERT_PTR_NULL(sc.cases[1].backend_why);
+	CU_ASSERT_PTR_NULL(sc.cases[2].backend_why);
+	pc_scenario_free(&sc);
+
+	load_ok("logsize.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
+			       "crash_points = 2\nlog_size = 64M\n[g]\n", &sc, 1);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend, "dm");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc.cases[0].backend_why);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend_why,
+			       "auto: dm, the backend with crash_points and log_size");
 	pc_scenario_free(&sc);
 
 	load_ok("points.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
