@@ -718,7 +718,8 @@ static int expand_group(struct parser *p, const struct section *g,
 		backend = pc_backend_with(needed_caps(s))->name;
 		char keys[128];
 		keys_needing(needed_caps(s), keys, sizeof(keys));
-		snprintf(why, sizeof(why), "auto: %s, the backend with %s", backend, keys);
+		snprintf(why, sizeof(why), "auto: %s, chosen for %s (a backend that can do it)",
+			 backend, keys);
 	}
 	/* The matrix, fs outermost and repeat innermost, as one count. */
 	size_t axes[] = { s->fs.n, s->mkfs_opts.n, s->mount_opts.n, s->modes.n, s->repeat };

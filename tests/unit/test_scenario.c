@@ -399,7 +399,7 @@ static void test_write_cache(void)
 	/* results.json says why: auto narrowed, not "fuse requested" */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc.cases[0].backend_why);
 	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend_why,
-			       "auto: fuse, the backend with write_cache = volatile");
+			       "auto: fuse, chosen for write_cache = volatile (a backend that can do it)");
 	CU_ASSERT_PTR_NULL(sc.cases[1].backend_why);
 	CU_ASSERT_PTR_NULL(sc.cases[2].backend_why);
 	pc_scenario_free(&sc);
@@ -409,7 +409,7 @@ static void test_write_cache(void)
 	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend, "dm");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc.cases[0].backend_why);
 	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend_why,
-			       "auto: dm, the backend with crash_points and log_size");
+			       "auto: dm, chosen for crash_points and log_size (a backend that can do it)");
 	pc_scenario_free(&sc);
 
 	load_ok("points.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
