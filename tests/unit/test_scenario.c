@@ -330,6 +330,44 @@ static void test_many_groups(void)
 	free(text);
 }
 
+/* A job file named by many groups is checked by fio once: a wrapper fio
+ * first in PATH counts the runs (fio --parse-only and --showcmd: 2). */
+static void test_job_checked_once(void)
+{
+	write_job();
+	char *bin = xasprintf("%s/bin", tmp), *log = xasprintf("%s/fio-runs", tmp);
+	CU_ASSERT_FATAL(pc_mkdir_p(bin, 0755) == 0);
+	const char *old = getenv("PATH");
+	char *saved = xstrdup(old ? old : "/usr/bin:/bin");
+	char *script = xasprintf("#!/bin/sh\necho run >> '%s'\nPATH='%s' exec fio \"$@\"\n", log,
+				 saved);
+	char *wrapper = xasprintf("%s/fio", bin);
+	CU_ASSERT_FATAL(pc_write_file(wrapper, script, strlen(script), 0) == 0);
+	CU_ASSERT_FATAL(chmod(wrapper, 0755) == 0);
+	char *path = xasprintf("%s:%s", bin, saved);
+	setenv("PATH", path, 1);
+	struct pc_scenario sc;
+	load_ok("jobs.ini", "[global]\nfs = ext4\nworkload = fio job.fio\n[a]\n[b]\ncut_at = 50%\n"
+		"[c]\nmodes = none fsync\n", &sc, 4);
+	setenv("PATH", saved, 1);
+	CU_ASSERT_STRING_EQUAL(sc.cases[3].fio_job_text, sc.cases[0].fio_job_text);
+	CU_ASSERT_EQUAL(sc.cases[1].cut_at.kind, PC_CUT_AT_PERCENT);
+	pc_scenario_free(&sc);
+	size_t len = 0;
+	char *runs = pc_read_file(log, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(runs);
+	CU_ASSERT_STRING_EQUAL(runs, "run\nrun\n");
+	free(runs);
+	unlink(log);
+	unlink(wrapper);
+	free(path);
+	free(wrapper);
+	free(script);
+	free(saved);
+	free(log);
+	free(bin);
+}
+
 /* A section line may end in blanks and a comment. */
 static void test_section_comment(void)
 {
@@ -1051,6 +1089,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
 	CU_add_test(s, "keys: every value checked, none set unread", test_keys_read);
 	CU_add_test(s, "5,000 groups, a name given twice", test_many_groups);
+	CU_add_test(s, "a job file of many groups checked once", test_job_checked_once);
 	CU_add_test(s, "a mid-run cut takes modes = none only", test_midrun_modes);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
