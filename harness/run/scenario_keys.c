@@ -227,7 +227,8 @@ static const struct pc_key keys[] = {
 	{ .name = "crash_points", .type = PC_KEY_COUNT, .offset = FIELD(crash_points),
 	  .min = 0, .max = 1000, .def = "0",
 	  .help = "Also check the device as it was right after N flushes of the workload "
-		  "(fuse backend, layout = flat)" },
+		  "(layout = flat, workload = image; from the fuse device's write log, or "
+		  "dm-log-writes' with backend = dm)" },
 	{ .name = "crash_subsets", .type = PC_KEY_COUNT, .offset = FIELD(crash_subsets),
 	  .min = 0, .max = 100, .def = "0",
 	  .help = "With crash_points: N more states past each point, a random half of the "
