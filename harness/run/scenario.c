@@ -648,6 +648,19 @@ static int check_unread(struct parser *p, const struct section *g,
 				 strcmp(g->name, "global") ? " (a default for every group goes in "
 				 "[global])" : "");
 	}
+	/* expect, when each mode run has its own expect_MODE beside it */
+	long all = pc_key_lookup("expect");
+	unsigned own = 0;
+	for (unsigned m = 0; m < s->modes.n; m++) {
+		char name[64];
+		snprintf(name, sizeof(name), "expect_%s", pc_mode_name((enum pc_mode)s->modes.v[m]));
+		own += g->value[pc_key_lookup(name)] != NULL;
+	}
+	if (g->value[all] && own == s->modes.n) {
+		p->lineno = g->key_line[all];
+		return key_error(p, "expect", "every mode [%s] runs (%s) has its own expect_MODE in "
+				 "the section: no case would read it", g->name, runs);
+	}
 	return 0;
 }
 

@@ -276,6 +276,9 @@ static void test_keys_read(void)
 		  ":4: expect_syncfs", "does not run mode syncfs (modes = none)", 0 },
 		{ "[global]\nimage = a.tar\nfs = ext4\nmodes = none\nexpect_fsync = loss\n",
 		  ":5: expect_fsync", "[global] does not run mode fsync", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\n[g]\nmodes = none fsync\nexpect = loss\n"
+		  "expect_none = any\nexpect_fsync = intact\n", ":6: expect",
+		  "every mode [g] runs (none fsync) has its own expect_MODE", 0 },
 		/* defaults in [global] that a group does not use */
 		{ "[global]\nimage = a.tar\nexpect_fsync = loss\ncut_at = end\n[g]\nfs = ext4\n"
 		  "workload = fio job.fio\n[h]\nfs = ext4\nmodes = syncfs\n", NULL, NULL, 2 },
