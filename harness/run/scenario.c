@@ -427,7 +427,7 @@ static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
 	{ PC_BACKEND_LOG_SIZE, "log_size", "no log device to size" },
 };
 
-/* " write_cache = volatile and crash_points": the keys asking for CAPS. */
+/* "write_cache = volatile and crash_points": the keys asking for CAPS. */
 static void keys_needing(unsigned caps, char *out, size_t len)
 {
 	size_t used = 0;
