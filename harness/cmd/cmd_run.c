@@ -114,7 +114,9 @@ static char *default_outdir(const struct pc_scenario *sc)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("results/%s-%s", stamp, sc->name);
+	/* A folder name is at most 255 bytes (NAME_MAX): a scenario file of a
+	 * long name would otherwise make the run an environment error. */
+	return xasprintf("results/%s-%.200s", stamp, sc->name);
 }
 
 /* --retries N (the scenario's retries overridden). */
