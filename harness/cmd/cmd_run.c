@@ -10,6 +10,7 @@
 #include "run/attempts.h"
 #include "cmd/commands.h"
 #include "util/escape.h"
+#include "util/strbuf.h"
 #include "check/known.h"
 #include "run/outdir.h"
 #include "run/result.h"
@@ -113,7 +114,9 @@ static char *default_outdir(const struct pc_scenario *sc)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	return xasprintf("results/%s-%s", stamp, sc->name);
+	/* A folder name is at most 255 bytes (NAME_MAX): a scenario file of a
+	 * long name would otherwise make the run an environment error. */
+	return xasprintf("results/%s-%.200s", stamp, sc->name);
 }
 
 /* --retries N (the scenario's retries overridden). */
@@ -140,8 +143,49 @@ static int set_tool_timeout(const struct cmd_line *cl, const char *arg, void *de
 	return PC_EXIT_OK;
 }
 
-/* Known-failures entries that match no case of the whole scenario (before
- * --filter and --shard, which leave cases out on purpose). */
+/* Does case C's group read the known-failures file PATH (its `known`)? */
+static int reads_known(const struct pc_case *c, const char *path)
+{
+	for (size_t i = 0; c->settings && i < c->settings->nknown; i++)
+		if (!strcmp(c->settings->known[i], path))
+			return 1;
+	return 0;
+}
+
+/* Warn about each entry of the scenario's known-failures file FILE that
+ * matches none of the cases it applies to: those of the groups naming it
+ * (an entry for another group's case would never cover that case). */
+static void warn_unmatched_file(const struct pc_scenario *sc, const char *file,
+				const struct pc_known *list, const char **ids)
+{
+	struct pc_strbuf groups = PC_STRBUF_INIT;
+	size_t n = 0, ngroups = 0;
+	for (size_t i = 0; i < sc->ncases; i++) {
+		if (!reads_known(&sc->cases[i], file))
+			continue;
+		/* a group's cases are next to each other */
+		if (n == 0 || strcmp(sc->cases[i].group, sc->cases[i - 1].group) ||
+		    !reads_known(&sc->cases[i - 1], file)) {
+			if (ngroups < 5)
+				pc_strbuf_printf(&groups, " [%s]", sc->cases[i].group);
+			else if (ngroups == 5)
+				pc_strbuf_printf(&groups, " ...");
+			ngroups++;
+		}
+		ids[n++] = sc->cases[i].id;
+	}
+	char *g = pc_strbuf_release(&groups);
+	char *what = n == sc->ncases
+		     ? xasprintf("scenario %s", sc->path)
+		     : xasprintf("the groups of scenario %s that name it:%s", sc->path, g ? g : "");
+	pc_known_warn_unmatched(list, ids, n, what);
+	free(what);
+	free(g);
+}
+
+/* Known-failures entries that match no case they could cover (before
+ * --filter and --shard, which leave cases out on purpose): --known's
+ * against the whole scenario, a scenario's file against its groups. */
 static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_known *known,
 				 const struct pc_known_files *files)
 {
@@ -150,9 +194,9 @@ static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_k
 		ids[i] = sc->cases[i].id;
 	char *what = xasprintf("scenario %s", sc->path);
 	pc_known_warn_unmatched(known, ids, sc->ncases, what);
-	for (size_t f = 0; f < files->n; f++)
-		pc_known_warn_unmatched(&files->lists[f], ids, sc->ncases, what);
 	free(what);
+	for (size_t f = 0; f < files->n; f++)
+		warn_unmatched_file(sc, files->paths[f], &files->lists[f], ids);
 	free(ids);
 }
 

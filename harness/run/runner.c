@@ -72,6 +72,9 @@ static int phase_prepare(struct case_ctx *x, unsigned index)
 	if (pc_backend_select(x->c->backend, &x->dev.ops, x->r->backend_why,
 			      sizeof(x->r->backend_why)) < 0)
 		return -1;
+	/* "fuse requested" would misreport a scenario that asked for auto */
+	if (x->c->backend_why)
+		snprintf(x->r->backend_why, sizeof(x->r->backend_why), "%s", x->c->backend_why);
 	x->r->backend = x->dev.ops->name;
 	return x->w.ops->prepare(&x->w);
 }

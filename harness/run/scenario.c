@@ -26,6 +26,8 @@
 #include <fnmatch.h>
 #include <ini.h>
 #include <limits.h>
+#include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +68,22 @@ struct parser {
 	size_t nslots;              /* pc_key_nslots() */
 	struct section *sections;   /* in file order; [global] included */
 	size_t nsections;
+	/* Section name -> index in sections: a file of 1 MiB holds up to
+	 * 260,000 headers, and comparing each with all before it took
+	 * minutes. */
+	struct hsearch_data names;
+	int names_made;
+	/* fio job files checked so far, by the workload value naming them:
+	 * many groups of one job file run fio's two checks once, not once a
+	 * group (a quarter second each: 100 groups took 47 s to list). */
+	struct checked_job **jobs;
+	size_t njobs;
 	int failed;                 /* an error was reported: stop */
+};
+
+struct checked_job {
+	char *value;                /* "fio FILE" as written */
+	struct pc_fio_jobfile jf;
 };
 
 static const char *const expect_names[] = {
@@ -206,13 +223,19 @@ static int note_section(struct parser *p, const char *line)
 		free(name);
 		return -1;
 	}
-	for (size_t i = 0; i < p->nsections; i++) {
-		if (!strcmp(p->sections[i].name, name)) {
-			key_error(p, NULL, "section [%s] appears twice (first on line %u)",
-				  name, p->sections[i].line);
-			free(name);
-			return -1;
-		}
+	ENTRY want = { .key = name }, *seen = NULL;
+	if (hsearch_r(want, FIND, &seen, &p->names) && seen) {
+		key_error(p, NULL, "section [%s] appears twice (first on line %u)",
+			  name, p->sections[(uintptr_t)seen->data].line);
+		free(name);
+		return -1;
+	}
+	want.data = (void *)(uintptr_t)p->nsections;
+	/* Sized for every header the file can hold (parse_file). */
+	if (!hsearch_r(want, ENTER, &seen, &p->names)) {
+		key_error(p, NULL, "section [%s]: out of memory", name);
+		free(name);
+		return -1;
 	}
 	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
 	struct section *s = &p->sections[p->nsections++];
@@ -397,14 +420,27 @@ static int check_fs_options(struct parser *p, const struct section *g,
 	return 0;
 }
 
+/* What needs which backend capability (needed_caps). */
+static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
+	{ PC_BACKEND_VOLATILE_CACHE, "write_cache = volatile", "no volatile write cache" },
+	{ PC_BACKEND_WRITE_LOG, "crash_points", "no write log" },
+	{ PC_BACKEND_LOG_SIZE, "log_size", "no log device to size" },
+};
+
+/* "write_cache = volatile and crash_points": the keys asking for CAPS. */
+static void keys_needing(unsigned caps, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+		if (caps & uses[i].cap)
+			used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
+						 used ? " and " : "", uses[i].key);
+}
+
 /* Checks between keys, on a group's settings. */
 static int check_group(struct parser *p, const struct section *g, const struct pc_settings *s)
 {
-	static const struct { unsigned cap; const char *key, *lacks; } uses[] = {
-		{ PC_BACKEND_VOLATILE_CACHE, "write_cache = volatile", "no volatile write cache" },
-		{ PC_BACKEND_WRITE_LOG, "crash_points", "no write log" },
-		{ PC_BACKEND_LOG_SIZE, "log_size", "no log device to size" },
-	};
 	const struct pc_backend_ops *b = pc_backend_find(pc_backend_choice(s->backend));
 	char problem[256] = "";
 	if (s->crash_subsets && !s->crash_points)
@@ -452,21 +488,11 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 	c->fio_bytes = jf->total_bytes;
 }
 
-/* cut_at as documented: end, or digits with an optional fraction
- * ("2.5") followed by s or %.  pc_cut_at_parse reads the number with
- * strtod, which also takes 0x10, 0x1p4, 1e3 and 1e-300. */
-static int cut_at_plain(const char *s)
-{
-	if (!strcmp(s, "end"))
-		return 1;
-	size_t n = pc_decimal_prefix(s);
-	return n && (s[n] == 's' || s[n] == '%') && s[n + 1] == '\0';
-}
-
 /* cut_at = end: a job that fio ended early (runtime=, steadystate) must not
  * pass for the whole job, so each job's least extent must be known
- * (pc_fio_job.extent).  -1 (class INPUT, JF freed) when one's is not. */
-static int extent_unknown(struct parser *p, const struct section *g, struct pc_fio_jobfile *jf)
+ * (pc_fio_job.extent).  -1 (class INPUT) when one's is not. */
+static int extent_unknown(struct parser *p, const struct section *g,
+			  const struct pc_fio_jobfile *jf)
 {
 	for (size_t i = 0; i < jf->njobs; i++) {
 		const struct pc_fio_job *j = &jf->jobs[i];
@@ -477,7 +503,6 @@ static int extent_unknown(struct parser *p, const struct section *g, struct pc_f
 			"(runtime=, steadystate) from a whole one; %s:%u: job [%s]: %s; write the job "
 			"with plain counts, or cut it mid-run (cut_at = Ns or P%%)", p->path, g->line, g->name,
 			jf->path, j->extent_line, j->name, j->extent_unknown);
-		pc_fio_job_free(jf);
 		p->failed = 1;
 		return -1;
 	}
@@ -485,10 +510,10 @@ static int extent_unknown(struct parser *p, const struct section *g, struct pc_f
 }
 
 /* cut_at = Ns or P%: fio's check must read each job's blocks in the order
- * it wrote them (pc_fio_job.midrun_unsafe).  -1 (class INPUT, JF freed)
- * when one job's are read in another order. */
+ * it wrote them (pc_fio_job.midrun_unsafe).  -1 (class INPUT) when one
+ * job's are read in another order. */
 static int midrun_unsafe(struct parser *p, const struct section *g, const char *cut_at,
-			 struct pc_fio_jobfile *jf)
+			 const struct pc_fio_jobfile *jf)
 {
 	for (size_t i = 0; i < jf->njobs; i++) {
 		const struct pc_fio_job *j = &jf->jobs[i];
@@ -499,25 +524,49 @@ static int midrun_unsafe(struct parser *p, const struct section *g, const char *
 			"order they were written; %s:%u: job [%s]: %s; or cut it at its end (cut_at "
 			"= end)", p->path, g->line, g->name, cut_at, jf->path, j->midrun_line, j->name,
 			j->midrun_unsafe);
-		pc_fio_job_free(jf);
 		p->failed = 1;
 		return -1;
 	}
 	return 0;
 }
 
+/* pc_fio_workload_parse, once per workload value in a load: 0 (image), 1
+ * (fio: *JF the checked file, owned by P) or -1. */
+static int workload_parse(struct parser *p, const char *value, const struct pc_fio_jobfile **jf,
+			  char *why, size_t len)
+{
+	*jf = NULL;
+	for (size_t i = 0; i < p->njobs; i++)
+		if (!strcmp(p->jobs[i]->value, value)) {
+			*jf = &p->jobs[i]->jf;
+			return 1;
+		}
+	struct checked_job *j = xcalloc(1, sizeof(*j));
+	int fio = pc_fio_workload_parse(value, p->dir, &j->jf, why, len);
+	if (fio <= 0) {
+		free(j);
+		return fio;
+	}
+	j->value = xstrdup(value);
+	p->jobs = xrealloc(p->jobs, (p->njobs + 1) * sizeof(*p->jobs));
+	p->jobs[p->njobs++] = j;
+	*jf = &j->jf;
+	return 1;
+}
+
 /* The workload keys of group G: the job file checked (its refusals name
  * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
- * 0 (image), 1 (fio, JF filled) or -1. */
+ * 0 (image), 1 (fio, *JF the checked file) or -1. */
 static int group_workload(struct parser *p, const struct section *g,
 			  const struct section *global, struct pc_settings *s,
-			  struct pc_fio_jobfile *jf, struct pc_cut_at *at)
+			  const struct pc_fio_jobfile **jfp, struct pc_cut_at *at)
 {
 	char why[PATH_MAX + 256];
 	long w = pc_key_lookup("workload"), c = pc_key_lookup("cut_at");
 	const struct section *from = g->value[w] ? g : global && global->value[w] ? global : g;
 	p->lineno = from->value[w] ? from->key_line[w] : g->line;
-	int fio = pc_fio_workload_parse(s->workload, p->dir, jf, why, sizeof(why));
+	int fio = workload_parse(p, s->workload, jfp, why, sizeof(why));
+	const struct pc_fio_jobfile *jf = *jfp;
 	if (fio < 0 && pc_last_errclass == PC_ERR_ENV) {
 		/* fio missing or failing is the machine's fault: exit 3, not 2 */
 		p->failed = 1;
@@ -527,12 +576,9 @@ static int group_workload(struct parser *p, const struct section *g,
 		return key_error(p, "workload", "%s", why);
 	from = g->value[c] ? g : global && global->value[c] ? global : g;
 	p->lineno = from->value[c] ? from->key_line[c] : g->line;
-	if (!cut_at_plain(s->cut_at) || pc_cut_at_parse(s->cut_at, at) < 0) {
-		pc_fio_job_free(jf);
-		return key_error(p, "cut_at", "'%s' is not end, Ns (seconds, e.g. 3s or 2.5s, at "
-				 "most 86400) or P%% (0 < P < 100, e.g. 50%% or 12.5%%): a plain "
-				 "decimal number", s->cut_at);
-	}
+	/* The key's check (scenario_keys.c) took only what this parses. */
+	if (pc_cut_at_parse(s->cut_at, at) < 0)
+		return key_error(p, "cut_at", "'%s' is not end, Ns or P%%", s->cut_at);
 	const char *problem = NULL;
 	if (!fio && at->kind != PC_CUT_AT_END)
 		problem = "cut_at = Ns or P% needs workload = fio (an image is cut after its commit)";
@@ -544,7 +590,6 @@ static int group_workload(struct parser *p, const struct section *g,
 		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m) "
 			  "and no kb_base";
 	if (problem) {
-		pc_fio_job_free(jf);
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
 	}
@@ -557,7 +602,6 @@ static int group_workload(struct parser *p, const struct section *g,
 	for (unsigned m = 0; fio && at->kind != PC_CUT_AT_END && m < s->modes.n; m++) {
 		if (s->modes.v[m] == PC_MODE_NONE)
 			continue;
-		pc_fio_job_free(jf);
 		p->lineno = key_line(g, global, "modes");
 		return key_error(p, "modes", "[%s]: '%s' with cut_at = %s: a mid-run cut comes "
 				 "before any durability mode runs, so modes must be none (the default "
@@ -569,6 +613,55 @@ static int group_workload(struct parser *p, const struct section *g,
 		s->modes.v[0] = PC_MODE_NONE;
 	}
 	return fio;
+}
+
+/* A key set in group G's own section that none of its cases reads is a
+ * mistake (a typo in modes, an image beside workload = fio), not a setting
+ * to drop in silence; [global] sets defaults, which a group may not use. */
+static int check_unread(struct parser *p, const struct section *g,
+			const struct pc_settings *s, int fio)
+{
+	long img = pc_key_lookup("image");
+	if (fio && g->value[img]) {
+		p->lineno = g->key_line[img];
+		return key_error(p, "image", "[%s] runs workload = fio, which writes no image "
+				 "(set image in [global], or in a group of workload = image)",
+				 g->name);
+	}
+	char runs[256] = "";
+	size_t used = 0;
+	for (unsigned m = 0; m < s->modes.n; m++)
+		used += (size_t)snprintf(runs + used, used < sizeof(runs) ? sizeof(runs) - used : 0,
+					 "%s%s", m ? " " : "", pc_mode_name((enum pc_mode)s->modes.v[m]));
+	for (unsigned mode = 0; mode < PC_MODE_COUNT; mode++) {
+		char name[64];
+		snprintf(name, sizeof(name), "expect_%s", pc_mode_name((enum pc_mode)mode));
+		long i = pc_key_lookup(name);
+		int runs_mode = 0;
+		for (unsigned m = 0; m < s->modes.n; m++)
+			runs_mode |= s->modes.v[m] == mode;
+		if (i < 0 || !g->value[i] || runs_mode)
+			continue;
+		p->lineno = g->key_line[i];
+		return key_error(p, name, "[%s] does not run mode %s (modes = %s): no case would "
+				 "read it%s", g->name, pc_mode_name((enum pc_mode)mode), runs,
+				 strcmp(g->name, "global") ? " (a default for every group goes in "
+				 "[global])" : "");
+	}
+	/* expect, when each mode run has its own expect_MODE beside it */
+	long all = pc_key_lookup("expect");
+	unsigned own = 0;
+	for (unsigned m = 0; m < s->modes.n; m++) {
+		char name[64];
+		snprintf(name, sizeof(name), "expect_%s", pc_mode_name((enum pc_mode)s->modes.v[m]));
+		own += g->value[pc_key_lookup(name)] != NULL;
+	}
+	if (g->value[all] && own == s->modes.n) {
+		p->lineno = g->key_line[all];
+		return key_error(p, "expect", "every mode [%s] runs (%s) has its own expect_MODE in "
+				 "the section: no case would read it", g->name, runs);
+	}
+	return 0;
 }
 
 /* More is surely a mistake (a matrix multiplied out by accident), in a
@@ -583,6 +676,7 @@ struct case_pick {
 	const char *name;
 	const struct pc_settings *s;
 	const char *backend;
+	const char *backend_why; /* auto narrowed by the group's keys, else NULL */
 	const struct pc_fio_jobfile *jf; /* workload = fio, else NULL */
 	const struct pc_cut_at *cut_at;
 	size_t fs, mkfs, mount, mode;
@@ -618,6 +712,7 @@ static void make_case(struct pc_case *c, const struct case_pick *k)
 		.mkfs_opts = xstrdup(s->mkfs_opts.v[k->mkfs]),
 		.mount_opts = xstrdup(s->mount_opts.v[k->mount]),
 		.backend = xstrdup(k->backend),
+		.backend_why = k->backend_why ? xstrdup(k->backend_why) : NULL,
 		.mode = mode,
 		.expect = (enum pc_expect)s->expect[mode],
 		.cut = (enum pc_flakey_mode)s->cut,
@@ -647,24 +742,30 @@ static int expand_group(struct parser *p, const struct section *g,
 	struct pc_settings *s = xcalloc(1, sizeof(*s));
 	sc->groups = xrealloc(sc->groups, (sc->ngroups + 1) * sizeof(*sc->groups));
 	sc->groups[sc->ngroups++] = s;
-	struct pc_fio_jobfile jf;
+	const struct pc_fio_jobfile *jf = NULL;
 	struct pc_cut_at cut_at;
 	int fio;
 	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
 	    check_fs_options(p, g, global, s) < 0 ||
-	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
+	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0 ||
+	    check_unread(p, g, s, fio) < 0)
 		return -1;
 	/* auto picks only a backend that can do what is asked (check_group
 	 * made sure there is one). */
 	const char *backend = pc_backend_choice(s->backend);
-	if (needed_caps(s) && !pc_backend_find(backend))
+	char why[256] = "";
+	if (needed_caps(s) && !pc_backend_find(backend)) {
 		backend = pc_backend_with(needed_caps(s))->name;
+		char keys[128];
+		keys_needing(needed_caps(s), keys, sizeof(keys));
+		snprintf(why, sizeof(why), "auto: %s, chosen for %s (a backend that can do it)",
+			 backend, keys);
+	}
 	/* The matrix, fs outermost and repeat innermost, as one count. */
 	size_t axes[] = { s->fs.n, s->mkfs_opts.n, s->mount_opts.n, s->modes.n, s->repeat };
 	size_t total = 1;
 	for (size_t a = 0; a < sizeof(axes) / sizeof(axes[0]); a++) {
 		if (axes[a] && total > MAX_GROUP_CASES / axes[a]) {
-			pc_fio_job_free(&jf);
 			p->failed = 1;
 			return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: the group makes more than %u cases",
 				       p->path, g->line, g->name, MAX_GROUP_CASES);
@@ -672,7 +773,6 @@ static int expand_group(struct parser *p, const struct section *g,
 		total *= axes[a];
 	}
 	if (total > MAX_SCENARIO_CASES - sc->ncases) {
-		pc_fio_job_free(&jf);
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: the scenario makes more than %u cases "
 			       "(%zu before this group, %zu in it)", p->path, g->line, g->name,
@@ -684,7 +784,8 @@ static int expand_group(struct parser *p, const struct section *g,
 	sc->cases = xrealloc(sc->cases, (sc->ncases + total) * sizeof(*sc->cases));
 	for (size_t i = 0; i < total; i++) {
 		size_t rest = i;
-		struct case_pick k = { name, s, backend, fio ? &jf : NULL, &cut_at, 0, 0, 0, 0, 0 };
+		struct case_pick k = { name, s, backend, why[0] ? why : NULL, fio ? jf : NULL,
+				       &cut_at, 0, 0, 0, 0, 0 };
 		k.repeat = (unsigned)(rest % s->repeat) + 1;
 		rest /= s->repeat;
 		k.mode = rest % s->modes.n;
@@ -695,7 +796,6 @@ static int expand_group(struct parser *p, const struct section *g,
 		k.fs = rest / s->mkfs_opts.n;
 		make_case(&sc->cases[sc->ncases++], &k);
 	}
-	pc_fio_job_free(&jf);
 	return 0;
 }
 
@@ -818,6 +918,11 @@ static int parse_file(struct parser *p)
 	free(abs);
 	if (read_scenario(p) < 0)
 		return -1;
+	/* A header takes 3 bytes at least ("[a]"), and one more for its
+	 * newline but the last: room for all, and a quarter to spare. */
+	if (!hcreate_r(p->len / 2 + 64, &p->names))
+		return pc_fail_errno(PC_ERR_RUN, errno, "%s: section names", p->path);
+	p->names_made = 1;
 
 	pc_ini_configure(MAX_LINE, 0);
 
@@ -843,6 +948,14 @@ int pc_scenario_load(const char *path, struct pc_scenario *sc)
 		sc->name = scenario_name(path);
 		rc = expand(&p, sc);
 	}
+	if (p.names_made)
+		hdestroy_r(&p.names); /* the keys are the sections' names */
+	for (size_t i = 0; i < p.njobs; i++) {
+		pc_fio_job_free(&p.jobs[i]->jf);
+		free(p.jobs[i]->value);
+		free(p.jobs[i]);
+	}
+	free(p.jobs);
 	for (size_t i = 0; i < p.nsections; i++)
 		section_free(&p, &p.sections[i]);
 	free(p.sections);
@@ -861,6 +974,7 @@ static void case_free(struct pc_case *c)
 	free(c->mkfs_opts);
 	free(c->mount_opts);
 	free(c->backend);
+	free(c->backend_why);
 	pc_strv_free(c->images);
 	free(c->fio_job);
 	free(c->fio_job_text);

@@ -76,6 +76,10 @@ struct pc_case {
 	char *mkfs_opts;   /* "" if none */
 	char *mount_opts;  /* "" if none */
 	char *backend;     /* fuse, dm, auto */
+	/* backend = auto narrowed when the scenario was read to a backend
+	 * that can do what the group asks ("auto: fuse, chosen for
+	 * write_cache = volatile ..."): results.json's backend_why; else NULL. */
+	char *backend_why;
 	enum pc_mode mode;
 	enum pc_expect expect;
 	enum pc_flakey_mode cut; /* PC_FLAKEY_DROP (default) or _ERROR */

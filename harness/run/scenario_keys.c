@@ -115,6 +115,43 @@ static char *resolve_known(const char *dir, const char *word, char *why, size_t 
 	return NULL;
 }
 
+/* workload: image, or fio and a job file that exists as a regular file
+ * (the group that runs it reads and checks it whole: fio_job.h). */
+static int check_workload(const char *value, const char *dir, char *why, size_t len)
+{
+	if (!strcmp(value, "image"))
+		return 0;
+	if (strncmp(value, "fio", 3) || (value[3] != ' ' && value[3] != '\t'))
+		return pc_why(why, len, "'%s' is not image or fio FILE", value);
+	const char *file = value + 3 + strspn(value + 3, " \t");
+	if (!*file)
+		return pc_why(why, len, "fio needs a job file: workload = fio FILE");
+	char *abs = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
+	struct stat st;
+	int bad = stat(abs, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
+	if (bad)
+		pc_why(why, len, "fio job file %s: %s", abs,
+		       bad > 0 ? strerror(bad) : "not a regular file");
+	free(abs);
+	return bad ? -1 : 0;
+}
+
+/* cut_at as documented: end, or digits with an optional fraction ("2.5")
+ * followed by s or %, in range.  pc_cut_at_parse reads the number with
+ * strtod, which also takes 0x10, 0x1p4, 1e3 and 1e-300. */
+static int check_cut_at(const char *value, const char *dir, char *why, size_t len)
+{
+	(void)dir;
+	struct pc_cut_at at;
+	size_t n = pc_decimal_prefix(value);
+	int plain = !strcmp(value, "end") ||
+		    (n && (value[n] == 's' || value[n] == '%') && value[n + 1] == '\0');
+	if (plain && pc_cut_at_parse(value, &at) == 0)
+		return 0;
+	return pc_why(why, len, "'%s' is not end, Ns (seconds, e.g. 3s or 2.5s, at most 86400) "
+		      "or P%% (0 < P < 100, e.g. 50%% or 12.5%%): a plain decimal number", value);
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 #define FIELD(f) offsetof(struct pc_settings, f)
@@ -190,7 +227,8 @@ static const struct pc_key keys[] = {
 	{ .name = "crash_points", .type = PC_KEY_COUNT, .offset = FIELD(crash_points),
 	  .min = 0, .max = 1000, .def = "0",
 	  .help = "Also check the device as it was right after N flushes of the workload "
-		  "(fuse backend, layout = flat)" },
+		  "(layout = flat, workload = image; from the fuse device's write log, or "
+		  "dm-log-writes' with backend = dm)" },
 	{ .name = "crash_subsets", .type = PC_KEY_COUNT, .offset = FIELD(crash_subsets),
 	  .min = 0, .max = 100, .def = "0",
 	  .help = "With crash_points: N more states past each point, a random half of the "
@@ -209,19 +247,20 @@ static const struct pc_key keys[] = {
 	  .count_offset = FIELD(nknown), .resolve = resolve_known, .meta = "FILE ...",
 	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Known-failures files (PATTERN [kernel<X.Y] # reason per line), relative to "
-		  "the scenario's folder (quoted when they hold blanks or commas): a matching "
-		  "failure is known, a matching pass an unexpected pass" },
+		  "the scenario's folder (quoted when they hold blanks or commas), for the "
+		  "group's cases: a matching failure is known, a matching pass an unexpected "
+		  "pass" },
 	{ .name = "description", .type = PC_KEY_TEXT, .offset = FIELD(description),
 	  .meta = "TEXT", .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "Free text, ignored" },
 	{ .name = "workload", .type = PC_KEY_TEXT, .offset = FIELD(workload), .def = "image",
-	  .meta = "image | fio FILE",
+	  .meta = "image | fio FILE", .check = check_workload,
 	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "What the case writes: the image, or the fio job file FILE (relative to the "
 		  "scenario's folder), checked when the scenario is read; image and modes are "
 		  "then not needed (modes defaults to none)" },
 	{ .name = "cut_at", .type = PC_KEY_TEXT, .offset = FIELD(cut_at), .def = "end",
-	  .meta = "end | Ns | P%",
+	  .meta = "end | Ns | P%", .check = check_cut_at,
 	  .help = "workload = fio: cut after the job, its durability mode and commit record "
 		  "(end), N seconds after fio started, or once fio has written P% of its jobs' "
 		  "bytes" },
@@ -278,13 +317,25 @@ const struct pc_key *pc_key_slot(size_t i, unsigned *mode, char *name, size_t le
 	return NULL;
 }
 
+/* Without formatting each slot's name: it runs for every key of every
+ * group, and a scenario may hold 100,000 groups. */
 long pc_key_lookup(const char *name)
 {
-	char buf[64];
-	unsigned mode;
-	for (size_t i = 0; pc_key_slot(i, &mode, buf, sizeof(buf)); i++)
-		if (!strcmp(buf, name))
-			return (long)i;
+	size_t slot = 0;
+	for (size_t r = 0; r < NKEYS; slot += width(&keys[r]), r++) {
+		const struct pc_key *k = &keys[r];
+		size_t n = strlen(k->name);
+		if (!(k->flags & PC_KEY_PER_MODE)) {
+			if (!strcmp(name, k->name))
+				return (long)slot;
+			continue;
+		}
+		if (strncmp(name, k->name, n) || name[n] != '_')
+			continue;
+		for (unsigned m = 0; m < PC_MODE_COUNT; m++)
+			if (!strcmp(name + n + 1, pc_mode_name((enum pc_mode)m)))
+				return (long)(slot + m);
+	}
 	return -1;
 }
 
@@ -377,6 +428,8 @@ struct set_args {
 
 static int set_text(const struct set_args *a)
 {
+	if (a->k->check && a->k->check(a->value, a->dir, a->why, a->whylen) < 0)
+		return -1;
 	char **f = a->field;
 	free(*f);
 	*f = xstrdup(a->value);

@@ -56,6 +56,11 @@ struct pc_key {
 	/* PATHS: resolve WORD against DIR into a malloc'd absolute path, or
 	 * NULL with the reason in why. */
 	char *(*resolve)(const char *dir, const char *word, char *why, size_t len);
+	/* TEXT: 0 when VALUE is well formed (DIR resolves relative paths), or
+	 * -1 with the reason in why; NULL: any text.  Run on every line that
+	 * sets the key, so that a value no group ends up using (a [global]
+	 * value every group overrides) is checked as well. */
+	int (*check)(const char *value, const char *dir, char *why, size_t len);
 };
 
 /* Slots: one per key a file may set (a PER_MODE row has one per mode). */

@@ -177,6 +177,17 @@ grep -q "typo-known.txt:1:" "$TMP/typoknown.err" && fail "run: an entry that mat
 compare 0 "$TMP/base" "$TMP/new" --known "$TMP/typo-known.txt"
 grep -q "warning: $TMP/typo-known.txt:2: known failure 'g/ext4/fsnyc' matches no case of NEW" \
 	"$TMP/cmp.err" || { cat "$TMP/cmp.err"; fail "compare: an entry matching no case is not reported"; }
+# A scenario's known file covers the cases of the groups that name it: an
+# entry for another group's case covers nothing, and is a warning as a typo
+# is (--list reads the files as run does).
+printf 'g/ext4/fsync # covered\nh/ext4/syncfs # in a group that does not read this file\n' \
+	> "$TMP/scoped-known.txt"
+printf '[global]\nimage = %s\nbackend = fuse\n[g]\nfs = ext4\nmodes = fsync\nknown = scoped-known.txt\n[h]\nfs = ext4\nmodes = syncfs\n' \
+	"$LAYER" > "$TMP/scoped.ini"
+"$POWERCUT" run --list "$TMP/scoped.ini" > /dev/null 2> "$TMP/scoped.err" || fail "run --list scoped.ini failed"
+grep -q "warning: $TMP/scoped-known.txt:2: known failure 'h/ext4/syncfs' matches no case of the groups of scenario $TMP/scoped.ini that name it: \[g\]" \
+	"$TMP/scoped.err" || { cat "$TMP/scoped.err"; fail "run: an entry for another group's case is not reported"; }
+grep -q "scoped-known.txt:1:" "$TMP/scoped.err" && fail "run: an entry of the group's own case was reported"
 
 # Retries: the hook fails the first attempt of g/ext4/fsync, the second
 # passes: flaky 1/2, both attempts kept, exit 1 (--flaky-ok: 0 is in the

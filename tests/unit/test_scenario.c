@@ -11,6 +11,7 @@
 #include "run/scenario.h"
 #include "run/scenario_keys.h"
 #include "unit.h"
+#include "util/strbuf.h"
 #include "util/util.h"
 
 static char *tmp;      /* test folder */
@@ -248,6 +249,128 @@ static void test_midrun_modes(void)
 	}
 }
 
+/* Every line that sets workload or cut_at is checked, a [global] value
+ * that every group overrides too; a bad workload is named as such (not as
+ * a missing image); a key set in a group that none of its cases reads (an
+ * image beside workload = fio, expect_MODE for a mode the group does not
+ * run) is refused at its line; the same keys in [global] are defaults. */
+static void test_keys_read(void)
+{
+	write_job();
+	static const struct { const char *text, *where, *also; size_t ncases; } cases[] = {
+		{ "[global]\nimage = a.tar\nfs = ext4\nmodes = none\ncut_at = banana\n[g]\n"
+		  "cut_at = end\n", ":5: cut_at", "'banana' is not end", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\nmodes = none\nworkload = fio nothere.fio\n"
+		  "[g]\nworkload = image\n", ":5: workload", "nothere.fio: No such file", 0 },
+		{ "[g]\nfs = ext4\nworkload = FIO job.fio\n", ":3: workload",
+		  "'FIO job.fio' is not image or fio FILE", 0 },
+		{ "[g]\nfs = ext4\nworkload = fio .\n", ":3: workload", "not a regular file", 0 },
+		{ "[g]\nfs = ext4\nimage = a.tar\nworkload = fio job.fio\n", ":3: image",
+		  "[g] runs workload = fio", 0 },
+		{ "[global]\nworkload = fio job.fio\n[g]\nfs = ext4\nimage = a.tar\n", ":5: image",
+		  "[g] runs workload = fio", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\n[g]\nmodes = none syncfs\n"
+		  "expect_fsync = loss\n", ":6: expect_fsync",
+		  "[g] does not run mode fsync (modes = none syncfs)", 0 },
+		{ "[g]\nfs = ext4\nworkload = fio job.fio\nexpect_syncfs = intact\n",
+		  ":4: expect_syncfs", "does not run mode syncfs (modes = none)", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\nmodes = none\nexpect_fsync = loss\n",
+		  ":5: expect_fsync", "[global] does not run mode fsync", 0 },
+		{ "[global]\nimage = a.tar\nfs = ext4\n[g]\nmodes = none fsync\nexpect = loss\n"
+		  "expect_none = any\nexpect_fsync = intact\n", ":6: expect",
+		  "every mode [g] runs (none fsync) has its own expect_MODE", 0 },
+		/* defaults in [global] that a group does not use */
+		{ "[global]\nimage = a.tar\nexpect_fsync = loss\ncut_at = end\n[g]\nfs = ext4\n"
+		  "workload = fio job.fio\n[h]\nfs = ext4\nmodes = syncfs\n", NULL, NULL, 2 },
+		{ "[global]\nimage = a.tar\nfs = ext4\n[g]\nmodes = none fsync\nexpect = loss\n"
+		  "expect_fsync = intact\n", NULL, NULL, 2 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *path = write_ini("read.ini", cases[i].text);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = cases[i].where ? xasprintf("%s%s: ", path, cases[i].where) : NULL;
+		int ok = where ? rc == -1 && pc_last_errclass == PC_ERR_INPUT && strstr(err, where) &&
+					 strstr(err, cases[i].also)
+			       : rc == 0 && sc.ncases == cases[i].ncases;
+		if (!ok)
+			fprintf(stderr, "\n  case %zu: rc %d, message: %s", i, rc, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(where);
+		free(err);
+		free(path);
+	}
+}
+
+/* Section names are looked up in a table, not compared with every one
+ * before (a 1 MiB file of 100,000 headers took minutes to refuse; no
+ * timing here, for valgrind's sake): many groups load, and a name given again after thousands is still named with
+ * the line it was first given on. */
+static void test_many_groups(void)
+{
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	pc_strbuf_printf(&b, "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n");
+	for (unsigned i = 0; i < 5000; i++)
+		pc_strbuf_printf(&b, "[g%u]\n", i);
+	char *text = pc_strbuf_release(&b);
+	struct pc_scenario sc;
+	load_ok("many.ini", text, &sc, 5000);
+	CU_ASSERT_STRING_EQUAL(sc.cases[4999].id, "g4999/ext4/none");
+	pc_scenario_free(&sc);
+	char *dup = xasprintf("%s[g7]\n", text);
+	char *path = write_ini("many.ini", dup);
+	char *err;
+	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
+	char *where = xasprintf("%s:5005: section [g7] appears twice (first on line 12)", path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, where));
+	free(where);
+	free(err);
+	free(path);
+	free(dup);
+	free(text);
+}
+
+/* A job file named by many groups is checked by fio once: a wrapper fio
+ * first in PATH counts the runs (fio --parse-only and --showcmd: 2). */
+static void test_job_checked_once(void)
+{
+	write_job();
+	char *bin = xasprintf("%s/bin", tmp), *log = xasprintf("%s/fio-runs", tmp);
+	CU_ASSERT_FATAL(pc_mkdir_p(bin, 0755) == 0);
+	const char *old = getenv("PATH");
+	char *saved = xstrdup(old ? old : "/usr/bin:/bin");
+	char *script = xasprintf("#!/bin/sh\necho run >> '%s'\nPATH='%s' exec fio \"$@\"\n", log,
+				 saved);
+	char *wrapper = xasprintf("%s/fio", bin);
+	CU_ASSERT_FATAL(pc_write_file(wrapper, script, strlen(script), 0) == 0);
+	CU_ASSERT_FATAL(chmod(wrapper, 0755) == 0);
+	char *path = xasprintf("%s:%s", bin, saved);
+	setenv("PATH", path, 1);
+	struct pc_scenario sc;
+	load_ok("jobs.ini", "[global]\nfs = ext4\nworkload = fio job.fio\n[a]\n[b]\ncut_at = 50%\n"
+		"[c]\nmodes = none fsync\n", &sc, 4);
+	setenv("PATH", saved, 1);
+	CU_ASSERT_STRING_EQUAL(sc.cases[3].fio_job_text, sc.cases[0].fio_job_text);
+	CU_ASSERT_EQUAL(sc.cases[1].cut_at.kind, PC_CUT_AT_PERCENT);
+	pc_scenario_free(&sc);
+	size_t len = 0;
+	char *runs = pc_read_file(log, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(runs);
+	CU_ASSERT_STRING_EQUAL(runs, "run\nrun\n");
+	free(runs);
+	unlink(log);
+	unlink(wrapper);
+	free(path);
+	free(wrapper);
+	free(script);
+	free(saved);
+	free(log);
+	free(bin);
+}
+
 /* A section line may end in blanks and a comment. */
 static void test_section_comment(void)
 {
@@ -314,6 +437,20 @@ static void test_write_cache(void)
 	CU_ASSERT(sc.cases[2].volatile_cache == 1);
 	CU_ASSERT_STRING_EQUAL(sc.cases[2].backend, "fuse");
 	CU_ASSERT_EQUAL(sc.cases[0].crash_points, 0);
+	/* results.json says why: auto narrowed, not "fuse requested" */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc.cases[0].backend_why);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend_why,
+			       "auto: fuse, chosen for write_cache = volatile (a backend that can do it)");
+	CU_ASSERT_PTR_NULL(sc.cases[1].backend_why);
+	CU_ASSERT_PTR_NULL(sc.cases[2].backend_why);
+	pc_scenario_free(&sc);
+
+	load_ok("logsize.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
+			       "crash_points = 2\nlog_size = 64M\n[g]\n", &sc, 1);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend, "dm");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc.cases[0].backend_why);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].backend_why,
+			       "auto: dm, chosen for crash_points and log_size (a backend that can do it)");
 	pc_scenario_free(&sc);
 
 	load_ok("points.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = fsync\n"
@@ -953,6 +1090,9 @@ void register_scenario_tests(void)
 	CU_add_test(s, "errors name file, line and key", test_errors);
 	CU_add_test(s, "a section line may end in a comment", test_section_comment);
 	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
+	CU_add_test(s, "keys: every value checked, none set unread", test_keys_read);
+	CU_add_test(s, "5,000 groups, a name given twice", test_many_groups);
+	CU_add_test(s, "a job file of many groups checked once", test_job_checked_once);
 	CU_add_test(s, "a mid-run cut takes modes = none only", test_midrun_modes);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
