@@ -21,6 +21,7 @@
  */
 #include "run/scenario.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -54,6 +55,7 @@
  * when read, typed when the groups are expanded). */
 struct section {
 	char *name;
+	char *folded;               /* name in lower case: the names table's key */
 	unsigned line;              /* line of the [section] header */
 	char **value;               /* per key slot; NULL: not set here */
 	unsigned *key_line;         /* per key slot: where it was set */
@@ -223,11 +225,25 @@ static int note_section(struct parser *p, const char *line)
 		free(name);
 		return -1;
 	}
-	ENTRY want = { .key = name }, *seen = NULL;
+	/* Looked up in lower case: groups [g] and [G] would write their cases
+	 * to folders that are one on a case-insensitive filesystem (results
+	 * unpacked on macOS or Windows, a casefolded folder). */
+	char *folded = xstrdup(name);
+	for (char *c = folded; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	ENTRY want = { .key = folded }, *seen = NULL;
 	if (hsearch_r(want, FIND, &seen, &p->names) && seen) {
-		key_error(p, NULL, "section [%s] appears twice (first on line %u)",
-			  name, p->sections[(uintptr_t)seen->data].line);
+		const struct section *first = &p->sections[(uintptr_t)seen->data];
+		if (!strcmp(first->name, name))
+			key_error(p, NULL, "section [%s] appears twice (first on line %u)", name,
+				  first->line);
+		else
+			key_error(p, NULL, "section [%s] differs from [%s] (line %u) only in case: "
+				  "their case folders would be one on a case-insensitive filesystem "
+				  "(results unpacked on macOS or Windows); name them apart", name,
+				  first->name, first->line);
 		free(name);
+		free(folded);
 		return -1;
 	}
 	want.data = (void *)(uintptr_t)p->nsections;
@@ -235,11 +251,13 @@ static int note_section(struct parser *p, const char *line)
 	if (!hsearch_r(want, ENTER, &seen, &p->names)) {
 		key_error(p, NULL, "section [%s]: out of memory", name);
 		free(name);
+		free(folded);
 		return -1;
 	}
 	p->sections = xrealloc(p->sections, (p->nsections + 1) * sizeof(*p->sections));
 	struct section *s = &p->sections[p->nsections++];
 	s->name = name;
+	s->folded = folded;
 	s->line = p->lineno;
 	s->value = xcalloc(p->nslots, sizeof(*s->value));
 	s->key_line = xcalloc(p->nslots, sizeof(*s->key_line));
@@ -301,6 +319,7 @@ static char *read_line(char *str, int num, void *stream)
 static void section_free(struct parser *p, struct section *s)
 {
 	free(s->name);
+	free(s->folded);
 	for (size_t i = 0; i < p->nslots; i++)
 		free(s->value[i]);
 	free(s->value);

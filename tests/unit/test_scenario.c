@@ -595,6 +595,8 @@ static const struct bad_case bad[] = {
 	  "modes = none\n[g]\nmkfs_opts = -b 4096 | -b_4096\n", ":6: mkfs_opts", "same id" },
 	{ "bad fs", "[g]\nfs = ext4 zfs\n", ":2: fs", "zfs" },
 	{ "fs twice", "[g]\nfs = ext4,ext4\n", ":2: fs", "twice" },
+	{ "groups apart only in case", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "[Data-1]\n[data-1]\n", ":6:", "differs from [Data-1] (line 5) only in case" },
 	{ "empty fs", "[g]\nfs =\n", ":2: fs", NULL },
 	{ "bad mode", "[g]\nmodes = none sometimes\n", ":2: modes", "sometimes" },
 	{ "bad expect", "[g]\nexpect_syncfs = maybe\n", ":2: expect_syncfs", "maybe" },
