@@ -835,6 +835,25 @@ static int read_registration(const char *path, struct registration *r)
 	return 1;
 }
 
+/* The next registration in D (the state folder): 1 read into R (its run's
+ * pid in *PID), 0 no more, -1 one could not be read (said why; the next
+ * call goes on with the rest).  One gone since the listing is skipped. */
+static int next_registration(DIR *d, pid_t *pid, struct registration *r)
+{
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		*pid = registration_pid(de->d_name);
+		if (!*pid)
+			continue;
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
+		int got = read_registration(path, r);
+		if (got != 0)
+			return got;
+	}
+	return 0;
+}
+
 /* Remove this process's registration of WORKDIR. */
 static void unregister(const char *workdir)
 {
@@ -996,20 +1015,14 @@ int pc_state_cleanup(int verbose)
 		closedir(d);
 		return pc_fail_errno(PC_ERR_ENV, e, "lock %s", state_dir);
 	}
-	int count = 0, rc = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		pid_t pid = registration_pid(de->d_name);
-		if (!pid)
-			continue;
-		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
-		struct registration r;
-		int got = read_registration(path, &r);
-		if (got < 0)
+	int count = 0, rc = 0, got;
+	pid_t pid;
+	struct registration r;
+	while ((got = next_registration(d, &pid, &r)) != 0) {
+		if (got < 0) {
 			rc = -1;
-		if (got <= 0)
 			continue;
+		}
 		if (registration_alive(pid, &r)) {
 			if (verbose > 1)
 				printf("left %s alone: run %d is alive\n", r.workdir, (int)pid);
@@ -1031,25 +1044,19 @@ int pc_state_warn_stale(void)
 	DIR *d = opendir(state_dir);
 	if (!d)
 		return 0;
-	int n = 0;
+	int n = 0, got;
 	char first[PATH_MAX] = "";
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		pid_t pid = registration_pid(de->d_name);
-		if (!pid)
-			continue;
-		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s", state_dir, de->d_name);
-		struct registration r;
-		int quiet = pc_messages_quiet;
-		pc_messages_quiet = 1; /* a registration that vanished: not ours to report */
-		int bad = read_registration(path, &r) <= 0;
-		pc_messages_quiet = quiet;
-		if (bad || registration_alive(pid, &r))
+	pid_t pid;
+	struct registration r;
+	int quiet = pc_messages_quiet;
+	pc_messages_quiet = 1; /* one that cannot be read is cleanup's to report */
+	while ((got = next_registration(d, &pid, &r)) != 0) {
+		if (got < 0 || registration_alive(pid, &r))
 			continue;
 		if (!n++)
 			snprintf(first, sizeof(first), "%s", r.workdir);
 	}
+	pc_messages_quiet = quiet;
 	closedir(d);
 	if (n) {
 		char *shown = pc_esc_text(first);
