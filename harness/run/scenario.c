@@ -134,6 +134,20 @@ static int key_error(struct parser *p, const char *key, const char *fmt, ...)
 	return rc;
 }
 
+static void key_warning(struct parser *p, unsigned line, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* "FILE:LINE: KEY: message" as a warning: the scenario still loads. */
+static void key_warning(struct parser *p, unsigned line, const char *key, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pc_warn("%s:%u: %s: %s", p->path, line, key, msg);
+}
+
 /* ---- libinih callbacks ----------------------------------------------- */
 
 static int handler(void *user, const char *section, const char *key, const char *value)
@@ -634,24 +648,25 @@ static int group_workload(struct parser *p, const struct section *g,
 	return fio;
 }
 
-/* A key set in group G's own section that none of its cases reads is a
- * mistake (a typo in modes, an image beside workload = fio), not a setting
- * to drop in silence; [global] sets defaults, which a group may not use. */
-static int check_unread(struct parser *p, const struct section *g,
+/* A key set in group G's own section that none of its cases reads (an
+ * image beside workload = fio, expect_MODE for a mode the group does not
+ * run, expect beside an expect_MODE for every mode it runs) is most likely
+ * a mistake: a typo in modes, a line left over.  Its meaning is clear
+ * (it changes nothing), so the scenario loads, with a warning naming the
+ * line; [global] sets defaults, which a group may leave unused. */
+static void warn_unread(struct parser *p, const struct section *g,
 			const struct pc_settings *s, int fio)
 {
 	long img = pc_key_lookup("image");
-	if (fio && g->value[img]) {
-		p->lineno = g->key_line[img];
-		return key_error(p, "image", "[%s] runs workload = fio, which writes no image "
-				 "(set image in [global], or in a group of workload = image)",
-				 g->name);
-	}
+	if (fio && g->value[img])
+		key_warning(p, g->key_line[img], "image", "[%s] runs workload = fio, which writes "
+			    "no image: no case reads it", g->name);
 	char runs[256] = "";
 	size_t used = 0;
 	for (unsigned m = 0; m < s->modes.n; m++)
 		used += (size_t)snprintf(runs + used, used < sizeof(runs) ? sizeof(runs) - used : 0,
 					 "%s%s", m ? " " : "", pc_mode_name((enum pc_mode)s->modes.v[m]));
+	unsigned own = 0;
 	for (unsigned mode = 0; mode < PC_MODE_COUNT; mode++) {
 		char name[64];
 		snprintf(name, sizeof(name), "expect_%s", pc_mode_name((enum pc_mode)mode));
@@ -659,28 +674,19 @@ static int check_unread(struct parser *p, const struct section *g,
 		int runs_mode = 0;
 		for (unsigned m = 0; m < s->modes.n; m++)
 			runs_mode |= s->modes.v[m] == mode;
-		if (i < 0 || !g->value[i] || runs_mode)
+		if (i < 0 || !g->value[i])
 			continue;
-		p->lineno = g->key_line[i];
-		return key_error(p, name, "[%s] does not run mode %s (modes = %s): no case would "
-				 "read it%s", g->name, pc_mode_name((enum pc_mode)mode), runs,
-				 strcmp(g->name, "global") ? " (a default for every group goes in "
-				 "[global])" : "");
+		if (runs_mode)
+			own++;
+		else
+			key_warning(p, g->key_line[i], name, "[%s] does not run mode %s (modes = "
+				    "%s): no case reads it", g->name,
+				    pc_mode_name((enum pc_mode)mode), runs);
 	}
-	/* expect, when each mode run has its own expect_MODE beside it */
 	long all = pc_key_lookup("expect");
-	unsigned own = 0;
-	for (unsigned m = 0; m < s->modes.n; m++) {
-		char name[64];
-		snprintf(name, sizeof(name), "expect_%s", pc_mode_name((enum pc_mode)s->modes.v[m]));
-		own += g->value[pc_key_lookup(name)] != NULL;
-	}
-	if (g->value[all] && own == s->modes.n) {
-		p->lineno = g->key_line[all];
-		return key_error(p, "expect", "every mode [%s] runs (%s) has its own expect_MODE in "
-				 "the section: no case would read it", g->name, runs);
-	}
-	return 0;
+	if (g->value[all] && s->modes.n && own == s->modes.n)
+		key_warning(p, g->key_line[all], "expect", "every mode [%s] runs (%s) has its own "
+			    "expect_MODE in the section: no case reads it", g->name, runs);
 }
 
 /* More is surely a mistake (a matrix multiplied out by accident), in a
@@ -766,9 +772,9 @@ static int expand_group(struct parser *p, const struct section *g,
 	int fio;
 	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
 	    check_fs_options(p, g, global, s) < 0 ||
-	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0 ||
-	    check_unread(p, g, s, fio) < 0)
+	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;
+	warn_unread(p, g, s, fio);
 	/* auto picks only a backend that can do what is asked (check_group
 	 * made sure there is one). */
 	const char *backend = pc_backend_choice(s->backend);
