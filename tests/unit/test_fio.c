@@ -88,18 +88,22 @@ static void test_with_lines(void)
 	free(out);
 	/* what each job gets: its promise, read back one block at a time (an
 	 * asynchronous engine's reads in flight made fio's saved state check
-	 * the wrong blocks), or nothing to check */
+	 * the wrong blocks), or nothing to check; the files read as the cut
+	 * left them, in the job's own section (create_on_open=0 in the job
+	 * file made fio delete a file shorter than its size) */
+#define FILES "create_on_open=1\nallow_file_create=0\n"
 	char *opts = pc_fio_verify_options(5, 0);
-	CU_ASSERT_STRING_EQUAL(opts, "number_ios=5\niodepth=1\n");
+	CU_ASSERT_STRING_EQUAL(opts, FILES "number_ios=5\niodepth=1\n");
 	free(opts);
 	opts = pc_fio_verify_options(0, 0);
-	CU_ASSERT_STRING_EQUAL(opts, "number_ios=1\nverify=null\n");
+	CU_ASSERT_STRING_EQUAL(opts, FILES "number_ios=1\nverify=null\n");
 	free(opts);
 	/* a job that had ended before a mid-run cut: checked without the
 	 * state, which fio saved after freeing its files (no completions) */
 	opts = pc_fio_verify_options(256, 1);
-	CU_ASSERT_STRING_EQUAL(opts, "number_ios=256\niodepth=1\nverify_state_load=0\n");
+	CU_ASSERT_STRING_EQUAL(opts, FILES "number_ios=256\niodepth=1\nverify_state_load=0\n");
 	free(opts);
+#undef FILES
 }
 
 /* A state fio 3.33 saved (--verify_state_save) at the trigger: HDR then
