@@ -240,6 +240,20 @@ static const char *check_plain_count(const char *v)
 	       "mid-run cut may catch complete and not yet synced";
 }
 
+/* end_fsync=, fsync_on_close=: whether a job's last writes were synced is
+ * read from them (pc_fio_job.sync_at_end), so they must be read as fio
+ * reads them.  fio 3.33 reads a boolean's leading number (sscanf "%u":
+ * "1k", "1.5" and "1abc" are 1, and it fsyncs at the end), which
+ * parse_bool cannot read: the job's unsynced tail was then left out of
+ * the check although fio had synced it. */
+static const char *check_plain_bool(const char *v)
+{
+	if (parse_bool(v) >= 0)
+		return NULL;
+	return "give it as 0 or 1: powercut reads from it whether the job's last writes "
+	       "were synced, and fio reads this value by its leading digits";
+}
+
 /* numjobs: 1 (the default) only. */
 static const char *check_numjobs(const char *v)
 {
@@ -478,8 +492,8 @@ static const struct rule rules[] = {
 	 * cache nor the file's metadata, and the job counts as never syncing */
 	{ "sync_file_range", R_FINE, NULL, NULL },
 	{ "write_barrier", R_FINE, NULL, NULL },
-	{ "end_fsync", R_FINE, NULL, NULL },
-	{ "fsync_on_close", R_FINE, NULL, NULL },
+	{ "end_fsync", R_VALUE, NULL, check_plain_bool },
+	{ "fsync_on_close", R_VALUE, NULL, check_plain_bool },
 	{ "write_hint", R_FINE, NULL, NULL },
 	{ "mem|iomem", R_VALUE, NULL, check_mem },
 	{ "iomem_align|mem_align", R_FINE, NULL, NULL },

@@ -563,6 +563,10 @@ static void test_allowlist(void)
 	/* fio draws each file's size in the range, and the check takes the
 	 * size of a file it finds in the range: one shorter after the cut was
 	 * read at other offsets (47 of 74 blocks "lost" with no cut at all) */
+	/* fio reads a boolean's leading digits: end_fsync=1k synced at the
+	 * end, and powercut read no end sync (the tail went unchecked) */
+	refused(JOB "end_fsync=1k\n", "j.fio:5: end_fsync", "give it as 0 or 1");
+	refused(JOB "fsync_on_close=1.5\n", "j.fio:5: fsync_on_close", "give it as 0 or 1");
 	refused(JOB "filesize=1m-8m\n", "j.fio:5: filesize", "a range of file sizes");
 	refused(JOB "filesize=1m:8m\n", "j.fio:5: filesize", "a range of file sizes");
 	refused(JOB "filesize=1m,8m\n", "j.fio:5: filesize", "a range of file sizes");
