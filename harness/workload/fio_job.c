@@ -921,6 +921,15 @@ static int read_option(struct parser *p, char *text)
 				 "$ncpus anywhere in a line and evaluates the value with bc through "
 				 "a shell; use them only in an arithmetic expression of numbers "
 				 "(digits, . + - * / %% ( ) and spaces)", v);
+	/* Values powercut reads as text, not numbers: filename=$ncpus is a
+	 * file named "2" on a machine of 2 CPUs, which the check of the files
+	 * two jobs share compared as "$ncpus" (a job with filename=2 beside it
+	 * wrote the same file), and sync=$ncpus/$ncpus is sync=1. */
+	static const char *const text_options = "filename|filename_format|sync|wait_for";
+	if (has_keyword(v) && rule_names(&(struct rule){ .names = text_options }, key))
+		return job_error(p, p->lineno, key, "'%s': fio replaces $pagesize, $mb_memory and "
+				 "$ncpus with this machine's numbers, and powercut reads this "
+				 "option's value as written; give it without them", v);
 	const char *why = refusal(key, v);
 	if (why) {
 		if (*v)

@@ -467,10 +467,10 @@ static void test_showcmd(void)
 {
 	static const char *const text =
 		"[global]\nioengine=psync\nsize=64k\nbs=$pagesize\nverify=crc32c\n"
-		"[j]\nreadwrite=randwrite\nnorandommap=0\nfilename=$ncpus\n[k]\nrw=write\n";
+		"[j]\nreadwrite=randwrite\nnorandommap=0\noffset=$ncpus\n[k]\nrw=write\n";
 	/* fio 3.33's output: canonical names, sorted, keywords expanded */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n", NULL, NULL);
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write \n", NULL, NULL);
 	/* fio prints description's value between double quotes, and no
 	 * other: the line is read as it is (it was refused as "read
 	 * otherwise": fio's examples ssd-steadystate.fio) */
@@ -486,32 +486,32 @@ static void test_showcmd(void)
 	/* an option fio read that no line has (an include, a line cut
 	 * otherwise): refused */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --exec_prerun=x --name=k --rw=write \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --exec_prerun=x --name=k --rw=write \n",
 		"j.fio:6", "exec_prerun");
 	/* a value read otherwise (an environment variable) */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=null --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write \n",
 		"j.fio:5: verify", "otherwise");
 	/* a key read otherwise */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap --filename=2 --name=k --rw=write \n",
+		"--rw=randwrite --norandommap --offset=2 --name=k --rw=write \n",
 		"j.fio:8: norandommap", NULL);
-	/* the rules hold for fio's view: a keyword that became a path */
+	/* the rules hold for fio's view: a keyword that became a percentage */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=1/../.. --name=k --rw=write \n",
-		"j.fio:9: filename", "'..'");
+		"--rw=randwrite --norandommap=0 --offset=50% --name=k --rw=write \n",
+		"j.fio:9: offset", "percentage");
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=/etc/x --name=k --rw=write \n",
-		"j.fio:9: filename", "otherwise");
+		"--rw=randwrite --norandommap=0 --offset=/etc/x --name=k --rw=write \n",
+		"j.fio:9: offset", "otherwise");
 	/* another job name, a job more, a job less */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=../j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write \n",
 		"j.fio:6", "[j]");
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write --name=x \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write --name=x \n",
 		"j.fio:10", "job 'x'");
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 \n", "j.fio:10", "[k]");
+		"--rw=randwrite --norandommap=0 --offset=2 \n", "j.fio:10", "[k]");
 	showcmd(text, "not fio\n", "j.fio", "cannot read");
 	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
 }
@@ -568,6 +568,11 @@ static void test_allowlist(void)
 	refused(JOB "end_fsync=1k\n", "j.fio:5: end_fsync", "give it as 0 or 1");
 	refused(JOB "fsync_on_close=1.5\n", "j.fio:5: fsync_on_close", "give it as 0 or 1");
 	refused(JOB "filesize=1m-8m\n", "j.fio:5: filesize", "a range of file sizes");
+	/* fio names the file "2" on a machine of 2 CPUs: a job with
+	 * filename=2 beside it wrote the same file, unseen */
+	refused(JOB "filename=$ncpus\n", "j.fio:5: filename", "this machine's numbers");
+	refused(JOB "filename_format=$pagesize\n", "j.fio:5: filename_format", "machine's");
+	refused(JOB "sync=$ncpus/$ncpus\n", "j.fio:5: sync", "machine's");
 	refused(JOB "filesize=1m:8m\n", "j.fio:5: filesize", "a range of file sizes");
 	refused(JOB "filesize=1m,8m\n", "j.fio:5: filesize", "a range of file sizes");
 	/* fio 3.33: options.c's options and aliases, then the engines' (--enghelp) */
