@@ -1218,7 +1218,11 @@ static char *normalize(const char *name, size_t len)
 }
 
 /* fio's filename_format for file FILENUM of job JOB (numjobs 1): $jobname,
- * $jobnum (0), $filenum, $clientuid ("" when fio runs locally). */
+ * $jobnum (0), $filenum, $clientuid ("" when fio runs locally), in any
+ * case, as fio 3.33 matches them (init.c make_filename, strcasestr):
+ * $JOBNAME.x is the file j.x of job [j], which a job with filename=j.x
+ * beside it wrote too, unseen while the check matched them in lower case
+ * only. */
 static char *expand_format(const char *fmt, const char *job, unsigned long filenum)
 {
 	struct { const char *var; char value[32]; } vars[] = {
@@ -1229,7 +1233,7 @@ static char *expand_format(const char *fmt, const char *job, unsigned long filen
 	char *out = xmalloc(cap);
 	for (const char *c = fmt; *c;) {
 		size_t k = 0, nv = sizeof(vars) / sizeof(vars[0]);
-		while (k < nv && strncmp(c, vars[k].var, strlen(vars[k].var)))
+		while (k < nv && strncasecmp(c, vars[k].var, strlen(vars[k].var)))
 			k++;
 		const char *v = k == nv ? NULL : k == 0 ? job : vars[k].value;
 		size_t add = v ? strlen(v) : 1;

@@ -353,6 +353,11 @@ static void test_refused_structure(void)
 		"j.fio:6: [j] and [k] write the same file 'k.0.0'", NULL);
 	refused(JOB "filename_format=$jobname\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=j\n",
 		"same file 'j'", NULL);
+	/* fio matches the format's keywords in any case (strcasestr) */
+	refused(JOB "filename_format=$JOBNAME.x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=j.x\n",
+		"same file 'j.x'", NULL);
+	refused(JOB "filename_format=$JobName.$FileNum\nnrfiles=2\n[k]\nrw=write\nsize=1m\n"
+		"verify=md5\nfilename=j.1\n", "same file 'j.1'", NULL);
 	refused(JOB "filename_format=same\nnrfiles=2\n", "j.fio:5: filename_format: [j] writes "
 		"the file 'same' twice", NULL);
 	refused(JOB "filename=a:./a\n", "[j] writes the file 'a' twice", NULL);
