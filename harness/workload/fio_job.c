@@ -254,6 +254,20 @@ static const char *check_plain_bool(const char *v)
 	       "were synced, and fio reads this value by its leading digits";
 }
 
+/* sync=: whether every write is durable when it completes is read from it
+ * (pc_fio_job.syncs), so one of fio's values exactly.  fio 3.33 matches a
+ * value up to its first ',' or ':' (parse.c opt_len): sync=dsync:x opened
+ * the file O_DSYNC, which powercut read as no sync (with fsync=N too, it
+ * left the last N writes, durable, out of the check). */
+static const char *check_sync(const char *v)
+{
+	static const char *const values[] = { "none", "0", "sync", "1", "dsync", NULL };
+	if (in_list(values, v))
+		return NULL;
+	return "give it as none, 0, sync, 1 or dsync: powercut reads from it whether each "
+	       "write is durable when it completes (fio reads 'dsync:x' as dsync)";
+}
+
 /* numjobs: 1 (the default) only. */
 static const char *check_numjobs(const char *v)
 {
@@ -485,7 +499,7 @@ static const struct rule rules[] = {
 	{ "buffered", R_FINE, NULL, NULL },
 	/* O_DIRECT and a flag the kernel ignores (fio 3.33's FIO_O_ATOMIC) */
 	{ "atomic", R_FINE, NULL, NULL },
-	{ "sync", R_FINE, NULL, NULL },
+	{ "sync", R_VALUE, NULL, check_sync },
 	{ "fsync", R_VALUE, NULL, check_plain_count },
 	{ "fdatasync", R_VALUE, NULL, check_plain_count },
 	/* promises nothing: sync_file_range does not flush the device's

@@ -573,6 +573,10 @@ static void test_allowlist(void)
 	refused(JOB "end_fsync=1k\n", "j.fio:5: end_fsync", "give it as 0 or 1");
 	refused(JOB "fsync_on_close=1.5\n", "j.fio:5: fsync_on_close", "give it as 0 or 1");
 	refused(JOB "filesize=1m-8m\n", "j.fio:5: filesize", "a range of file sizes");
+	/* fio reads a value up to its first ',' or ':': O_DSYNC, read as no
+	 * sync */
+	refused(JOB "sync=dsync:x\n", "j.fio:5: sync", "none, 0, sync, 1 or dsync");
+	refused(JOB "sync=1,0\n", "j.fio:5: sync", "none, 0, sync, 1 or dsync");
 	/* fio names the file "2" on a machine of 2 CPUs: a job with
 	 * filename=2 beside it wrote the same file, unseen */
 	refused(JOB "filename=$ncpus\n", "j.fio:5: filename", "this machine's numbers");
