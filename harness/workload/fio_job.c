@@ -1391,9 +1391,11 @@ static int check_exitall(struct parser *p)
 	return 0;
 }
 
-/* wait_for naming the job itself or no job of the file (a typo): fio
- * --parse-only passes both, the run fails ("a job cannot wait for itself",
- * "waitee job X unknown"), and the case was an error after mkfs. */
+/* wait_for naming the job itself or no job above it (a typo, or a job
+ * further down: fio 3.33 looks for the waitee among the jobs added so far,
+ * init.c wait_for_ok): fio --parse-only passes them, the run fails ("a job
+ * cannot wait for itself", "waitee job X unknown"), and the case was an
+ * error after mkfs. */
 static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 			  const struct pc_fio_section *global)
 {
@@ -1403,11 +1405,12 @@ static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 	if (!strcmp(val(o), job->name))
 		return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio "
 				 "fails when it runs)", job->name);
-	for (size_t i = 0; i < p->nsections; i++)
-		if (&p->sections[i] != global && !strcmp(p->sections[i].name, val(o)))
+	for (const struct pc_fio_section *s = p->sections; s < job; s++)
+		if (s != global && !strcmp(s->name, val(o)))
 			return 0;
-	return job_error(p, o->line, o->key, "[%s]: waits for '%s', which is no job of this "
-			 "file (fio fails when it runs)", job->name, val(o));
+	return job_error(p, o->line, o->key, "[%s]: waits for '%s', which is no job above it "
+			 "in this file (fio looks for the job to wait for among the jobs before, "
+			 "and fails when it runs)", job->name, val(o));
 }
 
 /* The number of files of a job: its filename= list, else nrfiles (0 when

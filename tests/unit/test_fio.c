@@ -559,7 +559,11 @@ static void test_allowlist(void)
 	refused("[global]\nwait_for=j\n" JOB, "j.fio:2: wait_for", "[j]: a job cannot wait");
 	/* a typo: fio finds no such job, does not wait, starts it at once */
 	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\nwait_for=jj\n", "j.fio:9: wait_for",
-		"[k]: waits for 'jj', which is no job of this file");
+		"[k]: waits for 'jj', which is no job above it");
+	/* a job further down: fio looks among the jobs before ("waitee job k
+	 * unknown" when it runs) */
+	refused(JOB "wait_for=k\n[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:5: wait_for",
+		"[j]: waits for 'k', which is no job above it");
 	refused(JOB "verify_dump=1\n", "j.fio:5: verify_dump", "fills the results'");
 	refused(JOB "cmd_type=nvme\n", "j.fio:5: cmd_type", "io_uring_cmd");
 	refused(JOB "write_hist_log=/etc/x\n", "j.fio:5: write_hist_log", "log file");
