@@ -1077,7 +1077,15 @@ static void job_syncs(struct pc_fio_job *j, const struct pc_fio_section *job,
 	j->sync_every = every;
 	if (!every)
 		return;
-	unsigned long depth = number(job, global, "iodepth", 1);
+	/* An engine that completes each I/O in its submit (fio 3.33's sync,
+	 * psync, the default, pvsync, pvsync2) has one write in flight
+	 * whatever iodepth says: psync with iodepth=16 and fsync=1 wrote and
+	 * fsynced in turn, and the 15 fsynced writes an iodepth-wide tail
+	 * left out went unchecked.  vsync queues up to iodepth writes. */
+	static const char *const one_at_a_time[] = { "sync", "psync", "pvsync", "pvsync2", NULL };
+	const struct pc_fio_opt *engine = effective(job, global, "ioengine");
+	unsigned long depth = !engine || in_list(one_at_a_time, val(engine))
+				      ? 1 : number(job, global, "iodepth", 1);
 	unsigned long tail = every + (depth ? depth : 1) - 1;
 	j->unsynced = tail > 1000000 ? 1000000 : (unsigned)tail;
 }

@@ -69,6 +69,24 @@ static void test_good_job(void)
 		CU_ASSERT_EQUAL(jf.jobs[0].unsynced, 2);
 		pc_fio_job_free(&jf);
 	}
+	/* iodepth counts only for an engine that keeps several writes in
+	 * flight: psync (fio's default) writes and fsyncs in turn whatever
+	 * iodepth says, and an iodepth-wide tail left fsynced writes
+	 * unchecked */
+	static const struct { const char *opts; unsigned unsynced; } depths[] = {
+		{ "iodepth=16\n", 1 }, { "ioengine=psync\niodepth=16\n", 1 },
+		{ "ioengine=pvsync2\niodepth=8\n", 1 }, { "ioengine=sync\niodepth=4\n", 1 },
+		{ "ioengine=vsync\niodepth=4\n", 4 }, { "ioengine=libaio\niodepth=8\n", 8 },
+		{ "ioengine=io_uring\n", 1 },
+	};
+	for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[j]\nrw=write\nsize=1m\nverify=md5\nfsync=1\n%s",
+			 depths[i].opts);
+		CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "t.fio", &jf) == 0);
+		CU_ASSERT_EQUAL(jf.jobs[0].unsynced, depths[i].unsynced);
+		pc_fio_job_free(&jf);
+	}
 }
 
 /* The verify pass's job file: the checked bytes, and each job's lines at
