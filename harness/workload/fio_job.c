@@ -683,7 +683,9 @@ static const struct rule rules[] = {
 	{ "bwavgtime", R_FINE, NULL, NULL },
 	{ "iopsavgtime", R_FINE, NULL, NULL },
 	/* ---- the report */
-	{ "group_reporting", R_TRUE, REPORT, NULL },
+	/* one entry per group in fio's report: with one job, the job's own
+	 * (several jobs: check_exitall) */
+	{ "group_reporting", R_FINE, NULL, NULL },
 	{ "stats", R_FALSE, "without statistics fio's report has no write counts, which the "
 	  "check reads", NULL },
 	{ "unified_rw_reporting", R_VALUE, NULL, check_unified },
@@ -1380,7 +1382,11 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 
 /* exitall (exitall_on_error): when one job ends (fails), fio ends the
  * others.  Harmless with one job; with several, their writes stop early
- * and, in the verify pass (every job in one fio run), their checks too. */
+ * and, in the verify pass (every job in one fio run), their checks too.
+ * group_reporting: fio reports each group of jobs as one entry, under the
+ * first job's name; with one job that is the job's own entry (fio's
+ * examples and many job files set it), with several the other jobs'
+ * write counts, which the check reads, are merged away. */
 static int check_exitall(struct parser *p)
 {
 	size_t jobs = 0;
@@ -1395,6 +1401,10 @@ static int check_exitall(struct parser *p)
 					 "ending ends the others: their writes stop early, and in the "
 					 "verify pass (every job in one fio run) their checks stop with "
 					 "it", jobs);
+		o = find_opt(&p->sections[i], "group_reporting");
+		if (o && parse_bool(val(o)) != 0)
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: %s",
+					 jobs, REPORT);
 	}
 	return 0;
 }

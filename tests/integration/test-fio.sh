@@ -43,6 +43,8 @@ refuse verify_backlog=16
 refuse ramp_time=1
 # one job's end would end the other's writes (harmless with a single job)
 refuse exitall '[k]\nrw=write\nsize=1m\nverify=crc32c\n'
+# fio reports a group of jobs as one entry (fine with one job)
+refuse group_reporting '[k]\nrw=write\nsize=1m\nverify=crc32c\n'
 # fsync=N syncs the file of the next I/O: with two files, not the one written
 refuse fsync=1 'nrfiles=2\n'
 # the verify pass would read other blocks, or fewer, than were written

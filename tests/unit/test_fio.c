@@ -269,6 +269,10 @@ static void test_refused_options(void)
 		"ends the others");
 	refused("[global]\nexitall_on_error=1\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
 		"j.fio:2: exitall_on_error", "2 jobs");
+	/* fio reports a group of jobs as one entry: the second job's counts
+	 * are merged away */
+	refused("[global]\ngroup_reporting\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:2: group_reporting", "2 jobs");
 	/* fsync=N syncs the file of the next I/O, not the one written */
 	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
 	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
@@ -427,7 +431,7 @@ static void test_read_as_fio_reads(void)
 	/* 5: cut at the first ';' or '#', as fio does */
 	refused(JOB "norandommap#x\n", "j.fio:5: norandommap", "written twice");
 	refused(JOB "time_based;x\n", "j.fio:5: time_based", NULL);
-	refused(JOB "group_reporting;\n", "j.fio:5: group_reporting", NULL);
+	refused(JOB "unlink;\n", "j.fio:5: unlink", NULL);
 	refused(JOB "loops=2#=1\n", "j.fio:5: loops", NULL);
 	/* 6: options that take the write counts out of fio's report */
 	refused(JOB "stats=0\n", "j.fio:5: stats", "write counts");
@@ -707,6 +711,8 @@ static void test_options_fine(void)
 		JOB "percentage_random=100\n", JOB "verify_backlog=0\n", JOB "ramp_time=0\n",
 		/* one job: nothing else for it to end */
 		JOB "exitall\n", "[global]\nexitall_on_error=1\n" JOB,
+		/* one job: its group's entry is its own (fio's examples set it) */
+		"[global]\ngroup_reporting\n" JOB, JOB "group_reporting=1\n",
 		"[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
 		/* several files: each write synced on its own, or only at the end */
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
