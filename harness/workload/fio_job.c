@@ -240,6 +240,34 @@ static const char *check_plain_count(const char *v)
 	       "mid-run cut may catch complete and not yet synced";
 }
 
+/* end_fsync=, fsync_on_close=: whether a job's last writes were synced is
+ * read from them (pc_fio_job.sync_at_end), so they must be read as fio
+ * reads them.  fio 3.33 reads a boolean's leading number (sscanf "%u":
+ * "1k", "1.5" and "1abc" are 1, and it fsyncs at the end), which
+ * parse_bool cannot read: the job's unsynced tail was then left out of
+ * the check although fio had synced it. */
+static const char *check_plain_bool(const char *v)
+{
+	if (parse_bool(v) >= 0)
+		return NULL;
+	return "give it as 0 or 1: powercut reads from it whether the job's last writes "
+	       "were synced, and fio reads this value by its leading digits";
+}
+
+/* sync=: whether every write is durable when it completes is read from it
+ * (pc_fio_job.syncs), so one of fio's values exactly.  fio 3.33 matches a
+ * value up to its first ',' or ':' (parse.c opt_len): sync=dsync:x opened
+ * the file O_DSYNC, which powercut read as no sync (with fsync=N too, it
+ * left the last N writes, durable, out of the check). */
+static const char *check_sync(const char *v)
+{
+	static const char *const values[] = { "none", "0", "sync", "1", "dsync", NULL };
+	if (in_list(values, v))
+		return NULL;
+	return "give it as none, 0, sync, 1 or dsync: powercut reads from it whether each "
+	       "write is durable when it completes (fio reads 'dsync:x' as dsync)";
+}
+
 /* numjobs: 1 (the default) only. */
 static const char *check_numjobs(const char *v)
 {
@@ -264,6 +292,24 @@ static const char *check_random_share(const char *v)
 			c++;
 	}
 	return NULL;
+}
+
+/* filesize=A-B (or A:B, A,B: fio's separators of an option's two values):
+ * fio draws each file's size in the range at random, and when a file
+ * exists with a size in the range it takes that size instead (filesetup.c
+ * setup_files).  After a mid-run cut a file that grows with its writes
+ * (fallocate=none or keep, create_on_open=1, or a size the cut took away)
+ * is shorter than drawn, so the check draws other random offsets than the
+ * write pass did: randwrite, filesize=1m-8m, fallocate=none, sync=1 read
+ * 47 of 74 blocks never written, with no cut at all. */
+static const char *check_filesize(const char *v)
+{
+	if (!strpbrk(v, "-:,"))
+		return NULL;
+	return "a range of file sizes: fio draws each file's size at random, and its check "
+	       "after the cut takes a file's size as it finds it when it lies in the range, "
+	       "so a file shorter after the cut is checked at other offsets than were written; "
+	       "give one size";
 }
 
 /* offset=P%: of the file's size when fio opens it, which is not the same
@@ -371,7 +417,7 @@ static const struct rule rules[] = {
 	{ "openfiles", R_FINE, NULL, NULL },
 	{ "file_service_type", R_VALUE, NULL, check_file_service },
 	{ "size", R_FINE, NULL, NULL },
-	{ "filesize", R_FINE, NULL, NULL },
+	{ "filesize", R_VALUE, NULL, check_filesize },
 	{ "io_size|io_limit", R_ANY, "fio wraps around and writes blocks again when it exceeds "
 	  "size; set size only", NULL },
 	{ "fill_device|fill_fs", R_TRUE, "writes until the filesystem is full; set size", NULL },
@@ -453,15 +499,15 @@ static const struct rule rules[] = {
 	{ "buffered", R_FINE, NULL, NULL },
 	/* O_DIRECT and a flag the kernel ignores (fio 3.33's FIO_O_ATOMIC) */
 	{ "atomic", R_FINE, NULL, NULL },
-	{ "sync", R_FINE, NULL, NULL },
+	{ "sync", R_VALUE, NULL, check_sync },
 	{ "fsync", R_VALUE, NULL, check_plain_count },
 	{ "fdatasync", R_VALUE, NULL, check_plain_count },
 	/* promises nothing: sync_file_range does not flush the device's
 	 * cache nor the file's metadata, and the job counts as never syncing */
 	{ "sync_file_range", R_FINE, NULL, NULL },
 	{ "write_barrier", R_FINE, NULL, NULL },
-	{ "end_fsync", R_FINE, NULL, NULL },
-	{ "fsync_on_close", R_FINE, NULL, NULL },
+	{ "end_fsync", R_VALUE, NULL, check_plain_bool },
+	{ "fsync_on_close", R_VALUE, NULL, check_plain_bool },
 	{ "write_hint", R_FINE, NULL, NULL },
 	{ "mem|iomem", R_VALUE, NULL, check_mem },
 	{ "iomem_align|mem_align", R_FINE, NULL, NULL },
@@ -637,7 +683,9 @@ static const struct rule rules[] = {
 	{ "bwavgtime", R_FINE, NULL, NULL },
 	{ "iopsavgtime", R_FINE, NULL, NULL },
 	/* ---- the report */
-	{ "group_reporting", R_TRUE, REPORT, NULL },
+	/* one entry per group in fio's report: with one job, the job's own
+	 * (several jobs: check_exitall) */
+	{ "group_reporting", R_FINE, NULL, NULL },
 	{ "stats", R_FALSE, "without statistics fio's report has no write counts, which the "
 	  "check reads", NULL },
 	{ "unified_rw_reporting", R_VALUE, NULL, check_unified },
@@ -889,6 +937,15 @@ static int read_option(struct parser *p, char *text)
 				 "$ncpus anywhere in a line and evaluates the value with bc through "
 				 "a shell; use them only in an arithmetic expression of numbers "
 				 "(digits, . + - * / %% ( ) and spaces)", v);
+	/* Values powercut reads as text, not numbers: filename=$ncpus is a
+	 * file named "2" on a machine of 2 CPUs, which the check of the files
+	 * two jobs share compared as "$ncpus" (a job with filename=2 beside it
+	 * wrote the same file), and sync=$ncpus/$ncpus is sync=1. */
+	static const char *const text_options = "filename|filename_format|sync|wait_for";
+	if (has_keyword(v) && rule_names(&(struct rule){ .names = text_options }, key))
+		return job_error(p, p->lineno, key, "'%s': fio replaces $pagesize, $mb_memory and "
+				 "$ncpus with this machine's numbers, and powercut reads this "
+				 "option's value as written; give it without them", v);
 	const char *why = refusal(key, v);
 	if (why) {
 		if (*v)
@@ -1022,7 +1079,15 @@ static void job_syncs(struct pc_fio_job *j, const struct pc_fio_section *job,
 	j->sync_every = every;
 	if (!every)
 		return;
-	unsigned long depth = number(job, global, "iodepth", 1);
+	/* An engine that completes each I/O in its submit (fio 3.33's sync,
+	 * psync, the default, pvsync, pvsync2) has one write in flight
+	 * whatever iodepth says: psync with iodepth=16 and fsync=1 wrote and
+	 * fsynced in turn, and the 15 fsynced writes an iodepth-wide tail
+	 * left out went unchecked.  vsync queues up to iodepth writes. */
+	static const char *const one_at_a_time[] = { "sync", "psync", "pvsync", "pvsync2", NULL };
+	const struct pc_fio_opt *engine = effective(job, global, "ioengine");
+	unsigned long depth = !engine || in_list(one_at_a_time, val(engine))
+				      ? 1 : number(job, global, "iodepth", 1);
 	unsigned long tail = every + (depth ? depth : 1) - 1;
 	j->unsynced = tail > 1000000 ? 1000000 : (unsigned)tail;
 }
@@ -1126,7 +1191,7 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 			j->extent_line = off ? off->line : o->line;
 			j->extent_unknown = off ? "offset with filesize: the files' room for writes "
 						  "depends on both"
-						: "filesize is not one plain count (a range or a percentage)";
+						: "filesize is not one plain count";
 			return;
 		}
 		if (fs <= UINT64_MAX / files && fs * files < total)
@@ -1177,7 +1242,11 @@ static char *normalize(const char *name, size_t len)
 }
 
 /* fio's filename_format for file FILENUM of job JOB (numjobs 1): $jobname,
- * $jobnum (0), $filenum, $clientuid ("" when fio runs locally). */
+ * $jobnum (0), $filenum, $clientuid ("" when fio runs locally), in any
+ * case, as fio 3.33 matches them (init.c make_filename, strcasestr):
+ * $JOBNAME.x is the file j.x of job [j], which a job with filename=j.x
+ * beside it wrote too, unseen while the check matched them in lower case
+ * only. */
 static char *expand_format(const char *fmt, const char *job, unsigned long filenum)
 {
 	struct { const char *var; char value[32]; } vars[] = {
@@ -1188,7 +1257,7 @@ static char *expand_format(const char *fmt, const char *job, unsigned long filen
 	char *out = xmalloc(cap);
 	for (const char *c = fmt; *c;) {
 		size_t k = 0, nv = sizeof(vars) / sizeof(vars[0]);
-		while (k < nv && strncmp(c, vars[k].var, strlen(vars[k].var)))
+		while (k < nv && strncasecmp(c, vars[k].var, strlen(vars[k].var)))
 			k++;
 		const char *v = k == nv ? NULL : k == 0 ? job : vars[k].value;
 		size_t add = v ? strlen(v) : 1;
@@ -1313,7 +1382,11 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 
 /* exitall (exitall_on_error): when one job ends (fails), fio ends the
  * others.  Harmless with one job; with several, their writes stop early
- * and, in the verify pass (every job in one fio run), their checks too. */
+ * and, in the verify pass (every job in one fio run), their checks too.
+ * group_reporting: fio reports each group of jobs as one entry, under the
+ * first job's name; with one job that is the job's own entry (fio's
+ * examples and many job files set it), with several the other jobs'
+ * write counts, which the check reads, are merged away. */
 static int check_exitall(struct parser *p)
 {
 	size_t jobs = 0;
@@ -1328,13 +1401,19 @@ static int check_exitall(struct parser *p)
 					 "ending ends the others: their writes stop early, and in the "
 					 "verify pass (every job in one fio run) their checks stop with "
 					 "it", jobs);
+		o = find_opt(&p->sections[i], "group_reporting");
+		if (o && parse_bool(val(o)) != 0)
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: %s",
+					 jobs, REPORT);
 	}
 	return 0;
 }
 
-/* wait_for naming the job itself or no job of the file (a typo): fio
- * --parse-only passes both, the run fails ("a job cannot wait for itself",
- * "waitee job X unknown"), and the case was an error after mkfs. */
+/* wait_for naming the job itself or no job above it (a typo, or a job
+ * further down: fio 3.33 looks for the waitee among the jobs added so far,
+ * init.c wait_for_ok): fio --parse-only passes them, the run fails ("a job
+ * cannot wait for itself", "waitee job X unknown"), and the case was an
+ * error after mkfs. */
 static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 			  const struct pc_fio_section *global)
 {
@@ -1344,11 +1423,12 @@ static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 	if (!strcmp(val(o), job->name))
 		return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio "
 				 "fails when it runs)", job->name);
-	for (size_t i = 0; i < p->nsections; i++)
-		if (&p->sections[i] != global && !strcmp(p->sections[i].name, val(o)))
+	for (const struct pc_fio_section *s = p->sections; s < job; s++)
+		if (s != global && !strcmp(s->name, val(o)))
 			return 0;
-	return job_error(p, o->line, o->key, "[%s]: waits for '%s', which is no job of this "
-			 "file (fio fails when it runs)", job->name, val(o));
+	return job_error(p, o->line, o->key, "[%s]: waits for '%s', which is no job above it "
+			 "in this file (fio looks for the job to wait for among the jobs before, "
+			 "and fails when it runs)", job->name, val(o));
 }
 
 /* The number of files of a job: its filename= list, else nrfiles (0 when

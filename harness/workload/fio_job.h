@@ -31,6 +31,8 @@ struct pc_fio_job {
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
+	 * (iodepth 1 with an engine that completes each write as it submits
+	 * it: sync, psync, pvsync, pvsync2)
 	 * writes before a mid-run cut may be acknowledged and not yet synced;
 	 * 0 for O_SYNC/O_DSYNC jobs and jobs that never sync.  The same writes
 	 * may be unsynced when the job ends (cut_at = end, mode none), unless

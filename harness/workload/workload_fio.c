@@ -529,7 +529,16 @@ static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
 	return 0;
 }
 
-/* number_ios=N: the writes the job promised (with continue_on_error fio
+/* In each job's own section, not on fio's command line: a job file's
+ * option wins over the command line's, and create_on_open=0 in the job
+ * (accepted: in the write pass it only opens the files when the job
+ * starts) made fio lay out, i.e. delete, a file shorter than its size
+ * before verifying it; with allow_file_create=1 as well it made a new
+ * empty one (an append log with fdatasync=1 cut at 50%: 520 of 520 blocks
+ * "lost" on a correct ext4).  create_on_open=1: no layout, the file is
+ * read as the cut left it.  allow_file_create=0: a file the cut took away
+ * is an error (ENOENT: the job's blocks count as lost), not a new file.
+ * number_ios=N: the writes the job promised (with continue_on_error fio
  * would otherwise read on past the saved state: its stop test counts good
  * reads only).  iodepth=1: after a mid-run cut fio tells the writes in
  * flight at the trigger from the completed ones by the saved state, for
@@ -543,9 +552,10 @@ static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
  * (from the state). */
 char *pc_fio_verify_options(uint64_t promised, int ended)
 {
+	static const char files[] = "create_on_open=1\nallow_file_create=0\n";
 	if (!promised)
-		return xstrdup("number_ios=1\nverify=null\n");
-	return xasprintf("number_ios=%llu\niodepth=1\n%s", (unsigned long long)promised,
+		return xasprintf("%snumber_ios=1\nverify=null\n", files);
+	return xasprintf("%snumber_ios=%llu\niodepth=1\n%s", files, (unsigned long long)promised,
 			 ended ? "verify_state_load=0\n" : "");
 }
 
@@ -615,11 +625,8 @@ static int run_verify(const struct pc_fio_case *fc, const char *job, const char 
 {
 	char *aux = xasprintf("--aux-path=%s", fc->casedir);
 	char *dir = xasprintf("--directory=%s", fc->datadir);
-	/* create_on_open: without it fio "lays out" a file shorter than the
-	 * job's size before verifying, which for a write job means deleting
-	 * it (filesetup.c, extend_file) - the evidence.  allow_file_create=0:
-	 * a file the cut took away is an error, not a new empty file.
-	 * Mid-run the saved state (local-JOB-N-verify.state in the case
+	/* create_on_open=1 and allow_file_create=0 are in each job's section
+	 * (pc_fio_verify_options).  Mid-run the saved state (local-JOB-N-verify.state in the case
 	 * folder) tells fio which of the last writes it issued had completed
 	 * at the trigger; at the end every write had, and without the state
 	 * fio checks all of them (with it, fio 3.33 skips the last block of a
@@ -629,8 +636,7 @@ static int run_verify(const struct pc_fio_case *fc, const char *job, const char 
 	 * folder. */
 	int midrun = fc->cut_at.kind != PC_CUT_AT_END;
 	char *argv[] = { "fio", "--output-format=json", aux, dir, "--verify_only",
-			 "--continue_on_error=verify", "--create_on_open=1",
-			 "--allow_file_create=0", "--verify_state_save=0", (char *)job,
+			 "--continue_on_error=verify", "--verify_state_save=0", (char *)job,
 			 midrun ? "--verify_state_load=1" : NULL, NULL };
 	pid_t pid = spawn(argv, fc->casedir, json, err);
 	int status = pid < 0 ? -1 : wait_fio(pid);

@@ -159,7 +159,9 @@ void pc_fio_unsynced_hint(const struct pc_fio_job *jobs, size_t njobs,
 
 /* The options added at the end of a job's section in the verify pass's
  * job file (verify.fio) for a job that promised PROMISED writes (malloc'd):
- * number_ios=PROMISED and iodepth=1, and verify_state_load=0 when ENDED
+ * create_on_open=1 and allow_file_create=0 (a job file's own value would
+ * win over the command line's), number_ios=PROMISED and iodepth=1, and
+ * verify_state_load=0 when ENDED
  * (the job had ended before a mid-run cut), or, when it promised nothing,
  * number_ios=1 and verify=null (it checks nothing). */
 char *pc_fio_verify_options(uint64_t promised, int ended);

@@ -69,6 +69,24 @@ static void test_good_job(void)
 		CU_ASSERT_EQUAL(jf.jobs[0].unsynced, 2);
 		pc_fio_job_free(&jf);
 	}
+	/* iodepth counts only for an engine that keeps several writes in
+	 * flight: psync (fio's default) writes and fsyncs in turn whatever
+	 * iodepth says, and an iodepth-wide tail left fsynced writes
+	 * unchecked */
+	static const struct { const char *opts; unsigned unsynced; } depths[] = {
+		{ "iodepth=16\n", 1 }, { "ioengine=psync\niodepth=16\n", 1 },
+		{ "ioengine=pvsync2\niodepth=8\n", 1 }, { "ioengine=sync\niodepth=4\n", 1 },
+		{ "ioengine=vsync\niodepth=4\n", 4 }, { "ioengine=libaio\niodepth=8\n", 8 },
+		{ "ioengine=io_uring\n", 1 },
+	};
+	for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "[j]\nrw=write\nsize=1m\nverify=md5\nfsync=1\n%s",
+			 depths[i].opts);
+		CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "t.fio", &jf) == 0);
+		CU_ASSERT_EQUAL(jf.jobs[0].unsynced, depths[i].unsynced);
+		pc_fio_job_free(&jf);
+	}
 }
 
 /* The verify pass's job file: the checked bytes, and each job's lines at
@@ -88,18 +106,22 @@ static void test_with_lines(void)
 	free(out);
 	/* what each job gets: its promise, read back one block at a time (an
 	 * asynchronous engine's reads in flight made fio's saved state check
-	 * the wrong blocks), or nothing to check */
+	 * the wrong blocks), or nothing to check; the files read as the cut
+	 * left them, in the job's own section (create_on_open=0 in the job
+	 * file made fio delete a file shorter than its size) */
+#define FILES "create_on_open=1\nallow_file_create=0\n"
 	char *opts = pc_fio_verify_options(5, 0);
-	CU_ASSERT_STRING_EQUAL(opts, "number_ios=5\niodepth=1\n");
+	CU_ASSERT_STRING_EQUAL(opts, FILES "number_ios=5\niodepth=1\n");
 	free(opts);
 	opts = pc_fio_verify_options(0, 0);
-	CU_ASSERT_STRING_EQUAL(opts, "number_ios=1\nverify=null\n");
+	CU_ASSERT_STRING_EQUAL(opts, FILES "number_ios=1\nverify=null\n");
 	free(opts);
 	/* a job that had ended before a mid-run cut: checked without the
 	 * state, which fio saved after freeing its files (no completions) */
 	opts = pc_fio_verify_options(256, 1);
-	CU_ASSERT_STRING_EQUAL(opts, "number_ios=256\niodepth=1\nverify_state_load=0\n");
+	CU_ASSERT_STRING_EQUAL(opts, FILES "number_ios=256\niodepth=1\nverify_state_load=0\n");
 	free(opts);
+#undef FILES
 }
 
 /* A state fio 3.33 saved (--verify_state_save) at the trigger: HDR then
@@ -247,6 +269,10 @@ static void test_refused_options(void)
 		"ends the others");
 	refused("[global]\nexitall_on_error=1\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
 		"j.fio:2: exitall_on_error", "2 jobs");
+	/* fio reports a group of jobs as one entry: the second job's counts
+	 * are merged away */
+	refused("[global]\ngroup_reporting\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:2: group_reporting", "2 jobs");
 	/* fsync=N syncs the file of the next I/O, not the one written */
 	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
 	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
@@ -349,6 +375,11 @@ static void test_refused_structure(void)
 		"j.fio:6: [j] and [k] write the same file 'k.0.0'", NULL);
 	refused(JOB "filename_format=$jobname\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=j\n",
 		"same file 'j'", NULL);
+	/* fio matches the format's keywords in any case (strcasestr) */
+	refused(JOB "filename_format=$JOBNAME.x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=j.x\n",
+		"same file 'j.x'", NULL);
+	refused(JOB "filename_format=$JobName.$FileNum\nnrfiles=2\n[k]\nrw=write\nsize=1m\n"
+		"verify=md5\nfilename=j.1\n", "same file 'j.1'", NULL);
 	refused(JOB "filename_format=same\nnrfiles=2\n", "j.fio:5: filename_format: [j] writes "
 		"the file 'same' twice", NULL);
 	refused(JOB "filename=a:./a\n", "[j] writes the file 'a' twice", NULL);
@@ -400,7 +431,7 @@ static void test_read_as_fio_reads(void)
 	/* 5: cut at the first ';' or '#', as fio does */
 	refused(JOB "norandommap#x\n", "j.fio:5: norandommap", "written twice");
 	refused(JOB "time_based;x\n", "j.fio:5: time_based", NULL);
-	refused(JOB "group_reporting;\n", "j.fio:5: group_reporting", NULL);
+	refused(JOB "unlink;\n", "j.fio:5: unlink", NULL);
 	refused(JOB "loops=2#=1\n", "j.fio:5: loops", NULL);
 	/* 6: options that take the write counts out of fio's report */
 	refused(JOB "stats=0\n", "j.fio:5: stats", "write counts");
@@ -463,10 +494,10 @@ static void test_showcmd(void)
 {
 	static const char *const text =
 		"[global]\nioengine=psync\nsize=64k\nbs=$pagesize\nverify=crc32c\n"
-		"[j]\nreadwrite=randwrite\nnorandommap=0\nfilename=$ncpus\n[k]\nrw=write\n";
+		"[j]\nreadwrite=randwrite\nnorandommap=0\noffset=$ncpus\n[k]\nrw=write\n";
 	/* fio 3.33's output: canonical names, sorted, keywords expanded */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n", NULL, NULL);
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write \n", NULL, NULL);
 	/* fio prints description's value between double quotes, and no
 	 * other: the line is read as it is (it was refused as "read
 	 * otherwise": fio's examples ssd-steadystate.fio) */
@@ -482,32 +513,32 @@ static void test_showcmd(void)
 	/* an option fio read that no line has (an include, a line cut
 	 * otherwise): refused */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --exec_prerun=x --name=k --rw=write \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --exec_prerun=x --name=k --rw=write \n",
 		"j.fio:6", "exec_prerun");
 	/* a value read otherwise (an environment variable) */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=null --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write \n",
 		"j.fio:5: verify", "otherwise");
 	/* a key read otherwise */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap --filename=2 --name=k --rw=write \n",
+		"--rw=randwrite --norandommap --offset=2 --name=k --rw=write \n",
 		"j.fio:8: norandommap", NULL);
-	/* the rules hold for fio's view: a keyword that became a path */
+	/* the rules hold for fio's view: a keyword that became a percentage */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=1/../.. --name=k --rw=write \n",
-		"j.fio:9: filename", "'..'");
+		"--rw=randwrite --norandommap=0 --offset=50% --name=k --rw=write \n",
+		"j.fio:9: offset", "percentage");
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=/etc/x --name=k --rw=write \n",
-		"j.fio:9: filename", "otherwise");
+		"--rw=randwrite --norandommap=0 --offset=/etc/x --name=k --rw=write \n",
+		"j.fio:9: offset", "otherwise");
 	/* another job name, a job more, a job less */
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=../j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write \n",
 		"j.fio:6", "[j]");
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 --name=k --rw=write --name=x \n",
+		"--rw=randwrite --norandommap=0 --offset=2 --name=k --rw=write --name=x \n",
 		"j.fio:10", "job 'x'");
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
-		"--rw=randwrite --norandommap=0 --filename=2 \n", "j.fio:10", "[k]");
+		"--rw=randwrite --norandommap=0 --offset=2 \n", "j.fio:10", "[k]");
 	showcmd(text, "not fio\n", "j.fio", "cannot read");
 	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
 }
@@ -550,12 +581,35 @@ static void test_allowlist(void)
 	refused("[global]\nwait_for=j\n" JOB, "j.fio:2: wait_for", "[j]: a job cannot wait");
 	/* a typo: fio finds no such job, does not wait, starts it at once */
 	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\nwait_for=jj\n", "j.fio:9: wait_for",
-		"[k]: waits for 'jj', which is no job of this file");
+		"[k]: waits for 'jj', which is no job above it");
+	/* a job further down: fio looks among the jobs before ("waitee job k
+	 * unknown" when it runs) */
+	refused(JOB "wait_for=k\n[k]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:5: wait_for",
+		"[j]: waits for 'k', which is no job above it");
 	refused(JOB "verify_dump=1\n", "j.fio:5: verify_dump", "fills the results'");
 	refused(JOB "cmd_type=nvme\n", "j.fio:5: cmd_type", "io_uring_cmd");
 	refused(JOB "write_hist_log=/etc/x\n", "j.fio:5: write_hist_log", "log file");
 	refused(JOB "ioengine=external:/tmp/x.so\n", "j.fio:5: ioengine", "not one of");
 	refused(JOB "filename_format=../$jobname\n", "j.fio:5: filename_format", "'..'");
+	/* fio draws each file's size in the range, and the check takes the
+	 * size of a file it finds in the range: one shorter after the cut was
+	 * read at other offsets (47 of 74 blocks "lost" with no cut at all) */
+	/* fio reads a boolean's leading digits: end_fsync=1k synced at the
+	 * end, and powercut read no end sync (the tail went unchecked) */
+	refused(JOB "end_fsync=1k\n", "j.fio:5: end_fsync", "give it as 0 or 1");
+	refused(JOB "fsync_on_close=1.5\n", "j.fio:5: fsync_on_close", "give it as 0 or 1");
+	refused(JOB "filesize=1m-8m\n", "j.fio:5: filesize", "a range of file sizes");
+	/* fio reads a value up to its first ',' or ':': O_DSYNC, read as no
+	 * sync */
+	refused(JOB "sync=dsync:x\n", "j.fio:5: sync", "none, 0, sync, 1 or dsync");
+	refused(JOB "sync=1,0\n", "j.fio:5: sync", "none, 0, sync, 1 or dsync");
+	/* fio names the file "2" on a machine of 2 CPUs: a job with
+	 * filename=2 beside it wrote the same file, unseen */
+	refused(JOB "filename=$ncpus\n", "j.fio:5: filename", "this machine's numbers");
+	refused(JOB "filename_format=$pagesize\n", "j.fio:5: filename_format", "machine's");
+	refused(JOB "sync=$ncpus/$ncpus\n", "j.fio:5: sync", "machine's");
+	refused(JOB "filesize=1m:8m\n", "j.fio:5: filesize", "a range of file sizes");
+	refused(JOB "filesize=1m,8m\n", "j.fio:5: filesize", "a range of file sizes");
 	/* fio 3.33: options.c's options and aliases, then the engines' (--enghelp) */
 	static const char *const names[] = {
 		"description", "name", "wait_for", "filename", "directory",
@@ -657,6 +711,8 @@ static void test_options_fine(void)
 		JOB "percentage_random=100\n", JOB "verify_backlog=0\n", JOB "ramp_time=0\n",
 		/* one job: nothing else for it to end */
 		JOB "exitall\n", "[global]\nexitall_on_error=1\n" JOB,
+		/* one job: its group's entry is its own (fio's examples set it) */
+		"[global]\ngroup_reporting\n" JOB, JOB "group_reporting=1\n",
 		"[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
 		/* several files: each write synced on its own, or only at the end */
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
@@ -734,7 +790,7 @@ static void test_extent(void)
 	extent_at("size=50%\n", 0, "size", 5);
 	extent("size=1m\nbssplit=4k/50:8k/50\n", 0, "block size");
 	extent("size=1m\nbs=4k,8k\n", 0, "block size");     /* fio wrote 797 of 1024 */
-	extent("size=1m\nfilesize=1m-2m\n", 0, "filesize");
+	extent("size=1m\nfilesize=$pagesize*256\n", 0, "filesize");
 	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
 	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
 	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
