@@ -549,10 +549,12 @@ static int judge_job(const struct pc_fio_case *fc, size_t index, uint64_t ios,
  * the cut were checked as complete (libaio, direct=1, iodepth=8, bs=4m,
  * sync=1: 1, 4 and 7 blocks "lost" in 3 of 3 cuts on ext4).  One read at a
  * time keeps the place exact; the window stays the write pass's iodepth
- * (from the state). */
+ * (from the state).  runtime=0: the job's runtime= bounded its writes, and
+ * would stop the check of them part way (one read at a time may be slower
+ * than the writes were); tool_timeout still bounds the pass. */
 char *pc_fio_verify_options(uint64_t promised, int ended)
 {
-	static const char files[] = "create_on_open=1\nallow_file_create=0\n";
+	static const char files[] = "create_on_open=1\nallow_file_create=0\nruntime=0\n";
 	if (!promised)
 		return xasprintf("%snumber_ios=1\nverify=null\n", files);
 	return xasprintf("%snumber_ios=%llu\niodepth=1\n%s", files, (unsigned long long)promised,

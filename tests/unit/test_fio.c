@@ -109,7 +109,7 @@ static void test_with_lines(void)
 	 * the wrong blocks), or nothing to check; the files read as the cut
 	 * left them, in the job's own section (create_on_open=0 in the job
 	 * file made fio delete a file shorter than its size) */
-#define FILES "create_on_open=1\nallow_file_create=0\n"
+#define FILES "create_on_open=1\nallow_file_create=0\nruntime=0\n"
 	char *opts = pc_fio_verify_options(5, 0);
 	CU_ASSERT_STRING_EQUAL(opts, FILES "number_ios=5\niodepth=1\n");
 	free(opts);
