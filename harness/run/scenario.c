@@ -689,6 +689,31 @@ static void warn_unread(struct parser *p, const struct section *g,
 			    "expect_MODE in the section: no case reads it", g->name, runs);
 }
 
+/* A fio group cut with mode none and no expect anywhere passes whatever
+ * fio's check finds: expect_none's default is any (a mode that syncs
+ * nothing may lose anything), and powercut cannot tell from the job file
+ * alone which of its writes were promised durable (fsync=N leaves N-1
+ * open; direct=1 leaves the device's cache).  Said, not refused: any is a
+ * valid answer, and fsck and the mount are still judged. */
+static void warn_fio_unjudged(struct parser *p, const struct section *g,
+			      const struct section *global, const struct pc_settings *s, int fio)
+{
+	int runs_none = 0;
+	for (unsigned m = 0; m < s->modes.n; m++)
+		runs_none |= s->modes.v[m] == PC_MODE_NONE;
+	if (!fio || !runs_none)
+		return;
+	long e = pc_key_lookup("expect"), en = pc_key_lookup("expect_none");
+	const struct section *where[] = { g, global };
+	for (size_t i = 0; i < 2; i++)
+		if (where[i] && (where[i]->value[e] || where[i]->value[en]))
+			return;
+	key_warning(p, g->line, "expect", "[%s] runs workload = fio with mode none and sets no "
+		    "expect: the default, any, passes whatever fio's check finds (fsck and the "
+		    "mount are still judged); say expect = intact if the job's completed writes "
+		    "must survive (sync=1, fsync=1, ...), or expect = any", g->name);
+}
+
 /* More is surely a mistake (a matrix multiplied out by accident), in a
  * group or in the whole scenario (many groups, each under the limit, would
  * otherwise take gigabytes before the first case runs). */
@@ -775,6 +800,7 @@ static int expand_group(struct parser *p, const struct section *g,
 	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;
 	warn_unread(p, g, s, fio);
+	warn_fio_unjudged(p, g, global, s, fio);
 	/* auto picks only a backend that can do what is asked (check_group
 	 * made sure there is one). */
 	const char *backend = pc_backend_choice(s->backend);

@@ -288,7 +288,11 @@ static void test_keys_read(void)
 		  "every mode [g] runs (none fsync) has its own expect_MODE", 2, 1 },
 		/* defaults in [global] that a group does not use */
 		{ "[global]\nimage = a.tar\nexpect_fsync = loss\ncut_at = end\n[g]\nfs = ext4\n"
-		  "workload = fio job.fio\n[h]\nfs = ext4\nmodes = syncfs\n", NULL, NULL, 2, 0 },
+		  "workload = fio job.fio\nexpect = any\n[h]\nfs = ext4\nmodes = syncfs\n", NULL,
+		  NULL, 2, 0 },
+		/* a fio group that says nothing of what survives passes anything */
+		{ "[global]\nfs = ext4\n[g]\nworkload = fio job.fio\n", ":3: expect",
+		  "[g] runs workload = fio with mode none and sets no expect", 1, 1 },
 		{ "[global]\nimage = a.tar\nfs = ext4\n[g]\nmodes = none fsync\nexpect = loss\n"
 		  "expect_fsync = intact\n", NULL, NULL, 2, 0 },
 	};
