@@ -70,9 +70,20 @@ int cmd_set_nonempty(const struct cmd_line *cl, const char *arg, void *dest)
 	return PC_EXIT_OK;
 }
 
+int cmd_set_platform(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	int rc = cmd_set_nonempty(cl, arg, dest);
+	if (rc == PC_EXIT_OK && pc_platform_check(arg) < 0) {
+		*(const char **)dest = NULL;
+		rc = PC_EXIT_USAGE;
+	}
+	return rc;
+}
+
 int cmd_add_known(const struct cmd_line *cl, const char *arg, void *dest)
 {
-	(void)cl;
+	if (!*arg)
+		return cmd_usage_error(cl->usage, cl->name, "--known: empty value");
 	return pc_known_load(arg, dest) < 0 ? PC_EXIT_USAGE : PC_EXIT_OK;
 }
 

@@ -92,6 +92,13 @@ static void test_help_and_errors(void)
 	CU_ASSERT_PTR_NULL(p.dir);
 	CU_ASSERT_EQUAL(parse("test --dir=x -dy", &p, 0, 1, &first), CMD_GO_ON);
 	CU_ASSERT_STRING_EQUAL(p.dir ? p.dir : "", "y");
+	/* --platform is read when given, image or no image: empty or not
+	 * OS/ARCH[/VARIANT] is a usage error, never ignored. */
+	CU_ASSERT_EQUAL(parse("test --platform=", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_EQUAL(parse("test --platform bogus", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_PTR_NULL(p.platform);
+	CU_ASSERT_EQUAL(parse("test --platform linux/arm/v7/x", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_EQUAL(parse("test --platform linux/arm/v7", &p, 0, 1, &first), CMD_GO_ON);
 	/* Operand counts. */
 	CU_ASSERT_EQUAL(parse("test", &p, 1, -1, &first), PC_EXIT_USAGE);
 	CU_ASSERT_EQUAL(parse("test a b c", &p, 1, 2, &first), PC_EXIT_USAGE);
