@@ -98,6 +98,14 @@ static int apply_opt(const struct cmd_line *cl, const struct cmd_opt *o, const c
 	return PC_EXIT_OK;
 }
 
+/* A value given twice (--shard 1/4 --shard 2/4, -o a -o b) would be one of
+ * them, silently: refused, as a scenario key given twice is.  --known adds
+ * a file each time; a flag given twice is still the flag. */
+static int once_only(const struct cmd_opt *o)
+{
+	return o->has_arg != no_argument && o->set != cmd_add_known;
+}
+
 int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
 {
 	size_t n = 0;
@@ -119,6 +127,7 @@ int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
 	*s = 'h';
 
 	int rc = CMD_GO_ON, opt;
+	unsigned char *seen = xcalloc(n + 1, 1);
 	optind = 0; /* glibc: start afresh, whatever an earlier parse left */
 	while (rc == CMD_GO_ON && (opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		size_t i = 0;
@@ -126,9 +135,13 @@ int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
 			i++;
 		if (opt == 'h' || i == n) /* -h, or '?': getopt has said what is wrong */
 			rc = cmd_usage(cl->usage, opt == 'h');
+		else if (seen[i]++ && once_only(&cl->opts[i]))
+			rc = cmd_usage_error(cl->usage, cl->name, "--%s given twice (the second: '%s'): "
+					     "give it once", cl->opts[i].name, optarg);
 		else if ((rc = apply_opt(cl, &cl->opts[i], optarg)) == PC_EXIT_OK)
 			rc = CMD_GO_ON;
 	}
+	free(seen);
 	free(longopts);
 	free(shortopts);
 	if (rc != CMD_GO_ON)

@@ -35,6 +35,7 @@ expect 2 '--platform: empty value' "$POWERCUT" inspect "$TMP/layer.tar" --platfo
 expect 2 "bad platform 'linux'" "$POWERCUT" manifest "$TMP/layer.tar" --platform linux
 expect 2 "bad platform 'x'" "$POWERCUT" run --list scenarios/default.ini --platform x
 expect 0 'layers: 1' "$POWERCUT" inspect "$TMP/layer.tar" --platform linux/arm64
+expect 2 '--shard given twice' "$POWERCUT" run --list scenarios/default.ini --shard 1/2 -s 2/2
 expect 2 '--known: empty value' "$POWERCUT" compare "$TMP" "$TMP" --known=
 
 # unpack -m: refused before DIR is made or anything unpacked.
