@@ -41,7 +41,7 @@ static void usage(FILE *f)
 	fprintf(f, "\n'powercut COMMAND --help' describes a command, 'powercut help keys' the\n"
 		   "scenario keys; man powercut has it all.\n"
 		   "exit status: 0 every case met its expectation, 1 some did not,\n"
-		   "2 usage/scenario/input error, 3 environment error.\n");
+		   "2 usage/scenario/input error, 3 environment error, 128+N signal N.\n");
 }
 
 /* `powercut help keys` and `powercut help COMMAND` (as COMMAND --help);
