@@ -56,6 +56,11 @@ for s in "scripts/qualify --help" "scripts/vm-run --help" "scripts/merge-results
 	[ -s "$TMP/help" ] || fail "$s printed nothing on standard output"
 done
 expect 2 'usage' scripts/merge-results.sh
+# bench.sh's values are checked before anything runs (a missing one was
+# "$2: unbound variable", exit 1; -r 0 started a benchmark).
+expect 2 '-r needs a value' scripts/bench.sh -r
+expect 2 "-r '0': expected a count" scripts/bench.sh -r 0
+expect 2 '--fs needs a value' scripts/bench.sh --fs ''
 expect 2 'unknown option' scripts/vm-run --nope
 
 # qualify: a folder it cannot make is not a kernel that failed (1) but 3.
