@@ -41,6 +41,7 @@ fi
 [ $# -ge 2 ] || die "usage: merge-results.sh OUT DIR... (--help describes it)"
 out=$1
 shift
+[ -n "$out" ] || die "OUT is empty: give the path of a new folder"
 [ ! -e "$out" ] || die "$out exists; give a new folder"
 # shellcheck source=scripts/folder-check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/folder-check.sh"

@@ -62,6 +62,8 @@ expect 2 '-r needs a value' scripts/bench.sh -r
 expect 2 "-r '0': expected a count" scripts/bench.sh -r 0
 expect 2 '--fs needs a value' scripts/bench.sh --fs ''
 expect 2 'unknown option' scripts/vm-run --nope
+expect 2 "--mem '0': expected a positive" scripts/vm-run --debian-kernel --mem 0 -- true
+expect 2 'OUT is empty' scripts/merge-results.sh '' "$TMP" "$TMP"
 
 # qualify: a folder it cannot make is not a kernel that failed (1) but 3.
 chmod 755 "$TMP"
