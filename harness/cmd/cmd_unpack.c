@@ -109,15 +109,16 @@ int cmd_unpack(int argc, char **argv)
 		return rc;
 	if (mout && check_manifest_out(mout) < 0)
 		return PC_EXIT_USAGE;
-	const char *dir = argv[argc - 1];
-	if (pc_mkdir_p(dir, 0755) < 0)
-		return PC_EXIT_FAIL;
-	if (refuse_nonempty(dir) < 0)
-		return pc_exit_for_error(PC_EXIT_FAIL);
+	/* The image first: one that cannot be read leaves no DIR behind. */
 	struct pc_image img;
 	rc = cmd_image_open(argv + first, argc - first - 1, platform, &img);
 	if (rc != PC_EXIT_OK)
 		return rc;
+	const char *dir = argv[argc - 1];
+	if (pc_mkdir_p(dir, 0755) < 0 || refuse_nonempty(dir) < 0) {
+		pc_image_close(&img);
+		return pc_exit_for_error(PC_EXIT_FAIL);
+	}
 	const char **paths = pc_image_layer_paths(&img);
 	struct pc_manifest *m = NULL;
 	struct pc_unpack_stats st;

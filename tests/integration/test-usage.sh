@@ -43,7 +43,8 @@ mkdir "$TMP/afolder"
 expect 2 '--manifest: empty value' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m ''
 expect 2 'is a folder' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/afolder"
 expect 2 "its folder $TMP/nowhere" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/nowhere/m"
-[ ! -e "$TMP/u" ] || fail "unpack made DIR although -m was refused"
+expect 2 "image $TMP/no.tar: No such file" "$POWERCUT" unpack "$TMP/no.tar" "$TMP/u"
+[ ! -e "$TMP/u" ] || fail "unpack made DIR although -m or the image was refused"
 expect 0 'unpacked 1 layers' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/u.manifest"
 expect 0 'intact' "$POWERCUT" verify "$TMP/u.manifest" "$TMP/u"
 
