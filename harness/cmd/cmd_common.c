@@ -1,5 +1,6 @@
 /* cmd_common.c - what every command does the same way with its command line
  * (see commands.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,10 +34,24 @@ int cmd_ready(void)
 	return PC_EXIT_OK;
 }
 
+int cmd_stdout_done(const char *cmd, int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	int err = errno;
+	if (rc != PC_EXIT_OK)
+		return rc; /* the error said already is the one that counts */
+	if (err)
+		pc_fail_errno(PC_ERR_ENV, err, "%s: cannot write standard output", cmd);
+	else
+		pc_fail(PC_ERR_ENV, "%s: cannot write standard output", cmd);
+	return PC_EXIT_ENV;
+}
+
 int cmd_usage(void (*usage)(FILE *f), int asked)
 {
 	usage(asked ? stdout : stderr);
-	return asked ? PC_EXIT_OK : PC_EXIT_USAGE;
+	return asked ? cmd_stdout_done("--help", PC_EXIT_OK) : PC_EXIT_USAGE;
 }
 
 int cmd_usage_error(void (*usage)(FILE *f), const char *cmd, const char *fmt, ...)

@@ -138,5 +138,5 @@ int cmd_inspect(int argc, char **argv)
 		printf("total: %" PRIu64 " entries, %" PRIu64 " tar bytes, %" PRIu64 " file bytes\n",
 		       total.entries, total.tar_bytes, total.file_bytes);
 	pc_image_close(&img);
-	return rc;
+	return cmd_stdout_done("inspect", rc);
 }

@@ -58,6 +58,11 @@ struct cmd_opt {
 	void *dest;
 	int (*set)(const struct cmd_line *cl, const char *arg, void *dest);
 };
+/* RC, or PC_EXIT_ENV (3) naming CMD when what was printed on standard
+ * output could not be written (a full disk, a closed descriptor): a
+ * script reading inspect's table or run --list's ids would otherwise get
+ * nothing, with exit 0. */
+int cmd_stdout_done(const char *cmd, int rc);
 #define CMD_OPT_END { NULL, 0, 0, NULL, NULL }
 /* A `set` for a path or name option whose value may not be empty (-o '',
  * --workdir ''): a usage error naming the option, never a silent default

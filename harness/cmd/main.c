@@ -50,7 +50,7 @@ static int help_topic(int n, char **words)
 {
 	if (n == 1 && !strcmp(words[0], "keys")) {
 		pc_scenario_keys_print(stdout, 0);
-		return PC_EXIT_OK;
+		return cmd_stdout_done("help keys", PC_EXIT_OK);
 	}
 	for (size_t i = 0; n == 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(words[0], commands[i].name)) {
@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		return help_topic(argc - 2, argv + 2);
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
 		usage(stdout);
-		return PC_EXIT_OK;
+		return cmd_stdout_done("--help", PC_EXIT_OK);
 	}
 	if (!strcmp(name, "--version")) {
 		printf("powercut %s\n", pc_version);

@@ -30,6 +30,11 @@ expect 2 "no help on 'nope'" "$POWERCUT" help nope
 expect 2 'one topic' "$POWERCUT" help keys run
 expect 2 "unknown command '%1B\[31m" "$POWERCUT" $'\e[31m'
 
+# What cannot be written to standard output is no success (was exit 0).
+expect 3 'inspect: cannot write standard output' sh -c '"$0" inspect "$1" >/dev/full' "$POWERCUT" "$TMP/layer.tar"
+expect 3 'run --list: cannot write standard output' sh -c '"$0" run --list scenarios/default.ini >&-' "$POWERCUT"
+expect 3 'help keys: cannot write' sh -c '"$0" help keys >/dev/full' "$POWERCUT"
+
 # --platform: empty or malformed is refused even where nothing has platforms.
 expect 2 '--platform: empty value' "$POWERCUT" inspect "$TMP/layer.tar" --platform=
 expect 2 "bad platform 'linux'" "$POWERCUT" manifest "$TMP/layer.tar" --platform linux
