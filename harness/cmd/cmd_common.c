@@ -143,6 +143,11 @@ int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
 
 	int rc = CMD_GO_ON, opt;
 	unsigned char *seen = xcalloc(n + 1, 1);
+	/* getopt names argv[0] in its messages: "powercut run: unrecognized
+	 * option", as the other usage errors say, not "run: ...". */
+	char *name0 = argc > 0 ? argv[0] : NULL, *prog = xasprintf("powercut %s", cl->name);
+	if (argc > 0)
+		argv[0] = prog;
 	optind = 0; /* glibc: start afresh, whatever an earlier parse left */
 	while (rc == CMD_GO_ON && (opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		size_t i = 0;
@@ -156,6 +161,9 @@ int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
 		else if ((rc = apply_opt(cl, &cl->opts[i], optarg)) == PC_EXIT_OK)
 			rc = CMD_GO_ON;
 	}
+	if (argc > 0)
+		argv[0] = name0;
+	free(prog);
 	free(seen);
 	free(longopts);
 	free(shortopts);

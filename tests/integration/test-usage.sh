@@ -23,6 +23,9 @@ mkdir -p "$TMP/tree/etc"
 echo hello >"$TMP/tree/etc/hello"
 tar -C "$TMP/tree" -cf "$TMP/layer.tar" .
 
+# getopt's own messages name the command as the others do.
+expect 2 "^powercut run: unrecognized option '--nope'" "$POWERCUT" run --nope x.ini
+
 # help: keys, a command's help, nothing else.
 expect 0 '^image = ' "$POWERCUT" help keys
 expect 0 '^usage: powercut verify ' "$POWERCUT" help verify
