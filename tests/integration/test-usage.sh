@@ -65,6 +65,7 @@ for s in "scripts/qualify --help" "scripts/vm-run --help" "scripts/merge-results
 	[ -s "$TMP/help" ] || fail "$s printed nothing on standard output"
 done
 expect 2 'usage' scripts/merge-results.sh
+expect 2 '--shard given twice' scripts/qualify --kernel host scenarios/default.ini -o "$TMP/q2" --shard 1/2 --shard 2/2
 # bench.sh's values are checked before anything runs (a missing one was
 # "$2: unbound variable", exit 1; -r 0 started a benchmark).
 expect 2 '-r needs a value' scripts/bench.sh -r
