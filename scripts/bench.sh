@@ -37,19 +37,23 @@ cd "$(dirname "$0")/.."
 TOP=$PWD
 
 quick="" debian="" fslist="" repeats="" out="" summarize_only="" imgdir=""
+usage_error() { echo "bench: $* (see --help)" >&2; exit 2; }
+# need OPTION "$@": the option's value is there and not empty.
+need() { [ $# -ge 3 ] && [ -n "$3" ] || usage_error "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1; shift ;;
 	--debian) debian=1; shift ;;
-	--fs) fslist=$2; shift 2 ;;
-	--tmp) imgdir=$2; shift 2 ;;
-	-r) repeats=$2; shift 2 ;;
-	-o) out=$2; shift 2 ;;
-	--summarize) summarize_only=1; out=$2; shift 2 ;;
+	--fs) need --fs "$@"; fslist=$2; shift 2 ;;
+	--tmp) need --tmp "$@"; imgdir=$2; shift 2 ;;
+	-r) need -r "$@"; repeats=$2; shift 2 ;;
+	-o) need -o "$@"; out=$2; shift 2 ;;
+	--summarize) need --summarize "$@"; summarize_only=1; out=$2; shift 2 ;;
 	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
-	*) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	*) usage_error "unknown argument $1" ;;
 	esac
 done
+[ -z "$repeats" ] || [[ $repeats =~ ^[1-9][0-9]{0,2}$ ]] || usage_error "-r '$repeats': expected a count from 1 to 999"
 [ -n "$fslist" ] || fslist=ext4
 [ -n "$repeats" ] || { [ -n "$quick" ] && repeats=1 || repeats=3; }
 modes="none syncfs fsync pfsync fdatasync sfr ofsync"

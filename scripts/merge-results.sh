@@ -33,9 +33,15 @@ die() { echo "merge-results: $*" >&2; exit 2; }
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 POWERCUT=${POWERCUT:-$TOP/powercut}
 
-[ $# -ge 2 ] || die "usage: merge-results.sh OUT DIR..."
+# --help: the comment above, on standard output (exit 0).
+if [ $# -eq 1 ] && { [ "$1" = --help ] || [ "$1" = -h ]; }; then
+	sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'
+	exit 0
+fi
+[ $# -ge 2 ] || die "usage: merge-results.sh OUT DIR... (--help describes it)"
 out=$1
 shift
+[ -n "$out" ] || die "OUT is empty: give the path of a new folder"
 [ ! -e "$out" ] || die "$out exists; give a new folder"
 # shellcheck source=scripts/folder-check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/folder-check.sh"

@@ -16,8 +16,8 @@ static void usage(FILE *f)
 		   "left alone.  Prints each object it removes.\n\n"
 		   "  -v, --verbose  also say what was left alone and why\n"
 		   "  -h, --help     this text\n\n"
-		   "exit status: 0 done (or nothing to do), 2 usage, 3 something could not\n"
-		   "be removed.\n");
+		   "exit status: 0 done (or nothing to do), 2 usage, 3 not root or something\n"
+		   "could not be removed.\n");
 }
 
 int cmd_cleanup(int argc, char **argv)

@@ -1,5 +1,6 @@
 /* cmd_common.c - what every command does the same way with its command line
  * (see commands.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,10 +34,24 @@ int cmd_ready(void)
 	return PC_EXIT_OK;
 }
 
+int cmd_stdout_done(const char *cmd, int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	int err = errno;
+	if (rc != PC_EXIT_OK)
+		return rc; /* the error said already is the one that counts */
+	if (err)
+		pc_fail_errno(PC_ERR_ENV, err, "%s: cannot write standard output", cmd);
+	else
+		pc_fail(PC_ERR_ENV, "%s: cannot write standard output", cmd);
+	return PC_EXIT_ENV;
+}
+
 int cmd_usage(void (*usage)(FILE *f), int asked)
 {
 	usage(asked ? stdout : stderr);
-	return asked ? PC_EXIT_OK : PC_EXIT_USAGE;
+	return asked ? cmd_stdout_done("--help", PC_EXIT_OK) : PC_EXIT_USAGE;
 }
 
 int cmd_usage_error(void (*usage)(FILE *f), const char *cmd, const char *fmt, ...)
@@ -70,9 +85,20 @@ int cmd_set_nonempty(const struct cmd_line *cl, const char *arg, void *dest)
 	return PC_EXIT_OK;
 }
 
+int cmd_set_platform(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	int rc = cmd_set_nonempty(cl, arg, dest);
+	if (rc == PC_EXIT_OK && pc_platform_check(arg) < 0) {
+		*(const char **)dest = NULL;
+		rc = PC_EXIT_USAGE;
+	}
+	return rc;
+}
+
 int cmd_add_known(const struct cmd_line *cl, const char *arg, void *dest)
 {
-	(void)cl;
+	if (!*arg)
+		return cmd_usage_error(cl->usage, cl->name, "--known: empty value");
 	return pc_known_load(arg, dest) < 0 ? PC_EXIT_USAGE : PC_EXIT_OK;
 }
 
@@ -85,6 +111,14 @@ static int apply_opt(const struct cmd_line *cl, const struct cmd_opt *o, const c
 	else
 		*(const char **)o->dest = arg;
 	return PC_EXIT_OK;
+}
+
+/* A value given twice (--shard 1/4 --shard 2/4, -o a -o b) would be one of
+ * them, silently: refused, as a scenario key given twice is.  --known adds
+ * a file each time; a flag given twice is still the flag. */
+static int once_only(const struct cmd_opt *o)
+{
+	return o->has_arg != no_argument && o->set != cmd_add_known;
 }
 
 int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
@@ -108,6 +142,12 @@ int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
 	*s = 'h';
 
 	int rc = CMD_GO_ON, opt;
+	unsigned char *seen = xcalloc(n + 1, 1);
+	/* getopt names argv[0] in its messages: "powercut run: unrecognized
+	 * option", as the other usage errors say, not "run: ...". */
+	char *name0 = argc > 0 ? argv[0] : NULL, *prog = xasprintf("powercut %s", cl->name);
+	if (argc > 0)
+		argv[0] = prog;
 	optind = 0; /* glibc: start afresh, whatever an earlier parse left */
 	while (rc == CMD_GO_ON && (opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		size_t i = 0;
@@ -115,9 +155,16 @@ int cmd_parse(const struct cmd_line *cl, int argc, char **argv, int *first)
 			i++;
 		if (opt == 'h' || i == n) /* -h, or '?': getopt has said what is wrong */
 			rc = cmd_usage(cl->usage, opt == 'h');
+		else if (seen[i]++ && once_only(&cl->opts[i]))
+			rc = cmd_usage_error(cl->usage, cl->name, "--%s given twice (the second: '%s'): "
+					     "give it once", cl->opts[i].name, optarg);
 		else if ((rc = apply_opt(cl, &cl->opts[i], optarg)) == PC_EXIT_OK)
 			rc = CMD_GO_ON;
 	}
+	if (argc > 0)
+		argv[0] = name0;
+	free(prog);
+	free(seen);
 	free(longopts);
 	free(shortopts);
 	if (rc != CMD_GO_ON)

@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		   "refused here too.\n\n"
 		   "  --platform P  choose among the platforms of an index (default: the host's)\n"
 		   "  -h, --help    this text\n\n"
-		   "exit status: 0 done, 2 usage or input error.\n");
+		   "exit status: 0 done, 2 usage or input error, 3 environment error.\n");
 }
 
 struct layer_stats {
@@ -138,5 +138,5 @@ int cmd_inspect(int argc, char **argv)
 		printf("total: %" PRIu64 " entries, %" PRIu64 " tar bytes, %" PRIu64 " file bytes\n",
 		       total.entries, total.tar_bytes, total.file_bytes);
 	pc_image_close(&img);
-	return rc;
+	return cmd_stdout_done("inspect", rc);
 }

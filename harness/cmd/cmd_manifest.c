@@ -30,7 +30,7 @@ static void usage(FILE *f)
 		   "                     groups; see the README.\n"
 		   "  --platform P       choose among the platforms of an index\n"
 		   "  -h, --help         this text\n\n"
-		   "exit status: 0 done, 2 usage or input error.\n");
+		   "exit status: 0 done, 2 usage or input error, 3 environment error.\n");
 }
 
 /* The mtree rendering of M to the file OUT, or to standard output. */

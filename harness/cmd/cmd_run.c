@@ -269,7 +269,7 @@ int cmd_run(int argc, char **argv)
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);
-		return PC_EXIT_OK;
+		return cmd_stdout_done("run --list", PC_EXIT_OK);
 	}
 	if (sc.ncases == 0) {
 		/* More shards than cases: this machine has nothing to do. */

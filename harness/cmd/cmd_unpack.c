@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/commands.h"
 #include "util/escape.h"
@@ -28,7 +29,9 @@ static void usage(FILE *f)
 		   "                       for `powercut verify FILE DIR` later\n"
 		   "  --platform P         choose among the platforms of an index\n"
 		   "  -h, --help           this text\n\n"
-		   "exit status: 0 done, 2 usage or input error, 3 not root, 1 write error.\n");
+		   "exit status: 0 done, 1 the unpack failed on DIR (I/O error, no space),\n"
+		   "2 usage or input error (-m naming a folder included), 3 not root or\n"
+		   "a missing kernel feature.\n");
 }
 
 /* DIR must hold nothing yet: the unpack removes whatever is in the way of
@@ -58,11 +61,43 @@ static int refuse_nonempty(const char *dir)
 	return rc;
 }
 
+/* -m FILE is looked at before anything is unpacked: a folder, or a name
+ * in a folder that is not there, is a usage error (exit 2) with DIR left
+ * as it was, not a failed unpack (exit 1) after the work is done.  Other
+ * files are kept: -m /dev/stdout and -m >(gzip >m.gz) write there. */
+static int check_manifest_out(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return pc_fail(PC_ERR_INPUT, "manifest %s: is a folder; -m names the file "
+				       "to write", path);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return pc_fail_errno(PC_ERR_INPUT, errno, "manifest %s", path);
+	char *parent = xstrdup(path);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		strcpy(parent, ".");
+	else if (slash == parent)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	int rc = 0;
+	if (stat(parent, &st) < 0)
+		rc = pc_fail_errno(PC_ERR_INPUT, errno, "manifest %s: its folder %s", path, parent);
+	else if (!S_ISDIR(st.st_mode))
+		rc = pc_fail(PC_ERR_INPUT, "manifest %s: %s is not a folder", path, parent);
+	free(parent);
+	return rc;
+}
+
 int cmd_unpack(int argc, char **argv)
 {
 	const char *platform = NULL, *mout = NULL;
 	const struct cmd_opt opts[] = {
-		{ "manifest", 'm', required_argument, &mout, NULL },
+		{ "manifest", 'm', required_argument, &mout, cmd_set_nonempty },
 		CMD_OPT_PLATFORM(&platform),
 		CMD_OPT_END,
 	};
@@ -72,15 +107,18 @@ int cmd_unpack(int argc, char **argv)
 		return rc;
 	if ((rc = cmd_ready()) != PC_EXIT_OK)
 		return rc;
-	const char *dir = argv[argc - 1];
-	if (pc_mkdir_p(dir, 0755) < 0)
-		return PC_EXIT_FAIL;
-	if (refuse_nonempty(dir) < 0)
-		return pc_exit_for_error(PC_EXIT_FAIL);
+	if (mout && check_manifest_out(mout) < 0)
+		return PC_EXIT_USAGE;
+	/* The image first: one that cannot be read leaves no DIR behind. */
 	struct pc_image img;
 	rc = cmd_image_open(argv + first, argc - first - 1, platform, &img);
 	if (rc != PC_EXIT_OK)
 		return rc;
+	const char *dir = argv[argc - 1];
+	if (pc_mkdir_p(dir, 0755) < 0 || refuse_nonempty(dir) < 0) {
+		pc_image_close(&img);
+		return pc_exit_for_error(PC_EXIT_FAIL);
+	}
 	const char **paths = pc_image_layer_paths(&img);
 	struct pc_manifest *m = NULL;
 	struct pc_unpack_stats st;

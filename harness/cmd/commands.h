@@ -58,13 +58,20 @@ struct cmd_opt {
 	void *dest;
 	int (*set)(const struct cmd_line *cl, const char *arg, void *dest);
 };
+/* RC, or PC_EXIT_ENV (3) naming CMD when what was printed on standard
+ * output could not be written (a full disk, a closed descriptor): a
+ * script reading inspect's table or run --list's ids would otherwise get
+ * nothing, with exit 0. */
+int cmd_stdout_done(const char *cmd, int rc);
 #define CMD_OPT_END { NULL, 0, 0, NULL, NULL }
 /* A `set` for a path or name option whose value may not be empty (-o '',
  * --workdir ''): a usage error naming the option, never a silent default
  * or an error from mkdir. */
 int cmd_set_nonempty(const struct cmd_line *cl, const char *arg, void *dest);
-/* --platform OS/ARCH[/VARIANT], for the commands that open an image. */
-#define CMD_OPT_PLATFORM(dest) { "platform", 0, required_argument, (dest), NULL }
+/* --platform OS/ARCH[/VARIANT], for the commands that open an image:
+ * checked when given (exit 2), whether or not the image is an index. */
+int cmd_set_platform(const struct cmd_line *cl, const char *arg, void *dest);
+#define CMD_OPT_PLATFORM(dest) { "platform", 0, required_argument, (dest), cmd_set_platform }
 /* --known FILE and --flaky-ok, for the commands that judge outcomes (run,
  * compare): files of known failures (each --known adds its entries to the
  * struct pc_known DEST, read at once: exit 2 on a bad line), and flaky

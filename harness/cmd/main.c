@@ -1,11 +1,13 @@
 /* main.c - `powercut COMMAND ...` dispatch. */
 #include <locale.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "cmd/commands.h"
 #include "run/scenario.h"
+#include "util/escape.h"
 #include "util/util.h"
 #include "util/version.h"
 
@@ -39,7 +41,30 @@ static void usage(FILE *f)
 	fprintf(f, "\n'powercut COMMAND --help' describes a command, 'powercut help keys' the\n"
 		   "scenario keys; man powercut has it all.\n"
 		   "exit status: 0 every case met its expectation, 1 some did not,\n"
-		   "2 usage/scenario/input error, 3 environment error.\n");
+		   "2 usage/scenario/input error, 3 environment error, 128+N signal N.\n");
+}
+
+/* `powercut help keys` and `powercut help COMMAND` (as COMMAND --help);
+ * anything else is a usage error, not the general text with exit 0. */
+static int help_topic(int n, char **words)
+{
+	if (n == 1 && !strcmp(words[0], "keys")) {
+		pc_scenario_keys_print(stdout, 0);
+		return cmd_stdout_done("help keys", PC_EXIT_OK);
+	}
+	for (size_t i = 0; n == 1 && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(words[0], commands[i].name)) {
+			char *args[] = { words[0], "--help", NULL };
+			return cmd_dispatch(&commands[i], 2, args);
+		}
+	if (n == 1) {
+		char *shown = pc_esc_text(words[0]);
+		fprintf(stderr, "powercut help: no help on '%s' (keys or a command)\n\n", shown);
+		free(shown);
+	} else
+		fprintf(stderr, "powercut help: one topic (keys or a command), not %d\n\n", n);
+	usage(stderr);
+	return PC_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -60,13 +85,11 @@ int main(int argc, char **argv)
 		return PC_EXIT_USAGE;
 	}
 	const char *name = argv[1];
-	if (!strcmp(name, "help") && argc == 3 && !strcmp(argv[2], "keys")) {
-		pc_scenario_keys_print(stdout, 0);
-		return PC_EXIT_OK;
-	}
+	if (!strcmp(name, "help") && argc > 2)
+		return help_topic(argc - 2, argv + 2);
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
 		usage(stdout);
-		return PC_EXIT_OK;
+		return cmd_stdout_done("--help", PC_EXIT_OK);
 	}
 	if (!strcmp(name, "--version")) {
 		printf("powercut %s\n", pc_version);
@@ -75,7 +98,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))
 			return cmd_dispatch(&commands[i], argc - 1, argv + 1);
-	fprintf(stderr, "powercut: unknown command '%s'\n\n", name);
+	char *shown = pc_esc_text(name);
+	fprintf(stderr, "powercut: unknown command '%s'\n\n", shown);
+	free(shown);
 	usage(stderr);
 	return PC_EXIT_USAGE;
 }

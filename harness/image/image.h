@@ -71,6 +71,11 @@ int pc_image_open(const char *const *specs, size_t n, const char *platform,
 		  const char *tmpbase, struct pc_image *img);
 void pc_image_close(struct pc_image *img);
 
+/* 0 when S reads as a platform (OS/ARCH or OS/ARCH/VARIANT), else -1 with
+ * an input error naming it: --platform is checked when given, not only
+ * when an index is there to choose from. */
+int pc_platform_check(const char *s);
+
 /* The layers' paths, lowest first, NULL-terminated (they belong to IMG;
  * free only the vector). */
 const char **pc_image_layer_paths(const struct pc_image *img);

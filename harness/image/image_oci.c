@@ -131,6 +131,12 @@ static int platform_parse(const char *s, struct platform *p)
 	return 0;
 }
 
+int pc_platform_check(const char *s)
+{
+	struct platform p;
+	return platform_parse(s, &p);
+}
+
 static void platform_host(struct platform *p)
 {
 	static const struct {

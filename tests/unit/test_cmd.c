@@ -90,8 +90,22 @@ static void test_help_and_errors(void)
 	/* An empty path is a usage error, not a default (run -o '', --workdir ''). */
 	CU_ASSERT_EQUAL(parse("test --dir=", &p, 0, 1, &first), PC_EXIT_USAGE);
 	CU_ASSERT_PTR_NULL(p.dir);
-	CU_ASSERT_EQUAL(parse("test --dir=x -dy", &p, 0, 1, &first), CMD_GO_ON);
+	CU_ASSERT_EQUAL(parse("test -dy", &p, 0, 1, &first), CMD_GO_ON);
 	CU_ASSERT_STRING_EQUAL(p.dir ? p.dir : "", "y");
+	CU_ASSERT_EQUAL(parse("test --dir=x -dy", &p, 0, 1, &first), PC_EXIT_USAGE);
+	/* --platform is read when given, image or no image: empty or not
+	 * OS/ARCH[/VARIANT] is a usage error, never ignored. */
+	CU_ASSERT_EQUAL(parse("test --platform=", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_EQUAL(parse("test --platform bogus", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_PTR_NULL(p.platform);
+	CU_ASSERT_EQUAL(parse("test --platform linux/arm/v7/x", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_EQUAL(parse("test --platform linux/arm/v7", &p, 0, 1, &first), CMD_GO_ON);
+	/* A value given twice would be one of them, silently: refused; a flag
+	 * given twice is the flag. */
+	CU_ASSERT_EQUAL(parse("test -o a --output=b", &p, 0, 1, &first), PC_EXIT_USAGE);
+	CU_ASSERT_EQUAL(parse("test --platform linux/amd64 --platform linux/arm64", &p, 0, 1, &first),
+			PC_EXIT_USAGE);
+	CU_ASSERT_EQUAL(parse("test -f -f --flag", &p, 0, 1, &first), CMD_GO_ON);
 	/* Operand counts. */
 	CU_ASSERT_EQUAL(parse("test", &p, 1, -1, &first), PC_EXIT_USAGE);
 	CU_ASSERT_EQUAL(parse("test a b c", &p, 1, 2, &first), PC_EXIT_USAGE);

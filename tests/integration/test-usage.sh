@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The command line's documented answers (README "Exit status", powercut(1)
+# EXIT STATUS, each --help): help topics, option values checked when given
+# (--platform, --known, unpack -m) before anything is done, and the
+# scripts' --help (exit 0, on standard output) and exit 3 when qualify
+# cannot make its folder.  No device, no VM.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+[ "$(id -u)" -eq 0 ] || fail "needs root (unpack)"
+[ -x "$POWERCUT" ] || fail "$POWERCUT not built (run make)"
+
+# expect WANT_RC PATTERN CMD...: CMD exits WANT_RC and its output (both
+# streams) matches the extended regex PATTERN.
+expect() {
+	local want=$1 pattern=$2 rc=0
+	shift 2
+	"$@" >"$TMP/out" 2>&1 </dev/null || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/out"; fail "$* exited $rc, expected $want"; }
+	grep -Eq -- "$pattern" "$TMP/out" || { cat "$TMP/out"; fail "$*: no '$pattern' in its output"; }
+}
+
+mkdir -p "$TMP/tree/etc"
+echo hello >"$TMP/tree/etc/hello"
+tar -C "$TMP/tree" -cf "$TMP/layer.tar" .
+
+# getopt's own messages name the command as the others do.
+expect 2 "^powercut run: unrecognized option '--nope'" "$POWERCUT" run --nope x.ini
+
+# help: keys, a command's help, nothing else.
+expect 0 '^image = ' "$POWERCUT" help keys
+expect 0 '^usage: powercut verify ' "$POWERCUT" help verify
+expect 2 "no help on 'nope'" "$POWERCUT" help nope
+expect 2 'one topic' "$POWERCUT" help keys run
+expect 2 "unknown command '%1B\[31m" "$POWERCUT" $'\e[31m'
+
+# What cannot be written to standard output is no success (was exit 0).
+expect 3 'inspect: cannot write standard output' sh -c '"$0" inspect "$1" >/dev/full' "$POWERCUT" "$TMP/layer.tar"
+expect 3 'run --list: cannot write standard output' sh -c '"$0" run --list scenarios/default.ini >&-' "$POWERCUT"
+expect 3 'help keys: cannot write' sh -c '"$0" help keys >/dev/full' "$POWERCUT"
+
+# --platform: empty or malformed is refused even where nothing has platforms.
+expect 2 '--platform: empty value' "$POWERCUT" inspect "$TMP/layer.tar" --platform=
+expect 2 "bad platform 'linux'" "$POWERCUT" manifest "$TMP/layer.tar" --platform linux
+expect 2 "bad platform 'x'" "$POWERCUT" run --list scenarios/default.ini --platform x
+expect 0 'layers: 1' "$POWERCUT" inspect "$TMP/layer.tar" --platform linux/arm64
+expect 2 '--shard given twice' "$POWERCUT" run --list scenarios/default.ini --shard 1/2 -s 2/2
+expect 2 '--known: empty value' "$POWERCUT" compare "$TMP" "$TMP" --known=
+
+# unpack -m: refused before DIR is made or anything unpacked.
+mkdir "$TMP/afolder"
+expect 2 '--manifest: empty value' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m ''
+expect 2 'is a folder' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/afolder"
+expect 2 "its folder $TMP/nowhere" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/nowhere/m"
+expect 2 "image $TMP/no.tar: No such file" "$POWERCUT" unpack "$TMP/no.tar" "$TMP/u"
+[ ! -e "$TMP/u" ] || fail "unpack made DIR although -m or the image was refused"
+expect 0 'unpacked 1 layers' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/u.manifest"
+expect 0 'intact' "$POWERCUT" verify "$TMP/u.manifest" "$TMP/u"
+
+# The scripts' --help: exit 0, the text on standard output.
+for s in "scripts/qualify --help" "scripts/vm-run --help" "scripts/merge-results.sh --help" \
+	 "scripts/bench.sh --help"; do
+	rc=0
+	$s >"$TMP/help" 2>"$TMP/help.err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "$s exited $rc, expected 0"
+	[ -s "$TMP/help" ] || fail "$s printed nothing on standard output"
+done
+expect 2 'usage' scripts/merge-results.sh
+expect 2 '--shard given twice' scripts/qualify --kernel host scenarios/default.ini -o "$TMP/q2" --shard 1/2 --shard 2/2
+# bench.sh's values are checked before anything runs (a missing one was
+# "$2: unbound variable", exit 1; -r 0 started a benchmark).
+expect 2 '-r needs a value' scripts/bench.sh -r
+expect 2 "-r '0': expected a count" scripts/bench.sh -r 0
+expect 2 '--fs needs a value' scripts/bench.sh --fs ''
+expect 2 'unknown option' scripts/vm-run --nope
+expect 2 "--mem '0': expected a positive" scripts/vm-run --debian-kernel --mem 0 -- true
+expect 2 'OUT is empty' scripts/merge-results.sh '' "$TMP" "$TMP"
+
+# qualify: a folder it cannot make is not a kernel that failed (1) but 3.
+chmod 755 "$TMP"
+mkdir -m 755 "$TMP/rootonly"
+expect 3 'cannot make the results folder' setpriv --reuid=65534 --regid=65534 --clear-groups \
+	scripts/qualify --kernel host scenarios/default.ini -o "$TMP/rootonly/q"
+pass
