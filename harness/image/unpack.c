@@ -244,6 +244,7 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		unpack_close_layers(ars, job->n);
 		free(ars);
 		free(job->fmts);
+		pc_sanitizer_leak_check();
 		_exit(code);
 	}
 	int status;

@@ -12,4 +12,13 @@
  * them.) */
 void pc_sanitizer_before_chroot(void);
 
+/* Before a forked child's _exit: run LeakSanitizer's check now.  It runs at
+ * exit() only, so a child that ends with _exit (the unpack child) was never
+ * checked for leaks; a leak found makes the child exit with LSan's
+ * exitcode (23 unless LSAN_OPTIONS says otherwise), reported to its
+ * parent as the child failing.  A chrooted child must have called
+ * pc_sanitizer_before_chroot: the check leaves the chroot through the root
+ * kept there (LSan needs /proc).  Nothing in other builds. */
+void pc_sanitizer_leak_check(void);
+
 #endif
