@@ -9,6 +9,18 @@
 #include "unit.h"
 #include "util/util.h"
 
+/* R's markdown table, as compare prints it.  Caller frees. */
+static char *markdown_of(struct pc_cmp_report *r)
+{
+	char *md = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&md, &len);
+	CU_ASSERT_FATAL(f != NULL);
+	pc_cmp_markdown(r, f);
+	fclose(f);
+	return md;
+}
+
 static void test_classify(void)
 {
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FAIL, 0), PC_CMP_REGRESSION);
@@ -182,11 +194,7 @@ static void test_compare_run(void)
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
 	o.fail_on_slowdown = 1;
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
-	char *md;
-	size_t len;
-	FILE *f = open_memstream(&md, &len);
-	pc_cmp_markdown(&r, f);
-	fclose(f);
+	char *md = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/ext4/none/r2 | **known** | pass | fail | 0 -> 4 | flaky none |"));
 	free(md);
 	pc_cmp_report_free(&r);
@@ -318,11 +326,7 @@ static void test_setup_changed(void)
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 2);
 	CU_ASSERT_EQUAL(r.setup_changed, 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
-	char *md;
-	size_t len;
-	FILE *f = open_memstream(&md, &len);
-	pc_cmp_markdown(&r, f);
-	fclose(f);
+	char *md = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
 					  "mount_opts 'noatime' -> 'nobarrier' |"));
 	CU_ASSERT_PTR_NULL(strstr(md, "| g/a |"));
@@ -350,9 +354,7 @@ static void test_setup_changed(void)
 	pc_cmp_run(&r, &o);
 	CU_ASSERT_EQUAL(r.setup_changed, 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
-	f = open_memstream(&md, &len);
-	pc_cmp_markdown(&r, f);
-	fclose(f);
+	md = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "tested_sha256 'aaaaaaaa"));
 	free(md);
 	pc_cmp_report_free(&r);
@@ -370,9 +372,7 @@ static void test_setup_changed(void)
 	pc_cmp_run(&r, &o);
 	CU_ASSERT_EQUAL(r.setup_changed, 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
-	f = open_memstream(&md, &len);
-	pc_cmp_markdown(&r, f);
-	fclose(f);
+	md = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/a | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
 					  "crash_points '10' -> '0' |"));
 	CU_ASSERT_PTR_NULL(strstr(md, "| g/b |"));
@@ -418,11 +418,7 @@ static void test_legacy_settings(void)
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 4);
 	CU_ASSERT_EQUAL(r.setup_changed, 2);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
-	char *md;
-	size_t len;
-	FILE *f = open_memstream(&md, &len);
-	pc_cmp_markdown(&r, f);
-	fclose(f);
+	char *md = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/a | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
 					  "crash_points '3' -> '0' |"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
@@ -486,11 +482,7 @@ static void test_mounted_differs(void)
 	CU_ASSERT_EQUAL(r.mounted_changed, 1);
 	CU_ASSERT_EQUAL(r.setup_changed, 0);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
-	char *md;
-	size_t len;
-	FILE *f = open_memstream(&md, &len);
-	pc_cmp_markdown(&r, f);
-	fclose(f);
+	char *md = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "**1 case mounted with other options than in BASE**"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "* g/a: `rw; nodatacow` -> `rw; `"));
 	CU_ASSERT_PTR_NULL(strstr(md, "* g/b:"));
@@ -538,11 +530,7 @@ static void test_hidden_loss(void)
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 3);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
-	char *md;
-	size_t len;
-	FILE *f = open_memstream(&md, &len);
-	pc_cmp_markdown(&r, f);
-	fclose(f);
+	char *md = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/fsync | **regression** | pass | pass | 0 -> 4000 | 4000 "
 					  "entries lost, passed only under expect = any; BASE expected "
 					  "intact |"));
@@ -576,9 +564,7 @@ static void test_hidden_loss(void)
 	CU_ASSERT_EQUAL(pr.counts[PC_CMP_REGRESSION], 1);
 	CU_ASSERT_EQUAL(pr.counts[PC_CMP_FIXED], 0);
 	CU_ASSERT_EQUAL(pr.counts[PC_CMP_UNCHANGED], 1);
-	f = open_memstream(&md, &len);
-	pc_cmp_markdown(&pr, f);
-	fclose(f);
+	md = markdown_of(&pr);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| p/fsync | **regression** | fail | pass | 0 -> 0 | 3 "
 					  "entries lost at a crash point with the commit record, "
 					  "passed only under expect = any; BASE expected intact |"));
