@@ -517,27 +517,11 @@ static int check_dev_fuse(void)
  * would hang.  When unsure, yes. */
 static int still_mounted(const char *mp)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return 1;
-	char *want = pc_mountinfo_escape(mp), *line = NULL;
-	size_t cap = 0;
-	int found = 0;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char *save = NULL, *field = strtok_r(line, " \n", &save);
-		for (int i = 1; field && i < 5; i++) /* the 5th field: the mount point */
-			field = strtok_r(NULL, " \n", &save);
-		if (!field || strcmp(field, want))
-			continue;
-		while ((field = strtok_r(NULL, " \n", &save)) && strcmp(field, "-"))
-			;
-		field = field ? strtok_r(NULL, " \n", &save) : NULL; /* the type */
-		found = field && !strncmp(field, "fuse", 4);
-	}
-	free(line);
-	free(want);
-	fclose(f);
-	return found;
+	struct pc_mount_top t;
+	int rc = pc_mount_top(mp, &t);
+	int fuse = rc > 0 && !strncmp(t.type, "fuse", 4);
+	pc_mount_top_free(&t);
+	return rc < 0 || fuse;
 }
 
 /* The parent unmounts MP before it stops us, lazily when the loop device

@@ -358,46 +358,19 @@ int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype)
 	return pc_fs_umount(dir) < 0 ? -1 : 1;
 }
 
-/* LINE split at blanks, in place, into at most MAX fields F: how many. */
-static size_t split_fields(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	for (char *save = NULL, *t = strtok_r(line, " \n", &save); t && n < max;
-	     t = strtok_r(NULL, " \n", &save))
-		f[n++] = t;
-	return n;
-}
-
 int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen)
 {
 	/* mountinfo names the mount point with every link resolved */
 	char real[PATH_MAX];
-	if (!realpath(dir, real))
+	struct pc_mount_top t;
+	if (!realpath(dir, real) || pc_mount_top(real, &t) <= 0)
 		return -1;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return -1;
-	char *want = pc_mountinfo_escape(real), *line = NULL;
-	size_t cap = 0;
-	int rc = -1;
-	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - TYPE SOURCE
-	 * SUPEROPTS": the last line for DIR is the mount on top. */
-	while (getline(&line, &cap, f) > 0) {
-		char *v[64];
-		size_t n = split_fields(line, v, 64), dash = 6;
-		while (dash < n && strcmp(v[dash], "-"))
-			dash++;
-		if (n < 6 || dash + 3 >= n || strcmp(v[4], want))
-			continue;
-		rc = strlen(v[5]) < vlen && strlen(v[dash + 3]) < flen ? 0 : -1;
-		if (rc == 0) {
-			snprintf(vfs, vlen, "%s", v[5]);
-			snprintf(fs, flen, "%s", v[dash + 3]);
-		}
+	int rc = strlen(t.vfs_opts) < vlen && strlen(t.super_opts) < flen ? 0 : -1;
+	if (rc == 0) {
+		snprintf(vfs, vlen, "%s", t.vfs_opts);
+		snprintf(fs, flen, "%s", t.super_opts);
 	}
-	free(line);
-	free(want);
-	fclose(f);
+	pc_mount_top_free(&t);
 	return rc;
 }
 

@@ -10,4 +10,19 @@ void pc_mountinfo_unescape(char *s);
 /* PATH as mountinfo writes it.  Caller frees. */
 char *pc_mountinfo_escape(const char *path);
 
+/* The mount on top at MP (a path as the kernel names it: every link
+ * resolved), from its line in /proc/self/mountinfo:
+ * "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - TYPE SOURCE
+ * SUPEROPTS".  MP itself is never looked up (a mount whose FUSE server has
+ * stopped would hang the lookup). */
+struct pc_mount_top {
+	char *type;       /* "ext4", "fuse.flakey" */
+	char *vfs_opts;   /* the mount's: "rw,relatime" */
+	char *super_opts; /* its superblock's: "rw,data=journal" */
+};
+/* 1 found (T filled; pc_mount_top_free), 0 nothing is mounted at MP, -1
+ * mountinfo could not be read (nothing printed). */
+int pc_mount_top(const char *mp, struct pc_mount_top *t);
+void pc_mount_top_free(struct pc_mount_top *t);
+
 #endif
