@@ -99,20 +99,26 @@ static char *resolve_image(const char *dir, const char *spec, char *why, size_t 
 	return abs;
 }
 
+/* FILE (relative to the scenario's folder DIR) as an absolute path, if it
+ * is a regular file; else NULL, and why in WHY ("WHAT PATH: ..."). */
+static char *regular_file_in(const char *dir, const char *file, const char *what, char *why,
+			     size_t len)
+{
+	char *abs = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
+	struct stat st;
+	int bad = stat(abs, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
+	if (!bad)
+		return abs;
+	pc_why(why, len, "%s %s: %s", what, abs, bad > 0 ? strerror(bad) : "not a regular file");
+	free(abs);
+	return NULL;
+}
+
 /* A known-failures file: absolute, and a regular file (read when the run
  * starts, known.h). */
 static char *resolve_known(const char *dir, const char *word, char *why, size_t len)
 {
-	char *abs = word[0] == '/' ? xstrdup(word) : xasprintf("%s/%s", dir, word);
-	struct stat st;
-	int bad = stat(abs, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
-	if (bad)
-		snprintf(why, len, "known-failures file %s: %s", abs,
-			 bad > 0 ? strerror(bad) : "not a regular file");
-	if (!bad)
-		return abs;
-	free(abs);
-	return NULL;
+	return regular_file_in(dir, word, "known-failures file", why, len);
 }
 
 /* workload: image, or fio and a job file that exists as a regular file
@@ -126,14 +132,10 @@ static int check_workload(const char *value, const char *dir, char *why, size_t 
 	const char *file = value + 3 + strspn(value + 3, " \t");
 	if (!*file)
 		return pc_why(why, len, "fio needs a job file: workload = fio FILE");
-	char *abs = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
-	struct stat st;
-	int bad = stat(abs, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : -1;
-	if (bad)
-		pc_why(why, len, "fio job file %s: %s", abs,
-		       bad > 0 ? strerror(bad) : "not a regular file");
+	char *abs = regular_file_in(dir, file, "fio job file", why, len);
+	int found = abs != NULL;
 	free(abs);
-	return bad ? -1 : 0;
+	return found ? 0 : -1;
 }
 
 /* cut_at as documented: end, or digits with an optional fraction ("2.5")
