@@ -1,7 +1,8 @@
 /* mountinfo.h - /proc/self/mountinfo's escaping of path fields: the
  * kernel writes space, tab, newline and backslash as \ooo (show_mountinfo,
- * mangle()).  By hand, not libmount: three readers need one field each,
- * and the rule is four characters. */
+ * mangle()), and the reader of the mount on top at a path.  By hand, not
+ * libmount: the readers need a field or three of a line, and the rule is
+ * four characters. */
 #ifndef PC_MOUNTINFO_H
 #define PC_MOUNTINFO_H
 
