@@ -24,7 +24,7 @@
 #   only, two kernels, a link out of the package, or a file that is not a
 #   .deb: exit 3 saying which, nothing left in TMPDIR;
 # * a results folder others can write to: a usage error (exit 2), nothing
-#   written in it;
+#   written in it; one of the user who ran sudo is taken, in the guest too;
 # * a file the command names in /tmp, /run or /var/tmp, which the guest
 #   mounts its own of: a usage error (exit 2), unless it lies in the shared
 #   working or results folder;
@@ -173,6 +173,11 @@ grep -qx init <<<"$list" && grep -qx modules/order <<<"$list" || { echo "initram
 if grep -q '^modules/.*\.ko$' <<<"$list"; then echo "initramfs with modules" >>"$log"; exit 1; fi
 . "$job/env"
 case $GUEST in
+run)	# The guest's command, run here with what the guest's environment
+	# holds (nothing of vm-run's: the guest's init starts it).
+	rc=0
+	env -i bash "$job/cmd" >>"$log" 2>&1 || rc=$?
+	echo "powercut-vm-exit:$PCVM_NONCE:$rc" >>"$log" ;;
 no9p) echo "powercut-vm: error: the kernel has no 9p filesystem (CONFIG_9P_FS, CONFIG_NET_9P_VIRTIO, built in or as modules), needed for the guest's root" >>"$log"
 	echo "powercut-vm: exit status unknown" >>"$log" ;;
 *) echo "powercut-vm-exit:$PCVM_NONCE:0" >>"$log" ;;
@@ -207,6 +212,19 @@ cp "$POWERCUT" "$TMP/powercut"
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a built-in kernel without 9p exited $rc, expected 3"; }
 grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
 	"$TMP/qb/qualify.md" || { cat "$TMP/qb/qualify.md"; fail "qualify: the built-in kernel's column does not say why it did not run"; }
+# A results folder of the user who ran sudo: vm-run accepts it on the host
+# (SUDO_UID), so the guest's powercut must too.  The guest did not know
+# that user, and refused the folder vm-run had accepted (exit 2, "others
+# can write to it (owner uid 4242").
+printf '[global]\nimage = %s\nbackend = fuse\nmodes = syncfs\n[k]\nfs = ext4\n' \
+	"$TOP/images/sample/layer3.tar.zst" >"$TMP/su.ini"
+mkdir -m 755 "$TMP/su"
+chown 4242:4242 "$TMP/su"
+rc=0
+(cd "$TMP" && GUEST=run SUDO_UID=4242 PATH=$gq:$PATH TMPDIR=$TMP "$TOP/scripts/vm-run" --kernel "$bz" \
+	--accel tcg -- "$TMP/powercut" run su.ini -o "$TMP/su" --workdir "$WORK") >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/out" "$TMP/su/vm-console.log"; fail "vm-run into a folder of the sudo user exited $rc, expected 0"; }
+[ "$(case_field "$TMP/su" k/ext4/syncfs .verdict)" = pass ] || fail "the guest's run into the sudo user's folder did not pass"
 # make bindeb-pkg's package of such a kernel: boot/vmlinuz-REL, no
 # lib/modules (it used to be refused as holding no kernel).
 mkdir -p "$TMP/d7/boot"
