@@ -233,6 +233,19 @@ jq '.cases[0].mounted = {vfs: "rw", fs: "datacow"}' "$TMP/q1/host/results.json" 
 qualify 0 --table "$TMP/mo"
 grep -qF -- "- $id1: one \`rw; nodatacow\`, two \`rw; datacow\`" "$TMP/q.out" ||
 	{ cat "$TMP/q.out"; fail "--table: options applied differently not said"; }
+! grep -q 'Ran on other backends' "$TMP/q.out" || fail "--table: one backend said to be two"
+# One case on two backends (backend = auto: dm under a VM's kernel, fuse on
+# the host): a note naming the case and each kernel's backend (the table
+# showed two passes side by side as the kernels' alone).
+mkdir "$TMP/bk"
+cp -r "$TMP/q1/host" "$TMP/bk/host"
+cp -r "$TMP/q1/host" "$TMP/bk/vm"
+jq '.cases[0].backend = "dm"' "$TMP/q1/host/results.json" >"$TMP/bk/vm/results.json"
+qualify 0 --table "$TMP/bk"
+grep -qF -- "- $id1: host fuse, vm dm" "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "--table: a case run on two backends not said"; }
+[ "$(jq '[.cases[] | select(.backend_differs)] | length' "$TMP/bk/qualify.json")" = 1 ] ||
+	fail "qualify.json: backend_differs is not on the one case"
 
 # A folder without one of the cases (a shard not merged): not run, not met.
 mkdir "$TMP/t"
