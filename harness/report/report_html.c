@@ -50,6 +50,15 @@ static int is_try_folder(const char *s)
 	return 1;
 }
 
+/* Case IN's setup field NAME (pc_res_setup's), or NULL when absent. */
+static const char *setup_field(const struct pc_res_case *in, const char *name)
+{
+	for (size_t k = 0; k < PC_RES_NSETUP; k++)
+		if (!strcmp(pc_res_setup[k], name))
+			return in->setup[k];
+	return NULL;
+}
+
 /* What the report keeps of case I of R; the report also needs fs, mode
  * and a case folder's name. */
 static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
@@ -61,6 +70,7 @@ static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
 	c->verdict = xstrdup(pc_outcome_name(in->verdict));
 	c->outcome = xstrdup(pc_outcome_name(in->outcome));
 	c->reason = or_empty(in->reason);
+	c->backend = or_empty(setup_field(in, "backend"));
 	c->lost = in->lost;
 	c->total = in->t[PC_RES_TOTAL];
 	memcpy(c->io, in->io, sizeof(c->io));
@@ -93,6 +103,7 @@ static void case_free(struct pc_rh_case *c)
 	free(c->verdict);
 	free(c->outcome);
 	free(c->reason);
+	free(c->backend);
 	free(c->casedir);
 }
 
@@ -749,7 +760,7 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 		fputs("<h3>", f);
 		put_text(f, fo->v[i].fs);
 		fputs("</h3>\n<table class=\"cases\"><tr><th class=\"l\">case</th><th class=\"l\">mode</th>"
-		      "<th class=\"l\">outcome</th><th>time (s)</th><th>WIOS</th><th>WBytes (MiB)</th>"
+		      "<th class=\"l\">backend</th><th class=\"l\">outcome</th><th>time (s)</th><th>WIOS</th><th>WBytes (MiB)</th>"
 		      "<th>RIOS</th><th>RBytes (MiB)</th><th>flushes</th><th>lost</th>"
 		      "<th class=\"l\">files</th><th class=\"l\">reason</th></tr>\n", f);
 		for (size_t j = i; j < fo->n; j++) {
@@ -760,6 +771,8 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 			put_text(f, c->id);
 			fputs("</td><td class=\"l\">", f);
 			put_text(f, c->mode);
+			fputs("</td><td class=\"l\">", f);
+			put_text(f, c->backend);
 			fprintf(f, "</td><td class=\"l %s\">", outcome_class(c->outcome));
 			put_text(f, c->outcome);
 			fputs("</td>", f);

@@ -27,6 +27,7 @@ enum { PC_RH_NIO = PC_RES_NIO };
 
 struct pc_rh_case {
 	char *id, *fs, *mode, *verdict, *outcome, *reason;
+	char *backend;         /* what it ran on: dm, fuse ("" when absent) */
 	char *casedir;         /* case_dir below cases/: its basename, or CASE/try-K
 	                        * for a retried case ("" when absent) */
 	long long lost;        /* -1: not measured */

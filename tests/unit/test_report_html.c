@@ -281,6 +281,38 @@ static void test_folder_counts(void)
 	free(dir);
 }
 
+/* Each case's row names the backend it ran on: a qualify folder's host
+ * column ran backend = auto on fuse, the guest's on dm, and the page did
+ * not say so anywhere. */
+static void test_case_backend(void)
+{
+	char *dir = unit_tmpdir();
+	char *rj = xasprintf("%s/results.json", dir);
+	const char *text =
+		"{\"kernel\":\"6.1\",\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"backend\":\"dm\","
+		"\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		"\"timings_s\":{\"total\":1.5},\"io\":{}},"
+		"{\"id\":\"g/ext4/syncfs\",\"fs\":\"ext4\",\"mode\":\"syncfs\",\"backend\":\"fuse\","
+		"\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		"\"timings_s\":{\"total\":1.5},\"io\":{}}]}";
+	CU_ASSERT_EQUAL(pc_write_file(rj, text, strlen(text), 0), 0);
+	struct pc_rh_set s = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, dir), 0);
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	CU_ASSERT(html && strstr(html, "<th class=\"l\">mode</th><th class=\"l\">backend</th>"));
+	CU_ASSERT(html && strstr(html, ">none</td><td class=\"l\">dm</td>"));
+	CU_ASSERT(html && strstr(html, ">syncfs</td><td class=\"l\">fuse</td>"));
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	free(rj);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A qualify folder whose kernel wrote no results (did not boot: no folder,
  * or a folder without results.json) is named on the page as not checked;
  * it was left out, and the page showed only the kernels that ran. */
@@ -335,4 +367,5 @@ void register_report_html_tests(void)
 	CU_add_test(s, "links of a retried case", test_retried_case_links);
 	CU_add_test(s, "a folder's counts", test_folder_counts);
 	CU_add_test(s, "a qualify kernel without results", test_qualify_missing);
+	CU_add_test(s, "the backend of each case", test_case_backend);
 }
