@@ -540,7 +540,9 @@ static void md_mounted(const struct pc_cmp_report *r, FILE *f)
 {
 	if (!r->mounted_changed)
 		return;
-	fprintf(f, "**%zu case%s mounted with other options than in BASE**, as the kernel "
+	/* A blank line first: right after the table, markdown took the note
+	 * for one more row of it (GFM), or joined it to "No case changed". */
+	fprintf(f, "\n**%zu case%s mounted with other options than in BASE**, as the kernel "
 		   "applied them (/proc/self/mountinfo; kernels show their own defaults too): "
 		   "an option one kernel honours and another ignores shows here.\n\n",
 		r->mounted_changed, r->mounted_changed == 1 ? "" : "s");
