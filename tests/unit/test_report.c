@@ -503,6 +503,19 @@ static void test_crash_points_json(void)
 					"returned, intact; 1 with the commit record"));
 	free(md);
 	unit_rmtree(dir);
+	/* A per-file mode on dm: no point lies inside its pass (no log mark
+	 * per fsync), and the line says so instead of staying silent. */
+	cp_case.mode = PC_MODE_FSYNC;
+	const char *was = a->backend;
+	a->backend = "dm";
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	md = read_in(dir, "summary.md");
+	CU_ASSERT_PTR_NOT_NULL(strstr(md ? md : "", "2 after fsync returned, intact; 1 with the "
+					"commit record; inside fsync's pass: not checked on dm\n"));
+	free(md);
+	unit_rmtree(dir);
+	a->backend = was;
+	cp_case.mode = PC_MODE_SYNCFS;
 	/* A loss against the mode's promise: the point says why, and where
 	 * its findings are. */
 	pts[1].lost = 4;
