@@ -25,6 +25,8 @@
 #   .deb: exit 3 saying which, nothing left in TMPDIR;
 # * a results folder others can write to: a usage error (exit 2), nothing
 #   written in it; one of the user who ran sudo is taken, in the guest too;
+# * powercut's --workdir on the host's root, which the guest sees read-only:
+#   a usage error (exit 2);
 # * a file the command names in /tmp, /run or /var/tmp, which the guest
 #   mounts its own of: a usage error (exit 2), unless it lies in the shared
 #   working or results folder;
@@ -222,7 +224,7 @@ mkdir -m 755 "$TMP/su"
 chown 4242:4242 "$TMP/su"
 rc=0
 (cd "$TMP" && GUEST=run SUDO_UID=4242 PATH=$gq:$PATH TMPDIR=$TMP "$TOP/scripts/vm-run" --kernel "$bz" \
-	--accel tcg -- "$TMP/powercut" run su.ini -o "$TMP/su" --workdir "$WORK") >"$TMP/out" 2>&1 || rc=$?
+	--accel tcg -- "$TMP/powercut" run su.ini -o "$TMP/su") >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || { cat "$TMP/out" "$TMP/su/vm-console.log"; fail "vm-run into a folder of the sudo user exited $rc, expected 0"; }
 [ "$(case_field "$TMP/su" k/ext4/syncfs .verdict)" = pass ] || fail "the guest's run into the sudo user's folder did not pass"
 # make bindeb-pkg's package of such a kernel: boot/vmlinuz-REL, no
@@ -293,6 +295,22 @@ for where in "$TMP:x.ini" "$TOP:$TMP/r7/x.ini"; do
 		--accel tcg --timeout 1 --results "$TMP/r7" -- ./powercut run "${where#*:}") >"$TMP/out" 2>&1 || true
 	grep -q 'timeout: the guest ran longer than 1s' "$TMP/out" ||
 		{ cat "$TMP/out"; fail "${where#*:}, in the shared working or results folder, was refused"; }
+done
+# powercut's --workdir where the guest cannot write (the host's root is
+# shared read-only, the working folder too): refused before the boot (the
+# run stopped in the guest: 'make a work folder under DIR: Read-only file
+# system', exit 3).  Under /var/tmp (the guest's scratch disk), /tmp or the
+# results folder it boots.
+for w in "/srv/pc --workdir=/srv/pc" "/srv/pc -w/srv/pc" "/srv/pc --workdir /srv/pc" "$TOP/wd -w $TOP/wd"; do
+	# shellcheck disable=SC2086 # the option and its value as two words
+	usage_error "--workdir ${w%% *}: the guest sees the host's root read-only" \
+		--kernel "$bz" --modules "$fmods" --results "$TMP/r7" -- ./powercut run "$TMP/r7/x.ini" ${w#* }
+done
+for w in /var/tmp/pc "$TMP/r7/w"; do
+	PATH=$fake:$PATH scripts/vm-run --kernel "$bz" --modules "$fmods" --accel tcg --timeout 1 \
+		--results "$TMP/r7" -- ./powercut run "$TMP/r7/x.ini" --workdir "$w" >"$TMP/out" 2>&1 || true
+	grep -q 'timeout: the guest ran longer than 1s' "$TMP/out" ||
+		{ cat "$TMP/out"; fail "--workdir $w, which the guest can write, was refused"; }
 done
 # Modules built with CONFIG_MODULE_COMPRESS_GZIP, no modules.dep: kmod
 # without zlib (Debian's) found none of them, and vm-run said the kernel
