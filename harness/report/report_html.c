@@ -760,8 +760,8 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 		fputs("<h3>", f);
 		put_text(f, fo->v[i].fs);
 		fputs("</h3>\n<table class=\"cases\"><tr><th class=\"l\">case</th><th class=\"l\">mode</th>"
-		      "<th class=\"l\">backend</th><th class=\"l\">outcome</th><th>time (s)</th><th>WIOS</th><th>WBytes (MiB)</th>"
-		      "<th>RIOS</th><th>RBytes (MiB)</th><th>flushes</th><th>lost</th>"
+		      "<th class=\"l\">backend</th><th class=\"l\">outcome</th><th>time (s)</th>"
+		      "<th>WIOS</th><th>WBytes (MiB)</th><th>RIOS</th><th>RBytes (MiB)</th><th>flushes</th><th>lost</th>"
 		      "<th class=\"l\">files</th><th class=\"l\">reason</th></tr>\n", f);
 		for (size_t j = i; j < fo->n; j++) {
 			const struct pc_rh_case *c = &fo->v[j];
