@@ -215,6 +215,8 @@ static int check_depth(struct walk *w, const char *path, const char *entry, cons
 }
 
 static int disk_options(int unlink_first);
+static int below_aufs_meta(const char *norm);
+static int aufs_refused(struct walk *w, const char *raw, const char *what);
 
 /* ---- changing the tree ---------------------------------------------------- */
 
@@ -850,6 +852,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(tnorm);
 		return -1;
 	}
+	if (below_aufs_meta(tnorm)) {
+		free(tnorm);
+		return aufs_refused(w, raw, "a hardlink into");
+	}
 	char *target;
 	int rc = resolve_parents(w, tnorm, raw, "hardlink target of", &target);
 	free(tnorm);
@@ -1078,6 +1084,28 @@ static int check_name_lengths(struct walk *w, struct archive_entry *ae, const ch
 	return 0;
 }
 
+/* Old Docker exports from its aufs driver can hold aufs's own metadata at
+ * the top of a layer: .wh..wh.aufs, .wh..wh.orph/ and .wh..wh.plnk/ (where
+ * aufs keeps hardlinked files).  The markers alone make nothing anywhere
+ * (containerd takes each for a whiteout of a name no layer can hold,
+ * Docker and podman skip them), but what they hold the runtimes read two
+ * ways: containerd writes it as a folder of files (and hardlinks to them),
+ * Docker and podman skip it and make a hardlink into .wh..wh.plnk/ a copy
+ * of the file it names.  Is NORM (normalised) something below such a
+ * folder? */
+static int below_aufs_meta(const char *norm)
+{
+	return !strncmp(norm, WHITEOUT_PREFIX WHITEOUT_PREFIX, 8) && strchr(norm, '/');
+}
+
+static int aufs_refused(struct walk *w, const char *raw, const char *what)
+{
+	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: %s aufs metadata (an old Docker aufs "
+		       "export: .wh..wh.plnk/, .wh..wh.orph/): containerd writes it as files, "
+		       "Docker and podman skip it and copy hardlinked files out of it; "
+		       "powercut cannot say which tree the image means", w->lname, raw, what);
+}
+
 static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae)
 {
 	const char *raw = archive_entry_pathname(ae);
@@ -1092,6 +1120,10 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	if (check_depth(w, norm, raw, "entry") < 0) {
 		free(norm);
 		return -1;
+	}
+	if (below_aufs_meta(norm)) {
+		free(norm);
+		return aufs_refused(w, raw, "below");
 	}
 	char *path = NULL;
 	int rc = resolve_parents(w, norm, raw, "entry", &path);
@@ -1112,7 +1144,7 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	if (strcmp(base, OPAQUE_MARKER) == 0)
 		rc = w->overlay ? unpack_overlay_opaque(w, dir) : unpack_apply_opaque(w, dir);
 	else if (strncmp(base, WHITEOUT_PREFIX ".wh.", 8) == 0)
-		rc = 0; /* other aufs metadata (.wh..wh.plnk, ...): not part of the tree */
+		rc = 0; /* aufs metadata (.wh..wh.plnk, ...): no tree holds it (below_aufs_meta) */
 	else if (strncmp(base, WHITEOUT_PREFIX, 4) == 0)
 		rc = w->overlay ? (check_owner(w, ae, raw) < 0
 					   ? -1

@@ -662,6 +662,58 @@ static void test_unstorable_refused(void)
 	free(dir);
 }
 
+/* aufs's own metadata in an old Docker aufs export: the markers alone make
+ * nothing (as in containerd, Docker and podman); the same names below a
+ * folder are plain names (both runtimes write d/.wh..wh.plnk/x); what the
+ * top-level folders hold, and a hardlink into .wh..wh.plnk/, are refused
+ * with a message that says why: containerd writes them, Docker and podman
+ * skip them (before, the files were written as .wh..wh.plnk/...). */
+static void test_aufs_metadata(void)
+{
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root"), *layer = at(dir, "aufs.tar");
+	static const struct member markers[] = {
+		{ 'f', ".wh..wh.aufs", 0600, "", 0, 0, NULL, NULL, 0 },
+		{ 'd', ".wh..wh.orph", 0700, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'd', ".wh..wh.plnk", 0700, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'd', "d/.wh..wh.plnk", 0700, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "d/.wh..wh.plnk/x", 0644, "x", 0, 0, NULL, NULL, 0 },
+		{ 'f', "f", 0644, "f", 0, 0, NULL, NULL, 0 },
+	};
+	write_tar(layer, markers, N(markers), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	struct pc_manifest *m = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers((const char *const *)&layer, 1, target, &m, NULL,
+					       NULL, NULL), 0);
+	CU_ASSERT_EQUAL(pc_manifest_count(m), 4); /* d, d/.wh..wh.plnk, its x, f */
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(m, "d/.wh..wh.plnk/x"));
+	char *p1 = at(target, ".wh..wh.plnk"), *p2 = at(target, ".wh..wh.aufs");
+	CU_ASSERT(!exists(p1) && !exists(p2));
+	free(p1);
+	free(p2);
+	assert_scan_matches((const char *const *)&layer, 1, m, NULL);
+	pc_manifest_free(m);
+	unit_rmtree(target);
+	static const struct member held[] = {
+		{ 'd', ".wh..wh.plnk", 0700, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', ".wh..wh.plnk/1234.567", 0644, "data", 0, 0, NULL, NULL, 0 },
+	};
+	write_tar(layer, held, N(held), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "aufs metadata");
+	unit_rmtree(target);
+	static const struct member linked[] = {
+		{ 'h', "usr/bin/a", 0644, ".wh..wh.plnk/1234.567", 0, 0, NULL, NULL, 0 },
+	};
+	write_tar(layer, linked, N(linked), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "a hardlink into aufs metadata");
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* "d/d/.../d" (N components) followed by TAIL. */
 static char *deep_path(size_t n, const char *tail)
 {
@@ -1539,6 +1591,8 @@ void register_unpack_tests(void)
 		    test_headers_read_alike);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
+	CU_add_test(s, "aufs metadata: markers skipped, what they hold refused",
+		    test_aufs_metadata);
 	CU_add_test(s, "what created entries inherit: default ACLs, set-group-ID folders",
 		    test_inherited_acls_kept);
 	CU_add_test(s, "a tree made with containerd's system calls verifies intact",
