@@ -336,7 +336,10 @@ int unpack_implicit_dir(struct walk *w, const char *dir)
 	return d ? unpack_sync_acls(w, dir, e) : 0;
 }
 
-static int add_implicit_parents(struct walk *w, const char *path)
+/* The folders above PATH no entry listed, into the manifest, as
+ * containerd's mkparent makes them; MK: also on disk (archive_write_disk
+ * made them for an entry it wrote, not for a whiteout or opaque marker). */
+static int add_implicit_parents(struct walk *w, const char *path, int mk)
 {
 	/* The parents up to the first one known (the manifest never holds an
 	 * entry without its parents), then made top down: each takes after
@@ -354,7 +357,10 @@ static int add_implicit_parents(struct walk *w, const char *path)
 	for (size_t i = n; i-- > 0 && rc == 0;) {
 		p[ends[i]] = '\0';
 		memcpy(p, path, ends[i]);
-		rc = unpack_implicit_dir(w, p);
+		if (mk && w->disk && mkdir(p, 0700) < 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, p);
+		else
+			rc = unpack_implicit_dir(w, p);
 	}
 	free(ends);
 	free(p);
@@ -902,7 +908,7 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(target);
 		return write_error(w, w->disk, path);
 	}
-	if (add_implicit_parents(w, path) < 0) {
+	if (add_implicit_parents(w, path, 0) < 0) {
 		free(target);
 		return -1;
 	}
@@ -1026,7 +1032,7 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	if (w->disk && archive_write_finish_entry(w->disk) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
 
-	if (add_implicit_parents(w, path) < 0)
+	if (add_implicit_parents(w, path, 0) < 0)
 		return -1;
 	const struct pc_xattr *d = unpack_folder_default_acl(w, path);
 	struct pc_entry *e = pc_manifest_put(w->m, path);
@@ -1141,7 +1147,14 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	char *dir = slash ? strndup(path, (size_t)(slash - path)) : xstrdup(".");
 	if (!dir)
 		abort();
-	if (strcmp(base, OPAQUE_MARKER) == 0)
+	/* A marker's folder is made if no layer has it, in the first layer
+	 * too: containerd's mkparent (Docker's and podman's implied
+	 * directories) comes before the marker is looked at. */
+	int marker = !strncmp(base, WHITEOUT_PREFIX, 4);
+	if (marker && (w->overlay ? w->disk && unpack_ensure_parents(w, path, 0) < 0
+				  : add_implicit_parents(w, path, 1) < 0))
+		rc = -1;
+	else if (strcmp(base, OPAQUE_MARKER) == 0)
 		rc = w->overlay ? unpack_overlay_opaque(w, dir) : unpack_apply_opaque(w, dir);
 	else if (strncmp(base, WHITEOUT_PREFIX ".wh.", 8) == 0)
 		rc = 0; /* aufs metadata (.wh..wh.plnk, ...): no tree holds it (below_aufs_meta) */

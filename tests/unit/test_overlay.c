@@ -446,6 +446,40 @@ static void test_setgid_parents(void)
 	pc_manifest_free(m);
 }
 
+/* A whiteout or an opaque marker in a folder no layer has: containerd's
+ * mkparent (and Docker's and podman's implied directories) make the folder
+ * before looking at the marker, in the first layer too, so the tree holds
+ * it, 0755 as any parent no entry lists.  (It was missing from the flat
+ * tree and the scan, and the overlay form made it above the first layer
+ * only: the merged view showed a folder the image manifest did not have.) */
+static void test_marker_parents_made(void)
+{
+	static const struct member lower[] = {
+		{ 'f', "first/.wh.gone", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "firstopq/in/.wh..wh..opq", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'd', "sg", 02775, NULL, 0, 50, NULL, NULL, 0 },
+		{ 'f', "a/x", 0644, "x", 0, 0, NULL, NULL, 0 },
+	};
+	static const struct member upper[] = {
+		{ 'f', "n/.wh.x", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "m/k/.wh..wh..opq", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "sg/q/.wh.z", 0644, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "a/.wh.x", 0644, NULL, 0, 0, NULL, NULL, 0 },
+	};
+	struct pc_manifest *m = NULL;
+	layouts_agree(lower, N(lower), upper, N(upper), &m);
+	static const char *const made[] = { "first", "firstopq", "firstopq/in", "n", "m", "m/k",
+					    "a" };
+	for (size_t i = 0; i < N(made); i++) {
+		struct pc_entry *e = m ? pc_manifest_get(m, made[i]) : NULL;
+		CU_ASSERT(e && e->type == PC_FT_DIR && e->mode == 0755 && e->gid == 0);
+	}
+	struct pc_entry *q = m ? pc_manifest_get(m, "sg/q") : NULL;
+	CU_ASSERT(q && q->mode == 0755 && q->gid == 50);
+	CU_ASSERT(m && !pc_manifest_get(m, "a/x"));
+	pc_manifest_free(m);
+}
+
 /* The root folder as a lower layer lists it ("./"), with an upper layer
  * that does not: overlayfs shows the upper layer folder's root, which must
  * then carry the lower root's mode, owner and xattrs, as any parent folder
@@ -687,6 +721,8 @@ void register_overlay_tests(void)
 	CU_add_test(s, "root folder listed by a lower layer only", test_root_listed_below);
 	CU_add_test(s, "folders made below a set-group-ID folder take its group",
 		    test_setgid_parents);
+	CU_add_test(s, "a whiteout or opaque marker makes its folder, as in the runtimes",
+		    test_marker_parents_made);
 	CU_add_test(s, "0:0 devices and trusted.overlay.* xattrs refused",
 		    test_overlay_metadata_refused);
 	CU_add_test(s, "whiteouts overlayfs lists but does not resolve; none in the first layer",
