@@ -998,6 +998,16 @@ static void test_headers_read_alike(void)
 		{ "global.tar", { { 'g', "pax_global_header", "11 uid=123\n" }, { '0', "f", NULL } }, 2,
 		  NULL },
 		{ "cont.tar", { { '7', "c", NULL } }, 1, NULL },
+		/* a LIBARCHIVE.xattr value that is not base64: libarchive
+		 * skipped the bytes that are not and decoded the rest into
+		 * the xattr (the runtimes ignore the record) */
+		{ "xattr-b64.tar", { { 'x', "PaxHeader", "40 LIBARCHIVE.xattr.user.h=!!!notbase64\n" },
+				     { '0', "f", NULL } }, 2, "'LIBARCHIVE.xattr.user.h' is not base64" },
+		{ "xattr-b64-1.tar", { { 'x', "PaxHeader", "29 LIBARCHIVE.xattr.user.k=M\n" },
+				       { '0', "f", NULL } }, 2, "not base64" },
+		{ "xattr-b64-ok.tar", { { 'x', "PaxHeader", "30 LIBARCHIVE.xattr.user.k=MQ\n"
+							     "32 LIBARCHIVE.xattr.user.l=MQ==\n" },
+					{ '0', "f", NULL } }, 2, NULL },
 		/* a pax hardlink with data: libarchive reads the data as the
 		 * link's, Go's reader as the next header (podman 4.3 made a
 		 * file of a header hidden there) */
