@@ -297,8 +297,11 @@ int unpack_sync_acls(struct walk *w, const char *path, const struct pc_entry *e)
 			if (unpack_drop_acl(w, path, name) < 0)
 				return -1;
 		} else if (lsetxattr(path, name, x->value, x->size, 0) < 0) {
-			return pc_fail_errno(errno == EOPNOTSUPP ? PC_ERR_ENV : PC_ERR_RUN, errno,
-					     "layer %s: entry %s: setting %s (mounted noacl?)",
+			if (errno == EOPNOTSUPP) /* as confirm_acls says it */
+				return pc_fail_errno(PC_ERR_ENV, errno, "layer %s: entry %s: POSIX "
+						     "ACL %s not stored by the filesystem (mounted "
+						     "noacl?)", w->lname, path, name);
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: entry %s: setting %s",
 					     w->lname, path, name);
 		}
 	}
@@ -970,9 +973,11 @@ static int folder_created(struct walk *w, const char *path)
  * the layer ends (what is made below it in the same layer would not
  * inherit): PATH is made what E says now.  D: its folder's default ACL. */
 static int settle_acls(struct walk *w, const char *path, const struct pc_entry *e,
-		       const struct pc_xattr *d, int given)
+		       const struct pc_xattr *d, int default_given)
 {
-	if (!w->disk || e->type == PC_FT_SYMLINK || (!d && !given))
+	/* with no default ACL above, only a folder's own default ACL is not
+	 * on disk yet; the rest libarchive writes and confirm_acls reads back */
+	if (!w->disk || e->type == PC_FT_SYMLINK || (!d && !default_given))
 		return 0;
 	if (d && e->type != PC_FT_DIR && chmod(path, e->mode) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, path);
@@ -1060,7 +1065,7 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 		pc_manifest_put(w->made, path);
 	unpack_inherit_acls(e, created ? d : NULL, access_given, default_given);
 	w->acls_written |= archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E) > 0;
-	if (settle_acls(w, path, e, d, access_given || default_given) < 0)
+	if (settle_acls(w, path, e, d, default_given) < 0)
 		return -1;
 	if (w->disk && w->fsyncq && type == PC_FT_REG && fsync_early(w, path) < 0)
 		return -1;

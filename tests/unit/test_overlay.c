@@ -712,6 +712,12 @@ static void test_copied_up_default_acl(void)
 					      "mask::rwx,other::r-x",
 					      ARCHIVE_ENTRY_ACL_TYPE_DEFAULT) == ARCHIVE_OK);
 	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
+	/* a folder below it, which inherits in the same layer */
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, "d/k/");
+	archive_entry_set_filetype(e, AE_IFDIR);
+	archive_entry_set_perm(e, 0755);
+	CU_ASSERT(archive_write_header(a, e) == ARCHIVE_OK);
 	const char *files[] = { "d/x", "d/y" };
 	for (size_t i = 0; i < N(files); i++) {
 		archive_entry_clear(e);
@@ -731,6 +737,9 @@ static void test_copied_up_default_acl(void)
 		{ 'f', "d/.wh.x", 0644, NULL, 0, 0, NULL, NULL, 0 },
 		{ 'f', "d/.wh.y", 0644, NULL, 0, 0, NULL, NULL, 0 },
 		{ 'f', "d/y/in", 0644, "in", 0, 0, NULL, NULL, 0 },
+		/* listed again with no ACL: keeps none, though the layer
+		 * folder's mkdir of it inherits from the copied-up d */
+		{ 'd', "d/k", 0711, NULL, 0, 0, NULL, NULL, 0 },
 	};
 	write_tar(l1, upper, N(upper), 0);
 	struct pc_manifest *flat = NULL;
@@ -749,6 +758,8 @@ static void test_copied_up_default_acl(void)
 		}
 		CU_ASSERT(x && acc && dfl == (x->type == PC_FT_DIR));
 	}
+	struct pc_entry *k = pc_manifest_get(flat, "d/k");
+	CU_ASSERT(k && k->nxattrs == 0 && k->mode == 0711);
 	pc_manifest_free(flat);
 }
 
