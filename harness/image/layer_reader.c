@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -565,15 +566,23 @@ static const char *pax_value(const char *rec, size_t n, const char *key, size_t 
 	return NULL;
 }
 
-/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10; with
+/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10 and
+ * 64 bits (libarchive clamps a larger one, Go refuses the header); with
  * FRACTION, a time: digits, then optionally '.' and digits. */
 static int pax_number_ok(const char *v, size_t len, int fraction)
 {
 	size_t i = 0, digits = 0;
+	int neg = 0;
+	uint64_t n = 0, max = (uint64_t)INT64_MAX;
 	if (i < len && (v[i] == '+' || v[i] == '-'))
-		i++;
-	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+		neg = v[i++] == '-';
+	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+		unsigned d = (unsigned)(v[i] - '0');
+		if (n > (max + (uint64_t)neg - d) / 10)
+			return 0;
+		n = n * 10 + d;
 		digits++;
+	}
 	if (fraction && i < len && v[i] == '.')
 		for (i++; i < len && v[i] >= '0' && v[i] <= '9'; i++)
 			;
@@ -776,8 +785,8 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 				rc = 1;
 			} else if (c.pax && (field = bad_pax_record(c.pax, c.pax_len)) != NULL) {
 				snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
-					 "(libarchive reads the part before it; the runtimes refuse the "
-					 "header)", field);
+					 "of 64 bits (libarchive reads the part before it or clamps it; "
+					 "the runtimes refuse the header)", field);
 				rc = 1;
 			} else if (c.pax && bad_libarchive_xattr(c.pax, c.pax_len, key, sizeof(key))) {
 				snprintf(why, cap, "its pax record '%s' is not base64 (libarchive skips "
