@@ -392,3 +392,23 @@ const char *pc_acl_unstorable(struct archive_entry *ae, const char **name)
 	}
 	return NULL;
 }
+
+size_t pc_acl_inherited(const void *dflt, size_t size, mode_t mode, unsigned char **out)
+{
+	*out = NULL;
+	size_t n, outsize;
+	const char *why;
+	struct acl_ent *e = parse_raw(dflt, size, &n, &why);
+	int has_mask = 0;
+	for (size_t i = 0; e && i < n; i++)
+		has_mask |= e[i].tag == ACL_MASK;
+	if (!e || !has_mask) { /* posix_acl_create: equivalent to the mode */
+		free(e);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		e[i].perm = (uint16_t)after_chmod(&e[i], 1, mode);
+	*out = to_xattr(e, n, &outsize);
+	free(e);
+	return outsize;
+}

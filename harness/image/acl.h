@@ -46,4 +46,13 @@ int pc_acl_take_raw_xattrs(struct archive_entry *ae, const char **name, const ch
  * xattr. */
 const char *pc_acl_unstorable(struct archive_entry *ae, const char **name);
 
+/* The access ACL the kernel gives an entry created in a folder whose
+ * default ACL is DFLT (the kernel's xattr value, SIZE bytes), once the
+ * runtime has chmod'ed the entry to MODE (containerd's open or mkdir, then
+ * chown, setxattr, chmod): DFLT's entries, with user::, mask:: and other::
+ * taken from MODE.  A malloc'd value in *out and its size, or 0 with *out
+ * NULL when the kernel stores none (DFLT has no mask::, so the mode bits say
+ * it all) or DFLT is not a valid value. */
+size_t pc_acl_inherited(const void *dflt, size_t size, mode_t mode, unsigned char **out);
+
 #endif

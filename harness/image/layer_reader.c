@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -565,15 +566,23 @@ static const char *pax_value(const char *rec, size_t n, const char *key, size_t 
 	return NULL;
 }
 
-/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10; with
+/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10 and
+ * 64 bits (libarchive clamps a larger one, Go refuses the header); with
  * FRACTION, a time: digits, then optionally '.' and digits. */
 static int pax_number_ok(const char *v, size_t len, int fraction)
 {
 	size_t i = 0, digits = 0;
+	int neg = 0;
+	uint64_t n = 0, max = (uint64_t)INT64_MAX;
 	if (i < len && (v[i] == '+' || v[i] == '-'))
-		i++;
-	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+		neg = v[i++] == '-';
+	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
+		unsigned d = (unsigned)(v[i] - '0');
+		if (n > (max + (uint64_t)neg - d) / 10)
+			return 0;
+		n = n * 10 + d;
 		digits++;
+	}
 	if (fraction && i < len && v[i] == '.')
 		for (i++; i < len && v[i] >= '0' && v[i] <= '9'; i++)
 			;
@@ -614,6 +623,44 @@ static const char *bad_pax_record(const char *rec, size_t n)
 		n -= l;
 	}
 	return NULL;
+}
+
+/* The key of the first LIBARCHIVE.xattr.NAME record of the pax records REC
+ * (N bytes) whose value is not base64 (the alphabet, then only '=' or '_'
+ * padding; a last group of one character decodes to nothing), into KEY (CAP
+ * bytes), or 0.  libarchive skips what is not base64 and decodes the rest
+ * (bsdtar writes such records; the runtimes ignore them): the xattr would
+ * get bytes nobody wrote. */
+static int bad_libarchive_xattr(const char *rec, size_t n, char *key, size_t cap)
+{
+	static const char prefix[] = "LIBARCHIVE.xattr.";
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				       "0123456789+/";
+	while (n > 0) {
+		char *end;
+		unsigned long l = strtoul(rec, &end, 10);
+		if (end == rec || *end != ' ' || l > n || l < (size_t)(end - rec) + 2)
+			return 0; /* malformed: libarchive's own check reports it */
+		const char *kv = end + 1, *stop = rec + l - 1;
+		const char *eq = memchr(kv, '=', (size_t)(stop - kv));
+		if (eq && (size_t)(eq - kv) > sizeof(prefix) - 1 &&
+		    !memcmp(kv, prefix, sizeof(prefix) - 1)) {
+			const char *v = eq + 1;
+			size_t i = 0, vlen = (size_t)(stop - v);
+			while (i < vlen && v[i] && strchr(alphabet, v[i]))
+				i++;
+			size_t data = i;
+			while (i < vlen && (v[i] == '=' || v[i] == '_'))
+				i++;
+			if (i != vlen || data % 4 == 1) {
+				snprintf(key, cap, "%.*s", (int)(eq - kv), kv);
+				return 1;
+			}
+		}
+		rec += l;
+		n -= l;
+	}
+	return 0;
 }
 
 /* Are the pax records REC (N bytes) of an entry GNU sparse records that
@@ -710,6 +757,7 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 		unsigned char t = h[156];
 		uint64_t size = tar_number(h + 124, 12);
 		const char *field = bad_number(h);
+		char key[128];
 		size_t len;
 		if (field) {
 			snprintf(why, cap, "its tar header's %s field is not a number (libarchive "
@@ -737,8 +785,13 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 				rc = 1;
 			} else if (c.pax && (field = bad_pax_record(c.pax, c.pax_len)) != NULL) {
 				snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
-					 "(libarchive reads the part before it; the runtimes refuse the "
-					 "header)", field);
+					 "of 64 bits (libarchive reads the part before it or clamps it; "
+					 "the runtimes refuse the header)", field);
+				rc = 1;
+			} else if (c.pax && bad_libarchive_xattr(c.pax, c.pax_len, key, sizeof(key))) {
+				snprintf(why, cap, "its pax record '%s' is not base64 (libarchive skips "
+					 "what is not and decodes the rest into the xattr; the runtimes "
+					 "ignore the record)", key);
 				rc = 1;
 			} else if (c.pax && (pax_value(c.pax, c.pax_len, "SCHILY.realsize", &len) ||
 					     pax_value(c.pax, c.pax_len, "SUN.holesdata", &len))) {

@@ -67,9 +67,10 @@ struct walk {
 	 * system call.  Emptied whenever the walk removes anything on disk
 	 * (unpack_forget_dirs) and at each layer. */
 	struct pc_manifest *dirs;
+	/* Folders this layer made (listed or not), for what a later entry of
+	 * the layer at the same path inherits (unpack_entry_inherits). */
+	struct pc_manifest *made;
 	int acls_written; /* an entry of this layer has ACLs (read back at its end) */
-	int default_acl_this_layer; /* a folder of this layer has a default ACL */
-	int default_acl_on_disk;    /* one of an earlier layer has: new entries inherit */
 	struct pc_fsync_queue *fsyncq; /* regular files go here once written, or NULL */
 };
 
@@ -98,6 +99,26 @@ void unpack_settle_digests(struct walk *w);
 void unpack_forget_dirs(struct walk *w);
 /* rm -rf PATH on disk (no symlink following) and in the manifest. */
 int unpack_remove_tree(struct walk *w, const char *path);
+/* What a folder, a file or a device a layer creates gets from the folder
+ * it is made in, as the runtime's mkdir, open or mknod gets it from the
+ * kernel and its chmod then leaves it (containerd, whose unpack powercut
+ * follows: docs/images-and-verify.md, "Folders and files a layer creates").
+ * The default ACL of PATH's folder in the walk's tree, or NULL. */
+const struct pc_xattr *unpack_folder_default_acl(const struct walk *w, const char *path);
+/* E (its type and final mode set) made in a folder with default ACL D
+ * (NULL: none): the access ACL the kernel derives from D, and a folder D as
+ * its default, each unless the entry gives its own (ACCESS_GIVEN,
+ * DEFAULT_GIVEN).  Into E's xattrs. */
+void unpack_inherit_acls(struct pc_entry *e, const struct pc_xattr *d, int access_given,
+			 int default_given);
+/* PATH's ACL xattrs on disk made what E says (a folder's default ACL too). */
+int unpack_sync_acls(struct walk *w, const char *path, const struct pc_entry *e);
+/* PATH, a folder the layer makes without listing it (already on disk when
+ * writing): 0755 root's, as containerd's mkdir and chmod leave it, with the
+ * group of a set-group-ID folder it is made in (the bit itself cleared by
+ * the chmod) and the ACLs a default ACL there gives it. */
+int unpack_implicit_dir(struct walk *w, const char *path);
+
 /* qsort order of an entry's xattrs, and setting one (kept in that order). */
 int unpack_cmp_xattr(const void *a, const void *b);
 void unpack_xattr_set(struct pc_entry *e, const char *name, const void *value, size_t size);
@@ -129,8 +150,7 @@ int unpack_overlay_storable(struct walk *w, struct archive_entry *ae, const char
  * hides the layers below (unpack_mark_opaque). */
 int unpack_is_whiteout(const struct walk *w, const char *path);
 void unpack_mark_opaque(struct walk *w, const char *dir);
-/* Remove ACL xattr NAME of PATH (inherited from a default ACL of its
- * folder), if it has one. */
+/* Remove ACL xattr NAME of PATH, if it has one. */
 int unpack_drop_acl(struct walk *w, const char *path, const char *name);
 /* Set the opaque xattr on the folders noted, once the layer is written. */
 int unpack_finish_opaque(struct walk *w);

@@ -155,53 +155,31 @@ int unpack_lower_visible(struct walk *w, const char *path)
 	return visible;
 }
 
-/* Remove the ACLs PATH got from a default ACL of its folder (the default
- * too when DIR): the layer gave it none. */
-static int drop_acls(struct walk *w, const char *path, int dir)
-{
-	if (unpack_drop_acl(w, path, PC_ACL_ACCESS_XATTR) < 0)
-		return -1;
-	return dir ? unpack_drop_acl(w, path, PC_ACL_DEFAULT_XATTR) : 0;
-}
-
 /* The folder PATH of this layer, which the tar does not list (yet): given
  * the mode, owner and xattrs of the same folder in the layers below when
- * they show one, else 0755 root:root, as containerd copies them up.
- * Otherwise the merged view would show our default in place of the lower
- * folder.  A default ACL copied up this way is on disk in this layer from
- * now on: what the layer creates below it inherits, and must not.  A new
- * folder in a set-group-ID folder of this layer takes its group and the
- * set-group-ID bit, as containerd's mkdir there gets them from the kernel
- * (the flat form's implicit parents, unpack_walk.c). */
+ * they show one, as containerd copies them up; otherwise the merged view
+ * would show our default in place of the lower folder.  On disk it may have
+ * inherited ACLs from a default ACL of the folder it was made in (copied up
+ * the same way): it gets the lower folder's, no more, as the flat layout
+ * has it.  When the layers below show none, it is made as the flat form
+ * makes a folder no entry lists (unpack_implicit_dir). */
 static int take_lower_folder(struct walk *w, const char *path)
 {
 	const struct pc_entry *low =
 		unpack_lower_visible(w, path) ? pc_manifest_get(w->lower, path) : NULL;
-	if (low && low->type != PC_FT_DIR)
-		low = NULL;
-	mode_t mode = low ? low->mode : 0755;
-	uint32_t uid = low ? low->uid : 0, gid = low ? low->gid : 0;
-	const char *slash = strrchr(path, '/');
-	char *up = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
-	const struct pc_entry *in = strcmp(path, ".") ? pc_manifest_get(w->m, up) : NULL;
-	free(up);
-	if (!low && in && in->type == PC_FT_DIR && (in->mode & S_ISGID)) {
-		mode |= S_ISGID;
-		gid = in->gid;
-	}
-	if (w->default_acl_on_disk && drop_acls(w, path, 1) < 0)
-		return -1;
+	if (!low || low->type != PC_FT_DIR)
+		return unpack_implicit_dir(w, path);
 	/* chown before chmod: chown clears the set-id bits. */
-	if (lchown(path, uid, gid) < 0 || chmod(path, mode) < 0)
+	if (lchown(path, low->uid, low->gid) < 0 || chmod(path, low->mode) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
 				     w->lname, path);
 	struct pc_entry *e = pc_manifest_put(w->m, path);
 	e->type = PC_FT_DIR;
-	e->mode = mode;
-	e->uid = uid;
-	e->gid = gid;
+	e->mode = low->mode;
+	e->uid = low->uid;
+	e->gid = low->gid;
 	e->layer = w->layer;
-	for (size_t i = 0; low && i < low->nxattrs; i++) {
+	for (size_t i = 0; i < low->nxattrs; i++) {
 		const struct pc_xattr *x = &low->xattrs[i];
 		if (!strcmp(x->name, OPAQUE_XATTR))
 			continue;
@@ -209,10 +187,10 @@ static int take_lower_folder(struct walk *w, const char *path)
 			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: copying xattr %s to %s",
 					     w->lname, x->name, path);
 		unpack_xattr_set(e, x->name, x->value, x->size);
-		if (!strcmp(x->name, PC_ACL_DEFAULT_XATTR))
-			w->default_acl_on_disk = 1;
 	}
-	return 0;
+	return strcmp(path, ".") && unpack_folder_default_acl(w, path)
+		       ? unpack_sync_acls(w, path, e)
+		       : 0;
 }
 
 /* A folder of this layer at PATH that the tar does not list (yet). */
@@ -244,15 +222,8 @@ static int replace_whiteout(struct walk *w, const char *path)
 	if (unlink(path) < 0 || mkdir(path, 0700) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout %s made a folder again",
 				     w->lname, path);
-	if (w->default_acl_on_disk && drop_acls(w, path, 1) < 0)
+	if (unpack_implicit_dir(w, path) < 0)
 		return -1;
-	if (lchown(path, 0, 0) < 0 || chmod(path, 0755) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout %s made a folder again",
-				     w->lname, path);
-	struct pc_entry *e = pc_manifest_put(w->m, path);
-	e->type = PC_FT_DIR;
-	e->mode = 0755;
-	e->layer = w->layer;
 	unpack_mark_opaque(w, path);
 	return 0;
 }
@@ -338,16 +309,18 @@ int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char
 				   victim);
 		goto out;
 	}
-	if (w->default_acl_on_disk && drop_acls(w, victim, 0) < 0) {
-		rc = -1;
-		goto out;
-	}
+	/* mknod with mode 0 and no chmod after it (OverlayConvertWhiteout): an
+	 * ACL it inherits keeps no permission in user::, mask:: and other:: */
+	const struct pc_xattr *d = unpack_folder_default_acl(w, victim);
 	struct pc_entry *e = pc_manifest_put(w->m, victim);
 	e->type = PC_FT_CHR;
 	e->mode = 0;
 	e->uid = uid;
 	e->gid = gid;
 	e->layer = w->layer;
+	unpack_inherit_acls(e, d, 0, 0);
+	if (d && unpack_sync_acls(w, victim, e) < 0)
+		rc = -1;
 out:
 	free(victim);
 	return rc;

@@ -215,6 +215,8 @@ static int check_depth(struct walk *w, const char *path, const char *entry, cons
 }
 
 static int disk_options(int unlink_first);
+static int below_aufs_meta(const char *norm);
+static int aufs_refused(struct walk *w, const char *raw, const char *what);
 
 /* ---- changing the tree ---------------------------------------------------- */
 
@@ -248,45 +250,99 @@ int unpack_drop_acl(struct walk *w, const char *path, const char *name)
 			     w->lname, name, path);
 }
 
-/* Parent directories archive_write_disk creates on its own (0755 under our
- * umask, owned by us) are part of the tree, so they go into the manifest.
- * Below a folder with a default ACL (an earlier layer's) they inherit ACLs
- * and a masked mode the layer did not give: dropped (drop_inherited_acls).
- * Below a set-group-ID folder the kernel gives them its group and the
- * set-group-ID bit, as the runtimes' mkdir of a parent gets them (podman
- * 4.3: sg 2775 0:50, an entry sg/a/f made sg/a 2755 0:50): the manifest
- * says so, and the disk is set to it, since libarchive sets a folder's
- * own mode only when its layer ends. */
-static int add_implicit_parent(struct walk *w, const char *dir)
+/* ---- what a created entry gets from its folder ----------------------------- */
+
+const struct pc_xattr *unpack_folder_default_acl(const struct walk *w, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *up = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	const struct pc_entry *d = strcmp(path, ".") ? pc_manifest_get(w->m, up) : NULL;
+	free(up);
+	for (size_t i = 0; d && d->type == PC_FT_DIR && i < d->nxattrs; i++)
+		if (!strcmp(d->xattrs[i].name, PC_ACL_DEFAULT_XATTR))
+			return &d->xattrs[i];
+	return NULL;
+}
+
+void unpack_inherit_acls(struct pc_entry *e, const struct pc_xattr *d, int access_given,
+			 int default_given)
+{
+	if (!d || e->type == PC_FT_SYMLINK) /* the kernel gives symlinks no ACL */
+		return;
+	if (!access_given) {
+		unsigned char *v;
+		size_t n = pc_acl_inherited(d->value, d->size, e->mode, &v);
+		if (n)
+			unpack_xattr_set(e, PC_ACL_ACCESS_XATTR, v, n);
+		free(v);
+	}
+	if (e->type == PC_FT_DIR && !default_given)
+		unpack_xattr_set(e, PC_ACL_DEFAULT_XATTR, d->value, d->size);
+}
+
+static const struct pc_xattr *entry_xattr(const struct pc_entry *e, const char *name)
+{
+	for (size_t i = 0; i < e->nxattrs; i++)
+		if (!strcmp(e->xattrs[i].name, name))
+			return &e->xattrs[i];
+	return NULL;
+}
+
+int unpack_sync_acls(struct walk *w, const char *path, const struct pc_entry *e)
+{
+	for (int k = 0; k < (e->type == PC_FT_DIR ? 2 : 1); k++) {
+		const char *name = k ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR;
+		const struct pc_xattr *x = entry_xattr(e, name);
+		if (!x) {
+			if (unpack_drop_acl(w, path, name) < 0)
+				return -1;
+		} else if (lsetxattr(path, name, x->value, x->size, 0) < 0) {
+			if (errno == EOPNOTSUPP) /* as confirm_acls says it */
+				return pc_fail_errno(PC_ERR_ENV, errno, "layer %s: entry %s: POSIX "
+						     "ACL %s not stored by the filesystem (mounted "
+						     "noacl?)", w->lname, path, name);
+			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: entry %s: setting %s",
+					     w->lname, path, name);
+		}
+	}
+	if (entry_xattr(e, PC_ACL_ACCESS_XATTR) || entry_xattr(e, PC_ACL_DEFAULT_XATTR))
+		w->acls_written = 1;
+	return 0;
+}
+
+/* Parent folders archive_write_disk creates on its own (mkdir 0755 under
+ * our umask, owned by us) are part of the tree, so they go into the
+ * manifest, as containerd leaves them (unpack_implicit_dir).  libarchive
+ * sets a listed folder's own mode only when its layer ends: below a
+ * set-group-ID folder the bit must be cleared here. */
+int unpack_implicit_dir(struct walk *w, const char *dir)
 {
 	const char *slash = strrchr(dir, '/');
 	char *up = slash ? xstrndup(dir, (size_t)(slash - dir)) : xstrdup(".");
 	const struct pc_entry *pe = pc_manifest_get(w->m, up);
 	free(up);
-	mode_t mode = 0755;
-	uint32_t gid = 0;
-	if (pe && pe->type == PC_FT_DIR && (pe->mode & S_ISGID)) {
-		mode |= S_ISGID;
-		gid = pe->gid;
-	}
+	uint32_t gid = pe && pe->type == PC_FT_DIR && (pe->mode & S_ISGID) ? pe->gid : 0;
+	const struct pc_xattr *d = unpack_folder_default_acl(w, dir);
 	struct pc_entry *e = pc_manifest_put(w->m, dir);
 	e->type = PC_FT_DIR;
-	e->mode = mode;
+	e->mode = 0755;
 	e->gid = gid;
 	e->layer = w->layer;
+	unpack_inherit_acls(e, d, 0, 0);
+	pc_manifest_put(w->made, dir);
 	if (!w->disk)
 		return 0;
-	if (w->default_acl_on_disk && (unpack_drop_acl(w, dir, PC_ACL_ACCESS_XATTR) < 0 ||
-				       unpack_drop_acl(w, dir, PC_ACL_DEFAULT_XATTR) < 0))
-		return -1;
-	if (mode != 0755 && lchown(dir, 0, gid) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chown %s", w->lname, dir);
-	if ((mode != 0755 || w->default_acl_on_disk) && chmod(dir, mode) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, dir);
-	return 0;
+	/* chown before chmod: chown may clear set-id bits */
+	if (lchown(dir, 0, gid) < 0 || chmod(dir, 0755) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
+				     w->lname, dir);
+	return d ? unpack_sync_acls(w, dir, e) : 0;
 }
 
-static int add_implicit_parents(struct walk *w, const char *path)
+/* The folders above PATH no entry listed, into the manifest, as
+ * containerd's mkparent makes them; MK: also on disk (archive_write_disk
+ * made them for an entry it wrote, not for a whiteout or opaque marker). */
+static int add_implicit_parents(struct walk *w, const char *path, int mk)
 {
 	/* The parents up to the first one known (the manifest never holds an
 	 * entry without its parents), then made top down: each takes after
@@ -304,7 +360,10 @@ static int add_implicit_parents(struct walk *w, const char *path)
 	for (size_t i = n; i-- > 0 && rc == 0;) {
 		p[ends[i]] = '\0';
 		memcpy(p, path, ends[i]);
-		rc = add_implicit_parent(w, p);
+		if (mk && w->disk && mkdir(p, 0700) < 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, p);
+		else
+			rc = unpack_implicit_dir(w, p);
 	}
 	free(ends);
 	free(p);
@@ -802,6 +861,10 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(tnorm);
 		return -1;
 	}
+	if (below_aufs_meta(tnorm)) {
+		free(tnorm);
+		return aufs_refused(w, raw, "a hardlink into");
+	}
 	char *target;
 	int rc = resolve_parents(w, tnorm, raw, "hardlink target of", &target);
 	free(tnorm);
@@ -848,7 +911,7 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 		free(target);
 		return write_error(w, w->disk, path);
 	}
-	if (add_implicit_parents(w, path) < 0) {
+	if (add_implicit_parents(w, path, 0) < 0) {
 		free(target);
 		return -1;
 	}
@@ -867,30 +930,58 @@ static int do_hardlink(struct walk *w, struct archive_entry *ae, const char *raw
 	return 0;
 }
 
-/* The kernel gives an entry created in a folder with a default ACL (an
- * earlier layer's) an access ACL derived from it, and a folder the default
- * ACL too, and masks its mode.  The layer gave it none of these: the tree
- * must be what the layers say (as a kept folder's stale xattrs are dropped),
- * or every case would fail on "xattr system.posix_acl_access unexpected"
- * with no cut at all.  A folder's own ACLs and mode are set when the layer
- * closes; anything else gets its mode again. */
-static int drop_inherited_acls(struct walk *w, struct archive_entry *ae, const char *path,
-			       enum pc_ftype type)
+/* Does AE give its own ACL of this kind (is_default 0: access), as records
+ * or as a raw xattr, even one the kernel then stores as none (the
+ * runtimes' setxattr of it removes an inherited one)?  Before
+ * take_raw_acls. */
+static int acl_given(struct archive_entry *ae, int is_default)
 {
-	unsigned char *val = NULL;
-	int mask;
-	size_t n = pc_acl_xattr(ae, 0, &val, &mask);
-	free(val);
-	if (!n && unpack_drop_acl(w, path, PC_ACL_ACCESS_XATTR) < 0)
-		return -1;
-	if (type == PC_FT_DIR) {
-		n = pc_acl_xattr(ae, 1, &val, &mask);
-		free(val);
-		return n ? 0 : unpack_drop_acl(w, path, PC_ACL_DEFAULT_XATTR);
-	}
-	if (!n && chmod(path, archive_entry_mode(ae) & 07777) < 0)
+	if (archive_entry_acl_count(ae, is_default ? ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
+						   : ARCHIVE_ENTRY_ACL_TYPE_ACCESS) > 0)
+		return 1;
+	const char *want = is_default ? PC_ACL_DEFAULT_XATTR : PC_ACL_ACCESS_XATTR, *name;
+	const void *value;
+	size_t size;
+	int given = 0;
+	archive_entry_xattr_reset(ae);
+	while (!given && archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK)
+		given = !strcmp(name, want);
+	return given;
+}
+
+/* Is the folder PATH, which this layer lists, one it creates (nothing was
+ * there as a folder, or this layer made it)?  Else the entry is applied to
+ * the folder the layers below left, which keeps what it inherited then. */
+static int folder_created(struct walk *w, const char *path)
+{
+	if (pc_manifest_get(w->made, path))
+		return 1;
+	const struct pc_entry *e = pc_manifest_get(w->m, path);
+	if (e)
+		return e->type != PC_FT_DIR;
+	if (!w->overlay || !unpack_lower_visible(w, path))
+		return 1;
+	e = pc_manifest_get(w->lower, path);
+	return !e || e->type != PC_FT_DIR;
+}
+
+/* The kernel gives an entry created in a folder with a default ACL an
+ * access ACL derived from it (a folder the default ACL too), and the
+ * runtime's chmod then sets its user::, mask:: and other:: (E's model,
+ * unpack_inherit_acls).  On disk libarchive may have masked the mode at
+ * creation and skipped the chmod, and sets a folder's own ACLs only when
+ * the layer ends (what is made below it in the same layer would not
+ * inherit): PATH is made what E says now.  D: its folder's default ACL. */
+static int settle_acls(struct walk *w, const char *path, const struct pc_entry *e,
+		       const struct pc_xattr *d, int default_given)
+{
+	/* with no default ACL above, only a folder's own default ACL is not
+	 * on disk yet; the rest libarchive writes and confirm_acls reads back */
+	if (!w->disk || e->type == PC_FT_SYMLINK || (!d && !default_given))
+		return 0;
+	if (d && e->type != PC_FT_DIR && chmod(path, e->mode) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, path);
-	return 0;
+	return unpack_sync_acls(w, path, e);
 }
 
 /* Hand the file just written to the fsync queue (fsync_while_writing).
@@ -918,6 +1009,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	if (type == PC_FT_SYMLINK && (!link || !link[0]))
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: symlink without a target",
 			       w->lname, raw);
+	int access_given = acl_given(ae, 0), default_given = acl_given(ae, 1);
+	int created = type != PC_FT_DIR || folder_created(w, path);
 	if (check_owner(w, ae, raw) < 0 || take_raw_acls(w, ae, raw, type) < 0 ||
 	    check_acls(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0 ||
 	    (w->overlay && unpack_overlay_storable(w, ae, raw, type) < 0))
@@ -943,14 +1036,10 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	}
 	if (w->disk && archive_write_finish_entry(w->disk) < ARCHIVE_OK)
 		return write_error(w, w->disk, path);
-	if (w->disk && w->fsyncq && type == PC_FT_REG && fsync_early(w, path) < 0)
-		return -1;
-	if (w->disk && w->default_acl_on_disk && type != PC_FT_SYMLINK &&
-	    drop_inherited_acls(w, ae, path, type) < 0)
-		return -1;
 
-	if (add_implicit_parents(w, path) < 0)
+	if (add_implicit_parents(w, path, 0) < 0)
 		return -1;
+	const struct pc_xattr *d = unpack_folder_default_acl(w, path);
 	struct pc_entry *e = pc_manifest_put(w->m, path);
 	e->type = type;
 	/* Linux symlinks always have mode 0777, whatever the archive says. */
@@ -972,9 +1061,14 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 	copy_xattrs(e, ae);
 	if (type != PC_FT_SYMLINK)
 		expect_acls(e, ae);
+	if (type == PC_FT_DIR && created)
+		pc_manifest_put(w->made, path);
+	unpack_inherit_acls(e, created ? d : NULL, access_given, default_given);
 	w->acls_written |= archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_POSIX1E) > 0;
-	w->default_acl_this_layer |= type == PC_FT_DIR &&
-		archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT) > 0;
+	if (settle_acls(w, path, e, d, default_given) < 0)
+		return -1;
+	if (w->disk && w->fsyncq && type == PC_FT_REG && fsync_early(w, path) < 0)
+		return -1;
 	return 0;
 }
 
@@ -1001,6 +1095,28 @@ static int check_name_lengths(struct walk *w, struct archive_entry *ae, const ch
 	return 0;
 }
 
+/* Old Docker exports from its aufs driver can hold aufs's own metadata at
+ * the top of a layer: .wh..wh.aufs, .wh..wh.orph/ and .wh..wh.plnk/ (where
+ * aufs keeps hardlinked files).  The markers alone make nothing anywhere
+ * (containerd takes each for a whiteout of a name no layer can hold,
+ * Docker and podman skip them), but what they hold the runtimes read two
+ * ways: containerd writes it as a folder of files (and hardlinks to them),
+ * Docker and podman skip it and make a hardlink into .wh..wh.plnk/ a copy
+ * of the file it names.  Is NORM (normalised) something below such a
+ * folder? */
+static int below_aufs_meta(const char *norm)
+{
+	return !strncmp(norm, WHITEOUT_PREFIX WHITEOUT_PREFIX, 8) && strchr(norm, '/');
+}
+
+static int aufs_refused(struct walk *w, const char *raw, const char *what)
+{
+	return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: %s aufs metadata (an old Docker aufs "
+		       "export: .wh..wh.plnk/, .wh..wh.orph/): containerd writes it as files, "
+		       "Docker and podman skip it and copy hardlinked files out of it; "
+		       "powercut cannot say which tree the image means", w->lname, raw, what);
+}
+
 static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae)
 {
 	const char *raw = archive_entry_pathname(ae);
@@ -1015,6 +1131,10 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	if (check_depth(w, norm, raw, "entry") < 0) {
 		free(norm);
 		return -1;
+	}
+	if (below_aufs_meta(norm)) {
+		free(norm);
+		return aufs_refused(w, raw, "below");
 	}
 	char *path = NULL;
 	int rc = resolve_parents(w, norm, raw, "entry", &path);
@@ -1032,10 +1152,17 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 	char *dir = slash ? strndup(path, (size_t)(slash - path)) : xstrdup(".");
 	if (!dir)
 		abort();
-	if (strcmp(base, OPAQUE_MARKER) == 0)
+	/* A marker's folder is made if no layer has it, in the first layer
+	 * too: containerd's mkparent (Docker's and podman's implied
+	 * directories) comes before the marker is looked at. */
+	int marker = !strncmp(base, WHITEOUT_PREFIX, 4);
+	if (marker && (w->overlay ? w->disk && unpack_ensure_parents(w, path, 0) < 0
+				  : add_implicit_parents(w, path, 1) < 0))
+		rc = -1;
+	else if (strcmp(base, OPAQUE_MARKER) == 0)
 		rc = w->overlay ? unpack_overlay_opaque(w, dir) : unpack_apply_opaque(w, dir);
 	else if (strncmp(base, WHITEOUT_PREFIX ".wh.", 8) == 0)
-		rc = 0; /* other aufs metadata (.wh..wh.plnk, ...): not part of the tree */
+		rc = 0; /* aufs metadata (.wh..wh.plnk, ...): no tree holds it (below_aufs_meta) */
 	else if (strncmp(base, WHITEOUT_PREFIX, 4) == 0)
 		rc = w->overlay ? (check_owner(w, ae, raw) < 0
 					   ? -1
@@ -1138,7 +1265,8 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	w->layer = index;
 	unpack_forget_dirs(w); /* the overlay form writes each layer in its own folder */
 	w->acls_written = 0;
-	w->default_acl_this_layer = 0;
+	pc_manifest_free(w->made);
+	w->made = pc_manifest_new();
 	if (write) {
 		w->disk = new_disk_writer();
 		if (!w->disk)
@@ -1159,9 +1287,6 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	}
 	if (rc == 0 && w->overlay && write)
 		rc = unpack_finish_opaque(w);
-	/* libarchive sets a folder's ACLs when the layer closes: from the next
-	 * layer on, entries created below it inherit */
-	w->default_acl_on_disk |= w->default_acl_this_layer;
 	return rc;
 }
 
@@ -1195,6 +1320,7 @@ int unpack_walk_init(struct walk *w, int hash)
 	w->ticket_base = 1; /* 0: no digest waited for */
 	w->m = pc_manifest_new();
 	w->dirs = pc_manifest_new();
+	w->made = pc_manifest_new();
 	return 0;
 }
 
@@ -1206,6 +1332,7 @@ void unpack_walk_done(struct walk *w)
 	free(w->claims);
 	pc_manifest_free(w->m);
 	pc_manifest_free(w->dirs);
+	pc_manifest_free(w->made);
 	for (size_t i = 0; i < w->nopaque; i++)
 		free(w->opaque[i]);
 	free(w->opaque);

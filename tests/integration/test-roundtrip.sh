@@ -196,7 +196,9 @@ roundtrip smallfiles "$TMP"/img-small/layer1.tar.gz "$TMP"/img-small/layer2.tar.
 
 # GNU tar --acls --xattrs: every ACL twice (SCHILY.acl records and the raw
 # value); layer 2 adds, below layer 1's folder with a default ACL, a file
-# and a folder of no ACL of their own, which the kernel makes inherit one.
+# and a folder of no ACL of their own, which inherit ACLs from it as the
+# kernel gives them to containerd's open and mkdir (in the manifest, on
+# disk), and a file outside it with none.
 acl_src="$TMP/acl-src"
 mkdir -p "$acl_src/1/d" "$acl_src/2/d/sub"
 echo a > "$acl_src/1/f"
@@ -205,11 +207,20 @@ setfacl -m u:1234:rw,g:55:r "$acl_src/1/f"
 setfacl -m u:1234:rwx "$acl_src/1/d"
 setfacl -d -m g:77:rx "$acl_src/1/d"
 echo b > "$acl_src/2/d/new"
+echo plain > "$acl_src/2/plain"
 tar --xattrs --xattrs-include='*' --acls -C "$acl_src/1" -cf "$TMP/acl1.tar" .
-tar --xattrs --xattrs-include='*' --acls -C "$acl_src/2" -cf "$TMP/acl2.tar" d/new d/sub
+tar --xattrs --xattrs-include='*' --acls -C "$acl_src/2" -cf "$TMP/acl2.tar" d/new d/sub plain
 grep -qa 'SCHILY.acl.access' "$TMP/acl1.tar" && grep -qa 'SCHILY.xattr.system.posix_acl_access' "$TMP/acl1.tar" ||
 	fail "GNU tar did not store the ACLs both ways: the test proves nothing"
 roundtrip gnutar-acls "$TMP/acl1.tar" "$TMP/acl2.tar"
+"$POWERCUT" manifest "$TMP/acl1.tar" "$TMP/acl2.tar" -o "$TMP/acl.manifest"
+for p in d/new d/sub; do
+	grep -q "^$p .*xattr\.system\.posix_acl_access=" "$TMP/acl.manifest" ||
+		fail "gnutar-acls: $p does not inherit an ACL from d's default ACL"
+done
+grep -q '^d/sub .*xattr\.system\.posix_acl_default=' "$TMP/acl.manifest" ||
+	fail "gnutar-acls: d/sub does not inherit d's default ACL"
+grep '^plain ' "$TMP/acl.manifest" | grep -q 'xattr\.' && fail "gnutar-acls: plain has xattrs"
 
 # The same layers through a run on XFS, flat and as snapshots (layer
 # folders and the overlay's merged view): XFS lists each ACL under its own
