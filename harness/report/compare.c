@@ -48,6 +48,7 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	c->mounted = in->mounted;
 	in->id = in->reason = in->flaky_rate = in->expect = in->mounted = NULL;
 	c->outcome = in->outcome;
+	c->failures = in->failures;
 	c->lost = in->lost;
 	c->point_lost = in->point_lost;
 	memcpy(c->t, in->t, sizeof(c->t));
@@ -387,7 +388,11 @@ static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const 
 	 * note, for the option a kernel took and another ignores. */
 	row->mounted_changed = b && n && b->mounted && n->mounted && strcmp(b->mounted, n->mounted);
 	r->mounted_changed += row->mounted_changed;
-	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel) : NULL;
+	/* A failure is covered by an entry that names each kind it showed
+	 * (one older results do not list: only fails=any covers it); a pass
+	 * by any entry of its id (an unexpected pass). */
+	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel,
+					n->outcome == PC_OUT_FAIL ? n->failures : 0) : NULL;
 	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
 				   row->known != NULL);
 	if (hides_loss(row)) {

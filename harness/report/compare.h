@@ -56,6 +56,7 @@ struct pc_cmp_case {
 	char *id;
 	char *key;             /* id without "/rN" */
 	enum pc_outcome outcome;
+	unsigned failures;     /* results_reader.h's pc_res_case.failures */
 	char *reason;
 	char *flaky_rate;      /* "2/3" or NULL */
 	char *expect;          /* "intact", "loss", "any" or NULL (absent) */

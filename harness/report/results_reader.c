@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "check/failure.h"
 #include "util/input.h"
 #include "util/strbuf.h"
 #include "util/util.h"
@@ -287,6 +288,36 @@ static int check_flaky_rate(const struct pc_results *r, size_t i, const struct p
 	return 0;
 }
 
+/* "failures": the kinds of failure (failure.h) of a case that failed, an
+ * array of their names; written with verdict fail, and only then.  A
+ * failing case without it was written before it existed: its kinds are
+ * unknown, which only a known-failures entry with fails=any covers. */
+static int get_failures(const struct pc_results *r, size_t i, json_t *o, int verdict,
+			unsigned *out)
+{
+	json_t *a = json_object_get(o, "failures");
+	*out = 0;
+	if (!a) {
+		if (verdict == PC_OUT_FAIL)
+			*out = PC_FAILURE_BIT(PC_FAILURE_UNKNOWN);
+		return 0;
+	}
+	if (verdict != PC_OUT_FAIL)
+		return pc_results_bad(r, i, "failures", "given, but the verdict is not fail");
+	size_t k;
+	json_t *v;
+	json_array_foreach(a, k, v) {
+		int kind = json_is_string(v) ? pc_failure_lookup(json_string_value(v)) : -1;
+		if (kind < 0)
+			return pc_results_bad(r, i, "failures", "not a list of failure kinds "
+					      "(unmountable, fsck, commit, loss, ...)");
+		*out |= PC_FAILURE_BIT(kind);
+	}
+	if (!json_is_array(a) || !*out)
+		return pc_results_bad(r, i, "failures", "not a non-empty array of failure kinds");
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -329,7 +360,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
-	if (get_mounted(r, i, o, &c->mounted) < 0)
+	if (get_failures(r, i, o, v, &c->failures) < 0 || get_mounted(r, i, o, &c->mounted) < 0)
 		goto out;
 	if (check_fsck(r, i, o, v) < 0 || check_flaky_rate(r, i, c) < 0)
 		goto out;

@@ -42,6 +42,10 @@ struct pc_res_case {
 	char *fs, *mode;          /* NULL when absent */
 	enum pc_outcome verdict;  /* pass, fail or error */
 	enum pc_outcome outcome;  /* the verdict when absent (older results) */
+	/* "failures": the kinds of failure of a case whose verdict is fail
+	 * (failure.h's bits); PC_FAILURE_UNKNOWN's bit when the file does not
+	 * list them (written before they were); 0 for a pass or an error. */
+	unsigned failures;
 	char *reason, *flaky_rate, *case_dir;   /* NULL when absent */
 	char *expect;             /* "intact", "loss" or "any"; NULL when absent */
 	long long lost;           /* -1: not measured (commit record lost, error) */

@@ -88,7 +88,14 @@ struct pc_case_result {
 	enum pc_outcome outcome;
 	struct pc_attempt *attempts;
 	size_t nattempts, attempts_failed;
-	const struct pc_known_entry *known; /* borrowed from the run's list */
+	/* The entry that covers the failure (outcome known), or, for a pass
+	 * (unexpected pass), an error or a failure of other kinds than it
+	 * names (fail: not covered), the first entry of the case's id and
+	 * kernel; NULL when none.  Borrowed from the run's list. */
+	const struct pc_known_entry *known;
+	/* The last attempt's kinds of failure (failure.h's bits; 0 unless it
+	 * failed): pc_verdict_failures. */
+	unsigned failures;
 	struct pc_kmsg_result km;
 	/* workload = fio; a mid-run cut has no commit record: what fio saved
 	 * as completed before the trigger is the promise. */

@@ -178,9 +178,22 @@ static void test_compare_run(void)
 	CU_ASSERT(p->time_ratio[2] < 0); /* sync absent: not comparable */
 	pc_cmp_report_free(&r);
 
-	/* The regression covered by a known entry: 0 regressions, exit 0. */
+	/* NEW's failure comes from results without "failures" (older): its
+	 * kinds are unknown, and an entry for a loss (no fails=) does not
+	 * cover it; fails=any does. */
 	struct pc_known k = { 0 };
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/ext4/none/* kernel<6.2 # flaky none"), 0);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	o.known = &k;
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 0);
+	pc_cmp_report_free(&r);
+	pc_known_free(&k);
+	/* The regression covered by a known entry: 0 regressions, exit 0. */
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/ext4/none/* fails=any kernel<6.2 # flaky none"), 0);
 	memset(&r, 0, sizeof(r));
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
@@ -438,6 +451,64 @@ static void test_legacy_settings(void)
 	free(bad);
 	free(bad2);
 	free(old);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* compare --known covers a failure only when the entry names each kind
+ * of failure NEW's case showed ("failures"): an entry written for a loss
+ * does not cover fsck errors, a filesystem that does not mount after the
+ * cut, or a loss with a kernel warning besides. */
+#define FAILED(id, failures) \
+	"{\"id\":\"" id "\",\"verdict\":\"fail\",\"outcome\":\"fail\",\"committed\":true," \
+	"\"lost\":3,\"failures\":" failures ",\"timings_s\":{\"total\":1},\"io\":{}}"
+
+static void test_known_kinds(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		OUTCOME("g/a", "pass", "pass") "," OUTCOME("g/b", "pass", "pass") ","
+		OUTCOME("g/c", "pass", "pass") "," OUTCOME("g/d", "pass", "pass") "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		FAILED("g/a", "[\"loss\"]") "," FAILED("g/b", "[\"fsck\",\"loss\"]") ","
+		FAILED("g/c", "[\"loss\",\"kernel\"]") "," FAILED("g/d", "[\"fsck\"]") "]}");
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/a # loses by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 2, "g/b fails=loss # loses by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 3, "g/c # loses by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 4, "g/d fails=fsck,loss # corrupts"), 0);
+	struct pc_cmp_opts o = { .threshold = 1.25, .known = &k };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 2);     /* g/a, g/d */
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 2); /* g/b, g/c */
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md = markdown_of(&r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **regression** |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/c | **regression** |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/d | **known** |"));
+	free(md);
+	pc_cmp_report_free(&r);
+	pc_known_free(&k);
+	/* "failures" is read strictly: kinds it knows, on a failing case only. */
+	const char *bad[] = {
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "[\"corruption\"]") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "[]") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "\"loss\"") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "[\"unknown\"]") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"a\",\"verdict\":\"pass\",\"failures\":[\"loss\"],"
+			"\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *p = put(dir, "bad.json", bad[i]);
+		struct pc_cmp_side s;
+		CU_ASSERT_EQUAL(load_quiet(p, &s), -1);
+		free(p);
+	}
+	free(b);
 	free(n);
 	unit_rmtree(dir);
 	free(dir);
@@ -784,6 +855,7 @@ void register_compare_tests(void)
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
 	CU_add_test(s, "lost coverage: settings of results older than the field", test_legacy_settings);
 	CU_add_test(s, "a qualify folder is not a results folder", test_qualify_folder);
+	CU_add_test(s, "known entries cover the kinds of failure they name", test_known_kinds);
 	CU_add_test(s, "a loss hidden by a loosened expectation", test_hidden_loss);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);
