@@ -54,6 +54,14 @@ struct pc_res_case {
 	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
 	double io[PC_RES_NIO];    /* < 0: absent */
 	char *setup[PC_RES_NSETUP];   /* NULL when absent */
+	/* Written before "settings" existed (2026-12-01 21:08): its settings
+	 * were read from the fields such files have, and its tested_sha256,
+	 * absent, is not known (the field came at 18:11 that day). */
+	int legacy;
+	/* The settings keys such a file does not tell ("log_size" of a case
+	 * that ran crash points on dm, "device_size" without the field),
+	 * space-separated; NULL when none. */
+	char *settings_unknown;
 	char *mounted;            /* "VFS; FS": the options the kernel applied; NULL absent */
 	long long repeats;        /* 0 when absent */
 	long long repeat;         /* with has_repeat */
