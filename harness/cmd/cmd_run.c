@@ -290,6 +290,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (pc_state_check_base(o.workbase) < 0) {
 		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
 	}
 	/* The folder is ours alone until the report is written. */
@@ -331,5 +333,8 @@ int cmd_run(int argc, char **argv)
 	pc_scenario_free(&sc);
 	pc_known_free(&known);
 	pc_known_files_free(&scenario_known);
-	return rc;
+	/* The table and the "results: DIR" line a script reads: lost (stdout
+	 * on a full disk, closed) is exit 3 as for inspect and run --list,
+	 * unless the run already exits non-zero (that says more). */
+	return cmd_stdout_done("run", rc);
 }
