@@ -46,7 +46,7 @@ void pc_outcome_json(json_t *o, const struct pc_case_result *r)
 		snprintf(rate, sizeof(rate), "%zu/%zu", r->attempts_failed, r->nattempts);
 		json_object_set_new(o, "flaky_rate", jstr(rate));
 	}
-	/* The kinds of failure the last attempt showed (failure.h): what a
+	/* The kinds of failure its attempts showed (failure.h): what a
 	 * known-failures entry must name to cover it. */
 	if (r->failures) {
 		json_t *fl = json_array();

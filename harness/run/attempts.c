@@ -147,6 +147,7 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 	/* Any entry of the case: it expects a failure (a pass is an
 	 * unexpected one), though maybe not the one the case shows. */
 	const struct pc_known_entry *known = known_entry(c, o, kernel, 0), *covering = NULL;
+	unsigned seen = 0;
 	unsigned retries = o->retries >= 0 ? (unsigned)o->retries
 			 : c->settings ? c->settings->retries : 0;
 	char base[sizeof(r->case_dir)];
@@ -164,7 +165,11 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 				 PC_TEST_FAIL_ATTEMPTS_ENV);
 		}
 		keep_attempt(r);
-		covering = r->verdict == PC_VERDICT_FAIL ? known_entry(c, o, kernel, r->failures) : NULL;
+		/* Every attempt's kinds: a failure an entry does not cover,
+		 * followed by one it does, is not known (fsck errors, then a loss
+		 * on the retry, was "known" for an entry written for the loss). */
+		seen |= r->failures;
+		covering = r->verdict == PC_VERDICT_FAIL ? known_entry(c, o, kernel, seen) : NULL;
 		/* A known failure is not retried: it is expected to fail (a
 		 * failure of other kinds than its entry names is not known, and is
 		 * retried as any other).  Nor is a case stopped by a signal, or by
@@ -193,6 +198,8 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 	int verdicts[r->nattempts];
 	for (size_t i = 0; i < r->nattempts; i++)
 		verdicts[i] = (int)r->attempts[i].verdict;
+	if (r->verdict == PC_VERDICT_FAIL)
+		r->failures = seen;
 	r->known = covering ? covering : known;
 	/* An entry covers a failure of its kinds, and expects one when the
 	 * case passed; a failure of other kinds is a failure, and one that

@@ -93,8 +93,9 @@ struct pc_case_result {
 	 * names (fail: not covered), the first entry of the case's id and
 	 * kernel; NULL when none.  Borrowed from the run's list. */
 	const struct pc_known_entry *known;
-	/* The last attempt's kinds of failure (failure.h's bits; 0 unless it
-	 * failed): pc_verdict_failures. */
+	/* The kinds of failure (failure.h's bits, pc_verdict_failures) of the
+	 * attempt; once the attempts are over, of every attempt when the last
+	 * failed (0 when it passed or erred). */
 	unsigned failures;
 	struct pc_kmsg_result km;
 	/* workload = fio; a mid-run cut has no commit record: what fio saved
