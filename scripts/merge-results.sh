@@ -17,11 +17,14 @@
 # interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
 # two DIRs, DIRs that ran different kernels, powercut versions or
-# scenario files, by file name, or different splits, a shard twice, a
-# case not understood, a junit.xml missing or holding another number of
-# cases, an OUT where others can make names: a group- or world-writable
+# scenario files, by file name, or different splits, a shard twice, a mix
+# of shards and unsharded folders, a case not understood, cases of one
+# group run with other settings or image files in two folders (the
+# scenario edited between shards), a junit.xml missing or whose test cases
+# are not its results.json's (by case id and verdict: pass, fail, error,
+# known), an OUT where others can make names: a group- or world-writable
 # folder above it that is not sticky), 3
-# powercut missing (it checks the inputs).  jq does the JSON; nothing
+# powercut, jq or xmllint missing (they check the inputs).  jq does the JSON; nothing
 # here parses it by hand.  Each DIR's results.json is first read by
 # powercut's own reader (`powercut report --check`, as compare and report
 # read it): a case whose outcome contradicts its verdict, an unknown
@@ -49,6 +52,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/folder-check.sh"
 if why=$(exposed_folder "$out"); then
 	die "$out: $why: they could plant a symlink where the merge writes; give a folder only root (or the user who ran sudo) can write to"
 fi
+for tool in jq xmllint; do
+	command -v "$tool" > /dev/null || { echo "merge-results: $tool: not found (scripts/install-deps.sh installs it)" >&2; exit 3; }
+done
 for d in "$@"; do
 	[ -f "$d/results.json" ] || die "$d: no results.json (not a powercut results folder)"
 	jq -e 'def count: type == "number" and . >= 0 and . == floor;
@@ -72,6 +78,46 @@ one_value() { # WHAT JQ-FILTER: dies unless every folder gives the same value
 		die "the folders ran different ${1}s: $(tr "\n" " " <<<"$values")"
 }
 dirs=("$@")
+# The test cases of junit.xml FILE, "VERDICT<TAB>ID" a line, sorted: pass,
+# fail (a <failure>), error (an <error>), known (<skipped type="known">);
+# the cases a run did not reach (an error of type "not run", as powercut's
+# junit.c and this script write them) are left out, as results.json has
+# none of them.  xmllint reads the XML; its attribute values come back
+# escaped (&quot;, &#10;, ...), undone in jq.
+junit_cases() {
+	local attrs rc=0
+	attrs=$(xmllint --nonet --xpath '//testcase/@name | //testcase/failure/@type | //testcase/error/@type | //testcase/skipped/@type' "$1" 2> /dev/null) || rc=$?
+	# 10: no test case at all (the XPath set is empty)
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 10 ] || die "$1: not XML that xmllint reads"
+	printf '%s\n' "$attrs" | jq -Rnr '
+		def unxml: gsub("&#(?<n>[0-9]+);"; [.n | tonumber] | implode) | gsub("&quot;"; "\"")
+			| gsub("&apos;"; "\u0027") | gsub("&lt;"; "<") | gsub("&gt;"; ">") | gsub("&amp;"; "&");
+		[inputs | select(length > 0) | capture("^ *(?<k>name|type)=\"(?<v>.*)\"$")
+		 // error("unexpected line from xmllint: \(.)")]
+		| reduce .[] as $a ([]; if $a.k == "name" then . + [{id: ($a.v | unxml), v: "pass"}]
+			else .[-1].v = ($a.v | unxml) end)
+		| .[] | select(.v != "not run") | "\(.v)\t\(.id)"' | LC_ALL=C sort
+}
+# The cases of results.json FILE the same way (an outcome known is a
+# skipped test case; pass, flaky and unexpected pass pass).
+results_cases() {
+	jq -r '.cases[] | (.outcome // .verdict) as $o
+		| (if $o == "known" or $o == "fail" or $o == "error" then $o else "pass" end) as $v
+		| "\($v)\t\(.id)"' "$1" | LC_ALL=C sort
+}
+# Dies unless junit.xml JUNIT holds the test cases of results.json RESULTS
+# (ids and verdicts), naming the first that differ; WHAT and OTHER name
+# the two in the message.
+same_cases() { # JUNIT RESULTS WHAT OTHER
+	local j r first
+	j=$(junit_cases "$1") || exit $?
+	r=$(results_cases "$2")
+	[ "$j" = "$r" ] && return 0
+	first=$(diff <(printf '%s\n' "$j") <(printf '%s\n' "$r") | grep '^[<>]' | head -4 |
+		sed 's/^</junit.xml:/; s/^>/results.json:/' | tr '\t' ' ' |
+		awk '{printf "%s%s", (NR > 1 ? "; " : ""), $0}' || true) # diff exits 1
+	die "$3 does not hold the test cases of $4 (by id and verdict: $first): not one run's files"
+}
 # results.json's format (powercut's results_reader.h): files without one
 # are format 1; a newer one is not understood here either.
 one_value format '.format // 1'
@@ -94,15 +140,20 @@ for d in "$@"; do
 	# and hold its cases (one missing or from another run was left out or
 	# merged silently, and the page showed other tests than results.json).
 	[ -f "$d/junit.xml" ] || die "$d: no junit.xml beside its results.json (not a whole results folder)"
-	# An interrupted run's junit.xml also lists the cases it did not reach,
-	# each an error of type "not run" (powercut's junit.c).
-	tests=$(grep -c '<testcase ' "$d/junit.xml" || true)
-	notrun=$(grep -c '<error [^>]*type="not run"' "$d/junit.xml" || true)
-	tests=$((tests - notrun))
-	cases=$(jq '.cases | length' "$d/results.json")
-	[ "$tests" -eq "$cases" ] ||
-		die "$d/junit.xml holds $tests test cases and its results.json $cases cases: not one run's files"
+	# Case by case: the same ids with the same verdicts (a count alone let
+	# a junit.xml of another run of the same size through, and a case
+	# that failed in results.json pass on the CI page).
+	same_cases "$d/junit.xml" "$d/results.json" "$d/junit.xml" "its results.json"
 done
+
+# A group's cases share its settings and image files (results.json
+# "settings", "images" by file name): shards whose cases of one group
+# differ there ran different scenario files under one name (edited
+# between the shards' checkouts), not one run.
+differ=$(jq -r '(.group // (.id | split("/")[0])) as $g
+	| "\($g)\t\(.settings // "-")\t\([.images[]? | split("/") | last] | join(" "))"' \
+	<(jq -c '.cases[]' "${@/%//results.json}") | LC_ALL=C sort -u | cut -f1 | uniq -d)
+[ -z "$differ" ] || die "cases of group $(head -1 <<<"$differ") ran with other settings or image files in one folder than in another: not one run (the scenario was edited between shards?)"
 
 dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
 [ -z "$dups" ] || die "a case is in more than one folder: $(tr "\n" " " <<<"$dups")"
@@ -113,6 +164,9 @@ dups=$(jq -r '.cases[].id' "${@/%//results.json}" | sort | uniq -d)
 # shard not given shows as missing cases.  Folders without shards: the sum
 # of their plans.  Older results without either: not known.
 files=("${@/%//results.json}")
+if ! jq -se 'all(.[]; .shard != null) or all(.[]; .shard == null)' "${files[@]}" > /dev/null; then
+	die "some folders are shards (run --shard) and some are not: not one run's shards"
+fi
 if jq -se 'all(.[]; .shard != null)' "${files[@]}" > /dev/null; then
 	one_value "shard count" '.shard.n'
 	one_value "scenario case count" '.shard.scenario_cases'
@@ -184,6 +238,14 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 		if [ -f "$d/summary.md" ]; then sed -e '1{/^# /d}' -e 's/^## /### /' "$d/summary.md"; fi
 	done
 } > "$out/summary.md"
+
+# What the CI page shows must be what compare reads: the merged junit.xml
+# holds the merged cases, by id and verdict (a merge that does not is a
+# bug here, and is not left behind as a result).
+if ! (same_cases "$out/junit.xml" "$out/results.json" "the merged junit.xml" "the merged results.json"); then
+	rm -rf -- "$out"
+	exit 2
+fi
 
 for d in "$@"; do
 	if [ -d "$d/cases" ]; then cp -a "$d/cases/." "$out/cases/"; fi

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/failure.h"
 #include "util/input.h"
 #include "util/util.h"
 
@@ -41,7 +42,7 @@ int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, c
 	struct pc_known_entry e = { .line = lineno };
 	int rc = -1;
 	if (!hash) {
-		pc_fail(PC_ERR_INPUT, "%s:%u: no reason: write it after '#' (PATTERN [kernel<X.Y] # why)",
+		pc_fail(PC_ERR_INPUT, "%s:%u: no reason: write it after '#' (PATTERN [fails=KIND] [kernel<X.Y] # why)",
 			file, lineno);
 		goto out;
 	}
@@ -51,23 +52,43 @@ int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, c
 		goto out;
 	}
 	size_t nwords;
-	char **words = pc_split_words(spec, &nwords);
+	/* On blanks only: case ids of option matrices hold commas
+	 * (g/ext4/mount=data=ordered,commit=60/fsync), and so does fails=. */
+	char **words = pc_split_blanks(spec, &nwords);
 	/* "kernel<6.2 # why" has no pattern: read as one, it would match no
 	 * case id, and the entry would never apply. */
 	struct pc_kcond probe;
-	if (!strncmp(words[0], "kernel", 6) && pc_kcond_parse(words[0], &probe) == 0) {
-		pc_fail(PC_ERR_INPUT, "%s:%u: no case-id pattern before the kernel condition '%s' "
-			"(PATTERN [kernel<X.Y] # why)", file, lineno, words[0]);
+	if ((!strncmp(words[0], "kernel", 6) && pc_kcond_parse(words[0], &probe) == 0) ||
+	    !strncmp(words[0], "fails=", 6)) {
+		pc_fail(PC_ERR_INPUT, "%s:%u: no case-id pattern before the %s '%s' "
+			"(PATTERN [fails=KIND] [kernel<X.Y] # why)", file, lineno,
+			words[0][0] == 'f' ? "failure kinds" : "kernel condition", words[0]);
 		pc_strv_free(words);
 		goto out;
 	}
 	e.pattern = xstrdup(words[0]);
 	e.conds = xcalloc(nwords, sizeof(*e.conds));
+	e.fails = PC_FAILURE_BIT(PC_FAILURE_LOSS);
 	for (size_t i = 1; i < nwords; i++) {
+		if (!strncmp(words[i], "fails=", 6)) {
+			const char *why = e.fails_given ? "given twice"
+					: pc_failure_parse_list(words[i] + 6, &e.fails) < 0
+					? "not a list of failure kinds" : NULL;
+			if (why) {
+				pc_fail(PC_ERR_INPUT, "%s:%u: '%s': %s (fails=KIND[,KIND...], kinds: "
+					"unmountable fsck commit overlay loss no-loss point-unmountable "
+					"point-fsck point-commit point-loss kernel test-hook, or any)",
+					file, lineno, words[i], why);
+				pc_strv_free(words);
+				goto out;
+			}
+			e.fails_given = 1;
+			continue;
+		}
 		if (pc_kcond_parse(words[i], &e.conds[e.nconds]) < 0) {
 			pc_fail(PC_ERR_INPUT,
 				"%s:%u: '%s' is not a kernel condition (kernel<6.2, kernel>=6.1.0-50; "
-				"operators < <= > >= == !=)", file, lineno, words[i]);
+				"operators < <= > >= == !=) or fails=KIND[,KIND...]", file, lineno, words[i]);
 			pc_strv_free(words);
 			goto out;
 		}
@@ -107,12 +128,18 @@ int pc_known_load(const char *path, struct pc_known *k)
 	return rc;
 }
 
+int pc_known_covers(const struct pc_known_entry *e, unsigned failures)
+{
+	return failures && (failures & ~e->fails) == 0;
+}
+
 const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char *case_id,
-					    const char *kernel)
+					    const char *kernel, unsigned failures)
 {
 	for (size_t i = 0; k && i < k->n; i++) {
 		const struct pc_known_entry *e = &k->v[i];
-		if (fnmatch(e->pattern, case_id, 0) != 0)
+		if (fnmatch(e->pattern, case_id, 0) != 0 ||
+		    (failures && !pc_known_covers(e, failures)))
 			continue;
 		size_t c = 0;
 		while (c < e->nconds && pc_kcond_holds(&e->conds[c], kernel))

@@ -3,11 +3,16 @@
  *
  * One entry per line:
  *
- *     PATTERN [kernel<6.2] [kernel>=6.1.0-50] # reason, mandatory
+ *     PATTERN [fails=KIND,...] [kernel<6.2] [kernel>=6.1.0-50] # reason, mandatory
  *
  * PATTERN is an fnmatch(3) pattern on case ids (no white space in it: '?'
- * matches a space); every kernel condition given must hold (kver.h); the
- * reason after '#' must not be empty.  Blank lines and lines that start
+ * matches a space); every kernel condition given must hold (kver.h);
+ * fails= names the kinds of failure the entry expects (failure.h: loss,
+ * fsck, unmountable, ..., or any), at most once; an entry without it, as
+ * every file written before it existed, expects a loss only (fails=loss):
+ * a case of its pattern that fails another way (fsck errors, a filesystem
+ * that does not mount, a kernel warning) is not covered.  The reason
+ * after '#' must not be empty.  Blank lines and lines that start
  * with '#' are comments.  Any other line is an error naming FILE:LINE;
  * the file is read with input.h's limits (regular file, PC_MAX_TEXT_LINE). */
 #ifndef PC_KNOWN_H
@@ -20,6 +25,8 @@ struct pc_known_entry {
 	char *pattern;
 	struct pc_kcond *conds;
 	size_t nconds;
+	unsigned fails;  /* the kinds of failure it covers (failure.h's bits) */
+	int fails_given; /* fails= was written (else fails is loss) */
 	char *reason;
 	char *file;      /* where it was read, for messages */
 	unsigned line;
@@ -36,10 +43,15 @@ struct pc_known {
 int pc_known_load(const char *path, struct pc_known *k);
 /* One line (without its newline) of FILE; 0 also for a comment. */
 int pc_known_parse_line(struct pc_known *k, const char *file, unsigned lineno, const char *line);
-/* The first entry whose pattern matches CASE_ID and whose conditions hold
- * for the kernel release KERNEL, or NULL. */
+/* The first entry whose pattern matches CASE_ID, whose conditions hold
+ * for the kernel release KERNEL and, when FAILURES is not 0, that covers
+ * every kind of failure in FAILURES (failure.h's bits: what the case
+ * showed); NULL if none.  FAILURES 0 asks for any entry of the case (a
+ * pass: an unexpected one; an error, which no entry covers). */
 const struct pc_known_entry *pc_known_match(const struct pc_known *k, const char *case_id,
-					    const char *kernel);
+					    const char *kernel, unsigned failures);
+/* Does entry E cover a failure of the kinds FAILURES (not 0)? */
+int pc_known_covers(const struct pc_known_entry *e, unsigned failures);
 /* Warn ("FILE:LINE: 'PATTERN' matches no case ...", on stderr) about each
  * entry of K whose pattern matches none of the case ids IDS[0..n), kernel
  * conditions aside: a typo, or a case the scenario no longer has, would

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/failure.h"
 #include "fs/durability.h"
 
 const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
@@ -33,6 +34,54 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 	else
 		return NULL;
 	return buf;
+}
+
+unsigned pc_verdict_point_failures(const struct pc_crash_point *pt, int expect_intact)
+{
+	if (!pt->mounted)
+		return PC_FAILURE_BIT(PC_FAILURE_POINT_UNMOUNTABLE);
+	unsigned set = 0;
+	if (pt->fsck == PC_FSCK_ERRORS)
+		set |= PC_FAILURE_BIT(PC_FAILURE_POINT_FSCK);
+	if (pt->after_commit && !pt->committed)
+		set |= PC_FAILURE_BIT(PC_FAILURE_POINT_COMMIT);
+	if ((pt->mode_promised && pt->lost) || pt->promise_lost ||
+	    (pt->committed && pt->lost && expect_intact))
+		set |= PC_FAILURE_BIT(PC_FAILURE_POINT_LOSS);
+	return set;
+}
+
+unsigned pc_verdict_failures(const struct pc_case_result *r)
+{
+	const struct pc_case *c = r->c;
+	if (r->verdict != PC_VERDICT_FAIL)
+		return 0;
+	unsigned set = 0;
+	if (r->unmountable[0])
+		set |= PC_FAILURE_BIT(PC_FAILURE_UNMOUNTABLE);
+	if (r->fsck == PC_FSCK_ERRORS)
+		set |= PC_FAILURE_BIT(PC_FAILURE_FSCK);
+	int snapshots = c->layout == PC_LAYOUT_SNAPSHOTS;
+	if (!r->unmountable[0] && !r->committed && (snapshots || !r->fio.midrun))
+		set |= PC_FAILURE_BIT(PC_FAILURE_COMMIT);
+	/* What was verified against the promise (the record there, or fio's
+	 * saved state after a mid-run cut). */
+	if (!r->unmountable[0] && (r->committed || r->fio.midrun)) {
+		size_t lost = r->vr.lost, extra = c->workload == PC_WORKLOAD_FIO ? 0
+						  : r->vr.counts[PC_F_EXTRA];
+		if (snapshots && !r->overlay_verified)
+			set |= PC_FAILURE_BIT(PC_FAILURE_OVERLAY);
+		if (c->expect == PC_EXPECT_INTACT && (lost || extra))
+			set |= PC_FAILURE_BIT(PC_FAILURE_LOSS);
+		if (c->expect == PC_EXPECT_LOSS && !lost)
+			set |= PC_FAILURE_BIT(PC_FAILURE_NO_LOSS);
+	}
+	for (size_t i = 0; i < r->cp.n; i++)
+		set |= pc_verdict_point_failures(&r->cp.v[i], c->expect == PC_EXPECT_INTACT) |
+		       r->cp.v[i].subset_failures;
+	if (r->km.error[0])
+		set |= PC_FAILURE_BIT(PC_FAILURE_KERNEL);
+	return set ? set : PC_FAILURE_BIT(PC_FAILURE_UNKNOWN);
 }
 
 /* Every crash point mounts, is fsck-clean, holds the commit record once

@@ -48,4 +48,18 @@ void pc_verdict_kernel(struct pc_case_result *r, int log_rc);
 const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
 				   const char *mode, char *buf, size_t len);
 
+/* Every kind of failure (failure.h, a set of PC_FAILURE_BIT) crash point
+ * PT shows, by the rules of pc_verdict_crash_point, all of them rather
+ * than the first: 0 when it is fine.  Its subsets' are in
+ * pt->subset_failures. */
+unsigned pc_verdict_point_failures(const struct pc_crash_point *pt, int expect_intact);
+
+/* Every kind of failure R shows (a set of PC_FAILURE_BIT), after
+ * pc_verdict_judge and pc_verdict_kernel: the verdict's reason names the
+ * first, this names them all (fsck errors and a loss; a loss and a
+ * kernel warning), so that a known-failures entry covers only the kinds it
+ * names.  0 unless R's verdict is fail; PC_FAILURE_UNKNOWN for a fail no
+ * rule here explains. */
+unsigned pc_verdict_failures(const struct pc_case_result *r);
+
 #endif

@@ -39,8 +39,9 @@ static void run_usage(FILE *f)
 		"  -w, --workdir DIR    where backing files go (default /var/tmp); needs room;\n"
 		"                       no control characters in the path\n"
 		"      --platform OS/ARCH  platform to pick from a multi-platform OCI image\n"
-		"      --known FILE     known failures (PATTERN [kernel<X.Y] # reason per line):\n"
-		"                       a matching failure is 'known' and does not fail the run;\n"
+		"      --known FILE     known failures (PATTERN [fails=KIND,...] [kernel<X.Y] # reason\n"
+		"                       per line; no fails=: a loss only): a failure of those kinds\n"
+		"                       is 'known' and does not fail the run;\n"
 		"                       a matching pass is reported as 'unexpected pass';\n"
 		"                       may be given more than once\n"
 		"      --retries N      run a failing case again up to N times (overrides the\n"
@@ -289,6 +290,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (pc_state_check_base(o.workbase) < 0) {
 		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
 	}
 	/* The folder is ours alone until the report is written. */
@@ -330,5 +333,8 @@ int cmd_run(int argc, char **argv)
 	pc_scenario_free(&sc);
 	pc_known_free(&known);
 	pc_known_files_free(&scenario_known);
-	return rc;
+	/* The table and the "results: DIR" line a script reads: lost (stdout
+	 * on a full disk, closed) is exit 3 as for inspect and run --list,
+	 * unless the run already exits non-zero (that says more). */
+	return cmd_stdout_done("run", rc);
 }

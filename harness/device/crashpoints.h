@@ -49,6 +49,7 @@ struct pc_crash_point {
 	unsigned subsets, subsets_bad;
 	unsigned next_writes;    /* writes and discards up to the next flush */
 	char subset_problem[256];
+	unsigned subset_failures; /* every bad subset's kinds (failure.h) */
 };
 
 struct pc_crash_points {

@@ -11,6 +11,7 @@
 #include "util/escape.h"
 #include "util/strbuf.h"
 #include "util/util.h"
+#include "workload/workload_fio.h"
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
 	"regression", "new failing", "fixed", "still failing", "flaky", "known", "unexpected pass",
@@ -46,8 +47,12 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	c->flaky_rate = in->flaky_rate;
 	c->expect = in->expect;
 	c->mounted = in->mounted;
+	c->legacy = in->legacy;
+	c->settings_unknown = in->settings_unknown;
 	in->id = in->reason = in->flaky_rate = in->expect = in->mounted = NULL;
+	in->settings_unknown = NULL;
 	c->outcome = in->outcome;
+	c->failures = in->failures;
 	c->lost = in->lost;
 	c->point_lost = in->point_lost;
 	memcpy(c->t, in->t, sizeof(c->t));
@@ -111,6 +116,7 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 		free(s->v[i].expect);
 		free(s->v[i].flaky_rate);
 		free(s->v[i].mounted);
+		free(s->v[i].settings_unknown);
 		for (size_t k = 0; k < PC_RES_NSETUP; k++)
 			free(s->v[i].setup[k]);
 	}
@@ -316,6 +322,40 @@ static char *settings_value(const char *settings, const char *key)
 	return v;
 }
 
+/* Do A and B, values of settings key KEY, say the same?  cut_at by its
+ * meaning: the scenario's words ("50.0%") against what older results
+ * recorded ("50%", results_reader.c's legacy settings). */
+static int same_setting(const char *key, const char *a, const char *b)
+{
+	struct pc_cut_at x, y;
+	if (!strcmp(key, "cut_at") && pc_cut_at_parse(a, &x) == 0 && pc_cut_at_parse(b, &y) == 0)
+		return x.kind == y.kind && x.value == y.value;
+	return !strcmp(a, b);
+}
+
+/* Append to B (when not NULL) the keys of the settings words SETTINGS
+ * that are among UNKNOWN (the keys the other side's results could not
+ * record), "log_size"; return how many. */
+static size_t unknown_keys(struct pc_strbuf *b, const char *settings, const char *unknown)
+{
+	size_t n, count = 0;
+	char **keys = pc_split_words(unknown, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *v = settings_value(settings, keys[i]);
+		if (v) {
+			count++;
+			if (b) {
+				char *mk = pc_esc_md(keys[i]);
+				pc_strbuf_printf(b, "%s%s", b->len ? ", " : "", mk);
+				free(mk);
+			}
+		}
+		free(v);
+	}
+	pc_strv_free(keys);
+	return count;
+}
+
 /* Append to B (when not NULL) each key that the settings words FROM and TO
  * both give with different values, "crash_points '10' -> '0'"; return how
  * many.  A key only one side has (added by a later powercut) does not
@@ -330,7 +370,7 @@ static size_t settings_diff(struct pc_strbuf *b, const char *from, const char *t
 			continue;
 		*eq = '\0';
 		char *z = settings_value(to, words[i]);
-		if (z && strcmp(eq + 1, z)) {
+		if (z && !same_setting(words[i], eq + 1, z)) {
 			changed++;
 			if (b) {
 				char *mk = pc_esc_md(words[i]), *ma = pc_esc_md(eq + 1), *mz = pc_esc_md(z);
@@ -375,6 +415,31 @@ static int hides_loss(const struct pc_cmp_row *row)
 	       strcmp(n->expect, "intact") && (n->lost > 0 || n->point_lost > 0);
 }
 
+/* The setup fields whose change one side cannot tell (bit K for
+ * pc_res_setup[K]): tested_sha256 that a side written before the field
+ * lacks (unless that side erred: it checked nothing, and may never have
+ * reached its commit), and the settings keys that a side's results could
+ * not record while the other side gives them. */
+static unsigned setup_unknown(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
+{
+	unsigned bits = 0;
+	if (!b || !n)
+		return 0;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		const char *f = pc_res_setup[k];
+		if (!strcmp(f, "tested_sha256") && !b->setup[k] != !n->setup[k]) {
+			const struct pc_cmp_case *lacks = b->setup[k] ? n : b;
+			if (lacks->legacy && lacks->outcome != PC_OUT_ERROR)
+				bits |= 1u << k;
+		}
+		if (!strcmp(f, "settings") && b->setup[k] && n->setup[k] &&
+		    (unknown_keys(NULL, n->setup[k], b->settings_unknown) ||
+		     unknown_keys(NULL, b->setup[k], n->settings_unknown)))
+			bits |= 1u << k;
+	}
+	return bits;
+}
+
 static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
 	struct pc_cmp_row *row = &r->rows[r->nrows++];
@@ -382,12 +447,19 @@ static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const 
 	row->new = n;
 	row->setup_changed = setup_diff(b, n);
 	r->setup_changed += row->setup_changed != 0;
+	/* Not known where it did not change as far as both sides tell. */
+	row->setup_unknown = row->setup_changed ? 0 : setup_unknown(b, n);
+	r->setup_unknown += row->setup_unknown != 0;
 	/* Not a setup change: kernels show their own defaults among the
 	 * options, so this differs across kernels for the same scenario.  A
 	 * note, for the option a kernel took and another ignores. */
 	row->mounted_changed = b && n && b->mounted && n->mounted && strcmp(b->mounted, n->mounted);
 	r->mounted_changed += row->mounted_changed;
-	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel) : NULL;
+	/* A failure is covered by an entry that names each kind it showed
+	 * (one older results do not list: only fails=any covers it); a pass
+	 * by any entry of its id (an unexpected pass). */
+	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel,
+					n->outcome == PC_OUT_FAIL ? n->failures : 0) : NULL;
 	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
 				   row->known != NULL);
 	if (hides_loss(row)) {
@@ -442,7 +514,7 @@ int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 {
 	return r->new.n == 0 || unfinished(&r->new) ||
 	       (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
-	       (r->setup_changed && !r->o->allow_setup_change);
+	       ((r->setup_changed || r->setup_unknown) && !r->o->allow_setup_change);
 }
 
 int pc_cmp_exit(const struct pc_cmp_report *r)
@@ -493,7 +565,35 @@ static const struct pc_cmp_perf *perf_of(const struct pc_cmp_report *r, const st
  * setup changed). */
 static int listed(const struct pc_cmp_row *row)
 {
-	return row->cls != PC_CMP_UNCHANGED || row->setup_changed;
+	return row->cls != PC_CMP_UNCHANGED || row->setup_changed || row->setup_unknown;
+}
+
+/* "not recorded in BASE (older powercut): tested_sha256, settings
+ * log_size": what ROW's sides do not both tell. */
+static char *setup_unknown_text(const struct pc_cmp_row *row)
+{
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	const struct pc_cmp_case *bs = row->base, *n = row->new;
+	for (int side = 0; side < 2; side++) {
+		const struct pc_cmp_case *lacks = side ? n : bs, *has = side ? bs : n;
+		struct pc_strbuf f = PC_STRBUF_INIT;
+		for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+			if (!(row->setup_unknown & (1u << k)))
+				continue;
+			if (!strcmp(pc_res_setup[k], "tested_sha256") && !lacks->setup[k])
+				pc_strbuf_printf(&f, "%stested_sha256", f.len ? ", " : "");
+			if (!strcmp(pc_res_setup[k], "settings") && lacks->settings_unknown &&
+			    unknown_keys(NULL, has->setup[k], lacks->settings_unknown)) {
+				pc_strbuf_printf(&f, "%s", f.len ? ", " : "");
+				unknown_keys(&f, has->setup[k], lacks->settings_unknown);
+			}
+		}
+		if (f.len)
+			pc_strbuf_printf(&b, "%snot recorded in %s (an older powercut's results): %s",
+					 b.len ? "; " : "", side ? "NEW" : "BASE", f.s);
+		pc_strbuf_free(&f);
+	}
+	return pc_strbuf_release(&b);
 }
 
 /* "mount_opts '' -> 'noatime', cut 'drop' -> 'error'": the fields of ROW
@@ -501,6 +601,8 @@ static int listed(const struct pc_cmp_row *row)
  * key that changed); NULL when none did. */
 static char *setup_text(const struct pc_cmp_row *row)
 {
+	if (row->setup_unknown)
+		return setup_unknown_text(row);
 	if (!row->setup_changed)
 		return NULL;
 	struct pc_strbuf b = PC_STRBUF_INIT;
@@ -590,7 +692,8 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 			char *id = pc_esc_md(c->id), *w = pc_esc_md(why), *setup = setup_text(row);
 			free(hidden);
 			fprintf(f, "| %s | **%s**%s | %s | %s | %s -> %s | %s%s%s |\n", id,
-				pc_cmp_class_name(row->cls), setup ? ", **setup changed**" : "", b, n,
+				pc_cmp_class_name(row->cls), row->setup_changed ? ", **setup changed**"
+				: row->setup_unknown ? ", **setup unknown**" : "", b, n,
 				lb, ln, w, setup && *w ? "; " : "", setup ? setup : "");
 			free(id);
 			free(w);
@@ -658,8 +761,9 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 	free(nk);
 	for (int c = 0; c < PC_CMP_NCLASSES; c++)
 		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
-	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed\n\n", r->slowdowns,
-		r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed);
+	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed, %zu setup unknown\n\n",
+		r->slowdowns, r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed,
+		r->setup_unknown);
 	if (pc_cmp_scenario_differs(r)) {
 		char *bs = pc_esc_md(r->base.scenario), *ns = pc_esc_md(r->new.scenario);
 		fprintf(f, "**BASE and NEW ran different scenario files** (`%s`, `%s`): cases are "
@@ -689,6 +793,13 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 			   "checked %s: coverage lost; --allow-setup-change accepts it).\n\n",
 			r->setup_changed, r->setup_changed == 1 ? "" : "s",
 			r->setup_changed == 1 ? "it" : "them");
+	if (r->setup_unknown && !r->o->allow_setup_change)
+		fprintf(f, "**%zu case%s: one side does not record what %s ran on** (results of an "
+			   "older powercut: what the case tested, tested_sha256, or a scenario key): "
+			   "compare cannot tell whether %s checked what BASE checked (coverage lost; "
+			   "--allow-setup-change accepts it).\n\n", r->setup_unknown,
+			r->setup_unknown == 1 ? "" : "s", r->setup_unknown == 1 ? "it" : "they",
+			r->setup_unknown == 1 ? "it" : "they");
 	md_rows(r, f);
 	md_mounted(r, f);
 	md_slowdowns(r, f);
@@ -743,6 +854,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 				    json_integer((json_int_t)r->counts[c]));
 	json_object_set_new(sum, "slowdown", json_integer((json_int_t)r->slowdowns));
 	json_object_set_new(sum, "setup changed", json_integer((json_int_t)r->setup_changed));
+	json_object_set_new(sum, "setup unknown", json_integer((json_int_t)r->setup_unknown));
 	json_object_set_new(sum, "mounted changed", json_integer((json_int_t)r->mounted_changed));
 	json_object_set_new(root, "summary", sum);
 	json_t *cases = json_array();
@@ -765,6 +877,11 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 							    json_pack("[oo]", pc_esc_json(row->base->setup[k]),
 								      pc_esc_json(row->new->setup[k])));
 			json_object_set_new(o, "setup_changed", changed);
+		}
+		if (row->setup_unknown) {
+			char *why = setup_unknown_text(row);
+			json_object_set_new(o, "setup_unknown", pc_esc_json(why));
+			free(why);
 		}
 		char *hidden = hidden_loss_text(row);
 		if (hidden)

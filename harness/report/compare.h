@@ -30,7 +30,10 @@
  * the test ("settings", key by key), what it tested, image files: what results.json says
  * the case ran on besides its id) was not checked the way BASE checked
  * it: its row says which fields changed, and it is lost coverage too, exit
- * 1 unless --allow-setup-change.
+ * 1 unless --allow-setup-change.  So is one whose setup one side does
+ * not tell (results of an older powercut: no tested_sha256, a settings key
+ * it could not record): compare says it does not know, rather than call
+ * the case unchanged.
  *
  * and per case key (the id without its /rN repeat suffix) the median over
  * repeats of each phase's time and I/O counter, as NEW/BASE ratios; a key
@@ -56,6 +59,7 @@ struct pc_cmp_case {
 	char *id;
 	char *key;             /* id without "/rN" */
 	enum pc_outcome outcome;
+	unsigned failures;     /* results_reader.h's pc_res_case.failures */
 	char *reason;
 	char *flaky_rate;      /* "2/3" or NULL */
 	char *expect;          /* "intact", "loss", "any" or NULL (absent) */
@@ -64,6 +68,8 @@ struct pc_cmp_case {
 	double t[PC_CMP_NPHASES];   /* < 0: absent */
 	double io[PC_CMP_NIO];
 	char *setup[PC_RES_NSETUP]; /* results_reader.h's pc_res_setup; NULL: absent */
+	int legacy;            /* results_reader.h's pc_res_case.legacy */
+	char *settings_unknown; /* ... and settings_unknown */
 	char *mounted;         /* the options the kernel applied ("VFS; FS"); NULL: absent */
 	long perf;             /* its key's entry in the report's perf, -1: none */
 };
@@ -88,6 +94,10 @@ struct pc_cmp_row {
 	enum pc_cmp_class cls;
 	const struct pc_known_entry *known;     /* compare --known's entry */
 	unsigned setup_changed;                 /* bit K: pc_res_setup[K] differs */
+	/* bit K: whether pc_res_setup[K] differs is not known, one side (an
+	 * older powercut's results) not telling it: tested_sha256, or a key
+	 * of settings the other side gives */
+	unsigned setup_unknown;
 	int hidden_loss;        /* NEW passed only by a looser expect than BASE's intact */
 	int mounted_changed;    /* the kernel applied other mount options than in BASE */
 };
@@ -119,6 +129,7 @@ struct pc_cmp_report {
 	size_t counts[PC_CMP_NCLASSES];
 	size_t slowdowns;
 	size_t setup_changed;  /* rows whose setup differs between the sides */
+	size_t setup_unknown;  /* rows (setup not changed) where one side does not tell */
 	size_t mounted_changed; /* rows mounted with other options (a note) */
 	const struct pc_cmp_opts *o;
 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/failure.h"
 #include "util/escape.h"
 #include "util/util.h"
 
@@ -45,9 +46,25 @@ void pc_outcome_json(json_t *o, const struct pc_case_result *r)
 		snprintf(rate, sizeof(rate), "%zu/%zu", r->attempts_failed, r->nattempts);
 		json_object_set_new(o, "flaky_rate", jstr(rate));
 	}
+	/* The kinds of failure its attempts showed (failure.h): what a
+	 * known-failures entry must name to cover it. */
+	if (r->failures) {
+		json_t *fl = json_array();
+		for (int kind = 0; kind < PC_FAILURE_NKINDS; kind++)
+			if (r->failures & PC_FAILURE_BIT(kind))
+				json_array_append_new(fl, jstr(pc_failure_name((enum pc_failure_kind)kind)));
+		json_object_set_new(o, "failures", fl);
+	}
 	if (r->known) {
 		json_t *k = json_object();
+		char fails[256];
+		pc_failure_format(r->known->fails, ",", fails, sizeof(fails));
 		json_object_set_new(k, "pattern", jstr(r->known->pattern));
+		json_object_set_new(k, "fails", jstr(fails));
+		/* false: the entry names other kinds than the case showed (or the
+		 * case erred): it did not cover it */
+		json_object_set_new(k, "covered", json_boolean(r->outcome == PC_OUT_KNOWN ||
+							      r->outcome == PC_OUT_XPASS));
 		json_object_set_new(k, "reason", jstr(r->known->reason));
 		char *where = xasprintf("%s:%u", r->known->file, r->known->line);
 		json_object_set_new(k, "where", jstr(where));
@@ -81,8 +98,20 @@ void pc_outcome_line(const struct pc_case_result *r, FILE *f)
 		char *file = pc_esc_md(r->known->file), *reason = pc_esc_md(r->known->reason);
 		const char *what = r->outcome == PC_OUT_XPASS ? "expected to fail by"
 				 : r->outcome == PC_OUT_ERROR ? "an error is not covered by known failure"
-				 : "known failure";
-		fprintf(f, " (%s %s:%u: %s)", what, file, r->known->line, reason);
+				 : r->outcome == PC_OUT_KNOWN ? "known failure"
+				 : "not covered by known failure";
+		fprintf(f, " (%s %s:%u: %s", what, file, r->known->line, reason);
+		if (r->outcome == PC_OUT_FAIL || r->outcome == PC_OUT_FLAKY) {
+			/* which kinds the entry expects, and which the case showed */
+			char want[256], got[256];
+			pc_failure_format(r->known->fails, ",", want, sizeof(want));
+			pc_failure_format(r->failures ? r->failures
+					  : r->nattempts ? PC_FAILURE_BIT(PC_FAILURE_UNKNOWN) : 0,
+					  ",", got, sizeof(got));
+			fprintf(f, "; it expects fails=%s, the case showed %s", want,
+				r->outcome == PC_OUT_FLAKY ? "another failure before it passed" : got);
+		}
+		fputc(')', f);
 		free(file);
 		free(reason);
 	}

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "check/failure.h"
 #include "util/input.h"
+#include "workload/workload_fio.h"
 #include "util/strbuf.h"
 #include "util/util.h"
 
@@ -144,15 +146,23 @@ static int get_count(const struct pc_results *r, size_t i, json_t *o, const char
 
 /* "settings" of results written before it existed (before 2026-12-01
  * 21:08), from the fields those files do have, in the words powercut
- * writes now: "device_size" (0: auto) and the "crash_points" object,
- * written whenever the scenario asked for crash points ("asked",
- * "subsets_per_point"), so a case without one ran none.  Without this an
- * old BASE that ran crash_points = 10 and a NEW that runs none compared
- * as the same test, "unchanged".  NULL when the file says nothing. */
-static int legacy_settings(const struct pc_results *r, size_t i, json_t *o, char **out)
+ * writes now: "device_size" (0: auto); the "crash_points" object, written
+ * whenever the scenario asked for crash points ("asked",
+ * "subsets_per_point", the latter since crash_subsets existed), so a case
+ * without one ran none and no subsets (crash_subsets needs crash_points);
+ * cut_at, "fio"."cut_at" (normalised: "50%"), and "end" without a "fio"
+ * object (only fio is cut mid-run); log_size "auto" where it had no use
+ * (no crash points, or a backend other than dm: only dm-log-writes' log
+ * has a size).  Without this an old BASE that ran crash_points = 10 and a
+ * NEW that runs none compared as the same test, "unchanged".  What the
+ * file cannot tell (log_size of crash points on dm, device_size when the
+ * field is missing) is named in *UNKNOWN, so that compare says so rather
+ * than call it unchanged. */
+static int legacy_settings(const struct pc_results *r, size_t i, json_t *o, char **out,
+			   char **unknown)
 {
-	struct pc_strbuf b = PC_STRBUF_INIT;
-	long long size, points = 0, subsets;
+	struct pc_strbuf b = PC_STRBUF_INIT, u = PC_STRBUF_INIT;
+	long long size, points = 0, subsets = 0;
 	int has = get_count(r, i, o, "device_size", "device_size", &size);
 	if (has < 0)
 		return -1;
@@ -160,33 +170,59 @@ static int legacy_settings(const struct pc_results *r, size_t i, json_t *o, char
 		pc_strbuf_printf(&b, "device_size=%lld", size);
 	else if (has)
 		pc_strbuf_printf(&b, "device_size=auto");
-	json_t *cp = json_object_get(o, "crash_points");
-	if (cp && !json_is_object(cp)) {
+	else
+		pc_strbuf_printf(&u, "device_size");
+	json_t *cp = json_object_get(o, "crash_points"), *fio = json_object_get(o, "fio");
+	json_t *cut_at = json_object_get(fio, "cut_at");
+	const char *why = cp && !json_is_object(cp) ? "crash_points"
+			: fio && !json_is_object(fio) ? "fio" : NULL;
+	if (why) {
 		pc_strbuf_free(&b);
-		return pc_results_bad(r, i, "crash_points", "not an object");
+		pc_strbuf_free(&u);
+		return pc_results_bad(r, i, why, "not an object");
 	}
-	int sub = 0;
 	if (cp && (get_count(r, i, cp, "crash_points.asked", "asked", &points) < 0 ||
-		   (sub = get_count(r, i, cp, "crash_points.subsets_per_point", "subsets_per_point",
-				    &subsets)) < 0)) {
+		   get_count(r, i, cp, "crash_points.subsets_per_point", "subsets_per_point",
+			     &subsets) < 0)) {
 		pc_strbuf_free(&b);
+		pc_strbuf_free(&u);
 		return -1;
 	}
-	pc_strbuf_printf(&b, "%scrash_points=%lld", b.len ? " " : "", points);
-	if (sub > 0)
-		pc_strbuf_printf(&b, " crash_subsets=%lld", subsets);
+	char at[32] = "end";
+	struct pc_cut_at cut;
+	if (cut_at && (!json_is_string(cut_at) || pc_cut_at_parse(json_string_value(cut_at), &cut) < 0)) {
+		pc_strbuf_free(&b);
+		pc_strbuf_free(&u);
+		return pc_results_bad(r, i, "fio.cut_at", "not end, Ns or P%");
+	}
+	if (cut_at)
+		pc_cut_at_format(&cut, at, sizeof(at));
+	const char *backend = json_string_value(json_object_get(o, "backend"));
+	pc_strbuf_printf(&b, "%scrash_points=%lld crash_subsets=%lld", b.len ? " " : "", points,
+			 subsets);
+	if (fio && !cut_at) /* every powercut wrote it with "fio": not said */
+		pc_strbuf_printf(&u, "%scut_at", u.len ? " " : "");
+	else
+		pc_strbuf_printf(&b, " cut_at=%s", at);
+	if (!points || (backend && strcmp(backend, "dm")))
+		pc_strbuf_printf(&b, " log_size=auto");
+	else
+		pc_strbuf_printf(&u, "%slog_size", u.len ? " " : "");
 	*out = pc_strbuf_release(&b);
+	*unknown = u.len ? pc_strbuf_release(&u) : (pc_strbuf_free(&u), NULL);
 	return 0;
 }
 
 /* The setup fields (pc_res_setup) present in O. */
-static int get_setup(const struct pc_results *r, size_t i, json_t *o, char **setup)
+static int get_setup(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
+	char **setup = c->setup;
 	for (size_t k = 0; k + 1 < PC_RES_NSETUP; k++)
 		if (get_str(r, i, o, pc_res_setup[k], 0, &setup[k]) < 0)
 			return -1;
 	size_t settings = PC_RES_NSETUP - 3;
-	if (!setup[settings] && legacy_settings(r, i, o, &setup[settings]) < 0)
+	c->legacy = !setup[settings];
+	if (c->legacy && legacy_settings(r, i, o, &setup[settings], &c->settings_unknown) < 0)
 		return -1;
 	const char *tested = setup[PC_RES_NSETUP - 2];
 	if (tested && (strlen(tested) != 64 || strspn(tested, "0123456789abcdef") != 64))
@@ -287,6 +323,36 @@ static int check_flaky_rate(const struct pc_results *r, size_t i, const struct p
 	return 0;
 }
 
+/* "failures": the kinds of failure (failure.h) of a case that failed, an
+ * array of their names; written with verdict fail, and only then.  A
+ * failing case without it was written before it existed: its kinds are
+ * unknown, which only a known-failures entry with fails=any covers. */
+static int get_failures(const struct pc_results *r, size_t i, json_t *o, int verdict,
+			unsigned *out)
+{
+	json_t *a = json_object_get(o, "failures");
+	*out = 0;
+	if (!a) {
+		if (verdict == PC_OUT_FAIL)
+			*out = PC_FAILURE_BIT(PC_FAILURE_UNKNOWN);
+		return 0;
+	}
+	if (verdict != PC_OUT_FAIL)
+		return pc_results_bad(r, i, "failures", "given, but the verdict is not fail");
+	size_t k;
+	json_t *v;
+	json_array_foreach(a, k, v) {
+		int kind = json_is_string(v) ? pc_failure_lookup(json_string_value(v)) : -1;
+		if (kind < 0)
+			return pc_results_bad(r, i, "failures", "not a list of failure kinds "
+					      "(unmountable, fsck, commit, loss, ...)");
+		*out |= PC_FAILURE_BIT(kind);
+	}
+	if (!json_is_array(a) || !*out)
+		return pc_results_bad(r, i, "failures", "not a non-empty array of failure kinds");
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -298,7 +364,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	    get_str(r, i, o, "reason", 0, &c->reason) < 0 ||
 	    get_str(r, i, o, "flaky_rate", 0, &c->flaky_rate) < 0 ||
 	    get_str(r, i, o, "fs", 0, &c->fs) < 0 || get_str(r, i, o, "mode", 0, &c->mode) < 0 ||
-	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c->setup) < 0 ||
+	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c) < 0 ||
 	    get_str(r, i, o, "expect", 0, &c->expect) < 0)
 		goto out;
 	if (c->expect && strcmp(c->expect, "intact") && strcmp(c->expect, "loss") &&
@@ -329,7 +395,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
-	if (get_mounted(r, i, o, &c->mounted) < 0)
+	if (get_failures(r, i, o, v, &c->failures) < 0 || get_mounted(r, i, o, &c->mounted) < 0)
 		goto out;
 	if (check_fsck(r, i, o, v) < 0 || check_flaky_rate(r, i, c) < 0)
 		goto out;
@@ -485,6 +551,7 @@ void pc_results_free(struct pc_results *r)
 		free(c->case_dir);
 		free(c->expect);
 		free(c->mounted);
+		free(c->settings_unknown);
 		for (size_t k = 0; k < PC_RES_NSETUP; k++)
 			free(c->setup[k]);
 	}

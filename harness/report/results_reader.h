@@ -42,6 +42,10 @@ struct pc_res_case {
 	char *fs, *mode;          /* NULL when absent */
 	enum pc_outcome verdict;  /* pass, fail or error */
 	enum pc_outcome outcome;  /* the verdict when absent (older results) */
+	/* "failures": the kinds of failure of a case whose verdict is fail
+	 * (failure.h's bits); PC_FAILURE_UNKNOWN's bit when the file does not
+	 * list them (written before they were); 0 for a pass or an error. */
+	unsigned failures;
 	char *reason, *flaky_rate, *case_dir;   /* NULL when absent */
 	char *expect;             /* "intact", "loss" or "any"; NULL when absent */
 	long long lost;           /* -1: not measured (commit record lost, error) */
@@ -50,6 +54,14 @@ struct pc_res_case {
 	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
 	double io[PC_RES_NIO];    /* < 0: absent */
 	char *setup[PC_RES_NSETUP];   /* NULL when absent */
+	/* Written before "settings" existed (2026-12-01 21:08): its settings
+	 * were read from the fields such files have, and its tested_sha256,
+	 * absent, is not known (the field came at 18:11 that day). */
+	int legacy;
+	/* The settings keys such a file does not tell ("log_size" of a case
+	 * that ran crash points on dm, "device_size" without the field),
+	 * space-separated; NULL when none. */
+	char *settings_unknown;
 	char *mounted;            /* "VFS; FS": the options the kernel applied; NULL absent */
 	long long repeats;        /* 0 when absent */
 	long long repeat;         /* with has_repeat */

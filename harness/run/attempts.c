@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "check/failure.h"
 #include "check/verdict.h"
 
 int pc_parse_retries(const char *s, int *out)
@@ -125,14 +126,28 @@ static void reset_for_retry(struct pc_case_result *r)
 	r->attempts_failed = failed;
 }
 
+/* The first entry, of --known's files then the scenario's known files of
+ * C's group, for C's id and KERNEL that covers FAILURES (0: any entry of
+ * the case; known.h's pc_known_match). */
+static const struct pc_known_entry *known_entry(const struct pc_case *c,
+						const struct pc_run_opts *o, const char *kernel,
+						unsigned failures)
+{
+	const struct pc_known_entry *e = pc_known_match(o->known, c->id, kernel, failures);
+	for (size_t i = 0; !e && c->settings && i < c->settings->nknown; i++)
+		e = pc_known_match(pc_known_files_get(o->scenario_known, c->settings->known[i]),
+				   c->id, kernel, failures);
+	return e;
+}
+
 enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 				 const struct pc_run_opts *o, const char *runwork,
 				 unsigned index, struct pc_case_result *r, const char *kernel)
 {
-	const struct pc_known_entry *known = pc_known_match(o->known, c->id, kernel);
-	for (size_t i = 0; !known && c->settings && i < c->settings->nknown; i++)
-		known = pc_known_match(pc_known_files_get(o->scenario_known, c->settings->known[i]),
-				       c->id, kernel);
+	/* Any entry of the case: it expects a failure (a pass is an
+	 * unexpected one), though maybe not the one the case shows. */
+	const struct pc_known_entry *known = known_entry(c, o, kernel, 0), *covering = NULL;
+	unsigned seen = 0;
 	unsigned retries = o->retries >= 0 ? (unsigned)o->retries
 			 : c->settings ? c->settings->retries : 0;
 	char base[sizeof(r->case_dir)];
@@ -142,16 +157,25 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 		enum pc_errclass cls = one_attempt(fn, c, o, runwork, index, r);
 		if (cls > worst)
 			worst = cls;
+		r->failures = pc_verdict_failures(r);
 		if (r->verdict == PC_VERDICT_PASS && hook_fails_attempt(c->id, attempt)) {
 			r->verdict = PC_VERDICT_FAIL;
+			r->failures = PC_FAILURE_BIT(PC_FAILURE_TEST_HOOK);
 			snprintf(r->reason, sizeof(r->reason), "failed by the test hook %s",
 				 PC_TEST_FAIL_ATTEMPTS_ENV);
 		}
 		keep_attempt(r);
-		/* A known failure is not retried: it is expected to fail.  Nor is
-		 * a case stopped by a signal, or by the environment or its input
-		 * (they would fail the same way again). */
-		if (r->verdict == PC_VERDICT_PASS || known || attempt > retries || pc_interrupted ||
+		/* Every attempt's kinds: a failure an entry does not cover,
+		 * followed by one it does, is not known (fsck errors, then a loss
+		 * on the retry, was "known" for an entry written for the loss). */
+		seen |= r->failures;
+		covering = r->verdict == PC_VERDICT_FAIL ? known_entry(c, o, kernel, seen) : NULL;
+		/* A known failure is not retried: it is expected to fail (a
+		 * failure of other kinds than its entry names is not known, and is
+		 * retried as any other).  Nor is a case stopped by a signal, or by
+		 * the environment or its input (they would fail the same way
+		 * again). */
+		if (r->verdict == PC_VERDICT_PASS || covering || attempt > retries || pc_interrupted ||
 		    cls == PC_ERR_ENV || cls == PC_ERR_INPUT)
 			break;
 		if (attempt == 1) {
@@ -174,7 +198,15 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 	int verdicts[r->nattempts];
 	for (size_t i = 0; i < r->nattempts; i++)
 		verdicts[i] = (int)r->attempts[i].verdict;
-	r->known = known;
-	r->outcome = pc_outcome_of(verdicts, r->nattempts, known != NULL);
+	if (r->verdict == PC_VERDICT_FAIL)
+		r->failures = seen;
+	r->known = covering ? covering : known;
+	/* An entry covers a failure of its kinds, and expects one when the
+	 * case passed; a failure of other kinds is a failure, and one that
+	 * passed on a retry after it is flaky, not an unexpected pass (an
+	 * error stays an error, pc_outcome_of). */
+	int expected = covering || (known && r->verdict == PC_VERDICT_ERROR) ||
+		       (known && r->verdict == PC_VERDICT_PASS && r->attempts_failed == 0);
+	r->outcome = pc_outcome_of(verdicts, r->nattempts, expected);
 	return worst;
 }

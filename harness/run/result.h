@@ -88,7 +88,15 @@ struct pc_case_result {
 	enum pc_outcome outcome;
 	struct pc_attempt *attempts;
 	size_t nattempts, attempts_failed;
-	const struct pc_known_entry *known; /* borrowed from the run's list */
+	/* The entry that covers the failure (outcome known), or, for a pass
+	 * (unexpected pass), an error or a failure of other kinds than it
+	 * names (fail: not covered), the first entry of the case's id and
+	 * kernel; NULL when none.  Borrowed from the run's list. */
+	const struct pc_known_entry *known;
+	/* The kinds of failure (failure.h's bits, pc_verdict_failures) of the
+	 * attempt; once the attempts are over, of every attempt when the last
+	 * failed (0 when it passed or erred). */
+	unsigned failures;
 	struct pc_kmsg_result km;
 	/* workload = fio; a mid-run cut has no commit record: what fio saved
 	 * as completed before the trigger is the promise. */

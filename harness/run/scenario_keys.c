@@ -248,7 +248,8 @@ static const struct pc_key keys[] = {
 	{ .name = "known", .type = PC_KEY_PATHS, .offset = FIELD(known),
 	  .count_offset = FIELD(nknown), .resolve = resolve_known, .meta = "FILE ...",
 	  .flags = PC_KEY_NOT_SETTINGS,
-	  .help = "Known-failures files (PATTERN [kernel<X.Y] # reason per line), relative to "
+	  .help = "Known-failures files (PATTERN [fails=KIND,...] [kernel<X.Y] # reason per line; "
+		  "without fails= an entry covers a loss only), relative to "
 		  "the scenario's folder (quoted when they hold blanks or commas), for the "
 		  "group's cases: a matching failure is known, a matching pass an unexpected "
 		  "pass" },

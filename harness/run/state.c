@@ -706,6 +706,18 @@ int pc_state_check_base(const char *base)
 	 * path (the loop device, the fuse server): one who could move the
 	 * work folder away could put backing.img -> /dev/sda in its place. */
 	char why[PATH_MAX + 128];
+	/* A folder the arguments name (-w, or the default) that is not there
+	 * or is no folder is the input's mistake (exit 2), found before the
+	 * results folder is made; one that cannot be written or fills up is
+	 * the machine's (exit 3, pc_state_begin). */
+	struct stat st;
+	if (!bad && (stat(base, &st) < 0 ? errno == ENOENT || errno == ENOTDIR : !S_ISDIR(st.st_mode))) {
+		int e = errno;
+		if (stat(base, &st) == 0)
+			return pc_fail(PC_ERR_INPUT, "work folder base %s: not a folder (--workdir)", base);
+		return pc_fail_errno(PC_ERR_INPUT, e, "work folder base %s (--workdir: give an "
+				     "existing folder)", base);
+	}
 	if (!bad && realpath(base, rbase) && pc_folder_exposed(rbase, 0, why, sizeof(why)) < 0) {
 		char *shown = pc_esc_text(why);
 		pc_fail(PC_ERR_INPUT, "work folder base %s: %s: they could replace the run's work "

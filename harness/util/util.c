@@ -776,19 +776,18 @@ void pc_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-char **pc_split_words(const char *s, size_t *n)
+/* S split at any byte of SEPS. */
+static char **split_at(const char *s, const char *seps, size_t *n)
 {
 	size_t count = 0, cap = 4;
 	char **v = xmalloc(cap * sizeof(*v));
 	const char *p = s ? s : "";
 	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
+		p += strspn(p, seps);
 		if (!*p)
 			break;
 		const char *start = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != ',')
-			p++;
+		p += strcspn(p, seps);
 		if (count + 2 > cap) {
 			cap *= 2;
 			v = xrealloc(v, cap * sizeof(*v));
@@ -799,6 +798,16 @@ char **pc_split_words(const char *s, size_t *n)
 	if (n)
 		*n = count;
 	return v;
+}
+
+char **pc_split_words(const char *s, size_t *n)
+{
+	return split_at(s, " \t,", n);
+}
+
+char **pc_split_blanks(const char *s, size_t *n)
+{
+	return split_at(s, " \t", n);
 }
 
 void pc_strv_free(char **v)

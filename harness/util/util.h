@@ -192,6 +192,9 @@ void pc_hex(const unsigned char *in, size_t n, char *out);
 /* Split a whitespace-separated list into a NULL-terminated malloc'd vector
  * of malloc'd strings; *n gets the count.  pc_strv_free frees it. */
 char **pc_split_words(const char *s, size_t *n);
+/* The same, split on blanks (space, tab) only: a word may hold commas (a
+ * case id of an option matrix, "mount=data=ordered,commit=60"). */
+char **pc_split_blanks(const char *s, size_t *n);
 void pc_strv_free(char **v);
 /* Split command-line style options ("-E a=b,c -O ^has_journal") on white
  * space only, with '...' and "..." quoting; NULL on an unterminated quote. */

@@ -105,12 +105,23 @@ compare 1 "$TMP/base" "$TMP/edited" --json
 compare 1 "$TMP/base" "$TMP/edited"
 grep -q "setup changed\*\* | pass | pass | .* | device_size 'auto' -> '734003200' |" "$TMP/cmp.out" ||
 	{ cat "$TMP/cmp.out"; fail "an edited scenario is not a setup change"; }
+# BASE written by a powercut older than "settings" and "tested_sha256"
+# (both deleted here): its settings come from the fields it has, what the
+# cases tested it does not say: "setup unknown", exit 1, said, never
+# "unchanged"; --allow-setup-change accepts it.
+mkdir "$TMP/old"
+jq '.cases[] |= del(.settings, .tested_sha256)' "$TMP/base/results.json" > "$TMP/old/results.json"
+compare 1 "$TMP/old" "$TMP/base"
+grep -q "| g/ext4/fsync | \*\*unchanged\*\*, \*\*setup unknown\*\* | pass | pass | .* | not recorded in BASE (an older powercut's results): tested_sha256 |" \
+	"$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "an old BASE without tested_sha256 is not setup unknown"; }
+grep -q "2 cases: one side does not record what they ran on" "$TMP/cmp.out" || fail "setup unknown not said above the table"
+compare 0 "$TMP/old" "$TMP/base" --allow-setup-change
 
 # Known failures (here the scenario key; run --known below): the failure is
 # known (exit 0), a stale entry for a case that passes is an unexpected pass.
 cat > "$TMP/known.txt" <<'EOF2'
 # known failures of the nightly run
-g/ext4/fsync kernel>=3.0 # fsync never loses: the broken scenario expects it to
+g/ext4/fsync kernel>=3.0 fails=no-loss # fsync never loses: the broken scenario expects it to
 g/ext4/syncfs            # stale: this one passes
 EOF2
 scenario broken-known "expect_fsync = loss
@@ -123,6 +134,22 @@ grep -q '| known ' "$TMP/known.out" || fail "table: no known"
 compare 0 "$TMP/base" "$TMP/known" --json
 [ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] && [ "$(jq '.summary."unexpected pass"' "$TMP/cmp.out")" -eq 1 ] ||
 	fail "compare of a known run: $(jq -c .summary "$TMP/cmp.out")"
+# An entry covers the kinds of failure it names (fails=), and an entry
+# without fails= (every file written before it) a loss only: the broken
+# scenario's fsync fails as no-loss (expected a loss, lost nothing), which
+# such an entry does not cover: a failure, exit 1, said in the summary, for
+# run and compare --known.  results.json lists the case's kinds.
+printf 'g/ext4/fsync # written for a loss\n' > "$TMP/known-loss.txt"
+run_to 1 otherkind "$TMP/broken.ini" --known "$TMP/known-loss.txt"
+[ "$(outcome "$TMP/otherkind" g/ext4/fsync)" = fail ] || fail "an entry for a loss covered another failure"
+[ "$(case_field "$TMP/otherkind" g/ext4/fsync '.failures | join(",")')" = no-loss ] ||
+	fail "results.json: failures not [no-loss]"
+[ "$(case_field "$TMP/otherkind" g/ext4/fsync .known.covered)" = false ] || fail "results.json: known.covered not false"
+grep -q 'g/ext4/fsync: fail: .*(not covered by known failure .*known-loss.txt:1: written for a loss; it expects fails=loss, the case showed no-loss)' \
+	"$TMP/otherkind.out" || { cat "$TMP/otherkind.out"; fail "summary does not say the entry does not cover the failure"; }
+compare 1 "$TMP/base" "$TMP/new" --known "$TMP/known-loss.txt" --json
+[ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .change' "$TMP/cmp.out")" = regression ] ||
+	fail "compare --known: an entry for a loss covered another failure"
 # A known entry covers a failure, never an error: a case whose mkfs is
 # refused did not run, so it is an error (exit 2: the option is the input),
 # and compare --known calls it a regression.
@@ -143,12 +170,12 @@ grep -q '| g/ext4/syncfs | \*\*unexpected pass\*\* |' "$TMP/cmp.out" || fail "co
 # is not 6.1.0-57-amd64, and an entry for one must not cover the other.
 mkdir "$TMP/rt"
 jq '.kernel = "6.1.0-57-rt-amd64"' "$TMP/new/results.json" > "$TMP/rt/results.json"
-printf 'g/ext4/fsync kernel==6.1.0-57-amd64 # the plain kernel only\n' > "$TMP/known-plain.txt"
+printf 'g/ext4/fsync fails=no-loss kernel==6.1.0-57-amd64 # the plain kernel only\n' > "$TMP/known-plain.txt"
 compare 1 "$TMP/base" "$TMP/rt" --known "$TMP/known-plain.txt" --json
 [ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .change' "$TMP/cmp.out")" = regression ] ||
 	fail "an entry for 6.1.0-57-amd64 covered 6.1.0-57-rt-amd64: $(jq -c .summary "$TMP/cmp.out")"
 for cond in 'kernel==6.1.0-57-rt' 'kernel==6.1.0-57-rt-amd64' 'kernel==6.1.0-57'; do
-	printf 'g/ext4/fsync %s # rt\n' "$cond" > "$TMP/known-rt.txt"
+	printf 'g/ext4/fsync fails=no-loss %s # rt\n' "$cond" > "$TMP/known-rt.txt"
 	compare 0 "$TMP/base" "$TMP/rt" --known "$TMP/known-rt.txt" --json
 	[ "$(jq '.summary.known' "$TMP/cmp.out")" -eq 1 ] || fail "$cond did not cover 6.1.0-57-rt-amd64"
 done
@@ -169,7 +196,7 @@ grep -q "$TMP/bad-known.txt:1: 'kernel~6' is not a kernel condition" "$TMP/badkn
 compare 2 "$TMP/base" "$TMP/new" --known "$TMP/bad-known.txt"
 # An entry that matches no case (a typo) is a warning naming FILE:LINE, for
 # run and compare; the outcomes stay as they were.
-printf 'g/ext4/fsync # fsync is broken\ng/ext4/fsnyc # a typo\n' > "$TMP/typo-known.txt"
+printf 'g/ext4/fsync fails=no-loss # fsync is broken\ng/ext4/fsnyc # a typo\n' > "$TMP/typo-known.txt"
 run_to 0 typoknown "$TMP/broken.ini" --known "$TMP/typo-known.txt"
 grep -q "warning: $TMP/typo-known.txt:2: known failure 'g/ext4/fsnyc' matches no case of scenario" \
 	"$TMP/typoknown.err" || { cat "$TMP/typoknown.err"; fail "run: an entry matching no case is not reported"; }

@@ -21,9 +21,12 @@ cmp -s "$TMP/want" "$TMP/got" || fail "merged cases: $(tr '\n' ' ' < "$TMP/got")
 [ "$(ls "$TMP/all/cases" | wc -l)" -eq 3 ] || fail "case folders: $(ls "$TMP/all/cases")"
 grep -q '^- cases: 3 (3 pass, 0 fail, 0 error, 0 flaky, 0 known, 0 unexpected pass)' "$TMP/all/summary.md" || fail "summary.md: no merged count"
 
-# A failed case anywhere makes the merge exit 1, as run does.
+# A failed case anywhere makes the merge exit 1, as run does (results.json
+# and junit.xml both say it failed).
 cp -a "$TMP/s2" "$TMP/s2bad"
 jq '.cases[0].verdict = "fail" | .cases[0].outcome = "fail"' "$TMP/s2/results.json" > "$TMP/s2bad/results.json"
+awk '{print} /<testcase / && !done {print "      <failure message=\"lost\" type=\"fail\">lost</failure>"; done=1}' \
+	"$TMP/s2/junit.xml" > "$TMP/s2bad/junit.xml"
 rc=0
 "$MERGE" "$TMP/bad" "$TMP/s1" "$TMP/s2bad" > /dev/null || rc=$?
 [ "$rc" -eq 1 ] || fail "merge with a failed case exited $rc, expected 1"
@@ -96,7 +99,7 @@ refused "an unknown outcome" "cases\[0\].outcome: not pass" "$TMP/s1" "$TMP/s2un
 edited s2string '.cases[0].lost = "3"'
 refused "a count as a string" "cases\[0\].lost: not an integer" "$TMP/s1" "$TMP/s2string"
 # The junit.xml merged for the CI page must be the shard's own: missing,
-# or holding another number of cases than its results.json, is refused
+# or holding other cases than its results.json, is refused
 # (it was left out, or merged, silently).
 cp -a "$TMP/s2" "$TMP/s2nojunit"
 rm "$TMP/s2nojunit/junit.xml"
@@ -105,7 +108,27 @@ cp -a "$TMP/s2" "$TMP/s2otherjunit"
 cp "$TMP/s1/junit.xml" "$TMP/s2otherjunit/junit.xml"
 [ "$(jq '.cases | length' "$TMP/s1/results.json")" != "$(jq '.cases | length' "$TMP/s2/results.json")" ] ||
 	fail "the shards have as many cases: the junit check below proves nothing"
-refused "another run's junit.xml" "junit.xml holds .* test cases and its results.json" "$TMP/s1" "$TMP/s2otherjunit"
+refused "another run's junit.xml" "does not hold the test cases of its results.json" "$TMP/s1" "$TMP/s2otherjunit"
+# Case by case, not by count: a junit.xml that says pass where its
+# results.json says fail (the CI page would show a pass), or that names
+# other cases, is refused (the same count let both through).
+cp -a "$TMP/s2" "$TMP/s2verdict"
+jq '.cases[0].verdict = "fail" | .cases[0].outcome = "fail"' "$TMP/s2/results.json" > "$TMP/s2verdict/results.json"
+refused "a junit.xml that passes a failed case" \
+	"does not hold the test cases of its results.json (by id and verdict: junit.xml: pass $(jq -r '.cases[0].id' "$TMP/s2/results.json")" \
+	"$TMP/s1" "$TMP/s2verdict"
+cp -a "$TMP/s2" "$TMP/s2ids"
+sed 's/name="\([^"]*\)" time=/name="\1-other" time=/' "$TMP/s2/junit.xml" > "$TMP/s2ids/junit.xml"
+refused "a junit.xml of other cases" "does not hold the test cases of its results.json" "$TMP/s1" "$TMP/s2ids"
+# Shards whose cases of one group ran with other settings (the scenario
+# edited between the shards' checkouts), or a shard beside a folder that
+# is no shard: not one run.
+edited s2set '.cases[0].settings |= sub("device_size=[^ ]*"; "device_size=1048576")'
+[ "$(jq -r '.cases[0].group' "$TMP/s2/results.json")" = "$(jq -r '.cases[0].group' "$TMP/s1/results.json")" ] ||
+	fail "the shards' first cases are of two groups: the settings check below proves nothing"
+refused "a group's settings edited between shards" "ran with other settings or image files" "$TMP/s1" "$TMP/s2set"
+edited s2noshard 'del(.shard)'
+refused "a shard beside an unsharded folder" "some folders are shards" "$TMP/s1" "$TMP/s2noshard"
 # The same scenario from another checkout path is one run.
 edited s2path '.scenario |= "/other/checkout/" + (split("/") | last)'
 "$MERGE" "$TMP/paths" "$TMP/s1" "$TMP/s2path" > /dev/null || fail "shards from two checkouts refused"

@@ -2,7 +2,9 @@
 # Issue 13 #11: a work folder base holding a newline (or another control
 # character) is refused up front (exit 2) -- before a results folder, a work
 # folder or a registration exists -- instead of registering a path that
-# `powercut cleanup` would read back cut at the newline.
+# `powercut cleanup` would read back cut at the newline.  So is one that is
+# not there or is no folder; and a run that cannot write its standard
+# output is exit 3.
 source "$(dirname "$0")/lib.sh"
 cd "$TMP"
 
@@ -27,6 +29,24 @@ for name in $'a\nb' $'tab\there' $'esc\e]0;pwned\a'; do
 	[ -z "$(ls -A "$base")" ] || fail "$(printf %q "$name"): a work folder was made"
 	rmdir "$base"
 done
+# A work folder base that is not there, or is no folder, is the input's
+# mistake: exit 2 before a results folder is made (it was exit 3, an
+# environment error, with an empty results folder left behind).
+for base in "$WORK/missing" "$TMP/s.ini"; do
+	rc=0
+	"$POWERCUT" run --workdir "$base" "$TMP/s.ini" -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "workdir $base: exit $rc, expected 2"; }
+	grep -q "work folder base $base" "$TMP/e" || { cat "$TMP/e"; fail "workdir $base: not named"; }
+	[ ! -e "$TMP/out" ] || fail "workdir $base: a results folder was made"
+done
+# A run whose table and "results: DIR" line cannot be written to standard
+# output is exit 3 (was 0), as inspect and run --list: a script reading the
+# folder from it got nothing; the results are written all the same.
+rc=0
+"$POWERCUT" run "$TMP/s.ini" -o "$TMP/full" > /dev/full 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 3 ] && grep -q "run: cannot write standard output" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "run with standard output on a full disk: exit $rc, expected 3"; }
+[ "$(jq -r '.cases[0].outcome' "$TMP/full/results.json")" = pass ] || fail "run to /dev/full: no results"
 # No registration of ours appeared (others' runs may come and go: compare
 # only entries naming this test's folder).
 for f in /run/powercut/*; do

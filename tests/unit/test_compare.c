@@ -178,9 +178,22 @@ static void test_compare_run(void)
 	CU_ASSERT(p->time_ratio[2] < 0); /* sync absent: not comparable */
 	pc_cmp_report_free(&r);
 
-	/* The regression covered by a known entry: 0 regressions, exit 0. */
+	/* NEW's failure comes from results without "failures" (older): its
+	 * kinds are unknown, and an entry for a loss (no fails=) does not
+	 * cover it; fails=any does. */
 	struct pc_known k = { 0 };
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/ext4/none/* kernel<6.2 # flaky none"), 0);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	o.known = &k;
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 0);
+	pc_cmp_report_free(&r);
+	pc_known_free(&k);
+	/* The regression covered by a known entry: 0 regressions, exit 0. */
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/ext4/none/* fails=any kernel<6.2 # flaky none"), 0);
 	memset(&r, 0, sizeof(r));
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
@@ -424,7 +437,11 @@ static void test_legacy_settings(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup changed** | pass | pass | 0 -> 0 | "
 					  "device_size '1048576' -> 'auto' |"));
 	CU_ASSERT_PTR_NULL(strstr(md, "| g/c |"));
-	CU_ASSERT_PTR_NULL(strstr(md, "| g/d |"));
+	/* No device_size at all: not known, said, not "unchanged". */
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/d | **unchanged**, **setup unknown** | pass | pass | "
+					  "0 -> 0 | not recorded in BASE (an older powercut's results): "
+					  "device_size |"));
+	CU_ASSERT_EQUAL(r.setup_unknown, 1);
 	free(md);
 	pc_cmp_report_free(&r);
 	/* Of the wrong type: refused, not read as no crash points. */
@@ -437,6 +454,152 @@ static void test_legacy_settings(void)
 	CU_ASSERT_EQUAL(load_quiet(bad2, &s), -1);
 	free(bad);
 	free(bad2);
+	free(old);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* compare --known covers a failure only when the entry names each kind
+ * of failure NEW's case showed ("failures"): an entry written for a loss
+ * does not cover fsck errors, a filesystem that does not mount after the
+ * cut, or a loss with a kernel warning besides. */
+#define FAILED(id, failures) \
+	"{\"id\":\"" id "\",\"verdict\":\"fail\",\"outcome\":\"fail\",\"committed\":true," \
+	"\"lost\":3,\"failures\":" failures ",\"timings_s\":{\"total\":1},\"io\":{}}"
+
+static void test_known_kinds(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		OUTCOME("g/a", "pass", "pass") "," OUTCOME("g/b", "pass", "pass") ","
+		OUTCOME("g/c", "pass", "pass") "," OUTCOME("g/d", "pass", "pass") "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		FAILED("g/a", "[\"loss\"]") "," FAILED("g/b", "[\"fsck\",\"loss\"]") ","
+		FAILED("g/c", "[\"loss\",\"kernel\"]") "," FAILED("g/d", "[\"fsck\"]") "]}");
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/a # loses by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 2, "g/b fails=loss # loses by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 3, "g/c # loses by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 4, "g/d fails=fsck,loss # corrupts"), 0);
+	struct pc_cmp_opts o = { .threshold = 1.25, .known = &k };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 2);     /* g/a, g/d */
+	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 2); /* g/b, g/c */
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md = markdown_of(&r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **regression** |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/c | **regression** |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/d | **known** |"));
+	free(md);
+	pc_cmp_report_free(&r);
+	pc_known_free(&k);
+	/* "failures" is read strictly: kinds it knows, on a failing case only. */
+	const char *bad[] = {
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "[\"corruption\"]") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "[]") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "\"loss\"") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[" FAILED("g/a", "[\"unknown\"]") "]}",
+		"{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"a\",\"verdict\":\"pass\",\"failures\":[\"loss\"],"
+			"\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *p = put(dir, "bad.json", bad[i]);
+		struct pc_cmp_side s;
+		CU_ASSERT_EQUAL(load_quiet(p, &s), -1);
+		free(p);
+	}
+	free(b);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* What older results did not record is recovered where their fields
+ * tell it (cut_at from "fio"; log_size where it had no use), and said
+ * where they do not (tested_sha256; log_size of crash points on dm):
+ * such a case is "setup unknown", lost coverage unless
+ * --allow-setup-change, never "unchanged". */
+#define NEWSET(id, settings, extra) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"committed\":true,\"lost\":0," \
+	"\"timings_s\":{\"total\":1},\"io\":{},\"settings\":\"device_size=auto " settings "\"" extra "}"
+#define NEWSET_DEFAULT "crash_points=0 crash_subsets=0 cut_at=end log_size=auto"
+
+static void test_legacy_unknown(void)
+{
+	char *dir = unit_tmpdir();
+	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"device_size\":0,\"backend\":\"fuse\",\"fio\":{\"cut_at\":\"50%\"}") ","
+		LEGACY("g/b", ",\"device_size\":0,\"backend\":\"fuse\",\"fio\":{\"cut_at\":\"end\"}") ","
+		LEGACY("g/c", ",\"device_size\":0,\"backend\":\"fuse\"") ","
+		LEGACY("g/d", ",\"device_size\":0,\"backend\":\"dm\",\"crash_points\":{\"asked\":3,\"points\":[]}") ","
+		LEGACY("g/e", ",\"device_size\":0,\"backend\":\"fuse\",\"crash_points\":{\"asked\":3,\"points\":[]}") ","
+		LEGACY("g/f", ",\"device_size\":0,\"backend\":\"fuse\"") ","
+		"{\"id\":\"g/g\",\"verdict\":\"error\",\"committed\":false,\"lost\":null,"
+		"\"timings_s\":{\"total\":1},\"io\":{},\"device_size\":0,\"backend\":\"fuse\"}]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		NEWSET("g/a", "crash_points=0 crash_subsets=0 cut_at=50.0% log_size=auto", "") ","
+		NEWSET("g/b", "crash_points=0 crash_subsets=0 cut_at=30% log_size=auto", "") ","
+		NEWSET("g/c", NEWSET_DEFAULT, "") ","
+		NEWSET("g/d", "crash_points=3 crash_subsets=0 cut_at=end log_size=auto", "") ","
+		NEWSET("g/e", "crash_points=3 crash_subsets=0 cut_at=end log_size=auto", "") ","
+		NEWSET("g/f", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") ","
+		NEWSET("g/g", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.setup_changed, 1);  /* g/b */
+	CU_ASSERT_EQUAL(r.setup_unknown, 2);  /* g/d, g/f */
+	char *md = markdown_of(&r);
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/a |"));   /* 50% is 50.0% */
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup changed** | pass | pass | "
+					  "0 -> 0 | cut_at 'end' -> '30%' |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/c |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/d | **unchanged**, **setup unknown** | pass | pass | "
+					  "0 -> 0 | not recorded in BASE (an older powercut's results): "
+					  "log_size |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/e |"));   /* fuse: no log to size */
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/f | **unchanged**, **setup unknown** | pass | pass | "
+					  "0 -> 0 | not recorded in BASE (an older powercut's results): "
+					  "tested_sha256 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/g | **fixed** |")); /* BASE erred: checked nothing */
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/g | **fixed**, **setup unknown**"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "**2 cases: one side does not record what they ran on**"));
+	free(md);
+	CU_ASSERT_TRUE(pc_cmp_coverage_lost(&r));
+	o.allow_setup_change = 1;
+	CU_ASSERT_FALSE(pc_cmp_coverage_lost(&r));
+	pc_cmp_report_free(&r);
+	/* The unknown keys alone (g/b, the change, left out): exit 1 too. */
+	o.allow_setup_change = 0;
+	memset(&r, 0, sizeof(r));
+	char *n2 = put(dir, "n2.json", "{\"kernel\":\"6.1\",\"cases\":["
+		NEWSET("g/f", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
+	char *o2 = put(dir, "o2.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/f", ",\"device_size\":0,\"backend\":\"fuse\"") "]}");
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(o2, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n2, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	json_t *j = pc_cmp_json(&r);
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "summary"), "setup unknown")), 1);
+	CU_ASSERT_PTR_NOT_NULL(json_string_value(json_object_get(json_array_get(json_object_get(j, "cases"), 0),
+								 "setup_unknown")));
+	json_decref(j);
+	pc_cmp_report_free(&r);
+	/* A cut_at that is no cut_at: refused, not read as end. */
+	char *bad = put(dir, "bad.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"fio\":{\"cut_at\":\"soon\"}") "]}");
+	struct pc_cmp_side side;
+	CU_ASSERT_EQUAL(load_quiet(bad, &side), -1);
+	free(bad);
+	free(n2);
+	free(o2);
 	free(old);
 	free(n);
 	unit_rmtree(dir);
@@ -786,6 +949,8 @@ void register_compare_tests(void)
 	CU_add_test(s, "lost coverage: a case on another setup", test_setup_changed);
 	CU_add_test(s, "lost coverage: settings of results older than the field", test_legacy_settings);
 	CU_add_test(s, "a qualify folder is not a results folder", test_qualify_folder);
+	CU_add_test(s, "setup older results do not record: recovered, or said", test_legacy_unknown);
+	CU_add_test(s, "known entries cover the kinds of failure they name", test_known_kinds);
 	CU_add_test(s, "a loss hidden by a loosened expectation", test_hidden_loss);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);

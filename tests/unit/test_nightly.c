@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/failure.h"
 #include "check/known.h"
+#include "check/verdict.h"
+#include "run/attempts.h"
 #include "check/kmsg.h"
 #include "check/kver.h"
 #include "run/outcome.h"
@@ -120,8 +123,8 @@ static void test_kcond_flavour(void)
 	struct pc_known k = { 0 };
 	CU_ASSERT_EQUAL_FATAL(pc_known_parse_line(&k, "k.txt", 1,
 						  "*/xfs/* kernel==6.1.0-57-rt # rt only"), 0);
-	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "a/xfs/fsync", rt));
-	CU_ASSERT_PTR_NULL(pc_known_match(&k, "a/xfs/fsync", plain));
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "a/xfs/fsync", rt, 0));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "a/xfs/fsync", plain, 0));
 	pc_known_free(&k);
 }
 
@@ -147,12 +150,171 @@ static void test_known_parse(void)
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 10, "kernel>=6.1 */ext4/* # why"), -1);
 	CU_ASSERT_EQUAL(k.n, 2);
 
-	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/none", "6.18.0"));
-	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none/r2", "6.18.0"));
-	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "a/xfs/fsync", "6.1.0-56-amd64"));
-	CU_ASSERT_PTR_NULL(pc_known_match(&k, "a/xfs/fsync", "6.18.0"));
-	CU_ASSERT_PTR_NULL(pc_known_match(NULL, "a/xfs/fsync", "6.1.0"));
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/none", "6.18.0", 0));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none/r2", "6.18.0", 0));
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "a/xfs/fsync", "6.1.0-56-amd64", 0));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "a/xfs/fsync", "6.18.0", 0));
+	CU_ASSERT_PTR_NULL(pc_known_match(NULL, "a/xfs/fsync", "6.1.0", 0));
 	pc_known_free(&k);
+}
+
+/* fails= names the kinds of failure an entry covers; an entry without it
+ * (every file written before it) covers a loss only.  A case that fails
+ * another way, or a loss with something else besides, is not covered. */
+static void test_known_fails(void)
+{
+	const unsigned loss = PC_FAILURE_BIT(PC_FAILURE_LOSS), fsck = PC_FAILURE_BIT(PC_FAILURE_FSCK);
+	const unsigned unmount = PC_FAILURE_BIT(PC_FAILURE_UNMOUNTABLE);
+	struct pc_known k = { 0 };
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 1, "g/ext4/none # loses, by design"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 2,
+					    "g/xfs/* fails=fsck,loss kernel<6.2 # log recovery"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 3, "g/btrfs/* fails=any # anything"), 0);
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 4,
+					    "g/ext4/fsync kernel>=6.1 fails=no-loss # cut is void"), 0);
+	CU_ASSERT_EQUAL_FATAL(k.n, 4);
+	CU_ASSERT_EQUAL(k.v[0].fails, loss);
+	CU_ASSERT_FALSE(k.v[0].fails_given);
+	CU_ASSERT_EQUAL(k.v[1].fails, loss | fsck);
+	CU_ASSERT_EQUAL(k.v[1].nconds, 1);
+	CU_ASSERT_EQUAL(k.v[2].fails, PC_FAILURE_ANY);
+	CU_ASSERT_EQUAL(k.v[3].fails, PC_FAILURE_BIT(PC_FAILURE_NO_LOSS));
+	/* old form: a loss, nothing else */
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/none", "6.1", loss));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none", "6.1", fsck));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none", "6.1", unmount));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none", "6.1", loss | fsck));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none", "6.1",
+					  PC_FAILURE_BIT(PC_FAILURE_KERNEL) | loss));
+	/* a pass, or an error: any entry of the id (unexpected pass; not
+	 * covered) */
+	CU_ASSERT_PTR_EQUAL(pc_known_match(&k, "g/ext4/none", "6.1", 0), &k.v[0]);
+	/* both kinds named: each alone, or both */
+	CU_ASSERT_PTR_EQUAL(pc_known_match(&k, "g/xfs/fsync", "6.1", fsck), &k.v[1]);
+	CU_ASSERT_PTR_EQUAL(pc_known_match(&k, "g/xfs/fsync", "6.1", fsck | loss), &k.v[1]);
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/xfs/fsync", "6.1", fsck | unmount));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/xfs/fsync", "6.2", fsck));
+	/* any covers every kind, and the unknown one of older results */
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/btrfs/none", "6.1",
+					      unmount | PC_FAILURE_BIT(PC_FAILURE_UNKNOWN)));
+	CU_ASSERT_PTR_NULL(pc_known_match(&k, "g/ext4/none", "6.1",
+					  PC_FAILURE_BIT(PC_FAILURE_UNKNOWN)));
+	/* The first entry that covers wins, not the first of the id. */
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 5, "g/ext4/none fails=fsck # other"), 0);
+	CU_ASSERT_PTR_EQUAL(pc_known_match(&k, "g/ext4/none", "6.1", fsck), &k.v[4]);
+	/* A case id of an option matrix holds commas: the pattern is one word
+	 * (it was split at the comma, and the rest refused as no condition). */
+	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 6,
+					    "g/ext4/mount=data=ordered,commit=60/* # matrix"), 0);
+	CU_ASSERT_STRING_EQUAL(k.v[5].pattern, "g/ext4/mount=data=ordered,commit=60/*");
+	CU_ASSERT_PTR_EQUAL(pc_known_match(&k, "g/ext4/mount=data=ordered,commit=60/syncfs", "6.1",
+					   loss), &k.v[5]);
+	/* Bad: no such kind, an empty list or word, twice, in place of the
+	 * pattern. */
+	size_t before = k.n;
+	const char *bad[] = {
+		"g/a fails=corruption # why", "g/a fails= # why", "g/a fails=loss, # why",
+		"g/a fails=loss,,fsck # why", "g/a fails=loss fails=fsck # why",
+		"g/a fails=unknown # why", "fails=loss g/a # why", "fails=loss # why",
+	};
+	pc_messages_quiet = 1;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k.txt", 9, bad[i]), -1);
+	pc_messages_quiet = 0;
+	CU_ASSERT_EQUAL(k.n, before);
+	pc_known_free(&k);
+}
+
+/* A fake crash cycle for pc_attempts_run: attempt K (1-based) fails with
+ * fake_kinds[K-1] (0: passes), as verdict.c would judge what it found. */
+static unsigned fake_kinds[4];
+static unsigned fake_attempt;
+static struct pc_known fake_known;
+
+static enum pc_errclass fake_cycle(const struct pc_case *c, const struct pc_run_opts *o,
+				   const char *runwork, unsigned index, struct pc_case_result *r)
+{
+	(void)o;
+	(void)runwork;
+	(void)index;
+	unsigned kinds = fake_kinds[fake_attempt++];
+	r->c = c;
+	r->committed = 1;
+	r->fsck = kinds & PC_FAILURE_BIT(PC_FAILURE_FSCK) ? PC_FSCK_ERRORS : PC_FSCK_CLEAN;
+	r->vr.checked = 10;
+	r->vr.lost = kinds & PC_FAILURE_BIT(PC_FAILURE_LOSS) ? 2 : 0;
+	pc_verdict_judge(r);
+	return PC_ERR_NONE;
+}
+
+/* The outcome with a known entry for a loss over retries.  A failure of
+ * other kinds is retried, and a later failure of the entry's kind does not
+ * make the case known: fsck errors then a loss was "known" (only the last
+ * attempt's kinds were checked). */
+static void attempts_with(const unsigned kinds[3], int retries, struct pc_case_result *r)
+{
+	static struct pc_case c;
+	memset(&c, 0, sizeof(c));
+	c.id = "g/ext4/fsync";
+	c.fs = "ext4";
+	c.mode = PC_MODE_FSYNC;
+	c.expect = PC_EXPECT_INTACT;
+	c.layout = PC_LAYOUT_FLAT;
+	pc_known_free(&fake_known);
+	CU_ASSERT_EQUAL_FATAL(pc_known_parse_line(&fake_known, "k.txt", 1, "g/ext4/fsync # loses"), 0);
+	struct pc_run_opts o = { .known = &fake_known, .retries = retries };
+	memcpy(fake_kinds, kinds, 3 * sizeof(*kinds));
+	fake_attempt = 0;
+	memset(r, 0, sizeof(*r));
+	char *dir = unit_tmpdir();
+	snprintf(r->case_dir, sizeof(r->case_dir), "%s/case", dir);
+	pc_attempts_run(fake_cycle, &c, &o, dir, 0, r, "6.1");
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* What pc_run_report_free frees of one result. */
+static void release(struct pc_case_result *r)
+{
+	pc_case_result_release(r);
+	free(r->attempts);
+}
+
+static void test_attempts_known_kinds(void)
+{
+	if (access("/dev/kmsg", R_OK) != 0) { /* the attempts read the kernel log */
+		CU_FAIL("cannot read /dev/kmsg (run the unit tests as root)");
+		return;
+	}
+	const unsigned loss = PC_FAILURE_BIT(PC_FAILURE_LOSS), fsck = PC_FAILURE_BIT(PC_FAILURE_FSCK);
+	struct pc_case_result r;
+	/* a loss: known, not retried */
+	attempts_with((const unsigned[3]){ loss, loss, loss }, 2, &r);
+	CU_ASSERT_EQUAL(r.outcome, PC_OUT_KNOWN);
+	CU_ASSERT_EQUAL(r.nattempts, 1);
+	release(&r);
+	/* fsck errors and a loss: not known, retried, every attempt's kinds */
+	attempts_with((const unsigned[3]){ fsck | loss, fsck | loss, fsck | loss }, 1, &r);
+	CU_ASSERT_EQUAL(r.outcome, PC_OUT_FAIL);
+	CU_ASSERT_EQUAL(r.nattempts, 2);
+	CU_ASSERT_EQUAL(r.failures, fsck | loss);
+	CU_ASSERT_PTR_NOT_NULL(r.known); /* named in the summary as not covering */
+	release(&r);
+	/* fsck errors, then a loss on the retry: still not known */
+	attempts_with((const unsigned[3]){ fsck, loss, loss }, 2, &r);
+	CU_ASSERT_EQUAL(r.outcome, PC_OUT_FAIL);
+	CU_ASSERT_EQUAL(r.failures, fsck | loss);
+	release(&r);
+	/* fsck errors, then a pass: flaky, not an unexpected pass */
+	attempts_with((const unsigned[3]){ fsck, 0, 0 }, 2, &r);
+	CU_ASSERT_EQUAL(r.outcome, PC_OUT_FLAKY);
+	CU_ASSERT_EQUAL(r.failures, 0);
+	release(&r);
+	/* a pass at once: an unexpected pass */
+	attempts_with((const unsigned[3]){ 0, 0, 0 }, 2, &r);
+	CU_ASSERT_EQUAL(r.outcome, PC_OUT_XPASS);
+	release(&r);
+	pc_known_free(&fake_known);
 }
 
 /* An entry whose pattern matches no case id is warned about (FILE:LINE),
@@ -220,7 +382,7 @@ static void test_known_bom(void)
 	CU_ASSERT_EQUAL(pc_known_load(p, &k), 0);
 	CU_ASSERT_EQUAL_FATAL(k.n, 2);
 	CU_ASSERT_STRING_EQUAL(k.v[0].pattern, "g/ext4/syncfs");
-	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/syncfs", "6.1"));
+	CU_ASSERT_PTR_NOT_NULL(pc_known_match(&k, "g/ext4/syncfs", "6.1", 0));
 	CU_ASSERT_STRING_EQUAL(k.v[1].pattern, "g/xfs/*");
 	pc_known_free(&k);
 	/* A file that is only a BOM holds nothing. */
@@ -442,6 +604,8 @@ void register_nightly_tests(void)
 	CU_add_test(s, "kernel conditions", test_kcond);
 	CU_add_test(s, "kernel conditions and flavours", test_kcond_flavour);
 	CU_add_test(s, "known-failures lines and matching", test_known_parse);
+	CU_add_test(s, "known-failures entries name the failures they cover", test_known_fails);
+	CU_add_test(s, "known failures over retries: every attempt's kinds", test_attempts_known_kinds);
 	CU_add_test(s, "known-failures file: FILE:LINE, not a file", test_known_file);
 	CU_add_test(s, "known-failures entries that match no case", test_known_unmatched);
 	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);

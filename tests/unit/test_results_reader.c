@@ -184,7 +184,8 @@ static void test_setup(void)
 		const char *want = !strcmp(names[k], "mount_opts") ? "noatime"
 				 : !strcmp(names[k], "cut") ? "drop"
 				 : !strcmp(names[k], "images") ? "l1.tar.gz l2.tar oci:tag"
-				 : !strcmp(names[k], "settings") ? "crash_points=0" : NULL;
+				 : !strcmp(names[k], "settings")
+				 ? "crash_points=0 crash_subsets=0 cut_at=end log_size=auto" : NULL;
 		CU_ASSERT(want ? v && !strcmp(v, want) : !v);
 	}
 	pc_results_free(&r);

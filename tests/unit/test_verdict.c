@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "check/failure.h"
 #include "check/verdict.h"
 
 static struct pc_case flat_case;
@@ -333,6 +334,68 @@ static void test_point_subset_fails(void)
 	judged(PC_VERDICT_FAIL, "flush 7 of 9: with 3 of the next 8 writes landed");
 }
 
+/* Every kind of failure a case shows, not only the first the reason
+ * names: a known-failures entry covers a case only when it names each
+ * (a loss entry must not cover fsck errors that came with the loss). */
+static void test_failure_kinds(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), 0); /* a pass */
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.vr.lost = 3;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), PC_FAILURE_BIT(PC_FAILURE_LOSS));
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.vr.lost = 3;
+	r.fsck = PC_FSCK_ERRORS;
+	judged(PC_VERDICT_FAIL, "fsck found errors");
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r),
+			PC_FAILURE_BIT(PC_FAILURE_LOSS) | PC_FAILURE_BIT(PC_FAILURE_FSCK));
+	/* A loss and a kernel warning: both (the reason names the loss). */
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.vr.lost = 1;
+	pc_verdict_judge(&r);
+	r.km.checked = 1;
+	strcpy(r.km.error, "WARNING: CPU: 1 PID: 7 at fs/ext4/inode.c:1");
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r),
+			PC_FAILURE_BIT(PC_FAILURE_LOSS) | PC_FAILURE_BIT(PC_FAILURE_KERNEL));
+	/* Does not mount after the cut: nothing was verified, so no loss (nor
+	 * a lost commit record) is counted. */
+	fresh(PC_MODE_NONE, PC_EXPECT_LOSS);
+	r.committed = 0;
+	r.vr.checked = 0;
+	strcpy(r.unmountable, "mount: Structure needs cleaning");
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), PC_FAILURE_BIT(PC_FAILURE_UNMOUNTABLE));
+	/* The commit record lost: no loss counted against it. */
+	fresh(PC_MODE_NONE, PC_EXPECT_LOSS);
+	r.committed = 0;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), PC_FAILURE_BIT(PC_FAILURE_COMMIT));
+	fresh(PC_MODE_FSYNC, PC_EXPECT_LOSS);
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), PC_FAILURE_BIT(PC_FAILURE_NO_LOSS));
+	/* A crash point: its own kinds, and its subsets'. */
+	with_point(PC_EXPECT_INTACT);
+	pt.fsck = PC_FSCK_ERRORS;
+	pt.lost = 2;
+	pt.subset_failures = PC_FAILURE_BIT(PC_FAILURE_POINT_UNMOUNTABLE);
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), PC_FAILURE_BIT(PC_FAILURE_POINT_FSCK) |
+			PC_FAILURE_BIT(PC_FAILURE_POINT_LOSS) |
+			PC_FAILURE_BIT(PC_FAILURE_POINT_UNMOUNTABLE));
+	with_point(PC_EXPECT_ANY);
+	pt.mounted = 0;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), PC_FAILURE_BIT(PC_FAILURE_POINT_UNMOUNTABLE));
+	/* A failure no rule explains: unknown, which only fails=any covers. */
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.verdict = PC_VERDICT_FAIL;
+	CU_ASSERT_EQUAL(pc_verdict_failures(&r), PC_FAILURE_BIT(PC_FAILURE_UNKNOWN));
+}
+
 static void test_kernel_line_fails(void)
 {
 	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
@@ -468,4 +531,5 @@ void register_verdict_tests(void)
 	CU_add_test(s, "kernel log not checked: error", test_kernel_unchecked_is_error);
 	CU_add_test(s, "an error quotes what the kernel said of the device", test_kernel_said_in_error);
 	CU_add_test(s, "kernel log clean: verdict unchanged", test_kernel_clean_keeps_verdict);
+	CU_add_test(s, "every kind of failure a case shows", test_failure_kinds);
 }
