@@ -104,7 +104,9 @@ void pc_verdict_judge(struct pc_case_result *r)
 	const struct pc_case *c = r->c;
 	if (r->verdict == PC_VERDICT_ERROR)
 		return;
-	if (r->fsck != PC_FSCK_CLEAN && r->fsck != PC_FSCK_ERRORS) {
+	/* One that ended saying it did not check an unmountable filesystem
+	 * (e2fsck finds no superblock: status 8) leaves that finding. */
+	if (r->fsck == PC_FSCK_SKIPPED || (r->fsck == PC_FSCK_FAILED && !r->unmountable[0])) {
 		r->verdict = PC_VERDICT_ERROR;
 		snprintf(r->reason, sizeof(r->reason), "fsck could not run: the filesystem was not checked");
 		return;
@@ -116,7 +118,8 @@ void pc_verdict_judge(struct pc_case_result *r)
 	if (r->unmountable[0])
 		snprintf(r->reason, sizeof(r->reason), "the filesystem does not mount after the "
 			 "cut: %s; fsck: %s", r->unmountable,
-			 r->fsck == PC_FSCK_ERRORS ? "errors (see fsck.log)" : "clean");
+			 r->fsck == PC_FSCK_ERRORS ? "errors (see fsck.log)"
+			 : r->fsck == PC_FSCK_FAILED ? "it did not check it (see fsck.log)" : "clean");
 	else if (r->fsck == PC_FSCK_ERRORS)
 		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
 	else if (!r->committed && c->layout == PC_LAYOUT_SNAPSHOTS)

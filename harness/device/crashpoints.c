@@ -342,10 +342,12 @@ static int examine(struct replay *r, int save, const char *img,
 		char *out = NULL;
 		pt->fsck = pc_fs_fsck(t->fstype, lo.path, &out);
 		free(out);
-		/* Killed, timed out, interrupted (pc_fs_fsck said why): the point
-		 * was not checked, and the case is an error of that class, as
-		 * when the case's own fsck could not run, never a fail. */
-		if (pt->fsck == PC_FSCK_SKIPPED)
+		/* Killed, timed out, interrupted, or it did not check a point
+		 * that mounted (pc_fs_fsck said why): the point was not checked,
+		 * and the case is an error of that class, as when the case's own
+		 * fsck could not run, never a fail.  A point that does not
+		 * mount is a finding whatever fsck makes of it. */
+		if (pt->fsck == PC_FSCK_SKIPPED || (pt->fsck == PC_FSCK_FAILED && pt->mounted))
 			rc = -1;
 	}
 	pc_loop_detach(&lo);

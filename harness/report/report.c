@@ -58,6 +58,7 @@ const char *pc_fsck_name(enum pc_fsck_result f)
 	case PC_FSCK_CLEAN: return "clean";
 	case PC_FSCK_ERRORS: return "errors";
 	case PC_FSCK_SKIPPED: return "skipped";
+	case PC_FSCK_FAILED: return "skipped"; /* ended, but did not check */
 	}
 	return "?";
 }
