@@ -11,6 +11,8 @@ const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_i
 {
 	if (!pt->mounted)
 		snprintf(buf, len, "does not mount: %s", pt->mount_error);
+	else if (pt->fsck == PC_FSCK_ERRORS && pt->fsck_log[0])
+		snprintf(buf, len, "fsck found errors (see %s)", pt->fsck_log);
 	else if (pt->fsck == PC_FSCK_ERRORS)
 		snprintf(buf, len, "fsck found errors");
 	else if (pt->fsck != PC_FSCK_CLEAN) /* pc_verdict_judge made the case an error */

@@ -258,6 +258,11 @@ static void test_point_fsck_errors_fail(void)
 	with_point(PC_EXPECT_ANY);
 	pt.fsck = PC_FSCK_ERRORS;
 	judged(PC_VERDICT_FAIL, "flush 7 of 9: fsck found errors");
+	/* what fsck said is kept, and the reason says where */
+	with_point(PC_EXPECT_ANY);
+	pt.fsck = PC_FSCK_ERRORS;
+	strcpy(pt.fsck_log, "crash-point-7-fsck.log");
+	judged(PC_VERDICT_FAIL, "flush 7 of 9: fsck found errors (see crash-point-7-fsck.log)");
 }
 
 /* A state whose fsck could not run was not checked: no verdict, an error
