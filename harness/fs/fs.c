@@ -29,6 +29,10 @@ struct fs_tools {
 	 * exit 0 without it is no clean result. */
 	const char *fsck_done[3];
 	const char *fsck_done_what; /* what that text is, for a message */
+	/* Damage the check reports and still exits 0 for: btrfs check reads
+	 * a metadata block's other copy (DUP) when one fails its checksum or
+	 * generation, and says "no error found". */
+	const char *fsck_damage[4];
 	/* Its exit status is a sum of bits (e2fsck(8)); else 0 clean, 1
 	 * errors found, and nothing else documented (xfs_repair -n, btrfs
 	 * check). */
@@ -44,14 +48,18 @@ static const struct fs_tools fs_table[] = {
 	 * "found N bytes used, no error found" (before btrfs-progs 4.5:
 	 * "found N bytes used err is 0"). */
 	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
-	  { "% non-contiguous), ", NULL }, "its summary line (FILES files (N% non-contiguous), BLOCKS blocks)", 1,
+	  { "% non-contiguous), ", NULL },
+	  "its summary line (FILES files (N% non-contiguous), BLOCKS blocks)", { NULL }, 1,
 	  "EXT4-fs" },
 	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
 	  { "No modify flag set, skipping filesystem flush and exiting.", NULL },
-	  "its last line (No modify flag set, skipping filesystem flush and exiting.)", 0, "XFS" },
+	  "its last line (No modify flag set, skipping filesystem flush and exiting.)", { NULL }, 0,
+	  "XFS" },
 	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
 	  { "bytes used, no error found", "bytes used err is 0", NULL },
-	  "its summary line (found N bytes used, no error found)", 0, "BTRFS" },
+	  "its summary line (found N bytes used, no error found)",
+	  { "checksum verify failed on", "parent transid verify failed on", "bad tree block", NULL },
+	  0, "BTRFS" },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -453,6 +461,9 @@ enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int st
 	if (!t->fsck_bits && status == 1)
 		return PC_FSCK_ERRORS;
 	if (status == 0) {
+		for (size_t i = 0; fsck_finished(t, out) && t->fsck_damage[i]; i++)
+			if (strstr(out, t->fsck_damage[i]))
+				return PC_FSCK_ERRORS;
 		if (fsck_finished(t, out))
 			return PC_FSCK_CLEAN;
 		snprintf(why, len, "%s on %s exited 0 but its output lacks %s: the check did not "

@@ -68,7 +68,9 @@ int pc_fs_wait_released(const char *dev);
  * OUTPUT on DEV: e2fsck's status bits 1, 2 or 4 are errors found, 8, 16
  * or 32 alone (operational error, usage, cancelled) a check not made;
  * xfs_repair -n's and btrfs check's 1 is errors found; 0 is clean only
- * with the text a finished check prints; any other status is FAILED.
+ * with the text a finished check prints (and, for btrfs check, without a
+ * metadata block that failed its checksum or generation: errors, though
+ * it read the other copy); any other status is FAILED.
  * WHY says why when FAILED (else ""). */
 enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int status,
 				     const char *output, char *why, size_t len);

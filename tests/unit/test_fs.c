@@ -505,6 +505,21 @@ static void test_fsck_status(void)
 	CU_ASSERT_EQUAL(judge("xfs", 0, XFS_CLEAN, why), PC_FSCK_CLEAN);
 	CU_ASSERT_EQUAL(judge("btrfs", 0, BTRFS_CLEAN, why), PC_FSCK_CLEAN);
 	CU_ASSERT_EQUAL(judge("btrfs", 0, "found 1 bytes used err is 0\n", why), PC_FSCK_CLEAN);
+	/* btrfs check read a metadata block's other copy and exits 0: one
+	 * copy of a block the committed tree points to is damaged (one
+	 * mirror's leaf overwritten after the cut) */
+	static const char btrfs_mirror[] =
+		"Opening filesystem to check...\nChecking filesystem on /dev/loop0\n"
+		"[2/7] checking extents\n"
+		"checksum verify failed on 31129600 wanted 0xe3ab4b15 found 0x27fd55f1\n"
+		"[3/7] checking free space tree\n"
+		"found 11304960 bytes used, no error found\n";
+	CU_ASSERT_EQUAL(judge("btrfs", 0, btrfs_mirror, why), PC_FSCK_ERRORS);
+	CU_ASSERT_EQUAL(judge("btrfs", 0, "parent transid verify failed on 30408704 wanted 9 found 7\n"
+				  "found 1 bytes used, no error found\n", why), PC_FSCK_ERRORS);
+	/* the same words from another tool are its own business */
+	CU_ASSERT_EQUAL(judge("ext4", 0, "checksum verify failed on 1\n/dev/loop0: 11/32768 files "
+				  "(0.0% non-contiguous), 6353/131072 blocks\n", why), PC_FSCK_CLEAN);
 	/* e2fsck: 1 and 2 (corrected: with -n, found), 4 (left), 12 (found,
 	 * then could not go on) are errors */
 	for (int st = 1; st < 64; st++)
