@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fs/durability.h"
+#include "fs/fs.h"
 
 const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
 				   const char *mode, char *buf, size_t len)
@@ -119,9 +120,12 @@ void pc_verdict_judge(struct pc_case_result *r)
 	size_t extra = r->vr.counts[PC_F_EXTRA];
 	if (r->unmountable[0])
 		snprintf(r->reason, sizeof(r->reason), "the filesystem does not mount after the "
-			 "cut: %s; fsck: %s", r->unmountable,
-			 r->fsck == PC_FSCK_ERRORS ? "errors (see fsck.log)"
-			 : r->fsck == PC_FSCK_FAILED ? "it did not check it (see fsck.log)" : "clean");
+			 "cut: %s; fsck: %s%s", r->unmountable,
+			 r->fsck == PC_FSCK_ERRORS ? "errors"
+			 : r->fsck == PC_FSCK_FAILED ? "it did not check it" : "clean",
+			 c && pc_fs_fsck_unreplayed(c->fs, r->fsck_output)
+			 ? ", without the journal's changes, which it did not replay (see fsck.log)"
+			 : r->fsck == PC_FSCK_CLEAN ? "" : " (see fsck.log)");
 	else if (r->fsck == PC_FSCK_ERRORS)
 		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
 	else if (!r->committed && c->layout == PC_LAYOUT_SNAPSHOTS)

@@ -33,6 +33,10 @@ struct fs_tools {
 	 * a metadata block's other copy (DUP) when one fails its checksum or
 	 * generation, and says "no error found". */
 	const char *fsck_damage[4];
+	/* Said when the journal holds changes the read-only check leaves
+	 * unreplayed: what it then checks is not the filesystem the kernel
+	 * would mount (pc_fs_fsck_unreplayed). */
+	const char *fsck_unreplayed;
 	/* Its exit status is a sum of bits (e2fsck(8)); else 0 clean, 1
 	 * errors found, and nothing else documented (xfs_repair -n, btrfs
 	 * check). */
@@ -49,17 +53,17 @@ static const struct fs_tools fs_table[] = {
 	 * "found N bytes used err is 0"). */
 	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
 	  { "% non-contiguous), ", NULL },
-	  "its summary line (FILES files (N% non-contiguous), BLOCKS blocks)", { NULL }, 1,
-	  "EXT4-fs" },
+	  "its summary line (FILES files (N% non-contiguous), BLOCKS blocks)", { NULL },
+	  "skipping journal recovery", 1, "EXT4-fs" },
 	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
 	  { "No modify flag set, skipping filesystem flush and exiting.", NULL },
-	  "its last line (No modify flag set, skipping filesystem flush and exiting.)", { NULL }, 0,
-	  "XFS" },
+	  "its last line (No modify flag set, skipping filesystem flush and exiting.)", { NULL },
+	  "valuable metadata changes in a log", 0, "XFS" },
 	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
 	  { "bytes used, no error found", "bytes used err is 0", NULL },
 	  "its summary line (found N bytes used, no error found)",
 	  { "checksum verify failed on", "parent transid verify failed on", "bad tree block", NULL },
-	  0, "BTRFS" },
+	  NULL, 0, "BTRFS" },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -477,6 +481,12 @@ enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int st
 		 msg);
 	free(msg);
 	return PC_FSCK_FAILED;
+}
+
+int pc_fs_fsck_unreplayed(const char *fstype, const char *output)
+{
+	const struct fs_tools *t = fstype ? fs_lookup(fstype) : NULL;
+	return t && t->fsck_unreplayed && output && strstr(output, t->fsck_unreplayed);
 }
 
 enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **output)

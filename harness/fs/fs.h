@@ -74,6 +74,12 @@ int pc_fs_wait_released(const char *dev);
  * WHY says why when FAILED (else ""). */
 enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int status,
 				     const char *output, char *why, size_t len);
+/* Does fsck's OUTPUT say it left the journal's changes unreplayed (e2fsck
+ * -n's "skipping journal recovery", xfs_repair -n's "valuable metadata
+ * changes in a log")?  Then it checked the filesystem without them: one
+ * whose mount after the cut failed (everything since mkfs may be in the
+ * journal), or whose journal the kernel aborted on an error.  1 or 0. */
+int pc_fs_fsck_unreplayed(const char *fstype, const char *output);
 /* Read-only check; *output receives what the tool printed (or NULL).
  * SKIPPED or FAILED (with a message) when it did not check the
  * filesystem: never a clean result. */

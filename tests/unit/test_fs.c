@@ -517,6 +517,23 @@ static void test_fsck_status(void)
 	CU_ASSERT_EQUAL(judge("btrfs", 0, btrfs_mirror, why), PC_FSCK_ERRORS);
 	CU_ASSERT_EQUAL(judge("btrfs", 0, "parent transid verify failed on 30408704 wanted 9 found 7\n"
 				  "found 1 bytes used, no error found\n", why), PC_FSCK_ERRORS);
+	/* a journal the check did not replay: it checked a filesystem
+	 * without the journal's changes (an ext4 whose journal was damaged
+	 * after the cut: e2fsck -fn, status 0, 11 files); said, for the
+	 * reason of a filesystem that did not mount */
+	static const char e2fsck_unreplayed[] =
+		"e2fsck 1.47.0 (5-Feb-2023)\n"
+		"Warning: skipping journal recovery because doing a read-only filesystem check.\n"
+		"Pass 1: Checking inodes, blocks, and sizes\n"
+		"/dev/loop0: 11/32768 files (45.5% non-contiguous), 6353/131072 blocks\n";
+	CU_ASSERT(pc_fs_fsck_unreplayed("ext4", e2fsck_unreplayed));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("ext4", E2FSCK_CLEAN));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("ext4", NULL));
+	CU_ASSERT(pc_fs_fsck_unreplayed("xfs", "Phase 2 - using internal log\n        - zero log...\n"
+					"ALERT: The filesystem has valuable metadata changes in a log "
+					"which is being\nignored because the -n option was used.\n"));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("xfs", XFS_CLEAN));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("btrfs", e2fsck_unreplayed));
 	/* the same words from another tool are its own business */
 	CU_ASSERT_EQUAL(judge("ext4", 0, "checksum verify failed on 1\n/dev/loop0: 11/32768 files "
 				  "(0.0% non-contiguous), 6353/131072 blocks\n", why), PC_FSCK_CLEAN);

@@ -241,6 +241,15 @@ static void test_unmountable_after_cut_fails(void)
 	r.fsck = PC_FSCK_FAILED;
 	judged(PC_VERDICT_FAIL, "does not mount after the cut: mount /dev/loop3: Structure needs "
 				"cleaning; fsck: it did not check it (see fsck.log)");
+	/* e2fsck -n left the journal unreplayed: it checked the filesystem
+	 * without the journal's changes, and "clean" would say otherwise */
+	flat_case.fs = (char *)"ext4";
+	r.fsck = PC_FSCK_CLEAN;
+	r.fsck_output = (char *)"Warning: skipping journal recovery because doing a read-only "
+				"filesystem check.\n";
+	judged(PC_VERDICT_FAIL, "cleaning; fsck: clean, without the journal's changes, which it did "
+				"not replay (see fsck.log)");
+	r.fsck_output = NULL;
 }
 
 /* fsck ended on its own but did not check a filesystem that mounted
