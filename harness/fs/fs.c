@@ -465,14 +465,15 @@ enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int st
 	if (!t->fsck_bits && status == 1)
 		return PC_FSCK_ERRORS;
 	if (status == 0) {
-		for (size_t i = 0; fsck_finished(t, out) && t->fsck_damage[i]; i++)
+		if (!fsck_finished(t, out)) {
+			snprintf(why, len, "%s on %s exited 0 but its output lacks %s: the check "
+				 "did not run to its end", cmd, dev, t->fsck_done_what);
+			return PC_FSCK_FAILED;
+		}
+		for (size_t i = 0; t->fsck_damage[i]; i++)
 			if (strstr(out, t->fsck_damage[i]))
 				return PC_FSCK_ERRORS;
-		if (fsck_finished(t, out))
-			return PC_FSCK_CLEAN;
-		snprintf(why, len, "%s on %s exited 0 but its output lacks %s: the check did not "
-			 "run to its end", cmd, dev, t->fsck_done_what);
-		return PC_FSCK_FAILED;
+		return PC_FSCK_CLEAN;
 	}
 	char *msg = pc_fs_tool_message(out);
 	const char *what = t->fsck_bits && status < 64 ? e2fsck_not_checked(status) : NULL;
