@@ -317,13 +317,31 @@ static int has_any(const char *msg, const char *const *v, size_t n)
 	return 0;
 }
 
+/* Damage the filesystems report below their error level: btrfs warns of
+ * a metadata block whose checksum or generation is wrong and, with a good
+ * copy (DUP metadata), repairs it and says so at info level, so that
+ * neither the verify nor fsck sees it: a write it relied on was lost or
+ * torn, which no cut may do to a block the committed tree points to.
+ * XFS's verifiers say "Metadata corruption detected" or "Metadata CRC
+ * error detected" (lower case, beside the "Corruption" of a shutdown). */
+static const char *const btrfs_damage[] = {
+	"checksum verify failed", "parent transid verify failed", "bad tree block",
+	"read error corrected", "csum failed",
+};
+static const char *const xfs_damage[] = {
+	"Corruption", "Internal error", "Metadata corruption", "Metadata CRC error",
+};
+
 static int is_bad(const char *msg)
 {
 	if (has_any(msg, notice_lines, sizeof(notice_lines) / sizeof(notice_lines[0])))
 		return 0;
 	if (has_any(msg, bad_lines, sizeof(bad_lines) / sizeof(bad_lines[0])))
 		return 1;
-	return !strncmp(msg, "XFS (", 5) && (strstr(msg, "Corruption") || strstr(msg, "Internal error"));
+	if (!strncmp(msg, "BTRFS ", 6))
+		return has_any(msg, btrfs_damage, sizeof(btrfs_damage) / sizeof(btrfs_damage[0]));
+	return !strncmp(msg, "XFS (", 5) &&
+	       has_any(msg, xfs_damage, sizeof(xfs_damage) / sizeof(xfs_damage[0]));
 }
 
 /* Does MSG give -NUM as a number: "error -5", "errno=-5", "ret=-5", "(-5)",

@@ -6,12 +6,15 @@
 
 #include "check/failure.h"
 #include "fs/durability.h"
+#include "fs/fs.h"
 
 const char *pc_verdict_crash_point(const struct pc_crash_point *pt, int expect_intact,
 				   const char *mode, char *buf, size_t len)
 {
 	if (!pt->mounted)
 		snprintf(buf, len, "does not mount: %s", pt->mount_error);
+	else if (pt->fsck == PC_FSCK_ERRORS && pt->fsck_log[0])
+		snprintf(buf, len, "fsck found errors (see %s)", pt->fsck_log);
 	else if (pt->fsck == PC_FSCK_ERRORS)
 		snprintf(buf, len, "fsck found errors");
 	else if (pt->fsck != PC_FSCK_CLEAN) /* pc_verdict_judge made the case an error */
@@ -153,7 +156,9 @@ void pc_verdict_judge(struct pc_case_result *r)
 	const struct pc_case *c = r->c;
 	if (r->verdict == PC_VERDICT_ERROR)
 		return;
-	if (r->fsck != PC_FSCK_CLEAN && r->fsck != PC_FSCK_ERRORS) {
+	/* One that ended saying it did not check an unmountable filesystem
+	 * (e2fsck finds no superblock: status 8) leaves that finding. */
+	if (r->fsck == PC_FSCK_SKIPPED || (r->fsck == PC_FSCK_FAILED && !r->unmountable[0])) {
 		r->verdict = PC_VERDICT_ERROR;
 		snprintf(r->reason, sizeof(r->reason), "fsck could not run: the filesystem was not checked");
 		return;
@@ -164,8 +169,12 @@ void pc_verdict_judge(struct pc_case_result *r)
 	size_t extra = r->vr.counts[PC_F_EXTRA];
 	if (r->unmountable[0])
 		snprintf(r->reason, sizeof(r->reason), "the filesystem does not mount after the "
-			 "cut: %s; fsck: %s", r->unmountable,
-			 r->fsck == PC_FSCK_ERRORS ? "errors (see fsck.log)" : "clean");
+			 "cut: %s; fsck: %s%s", r->unmountable,
+			 r->fsck == PC_FSCK_ERRORS ? "errors"
+			 : r->fsck == PC_FSCK_FAILED ? "it did not check it" : "clean",
+			 c && pc_fs_fsck_unreplayed(c->fs, r->fsck_output)
+			 ? ", without the journal's changes, which it did not replay (see fsck.log)"
+			 : r->fsck == PC_FSCK_CLEAN ? "" : " (see fsck.log)");
 	else if (r->fsck == PC_FSCK_ERRORS)
 		snprintf(r->reason, sizeof(r->reason), "fsck found errors (see fsck.log)");
 	else if (!r->committed && c->layout == PC_LAYOUT_SNAPSHOTS)

@@ -317,9 +317,34 @@ static int look_inside(struct replay *r, int save, const char *mnt,
 	return rc;
 }
 
-/* Mount IMG, look inside, unmount, fsck: what a reboot would find. */
-static int examine(struct replay *r, int save, const char *img,
-		   const struct pc_crash_target *t, struct pc_crash_point *pt)
+/* fsck's output on a state it did not find clean, beside the case's
+ * fsck.log: crash-point-FLUSH-fsck.log, or for a subset
+ * crash-point-FLUSH-subset-S-fsck.log; its name into pt->fsck_log. */
+static int save_fsck_log(const struct pc_crash_target *t, unsigned subset,
+			 struct pc_crash_point *pt, const char *out)
+{
+	if (!t->findings_dir || !out)
+		return 0;
+	if (subset)
+		snprintf(pt->fsck_log, sizeof(pt->fsck_log), "crash-point-%llu-subset-%u-fsck.log",
+			 (unsigned long long)pt->flush, subset);
+	else
+		snprintf(pt->fsck_log, sizeof(pt->fsck_log), "crash-point-%llu-fsck.log",
+			 (unsigned long long)pt->flush);
+	char path[PATH_MAX];
+	if (pc_path_join(path, sizeof(path), t->findings_dir, pt->fsck_log) < 0 ||
+	    pc_write_file(path, out, strlen(out), 0) < 0) {
+		pt->fsck_log[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* Mount IMG, look inside, unmount, fsck: what a reboot would find.  SAVE:
+ * the point itself (not one of its subsets).  KEEP_LOG: subset S (0: the
+ * point) keeps fsck's output when it was not clean. */
+static int examine(struct replay *r, int save, int keep_log, unsigned subset,
+		   const char *img, const struct pc_crash_target *t, struct pc_crash_point *pt)
 {
 	char mnt[PATH_MAX];
 	if (pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)
@@ -341,12 +366,18 @@ static int examine(struct replay *r, int save, const char *img,
 	if (rc == 0) {
 		char *out = NULL;
 		pt->fsck = pc_fs_fsck(t->fstype, lo.path, &out);
-		free(out);
-		/* Killed, timed out, interrupted (pc_fs_fsck said why): the point
-		 * was not checked, and the case is an error of that class, as
-		 * when the case's own fsck could not run, never a fail. */
-		if (pt->fsck == PC_FSCK_SKIPPED)
+		/* Killed, timed out, interrupted, or it did not check a point
+		 * that mounted (pc_fs_fsck said why): the point was not checked,
+		 * and the case is an error of that class, as when the case's own
+		 * fsck could not run, never a fail.  A point that does not
+		 * mount is a finding whatever fsck makes of it. */
+		if (pt->fsck == PC_FSCK_SKIPPED || (pt->fsck == PC_FSCK_FAILED && pt->mounted))
 			rc = -1;
+		/* What fsck said of a state it did not find clean is kept,
+		 * as the case's own fsck.log is. */
+		if (pt->fsck != PC_FSCK_CLEAN && keep_log && save_fsck_log(t, subset, pt, out) < 0)
+			rc = -1;
+		free(out);
 	}
 	pc_loop_detach(&lo);
 	if (t->km)
@@ -413,7 +444,7 @@ static int make_point(struct replay *r, const char *img, uint64_t size)
 /* One state to check: replay.img as it is, plus a subset of the next
  * epoch when SUBSET > 0. */
 static int check_state(struct replay *r, const struct pc_crash_target *t, unsigned subset,
-		       struct pc_crash_point *pt, unsigned *landed, unsigned *total)
+		       int keep_log, struct pc_crash_point *pt, unsigned *landed, unsigned *total)
 {
 	char img[PATH_MAX];
 	if (pc_path_join(img, sizeof(img), t->workdir, "point.img") < 0)
@@ -422,7 +453,7 @@ static int check_state(struct replay *r, const struct pc_crash_target *t, unsign
 	if (rc == 0 && subset)
 		rc = land_subset(r, img, pt->flush * 1000003u + subset, landed, total);
 	if (rc == 0)
-		rc = examine(r, subset == 0, img, t, pt);
+		rc = examine(r, subset == 0, keep_log, subset, img, t, pt);
 	return rc;
 }
 
@@ -448,7 +479,7 @@ static int check_point(struct replay *r, const struct pc_crash_target *t,
 		       struct pc_crash_point *pt)
 {
 	unsigned landed, total;
-	if (check_state(r, t, 0, pt, &landed, &total) < 0)
+	if (check_state(r, t, 0, 1, pt, &landed, &total) < 0)
 		return -1;
 	if (t->subsets && next_epoch_writes(r, &pt->next_writes) < 0)
 		return -1;
@@ -456,7 +487,10 @@ static int check_point(struct replay *r, const struct pc_crash_target *t,
 		struct pc_crash_point sub = { .flush = pt->flush, .after_commit = pt->after_commit,
 					      .after_mode = pt->after_mode,
 					      .mode_promised = pt->mode_promised };
-		if (pc_check_interrupted() < 0 || check_state(r, t, s, &sub, &landed, &total) < 0)
+		/* the first bad subset's fsck output is kept (it is the one
+		 * subset_problem describes) */
+		if (pc_check_interrupted() < 0 ||
+		    check_state(r, t, s, !pt->subsets_bad, &sub, &landed, &total) < 0)
 			return -1;
 		pt->subsets++;
 		pt->next_writes = total;

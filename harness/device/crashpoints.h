@@ -44,6 +44,11 @@ struct pc_crash_point {
 	 * findings_dir, crash-point-FLUSH-findings.txt; else empty. */
 	char findings[64];
 	enum pc_fsck_result fsck;
+	/* fsck's output when it was not clean, in findings_dir:
+	 * crash-point-FLUSH-fsck.log (a subset's: crash-point-FLUSH-subset-S-
+	 * fsck.log, the first bad subset's, named in subset_problem); else
+	 * empty. */
+	char fsck_log[64];
 	/* crash_subsets: states past this flush with a random half of the
 	 * next epoch's writes landed; the first bad one described. */
 	unsigned subsets, subsets_bad;

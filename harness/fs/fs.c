@@ -25,16 +25,45 @@ struct fs_tools {
 	const char *mkfs;          /* mkfs program */
 	const char *mkfs_force[3]; /* options always passed to mkfs */
 	const char *fsck[4];       /* read-only check, device appended */
+	/* Text only a check that ran to its end prints (a clean one too):
+	 * exit 0 without it is no clean result. */
+	const char *fsck_done[3];
+	const char *fsck_done_what; /* what that text is, for a message */
+	/* Damage the check reports and still exits 0 for: btrfs check reads
+	 * a metadata block's other copy (DUP) when one fails its checksum or
+	 * generation, and says "no error found". */
+	const char *fsck_damage[4];
+	/* Said when the journal holds changes the read-only check leaves
+	 * unreplayed: what it then checks is not the filesystem the kernel
+	 * would mount (pc_fs_fsck_unreplayed). */
+	const char *fsck_unreplayed;
+	/* Its exit status is a sum of bits (e2fsck(8)); else 0 clean, 1
+	 * errors found, and nothing else documented (xfs_repair -n, btrfs
+	 * check). */
+	int fsck_bits;
 	/* How the kernel's driver begins its lines ("EXT4-fs error ...") */
 	const char *kmsg_prefix;
 };
 
 /* What each filesystem's mkfs_opts may hold is fsopts.c's table. */
 static const struct fs_tools fs_table[] = {
-	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL }, "EXT4-fs" },
-	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL }, "XFS" },
+	/* e2fsck's summary line, "DEV: 11/65536 files (0.0% non-contiguous),
+	 * 12955/262144 blocks"; xfs_repair -n's last line; btrfs check's
+	 * "found N bytes used, no error found" (before btrfs-progs 4.5:
+	 * "found N bytes used err is 0"). */
+	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
+	  { "% non-contiguous), ", NULL },
+	  "its summary line (FILES files (N% non-contiguous), BLOCKS blocks)", { NULL },
+	  "skipping journal recovery", 1, "EXT4-fs" },
+	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
+	  { "No modify flag set, skipping filesystem flush and exiting.", NULL },
+	  "its last line (No modify flag set, skipping filesystem flush and exiting.)", { NULL },
+	  "valuable metadata changes in a log", 0, "XFS" },
 	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
-	  "BTRFS" },
+	  { "bytes used, no error found", "bytes used err is 0", NULL },
+	  "its summary line (found N bytes used, no error found)",
+	  { "checksum verify failed on", "parent transid verify failed on", "bad tree block", NULL },
+	  NULL, 0, "BTRFS" },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -387,6 +416,80 @@ int pc_fs_umount(const char *dir)
 	return pc_fail_errno(PC_ERR_RUN, EBUSY, "umount %s", dir);
 }
 
+/* "e2fsck -fn": the check's command, without the device. */
+static void fsck_command(const struct fs_tools *t, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; t->fsck[i] && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? " " : "", t->fsck[i]);
+}
+
+/* e2fsck(8)'s bits that say the check could not be made, in their words. */
+static const char *e2fsck_not_checked(int status)
+{
+	if (status & 8)
+		return "an operational error";
+	if (status & 16)
+		return "a usage or syntax error";
+	if (status & 32)
+		return "cancelled";
+	return NULL;
+}
+
+static int fsck_finished(const struct fs_tools *t, const char *out)
+{
+	for (size_t i = 0; t->fsck_done[i]; i++)
+		if (strstr(out, t->fsck_done[i]))
+			return 1;
+	return 0;
+}
+
+enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int status,
+				     const char *output, char *why, size_t len)
+{
+	why[0] = '\0';
+	const struct fs_tools *t = fs_lookup(fstype);
+	if (!t) {
+		snprintf(why, len, "fsck: unsupported filesystem '%s'", fstype);
+		return PC_FSCK_FAILED;
+	}
+	const char *out = output ? output : "";
+	char cmd[64];
+	fsck_command(t, cmd, sizeof(cmd));
+	/* e2fsck: 1 and 2 are errors it corrected (which -n never does, so it
+	 * found them), 4 errors left: found, whatever else it says (12: it
+	 * found errors, then could not go on). */
+	if (t->fsck_bits && status > 0 && status < 64 && (status & 7))
+		return PC_FSCK_ERRORS;
+	if (!t->fsck_bits && status == 1)
+		return PC_FSCK_ERRORS;
+	if (status == 0) {
+		if (!fsck_finished(t, out)) {
+			snprintf(why, len, "%s on %s exited 0 but its output lacks %s: the check "
+				 "did not run to its end", cmd, dev, t->fsck_done_what);
+			return PC_FSCK_FAILED;
+		}
+		for (size_t i = 0; t->fsck_damage[i]; i++)
+			if (strstr(out, t->fsck_damage[i]))
+				return PC_FSCK_ERRORS;
+		return PC_FSCK_CLEAN;
+	}
+	char *msg = pc_fs_tool_message(out);
+	const char *what = t->fsck_bits && status < 64 ? e2fsck_not_checked(status) : NULL;
+	snprintf(why, len, "%s on %s ended with status %d (%s)%s%s: the filesystem was not checked",
+		 cmd, dev, status, what ? what : "a status it does not document", *msg ? ": " : "",
+		 msg);
+	free(msg);
+	return PC_FSCK_FAILED;
+}
+
+int pc_fs_fsck_unreplayed(const char *fstype, const char *output)
+{
+	const struct fs_tools *t = fstype ? fs_lookup(fstype) : NULL;
+	return t && t->fsck_unreplayed && output && strstr(output, t->fsck_unreplayed);
+}
+
 enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **output)
 {
 	*output = NULL;
@@ -410,5 +513,9 @@ enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **outpu
 		tool_killed(t->fsck[0], dev, status, "the check did not run to its end");
 		return PC_FSCK_SKIPPED;
 	}
-	return status == 0 ? PC_FSCK_CLEAN : PC_FSCK_ERRORS;
+	char why[1024];
+	enum pc_fsck_result res = pc_fs_fsck_judge(fstype, dev, status, *output, why, sizeof(why));
+	if (res == PC_FSCK_FAILED)
+		pc_fail(PC_ERR_RUN, "%s", why);
+	return res;
 }

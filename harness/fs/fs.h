@@ -6,7 +6,14 @@
 
 #include "fs/fsopts.h"
 
-enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED };
+/* CLEAN: the check ran to its end and found nothing; ERRORS: it found
+ * errors; SKIPPED: it could not run, or did not end on its own (not
+ * found, killed, past tool_timeout, interrupted); FAILED: it ended on its
+ * own but says it did not check the filesystem (e2fsck's operational
+ * error, an exit status the tool does not document, exit 0 without the
+ * line a finished check prints).  Neither of the last two is a clean
+ * result; results.json names both "skipped". */
+enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED, PC_FSCK_FAILED };
 
 /* The I-th filesystem powercut knows (ext4, xfs, btrfs); NULL past the end. */
 const char *pc_fs_name(unsigned i);
@@ -57,8 +64,25 @@ int pc_fs_umount(const char *dir);
  * the mount in another mount namespace keeps the filesystem alive (and
  * writing).  -1 (class RUN) if it is still held. */
 int pc_fs_wait_released(const char *dev);
-/* Read-only check; *output receives what the tool printed.  SKIPPED (with
- * a message) when the tool could not be run: never a clean result. */
+/* What FSTYPE's read-only check says by its exit STATUS (below 128) and
+ * OUTPUT on DEV: e2fsck's status bits 1, 2 or 4 are errors found, 8, 16
+ * or 32 alone (operational error, usage, cancelled) a check not made;
+ * xfs_repair -n's and btrfs check's 1 is errors found; 0 is clean only
+ * with the text a finished check prints (and, for btrfs check, without a
+ * metadata block that failed its checksum or generation: errors, though
+ * it read the other copy); any other status is FAILED.
+ * WHY says why when FAILED (else ""). */
+enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int status,
+				     const char *output, char *why, size_t len);
+/* Does fsck's OUTPUT say it left the journal's changes unreplayed (e2fsck
+ * -n's "skipping journal recovery", xfs_repair -n's "valuable metadata
+ * changes in a log")?  Then it checked the filesystem without them: one
+ * whose mount after the cut failed (everything since mkfs may be in the
+ * journal), or whose journal the kernel aborted on an error.  1 or 0. */
+int pc_fs_fsck_unreplayed(const char *fstype, const char *output);
+/* Read-only check; *output receives what the tool printed (or NULL).
+ * SKIPPED or FAILED (with a message) when it did not check the
+ * filesystem: never a clean result. */
 enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev,
 			       char **output);
 

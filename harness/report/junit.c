@@ -189,7 +189,7 @@ static void system_out(FILE *f, const struct pc_run_report *r, const struct pc_c
 	if (res->outcome == PC_OUT_XPASS && res->known)
 		fprintf(m, "\nunexpected pass: %s:%u expects a failure (%s)\n", res->known->file,
 			res->known->line, res->known->reason);
-	if (res->fsck == PC_FSCK_ERRORS && res->fsck_output)
+	if (res->fsck != PC_FSCK_CLEAN && res->fsck_output && *res->fsck_output)
 		fprintf(m, "\nfsck:\n%s", res->fsck_output);
 	fclose(m);
 	fputs("      <system-out>", f);

@@ -58,6 +58,7 @@ const char *pc_fsck_name(enum pc_fsck_result f)
 	case PC_FSCK_CLEAN: return "clean";
 	case PC_FSCK_ERRORS: return "errors";
 	case PC_FSCK_SKIPPED: return "skipped";
+	case PC_FSCK_FAILED: return "skipped"; /* ended, but did not check */
 	}
 	return "?";
 }
@@ -163,6 +164,8 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 			put_int(jp, "sync_lost", pt->promise_lost);
 		}
 		put_str(jp, "fsck", pc_fsck_name(pt->fsck));
+		if (pt->fsck_log[0]) /* in the case folder */
+			put_str(jp, "fsck_log", pt->fsck_log);
 		char why[512];
 		const char *problem = pc_verdict_crash_point(pt, res->c->expect == PC_EXPECT_INTACT,
 							     pc_mode_name(res->c->mode), why,

@@ -230,11 +230,6 @@ static int get_setup(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	return get_images(r, i, o, &setup[PC_RES_NSETUP - 1]);
 }
 
-/* "fsck" (absent in files that never had it): a case whose fsck did not
- * run ("skipped") is an error, never a pass or a fail (verdict.c; a
- * powercut before 2026-11-30 16:00 passed such a case), and fsck errors
- * always fail.  A file that says otherwise is refused, not read as a
- * pass whose filesystem nobody checked. */
 /* "mounted": {"vfs": "...", "fs": "..."}, the options the kernel applied
  * (absent in older results and where the first mount failed). */
 static int get_mounted(const struct pc_results *r, size_t i, json_t *o, char **out)
@@ -284,6 +279,12 @@ static int get_point_lost(const struct pc_results *r, size_t i, json_t *o, long 
 	return 0;
 }
 
+/* "fsck" (absent in files that never had it): a case whose fsck did not
+ * run ("skipped") is an error, never a pass or a fail (verdict.c; a
+ * powercut before 2026-11-30 16:00 passed such a case), but for one whose
+ * filesystem did not mount after the cut ("unmountable"), which never
+ * passes; fsck errors always fail.  A file that says otherwise is refused,
+ * not read as a pass whose filesystem nobody checked. */
 static int check_fsck(const struct pc_results *r, size_t i, json_t *o, int verdict)
 {
 	json_t *f = json_object_get(o, "fsck");
@@ -292,7 +293,11 @@ static int check_fsck(const struct pc_results *r, size_t i, json_t *o, int verdi
 	const char *s = json_string_value(f);
 	if (!s || (strcmp(s, "clean") && strcmp(s, "errors") && strcmp(s, "skipped")))
 		return pc_results_bad(r, i, "fsck", "not clean, errors or skipped");
-	if ((!strcmp(s, "skipped") && verdict != PC_OUT_ERROR) ||
+	/* ... but a filesystem that does not mount after the cut fails
+	 * whatever its fsck made of it (e2fsck finds no superblock). */
+	int unmountable = json_is_string(json_object_get(o, "unmountable"));
+	if ((!strcmp(s, "skipped") && verdict != PC_OUT_ERROR &&
+	     !(unmountable && verdict != PC_OUT_PASS)) ||
 	    (!strcmp(s, "errors") && verdict == PC_OUT_PASS)) {
 		char *why = xasprintf("'%s' with verdict '%s': %s", s, pc_outcome_name(verdict),
 				      !strcmp(s, "skipped") ? "a case whose fsck did not run is an error"

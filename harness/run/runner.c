@@ -414,13 +414,20 @@ static int phase_fsck(struct case_ctx *x)
 		x->r->fsck = PC_FSCK_SKIPPED;
 		return pc_check_interrupted();
 	}
-	if (x->r->fsck == PC_FSCK_SKIPPED) /* the tool could not run (said why) */
-		return -1;
+	/* Kept whatever fsck concluded: the output of one that did not
+	 * check is what says why. */
 	if (x->r->fsck_output) {
 		char path[PATH_MAX];
 		if (pc_path_join(path, sizeof(path), x->r->case_dir, "fsck.log") == 0)
 			pc_write_file(path, x->r->fsck_output, strlen(x->r->fsck_output), 0);
 	}
+	if (x->r->fsck == PC_FSCK_SKIPPED) /* the tool could not run (said why) */
+		return -1;
+	/* It ended saying it did not check (said why): an error of the case,
+	 * unless the filesystem did not mount either: that fails the case
+	 * whatever fsck makes of it (pc_verdict_judge). */
+	if (x->r->fsck == PC_FSCK_FAILED && !x->r->unmountable[0])
+		return -1;
 	return 0;
 }
 

@@ -131,6 +131,27 @@ run_scenario 1 "$TMP/nojournal.ini"
 bad=$(case_field "$out" nojournal/ext4/syncfs \
 	'[.crash_points.points[] | select(.fsck == "errors" or .subsets_bad > 0)] | length')
 [ "$bad" -gt 0 ] || fail "nojournal: no crash point or partial state failed fsck"
+# What fsck said of each state it did not find clean is kept beside
+# fsck.log, named in results.json and in the reason: before, it was thrown
+# away, and "crash point at flush K of N: fsck found errors" was all a
+# user had of a state that the cut itself did not show.
+logs=$(case_field "$out" nojournal/ext4/syncfs 	'[.crash_points.points[] | select(.fsck == "errors") | .fsck_log] | .[]')
+for l in $logs; do
+	[[ $l =~ ^crash-point-[0-9]+-fsck\.log$ ]] || fail "nojournal: point fsck_log '$l'"
+	grep -q "Pass 1" "$out/cases/nojournal_ext4_syncfs/$l" || fail "nojournal: $l does not hold fsck's output"
+done
+[ "$(case_field "$out" nojournal/ext4/syncfs \
+	'[.crash_points.points[] | select(.fsck == "errors" and .fsck_log == null)] | length')" -eq 0 ] ||
+	fail "nojournal: a point with fsck errors names no fsck_log"
+for p in $(case_field "$out" nojournal/ext4/syncfs \
+	'.crash_points.points[] | select(.subsets_bad > 0) | .subset_problem' | grep -o 'crash-point-[0-9]*-subset-[0-9]*-fsck\.log' || true); do
+	[ -s "$out/cases/nojournal_ext4_syncfs/$p" ] || fail "nojournal: $p named but not there"
+done
+reason=$(case_field "$out" nojournal/ext4/syncfs .reason)
+if [[ $reason =~ ^crash\ point\ at\ flush\ [0-9]+\ of\ [0-9]+:\ fsck\ found\ errors ]]; then
+	[[ $reason =~ "fsck found errors (see crash-point-"[0-9]+"-fsck.log)" ]] ||
+		fail "nojournal: reason '$reason' does not name the point's fsck log"
+fi
 # A commit whose fsync returns before any flush made the record durable
 # must fail at the crash points although the cut (durable cache: what was
 # written survives) finds everything: ext4 mounted nobarrier, with one

@@ -464,6 +464,125 @@ static void test_missing_why(void)
 	CU_ASSERT(strlen("mount /dev/loop12: ") + strlen(why) <= 160);
 }
 
+/* What the three checks print at their end (e2fsprogs 1.47.0, xfsprogs
+ * 6.1.0, btrfs-progs 6.2: Debian 12). */
+static const char E2FSCK_CLEAN[] =
+	"e2fsck 1.47.0 (5-Feb-2023)\nPass 1: Checking inodes, blocks, and sizes\n"
+	"Pass 5: Checking group summary information\n"
+	"/dev/loop0: 11/32768 files (0.0% non-contiguous), 6353/131072 blocks\n";
+static const char E2FSCK_ERRORS[] =
+	"e2fsck 1.47.0 (5-Feb-2023)\nPass 4: Checking reference counts\n"
+	"Inode 75 ref count is 5, should be 1.  Fix? no\n\n"
+	"/dev/loop1: ********** WARNING: Filesystem still has errors **********\n\n"
+	"/dev/loop1: 3942/32768 files (0.1% non-contiguous), 19716/131072 blocks\n";
+static const char E2FSCK_NO_SB[] =
+	"e2fsck 1.47.0 (5-Feb-2023)\next2fs_open2: Bad magic number in super-block\n"
+	"e2fsck: Superblock invalid, trying backup blocks...\n"
+	"e2fsck: Bad magic number in super-block while trying to open /dev/loop0\n";
+static const char XFS_CLEAN[] =
+	"Phase 1 - find and verify superblock...\nPhase 7 - verify link counts...\n"
+	"No modify flag set, skipping filesystem flush and exiting.\n";
+static const char BTRFS_CLEAN[] =
+	"Opening filesystem to check...\nChecking filesystem on /dev/loop0\n"
+	"[7/7] checking quota groups skipped (not enabled on this FS)\n"
+	"found 147456 bytes used, no error found\ntotal csum bytes: 0\n";
+
+static enum pc_fsck_result judge(const char *fs, int status, const char *out, char *why)
+{
+	return pc_fs_fsck_judge(fs, "/dev/loop0", status, out, why, 512);
+}
+
+/* fsck's exit status read as each tool documents it: a check that did not
+ * run to its end is never clean, and one that could not check is not
+ * "errors" (corruption claimed).  Before, status 0 was clean and any other
+ * "errors": e2fsck's operational error (8) failed the case for corruption,
+ * and a check that printed nothing and exited 0 passed it. */
+static void test_fsck_status(void)
+{
+	char why[512];
+	CU_ASSERT_EQUAL(judge("ext4", 0, E2FSCK_CLEAN, why), PC_FSCK_CLEAN);
+	CU_ASSERT_STRING_EQUAL(why, "");
+	CU_ASSERT_EQUAL(judge("xfs", 0, XFS_CLEAN, why), PC_FSCK_CLEAN);
+	CU_ASSERT_EQUAL(judge("btrfs", 0, BTRFS_CLEAN, why), PC_FSCK_CLEAN);
+	CU_ASSERT_EQUAL(judge("btrfs", 0, "found 1 bytes used err is 0\n", why), PC_FSCK_CLEAN);
+	/* btrfs check read a metadata block's other copy and exits 0: one
+	 * copy of a block the committed tree points to is damaged (one
+	 * mirror's leaf overwritten after the cut) */
+	static const char btrfs_mirror[] =
+		"Opening filesystem to check...\nChecking filesystem on /dev/loop0\n"
+		"[2/7] checking extents\n"
+		"checksum verify failed on 31129600 wanted 0xe3ab4b15 found 0x27fd55f1\n"
+		"[3/7] checking free space tree\n"
+		"found 11304960 bytes used, no error found\n";
+	CU_ASSERT_EQUAL(judge("btrfs", 0, btrfs_mirror, why), PC_FSCK_ERRORS);
+	CU_ASSERT_EQUAL(judge("btrfs", 0, "parent transid verify failed on 30408704 wanted 9 found 7\n"
+				  "found 1 bytes used, no error found\n", why), PC_FSCK_ERRORS);
+	/* a journal the check did not replay: it checked a filesystem
+	 * without the journal's changes (an ext4 whose journal was damaged
+	 * after the cut: e2fsck -fn, status 0, 11 files); said, for the
+	 * reason of a filesystem that did not mount */
+	static const char e2fsck_unreplayed[] =
+		"e2fsck 1.47.0 (5-Feb-2023)\n"
+		"Warning: skipping journal recovery because doing a read-only filesystem check.\n"
+		"Pass 1: Checking inodes, blocks, and sizes\n"
+		"/dev/loop0: 11/32768 files (45.5% non-contiguous), 6353/131072 blocks\n";
+	CU_ASSERT(pc_fs_fsck_unreplayed("ext4", e2fsck_unreplayed));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("ext4", E2FSCK_CLEAN));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("ext4", NULL));
+	CU_ASSERT(pc_fs_fsck_unreplayed("xfs", "Phase 2 - using internal log\n        - zero log...\n"
+					"ALERT: The filesystem has valuable metadata changes in a log "
+					"which is being\nignored because the -n option was used.\n"));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("xfs", XFS_CLEAN));
+	CU_ASSERT(!pc_fs_fsck_unreplayed("btrfs", e2fsck_unreplayed));
+	/* the same words from another tool are its own business */
+	CU_ASSERT_EQUAL(judge("ext4", 0, "checksum verify failed on 1\n/dev/loop0: 11/32768 files "
+				  "(0.0% non-contiguous), 6353/131072 blocks\n", why), PC_FSCK_CLEAN);
+	/* e2fsck: 1 and 2 (corrected: with -n, found), 4 (left), 12 (found,
+	 * then could not go on) are errors */
+	for (int st = 1; st < 64; st++)
+		if (st & 7) {
+			CU_ASSERT_EQUAL(judge("ext4", st, E2FSCK_ERRORS, why), PC_FSCK_ERRORS);
+		}
+	/* 8, 16, 32 alone: the check was not made */
+	CU_ASSERT_EQUAL(judge("ext4", 8, E2FSCK_NO_SB, why), PC_FSCK_FAILED);
+	CU_ASSERT_STRING_EQUAL(why, "e2fsck -fn on /dev/loop0 ended with status 8 (an operational "
+				    "error): e2fsck 1.47.0 (5-Feb-2023) ... e2fsck: Bad magic number "
+				    "in super-block while trying to open /dev/loop0: the filesystem "
+				    "was not checked");
+	CU_ASSERT_EQUAL(judge("ext4", 16, "Usage: e2fsck\n", why), PC_FSCK_FAILED);
+	CU_ASSERT(strstr(why, "status 16 (a usage or syntax error)") != NULL);
+	CU_ASSERT_EQUAL(judge("ext4", 32, "", why), PC_FSCK_FAILED);
+	CU_ASSERT_STRING_EQUAL(why, "e2fsck -fn on /dev/loop0 ended with status 32 (cancelled): "
+				    "the filesystem was not checked");
+	CU_ASSERT_EQUAL(judge("ext4", 64, E2FSCK_ERRORS, why), PC_FSCK_FAILED);
+	CU_ASSERT(strstr(why, "status 64 (a status it does not document)") != NULL);
+	/* xfs_repair -n and btrfs check: 1 is errors, nothing else is known */
+	CU_ASSERT_EQUAL(judge("xfs", 1, "Phase 1 - find and verify superblock...\n", why),
+			PC_FSCK_ERRORS);
+	CU_ASSERT_EQUAL(judge("btrfs", 1, "ERROR: errors found in fs roots\n", why), PC_FSCK_ERRORS);
+	CU_ASSERT_EQUAL(judge("xfs", 2, XFS_CLEAN, why), PC_FSCK_FAILED);
+	CU_ASSERT(strstr(why, "xfs_repair -n on /dev/loop0 ended with status 2 (a status it does "
+			      "not document): Phase 1") != NULL);
+	CU_ASSERT_EQUAL(judge("btrfs", 8, "", why), PC_FSCK_FAILED);
+	CU_ASSERT(strstr(why, "btrfs check --readonly on /dev/loop0 ended with status 8") != NULL);
+	/* exit 0 without what a finished check prints: not checked */
+	CU_ASSERT_EQUAL(judge("ext4", 0, "", why), PC_FSCK_FAILED);
+	CU_ASSERT_STRING_EQUAL(why, "e2fsck -fn on /dev/loop0 exited 0 but its output lacks its "
+				    "summary line (FILES files (N% non-contiguous), BLOCKS blocks): "
+				    "the check did not run to its end");
+	CU_ASSERT_EQUAL(judge("ext4", 0, NULL, why), PC_FSCK_FAILED);
+	CU_ASSERT_EQUAL(judge("ext4", 0, "Pass 1: Checking inodes, blocks, and sizes\n", why),
+			PC_FSCK_FAILED);
+	CU_ASSERT_EQUAL(judge("xfs", 0, "Phase 1 - find and verify superblock...\n", why),
+			PC_FSCK_FAILED);
+	CU_ASSERT(strstr(why, "No modify flag set, skipping filesystem flush and exiting.") != NULL);
+	CU_ASSERT_EQUAL(judge("btrfs", 0, "Opening filesystem to check...\n", why), PC_FSCK_FAILED);
+	/* one tool's end line does not make another's */
+	CU_ASSERT_EQUAL(judge("xfs", 0, E2FSCK_CLEAN, why), PC_FSCK_FAILED);
+	CU_ASSERT_EQUAL(judge("ext4", 0, BTRFS_CLEAN, why), PC_FSCK_FAILED);
+	CU_ASSERT_EQUAL(judge("zfs", 0, E2FSCK_CLEAN, why), PC_FSCK_FAILED);
+}
+
 void register_fs_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
@@ -479,4 +598,5 @@ void register_fs_tests(void)
 	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 	CU_add_test(s, "a filesystem the kernel lacks names its option and module", test_missing_why);
+	CU_add_test(s, "fsck's exit status is read as each tool documents it", test_fsck_status);
 }

@@ -488,6 +488,33 @@ static void test_kmsg_rule(void)
 					 &r, drop), PC_KMSG_BAD);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS critical (device loop3): corrupt leaf", &r, err),
 			PC_KMSG_BAD);
+	/* Damage said below error level: btrfs repairing a metadata block
+	 * from its other copy (seen after a cut: the verify and btrfs check
+	 * found nothing, the case passed), XFS's verifiers. */
+	static const char *const damage[] = {
+		"BTRFS warning (device loop3): checksum verify failed on logical 36356096 mirror 1 "
+		"wanted 0xdc74828a found 0x15d9396e level 0",
+		"BTRFS info (device loop3): read error corrected: ino 0 off 36356096 (dev /dev/loop3 "
+		"sector 87392)",
+		"BTRFS warning (device loop3): parent transid verify failed on logical 30408704 "
+		"mirror 1 wanted 9 found 7",
+		"BTRFS warning (device loop3): csum failed root 5 ino 257 off 0 csum 0x8941f998 "
+		"expected csum 0x1f0c4e4c mirror 1",
+		"XFS (loop3): Metadata corruption detected at xfs_dir3_block_read_verify+0x9c/0x120, "
+		"xfs_dir3_block block 0x2f0",
+		"XFS (loop3): Metadata CRC error detected at xfs_inobt_read_verify+0x12/0x90, "
+		"xfs_inobt block 0x18",
+	};
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		CU_ASSERT_EQUAL(pc_kmsg_classify(damage[i], &r, drop), PC_KMSG_BAD);
+	}
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS info (device loop3): start tree-log replay", &r, drop),
+			PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS info (device loop3): checking UUID tree", &r, drop),
+			PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("XFS (loop3): Ending clean mount", &r, drop), PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("BTRFS warning (device loop31): checksum verify failed on "
+					 "logical 1 mirror 1", &r, drop), PC_KMSG_FOREIGN);
 	/* Another run's device: not ours (loop31 is not loop3). */
 	CU_ASSERT_EQUAL(pc_kmsg_classify("EXT4-fs error (device loop31): bad block", &r, drop),
 			PC_KMSG_FOREIGN);

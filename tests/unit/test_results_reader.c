@@ -164,6 +164,12 @@ static void test_strict(void)
 	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"error\",\"lost\":null,\"committed\":false,"
 				 "\"fsck\":\"skipped\",\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
+	/* does not mount after the cut, and fsck could not check it either
+	 * (e2fsck finds no superblock): a failure */
+	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
+				 "\"unmountable\":\"mount: EUCLEAN\",\"fsck\":\"skipped\","
+				 "\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
+	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load(ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":0,\"committed\":true,"
 				 "\"fsck\":\"errors\",\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);

@@ -213,6 +213,12 @@ static void test_point_unmountable_fails(void)
 	pt.mounted = 0;
 	strcpy(pt.mount_error, "Structure needs cleaning");
 	judged(PC_VERDICT_FAIL, "crash point at flush 7 of 9: does not mount: Structure needs cleaning");
+	/* ... whatever its fsck made of it */
+	with_point(PC_EXPECT_ANY);
+	pt.mounted = 0;
+	pt.fsck = PC_FSCK_FAILED;
+	strcpy(pt.mount_error, "Structure needs cleaning");
+	judged(PC_VERDICT_FAIL, "crash point at flush 7 of 9: does not mount: Structure needs cleaning");
 }
 
 /* The filesystem does not mount after the cut: the worst a cut can do, a
@@ -230,6 +236,31 @@ static void test_unmountable_after_cut_fails(void)
 	judged(PC_VERDICT_FAIL, "does not mount after the cut");
 	r.fsck = PC_FSCK_SKIPPED; /* fsck could not run: nothing was checked */
 	judged(PC_VERDICT_ERROR, "fsck could not run");
+	/* fsck ran to its end and says it could not check it (e2fsck finds
+	 * no superblock, status 8): the filesystem still does not mount. */
+	r.verdict = PC_VERDICT_PASS;
+	r.fsck = PC_FSCK_FAILED;
+	judged(PC_VERDICT_FAIL, "does not mount after the cut: mount /dev/loop3: Structure needs "
+				"cleaning; fsck: it did not check it (see fsck.log)");
+	/* e2fsck -n left the journal unreplayed: it checked the filesystem
+	 * without the journal's changes, and "clean" would say otherwise */
+	flat_case.fs = (char *)"ext4";
+	r.fsck = PC_FSCK_CLEAN;
+	r.fsck_output = (char *)"Warning: skipping journal recovery because doing a read-only "
+				"filesystem check.\n";
+	judged(PC_VERDICT_FAIL, "cleaning; fsck: clean, without the journal's changes, which it did "
+				"not replay (see fsck.log)");
+	r.fsck_output = NULL;
+}
+
+/* fsck ended on its own but did not check a filesystem that mounted
+ * (e2fsck's operational error, exit 0 without its summary): an error,
+ * never a pass, and no corruption claimed either. */
+static void test_fsck_failed_is_error(void)
+{
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	r.fsck = PC_FSCK_FAILED;
+	judged(PC_VERDICT_ERROR, "fsck could not run");
 }
 
 static void test_point_fsck_errors_fail(void)
@@ -237,6 +268,11 @@ static void test_point_fsck_errors_fail(void)
 	with_point(PC_EXPECT_ANY);
 	pt.fsck = PC_FSCK_ERRORS;
 	judged(PC_VERDICT_FAIL, "flush 7 of 9: fsck found errors");
+	/* what fsck said is kept, and the reason says where */
+	with_point(PC_EXPECT_ANY);
+	pt.fsck = PC_FSCK_ERRORS;
+	strcpy(pt.fsck_log, "crash-point-7-fsck.log");
+	judged(PC_VERDICT_FAIL, "flush 7 of 9: fsck found errors (see crash-point-7-fsck.log)");
 }
 
 /* A state whose fsck could not run was not checked: no verdict, an error
@@ -250,6 +286,9 @@ static void test_point_fsck_not_run_errs(void)
 	pt.fsck = PC_FSCK_SKIPPED;
 	pt.lost = 3;
 	judged(PC_VERDICT_ERROR, "flush 7 of 9: fsck could not run");
+	with_point(PC_EXPECT_ANY);
+	pt.fsck = PC_FSCK_FAILED;
+	judged(PC_VERDICT_ERROR, "flush 7 of 9: fsck could not run: that state was not checked");
 }
 
 static void test_point_committed_loss(void)
@@ -503,6 +542,7 @@ void register_verdict_tests(void)
 	CU_add_test(s, "a case that could not complete stays an error", test_error_kept);
 	CU_add_test(s, "fsck that could not run: error", test_fsck_not_run_is_error);
 	CU_add_test(s, "fsck errors: fail, whatever the expectation", test_fsck_errors_fail);
+	CU_add_test(s, "fsck ended without checking: error", test_fsck_failed_is_error);
 	CU_add_test(s, "lost commit record: fail, whatever the expectation", test_commit_lost_fails);
 	CU_add_test(s, "snapshots: a layer's lost commit record: fail", test_snapshot_commit_lost_fails);
 	CU_add_test(s, "snapshots: merged view not verified: fail",
