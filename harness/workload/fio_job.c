@@ -402,8 +402,11 @@ static const char *const REPORT = "merges or drops the per-job write counts in f
 static const struct rule rules[] = {
 	/* ---- the job, its files and where they are */
 	{ "description", R_FINE, NULL, NULL },
-	{ "name", R_ANY, "fio would name the job, and its files, by it: powercut names each "
-	  "job by its [section]", NULL },
+	/* in [global] it names no job: fio names each job after its section
+	 * (init.c get_new_job), so it is accepted there (read_option) */
+	{ "name", R_ANY, "fio would report the job and save its state under this name but "
+	  "name its files after the [section] (NAME.0.0): powercut knows a job by one name, "
+	  "its section's; rename the section instead", NULL },
 	{ "wait_for", R_FINE, NULL, NULL },          /* not its own job: check_wait_for */
 	{ "filename", R_VALUE, NULL, check_filename },
 	{ "filename_format", R_VALUE, NULL, check_filename },
@@ -754,6 +757,18 @@ static const char *refusal(const char *key, const char *value)
 
 /* ---- reading ----------------------------------------------------------- */
 
+static int is_global(const struct pc_fio_section *s)
+{
+	return !strcmp(s->name, "global");
+}
+
+/* name= in [global] names no job: every job's section sets its name after
+ * fio copied the defaults (init.c get_new_job), so it does nothing. */
+static int inert_in_global(const struct pc_fio_section *s, const char *key)
+{
+	return is_global(s) && !strcasecmp(key, "name");
+}
+
 /* fio's $keywords (options.c fio_keywords): replaced anywhere in an option
  * line, which fio then evaluates as arithmetic. */
 static const char *const keywords[] = { "$pagesize", "$mb_memory", "$ncpus", NULL };
@@ -880,10 +895,12 @@ static int read_section(struct parser *p, const char *text)
 	const char *why = job_name_refusal(name, len);
 	if (why)
 		return job_error(p, p->lineno, NULL, "[%.*s]: %s", (int)len, name, why);
-	if (len == 6 && !strncmp(name, "global", 6) && p->nsections > 0)
-		return job_error(p, p->lineno, NULL, "[global] after a job: fio applies it only to "
-				 "the jobs below it; put it first");
-	for (size_t i = 0; i < p->nsections; i++)
+	/* [global] may come anywhere and more than once: fio adds its options
+	 * to the defaults each job below it starts from (init.c get_new_job
+	 * copies def_thread), so a job takes the [global]s above it, a later
+	 * one's value over an earlier one's (see global_above). */
+	int global = len == 6 && !strncmp(name, "global", 6);
+	for (size_t i = 0; i < p->nsections && !global; i++)
 		if (strlen(p->sections[i].name) == len && !strncmp(p->sections[i].name, name, len))
 			return job_error(p, p->lineno, NULL, "section [%.*s] appears twice (first on "
 					 "line %u): the two jobs would write the same files",
@@ -946,13 +963,13 @@ static int read_option(struct parser *p, char *text)
 		return job_error(p, p->lineno, key, "'%s': fio replaces $pagesize, $mb_memory and "
 				 "$ncpus with this machine's numbers, and powercut reads this "
 				 "option's value as written; give it without them", v);
-	const char *why = refusal(key, v);
+	struct pc_fio_section *s = &p->sections[p->nsections - 1];
+	const char *why = inert_in_global(s, key) ? NULL : refusal(key, v);
 	if (why) {
 		if (*v)
 			return job_error(p, p->lineno, key, "'%s' refused: %s", v, why);
 		return job_error(p, p->lineno, key, "refused: %s", why);
 	}
-	struct pc_fio_section *s = &p->sections[p->nsections - 1];
 	s->opts = xrealloc(s->opts, (s->nopts + 1) * sizeof(*s->opts));
 	s->opts[s->nopts++] = (struct pc_fio_opt){ xstrdup(key), value ? xstrdup(value) : NULL,
 						  p->lineno };
@@ -1345,14 +1362,14 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 /* Two jobs on one file, or one job on one file twice, would overwrite
  * blocks the check expects; "x" and "./x", a filename= list, a job's
  * default file name (NAME.0.0) and filename_format all name files. */
-static int check_shared_files(struct parser *p, const struct pc_fio_section *global)
+static int check_shared_files(struct parser *p, const struct pc_fio_section *globals)
 {
 	struct job_file *files = NULL;
 	size_t n = 0;
 	int rc = 0;
 	for (size_t i = 0; i < p->nsections && rc == 0; i++)
-		if (&p->sections[i] != global)
-			rc = add_job_files(p, &p->sections[i], global, &files, &n);
+		if (!is_global(&p->sections[i]))
+			rc = add_job_files(p, &p->sections[i], &globals[i], &files, &n);
 	if (rc == 0 && n > 0) { /* qsort wants a non-null array even for 0 */
 		qsort(files, n, sizeof(*files), file_cmp);
 		for (size_t i = 1; i < n && rc == 0; i++) {
@@ -1391,7 +1408,7 @@ static int check_exitall(struct parser *p)
 {
 	size_t jobs = 0;
 	for (size_t i = 0; i < p->nsections; i++)
-		jobs += strcmp(p->sections[i].name, "global") != 0;
+		jobs += !is_global(&p->sections[i]);
 	if (jobs < 2)
 		return 0;
 	for (size_t i = 0; i < p->nsections; i++) {
@@ -1424,7 +1441,7 @@ static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 		return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio "
 				 "fails when it runs)", job->name);
 	for (const struct pc_fio_section *s = p->sections; s < job; s++)
-		if (s != global && !strcmp(s->name, val(o)))
+		if (!is_global(s) && !strcmp(s->name, val(o)))
 			return 0;
 	return job_error(p, o->line, o->key, "[%s]: waits for '%s', which is no job above it "
 			 "in this file (fio looks for the job to wait for among the jobs before, "
@@ -1646,17 +1663,39 @@ static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
 	return 0;
 }
 
+/* The options of the [global] sections above section IDX, in file order,
+ * into OUT: the defaults fio holds when it reads that job (each [global]
+ * adds its options to them, init.c get_new_job), a later [global]'s value
+ * after an earlier one's, so that find_opt's last one is fio's.  The
+ * options are borrowed: free only OUT->opts. */
+static void global_above(const struct parser *p, size_t idx, struct pc_fio_section *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < idx; i++) {
+		const struct pc_fio_section *g = &p->sections[i];
+		if (!is_global(g) || g->nopts == 0)
+			continue;
+		out->opts = xrealloc(out->opts, (out->nopts + g->nopts) * sizeof(*out->opts));
+		memcpy(out->opts + out->nopts, g->opts, g->nopts * sizeof(*g->opts));
+		out->nopts += g->nopts;
+		out->line = g->line;
+	}
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
-	const struct pc_fio_section *global = NULL;
+	int rc = -1;
+	/* per section: for a job, the [global] options above it */
+	struct pc_fio_section *globals = xcalloc(p->nsections + 1, sizeof(*globals));
 	for (size_t i = 0; i < p->nsections; i++)
-		if (!strcmp(p->sections[i].name, "global"))
-			global = &p->sections[i];
+		if (!is_global(&p->sections[i]))
+			global_above(p, i, &globals[i]);
 	out->total_bytes = 0;
 	int sizes_known = 1;
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct pc_fio_section *s = &p->sections[i];
-		if (s == global)
+		const struct pc_fio_section *global = &globals[i];
+		if (is_global(s))
 			continue;
 		static const struct { const char *names, *why; } needed[] = {
 			{ "rw|readwrite", "fio's default is rw=read; set rw=write or rw=randwrite" },
@@ -1666,17 +1705,21 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		};
 		for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
 			if (!effective(s, global, needed[k].names))
-				return job_error(p, s->line, NULL, "[%s]: %s is not set: %s", s->name,
-						 needed[k].names, needed[k].why);
+			{
+				job_error(p, s->line, NULL, "[%s]: %s is not set: %s", s->name,
+					  needed[k].names, needed[k].why);
+				goto out;
+			}
 		out->jobs = xrealloc(out->jobs, (out->njobs + 1) * sizeof(*out->jobs));
 		struct pc_fio_job *j = &out->jobs[out->njobs++];
 		memset(j, 0, sizeof(*j));
 		j->name = xstrdup(s->name);
 		j->line = s->line;
+		j->end_line = i + 1 < p->nsections ? p->sections[i + 1].line : 0;
 		job_syncs(j, s, global);
 		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0 ||
 		    check_verify_room(p, s, global) < 0 || check_wait_for(p, s, global) < 0)
-			return -1;
+			goto out;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
 			j->depth = 1;
@@ -1693,11 +1736,18 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
-	if (check_exitall(p) < 0 || check_shared_files(p, global) < 0)
-		return -1;
-	if (out->njobs == 0)
-		return job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");
-	return 0;
+	if (check_exitall(p) < 0 || check_shared_files(p, globals) < 0)
+		goto out;
+	if (out->njobs == 0) {
+		job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < p->nsections; i++)
+		free(globals[i].opts);
+	free(globals);
+	return rc;
 }
 
 static void sections_free(struct pc_fio_section *sections, size_t n)
@@ -1807,7 +1857,7 @@ char *pc_fio_job_with_lines(const char *text, size_t len, const struct pc_fio_jo
 	size_t n = 0, from = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		/* a job's section ends where the next one starts */
-		size_t end = i + 1 < njobs ? line_start(text, len, jobs[i + 1].line) : len;
+		size_t end = jobs[i].end_line ? line_start(text, len, jobs[i].end_line) : len;
 		memcpy(out + n, text + from, end - from);
 		n += end - from;
 		from = end;
@@ -1980,9 +2030,10 @@ static int showcmd_error(const char *shown, unsigned line, const char *key, cons
 	return rc;
 }
 
-/* Section S against fio's options [FROM, TO) of V. */
-static int compare_section(const struct pc_fio_section *s, struct fio_view *v, size_t from,
-			   size_t to, const char *shown)
+/* Section S's options against fio's options [FROM, TO) of V, each
+ * matched to one not used yet (and marked used). */
+static int match_section(const struct pc_fio_section *s, struct fio_view *v, size_t from,
+			 size_t to, const char *shown)
 {
 	for (size_t k = 0; k < s->nopts; k++) {
 		const struct pc_fio_opt *o = &s->opts[k];
@@ -2001,11 +2052,19 @@ static int compare_section(const struct pc_fio_section *s, struct fio_view *v, s
 		const char *fv = v->opts[i].value ? v->opts[i].value : "";
 		while (isspace((unsigned char)*fv))
 			fv++;
-		const char *why = refusal(v->opts[i].name, fv);
+		const char *why = inert_in_global(s, v->opts[i].name) ? NULL
+								       : refusal(v->opts[i].name, fv);
 		if (why)
 			return showcmd_error(shown, o->line, o->key, "fio reads it as --%s=%s: %s",
 					     v->opts[i].name, fv, why);
 	}
+	return 0;
+}
+
+/* Every option of fio's [FROM, TO) of V matched to a line of section S. */
+static int all_used(const struct pc_fio_section *s, const struct fio_view *v, size_t from,
+		    size_t to, const char *shown)
+{
 	for (size_t i = from; i < to; i++)
 		if (!v->opts[i].used)
 			return showcmd_error(shown, s->line, NULL, "[%s]: fio reads an option "
@@ -2016,6 +2075,19 @@ static int compare_section(const struct pc_fio_section *s, struct fio_view *v, s
 	return 0;
 }
 
+static int is_name(const struct fio_opt *o)
+{
+	return !strcmp(o->name, "name");
+}
+
+/* fio --showcmd prints the sections in file order (init.c
+ * __parse_jobs_ini and dump_opt_list): a job as --name=JOB and then its
+ * own options; a [global] as every option of the [global]s read so far
+ * (fio's defaults, to which each [global] adds its own), the earlier
+ * ones again; each section's options sorted by fio's priority.  So every
+ * section is a run of options of a length powercut knows from its own
+ * reading, which it matches without looking for --name (name= in a
+ * [global] prints --name=X among them). */
 int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown, const char *out)
 {
 	struct fio_view v;
@@ -2023,39 +2095,59 @@ int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown,
 		return pc_fail(PC_ERR_INPUT, "%s: fio --showcmd printed something powercut cannot "
 			       "read: %.200s", shown, out);
 	int rc = 0;
-	size_t pos = 0, sec = 0;
-	/* [global]'s options come first, without a --name. */
-	size_t end = pos;
-	while (end < v.nopts && strcmp(v.opts[end].name, "name"))
-		end++;
-	if (jf->nsections > 0 && !strcmp(jf->sections[0].name, "global")) {
-		rc = compare_section(&jf->sections[0], &v, pos, end, shown);
-		sec = 1;
-	} else if (end > pos) {
-		rc = showcmd_error(shown, 1, NULL, "fio reads options before the first job that are "
-				   "on no line powercut read (fio --showcmd: --%s): refused",
-				   v.opts[pos].name);
-	}
-	pos = end;
-	for (; rc == 0 && sec < jf->nsections; sec++) {
+	size_t pos = 0, defaults = 0; /* the options of the [global]s so far */
+	for (size_t sec = 0; rc == 0 && sec < jf->nsections; sec++) {
 		const struct pc_fio_section *s = &jf->sections[sec];
-		if (pos >= v.nopts || !v.opts[pos].value || strcmp(v.opts[pos].value, s->name)) {
-			rc = showcmd_error(shown, s->line, NULL, "fio does not read the job [%s] here "
-					   "(fio --showcmd has %s%s): refused", s->name,
-					   pos < v.nopts ? "job " : "no more jobs",
-					   pos < v.nopts && v.opts[pos].value ? v.opts[pos].value : "");
+		size_t from = pos, to;
+		if (is_global(s)) {
+			defaults += s->nopts;
+			to = from + defaults;
+		} else {
+			if (pos < v.nopts && !is_name(&v.opts[pos]) && sec > 0) {
+				/* more options than the section above has lines */
+				rc = all_used(&jf->sections[sec - 1], &v, pos, pos + 1, shown);
+				break;
+			}
+			if (pos >= v.nopts || !v.opts[pos].value || strcmp(v.opts[pos].value, s->name)) {
+				rc = showcmd_error(shown, s->line, NULL, "fio does not read the job [%s] "
+						   "here (fio --showcmd has %s%s%s): refused", s->name,
+						   pos >= v.nopts ? "no more jobs"
+						   : is_name(&v.opts[pos]) ? "job " : "--",
+						   pos < v.nopts && !is_name(&v.opts[pos])
+						   ? v.opts[pos].name : "",
+						   pos < v.nopts && is_name(&v.opts[pos]) && v.opts[pos].value
+						   ? v.opts[pos].value : "");
+				break;
+			}
+			from = pos + 1;
+			to = from + s->nopts;
+		}
+		if (to > v.nopts) {
+			rc = showcmd_error(shown, s->line, NULL, "[%s]: fio --showcmd has fewer "
+					   "options than its lines: refused, powercut checks what fio "
+					   "runs", s->name);
 			break;
 		}
-		end = pos + 1;
-		while (end < v.nopts && strcmp(v.opts[end].name, "name"))
-			end++;
-		rc = compare_section(s, &v, pos + 1, end, shown);
-		pos = end;
+		if (is_global(s)) {
+			for (size_t g = 0; rc == 0 && g <= sec; g++)
+				if (is_global(&jf->sections[g]))
+					rc = match_section(&jf->sections[g], &v, from, to, shown);
+		} else {
+			rc = match_section(s, &v, from, to, shown);
+		}
+		if (rc == 0)
+			rc = all_used(s, &v, from, to, shown);
+		pos = to;
 	}
-	if (rc == 0 && pos < v.nopts)
-		rc = showcmd_error(shown, jf->nsections ? jf->sections[jf->nsections - 1].line : 1,
-				   NULL, "fio reads a job '%s' that is in no [section] powercut read "
-				   "(fio --showcmd): refused", v.opts[pos].value ? v.opts[pos].value : "");
+	if (rc == 0 && pos < v.nopts) {
+		unsigned line = jf->nsections ? jf->sections[jf->nsections - 1].line : 1;
+		if (is_name(&v.opts[pos]))
+			rc = showcmd_error(shown, line, NULL, "fio reads a job '%s' that is in no "
+					   "[section] powercut read (fio --showcmd): refused",
+					   v.opts[pos].value ? v.opts[pos].value : "");
+		else if (jf->nsections)
+			rc = all_used(&jf->sections[jf->nsections - 1], &v, pos, pos + 1, shown);
+	}
 	free(v.copy);
 	free(v.opts);
 	return rc;

@@ -28,6 +28,9 @@ enum pc_fio_sync {
 struct pc_fio_job {
 	char *name;
 	unsigned line;       /* of its [section] header */
+	/* Of the next section's header ([global] included): the job's
+	 * section ends there; 0 when it is the last. */
+	unsigned end_line;
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
@@ -72,7 +75,8 @@ struct pc_fio_opt {
 	unsigned line;
 };
 
-/* A [section]: a job, or [global] (only as the first section). */
+/* A [section]: a job, or [global] (anywhere, and more than once: it
+ * applies to the jobs below it). */
 struct pc_fio_section {
 	char *name;
 	unsigned line;
