@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2167,25 +2168,144 @@ static int quiet_stderr(void *arg, const char **what)
 }
 
 static int fio_reads(const struct pc_fio_jobfile *jf, const char *file, const char *shown);
+static int fio_sets_up(const struct pc_fio_jobfile *jf, const char *shown);
+
+/* TEXT (LEN bytes) in a private memory file, for fio to read as
+ * /proc/self/fd/N (inherited: no CLOEXEC): nothing is left in /tmp when
+ * powercut is interrupted.  The descriptor, its path in PATH; -1 (ENV). */
+static int memory_copy(const char *text, size_t len, const char *shown, char *path, size_t plen)
+{
+	int fd = memfd_create("powercut-fio-job", 0);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_ENV, errno, "memfd_create for a copy of %s", shown);
+	if (pc_pwrite_all(fd, text, len, 0) < 0) {
+		pc_fail_errno(PC_ERR_ENV, errno, "write a copy of %s to memory", shown);
+		close(fd);
+		return -1;
+	}
+	snprintf(path, plen, "/proc/self/fd/%d", fd);
+	return fd;
+}
 
 int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown)
 {
 	/* fio reads a private copy of the bytes checked, the ones the case
-	 * will run, not the file again: in memory, handed over as
-	 * /proc/self/fd/N (inherited: no CLOEXEC), so a signal while the
-	 * scenario is read leaves no copy behind in /tmp. */
-	int fd = memfd_create("powercut-fio-job", 0);
+	 * will run, not the file again. */
+	char path[64];
+	int fd = memory_copy(jf->text, jf->len, shown, path, sizeof(path));
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_ENV, errno, "memfd_create for a copy of %s", shown);
-	int rc = 0;
-	if (pc_pwrite_all(fd, jf->text, jf->len, 0) < 0)
-		rc = pc_fail_errno(PC_ERR_ENV, errno, "write a copy of %s to memory", shown);
-	if (rc == 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		rc = fio_reads(jf, path, shown);
-	}
+		return -1;
+	int rc = fio_reads(jf, path, shown);
 	close(fd);
+	return rc == 0 ? fio_sets_up(jf, shown) : rc;
+}
+
+/* ---- fio's set-up, run with nothing written ------------------------------- */
+
+/* What each job gets for the set-up check: fio's set-up phase only
+ * (create_only: setup_files marks the job done, and the job's thread sets
+ * itself up - engine, buffers, random map - and does no I/O), no file laid
+ * out or written (create_on_open: setup_files leaves the files alone; a
+ * pre_read would then fail on a file of 0 bytes that the job's real run
+ * lays out first), and no wait (startdelay).  In the job's own section,
+ * where they override the job file's and the [global]s'. */
+#define SETUP_ONLY "create_only=1\ncreate_on_open=1\npre_read=0\nstartdelay=0\n"
+
+/* In fio's child: into the empty folder made for it. */
+static int into_folder(void *arg, const char **what)
+{
+	*what = "the set-up check's temporary folder";
+	return chdir((const char *)arg) < 0 ? -errno : 0;
+}
+
+/* fio's messages in OUTPUT (terse: one "3;fio-3.33;..." line per job,
+ * which are left out), on one line, at most LEN - 1 bytes into MSG. */
+static void setup_messages(const char *output, char *msg, size_t len)
+{
+	size_t n = 0;
+	msg[0] = '\0';
+	for (const char *line = output; line && *line && n + 1 < len;) {
+		const char *end = strchr(line, '\n');
+		size_t l = end ? (size_t)(end - line) : strlen(line);
+		const char *semi = memchr(line, ';', l);
+		int terse = semi && semi > line && strspn(line, "0123456789") == (size_t)(semi - line);
+		if (l > 0 && !terse) {
+			int w = snprintf(msg + n, len - n, "%s%.*s", n ? " " : "", (int)l, line);
+			n = w < 0 || (size_t)w >= len - n ? len - 1 : n + (size_t)w;
+		}
+		line = end ? end + 1 : NULL;
+	}
+}
+
+/* fio --parse-only reads the options and stops before fio sets the jobs
+ * up (init.c add_job returns early for a parse-only run: no fixup_options,
+ * no engine loaded; setup_files and the job's thread never run), so a job
+ * file it passes may still fail in that set-up: rate with rate_iops, a
+ * size below the block size, an offset beyond a file's size, buffers in
+ * huge pages the machine has not, ... - and each case failed after mkfs.
+ * So fio runs its own set-up here, on the checked bytes with SETUP_ONLY
+ * added to each job, in an empty temporary folder (TMPDIR or /tmp; its
+ * directory, its cwd and the aux path for its state files), with
+ * verify_state_save=0: nothing written but the jobs' sub-folders, all
+ * removed after.  Any failure is fio's refusal of the job file; fio
+ * killed by a signal is the machine's. */
+static int fio_sets_up(const struct pc_fio_jobfile *jf, const char *shown)
+{
+	const char **lines = xcalloc(jf->njobs + 1, sizeof(*lines));
+	for (size_t i = 0; i < jf->njobs; i++)
+		lines[i] = SETUP_ONLY;
+	size_t len = 0;
+	char *text = pc_fio_job_with_lines(jf->text, jf->len, jf->jobs, jf->njobs, lines, &len);
+	free(lines);
+	char path[64];
+	int fd = memory_copy(text, len, shown, path, sizeof(path));
+	free(text);
+	if (fd < 0)
+		return -1;
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	char why[PATH_MAX + 128];
+	int rc = 0;
+	char *dir = xasprintf("%s/powercut-fio-setup.XXXXXX", base);
+	/* fio makes the jobs' sub-folders in it, as root: not in a base others
+	 * could swap it out of (a sticky /tmp is fine) */
+	if (access(base, F_OK) == 0 && pc_folder_exposed(base, 0, why, sizeof(why)) < 0)
+		rc = pc_fail(PC_ERR_INPUT, "temporary folder %s (TMPDIR): %s: give one only root "
+			     "can write to, or a sticky one such as /tmp", base, why);
+	else if (!mkdtemp(dir))
+		rc = pc_fail_errno(PC_ERR_ENV, errno, "create a temporary folder in %s (TMPDIR) "
+				   "for fio's set-up check of %s", base, shown);
+	if (rc < 0) {
+		free(dir);
+		close(fd);
+		return rc;
+	}
+	/* --create_only=1 here too, for whoever reads the command line
+	 * (ps, a wrapper); the job's own lines are what count */
+	char *argv[] = { "fio", "--create_only=1", "--directory=.", "--aux-path=.",
+			 "--verify_state_save=0",
+			 "--output-format=terse", "--eta=never", path, NULL };
+	char *output = NULL;
+	int status = 0;
+	rc = pc_run_setup(argv, into_folder, dir, &output, &status);
+	close(fd);
+	if (pc_rmtree(dir) < 0 && rc == 0)
+		rc = -1;
+	free(dir);
+	if (rc == 0 && status != 0) {
+		char msg[512];
+		setup_messages(output ? output : "", msg, sizeof(msg));
+		if (status >= 128)
+			rc = pc_fail(PC_ERR_ENV, "%s: fio was killed by signal %d while it set the "
+				     "jobs up (a run of fio's set-up only): %s", shown, status - 128,
+				     msg);
+		else
+			rc = pc_fail(PC_ERR_INPUT, "%s: fio refuses it when it sets the jobs up (a "
+				     "run of fio's set-up only, nothing written) (exit %d): %s",
+				     shown, status, msg);
+	}
+	free(output);
 	return rc;
 }
 

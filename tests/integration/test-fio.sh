@@ -106,6 +106,31 @@ mkdir -p "$TMP/nofio"
 rc=0; PATH="$TMP/nofio" "$POWERCUT" run --list "$TMP/bad.ini" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 3 ] && grep -q "fio: not found" "$TMP/stderr" && ! grep -q refused "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "fio not installed: exit $rc, expected 3 saying fio is not found"; }
+# fio --parse-only stops before fio sets the jobs up: a job file it passes
+# failed in every case after mkfs (rate with rate_iops, a size below the
+# block size, an offset beyond a file, a minimum rate above the rate).
+# fio's own set-up, run with nothing written, refuses it when the scenario
+# is read, with fio's words, and leaves no temporary folder behind.
+setup_refused() { # OPTIONS (printf) WORDS: exit 2 before any case, fio's WORDS quoted
+	local rc=0
+	printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\n$1\\n" > "$TMP/bad.fio"
+	pc_run "$TMP/bad.ini" -o "$TMP/out-setup" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+	[ "$rc" -eq 2 ] && grep -q "bad.fio: fio refuses it when it sets the jobs up.*$2" "$TMP/stderr" ||
+		{ cat "$TMP/stderr"; fail "'$1': exit $rc, expected 2 with fio's '$2'"; }
+	[ ! -e "$TMP/out-setup/results.json" ] || fail "'$1': a case ran"
+}
+before=$(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*' | wc -l)
+setup_refused 'rate=1m\nrate_iops=10' "rate and rate_iops are mutually exclusive"
+setup_refused 'bs=2m' "size too small, must not be less than minimum block size"
+setup_refused 'filesize=4k\noffset=8k' "you need to specify valid offset="
+setup_refused 'rate_min=100m\nrate=1m' "minimum rate exceeds rate"
+[ "$(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*' | wc -l)" -eq "$before" ] ||
+	fail "fio's set-up check left $(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*')"
+# and passes what fio sets up and its real run needs first: a pre_read of
+# the file the run lays out, a start delay (not waited for)
+printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\npre_read=1\nstartdelay=600\n' > "$TMP/bad.fio"
+timeout 60 "$POWERCUT" run --list "$TMP/bad.ini" > /dev/null 2> "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "pre_read=1 or startdelay=600 refused by the set-up check"; }
 # fio's parse check reads the checked bytes from memory (/proc/self/fd/N):
 # a run stopped while fio reads them leaves no copy in /tmp (it left
 # /tmp/powercut-fio.XXXXXX/job.fio)
