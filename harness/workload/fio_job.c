@@ -1315,7 +1315,8 @@ static int folder_made(const char *path, const char *first)
  * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
  * of its nrfiles files.  -1 (refused) when they cannot be told. */
 static int add_job_files(struct parser *p, const struct pc_fio_section *s,
-			 const struct pc_fio_section *global, struct job_file **files, size_t *n)
+			 const struct pc_fio_section *global, struct pc_fio_job *j,
+			 struct job_file **files, size_t *n)
 {
 	const struct pc_fio_opt *fn = effective(s, global, "filename");
 	const struct pc_fio_opt *o;
@@ -1350,6 +1351,8 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		if (!*f->path)
 			return job_error(p, f->line, f->key, "[%s]: a file name that is the "
 					 "directory itself", s->name);
+		j->files = xrealloc(j->files, (j->nfiles + 1) * sizeof(*j->files));
+		j->files[j->nfiles++] = xstrdup(f->path);
 		if (fn && k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
 			return job_error(p, f->line, f->key, "[%s]: '%s' is in a folder fio does "
 					 "not create: fio 3.33 makes the folder of a filename= "
@@ -1363,14 +1366,16 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 /* Two jobs on one file, or one job on one file twice, would overwrite
  * blocks the check expects; "x" and "./x", a filename= list, a job's
  * default file name (NAME.0.0) and filename_format all name files. */
-static int check_shared_files(struct parser *p, const struct pc_fio_section *globals)
+static int check_shared_files(struct parser *p, const struct pc_fio_section *globals,
+			      struct pc_fio_jobfile *out)
 {
 	struct job_file *files = NULL;
-	size_t n = 0;
+	size_t n = 0, job = 0;
 	int rc = 0;
 	for (size_t i = 0; i < p->nsections && rc == 0; i++)
 		if (!is_global(&p->sections[i]))
-			rc = add_job_files(p, &p->sections[i], &globals[i], &files, &n);
+			rc = add_job_files(p, &p->sections[i], &globals[i], &out->jobs[job++],
+					   &files, &n);
 	if (rc == 0 && n > 0) { /* qsort wants a non-null array even for 0 */
 		qsort(files, n, sizeof(*files), file_cmp);
 		for (size_t i = 1; i < n && rc == 0; i++) {
@@ -1588,6 +1593,53 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 	return a;
 }
 
+static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why);
+
+/* fio's verify interval (init.c fixup_options): verify_interval, else the
+ * smallest block when blocks vary, at most the smallest block, and the
+ * blocks' gcd when it does not divide both.  0 when the job file does not
+ * tell the blocks or the interval (*WHY the option then). */
+static uint64_t verify_interval(const struct pc_fio_section *job,
+				const struct pc_fio_section *global, const struct pc_fio_opt **why)
+{
+	uint64_t min, max, interval = 0;
+	const struct pc_fio_opt *vi = effective(job, global, "verify_interval");
+	if (!write_blocks(job, global, &min, &max, why))
+		return 0;
+	if (vi && pc_fio_parse_size(val(vi), &interval) < 0) {
+		*why = vi;
+		return 0;
+	}
+	*why = NULL;
+	if (max != min && !interval)
+		interval = min;
+	if (interval > min)
+		interval = min;
+	if (!interval || min % interval || max % interval)
+		interval = gcd(min, max);
+	return interval;
+}
+
+/* See struct pc_fio_job: hdr_interval, hdr_first, hdr_at, hdr_seeded. */
+static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
+			const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *why, *o;
+	j->hdr_interval = verify_interval(job, global, &why);
+	j->hdr_first = j->hdr_at = 0;
+	j->hdr_seeded = !effective(job, global, "verify_pattern");
+	if ((o = effective(job, global, "bs_unaligned|blocksize_unaligned")) &&
+	    parse_bool(val(o)) != 0)
+		j->hdr_interval = 0; /* a header per block, blocks anywhere */
+	if ((o = effective(job, global, "offset|fileoffset")) &&
+	    pc_fio_parse_size(val(o), &j->hdr_first) < 0)
+		j->hdr_interval = 0;
+	if ((o = effective(job, global, "verify_offset")) &&
+	    pc_fio_parse_size(val(o), &j->hdr_at) < 0)
+		j->hdr_interval = 0;
+}
+
 /* The job's smallest and biggest write block (bs=N or bsrange=A-B, fio's 4k
  * when unset): 0 when the job file does not give them as plain counts
  * (bssplit, bs=4k,8k, kb_base), *WHY the option then. */
@@ -1734,10 +1786,11 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		job_extent(j, s, global);
 		job_order(j, s, global);
 		job_depth(j, s, global);
+		job_headers(j, s, global);
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
-	if (check_exitall(p) < 0 || check_shared_files(p, globals) < 0)
+	if (check_exitall(p) < 0 || check_shared_files(p, globals, out) < 0)
 		goto out;
 	if (out->njobs == 0) {
 		job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");
@@ -1880,14 +1933,22 @@ struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf)
 	for (size_t i = 0; i < jf->njobs; i++) {
 		jobs[i] = jf->jobs[i];
 		jobs[i].name = xstrdup(jf->jobs[i].name);
+		jobs[i].files = jf->jobs[i].nfiles ? xcalloc(jf->jobs[i].nfiles, sizeof(char *))
+						   : NULL;
+		for (size_t k = 0; k < jf->jobs[i].nfiles; k++)
+			jobs[i].files[k] = xstrdup(jf->jobs[i].files[k]);
 	}
 	return jobs;
 }
 
 void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n)
 {
-	for (size_t i = 0; jobs && i < n; i++)
+	for (size_t i = 0; jobs && i < n; i++) {
 		free(jobs[i].name);
+		for (size_t k = 0; k < jobs[i].nfiles; k++)
+			free(jobs[i].files[k]);
+		free(jobs[i].files);
+	}
 	free(jobs);
 }
 

@@ -283,6 +283,39 @@ t() { case_field "$TMP/out-two" t/ext4/none "$1"; }
 grep -qx 'fio-verify a.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
 	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block is not the finding"; }
 
+# ---- another file's block at the same offset: fio's verifier passes it
+# (its header names no file; --verify_only skips numberio and takes the
+# seed from the block), so powercut reads the headers itself: a block of
+# another job, or a write of the job at two places, is a finding
+cat > "$TMP/place.fio" <<FIO
+[global]
+bs=4k
+verify=crc32c
+sync=1
+size=256k
+[a]
+rw=randwrite
+[b]
+rw=randwrite
+nrfiles=2
+FIO
+printf '[p]\nbackend = fuse\nworkload = fio place.fio\nfs = ext4\ncut_at = end\nexpect = intact\n' > "$TMP/place.ini"
+misplaced() { # DAMAGE JOB PATH WORDS: one finding at PATH saying WORDS
+	local rc=0 d="$TMP/out-place"
+	rm -rf "$d"
+	POWERCUT_TEST_FIO_DAMAGE=$1 pc_run "$TMP/place.ini" -o "$d" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+	p() { case_field "$d" p/ext4/none "$1"; }
+	[ "$rc" -eq 1 ] && [ "$(p .verdict)" = fail ] ||
+		{ cat "$TMP/stderr"; fail "$1: exit $rc, verdict $(p .verdict), expected a fail"; }
+	[ "$(p .lost)" -eq 1 ] && [ "$(p ".fio.jobs[$2].misplaced")" -eq 1 ] ||
+		{ cat "$(p .case_dir)/findings.txt"; fail "$1: lost $(p .lost), misplaced $(p ".fio.jobs[$2].misplaced"), expected 1"; }
+	grep -q "^fio-verify $3: not its file's block: .*$4" "$(p .case_dir)/findings.txt" ||
+		{ cat "$(p .case_dir)/findings.txt"; fail "$1: no finding at $3 saying '$4'"; }
+}
+misplaced 'b.0.0@8192<a.0.0' 1 b.0.0@8192 "holds a block of job 1 (the job is 2)"
+misplaced 'b.0.1@4096<b.0.0' 1 b.0.1@4096 "same write (numberio [0-9]*) as b.0.0@4096"
+misplaced 'a.0.0@0<b.0.1' 0 a.0.0@0 "holds a block of job 2 (the job is 1)"
+
 # ---- a job that had ended before a mid-run cut: fio saves its state at
 # the trigger after freeing its files, with no completions, and its check
 # stopped before its last block (zeroed, it passed): every block of it is

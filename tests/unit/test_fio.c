@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "workload/fio_headers.h"
 #include "workload/fio_job.h"
 #include "workload/fio_output.h"
 #include "unit.h"
@@ -633,6 +634,135 @@ static void test_global_anywhere(void)
 						"wait_for=a\n", "g.fio", &jf) == 0);
 	pc_fio_job_free(&jf);
 	refused("[global]\nwait_for=global\n" JOB, "wait_for", "no job above it");
+}
+
+/* fio 3.33's block header (verify.h struct verify_header) at B for the
+ * block at OFFSET of an interval of LEN bytes, written by job THREAD as
+ * its write NUMBERIO with SEED. */
+static void put_header(unsigned char *b, uint64_t offset, uint32_t len, unsigned thread,
+		       unsigned numberio, uint64_t seed)
+{
+	memset(b, 0, 40);
+	b[0] = 0xca;
+	b[1] = 0xac;
+	b[2] = 3; /* crc32c */
+	for (int i = 0; i < 4; i++)
+		b[4 + i] = (unsigned char)(len >> (8 * i));
+	for (int i = 0; i < 8; i++) {
+		b[8 + i] = (unsigned char)(seed >> (8 * i));
+		b[16 + i] = (unsigned char)(offset >> (8 * i));
+	}
+	b[32] = (unsigned char)thread;
+	b[33] = (unsigned char)(thread >> 8);
+	b[34] = (unsigned char)numberio;
+	b[35] = (unsigned char)(numberio >> 8);
+	uint32_t crc = pc_fio_crc32c(b, 36);
+	for (int i = 0; i < 4; i++)
+		b[36 + i] = (unsigned char)(crc >> (8 * i));
+}
+
+/* fio's verifier does not tie a block to its file (its header names none,
+ * and --verify_only skips numberio and takes the seed from the block):
+ * another job's block, or a write of the job at two places, passed it.
+ * powercut's reading of the headers finds them. */
+static void test_headers(void)
+{
+	/* fio's crc32c_sw: no final xor */
+	CU_ASSERT_EQUAL(pc_fio_crc32c("123456789", 9), 0x1cf96d7cu);
+	char dir[] = "/tmp/pc-unit-fiohdr.XXXXXX";
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	enum { BS = 4096, BLOCKS = 8 };
+	unsigned char *a = calloc(BLOCKS, BS), *b = calloc(BLOCKS, BS);
+	CU_ASSERT_FATAL(a && b);
+	/* job 1 wrote every block of a.0.0 and of b.0.0 once */
+	for (unsigned k = 0; k < BLOCKS; k++) {
+		put_header(a + k * BS, k * BS, BS, 1, k, 1000 + k);
+		put_header(b + k * BS, k * BS, BS, 1, BLOCKS + k, 2000 + k);
+	}
+	char *files[] = { "a.0.0", "sub/b.0.0" };
+	char *pa = xasprintf("%s/a.0.0", dir), *sub = xasprintf("%s/sub", dir);
+	char *pb = xasprintf("%s/sub/b.0.0", dir);
+	CU_ASSERT_FATAL(mkdir(sub, 0700) == 0);
+	struct pc_fio_header_scan scan = { .dir = dir, .files = files, .nfiles = 2, .thread = 1,
+					   .interval = BS, .seeded = 1 };
+	struct pc_fio_misplaced *m = NULL;
+	size_t n = 99;
+	/* intact: nothing */
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_FATAL(pc_write_file(pb, b, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&scan, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	pc_fio_misplaced_free(m, n);
+	/* b's block 2 shows a's block 2 (same offset: fio's check passes it),
+	 * a's block 5 another job's, a's block 6 a broken header (fio's own
+	 * finding), b shorter (fio's too) */
+	memcpy(b + 2 * BS, a + 2 * BS, BS);
+	put_header(a + 5 * BS, 5 * BS, BS, 2, 5, 3005);
+	a[6 * BS + 33] ^= 1;
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_FATAL(pc_write_file(pb, b, 4 * BS, 0) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&scan, &m, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
+	CU_ASSERT_PTR_NOT_NULL(strstr(m[0].detail, "block of job 2"));
+	CU_ASSERT_STRING_EQUAL(m[1].path, "sub/b.0.0@8192");
+	CU_ASSERT_PTR_NOT_NULL(strstr(m[1].detail, "same write (numberio 2) as a.0.0@8192"));
+	pc_fio_misplaced_free(m, n);
+	/* with verify_pattern fio draws no seed per write: a write at two
+	 * places is not told (another job's still is) */
+	scan.seeded = 0;
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&scan, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	pc_fio_misplaced_free(m, n);
+	/* the header where verify_offset moved it, from offset= on */
+	memset(a, 0, BLOCKS * BS);
+	for (unsigned k = 0; k < 4; k++)
+		put_header(a + k * BS + 64, 8192 + k * BS, BS, k == 3 ? 7 : 1, k, 10 + k);
+	CU_ASSERT_FATAL(pc_write_file(pa, a, 8192, 0) == 0);
+	FILE *f = fopen(pa, "r+");
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT_FATAL(fseek(f, 8192, SEEK_SET) == 0 && fwrite(a, 1, 4 * BS, f) == 4 * BS);
+	fclose(f);
+	struct pc_fio_header_scan moved = { .dir = dir, .files = files, .nfiles = 1, .thread = 1,
+					    .interval = BS, .first = 8192, .header_at = 64,
+					    .seeded = 1 };
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&moved, &m, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
+	pc_fio_misplaced_free(m, n);
+	/* a file the cut took away is fio's finding */
+	CU_ASSERT_FATAL(unlink(pa) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&moved, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	pc_fio_misplaced_free(m, n);
+	unlink(pb);
+	rmdir(sub);
+	rmdir(dir);
+	free(pa);
+	free(pb);
+	free(sub);
+	free(a);
+	free(b);
+	/* the job file tells where the headers are, or says it cannot */
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nverify=md5\nsize=1m\n[j]\nrw=write\n"
+						"bs=16k\nverify_interval=4k\nverify_offset=512\n"
+						"offset=64k\nnrfiles=2\n[k]\nrw=write\nbssplit=4k/50:8k/50\n"
+						"[l]\nrw=write\nbsrange=4k-12k\nverify_pattern=0xaa\n",
+						"t.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_interval, 4096);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_first, 65536);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_at, 512);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_seeded, 1);
+	CU_ASSERT_EQUAL_FATAL(jf.jobs[0].nfiles, 2);
+	CU_ASSERT_STRING_EQUAL(jf.jobs[0].files[1], "j.0.1");
+	CU_ASSERT_EQUAL(jf.jobs[1].hdr_interval, 0);
+	CU_ASSERT_EQUAL(jf.jobs[2].hdr_interval, 4096);
+	CU_ASSERT_EQUAL(jf.jobs[2].hdr_seeded, 0);
+	struct pc_fio_job *copy = pc_fio_jobs_copy(&jf);
+	CU_ASSERT_STRING_EQUAL(copy[0].files[0], "j.0.0");
+	pc_fio_jobs_free(copy, jf.njobs);
+	pc_fio_job_free(&jf);
 }
 
 /* The job file's options are an allowlist: an option in no row of the
@@ -1298,6 +1428,7 @@ void register_fio_tests(void)
 	CU_add_test(s, "a long job name", test_long_job_name);
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "[global] anywhere, name= in [global]", test_global_anywhere);
+	CU_add_test(s, "fio's block headers: another file's block", test_headers);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "how much a job writes run to its end", test_extent);
 	CU_add_test(s, "mid-run cuts need the check to read in write order", test_midrun_order);
