@@ -1638,6 +1638,8 @@ static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
 	if ((o = effective(job, global, "verify_offset")) &&
 	    pc_fio_parse_size(val(o), &j->hdr_at) < 0)
 		j->hdr_interval = 0;
+	if (j->hdr_at + 40 > j->hdr_interval) /* refused before: check_verify_room */
+		j->hdr_interval = 0;
 }
 
 /* The job's smallest and biggest write block (bs=N or bsrange=A-B, fio's 4k
