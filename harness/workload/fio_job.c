@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -402,8 +403,11 @@ static const char *const REPORT = "merges or drops the per-job write counts in f
 static const struct rule rules[] = {
 	/* ---- the job, its files and where they are */
 	{ "description", R_FINE, NULL, NULL },
-	{ "name", R_ANY, "fio would name the job, and its files, by it: powercut names each "
-	  "job by its [section]", NULL },
+	/* in [global] it names no job: fio names each job after its section
+	 * (init.c get_new_job), so it is accepted there (read_option) */
+	{ "name", R_ANY, "fio would report the job and save its state under this name but "
+	  "name its files after the [section] (NAME.0.0): powercut knows a job by one name, "
+	  "its section's; rename the section instead", NULL },
 	{ "wait_for", R_FINE, NULL, NULL },          /* not its own job: check_wait_for */
 	{ "filename", R_VALUE, NULL, check_filename },
 	{ "filename_format", R_VALUE, NULL, check_filename },
@@ -754,6 +758,18 @@ static const char *refusal(const char *key, const char *value)
 
 /* ---- reading ----------------------------------------------------------- */
 
+static int is_global(const struct pc_fio_section *s)
+{
+	return !strcmp(s->name, "global");
+}
+
+/* name= in [global] names no job: every job's section sets its name after
+ * fio copied the defaults (init.c get_new_job), so it does nothing. */
+static int inert_in_global(const struct pc_fio_section *s, const char *key)
+{
+	return is_global(s) && !strcasecmp(key, "name");
+}
+
 /* fio's $keywords (options.c fio_keywords): replaced anywhere in an option
  * line, which fio then evaluates as arithmetic. */
 static const char *const keywords[] = { "$pagesize", "$mb_memory", "$ncpus", NULL };
@@ -880,10 +896,12 @@ static int read_section(struct parser *p, const char *text)
 	const char *why = job_name_refusal(name, len);
 	if (why)
 		return job_error(p, p->lineno, NULL, "[%.*s]: %s", (int)len, name, why);
-	if (len == 6 && !strncmp(name, "global", 6) && p->nsections > 0)
-		return job_error(p, p->lineno, NULL, "[global] after a job: fio applies it only to "
-				 "the jobs below it; put it first");
-	for (size_t i = 0; i < p->nsections; i++)
+	/* [global] may come anywhere and more than once: fio adds its options
+	 * to the defaults each job below it starts from (init.c get_new_job
+	 * copies def_thread), so a job takes the [global]s above it, a later
+	 * one's value over an earlier one's (see global_above). */
+	int global = len == 6 && !strncmp(name, "global", 6);
+	for (size_t i = 0; i < p->nsections && !global; i++)
 		if (strlen(p->sections[i].name) == len && !strncmp(p->sections[i].name, name, len))
 			return job_error(p, p->lineno, NULL, "section [%.*s] appears twice (first on "
 					 "line %u): the two jobs would write the same files",
@@ -946,13 +964,13 @@ static int read_option(struct parser *p, char *text)
 		return job_error(p, p->lineno, key, "'%s': fio replaces $pagesize, $mb_memory and "
 				 "$ncpus with this machine's numbers, and powercut reads this "
 				 "option's value as written; give it without them", v);
-	const char *why = refusal(key, v);
+	struct pc_fio_section *s = &p->sections[p->nsections - 1];
+	const char *why = inert_in_global(s, key) ? NULL : refusal(key, v);
 	if (why) {
 		if (*v)
 			return job_error(p, p->lineno, key, "'%s' refused: %s", v, why);
 		return job_error(p, p->lineno, key, "refused: %s", why);
 	}
-	struct pc_fio_section *s = &p->sections[p->nsections - 1];
 	s->opts = xrealloc(s->opts, (s->nopts + 1) * sizeof(*s->opts));
 	s->opts[s->nopts++] = (struct pc_fio_opt){ xstrdup(key), value ? xstrdup(value) : NULL,
 						  p->lineno };
@@ -1297,7 +1315,8 @@ static int folder_made(const char *path, const char *first)
  * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
  * of its nrfiles files.  -1 (refused) when they cannot be told. */
 static int add_job_files(struct parser *p, const struct pc_fio_section *s,
-			 const struct pc_fio_section *global, struct job_file **files, size_t *n)
+			 const struct pc_fio_section *global, struct pc_fio_job *j,
+			 struct job_file **files, size_t *n)
 {
 	const struct pc_fio_opt *fn = effective(s, global, "filename");
 	const struct pc_fio_opt *o;
@@ -1332,6 +1351,8 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		if (!*f->path)
 			return job_error(p, f->line, f->key, "[%s]: a file name that is the "
 					 "directory itself", s->name);
+		j->files = xrealloc(j->files, (j->nfiles + 1) * sizeof(*j->files));
+		j->files[j->nfiles++] = xstrdup(f->path);
 		if (fn && k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
 			return job_error(p, f->line, f->key, "[%s]: '%s' is in a folder fio does "
 					 "not create: fio 3.33 makes the folder of a filename= "
@@ -1345,14 +1366,16 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 /* Two jobs on one file, or one job on one file twice, would overwrite
  * blocks the check expects; "x" and "./x", a filename= list, a job's
  * default file name (NAME.0.0) and filename_format all name files. */
-static int check_shared_files(struct parser *p, const struct pc_fio_section *global)
+static int check_shared_files(struct parser *p, const struct pc_fio_section *globals,
+			      struct pc_fio_jobfile *out)
 {
 	struct job_file *files = NULL;
-	size_t n = 0;
+	size_t n = 0, job = 0;
 	int rc = 0;
 	for (size_t i = 0; i < p->nsections && rc == 0; i++)
-		if (&p->sections[i] != global)
-			rc = add_job_files(p, &p->sections[i], global, &files, &n);
+		if (!is_global(&p->sections[i]))
+			rc = add_job_files(p, &p->sections[i], &globals[i], &out->jobs[job++],
+					   &files, &n);
 	if (rc == 0 && n > 0) { /* qsort wants a non-null array even for 0 */
 		qsort(files, n, sizeof(*files), file_cmp);
 		for (size_t i = 1; i < n && rc == 0; i++) {
@@ -1391,7 +1414,7 @@ static int check_exitall(struct parser *p)
 {
 	size_t jobs = 0;
 	for (size_t i = 0; i < p->nsections; i++)
-		jobs += strcmp(p->sections[i].name, "global") != 0;
+		jobs += !is_global(&p->sections[i]);
 	if (jobs < 2)
 		return 0;
 	for (size_t i = 0; i < p->nsections; i++) {
@@ -1424,7 +1447,7 @@ static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 		return job_error(p, o->line, o->key, "[%s]: a job cannot wait for itself (fio "
 				 "fails when it runs)", job->name);
 	for (const struct pc_fio_section *s = p->sections; s < job; s++)
-		if (s != global && !strcmp(s->name, val(o)))
+		if (!is_global(s) && !strcmp(s->name, val(o)))
 			return 0;
 	return job_error(p, o->line, o->key, "[%s]: waits for '%s', which is no job above it "
 			 "in this file (fio looks for the job to wait for among the jobs before, "
@@ -1570,6 +1593,55 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 	return a;
 }
 
+static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why);
+
+/* fio's verify interval (init.c fixup_options): verify_interval, else the
+ * smallest block when blocks vary, at most the smallest block, and the
+ * blocks' gcd when it does not divide both.  0 when the job file does not
+ * tell the blocks or the interval (*WHY the option then). */
+static uint64_t verify_interval(const struct pc_fio_section *job,
+				const struct pc_fio_section *global, const struct pc_fio_opt **why)
+{
+	uint64_t min, max, interval = 0;
+	const struct pc_fio_opt *vi = effective(job, global, "verify_interval");
+	if (!write_blocks(job, global, &min, &max, why))
+		return 0;
+	if (vi && pc_fio_parse_size(val(vi), &interval) < 0) {
+		*why = vi;
+		return 0;
+	}
+	*why = NULL;
+	if (max != min && !interval)
+		interval = min;
+	if (interval > min)
+		interval = min;
+	if (!interval || min % interval || max % interval)
+		interval = gcd(min, max);
+	return interval;
+}
+
+/* See struct pc_fio_job: hdr_interval, hdr_first, hdr_at, hdr_seeded. */
+static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
+			const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *why, *o;
+	j->hdr_interval = verify_interval(job, global, &why);
+	j->hdr_first = j->hdr_at = 0;
+	j->hdr_seeded = !effective(job, global, "verify_pattern");
+	if ((o = effective(job, global, "bs_unaligned|blocksize_unaligned")) &&
+	    parse_bool(val(o)) != 0)
+		j->hdr_interval = 0; /* a header per block, blocks anywhere */
+	if ((o = effective(job, global, "offset|fileoffset")) &&
+	    pc_fio_parse_size(val(o), &j->hdr_first) < 0)
+		j->hdr_interval = 0;
+	if ((o = effective(job, global, "verify_offset")) &&
+	    pc_fio_parse_size(val(o), &j->hdr_at) < 0)
+		j->hdr_interval = 0;
+	if (j->hdr_at + 40 > j->hdr_interval) /* refused before: check_verify_room */
+		j->hdr_interval = 0;
+}
+
 /* The job's smallest and biggest write block (bs=N or bsrange=A-B, fio's 4k
  * when unset): 0 when the job file does not give them as plain counts
  * (bssplit, bs=4k,8k, kb_base), *WHY the option then. */
@@ -1646,17 +1718,39 @@ static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
 	return 0;
 }
 
+/* The options of the [global] sections above section IDX, in file order,
+ * into OUT: the defaults fio holds when it reads that job (each [global]
+ * adds its options to them, init.c get_new_job), a later [global]'s value
+ * after an earlier one's, so that find_opt's last one is fio's.  The
+ * options are borrowed: free only OUT->opts. */
+static void global_above(const struct parser *p, size_t idx, struct pc_fio_section *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < idx; i++) {
+		const struct pc_fio_section *g = &p->sections[i];
+		if (!is_global(g) || g->nopts == 0)
+			continue;
+		out->opts = xrealloc(out->opts, (out->nopts + g->nopts) * sizeof(*out->opts));
+		memcpy(out->opts + out->nopts, g->opts, g->nopts * sizeof(*g->opts));
+		out->nopts += g->nopts;
+		out->line = g->line;
+	}
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
-	const struct pc_fio_section *global = NULL;
+	int rc = -1;
+	/* per section: for a job, the [global] options above it */
+	struct pc_fio_section *globals = xcalloc(p->nsections + 1, sizeof(*globals));
 	for (size_t i = 0; i < p->nsections; i++)
-		if (!strcmp(p->sections[i].name, "global"))
-			global = &p->sections[i];
+		if (!is_global(&p->sections[i]))
+			global_above(p, i, &globals[i]);
 	out->total_bytes = 0;
 	int sizes_known = 1;
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct pc_fio_section *s = &p->sections[i];
-		if (s == global)
+		const struct pc_fio_section *global = &globals[i];
+		if (is_global(s))
 			continue;
 		static const struct { const char *names, *why; } needed[] = {
 			{ "rw|readwrite", "fio's default is rw=read; set rw=write or rw=randwrite" },
@@ -1666,17 +1760,21 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		};
 		for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
 			if (!effective(s, global, needed[k].names))
-				return job_error(p, s->line, NULL, "[%s]: %s is not set: %s", s->name,
-						 needed[k].names, needed[k].why);
+			{
+				job_error(p, s->line, NULL, "[%s]: %s is not set: %s", s->name,
+					  needed[k].names, needed[k].why);
+				goto out;
+			}
 		out->jobs = xrealloc(out->jobs, (out->njobs + 1) * sizeof(*out->jobs));
 		struct pc_fio_job *j = &out->jobs[out->njobs++];
 		memset(j, 0, sizeof(*j));
 		j->name = xstrdup(s->name);
 		j->line = s->line;
+		j->end_line = i + 1 < p->nsections ? p->sections[i + 1].line : 0;
 		job_syncs(j, s, global);
 		if (check_sync_files(p, j, s, global) < 0 || check_open_files(p, s, global) < 0 ||
 		    check_verify_room(p, s, global) < 0 || check_wait_for(p, s, global) < 0)
-			return -1;
+			goto out;
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
 			j->depth = 1;
@@ -1690,14 +1788,22 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		job_extent(j, s, global);
 		job_order(j, s, global);
 		job_depth(j, s, global);
+		job_headers(j, s, global);
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
-	if (check_exitall(p) < 0 || check_shared_files(p, global) < 0)
-		return -1;
-	if (out->njobs == 0)
-		return job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");
-	return 0;
+	if (check_exitall(p) < 0 || check_shared_files(p, globals, out) < 0)
+		goto out;
+	if (out->njobs == 0) {
+		job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < p->nsections; i++)
+		free(globals[i].opts);
+	free(globals);
+	return rc;
 }
 
 static void sections_free(struct pc_fio_section *sections, size_t n)
@@ -1807,7 +1913,7 @@ char *pc_fio_job_with_lines(const char *text, size_t len, const struct pc_fio_jo
 	size_t n = 0, from = 0;
 	for (size_t i = 0; i < njobs; i++) {
 		/* a job's section ends where the next one starts */
-		size_t end = i + 1 < njobs ? line_start(text, len, jobs[i + 1].line) : len;
+		size_t end = jobs[i].end_line ? line_start(text, len, jobs[i].end_line) : len;
 		memcpy(out + n, text + from, end - from);
 		n += end - from;
 		from = end;
@@ -1829,14 +1935,22 @@ struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf)
 	for (size_t i = 0; i < jf->njobs; i++) {
 		jobs[i] = jf->jobs[i];
 		jobs[i].name = xstrdup(jf->jobs[i].name);
+		jobs[i].files = jf->jobs[i].nfiles ? xcalloc(jf->jobs[i].nfiles, sizeof(char *))
+						   : NULL;
+		for (size_t k = 0; k < jf->jobs[i].nfiles; k++)
+			jobs[i].files[k] = xstrdup(jf->jobs[i].files[k]);
 	}
 	return jobs;
 }
 
 void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n)
 {
-	for (size_t i = 0; jobs && i < n; i++)
+	for (size_t i = 0; jobs && i < n; i++) {
 		free(jobs[i].name);
+		for (size_t k = 0; k < jobs[i].nfiles; k++)
+			free(jobs[i].files[k]);
+		free(jobs[i].files);
+	}
 	free(jobs);
 }
 
@@ -1980,9 +2094,10 @@ static int showcmd_error(const char *shown, unsigned line, const char *key, cons
 	return rc;
 }
 
-/* Section S against fio's options [FROM, TO) of V. */
-static int compare_section(const struct pc_fio_section *s, struct fio_view *v, size_t from,
-			   size_t to, const char *shown)
+/* Section S's options against fio's options [FROM, TO) of V, each
+ * matched to one not used yet (and marked used). */
+static int match_section(const struct pc_fio_section *s, struct fio_view *v, size_t from,
+			 size_t to, const char *shown)
 {
 	for (size_t k = 0; k < s->nopts; k++) {
 		const struct pc_fio_opt *o = &s->opts[k];
@@ -2001,11 +2116,19 @@ static int compare_section(const struct pc_fio_section *s, struct fio_view *v, s
 		const char *fv = v->opts[i].value ? v->opts[i].value : "";
 		while (isspace((unsigned char)*fv))
 			fv++;
-		const char *why = refusal(v->opts[i].name, fv);
+		const char *why = inert_in_global(s, v->opts[i].name) ? NULL
+								       : refusal(v->opts[i].name, fv);
 		if (why)
 			return showcmd_error(shown, o->line, o->key, "fio reads it as --%s=%s: %s",
 					     v->opts[i].name, fv, why);
 	}
+	return 0;
+}
+
+/* Every option of fio's [FROM, TO) of V matched to a line of section S. */
+static int all_used(const struct pc_fio_section *s, const struct fio_view *v, size_t from,
+		    size_t to, const char *shown)
+{
 	for (size_t i = from; i < to; i++)
 		if (!v->opts[i].used)
 			return showcmd_error(shown, s->line, NULL, "[%s]: fio reads an option "
@@ -2016,6 +2139,19 @@ static int compare_section(const struct pc_fio_section *s, struct fio_view *v, s
 	return 0;
 }
 
+static int is_name(const struct fio_opt *o)
+{
+	return !strcmp(o->name, "name");
+}
+
+/* fio --showcmd prints the sections in file order (init.c
+ * __parse_jobs_ini and dump_opt_list): a job as --name=JOB and then its
+ * own options; a [global] as every option of the [global]s read so far
+ * (fio's defaults, to which each [global] adds its own), the earlier
+ * ones again; each section's options sorted by fio's priority.  So every
+ * section is a run of options of a length powercut knows from its own
+ * reading, which it matches without looking for --name (name= in a
+ * [global] prints --name=X among them). */
 int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown, const char *out)
 {
 	struct fio_view v;
@@ -2023,39 +2159,59 @@ int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown,
 		return pc_fail(PC_ERR_INPUT, "%s: fio --showcmd printed something powercut cannot "
 			       "read: %.200s", shown, out);
 	int rc = 0;
-	size_t pos = 0, sec = 0;
-	/* [global]'s options come first, without a --name. */
-	size_t end = pos;
-	while (end < v.nopts && strcmp(v.opts[end].name, "name"))
-		end++;
-	if (jf->nsections > 0 && !strcmp(jf->sections[0].name, "global")) {
-		rc = compare_section(&jf->sections[0], &v, pos, end, shown);
-		sec = 1;
-	} else if (end > pos) {
-		rc = showcmd_error(shown, 1, NULL, "fio reads options before the first job that are "
-				   "on no line powercut read (fio --showcmd: --%s): refused",
-				   v.opts[pos].name);
-	}
-	pos = end;
-	for (; rc == 0 && sec < jf->nsections; sec++) {
+	size_t pos = 0, defaults = 0; /* the options of the [global]s so far */
+	for (size_t sec = 0; rc == 0 && sec < jf->nsections; sec++) {
 		const struct pc_fio_section *s = &jf->sections[sec];
-		if (pos >= v.nopts || !v.opts[pos].value || strcmp(v.opts[pos].value, s->name)) {
-			rc = showcmd_error(shown, s->line, NULL, "fio does not read the job [%s] here "
-					   "(fio --showcmd has %s%s): refused", s->name,
-					   pos < v.nopts ? "job " : "no more jobs",
-					   pos < v.nopts && v.opts[pos].value ? v.opts[pos].value : "");
+		size_t from = pos, to;
+		if (is_global(s)) {
+			defaults += s->nopts;
+			to = from + defaults;
+		} else {
+			if (pos < v.nopts && !is_name(&v.opts[pos]) && sec > 0) {
+				/* more options than the section above has lines */
+				rc = all_used(&jf->sections[sec - 1], &v, pos, pos + 1, shown);
+				break;
+			}
+			if (pos >= v.nopts || !v.opts[pos].value || strcmp(v.opts[pos].value, s->name)) {
+				rc = showcmd_error(shown, s->line, NULL, "fio does not read the job [%s] "
+						   "here (fio --showcmd has %s%s%s): refused", s->name,
+						   pos >= v.nopts ? "no more jobs"
+						   : is_name(&v.opts[pos]) ? "job " : "--",
+						   pos < v.nopts && !is_name(&v.opts[pos])
+						   ? v.opts[pos].name : "",
+						   pos < v.nopts && is_name(&v.opts[pos]) && v.opts[pos].value
+						   ? v.opts[pos].value : "");
+				break;
+			}
+			from = pos + 1;
+			to = from + s->nopts;
+		}
+		if (to > v.nopts) {
+			rc = showcmd_error(shown, s->line, NULL, "[%s]: fio --showcmd has fewer "
+					   "options than its lines: refused, powercut checks what fio "
+					   "runs", s->name);
 			break;
 		}
-		end = pos + 1;
-		while (end < v.nopts && strcmp(v.opts[end].name, "name"))
-			end++;
-		rc = compare_section(s, &v, pos + 1, end, shown);
-		pos = end;
+		if (is_global(s)) {
+			for (size_t g = 0; rc == 0 && g <= sec; g++)
+				if (is_global(&jf->sections[g]))
+					rc = match_section(&jf->sections[g], &v, from, to, shown);
+		} else {
+			rc = match_section(s, &v, from, to, shown);
+		}
+		if (rc == 0)
+			rc = all_used(s, &v, from, to, shown);
+		pos = to;
 	}
-	if (rc == 0 && pos < v.nopts)
-		rc = showcmd_error(shown, jf->nsections ? jf->sections[jf->nsections - 1].line : 1,
-				   NULL, "fio reads a job '%s' that is in no [section] powercut read "
-				   "(fio --showcmd): refused", v.opts[pos].value ? v.opts[pos].value : "");
+	if (rc == 0 && pos < v.nopts) {
+		unsigned line = jf->nsections ? jf->sections[jf->nsections - 1].line : 1;
+		if (is_name(&v.opts[pos]))
+			rc = showcmd_error(shown, line, NULL, "fio reads a job '%s' that is in no "
+					   "[section] powercut read (fio --showcmd): refused",
+					   v.opts[pos].value ? v.opts[pos].value : "");
+		else if (jf->nsections)
+			rc = all_used(&jf->sections[jf->nsections - 1], &v, pos, pos + 1, shown);
+	}
 	free(v.copy);
 	free(v.opts);
 	return rc;
@@ -2075,25 +2231,150 @@ static int quiet_stderr(void *arg, const char **what)
 }
 
 static int fio_reads(const struct pc_fio_jobfile *jf, const char *file, const char *shown);
+static int fio_sets_up(const struct pc_fio_jobfile *jf, const char *shown);
+
+/* TEXT (LEN bytes) in a private memory file, for fio to read as
+ * /proc/self/fd/N (inherited: no CLOEXEC): nothing is left in /tmp when
+ * powercut is interrupted.  The descriptor, its path in PATH; -1 (ENV). */
+static int memory_copy(const char *text, size_t len, const char *shown, char *path, size_t plen)
+{
+	int fd = memfd_create("powercut-fio-job", 0);
+	if (fd < 0)
+		return pc_fail_errno(PC_ERR_ENV, errno, "memfd_create for a copy of %s", shown);
+	if (pc_pwrite_all(fd, text, len, 0) < 0) {
+		pc_fail_errno(PC_ERR_ENV, errno, "write a copy of %s to memory", shown);
+		close(fd);
+		return -1;
+	}
+	snprintf(path, plen, "/proc/self/fd/%d", fd);
+	return fd;
+}
 
 int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown)
 {
 	/* fio reads a private copy of the bytes checked, the ones the case
-	 * will run, not the file again: in memory, handed over as
-	 * /proc/self/fd/N (inherited: no CLOEXEC), so a signal while the
-	 * scenario is read leaves no copy behind in /tmp. */
-	int fd = memfd_create("powercut-fio-job", 0);
+	 * will run, not the file again. */
+	char path[64];
+	int fd = memory_copy(jf->text, jf->len, shown, path, sizeof(path));
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_ENV, errno, "memfd_create for a copy of %s", shown);
-	int rc = 0;
-	if (pc_pwrite_all(fd, jf->text, jf->len, 0) < 0)
-		rc = pc_fail_errno(PC_ERR_ENV, errno, "write a copy of %s to memory", shown);
-	if (rc == 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		rc = fio_reads(jf, path, shown);
-	}
+		return -1;
+	int rc = fio_reads(jf, path, shown);
 	close(fd);
+	return rc == 0 ? fio_sets_up(jf, shown) : rc;
+}
+
+/* ---- fio's set-up, run with nothing written ------------------------------- */
+
+/* What each job gets for the set-up check: fio's set-up phase only
+ * (create_only: setup_files marks the job done, and the job's thread sets
+ * itself up - engine, buffers, random map - and does no I/O), no file laid
+ * out or written (create_on_open: setup_files leaves the files alone; a
+ * pre_read would then fail on a file of 0 bytes that the job's real run
+ * lays out first), and no wait (startdelay).  In the job's own section,
+ * where they override the job file's and the [global]s'. */
+#define SETUP_ONLY "create_only=1\ncreate_on_open=1\npre_read=0\nstartdelay=0\n"
+
+/* In fio's child: into the empty folder made for it. */
+static int into_folder(void *arg, const char **what)
+{
+	*what = "the set-up check's temporary folder";
+	return chdir((const char *)arg) < 0 ? -errno : 0;
+}
+
+/* fio's messages in OUTPUT (terse: one "3;fio-3.33;..." line per job,
+ * which are left out), on one line, at most LEN - 1 bytes into MSG. */
+static void setup_messages(const char *output, char *msg, size_t len)
+{
+	size_t n = 0;
+	msg[0] = '\0';
+	for (const char *line = output; line && *line && n + 1 < len;) {
+		const char *end = strchr(line, '\n');
+		size_t l = end ? (size_t)(end - line) : strlen(line);
+		const char *semi = memchr(line, ';', l);
+		int terse = semi && semi > line && strspn(line, "0123456789") == (size_t)(semi - line);
+		if (l > 0 && !terse) {
+			int w = snprintf(msg + n, len - n, "%s%.*s", n ? " " : "", (int)l, line);
+			n = w < 0 || (size_t)w >= len - n ? len - 1 : n + (size_t)w;
+		}
+		line = end ? end + 1 : NULL;
+	}
+}
+
+/* fio --parse-only reads the options and stops before fio sets the jobs
+ * up (init.c add_job returns early for a parse-only run: no fixup_options,
+ * no engine loaded; setup_files and the job's thread never run), so a job
+ * file it passes may still fail in that set-up: rate with rate_iops, a
+ * size below the block size, an offset beyond a file's size, buffers in
+ * huge pages the machine has not, ... - and each case failed after mkfs.
+ * So fio runs its own set-up here, on the checked bytes with SETUP_ONLY
+ * added to each job, in an empty temporary folder (TMPDIR or /tmp; its
+ * directory, its cwd and the aux path for its state files), with
+ * verify_state_save=0: nothing written but the jobs' sub-folders, all
+ * removed after.  Any failure is fio's refusal of the job file; fio
+ * killed by a signal is the machine's. */
+static int fio_sets_up(const struct pc_fio_jobfile *jf, const char *shown)
+{
+	/* Root's only: the cases run fio as root (powercut run must be), and
+	 * another user's fio fails set-ups root's passes (nice=-5, an RT
+	 * prioclass, lockmem above its limit), which `run --list`, run by
+	 * anyone, would refuse. */
+	if (geteuid() != 0)
+		return 0;
+	const char **lines = xcalloc(jf->njobs + 1, sizeof(*lines));
+	for (size_t i = 0; i < jf->njobs; i++)
+		lines[i] = SETUP_ONLY;
+	size_t len = 0;
+	char *text = pc_fio_job_with_lines(jf->text, jf->len, jf->jobs, jf->njobs, lines, &len);
+	free(lines);
+	char path[64];
+	int fd = memory_copy(text, len, shown, path, sizeof(path));
+	free(text);
+	if (fd < 0)
+		return -1;
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	char why[PATH_MAX + 128];
+	int rc = 0;
+	char *dir = xasprintf("%s/powercut-fio-setup.XXXXXX", base);
+	/* fio makes the jobs' sub-folders in it, as root: not in a base others
+	 * could swap it out of (a sticky /tmp is fine) */
+	if (access(base, F_OK) == 0 && pc_folder_exposed(base, 0, why, sizeof(why)) < 0)
+		rc = pc_fail(PC_ERR_INPUT, "temporary folder %s (TMPDIR): %s: give one only root "
+			     "can write to, or a sticky one such as /tmp", base, why);
+	else if (!mkdtemp(dir))
+		rc = pc_fail_errno(PC_ERR_ENV, errno, "create a temporary folder in %s (TMPDIR) "
+				   "for fio's set-up check of %s", base, shown);
+	if (rc < 0) {
+		free(dir);
+		close(fd);
+		return rc;
+	}
+	/* --create_only=1 here too, for whoever reads the command line
+	 * (ps, a wrapper); the job's own lines are what count */
+	char *argv[] = { "fio", "--create_only=1", "--directory=.", "--aux-path=.",
+			 "--verify_state_save=0",
+			 "--output-format=terse", "--eta=never", path, NULL };
+	char *output = NULL;
+	int status = 0;
+	rc = pc_run_setup(argv, into_folder, dir, &output, &status);
+	close(fd);
+	if (pc_rmtree(dir) < 0 && rc == 0)
+		rc = -1;
+	free(dir);
+	if (rc == 0 && status != 0) {
+		char msg[512];
+		setup_messages(output ? output : "", msg, sizeof(msg));
+		if (status >= 128)
+			rc = pc_fail(PC_ERR_ENV, "%s: fio was killed by signal %d while it set the "
+				     "jobs up (a run of fio's set-up only): %s", shown, status - 128,
+				     msg);
+		else
+			rc = pc_fail(PC_ERR_INPUT, "%s: fio refuses it when it sets the jobs up (a "
+				     "run of fio's set-up only, nothing written) (exit %d): %s",
+				     shown, status, msg);
+	}
+	free(output);
 	return rc;
 }
 

@@ -28,6 +28,9 @@ enum pc_fio_sync {
 struct pc_fio_job {
 	char *name;
 	unsigned line;       /* of its [section] header */
+	/* Of the next section's header ([global] included): the job's
+	 * section ends there; 0 when it is the last. */
+	unsigned end_line;
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
@@ -63,6 +66,18 @@ struct pc_fio_job {
 	 * at the cut. */
 	const char *midrun_unsafe;
 	unsigned midrun_line;
+	/* The job's files (relative to the directory, as fio names them) and
+	 * where fio's block header lies in them, for powercut's own reading
+	 * of the headers after fio's check (fio_headers.h): one every
+	 * HDR_INTERVAL bytes from HDR_FIRST (offset=), HDR_AT bytes in
+	 * (verify_offset); HDR_INTERVAL 0 when the job file does not tell
+	 * them (bssplit, bs=R,W, bs_unaligned, kb_base, an offset that is
+	 * not a plain count): not read then.  HDR_SEEDED: each write's
+	 * header has a random seed of its own (no verify_pattern). */
+	char **files;
+	size_t nfiles;
+	uint64_t hdr_interval, hdr_first, hdr_at;
+	int hdr_seeded;
 };
 
 /* An option line as powercut read it (fio's reading: see above). */
@@ -72,7 +87,8 @@ struct pc_fio_opt {
 	unsigned line;
 };
 
-/* A [section]: a job, or [global] (only as the first section). */
+/* A [section]: a job, or [global] (anywhere, and more than once: it
+ * applies to the jobs below it). */
 struct pc_fio_section {
 	char *name;
 	unsigned line;

@@ -17,6 +17,7 @@
 
 #include "run/commit.h"
 #include "fs/durability.h"
+#include "workload/fio_headers.h"
 #include "workload/fio_output.h"
 #include "report/jsonout.h"
 #include "util/digest.h"
@@ -772,6 +773,56 @@ static int judge_jobs(const struct pc_fio_case *fc, json_t *doc, const uint64_t 
 	return 0;
 }
 
+static int finding_at(const struct pc_verify_result *vr, const char *path)
+{
+	for (size_t i = 0; i < vr->nfindings; i++)
+		if (vr->findings[i].kind == PC_F_FIO_VERIFY && !strcmp(vr->findings[i].path, path))
+			return 1;
+	return 0;
+}
+
+/* powercut's own reading of fio's block headers, after fio's check
+ * (fio_headers.h): a block of another job, or one write at two places of
+ * a job's files, passes fio's check, which does not tie a block to its
+ * file.  Each is a finding (fio-verify FILE@OFFSET) and a lost block of
+ * the job whose file holds it, unless fio's check found that block bad
+ * already. */
+static int misplaced_blocks(const struct pc_fio_case *fc, struct pc_fio_result *res,
+			    struct pc_verify_result *vr)
+{
+	for (size_t i = 0; i < fc->njobs && i < res->njobs; i++) {
+		const struct pc_fio_job *j = &fc->jobs[i];
+		struct pc_fio_job_result *jr = &res->jobs[i];
+		if (!jr->verified || !jr->promised || !j->hdr_interval)
+			continue;
+		struct pc_fio_header_scan scan = {
+			.dir = fc->datadir, .files = j->files, .nfiles = j->nfiles,
+			.thread = (unsigned)(i + 1), .interval = j->hdr_interval,
+			.first = j->hdr_first, .header_at = j->hdr_at, .seeded = j->hdr_seeded,
+		};
+		struct pc_fio_misplaced *m = NULL;
+		size_t n = 0;
+		if (pc_fio_scan_headers(&scan, &m, &n) < 0)
+			return -1;
+		for (size_t k = 0; k < n; k++) {
+			if (finding_at(vr, m[k].path))
+				continue;
+			vr->findings = xrealloc(vr->findings, (vr->nfindings + 1) * sizeof(*vr->findings));
+			vr->findings[vr->nfindings++] = (struct pc_finding){
+				PC_F_FIO_VERIFY, m[k].path, xasprintf("not its file's block: %s", m[k].detail)
+			};
+			m[k].path = NULL;
+			vr->counts[PC_F_FIO_VERIFY]++;
+			vr->lost++;
+			jr->lost++;
+			jr->misplaced++;
+		}
+		pc_fio_misplaced_free(m, n);
+		jr->headers_read = 1;
+	}
+	return 0;
+}
+
 int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 		  struct pc_verify_result *vr)
 {
@@ -825,6 +876,8 @@ int pc_fio_verify(const struct pc_fio_case *fc, struct pc_fio_result *res,
 	rc = judge_jobs(fc, doc, promised, status, found, err, res, vr);
 	json_decref(doc);
 	free(promised);
+	if (rc == 0)
+		rc = misplaced_blocks(fc, res, vr);
 	return rc;
 }
 
@@ -848,23 +901,42 @@ int pc_fio_test_damage(const char *datadir)
 	const char *spec = getenv("POWERCUT_TEST_FIO_DAMAGE");
 	if (!spec || !*spec)
 		return 0;
-	const char *at = strrchr(spec, '@');
+	/* FILE@OFFSET zeroes the block; FILE@OFFSET<FROM puts FROM's block at
+	 * the same offset there (another file's block, which fio's check
+	 * passes) */
+	const char *from = strchr(spec, '<');
+	const char *at = memrchr(spec, '@', from ? (size_t)(from - spec) : strlen(spec));
 	char *end = NULL;
 	unsigned long long off = at ? strtoull(at + 1, &end, 10) : 0;
-	if (!at || at == spec || !end || end == at + 1 || *end || strstr(spec, "..") || *spec == '/')
-		return pc_fail(PC_ERR_INPUT, "POWERCUT_TEST_FIO_DAMAGE=%s: expected FILE@OFFSET, "
-			       "FILE relative to the fio directory", spec);
+	if (!at || at == spec || !end || end == at + 1 || *end != (from ? '<' : '\0') ||
+	    (from && !from[1]) || strstr(spec, "..") || *spec == '/' || (from && from[1] == '/'))
+		return pc_fail(PC_ERR_INPUT, "POWERCUT_TEST_FIO_DAMAGE=%s: expected FILE@OFFSET or "
+			       "FILE@OFFSET<FROM, files relative to the fio directory", spec);
 	char *file = xasprintf("%s/%.*s", datadir, (int)(at - spec), spec);
-	int fd = open(file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	static const char zero[4096];
+	char *source = from ? xasprintf("%s/%s", datadir, from + 1) : NULL;
+	char block[4096] = { 0 };
 	int rc = 0;
-	if (fd < 0 || pc_pwrite_all(fd, zero, sizeof(zero), (off_t)off) < 0 || fsync(fd) < 0)
+	if (source) {
+		int sfd = open(source, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (sfd < 0 || pc_pread_full(sfd, block, sizeof(block), (off_t)off) !=
+			       (ssize_t)sizeof(block))
+			rc = pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "test damage: read %s "
+					   "at %llu", source, off);
+		if (sfd >= 0)
+			close(sfd);
+	}
+	int fd = rc < 0 ? -1 : open(file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (rc == 0 && (fd < 0 || pc_pwrite_all(fd, block, sizeof(block), (off_t)off) < 0 ||
+			fsync(fd) < 0))
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "test damage of %s at %llu", file, off);
-	else /* not pc_warn: that would become the case's reason */
-		fprintf(stderr, "powercut: test hook: zeroed 4 KiB of %s at offset %llu\n", file, off);
+	else if (rc == 0) /* not pc_warn: that would become the case's reason */
+		fprintf(stderr, "powercut: test hook: %s 4 KiB of %s at offset %llu%s%s\n",
+			source ? "copied over" : "zeroed", file, off, source ? " from " : "",
+			source ? source : "");
 	if (fd >= 0)
 		close(fd);
 	free(file);
+	free(source);
 	return rc;
 }
 
@@ -1060,6 +1132,10 @@ static json_t *describe_jobs(const struct pc_case *c, const struct pc_fio_result
 					? json_integer((json_int_t)jr->read_back) : json_null());
 		json_object_set_new(o, "lost", jr && jr->verified
 					? json_integer((json_int_t)jr->lost) : json_null());
+		/* powercut's own reading of the headers (not when the job file
+		 * does not tell where they are): blocks of another file */
+		json_object_set_new(o, "misplaced", jr && jr->headers_read
+					? json_integer((json_int_t)jr->misplaced) : json_null());
 		json_array_append_new(a, o);
 	}
 	return a;

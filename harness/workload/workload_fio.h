@@ -47,6 +47,10 @@ struct pc_fio_job_result {
 	uint64_t promised, tail;         /* see pc_fio_job_promise */
 	uint64_t read_back, lost;        /* the verify pass */
 	int verified;                    /* its verify pass ran */
+	/* powercut's reading of the job's block headers ran (fio_headers.h),
+	 * and the blocks it found that are another file's (in LOST too) */
+	int headers_read;
+	uint64_t misplaced;
 	/* Mid-run: the job had ended before the trigger (its saved state has
 	 * no files): every write it issued had completed, and its check reads
 	 * them all without the state (pc_fio_job_state). */

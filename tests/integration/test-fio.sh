@@ -106,6 +106,31 @@ mkdir -p "$TMP/nofio"
 rc=0; PATH="$TMP/nofio" "$POWERCUT" run --list "$TMP/bad.ini" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 3 ] && grep -q "fio: not found" "$TMP/stderr" && ! grep -q refused "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "fio not installed: exit $rc, expected 3 saying fio is not found"; }
+# fio --parse-only stops before fio sets the jobs up: a job file it passes
+# failed in every case after mkfs (rate with rate_iops, a size below the
+# block size, an offset beyond a file, a minimum rate above the rate).
+# fio's own set-up, run with nothing written, refuses it when the scenario
+# is read, with fio's words, and leaves no temporary folder behind.
+setup_refused() { # OPTIONS (printf) WORDS: exit 2 before any case, fio's WORDS quoted
+	local rc=0
+	printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\n$1\\n" > "$TMP/bad.fio"
+	pc_run "$TMP/bad.ini" -o "$TMP/out-setup" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+	[ "$rc" -eq 2 ] && grep -q "bad.fio: fio refuses it when it sets the jobs up.*$2" "$TMP/stderr" ||
+		{ cat "$TMP/stderr"; fail "'$1': exit $rc, expected 2 with fio's '$2'"; }
+	[ ! -e "$TMP/out-setup/results.json" ] || fail "'$1': a case ran"
+}
+before=$(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*' | wc -l)
+setup_refused 'rate=1m\nrate_iops=10' "rate and rate_iops are mutually exclusive"
+setup_refused 'bs=2m' "size too small, must not be less than minimum block size"
+setup_refused 'filesize=4k\noffset=8k' "you need to specify valid offset="
+setup_refused 'rate_min=100m\nrate=1m' "minimum rate exceeds rate"
+[ "$(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*' | wc -l)" -eq "$before" ] ||
+	fail "fio's set-up check left $(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*')"
+# and passes what fio sets up and its real run needs first: a pre_read of
+# the file the run lays out, a start delay (not waited for)
+printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\npre_read=1\nstartdelay=600\n' > "$TMP/bad.fio"
+timeout 60 "$POWERCUT" run --list "$TMP/bad.ini" > /dev/null 2> "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "pre_read=1 or startdelay=600 refused by the set-up check"; }
 # fio's parse check reads the checked bytes from memory (/proc/self/fd/N):
 # a run stopped while fio reads them leaves no copy in /tmp (it left
 # /tmp/powercut-fio.XXXXXX/job.fio)
@@ -257,6 +282,39 @@ t() { case_field "$TMP/out-two" t/ext4/none "$1"; }
 [ "$(t .lost)" -eq 1 ] || { head "$(t .case_dir)/findings.txt"; fail "two jobs: lost $(t .lost), expected the 1 damaged block"; }
 grep -qx 'fio-verify a.0.0@4096: bad header (bad magic header 0, wanted acca)' "$(t .case_dir)/findings.txt" ||
 	{ cat "$(t .case_dir)/findings.txt"; fail "two jobs: the damaged block is not the finding"; }
+
+# ---- another file's block at the same offset: fio's verifier passes it
+# (its header names no file; --verify_only skips numberio and takes the
+# seed from the block), so powercut reads the headers itself: a block of
+# another job, or a write of the job at two places, is a finding
+cat > "$TMP/place.fio" <<FIO
+[global]
+bs=4k
+verify=crc32c
+sync=1
+size=256k
+[a]
+rw=randwrite
+[b]
+rw=randwrite
+nrfiles=2
+FIO
+printf '[p]\nbackend = fuse\nworkload = fio place.fio\nfs = ext4\ncut_at = end\nexpect = intact\n' > "$TMP/place.ini"
+misplaced() { # DAMAGE JOB PATH WORDS: one finding at PATH saying WORDS
+	local rc=0 d="$TMP/out-place"
+	rm -rf "$d"
+	POWERCUT_TEST_FIO_DAMAGE=$1 pc_run "$TMP/place.ini" -o "$d" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+	p() { case_field "$d" p/ext4/none "$1"; }
+	[ "$rc" -eq 1 ] && [ "$(p .verdict)" = fail ] ||
+		{ cat "$TMP/stderr"; fail "$1: exit $rc, verdict $(p .verdict), expected a fail"; }
+	[ "$(p .lost)" -eq 1 ] && [ "$(p ".fio.jobs[$2].misplaced")" -eq 1 ] ||
+		{ cat "$(p .case_dir)/findings.txt"; fail "$1: lost $(p .lost), misplaced $(p ".fio.jobs[$2].misplaced"), expected 1"; }
+	grep -q "^fio-verify $3: not its file's block: .*$4" "$(p .case_dir)/findings.txt" ||
+		{ cat "$(p .case_dir)/findings.txt"; fail "$1: no finding at $3 saying '$4'"; }
+}
+misplaced 'b.0.0@8192<a.0.0' 1 b.0.0@8192 "holds a block of job 1 (the job is 2)"
+misplaced 'b.0.1@4096<b.0.0' 1 b.0.1@4096 "same write (numberio [0-9]*) as b.0.0@4096"
+misplaced 'a.0.0@0<b.0.1' 0 a.0.0@0 "holds a block of job 2 (the job is 1)"
 
 # ---- a job that had ended before a mid-run cut: fio saves its state at
 # the trigger after freeing its files, with no completions, and its check

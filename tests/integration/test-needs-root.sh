@@ -76,6 +76,13 @@ echo "  missing or extra arguments: 2 as nobody"
 as_nobody 0 list run --list "$TMP/one.ini"
 [ "$(wc -l < "$TMP/list")" -eq 2 ] || fail "run --list as nobody: $(cat "$TMP/list")"
 echo "  run --list as nobody: $(tr '\n' ' ' < "$TMP/list")"
+# fio's set-up check is root's, as the cases' fio: another user's fio
+# refused nice=-5, which root's runs
+printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\nnice=-5\n' > "$TMP/nice.fio"
+printf '[g]\nworkload = fio nice.fio\nfs = ext4\nexpect = any\n' > "$TMP/nice.ini"
+chmod 644 "$TMP/nice.fio" "$TMP/nice.ini"
+as_nobody 0 nicelist run --list "$TMP/nice.ini"
+[ "$(cat "$TMP/nicelist")" = g/ext4/none ] || fail "run --list of a nice=-5 job as nobody: $(cat "$TMP/nicelist")"
 
 # Commands without the flag run for anyone.
 as_nobody 0 manifest manifest "$TMP/layer.tar"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "workload/fio_headers.h"
 #include "workload/fio_job.h"
 #include "workload/fio_output.h"
 #include "unit.h"
@@ -94,7 +95,8 @@ static void test_good_job(void)
 static void test_with_lines(void)
 {
 	const char *text = "[global]\nbs=4k\n[a]\nrw=write\n\n[b]\nrw=randwrite ; x\n[c]\nsize=1m";
-	struct pc_fio_job jobs[3] = { { .name = "a", .line = 3 }, { .name = "b", .line = 6 },
+	struct pc_fio_job jobs[3] = { { .name = "a", .line = 3, .end_line = 6 },
+				      { .name = "b", .line = 6, .end_line = 8 },
 				      { .name = "c", .line = 8 } };
 	const char *lines[3] = { "number_ios=5\n", "number_ios=1\nverify=null\n", "number_ios=9\n" };
 	size_t len = 0;
@@ -103,6 +105,23 @@ static void test_with_lines(void)
 			       "rw=randwrite ; x\nnumber_ios=1\nverify=null\n[c]\nsize=1m\n"
 			       "number_ios=9\n");
 	CU_ASSERT_EQUAL(len, strlen(out));
+	free(out);
+	/* a [global] between two jobs is not the first job's: its lines go
+	 * before it (in the [global] they were the next job's defaults) */
+	const char *later = "[a]\nrw=write\n[global]\nbs=8k\n[b]\nrw=write\n";
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[a]\nrw=write\nsize=1m\nverify=md5\n"
+						"[global]\nbs=8k\nverify=md5\nsize=1m\n[b]\n"
+						"rw=write\n", "t.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].end_line, 5);
+	CU_ASSERT_EQUAL(jf.jobs[1].end_line, 0);
+	pc_fio_job_free(&jf);
+	struct pc_fio_job two[2] = { { .name = "a", .line = 1, .end_line = 3 },
+				     { .name = "b", .line = 5 } };
+	const char *mine[2] = { "number_ios=5\n", "number_ios=6\n" };
+	out = pc_fio_job_with_lines(later, strlen(later), two, 2, mine, &len);
+	CU_ASSERT_STRING_EQUAL(out, "[a]\nrw=write\nnumber_ios=5\n[global]\nbs=8k\n[b]\n"
+			       "rw=write\nnumber_ios=6\n");
 	free(out);
 	/* what each job gets: its promise, read back one block at a time (an
 	 * asynchronous engine's reads in flight made fio's saved state check
@@ -349,8 +368,6 @@ static void test_refused_structure(void)
 	refused("[j]\nrw=write\nsize=1m\n", "j.fio:1", "verify is not set");
 	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
 	refused("[global]\nrw=write\n", "no job", NULL);
-	refused("[global]\nrw=write\n[j]\nsize=1m\nverify=md5\n[global]\nsize=2m\n", "j.fio:6",
-		"[global] after a job");
 	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
 	/* a file that is no job file: its first line is not printed */
 	char msg[512] = "";
@@ -422,8 +439,10 @@ static void test_read_as_fio_reads(void)
 	refused("[j] x\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "alone on its line");
 	refused("[a#b]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "section header");
 	refused("[globalx]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1", "[global]");
-	refused(JOB "[global]\nbs=8k\n", "j.fio:5", "put it first");
+	/* name= in a job: fio reports it and names its state so, its files
+	 * after the section */
 	refused(JOB "name=../../x\n", "j.fio:5: name", "[section]");
+	refused(JOB "name=k\n", "j.fio:5: name", "its files after the [section]");
 	/* 4: a file for the I/O buffers */
 	refused(JOB "mem=mmap:/tmp/buf\n", "j.fio:5: mem", "I/O buffers");
 	refused(JOB "iomem=mmapshared:/tmp/buf\n", "j.fio:5: iomem", NULL);
@@ -539,8 +558,211 @@ static void test_showcmd(void)
 		"j.fio:10", "job 'x'");
 	showcmd(text, "fio --ioengine=psync --size=64k --bs=4096 --verify=crc32c --name=j "
 		"--rw=randwrite --norandommap=0 --offset=2 \n", "j.fio:10", "[k]");
+	/* [global]s after a job and name= in [global], as fio 3.33 printed
+	 * them: each [global] prints the options of all [global]s so far */
+	static const char *const later =
+		"[global]\nname=foo\nverify=crc32c\n[global]\nsize=64k\n[a]\nrw=randwrite\n"
+		"[global]\nname=bar\nfilename_format=$jobname.x\n[b]\nrw=write\n";
+	showcmd(later, "fio --name=foo --verify=crc32c --name=foo --verify=crc32c --size=64k "
+		"--name=a --rw=randwrite --name=foo --verify=crc32c --size=64k --name=bar "
+		"--filename_format=$jobname.x --name=b --rw=write \n", NULL, NULL);
+	/* a [global]'s option fio does not print again for the next one */
+	showcmd(later, "fio --name=foo --verify=crc32c --name=foo --verify=crc32c --size=64k "
+		"--name=a --rw=randwrite --name=foo --size=64k --name=bar "
+		"--filename_format=$jobname.x --name=b --rw=write \n", "j.fio:3: verify", "otherwise");
+	/* an option more in a [global] after a job */
+	showcmd(later, "fio --name=foo --verify=crc32c --name=foo --verify=crc32c --size=64k "
+		"--name=a --rw=randwrite --name=foo --verify=crc32c --size=64k --name=bar "
+		"--filename_format=$jobname.x --sync=1 --name=b --rw=write \n", "j.fio:8", "sync");
+	/* --name=foo of [global] read as a job's name= would be refused */
+	showcmd(later, "fio --name=foo --verify=crc32c --name=foo --verify=crc32c --size=64k "
+		"--name=a --rw=randwrite --name=x --verify=crc32c --size=64k --name=bar "
+		"--filename_format=$jobname.x --name=b --rw=write \n", "j.fio:2: name", "otherwise");
 	showcmd(text, "not fio\n", "j.fio", "cannot read");
 	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
+}
+
+/* [global] anywhere, as fio reads it: its options are added to the
+ * defaults each job below it starts from (init.c get_new_job copies
+ * def_thread), a later [global]'s value over an earlier one's; the jobs
+ * above it keep theirs.  name= in [global] names no job (each job's
+ * section sets its name). */
+static void test_global_anywhere(void)
+{
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(
+		"[global]\nverify=crc32c\nbs=4k\n[a]\nrw=randwrite\nsize=1m\n"
+		"[global]\nbs=8k\nsync=1\nname=ignored\n[global]\nsize=4m\n[b]\nrw=write\n"
+		"[c]\nrw=write\nsize=2m\nsync=0\nfsync=2\n[global]\n", "g.fio", &jf) == 0);
+	CU_ASSERT_EQUAL_FATAL(jf.njobs, 3);
+	CU_ASSERT_STRING_EQUAL(jf.jobs[0].name, "a");
+	CU_ASSERT_STRING_EQUAL(jf.jobs[1].name, "b");
+	CU_ASSERT_STRING_EQUAL(jf.jobs[2].name, "c");
+	/* a: the first [global] only (4k blocks, no sync) */
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 1ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[0].syncs, PC_FIO_SYNC_NEVER);
+	CU_ASSERT_EQUAL(jf.jobs[0].extent, (1ULL << 20) - 4096);
+	/* b: all three, the later bs=8k over 4k */
+	CU_ASSERT_EQUAL(jf.jobs[1].size, 4ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[1].syncs, PC_FIO_SYNC_EACH);
+	CU_ASSERT_EQUAL(jf.jobs[1].extent, (4ULL << 20) - 8192);
+	/* c: its own options over the [global]s' */
+	CU_ASSERT_EQUAL(jf.jobs[2].size, 2ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[2].syncs, PC_FIO_SYNC_EVERY);
+	CU_ASSERT_EQUAL(jf.total_bytes, 7ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[0].end_line, 7);
+	CU_ASSERT_EQUAL(jf.jobs[1].end_line, 15);
+	CU_ASSERT_EQUAL(jf.jobs[2].end_line, 20);
+	pc_fio_job_free(&jf);
+	/* the rules see what a job takes from a later [global]: a's check
+	 * would not, b's must */
+	refused("[a]\nrw=write\nsize=1m\nverify=md5\n[global]\nnrfiles=2\nfsync=1\n"
+		"[b]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:7: fsync", "[b]");
+	refused("[a]\nrw=write\nsize=1m\nverify=md5\n[global]\nfilename=a.0.0\n"
+		"[b]\nrw=write\nsize=1m\nverify=md5\n", "filename", "[a] and [b] write the same");
+	/* a job needs its options from the [global]s above it, not below */
+	refused("[a]\nrw=write\nsize=1m\n[global]\nverify=md5\n[b]\nrw=write\nsize=1m\n",
+		"j.fio:1", "[a]: verify is not set");
+	/* [global] twice in a row */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nverify=md5\n[global]\nsize=1m\n"
+						"[j]\nrw=write\n", "g.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 1ULL << 20);
+	pc_fio_job_free(&jf);
+	/* a job waits for a job above it, whatever [global]s lie between */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[a]\nrw=write\nsize=1m\nverify=md5\n[global]\n"
+						"bs=8k\n[b]\nrw=write\nsize=1m\nverify=md5\n"
+						"wait_for=a\n", "g.fio", &jf) == 0);
+	pc_fio_job_free(&jf);
+	refused("[global]\nwait_for=global\n" JOB, "wait_for", "no job above it");
+}
+
+/* fio 3.33's block header (verify.h struct verify_header) at B for the
+ * block at OFFSET of an interval of LEN bytes, written by job THREAD as
+ * its write NUMBERIO with SEED. */
+static void put_header(unsigned char *b, uint64_t offset, uint32_t len, unsigned thread,
+		       unsigned numberio, uint64_t seed)
+{
+	memset(b, 0, 40);
+	b[0] = 0xca;
+	b[1] = 0xac;
+	b[2] = 3; /* crc32c */
+	for (int i = 0; i < 4; i++)
+		b[4 + i] = (unsigned char)(len >> (8 * i));
+	for (int i = 0; i < 8; i++) {
+		b[8 + i] = (unsigned char)(seed >> (8 * i));
+		b[16 + i] = (unsigned char)(offset >> (8 * i));
+	}
+	b[32] = (unsigned char)thread;
+	b[33] = (unsigned char)(thread >> 8);
+	b[34] = (unsigned char)numberio;
+	b[35] = (unsigned char)(numberio >> 8);
+	uint32_t crc = pc_fio_crc32c(b, 36);
+	for (int i = 0; i < 4; i++)
+		b[36 + i] = (unsigned char)(crc >> (8 * i));
+}
+
+/* fio's verifier does not tie a block to its file (its header names none,
+ * and --verify_only skips numberio and takes the seed from the block):
+ * another job's block, or a write of the job at two places, passed it.
+ * powercut's reading of the headers finds them. */
+static void test_headers(void)
+{
+	/* fio's crc32c_sw: no final xor */
+	CU_ASSERT_EQUAL(pc_fio_crc32c("123456789", 9), 0x1cf96d7cu);
+	char dir[] = "/tmp/pc-unit-fiohdr.XXXXXX";
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	enum { BS = 4096, BLOCKS = 8 };
+	unsigned char *a = calloc(BLOCKS, BS), *b = calloc(BLOCKS, BS);
+	CU_ASSERT_FATAL(a && b);
+	/* job 1 wrote every block of a.0.0 and of b.0.0 once */
+	for (unsigned k = 0; k < BLOCKS; k++) {
+		put_header(a + k * BS, k * BS, BS, 1, k, 1000 + k);
+		put_header(b + k * BS, k * BS, BS, 1, BLOCKS + k, 2000 + k);
+	}
+	char *files[] = { "a.0.0", "sub/b.0.0" };
+	char *pa = xasprintf("%s/a.0.0", dir), *sub = xasprintf("%s/sub", dir);
+	char *pb = xasprintf("%s/sub/b.0.0", dir);
+	CU_ASSERT_FATAL(mkdir(sub, 0700) == 0);
+	struct pc_fio_header_scan scan = { .dir = dir, .files = files, .nfiles = 2, .thread = 1,
+					   .interval = BS, .seeded = 1 };
+	struct pc_fio_misplaced *m = NULL;
+	size_t n = 99;
+	/* intact: nothing */
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_FATAL(pc_write_file(pb, b, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&scan, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	pc_fio_misplaced_free(m, n);
+	/* b's block 2 shows a's block 2 (same offset: fio's check passes it),
+	 * a's block 5 another job's, a's block 6 a broken header (fio's own
+	 * finding), b shorter (fio's too) */
+	memcpy(b + 2 * BS, a + 2 * BS, BS);
+	put_header(a + 5 * BS, 5 * BS, BS, 2, 5, 3005);
+	a[6 * BS + 33] ^= 1;
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_FATAL(pc_write_file(pb, b, 4 * BS, 0) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&scan, &m, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
+	CU_ASSERT_PTR_NOT_NULL(strstr(m[0].detail, "block of job 2"));
+	CU_ASSERT_STRING_EQUAL(m[1].path, "sub/b.0.0@8192");
+	CU_ASSERT_PTR_NOT_NULL(strstr(m[1].detail, "same write (numberio 2) as a.0.0@8192"));
+	pc_fio_misplaced_free(m, n);
+	/* with verify_pattern fio draws no seed per write: a write at two
+	 * places is not told (another job's still is) */
+	scan.seeded = 0;
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&scan, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	pc_fio_misplaced_free(m, n);
+	/* the header where verify_offset moved it, from offset= on */
+	memset(a, 0, BLOCKS * BS);
+	for (unsigned k = 0; k < 4; k++)
+		put_header(a + k * BS + 64, 8192 + k * BS, BS, k == 3 ? 7 : 1, k, 10 + k);
+	CU_ASSERT_FATAL(pc_write_file(pa, a, 8192, 0) == 0);
+	FILE *f = fopen(pa, "r+");
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT_FATAL(fseek(f, 8192, SEEK_SET) == 0 && fwrite(a, 1, 4 * BS, f) == 4 * BS);
+	fclose(f);
+	struct pc_fio_header_scan moved = { .dir = dir, .files = files, .nfiles = 1, .thread = 1,
+					    .interval = BS, .first = 8192, .header_at = 64,
+					    .seeded = 1 };
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&moved, &m, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
+	pc_fio_misplaced_free(m, n);
+	/* a file the cut took away is fio's finding */
+	CU_ASSERT_FATAL(unlink(pa) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&moved, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	pc_fio_misplaced_free(m, n);
+	unlink(pb);
+	rmdir(sub);
+	rmdir(dir);
+	free(pa);
+	free(pb);
+	free(sub);
+	free(a);
+	free(b);
+	/* the job file tells where the headers are, or says it cannot */
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nverify=md5\nsize=1m\n[j]\nrw=write\n"
+						"bs=16k\nverify_interval=4k\nverify_offset=512\n"
+						"offset=64k\nnrfiles=2\n[k]\nrw=write\nbssplit=4k/50:8k/50\n"
+						"[l]\nrw=write\nbsrange=4k-12k\nverify_pattern=0xaa\n",
+						"t.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_interval, 4096);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_first, 65536);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_at, 512);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_seeded, 1);
+	CU_ASSERT_EQUAL_FATAL(jf.jobs[0].nfiles, 2);
+	CU_ASSERT_STRING_EQUAL(jf.jobs[0].files[1], "j.0.1");
+	CU_ASSERT_EQUAL(jf.jobs[1].hdr_interval, 0);
+	CU_ASSERT_EQUAL(jf.jobs[2].hdr_interval, 4096);
+	CU_ASSERT_EQUAL(jf.jobs[2].hdr_seeded, 0);
+	struct pc_fio_job *copy = pc_fio_jobs_copy(&jf);
+	CU_ASSERT_STRING_EQUAL(copy[0].files[0], "j.0.0");
+	pc_fio_jobs_free(copy, jf.njobs);
+	pc_fio_job_free(&jf);
 }
 
 /* The job file's options are an allowlist: an option in no row of the
@@ -1205,6 +1427,8 @@ void register_fio_tests(void)
 	CU_add_test(s, "read as fio reads", test_read_as_fio_reads);
 	CU_add_test(s, "a long job name", test_long_job_name);
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
+	CU_add_test(s, "[global] anywhere, name= in [global]", test_global_anywhere);
+	CU_add_test(s, "fio's block headers: another file's block", test_headers);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "how much a job writes run to its end", test_extent);
 	CU_add_test(s, "mid-run cuts need the check to read in write order", test_midrun_order);
