@@ -1687,24 +1687,14 @@ static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
 	unsigned head = header_size(val(verify));
 	if (!head || !offset)
 		return 0;
-	const struct pc_fio_opt *named = offset;
-	uint64_t min, max, interval = 0;
 	const struct pc_fio_opt *why;
-	const struct pc_fio_opt *vi = effective(job, global, "verify_interval");
-	if (write_blocks(job, global, &min, &max, &why))
-		why = vi && pc_fio_parse_size(val(vi), &interval) < 0 ? vi : NULL;
-	if (why)
-		return job_error(p, named->line, named->key, "[%s]: '%s' refused: powercut checks "
+	uint64_t interval = verify_interval(job, global, &why);
+	if (!interval)
+		return job_error(p, offset->line, offset->key, "[%s]: '%s' refused: powercut checks "
 				 "that fio's %u-byte %s header fits each verify interval, and "
 				 "cannot tell the interval from line %u (%s=%s); give bs, bsrange and "
-				 "verify_interval as plain counts", job->name, val(named), head,
+				 "verify_interval as plain counts", job->name, val(offset), head,
 				 val(verify), why->line, why->key, val(why));
-	if (max != min && !interval)
-		interval = min;
-	if (interval > min)
-		interval = min;
-	if (!interval || min % interval || max % interval)
-		interval = gcd(min, max);
 	uint64_t at = 0;
 	if (pc_fio_parse_size(val(offset), &at) < 0 || at < head || at > interval ||
 	    interval - at < head)
