@@ -203,6 +203,22 @@ static const char *check_filename(const char *v)
 	}
 }
 
+/* random_generator: read by job_order.  fio 3.33 takes a choice's value up
+ * to its first ',' (else ':') and ignores the rest (parse.c opt_len), so
+ * random_generator=lfsr:1 or lfsr,x drew lfsr's offsets while powercut took
+ * the job for a random-map one: its mid-run check read the blocks sorted by
+ * offset and counted an O_SYNC write in flight at the cut lost.  Only the
+ * bare names, which powercut reads as fio does. */
+static const char *check_generator(const char *v)
+{
+	static const char *const generators[] = { "tausworthe", "lfsr", "tausworthe64", NULL };
+	if (in_list(generators, v))
+		return NULL;
+	return "give the generator's name alone (tausworthe, tausworthe64 or lfsr): fio 3.33 "
+	       "ignores what follows a ',' or ':' (it draws lfsr's offsets for 'lfsr:1'), "
+	       "and powercut reads the name to tell how fio's check orders the blocks";
+}
+
 static const char *check_distribution(const char *v)
 {
 	if (!strcmp(v, "random"))
@@ -469,7 +485,7 @@ static const struct rule rules[] = {
 	  "one the check expects", NULL },
 	{ "softrandommap", R_TRUE, "fio goes on without its random map when it cannot "
 	  "allocate one, and blocks are then written twice", NULL },
-	{ "random_generator", R_FINE, NULL, NULL },
+	{ "random_generator", R_VALUE, NULL, check_generator },
 	{ "random_distribution", R_VALUE, NULL, check_distribution },
 	{ "percentage_random", R_VALUE, NULL, check_random_share },
 	{ "percentage_sequential", R_ANY, OLD, NULL },

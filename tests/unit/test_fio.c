@@ -275,6 +275,12 @@ static void test_refused_options(void)
 	refused(JOB "percentage_random=50\n", "j.fio:5: percentage_random", "numberio");
 	refused(JOB "percentage_random=100,50\n", "percentage_random", NULL);
 	refused(JOB "ramp_time=1\n", "j.fio:5: ramp_time", "unchecked");
+	/* fio 3.33 matches a choice up to its first ',' or ':': it draws
+	 * lfsr's offsets for these, which the mid-run check must know */
+	refused(JOB "random_generator=lfsr:1\n", "j.fio:5: random_generator", "lfsr");
+	refused(JOB "random_generator=lfsr,x\n", "j.fio:5: random_generator", NULL);
+	refused("[global]\nrandom_generator=tausworthe:2\n" JOB, "j.fio:2: random_generator",
+		NULL);
 	/* fio reads 1k as 1024 writes between fsyncs: the unsynced tail is
 	 * counted from these, so only digits */
 	refused(JOB "fsync=1k\n", "j.fio:5: fsync", "plain number");
@@ -1046,6 +1052,7 @@ static void test_midrun_order(void)
 	midrun("rw=randwrite\nsync=1\n", NULL, 0);
 	midrun("rw=randwrite\nrandom_generator=lfsr\n", "lfsr", 6);
 	midrun("rw=randwrite\nrandom_generator=tausworthe64\n", NULL, 0);
+	midrun("rw=randwrite\nrandom_generator=tausworthe\n", NULL, 0);
 	midrun("rw=write\nrandom_generator=lfsr\n", NULL, 0);
 	midrun("rw=write\n", NULL, 0);
 	midrun("rw=write\nnrfiles=2\n", "several files", 6);
