@@ -13,6 +13,7 @@
 #include "util/strbuf.h"
 #include "check/known.h"
 #include "run/outdir.h"
+#include "run/tools.h"
 #include "run/result.h"
 #include "run/runner.h"
 #include "run/scenario.h"
@@ -293,6 +294,14 @@ int cmd_run(int argc, char **argv)
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
+	}
+	/* Before the results folder is made: a missing fsck would otherwise
+	 * be found at each case's fsck step, after its mkfs and workload. */
+	if (pc_tools_check(&sc) < 0) {
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_ENV;
 	}
 	/* The folder is ours alone until the report is written. */
 	struct pc_outdir od;
