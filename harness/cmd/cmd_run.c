@@ -337,7 +337,12 @@ int cmd_run(int argc, char **argv)
 				rc = PC_EXIT_ENV;
 		}
 	}
-	pc_outdir_unlock(&od);
+	/* No case ran (the work folder could not be made): the results
+	 * folder holds nothing, and is no run's. */
+	if (rep.nresults > 0)
+		pc_outdir_unlock(&od);
+	else
+		pc_outdir_discard(&od);
 	pc_run_report_free(&rep);
 	pc_scenario_free(&sc);
 	pc_known_free(&known);
