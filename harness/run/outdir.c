@@ -131,7 +131,7 @@ int pc_outdir_lock(const char *dir, struct pc_outdir *od)
 	}
 	od->made = made;
 	if (check_private(dir) < 0) {
-		pc_outdir_unlock(od);
+		pc_outdir_discard(od);
 		return -1;
 	}
 	/* Checked once the folder is ours: a run still writing it is "in

@@ -91,6 +91,11 @@ static void test_refuses_folder_others_write(void)
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	struct stat st;
 	CU_ASSERT(lstat(fresh, &st) < 0); /* the folder it made is gone */
+	char *given = xasprintf("%s/given/sub", open_dir), *given_top = xasprintf("%s/given", open_dir);
+	CU_ASSERT_EQUAL(lock_class(given), PC_ERR_INPUT);
+	CU_ASSERT(lstat(given_top, &st) < 0); /* -o's too, and the one above it */
+	free(given_top);
+	free(given);
 	CU_ASSERT_EQUAL(chmod(open_dir, 01777), 0);
 	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_NONE);
 	/* group-writable: refused for a group others may be in, not for the
