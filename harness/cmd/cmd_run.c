@@ -13,6 +13,7 @@
 #include "util/strbuf.h"
 #include "check/known.h"
 #include "run/outdir.h"
+#include "run/tools.h"
 #include "run/result.h"
 #include "run/runner.h"
 #include "run/scenario.h"
@@ -294,6 +295,14 @@ int cmd_run(int argc, char **argv)
 		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
 	}
+	/* Before the results folder is made: a missing fsck would otherwise
+	 * be found at each case's fsck step, after its mkfs and workload. */
+	if (pc_tools_check(&sc) < 0) {
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_ENV;
+	}
 	/* The folder is ours alone until the report is written. */
 	struct pc_outdir od;
 	char *base = o.outdir ? NULL : default_outdir(&sc);
@@ -328,7 +337,12 @@ int cmd_run(int argc, char **argv)
 				rc = PC_EXIT_ENV;
 		}
 	}
-	pc_outdir_unlock(&od);
+	/* No case ran (the work folder could not be made): the results
+	 * folder holds nothing, and is no run's. */
+	if (rep.nresults > 0)
+		pc_outdir_unlock(&od);
+	else
+		pc_outdir_discard(&od);
 	pc_run_report_free(&rep);
 	pc_scenario_free(&sc);
 	pc_known_free(&known);

@@ -498,9 +498,12 @@ static int check_point(struct replay *r, const struct pc_crash_target *t,
 		if (!pc_verdict_crash_point(&sub, t->expect_intact, t->mode, why, sizeof(why)))
 			continue;
 		pt->subset_failures |= pc_verdict_point_failures(&sub, t->expect_intact);
-		if (!pt->subsets_bad++)
+		if (!pt->subsets_bad++) {
 			snprintf(pt->subset_problem, sizeof(pt->subset_problem),
 				 "with %u of the next %u writes landed: %s", landed, total, why);
+			snprintf(pt->subset_fsck_log, sizeof(pt->subset_fsck_log), "%s",
+				 sub.fsck_log);
+		}
 	}
 	return 0;
 }

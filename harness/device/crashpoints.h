@@ -54,6 +54,9 @@ struct pc_crash_point {
 	unsigned subsets, subsets_bad;
 	unsigned next_writes;    /* writes and discards up to the next flush */
 	char subset_problem[256];
+	/* The first bad subset's fsck output, when it was not clean
+	 * (crash-point-FLUSH-subset-S-fsck.log in findings_dir); else empty. */
+	char subset_fsck_log[64];
 	unsigned subset_failures; /* every bad subset's kinds (failure.h) */
 };
 

@@ -93,6 +93,14 @@ const char *pc_fs_name(unsigned i)
 	return i < sizeof(fs_table) / sizeof(fs_table[0]) ? fs_table[i].type : NULL;
 }
 
+const char *pc_fs_tool(const char *fstype, unsigned i)
+{
+	const struct fs_tools *t = fstype ? fs_lookup(fstype) : NULL;
+	if (!t)
+		return NULL;
+	return i == 0 ? t->mkfs : i == 1 ? t->fsck[0] : NULL;
+}
+
 /* Trailing newlines and blanks of S cut off, in place. */
 static void trim_end(char *s)
 {

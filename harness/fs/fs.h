@@ -17,6 +17,10 @@ enum pc_fsck_result { PC_FSCK_CLEAN, PC_FSCK_ERRORS, PC_FSCK_SKIPPED, PC_FSCK_FA
 
 /* The I-th filesystem powercut knows (ext4, xfs, btrfs); NULL past the end. */
 const char *pc_fs_name(unsigned i);
+/* The I-th program a case on FSTYPE runs, as pc_fs_mkfs and pc_fs_fsck
+ * name it (0: its mkfs, mkfs.xfs; 1: its read-only check, xfs_repair);
+ * NULL past the last, or for a filesystem powercut does not know. */
+const char *pc_fs_tool(const char *fstype, unsigned i);
 /* What a failing tool said, on one line: its first and its last line
  * ("FIRST ... LAST"), as the three mkfs tools put their reason first
  * (mkfs.xfs, then its usage; mkfs.btrfs, then its banner) or last (mke2fs,

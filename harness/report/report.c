@@ -180,6 +180,8 @@ static void crash_points_json(json_t *o, const struct pc_case_result *res)
 			put_int(jp, "next_epoch_writes", pt->next_writes);
 			if (pt->subsets_bad)
 				put_str(jp, "subset_problem", pt->subset_problem);
+			if (pt->subset_fsck_log[0]) /* in the case folder */
+				put_str(jp, "subset_fsck_log", pt->subset_fsck_log);
 		}
 		json_array_append_new(points, jp);
 	}

@@ -92,6 +92,10 @@ static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
 	if (!strcmp(base, ".") || !strcmp(base, ".."))
 		return pc_results_bad(r, i, "case_dir", "not a case folder");
 	c->casedir = xstrdup(base);
+	c->point_files = xcalloc(in->npoint_files ? in->npoint_files : 1, sizeof(*c->point_files));
+	for (size_t k = 0; k < in->npoint_files; k++)
+		c->point_files[k] = xstrdup(in->point_files[k]);
+	c->npoint_files = in->npoint_files;
 	return 0;
 }
 
@@ -105,6 +109,9 @@ static void case_free(struct pc_rh_case *c)
 	free(c->reason);
 	free(c->backend);
 	free(c->casedir);
+	for (size_t k = 0; k < c->npoint_files; k++)
+		free(c->point_files[k]);
+	free(c->point_files);
 }
 
 static int load_folder(const char *dir, struct pc_rh_folder *f)
@@ -787,6 +794,8 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 			put_link(f, fo, rel, c, "findings.txt");
 			put_link(f, fo, rel, c, "fsck.log");
 			put_link(f, fo, rel, c, "kernel.log");
+			for (size_t k = 0; k < c->npoint_files; k++)
+				put_link(f, fo, rel, c, c->point_files[k]);
 			fputs("</td><td class=\"l\">", f);
 			put_text(f, c->reason);
 			fputs("</td></tr>\n", f);

@@ -5,7 +5,9 @@
  * Per folder: a summary, the seed's table per filesystem (time, WIOS,
  * WBytes, RIOS, RBytes, flushes, lost per case) with links to each case's
  * findings.txt, fsck.log and kernel.log (relative to the report), and plots
- * of time, written bytes and lost entries per case.  Across several folders
+ * of time, written bytes and lost entries per case.  A case's crash points'
+ * files (crash-point-K-findings.txt, crash-point-K[-subset-S]-fsck.log, as
+ * its results.json names them) are linked after them.  Across several folders
  * (in the order given): the trend of each case's time (a plot) and outcome
  * (a table).  Plots are drawn by gnuplot (SVG on its standard output) and
  * embedded inline: the page needs no network and no other file.
@@ -30,6 +32,8 @@ struct pc_rh_case {
 	char *backend;         /* what it ran on: dm, fuse ("" when absent) */
 	char *casedir;         /* case_dir below cases/: its basename, or CASE/try-K
 	                        * for a retried case ("" when absent) */
+	char **point_files;    /* its crash points' files in the case folder */
+	size_t npoint_files;
 	long long lost;        /* -1: not measured */
 	double total;          /* seconds */
 	double io[PC_RH_NIO];  /* < 0: absent */

@@ -279,6 +279,43 @@ static int get_point_lost(const struct pc_results *r, size_t i, json_t *o, long 
 	return 0;
 }
 
+/* A crash point's file NAME: one in the case folder, as crashpoints.c
+ * names them ("crash-point-..."), never a path that leads elsewhere. */
+static int point_file_name(const char *name)
+{
+	return !strncmp(name, "crash-point-", 12) && !strchr(name, '/');
+}
+
+/* "crash_points": each point's "findings", "fsck_log" and
+ * "subset_fsck_log" (absent when the point kept none), into
+ * C->point_files. */
+static int get_point_files(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
+{
+	json_t *pts = json_object_get(json_object_get(o, "crash_points"), "points");
+	size_t k;
+	json_t *pt;
+	json_array_foreach(pts, k, pt) { /* checked to be an array: get_point_lost */
+		static const char *const fields[] = { "findings", "fsck_log", "subset_fsck_log" };
+		for (size_t f = 0; f < 3; f++) {
+			json_t *v = json_object_get(pt, fields[f]);
+			if (!v)
+				continue;
+			const char *name = json_string_value(v);
+			if (!name || !point_file_name(name)) {
+				char *field = xasprintf("crash_points.points[%zu].%s", k, fields[f]);
+				pc_results_bad(r, i, field, "not the name of a crash point's file "
+					       "(crash-point-...) in the case folder");
+				free(field);
+				return -1;
+			}
+			c->point_files = xrealloc(c->point_files, (c->npoint_files + 1) *
+						  sizeof(*c->point_files));
+			c->point_files[c->npoint_files++] = xstrdup(name);
+		}
+	}
+	return 0;
+}
+
 /* "fsck" (absent in files that never had it): a case whose fsck did not
  * run ("skipped") is an error, never a pass or a fail (verdict.c; a
  * powercut before 2026-11-30 16:00 passed such a case), but for one whose
@@ -443,7 +480,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		pc_results_bad(r, i, "lost", "entries lost in a pass under expect intact");
 		goto out;
 	}
-	if (get_point_lost(r, i, o, &c->point_lost) < 0)
+	if (get_point_lost(r, i, o, &c->point_lost) < 0 || get_point_files(r, i, o, c) < 0)
 		goto out;
 	if (get_numbers(r, i, o, "timings_s", pc_res_phases, PC_RES_NPHASES, "total", c->t) < 0 ||
 	    get_numbers(r, i, o, "io", pc_res_io, PC_RES_NIO, NULL, c->io) < 0)
@@ -557,6 +594,9 @@ void pc_results_free(struct pc_results *r)
 		free(c->expect);
 		free(c->mounted);
 		free(c->settings_unknown);
+		for (size_t k = 0; k < c->npoint_files; k++)
+			free(c->point_files[k]);
+		free(c->point_files);
 		for (size_t k = 0; k < PC_RES_NSETUP; k++)
 			free(c->setup[k]);
 	}

@@ -51,6 +51,12 @@ struct pc_res_case {
 	long long lost;           /* -1: not measured (commit record lost, error) */
 	long long point_lost;     /* the most entries a crash point with the commit
 				   * record lost; 0 when none did or no points */
+	/* The files its crash points left in the case folder (the points'
+	 * "findings", "fsck_log" and "subset_fsck_log":
+	 * crash-point-K-findings.txt, crash-point-K[-subset-S]-fsck.log), in
+	 * the file's order. */
+	char **point_files;
+	size_t npoint_files;
 	double t[PC_RES_NPHASES]; /* seconds, < 0: absent; total is always there */
 	double io[PC_RES_NIO];    /* < 0: absent */
 	char *setup[PC_RES_NSETUP];   /* NULL when absent */

@@ -89,6 +89,26 @@ static int check_private(const char *dir)
 		       "folder only root (or the user who ran sudo) can write to", dir, why);
 }
 
+/* The topmost folder of DIR (itself or one above it) that is not there,
+ * which mkdir -p DIR would make; NULL when DIR is there.  Caller frees. */
+static char *first_missing(const char *dir)
+{
+	struct stat st;
+	if (lstat(dir, &st) == 0)
+		return NULL;
+	char *p = xstrdup(dir);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		int there = *p && lstat(p, &st) == 0;
+		*s = '/';
+		if (*p && !there && s[-1] != '/') {
+			*s = '\0';
+			return p;
+		}
+	}
+	return p;
+}
+
 /* What a run leaves in its folder, finished or interrupted. */
 static const char *const run_outputs[] = { "results.json", "junit.xml", "summary.md", "cases", NULL };
 
@@ -96,16 +116,22 @@ int pc_outdir_lock(const char *dir, struct pc_outdir *od)
 {
 	od->path = NULL;
 	od->lock_fd = -1;
+	od->made = NULL;
 	if (!*dir)
 		return pc_fail(PC_ERR_INPUT, "results folder: empty path (-o)");
+	char *made = first_missing(dir);
 	if (pc_mkdir_p(dir, 0755) < 0) {
+		free(made);
 		pc_last_errclass = PC_ERR_ENV;
 		return -1;
 	}
-	if (lock_dir(dir, od) < 0)
+	if (lock_dir(dir, od) < 0) {
+		free(made);
 		return -1;
+	}
+	od->made = made;
 	if (check_private(dir) < 0) {
-		pc_outdir_unlock(od);
+		pc_outdir_discard(od);
 		return -1;
 	}
 	/* Checked once the folder is ours: a run still writing it is "in
@@ -130,6 +156,13 @@ int pc_outdir_lock_new(const char *base, struct pc_outdir *od)
 {
 	od->path = NULL;
 	od->lock_fd = -1;
+	od->made = NULL;
+	/* A folder above BASE that is made here, else the BASE-N made. */
+	char *above = first_missing(base);
+	if (above && !strcmp(above, base)) {
+		free(above);
+		above = NULL;
+	}
 	char *slash = strrchr(base, '/');
 	if (slash) {
 		char *parent = xstrdup(base);
@@ -137,6 +170,7 @@ int pc_outdir_lock_new(const char *base, struct pc_outdir *od)
 		int rc = parent[0] ? pc_mkdir_p(parent, 0755) : 0;
 		free(parent);
 		if (rc < 0) {
+			free(above);
 			pc_last_errclass = PC_ERR_ENV;
 			return -1;
 		}
@@ -145,19 +179,26 @@ int pc_outdir_lock_new(const char *base, struct pc_outdir *od)
 		char *dir = n == 1 ? xstrdup(base) : xasprintf("%s-%u", base, n);
 		if (mkdir(dir, 0755) == 0) {
 			int rc = lock_dir(dir, od);
+			if (rc == 0) {
+				od->made = above ? above : xstrdup(dir);
+				above = NULL;
+			}
 			if (rc == 0 && check_private(dir) < 0) {
-				pc_outdir_unlock(od);
-				rmdir(dir);
+				pc_outdir_discard(od);
 				rc = -1;
 			}
+			free(above);
 			free(dir);
 			return rc;
 		}
 		int e = errno;
 		free(dir);
-		if (e != EEXIST)
+		if (e != EEXIST) {
+			free(above);
 			return pc_fail_errno(PC_ERR_ENV, e, "results folder %s", base);
+		}
 	}
+	free(above);
 	return pc_fail(PC_ERR_ENV, "results folder %s: 999 folders of that name exist", base);
 }
 
@@ -172,4 +213,21 @@ void pc_outdir_unlock(struct pc_outdir *od)
 	}
 	free(od->path);
 	od->path = NULL;
+	free(od->made);
+	od->made = NULL;
+}
+
+void pc_outdir_discard(struct pc_outdir *od)
+{
+	char *dir = od->made && od->path ? xstrdup(od->path) : NULL;
+	size_t top = od->made ? strlen(od->made) : 0;
+	pc_outdir_unlock(od);
+	/* From the folder up to the topmost one made, while each is empty. */
+	while (dir && strlen(dir) >= top && rmdir(dir) == 0) {
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	free(dir);
 }

@@ -9,6 +9,9 @@
 struct pc_outdir {
 	char *path; /* the folder */
 	int lock_fd; /* open on PATH/PC_OUTDIR_LOCK, flock'ed; -1 when not held */
+	/* The topmost folder the lock made (PATH, or a folder above it that
+	 * mkdir -p made); NULL when PATH was there. */
+	char *made;
 };
 
 /* Make DIR (mkdir -p) and lock it.  A folder that cannot be written is an
@@ -24,5 +27,10 @@ int pc_outdir_lock_new(const char *base, struct pc_outdir *od);
 
 /* Remove the lock file and release the lock; idempotent. */
 void pc_outdir_unlock(struct pc_outdir *od);
+
+/* As pc_outdir_unlock, for a run that wrote nothing (its work folder could
+ * not be made): the folders the lock made are removed again, each only if
+ * empty; a folder that was there before is left as it was. */
+void pc_outdir_discard(struct pc_outdir *od);
 
 #endif

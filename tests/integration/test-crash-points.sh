@@ -147,6 +147,10 @@ for p in $(case_field "$out" nojournal/ext4/syncfs \
 	'.crash_points.points[] | select(.subsets_bad > 0) | .subset_problem' | grep -o 'crash-point-[0-9]*-subset-[0-9]*-fsck\.log' || true); do
 	[ -s "$out/cases/nojournal_ext4_syncfs/$p" ] || fail "nojournal: $p named but not there"
 done
+# ... and named in its own field too (the report links it from there).
+[ "$(case_field "$out" nojournal/ext4/syncfs '[.crash_points.points[] | select(.subsets_bad > 0) |
+	select(([.subset_problem | scan("crash-point-[0-9]+-subset-[0-9]+-fsck\\.log")] | .[0]) !=
+	.subset_fsck_log)] | length')" -eq 0 ] || fail "nojournal: subset_fsck_log is not the log subset_problem names"
 reason=$(case_field "$out" nojournal/ext4/syncfs .reason)
 if [[ $reason =~ ^crash\ point\ at\ flush\ [0-9]+\ of\ [0-9]+:\ fsck\ found\ errors ]]; then
 	[[ $reason =~ "fsck found errors (see crash-point-"[0-9]+"-fsck.log)" ]] ||

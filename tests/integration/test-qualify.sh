@@ -247,6 +247,29 @@ grep -qF -- "- $id1: host fuse, vm dm" "$TMP/q.out" ||
 [ "$(jq '[.cases[] | select(.backend_differs)] | length' "$TMP/bk/qualify.json")" = 1 ] ||
 	fail "qualify.json: backend_differs is not on the one case"
 
+# Cases that erred before their device existed (backend = dm on a kernel
+# without device-mapper, as this host) did not run on dm: the kernel's line
+# names the backends cases ran on and the ones that never got a device (it
+# said "backend dm and fuse", results.json's requested backend).
+printf '[global]\nimage = %s\ndevice_size = 256M\nmodes = syncfs\n[d]\nfs = ext4\nbackend = dm\n[f]\nfs = ext4\nbackend = fuse\n' \
+	"$LAYER3" >"$TMP/mix.ini"
+[ "$(grep -c device-mapper /proc/misc)" -eq 0 ] || fail "this host has device-mapper: the dm case would run"
+mkdir "$TMP/nd" "$TMP/nd1"
+rc=0
+pc_run "$TMP/mix.ini" -o "$TMP/nd/host" >"$TMP/nd.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/nd.out"; fail "the run with a dm case on a host without dm: exit $rc, expected 3"; }
+qualify 1 --table "$TMP/nd"
+grep -q '^- host: host, kernel .*, backend fuse (1 case erred before its device existed: dm requested), 2 of 2 cases ran, 1 met their expectation, some expectation NOT met$' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "--table: a dm case that never got its device said to have run on dm"; }
+[ "$(jq -c '.kernels[0] | [.backends, .no_device]' "$TMP/nd/qualify.json")" = '[["fuse"],1]' ] ||
+	fail "qualify.json: backends $(jq -c '.kernels[0]' "$TMP/nd/qualify.json")"
+rc=0
+pc_run "$TMP/mix.ini" -f 'd/*' -o "$TMP/nd1/host" >"$TMP/nd.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/nd.out"; fail "the run of the dm case: exit $rc, expected 3"; }
+qualify 1 --table "$TMP/nd1"
+grep -q '^- host: host, kernel .*, backend none (1 case erred before its device existed: dm requested), 1 of 1 cases ran, 0 met' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "--table: an all-errored dm column said to have run a backend"; }
+
 # A folder without one of the cases (a shard not merged): not run, not met.
 mkdir "$TMP/t"
 cp -r "$TMP/q1/host" "$TMP/t/whole"

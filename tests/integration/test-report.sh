@@ -98,6 +98,29 @@ sys.exit(1 if p.bad else 0)
 EOF
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$TMP/evil.html" || fail "the kernel string is not shown escaped"
 
+# A case's crash-point files (results.json's points' findings, fsck_log,
+# subset_fsck_log) are linked as its own logs are (they were not).
+cp -r "$TMP/night1" "$TMP/points"
+cdir="$TMP/points/cases/tiny_ext4_syncfs"
+for f in crash-point-3-findings.txt crash-point-3-fsck.log crash-point-7-subset-2-fsck.log; do
+	echo x > "$cdir/$f"
+done
+jq '(.cases[] | select(.id == "tiny/ext4/syncfs")).crash_points = {"asked": 2, "subsets_per_point": 2,
+    "points": [{"flush": 3, "committed": false, "findings": "crash-point-3-findings.txt",
+                "fsck_log": "crash-point-3-fsck.log"},
+               {"flush": 7, "committed": false, "subset_fsck_log": "crash-point-7-subset-2-fsck.log"}]}' \
+	"$TMP/night1/results.json" > "$TMP/points/results.json"
+report 0 "$TMP/points" -o "$TMP/points.html"
+check_page "$TMP/points.html" 1 3 || fail "page with crash-point files"
+for f in crash-point-3-findings.txt crash-point-3-fsck.log crash-point-7-subset-2-fsck.log; do
+	grep -q "href=\"points/cases/tiny_ext4_syncfs/$f\"" "$TMP/points.html" || fail "no link to $f"
+done
+# A name that is no crash point's file in the case folder is refused.
+jq '(.cases[] | select(.id == "tiny/ext4/syncfs")).crash_points.points[0].fsck_log = "../../../etc/passwd"' \
+	"$TMP/points/results.json" > "$TMP/points/r2" && mv "$TMP/points/r2" "$TMP/points/results.json"
+report 2 "$TMP/points" -o "$TMP/points2.html"
+grep -q 'crash_points.points\[0\].fsck_log' "$TMP/rep.err" || { cat "$TMP/rep.err"; fail "bad fsck_log not named"; }
+
 # Strict reading: a field of the wrong type names the file and the field.
 cp -r "$TMP/night1" "$TMP/bad"
 jq '.cases[1].lost = "many"' "$TMP/night1/results.json" >"$TMP/bad/results.json"

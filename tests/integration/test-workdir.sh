@@ -39,6 +39,24 @@ for base in "$WORK/missing" "$TMP/s.ini"; do
 	grep -q "work folder base $base" "$TMP/e" || { cat "$TMP/e"; fail "workdir $base: not named"; }
 	[ ! -e "$TMP/out" ] || fail "workdir $base: a results folder was made"
 done
+# A work folder that cannot be made (a read-only filesystem) is exit 3,
+# after the input checks; no results folder is left behind, neither -o's
+# (nor the folders above it made for it) nor the default one (was: empty).
+mkdir "$TMP/ro"
+mount -t tmpfs -o ro,mode=755,size=1M powercut-test "$TMP/ro"
+trap 'umount "$TMP/ro" 2> /dev/null || true; cleanup_tmp' EXIT
+mkdir "$TMP/there"
+for out in "$TMP/out/a/b" "$TMP/there" ""; do
+	rc=0
+	(cd "$TMP/there" && "$POWERCUT" run --workdir "$TMP/ro" "$TMP/s.ini" ${out:+-o "$out"}) \
+		> "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 3 ] && grep -q "make a work folder under $TMP/ro: Read-only file system" "$TMP/e" ||
+		{ cat "$TMP/e"; fail "read-only work folder base (-o '$out'): exit $rc, expected 3"; }
+	[ ! -e "$TMP/out" ] || fail "read-only work folder base: results folder $out left behind"
+	[ -d "$TMP/there" ] || fail "read-only work folder base: the folder that was there was removed"
+	[ -z "$(ls -A "$TMP/there")" ] || fail "read-only work folder base (-o '$out'): left $(ls -A "$TMP/there")"
+done
+umount "$TMP/ro"
 # A run whose table and "results: DIR" line cannot be written to standard
 # output is exit 3 (was 0), as inspect and run --list: a script reading the
 # folder from it got nothing; the results are written all the same.

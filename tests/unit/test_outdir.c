@@ -91,6 +91,11 @@ static void test_refuses_folder_others_write(void)
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	struct stat st;
 	CU_ASSERT(lstat(fresh, &st) < 0); /* the folder it made is gone */
+	char *given = xasprintf("%s/given/sub", open_dir), *given_top = xasprintf("%s/given", open_dir);
+	CU_ASSERT_EQUAL(lock_class(given), PC_ERR_INPUT);
+	CU_ASSERT(lstat(given_top, &st) < 0); /* -o's too, and the one above it */
+	free(given_top);
+	free(given);
 	CU_ASSERT_EQUAL(chmod(open_dir, 01777), 0);
 	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_NONE);
 	/* group-writable: refused for a group others may be in, not for the
@@ -120,9 +125,63 @@ static void test_refuses_folder_others_write(void)
 	free(dir);
 }
 
+/* A run that wrote nothing removes the folders its lock made, and only
+ * those: a folder that was there stays, with what it holds. */
+static void test_discard(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_outdir od;
+	struct stat st;
+	char *top = xasprintf("%s/a", dir), *deep = xasprintf("%s/a/b/c", dir);
+	CU_ASSERT_EQUAL(pc_outdir_lock(deep, &od), 0);
+	pc_outdir_discard(&od);
+	CU_ASSERT(lstat(top, &st) < 0);
+	CU_ASSERT(lstat(dir, &st) == 0);
+	CU_ASSERT_EQUAL(pc_mkdir_p(top, 0755), 0); /* there before: a/ stays */
+	CU_ASSERT_EQUAL(pc_outdir_lock(deep, &od), 0);
+	pc_outdir_discard(&od);
+	CU_ASSERT(lstat(top, &st) == 0);
+	char *b = xasprintf("%s/b", top);
+	CU_ASSERT(lstat(b, &st) < 0);
+	CU_ASSERT_EQUAL(pc_outdir_lock(top, &od), 0); /* the folder itself was there */
+	pc_outdir_discard(&od);
+	CU_ASSERT(lstat(top, &st) == 0 && S_ISDIR(st.st_mode));
+	char *lock = xasprintf("%s/%s", top, PC_OUTDIR_LOCK);
+	CU_ASSERT(lstat(lock, &st) < 0);
+	/* New folders: BASE, then BASE-2 beside it; each discard removes its own. */
+	char *base = xasprintf("%s/r/run", dir), *r = xasprintf("%s/r", dir);
+	struct pc_outdir od2;
+	CU_ASSERT_EQUAL(pc_outdir_lock_new(base, &od), 0);
+	CU_ASSERT_EQUAL(pc_outdir_lock_new(base, &od2), 0);
+	char *second = xasprintf("%s-2", base);
+	CU_ASSERT(od2.path && !strcmp(od2.path, second));
+	pc_outdir_discard(&od2);
+	CU_ASSERT(lstat(second, &st) < 0);
+	CU_ASSERT(lstat(base, &st) == 0);
+	pc_outdir_discard(&od);
+	CU_ASSERT(lstat(r, &st) < 0); /* r/ was made for it: gone too */
+	/* Something written in it since: left as it is. */
+	CU_ASSERT_EQUAL(pc_outdir_lock(deep, &od), 0);
+	char *file = xasprintf("%s/x", deep);
+	CU_ASSERT_EQUAL(pc_write_file(file, "x", 1, 0), 0);
+	pc_outdir_discard(&od);
+	CU_ASSERT(lstat(file, &st) == 0);
+	free(file);
+	free(second);
+	free(r);
+	free(base);
+	free(lock);
+	free(b);
+	free(deep);
+	free(top);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_outdir_tests(void)
 {
 	CU_pSuite s = CU_add_suite("outdir", NULL, NULL);
 	CU_add_test(s, "a folder holding a run's results is refused", test_refuses_finished_run);
 	CU_add_test(s, "a folder others can write to is refused", test_refuses_folder_others_write);
+	CU_add_test(s, "a run that wrote nothing removes the folders it made", test_discard);
 }
