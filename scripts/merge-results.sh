@@ -17,7 +17,11 @@
 # interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
 # two DIRs, DIRs that ran different kernels, powercut versions or
-# scenario files, by file name, or different splits, a shard twice, a mix
+# scenario files, by file name, or with different run options that change
+# verdicts (results.json "options": --known and the scenario's known files
+# by content, --retries, --flaky-ok, --tool-timeout; a DIR that does not
+# record them differs from one that does), or different splits, a shard
+# twice, a mix
 # of shards and unsharded folders, a case not understood, cases of one
 # group run with other settings or image files in two folders (the
 # scenario edited between shards), a junit.xml missing or whose test cases
@@ -128,6 +132,13 @@ one_value kernel '.kernel'
 # without it: written before results recorded the version).
 one_value "powercut version" '.powercut // "(not recorded: older)"'
 one_value scenario '.scenario // "" | split("/") | last'
+# Shards run with other options that change verdicts (--known files by
+# content, the scenario's known files by content, --retries, --flaky-ok,
+# --tool-timeout: results.json "options") are not one run; a shard older
+# than the field does not say what it ran with, so it differs too.
+one_value "run option" '.options // null | if . == null then "(not recorded: older)" else
+	"known=\([.known[].sha256] | join(",")) scenario_known=\([.scenario_known[].sha256] | join(","))" +
+	" retries=\(.retries // "-") flaky_ok=\(.flaky_ok) tool_timeout=\(.tool_timeout // "-")" end'
 for d in "$@"; do
 	rc=0
 	why=$("$POWERCUT" report --check "$d" 2>&1) || rc=$?
@@ -191,7 +202,8 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	shards: [.[] | {dir, kernel, scenario, shard, planned, cases: (.cases | length)}],
 	cases: [.[].cases[]]
 } + (if $planned == null then {} else {planned: $planned} end)
-  + (if .[0].powercut == null then {} else {powercut: .[0].powercut} end)' > "$out/results.json"
+  + (if .[0].powercut == null then {} else {powercut: .[0].powercut} end)
+  + (if .[0].options == null then {} else {options: .[0].options} end)' > "$out/results.json"
 
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?>'

@@ -1,11 +1,15 @@
 /* known.c - known-failures files; see known.h. */
 #include "check/known.h"
 
+#include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check/failure.h"
+#include "util/digest.h"
 #include "util/input.h"
 #include "util/util.h"
 
@@ -106,11 +110,60 @@ out:
 	return rc;
 }
 
+/* The SHA-256 of what FD holds from its start, as hex into HEX; then FD
+ * is back at its start.  -1 with a message (class RUN) on a read error. */
+static int hash_fd(int fd, const char *path, char hex[65])
+{
+	struct pc_digest d;
+	if (pc_digest_init(&d, PC_SHA256) < 0)
+		return -1;
+	char buf[65536];
+	ssize_t got;
+	while ((got = read(fd, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			pc_fail(PC_ERR_RUN, "read known-failures file %s: %s", path, strerror(errno));
+			pc_digest_free(&d);
+			return -1;
+		}
+		pc_digest_update(&d, buf, (size_t)got);
+	}
+	pc_digest_final_hex(&d, hex);
+	pc_digest_free(&d);
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return pc_fail(PC_ERR_RUN, "rewind known-failures file %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* PATH made absolute against the working folder, as given otherwise (its
+ * links are not resolved: a run in another root opens it by this name). */
+static int absolute(const char *path, char **out)
+{
+	if (path[0] == '/') {
+		*out = xstrdup(path);
+		return 0;
+	}
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return pc_fail(PC_ERR_RUN, "known-failures file %s: the working folder: %s", path,
+			       strerror(errno));
+	*out = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return 0;
+}
+
 int pc_known_load(const char *path, struct pc_known *k)
 {
 	struct pc_lines in;
 	if (pc_lines_open(&in, "known-failures file", path, PC_MAX_TEXT_LINE) < 0)
 		return -1;
+	struct pc_known_source src = { 0 };
+	if (absolute(path, &src.path) < 0 || hash_fd(in.fd, path, src.sha256) < 0) {
+		free(src.path);
+		pc_lines_close(&in);
+		return -1;
+	}
 	char *line;
 	size_t len;
 	int rc, got;
@@ -125,6 +178,8 @@ int pc_known_load(const char *path, struct pc_known *k)
 	}
 	rc = got < 0 ? -1 : got == 1 ? rc : 0;
 	pc_lines_close(&in);
+	k->files = xrealloc(k->files, (k->nfiles + 1) * sizeof(*k->files));
+	k->files[k->nfiles++] = src;
 	return rc;
 }
 
@@ -176,6 +231,11 @@ void pc_known_free(struct pc_known *k)
 	free(k->v);
 	k->v = NULL;
 	k->n = 0;
+	for (size_t i = 0; i < k->nfiles; i++)
+		free(k->files[i].path);
+	free(k->files);
+	k->files = NULL;
+	k->nfiles = 0;
 }
 
 int pc_known_files_add(struct pc_known_files *f, const char *path)

@@ -32,12 +32,22 @@ struct pc_known_entry {
 	unsigned line;
 };
 
+/* A file read into a list: where, and what it held (a run's results
+ * record them, so that runs judged by different entries are told apart). */
+struct pc_known_source {
+	char *path;    /* absolute, as given (links not resolved) */
+	char sha256[65]; /* of its bytes as read, lowercase hex */
+};
+
 struct pc_known {
 	struct pc_known_entry *v;
 	size_t n;
+	struct pc_known_source *files; /* the files read into it, in order */
+	size_t nfiles;
 };
 
-/* Read PATH and append its entries to K.  -1 with "PATH:LINE: why" (class
+/* Read PATH and append its entries to K, and PATH (absolute) with the
+ * SHA-256 of its bytes to K's files.  -1 with "PATH:LINE: why" (class
  * INPUT) on the first bad line, or when PATH is not a readable regular
  * file; K then holds what came before. */
 int pc_known_load(const char *path, struct pc_known *k);

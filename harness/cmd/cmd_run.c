@@ -12,6 +12,7 @@
 #include "util/escape.h"
 #include "util/strbuf.h"
 #include "check/known.h"
+#include "image/image.h"
 #include "run/outdir.h"
 #include "run/tools.h"
 #include "run/result.h"
@@ -36,6 +37,9 @@ static void run_usage(FILE *f)
 		"  -s, --shard K/N      run only shard K of N: every Nth case from the Kth\n"
 		"                       (after --filter), to split a scenario between machines\n"
 		"  -l, --list           print the ids of the cases that would run, and exit\n"
+		"      --list-inputs    print the files the run reads, 'KIND PATH' a line (KIND:\n"
+		"                       scenario, image, fio-job, known; PATH absolute, as a\n"
+		"                       name: bytes outside '!'..'~' and %%, =, \\ as %%XX), and exit\n"
 		"  -k, --keep           keep each case's work folder (backing image) for inspection\n"
 		"  -w, --workdir DIR    where backing files go (default /var/tmp); needs room;\n"
 		"                       no control characters in the path\n"
@@ -145,6 +149,56 @@ static int set_tool_timeout(const struct cmd_line *cl, const char *arg, void *de
 	return PC_EXIT_OK;
 }
 
+/* Print "KIND PATH" unless printed before (SEEN, N so far). */
+static void input_line(const char *kind, const char *path, char ***seen, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*seen)[i], path))
+			return;
+	*seen = xrealloc(*seen, (*n + 1) * sizeof(**seen));
+	(*seen)[(*n)++] = xstrdup(path);
+	char *esc = pc_esc_name(path);
+	printf("%s %s\n", kind, esc);
+	free(esc);
+}
+
+/* run --list-inputs: every file the whole scenario names (--filter and
+ * --shard aside: a run reads them all), and the --known files.  For
+ * scripts/vm-run, which refuses before the boot those a guest would not
+ * see. */
+static int list_inputs(const struct pc_scenario *sc, const struct pc_known *known)
+{
+	char **seen = NULL;
+	size_t n = 0;
+	char *abs = realpath(sc->path, NULL);
+	if (!abs) {
+		pc_fail_errno(PC_ERR_INPUT, errno, "scenario %s", sc->path);
+		return PC_EXIT_USAGE;
+	}
+	input_line("scenario", abs, &seen, &n);
+	free(abs);
+	for (size_t g = 0; g < sc->ngroups; g++) {
+		const struct pc_settings *s = sc->groups[g];
+		for (size_t i = 0; i < s->nimages; i++) {
+			struct pc_image_spec spec;
+			pc_image_spec_parse(s->images[i], "/", &spec);
+			input_line("image", spec.path, &seen, &n);
+			pc_image_spec_free(&spec);
+		}
+		for (size_t i = 0; i < s->nknown; i++)
+			input_line("known", s->known[i], &seen, &n);
+	}
+	for (size_t i = 0; i < sc->ncases; i++)
+		if (sc->cases[i].fio_job)
+			input_line("fio-job", sc->cases[i].fio_job, &seen, &n);
+	for (size_t i = 0; i < known->nfiles; i++)
+		input_line("known", known->files[i].path, &seen, &n);
+	for (size_t i = 0; i < n; i++)
+		free(seen[i]);
+	free(seen);
+	return cmd_stdout_done("run --list-inputs", PC_EXIT_OK);
+}
+
 /* Does case C's group read the known-failures file PATH (its `known`)? */
 static int reads_known(const struct pc_case *c, const char *path)
 {
@@ -208,7 +262,7 @@ int cmd_run(int argc, char **argv)
 				  .tool_timeout = -1 };
 	const char *filter = NULL, *shard = NULL;
 	struct pc_known known = { 0 };
-	int list = 0;
+	int list = 0, list_in = 0;
 	const struct cmd_opt opts[] = {
 		{ "output", 'o', required_argument, &o.outdir, cmd_set_nonempty },
 		{ "filter", 'f', required_argument, &filter, NULL },
@@ -217,6 +271,7 @@ int cmd_run(int argc, char **argv)
 		CMD_OPT_PLATFORM(&o.platform),
 		{ "shard", 's', required_argument, &shard, NULL },
 		{ "list", 'l', no_argument, &list, NULL },
+		{ "list-inputs", 0, no_argument, &list_in, NULL },
 		CMD_OPT_KNOWN(&known),
 		{ "retries", 0, required_argument, &o.retries, set_retries },
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
@@ -252,6 +307,13 @@ int cmd_run(int argc, char **argv)
 				return PC_EXIT_USAGE;
 			}
 	o.scenario_known = &scenario_known;
+	if (list_in) {
+		int rc = list_inputs(&sc, &known);
+		pc_known_files_free(&scenario_known);
+		pc_known_free(&known);
+		pc_scenario_free(&sc);
+		return rc;
+	}
 	warn_unmatched_known(&sc, &known, &scenario_known);
 	if (filter)
 		pc_scenario_filter(&sc, filter);

@@ -102,7 +102,9 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	}
 	s->planned = r.planned;
 	s->version = r.version;
-	r.path = r.kernel = r.version = NULL;
+	s->options = r.options;
+	s->options_shown = r.options_shown;
+	r.path = r.kernel = r.version = r.options = r.options_shown = NULL;
 	pc_results_free(&r);
 	return rc;
 }
@@ -125,6 +127,8 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 	free(s->kernel);
 	free(s->scenario);
 	free(s->version);
+	free(s->options);
+	free(s->options_shown);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -747,6 +751,36 @@ int pc_cmp_version_differs(const struct pc_cmp_report *r)
 	return (b || n) && (!b || !n || strcmp(b, n));
 }
 
+int pc_cmp_options_differ(const struct pc_cmp_report *r)
+{
+	if (!r->base.options || !r->new.options)
+		return -1;
+	return strcmp(r->base.options, r->new.options) != 0;
+}
+
+/* What the markdown says of the sides' options: different (a verdict may
+ * have changed because of them), or not known; nothing when the same. */
+static void md_options(const struct pc_cmp_report *r, FILE *f)
+{
+	int differ = pc_cmp_options_differ(r);
+	if (differ == 0)
+		return;
+	if (differ < 0) {
+		const char *which = !r->base.options && !r->new.options ? "Neither BASE nor NEW records"
+				    : !r->base.options ? "BASE does not record" : "NEW does not record";
+		fprintf(f, "**%s the run's options that change verdicts** (results of an older "
+			   "powercut: --known files, --retries, --flaky-ok, --tool-timeout): whether a "
+			   "verdict changed because of them is not known.\n\n", which);
+		return;
+	}
+	char *bo = pc_esc_md(r->base.options_shown), *no = pc_esc_md(r->new.options_shown);
+	fprintf(f, "**BASE and NEW ran with different options that change verdicts** (BASE: %s; "
+		   "NEW: %s): a verdict may have changed because of them, not of the kernel or "
+		   "the filesystem.\n\n", bo, no);
+	free(bo);
+	free(no);
+}
+
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 {
 	char *bp = pc_esc_md(r->base.path), *np = pc_esc_md(r->new.path);
@@ -779,6 +813,7 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		free(bv);
 		free(nv);
 	}
+	md_options(r, f);
 	if (r->new.n == 0)
 		fputs("**NEW has no case: nothing was checked.**\n\n", f);
 	if (r->new.n && unfinished(&r->new))
@@ -820,6 +855,8 @@ static json_t *side_json(const struct pc_cmp_side *s)
 	json_object_set_new(o, "kernel", pc_esc_json(s->kernel));
 	json_object_set_new(o, "scenario", s->scenario ? pc_esc_json(s->scenario) : json_null());
 	json_object_set_new(o, "powercut", s->version ? pc_esc_json(s->version) : json_null());
+	json_object_set_new(o, "options",
+			    s->options_shown ? pc_esc_json(s->options_shown) : json_null());
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
 	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
 	return o;
@@ -919,6 +956,8 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
 	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
 	json_object_set_new(root, "version_differs", json_boolean(pc_cmp_version_differs(r)));
+	int differ = pc_cmp_options_differ(r);
+	json_object_set_new(root, "options_differ", differ < 0 ? json_null() : json_boolean(differ));
 	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));
 	return root;
 }

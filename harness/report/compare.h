@@ -79,6 +79,9 @@ struct pc_cmp_side {
 	char *kernel;
 	char *scenario;        /* the scenario file's name (not its path); NULL: absent */
 	char *version;         /* the powercut that ran it; NULL: absent (older) */
+	/* The run's options that change verdicts (results_reader.h's
+	 * pc_results.options and options_shown); NULL: absent (older). */
+	char *options, *options_shown;
 	long long planned;     /* cases the run was to check; -1: not recorded */
 	struct pc_cmp_case *v;
 	size_t n;
@@ -160,6 +163,10 @@ int pc_cmp_scenario_differs(const struct pc_cmp_report *r);
 /* Did different powercut versions write the sides (a side that does not
  * say is older than the field, so it differs from one that does)? */
 int pc_cmp_version_differs(const struct pc_cmp_report *r);
+/* Did the sides run with different options that change verdicts (--known
+ * files by content, --retries, --flaky-ok, --tool-timeout, the scenario's
+ * known files)?  1 yes, 0 no, -1 not known (a side older than the field). */
+int pc_cmp_options_differ(const struct pc_cmp_report *r);
 /* 0 nothing got worse, 1 regressions, coverage lost (or flaky, or slowdowns
  * when asked). */
 int pc_cmp_exit(const struct pc_cmp_report *r);

@@ -19,6 +19,7 @@
 #include "report/junit.h"
 #include "report/results_reader.h"
 #include "report/report_outcome.h"
+#include "run/runner.h"
 #include "util/util.h"
 #include "util/version.h"
 #include "workload/workload.h"
@@ -346,6 +347,42 @@ static json_t *case_json(const struct pc_case_result *res)
 	return o;
 }
 
+/* [{"path": ..., "sha256": ...}, ...] for the known-failures files of K
+ * (NULL: none). */
+static json_t *known_files_json(const struct pc_known *const *k, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		for (size_t f = 0; k[i] && f < k[i]->nfiles; f++) {
+			json_t *o = json_object();
+			put_str(o, "path", k[i]->files[f].path);
+			put_str(o, "sha256", k[i]->files[f].sha256);
+			json_array_append_new(a, o);
+		}
+	return a;
+}
+
+/* "options": what the run was told that changes verdicts (README,
+ * results.json): merge-results refuses shards that differ there, compare
+ * says so.  null: the scenario's own (retries, tool_timeout). */
+static json_t *options_json(const struct pc_run_opts *o)
+{
+	json_t *j = json_object();
+	const struct pc_known *cl = o->known;
+	json_object_set_new(j, "known", known_files_json(&cl, 1));
+	size_t n = o->scenario_known ? o->scenario_known->n : 0;
+	const struct pc_known **sk = xcalloc(n ? n : 1, sizeof(*sk));
+	for (size_t i = 0; i < n; i++)
+		sk[i] = &o->scenario_known->lists[i];
+	json_object_set_new(j, "scenario_known", known_files_json(sk, n));
+	free(sk);
+	json_object_set_new(j, "retries", o->retries < 0 ? json_null() : json_integer(o->retries));
+	json_object_set_new(j, "flaky_ok", json_boolean(o->flaky_ok));
+	json_object_set_new(j, "tool_timeout",
+			    o->tool_timeout < 0 ? json_null() : json_integer(o->tool_timeout));
+	return j;
+}
+
 static int write_json(const struct pc_run_report *r, const char *dir)
 {
 	json_t *root = json_object();
@@ -357,6 +394,8 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 	json_object_set_new(root, "shard", json_pack("{sIsIsI}", "k", (json_int_t)r->shard_k,
 						     "n", (json_int_t)r->shard_n, "scenario_cases",
 						     (json_int_t)r->scenario_cases));
+	if (r->opts)
+		json_object_set_new(root, "options", options_json(r->opts));
 	json_t *cases = json_array();
 	for (size_t i = 0; i < r->nresults; i++)
 		json_array_append_new(cases, case_json(&r->results[i]));

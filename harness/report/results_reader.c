@@ -517,6 +517,103 @@ static int check_unique(const struct pc_results *r)
 	return rc;
 }
 
+/* options.FIELD, the known-failures files [{"path", "sha256"}, ...]: their
+ * digests into KEY, "NAME (sha256 HEX12)" into SHOWN after OPT. */
+static int load_known_files(struct pc_results *r, json_t *opts, const char *field,
+			    const char *opt, struct pc_strbuf *key, struct pc_strbuf *shown)
+{
+	char where[64];
+	snprintf(where, sizeof(where), "options.%s", field);
+	json_t *a = json_object_get(opts, field);
+	if (!json_is_array(a))
+		return pc_results_bad(r, (size_t)-1, where, a ? "not an array" : "missing");
+	pc_strbuf_printf(key, "%s=", field);
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *f = json_array_get(a, i);
+		const char *path = json_string_value(json_object_get(f, "path"));
+		const char *sum = json_string_value(json_object_get(f, "sha256"));
+		if (!json_is_object(f) || !path || !sum || strlen(sum) != 64 ||
+		    strspn(sum, "0123456789abcdef") != 64)
+			return pc_results_bad(r, (size_t)-1, where,
+					      "not a list of {\"path\": string, \"sha256\": 64 lowercase hex digits}");
+		const char *slash = strrchr(path, '/');
+		pc_strbuf_printf(key, "%s%s", i ? "," : "", sum);
+		pc_strbuf_printf(shown, "%s%s%s (sha256 %.12s)", shown->len ? " " : "", opt,
+				 slash ? slash + 1 : path, sum);
+	}
+	pc_strbuf_printf(key, " ");
+	return 0;
+}
+
+/* options.FIELD: a count >= 0, or null (the scenario's own: -1). */
+static int load_opt_count(struct pc_results *r, json_t *opts, const char *field, long long *out)
+{
+	json_t *v = json_object_get(opts, field);
+	if (json_is_null(v)) {
+		*out = -1;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		char where[64];
+		snprintf(where, sizeof(where), "options.%s", field);
+		return pc_results_bad(r, (size_t)-1, where,
+				      v ? "not an integer >= 0 nor null" : "missing");
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* "options" (report.c's options_json), when present. */
+static int load_options(struct pc_results *r, json_t *root)
+{
+	json_t *opts = json_object_get(root, "options");
+	if (!opts)
+		return 0;
+	if (!json_is_object(opts))
+		return pc_results_bad(r, (size_t)-1, "options", "not an object");
+	struct pc_strbuf key = PC_STRBUF_INIT, shown = PC_STRBUF_INIT;
+	long long retries, timeout;
+	json_t *flaky = json_object_get(opts, "flaky_ok");
+	int rc = load_known_files(r, opts, "known", "--known ", &key, &shown);
+	if (rc == 0)
+		rc = load_known_files(r, opts, "scenario_known", "known = ", &key, &shown);
+	if (rc == 0)
+		rc = load_opt_count(r, opts, "retries", &retries);
+	if (rc == 0)
+		rc = load_opt_count(r, opts, "tool_timeout", &timeout);
+	if (rc == 0 && !json_is_boolean(flaky))
+		rc = pc_results_bad(r, (size_t)-1, "options.flaky_ok", flaky ? "not true or false" : "missing");
+	if (rc == 0) {
+		if (retries >= 0) {
+			pc_strbuf_printf(&key, "retries=%lld ", retries);
+			pc_strbuf_printf(&shown, "%s--retries %lld", shown.len ? " " : "", retries);
+		} else {
+			pc_strbuf_printf(&key, "retries=- ");
+		}
+		pc_strbuf_printf(&key, "flaky_ok=%d ", json_is_true(flaky));
+		if (json_is_true(flaky))
+			pc_strbuf_printf(&shown, "%s--flaky-ok", shown.len ? " " : "");
+		if (timeout >= 0) {
+			pc_strbuf_printf(&key, "tool_timeout=%lld", timeout);
+			pc_strbuf_printf(&shown, "%s--tool-timeout %lld", shown.len ? " " : "", timeout);
+		} else {
+			pc_strbuf_printf(&key, "tool_timeout=-");
+		}
+	}
+	r->options = pc_strbuf_release(&key);
+	r->options_shown = pc_strbuf_release(&shown);
+	if (rc == 0 && !*r->options_shown) {
+		free(r->options_shown);
+		r->options_shown = xstrdup("none");
+	}
+	if (rc < 0) {
+		free(r->options);
+		free(r->options_shown);
+		r->options = r->options_shown = NULL;
+	}
+	return rc;
+}
+
 static int load_root(struct pc_results *r, json_t *root)
 {
 	json_t *cases = json_object_get(root, "cases");
@@ -534,7 +631,8 @@ static int load_root(struct pc_results *r, json_t *root)
 	}
 	if (get_str(r, (size_t)-1, root, "kernel", 1, &r->kernel) < 0 ||
 	    get_str(r, (size_t)-1, root, "scenario", 0, &r->scenario) < 0 ||
-	    get_str(r, (size_t)-1, root, "powercut", 0, &r->version) < 0)
+	    get_str(r, (size_t)-1, root, "powercut", 0, &r->version) < 0 ||
+	    load_options(r, root) < 0)
 		return -1;
 	if (!json_is_array(cases))
 		return pc_results_bad(r, (size_t)-1, "cases", cases ? "not an array" : "missing");
@@ -605,5 +703,7 @@ void pc_results_free(struct pc_results *r)
 	free(r->kernel);
 	free(r->scenario);
 	free(r->version);
+	free(r->options);
+	free(r->options_shown);
 	memset(r, 0, sizeof(*r));
 }

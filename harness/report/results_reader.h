@@ -80,6 +80,13 @@ struct pc_results {
 	char *scenario;           /* NULL when absent */
 	char *version;            /* "powercut": the version that ran; NULL when absent */
 	long long planned;        /* the cases the run was to check; -1: absent */
+	/* "options", the run's options that change verdicts: OPTIONS compares
+	 * them ("known=SHA256,... scenario_known=... retries=N|- flaky_ok=0|1
+	 * tool_timeout=S|-": the known files by content, '-' the scenario's
+	 * own), OPTIONS_SHOWN says them ("--known k.txt (sha256 0123456789ab)
+	 * --retries 2 ..." or "none").  Both NULL when absent: written before
+	 * results recorded them, the options are not known. */
+	char *options, *options_shown;
 	struct pc_res_case *v;    /* in the file's order */
 	size_t n;
 };

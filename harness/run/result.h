@@ -104,6 +104,8 @@ struct pc_case_result {
 	struct pc_probe device;     /* probe = yes: the device's limits */
 };
 
+struct pc_run_opts;
+
 struct pc_run_report {
 	const char *scenario;       /* path as given */
 	char kernel[256];           /* uname -r */
@@ -122,6 +124,10 @@ struct pc_run_report {
 	 * it showed on a CI page as fewer tests, not as a problem. */
 	const struct pc_case *unrun;
 	size_t nunrun;
+	/* The run's options that change verdicts (results.json "options"):
+	 * --known's files, the scenario's known files read, --retries,
+	 * --flaky-ok, --tool-timeout.  NULL: not written. */
+	const struct pc_run_opts *opts;
 };
 
 const char *pc_verdict_name(enum pc_verdict v);

@@ -580,6 +580,7 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 {
 	memset(rep, 0, sizeof(*rep));
 	rep->scenario = sc->path;
+	rep->opts = o;
 	struct utsname u;
 	if (uname(&u) == 0)
 		snprintf(rep->kernel, sizeof(rep->kernel), "%s", u.release);

@@ -30,6 +30,10 @@
 # * a file the command names in /tmp, /run or /var/tmp, which the guest
 #   mounts its own of: a usage error (exit 2), unless it lies in the shared
 #   working or results folder;
+# * the same for the files a `powercut run` scenario reads (images, fio job
+#   files, known-failures files, --known=FILE), which vm-run asks powercut
+#   for (run --list-inputs), links into /tmp and a name with a blank
+#   included; a scenario the host's powercut refuses: exit 2, no boot;
 # * a hung guest (a fake qemu): killed at --timeout, and also when vm-run
 #   itself is SIGKILLed;
 # * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
@@ -285,7 +289,7 @@ gone_within() { # SECONDS: the fake qemu ends within them
 # A scenario in /tmp: the guest mounts its own /tmp, and the run would not
 # find it (it used to fail in the guest with 'No such file').  One in the
 # working folder, or in the results folder, is seen: not refused.
-printf '[x]\nfs = ext4\n' >"$TMP/x.ini"
+printf '[x]\nfs = ext4\nimage = %s\nmodes = syncfs\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/x.ini"
 usage_error "$TMP/x.ini: the guest mounts its own /tmp (the host's is not seen there)" \
 	--kernel "$bz" --modules "$fmods" --results "$TMP/r0" -- ./powercut run "$TMP/x.ini" -o "$TMP/r0"
 mkdir -p "$TMP/r7"
@@ -296,6 +300,58 @@ for where in "$TMP:x.ini" "$TOP:$TMP/r7/x.ini"; do
 	grep -q 'timeout: the guest ran longer than 1s' "$TMP/out" ||
 		{ cat "$TMP/out"; fail "${where#*:}, in the shared working or results folder, was refused"; }
 done
+# The files the scenario reads, in the host's /tmp outside the shared
+# folders: the run failed in the guest, after the boot, with 'No such file
+# or directory'.  vm-run asks the host's powercut for them (run
+# --list-inputs) and refuses each one before the boot.
+mkdir -p "$TMP/r9" "$TMP/in/jobs"
+cp "$TOP/images/sample/layer3.tar.zst" "$TMP/in/layer3.tar.zst"
+cp "$TOP/images/sample/layer3.tar.zst" "$TMP/in/la yer.tar.zst"
+cp "$TOP/scenarios/jobs/randwrite-sync.fio" "$TMP/in/jobs/w.fio"
+printf 'nothing* # no such case\n' >"$TMP/in/known.txt"
+cp "$TMP/in/known.txt" "$TMP/r9/known.txt"
+ln -s "$TMP/in/layer3.tar.zst" "$TMP/r9/link.tar.zst"
+ln -s "$TMP/in/jobs/w.fio" "$TMP/r9/jl.fio"
+ln -s "$TMP/in/known.txt" "$TMP/r9/kl.txt"
+scen() { # NAME KEYS...: the scenario $TMP/r9/NAME.ini, in the shared results folder
+	local f=$TMP/r9/$1.ini
+	shift
+	printf '[x]\nfs = ext4\nmodes = syncfs\n' >"$f"
+	printf '%s\n' "$@" >>"$f"
+}
+scen img "image = $TMP/in/layer3.tar.zst"
+scen sp "image = '$TMP/in/la yer.tar.zst'"
+scen lnk "image = link.tar.zst"
+scen fio "workload = fio $TMP/in/jobs/w.fio" "cut_at = end"
+scen fl "workload = fio jl.fio" "cut_at = end"
+scen kn "image = $TOP/images/sample/layer3.tar.zst" "known = $TMP/in/known.txt"
+scen kl "image = $TOP/images/sample/layer3.tar.zst" "known = kl.txt"
+scen ok "image = $TOP/images/sample/layer3.tar.zst" "known = known.txt"
+for c in "img:image $TMP/in/layer3.tar.zst: the guest mounts its own /tmp" \
+	"sp:image $TMP/in/la%20yer.tar.zst: the guest mounts its own /tmp" \
+	"lnk:image $TMP/in/layer3.tar.zst: the guest mounts its own /tmp" \
+	"fio:fio-job $TMP/in/jobs/w.fio: the guest mounts its own /tmp" \
+	"fl:fio-job $TMP/in/jobs/w.fio: the guest mounts its own /tmp" \
+	"kl:known $TMP/r9/kl.txt: the guest mounts its own /tmp" \
+	"kn:known $TMP/in/known.txt: the guest mounts its own /tmp"; do
+	usage_error "the run's ${c#*:}" --kernel "$bz" --modules "$fmods" --results "$TMP/r9" \
+		-- ./powercut run "$TMP/r9/${c%%:*}.ini" -o "$TMP/r9/out"
+done
+# --known=FILE is no file name on the command line: powercut lists it.
+usage_error "the run's known $TMP/in/known.txt: the guest mounts its own /tmp" \
+	--kernel "$bz" --modules "$fmods" --results "$TMP/r9" \
+	-- ./powercut run "$TMP/r9/ok.ini" --known="$TMP/in/known.txt" -o "$TMP/r9/out"
+# A scenario the host's powercut refuses: the guest's would too.
+scen bad "image = $TMP/r9/none.tar"
+usage_error "./powercut run refused the command on the host (above)" \
+	--kernel "$bz" --modules "$fmods" --results "$TMP/r9" -- ./powercut run "$TMP/r9/bad.ini"
+grep -q "none.tar: No such file or directory" "$TMP/out" || { cat "$TMP/out"; fail "powercut's reason is not shown"; }
+[ ! -e "$TMP/r9/vm-console.log" ] || fail "vm-run wrote its console log before refusing"
+# Every file in a shared folder (the results folder, the host's root): it boots.
+PATH=$fake:$PATH scripts/vm-run --kernel "$bz" --modules "$fmods" --accel tcg --timeout 1 \
+	--results "$TMP/r9" -- ./powercut run "$TMP/r9/ok.ini" --known "$TMP/r9/known.txt" >"$TMP/out" 2>&1 || true
+grep -q 'timeout: the guest ran longer than 1s' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "a scenario whose files the guest sees was refused"; }
 # powercut's --workdir where the guest cannot write (the host's root is
 # shared read-only, the working folder too): refused before the boot (the
 # run stopped in the guest: 'make a work folder under DIR: Read-only file

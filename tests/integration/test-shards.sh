@@ -85,6 +85,46 @@ edited s2ver '.powercut = "0.0.9"'
 refused "two powercut versions" "different powercut versions: 0.0.9 0.1.0" "$TMP/s1" "$TMP/s2ver"
 edited s2nover 'del(.powercut)'
 refused "a shard older than the version field" "different powercut versions: (not recorded: older)" "$TMP/s1" "$TMP/s2nover"
+# Shards run with other options that change verdicts (results.json
+# "options": --known files by content, --retries, --flaky-ok,
+# --tool-timeout) are not one run: they were merged as one.
+[ "$(jq -c .options "$TMP/s1/results.json")" = \
+  '{"known":[],"scenario_known":[],"retries":null,"flaky_ok":false,"tool_timeout":null}' ] ||
+	fail "results.json does not record the run's options: $(jq -c .options "$TMP/s1/results.json")"
+printf 'nothing/* fails=any # no such case\n' > "$TMP/known.txt"
+pc_run scenarios/default.ini --shard 2/2 --known "$TMP/known.txt" --retries 1 --flaky-ok \
+	--tool-timeout 900 -o "$TMP/s2opt" > /dev/null 2> "$TMP/e" || { cat "$TMP/e"; fail "shard 2/2 with options failed"; }
+sum=$(sha256sum < "$TMP/known.txt" | cut -d' ' -f1)
+[ "$(jq -c .options "$TMP/s2opt/results.json")" = \
+  "{\"known\":[{\"path\":\"$TMP/known.txt\",\"sha256\":\"$sum\"}],\"scenario_known\":[],\"retries\":1,\"flaky_ok\":true,\"tool_timeout\":900}" ] ||
+	fail "results.json does not record --known, --retries, --flaky-ok, --tool-timeout: $(jq -c .options "$TMP/s2opt/results.json")"
+refused "shards run with other options" "different run options: known= .*known=$sum" "$TMP/s1" "$TMP/s2opt"
+for e in '.options.retries = 2' '.options.flaky_ok = true' '.options.tool_timeout = 60' \
+	'.options.known = [{"path": "/ci/known.txt", "sha256": "'"$sum"'"}]' \
+	'.options.scenario_known = [{"path": "/ci/known.txt", "sha256": "'"$sum"'"}]'; do
+	edited s2o "$e"
+	refused "a shard run with $e" "different run options" "$TMP/s1" "$TMP/s2o"
+	rm -rf "$TMP/s2o"
+done
+# A shard that does not record them (older): not known to be the same.
+edited s2noopt 'del(.options)'
+refused "a shard older than the options field" "different run options: (not recorded: older)" "$TMP/s1" "$TMP/s2noopt"
+# The same known file's content from another path (another checkout): one run.
+cp -a "$TMP/s2opt" "$TMP/s2optpath"
+jq '.options.known[0].path = "/other/checkout/k.txt"' "$TMP/s2opt/results.json" > "$TMP/s2optpath/results.json"
+cp -a "$TMP/s1" "$TMP/s1opt"
+jq --slurpfile o <(jq .options "$TMP/s2opt/results.json") '.options = $o[0]' "$TMP/s1/results.json" \
+	> "$TMP/s1opt/results.json"
+"$MERGE" "$TMP/optall" "$TMP/s1opt" "$TMP/s2optpath" > /dev/null || fail "shards with one known file's content from two paths refused"
+[ "$(jq -c .options.known "$TMP/optall/results.json")" = "$(jq -c .options.known "$TMP/s1opt/results.json")" ] ||
+	fail "the merged results.json does not record the shards' options"
+# compare says the options changed (a verdict may have changed because of them).
+"$POWERCUT" compare "$TMP/s2" "$TMP/s2opt" > "$TMP/cmp.out" || true
+grep -qF "**BASE and NEW ran with different options that change verdicts** (BASE: none; NEW: --known known.txt (sha256 ${sum:0:12}) --retries 1 --flaky-ok --tool-timeout 900)" \
+	"$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "compare does not say the options changed"; }
+"$POWERCUT" compare "$TMP/s2noopt" "$TMP/s2" > "$TMP/cmp.out" || true
+grep -qF "**BASE does not record the run's options that change verdicts**" "$TMP/cmp.out" ||
+	{ cat "$TMP/cmp.out"; fail "compare does not say BASE's options are not known"; }
 edited s2obj '.cases = {}'
 refused "cases as an object" "not a powercut results file" "$TMP/s1" "$TMP/s2obj"
 cp -a "$TMP/s2" "$TMP/s2trunc"

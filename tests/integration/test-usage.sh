@@ -36,6 +36,16 @@ expect 2 "unknown command '%1B\[31m" "$POWERCUT" $'\e[31m'
 # What cannot be written to standard output is no success (was exit 0).
 expect 3 'inspect: cannot write standard output' sh -c '"$0" inspect "$1" >/dev/full' "$POWERCUT" "$TMP/layer.tar"
 expect 3 'run --list: cannot write standard output' sh -c '"$0" run --list scenarios/default.ini >&-' "$POWERCUT"
+# run --list-inputs: each file the run reads once, KIND and absolute PATH
+# (as a name: a '%' is %25), a lost standard output exit 3 as for --list.
+expect 3 'run --list-inputs: cannot write standard output' sh -c '"$0" run --list-inputs scenarios/default.ini >&-' "$POWERCUT"
+cp scenarios/jobs/randwrite-sync.fio "$TMP/50%.fio"
+printf '[global]\nexpect = any\n[a]\nworkload = fio 50%%.fio\nfs = ext4\n[b]\nworkload = fio 50%%.fio\nfs = xfs\n' > "$TMP/in.ini"
+printf 'x # r\n' > "$TMP/k.txt"
+(cd "$TMP" && "$POWERCUT" run --list-inputs in.ini --known k.txt --filter 'b/*') > "$TMP/inputs" ||
+	fail "run --list-inputs exited $?"
+printf 'scenario %s/in.ini\nfio-job %s/50%%25.fio\nknown %s/k.txt\n' "$TMP" "$TMP" "$TMP" | cmp -s - "$TMP/inputs" ||
+	{ cat "$TMP/inputs"; fail "run --list-inputs: not the scenario, its one fio job and --known's file"; }
 expect 3 'help keys: cannot write' sh -c '"$0" help keys >/dev/full' "$POWERCUT"
 
 # --platform: empty or malformed is refused even where nothing has platforms.

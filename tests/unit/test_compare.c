@@ -936,6 +936,56 @@ static void test_version_differs(void)
 	free(dir);
 }
 
+/* Sides run with other options that change verdicts (--known by content,
+ * --retries, --flaky-ok, --tool-timeout) are said, with the options; a side
+ * older than the field: not known, said so (never taken as unchanged). */
+#define OPT_H1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define OPTIONS(known, retries) "\"options\":{\"known\":[" known "],\"scenario_known\":[]," \
+	"\"retries\":" retries ",\"flaky_ok\":false,\"tool_timeout\":null},"
+static void test_options_differ(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\"," OPTIONS("", "null") "\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	/* the same options, known files by content wherever they lie */
+	char *same = put(dir, "s.json", "{\"kernel\":\"6.1\"," OPTIONS("", "null") "\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	char *other = put(dir, "o.json", "{\"kernel\":\"6.1\","
+		OPTIONS("{\"path\":\"/ci/known.txt\",\"sha256\":\"" OPT_H1 "\"}", "2") "\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	char *older = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
+	const char *news[] = { same, other, older };
+	const char *said[] = { NULL, "**BASE and NEW ran with different options that change verdicts** "
+			       "(BASE: none; NEW: --known known.txt (sha256 0123456789ab) --retries 2)",
+			       "**NEW does not record the run's options that change verdicts**" };
+	for (int i = 0; i < 3; i++) {
+		struct pc_cmp_opts o = { .threshold = 1.25 };
+		struct pc_cmp_report r = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
+		pc_cmp_run(&r, &o);
+		CU_ASSERT_EQUAL(pc_cmp_options_differ(&r), i == 2 ? -1 : i);
+		char *md = markdown_of(&r);
+		CU_ASSERT(said[i] ? strstr(md, said[i]) != NULL
+			  : !strstr(md, "options that change verdicts"));
+		free(md);
+		json_t *j = pc_cmp_json(&r);
+		json_t *d = json_object_get(j, "options_differ");
+		CU_ASSERT(i == 2 ? json_is_null(d) : json_is_boolean(d) && json_is_true(d) == i);
+		json_t *no = json_object_get(json_object_get(j, "new"), "options");
+		CU_ASSERT(i == 2 ? json_is_null(no) : json_is_string(no));
+		json_decref(j);
+		pc_cmp_report_free(&r);
+	}
+	free(b);
+	free(same);
+	free(other);
+	free(older);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -956,4 +1006,5 @@ void register_compare_tests(void)
 	CU_add_test(s, "an erring case's time is no measurement", test_error_not_timed);
 	CU_add_test(s, "results of two scenario files", test_scenario_differs);
 	CU_add_test(s, "results of two powercut versions", test_version_differs);
+	CU_add_test(s, "results run with other options", test_options_differ);
 }

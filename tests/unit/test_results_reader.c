@@ -212,10 +212,63 @@ static void test_setup(void)
 	free(upper);
 }
 
+/* "options", the run's options that change verdicts: compared by the
+ * known files' content (not their paths), said with their names; absent
+ * (older results): not known, NULL; anything else not understood: an
+ * error. */
+#define H1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define H2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+#define OPTS(o) "{\"kernel\":\"6.1\",\"options\":" o ",\"cases\":[]}"
+static void test_options(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load(OPTS("{\"known\":[{\"path\":\"/a/k.txt\",\"sha256\":\"" H1 "\"}],"
+					"\"scenario_known\":[{\"path\":\"s.txt\",\"sha256\":\"" H2 "\"}],"
+					"\"retries\":2,\"flaky_ok\":true,\"tool_timeout\":60}"), &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.options, "known=" H1 " scenario_known=" H2
+			       " retries=2 flaky_ok=1 tool_timeout=60");
+	CU_ASSERT_STRING_EQUAL(r.options_shown, "--known k.txt (sha256 0123456789ab) known = s.txt "
+			       "(sha256 fedcba987654) --retries 2 --flaky-ok --tool-timeout 60");
+	pc_results_free(&r);
+	/* the same content elsewhere: the same options */
+	CU_ASSERT_EQUAL_FATAL(load(OPTS("{\"known\":[{\"path\":\"/b/k2.txt\",\"sha256\":\"" H1 "\"}],"
+					"\"scenario_known\":[{\"path\":\"/c/s.txt\",\"sha256\":\"" H2 "\"}],"
+					"\"retries\":2,\"flaky_ok\":true,\"tool_timeout\":60}"), &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.options, "known=" H1 " scenario_known=" H2
+			       " retries=2 flaky_ok=1 tool_timeout=60");
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL_FATAL(load(OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,"
+					"\"flaky_ok\":false,\"tool_timeout\":null}"), &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.options, "known= scenario_known= retries=- flaky_ok=0 tool_timeout=-");
+	CU_ASSERT_STRING_EQUAL(r.options_shown, "none");
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
+	CU_ASSERT_PTR_NULL(r.options);
+	CU_ASSERT_PTR_NULL(r.options_shown);
+	pc_results_free(&r);
+	const char *bad[] = {
+		OPTS("[]"),
+		OPTS("{\"scenario_known\":[],\"retries\":null,\"flaky_ok\":false,\"tool_timeout\":null}"),
+		OPTS("{\"known\":[{\"path\":\"k\",\"sha256\":\"ABC\"}],\"scenario_known\":[],"
+		     "\"retries\":null,\"flaky_ok\":false,\"tool_timeout\":null}"),
+		OPTS("{\"known\":[\"k\"],\"scenario_known\":[],"
+		     "\"retries\":null,\"flaky_ok\":false,\"tool_timeout\":null}"),
+		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":-1,\"flaky_ok\":false,\"tool_timeout\":null}"),
+		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":\"2\",\"flaky_ok\":false,\"tool_timeout\":null}"),
+		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":0,\"tool_timeout\":null}"),
+		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":false}"),
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		CU_ASSERT_EQUAL(load(bad[i], &r), -1);
+		pc_results_free(&r);
+	}
+}
+
 void register_results_reader_tests(void)
 {
 	CU_pSuite s = CU_add_suite("results_reader", NULL, NULL);
 	CU_add_test(s, "every field read", test_fields);
 	CU_add_test(s, "strict: anything not understood is an error", test_strict);
 	CU_add_test(s, "a case's setup", test_setup);
+	CU_add_test(s, "the run's options", test_options);
 }
