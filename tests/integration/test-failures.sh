@@ -172,12 +172,12 @@ fs = ext4
 modes = none")
 expect_exit 3 "mkfs.ext4: not found" -- env PATH=/usr/bin:/bin "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/nomkfs-out"
 
-# An fsck that cannot run is an error, never a pass: environment, 3.
+# An fsck that cannot run is an error, never a pass: environment, 3,
+# found before any case runs (test-tools-missing has the details).
 mkdir -p "$TMP/mkfs-only"
 ln -s "$(command -v mkfs.ext4)" "$TMP/mkfs-only/mkfs.ext4"
-expect_exit 3 "e2fsck: not found" -- env PATH="$TMP/mkfs-only:/usr/bin:/bin" "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/nofsck-out"
-[ "$(jq -r '.cases[0].verdict' "$TMP/nofsck-out/results.json")" = error ] || fail "no fsck: verdict not error"
-[ "$(jq -r '.cases[0].fsck' "$TMP/nofsck-out/results.json")" = skipped ] || fail "no fsck: fsck not 'skipped'"
+expect_exit 3 "e2fsck: not found.*no case was run" -- env PATH="$TMP/mkfs-only:/usr/bin:/bin" "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/nofsck-out"
+[ ! -e "$TMP/nofsck-out" ] || fail "no fsck: a results folder was left for a run that ran nothing"
 
 # A missing kernel feature: no device-mapper here (skipped where there is one).
 if ! grep -q device-mapper /proc/misc; then
