@@ -870,11 +870,7 @@ static void test_scenario_differs(void)
 		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
 		pc_cmp_run(&r, &o);
 		CU_ASSERT_EQUAL(pc_cmp_scenario_differs(&r), i);
-		char *buf;
-		size_t len;
-		FILE *f = open_memstream(&buf, &len);
-		pc_cmp_markdown(&r, f);
-		fclose(f);
+		char *buf = markdown_of(&r);
 		const char *said = strstr(buf, "**BASE and NEW ran different scenario files** "
 					       "(`nightly.ini`, `matrix.ini`)");
 		CU_ASSERT(i ? said != NULL : said == NULL);
@@ -915,11 +911,7 @@ static void test_version_differs(void)
 		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
 		pc_cmp_run(&r, &o);
 		CU_ASSERT_EQUAL(pc_cmp_version_differs(&r), i > 0);
-		char *buf;
-		size_t len;
-		FILE *f = open_memstream(&buf, &len);
-		pc_cmp_markdown(&r, f);
-		fclose(f);
+		char *buf = markdown_of(&r);
 		const char *line = strstr(buf, "**BASE and NEW were written by different powercut versions**");
 		CU_ASSERT(said[i] ? line && strstr(line, said[i]) : line == NULL);
 		free(buf);
