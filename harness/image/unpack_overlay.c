@@ -196,7 +196,7 @@ static int take_lower_folder(struct walk *w, const char *path)
 /* A folder of this layer at PATH that the tar does not list (yet). */
 static int make_parent_dir(struct walk *w, const char *path)
 {
-	if (mkdir(path, 0700) < 0)
+	if (mkdir(path, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, path);
 	return take_lower_folder(w, path);
 }
@@ -219,7 +219,7 @@ int unpack_overlay_root(struct walk *w)
  * opaque, so the layers below stay hidden. */
 static int replace_whiteout(struct walk *w, const char *path)
 {
-	if (unlink(path) < 0 || mkdir(path, 0700) < 0)
+	if (unlink(path) < 0 || mkdir(path, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout %s made a folder again",
 				     w->lname, path);
 	if (unpack_implicit_dir(w, path) < 0)

@@ -321,7 +321,8 @@ int unpack_implicit_dir(struct walk *w, const char *dir)
 	char *up = slash ? xstrndup(dir, (size_t)(slash - dir)) : xstrdup(".");
 	const struct pc_entry *pe = pc_manifest_get(w->m, up);
 	free(up);
-	uint32_t gid = pe && pe->type == PC_FT_DIR && (pe->mode & S_ISGID) ? pe->gid : 0;
+	int below_sgid = pe && pe->type == PC_FT_DIR && (pe->mode & S_ISGID);
+	uint32_t gid = below_sgid ? pe->gid : 0;
 	const struct pc_xattr *d = unpack_folder_default_acl(w, dir);
 	struct pc_entry *e = pc_manifest_put(w->m, dir);
 	e->type = PC_FT_DIR;
@@ -332,7 +333,14 @@ int unpack_implicit_dir(struct walk *w, const char *dir)
 	pc_manifest_put(w->made, dir);
 	if (!w->disk)
 		return 0;
-	/* chown before chmod: chown may clear set-id bits */
+	/* mkdir 0755 under umask 022 (archive_write_disk's, or ours) already
+	 * left 0755, root's: only a set-group-ID folder above (its group, its
+	 * bit) or a default ACL (the mode bits it took) need mending.  Not
+	 * asked otherwise, as these calls take the whole path, which may be
+	 * longer than one lookup allows (test-longpath).
+	 * chown before chmod: chown may clear set-id bits. */
+	if (!below_sgid && !d)
+		return 0;
 	if (lchown(dir, 0, gid) < 0 || chmod(dir, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
 				     w->lname, dir);
@@ -360,7 +368,7 @@ static int add_implicit_parents(struct walk *w, const char *path, int mk)
 	for (size_t i = n; i-- > 0 && rc == 0;) {
 		p[ends[i]] = '\0';
 		memcpy(p, path, ends[i]);
-		if (mk && w->disk && mkdir(p, 0700) < 0)
+		if (mk && w->disk && mkdir(p, 0755) < 0)
 			rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, p);
 		else
 			rc = unpack_implicit_dir(w, p);
