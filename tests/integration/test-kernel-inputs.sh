@@ -136,8 +136,12 @@ mkdeb "$TMP/d6" linux-link
 deb_error 3 'is a link out of the package' "$TMP/linux-link.deb"
 usage_error "--debian-kernel/--debian-version, --kernel/--modules and --kernel-deb exclude each other" \
 	--kernel-deb "$TMP/linux-two.deb" --debian-kernel -- true
+# The scenarios below run with $TMP as the working folder, which the guest
+# sees: their image is copied there (the project may be in the host's /tmp,
+# which the guest does not see, and vm-run refuses such a file).
+cp "$TOP/images/sample/layer3.tar.zst" "$TMP/layer3.tar.zst"
 # qualify takes a .deb as a kernel SPEC; its column names the package.
-printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/kdeb.ini"
+printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TMP/layer3.tar.zst" >"$TMP/kdeb.ini"
 rc=0
 (cd "$TMP" && TMPDIR=$TMP/debtmp "$TOP/scripts/qualify" --kernel "$TMP/linux-image-6.1.0-fake.deb" kdeb.ini -o qdeb) >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a kernel .deb that cannot boot exited $rc, expected 3"; }
@@ -207,11 +211,11 @@ grep -q "^vm-run: the guest could not run the command under kernel 6.1.0-fake: t
 grep -q "needed for the guest's root; no --modules was given, so no module was loaded; see " "$TMP/out" ||
 	{ cat "$TMP/out"; fail "vm-run does not say that no module was loaded"; }
 # The same from qualify: the spec BZIMAGE alone, its column says why.
-printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/kb.ini"
+# powercut and the image copied into the working folder: vm-run refuses a
+# command or a scenario naming a file in the host's /tmp outside it (the
+# guest mounts its own), and a clone of the project may well be in /tmp.
+printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TMP/layer3.tar.zst" >"$TMP/kb.ini"
 rc=0
-# powercut copied into the working folder: vm-run refuses a command naming
-# a file in the host's /tmp outside it (the guest mounts its own), and a
-# clone of the project may well be in /tmp.
 cp "$POWERCUT" "$TMP/powercut"
 (cd "$TMP" && GUEST=no9p PATH=$gq:$PATH TMPDIR=$TMP POWERCUT=$TMP/powercut "$TOP/scripts/qualify" \
 	--kernel "$bz" kb.ini -o qb) >"$TMP/out" 2>&1 || rc=$?
@@ -223,7 +227,7 @@ grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: the guest could not ru
 # that user, and refused the folder vm-run had accepted (exit 2, "others
 # can write to it (owner uid 4242").
 printf '[global]\nimage = %s\nbackend = fuse\nmodes = syncfs\n[k]\nfs = ext4\n' \
-	"$TOP/images/sample/layer3.tar.zst" >"$TMP/su.ini"
+	"$TMP/layer3.tar.zst" >"$TMP/su.ini"
 mkdir -m 755 "$TMP/su"
 chown 4242:4242 "$TMP/su"
 rc=0
@@ -289,11 +293,12 @@ gone_within() { # SECONDS: the fake qemu ends within them
 # A scenario in /tmp: the guest mounts its own /tmp, and the run would not
 # find it (it used to fail in the guest with 'No such file').  One in the
 # working folder, or in the results folder, is seen: not refused.
-printf '[x]\nfs = ext4\nimage = %s\nmodes = syncfs\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/x.ini"
+printf '[x]\nfs = ext4\nimage = %s\nmodes = syncfs\n' "$TMP/layer3.tar.zst" >"$TMP/x.ini"
 usage_error "$TMP/x.ini: the guest mounts its own /tmp (the host's is not seen there)" \
 	--kernel "$bz" --modules "$fmods" --results "$TMP/r0" -- ./powercut run "$TMP/x.ini" -o "$TMP/r0"
 mkdir -p "$TMP/r7"
-cp "$TMP/x.ini" "$TMP/r7/x.ini"
+# run from the project's folder: its image is the project's
+printf '[x]\nfs = ext4\nimage = %s\nmodes = syncfs\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/r7/x.ini"
 for where in "$TMP:x.ini" "$TOP:$TMP/r7/x.ini"; do
 	(cd "${where%%:*}" && PATH=$fake:$PATH "$TOP/scripts/vm-run" --kernel "$bz" --modules "$fmods" \
 		--accel tcg --timeout 1 --results "$TMP/r7" -- ./powercut run "${where#*:}") >"$TMP/out" 2>&1 || true
@@ -487,7 +492,7 @@ else
 	grep -q "^vm-run: kernel $v not available ($meta holds no kernel image and modules; it depends on linux-image-" \
 		"$TMP/out" || { cat "$TMP/out"; fail "the meta-package is not said to hold no kernel"; }
 	[ -z "$(ls -A "$TMP/cache" | grep -v '^lock$')" ] || fail "the cache keeps a half-made $(ls "$TMP/cache")"
-	printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TOP/images/sample/layer3.tar.zst" >"$TMP/k.ini"
+	printf '[global]\nimage = %s\nmodes = syncfs\n[k]\nfs = ext4\n' "$TMP/layer3.tar.zst" >"$TMP/k.ini"
 	rc=0
 	# From $TMP: the guest sees the working folder (not the rest of /tmp).
 	(cd "$TMP" && "$TOP/scripts/qualify" --kernel "debian:$v" k.ini -o q) >"$TMP/out" 2>&1 || rc=$?
