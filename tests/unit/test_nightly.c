@@ -601,9 +601,10 @@ static void test_kmsg_device_windows(void)
 }
 
 /* JBD2's lines of a damaged journal name no device (fs/jbd2/recovery.c);
- * ext4's next journal load failure does, and tells whose journal it was.  Seen as:
- * "JBD2: Invalid checksum recovering data block 8706 in log", "JBD2:
- * recovery failed", "EXT4-fs (loop0): error loading journal". */
+ * ext4's next journal load failure does, and tells whose journal it was.  Seen
+ * on Linux 6.18 (a journal data block changed by hand, then mounted): "JBD2:
+ * Invalid checksum recovering data block 300 in journal block 2", "JBD2:
+ * journal recovery failed", "EXT4-fs (loop0): error loading journal". */
 static void test_kmsg_journal_damage(void)
 {
 	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 }, .fs = "ext4" };
@@ -627,6 +628,7 @@ static void test_kmsg_journal_damage(void)
 	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: Failed to read block at offset 12", &r, drop),
 			PC_KMSG_FINE);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: recovery failed", &r, drop), PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: journal recovery failed", &r, drop), PC_KMSG_FINE);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: Out of memory during recovery.", &r, drop),
 			PC_KMSG_FINE);
 	/* a JBD2 line naming a device: the case's own ("loop3-8"), another's */
@@ -642,15 +644,15 @@ static void test_kmsg_journal_damage(void)
 	r.fs = "ext4";
 
 	/* The case's own journal: the case fails on the JBD2 line. */
-	take(&r, "JBD2: Invalid checksum recovering data block 8706 in log");
-	take(&r, "JBD2: Invalid checksum recovering data block 8707 in log");
-	take(&r, "JBD2: recovery failed");
+	take(&r, "JBD2: Invalid checksum recovering data block 300 in journal block 2");
+	take(&r, "JBD2: Invalid checksum recovering data block 301 in journal block 3");
+	take(&r, "JBD2: journal recovery failed");
 	/* another run's mount in between says nothing of whose journal it was */
 	take(&r, "EXT4-fs (loop31): mounted filesystem 8c07d08e r/w with ordered data mode.");
 	CU_ASSERT_STRING_EQUAL(r.error, "");
 	take(&r, "EXT4-fs (loop3): error loading journal");
-	CU_ASSERT_STRING_EQUAL(r.error, "JBD2: Invalid checksum recovering data block 8706 in log "
-			       "(then EXT4-fs (loop3): error loading journal)");
+	CU_ASSERT_STRING_EQUAL(r.error, "JBD2: Invalid checksum recovering data block 300 in journal "
+			       "block 2 (then EXT4-fs (loop3): error loading journal)");
 	CU_ASSERT_EQUAL(r.foreign, 0);
 	CU_ASSERT_STRING_EQUAL(r.journal_damage, "");
 
