@@ -332,6 +332,34 @@ static const char *const xfs_damage[] = {
 	"Corruption", "Internal error", "Metadata corruption", "Metadata CRC error",
 };
 
+/* JBD2's words for a damaged journal (fs/jbd2/recovery.c and journal.c,
+ * Linux 6.x): checksums of a descriptor, data, commit block or the journal
+ * superblock that do not match, an offset past the journal, a journal
+ * block that does not map, passes that ended at different transactions.
+ * Not "IO error ... recovering", "Failed to read block" (the device's
+ * errors), "Out of memory" or "recovery failed" (the outcome, whose cause
+ * has its own line). */
+static const char *const jbd2_damage[] = {
+	"JBD2: Invalid checksum recovering", "JBD2: Invalid checksum found in transaction",
+	"JBD2: corrupted journal superblock", "JBD2: journal checksum error",
+	"JBD2: bad block at offset", "JBD2: recovery pass",
+};
+
+static int is_journal_damage(const char *msg)
+{
+	return has_any(msg, jbd2_damage, sizeof(jbd2_damage) / sizeof(jbd2_damage[0]));
+}
+
+/* ext4's line when it could not load a journal (fs/ext4/super.c), the one
+ * that names the device of JBD2's lines before it: "EXT4-fs (loop3): error
+ * loading journal", "... Could not load journal inode".  Not any EXT4-fs
+ * line naming a device: another run's mount may come between. */
+static int journal_load_failed(const char *msg)
+{
+	return !strncmp(msg, "EXT4-fs (", 9) && names_any_device(msg) &&
+	       (strstr(msg, "error loading journal") || strstr(msg, "Could not load journal"));
+}
+
 static int is_bad(const char *msg)
 {
 	if (has_any(msg, notice_lines, sizeof(notice_lines) / sizeof(notice_lines[0])))
@@ -383,9 +411,12 @@ enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result
 				    enum pc_flakey_mode cut)
 {
 	int nospace = strstr(msg, NOSPACE_LINE) != NULL;
-	if (!nospace && !is_bad(msg))
+	int journal = !nospace && is_journal_damage(msg);
+	if (!nospace && !journal && !is_bad(msg))
 		return PC_KMSG_FINE;
 	int ours = about_case_device(msg, r);
+	if (journal && !ours && !names_any_device(msg))
+		return pc_fs_other_driver_line(r->fs, msg) ? PC_KMSG_FOREIGN : PC_KMSG_UNTIED;
 	if (nospace)
 		return ours ? PC_KMSG_NOSPACE : names_any_device(msg) ? PC_KMSG_FOREIGN : PC_KMSG_FINE;
 	/* another filesystem driver's line is some other mount's, even naming
@@ -425,9 +456,25 @@ void pc_kmsg_take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct p
 	r->lines++;
 	pc_kmsg_window(r, msg);
 	enum pc_kmsg_class cls = pc_kmsg_classify(msg, r, cut);
+	int tied = 0; /* MSG names the device of the journal damage held */
+	if (cls == PC_KMSG_UNTIED) {
+		if (!r->journal_damage[0])
+			snprintf(r->journal_damage, sizeof(r->journal_damage), "%s", msg);
+	} else if (r->journal_damage[0] && journal_load_failed(msg)) {
+		tied = about_case_device(msg, r);
+		if (tied && !r->error[0])
+			snprintf(r->error, sizeof(r->error), "%.250s (then %.250s)",
+				 r->journal_damage, msg);
+		else if (!tied)
+			r->foreign++;
+		r->journal_damage[0] = '\0';
+	}
 	pc_kmsg_note_said(r, (unsigned)(pri & 7), msg, cls);
 	const char *mark = cls == PC_KMSG_FOREIGN ? " (other device)"
-			 : cls == PC_KMSG_ALLOWED ? " (expected under cut = error)" : "";
+			 : cls == PC_KMSG_ALLOWED ? " (expected under cut = error)"
+			 : cls == PC_KMSG_UNTIED ? " (journal damage: whose, ext4's next journal "
+						   "load failure tells)"
+			 : tied ? " (the damaged journal's device: the case's)" : "";
 	if (log)
 		fprintf(log, "[%5lu.%06lu] <%lu> %s%s\n", usec / 1000000, usec % 1000000, pri & 7,
 			msg, cls == PC_KMSG_BAD ? "" : mark);
@@ -481,6 +528,12 @@ int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
 		break;
 	}
 	pc_kmsg_abort(k);
+	/* no journal load failure named the damaged journal's device: not the
+	 * case's, whose mount would have said it ("error loading journal") */
+	if (r->journal_damage[0]) {
+		r->foreign++;
+		r->journal_damage[0] = '\0';
+	}
 	if (log && fclose(log) != 0 && rc == 0) {
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "kernel log: write %s", path);
 		snprintf(r->why_unchecked, sizeof(r->why_unchecked), "cannot write %s", path);

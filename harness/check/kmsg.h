@@ -23,6 +23,17 @@
  *  - under cut = error, a line about the case's own device that reports the
  *    write errors the cut causes (the built-in list pc_kmsg_allowed shows).
  *
+ * JBD2's lines of a damaged journal (its recovery, fs/jbd2/recovery.c: a
+ * checksum that does not match, a corrupted journal superblock, a pass
+ * that ended elsewhere than the one before; not its I/O or memory errors)
+ * name no device: ext4 names it in the line it prints when the journal
+ * then fails to load ("EXT4-fs (loop3): error loading journal", "...
+ * Could not load journal inode"), and the next such line tells whose
+ * journal it was (other EXT4-fs lines, another run's mount, do not): the case's own device fails the case with the JBD2 line, any other
+ * device's is foreign, and a JBD2 line of another filesystem's case (xfs,
+ * btrfs) is foreign.  A JBD2 line that names a device ("loop3-8") is
+ * judged as other lines are.
+ *
  * And one line is not about the filesystem at all: the block layer's
  * "critical space allocation error, dev loop3" on the case's own device
  * means the device itself answered ENOSPC: the file system holding the
@@ -70,6 +81,11 @@ struct pc_kmsg_result {
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */
 	char nospace[512];                 /* the first "no room under the device" line */
+	/* The first line of JBD2's journal recovery reporting a damaged
+	 * journal ("JBD2: Invalid checksum recovering ...") that named no
+	 * device, until ext4's next journal load failure ("EXT4-fs (loop3):
+	 * error loading journal") tells whose journal it was; empty if none */
+	char journal_damage[256];
 	char said[256];                    /* the first warning or error about the case's
 					    * devices that does not fail it ("can't mount
 					    * with ...", "V4 format not supported"): an
@@ -117,10 +133,12 @@ void pc_kmsg_abort(struct pc_kmsg *k);
 
 /* The rule on one message (without its "[time] <level>" prefix): 0 fine,
  * 1 fails the case, 2 foreign device, 3 allowed (expected under the cut), 4 the
- * case's device found no room in its backing store.
+ * case's device found no room in its backing store, 5 a journal-damage line
+ * that names no device (ext4's next journal load failure tells whose: see
+ * above; pc_kmsg_take_record ties them).
  * Exposed for the unit tests. */
 enum pc_kmsg_class { PC_KMSG_FINE, PC_KMSG_BAD, PC_KMSG_FOREIGN, PC_KMSG_ALLOWED,
-		     PC_KMSG_NOSPACE };
+		     PC_KMSG_NOSPACE, PC_KMSG_UNTIED };
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut);
 /* Keep MSG (kernel log level LEVEL, classified CLS) as R->said when it is

@@ -101,6 +101,13 @@ int cmd_probe(int argc, char **argv)
 		return rc;
 	if (pc_state_check_base(workbase) < 0)
 		return PC_EXIT_USAGE;
+	/* Before a device is built for it. */
+	if (!pc_have_program("fio")) {
+		pc_fail(PC_ERR_ENV, "fio: not found in PATH (install it, or run "
+			"scripts/install-deps.sh): powercut probe measures the device with it; "
+			"nothing was measured");
+		return PC_EXIT_ENV;
+	}
 	char runwork[PATH_MAX];
 	if (pc_state_begin(workbase, runwork, sizeof(runwork)) < 0)
 		return PC_EXIT_ENV;

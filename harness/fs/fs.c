@@ -43,6 +43,9 @@ struct fs_tools {
 	int fsck_bits;
 	/* How the kernel's driver begins its lines ("EXT4-fs error ...") */
 	const char *kmsg_prefix;
+	/* ... and the journal layer it uses, if one of its own ("JBD2: ..."),
+	 * NULL if none */
+	const char *journal_kmsg_prefix;
 };
 
 /* What each filesystem's mkfs_opts may hold is fsopts.c's table. */
@@ -54,16 +57,16 @@ static const struct fs_tools fs_table[] = {
 	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
 	  { "% non-contiguous), ", NULL },
 	  "its summary line (FILES files (N% non-contiguous), BLOCKS blocks)", { NULL },
-	  "skipping journal recovery", 1, "EXT4-fs" },
+	  "skipping journal recovery", 1, "EXT4-fs", "JBD2" },
 	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
 	  { "No modify flag set, skipping filesystem flush and exiting.", NULL },
 	  "its last line (No modify flag set, skipping filesystem flush and exiting.)", { NULL },
-	  "valuable metadata changes in a log", 0, "XFS" },
+	  "valuable metadata changes in a log", 0, "XFS", NULL },
 	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
 	  { "bytes used, no error found", "bytes used err is 0", NULL },
 	  "its summary line (found N bytes used, no error found)",
 	  { "checksum verify failed on", "parent transid verify failed on", "bad tree block", NULL },
-	  NULL, 0, "BTRFS" },
+	  NULL, 0, "BTRFS", NULL },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -84,6 +87,12 @@ int pc_fs_other_driver_line(const char *fstype, const char *msg)
 		size_t n = strlen(prefix);
 		if (!strncmp(msg, prefix, n) && msg[n] && strchr(" (:", msg[n]))
 			return strcmp(prefix, own->kmsg_prefix) != 0;
+	}
+	for (size_t i = 0; i < sizeof(fs_table) / sizeof(fs_table[0]); i++) {
+		const char *prefix = fs_table[i].journal_kmsg_prefix;
+		size_t n = prefix ? strlen(prefix) : 0;
+		if (n && !strncmp(msg, prefix, n) && msg[n] && strchr(" (:", msg[n]))
+			return !own->journal_kmsg_prefix || strcmp(prefix, own->journal_kmsg_prefix);
 	}
 	return 0;
 }

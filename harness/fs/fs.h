@@ -28,7 +28,8 @@ const char *pc_fs_tool(const char *fstype, unsigned i);
  * "Usage:") is left out.  Caller frees. */
 char *pc_fs_tool_message(const char *out);
 /* Does kernel log line MSG begin as another filesystem driver's lines do
- * ("XFS ..." when FSTYPE is ext4)?  0 for FSTYPE's own driver, a line of
+ * ("XFS ..." when FSTYPE is ext4), or another's journal layer ("JBD2: ..."
+ * when FSTYPE is xfs)?  0 for FSTYPE's own driver, a line of
  * no filesystem driver, or an unknown FSTYPE. */
 int pc_fs_other_driver_line(const char *fstype, const char *msg);
 /* Does LIST (the text of /proc/filesystems: "nodev\tproc", "\text4", a line

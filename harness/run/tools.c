@@ -14,13 +14,27 @@
 
 static const char *const tool_role[] = { "mkfs", "read-only check" };
 
-/* The cases on FSTYPE, "a, b, c (and 7 more)"; NULL when none.  Caller frees. */
-static char *cases_on(const struct pc_scenario *sc, const char *fstype)
+static int on_fs(const struct pc_case *c, const void *fstype)
+{
+	return strcmp(c->fs, fstype) == 0;
+}
+
+/* fio runs the case's workload, or measures its device (probe = yes). */
+static int runs_fio(const struct pc_case *c, const void *unused)
+{
+	(void)unused;
+	return c->workload == PC_WORKLOAD_FIO || c->probe;
+}
+
+/* The cases for which WANTS(case, ARG), "a, b, c (and 7 more)"; NULL when
+ * none.  Caller frees. */
+static char *cases_that(const struct pc_scenario *sc,
+			int (*wants)(const struct pc_case *, const void *), const void *arg)
 {
 	struct pc_strbuf b = PC_STRBUF_INIT;
 	size_t n = 0;
 	for (size_t i = 0; i < sc->ncases; i++) {
-		if (strcmp(sc->cases[i].fs, fstype) != 0)
+		if (!wants(&sc->cases[i], arg))
 			continue;
 		if (n < TOOLS_CASES_SHOWN) {
 			char *id = pc_esc_text(sc->cases[i].id);
@@ -46,12 +60,20 @@ int pc_tools_check(const struct pc_scenario *sc)
 		for (unsigned t = 0; (tool = pc_fs_tool(fstype, t)); t++) {
 			if (pc_have_program(tool))
 				continue;
-			if (!ids && !(ids = cases_on(sc, fstype)))
+			if (!ids && !(ids = cases_that(sc, on_fs, fstype)))
 				break; /* no case on FSTYPE: its tools are not needed */
 			rc = pc_fail(PC_ERR_ENV, "%s: not found in PATH (install it, or run "
 				     "scripts/install-deps.sh): %s's %s, needed by %s; no case was run",
 				     tool, fstype, tool_role[t], ids);
 		}
+		free(ids);
+	}
+	if (!pc_have_program("fio")) {
+		char *ids = cases_that(sc, runs_fio, NULL);
+		if (ids)
+			rc = pc_fail(PC_ERR_ENV, "fio: not found in PATH (install it, or run "
+				     "scripts/install-deps.sh): the fio workload or probe = yes, "
+				     "needed by %s; no case was run", ids);
 		free(ids);
 	}
 	return rc;

@@ -7,7 +7,8 @@
 #include "run/scenario.h"
 
 /* Every case's mkfs and read-only check (pc_fs_tool), looked for in PATH
- * as they are run (pc_have_program).  0 when all are there; -1 (class
+ * as they are run (pc_have_program), and fio for the cases with a fio
+ * workload or probe = yes.  0 when all are there; -1 (class
  * ENV) after one message per missing program naming it and the cases
  * that need it. */
 int pc_tools_check(const struct pc_scenario *sc);

@@ -236,13 +236,24 @@ static const char *check_distribution(const char *v)
 static const char *check_file_service(const char *v)
 {
 	static const char *const uniform[] = { "random", "roundrobin", "sequential", NULL };
-	size_t n = strcspn(v, ":");
+	static const char *const skewed[] = { "zipf", "pareto", "gauss", "normal", NULL };
+	/* fio matches the choice up to a ',' or else a ':' (parse.c opt_len) */
+	size_t n = strcspn(v, ",:");
+	for (size_t i = 0; skewed[i]; i++)
+		if (strlen(skewed[i]) == n && !strncmp(v, skewed[i], n))
+			return "a non-uniform choice of file (zipf, pareto, gauss, normal) makes fio "
+			       "write a full file again from its start, and its check after the cut "
+			       "cannot tell an older write of a block from the last one; use random, "
+			       "roundrobin or sequential";
 	for (size_t i = 0; uniform[i]; i++)
 		if (strlen(uniform[i]) == n && !strncmp(v, uniform[i], n))
-			return NULL;
-	return "a non-uniform choice of file (zipf, pareto, gauss, normal) makes fio write a "
-	       "full file again from its start, and its check after the cut cannot tell an "
-	       "older write of a block from the last one; use random, roundrobin or sequential";
+			return v[n] == ',' ? "fio reads the choice before the ',' and drops what "
+					     "follows it, which powercut does not take as meant; give "
+					     "random, roundrobin or sequential, with :N (files "
+					     "switched every N I/Os) if at all"
+					   : NULL;
+	return "not a choice of file powercut takes: give random, roundrobin or sequential, "
+	       "with :N (files switched every N I/Os) if at all";
 }
 
 /* fsync=, fdatasync=, iodepth=: how many writes before a mid-run cut may be

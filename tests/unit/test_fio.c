@@ -325,6 +325,15 @@ static void test_refused_options(void)
 		"non-uniform");
 	refused(JOB "nrfiles=2\nfile_service_type=gauss:0.5\n", "file_service_type", NULL);
 	refused("[global]\nfile_service_type=pareto\n" JOB, "j.fio:2: file_service_type", NULL);
+	/* fio reads the choice up to a ',': not a skewed choice, and not taken */
+	refused(JOB "nrfiles=2\nfile_service_type=sequential,x\n",
+		"j.fio:6: file_service_type: 'sequential,x' refused: fio reads the choice before the ','",
+		NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=random,4\n", "drops what follows it", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=zipf,1.2\n", "file_service_type", "non-uniform");
+	refused(JOB "nrfiles=2\nfile_service_type=sequentially\n",
+		"j.fio:6: file_service_type: 'sequentially' refused: not a choice of file",
+		"random, roundrobin or sequential");
 	refused(JOB "trim_percentage=10\n", "trim_percentage", NULL);
 	refused(JOB "zonesize=64k\n", "j.fio:5: zonesize", "strided zones");
 	refused(JOB "io_submit_mode=offload\n", "j.fio:5: io_submit_mode", "hangs");

@@ -600,6 +600,78 @@ static void test_kmsg_device_windows(void)
 	CU_ASSERT_FALSE(r.in_window[0] || r.in_window[1]);
 }
 
+/* JBD2's lines of a damaged journal name no device (fs/jbd2/recovery.c);
+ * ext4's next journal load failure does, and tells whose journal it was.  Seen
+ * on Linux 6.18 (a journal data block changed by hand, then mounted): "JBD2:
+ * Invalid checksum recovering data block 300 in journal block 2", "JBD2:
+ * journal recovery failed", "EXT4-fs (loop0): error loading journal". */
+static void test_kmsg_journal_damage(void)
+{
+	struct pc_kmsg_result r = { .ndevs = 1, .in_window = { 1 }, .fs = "ext4" };
+	snprintf(r.devs[0], sizeof(r.devs[0]), "loop3");
+	const enum pc_flakey_mode drop = PC_FLAKEY_DROP;
+	static const char *const damage[] = {
+		"JBD2: Invalid checksum recovering data block 8706 in journal block 131",
+		"JBD2: Invalid checksum recovering data block 517634 in log",
+		"JBD2: Invalid checksum recovering block 1090 in log",
+		"JBD2: Invalid checksum found in transaction 41",
+		"JBD2: corrupted journal superblock",
+		"JBD2: journal checksum error",
+		"JBD2: bad block at offset 5",
+		"JBD2: recovery pass 2 ended at transaction 40, expected 42",
+	};
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++)
+		CU_ASSERT_EQUAL(pc_kmsg_classify(damage[i], &r, drop), PC_KMSG_UNTIED);
+	/* the device's errors, memory, and the outcome: not damage */
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: IO error -5 recovering block 12 in log", &r, drop),
+			PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: Failed to read block at offset 12", &r, drop),
+			PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: recovery failed", &r, drop), PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: journal recovery failed", &r, drop), PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: Out of memory during recovery.", &r, drop),
+			PC_KMSG_FINE);
+	/* a JBD2 line naming a device: the case's own ("loop3-8"), another's */
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: Invalid checksum recovering block 9 in log on "
+					 "loop3-8", &r, drop), PC_KMSG_BAD);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("JBD2: Invalid checksum recovering block 9 in log on "
+					 "loop31-8", &r, drop), PC_KMSG_FOREIGN);
+	/* in an xfs or btrfs case, a JBD2 line is another filesystem's */
+	r.fs = "xfs";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(damage[0], &r, drop), PC_KMSG_FOREIGN);
+	r.fs = "btrfs";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(damage[2], &r, drop), PC_KMSG_FOREIGN);
+	r.fs = "ext4";
+
+	/* The case's own journal: the case fails on the JBD2 line. */
+	take(&r, "JBD2: Invalid checksum recovering data block 300 in journal block 2");
+	take(&r, "JBD2: Invalid checksum recovering data block 301 in journal block 3");
+	take(&r, "JBD2: journal recovery failed");
+	/* another run's mount in between says nothing of whose journal it was */
+	take(&r, "EXT4-fs (loop31): mounted filesystem 8c07d08e r/w with ordered data mode.");
+	CU_ASSERT_STRING_EQUAL(r.error, "");
+	take(&r, "EXT4-fs (loop3): error loading journal");
+	CU_ASSERT_STRING_EQUAL(r.error, "JBD2: Invalid checksum recovering data block 300 in journal "
+			       "block 2 (then EXT4-fs (loop3): error loading journal)");
+	CU_ASSERT_EQUAL(r.foreign, 0);
+	CU_ASSERT_STRING_EQUAL(r.journal_damage, "");
+
+	/* Another run's journal (loop31): foreign, the case passes. */
+	struct pc_kmsg_result o = { .ndevs = 1, .in_window = { 1 }, .fs = "ext4" };
+	snprintf(o.devs[0], sizeof(o.devs[0]), "loop3");
+	take(&o, "JBD2: Invalid checksum found in transaction 41");
+	take(&o, "EXT4-fs (loop31): Could not load journal inode");
+	take(&o, "EXT4-fs (loop3): recovery complete");
+	CU_ASSERT_STRING_EQUAL(o.error, "");
+	CU_ASSERT_EQUAL(o.foreign, 1);
+	/* the case's device outside its window (before it held it): foreign */
+	o.in_window[0] = 0;
+	take(&o, "JBD2: corrupted journal superblock");
+	take(&o, "EXT4-fs (loop3): error loading journal");
+	CU_ASSERT_STRING_EQUAL(o.error, "");
+	CU_ASSERT_EQUAL(o.foreign, 2);
+}
+
 static void test_outcome(void)
 {
 	int pass[] = { 0 }, fail[] = { 1 }, err[] = { 2 }, flaky[] = { 1, 1, 0 }, allfail[] = { 1, 1, 2 };
@@ -638,6 +710,8 @@ void register_nightly_tests(void)
 	CU_add_test(s, "known-failures file: a leading BOM is skipped", test_known_bom);
 	CU_add_test(s, "kernel-log rule: bad, foreign, allowed", test_kmsg_rule);
 	CU_add_test(s, "kernel log: what it said of the device is kept", test_kmsg_said);
+	CU_add_test(s, "kernel log: JBD2's damaged journal, tied to its device by ext4's next line",
+		    test_kmsg_journal_damage);
 	CU_add_test(s, "kernel log: another filesystem's line naming no device", test_kmsg_other_fs);
 	CU_add_test(s, "kernel-log rule: a crash point's device is the case's", test_kmsg_crash_point_device);
 	CU_add_test(s, "outcome of attempts", test_outcome);
