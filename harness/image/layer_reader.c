@@ -11,6 +11,7 @@
 
 #include "image/gunzip.h"
 #include "image/layer_reader.h"
+#include "image/paxxattr.h"
 #include "image/taropen.h"
 #include "util/util.h"
 
@@ -758,6 +759,7 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 		uint64_t size = tar_number(h + 124, 12);
 		const char *field = bad_number(h);
 		char key[128];
+		const char *reason;
 		size_t len;
 		if (field) {
 			snprintf(why, cap, "its tar header's %s field is not a number (libarchive "
@@ -792,6 +794,10 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 				snprintf(why, cap, "its pax record '%s' is not base64 (libarchive skips "
 					 "what is not and decodes the rest into the xattr; the runtimes "
 					 "ignore the record)", key);
+				rc = 1;
+			} else if (c.pax && pc_pax_xattrs_disagree(c.pax, c.pax_len, key, sizeof(key),
+								   &reason)) {
+				snprintf(why, cap, "xattr %s %s", key, reason);
 				rc = 1;
 			} else if (c.pax && (pax_value(c.pax, c.pax_len, "SCHILY.realsize", &len) ||
 					     pax_value(c.pax, c.pax_len, "SUN.holesdata", &len))) {
@@ -864,7 +870,7 @@ int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const ch
 			       archive_entry_pathname(*ae) : "?", archive_error_string(ar));
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 		return pc_fail(PC_ERR_INPUT, "layer %s: %s", lname, archive_error_string(ar));
-	char why[200];
+	char why[400];
 	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why)))
 		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: %s", lname,
 			       archive_entry_pathname(*ae) ? archive_entry_pathname(*ae) : "?", why);

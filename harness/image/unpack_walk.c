@@ -687,8 +687,10 @@ static int check_xattrs(struct walk *w, struct archive_entry *ae, const char *ra
 			rc = pc_fail(PC_ERR_INPUT, "layer %s: entry %s: xattr %s is %s", w->lname,
 				     raw, names[k], why);
 		/* pax archives often carry an xattr twice (LIBARCHIVE.xattr and
-		 * SCHILY.xattr): fine when both say the same, ambiguous if not
-		 * (Go's reader, in the runtimes, takes only SCHILY.xattr). */
+		 * SCHILY.xattr, which the layer reader checked agree, or one
+		 * key in two records): fine when both say the same, ambiguous
+		 * if not (Go's reader, in the runtimes, keeps the last
+		 * SCHILY.xattr record). */
 		for (size_t i = 0; rc == 0 && i < k; i++)
 			if (!strcmp(names[i], names[k]) &&
 			    (sizes[i] != sizes[k] || (sizes[k] && memcmp(values[i], values[k], sizes[k]))))

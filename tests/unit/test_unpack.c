@@ -1011,8 +1011,35 @@ static void test_headers_read_alike(void)
 		{ "xattr-b64-1.tar", { { 'x', "PaxHeader", "29 LIBARCHIVE.xattr.user.k=M\n" },
 				       { '0', "f", NULL } }, 2, "not base64" },
 		{ "xattr-b64-ok.tar", { { 'x', "PaxHeader", "30 LIBARCHIVE.xattr.user.k=MQ\n"
-							     "32 LIBARCHIVE.xattr.user.l=MQ==\n" },
+							     "32 LIBARCHIVE.xattr.user.l=MQ==\n"
+							     "25 SCHILY.xattr.user.k=1\n"
+							     "25 SCHILY.xattr.user.l=1\n" },
 					{ '0', "f", NULL } }, 2, NULL },
+		/* LIBARCHIVE.xattr and SCHILY.xattr records that agree, as
+		 * bsdtar writes them (a name with a '%' escape, a value with
+		 * a '='): taken */
+		{ "xattr-agree.tar", { { 'x', "PaxHeader", "35 LIBARCHIVE.xattr.user.%61b=YT1i\n"
+							   "28 SCHILY.xattr.user.ab=a=b\n" },
+				       { '0', "f", NULL } }, 2, NULL },
+		/* records that disagree: libarchive applied both, the runtimes
+		 * (Go's reader) only SCHILY.xattr */
+		{ "xattr-value.tar", { { 'x', "PaxHeader", "30 LIBARCHIVE.xattr.user.v=Mg\n"
+							   "25 SCHILY.xattr.user.v=1\n" },
+				       { '0', "f", NULL } }, 2, "xattr user.v has different values" },
+		{ "xattr-name.tar", { { 'x', "PaxHeader", "30 LIBARCHIVE.xattr.user.w=MQ\n"
+							  "25 SCHILY.xattr.user.v=1\n" },
+				      { '0', "f", NULL } }, 2, "xattr user.w is given only as a LIBARCHIVE" },
+		{ "xattr-escaped.tar", { { 'x', "PaxHeader", "34 LIBARCHIVE.xattr.user.a%20b=MQ\n"
+							     "29 SCHILY.xattr.user.a%20b=1\n" },
+					 { '0', "f", NULL } }, 2, "xattr user.a b is given only" },
+		{ "xattr-schily.tar", { { 'x', "PaxHeader", "30 LIBARCHIVE.xattr.user.v=MQ\n"
+							    "25 SCHILY.xattr.user.v=1\n"
+							    "25 SCHILY.xattr.user.u=1\n" },
+					{ '0', "f", NULL } }, 2, "xattr user.u is given as a SCHILY" },
+		/* a LIBARCHIVE.xattr record alone: the runtimes would not set it */
+		{ "xattr-lib-alone.tar", { { 'x', "PaxHeader", "30 LIBARCHIVE.xattr.user.k=MQ\n" },
+					   { '0', "f", NULL } }, 2,
+		  "xattr user.k is given only as a LIBARCHIVE.xattr record" },
 		/* a pax hardlink with data: libarchive reads the data as the
 		 * link's, Go's reader as the next header (podman 4.3 made a
 		 * file of a header hidden there) */
@@ -1061,6 +1088,13 @@ static void test_headers_read_alike(void)
 			const char *l = layer;
 			CU_ASSERT_EQUAL(pc_image_scan(&l, 1, &m, NULL), 0);
 			CU_ASSERT_PTR_NOT_NULL(m);
+			/* the records that agree give one xattr, as they say */
+			if (!strcmp(cases[i].name, "xattr-agree.tar")) {
+				struct pc_entry *e = m ? pc_manifest_get(m, "f") : NULL;
+				CU_ASSERT(e && e->nxattrs == 1 && !strcmp(e->xattrs[0].name, "user.ab") &&
+					  e->xattrs[0].size == 3 &&
+					  !memcmp(e->xattrs[0].value, "a=b", 3));
+			}
 			pc_manifest_free(m);
 		}
 		free(layer);
