@@ -5,7 +5,7 @@
  *   mkfixtures producers DIR             a small 3-layer image every image
  *                                        tool reproduces faithfully (no
  *                                        sparse files, devices or odd names)
- *   mkfixtures longpath DIR              one layer, a file's path 5,038 bytes
+ *   mkfixtures longpath DIR              layers with a file's path 5,038 bytes
  *   mkfixtures estargz OUT LAYER         LAYER rewritten eStargz-shaped
  *   mkfixtures oci DIR LAYER...          an OCI image layout of the layers
  *   mkfixtures docker-save FILE LAYER... a legacy docker-save archive
@@ -656,16 +656,19 @@ static void make_smallfiles(const char *dir)
 
 #define LONGPATH_LEN 5038
 
-/* One layer, longpath.tar: below long/, 20 directories of 240-byte names
+/* One layer, NAME in DIR: below long/, 20 directories of 240-byte names
  * (not archive members: created as parents, as tar and runtimes do) hold
  * a file whose whole path is LONGPATH_LEN bytes and a second file; a
  * lookup of the whole path at once fails (PATH_MAX is 4096).  No symlink
  * or directory member that deep: libarchive's writer cannot finish those
- * (it sets their owner and times by a path it cannot reach). */
-static void make_longpath(const char *dir)
+ * (it sets their owner and times by a path it cannot reach).  With MID,
+ * the first 16 of the 20 directories are members (their paths stay below
+ * PATH_MAX), the 16th one as MID says (its path and type are set here):
+ * the unlisted ones below it are made in it past PATH_MAX and take after
+ * it (a set-group-ID bit, a default ACL). */
+static void longpath_tar(const char *dir, const char *name, struct ent *mid)
 {
-	ensure_dir(dir);
-	char *p = path_join(dir, "longpath.tar");
+	char *p = path_join(dir, name);
 	struct archive *a = tar_create(p, COMP_NONE);
 	put_dir(a, "long", 0755, 0, 0);
 	char *deep = xstrdup("long");
@@ -675,10 +678,17 @@ static void make_longpath(const char *dir)
 		free(c);
 		free(deep);
 		deep = q;
+		if (mid && i < 15) {
+			put_dir(a, deep, 0755, 0, 0);
+		} else if (mid && i == 15) {
+			mid->path = deep;
+			mid->type = AE_IFDIR;
+			put(a, mid);
+		}
 	}
 	size_t used = strlen(deep) + 1; /* the '/' before the file name */
-	char *name = repeat('f', LONGPATH_LEN - used);
-	char *file = xasprintf("%s/%s", deep, name);
+	char *fname = repeat('f', LONGPATH_LEN - used);
+	char *file = xasprintf("%s/%s", deep, fname);
 	if (strlen(file) != LONGPATH_LEN)
 		die("longpath: %zu bytes, not %d", strlen(file), LONGPATH_LEN);
 	put_file(a, file, 0644, "at the bottom\n", 14);
@@ -688,9 +698,22 @@ static void make_longpath(const char *dir)
 	printf("%s\n", p);
 	free(p);
 	free(deep);
-	free(name);
+	free(fname);
 	free(file);
 	free(other);
+}
+
+/* longpath.tar as above; longpath-sgid.tar with a set-group-ID folder and
+ * longpath-acl.tar with a default ACL on a folder a little short of
+ * PATH_MAX, the folders made below it past PATH_MAX. */
+static void make_longpath(const char *dir)
+{
+	ensure_dir(dir);
+	longpath_tar(dir, "longpath.tar", NULL);
+	longpath_tar(dir, "longpath-sgid.tar", &(struct ent){ .mode = 02775, .gid = 50 });
+	longpath_tar(dir, "longpath-acl.tar",
+		     &(struct ent){ .mode = 0755, .acl_default = "user::rwx,user:1234:rwx,"
+								 "group::r-x,mask::rwx,other::r-x" });
 }
 
 /* ---- blobs and JSON for image layouts ------------------------------------- */

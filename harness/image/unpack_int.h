@@ -8,6 +8,8 @@
  *                     unpack (writing with archive_write_disk) and
  *                     pc_image_scan (no writing): path checks and symlink
  *                     resolution, entries, file data and its digest
+ *   unpack_at.c       the calls on an entry by its path, for paths longer
+ *                     than PATH_MAX too
  *   unpack_overlay.c  whiteouts and opaque folders: applied (flat form),
  *                     converted for overlayfs (overlay form), and read back
  *                     into the merged view (pc_overlay_merge)
@@ -17,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "image/layerfmt.h"
 #include "image/unpack.h"
@@ -122,6 +125,25 @@ int unpack_implicit_dir(struct walk *w, const char *path);
 /* qsort order of an entry's xattrs, and setting one (kept in that order). */
 int unpack_cmp_xattr(const void *a, const void *b);
 void unpack_xattr_set(struct pc_entry *e, const char *name, const void *value, size_t size);
+
+/* ---- unpack_at.c ------------------------------------------------------------ */
+
+/* PATH (relative to the working folder, normalised, its folders resolved
+ * by the walk: no symlink among them) as a folder descriptor and a NAME
+ * below it for the *at calls: AT_FDCWD and PATH itself when PATH fits one
+ * lookup (shorter than PATH_MAX), else PATH's folder opened in pieces
+ * shorter than PATH_MAX (O_NOFOLLOW), each below the one before, and
+ * PATH's last component.  -1 with errno.  unpack_at_done closes it. */
+int unpack_at(const char *path, const char **name);
+void unpack_at_done(int dfd);
+/* lchown, chmod, mkdir, lsetxattr, lremovexattr and lgetxattr of PATH, whatever its
+ * length (through unpack_at): 0, or -1 with errno. */
+int unpack_at_chown(const char *path, uid_t uid, gid_t gid);
+int unpack_at_chmod(const char *path, mode_t mode);
+int unpack_at_mkdir(const char *path, mode_t mode);
+int unpack_at_setxattr(const char *path, const char *key, const void *value, size_t size);
+int unpack_at_removexattr(const char *path, const char *key);
+ssize_t unpack_at_getxattr(const char *path, const char *key, void *value, size_t size);
 
 /* ---- unpack_overlay.c ------------------------------------------------------- */
 

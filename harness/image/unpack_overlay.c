@@ -170,7 +170,7 @@ static int take_lower_folder(struct walk *w, const char *path)
 	if (!low || low->type != PC_FT_DIR)
 		return unpack_implicit_dir(w, path);
 	/* chown before chmod: chown clears the set-id bits. */
-	if (lchown(path, low->uid, low->gid) < 0 || chmod(path, low->mode) < 0)
+	if (unpack_at_chown(path, low->uid, low->gid) < 0 || unpack_at_chmod(path, low->mode) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
 				     w->lname, path);
 	struct pc_entry *e = pc_manifest_put(w->m, path);
@@ -183,7 +183,7 @@ static int take_lower_folder(struct walk *w, const char *path)
 		const struct pc_xattr *x = &low->xattrs[i];
 		if (!strcmp(x->name, OPAQUE_XATTR))
 			continue;
-		if (lsetxattr(path, x->name, x->value, x->size, 0) < 0)
+		if (unpack_at_setxattr(path, x->name, x->value, x->size) < 0)
 			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: copying xattr %s to %s",
 					     w->lname, x->name, path);
 		unpack_xattr_set(e, x->name, x->value, x->size);
@@ -196,7 +196,7 @@ static int take_lower_folder(struct walk *w, const char *path)
 /* A folder of this layer at PATH that the tar does not list (yet). */
 static int make_parent_dir(struct walk *w, const char *path)
 {
-	if (mkdir(path, 0755) < 0)
+	if (unpack_at_mkdir(path, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, path);
 	return take_lower_folder(w, path);
 }

@@ -244,7 +244,7 @@ int unpack_remove_tree(struct walk *w, const char *path)
 /* Remove ACL xattr NAME of PATH if it has one. */
 int unpack_drop_acl(struct walk *w, const char *path, const char *name)
 {
-	if (lremovexattr(path, name) == 0 || errno == ENODATA || errno == EOPNOTSUPP)
+	if (unpack_at_removexattr(path, name) == 0 || errno == ENODATA || errno == EOPNOTSUPP)
 		return 0;
 	return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing the inherited %s of %s",
 			     w->lname, name, path);
@@ -296,7 +296,7 @@ int unpack_sync_acls(struct walk *w, const char *path, const struct pc_entry *e)
 		if (!x) {
 			if (unpack_drop_acl(w, path, name) < 0)
 				return -1;
-		} else if (lsetxattr(path, name, x->value, x->size, 0) < 0) {
+		} else if (unpack_at_setxattr(path, name, x->value, x->size) < 0) {
 			if (errno == EOPNOTSUPP) /* as confirm_acls says it */
 				return pc_fail_errno(PC_ERR_ENV, errno, "layer %s: entry %s: POSIX "
 						     "ACL %s not stored by the filesystem (mounted "
@@ -335,13 +335,13 @@ int unpack_implicit_dir(struct walk *w, const char *dir)
 		return 0;
 	/* mkdir 0755 under umask 022 (archive_write_disk's, or ours) already
 	 * left 0755, root's: only a set-group-ID folder above (its group, its
-	 * bit) or a default ACL (the mode bits it took) need mending.  Not
-	 * asked otherwise, as these calls take the whole path, which may be
-	 * longer than one lookup allows (test-longpath).
+	 * bit) or a default ACL (the mode bits it took) need mending; a path
+	 * longer than one lookup allows is reached through its folder's
+	 * descriptor (test-longpath).
 	 * chown before chmod: chown may clear set-id bits. */
 	if (!below_sgid && !d)
 		return 0;
-	if (lchown(dir, 0, gid) < 0 || chmod(dir, 0755) < 0)
+	if (unpack_at_chown(dir, 0, gid) < 0 || unpack_at_chmod(dir, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the owner and mode of %s",
 				     w->lname, dir);
 	return d ? unpack_sync_acls(w, dir, e) : 0;
@@ -368,7 +368,7 @@ static int add_implicit_parents(struct walk *w, const char *path, int mk)
 	for (size_t i = n; i-- > 0 && rc == 0;) {
 		p[ends[i]] = '\0';
 		memcpy(p, path, ends[i]);
-		if (mk && w->disk && mkdir(p, 0755) < 0)
+		if (mk && w->disk && unpack_at_mkdir(p, 0755) < 0)
 			rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: mkdir %s", w->lname, p);
 		else
 			rc = unpack_implicit_dir(w, p);
@@ -989,7 +989,7 @@ static int settle_acls(struct walk *w, const char *path, const struct pc_entry *
 	 * on disk yet; the rest libarchive writes and confirm_acls reads back */
 	if (!w->disk || e->type == PC_FT_SYMLINK || (!d && !default_given))
 		return 0;
-	if (d && e->type != PC_FT_DIR && chmod(path, e->mode) < 0)
+	if (d && e->type != PC_FT_DIR && unpack_at_chmod(path, e->mode) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: chmod %s", w->lname, path);
 	return unpack_sync_acls(w, path, e);
 }
@@ -1251,7 +1251,7 @@ static int confirm_acls(struct walk *w)
 			const char *name = e->xattrs[k].name;
 			if (strcmp(name, PC_ACL_ACCESS_XATTR) && strcmp(name, PC_ACL_DEFAULT_XATTR))
 				continue;
-			ssize_t got = lgetxattr(e->path, name, NULL, 0);
+			ssize_t got = unpack_at_getxattr(e->path, name, NULL, 0);
 			if (got > 0)
 				continue;
 			int err = got < 0 ? errno : ENODATA;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A file whose path is 5,038 bytes (more than PATH_MAX, as a tar may hold):
 # `powercut unpack` writes it, `powercut verify` finds the tree intact and
-# still sees one changed byte of it; a run in fsync mode (the walk fsyncs it
+# still sees one changed byte of it; the same with the folders past PATH_MAX
+# made below a set-group-ID folder and below a default ACL (they take its
+# group, or ACLs, set through folder descriptors); a run in fsync mode (the walk fsyncs it
 # through directory descriptors) keeps everything across the cut.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
@@ -36,6 +38,46 @@ rc=0
 [ "$(jq -r '.findings | keys | join(",")' "$TMP/v.json")" = content ] ||
 	fail "findings: $(jq -c .findings "$TMP/v.json")"
 [ "$(jq -r '.details[0].path | length' "$TMP/v.json")" -eq 5038 ] || fail "finding not on the long path"
+
+# The folders no entry lists, made past PATH_MAX below a set-group-ID folder
+# (its group, not the bit) and below a default ACL (an access ACL and the
+# default ACL): set through descriptors, as for a short path; the tree
+# verifies, and a changed group or a dropped ACL is still seen.
+for v in sgid acl; do
+	L="$TMP/img/longpath-$v.tar"
+	rc=0
+	"$POWERCUT" unpack "$L" "$TMP/tree-$v" -m "$TMP/manifest-$v" >/dev/null 2>"$TMP/err-$v" || rc=$?
+	[ "$rc" -eq 0 ] || fail "$v: unpack exited $rc: $(cut -c1-200 "$TMP/err-$v")"
+	# the folder made just past PATH_MAX: 4 + 17 * 243 = 4,135 bytes
+	deep=$(grep -v '^#' "$TMP/manifest-$v" | awk 'length($1) == 4135')
+	[ -n "$deep" ] || fail "$v: no manifest entry for the folder at 4,135 bytes"
+	case $v in
+	sgid) grep -q ' type=dir mode=0755 uid=0 gid=50$' <<<"$deep" ||
+		fail "sgid: the folder past PATH_MAX is not 0755 of group 50: ${deep:4135}" ;;
+	acl) grep -q ' xattr\.system\.posix_acl_access=.* xattr\.system\.posix_acl_default=' <<<"$deep" ||
+		fail "acl: the folder past PATH_MAX has not both ACLs: ${deep:4135}" ;;
+	esac
+	rc=0
+	"$POWERCUT" verify --json "$TMP/manifest-$v" "$TMP/tree-$v" > "$TMP/v.json" || rc=$?
+	[ "$rc" -eq 0 ] && [ "$(jq -r .intact "$TMP/v.json")" = true ] ||
+		fail "$v: verify: not intact (exit $rc): $(jq -c '.details[:3]' "$TMP/v.json" | cut -c1-300)"
+	# change that folder (reached one directory at a time) and look again
+	(
+		cd "$TMP/tree-$v"
+		for _ in $(seq 17); do d=$(ls -d -- */ | head -1); cd -- "${d:-?}"; done
+		d=$(ls -d -- */ | head -1)
+		case $v in
+		sgid) chgrp 0 -- "$d" ;;
+		acl) setfattr -x system.posix_acl_access -- "$d" 2>/dev/null ||
+			setfacl -b -- "$d" ;;
+		esac
+	) || fail "$v: cannot change the folder past PATH_MAX"
+	rc=0
+	"$POWERCUT" verify --json "$TMP/manifest-$v" "$TMP/tree-$v" > "$TMP/v.json" || rc=$?
+	[ "$rc" -eq 1 ] || fail "$v: verify of the changed tree exited $rc, expected 1"
+	[ "$(jq -r '.details[0].path | length' "$TMP/v.json")" -eq 4135 ] ||
+		fail "$v: finding not on the folder past PATH_MAX: $(jq -c '.details[:2]' "$TMP/v.json" | cut -c1-300)"
+done
 
 # a full run in fsync mode, the long-path layer on top of the sample image
 cat > "$TMP/long.ini" <<INI

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The parallel per-file durability modes (pfsync, fdatasync, sfr, ofsync)
 # get the crash cycle fsync gets: on ext4, xfs and btrfs, with the sample
-# image and a file whose path is 5,038 bytes on top, each must come back
+# image and a file whose path is 5,038 bytes on top (below a default ACL:
+# the folders made past PATH_MAX take ACLs from it), each must come back
 # intact after the cut (commit record there, fsck clean, nothing lost),
 # having made one fsync or fdatasync call per regular file and folder of
 # the manifest; ofsync one more per regular file the unpack wrote (every
@@ -17,7 +18,7 @@ make -s images/mkfixtures >/dev/null || fail "cannot build mkfixtures"
 modes="pfsync fdatasync sfr ofsync"
 cat > "$TMP/modes.ini" <<INI
 [global]
-image = $SAMPLE_IMAGE $TMP/img/longpath.tar
+image = $SAMPLE_IMAGE $TMP/img/longpath-acl.tar
 fs = ext4 xfs btrfs
 
 [modes]
@@ -28,7 +29,7 @@ run_scenario 0 "$TMP/modes.ini"
 # Regular files in the layers (not hardlinks, not whiteouts): what ofsync's
 # unpack fsyncs as it writes them, but for paths too long for one open
 # (PATH_MAX: the long path's file), which only the pass reaches.
-written=$(for l in $SAMPLE_IMAGE "$TMP/img/longpath.tar"; do tar -tvf "$l" 2>/dev/null; done |
+written=$(for l in $SAMPLE_IMAGE "$TMP/img/longpath-acl.tar"; do tar -tvf "$l" 2>/dev/null; done |
 	awk '$1 ~ /^-/ && length($NF) < 4096 { print $NF }' | grep -vc '\(^\|/\)\.wh\.')
 [ "$written" -gt 1000 ] || fail "cannot count the regular files of the layers ($written)"
 
