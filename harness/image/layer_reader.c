@@ -282,16 +282,16 @@ static void refuse_compressed_twice(const char *path, const char *inner, const c
 
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
  * would not check its trailers), libarchive's raw reader for the other
- * compressions, the file itself when it is not compressed.  NULL when PATH
- * cannot be opened (the caller opens it again to report why) or, with
- * *refused 1 and the error reported, when it is compressed more than once
- * (runtimes decompress a layer once, then read tar). */
-static struct inflater *inflater_open(const char *path, int *refused)
+ * compressions, the file itself when it is not compressed.  NULL with the
+ * error reported when PATH cannot be opened, or when it is compressed more
+ * than once (runtimes decompress a layer once, then read tar). */
+static struct inflater *inflater_open(const char *path)
 {
-	*refused = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	if (fd < 0) {
+		pc_tar_open_failed(errno, "layer", path);
 		return NULL;
+	}
 	struct inflater *in = inflater_new();
 	if (pc_is_gzip(fd) == 1) {
 		char inner[32];
@@ -299,7 +299,6 @@ static struct inflater *inflater_open(const char *path, int *refused)
 			refuse_compressed_twice(path, inner, "gzip");
 			close(fd);
 			inflater_free(in);
-			*refused = 1;
 			return NULL;
 		}
 		in->gz = pc_gunzip_open(fd);
@@ -325,7 +324,6 @@ static struct inflater *inflater_open(const char *path, int *refused)
 					archive_filter_name(dec, 1));
 		archive_read_free(dec);
 		inflater_free(in);
-		*refused = 1;
 		return NULL;
 	}
 	in->dec = dec;
@@ -363,10 +361,11 @@ static int close_cb(struct archive *ar, void *data)
 
 struct archive *pc_layer_reader_open(const char *path)
 {
-	int refused;
-	struct inflater *in = inflater_open(path, &refused);
+	/* Only through an inflater, never another reader: the header checks
+	 * read the stream the inflater keeps. */
+	struct inflater *in = inflater_open(path);
 	if (!in)
-		return refused ? NULL : pc_tar_open("layer", path, -1);
+		return NULL;
 	struct archive *ar = pc_tar_reader_new(PC_TAR_PLAIN);
 	opened = xrealloc(opened, (nopened + 1) * sizeof(*opened));
 	opened[nopened++] = (struct opened){ ar, in };
@@ -385,8 +384,8 @@ static struct inflater *inflater_of(struct archive *ar)
 const char *pc_layer_reader_compression(struct archive *ar)
 {
 	struct inflater *in = inflater_of(ar);
-	if (!in) /* opened by pc_tar_open: its own filters */
-		return archive_filter_count(ar) > 1 ? archive_filter_name(ar, 0) : "none";
+	if (!in) /* not opened by pc_layer_reader_open: not known */
+		return "unknown";
 	if (in->gz)
 		return "gzip";
 	return in->dec ? archive_filter_name(in->dec, 0) : "none";
@@ -475,7 +474,7 @@ int pc_layer_reader_after_end(struct archive *ar)
 {
 	struct inflater *in = inflater_of(ar);
 	if (!in)
-		return 0; /* opened by pc_tar_open: not checked */
+		return 1; /* not opened by pc_layer_reader_open: cannot be checked */
 	/* libarchive took one zero block as the end, and a second one if the
 	 * next block was zero too: what follows the blocks it consumed? */
 	uint64_t pos = (uint64_t)archive_filter_bytes(ar, 0);
@@ -741,8 +740,10 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 				  size_t cap)
 {
 	struct inflater *in = inflater_of(ar);
-	if (!in)
-		return 0; /* opened by pc_tar_open: not checked */
+	if (!in) { /* a check that cannot run does not pass */
+		snprintf(why, cap, "not opened by the layer reader: its headers cannot be checked");
+		return 1;
+	}
 	uint64_t off = (uint64_t)archive_read_header_position(ar);
 	uint64_t end = (uint64_t)archive_filter_bytes(ar, 0);
 	struct chain c = { 0 };
@@ -854,6 +855,9 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 
 int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname)
 {
+	if (!inflater_of(ar))
+		return pc_fail(PC_ERR_RUN, "layer %s: not opened by the layer reader: its headers "
+			       "cannot be checked, so it is not read", lname);
 	int r = archive_read_next_header(ar, ae);
 	while (r == ARCHIVE_RETRY)
 		r = archive_read_next_header(ar, ae);

@@ -21,11 +21,15 @@
 
 /* A tar reader over PATH (any compression, tar formats only), positioned
  * before its first header; NULL with the error reported (class INPUT for a
- * file that is missing or not a (compressed) tar archive). */
+ * file that is missing or not a (compressed) tar archive).  Every layer
+ * powercut reads (the unpack, the scan, inspect, the mtree spec) is read
+ * through this reader and pc_layer_reader_next, so every one gets the
+ * same decompression and the same header checks. */
 struct archive *pc_layer_reader_open(const char *path);
 
-/* Called once AR (from pc_layer_reader_open) reported the end of the
- * archive: 1 if a tar header follows the single zero block libarchive took
+/* Called once AR (from pc_layer_reader_open; any other reader: 1, it
+ * cannot be checked) reported the end of the archive: 1 if a tar header
+ * follows the single zero block libarchive took
  * as the end ("a lone zero block"), which GNU tar and libarchive read as
  * the end and the runtimes' Go reader as an error; 0 otherwise (two zero
  * blocks, zero padding or nothing after them). */
@@ -36,20 +40,22 @@ int pc_layer_reader_after_end(struct archive *ar);
  * differently by libarchive and by the runtimes' Go reader (a type
  * libarchive would guess at, a regular file named "d/", a GNU long name
  * and a pax path that differ, a header given twice), or are too large to
- * check; 0 otherwise. */
+ * check, or AR is not from pc_layer_reader_open (they cannot be checked);
+ * 0 otherwise. */
 int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, char *why,
 				  size_t cap);
 
-/* The next entry of AR (from pc_layer_reader_open) into *AE, read as the
- * runtimes would read it or refused: 1 an entry, 0 the end, -1 with the
- * error reported, naming layer LNAME (an end the runtimes would not take,
+/* The next entry of AR (from pc_layer_reader_open; any other reader is
+ * refused) into *AE, read as the runtimes would read it or refused: 1 an
+ * entry, 0 the end, -1 with the error reported, naming layer LNAME (an end the runtimes would not take,
  * a header libarchive could not read whole, one read differently by
  * libarchive and the runtimes: see the two functions above).  The one way
  * the unpack, the scan and inspect walk a layer's headers. */
 int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname);
 
 /* The compression AR's layer was read through, as libarchive names it
- * ("gzip", "zstd", ...; "none"). */
+ * ("gzip", "zstd", ...; "none"; "unknown" for a reader not from
+ * pc_layer_reader_open). */
 const char *pc_layer_reader_compression(struct archive *ar);
 
 /* Allow readers opened in this process to decompress on a thread of their

@@ -7,7 +7,7 @@
 #include <sys/sysmacros.h>
 
 #include "image/mtree.h"
-#include "image/taropen.h"
+#include "image/layer_reader.h"
 #include "util/util.h"
 
 struct mtree {
@@ -78,12 +78,14 @@ static int mtree_copy_data(struct mtree *t, struct archive *r, const char *layer
  * member's data can be read once).  Returns how many entries still wait. */
 static ssize_t mtree_layer(struct mtree *t, const char *layer, unsigned l, int first)
 {
-	struct archive *r = pc_tar_open("layer", layer, -1);
+	/* Read as the scan and the unpack read it: the same decompression,
+	 * the same header checks. */
+	struct archive *r = pc_layer_reader_open(layer);
 	if (!r)
 		return -1;
 	struct archive_entry *ae;
 	int rr, rc = 0;
-	while (rc == 0 && ((rr = archive_read_next_header(r, &ae)) == ARCHIVE_OK || rr == ARCHIVE_WARN)) {
+	while (rc == 0 && (rr = pc_layer_reader_next(r, &ae, layer)) > 0) {
 		/* Tar hardlink entries need not carry a file type. */
 		const char *hl = archive_entry_hardlink(ae);
 		if (!hl && archive_entry_filetype(ae) != AE_IFREG)
@@ -119,8 +121,8 @@ static ssize_t mtree_layer(struct mtree *t, const char *layer, unsigned l, int f
 		}
 		free(path);
 	}
-	if (rc == 0 && rr != ARCHIVE_EOF)
-		rc = pc_fail(PC_ERR_INPUT, "%s: %s", layer, archive_error_string(r));
+	if (rc == 0 && rr < 0)
+		rc = -1; /* reported by pc_layer_reader_next */
 	archive_read_free(r);
 	if (rc < 0)
 		return -1;

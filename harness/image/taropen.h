@@ -27,6 +27,12 @@ struct archive *pc_tar_reader_new(enum pc_tar_read what);
  * tar archive fails here, before anything is read from it. */
 struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, const char *path);
 
+/* Opening the file PATH failed with errno E: reported, class INPUT when
+ * E says the path names nothing that can be opened (missing, a folder, a
+ * symlink loop, no permission), ENV otherwise ("LABEL PATH: cannot open:
+ * REASON"; LABEL as for pc_tar_opened). */
+void pc_tar_open_failed(int e, const char *label, const char *path);
+
 /* A tar reader over PATH (FD when FD >= 0: the caller keeps and closes it),
  * positioned before its first header; NULL with the error reported as by
  * pc_tar_opened. */

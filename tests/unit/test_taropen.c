@@ -13,6 +13,7 @@
 
 #include "tarfix.h"
 #include "unit.h"
+#include "image/layer_reader.h"
 #include "image/taropen.h"
 #include "util/util.h"
 
@@ -111,9 +112,45 @@ static void test_refused(void)
 	free(dir);
 }
 
+/* A reader the layer reader did not open is one whose headers it cannot
+ * check: pc_layer_reader_next refuses it (it read such a reader's entries
+ * unchecked, as if checked), and a layer it cannot open is reported, not
+ * handed to another reader. */
+static void test_layer_reader_only_its_own(void)
+{
+	char *dir = unit_tmpdir();
+	char *plain = xasprintf("%s/l.tar", dir), *missing = xasprintf("%s/none.tar", dir);
+	write_tar(plain, one, 1, 0);
+	struct archive *a = pc_tar_open("layer", plain, -1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	struct archive_entry *ae;
+	char buf[512];
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_EQUAL(pc_layer_reader_next(a, &ae, plain), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT(strstr(buf, "not opened by the layer reader") != NULL);
+	archive_read_free(a);
+	a = pc_layer_reader_open(plain);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(pc_layer_reader_next(a, &ae, plain), 1);
+	CU_ASSERT_STRING_EQUAL(archive_entry_pathname(ae), "a.txt");
+	archive_read_free(a);
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_PTR_NULL(pc_layer_reader_open(missing));
+	pc_capture_errors(NULL, 0);
+	char *want = xasprintf("layer %s: cannot open: No such file or directory", missing);
+	CU_ASSERT(strstr(buf, want) != NULL);
+	free(want);
+	unit_rmtree(dir);
+	free(plain);
+	free(missing);
+	free(dir);
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
 	CU_add_test(s, "tar by path and fd, raw stream", test_open);
 	CU_add_test(s, "missing file, not a tar, unreadable", test_refused);
+	CU_add_test(s, "the layer reader reads only readers it opened", test_layer_reader_only_its_own);
 }
