@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "image/image_int.h"
-#include "image/taropen.h"
+#include "image/layer_reader.h"
 #include "util/util.h"
 
 #define MAX_LINK_HOPS 8        /* symlinked members in docker-save */
@@ -90,37 +90,11 @@ static const char *strip_dot(const char *name)
 	return name;
 }
 
-/* Open PATH for reading without blocking on a FIFO or a device: only a
- * regular file is handed to libarchive.  *FD must be closed after
- * archive_read_free. */
-static struct archive *tar_open(const char *path, int *fd)
+/* PATH opened as the runtimes' Go reader reads it (layer_reader.h: the
+ * layer reader's decompression and header checks; only a regular file). */
+static struct archive *tar_open(const char *path)
 {
-	*fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (*fd < 0) {
-		pc_fail_errno(PC_ERR_INPUT, errno, "open %s", path);
-		return NULL;
-	}
-	struct stat st;
-	if (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		pc_fail(PC_ERR_INPUT, "%s: not a regular file", path);
-		close(*fd);
-		*fd = -1;
-		return NULL;
-	}
-	struct archive *a = pc_tar_open(NULL, path, *fd);
-	if (!a) {
-		close(*fd);
-		*fd = -1;
-		return NULL;
-	}
-	return a;
-}
-
-static void tar_close(struct archive *a, int fd)
-{
-	archive_read_free(a);
-	if (fd >= 0)
-		close(fd);
+	return pc_tar_checked_open(NULL, path);
 }
 
 /* Read the current member's data into memory (at most IMG_MAX_JSON_BYTES). */
@@ -355,13 +329,12 @@ static int oci_members_present(const struct tarscan *t, const char *file)
 /* The first pass: headers of every member, the markers' contents. */
 static int tar_scan(const char *path, struct tarscan *t)
 {
-	int fd;
-	struct archive *a = tar_open(path, &fd);
+	struct archive *a = tar_open(path);
 	if (!a)
 		return -1;
 	struct archive_entry *e;
 	int rc = 0, r;
-	while (pc_tar_header_whole(a, r = archive_read_next_header(a, &e))) {
+	while ((r = pc_tar_checked_next(a, &e, NULL, path)) > 0) {
 		if ((rc = pc_check_interrupted()) < 0)
 			break;
 		const char *raw = archive_entry_pathname(e);
@@ -370,14 +343,9 @@ static int tar_scan(const char *path, struct tarscan *t)
 		if ((rc = note_marker(t, a, path, name, e)) < 0)
 			break;
 	}
-	if (rc == 0 && r == ARCHIVE_WARN)
-		rc = pc_fail(PC_ERR_INPUT, "%s: member %s: a tar header powercut cannot read whole "
-			     "(libarchive: %s): refused rather than read in part", path,
-			     archive_entry_pathname(e), archive_error_string(a));
-	else if (rc == 0 && r != ARCHIVE_EOF)
-		rc = pc_fail(PC_ERR_INPUT, "%s: not a readable tar archive: %s", path,
-			     archive_error_string(a));
-	tar_close(a, fd);
+	if (rc == 0 && r < 0)
+		rc = -1; /* reported by pc_tar_checked_next */
+	archive_read_free(a);
 	return rc;
 }
 
@@ -656,13 +624,12 @@ static int copy_member(struct archive *a, const char *file, struct wanted *w)
 /* Second pass: extract the wanted members. */
 static int tar_extract(const char *path, struct wanted *w, size_t nw)
 {
-	int fd;
-	struct archive *a = tar_open(path, &fd);
+	struct archive *a = tar_open(path);
 	if (!a)
 		return -1;
 	struct archive_entry *e;
 	int r, rc = 0;
-	while (rc == 0 && pc_tar_header_whole(a, r = archive_read_next_header(a, &e))) {
+	while (rc == 0 && (r = pc_tar_checked_next(a, &e, NULL, path)) > 0) {
 		const char *raw = archive_entry_pathname(e);
 		const char *name = strip_dot(raw ? raw : "");
 		if (archive_entry_hardlink(e) || archive_entry_filetype(e) != AE_IFREG)
@@ -687,12 +654,12 @@ static int tar_extract(const char *path, struct wanted *w, size_t nw)
 			break; /* a member's data can be read once */
 		}
 	}
-	if (rc == 0 && r != ARCHIVE_EOF)
-		rc = pc_fail(PC_ERR_INPUT, "%s: %s", path, archive_error_string(a));
+	if (rc == 0 && r < 0)
+		rc = -1; /* reported by pc_tar_checked_next */
 	for (size_t i = 0; rc == 0 && i < nw; i++)
 		if (!w[i].digest)
 			rc = pc_fail(PC_ERR_INPUT, "%s: member %s could not be read", path, w[i].member);
-	tar_close(a, fd);
+	archive_read_free(a);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "image/gunzip.h"
@@ -274,10 +275,19 @@ static int compressed_inside_gzip(const char *path, char *name, size_t cap)
 	return inside;
 }
 
-static void refuse_compressed_twice(const char *path, const char *inner, const char *outer)
+/* "LABEL PATH", or "PATH" without a label, for messages (caller frees). */
+static char *named(const char *label, const char *path)
 {
-	pc_fail(PC_ERR_INPUT, "layer %s: compressed more than once (%s inside %s): a layer "
-		"is decompressed once, then read as tar", path, inner, outer);
+	return label ? xasprintf("%s %s", label, path) : xstrdup(path);
+}
+
+static void refuse_compressed_twice(const char *label, const char *path, const char *inner,
+				    const char *outer)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: compressed more than once (%s inside %s): a layer or an "
+		"image archive is decompressed once, then read as tar", what, inner, outer);
+	free(what);
 }
 
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
@@ -285,18 +295,28 @@ static void refuse_compressed_twice(const char *path, const char *inner, const c
  * compressions, the file itself when it is not compressed.  NULL with the
  * error reported when PATH cannot be opened, or when it is compressed more
  * than once (runtimes decompress a layer once, then read tar). */
-static struct inflater *inflater_open(const char *path)
+static struct inflater *inflater_open(const char *label, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO or a device must not block the open; only a
+	 * regular file is read (the flag does nothing to its reads). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		pc_tar_open_failed(errno, "layer", path);
+		pc_tar_open_failed(errno, label, path);
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		char *what = named(label, path);
+		pc_fail(PC_ERR_INPUT, "%s: not a regular file", what);
+		free(what);
+		close(fd);
 		return NULL;
 	}
 	struct inflater *in = inflater_new();
 	if (pc_is_gzip(fd) == 1) {
 		char inner[32];
 		if (compressed_inside_gzip(path, inner, sizeof(inner))) {
-			refuse_compressed_twice(path, inner, "gzip");
+			refuse_compressed_twice(label, path, inner, "gzip");
 			close(fd);
 			inflater_free(in);
 			return NULL;
@@ -320,7 +340,7 @@ static struct inflater *inflater_open(const char *path)
 	in->dec_empty = r == ARCHIVE_EOF;
 	if (archive_filter_count(dec) > 2) {
 		/* Filter 0 is the last one applied when reading: the inner one. */
-		refuse_compressed_twice(path, archive_filter_name(dec, 0),
+		refuse_compressed_twice(label, path, archive_filter_name(dec, 0),
 					archive_filter_name(dec, 1));
 		archive_read_free(dec);
 		inflater_free(in);
@@ -359,18 +379,23 @@ static int close_cb(struct archive *ar, void *data)
 	return ARCHIVE_OK;
 }
 
-struct archive *pc_layer_reader_open(const char *path)
+struct archive *pc_tar_checked_open(const char *label, const char *path)
 {
 	/* Only through an inflater, never another reader: the header checks
 	 * read the stream the inflater keeps. */
-	struct inflater *in = inflater_open(path);
+	struct inflater *in = inflater_open(label, path);
 	if (!in)
 		return NULL;
 	struct archive *ar = pc_tar_reader_new(PC_TAR_PLAIN);
 	opened = xrealloc(opened, (nopened + 1) * sizeof(*opened));
 	opened[nopened++] = (struct opened){ ar, in };
 	/* libarchive calls close_cb (which frees IN) on failure too. */
-	return pc_tar_opened(ar, archive_read_open(ar, in, NULL, read_cb, close_cb), "layer", path);
+	return pc_tar_opened(ar, archive_read_open(ar, in, NULL, read_cb, close_cb), label, path);
+}
+
+struct archive *pc_layer_reader_open(const char *path)
+{
+	return pc_tar_checked_open("layer", path);
 }
 
 static struct inflater *inflater_of(struct archive *ar)
@@ -853,30 +878,45 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 	return rc;
 }
 
-int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname)
+/* The body of pc_tar_checked_next, WHAT naming the archive. */
+static int checked_next(struct archive *ar, struct archive_entry **ae, const char *what)
 {
 	if (!inflater_of(ar))
-		return pc_fail(PC_ERR_RUN, "layer %s: not opened by the layer reader: its headers "
-			       "cannot be checked, so it is not read", lname);
+		return pc_fail(PC_ERR_RUN, "%s: not opened by the layer reader: its headers "
+			       "cannot be checked, so it is not read", what);
 	int r = archive_read_next_header(ar, ae);
 	while (r == ARCHIVE_RETRY)
 		r = archive_read_next_header(ar, ae);
 	if (r == ARCHIVE_EOF && pc_layer_reader_after_end(ar))
-		return pc_fail(PC_ERR_INPUT, "layer %s: entries follow a single zero block "
+		return pc_fail(PC_ERR_INPUT, "%s: entries follow a single zero block "
 			       "(the end of a tar archive is two): tar would stop there, "
-			       "the runtimes refuse the layer", lname);
+			       "the runtimes refuse the archive", what);
 	if (r == ARCHIVE_EOF)
 		return 0;
 	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
-		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: a tar header powercut cannot "
+		return pc_fail(PC_ERR_INPUT, "%s: entry %s: a tar header powercut cannot "
 			       "read whole (libarchive: %s): refused rather than read in part",
-			       lname, *ae && archive_entry_pathname(*ae) ?
+			       what, *ae && archive_entry_pathname(*ae) ?
 			       archive_entry_pathname(*ae) : "?", archive_error_string(ar));
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		return pc_fail(PC_ERR_INPUT, "layer %s: %s", lname, archive_error_string(ar));
+		return pc_fail(PC_ERR_INPUT, "%s: %s", what, archive_error_string(ar));
 	char why[400];
 	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why)))
-		return pc_fail(PC_ERR_INPUT, "layer %s: entry %s: %s", lname,
+		return pc_fail(PC_ERR_INPUT, "%s: entry %s: %s", what,
 			       archive_entry_pathname(*ae) ? archive_entry_pathname(*ae) : "?", why);
 	return 1;
+}
+
+int pc_tar_checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
+			const char *path)
+{
+	char *what = named(label, path);
+	int r = checked_next(ar, ae, what);
+	free(what);
+	return r;
+}
+
+int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname)
+{
+	return pc_tar_checked_next(ar, ae, "layer", lname);
 }

@@ -21,11 +21,21 @@
 
 /* A tar reader over PATH (any compression, tar formats only), positioned
  * before its first header; NULL with the error reported (class INPUT for a
- * file that is missing or not a (compressed) tar archive).  Every layer
+ * file that is missing, not a regular file or not a (compressed) tar
+ * archive).  Every layer
  * powercut reads (the unpack, the scan, inspect, the mtree spec) is read
- * through this reader and pc_layer_reader_next, so every one gets the
- * same decompression and the same header checks. */
+ * through this reader and pc_layer_reader_next, and every image archive
+ * through pc_tar_checked_open and pc_tar_checked_next below, so each gets
+ * the same decompression and the same header checks. */
 struct archive *pc_layer_reader_open(const char *path);
+
+/* The same for any tar archive the runtimes read with Go's archive/tar
+ * (an image archive: docker load, skopeo, podman), LABEL ("layer", or
+ * NULL for none) going before PATH in the messages: its entries get the
+ * same decompression and header checks as a layer's. */
+struct archive *pc_tar_checked_open(const char *label, const char *path);
+int pc_tar_checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
+			const char *path);
 
 /* Called once AR (from pc_layer_reader_open; any other reader: 1, it
  * cannot be checked) reported the end of the archive: 1 if a tar header

@@ -193,6 +193,51 @@ static void test_malformed_pax_member(void)
 	free(dir);
 }
 
+/* An image archive is read as the runtimes' Go reader reads it, with the
+ * header checks a layer gets: entries after a single zero block (tar and
+ * libarchive stop there, Go's reader, so docker load, refuses the
+ * archive) are refused, not ignored: here a second manifest.json, which
+ * powercut read past unseen and took the image described before it. */
+static void test_image_archive_headers_checked(void)
+{
+	char *dir = unit_tmpdir();
+	struct skopeo_fix f;
+	skopeo_fix_init(&f);
+	struct raw_member m[] = {
+		{ f.lname[0], f.l[0], f.llen[0], NULL },
+		{ f.lname[1], f.l[1], f.llen[1], NULL },
+		{ f.cname, f.config, strlen(f.config), NULL },
+		{ "manifest.json", f.manifest, strlen(f.manifest), NULL },
+	};
+	char *path = xasprintf("%s/lone-zero.tar", dir), *tail = xasprintf("%s/tail.tar", dir);
+	write_raw_tar(path, m, 4, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_spec(path, &img), 0); /* sound as written */
+	pc_image_close(&img);
+	struct raw_member other[] = { { "manifest.json", "[]", 2, NULL } };
+	write_raw_tar(tail, other, 1, 0);
+	size_t len, tlen;
+	char *b = pc_read_file(path, &len), *t = pc_read_file(tail, &tlen);
+	CU_ASSERT_FATAL(b && t && len % 512 == 0);
+	static const char zero[512];
+	while (len >= 512 && !memcmp(b + len - 512, zero, 512))
+		len -= 512; /* its end: the two zero blocks and the padding */
+	b = xrealloc(b, len + 512 + tlen);
+	memset(b + len, 0, 512);
+	memcpy(b + len + 512, t, tlen);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, b, len + 512 + tlen, 0), 0);
+	CU_ASSERT_EQUAL(open_spec(path, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "entries follow a single zero block"));
+	free(b);
+	free(t);
+	skopeo_fix_free(&f);
+	free(path);
+	free(tail);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* podman save -m of an untagged image: RepoTags is empty, the image ID
  * (sha256 of the config, which names the config member) names it. */
 static void test_docker_untagged_by_id(void)
@@ -777,6 +822,8 @@ void register_image_classify_tests(void)
 	CU_add_test(s, "members in any order", test_members_in_any_order);
 	CU_add_test(s, "docker-archive: an untagged image named by its ID", test_docker_untagged_by_id);
 	CU_add_test(s, "a member with a malformed pax header", test_malformed_pax_member);
+	CU_add_test(s, "image archive headers checked as a layer's",
+		    test_image_archive_headers_checked);
 	CU_add_test(s, "a layer holding manifest.json is a layer", test_layer_with_manifest_json);
 	CU_add_test(s, "missing member, duplicate marker: input errors",
 		    test_missing_member_is_input_error);
