@@ -665,7 +665,8 @@ static void make_smallfiles(const char *dir)
  * the first 16 of the 20 directories are members (their paths stay below
  * PATH_MAX), the 16th one as MID says (its path and type are set here):
  * the unlisted ones below it are made in it past PATH_MAX and take after
- * it (a set-group-ID bit, a default ACL). */
+ * it (a set-group-ID bit, a default ACL), and a whiteout below it makes
+ * one more such folder beside them. */
 static void longpath_tar(const char *dir, const char *name, struct ent *mid)
 {
 	char *p = path_join(dir, name);
@@ -684,6 +685,13 @@ static void longpath_tar(const char *dir, const char *name, struct ent *mid)
 			mid->path = deep;
 			mid->type = AE_IFDIR;
 			put(a, mid);
+			/* a whiteout in a folder no layer has: the folder is
+			 * made (past PATH_MAX), as a parent no entry lists */
+			char *z = repeat('z', 240);
+			char *wdir = xasprintf("%s/16%s", deep, z);
+			put_whiteout(a, wdir, "gone");
+			free(wdir);
+			free(z);
 		}
 	}
 	size_t used = strlen(deep) + 1; /* the '/' before the file name */
