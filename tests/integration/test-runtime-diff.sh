@@ -32,8 +32,9 @@
 # folder an upper layer lists again, a time before 1970), the hand-written
 # layers' without (folders no entry lists have the time they were made).
 # And `powercut verify` of the runtime's rootfs against powercut's manifest
-# reports exactly the one documented difference.  Last, one crash cycle per
-# layout on a podman-written image.
+# reports exactly the one documented difference.  A kept layout = snapshots
+# run's layer folders are compared with podman's overlay layers.  Last, one
+# crash cycle per layout on a podman-written image.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
@@ -281,6 +282,38 @@ for drv in vfs overlay; do
 	ctr podman "$drv" image unmount localhost/layers > /dev/null
 	echo "  $drv storage, hand-written layers: powercut's tree = podman's but the documented differences"
 done
+
+# layout = snapshots against podman's overlay storage, layer by layer: each
+# kept snapshots/N/fs folder (whiteout devices, opaque xattrs, the layer's
+# own entries) equals containers/storage's overlay/ID/diff of layer N, but
+# the empty xattr and the whiteout devices' times (made at the unpack).
+printf '[global]\ndevice_size = auto\nfs = ext4\n[keep]\nimage = %s\nlayout = snapshots\nmodes = syncfs\n' \
+	"$TMP/saved-overlay/oci.tar" > "$TMP/keep.ini"
+pc_run "$TMP/keep.ini" -o "$TMP/keep-out" --keep > "$TMP/keep.log" 2>&1 || { cat "$TMP/keep.log" >&2; fail "the kept snapshots run failed"; }
+mapfile -t backing < <(find "$WORK" -name backing.img)
+[ "${#backing[@]}" = 1 ] || fail "the kept run left ${#backing[@]} backing files, expected 1"
+mkdir "$TMP/kept"
+mount -o loop,ro "${backing[0]}" "$TMP/kept" || fail "cannot mount the kept filesystem"
+iid=$(ctr podman overlay image inspect --format '{{.Id}}' localhost/t3)
+id=$(jq -r --arg i "$iid" '.[] | select(.id == $i) | .layer' "$TMP/storage-overlay/overlay-images/images.json")
+ids=()
+while [ -n "$id" ]; do
+	ids=("$id" "${ids[@]}")
+	id=$(jq -r --arg i "$id" '.[] | select(.id == $i) | .parent // empty' "$TMP/storage-overlay/overlay-layers/layers.json")
+done
+[ "${#ids[@]}" = 3 ] || fail "podman's overlay storage holds ${#ids[@]} layers of t3, expected 3"
+for n in 1 2 3; do
+	"${DUMP[@]}" "$TMP/storage-overlay/overlay/${ids[n - 1]}/diff" | grep -v '^\. ' > "$TMP/t.snap$n" || fail "cannot dump podman's layer $n"
+	"${DUMP[@]}" "$TMP/kept/snapshots/$n/fs" | grep -v '^\. ' | sed 's/ xattr\.user\.empty= / /' > "$TMP/p.snap$n" ||
+		fail "cannot dump snapshots/$n/fs"
+	diff "$TMP/t.snap$n" "$TMP/p.snap$n" > "$TMP/d.snap$n" ||
+		{ cut -c1-300 "$TMP/d.snap$n" >&2; fail "snapshots/$n/fs is not podman's overlay layer $n"; }
+done
+{ grep -q '^opq .*xattr.trusted.overlay.opaque=79' "$TMP/p.snap2" && grep -q '^etc/hello char 0000 0:0 rdev=0,0 ' "$TMP/p.snap2"; } ||
+	fail "layer 2 has no opaque folder or whiteout device: the comparison would not cover them"
+umount "$TMP/kept"
+rm -rf --one-file-system "${WORK:?}"/*
+echo "  layout = snapshots: each layer folder = podman's overlay layer (opaque xattrs, whiteout devices) but user.empty"
 
 # One crash cycle each way on a podman-written image (ext4): the unpack
 # writes the tree its scan described, in both layouts, and nothing is lost.
