@@ -1196,6 +1196,25 @@ static void write_timed_tar(const char *path, const struct timed *v, size_t n)
 	archive_write_free(a);
 }
 
+/* Remove ROOT/NAME/NAME/... (DEPTH folders) holding files F and G at the
+ * bottom: past PATH_MAX, where unit_rmtree's nftw cannot go. */
+static void rm_deep(const char *root, const char *name, int depth, const char *f, const char *g)
+{
+	int fds[64];
+	CU_ASSERT_FATAL(depth < 64);
+	fds[0] = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < depth && fds[i] >= 0; i++)
+		fds[i + 1] = openat(fds[i], name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	CU_ASSERT_FATAL(fds[0] >= 0 && fds[depth] >= 0);
+	CU_ASSERT_EQUAL(unlinkat(fds[depth], f, 0), 0);
+	CU_ASSERT_EQUAL(unlinkat(fds[depth], g, 0), 0);
+	for (int i = depth - 1; i >= 0; i--) {
+		close(fds[i + 1]);
+		CU_ASSERT_EQUAL(unlinkat(fds[i], name, AT_REMOVEDIR), 0);
+	}
+	close(fds[0]);
+}
+
 static time_t mtime_of(const char *target, const char *rel)
 {
 	char *p = at(target, rel);
@@ -1279,6 +1298,7 @@ static void test_times_as_runtimes_set_them(void)
 	CU_ASSERT_EQUAL(fstat(fd, &st), 0);
 	CU_ASSERT_EQUAL(st.st_mtime, 1600000003);
 	close(fd);
+	rm_deep(deeproot, name, 20, "f", "g");
 	pc_manifest_free(dm);
 	for (int i = 0; i < 20; i++)
 		free(paths[i]);
