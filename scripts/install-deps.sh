@@ -19,6 +19,9 @@ PACKAGES=(
   # tests/integration/test-producers.sh: images written by skopeo, ground
   # truth unpacked by umoci
   skopeo umoci
+  # tests/integration/test-runtime-diff.sh: images built by buildah, saved
+  # and unpacked by podman (containers/storage), setcap for their layers
+  podman buildah libcap2-bin
   # tests/integration/test-evil.sh, test-failures.sh and test-report.sh
   # write hostile archives and read the HTML page with Python
   python3

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "image/layerfmt.h"
 #include "image/unpack.h"
@@ -35,6 +36,12 @@ struct archive_entry;
 #define OPAQUE_MARKER ".wh..wh..opq"
 #define OPAQUE_XATTR "trusted.overlay.opaque"
 #define PROGRESS_STEP (4u << 20)
+
+/* A folder's modification time, to be set when its layer ends. */
+struct retime {
+	char *path;
+	struct timespec mtime;
+};
 
 struct walk {
 	struct pc_manifest *m;
@@ -74,6 +81,10 @@ struct walk {
 	 * the layer at the same path inherits (unpack_entry_inherits). */
 	struct pc_manifest *made;
 	int acls_written; /* an entry of this layer has ACLs (read back at its end) */
+	/* Folders this layer lists that were there before their entry: their
+	 * times are set again when the layer ends (unpack_retime_folders). */
+	struct retime *retime;
+	size_t nretime, capretime;
 	struct pc_fsync_queue *fsyncq; /* regular files go here once written, or NULL */
 };
 

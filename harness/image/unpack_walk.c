@@ -1009,6 +1009,88 @@ static int fsync_early(struct walk *w, const char *path)
 	return pc_fsync_queue_add(w->fsyncq, fd, path);
 }
 
+/* libarchive defers the times of a folder it creates to the layer's end,
+ * after what the layer writes in it, but sets those of a folder that was
+ * there (listed again by this layer) at once: what the layer then writes,
+ * removes or whites out in it leaves the unpack's time.  The runtimes set
+ * every listed folder's times when the layer ends (containerd's
+ * applyNaive, containers/storage's UnpackLayer), so the folder keeps its
+ * entry's mtime: set again by unpack_retime_folders. */
+static void retime_later(struct walk *w, struct archive_entry *ae, const char *path)
+{
+	if (!archive_entry_mtime_is_set(ae))
+		return;
+	if (w->nretime == w->capretime) {
+		w->capretime = w->capretime ? 2 * w->capretime : 16;
+		w->retime = xrealloc(w->retime, w->capretime * sizeof(*w->retime));
+	}
+	struct retime *r = &w->retime[w->nretime++];
+	r->path = xstrdup(path);
+	r->mtime.tv_sec = archive_entry_mtime(ae);
+	r->mtime.tv_nsec = archive_entry_mtime_nsec(ae);
+}
+
+static void forget_retimes(struct walk *w)
+{
+	for (size_t i = 0; i < w->nretime; i++)
+		free(w->retime[i].path);
+	w->nretime = 0;
+}
+
+/* Set PATH's mtime (atime left as it is), PATH relative to the current
+ * folder and with no symlink above its last component (do_entry resolved
+ * them).  A path longer than one lookup takes is walked a folder at a
+ * time. */
+static int set_mtime(const char *path, const struct timespec *mtime)
+{
+	const struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, *mtime };
+	if (strlen(path) < PATH_MAX)
+		return utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+	int dirfd = AT_FDCWD;
+	const char *p = path;
+	for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
+		char *name = strndup(p, (size_t)(slash - p));
+		if (!name)
+			abort();
+		int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int err = errno;
+		free(name);
+		if (dirfd != AT_FDCWD)
+			close(dirfd);
+		if (fd < 0) {
+			errno = err;
+			return -1;
+		}
+		dirfd = fd;
+	}
+	int rc = utimensat(dirfd, p, ts, AT_SYMLINK_NOFOLLOW);
+	int err = errno;
+	if (dirfd != AT_FDCWD)
+		close(dirfd);
+	errno = err;
+	return rc;
+}
+
+/* At the layer's end, after libarchive's own fixups: each folder the layer
+ * listed again gets its entry's mtime back.  One the layer removed or
+ * replaced after its entry is left alone. */
+static int unpack_retime_folders(struct walk *w)
+{
+	int rc = 0;
+	for (size_t i = 0; i < w->nretime && rc == 0; i++) {
+		const struct retime *r = &w->retime[i];
+		struct stat st;
+		if (fstatat(AT_FDCWD, r->path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+			continue;
+		if (set_mtime(r->path, &r->mtime) == 0 || errno == ENOENT || errno == ENOTDIR)
+			continue;
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: setting the time of folder %s",
+				   w->lname, r->path);
+	}
+	forget_retimes(w);
+	return rc;
+}
+
 static int do_object(struct walk *w, struct archive *ar, struct archive_entry *ae,
 		     const char *raw, const char *path)
 {
@@ -1021,6 +1103,8 @@ static int do_object(struct walk *w, struct archive *ar, struct archive_entry *a
 			       w->lname, raw);
 	int access_given = acl_given(ae, 0), default_given = acl_given(ae, 1);
 	int created = type != PC_FT_DIR || folder_created(w, path);
+	if (type == PC_FT_DIR && w->disk && (!created || pc_manifest_get(w->made, path)))
+		retime_later(w, ae, path);
 	if (check_owner(w, ae, raw) < 0 || take_raw_acls(w, ae, raw, type) < 0 ||
 	    check_acls(w, ae, raw) < 0 || check_xattrs(w, ae, raw, type) < 0 ||
 	    (w->overlay && unpack_overlay_storable(w, ae, raw, type) < 0))
@@ -1127,6 +1211,23 @@ static int aufs_refused(struct walk *w, const char *raw, const char *what)
 		       "powercut cannot say which tree the image means", w->lname, raw, what);
 }
 
+/* A time before 1970 or past what 64-bit nanoseconds hold (2262): the
+ * runtimes set it as 1970-01-01 00:00:00 UTC (containerd's boundTime in
+ * archive/time.go, containers/storage's and Docker's system.Chtimes), where
+ * libarchive would set it as it is. */
+static int time_out_of_bounds(time_t sec)
+{
+	return sec < 0 || (int64_t)sec > INT64_MAX / 1000000000;
+}
+
+static void bound_times(struct archive_entry *ae)
+{
+	if (archive_entry_mtime_is_set(ae) && time_out_of_bounds(archive_entry_mtime(ae)))
+		archive_entry_set_mtime(ae, 0, 0);
+	if (archive_entry_atime_is_set(ae) && time_out_of_bounds(archive_entry_atime(ae)))
+		archive_entry_set_atime(ae, 0, 0);
+}
+
 static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae)
 {
 	const char *raw = archive_entry_pathname(ae);
@@ -1182,6 +1283,7 @@ static int do_entry(struct walk *w, struct archive *ar, struct archive_entry *ae
 		/* Write the resolved path: no symlink left above the last
 		 * component for archive_write_disk to follow. */
 		archive_entry_copy_pathname(ae, path);
+		bound_times(ae);
 		if (check_name_lengths(w, ae, raw, path) < 0)
 			rc = -1;
 		else if (w->overlay && w->disk && unpack_ensure_parents(w, path, 0) < 0)
@@ -1294,7 +1396,10 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 		w->disk = NULL;
 		if (rc == 0)
 			rc = confirm_acls(w);
+		if (rc == 0)
+			rc = unpack_retime_folders(w);
 	}
+	forget_retimes(w);
 	if (rc == 0 && w->overlay && write)
 		rc = unpack_finish_opaque(w);
 	return rc;
@@ -1343,6 +1448,8 @@ void unpack_walk_done(struct walk *w)
 	pc_manifest_free(w->m);
 	pc_manifest_free(w->dirs);
 	pc_manifest_free(w->made);
+	forget_retimes(w);
+	free(w->retime);
 	for (size_t i = 0; i < w->nopaque; i++)
 		free(w->opaque[i]);
 	free(w->opaque);
