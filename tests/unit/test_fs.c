@@ -153,11 +153,22 @@ static void test_mkfs_opts_as_getopt(void)
 		{ "xfs", "--label=x", "which takes no long options" },
 		{ "btrfs", "--no", "the start of more than one" },
 		{ "btrfs", "--s 4096", "the start of more than one" },
+		/* what mkfs refuses on the case's device whatever it holds:
+		 * each case erred at its mkfs, after the cases before it ran
+		 * (btrfs-progs 6.2: "the option --shrink must be used with
+		 * --rootdir"; xfsprogs 6.1.0: 'specified "-d file" on a block
+		 * device') */
+		{ "btrfs", "--shrink", "'--shrink': mkfs.btrfs takes it only with --rootdir" },
+		{ "btrfs", "-f --sh", "'--sh': mkfs.btrfs takes it only with --rootdir" },
+		{ "xfs", "-d file", "'file' (-d): mkfs.xfs puts the data section in a regular file" },
+		{ "xfs", "-dfile,size=256m", "'file' (-d)" },
+		{ "xfs", "-d agcount=4 -d file", "'file' (-d)" },
 	};
 	static const struct { const char *fs, *opts; } good[] = {
 		{ "ext4", "-L -d" }, { "xfs", "-L -p" }, { "btrfs", "-L -r" }, { "btrfs", "--label -r" },
 		{ "btrfs", "--label=--rootdir" }, { "ext4", "-Ld" }, { "btrfs", "--c xxhash" },
-		{ "btrfs", "--csum=xxhash --nodi --sh" }, { "ext4", "-E offsetx=1" },
+		{ "btrfs", "--csum=xxhash --nodi" }, { "ext4", "-E offsetx=1" },
+		{ "xfs", "-L file" }, { "xfs", "-d su=64k,sw=2" }, { "xfs", "-d filex" },
 		{ "ext4", "-L offset=1" }, { "btrfs", "-L list-all" }, { "ext4", "-e continue" },
 		{ "ext4", "-E lazy_itable_init=0 -O ^has_journal -b 4096 -J size=4" },
 		{ "xfs", "-d agcount=2 -l size=16m -i sparse=1 -m reflink=1 -fK" },
@@ -211,6 +222,29 @@ static void test_mount_opts_read_only_refused(void)
 		why[0] = '\0';
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(why, "read-only"));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+}
+
+/* Options that leave the journal unreplayed on a read-write mount: xfs
+ * (norecovery) and btrfs (norecovery, nologreplay, rescue=nologreplay or
+ * all) refuse them without ro, so every case erred at its first mount,
+ * after the cases before it ran; ext4 (norecovery, noload) mounts a fresh
+ * filesystem without its journal and refuses the mount after the cut when
+ * the journal needs recovery: a false "does not mount after the cut". */
+static void test_mount_opts_no_replay(void)
+{
+	const char *bad[] = { "norecovery", "noatime,norecovery", "noload", "nologreplay",
+			      "rescue=nologreplay", "rescue=usebackuproot:all", "rescue=all" };
+	const char *good[] = { "norecoveryx", "rescue=usebackuproot", "noloadx", "rescue=allx" };
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
+		if (!strstr(why, "would not replay its journal"))
+			fprintf(stderr, "\n  mount_opts '%s': '%s'", bad[i], why);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "would not replay its journal"));
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
@@ -683,6 +717,8 @@ void register_fs_tests(void)
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
 	CU_add_test(s, "mkfs_opts are read as getopt reads them", test_mkfs_opts_as_getopt);
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
+	CU_add_test(s, "mount_opts that skip the journal's replay are refused",
+		    test_mount_opts_no_replay);
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
