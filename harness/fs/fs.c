@@ -33,6 +33,12 @@ struct fs_tools {
 	 * a metadata block's other copy (DUP) when one fails its checksum or
 	 * generation, and says "no error found". */
 	const char *fsck_damage[4];
+	/* Text only a check that found damage prints, for a tool whose exit
+	 * 1 also ends a check that could not be made (device mounted or
+	 * busy, no such device, no memory, no filesystem there): its 1 is
+	 * errors found only with one of these, or one of fsck_damage. */
+	const char *fsck_found[3];
+	const char *fsck_found_what; /* what the first is, for a message */
 	/* Said when the journal holds changes the read-only check leaves
 	 * unreplayed: what it then checks is not the filesystem the kernel
 	 * would mount (pc_fs_fsck_unreplayed). */
@@ -53,20 +59,32 @@ static const struct fs_tools fs_table[] = {
 	/* e2fsck's summary line, "DEV: 11/65536 files (0.0% non-contiguous),
 	 * 12955/262144 blocks"; xfs_repair -n's last line; btrfs check's
 	 * "found N bytes used, no error found" (before btrfs-progs 4.5:
-	 * "found N bytes used err is 0"). */
+	 * "found N bytes used err is 0").
+	 * Damage found: xfs_repair -n prints its last line whatever it found
+	 * and exits 1 once anything warned (xfsprogs 6.1.0, fs_is_dirty);
+	 * every exit(1) before it (libxfs_init, do_error, no superblock) skips
+	 * it, but for phase 1's "Primary superblock would have been
+	 * modified", under -n: the superblock is damaged.  btrfs check says
+	 * "error(s) found" in its summary line; its early exits skip it, but
+	 * for "critical roots corrupted" (btrfs-progs 6.2, cmd_check). */
 	{ "ext4", "mkfs.ext4", { "-F", "-q", NULL }, { "e2fsck", "-fn", NULL },
 	  { "% non-contiguous), ", NULL },
 	  "its summary line (FILES files (N% non-contiguous), BLOCKS blocks)", { NULL },
-	  "skipping journal recovery", 1, "EXT4-fs", "JBD2" },
+	  { NULL }, NULL, "skipping journal recovery", 1, "EXT4-fs", "JBD2" },
 	{ "xfs", "mkfs.xfs", { "-f", "-q", NULL }, { "xfs_repair", "-n", NULL },
 	  { "No modify flag set, skipping filesystem flush and exiting.", NULL },
 	  "its last line (No modify flag set, skipping filesystem flush and exiting.)", { NULL },
+	  { "No modify flag set, skipping filesystem flush and exiting.",
+	    "Primary superblock would have been modified.", NULL },
+	  "its last line (No modify flag set, skipping filesystem flush and exiting.)",
 	  "valuable metadata changes in a log", 0, "XFS", NULL },
 	{ "btrfs", "mkfs.btrfs", { "-f", "-q", NULL }, { "btrfs", "check", "--readonly", NULL },
 	  { "bytes used, no error found", "bytes used err is 0", NULL },
 	  "its summary line (found N bytes used, no error found)",
 	  { "checksum verify failed on", "parent transid verify failed on", "bad tree block", NULL },
-	  NULL, 0, "BTRFS", NULL },
+	  { "bytes used, error(s) found", "critical roots corrupted, unable to check the filesystem",
+	    NULL },
+	  "its summary line (found N bytes used, error(s) found)", NULL, 0, "BTRFS", NULL },
 };
 
 static const struct fs_tools *fs_lookup(const char *type)
@@ -454,12 +472,27 @@ static const char *e2fsck_not_checked(int status)
 	return NULL;
 }
 
-static int fsck_finished(const struct fs_tools *t, const char *out)
+static int any_of(const char *const *texts, const char *out)
 {
-	for (size_t i = 0; t->fsck_done[i]; i++)
-		if (strstr(out, t->fsck_done[i]))
+	for (size_t i = 0; texts[i]; i++)
+		if (strstr(out, texts[i]))
 			return 1;
 	return 0;
+}
+
+/* Its status 1 (xfs_repair -n, btrfs check): errors found, or a check
+ * that ended before it could find any (WHY says so). */
+static enum pc_fsck_result fsck_one(const struct fs_tools *t, const char *cmd, const char *dev,
+				    const char *out, char *why, size_t len)
+{
+	if (any_of(t->fsck_found, out) || any_of(t->fsck_damage, out))
+		return PC_FSCK_ERRORS;
+	char *msg = pc_fs_tool_message(out);
+	snprintf(why, len, "%s on %s ended with status 1 before the end of its check (its output "
+		 "lacks %s and names no damage found)%s%s: the filesystem was not checked", cmd,
+		 dev, t->fsck_found_what, *msg ? ": " : "", msg);
+	free(msg);
+	return PC_FSCK_FAILED;
 }
 
 enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int status,
@@ -480,17 +513,14 @@ enum pc_fsck_result pc_fs_fsck_judge(const char *fstype, const char *dev, int st
 	if (t->fsck_bits && status > 0 && status < 64 && (status & 7))
 		return PC_FSCK_ERRORS;
 	if (!t->fsck_bits && status == 1)
-		return PC_FSCK_ERRORS;
+		return fsck_one(t, cmd, dev, out, why, len);
 	if (status == 0) {
-		if (!fsck_finished(t, out)) {
+		if (!any_of(t->fsck_done, out)) {
 			snprintf(why, len, "%s on %s exited 0 but its output lacks %s: the check "
 				 "did not run to its end", cmd, dev, t->fsck_done_what);
 			return PC_FSCK_FAILED;
 		}
-		for (size_t i = 0; t->fsck_damage[i]; i++)
-			if (strstr(out, t->fsck_damage[i]))
-				return PC_FSCK_ERRORS;
-		return PC_FSCK_CLEAN;
+		return any_of(t->fsck_damage, out) ? PC_FSCK_ERRORS : PC_FSCK_CLEAN;
 	}
 	char *msg = pc_fs_tool_message(out);
 	const char *what = t->fsck_bits && status < 64 ? e2fsck_not_checked(status) : NULL;

@@ -72,7 +72,9 @@ int pc_fs_wait_released(const char *dev);
 /* What FSTYPE's read-only check says by its exit STATUS (below 128) and
  * OUTPUT on DEV: e2fsck's status bits 1, 2 or 4 are errors found, 8, 16
  * or 32 alone (operational error, usage, cancelled) a check not made;
- * xfs_repair -n's and btrfs check's 1 is errors found; 0 is clean only
+ * xfs_repair -n's and btrfs check's 1 is errors found when the output
+ * shows the check ran to its end or names the damage that stopped it
+ * (else FAILED: both exit 1 when they could not check); 0 is clean only
  * with the text a finished check prints (and, for btrfs check, without a
  * metadata block that failed its checksum or generation: errors, though
  * it read the other copy); any other status is FAILED.

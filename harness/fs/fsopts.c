@@ -21,7 +21,14 @@ struct mkfs_long {
 	int has_arg;
 	int val;
 	int writes_nothing;
+	const char *refused; /* why it is refused, or NULL */
 };
+
+/* mkfs.btrfs --shrink: it fails without --rootdir, which powercut refuses
+ * (btrfs-progs 6.2, mkfs/main.c). */
+#define SHRINK_WHY "mkfs.btrfs takes it only with --rootdir (a folder copied in), which " \
+		   "powercut refuses, and fails without it (\"the option --shrink must be used " \
+		   "with --rootdir\")"
 
 /* A sub-option of one mkfs option that is refused, and why. */
 struct mkfs_refused_sub {
@@ -58,14 +65,17 @@ struct mkfs_grammar {
 
 /* mkfs.btrfs's long options (btrfs-progs 6.2, mkfs/main.c). */
 static const struct mkfs_long btrfs_long[] = {
-	{ "byte-count", 1, 'b', 0 }, { "checksum", 1, 256, 0 },   { "csum", 1, 256, 0 },
-	{ "data", 1, 'd', 0 },       { "features", 1, 'O', 0 },   { "force", 0, 'f', 0 },
-	{ "help", 0, 257, 1 },       { "label", 1, 'L', 0 },      { "leafsize", 1, 'l', 0 },
-	{ "metadata", 1, 'm', 0 },   { "mixed", 0, 'M', 0 },      { "nodesize", 1, 'n', 0 },
-	{ "nodiscard", 0, 'K', 0 },  { "quiet", 0, 'q', 0 },      { "rootdir", 1, 'r', 0 },
-	{ "runtime-features", 1, 'R', 0 }, { "sectorsize", 1, 's', 0 }, { "shrink", 0, 258, 0 },
-	{ "uuid", 1, 'U', 0 },       { "verbose", 0, 'v', 0 },    { "version", 0, 'V', 0 },
-	{ NULL, 0, 0, 0 },
+	{ "byte-count", 1, 'b', 0, NULL },   { "checksum", 1, 256, 0, NULL },
+	{ "csum", 1, 256, 0, NULL },         { "data", 1, 'd', 0, NULL },
+	{ "features", 1, 'O', 0, NULL },     { "force", 0, 'f', 0, NULL },
+	{ "help", 0, 257, 1, NULL },         { "label", 1, 'L', 0, NULL },
+	{ "leafsize", 1, 'l', 0, NULL },     { "metadata", 1, 'm', 0, NULL },
+	{ "mixed", 0, 'M', 0, NULL },        { "nodesize", 1, 'n', 0, NULL },
+	{ "nodiscard", 0, 'K', 0, NULL },    { "quiet", 0, 'q', 0, NULL },
+	{ "rootdir", 1, 'r', 0, NULL },      { "runtime-features", 1, 'R', 0, NULL },
+	{ "sectorsize", 1, 's', 0, NULL },   { "shrink", 0, 258, 0, SHRINK_WHY },
+	{ "uuid", 1, 'U', 0, NULL },         { "verbose", 0, 'v', 0, NULL },
+	{ "version", 0, 'V', 0, NULL },      { NULL, 0, 0, 0, NULL },
 };
 
 /* The file options: mke2fs -d (a folder or tarball copied in), -l (a bad
@@ -78,7 +88,9 @@ static const struct mkfs_grammar mkfs_grammars[] = {
 	  { { 'E', "offset", "mke2fs puts the filesystem that many bytes into the device, where "
 	      "nothing mounts it" }, { 0, NULL, NULL } }, "LM" },
 	{ "xfs", 0, "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "NV", NULL,
-	  { { 0, NULL, NULL } }, "L" },
+	  { { 'd', "file", "mkfs.xfs puts the data section in a regular file, and refuses that on "
+	      "a block device such as the case's ('specified \"-d file\" on a block device')" },
+	    { 0, NULL, NULL } }, "L" },
 	{ "btrfs", 0, "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "V", btrfs_long,
 	  { { 'O', "list-all", "mkfs.btrfs lists the features and writes nothing" },
 	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } }, "L" },
@@ -192,6 +204,8 @@ static int check_mkfs_option(const struct mkfs_grammar *t, char letter, const st
 		return file_option_refused(t, word, why, len);
 	if ((letter && strchr(t->mkfs_writes_nothing, letter)) || (lo && lo->writes_nothing))
 		return pc_why(why, len, "'%s': " WRITES_NOTHING_WHY, word, t->type);
+	if (lo && lo->refused)
+		return pc_why(why, len, "'%s': %s", word, lo->refused);
 	if (letter && letter == t->mkfs_errors_opt && value && !strcmp(value, "panic"))
 		return pc_why(why, len, "'%s' (errors behaviour panic): %s", word, PC_FS_PANIC_WHY);
 	for (const struct mkfs_refused_sub *r = t->mkfs_refused; value && r->letter; r++) {
@@ -387,6 +401,33 @@ static int userspace_only(const char *o)
 
 #define MOUNT8_WHY "; powercut mounts the case's device itself, with mount(2)"
 
+/* Does mount option O leave the journal (log) unreplayed: norecovery (xfs,
+ * ext4, btrfs), noload (ext4), nologreplay and rescue= with nologreplay or
+ * all among its ':'-separated items (btrfs)?  xfs and btrfs take them only
+ * read-only (Linux 6.18 and 6.1: "no-recovery mounts must be read-only",
+ * "nologreplay must be used with ro mount option"); ext4 mounts a fresh
+ * filesystem without its journal, then refuses a read-write mount whose
+ * journal needs recovery ("required journal recovery suppressed and not
+ * mounted read-only"). */
+static int skips_replay(const char *o)
+{
+	static const char *const names[] = { "norecovery", "noload", "nologreplay", NULL };
+	if (in_list(names, o, strlen(o)))
+		return 1;
+	if (strncmp(o, "rescue=", 7))
+		return 0;
+	static const char *const items[] = { "nologreplay", "all", NULL };
+	for (const char *p = o + 7; *p;) {
+		size_t n = strcspn(p, ":");
+		if (in_list(items, p, n))
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 /* Why mount option O cannot be tested, or NULL.  Options mount(8) acts on
  * itself instead of handing them to the kernel: loop, offset=, sizelimit=,
  * encryption= set up a loop device over the source (at an offset: another
@@ -408,6 +449,11 @@ static const char *mount_option_refused(const char *o)
 	if (k == 2 && !strncmp(o, "sb=", 3))
 		return "ext4 would run on that backup superblock (a rescue option) and leave the "
 		       "primary one stale, so fsck finds errors in every case";
+	if (skips_replay(o))
+		return "the filesystem would not replay its journal after the cut, which is what a "
+		       "case tests: xfs and btrfs refuse it on a read-write mount (every case would "
+		       "err at its first mount), ext4 mounts without its journal and refuses the "
+		       "mount after the cut when the journal needs recovery";
 	return NULL;
 }
 

@@ -627,6 +627,29 @@ static void timings_table(const struct pc_run_report *r, FILE *f)
 	}
 }
 
+/* "- options: `--known k.txt (sha256 0123456789ab) --retries 2`": what the
+ * run was told that changes verdicts (a known or flaky outcome is read
+ * against them), in the words of the HTML report and compare. */
+static void summary_options(const struct pc_run_report *r, FILE *f)
+{
+	if (!r->opts)
+		return;
+	json_t *o = options_json(r->opts);
+	char *shown = pc_results_options_shown("summary.md", o);
+	json_decref(o);
+	if (!shown) { /* cannot be: options_json writes what the reader reads */
+		fputs("- options: **not known** (powercut could not read its own options)\n", f);
+		return;
+	}
+	char *esc = pc_esc_md(shown);
+	if (!strcmp(shown, "none"))
+		fputs("- options: none\n", f);
+	else
+		fprintf(f, "- options: `%s`\n", esc);
+	free(esc);
+	free(shown);
+}
+
 static int write_summary(const struct pc_run_report *r, const char *dir)
 {
 	size_t counts[PC_OUT_N] = { 0 };
@@ -637,11 +660,11 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 	FILE *f = mem_open(&buf, &len);
 	char *scenario = pc_esc_md(r->scenario);
 	char *kernel = pc_esc_md(r->kernel);
-	fprintf(f, "# powercut results\n\n"
-		   "- scenario: `%s`\n- kernel: `%s`\n"
-		   "- cases: %zu (%zu pass, %zu fail, %zu error, %zu flaky, %zu known, "
+	fprintf(f, "# powercut results\n\n- scenario: `%s`\n- kernel: `%s`\n", scenario, kernel);
+	summary_options(r, f);
+	fprintf(f, "- cases: %zu (%zu pass, %zu fail, %zu error, %zu flaky, %zu known, "
 		   "%zu unexpected pass)\n\n",
-		scenario, kernel, r->nresults, counts[PC_OUT_PASS], counts[PC_OUT_FAIL],
+		r->nresults, counts[PC_OUT_PASS], counts[PC_OUT_FAIL],
 		counts[PC_OUT_ERROR], counts[PC_OUT_FLAKY], counts[PC_OUT_KNOWN], counts[PC_OUT_XPASS]);
 	/* An interrupted run: the cases it did not reach are in no count. */
 	if (r->planned > r->nresults)

@@ -128,6 +128,9 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	f->kernel = or_empty(r.kernel);
 	f->scenario = or_empty(r.scenario);
 	f->planned = r.planned;
+	f->options = r.options;
+	f->options_shown = r.options_shown;
+	r.options = r.options_shown = NULL;
 	pc_results_free(&r);
 	return rc;
 }
@@ -140,6 +143,8 @@ static void folder_free(struct pc_rh_folder *f)
 	free(f->path);
 	free(f->kernel);
 	free(f->scenario);
+	free(f->options);
+	free(f->options_shown);
 }
 
 static int is_file(const char *path)
@@ -739,6 +744,47 @@ static void put_counts(FILE *f, const struct pc_rh_folder *fo)
 	fputs("</p>\n", f);
 }
 
+/* ", options <code>--known k.txt (sha256 0123456789ab) --retries 2</code>":
+ * what its run was told that changes verdicts (a known or flaky outcome is
+ * read against them), or that its results do not say. */
+static void put_options(FILE *f, const struct pc_rh_folder *fo)
+{
+	if (!fo->options_shown) {
+		fputs(", options not recorded (results of an older powercut: the --known files, "
+		      "--retries, --flaky-ok and --tool-timeout it ran with are not known)", f);
+		return;
+	}
+	fputs(", options <code>", f);
+	put_text(f, fo->options_shown);
+	fputs("</code>", f);
+}
+
+/* Above the history: folders whose runs had different options that change
+ * verdicts (known files by content), or that do not all record them. */
+static void options_note(FILE *f, const struct pc_rh_set *s)
+{
+	int unrecorded = 0, differ = 0;
+	const char *first = NULL;
+	for (size_t k = 0; k < s->n; k++) {
+		const char *o = s->f[k].options;
+		if (!o)
+			unrecorded = 1;
+		else if (!first)
+			first = o;
+		else if (strcmp(o, first))
+			differ = 1;
+	}
+	if (differ)
+		fputs("<p class=\"fail\"><b>These results folders ran with different options that "
+		      "change verdicts</b> (--known files, --retries, --flaky-ok, --tool-timeout; each "
+		      "folder's are under its name): a case's outcome may differ between them "
+		      "because of them.</p>\n", f);
+	if (unrecorded)
+		fputs("<p class=\"fail\"><b>Not every results folder records the options it ran "
+		      "with</b> (results of an older powercut): whether an outcome differs between "
+		      "them because of them is not known.</p>\n", f);
+}
+
 static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, const char *reportdir)
 {
 	char real[PATH_MAX];
@@ -755,6 +801,7 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 		put_text(f, fo->scenario);
 		fputs("</code>", f);
 	}
+	put_options(f, fo);
 	put_counts(f, fo);
 
 	/* One table per filesystem, in order of first appearance. */
@@ -1094,8 +1141,10 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		fputs("</ul>\n", f);
 	}
 	int rc = 0;
-	if (s->n > 1)
+	if (s->n > 1) {
+		options_note(f, s);
 		rc = trend_section(f, s);
+	}
 	for (size_t k = 0; k < s->n && rc == 0; k++)
 		rc = folder_section(f, &s->f[k], k, reportdir);
 	fputs("</body></html>\n", f);

@@ -2,7 +2,8 @@
  * self-contained HTML page for one or more results folders (nights,
  * kernels, shards).
  *
- * Per folder: a summary, the seed's table per filesystem (time, WIOS,
+ * Per folder: a summary (kernel, scenario, the run's options that change
+ * verdicts, counts), the seed's table per filesystem (time, WIOS,
  * WBytes, RIOS, RBytes, flushes, lost per case) with links to each case's
  * findings.txt, fsck.log and kernel.log (relative to the report), and plots
  * of time, written bytes and lost entries per case.  A case's crash points'
@@ -43,6 +44,10 @@ struct pc_rh_folder {
 	char *path;            /* as given (or DIR/KERNEL for a qualify folder) */
 	char *kernel, *scenario;
 	long long planned;     /* the cases its run planned; -1: not recorded */
+	/* Its run's options that change verdicts (results_reader.h): OPTIONS
+	 * to compare them, OPTIONS_SHOWN to say them; both NULL when its
+	 * results do not record them. */
+	char *options, *options_shown;
 	struct pc_rh_case *v;  /* in the file's order */
 	size_t n;
 };

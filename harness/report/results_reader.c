@@ -519,7 +519,7 @@ static int check_unique(const struct pc_results *r)
 
 /* options.FIELD, the known-failures files [{"path", "sha256"}, ...]: their
  * digests into KEY, "NAME (sha256 HEX12)" into SHOWN after OPT. */
-static int load_known_files(struct pc_results *r, json_t *opts, const char *field,
+static int load_known_files(const struct pc_results *r, json_t *opts, const char *field,
 			    const char *opt, struct pc_strbuf *key, struct pc_strbuf *shown)
 {
 	char where[64];
@@ -546,7 +546,8 @@ static int load_known_files(struct pc_results *r, json_t *opts, const char *fiel
 }
 
 /* options.FIELD: a count >= 0, or null (the scenario's own: -1). */
-static int load_opt_count(struct pc_results *r, json_t *opts, const char *field, long long *out)
+static int load_opt_count(const struct pc_results *r, json_t *opts, const char *field,
+			  long long *out)
 {
 	json_t *v = json_object_get(opts, field);
 	if (json_is_null(v)) {
@@ -563,12 +564,10 @@ static int load_opt_count(struct pc_results *r, json_t *opts, const char *field,
 	return 0;
 }
 
-/* "options" (report.c's options_json), when present. */
-static int load_options(struct pc_results *r, json_t *root)
+/* "options" OPTS (report.c's options_json) into R's options and
+ * options_shown. */
+static int load_options_of(struct pc_results *r, json_t *opts)
 {
-	json_t *opts = json_object_get(root, "options");
-	if (!opts)
-		return 0;
 	if (!json_is_object(opts))
 		return pc_results_bad(r, (size_t)-1, "options", "not an object");
 	struct pc_strbuf key = PC_STRBUF_INIT, shown = PC_STRBUF_INIT;
@@ -612,6 +611,26 @@ static int load_options(struct pc_results *r, json_t *root)
 		r->options = r->options_shown = NULL;
 	}
 	return rc;
+}
+
+/* "options", when present. */
+static int load_options(struct pc_results *r, json_t *root)
+{
+	json_t *opts = json_object_get(root, "options");
+	return opts ? load_options_of(r, opts) : 0;
+}
+
+char *pc_results_options_shown(const char *file, json_t *opts)
+{
+	struct pc_results r = { .path = (char *)file };
+	char *shown = NULL;
+	if (load_options_of(&r, opts) == 0) {
+		shown = r.options_shown;
+		r.options_shown = NULL;
+	}
+	free(r.options);
+	free(r.options_shown);
+	return shown;
 }
 
 static int load_root(struct pc_results *r, json_t *root)

@@ -10,6 +10,7 @@
 #ifndef PC_RESULTS_READER_H
 #define PC_RESULTS_READER_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "run/outcome.h"
@@ -96,6 +97,12 @@ struct pc_results {
  * the same). */
 int pc_results_load(const char *path, struct pc_results *r);
 void pc_results_free(struct pc_results *r);
+
+/* OPTS, a results.json's "options" (report.c writes it), as OPTIONS_SHOWN
+ * says them ("--known k.txt (sha256 0123456789ab) --retries 2", "none"):
+ * for summary.md, in the words the report and compare use.  New string,
+ * or NULL with the error reported (naming FILE) when not understood. */
+char *pc_results_options_shown(const char *file, json_t *opts);
 
 /* Report case I's FIELD of R as not understood (WHY), the reader's way;
  * I == (size_t)-1 for a top-level field.  Returns -1. */

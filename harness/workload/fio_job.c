@@ -233,6 +233,33 @@ static const char *check_distribution(const char *v)
  * (verify_only) does not tell one write of a block from another (it skips
  * numberio and takes the seed from the block's own header), so an older
  * version of a block surviving a lost later write would pass. */
+/* What follows random, roundrobin or sequential (REST: "" or ":..."): fio
+ * 3.33's str_fst_cb reads it with atoi as the I/Os a file gets before the
+ * next is chosen, and __get_next_file then counts down file_service_nr - 1,
+ * unsigned: 0 (no digits, "x") or a negative count keeps each file it picks
+ * for about 2^32 I/Os, until that file is done, and what follows the digits
+ * is dropped (fio 3.33, write_iolog of nrfiles=2: random:0 and roundrobin:x
+ * write 32 blocks to one file, then 32 to the other; random:8x is random:8;
+ * sequential:8 is sequential).  sequential never
+ * reads the count: it finishes one file before the next whatever it says. */
+static const char *check_file_service_count(const char *choice, const char *rest)
+{
+	if (!*rest)
+		return NULL;
+	if (!strcmp(choice, "sequential"))
+		return "fio ignores what follows 'sequential:' (it finishes one file before the "
+		       "next whatever the count says), which powercut does not take as meant; "
+		       "give sequential alone";
+	const char *digits = rest + 1;
+	size_t n = strspn(digits, "0123456789");
+	if (n && n == strlen(digits) && n <= 9 && strspn(digits, "0") < n)
+		return NULL;
+	return "fio reads the ':N' of random and roundrobin with atoi, as the I/Os a file gets "
+	       "before the next: no digits, 0 or a negative count keep each file it picks for about "
+	       "2^32 I/Os (until that file is done: one file after the other), and what follows "
+	       "the digits is dropped; give N as a count from 1 (at most 9 digits)";
+}
+
 static const char *check_file_service(const char *v)
 {
 	static const char *const uniform[] = { "random", "roundrobin", "sequential", NULL };
@@ -250,10 +277,10 @@ static const char *check_file_service(const char *v)
 			return v[n] == ',' ? "fio reads the choice before the ',' and drops what "
 					     "follows it, which powercut does not take as meant; give "
 					     "random, roundrobin or sequential, with :N (files "
-					     "switched every N I/Os) if at all"
-					   : NULL;
+					     "switched every N I/Os, random and roundrobin) if at all"
+					   : check_file_service_count(uniform[i], v + n);
 	return "not a choice of file powercut takes: give random, roundrobin or sequential, "
-	       "with :N (files switched every N I/Os) if at all";
+	       "with :N (files switched every N I/Os, random and roundrobin) if at all";
 }
 
 /* fsync=, fdatasync=, iodepth=: how many writes before a mid-run cut may be

@@ -39,6 +39,12 @@ printf '8\ne2fsck: Bad magic number in super-block while trying to open /dev/loo
 	> "$TMP/do-e2fsck-3"
 printf '2\nPhase 1 - find and verify superblock...\n' > "$TMP/do-xfs_repair-1"
 printf '0\nOpening filesystem to check...\n' > "$TMP/do-btrfs-1"
+# Status 1 that is no finding: each tool could not open the device (as
+# xfsprogs 6.1.0 and btrfs-progs 6.2 say it); before, "fsck found errors".
+printf '1\nxfs_repair: /dev/loopX contains a mounted and writable filesystem\n\nfatal error -- couldn'"'"'t initialize XFS library\n' \
+	> "$TMP/do-xfs_repair-2"
+printf '1\nOpening filesystem to check...\nERROR: /dev/loopX is currently mounted, use --force if you really intend to check the filesystem\n' \
+	> "$TMP/do-btrfs-2"
 
 cat > "$TMP/s.ini" <<INI
 [global]
@@ -54,6 +60,10 @@ fs = ext4
 [c]
 fs = xfs
 [d]
+fs = btrfs
+[e]
+fs = xfs
+[g]
 fs = btrfs
 [u]
 fs = ext4
@@ -90,6 +100,12 @@ check_error c/xfs/syncfs \
 check_error d/btrfs/syncfs \
 	"btrfs check --readonly on /dev/"*" exited 0 but its output lacks its summary line (found N bytes used, no error found): the check did not run to its end" \
 	"Opening filesystem"
+check_error e/xfs/syncfs \
+	"xfs_repair -n on /dev/"*" ended with status 1 before the end of its check (its output lacks its last line (No modify flag set, skipping filesystem flush and exiting.) and names no damage found): xfs_repair: /dev/loopX contains a mounted and writable filesystem ... fatal error -- couldn't initialize XFS library: the filesystem was not checked" \
+	"couldn't initialize XFS library"
+check_error g/btrfs/syncfs \
+	"btrfs check --readonly on /dev/"*" ended with status 1 before the end of its check (its output lacks its summary line (found N bytes used, error(s) found) and names no damage found): Opening filesystem to check... ... ERROR: /dev/loopX is currently mounted, use --force if you really intend to check the filesystem: the filesystem was not checked" \
+	"is currently mounted"
 # Does not mount, and e2fsck finds no superblock to check: still a failure.
 id=u/ext4/syncfs
 [ "$(f $id .verdict)" = fail ] || fail "$id: verdict $(f $id .verdict): $(f $id .reason)"

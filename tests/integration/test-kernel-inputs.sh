@@ -34,6 +34,8 @@
 #   files, known-failures files, --known=FILE), which vm-run asks powercut
 #   for (run --list-inputs), links into /tmp and a name with a blank
 #   included; a scenario the host's powercut refuses: exit 2, no boot;
+#   a scenario's warning said once (the guest's), not also by the host's
+#   check;
 # * a hung guest (a fake qemu): killed at --timeout, and also when vm-run
 #   itself is SIGKILLed;
 # * --debian-version naming a meta-package (linux-image-6.12-amd64 holds no
@@ -185,8 +187,10 @@ if grep -q '^modules/.*\.ko$' <<<"$list"; then echo "initramfs with modules" >>"
 case $GUEST in
 run)	# The guest's command, run here with what the guest's environment
 	# holds (nothing of vm-run's: the guest's init starts it).
-	rc=0
-	env -i bash "$job/cmd" >>"$log" 2>&1 || rc=$?
+	# Its console on standard output and in the log, as qemu's
+	# -chardev stdio,logfile=.
+	env -i bash "$job/cmd" 2>&1 | tee -a "$log"
+	rc=${PIPESTATUS[0]}
 	echo "powercut-vm-exit:$PCVM_NONCE:$rc" >>"$log" ;;
 no9p) echo "powercut-vm: error: the kernel has no 9p filesystem (CONFIG_9P_FS, CONFIG_NET_9P_VIRTIO, built in or as modules), needed for the guest's root" >>"$log"
 	echo "powercut-vm: exit status unknown" >>"$log" ;;
@@ -235,6 +239,19 @@ rc=0
 	--accel tcg -- "$TMP/powercut" run su.ini -o "$TMP/su") >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || { cat "$TMP/out" "$TMP/su/vm-console.log"; fail "vm-run into a folder of the sudo user exited $rc, expected 0"; }
 [ "$(case_field "$TMP/su" k/ext4/syncfs .verdict)" = pass ] || fail "the guest's run into the sudo user's folder did not pass"
+# A scenario's warning is said once, by the guest's powercut (on the
+# console and in the console log); vm-run's check of the scenario on the
+# host (run --list-inputs, before the boot) said it a second time.
+printf '[global]\nimage = %s\nmodes = syncfs\n[w]\nfs = ext4\nexpect_none = loss\n' \
+	"$TMP/layer3.tar.zst" >"$TMP/warn.ini"
+rc=0
+(cd "$TMP" && GUEST=run PATH=$gq:$PATH TMPDIR=$TMP "$TOP/scripts/vm-run" --kernel "$bz" \
+	--accel tcg --results "$TMP/wr" -- "$TMP/powercut" run --list warn.ini) >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/out"; fail "vm-run of powercut run --list exited $rc, expected 0"; }
+w='expect_none: \[w\] does not run mode none'
+[ "$(grep -c "$w" "$TMP/out")" -eq 1 ] ||
+	{ cat "$TMP/out"; fail "the scenario's warning is not said exactly once"; }
+grep -q "$w" "$TMP/wr/vm-console.log" || fail "the guest's warning is not in the console log"
 # make bindeb-pkg's package of such a kernel: boot/vmlinuz-REL, no
 # lib/modules (it used to be refused as holding no kernel).
 mkdir -p "$TMP/d7/boot"

@@ -75,6 +75,10 @@ EOF
 }
 check_page "$TMP/r.html" 2 7 || fail "the page is not what it should be"
 grep -q 'tiny/ext4/syncfs' "$TMP/r.html.txt" || fail "case id missing from the page"
+# Each folder's run options that change verdicts (none given here) are said.
+[ "$(grep -c 'kernel .*, scenario .*, options none: 2 cases' "$TMP/r.html.txt")" -eq 2 ] ||
+	fail "the page does not say each folder's options"
+grep -q '^- options: none$' "$TMP/night1/summary.md" || fail "summary.md does not say the run's options"
 # A report written elsewhere links with ../
 mkdir "$TMP/sub"
 report 0 "$TMP/night1" -o "$TMP/sub/one.html"

@@ -331,6 +331,25 @@ static void test_refused_options(void)
 		NULL);
 	refused(JOB "nrfiles=2\nfile_service_type=random,4\n", "drops what follows it", NULL);
 	refused(JOB "nrfiles=2\nfile_service_type=zipf,1.2\n", "file_service_type", "non-uniform");
+	/* what follows a ':' is read with atoi (fio 3.33 str_fst_cb): a count
+	 * of I/Os per file for random and roundrobin; sequential ignores it
+	 * (__get_next_file stays on its file), 0 (or no digits) wraps the
+	 * count to 2^32 - 1 I/Os on the first file chosen, and what follows the
+	 * digits is dropped: none of it is what the user wrote */
+	refused(JOB "nrfiles=2\nfile_service_type=sequential:x\n",
+		"j.fio:6: file_service_type: 'sequential:x' refused: fio ignores what follows "
+		"'sequential:'", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=sequential:8\n", "fio ignores what follows",
+		"finishes one file before the next");
+	refused(JOB "nrfiles=2\nfile_service_type=random:x\n",
+		"j.fio:6: file_service_type: 'random:x' refused: fio reads the ':N' of random and "
+		"roundrobin with atoi", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=random:0\n", "with atoi", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=roundrobin:\n", "with atoi", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=roundrobin:8x\n", "with atoi", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=random:-1\n", "with atoi", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=random:4:2\n", "with atoi", NULL);
+	refused(JOB "nrfiles=2\nfile_service_type=random:1234567890\n", "with atoi", NULL);
 	refused(JOB "nrfiles=2\nfile_service_type=sequentially\n",
 		"j.fio:6: file_service_type: 'sequentially' refused: not a choice of file",
 		"random, roundrobin or sequential");
@@ -958,6 +977,8 @@ static void test_options_fine(void)
 		JOB "openfiles=1\n", JOB "io_submit_mode=inline\n", JOB "filename=sub/b\n", JOB "filename=sub/b:a\n",
 		JOB "filename=sub/a:sub/b\n", JOB "filename=s/t/a:s/b:c\n",
 		JOB "nrfiles=2\nfile_service_type=random:4\n", JOB "file_service_type=roundrobin\n",
+		JOB "nrfiles=2\nfile_service_type=roundrobin:1\n",
+		JOB "nrfiles=2\nfile_service_type=random:999999999\n",
 		JOB "nrfiles=2\nfile_service_type=sequential\n",
 		/* the verify header fits each interval */
 		JOB "verify_offset=4052\n", JOB "verify_offset=44\n",

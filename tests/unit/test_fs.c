@@ -153,11 +153,22 @@ static void test_mkfs_opts_as_getopt(void)
 		{ "xfs", "--label=x", "which takes no long options" },
 		{ "btrfs", "--no", "the start of more than one" },
 		{ "btrfs", "--s 4096", "the start of more than one" },
+		/* what mkfs refuses on the case's device whatever it holds:
+		 * each case erred at its mkfs, after the cases before it ran
+		 * (btrfs-progs 6.2: "the option --shrink must be used with
+		 * --rootdir"; xfsprogs 6.1.0: 'specified "-d file" on a block
+		 * device') */
+		{ "btrfs", "--shrink", "'--shrink': mkfs.btrfs takes it only with --rootdir" },
+		{ "btrfs", "-f --sh", "'--sh': mkfs.btrfs takes it only with --rootdir" },
+		{ "xfs", "-d file", "'file' (-d): mkfs.xfs puts the data section in a regular file" },
+		{ "xfs", "-dfile,size=256m", "'file' (-d)" },
+		{ "xfs", "-d agcount=4 -d file", "'file' (-d)" },
 	};
 	static const struct { const char *fs, *opts; } good[] = {
 		{ "ext4", "-L -d" }, { "xfs", "-L -p" }, { "btrfs", "-L -r" }, { "btrfs", "--label -r" },
 		{ "btrfs", "--label=--rootdir" }, { "ext4", "-Ld" }, { "btrfs", "--c xxhash" },
-		{ "btrfs", "--csum=xxhash --nodi --sh" }, { "ext4", "-E offsetx=1" },
+		{ "btrfs", "--csum=xxhash --nodi" }, { "ext4", "-E offsetx=1" },
+		{ "xfs", "-L file" }, { "xfs", "-d su=64k,sw=2" }, { "xfs", "-d filex" },
 		{ "ext4", "-L offset=1" }, { "btrfs", "-L list-all" }, { "ext4", "-e continue" },
 		{ "ext4", "-E lazy_itable_init=0 -O ^has_journal -b 4096 -J size=4" },
 		{ "xfs", "-d agcount=2 -l size=16m -i sparse=1 -m reflink=1 -fK" },
@@ -211,6 +222,29 @@ static void test_mount_opts_read_only_refused(void)
 		why[0] = '\0';
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(why, "read-only"));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+}
+
+/* Options that leave the journal unreplayed on a read-write mount: xfs
+ * (norecovery) and btrfs (norecovery, nologreplay, rescue=nologreplay or
+ * all) refuse them without ro, so every case erred at its first mount,
+ * after the cases before it ran; ext4 (norecovery, noload) mounts a fresh
+ * filesystem without its journal and refuses the mount after the cut when
+ * the journal needs recovery: a false "does not mount after the cut". */
+static void test_mount_opts_no_replay(void)
+{
+	const char *bad[] = { "norecovery", "noatime,norecovery", "noload", "nologreplay",
+			      "rescue=nologreplay", "rescue=usebackuproot:all", "rescue=all" };
+	const char *good[] = { "norecoveryx", "rescue=usebackuproot", "noloadx", "rescue=allx" };
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
+		if (!strstr(why, "would not replay its journal"))
+			fprintf(stderr, "\n  mount_opts '%s': '%s'", bad[i], why);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "would not replay its journal"));
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
@@ -492,6 +526,21 @@ static enum pc_fsck_result judge(const char *fs, int status, const char *out, ch
 	return pc_fs_fsck_judge(fs, "/dev/loop0", status, out, why, 512);
 }
 
+/* A check that ran to its end and found damage: xfs_repair -n prints its
+ * last line, then exits 1 as something warned (fs_is_dirty); btrfs check
+ * prints "error(s) found" in its summary line, then exits 1. */
+static const char XFS_ERRORS[] =
+	"Phase 1 - find and verify superblock...\nPhase 3 - for each AG...\n"
+	"entry \"f\" in shortform directory 128 references free inode 131\n"
+	"would have junked entry \"f\" in directory inode 128\n"
+	"Phase 7 - verify link counts...\n"
+	"No modify flag set, skipping filesystem flush and exiting.\n";
+static const char BTRFS_ERRORS[] =
+	"Opening filesystem to check...\nChecking filesystem on /dev/loop0\n"
+	"[4/7] checking fs roots\nroot 5 inode 257 errors 1, no inode item\n"
+	"ERROR: errors found in fs roots\n"
+	"found 147456 bytes used, error(s) found\ntotal csum bytes: 0\n";
+
 /* fsck's exit status read as each tool documents it: a check that did not
  * run to its end is never clean, and one that could not check is not
  * "errors" (corruption claimed).  Before, status 0 was clean and any other
@@ -557,9 +606,8 @@ static void test_fsck_status(void)
 	CU_ASSERT_EQUAL(judge("ext4", 64, E2FSCK_ERRORS, why), PC_FSCK_FAILED);
 	CU_ASSERT(strstr(why, "status 64 (a status it does not document)") != NULL);
 	/* xfs_repair -n and btrfs check: 1 is errors, nothing else is known */
-	CU_ASSERT_EQUAL(judge("xfs", 1, "Phase 1 - find and verify superblock...\n", why),
-			PC_FSCK_ERRORS);
-	CU_ASSERT_EQUAL(judge("btrfs", 1, "ERROR: errors found in fs roots\n", why), PC_FSCK_ERRORS);
+	CU_ASSERT_EQUAL(judge("xfs", 1, XFS_ERRORS, why), PC_FSCK_ERRORS);
+	CU_ASSERT_EQUAL(judge("btrfs", 1, BTRFS_ERRORS, why), PC_FSCK_ERRORS);
 	CU_ASSERT_EQUAL(judge("xfs", 2, XFS_CLEAN, why), PC_FSCK_FAILED);
 	CU_ASSERT(strstr(why, "xfs_repair -n on /dev/loop0 ended with status 2 (a status it does "
 			      "not document): Phase 1") != NULL);
@@ -583,6 +631,83 @@ static void test_fsck_status(void)
 	CU_ASSERT_EQUAL(judge("zfs", 0, E2FSCK_CLEAN, why), PC_FSCK_FAILED);
 }
 
+/* xfs_repair -n and btrfs check exit 1 both when they found damage and
+ * when they could not check (device busy or mounted, no such device, no
+ * memory, no filesystem there): what they print tells them apart
+ * (xfsprogs 6.1.0: every exit(1) before the end of main skips its last
+ * line; btrfs-progs 6.2: cmd_check's early exits skip its summary line).
+ * Before, any 1 was "fsck found errors": a case whose check never ran
+ * failed for corruption. */
+static void test_fsck_status_one(void)
+{
+	char why[512];
+	/* xfs_repair: the device mounted (libxfs_init fails) */
+	CU_ASSERT_EQUAL(judge("xfs", 1, "xfs_repair: /dev/loop0 contains a mounted and writable "
+				  "filesystem\n\nfatal error -- couldn't initialize XFS library\n",
+				  why), PC_FSCK_FAILED);
+	CU_ASSERT_STRING_EQUAL(why, "xfs_repair -n on /dev/loop0 ended with status 1 before the end "
+				    "of its check (its output lacks its last line (No modify flag "
+				    "set, skipping filesystem flush and exiting.) and names no damage "
+				    "found): xfs_repair: /dev/loop0 contains a mounted and writable "
+				    "filesystem ... fatal error -- couldn't initialize XFS library: "
+				    "the filesystem was not checked");
+	CU_ASSERT_EQUAL(judge("xfs", 1, "xfs_repair: cannot open /dev/loop0: Device or resource "
+				  "busy\n", why), PC_FSCK_FAILED);
+	/* a fatal error (no memory) in the middle of its phases */
+	CU_ASSERT_EQUAL(judge("xfs", 1, "Phase 1 - find and verify superblock...\n"
+				  "Phase 6 - check inode connectivity...\n\nfatal error -- "
+				  "malloc failed in longform_dir2_entry_check (4096 bytes)\n", why),
+			PC_FSCK_FAILED);
+	/* no xfs there at all: not checked, as e2fsck's "Bad magic number" */
+	CU_ASSERT_EQUAL(judge("xfs", 1, "Phase 1 - find and verify superblock...\n"
+				  "bad primary superblock - bad magic number !!!\n\n"
+				  "attempting to find secondary superblock...\n"
+				  "...Sorry, could not find valid secondary superblock\nExiting now.\n",
+				  why), PC_FSCK_FAILED);
+	/* cut off: output that stops in a phase */
+	CU_ASSERT_EQUAL(judge("xfs", 1, "Phase 1 - find and verify superblock...\n", why),
+			PC_FSCK_FAILED);
+	/* a damaged primary superblock, a good secondary: phase 1 stops
+	 * under -n, having found the damage */
+	CU_ASSERT_EQUAL(judge("xfs", 1, "Phase 1 - find and verify superblock...\n"
+				  "bad primary superblock - bad magic number !!!\n\n"
+				  "attempting to find secondary superblock...\n"
+				  ".found candidate secondary superblock...\n"
+				  "verified secondary superblock...\n"
+				  "Primary superblock would have been modified.\n"
+				  "Cannot proceed further in no_modify mode.\nExiting now.\n", why),
+			PC_FSCK_ERRORS);
+	/* btrfs check: mounted, no such device, no btrfs there */
+	CU_ASSERT_EQUAL(judge("btrfs", 1, "Opening filesystem to check...\nERROR: /dev/loop0 is "
+				  "currently mounted, use --force if you really intend to check "
+				  "the filesystem\n", why), PC_FSCK_FAILED);
+	CU_ASSERT_STRING_EQUAL(why, "btrfs check --readonly on /dev/loop0 ended with status 1 before "
+				    "the end of its check (its output lacks its summary line (found N "
+				    "bytes used, error(s) found) and names no damage found): Opening "
+				    "filesystem to check... ... ERROR: /dev/loop0 is currently mounted, "
+				    "use --force if you really intend to check the filesystem: the "
+				    "filesystem was not checked");
+	CU_ASSERT_EQUAL(judge("btrfs", 1, "Opening filesystem to check...\nERROR: mount check: "
+				  "cannot open /dev/loop0: No such file or directory\nERROR: could "
+				  "not check mount status: No such file or directory\n", why),
+			PC_FSCK_FAILED);
+	CU_ASSERT_EQUAL(judge("btrfs", 1, "Opening filesystem to check...\nNo valid Btrfs found on "
+				  "/dev/loop0\nERROR: cannot open file system\n", why), PC_FSCK_FAILED);
+	/* cut off before its summary line */
+	CU_ASSERT_EQUAL(judge("btrfs", 1, "ERROR: errors found in fs roots\n", why), PC_FSCK_FAILED);
+	/* it could not open the filesystem because a tree block is damaged:
+	 * the damage is found */
+	CU_ASSERT_EQUAL(judge("btrfs", 1, "Opening filesystem to check...\nparent transid verify "
+				  "failed on 30408704 wanted 9 found 7\nERROR: could not setup extent "
+				  "tree\nERROR: cannot open file system\n", why), PC_FSCK_ERRORS);
+	CU_ASSERT_EQUAL(judge("btrfs", 1, "Opening filesystem to check...\nChecking filesystem on "
+				  "/dev/loop0\nERROR: critical roots corrupted, unable to check the "
+				  "filesystem\n", why), PC_FSCK_ERRORS);
+	/* the words of another tool do not count */
+	CU_ASSERT_EQUAL(judge("xfs", 1, BTRFS_ERRORS, why), PC_FSCK_FAILED);
+	CU_ASSERT_EQUAL(judge("btrfs", 1, XFS_ERRORS, why), PC_FSCK_FAILED);
+}
+
 void register_fs_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
@@ -592,6 +717,8 @@ void register_fs_tests(void)
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
 	CU_add_test(s, "mkfs_opts are read as getopt reads them", test_mkfs_opts_as_getopt);
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
+	CU_add_test(s, "mount_opts that skip the journal's replay are refused",
+		    test_mount_opts_no_replay);
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
@@ -599,4 +726,5 @@ void register_fs_tests(void)
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 	CU_add_test(s, "a filesystem the kernel lacks names its option and module", test_missing_why);
 	CU_add_test(s, "fsck's exit status is read as each tool documents it", test_fsck_status);
+	CU_add_test(s, "fsck status 1: errors found or not checked, by its output", test_fsck_status_one);
 }

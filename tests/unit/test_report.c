@@ -5,8 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check/known.h"
 #include "report/results_reader.h"
 #include "run/result.h"
+#include "run/runner.h"
 #include "unit.h"
 #include "util/version.h"
 #include "util/util.h"
@@ -386,6 +388,35 @@ static void test_junit_outcomes(void)
 	b->known = NULL;
 }
 
+/* summary.md says the run's options that change verdicts, as the HTML
+ * report and compare do: a known or flaky outcome there is read against
+ * them, and summary.md did not say them. */
+static void test_summary_options(void)
+{
+	build_report();
+	struct pc_known_source src = { .path = (char *)"/ci/known.txt",
+				       .sha256 = "0123456789abcdef0123456789abcdef"
+						 "0123456789abcdef0123456789abcdef" };
+	struct pc_known known = { .files = &src, .nfiles = 1 };
+	struct pc_run_opts o = { .known = &known, .retries = 2, .flaky_ok = 1, .tool_timeout = -1 };
+	report.opts = &o;
+	char *dir = unit_tmpdir();
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	char *md = read_in(dir, "summary.md");
+	CU_ASSERT(md && strstr(md, "\n- options: `--known known.txt (sha256 0123456789ab) "
+					       "--retries 2 --flaky-ok`\n"));
+	free(md);
+	struct pc_run_opts none = { .retries = -1, .tool_timeout = -1 };
+	report.opts = &none;
+	CU_ASSERT_EQUAL_FATAL(pc_report_write(&report, dir), 0);
+	md = read_in(dir, "summary.md");
+	CU_ASSERT(md && strstr(md, "\n- options: none\n"));
+	free(md);
+	report.opts = NULL;
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_summary_and_table(void)
 {
 	build_report();
@@ -589,6 +620,7 @@ void register_report_tests(void)
 	CU_add_test(s, "junit.xml flaky, known, kernel log", test_junit_outcomes);
 	CU_add_test(s, "junit.xml cases not reached", test_junit_not_run);
 	CU_add_test(s, "summary.md and the table", test_summary_and_table);
+	CU_add_test(s, "summary.md says the run's options", test_summary_options);
 	CU_add_test(s, "expected loss is explained", test_expected_loss_line);
 	CU_add_test(s, "crash points: the marks, each point's promise and problem",
 		    test_crash_points_json);

@@ -342,6 +342,80 @@ static void test_qualify_missing(void)
 	free(dir);
 }
 
+#define SUM64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define OPTS_CASE(options) \
+	"{\"kernel\":\"6.1\"," options "\"cases\":[{\"id\":\"g/ext4/none\",\"fs\":\"ext4\"," \
+	"\"mode\":\"none\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true," \
+	"\"timings_s\":{\"total\":1.5},\"io\":{}}]}"
+#define OPTS_KNOWN "\"options\":{\"known\":[{\"path\":\"/ci/known.txt\",\"sha256\":\"" SUM64 \
+	"\"}],\"scenario_known\":[],\"retries\":2,\"flaky_ok\":true,\"tool_timeout\":null},"
+#define OPTS_NONE "\"options\":{\"known\":[],\"scenario_known\":[],\"retries\":null," \
+	"\"flaky_ok\":false,\"tool_timeout\":null},"
+
+/* The run's options that change verdicts (results.json "options": --known
+ * files by content, --retries, --flaky-ok, --tool-timeout) are on the
+ * page: a known or flaky outcome is read against them.  The page did not
+ * show them at all. */
+static void test_options_shown(void)
+{
+	char *html = page_of(OPTS_CASE(OPTS_KNOWN));
+	CU_ASSERT(html && strstr(html, ", options <code>--known known.txt (sha256 0123456789ab) "
+				       "--retries 2 --flaky-ok</code>"));
+	free(html);
+	html = page_of(OPTS_CASE(OPTS_NONE));
+	CU_ASSERT(html && strstr(html, ", options <code>none</code>"));
+	free(html);
+	/* an older powercut's results do not record them: not known */
+	html = page_of(OPTS_CASE(""));
+	CU_ASSERT(html && strstr(html, ", options not recorded (results of an older powercut: "
+				       "the --known files, --retries, --flaky-ok and --tool-timeout "
+				       "it ran with are not known)"));
+	free(html);
+}
+
+/* Folders run with different options (or one that does not record them):
+ * said above the history, since an outcome may differ because of them. */
+static void test_options_differ_across(void)
+{
+	const char *texts[3] = { OPTS_CASE(OPTS_KNOWN), OPTS_CASE(OPTS_NONE), OPTS_CASE("") };
+	const struct { int a, b; const char *said; } v[] = {
+		{ 0, 0, NULL },
+		{ 0, 1, "<b>These results folders ran with different options that change verdicts</b>" },
+		{ 1, 2, "<b>Not every results folder records the options it ran with</b>" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *dir = unit_tmpdir();
+		char *a = xasprintf("%s/a", dir), *b = xasprintf("%s/b", dir);
+		char *ra = xasprintf("%s/results.json", a), *rb = xasprintf("%s/results.json", b);
+		char *out = xasprintf("%s/report.html", dir);
+		CU_ASSERT_EQUAL(pc_mkdir_p(a, 0755), 0);
+		CU_ASSERT_EQUAL(pc_mkdir_p(b, 0755), 0);
+		CU_ASSERT_EQUAL(pc_write_file(ra, texts[v[i].a], strlen(texts[v[i].a]), 0), 0);
+		CU_ASSERT_EQUAL(pc_write_file(rb, texts[v[i].b], strlen(texts[v[i].b]), 0), 0);
+		struct pc_rh_set s = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, a), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_rh_add(&s, b), 0);
+		CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+		char *html = pc_read_file(out, NULL);
+		CU_ASSERT_PTR_NOT_NULL(html);
+		if (html && v[i].said)
+			CU_ASSERT_PTR_NOT_NULL(strstr(html, v[i].said));
+		if (html && !v[i].said) {
+			CU_ASSERT_PTR_NULL(strstr(html, "different options"));
+			CU_ASSERT_PTR_NULL(strstr(html, "records the options"));
+		}
+		free(html);
+		pc_rh_free(&s);
+		free(out);
+		free(rb);
+		free(ra);
+		free(b);
+		free(a);
+		unit_rmtree(dir);
+		free(dir);
+	}
+}
+
 void register_report_html_tests(void)
 {
 	CU_pSuite s = CU_add_suite("report_html", NULL, NULL);
@@ -355,4 +429,6 @@ void register_report_html_tests(void)
 	CU_add_test(s, "a folder's counts", test_folder_counts);
 	CU_add_test(s, "a qualify kernel without results", test_qualify_missing);
 	CU_add_test(s, "the backend of each case", test_case_backend);
+	CU_add_test(s, "the run's options", test_options_shown);
+	CU_add_test(s, "folders run with different options", test_options_differ_across);
 }
