@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(name, "--version")) {
 		printf("powercut %s\n", pc_version);
-		return PC_EXIT_OK;
+		return cmd_stdout_done("--version", PC_EXIT_OK);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))

@@ -47,6 +47,8 @@ printf 'x # r\n' > "$TMP/k.txt"
 printf 'scenario %s/in.ini\nfio-job %s/50%%25.fio\nknown %s/k.txt\n' "$TMP" "$TMP" "$TMP" | cmp -s - "$TMP/inputs" ||
 	{ cat "$TMP/inputs"; fail "run --list-inputs: not the scenario, its one fio job and --known's file"; }
 expect 3 'help keys: cannot write' sh -c '"$0" help keys >/dev/full' "$POWERCUT"
+expect 0 '^powercut [0-9]' "$POWERCUT" --version
+expect 3 '--version: cannot write' sh -c '"$0" --version >/dev/full' "$POWERCUT"
 
 # --platform: empty or malformed is refused even where nothing has platforms.
 expect 2 '--platform: empty value' "$POWERCUT" inspect "$TMP/layer.tar" --platform=
