@@ -70,7 +70,7 @@ expect 0 'intact' "$POWERCUT" verify "$TMP/u.manifest" "$TMP/u"
 
 # The scripts' --help: exit 0, the text on standard output.
 for s in "scripts/qualify --help" "scripts/vm-run --help" "scripts/merge-results.sh --help" \
-	 "scripts/bench.sh --help"; do
+	 "scripts/bench.sh --help" "scripts/agreement.sh --help" "scripts/agreement.sh -h"; do
 	rc=0
 	$s >"$TMP/help" 2>"$TMP/help.err" || rc=$?
 	[ "$rc" -eq 0 ] || fail "$s exited $rc, expected 0"
