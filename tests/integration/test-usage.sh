@@ -48,6 +48,11 @@ printf 'scenario %s/in.ini\nfio-job %s/50%%25.fio\nknown %s/k.txt\n' "$TMP" "$TM
 	{ cat "$TMP/inputs"; fail "run --list-inputs: not the scenario, its one fio job and --known's file"; }
 expect 3 'help keys: cannot write' sh -c '"$0" help keys >/dev/full' "$POWERCUT"
 expect 0 '^powercut [0-9]' "$POWERCUT" --version
+# Words after --version or --help were ignored (exit 0): --help TOPIC is
+# help TOPIC, --version takes none.
+expect 2 "--version takes no argument, not 'x'" "$POWERCUT" --version x
+expect 0 '^usage: powercut verify ' "$POWERCUT" --help verify
+expect 2 "no help on 'nope'" "$POWERCUT" -h nope
 expect 3 '--version: cannot write' sh -c '"$0" --version >/dev/full' "$POWERCUT"
 
 # --platform: empty or malformed is refused even where nothing has platforms.
