@@ -45,6 +45,24 @@ all run check unit unit-valgrind unit-asan integration install sample-image powe
 	$(MAKE) $@
 else
 
+# The libraries are there; the goals that run something also need the
+# tools (valgrind, clang, fio, qemu, mkfs.*, ...): as root (sudo make run,
+# sudo make check), install-deps.sh runs before any of their recipes
+# (quick when all is there), so that a tool missing, or a package
+# install-deps.sh gained since, is installed rather than a "command not
+# found" halfway through make check.  Another user's make cannot install:
+# it goes on as before.
+DEPS_GOALS := run check unit-valgrind integration integration-asan \
+	fuzz fuzz-build fuzz-ci powercut-asan powercut-tsan
+ifeq ($(shell id -u),0)
+ifneq ($(filter $(DEPS_GOALS),$(MAKECMDGOALS)),)
+DEPS_RC := $(shell bash scripts/install-deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error scripts/install-deps.sh failed (exit $(DEPS_RC)))
+endif
+endif
+endif
+
 # The commit built (git describe), so that results.json and --version name
 # the code that judged them: shards or nights of two builds are told apart
 # (merge-results refuses to merge them).  The file is written again only

@@ -25,6 +25,12 @@
 set -euo pipefail
 
 die() { echo "agreement: $*" >&2; exit 2; }
+# --help: the comment above, on standard output, exit 0 (as the other
+# scripts' --help), not a folder named --help.
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+	sed -n '2,/^set -euo pipefail/{/^set /d;s/^# \{0,1\}//;p}' "$0"
+	exit 0
+fi
 [ $# -eq 1 ] || [ $# -eq 3 ] || die "usage: agreement.sh DIR [GROUP_A GROUP_B]"
 dir=$1 a=${2:-fuse} b=${3:-dm}
 # A group paired with itself agrees with itself: nothing would be compared.

@@ -10,6 +10,9 @@ PACKAGES=(
   e2fsprogs xfsprogs btrfs-progs util-linux fio valgrind
   qemu-system-x86 busybox-static kmod cpio jq zstd
   attr
+  # tests/integration/lib.sh and the signal tests find the processes a run
+  # started with pgrep (Priority: important, absent from minimal images)
+  procps
   # tests/integration/test-roundtrip.sh: ACLs set with setfacl, archived by
   # GNU tar --acls --xattrs
   acl

@@ -85,15 +85,23 @@ int main(int argc, char **argv)
 		return PC_EXIT_USAGE;
 	}
 	const char *name = argv[1];
-	if (!strcmp(name, "help") && argc > 2)
+	int help = !strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help");
+	if (help && argc > 2) /* powercut --help run is powercut help run */
 		return help_topic(argc - 2, argv + 2);
-	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+	if (help) {
 		usage(stdout);
 		return cmd_stdout_done("--help", PC_EXIT_OK);
 	}
+	if (!strcmp(name, "--version") && argc > 2) {
+		char *shown = pc_esc_text(argv[2]);
+		fprintf(stderr, "powercut: --version takes no argument, not '%s'\n\n", shown);
+		free(shown);
+		usage(stderr);
+		return PC_EXIT_USAGE;
+	}
 	if (!strcmp(name, "--version")) {
 		printf("powercut %s\n", pc_version);
-		return PC_EXIT_OK;
+		return cmd_stdout_done("--version", PC_EXIT_OK);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))

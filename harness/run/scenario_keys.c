@@ -204,8 +204,9 @@ static const struct pc_key keys[] = {
 	  .help = "The flakey device; auto picks dm where device-mapper works, else fuse" },
 	{ .name = "device_size", .type = PC_KEY_SIZE, .offset = FIELD(device_size),
 	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
-	  .help = "The device's size; auto: twice the image's bytes plus 8 KiB per entry "
-		  "plus 256 MiB, at least 512 MiB" },
+	  .help = "The device's size; auto: twice the image's bytes and 8 KiB per entry "
+		  "(2 x (bytes + 8 KiB x entries)) plus 256 MiB, at least 512 MiB; with "
+		  "workload = fio, twice the jobs' bytes plus 256 MiB" },
 	{ .name = "log_size", .type = PC_KEY_SIZE, .offset = FIELD(log_size),
 	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
 	  .help = "backend = dm with crash_points: the size of dm-log-writes' log device; "

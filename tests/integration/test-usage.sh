@@ -47,6 +47,13 @@ printf 'x # r\n' > "$TMP/k.txt"
 printf 'scenario %s/in.ini\nfio-job %s/50%%25.fio\nknown %s/k.txt\n' "$TMP" "$TMP" "$TMP" | cmp -s - "$TMP/inputs" ||
 	{ cat "$TMP/inputs"; fail "run --list-inputs: not the scenario, its one fio job and --known's file"; }
 expect 3 'help keys: cannot write' sh -c '"$0" help keys >/dev/full' "$POWERCUT"
+expect 0 '^powercut [0-9]' "$POWERCUT" --version
+# Words after --version or --help were ignored (exit 0): --help TOPIC is
+# help TOPIC, --version takes none.
+expect 2 "--version takes no argument, not 'x'" "$POWERCUT" --version x
+expect 0 '^usage: powercut verify ' "$POWERCUT" --help verify
+expect 2 "no help on 'nope'" "$POWERCUT" -h nope
+expect 3 '--version: cannot write' sh -c '"$0" --version >/dev/full' "$POWERCUT"
 
 # --platform: empty or malformed is refused even where nothing has platforms.
 expect 2 '--platform: empty value' "$POWERCUT" inspect "$TMP/layer.tar" --platform=
@@ -68,7 +75,7 @@ expect 0 'intact' "$POWERCUT" verify "$TMP/u.manifest" "$TMP/u"
 
 # The scripts' --help: exit 0, the text on standard output.
 for s in "scripts/qualify --help" "scripts/vm-run --help" "scripts/merge-results.sh --help" \
-	 "scripts/bench.sh --help"; do
+	 "scripts/bench.sh --help" "scripts/agreement.sh --help" "scripts/agreement.sh -h"; do
 	rc=0
 	$s >"$TMP/help" 2>"$TMP/help.err" || rc=$?
 	[ "$rc" -eq 0 ] || fail "$s exited $rc, expected 0"
