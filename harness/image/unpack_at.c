@@ -4,7 +4,8 @@
  * A tar may hold a path longer than PATH_MAX, which no single lookup takes
  * (ENAMETOOLONG).  libarchive's writer reaches such a path itself; what the
  * unpack then sets on it (the owner and mode of a folder no entry lists,
- * below a set-group-ID folder; the ACLs a default ACL gives) is set here:
+ * below a set-group-ID folder; the ACLs a default ACL gives; the time of a
+ * folder a layer lists again) is set here:
  * through the descriptor of the entry's folder, opened in pieces shorter
  * than PATH_MAX, each below the one before, as verify looks such a path
  * up.  A path that fits one lookup is used as it is (AT_FDCWD).
@@ -92,6 +93,17 @@ int unpack_at_chown(const char *path, uid_t uid, gid_t gid)
 	if (dfd == -1)
 		return -1;
 	int r = fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+	unpack_at_done(dfd);
+	return r;
+}
+
+int unpack_at_utimens(const char *path, const struct timespec ts[2])
+{
+	const char *name;
+	int dfd = unpack_at(path, &name);
+	if (dfd == -1)
+		return -1;
+	int r = utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW);
 	unpack_at_done(dfd);
 	return r;
 }

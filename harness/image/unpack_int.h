@@ -152,6 +152,7 @@ void unpack_at_done(int dfd);
 int unpack_at_chown(const char *path, uid_t uid, gid_t gid);
 int unpack_at_chmod(const char *path, mode_t mode);
 int unpack_at_mkdir(const char *path, mode_t mode);
+int unpack_at_utimens(const char *path, const struct timespec ts[2]);
 int unpack_at_setxattr(const char *path, const char *key, const void *value, size_t size);
 int unpack_at_removexattr(const char *path, const char *key);
 ssize_t unpack_at_getxattr(const char *path, const char *key, void *value, size_t size);

@@ -1039,36 +1039,11 @@ static void forget_retimes(struct walk *w)
 
 /* Set PATH's mtime (atime left as it is), PATH relative to the current
  * folder and with no symlink above its last component (do_entry resolved
- * them).  A path longer than one lookup takes is walked a folder at a
- * time. */
+ * them), of any length (unpack_at). */
 static int set_mtime(const char *path, const struct timespec *mtime)
 {
 	const struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, *mtime };
-	if (strlen(path) < PATH_MAX)
-		return utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
-	int dirfd = AT_FDCWD;
-	const char *p = path;
-	for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
-		char *name = strndup(p, (size_t)(slash - p));
-		if (!name)
-			abort();
-		int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int err = errno;
-		free(name);
-		if (dirfd != AT_FDCWD)
-			close(dirfd);
-		if (fd < 0) {
-			errno = err;
-			return -1;
-		}
-		dirfd = fd;
-	}
-	int rc = utimensat(dirfd, p, ts, AT_SYMLINK_NOFOLLOW);
-	int err = errno;
-	if (dirfd != AT_FDCWD)
-		close(dirfd);
-	errno = err;
-	return rc;
+	return unpack_at_utimens(path, ts);
 }
 
 /* At the layer's end, after libarchive's own fixups: each folder the layer
