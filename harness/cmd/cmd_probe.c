@@ -23,7 +23,7 @@ static void usage(FILE *f)
 		   "device's figures are the floor every timing of a run is read against\n"
 		   "(scenario key probe = yes records them per case in results.json).\n\n"
 		   "  -b, --backend NAME  fuse, dm or auto (default auto)\n"
-		   "  -s, --size SIZE     the device's size (default 512M)\n"
+		   "  -s, --size SIZE     the device's size (default 512M; 64M to 1024T)\n"
 		   "  -w, --workdir DIR   where the backing file goes (default /var/tmp)\n"
 		   "  -h, --help          this text\n\n"
 		   "exit status: 0 measured, 2 usage, 3 environment (not root, no fio, no\n"
@@ -73,12 +73,14 @@ static int set_backend(const struct cmd_line *cl, const char *arg, void *dest)
 	return PC_EXIT_OK;
 }
 
-/* -s SIZE: at least 64M, a multiple of 512. */
+/* -s SIZE: 64M to 1024T (the largest device_size a scenario takes), a
+ * multiple of 512. */
 static int set_size(const struct cmd_line *cl, const char *arg, void *dest)
 {
 	uint64_t *size = dest;
-	if (pc_parse_size(arg, size) < 0 || *size < (64ULL << 20) || *size % 512)
-		return cmd_usage_error(cl->usage, cl->name, "bad size '%s' (at least 64M, "
+	if (pc_parse_size(arg, size) < 0 || *size < (64ULL << 20) ||
+	    *size > (1024ULL << 40) || *size % 512)
+		return cmd_usage_error(cl->usage, cl->name, "bad size '%s' (64M to 1024T, "
 				       "a multiple of 512)", arg);
 	return PC_EXIT_OK;
 }

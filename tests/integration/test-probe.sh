@@ -10,6 +10,12 @@ cd "$TOP"
 rc=0
 "$POWERCUT" probe -s 1k > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 2 ] || fail "probe -s 1k: exit $rc, expected 2"
+# Above the largest device a scenario's device_size takes: a usage error,
+# not a try at the disk's free space.
+rc=0
+"$POWERCUT" probe -s 2048T > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+[ "$rc" -eq 2 ] || fail "probe -s 2048T: exit $rc, expected 2"
+grep -q "64M to 1024T" "$TMP/stderr" || fail "probe -s 2048T: $(cat "$TMP/stderr")"
 
 "$POWERCUT" probe -b fuse -w "$WORK" > "$TMP/probe.txt" 2> "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "probe exited non-zero"; }
