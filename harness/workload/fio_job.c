@@ -1291,34 +1291,33 @@ static char *normalize(const char *name, size_t len)
  * case, as fio 3.33 matches them (init.c make_filename, strcasestr):
  * $JOBNAME.x is the file j.x of job [j], which a job with filename=j.x
  * beside it wrote too, unseen while the check matched them in lower case
- * only. */
+ * only.  fio takes the keywords one after the other, in that order, and
+ * replaces each wherever it is in what the ones before left: job [um]'s
+ * $filen$jobname is $filenum, then 0; .$clientuid. is '..' (a format of
+ * 30 of them wrote /tmp/x on the host while a single pass read it as is). */
 static char *expand_format(const char *fmt, const char *job, unsigned long filenum)
 {
-	struct { const char *var; char value[32]; } vars[] = {
-		{ "$jobname", "" }, { "$jobnum", "0" }, { "$filenum", "" }, { "$clientuid", "" },
+	char num[32];
+	snprintf(num, sizeof(num), "%lu", filenum);
+	const struct { const char *var, *value; } vars[] = {
+		{ "$jobname", job }, { "$jobnum", "0" }, { "$filenum", num }, { "$clientuid", "" },
 	};
-	snprintf(vars[2].value, sizeof(vars[2].value), "%lu", filenum);
-	size_t cap = strlen(fmt) * 8 + strlen(job) + 64, n = 0;
-	char *out = xmalloc(cap);
-	for (const char *c = fmt; *c;) {
-		size_t k = 0, nv = sizeof(vars) / sizeof(vars[0]);
-		while (k < nv && strncasecmp(c, vars[k].var, strlen(vars[k].var)))
-			k++;
-		const char *v = k == nv ? NULL : k == 0 ? job : vars[k].value;
-		size_t add = v ? strlen(v) : 1;
-		if (n + add + 1 > cap) {
-			cap = (n + add + 1) * 2;
-			out = xrealloc(out, cap);
+	char *out = xstrdup(fmt);
+	for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++) {
+		size_t vlen = strlen(vars[k].var);
+		for (size_t at = 0; out[at];) {
+			if (strncasecmp(out + at, vars[k].var, vlen)) {
+				at++;
+				continue;
+			}
+			/* each replacement drops a '$' (no value holds one): it ends */
+			char *next = xasprintf("%.*s%s%s", (int)at, out, vars[k].value,
+					       out + at + vlen);
+			free(out);
+			out = next;
+			at = 0; /* fio searches again from the start */
 		}
-		if (v) {
-			memcpy(out + n, v, add);
-			c += strlen(vars[k].var);
-		} else {
-			out[n] = *c++;
-		}
-		n += add;
 	}
-	out[n] = '\0';
 	return out;
 }
 
@@ -1360,6 +1359,7 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		struct job_file *f = &(*files)[(*n)++];
 		const struct pc_fio_opt *by = fn ? fn : fmt;
 		f->job = s;
+		f->path = NULL; /* freed by the caller, whatever this returns */
 		f->key = fn ? "filename" : fmt ? "filename_format" : NULL;
 		/* an option of [global] is reported at the job it names files for */
 		f->line = by && by->line > s->line ? by->line : s->line;
@@ -1372,6 +1372,13 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		} else {
 			char *name = expand_format(fmt ? val(fmt) : "$jobname.$jobnum.$filenum",
 						   s->name, k);
+			const char *why = check_one_name(name, strlen(name));
+			if (why) {
+				int rc = job_error(p, f->line, f->key, "'%s' refused: fio makes it "
+						   "'%s': %s", fmt ? val(fmt) : "", name, why);
+				free(name);
+				return rc;
+			}
 			f->path = normalize(name, strlen(name));
 			free(name);
 		}

@@ -26,6 +26,11 @@ refuse norandommap
 refuse do_verify=0
 refuse loops=3
 refuse filename=/etc/passwd
+# fio's keywords replaced as fio does: '.$clientuid.' is '..' (fio wrote
+# /tmp/x on the host from 30 of them in a row, and the case passed)
+refuse 'filename_format=.$clientuid./.$clientuid./tmp/x'
+grep -q "fio makes it '../../tmp/x'" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "filename_format with .\$clientuid.: not read as '..'"; }
 refuse verify=null
 # fio 3.33's sha512 compares 128 bytes of data, no digest: a block changed
 # in its middle passed

@@ -414,6 +414,17 @@ static void test_refused_structure(void)
 		"verify=md5\nfilename=j.1\n", "same file 'j.1'", NULL);
 	refused(JOB "filename_format=same\nnrfiles=2\n", "j.fio:5: filename_format: [j] writes "
 		"the file 'same' twice", NULL);
+	/* fio replaces each keyword in turn, all of its occurrences, then the
+	 * next keyword in what that left (init.c make_filename): job [um]'s
+	 * $filen$jobname is $filenum, then its file 0 */
+	refused("[um]\nrw=write\nsize=1m\nverify=md5\nfilename_format=$filen$jobname\n"
+		"[k]\nrw=write\nsize=1m\nverify=md5\nfilename=0\n",
+		"[um] and [k] write the same file '0'", NULL);
+	/* $clientuid is "" when fio runs locally: .$clientuid. is '..', and
+	 * fio wrote /tmp/x on the host from a format of 30 of them */
+	refused(JOB "filename_format=.$clientuid./x\n", "j.fio:5: filename_format: "
+		"'.$clientuid./x' refused: fio makes it '../x'", "'..'");
+	refused(JOB "filename_format=a/.$CLIENTUID.\n", "j.fio:5: filename_format", "'..'");
 	refused(JOB "filename=a:./a\n", "[j] writes the file 'a' twice", NULL);
 	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
 	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
