@@ -1660,7 +1660,10 @@ static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
 			const struct pc_fio_section *global)
 {
 	const struct pc_fio_opt *why, *o;
+	uint64_t min;
 	j->hdr_interval = verify_interval(job, global, &why);
+	if (!write_blocks(job, global, &min, &j->hdr_block, &why))
+		j->hdr_interval = 0;
 	j->hdr_first = j->hdr_at = 0;
 	j->hdr_seeded = !effective(job, global, "verify_pattern");
 	if ((o = effective(job, global, "bs_unaligned|blocksize_unaligned")) &&

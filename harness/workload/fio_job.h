@@ -73,10 +73,12 @@ struct pc_fio_job {
 	 * (verify_offset); HDR_INTERVAL 0 when the job file does not tell
 	 * them (bssplit, bs=R,W, bs_unaligned, kb_base, an offset that is
 	 * not a plain count): not read then.  HDR_SEEDED: each write's
-	 * header has a random seed of its own (no verify_pattern). */
+	 * header has a random seed of its own (no verify_pattern).
+	 * HDR_BLOCK: the biggest write block (bs, the top of bsrange): a
+	 * write bigger than HDR_INTERVAL has a header in each interval. */
 	char **files;
 	size_t nfiles;
-	uint64_t hdr_interval, hdr_first, hdr_at;
+	uint64_t hdr_interval, hdr_first, hdr_at, hdr_block;
 	int hdr_seeded;
 };
 

@@ -798,6 +798,7 @@ static int misplaced_blocks(const struct pc_fio_case *fc, struct pc_fio_result *
 		struct pc_fio_header_scan scan = {
 			.dir = fc->datadir, .files = j->files, .nfiles = j->nfiles,
 			.thread = (unsigned)(i + 1), .interval = j->hdr_interval,
+			.block = j->hdr_block,
 			.first = j->hdr_first, .header_at = j->hdr_at, .seeded = j->hdr_seeded,
 		};
 		struct pc_fio_misplaced *m = NULL;

@@ -756,6 +756,29 @@ static void test_headers(void)
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
 	pc_fio_misplaced_free(m, n);
+	/* a write bigger than the verify interval (bs=16k verify_interval=4k,
+	 * bsrange=4k-16k) has a header in each of its intervals, all with its
+	 * seed and numberio: one write at one place, not four (every block of
+	 * such a job was "not its file's block", 768 of 256 lost on ext4 with
+	 * no loss at all); the same write again beyond its span is */
+	memset(a, 0, BLOCKS * BS);
+	for (unsigned k = 0; k < BLOCKS; k++)
+		put_header(a + k * BS, k * BS, BS, 1, k / 4, 50 + k / 4);
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	struct pc_fio_header_scan big = { .dir = dir, .files = files, .nfiles = 1, .thread = 1,
+					  .interval = BS, .block = 4 * BS, .seeded = 1 };
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&big, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	pc_fio_misplaced_free(m, n);
+	/* an interval of write 1 (blocks 4-7) holds an interval of write 0
+	 * (its header's offset that of its new place: fio's check passes it) */
+	put_header(a + 5 * BS, 5 * BS, BS, 1, 0, 50);
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&big, &m, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
+	CU_ASSERT_PTR_NOT_NULL(strstr(m[0].detail, "same write (numberio 0) as a.0.0@0"));
+	pc_fio_misplaced_free(m, n);
 	/* a file the cut took away is fio's finding */
 	CU_ASSERT_FATAL(unlink(pa) == 0);
 	CU_ASSERT_EQUAL(pc_fio_scan_headers(&moved, &m, &n), 0);
@@ -777,6 +800,8 @@ static void test_headers(void)
 						"[l]\nrw=write\nbsrange=4k-12k\nverify_pattern=0xaa\n",
 						"t.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_interval, 4096);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 16384);
+	CU_ASSERT_EQUAL(jf.jobs[2].hdr_block, 12288);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_first, 65536);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_at, 512);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_seeded, 1);
