@@ -1191,6 +1191,34 @@ static unsigned long count_opt(const struct pc_fio_section *job, const struct pc
 	return (end == val(*why) || *end || errno) ? 0 : n;
 }
 
+/* The number of files of a job: its filename= list, whatever nrfiles says
+ * (fio 3.33 makes nrfiles' names only without one, init.c add_job), else
+ * nrfiles (0 when not a plain count, *WHY its line then: refused in
+ * add_job_files). */
+static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			       const struct pc_fio_opt **why)
+{
+	const struct pc_fio_opt *fn = effective(job, global, "filename");
+	*why = fn;
+	return fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", why);
+}
+
+/* What job J writes run whole (pc_fio_job.bytes): its size, or its files'
+ * room when smaller (nrfiles x filesize, filesize a plain count and no
+ * offset: fio wrote 4 MiB of size=32m filesize=4m). */
+static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_section *job,
+			  const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o;
+	unsigned long files = job_files(job, global, &o);
+	uint64_t fs;
+	if (!j->size || !files || effective(job, global, "offset|fileoffset") ||
+	    !(o = effective(job, global, "filesize")) || pc_fio_parse_size(val(o), &fs) < 0 ||
+	    !fs || fs > UINT64_MAX / files || fs * files >= j->size)
+		return j->size;
+	return fs * files;
+}
+
 /* See struct pc_fio_job.extent. */
 static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		       const struct pc_fio_section *global)
@@ -1220,15 +1248,12 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		return;
 	}
 	uint64_t total = j->size;
-	unsigned long files = count_opt(job, global, "nrfiles|nr_files", &o);
+	unsigned long files = job_files(job, global, &o);
 	if (!files) {
 		j->extent_line = o->line;
 		j->extent_unknown = "nrfiles is not a plain count";
 		return;
 	}
-	const struct pc_fio_opt *fn = effective(job, global, "filename");
-	if (fn && count_names(val(fn)) > files)
-		files = count_names(val(fn));
 	if ((o = effective(job, global, "filesize"))) {
 		uint64_t fs;
 		const struct pc_fio_opt *off = effective(job, global, "offset|fileoffset");
@@ -1488,13 +1513,6 @@ static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 			 "and fails when it runs)", job->name, val(o));
 }
 
-/* The number of files of a job: its filename= list, else nrfiles (0 when
- * not a plain count: refused in add_job_files). */
-static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global)
-{
-	const struct pc_fio_opt *fn = effective(job, global, "filename"), *o;
-	return fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", &o);
-}
 
 /* openfiles below the job's files: fio 3.33's verify pass then reads
  * back only part of the blocks (nrfiles=4, openfiles=1 to 3: 128 or 129
@@ -1502,8 +1520,8 @@ static unsigned long job_files(const struct pc_fio_section *job, const struct pc
 static int check_open_files(struct parser *p, const struct pc_fio_section *job,
 			    const struct pc_fio_section *global)
 {
-	const struct pc_fio_opt *o = effective(job, global, "openfiles");
-	unsigned long files = job_files(job, global);
+	const struct pc_fio_opt *o = effective(job, global, "openfiles"), *why;
+	unsigned long files = job_files(job, global, &why);
 	if (!o || files < 2)
 		return 0;
 	char *end;
@@ -1540,7 +1558,8 @@ static void job_order(struct pc_fio_job *j, const struct pc_fio_section *job,
 	const char *service = fst ? val(fst) : "roundrobin";
 	int one_by_one = !strncmp(service, "sequential", 10) &&
 			 (service[10] == '\0' || service[10] == ':');
-	if (strcmp(mode, "write") || job_files(job, global) < 2 || one_by_one)
+	const struct pc_fio_opt *why;
+	if (strcmp(mode, "write") || job_files(job, global, &why) < 2 || one_by_one)
 		return;
 	const struct pc_fio_opt *o = fst ? fst : effective(job, global, "filename");
 	if (!o)
@@ -1587,7 +1606,8 @@ static int check_sync_files(struct parser *p, const struct pc_fio_job *j,
 {
 	if (j->syncs != PC_FIO_SYNC_EVERY)
 		return 0;
-	unsigned long files = job_files(job, global);
+	const struct pc_fio_opt *why;
+	unsigned long files = job_files(job, global, &why);
 	if (files < 2)
 		return 0; /* 0: refused with the files (add_job_files) */
 	const struct pc_fio_opt *o = effective(job, global, "fsync");
@@ -1810,8 +1830,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		if (effective(s, global, "kb_base") ||
 		    pc_fio_parse_size(val(effective(s, global, "size")), &j->size) < 0 || !j->size)
 			sizes_known = 0;
-		else
-			out->total_bytes += j->size;
+		j->bytes = job_bytes(j, s, global);
+		out->total_bytes += j->bytes;
 		job_extent(j, s, global);
 		job_order(j, s, global);
 		job_depth(j, s, global);

@@ -32,6 +32,9 @@ struct pc_fio_job {
 	 * section ends there; 0 when it is the last. */
 	unsigned end_line;
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
+	/* What it writes run whole: SIZE, or its files' room (nrfiles x
+	 * filesize) when smaller; 0 with SIZE 0. */
+	uint64_t bytes;
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
 	 * (iodepth 1 with an engine that completes each write as it submits
@@ -106,7 +109,8 @@ struct pc_fio_jobfile {
 	 * reading (pc_fio_job_check_showcmd). */
 	struct pc_fio_section *sections;
 	size_t nsections;
-	/* Sum of the jobs' sizes (what cut_at = P% is a fraction of); 0 when
+	/* Sum of what the jobs write run whole (their BYTES: what cut_at = P%
+	 * is a fraction of, and the device is sized for); 0 when
 	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory") or a job
 	 * sets kb_base. */
 	uint64_t total_bytes;

@@ -1059,6 +1059,12 @@ static void test_extent(void)
 	extent("size=1m\nbs=4k\nfilesize=3m\n", 1044480, NULL);      /* 1048576 */
 	extent("size=8m\nbsrange=4k-12k\n", 8376320, NULL);          /* 8388608 */
 	extent("size=8m\nfilename=a:b\n", 8380416, NULL);            /* default bs 4k */
+	/* a filename= list is the job's files, whatever nrfiles says (fio
+	 * 3.33 adds nrfiles' names only without one): 2 files of 1m, 2097152
+	 * bytes written, and the job was "ended early" for the 4 of nrfiles */
+	extent("size=8m\nfilesize=1m\nfilename=a:b\nnrfiles=4\n", 2088960, NULL);
+	extent("size=8m\nnrfiles=4\nfilesize=1m\nfilename=a:b\n", 2088960, NULL);
+	extent("size=8m\nfilesize=1m\nfilename=a:b:c\nnrfiles=1\n", 3133440, NULL);
 	extent("size=4k\nbs=4k\n", 0, NULL);
 	extent_at("size=50%\n", 0, "size", 5);
 	extent("size=1m\nbssplit=4k/50:8k/50\n", 0, "block size");
@@ -1141,6 +1147,17 @@ static void test_sizes(void)
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=64m\n",
 						"s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 64ULL << 20);
+	pc_fio_job_free(&jf);
+	/* what the jobs write run whole: nrfiles x filesize when smaller than
+	 * size (fio wrote 4 MiB of size=32m filesize=4m, and cut_at = 50%
+	 * waited for 16 MiB: "fio ended before cut_at"), a filename= list's
+	 * files whatever nrfiles says */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=32m\n"
+						"filesize=4m\n[k]\nrw=write\nverify=md5\n"
+						"size=8m\nfilesize=1m\nfilename=a:b\nnrfiles=4\n"
+						"[l]\nrw=write\nverify=md5\nsize=1m\nfilesize=3m\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 7ULL << 20);
 	pc_fio_job_free(&jf);
 }
 
