@@ -356,9 +356,16 @@ static int write_argv_run(struct write_run *w, char **argv)
 			       "nothing was cut in the middle of the job; make the job bigger or "
 			       "slower (size=, rate=) or cut earlier", status, pc_now() - t0, at);
 	}
+	if (midrun && !w->cut && status == 0 && !*line)
+		return pc_fail(PC_ERR_RUN, "fio ended (exit 0, %.1f s after the trigger) without "
+			       "saving its state: the job ended before fio acted on it (fio looks "
+			       "for the trigger file at each status report, every 100 ms), so "
+			       "nothing was cut in the middle of the job; cut earlier, or make the "
+			       "job bigger or slower (size=, rate=)",
+			       pc_now() - t0 - w->res->cut_after_s);
 	if (midrun && !w->cut)
 		return pc_fail(PC_ERR_RUN, "fio ended (exit %d) without saving its state after the "
-			       "trigger: %s", status, line);
+			       "trigger: %s", status, *line ? line : "it printed no error");
 	/* After a cut = error, fio's writes fail: its exit code says so.
 	 * fio says why in words only: "io_u error on file F: No space left on
 	 * device: write offset=...", F in the job folder when it is the case's
