@@ -1081,6 +1081,35 @@ static const struct pc_fio_opt *effective(const struct pc_fio_section *job,
 	return o ? o : find_opt(global, names);
 }
 
+/* fio's filename= lines add files, they do not replace them (fio 3.33
+ * options.c str_filename_cb), and a job starts with the files of the
+ * [global]s above it (init.c get_new_job, dup_files): filename=a then
+ * filename=b wrote a and b, [global] filename=g and the job's filename=b
+ * g and b, where powercut read the last line only (b).  The job's files
+ * as one filename= value in *OUT: every line's names, GLOBAL's then
+ * JOB's, joined with ':' (KEY and LINE the last line's; free VALUE);
+ * 0 when the job has none. */
+static int filename_list(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			 struct pc_fio_opt *out)
+{
+	struct rule r = { .names = "filename" };
+	const struct pc_fio_section *from[] = { global, job };
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; from[k] && i < from[k]->nopts; i++) {
+			const struct pc_fio_opt *o = &from[k]->opts[i];
+			if (!rule_names(&r, o->key))
+				continue;
+			char *v = out->value ? xasprintf("%s:%s", out->value, val(o))
+					     : xstrdup(val(o));
+			free(out->value);
+			out->value = v;
+			out->key = o->key;
+			out->line = o->line;
+		}
+	return out->value != NULL;
+}
+
 /* A whole number option of the job (else [global]), or DEF. */
 static unsigned long number(const struct pc_fio_section *job, const struct pc_fio_section *global,
 			    const char *names, unsigned long def)
@@ -1198,9 +1227,13 @@ static unsigned long count_opt(const struct pc_fio_section *job, const struct pc
 static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global,
 			       const struct pc_fio_opt **why)
 {
-	const struct pc_fio_opt *fn = effective(job, global, "filename");
-	*why = fn;
-	return fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", why);
+	struct pc_fio_opt fn;
+	*why = effective(job, global, "filename");
+	if (!filename_list(job, global, &fn))
+		return count_opt(job, global, "nrfiles|nr_files", why);
+	unsigned long n = count_names(fn.value);
+	free(fn.value);
+	return n;
 }
 
 /* What job J writes run whole (pc_fio_job.bytes): its size, or its files'
@@ -1362,15 +1395,12 @@ static int folder_made(const char *path, const char *first)
 			    (len == flen || first[len] == '/'));
 }
 
-/* Add the files job S writes to FILES (*N of them): filename='s ':' list,
- * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
- * of its nrfiles files.  -1 (refused) when they cannot be told. */
-static int add_job_files(struct parser *p, const struct pc_fio_section *s,
-			 const struct pc_fio_section *global, struct pc_fio_job *j,
-			 struct job_file **files, size_t *n)
+/* add_job_files (below) with the job's filename= list FN (NULL: none). */
+static int add_files_of(struct parser *p, const struct pc_fio_section *s,
+			const struct pc_fio_section *global, struct pc_fio_job *j,
+			const struct pc_fio_opt *fn, struct job_file **files, size_t *n)
 {
-	const struct pc_fio_opt *fn = effective(s, global, "filename");
-	const struct pc_fio_opt *o;
+	const struct pc_fio_opt *o = NULL;
 	unsigned long count = fn ? count_names(val(fn)) : count_opt(s, global, "nrfiles|nr_files", &o);
 	if (!count || count > MAX_FILES || *n + count > MAX_FILES)
 		return job_error(p, fn ? fn->line : o ? o->line : s->line, fn ? "filename" : "nrfiles",
@@ -1420,6 +1450,20 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 					 s->name, f->path);
 	}
 	return 0;
+}
+
+/* Add the files job S writes to FILES (*N of them): filename='s ':' list,
+ * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
+ * of its nrfiles files.  -1 (refused) when they cannot be told. */
+static int add_job_files(struct parser *p, const struct pc_fio_section *s,
+			 const struct pc_fio_section *global, struct pc_fio_job *j,
+			 struct job_file **files, size_t *n)
+{
+	struct pc_fio_opt list;
+	const struct pc_fio_opt *fn = filename_list(s, global, &list) ? &list : NULL;
+	int rc = add_files_of(p, s, global, j, fn, files, n);
+	free(list.value);
+	return rc;
 }
 
 /* Two jobs on one file, or one job on one file twice, would overwrite
@@ -1512,7 +1556,6 @@ static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 			 "in this file (fio looks for the job to wait for among the jobs before, "
 			 "and fails when it runs)", job->name, val(o));
 }
-
 
 /* openfiles below the job's files: fio 3.33's verify pass then reads
  * back only part of the blocks (nrfiles=4, openfiles=1 to 3: 128 or 129

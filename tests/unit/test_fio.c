@@ -426,6 +426,19 @@ static void test_refused_structure(void)
 		"'.$clientuid./x' refused: fio makes it '../x'", "'..'");
 	refused(JOB "filename_format=a/.$CLIENTUID.\n", "j.fio:5: filename_format", "'..'");
 	refused(JOB "filename=a:./a\n", "[j] writes the file 'a' twice", NULL);
+	/* filename= lines add files, they do not replace them (fio 3.33
+	 * options.c str_filename_cb), and a job starts with the files of the
+	 * [global]s above it: filename=a then filename=b wrote a and b, and
+	 * [global] filename=g with the job's filename=b wrote g and b */
+	refused("[global]\nfilename=shared\n[j]\nrw=write\nsize=1m\nverify=md5\nfilename=x\n"
+		"[k]\nrw=write\nsize=1m\nverify=md5\nfilename=y\n",
+		"[j] and [k] write the same file 'shared'", NULL);
+	refused(JOB "filename=a\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=a\nfilename=b\n",
+		"[j] and [k] write the same file 'a'", NULL);
+	refused(JOB "filename=a\nfilename=b\nfsync=1\n", "j.fio:7: fsync", "with 2 files");
+	refused(JOB "filename=a\nfilename=b\nfilename=c\nopenfiles=2\n", "openfiles",
+		"with 3 files");
+	refused(JOB "filename=a\nfilename=sub/b\n", "folder fio does not create", NULL);
 	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
 	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
@@ -1065,6 +1078,7 @@ static void test_extent(void)
 	extent("size=8m\nfilesize=1m\nfilename=a:b\nnrfiles=4\n", 2088960, NULL);
 	extent("size=8m\nnrfiles=4\nfilesize=1m\nfilename=a:b\n", 2088960, NULL);
 	extent("size=8m\nfilesize=1m\nfilename=a:b:c\nnrfiles=1\n", 3133440, NULL);
+	extent("size=8m\nfilesize=1m\nfilename=a\nfilename=b\n", 2088960, NULL);
 	extent("size=4k\nbs=4k\n", 0, NULL);
 	extent_at("size=50%\n", 0, "size", 5);
 	extent("size=1m\nbssplit=4k/50:8k/50\n", 0, "block size");
