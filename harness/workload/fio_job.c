@@ -1442,12 +1442,15 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 					 "directory itself", s->name);
 		j->files = xrealloc(j->files, (j->nfiles + 1) * sizeof(*j->files));
 		j->files[j->nfiles++] = xstrdup(f->path);
-		if (fn && k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
+		/* fio 3.33 makes the folders of the job's first file only
+		 * (filesetup.c setup_files, TD_F_DIRS_CREATED), a filename=
+		 * list's or filename_format's */
+		if (k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
 			return job_error(p, f->line, f->key, "[%s]: '%s' is in a folder fio does "
-					 "not create: fio 3.33 makes the folder of a filename= "
-					 "list's first name only (a:sub/b fails with 'No such file or "
-					 "directory'); put every name in the first one's folder",
-					 s->name, f->path);
+					 "not create: fio 3.33 makes the folder of a job's first "
+					 "file only (filename=a:sub/b, or filename_format=d$filenum/x "
+					 "with nrfiles=2, fails with 'No such file or directory'); "
+					 "put every file in the first one's folder", s->name, f->path);
 	}
 	return 0;
 }

@@ -439,6 +439,11 @@ static void test_refused_structure(void)
 	refused(JOB "filename=a\nfilename=b\nfilename=c\nopenfiles=2\n", "openfiles",
 		"with 3 files");
 	refused(JOB "filename=a\nfilename=sub/b\n", "folder fio does not create", NULL);
+	/* fio makes the folders of a job's first file only, whatever names
+	 * it: d$filenum/x with nrfiles=2 failed when the job ran ("No such
+	 * file or directory" for d1/x) after the scenario was accepted */
+	refused(JOB "nrfiles=2\nfilename_format=d$filenum/x\n", "j.fio:6: filename_format",
+		"folder fio does not create");
 	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
 	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
