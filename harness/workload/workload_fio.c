@@ -973,6 +973,12 @@ static int fio_prepare(struct pc_workload_case *w)
 	w->priv = f;
 	if (pc_path_join(f->fiodir, sizeof(f->fiodir), w->mnt, "fio") < 0)
 		return -1;
+	/* fio splits --directory at ':' (options.c get_next_str): the job's
+	 * folder would be two, the first one outside the filesystem */
+	if (strchr(f->fiodir, ':'))
+		return pc_fail(PC_ERR_INPUT, "the fio job's folder %s holds a ':', which fio reads "
+			       "as a list of folders (--directory=A:B); give run --workdir a "
+			       "folder whose path has no ':'", f->fiodir);
 	if (!realpath(w->r->case_dir, f->casedir))
 		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", w->r->case_dir);
 	const struct pc_case *c = w->c;
