@@ -147,12 +147,20 @@ int pc_fio_scan_headers(const struct pc_fio_header_scan *scan, struct pc_fio_mis
 		rc = scan_file(scan, i, buf, &seen, &nseen, out, n);
 	free(buf);
 	if (rc == 0 && nseen > 1) {
-		/* one write at two places: one of them is not its file's own */
+		/* one write at two places: one of them is not its file's own.
+		 * A write's headers (one per interval) lie in one file within
+		 * its block: from the first one found, BLOCK bytes. */
+		uint64_t block = scan->block > scan->interval ? scan->block : scan->interval;
 		qsort(seen, nseen, sizeof(*seen), seen_cmp);
-		for (size_t i = 1; i < nseen; i++) {
-			const struct seen *a = &seen[i - 1], *b = &seen[i];
-			if (a->h.seed != b->h.seed || a->h.numberio != b->h.numberio)
+		const struct seen *a = NULL;
+		for (size_t i = 0; i < nseen; i++) {
+			const struct seen *b = &seen[i];
+			if (!a || a->h.seed != b->h.seed || a->h.numberio != b->h.numberio) {
+				a = b; /* the write's first place */
 				continue;
+			}
+			if (a->file == b->file && b->offset - a->offset < block)
+				continue; /* another interval of the same write */
 			add(out, n, xasprintf("%s@%llu", scan->files[b->file],
 					      (unsigned long long)b->offset),
 			    xasprintf("holds the same write (numberio %u) as %s@%llu: one of the "

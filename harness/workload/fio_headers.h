@@ -36,6 +36,9 @@ struct pc_fio_header_scan {
 	size_t nfiles;
 	unsigned thread;             /* the job's place among the jobs, from 1 */
 	uint64_t interval;           /* fio's verify interval: a header every INTERVAL */
+	uint64_t block;              /* the job's biggest write (0: INTERVAL): a write of
+				      * several intervals has a header in each, all with
+				      * its seed and numberio, within BLOCK bytes */
 	uint64_t first;              /* the first header's offset in a file (offset=) */
 	uint64_t header_at;          /* verify_offset: the header's place in an interval */
 	int seeded;                  /* each write's header has its own random seed */

@@ -1108,6 +1108,35 @@ static const struct pc_fio_opt *effective(const struct pc_fio_section *job,
 	return o ? o : find_opt(global, names);
 }
 
+/* fio's filename= lines add files, they do not replace them (fio 3.33
+ * options.c str_filename_cb), and a job starts with the files of the
+ * [global]s above it (init.c get_new_job, dup_files): filename=a then
+ * filename=b wrote a and b, [global] filename=g and the job's filename=b
+ * g and b, where powercut read the last line only (b).  The job's files
+ * as one filename= value in *OUT: every line's names, GLOBAL's then
+ * JOB's, joined with ':' (KEY and LINE the last line's; free VALUE);
+ * 0 when the job has none. */
+static int filename_list(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			 struct pc_fio_opt *out)
+{
+	struct rule r = { .names = "filename" };
+	const struct pc_fio_section *from[] = { global, job };
+	memset(out, 0, sizeof(*out));
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; from[k] && i < from[k]->nopts; i++) {
+			const struct pc_fio_opt *o = &from[k]->opts[i];
+			if (!rule_names(&r, o->key))
+				continue;
+			char *v = out->value ? xasprintf("%s:%s", out->value, val(o))
+					     : xstrdup(val(o));
+			free(out->value);
+			out->value = v;
+			out->key = o->key;
+			out->line = o->line;
+		}
+	return out->value != NULL;
+}
+
 /* A whole number option of the job (else [global]), or DEF. */
 static unsigned long number(const struct pc_fio_section *job, const struct pc_fio_section *global,
 			    const char *names, unsigned long def)
@@ -1218,6 +1247,38 @@ static unsigned long count_opt(const struct pc_fio_section *job, const struct pc
 	return (end == val(*why) || *end || errno) ? 0 : n;
 }
 
+/* The number of files of a job: its filename= list, whatever nrfiles says
+ * (fio 3.33 makes nrfiles' names only without one, init.c add_job), else
+ * nrfiles (0 when not a plain count, *WHY its line then: refused in
+ * add_job_files). */
+static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			       const struct pc_fio_opt **why)
+{
+	struct pc_fio_opt fn;
+	*why = effective(job, global, "filename");
+	if (!filename_list(job, global, &fn))
+		return count_opt(job, global, "nrfiles|nr_files", why);
+	unsigned long n = count_names(fn.value);
+	free(fn.value);
+	return n;
+}
+
+/* What job J writes run whole (pc_fio_job.bytes): its size, or its files'
+ * room when smaller (nrfiles x filesize, filesize a plain count and no
+ * offset: fio wrote 4 MiB of size=32m filesize=4m). */
+static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_section *job,
+			  const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o;
+	unsigned long files = job_files(job, global, &o);
+	uint64_t fs;
+	if (!j->size || !files || effective(job, global, "offset|fileoffset") ||
+	    !(o = effective(job, global, "filesize")) || pc_fio_parse_size(val(o), &fs) < 0 ||
+	    !fs || fs > UINT64_MAX / files || fs * files >= j->size)
+		return j->size;
+	return fs * files;
+}
+
 /* See struct pc_fio_job.extent. */
 static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		       const struct pc_fio_section *global)
@@ -1247,15 +1308,12 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		return;
 	}
 	uint64_t total = j->size;
-	unsigned long files = count_opt(job, global, "nrfiles|nr_files", &o);
+	unsigned long files = job_files(job, global, &o);
 	if (!files) {
 		j->extent_line = o->line;
 		j->extent_unknown = "nrfiles is not a plain count";
 		return;
 	}
-	const struct pc_fio_opt *fn = effective(job, global, "filename");
-	if (fn && count_names(val(fn)) > files)
-		files = count_names(val(fn));
 	if ((o = effective(job, global, "filesize"))) {
 		uint64_t fs;
 		const struct pc_fio_opt *off = effective(job, global, "offset|fileoffset");
@@ -1318,34 +1376,33 @@ static char *normalize(const char *name, size_t len)
  * case, as fio 3.33 matches them (init.c make_filename, strcasestr):
  * $JOBNAME.x is the file j.x of job [j], which a job with filename=j.x
  * beside it wrote too, unseen while the check matched them in lower case
- * only. */
+ * only.  fio takes the keywords one after the other, in that order, and
+ * replaces each wherever it is in what the ones before left: job [um]'s
+ * $filen$jobname is $filenum, then 0; .$clientuid. is '..' (a format of
+ * 30 of them wrote /tmp/x on the host while a single pass read it as is). */
 static char *expand_format(const char *fmt, const char *job, unsigned long filenum)
 {
-	struct { const char *var; char value[32]; } vars[] = {
-		{ "$jobname", "" }, { "$jobnum", "0" }, { "$filenum", "" }, { "$clientuid", "" },
+	char num[32];
+	snprintf(num, sizeof(num), "%lu", filenum);
+	const struct { const char *var, *value; } vars[] = {
+		{ "$jobname", job }, { "$jobnum", "0" }, { "$filenum", num }, { "$clientuid", "" },
 	};
-	snprintf(vars[2].value, sizeof(vars[2].value), "%lu", filenum);
-	size_t cap = strlen(fmt) * 8 + strlen(job) + 64, n = 0;
-	char *out = xmalloc(cap);
-	for (const char *c = fmt; *c;) {
-		size_t k = 0, nv = sizeof(vars) / sizeof(vars[0]);
-		while (k < nv && strncasecmp(c, vars[k].var, strlen(vars[k].var)))
-			k++;
-		const char *v = k == nv ? NULL : k == 0 ? job : vars[k].value;
-		size_t add = v ? strlen(v) : 1;
-		if (n + add + 1 > cap) {
-			cap = (n + add + 1) * 2;
-			out = xrealloc(out, cap);
+	char *out = xstrdup(fmt);
+	for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++) {
+		size_t vlen = strlen(vars[k].var);
+		for (size_t at = 0; out[at];) {
+			if (strncasecmp(out + at, vars[k].var, vlen)) {
+				at++;
+				continue;
+			}
+			/* each replacement drops a '$' (no value holds one): it ends */
+			char *next = xasprintf("%.*s%s%s", (int)at, out, vars[k].value,
+					       out + at + vlen);
+			free(out);
+			out = next;
+			at = 0; /* fio searches again from the start */
 		}
-		if (v) {
-			memcpy(out + n, v, add);
-			c += strlen(vars[k].var);
-		} else {
-			out[n] = *c++;
-		}
-		n += add;
 	}
-	out[n] = '\0';
 	return out;
 }
 
@@ -1365,15 +1422,12 @@ static int folder_made(const char *path, const char *first)
 			    (len == flen || first[len] == '/'));
 }
 
-/* Add the files job S writes to FILES (*N of them): filename='s ':' list,
- * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
- * of its nrfiles files.  -1 (refused) when they cannot be told. */
-static int add_job_files(struct parser *p, const struct pc_fio_section *s,
-			 const struct pc_fio_section *global, struct pc_fio_job *j,
-			 struct job_file **files, size_t *n)
+/* add_job_files (below) with the job's filename= list FN (NULL: none). */
+static int add_files_of(struct parser *p, const struct pc_fio_section *s,
+			const struct pc_fio_section *global, struct pc_fio_job *j,
+			const struct pc_fio_opt *fn, struct job_file **files, size_t *n)
 {
-	const struct pc_fio_opt *fn = effective(s, global, "filename");
-	const struct pc_fio_opt *o;
+	const struct pc_fio_opt *o = NULL;
 	unsigned long count = fn ? count_names(val(fn)) : count_opt(s, global, "nrfiles|nr_files", &o);
 	if (!count || count > MAX_FILES || *n + count > MAX_FILES)
 		return job_error(p, fn ? fn->line : o ? o->line : s->line, fn ? "filename" : "nrfiles",
@@ -1387,6 +1441,7 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		struct job_file *f = &(*files)[(*n)++];
 		const struct pc_fio_opt *by = fn ? fn : fmt;
 		f->job = s;
+		f->path = NULL; /* freed by the caller, whatever this returns */
 		f->key = fn ? "filename" : fmt ? "filename_format" : NULL;
 		/* an option of [global] is reported at the job it names files for */
 		f->line = by && by->line > s->line ? by->line : s->line;
@@ -1399,6 +1454,13 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 		} else {
 			char *name = expand_format(fmt ? val(fmt) : "$jobname.$jobnum.$filenum",
 						   s->name, k);
+			const char *why = check_one_name(name, strlen(name));
+			if (why) {
+				int rc = job_error(p, f->line, f->key, "'%s' refused: fio makes it "
+						   "'%s': %s", fmt ? val(fmt) : "", name, why);
+				free(name);
+				return rc;
+			}
 			f->path = normalize(name, strlen(name));
 			free(name);
 		}
@@ -1407,14 +1469,31 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 					 "directory itself", s->name);
 		j->files = xrealloc(j->files, (j->nfiles + 1) * sizeof(*j->files));
 		j->files[j->nfiles++] = xstrdup(f->path);
-		if (fn && k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
+		/* fio 3.33 makes the folders of the job's first file only
+		 * (filesetup.c setup_files, TD_F_DIRS_CREATED), a filename=
+		 * list's or filename_format's */
+		if (k > 0 && !folder_made(f->path, (*files)[*n - 1 - k].path))
 			return job_error(p, f->line, f->key, "[%s]: '%s' is in a folder fio does "
-					 "not create: fio 3.33 makes the folder of a filename= "
-					 "list's first name only (a:sub/b fails with 'No such file or "
-					 "directory'); put every name in the first one's folder",
-					 s->name, f->path);
+					 "not create: fio 3.33 makes the folder of a job's first "
+					 "file only (filename=a:sub/b, or filename_format=d$filenum/x "
+					 "with nrfiles=2, fails with 'No such file or directory'); "
+					 "put every file in the first one's folder", s->name, f->path);
 	}
 	return 0;
+}
+
+/* Add the files job S writes to FILES (*N of them): filename='s ':' list,
+ * else filename_format (fio's default $jobname.$jobnum.$filenum) for each
+ * of its nrfiles files.  -1 (refused) when they cannot be told. */
+static int add_job_files(struct parser *p, const struct pc_fio_section *s,
+			 const struct pc_fio_section *global, struct pc_fio_job *j,
+			 struct job_file **files, size_t *n)
+{
+	struct pc_fio_opt list;
+	const struct pc_fio_opt *fn = filename_list(s, global, &list) ? &list : NULL;
+	int rc = add_files_of(p, s, global, j, fn, files, n);
+	free(list.value);
+	return rc;
 }
 
 /* Two jobs on one file, or one job on one file twice, would overwrite
@@ -1508,22 +1587,14 @@ static int check_wait_for(struct parser *p, const struct pc_fio_section *job,
 			 "and fails when it runs)", job->name, val(o));
 }
 
-/* The number of files of a job: its filename= list, else nrfiles (0 when
- * not a plain count: refused in add_job_files). */
-static unsigned long job_files(const struct pc_fio_section *job, const struct pc_fio_section *global)
-{
-	const struct pc_fio_opt *fn = effective(job, global, "filename"), *o;
-	return fn ? count_names(val(fn)) : count_opt(job, global, "nrfiles|nr_files", &o);
-}
-
 /* openfiles below the job's files: fio 3.33's verify pass then reads
  * back only part of the blocks (nrfiles=4, openfiles=1 to 3: 128 or 129
  * of 256), and with a mid-run cut it reads blocks never written. */
 static int check_open_files(struct parser *p, const struct pc_fio_section *job,
 			    const struct pc_fio_section *global)
 {
-	const struct pc_fio_opt *o = effective(job, global, "openfiles");
-	unsigned long files = job_files(job, global);
+	const struct pc_fio_opt *o = effective(job, global, "openfiles"), *why;
+	unsigned long files = job_files(job, global, &why);
 	if (!o || files < 2)
 		return 0;
 	char *end;
@@ -1560,7 +1631,8 @@ static void job_order(struct pc_fio_job *j, const struct pc_fio_section *job,
 	const char *service = fst ? val(fst) : "roundrobin";
 	int one_by_one = !strncmp(service, "sequential", 10) &&
 			 (service[10] == '\0' || service[10] == ':');
-	if (strcmp(mode, "write") || job_files(job, global) < 2 || one_by_one)
+	const struct pc_fio_opt *why;
+	if (strcmp(mode, "write") || job_files(job, global, &why) < 2 || one_by_one)
 		return;
 	const struct pc_fio_opt *o = fst ? fst : effective(job, global, "filename");
 	if (!o)
@@ -1607,7 +1679,8 @@ static int check_sync_files(struct parser *p, const struct pc_fio_job *j,
 {
 	if (j->syncs != PC_FIO_SYNC_EVERY)
 		return 0;
-	unsigned long files = job_files(job, global);
+	const struct pc_fio_opt *why;
+	unsigned long files = job_files(job, global, &why);
 	if (files < 2)
 		return 0; /* 0: refused with the files (add_job_files) */
 	const struct pc_fio_opt *o = effective(job, global, "fsync");
@@ -1680,7 +1753,10 @@ static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
 			const struct pc_fio_section *global)
 {
 	const struct pc_fio_opt *why, *o;
+	uint64_t min;
 	j->hdr_interval = verify_interval(job, global, &why);
+	if (!write_blocks(job, global, &min, &j->hdr_block, &why))
+		j->hdr_interval = 0;
 	j->hdr_first = j->hdr_at = 0;
 	j->hdr_seeded = !effective(job, global, "verify_pattern");
 	if ((o = effective(job, global, "bs_unaligned|blocksize_unaligned")) &&
@@ -1827,8 +1903,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		if (effective(s, global, "kb_base") ||
 		    pc_fio_parse_size(val(effective(s, global, "size")), &j->size) < 0 || !j->size)
 			sizes_known = 0;
-		else
-			out->total_bytes += j->size;
+		j->bytes = job_bytes(j, s, global);
+		out->total_bytes += j->bytes;
 		job_extent(j, s, global);
 		job_order(j, s, global);
 		job_depth(j, s, global);

@@ -32,6 +32,9 @@ struct pc_fio_job {
 	 * section ends there; 0 when it is the last. */
 	unsigned end_line;
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
+	/* What it writes run whole: SIZE, or its files' room (nrfiles x
+	 * filesize) when smaller; 0 with SIZE 0. */
+	uint64_t bytes;
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
 	 * (iodepth 1 with an engine that completes each write as it submits
@@ -73,10 +76,12 @@ struct pc_fio_job {
 	 * (verify_offset); HDR_INTERVAL 0 when the job file does not tell
 	 * them (bssplit, bs=R,W, bs_unaligned, kb_base, an offset that is
 	 * not a plain count): not read then.  HDR_SEEDED: each write's
-	 * header has a random seed of its own (no verify_pattern). */
+	 * header has a random seed of its own (no verify_pattern).
+	 * HDR_BLOCK: the biggest write block (bs, the top of bsrange): a
+	 * write bigger than HDR_INTERVAL has a header in each interval. */
 	char **files;
 	size_t nfiles;
-	uint64_t hdr_interval, hdr_first, hdr_at;
+	uint64_t hdr_interval, hdr_first, hdr_at, hdr_block;
 	int hdr_seeded;
 };
 
@@ -104,7 +109,8 @@ struct pc_fio_jobfile {
 	 * reading (pc_fio_job_check_showcmd). */
 	struct pc_fio_section *sections;
 	size_t nsections;
-	/* Sum of the jobs' sizes (what cut_at = P% is a fraction of); 0 when
+	/* Sum of what the jobs write run whole (their BYTES: what cut_at = P%
+	 * is a fraction of, and the device is sized for); 0 when
 	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory") or a job
 	 * sets kb_base. */
 	uint64_t total_bytes;

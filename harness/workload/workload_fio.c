@@ -356,9 +356,16 @@ static int write_argv_run(struct write_run *w, char **argv)
 			       "nothing was cut in the middle of the job; make the job bigger or "
 			       "slower (size=, rate=) or cut earlier", status, pc_now() - t0, at);
 	}
+	if (midrun && !w->cut && status == 0 && !*line)
+		return pc_fail(PC_ERR_RUN, "fio ended (exit 0, %.1f s after the trigger) without "
+			       "saving its state: the job ended before fio acted on it (fio looks "
+			       "for the trigger file at each status report, every 100 ms), so "
+			       "nothing was cut in the middle of the job; cut earlier, or make the "
+			       "job bigger or slower (size=, rate=)",
+			       pc_now() - t0 - w->res->cut_after_s);
 	if (midrun && !w->cut)
 		return pc_fail(PC_ERR_RUN, "fio ended (exit %d) without saving its state after the "
-			       "trigger: %s", status, line);
+			       "trigger: %s", status, *line ? line : "it printed no error");
 	/* After a cut = error, fio's writes fail: its exit code says so.
 	 * fio says why in words only: "io_u error on file F: No space left on
 	 * device: write offset=...", F in the job folder when it is the case's
@@ -798,6 +805,7 @@ static int misplaced_blocks(const struct pc_fio_case *fc, struct pc_fio_result *
 		struct pc_fio_header_scan scan = {
 			.dir = fc->datadir, .files = j->files, .nfiles = j->nfiles,
 			.thread = (unsigned)(i + 1), .interval = j->hdr_interval,
+			.block = j->hdr_block,
 			.first = j->hdr_first, .header_at = j->hdr_at, .seeded = j->hdr_seeded,
 		};
 		struct pc_fio_misplaced *m = NULL;
@@ -965,6 +973,12 @@ static int fio_prepare(struct pc_workload_case *w)
 	w->priv = f;
 	if (pc_path_join(f->fiodir, sizeof(f->fiodir), w->mnt, "fio") < 0)
 		return -1;
+	/* fio splits --directory at ':' (options.c get_next_str): the job's
+	 * folder would be two, the first one outside the filesystem */
+	if (strchr(f->fiodir, ':'))
+		return pc_fail(PC_ERR_INPUT, "the fio job's folder %s holds a ':', which fio reads "
+			       "as a list of folders (--directory=A:B); give run --workdir a "
+			       "folder whose path has no ':'", f->fiodir);
 	if (!realpath(w->r->case_dir, f->casedir))
 		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", w->r->case_dir);
 	const struct pc_case *c = w->c;

@@ -26,6 +26,11 @@ refuse norandommap
 refuse do_verify=0
 refuse loops=3
 refuse filename=/etc/passwd
+# fio's keywords replaced as fio does: '.$clientuid.' is '..' (fio wrote
+# /tmp/x on the host from 30 of them in a row, and the case passed)
+refuse 'filename_format=.$clientuid./.$clientuid./tmp/x'
+grep -q "fio makes it '../../tmp/x'" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "filename_format with .\$clientuid.: not read as '..'"; }
 refuse verify=null
 # fio 3.33's sha512 compares 128 bytes of data, no digest: a block changed
 # in its middle passed
@@ -114,18 +119,21 @@ rc=0; PATH="$TMP/nofio" "$POWERCUT" run --list "$TMP/bad.ini" > "$TMP/stdout" 2>
 setup_refused() { # OPTIONS (printf) WORDS: exit 2 before any case, fio's WORDS quoted
 	local rc=0
 	printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\n$1\\n" > "$TMP/bad.fio"
-	pc_run "$TMP/bad.ini" -o "$TMP/out-setup" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+	TMPDIR="$TMP/setup-tmp" pc_run "$TMP/bad.ini" -o "$TMP/out-setup" > "$TMP/stdout" \
+		2> "$TMP/stderr" || rc=$?
 	[ "$rc" -eq 2 ] && grep -q "bad.fio: fio refuses it when it sets the jobs up.*$2" "$TMP/stderr" ||
 		{ cat "$TMP/stderr"; fail "'$1': exit $rc, expected 2 with fio's '$2'"; }
 	[ ! -e "$TMP/out-setup/results.json" ] || fail "'$1': a case ran"
 }
-before=$(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*' | wc -l)
+# the set-up runs in a temporary folder under $TMPDIR: a private one, as
+# other runs on the machine make and remove theirs in /tmp meanwhile (the
+# count of /tmp's changed under this test)
+mkdir "$TMP/setup-tmp"
 setup_refused 'rate=1m\nrate_iops=10' "rate and rate_iops are mutually exclusive"
 setup_refused 'bs=2m' "size too small, must not be less than minimum block size"
 setup_refused 'filesize=4k\noffset=8k' "you need to specify valid offset="
 setup_refused 'rate_min=100m\nrate=1m' "minimum rate exceeds rate"
-[ "$(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*' | wc -l)" -eq "$before" ] ||
-	fail "fio's set-up check left $(find /tmp -maxdepth 1 -name 'powercut-fio-setup.*')"
+[ -z "$(ls -A "$TMP/setup-tmp")" ] || fail "fio's set-up check left $(ls -A "$TMP/setup-tmp")"
 # and passes what fio sets up and its real run needs first: a pre_read of
 # the file the run lays out, a start delay (not waited for)
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\npre_read=1\nstartdelay=600\n' > "$TMP/bad.fio"

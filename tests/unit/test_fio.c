@@ -433,7 +433,36 @@ static void test_refused_structure(void)
 		"verify=md5\nfilename=j.1\n", "same file 'j.1'", NULL);
 	refused(JOB "filename_format=same\nnrfiles=2\n", "j.fio:5: filename_format: [j] writes "
 		"the file 'same' twice", NULL);
+	/* fio replaces each keyword in turn, all of its occurrences, then the
+	 * next keyword in what that left (init.c make_filename): job [um]'s
+	 * $filen$jobname is $filenum, then its file 0 */
+	refused("[um]\nrw=write\nsize=1m\nverify=md5\nfilename_format=$filen$jobname\n"
+		"[k]\nrw=write\nsize=1m\nverify=md5\nfilename=0\n",
+		"[um] and [k] write the same file '0'", NULL);
+	/* $clientuid is "" when fio runs locally: .$clientuid. is '..', and
+	 * fio wrote /tmp/x on the host from a format of 30 of them */
+	refused(JOB "filename_format=.$clientuid./x\n", "j.fio:5: filename_format: "
+		"'.$clientuid./x' refused: fio makes it '../x'", "'..'");
+	refused(JOB "filename_format=a/.$CLIENTUID.\n", "j.fio:5: filename_format", "'..'");
 	refused(JOB "filename=a:./a\n", "[j] writes the file 'a' twice", NULL);
+	/* filename= lines add files, they do not replace them (fio 3.33
+	 * options.c str_filename_cb), and a job starts with the files of the
+	 * [global]s above it: filename=a then filename=b wrote a and b, and
+	 * [global] filename=g with the job's filename=b wrote g and b */
+	refused("[global]\nfilename=shared\n[j]\nrw=write\nsize=1m\nverify=md5\nfilename=x\n"
+		"[k]\nrw=write\nsize=1m\nverify=md5\nfilename=y\n",
+		"[j] and [k] write the same file 'shared'", NULL);
+	refused(JOB "filename=a\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=a\nfilename=b\n",
+		"[j] and [k] write the same file 'a'", NULL);
+	refused(JOB "filename=a\nfilename=b\nfsync=1\n", "j.fio:7: fsync", "with 2 files");
+	refused(JOB "filename=a\nfilename=b\nfilename=c\nopenfiles=2\n", "openfiles",
+		"with 3 files");
+	refused(JOB "filename=a\nfilename=sub/b\n", "folder fio does not create", NULL);
+	/* fio makes the folders of a job's first file only, whatever names
+	 * it: d$filenum/x with nrfiles=2 failed when the job ran ("No such
+	 * file or directory" for d1/x) after the scenario was accepted */
+	refused(JOB "nrfiles=2\nfilename_format=d$filenum/x\n", "j.fio:6: filename_format",
+		"folder fio does not create");
 	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
 	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
@@ -764,6 +793,29 @@ static void test_headers(void)
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
 	pc_fio_misplaced_free(m, n);
+	/* a write bigger than the verify interval (bs=16k verify_interval=4k,
+	 * bsrange=4k-16k) has a header in each of its intervals, all with its
+	 * seed and numberio: one write at one place, not four (every block of
+	 * such a job was "not its file's block", 768 of 256 lost on ext4 with
+	 * no loss at all); the same write again beyond its span is */
+	memset(a, 0, BLOCKS * BS);
+	for (unsigned k = 0; k < BLOCKS; k++)
+		put_header(a + k * BS, k * BS, BS, 1, k / 4, 50 + k / 4);
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	struct pc_fio_header_scan big = { .dir = dir, .files = files, .nfiles = 1, .thread = 1,
+					  .interval = BS, .block = 4 * BS, .seeded = 1 };
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&big, &m, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	pc_fio_misplaced_free(m, n);
+	/* an interval of write 1 (blocks 4-7) holds an interval of write 0
+	 * (its header's offset that of its new place: fio's check passes it) */
+	put_header(a + 5 * BS, 5 * BS, BS, 1, 0, 50);
+	CU_ASSERT_FATAL(pc_write_file(pa, a, BLOCKS * BS, 0) == 0);
+	CU_ASSERT_EQUAL(pc_fio_scan_headers(&big, &m, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(m[0].path, "a.0.0@20480");
+	CU_ASSERT_PTR_NOT_NULL(strstr(m[0].detail, "same write (numberio 0) as a.0.0@0"));
+	pc_fio_misplaced_free(m, n);
 	/* a file the cut took away is fio's finding */
 	CU_ASSERT_FATAL(unlink(pa) == 0);
 	CU_ASSERT_EQUAL(pc_fio_scan_headers(&moved, &m, &n), 0);
@@ -785,6 +837,8 @@ static void test_headers(void)
 						"[l]\nrw=write\nbsrange=4k-12k\nverify_pattern=0xaa\n",
 						"t.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_interval, 4096);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 16384);
+	CU_ASSERT_EQUAL(jf.jobs[2].hdr_block, 12288);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_first, 65536);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_at, 512);
 	CU_ASSERT_EQUAL(jf.jobs[0].hdr_seeded, 1);
@@ -1044,6 +1098,13 @@ static void test_extent(void)
 	extent("size=1m\nbs=4k\nfilesize=3m\n", 1044480, NULL);      /* 1048576 */
 	extent("size=8m\nbsrange=4k-12k\n", 8376320, NULL);          /* 8388608 */
 	extent("size=8m\nfilename=a:b\n", 8380416, NULL);            /* default bs 4k */
+	/* a filename= list is the job's files, whatever nrfiles says (fio
+	 * 3.33 adds nrfiles' names only without one): 2 files of 1m, 2097152
+	 * bytes written, and the job was "ended early" for the 4 of nrfiles */
+	extent("size=8m\nfilesize=1m\nfilename=a:b\nnrfiles=4\n", 2088960, NULL);
+	extent("size=8m\nnrfiles=4\nfilesize=1m\nfilename=a:b\n", 2088960, NULL);
+	extent("size=8m\nfilesize=1m\nfilename=a:b:c\nnrfiles=1\n", 3133440, NULL);
+	extent("size=8m\nfilesize=1m\nfilename=a\nfilename=b\n", 2088960, NULL);
 	extent("size=4k\nbs=4k\n", 0, NULL);
 	extent_at("size=50%\n", 0, "size", 5);
 	extent("size=1m\nbssplit=4k/50:8k/50\n", 0, "block size");
@@ -1126,6 +1187,17 @@ static void test_sizes(void)
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=64m\n",
 						"s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 64ULL << 20);
+	pc_fio_job_free(&jf);
+	/* what the jobs write run whole: nrfiles x filesize when smaller than
+	 * size (fio wrote 4 MiB of size=32m filesize=4m, and cut_at = 50%
+	 * waited for 16 MiB: "fio ended before cut_at"), a filename= list's
+	 * files whatever nrfiles says */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=32m\n"
+						"filesize=4m\n[k]\nrw=write\nverify=md5\n"
+						"size=8m\nfilesize=1m\nfilename=a:b\nnrfiles=4\n"
+						"[l]\nrw=write\nverify=md5\nsize=1m\nfilesize=3m\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 7ULL << 20);
 	pc_fio_job_free(&jf);
 }
 
