@@ -214,6 +214,52 @@ grep -q "^vm-run: the guest could not run the command under kernel 6.1.0-fake: t
 	"$TMP/out" || { cat "$TMP/out"; fail "the missing 9p is not given as the reason"; }
 grep -q "needed for the guest's root; no --modules was given, so no module was loaded; see " "$TMP/out" ||
 	{ cat "$TMP/out"; fail "vm-run does not say that no module was loaded"; }
+# Paths holding a comma or a blank (results folder, working folder,
+# TMPDIR): qemu splits an option's value at ',' (',,' is a literal one),
+# and refused vm-run's own command line ("Invalid parameter 'b/vm-console.log'"),
+# which vm-run gave as "the guest stopped without reporting the command's
+# exit status" (exit 3).  This stand-in qemu reads -chardev, -drive and
+# -virtfs as qemu does: a key it does not know, or a path that is not
+# there, is its error; then the guest runs the command.
+cq=$TMP/commabin
+mkdir -p "$cq"
+cat >"$cq/qemu-system-x86_64" <<'QEMU'
+#!/bin/bash
+declare -A known=([id]=1 [logfile]=1 [signal]=1 [file]=1 [if]=1 [format]=1 [cache]=1
+	[path]=1 [mount_tag]=1 [security_model]=1 [readonly]=1 [multidevs]=1)
+log= job=
+opts() { # VALUE: each key=value, ',,' a literal ','
+	local v=${1//,,/$'\001'} kv k
+	local IFS=,
+	for kv in $v; do
+		kv=${kv//$'\001'/,}
+		k=${kv%%=*}
+		case $k in stdio|local) continue ;; esac
+		[ -n "${known[$k]:-}" ] && [ "$k" != "$kv" ] || { echo "qemu: Invalid parameter '$k'" >&2; exit 1; }
+		case $k in
+		logfile) log=${kv#*=}; [ -d "$(dirname "$log")" ] || { echo "qemu: no folder for $log" >&2; exit 1; } ;;
+		file|path) [ -e "${kv#*=}" ] || { echo "qemu: no ${kv#*=}" >&2; exit 1; }
+			[ "$k" = path ] && [ "${1#*mount_tag=pcjob}" != "$1" ] && job=${kv#*=} ;;
+		esac
+	done
+}
+while [ $# -gt 0 ]; do
+	case $1 in -chardev|-drive|-virtfs) opts "$2"; shift ;; esac
+	shift
+done
+. "$job/env"
+env -i bash "$job/cmd" 2>&1 | tee -a "$log"
+echo "powercut-vm-exit:$PCVM_NONCE:${PIPESTATUS[0]}" >>"$log"
+QEMU
+chmod +x "$cq/qemu-system-x86_64"
+mkdir -p "$TMP/a,b c" "$TMP/tmp,d e"
+rc=0
+(cd "$TMP/a,b c" && PATH=$cq:$PATH TMPDIR="$TMP/tmp,d e" "$TOP/scripts/vm-run" --kernel "$bz" \
+	--results "$TMP/r,9 x" --accel tcg -- bash -c 'echo ran in "$PWD"; exit 7') >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 7 ] || { cat "$TMP/out"; fail "vm-run with a comma in its folders exited $rc, expected the command's 7"; }
+grep -qF "ran in $TMP/a,b c" "$TMP/out" || { cat "$TMP/out"; fail "the command did not run in the working folder with a comma"; }
+[ -s "$TMP/r,9 x/vm-console.log" ] || fail "no console log in the results folder with a comma"
+[ -z "$(ls -A "$TMP/tmp,d e")" ] || fail "vm-run left $(ls -A "$TMP/tmp,d e") in its TMPDIR"
 # The same from qualify: the spec BZIMAGE alone, its column says why.
 # powercut and the image copied into the working folder: vm-run refuses a
 # command or a scenario naming a file in the host's /tmp outside it (the
