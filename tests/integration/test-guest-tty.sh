@@ -15,7 +15,7 @@ cd "$TOP"
 # A file vm-run reads as a bzImage of release 6.1.0-fake (as in
 # test-kernel-inputs.sh).
 bz=$TMP/bzImage
-head -c 2048 /dev/zero >"$bz"
+head -c 4096 /dev/zero >"$bz"
 printf 'HdrS' | dd of="$bz" bs=1 seek=514 conv=notrunc status=none
 printf '\000\001' | dd of="$bz" bs=1 seek=526 conv=notrunc status=none
 printf '6.1.0-fake (probe)\000' | dd of="$bz" bs=1 seek=768 conv=notrunc status=none

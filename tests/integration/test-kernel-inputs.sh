@@ -76,7 +76,8 @@ usage_error "results folder $TMP/open/r: $TMP/open is writable by others (mode 0
 # header's magic (0x202) and its kernel_version pointer (0x20e), which
 # points at the string (+0x200).
 bz=$TMP/bzImage
-head -c 2048 /dev/zero >"$bz"
+# 4096 bytes: setup_sects 0 (taken as 4) and syssize 0 ask for 2560.
+head -c 4096 /dev/zero >"$bz"
 printf 'HdrS' | dd of="$bz" bs=1 seek=514 conv=notrunc status=none
 printf '\000\001' | dd of="$bz" bs=1 seek=526 conv=notrunc status=none
 printf '6.1.0-fake (probe)\000' | dd of="$bz" bs=1 seek=768 conv=notrunc status=none
@@ -312,6 +313,21 @@ rc=0
 scripts/vm-run --kernel /etc/passwd --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --kernel /etc/passwd exited $rc, expected 3"; }
 grep -q '^vm-run: /etc/passwd does not look like a bzImage$' "$TMP/out" || { cat "$TMP/out"; fail "no 'not a bzImage'"; }
+# A kernel cut short (a partial copy or download): its setup header says
+# how long the image is.  It booted, the guest died in a second with
+# nothing on the console, and vm-run said only that the guest stopped
+# without an exit status.  Refused before anything is built or boots (the
+# stand-in qemu would say it ran), in a folder whose name holds a blank.
+mkdir -p "$TMP/k dir"
+cp "$bz" "$TMP/k dir/vmlinuz"
+printf '\000\004\000\000' | dd of="$TMP/k dir/vmlinuz" bs=1 seek=500 conv=notrunc status=none
+rc=0
+builtin_vm run --kernel "$TMP/k dir/vmlinuz" --results "$TMP/r10"
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a truncated kernel exited $rc, expected 3"; }
+grep -qF "vm-run: $TMP/k dir/vmlinuz is cut short: its setup header says the image is 18944 bytes, the file has 4096" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "no 'cut short' for a truncated kernel"; }
+! grep -q 'powercut-vm-exit' "$TMP/r10/vm-console.log" 2>/dev/null || fail "the truncated kernel was booted"
+[ -z "$(ls -d "$TMP"/vm-run.* 2>/dev/null)" ] || fail "vm-run left $(ls -d "$TMP"/vm-run.*)"
 
 # Modules of another release (a module whose vermagic says so): they would
 # not load in the guest, which then stopped without its shares.
