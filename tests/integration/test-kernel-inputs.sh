@@ -329,6 +329,22 @@ grep -qF "vm-run: $TMP/k dir/vmlinuz is cut short: its setup header says the ima
 ! grep -q 'powercut-vm-exit' "$TMP/r10/vm-console.log" 2>/dev/null || fail "the truncated kernel was booted"
 [ -z "$(ls -d "$TMP"/vm-run.* 2>/dev/null)" ] || fail "vm-run left $(ls -d "$TMP"/vm-run.*)"
 
+# A 32-bit x86 kernel (boot protocol 2.15, xloadflags without
+# XLF_KERNEL_64): a bzImage whose modules are its own, so it booted, and
+# panicked at once: the host's 64-bit busybox is the guest's /init.
+# Refused before the boot; the same header with the bit set boots.
+cp "$bz" "$TMP/k dir/vmlinuz32"
+printf '\017\002' | dd of="$TMP/k dir/vmlinuz32" bs=1 seek=518 conv=notrunc status=none
+builtin_vm run --kernel "$TMP/k dir/vmlinuz32" --results "$TMP/r11"
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a 32-bit kernel exited $rc, expected 3"; }
+grep -qF "vm-run: $TMP/k dir/vmlinuz32 is a 32-bit kernel (its setup header lacks XLF_KERNEL_64)" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "no '32-bit kernel' said"; }
+! grep -q 'powercut-vm-exit' "$TMP/r11/vm-console.log" 2>/dev/null || fail "the 32-bit kernel was booted"
+printf '\001' | dd of="$TMP/k dir/vmlinuz32" bs=1 seek=566 conv=notrunc status=none
+builtin_vm run --kernel "$TMP/k dir/vmlinuz32" --results "$TMP/r11"
+[ "$rc" -eq 0 ] || { cat "$TMP/out"; fail "vm-run with a 64-bit kernel of protocol 2.15 exited $rc, expected 0"; }
+[ -z "$(ls -d "$TMP"/vm-run.* 2>/dev/null)" ] || fail "vm-run left $(ls -d "$TMP"/vm-run.*)"
+
 # Modules of another release (a module whose vermagic says so): they would
 # not load in the guest, which then stopped without its shares.
 printf 'vermagic=6.1.0-other SMP mod_unload \000' >"$TMP/modinfo"
