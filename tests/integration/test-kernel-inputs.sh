@@ -273,6 +273,20 @@ cp "$POWERCUT" "$TMP/powercut"
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with a built-in kernel without 9p exited $rc, expected 3"; }
 grep -q "^- custom-1: $bz, did not boot: vm-run exited 3: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
 	"$TMP/qb/qualify.md" || { cat "$TMP/qb/qualify.md"; fail "qualify: the built-in kernel's column does not say why it did not run"; }
+# A kernel whose path holds ':' (qualify's BZIMAGE:MODULES separator): it
+# was split at the first ':' and refused, "no kernel image at '.../k'",
+# alone or with its modules folder.  A spec that is a file is BZIMAGE
+# alone; else the split leaves a file before the ':' and a folder after.
+mkdir -p "$TMP/k:1"
+cp "$bz" "$TMP/k:1/bzImage"
+rc=0
+(cd "$TMP" && GUEST=no9p PATH=$gq:$PATH TMPDIR=$TMP POWERCUT=$TMP/powercut "$TOP/scripts/qualify" \
+	--kernel "$TMP/k:1/bzImage" --kernel "$TMP/k:1/bzImage:$mods" kb.ini -o qc) >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "qualify with kernels under a folder with ':' exited $rc, expected 3"; }
+grep -qF -- "- custom-1: $TMP/k:1/bzImage, did not boot: vm-run exited 3: the guest could not run the command under kernel 6.1.0-fake: the kernel has no 9p" \
+	"$TMP/qc/qualify.md" || { cat "$TMP/out" "$TMP/qc/qualify.md"; fail "qualify: the kernel under a folder with ':' did not go to vm-run alone"; }
+grep -qF -- "- custom-2: $TMP/k:1/bzImage:$mods, error: vm-run exited 3: kernel 6.1.0-fake has no module virtio_pci" \
+	"$TMP/qc/qualify.md" || { cat "$TMP/out" "$TMP/qc/qualify.md"; fail "qualify: the kernel under a folder with ':' did not go to vm-run with its modules"; }
 # A results folder of the user who ran sudo: vm-run accepts it on the host
 # (SUDO_UID), so the guest's powercut must too.  The guest did not know
 # that user, and refused the folder vm-run had accepted (exit 2, "others
