@@ -185,6 +185,17 @@ SH
 	done
 }
 
+# fake_bzimage FILE [RELEASE]: a file vm-run reads as an x86 bzImage of
+# RELEASE (default 6.1.0-fake): the setup header's magic (0x202) and its
+# kernel_version pointer (0x20e), which points at the string (+0x200).
+# 4096 bytes: setup_sects 0 (taken as 4) and syssize 0 ask for 2560.
+fake_bzimage() {
+	head -c 4096 /dev/zero >"$1"
+	printf 'HdrS' | dd of="$1" bs=1 seek=514 conv=notrunc status=none
+	printf '\000\001' | dd of="$1" bs=1 seek=526 conv=notrunc status=none
+	printf '%s (probe)\000' "${2:-6.1.0-fake}" | dd of="$1" bs=1 seek=768 conv=notrunc status=none
+}
+
 pass() {
 	echo "PASS $TEST_NAME"
 }

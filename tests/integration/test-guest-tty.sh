@@ -12,13 +12,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 [ "$(id -u)" -eq 0 ] || fail "needs root (vm-run)"
 
-# A file vm-run reads as a bzImage of release 6.1.0-fake (as in
-# test-kernel-inputs.sh).
+# A file vm-run reads as a bzImage of release 6.1.0-fake (lib.sh).
 bz=$TMP/bzImage
-head -c 4096 /dev/zero >"$bz"
-printf 'HdrS' | dd of="$bz" bs=1 seek=514 conv=notrunc status=none
-printf '\000\001' | dd of="$bz" bs=1 seek=526 conv=notrunc status=none
-printf '6.1.0-fake (probe)\000' | dd of="$bz" bs=1 seek=768 conv=notrunc status=none
+fake_bzimage "$bz"
 
 gq=$TMP/guestbin
 mkdir -p "$gq"

@@ -72,15 +72,9 @@ usage_error "results folder $TMP/open/r: $TMP/open is writable by others (mode 0
 	--debian-kernel -- ./powercut run x.ini -o "$TMP/open/r"
 [ -z "$(ls -A "$TMP/open")" ] || fail "vm-run wrote into a results folder others can write to"
 
-# A file vm-run reads as a bzImage of release 6.1.0-fake: the setup
-# header's magic (0x202) and its kernel_version pointer (0x20e), which
-# points at the string (+0x200).
+# A file vm-run reads as a bzImage of release 6.1.0-fake (lib.sh).
 bz=$TMP/bzImage
-# 4096 bytes: setup_sects 0 (taken as 4) and syssize 0 ask for 2560.
-head -c 4096 /dev/zero >"$bz"
-printf 'HdrS' | dd of="$bz" bs=1 seek=514 conv=notrunc status=none
-printf '\000\001' | dd of="$bz" bs=1 seek=526 conv=notrunc status=none
-printf '6.1.0-fake (probe)\000' | dd of="$bz" bs=1 seek=768 conv=notrunc status=none
+fake_bzimage "$bz"
 mods=$TMP/modules
 mkdir -p "$mods/kernel"
 : >"$mods/modules.order"
@@ -155,8 +149,7 @@ grep -q "^- deb-linux-image-6.1.0-fake: .*error: vm-run exited 3: kernel 6.1.0-f
 
 # A kernel of Debian's cloud flavour (built without 9p): the error says
 # which flavour to give instead.
-cp "$bz" "$TMP/bzcloud"
-printf '6.1.0-9-cloud-amd64 (probe)\000' | dd of="$TMP/bzcloud" bs=1 seek=768 conv=notrunc status=none
+fake_bzimage "$TMP/bzcloud" 6.1.0-9-cloud-amd64
 rc=0
 scripts/vm-run --kernel "$TMP/bzcloud" --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run with a cloud kernel exited $rc, expected 3"; }
