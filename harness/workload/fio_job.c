@@ -1496,9 +1496,33 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 	return rc;
 }
 
+/* A file of FILES (N of them, sorted) that another one's path has as a
+ * folder ("x" and "x/y"): fio 3.33 cannot make both, and failed every
+ * case after mkfs, 'Not a directory' when the file came first, 'Is a
+ * directory' (unlink) when the folder did.  The file below it in *IN,
+ * NULL when there is none. */
+static const struct job_file *file_as_folder(const struct job_file *files, size_t n,
+					     const struct job_file **in)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *slash = strchr(files[i].path, '/'); slash;
+		     slash = strchr(slash + 1, '/')) {
+			char *folder = xstrndup(files[i].path, (size_t)(slash - files[i].path));
+			struct job_file key = { .path = folder };
+			const struct job_file *f = bsearch(&key, files, n, sizeof(*files), file_cmp);
+			free(folder);
+			if (f) {
+				*in = &files[i];
+				return f;
+			}
+		}
+	return NULL;
+}
+
 /* Two jobs on one file, or one job on one file twice, would overwrite
  * blocks the check expects; "x" and "./x", a filename= list, a job's
- * default file name (NAME.0.0) and filename_format all name files. */
+ * default file name (NAME.0.0) and filename_format all name files.  A
+ * file that is another's folder is refused as well (file_as_folder). */
 static int check_shared_files(struct parser *p, const struct pc_fio_section *globals,
 			      struct pc_fio_jobfile *out)
 {
@@ -1529,6 +1553,13 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 					       "'%s': each would overwrite blocks the other's check "
 					       "expects", a->job->name, b->job->name, b->path);
 		}
+		const struct job_file *in = NULL, *f = rc == 0 ? file_as_folder(files, n, &in) : NULL;
+		if (f)
+			rc = job_error(p, in->line, in->key, "[%s] writes '%s' inside '%s', which "
+				       "[%s] writes as a file: fio 3.33 fails on one of them in "
+				       "every case ('Not a directory' or 'Is a directory'); name "
+				       "files that are not one another's folders", in->job->name,
+				       in->path, f->path, f->job->name);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(files[i].path);

@@ -463,6 +463,22 @@ static void test_refused_structure(void)
 	 * file or directory" for d1/x) after the scenario was accepted */
 	refused(JOB "nrfiles=2\nfilename_format=d$filenum/x\n", "j.fio:6: filename_format",
 		"folder fio does not create");
+	/* a file of one job that is a folder of another's: fio 3.33 failed
+	 * every case after mkfs ('Not a directory' or 'Is a directory'),
+	 * whichever job comes first; "x-z" sorts between "x" and "x/y" */
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=x/y\n",
+		"j.fio:10: filename: [k] writes 'x/y' inside 'x', which [j] writes as a file", NULL);
+	refused(JOB "filename=x/y\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=./x//\n",
+		"j.fio:5: filename: [j] writes 'x/y' inside 'x', which [k] writes as a file", NULL);
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=x-z\n"
+		"[l]\nrw=write\nsize=1m\nverify=md5\nfilename=x/d/y\n",
+		"[l] writes 'x/d/y' inside 'x', which [j] writes as a file", NULL);
+	refused("[global]\nrw=write\nsize=1m\nverify=md5\nfilename_format=$jobname/$filenum\n"
+		"[a]\n[b]\nfilename=a\n",
+		"j.fio:6: filename_format: [a] writes 'a/0' inside 'a', which [b] writes as a file",
+		NULL);
+	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\nfilename_format=j.0.0/$jobname\n",
+		"[k] writes 'j.0.0/k' inside 'j.0.0', which [j] writes as a file", NULL);
 	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
 	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
