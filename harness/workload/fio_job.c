@@ -1279,6 +1279,40 @@ static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_sectio
 	return fs * files;
 }
 
+/* A + B, B x N: UINT64_MAX (too big for any device) on overflow. */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t mul_sat(uint64_t a, uint64_t n)
+{
+	return n && a > UINT64_MAX / n ? UINT64_MAX : a * n;
+}
+
+/* See struct pc_fio_job.room.  fio 3.33 (filesetup.c setup_files) gives
+ * each file the size filesize, else size / nrfiles, from its offset
+ * (offset_increment is per numjobs clone: refused), extends it to offset
+ * plus that size and fallocates or lays it out from 0 (extend_file):
+ * filesize=1g with size=4m, or offset=1g, took a GiB of the device. */
+static uint64_t job_room(const struct pc_fio_job *j, const struct pc_fio_section *job,
+			 const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o;
+	unsigned long files = job_files(job, global, &o);
+	uint64_t offset = 0, fs = 0;
+	if (!j->size || !files || effective(job, global, "kb_base"))
+		return 0;
+	if ((o = effective(job, global, "offset|fileoffset")) &&
+	    pc_fio_parse_size(val(o), &offset) < 0)
+		return 0;
+	if ((o = effective(job, global, "filesize")) && (pc_fio_parse_size(val(o), &fs) < 0 || !fs))
+		return 0;
+	if (o)
+		return mul_sat(add_sat(offset, fs), files);
+	return add_sat(mul_sat(offset, files), j->size);
+}
+
 /* See struct pc_fio_job.extent. */
 static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		       const struct pc_fio_section *global)
@@ -1897,7 +1931,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		if (!is_global(&p->sections[i]))
 			global_above(p, i, &globals[i]);
 	out->total_bytes = 0;
-	int sizes_known = 1;
+	out->total_room = 0;
+	int sizes_known = 1, rooms_known = 1;
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct pc_fio_section *s = &p->sections[i];
 		const struct pc_fio_section *global = &globals[i];
@@ -1936,6 +1971,9 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			sizes_known = 0;
 		j->bytes = job_bytes(j, s, global);
 		out->total_bytes += j->bytes;
+		j->room = job_room(j, s, global);
+		rooms_known &= j->room != 0;
+		out->total_room = add_sat(out->total_room, j->room);
 		job_extent(j, s, global);
 		job_order(j, s, global);
 		job_depth(j, s, global);
@@ -1943,6 +1981,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
+	if (!rooms_known)
+		out->total_room = 0;
 	if (check_exitall(p) < 0 || check_shared_files(p, globals, out) < 0)
 		goto out;
 	if (out->njobs == 0) {

@@ -2,6 +2,7 @@
 #include "workload/workload_fio.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -1005,10 +1006,15 @@ static int fio_prepare(struct pc_workload_case *w)
 	return 0;
 }
 
-/* The jobs' files, the filesystem's journal and metadata. */
+/* The jobs' files (what fio allocates or lays out, pc_fio_jobfile.total_room),
+ * the filesystem's journal and metadata. */
 static int fio_device_size(struct pc_workload_case *w, uint64_t *size)
 {
-	uint64_t need = 2 * w->c->fio_bytes + 256 * MIB;
+	uint64_t room = w->c->fio_room;
+	if (room > (UINT64_MAX - 256 * MIB - MIB) / 2)
+		return pc_fail(PC_ERR_INPUT, "device_size = auto: the fio jobs' files take %" PRIu64
+			       " bytes, too many to size a device for; set device_size", room);
+	uint64_t need = 2 * room + 256 * MIB;
 	need = (need + MIB - 1) / MIB * MIB;
 	*size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
 	return 0;

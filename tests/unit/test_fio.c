@@ -1215,6 +1215,35 @@ static void test_sizes(void)
 						"s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 7ULL << 20);
 	pc_fio_job_free(&jf);
+	/* what the jobs' files take on the device (the auto device's size):
+	 * fio makes each file its offset plus its size (filesize, else size
+	 * over the files) and allocates or lays it out from 0, whatever size
+	 * says: filesize=1g with size=4m filled a 512 MiB auto device
+	 * (ENOSPC, the case an error), as did offset=1g */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=randwrite\nverify=md5\nsize=4m\n"
+						"filesize=1g\n[k]\nrw=write\nverify=md5\n"
+						"size=4m\noffset=1g\n[l]\nrw=write\nverify=md5\n"
+						"size=8m\nfilename=a:b\noffset=1m\n"
+						"[m]\nrw=write\nverify=md5\nsize=32m\nnrfiles=4\n"
+						"filesize=1m\noffset=64k\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].room, 1ULL << 30);
+	CU_ASSERT_EQUAL(jf.jobs[1].room, (1ULL << 30) + (4ULL << 20));
+	CU_ASSERT_EQUAL(jf.jobs[2].room, 10ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[3].room, 4 * ((1ULL << 20) + (64ULL << 10)));
+	CU_ASSERT_EQUAL(jf.total_room, (1ULL << 30) + (1ULL << 30) + (4ULL << 20) +
+				       (10ULL << 20) + 4 * ((1ULL << 20) + (64ULL << 10)));
+	pc_fio_job_free(&jf);
+	/* not counted when a size is not a plain count: the auto device
+	 * cannot be sized (the scenario then needs device_size) */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=50%\n"
+						"filesize=1g\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_room, 0);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
+						"verify=md5\nsize=1g\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_room, 0);
+	pc_fio_job_free(&jf);
 }
 
 /* Verify-pass stderr as fio 3.33 printed it for three damaged blocks. */
