@@ -1484,6 +1484,8 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 			while (*end && *end != ':')
 				end += (*end == '\\' && end[1] == ':') ? 2 : 1;
 			f->path = normalize(v, (size_t)(end - v));
+			if ((size_t)(end - v) > j->longest_name)
+				j->longest_name = (size_t)(end - v);
 			v = *end ? end + 1 : end;
 		} else {
 			char *name = expand_format(fmt ? val(fmt) : "$jobname.$jobnum.$filenum",
@@ -1496,6 +1498,8 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 				return rc;
 			}
 			f->path = normalize(name, strlen(name));
+			if (strlen(name) > j->longest_name)
+				j->longest_name = strlen(name);
 			free(name);
 		}
 		if (!*f->path)

@@ -86,6 +86,10 @@ struct pc_fio_job {
 	 * write bigger than HDR_INTERVAL has a header in each interval. */
 	char **files;
 	size_t nfiles;
+	/* The longest of its file names as fio takes them (a filename= name
+	 * as written, filename_format expanded): fio builds each file's path
+	 * below its folder in a PATH_MAX buffer. */
+	size_t longest_name;
 	uint64_t hdr_interval, hdr_first, hdr_at, hdr_block;
 	int hdr_seeded;
 };
