@@ -180,6 +180,11 @@ static const char *check_one_name(const char *name, size_t len)
 			return "a '..' component leads out of the directory under test";
 		i = j + 1;
 	}
+	/* fio takes the name as it is: x/ (or x/.) made the folder x and
+	 * failed every case after mkfs ('func=unlink, error=Is a directory') */
+	if (name[len - 1] == '/' || (len > 1 && name[len - 1] == '.' && name[len - 2] == '/'))
+		return "it names a folder, not a file (it ends with '/' or '/.'): fio makes the "
+		       "folder, then fails on it with 'Is a directory'";
 	return NULL;
 }
 

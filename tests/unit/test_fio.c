@@ -418,8 +418,17 @@ static void test_refused_structure(void)
 		"same file");
 	/* however the two names are spelled: ./x, x/, a filename= list, a
 	 * job's default name, filename_format; and one job's file twice */
-	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=./x/\n",
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=.//x\n",
 		"j.fio:10: filename: [j] and [k] write the same file 'x'", NULL);
+	/* a name ending in '/' or '/.' is a folder to fio, not the file
+	 * without it: filename=x/ made the folder x and failed every case
+	 * after mkfs ('func=unlink, error=Is a directory') */
+	refused(JOB "filename=x/\n", "j.fio:5: filename", "names a folder, not a file");
+	refused(JOB "filename=a:x/.\n", "j.fio:5: filename", "names a folder, not a file");
+	refused(JOB "filename_format=$jobname/\n", "j.fio:5: filename_format",
+		"names a folder, not a file");
+	refused(JOB "filename_format=x/$clientuid\n", "j.fio:5: filename_format: 'x/$clientuid' "
+		"refused: fio makes it 'x/'", "names a folder, not a file");
 	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=y:x\n",
 		"[j] and [k] write the same file 'x'", NULL);
 	refused(JOB "filename=k.0.0\n[k]\nrw=write\nsize=1m\nverify=md5\n",
@@ -468,7 +477,7 @@ static void test_refused_structure(void)
 	 * whichever job comes first; "x-z" sorts between "x" and "x/y" */
 	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=x/y\n",
 		"j.fio:10: filename: [k] writes 'x/y' inside 'x', which [j] writes as a file", NULL);
-	refused(JOB "filename=x/y\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=./x//\n",
+	refused(JOB "filename=x/y\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=.//x\n",
 		"j.fio:5: filename: [j] writes 'x/y' inside 'x', which [k] writes as a file", NULL);
 	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=x-z\n"
 		"[l]\nrw=write\nsize=1m\nverify=md5\nfilename=x/d/y\n",
