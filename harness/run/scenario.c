@@ -519,6 +519,7 @@ static void fio_case(struct pc_case *c, const struct pc_fio_jobfile *jf)
 	c->fio_jobs = pc_fio_jobs_copy(jf);
 	c->nfio_jobs = jf->njobs;
 	c->fio_bytes = jf->total_bytes;
+	c->fio_room = jf->total_room;
 }
 
 /* cut_at = end: a job that fio ended early (runtime=, steadystate) must not
@@ -622,6 +623,14 @@ static int group_workload(struct parser *p, const struct section *g,
 	else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes)
 		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m) "
 			  "and no kb_base";
+	else if (fio && !s->device_size && !jf->total_room)
+		problem = "device_size = auto needs to know what the fio jobs' files take on the "
+			  "device: every job's size, filesize and offset as plain byte counts (e.g. "
+			  "size=64m) and no kb_base; set device_size";
+	else if (fio && !s->device_size && jf->total_room > (UINT64_C(1) << 49) - (128u << 20))
+		problem = "device_size = auto: the fio jobs' files take more than half of the "
+			  "largest device (1024T), and the auto device is twice their bytes plus "
+			  "256 MiB";
 	if (problem) {
 		p->failed = 1;
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);

@@ -102,6 +102,7 @@ struct pc_case {
 	struct pc_fio_job *fio_jobs; /* its jobs (sections), as checked */
 	size_t nfio_jobs;
 	uint64_t fio_bytes; /* the jobs' sizes summed; 0 if not plain counts */
+	uint64_t fio_room;  /* what the jobs' files take on the device (pc_fio_jobfile.total_room) */
 	struct pc_cut_at cut_at; /* end, or during an fio job */
 	int probe;         /* probe = yes: measure the device first (results "device") */
 };

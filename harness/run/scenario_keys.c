@@ -206,7 +206,9 @@ static const struct pc_key keys[] = {
 	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
 	  .help = "The device's size; auto: twice the image's bytes and 8 KiB per entry "
 		  "(2 x (bytes + 8 KiB x entries)) plus 256 MiB, at least 512 MiB; with "
-		  "workload = fio, twice the jobs' bytes plus 256 MiB" },
+		  "workload = fio, twice what the jobs' files take (offset plus filesize, or size "
+		  "over the files, each) plus 256 MiB; a job file that does not tell it (size=50%, "
+		  "kb_base) needs device_size" },
 	{ .name = "log_size", .type = PC_KEY_SIZE, .offset = FIELD(log_size),
 	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
 	  .help = "backend = dm with crash_points: the size of dm-log-writes' log device; "

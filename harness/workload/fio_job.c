@@ -180,6 +180,11 @@ static const char *check_one_name(const char *name, size_t len)
 			return "a '..' component leads out of the directory under test";
 		i = j + 1;
 	}
+	/* fio takes the name as it is: x/ (or x/.) made the folder x and
+	 * failed every case after mkfs ('func=unlink, error=Is a directory') */
+	if (name[len - 1] == '/' || (len > 1 && name[len - 1] == '.' && name[len - 2] == '/'))
+		return "it names a folder, not a file (it ends with '/' or '/.'): fio makes the "
+		       "folder, then fails on it with 'Is a directory'";
 	return NULL;
 }
 
@@ -1279,6 +1284,40 @@ static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_sectio
 	return fs * files;
 }
 
+/* A + B, B x N: UINT64_MAX (too big for any device) on overflow. */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t mul_sat(uint64_t a, uint64_t n)
+{
+	return n && a > UINT64_MAX / n ? UINT64_MAX : a * n;
+}
+
+/* See struct pc_fio_job.room.  fio 3.33 (filesetup.c setup_files) gives
+ * each file the size filesize, else size / nrfiles, from its offset
+ * (offset_increment is per numjobs clone: refused), extends it to offset
+ * plus that size and fallocates or lays it out from 0 (extend_file):
+ * filesize=1g with size=4m, or offset=1g, took a GiB of the device. */
+static uint64_t job_room(const struct pc_fio_job *j, const struct pc_fio_section *job,
+			 const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o;
+	unsigned long files = job_files(job, global, &o);
+	uint64_t offset = 0, fs = 0;
+	if (!j->size || !files || effective(job, global, "kb_base"))
+		return 0;
+	if ((o = effective(job, global, "offset|fileoffset")) &&
+	    pc_fio_parse_size(val(o), &offset) < 0)
+		return 0;
+	if ((o = effective(job, global, "filesize")) && (pc_fio_parse_size(val(o), &fs) < 0 || !fs))
+		return 0;
+	if (o)
+		return mul_sat(add_sat(offset, fs), files);
+	return add_sat(mul_sat(offset, files), j->size);
+}
+
 /* See struct pc_fio_job.extent. */
 static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		       const struct pc_fio_section *global)
@@ -1450,6 +1489,8 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 			while (*end && *end != ':')
 				end += (*end == '\\' && end[1] == ':') ? 2 : 1;
 			f->path = normalize(v, (size_t)(end - v));
+			if ((size_t)(end - v) > j->longest_name)
+				j->longest_name = (size_t)(end - v);
 			v = *end ? end + 1 : end;
 		} else {
 			char *name = expand_format(fmt ? val(fmt) : "$jobname.$jobnum.$filenum",
@@ -1462,6 +1503,8 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 				return rc;
 			}
 			f->path = normalize(name, strlen(name));
+			if (strlen(name) > j->longest_name)
+				j->longest_name = strlen(name);
 			free(name);
 		}
 		if (!*f->path)
@@ -1496,9 +1539,33 @@ static int add_job_files(struct parser *p, const struct pc_fio_section *s,
 	return rc;
 }
 
+/* A file of FILES (N of them, sorted) that another one's path has as a
+ * folder ("x" and "x/y"): fio 3.33 cannot make both, and failed every
+ * case after mkfs, 'Not a directory' when the file came first, 'Is a
+ * directory' (unlink) when the folder did.  The file below it in *IN,
+ * NULL when there is none. */
+static const struct job_file *file_as_folder(const struct job_file *files, size_t n,
+					     const struct job_file **in)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *slash = strchr(files[i].path, '/'); slash;
+		     slash = strchr(slash + 1, '/')) {
+			char *folder = xstrndup(files[i].path, (size_t)(slash - files[i].path));
+			struct job_file key = { .path = folder };
+			const struct job_file *f = bsearch(&key, files, n, sizeof(*files), file_cmp);
+			free(folder);
+			if (f) {
+				*in = &files[i];
+				return f;
+			}
+		}
+	return NULL;
+}
+
 /* Two jobs on one file, or one job on one file twice, would overwrite
  * blocks the check expects; "x" and "./x", a filename= list, a job's
- * default file name (NAME.0.0) and filename_format all name files. */
+ * default file name (NAME.0.0) and filename_format all name files.  A
+ * file that is another's folder is refused as well (file_as_folder). */
 static int check_shared_files(struct parser *p, const struct pc_fio_section *globals,
 			      struct pc_fio_jobfile *out)
 {
@@ -1529,6 +1596,13 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 					       "'%s': each would overwrite blocks the other's check "
 					       "expects", a->job->name, b->job->name, b->path);
 		}
+		const struct job_file *in = NULL, *f = rc == 0 ? file_as_folder(files, n, &in) : NULL;
+		if (f)
+			rc = job_error(p, in->line, in->key, "[%s] writes '%s' inside '%s', which "
+				       "[%s] writes as a file: fio 3.33 fails on one of them in "
+				       "every case ('Not a directory' or 'Is a directory'); name "
+				       "files that are not one another's folders", in->job->name,
+				       in->path, f->path, f->job->name);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(files[i].path);
@@ -1866,7 +1940,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		if (!is_global(&p->sections[i]))
 			global_above(p, i, &globals[i]);
 	out->total_bytes = 0;
-	int sizes_known = 1;
+	out->total_room = 0;
+	int sizes_known = 1, rooms_known = 1;
 	for (size_t i = 0; i < p->nsections; i++) {
 		const struct pc_fio_section *s = &p->sections[i];
 		const struct pc_fio_section *global = &globals[i];
@@ -1905,6 +1980,9 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			sizes_known = 0;
 		j->bytes = job_bytes(j, s, global);
 		out->total_bytes += j->bytes;
+		j->room = job_room(j, s, global);
+		rooms_known &= j->room != 0;
+		out->total_room = add_sat(out->total_room, j->room);
 		job_extent(j, s, global);
 		job_order(j, s, global);
 		job_depth(j, s, global);
@@ -1912,6 +1990,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 	}
 	if (!sizes_known)
 		out->total_bytes = 0;
+	if (!rooms_known)
+		out->total_room = 0;
 	if (check_exitall(p) < 0 || check_shared_files(p, globals, out) < 0)
 		goto out;
 	if (out->njobs == 0) {

@@ -35,6 +35,11 @@ struct pc_fio_job {
 	/* What it writes run whole: SIZE, or its files' room (nrfiles x
 	 * filesize) when smaller; 0 with SIZE 0. */
 	uint64_t bytes;
+	/* The most its files take on the device: each file's offset plus
+	 * its size (filesize, else SIZE over the files), which fio allocates
+	 * (fallocate) or lays out from 0 whatever SIZE says; 0 when size,
+	 * filesize or offset is not a plain count. */
+	uint64_t room;
 	/* Writes fio may count complete before they are durable: with
 	 * fsync=N or fdatasync=N (and no sync=1) the last N + iodepth - 1
 	 * (iodepth 1 with an engine that completes each write as it submits
@@ -81,6 +86,10 @@ struct pc_fio_job {
 	 * write bigger than HDR_INTERVAL has a header in each interval. */
 	char **files;
 	size_t nfiles;
+	/* The longest of its file names as fio takes them (a filename= name
+	 * as written, filename_format expanded): fio builds each file's path
+	 * below its folder in a PATH_MAX buffer. */
+	size_t longest_name;
 	uint64_t hdr_interval, hdr_first, hdr_at, hdr_block;
 	int hdr_seeded;
 };
@@ -110,10 +119,13 @@ struct pc_fio_jobfile {
 	struct pc_fio_section *sections;
 	size_t nsections;
 	/* Sum of what the jobs write run whole (their BYTES: what cut_at = P%
-	 * is a fraction of, and the device is sized for); 0 when
+	 * is a fraction of); 0 when
 	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory") or a job
 	 * sets kb_base. */
 	uint64_t total_bytes;
+	/* Sum of the jobs' ROOM (what device_size = auto is sized for); 0
+	 * when one's is not known. */
+	uint64_t total_room;
 	/* The file's bytes as checked (pc_fio_job_load): fio is only ever run
 	 * on a copy of them (in memory for the check, job.fio in the case
 	 * folder for the run), so the file changing after

@@ -2,6 +2,7 @@
 #include "workload/workload_fio.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -979,6 +980,20 @@ static int fio_prepare(struct pc_workload_case *w)
 		return pc_fail(PC_ERR_INPUT, "the fio job's folder %s holds a ':', which fio reads "
 			       "as a list of folders (--directory=A:B); give run --workdir a "
 			       "folder whose path has no ':'", f->fiodir);
+	/* fio builds each file's path, its folder, '/' and the name, in a
+	 * PATH_MAX buffer (filesetup.c add_file, sprintf): a longer one, which
+	 * fio's set-up check at load took in its short temporary folder, was
+	 * fio killed by signal 6 (Aborted) in every case */
+	for (size_t i = 0; i < w->c->nfio_jobs; i++) {
+		const struct pc_fio_job *j = &w->c->fio_jobs[i];
+		if (strlen(f->fiodir) + 1 + j->longest_name + 1 > PATH_MAX)
+			return pc_fail(PC_ERR_INPUT, "fio job [%s] names a file of %zu bytes: under "
+				       "the fio folder %s (%zu bytes) its path would be past PATH_MAX "
+				       "(%d bytes with its end), which fio 3.33 does not check (it "
+				       "aborts); give run --workdir a shorter folder, or the job "
+				       "shorter file names", j->name, j->longest_name, f->fiodir,
+				       strlen(f->fiodir), PATH_MAX);
+	}
 	if (!realpath(w->r->case_dir, f->casedir))
 		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", w->r->case_dir);
 	const struct pc_case *c = w->c;
@@ -1005,10 +1020,15 @@ static int fio_prepare(struct pc_workload_case *w)
 	return 0;
 }
 
-/* The jobs' files, the filesystem's journal and metadata. */
+/* The jobs' files (what fio allocates or lays out, pc_fio_jobfile.total_room),
+ * the filesystem's journal and metadata. */
 static int fio_device_size(struct pc_workload_case *w, uint64_t *size)
 {
-	uint64_t need = 2 * w->c->fio_bytes + 256 * MIB;
+	uint64_t room = w->c->fio_room;
+	if (room > (UINT64_MAX - 256 * MIB - MIB) / 2)
+		return pc_fail(PC_ERR_INPUT, "device_size = auto: the fio jobs' files take %" PRIu64
+			       " bytes, too many to size a device for; set device_size", room);
+	uint64_t need = 2 * room + 256 * MIB;
 	need = (need + MIB - 1) / MIB * MIB;
 	*size = need < MIN_DEVICE_SIZE ? MIN_DEVICE_SIZE : need;
 	return 0;

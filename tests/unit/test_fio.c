@@ -418,8 +418,17 @@ static void test_refused_structure(void)
 		"same file");
 	/* however the two names are spelled: ./x, x/, a filename= list, a
 	 * job's default name, filename_format; and one job's file twice */
-	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=./x/\n",
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=.//x\n",
 		"j.fio:10: filename: [j] and [k] write the same file 'x'", NULL);
+	/* a name ending in '/' or '/.' is a folder to fio, not the file
+	 * without it: filename=x/ made the folder x and failed every case
+	 * after mkfs ('func=unlink, error=Is a directory') */
+	refused(JOB "filename=x/\n", "j.fio:5: filename", "names a folder, not a file");
+	refused(JOB "filename=a:x/.\n", "j.fio:5: filename", "names a folder, not a file");
+	refused(JOB "filename_format=$jobname/\n", "j.fio:5: filename_format",
+		"names a folder, not a file");
+	refused(JOB "filename_format=x/$clientuid\n", "j.fio:5: filename_format: 'x/$clientuid' "
+		"refused: fio makes it 'x/'", "names a folder, not a file");
 	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=y:x\n",
 		"[j] and [k] write the same file 'x'", NULL);
 	refused(JOB "filename=k.0.0\n[k]\nrw=write\nsize=1m\nverify=md5\n",
@@ -463,6 +472,22 @@ static void test_refused_structure(void)
 	 * file or directory" for d1/x) after the scenario was accepted */
 	refused(JOB "nrfiles=2\nfilename_format=d$filenum/x\n", "j.fio:6: filename_format",
 		"folder fio does not create");
+	/* a file of one job that is a folder of another's: fio 3.33 failed
+	 * every case after mkfs ('Not a directory' or 'Is a directory'),
+	 * whichever job comes first; "x-z" sorts between "x" and "x/y" */
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=x/y\n",
+		"j.fio:10: filename: [k] writes 'x/y' inside 'x', which [j] writes as a file", NULL);
+	refused(JOB "filename=x/y\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=.//x\n",
+		"j.fio:5: filename: [j] writes 'x/y' inside 'x', which [k] writes as a file", NULL);
+	refused(JOB "filename=x\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename=x-z\n"
+		"[l]\nrw=write\nsize=1m\nverify=md5\nfilename=x/d/y\n",
+		"[l] writes 'x/d/y' inside 'x', which [j] writes as a file", NULL);
+	refused("[global]\nrw=write\nsize=1m\nverify=md5\nfilename_format=$jobname/$filenum\n"
+		"[a]\n[b]\nfilename=a\n",
+		"j.fio:6: filename_format: [a] writes 'a/0' inside 'a', which [b] writes as a file",
+		NULL);
+	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\nfilename_format=j.0.0/$jobname\n",
+		"[k] writes 'j.0.0/k' inside 'j.0.0', which [j] writes as a file", NULL);
 	refused(JOB "filename=.\n", "j.fio:5: filename", "the directory itself");
 	refused(JOB "nrfiles=$ncpus\n", "j.fio:5: nrfiles", "plain count");
 	refused(JOB "= x\n", "j.fio:5", "without an option name");
@@ -1198,6 +1223,35 @@ static void test_sizes(void)
 						"[l]\nrw=write\nverify=md5\nsize=1m\nfilesize=3m\n",
 						"s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 7ULL << 20);
+	pc_fio_job_free(&jf);
+	/* what the jobs' files take on the device (the auto device's size):
+	 * fio makes each file its offset plus its size (filesize, else size
+	 * over the files) and allocates or lays it out from 0, whatever size
+	 * says: filesize=1g with size=4m filled a 512 MiB auto device
+	 * (ENOSPC, the case an error), as did offset=1g */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=randwrite\nverify=md5\nsize=4m\n"
+						"filesize=1g\n[k]\nrw=write\nverify=md5\n"
+						"size=4m\noffset=1g\n[l]\nrw=write\nverify=md5\n"
+						"size=8m\nfilename=a:b\noffset=1m\n"
+						"[m]\nrw=write\nverify=md5\nsize=32m\nnrfiles=4\n"
+						"filesize=1m\noffset=64k\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].room, 1ULL << 30);
+	CU_ASSERT_EQUAL(jf.jobs[1].room, (1ULL << 30) + (4ULL << 20));
+	CU_ASSERT_EQUAL(jf.jobs[2].room, 10ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[3].room, 4 * ((1ULL << 20) + (64ULL << 10)));
+	CU_ASSERT_EQUAL(jf.total_room, (1ULL << 30) + (1ULL << 30) + (4ULL << 20) +
+				       (10ULL << 20) + 4 * ((1ULL << 20) + (64ULL << 10)));
+	pc_fio_job_free(&jf);
+	/* not counted when a size is not a plain count: the auto device
+	 * cannot be sized (the scenario then needs device_size) */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=50%\n"
+						"filesize=1g\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_room, 0);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
+						"verify=md5\nsize=1g\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_room, 0);
 	pc_fio_job_free(&jf);
 }
 

@@ -249,6 +249,50 @@ static void test_midrun_modes(void)
 	}
 }
 
+/* device_size = auto with workload = fio is what the jobs' files take on
+ * the device (fio allocates or lays out each file from 0 to its offset
+ * plus its size, whatever size says: filesize=1g with size=4m filled the
+ * 512 MiB auto device, ENOSPC in every case); a job file that does not
+ * tell it (size=50%, kb_base) needs device_size, and files too big for
+ * any auto device are refused. */
+static void test_fio_auto_device(void)
+{
+	static const struct { const char *job, *ini, *where; uint64_t room; } cases[] = {
+		{ "[j]\nrw=randwrite\nsize=4m\nfilesize=1g\nverify=crc32c\nsync=1\n",
+		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n", NULL, 1ULL << 30 },
+		{ "[j]\nrw=randwrite\nsize=4m\noffset=1g\nverify=crc32c\nsync=1\n",
+		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n", NULL,
+		  (1ULL << 30) + (4ULL << 20) },
+		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n",
+		  ":1: [g]: device_size = auto needs to know what the fio jobs' files take", 0 },
+		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\ndevice_size = 4G\n", NULL, 0 },
+		{ "[j]\nrw=randwrite\nsize=4m\nfilesize=600t\nverify=crc32c\nsync=1\n",
+		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n",
+		  ":1: [g]: device_size = auto: the fio jobs' files take more than half", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		free(write_ini("job.fio", cases[i].job));
+		char *path = write_ini("auto.ini", cases[i].ini);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		char *where = cases[i].where ? xasprintf("%s%s", path, cases[i].where) : NULL;
+		int ok = where ? rc == -1 && pc_last_errclass == PC_ERR_INPUT && strstr(err, where)
+			       : rc == 0 && sc.ncases == 1 && sc.cases[0].fio_room == cases[i].room;
+		if (!ok)
+			fprintf(stderr, "\n  case %zu: rc %d, room %llu, message: %s", i, rc,
+				rc == 0 ? (unsigned long long)sc.cases[0].fio_room : 0ULL, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(where);
+		free(err);
+		free(path);
+	}
+}
+
 /* Every line that sets workload or cut_at is checked, a [global] value
  * that every group overrides too; a bad workload is named as such (not as
  * a missing image); a key set in a group that none of its cases reads (an
@@ -1112,6 +1156,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "5,000 groups, a name given twice", test_many_groups);
 	CU_add_test(s, "a job file of many groups checked once", test_job_checked_once);
 	CU_add_test(s, "a mid-run cut takes modes = none only", test_midrun_modes);
+	CU_add_test(s, "device_size = auto with fio sizes the jobs' files", test_fio_auto_device);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
 	CU_add_test(s, "long lines", test_long_line);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A job file name that fits under fio's set-up check at load (a short
+# temporary folder) but not under the case's fio folder (run --workdir):
+# fio 3.33 builds each file's path in a PATH_MAX buffer (filesetup.c
+# add_file, sprintf) and was killed by signal 6 (Aborted) in every case,
+# after mkfs.  The case is refused (exit 2) before any device is made,
+# naming the job, the folder and PATH_MAX.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+seg=$(printf 'b%.0s' $(seq 255))
+name=$(for i in $(seq 15); do printf '%s/' "$seg"; done; printf 'c%.0s' $(seq 200))
+[ "${#name}" -eq 4040 ] || fail "name of ${#name} bytes"
+wd="$TMP/work-$(printf 'w%.0s' $(seq 60))"
+mkdir "$wd"
+printf '[j]\nrw=write\nsize=1m\nverify=crc32c\nsync=1\nfilename=%s\n' "$name" > "$TMP/j.fio"
+printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\nexpect = intact\n' \
+	> "$TMP/long.ini"
+# fio's set-up check (in a short temporary folder) takes the name
+pc_run "$TMP/long.ini" --list > "$TMP/o" 2> "$TMP/e" || { cat "$TMP/e"; fail "refused at load"; }
+rc=0
+sync
+"$POWERCUT" run --workdir "$wd" "$TMP/long.ini" -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/o" "$TMP/e"; fail "exit $rc, expected 2"; }
+grep -q "\[j\] names a file of 4040 bytes: under the fio folder .* its path would be past PATH_MAX" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "the reason does not name the job, the file's length and PATH_MAX"; }
+! grep -q 'killed by signal' "$TMP/e" "$TMP/o" || fail "fio ran"
+[ -z "$(ls -A "$wd")" ] || fail "left in the work folder: $(ls -A "$wd")"
+assert_no_leftovers
+pass
