@@ -22,6 +22,9 @@
  * chain (pax and GNU long-name headers) must still be held when
  * pc_layer_reader_check_headers reads it. */
 #define TAIL (256u * 1024)
+/* The bytes at the end of data libarchive skips that are read all the
+ * same (skip_cb): the two blocks pc_layer_reader_after_end may look at. */
+#define SKIP_READ 1024
 
 struct inflater {
 	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
@@ -217,6 +220,45 @@ static la_ssize_t read_next(struct archive *ar, struct inflater *in, const void 
 	return rc;
 }
 
+/* libarchive passes over data it does not read (an image archive's scan,
+ * and inspect, skip its layers' data): an uncompressed file read in line
+ * seeks past it, as libarchive's own file reader does, rather than reading
+ * every byte.  What was retired before the jump is no longer the stream
+ * just before the next buffer, so it is dropped: a header check that would
+ * need it finds it not held, and refuses (it never passes unchecked).  The
+ * data skipped is an entry's body, never a header of the chain checked
+ * next, and its last SKIP_READ bytes are still read: the check of the
+ * archive's end looks at the block before the zero block libarchive took
+ * as the end, so what it sees is what it saw without the seek.  0
+ * (libarchive reads on) for a compressed stream, a file the thread reads
+ * ahead, and at the file's end (the read then finds the file cut short,
+ * as without the seek). */
+static la_int64_t skip_cb(struct archive *ar, void *data, la_int64_t request)
+{
+	struct inflater *in = data;
+	if (in->fd < 0 || in->started || in->failed || request <= 0)
+		return 0;
+	struct stat st;
+	off_t at = lseek(in->fd, 0, SEEK_CUR);
+	if (at < 0 || fstat(in->fd, &st) < 0)
+		return 0; /* read on: the read says what is wrong */
+	la_int64_t room = st.st_size > at ? (la_int64_t)(st.st_size - at) : 0;
+	la_int64_t n = request < room ? request : room;
+	n -= SKIP_READ;
+	if (n <= 0)
+		return 0;
+	retire_current(in); /* libarchive used up the buffer it had */
+	if (lseek(in->fd, (off_t)n, SEEK_CUR) < 0) {
+		in->src_errno = errno;
+		record_failure(in);
+		archive_set_error(ar, in->err, "%s", in->msg);
+		return -1;
+	}
+	in->cur_start += (uint64_t)n;
+	in->tail_len = 0;
+	return n;
+}
+
 static void inflater_free(struct inflater *in)
 {
 	if (in->started) {
@@ -390,7 +432,7 @@ struct archive *pc_tar_checked_open(const char *label, const char *path)
 	opened = xrealloc(opened, (nopened + 1) * sizeof(*opened));
 	opened[nopened++] = (struct opened){ ar, in };
 	/* libarchive calls close_cb (which frees IN) on failure too. */
-	return pc_tar_opened(ar, archive_read_open(ar, in, NULL, read_cb, close_cb), label, path);
+	return pc_tar_opened(ar, archive_read_open2(ar, in, NULL, read_cb, skip_cb, close_cb), label, path);
 }
 
 struct archive *pc_layer_reader_open(const char *path)
