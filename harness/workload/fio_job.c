@@ -188,23 +188,30 @@ static const char *check_one_name(const char *name, size_t len)
 	return NULL;
 }
 
-/* fio splits filename= on ':' (a '\:' is a literal colon). */
+/* The end of the first name of the filename= list V: its first ':' not
+ * after a '\' (fio 3.33 options.c get_next_str: "\:" is a colon of the
+ * name, its '\' dropped; "\\:" is a '\' and an escaped colon), or V's
+ * end.  The next name starts after it when it is a ':'.  An empty name
+ * (a leading, doubled or trailing ':'), which fio skips or stops at, is
+ * left to the callers: check_filename refuses it. */
+static const char *name_end(const char *v)
+{
+	while (*v && *v != ':')
+		v += (*v == '\\' && v[1] == ':') ? 2 : 1;
+	return v;
+}
+
+/* fio splits filename= on ':' (name_end). */
 static const char *check_filename(const char *v)
 {
-	const char *start = v;
-	for (const char *p = v;; p++) {
-		if (*p == '\\' && p[1] == ':') {
-			p++;
-			continue;
-		}
-		if (*p == ':' || *p == '\0') {
-			const char *why = check_one_name(start, (size_t)(p - start));
-			if (why)
-				return why;
-			if (*p == '\0')
-				return NULL;
-			start = p + 1;
-		}
+	for (;;) {
+		const char *end = name_end(v);
+		const char *why = check_one_name(v, (size_t)(end - v));
+		if (why)
+			return why;
+		if (!*end)
+			return NULL;
+		v = end + 1;
 	}
 }
 
@@ -1198,16 +1205,12 @@ static void job_syncs(struct pc_fio_job *j, const struct pc_fio_section *job,
 	j->unsynced = tail > 1000000 ? 1000000 : (unsigned)tail;
 }
 
-/* fio's names of a filename= list (':' separated, '\:' a literal colon). */
+/* fio's names of a filename= list (name_end). */
 static unsigned long count_names(const char *v)
 {
 	unsigned long n = 1;
-	for (const char *c = v; *c; c++) {
-		if (*c == '\\' && c[1] == ':')
-			c++;
-		else if (*c == ':')
-			n++;
-	}
+	for (const char *end = name_end(v); *end; end = name_end(end + 1))
+		n++;
 	return n;
 }
 
@@ -1485,9 +1488,7 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 		/* an option of [global] is reported at the job it names files for */
 		f->line = by && by->line > s->line ? by->line : s->line;
 		if (fn) {
-			const char *end = v;
-			while (*end && *end != ':')
-				end += (*end == '\\' && end[1] == ':') ? 2 : 1;
+			const char *end = name_end(v);
 			f->path = normalize(v, (size_t)(end - v));
 			if ((size_t)(end - v) > j->longest_name)
 				j->longest_name = (size_t)(end - v);

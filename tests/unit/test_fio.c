@@ -1142,6 +1142,54 @@ static void test_extent(void)
 	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
 }
 
+/* A filename= list as fio 3.33 splits it (options.c get_next_str): at
+ * each ':' not after a '\', the '\' of a "\:" dropped.  NAMES the list as
+ * written, WANT the files ('|' between them), LONGEST the longest name as
+ * written. */
+static void split_as(const char *names, const char *want, size_t longest)
+{
+	char *text = xasprintf("[j]\nrw=randwrite\nsize=1m\nverify=md5\nfilename=%s\n", names);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(text, "s.fio", &jf) == 0);
+	const struct pc_fio_job *j = &jf.jobs[0];
+	char got[256] = "";
+	for (size_t i = 0; i < j->nfiles; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? "|" : "",
+			 j->files[i]);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	CU_ASSERT_EQUAL(j->longest_name, longest);
+	if (strcmp(got, want) || j->longest_name != longest)
+		fprintf(stderr, "\nfilename=%s: '%s' (longest %zu)\n", names, got, j->longest_name);
+	pc_fio_job_free(&jf);
+	free(text);
+}
+
+static void test_filename_split(void)
+{
+	split_as("a", "a", 1);
+	split_as("a:b", "a|b", 1);
+	split_as("a\\:b:c", "a:b|c", 4);          /* an escaped colon is the name's */
+	split_as("a\\:", "a:", 3);                /* at the end too */
+	split_as("\\:a", ":a", 3);
+	split_as("a\\\\:b", "a\\:b", 5);          /* "\\:" is '\' then an escaped ':' */
+	split_as("a\\b:c\\", "a\\b|c\\", 3);      /* a '\' before anything else stays */
+	split_as("d/x\\:1:d/y", "d/x:1|d/y", 6);
+	/* the count of a list (3 files here) is what its checks use */
+	refused(JOB "filename=a\\:b:c:d\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
+	extent("size=8m\nfilesize=1m\nfilename=a\\:b:c\n", 2088960, NULL);
+	extent("size=8m\nfilesize=1m\nfilename=a\\:b\\:c\n", 1044480, NULL);
+	/* empty names fio would skip or stop at are refused: a list is read
+	 * as written or not at all */
+	refused(JOB "filename=a::b\n", "j.fio:5: filename", "empty file name");
+	refused(JOB "filename=a:\n", "j.fio:5: filename", "empty file name");
+	refused(JOB "filename=:a\n", "j.fio:5: filename", "empty file name");
+	refused(JOB "filename=\n", "j.fio:5: filename", "empty file name");
+	refused(JOB "filename=a\\::\n", "j.fio:5: filename", "empty file name");
+	/* each name is checked, the escaped colon's too */
+	refused(JOB "filename=a\\:b:/x\n", "j.fio:5: filename", "absolute");
+	refused(JOB "filename=a:..\\:x/../../y\n", "j.fio:5: filename", "'..'");
+}
+
 /* Whether a mid-run cut can be judged (pc_fio_job.midrun_unsafe): fio's
  * check reads the blocks sorted by file and offset, not in the order they
  * were written, with random_generator=lfsr and with rw=write over files
@@ -1594,6 +1642,7 @@ void register_fio_tests(void)
 	CU_add_test(s, "fio's block headers: another file's block", test_headers);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "how much a job writes run to its end", test_extent);
+	CU_add_test(s, "a filename= list split as fio splits it", test_filename_split);
 	CU_add_test(s, "mid-run cuts need the check to read in write order", test_midrun_order);
 	CU_add_test(s, "verify messages become findings", test_verify_findings);
 	CU_add_test(s, "JSON reports", test_json);
