@@ -36,10 +36,14 @@ static void run_usage(FILE *f)
 		"  -f, --filter PATTERN run only cases whose id matches (fnmatch, e.g. '*/ext4/*')\n"
 		"  -s, --shard K/N      run only shard K of N: every Nth case from the Kth\n"
 		"                       (after --filter), to split a scenario between machines\n"
-		"  -l, --list           print the ids of the cases that would run, and exit\n"
+		"  -l, --list           print the ids of the cases that would run, and exit;\n"
+		"                       -w and -o are checked as a run checks them (exit 2),\n"
+		"                       the machine (root, tools) is not\n"
 		"      --list-inputs    print the files the run reads, 'KIND PATH' a line (KIND:\n"
 		"                       scenario, image, fio-job, known; PATH absolute, as a\n"
-		"                       name: bytes outside '!'..'~' and %%, =, \\ as %%XX), and exit\n"
+		"                       name: bytes outside '!'..'~' and %%, =, \\ as %%XX), and exit;\n"
+		"                       the scenario and --known are checked, the other\n"
+		"                       options are not (they may name another machine's folders)\n"
 		"  -k, --keep           keep each case's work folder (backing image) for inspection\n"
 		"  -w, --workdir DIR    where backing files go (default /var/tmp); needs room;\n"
 		"                       no control characters in the path\n"
@@ -322,6 +326,17 @@ int cmd_run(int argc, char **argv)
 	if (matched == 0) {
 		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[first],
 			filter ? filter : "*");
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return PC_EXIT_USAGE;
+	}
+	/* --list answers for the command as given: the folders a run refuses
+	 * before it starts (the input's mistakes, exit 2) are refused here
+	 * too, where `run --list -w /nonexistent` listed the cases (exit 0)
+	 * that the run refused.  The machine (root, tools) is the run's. */
+	if (list && (pc_state_check_base(o.workbase) < 0 ||
+		     (o.outdir && pc_outdir_check(o.outdir) < 0))) {
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);

@@ -112,6 +112,22 @@ static char *first_missing(const char *dir)
 /* What a run leaves in its folder, finished or interrupted. */
 static const char *const run_outputs[] = { "results.json", "junit.xml", "summary.md", "cases", NULL };
 
+/* -1 (an input error) when DIR holds one of RUN_OUTPUTS. */
+static int holds_results(const char *dir)
+{
+	for (size_t i = 0; run_outputs[i]; i++) {
+		char *p = xasprintf("%s/%s", dir, run_outputs[i]);
+		struct stat st;
+		int there = lstat(p, &st) == 0;
+		free(p);
+		if (there)
+			return pc_fail(PC_ERR_INPUT, "results folder %s already holds a run's results "
+				       "(%s); give a new folder with -o, or leave -o out (each run then "
+				       "gets a folder of its own)", dir, run_outputs[i]);
+	}
+	return 0;
+}
+
 int pc_outdir_lock(const char *dir, struct pc_outdir *od)
 {
 	od->path = NULL;
@@ -137,19 +153,21 @@ int pc_outdir_lock(const char *dir, struct pc_outdir *od)
 	/* Checked once the folder is ours: a run still writing it is "in
 	 * use", not "holds results".  Another run's reports replaced, its
 	 * case folders left next to ours, would describe neither run. */
-	for (size_t i = 0; run_outputs[i]; i++) {
-		char *p = xasprintf("%s/%s", dir, run_outputs[i]);
-		struct stat st;
-		int there = lstat(p, &st) == 0;
-		free(p);
-		if (there) {
-			pc_outdir_unlock(od);
-			return pc_fail(PC_ERR_INPUT, "results folder %s already holds a run's results "
-				       "(%s); give a new folder with -o, or leave -o out (each run then "
-				       "gets a folder of its own)", dir, run_outputs[i]);
-		}
+	if (holds_results(dir) < 0) {
+		pc_outdir_unlock(od);
+		return -1;
 	}
 	return 0;
+}
+
+int pc_outdir_check(const char *dir)
+{
+	if (!*dir)
+		return pc_fail(PC_ERR_INPUT, "results folder: empty path (-o)");
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0; /* made by the run, or its mkdir fails (exit 3) */
+	return check_private(dir) < 0 || holds_results(dir) < 0 ? -1 : 0;
 }
 
 int pc_outdir_lock_new(const char *base, struct pc_outdir *od)

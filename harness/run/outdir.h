@@ -21,6 +21,13 @@ struct pc_outdir {
  * cases/), and an empty DIR. */
 int pc_outdir_lock(const char *dir, struct pc_outdir *od);
 
+/* What pc_outdir_lock refuses as the input's mistake (exit 2), checked
+ * without making, locking or writing anything (run --list): an empty DIR,
+ * and a DIR that is there and holds a run's results or that others can
+ * write to.  A DIR that is not there, or is no folder, is left to the run
+ * (made; a mkdir that fails is the machine's error, exit 3). */
+int pc_outdir_check(const char *dir);
+
 /* A new folder BASE, or BASE-2, BASE-3 ... when that exists (two runs
  * started in the same second each get their own), made and locked. */
 int pc_outdir_lock_new(const char *base, struct pc_outdir *od);

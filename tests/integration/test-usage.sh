@@ -46,6 +46,23 @@ printf 'x # r\n' > "$TMP/k.txt"
 	fail "run --list-inputs exited $?"
 printf 'scenario %s/in.ini\nfio-job %s/50%%25.fio\nknown %s/k.txt\n' "$TMP" "$TMP" "$TMP" | cmp -s - "$TMP/inputs" ||
 	{ cat "$TMP/inputs"; fail "run --list-inputs: not the scenario, its one fio job and --known's file"; }
+# run --list checks -w and -o as a run does before it starts (exit 2;
+# --list -w /nonexistent listed the cases, exit 0, that a run refused),
+# and makes nothing.  --list-inputs does not: scripts/vm-run lists a
+# guest's run on the host, whose -w is the guest's /var/tmp.
+printf '[g]\nworkload = fio 50%%.fio\nfs = ext4\nexpect = any\n' > "$TMP/one.ini"
+expect 2 'work folder base /nonexistent .*No such file' "$POWERCUT" run --list -w /nonexistent "$TMP/one.ini"
+expect 2 'work folder base .*/in.ini: not a folder' "$POWERCUT" run --list -w "$TMP/in.ini" "$TMP/one.ini"
+mkdir "$TMP/done" "$TMP/open"
+: > "$TMP/done/results.json"
+chmod 777 "$TMP/open"
+expect 2 "results folder .*/done already holds a run's results \(results.json\)" \
+	"$POWERCUT" run --list -o "$TMP/done" "$TMP/one.ini"
+expect 2 'results folder .*/open: others can write to it' "$POWERCUT" run --list -o "$TMP/open" "$TMP/one.ini"
+expect 0 '^g/ext4/none$' "$POWERCUT" run --list -w "$TMP" -o "$TMP/new/res" "$TMP/one.ini"
+[ ! -e "$TMP/new" ] || fail "run --list made its -o folder $TMP/new/res"
+[ "$(ls -A "$TMP/done")" = results.json ] || fail "run --list wrote in $TMP/done: $(ls -A "$TMP/done")"
+expect 0 '^fio-job ' "$POWERCUT" run --list-inputs -w /nonexistent -o "$TMP/done" "$TMP/one.ini"
 expect 3 'help keys: cannot write' sh -c '"$0" help keys >/dev/full' "$POWERCUT"
 expect 0 '^powercut [0-9]' "$POWERCUT" --version
 # Words after --version or --help were ignored (exit 0): --help TOPIC is
