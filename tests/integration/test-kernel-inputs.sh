@@ -320,6 +320,15 @@ rc=0
 scripts/vm-run --kernel /etc/passwd --modules "$mods" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --kernel /etc/passwd exited $rc, expected 3"; }
 grep -q '^vm-run: /etc/passwd does not look like a bzImage$' "$TMP/out" || { cat "$TMP/out"; fail "no 'not a bzImage'"; }
+# An arm64 kernel Image ("ARM\x64" at 0x38) is named as one (it was "does
+# not look like a bzImage", which did not say why).
+head -c 4096 /dev/zero >"$TMP/Image"
+printf 'ARMd' | dd of="$TMP/Image" bs=1 seek=56 conv=notrunc status=none
+rc=0
+scripts/vm-run --kernel "$TMP/Image" --results "$TMP/r1" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --kernel of an arm64 Image exited $rc, expected 3"; }
+grep -qF "vm-run: $TMP/Image: arm64 kernel Image: powercut's VM runner boots x86-64 only" "$TMP/out" ||
+	{ cat "$TMP/out"; fail "the arm64 Image is not named as one"; }
 # A kernel cut short (a partial copy or download): its setup header says
 # how long the image is.  It booted, the guest died in a second with
 # nothing on the console, and vm-run said only that the guest stopped
@@ -579,6 +588,14 @@ PATH=$TMP/aptbin:$PATH POWERCUT_VM_CACHE=$TMP/cache6 scripts/vm-run --debian-ver
 grep -q '^vm-run: apt-get download linux-image-6.1.0-fake-amd64 failed$' "$TMP/out" ||
 	{ cat "$TMP/out"; fail "the failed download is not said"; }
 [ "$(ls -A "$TMP/cache6")" = lock ] || fail "a failed download left $(cd "$TMP/cache6" && find . | tr '\n' ' ') in the cache"
+# --debian-version VERSION-amd64-unsigned is Debian's package of that name
+# (it was looked up as linux-image-VERSION-amd64-unsigned-amd64, missing).
+rc=0
+PATH=$TMP/aptbin:$PATH POWERCUT_VM_CACHE=$TMP/cache6 scripts/vm-run --debian-version 6.1.0-fake-amd64-unsigned \
+	--results "$TMP/r6" -- true >"$TMP/out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run --debian-version ...-unsigned exited $rc, expected 3"; }
+grep -q '^vm-run: apt-get download linux-image-6.1.0-fake-amd64-unsigned failed$' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "--debian-version ...-amd64-unsigned: not the package linux-image-...-amd64-unsigned"; }
 
 # A meta-package, when the archive apt knows has one.
 meta=$(apt-cache search --names-only '^linux-image-[0-9]+\.[0-9]+-amd64$' 2>/dev/null | awk '{ print $1; exit }')

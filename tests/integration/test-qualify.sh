@@ -193,6 +193,33 @@ VM_RUN=$TMP/vm-run qualify 3 --kernel "$TMP/bzImage:$TMP" "$TMP/big.ini" -o "$TM
 grep -q '^| big/ext4/mount=o1000/fdatasync |  | did not boot: vm-run exited 3' "$TMP/q11/qualify.md" ||
 	fail "the last case's row is missing"
 
+# One Debian kernel, one label, however it is given (debian:ABI, -amd64,
+# -amd64-unsigned, Debian's .deb): they were three folders, so a later
+# compare or --table took one kernel for three.  Given twice in one run:
+# the same kernel.  Another package keeps deb-PACKAGE.
+mkdir -p "$TMP/dk/DEBIAN" "$TMP/ok/DEBIAN"
+printf 'Package: linux-image-6.1.0-999-amd64-unsigned\nVersion: 6.1.170-3\nArchitecture: amd64\nMaintainer: Debian Kernel Team <debian-kernel@lists.debian.org>\nDescription: t\n' \
+	>"$TMP/dk/DEBIAN/control"
+printf 'Package: linux-image-6.1.0-999-amd64\nVersion: 1\nArchitecture: amd64\nMaintainer: me <me@example.org>\nDescription: t\n' \
+	>"$TMP/ok/DEBIAN/control"
+dpkg-deb -b -Znone "$TMP/dk" "$TMP/debian-k.deb" >/dev/null || fail "dpkg-deb -b"
+dpkg-deb -b -Znone "$TMP/ok" "$TMP/own-k.deb" >/dev/null || fail "dpkg-deb -b"
+for spec in debian:6.1.0-999 debian:6.1.0-999-amd64 debian:6.1.0-999-amd64-unsigned "$TMP/debian-k.deb"; do
+	rm -rf "$TMP/q20"
+	VM_RUN=$TMP/vm-run qualify 3 --kernel "$spec" "$TMP/tiny.ini" -o "$TMP/q20"
+	[ "$(cd "$TMP/q20" && ls -- *.log)" = debian-6.1.0-999.log ] ||
+		{ cat "$TMP/q.err"; fail "--kernel $spec: the kernel's label is not debian-6.1.0-999: $(ls "$TMP/q20" | tr '\n' ' ')"; }
+	grep -qF -- "- debian-6.1.0-999: $spec, did not boot" "$TMP/q20/qualify.md" ||
+		{ cat "$TMP/q20/qualify.md"; fail "--kernel $spec: not the column debian-6.1.0-999"; }
+done
+rm -rf "$TMP/q20"
+VM_RUN=$TMP/vm-run qualify 3 --kernel "$TMP/own-k.deb" "$TMP/tiny.ini" -o "$TMP/q20"
+[ -e "$TMP/q20/deb-linux-image-6.1.0-999-amd64.log" ] || fail "another package's label: $(ls "$TMP/q20" | tr '\n' ' ')"
+refused "$TMP/r5" --kernel debian:6.1.0-999 --kernel debian:6.1.0-999-amd64-unsigned "$TMP/tiny.ini"
+refused "$TMP/r5" --kernel "$TMP/debian-k.deb" --kernel debian:6.1.0-999-amd64 "$TMP/tiny.ini"
+grep -q "^qualify: --kernel 'debian:6.1.0-999-amd64' names the same kernel as --kernel '$TMP/debian-k.deb'" "$TMP/q.err" ||
+	{ cat "$TMP/q.err"; fail "Debian's .deb and debian:VERSION are not one kernel"; }
+
 # Nothing could run: exit 3.  Usage errors: exit 2.
 qualify 3 --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q3"
 qualify 2 "$TMP/tiny.ini" -o "$TMP/q4"
