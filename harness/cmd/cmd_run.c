@@ -336,11 +336,12 @@ int cmd_run(int argc, char **argv)
 	 * too, where `run --list -w /nonexistent` listed the cases (exit 0)
 	 * that the run refused.  The machine (root, tools) is the run's. */
 	if (list && (pc_state_check_base(o.workbase) < 0 ||
+		     pc_runner_check_paths(&sc, o.workbase) < 0 ||
 		     (o.outdir && pc_outdir_check(o.outdir) < 0))) {
 		pc_scenario_free(&sc);
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);
-		return PC_EXIT_USAGE;
+		return pc_exit_for_error(PC_EXIT_USAGE);
 	}
 	if (list) { /* a shard may be empty: that is an answer, not an error */
 		for (size_t i = 0; i < sc.ncases; i++)
@@ -371,6 +372,15 @@ int cmd_run(int argc, char **argv)
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);
 		return PC_EXIT_USAGE;
+	}
+	/* A case that could not work below the folders the run gives it
+	 * (a fio job's names past PATH_MAX there) is refused now, not in
+	 * each case after the results folder is made. */
+	if (pc_runner_check_paths(&sc, o.workbase) < 0) {
+		pc_scenario_free(&sc);
+		pc_known_free(&known);
+		pc_known_files_free(&scenario_known);
+		return pc_exit_for_error(PC_EXIT_USAGE);
 	}
 	/* Before the results folder is made: a missing fsck would otherwise
 	 * be found at each case's fsck step, after its mkfs and workload. */

@@ -59,12 +59,35 @@ struct case_ctx {
 	struct pc_workload_case w;
 };
 
-static int phase_prepare(struct case_ctx *x, unsigned index)
+/* Case INDEX's work folder and mountpoint (PATH_MAX bytes each) below the
+ * run's work folder RUNWORK. */
+static int case_paths(const char *runwork, unsigned index, char *work, char *mnt)
 {
 	char name[32];
 	snprintf(name, sizeof(name), "case-%u", index);
-	if (pc_path_join(x->work, sizeof(x->work), x->runwork, name) < 0 ||
-	    pc_path_join(x->mnt, sizeof(x->mnt), x->work, "mnt") < 0)
+	return pc_path_join(work, PATH_MAX, runwork, name) < 0 ||
+	       pc_path_join(mnt, PATH_MAX, work, "mnt") < 0 ? -1 : 0;
+}
+
+int pc_runner_check_paths(const struct pc_scenario *sc, const char *workbase)
+{
+	char runwork[PATH_MAX], work[PATH_MAX], mnt[PATH_MAX];
+	if (pc_state_workdir_template(workbase, runwork, sizeof(runwork)) < 0)
+		return -1;
+	for (size_t i = 0; i < sc->ncases; i++) {
+		const struct pc_case *c = &sc->cases[i];
+		const struct pc_workload_ops *ops = pc_workload_of(c);
+		if (!ops->check_paths)
+			continue;
+		if (case_paths(runwork, (unsigned)i, work, mnt) < 0 || ops->check_paths(c, mnt) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int phase_prepare(struct case_ctx *x, unsigned index)
+{
+	if (case_paths(x->runwork, index, x->work, x->mnt) < 0)
 		return -1;
 	if (pc_mkdir_p(x->mnt, 0755) < 0 || pc_mkdir_p(x->r->case_dir, 0755) < 0)
 		return -1;

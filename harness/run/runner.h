@@ -28,6 +28,11 @@ struct pc_run_opts {
 /* SIGINT/SIGTERM/SIGHUP set pc_interrupted (util.h); the runner stops at
  * the next phase boundary, or sooner inside long loops, and tears down. */
 
+/* Before the run starts (and for run --list): each case's workload can
+ * work below the mountpoint the run will give it under WORKBASE (a fio
+ * job's file names fit under PATH_MAX there).  -1, class INPUT, when one
+ * cannot. */
+int pc_runner_check_paths(const struct pc_scenario *sc, const char *workbase);
 /* Run every case of SC, filling REP (results are owned by REP; free with
  * pc_run_report_free).  Returns the process exit code (enum pc_exit, or
  * 128+signal when interrupted). */

@@ -737,24 +737,34 @@ int pc_state_check_base(const char *base)
 	return -1;
 }
 
-int pc_state_begin(const char *base, char *workdir, size_t len)
+int pc_state_workdir_template(const char *base, char *out, size_t len)
 {
 	char rbase[PATH_MAX];
 	if (!base || !base[0])
 		base = DEFAULT_BASE;
-	if (pc_state_check_base(base) < 0)
-		return -1;
 	if (!realpath(base, rbase))
 		return pc_fail_errno(PC_ERR_ENV, errno, "work folder base %s", base);
-	char *tmpl = xasprintf("%s/" WORKDIR_PREFIX "XXXXXX", rbase);
-	if (strlen(tmpl) >= len) {
-		free(tmpl);
+	int n = snprintf(out, len, "%s/" WORKDIR_PREFIX "XXXXXX", rbase);
+	if (n < 0 || (size_t)n >= len)
 		return pc_fail(PC_ERR_INPUT, "work folder path under %s is too long", rbase);
+	return 0;
+}
+
+int pc_state_begin(const char *base, char *workdir, size_t len)
+{
+	if (!base || !base[0])
+		base = DEFAULT_BASE;
+	if (pc_state_check_base(base) < 0)
+		return -1;
+	char *tmpl = xmalloc(len);
+	if (pc_state_workdir_template(base, tmpl, len) < 0) {
+		free(tmpl);
+		return -1;
 	}
 	if (!mkdtemp(tmpl)) {
 		int e = errno;
 		free(tmpl);
-		return pc_fail_errno(PC_ERR_ENV, e, "make a work folder under %s", rbase);
+		return pc_fail_errno(PC_ERR_ENV, e, "make a work folder under %s", base);
 	}
 	snprintf(workdir, len, "%s", tmpl);
 	free(tmpl);

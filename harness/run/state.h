@@ -18,6 +18,9 @@
 /* -1 (class INPUT) if BASE, or what it resolves to, holds a control
  * character: such a path cannot be registered unambiguously. */
 int pc_state_check_base(const char *base);
+/* The work folder pc_state_begin makes under BASE, its random part as
+ * XXXXXX (the same length), into OUT (LEN bytes). */
+int pc_state_workdir_template(const char *base, char *out, size_t len);
 /* Make the work folder under BASE and register it (BASE checked as above). */
 int pc_state_begin(const char *base, char *workdir, size_t len);
 /* Remove the work folder (must be empty of mounts) and the registration. */

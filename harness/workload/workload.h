@@ -5,6 +5,9 @@
  * fills the mounted filesystem and, after the remount, says what it finds.
  * The cycle, with the hook each step calls:
  *
+ *   check_paths    before the run starts (and for run --list): whether
+ *                  the case can work below the mountpoint MNT the run will
+ *                  give it (the run's work folder's random part as XXXXXX)
  *   prepare        open the inputs (before any device exists)
  *   device_size    bytes the device needs when device_size = auto
  *   setup          on the fresh filesystem, before the I/O is counted
@@ -34,6 +37,8 @@ struct pc_synclog;
 
 struct pc_workload_ops {
 	const char *name;
+	/* NULL: nothing to check.  -1 (class INPUT) when it cannot. */
+	int (*check_paths)(const struct pc_case *c, const char *mnt);
 	int (*prepare)(struct pc_workload_case *w);
 	int (*device_size)(struct pc_workload_case *w, uint64_t *size);
 	int (*setup)(struct pc_workload_case *w);  /* NULL: nothing to set up */

@@ -968,32 +968,50 @@ static int fio_cut(void *arg)
 	return w->cut(w);
 }
 
-static int fio_prepare(struct pc_workload_case *w)
+/* The jobs' folder on the filesystem mounted at MNT, into FIODIR
+ * (PATH_MAX bytes): -1 (class INPUT) when fio could not work there. */
+static int fio_folder(const struct pc_case *c, const char *mnt, char *fiodir)
 {
-	struct fio_run *f = xcalloc(1, sizeof(*f));
-	w->priv = f;
-	if (pc_path_join(f->fiodir, sizeof(f->fiodir), w->mnt, "fio") < 0)
+	if (pc_path_join(fiodir, PATH_MAX, mnt, "fio") < 0)
 		return -1;
 	/* fio splits --directory at ':' (options.c get_next_str): the job's
 	 * folder would be two, the first one outside the filesystem */
-	if (strchr(f->fiodir, ':'))
+	if (strchr(fiodir, ':'))
 		return pc_fail(PC_ERR_INPUT, "the fio job's folder %s holds a ':', which fio reads "
 			       "as a list of folders (--directory=A:B); give run --workdir a "
-			       "folder whose path has no ':'", f->fiodir);
+			       "folder whose path has no ':'", fiodir);
 	/* fio builds each file's path, its folder, '/' and the name, in a
 	 * PATH_MAX buffer (filesetup.c add_file, sprintf): a longer one, which
-	 * fio's set-up check at load took in its short temporary folder, was
-	 * fio killed by signal 6 (Aborted) in every case */
-	for (size_t i = 0; i < w->c->nfio_jobs; i++) {
-		const struct pc_fio_job *j = &w->c->fio_jobs[i];
-		if (strlen(f->fiodir) + 1 + j->longest_name + 1 > PATH_MAX)
+	 * fio's set-up check at load took in its temporary folder (fio there
+	 * works in '.'), was fio killed by signal 6 (Aborted) in every case */
+	for (size_t i = 0; i < c->nfio_jobs; i++) {
+		const struct pc_fio_job *j = &c->fio_jobs[i];
+		if (strlen(fiodir) + 1 + j->longest_name + 1 > PATH_MAX)
 			return pc_fail(PC_ERR_INPUT, "fio job [%s] names a file of %zu bytes: under "
 				       "the fio folder %s (%zu bytes) its path would be past PATH_MAX "
 				       "(%d bytes with its end), which fio 3.33 does not check (it "
 				       "aborts); give run --workdir a shorter folder, or the job "
-				       "shorter file names", j->name, j->longest_name, f->fiodir,
-				       strlen(f->fiodir), PATH_MAX);
+				       "shorter file names", j->name, j->longest_name, fiodir,
+				       strlen(fiodir), PATH_MAX);
 	}
+	return 0;
+}
+
+/* Before the run starts, with the mountpoint the case will have: a job
+ * file whose names do not fit was refused in every case, after the run's
+ * results folder was made (and `run --list` took it). */
+static int fio_check_paths(const struct pc_case *c, const char *mnt)
+{
+	char fiodir[PATH_MAX];
+	return fio_folder(c, mnt, fiodir);
+}
+
+static int fio_prepare(struct pc_workload_case *w)
+{
+	struct fio_run *f = xcalloc(1, sizeof(*f));
+	w->priv = f;
+	if (fio_folder(w->c, w->mnt, f->fiodir) < 0)
+		return -1;
 	if (!realpath(w->r->case_dir, f->casedir))
 		return pc_fail_errno(PC_ERR_RUN, errno, "realpath %s", w->r->case_dir);
 	const struct pc_case *c = w->c;
@@ -1210,6 +1228,7 @@ static void fio_release(struct pc_workload_case *w)
 
 const struct pc_workload_ops pc_workload_fio = {
 	.name = "fio",
+	.check_paths = fio_check_paths,
 	.prepare = fio_prepare,
 	.device_size = fio_device_size,
 	.setup = fio_setup,

@@ -3,8 +3,9 @@
 # temporary folder) but not under the case's fio folder (run --workdir):
 # fio 3.33 builds each file's path in a PATH_MAX buffer (filesetup.c
 # add_file, sprintf) and was killed by signal 6 (Aborted) in every case,
-# after mkfs.  The case is refused (exit 2) before any device is made,
-# naming the job, the folder and PATH_MAX.
+# after mkfs.  The run (and run --list) is refused (exit 2) before its
+# results folder or any device is made, naming the job, the folder and
+# PATH_MAX.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
@@ -16,14 +17,22 @@ mkdir "$wd"
 printf '[j]\nrw=write\nsize=1m\nverify=crc32c\nsync=1\nfilename=%s\n' "$name" > "$TMP/j.fio"
 printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\nexpect = intact\n' \
 	> "$TMP/long.ini"
-# fio's set-up check (in a short temporary folder) takes the name
-pc_run "$TMP/long.ini" --list > "$TMP/o" 2> "$TMP/e" || { cat "$TMP/e"; fail "refused at load"; }
-rc=0
-sync
-"$POWERCUT" run --workdir "$wd" "$TMP/long.ini" -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
-[ "$rc" -eq 2 ] || { cat "$TMP/o" "$TMP/e"; fail "exit $rc, expected 2"; }
-grep -q "\[j\] names a file of 4040 bytes: under the fio folder .* its path would be past PATH_MAX" "$TMP/e" ||
-	{ cat "$TMP/e"; fail "the reason does not name the job, the file's length and PATH_MAX"; }
+# fio's set-up check (fio works in '.' there) takes the name, and so does
+# the run under a short work folder (/var/tmp: its fio folder is 38 bytes)
+"$POWERCUT" run --workdir /var/tmp "$TMP/long.ini" --list > "$TMP/o" 2> "$TMP/e" ||
+	{ cat "$TMP/e"; fail "refused at load"; }
+# computed from the fio folder the run would have under --workdir: refused
+# by run --list (it was exit 0) and by the run before its results folder is
+# made (it was made, and each case refused)
+for list in --list ""; do
+	rc=0
+	sync
+	"$POWERCUT" run --workdir "$wd" "$TMP/long.ini" -o "$TMP/out" $list > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/o" "$TMP/e"; fail "run ${list:-without --list}: exit $rc, expected 2"; }
+	grep -q "\[j\] names a file of 4040 bytes: under the fio folder $wd/powercut.XXXXXX/case-0/mnt/fio (1[0-9][0-9] bytes) its path would be past PATH_MAX" "$TMP/e" ||
+		{ cat "$TMP/e"; fail "the reason does not name the job, the file's length, the folder and PATH_MAX"; }
+	[ ! -e "$TMP/out" ] || fail "run ${list:-without --list} made its results folder $TMP/out"
+done
 ! grep -q 'killed by signal' "$TMP/e" "$TMP/o" || fail "fio ran"
 [ -z "$(ls -A "$wd")" ] || fail "left in the work folder: $(ls -A "$wd")"
 assert_no_leftovers
