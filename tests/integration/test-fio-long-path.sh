@@ -21,6 +21,17 @@ printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\nexpect =
 # the run under a short work folder (/var/tmp: its fio folder is 38 bytes)
 "$POWERCUT" run --workdir /var/tmp "$TMP/long.ini" --list > "$TMP/o" 2> "$TMP/e" ||
 	{ cat "$TMP/e"; fail "refused at load"; }
+# fio's set-up check below a long TMPDIR: fio takes the name in '.', and
+# its folders are removed from there (they were left in TMPDIR, a warning
+# 'File name too long' for each, and the check passed)
+# (more than 4096 - 3840: the job's folders are 15 x 256 bytes)
+td="$TMP/$(printf 't%.0s' $(seq 200))/$(printf 'u%.0s' $(seq 200))"
+mkdir -p "$td"
+TMPDIR=$td "$POWERCUT" run --workdir /var/tmp "$TMP/long.ini" --list > "$TMP/o" 2> "$TMP/e" ||
+	{ cat "$TMP/e"; fail "refused at load with TMPDIR $td"; }
+[ "$(cat "$TMP/o")" = g/ext4/none ] && [ ! -s "$TMP/e" ] ||
+	{ cat "$TMP/o" "$TMP/e"; fail "run --list with a long TMPDIR: not the case alone, or a warning"; }
+[ -z "$(ls -A "$td")" ] || fail "the set-up check left $(ls -A "$td" | head -c 200) in TMPDIR"
 # computed from the fio folder the run would have under --workdir: refused
 # by run --list (it was exit 0) and by the run before its results folder is
 # made (it was made, and each case refused)
