@@ -216,6 +216,14 @@ static const char *check_filename(const char *v)
 	}
 }
 
+/* filename_format is one name: fio 3.33 neither splits it at ':' nor
+ * drops the '\' of a "\:" (init.c make_filename; filename_format=a\:b
+ * wrote the file 'a\:b').  Expanded, it is checked again (add_files_of). */
+static const char *check_format(const char *v)
+{
+	return check_one_name(v, strlen(v));
+}
+
 /* random_generator: read by job_order.  fio 3.33 takes a choice's value up
  * to its first ',' (else ':') and ignores the rest (parse.c opt_len), so
  * random_generator=lfsr:1 or lfsr,x drew lfsr's offsets while powercut took
@@ -477,7 +485,7 @@ static const struct rule rules[] = {
 	  "its section's; rename the section instead", NULL },
 	{ "wait_for", R_FINE, NULL, NULL },          /* not its own job: check_wait_for */
 	{ "filename", R_VALUE, NULL, check_filename },
-	{ "filename_format", R_VALUE, NULL, check_filename },
+	{ "filename_format", R_VALUE, NULL, check_format },
 	{ "directory", R_ANY, "powercut sets the directory, a folder on the filesystem under "
 	  "test; name files relative to it", NULL },
 	{ "opendir", R_ANY, "adds files from a folder that may be outside the filesystem "
@@ -1387,17 +1395,18 @@ struct job_file {
 	const char *key;      /* that option, or NULL (fio's default name) */
 };
 
-/* NAME (LEN bytes, "\:" read as ':') as a path below the directory: no
- * empty or "." components ("./x", "x/" and "a//b" are "x", "x", "a/b");
- * "" when nothing is left (the directory itself).  ".." was refused. */
-static char *normalize(const char *name, size_t len)
+/* NAME (LEN bytes; "\:" read as ':' when UNESCAPE, as in a filename=
+ * list) as a path below the directory: no empty or "." components ("./x",
+ * "x/" and "a//b" are "x", "x", "a/b"); "" when nothing is left (the
+ * directory itself).  ".." was refused. */
+static char *normalize(const char *name, size_t len, int unescape)
 {
 	char *out = xmalloc(len + 1);
 	size_t n = 0;
 	for (size_t i = 0; i < len;) {
 		size_t start = n;
 		while (i < len && name[i] != '/') {
-			if (name[i] == '\\' && i + 1 < len && name[i + 1] == ':')
+			if (unescape && name[i] == '\\' && i + 1 < len && name[i + 1] == ':')
 				i++;
 			out[n++] = name[i++];
 		}
@@ -1490,7 +1499,7 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 		f->line = by && by->line > s->line ? by->line : s->line;
 		if (fn) {
 			const char *end = name_end(v);
-			f->path = normalize(v, (size_t)(end - v));
+			f->path = normalize(v, (size_t)(end - v), 1);
 			if ((size_t)(end - v) > j->longest_name)
 				j->longest_name = (size_t)(end - v);
 			v = *end ? end + 1 : end;
@@ -1504,7 +1513,7 @@ static int add_files_of(struct parser *p, const struct pc_fio_section *s,
 				free(name);
 				return rc;
 			}
-			f->path = normalize(name, strlen(name));
+			f->path = normalize(name, strlen(name), 0);
 			if (strlen(name) > j->longest_name)
 				j->longest_name = strlen(name);
 			free(name);

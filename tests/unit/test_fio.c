@@ -1164,6 +1164,28 @@ static void split_as(const char *names, const char *want, size_t longest)
 	free(text);
 }
 
+/* The file of job [j] with filename_format=FORMAT (as written in the job
+ * file): WANT. */
+static void format_files(const char *format, const char *want)
+{
+	char *text = xasprintf("[j]\nrw=randwrite\nsize=1m\nverify=md5\nfilename_format=%s\n",
+			       format);
+	struct pc_fio_jobfile jf;
+	int rc = pc_fio_job_parse_string(text, "f.fio", &jf);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc == 0) {
+		int ok = jf.jobs[0].nfiles == 1 && !strcmp(jf.jobs[0].files[0], want);
+		CU_ASSERT(ok);
+		if (!ok)
+			fprintf(stderr, "\nfilename_format=%s: '%s', wanted '%s'\n", format,
+				jf.jobs[0].nfiles ? jf.jobs[0].files[0] : "", want);
+		pc_fio_job_free(&jf);
+	} else {
+		fprintf(stderr, "\nfilename_format=%s refused\n", format);
+	}
+	free(text);
+}
+
 static void test_filename_split(void)
 {
 	split_as("a", "a", 1);
@@ -1185,6 +1207,18 @@ static void test_filename_split(void)
 	refused(JOB "filename=:a\n", "j.fio:5: filename", "empty file name");
 	refused(JOB "filename=\n", "j.fio:5: filename", "empty file name");
 	refused(JOB "filename=a\\::\n", "j.fio:5: filename", "empty file name");
+	/* filename_format is one name, taken as written: fio 3.33 neither
+	 * splits it nor drops a '\' (init.c make_filename; filename_format=a\:b
+	 * wrote the file 'a\:b', c:d the file 'c:d').  It was read as a list:
+	 * 'a\:b' was the file 'a:b' (its headers never read: no such file),
+	 * and a::b refused as holding an empty name. */
+	format_files("a\\:b", "a\\:b");
+	format_files("c:d", "c:d");
+	format_files("a::b", "a::b");
+	format_files("$jobname:", "j:");
+	/* so filename=a\\:b (fio drops one '\') is the same file */
+	refused(JOB "filename=a\\\\:b\n[k]\nrw=write\nsize=1m\nverify=md5\nfilename_format=a\\:b\n",
+		"same file", NULL);
 	/* each name is checked, the escaped colon's too */
 	refused(JOB "filename=a\\:b:/x\n", "j.fio:5: filename", "absolute");
 	refused(JOB "filename=a:..\\:x/../../y\n", "j.fio:5: filename", "'..'");
