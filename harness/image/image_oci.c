@@ -404,18 +404,35 @@ static int collect(struct oci *o, json_t *manifests, const char *where, int dept
 	return 0;
 }
 
-/* The available platforms, for error messages. */
+static int cand_is_image(const struct cand *c);
+
+/* The available platforms, for error messages: the images' only (an
+ * attestation's unknown/unknown is no choice). */
 static char *cands_platforms(const struct oci *o)
 {
 	struct strlist l = { 0 };
 	char buf[200];
 	for (size_t i = 0; i < o->nc; i++) {
+		if (!cand_is_image(&o->c[i]))
+			continue;
 		platform_str(&o->c[i].plat, buf, sizeof(buf));
 		img_strlist_add(&l, buf);
 	}
 	char *s = img_strlist_join(&l);
 	img_strlist_free(&l);
 	return s;
+}
+
+/* How many index entries were passed over as not images: attestation
+ * manifests (unknown/unknown) and OCI 1.1 artifacts. */
+static size_t cands_skipped(const struct oci *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < o->nc; i++)
+		n += !cand_is_image(&o->c[i]);
+	for (size_t i = 0; i < o->skipped_types.n; i++)
+		n += !strncmp(o->skipped_types.v[i], "artifact ", 9);
+	return n;
 }
 
 /* How well candidate C answers the request WANT: 0 not at all, 1 it has a
@@ -524,8 +541,13 @@ static const struct cand *choose(struct oci *o, const char *platform)
 		char wanted[200];
 		platform_str(&want, wanted, sizeof(wanted));
 		char *avail = cands_platforms(o);
-		pc_fail(PC_ERR_INPUT, "%s: no image for platform %s; available: %s (choose with --platform)",
-			o->display, wanted, avail);
+		size_t skipped = cands_skipped(o);
+		char more[100] = "";
+		if (skipped)
+			snprintf(more, sizeof(more), "; %zu attestation or artifact manifest%s skipped: not images",
+				 skipped, skipped == 1 ? "" : "s");
+		pc_fail(PC_ERR_INPUT, "%s: no image for platform %s; available: %s (choose with --platform)%s",
+			o->display, wanted, avail, more);
 		free(avail);
 	}
 	return best;

@@ -266,11 +266,12 @@ static void test_oci_platforms(void)
 {
 	struct layout l;
 	layout_init(&l);
-	/* amd64 has both layers, arm64/v8 only A; plus an attestation. */
+	/* amd64 has both layers, arm64/v8 only A; plus an attestation (a
+	 * manifest of its own, as buildkit writes it: an in-toto layer). */
 	json_t *multi = index_blob(&l, json_pack("[o, o, o]",
 						 with_platform(manifest(&l, 1, NULL), "amd64", NULL),
 						 with_platform(manifest(&l, 0, NULL), "arm64", "v8"),
-						 with_platform(manifest(&l, 0, NULL), "?", NULL)));
+						 with_platform(manifest(&l, 0, "application/vnd.in-toto+json"), "?", NULL)));
 	write_index(&l, json_pack("[o]", with_ref(multi, "multi")));
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:multi", "linux/arm64", &img), 0);
@@ -291,6 +292,17 @@ static void test_oci_platforms(void)
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/amd64"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/arm64"));
+	/* The attestation is no choice: it is not offered as one (buildkit
+	 * lists it as unknown/unknown), and asking for it is refused. */
+	CU_ASSERT_PTR_NULL(strstr(errbuf, "unknown/unknown"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "available: linux/amd64, linux/arm64 ("));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "1 attestation or artifact manifest skipped"));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "unknown/unknown", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NULL(strstr(errbuf, "available: linux/amd64, linux/arm64, unknown"));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux/amd64", &img), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, "of 2 images (linux/amd64, linux/arm64)"));
+	pc_image_close(&img);
 	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux", &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	/* One image whose entry names no platform (as skopeo writes it): its
