@@ -785,6 +785,85 @@ static void test_docker_save_legacy(void)
 	free(dir), free(tmpbase);
 }
 
+/* go-containerregistry's tarball.Write (crane pull --format=tarball,
+ * kaniko --tar-path, ko) names the config "sha256:HEX" and each layer
+ * "HEX.tar.gz" by its compressed digest; jib names the config
+ * "config.json".  Both names are checked, the image ID comes from the
+ * config's, and inspect names the producer. */
+static void test_docker_archive_ggcr_jib(void)
+{
+	char *dir = unit_tmpdir();
+	char *tmpbase = xasprintf("%s/tmp", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(tmpbase, 0755), 0);
+	struct buf a = layer_tar("a.txt", "A"), az = layer_tar_z("a.txt", "A", 1);
+	struct buf bz = layer_tar_z("b.txt", "B", 1), b = layer_tar("b.txt", "B");
+	char *ha = sha256_hex(a.p, a.len), *hz = sha256_hex(az.p, az.len), *hb = sha256_hex(b.p, b.len);
+	char *config = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
+				 "{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", ha);
+	char *chex = sha256_hex(config, strlen(config));
+	char *cname = xasprintf("sha256:%s", chex), *lname = xasprintf("%s.tar.gz", hz);
+	char *manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"registry.example/fix:1\"],"
+				   "\"Layers\":[\"%s\"]}]", cname, lname);
+	char *path = xasprintf("%s/ggcr.tar", dir);
+	struct raw_member m[] = {
+		{ cname, config, strlen(config), NULL },
+		{ lname, az.p, az.len, NULL },
+		{ "manifest.json", manifest, strlen(manifest), NULL },
+	};
+	write_raw_tar(path, m, 3, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.sources[0].producer,
+			       "docker-archive (go-containerregistry: crane, kaniko, ko)");
+	char *id = xasprintf("image ID sha256:%s", chex);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, id));
+	pc_image_close(&img);
+	/* The image ID selects it, as for docker's and skopeo's archives. */
+	char *spec = xasprintf("%s:sha256:%s", path, chex);
+	CU_ASSERT_EQUAL(open_file(spec, tmpbase, &img), 0);
+	pc_image_close(&img);
+	/* A layer member whose content is not the digest its name says
+	 * (another layer's, and a config that agrees with it) is refused. */
+	char *config_b = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
+				   "{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", hb);
+	char *chex_b = sha256_hex(config_b, strlen(config_b));
+	char *cname_b = xasprintf("sha256:%s", chex_b);
+	char *manifest_b = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":null,\"Layers\":[\"%s\"]}]",
+				     cname_b, lname);
+	struct raw_member mb[] = {
+		{ cname_b, config_b, strlen(config_b), NULL },
+		{ lname, bz.p, bz.len, NULL },
+		{ "manifest.json", manifest_b, strlen(manifest_b), NULL },
+	};
+	write_raw_tar(path, mb, 3, 0);
+	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "does not match its digest"));
+	/* A config whose content is not its name's digest, likewise. */
+	m[0].data = config_b;
+	m[0].len = strlen(config_b);
+	write_raw_tar(path, m, 3, 0);
+	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the image config (member sha256:"));
+	/* jib's docker tar: config.json. */
+	char *manifest_j = xasprintf("[{\"Config\":\"config.json\",\"RepoTags\":[\"gcr.io/p/fix:1\"],"
+				     "\"Layers\":[\"%s\"]}]", lname);
+	struct raw_member mj[] = {
+		{ lname, az.p, az.len, NULL },
+		{ "config.json", config, strlen(config), NULL },
+		{ "manifest.json", manifest_j, strlen(manifest_j), NULL },
+	};
+	write_raw_tar(path, mj, 3, 0);
+	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.sources[0].producer, "docker-archive (jib)");
+	pc_image_close(&img);
+	free(manifest_j), free(manifest_b), free(cname_b), free(chex_b), free(config_b);
+	free(spec), free(id), free(path), free(manifest), free(lname), free(cname), free(chex);
+	free(config), free(ha), free(hz), free(hb), free(a.p), free(az.p), free(b.p), free(bz.p);
+	unit_rmtree(dir);
+	free(dir), free(tmpbase);
+}
+
 static void test_docker_save_oci(void)
 {
 	char *dir = unit_tmpdir();
@@ -1158,6 +1237,7 @@ void register_image_tests(void)
 		    test_oci_media_types_and_json);
 	CU_add_test(s, "docker-save: legacy, symlinked layer, tags, diff_ids", test_docker_save_legacy);
 	CU_add_test(s, "docker-save: OCI-based", test_docker_save_oci);
+	CU_add_test(s, "docker-archive: go-containerregistry and jib names", test_docker_archive_ggcr_jib);
 	CU_add_test(s, "docker-save: compressed layer and malformed diff_ids", test_docker_save_diff_ids);
 	CU_add_test(s, "docker-save/ctr export: names from index.json", test_docker_save_index_names);
 	CU_add_test(s, "docker-save/ctr export: multi-platform, --platform", test_docker_save_multiplatform);
