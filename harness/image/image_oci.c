@@ -357,6 +357,14 @@ static int collect_one(struct oci *o, json_t *jd, const char *where, int depth,
 		free(what);
 		return 0;
 	}
+	/* containerd's exporter (ctr images export, Docker 28's docker save)
+	 * lists an image's referrers (a cosign signature sets no
+	 * artifactType) with this annotation: containerd's import makes no
+	 * image of them, nor does powercut. */
+	if (annotation(&d, "io.containerd.manifest.subject")) {
+		img_strlist_add(&o->skipped_types, "artifact (referrer)");
+		return 0;
+	}
 	if (img_in_list(manifest_types, d.media_type)) {
 		cand_add(o, &d, &p);
 		return 0;

@@ -397,6 +397,24 @@ def main():
     write_c8d(f"{out}/docker-c8d.tar", blobs, top, mj)
     # ctr images export --skip-manifest-json of the same content
     write_c8d(f"{out}/ctr-nomj.tar", blobs, top, None)
+    # Docker 28: the same with the image's referrers (WithReferrersProvider:
+    # moby's referrersForExport reads the content store's referrer labels);
+    # a cosign signature, which sets no artifactType, is listed in
+    # index.json after the image, annotated io.containerd.manifest.subject
+    # (filterReferrers), without a platform.
+    sig_payload = gojson({"critical": {"identity": {"docker-reference": "docker.io/powercut/fixture"},
+                                       "image": {"docker-manifest-digest": "sha256:" + sha(index)},
+                                       "type": "cosign container image signature"}, "optional": None})
+    sig_cfg = gojson({"architecture": "", "created": "0001-01-01T00:00:00Z", "os": "",
+                      "config": {}, "rootfs": {"type": "layers", "diff_ids": ["sha256:" + sha(sig_payload)]}})
+    sig = gojson({"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": desc(OCI_CONFIG, sig_cfg),
+                  "layers": [desc("application/vnd.dev.cosign.simplesigning.v1+json", sig_payload,
+                                  annotations={"dev.cosignproject.cosign/signature": "MEUCIQ=="})]})
+    blobs_sig = dict(blobs)
+    blobs_sig.update({sha(sig): sig, sha(sig_cfg): sig_cfg, sha(sig_payload): sig_payload})
+    top_sig = top + [desc(OCI_MANIFEST, sig, annotations={"io.containerd.manifest.subject": "sha256:" + sha(index)})]
+    write_c8d(f"{out}/docker-c8d-signed.tar", blobs_sig, top_sig, mj)
+    write_c8d(f"{out}/ctr-nomj-signed.tar", blobs_sig, top_sig, None)
     # ctr images export --platform linux/arm64 of an image whose every
     # platform was pulled: the index lists amd64, only arm64's blobs are
     # there, manifest.json names the arm64 image.

@@ -320,6 +320,37 @@ static void test_oci_platforms(void)
 	layout_free(&l);
 }
 
+/* containerd's exporter (ctr images export, Docker 28's docker save)
+ * lists the image's referrers (a cosign signature, which sets no
+ * artifactType) in index.json, annotated io.containerd.manifest.subject
+ * and without a platform: not images (containerd's import makes none of
+ * them), so never a candidate, and never an ambiguity with the image. */
+static void test_oci_referrers(void)
+{
+	struct layout l;
+	layout_init(&l);
+	json_t *img_d = with_platform(manifest(&l, 1, NULL), "amd64", NULL);
+	json_t *sig = manifest(&l, 0, "application/vnd.dev.cosign.simplesigning.v1+json");
+	json_object_set_new(sig, "annotations",
+			    json_pack("{s:s}", "io.containerd.manifest.subject",
+				      json_string_value(json_object_get(img_d, "digest"))));
+	json_t *top = index_blob(&l, json_pack("[o]", img_d));
+	json_object_set_new(top, "annotations",
+			    json_pack("{s:s, s:s}", "io.containerd.image.name", "docker.io/library/x:latest",
+				      "org.opencontainers.image.ref.name", "latest"));
+	write_index(&l, json_pack("[o, o]", top, sig));
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	if (img.nlayers) {
+		CU_ASSERT_EQUAL(img.nlayers, 2);
+		pc_image_close(&img);
+	}
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "available: linux/amd64 (choose with --platform); "
+					      "1 attestation or artifact manifest skipped"));
+	layout_free(&l);
+}
+
 static void test_oci_nested(void)
 {
 	struct layout l;
@@ -1230,6 +1261,7 @@ void register_image_tests(void)
 	CU_add_test(s, "OCI layout: select by tag", test_oci_tags);
 	CU_add_test(s, "OCI layout: select by platform", test_oci_platforms);
 	CU_add_test(s, "OCI layout: nested indexes", test_oci_nested);
+	CU_add_test(s, "OCI layout: referrers in index.json are not images", test_oci_referrers);
 	CU_add_test(s, "OCI layout: several equally good images are an error", test_oci_ambiguous);
 	CU_add_test(s, "OCI layout: bad digest, bad size, missing blob", test_oci_bad_blobs);
 	CU_add_test(s, "OCI layout: layers checked against the config's diff_ids", test_oci_diff_ids);
