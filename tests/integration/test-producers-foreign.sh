@@ -139,7 +139,13 @@ for f in buildkit-oci buildkit-docker; do
 	refused "no image for platform linux/arm64; available: linux/amd64 (choose with --platform); 1 attestation" \
 		"$A/$f.tar" --platform linux/arm64
 done
-echo "  buildkit: the attestation manifest passed over"
+# type=oci,tar=false writes the same layout as a folder.
+mkdir "$TMP/buildkit-oci-dir"
+tar -xf "$A/buildkit-oci.tar" -C "$TMP/buildkit-oci-dir" || fail "cannot extract buildkit-oci.tar"
+grep -qx 'kind: oci-layout' <<<"$(inspect "$TMP/buildkit-oci-dir")" || fail "buildkit type=oci,tar=false: not an OCI layout"
+same_tree "$TMP/ref.m" "$TMP/buildkit-oci-dir"
+same_tree "$TMP/ref.m" "$TMP/buildkit-oci-dir:latest" --platform linux/amd64
+echo "  buildkit: the attestation manifest passed over; type=oci,tar=false read"
 
 # go-containerregistry: image ID from the config's name; two images need a
 # name; a foreign layer (LayerSources) is refused by name.
