@@ -1073,6 +1073,26 @@ static void note_docker_chosen(json_t *item, size_t at, size_t n, const struct i
 	img_strlist_free(&shown);
 }
 
+static int index_lists_index(const struct tarscan *t);
+
+/* A multi-platform save read without --platform: manifest.json describes
+ * one platform, the exporter's (Docker's containerd store points it at its
+ * host's).  docker load (graphdriver) takes that image, a containerd-based
+ * runtime the host's from the index: when they differ, which one is meant
+ * is not powercut's to guess. */
+static int exporter_platform_check(const char *file, json_t *cfg)
+{
+	char have[200], host[200];
+	if (img_config_is_host(cfg, have, sizeof(have), host, sizeof(host)))
+		return 0;
+	return pc_fail(PC_ERR_INPUT,
+		       "%s: manifest.json's image is %s (the platform it was exported for), but "
+		       "index.json lists a multi-platform image and this host is %s, whose image "
+		       "a containerd-based runtime would unpack: choose with --platform %s or "
+		       "--platform %s (if the archive holds it)",
+		       file, have, host, have, host);
+}
+
 static int open_docker_save(const char *file, const char *tag, const char *platform,
 			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
 			    struct pc_image_source *src)
@@ -1186,7 +1206,8 @@ static int open_docker_save(const char *file, const char *tag, const char *platf
 			&variant) == 0)
 		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
 					: xasprintf("%s/%s", os, arch);
-	if (img_platform_check(platform, cfg, cname) < 0)
+	if (img_platform_check(platform, cfg, cname) < 0 ||
+	    (!platform && t->oci && index_lists_index(t) && exporter_platform_check(file, cfg) < 0))
 		goto out;
 	json_t *diff_ids = img_config_diff_ids(cfg, nw - 1, cname);
 	if (!diff_ids)

@@ -577,15 +577,15 @@ static char *config_platform(json_t *config)
  * the chosen image does not answer would otherwise test another
  * platform's tree without a word.  A config without os and architecture
  * says nothing, and passes; so does one without a variant. */
-int img_platform_check(const char *requested, json_t *config, const char *where)
+/* Does the platform CONFIG (an image config) says answer WANT?  1 yes,
+ * or when it says none; 0 no, HAVE then gets what it says. */
+static int config_answers(struct platform want, json_t *config, char *have_s, size_t len)
 {
 	const char *os = NULL, *arch = NULL, *variant = NULL;
-	if (!requested || json_unpack(config, "{s:s, s:s, s?s *}", "os", &os, "architecture",
-				      &arch, "variant", &variant) < 0)
-		return 0;
-	struct platform want, have;
-	if (platform_parse(requested, &want) < 0)
-		return -1;
+	if (json_unpack(config, "{s:s, s:s, s?s *}", "os", &os, "architecture", &arch, "variant",
+			&variant) < 0)
+		return 1;
+	struct platform have;
 	memset(&have, 0, sizeof(have));
 	snprintf(have.os, sizeof(have.os), "%s", os);
 	snprintf(have.arch, sizeof(have.arch), "%s", arch);
@@ -594,12 +594,32 @@ int img_platform_check(const char *requested, json_t *config, const char *where)
 	if (!have.variant[0])
 		want.variant[0] = '\0'; /* configs often leave the variant out */
 	if (platform_match(&want, &have))
-		return 0;
+		return 1;
+	platform_str(&have, have_s, len);
+	return 0;
+}
+
+int img_platform_check(const char *requested, json_t *config, const char *where)
+{
+	struct platform want;
 	char w[200], h[200];
+	if (!requested)
+		return 0;
+	if (platform_parse(requested, &want) < 0)
+		return -1;
+	if (config_answers(want, config, h, sizeof(h)))
+		return 0;
 	platform_str(&want, w, sizeof(w));
-	platform_str(&have, h, sizeof(h));
 	return pc_fail(PC_ERR_INPUT, "%s: the image is %s (its config says so), not the %s asked "
 		       "for with --platform", where, h, w);
+}
+
+int img_config_is_host(json_t *config, char *have, size_t havelen, char *host, size_t hostlen)
+{
+	struct platform want;
+	platform_host(&want);
+	platform_str(&want, host, hostlen);
+	return config_answers(want, config, have, havelen);
 }
 
 /* Layer I of a manifest (WHERE): its descriptor JL checked, its blob

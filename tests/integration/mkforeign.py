@@ -415,19 +415,22 @@ def main():
     top_sig = top + [desc(OCI_MANIFEST, sig, annotations={"io.containerd.manifest.subject": "sha256:" + sha(index)})]
     write_c8d(f"{out}/docker-c8d-signed.tar", blobs_sig, top_sig, mj)
     write_c8d(f"{out}/ctr-nomj-signed.tar", blobs_sig, top_sig, None)
+    mj_arm = [{"Config": "blobs/sha256/" + sha(arm.config), "RepoTags": ["powercut/fixture:latest"],
+               "Layers": ["blobs/sha256/" + sha(b) for b in arm.blobs]}]
     # ctr images export --platform linux/arm64 of an image whose every
     # platform was pulled: the index lists amd64, only arm64's blobs are
     # there, manifest.json names the arm64 image.
     blobs_arm = {sha(index): index}
     blobs_arm.update(image_blobs(arm, m_arm))
-    mj_arm = [{"Config": "blobs/sha256/" + sha(arm.config), "RepoTags": ["powercut/fixture:latest"],
-               "Layers": ["blobs/sha256/" + sha(b) for b in arm.blobs]}]
     write_c8d(f"{out}/ctr-arm64.tar", blobs_arm, top, mj_arm)
     # ctr images export --all-platforms: everything there
     blobs_all = dict(blobs)
     blobs_all.update(image_blobs(arm, m_arm))
     blobs_all.update(att_arm)
     write_c8d(f"{out}/ctr-all.tar", blobs_all, top, mj)
+    # The same exported on an arm64 host: Docker's containerd store points
+    # manifest.json at the host's platform (image_exporter.go).
+    write_c8d(f"{out}/ctr-all-armhost.tar", blobs_all, top, mj_arm)
     # buildkit (moby/buildkit 73ed6825c4b7 exporter/oci/export.go):
     # archive.Export with WithManifest(desc, names...) and, for type=oci,
     # WithAllPlatforms + WithSkipDockerManifest; type=docker sets no

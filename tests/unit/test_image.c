@@ -1210,6 +1210,24 @@ static void test_docker_save_multiplatform(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, c[1].manifest_hex));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "missing"));
 	assert_which(path, NULL, "amd");
+	/* Exported on an arm64 host (Docker's containerd store points
+	 * manifest.json at the host's platform), both platforms there, read
+	 * on another host: docker load (graphdriver) would take manifest.json's
+	 * arm64 image, a containerd-based runtime the host's from the index.
+	 * Without --platform that is an error naming both, not a pick. */
+	char *e1 = cimg_entry(&c[1], "[\"tiny/mp:1\"]");
+	char *manifest_arm = xasprintf("[%s]", e1);
+	write_combined(path, c, 2, list, entries, manifest_arm);
+	assert_which(path, "linux/arm64", "arm");
+	assert_which(path, "linux/amd64", "amd");
+	if (host_is_amd64()) {
+		CU_ASSERT_EQUAL(open_platform(path, NULL, &img), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "manifest.json's image is linux/arm64"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "this host is linux/amd64"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "choose with --platform linux/arm64 or --platform linux/amd64"));
+	}
+	free(e1), free(manifest_arm);
 	free(path), free(entries), free(e0), free(manifest), free(list), free(list_hex);
 	for (int i = 0; i < 2; i++)
 		cimg_free(&c[i]);
