@@ -1082,7 +1082,7 @@ static int index_lists_index(const struct tarscan *t);
  * is not powercut's to guess. */
 static int exporter_platform_check(const char *file, json_t *cfg)
 {
-	char have[200], host[200];
+	char have[512], host[512];
 	if (img_config_is_host(cfg, have, sizeof(have), host, sizeof(host)))
 		return 0;
 	return pc_fail(PC_ERR_INPUT,

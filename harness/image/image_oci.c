@@ -102,8 +102,11 @@ static const char *annotation(const struct desc *d, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+#define PLATFORM_STR 512 /* room for platform_str */
+
 struct platform {
 	char os[64], arch[64], variant[64];
+	char features[256]; /* an index entry's os.features, ", "-joined */
 };
 
 /* arm64 "v8" and amd64 "v1" are the defaults: compare them as no variant. */
@@ -165,10 +168,30 @@ static void platform_str(const struct platform *p, char *out, size_t len)
 {
 	if (!p->os[0])
 		snprintf(out, len, "(no platform)");
-	else if (p->variant[0])
-		snprintf(out, len, "%s/%s/%s", p->os, p->arch, p->variant);
 	else
-		snprintf(out, len, "%s/%s", p->os, p->arch);
+		snprintf(out, len, "%s/%s%s%s%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "",
+			 p->variant, p->features[0] ? " (os.features: " : "", p->features,
+			 p->features[0] ? ")" : "");
+}
+
+/* os.features, an array of strings, into P->features. */
+static int platform_features(json_t *feat, const char *where, struct platform *p)
+{
+	size_t i;
+	json_t *f;
+	if (!feat)
+		return 0;
+	if (!json_is_array(feat))
+		return pc_fail(PC_ERR_INPUT, "%s: bad platform: os.features is not an array", where);
+	json_array_foreach(feat, i, f) {
+		size_t used = strlen(p->features);
+		if (!json_is_string(f))
+			return pc_fail(PC_ERR_INPUT, "%s: bad platform: os.features holds a %s",
+				       where, "value that is not a string");
+		snprintf(p->features + used, sizeof(p->features) - used, "%s%s", i ? ", " : "",
+			 json_string_value(f));
+	}
+	return 0;
 }
 
 /* Platform object of a descriptor: a closed schema, so strict. */
@@ -188,7 +211,7 @@ static int platform_from_json(json_t *j, const char *where, struct platform *p)
 	snprintf(p->arch, sizeof(p->arch), "%s", arch);
 	snprintf(p->variant, sizeof(p->variant), "%s", variant ? variant : "");
 	platform_normalize(p);
-	return 0;
+	return platform_features(osfeat, where, p);
 }
 
 /* Does candidate C satisfy the request R?  No variant in R accepts any. */
@@ -419,7 +442,7 @@ static int cand_is_image(const struct cand *c);
 static char *cands_platforms(const struct oci *o)
 {
 	struct strlist l = { 0 };
-	char buf[200];
+	char buf[PLATFORM_STR];
 	for (size_t i = 0; i < o->nc; i++) {
 		if (!cand_is_image(&o->c[i]))
 			continue;
@@ -451,6 +474,11 @@ static int cand_rank(const struct platform *want, const struct cand *c)
 {
 	if (!c->plat.os[0])
 		return 2;
+	/* An entry that needs OS features (nydus's beside the plain image):
+	 * containerd's matcher passes it over unless they were asked for,
+	 * and --platform cannot ask for them.  Name it by digest. */
+	if (c->plat.features[0])
+		return 0;
 	if (!platform_match(want, &c->plat))
 		return 0;
 	return strcmp(want->variant, c->plat.variant) ? 1 : 2;
@@ -467,7 +495,7 @@ static int cand_is_image(const struct cand *c)
 static void fail_ambiguous(const struct oci *o, const struct platform *want, int top)
 {
 	struct strlist l = { 0 };
-	char plat[200], first[200] = "", item[400];
+	char plat[PLATFORM_STR], first[PLATFORM_STR] = "", item[PLATFORM_STR + 100];
 	int same = 1;
 	for (size_t i = 0; i < o->nc; i++) {
 		const struct cand *c = &o->c[i];
@@ -480,7 +508,7 @@ static void fail_ambiguous(const struct oci *o, const struct platform *want, int
 		snprintf(item, sizeof(item), "%s (%s)", c->digest, c->plat.os[0] ? plat : "no platform");
 		img_strlist_add(&l, item);
 	}
-	char wanted[200];
+	char wanted[PLATFORM_STR];
 	platform_str(want, wanted, sizeof(wanted));
 	char *list = img_strlist_join(&l), *tags = img_strlist_join(&o->tags);
 	/* Only images told apart by a variant can be chosen with --platform. */
@@ -546,7 +574,7 @@ static const struct cand *choose(struct oci *o, const char *platform)
 		return NULL;
 	}
 	if (!best) {
-		char wanted[200];
+		char wanted[PLATFORM_STR];
 		platform_str(&want, wanted, sizeof(wanted));
 		char *avail = cands_platforms(o);
 		size_t skipped = cands_skipped(o);
@@ -602,7 +630,7 @@ static int config_answers(struct platform want, json_t *config, char *have_s, si
 int img_platform_check(const char *requested, json_t *config, const char *where)
 {
 	struct platform want;
-	char w[200], h[200];
+	char w[PLATFORM_STR], h[PLATFORM_STR];
 	if (!requested)
 		return 0;
 	if (platform_parse(requested, &want) < 0)
@@ -638,7 +666,7 @@ static int layer_of(struct oci *o, json_t *jl, size_t i, const char *diff_id, co
 	if (!img_in_list(layer_types, ld.media_type))
 		return pc_fail(PC_ERR_INPUT, "%s: layer %zu (%s) has unknown media type %s",
 			       where, i + 1, ld.digest, ld.media_type);
-	char what[200];
+	char what[PLATFORM_STR];
 	snprintf(what, sizeof(what), "layer %zu", i + 1);
 	if (verify_blob(o, &ld, what) < 0)
 		return -1;
@@ -713,7 +741,7 @@ static void note_chosen(const struct oci *o, const struct cand *c, struct pc_ima
 		src->chosen = xasprintf("manifest %s", c->digest);
 		return;
 	}
-	char plat[200];
+	char plat[PLATFORM_STR];
 	platform_str(&c->plat, plat, sizeof(plat));
 	char *avail = cands_platforms(o);
 	if (o->platform) {
@@ -721,7 +749,7 @@ static void note_chosen(const struct oci *o, const struct cand *c, struct pc_ima
 					c->digest, plat, real, avail, o->platform);
 	} else {
 		struct platform host;
-		char h[200];
+		char h[PLATFORM_STR];
 		platform_host(&host);
 		platform_str(&host, h, sizeof(h));
 		src->chosen = xasprintf("manifest %s (%s), of %zu images (%s), for the host's "
@@ -868,7 +896,7 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 	}
 	if (select_tagged(&o, manifests, tag, chosen) < 0)
 		goto out;
-	struct platform none = { { 0 }, { 0 }, { 0 } };
+	struct platform none = { { 0 }, { 0 }, { 0 }, { 0 } };
 	if (collect(&o, chosen, ipath, 0, &none) < 0)
 		goto out;
 	if (o.want_digest && !o.nc) {
@@ -926,7 +954,7 @@ static int skopeo_dir_list(struct oci *o, json_t *list, const char *mpath, const
 	if (schema != 2)
 		return pc_fail(PC_ERR_INPUT, "%s: schemaVersion %jd, expected 2", mpath,
 			       (intmax_t)schema);
-	struct platform none = { { 0 }, { 0 }, { 0 } };
+	struct platform none = { { 0 }, { 0 }, { 0 }, { 0 } };
 	if (collect(o, m, mpath, 0, &none) < 0)
 		return -1;
 	const struct cand *c = choose(o, platform);

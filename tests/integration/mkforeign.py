@@ -459,6 +459,21 @@ def main():
               [{"Config": "blobs/sha256/" + sha(dimg.config), "RepoTags": ["powercut/fixture:latest"],
                 "Layers": ["blobs/sha256/" + sha(b) for b in dimg.blobs]}])
 
+    # nydusify convert --merge-platform: the nydus image beside the OCI
+    # one in the index, both linux/amd64, the nydus entry with os.features
+    # ["nydus.remoteimage.v1"] (its RAFS layers stood in for here by the
+    # first layer: it must never be read).
+    nyd = Image(tars[:1])
+    m_nyd = nyd.manifest()
+    idx_n = gojson({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        desc(OCI_MANIFEST, m_amd, platform=amd.platform),
+        desc(OCI_MANIFEST, m_nyd, platform=dict(amd.platform, **{"os.features": ["nydus.remoteimage.v1"]}))]})
+    bn = {sha(idx_n): idx_n}
+    bn.update(image_blobs(amd, m_amd))
+    bn.update(image_blobs(nyd, m_nyd))
+    write_c8d(f"{out}/nydus-merged.tar", bn,
+              [desc(OCI_INDEX, idx_n, annotations=name_annotations("docker.io/powercut/fixture:latest", "latest"))], None)
+
     # go-containerregistry tarball.Write (crane pull, kaniko --tar-path, ko)
     ggcr_tarball(f"{out}/ggcr.tar", [(amd, ["registry.example/powercut/fixture:latest"], ())])
     ggcr_tarball(f"{out}/ggcr-two.tar", [(amd, ["registry.example/powercut/fixture:latest"], ()),

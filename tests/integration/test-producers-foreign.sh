@@ -57,6 +57,7 @@ ROWS=(
 	"buildkit-docker|$A/buildkit-docker.tar|oci-archive|ref"
 	"buildkit-docker-v2s2|$A/buildkit-docker-dockertypes.tar|docker-save (Docker 25+, OCI layout inside)|ref"
 	"buildkit-oci|$A/buildkit-oci.tar|oci-archive|ref"
+	"nydus-merged|$A/nydus-merged.tar|oci-archive|ref"
 	"ggcr|$A/ggcr.tar|docker-archive (go-containerregistry: crane, kaniko, ko)|ref"
 	"ggcr-two|$A/ggcr-two.tar:registry.example/powercut/fixture|docker-archive (go-containerregistry: crane, kaniko, ko)|ref"
 	"ggcr-legacy|$A/ggcr-legacy.tar|docker-save legacy|ref"
@@ -158,6 +159,12 @@ grep -qx 'kind: oci-layout' <<<"$(inspect "$TMP/buildkit-oci-dir")" || fail "bui
 same_tree "$TMP/ref.m" "$TMP/buildkit-oci-dir"
 same_tree "$TMP/ref.m" "$TMP/buildkit-oci-dir:latest" --platform linux/amd64
 echo "  buildkit: the attestation manifest passed over; type=oci,tar=false read"
+
+# nydusify --merge-platform: the entry needing os.features is not the
+# host's image (containerd's matcher skips it), and is named as such.
+refused "available: linux/amd64, linux/amd64 (os.features: nydus.remoteimage.v1) (choose with --platform)" \
+	"$A/nydus-merged.tar" --platform linux/arm64
+echo "  nydus --merge-platform: the OCI image read, the nydus one passed over"
 
 # go-containerregistry: image ID from the config's name; two images need a
 # name; a foreign layer (LayerSources) is refused by name.

@@ -351,6 +351,33 @@ static void test_oci_referrers(void)
 	layout_free(&l);
 }
 
+/* nydusify --merge-platform writes the nydus image beside the OCI one,
+ * both linux/amd64, the nydus one with os.features
+ * ["nydus.remoteimage.v1"]: containerd's platform matcher skips an entry
+ * whose OS features were not asked for (containerd/platforms, vendored
+ * in moby b985e2313a86), so the plain image is the one, not an ambiguity. */
+static void test_oci_os_features(void)
+{
+	struct layout l;
+	layout_init(&l);
+	json_t *nydus = with_platform(manifest(&l, 0, NULL), "amd64", NULL);
+	json_object_set_new(json_object_get(nydus, "platform"), "os.features",
+			    json_pack("[s]", "nydus.remoteimage.v1"));
+	json_t *top = index_blob(&l, json_pack("[o, o]", with_platform(manifest(&l, 1, NULL), "amd64", NULL),
+					       nydus));
+	write_index(&l, json_pack("[o]", with_ref(top, "merged")));
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:merged", "linux/amd64", &img), 0);
+	if (img.nlayers) {
+		CU_ASSERT_EQUAL(img.nlayers, 2);
+		pc_image_close(&img);
+	}
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:merged", "linux/arm64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "available: linux/amd64, linux/amd64 (os.features: "
+					      "nydus.remoteimage.v1)"));
+	layout_free(&l);
+}
+
 static void test_oci_nested(void)
 {
 	struct layout l;
@@ -1280,6 +1307,7 @@ void register_image_tests(void)
 	CU_add_test(s, "OCI layout: select by platform", test_oci_platforms);
 	CU_add_test(s, "OCI layout: nested indexes", test_oci_nested);
 	CU_add_test(s, "OCI layout: referrers in index.json are not images", test_oci_referrers);
+	CU_add_test(s, "OCI layout: an entry needing OS features is not the host's", test_oci_os_features);
 	CU_add_test(s, "OCI layout: several equally good images are an error", test_oci_ambiguous);
 	CU_add_test(s, "OCI layout: bad digest, bad size, missing blob", test_oci_bad_blobs);
 	CU_add_test(s, "OCI layout: layers checked against the config's diff_ids", test_oci_diff_ids);
