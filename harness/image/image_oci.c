@@ -578,10 +578,18 @@ static const struct cand *choose(struct oci *o, const char *platform)
 		platform_str(&want, wanted, sizeof(wanted));
 		char *avail = cands_platforms(o);
 		size_t skipped = cands_skipped(o);
-		char more[100] = "";
+		char more[200] = "";
 		if (skipped)
 			snprintf(more, sizeof(more), "; %zu attestation or artifact manifest%s skipped: not images",
 				 skipped, skipped == 1 ? "" : "s");
+		for (size_t i = 0; i < o->nc; i++)
+			if (cand_is_image(&o->c[i]) && o->c[i].plat.features[0]) {
+				size_t used = strlen(more);
+				snprintf(more + used, sizeof(more) - used,
+					 "; an image needing os.features is named by digest, as %s:DIGEST",
+					 o->display);
+				break;
+			}
 		pc_fail(PC_ERR_INPUT, "%s: no image for platform %s; available: %s (choose with --platform)%s",
 			o->display, wanted, avail, more);
 		free(avail);

@@ -474,6 +474,27 @@ def main():
     write_c8d(f"{out}/nydus-merged.tar", bn,
               [desc(OCI_INDEX, idx_n, annotations=name_annotations("docker.io/powercut/fixture:latest", "latest"))], None)
 
+    # A nydus image alone (nydus-snapshotter's converter constants:
+    # RAFS data blobs as application/vnd.oci.image.layer.nydus.blob.v1,
+    # then a gzip bootstrap layer holding image/image.boot, annotated
+    # containerd.io/snapshot/nydus-bootstrap; os.features in the index).
+    rafs = b"RAFS data blob stand-in\n" * 64
+    boot_tar = io.BytesIO()
+    bt = tarfile.open(fileobj=boot_tar, mode="w", format=tarfile.USTAR_FORMAT)
+    ti = tarfile.TarInfo("image/image.boot")
+    ti.size = 64
+    bt.addfile(ti, io.BytesIO(b"\0" * 64))
+    bt.close()
+    boot = gz(boot_tar.getvalue())
+    ncfg = gojson({"architecture": "amd64", "os": "linux", "config": {},
+                   "rootfs": {"type": "layers", "diff_ids": ["sha256:" + sha(rafs), "sha256:" + sha(boot_tar.getvalue())]}})
+    nman = gojson({"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": desc(OCI_CONFIG, ncfg), "layers": [
+        desc("application/vnd.oci.image.layer.nydus.blob.v1", rafs, annotations={"containerd.io/snapshot/nydus-blob": "true"}),
+        desc(OCI_LAYER_GZ, boot, annotations={"containerd.io/snapshot/nydus-bootstrap": "true"})]})
+    write_c8d(f"{out}/nydus-only.tar", {sha(nman): nman, sha(ncfg): ncfg, sha(rafs): rafs, sha(boot): boot},
+              [desc(OCI_MANIFEST, nman, annotations=name_annotations("docker.io/powercut/fixture:nydus", "nydus"),
+                    platform={"architecture": "amd64", "os": "linux", "os.features": ["nydus.remoteimage.v1"]})], None)
+
     # go-containerregistry tarball.Write (crane pull, kaniko --tar-path, ko)
     ggcr_tarball(f"{out}/ggcr.tar", [(amd, ["registry.example/powercut/fixture:latest"], ())])
     ggcr_tarball(f"{out}/ggcr-two.tar", [(amd, ["registry.example/powercut/fixture:latest"], ()),

@@ -164,7 +164,12 @@ echo "  buildkit: the attestation manifest passed over; type=oci,tar=false read"
 # host's image (containerd's matcher skips it), and is named as such.
 refused "available: linux/amd64, linux/amd64 (os.features: nydus.remoteimage.v1) (choose with --platform)" \
 	"$A/nydus-merged.tar" --platform linux/arm64
-echo "  nydus --merge-platform: the OCI image read, the nydus one passed over"
+# A nydus image alone: its RAFS blob layers are no tar, refused by media
+# type (read as a tar, it would be a tree of image/image.boot).
+refused "layer 1 (sha256:" "$A/nydus-only.tar"
+refused "has unknown media type application/vnd.oci.image.layer.nydus.blob.v1" "$A/nydus-only.tar"
+refused "an image needing os.features is named by digest" "$A/nydus-only.tar" --platform linux/amd64
+echo "  nydus --merge-platform: the OCI image read, the nydus one passed over; a nydus image alone refused"
 
 # go-containerregistry: image ID from the config's name; two images need a
 # name; a foreign layer (LayerSources) is refused by name.
