@@ -495,6 +495,25 @@ def main():
               [desc(OCI_MANIFEST, nman, annotations=name_annotations("docker.io/powercut/fixture:nydus", "nydus"),
                     platform={"architecture": "amd64", "os": "linux", "os.features": ["nydus.remoteimage.v1"]})], None)
 
+    # ctr images export --skip-non-distributable (Docker's save sets
+    # WithSkipNonDistributableBlobs too) of an image whose first layer is
+    # foreign: the manifest names it (Docker media types, urls), its blob
+    # is not in the archive.
+    fimg = Image(tars, layer_mt=DOCKER_LAYER_GZ)
+    fl = [desc(DOCKER_FOREIGN, fimg.blobs[0], urls=["https://example.invalid/" + sha(fimg.blobs[0])])] + \
+         [desc(DOCKER_LAYER_GZ, b) for b in fimg.blobs[1:]]
+    fman = gojson({"schemaVersion": 2, "mediaType": DOCKER_MANIFEST,
+                   "config": desc(DOCKER_CONFIG, fimg.config), "layers": fl})
+    fb = {sha(fman): fman, sha(fimg.config): fimg.config}
+    for b in fimg.blobs[1:]:
+        fb[sha(b)] = b
+    write_c8d(f"{out}/ctr-foreign.tar", fb,
+              [desc(DOCKER_MANIFEST, fman, annotations=name_annotations("docker.io/powercut/fixture:latest", "latest"))],
+              [{"Config": "blobs/sha256/" + sha(fimg.config), "RepoTags": ["powercut/fixture:latest"],
+                "Layers": ["blobs/sha256/" + sha(b) for b in fimg.blobs]}])
+    write_c8d(f"{out}/ctr-foreign-nomj.tar", fb,
+              [desc(DOCKER_MANIFEST, fman, annotations=name_annotations("docker.io/powercut/fixture:latest", "latest"))], None)
+
     # go-containerregistry tarball.Write (crane pull, kaniko --tar-path, ko)
     ggcr_tarball(f"{out}/ggcr.tar", [(amd, ["registry.example/powercut/fixture:latest"], ())])
     ggcr_tarball(f"{out}/ggcr-two.tar", [(amd, ["registry.example/powercut/fixture:latest"], ()),

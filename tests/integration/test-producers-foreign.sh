@@ -171,6 +171,15 @@ refused "has unknown media type application/vnd.oci.image.layer.nydus.blob.v1" "
 refused "an image needing os.features is named by digest" "$A/nydus-only.tar" --platform linux/amd64
 echo "  nydus --merge-platform: the OCI image read, the nydus one passed over; a nydus image alone refused"
 
+# ctr export / docker save skipping a foreign layer's blob: refused. With
+# manifest.json, that names the absent member; without, the OCI manifest
+# says why (non-distributable).
+refused "is missing" "$A/ctr-foreign.tar"
+refused "layer 1 (sha256:" "$A/ctr-foreign-nomj.tar"
+refused "is non-distributable (application/vnd.docker.image.rootfs.foreign.diff.tar.gzip): its content is not part of the image" \
+	"$A/ctr-foreign-nomj.tar"
+echo "  foreign layer skipped by the exporter: refused"
+
 # go-containerregistry: image ID from the config's name; two images need a
 # name; a foreign layer (LayerSources) is refused by name.
 id=$(tar -xOf "$A/ggcr.tar" manifest.json | jq -r '.[0].Config')
