@@ -586,8 +586,7 @@ static const struct cand *choose(struct oci *o, const char *platform)
 			if (cand_is_image(&o->c[i]) && o->c[i].plat.features[0]) {
 				size_t used = strlen(more);
 				snprintf(more + used, sizeof(more) - used,
-					 "; an image needing os.features is named by digest, as %s:DIGEST",
-					 o->display);
+					 "; an image needing os.features is named by digest, as IMAGE:DIGEST");
 				break;
 			}
 		pc_fail(PC_ERR_INPUT, "%s: no image for platform %s; available: %s (choose with --platform)%s",
