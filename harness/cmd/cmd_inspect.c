@@ -59,9 +59,6 @@ static int layer_stats(const char *path, struct layer_stats *s)
 	int r;
 	enum pc_layerfmt fmt = pc_layerfmt_detect(path);
 	while ((r = pc_layer_reader_next(a, &e, path)) > 0) {
-		const char *name = archive_entry_pathname(e);
-		if (name && pc_layerfmt_hidden(fmt, name))
-			continue;
 		s->entries++;
 		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e))
 			s->file_bytes += (uint64_t)archive_entry_size(e);

@@ -262,6 +262,22 @@ static int oci_layout_shape(const struct tarscan *t, char *why, size_t whylen)
 
 static const char *member_resolve(const struct tarscan *t, const char *file, const char *name);
 
+/* Who writes top-level layer members, told by the config's name:
+ * go-containerregistry's tarball.Write names it "sha256:HEX", jib
+ * "config.json", skopeo and podman "HEX.json". */
+static const char *flat_producer(const struct tarscan *t)
+{
+	json_t *j = json_loadb(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, 0, NULL);
+	const char *config = json_string_value(json_object_get(json_array_get(j, 0), "Config"));
+	const char *p = "docker-archive (skopeo/podman)";
+	if (config && !strncmp(strip_dot(config), "sha256:", 7))
+		p = "docker-archive (go-containerregistry: crane, kaniko, ko)";
+	else if (config && !strcmp(strip_dot(config), "config.json"))
+		p = "docker-archive (jib)";
+	json_decref(j);
+	return p;
+}
+
 /* Every member manifest.json names (configs and layers of every image)
  * must be there. */
 static int docker_members_present(const struct tarscan *t, const char *file, int *flat,
@@ -437,7 +453,7 @@ int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_sou
 			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
 					   "blobs/sha256/* members, with index.json + oci-layout beside it");
 		} else if (flat) {
-			src->producer = "docker-archive (skopeo/podman)";
+			src->producer = flat_producer(t);
 			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
 					   "top-level layer members");
 		} else if (blobs) {
@@ -838,17 +854,24 @@ static void index_names_of(const struct tarscan *t, const char *file,
 	}
 }
 
-/* "blobs/sha256/HEX", "HEX.json" and "HEX.tar" (skopeo's layers, stored
- * uncompressed and named by their diff_id) names carry the expected digest. */
+/* Names that carry the member's digest: "blobs/sha256/HEX"; "HEX.json"
+ * and "HEX.tar" (skopeo's layers, stored uncompressed and named by their
+ * diff_id); go-containerregistry's config "sha256:HEX" and its layers
+ * "HEX.tar.gz" / "HEX.tar.zst" (jib's "HEX.tar.gz"), named by the digest
+ * of the blob as stored. */
 static char *digest_from_member(const char *name)
 {
 	if (!strncmp(name, "blobs/sha256/", 13) && strlen(name + 13) == 64 && img_is_hex(name + 13, 64))
 		return xasprintf("sha256:%s", name + 13);
+	if (!strncmp(name, "sha256:", 7) && strlen(name + 7) == 64 && img_is_hex(name + 7, 64))
+		return xasprintf("%s", name);
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
-	if (strlen(base) == 69 && img_is_hex(base, 64) &&
-	    (!strcmp(base + 64, ".json") || !strcmp(base + 64, ".tar")))
-		return xasprintf("sha256:%.64s", base);
+	static const char *const ext[] = { ".json", ".tar", ".tar.gz", ".tar.zst" };
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (strlen(base) == 64 + strlen(ext[i]) && img_is_hex(base, 64) &&
+		    !strcmp(base + 64, ext[i]))
+			return xasprintf("sha256:%.64s", base);
 	return NULL;
 }
 
@@ -1050,6 +1073,26 @@ static void note_docker_chosen(json_t *item, size_t at, size_t n, const struct i
 	img_strlist_free(&shown);
 }
 
+static int index_lists_index(const struct tarscan *t);
+
+/* A multi-platform save read without --platform: manifest.json describes
+ * one platform, the exporter's (Docker's containerd store points it at its
+ * host's).  docker load (graphdriver) takes that image, a containerd-based
+ * runtime the host's from the index: when they differ, which one is meant
+ * is not powercut's to guess. */
+static int exporter_platform_check(const char *file, json_t *cfg)
+{
+	char have[512], host[512];
+	if (img_config_is_host(cfg, have, sizeof(have), host, sizeof(host)))
+		return 0;
+	return pc_fail(PC_ERR_INPUT,
+		       "%s: manifest.json's image is %s (the platform it was exported for), but "
+		       "index.json lists a multi-platform image and this host is %s, whose image "
+		       "a containerd-based runtime would unpack: choose with --platform %s or "
+		       "--platform %s (if the archive holds it)",
+		       file, have, host, have, host);
+}
+
 static int open_docker_save(const char *file, const char *tag, const char *platform,
 			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
 			    struct pc_image_source *src)
@@ -1163,7 +1206,8 @@ static int open_docker_save(const char *file, const char *tag, const char *platf
 			&variant) == 0)
 		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
 					: xasprintf("%s/%s", os, arch);
-	if (img_platform_check(platform, cfg, cname) < 0)
+	if (img_platform_check(platform, cfg, cname) < 0 ||
+	    (!platform && t->oci && index_lists_index(t) && exporter_platform_check(file, cfg) < 0))
 		goto out;
 	json_t *diff_ids = img_config_diff_ids(cfg, nw - 1, cname);
 	if (!diff_ids)

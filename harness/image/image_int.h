@@ -67,6 +67,9 @@ int img_json_keys_distinct(json_t *obj, const char *where);
 /* 0 when REQUESTED (--platform, or NULL: none) is the platform CONFIG (an
  * image config) says, or CONFIG says none; else an input error. */
 int img_platform_check(const char *requested, json_t *config, const char *where);
+/* 1 when the platform CONFIG says is this host's (or it says none), else
+ * 0 with HAVE set to the config's; HOST gets the host's either way. */
+int img_config_is_host(json_t *config, char *have, size_t havelen, char *host, size_t hostlen);
 
 void img_add_layer(struct pc_image *img, const char *path, const char *digest,
 		   const char *media_type, uint64_t size);

@@ -102,8 +102,11 @@ static const char *annotation(const struct desc *d, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+#define PLATFORM_STR 512 /* room for platform_str */
+
 struct platform {
 	char os[64], arch[64], variant[64];
+	char features[256]; /* an index entry's os.features, ", "-joined */
 };
 
 /* arm64 "v8" and amd64 "v1" are the defaults: compare them as no variant. */
@@ -165,10 +168,30 @@ static void platform_str(const struct platform *p, char *out, size_t len)
 {
 	if (!p->os[0])
 		snprintf(out, len, "(no platform)");
-	else if (p->variant[0])
-		snprintf(out, len, "%s/%s/%s", p->os, p->arch, p->variant);
 	else
-		snprintf(out, len, "%s/%s", p->os, p->arch);
+		snprintf(out, len, "%s/%s%s%s%s%s%s", p->os, p->arch, p->variant[0] ? "/" : "",
+			 p->variant, p->features[0] ? " (os.features: " : "", p->features,
+			 p->features[0] ? ")" : "");
+}
+
+/* os.features, an array of strings, into P->features. */
+static int platform_features(json_t *feat, const char *where, struct platform *p)
+{
+	size_t i;
+	json_t *f;
+	if (!feat)
+		return 0;
+	if (!json_is_array(feat))
+		return pc_fail(PC_ERR_INPUT, "%s: bad platform: os.features is not an array", where);
+	json_array_foreach(feat, i, f) {
+		size_t used = strlen(p->features);
+		if (!json_is_string(f))
+			return pc_fail(PC_ERR_INPUT, "%s: bad platform: os.features holds a %s",
+				       where, "value that is not a string");
+		snprintf(p->features + used, sizeof(p->features) - used, "%s%s", i ? ", " : "",
+			 json_string_value(f));
+	}
+	return 0;
 }
 
 /* Platform object of a descriptor: a closed schema, so strict. */
@@ -188,7 +211,7 @@ static int platform_from_json(json_t *j, const char *where, struct platform *p)
 	snprintf(p->arch, sizeof(p->arch), "%s", arch);
 	snprintf(p->variant, sizeof(p->variant), "%s", variant ? variant : "");
 	platform_normalize(p);
-	return 0;
+	return platform_features(osfeat, where, p);
 }
 
 /* Does candidate C satisfy the request R?  No variant in R accepts any. */
@@ -357,6 +380,14 @@ static int collect_one(struct oci *o, json_t *jd, const char *where, int depth,
 		free(what);
 		return 0;
 	}
+	/* containerd's exporter (ctr images export, Docker 28's docker save)
+	 * lists an image's referrers (a cosign signature sets no
+	 * artifactType) with this annotation: containerd's import makes no
+	 * image of them, nor does powercut. */
+	if (annotation(&d, "io.containerd.manifest.subject")) {
+		img_strlist_add(&o->skipped_types, "artifact (referrer)");
+		return 0;
+	}
 	if (img_in_list(manifest_types, d.media_type)) {
 		cand_add(o, &d, &p);
 		return 0;
@@ -404,18 +435,35 @@ static int collect(struct oci *o, json_t *manifests, const char *where, int dept
 	return 0;
 }
 
-/* The available platforms, for error messages. */
+static int cand_is_image(const struct cand *c);
+
+/* The available platforms, for error messages: the images' only (an
+ * attestation's unknown/unknown is no choice). */
 static char *cands_platforms(const struct oci *o)
 {
 	struct strlist l = { 0 };
-	char buf[200];
+	char buf[PLATFORM_STR];
 	for (size_t i = 0; i < o->nc; i++) {
+		if (!cand_is_image(&o->c[i]))
+			continue;
 		platform_str(&o->c[i].plat, buf, sizeof(buf));
 		img_strlist_add(&l, buf);
 	}
 	char *s = img_strlist_join(&l);
 	img_strlist_free(&l);
 	return s;
+}
+
+/* How many index entries were passed over as not images: attestation
+ * manifests (unknown/unknown) and OCI 1.1 artifacts. */
+static size_t cands_skipped(const struct oci *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < o->nc; i++)
+		n += !cand_is_image(&o->c[i]);
+	for (size_t i = 0; i < o->skipped_types.n; i++)
+		n += !strncmp(o->skipped_types.v[i], "artifact ", 9);
+	return n;
 }
 
 /* How well candidate C answers the request WANT: 0 not at all, 1 it has a
@@ -426,6 +474,11 @@ static int cand_rank(const struct platform *want, const struct cand *c)
 {
 	if (!c->plat.os[0])
 		return 2;
+	/* An entry that needs OS features (nydus's beside the plain image):
+	 * containerd's matcher passes it over unless they were asked for,
+	 * and --platform cannot ask for them.  Name it by digest. */
+	if (c->plat.features[0])
+		return 0;
 	if (!platform_match(want, &c->plat))
 		return 0;
 	return strcmp(want->variant, c->plat.variant) ? 1 : 2;
@@ -442,7 +495,7 @@ static int cand_is_image(const struct cand *c)
 static void fail_ambiguous(const struct oci *o, const struct platform *want, int top)
 {
 	struct strlist l = { 0 };
-	char plat[200], first[200] = "", item[400];
+	char plat[PLATFORM_STR], first[PLATFORM_STR] = "", item[PLATFORM_STR + 100];
 	int same = 1;
 	for (size_t i = 0; i < o->nc; i++) {
 		const struct cand *c = &o->c[i];
@@ -455,7 +508,7 @@ static void fail_ambiguous(const struct oci *o, const struct platform *want, int
 		snprintf(item, sizeof(item), "%s (%s)", c->digest, c->plat.os[0] ? plat : "no platform");
 		img_strlist_add(&l, item);
 	}
-	char wanted[200];
+	char wanted[PLATFORM_STR];
 	platform_str(want, wanted, sizeof(wanted));
 	char *list = img_strlist_join(&l), *tags = img_strlist_join(&o->tags);
 	/* Only images told apart by a variant can be chosen with --platform. */
@@ -521,11 +574,23 @@ static const struct cand *choose(struct oci *o, const char *platform)
 		return NULL;
 	}
 	if (!best) {
-		char wanted[200];
+		char wanted[PLATFORM_STR];
 		platform_str(&want, wanted, sizeof(wanted));
 		char *avail = cands_platforms(o);
-		pc_fail(PC_ERR_INPUT, "%s: no image for platform %s; available: %s (choose with --platform)",
-			o->display, wanted, avail);
+		size_t skipped = cands_skipped(o);
+		char more[200] = "";
+		if (skipped)
+			snprintf(more, sizeof(more), "; %zu attestation or artifact manifest%s skipped: not images",
+				 skipped, skipped == 1 ? "" : "s");
+		for (size_t i = 0; i < o->nc; i++)
+			if (cand_is_image(&o->c[i]) && o->c[i].plat.features[0]) {
+				size_t used = strlen(more);
+				snprintf(more + used, sizeof(more) - used,
+					 "; an image needing os.features is named by digest, as IMAGE:DIGEST");
+				break;
+			}
+		pc_fail(PC_ERR_INPUT, "%s: no image for platform %s; available: %s (choose with --platform)%s",
+			o->display, wanted, avail, more);
 		free(avail);
 	}
 	return best;
@@ -547,15 +612,15 @@ static char *config_platform(json_t *config)
  * the chosen image does not answer would otherwise test another
  * platform's tree without a word.  A config without os and architecture
  * says nothing, and passes; so does one without a variant. */
-int img_platform_check(const char *requested, json_t *config, const char *where)
+/* Does the platform CONFIG (an image config) says answer WANT?  1 yes,
+ * or when it says none; 0 no, HAVE then gets what it says. */
+static int config_answers(struct platform want, json_t *config, char *have_s, size_t len)
 {
 	const char *os = NULL, *arch = NULL, *variant = NULL;
-	if (!requested || json_unpack(config, "{s:s, s:s, s?s *}", "os", &os, "architecture",
-				      &arch, "variant", &variant) < 0)
-		return 0;
-	struct platform want, have;
-	if (platform_parse(requested, &want) < 0)
-		return -1;
+	if (json_unpack(config, "{s:s, s:s, s?s *}", "os", &os, "architecture", &arch, "variant",
+			&variant) < 0)
+		return 1;
+	struct platform have;
 	memset(&have, 0, sizeof(have));
 	snprintf(have.os, sizeof(have.os), "%s", os);
 	snprintf(have.arch, sizeof(have.arch), "%s", arch);
@@ -564,12 +629,32 @@ int img_platform_check(const char *requested, json_t *config, const char *where)
 	if (!have.variant[0])
 		want.variant[0] = '\0'; /* configs often leave the variant out */
 	if (platform_match(&want, &have))
+		return 1;
+	platform_str(&have, have_s, len);
+	return 0;
+}
+
+int img_platform_check(const char *requested, json_t *config, const char *where)
+{
+	struct platform want;
+	char w[PLATFORM_STR], h[PLATFORM_STR];
+	if (!requested)
 		return 0;
-	char w[200], h[200];
+	if (platform_parse(requested, &want) < 0)
+		return -1;
+	if (config_answers(want, config, h, sizeof(h)))
+		return 0;
 	platform_str(&want, w, sizeof(w));
-	platform_str(&have, h, sizeof(h));
 	return pc_fail(PC_ERR_INPUT, "%s: the image is %s (its config says so), not the %s asked "
 		       "for with --platform", where, h, w);
+}
+
+int img_config_is_host(json_t *config, char *have, size_t havelen, char *host, size_t hostlen)
+{
+	struct platform want;
+	platform_host(&want);
+	platform_str(&want, host, hostlen);
+	return config_answers(want, config, have, havelen);
 }
 
 /* Layer I of a manifest (WHERE): its descriptor JL checked, its blob
@@ -588,7 +673,7 @@ static int layer_of(struct oci *o, json_t *jl, size_t i, const char *diff_id, co
 	if (!img_in_list(layer_types, ld.media_type))
 		return pc_fail(PC_ERR_INPUT, "%s: layer %zu (%s) has unknown media type %s",
 			       where, i + 1, ld.digest, ld.media_type);
-	char what[200];
+	char what[PLATFORM_STR];
 	snprintf(what, sizeof(what), "layer %zu", i + 1);
 	if (verify_blob(o, &ld, what) < 0)
 		return -1;
@@ -663,7 +748,7 @@ static void note_chosen(const struct oci *o, const struct cand *c, struct pc_ima
 		src->chosen = xasprintf("manifest %s", c->digest);
 		return;
 	}
-	char plat[200];
+	char plat[PLATFORM_STR];
 	platform_str(&c->plat, plat, sizeof(plat));
 	char *avail = cands_platforms(o);
 	if (o->platform) {
@@ -671,7 +756,7 @@ static void note_chosen(const struct oci *o, const struct cand *c, struct pc_ima
 					c->digest, plat, real, avail, o->platform);
 	} else {
 		struct platform host;
-		char h[200];
+		char h[PLATFORM_STR];
 		platform_host(&host);
 		platform_str(&host, h, sizeof(h));
 		src->chosen = xasprintf("manifest %s (%s), of %zu images (%s), for the host's "
@@ -818,7 +903,7 @@ int img_oci_open(const char *dir, const char *display, const char *tag, const ch
 	}
 	if (select_tagged(&o, manifests, tag, chosen) < 0)
 		goto out;
-	struct platform none = { { 0 }, { 0 }, { 0 } };
+	struct platform none = { { 0 }, { 0 }, { 0 }, { 0 } };
 	if (collect(&o, chosen, ipath, 0, &none) < 0)
 		goto out;
 	if (o.want_digest && !o.nc) {
@@ -876,7 +961,7 @@ static int skopeo_dir_list(struct oci *o, json_t *list, const char *mpath, const
 	if (schema != 2)
 		return pc_fail(PC_ERR_INPUT, "%s: schemaVersion %jd, expected 2", mpath,
 			       (intmax_t)schema);
-	struct platform none = { { 0 }, { 0 }, { 0 } };
+	struct platform none = { { 0 }, { 0 }, { 0 }, { 0 } };
 	if (collect(o, m, mpath, 0, &none) < 0)
 		return -1;
 	const struct cand *c = choose(o, platform);

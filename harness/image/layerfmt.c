@@ -79,13 +79,3 @@ const char *pc_layerfmt_name(enum pc_layerfmt f)
 	}
 	return "";
 }
-
-int pc_layerfmt_hidden(enum pc_layerfmt f, const char *name)
-{
-	if (f != PC_LAYERFMT_ESTARGZ && f != PC_LAYERFMT_STARGZ)
-		return 0;
-	while (name[0] == '.' && name[1] == '/')
-		name += 2;
-	return !strcmp(name, "stargz.index.json") || !strcmp(name, ".prefetch.landmark") ||
-	       !strcmp(name, ".no.prefetch.landmark");
-}

@@ -5,7 +5,9 @@
  *     table of contents `stargz.index.json`, with landmark files
  *     `.prefetch.landmark` / `.no.prefetch.landmark`, and a footer gzip
  *     member whose extra field ends in "STARGZ".  The TOC and landmarks are
- *     not files of the image: they are hidden.
+ *     ordinary tar members, and files of the tree: containerd's and Docker's
+ *     unpack (a plain tar extraction) write them; only a lazy-pulling
+ *     snapshotter hides them.  Detected so that `inspect` can say so.
  *   - zstd:chunked (containers/storage): a zstd tar whose table of contents
  *     and footer sit in zstd skippable frames, which a zstd decoder skips;
  *     the footer ends in the magic "GnUlInUx".  Nothing to hide; detected so
@@ -27,9 +29,5 @@ enum pc_layerfmt {
  * short file is PLAIN: the tar reader reports the real error). */
 enum pc_layerfmt pc_layerfmt_detect(const char *path);
 const char *pc_layerfmt_name(enum pc_layerfmt f); /* "", "estargz", ... */
-
-/* Is the member NAME of a layer in format F the format's metadata rather
- * than a file of the image? */
-int pc_layerfmt_hidden(enum pc_layerfmt f, const char *name);
 
 #endif

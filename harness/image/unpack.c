@@ -54,7 +54,6 @@ void pc_unpack_fsync_while_writing(int on)
  * overlay form. */
 struct job {
 	struct archive **ars;
-	enum pc_layerfmt *fmts;
 	const char *const *layers;
 	size_t n;
 	int overlay;
@@ -129,10 +128,10 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	if (job->overlay) {
 		w.overlay = 1;
 		w.lower = job->lower;
-		rc = unpack_walk_one(&w, job->ars[0], job->layers[0], job->fmts[0], job->index, 1);
+		rc = unpack_walk_one(&w, job->ars[0], job->layers[0], job->index, 1);
 		w.st.entries = pc_manifest_count(w.m);
 	} else {
-		rc = unpack_walk_layers(&w, job->ars, job->layers, job->fmts, job->n, 1);
+		rc = unpack_walk_layers(&w, job->ars, job->layers, job->n, 1);
 	}
 	/* Every fsync handed over has returned before the parent goes on. */
 	if (pc_fsync_queue_finish(w.fsyncq, &w.st.early_fsyncs) < 0 && rc == 0)
@@ -201,7 +200,6 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		return -1;
 	}
 	job->ars = ars;
-	job->fmts = unpack_detect_formats(job->layers, job->n);
 	int rc = -1;
 	FILE *mf = tmpfile(); /* the child writes the manifest here */
 	struct child_report *rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE,
@@ -243,7 +241,6 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		/* Free before _exit so leak checkers see a clean child. */
 		unpack_close_layers(ars, job->n);
 		free(ars);
-		free(job->fmts);
 		pc_sanitizer_leak_check();
 		_exit(code);
 	}
@@ -266,7 +263,6 @@ out:
 		munmap(rep, sizeof(*rep));
 	unpack_close_layers(ars, job->n);
 	free(ars);
-	free(job->fmts);
 	return rc;
 }
 

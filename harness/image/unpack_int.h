@@ -22,7 +22,6 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "image/layerfmt.h"
 #include "image/unpack.h"
 #include "util/digest.h"
 #include "util/hasher.h"
@@ -47,7 +46,6 @@ struct walk {
 	struct pc_manifest *m;
 	struct archive *disk; /* NULL: scan only */
 	const char *lname;    /* layer file, for messages */
-	enum pc_layerfmt fmt; /* eStargz: its TOC and landmarks are not files */
 	unsigned layer;
 	struct pc_unpack_stats st;
 	/* Files are hashed on a thread of their own: a file's entry gets a
@@ -93,19 +91,16 @@ struct walk {
 /* Open every layer (ars[i] for layers[i]); on failure none stays open. */
 int unpack_open_layers(const char *const *layers, size_t n, struct archive **ars);
 void unpack_close_layers(struct archive **ars, size_t n);
-/* The layers' formats, read from their files before the unpacking child
- * chroots (where their paths no longer lead to them).  Caller frees. */
-enum pc_layerfmt *unpack_detect_formats(const char *const *layers, size_t n);
 
 /* HASH: compute file digests (else w->no_digests: no hashing thread). */
 int unpack_walk_init(struct walk *w, int hash);
 void unpack_walk_done(struct walk *w);
 /* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
-int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
-		    enum pc_layerfmt fmt, unsigned index, int write);
+int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname, unsigned index,
+		    int write);
 /* Walk every layer in order; writing when WRITE. */
-int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *layers,
-		       const enum pc_layerfmt *fmts, size_t n, int write);
+int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *layers, size_t n,
+		       int write);
 
 /* Put every digest computed so far into the entries still waiting for it. */
 void unpack_settle_digests(struct walk *w);

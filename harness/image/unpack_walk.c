@@ -15,7 +15,6 @@
  */
 #include "image/acl.h"
 #include "image/fcaps.h"
-#include "image/layerfmt.h"
 #include "image/layer_reader.h"
 #include "image/taropen.h"
 #include "fs/fsync_queue.h"
@@ -1282,9 +1281,6 @@ static int walk_layer(struct walk *w, struct archive *ar)
 		int r = pc_layer_reader_next(ar, &ae, w->lname);
 		if (r <= 0)
 			return r;
-		const char *name = archive_entry_pathname(ae);
-		if (name && pc_layerfmt_hidden(w->fmt, name))
-			continue;
 		if (do_entry(w, ar, ae) < 0)
 			return -1;
 	}
@@ -1344,11 +1340,10 @@ static int confirm_acls(struct walk *w)
 }
 
 /* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
-int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
-		    enum pc_layerfmt fmt, unsigned index, int write)
+int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname, unsigned index,
+		    int write)
 {
 	w->lname = lname;
-	w->fmt = fmt;
 	w->layer = index;
 	unpack_forget_dirs(w); /* the overlay form writes each layer in its own folder */
 	w->acls_written = 0;
@@ -1380,22 +1375,12 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname,
 	return rc;
 }
 
-/* The layers' formats, read from their files before the unpacking child
- * chroots (where their paths no longer lead to them). */
-enum pc_layerfmt *unpack_detect_formats(const char *const *layers, size_t n)
-{
-	enum pc_layerfmt *f = xcalloc(n ? n : 1, sizeof(*f));
-	for (size_t i = 0; i < n; i++)
-		f[i] = pc_layerfmt_detect(layers[i]);
-	return f;
-}
-
 /* Walk every layer in order; writing when WRITE. */
-int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *layers,
-		       const enum pc_layerfmt *fmts, size_t n, int write)
+int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *layers, size_t n,
+		       int write)
 {
 	for (size_t i = 0; i < n; i++)
-		if (unpack_walk_one(w, ars[i], layers[i], fmts[i], (unsigned)i, write) < 0)
+		if (unpack_walk_one(w, ars[i], layers[i], (unsigned)i, write) < 0)
 			return -1;
 	w->st.entries = pc_manifest_count(w->m);
 	return 0;
@@ -1444,13 +1429,11 @@ int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		free(ars);
 		return -1;
 	}
-	enum pc_layerfmt *fmts = unpack_detect_formats(layers, n);
 	int rc = unpack_walk_init(&w, 1);
 	if (rc == 0)
-		rc = unpack_walk_layers(&w, ars, layers, fmts, n, 0);
+		rc = unpack_walk_layers(&w, ars, layers, n, 0);
 	unpack_close_layers(ars, n);
 	free(ars);
-	free(fmts);
 	if (rc == 0) {
 		*out = w.m;
 		w.m = NULL;

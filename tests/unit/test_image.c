@@ -266,11 +266,12 @@ static void test_oci_platforms(void)
 {
 	struct layout l;
 	layout_init(&l);
-	/* amd64 has both layers, arm64/v8 only A; plus an attestation. */
+	/* amd64 has both layers, arm64/v8 only A; plus an attestation (a
+	 * manifest of its own, as buildkit writes it: an in-toto layer). */
 	json_t *multi = index_blob(&l, json_pack("[o, o, o]",
 						 with_platform(manifest(&l, 1, NULL), "amd64", NULL),
 						 with_platform(manifest(&l, 0, NULL), "arm64", "v8"),
-						 with_platform(manifest(&l, 0, NULL), "?", NULL)));
+						 with_platform(manifest(&l, 0, "application/vnd.in-toto+json"), "?", NULL)));
 	write_index(&l, json_pack("[o]", with_ref(multi, "multi")));
 	struct pc_image img;
 	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s:multi", "linux/arm64", &img), 0);
@@ -291,6 +292,17 @@ static void test_oci_platforms(void)
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/amd64"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "linux/arm64"));
+	/* The attestation is no choice: it is not offered as one (buildkit
+	 * lists it as unknown/unknown), and asking for it is refused. */
+	CU_ASSERT_PTR_NULL(strstr(errbuf, "unknown/unknown"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "available: linux/amd64, linux/arm64 ("));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "1 attestation or artifact manifest skipped"));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "unknown/unknown", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NULL(strstr(errbuf, "available: linux/amd64, linux/arm64, unknown"));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux/amd64", &img), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, "of 2 images (linux/amd64, linux/arm64)"));
+	pc_image_close(&img);
 	CU_ASSERT_EQUAL(open_spec(&l, "%s:multi", "linux", &img), -1);
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 	/* One image whose entry names no platform (as skopeo writes it): its
@@ -305,6 +317,64 @@ static void test_oci_platforms(void)
 	pc_image_close(&img);
 	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", NULL, &img), 0);
 	pc_image_close(&img);
+	layout_free(&l);
+}
+
+/* containerd's exporter (ctr images export, Docker 28's docker save)
+ * lists the image's referrers (a cosign signature, which sets no
+ * artifactType) in index.json, annotated io.containerd.manifest.subject
+ * and without a platform: not images (containerd's import makes none of
+ * them), so never a candidate, and never an ambiguity with the image. */
+static void test_oci_referrers(void)
+{
+	struct layout l;
+	layout_init(&l);
+	json_t *img_d = with_platform(manifest(&l, 1, NULL), "amd64", NULL);
+	json_t *sig = manifest(&l, 0, "application/vnd.dev.cosign.simplesigning.v1+json");
+	json_object_set_new(sig, "annotations",
+			    json_pack("{s:s}", "io.containerd.manifest.subject",
+				      json_string_value(json_object_get(img_d, "digest"))));
+	json_t *top = index_blob(&l, json_pack("[o]", img_d));
+	json_object_set_new(top, "annotations",
+			    json_pack("{s:s, s:s}", "io.containerd.image.name", "docker.io/library/x:latest",
+				      "org.opencontainers.image.ref.name", "latest"));
+	write_index(&l, json_pack("[o, o]", top, sig));
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), 0);
+	if (img.nlayers) {
+		CU_ASSERT_EQUAL(img.nlayers, 2);
+		pc_image_close(&img);
+	}
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "available: linux/amd64 (choose with --platform); "
+					      "1 attestation or artifact manifest skipped"));
+	layout_free(&l);
+}
+
+/* nydusify --merge-platform writes the nydus image beside the OCI one,
+ * both linux/amd64, the nydus one with os.features
+ * ["nydus.remoteimage.v1"]: containerd's platform matcher skips an entry
+ * whose OS features were not asked for (containerd/platforms, vendored
+ * in moby b985e2313a86), so the plain image is the one, not an ambiguity. */
+static void test_oci_os_features(void)
+{
+	struct layout l;
+	layout_init(&l);
+	json_t *nydus = with_platform(manifest(&l, 0, NULL), "amd64", NULL);
+	json_object_set_new(json_object_get(nydus, "platform"), "os.features",
+			    json_pack("[s]", "nydus.remoteimage.v1"));
+	json_t *top = index_blob(&l, json_pack("[o, o]", with_platform(manifest(&l, 1, NULL), "amd64", NULL),
+					       nydus));
+	write_index(&l, json_pack("[o]", with_ref(top, "merged")));
+	struct pc_image img;
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:merged", "linux/amd64", &img), 0);
+	if (img.nlayers) {
+		CU_ASSERT_EQUAL(img.nlayers, 2);
+		pc_image_close(&img);
+	}
+	CU_ASSERT_EQUAL(open_spec(&l, "%s:merged", "linux/arm64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "available: linux/amd64, linux/amd64 (os.features: "
+					      "nydus.remoteimage.v1)"));
 	layout_free(&l);
 }
 
@@ -773,6 +843,85 @@ static void test_docker_save_legacy(void)
 	free(dir), free(tmpbase);
 }
 
+/* go-containerregistry's tarball.Write (crane pull --format=tarball,
+ * kaniko --tar-path, ko) names the config "sha256:HEX" and each layer
+ * "HEX.tar.gz" by its compressed digest; jib names the config
+ * "config.json".  Both names are checked, the image ID comes from the
+ * config's, and inspect names the producer. */
+static void test_docker_archive_ggcr_jib(void)
+{
+	char *dir = unit_tmpdir();
+	char *tmpbase = xasprintf("%s/tmp", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(tmpbase, 0755), 0);
+	struct buf a = layer_tar("a.txt", "A"), az = layer_tar_z("a.txt", "A", 1);
+	struct buf bz = layer_tar_z("b.txt", "B", 1), b = layer_tar("b.txt", "B");
+	char *ha = sha256_hex(a.p, a.len), *hz = sha256_hex(az.p, az.len), *hb = sha256_hex(b.p, b.len);
+	char *config = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
+				 "{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", ha);
+	char *chex = sha256_hex(config, strlen(config));
+	char *cname = xasprintf("sha256:%s", chex), *lname = xasprintf("%s.tar.gz", hz);
+	char *manifest = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":[\"registry.example/fix:1\"],"
+				   "\"Layers\":[\"%s\"]}]", cname, lname);
+	char *path = xasprintf("%s/ggcr.tar", dir);
+	struct raw_member m[] = {
+		{ cname, config, strlen(config), NULL },
+		{ lname, az.p, az.len, NULL },
+		{ "manifest.json", manifest, strlen(manifest), NULL },
+	};
+	write_raw_tar(path, m, 3, 0);
+	struct pc_image img;
+	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.sources[0].producer,
+			       "docker-archive (go-containerregistry: crane, kaniko, ko)");
+	char *id = xasprintf("image ID sha256:%s", chex);
+	CU_ASSERT_PTR_NOT_NULL(strstr(img.sources[0].chosen, id));
+	pc_image_close(&img);
+	/* The image ID selects it, as for docker's and skopeo's archives. */
+	char *spec = xasprintf("%s:sha256:%s", path, chex);
+	CU_ASSERT_EQUAL(open_file(spec, tmpbase, &img), 0);
+	pc_image_close(&img);
+	/* A layer member whose content is not the digest its name says
+	 * (another layer's, and a config that agrees with it) is refused. */
+	char *config_b = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"
+				   "{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}", hb);
+	char *chex_b = sha256_hex(config_b, strlen(config_b));
+	char *cname_b = xasprintf("sha256:%s", chex_b);
+	char *manifest_b = xasprintf("[{\"Config\":\"%s\",\"RepoTags\":null,\"Layers\":[\"%s\"]}]",
+				     cname_b, lname);
+	struct raw_member mb[] = {
+		{ cname_b, config_b, strlen(config_b), NULL },
+		{ lname, bz.p, bz.len, NULL },
+		{ "manifest.json", manifest_b, strlen(manifest_b), NULL },
+	};
+	write_raw_tar(path, mb, 3, 0);
+	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "does not match its digest"));
+	/* A config whose content is not its name's digest, likewise. */
+	m[0].data = config_b;
+	m[0].len = strlen(config_b);
+	write_raw_tar(path, m, 3, 0);
+	CU_ASSERT_EQUAL(open_file(path, tmpbase, &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "the image config (member sha256:"));
+	/* jib's docker tar: config.json. */
+	char *manifest_j = xasprintf("[{\"Config\":\"config.json\",\"RepoTags\":[\"gcr.io/p/fix:1\"],"
+				     "\"Layers\":[\"%s\"]}]", lname);
+	struct raw_member mj[] = {
+		{ lname, az.p, az.len, NULL },
+		{ "config.json", config, strlen(config), NULL },
+		{ "manifest.json", manifest_j, strlen(manifest_j), NULL },
+	};
+	write_raw_tar(path, mj, 3, 0);
+	CU_ASSERT_EQUAL_FATAL(open_file(path, tmpbase, &img), 0);
+	CU_ASSERT_STRING_EQUAL(img.sources[0].producer, "docker-archive (jib)");
+	pc_image_close(&img);
+	free(manifest_j), free(manifest_b), free(cname_b), free(chex_b), free(config_b);
+	free(spec), free(id), free(path), free(manifest), free(lname), free(cname), free(chex);
+	free(config), free(ha), free(hz), free(hb), free(a.p), free(az.p), free(b.p), free(bz.p);
+	unit_rmtree(dir);
+	free(dir), free(tmpbase);
+}
+
 static void test_docker_save_oci(void)
 {
 	char *dir = unit_tmpdir();
@@ -1088,6 +1237,24 @@ static void test_docker_save_multiplatform(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, c[1].manifest_hex));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "missing"));
 	assert_which(path, NULL, "amd");
+	/* Exported on an arm64 host (Docker's containerd store points
+	 * manifest.json at the host's platform), both platforms there, read
+	 * on another host: docker load (graphdriver) would take manifest.json's
+	 * arm64 image, a containerd-based runtime the host's from the index.
+	 * Without --platform that is an error naming both, not a pick. */
+	char *e1 = cimg_entry(&c[1], "[\"tiny/mp:1\"]");
+	char *manifest_arm = xasprintf("[%s]", e1);
+	write_combined(path, c, 2, list, entries, manifest_arm);
+	assert_which(path, "linux/arm64", "arm");
+	assert_which(path, "linux/amd64", "amd");
+	if (host_is_amd64()) {
+		CU_ASSERT_EQUAL(open_platform(path, NULL, &img), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "manifest.json's image is linux/arm64"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "this host is linux/amd64"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "choose with --platform linux/arm64 or --platform linux/amd64"));
+	}
+	free(e1), free(manifest_arm);
 	free(path), free(entries), free(e0), free(manifest), free(list), free(list_hex);
 	for (int i = 0; i < 2; i++)
 		cimg_free(&c[i]);
@@ -1139,6 +1306,8 @@ void register_image_tests(void)
 	CU_add_test(s, "OCI layout: select by tag", test_oci_tags);
 	CU_add_test(s, "OCI layout: select by platform", test_oci_platforms);
 	CU_add_test(s, "OCI layout: nested indexes", test_oci_nested);
+	CU_add_test(s, "OCI layout: referrers in index.json are not images", test_oci_referrers);
+	CU_add_test(s, "OCI layout: an entry needing OS features is not the host's", test_oci_os_features);
 	CU_add_test(s, "OCI layout: several equally good images are an error", test_oci_ambiguous);
 	CU_add_test(s, "OCI layout: bad digest, bad size, missing blob", test_oci_bad_blobs);
 	CU_add_test(s, "OCI layout: layers checked against the config's diff_ids", test_oci_diff_ids);
@@ -1146,6 +1315,7 @@ void register_image_tests(void)
 		    test_oci_media_types_and_json);
 	CU_add_test(s, "docker-save: legacy, symlinked layer, tags, diff_ids", test_docker_save_legacy);
 	CU_add_test(s, "docker-save: OCI-based", test_docker_save_oci);
+	CU_add_test(s, "docker-archive: go-containerregistry and jib names", test_docker_archive_ggcr_jib);
 	CU_add_test(s, "docker-save: compressed layer and malformed diff_ids", test_docker_save_diff_ids);
 	CU_add_test(s, "docker-save/ctr export: names from index.json", test_docker_save_index_names);
 	CU_add_test(s, "docker-save/ctr export: multi-platform, --platform", test_docker_save_multiplatform);
