@@ -327,6 +327,57 @@ static void refuse_compressed_twice(const char *label, const char *path, const c
 	free(what);
 }
 
+/* The first bytes of a layer or image archive that the runtimes take for
+ * a compressed stream (moby's compression.Detect, containers/image's
+ * DetectCompressionFormat, containerd's DetectCompression), and who reads
+ * them how, for a file libarchive does not decompress. */
+static const struct runtime_magic {
+	const char *name;   /* the compression */
+	const char *bytes;  /* as the message shows them */
+	const char *differ; /* what the runtimes do with a tar so starting */
+} runtime_magics[] = {
+	{ "bzip2", "'BZh'", "Docker and podman take it for bzip2 data and refuse it (\"bzip2 data "
+	  "invalid\"), containerd reads it as tar" },
+	{ "xz", "fd 37 7a 58 5a 00", "Docker and podman take it for xz data and refuse it, "
+	  "containerd reads it as tar" },
+	{ "zstd", "28 b5 2f fd", "Docker and podman take it for zstd data and refuse it, as "
+	  "containerd does for a layer whose media type says it is compressed" },
+	{ "zstd", "a skippable frame's: 50-5f 2a 4d 18", "Docker takes it for zstd data and refuses "
+	  "it, as containerd does for a layer whose media type says it is compressed; podman "
+	  "reads it as tar" },
+};
+
+/* The entry of runtime_magics the first bytes of FD match, or NULL. */
+static const struct runtime_magic *runtime_magic(int fd)
+{
+	unsigned char b[8];
+	ssize_t n;
+	do
+		n = pread(fd, b, sizeof(b), 0);
+	while (n < 0 && errno == EINTR);
+	if (n >= 3 && !memcmp(b, "BZh", 3))
+		return &runtime_magics[0];
+	if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6))
+		return &runtime_magics[1];
+	if (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4))
+		return &runtime_magics[2];
+	/* moby and containerd ask for 8 bytes before they look for one */
+	if (n == 8 && (b[0] & 0xf0) == 0x50 && !memcmp(b + 1, "\x2a\x4d\x18", 3))
+		return &runtime_magics[3];
+	return NULL;
+}
+
+static void refuse_runtime_magic(const char *label, const char *path,
+				 const struct runtime_magic *m)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: starts with %s's magic number (%s) but is not %s data "
+		"libarchive reads (a tar whose first name starts with those bytes, or a damaged "
+		"stream): %s; refused rather than read as a tree a runtime would not build",
+		what, m->name, m->bytes, m->name, m->differ);
+	free(what);
+}
+
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
  * would not check its trailers), libarchive's raw reader for the other
  * compressions, the file itself when it is not compressed.  NULL with the
@@ -368,6 +419,13 @@ static struct inflater *inflater_open(const char *label, const char *path)
 	    archive_filter_count(dec) < 2 || /* only "none": not compressed */
 	    ((r = archive_read_next_header(dec, &ae)) != ARCHIVE_OK && r != ARCHIVE_EOF)) {
 		archive_read_free(dec);
+		const struct runtime_magic *m = runtime_magic(fd);
+		if (m) {
+			refuse_runtime_magic(label, path, m);
+			close(fd);
+			inflater_free(in);
+			return NULL;
+		}
 		in->fd = fd; /* read as it is; not a tar archive fails at the open */
 		return in;
 	}

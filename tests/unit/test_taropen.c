@@ -370,6 +370,85 @@ static void test_end_after_last_data(void)
 	free(dir);
 }
 
+/* A plain tar whose first bytes (its first entry's name) are a
+ * compression's magic number the runtimes look for: Docker (moby's
+ * compression.Detect) and podman (containers/image) take "BZh" for bzip2
+ * and fail ("bzip2 data invalid: invalid compression level", podman 4.3),
+ * and the same for xz and zstd; libarchive wants more than the magic, so
+ * powercut read such a layer as the tar it also is (a zstd one after the
+ * zstd reader had failed on it).  Refused, saying why; real bzip2, xz and
+ * zstd layers and names that only look alike are read. */
+static void test_runtime_magic_refused(void)
+{
+	static const struct {
+		const char *name; /* of the first entry */
+		const char *cmd;  /* compresses the tar, or NULL */
+		int refused;
+	} cases[] = {
+		{ "BZhello", NULL, 1 },
+		{ "BZh91AY&SY-notes", NULL, 1 },
+		{ "\xfd" "7zXZ", NULL, 1 },
+		{ "\x28\xb5\x2f\xfd" "name", NULL, 1 },
+		{ "\x5a\x2a\x4d\x18" "name", NULL, 1 },
+		{ "BZ", NULL, 0 },
+		{ "Bzh", NULL, 0 },
+		{ "\xfd" "7zX", NULL, 0 },
+		{ "BZhello", "bzip2", 0 },
+		{ "BZhello", "xz", 0 },
+		{ "BZhello", "zstd -q", 0 },
+		{ "BZhello", "gzip -n", 0 },
+	};
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/l.tar", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned char t[512 * 6] = { 0 };
+		ustar_header(t, '0', cases[i].name, 2);
+		memcpy(t + 512, "x\n", 2);
+		ustar_header(t + 1024, '0', "other", 2);
+		memcpy(t + 1536, "y\n", 2);
+		CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, sizeof(t), 0), 0);
+		if (cases[i].cmd) {
+			char *cmd = xasprintf("%s -c '%s' > '%s.c' && mv '%s.c' '%s'", cases[i].cmd,
+					      path, path, path, path);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			free(cmd);
+		}
+		char msg[1024] = "";
+		int refused;
+		pc_messages_quiet = 1;
+		pc_capture_errors(msg, sizeof(msg));
+		pc_last_errclass = PC_ERR_NONE;
+		struct archive *a = pc_tar_checked_open(NULL, path);
+		int n = 0;
+		if (a) {
+			struct archive_entry *ae;
+			int r;
+			while ((r = pc_tar_checked_next(a, &ae, NULL, path)) > 0)
+				n++;
+			archive_read_free(a);
+			refused = r < 0;
+		} else {
+			refused = 1;
+		}
+		pc_capture_errors(NULL, 0);
+		pc_messages_quiet = 0;
+		if (refused != cases[i].refused)
+			fprintf(stderr, "\n  case %zu (%s): %s, %d entries (%s)\n", i,
+				cases[i].cmd ? cases[i].cmd : "plain", refused ? "refused" : "read", n, msg);
+		CU_ASSERT_EQUAL(refused, cases[i].refused);
+		if (cases[i].refused) {
+			CU_ASSERT_PTR_NULL(a);
+			CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+			CU_ASSERT_PTR_NOT_NULL(strstr(msg, "magic number"));
+		} else {
+			CU_ASSERT_EQUAL(n, 2);
+		}
+	}
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
@@ -380,4 +459,6 @@ void register_taropen_tests(void)
 		    test_checked_reader_skips_data);
 	CU_add_test(s, "the end is two zero blocks after the last entry's data",
 		    test_end_after_last_data);
+	CU_add_test(s, "a plain tar starting with a compression's magic number is refused",
+		    test_runtime_magic_refused);
 }
