@@ -22,9 +22,6 @@
  * chain (pax and GNU long-name headers) must still be held when
  * pc_layer_reader_check_headers reads it. */
 #define TAIL (256u * 1024)
-/* The bytes at the end of data libarchive skips that are read all the
- * same (skip_cb): the two blocks pc_layer_reader_after_end may look at. */
-#define SKIP_READ 1024
 
 struct inflater {
 	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
@@ -226,10 +223,9 @@ static la_ssize_t read_next(struct archive *ar, struct inflater *in, const void 
  * every byte.  What was retired before the jump is no longer the stream
  * just before the next buffer, so it is dropped: a header check that would
  * need it finds it not held, and refuses (it never passes unchecked).  The
- * data skipped is an entry's body, never a header of the chain checked
- * next, and its last SKIP_READ bytes are still read: the check of the
- * archive's end looks at the block before the zero block libarchive took
- * as the end, so what it sees is what it saw without the seek.  0
+ * data skipped is an entry's body and its padding, never a header of the
+ * chain checked next nor a block the check of the archive's end reads
+ * (those start where the body ended).  0
  * (libarchive reads on) for a compressed stream, a file the thread reads
  * ahead, and at the file's end (the read then finds the file cut short,
  * as without the seek). */
@@ -244,7 +240,6 @@ static la_int64_t skip_cb(struct archive *ar, void *data, la_int64_t request)
 		return 0; /* read on: the read says what is wrong */
 	la_int64_t room = st.st_size > at ? (la_int64_t)(st.st_size - at) : 0;
 	la_int64_t n = request < room ? request : room;
-	n -= SKIP_READ;
 	if (n <= 0)
 		return 0;
 	retire_current(in); /* libarchive used up the buffer it had */
@@ -332,6 +327,57 @@ static void refuse_compressed_twice(const char *label, const char *path, const c
 	free(what);
 }
 
+/* The first bytes of a layer or image archive that the runtimes take for
+ * a compressed stream (moby's compression.Detect, containers/image's
+ * DetectCompressionFormat, containerd's DetectCompression), and who reads
+ * them how, for a file libarchive does not decompress. */
+static const struct runtime_magic {
+	const char *name;   /* the compression */
+	const char *bytes;  /* as the message shows them */
+	const char *differ; /* what the runtimes do with a tar so starting */
+} runtime_magics[] = {
+	{ "bzip2", "'BZh'", "Docker and podman take it for bzip2 data and refuse it (\"bzip2 data "
+	  "invalid\"), containerd reads it as tar" },
+	{ "xz", "fd 37 7a 58 5a 00", "Docker and podman take it for xz data and refuse it, "
+	  "containerd reads it as tar" },
+	{ "zstd", "28 b5 2f fd", "Docker and podman take it for zstd data and refuse it, as "
+	  "containerd does for a layer whose media type says it is compressed" },
+	{ "zstd", "a skippable frame's: 50-5f 2a 4d 18", "Docker takes it for zstd data and refuses "
+	  "it, as containerd does for a layer whose media type says it is compressed; podman "
+	  "reads it as tar" },
+};
+
+/* The entry of runtime_magics the first bytes of FD match, or NULL. */
+static const struct runtime_magic *runtime_magic(int fd)
+{
+	unsigned char b[8];
+	ssize_t n;
+	do
+		n = pread(fd, b, sizeof(b), 0);
+	while (n < 0 && errno == EINTR);
+	if (n >= 3 && !memcmp(b, "BZh", 3))
+		return &runtime_magics[0];
+	if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6))
+		return &runtime_magics[1];
+	if (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4))
+		return &runtime_magics[2];
+	/* moby and containerd ask for 8 bytes before they look for one */
+	if (n == 8 && (b[0] & 0xf0) == 0x50 && !memcmp(b + 1, "\x2a\x4d\x18", 3))
+		return &runtime_magics[3];
+	return NULL;
+}
+
+static void refuse_runtime_magic(const char *label, const char *path,
+				 const struct runtime_magic *m)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: starts with %s's magic number (%s) but is not %s data "
+		"libarchive reads (a tar whose first name starts with those bytes, or a damaged "
+		"stream): %s; refused rather than read as a tree a runtime would not build",
+		what, m->name, m->bytes, m->name, m->differ);
+	free(what);
+}
+
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
  * would not check its trailers), libarchive's raw reader for the other
  * compressions, the file itself when it is not compressed.  NULL with the
@@ -373,6 +419,13 @@ static struct inflater *inflater_open(const char *label, const char *path)
 	    archive_filter_count(dec) < 2 || /* only "none": not compressed */
 	    ((r = archive_read_next_header(dec, &ae)) != ARCHIVE_OK && r != ARCHIVE_EOF)) {
 		archive_read_free(dec);
+		const struct runtime_magic *m = runtime_magic(fd);
+		if (m) {
+			refuse_runtime_magic(label, path, m);
+			close(fd);
+			inflater_free(in);
+			return NULL;
+		}
 		in->fd = fd; /* read as it is; not a tar archive fails at the open */
 		return in;
 	}
@@ -514,14 +567,6 @@ static int held_bytes(const struct inflater *in, uint64_t off, char *out, size_t
 	return 0;
 }
 
-static int is_zero(const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return 0;
-	return 1;
-}
-
 /* A ustar header block: its checksum (octal at 148, the sum of its bytes
  * with that field read as spaces) holds. */
 static int is_tar_header(const unsigned char *b)
@@ -537,25 +582,32 @@ static int is_tar_header(const unsigned char *b)
 	return end != field && want == sum;
 }
 
-int pc_layer_reader_after_end(struct archive *ar)
+enum pc_tar_end pc_layer_reader_after_end(struct archive *ar)
 {
 	struct inflater *in = inflater_of(ar);
 	if (!in)
-		return 1; /* not opened by pc_layer_reader_open: cannot be checked */
-	/* libarchive took one zero block as the end, and a second one if the
-	 * next block was zero too: what follows the blocks it consumed? */
-	uint64_t pos = (uint64_t)archive_filter_bytes(ar, 0);
-	char next[512], before[512];
-	ssize_t n = stream_bytes(ar, in, pos, next, sizeof(next));
-	if (n < (ssize_t)sizeof(next) || is_zero(next, sizeof(next)))
-		return 0;
-	if (!is_tar_header((const unsigned char *)next))
-		return 0; /* not entries: garbage after the end, as tar ignores */
-	/* two zero blocks before it: a proper end, after which tar stops */
-	if (pos >= 1024 && stream_bytes(ar, in, pos - 1024, before, sizeof(before)) == 512 &&
-	    is_zero(before, sizeof(before)))
-		return 0;
-	return 1;
+		return PC_TAR_END_UNCHECKED;
+	/* libarchive started reading the header that was not one where the
+	 * last entry's data (with its padding, its sparse map and extension
+	 * headers) ended: its header position.  It took one zero block there
+	 * as the end, and the next one too if it was zero. */
+	la_int64_t start = archive_read_header_position(ar);
+	la_int64_t pos = archive_filter_bytes(ar, 0);
+	if (start < 0 || pos < start || (pos - start) % 512 || pos - start > 1024)
+		return PC_TAR_END_UNCHECKED;
+	if (pos - start == 1024)
+		return PC_TAR_END_OK; /* two zero blocks: tar and Go stop there */
+	/* One zero block (or none: the stream ended there).  Go's reader
+	 * reads the next block: any byte of it is an error to it. */
+	char next[512];
+	ssize_t n = stream_bytes(ar, in, (uint64_t)pos, next, sizeof(next));
+	if (n < 0)
+		return PC_TAR_END_UNCHECKED;
+	if (n == 0)
+		return PC_TAR_END_OK;
+	if (n == (ssize_t)sizeof(next) && is_tar_header((const unsigned char *)next))
+		return PC_TAR_END_ENTRIES;
+	return PC_TAR_END_BYTES;
 }
 
 /* A tar numeric field: octal (spaces and NULs around it) or base-256. */
@@ -920,6 +972,30 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 	return rc;
 }
 
+/* The end of the archive WHAT: 0 if the runtimes take it as the end, else
+ * -1 with the error reported. */
+static int checked_end(struct archive *ar, const char *what)
+{
+	long long at = (long long)archive_filter_bytes(ar, 0);
+	switch (pc_layer_reader_after_end(ar)) {
+	case PC_TAR_END_OK:
+		return 0;
+	case PC_TAR_END_ENTRIES:
+		return pc_fail(PC_ERR_INPUT, "%s: entries follow a single zero block (at byte %lld "
+			       "of the tar stream; the end of a tar archive is two): tar would "
+			       "stop there, the runtimes refuse the archive", what, at - 512);
+	case PC_TAR_END_BYTES:
+		return pc_fail(PC_ERR_INPUT, "%s: bytes that are not a tar header follow a single "
+			       "zero block (at byte %lld of the tar stream; the end of a tar "
+			       "archive is two): tar would stop there and ignore them, the "
+			       "runtimes refuse the archive", what, at - 512);
+	case PC_TAR_END_UNCHECKED:
+	default:
+		return pc_fail(PC_ERR_RUN, "%s: where its last entry ended is not known, so its "
+			       "end cannot be checked: not read", what);
+	}
+}
+
 /* The body of pc_tar_checked_next, WHAT naming the archive. */
 static int checked_next(struct archive *ar, struct archive_entry **ae, const char *what)
 {
@@ -929,12 +1005,8 @@ static int checked_next(struct archive *ar, struct archive_entry **ae, const cha
 	int r = archive_read_next_header(ar, ae);
 	while (r == ARCHIVE_RETRY)
 		r = archive_read_next_header(ar, ae);
-	if (r == ARCHIVE_EOF && pc_layer_reader_after_end(ar))
-		return pc_fail(PC_ERR_INPUT, "%s: entries follow a single zero block "
-			       "(the end of a tar archive is two): tar would stop there, "
-			       "the runtimes refuse the archive", what);
 	if (r == ARCHIVE_EOF)
-		return 0;
+		return checked_end(ar, what);
 	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
 		return pc_fail(PC_ERR_INPUT, "%s: entry %s: a tar header powercut cannot "
 			       "read whole (libarchive: %s): refused rather than read in part",

@@ -37,13 +37,23 @@ struct archive *pc_tar_checked_open(const char *label, const char *path);
 int pc_tar_checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
 			const char *path);
 
-/* Called once AR (from pc_layer_reader_open; any other reader: 1, it
- * cannot be checked) reported the end of the archive: 1 if a tar header
- * follows the single zero block libarchive took
- * as the end ("a lone zero block"), which GNU tar and libarchive read as
- * the end and the runtimes' Go reader as an error; 0 otherwise (two zero
- * blocks, zero padding or nothing after them). */
-int pc_layer_reader_after_end(struct archive *ar);
+/* What follows the end of a tar archive, as the runtimes' Go reader takes
+ * it: two zero blocks after where the last entry's data (its padding,
+ * sparse map and extension headers) ended end it, and it may end with no
+ * zero block or one; after a single zero block, Go reads the next block,
+ * and any byte there is an error to it ("archive/tar: invalid tar header",
+ * "unexpected EOF"), where libarchive and GNU tar stop. */
+enum pc_tar_end {
+	PC_TAR_END_OK,        /* two zero blocks, or the stream ends after none or one */
+	PC_TAR_END_ENTRIES,   /* a tar header follows a single zero block */
+	PC_TAR_END_BYTES,     /* other bytes (or part of a block) follow it */
+	PC_TAR_END_UNCHECKED, /* AR is not from pc_layer_reader_open, or where its
+				 last entry ended is not known */
+};
+
+/* Called once AR (from pc_layer_reader_open) reported the end of the
+ * archive: what follows it. */
+enum pc_tar_end pc_layer_reader_after_end(struct archive *ar);
 
 /* Called after AR (from pc_layer_reader_open) read the header of AE:
  * 1 with the reason in WHY if the raw tar headers of the entry are read

@@ -15,7 +15,9 @@ l1.tar .. l3.tar three layers of what differs between appliers: whiteouts of
                  turned into a folder and back, a symlink turned into a
                  file, writes through a lower layer's symlinked parent,
                  markers in folders no layer has, parents no entry lists, a
-                 hardlink pair."""
+                 hardlink pair, a folder listed again with other xattrs
+                 (rx: user.a, user.both and ACLs in l1; user.b and
+                 user.both in l2)."""
 import io
 import os
 import sys
@@ -100,6 +102,9 @@ layer('l1.tar', [
     ('d', 'rep'), ('f', 'rep/f2d'), ('d', 'rep/d2f'), ('f', 'rep/d2f/inner'),
     ('l', 'rep/l2f', {'to': 'f2d'}),
     ('d', 'hl'), ('f', 'hl/a', {'mode': 0o750}),
+    ('d', 'rx', {'pax': {'SCHILY.xattr.user.a': 'one', 'SCHILY.xattr.user.both': 'first',
+                         'SCHILY.xattr.system.posix_acl_access': ACL_DEFAULT,
+                         'SCHILY.xattr.system.posix_acl_default': ACL_DEFAULT}}),
 ])
 layer('l2.tar', [
     ('f', 'lib/b.so'),
@@ -109,6 +114,7 @@ layer('l2.tar', [
     ('f', 'rep/d2f'), ('d', 'rep/f2d'), ('f', 'rep/f2d/now'), ('f', 'rep/l2f'),
     ('f', 'implied/parent/f'),
     ('f', 'ww/.wh.x'), ('f', 'oo/k/.wh..wh..opq'),
+    ('d', 'rx', {'pax': {'SCHILY.xattr.user.b': 'two', 'SCHILY.xattr.user.both': 'second'}}),
 ])
 layer('l3.tar', [
     ('f', 'lib/.wh.a.so'),

@@ -27,7 +27,11 @@
 #     powercut (0640, mask r--);
 #   * a parent no entry lists below a set-group-ID folder: vfs storage keeps
 #     the bit (2755 0:50), overlay storage chowns it to root (2755 0:0),
-#     containerd and powercut clear it (0755, group 50, then 0).
+#     containerd and powercut clear it (0755, group 50, then 0);
+#   * a folder an upper layer lists again with fewer xattrs: vfs storage
+#     keeps the lower layer's too, overlay storage (as containerd's
+#     overlayfs snapshotter and Docker's overlay2) and powercut keep only
+#     the upper entry's.
 # The buildah images' trees are compared with every entry's mtime too (a
 # folder an upper layer lists again, a time before 1970), the hand-written
 # layers' without (folders no entry lists have the time they were made).
@@ -267,7 +271,20 @@ for drv in vfs overlay; do
 	t="$TMP/t.layers.$drv" p="$TMP/p.layers.$drv"
 	{ grep -q '^lib link 0:0 target=usr/lib hardlink=-' "$p" && grep -q '^usr/lib/b.so ' "$p" &&
 		! grep -q '^usr/lib/a.so \|^usr/lib/gone.so ' "$p"; } || fail "$drv: powercut did not write lib/b.so and lib/.wh.* through the symlink lib"
+	# rx, listed again by layer 2 with user.b and user.both only: its
+	# layer-1 xattrs and ACLs are gone in powercut's tree, as in overlay
+	# storage (the folder is made anew in layer 2's own folder, as by
+	# containerd's overlayfs snapshotter and Docker's overlay2); vfs
+	# storage applies layer 2 to a copy of layer 1 and keeps user.a (not
+	# the ACLs: its copy drops them)
+	grep -qx 'rx dir 0755 0:0 xattr.user.b=74776f xattr.user.both=7365636f6e64' "$p" ||
+		{ grep '^rx ' "$p" >&2; fail "$drv: powercut's rx does not have layer 2's xattrs only"; }
 	filter='^$'
+	if [ "$drv" = vfs ]; then
+		grep -qx 'rx dir 0755 0:0 xattr.user.a=6f6e65 xattr.user.b=74776f xattr.user.both=7365636f6e64' "$t" ||
+			{ grep '^rx ' "$t" >&2; fail "vfs: podman's rx does not keep layer 1's user.a: README is out of date"; }
+		filter='^rx '
+	fi
 	if [ "$drv" = overlay ]; then
 		# overlay storage resolves a parent within the layer's own folder
 		# (as containerd's overlayfs snapshotter does): layer 2's lib/b.so

@@ -1,6 +1,7 @@
 /* tarfix.c - see tarfix.h. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,4 +141,23 @@ void break_pax_record(const char *path, const char *record)
 	memcpy(rec - 2, "99", 2);
 	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, n, 0), 0);
 	free(t);
+}
+
+/* The checksum is summed with its own field as spaces (POSIX ustar). */
+void ustar_header(unsigned char *b, char type, const char *name, size_t size)
+{
+	memset(b, 0, 512);
+	memcpy(b, name, strlen(name));
+	sprintf((char *)b + 100, "%07o", 0644);
+	sprintf((char *)b + 108, "%07o", 0);
+	sprintf((char *)b + 116, "%07o", 0);
+	sprintf((char *)b + 124, "%011zo", size);
+	sprintf((char *)b + 136, "%011o", 0);
+	b[156] = (unsigned char)type;
+	memcpy(b + 257, "ustar\0" "00", 8);
+	memset(b + 148, ' ', 8);
+	unsigned sum = 0;
+	for (size_t i = 0; i < 512; i++)
+		sum += b[i];
+	sprintf((char *)b + 148, "%06o", sum);
 }

@@ -40,4 +40,8 @@ void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int g
  * malformed: its two-digit length becomes 99, which overruns it. */
 void break_pax_record(const char *path, const char *record);
 
+/* A ustar header block for NAME at B (512 bytes): TYPE, SIZE, mode 0644,
+ * owner 0:0, time 0, its checksum. */
+void ustar_header(unsigned char *b, char type, const char *name, size_t size);
+
 #endif

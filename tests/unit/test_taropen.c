@@ -244,6 +244,211 @@ static void test_checked_reader_skips_data(void)
 	free(dir);
 }
 
+/* What follows the last entry of an archive built by end_case. */
+enum after { B_ENTRY, GARBAGE_BLOCK, GARBAGE_PART, NOTHING };
+
+struct end_case {
+	const char *name;
+	char kind;       /* 'f' a file, 'x' a file with a pax path, 'S' an old GNU sparse file */
+	size_t size;     /* its data, all zero but the first block when !zero */
+	int zero;        /* its data is zeros to its end */
+	int gap;         /* zero blocks after it */
+	enum after next; /* then */
+	int refused;     /* the runtimes' Go reader refuses it */
+};
+
+/* An old GNU sparse header ('S') for NAME: SIZE bytes stored, one region
+ * at 0 of SIZE bytes, REAL bytes in all. */
+static void gnu_sparse_header(unsigned char *b, const char *name, size_t size, size_t real)
+{
+	ustar_header(b, 'S', name, size);
+	memcpy(b + 257, "ustar  ", 8); /* GNU magic and version */
+	sprintf((char *)b + 386, "%011o", 0);
+	sprintf((char *)b + 398, "%011zo", size);
+	sprintf((char *)b + 483, "%011zo", real);
+	memset(b + 148, ' ', 8);
+	unsigned sum = 0;
+	for (size_t i = 0; i < 512; i++)
+		sum += b[i];
+	sprintf((char *)b + 148, "%06o", sum);
+}
+
+/* The archive of case C at PATH, gzip'd (gzip -n) when GZ. */
+static void write_end_case(const char *path, const struct end_case *c, int gz)
+{
+	size_t data = (c->size + 511) / 512 * 512;
+	size_t cap = 512 * 3 + data + 512 * (size_t)c->gap + 512 * 4;
+	unsigned char *t = xcalloc(1, cap), *p = t;
+	if (c->kind == 'x') {
+		static const char rec[] = "19 path=a-by-pax-x\n";
+		ustar_header(p, 'x', "PaxHeader/a", sizeof(rec) - 1);
+		memcpy(p + 512, rec, sizeof(rec) - 1);
+		p += 1024;
+	}
+	if (c->kind == 'S')
+		gnu_sparse_header(p, "a", c->size, c->size * 8);
+	else
+		ustar_header(p, '0', "a", c->size);
+	p += 512;
+	if (!c->zero)
+		memset(p, 'a', c->size < 512 ? c->size : 512);
+	p += data + 512 * (size_t)c->gap; /* zeros */
+	if (c->next == B_ENTRY) {
+		ustar_header(p, '0', "b", 3);
+		memcpy(p + 512, "bb\n", 3);
+		p += 1024 + 1024;
+	} else if (c->next == GARBAGE_BLOCK) {
+		memset(p, 'g', 512);
+		p += 512;
+	} else if (c->next == GARBAGE_PART) {
+		memset(p, 'g', 100);
+		p += 100;
+	}
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, (size_t)(p - t), 0), 0);
+	free(t);
+	if (gz) {
+		char *cmd = xasprintf("gzip -n -f '%s' && mv '%s.gz' '%s'", path, path, path);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		free(cmd);
+	}
+}
+
+/* The end of a tar archive is two zero blocks after where its last
+ * entry's data (and padding, sparse map, pax and GNU headers) ended, as
+ * Go's archive/tar reads it: after one zero block it reads the next, and
+ * any bytes there (a header, other bytes, part of a block) are
+ * "archive/tar: invalid tar header" or "unexpected EOF" (podman 4.3 refused
+ * each such layer).  The check looked at the block two before libarchive's
+ * position and took a member's all-zero last data block for the first of
+ * the two, so a layer whose file ends in a zero block, then one zero
+ * block, then entries was read as ending there: the entries after it
+ * silently dropped.  And bytes that are not a header after a lone zero
+ * block were ignored. */
+static void test_end_after_last_data(void)
+{
+	static const struct end_case cases[] = {
+		{ "zero data, one zero block, b", 'f', 512, 1, 1, B_ENTRY, 1 },
+		{ "zero data, two zero blocks, b", 'f', 512, 1, 2, B_ENTRY, 0 },
+		{ "zero data, b", 'f', 512, 1, 0, B_ENTRY, 0 },
+		{ "zero data, one zero block, the end", 'f', 512, 1, 1, NOTHING, 0 },
+		{ "zero data, the end", 'f', 512, 1, 0, NOTHING, 0 },
+		{ "zero data in 3 blocks, one zero block, b", 'f', 1536, 1, 1, B_ENTRY, 1 },
+		{ "data, one zero block, a block of other bytes", 'f', 512, 0, 1, GARBAGE_BLOCK, 1 },
+		{ "data, one zero block, 100 other bytes", 'f', 512, 0, 1, GARBAGE_PART, 1 },
+		{ "data, two zero blocks, other bytes", 'f', 512, 0, 2, GARBAGE_BLOCK, 0 },
+		{ "data, one zero block, b", 'f', 10, 0, 1, B_ENTRY, 1 },
+		{ "a pax-named file of zeros, one zero block, b", 'x', 512, 1, 1, B_ENTRY, 1 },
+		{ "a GNU sparse file of zeros, one zero block, b", 'S', 512, 1, 1, B_ENTRY, 1 },
+		{ "a GNU sparse file of zeros, two zero blocks, b", 'S', 512, 1, 2, B_ENTRY, 0 },
+		/* skipped with lseek (uncompressed) */
+		{ "3 MiB of zeros, one zero block, b", 'f', 3u << 20, 1, 1, B_ENTRY, 1 },
+		{ "3 MiB of zeros, two zero blocks, b", 'f', 3u << 20, 1, 2, B_ENTRY, 0 },
+	};
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/end.tar", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (int gz = 0; gz <= 1; gz++) {
+			const struct end_case *c = &cases[i];
+			write_end_case(path, c, gz);
+			char msg[512] = "";
+			int refused;
+			pc_messages_quiet = 1;
+			pc_capture_errors(msg, sizeof(msg));
+			int n = entries(path, &refused);
+			pc_capture_errors(NULL, 0);
+			pc_messages_quiet = 0;
+			if (refused != c->refused || n != 1 + (c->gap == 0 && c->next == B_ENTRY))
+				fprintf(stderr, "\n  %s%s: %d entries, %s (%s)\n", c->name,
+					gz ? " (gzip)" : "", n, refused ? "refused" : "read", msg);
+			CU_ASSERT_EQUAL(refused, c->refused);
+			CU_ASSERT_EQUAL(n, 1 + (c->gap == 0 && c->next == B_ENTRY));
+			if (c->refused)
+				CU_ASSERT_PTR_NOT_NULL(strstr(msg, "follow a single zero block"));
+		}
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A plain tar whose first bytes (its first entry's name) are a
+ * compression's magic number the runtimes look for: Docker (moby's
+ * compression.Detect) and podman (containers/image) take "BZh" for bzip2
+ * and fail ("bzip2 data invalid: invalid compression level", podman 4.3),
+ * and the same for xz and zstd; libarchive wants more than the magic, so
+ * powercut read such a layer as the tar it also is (a zstd one after the
+ * zstd reader had failed on it).  Refused, saying why; real bzip2, xz and
+ * zstd layers and names that only look alike are read. */
+static void test_runtime_magic_refused(void)
+{
+	static const struct {
+		const char *name; /* of the first entry */
+		const char *cmd;  /* compresses the tar, or NULL */
+		int refused;
+	} cases[] = {
+		{ "BZhello", NULL, 1 },
+		{ "BZh91AY&SY-notes", NULL, 1 },
+		{ "\xfd" "7zXZ", NULL, 1 },
+		{ "\x28\xb5\x2f\xfd" "name", NULL, 1 },
+		{ "\x5a\x2a\x4d\x18" "name", NULL, 1 },
+		{ "BZ", NULL, 0 },
+		{ "Bzh", NULL, 0 },
+		{ "\xfd" "7zX", NULL, 0 },
+		{ "BZhello", "bzip2", 0 },
+		{ "BZhello", "xz", 0 },
+		{ "BZhello", "zstd -q", 0 },
+		{ "BZhello", "gzip -n", 0 },
+	};
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/l.tar", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned char t[512 * 6] = { 0 };
+		ustar_header(t, '0', cases[i].name, 2);
+		memcpy(t + 512, "x\n", 2);
+		ustar_header(t + 1024, '0', "other", 2);
+		memcpy(t + 1536, "y\n", 2);
+		CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, sizeof(t), 0), 0);
+		if (cases[i].cmd) {
+			char *cmd = xasprintf("%s -c '%s' > '%s.c' && mv '%s.c' '%s'", cases[i].cmd,
+					      path, path, path, path);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			free(cmd);
+		}
+		char msg[1024] = "";
+		int refused;
+		pc_messages_quiet = 1;
+		pc_capture_errors(msg, sizeof(msg));
+		pc_last_errclass = PC_ERR_NONE;
+		struct archive *a = pc_tar_checked_open(NULL, path);
+		int n = 0;
+		if (a) {
+			struct archive_entry *ae;
+			int r;
+			while ((r = pc_tar_checked_next(a, &ae, NULL, path)) > 0)
+				n++;
+			archive_read_free(a);
+			refused = r < 0;
+		} else {
+			refused = 1;
+		}
+		pc_capture_errors(NULL, 0);
+		pc_messages_quiet = 0;
+		if (refused != cases[i].refused)
+			fprintf(stderr, "\n  case %zu (%s): %s, %d entries (%s)\n", i,
+				cases[i].cmd ? cases[i].cmd : "plain", refused ? "refused" : "read", n, msg);
+		CU_ASSERT_EQUAL(refused, cases[i].refused);
+		if (cases[i].refused) {
+			CU_ASSERT_PTR_NULL(a);
+			CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+			CU_ASSERT_PTR_NOT_NULL(strstr(msg, "magic number"));
+		} else {
+			CU_ASSERT_EQUAL(n, 2);
+		}
+	}
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
@@ -252,4 +457,8 @@ void register_taropen_tests(void)
 	CU_add_test(s, "the layer reader reads only readers it opened", test_layer_reader_only_its_own);
 	CU_add_test(s, "data not read is skipped, its checks still made",
 		    test_checked_reader_skips_data);
+	CU_add_test(s, "the end is two zero blocks after the last entry's data",
+		    test_end_after_last_data);
+	CU_add_test(s, "a plain tar starting with a compression's magic number is refused",
+		    test_runtime_magic_refused);
 }
