@@ -428,6 +428,20 @@ static int skips_replay(const char *o)
 	return 0;
 }
 
+/* Is mount option O one of btrfs's rescue options: rescue= with any item
+ * (usebackuproot, ignorebadroots, ignoredatacsums, ignoremetacsums,
+ * ignoresuperflags and their short forms), or the older spellings
+ * usebackuproot and recovery?  Each makes btrfs mount a filesystem it
+ * would refuse (Linux 6.18, fs/btrfs/disk-io.c: with usebackuproot a
+ * tree root that fails to read is replaced by an older backup root, and
+ * the log tree is dropped), so the mount after the cut no longer says
+ * whether the cut left a filesystem that mounts. */
+static int rescue_option(const char *o)
+{
+	static const char *const names[] = { "usebackuproot", "recovery", NULL };
+	return in_list(names, o, strlen(o)) || !strncmp(o, "rescue=", 7);
+}
+
 /* Why mount option O cannot be tested, or NULL.  Options mount(8) acts on
  * itself instead of handing them to the kernel: loop, offset=, sizelimit=,
  * encryption= set up a loop device over the source (at an offset: another
@@ -454,6 +468,11 @@ static const char *mount_option_refused(const char *o)
 		       "case tests: xfs and btrfs refuse it on a read-write mount (every case would "
 		       "err at its first mount), ext4 mounts without its journal and refuses the "
 		       "mount after the cut when the journal needs recovery";
+	if (rescue_option(o))
+		return "a btrfs rescue option: it mounts what btrfs would otherwise refuse (an older "
+		       "tree root without the log tree: usebackuproot; damaged roots or checksums "
+		       "ignored, which Linux 6.18 takes only read-only), so after the cut it would "
+		       "hide the damage the case is there to report";
 	return NULL;
 }
 

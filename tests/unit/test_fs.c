@@ -237,7 +237,7 @@ static void test_mount_opts_no_replay(void)
 {
 	const char *bad[] = { "norecovery", "noatime,norecovery", "noload", "nologreplay",
 			      "rescue=nologreplay", "rescue=usebackuproot:all", "rescue=all" };
-	const char *good[] = { "norecoveryx", "rescue=usebackuproot", "noloadx", "rescue=allx" };
+	const char *good[] = { "norecoveryx", "noloadx", "rescueX=all", "usebackuprootx" };
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
@@ -245,6 +245,32 @@ static void test_mount_opts_no_replay(void)
 		if (!strstr(why, "would not replay its journal"))
 			fprintf(stderr, "\n  mount_opts '%s': '%s'", bad[i], why);
 		CU_ASSERT_PTR_NOT_NULL(strstr(why, "would not replay its journal"));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+}
+
+/* btrfs's rescue options make it mount what it would refuse: an older
+ * tree root (usebackuproot, which also drops the log tree), damaged roots
+ * or checksums ignored.  After the cut they hide the damage a case must
+ * report ("does not mount after the cut" became a pass on an older root);
+ * the ignore* ones, which Linux 6.18 takes only read-only, erred every case
+ * at its first mount ("the kernel refuses these mount options"). */
+static void test_mount_opts_rescue(void)
+{
+	const char *bad[] = { "rescue=usebackuproot", "usebackuproot", "noatime,recovery",
+			      "rescue=ignorebadroots", "rescue=ibadroots", "rescue=ignoredatacsums",
+			      "rescue=idatacsums", "rescue=ignoremetacsums",
+			      "rescue=ignoresuperflags", "rescue=usebackuproot:idatacsums",
+			      "compress=zstd,rescue=ignorebadroots" };
+	const char *good[] = { "compress=zstd", "norecovery_x", "recoveryx", "x_rescue=1" };
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
+		if (!strstr(why, "hide"))
+			fprintf(stderr, "\n  mount_opts '%s': '%s'", bad[i], why);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "hide"));
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
@@ -719,6 +745,7 @@ void register_fs_tests(void)
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 	CU_add_test(s, "mount_opts that skip the journal's replay are refused",
 		    test_mount_opts_no_replay);
+	CU_add_test(s, "btrfs's rescue mount_opts are refused", test_mount_opts_rescue);
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
