@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fs/isolate.h"
+#include "fs/mountcheck.h"
 #include "util/mountinfo.h"
 #include "util/util.h"
 
@@ -436,6 +437,23 @@ int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, siz
 	}
 	pc_mount_top_free(&t);
 	return rc;
+}
+
+int pc_fs_check_mount_applied(const char *dir, const char *fstype, const char *opts)
+{
+	char real[PATH_MAX];
+	struct pc_mount_top t;
+	if (!realpath(dir, real))
+		return pc_fail_errno(PC_ERR_RUN, errno, "resolve %s to check its mount options", dir);
+	int found = pc_mount_top(real, &t);
+	if (found <= 0)
+		return pc_fail(PC_ERR_RUN, "%s: %s, so the mount options were not checked", real,
+			       found ? "/proc/self/mountinfo could not be read"
+				     : "no mount there in /proc/self/mountinfo");
+	char why[2048];
+	int rc = pc_fs_check_applied(fstype, opts, t.super_opts, why, sizeof(why));
+	pc_mount_top_free(&t);
+	return rc < 0 ? pc_fail(PC_ERR_INPUT, "mount_opts: %s", why) : 0;
 }
 
 int pc_fs_umount(const char *dir)

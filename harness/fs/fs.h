@@ -64,6 +64,12 @@ int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype);
  * superblock's ("rw,data=journal,commit=5").  0, or -1 (nothing printed)
  * when DIR is not a mount point or a field does not fit. */
 int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen);
+/* Did the kernel apply mount_opts OPTS to the FSTYPE mounted at DIR, as
+ * /proc/self/mountinfo shows it (mountcheck.h)?  0, or -1 said: an option
+ * it accepted and did not apply (class INPUT: the case would test another
+ * configuration than asked), or mountinfo that could not be read (RUN: the
+ * options were not checked). */
+int pc_fs_check_mount_applied(const char *dir, const char *fstype, const char *opts);
 int pc_fs_umount(const char *dir);
 /* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
  * the mount in another mount namespace keeps the filesystem alive (and

@@ -476,10 +476,7 @@ static const char *mount_option_refused(const char *o)
 	return NULL;
 }
 
-/* The next option of *P, split at a ',' outside "..." as mount(8) and the
- * kernel's LSM options split them (context="a,b" is one option), blanks
- * around it cut off; NULL at the end. */
-static char *next_mount_option(const char **p)
+char *pc_fs_next_mount_option(const char **p)
 {
 	const char *s = *p;
 	if (!*s)
@@ -504,7 +501,7 @@ void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 	const char *p = opts ? opts : "";
 	size_t cap = strlen(p) + 1, used = 0;
 	char *d = xcalloc(1, cap);
-	for (char *o; (o = next_mount_option(&p)); free(o)) {
+	for (char *o; (o = pc_fs_next_mount_option(&p)); free(o)) {
 		if (!*o)
 			continue;
 		const struct mount_flag *f = NULL;
@@ -539,7 +536,7 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 			    "passes it at most %d and drops the rest silently", strlen(data),
 			    MOUNT_DATA_MAX);
 	const char *p = data ? data : "";
-	for (char *o; rc == 0 && (o = next_mount_option(&p)); free(o)) {
+	for (char *o; rc == 0 && (o = pc_fs_next_mount_option(&p)); free(o)) {
 		const char *refused = mount_option_refused(o);
 		if (refused)
 			rc = pc_why(why, len, "'%s': %s", o, refused);
