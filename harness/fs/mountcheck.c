@@ -34,11 +34,15 @@ static const struct {
 };
 
 /* Options each filesystem shows whenever it applies them (a trailing '='
- * stands for any value): one asked and not shown was not applied. */
+ * stands for any value): one asked and not shown was not applied.  ext4's
+ * nobh and bh are among them: Linux 6.18 takes them and ignores them
+ * ("Ignoring removed nobh option"), as it does inlinecrypt without inline
+ * encryption support ("inline encryption not supported"). */
 static const char *const ext4_shown[] = {
 	"nobarrier", "data=journal", "data=writeback", "nodelalloc", "noauto_da_alloc",
 	"journal_async_commit", "discard", "nombcache", "noinit_itable", "noblock_validity",
-	"nojournal_checksum", "nodioread_nolock", "dax=", "no_prefetch_block_bitmaps", NULL,
+	"nojournal_checksum", "nodioread_nolock", "dax=", "no_prefetch_block_bitmaps",
+	"inlinecrypt", "nobh", "bh", NULL,
 };
 static const char *const xfs_shown[] = {
 	"wsync", "inode32", "noalign", "swalloc", "largeio", "nouuid", "discard", "grpid",

@@ -39,6 +39,10 @@ static void test_not_applied(void)
 		{ "btrfs", "notreelog", "rw," BTRFS_TAIL, "'notreelog'" },
 		{ "btrfs", "discard=sync", "rw,space_cache=v2,subvolid=5,subvol=/", "'discard=sync'" },
 		{ "btrfs", "compress=zstd:20", "rw,compress=zstd:15," BTRFS_TAIL, "'compress=zstd:15'" },
+		/* taken and ignored, with a line in the kernel log only */
+		{ "ext4", "nobh", "rw", "'nobh'" },
+		{ "ext4", "data=writeback,bh", "rw,data=writeback", "'bh'" },
+		{ "ext4", "inlinecrypt", "rw", "'inlinecrypt'" },
 	};
 	char why[1024];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
