@@ -473,6 +473,10 @@ static const char *mount_option_refused(const char *o)
 		       "tree root without the log tree: usebackuproot; damaged roots or checksums "
 		       "ignored, which Linux 6.18 takes only read-only), so after the cut it would "
 		       "hide the damage the case is there to report";
+	if (!strcmp(o, "clear_cache"))
+		return "btrfs would rebuild its free space cache or tree at every mount, the one "
+		       "after the cut too, so it would hide damage to it from the check after the "
+		       "cut (a repair option, for one mount by hand)";
 	return NULL;
 }
 

@@ -274,6 +274,14 @@ static void test_mount_opts_rescue(void)
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+	/* btrfs clear_cache rebuilds the free space cache or tree at every
+	 * mount, the one after the cut too: damage to it is gone before fsck */
+	const char *rebuild[] = { "clear_cache", "space_cache=v2,clear_cache" };
+	for (size_t i = 0; i < sizeof(rebuild) / sizeof(rebuild[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(rebuild[i], why, sizeof(why)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "hide"));
+	}
 }
 
 /* mount_opts split as mount(8) splits them: its generic options become
