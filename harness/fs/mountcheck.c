@@ -46,7 +46,7 @@ static const char *const ext4_shown[] = {
 };
 static const char *const xfs_shown[] = {
 	"wsync", "inode32", "noalign", "swalloc", "largeio", "nouuid", "discard", "grpid",
-	"filestreams", "logbsize=", "logbufs=", "allocsize=", "dax=", NULL,
+	"filestreams", "logbsize=", "logbufs=", "allocsize=", "dax=always", "dax=never", NULL,
 };
 static const char *const btrfs_shown[] = {
 	"nobarrier", "notreelog", "nodatasum", "nodatacow", "flushoncommit", "ssd", "nossd",

@@ -90,6 +90,8 @@ static void test_applied(void)
 		{ "xfs", "inode32", "rw,inode32,logbufs=8,logbsize=32k,noquota", NULL },
 		{ "xfs", "inode32,inode64", "rw," XFS_TAIL, NULL },
 		{ "xfs", "dax=never", "rw,dax=never," XFS_TAIL, NULL },
+		{ "xfs", "dax=inode", "rw," XFS_TAIL, NULL },
+		{ "ext4", "dax=inode", "rw,dax=inode", NULL },
 		{ "btrfs", "compress=zstd:3", "rw,compress=zstd:3," BTRFS_TAIL, NULL },
 		{ "btrfs", "compress=zstd", "rw,compress=zstd:3," BTRFS_TAIL, NULL },
 		{ "btrfs", "compress", "rw,compress=zlib:3," BTRFS_TAIL, NULL },
