@@ -446,6 +446,49 @@ static void test_ext4_panics_from_config(void)
 	free(dir);
 }
 
+/* mke2fs.conf's default_mntopts go into the superblock and apply at every
+ * mount, and ext4 does not show them in /proc/self/mountinfo (it shows
+ * what differs from them): with "nobarrier,journal_data" every case
+ * mounted data=journal without barriers, and results.json's mounted said
+ * "rw,nodioread_nolock,nodelalloc". */
+static void test_ext4_default_mntopts_from_config(void)
+{
+	char *dir = unit_tmpdir();
+	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 64 << 20, "");
+	FILE *f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("[defaults]\n\tdefault_mntopts = acl,user_xattr,nobarrier,journal_data\n", f);
+	fclose(f);
+	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
+	int status = -1;
+	char names[256] = "";
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	int rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 1);
+	CU_ASSERT_STRING_EQUAL(names, "journal_data,nobarrier");
+	/* acl,user_xattr (mke2fs's own default) change nothing a case tests */
+	f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("[defaults]\n\tdefault_mntopts = acl,user_xattr,journal_data_ordered\n", f);
+	fclose(f);
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 0);
+	CU_ASSERT(pc_run(argv, NULL, &status) == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 0);
+	char *none = xasprintf("%s/none", dir);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(none, names, sizeof(names)), -1);
+	free(none);
+	free(img);
+	free(conf);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_mount_refuses_other_devices(void)
 {
 	char *dir = unit_tmpdir();
@@ -757,6 +800,8 @@ void register_fs_tests(void)
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
+	CU_add_test(s, "default mount options mke2fs.conf put in an ext4 are seen",
+		    test_ext4_default_mntopts_from_config);
 	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 	CU_add_test(s, "a filesystem the kernel lacks names its option and module", test_missing_why);
