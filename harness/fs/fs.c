@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fs/isolate.h"
+#include "fs/mountcheck.h"
 #include "util/mountinfo.h"
 #include "util/util.h"
 
@@ -187,6 +188,68 @@ int pc_fs_ext4_panics(const char *dev)
 	return (b[0] | b[1] << 8) == 3; /* EXT4_ERRORS_PANIC, little-endian */
 }
 
+/* s_default_mount_opts' bits (Linux's EXT4_DEFM_*) and e2p's names for
+ * them; the journalling mode is two bits together. */
+static const struct {
+	unsigned mask, value;
+	const char *name;
+} ext4_defm[] = {
+	{ 0x0001, 0x0001, "debug" },	      { 0x0002, 0x0002, "bsdgroups" },
+	{ 0x0010, 0x0010, "uid16" },	      { 0x0060, 0x0020, "journal_data" },
+	{ 0x0060, 0x0060, "journal_data_writeback" },
+	{ 0x0100, 0x0100, "nobarrier" },      { 0x0200, 0x0200, "block_validity" },
+	{ 0x0400, 0x0400, "discard" },	      { 0x0800, 0x0800, "nodelalloc" },
+};
+/* user_xattr, acl, journal_data_ordered: mke2fs's own defaults */
+#define EXT4_DEFM_HARMLESS 0x004cu
+
+int pc_fs_ext4_default_mntopts(const char *dev, char *names, size_t len)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	unsigned char b[4];
+	ssize_t n = pc_pread_full(fd, b, sizeof(b), 1024 + 0x100);
+	close(fd);
+	if (n != (ssize_t)sizeof(b))
+		return -1;
+	unsigned v = b[0] | b[1] << 8 | (unsigned)b[2] << 16 | (unsigned)b[3] << 24;
+	unsigned rest = v & ~(EXT4_DEFM_HARMLESS | 0x0060u);
+	size_t used = 0;
+	names[0] = '\0';
+	for (size_t i = 0; i < sizeof(ext4_defm) / sizeof(ext4_defm[0]); i++) {
+		if ((v & ext4_defm[i].mask) != ext4_defm[i].value)
+			continue;
+		rest &= ~ext4_defm[i].mask;
+		used += (size_t)snprintf(names + used, used < len ? len - used : 0, "%s%s",
+					 used ? "," : "", ext4_defm[i].name);
+	}
+	if (rest)
+		used += (size_t)snprintf(names + used, used < len ? len - used : 0, "%s0x%x",
+					 used ? "," : "", rest);
+	return used ? 1 : 0;
+}
+
+/* Default mount options mke2fs's configuration put in the superblock
+ * (default_mntopts): every mount applies them, and ext4 leaves them out of
+ * /proc/self/mountinfo, so a case would test them unseen and unasked. */
+static int refuse_ext4_default_mntopts(const char *dev)
+{
+	char names[256];
+	int found = pc_fs_ext4_default_mntopts(dev, names, sizeof(names));
+	if (found < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "read the superblock mkfs.ext4 "
+				     "wrote on %s", dev);
+	if (found)
+		return pc_fail(PC_ERR_ENV, "mkfs.ext4 made a filesystem on %s whose superblock holds "
+			       "the default mount options %s (from mke2fs.conf: /etc/mke2fs.conf or "
+			       "the file $MKE2FS_CONFIG names, default_mntopts): every mount would "
+			       "apply them, unasked by the scenario and unseen in "
+			       "/proc/self/mountinfo, so a case would test another configuration "
+			       "than its mount_opts", dev, names);
+	return 0;
+}
+
 /* The errors behaviour mke2fs wrote is not only mkfs_opts' -e: its
  * configuration sets it too ("errors = panic" in /etc/mke2fs.conf, in the
  * file $MKE2FS_CONFIG names, or in the usage type -T picks), which the
@@ -263,7 +326,8 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	if (pc_fs_probe(dev, found, sizeof(found)) < 0)
 		return -1;
 	if (!strcmp(found, fstype))
-		return strcmp(fstype, "ext4") ? 0 : refuse_ext4_panic(dev);
+		return strcmp(fstype, "ext4") ? 0
+		       : refuse_ext4_panic(dev) < 0 ? -1 : refuse_ext4_default_mntopts(dev);
 	/* With options, they are what made it so (mke2fs -t ext2, -o hurd or
 	 * -O journal_dev; an option the load check does not know that writes
 	 * nothing): the scenario's error, not a failed case. */
@@ -436,6 +500,23 @@ int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, siz
 	}
 	pc_mount_top_free(&t);
 	return rc;
+}
+
+int pc_fs_check_mount_applied(const char *dir, const char *fstype, const char *opts)
+{
+	char real[PATH_MAX];
+	struct pc_mount_top t;
+	if (!realpath(dir, real))
+		return pc_fail_errno(PC_ERR_RUN, errno, "resolve %s to check its mount options", dir);
+	int found = pc_mount_top(real, &t);
+	if (found <= 0)
+		return pc_fail(PC_ERR_RUN, "%s: %s, so the mount options were not checked", real,
+			       found ? "/proc/self/mountinfo could not be read"
+				     : "no mount there in /proc/self/mountinfo");
+	char why[2048];
+	int rc = pc_fs_check_applied(fstype, opts, t.super_opts, why, sizeof(why));
+	pc_mount_top_free(&t);
+	return rc < 0 ? pc_fail(PC_ERR_INPUT, "mount_opts: %s", why) : 0;
 }
 
 int pc_fs_umount(const char *dir)

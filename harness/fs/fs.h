@@ -42,13 +42,19 @@ int pc_fs_kernel_has(const char *type);
  * option and module (for an environment error). */
 void pc_fs_missing_why(const char *type, char *why, size_t len);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid.  0; -1 when
- * mkfs could not run or failed, or made an ext4 that panics on errors
- * (mke2fs.conf's doing: class ENV); -2 (class INPUT) when it succeeded but
+ * mkfs could not run or failed, or made an ext4 that panics on errors or
+ * holds default mount options (mke2fs.conf's doing: class ENV); -2 (class INPUT) when it succeeded but
  * OPTS left another filesystem, or none, on DEV. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Does the ext4 superblock on DEV (a device or an image file) say errors =
  * panic?  1 yes, 0 no, -1 it cannot be read. */
 int pc_fs_ext4_panics(const char *dev);
+/* The default mount options in the ext4 superblock on DEV (mke2fs.conf's
+ * default_mntopts, applied at every mount and not shown in mountinfo)
+ * beyond acl, user_xattr and journal_data_ordered, which change nothing a
+ * case tests: 1 with their names in NAMES (e2p's, ','-separated), 0 none,
+ * -1 it cannot be read. */
+int pc_fs_ext4_default_mntopts(const char *dev, char *names, size_t len);
 /* Probe DEV with libblkid; out receives TYPE or "" when none. */
 int pc_fs_probe(const char *dev, char *out, size_t len);
 /* mount(2) with the options string split into MS_* flags and data.  On
@@ -64,6 +70,12 @@ int pc_fs_mounts_bare(const char *dev, const char *dir, const char *fstype);
  * superblock's ("rw,data=journal,commit=5").  0, or -1 (nothing printed)
  * when DIR is not a mount point or a field does not fit. */
 int pc_fs_mounted_options(const char *dir, char *vfs, size_t vlen, char *fs, size_t flen);
+/* Did the kernel apply mount_opts OPTS to the FSTYPE mounted at DIR, as
+ * /proc/self/mountinfo shows it (mountcheck.h)?  0, or -1 said: an option
+ * it accepted and did not apply (class INPUT: the case would test another
+ * configuration than asked), or mountinfo that could not be read (RUN: the
+ * options were not checked). */
+int pc_fs_check_mount_applied(const char *dir, const char *fstype, const char *opts);
 int pc_fs_umount(const char *dir);
 /* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
  * the mount in another mount namespace keeps the filesystem alive (and

@@ -428,6 +428,20 @@ static int skips_replay(const char *o)
 	return 0;
 }
 
+/* Is mount option O one of btrfs's rescue options: rescue= with any item
+ * (usebackuproot, ignorebadroots, ignoredatacsums, ignoremetacsums,
+ * ignoresuperflags and their short forms), or the older spellings
+ * usebackuproot and recovery?  Each makes btrfs mount a filesystem it
+ * would refuse (Linux 6.18, fs/btrfs/disk-io.c: with usebackuproot a
+ * tree root that fails to read is replaced by an older backup root, and
+ * the log tree is dropped), so the mount after the cut no longer says
+ * whether the cut left a filesystem that mounts. */
+static int rescue_option(const char *o)
+{
+	static const char *const names[] = { "usebackuproot", "recovery", NULL };
+	return in_list(names, o, strlen(o)) || !strncmp(o, "rescue=", 7);
+}
+
 /* Why mount option O cannot be tested, or NULL.  Options mount(8) acts on
  * itself instead of handing them to the kernel: loop, offset=, sizelimit=,
  * encryption= set up a loop device over the source (at an offset: another
@@ -454,13 +468,19 @@ static const char *mount_option_refused(const char *o)
 		       "case tests: xfs and btrfs refuse it on a read-write mount (every case would "
 		       "err at its first mount), ext4 mounts without its journal and refuses the "
 		       "mount after the cut when the journal needs recovery";
+	if (rescue_option(o))
+		return "a btrfs rescue option: it mounts what btrfs would otherwise refuse (an older "
+		       "tree root without the log tree: usebackuproot; damaged roots or checksums "
+		       "ignored, which Linux 6.18 takes only read-only), so after the cut it would "
+		       "hide the damage the case is there to report";
+	if (!strcmp(o, "clear_cache"))
+		return "btrfs would rebuild its free space cache or tree at every mount, the one "
+		       "after the cut too, so it would hide damage to it from the check after the "
+		       "cut (a repair option, for one mount by hand)";
 	return NULL;
 }
 
-/* The next option of *P, split at a ',' outside "..." as mount(8) and the
- * kernel's LSM options split them (context="a,b" is one option), blanks
- * around it cut off; NULL at the end. */
-static char *next_mount_option(const char **p)
+char *pc_fs_next_mount_option(const char **p)
 {
 	const char *s = *p;
 	if (!*s)
@@ -485,7 +505,7 @@ void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data)
 	const char *p = opts ? opts : "";
 	size_t cap = strlen(p) + 1, used = 0;
 	char *d = xcalloc(1, cap);
-	for (char *o; (o = next_mount_option(&p)); free(o)) {
+	for (char *o; (o = pc_fs_next_mount_option(&p)); free(o)) {
 		if (!*o)
 			continue;
 		const struct mount_flag *f = NULL;
@@ -520,7 +540,7 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len)
 			    "passes it at most %d and drops the rest silently", strlen(data),
 			    MOUNT_DATA_MAX);
 	const char *p = data ? data : "";
-	for (char *o; rc == 0 && (o = next_mount_option(&p)); free(o)) {
+	for (char *o; rc == 0 && (o = pc_fs_next_mount_option(&p)); free(o)) {
 		const char *refused = mount_option_refused(o);
 		if (refused)
 			rc = pc_why(why, len, "'%s': %s", o, refused);

@@ -24,5 +24,9 @@ int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
  * (nofail, x-..., ...) dropped, the rest into *DATA for the filesystem,
  * joined by ',' (NULL if none; the caller frees it). */
 void pc_fs_mount_opts_parse(const char *opts, unsigned long *flags, char **data);
+/* The next option of *P, split at a ',' outside "..." as mount(8) and the
+ * kernel's LSM options split them (context="a,b" is one option), blanks
+ * around it cut off; NULL at the end (the caller frees it). */
+char *pc_fs_next_mount_option(const char **p);
 
 #endif

@@ -225,6 +225,9 @@ static int phase_mkfs(struct case_ctx *x)
 	if (pc_fs_mounted_options(x->mnt, x->r->mounted_vfs, sizeof(x->r->mounted_vfs),
 				  x->r->mounted_fs, sizeof(x->r->mounted_fs)) < 0)
 		x->r->mounted_vfs[0] = x->r->mounted_fs[0] = '\0';
+	/* an option the kernel took and did not apply: another configuration */
+	if (pc_fs_check_mount_applied(x->mnt, x->c->fs, x->c->mount_opts) < 0)
+		return -1;
 	return x->w.ops->setup ? x->w.ops->setup(&x->w) : 0;
 }
 

@@ -194,8 +194,13 @@ static const struct pc_key keys[] = {
 	  .help = "Mount options as for mount -o, split at commas outside \"...\" as mount(8) "
 		  "splits them; options naming another device (source= too), ro, errors=panic, "
 		  "what mount(8) acts on itself (loop, offset=, sizelimit=, encryption=, helper=, "
-		  "verity.*), ext4's sb= (fsck would fail every case) and an option holding a "
-		  "blank, or a quote before its '=', are refused. "
+		  "verity.*), ext4's sb= (fsck would fail every case), options that skip the "
+		  "journal's replay (norecovery, noload, nologreplay), btrfs's rescue options "
+		  "(rescue=, usebackuproot) and clear_cache (they would hide damage after the "
+		  "cut) and an "
+		  "option holding a blank, or a quote before its '=', are refused. An option "
+		  "the kernel accepts and does not apply (as /proc/self/mountinfo shows after the "
+		  "first mount) makes the case an error. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
 		  "each" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),

@@ -126,6 +126,24 @@ env MKE2FS_CONFIG="$TMP/panic.conf" E2FSCK_CONFIG=/nonexistent \
 	{ cat "$TMP/e"; fail "MKE2FS_CONFIG in the environment: the run exited $?, expected 0"; }
 assert_no_leftovers
 [ "$(jq -r '.cases[0].verdict' "$TMP/panicenv-out/results.json")" = pass ] || fail "MKE2FS_CONFIG reached mkfs"
+# mke2fs.conf's default_mntopts go into the superblock: every mount applies
+# them and ext4 leaves them out of mountinfo, so with nobarrier,journal_data
+# every case ran data=journal without barriers, unasked and unseen (it
+# passed, results.json's mounted saying rw,nodioread_nolock,nodelalloc).
+# The machine's configuration: exit 3, before any mount.
+printf '[defaults]\n\tdefault_mntopts = acl,user_xattr,nobarrier,journal_data\n[fs_types]\n\text4 = {\n\t\tfeatures = has_journal,extent,flex_bg,metadata_csum,64bit,dir_nlink,extra_isize\n\t}\n' \
+	> "$TMP/mntopts.conf"
+s=$(scenario mntoptsconf "[global]
+image = $sample
+fs = ext4
+modes = none
+device_size = 256M")
+expect_exit 3 "mkfs.ext4 made a filesystem on /dev/[a-z0-9]+ whose superblock holds the default mount options journal_data,nobarrier" -- \
+	unshare -m sh -c 'mount --bind "$1" /etc/mke2fs.conf && shift && exec "$@"' sh "$TMP/mntopts.conf" \
+	"$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/mntoptsconf-out"
+[ "$(jq -r '.cases[0].verdict' "$TMP/mntoptsconf-out/results.json")" = error ] ||
+	fail "default_mntopts from mke2fs.conf: verdict not error"
+assert_no_leftovers
 # Read as getopt reads them, when the scenario is read: a word that is no
 # option (an inline '#' comment) would be the device mkfs formats, -n
 # writes nothing.

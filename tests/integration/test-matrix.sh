@@ -72,6 +72,45 @@ grep -q "mount /dev/[a-z0-9]* (ext4, options 'no_such_option_xyz'): Invalid argu
 case_field "$TMP/bad" opts/ext4/mount=no_such_option_xyz/syncfs .reason | grep -q no_such_option_xyz ||
 	fail "the error does not name the refused option"
 
+# Options the kernel accepts and does not apply: ext4 ignores
+# dioread_nolock with data=journal (mountinfo: nodioread_nolock), btrfs drops
+# nodatacow for a later compress.  Both cases passed, for a configuration
+# they did not test; each is now an error naming the option (exit 2), and
+# the options that were applied still pass.
+cat >"$TMP/ignored.ini" <<EOF
+[global]
+image = $layer
+device_size = 512M
+modes = fsync
+
+[e4]
+fs = ext4
+mount_opts = data=journal | data=journal,dioread_nolock
+
+[bt]
+fs = btrfs
+mount_opts = nodatacow | nodatacow,compress=zstd
+EOF
+rc=0
+pc_run "$TMP/ignored.ini" -o "$TMP/ignored" >"$TMP/ignored.out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/ignored.out"; fail "options the kernel did not apply exited $rc, expected 2"; }
+for id in e4/ext4/mount=data=journal/fsync bt/btrfs/mount=nodatacow/fsync; do
+	[ "$(case_field "$TMP/ignored" "$id" .verdict)" = pass ] ||
+		fail "$id: $(case_field "$TMP/ignored" "$id" .verdict): $(case_field "$TMP/ignored" "$id" .reason)"
+done
+id=e4/ext4/mount=data=journal,dioread_nolock/fsync
+[ "$(case_field "$TMP/ignored" "$id" .verdict)" = error ] || fail "$id: not an error"
+case_field "$TMP/ignored" "$id" .reason |
+	grep -q "'dioread_nolock': the ext4 was mounted with 'nodioread_nolock' instead" ||
+	fail "$id: the reason does not name the option: $(case_field "$TMP/ignored" "$id" .reason)"
+id=bt/btrfs/mount=nodatacow,compress=zstd/fsync
+[ "$(case_field "$TMP/ignored" "$id" .verdict)" = error ] || fail "$id: not an error"
+case_field "$TMP/ignored" "$id" .reason | grep -q "'nodatacow': the btrfs was mounted without it" ||
+	fail "$id: the reason does not name the option: $(case_field "$TMP/ignored" "$id" .reason)"
+case_field "$TMP/ignored" "$id" .mounted.fs | grep -q 'compress=zstd' ||
+	fail "$id: results.json's mounted.fs is not what the kernel mounted"
+assert_no_leftovers
+
 # A filesystem this kernel cannot mount as mkfs made it (XFS V4 without
 # CONFIG_XFS_SUPPORT_V4) is a missing kernel feature, exit 3, with or
 # without mount options: it was exit 1 without them and 2 with them, as if

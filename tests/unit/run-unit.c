@@ -26,7 +26,7 @@
 	X(mtree) \
 	X(cmd) \
 	X(results_reader) X(digest) X(strbuf) X(taropen) X(hasher) \
-	X(workload) X(gunzip) X(outdir) X(snapshots) X(synclog)
+	X(workload) X(gunzip) X(outdir) X(snapshots) X(synclog) X(mountcheck)
 #define DECLARE(name) void register_##name##_tests(void);
 SUITES(DECLARE)
 

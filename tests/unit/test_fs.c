@@ -237,7 +237,7 @@ static void test_mount_opts_no_replay(void)
 {
 	const char *bad[] = { "norecovery", "noatime,norecovery", "noload", "nologreplay",
 			      "rescue=nologreplay", "rescue=usebackuproot:all", "rescue=all" };
-	const char *good[] = { "norecoveryx", "rescue=usebackuproot", "noloadx", "rescue=allx" };
+	const char *good[] = { "norecoveryx", "noloadx", "rescueX=all", "usebackuprootx" };
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
@@ -248,6 +248,40 @@ static void test_mount_opts_no_replay(void)
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+}
+
+/* btrfs's rescue options make it mount what it would refuse: an older
+ * tree root (usebackuproot, which also drops the log tree), damaged roots
+ * or checksums ignored.  After the cut they hide the damage a case must
+ * report ("does not mount after the cut" became a pass on an older root);
+ * the ignore* ones, which Linux 6.18 takes only read-only, erred every case
+ * at its first mount ("the kernel refuses these mount options"). */
+static void test_mount_opts_rescue(void)
+{
+	const char *bad[] = { "rescue=usebackuproot", "usebackuproot", "noatime,recovery",
+			      "rescue=ignorebadroots", "rescue=ibadroots", "rescue=ignoredatacsums",
+			      "rescue=idatacsums", "rescue=ignoremetacsums",
+			      "rescue=ignoresuperflags", "rescue=usebackuproot:idatacsums",
+			      "compress=zstd,rescue=ignorebadroots" };
+	const char *good[] = { "compress=zstd", "norecovery_x", "recoveryx", "x_rescue=1" };
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(bad[i], why, sizeof(why)), -1);
+		if (!strstr(why, "hide"))
+			fprintf(stderr, "\n  mount_opts '%s': '%s'", bad[i], why);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "hide"));
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(good[i], why, sizeof(why)), 0);
+	/* btrfs clear_cache rebuilds the free space cache or tree at every
+	 * mount, the one after the cut too: damage to it is gone before fsck */
+	const char *rebuild[] = { "clear_cache", "space_cache=v2,clear_cache" };
+	for (size_t i = 0; i < sizeof(rebuild) / sizeof(rebuild[0]); i++) {
+		why[0] = '\0';
+		CU_ASSERT_EQUAL(pc_fs_check_mount_opts(rebuild[i], why, sizeof(why)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "hide"));
+	}
 }
 
 /* mount_opts split as mount(8) splits them: its generic options become
@@ -405,6 +439,49 @@ static void test_ext4_panics_from_config(void)
 	CU_ASSERT_EQUAL(pc_fs_ext4_panics(img), 0);
 	char *none = xasprintf("%s/none", dir);
 	CU_ASSERT_EQUAL(pc_fs_ext4_panics(none), -1);
+	free(none);
+	free(img);
+	free(conf);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* mke2fs.conf's default_mntopts go into the superblock and apply at every
+ * mount, and ext4 does not show them in /proc/self/mountinfo (it shows
+ * what differs from them): with "nobarrier,journal_data" every case
+ * mounted data=journal without barriers, and results.json's mounted said
+ * "rw,nodioread_nolock,nodelalloc". */
+static void test_ext4_default_mntopts_from_config(void)
+{
+	char *dir = unit_tmpdir();
+	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 64 << 20, "");
+	FILE *f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("[defaults]\n\tdefault_mntopts = acl,user_xattr,nobarrier,journal_data\n", f);
+	fclose(f);
+	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
+	int status = -1;
+	char names[256] = "";
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	int rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 1);
+	CU_ASSERT_STRING_EQUAL(names, "journal_data,nobarrier");
+	/* acl,user_xattr (mke2fs's own default) change nothing a case tests */
+	f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("[defaults]\n\tdefault_mntopts = acl,user_xattr,journal_data_ordered\n", f);
+	fclose(f);
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 0);
+	CU_ASSERT(pc_run(argv, NULL, &status) == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 0);
+	char *none = xasprintf("%s/none", dir);
+	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(none, names, sizeof(names)), -1);
 	free(none);
 	free(img);
 	free(conf);
@@ -719,9 +796,12 @@ void register_fs_tests(void)
 	CU_add_test(s, "a read-only mount_opts is refused", test_mount_opts_read_only_refused);
 	CU_add_test(s, "mount_opts that skip the journal's replay are refused",
 		    test_mount_opts_no_replay);
+	CU_add_test(s, "btrfs's rescue mount_opts are refused", test_mount_opts_rescue);
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
+	CU_add_test(s, "default mount options mke2fs.conf put in an ext4 are seen",
+		    test_ext4_default_mntopts_from_config);
 	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
 	CU_add_test(s, "a filesystem the kernel lists", test_listed);
 	CU_add_test(s, "a filesystem the kernel lacks names its option and module", test_missing_why);
