@@ -8,7 +8,12 @@
 #include <sys/stat.h>
 
 #include "check/failure.h"
+#include "device/backend.h"
+#include "fs/durability.h"
+#include "fs/fs.h"
+#include "run/scenario.h"
 #include "util/input.h"
+#include "workload/workload.h"
 #include "workload/workload_fio.h"
 #include "util/strbuf.h"
 #include "util/util.h"
@@ -395,6 +400,73 @@ static int get_failures(const struct pc_results *r, size_t i, json_t *o, int ver
 	return 0;
 }
 
+/* Is NAME one of the names powercut writes in FIELD (the owning modules'
+ * tables: fs.c, durability.c, backend.c, scenario.c, workload.c)?  A
+ * name added by a newer powercut (a mode, a filesystem, a backend) is not
+ * understood here: read as a name it merely resembles, or as nothing in
+ * particular, its cases compared as what this build checks. */
+static int known_name(const char *field, const char *name)
+{
+	if (!strcmp(field, "fs")) {
+		for (unsigned k = 0; pc_fs_name(k); k++)
+			if (!strcmp(pc_fs_name(k), name))
+				return 1;
+		return 0;
+	}
+	if (!strcmp(field, "mode")) {
+		for (unsigned k = 0; k < PC_MODE_COUNT; k++)
+			if (!strcmp(pc_mode_name((enum pc_mode)k), name))
+				return 1;
+		return 0;
+	}
+	if (!strcmp(field, "backend")) { /* fuse, dm, or auto: it erred before one was chosen */
+		for (unsigned k = 0; pc_backend_choice(k); k++)
+			if (!strcmp(pc_backend_choice(k), name))
+				return 1;
+		return 0;
+	}
+	if (!strcmp(field, "cut"))
+		return !strcmp(name, pc_flakey_mode_name(PC_FLAKEY_DROP)) ||
+		       !strcmp(name, pc_flakey_mode_name(PC_FLAKEY_ERROR));
+	if (!strcmp(field, "layout"))
+		return !strcmp(name, pc_layout_name(PC_LAYOUT_FLAT)) ||
+		       !strcmp(name, pc_layout_name(PC_LAYOUT_SNAPSHOTS));
+	if (!strcmp(field, "write_cache")) /* report.c's words */
+		return !strcmp(name, "durable") || !strcmp(name, "volatile");
+	if (!strcmp(field, "workload"))
+		return pc_workload_find(name) != NULL;
+	return 1;
+}
+
+/* The named fields of case C, when present, each a name this powercut
+ * knows (known_name). */
+static int check_names(const struct pc_results *r, size_t i, const struct pc_res_case *c)
+{
+	static const char *const setup_named[] = { "backend", "cut", "write_cache", "layout",
+						   "workload" };
+	const char *fields[2 + 5], *values[2 + 5];
+	size_t n = 0;
+	fields[n] = "fs";
+	values[n++] = c->fs;
+	fields[n] = "mode";
+	values[n++] = c->mode;
+	for (size_t s = 0; s < 5; s++)
+		for (size_t k = 0; k < PC_RES_NSETUP; k++)
+			if (!strcmp(pc_res_setup[k], setup_named[s])) {
+				fields[n] = setup_named[s];
+				values[n++] = c->setup[k];
+			}
+	for (size_t k = 0; k < n; k++)
+		if (values[k] && !known_name(fields[k], values[k])) {
+			char *why = xasprintf("'%s' is not a %s this powercut knows (results of a newer "
+					      "powercut?)", values[k], fields[k]);
+			pc_results_bad(r, i, fields[k], why);
+			free(why);
+			return -1;
+		}
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -407,7 +479,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	    get_str(r, i, o, "flaky_rate", 0, &c->flaky_rate) < 0 ||
 	    get_str(r, i, o, "fs", 0, &c->fs) < 0 || get_str(r, i, o, "mode", 0, &c->mode) < 0 ||
 	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c) < 0 ||
-	    get_str(r, i, o, "expect", 0, &c->expect) < 0)
+	    get_str(r, i, o, "expect", 0, &c->expect) < 0 || check_names(r, i, c) < 0)
 		goto out;
 	if (c->expect && strcmp(c->expect, "intact") && strcmp(c->expect, "loss") &&
 	    strcmp(c->expect, "any")) {

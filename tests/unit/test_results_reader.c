@@ -135,7 +135,16 @@ static void test_strict(void)
 		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":3,\"committed\":true,"
 		    "\"unmountable\":\"x\",\"timings_s\":{\"total\":1},\"io\":{}"),
 		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
-		    "\"unmountable\":\"\",\"timings_s\":{\"total\":1},\"io\":{}"),
+		    "\"unmountable\":\"\",\"timings_s\":{\"total\":1},\"io\":{}"),		/* a name this powercut does not know (a newer one's mode, fs,
+		 * backend...): not read as what it happens to resemble */
+		ONE(GOOD ",\"mode\":\"fsync2\""),
+		ONE(GOOD ",\"fs\":\"bcachefs\""),
+		ONE(GOOD ",\"backend\":\"nvme\""),
+		ONE(GOOD ",\"cut\":\"reboot\""),
+		ONE(GOOD ",\"write_cache\":\"quantum\""),
+		ONE(GOOD ",\"layout\":\"tree\""),
+		ONE(GOOD ",\"workload\":\"blob\""),
+		ONE(GOOD ",\"mode\":\"\""),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -151,6 +160,15 @@ static void test_strict(void)
 				 "\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load("{\"format\":1,\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
+	pc_results_free(&r);
+	/* every name powercut writes */
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"fs\":\"xfs\",\"mode\":\"ofsync\",\"backend\":\"auto\","
+				 "\"cut\":\"error\",\"write_cache\":\"volatile\",\"layout\":\"snapshots\","
+				 "\"workload\":\"fio\""), &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"fs\":\"btrfs\",\"mode\":\"sfr\",\"backend\":\"dm\","
+				 "\"cut\":\"drop\",\"write_cache\":\"durable\",\"layout\":\"flat\","
+				 "\"workload\":\"image\""), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"2/3\""), &r), 0);
 	pc_results_free(&r);
