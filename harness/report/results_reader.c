@@ -642,6 +642,26 @@ static int load_options_of(struct pc_results *r, json_t *opts)
 {
 	if (!json_is_object(opts))
 		return pc_results_bad(r, (size_t)-1, "options", "not an object");
+	/* Every option that changes verdicts is compared: one this powercut
+	 * does not know (a newer powercut's) would be left out, and two runs
+	 * that differ in it said to have run with the same options. */
+	static const char *const names[] = { "known", "scenario_known", "retries", "flaky_ok",
+					     "tool_timeout" };
+	const char *name;
+	json_t *val;
+	json_object_foreach(opts, name, val) {
+		size_t k = 0;
+		while (k < sizeof(names) / sizeof(names[0]) && strcmp(names[k], name))
+			k++;
+		if (k == sizeof(names) / sizeof(names[0])) {
+			char *where = xasprintf("options.%s", name);
+			pc_results_bad(r, (size_t)-1, where, "an option this powercut does not know "
+				       "(results of a newer powercut?): whether it changed a verdict "
+				       "cannot be told");
+			free(where);
+			return -1;
+		}
+	}
 	struct pc_strbuf key = PC_STRBUF_INIT, shown = PC_STRBUF_INIT;
 	long long retries, timeout;
 	json_t *flaky = json_object_get(opts, "flaky_ok");

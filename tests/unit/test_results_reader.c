@@ -275,6 +275,9 @@ static void test_options(void)
 		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":\"2\",\"flaky_ok\":false,\"tool_timeout\":null}"),
 		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":0,\"tool_timeout\":null}"),
 		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":false}"),
+		/* an option a newer powercut records: not compared as the same */
+		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":false,"
+		     "\"tool_timeout\":null,\"strict_fsck\":true}"),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		CU_ASSERT_EQUAL(load(bad[i], &r), -1);
