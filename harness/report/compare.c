@@ -771,7 +771,9 @@ int pc_cmp_scenario_differs(const struct pc_cmp_report *r)
 int pc_cmp_version_differs(const struct pc_cmp_report *r)
 {
 	const char *b = r->base.version, *n = r->new.version;
-	return (b || n) && (!b || !n || strcmp(b, n));
+	if (!b && !n)
+		return -1;
+	return !b || !n || strcmp(b, n);
 }
 
 int pc_cmp_options_differ(const struct pc_cmp_report *r)
@@ -828,7 +830,11 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		free(bs);
 		free(ns);
 	}
-	if (pc_cmp_version_differs(r)) {
+	if (pc_cmp_version_differs(r) < 0)
+		fputs("**Neither BASE nor NEW records the powercut version that wrote it** (results "
+		      "of an older powercut): whether one version wrote both is not known; a change "
+		      "may be powercut's own.\n\n", f);
+	if (pc_cmp_version_differs(r) > 0) {
 		char *bv = pc_esc_md(r->base.version ? r->base.version : "older, not recorded");
 		char *nv = pc_esc_md(r->new.version ? r->new.version : "older, not recorded");
 		fprintf(f, "**BASE and NEW were written by different powercut versions** (%s, %s): "
@@ -978,7 +984,8 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	json_object_set_new(root, "perf", perf);
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
 	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
-	json_object_set_new(root, "version_differs", json_boolean(pc_cmp_version_differs(r)));
+	int vd = pc_cmp_version_differs(r);
+	json_object_set_new(root, "version_differs", vd < 0 ? json_null() : json_boolean(vd));
 	int differ = pc_cmp_options_differ(r);
 	json_object_set_new(root, "options_differ", differ < 0 ? json_null() : json_boolean(differ));
 	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));

@@ -975,6 +975,22 @@ static void test_version_differs(void)
 		json_decref(j);
 		pc_cmp_report_free(&r);
 	}
+	/* Two sides older than the field: not known to be one version (two
+	 * old runs of other builds were compared with no word). */
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(older, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(older, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(pc_cmp_version_differs(&r), -1);
+	char *buf = markdown_of(&r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "**Neither BASE nor NEW records the powercut version that "
+				       "wrote it**"));
+	free(buf);
+	json_t *j = pc_cmp_json(&r);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(j, "version_differs")));
+	json_decref(j);
+	pc_cmp_report_free(&r);
 	free(b);
 	free(same);
 	free(other);
