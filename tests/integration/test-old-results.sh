@@ -127,6 +127,14 @@ grep -q '^- note: the columns ran different powercut builds (.*older, not record
 [ "$(jq '.cases | length' "$TMP/q/qualify.json")" -eq 3 ] || fail "qualify --table: not 3 rows"
 grep -q '^| t/ext4/none |  | pass, lost 30 | pass, lost 30 | pass, lost 30 | pass, lost 30 |$' "$TMP/q.out" ||
 	{ cat "$TMP/q.out"; fail "qualify --table: a row is wrong"; }
+# Two columns from builds older than the field: not known to be one build.
+mkdir "$TMP/q2"
+for v in 4c5a10f 2413c20; do cp -a "$FIX/$v/run" "$TMP/q2/k-$v"; done
+rc=0
+scripts/qualify --table "$TMP/q2" > "$TMP/q.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/q.out"; fail "qualify --table of two old builds exited $rc, expected 1"; }
+grep -q '^- note: no column records the powercut build that ran it' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "qualify --table: two old builds taken as one"; }
 
 # Today's build on the same scenario and image: compared with the old
 # runs that say what they tested as the same test (the tree's digest is
