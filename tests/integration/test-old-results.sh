@@ -154,6 +154,16 @@ done
 pc_run "$FIX/points.ini" -o "$TMP/livep" > "$TMP/livep.out" 2>&1 || { cat "$TMP/livep.out"; fail "live crash-point run failed"; }
 compare 0 "$FIX/61abc0a/points" "$TMP/livep"
 compare 1 "$FIX/4c5a10f/points" "$TMP/livep"
+# One shard of an old sharded run alone (its results do not record what
+# the run planned): not known to be whole, not qualified (it was
+# "every expectation met", exit 0).
+mkdir "$TMP/q3"
+cp -a "$FIX/4c5a10f/shard2" "$TMP/q3/k-old"
+rc=0
+scripts/qualify --table "$TMP/q3" > "$TMP/q.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/q.out"; fail "qualify --table of one old shard exited $rc, expected 1"; }
+grep -q '^- k-old: .*its results do not record the cases its run planned (an older powercut): whether every case ran is not known, NOT qualified$' \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "qualify --table: an old shard taken as a whole run"; }
 
 # A newer powercut's results (edited), and a truncated file: refused,
 # exit 2 naming the field, by compare, report and merge-results.
