@@ -218,6 +218,34 @@ static int legacy_settings(const struct pc_results *r, size_t i, json_t *o, char
 	return 0;
 }
 
+/* "settings" as a powercut wrote it: KEY=VALUE words, each KEY one this
+ * build's scenario keys give (pc_settings_key_known).  A key a newer
+ * powercut added is not understood: a value of it on one side only would
+ * not count as a change (compare's settings_diff), so two runs that set
+ * it differently could be compared as the same test. */
+static int check_settings(const struct pc_results *r, size_t i, const char *settings)
+{
+	size_t n;
+	int rc = 0;
+	char **words = pc_split_words(settings, &n);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		char *eq = strchr(words[k], '=');
+		if (!eq || eq == words[k]) {
+			rc = pc_results_bad(r, i, "settings", "not KEY=VALUE words");
+			break;
+		}
+		*eq = '\0';
+		if (!pc_settings_key_known(words[k])) {
+			char *why = xasprintf("'%s' is not a scenario key this powercut knows (results "
+					      "of a newer powercut?)", words[k]);
+			rc = pc_results_bad(r, i, "settings", why);
+			free(why);
+		}
+	}
+	pc_strv_free(words);
+	return rc;
+}
+
 /* The setup fields (pc_res_setup) present in O. */
 static int get_setup(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
@@ -228,6 +256,8 @@ static int get_setup(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	size_t settings = PC_RES_NSETUP - 3;
 	c->legacy = !setup[settings];
 	if (c->legacy && legacy_settings(r, i, o, &setup[settings], &c->settings_unknown) < 0)
+		return -1;
+	if (!c->legacy && check_settings(r, i, setup[settings]) < 0)
 		return -1;
 	const char *tested = setup[PC_RES_NSETUP - 2];
 	if (tested && (strlen(tested) != 64 || strspn(tested, "0123456789abcdef") != 64))

@@ -186,6 +186,7 @@ newer backend '.cases[1].backend = "nvme"' "cases[1].backend: 'nvme' is not a ba
 newer fs '.cases[0].fs = "bcachefs"' "cases[0].fs: 'bcachefs'"
 newer verdict '.cases[1].verdict = "skipped"' 'cases[1].verdict: not pass, fail or error'
 newer option '.options.strict_fsck = true' 'options.strict_fsck: an option this powercut does not know'
+newer setting '.cases[2].settings += " io_depth=32"' "cases[2].settings: 'io_depth' is not a scenario key this powercut knows"
 mkdir "$TMP/trunc"
 head -c 2000 "$FIX/0862e1b/run/results.json" > "$TMP/trunc/results.json"
 compare 2 "$FIX/$CUR/run" "$TMP/trunc"

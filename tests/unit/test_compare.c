@@ -380,14 +380,15 @@ static void test_setup_changed(void)
 	free(md);
 	pc_cmp_report_free(&r);
 	/* The same scenario name, edited: its other keys ("settings") differ
-	 * key by key; a key only one side has (a later powercut's) does not. */
+	 * key by key; a key only one side has (added after the other side's
+	 * powercut: log_size here) does not. */
 	memset(&r, 0, sizeof(r));
 	char *s1 = put(dir, "s1.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=10 cut_at=end device_size=auto\"") ","
 		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto\"") "]}");
 	char *s2 = put(dir, "s2.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=0 cut_at=end device_size=auto\"") ","
-		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto newkey=1\"") "]}");
+		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto log_size=1\"") "]}");
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s1, &r.base), 0);
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s2, &r.new), 0);
 	pc_cmp_run(&r, &o);

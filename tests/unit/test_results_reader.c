@@ -145,6 +145,9 @@ static void test_strict(void)
 		ONE(GOOD ",\"layout\":\"tree\""),
 		ONE(GOOD ",\"workload\":\"blob\""),
 		ONE(GOOD ",\"mode\":\"\""),
+		/* a scenario key a newer powercut added: what it set is unknown here */
+		ONE(GOOD ",\"settings\":\"device_size=auto io_depth=32\""),
+		ONE(GOOD ",\"settings\":\"device_size=auto crash_points\""),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -160,6 +163,9 @@ static void test_strict(void)
 				 "\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load("{\"format\":1,\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"settings\":\"device_size=auto log_size=auto crash_points=0 "
+				 "crash_subsets=0 cut_at=end\""), &r), 0);
 	pc_results_free(&r);
 	/* every name powercut writes */
 	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"fs\":\"xfs\",\"mode\":\"ofsync\",\"backend\":\"auto\","
