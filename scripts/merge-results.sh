@@ -14,7 +14,9 @@
 # Exit status as powercut run's: 0 no case failed (pass, known and
 # unexpected pass do not fail), 1 some failed, errored or was flaky, or
 # fewer cases were merged than planned (a shard not given, a run
-# interrupted; none at all), 2 bad arguments or inputs (OUT exists, a DIR
+# interrupted; none at all), or a folder does not record what its run
+# planned (an older powercut's: whether a shard is missing is not
+# known), 2 bad arguments or inputs (OUT exists, a DIR
 # without results.json or with one that is not a results file, a case in
 # two DIRs, DIRs that ran different kernels, powercut versions or
 # scenario files, by file name, or with different run options that change
@@ -242,6 +244,12 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 		if .planned != null and .planned > ($o | length) then
 			"- **not merged: \(.planned - ($o | length)) of the \(.planned) planned cases**" +
 			" (shards given: \([.shards[] | .shard // empty | "\(.k)/\(.n)"] | join(" "))): not checked"
+		else empty end,
+		# Folders of a powercut older than "planned": what they were to
+		# check together is not known.
+		if .planned == null then
+			"- **not known whether every shard was merged**: the folders do not record" +
+			" the cases their runs planned (results of an older powercut)"
 		else empty end' \
 		"$out/results.json"
 	for d in "$@"; do
@@ -277,6 +285,15 @@ if [ "$planned" != null ] && [ "$total" -lt "$planned" ]; then
 	given=$(jq -r '[.shards[] | select(.shard) | "\(.shard.k)/\(.shard.n)"] | join(" ")' "$out/results.json")
 	echo "merge-results: $total of the $planned planned cases merged${given:+ (shards given: $given)}:" \
 		"the others were not checked" >&2
+	exit 1
+fi
+# Folders older than "planned" and "shard" (powercut before 2026-12-01):
+# a shard not given cannot be told from a whole run, so the merge is not
+# known to be complete, which is never taken as complete.
+if [ "$planned" = null ]; then
+	jq -r '.shards[] | select(.planned == null) | .dir' "$out/results.json" | head -3 |
+		sed 's/^/merge-results: /; s/$/: does not record the cases its run planned nor its shard (results of an older powercut)/' >&2
+	echo "merge-results: not known whether every shard was merged: the cases not given were not checked" >&2
 	exit 1
 fi
 [ "$bad" -eq 0 ]  || exit 1

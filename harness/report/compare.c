@@ -337,16 +337,31 @@ static int same_setting(const char *key, const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
-/* Append to B (when not NULL) the keys of the settings words SETTINGS
- * that are among UNKNOWN (the keys the other side's results could not
- * record), "log_size"; return how many. */
-static size_t unknown_keys(struct pc_strbuf *b, const char *settings, const char *unknown)
+/* Is KEY among the words of LIST (keys a side's results could not
+ * record, "device_size log_size")? */
+static int listed_key(const char *list, const char *key)
+{
+	size_t n;
+	int found = 0;
+	char **keys = pc_split_words(list, &n);
+	for (size_t i = 0; i < n && !found; i++)
+		found = !strcmp(keys[i], key);
+	pc_strv_free(keys);
+	return found;
+}
+
+/* Append to B (when not NULL) the keys among UNKNOWN (the keys one
+ * side's results could not record) that the other side gives, in its
+ * settings words SETTINGS, or could not record either (OTHER_UNKNOWN:
+ * two old runs, neither saying it), "log_size"; return how many. */
+static size_t unknown_keys(struct pc_strbuf *b, const char *settings, const char *other_unknown,
+			   const char *unknown)
 {
 	size_t n, count = 0;
 	char **keys = pc_split_words(unknown, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *v = settings_value(settings, keys[i]);
-		if (v) {
+		if (v || listed_key(other_unknown, keys[i])) {
 			count++;
 			if (b) {
 				char *mk = pc_esc_md(keys[i]);
@@ -419,11 +434,19 @@ static int hides_loss(const struct pc_cmp_row *row)
 	       strcmp(n->expect, "intact") && (n->lost > 0 || n->point_lost > 0);
 }
 
-/* The setup fields whose change one side cannot tell (bit K for
+/* Does case C lack tested_sha256 (setup field K) because it was written
+ * before the field existed? */
+static int lacks_tested(const struct pc_cmp_case *c, size_t k)
+{
+	return !c->setup[k] && c->legacy;
+}
+
+/* The setup fields whose change the sides cannot tell (bit K for
  * pc_res_setup[K]): tested_sha256 that a side written before the field
- * lacks (unless that side erred: it checked nothing, and may never have
- * reached its commit), and the settings keys that a side's results could
- * not record while the other side gives them. */
+ * lacks, or both do (two old runs: neither says what it tested), unless a
+ * side erred (it checked nothing, and may never have reached its commit);
+ * and the settings keys that a side's results could not record while the
+ * other side gives them, or could not record either. */
 static unsigned setup_unknown(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
 	unsigned bits = 0;
@@ -431,14 +454,12 @@ static unsigned setup_unknown(const struct pc_cmp_case *b, const struct pc_cmp_c
 		return 0;
 	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
 		const char *f = pc_res_setup[k];
-		if (!strcmp(f, "tested_sha256") && !b->setup[k] != !n->setup[k]) {
-			const struct pc_cmp_case *lacks = b->setup[k] ? n : b;
-			if (lacks->legacy && lacks->outcome != PC_OUT_ERROR)
-				bits |= 1u << k;
-		}
+		if (!strcmp(f, "tested_sha256") && (lacks_tested(b, k) || lacks_tested(n, k)) &&
+		    b->outcome != PC_OUT_ERROR && n->outcome != PC_OUT_ERROR)
+			bits |= 1u << k;
 		if (!strcmp(f, "settings") && b->setup[k] && n->setup[k] &&
-		    (unknown_keys(NULL, n->setup[k], b->settings_unknown) ||
-		     unknown_keys(NULL, b->setup[k], n->settings_unknown)))
+		    (unknown_keys(NULL, n->setup[k], n->settings_unknown, b->settings_unknown) ||
+		     unknown_keys(NULL, b->setup[k], b->settings_unknown, n->settings_unknown)))
 			bits |= 1u << k;
 	}
 	return bits;
@@ -587,9 +608,11 @@ static char *setup_unknown_text(const struct pc_cmp_row *row)
 			if (!strcmp(pc_res_setup[k], "tested_sha256") && !lacks->setup[k])
 				pc_strbuf_printf(&f, "%stested_sha256", f.len ? ", " : "");
 			if (!strcmp(pc_res_setup[k], "settings") && lacks->settings_unknown &&
-			    unknown_keys(NULL, has->setup[k], lacks->settings_unknown)) {
+			    unknown_keys(NULL, has->setup[k], has->settings_unknown,
+					 lacks->settings_unknown)) {
 				pc_strbuf_printf(&f, "%s", f.len ? ", " : "");
-				unknown_keys(&f, has->setup[k], lacks->settings_unknown);
+				unknown_keys(&f, has->setup[k], has->settings_unknown,
+					     lacks->settings_unknown);
 			}
 		}
 		if (f.len)
@@ -748,7 +771,9 @@ int pc_cmp_scenario_differs(const struct pc_cmp_report *r)
 int pc_cmp_version_differs(const struct pc_cmp_report *r)
 {
 	const char *b = r->base.version, *n = r->new.version;
-	return (b || n) && (!b || !n || strcmp(b, n));
+	if (!b && !n)
+		return -1;
+	return !b || !n || strcmp(b, n);
 }
 
 int pc_cmp_options_differ(const struct pc_cmp_report *r)
@@ -805,7 +830,11 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		free(bs);
 		free(ns);
 	}
-	if (pc_cmp_version_differs(r)) {
+	if (pc_cmp_version_differs(r) < 0)
+		fputs("**Neither BASE nor NEW records the powercut version that wrote it** (results "
+		      "of an older powercut): whether one version wrote both is not known; a change "
+		      "may be powercut's own.\n\n", f);
+	if (pc_cmp_version_differs(r) > 0) {
 		char *bv = pc_esc_md(r->base.version ? r->base.version : "older, not recorded");
 		char *nv = pc_esc_md(r->new.version ? r->new.version : "older, not recorded");
 		fprintf(f, "**BASE and NEW were written by different powercut versions** (%s, %s): "
@@ -955,7 +984,8 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	json_object_set_new(root, "perf", perf);
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
 	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
-	json_object_set_new(root, "version_differs", json_boolean(pc_cmp_version_differs(r)));
+	int vd = pc_cmp_version_differs(r);
+	json_object_set_new(root, "version_differs", vd < 0 ? json_null() : json_boolean(vd));
 	int differ = pc_cmp_options_differ(r);
 	json_object_set_new(root, "options_differ", differ < 0 ? json_null() : json_boolean(differ));
 	json_object_set_new(root, "exit", json_integer(pc_cmp_exit(r)));

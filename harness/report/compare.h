@@ -161,7 +161,9 @@ int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
  * (its setup fields tell a changed case). */
 int pc_cmp_scenario_differs(const struct pc_cmp_report *r);
 /* Did different powercut versions write the sides (a side that does not
- * say is older than the field, so it differs from one that does)? */
+ * say is older than the field, so it differs from one that does)?  1
+ * yes, 0 no, -1 not known: neither side says (two builds older than the
+ * field are not known to be one). */
 int pc_cmp_version_differs(const struct pc_cmp_report *r);
 /* Did the sides run with different options that change verdicts (--known
  * files by content, --retries, --flaky-ok, --tool-timeout, the scenario's

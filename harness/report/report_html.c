@@ -741,6 +741,10 @@ static void put_counts(FILE *f, const struct pc_rh_folder *fo)
 		fprintf(f, " <strong>%lld of the %lld cases its run planned are not in it</strong> "
 			   "(interrupted, or a shard not merged): they were not checked.",
 			fo->planned - (long long)fo->n, fo->planned);
+	if (fo->planned < 0) /* one shard of several looks whole */
+		fputs(" <strong>Its results do not record the cases its run planned</strong> (results "
+		      "of an older powercut): whether every case it was to check is here is not "
+		      "known.", f);
 	fputs("</p>\n", f);
 }
 

@@ -8,7 +8,12 @@
 #include <sys/stat.h>
 
 #include "check/failure.h"
+#include "device/backend.h"
+#include "fs/durability.h"
+#include "fs/fs.h"
+#include "run/scenario.h"
 #include "util/input.h"
+#include "workload/workload.h"
 #include "workload/workload_fio.h"
 #include "util/strbuf.h"
 #include "util/util.h"
@@ -213,6 +218,34 @@ static int legacy_settings(const struct pc_results *r, size_t i, json_t *o, char
 	return 0;
 }
 
+/* "settings" as a powercut wrote it: KEY=VALUE words, each KEY one this
+ * build's scenario keys give (pc_settings_key_known).  A key a newer
+ * powercut added is not understood: a value of it on one side only would
+ * not count as a change (compare's settings_diff), so two runs that set
+ * it differently could be compared as the same test. */
+static int check_settings(const struct pc_results *r, size_t i, const char *settings)
+{
+	size_t n;
+	int rc = 0;
+	char **words = pc_split_words(settings, &n);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		char *eq = strchr(words[k], '=');
+		if (!eq || eq == words[k]) {
+			rc = pc_results_bad(r, i, "settings", "not KEY=VALUE words");
+			break;
+		}
+		*eq = '\0';
+		if (!pc_settings_key_known(words[k])) {
+			char *why = xasprintf("'%s' is not a scenario key this powercut knows (results "
+					      "of a newer powercut?)", words[k]);
+			rc = pc_results_bad(r, i, "settings", why);
+			free(why);
+		}
+	}
+	pc_strv_free(words);
+	return rc;
+}
+
 /* The setup fields (pc_res_setup) present in O. */
 static int get_setup(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
@@ -223,6 +256,8 @@ static int get_setup(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	size_t settings = PC_RES_NSETUP - 3;
 	c->legacy = !setup[settings];
 	if (c->legacy && legacy_settings(r, i, o, &setup[settings], &c->settings_unknown) < 0)
+		return -1;
+	if (!c->legacy && check_settings(r, i, setup[settings]) < 0)
 		return -1;
 	const char *tested = setup[PC_RES_NSETUP - 2];
 	if (tested && (strlen(tested) != 64 || strspn(tested, "0123456789abcdef") != 64))
@@ -395,6 +430,73 @@ static int get_failures(const struct pc_results *r, size_t i, json_t *o, int ver
 	return 0;
 }
 
+/* Is NAME one of the names powercut writes in FIELD (the owning modules'
+ * tables: fs.c, durability.c, backend.c, scenario.c, workload.c)?  A
+ * name added by a newer powercut (a mode, a filesystem, a backend) is not
+ * understood here: read as a name it merely resembles, or as nothing in
+ * particular, its cases compared as what this build checks. */
+static int known_name(const char *field, const char *name)
+{
+	if (!strcmp(field, "fs")) {
+		for (unsigned k = 0; pc_fs_name(k); k++)
+			if (!strcmp(pc_fs_name(k), name))
+				return 1;
+		return 0;
+	}
+	if (!strcmp(field, "mode")) {
+		for (unsigned k = 0; k < PC_MODE_COUNT; k++)
+			if (!strcmp(pc_mode_name((enum pc_mode)k), name))
+				return 1;
+		return 0;
+	}
+	if (!strcmp(field, "backend")) { /* fuse, dm, or auto: it erred before one was chosen */
+		for (unsigned k = 0; pc_backend_choice(k); k++)
+			if (!strcmp(pc_backend_choice(k), name))
+				return 1;
+		return 0;
+	}
+	if (!strcmp(field, "cut"))
+		return !strcmp(name, pc_flakey_mode_name(PC_FLAKEY_DROP)) ||
+		       !strcmp(name, pc_flakey_mode_name(PC_FLAKEY_ERROR));
+	if (!strcmp(field, "layout"))
+		return !strcmp(name, pc_layout_name(PC_LAYOUT_FLAT)) ||
+		       !strcmp(name, pc_layout_name(PC_LAYOUT_SNAPSHOTS));
+	if (!strcmp(field, "write_cache")) /* report.c's words */
+		return !strcmp(name, "durable") || !strcmp(name, "volatile");
+	if (!strcmp(field, "workload"))
+		return pc_workload_find(name) != NULL;
+	return 1;
+}
+
+/* The named fields of case C, when present, each a name this powercut
+ * knows (known_name). */
+static int check_names(const struct pc_results *r, size_t i, const struct pc_res_case *c)
+{
+	static const char *const setup_named[] = { "backend", "cut", "write_cache", "layout",
+						   "workload" };
+	const char *fields[2 + 5], *values[2 + 5];
+	size_t n = 0;
+	fields[n] = "fs";
+	values[n++] = c->fs;
+	fields[n] = "mode";
+	values[n++] = c->mode;
+	for (size_t s = 0; s < 5; s++)
+		for (size_t k = 0; k < PC_RES_NSETUP; k++)
+			if (!strcmp(pc_res_setup[k], setup_named[s])) {
+				fields[n] = setup_named[s];
+				values[n++] = c->setup[k];
+			}
+	for (size_t k = 0; k < n; k++)
+		if (values[k] && !known_name(fields[k], values[k])) {
+			char *why = xasprintf("'%s' is not a %s this powercut knows (results of a newer "
+					      "powercut?)", values[k], fields[k]);
+			pc_results_bad(r, i, fields[k], why);
+			free(why);
+			return -1;
+		}
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -407,7 +509,7 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 	    get_str(r, i, o, "flaky_rate", 0, &c->flaky_rate) < 0 ||
 	    get_str(r, i, o, "fs", 0, &c->fs) < 0 || get_str(r, i, o, "mode", 0, &c->mode) < 0 ||
 	    get_str(r, i, o, "case_dir", 0, &c->case_dir) < 0 || get_setup(r, i, o, c) < 0 ||
-	    get_str(r, i, o, "expect", 0, &c->expect) < 0)
+	    get_str(r, i, o, "expect", 0, &c->expect) < 0 || check_names(r, i, c) < 0)
 		goto out;
 	if (c->expect && strcmp(c->expect, "intact") && strcmp(c->expect, "loss") &&
 	    strcmp(c->expect, "any")) {
@@ -570,6 +672,26 @@ static int load_options_of(struct pc_results *r, json_t *opts)
 {
 	if (!json_is_object(opts))
 		return pc_results_bad(r, (size_t)-1, "options", "not an object");
+	/* Every option that changes verdicts is compared: one this powercut
+	 * does not know (a newer powercut's) would be left out, and two runs
+	 * that differ in it said to have run with the same options. */
+	static const char *const names[] = { "known", "scenario_known", "retries", "flaky_ok",
+					     "tool_timeout" };
+	const char *name;
+	json_t *val;
+	json_object_foreach(opts, name, val) {
+		size_t k = 0;
+		while (k < sizeof(names) / sizeof(names[0]) && strcmp(names[k], name))
+			k++;
+		if (k == sizeof(names) / sizeof(names[0])) {
+			char *where = xasprintf("options.%s", name);
+			pc_results_bad(r, (size_t)-1, where, "an option this powercut does not know "
+				       "(results of a newer powercut?): whether it changed a verdict "
+				       "cannot be told");
+			free(where);
+			return -1;
+		}
+	}
 	struct pc_strbuf key = PC_STRBUF_INIT, shown = PC_STRBUF_INIT;
 	long long retries, timeout;
 	json_t *flaky = json_object_get(opts, "flaky_ok");

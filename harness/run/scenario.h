@@ -144,6 +144,10 @@ const char *pc_scenario_key_name(size_t i, char *buf, size_t len);
  * counts a difference as a setup change: a scenario edited under the same
  * name (crash_points = 10 -> 0) no longer checks what it did.  malloc'd. */
 char *pc_case_settings(const struct pc_case *c);
+/* Is NAME a key of pc_case_settings' words (a scenario key without
+ * PC_KEY_NOT_SETTINGS)?  results.json's "settings" from a newer powercut
+ * may hold one this build does not know. */
+int pc_settings_key_known(const char *name);
 
 const char *pc_expect_name(enum pc_expect e);
 const char *pc_layout_name(enum pc_layout l);

@@ -702,6 +702,17 @@ static void value_text(const struct pc_key *k, unsigned mode, const struct pc_se
 	}
 }
 
+int pc_settings_key_known(const char *name)
+{
+	char buf[64];
+	unsigned mode;
+	const struct pc_key *k;
+	for (size_t i = 0; (k = pc_key_slot(i, &mode, buf, sizeof(buf))); i++)
+		if (!(k->flags & PC_KEY_NOT_SETTINGS) && !strcmp(buf, name))
+			return 1;
+	return 0;
+}
+
 char *pc_case_settings(const struct pc_case *c)
 {
 	struct pc_strbuf out = PC_STRBUF_INIT;

@@ -88,9 +88,16 @@ grep -q 'href="\.\./night1/cases/tiny_ext4_none/findings\.txt"' "$TMP/sub/one.ht
 # Hostile strings in results.json are text on the page, never markup.
 cp -r "$TMP/night1" "$TMP/evil"
 jq '.kernel = "<script>alert(1)</script>" | .cases[0].reason = "</td><script>x()</script>&" |
-    .cases[0].fs = "<img src=x>" | .cases[0].id = "a\"><script>y()</script>"' \
+    .scenario = "<img src=x>" | .cases[0].id = "a\"><script>y()</script>"' \
 	"$TMP/night1/results.json" >"$TMP/evil/results.json"
 report 0 "$TMP/evil" -o "$TMP/evil.html"
+grep -q '&lt;img src=x&gt;' "$TMP/evil.html" || fail "the scenario string is not shown escaped"
+# A filesystem name no powercut writes is not read at all (a newer
+# powercut's, or an edit): exit 2 naming the field.
+cp -r "$TMP/night1" "$TMP/evilfs"
+jq '.cases[0].fs = "<img src=x>"' "$TMP/night1/results.json" >"$TMP/evilfs/results.json"
+report 2 "$TMP/evilfs" -o "$TMP/evilfs.html"
+grep -q "cases\[0\].fs: '<img src=x>' is not a fs this powercut knows" "$TMP/rep.err" || fail "the unknown fs not named"
 python3 - "$TMP/evil.html" <<'EOF' || fail "hostile strings became markup"
 import html.parser, sys
 class P(html.parser.HTMLParser):

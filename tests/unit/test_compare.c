@@ -69,14 +69,22 @@ static char *put(const char *dir, const char *name, const char *text)
 	return p;
 }
 
+#define HEX8(c) c c c c c c c c
+#define HEX64(c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c)
+/* What a case of a current powercut tested (results older than the field
+ * lack it: LEGACY below). */
+#define TESTED_AS(hex) ",\"tested_sha256\":\"" hex "\""
+#define TESTED ",\"settings\":\"device_size=auto crash_points=0 crash_subsets=0 cut_at=end " \
+	"log_size=auto\"" TESTED_AS(HEX64(f))
+
 #define CASE(id, rep, reps, verdict, lost, total, wbytes) \
 	"{\"id\":\"" id "\",\"repeat\":" #rep ",\"repeats\":" #reps ",\"verdict\":\"" verdict \
 	"\",\"outcome\":\"" verdict "\",\"committed\":true,\"lost\":" #lost \
-	",\"timings_s\":{\"mkfs\":0.1,\"total\":" #total "},\"io\":{\"wbytes\":" #wbytes "}}"
+	",\"timings_s\":{\"mkfs\":0.1,\"total\":" #total "},\"io\":{\"wbytes\":" #wbytes "}" TESTED "}"
 
 #define OUTCOME(id, verdict, outcome) \
 	"{\"id\":\"" id "\",\"verdict\":\"" verdict "\",\"outcome\":\"" outcome \
-	"\",\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}}"
+	"\",\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}" TESTED "}"
 
 static int load_quiet(const char *path, struct pc_cmp_side *s)
 {
@@ -309,12 +317,12 @@ static void test_coverage_lost(void)
 	free(dir);
 }
 
-#define SETUP(id, mount, images) \
-	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"committed\":true,\"lost\":0," \
-	"\"timings_s\":{\"total\":1},\"io\":{},\"mount_opts\":\"" mount "\",\"images\":" images "}"
+#define SETUP_T(id, mount, images, tested) \
+	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"committed\":true,\"lost\":0,\"device_size\":0," \
+	"\"timings_s\":{\"total\":1},\"io\":{},\"mount_opts\":\"" mount "\",\"images\":" images \
+	TESTED_AS(tested) "}"
+#define SETUP(id, mount, images) SETUP_T(id, mount, images, HEX64(f))
 
-#define HEX8(c) c c c c c c c c
-#define HEX64(c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c) HEX8(#c)
 
 /* A case run on another setup than in BASE (options, image files) was not
  * checked as BASE checked it: lost coverage unless --allow-setup-change.
@@ -359,9 +367,9 @@ static void test_setup_changed(void)
 	 * commit records' digests differ. */
 	memset(&r, 0, sizeof(r));
 	char *t1 = put(dir, "t1.json", "{\"kernel\":\"6.1\",\"cases\":["
-		SETUP("g/a", "", "[\"img.tar\"],\"tested_sha256\":\"" HEX64(a) "\"") "]}");
+		SETUP_T("g/a", "", "[\"img.tar\"]", HEX64(a)) "]}");
 	char *t2 = put(dir, "t2.json", "{\"kernel\":\"6.1\",\"cases\":["
-		SETUP("g/a", "", "[\"img.tar\"],\"tested_sha256\":\"" HEX64(b) "\"") "]}");
+		SETUP_T("g/a", "", "[\"img.tar\"]", HEX64(b)) "]}");
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t1, &r.base), 0);
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t2, &r.new), 0);
 	pc_cmp_run(&r, &o);
@@ -372,14 +380,15 @@ static void test_setup_changed(void)
 	free(md);
 	pc_cmp_report_free(&r);
 	/* The same scenario name, edited: its other keys ("settings") differ
-	 * key by key; a key only one side has (a later powercut's) does not. */
+	 * key by key; a key only one side has (added after the other side's
+	 * powercut: log_size here) does not. */
 	memset(&r, 0, sizeof(r));
 	char *s1 = put(dir, "s1.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=10 cut_at=end device_size=auto\"") ","
 		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto\"") "]}");
 	char *s2 = put(dir, "s2.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=0 cut_at=end device_size=auto\"") ","
-		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto newkey=1\"") "]}");
+		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto log_size=1\"") "]}");
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s1, &r.base), 0);
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s2, &r.new), 0);
 	pc_cmp_run(&r, &o);
@@ -414,15 +423,15 @@ static void test_legacy_settings(void)
 {
 	char *dir = unit_tmpdir();
 	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
-		LEGACY("g/a", ",\"device_size\":0,\"crash_points\":{\"asked\":3,\"subsets_per_point\":0,\"points\":[]}") ","
-		LEGACY("g/b", ",\"device_size\":1048576") ","
-		LEGACY("g/c", ",\"device_size\":0") ","
-		LEGACY("g/d", "") "]}");
+		LEGACY("g/a", ",\"device_size\":0,\"crash_points\":{\"asked\":3,\"subsets_per_point\":0,\"points\":[]}" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/b", ",\"device_size\":1048576" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/c", ",\"device_size\":0" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/d", TESTED_AS(HEX64(f))) "]}");
 	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
-		LEGACY("g/a", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") ","
-		LEGACY("g/b", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") ","
-		LEGACY("g/c", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") ","
-		LEGACY("g/d", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"") "]}");
+		LEGACY("g/a", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/b", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/c", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/d", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"" TESTED_AS(HEX64(f))) "]}");
 	struct pc_cmp_opts o = { .threshold = 1.25 };
 	struct pc_cmp_report r = { 0 };
 	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
@@ -466,7 +475,7 @@ static void test_legacy_settings(void)
  * cut, or a loss with a kernel warning besides. */
 #define FAILED(id, failures) \
 	"{\"id\":\"" id "\",\"verdict\":\"fail\",\"outcome\":\"fail\",\"committed\":true," \
-	"\"lost\":3,\"failures\":" failures ",\"timings_s\":{\"total\":1},\"io\":{}}"
+	"\"lost\":3,\"failures\":" failures ",\"timings_s\":{\"total\":1},\"io\":{}" TESTED "}"
 
 static void test_known_kinds(void)
 {
@@ -532,20 +541,20 @@ static void test_legacy_unknown(void)
 {
 	char *dir = unit_tmpdir();
 	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
-		LEGACY("g/a", ",\"device_size\":0,\"backend\":\"fuse\",\"fio\":{\"cut_at\":\"50%\"}") ","
-		LEGACY("g/b", ",\"device_size\":0,\"backend\":\"fuse\",\"fio\":{\"cut_at\":\"end\"}") ","
-		LEGACY("g/c", ",\"device_size\":0,\"backend\":\"fuse\"") ","
-		LEGACY("g/d", ",\"device_size\":0,\"backend\":\"dm\",\"crash_points\":{\"asked\":3,\"points\":[]}") ","
-		LEGACY("g/e", ",\"device_size\":0,\"backend\":\"fuse\",\"crash_points\":{\"asked\":3,\"points\":[]}") ","
+		LEGACY("g/a", ",\"device_size\":0,\"backend\":\"fuse\",\"fio\":{\"cut_at\":\"50%\"}" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/b", ",\"device_size\":0,\"backend\":\"fuse\",\"fio\":{\"cut_at\":\"end\"}" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/c", ",\"device_size\":0,\"backend\":\"fuse\"" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/d", ",\"device_size\":0,\"backend\":\"dm\",\"crash_points\":{\"asked\":3,\"points\":[]}" TESTED_AS(HEX64(f))) ","
+		LEGACY("g/e", ",\"device_size\":0,\"backend\":\"fuse\",\"crash_points\":{\"asked\":3,\"points\":[]}" TESTED_AS(HEX64(f))) ","
 		LEGACY("g/f", ",\"device_size\":0,\"backend\":\"fuse\"") ","
 		"{\"id\":\"g/g\",\"verdict\":\"error\",\"committed\":false,\"lost\":null,"
 		"\"timings_s\":{\"total\":1},\"io\":{},\"device_size\":0,\"backend\":\"fuse\"}]}");
 	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
-		NEWSET("g/a", "crash_points=0 crash_subsets=0 cut_at=50.0% log_size=auto", "") ","
-		NEWSET("g/b", "crash_points=0 crash_subsets=0 cut_at=30% log_size=auto", "") ","
-		NEWSET("g/c", NEWSET_DEFAULT, "") ","
-		NEWSET("g/d", "crash_points=3 crash_subsets=0 cut_at=end log_size=auto", "") ","
-		NEWSET("g/e", "crash_points=3 crash_subsets=0 cut_at=end log_size=auto", "") ","
+		NEWSET("g/a", "crash_points=0 crash_subsets=0 cut_at=50.0% log_size=auto", TESTED_AS(HEX64(f))) ","
+		NEWSET("g/b", "crash_points=0 crash_subsets=0 cut_at=30% log_size=auto", TESTED_AS(HEX64(f))) ","
+		NEWSET("g/c", NEWSET_DEFAULT, TESTED_AS(HEX64(f))) ","
+		NEWSET("g/d", "crash_points=3 crash_subsets=0 cut_at=end log_size=auto", TESTED_AS(HEX64(f))) ","
+		NEWSET("g/e", "crash_points=3 crash_subsets=0 cut_at=end log_size=auto", TESTED_AS(HEX64(f))) ","
 		NEWSET("g/f", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") ","
 		NEWSET("g/g", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
 	struct pc_cmp_opts o = { .threshold = 1.25 };
@@ -601,6 +610,53 @@ static void test_legacy_unknown(void)
 	free(n2);
 	free(o2);
 	free(old);
+	free(n);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Both sides older than a field (two old runs compared today): neither
+ * says what its case tested, so whether they tested the same tree (or
+ * device size, or cut_at) is not known either: "setup unknown", said for
+ * both sides, never "unchanged" (it was, exit 0).  A side that erred
+ * checked nothing and does not count; two sides that record it compare. */
+static void test_legacy_both(void)
+{
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "b.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"device_size\":0,\"backend\":\"fuse\"") ","
+		LEGACY("g/b", ",\"backend\":\"fuse\"") ","
+		"{\"id\":\"g/c\",\"verdict\":\"error\",\"committed\":false,\"lost\":null,"
+		"\"timings_s\":{\"total\":1},\"io\":{},\"device_size\":0,\"backend\":\"fuse\"},"
+		LEGACY("g/d", ",\"device_size\":0,\"backend\":\"fuse\",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
+	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
+		LEGACY("g/a", ",\"device_size\":0,\"backend\":\"fuse\"") ","
+		LEGACY("g/b", ",\"backend\":\"fuse\"") ","
+		LEGACY("g/c", ",\"device_size\":0,\"backend\":\"fuse\"") ","
+		LEGACY("g/d", ",\"device_size\":0,\"backend\":\"fuse\",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(r.setup_unknown, 2); /* g/a, g/b */
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
+	char *md = markdown_of(&r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/a | **unchanged**, **setup unknown** | pass | pass | 0 -> 0 | "
+					  "not recorded in BASE (an older powercut's results): tested_sha256; "
+					  "not recorded in NEW (an older powercut's results): tested_sha256 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/b | **unchanged**, **setup unknown** | pass | pass | 0 -> 0 | "
+					  "not recorded in BASE (an older powercut's results): device_size, "
+					  "tested_sha256; not recorded in NEW (an older powercut's results): "
+					  "device_size, tested_sha256 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/c | **fixed** |"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/c | **fixed**, **setup unknown**"));
+	CU_ASSERT_PTR_NULL(strstr(md, "| g/d |"));
+	free(md);
+	o.allow_setup_change = 1;
+	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+	pc_cmp_report_free(&r);
+	free(b);
 	free(n);
 	unit_rmtree(dir);
 	free(dir);
@@ -673,7 +729,7 @@ static void test_mounted_differs(void)
 
 #define EXPECT(id, expect, lost) \
 	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"outcome\":\"pass\",\"expect\":\"" expect \
-	"\",\"committed\":true,\"lost\":" #lost ",\"timings_s\":{\"total\":1},\"io\":{}}"
+	"\",\"committed\":true,\"lost\":" #lost ",\"timings_s\":{\"total\":1},\"io\":{}" TESTED "}"
 
 /* A NEW that passes only because its expectation was loosened from BASE's
  * intact, while it lost entries, is a regression; a loosened expectation
@@ -714,12 +770,12 @@ static void test_hidden_loss(void)
 	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"outcome\":\"pass\",\"expect\":\"" expect \
 	"\",\"committed\":true,\"lost\":0,\"timings_s\":{\"total\":1},\"io\":{}," \
 	"\"crash_points\":{\"points\":[{\"committed\":false}," \
-	"{\"committed\":" #committed ",\"lost\":" #plost "}]}}"
+	"{\"committed\":" #committed ",\"lost\":" #plost "}]}" TESTED "}"
 	char *pb = put(dir, "pb.json", "{\"kernel\":\"6.1\",\"cases\":["
 		"{\"id\":\"p/fsync\",\"verdict\":\"fail\",\"outcome\":\"fail\",\"expect\":"
 		"\"intact\",\"committed\":true,\"lost\":0,\"reason\":\"crash point at flush 9 of "
 		"9: committed, but 3 of 9 entries are not intact\",\"timings_s\":{\"total\":1},"
-		"\"io\":{}}," POINTS("p/before", "intact", false, 0) "]}");
+		"\"io\":{}" TESTED "}," POINTS("p/before", "intact", false, 0) "]}");
 	char *pn = put(dir, "pn.json", "{\"kernel\":\"6.1\",\"cases\":["
 		POINTS("p/fsync", "any", true, 3) "," POINTS("p/before", "any", false, 5) "]}");
 	struct pc_cmp_report pr = { 0 };
@@ -753,7 +809,7 @@ static void test_hidden_loss(void)
 	 * flaky (exit 0 with --flaky-ok) hides the loss no less. */
 #define EXPECT_OC(id, expect, lost, outcome, extra) \
 	"{\"id\":\"" id "\",\"verdict\":\"pass\",\"outcome\":\"" outcome "\",\"expect\":\"" \
-	expect "\",\"committed\":true,\"lost\":" #lost ",\"timings_s\":{\"total\":1},\"io\":{}" extra "}"
+	expect "\",\"committed\":true,\"lost\":" #lost ",\"timings_s\":{\"total\":1},\"io\":{}" TESTED extra "}"
 	char *xb = put(dir, "xb.json", "{\"kernel\":\"6.1\",\"cases\":["
 		EXPECT("x/xpass", "intact", 0) "," EXPECT("x/flaky", "intact", 0) "]}");
 	char *xn = put(dir, "xn.json", "{\"kernel\":\"6.1\",\"cases\":["
@@ -920,6 +976,22 @@ static void test_version_differs(void)
 		json_decref(j);
 		pc_cmp_report_free(&r);
 	}
+	/* Two sides older than the field: not known to be one version (two
+	 * old runs of other builds were compared with no word). */
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	struct pc_cmp_report r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(older, &r.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(older, &r.new), 0);
+	pc_cmp_run(&r, &o);
+	CU_ASSERT_EQUAL(pc_cmp_version_differs(&r), -1);
+	char *buf = markdown_of(&r);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "**Neither BASE nor NEW records the powercut version that "
+				       "wrote it**"));
+	free(buf);
+	json_t *j = pc_cmp_json(&r);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(j, "version_differs")));
+	json_decref(j);
+	pc_cmp_report_free(&r);
 	free(b);
 	free(same);
 	free(other);
@@ -992,6 +1064,7 @@ void register_compare_tests(void)
 	CU_add_test(s, "lost coverage: settings of results older than the field", test_legacy_settings);
 	CU_add_test(s, "a qualify folder is not a results folder", test_qualify_folder);
 	CU_add_test(s, "setup older results do not record: recovered, or said", test_legacy_unknown);
+	CU_add_test(s, "older than a field on both sides: setup unknown", test_legacy_both);
 	CU_add_test(s, "known entries cover the kinds of failure they name", test_known_kinds);
 	CU_add_test(s, "a loss hidden by a loosened expectation", test_hidden_loss);
 	CU_add_test(s, "a ratio that overflows is not comparable", test_ratio_overflow);

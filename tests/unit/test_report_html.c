@@ -277,6 +277,13 @@ static void test_folder_counts(void)
 	CU_ASSERT(html && strstr(html, ": 2 cases (0 pass, 0 fail, 0 error, 1 flaky, 1 known, "
 				       "0 unexpected pass)."));
 	CU_ASSERT(html && strstr(html, "3 of the 5 cases its run planned are not in it"));
+	CU_ASSERT(html && !strstr(html, "do not record the cases its run planned"));
+	free(html);
+	/* Results older than "planned": not known to be whole, said. */
+	html = page_of(GOOD_CASE("3", ""));
+	CU_ASSERT(html && strstr(html, "Its results do not record the cases its run planned</strong> "
+				       "(results of an older powercut): whether every case it was to "
+				       "check is here is not known."));
 	free(html);
 }
 

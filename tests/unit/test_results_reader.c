@@ -135,7 +135,19 @@ static void test_strict(void)
 		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":3,\"committed\":true,"
 		    "\"unmountable\":\"x\",\"timings_s\":{\"total\":1},\"io\":{}"),
 		ONE("\"id\":\"a\",\"verdict\":\"fail\",\"lost\":null,\"committed\":false,"
-		    "\"unmountable\":\"\",\"timings_s\":{\"total\":1},\"io\":{}"),
+		    "\"unmountable\":\"\",\"timings_s\":{\"total\":1},\"io\":{}"),		/* a name this powercut does not know (a newer one's mode, fs,
+		 * backend...): not read as what it happens to resemble */
+		ONE(GOOD ",\"mode\":\"fsync2\""),
+		ONE(GOOD ",\"fs\":\"bcachefs\""),
+		ONE(GOOD ",\"backend\":\"nvme\""),
+		ONE(GOOD ",\"cut\":\"reboot\""),
+		ONE(GOOD ",\"write_cache\":\"quantum\""),
+		ONE(GOOD ",\"layout\":\"tree\""),
+		ONE(GOOD ",\"workload\":\"blob\""),
+		ONE(GOOD ",\"mode\":\"\""),
+		/* a scenario key a newer powercut added: what it set is unknown here */
+		ONE(GOOD ",\"settings\":\"device_size=auto io_depth=32\""),
+		ONE(GOOD ",\"settings\":\"device_size=auto crash_points\""),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct pc_results r;
@@ -151,6 +163,18 @@ static void test_strict(void)
 				 "\"timings_s\":{\"total\":1},\"io\":{}"), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load("{\"format\":1,\"kernel\":\"6.1\",\"cases\":[]}", &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"settings\":\"device_size=auto log_size=auto crash_points=0 "
+				 "crash_subsets=0 cut_at=end\""), &r), 0);
+	pc_results_free(&r);
+	/* every name powercut writes */
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"fs\":\"xfs\",\"mode\":\"ofsync\",\"backend\":\"auto\","
+				 "\"cut\":\"error\",\"write_cache\":\"volatile\",\"layout\":\"snapshots\","
+				 "\"workload\":\"fio\""), &r), 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"fs\":\"btrfs\",\"mode\":\"sfr\",\"backend\":\"dm\","
+				 "\"cut\":\"drop\",\"write_cache\":\"durable\",\"layout\":\"flat\","
+				 "\"workload\":\"image\""), &r), 0);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL(load(ONE(GOOD ",\"outcome\":\"flaky\",\"flaky_rate\":\"2/3\""), &r), 0);
 	pc_results_free(&r);
@@ -257,6 +281,9 @@ static void test_options(void)
 		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":\"2\",\"flaky_ok\":false,\"tool_timeout\":null}"),
 		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":0,\"tool_timeout\":null}"),
 		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":false}"),
+		/* an option a newer powercut records: not compared as the same */
+		OPTS("{\"known\":[],\"scenario_known\":[],\"retries\":null,\"flaky_ok\":false,"
+		     "\"tool_timeout\":null,\"strict_fsck\":true}"),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		CU_ASSERT_EQUAL(load(bad[i], &r), -1);

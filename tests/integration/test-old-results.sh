@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Results folders written by older powercut versions (tests/fixtures/old-results,
+# real runs of commits from 2026-11-28 to 2026-12-02): today's compare,
+# report, merge-results.sh and qualify --table read them, or say what they
+# do not record; never a false "no change", a case dropped or a crash.
+# Results of a newer powercut (edited: a higher format, a mode or option
+# this build does not know) and truncated ones are refused, exit 2.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+FIX="$TOP/tests/fixtures/old-results"
+CUR=0862e1b
+OLD_UNTESTED="4c5a10f 2413c20 bad03ff" # before tested_sha256 (2026-12-01 18:11)
+OLD_TESTED="4296117 61abc0a"           # with it, before options
+command -v gnuplot >/dev/null || fail "gnuplot not found (scripts/install-deps.sh installs it)"
+
+compare() { # WANT ARGS...
+	local want=$1 rc=0
+	shift
+	"$POWERCUT" compare "$@" > "$TMP/cmp.out" 2> "$TMP/cmp.err" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/cmp.out" "$TMP/cmp.err"; fail "compare $* exited $rc, expected $want"; }
+}
+has() { # TEXT: in the last compare's output
+	grep -qF -- "$1" "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "compare does not say: $1"; }
+}
+# Every case of both sides is in the JSON with the outcomes the files say,
+# none dropped, none a regression or a fix (the same scenario ran).
+same_cases() { # BASE NEW
+	compare "$3" "$1" "$2" --json ${4:+"$4"}
+	[ "$(jq -r '[.cases[].id] | sort | join(" ")' "$TMP/cmp.out")" = "f/ext4/syncfs t/ext4/none t/ext4/syncfs" ] ||
+		fail "compare $1 $2: not every case in the JSON"
+	jq -e '.cases | all(.base_outcome == .new_outcome and .change != "regression" and .change != "fixed")' \
+		"$TMP/cmp.out" > /dev/null || { cat "$TMP/cmp.out"; fail "compare $1 $2: outcomes changed"; }
+}
+
+# Results older than tested_sha256 against today's: each case 'setup
+# unknown' (what it tested is not known), exit 1 unless
+# --allow-setup-change; either way round.
+for v in $OLD_UNTESTED; do
+	compare 1 "$FIX/$v/run" "$FIX/$CUR/run"
+	has "| t/ext4/none | **unchanged**, **setup unknown** | pass | pass | 30 -> 30 | not recorded in BASE (an older powercut's results): tested_sha256 |"
+	has "3 setup unknown"
+	has "**BASE does not record the run's options that change verdicts**"
+	has "**BASE and NEW were written by different powercut versions**"
+	compare 1 "$FIX/$CUR/run" "$FIX/$v/run"
+	has "not recorded in NEW (an older powercut's results): tested_sha256 |"
+	same_cases "$FIX/$v/run" "$FIX/$CUR/run" 0 --allow-setup-change
+	[ "$(jq '.summary["setup unknown"]' "$TMP/cmp.out")" = 3 ] || fail "$v: JSON setup unknown not 3"
+	[ "$(jq '.options_differ' "$TMP/cmp.out")" = null ] || fail "$v: options said known"
+done
+# With tested_sha256 (and settings recovered from device_size, crash_points):
+# compared, the options said not recorded.
+for v in $OLD_TESTED; do
+	compare 0 "$FIX/$v/run" "$FIX/$CUR/run"
+	has "| f/ext4/syncfs | **still failing** | fail | fail | 0 -> 0 |"
+	has "0 setup changed, 0 setup unknown"
+	has "**BASE does not record the run's options that change verdicts**"
+	same_cases "$FIX/$v/run" "$FIX/$CUR/run" 0
+	same_cases "$FIX/$CUR/run" "$FIX/$v/run" 0
+done
+# Two old runs: neither records what it tested nor which build wrote it.
+compare 1 "$FIX/4c5a10f/run" "$FIX/2413c20/run"
+has "not recorded in BASE (an older powercut's results): tested_sha256; not recorded in NEW (an older powercut's results): tested_sha256 |"
+has "**Neither BASE nor NEW records the powercut version that wrote it**"
+has "**Neither BASE nor NEW records the run's options that change verdicts**"
+compare 1 "$FIX/4c5a10f/run" "$FIX/2413c20/run" --json
+[ "$(jq '.version_differs' "$TMP/cmp.out")" = null ] || fail "two old sides: version_differs not null"
+same_cases "$FIX/4c5a10f/run" "$FIX/2413c20/run" 0 --allow-setup-change
+compare 0 "$FIX/4296117/run" "$FIX/61abc0a/run"
+# Crash points: the oldest run's are setup unknown; 61abc0a's compare.
+compare 1 "$FIX/4c5a10f/points" "$FIX/$CUR/points"
+has "| p/ext4/syncfs | **unchanged**, **setup unknown** | pass | pass | 0 -> 0 | not recorded in BASE"
+compare 0 "$FIX/61abc0a/points" "$FIX/$CUR/points"
+# Settings recovered from an old file's fields (no crash_points object:
+# none ran) against a NEW that ran crash points: a setup change.
+mkdir "$TMP/cp4"
+jq '.cases[0].settings |= sub("crash_points=0"; "crash_points=4")' "$FIX/$CUR/run/results.json" > "$TMP/cp4/results.json"
+compare 1 "$FIX/4296117/run" "$TMP/cp4"
+has "crash_points '0' -> '4'"
+
+# report: every folder on one page; the old ones' options said not
+# recorded; the history has each case once.
+"$POWERCUT" report "$FIX"/*/run "$FIX/4c5a10f/points" "$FIX/$CUR/points" -o "$TMP/all.html" > "$TMP/rep.out" 2>&1 ||
+	{ cat "$TMP/rep.out"; fail "report of the old folders failed"; }
+text=$(python3 -c 'import html, re, sys; t = open(sys.argv[1]).read(); t = re.sub(r"<svg.*?</svg>", "", t, flags=re.S); print(html.unescape(re.sub(r"<[^>]+>", " ", t)))' "$TMP/all.html" | tr -s ' \n' ' ')
+[ "$(grep -o 'options not recorded' <<<"$text" | wc -l)" -eq 6 ] || fail "report: not 6 folders with options not recorded"
+grep -q 'Not every results folder records the options it ran with' <<<"$text" || fail "report: no note on options not recorded"
+# 4c5a10f's two folders and 2413c20's predate "planned": not known to be whole.
+[ "$(grep -o 'Its results do not record the cases its run planned' <<<"$text" | wc -l)" -eq 3 ] ||
+	fail "report: not 3 folders said not to record their plan"
+[ "$(grep -o '3 cases (2 pass, 1 fail, 0 error' <<<"$text" | wc -l)" -eq 6 ] || fail "report: a folder's counts are wrong"
+for id in t/ext4/none t/ext4/syncfs f/ext4/syncfs p/ext4/syncfs; do
+	grep -q "$id" <<<"$text" || fail "report: $id missing"
+done
+
+# merge-results (today's) on shards of powercut 4c5a10f, which records no
+# shard nor plan: merged, but whether a shard is missing is not known,
+# exit 1 (with every shard given and without shard 1 alike).
+merge() { # WANT OUT DIR...
+	local want=$1 rc=0
+	shift
+	"$TOP/scripts/merge-results.sh" "$@" > "$TMP/m.out" 2> "$TMP/m.err" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/m.out" "$TMP/m.err"; fail "merge-results $* exited $rc, expected $want"; }
+}
+merge 1 "$TMP/m-old" "$FIX/4c5a10f/shard1" "$FIX/4c5a10f/shard2"
+grep -q "not known whether every shard was merged" "$TMP/m.err" ||
+	{ cat "$TMP/m.err"; fail "merge of old shards: not said that completeness is not known"; }
+grep -q '^- \*\*not known whether every shard was merged\*\*' "$TMP/m-old/summary.md" || fail "merged summary.md does not say it"
+[ "$(jq '.cases | length' "$TMP/m-old/results.json")" -eq 3 ] || fail "merge of old shards: not 3 cases"
+merge 1 "$TMP/m-old2" "$FIX/4c5a10f/shard2"
+grep -q "not known whether every shard was merged" "$TMP/m.err" || fail "merge of one old shard: exit 1 without the reason"
+# bad03ff records shards: a shard missing is said.
+merge 1 "$TMP/m-bad" "$FIX/bad03ff/shard1" "$FIX/bad03ff/shard2"
+! grep -q "not known" "$TMP/m.err" || fail "merge of recorded shards said not known"
+merge 1 "$TMP/m-bad1" "$FIX/bad03ff/shard2"
+grep -q "1 of the 3 planned cases merged (shards given: 2/2)" "$TMP/m.err" || { cat "$TMP/m.err"; fail "missing shard not said"; }
+merge 2 "$TMP/m-mix" "$FIX/4c5a10f/shard1" "$FIX/bad03ff/shard2"
+# The merged old shards compare as the whole old run does.
+compare 1 "$TMP/m-old" "$FIX/$CUR/run"
+has "3 setup unknown"
+
+# qualify --table on one folder per build: every case of each, the
+# builds said to differ (older ones as not recorded).
+mkdir "$TMP/q"
+for v in 4c5a10f 2413c20 61abc0a $CUR; do cp -a "$FIX/$v/run" "$TMP/q/k-$v"; done
+rc=0
+scripts/qualify --table "$TMP/q" > "$TMP/q.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/q.out"; fail "qualify --table exited $rc, expected 1 (f/ext4/syncfs fails)"; }
+grep -q '^- note: the columns ran different powercut builds (.*older, not recorded)' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "qualify --table: the builds are not said"; }
+[ "$(jq '.cases | length' "$TMP/q/qualify.json")" -eq 3 ] || fail "qualify --table: not 3 rows"
+grep -q '^| t/ext4/none |  | pass, lost 30 | pass, lost 30 | pass, lost 30 | pass, lost 30 |$' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "qualify --table: a row is wrong"; }
+# Two columns from builds older than the field: not known to be one build.
+mkdir "$TMP/q2"
+for v in 4c5a10f 2413c20; do cp -a "$FIX/$v/run" "$TMP/q2/k-$v"; done
+rc=0
+scripts/qualify --table "$TMP/q2" > "$TMP/q.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/q.out"; fail "qualify --table of two old builds exited $rc, expected 1"; }
+grep -q '^- note: no column records the powercut build that ran it' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "qualify --table: two old builds taken as one"; }
+
+# Today's build on the same scenario and image: compared with the old
+# runs that say what they tested as the same test (the tree's digest is
+# the same), with the older ones as setup unknown.
+pc_run "$FIX/run.ini" -o "$TMP/live" > "$TMP/live.out" 2>&1 && fail "live run exited 0 (f/ext4/syncfs fails)"
+[ -f "$TMP/live/results.json" ] || { cat "$TMP/live.out"; fail "live run wrote no results"; }
+for v in $OLD_TESTED $CUR; do
+	compare 0 "$FIX/$v/run" "$TMP/live"
+	has "0 setup changed, 0 setup unknown"
+	same_cases "$TMP/live" "$FIX/$v/run" 0
+done
+for v in $OLD_UNTESTED; do
+	compare 1 "$FIX/$v/run" "$TMP/live"
+	has "3 setup unknown"
+	same_cases "$FIX/$v/run" "$TMP/live" 0 --allow-setup-change
+done
+pc_run "$FIX/points.ini" -o "$TMP/livep" > "$TMP/livep.out" 2>&1 || { cat "$TMP/livep.out"; fail "live crash-point run failed"; }
+compare 0 "$FIX/61abc0a/points" "$TMP/livep"
+compare 1 "$FIX/4c5a10f/points" "$TMP/livep"
+# One shard of an old sharded run alone (its results do not record what
+# the run planned): not known to be whole, not qualified (it was
+# "every expectation met", exit 0).
+mkdir "$TMP/q3"
+cp -a "$FIX/4c5a10f/shard2" "$TMP/q3/k-old"
+rc=0
+scripts/qualify --table "$TMP/q3" > "$TMP/q.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/q.out"; fail "qualify --table of one old shard exited $rc, expected 1"; }
+grep -q '^- k-old: .*its results do not record the cases its run planned (an older powercut): whether every case ran is not known, NOT qualified$' \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "qualify --table: an old shard taken as a whole run"; }
+
+# A newer powercut's results (edited), and a truncated file: refused,
+# exit 2 naming the field, by compare, report and merge-results.
+newer() { # NAME JQ-FILTER FIELD-IN-MESSAGE
+	mkdir -p "$TMP/$1"
+	cp -a "$FIX/$CUR/run/." "$TMP/$1/"
+	jq "$2" "$FIX/$CUR/run/results.json" > "$TMP/$1/results.json"
+	compare 2 "$FIX/$CUR/run" "$TMP/$1"
+	grep -qF "$3" "$TMP/cmp.err" || { cat "$TMP/cmp.err"; fail "$1: $3 not named"; }
+	compare 2 "$TMP/$1" "$FIX/4c5a10f/run"
+	"$POWERCUT" report --check "$TMP/$1" 2> /dev/null && fail "$1: report --check accepted it"
+	merge 2 "$TMP/m-$1" "$TMP/$1"
+}
+newer format2 '.format = 2' 'format: 2 is newer than this powercut reads'
+newer mode '.cases[1].mode = "fsync2"' "cases[1].mode: 'fsync2' is not a mode this powercut knows"
+newer backend '.cases[1].backend = "nvme"' "cases[1].backend: 'nvme' is not a backend"
+newer fs '.cases[0].fs = "bcachefs"' "cases[0].fs: 'bcachefs'"
+newer verdict '.cases[1].verdict = "skipped"' 'cases[1].verdict: not pass, fail or error'
+newer option '.options.strict_fsck = true' 'options.strict_fsck: an option this powercut does not know'
+newer setting '.cases[2].settings += " io_depth=32"' "cases[2].settings: 'io_depth' is not a scenario key this powercut knows"
+mkdir "$TMP/trunc"
+head -c 2000 "$FIX/0862e1b/run/results.json" > "$TMP/trunc/results.json"
+compare 2 "$FIX/$CUR/run" "$TMP/trunc"
+grep -q 'not JSON' "$TMP/cmp.err" || fail "truncated: not said"
+pass
