@@ -175,15 +175,22 @@ char *pc_fs_tool_message(const char *out)
 	return m;
 }
 
-int pc_fs_ext4_panics(const char *dev)
+/* N bytes at offset OFF of DEV's ext4 superblock (which starts at byte
+ * 1024) into B: 0, or -1 when they cannot be read. */
+static int ext4_super_bytes(const char *dev, off_t off, unsigned char *b, size_t n)
 {
 	int fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	unsigned char b[2];
-	ssize_t n = pc_pread_full(fd, b, sizeof(b), 1024 + 0x3C);
+	ssize_t got = pc_pread_full(fd, b, n, 1024 + off);
 	close(fd);
-	if (n != (ssize_t)sizeof(b))
+	return got == (ssize_t)n ? 0 : -1;
+}
+
+int pc_fs_ext4_panics(const char *dev)
+{
+	unsigned char b[2];
+	if (ext4_super_bytes(dev, 0x3C, b, sizeof(b)) < 0)
 		return -1;
 	return (b[0] | b[1] << 8) == 3; /* EXT4_ERRORS_PANIC, little-endian */
 }
@@ -205,13 +212,8 @@ static const struct {
 
 int pc_fs_ext4_default_mntopts(const char *dev, char *names, size_t len)
 {
-	int fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	unsigned char b[4];
-	ssize_t n = pc_pread_full(fd, b, sizeof(b), 1024 + 0x100);
-	close(fd);
-	if (n != (ssize_t)sizeof(b))
+	if (ext4_super_bytes(dev, 0x100, b, sizeof(b)) < 0)
 		return -1;
 	unsigned v = b[0] | b[1] << 8 | (unsigned)b[2] << 16 | (unsigned)b[3] << 24;
 	unsigned rest = v & ~(EXT4_DEFM_HARMLESS | 0x0060u);
