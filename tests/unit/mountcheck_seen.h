@@ -1,7 +1,8 @@
 /* mountcheck_seen.h - what /proc/self/mountinfo showed for a fresh
  * filesystem (mkfs with powercut's options and MKFS below, a 512 MiB loop
  * device) mounted with ASKED, on the kernels named: the host's 6.18.44 and
- * Debian's 6.1.0-57-amd64 and 6.12.117+deb12-amd64 booted by vm-run.
+ * Debian's 6.1.0-57-amd64 and 6.12.117+deb12-amd64 booted by vm-run ("6.1":
+ * 6.1.0-57-rt-amd64 showed every line the same).
  * Options the mount refused are left out.  NOT_APPLIED: the kernel took the
  * option and did not apply it (its kernel log says so, or mountinfo shows
  * another value). */
