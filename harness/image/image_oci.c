@@ -289,8 +289,16 @@ static int verify_blob(const struct oci *o, const struct desc *d, const char *wh
 			pc_fail(PC_ERR_INPUT,
 				"%s: blob %s (%s) is missing: a non-distributable layer, fetch it from its URLs first",
 				o->display, d->digest, what);
+		else if (e == ENOENT)
+			/* named as in the image: for an archive, o->dir is a
+			 * temporary folder the user never sees */
+			pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) is missing: no %s in the image%s",
+				o->display, d->digest, what, path + strlen(o->dir) + 1,
+				strcmp(what, "image manifest") ? ""
+				: " (an export of some platforms, such as ctr images export "
+				  "--platform, lists the others without their blobs)");
 		else
-			pc_fail_errno(PC_ERR_INPUT, e, "%s: blob %s (%s) is missing: %s", o->display,
+			pc_fail_errno(PC_ERR_INPUT, e, "%s: blob %s (%s): %s", o->display,
 				      d->digest, what, path);
 		free(path);
 		return -1;

@@ -136,6 +136,9 @@ fi
 same_tree "$TMP/ref.m" "$A/ctr-all-armhost.tar" --platform linux/amd64
 same_tree "$TMP/ref-arm64.m" "$A/ctr-all-armhost.tar" --platform linux/arm64
 refused "(image manifest) is missing" "$A/ctr-arm64.tar" --platform linux/amd64
+# named as in the archive, not by the temporary folder it was read into
+refused ") is missing: no blobs/sha256/" "$A/ctr-arm64.tar" --platform linux/amd64
+! grep -q "powercut-image\." "$TMP/err" || { cat "$TMP/err" >&2; fail "the missing blob is named by a temporary path"; }
 refused "(image manifest) is missing" "$A/ctr-nomj.tar" --platform linux/arm64
 same_tree "$TMP/ref.m" "$A/ctr-nomj.tar" --platform linux/amd64
 # Docker 28 lists the image's referrers (a cosign signature) in index.json:
