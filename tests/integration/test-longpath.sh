@@ -115,6 +115,11 @@ for u in file-over-dir:20 wh-file:22 wh-dir:19 opaque:20 file-again:23; do
 	[ "$rc" -eq 0 ] || fail "$l: unpack exited $rc: $(cut -c1-300 "$TMP/err-$l")"
 	[ "$(grep -vc '^#' "$TMP/manifest-$l")" -eq "$n" ] ||
 		fail "$l: $(grep -vc '^#' "$TMP/manifest-$l") manifest entries, expected $n"
+	# the manifest computed without a disk (powercut manifest) is the same
+	"$POWERCUT" manifest "$LONG" "$TMP/up-$l.tar" -o "$TMP/expected-$l" ||
+		fail "$l: powercut manifest failed"
+	cmp -s <(grep -v '^#' "$TMP/expected-$l") <(grep -v '^#' "$TMP/manifest-$l") ||
+		fail "$l: powercut manifest and the unpack's manifest differ"
 	rc=0
 	"$POWERCUT" verify --json "$TMP/manifest-$l" "$TMP/tree-$l" > "$TMP/v.json" || rc=$?
 	[ "$rc" -eq 0 ] && [ "$(jq -r .intact "$TMP/v.json")" = true ] ||
