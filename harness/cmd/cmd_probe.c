@@ -115,7 +115,8 @@ int cmd_probe(int argc, char **argv)
 		return PC_EXIT_ENV;
 	pc_last_errclass = PC_ERR_NONE;
 	rc = measure(backend, size, runwork);
-	pc_state_end(runwork);
+	if (pc_state_end(runwork) < 0 && rc == 0)
+		return PC_EXIT_ENV;
 	if (rc < 0)
 		return pc_exit_for_error(PC_EXIT_FAIL);
 	return PC_EXIT_OK;

@@ -4,7 +4,6 @@
 #include "image/image.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,20 +207,11 @@ int pc_image_open(const char *const *specs, size_t n, const char *platform,
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	if (remove(path) < 0)
-		pc_warn("remove %s: %s", path, strerror(errno));
-	return 0;
-}
-
 void pc_image_close(struct pc_image *img)
 {
 	if (img->tmpdir)
-		nftw(img->tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		if (pc_rmtree_policy(img->tmpdir, PC_RM_WARN) < 0)
+			pc_warn("remove %s: %s", img->tmpdir, strerror(errno));
 	for (size_t i = 0; i < img->nlayers; i++) {
 		free(img->layers[i].path);
 		free(img->layers[i].digest);

@@ -13,6 +13,7 @@
 #include "image/unpack_int.h"
 #include "util/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -130,6 +131,17 @@ int unpack_at_mkdir(const char *path, mode_t mode)
 	return r;
 }
 
+int unpack_at_mknod(const char *path, mode_t mode, dev_t dev)
+{
+	const char *name;
+	int dfd = unpack_at(path, &name);
+	if (dfd == -1)
+		return -1;
+	int r = mknodat(dfd, name, mode, dev);
+	unpack_at_done(dfd);
+	return r;
+}
+
 enum xop { XSET, XREMOVE, XGET };
 
 /* The xattr calls have no form relative to a folder descriptor (setxattrat
@@ -179,4 +191,67 @@ int unpack_at_removexattr(const char *path, const char *key)
 ssize_t unpack_at_getxattr(const char *path, const char *key, void *value, size_t size)
 {
 	return xattr_at(path, XGET, key, value, size);
+}
+
+int unpack_at_lstat(const char *path, struct stat *st)
+{
+	const char *name;
+	int dfd = unpack_at(path, &name);
+	if (dfd == -1)
+		return -1;
+	int r = fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
+	unpack_at_done(dfd);
+	return r;
+}
+
+ssize_t unpack_at_readlink(const char *path, char *buf, size_t size)
+{
+	const char *name;
+	int dfd = unpack_at(path, &name);
+	if (dfd == -1)
+		return -1;
+	ssize_t r = readlinkat(dfd, name, buf, size);
+	unpack_at_done(dfd);
+	return r;
+}
+
+int unpack_at_unlink(const char *path, int flags)
+{
+	const char *name;
+	int dfd = unpack_at(path, &name);
+	if (dfd == -1)
+		return -1;
+	int r = unlinkat(dfd, name, flags);
+	unpack_at_done(dfd);
+	return r;
+}
+
+DIR *unpack_at_opendir(const char *path)
+{
+	const char *name;
+	int dfd = unpack_at(path, &name);
+	if (dfd == -1)
+		return NULL;
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	unpack_at_done(dfd);
+	if (fd < 0)
+		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
+int unpack_at_rmtree(const char *path)
+{
+	const char *name;
+	int dfd = unpack_at(path, &name);
+	if (dfd == -1)
+		return -1;
+	int r = pc_rmtree_at(dfd, name, PC_RM_STOP);
+	unpack_at_done(dfd);
+	return r;
 }

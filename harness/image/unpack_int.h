@@ -17,8 +17,10 @@
 #ifndef PC_UNPACK_INT_H
 #define PC_UNPACK_INT_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -147,10 +149,21 @@ void unpack_at_done(int dfd);
 int unpack_at_chown(const char *path, uid_t uid, gid_t gid);
 int unpack_at_chmod(const char *path, mode_t mode);
 int unpack_at_mkdir(const char *path, mode_t mode);
+int unpack_at_mknod(const char *path, mode_t mode, dev_t dev);
 int unpack_at_utimens(const char *path, const struct timespec ts[2]);
 int unpack_at_setxattr(const char *path, const char *key, const void *value, size_t size);
 int unpack_at_removexattr(const char *path, const char *key);
 ssize_t unpack_at_getxattr(const char *path, const char *key, void *value, size_t size);
+/* lstat, readlink (as readlink(2): no NUL added) and unlinkat (FLAGS:
+ * 0 or AT_REMOVEDIR) of PATH, and
+ * opendir of the folder PATH, whatever its length; rm -rf PATH (no symlink
+ * followed, no mount entered, any depth below it), stopping at the first
+ * failure: 0, or -1 (NULL) with errno. */
+int unpack_at_lstat(const char *path, struct stat *st);
+ssize_t unpack_at_readlink(const char *path, char *buf, size_t size);
+int unpack_at_unlink(const char *path, int flags);
+DIR *unpack_at_opendir(const char *path);
+int unpack_at_rmtree(const char *path);
 
 /* ---- unpack_overlay.c ------------------------------------------------------- */
 

@@ -60,14 +60,9 @@ int unpack_apply_whiteout(struct walk *w, const char *dir, const char *name, con
  * about a tenth of its unpack's CPU time). */
 static int dir_is_empty(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	DIR *d = unpack_at_opendir(dir);
+	if (!d)
 		return 0;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return 0;
-	}
 	int empty = 1;
 	struct dirent *de;
 	while (empty && (de = readdir(d)))
@@ -107,11 +102,11 @@ static int clear_lower_below(struct walk *w, const char *dir)
 			if (!below || e->layer >= w->layer)
 				continue;
 			if (e->type == PC_FT_DIR) {
-				if (rmdir(e->path) < 0 && errno != ENOENT && errno != ENOTEMPTY &&
+				if (unpack_at_unlink(e->path, AT_REMOVEDIR) < 0 && errno != ENOENT && errno != ENOTEMPTY &&
 				    errno != EEXIST)
 					return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s",
 							     w->lname, e->path);
-			} else if (unlink(e->path) < 0 && errno != ENOENT) {
+			} else if (unpack_at_unlink(e->path, 0) < 0 && errno != ENOENT) {
 				return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s",
 						     w->lname, e->path);
 			}
@@ -219,7 +214,7 @@ int unpack_overlay_root(struct walk *w)
  * opaque, so the layers below stay hidden. */
 static int replace_whiteout(struct walk *w, const char *path)
 {
-	if (unlink(path) < 0 || mkdir(path, 0755) < 0)
+	if (unpack_at_unlink(path, 0) < 0 || unpack_at_mkdir(path, 0755) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout %s made a folder again",
 				     w->lname, path);
 	if (unpack_implicit_dir(w, path) < 0)
@@ -241,7 +236,7 @@ int unpack_ensure_parents(struct walk *w, const char *path, int self)
 		struct stat st;
 		if (unpack_is_whiteout(w, p))
 			rc = replace_whiteout(w, p);
-		else if (!pc_manifest_get(w->m, p) && lstat(p, &st) < 0)
+		else if (!pc_manifest_get(w->m, p) && unpack_at_lstat(p, &st) < 0)
 			rc = make_parent_dir(w, p);
 		p[i] = c;
 	}
@@ -304,7 +299,8 @@ int unpack_overlay_whiteout(struct walk *w, struct archive_entry *ae, const char
 		goto out;
 	}
 	uint32_t uid = (uint32_t)archive_entry_uid(ae), gid = (uint32_t)archive_entry_gid(ae);
-	if (mknod(victim, S_IFCHR, makedev(0, 0)) < 0 || lchown(victim, uid, gid) < 0) {
+	if (unpack_at_mknod(victim, S_IFCHR, makedev(0, 0)) < 0 ||
+	    unpack_at_chown(victim, uid, gid) < 0) {
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "layer %s: whiteout device %s", w->lname,
 				   victim);
 		goto out;
@@ -369,7 +365,7 @@ int unpack_finish_opaque(struct walk *w)
 		struct pc_entry *e = pc_manifest_get(w->m, d);
 		if (!e || e->type != PC_FT_DIR)
 			continue; /* replaced later in the layer by a non-folder */
-		if (lsetxattr(d, OPAQUE_XATTR, "y", 1, 0) < 0)
+		if (unpack_at_setxattr(d, OPAQUE_XATTR, "y", 1) < 0)
 			return pc_fail_errno(errno == ENOTSUP ? PC_ERR_ENV : PC_ERR_RUN, errno,
 					     "layer %s: setting %s on %s", w->lname, OPAQUE_XATTR, d);
 		unpack_xattr_set(e, OPAQUE_XATTR, "y", 1);
@@ -393,7 +389,8 @@ int unpack_drop_stale_xattrs(struct walk *w, struct archive_entry *ae, const cha
 		archive_entry_xattr_reset(ae);
 		while (!carried && archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK)
 			carried = !strcmp(name, old->xattrs[i].name);
-		if (!carried && lremovexattr(path, old->xattrs[i].name) < 0 && errno != ENODATA)
+		if (!carried && unpack_at_removexattr(path, old->xattrs[i].name) < 0 &&
+		    errno != ENODATA)
 			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing xattr %s of %s",
 					     w->lname, old->xattrs[i].name, path);
 	}

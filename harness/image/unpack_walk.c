@@ -79,12 +79,12 @@ static enum node disk_node(const char *path, char **link)
 {
 	*link = NULL;
 	struct stat st;
-	if (lstat(path, &st) < 0)
+	if (unpack_at_lstat(path, &st) < 0)
 		return NODE_NONE;
 	if (S_ISLNK(st.st_mode)) {
 		size_t cap = (size_t)st.st_size + 2;
 		char *buf = xmalloc(cap);
-		ssize_t n = readlink(path, buf, cap);
+		ssize_t n = unpack_at_readlink(path, buf, cap);
 		if (n < 0 || (size_t)n >= cap) {
 			free(buf);
 			return NODE_OTHER; /* changed under us: treat as opaque */
@@ -232,7 +232,7 @@ int unpack_remove_tree(struct walk *w, const char *path)
 {
 	if (w->disk) {
 		unpack_forget_dirs(w);
-		if (pc_rmtree_policy(path, PC_RM_STOP) < 0)
+		if (unpack_at_rmtree(path) < 0)
 			return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: removing %s", w->lname,
 					     path);
 	}
@@ -387,7 +387,7 @@ static int name_folded(const char *path)
 	const char *slash = strrchr(path, '/');
 	char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 	const char *base = slash ? slash + 1 : path;
-	DIR *d = opendir(*dir ? dir : "/");
+	DIR *d = *dir ? unpack_at_opendir(dir) : opendir("/");
 	free(dir);
 	if (!d)
 		return 0; /* the write that follows reports what is wrong */
@@ -424,7 +424,7 @@ static int make_room(struct walk *w, const char *path, int is_dir)
 	if (is_dir) {
 		if (w->disk && disk != NODE_NONE && disk != NODE_DIR) {
 			unpack_forget_dirs(w);
-			if (unlink(path) < 0 && errno != ENOENT)
+			if (unpack_at_unlink(path, 0) < 0 && errno != ENOENT)
 				return pc_fail_errno(PC_ERR_RUN, errno, "layer %s: replacing %s",
 						     w->lname, path);
 			disk = NODE_NONE;

@@ -644,8 +644,8 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 		pc_state_release(runwork);
 		fprintf(stderr, "powercut: kept the work folder %s (backing images in case-N/)\n",
 			runwork);
-	} else {
-		pc_state_end(runwork);
+	} else if (pc_state_end(runwork) < 0 && worst < PC_ERR_ENV) {
+		worst = PC_ERR_ENV; /* a clean-up that left things is no clean run */
 	}
 	pc_workloads_run_end();
 

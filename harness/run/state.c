@@ -911,11 +911,16 @@ static int nothing_mounted(const char *workdir)
 	return 0;
 }
 
-void pc_state_end(const char *workdir)
+int pc_state_end(const char *workdir)
 {
-	if (!nothing_mounted(workdir) || remove_tree(workdir) < 0)
-		return;
+	if (!nothing_mounted(workdir))
+		return pc_fail(PC_ERR_ENV, "the work folder %s stays (something is mounted below "
+			       "it): run `powercut cleanup`", workdir);
+	if (remove_tree(workdir) < 0)
+		return pc_fail(PC_ERR_ENV, "the work folder %s did not all go: run `powercut "
+			       "cleanup`, or see what holds it", workdir);
 	unregister(workdir);
+	return 0;
 }
 
 void pc_state_release(const char *workdir)

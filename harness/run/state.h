@@ -23,8 +23,10 @@ int pc_state_check_base(const char *base);
 int pc_state_workdir_template(const char *base, char *out, size_t len);
 /* Make the work folder under BASE and register it (BASE checked as above). */
 int pc_state_begin(const char *base, char *workdir, size_t len);
-/* Remove the work folder (must be empty of mounts) and the registration. */
-void pc_state_end(const char *workdir);
+/* Remove the work folder (must be empty of mounts) and the registration:
+ * 0, or -1 with a message when something stayed (the registration too,
+ * for `powercut cleanup`): the run must not end as if it left nothing. */
+int pc_state_end(const char *workdir);
 /* --keep: unregister but keep the work folder (nothing may be mounted or
  * attached below it any more), so that cleanup leaves it alone. */
 void pc_state_release(const char *workdir);

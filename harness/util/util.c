@@ -7,7 +7,6 @@
 #include <pwd.h>
 #include <fcntl.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -871,55 +870,6 @@ char **pc_split_args(const char *s, size_t *n)
 char **pc_split_list(const char *s, size_t *n)
 {
 	return split_quoted(s, " \t,", n);
-}
-
-/* nftw(3) passes no argument to its callback: the walk's state, per thread. */
-static __thread struct {
-	enum pc_rm_policy policy;
-	unsigned left;         /* entries that could not go (PC_RM_ALL) */
-} rm;
-
-static int rmtree_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	int rc = (flag == FTW_DP || flag == FTW_DNR) ? rmdir(path) : unlink(path);
-	if (rc == 0 || errno == ENOENT)
-		return 0;
-	if (rm.policy == PC_RM_STOP)
-		return errno; /* nftw stops and returns it */
-	pc_warn("remove %s: %s", path, strerror(errno));
-	rm.left++;
-	return 0;
-}
-
-int pc_rmtree_policy(const char *path, enum pc_rm_policy policy)
-{
-	struct stat st;
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	rm.policy = policy;
-	rm.left = 0;
-	/* FTW_MOUNT: never descend into something still mounted below PATH. */
-	int rc = nftw(path, rmtree_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-	if (rc > 0) {
-		errno = rc;
-		return -1;
-	}
-	if (rc < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (policy == PC_RM_ALL && rm.left) {
-		errno = ENOTEMPTY;
-		return -1;
-	}
-	return 0;
-}
-
-int pc_rmtree(const char *path)
-{
-	if (pc_rmtree_policy(path, PC_RM_WARN) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", path);
-	return 0;
 }
 
 int pc_path_join(char *out, size_t len, const char *dir, const char *name)

@@ -106,19 +106,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), retur
 /* Monotonic clock in seconds. */
 double pc_now(void);
 
-/* What rm -rf does with an entry it cannot remove. */
-enum pc_rm_policy {
-	PC_RM_WARN,    /* warn, go on, succeed: a best-effort clean-up */
-	PC_RM_ALL,     /* warn, go on, then fail: the caller must know it is not gone */
-	PC_RM_STOP,    /* stop there and fail, without a warning */
-};
-/* rm -rf PATH, never following symlinks nor descending into a filesystem
- * mounted below PATH; PATH missing is success.  0, or -1 with errno set and
- * no message: the first failure's for PC_RM_STOP, ENOTEMPTY for PC_RM_ALL
- * when anything stayed (each warned), the walk's own otherwise. */
-int pc_rmtree_policy(const char *path, enum pc_rm_policy policy);
-/* PC_RM_WARN, with a message when the walk itself fails. */
-int pc_rmtree(const char *path);
+/* rm -rf: util/rmtree.h. */
+#include "util/rmtree.h"
 
 /* out = DIR/NAME; -1 (class INPUT) if it does not fit. */
 int pc_path_join(char *out, size_t len, const char *dir, const char *name);

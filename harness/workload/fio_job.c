@@ -31,7 +31,6 @@
 #include <strings.h>
 #include <sys/mman.h>
 
-#include "fs/dirlist.h"
 #include "util/input.h"
 #include "util/size.h"
 #include "util/util.h"
@@ -2492,44 +2491,20 @@ static int into_folder(void *arg, const char **what)
 	return chdir((const char *)arg) < 0 ? -errno : 0;
 }
 
-/* Remove the set-up check's folder DIR, the jobs' sub-folders fio made in
- * it from inside it: fio works in '.' there, so a name it takes (its own
- * PATH_MAX bound, as under the run's shorter fio folder) can be past
- * PATH_MAX as DIR/NAME below a long TMPDIR, and the walk by absolute path
- * could not remove it: it warned "File name too long" for each folder and
- * left them in TMPDIR, and the check passed.  -1 (class ENV) when
- * anything stays. */
+/* Remove the set-up check's folder DIR and the jobs' sub-folders fio made
+ * in it: fio works in '.' there, so a name it takes (its own PATH_MAX
+ * bound, as under the run's shorter fio folder) can be past PATH_MAX as
+ * DIR/NAME below a long TMPDIR, which a walk by whole path could not
+ * remove (it warned "File name too long" for each folder, left them in
+ * TMPDIR, and the check passed); pc_rmtree goes by folder descriptors.
+ * -1 (class ENV) when anything stays. */
 static int remove_setup_folder(const char *dir)
 {
-	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (here < 0)
-		return pc_fail_errno(PC_ERR_ENV, errno, "open the working folder (to come back "
-				     "to it after removing %s)", dir);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		close(here);
-		return pc_fail_errno(PC_ERR_ENV, e, "open %s", dir);
-	}
-	struct pc_dir_entry *v = NULL;
-	size_t n = 0;
-	int rc = pc_dir_list(fd, dir, &v, &n);
-	if (rc == 0 && fchdir(fd) < 0)
-		rc = pc_fail_errno(PC_ERR_ENV, errno, "enter %s", dir);
-	else if (rc == 0) {
-		for (size_t i = 0; i < n && rc == 0; i++)
-			if (pc_rmtree_policy(v[i].name, PC_RM_ALL) < 0)
-				rc = pc_fail_errno(PC_ERR_ENV, errno, "remove %s/%s", dir, v[i].name);
-		if (fchdir(here) < 0)
-			rc = pc_fail_errno(PC_ERR_ENV, errno, "come back to the working folder "
-					   "after removing %s", dir);
-	}
-	pc_dir_list_free(v, n);
-	close(fd);
-	close(here);
-	if (rc == 0 && rmdir(dir) < 0)
-		rc = pc_fail_errno(PC_ERR_ENV, errno, "remove %s", dir);
-	return rc;
+	if (pc_rmtree_policy(dir, PC_RM_ALL) == 0)
+		return 0;
+	if (errno == ENOTEMPTY)
+		return pc_fail(PC_ERR_ENV, "could not remove all of %s", dir);
+	return pc_fail_errno(PC_ERR_ENV, errno, "remove %s", dir);
 }
 
 /* fio's messages in OUTPUT (terse: one "3;fio-3.33;..." line per job,

@@ -81,6 +81,59 @@ for v in sgid acl; do
 		fail "$v: finding not on the folder past PATH_MAX: $(jq -c '.details[:2]' "$TMP/v.json" | cut -c1-300)"
 done
 
+# Upper layers that remove or replace what lies past PATH_MAX (unpack_at):
+# a file in place of a deep folder, a whiteout of a deep file, of a deep
+# folder, an opaque whiteout deep down, a deep file written again.  Each
+# was "removing ...: File name too long" (the removal walked by whole
+# path): now unpacked, verified intact, the removed paths gone.
+python3 - "$TMP" <<'PY' || fail "cannot write the upper layers"
+import io, sys, tarfile
+out = sys.argv[1]
+d, deep = "long", []
+for i in range(20):
+    d += "/%02d%s" % (i, chr(ord("a") + i) * 240)
+    deep.append(d)
+def layer(name, path, data=b"upper\n"):
+    with tarfile.open("%s/%s.tar" % (out, name), "w", format=tarfile.PAX_FORMAT) as t:
+        ti = tarfile.TarInfo(path)
+        ti.size, ti.mode = len(data), 0o644
+        t.addfile(ti, io.BytesIO(data))
+layer("up-file-over-dir", deep[18], b"was a folder\n")
+layer("up-wh-file", deep[19] + "/.wh.other", b"")
+layer("up-wh-dir", deep[17] + "/.wh." + deep[18].rsplit("/", 1)[1], b"")
+layer("up-opaque", deep[18] + "/.wh..wh..opq", b"")
+layer("up-file-again", deep[19] + "/other", b"written again\n")
+with open("%s/deep18" % out, "w") as f:
+    f.write(deep[18])
+PY
+deep18=$(cat "$TMP/deep18")
+for u in file-over-dir:20 wh-file:22 wh-dir:19 opaque:20 file-again:23; do
+	l=${u%:*} n=${u#*:}
+	rc=0
+	"$POWERCUT" unpack "$LONG" "$TMP/up-$l.tar" "$TMP/tree-$l" -m "$TMP/manifest-$l" \
+		>/dev/null 2>"$TMP/err-$l" || rc=$?
+	[ "$rc" -eq 0 ] || fail "$l: unpack exited $rc: $(cut -c1-300 "$TMP/err-$l")"
+	[ "$(grep -vc '^#' "$TMP/manifest-$l")" -eq "$n" ] ||
+		fail "$l: $(grep -vc '^#' "$TMP/manifest-$l") manifest entries, expected $n"
+	# the manifest computed without a disk (powercut manifest) is the same
+	"$POWERCUT" manifest "$LONG" "$TMP/up-$l.tar" -o "$TMP/expected-$l" ||
+		fail "$l: powercut manifest failed"
+	cmp -s <(grep -v '^#' "$TMP/expected-$l") <(grep -v '^#' "$TMP/manifest-$l") ||
+		fail "$l: powercut manifest and the unpack's manifest differ"
+	rc=0
+	"$POWERCUT" verify --json "$TMP/manifest-$l" "$TMP/tree-$l" > "$TMP/v.json" || rc=$?
+	[ "$rc" -eq 0 ] && [ "$(jq -r .intact "$TMP/v.json")" = true ] ||
+		fail "$l: verify: not intact (exit $rc): $(jq -c '.details[:3]' "$TMP/v.json" | cut -c1-300)"
+done
+# the folder that became a file is a file in the manifest, nothing below it
+grep -q "^$deep18 type=reg " "$TMP/manifest-file-over-dir" ||
+	fail "file-over-dir: the deep folder is not a file in the manifest"
+! grep -q "^$deep18/" "$TMP/manifest-file-over-dir" ||
+	fail "file-over-dir: entries below the replaced folder stayed"
+# powercut's own rm -rf (the unpack's) took the deep trees: nothing of the
+# first layer is left below the opaque folder either
+! grep -q "^$deep18/" "$TMP/manifest-opaque" || fail "opaque: lower entries stayed"
+
 # a full run in fsync mode, the long-path layer on top of the sample image
 cat > "$TMP/long.ini" <<INI
 [global]
@@ -93,5 +146,23 @@ INI
 run_scenario 0 "$TMP/long.ini"
 assert_case_ok "$out" long/ext4/fsync
 [ "$(case_field "$out" long/ext4/fsync .lost)" -eq 0 ] || fail "entries lost"
+
+# the snapshots layout (each layer in a folder of its own, whiteouts as
+# overlayfs has them: a device for a deep file, an opaque xattr on a deep
+# folder, set through folder descriptors), with upper layers reaching past
+# PATH_MAX, then mounted as an overlay and verified after the cut
+cat > "$TMP/longsnap.ini" <<INI
+[global]
+image = $SAMPLE_IMAGE $LONG $TMP/up-wh-file.tar $TMP/up-opaque.tar $TMP/up-file-again.tar
+fs = ext4
+layout = snapshots
+
+[longsnap]
+modes = fsync
+INI
+run_scenario 0 "$TMP/longsnap.ini"
+assert_case_ok "$out" longsnap/ext4/fsync
+[ "$(case_field "$out" longsnap/ext4/fsync .layout)" = snapshots ] || fail "longsnap: not the snapshots layout"
+[ "$(case_field "$out" longsnap/ext4/fsync .lost)" -eq 0 ] || fail "longsnap: entries lost"
 assert_no_leftovers
 pass

@@ -1,10 +1,12 @@
 /* test_state.c - the run registry and cleanup (needs root: it mounts). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -128,9 +130,51 @@ static void test_begin_end(void)
 	sub = xasprintf("%s/case/x/file", wd);
 	CU_ASSERT(pc_write_file(sub, "x", 1, 0) == 0);
 	free(sub);
-	pc_state_end(wd);
+	CU_ASSERT(pc_state_end(wd) == 0);
 	CU_ASSERT(!exists(wd));
 	CU_ASSERT(!exists(reg));
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
+/* Set or clear FILE's immutable flag (chattr +i): 0 when done. */
+static int immutable(const char *file, int on)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC), flags = 0, rc = -1;
+	if (fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
+		flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+		rc = ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* A work folder that does not all go (here a file made immutable in it):
+ * pc_state_end says so (-1) and keeps the registration for `powercut
+ * cleanup`, which the run's exit status then reflects; it said nothing to
+ * its caller, and a run whose folder stayed ended as a clean one. */
+static void test_end_says_leftovers(void)
+{
+	char *tmp = unit_tmpdir();
+	char wd[4096], reg[256];
+	CU_ASSERT_FATAL(pc_state_begin(tmp, wd, sizeof(wd)) == 0);
+	char *file = xasprintf("%s/case/stuck", wd);
+	CU_ASSERT_FATAL(pc_mkdir_p(file, 0700) == 0);
+	CU_ASSERT_FATAL(rmdir(file) == 0);
+	CU_ASSERT_FATAL(pc_write_file(file, "x", 1, 0) == 0);
+	CU_ASSERT_FATAL(immutable(file, 1) == 0);
+	pc_messages_quiet = 1;
+	CU_ASSERT(pc_state_end(wd) == -1);
+	pc_messages_quiet = 0;
+	CU_ASSERT(exists(file));
+	find_registration(wd, reg, sizeof(reg));
+	CU_ASSERT(reg[0] != '\0');
+	CU_ASSERT(immutable(file, 0) == 0);
+	CU_ASSERT(pc_state_end(wd) == 0);
+	CU_ASSERT(!exists(wd));
+	CU_ASSERT(!exists(reg));
+	free(file);
 	unit_rmtree(tmp);
 	free(tmp);
 }
@@ -142,14 +186,16 @@ static void test_end_keeps_mounted_folder(void)
 	CU_ASSERT_FATAL(pc_state_begin(tmp, wd, sizeof(wd)) == 0);
 	char *mnt = xasprintf("%s/case/mnt", wd);
 	mount_tmpfs(mnt);
-	pc_state_end(wd);
+	pc_messages_quiet = 1;
+	CU_ASSERT(pc_state_end(wd) == -1);
+	pc_messages_quiet = 0;
 	/* Still mounted: left for cleanup, registration kept. */
 	CU_ASSERT(exists(wd));
 	find_registration(wd, reg, sizeof(reg));
 	CU_ASSERT(reg[0] != '\0');
 	CU_ASSERT(pc_state_teardown_dir(wd, 0) == 1);
 	CU_ASSERT(mounts_under(wd) == 0);
-	pc_state_end(wd);
+	CU_ASSERT(pc_state_end(wd) == 0);
 	CU_ASSERT(!exists(wd));
 	free(mnt);
 	unit_rmtree(tmp);
@@ -588,6 +634,7 @@ void register_state_tests(void)
 	CU_pSuite s = CU_add_suite("state", state_suite_init, state_suite_clean);
 	CU_add_test(s, "begin and end", test_begin_end);
 	CU_add_test(s, "end keeps a mounted folder", test_end_keeps_mounted_folder);
+	CU_add_test(s, "end says what stayed", test_end_says_leftovers);
 	CU_add_test(s, "record pid", test_record_pid);
 	CU_add_test(s, "cleanup unmounts a dead run", test_cleanup_unmounts_dead_run);
 	CU_add_test(s, "cleanup leaves a live run", test_cleanup_leaves_live_run);

@@ -2,6 +2,10 @@
 #include <CUnit/CUnit.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +186,122 @@ static void test_rmtree_policy(void)
 	free(dir);
 }
 
+/* A chain of DEPTH folders of 40-byte names below DIR/NAME, a file and a
+ * symlink to OUTSIDE in each, made one folder descriptor at a time: its
+ * paths go far past PATH_MAX.  0 when made. */
+static int make_deep(const char *dir, const char *name, int depth, const char *outside)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || mkdirat(fd, name, 0755) < 0)
+		return -1;
+	const char *comp = name;
+	for (int i = 0; i <= depth; i++) {
+		int next = openat(fd, comp, O_RDONLY | O_DIRECTORY);
+		close(fd);
+		if (next < 0)
+			return -1;
+		fd = next;
+		int f = openat(fd, "file", O_WRONLY | O_CREAT, 0644);
+		if (f < 0 || write(f, "x", 1) != 1 || close(f) < 0 ||
+		    symlinkat(outside, fd, "out") < 0)
+			return -1;
+		comp = "dddddddddddddddddddddddddddddddddddddddd";
+		if (i < depth && mkdirat(fd, comp, 0755) < 0)
+			return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* A tree 300 folders deep (12,000 bytes of path, more than PATH_MAX and
+ * than the descriptors the walk holds) goes under every policy; what its
+ * symlinks point to stays.  nftw looked the paths up whole: past PATH_MAX
+ * it failed (ENAMETOOLONG), and PC_RM_WARN said success with the tree
+ * still there. */
+static void test_rmtree_deep(void)
+{
+	char *dir = unit_tmpdir();
+	char *tree = xasprintf("%s/tree", dir), *keep = xasprintf("%s/keep", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(keep, 0755), 0);
+	enum pc_rm_policy policies[] = { PC_RM_ALL, PC_RM_STOP, PC_RM_WARN };
+	for (size_t i = 0; i < sizeof(policies) / sizeof(*policies); i++) {
+		CU_ASSERT_EQUAL_FATAL(make_deep(dir, "tree", 300, keep), 0);
+		CU_ASSERT_EQUAL(pc_rmtree_policy(tree, policies[i]), 0);
+		struct stat st;
+		CU_ASSERT(lstat(tree, &st) < 0 && errno == ENOENT);
+		CU_ASSERT(lstat(keep, &st) == 0 && S_ISDIR(st.st_mode));
+	}
+	free(tree);
+	free(keep);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* The bind-mount test's folders: fixed buffers and a static pointer, so
+ * that its forked child, which ends with _exit, leaks nothing under
+ * valgrind (make unit-valgrind). */
+static char *bind_dir;
+static char bind_tree[PATH_MAX], bind_precious[PATH_MAX], bind_m[PATH_MAX], bind_f[PATH_MAX];
+
+/* In a mount namespace of its own, bind_precious (a folder of the same
+ * filesystem, with a file) bind-mounted on bind_tree/deep/m: removing
+ * bind_tree under POLICY leaves the mount and the file; 0 when the outcome
+ * is EXPECT_RC with EXPECT_ERRNO, else a code that says which check
+ * failed. */
+static int rm_bind_child(enum pc_rm_policy policy, int expect_rc, int expect_errno)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
+		return 10;
+	if (mount(bind_precious, bind_m, "none", MS_BIND, NULL) < 0)
+		return 11;
+	pc_messages_quiet = 1;
+	int rc = pc_rmtree_policy(bind_tree, policy);
+	int e = errno;
+	struct stat st;
+	if (rc != expect_rc || (rc < 0 && e != expect_errno))
+		return 12;
+	if (lstat(bind_f, &st) < 0)
+		return 13; /* the bind mount was entered: the file outside is gone */
+	if (umount2(bind_m, MNT_DETACH) < 0)
+		return 14;
+	return 0;
+}
+
+/* A folder mounted inside the tree (a bind mount of the same filesystem:
+ * the same device number, which nftw's FTW_MOUNT does not tell apart) is
+ * never entered: what is there stays, and the removal says the tree did
+ * not all go (PC_RM_ALL: ENOTEMPTY; PC_RM_STOP: EXDEV). */
+static void test_rmtree_bind_mount(void)
+{
+	bind_dir = unit_tmpdir();
+	snprintf(bind_tree, sizeof(bind_tree), "%s/tree", bind_dir);
+	snprintf(bind_precious, sizeof(bind_precious), "%s/precious", bind_dir);
+	snprintf(bind_m, sizeof(bind_m), "%s/tree/deep/m", bind_dir);
+	snprintf(bind_f, sizeof(bind_f), "%s/precious/f", bind_dir);
+	CU_ASSERT_EQUAL_FATAL(pc_mkdir_p(bind_precious, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(bind_f, "keep", 4, 0), 0);
+	static const struct { enum pc_rm_policy p; int rc, e; } cases[] = {
+		{ PC_RM_ALL, -1, ENOTEMPTY }, { PC_RM_STOP, -1, EXDEV }, { PC_RM_WARN, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		CU_ASSERT_EQUAL_FATAL(pc_mkdir_p(bind_m, 0755), 0);
+		pid_t pid = fork();
+		CU_ASSERT_FATAL(pid >= 0);
+		if (pid == 0)
+			_exit(rm_bind_child(cases[i].p, cases[i].rc, cases[i].e));
+		int status = 0;
+		CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+		CU_ASSERT(WIFEXITED(status));
+		CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
+		struct stat st;
+		CU_ASSERT_EQUAL(lstat(bind_f, &st), 0);
+		CU_ASSERT_EQUAL(pc_rmtree_policy(bind_tree, PC_RM_ALL), 0);
+	}
+	unit_rmtree(bind_dir);
+	free(bind_dir);
+	bind_dir = NULL;
+}
+
 /* A symlink planted at the temporary name (.NAME.tmp in a results folder)
  * never redirects the write: the file it points to keeps its contents, and
  * NAME ends up a regular file holding the data. */
@@ -266,6 +386,8 @@ void register_util_tests(void)
 	CU_add_test(s, "a long message keeps its end", test_long_message_keeps_its_end);
 	CU_add_test(s, "the errno behind the captured message", test_captured_errno);
 	CU_add_test(s, "rm -rf policies", test_rmtree_policy);
+	CU_add_test(s, "rm -rf past PATH_MAX", test_rmtree_deep);
+	CU_add_test(s, "rm -rf never enters a bind mount", test_rmtree_bind_mount);
 	CU_add_test(s, "an atomic write never follows a symlink at its temporary name",
 		    test_atomic_write_no_follow);
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
