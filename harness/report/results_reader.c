@@ -434,7 +434,8 @@ static int get_failures(const struct pc_results *r, size_t i, json_t *o, int ver
  * tables: fs.c, durability.c, backend.c, scenario.c, workload.c)?  A
  * name added by a newer powercut (a mode, a filesystem, a backend) is not
  * understood here: read as a name it merely resembles, or as nothing in
- * particular, its cases compared as what this build checks. */
+ * particular, its cases compared as what this build checks.  A field
+ * that holds no name (mount_opts, settings, ...): any value. */
 static int known_name(const char *field, const char *name)
 {
 	if (!strcmp(field, "fs")) {
@@ -468,32 +469,28 @@ static int known_name(const char *field, const char *name)
 	return 1;
 }
 
-/* The named fields of case C, when present, each a name this powercut
- * knows (known_name). */
+/* Field FIELD of case C, when present, a name this powercut knows
+ * (known_name): 0, or -1 with the case's error said. */
+static int check_name(const struct pc_results *r, size_t i, const char *field, const char *value)
+{
+	if (!value || known_name(field, value))
+		return 0;
+	char *why = xasprintf("'%s' is not a %s this powercut knows (results of a newer "
+			      "powercut?)", value, field);
+	pc_results_bad(r, i, field, why);
+	free(why);
+	return -1;
+}
+
+/* The named fields of case C: fs, mode, and the setup fields known_name
+ * knows names of (it takes any value of the others). */
 static int check_names(const struct pc_results *r, size_t i, const struct pc_res_case *c)
 {
-	static const char *const setup_named[] = { "backend", "cut", "write_cache", "layout",
-						   "workload" };
-	const char *fields[2 + 5], *values[2 + 5];
-	size_t n = 0;
-	fields[n] = "fs";
-	values[n++] = c->fs;
-	fields[n] = "mode";
-	values[n++] = c->mode;
-	for (size_t s = 0; s < 5; s++)
-		for (size_t k = 0; k < PC_RES_NSETUP; k++)
-			if (!strcmp(pc_res_setup[k], setup_named[s])) {
-				fields[n] = setup_named[s];
-				values[n++] = c->setup[k];
-			}
-	for (size_t k = 0; k < n; k++)
-		if (values[k] && !known_name(fields[k], values[k])) {
-			char *why = xasprintf("'%s' is not a %s this powercut knows (results of a newer "
-					      "powercut?)", values[k], fields[k]);
-			pc_results_bad(r, i, fields[k], why);
-			free(why);
+	if (check_name(r, i, "fs", c->fs) < 0 || check_name(r, i, "mode", c->mode) < 0)
+		return -1;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++)
+		if (check_name(r, i, pc_res_setup[k], c->setup[k]) < 0)
 			return -1;
-		}
 	return 0;
 }
 
