@@ -168,10 +168,11 @@ static int reopen_parent(struct rm *rm)
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_dev != parent->dev || st.st_ino != parent->ino) {
-		int e = errno;
+	int e = fstat(fd, &st) < 0 ? errno
+		: st.st_dev != parent->dev || st.st_ino != parent->ino ? ESTALE : 0;
+	if (e) {
 		close(fd);
-		errno = st.st_ino != parent->ino || st.st_dev != parent->dev ? ESTALE : e;
+		errno = e;
 		return -1;
 	}
 	parent->fd = fd;
