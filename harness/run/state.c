@@ -665,16 +665,6 @@ int pc_state_teardown_dir(const char *dir, int verbose)
 	return rc < 0 ? -1 : count;
 }
 
-/* rm -rf that must not claim success when something stayed. */
-static int remove_tree(const char *dir)
-{
-	if (pc_rmtree_policy(dir, PC_RM_ALL) == 0)
-		return 0;
-	if (errno == ENOTEMPTY)
-		return pc_fail(PC_ERR_RUN, "could not remove all of %s", dir);
-	return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", dir);
-}
-
 /* ---- registry ---- */
 
 /* PC_STATE_DIR, or a private folder for the unit tests (pc_state_use_dir):
@@ -916,7 +906,7 @@ int pc_state_end(const char *workdir)
 	if (!nothing_mounted(workdir))
 		return pc_fail(PC_ERR_ENV, "the work folder %s stays (something is mounted below "
 			       "it): run `powercut cleanup`", workdir);
-	if (remove_tree(workdir) < 0)
+	if (pc_rmtree_all(workdir, PC_ERR_RUN) < 0)
 		return pc_fail(PC_ERR_ENV, "the work folder %s did not all go: run `powercut "
 			       "cleanup`, or see what holds it", workdir);
 	unregister(workdir);
@@ -995,7 +985,7 @@ static int cleanup_one(const struct registration *r, int verbose)
 			free_mounts(v, m > 0 ? m : 0);
 			return -1;
 		}
-		if (remove_tree(r->workdir) < 0)
+		if (pc_rmtree_all(r->workdir, PC_ERR_RUN) < 0)
 			return -1;
 		count++;
 		if (verbose)

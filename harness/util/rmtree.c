@@ -310,3 +310,12 @@ int pc_rmtree(const char *path)
 		return pc_fail_errno(PC_ERR_RUN, errno, "remove %s", path);
 	return 0;
 }
+
+int pc_rmtree_all(const char *path, enum pc_errclass errclass)
+{
+	if (pc_rmtree_policy(path, PC_RM_ALL) == 0)
+		return 0;
+	if (errno == ENOTEMPTY)
+		return pc_fail(errclass, "could not remove all of %s", path);
+	return pc_fail_errno(errclass, errno, "remove %s", path);
+}

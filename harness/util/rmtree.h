@@ -2,6 +2,8 @@
 #ifndef PC_RMTREE_H
 #define PC_RMTREE_H
 
+#include "util/util.h" /* enum pc_errclass (util.h includes this file too) */
+
 /* What rm -rf does with an entry it cannot remove. */
 enum pc_rm_policy {
 	PC_RM_WARN,    /* warn, go on, succeed: a best-effort clean-up */
@@ -24,5 +26,8 @@ int pc_rmtree_at(int dfd, const char *name, enum pc_rm_policy policy);
 int pc_rmtree_policy(const char *path, enum pc_rm_policy policy);
 /* PC_RM_WARN, with a message when the walk itself fails. */
 int pc_rmtree(const char *path);
+/* PC_RM_ALL, with a message of class ERRCLASS (PC_ERR_*) when anything
+ * stayed or the walk failed: for a caller whose result says it is gone. */
+int pc_rmtree_all(const char *path, enum pc_errclass errclass);
 
 #endif

@@ -2500,11 +2500,7 @@ static int into_folder(void *arg, const char **what)
  * -1 (class ENV) when anything stays. */
 static int remove_setup_folder(const char *dir)
 {
-	if (pc_rmtree_policy(dir, PC_RM_ALL) == 0)
-		return 0;
-	if (errno == ENOTEMPTY)
-		return pc_fail(PC_ERR_ENV, "could not remove all of %s", dir);
-	return pc_fail_errno(PC_ERR_ENV, errno, "remove %s", dir);
+	return pc_rmtree_all(dir, PC_ERR_ENV);
 }
 
 /* fio's messages in OUTPUT (terse: one "3;fio-3.33;..." line per job,
