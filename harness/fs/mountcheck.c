@@ -201,21 +201,21 @@ static int judge(const char *fs, const char *asked, const char *o, char **seen, 
 	return 0;
 }
 
-/* S split at ','. */
-static char **split_commas(const char *s, size_t *n)
+/* The options of S, split as mount(8) splits them (pc_fs_next_mount_option:
+ * at ',' outside "...", so an LSM's context="a,b" is one), empty ones left
+ * out: a NULL-ended vector, *N of them. */
+static char **mount_options(const char *s, size_t *n)
 {
-	size_t cap = 1;
+	size_t cap = 2;
 	for (const char *p = s; *p; p++)
 		cap += *p == ',';
-	char **v = xcalloc(cap + 1, sizeof(*v));
+	char **v = xcalloc(cap, sizeof(*v));
 	*n = 0;
-	for (const char *p = s; *p;) {
-		size_t l = strcspn(p, ",");
-		if (l)
-			v[(*n)++] = xstrndup(p, l);
-		p += l;
-		if (*p)
-			p++;
+	for (char *o; (o = pc_fs_next_mount_option(&s));) {
+		if (*o)
+			v[(*n)++] = o;
+		else
+			free(o);
 	}
 	return v;
 }
@@ -229,18 +229,11 @@ int pc_fs_check_applied(const char *fstype, const char *asked, const char *shown
 	if (!data)
 		return 0;
 	size_t nasked = 0, nseen = 0;
-	size_t cap = strlen(data) + 1;
-	char **raw = xcalloc(cap, sizeof(*raw)), **canon = xcalloc(cap, sizeof(*canon));
-	const char *p = data;
-	for (char *o; (o = pc_fs_next_mount_option(&p));) {
-		if (!*o) {
-			free(o);
-			continue;
-		}
-		raw[nasked] = o;
-		canon[nasked++] = shown_spelling(fstype, o);
-	}
-	char **seen = split_commas(shown ? shown : "", &nseen);
+	char **raw = mount_options(data, &nasked);
+	char **canon = xcalloc(nasked + 1, sizeof(*canon));
+	for (size_t i = 0; i < nasked; i++)
+		canon[i] = shown_spelling(fstype, raw[i]);
+	char **seen = mount_options(shown ? shown : "", &nseen);
 	int rc = 0;
 	for (size_t i = 0; i < nasked && rc == 0; i++) {
 		/* the last of what sets one thing is what applies */
@@ -255,12 +248,8 @@ int pc_fs_check_applied(const char *fstype, const char *asked, const char *shown
 		if (!later)
 			rc = judge(fstype, raw[i], canon[i], seen, nseen, shown ? shown : "", why, len);
 	}
-	for (size_t i = 0; i < nasked; i++) {
-		free(raw[i]);
-		free(canon[i]);
-	}
-	free(raw);
-	free(canon);
+	pc_strv_free(raw);
+	pc_strv_free(canon);
 	pc_strv_free(seen);
 	free(data);
 	return rc;
