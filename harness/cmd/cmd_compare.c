@@ -1,6 +1,6 @@
 /* cmd_compare.c - `powercut compare BASE NEW [--json] [--time-threshold X]
  * [--fail-on-slowdown] [--known FILE] [--flaky-ok] [--allow-removed]
- * [--allow-setup-change]` (compare.h). */
+ * [--allow-setup-change] [--allow-same-run]` (compare.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +40,9 @@ static void compare_usage(FILE *f)
 		"                           make the exit status 1 (changed on purpose), nor\n"
 		"                           do cases whose setup BASE or NEW does not record\n"
 		"                           (an older powercut's results: setup unknown)\n"
+		"      --allow-same-run     BASE and NEW holding the same results (one run\n"
+		"                           given twice, or a copy of it) does not make the\n"
+		"                           exit status 1 (seeding the first last good run)\n"
 		"  -h, --help               this help\n\n"
 		"Exit: 0 no regression, 1 regressions (a pass or flaky case that fails or\n"
 		"errs, a known one no entry covers any more, a case that ran in BASE and\n"
@@ -47,8 +50,8 @@ static void compare_usage(FILE *f)
 		"looser expect while it lost entries), new failing cases (only in NEW, not known), lost coverage (a case of BASE missing from NEW\n"
 		"without --allow-removed, a case on another setup, or whose setup a side does\n"
 		"not record, without\n"
-		"--allow-setup-change, NEW with fewer cases than its run planned, or without\n"
-		"any case), flaky cases, or slowdowns\n"
+		"--allow-setup-change, NEW with fewer cases than its run planned, without\n"
+		"any case, or the same run as BASE without --allow-same-run), flaky cases, or slowdowns\n"
 		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
 		"understood); 3 the report could not be written.\n");
 }
@@ -91,6 +94,7 @@ int cmd_compare(int argc, char **argv)
 		{ "fail-on-slowdown", 0, no_argument, &o.fail_on_slowdown, NULL },
 		{ "allow-removed", 0, no_argument, &o.allow_removed, NULL },
 		{ "allow-setup-change", 0, no_argument, &o.allow_setup_change, NULL },
+		{ "allow-same-run", 0, no_argument, &o.allow_same_run, NULL },
 		CMD_OPT_KNOWN(&known),
 		CMD_OPT_FLAKY_OK(&o.flaky_ok),
 		CMD_OPT_END,

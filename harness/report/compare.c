@@ -101,6 +101,7 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 		s->scenario = xstrdup(slash ? slash + 1 : r.scenario);
 	}
 	s->planned = r.planned;
+	memcpy(s->content_sha256, r.content_sha256, sizeof(s->content_sha256));
 	s->version = r.version;
 	s->options = r.options;
 	s->options_shown = r.options_shown;
@@ -535,9 +536,14 @@ static int unfinished(const struct pc_cmp_side *s)
 	return s->planned > (long long)s->n;
 }
 
+int pc_cmp_same_run(const struct pc_cmp_report *r)
+{
+	return r->base.content_sha256[0] && !strcmp(r->base.content_sha256, r->new.content_sha256);
+}
+
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 {
-	return r->new.n == 0 || unfinished(&r->new) ||
+	return r->new.n == 0 || unfinished(&r->new) || (pc_cmp_same_run(r) && !r->o->allow_same_run) ||
 	       (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
 	       ((r->setup_changed || r->setup_unknown) && !r->o->allow_setup_change);
 }
@@ -823,6 +829,12 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed, %zu setup unknown\n\n",
 		r->slowdowns, r->slowdowns == 1 ? "" : "s", r->o->threshold, r->setup_changed,
 		r->setup_unknown);
+	if (pc_cmp_same_run(r))
+		fprintf(f, "**BASE and NEW are one run** (their results.json hold the same results, "
+			   "sha256 %.12s: the same folder twice, or a copy): nothing was checked that "
+			   "BASE had not%s.\n\n", r->new.content_sha256,
+			r->o->allow_same_run ? " (--allow-same-run: accepted)"
+					     : " (coverage lost; --allow-same-run accepts it)");
 	if (pc_cmp_scenario_differs(r)) {
 		char *bs = pc_esc_md(r->base.scenario), *ns = pc_esc_md(r->new.scenario);
 		fprintf(f, "**BASE and NEW ran different scenario files** (`%s`, `%s`): cases are "
@@ -888,6 +900,7 @@ static json_t *side_json(const struct pc_cmp_side *s)
 			    s->options_shown ? pc_esc_json(s->options_shown) : json_null());
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
 	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
+	json_object_set_new(o, "content_sha256", json_string(s->content_sha256));
 	return o;
 }
 
@@ -983,6 +996,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	}
 	json_object_set_new(root, "perf", perf);
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
+	json_object_set_new(root, "same_run", json_boolean(pc_cmp_same_run(r)));
 	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
 	int vd = pc_cmp_version_differs(r);
 	json_object_set_new(root, "version_differs", vd < 0 ? json_null() : json_boolean(vd));

@@ -83,6 +83,7 @@ struct pc_cmp_side {
 	 * pc_results.options and options_shown); NULL: absent (older). */
 	char *options, *options_shown;
 	long long planned;     /* cases the run was to check; -1: not recorded */
+	char content_sha256[2 * PC_SHA256_LEN + 1]; /* results_reader.h's: one run's */
 	struct pc_cmp_case *v;
 	size_t n;
 };
@@ -120,6 +121,7 @@ struct pc_cmp_opts {
 	int flaky_ok;
 	int allow_removed;     /* removed cases do not make the exit status 1 */
 	int allow_setup_change; /* nor do cases whose setup changed */
+	int allow_same_run;    /* nor does NEW holding BASE's very results */
 	const struct pc_known *known;
 };
 
@@ -153,9 +155,14 @@ void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);
 /* Did NEW lose coverage: a case of BASE missing (unless allow_removed), a
  * case run on another setup than in BASE (unless allow_setup_change), fewer
- * cases than NEW planned (interrupted, a shard not merged), or no case at
- * all? */
+ * cases than NEW planned (interrupted, a shard not merged), no case at
+ * all, or NEW the same run as BASE (unless allow_same_run)? */
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
+/* Do BASE and NEW hold the same results (one run given twice, or a copy
+ * of it: results.json's content is identical)?  Nothing was checked that
+ * BASE had not: a nightly comparing a run with itself is no pass (coverage
+ * lost, unless allow_same_run: seeding the first last good run). */
+int pc_cmp_same_run(const struct pc_cmp_report *r);
 /* Did the sides run scenario files of different names (both recorded)?
  * Said above the table and in the JSON; each case is still compared by id
  * (its setup fields tell a changed case). */

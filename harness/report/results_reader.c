@@ -795,6 +795,84 @@ static int load_root(struct pc_results *r, json_t *root)
 	return check_unique(r);
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Feed V to D in one canonical form: object keys sorted, strings with
+ * their length, a number by its value (jq writes 0.0 as 0: both are "n0;").
+ * jansson bounds the nesting (2048), so the recursion is bounded. */
+static void digest_json(struct pc_digest *d, const json_t *v)
+{
+	char buf[64];
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		size_t n = json_object_size(v), k = 0;
+		const char **keys = xcalloc(n ? n : 1, sizeof(*keys));
+		const char *key;
+		json_t *val;
+		json_object_foreach((json_t *)v, key, val)
+			keys[k++] = key;
+		qsort(keys, n, sizeof(*keys), by_str);
+		pc_digest_update(d, "{", 1);
+		for (k = 0; k < n; k++) {
+			snprintf(buf, sizeof(buf), "%zu:", strlen(keys[k]));
+			pc_digest_update(d, buf, strlen(buf));
+			pc_digest_update(d, keys[k], strlen(keys[k]));
+			digest_json(d, json_object_get(v, keys[k]));
+		}
+		pc_digest_update(d, "}", 1);
+		free(keys);
+		return;
+	}
+	case JSON_ARRAY:
+		pc_digest_update(d, "[", 1);
+		for (size_t i = 0; i < json_array_size(v); i++)
+			digest_json(d, json_array_get(v, i));
+		pc_digest_update(d, "]", 1);
+		return;
+	case JSON_STRING:
+		snprintf(buf, sizeof(buf), "s%zu:", json_string_length(v));
+		pc_digest_update(d, buf, strlen(buf));
+		pc_digest_update(d, json_string_value(v), json_string_length(v));
+		return;
+	case JSON_INTEGER:
+		snprintf(buf, sizeof(buf), "n%lld;", (long long)json_integer_value(v));
+		break;
+	case JSON_REAL: {
+		double x = json_real_value(v);
+		if (x > -MAX_MEASURE && x < MAX_MEASURE && x == (double)(long long)x)
+			snprintf(buf, sizeof(buf), "n%lld;", (long long)x); /* 0.0 as 0 */
+		else
+			snprintf(buf, sizeof(buf), "n%.17g;", x);
+		break;
+	}
+	case JSON_TRUE:
+		snprintf(buf, sizeof(buf), "t");
+		break;
+	case JSON_FALSE:
+		snprintf(buf, sizeof(buf), "f");
+		break;
+	case JSON_NULL:
+		snprintf(buf, sizeof(buf), "z");
+		break;
+	}
+	pc_digest_update(d, buf, strlen(buf));
+}
+
+/* R's content_sha256 from ROOT, in digest_json's canonical form. */
+static int content_digest(struct pc_results *r, const json_t *root)
+{
+	struct pc_digest d;
+	if (pc_digest_init(&d, PC_SHA256) < 0)
+		return -1;
+	digest_json(&d, root);
+	pc_digest_final_hex(&d, r->content_sha256);
+	pc_digest_free(&d);
+	return 0;
+}
+
 int pc_results_load(const char *path, struct pc_results *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -813,6 +891,8 @@ int pc_results_load(const char *path, struct pc_results *r)
 	if (!root)
 		return pc_fail(PC_ERR_INPUT, "%s:%d: not JSON: %s", r->path, err.line, err.text);
 	int rc = load_root(r, root);
+	if (rc == 0)
+		rc = content_digest(r, root);
 	json_decref(root);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "run/outcome.h"
+#include "util/digest.h"
 
 enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5, PC_RES_NSETUP = 10 };
 
@@ -88,6 +89,12 @@ struct pc_results {
 	 * --retries 2 ..." or "none").  Both NULL when absent: written before
 	 * results recorded them, the options are not known. */
 	char *options, *options_shown;
+	/* The SHA-256 (hex) of the file's JSON content in one canonical form
+	 * (keys sorted, numbers by value): one run's results, or a copy of them
+	 * however re-indented (jq), have the same; two runs never do (their
+	 * timings differ).  compare
+	 * tells a run compared with itself by it.  Empty until read. */
+	char content_sha256[2 * PC_SHA256_LEN + 1];
 	struct pc_res_case *v;    /* in the file's order */
 	size_t n;
 };

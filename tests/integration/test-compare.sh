@@ -42,10 +42,23 @@ grep -q '^- 1 regression, 0 new failing, 0 fixed' "$TMP/cmp.out" || { cat "$TMP/
 compare 1 "$TMP/base" "$TMP/new" --json
 [ "$(jq '.summary.regression' "$TMP/cmp.out")" -eq 1 ] || fail "JSON: not one regression"
 [ "$(jq -r '.cases[] | select(.change == "regression") | .id' "$TMP/cmp.out")" = g/ext4/fsync ] || fail "JSON: wrong case"
-# Reversed, it is a fix; the same folder twice: nothing changed.
+# Reversed, it is a fix.
 compare 0 "$TMP/new" "$TMP/base" --json
 [ "$(jq '.summary.fixed' "$TMP/cmp.out")" -eq 1 ] || fail "reversed: not fixed"
-compare 0 "$TMP/base" "$TMP/base"
+[ "$(jq '.same_run' "$TMP/cmp.out")" = false ] || fail "two runs taken for one"
+# The same folder twice, or a copy of it (re-written by jq), is one run: nothing was checked that BASE had not, exit 1,
+# said; exit 0 before, a silent pass.  --allow-same-run (seeding the first
+# last good run) accepts it.
+compare 1 "$TMP/base" "$TMP/base"
+grep -q '^\*\*BASE and NEW are one run\*\*' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "same run not said"; }
+mkdir "$TMP/copy"
+jq -c . "$TMP/base/results.json" > "$TMP/copy/results.json"
+cmp -s "$TMP/base/results.json" "$TMP/copy/results.json" && fail "the copy is byte for byte the same: not a test of re-indenting"
+compare 1 "$TMP/base" "$TMP/copy" --json
+[ "$(jq '.same_run' "$TMP/cmp.out")" = true ] && [ "$(jq '.coverage_lost' "$TMP/cmp.out")" = true ] ||
+	fail "a copy of BASE is not one run with it"
+compare 0 "$TMP/base" "$TMP/copy" --allow-same-run
+grep -q 'one run.*--allow-same-run: accepted' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "accepted same run not said"; }
 # An input that is not understood is exit 2.
 mkdir "$TMP/bad"
 jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.json"
@@ -54,7 +67,7 @@ grep -q 'cases\[0\].verdict' "$TMP/cmp.err" || fail "bad verdict not named"
 compare 2 "$TMP/base"
 # --time-threshold is a plain decimal (strtod alone took 0x10 as 16).
 for t in 0x10 1e1 " 2" inf; do compare 2 "$TMP/base" "$TMP/base" --time-threshold "$t"; done
-compare 0 "$TMP/base" "$TMP/base" --time-threshold 2.5
+compare 0 "$TMP/base" "$TMP/base" --time-threshold 2.5 --allow-same-run
 # An outcome its verdict contradicts is not understood either.
 mkdir "$TMP/contra"
 jq '.cases[0].verdict = "error"' "$TMP/base/results.json" > "$TMP/contra/results.json"

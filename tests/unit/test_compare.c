@@ -268,10 +268,14 @@ static void test_coverage_lost(void)
 	char *half = put(dir, "half.json", "{\"kernel\":\"6.1\",\"cases\":["
 		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "]}");
 	char *none = put(dir, "none.json", "{\"kernel\":\"6.1\",\"cases\":[]}");
+	/* another run, every case as in BASE */
+	char *again = put(dir, "again.json", "{\"kernel\":\"6.1\",\"cases\":["
+		CASE("g/a", 1, 1, "pass", 0, 1.1, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	const char *news[] = { half, none, b };
-	const int exits[] = { 1, 1, 0 }, allowed[] = { 0, 1, 0 };
-	for (size_t i = 0; i < 3; i++) {
+	/* BASE itself: one run, nothing checked that BASE had not */
+	const char *news[] = { half, none, again, b };
+	const int exits[] = { 1, 1, 0, 1 }, allowed[] = { 0, 1, 0, 1 };
+	for (size_t i = 0; i < 4; i++) {
 		struct pc_cmp_report r = { 0 };
 		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
 		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
@@ -286,6 +290,16 @@ static void test_coverage_lost(void)
 		json_decref(j);
 		pc_cmp_report_free(&r);
 	}
+	/* --allow-same-run accepts BASE compared with itself (seeding). */
+	struct pc_cmp_report same = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &same.base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &same.new), 0);
+	struct pc_cmp_opts so = { .threshold = 1.25, .allow_same_run = 1 };
+	pc_cmp_run(&same, &so);
+	CU_ASSERT(pc_cmp_same_run(&same));
+	CU_ASSERT_EQUAL(pc_cmp_exit(&same), 0);
+	pc_cmp_report_free(&same);
+	free(again);
 	/* NEW's run planned more cases than it has (interrupted, a shard not
 	 * merged): lost coverage even when BASE lacks them too. */
 	char *partial = put(dir, "partial.json", "{\"kernel\":\"6.1\",\"planned\":3,\"cases\":["

@@ -291,6 +291,39 @@ static void test_options(void)
 	}
 }
 
+/* One run's results, however re-written (keys reordered, re-indented, 0.0
+ * as jq writes it, 0), have one content digest; any other value another. */
+static void test_content_digest(void)
+{
+	const char *same[] = {
+		ONE(GOOD),
+		"{ \"cases\": [ { \"io\": {}, \"timings_s\": {\"total\": 1.0},"
+		" \"committed\": true, \"lost\": 0, \"verdict\": \"pass\", \"id\": \"a\" } ],"
+		"\n  \"kernel\": \"6.1\" }\n",
+	};
+	const char *other[] = {
+		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		    "\"timings_s\":{\"total\":1.5},\"io\":{}"),
+		ONE(GOOD ",\"reason\":\"\""),
+		"{\"kernel\":\"6.2\",\"cases\":[{" GOOD "}]}",
+	};
+	struct pc_results r;
+	char first[sizeof(r.content_sha256)];
+	for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+		CU_ASSERT_EQUAL_FATAL(load(same[i], &r), 0);
+		CU_ASSERT_EQUAL(strlen(r.content_sha256), 64);
+		if (i == 0)
+			memcpy(first, r.content_sha256, sizeof(first));
+		CU_ASSERT_STRING_EQUAL(r.content_sha256, first);
+		pc_results_free(&r);
+	}
+	for (size_t i = 0; i < sizeof(other) / sizeof(*other); i++) {
+		CU_ASSERT_EQUAL_FATAL(load(other[i], &r), 0);
+		CU_ASSERT_STRING_NOT_EQUAL(r.content_sha256, first);
+		pc_results_free(&r);
+	}
+}
+
 void register_results_reader_tests(void)
 {
 	CU_pSuite s = CU_add_suite("results_reader", NULL, NULL);
@@ -298,4 +331,5 @@ void register_results_reader_tests(void)
 	CU_add_test(s, "strict: anything not understood is an error", test_strict);
 	CU_add_test(s, "a case's setup", test_setup);
 	CU_add_test(s, "the run's options", test_options);
+	CU_add_test(s, "one run's content, however re-written", test_content_digest);
 }
