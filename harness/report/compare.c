@@ -377,10 +377,11 @@ static size_t unknown_keys(struct pc_strbuf *b, const char *settings, const char
 }
 
 /* Append to B (when not NULL) each key that the settings words FROM and TO
- * both give with different values, "crash_points '10' -> '0'"; return how
- * many.  A key only one side has (added by a later powercut) does not
- * count, as a field only one side has does not. */
-static size_t settings_diff(struct pc_strbuf *b, const char *from, const char *to)
+ * both give with different values, "crash_points '10' -> '0'" (each word
+ * through ESC); return how many.  A key only one side has (added by a
+ * later powercut) does not count, as a field only one side has does not. */
+static size_t settings_diff(struct pc_strbuf *b, const char *from, const char *to,
+			    char *(*esc)(const char *))
 {
 	size_t n, changed = 0;
 	char **words = pc_split_words(from, &n);
@@ -393,7 +394,7 @@ static size_t settings_diff(struct pc_strbuf *b, const char *from, const char *t
 		if (z && !same_setting(words[i], eq + 1, z)) {
 			changed++;
 			if (b) {
-				char *mk = pc_esc_md(words[i]), *ma = pc_esc_md(eq + 1), *mz = pc_esc_md(z);
+				char *mk = esc(words[i]), *ma = esc(eq + 1), *mz = esc(z);
 				pc_strbuf_printf(b, "%s%s '%s' -> '%s'", b->len ? ", " : "", mk, ma, mz);
 				free(mk);
 				free(ma);
@@ -406,17 +407,42 @@ static size_t settings_diff(struct pc_strbuf *b, const char *from, const char *t
 	return changed;
 }
 
+unsigned pc_cmp_setup_diff(char *const *a, char *const *b)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++)
+		if (a[k] && b[k] &&
+		    (!strcmp(pc_res_setup[k], "settings") ? settings_diff(NULL, a[k], b[k], pc_esc_md) > 0
+		     : strcmp(a[k], b[k]) != 0))
+			bits |= 1u << k;
+	return bits;
+}
+
+char *pc_cmp_setup_change(char *const *a, char *const *b, unsigned bits, char *(*esc)(const char *))
+{
+	if (!bits)
+		return NULL;
+	struct pc_strbuf t = PC_STRBUF_INIT;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		if (!(bits & (1u << k)))
+			continue;
+		if (!strcmp(pc_res_setup[k], "settings")) {
+			settings_diff(&t, a[k], b[k], esc);
+			continue;
+		}
+		char *from = esc(a[k]), *to = esc(b[k]);
+		pc_strbuf_printf(&t, "%s%s '%s' -> '%s'", t.len ? ", " : "", pc_res_setup[k], from, to);
+		free(from);
+		free(to);
+	}
+	return pc_strbuf_release(&t);
+}
+
 /* The setup fields that both sides give and that differ (results written
  * before a field existed do not count as a change). */
 static unsigned setup_diff(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
-	unsigned bits = 0;
-	for (size_t k = 0; b && n && k < PC_RES_NSETUP; k++)
-		if (b->setup[k] && n->setup[k] &&
-		    (!strcmp(pc_res_setup[k], "settings") ? settings_diff(NULL, b->setup[k], n->setup[k]) > 0
-		     : strcmp(b->setup[k], n->setup[k]) != 0))
-			bits |= 1u << k;
-	return bits;
+	return b && n ? pc_cmp_setup_diff(b->setup, n->setup) : 0;
 }
 
 /* How a case is judged is not what it ran on (not a setup field), but a
@@ -638,20 +664,7 @@ static char *setup_text(const struct pc_cmp_row *row)
 		return setup_unknown_text(row);
 	if (!row->setup_changed)
 		return NULL;
-	struct pc_strbuf b = PC_STRBUF_INIT;
-	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
-		if (!(row->setup_changed & (1u << k)))
-			continue;
-		if (!strcmp(pc_res_setup[k], "settings")) {
-			settings_diff(&b, row->base->setup[k], row->new->setup[k]);
-			continue;
-		}
-		char *from = pc_esc_md(row->base->setup[k]), *to = pc_esc_md(row->new->setup[k]);
-		pc_strbuf_printf(&b, "%s%s '%s' -> '%s'", b.len ? ", " : "", pc_res_setup[k], from, to);
-		free(from);
-		free(to);
-	}
-	return pc_strbuf_release(&b);
+	return pc_cmp_setup_change(row->base->setup, row->new->setup, row->setup_changed, pc_esc_md);
 }
 
 /* Why a hidden loss is a regression; NULL for any other row. */

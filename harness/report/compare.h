@@ -150,6 +150,16 @@ void pc_cmp_side_free(struct pc_cmp_side *s);
 enum pc_cmp_class pc_cmp_classify(int base, int new, int known);
 const char *pc_cmp_class_name(enum pc_cmp_class c);
 
+/* The setup fields (bit K: pc_res_setup[K]) that setups A and B (arrays
+ * of PC_RES_NSETUP, NULL: not recorded) both give and that differ; of
+ * "settings", a key both give with another value.  A field only one side
+ * has (written before it existed) is no change. */
+unsigned pc_cmp_setup_diff(char *const *a, char *const *b);
+/* "mount_opts '' -> 'nobarrier', crash_points '10' -> '0'": the BITS
+ * fields (pc_cmp_setup_diff's) from A to B, every value through ESC
+ * (pc_esc_md for markdown); NULL when BITS is 0. */
+char *pc_cmp_setup_change(char *const *a, char *const *b, unsigned bits, char *(*esc)(const char *));
+
 /* Compare loaded sides (R owns them afterwards). */
 void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);

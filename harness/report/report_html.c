@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report/compare.h"
 #include "report/results_reader.h"
 #include "util/escape.h"
 #include "util/input.h"
@@ -92,6 +93,8 @@ static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
 	if (!strcmp(base, ".") || !strcmp(base, ".."))
 		return pc_results_bad(r, i, "case_dir", "not a case folder");
 	c->casedir = xstrdup(base);
+	for (size_t k = 0; k < PC_RES_NSETUP; k++)
+		c->setup[k] = in->setup[k] ? xstrdup(in->setup[k]) : NULL;
 	c->point_files = xcalloc(in->npoint_files ? in->npoint_files : 1, sizeof(*c->point_files));
 	for (size_t k = 0; k < in->npoint_files; k++)
 		c->point_files[k] = xstrdup(in->point_files[k]);
@@ -109,6 +112,8 @@ static void case_free(struct pc_rh_case *c)
 	free(c->reason);
 	free(c->backend);
 	free(c->casedir);
+	for (size_t k = 0; k < PC_RES_NSETUP; k++)
+		free(c->setup[k]);
 	for (size_t k = 0; k < c->npoint_files; k++)
 		free(c->point_files[k]);
 	free(c->point_files);
@@ -128,9 +133,10 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	f->kernel = or_empty(r.kernel);
 	f->scenario = or_empty(r.scenario);
 	f->planned = r.planned;
+	f->version = r.version;
 	f->options = r.options;
 	f->options_shown = r.options_shown;
-	r.options = r.options_shown = NULL;
+	r.version = r.options = r.options_shown = NULL;
 	pc_results_free(&r);
 	return rc;
 }
@@ -143,6 +149,7 @@ static void folder_free(struct pc_rh_folder *f)
 	free(f->path);
 	free(f->kernel);
 	free(f->scenario);
+	free(f->version);
 	free(f->options);
 	free(f->options_shown);
 }
@@ -681,6 +688,7 @@ static const char *const css =
 	"th{background:#eee}td.l,th.l{text-align:left}"
 	".pass{background:#d9f2d9}.fail{background:#f7d0d0}.error{background:#f5e3b3}"
 	".flaky,.known,.unexpected{background:#e0e0f7}"
+	".changed{outline:2px solid #c60;font-weight:bold}td .changed{outline:none;color:#a40}"
 	"svg{max-width:100%;height:auto;display:block;margin:0.5em 0}"
 	"code{font-size:90%}";
 
@@ -970,18 +978,59 @@ static const struct pc_rh_case *find_case(const struct case_index *ix, const cha
 	return lo < ix->fo->n && !strcmp(ix->v[lo].id, id) ? &ix->fo->v[ix->v[lo].at] : NULL;
 }
 
+/* What folder FO says of its run for the history's head row ROW: its
+ * kernel, scenario file name, powercut version or options ("not
+ * recorded": results of an older powercut). */
+static const char *folder_fact(const struct pc_rh_folder *fo, int row)
+{
+	const char *v = row == 0 ? fo->kernel : row == 1 ? fo->scenario
+		      : row == 2 ? fo->version : fo->options_shown;
+	return v && *v ? v : "not recorded";
+}
+
+/* The history's head: per folder its kernel, scenario, powercut version
+ * and options, a cell marked "changed" where it is not the folder
+ * before's (options by content, not by how they are said). */
+static void trend_head(FILE *f, const struct pc_rh_set *s)
+{
+	static const char *const rows[] = { "kernel", "scenario", "powercut", "options" };
+	for (int row = 0; row < 4; row++) {
+		fputs("<tr><th class=\"l\">", f);
+		put_text(f, rows[row]);
+		fputs("</th>", f);
+		for (size_t k = 0; k < s->n; k++) {
+			const char *v = folder_fact(&s->f[k], row);
+			int changed = k > 0 && (row == 3 ? !s->f[k].options != !s->f[k - 1].options ||
+					(s->f[k].options && strcmp(s->f[k].options, s->f[k - 1].options))
+					: strcmp(v, folder_fact(&s->f[k - 1], row)) != 0);
+			fputs(changed ? "<td class=\"l changed\">changed: " : "<td class=\"l\">", f);
+			put_text(f, v);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+}
+
 static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_index *ix,
 			char *const *ids, size_t nids)
 {
 	fputs("<h2 id=\"trend\">History across folders</h2>\n"
+	      "<p>A case's cell marked <span class=\"changed\">setup changed</span> ran on "
+	      "another setup than its previous cell (mkfs or mount options, backend, cut, write "
+	      "cache, layout, workload, scenario keys, the tree tested, image files); a folder's "
+	      "kernel, scenario, powercut version or options marked "
+	      "<span class=\"changed\">changed</span> are not the folder before's.  An outcome "
+	      "or a loss count that moved there may have moved because of that change.</p>\n"
 	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
 	for (size_t k = 0; k < s->n; k++)
 		fprintf(f, "<th><a href=\"#folder%zu\">%zu</a></th>", k + 1, k + 1);
 	fputs("</tr>\n", f);
+	trend_head(f, s);
 	for (size_t i = 0; i < nids; i++) {
 		fputs("<tr><td class=\"l\">", f);
 		put_text(f, ids[i]);
 		fputs("</td>", f);
+		const struct pc_rh_case *prev = NULL;
 		for (size_t k = 0; k < s->n; k++) {
 			const struct pc_rh_case *c = find_case(&ix[k], ids[i]);
 			if (!c) {
@@ -993,7 +1042,16 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 			fprintf(f, " %.1fs", c->total);
 			if (c->lost > 0)
 				fprintf(f, " lost %lld", c->lost);
+			char *changed = prev ? pc_cmp_setup_change(prev->setup, c->setup,
+					pc_cmp_setup_diff(prev->setup, c->setup), xstrdup) : NULL;
+			if (changed) {
+				fputs("<br><span class=\"changed\">setup changed: ", f);
+				put_text(f, changed);
+				fputs("</span>", f);
+				free(changed);
+			}
 			fputs("</td>", f);
+			prev = c;
 		}
 		fputs("</tr>\n", f);
 	}

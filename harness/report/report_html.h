@@ -10,7 +10,11 @@
  * files (crash-point-K-findings.txt, crash-point-K[-subset-S]-fsck.log, as
  * its results.json names them) are linked after them.  Across several folders
  * (in the order given): the trend of each case's time (a plot) and outcome
- * (a table).  Plots are drawn by gnuplot (SVG on its standard output) and
+ * (a table), where each folder's kernel, scenario, powercut version and
+ * options stand above its column, marked where they changed from the
+ * folder before, and a case's cell is marked where its setup changed from
+ * its previous cell (compare.h's setup fields): a jump in a loss count is
+ * not read as the kernel's when the test changed.  Plots are drawn by gnuplot (SVG on its standard output) and
  * embedded inline: the page needs no network and no other file.
  *
  * results.json is read by results_reader.c, strictly: a field that is
@@ -38,11 +42,16 @@ struct pc_rh_case {
 	long long lost;        /* -1: not measured */
 	double total;          /* seconds */
 	double io[PC_RH_NIO];  /* < 0: absent */
+	/* What it ran on (results_reader.h's pc_res_setup; NULL: not
+	 * recorded): the history marks a cell whose setup is not its
+	 * previous cell's, as compare does. */
+	char *setup[PC_RES_NSETUP];
 };
 
 struct pc_rh_folder {
 	char *path;            /* as given (or DIR/KERNEL for a qualify folder) */
 	char *kernel, *scenario;
+	char *version;         /* the powercut that wrote it; NULL: not recorded */
 	long long planned;     /* the cases its run planned; -1: not recorded */
 	/* Its run's options that change verdicts (results_reader.h): OPTIONS
 	 * to compare them, OPTIONS_SHOWN to say them; both NULL when its

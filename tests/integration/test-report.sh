@@ -61,7 +61,8 @@ hist = [t for t in p.tables if t["class"] == "history"]
 errs = []
 if len(cases) != want_tables: errs.append("%d case tables, expected %d" % (len(cases), want_tables))
 if any(t["rows"] != 3 for t in cases): errs.append("a case table without a header and 2 rows: %r" % cases)
-if want_tables > 1 and (len(hist) != 1 or hist[0]["rows"] != 3): errs.append("history table: %r" % hist)
+# history: the folders' numbers, kernel, scenario, powercut, options, then a row per case
+if want_tables > 1 and (len(hist) != 1 or hist[0]["rows"] != 7): errs.append("history table: %r" % hist)
 if p.svgs != want_svgs: errs.append("%d SVG plots, expected %d" % (p.svgs, want_svgs))
 if p.bad: errs.append("script or external resource: %r" % p.bad)
 if len(p.links) < 4 * want_tables: errs.append("only %d links" % len(p.links))
@@ -79,6 +80,43 @@ grep -q 'tiny/ext4/syncfs' "$TMP/r.html.txt" || fail "case id missing from the p
 [ "$(grep -c 'kernel .*, scenario .*, options none: 2 cases' "$TMP/r.html.txt")" -eq 2 ] ||
 	fail "the page does not say each folder's options"
 grep -q '^- options: none$' "$TMP/night1/summary.md" || fail "summary.md does not say the run's options"
+# Two nights on one setup: nothing marked changed in the history.
+! grep -q 'changed: ' "$TMP/r.html.txt" || fail "the same setup marked changed"
+# A night whose kernel changed and where a case ran on another setup (its
+# mount options, a scenario key): the history marks both where they
+# changed, as compare does; a loss count that jumped there read as the
+# kernel's before.
+cp -r "$TMP/night2" "$TMP/night3"
+jq '.kernel = "9.9.9-test" | (.cases[] | select(.id == "tiny/ext4/syncfs")) |=
+    (.mount_opts = "nobarrier" | .settings |= sub("crash_points=0"; "crash_points=10"))' \
+	"$TMP/night2/results.json" >"$TMP/night3/results.json"
+report 0 "$TMP/night1" "$TMP/night2" "$TMP/night3" -o "$TMP/r3.html"
+python3 - "$TMP/r3.html" <<'EOF' || fail "the history does not mark the setup changes"
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.hist = False; self.rows = []; self.cell = None
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("class") == "history": self.hist = True
+        elif self.hist and tag == "tr": self.rows.append([])
+        elif self.hist and tag in ("td", "th"): self.cell = ""
+    def handle_endtag(self, tag):
+        if tag == "table": self.hist = False
+        elif self.hist and tag in ("td", "th"): self.rows[-1].append(self.cell); self.cell = None
+    def handle_data(self, d):
+        if self.cell is not None: self.cell += d
+p = P(); p.feed(open(sys.argv[1]).read())
+rows = {r[0]: r[1:] for r in p.rows}
+want = {
+    "kernel": lambda c: not c[0].startswith("changed") and not c[1].startswith("changed") and c[2] == "changed: 9.9.9-test",
+    "tiny/ext4/syncfs": lambda c: "setup changed" not in c[1] and
+        c[2].endswith("setup changed: mount_opts '' -> 'nobarrier', crash_points '0' -> '10'"),
+    "tiny/ext4/none": lambda c: not any("changed" in x for x in c),
+    "powercut": lambda c: not any("changed" in x for x in c),
+}
+bad = [k for k, ok in want.items() if k not in rows or not ok(rows[k])]
+if bad: print(bad, rows); sys.exit(1)
+EOF
 # A report written elsewhere links with ../
 mkdir "$TMP/sub"
 report 0 "$TMP/night1" -o "$TMP/sub/one.html"
