@@ -5,6 +5,7 @@
 
 #include "cmd/commands.h"
 #include "report/report_html.h"
+#include "util/escape.h"
 #include "util/util.h"
 
 static void report_usage(FILE *f)
@@ -64,6 +65,15 @@ int cmd_report(int argc, char **argv)
 			return PC_EXIT_USAGE;
 		}
 	if (check) {
+		for (size_t k = 0; k < set.n; k++)
+			if (set.f[k].ignored) {
+				char *where = pc_esc_text(set.f[k].path), *what = pc_esc_text(set.f[k].ignored);
+				pc_warn("%s: fields this powercut does not know (a newer powercut's), "
+					"ignored as results format %d says they change no verdict's "
+					"meaning: %s", where, PC_RESULTS_FORMAT, what);
+				free(where);
+				free(what);
+			}
 		pc_rh_free(&set);
 		return PC_EXIT_OK;
 	}

@@ -102,6 +102,10 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	}
 	s->planned = r.planned;
 	memcpy(s->content_sha256, r.content_sha256, sizeof(s->content_sha256));
+	s->ignored = r.ignored;
+	s->nignored = r.nignored;
+	r.ignored = NULL;
+	r.nignored = 0;
 	s->version = r.version;
 	s->options = r.options;
 	s->options_shown = r.options_shown;
@@ -130,6 +134,9 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 	free(s->version);
 	free(s->options);
 	free(s->options_shown);
+	for (size_t i = 0; i < s->nignored; i++)
+		free(s->ignored[i]);
+	free(s->ignored);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -825,6 +832,19 @@ static void md_options(const struct pc_cmp_report *r, FILE *f)
 	free(no);
 }
 
+/* The fields of side S (named WHICH) this powercut does not know: said,
+ * as they were ignored. */
+static void md_ignored(const struct pc_cmp_side *s, const char *which, FILE *f)
+{
+	char *names = pc_results_ignored_text(s->ignored, s->nignored, pc_esc_md);
+	if (!names)
+		return;
+	fprintf(f, "**%s holds fields this powercut does not know** (a newer powercut's: %s), "
+		   "ignored: results format %d says they change no verdict's meaning (a field that "
+		   "does raises the format, and is refused).\n\n", which, names, PC_RESULTS_FORMAT);
+	free(names);
+}
+
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 {
 	char *bp = pc_esc_md(r->base.path), *np = pc_esc_md(r->new.path);
@@ -868,6 +888,8 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		free(nv);
 	}
 	md_options(r, f);
+	md_ignored(&r->base, "BASE", f);
+	md_ignored(&r->new, "NEW", f);
 	if (r->new.n == 0)
 		fputs("**NEW has no case: nothing was checked.**\n\n", f);
 	if (r->new.n && unfinished(&r->new))
@@ -914,6 +936,10 @@ static json_t *side_json(const struct pc_cmp_side *s)
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
 	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
 	json_object_set_new(o, "content_sha256", json_string(s->content_sha256));
+	json_t *ignored = json_array();
+	for (size_t i = 0; i < s->nignored; i++)
+		json_array_append_new(ignored, pc_esc_json(s->ignored[i]));
+	json_object_set_new(o, "ignored_fields", ignored);
 	return o;
 }
 

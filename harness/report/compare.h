@@ -84,6 +84,8 @@ struct pc_cmp_side {
 	char *options, *options_shown;
 	long long planned;     /* cases the run was to check; -1: not recorded */
 	char content_sha256[2 * PC_SHA256_LEN + 1]; /* results_reader.h's: one run's */
+	char **ignored;        /* results_reader.h's: fields no powercut this build */
+	size_t nignored;       /* knows of wrote (a newer one's), ignored */
 	struct pc_cmp_case *v;
 	size_t n;
 };

@@ -134,6 +134,7 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	f->scenario = or_empty(r.scenario);
 	f->planned = r.planned;
 	f->version = r.version;
+	f->ignored = pc_results_ignored_text(r.ignored, r.nignored, xstrdup);
 	f->options = r.options;
 	f->options_shown = r.options_shown;
 	r.version = r.options = r.options_shown = NULL;
@@ -150,6 +151,7 @@ static void folder_free(struct pc_rh_folder *f)
 	free(f->kernel);
 	free(f->scenario);
 	free(f->version);
+	free(f->ignored);
 	free(f->options);
 	free(f->options_shown);
 }
@@ -815,6 +817,13 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 	}
 	put_options(f, fo);
 	put_counts(f, fo);
+	if (fo->ignored) {
+		fputs("<p><b>Its results.json holds fields this powercut does not know</b> (a newer "
+		      "powercut's: ", f);
+		put_text(f, fo->ignored);
+		fprintf(f, "), ignored: results format %d says they change no verdict's meaning.</p>\n",
+			PC_RESULTS_FORMAT);
+	}
 
 	/* One table per filesystem, in order of first appearance. */
 	for (size_t i = 0; i < fo->n; i++) {

@@ -52,6 +52,10 @@ struct pc_rh_folder {
 	char *path;            /* as given (or DIR/KERNEL for a qualify folder) */
 	char *kernel, *scenario;
 	char *version;         /* the powercut that wrote it; NULL: not recorded */
+	/* The fields of its results.json this powercut does not know (a newer
+	 * one's), "started, cases[].x" unescaped; NULL: none.  Ignored, and
+	 * said on the page (and by report --check on standard error). */
+	char *ignored;
 	long long planned;     /* the cases its run planned; -1: not recorded */
 	/* Its run's options that change verdicts (results_reader.h): OPTIONS
 	 * to compare them, OPTIONS_SHOWN to say them; both NULL when its

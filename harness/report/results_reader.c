@@ -752,6 +752,79 @@ char *pc_results_options_shown(const char *file, json_t *opts)
 	return shown;
 }
 
+/* The fields some powercut wrote (every version's, as they are read or
+ * kept for people), in strcmp order for bsearch: at the top and in a
+ * case.  A field a newer powercut adds goes here with it. */
+static const char *const top_fields[] = {
+	"cases", "format", "kernel", "options", "planned", "powercut", "scenario", "shard",
+};
+static const char *const case_fields[] = {
+	"attempts", "attempts_failed", "backend", "backend_why", "bytes", "cache_lost_blocks",
+	"cache_lost_bytes", "case_dir", "checked", "committed", "crash_points", "cut",
+	"cut_syncfs", "cut_umount", "device", "device_size", "entries", "expect", "failures",
+	"findings", "fio", "first_findings", "flaky_rate", "fs", "fsck", "fsyncs", "group", "id",
+	"images", "io", "kernel_log", "known", "layers", "layers_committed", "layout", "lost",
+	"mkfs_opts", "mode", "mount_opts", "mounted", "outcome", "overlay", "reason", "repeat",
+	"repeats", "settings", "tested_sha256", "timings_s", "unmountable", "verdict",
+	"workload", "write_cache",
+};
+
+/* How a case's field is named among the ignored ones. */
+#define CASE_PREFIX "cases[]."
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Add to R's ignored each key of object O that is not among KNOWN[0..N),
+ * as PREFIX + key, once. */
+static void note_unknown(struct pc_results *r, json_t *o, const char *prefix,
+			 const char *const *known, size_t n)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		if (bsearch(&key, known, n, sizeof(*known), by_name))
+			continue;
+		char *name = xasprintf("%s%s", prefix, key);
+		size_t i;
+		for (i = 0; i < r->nignored && strcmp(r->ignored[i], name); i++)
+			;
+		if (i < r->nignored) {
+			free(name);
+			continue;
+		}
+		r->ignored = xrealloc(r->ignored, (r->nignored + 1) * sizeof(*r->ignored));
+		r->ignored[r->nignored++] = name;
+	}
+}
+
+/* R's ignored: the fields of ROOT and its CASES no powercut this build
+ * knows of wrote. */
+static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
+{
+	note_unknown(r, root, "", top_fields, sizeof(top_fields) / sizeof(*top_fields));
+	for (size_t i = 0; i < json_array_size(cases); i++)
+		note_unknown(r, json_array_get(cases, i), CASE_PREFIX, case_fields,
+			     sizeof(case_fields) / sizeof(*case_fields));
+}
+
+char *pc_results_ignored_text(char *const *ignored, size_t n, char *(*esc)(const char *))
+{
+	if (!n)
+		return NULL;
+	struct pc_strbuf b = PC_STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		/* "cases[]." is the reader's own: only the file's key is escaped */
+		int in_case = !strncmp(ignored[i], CASE_PREFIX, strlen(CASE_PREFIX));
+		char *e = esc(ignored[i] + (in_case ? strlen(CASE_PREFIX) : 0));
+		pc_strbuf_printf(&b, "%s%s%s", i ? ", " : "", in_case ? CASE_PREFIX : "", e);
+		free(e);
+	}
+	return pc_strbuf_release(&b);
+}
+
 static int load_root(struct pc_results *r, json_t *root)
 {
 	json_t *cases = json_object_get(root, "cases");
@@ -792,6 +865,7 @@ static int load_root(struct pc_results *r, json_t *root)
 			r->n++; /* freed with the others */
 			return -1;
 		}
+	find_ignored(r, root, cases);
 	return check_unique(r);
 }
 
@@ -923,5 +997,8 @@ void pc_results_free(struct pc_results *r)
 	free(r->version);
 	free(r->options);
 	free(r->options_shown);
+	for (size_t i = 0; i < r->nignored; i++)
+		free(r->ignored[i]);
+	free(r->ignored);
 	memset(r, 0, sizeof(*r));
 }

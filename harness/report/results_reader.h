@@ -19,9 +19,12 @@
 enum { PC_RES_NPHASES = 9, PC_RES_NIO = 5, PC_RES_NSETUP = 10 };
 
 /* results.json's "format": what report.c writes and this reader reads.
- * Raise it when a field changes meaning or is removed (adding a field does
- * not need it); a file of a newer format is refused, not misread.  Files
- * without it were written before it existed and read as format 1. */
+ * Raise it when a field changes meaning or is removed, or when a field is
+ * added that changes what a verdict, an outcome or a setup means (an older
+ * reader, which ignores fields it does not know, would misread the file);
+ * a purely informative field does not need it.  A file of a newer format
+ * is refused, not misread.  Files without it were written before it
+ * existed and read as format 1. */
 #define PC_RESULTS_FORMAT 1
 /* timings_s's phases, "mkfs" ... "crash_points", "total" (the last). */
 extern const char *const pc_res_phases[PC_RES_NPHASES];
@@ -95,6 +98,14 @@ struct pc_results {
 	 * timings differ).  compare
 	 * tells a run compared with itself by it.  Empty until read. */
 	char content_sha256[2 * PC_SHA256_LEN + 1];
+	/* The fields no powercut this build knows of wrote ("name" at the
+	 * top, "cases[].name" in a case), in the file's order, each once, as
+	 * the file has them (escape them to show them).  A newer powercut's:
+	 * read as informative and ignored (a field that changes a verdict's
+	 * meaning raises "format"), and said by compare and report, not
+	 * silently. */
+	char **ignored;
+	size_t nignored;
 	struct pc_res_case *v;    /* in the file's order */
 	size_t n;
 };
@@ -110,6 +121,10 @@ void pc_results_free(struct pc_results *r);
  * for summary.md, in the words the report and compare use.  New string,
  * or NULL with the error reported (naming FILE) when not understood. */
 char *pc_results_options_shown(const char *file, json_t *opts);
+
+/* IGNORED[0..N) (pc_results.ignored) said "a, cases[].b", each name
+ * through ESC (pc_esc_md, pc_esc_text, ...).  New string; NULL when N is 0. */
+char *pc_results_ignored_text(char *const *ignored, size_t n, char *(*esc)(const char *));
 
 /* Report case I's FIELD of R as not understood (WHY), the reader's way;
  * I == (size_t)-1 for a top-level field.  Returns -1. */

@@ -59,6 +59,20 @@ compare 1 "$TMP/base" "$TMP/copy" --json
 	fail "a copy of BASE is not one run with it"
 compare 0 "$TMP/base" "$TMP/copy" --allow-same-run
 grep -q 'one run.*--allow-same-run: accepted' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "accepted same run not said"; }
+# Fields a newer powercut added (at the top, in a case) are ignored as
+# results format 1 promises they change no verdict, but said, not silently
+# (markdown, JSON); a run of this build has none.
+compare 1 "$TMP/base" "$TMP/new" --json
+[ "$(jq -c '[.base.ignored_fields, .new.ignored_fields]' "$TMP/cmp.out")" = '[[],[]]' ] ||
+	fail "this build's own fields taken for a newer powercut's"
+mkdir "$TMP/newer"
+jq '.started = "2026-12-03" | .cases[].verdict_scope = "all"' "$TMP/base/results.json" > "$TMP/newer/results.json"
+compare 0 "$TMP/base" "$TMP/newer" --json
+[ "$(jq -c '.new.ignored_fields' "$TMP/cmp.out")" = '["started","cases[].verdict_scope"]' ] ||
+	{ cat "$TMP/cmp.out"; fail "fields of a newer powercut not listed"; }
+compare 0 "$TMP/base" "$TMP/newer"
+grep -q '^\*\*NEW holds fields this powercut does not know\*\* (a newer powercut.s: started, cases\[\]\.verdict_scope), ignored' \
+	"$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "fields of a newer powercut not said"; }
 # An input that is not understood is exit 2.
 mkdir "$TMP/bad"
 jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.json"

@@ -77,6 +77,11 @@ jq '.cases[0].settings |= sub("crash_points=0"; "crash_points=4")' "$FIX/$CUR/ru
 compare 1 "$FIX/4296117/run" "$TMP/cp4"
 has "crash_points '0' -> '4'"
 
+# Every field every older powercut wrote is one this build knows: none is
+# said to be a newer powercut's.
+"$POWERCUT" report --check "$FIX"/*/*/ 2> "$TMP/check.err" || { cat "$TMP/check.err"; fail "report --check of the fixtures"; }
+! grep -q 'does not know' "$TMP/check.err" || { cat "$TMP/check.err"; fail "an old field taken for a newer powercut's"; }
+
 # report: every folder on one page; the old ones' options said not
 # recorded; the history has each case once.
 "$POWERCUT" report "$FIX"/*/run "$FIX/4c5a10f/points" "$FIX/$CUR/points" -o "$TMP/all.html" > "$TMP/rep.out" 2>&1 ||

@@ -123,6 +123,16 @@ report 0 "$TMP/night1" -o "$TMP/sub/one.html"
 check_page "$TMP/sub/one.html" 1 3 || fail "one-folder page"
 grep -q 'href="\.\./night1/cases/tiny_ext4_none/findings\.txt"' "$TMP/sub/one.html" || fail "no ../ link"
 
+# Fields a newer powercut added are ignored, said on the page and by --check.
+cp -r "$TMP/night1" "$TMP/newer"
+jq '.started = "x" | .cases[0].verdict_scope = "all"' "$TMP/night1/results.json" >"$TMP/newer/results.json"
+report 0 "$TMP/newer" -o "$TMP/newer.html"
+grep -q "Its results.json holds fields this powercut does not know</b> (a newer powercut's: started, cases\[\]\.verdict_scope)" "$TMP/newer.html" ||
+	fail "the page does not say the fields it ignored"
+report 0 --check "$TMP/newer" "$TMP/night1"
+grep -q "newer: fields this powercut does not know .*: started, cases\[\]\.verdict_scope" "$TMP/rep.err" ||
+	{ cat "$TMP/rep.err"; fail "report --check does not say the fields it ignored"; }
+[ "$(grep -c 'does not know' "$TMP/rep.err")" -eq 1 ] || fail "report --check: this build's own fields said unknown"
 # Hostile strings in results.json are text on the page, never markup.
 cp -r "$TMP/night1" "$TMP/evil"
 jq '.kernel = "<script>alert(1)</script>" | .cases[0].reason = "</td><script>x()</script>&" |

@@ -324,6 +324,31 @@ static void test_content_digest(void)
 	}
 }
 
+/* Fields no powercut this build knows of wrote (a newer one's) are
+ * ignored, not refused, and listed (each once, in the file's order) so
+ * compare and report say them; known ones, of every version, are not. */
+static void test_ignored(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"started\":\"x\",\"cases\":["
+				   "{" GOOD ",\"verdict_scope\":1,\"group\":\"g\"},"
+				   "{\"id\":\"b\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+				   "\"timings_s\":{\"total\":1},\"io\":{},\"verdict_scope\":2,"
+				   "\"a b\":0}]}", &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nignored, 3);
+	CU_ASSERT_STRING_EQUAL(r.ignored[0], "started");
+	CU_ASSERT_STRING_EQUAL(r.ignored[1], "cases[].verdict_scope");
+	CU_ASSERT_STRING_EQUAL(r.ignored[2], "cases[].a b");
+	char *text = pc_results_ignored_text(r.ignored, r.nignored, xstrdup);
+	CU_ASSERT_STRING_EQUAL(text, "started, cases[].verdict_scope, cases[].a b");
+	free(text);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL_FATAL(load(ONE(GOOD), &r), 0);
+	CU_ASSERT_EQUAL(r.nignored, 0);
+	CU_ASSERT_PTR_NULL(pc_results_ignored_text(r.ignored, r.nignored, xstrdup));
+	pc_results_free(&r);
+}
+
 void register_results_reader_tests(void)
 {
 	CU_pSuite s = CU_add_suite("results_reader", NULL, NULL);
@@ -332,4 +357,5 @@ void register_results_reader_tests(void)
 	CU_add_test(s, "a case's setup", test_setup);
 	CU_add_test(s, "the run's options", test_options);
 	CU_add_test(s, "one run's content, however re-written", test_content_digest);
+	CU_add_test(s, "fields a newer powercut wrote: listed, ignored", test_ignored);
 }
