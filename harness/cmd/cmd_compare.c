@@ -50,8 +50,9 @@ static void compare_usage(FILE *f)
 		"looser expect while it lost entries), new failing cases (only in NEW, not known), lost coverage (a case of BASE missing from NEW\n"
 		"without --allow-removed, a case on another setup, or whose setup a side does\n"
 		"not record, without\n"
-		"--allow-setup-change, NEW with fewer cases than its run planned, without\n"
-		"any case, or the same run as BASE without --allow-same-run), flaky cases, or slowdowns\n"
+		"--allow-setup-change, NEW with fewer cases than its run planned, one shard\n"
+		"of a sharded run not merged, without any case, or the same run as BASE\n"
+		"without --allow-same-run), flaky cases, or slowdowns\n"
 		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
 		"understood); 3 the report could not be written.\n");
 }

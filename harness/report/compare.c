@@ -101,6 +101,8 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 		s->scenario = xstrdup(slash ? slash + 1 : r.scenario);
 	}
 	s->planned = r.planned;
+	s->shard_k = r.shard_k;
+	s->shard_n = r.shard_n;
 	memcpy(s->content_sha256, r.content_sha256, sizeof(s->content_sha256));
 	s->ignored = r.ignored;
 	s->nignored = r.nignored;
@@ -574,9 +576,16 @@ int pc_cmp_same_run(const struct pc_cmp_report *r)
 	return r->base.content_sha256[0] && !strcmp(r->base.content_sha256, r->new.content_sha256);
 }
 
+/* S is one shard of a sharded run, not the shards merged: the other
+ * shards' cases are not in it. */
+static int one_shard(const struct pc_cmp_side *s)
+{
+	return s->shard_n > 1;
+}
+
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 {
-	return r->new.n == 0 || unfinished(&r->new) || (pc_cmp_same_run(r) && !r->o->allow_same_run) ||
+	return r->new.n == 0 || unfinished(&r->new) || one_shard(&r->new) || (pc_cmp_same_run(r) && !r->o->allow_same_run) ||
 	       (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
 	       ((r->setup_changed || r->setup_unknown) && !r->o->allow_setup_change);
 }
@@ -892,6 +901,14 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 	md_ignored(&r->new, "NEW", f);
 	if (r->new.n == 0)
 		fputs("**NEW has no case: nothing was checked.**\n\n", f);
+	for (int side = 0; side < 2; side++) {
+		const struct pc_cmp_side *s = side ? &r->new : &r->base;
+		if (one_shard(s))
+			fprintf(f, "**%s is shard %lld/%lld of its run, not the shards merged** (the "
+				   "other shards' cases are not in it%s; scripts/merge-results.sh "
+				   "merges them).\n\n", side ? "NEW" : "BASE", s->shard_k, s->shard_n,
+				side ? ": not checked, coverage lost even with --allow-removed" : "");
+	}
 	if (r->new.n && unfinished(&r->new))
 		fprintf(f, "**NEW has %zu of the %lld cases its run planned** (interrupted, or "
 			   "merged without a shard: coverage lost).\n\n", r->new.n, r->new.planned);
@@ -935,6 +952,9 @@ static json_t *side_json(const struct pc_cmp_side *s)
 			    s->options_shown ? pc_esc_json(s->options_shown) : json_null());
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
 	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
+	json_object_set_new(o, "shard", s->shard_n ? json_pack("{sIsI}", "k", (json_int_t)s->shard_k,
+							     "n", (json_int_t)s->shard_n)
+						   : json_null());
 	json_object_set_new(o, "content_sha256", json_string(s->content_sha256));
 	json_t *ignored = json_array();
 	for (size_t i = 0; i < s->nignored; i++)

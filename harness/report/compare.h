@@ -83,6 +83,7 @@ struct pc_cmp_side {
 	 * pc_results.options and options_shown); NULL: absent (older). */
 	char *options, *options_shown;
 	long long planned;     /* cases the run was to check; -1: not recorded */
+	long long shard_k, shard_n; /* run --shard K/N; N > 1: one shard, not merged */
 	char content_sha256[2 * PC_SHA256_LEN + 1]; /* results_reader.h's: one run's */
 	char **ignored;        /* results_reader.h's: fields no powercut this build */
 	size_t nignored;       /* knows of wrote (a newer one's), ignored */

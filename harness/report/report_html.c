@@ -133,6 +133,8 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	f->kernel = or_empty(r.kernel);
 	f->scenario = or_empty(r.scenario);
 	f->planned = r.planned;
+	f->shard_k = r.shard_k;
+	f->shard_n = r.shard_n;
 	f->version = r.version;
 	f->ignored = pc_results_ignored_text(r.ignored, r.nignored, xstrdup);
 	f->options = r.options;
@@ -751,6 +753,10 @@ static void put_counts(FILE *f, const struct pc_rh_folder *fo)
 		fprintf(f, " <strong>%lld of the %lld cases its run planned are not in it</strong> "
 			   "(interrupted, or a shard not merged): they were not checked.",
 			fo->planned - (long long)fo->n, fo->planned);
+	if (fo->shard_n > 1)
+		fprintf(f, " <strong>It is shard %lld/%lld of its run, not the shards merged</strong>: "
+			   "the other shards' cases are not in it (scripts/merge-results.sh merges "
+			   "them).", fo->shard_k, fo->shard_n);
 	if (fo->planned < 0) /* one shard of several looks whole */
 		fputs(" <strong>Its results do not record the cases its run planned</strong> (results "
 		      "of an older powercut): whether every case it was to check is here is not "

@@ -57,6 +57,7 @@ struct pc_rh_folder {
 	 * said on the page (and by report --check on standard error). */
 	char *ignored;
 	long long planned;     /* the cases its run planned; -1: not recorded */
+	long long shard_k, shard_n; /* run --shard K/N; N > 1: one shard, not merged */
 	/* Its run's options that change verdicts (results_reader.h): OPTIONS
 	 * to compare them, OPTIONS_SHOWN to say them; both NULL when its
 	 * results do not record them. */

@@ -753,10 +753,11 @@ char *pc_results_options_shown(const char *file, json_t *opts)
 }
 
 /* The fields some powercut wrote (every version's, as they are read or
- * kept for people), in strcmp order for bsearch: at the top and in a
- * case.  A field a newer powercut adds goes here with it. */
+ * kept for people), in strcmp order for bsearch: at the top (with
+ * scripts/merge-results.sh's "shards") and in a case.  A field a newer
+ * powercut adds goes here with it. */
 static const char *const top_fields[] = {
-	"cases", "format", "kernel", "options", "planned", "powercut", "scenario", "shard",
+	"cases", "format", "kernel", "options", "planned", "powercut", "scenario", "shard", "shards",
 };
 static const char *const case_fields[] = {
 	"attempts", "attempts_failed", "backend", "backend_why", "bytes", "cache_lost_blocks",
@@ -825,6 +826,20 @@ char *pc_results_ignored_text(char *const *ignored, size_t n, char *(*esc)(const
 	return pc_strbuf_release(&b);
 }
 
+/* "shard" {k, n, scenario_cases}, when present: 1 <= k <= n. */
+static int load_shard(struct pc_results *r, json_t *shard)
+{
+	if (!shard)
+		return 0;
+	json_t *k = json_object_get(shard, "k"), *n = json_object_get(shard, "n");
+	if (!json_is_object(shard) || !json_is_integer(k) || !json_is_integer(n) ||
+	    json_integer_value(k) < 1 || json_integer_value(k) > json_integer_value(n))
+		return pc_results_bad(r, (size_t)-1, "shard", "not {k, n} with 1 <= k <= n");
+	r->shard_k = json_integer_value(k);
+	r->shard_n = json_integer_value(n);
+	return 0;
+}
+
 static int load_root(struct pc_results *r, json_t *root)
 {
 	json_t *cases = json_object_get(root, "cases");
@@ -859,6 +874,8 @@ static int load_root(struct pc_results *r, json_t *root)
 			return pc_results_bad(r, (size_t)-1, "planned", "fewer than the cases");
 		r->planned = json_integer_value(planned);
 	}
+	if (load_shard(r, json_object_get(root, "shard")) < 0)
+		return -1;
 	r->v = xcalloc(n ? n : 1, sizeof(*r->v));
 	for (; r->n < n; r->n++)
 		if (load_case(r, r->n, json_array_get(cases, r->n), &r->v[r->n]) < 0) {

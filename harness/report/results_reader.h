@@ -85,6 +85,9 @@ struct pc_results {
 	char *scenario;           /* NULL when absent */
 	char *version;            /* "powercut": the version that ran; NULL when absent */
 	long long planned;        /* the cases the run was to check; -1: absent */
+	/* "shard" {k, n}: run --shard K/N (1/1 unsharded); 0/0 when absent
+	 * (older, or merged by scripts/merge-results.sh, which writes none). */
+	long long shard_k, shard_n;
 	/* "options", the run's options that change verdicts: OPTIONS compares
 	 * them ("known=SHA256,... scenario_known=... retries=N|- flaky_ok=0|1
 	 * tool_timeout=S|-": the known files by content, '-' the scenario's

@@ -122,6 +122,14 @@ merge 2 "$TMP/m-mix" "$FIX/4c5a10f/shard1" "$FIX/bad03ff/shard2"
 # The merged old shards compare as the whole old run does.
 compare 1 "$TMP/m-old" "$FIX/$CUR/run"
 has "3 setup unknown"
+# merge-results' own "shards" field is no newer powercut's.
+compare 1 "$TMP/m-bad" "$FIX/$CUR/run" --json
+[ "$(jq -c '.base.ignored_fields' "$TMP/cmp.out")" = '[]' ] || fail "merge-results' shards taken for a newer powercut's field"
+# One shard of two, not merged, as NEW: the other shard's cases were not
+# checked, which --allow-removed (cases dropped from the scenario) does not
+# excuse; exit 0 "no regression" before.
+compare 1 "$FIX/bad03ff/run" "$FIX/bad03ff/shard1" --allow-removed --allow-setup-change
+has "NEW is shard 1/2 of its run, not the shards merged"
 
 # qualify --table on one folder per build: every case of each, the
 # builds said to differ (older ones as not recorded).

@@ -84,6 +84,9 @@ static void test_strict(void)
 		"{\"kernel\":6,\"cases\":[]}",
 		"{\"kernel\":\"6.1\",\"cases\":{}}",
 		"{\"kernel\":\"6.1\",\"kernel\":\"6.2\",\"cases\":[]}",    /* duplicate key */
+		"{\"kernel\":\"6.1\",\"shard\":{\"k\":3,\"n\":2},\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"shard\":{\"k\":1},\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"shard\":[1,2],\"cases\":[]}",
 		ONE("\"id\":\"\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
 		    "\"timings_s\":{\"total\":1},\"io\":{}"),               /* empty id */
 		ONE(GOOD ",\"outcome\":\"maybe\""),
@@ -345,6 +348,7 @@ static void test_ignored(void)
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL_FATAL(load(ONE(GOOD), &r), 0);
 	CU_ASSERT_EQUAL(r.nignored, 0);
+	CU_ASSERT_EQUAL(r.shard_n, 0);   /* not recorded */
 	CU_ASSERT_PTR_NULL(pc_results_ignored_text(r.ignored, r.nignored, xstrdup));
 	pc_results_free(&r);
 }
