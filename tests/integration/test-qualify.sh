@@ -318,6 +318,12 @@ grep -q '^- host: host, kernel .*, 1 of 1 cases ran, 1 met their expectation, it
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: a folder short of its planned cases is met"; }
 [ "$(jq '.kernels[0].met, .kernels[0].not_planned_run' "$TMP/m12/qualify.json" | tr '\n' ' ')" = "false 1 " ] ||
 	fail "qualify.json: the missing shard's case is not counted"
+# --table on the shard itself, not merged: its plan is its own share, so
+# it looked whole and was qualified (exit 0) with shard 2's case never run.
+qualify 1 --table "$TMP/q12"
+grep -q '^- host: host, kernel .*, 1 of 1 cases ran, 1 met their expectation, its results are shard 1/2 of its run, not the shards merged .*, NOT qualified$' \
+	"$TMP/q.out" || { cat "$TMP/q.out"; fail "--table: one shard, not merged, is qualified"; }
+[ "$(jq -r '.kernels[0].unmerged_shard' "$TMP/q12/qualify.json")" = 1/2 ] || fail "qualify.json: the shard not said"
 # A results.json edited by hand (an error made a pass) is refused with the
 # reader's message, no table (it was tabled as a pass, met, exit 0).
 mkdir -p "$TMP/h/host"
