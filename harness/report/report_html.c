@@ -133,6 +133,7 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	f->kernel = or_empty(r.kernel);
 	f->scenario = or_empty(r.scenario);
 	f->planned = r.planned;
+	memcpy(f->content_sha256, r.content_sha256, sizeof(f->content_sha256));
 	f->shard_k = r.shard_k;
 	f->shard_n = r.shard_n;
 	f->version = r.version;
@@ -805,6 +806,20 @@ static void options_note(FILE *f, const struct pc_rh_set *s)
 		      "them because of them is not known.</p>\n", f);
 }
 
+/* Above the history: a folder that holds the same results as an earlier
+ * one (one run given twice, or a copy): two columns that are one night. */
+static void same_run_note(FILE *f, const struct pc_rh_set *s)
+{
+	for (size_t k = 1; k < s->n; k++)
+		for (size_t j = 0; j < k; j++)
+			if (!strcmp(s->f[j].content_sha256, s->f[k].content_sha256)) {
+				fprintf(f, "<p class=\"fail\"><b>Folders %zu and %zu hold the same results</b> "
+					   "(one run given twice, or a copy of it): their columns are one "
+					   "run, not two.</p>\n", j + 1, k + 1);
+				break;
+			}
+}
+
 static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, const char *reportdir)
 {
 	char real[PATH_MAX];
@@ -1220,6 +1235,7 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 	int rc = 0;
 	if (s->n > 1) {
 		options_note(f, s);
+		same_run_note(f, s);
 		rc = trend_section(f, s);
 	}
 	for (size_t k = 0; k < s->n && rc == 0; k++)

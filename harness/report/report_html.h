@@ -58,6 +58,7 @@ struct pc_rh_folder {
 	char *ignored;
 	long long planned;     /* the cases its run planned; -1: not recorded */
 	long long shard_k, shard_n; /* run --shard K/N; N > 1: one shard, not merged */
+	char content_sha256[2 * PC_SHA256_LEN + 1]; /* results_reader.h's: one run's */
 	/* Its run's options that change verdicts (results_reader.h): OPTIONS
 	 * to compare them, OPTIONS_SHOWN to say them; both NULL when its
 	 * results do not record them. */

@@ -80,6 +80,11 @@ grep -q 'tiny/ext4/syncfs' "$TMP/r.html.txt" || fail "case id missing from the p
 [ "$(grep -c 'kernel .*, scenario .*, options none: 2 cases' "$TMP/r.html.txt")" -eq 2 ] ||
 	fail "the page does not say each folder's options"
 grep -q '^- options: none$' "$TMP/night1/summary.md" || fail "summary.md does not say the run's options"
+grep -q 'hold the same results' "$TMP/r.html.txt" && fail "two runs said to be one"
+# One run given twice (or a copy): said, not shown as two nights.
+cp -r "$TMP/night1" "$TMP/night1copy"
+report 0 "$TMP/night1" "$TMP/night2" "$TMP/night1copy" -o "$TMP/same.html"
+grep -q '<b>Folders 1 and 3 hold the same results</b>' "$TMP/same.html" || fail "one run given twice not said"
 # Two nights on one setup: nothing marked changed in the history.
 ! grep -q 'changed: ' "$TMP/r.html.txt" || fail "the same setup marked changed"
 # A night whose kernel changed and where a case ran on another setup (its
