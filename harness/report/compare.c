@@ -585,7 +585,8 @@ static int one_shard(const struct pc_cmp_side *s)
 
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 {
-	return r->new.n == 0 || unfinished(&r->new) || one_shard(&r->new) || (pc_cmp_same_run(r) && !r->o->allow_same_run) ||
+	return r->new.n == 0 || unfinished(&r->new) || one_shard(&r->new) ||
+	       (pc_cmp_same_run(r) && !r->o->allow_same_run) ||
 	       (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
 	       ((r->setup_changed || r->setup_unknown) && !r->o->allow_setup_change);
 }

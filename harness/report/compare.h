@@ -168,8 +168,10 @@ void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);
 /* Did NEW lose coverage: a case of BASE missing (unless allow_removed), a
  * case run on another setup than in BASE (unless allow_setup_change), fewer
- * cases than NEW planned (interrupted, a shard not merged), no case at
- * all, or NEW the same run as BASE (unless allow_same_run)? */
+ * cases than NEW planned (interrupted, a shard not merged), NEW one shard
+ * K/N (N > 1) of its run, not merged (whatever allow_removed: the other
+ * shards' cases were not dropped), no case at all, or NEW the same run as
+ * BASE (unless allow_same_run)? */
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
 /* Do BASE and NEW hold the same results (one run given twice, or a copy
  * of it: results.json's content is identical)?  Nothing was checked that
