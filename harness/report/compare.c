@@ -799,6 +799,11 @@ static void md_slowdowns(const struct pc_cmp_report *r, FILE *f)
 	}
 }
 
+int pc_cmp_kernel_differs(const struct pc_cmp_report *r)
+{
+	return strcmp(r->base.kernel, r->new.kernel) != 0;
+}
+
 int pc_cmp_scenario_differs(const struct pc_cmp_report *r)
 {
 	return r->base.scenario && r->new.scenario && strcmp(r->base.scenario, r->new.scenario);
@@ -878,6 +883,14 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 			   "BASE had not%s.\n\n", r->new.content_sha256,
 			r->o->allow_same_run ? " (--allow-same-run: accepted)"
 					     : " (coverage lost; --allow-same-run accepts it)");
+	if (pc_cmp_kernel_differs(r)) {
+		char *bk2 = pc_esc_md(r->base.kernel), *nk2 = pc_esc_md(r->new.kernel);
+		fprintf(f, "**BASE and NEW ran different kernels** (`%s`, `%s`): a change may be the "
+			   "kernel's (what a qualification compares; in a nightly, a runner whose kernel "
+			   "was updated).\n\n", bk2, nk2);
+		free(bk2);
+		free(nk2);
+	}
 	if (pc_cmp_scenario_differs(r)) {
 		char *bs = pc_esc_md(r->base.scenario), *ns = pc_esc_md(r->new.scenario);
 		fprintf(f, "**BASE and NEW ran different scenario files** (`%s`, `%s`): cases are "
@@ -1057,6 +1070,7 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	json_object_set_new(root, "perf", perf);
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
 	json_object_set_new(root, "same_run", json_boolean(pc_cmp_same_run(r)));
+	json_object_set_new(root, "kernel_differs", json_boolean(pc_cmp_kernel_differs(r)));
 	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
 	int vd = pc_cmp_version_differs(r);
 	json_object_set_new(root, "version_differs", vd < 0 ? json_null() : json_boolean(vd));

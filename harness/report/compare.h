@@ -178,6 +178,10 @@ int pc_cmp_coverage_lost(const struct pc_cmp_report *r);
  * BASE had not: a nightly comparing a run with itself is no pass (coverage
  * lost, unless allow_same_run: seeding the first last good run). */
 int pc_cmp_same_run(const struct pc_cmp_report *r);
+/* Did the sides run different kernels (uname -r, compared whole: 6.1.0-57
+ * and 6.1.0-57-rt differ)?  Said above the table, not a change of the
+ * exit status: comparing kernels is what a qualification does. */
+int pc_cmp_kernel_differs(const struct pc_cmp_report *r);
 /* Did the sides run scenario files of different names (both recorded)?
  * Said above the table and in the JSON; each case is still compared by id
  * (its setup fields tell a changed case). */

@@ -73,6 +73,15 @@ compare 0 "$TMP/base" "$TMP/newer" --json
 compare 0 "$TMP/base" "$TMP/newer"
 grep -q '^\*\*NEW holds fields this powercut does not know\*\* (a newer powercut.s: started, cases\[\]\.verdict_scope), ignored' \
 	"$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "fields of a newer powercut not said"; }
+# Another kernel, even one differing only by its flavour (-rt): said above
+# the table (only the header's kernels told it), the exit status unchanged.
+compare 0 "$TMP/base" "$TMP/newer" --json
+[ "$(jq '.kernel_differs' "$TMP/cmp.out")" = false ] || fail "one kernel said to be two"
+mkdir "$TMP/kflavour"
+jq '.kernel += "-rt"' "$TMP/base/results.json" > "$TMP/kflavour/results.json"
+compare 0 "$TMP/base" "$TMP/kflavour"
+grep -q '^\*\*BASE and NEW ran different kernels\*\* (`.*`, `.*-rt`)' "$TMP/cmp.out" ||
+	{ cat "$TMP/cmp.out"; fail "another kernel not said"; }
 # An input that is not understood is exit 2.
 mkdir "$TMP/bad"
 jq '.cases[0].verdict = "maybe"' "$TMP/base/results.json" > "$TMP/bad/results.json"
