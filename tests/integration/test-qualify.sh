@@ -234,6 +234,16 @@ grep -q '^| tiny/ext4/none |  | pass, lost [0-9]* |$' "$TMP/q.out" || { cat "$TM
 # two kernels, shards run on machines with other builds): said, since a
 # difference may then be powercut's; one build: nothing said.
 ! grep -q 'different powercut builds' "$TMP/q.out" || fail "--table: one build said to be several"
+! grep -q 'hold the same results' "$TMP/q.out" || fail "--table: one column said to be a copy"
+# One run copied under two kernel names: said to be one run (it was two
+# kernels, each qualified, with nothing said).
+mkdir "$TMP/dup"
+cp -r "$TMP/q1/host" "$TMP/dup/k1"
+cp -r "$TMP/q1/host" "$TMP/dup/k2"
+qualify 0 --table "$TMP/dup"
+grep -q '^- note: columns k1, k2 hold the same results as another column (one run copied under two names)' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "--table: one run in two columns not said"; }
+[ "$(jq -c '[.kernels[].same_results_as]' "$TMP/dup/qualify.json")" = '["k2","k1"]' ] || fail "qualify.json: same_results_as"
 mkdir "$TMP/b"
 cp -r "$TMP/q1/host" "$TMP/b/one"
 cp -r "$TMP/q1/host" "$TMP/b/two"
