@@ -1425,12 +1425,14 @@ static int sys_admin_effective(void)
 }
 
 /* Whether this process's user namespace maps every id to itself, as only
- * the initial one does (/proc/self/uid_map "0 0 4294967295"). */
+ * the initial one does (/proc/self/uid_map "0 0 4294967295").  A kernel
+ * built without CONFIG_USER_NS has no uid_map and no other namespace: the
+ * initial one (such a kernel of our own failed every case here). */
 static int initial_user_ns(void)
 {
 	FILE *f = fopen("/proc/self/uid_map", "re");
 	if (!f)
-		return 0;
+		return errno == ENOENT && access("/proc/self/status", F_OK) == 0;
 	unsigned long long inside, outside, count;
 	int n = fscanf(f, "%llu %llu %llu", &inside, &outside, &count);
 	int more = n == 3 && fgetc(f) == '\n' && fgetc(f) != EOF;

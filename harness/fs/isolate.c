@@ -309,8 +309,11 @@ int pc_isolate_tool(const char *dev, const char **what)
 		errno = ENOTBLK;
 		FAIL("stat the device");
 	}
-	if (unshare(CLONE_NEWPID) < 0)
+	if (unshare(CLONE_NEWPID) < 0) {
+		if (errno == EINVAL) /* a kernel built without them */
+			FAIL("unshare a PID namespace (the kernel needs CONFIG_PID_NS)");
 		FAIL("unshare a PID namespace");
+	}
 	int rc = private_namespace(NULL, what);
 	if (rc < 0)
 		return rc;

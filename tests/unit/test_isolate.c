@@ -4,10 +4,16 @@
 #include <CUnit/CUnit.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -115,6 +121,51 @@ static void test_isolated_view(void)
 	char *mkout = NULL;
 	CU_ASSERT(run(mk, 1, cdev.path, &mkout) != 0);
 	free(mkout);
+	pc_loop_detach(&cdev);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* unshare(CLONE_NEWPID) fails with EINVAL, as on a kernel built without
+ * CONFIG_PID_NS (a seccomp filter of this process; everything else runs). */
+static int refuse_pid_namespaces(void)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWPID, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+/* A kernel built without PID namespaces (one of our own, from
+ * scripts/build-kernel.sh --disable PID_NS): every case's mkfs failed with
+ * "unshare a PID namespace: Invalid argument"; the step now names the
+ * kernel option. */
+static void test_no_pid_namespaces(void)
+{
+	char *dir = unit_tmpdir();
+	struct pc_loop cdev;
+	attach(dir, "case", &cdev);
+	fflush(NULL);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		const char *what = "";
+		if (refuse_pid_namespaces() < 0)
+			_exit(2);
+		int rc = pc_isolate_tool(cdev.path, &what);
+		_exit(rc == -EINVAL && strstr(what, "CONFIG_PID_NS") ? 0 : 1);
+	}
+	int st;
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	pc_loop_detach(&cdev);
 	unit_rmtree(dir);
 	free(dir);
@@ -240,4 +291,6 @@ void register_isolate_tests(void)
 	CU_add_test(s, "an isolated tool's current folder is empty and read-only",
 		    test_isolated_cwd);
 	CU_add_test(s, "the unpack process can open no device node", test_nodev_view);
+	CU_add_test(s, "a kernel without PID namespaces is named (CONFIG_PID_NS)",
+		    test_no_pid_namespaces);
 }

@@ -718,6 +718,56 @@ static void test_trusted_hidden(void)
 	teardown(&f);
 }
 
+/* A kernel built without CONFIG_USER_NS: its /proc has no uid_map, and
+ * the only user namespace is the initial one.  Shown to this process by a
+ * /proc of its own: a tmpfs with self/status and the real self/fd (verify
+ * reads xattrs through it), the real one kept at a folder of the fixture. */
+static const char *proc_keep;
+
+static int proc_without_uid_map(void)
+{
+	char fd_dir[PATH_MAX];
+	snprintf(fd_dir, sizeof(fd_dir), "%s/%d/fd", proc_keep, (int)getpid());
+	if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mkdir(proc_keep, 0700) < 0 || mount("/proc", proc_keep, NULL, MS_BIND, NULL) < 0 ||
+	    mount("none", "/proc", "tmpfs", 0, "mode=0755") < 0 || mkdir("/proc/self", 0755) < 0 ||
+	    mkdir("/proc/self/fd", 0755) < 0 || mount(fd_dir, "/proc/self/fd", NULL, MS_BIND, NULL) < 0)
+		return -1;
+	int fd = open("/proc/self/status", O_WRONLY | O_CREAT | O_EXCL, 0444);
+	return fd < 0 ? -1 : close(fd);
+}
+
+/* Such a kernel of our own made every case an error ("this process is in
+ * a user namespace"): now the xattr is checked and found. */
+static void test_trusted_no_user_ns_kernel(void)
+{
+	struct fixture f;
+	setup(&f);
+	char *p = at(&f, "d");
+	CU_ASSERT_EQUAL_FATAL(setxattr(p, "trusted.overlay.opaque", "y", 1, 0), 0);
+	free(p);
+	char *keep = xasprintf("%s.proc", f.root);
+	proc_keep = keep;
+	fflush(NULL);
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		if (proc_without_uid_map() < 0)
+			_exit(2);
+		pc_verify_result_free(&f.r);
+		int rc = pc_verify_tree(f.m, f.root, &f.r);
+		int found = f.r.counts[PC_F_XATTR] == 1 && f.r.nfindings == 1;
+		pc_verify_result_free(&f.r);
+		_exit(rc == 0 && found ? 0 : 1);
+	}
+	int st;
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CU_ASSERT_EQUAL(rmdir(keep), 0); /* the mounts went with the child's namespace */
+	free(keep);
+	teardown(&f);
+}
+
 /* Where mount_inside mounts a tmpfs (in a mount namespace of its own). */
 static const char *mount_target;
 
@@ -1252,6 +1302,8 @@ void register_verify_tests(void)
 	CU_add_test(s, "no /proc: an error, not xattr findings", test_no_proc);
 	CU_add_test(s, "trusted.* hidden (no CAP_SYS_ADMIN, a user namespace): an error",
 		    test_trusted_hidden);
+	CU_add_test(s, "trusted.* on a kernel without user namespaces (no uid_map): checked",
+		    test_trusted_no_user_ns_kernel);
 	CU_add_test(s, "another filesystem mounted inside the tree: an error", test_mount_inside);
 	CU_add_test(s, "removed file and dir: missing", test_missing);
 	CU_add_test(s, "file replaced by dir: type", test_type);
