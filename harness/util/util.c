@@ -711,12 +711,43 @@ static int others_write(const struct stat *st)
 	return (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && !private_group(st));
 }
 
+/* A symlink on the path DIR names (not the resolved one) that is not
+ * owned by a trusted user: its owner may point it elsewhere at any time,
+ * even in a sticky folder such as /tmp, and root's later writes by path
+ * would follow.  -1 (WHY said) if there is one. */
+static int untrusted_symlink(const char *dir, char *why, size_t len)
+{
+	char *path = dir[0] == '/' ? xstrdup(dir) : NULL;
+	if (!path) {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return pc_why(why, len, "the current folder: %s", strerror(errno));
+		path = xasprintf("%s/%s", cwd, dir);
+		free(cwd);
+	}
+	int rc = 0;
+	for (char *end = path + 1; rc == 0 && *end; end++) {
+		if (end[1] != '/' && end[1] != '\0')
+			continue;
+		char keep = end[1];
+		end[1] = '\0';
+		struct stat st;
+		if (end[0] != '/' && lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+		    !trusted_owner(st.st_uid))
+			rc = pc_why(why, len, "%s is a symlink owned by uid %u", path,
+				    (unsigned)st.st_uid);
+		end[1] = keep;
+	}
+	free(path);
+	return rc;
+}
+
 int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 {
 	char *real = realpath(dir, NULL);
 	if (!real)
 		return pc_why(why, len, "%s", strerror(errno));
-	int rc = 0;
+	int rc = untrusted_symlink(dir, why, len);
 	struct stat st;
 	for (int self = 1; rc == 0; self = 0) {
 		if (stat(real, &st) < 0) {
@@ -731,6 +762,9 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 			rc = pc_why(why, len, "%s%s is writable by others (mode %04o) and not sticky",
 				    self ? "" : "the folder above it ", real,
 				    (unsigned)(st.st_mode & 07777));
+		else if (!trusted_owner(st.st_uid)) /* its owner may rename what is in it */
+			rc = pc_why(why, len, "%s%s is owned by uid %u", self ? "" : "the folder above it ",
+				    real, (unsigned)st.st_uid);
 		char *slash = strrchr(real, '/');
 		if (!slash || !strcmp(real, "/"))
 			break;

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Another local user on the machine where root runs powercut: a symlink of
+# theirs on the -o path (in /tmp, sticky: theirs to re-point during the
+# run) or a folder of theirs above the results folder or the work folder
+# base is refused (exit 2) before anything is written; nothing lands where
+# their symlink pointed.  The same symlink is fine when that user is the one
+# who ran sudo (SUDO_UID).  The scripts' check (folder-check.sh) agrees.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+require_sample_image
+
+user="pcla$$"
+link="/tmp/pc-it-link.$$"
+remove_user() {
+	rm -f "$link"
+	userdel "$user" 2>/dev/null || true
+	cleanup_tmp
+}
+trap remove_user EXIT
+useradd -M -d /nonexistent -s /usr/sbin/nologin "$user" || fail "useradd $user"
+uid=$(id -u "$user")
+
+cat > "$TMP/one.ini" <<INI
+[global]
+image = $SAMPLE_IMAGE
+fs = ext4
+modes = none
+device_size = 256M
+expect_none = loss
+INI
+
+victim="$TMP/victim" home="$TMP/home"
+mkdir -m 0755 "$victim" "$home"
+chown "$user:" "$home"
+chmod 0711 "$TMP" # the user may pass through it, as through /home
+runuser -u "$user" -- ln -s "$victim" "$link" || fail "the user could not make $link"
+
+refused() { # WHAT GREP ARGS...
+	local what=$1 pattern=$2 rc=0
+	shift 2
+	pc_run "$TMP/one.ini" "$@" > "$TMP/out" 2> "$TMP/err" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/err"; fail "$what: exit $rc, expected 2"; }
+	grep -qF -- "$pattern" "$TMP/err" || { cat "$TMP/err"; fail "$what: no '$pattern' in the message"; }
+	[ -z "$(ls -A "$victim")" ] || fail "$what: written where the user's symlink points: $(ls -A "$victim")"
+}
+
+# 1. -o through the user's symlink in /tmp
+refused "-o through their symlink" "$link is a symlink owned by uid $uid" -o "$link"
+refused "-o below their symlink" "$link is a symlink owned by uid $uid" -o "$link/res"
+# 2. -o in a folder of theirs (they rename it away and put theirs there)
+refused "-o in their folder" "$home is owned by uid $uid" -o "$home/res"
+[ ! -e "$home/res" ] || fail "-o in their folder: $home/res was left"
+# 3. the work folder base theirs (they could put backing.img -> /dev/sda in)
+rc=0
+"$POWERCUT" run --workdir "$home" "$TMP/one.ini" -o "$TMP/res3" > "$TMP/out" 2> "$TMP/err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/err"; fail "--workdir in their folder: exit $rc, expected 2"; }
+grep -qF "is owned by uid $uid" "$TMP/err" || { cat "$TMP/err"; fail "--workdir: the message does not say whose"; }
+[ -z "$(ls -A "$home")" ] || fail "--workdir in their folder: $(ls -A "$home") made there"
+# 4. the user who ran sudo is trusted with their own symlink
+SUDO_UID=$uid pc_run "$TMP/one.ini" -o "$link" > "$TMP/out" 2> "$TMP/err" ||
+	{ cat "$TMP/err"; fail "SUDO_UID's own symlink refused"; }
+assert_case_ok "$victim" default/ext4/none
+# 5. the scripts' check (scripts/folder-check.sh, as merge-results.sh,
+# qualify and vm-run use it) refuses the same paths
+for out in "$link/m" "$home/m"; do
+	rc=0
+	scripts/merge-results.sh "$out" "$victim" > /dev/null 2> "$TMP/err" || rc=$?
+	[ "$rc" -eq 2 ] && grep -qE "is (a symlink )?owned by uid $uid" "$TMP/err" ||
+		{ cat "$TMP/err"; fail "merge-results.sh into $out: exit $rc, expected 2"; }
+done
+[ ! -e "$victim/m" ] && [ ! -e "$home/m" ] || fail "merge-results.sh wrote through the user's path"
+assert_no_leftovers
+pass
