@@ -4,7 +4,8 @@
 # run) or a folder of theirs above the results folder or the work folder
 # base is refused (exit 2) before anything is written; nothing lands where
 # their symlink pointed.  The same symlink is fine when that user is the one
-# who ran sudo (SUDO_UID).  The scripts' check (folder-check.sh) agrees.
+# who ran sudo (SUDO_UID).  The scripts' check (folder-check.sh) agrees,
+# and agreement.sh's temporary file is not at a name they can guess.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -69,5 +70,13 @@ for out in "$link/m" "$home/m"; do
 		{ cat "$TMP/err"; fail "merge-results.sh into $out: exit $rc, expected 2"; }
 done
 [ ! -e "$victim/m" ] && [ ! -e "$home/m" ] || fail "merge-results.sh wrote through the user's path"
+# 6. agreement.sh's temporary file: at a name the user can guess
+# (/tmp/agreement.PID) they plant a symlink to a file of root's, which the
+# script's jq output would overwrite.
+echo precious > "$TMP/precious"
+env -u TMPDIR bash -c 'runuser -u "$1" -- ln -s "$2" "/tmp/agreement.$$" &&
+	exec scripts/agreement.sh "$3" a b' _ "$user" "$TMP/precious" "$victim" > /dev/null 2>&1 || true
+find /tmp -maxdepth 1 -name 'agreement.*' -user "$user" -delete
+[ "$(cat "$TMP/precious")" = precious ] || fail "agreement.sh wrote through the user's symlink in /tmp"
 assert_no_leftovers
 pass
