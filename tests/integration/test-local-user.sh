@@ -5,7 +5,8 @@
 # base is refused (exit 2) before anything is written; nothing lands where
 # their symlink pointed.  The same symlink is fine when that user is the one
 # who ran sudo (SUDO_UID).  The scripts' check (folder-check.sh) agrees,
-# and agreement.sh's temporary file is not at a name they can guess.
+# and agreement.sh's temporary file is not at a name they can guess.  A
+# case's kernel.log is theirs to read only if the kernel log is.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -61,6 +62,17 @@ grep -qF "is owned by uid $uid" "$TMP/err" || { cat "$TMP/err"; fail "--workdir:
 SUDO_UID=$uid pc_run "$TMP/one.ini" -o "$link" > "$TMP/out" 2> "$TMP/err" ||
 	{ cat "$TMP/err"; fail "SUDO_UID's own symlink refused"; }
 assert_case_ok "$victim" default/ext4/none
+# The case's kernel.log holds every kernel line of its time (other users'
+# processes, other devices): others may read it only where they may read
+# the kernel log (kernel.dmesg_restrict = 0).
+klog="$victim/cases/default_ext4_none/kernel.log"
+[ -s "$klog" ] || fail "no $klog"
+if [ "$(cat /proc/sys/kernel/dmesg_restrict)" = 1 ]; then
+	runuser -u "$user" -- cat "$klog" > /dev/null 2>&1 &&
+		fail "the user reads $klog (mode $(stat -c %a "$klog")) though dmesg_restrict = 1"
+else
+	runuser -u "$user" -- cat "$klog" > /dev/null || fail "the user cannot read $klog, dmesg_restrict = 0"
+fi
 # 5. the scripts' check (scripts/folder-check.sh, as merge-results.sh,
 # qualify and vm-run use it) refuses the same paths
 for out in "$link/m" "$home/m"; do
