@@ -6,7 +6,8 @@
 # their symlink pointed.  The same symlink is fine when that user is the one
 # who ran sudo (SUDO_UID).  The scripts' check (folder-check.sh) agrees,
 # and agreement.sh's temporary file is not at a name they can guess.  A
-# case's kernel.log is theirs to read only if the kernel log is.
+# case's kernel.log is theirs to read only if the kernel log is.  unpack
+# refuses a DIR of theirs as run refuses such an -o.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -15,6 +16,7 @@ user="pcla$$"
 link="/tmp/pc-it-link.$$"
 remove_user() {
 	rm -f "$link"
+	rm -rf --one-file-system "/tmp/pc-it-rootfs.$$"
 	userdel "$user" 2>/dev/null || true
 	cleanup_tmp
 }
@@ -82,6 +84,20 @@ for out in "$link/m" "$home/m"; do
 		{ cat "$TMP/err"; fail "merge-results.sh into $out: exit $rc, expected 2"; }
 done
 [ ! -e "$victim/m" ] && [ ! -e "$home/m" ] || fail "merge-results.sh wrote through the user's path"
+# 7. unpack into a folder of theirs (theirs to swap for a symlink before
+# the unpack enters it) or through a symlink of theirs: refused, nothing
+# written
+rootfs="/tmp/pc-it-rootfs.$$"
+runuser -u "$user" -- mkdir "$rootfs" || fail "the user could not make $rootfs"
+for target in "$rootfs" "$link"; do
+	rc=0
+	# shellcheck disable=SC2086 # the sample image is a list of layers
+	"$POWERCUT" unpack $SAMPLE_IMAGE "$target" > "$TMP/out" 2> "$TMP/err" || rc=$?
+	[ "$rc" -eq 2 ] && grep -qE "is (a symlink )?owned by uid $uid|others can write to it \(owner uid $uid" "$TMP/err" ||
+		{ cat "$TMP/err"; fail "unpack into $target: exit $rc, expected 2"; }
+	[ ! -e "$target/bin" ] && [ ! -e "$target/etc" ] || fail "unpack into $target wrote the image there"
+done
+rmdir "$rootfs"
 # 6. agreement.sh's temporary file: at a name the user can guess
 # (/tmp/agreement.PID) they plant a symlink to a file of root's, which the
 # script's jq output would overwrite.
