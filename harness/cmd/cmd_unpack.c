@@ -89,6 +89,8 @@ static int refuse_exposed(const char *dir)
 static int check_manifest_out(const char *path)
 {
 	struct stat st;
+	if (pc_output_check(path) < 0) /* another user's name for a file of root's */
+		return -1;
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
 			return pc_fail(PC_ERR_INPUT, "manifest %s: is a folder; -m names the file "

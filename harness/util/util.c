@@ -774,6 +774,63 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 	return rc;
 }
 
+/* Why the file ST, at PATH, is not ours to truncate: a file of another
+ * user's, or one with another name (a hard link made to any file root may
+ * write, as /etc/shadow).  0 if it is. */
+static int output_not_ours(const struct stat *st, const char *path, char *why, size_t len)
+{
+	if (!S_ISREG(st->st_mode))
+		return 0; /* /dev/stdout's pipe or terminal */
+	if (!trusted_owner(st->st_uid))
+		return pc_why(why, len, "%s is a file of uid %u", path, (unsigned)st->st_uid);
+	if (st->st_nlink > 1)
+		return pc_why(why, len, "%s has %lu hard links", path, (unsigned long)st->st_nlink);
+	return 0;
+}
+
+static int refuse_output(const char *path, const char *why)
+{
+	return pc_fail(PC_ERR_INPUT, "%s: not written: %s (another user's name for any file root "
+		       "may write, as /etc/shadow?); remove it or write elsewhere", path, why);
+}
+
+int pc_output_check(const char *path)
+{
+	char why[PATH_MAX + 128];
+	struct stat st;
+	if (untrusted_symlink(path, why, sizeof(why)) < 0 ||
+	    (stat(path, &st) == 0 && output_not_ours(&st, path, why, sizeof(why)) < 0))
+		return refuse_output(path, why);
+	return 0;
+}
+
+FILE *pc_open_output(const char *path)
+{
+	struct stat st;
+	int follow = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	if (pc_output_check(path) < 0)
+		return NULL;
+	/* Not a symlink when looked at: not one planted since either. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0644);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+		return NULL;
+	}
+	char why[PATH_MAX + 128];
+	FILE *f = NULL;
+	if (fstat(fd, &st) < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
+	else if (output_not_ours(&st, path, why, sizeof(why)) < 0)
+		refuse_output(path, why);
+	else if (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "truncate %s", path);
+	else if (!(f = fdopen(fd, "w")))
+		pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
+	if (!f)
+		close(fd);
+	return f;
+}
+
 int pc_create_new(const char *path, mode_t mode)
 {
 	if (unlink(path) < 0 && errno != ENOENT)

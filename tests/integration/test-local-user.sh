@@ -7,7 +7,8 @@
 # who ran sudo (SUDO_UID).  The scripts' check (folder-check.sh) agrees,
 # and agreement.sh's temporary file is not at a name they can guess.  A
 # case's kernel.log is theirs to read only if the kernel log is.  unpack
-# refuses a DIR of theirs as run refuses such an -o.
+# refuses a DIR of theirs as run refuses such an -o, and an output file
+# (manifest -o, unpack -m) is never a name they planted for a file of root's.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -17,6 +18,7 @@ link="/tmp/pc-it-link.$$"
 remove_user() {
 	rm -f "$link"
 	rm -rf --one-file-system "/tmp/pc-it-rootfs.$$"
+	rm -f "/tmp/pc-it-manifest.$$"
 	userdel "$user" 2>/dev/null || true
 	cleanup_tmp
 }
@@ -98,6 +100,31 @@ for target in "$rootfs" "$link"; do
 	[ ! -e "$target/bin" ] && [ ! -e "$target/etc" ] || fail "unpack into $target wrote the image there"
 done
 rmdir "$rootfs"
+# 8. an output file named in /tmp (manifest -o, --mtree, unpack -m) where
+# the user planted a symlink to a file of root's, or a hard link of it
+# (the same filesystem as /tmp here): refused, the file untouched
+out="/tmp/pc-it-manifest.$$"
+echo precious > "$TMP/precious"
+for how in symlink hardlink; do
+	rm -f "$out"
+	if [ "$how" = symlink ]; then
+		runuser -u "$user" -- ln -s "$TMP/precious" "$out"
+	elif ! ln "$TMP/precious" "$out" 2>/dev/null; then
+		continue # /tmp on another filesystem: no hard link to make
+	fi
+	for cmd in "manifest -o" "manifest --mtree -o"; do
+		rc=0
+		# shellcheck disable=SC2086 # the sample image is a list of layers
+		"$POWERCUT" $cmd "$out" $SAMPLE_IMAGE > /dev/null 2> "$TMP/err" || rc=$?
+		[ "$rc" -eq 2 ] || { cat "$TMP/err"; fail "$cmd through a $how of theirs: exit $rc, expected 2"; }
+	done
+	rc=0
+	# shellcheck disable=SC2086
+	"$POWERCUT" unpack -m "$out" $SAMPLE_IMAGE "$TMP/unpacked-$how" > /dev/null 2> "$TMP/err" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/err"; fail "unpack -m through a $how of theirs: exit $rc, expected 2"; }
+	[ "$(cat "$TMP/precious")" = precious ] || fail "root's file was overwritten through a $how in /tmp"
+done
+rm -f "$out"
 # 6. agreement.sh's temporary file: at a name the user can guess
 # (/tmp/agreement.PID) they plant a symlink to a file of root's, which the
 # script's jq output would overwrite.
