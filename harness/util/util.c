@@ -304,6 +304,48 @@ int pc_have_program(const char *prog)
 	return found;
 }
 
+/* One PATH entry root may look programs up in: an absolute folder no one
+ * but root (or the user who ran sudo) can put a program in.  0 keep, -1
+ * leave out (said why unless it is not there). */
+static int path_entry_trusted(const char *dir)
+{
+	char why[PATH_MAX + 128];
+	if (dir[0] != '/') {
+		pc_warn("PATH: left out '%s': not an absolute folder (as root, a program in the "
+			"current folder would run)", dir);
+		return -1;
+	}
+	if (access(dir, F_OK) < 0)
+		return -1; /* nothing there; a folder made there later is not looked in */
+	if (pc_folder_exposed(dir, 1, why, sizeof(why)) < 0) { /* sticky is no help */
+		pc_warn("PATH: left out %s: %s: a program there (mkfs, fsck, fio) could be another "
+			"user's, run as root", dir, why);
+		return -1;
+	}
+	return 0;
+}
+
+void pc_sanitize_path(void)
+{
+	const char *path = getenv("PATH");
+	if (geteuid() != 0 || !path)
+		return;
+	char *copy = xstrdup(path), *rest = copy, *dir;
+	char *kept = xmalloc(strlen(path) + 1);
+	kept[0] = '\0';
+	while ((dir = strsep(&rest, ":"))) {
+		if (path_entry_trusted(dir) < 0)
+			continue;
+		if (kept[0])
+			strcat(kept, ":");
+		strcat(kept, dir);
+	}
+	if (strcmp(kept, path) && setenv("PATH", kept, 1) < 0)
+		pc_warn("PATH: cannot set it: %s", strerror(errno));
+	free(kept);
+	free(copy);
+}
+
 int pc_modprobe_quiet(const char *module)
 {
 	if (!pc_have_program("modprobe"))

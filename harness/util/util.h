@@ -165,6 +165,11 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len);
  * root may write); a symlink of ours (/dev/stdout) is followed.  A regular
  * file is truncated once checked.  NULL when refused (class INPUT) or on
  * error (RUN), said why. */
+/* As root, leave out of PATH the entries others could put a program in
+ * (relative or empty ones, folders pc_folder_exposed refuses), warning
+ * about each: the tools powercut runs (mkfs, fsck, fio, modprobe) are
+ * looked up there. */
+void pc_sanitize_path(void);
 FILE *pc_open_output(const char *path);
 /* pc_open_output's refusals, said before the work whose output it is:
  * -1 (class INPUT) when PATH would be refused now. */

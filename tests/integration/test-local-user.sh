@@ -9,6 +9,7 @@
 # case's kernel.log is theirs to read only if the kernel log is.  unpack
 # refuses a DIR of theirs as run refuses such an -o, and an output file
 # (manifest -o, unpack -m) is never a name they planted for a file of root's.
+# A PATH entry of theirs is not looked in.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
@@ -86,7 +87,7 @@ for out in "$link/m" "$home/m"; do
 		{ cat "$TMP/err"; fail "merge-results.sh into $out: exit $rc, expected 2"; }
 done
 [ ! -e "$victim/m" ] && [ ! -e "$home/m" ] || fail "merge-results.sh wrote through the user's path"
-# 7. unpack into a folder of theirs (theirs to swap for a symlink before
+# 6. unpack into a folder of theirs (theirs to swap for a symlink before
 # the unpack enters it) or through a symlink of theirs: refused, nothing
 # written
 rootfs="/tmp/pc-it-rootfs.$$"
@@ -100,6 +101,15 @@ for target in "$rootfs" "$link"; do
 	[ ! -e "$target/bin" ] && [ ! -e "$target/etc" ] || fail "unpack into $target wrote the image there"
 done
 rmdir "$rootfs"
+# 7. PATH (kept by sudo -E, or a CI job's) naming a folder of theirs: their
+# mkfs.ext4 there must not run as root; the entry is left out, with a warning
+runuser -u "$user" -- mkdir "$home/bin"
+printf '#!/bin/sh\ntouch %s/theirs-ran\nexec /sbin/mkfs.ext4 "$@"\n' "$TMP" > "$TMP/fake"
+runuser -u "$user" -- install -m 0755 /dev/stdin "$home/bin/mkfs.ext4" < "$TMP/fake"
+PATH="$home/bin:$PATH" pc_run "$TMP/one.ini" -o "$TMP/res9" > "$TMP/out" 2> "$TMP/err" ||
+	{ cat "$TMP/err"; fail "run with their folder in PATH failed"; }
+[ ! -e "$TMP/theirs-ran" ] || fail "the user's mkfs.ext4 in PATH ran as root"
+grep -qF "PATH: left out $home/bin" "$TMP/err" || { cat "$TMP/err"; fail "no warning about $home/bin in PATH"; }
 # 8. an output file named in /tmp (manifest -o, --mtree, unpack -m) where
 # the user planted a symlink to a file of root's, or a hard link of it
 # (the same filesystem as /tmp here): refused, the file untouched
@@ -125,7 +135,7 @@ for how in symlink hardlink; do
 	[ "$(cat "$TMP/precious")" = precious ] || fail "root's file was overwritten through a $how in /tmp"
 done
 rm -f "$out"
-# 6. agreement.sh's temporary file: at a name the user can guess
+# 9. agreement.sh's temporary file: at a name the user can guess
 # (/tmp/agreement.PID) they plant a symlink to a file of root's, which the
 # script's jq output would overwrite.
 echo precious > "$TMP/precious"
