@@ -21,7 +21,8 @@
 # error.
 # Exit: 0 every pair agrees, 1 some pair disagrees, is an error on both
 # sides or a case has no partner, 2 bad arguments or input (among them a
-# pair that is not the same case on two backends).
+# pair that is not the same case on two backends), 3 no temporary file
+# could be made in TMPDIR.
 set -euo pipefail
 
 die() { echo "agreement: $*" >&2; exit 2; }
@@ -38,7 +39,12 @@ dir=$1 a=${2:-fuse} b=${3:-dm}
 [ -f "$dir/results.json" ] || die "$dir: no results.json (not a powercut results folder)"
 command -v jq >/dev/null || die "jq not found (scripts/install-deps.sh installs it)"
 
-# One line per pair (tab-separated), computed by jq from the two sides.
+# One line per pair (tab-separated), computed by jq from the two sides,
+# into a file of mktemp's: at a name others can guess (agreement.PID in
+# /tmp) they could plant a symlink to a file of root's for jq to overwrite.
+pairs_file=$(mktemp "${TMPDIR:-/tmp}/agreement.XXXXXX") ||
+	{ echo "agreement: cannot make a temporary file in ${TMPDIR:-/tmp}" >&2; exit 3; }
+trap 'rm -f "$pairs_file"' EXIT
 jq -r --arg a "$a" --arg b "$b" '
 	def side: {
 		verdict, committed, fsck, lost, expect, reason: (.reason // ""), backend,
@@ -87,8 +93,7 @@ jq -r --arg a "$a" --arg b "$b" '
 		   "\($x.fsck) / \($y.fsck)", "\($x.lost) / \($y.lost)", "\($x.cp) / \($y.cp)",
 		   (if $ok then "" else "\($a): \($x.reason) | \($b): \($y.reason)" end)]
 	  end
-	| @tsv' "$dir/results.json" >"${TMPDIR:-/tmp}/agreement.$$" || die "$dir/results.json: jq could not read it"
-trap 'rm -f "${TMPDIR:-/tmp}/agreement.$$"' EXIT
+	| @tsv' "$dir/results.json" >"$pairs_file" || die "$dir/results.json: jq could not read it"
 
 pairs=0 bad=0 unfit=0
 printf '| case | %s / %s | verdict | committed | fsck | lost | crash points |\n' "$a" "$b"
@@ -100,7 +105,7 @@ while IFS=$'\t' read -r k state verdict committed fsck lost cp why; do
 	case $state in "SAME BACKEND" | "SETUP DIFFERS") unfit=$((unfit + 1)) ;; esac
 	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$k" "$state" "$verdict" "$committed" "$fsck" "$lost" "$cp"
 	[ -z "$why" ] || reasons+=("- $k: $why")
-done <"${TMPDIR:-/tmp}/agreement.$$"
+done <"$pairs_file"
 [ "$pairs" -gt 0 ] || die "$dir has no cases in groups '$a' or '$b'"
 if [ ${#reasons[@]} -gt 0 ]; then
 	printf '\nDisagreements and errors:\n'

@@ -488,6 +488,34 @@ void pc_kmsg_take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct p
 		snprintf(r->nospace, sizeof(r->nospace), "%s", msg);
 }
 
+/* The saved log holds every line of the case's time, other users' and
+ * devices' too: readable by others only where the kernel lets them read
+ * its log (kernel.dmesg_restrict 0); if that cannot be read, not. */
+static mode_t saved_log_mode(void)
+{
+	char c = '1';
+	int fd = open("/proc/sys/kernel/dmesg_restrict", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '1';
+		close(fd);
+	}
+	return c == '0' ? 0644 : 0600;
+}
+
+/* PATH made afresh (pc_create_new) for the saved log; NULL with errno. */
+static FILE *create_saved_log(const char *path)
+{
+	int fd = pc_create_new(path, saved_log_mode());
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !f) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
 int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
 		struct pc_kmsg_result *r)
 {
@@ -496,7 +524,7 @@ int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
 		return pc_fail(PC_ERR_RUN, "kernel log: /dev/kmsg was not open");
 	}
 	FILE *log = NULL;
-	if (path && !(log = fopen(path, "we"))) {
+	if (path && !(log = create_saved_log(path))) {
 		int err = errno;
 		pc_kmsg_abort(k);
 		snprintf(r->why_unchecked, sizeof(r->why_unchecked), "cannot write %s", path);

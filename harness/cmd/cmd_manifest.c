@@ -39,9 +39,9 @@ static int write_mtree(struct pc_manifest *m, const char *const *layers, size_t 
 {
 	if (!out)
 		return pc_mtree_write(m, layers, n, stdout, "standard output");
-	FILE *f = fopen(out, "we");
+	FILE *f = pc_open_output(out);
 	if (!f)
-		return pc_fail_errno(PC_ERR_RUN, errno, "mtree writer for %s: cannot open it", out);
+		return -1;
 	int rc = pc_mtree_write(m, layers, n, f, out);
 	if (fclose(f) != 0 && rc == 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", out);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,11 @@ static void usage(FILE *f)
 		   "Apply the layers of IMAGE (layer tarballs or layer:FILE, an OCI layout\n"
 		   "DIR or DIR:TAG, an oci-archive, a docker-archive / docker-save tar, a\n"
 		   "skopeo dir: folder) in order onto DIR (created if missing; it must be\n"
-		   "empty), honouring OCI whiteouts, exactly as `powercut run` does, but with no\n"
-		   "device, durability mode or power cut.  Needs root (owners, devices,\n"
-		   "trusted.* xattrs; extraction runs chrooted into DIR).\n\n"
+		   "empty, and only root or the user who ran sudo may own it, the folders\n"
+		   "above it and any symlink on its path), honouring OCI whiteouts, exactly\n"
+		   "as `powercut run` does, but with no device, durability mode or power cut.\n"
+		   "Needs root (owners, devices, trusted.* xattrs; extraction runs chrooted\n"
+		   "into DIR).\n\n"
 		   "  -m, --manifest FILE  save the manifest of the unpacked tree to FILE,\n"
 		   "                       for `powercut verify FILE DIR` later\n"
 		   "  --platform P         choose among the platforms of an index\n"
@@ -61,6 +64,24 @@ static int refuse_nonempty(const char *dir)
 	return rc;
 }
 
+/* The unpack enters DIR by path (chdir, then chroot): a user who can
+ * rename DIR (theirs, or in a folder of theirs) or re-point a symlink of
+ * theirs on its path could have root write the image, setuid files and
+ * device nodes included, into another empty folder, or keep root's tree
+ * in a folder they own.  As for a run's results folder (outdir.c). */
+static int refuse_exposed(const char *dir)
+{
+	char why[PATH_MAX + 128];
+	if (pc_folder_exposed(dir, 1, why, sizeof(why)) == 0)
+		return 0;
+	char *shown = pc_esc_text(why);
+	pc_fail(PC_ERR_INPUT, "%s: %s: they could swap it for a symlink before the unpack enters "
+		"it and have root write the image elsewhere; give a folder only root (or the user "
+		"who ran sudo) can write to", dir, shown);
+	free(shown);
+	return -1;
+}
+
 /* -m FILE is looked at before anything is unpacked: a folder, or a name
  * in a folder that is not there, is a usage error (exit 2) with DIR left
  * as it was, not a failed unpack (exit 1) after the work is done.  Other
@@ -68,6 +89,8 @@ static int refuse_nonempty(const char *dir)
 static int check_manifest_out(const char *path)
 {
 	struct stat st;
+	if (pc_output_check(path) < 0) /* another user's name for a file of root's */
+		return -1;
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
 			return pc_fail(PC_ERR_INPUT, "manifest %s: is a folder; -m names the file "
@@ -115,7 +138,11 @@ int cmd_unpack(int argc, char **argv)
 	if (rc != PC_EXIT_OK)
 		return rc;
 	const char *dir = argv[argc - 1];
-	if (pc_mkdir_p(dir, 0755) < 0 || refuse_nonempty(dir) < 0) {
+	struct stat before;
+	int made = lstat(dir, &before) < 0;
+	if (pc_mkdir_p(dir, 0755) < 0 || refuse_exposed(dir) < 0 || refuse_nonempty(dir) < 0) {
+		if (made)
+			rmdir(dir); /* no empty DIR of ours left behind */
 		pc_image_close(&img);
 		return pc_exit_for_error(PC_EXIT_FAIL);
 	}

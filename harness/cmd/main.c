@@ -103,6 +103,7 @@ int main(int argc, char **argv)
 		printf("powercut %s\n", pc_version);
 		return cmd_stdout_done("--version", PC_EXIT_OK);
 	}
+	pc_sanitize_path();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))
 			return cmd_dispatch(&commands[i], argc - 1, argv + 1);

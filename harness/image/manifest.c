@@ -662,9 +662,9 @@ static int write_named(struct pc_manifest *m, FILE *f, const char *path)
 
 int pc_manifest_save(struct pc_manifest *m, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = pc_open_output(path);
 	if (!f)
-		return pc_fail_errno(PC_ERR_RUN, errno, "cannot create manifest %s", path);
+		return -1;
 	int rc = write_named(m, f, path);
 	if (fclose(f) != 0 && rc == 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "writing manifest %s", path);

@@ -956,6 +956,31 @@ static int workdir_plausible(const char *dir)
 	       !strstr(dir, "/./") && !strstr(dir, "//");
 }
 
+/* The registered work folder is there as the run made it (mkdtemp: a
+ * folder of ours), not a name another user took after the run's folder
+ * went (a symlink to some folder, or a folder of theirs, in /var/tmp):
+ * tearing that down would unmount below the symlink's target, stop the
+ * processes its *.pid files name, remove their files.  0 ours, -1 not
+ * (said why). */
+static int workdir_ours(const struct registration *r, const struct stat *st)
+{
+	char what[64];
+	if (S_ISLNK(st->st_mode))
+		snprintf(what, sizeof(what), "is a symlink");
+	else if (!S_ISDIR(st->st_mode))
+		snprintf(what, sizeof(what), "is not a folder");
+	else if (st->st_uid != geteuid())
+		snprintf(what, sizeof(what), "is owned by uid %u", (unsigned)st->st_uid);
+	else
+		return 0;
+	char *shown = pc_esc_text(r->workdir);
+	pc_fail(PC_ERR_RUN, "%s names %s, which %s: not the run's work folder (another user made "
+		"one of that name after it went?); left alone: remove it and %s, then run cleanup "
+		"again", r->path, shown, what, r->path);
+	free(shown);
+	return -1;
+}
+
 /* Tear down one dead run.  Returns objects removed, -1 on error. */
 static int cleanup_one(const struct registration *r, int verbose)
 {
@@ -972,6 +997,8 @@ static int cleanup_one(const struct registration *r, int verbose)
 		return -1;
 	}
 	if (lstat(r->workdir, &st) == 0) {
+		if (workdir_ours(r, &st) < 0)
+			return -1;
 		int n = pc_state_teardown_dir(r->workdir, verbose);
 		if (n < 0)
 			return -1;

@@ -304,6 +304,48 @@ int pc_have_program(const char *prog)
 	return found;
 }
 
+/* One PATH entry root may look programs up in: an absolute folder no one
+ * but root (or the user who ran sudo) can put a program in.  0 keep, -1
+ * leave out (said why unless it is not there). */
+static int path_entry_trusted(const char *dir)
+{
+	char why[PATH_MAX + 128];
+	if (dir[0] != '/') {
+		pc_warn("PATH: left out '%s': not an absolute folder (as root, a program in the "
+			"current folder would run)", dir);
+		return -1;
+	}
+	if (access(dir, F_OK) < 0)
+		return -1; /* nothing there; a folder made there later is not looked in */
+	if (pc_folder_exposed(dir, 1, why, sizeof(why)) < 0) { /* sticky is no help */
+		pc_warn("PATH: left out %s: %s: a program there (mkfs, fsck, fio) could be another "
+			"user's, run as root", dir, why);
+		return -1;
+	}
+	return 0;
+}
+
+void pc_sanitize_path(void)
+{
+	const char *path = getenv("PATH");
+	if (geteuid() != 0 || !path)
+		return;
+	char *copy = xstrdup(path), *rest = copy, *dir;
+	char *kept = xmalloc(strlen(path) + 1);
+	kept[0] = '\0';
+	while ((dir = strsep(&rest, ":"))) {
+		if (path_entry_trusted(dir) < 0)
+			continue;
+		if (kept[0])
+			strcat(kept, ":");
+		strcat(kept, dir);
+	}
+	if (strcmp(kept, path) && setenv("PATH", kept, 1) < 0)
+		pc_warn("PATH: cannot set it: %s", strerror(errno));
+	free(kept);
+	free(copy);
+}
+
 int pc_modprobe_quiet(const char *module)
 {
 	if (!pc_have_program("modprobe"))
@@ -711,12 +753,43 @@ static int others_write(const struct stat *st)
 	return (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && !private_group(st));
 }
 
+/* A symlink on the path DIR names (not the resolved one) that is not
+ * owned by a trusted user: its owner may point it elsewhere at any time,
+ * even in a sticky folder such as /tmp, and root's later writes by path
+ * would follow.  -1 (WHY said) if there is one. */
+static int untrusted_symlink(const char *dir, char *why, size_t len)
+{
+	char *path = dir[0] == '/' ? xstrdup(dir) : NULL;
+	if (!path) {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return pc_why(why, len, "the current folder: %s", strerror(errno));
+		path = xasprintf("%s/%s", cwd, dir);
+		free(cwd);
+	}
+	int rc = 0;
+	for (char *end = path + 1; rc == 0 && *end; end++) {
+		if (end[1] != '/' && end[1] != '\0')
+			continue;
+		char keep = end[1];
+		end[1] = '\0';
+		struct stat st;
+		if (end[0] != '/' && lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+		    !trusted_owner(st.st_uid))
+			rc = pc_why(why, len, "%s is a symlink owned by uid %u", path,
+				    (unsigned)st.st_uid);
+		end[1] = keep;
+	}
+	free(path);
+	return rc;
+}
+
 int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 {
 	char *real = realpath(dir, NULL);
 	if (!real)
 		return pc_why(why, len, "%s", strerror(errno));
-	int rc = 0;
+	int rc = untrusted_symlink(dir, why, len);
 	struct stat st;
 	for (int self = 1; rc == 0; self = 0) {
 		if (stat(real, &st) < 0) {
@@ -731,6 +804,9 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 			rc = pc_why(why, len, "%s%s is writable by others (mode %04o) and not sticky",
 				    self ? "" : "the folder above it ", real,
 				    (unsigned)(st.st_mode & 07777));
+		else if (!trusted_owner(st.st_uid)) /* its owner may rename what is in it */
+			rc = pc_why(why, len, "%s%s is owned by uid %u", self ? "" : "the folder above it ",
+				    real, (unsigned)st.st_uid);
 		char *slash = strrchr(real, '/');
 		if (!slash || !strcmp(real, "/"))
 			break;
@@ -738,6 +814,63 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 	}
 	free(real);
 	return rc;
+}
+
+/* Why the file ST, at PATH, is not ours to truncate: a file of another
+ * user's, or one with another name (a hard link made to any file root may
+ * write, as /etc/shadow).  0 if it is. */
+static int output_not_ours(const struct stat *st, const char *path, char *why, size_t len)
+{
+	if (!S_ISREG(st->st_mode))
+		return 0; /* /dev/stdout's pipe or terminal */
+	if (!trusted_owner(st->st_uid))
+		return pc_why(why, len, "%s is a file of uid %u", path, (unsigned)st->st_uid);
+	if (st->st_nlink > 1)
+		return pc_why(why, len, "%s has %lu hard links", path, (unsigned long)st->st_nlink);
+	return 0;
+}
+
+static int refuse_output(const char *path, const char *why)
+{
+	return pc_fail(PC_ERR_INPUT, "%s: not written: %s (another user's name for any file root "
+		       "may write, as /etc/shadow?); remove it or write elsewhere", path, why);
+}
+
+int pc_output_check(const char *path)
+{
+	char why[PATH_MAX + 128];
+	struct stat st;
+	if (untrusted_symlink(path, why, sizeof(why)) < 0 ||
+	    (stat(path, &st) == 0 && output_not_ours(&st, path, why, sizeof(why)) < 0))
+		return refuse_output(path, why);
+	return 0;
+}
+
+FILE *pc_open_output(const char *path)
+{
+	struct stat st;
+	int follow = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	if (pc_output_check(path) < 0)
+		return NULL;
+	/* Not a symlink when looked at: not one planted since either. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0644);
+	if (fd < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+		return NULL;
+	}
+	char why[PATH_MAX + 128];
+	FILE *f = NULL;
+	if (fstat(fd, &st) < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
+	else if (output_not_ours(&st, path, why, sizeof(why)) < 0)
+		refuse_output(path, why);
+	else if (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "truncate %s", path);
+	else if (!(f = fdopen(fd, "w")))
+		pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
+	if (!f)
+		close(fd);
+	return f;
 }
 
 int pc_create_new(const char *path, mode_t mode)

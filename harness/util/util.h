@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Exit codes: documented in powercut.1 and README; stable. */
@@ -158,6 +159,21 @@ int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
  * by its owner only (a sticky folder lets others make the names we are
  * about to make).  The owners of the folders above are trusted. */
 int pc_folder_exposed(const char *dir, int strict, char *why, size_t len);
+/* Open PATH, an output file the user named (-m, -o), for writing: never
+ * through another user's symlink on its path, never into a file of
+ * another user's or one with other hard links (a planted name for a file
+ * root may write); a symlink of ours (/dev/stdout) is followed.  A regular
+ * file is truncated once checked.  NULL when refused (class INPUT) or on
+ * error (RUN), said why. */
+/* As root, leave out of PATH the entries others could put a program in
+ * (relative or empty ones, folders pc_folder_exposed refuses), warning
+ * about each: the tools powercut runs (mkfs, fsck, fio, modprobe) are
+ * looked up there. */
+void pc_sanitize_path(void);
+FILE *pc_open_output(const char *path);
+/* pc_open_output's refusals, said before the work whose output it is:
+ * -1 (class INPUT) when PATH would be refused now. */
+int pc_output_check(const char *path);
 /* Create PATH afresh for writing: whatever is at PATH (a stale temporary
  * file, or a symlink planted to redirect the write) is unlinked first, and
  * the file is opened O_EXCL | O_NOFOLLOW, so the write can only land in a

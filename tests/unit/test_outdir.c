@@ -125,6 +125,48 @@ static void test_refuses_folder_others_write(void)
 	free(dir);
 }
 
+/* Another user who owns a folder above the results folder, or a symlink
+ * on the path given, can move it away or point it elsewhere during the
+ * run (a symlink of theirs in /tmp, sticky, is theirs to replace): refused
+ * (exit 2), unless that user is the one who ran sudo. */
+static void test_refuses_path_others_own(void)
+{
+	char *dir = unit_tmpdir();
+	char *theirs = xasprintf("%s/theirs", dir), *below = xasprintf("%s/theirs/sub", dir);
+	char *real = xasprintf("%s/real", dir), *link = xasprintf("%s/link", dir);
+	CU_ASSERT_EQUAL(pc_mkdir_p(below, 0755), 0);
+	CU_ASSERT_EQUAL(mkdir(real, 0755), 0);
+	CU_ASSERT_EQUAL(symlink(real, link), 0);
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_NONE);
+	CU_ASSERT_EQUAL(lock_class(link), PC_ERR_NONE); /* root's symlink */
+	CU_ASSERT_EQUAL(chown(theirs, 12345, 12345), 0);
+	CU_ASSERT_EQUAL(lchown(link, 12345, 12345), 0);
+	char msg[1024] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "owned by uid 12345"));
+	msg[0] = '\0';
+	CU_ASSERT_EQUAL(lock_class(link), PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "a symlink owned by uid 12345"));
+	char *through = xasprintf("%s/new", link); /* made below the symlink */
+	CU_ASSERT_EQUAL(lock_class(through), PC_ERR_INPUT);
+	pc_capture_errors(NULL, 0);
+	setenv("SUDO_UID", "12345", 1);
+	CU_ASSERT_EQUAL(lock_class(below), PC_ERR_NONE);
+	CU_ASSERT_EQUAL(lock_class(link), PC_ERR_NONE);
+	unsetenv("SUDO_UID");
+	pc_messages_quiet = 0;
+	pc_last_errclass = PC_ERR_NONE;
+	free(through);
+	free(link);
+	free(real);
+	free(below);
+	free(theirs);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A run that wrote nothing removes the folders its lock made, and only
  * those: a folder that was there stays, with what it holds. */
 static void test_discard(void)
@@ -183,5 +225,6 @@ void register_outdir_tests(void)
 	CU_pSuite s = CU_add_suite("outdir", NULL, NULL);
 	CU_add_test(s, "a folder holding a run's results is refused", test_refuses_finished_run);
 	CU_add_test(s, "a folder others can write to is refused", test_refuses_folder_others_write);
+	CU_add_test(s, "refuses a path others own", test_refuses_path_others_own);
 	CU_add_test(s, "a run that wrote nothing removes the folders it made", test_discard);
 }

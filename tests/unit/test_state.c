@@ -323,6 +323,52 @@ static void test_cleanup_ignores_implausible_folder(void)
 	free(tmp);
 }
 
+/* A registration whose work folder is gone, and whose name another user
+ * took meanwhile (any user can make names in /var/tmp): a symlink to some
+ * folder, or a folder of theirs.  Cleanup tears neither down (it would
+ * unmount below the symlink's target, stop the processes its *.pid files
+ * name, remove their files), keeps the registration and fails. */
+static void test_cleanup_spares_folder_not_its_own(void)
+{
+	char *tmp = unit_tmpdir();
+	char *target = xasprintf("%s/target", tmp), *mnt = xasprintf("%s/target/mnt", tmp);
+	mount_tmpfs(mnt);
+	char reg[256];
+	char *wd = fake_dead_run(tmp, reg, sizeof(reg));
+	CU_ASSERT_FATAL(rmdir(wd) == 0);
+	CU_ASSERT_FATAL(symlink(target, wd) == 0);
+	char msg[1024] = "";
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT(pc_state_cleanup(0) == -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "is a symlink"));
+	CU_ASSERT(mounts_under(target) == 1);
+	CU_ASSERT(exists(wd) && exists(reg));
+
+	/* A folder of another user's, with a file of theirs in it. */
+	CU_ASSERT_FATAL(unlink(wd) == 0);
+	CU_ASSERT_FATAL(mkdir(wd, 0755) == 0);
+	char *file = xasprintf("%s/theirs", wd);
+	CU_ASSERT_FATAL(pc_write_file(file, "x", 1, 0) == 0);
+	CU_ASSERT_FATAL(chown(wd, 12345, 12345) == 0);
+	msg[0] = '\0';
+	CU_ASSERT(pc_state_cleanup(0) == -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "owned by uid 12345"));
+	CU_ASSERT(exists(file) && exists(reg));
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+
+	if (mounts_under(target))
+		CU_ASSERT(umount2(mnt, 0) == 0);
+	unlink(reg);
+	free(file);
+	free(wd);
+	free(mnt);
+	free(target);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 /* Issue 13 #11: a newline (or any control character) in the work folder
  * base is refused before anything is made or registered; a registration
  * is read back as the whole path, never cut at an inner newline. */
@@ -640,6 +686,7 @@ void register_state_tests(void)
 	CU_add_test(s, "cleanup leaves a live run", test_cleanup_leaves_live_run);
 	CU_add_test(s, "cleanup: reused registration pid", test_cleanup_reused_registration_pid);
 	CU_add_test(s, "cleanup ignores implausible folder", test_cleanup_ignores_implausible_folder);
+	CU_add_test(s, "cleanup spares a folder not its own", test_cleanup_spares_folder_not_its_own);
 	CU_add_test(s, "begin refuses control characters", test_begin_refuses_control_chars);
 	CU_add_test(s, "begin refuses a base others can write to", test_begin_refuses_exposed_base);
 	CU_add_test(s, "cleanup stops recorded server", test_cleanup_stops_recorded_server);

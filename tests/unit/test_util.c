@@ -378,6 +378,53 @@ static void test_descendants(void)
 	waitpid(child, NULL, 0);
 }
 
+/* An output file a user names (-m, -o) may sit in a folder others share
+ * (/tmp): pc_open_output never writes through another user's symlink,
+ * into a file of theirs, or into a file with other hard links (each may be
+ * a name for /etc/shadow); a new file, a file of ours and a symlink of
+ * ours (/dev/stdout) are written. */
+static void test_open_output(void)
+{
+	char *dir = unit_tmpdir();
+	char *precious = xasprintf("%s/precious", dir), *out = xasprintf("%s/out", dir);
+	CU_ASSERT_FATAL(pc_write_file(precious, "keep", 4, 0) == 0);
+	pc_messages_quiet = 1;
+	FILE *f = pc_open_output(out); /* new */
+	CU_ASSERT_PTR_NOT_NULL(f);
+	if (f)
+		fclose(f);
+	f = pc_open_output(out); /* ours: truncated and written */
+	CU_ASSERT_PTR_NOT_NULL(f);
+	if (f)
+		fclose(f);
+	CU_ASSERT(unlink(out) == 0);
+	CU_ASSERT(symlink(precious, out) == 0); /* a symlink of ours */
+	f = pc_open_output(out);
+	CU_ASSERT_PTR_NOT_NULL(f);
+	if (f)
+		fclose(f);
+	CU_ASSERT(pc_write_file(precious, "keep", 4, 0) == 0);
+	CU_ASSERT(lchown(out, 12345, 12345) == 0); /* theirs */
+	CU_ASSERT_PTR_NULL(pc_open_output(out));
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT(unlink(out) == 0);
+	CU_ASSERT(link(precious, out) == 0); /* a second name of root's file */
+	CU_ASSERT_PTR_NULL(pc_open_output(out));
+	CU_ASSERT(unlink(out) == 0);
+	CU_ASSERT(pc_write_file(out, "x", 1, 0) == 0);
+	CU_ASSERT(chown(out, 12345, 12345) == 0); /* a file of theirs */
+	CU_ASSERT_PTR_NULL(pc_open_output(out));
+	pc_messages_quiet = 0;
+	pc_last_errclass = PC_ERR_NONE;
+	char *text = pc_read_file(precious, NULL);
+	CU_ASSERT_STRING_EQUAL(text ? text : "", "keep");
+	free(text);
+	free(out);
+	free(precious);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_util_tests(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
@@ -392,4 +439,5 @@ void register_util_tests(void)
 		    test_atomic_write_no_follow);
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
 	CU_add_test(s, "the processes below a process", test_descendants);
+	CU_add_test(s, "an output file is never another user's name", test_open_output);
 }
