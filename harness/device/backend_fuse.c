@@ -108,6 +108,14 @@ static int make_control(struct fuse_priv *p)
 		       MAP_SHARED, fd, 0);
 	int e = errno;
 	close(fd);
+	/* ENODEV: the work folder's file system maps no file shared (a FUSE
+	 * file system serving its files with direct_io, as sshfs -o direct_io
+	 * does): the machine's set-up, not the case's. */
+	if (m == MAP_FAILED && e == ENODEV)
+		return pc_fail(PC_ERR_ENV, "mmap %s: the work folder's file system cannot map "
+			       "a file shared (%s), which the fuse device's control file needs: "
+			       "give --workdir on a local file system (ext4, xfs, tmpfs)",
+			       p->ctlpath, strerror(e));
 	if (m == MAP_FAILED)
 		return pc_fail_errno(PC_ERR_RUN, e, "mmap %s", p->ctlpath);
 	p->ctl = m;
