@@ -107,6 +107,10 @@ struct pc_backend {
 	 * log_finish); log_marked[M]: mark M was made. */
 	uint64_t log_flushes[PC_LOG_MARKS];
 	int log_marked[PC_LOG_MARKS];
+	/* Set by destroy: what of the machine died under the device during
+	 * the case (fuse: its server, killed), "" if nothing did.  Whatever
+	 * the case found is then no verdict. */
+	char died[256];
 	void *priv;
 };
 

@@ -1,7 +1,8 @@
 /* eiofs.c - a FUSE passthrough for test-host-eio.sh: the work folder on a
  * disk that goes bad.  It serves folder SRC at MOUNTPOINT and fails with
- * EIO the reads or writes made through the Nth open of a file called NAME
- * (counting from 1; 0: none), once AFTER bytes of them have passed.  Files
+ * EIO the reads or writes made through the Nth and every later open of a
+ * file called NAME (counting from 1; 0: none), once AFTER bytes of them
+ * have passed: a disk gone bad stays bad.  Files
  * called NAME are served with direct_io (a file system that cannot map
  * them shared, as sshfs -o direct_io), the others through the page cache:
  *
@@ -10,7 +11,8 @@
  * powercut's fuse backend makes backing.img (open 1), opens it for its
  * server (mkfs and the workload, open 2) and once more for the plain loop
  * device it attaches after the cut (the remount, verify and fsck, open 3):
- * N = 2 fails the disk under the workload, N = 3 after the cut.
+ * N = 2 fails the disk under the workload, N = 3 after the cut (powercut
+ * reads the file back once more after a case that saw trouble).
  * Foreground; ends when unmounted. */
 #define FUSE_USE_VERSION 31
 #define _GNU_SOURCE
@@ -108,7 +110,7 @@ static int open_common(const char *path, int flags, mode_t mode, struct fuse_fil
 	fi->fh = (uint64_t)fd;
 	if (is_bad_file(path)) {
 		pthread_mutex_lock(&lock);
-		if (++opens == bad_open)
+		if (++opens >= bad_open && bad_open > 0)
 			fi->fh |= BAD_BIT;
 		pthread_mutex_unlock(&lock);
 	}
