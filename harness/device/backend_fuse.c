@@ -50,7 +50,7 @@ struct fuse_priv {
 	pid_t server;
 	/* The server mounted, and the device still goes through it (until
 	 * power_on swaps in a plain loop device, or destroy stops it): an exit
-	 * seen now is a death (an OOM kill, a stray kill -9), kept in died. */
+	 * seen now is a death (an OOM kill, a stray kill -9), kept in b->failed. */
 	int serving;
 	int died_status;          /* its exit status (128+N: signal N); 0 none */
 	pid_t died_pid;
@@ -233,8 +233,24 @@ static int server_exited(struct fuse_priv *p, int block, int *code)
 	return 1;
 }
 
+/* The requests the server failed because the host did (fuse_flakey.h,
+ * host_failed), for b->failed; nothing when there were none. */
+static void describe_host_failures(const struct fuse_priv *p, char *out, size_t len)
+{
+	uint64_t n = __atomic_load_n(&p->ctl->host_failed, __ATOMIC_SEQ_CST);
+	if (!n)
+		return;
+	int e = __atomic_load_n(&p->ctl->host_errno, __ATOMIC_SEQ_CST);
+	char msg[PATH_MAX + 256];
+	snprintf(msg, sizeof(msg), "the fuse server could not write its backing file %s (%llu "
+		 "request%s failed, the first with %s): the disk or file system holding the "
+		 "work folder fails", p->backing, (unsigned long long)n, n == 1 ? "" : "s",
+		 strerror(e));
+	pc_fit_middle(out, len, msg);
+}
+
 /* What the server's death (server_exited while serving) says, for
- * b->died: the device failed under the case for the machine's reason. */
+ * b->failed: the device failed under the case for the machine's reason. */
 static void describe_death(const struct fuse_priv *p, char *out, size_t len)
 {
 	int st = p->died_status;
@@ -518,7 +534,9 @@ static void fuse_destroy_dev(struct pc_backend *b)
 		server_exited(p, 0, &code); /* gone before we stop it: died */
 	p->serving = 0;
 	if (p->died_pid)
-		describe_death(p, b->died, sizeof(b->died));
+		describe_death(p, b->failed, sizeof(b->failed));
+	else if (p->ctl)
+		describe_host_failures(p, b->failed, sizeof(b->failed));
 	if (p->made_mnt) {
 		/* Unmounting first ends the server's loop by itself. */
 		if (p->server > 0)

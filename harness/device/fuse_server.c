@@ -5,6 +5,9 @@
  * (backend_fuse.c), so every block write and flush of the loop device
  * arrives here as a write or fsync request, which the current mode passes,
  * drops (reported as successful) or fails with EIO.  Reads always pass.
+ * A request passed on that the host fails (the backing file's write, the
+ * undo file, the write log) fails too, and is counted in the control block
+ * (host_failed): the parent makes the case an environment error.
  *
  * The file is opened with direct_io: otherwise the FUSE page cache would
  * serve dropped data back and the crash test would prove nothing.
@@ -118,6 +121,16 @@ static void undo_follow_epoch(struct server *s)
 		undo_forget(s);
 		s->undo_epoch = e;
 	}
+}
+
+/* The request failed because the host did (RC < 0 from a write, fallocate,
+ * undo or log call; not the cut's -EIO): counted for the parent, which
+ * makes the case an environment error.  Returns RC. */
+static int host_failure(struct server *s, int rc)
+{
+	if (rc < 0 && __atomic_fetch_add(&s->ctl->host_failed, 1, __ATOMIC_SEQ_CST) == 0)
+		__atomic_store_n(&s->ctl->host_errno, -rc, __ATOMIC_SEQ_CST);
+	return rc;
 }
 
 /* pc_pwrite_all for a FUSE answer: 0 or -errno. */
@@ -313,6 +326,8 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 		   (rc = log_append(s, PC_LOG_WRITE, 0, (uint64_t)off, size, buf)) == 0 &&
 		   (rc = write_all(s->backing_fd, buf, size, off)) == 0) {
 		rc = (int)size;
+	} else {
+		host_failure(s, rc);
 	}
 	request_end(s);
 	return rc;
@@ -330,10 +345,12 @@ static int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 	struct server *s = srv();
 	request_begin(s);
 	int rc = judge(s, &s->ctl->count.flushes, 1);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = undo_flush(s);
-	if (rc == 0)
-		rc = log_append(s, PC_LOG_FLUSH, 0, 0, 0, NULL);
+		if (rc == 0)
+			rc = log_append(s, PC_LOG_FLUSH, 0, 0, 0, NULL);
+		host_failure(s, rc);
+	}
 	request_end(s);
 	return rc < 0 ? rc : 0;
 }
@@ -357,10 +374,12 @@ static int fs_fallocate(const char *path, int mode, off_t off, off_t len,
 		return -EFBIG;
 	request_begin(s);
 	int rc = judge(s, &s->ctl->count.discards, 1);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = log_append(s, PC_LOG_DISCARD, (uint32_t)mode, (uint64_t)off, (uint64_t)len, NULL);
-	if (rc == 0 && fallocate(s->backing_fd, mode, off, len) < 0)
-		rc = -errno;
+		if (rc == 0 && fallocate(s->backing_fd, mode, off, len) < 0)
+			rc = -errno;
+		host_failure(s, rc);
+	}
 	request_end(s);
 	return rc < 0 ? rc : 0;
 }

@@ -544,8 +544,8 @@ static void teardown(struct case_ctx *x)
 	if (x->dev_made) {
 		pc_kmsg_test_inject(&x->r->km);
 		x->dev.ops->destroy(&x->dev);
-		if (x->dev.died[0]) /* the likelier cause of a backing file's trouble */
-			snprintf(x->r->device_failed, sizeof(x->r->device_failed), "%s", x->dev.died);
+		if (x->dev.failed[0]) /* the likelier cause of a backing file's trouble */
+			snprintf(x->r->device_failed, sizeof(x->r->device_failed), "%s", x->dev.failed);
 		pc_kmsg_release_devices(&x->r->km);
 	}
 	x->dev_made = 0;
