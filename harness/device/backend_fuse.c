@@ -234,17 +234,19 @@ static int server_exited(struct fuse_priv *p, int block, int *code)
 }
 
 /* The requests the server failed because the host did (fuse_flakey.h,
- * host_failed), for b->failed; nothing when there were none. */
-static void describe_host_failures(const struct fuse_priv *p, char *out, size_t len)
+ * host_failed: its backing file, undo file or write log in WORKDIR), for
+ * b->failed; nothing when there were none. */
+static void describe_host_failures(const struct fuse_priv *p, const char *workdir, char *out,
+				   size_t len)
 {
 	uint64_t n = __atomic_load_n(&p->ctl->host_failed, __ATOMIC_SEQ_CST);
 	if (!n)
 		return;
 	int e = __atomic_load_n(&p->ctl->host_errno, __ATOMIC_SEQ_CST);
 	char msg[PATH_MAX + 256];
-	snprintf(msg, sizeof(msg), "the fuse server could not write its backing file %s (%llu "
-		 "request%s failed, the first with %s): the disk or file system holding the "
-		 "work folder fails", p->backing, (unsigned long long)n, n == 1 ? "" : "s",
+	snprintf(msg, sizeof(msg), "the fuse server could not write the device's files in %s "
+		 "(%llu request%s failed, the first with %s): the disk or file system holding "
+		 "the work folder failed it", workdir, (unsigned long long)n, n == 1 ? "" : "s",
 		 strerror(e));
 	pc_fit_middle(out, len, msg);
 }
@@ -536,7 +538,7 @@ static void fuse_destroy_dev(struct pc_backend *b)
 	if (p->died_pid)
 		describe_death(p, b->failed, sizeof(b->failed));
 	else if (p->ctl)
-		describe_host_failures(p, b->failed, sizeof(b->failed));
+		describe_host_failures(p, b->workdir, b->failed, sizeof(b->failed));
 	if (p->made_mnt) {
 		/* Unmounting first ends the server's loop by itself. */
 		if (p->server > 0)

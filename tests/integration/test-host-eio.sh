@@ -62,7 +62,7 @@ check_case() { # NAME MODE N OP AFTER
 	[ "$(case_field "$TMP/out-$1" "$id" .verdict)" = error ] ||
 		fail "$1: verdict $(case_field "$TMP/out-$1" "$id" .verdict), expected error"
 	case_field "$TMP/out-$1" "$id" .reason |
-		grep -Eq "^the device failed (a request because its backing file did: the disk or file system holding the work folder failed it \(kernel: .*error.* dev loop|under the case: (its backing file .*/backing.img no longer reads back \(Input/output error\)|the fuse server could not write its backing file .*/backing.img \([0-9]+ requests? failed, the first with Input/output error\)): the disk or file system holding the work folder fails)" ||
+		grep -Eq "^the device failed (a request because its backing file did: the disk or file system holding the work folder failed it \(kernel: .*error.* dev loop|under the case: (its backing file no longer reads back \(read .*/backing.img: Input/output error\)|the fuse server could not write the device's files in .*/case-0 \([0-9]+ requests? failed, the first with Input/output error\)): the disk or file system holding the work folder fail)" ||
 		fail "$1: reason: $(case_field "$TMP/out-$1" "$id" .reason)"
 	assert_no_leftovers
 }
