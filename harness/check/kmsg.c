@@ -407,14 +407,35 @@ static int about_case_device(const char *msg, const struct pc_kmsg_result *r)
 /* The block layer's words for BLK_STS_NOSPC: the device answered ENOSPC. */
 #define NOSPACE_LINE "critical space allocation error"
 
+/* The block layer's and the buffer cache's words for a request the device
+ * failed (blk_errors[]: BLK_STS_IOERR, _MEDIUM, _TARGET).  Outside cut =
+ * error nothing of powercut fails a request on purpose (a dropped write
+ * succeeds), so on the case's device they are the backing file's: the
+ * disk or file system holding the work folder, or a fuse server gone. */
+static const char *const device_error_lines[] = {
+	"I/O error, dev ", "critical medium error, dev ", "critical target error, dev ",
+	"Buffer I/O error on dev ",
+};
+
+/* A line of the case's device failing a request that the cut did not fail
+ * (see device_error_lines). */
+static int is_host_io_error(const char *msg, enum pc_flakey_mode cut)
+{
+	return cut != PC_FLAKEY_ERROR &&
+	       has_any(msg, device_error_lines, sizeof(device_error_lines) / sizeof(device_error_lines[0]));
+}
+
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut)
 {
 	int nospace = strstr(msg, NOSPACE_LINE) != NULL;
-	int journal = !nospace && is_journal_damage(msg);
-	if (!nospace && !journal && !is_bad(msg))
+	int hostio = !nospace && is_host_io_error(msg, cut);
+	int journal = !nospace && !hostio && is_journal_damage(msg);
+	if (!nospace && !hostio && !journal && !is_bad(msg))
 		return PC_KMSG_FINE;
 	int ours = about_case_device(msg, r);
+	if (hostio) /* another device's failing is no news of the case's */
+		return ours ? PC_KMSG_HOSTIO : names_any_device(msg) ? PC_KMSG_FOREIGN : PC_KMSG_FINE;
 	if (journal && !ours && !names_any_device(msg))
 		return pc_fs_other_driver_line(r->fs, msg) ? PC_KMSG_FOREIGN : PC_KMSG_UNTIED;
 	if (nospace)
@@ -486,6 +507,13 @@ void pc_kmsg_take_record(char *rec, FILE *log, enum pc_flakey_mode cut, struct p
 		snprintf(r->error, sizeof(r->error), "%s", msg);
 	else if (cls == PC_KMSG_NOSPACE && !r->nospace[0])
 		snprintf(r->nospace, sizeof(r->nospace), "%s", msg);
+	else if (cls == PC_KMSG_HOSTIO && !r->hostio[0])
+		snprintf(r->hostio, sizeof(r->hostio), "%s", msg);
+}
+
+int pc_kmsg_host_failed(const struct pc_kmsg_result *r)
+{
+	return r->nospace[0] || r->hostio[0];
 }
 
 /* The saved log holds every line of the case's time, other users' and

@@ -39,7 +39,13 @@
  * means the device itself answered ENOSPC: the file system holding the
  * backing file (the work folder) is full.  Whatever the case found then is
  * the host's doing, not the filesystem's: it is kept in `nospace` and makes
- * the case an environment error (verdict.c).
+ * the case an environment error (verdict.c).  So does, outside cut =
+ * error, a request the case's device failed ("I/O error, dev loop3",
+ * "critical medium error, dev loop3", "Buffer I/O error on dev loop3"):
+ * nothing but the cut fails a request on purpose, so the backing file
+ * failed it (the work folder's disk or file system, a fuse server gone);
+ * kept in `hostio`.  Under cut = error such lines are the cut's (allowed):
+ * a backing file failing there is not told apart.
  *
  * A line that names no device (WARNING, BUG, Oops ...) cannot be told
  * apart from another process's: it fails the case.  The kernel log is the
@@ -81,6 +87,8 @@ struct pc_kmsg_result {
 	size_t lines, foreign, allowed, lost; /* lost: records overrun (EPIPE) */
 	char error[512];                   /* the first line that fails the case */
 	char nospace[512];                 /* the first "no room under the device" line */
+	char hostio[512];                  /* the first "device failed a request" line
+					    * the cut did not cause */
 	/* The first line of JBD2's journal recovery reporting a damaged
 	 * journal ("JBD2: Invalid checksum recovering ...") that named no
 	 * device, until ext4's next journal load failure ("EXT4-fs (loop3):
@@ -130,15 +138,19 @@ int pc_kmsg_end(struct pc_kmsg *k, const char *path, enum pc_flakey_mode cut,
 		struct pc_kmsg_result *r);
 /* Close without reading (a case that stopped early still calls end). */
 void pc_kmsg_abort(struct pc_kmsg *k);
+/* Whether the log shows the case's device failing because of the host
+ * (nospace, hostio): whatever the case found is then no verdict. */
+int pc_kmsg_host_failed(const struct pc_kmsg_result *r);
 
 /* The rule on one message (without its "[time] <level>" prefix): 0 fine,
  * 1 fails the case, 2 foreign device, 3 allowed (expected under the cut), 4 the
  * case's device found no room in its backing store, 5 a journal-damage line
  * that names no device (ext4's next journal load failure tells whose: see
- * above; pc_kmsg_take_record ties them).
+ * above; pc_kmsg_take_record ties them), 6 the case's device failed a
+ * request the cut did not (its backing store's error).
  * Exposed for the unit tests. */
 enum pc_kmsg_class { PC_KMSG_FINE, PC_KMSG_BAD, PC_KMSG_FOREIGN, PC_KMSG_ALLOWED,
-		     PC_KMSG_NOSPACE, PC_KMSG_UNTIED };
+		     PC_KMSG_NOSPACE, PC_KMSG_UNTIED, PC_KMSG_HOSTIO };
 enum pc_kmsg_class pc_kmsg_classify(const char *msg, const struct pc_kmsg_result *r,
 				    enum pc_flakey_mode cut);
 /* Keep MSG (kernel log level LEVEL, classified CLS) as R->said when it is

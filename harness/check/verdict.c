@@ -209,6 +209,32 @@ void pc_verdict_judge(struct pc_case_result *r)
 		r->verdict = PC_VERDICT_PASS;
 }
 
+/* The device failed under the case for the machine's reason: its fuse
+ * server died, or (the kernel says) a request failed outside the cut, so
+ * the backing file's disk or file system failed it. */
+static void device_failed(struct pc_case_result *r)
+{
+	r->verdict = PC_VERDICT_ERROR;
+	int n;
+	if (r->device_failed[0])
+		n = snprintf(r->reason, sizeof(r->reason), "the device failed under the case: %s%s%s%s; "
+			     "what the case found is the host's doing, not the filesystem's",
+			     r->device_failed, r->km.hostio[0] ? " (kernel: " : "", r->km.hostio,
+			     r->km.hostio[0] ? ")" : "");
+	else
+		n = snprintf(r->reason, sizeof(r->reason), "the device failed a request because its "
+			     "backing file did: the disk or file system holding the work folder "
+			     "failed it (kernel: %s); what the case found is the host's doing, not "
+			     "the filesystem's", r->km.hostio);
+	if (n >= (int)sizeof(r->reason))
+		r->reason[sizeof(r->reason) - 1] = '\0';
+}
+
+int pc_verdict_host_failed(const struct pc_case_result *r)
+{
+	return r->device_failed[0] || pc_kmsg_host_failed(&r->km);
+}
+
 void pc_verdict_kernel(struct pc_case_result *r, int log_rc)
 {
 	if (r->km.nospace[0]) {
@@ -218,6 +244,10 @@ void pc_verdict_kernel(struct pc_case_result *r, int log_rc)
 			     "work folder is full (kernel: %s); free space there or set a smaller "
 			     "device_size", r->km.nospace) >= (int)sizeof(r->reason))
 			r->reason[sizeof(r->reason) - 1] = '\0';
+		return;
+	}
+	if (r->device_failed[0] || r->km.hostio[0]) {
+		device_failed(r);
 		return;
 	}
 	if ((r->verdict == PC_VERDICT_ERROR || r->unmountable[0]) && r->km.said[0]) {

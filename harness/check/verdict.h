@@ -34,10 +34,16 @@ void pc_verdict_judge(struct pc_case_result *r);
  * read; LOG_RC < 0: it could not be saved):
  *   the device found no room in its backing store (kmsg.c), whatever the
  *   verdict: the loss, failure or error was the host's -> error
+ *   the device died under the case (its fuse server killed: device_failed)
+ *   or failed a request the cut did not fail (kmsg.c, hostio), whatever
+ *   the verdict                           -> error naming it
  * and on an attempt that otherwise passed:
  *   the log was not checked               -> error
  *   a line that fails the case (kmsg.c)   -> fail, the line as reason */
 void pc_verdict_kernel(struct pc_case_result *r, int log_rc);
+/* Whether the host failed R's device (the three error rules above): the
+ * attempt's class is then environment (exit 3). */
+int pc_verdict_host_failed(const struct pc_case_result *r);
 
 /* Why crash point PT is bad (into BUF), or NULL if it is fine: it must
  * mount, fsck must have run and be clean, it must hold the commit record

@@ -107,6 +107,11 @@ struct pc_backend {
 	 * log_finish); log_marked[M]: mark M was made. */
 	uint64_t log_flushes[PC_LOG_MARKS];
 	int log_marked[PC_LOG_MARKS];
+	/* Set by destroy: how the machine failed the device during the case
+	 * (fuse: its server killed, or its writes to the backing file
+	 * failing), "" if it did not.  Whatever the case found is then no
+	 * verdict. */
+	char failed[512];
 	void *priv;
 };
 

@@ -48,6 +48,12 @@ struct fuse_priv {
 	/* What create made, so that destroy removes only that. */
 	int made_backing, made_ctl, made_mnt, made_pidfile, made_undo, made_log;
 	pid_t server;
+	/* The server mounted, and the device still goes through it (until
+	 * power_on swaps in a plain loop device, or destroy stops it): an exit
+	 * seen now is a death (an OOM kill, a stray kill -9), kept in b->failed. */
+	int serving;
+	int died_status;          /* its exit status (128+N: signal N); 0 none */
+	pid_t died_pid;
 	struct pc_loop loop;
 };
 
@@ -108,6 +114,14 @@ static int make_control(struct fuse_priv *p)
 		       MAP_SHARED, fd, 0);
 	int e = errno;
 	close(fd);
+	/* ENODEV: the work folder's file system maps no file shared (a FUSE
+	 * file system serving its files with direct_io, as sshfs -o direct_io
+	 * does): the machine's set-up, not the case's. */
+	if (m == MAP_FAILED && e == ENODEV)
+		return pc_fail(PC_ERR_ENV, "mmap %s: the work folder's file system cannot map "
+			       "a file shared (%s), which the fuse device's control file needs: "
+			       "give --workdir on a local file system (ext4, xfs, tmpfs)",
+			       p->ctlpath, strerror(e));
 	if (m == MAP_FAILED)
 		return pc_fail_errno(PC_ERR_RUN, e, "mmap %s", p->ctlpath);
 	p->ctl = m;
@@ -211,8 +225,45 @@ static int server_exited(struct fuse_priv *p, int block, int *code)
 		return 0;
 	/* r < 0 (ECHILD): someone else reaped it; it is gone all the same. */
 	*code = r < 0 ? -1 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	if (p->serving && !p->died_pid) {
+		p->died_pid = p->server;
+		p->died_status = *code;
+	}
 	p->server = 0;
 	return 1;
+}
+
+/* The requests the server failed because the host did (fuse_flakey.h,
+ * host_failed: its backing file, undo file or write log in WORKDIR), for
+ * b->failed; nothing when there were none. */
+static void describe_host_failures(const struct fuse_priv *p, const char *workdir, char *out,
+				   size_t len)
+{
+	uint64_t n = __atomic_load_n(&p->ctl->host_failed, __ATOMIC_SEQ_CST);
+	if (!n)
+		return;
+	int e = __atomic_load_n(&p->ctl->host_errno, __ATOMIC_SEQ_CST);
+	char msg[PATH_MAX + 256];
+	snprintf(msg, sizeof(msg), "the fuse server could not write the device's files in %s "
+		 "(%llu request%s failed, the first with %s): the disk or file system holding "
+		 "the work folder failed it", workdir, (unsigned long long)n, n == 1 ? "" : "s",
+		 strerror(e));
+	pc_fit_middle(out, len, msg);
+}
+
+/* What the server's death (server_exited while serving) says, for
+ * b->failed: the device failed under the case for the machine's reason. */
+static void describe_death(const struct fuse_priv *p, char *out, size_t len)
+{
+	int st = p->died_status;
+	if (st > 128 && st < 128 + NSIG)
+		snprintf(out, len, "the fuse server (pid %d) was killed by signal %d (%s) during "
+			 "the case", (int)p->died_pid, st - 128, strsignal(st - 128));
+	else if (st < 0)
+		snprintf(out, len, "the fuse server (pid %d) ended during the case", (int)p->died_pid);
+	else
+		snprintf(out, len, "the fuse server (pid %d) exited with status %d during the case",
+			 (int)p->died_pid, st);
 }
 
 static int wait_ready(struct fuse_priv *p, int rd)
@@ -297,7 +348,10 @@ static int fuse_create(struct pc_backend *b, uint64_t size)
 		goto fail;
 	}
 	p->made_pidfile = 1;
-	if (wait_ready(p, ready) < 0 || check_disk(p, size) < 0)
+	if (wait_ready(p, ready) < 0)
+		goto fail;
+	p->serving = 1;
+	if (check_disk(p, size) < 0)
 		goto fail;
 	/* Direct I/O: the loop device hands a whole request to the server at
 	 * once (buffered, it writes page by page: a FUSE round trip per 4 KiB)
@@ -406,6 +460,11 @@ static int fuse_power_on(struct pc_backend *b)
 	if (b->mode == PC_FLAKEY_ALLOW) /* never cut: the device is as it was */
 		return 0;
 	pc_loop_detach(&p->loop);
+	/* The server leaves the device's path here: a death until now failed
+	 * the case's requests (kept), one after it changes nothing. */
+	int code;
+	server_exited(p, 0, &code);
+	p->serving = 0;
 	b->devpath[0] = '\0';
 	b->devnum = 0;
 	if (pc_loop_attach(p->backing, 0, &p->loop) < 0)
@@ -472,6 +531,14 @@ static void fuse_destroy_dev(struct pc_backend *b)
 	if (!p)
 		return;
 	pc_loop_detach(&p->loop);
+	int code;
+	if (p->server > 0)
+		server_exited(p, 0, &code); /* gone before we stop it: died */
+	p->serving = 0;
+	if (p->died_pid)
+		describe_death(p, b->failed, sizeof(b->failed));
+	else if (p->ctl)
+		describe_host_failures(p, b->workdir, b->failed, sizeof(b->failed));
 	if (p->made_mnt) {
 		/* Unmounting first ends the server's loop by itself. */
 		if (p->server > 0)

@@ -199,20 +199,12 @@ int pc_crash_mount_failed_on_machine(enum pc_errclass cls, int err)
 int pc_crash_mount(const char *dev, const char *mnt, const char *fstype, const char *opts,
 		   char *msg, size_t len, enum pc_errclass *cls)
 {
-	char *saved_buf;
-	size_t saved_len;
-	int saved_err;
-	pc_capture_current(&saved_buf, &saved_len, &saved_err);
-	enum pc_errclass saved_class = pc_last_errclass;
-	int saved_quiet = pc_messages_quiet;
-	pc_capture_errors(msg, len);
-	pc_messages_quiet = 1;
+	struct pc_capture_aside aside;
+	pc_capture_aside_begin(&aside, msg, len);
 	int rc = pc_fs_mount(dev, mnt, fstype, opts);
 	int err = errno;
 	*cls = pc_last_errclass;
-	pc_messages_quiet = saved_quiet;
-	pc_capture_resume(saved_buf, saved_len, saved_err);
-	pc_last_errclass = saved_class;
+	pc_capture_aside_end(&aside);
 	if (rc == 0) {
 		msg[0] = '\0';
 		return 0;

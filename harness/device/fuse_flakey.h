@@ -40,6 +40,11 @@ struct pc_fuse_ctl {
 	 * which blocks it had saved. */
 	uint32_t undo_epoch;
 	struct pc_fuse_counters count; /* written by the server only */
+	/* Requests the server failed because the host did (the backing
+	 * file's write or fallocate, the undo file, the write log), and the
+	 * first one's errno: the host's failure, not the cut's.  Server only. */
+	uint64_t host_failed;
+	int32_t host_errno;
 };
 
 /* The undo file (--undo) and the write log (--log) the server keeps are

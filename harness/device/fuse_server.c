@@ -5,6 +5,9 @@
  * (backend_fuse.c), so every block write and flush of the loop device
  * arrives here as a write or fsync request, which the current mode passes,
  * drops (reported as successful) or fails with EIO.  Reads always pass.
+ * A request passed on that the host fails (the backing file's write, the
+ * undo file, the write log) fails too, and is counted in the control block
+ * (host_failed): the parent makes the case an environment error.
  *
  * The file is opened with direct_io: otherwise the FUSE page cache would
  * serve dropped data back and the crash test would prove nothing.
@@ -120,6 +123,17 @@ static void undo_follow_epoch(struct server *s)
 	}
 }
 
+/* The request fails because the host did (RC: -errno of the backing
+ * file's write or fallocate, the undo file's or the write log's; not the
+ * cut's): counted for the parent, which makes the case an environment
+ * error.  Returns RC. */
+static int host_failure(struct server *s, int rc)
+{
+	if (rc < 0 && __atomic_fetch_add(&s->ctl->host_failed, 1, __ATOMIC_SEQ_CST) == 0)
+		__atomic_store_n(&s->ctl->host_errno, -rc, __ATOMIC_SEQ_CST);
+	return rc;
+}
+
 /* pc_pwrite_all for a FUSE answer: 0 or -errno. */
 static int write_all(int fd, const void *buf, size_t len, off_t off)
 {
@@ -151,6 +165,7 @@ static int undo_save(struct server *s, off_t off, size_t len)
 		if (rc < 0) {
 			pc_warn("fuse server: save block at %lld to the undo file: %s",
 				(long long)at, strerror(-rc));
+			host_failure(s, rc);
 			return -EIO;
 		}
 		s->saved[g / 8] |= (uint8_t)(1u << (g % 8));
@@ -168,6 +183,7 @@ static int undo_flush(struct server *s)
 		return 0;
 	if (pc_fuseundo_empty(&s->undo) < 0) {
 		pc_warn("fuse server: empty the undo file: %s", strerror(errno));
+		host_failure(s, -errno);
 		return -EIO;
 	}
 	undo_forget(s);
@@ -187,6 +203,7 @@ static int log_append(struct server *s, uint32_t kind, uint32_t arg, uint64_t of
 	struct pc_fuselog_rec r = { .kind = kind, .arg = arg, .offset = off, .length = len };
 	if (pc_fuselog_append(&s->log, &r, data) < 0) {
 		pc_warn("fuse server: write log: %s", strerror(errno));
+		host_failure(s, -errno);
 		return -EIO;
 	}
 	return 0;
@@ -311,7 +328,7 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 		add(&s->ctl->count.bytes.failed, size);
 	} else if ((rc = undo_save(s, off, size)) == 0 &&
 		   (rc = log_append(s, PC_LOG_WRITE, 0, (uint64_t)off, size, buf)) == 0 &&
-		   (rc = write_all(s->backing_fd, buf, size, off)) == 0) {
+		   (rc = host_failure(s, write_all(s->backing_fd, buf, size, off))) == 0) {
 		rc = (int)size;
 	}
 	request_end(s);
@@ -330,9 +347,7 @@ static int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
 	struct server *s = srv();
 	request_begin(s);
 	int rc = judge(s, &s->ctl->count.flushes, 1);
-	if (rc == 0)
-		rc = undo_flush(s);
-	if (rc == 0)
+	if (rc == 0 && (rc = undo_flush(s)) == 0)
 		rc = log_append(s, PC_LOG_FLUSH, 0, 0, 0, NULL);
 	request_end(s);
 	return rc < 0 ? rc : 0;
@@ -357,10 +372,18 @@ static int fs_fallocate(const char *path, int mode, off_t off, off_t len,
 		return -EFBIG;
 	request_begin(s);
 	int rc = judge(s, &s->ctl->count.discards, 1);
-	if (rc == 0)
-		rc = log_append(s, PC_LOG_DISCARD, (uint32_t)mode, (uint64_t)off, (uint64_t)len, NULL);
-	if (rc == 0 && fallocate(s->backing_fd, mode, off, len) < 0)
-		rc = -errno;
+	if (rc == 0) {
+		/* Logged once done: a mode the backing file's file system lacks
+		 * (EOPNOTSUPP: tmpfs has no zero range) changed nothing, and the
+		 * kernel writes the zeroes instead (logged as writes); a crash
+		 * point replaying the failed request failed the case. */
+		rc = fallocate(s->backing_fd, mode, off, len) < 0 ? -errno : 0;
+		if (rc < 0 && rc != -EOPNOTSUPP) /* EOPNOTSUPP: a capability */
+			host_failure(s, rc);
+		if (rc == 0)
+			rc = log_append(s, PC_LOG_DISCARD, (uint32_t)mode, (uint64_t)off,
+					(uint64_t)len, NULL);
+	}
 	request_end(s);
 	return rc < 0 ? rc : 0;
 }

@@ -118,3 +118,28 @@ int pc_imgsync(int src, const char *src_name, int dst, const char *dst_name, uin
 	free(b);
 	return rc;
 }
+
+int pc_img_read_back(int fd, const char *name, uint64_t size)
+{
+	char *buf = xmalloc(CHUNK);
+	off_t pos = 0, end = (off_t)size;
+	int rc = 0;
+	while (rc == 0 && pos < end) {
+		int data;
+		off_t stop;
+		if (run_at(fd, name, pos, end, &data, &stop) < 0) {
+			rc = -1;
+			break;
+		}
+		while (rc == 0 && data && pos < stop) {
+			size_t len = stop - pos < (off_t)CHUNK ? (size_t)(stop - pos) : CHUNK;
+			rc = read_or_zero(fd, name, 1, buf, len, pos);
+			pos += (off_t)len;
+		}
+		pos = stop;
+	}
+	int e = errno;
+	free(buf);
+	errno = e;
+	return rc;
+}

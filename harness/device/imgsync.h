@@ -26,4 +26,9 @@ struct pc_imgsync_stats {
 int pc_imgsync(int src, const char *src_name, int dst, const char *dst_name, uint64_t size,
 	       struct pc_imgsync_stats *st);
 
+/* Read every data range of the first SIZE bytes of FD (NAME) back, holes
+ * skipped: whether the file system holding it can still read it.  0, or
+ * -1 with errno (the failing call and file named, class PC_ERR_RUN). */
+int pc_img_read_back(int fd, const char *name, uint64_t size);
+
 #endif

@@ -98,8 +98,8 @@ static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
 		pc_kmsg_abort(&k);
 	free(log);
 	pc_verdict_kernel(r, log_rc);
-	if (r->km.nospace[0] && cls < PC_ERR_ENV)
-		cls = PC_ERR_ENV; /* no room for the device: exit status 3 */
+	if (pc_verdict_host_failed(r) && cls < PC_ERR_ENV)
+		cls = PC_ERR_ENV; /* the host failed the device: exit status 3 */
 	return cls;
 }
 

@@ -52,6 +52,10 @@ struct pc_case_result {
 	/* Why the filesystem did not mount after the cut (a finding: the
 	 * case fails, nothing was verified), or empty. */
 	char unmountable[256];
+	/* How the machine failed the device during the case (the backend's
+	 * died: its fuse server killed; its backing file no longer reads
+	 * back), or empty: no verdict then. */
+	char device_failed[512];
 	struct pc_verify_result vr;
 	enum pc_fsck_result fsck;
 	char *fsck_output;

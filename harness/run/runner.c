@@ -33,6 +33,7 @@
 #include "fs/fs.h"
 #include "fs/synclog.h"
 #include "device/fuse_flakey.h"
+#include "device/imgsync.h"
 #include "device/iostat.h"
 #include "device/loop.h"
 #include "image/manifest.h"
@@ -496,6 +497,45 @@ static int phase_crash_points(struct case_ctx *x)
 	return rc;
 }
 
+/* Whether the case saw its device fail or lose anything: an error, an
+ * entry lost, a filesystem that does not mount or fsck does not find
+ * clean.  Its backing file is then read back (check_backing). */
+static int case_in_trouble(const struct case_ctx *x, int rc)
+{
+	const struct pc_case_result *r = x->r;
+	return rc < 0 || r->vr.lost || r->unmountable[0] || r->fsck != PC_FSCK_CLEAN;
+}
+
+/* Read the case's backing file back when it saw trouble: a read the host
+ * fails now (the disk under the work folder going bad) failed the case's
+ * too, what the kernel log kept of it or not (it keeps ten block-layer
+ * errors in 5 s).  Holes are skipped; the data is mostly in the page
+ * cache, from which the device was read.  A transient error that passed
+ * is not seen. */
+static void check_backing(struct case_ctx *x, int rc)
+{
+	if (!x->dev_made || !case_in_trouble(x, rc))
+		return;
+	char path[PATH_MAX];
+	if (pc_path_join(path, sizeof(path), x->work, "backing.img") < 0)
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* not made, or gone: nothing of it was read */
+	char why[PATH_MAX + 64], msg[PATH_MAX + 256];
+	struct pc_capture_aside aside;
+	pc_capture_aside_begin(&aside, why, sizeof(why));
+	/* EINVAL: a seek the file system cannot do, which says nothing of it */
+	int bad = pc_img_read_back(fd, path, x->dev_size) < 0 && errno != EINVAL;
+	pc_capture_aside_end(&aside);
+	close(fd);
+	if (!bad)
+		return;
+	snprintf(msg, sizeof(msg), "its backing file no longer reads back (%s): the disk or file "
+		 "system holding the work folder fails", why);
+	pc_fit_middle(x->r->device_failed, sizeof(x->r->device_failed), msg);
+}
+
 static void teardown(struct case_ctx *x)
 {
 	/* What the workload mounted (an overlay) pins the filesystem below
@@ -509,6 +549,8 @@ static void teardown(struct case_ctx *x)
 	if (x->dev_made) {
 		pc_kmsg_test_inject(&x->r->km);
 		x->dev.ops->destroy(&x->dev);
+		if (x->dev.failed[0]) /* the likelier cause of a backing file's trouble */
+			snprintf(x->r->device_failed, sizeof(x->r->device_failed), "%s", x->dev.failed);
 		pc_kmsg_release_devices(&x->r->km);
 	}
 	x->dev_made = 0;
@@ -577,6 +619,7 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 			cls = PC_ERR_RUN;
 	}
 	pc_progress_phase("teardown");
+	check_backing(&x, rc);
 	teardown(&x);
 	pc_capture_errors(NULL, 0);
 	r->t.total = pc_now() - t0;

@@ -51,6 +51,22 @@ void pc_capture_resume(char *buf, size_t len, int err)
 	capture_err = err;
 }
 
+void pc_capture_aside_begin(struct pc_capture_aside *a, char *buf, size_t len)
+{
+	pc_capture_current(&a->buf, &a->len, &a->err);
+	a->cls = pc_last_errclass;
+	a->quiet = pc_messages_quiet;
+	pc_capture_errors(buf, len);
+	pc_messages_quiet = 1;
+}
+
+void pc_capture_aside_end(const struct pc_capture_aside *a)
+{
+	pc_messages_quiet = a->quiet;
+	pc_capture_resume(a->buf, a->len, a->err);
+	pc_last_errclass = a->cls;
+}
+
 void pc_capture_clear_cause(void)
 {
 	capture_err = 0;

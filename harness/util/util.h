@@ -67,6 +67,17 @@ void pc_capture_errors(char *buf, size_t len);
  * (as it is, not cleared) after capturing elsewhere for a while. */
 void pc_capture_current(char **buf, size_t *len, int *err);
 void pc_capture_resume(char *buf, size_t len, int err);
+/* Run a call whose failure the caller words itself: its messages go to
+ * BUF (LEN bytes) only, not printed, and the capture, the quiet flag and
+ * pc_last_errclass are as before once pc_capture_aside_end is called. */
+struct pc_capture_aside {
+	char *buf;
+	size_t len;
+	int err, quiet;
+	enum pc_errclass cls;
+};
+void pc_capture_aside_begin(struct pc_capture_aside *a, char *buf, size_t len);
+void pc_capture_aside_end(const struct pc_capture_aside *a);
 /* The errno behind the captured message (pc_fail_errno's, pc_fail_cause's),
  * or 0: none captured, or pc_fail gave no cause. */
 int pc_captured_errno(void);

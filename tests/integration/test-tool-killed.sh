@@ -67,7 +67,9 @@ reason cp/ext4/syncfs | grep -q "^e2fsck did not end within 3 s (tool_timeout)" 
 assert_no_leftovers
 
 # The device dies under mkfs (its fuse server SIGKILLed): mkfs's I/O error
-# is the case's error (exit 1), not the scenario's mkfs_opts (exit 2).
+# is not the scenario's mkfs_opts (exit 2) but the machine's: an
+# environment error naming the server's death (exit 3; exit 1 before, the
+# reason never said the server had died).
 cat > "$TMP/bin/mkfs.ext4" <<SH
 #!/usr/bin/env bash
 touch "$TMP/mkfs-waits"
@@ -85,10 +87,32 @@ server=$(pgrep -f -- "__fuse-server.*$WORK/") || fail "no fuse server while mkfs
 kill -KILL $server
 touch "$TMP/mkfs-go"
 wait "$run" || rc=$?
-[ "$rc" -eq 1 ] || { cat "$TMP/o" "$TMP/e"; fail "device died under mkfs: exit $rc, expected 1"; }
+[ "$rc" -eq 3 ] || { cat "$TMP/o" "$TMP/e"; fail "device died under mkfs: exit $rc, expected 3"; }
 reason=$(case_field "$TMP/out-d" d/ext4/none .reason)
-[[ $reason == *"Input/output error"*"(the device failed under it)"* ]] ||
+[[ $reason == "the device failed under the case: the fuse server (pid $server) was killed by signal 9 (Killed)"* ]] ||
 	fail "device died under mkfs: reason '$reason'"
+grep -q "Input/output error.*(the device failed under it)" "$TMP/e" ||
+	fail "device died under mkfs: mkfs's error not shown: $(cat "$TMP/e")"
+assert_no_leftovers
+
+# The server killed once the cut swapped in the plain loop device over
+# backing.img: it is out of the device's path, so the remount, verify and
+# fsck are the case's own and its verdict stands.
+rm -f "$TMP/bin/mkfs.ext4"
+rc=0
+timeout 300 "$POWERCUT" run --workdir "$WORK" "$TMP/d.ini" -o "$TMP/out-d2" > "$TMP/o" 2> "$TMP/e" &
+run=$!
+server=""
+for _ in $(seq 1 3000); do
+	if losetup -a | grep -F "$WORK/" | grep -q 'backing\.img'; then
+		server=$(pgrep -f -- "__fuse-server.*$WORK/") && break
+	fi
+	sleep 0.01
+done
+[ -n "$server" ] || fail "no plain loop device over backing.img after the cut"
+kill -KILL $server
+wait "$run" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/o" "$TMP/e"; fail "server killed after the cut: exit $rc, expected 0"; }
 assert_no_leftovers
 
 # fio SIGKILLed before its mid-run cut: the reason says so, not "fio ended

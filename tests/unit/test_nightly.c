@@ -557,6 +557,19 @@ static void test_kmsg_rule(void)
 	CU_ASSERT_EQUAL(pc_kmsg_classify(nospc, &r, err), PC_KMSG_NOSPACE);
 	CU_ASSERT_EQUAL(pc_kmsg_classify("critical space allocation error, dev loop31, sector 8",
 					 &r, drop), PC_KMSG_FOREIGN);
+	/* The case's device failed a request, not under cut = error: its
+	 * backing file did (the work folder's disk); under cut = error it is
+	 * the cut's, no news; another device's is not the case's. */
+	const char *eio = "I/O error, dev loop3, sector 2 op 0x0:(READ) flags 0x1000 phys_seg 1 "
+			  "prio class 2";
+	CU_ASSERT_EQUAL(pc_kmsg_classify(eio, &r, drop), PC_KMSG_HOSTIO);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("Buffer I/O error on dev loop3, logical block 0, async "
+					 "page read", &r, drop), PC_KMSG_HOSTIO);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("critical medium error, dev loop3, sector 8", &r, drop),
+			PC_KMSG_HOSTIO);
+	CU_ASSERT_EQUAL(pc_kmsg_classify(eio, &r, err), PC_KMSG_FINE);
+	CU_ASSERT_EQUAL(pc_kmsg_classify("I/O error, dev loop31, sector 8 op 0x0:(READ)", &r, drop),
+			PC_KMSG_FOREIGN);
 	/* Before the case held loop3 (or after it let go), loop3 was another's. */
 	r.in_window[0] = 0;
 	CU_ASSERT_EQUAL(pc_kmsg_classify(nospc, &r, drop), PC_KMSG_FOREIGN);

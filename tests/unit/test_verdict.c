@@ -530,12 +530,55 @@ static void test_kernel_nospace_is_error(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "work folder is full"));
 }
 
+/* The case's device failed a request the cut did not (its backing file
+ * on the host's disk did): no verdict, whatever the case found. */
+static void test_kernel_hostio_is_error(void)
+{
+	const char *line = "I/O error, dev loop3, sector 2 op 0x0:(READ) flags 0x1000";
+	fresh(PC_MODE_NONE, PC_EXPECT_LOSS);
+	r.vr.lost = 5;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL_FATAL(r.verdict, PC_VERDICT_PASS);
+	r.km.checked = 1;
+	strcpy(r.km.hostio, line);
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "holding the work folder failed it"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, line));
+	CU_ASSERT(pc_kmsg_host_failed(&r.km));
+	fresh(PC_MODE_FSYNC, PC_EXPECT_INTACT);
+	strcpy(r.unmountable, "mount /dev/loop3 (ext4): Input/output error");
+	r.fsck = PC_FSCK_CLEAN;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL_FATAL(r.verdict, PC_VERDICT_FAIL);
+	r.km.checked = 1;
+	strcpy(r.km.hostio, line);
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+	/* The fuse server died under the case: named, with or without a
+	 * kernel line (the kernel may have suppressed it). */
+	fresh(PC_MODE_NONE, PC_EXPECT_LOSS);
+	r.vr.lost = 5;
+	pc_verdict_judge(&r);
+	CU_ASSERT_EQUAL_FATAL(r.verdict, PC_VERDICT_PASS);
+	r.km.checked = 1;
+	strcpy(r.device_failed, "the fuse server (pid 7) was killed by signal 9 (Killed) during the case");
+	CU_ASSERT(pc_verdict_host_failed(&r));
+	pc_verdict_kernel(&r, 0);
+	CU_ASSERT_EQUAL(r.verdict, PC_VERDICT_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "failed under the case: the fuse server (pid 7) was "
+				      "killed by signal 9"));
+	CU_ASSERT_PTR_NULL(strstr(r.reason, "kernel:"));
+}
+
 void register_verdict_tests(void)
 {
 	CU_pSuite s = CU_add_suite("verdict", NULL, NULL);
 	CU_add_test(s, "committed, clean, intact: pass", test_intact_passes);
 	CU_add_test(s, "no room under the device: error, whatever was found",
 		    test_kernel_nospace_is_error);
+	CU_add_test(s, "the device's backing file or fuse server failed: error, whatever was found",
+		    test_kernel_hostio_is_error);
 	CU_add_test(s, "fio mid-run cut, intact: a bad block fails", test_fio_midrun_intact);
 	CU_add_test(s, "fio mid-run cut, loss: no bad block fails", test_fio_midrun_loss);
 	CU_add_test(s, "fio cut_at = end: the commit record must survive", test_fio_end_needs_commit);
