@@ -96,10 +96,11 @@ static void plan_fill(struct pc_run_report *rep, const struct plan *p)
 #define SO_FAR_COST_SHARE 20
 #define SO_FAR_MIN_GAP_S 1.0
 
-/* After each case: the reports as they stand, the cases still to come "not
- * run", so that a SIGKILLed run (no handler runs) leaves what it checked
- * and never a pass for what it did not.  Quietly: the write at the end
- * says what could not be written. */
+/* Before the first case and after each: the reports as they stand, the
+ * cases still to come "not run", so that a SIGKILLed run (no handler runs)
+ * leaves what it checked and never a pass for what it did not.  Quietly:
+ * the write at the end says what could not be written.  The write before
+ * the first case is no reason to skip the one after it. */
 static void write_so_far(struct pc_run_report *rep, void *arg)
 {
 	struct plan *p = arg;
@@ -113,6 +114,8 @@ static void write_so_far(struct pc_run_report *rep, void *arg)
 	pc_report_write(rep, p->outdir);
 	pc_messages_quiet = quiet;
 	pc_last_errclass = cls;
+	if (rep->nresults == 0)
+		return;
 	p->last_end = pc_now();
 	p->last_cost = p->last_end - start;
 }

@@ -628,6 +628,10 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	int failed = 0;
 	for (size_t i = 0; i < sc->ncases && !pc_interrupted; i++) {
 		pc_progress_case((unsigned)i + 1, (unsigned)sc->ncases, sc->cases[i].id);
+		/* Every case "not run" until the first is done; the count goes up
+		 * right after, so a run that gets here always writes its reports. */
+		if (i == 0 && o->case_done)
+			o->case_done(rep, o->case_done_arg);
 		struct pc_case_result *r = &rep->results[rep->nresults++];
 		case_dir_name(&sc->cases[i], o->outdir, r->case_dir, sizeof(r->case_dir));
 		enum pc_errclass cls = pc_attempts_run(run_case, &sc->cases[i], o, runwork,

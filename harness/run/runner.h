@@ -17,10 +17,11 @@ struct pc_run_opts {
 	int retries;            /* --retries N; -1: the scenario's */
 	int flaky_ok;           /* --flaky-ok: flaky cases do not fail the run */
 	long tool_timeout;      /* --tool-timeout SECONDS; -1: the scenario's */
-	/* Called after each case with the results so far (NULL: not called):
-	 * the reports are written then, so that a run SIGKILLed later (timeout
-	 * -s KILL, the OOM killer) leaves them, the cases it did not finish
-	 * "not run". */
+	/* Called before the first case (REP holds no result yet) and after
+	 * each case with the results so far (NULL: not called): the reports
+	 * are written then, so that a run SIGKILLed later (timeout -s KILL,
+	 * the OOM killer), even in its first case, leaves them, the cases it
+	 * did not finish "not run". */
 	void (*case_done)(struct pc_run_report *rep, void *arg);
 	void *case_done_arg;
 };
