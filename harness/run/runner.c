@@ -612,7 +612,11 @@ static void install_signals(void)
 	/* No SA_RESTART: long waits return EINTR and the phase ends early. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* A SIGHUP ignored when we started stays ignored: that is what nohup
+	 * asks, so that a run outlives the SSH session that started it. */
+	struct sigaction hup;
+	if (sigaction(SIGHUP, NULL, &hup) < 0 || hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
