@@ -263,7 +263,7 @@ static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_k
 	free(ids);
 }
 
-int cmd_run(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
 	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1,
 				  .tool_timeout = -1 };
@@ -441,4 +441,16 @@ int cmd_run(int argc, char **argv)
 	 * on a full disk, closed) is exit 3 as for inspect and run --list,
 	 * unless the run already exits non-zero (that says more). */
 	return cmd_stdout_done("run", rc);
+}
+
+/* A signal caught before the runner (pc_runner_catch_ignored) may make a
+ * start-up step fail (the fio job check's fio is killed): the exit status
+ * is the signal's all the same. */
+int cmd_run(int argc, char **argv)
+{
+	pc_runner_catch_ignored();
+	int rc = run_command(argc, argv);
+	if (pc_interrupted && rc < 128)
+		rc = 128 + pc_interrupted;
+	return rc;
 }

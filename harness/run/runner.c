@@ -620,6 +620,17 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void pc_runner_catch_ignored(void)
+{
+	struct sigaction sa = { 0 }, old;
+	sa.sa_handler = signal_handler;
+	sigemptyset(&sa.sa_mask);
+	const int sigs[] = { SIGINT, SIGTERM };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
 int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 		  struct pc_run_report *rep)
 {
@@ -672,6 +683,9 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	}
 	pc_workloads_run_end();
 
+	if (pc_interrupted && rep->nresults == 0)
+		pc_fail(PC_ERR_RUN, "interrupted by signal %d before the first case: no case ran",
+			(int)pc_interrupted);
 	if (pc_interrupted)
 		return 128 + pc_interrupted;
 	if (worst == PC_ERR_ENV)

@@ -29,6 +29,14 @@ struct pc_run_opts {
 /* SIGINT/SIGTERM/SIGHUP set pc_interrupted (util.h); the runner stops at
  * the next phase boundary, or sooner inside long loops, and tears down. */
 
+/* Called first thing by `run`: a SIGINT or SIGTERM ignored when powercut
+ * started (a script's background job starts with SIGINT ignored) is
+ * caught from now on, not only once the runner starts.  Before, one sent
+ * while the scenario and its images were read was dropped, and the run
+ * went on to its end.  Signals not ignored keep their default action
+ * until then: they end powercut at once, before any case. */
+void pc_runner_catch_ignored(void);
+
 /* Before the run starts (and for run --list): each case's workload can
  * work below the mountpoint the run will give it under WORKBASE (a fio
  * job's file names fit under PATH_MAX there).  -1, class INPUT, when one
