@@ -61,13 +61,6 @@ struct pc_backend_ops {
 	int (*power_on)(struct pc_backend *b);
 	/* Tear down; idempotent; safe after a failed or partial create. */
 	void (*destroy)(struct pc_backend *b);
-	/* Did what serves the device die under the case (a process of ours
-	 * killed by the OOM killer or a stray kill -9)?  1 with a sentence
-	 * saying which and how in WHY, 0 when it did not; NULL: nothing can.
-	 * Called after a phase failed, before destroy: every I/O of the
-	 * device fails once its server is gone, and the error a phase then
-	 * met (EIO, a read-only filesystem, mkfs failing) does not say why. */
-	int (*died)(struct pc_backend *b, char *why, size_t whylen);
 	/* `powercut cleanup` and teardown, for what state.c's generic teardown
 	 * (mounts, loop devices, recorded processes) does not cover; NULL when
 	 * there is nothing more.  Remove what this backend made for the run

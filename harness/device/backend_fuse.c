@@ -48,11 +48,6 @@ struct fuse_priv {
 	/* What create made, so that destroy removes only that. */
 	int made_backing, made_ctl, made_mnt, made_pidfile, made_undo, made_log;
 	pid_t server;
-	/* The server, reaped before teardown stopped it: its pid and exit
-	 * code (server_exited's); 0 while it runs or was stopped by us. */
-	pid_t died_pid;
-	int died_code;
-	int powered_on;           /* the loop device reads the backing file itself */
 	struct pc_loop loop;
 };
 
@@ -216,8 +211,6 @@ static int server_exited(struct fuse_priv *p, int block, int *code)
 		return 0;
 	/* r < 0 (ECHILD): someone else reaped it; it is gone all the same. */
 	*code = r < 0 ? -1 : WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-	p->died_pid = p->server;
-	p->died_code = *code;
 	p->server = 0;
 	return 1;
 }
@@ -420,7 +413,6 @@ static int fuse_power_on(struct pc_backend *b)
 	snprintf(b->devpath, sizeof(b->devpath), "%s", p->loop.path);
 	b->devnum = p->loop.devnum;
 	b->mode = PC_FLAKEY_ALLOW;
-	p->powered_on = 1;
 	return 0;
 }
 
@@ -452,28 +444,6 @@ static void stop_server(struct fuse_priv *p)
 		STOP_TIMEOUT_S);
 	kill(p->server, SIGKILL);
 	server_exited(p, 1, &code);
-}
-
-/* The server exited before teardown stopped it.  Once the power is back
- * (fuse_power_on) the device no longer goes through it: a death then
- * harms nothing and is not reported. */
-static int fuse_died(struct pc_backend *b, char *why, size_t whylen)
-{
-	struct fuse_priv *p = b->priv;
-	int code;
-	if (!p || (p->server > 0 && !server_exited(p, 0, &code)) || !p->died_pid)
-		return 0;
-	if (p->powered_on)
-		return 0;
-	code = p->died_code;
-	if (code > 128 && code < 128 + NSIG)
-		snprintf(why, whylen, "the fuse server (pid %d) was killed by signal %d (%s) during "
-			 "the case (the OOM killer, a kill -9?): every I/O of its device failed after "
-			 "that", (int)p->died_pid, code - 128, strsignal(code - 128));
-	else
-		snprintf(why, whylen, "the fuse server (pid %d) exited (status %d) during the case: "
-			 "every I/O of its device failed after that", (int)p->died_pid, code);
-	return 1;
 }
 
 static void remove_file(const char *path)
@@ -578,7 +548,6 @@ const struct pc_backend_ops pc_backend_fuse = {
 	.set_mode = fuse_set_mode,
 	.power_on = fuse_power_on,
 	.destroy = fuse_destroy_dev,
-	.died = fuse_died,
 	.log_mark = fuse_log_mark,
 	.log_finish = fuse_log_finish,
 };

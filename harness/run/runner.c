@@ -178,20 +178,6 @@ static void explain_full_device(struct case_ctx *x)
 	add_hint(x, hint);
 }
 
-/* A phase failed because the device's server died under it (the OOM
- * killer, a kill -9): say so first, as the error the phase met (an EIO, a
- * read-only filesystem, mkfs failing) reads as the filesystem's or the
- * kernel's fault.  The class stays RUN: an error, never a verdict. */
-static void explain_dead_device(struct case_ctx *x)
-{
-	char why[256];
-	if (!x->dev_made || !x->dev.ops->died || x->dev.ops->died(&x->dev, why, sizeof(why)) != 1)
-		return;
-	char *both = xasprintf("%s; the first error then: %s", why, x->r->reason);
-	pc_fit_middle(x->r->reason, sizeof(x->r->reason), both);
-	free(both);
-}
-
 /* The first mount of what mkfs just made was refused (EINVAL).  Mount it
  * once with no options to tell who is to blame: the mount options (the
  * scenario's error, exit 2), or the filesystem itself, which this kernel
@@ -586,7 +572,6 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 		rc = phase_crash_points(&x);
 	enum pc_errclass cls = rc < 0 ? pc_last_errclass : PC_ERR_NONE;
 	if (rc < 0) {
-		explain_dead_device(&x);
 		r->verdict = PC_VERDICT_ERROR;
 		if (cls == PC_ERR_NONE)
 			cls = PC_ERR_RUN;
