@@ -96,10 +96,11 @@ static void plan_fill(struct pc_run_report *rep, const struct plan *p)
 #define SO_FAR_COST_SHARE 20
 #define SO_FAR_MIN_GAP_S 1.0
 
-/* After each case: the reports as they stand, the cases still to come "not
- * run", so that a SIGKILLed run (no handler runs) leaves what it checked
- * and never a pass for what it did not.  Quietly: the write at the end
- * says what could not be written. */
+/* Before the first case and after each: the reports as they stand, the
+ * cases still to come "not run", so that a SIGKILLed run (no handler runs)
+ * leaves what it checked and never a pass for what it did not.  Quietly:
+ * the write at the end says what could not be written.  The write before
+ * the first case is no reason to skip the one after it. */
 static void write_so_far(struct pc_run_report *rep, void *arg)
 {
 	struct plan *p = arg;
@@ -113,6 +114,8 @@ static void write_so_far(struct pc_run_report *rep, void *arg)
 	pc_report_write(rep, p->outdir);
 	pc_messages_quiet = quiet;
 	pc_last_errclass = cls;
+	if (rep->nresults == 0)
+		return;
 	p->last_end = pc_now();
 	p->last_cost = p->last_end - start;
 }
@@ -260,7 +263,7 @@ static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_k
 	free(ids);
 }
 
-int cmd_run(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
 	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1,
 				  .tool_timeout = -1 };
@@ -438,4 +441,16 @@ int cmd_run(int argc, char **argv)
 	 * on a full disk, closed) is exit 3 as for inspect and run --list,
 	 * unless the run already exits non-zero (that says more). */
 	return cmd_stdout_done("run", rc);
+}
+
+/* A signal caught before the runner (pc_runner_catch_ignored) may make a
+ * start-up step fail (the fio job check's fio is killed): the exit status
+ * is the signal's all the same. */
+int cmd_run(int argc, char **argv)
+{
+	pc_runner_catch_ignored();
+	int rc = run_command(argc, argv);
+	if (pc_interrupted && rc < 128)
+		rc = 128 + pc_interrupted;
+	return rc;
 }

@@ -173,8 +173,14 @@ static int child_result(int status, const char *target, const struct child_repor
 			return pc_fail_cause(cls, rep->err, "%s", rep->msg);
 		return pc_fail(cls, "unpacking into %s failed (exit %d)", target, code);
 	}
-	return pc_fail(PC_ERR_RUN, "unpacking into %s: process killed by signal %d", target,
-		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	/* wait_child's SIGKILL on an interruption: the case was interrupted,
+	 * and "killed by signal 9" would read as the OOM killer's doing. */
+	if (pc_interrupted)
+		return pc_check_interrupted();
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	return pc_fail(PC_ERR_RUN, "unpacking into %s: the unpack process was killed by signal %d "
+		       "(%s), which powercut did not send (the OOM killer, a kill -9?)", target, sig,
+		       strsignal(sig));
 }
 
 /* The manifest the child wrote to MF. */

@@ -640,8 +640,23 @@ static void install_signals(void)
 	/* No SA_RESTART: long waits return EINTR and the phase ends early. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* A SIGHUP ignored when we started stays ignored: that is what nohup
+	 * asks, so that a run outlives the SSH session that started it. */
+	struct sigaction hup;
+	if (sigaction(SIGHUP, NULL, &hup) < 0 || hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+void pc_runner_catch_ignored(void)
+{
+	struct sigaction sa = { 0 }, old;
+	sa.sa_handler = signal_handler;
+	sigemptyset(&sa.sa_mask);
+	const int sigs[] = { SIGINT, SIGTERM };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
 }
 
 int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
@@ -671,6 +686,10 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	int failed = 0;
 	for (size_t i = 0; i < sc->ncases && !pc_interrupted; i++) {
 		pc_progress_case((unsigned)i + 1, (unsigned)sc->ncases, sc->cases[i].id);
+		/* Every case "not run" until the first is done; the count goes up
+		 * right after, so a run that gets here always writes its reports. */
+		if (i == 0 && o->case_done)
+			o->case_done(rep, o->case_done_arg);
 		struct pc_case_result *r = &rep->results[rep->nresults++];
 		case_dir_name(&sc->cases[i], o->outdir, r->case_dir, sizeof(r->case_dir));
 		enum pc_errclass cls = pc_attempts_run(run_case, &sc->cases[i], o, runwork,
@@ -692,6 +711,9 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	}
 	pc_workloads_run_end();
 
+	if (pc_interrupted && rep->nresults == 0)
+		pc_fail(PC_ERR_RUN, "interrupted by signal %d before the first case: no case ran",
+			(int)pc_interrupted);
 	if (pc_interrupted)
 		return 128 + pc_interrupted;
 	if (worst == PC_ERR_ENV)

@@ -17,16 +17,25 @@ struct pc_run_opts {
 	int retries;            /* --retries N; -1: the scenario's */
 	int flaky_ok;           /* --flaky-ok: flaky cases do not fail the run */
 	long tool_timeout;      /* --tool-timeout SECONDS; -1: the scenario's */
-	/* Called after each case with the results so far (NULL: not called):
-	 * the reports are written then, so that a run SIGKILLed later (timeout
-	 * -s KILL, the OOM killer) leaves them, the cases it did not finish
-	 * "not run". */
+	/* Called before the first case (REP holds no result yet) and after
+	 * each case with the results so far (NULL: not called): the reports
+	 * are written then, so that a run SIGKILLed later (timeout -s KILL,
+	 * the OOM killer), even in its first case, leaves them, the cases it
+	 * did not finish "not run". */
 	void (*case_done)(struct pc_run_report *rep, void *arg);
 	void *case_done_arg;
 };
 
 /* SIGINT/SIGTERM/SIGHUP set pc_interrupted (util.h); the runner stops at
  * the next phase boundary, or sooner inside long loops, and tears down. */
+
+/* Called first thing by `run`: a SIGINT or SIGTERM ignored when powercut
+ * started (a script's background job starts with SIGINT ignored) is
+ * caught from now on, not only once the runner starts.  Before, one sent
+ * while the scenario and its images were read was dropped, and the run
+ * went on to its end.  Signals not ignored keep their default action
+ * until then: they end powercut at once, before any case. */
+void pc_runner_catch_ignored(void);
 
 /* Before the run starts (and for run --list): each case's workload can
  * work below the mountpoint the run will give it under WORKBASE (a fio

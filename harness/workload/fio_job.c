@@ -2659,7 +2659,9 @@ int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobf
 	}
 	free(joined);
 	if (rc < 0) {
-		snprintf(why, len, pc_last_errclass == PC_ERR_ENV
+		/* fio killed by a signal that stops the run: no verdict on the file. */
+		snprintf(why, len, pc_interrupted ? "fio job file %s not checked: interrupted"
+			 : pc_last_errclass == PC_ERR_ENV
 			 ? "fio job file %s could not be checked: fio could not run (see above)"
 			 : "fio job file %s refused (see above)", file);
 		return -1;

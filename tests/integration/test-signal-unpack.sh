@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SIGTERM to the runner alone while a long unpack runs in its child: the
-# unpack is abandoned at once (not finished first), teardown, exit 143.
+# unpack is abandoned at once (not finished first), teardown, exit 143,
+# the case's reason "interrupted".
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
@@ -24,5 +25,34 @@ wait "$pid" || rc=$?
 took=$(( $(date +%s) - start ))
 [ "$rc" -eq 143 ] || { cat "$TMP/e"; fail "exit $rc, expected 143"; }
 [ "$took" -le 5 ] || fail "exit took $took s after SIGTERM: the unpack was finished first"
+# The case was interrupted; before, its reason was "unpacking into ...:
+# process killed by signal 9", the SIGKILL powercut sent its own unpack
+# process, which reads as the OOM killer's.
+reason=$(jq -r '.cases[0].reason' "$TMP/out/results.json")
+[ "$reason" = interrupted ] || fail "the case's reason is '$reason', expected 'interrupted'"
+assert_no_leftovers
+
+# The unpack process itself SIGKILLed (the OOM killer): the case is an
+# error saying so, the run ends as usual (exit 1).
+"$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" -o "$TMP/out2" > "$TMP/o" 2> "$TMP/e" &
+pid=$!
+child=""
+for _ in $(seq 1 600); do
+	for p in $(ps -o pid= --ppid "$pid"); do
+		case $(readlink "/proc/$p/root" 2> /dev/null) in "$WORK"/*/rootfs) child=$p ;; esac
+	done
+	[ -n "$child" ] && compgen -G "$WORK/powercut.*/case-0/mnt/rootfs/big" > /dev/null && break
+	sleep 0.05
+done
+[ -n "$child" ] || fail "no unpack process (chrooted in the case's rootfs) found"
+kill -KILL "$child"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/e"; fail "unpack process killed: exit $rc, expected 1"; }
+reason=$(jq -r '.cases[0].reason' "$TMP/out2/results.json")
+case "$reason" in
+*"the unpack process was killed by signal 9 (Killed), which powercut did not send"*) ;;
+*) fail "unpack process killed: the reason is '$reason'" ;;
+esac
 assert_no_leftovers
 pass

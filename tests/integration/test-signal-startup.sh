@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SIGINT while `powercut run` reads its scenario (here: fio's check of the
+# job file, which runs before any case), sent to a run started in the
+# background of a script, which starts with SIGINT ignored (a CI script's
+# `powercut run ... & ... kill -INT $pid`): the run stops before its first
+# case, exit 130, no results folder, nothing left.  Before, the signal was
+# dropped (still ignored until the runner put its handler in place) and
+# the run went on to its end.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+# fio whose first run (the job file check at load) waits until the test
+# has sent its SIGINT, then runs the real fio.
+mkdir -p "$TMP/bin"
+cat > "$TMP/bin/fio" <<SH
+#!/usr/bin/env bash
+if mkdir "$TMP/first-fio" 2> /dev/null; then
+	touch "$TMP/first-fio/waiting"
+	while [ ! -e "$TMP/sent" ]; do sleep 0.1; done
+fi
+exec $(command -v fio) "\$@"
+SH
+chmod +x "$TMP/bin/fio"
+printf '[j]\nrw=randwrite\nsize=1m\nbs=4k\nverify=crc32c\n' > "$TMP/j.fio"
+printf '[g]\nworkload = fio j.fio\nfs = ext4\nbackend = fuse\nexpect = any\n' > "$TMP/s.ini"
+
+PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" -o "$TMP/out" \
+	> "$TMP/o" 2> "$TMP/e" &
+pid=$!
+for _ in $(seq 1 600); do
+	[ -e "$TMP/first-fio/waiting" ] && break
+	sleep 0.1
+done
+[ -e "$TMP/first-fio/waiting" ] || { cat "$TMP/e"; fail "fio's job file check never ran"; }
+kill -INT "$pid"
+touch "$TMP/sent"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 130 ] || { cat "$TMP/o" "$TMP/e"; fail "SIGINT during start-up: exit $rc, expected 130"; }
+[ ! -e "$TMP/out" ] || { ls -A "$TMP/out"; fail "SIGINT during start-up: a results folder was left"; }
+# It says so: the runner before its first case, or fio's check, killed.
+grep -q "interrupted by signal 2 before the first case\|j.fio not checked: interrupted" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "SIGINT during start-up: powercut did not say it was interrupted"; }
+! grep -q refused "$TMP/e" || { cat "$TMP/e"; fail "SIGINT during start-up: the job file is said to be refused"; }
+assert_no_leftovers
+pass
