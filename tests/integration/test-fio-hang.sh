@@ -7,14 +7,17 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 # fio itself checks the job file (and runs its set-up only,
-# --create_only=1); the write pass hangs
+# --create_only=1); the write pass hangs.  Its job process is found by
+# name: fio runs in a PID namespace of its own, where \$! is not the pid
+# seen here.
+token=pc-fio-hang-job-$$-$RANDOM
 mkdir -p "$TMP/bin"
 cat > "$TMP/bin/fio" <<SH
 #!/usr/bin/env bash
 case " \$* " in *" --parse-only "*|*" --showcmd "*|*" --create_only=1 "*) exec $(command -v fio) "\$@" ;; esac
 trap '' TERM
-setsid sleep 1000 &
-echo \$! > "$TMP/job.pid"
+setsid bash -c "exec -a $token sleep 1000" &
+touch "$TMP/started"
 while :; do sleep 0.2; done
 SH
 chmod +x "$TMP/bin/fio"
@@ -24,9 +27,9 @@ printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\ncut_at =
 PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/hang.ini" -o "$TMP/out" \
 	> "$TMP/o" 2> "$TMP/e" &
 pid=$!
-for _ in $(seq 1 600); do [ -s "$TMP/job.pid" ] && break; sleep 0.1; done
-[ -s "$TMP/job.pid" ] || { cat "$TMP/e"; fail "the fake fio never started"; }
-job=$(cat "$TMP/job.pid")
+job=""
+for _ in $(seq 1 600); do [ -e "$TMP/started" ] && job=$(pgrep -f "^$token") && break; sleep 0.1; done
+[ -n "$job" ] || { cat "$TMP/e"; fail "the fake fio never started"; }
 start=$SECONDS
 kill -TERM "$pid"
 rc=0
