@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,8 +80,26 @@ static void pass_signal_on(int sig)
 		kill(standin_for, sig);
 }
 
+/* End this process by signal SIG, as fio ended, so that the run sees a
+ * fio killed ("fio was killed by signal 9"), not one that exited 137; no
+ * core dump of the stand-in (fio's own, if any, is made).  A signal whose
+ * default is to be ignored ends it with 128+SIG instead. */
+static void die_of_signal(int sig)
+{
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+	signal(sig, SIG_DFL);
+	sigset_t only;
+	sigemptyset(&only);
+	sigaddset(&only, sig);
+	sigprocmask(SIG_UNBLOCK, &only, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
 /* Run ARGV as PID 1 of a PID namespace of its own, this process standing
- * in for it (the same exit status; SIGTERM, SIGINT and SIGHUP passed on).
+ * in for it (the same exit status, or death by the same signal; SIGTERM,
+ * SIGINT and SIGHUP passed on).
  * When fio ends, or this process dies (with powercut: its parent-death
  * signal), the kernel kills every process of the namespace: fio's job
  * processes have no parent-death signal, and one outlived a SIGKILLed run
@@ -125,7 +144,9 @@ static void exec_in_pid_namespace(char *const argv[])
 	while (waitpid(child, &ws, 0) < 0)
 		if (errno != EINTR)
 			_exit(127);
-	_exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
+	if (WIFSIGNALED(ws))
+		die_of_signal(WTERMSIG(ws));
+	_exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 127);
 }
 
 /* fio with ARGV in folder DIR, its stdout (the JSON reports) into OUTPATH

@@ -558,7 +558,7 @@ grep -qF "removed $killed, left by a vm-run" "$TMP/out" || { cat "$TMP/out"; fai
 [ "$(ls -d "$TMP"/vm-run.* | wc -l)" -eq 2 ] || fail "vm-run left its own folder: $(ls -d "$TMP"/vm-run.*)"
 
 # Interrupted while it builds the initramfs (a cpio that takes its time):
-# exit 3 and nothing of the build left in TMPDIR (the staging folder used
+# exit 143 (128+SIGTERM, as for any signal) and nothing of the build left in TMPDIR (the staging folder used
 # to be a vm-initramfs.* of its own there, outside the run's folder).
 mkdir -p "$TMP/t5" "$TMP/slowbin"
 printf '#!/bin/sh\n: >"%s/cpio.started"\nsleep 3\nexec %s "$@"\n' "$TMP" "$(command -v cpio)" >"$TMP/slowbin/cpio"
@@ -571,7 +571,7 @@ for _ in $(seq 100); do [ -e "$TMP/cpio.started" ] && break; sleep 0.1; done
 kill -TERM "$vm"
 rc=0
 wait "$vm" || rc=$?
-[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "vm-run interrupted in its initramfs build exited $rc, expected 3"; }
+[ "$rc" -eq 143 ] || { cat "$TMP/out"; fail "vm-run interrupted in its initramfs build exited $rc, expected 143"; }
 [ -z "$(ls -A "$TMP/t5")" ] || fail "an interrupted vm-run left $(ls -A "$TMP/t5") in TMPDIR"
 
 # A download that fails (twice, the package lists updated between) leaves

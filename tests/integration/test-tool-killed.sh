@@ -125,7 +125,9 @@ rc=0
 run=$!
 fio=""
 for _ in $(seq 1 600); do
-	[ -e "$TMP/out-f/cases/f_ext4_none/fio-write.json" ] && fio=$(pgrep -P "$run" -x fio) && break
+	# fio is PID 1 of a PID namespace, below a powercut standing in for it
+	[ -e "$TMP/out-f/cases/f_ext4_none/fio-write.json" ] &&
+		fio=$(for c in $(pgrep -P "$run"); do pgrep -P "$c" -x fio; done) && [ -n "$fio" ] && break
 	sleep 0.05
 done
 [ -n "$fio" ] || fail "fio's write pass never started"
