@@ -71,15 +71,9 @@ static int refuse_nonempty(const char *dir)
  * in a folder they own.  As for a run's results folder (outdir.c). */
 static int refuse_exposed(const char *dir)
 {
-	char why[PATH_MAX + 128];
-	if (pc_folder_exposed(dir, 1, why, sizeof(why)) == 0)
-		return 0;
-	char *shown = pc_esc_text(why);
-	pc_fail(PC_ERR_INPUT, "%s: %s: they could swap it for a symlink before the unpack enters "
-		"it and have root write the image elsewhere; give a folder only root (or the user "
-		"who ran sudo) can write to", dir, shown);
-	free(shown);
-	return -1;
+	return pc_refuse_exposed_folder("", dir, "they could swap it for a symlink before the "
+					"unpack enters it and have root write the image "
+					"elsewhere");
 }
 
 /* -m FILE is looked at before anything is unpacked: a folder, or a name

@@ -42,6 +42,10 @@ enum pc_backend_caps {
 	PC_BACKEND_LOG_SIZE = 1 << 3,       /* the write log has a fixed-size device */
 };
 
+/* Every backend's backing file, in its work folder: the runner reads it
+ * back after a case in trouble (runner.c), by this name. */
+#define PC_BACKING_FILE "backing.img"
+
 struct pc_backend_ops {
 	const char *name;
 	unsigned caps;            /* enum pc_backend_caps */

@@ -269,7 +269,7 @@ static int need_log_writes(void)
 
 static int make_backing(struct dm_priv *p, const char *workdir, uint64_t size)
 {
-	int n = snprintf(p->backing, sizeof(p->backing), "%s/backing.img", workdir);
+	int n = snprintf(p->backing, sizeof(p->backing), "%s/" PC_BACKING_FILE, workdir);
 	if (n < 0 || (size_t)n >= sizeof(p->backing))
 		return pc_fail(PC_ERR_RUN, "backing file path in %s: too long", workdir);
 	if (pc_backing_file_create(p->backing, size) < 0)

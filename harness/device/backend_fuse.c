@@ -82,7 +82,7 @@ static int fuse_probe(char *why, size_t whylen)
 
 static int set_paths(struct fuse_priv *p, const char *workdir)
 {
-	if (pc_path_join(p->backing, sizeof(p->backing), workdir, "backing.img") < 0 ||
+	if (pc_path_join(p->backing, sizeof(p->backing), workdir, PC_BACKING_FILE) < 0 ||
 	    pc_path_join(p->ctlpath, sizeof(p->ctlpath), workdir, "fuse.ctl") < 0 || pc_path_join(p->mnt, sizeof(p->mnt), workdir, "fuse") < 0 ||
 	    pc_path_join(p->disk, sizeof(p->disk), workdir, "fuse/" PC_FUSE_DISK_NAME) < 0 ||
 	    pc_path_join(p->pidfile, sizeof(p->pidfile), workdir, "fuse.pid") < 0 || pc_path_join(p->undo, sizeof(p->undo), workdir, "fuse.undo") < 0 ||

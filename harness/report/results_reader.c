@@ -891,8 +891,23 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A number by its value as jq keeps it: jq holds every number as a double
+ * (it writes 0.0 as 0, and 2^53 + 1 as 2^53), so a whole number within
+ * 2^53 is digested as an integer and any other as its double. */
+static void digest_number(struct pc_digest *d, double x)
+{
+	char buf[64];
+	if (x > -MAX_MEASURE && x < MAX_MEASURE && x == (double)(long long)x)
+		snprintf(buf, sizeof(buf), "n%lld;", (long long)x);
+	else
+		snprintf(buf, sizeof(buf), "n%.17g;", x);
+	pc_digest_update(d, buf, strlen(buf));
+}
+
 /* Feed V to D in one canonical form: object keys sorted, strings with
- * their length, a number by its value (jq writes 0.0 as 0: both are "n0;").
+ * their length, a number by its value (digest_number).  Not
+ * json_dumps(JSON_SORT_KEYS): that writes 0.0 and 0, or an integer and
+ * the double jq made of it, differently, and would hold the whole text.
  * jansson bounds the nesting (2048), so the recursion is bounded. */
 static void digest_json(struct pc_digest *d, const json_t *v)
 {
@@ -929,16 +944,9 @@ static void digest_json(struct pc_digest *d, const json_t *v)
 		pc_digest_update(d, json_string_value(v), json_string_length(v));
 		return;
 	case JSON_INTEGER:
-		snprintf(buf, sizeof(buf), "n%lld;", (long long)json_integer_value(v));
-		break;
-	case JSON_REAL: {
-		double x = json_real_value(v);
-		if (x > -MAX_MEASURE && x < MAX_MEASURE && x == (double)(long long)x)
-			snprintf(buf, sizeof(buf), "n%lld;", (long long)x); /* 0.0 as 0 */
-		else
-			snprintf(buf, sizeof(buf), "n%.17g;", x);
-		break;
-	}
+	case JSON_REAL:
+		digest_number(d, json_number_value(v));
+		return;
 	case JSON_TRUE:
 		snprintf(buf, sizeof(buf), "t");
 		break;

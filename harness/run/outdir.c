@@ -81,12 +81,9 @@ static int lock_dir(const char *dir, struct pc_outdir *od)
  * file.  So are the folders above it (the results folder moved away). */
 static int check_private(const char *dir)
 {
-	char why[PATH_MAX + 128];
-	if (pc_folder_exposed(dir, 1, why, sizeof(why)) == 0)
-		return 0;
-	return pc_fail(PC_ERR_INPUT, "results folder %s: %s: they could plant a symlink where "
-		       "root writes the case files and have root overwrite any file; give a "
-		       "folder only root (or the user who ran sudo) can write to", dir, why);
+	return pc_refuse_exposed_folder("results folder", dir, "they could plant a symlink where "
+					"root writes the case files and have root overwrite "
+					"any file");
 }
 
 /* The topmost folder of DIR (itself or one above it) that is not there,

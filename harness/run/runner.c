@@ -517,7 +517,7 @@ static void check_backing(struct case_ctx *x, int rc)
 	if (!x->dev_made || !case_in_trouble(x, rc))
 		return;
 	char path[PATH_MAX];
-	if (pc_path_join(path, sizeof(path), x->work, "backing.img") < 0)
+	if (pc_path_join(path, sizeof(path), x->work, PC_BACKING_FILE) < 0)
 		return;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -832,6 +832,18 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 	return rc;
 }
 
+int pc_refuse_exposed_folder(const char *what, const char *dir, const char *risk)
+{
+	char why[PATH_MAX + 128];
+	if (pc_folder_exposed(dir, 1, why, sizeof(why)) == 0)
+		return 0;
+	char *shown = pc_esc_text(why);
+	pc_fail(PC_ERR_INPUT, "%s%s%s: %s: %s; give a folder only root (or the user who ran "
+		"sudo) can write to", what, what[0] ? " " : "", dir, shown, risk);
+	free(shown);
+	return -1;
+}
+
 /* Why the file ST, at PATH, is not ours to truncate: a file of another
  * user's, or one with another name (a hard link made to any file root may
  * write, as /etc/shadow).  0 if it is. */

@@ -170,6 +170,10 @@ int pc_write_file(const char *path, const void *data, size_t len, int do_fsync);
  * by its owner only (a sticky folder lets others make the names we are
  * about to make).  The owners of the folders above are trusted. */
 int pc_folder_exposed(const char *dir, int strict, char *why, size_t len);
+/* pc_folder_exposed(DIR, strict) said as a refusal (class INPUT, -1):
+ * "WHAT DIR: why: RISK; give a folder only root (or the user who ran
+ * sudo) can write to"; 0 when DIR is not exposed.  WHAT may be "". */
+int pc_refuse_exposed_folder(const char *what, const char *dir, const char *risk);
 /* Open PATH, an output file the user named (-m, -o), for writing: never
  * through another user's symlink on its path, never into a file of
  * another user's or one with other hard links (a planted name for a file

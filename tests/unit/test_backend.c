@@ -175,7 +175,7 @@ static void test_fuse_device_modes(void)
 
 	struct stat st;
 	CU_ASSERT(stat(b.devpath, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == b.devnum);
-	char *backing = xasprintf("%s/backing.img", tmp);
+	char *backing = xasprintf("%s/" PC_BACKING_FILE, tmp);
 	char *pidfile = xasprintf("%s/fuse.pid", tmp);
 	char *text = pc_read_file(pidfile, NULL);
 	pid_t server = text ? (pid_t)atol(text) : 0;
@@ -278,7 +278,7 @@ static void test_fuse_power_on(void)
 	char *tmp = unit_tmpdir();
 	struct pc_backend b;
 	CU_ASSERT_FATAL(fuse_device(&b, tmp) == 0);
-	char *backing = xasprintf("%s/backing.img", tmp);
+	char *backing = xasprintf("%s/" PC_BACKING_FILE, tmp);
 	unsigned char *buf = block_buf();
 
 	/* Never cut: powering on changes nothing. */

@@ -304,6 +304,12 @@ static void test_content_digest(void)
 		" \"committed\": true, \"lost\": 0, \"verdict\": \"pass\", \"id\": \"a\" } ],"
 		"\n  \"kernel\": \"6.1\" }\n",
 	};
+	/* a field of a newer powercut past 2^53, and the double jq makes of it */
+	const char *big[] = {
+		"{\"kernel\":\"6.1\",\"seed\":9007199254740993,\"cases\":[{" GOOD "}]}",
+		"{\"kernel\":\"6.1\",\"seed\":9007199254740992,\"cases\":[{" GOOD "}]}",
+		"{\"kernel\":\"6.1\",\"seed\":9007199254740992.0,\"cases\":[{" GOOD "}]}",
+	};
 	const char *other[] = {
 		ONE("\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
 		    "\"timings_s\":{\"total\":1.5},\"io\":{}"),
@@ -323,6 +329,13 @@ static void test_content_digest(void)
 	for (size_t i = 0; i < sizeof(other) / sizeof(*other); i++) {
 		CU_ASSERT_EQUAL_FATAL(load(other[i], &r), 0);
 		CU_ASSERT_STRING_NOT_EQUAL(r.content_sha256, first);
+		pc_results_free(&r);
+	}
+	for (size_t i = 0; i < sizeof(big) / sizeof(*big); i++) {
+		CU_ASSERT_EQUAL_FATAL(load(big[i], &r), 0);
+		if (i == 0)
+			memcpy(first, r.content_sha256, sizeof(first));
+		CU_ASSERT_STRING_EQUAL(r.content_sha256, first);
 		pc_results_free(&r);
 	}
 }
