@@ -185,6 +185,32 @@ SH
 	done
 }
 
+# fake_fio_write_pass BODY: a fio in $TMP/bin (put it first in PATH) whose
+# checks of the job file and set-up (--parse-only, --showcmd,
+# --create_only=1) are the real fio's, and whose write pass runs the bash
+# lines BODY instead (fio runs in a PID namespace of its own: a process
+# BODY starts is found by name, not by $!).
+fake_fio_write_pass() {
+	mkdir -p "$TMP/bin"
+	{
+		echo '#!/usr/bin/env bash'
+		echo "case \" \$* \" in *\" --parse-only \"*|*\" --showcmd \"*|*\" --create_only=1 \"*) exec $(command -v fio) \"\$@\" ;; esac"
+		printf '%s\n' "$1"
+	} > "$TMP/bin/fio"
+	chmod +x "$TMP/bin/fio"
+}
+
+# fio_cut_scenario INI CUT_AT [LINE]: INI runs $TMP/j.fio (a small synced
+# random write with verify, written too) on ext4 over fuse, cut at CUT_AT;
+# LINE is one more key of the group.
+fio_cut_scenario() {
+	printf '[j]\nrw=randwrite\nsize=8m\nverify=crc32c\nsync=1\n' > "$TMP/j.fio"
+	{
+		printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\ncut_at = %s\n' "$2"
+		[ -z "${3:-}" ] || printf '%s\n' "$3"
+	} > "$1"
+}
+
 # fake_bzimage FILE [RELEASE]: a file vm-run reads as an x86 bzImage of
 # RELEASE (default 6.1.0-fake): the setup header's magic (0x202) and its
 # kernel_version pointer (0x20e), which points at the string (+0x200).

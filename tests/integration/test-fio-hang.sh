@@ -11,18 +11,11 @@ cd "$TOP"
 # name: fio runs in a PID namespace of its own, where \$! is not the pid
 # seen here.
 token=pc-fio-hang-job-$$-$RANDOM
-mkdir -p "$TMP/bin"
-cat > "$TMP/bin/fio" <<SH
-#!/usr/bin/env bash
-case " \$* " in *" --parse-only "*|*" --showcmd "*|*" --create_only=1 "*) exec $(command -v fio) "\$@" ;; esac
-trap '' TERM
-setsid bash -c "exec -a $token sleep 1000" &
-touch "$TMP/started"
-while :; do sleep 0.2; done
-SH
-chmod +x "$TMP/bin/fio"
-printf '[j]\nrw=randwrite\nsize=8m\nverify=crc32c\nsync=1\n' > "$TMP/j.fio"
-printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\ncut_at = 50%%\n' > "$TMP/hang.ini"
+fake_fio_write_pass "trap '' TERM
+setsid bash -c 'exec -a $token sleep 1000' &
+touch '$TMP/started'
+while :; do sleep 0.2; done"
+fio_cut_scenario "$TMP/hang.ini" 50%
 
 PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/hang.ini" -o "$TMP/out" \
 	> "$TMP/o" 2> "$TMP/e" &

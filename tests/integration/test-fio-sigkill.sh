@@ -12,17 +12,10 @@ cd "$TOP"
 # pass starts a job process that ignores its parent's death (as fio's do),
 # named so that it can be found from here, then runs the real fio.
 token=pc-fio-straggler-$$-$RANDOM
-mkdir -p "$TMP/bin"
-cat > "$TMP/bin/fio" <<SH
-#!/usr/bin/env bash
-case " \$* " in *" --parse-only "*|*" --showcmd "*|*" --create_only=1 "*) exec $(command -v fio) "\$@" ;; esac
-(exec -a $token sleep 1000) &
-touch "$TMP/started"
-while :; do sleep 0.2; done
-SH
-chmod +x "$TMP/bin/fio"
-printf '[j]\nrw=randwrite\nsize=8m\nverify=crc32c\nsync=1\n' > "$TMP/j.fio"
-printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\ncut_at = 50%%\n' > "$TMP/k.ini"
+fake_fio_write_pass "(exec -a $token sleep 1000) &
+touch '$TMP/started'
+while :; do sleep 0.2; done"
+fio_cut_scenario "$TMP/k.ini" 50%
 
 PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/k.ini" -o "$TMP/out" \
 	> "$TMP/o" 2> "$TMP/e" &

@@ -10,20 +10,12 @@ cd "$TOP"
 
 # fio itself checks the job file (and runs its set-up only); the write
 # pass ends once the trigger file is there
-mkdir -p "$TMP/bin"
-cat > "$TMP/bin/fio" <<SH
-#!/usr/bin/env bash
-case " \$* " in *" --parse-only "*|*" --showcmd "*|*" --create_only=1 "*) exec $(command -v fio) "\$@" ;; esac
-trig=
-for a; do case \$a in --trigger-file=*) trig=\${a#--trigger-file=} ;; esac; done
-[ -n "\$trig" ] || { echo "fake fio: no --trigger-file" >&2; exit 9; }
-while [ ! -e "\$trig" ]; do sleep 0.05; done
-exit 0
-SH
-chmod +x "$TMP/bin/fio"
-printf '[j]\nrw=randwrite\nsize=8m\nverify=crc32c\nsync=1\n' > "$TMP/j.fio"
-printf '[global]\nbackend = fuse\n[g]\nworkload = fio j.fio\nfs = ext4\ncut_at = 0.5s\nexpect = intact\n' \
-	> "$TMP/late.ini"
+fake_fio_write_pass 'trig=
+for a; do case $a in --trigger-file=*) trig=${a#--trigger-file=} ;; esac; done
+[ -n "$trig" ] || { echo "fake fio: no --trigger-file" >&2; exit 9; }
+while [ ! -e "$trig" ]; do sleep 0.05; done
+exit 0'
+fio_cut_scenario "$TMP/late.ini" 0.5s "expect = intact"
 
 rc=0
 PATH="$TMP/bin:$PATH" pc_run "$TMP/late.ini" -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
