@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/escape.h"
 #include "util/util.h"
 
 /* The pid written in a held lock file, or 0. */
@@ -106,6 +107,51 @@ static char *first_missing(const char *dir)
 	return p;
 }
 
+/* Checked before anything is made or locked (check_private again once
+ * the folder is ours): the folder where DIR, or the first missing folder
+ * on its way, would be made must be one others cannot rename things in,
+ * or root would make a folder and its lock file where another user's
+ * symlink or folder points, if only for a moment. */
+static int check_where_made(const char *dir)
+{
+	char *missing = first_missing(dir);
+	char *p = missing ? missing : xstrdup(dir);
+	char *slash = strrchr(p, '/');
+	const char *above = !slash ? "." : slash == p ? "/" : p;
+	if (slash && slash != p)
+		*slash = '\0';
+	char why[PATH_MAX + 128];
+	int rc = 0;
+	if (pc_folder_exposed(above, 0, why, sizeof(why)) < 0) {
+		char *shown = pc_esc_text(why);
+		rc = pc_fail(PC_ERR_INPUT, "results folder %s: it would be made in %s: %s: they "
+			     "could plant a symlink where root writes the case files and have root "
+			     "overwrite any file; give a folder only root (or the user who ran "
+			     "sudo) can write to", dir, above, shown);
+		free(shown);
+	}
+	free(p);
+	return rc;
+}
+
+/* DIR, there as ST (lstat), before it is locked: a symlink to nothing is
+ * said so (it is not made through), else check_private. */
+static int check_there(const char *dir, const struct stat *st)
+{
+	struct stat target;
+	if (S_ISLNK(st->st_mode) && stat(dir, &target) < 0 && errno == ENOENT) {
+		char to[PATH_MAX];
+		ssize_t n = readlink(dir, to, sizeof(to) - 1);
+		to[n < 0 ? 0 : n] = '\0';
+		char *shown = pc_esc_text(to);
+		int rc = pc_fail(PC_ERR_INPUT, "results folder %s: a symlink to %s, which is not "
+				 "there; make that folder first, or give another", dir, shown);
+		free(shown);
+		return rc;
+	}
+	return check_private(dir);
+}
+
 /* What a run leaves in its folder, finished or interrupted. */
 static const char *const run_outputs[] = { "results.json", "junit.xml", "summary.md", "cases", NULL };
 
@@ -132,6 +178,9 @@ int pc_outdir_lock(const char *dir, struct pc_outdir *od)
 	od->made = NULL;
 	if (!*dir)
 		return pc_fail(PC_ERR_INPUT, "results folder: empty path (-o)");
+	struct stat st;
+	if (lstat(dir, &st) == 0 ? check_there(dir, &st) < 0 : check_where_made(dir) < 0)
+		return -1;
 	char *made = first_missing(dir);
 	if (pc_mkdir_p(dir, 0755) < 0) {
 		free(made);
@@ -172,6 +221,8 @@ int pc_outdir_lock_new(const char *base, struct pc_outdir *od)
 	od->path = NULL;
 	od->lock_fd = -1;
 	od->made = NULL;
+	if (check_where_made(base) < 0) /* BASE, or BASE-N beside it */
+		return -1;
 	/* A folder above BASE that is made here, else the BASE-N made. */
 	char *above = first_missing(base);
 	if (above && !strcmp(above, base)) {

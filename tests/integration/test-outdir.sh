@@ -97,7 +97,7 @@ done
 
 # 3. A read-only results folder: exit 3 before any case, no claim.
 mkdir "$ro"
-mount -t tmpfs -o ro,size=1m pc-ro "$ro"
+mount -t tmpfs -o ro,size=1m,mode=0755 pc-ro "$ro"
 rc=0
 pc_run "$TMP/one.ini" -o "$ro" > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "read-only folder: exit $rc, expected 3"; }

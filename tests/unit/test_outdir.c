@@ -1,5 +1,6 @@
 /* test_outdir.c - the results folder of a run (outdir.h). */
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,13 @@ static void test_refuses_folder_others_write(void)
 	char *given = xasprintf("%s/given/sub", open_dir), *given_top = xasprintf("%s/given", open_dir);
 	CU_ASSERT_EQUAL(lock_class(given), PC_ERR_INPUT);
 	CU_ASSERT(lstat(given_top, &st) < 0); /* -o's too, and the one above it */
+	/* refused before anything is made there: not even for a moment (a
+	 * folder made and removed would change the folder's mtime) */
+	const struct timespec old[2] = { { 946684800, 0 }, { 946684800, 0 } };
+	CU_ASSERT_EQUAL(utimensat(AT_FDCWD, open_dir, old, 0), 0);
+	CU_ASSERT_EQUAL(lock_class(given), PC_ERR_INPUT);
+	CU_ASSERT_EQUAL(pc_outdir_lock_new(fresh, &od), -1);
+	CU_ASSERT(stat(open_dir, &st) == 0 && st.st_mtim.tv_sec == 946684800);
 	free(given_top);
 	free(given);
 	CU_ASSERT_EQUAL(chmod(open_dir, 01777), 0);
@@ -169,6 +177,27 @@ static void test_refuses_path_others_own(void)
 
 /* A run that wrote nothing removes the folders its lock made, and only
  * those: a folder that was there stays, with what it holds. */
+/* -o naming a symlink to a folder that is not there is the input's
+ * mistake, said so; nothing is made through it (it was exit 3, "cannot
+ * write in it (out/.powercut.lock)"). */
+static void test_dangling_symlink(void)
+{
+	char *dir = unit_tmpdir();
+	char *link = xasprintf("%s/out", dir), *target = xasprintf("%s/target", dir);
+	CU_ASSERT_EQUAL(symlink(target, link), 0);
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(lock_class(link), PC_ERR_INPUT);
+	pc_messages_quiet = 0;
+	struct stat st;
+	CU_ASSERT(lstat(target, &st) < 0);
+	CU_ASSERT_EQUAL(mkdir(target, 0755), 0);
+	CU_ASSERT_EQUAL(lock_class(link), PC_ERR_NONE); /* ours: followed */
+	free(target);
+	free(link);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_discard(void)
 {
 	char *dir = unit_tmpdir();
@@ -226,5 +255,6 @@ void register_outdir_tests(void)
 	CU_add_test(s, "a folder holding a run's results is refused", test_refuses_finished_run);
 	CU_add_test(s, "a folder others can write to is refused", test_refuses_folder_others_write);
 	CU_add_test(s, "refuses a path others own", test_refuses_path_others_own);
+	CU_add_test(s, "a symlink to nothing is said so", test_dangling_symlink);
 	CU_add_test(s, "a run that wrote nothing removes the folders it made", test_discard);
 }
