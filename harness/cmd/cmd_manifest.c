@@ -44,7 +44,7 @@ static int write_mtree(struct pc_manifest *m, const char *const *layers, size_t 
 		return -1;
 	int rc = pc_mtree_write(m, layers, n, f, out);
 	if (fclose(f) != 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", out);
+		rc = pc_fail_errno(PC_ERR_ENV, errno, "write %s", out);
 	return rc;
 }
 
@@ -74,7 +74,7 @@ int cmd_manifest(int argc, char **argv)
 	} else if (rc == 0) {
 		rc = pc_manifest_write(m, stdout);
 		if (rc == 0 && fflush(stdout) != 0)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "write standard output");
+			rc = pc_fail_errno(PC_ERR_ENV, errno, "write standard output");
 	}
 	pc_manifest_free(m);
 	free(paths);

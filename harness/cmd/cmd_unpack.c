@@ -33,8 +33,8 @@ static void usage(FILE *f)
 		   "  --platform P         choose among the platforms of an index\n"
 		   "  -h, --help           this text\n\n"
 		   "exit status: 0 done, 1 the unpack failed on DIR (I/O error, no space),\n"
-		   "2 usage or input error (-m naming a folder included), 3 not root or\n"
-		   "a missing kernel feature.\n");
+		   "2 usage or input error (-m naming a folder included), 3 not root,\n"
+		   "a missing kernel feature, or -m FILE that cannot be written.\n");
 }
 
 /* DIR must hold nothing yet: the unpack removes whatever is in the way of

@@ -591,7 +591,7 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit, const cha
 		return -1;
 	fprintf(f, MANIFEST_TRAILER " entries=%zu sha256=%s\n", n, hex);
 	if (fflush(f) != 0 || ferror(f))
-		return pc_fail_errno(PC_ERR_RUN, errno, "writing manifest%s%s", *name ? " " : "",
+		return pc_fail_errno(PC_ERR_ENV, errno, "writing manifest%s%s", *name ? " " : "",
 				     name);
 	return 0;
 }
@@ -667,9 +667,9 @@ int pc_manifest_save(struct pc_manifest *m, const char *path)
 		return -1;
 	int rc = write_named(m, f, path);
 	if (fclose(f) != 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "writing manifest %s", path);
+		rc = pc_fail_errno(PC_ERR_ENV, errno, "writing manifest %s", path);
 	if (rc < 0)
-		pc_fail(PC_ERR_RUN, "manifest %s not saved", path);
+		pc_fail(PC_ERR_ENV, "manifest %s not saved", path);
 	return rc;
 }
 

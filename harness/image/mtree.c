@@ -175,6 +175,6 @@ int pc_mtree_write(struct pc_manifest *m, const char *const *layers, size_t nlay
 	free(t.done);
 	free(t.source);
 	if (rc == 0 && fflush(out) != 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", out_name);
+		rc = pc_fail_errno(PC_ERR_ENV, errno, "write %s", out_name);
 	return rc;
 }

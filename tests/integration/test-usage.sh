@@ -35,6 +35,10 @@ expect 2 "unknown command '%1B\[31m" "$POWERCUT" $'\e[31m'
 
 # What cannot be written to standard output is no success (was exit 0).
 expect 3 'inspect: cannot write standard output' sh -c '"$0" inspect "$1" >/dev/full' "$POWERCUT" "$TMP/layer.tar"
+# so is a manifest not written, as inspect (was exit 2, an input error)
+expect 3 'writing manifest \(standard output\): No space' sh -c '"$0" manifest "$1" >/dev/full' "$POWERCUT" "$TMP/layer.tar"
+expect 3 'write standard output: No space' sh -c '"$0" manifest --mtree "$1" >/dev/full' "$POWERCUT" "$TMP/layer.tar"
+expect 3 'writing manifest /dev/full: No space' "$POWERCUT" manifest -o /dev/full "$TMP/layer.tar"
 expect 3 'run --list: cannot write standard output' sh -c '"$0" run --list scenarios/default.ini >&-' "$POWERCUT"
 # run --list-inputs: each file the run reads once, KIND and absolute PATH
 # (as a name: a '%' is %25), a lost standard output exit 3 as for --list.
