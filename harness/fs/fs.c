@@ -394,34 +394,52 @@ int pc_fs_probe(const char *dev, char *out, size_t len)
 #define RELEASE_WAIT_MS 10000
 #define OPENERS_NAMED 3
 
-/* Whether /proc/PID has a descriptor open on block device RDEV. */
-static int proc_opens(const char *pid, dev_t rdev)
+/* What a process uses that we look for: block device DEV open (BLK), or
+ * a file on the filesystem whose st_dev is DEV (its current folder, its
+ * root, an open file). */
+struct use {
+	dev_t dev;
+	int blk;
+};
+
+static int uses(const char *path, const struct use *u)
 {
-	char fds[NAME_MAX + 16];
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return 0;
+	return u->blk ? S_ISBLK(st.st_mode) && st.st_rdev == u->dev : st.st_dev == u->dev;
+}
+
+/* Whether process PID uses U. */
+static int proc_uses(const char *pid, const struct use *u)
+{
+	char fds[NAME_MAX + 16], fd[PATH_MAX];
+	if (!u->blk) {
+		snprintf(fd, sizeof(fd), "/proc/%s/cwd", pid);
+		if (uses(fd, u))
+			return 1;
+		snprintf(fd, sizeof(fd), "/proc/%s/root", pid);
+		if (uses(fd, u))
+			return 1;
+	}
 	snprintf(fds, sizeof(fds), "/proc/%s/fd", pid);
 	DIR *d = opendir(fds);
 	if (!d)
 		return 0; /* gone, or a kernel thread */
 	int found = 0;
 	struct dirent *de;
-	while (!found && (de = readdir(d))) {
-		char fd[PATH_MAX];
-		struct stat st;
-		if (de->d_name[0] == '.' || snprintf(fd, sizeof(fd), "%s/%s", fds, de->d_name) >=
-		    (int)sizeof(fd))
-			continue;
-		found = stat(fd, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == rdev;
-	}
+	while (!found && (de = readdir(d)))
+		found = de->d_name[0] != '.' &&
+			snprintf(fd, sizeof(fd), "%s/%s", fds, de->d_name) < (int)sizeof(fd) &&
+			uses(fd, u);
 	closedir(d);
 	return found;
 }
 
-int pc_fs_device_openers(const char *dev, char *out, size_t len)
+/* The processes but this one that use U, "pid N (comm), ..." into OUT. */
+static int processes_using(const struct use *u, char *out, size_t len)
 {
 	out[0] = '\0';
-	struct stat st;
-	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
-		return 0;
 	DIR *d = opendir("/proc");
 	if (!d)
 		return 0;
@@ -432,7 +450,7 @@ int pc_fs_device_openers(const char *dev, char *out, size_t len)
 	snprintf(self, sizeof(self), "%d", (int)getpid());
 	while ((de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]) || !strcmp(de->d_name, self) ||
-		    !proc_opens(de->d_name, st.st_rdev))
+		    !proc_uses(de->d_name, u))
 			continue;
 		if (n++ >= OPENERS_NAMED)
 			continue;
@@ -451,6 +469,26 @@ int pc_fs_device_openers(const char *dev, char *out, size_t len)
 	if (n > OPENERS_NAMED)
 		snprintf(out + used, used < len ? len - used : 0, " and %d more", n - OPENERS_NAMED);
 	return n;
+}
+
+int pc_fs_device_openers(const char *dev, char *out, size_t len)
+{
+	out[0] = '\0';
+	struct stat st;
+	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	const struct use u = { .dev = st.st_rdev, .blk = 1 };
+	return processes_using(&u, out, len);
+}
+
+int pc_fs_mount_users(const char *dir, char *out, size_t len)
+{
+	out[0] = '\0';
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return 0;
+	const struct use u = { .dev = st.st_dev, .blk = 0 };
+	return processes_using(&u, out, len);
 }
 
 /* Whether DEV can be opened exclusively now (nothing holds it). */

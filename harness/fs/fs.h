@@ -87,6 +87,9 @@ int pc_fs_wait_released(const char *dev);
  * (comm), ..." (the first few) into OUT; how many.  0 when none (or DEV is
  * no block device). */
 int pc_fs_device_openers(const char *dev, char *out, size_t len);
+/* The same for the processes using the filesystem mounted at DIR: their
+ * current folder, root or an open file is on it. */
+int pc_fs_mount_users(const char *dir, char *out, size_t len);
 /* What FSTYPE's read-only check says by its exit STATUS (below 128) and
  * OUTPUT on DEV: e2fsck's status bits 1, 2 or 4 are errors found, 8, 16
  * or 32 alone (operational error, usage, cancelled) a check not made;
