@@ -282,7 +282,6 @@ static int tool_killed(const char *tool, const char *dev, int status, const char
 	return pc_fail(PC_ERR_RUN, "%s on %s ended with status %d: %s", tool, dev, status, what);
 }
 
-static int device_free(const char *dev);
 static int held_by_openers(const char *dev, const char *what);
 
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
@@ -316,7 +315,7 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 		rc = tool_killed(t->mkfs, dev, status, "the device was not made");
 	/* Refused because another process took the device meanwhile ("is
 	 * apparently in use by the system"): not the options' doing. */
-	if (rc == 0 && status != 0 && !device_free(dev)) {
+	if (rc == 0 && status != 0 && pc_fs_device_held(dev)) {
 		char *msg = pc_fs_tool_message(out);
 		char what[512];
 		snprintf(what, sizeof(what), "%s on %s failed (exit %d): %s", t->mkfs, dev, status,
@@ -491,14 +490,13 @@ int pc_fs_mount_users(const char *dir, char *out, size_t len)
 	return processes_using(&u, out, len);
 }
 
-/* Whether DEV can be opened exclusively now (nothing holds it). */
-static int device_free(const char *dev)
+int pc_fs_device_held(const char *dev)
 {
 	int fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
 	if (fd < 0)
-		return errno != EBUSY;
+		return errno == EBUSY;
 	close(fd);
-	return 1;
+	return 0;
 }
 
 /* DEV is held exclusively by what we did not make: say who, if a process

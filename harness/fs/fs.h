@@ -87,6 +87,9 @@ int pc_fs_wait_released(const char *dev);
  * (comm), ..." (the first few) into OUT; how many.  0 when none (or DEV is
  * no block device). */
 int pc_fs_device_openers(const char *dev, char *out, size_t len);
+/* 1 if something holds block device DEV exclusively now (a mount, or a
+ * process that opened it O_EXCL), else 0. */
+int pc_fs_device_held(const char *dev);
 /* The same for the processes using the filesystem mounted at DIR: their
  * current folder, root or an open file is on it. */
 int pc_fs_mount_users(const char *dir, char *out, size_t len);

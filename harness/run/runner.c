@@ -566,6 +566,13 @@ static void teardown(struct case_ctx *x)
 	x->mounted = 0;
 	if (x->dev_made) {
 		pc_kmsg_test_inject(&x->r->km);
+		/* A filesystem that lives on (another process uses it: the
+		 * unmount above was lazy, or someone else's) keeps writing as
+		 * its device is taken down: those I/O errors are this
+		 * teardown's doing, not the host's (the case already erred,
+		 * saying why). */
+		if (x->dev.devpath[0] && pc_fs_device_held(x->dev.devpath))
+			pc_kmsg_release_devices(&x->r->km);
 		x->dev.ops->destroy(&x->dev);
 		if (x->dev.failed[0]) /* the likelier cause of a backing file's trouble */
 			snprintf(x->r->device_failed, sizeof(x->r->device_failed), "%s", x->dev.failed);

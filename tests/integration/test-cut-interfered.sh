@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Something else on the machine acts on the case's mount before the cut: a
-# process whose current folder is in it (an admin's shell, an indexer), or
+# process whose current folder is in it (an admin's shell, an indexer that
+# keeps writing there), or
 # an unmount by someone else (umount -l).  The unmount after the cut then
 # fails (EBUSY, EINVAL): that was exit 1 with "umount ... after the cut:
 # Device or resource busy"; it is the environment (exit 3), and the reason
@@ -63,13 +64,17 @@ no_leftovers_soon() {
 	assert_no_leftovers
 }
 
-run_interfered busy '(cd "$mnt" && exec sleep 600) & sleeper=$!'
+# The process keeps writing (an indexer's database): once the teardown has
+# stopped the device under the filesystem it keeps alive, its writes fail,
+# which the kernel log rule took for the host's disk failing and put in
+# place of the reason.
+run_interfered busy '(cd "$mnt" && while :; do echo x >> f; sync f 2> /dev/null; done) & sleeper=$!'
 [ "$rc" -eq 3 ] || fail "busy: exit $rc, expected 3"
 case "$reason" in
-*"in use by another process, pid $sleeper (sleep)"*) ;;
+*"in use by another process, "*"pid $sleeper (bash)"*) ;;
 *) fail "busy: the reason does not name the process in the mount: $reason" ;;
 esac
-kill "$sleeper"
+kill "$sleeper" 2> /dev/null || true
 wait "$sleeper" 2> /dev/null || true
 sleeper=""
 no_leftovers_soon
