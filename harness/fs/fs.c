@@ -3,6 +3,7 @@
 
 #include <blkid.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -281,6 +282,8 @@ static int tool_killed(const char *tool, const char *dev, int status, const char
 	return pc_fail(PC_ERR_RUN, "%s on %s ended with status %d: %s", tool, dev, status, what);
 }
 
+static int held_by_openers(const char *dev, const char *what);
+
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 {
 	const struct fs_tools *t = fs_lookup(fstype);
@@ -305,9 +308,24 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 	argv[a] = NULL;
 
 	char *out = NULL;
-	int status = 0, rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
+	int status = 0, rc = pc_fs_wait_released(dev);
+	if (rc == 0)
+		rc = pc_run_isolated((char *const *)argv, dev, &out, &status);
 	if (rc == 0 && status >= 128) /* a signal: the machine's, not the scenario's */
 		rc = tool_killed(t->mkfs, dev, status, "the device was not made");
+	/* Refused because another process took the device meanwhile ("is
+	 * apparently in use by the system"): not the options' doing. */
+	if (rc == 0 && status != 0 && pc_fs_device_held(dev)) {
+		char *msg = pc_fs_tool_message(out);
+		char what[512];
+		snprintf(what, sizeof(what), "%s on %s failed (exit %d): %s", t->mkfs, dev, status,
+			 msg);
+		free(msg);
+		if (held_by_openers(dev, what) == 0)
+			pc_fail(PC_ERR_ENV, "%s: %s is held exclusively by something else on the "
+				"machine (a mount, perhaps in another mount namespace)", what, dev);
+		rc = -1;
+	}
 	if (rc == 0 && status != 0) {
 		char *msg = pc_fs_tool_message(out);
 		/* An I/O error is the device's (its fuse server died, the disk
@@ -373,6 +391,126 @@ int pc_fs_probe(const char *dev, char *out, size_t len)
 }
 
 #define RELEASE_WAIT_MS 10000
+#define OPENERS_NAMED 3
+
+/* What a process uses that we look for: block device DEV open (BLK), or
+ * a file on the filesystem whose st_dev is DEV (its current folder, its
+ * root, an open file). */
+struct use {
+	dev_t dev;
+	int blk;
+};
+
+static int uses(const char *path, const struct use *u)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return 0;
+	return u->blk ? S_ISBLK(st.st_mode) && st.st_rdev == u->dev : st.st_dev == u->dev;
+}
+
+/* Whether process PID uses U. */
+static int proc_uses(const char *pid, const struct use *u)
+{
+	char fds[NAME_MAX + 16], fd[PATH_MAX];
+	if (!u->blk) {
+		snprintf(fd, sizeof(fd), "/proc/%s/cwd", pid);
+		if (uses(fd, u))
+			return 1;
+		snprintf(fd, sizeof(fd), "/proc/%s/root", pid);
+		if (uses(fd, u))
+			return 1;
+	}
+	snprintf(fds, sizeof(fds), "/proc/%s/fd", pid);
+	DIR *d = opendir(fds);
+	if (!d)
+		return 0; /* gone, or a kernel thread */
+	int found = 0;
+	struct dirent *de;
+	while (!found && (de = readdir(d)))
+		found = de->d_name[0] != '.' &&
+			snprintf(fd, sizeof(fd), "%s/%s", fds, de->d_name) < (int)sizeof(fd) &&
+			uses(fd, u);
+	closedir(d);
+	return found;
+}
+
+/* The processes but this one that use U, "pid N (comm), ..." into OUT. */
+static int processes_using(const struct use *u, char *out, size_t len)
+{
+	out[0] = '\0';
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	int n = 0;
+	size_t used = 0;
+	struct dirent *de;
+	char self[32];
+	snprintf(self, sizeof(self), "%d", (int)getpid());
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]) || !strcmp(de->d_name, self) ||
+		    !proc_uses(de->d_name, u))
+			continue;
+		if (n++ >= OPENERS_NAMED)
+			continue;
+		char path[NAME_MAX + 16], comm[64] = "?";
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		char *c = pc_read_file(path, NULL);
+		if (c) {
+			c[strcspn(c, "\n")] = '\0';
+			snprintf(comm, sizeof(comm), "%s", c);
+			free(c);
+		}
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%spid %s (%s)",
+					 n > 1 ? ", " : "", de->d_name, comm);
+	}
+	closedir(d);
+	if (n > OPENERS_NAMED)
+		snprintf(out + used, used < len ? len - used : 0, " and %d more", n - OPENERS_NAMED);
+	return n;
+}
+
+int pc_fs_device_openers(const char *dev, char *out, size_t len)
+{
+	out[0] = '\0';
+	struct stat st;
+	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	const struct use u = { .dev = st.st_rdev, .blk = 1 };
+	return processes_using(&u, out, len);
+}
+
+int pc_fs_mount_users(const char *dir, char *out, size_t len)
+{
+	out[0] = '\0';
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return 0;
+	const struct use u = { .dev = st.st_dev, .blk = 0 };
+	return processes_using(&u, out, len);
+}
+
+int pc_fs_device_held(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EBUSY;
+	close(fd);
+	return 0;
+}
+
+/* DEV is held exclusively by what we did not make: say who, if a process
+ * has it open (class ENV: the machine's doing, not the case's).  0 when no
+ * process does (a mount, perhaps in another namespace, holds it). */
+static int held_by_openers(const char *dev, const char *what)
+{
+	char who[512];
+	if (pc_fs_device_openers(dev, who, sizeof(who)) <= 0)
+		return 0;
+	return pc_fail(PC_ERR_ENV, "%s: %s is in use by another process, %s (it holds the "
+		       "device open exclusively): something on the machine took the case's "
+		       "device, so the case cannot go on", what, dev, who);
+}
 
 /* A filesystem is gone only when nothing holds its device: a copy of its
  * mount in another mount namespace (one made while it was mounted, by a
@@ -390,6 +528,8 @@ int pc_fs_wait_released(const char *dev)
 		}
 		if (errno != EBUSY)
 			return pc_fail_errno(PC_ERR_RUN, errno, "open %s", dev);
+		if (waited >= RELEASE_WAIT_MS && held_by_openers(dev, "wait for the device") < 0)
+			return -1;
 		if (waited >= RELEASE_WAIT_MS)
 			return pc_fail(PC_ERR_RUN, "%s is still in use %d s after its filesystem was "
 				       "unmounted: another mount namespace holds a copy of the mount, "

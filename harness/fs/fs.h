@@ -79,8 +79,20 @@ int pc_fs_check_mount_applied(const char *dir, const char *fstype, const char *o
 int pc_fs_umount(const char *dir);
 /* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
  * the mount in another mount namespace keeps the filesystem alive (and
- * writing).  -1 (class RUN) if it is still held. */
+ * writing).  -1 if it is still held: class ENV naming the processes that
+ * have it open, if any (something on the machine took the case's device),
+ * else class RUN. */
 int pc_fs_wait_released(const char *dev);
+/* The processes other than this one with block device DEV open, "pid N
+ * (comm), ..." (the first few) into OUT; how many.  0 when none (or DEV is
+ * no block device). */
+int pc_fs_device_openers(const char *dev, char *out, size_t len);
+/* 1 if something holds block device DEV exclusively now (a mount, or a
+ * process that opened it O_EXCL), else 0. */
+int pc_fs_device_held(const char *dev);
+/* The same for the processes using the filesystem mounted at DIR: their
+ * current folder, root or an open file is on it. */
+int pc_fs_mount_users(const char *dir, char *out, size_t len);
 /* What FSTYPE's read-only check says by its exit STATUS (below 128) and
  * OUTPUT on DEV: e2fsck's status bits 1, 2 or 4 are errors found, 8, 16
  * or 32 alone (operational error, usage, cancelled) a check not made;

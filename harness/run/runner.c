@@ -349,6 +349,24 @@ static int wipe_for_test(struct case_ctx *x)
 	return rc < 0 ? rc : pc_blk_flush_buffers(x->dev.devpath);
 }
 
+/* The unmount after the cut failed with ERR: say whose doing it is when
+ * it is the machine's (class ENV): a process using the filesystem (a shell
+ * whose current folder is in it, an indexer or backup agent with a file
+ * open), or an unmount by someone else (EINVAL: nothing mounted there). */
+static int explain_cut_umount(struct case_ctx *x, int err)
+{
+	char who[512];
+	if (err == EBUSY && pc_fs_mount_users(x->mnt, who, sizeof(who)) > 0)
+		return pc_fail(PC_ERR_ENV, "umount %s after the cut: %s: in use by another process, "
+			       "%s (its current folder or an open file is on it): the filesystem "
+			       "could not be cut", x->mnt, strerror(err), who);
+	if (err == EINVAL)
+		return pc_fail(PC_ERR_ENV, "umount %s after the cut: %s: the case's filesystem is no "
+			       "longer mounted there: something else on the machine unmounted it "
+			       "during the case", x->mnt, strerror(err));
+	return pc_fail_errno(PC_ERR_RUN, err, "umount %s after the cut", x->mnt);
+}
+
 static int phase_cut(struct case_ctx *x)
 {
 	pc_progress_phase("cut");
@@ -366,7 +384,7 @@ static int phase_cut(struct case_ctx *x)
 	int urc = umount2(x->mnt, 0);
 	describe_result(x->r->cut_umount, sizeof(x->r->cut_umount), urc, errno);
 	if (urc < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "umount %s after the cut", x->mnt);
+		return explain_cut_umount(x, errno);
 	x->mounted = 0;
 	/* Gone for good before writes pass again: a copy of the mount in
 	 * another namespace would write back on its release, after the cut. */
@@ -548,6 +566,13 @@ static void teardown(struct case_ctx *x)
 	x->mounted = 0;
 	if (x->dev_made) {
 		pc_kmsg_test_inject(&x->r->km);
+		/* A filesystem that lives on (another process uses it: the
+		 * unmount above was lazy, or someone else's) keeps writing as
+		 * its device is taken down: those I/O errors are this
+		 * teardown's doing, not the host's (the case already erred,
+		 * saying why). */
+		if (x->dev.devpath[0] && pc_fs_device_held(x->dev.devpath))
+			pc_kmsg_release_devices(&x->r->km);
 		x->dev.ops->destroy(&x->dev);
 		if (x->dev.failed[0]) /* the likelier cause of a backing file's trouble */
 			snprintf(x->r->device_failed, sizeof(x->r->device_failed), "%s", x->dev.failed);

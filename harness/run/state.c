@@ -200,6 +200,11 @@ static int write_new_file(const char *path, const char *text)
 struct mount_ent {
 	char *mp;
 	char loop[32];  /* "loopN" when mounted from /dev/loopN, else "" */
+	/* Open on that loop device from before the unmount to its detach, and
+	 * its backing file then: the device stays the run's while we hold it
+	 * (holding_loop). */
+	int loopfd;
+	char *backing;
 	int is_fuse;
 	int depth, order;
 };
@@ -258,6 +263,8 @@ static int mounts_below(const char *dir, struct mount_ent **out)
 		v[n].mp = xstrdup(mp);
 		v[n].is_fuse = !strcmp(fstype, "fuse") || !strncmp(fstype, "fuse.", 5);
 		v[n].loop[0] = '\0';
+		v[n].loopfd = -1;
+		v[n].backing = NULL;
 		if (!strncmp(source, "/dev/loop", 9) && isdigit((unsigned char)source[9]))
 			snprintf(v[n].loop, sizeof(v[n].loop), "%.31s", source + 5);
 		v[n].depth = path_depth(mp);
@@ -274,8 +281,12 @@ static int mounts_below(const char *dir, struct mount_ent **out)
 
 static void free_mounts(struct mount_ent *v, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(v[i].mp);
+		free(v[i].backing);
+		if (v[i].loopfd >= 0)
+			close(v[i].loopfd);
+	}
 	free(v);
 }
 
@@ -298,12 +309,39 @@ static int unmount_one(const char *mp, int verbose)
 	return pc_fail_errno(PC_ERR_RUN, errno, "unmount %s", mp);
 }
 
-static int loop_attached(const char *name);
-static int settle_loop(const char *name, const char *dir, int verbose, int *count);
+static int holding_loop(const char *name, const char *dir, int *fd, char **backing);
+static int settle_loop(const char *name, int fd, const char *backing, int verbose, int *count);
+
+/* Test-only hook (docs/design.md): POWERCUT_TEST_UNMOUNTED=PROGRAM is run
+ * after the unmounts, before the loop devices under them are let go, with
+ * their names (loopN) as arguments (not run when there are none): a test attaches a file of its own to a
+ * loop device there, as a concurrent program may. */
+static void unmounted_test_hook(const struct mount_ent *v, int n)
+{
+	const char *prog = getenv("POWERCUT_TEST_UNMOUNTED");
+	if (!prog || !*prog)
+		return;
+	char **argv = xcalloc((size_t)n + 2, sizeof(*argv));
+	int a = 0;
+	argv[a++] = (char *)prog;
+	for (int i = 0; i < n; i++)
+		if (v[i].loopfd >= 0)
+			argv[a++] = (char *)v[i].loop;
+	char *out = NULL;
+	int status = 0;
+	if (a > 1 && (pc_run(argv, &out, &status) < 0 || status != 0))
+		pc_warn("POWERCUT_TEST_UNMOUNTED: %s failed (status %d): %s", prog, status,
+			out ? out : "");
+	free(out);
+	free(argv);
+}
 
 /* A loop device mounted below DIR is the run's even when its backing file
- * can no longer be named (a lazily unmounted FUSE file shows as "/disk"):
- * after unmounting, see that it goes. */
+ * can no longer be named (a lazily unmounted FUSE file shows as "/disk").
+ * It is opened before the unmount and held until it is detached: once its
+ * last user is gone, autoclear detaches it, and another program may
+ * attach its own file to the same /dev/loopN at once: a detach by name
+ * would then take that program's device away. */
 static int unmount_below(const char *dir, int include_fuse, int verbose, int *count)
 {
 	struct mount_ent *v;
@@ -312,27 +350,36 @@ static int unmount_below(const char *dir, int include_fuse, int verbose, int *co
 		return -1;
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
-		if (v[i].is_fuse && !include_fuse) {
+		if (v[i].is_fuse && !include_fuse)
 			v[i].loop[0] = '\0';
+		/* One loop device may be mounted twice: held once. */
+		for (int j = 0; j < i && v[i].loop[0]; j++)
+			if (!strcmp(v[i].loop, v[j].loop))
+				v[i].loop[0] = '\0';
+		if (v[i].loop[0] && holding_loop(v[i].loop, dir, &v[i].loopfd, &v[i].backing) < 0)
+			rc = -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (v[i].is_fuse && !include_fuse)
 			continue;
-		}
-		if (v[i].loop[0] && !loop_attached(v[i].loop))
-			v[i].loop[0] = '\0';
 		int r = unmount_one(v[i].mp, verbose);
 		if (r < 0)
 			rc = -1;
 		else
 			*count += r;
-		if (r <= 0)
-			v[i].loop[0] = '\0'; /* not ours to settle */
+		if (r <= 0 && v[i].loopfd >= 0) { /* not ours to settle */
+			close(v[i].loopfd);
+			v[i].loopfd = -1;
+		}
 	}
+	unmounted_test_hook(v, n);
 	/* After every unmount, as one loop device may be mounted twice. */
 	for (int i = 0; i < n; i++) {
-		int seen = 0;
-		for (int j = 0; j < i && !seen; j++)
-			seen = !strcmp(v[i].loop, v[j].loop);
-		if (v[i].loop[0] && !seen && settle_loop(v[i].loop, dir, verbose, count) < 0)
+		if (v[i].loopfd < 0)
+			continue;
+		if (settle_loop(v[i].loop, v[i].loopfd, v[i].backing, verbose, count) < 0)
 			rc = -1;
+		v[i].loopfd = -1; /* closed by settle_loop */
 	}
 	free_mounts(v, n);
 	return rc;
@@ -375,25 +422,45 @@ static int open_blockdev(const char *name, const char *dir)
 	return fd;
 }
 
-static int loop_attached(const char *name)
+/* Open loop device NAME into *FD and read its backing file into *BACKING
+ * (both left unset when nothing is attached).  Read after the open: while
+ * we hold the device, the kernel only marks it to be detached at its last
+ * close, so the file named is the one attached until we close it. */
+static int holding_loop(const char *name, const char *dir, int *fd, char **backing)
 {
-	char backing[PATH_MAX];
-	return pc_loop_backing_file(name, backing, sizeof(backing)) == 0 && backing[0];
+	*fd = open_blockdev(name, dir);
+	if (*fd < 0)
+		return errno == ENOENT || errno == ENXIO ? 0
+		       : pc_fail_errno(PC_ERR_RUN, errno, "open /dev/%s", name);
+	char file[PATH_MAX];
+	int rc = pc_loop_backing_file(name, file, sizeof(file));
+	if (rc < 0 || !file[0]) {
+		close(*fd);
+		*fd = -1;
+		return rc;
+	}
+	*backing = xstrdup(file);
+	return 0;
 }
 
-/* Detach loop device NAME, attached until we unmounted its last user.
- * Autoclear may have done it, or be under way (the kernel finishes it
- * asynchronously): ask, then wait for it to be gone. */
-static int settle_loop(const char *name, const char *dir, int verbose, int *count)
+/* Whether loop device NAME is still attached to BACKING: after we let it
+ * go, it may be attached again at once, to another program's file. */
+static int still_backed_by(const char *name, const char *backing)
 {
-	int fd = loop_attached(name) ? open_blockdev(name, dir) : -1;
-	if (fd >= 0) {
-		if (ioctl(fd, LOOP_CLR_FD, 0) < 0 && errno != ENXIO && errno != EBUSY)
-			pc_warn("detach /dev/%s: %s", name, strerror(errno));
-		close(fd);
-	}
+	char now[PATH_MAX];
+	return pc_loop_backing_file(name, now, sizeof(now)) == 0 && !strcmp(now, backing);
+}
+
+/* Detach loop device NAME, held open on FD (closed here) since before its
+ * filesystem was unmounted, still attached to BACKING.  Autoclear may do
+ * it at our close, asynchronously: ask, close, then wait for it to go. */
+static int settle_loop(const char *name, int fd, const char *backing, int verbose, int *count)
+{
+	if (ioctl(fd, LOOP_CLR_FD, 0) < 0 && errno != ENXIO && errno != EBUSY)
+		pc_warn("detach /dev/%s: %s", name, strerror(errno));
+	close(fd);
 	for (int waited = 0; waited < LOOP_SETTLE_MS; waited += 10) {
-		if (!loop_attached(name)) {
+		if (!still_backed_by(name, backing)) {
 			(*count)++;
 			if (verbose)
 				printf("detached /dev/%s\n", name);
@@ -403,6 +470,16 @@ static int settle_loop(const char *name, const char *dir, int verbose, int *coun
 	}
 	return pc_fail(PC_ERR_RUN, "/dev/%s is still attached after its filesystem was unmounted",
 		       name);
+}
+
+/* Whether BACKING (a loop device's backing file, as sysfs names it; the
+ * kernel's " (deleted)" taken off, in place) is below DIR. */
+static int backed_below(char *backing, const char *dir)
+{
+	char *del = strstr(backing, " (deleted)");
+	if (del && del[10] == '\0')
+		*del = '\0';
+	return backing[0] && path_below(backing, dir);
 }
 
 static int detach_loops_below(const char *dir, int verbose, int *count)
@@ -420,14 +497,22 @@ static int detach_loops_below(const char *dir, int verbose, int *count)
 			rc = -1;
 			continue;
 		}
-		char *del = strstr(backing, " (deleted)");
-		if (del && del[10] == '\0')
-			*del = '\0';
-		if (!backing[0] || !path_below(backing, dir))
+		if (!backed_below(backing, dir))
 			continue;
-		int fd = open_blockdev(de->d_name, dir);
-		if (fd < 0) {
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "open /dev/%s", de->d_name);
+		/* Held, it stays attached to what it names now: the file read
+		 * before the open may have been let go and another program's
+		 * attached since. */
+		int fd = -1;
+		char *held = NULL;
+		if (holding_loop(de->d_name, dir, &fd, &held) < 0) {
+			rc = -1;
+			continue;
+		}
+		int ours = fd >= 0 && backed_below(held, dir);
+		free(held);
+		if (!ours) {
+			if (fd >= 0)
+				close(fd);
 			continue;
 		}
 		/* With other openers the kernel only marks it autoclear. */
@@ -460,10 +545,7 @@ static int first_loop_below(const char *dir, char *name, size_t namelen, char *b
 			continue;
 		if (pc_loop_backing_file(de->d_name, backing, blen) < 0)
 			continue;
-		char *del = strstr(backing, " (deleted)");
-		if (del && del[10] == '\0')
-			*del = '\0';
-		if (backing[0] && path_below(backing, dir)) {
+		if (backed_below(backing, dir)) {
 			snprintf(name, namelen, "%s", de->d_name);
 			break;
 		}
