@@ -84,6 +84,11 @@ int pc_captured_errno(void);
 /* Forget that cause: the error just reported concerns a file other than
  * the one a caller of pc_captured_errno asks about. */
 void pc_capture_clear_cause(void);
+/* When ERR says the machine ran out of something a limit sets (EMFILE,
+ * ENFILE, EAGAIN of fork and thread creation, ENOMEM), append to WHY
+ * (LEN bytes) which limit and how to raise it, and return 1: the run
+ * cannot judge the case, an environment error.  0 for any other ERR. */
+int pc_note_exhausted(char *why, size_t len, int err);
 
 /* Set by the run's SIGINT/SIGTERM/SIGHUP handler (runner.c).  Long loops
  * (unpack scan, fsync walk, verify) check it and stop early. */
