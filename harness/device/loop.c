@@ -219,7 +219,7 @@ int pc_backing_file_create(const char *path, uint64_t size)
 		return -1;
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+		return pc_fail_workfile(errno, "create", path);
 	int rc = 0;
 	if (ftruncate(fd, (off_t)size) < 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "size %s to %llu bytes", path,

@@ -236,6 +236,15 @@ int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
 	return -1;
 }
 
+int pc_fail_workfile(int err, const char *doing, const char *path)
+{
+	if (err != ENOSPC && err != EDQUOT)
+		return pc_fail_errno(PC_ERR_RUN, err, "%s %s", doing, path);
+	return pc_fail_cause(PC_ERR_ENV, err, "%s %s: %s (the file system holding the work "
+			     "folder is full or out of inodes: free some, or use another "
+			     "--workdir)", doing, path, strerror(err));
+}
+
 void pc_warn(const char *fmt, ...)
 {
 	va_list ap;
