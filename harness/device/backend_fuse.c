@@ -103,12 +103,12 @@ static int make_control(struct fuse_priv *p)
 {
 	int fd = open(p->ctlpath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", p->ctlpath);
+		return pc_fail_workfile(errno, "create", p->ctlpath);
 	p->made_ctl = 1;
 	if (ftruncate(fd, sizeof(struct pc_fuse_ctl)) < 0) {
 		int e = errno;
 		close(fd);
-		return pc_fail_errno(PC_ERR_RUN, e, "size %s", p->ctlpath);
+		return pc_fail_workfile(e, "size", p->ctlpath);
 	}
 	void *m = mmap(NULL, sizeof(struct pc_fuse_ctl), PROT_READ | PROT_WRITE,
 		       MAP_SHARED, fd, 0);
@@ -135,7 +135,7 @@ static int make_empty(const char *path, int *made)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+		return pc_fail_workfile(errno, "create", path);
 	*made = 1;
 	close(fd);
 	return 0;
@@ -337,7 +337,7 @@ static int fuse_create(struct pc_backend *b, uint64_t size)
 	if (p->made_log)
 		snprintf(b->log_path, sizeof(b->log_path), "%s", p->log);
 	if (mkdir(p->mnt, 0700) < 0) {
-		pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", p->mnt);
+		pc_fail_workfile(errno, "mkdir", p->mnt);
 		goto fail;
 	}
 	p->made_mnt = 1;

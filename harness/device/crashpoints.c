@@ -160,8 +160,8 @@ static int copy_sparse(int src, const char *dst, uint64_t size)
 {
 	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", dst);
-	int rc = ftruncate(out, (off_t)size) < 0 ? pc_fail_errno(PC_ERR_RUN, errno, "size %s", dst) : 0;
+		return pc_fail_workfile(errno, "create", dst);
+	int rc = ftruncate(out, (off_t)size) < 0 ? pc_fail_workfile(errno, "size", dst) : 0;
 	off_t pos = 0;
 	while (rc == 0) {
 		off_t data = lseek(src, pos, SEEK_DATA);
@@ -572,9 +572,9 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 	if (rc == 0 && npicks > 0) {
 		r.img = open(img, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (r.img < 0 || ftruncate(r.img, (off_t)t->size) < 0)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "create %s", img);
+			rc = pc_fail_workfile(errno, "create", img);
 		else if (mkdir(mnt, 0700) < 0 && errno != EEXIST)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "mkdir %s", mnt);
+			rc = pc_fail_workfile(errno, "mkdir", mnt);
 		else
 			rc = replay_and_check(&r, t, picks, npicks, out);
 	}

@@ -227,7 +227,7 @@ int pc_logwrites_convert(const char *logdev, const char *stop_mark, uint64_t dev
 	if (fd < 0) {
 		int e = errno;
 		fclose(r.in);
-		return pc_fail_errno(PC_ERR_RUN, e, "create %s", out);
+		return pc_fail_workfile(e, "create", out);
 	}
 	pc_fuselog_attach(&r.out, fd, out, 0);
 	r.buf = xmalloc(CHUNK);
@@ -235,7 +235,7 @@ int pc_logwrites_convert(const char *logdev, const char *stop_mark, uint64_t dev
 	free(r.buf);
 	fclose(r.in);
 	if (pc_fuselog_close(&r.out) < 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", out);
+		rc = pc_fail_workfile(errno, "write", out);
 	return rc;
 }
 

@@ -58,6 +58,11 @@ static int try_configure(int n, int backing_fd, const char *file, int direct_io,
 	if (ensure_loop_node(n, path) < 0)
 		return -1;
 	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && (errno == EPERM || errno == EACCES))
+		return pc_fail_errno(PC_ERR_ENV, errno, "open %s (loop devices cannot be opened "
+				     "here: a container's device cgroup or a nodev /dev; give the run "
+				     "/dev/loop-control and /dev/loop*: docker --privileged, or "
+				     "--device-cgroup-rule='b 7:* rwm' and the nodes)", path);
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
 
@@ -214,7 +219,7 @@ int pc_backing_file_create(const char *path, uint64_t size)
 		return -1;
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+		return pc_fail_workfile(errno, "create", path);
 	int rc = 0;
 	if (ftruncate(fd, (off_t)size) < 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "size %s to %llu bytes", path,

@@ -282,6 +282,18 @@ static int tool_killed(const char *tool, const char *dev, int status, const char
 	return pc_fail(PC_ERR_RUN, "%s on %s ended with status %d: %s", tool, dev, status, what);
 }
 
+/* The errno whose words a tool's output OUT holds when it ran out of
+ * memory, descriptors or processes (a limit of the machine's, which the
+ * runner names: pc_note_exhausted), or 0. */
+static int tool_exhausted(const char *out)
+{
+	static const int errs[] = { ENOMEM, EMFILE, ENFILE, EAGAIN };
+	for (size_t i = 0; out && i < sizeof(errs) / sizeof(errs[0]); i++)
+		if (strstr(out, strerror(errs[i])))
+			return errs[i];
+	return 0;
+}
+
 static int held_by_openers(const char *dev, const char *what);
 
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
@@ -330,8 +342,9 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 		char *msg = pc_fs_tool_message(out);
 		/* An I/O error is the device's (its fuse server died, the disk
 		 * under the work folder failed), never the options': not exit 2. */
-		int eio = out && strstr(out, strerror(EIO));
-		rc = pc_fail(eio ? PC_ERR_RUN : PC_ERR_INPUT, "%s%s%s on %s failed (exit %d): %s%s",
+		int eio = out && strstr(out, strerror(EIO)), short_of = tool_exhausted(out);
+		rc = pc_fail_cause(eio || short_of ? PC_ERR_RUN : PC_ERR_INPUT, short_of,
+			     "%s%s%s on %s failed (exit %d): %s%s",
 			     t->mkfs, opts && *opts ? " " : "", opts ? opts : "", dev, status, msg,
 			     eio ? " (the device failed under it)" : "");
 		free(msg);
@@ -786,6 +799,6 @@ enum pc_fsck_result pc_fs_fsck(const char *fstype, const char *dev, char **outpu
 	char why[1024];
 	enum pc_fsck_result res = pc_fs_fsck_judge(fstype, dev, status, *output, why, sizeof(why));
 	if (res == PC_FSCK_FAILED)
-		pc_fail(PC_ERR_RUN, "%s", why);
+		pc_fail_cause(PC_ERR_RUN, tool_exhausted(*output), "%s", why);
 	return res;
 }

@@ -642,6 +642,11 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 		r->verdict = PC_VERDICT_ERROR;
 		if (cls == PC_ERR_NONE)
 			cls = PC_ERR_RUN;
+		/* Out of descriptors, processes or memory: a limit of the
+		 * machine's stopped the case, not the case itself. */
+		if (pc_note_exhausted(r->reason, sizeof(r->reason), pc_captured_errno()) &&
+		    cls == PC_ERR_RUN)
+			cls = PC_ERR_ENV;
 	}
 	pc_progress_phase("teardown");
 	check_backing(&x, rc);

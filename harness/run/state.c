@@ -1005,7 +1005,14 @@ int pc_state_record_pid(const char *dir, const char *name, pid_t pid)
 {
 	char *path = xasprintf("%s/%s.pid", dir, name);
 	char *text = xasprintf("%d %llu\n", (int)pid, proc_starttime(pid));
-	int rc = pc_write_file(path, text, strlen(text), 0);
+	/* Made first: a work folder out of inodes is the host's (exit 3). */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = -1;
+	if (fd < 0)
+		pc_fail_workfile(errno, "create", path);
+	else if (close(fd) < 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "close %s", path);
+	else
+		rc = pc_write_file(path, text, strlen(text), 0);
 	free(path);
 	free(text);
 	return rc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -75,6 +76,48 @@ void pc_capture_clear_cause(void)
 int pc_captured_errno(void)
 {
 	return capture_buf && capture_len && capture_buf[0] ? capture_err : 0;
+}
+
+/* The limit behind ERR and what raises it, or NULL. */
+static const char *exhausted_limit(int err, char *buf, size_t len)
+{
+	struct rlimit rl;
+	switch (err) {
+	case EMFILE:
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			snprintf(buf, len, "the run ran out of file descriptors (RLIMIT_NOFILE "
+				 "%llu): raise the limit (ulimit -n, systemd LimitNOFILE=, "
+				 "docker --ulimit nofile=)", (unsigned long long)rl.rlim_cur);
+		else
+			snprintf(buf, len, "the run ran out of file descriptors: raise "
+				 "RLIMIT_NOFILE (ulimit -n, systemd LimitNOFILE=)");
+		return buf;
+	case ENFILE:
+		return "the system ran out of file descriptors (sysctl fs.file-max)";
+	case EAGAIN:
+		return "out of processes or threads: raise the pids cgroup limit (pids.max: "
+		       "systemd TasksMax=, docker --pids-limit) or RLIMIT_NPROC";
+	case ENOMEM:
+		return "out of memory: raise the memory limit (memory cgroup: systemd "
+		       "MemoryMax=, docker --memory) or free memory";
+	}
+	return NULL;
+}
+
+int pc_note_exhausted(char *why, size_t len, int err)
+{
+	char buf[256];
+	const char *limit = exhausted_limit(err, buf, sizeof(buf));
+	if (!limit)
+		return 0;
+	if (len && !strstr(why, limit)) {
+		/* The limit is what the reader acts on: a long reason loses its
+		 * middle, never that end. */
+		char *whole = xasprintf("%s%s%s", why, why[0] ? "; " : "", limit);
+		pc_fit_middle(why, len, whole);
+		free(whole);
+	}
+	return 1;
 }
 
 /* Longest message printed: a name from an archive can be a megabyte. */
@@ -191,6 +234,15 @@ int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
 	va_end(ap);
 	pc_last_errclass = cls;
 	return -1;
+}
+
+int pc_fail_workfile(int err, const char *doing, const char *path)
+{
+	if (err != ENOSPC && err != EDQUOT)
+		return pc_fail_errno(PC_ERR_RUN, err, "%s %s", doing, path);
+	return pc_fail_cause(PC_ERR_ENV, err, "%s %s: %s (the file system holding the work "
+			     "folder is full or out of inodes: free some, or use another "
+			     "--workdir)", doing, path, strerror(err));
 }
 
 void pc_warn(const char *fmt, ...)

@@ -43,6 +43,11 @@ int pc_fail(enum pc_errclass cls, const char *fmt, ...)
 /* As pc_fail, with ": strerror(err)" appended. */
 int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* "DOING PATH: strerror(ERR)" for a file of the run's work folder (a
+ * backing file, a control file, a crash point's copy): ENOSPC or EDQUOT
+ * there is the host's (class ENV), and the message says what to do; any
+ * other ERR is class RUN. */
+int pc_fail_workfile(int err, const char *doing, const char *path);
 /* As pc_fail, with ERR recorded as the message's cause (pc_captured_errno)
  * but not appended: a message relayed from a child already says it. */
 int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
@@ -84,6 +89,11 @@ int pc_captured_errno(void);
 /* Forget that cause: the error just reported concerns a file other than
  * the one a caller of pc_captured_errno asks about. */
 void pc_capture_clear_cause(void);
+/* When ERR says the machine ran out of something a limit sets (EMFILE,
+ * ENFILE, EAGAIN of fork and thread creation, ENOMEM), append to WHY
+ * (LEN bytes) which limit and how to raise it, and return 1: the run
+ * cannot judge the case, an environment error.  0 for any other ERR. */
+int pc_note_exhausted(char *why, size_t len, int err);
 
 /* Set by the run's SIGINT/SIGTERM/SIGHUP handler (runner.c).  Long loops
  * (unpack scan, fsync walk, verify) check it and stop early. */

@@ -383,6 +383,43 @@ static void test_descendants(void)
  * into a file of theirs, or into a file with other hard links (each may be
  * a name for /etc/shadow); a new file, a file of ours and a symlink of
  * ours (/dev/stdout) are written. */
+/* A case stopped by a limit of the machine's says which one to raise; a
+ * long reason loses its middle, never that advice; other errors are left
+ * alone. */
+static void test_note_exhausted(void)
+{
+	char why[256] = "fork for mkfs.ext4: Resource temporarily unavailable";
+	CU_ASSERT_EQUAL(pc_note_exhausted(why, sizeof(why), EAGAIN), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "unavailable; out of processes or threads"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "or RLIMIT_NPROC"));
+	char again[sizeof(why)];
+	memcpy(again, why, sizeof(why));
+	CU_ASSERT_EQUAL(pc_note_exhausted(why, sizeof(why), EAGAIN), 1);
+	CU_ASSERT_STRING_EQUAL(why, again); /* said once */
+
+	char lng[96];
+	memset(lng, 'x', sizeof(lng) - 1);
+	lng[sizeof(lng) - 1] = '\0';
+	CU_ASSERT_EQUAL(pc_note_exhausted(lng, sizeof(lng), ENFILE), 1);
+	CU_ASSERT_EQUAL(strlen(lng), sizeof(lng) - 1);
+	size_t n = strlen(lng), t = strlen("(sysctl fs.file-max)");
+	CU_ASSERT(n > t && strcmp(lng + n - t, "(sysctl fs.file-max)") == 0);
+	CU_ASSERT(lng[0] == 'x');
+
+	char emfile[256] = "pipe for mkfs.ext4: Too many open files";
+	CU_ASSERT_EQUAL(pc_note_exhausted(emfile, sizeof(emfile), EMFILE), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(emfile, "ran out of file descriptors (RLIMIT_NOFILE "));
+	char mem[256] = "";
+	CU_ASSERT_EQUAL(pc_note_exhausted(mem, sizeof(mem), ENOMEM), 1);
+	CU_ASSERT_EQUAL(strncmp(mem, "out of memory", 13), 0);
+
+	char other[64] = "open x: Input/output error";
+	CU_ASSERT_EQUAL(pc_note_exhausted(other, sizeof(other), EIO), 0);
+	CU_ASSERT_EQUAL(pc_note_exhausted(other, sizeof(other), ENOSPC), 0);
+	CU_ASSERT_EQUAL(pc_note_exhausted(other, sizeof(other), 0), 0);
+	CU_ASSERT_STRING_EQUAL(other, "open x: Input/output error");
+}
+
 static void test_open_output(void)
 {
 	char *dir = unit_tmpdir();
@@ -440,4 +477,5 @@ void register_util_tests(void)
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
 	CU_add_test(s, "the processes below a process", test_descendants);
 	CU_add_test(s, "an output file is never another user's name", test_open_output);
+	CU_add_test(s, "a case stopped by a limit says which to raise", test_note_exhausted);
 }
