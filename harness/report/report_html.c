@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -555,12 +556,24 @@ static char *gnuplot_svg(const char *script)
 		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot set up gnuplot's files");
 		goto out;
 	}
+	/* A gnuplot that is gone (not installed: exit 127 before it read a
+	 * byte) makes the write below fail with EPIPE, and its status says
+	 * why; with SIGPIPE's default action the write killed powercut
+	 * instead (exit 141, no message) whenever the child had exited first. */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
+	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGPIPE, &ign, &old_pipe) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: ignoring SIGPIPE");
+		goto out;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		pc_fail_errno(PC_ERR_RUN, errno, "report: fork");
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		goto out;
 	}
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);   /* gnuplot as it would run on its own */
 		if (dup2(in[0], 0) < 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
 			_exit(126);
 		execlp("gnuplot", "gnuplot", (char *)NULL);
@@ -579,6 +592,7 @@ static char *gnuplot_svg(const char *script)
 	}
 	close(in[1]);
 	in[1] = -1;
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
