@@ -46,15 +46,18 @@ static void compare_usage(FILE *f)
 		"  -h, --help               this help\n\n"
 		"Exit: 0 no regression, 1 regressions (a pass or flaky case that fails or\n"
 		"errs, a known one no entry covers any more, a case that ran in BASE and\n"
-		"errs in NEW, one BASE expected intact that passes in NEW only under a\n"
+		"errs in NEW for its own reason or its input, one BASE expected intact that passes in NEW only under a\n"
 		"looser expect while it lost entries), new failing cases (only in NEW, not known), lost coverage (a case of BASE missing from NEW\n"
 		"without --allow-removed, a case on another setup, or whose setup a side does\n"
 		"not record, without\n"
 		"--allow-setup-change, NEW with fewer cases than its run planned, one shard\n"
-		"of a sharded run not merged, without any case, or the same run as BASE\n"
+		"of a sharded run not merged, without any case, a case of NEW interrupted,\n"
+		"or the same run as BASE\n"
 		"without --allow-same-run), flaky cases, or slowdowns\n"
 		"with --fail-on-slowdown; 2 usage or input error (a results.json not\n"
-		"understood); 3 the report could not be written.\n");
+		"understood); 3 cases of NEW erred for the environment (results.json\n"
+		"error_class: the host failed them; not checked, no regression, no pass)\n"
+		"and nothing else is worse, or the report could not be written.\n");
 }
 
 /* --time-threshold X: a ratio from 1 to 1000. */

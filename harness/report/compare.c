@@ -15,7 +15,7 @@
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
 	"regression", "new failing", "fixed", "still failing", "flaky", "known", "unexpected pass",
-	"unchanged", "new", "removed",
+	"unchanged", "new", "removed", "environment error", "interrupted",
 };
 
 const char *pc_cmp_class_name(enum pc_cmp_class c)
@@ -53,6 +53,8 @@ static void take_case(struct pc_res_case *in, struct pc_cmp_case *c)
 	in->settings_unknown = NULL;
 	c->outcome = in->outcome;
 	c->failures = in->failures;
+	c->error_kind = in->error_kind;
+	c->error_exit = in->error_exit;
 	c->lost = in->lost;
 	c->point_lost = in->point_lost;
 	memcpy(c->t, in->t, sizeof(c->t));
@@ -185,6 +187,20 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 	if (passed(base) || base == PC_OUT_FLAKY || base == PC_OUT_KNOWN)
 		return PC_CMP_REGRESSION;
 	return PC_CMP_STILL_FAILING;
+}
+
+enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind new_kind)
+{
+	enum pc_cmp_class c = pc_cmp_classify(base, new, known);
+	if (new != PC_OUT_ERROR)
+		return c;
+	/* What a host that failed it, or a signal, stopped checked nothing:
+	 * not the filesystem's regression, and never a pass. */
+	if (new_kind == PC_EK_ENV)
+		return PC_CMP_ENV_ERROR;
+	if (new_kind == PC_EK_INTERRUPTED)
+		return PC_CMP_INTERRUPTED;
+	return c;
 }
 
 /* ---- performance ------------------------------------------------------ */
@@ -521,8 +537,8 @@ static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const 
 	 * by any entry of its id (an unexpected pass). */
 	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel,
 					n->outcome == PC_OUT_FAIL ? n->failures : 0) : NULL;
-	row->cls = pc_cmp_classify(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
-				   row->known != NULL);
+	row->cls = pc_cmp_classify_kind(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
+					row->known != NULL, n ? n->error_kind : PC_EK_UNKNOWN);
 	if (hides_loss(row)) {
 		row->cls = PC_CMP_REGRESSION;
 		row->hidden_loss = 1;
@@ -586,6 +602,7 @@ static int one_shard(const struct pc_cmp_side *s)
 int pc_cmp_coverage_lost(const struct pc_cmp_report *r)
 {
 	return r->new.n == 0 || unfinished(&r->new) || one_shard(&r->new) ||
+	       r->counts[PC_CMP_INTERRUPTED] ||
 	       (pc_cmp_same_run(r) && !r->o->allow_same_run) ||
 	       (r->counts[PC_CMP_REMOVED] && !r->o->allow_removed) ||
 	       ((r->setup_changed || r->setup_unknown) && !r->o->allow_setup_change);
@@ -599,6 +616,10 @@ int pc_cmp_exit(const struct pc_cmp_report *r)
 		return 1;
 	if (r->slowdowns && r->o->fail_on_slowdown)
 		return 1;
+	/* Nothing checked got worse, but the host failed some of NEW's
+	 * cases: not a pass, and not the filesystem's regression. */
+	if (r->counts[PC_CMP_ENV_ERROR])
+		return PC_EXIT_ENV;
 	return 0;
 }
 
@@ -608,6 +629,9 @@ static void outcome_text(const struct pc_cmp_case *c, char *out, size_t len)
 {
 	if (!c)
 		snprintf(out, len, "-");
+	else if (c->outcome == PC_OUT_ERROR)
+		snprintf(out, len, "error (%s)", c->error_kind == PC_EK_UNKNOWN ? "kind not recorded"
+			 : pc_error_kind_name(c->error_kind));
 	else if (c->flaky_rate)
 		snprintf(out, len, "%s %s", pc_outcome_name(c->outcome), c->flaky_rate);
 	else
@@ -860,6 +884,45 @@ static void md_ignored(const struct pc_cmp_side *s, const char *which, FILE *f)
 	free(names);
 }
 
+/* NEW's cases that erred and do not record what kind of error (results of
+ * an older powercut). */
+static size_t kind_unrecorded(const struct pc_cmp_side *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i].outcome == PC_OUT_ERROR && s->v[i].error_kind == PC_EK_UNKNOWN;
+	return n;
+}
+
+static const char *plural(size_t n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
+
+/* Above the table: NEW's cases that erred for the environment or were
+ * interrupted (not checked: neither a regression nor a pass), and those
+ * whose kind of error is not recorded (compared as before). */
+static void md_error_kinds(const struct pc_cmp_report *r, FILE *f)
+{
+	size_t env = r->counts[PC_CMP_ENV_ERROR], intr = r->counts[PC_CMP_INTERRUPTED];
+	size_t unrec = kind_unrecorded(&r->new);
+	if (env)
+		fprintf(f, "**%zu %s of NEW erred for the environment** (the host, not the filesystem: "
+			   "its work folder's disk failed the device, a fuse server was killed, a tool "
+			   "timed out or is missing, a kernel feature, no room; each row says which): "
+			   "not checked, so neither a regression nor a pass: exit 3 when nothing else "
+			   "is worse (run NEW again on a sound host).\n\n", env, plural(env, "case", "cases"));
+	if (intr)
+		fprintf(f, "**%zu %s of NEW %s interrupted** (its run was stopped by a signal): not "
+			   "checked, coverage lost.\n\n", intr, plural(intr, "case", "cases"),
+			plural(intr, "was", "were"));
+	if (unrec)
+		fprintf(f, "**%zu %s of NEW erred without recording what kind of error** (results of "
+			   "an older powercut): whether the host or the case caused %s is not known; "
+			   "compared by outcome, as a case error.\n\n", unrec,
+			plural(unrec, "case", "cases"), plural(unrec, "it", "them"));
+}
+
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 {
 	char *bp = pc_esc_md(r->base.path), *np = pc_esc_md(r->new.path);
@@ -867,7 +930,8 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 	int rc = pc_cmp_exit(r);
 	fprintf(f, "## powercut compare: %s\n\n- base: `%s` (kernel `%s`, %zu cases)\n"
 		   "- new: `%s` (kernel `%s`, %zu cases)\n- ",
-		rc ? "**worse**" : "no regression", bp, bk, r->base.n, np, nk, r->new.n);
+		rc == PC_EXIT_ENV ? "**not checked: environment error in NEW**"
+		: rc ? "**worse**" : "no regression", bp, bk, r->base.n, np, nk, r->new.n);
 	free(bp);
 	free(np);
 	free(bk);
@@ -910,6 +974,7 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 		free(bv);
 		free(nv);
 	}
+	md_error_kinds(r, f);
 	md_options(r, f);
 	md_ignored(&r->base, "BASE", f);
 	md_ignored(&r->new, "NEW", f);
@@ -991,6 +1056,16 @@ static void case_side_json(json_t *o, const char *prefix, const struct pc_cmp_ca
 	if (c && c->reason && *c->reason) {
 		snprintf(key, sizeof(key), "%s_reason", prefix);
 		json_object_set_new(o, key, pc_esc_json(c->reason));
+	}
+	/* An error's kind and the exit status it maps to; null: not
+	 * recorded (an older powercut's results). */
+	if (c && c->outcome == PC_OUT_ERROR) {
+		int known = c->error_kind != PC_EK_UNKNOWN;
+		snprintf(key, sizeof(key), "%s_error_class", prefix);
+		json_object_set_new(o, key, known ? json_string(pc_error_kind_name(c->error_kind))
+						  : json_null());
+		snprintf(key, sizeof(key), "%s_error_exit", prefix);
+		json_object_set_new(o, key, known ? json_integer(c->error_exit) : json_null());
 	}
 }
 

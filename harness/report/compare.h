@@ -24,6 +24,20 @@
  *                    coverage lost, exit 1 unless --allow-removed (as is a
  *                    NEW without any case, or with fewer cases than its
  *                    run planned: interrupted, or merged without a shard)
+ *   environment error  errs in NEW for the environment (results.json
+ *                    "error_class": the host failed its device, a tool
+ *                    timed out or is missing, a kernel feature, no room):
+ *                    not checked, so neither a regression of the
+ *                    filesystem nor a pass: exit 3 when nothing else is
+ *                    worse (a regression, lost coverage: 1, the
+ *                    filesystem's news first; the rows say the rest)
+ *   interrupted      errs in NEW because its run was stopped by a signal:
+ *                    not checked, coverage lost (exit 1), as the cases the
+ *                    run never reached
+ *
+ * A case erring in NEW for its own reason or its input, or whose results
+ * do not record the kind (an older powercut's), is classified by outcome
+ * as before (a regression when BASE ran it); the rows say the kind.
  *
  * A case on both sides whose setup differs (mkfs or mount options, backend,
  * cut, write cache, layout, workload, the scenario's other keys that shape
@@ -60,6 +74,8 @@ struct pc_cmp_case {
 	char *key;             /* id without "/rN" */
 	enum pc_outcome outcome;
 	unsigned failures;     /* results_reader.h's pc_res_case.failures */
+	enum pc_error_kind error_kind; /* ... and error_kind, error_exit */
+	int error_exit;
 	char *reason;
 	char *flaky_rate;      /* "2/3" or NULL */
 	char *expect;          /* "intact", "loss", "any" or NULL (absent) */
@@ -93,7 +109,8 @@ struct pc_cmp_side {
 
 enum pc_cmp_class {
 	PC_CMP_REGRESSION, PC_CMP_NEW_FAILING, PC_CMP_FIXED, PC_CMP_STILL_FAILING, PC_CMP_FLAKY, PC_CMP_KNOWN,
-	PC_CMP_XPASS, PC_CMP_UNCHANGED, PC_CMP_NEW, PC_CMP_REMOVED, PC_CMP_NCLASSES
+	PC_CMP_XPASS, PC_CMP_UNCHANGED, PC_CMP_NEW, PC_CMP_REMOVED, PC_CMP_ENV_ERROR,
+	PC_CMP_INTERRUPTED, PC_CMP_NCLASSES
 };
 
 struct pc_cmp_row {
@@ -151,6 +168,11 @@ void pc_cmp_side_free(struct pc_cmp_side *s);
 /* The class of one case from its outcomes; BASE or NEW may be -1 (absent).
  * KNOWN: a known-failures entry of compare covers it. */
 enum pc_cmp_class pc_cmp_classify(int base, int new, int known);
+/* As pc_cmp_classify, NEW's error kind (outcome.h) counted: a NEW that
+ * errs for the environment or was interrupted has a class of its own
+ * (not a regression, not a pass); any other kind, or one not recorded,
+ * changes nothing. */
+enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind new_kind);
 const char *pc_cmp_class_name(enum pc_cmp_class c);
 
 /* The setup fields (bit K: pc_res_setup[K]) that setups A and B (arrays
@@ -166,7 +188,9 @@ char *pc_cmp_setup_change(char *const *a, char *const *b, unsigned bits, char *(
 /* Compare loaded sides (R owns them afterwards). */
 void pc_cmp_run(struct pc_cmp_report *r, const struct pc_cmp_opts *o);
 void pc_cmp_report_free(struct pc_cmp_report *r);
-/* Did NEW lose coverage: a case of BASE missing (unless allow_removed), a
+/* Did NEW lose coverage: a case of it interrupted (not checked; one
+ * erring for the environment is counted apart, exit 3), a case of BASE
+ * missing (unless allow_removed), a
  * case run on another setup than in BASE (unless allow_setup_change), fewer
  * cases than NEW planned (interrupted, a shard not merged), NEW one shard
  * K/N (N > 1) of its run, not merged (whatever allow_removed: the other
@@ -196,7 +220,8 @@ int pc_cmp_version_differs(const struct pc_cmp_report *r);
  * known files)?  1 yes, 0 no, -1 not known (a side older than the field). */
 int pc_cmp_options_differ(const struct pc_cmp_report *r);
 /* 0 nothing got worse, 1 regressions, coverage lost (or flaky, or slowdowns
- * when asked). */
+ * when asked), else 3 when a case of NEW erred for the environment (not
+ * checked: not a pass, and not the filesystem's regression). */
 int pc_cmp_exit(const struct pc_cmp_report *r);
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f);
 json_t *pc_cmp_json(const struct pc_cmp_report *r);

@@ -292,6 +292,12 @@ static json_t *case_json(const struct pc_case_result *res)
 	json_object_set_new(o, "committed", json_boolean(res->committed));
 	put_str(o, "verdict", pc_verdict_name(res->verdict));
 	put_str(o, "reason", res->reason);
+	/* What kind of error, for the readers (compare, report, qualify):
+	 * informative to an older one, which ignores it (format 1). */
+	if (res->verdict == PC_VERDICT_ERROR && res->error_kind != PC_EK_UNKNOWN) {
+		put_str(o, "error_class", pc_error_kind_name(res->error_kind));
+		put_int(o, "error_exit", res->error_exit);
+	}
 	pc_outcome_json(o, res);
 	if (verified(res)) {
 		put_int(o, "lost", res->vr.lost);

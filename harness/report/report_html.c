@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,7 @@ static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
 	c->reason = or_empty(in->reason);
 	c->backend = or_empty(setup_field(in, "backend"));
 	c->lost = in->lost;
+	c->error_kind = in->error_kind;
 	c->total = in->t[PC_RES_TOTAL];
 	memcpy(c->io, in->io, sizeof(c->io));
 	if (!in->fs)
@@ -554,12 +556,24 @@ static char *gnuplot_svg(const char *script)
 		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot set up gnuplot's files");
 		goto out;
 	}
+	/* A gnuplot that is gone (not installed: exit 127 before it read a
+	 * byte) makes the write below fail with EPIPE, and its status says
+	 * why; with SIGPIPE's default action the write killed powercut
+	 * instead (exit 141, no message) whenever the child had exited first. */
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
+	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGPIPE, &ign, &old_pipe) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: ignoring SIGPIPE");
+		goto out;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		pc_fail_errno(PC_ERR_RUN, errno, "report: fork");
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		goto out;
 	}
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);   /* gnuplot as it would run on its own */
 		if (dup2(in[0], 0) < 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
 			_exit(126);
 		execlp("gnuplot", "gnuplot", (char *)NULL);
@@ -578,6 +592,7 @@ static char *gnuplot_svg(const char *script)
 	}
 	close(in[1]);
 	in[1] = -1;
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
@@ -692,7 +707,7 @@ static const char *const css =
 	"th,td{border:1px solid #bbb;padding:2px 6px;text-align:right;font-size:90%}"
 	"th{background:#eee}td.l,th.l{text-align:left}"
 	".pass{background:#d9f2d9}.fail{background:#f7d0d0}.error{background:#f5e3b3}"
-	".flaky,.known,.unexpected{background:#e0e0f7}"
+	".flaky,.known,.unexpected{background:#e0e0f7}.notchecked{background:#ddd}"
 	".changed{outline:2px solid #c60;font-weight:bold}td .changed{outline:none;color:#a40}"
 	"svg{max-width:100%;height:auto;display:block;margin:0.5em 0}"
 	"code{font-size:90%}";
@@ -703,6 +718,24 @@ static const char *outcome_class(const char *o)
 	    !strcmp(o, "known"))
 		return o;
 	return "unexpected";
+}
+
+/* Case C's outcome cell opened ("<td class=\"EXTRA CLASS\">outcome"): an
+ * error says its kind, "error (environment)", and one the host failed or
+ * a signal stopped is grey, not checked rather than the case's error;
+ * "error (kind not recorded)" for an older powercut's results. */
+static void put_outcome(FILE *f, const struct pc_rh_case *c, const char *extra)
+{
+	int error = !strcmp(c->outcome, "error");
+	int unchecked = error && (c->error_kind == PC_EK_ENV || c->error_kind == PC_EK_INTERRUPTED);
+	fprintf(f, "<td class=\"%s%s\">", extra, unchecked ? "notchecked" : outcome_class(c->outcome));
+	put_text(f, c->outcome);
+	if (error) {
+		fputs(" (", f);
+		put_text(f, c->error_kind == PC_EK_UNKNOWN ? "kind not recorded"
+			    : pc_error_kind_name(c->error_kind));
+		fputs(")", f);
+	}
 }
 
 static void put_num(FILE *f, double v, const char *fmt)
@@ -735,6 +768,34 @@ static void put_link(FILE *f, const struct pc_rh_folder *fo, const char *rel,
 	free(file);
 }
 
+/* " Its errors: 2 environment (...), 1 case." by kind, when it has any. */
+static void put_error_kinds(FILE *f, const struct pc_rh_folder *fo)
+{
+	size_t kinds[PC_EK_N] = { 0 }, errors = 0;
+	for (size_t i = 0; i < fo->n; i++)
+		if (!strcmp(fo->v[i].outcome, "error")) {
+			kinds[fo->v[i].error_kind]++;
+			errors++;
+		}
+	if (!errors)
+		return;
+	fputs(" Its errors:", f);
+	const char *sep = " ";
+	for (int k = PC_EK_CASE; k < PC_EK_N; k++) {
+		if (!kinds[k])
+			continue;
+		fprintf(f, "%s%zu %s", sep, kinds[k], pc_error_kind_name((enum pc_error_kind)k));
+		if (k == PC_EK_ENV)
+			fputs(" (<strong>the host failed them: not checked</strong>, not the "
+			      "filesystem's failure)", f);
+		sep = ", ";
+	}
+	if (kinds[PC_EK_UNKNOWN])
+		fprintf(f, "%s%zu of a kind not recorded (results of an older powercut)", sep,
+			kinds[PC_EK_UNKNOWN]);
+	fputs(".", f);
+}
+
 /* ": N cases (P pass, F fail, ...)." by outcome, as summary.md counts them
  * (a flaky case is not a pass, a known failure not a fail), and the cases
  * its run planned that are not there. */
@@ -750,6 +811,7 @@ static void put_counts(FILE *f, const struct pc_rh_folder *fo)
 	for (int o = 0; o < PC_OUT_N; o++)
 		fprintf(f, "%s%zu %s", o ? ", " : "", counts[o], pc_outcome_name((enum pc_outcome)o));
 	fputs(").", f);
+	put_error_kinds(f, fo);
 	if (fo->planned > (long long)fo->n)
 		fprintf(f, " <strong>%lld of the %lld cases its run planned are not in it</strong> "
 			   "(interrupted, or a shard not merged): they were not checked.",
@@ -869,8 +931,8 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 			put_text(f, c->mode);
 			fputs("</td><td class=\"l\">", f);
 			put_text(f, c->backend);
-			fprintf(f, "</td><td class=\"l %s\">", outcome_class(c->outcome));
-			put_text(f, c->outcome);
+			fputs("</td>", f);
+			put_outcome(f, c, "l ");
 			fputs("</td>", f);
 			put_num(f, c->total, "%.2f");
 			put_num(f, c->io[0], "%.0f");
@@ -1050,7 +1112,12 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 	      "cache, layout, workload, scenario keys, the tree tested, image files); a folder's "
 	      "kernel, scenario, powercut version or options marked "
 	      "<span class=\"changed\">changed</span> are not the folder before's.  An outcome "
-	      "or a loss count that moved there may have moved because of that change.</p>\n"
+	      "or a loss count that moved there may have moved because of that change.  An error "
+	      "says its kind: <span class=\"notchecked\">environment</span> (the host failed the "
+	      "case: its work folder's disk, a killed fuse server, a tool timed out or missing, a "
+	      "kernel feature, no room) and <span class=\"notchecked\">interrupted</span> were "
+	      "not checked, neither the filesystem's failure nor a pass; case (its own) and "
+	      "input (its scenario's); kind not recorded: an older powercut's results.</p>\n"
 	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
 	for (size_t k = 0; k < s->n; k++)
 		fprintf(f, "<th><a href=\"#folder%zu\">%zu</a></th>", k + 1, k + 1);
@@ -1067,8 +1134,7 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 				fputs("<td>-</td>", f);
 				continue;
 			}
-			fprintf(f, "<td class=\"%s\">", outcome_class(c->outcome));
-			put_text(f, c->outcome);
+			put_outcome(f, c, "");
 			fprintf(f, " %.1fs", c->total);
 			if (c->lost > 0)
 				fprintf(f, " lost %lld", c->lost);

@@ -40,6 +40,9 @@ struct pc_rh_case {
 	char **point_files;    /* its crash points' files in the case folder */
 	size_t npoint_files;
 	long long lost;        /* -1: not measured */
+	/* outcome error: what kind (results_reader.h's error_kind;
+	 * PC_EK_UNKNOWN: not recorded, an older powercut's results) */
+	enum pc_error_kind error_kind;
 	double total;          /* seconds */
 	double io[PC_RH_NIO];  /* < 0: absent */
 	/* What it ran on (results_reader.h's pc_res_setup; NULL: not

@@ -494,6 +494,40 @@ static int check_names(const struct pc_results *r, size_t i, const struct pc_res
 	return 0;
 }
 
+/* "error_class" and "error_exit" of case C (verdict V), written together
+ * for a case that erred (report.c): the kind, by its name or, for a name
+ * this build does not know (a newer powercut's), by its exit status;
+ * a name whose exit is not its own, or either on a case that did not err,
+ * is a file edited by hand.  Neither: not recorded (older). */
+static int get_error_kind(const struct pc_results *r, size_t i, json_t *o, int v,
+			  struct pc_res_case *c)
+{
+	json_t *cls = json_object_get(o, "error_class"), *ex = json_object_get(o, "error_exit");
+	c->error_kind = PC_EK_UNKNOWN;
+	c->error_exit = 0;
+	if (!cls && !ex)
+		return 0;
+	if (v != PC_OUT_ERROR)
+		return pc_results_bad(r, i, cls ? "error_class" : "error_exit",
+				      "given, but the verdict is not error");
+	if (!json_is_string(cls))
+		return pc_results_bad(r, i, "error_class", cls ? "not a string" : "missing");
+	long long exit = json_is_integer(ex) ? json_integer_value(ex) : -1;
+	int by_exit = pc_error_kind_of_exit(exit);
+	if (by_exit < 0)
+		return pc_results_bad(r, i, "error_exit", ex ? "not 1, 2, 3 or 129 to 255" : "missing");
+	int named = pc_error_kind_lookup(json_string_value(cls));
+	if (named >= 0 && named != by_exit) {
+		char *why = xasprintf("'%s' with error_exit %lld", json_string_value(cls), exit);
+		pc_results_bad(r, i, "error_class", why);
+		free(why);
+		return -1;
+	}
+	c->error_kind = (enum pc_error_kind)by_exit;
+	c->error_exit = (int)exit;
+	return 0;
+}
+
 static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_res_case *c)
 {
 	if (!json_is_object(o))
@@ -536,6 +570,8 @@ static int load_case(const struct pc_results *r, size_t i, json_t *o, struct pc_
 		goto out;
 	}
 	c->outcome = (enum pc_outcome)oc;
+	if (get_error_kind(r, i, o, v, c) < 0)
+		goto out;
 	if (get_failures(r, i, o, v, &c->failures) < 0 || get_mounted(r, i, o, &c->mounted) < 0)
 		goto out;
 	if (check_fsck(r, i, o, v) < 0 || check_flaky_rate(r, i, c) < 0)
@@ -762,7 +798,8 @@ static const char *const top_fields[] = {
 static const char *const case_fields[] = {
 	"attempts", "attempts_failed", "backend", "backend_why", "bytes", "cache_lost_blocks",
 	"cache_lost_bytes", "case_dir", "checked", "committed", "crash_points", "cut",
-	"cut_syncfs", "cut_umount", "device", "device_size", "entries", "expect", "failures",
+	"cut_syncfs", "cut_umount", "device", "device_size", "entries", "error_class", "error_exit",
+	"expect", "failures",
 	"findings", "fio", "first_findings", "flaky_rate", "fs", "fsck", "fsyncs", "group", "id",
 	"images", "io", "kernel_log", "known", "layers", "layers_committed", "layout", "lost",
 	"mkfs_opts", "mode", "mount_opts", "mounted", "outcome", "overlay", "reason", "repeat",

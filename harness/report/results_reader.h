@@ -52,6 +52,13 @@ struct pc_res_case {
 	 * list them (written before they were); 0 for a pass or an error. */
 	unsigned failures;
 	char *reason, *flaky_rate, *case_dir;   /* NULL when absent */
+	/* verdict error: "error_class" (outcome.h), PC_EK_UNKNOWN when the
+	 * file does not record it (an older powercut's) or the case did not
+	 * err; "error_exit", the exit status the kind maps to, 0 then.  A
+	 * class this build does not know (a newer powercut's) is read by its
+	 * exit status, the documented contract. */
+	enum pc_error_kind error_kind;
+	int error_exit;
 	char *expect;             /* "intact", "loss" or "any"; NULL when absent */
 	long long lost;           /* -1: not measured (commit record lost, error) */
 	long long point_lost;     /* the most entries a crash point with the commit

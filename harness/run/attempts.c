@@ -140,6 +140,25 @@ static const struct pc_known_entry *known_entry(const struct pc_case *c,
 	return e;
 }
 
+/* R's error kind, from CLS, the class of the attempt that gave its
+ * verdict: a case stopped by a signal is interrupted whatever its error
+ * (the signal ended its phase early), else the class's exit status. */
+static void note_error_kind(struct pc_case_result *r, enum pc_errclass cls)
+{
+	r->error_kind = PC_EK_UNKNOWN;
+	r->error_exit = 0;
+	if (r->verdict != PC_VERDICT_ERROR)
+		return;
+	if (pc_interrupted) {
+		r->error_kind = PC_EK_INTERRUPTED;
+		r->error_exit = 128 + (int)pc_interrupted;
+		return;
+	}
+	r->error_kind = cls == PC_ERR_ENV ? PC_EK_ENV : cls == PC_ERR_INPUT ? PC_EK_INPUT : PC_EK_CASE;
+	r->error_exit = cls == PC_ERR_ENV ? PC_EXIT_ENV : cls == PC_ERR_INPUT ? PC_EXIT_USAGE
+		      : PC_EXIT_FAIL;
+}
+
 enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 				 const struct pc_run_opts *o, const char *runwork,
 				 unsigned index, struct pc_case_result *r, const char *kernel)
@@ -152,11 +171,12 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 			 : c->settings ? c->settings->retries : 0;
 	char base[sizeof(r->case_dir)];
 	snprintf(base, sizeof(base), "%s", r->case_dir);
-	enum pc_errclass worst = PC_ERR_NONE;
+	enum pc_errclass worst = PC_ERR_NONE, last = PC_ERR_NONE;
 	for (size_t attempt = 1;; attempt++) {
 		enum pc_errclass cls = one_attempt(fn, c, o, runwork, index, r);
 		if (cls > worst)
 			worst = cls;
+		last = cls;
 		r->failures = pc_verdict_failures(r);
 		if (r->verdict == PC_VERDICT_PASS && hook_fails_attempt(c->id, attempt)) {
 			r->verdict = PC_VERDICT_FAIL;
@@ -200,6 +220,7 @@ enum pc_errclass pc_attempts_run(pc_attempt_fn fn, const struct pc_case *c,
 		verdicts[i] = (int)r->attempts[i].verdict;
 	if (r->verdict == PC_VERDICT_FAIL)
 		r->failures = seen;
+	note_error_kind(r, last);
 	r->known = covering ? covering : known;
 	/* An entry covers a failure of its kinds, and expects one when the
 	 * case passed; a failure of other kinds is a failure, and one that

@@ -46,3 +46,30 @@ enum pc_outcome pc_outcome_of(const int *verdicts, size_t n, int known)
 		return last == 2 ? PC_OUT_ERROR : PC_OUT_FAIL;
 	return n > 1 ? PC_OUT_FLAKY : PC_OUT_PASS;
 }
+
+static const char *const kind_names[PC_EK_N] = {
+	"unknown", "case", "input", "environment", "interrupted",
+};
+
+const char *pc_error_kind_name(enum pc_error_kind k)
+{
+	return k < PC_EK_N ? kind_names[k] : "?";
+}
+
+int pc_error_kind_lookup(const char *s)
+{
+	for (int i = PC_EK_CASE; i < PC_EK_N; i++)
+		if (!strcmp(s, kind_names[i]))
+			return i;
+	return -1;
+}
+
+int pc_error_kind_of_exit(long long exit)
+{
+	switch (exit) {
+	case 1: return PC_EK_CASE;
+	case 2: return PC_EK_INPUT;
+	case 3: return PC_EK_ENV;
+	default: return exit > 128 && exit < 256 ? PC_EK_INTERRUPTED : -1;
+	}
+}

@@ -36,4 +36,28 @@ int pc_outcome_fails(enum pc_outcome o, int flaky_ok);
  * matched. */
 enum pc_outcome pc_outcome_of(const int *verdicts, size_t n, int known);
 
+/* What kind of error a case that erred met (results.json "error_class",
+ * with "error_exit": the run's exit status that kind maps to, as the
+ * exit status table documents it).  Readers act on it: compare does not
+ * call an environment error in NEW a regression of the filesystem (nor a
+ * pass), report and qualify say it.  Results of a powercut older than the
+ * field (2026-12-03) do not record it: unknown. */
+enum pc_error_kind {
+	PC_EK_UNKNOWN,      /* not recorded (an older powercut's results) */
+	PC_EK_CASE,         /* the case's own (mkfs failed, a tool killed, EIO of its own): 1 */
+	PC_EK_INPUT,        /* usage or input (mount options not applied, mkfs_opts refused): 2 */
+	PC_EK_ENV,          /* environment: the host failed the device, a tool
+			     * timed out or is missing, a kernel feature, no room: 3 */
+	PC_EK_INTERRUPTED,  /* the run was stopped by signal N: 128+N */
+	PC_EK_N
+};
+
+/* "unknown", "case", "input", "environment", "interrupted". */
+const char *pc_error_kind_name(enum pc_error_kind k);
+/* The kind named S (not "unknown"), or -1. */
+int pc_error_kind_lookup(const char *s);
+/* The kind a run's exit status EXIT stands for (1, 2, 3, 129..255), or
+ * -1 when it is none (0, a pass, among them). */
+int pc_error_kind_of_exit(long long exit);
+
 #endif

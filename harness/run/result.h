@@ -49,6 +49,11 @@ struct pc_case_result {
 	int committed;              /* commit record found after the cut */
 	enum pc_verdict verdict;
 	char reason[512];           /* why fail/error, one line */
+	/* verdict error: what kind of error the last attempt met (outcome.h;
+	 * results.json "error_class") and the exit status that kind maps to
+	 * ("error_exit": 1, 2, 3 or 128+N); PC_EK_UNKNOWN and 0 otherwise. */
+	enum pc_error_kind error_kind;
+	int error_exit;
 	/* Why the filesystem did not mount after the cut (a finding: the
 	 * case fails, nothing was verified), or empty. */
 	char unmountable[256];

@@ -22,7 +22,9 @@ report() { # WANT OUT ARGS...
 	local want=$1 rc=0
 	shift
 	"$POWERCUT" report "$@" >"$TMP/rep.out" 2>"$TMP/rep.err" || rc=$?
-	[ "$rc" -eq "$want" ] || { cat "$TMP/rep.out" "$TMP/rep.err"; fail "report $* exited $rc, expected $want"; }
+	# Said with bash's own $(<FILE): a call under PATH=/nonexistent has no cat.
+	[ "$rc" -eq "$want" ] || { printf '%s\n%s\n' "$(<"$TMP/rep.out")" "$(<"$TMP/rep.err")" >&2
+				   fail "report $* exited $rc, expected $want"; }
 }
 report 0 "$TMP/night1" "$TMP/night2" -o "$TMP/r.html"
 

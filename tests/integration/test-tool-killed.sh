@@ -91,6 +91,9 @@ wait "$run" || rc=$?
 reason=$(case_field "$TMP/out-d" d/ext4/none .reason)
 [[ $reason == "the device failed under the case: the fuse server (pid $server) was killed by signal 9 (Killed)"* ]] ||
 	fail "device died under mkfs: reason '$reason'"
+# The host's doing: recorded as the environment's, not the case's own.
+[ "$(case_field "$TMP/out-d" d/ext4/none '"\(.error_class) \(.error_exit)"')" = "environment 3" ] ||
+	fail "device died under mkfs: error_class $(case_field "$TMP/out-d" d/ext4/none '[.error_class, .error_exit]')"
 grep -q "Input/output error.*(the device failed under it)" "$TMP/e" ||
 	fail "device died under mkfs: mkfs's error not shown: $(cat "$TMP/e")"
 assert_no_leftovers
@@ -137,5 +140,8 @@ wait "$run" || rc=$?
 reason=$(case_field "$TMP/out-f" f/ext4/none .reason)
 [[ $reason == "fio was killed by signal 9 (Killed) after "*", before the cut"* ]] ||
 	fail "fio killed: reason '$reason'"
+# A tool of the case killed: the case's own error, exit 1.
+[ "$(case_field "$TMP/out-f" f/ext4/none '"\(.error_class) \(.error_exit)"')" = "case 1" ] ||
+	fail "fio killed: error_class $(case_field "$TMP/out-f" f/ext4/none '[.error_class, .error_exit]')"
 assert_no_leftovers
 pass

@@ -38,6 +38,12 @@ reason g/ext4/syncfs | grep -q "e2fsck did not end within 4 s (tool_timeout): ki
 	{ reason g/ext4/syncfs; fail "case 2 does not say e2fsck timed out"; }
 [ "$(case_field "$TMP/out" g/ext4/fsync .verdict)" = pass ] ||
 	{ reason g/ext4/fsync; fail "case 3 (nothing hung) did not pass: the run did not go on"; }
+# Each timed-out case records its error as the environment's (compare does
+# not call it a regression of the filesystem).
+for id in g/ext4/none g/ext4/syncfs; do
+	[ "$(case_field "$TMP/out" "$id" '"\(.error_class) \(.error_exit)"')" = "environment 3" ] ||
+		fail "$id: error_class $(case_field "$TMP/out" "$id" '[.error_class, .error_exit]')"
+done
 assert_no_leftovers
 
 # --tool-timeout is checked as the key is.

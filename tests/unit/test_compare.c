@@ -1064,6 +1064,102 @@ static void test_options_differ(void)
 	free(dir);
 }
 
+#define ERRED(id, kind) \
+	"{\"id\":\"" id "\",\"verdict\":\"error\",\"outcome\":\"error\",\"committed\":false," \
+	"\"lost\":null,\"timings_s\":{\"total\":1},\"io\":{}" TESTED kind "}"
+#define KIND(name, exit) ",\"error_class\":\"" name "\",\"error_exit\":" #exit
+
+/* A case that errs in NEW for the environment (the host failed it) or
+ * because its run was interrupted was not checked: neither a regression
+ * of the filesystem nor a pass.  Environment: exit 3 when nothing else is
+ * worse; interrupted: coverage lost.  An error of the case's own, of its
+ * input, or of results that do not record the kind (an older powercut's)
+ * is classified as before, and the kind is said. */
+static void test_error_kinds(void)
+{
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_ENV), PC_CMP_ENV_ERROR);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_ERROR, 0, PC_EK_ENV),
+			PC_CMP_ENV_ERROR);   /* "still failing", exit 0, before */
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(-1, PC_OUT_ERROR, 0, PC_EK_ENV), PC_CMP_ENV_ERROR);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_INTERRUPTED),
+			PC_CMP_INTERRUPTED);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_CASE), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_INPUT), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_UNKNOWN),
+			PC_CMP_REGRESSION);
+	/* BASE's kind does not matter: NEW passing is NEW checked. */
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_PASS, 0, PC_EK_UNKNOWN), PC_CMP_FIXED);
+
+	char *dir = unit_tmpdir();
+	char *b = put(dir, "base.json", "{\"kernel\":\"6.1\",\"cases\":["
+		OUTCOME("g/a", "pass", "pass") "," OUTCOME("g/b", "pass", "pass") "]}");
+	char *env = put(dir, "env.json", "{\"kernel\":\"6.1\",\"cases\":["
+		ERRED("g/a", KIND("environment", 3)) "," OUTCOME("g/b", "pass", "pass") "]}");
+	char *both = put(dir, "both.json", "{\"kernel\":\"6.1\",\"cases\":["
+		ERRED("g/a", KIND("environment", 3)) "," OUTCOME("g/b", "fail", "fail") "]}");
+	char *intr = put(dir, "intr.json", "{\"kernel\":\"6.1\",\"cases\":["
+		ERRED("g/a", KIND("interrupted", 143)) "," OUTCOME("g/b", "pass", "pass") "]}");
+	char *own = put(dir, "own.json", "{\"kernel\":\"6.1\",\"cases\":["
+		ERRED("g/a", KIND("case", 1)) "," OUTCOME("g/b", "pass", "pass") "]}");
+	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
+		ERRED("g/a", "") "," OUTCOME("g/b", "pass", "pass") "]}");
+	const struct {
+		const char *new;
+		enum pc_cmp_class cls;
+		int exit, coverage_lost;
+		const char *said, *outcome, *json_class;
+	} t[] = {
+		{ env, PC_CMP_ENV_ERROR, 3, 0, "1 case of NEW erred for the environment",
+		  "error (environment)", "environment" },
+		/* the filesystem's news first: a regression elsewhere is exit 1 */
+		{ both, PC_CMP_ENV_ERROR, 1, 0, "1 case of NEW erred for the environment",
+		  "error (environment)", "environment" },
+		{ intr, PC_CMP_INTERRUPTED, 1, 1, "1 case of NEW was interrupted",
+		  "error (interrupted)", "interrupted" },
+		{ own, PC_CMP_REGRESSION, 1, 0, "| **regression** |", "error (case)", "case" },
+		{ old, PC_CMP_REGRESSION, 1, 0, "1 case of NEW erred without recording what kind",
+		  "error (kind not recorded)", NULL },
+	};
+	struct pc_cmp_opts o = { .threshold = 1.25 };
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		struct pc_cmp_report r = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t[i].new, &r.new), 0);
+		pc_cmp_run(&r, &o);
+		CU_ASSERT_EQUAL(r.counts[t[i].cls], 1);
+		CU_ASSERT_EQUAL(pc_cmp_exit(&r), t[i].exit);
+		CU_ASSERT_EQUAL(pc_cmp_coverage_lost(&r), t[i].coverage_lost);
+		char *md = markdown_of(&r);
+		CU_ASSERT_PTR_NOT_NULL(strstr(md, t[i].said));
+		CU_ASSERT_PTR_NOT_NULL(strstr(md, t[i].outcome));
+		if (pc_cmp_exit(&r) == 3) {
+			CU_ASSERT_PTR_NOT_NULL(strstr(md, "not checked: environment error in NEW"));
+		}
+		free(md);
+		json_t *j = pc_cmp_json(&r);
+		json_t *row = json_array_get(json_object_get(j, "cases"), 0);
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(row, "id")), "g/a");
+		json_t *cls = json_object_get(row, "new_error_class");
+		CU_ASSERT_PTR_NOT_NULL(cls);   /* null: not recorded */
+		if (t[i].json_class) {
+			CU_ASSERT_STRING_EQUAL(json_string_value(cls), t[i].json_class);
+		} else {
+			CU_ASSERT(json_is_null(cls));
+		}
+		CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "exit")), t[i].exit);
+		json_decref(j);
+		pc_cmp_report_free(&r);
+	}
+	free(b);
+	free(env);
+	free(both);
+	free(intr);
+	free(own);
+	free(old);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_compare_tests(void)
 {
 	CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -1086,4 +1182,5 @@ void register_compare_tests(void)
 	CU_add_test(s, "results of two scenario files", test_scenario_differs);
 	CU_add_test(s, "results of two powercut versions", test_version_differs);
 	CU_add_test(s, "results run with other options", test_options_differ);
+	CU_add_test(s, "an error's kind in NEW: the environment's is no regression", test_error_kinds);
 }

@@ -87,6 +87,8 @@ static void build_report(void)
 	e->verdict = PC_VERDICT_ERROR;
 	e->outcome = PC_OUT_ERROR;
 	snprintf(e->reason, sizeof(e->reason), "mkfs.btrfs: not found");
+	e->error_kind = PC_EK_ENV;  /* attempts.c: a missing tool is the environment's */
+	e->error_exit = 3;
 	e->fsck = PC_FSCK_SKIPPED;
 	e->vr.checked = 7;  /* whatever a failed attempt left: not a measurement */
 
@@ -231,6 +233,12 @@ static void test_json(void)
 	/* Never verified: its loss is unknown, not 0 (the table shows "-"). */
 	CU_ASSERT(json_is_null(json_object_get(e, "lost")));
 	CU_ASSERT(json_is_null(json_object_get(e, "checked")));
+	/* What kind of error, and the exit status it maps to; a case that did
+	 * not err has neither. */
+	check_str(e, "error_class", "environment");
+	check_int(e, "error_exit", 3);
+	CU_ASSERT_PTR_NULL(json_object_get(b, "error_class"));
+	CU_ASSERT_PTR_NULL(json_object_get(b, "error_exit"));
 
 	json_decref(root);
 	/* compare and qualify read it back as "not measured". */
@@ -240,6 +248,9 @@ static void test_json(void)
 	CU_ASSERT_EQUAL(rr.v[0].lost, 0);
 	CU_ASSERT_EQUAL(rr.v[1].lost, 3);
 	CU_ASSERT_EQUAL(rr.v[2].lost, -1);
+	CU_ASSERT_EQUAL(rr.v[2].error_kind, PC_EK_ENV);
+	CU_ASSERT_EQUAL(rr.v[2].error_exit, 3);
+	CU_ASSERT_EQUAL(rr.v[1].error_kind, PC_EK_UNKNOWN);
 	/* Every field the writer writes is one the reader knows: none would
 	 * be said to be a newer powercut's. */
 	CU_ASSERT_EQUAL(rr.nignored, 0);

@@ -366,6 +366,59 @@ static void test_ignored(void)
 	pc_results_free(&r);
 }
 
+/* "error_class" and "error_exit" of a case that erred: its kind, by name
+ * or (a name a newer powercut added) by the exit status it maps to; an
+ * older powercut's error records none: unknown, read all the same.
+ * Either on a case that did not err, a name whose exit is not its own,
+ * or an exit that maps to no kind is a file edited by hand. */
+#define ERR "\"verdict\":\"error\",\"lost\":null,\"committed\":false," \
+	    "\"timings_s\":{\"total\":1},\"io\":{}"
+static void test_error_kind(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"cases\":["
+				   "{\"id\":\"e\"," ERR ",\"error_class\":\"environment\",\"error_exit\":3},"
+				   "{\"id\":\"c\"," ERR ",\"error_class\":\"case\",\"error_exit\":1},"
+				   "{\"id\":\"i\"," ERR ",\"error_class\":\"input\",\"error_exit\":2},"
+				   "{\"id\":\"s\"," ERR ",\"error_class\":\"interrupted\",\"error_exit\":143},"
+				   "{\"id\":\"n\"," ERR ",\"error_class\":\"timeout\",\"error_exit\":3},"
+				   "{\"id\":\"o\"," ERR "}," "{" GOOD "}]}", &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n, 7);
+	CU_ASSERT_EQUAL(r.v[0].error_kind, PC_EK_ENV);
+	CU_ASSERT_EQUAL(r.v[0].error_exit, 3);
+	CU_ASSERT_EQUAL(r.v[1].error_kind, PC_EK_CASE);
+	CU_ASSERT_EQUAL(r.v[2].error_kind, PC_EK_INPUT);
+	CU_ASSERT_EQUAL(r.v[3].error_kind, PC_EK_INTERRUPTED);
+	CU_ASSERT_EQUAL(r.v[3].error_exit, 143);
+	CU_ASSERT_EQUAL(r.v[4].error_kind, PC_EK_ENV);     /* by its exit */
+	CU_ASSERT_EQUAL(r.v[5].error_kind, PC_EK_UNKNOWN); /* older: not recorded */
+	CU_ASSERT_EQUAL(r.v[5].error_exit, 0);
+	CU_ASSERT_EQUAL(r.v[6].error_kind, PC_EK_UNKNOWN); /* a pass has none */
+	CU_ASSERT_EQUAL(r.nignored, 0);                     /* known fields */
+	pc_results_free(&r);
+	const char *bad[] = {
+		ONE(GOOD ",\"error_class\":\"environment\",\"error_exit\":3"), /* not an error */
+		ONE("\"id\":\"a\"," ERR ",\"error_class\":\"environment\",\"error_exit\":1"),
+		ONE("\"id\":\"a\"," ERR ",\"error_class\":\"case\""),
+		ONE("\"id\":\"a\"," ERR ",\"error_exit\":3"),
+		ONE("\"id\":\"a\"," ERR ",\"error_class\":3,\"error_exit\":3"),
+		ONE("\"id\":\"a\"," ERR ",\"error_class\":\"case\",\"error_exit\":\"1\""),
+		ONE("\"id\":\"a\"," ERR ",\"error_class\":\"x\",\"error_exit\":0"),
+		ONE("\"id\":\"a\"," ERR ",\"error_class\":\"x\",\"error_exit\":128"),
+		ONE("\"id\":\"a\"," ERR ",\"error_class\":\"x\",\"error_exit\":256"),
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		CU_ASSERT_EQUAL(load(bad[i], &r), -1);
+		if (load(bad[i], &r) != -1)
+			fprintf(stderr, "accepted: %s\n", bad[i]);
+		pc_results_free(&r);
+	}
+	CU_ASSERT_EQUAL(pc_error_kind_of_exit(0), -1);
+	CU_ASSERT_EQUAL(pc_error_kind_of_exit(130), PC_EK_INTERRUPTED);
+	CU_ASSERT_EQUAL(pc_error_kind_lookup("unknown"), -1);
+	CU_ASSERT_STRING_EQUAL(pc_error_kind_name(PC_EK_ENV), "environment");
+}
+
 void register_results_reader_tests(void)
 {
 	CU_pSuite s = CU_add_suite("results_reader", NULL, NULL);
@@ -375,4 +428,5 @@ void register_results_reader_tests(void)
 	CU_add_test(s, "the run's options", test_options);
 	CU_add_test(s, "one run's content, however re-written", test_content_digest);
 	CU_add_test(s, "fields a newer powercut wrote: listed, ignored", test_ignored);
+	CU_add_test(s, "an error's kind, and results without it", test_error_kind);
 }
