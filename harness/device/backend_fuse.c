@@ -59,21 +59,23 @@ struct fuse_priv {
 
 static int fuse_probe(char *why, size_t whylen)
 {
+	char hint[128] = "";
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
+		int e = errno;
 		/* The kernel's part first: a qualify cell keeps 160 characters. */
-		snprintf(why, whylen, "cannot open /dev/fuse%s: %s",
-			 errno == ENOENT || errno == ENODEV || errno == ENXIO
-				 ? " (no FUSE: CONFIG_FUSE_FS, module fuse)"
-				 : "",
-			 strerror(errno));
+		if (e == ENOENT || e == ENODEV || e == ENXIO)
+			pc_missing_node_hint(hint, sizeof(hint), "FUSE", "CONFIG_FUSE_FS", "fuse");
+		snprintf(why, whylen, "cannot open /dev/fuse%s: %s", hint, strerror(e));
 		return -1;
 	}
 	close(fd);
 	if (access("/dev/loop-control", R_OK | W_OK) < 0) {
-		snprintf(why, whylen, "cannot use /dev/loop-control%s: %s",
-			 errno == ENOENT ? " (no loop devices: CONFIG_BLK_DEV_LOOP, module loop)" : "",
-			 strerror(errno));
+		int e = errno;
+		if (e == ENOENT)
+			pc_missing_node_hint(hint, sizeof(hint), "loop devices", "CONFIG_BLK_DEV_LOOP",
+					     "loop");
+		snprintf(why, whylen, "cannot use /dev/loop-control%s: %s", hint, strerror(e));
 		return -1;
 	}
 	snprintf(why, whylen, "/dev/fuse and /dev/loop-control are usable");

@@ -107,10 +107,11 @@ int pc_loop_attach(const char *file, int direct_io, struct pc_loop *lo)
 	if (ctl < 0) {
 		int e = errno;
 		close(backing);
-		return pc_fail_errno(PC_ERR_ENV, e, "open /dev/loop-control (no loop devices%s)",
-				     e == ENOENT || e == ENODEV || e == ENXIO
-					     ? ": CONFIG_BLK_DEV_LOOP, module loop"
-					     : "");
+		char hint[128] = "";
+		if (e == ENOENT || e == ENODEV || e == ENXIO)
+			pc_missing_node_hint(hint, sizeof(hint), "loop devices", "CONFIG_BLK_DEV_LOOP",
+					     "loop");
+		return pc_fail_errno(PC_ERR_ENV, e, "open /dev/loop-control%s", hint);
 	}
 	int rc = 1;
 	for (int tries = 0; tries < LOOP_ATTACH_TRIES && rc == 1; tries++) {

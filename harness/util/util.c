@@ -884,6 +884,17 @@ int pc_folder_exposed(const char *dir, int strict, char *why, size_t len)
 	return rc;
 }
 
+void pc_missing_node_hint(char *buf, size_t len, const char *what, const char *config,
+			  const char *module)
+{
+	char sys[128];
+	snprintf(sys, sizeof(sys), "/sys/module/%s", module);
+	if (access(sys, F_OK) == 0)
+		snprintf(buf, len, " (the kernel has %s; this /dev lacks the node)", what);
+	else
+		snprintf(buf, len, " (no %s: %s, module %s)", what, config, module);
+}
+
 int pc_refuse_exposed_folder(const char *what, const char *dir, const char *risk)
 {
 	char why[PATH_MAX + 128];

@@ -22,6 +22,13 @@ enum pc_exit {
 	PC_EXIT_ENV = 3,    /* environment: privilege, tool, kernel feature */
 };
 
+/* Why a device node /dev/... the kernel provides is not there, into BUF:
+ * " (no WHAT: CONFIG_X, module M)" when the kernel has no module M (none
+ * in /sys/module), else " (the kernel has WHAT; this /dev lacks the
+ * node)", as in a container not given it. */
+void pc_missing_node_hint(char *buf, size_t len, const char *what, const char *config,
+			  const char *module);
+
 /* What kind of error the last pc_fail() reported. */
 enum pc_errclass {
 	PC_ERR_NONE = 0,

@@ -622,22 +622,29 @@ else
 fi
 
 # A kernel without FUSE or loop devices (a private /dev without the node,
-# as a kernel without CONFIG_FUSE_FS or CONFIG_BLK_DEV_LOOP has it): the
-# case is an environment error (exit 3) naming the option and module.
+# and no module in a private /sys/module, as a kernel without
+# CONFIG_FUSE_FS or CONFIG_BLK_DEV_LOOP has it): the case is an environment
+# error (exit 3) naming the option and module.  With the module there, the
+# node is what is missing (a container not given it): said so.
 printf '[global]\nimage = %s\nmodes = syncfs\nbackend = fuse\n[k]\nfs = ext4\n' \
 	"$TOP/images/sample/layer3.tar.zst" >"$TMP/nodev.ini"
 mkdir -p "$TMP/devhost"
-for hide in fuse:'cannot open /dev/fuse (no FUSE: CONFIG_FUSE_FS, module fuse)' \
-	loop-control:'cannot use /dev/loop-control (no loop devices: CONFIG_BLK_DEV_LOOP, module loop)'; do
+for hide in fuse:nomod:'cannot open /dev/fuse (no FUSE: CONFIG_FUSE_FS, module fuse)' \
+	loop-control:nomod:'cannot use /dev/loop-control (no loop devices: CONFIG_BLK_DEV_LOOP, module loop)' \
+	fuse:mod:'cannot open /dev/fuse (the kernel has FUSE; this /dev lacks the node)' \
+	loop-control:mod:'cannot use /dev/loop-control (the kernel has loop devices; this /dev lacks the node)'; do
+	node=${hide%%:*} rest=${hide#*:}
+	modules=${rest%%:*} want=${rest#*:}
 	rc=0
 	unshare -m --propagation private sh -c 'mount --bind /dev "$2" && mount -t tmpfs tmpfs /dev &&
 		for n in null zero full random urandom tty kmsg fuse loop-control; do
 			[ "$n" = "$1" ] || cp -a "$2/$n" /dev/ || exit 100
-		done && exec ./powercut run "$3" -o "$4"' sh "${hide%%:*}" "$TMP/devhost" "$TMP/nodev.ini" \
-		"$TMP/nodev-${hide%%:*}" >"$TMP/out" 2>&1 || rc=$?
-	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "powercut without /dev/${hide%%:*} exited $rc, expected 3"; }
-	grep -qF -- "- k/ext4/syncfs: error: backend fuse cannot work here: ${hide#*:}" "$TMP/out" ||
-		{ cat "$TMP/out"; fail "powercut without /dev/${hide%%:*} does not name what the kernel lacks"; }
+		done && { [ "$5" = mod ] || mount -t tmpfs tmpfs /sys/module; } &&
+		exec ./powercut run "$3" -o "$4"' sh "$node" "$TMP/devhost" "$TMP/nodev.ini" \
+		"$TMP/nodev-$node-$modules" "$modules" >"$TMP/out" 2>&1 || rc=$?
+	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "powercut without /dev/$node ($modules) exited $rc, expected 3"; }
+	grep -qF -- "- k/ext4/syncfs: error: backend fuse cannot work here: $want" "$TMP/out" ||
+		{ cat "$TMP/out"; fail "powercut without /dev/$node ($modules) does not say why: $want"; }
 done
 
 assert_no_leftovers
