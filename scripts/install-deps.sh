@@ -52,7 +52,10 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: missing packages: ${missing[*]}; run as root (sudo)" >&2
+  # Not sudo on our own: make calls this script, and a password prompt in
+  # the middle of a build (or a CI job without a terminal) is worse than
+  # the command to type.
+  echo "install-deps: missing packages: ${missing[*]}; install them as root: sudo bash $0" >&2
   exit 3
 fi
 

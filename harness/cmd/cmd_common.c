@@ -9,6 +9,7 @@
 
 #include "check/known.h"
 #include "cmd/commands.h"
+#include "fs/isolate.h"
 #include "image/image.h"
 #include "util/util.h"
 
@@ -31,6 +32,8 @@ int cmd_ready(void)
 		pc_fail(PC_ERR_ENV, "%s: must be root (%s)", running->name, running->why_root);
 		return PC_EXIT_ENV;
 	}
+	if ((running->needs & CMD_NEEDS_PRIVATE_MOUNTS) && pc_isolate_ready(running->name) < 0)
+		return PC_EXIT_ENV;
 	return PC_EXIT_OK;
 }
 

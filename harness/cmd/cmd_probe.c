@@ -105,9 +105,10 @@ int cmd_probe(int argc, char **argv)
 		return PC_EXIT_USAGE;
 	/* Before a device is built for it. */
 	if (!pc_have_program("fio")) {
-		pc_fail(PC_ERR_ENV, "fio: not found in PATH (install it, or run "
-			"scripts/install-deps.sh): powercut probe measures the device with it; "
-			"nothing was measured");
+		char hint[128];
+		pc_fail(PC_ERR_ENV, "fio: not found in PATH (%s): powercut probe measures the "
+			"device with it; nothing was measured",
+			pc_install_hint("fio", hint, sizeof(hint)));
 		return PC_EXIT_ENV;
 	}
 	char runwork[PATH_MAX];

@@ -25,6 +25,9 @@ int cmd_fuse_server(int argc, char **argv);
  * that touch nothing (run --list) need no privilege. */
 enum cmd_needs {
 	CMD_NEEDS_ROOT = 1 << 0, /* euid 0: loop devices, mounts, owners */
+	/* It runs tools in private mount namespaces (fs/isolate.h): not in a
+	 * chroot whose root folder is no mount point. */
+	CMD_NEEDS_PRIVATE_MOUNTS = 1 << 1,
 };
 
 struct command {

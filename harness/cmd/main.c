@@ -13,7 +13,7 @@
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "run every case of a scenario: unpack, commit, cut power, verify",
-	  CMD_NEEDS_ROOT, "it attaches loop devices and mounts filesystems" },
+	  CMD_NEEDS_ROOT | CMD_NEEDS_PRIVATE_MOUNTS, "it attaches loop devices and mounts filesystems" },
 	{ "compare", cmd_compare, "what changed between two results folders (nightly vs last good)", 0, NULL },
 	{ "report", cmd_report, "one HTML page with tables and plots of results folders", 0, NULL },
 	{ "cleanup", cmd_cleanup, "remove mounts, loop/dm devices and servers left by killed runs",
@@ -21,11 +21,11 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "show the layers an image resolves to: sizes, entries, digests", 0, NULL },
 	{ "manifest", cmd_manifest, "write the expected manifest of an image (or an mtree spec)", 0, NULL },
 	{ "unpack", cmd_unpack, "apply an image's layers onto a folder and save its manifest",
-	  CMD_NEEDS_ROOT, "owners, device nodes and trusted.* xattrs; it chroots" },
+	  CMD_NEEDS_ROOT | CMD_NEEDS_PRIVATE_MOUNTS, "owners, device nodes and trusted.* xattrs; it chroots" },
 	{ "verify", cmd_verify, "check a tree against a manifest; one line per difference",
 	  CMD_NEEDS_ROOT, "it reads every file whatever its mode, and trusted.* xattrs" },
 	{ "probe", cmd_probe, "measure a flakey device with fio: MB/s, 4k IOPS, fsyncs/s",
-	  CMD_NEEDS_ROOT, "it attaches a loop device" },
+	  CMD_NEEDS_ROOT | CMD_NEEDS_PRIVATE_MOUNTS, "it attaches a loop device" },
 	{ "__fuse-server", cmd_fuse_server, NULL, 0, NULL },
 };
 

@@ -169,6 +169,27 @@ static int add_flag_below(const char *top, unsigned long flag, uint64_t attr,
 	return 0;
 }
 
+int pc_isolate_ready(const char *cmd)
+{
+	struct mnt *v;
+	size_t n = read_mounts(&v);
+	if (n == (size_t)-1)
+		return pc_fail_errno(PC_ERR_ENV, errno, "%s: read /proc/self/mountinfo (is /proc "
+				     "mounted?)", cmd);
+	int root_mounted = 0;
+	for (size_t i = 0; i < n && !root_mounted; i++)
+		root_mounted = strcmp(v[i].mp, "/") == 0;
+	free_mounts(v, n);
+	if (root_mounted)
+		return 0;
+	/* mount(MS_PRIVATE) on "/" is EINVAL when it is no mount point. */
+	return pc_fail(PC_ERR_ENV, "%s: / is not a mount point here (a chroot?): powercut runs "
+		       "mkfs, mount, fsck and the unpack in a private mount namespace, which "
+		       "cannot be made there; bind-mount the root folder on itself before "
+		       "entering it (mount --bind DIR DIR), or use a container; nothing was done",
+		       cmd);
+}
+
 /* A private mount namespace in which nothing we do propagates back, that
  * holds only the mounts we need (KEEP and its ancestors, or a tool's when
  * KEEP is NULL), and where no mount lets a device node be opened. */

@@ -39,4 +39,9 @@ int pc_mount_isolated(const char *dev, const char *dir, const char *fstype,
  * opened.  0 or -errno with *what set. */
 int pc_isolate_nodev(const char *target, const char **what);
 
+/* Whether the tools can be isolated here: in a chroot whose root folder
+ * is not a mount point, no mount namespace can be made private.  0, or -1
+ * said why (class ENV), CMD naming the command. */
+int pc_isolate_ready(const char *cmd);
+
 #endif

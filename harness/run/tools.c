@@ -62,18 +62,21 @@ int pc_tools_check(const struct pc_scenario *sc)
 				continue;
 			if (!ids && !(ids = cases_that(sc, on_fs, fstype)))
 				break; /* no case on FSTYPE: its tools are not needed */
-			rc = pc_fail(PC_ERR_ENV, "%s: not found in PATH (install it, or run "
-				     "scripts/install-deps.sh): %s's %s, needed by %s; no case was run",
-				     tool, fstype, tool_role[t], ids);
+			char hint[128];
+			rc = pc_fail(PC_ERR_ENV, "%s: not found in PATH (%s): %s's %s, needed by "
+				     "%s; no case was run", tool,
+				     pc_install_hint(tool, hint, sizeof(hint)), fstype,
+				     tool_role[t], ids);
 		}
 		free(ids);
 	}
 	if (!pc_have_program("fio")) {
 		char *ids = cases_that(sc, runs_fio, NULL);
+		char hint[128];
 		if (ids)
-			rc = pc_fail(PC_ERR_ENV, "fio: not found in PATH (install it, or run "
-				     "scripts/install-deps.sh): the fio workload or probe = yes, "
-				     "needed by %s; no case was run", ids);
+			rc = pc_fail(PC_ERR_ENV, "fio: not found in PATH (%s): the fio workload or "
+				     "probe = yes, needed by %s; no case was run",
+				     pc_install_hint("fio", hint, sizeof(hint)), ids);
 		free(ids);
 	}
 	return rc;

@@ -372,6 +372,34 @@ int pc_have_program(const char *prog)
 	return found;
 }
 
+/* The programs powercut runs and their Debian packages (what
+ * scripts/install-deps.sh installs), so that a missing one is named with
+ * the package that brings it. */
+static const struct {
+	const char *prog, *package;
+} program_packages[] = {
+	{ "mkfs.ext4", "e2fsprogs" },   { "e2fsck", "e2fsprogs" },
+	{ "mkfs.xfs", "xfsprogs" },     { "xfs_repair", "xfsprogs" },
+	{ "mkfs.btrfs", "btrfs-progs" }, { "btrfs", "btrfs-progs" },
+	{ "fio", "fio" },
+};
+
+const char *pc_program_package(const char *prog)
+{
+	for (size_t i = 0; i < sizeof(program_packages) / sizeof(program_packages[0]); i++)
+		if (!strcmp(program_packages[i].prog, prog))
+			return program_packages[i].package;
+	return NULL;
+}
+
+const char *pc_install_hint(const char *prog, char *buf, size_t len)
+{
+	const char *pkg = pc_program_package(prog);
+	snprintf(buf, len, "install %s%s, or run scripts/install-deps.sh",
+		 pkg ? "Debian package " : "it", pkg ? pkg : "");
+	return buf;
+}
+
 /* One PATH entry root may look programs up in: an absolute folder no one
  * but root (or the user who ran sudo) can put a program in.  0 keep, -1
  * leave out (said why unless it is not there). */
@@ -581,9 +609,11 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 	int pipefd[2] = { -1, -1 };
 	int execpipe[2];
 
-	if (!pc_have_program(argv[0]))
-		return pc_fail(PC_ERR_ENV, "%s: not found (install it, or run scripts/install-deps.sh)",
-			       argv[0]);
+	if (!pc_have_program(argv[0])) {
+		char hint[128];
+		return pc_fail(PC_ERR_ENV, "%s: not found (%s)", argv[0],
+			       pc_install_hint(argv[0], hint, sizeof(hint)));
+	}
 	if (output && pipe2(pipefd, O_CLOEXEC) < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "pipe for %s", argv[0]);
 	/* A second pipe tells the parent whether exec itself failed. */

@@ -169,6 +169,13 @@ size_t pc_descendants(pid_t pid, pid_t *out, size_t cap);
 
 /* True if PROG is found in PATH (or is an executable path). */
 int pc_have_program(const char *prog);
+/* The Debian package holding PROG, one of the programs powercut runs
+ * (mkfs.xfs: xfsprogs); NULL for another. */
+const char *pc_program_package(const char *prog);
+/* What a message saying PROG is missing tells to do, into BUF: "install
+ * Debian package xfsprogs, or run scripts/install-deps.sh" ("install it,
+ * ..." for a program of no known package).  Returns BUF. */
+const char *pc_install_hint(const char *prog, char *buf, size_t len);
 /* modprobe -q MODULE; 0 if there is no modprobe to run, else 1.  Whether
  * the module came is for the caller to see. */
 int pc_modprobe_quiet(const char *module);

@@ -157,8 +157,9 @@ static void exec_in_pid_namespace(char *const argv[])
 static pid_t spawn(char *const argv[], const char *dir, const char *outpath, const char *errpath)
 {
 	if (!pc_have_program(argv[0])) {
-		pc_fail(PC_ERR_ENV, "%s: not found (install it, or run scripts/install-deps.sh)",
-			argv[0]);
+		char hint[128];
+		pc_fail(PC_ERR_ENV, "%s: not found (%s)", argv[0],
+			pc_install_hint(argv[0], hint, sizeof(hint)));
 		return -1;
 	}
 	int outfd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -45,6 +45,16 @@ PATH="$TMP/bin:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups make -n
 	{ cat "$TMP/make.out"; fail "make -n run as another user exited $?"; }
 [ ! -e "$TMP/apt.log" ] || fail "make run as another user ran install-deps.sh"
 
+# install-deps.sh itself, not root: exit 3 with the command that installs
+# (it said "run as root (sudo)", not what to run).
+rc=0
+PATH="$TMP/bin:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	bash "$TOP/scripts/install-deps.sh" >"$TMP/deps.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/deps.out"; fail "install-deps.sh as another user: exit $rc, expected 3"; }
+grep -q "^install-deps: missing packages: valgrind; install them as root: sudo bash $TOP/scripts/install-deps.sh$" \
+	"$TMP/deps.out" || { cat "$TMP/deps.out"; fail "install-deps.sh as another user: no command to run"; }
+[ ! -e "$TMP/apt.log" ] || fail "install-deps.sh as another user ran apt-get"
+
 # install-deps.sh failing stops make before any recipe.
 printf '#!/bin/sh\nexit 100\n' >"$TMP/bin/apt-get"
 rc=0

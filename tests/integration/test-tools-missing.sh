@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A filesystem's mkfs or read-only check missing from PATH is found when the
-# run starts, for the filesystems the selected cases use: exit 3 naming the
+# run starts (named with its Debian package: "xfs_repair: not found" did not
+# say that xfsprogs brings it), for the filesystems the selected cases use: exit 3 naming the
 # program and the cases, before a results folder, a work folder or a case
 # (it was found at each case's fsck step, after its mkfs and workload).
 # run --list needs no tool; cases of other filesystems still run.
@@ -32,8 +33,8 @@ INI
 rc=0
 PATH="$TMP/path" "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" -o "$TMP/out" > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "xfs_repair missing: exit $rc, expected 3"; }
-grep -q "xfs_repair: not found in PATH .*xfs's read-only check, needed by default/xfs/none, default/xfs/syncfs; no case was run" "$TMP/e" ||
-	{ cat "$TMP/e"; fail "the message does not name the tool and the cases"; }
+grep -q "xfs_repair: not found in PATH (install Debian package xfsprogs, or run scripts/install-deps.sh): xfs's read-only check, needed by default/xfs/none, default/xfs/syncfs; no case was run" "$TMP/e" ||
+	{ cat "$TMP/e"; fail "the message does not name the tool, its package and the cases"; }
 if grep -q "default/ext4" "$TMP/e"; then fail "the ext4 cases were named"; fi
 [ "$(wc -l < "$TMP/e")" -eq 1 ] || { cat "$TMP/e"; fail "more than the one message"; }
 [ ! -e "$TMP/out" ] || fail "a results folder was made"
@@ -69,7 +70,7 @@ INI
 rc=0
 PATH="$TMP/path" "$POWERCUT" run --workdir "$WORK" "$TMP/p.ini" -o "$TMP/pout" > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "fio missing, probe = yes: exit $rc, expected 3"; }
-grep -q "^powercut: fio: not found in PATH .*probe = yes, needed by probed/ext4/none, probed/ext4/syncfs; no case was run$" "$TMP/e" ||
+grep -q "^powercut: fio: not found in PATH (install Debian package fio, or run scripts/install-deps.sh): the fio workload or probe = yes, needed by probed/ext4/none, probed/ext4/syncfs; no case was run$" "$TMP/e" ||
 	{ cat "$TMP/e"; fail "the message does not name fio and the probed cases"; }
 [ "$(wc -l < "$TMP/e")" -eq 1 ] || { cat "$TMP/e"; fail "more than the one message"; }
 [ ! -e "$TMP/pout" ] || fail "a results folder was made"
@@ -87,7 +88,7 @@ printf '[global]\nbackend = fuse\nmodes = none\n[g]\nworkload = fio j.fio\nfs = 
 rc=0
 PATH="$TMP/path" "$POWERCUT" run --list "$TMP/f.ini" > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "fio missing, fio workload: exit $rc, expected 3"; }
-if ! grep -q "^powercut: fio: not found (install it, or run scripts/install-deps.sh)$" "$TMP/e" ||
+if ! grep -q "^powercut: fio: not found (install Debian package fio, or run scripts/install-deps.sh)$" "$TMP/e" ||
 	! grep -q "workload: fio job file j.fio could not be checked: fio could not run" "$TMP/e"; then
 	cat "$TMP/e"
 	fail "no clear word that fio is missing"
@@ -97,7 +98,7 @@ fi
 rc=0
 PATH="$TMP/path" "$POWERCUT" probe -b fuse -w "$WORK" > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "fio missing, powercut probe: exit $rc, expected 3"; }
-grep -q "^powercut: fio: not found in PATH (install it, or run scripts/install-deps.sh): powercut probe measures the device with it; nothing was measured$" "$TMP/e" ||
+grep -q "^powercut: fio: not found in PATH (install Debian package fio, or run scripts/install-deps.sh): powercut probe measures the device with it; nothing was measured$" "$TMP/e" ||
 	{ cat "$TMP/e"; fail "powercut probe: no clear word that fio is missing"; }
 [ "$(wc -l < "$TMP/e")" -eq 1 ] || { cat "$TMP/e"; fail "powercut probe: more than the one message"; }
 [ -z "$(ls -A "$WORK")" ] || fail "powercut probe: a work folder was made"

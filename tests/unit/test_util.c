@@ -17,6 +17,7 @@
 #include "unit.h"
 #include "fs/durability.h"
 #include "image/manifest.h"
+#include "fs/fs.h"
 #include "util/util.h"
 #include "check/verify.h"
 
@@ -337,6 +338,25 @@ static void test_atomic_write_no_follow(void)
 
 /* A child that forks a grandchild in a session of its own (as fio's job
  * processes are): both are found, and nothing else. */
+/* A missing program is named with the Debian package that brings it, for
+ * every filesystem's mkfs and read-only check and for fio ("xfs_repair:
+ * not found" did not say that xfsprogs holds it). */
+static void test_install_hint(void)
+{
+	char buf[128];
+	CU_ASSERT_STRING_EQUAL(pc_install_hint("xfs_repair", buf, sizeof(buf)),
+			       "install Debian package xfsprogs, or run scripts/install-deps.sh");
+	CU_ASSERT_STRING_EQUAL(pc_install_hint("fio", buf, sizeof(buf)),
+			       "install Debian package fio, or run scripts/install-deps.sh");
+	CU_ASSERT_STRING_EQUAL(pc_install_hint("frobnicate", buf, sizeof(buf)),
+			       "install it, or run scripts/install-deps.sh");
+	CU_ASSERT_PTR_NULL(pc_program_package("frobnicate"));
+	const char *fstype, *tool;
+	for (unsigned f = 0; (fstype = pc_fs_name(f)); f++)
+		for (unsigned t = 0; (tool = pc_fs_tool(fstype, t)); t++)
+			CU_ASSERT_PTR_NOT_NULL(pc_program_package(tool));
+}
+
 static void test_descendants(void)
 {
 	int ready[2];
@@ -476,6 +496,7 @@ void register_util_tests(void)
 		    test_atomic_write_no_follow);
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
 	CU_add_test(s, "the processes below a process", test_descendants);
+	CU_add_test(s, "a missing program is named with its Debian package", test_install_hint);
 	CU_add_test(s, "an output file is never another user's name", test_open_output);
 	CU_add_test(s, "a case stopped by a limit says which to raise", test_note_exhausted);
 }
