@@ -49,7 +49,9 @@ static int path_at_or_below(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-static int keep_mount(const char *mp, const char *keep)
+/* ALSO: NULL, or paths (NULL-terminated) whose mounts on the way stay too:
+ * the tool's own, found in PATH outside the system folders. */
+static int keep_mount(const char *mp, const char *keep, const char *const *also)
 {
 	if (!strcmp(mp, "/"))
 		return 1;
@@ -57,6 +59,9 @@ static int keep_mount(const char *mp, const char *keep)
 		return path_at_or_below(keep, mp);
 	for (size_t i = 0; tool_mounts[i]; i++)
 		if (path_at_or_below(mp, tool_mounts[i]))
+			return 1;
+	for (size_t i = 0; also && also[i]; i++)
+		if (path_at_or_below(also[i], mp))
 			return 1;
 	return 0;
 }
@@ -112,11 +117,11 @@ static void free_mounts(struct mnt *v, size_t n)
  * filesystem back.  (fs.c also waits for a device to be released before
  * mounting or checking it, for the milliseconds between our unshare and
  * this.) */
-static int prune_mounts(struct mnt *v, size_t n, const char *keep)
+static int prune_mounts(struct mnt *v, size_t n, const char *keep, const char *const *also)
 {
 	int rc = 0;
 	for (size_t i = n; i-- > 0;) { /* children first */
-		if (keep_mount(v[i].mp, keep))
+		if (keep_mount(v[i].mp, keep, also))
 			continue;
 		if (umount2(v[i].mp, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 			rc = -1;
@@ -193,7 +198,7 @@ int pc_isolate_ready(const char *cmd)
 /* A private mount namespace in which nothing we do propagates back, that
  * holds only the mounts we need (KEEP and its ancestors, or a tool's when
  * KEEP is NULL), and where no mount lets a device node be opened. */
-static int private_namespace(const char *keep, const char **what)
+static int private_namespace(const char *keep, const char *const *also, const char **what)
 {
 	/* ("none" where mount(2) ignores the source and type: valgrind checks
 	 * them as strings.) */
@@ -206,7 +211,7 @@ static int private_namespace(const char *keep, const char **what)
 	if (n == (size_t)-1)
 		FAIL("read /proc/self/mountinfo");
 	int rc = 0;
-	if (prune_mounts(v, n, keep) < 0) {
+	if (prune_mounts(v, n, keep, also) < 0) {
 		*what = "detach the mounts not needed";
 		rc = -errno;
 	} else if (add_flag_below("/", MS_NODEV, MOUNT_ATTR_NODEV, v, n) < 0) {
@@ -222,7 +227,7 @@ int pc_isolate_nodev(const char *target, const char **what)
 	char real[PATH_MAX];
 	if (!realpath(target, real))
 		FAIL("resolve the target folder");
-	return private_namespace(real, what);
+	return private_namespace(real, NULL, what);
 }
 
 static const struct {
@@ -317,7 +322,7 @@ static int empty_cwd(const char **what)
 	return 0;
 }
 
-int pc_isolate_tool(const char *dev, const char **what)
+static int isolate_tool(const char *dev, const char *const *also, const char **what)
 {
 	struct stat st;
 	if (strncmp(dev, "/dev/", 5) != 0 || strstr(dev, "/..") || strstr(dev, "//")) {
@@ -335,7 +340,7 @@ int pc_isolate_tool(const char *dev, const char **what)
 			FAIL("unshare a PID namespace (the kernel needs CONFIG_PID_NS)");
 		FAIL("unshare a PID namespace");
 	}
-	int rc = private_namespace(NULL, what);
+	int rc = private_namespace(NULL, also, what);
 	if (rc < 0)
 		return rc;
 	pid_t pid = fork();
@@ -362,6 +367,11 @@ int pc_isolate_tool(const char *dev, const char **what)
 	return 0;
 }
 
+int pc_isolate_tool(const char *dev, const char **what)
+{
+	return isolate_tool(dev, NULL, what);
+}
+
 /* The tool's environment: PATH (as powercut's, to find the same tools)
  * and the C locale, nothing else.  What an operator's shell sets would
  * otherwise change what mkfs makes or how fsck judges, unseen in
@@ -370,26 +380,53 @@ int pc_isolate_tool(const char *dev, const char **what)
  * E2FSCK_CONFIG, E2FSPROGS_FAKE_TIME; and a locale that translates the
  * messages a reason quotes.  The machine's own /etc/mke2fs.conf stays the
  * system under test (pc_fs_mkfs reads errors = panic back). */
-static void tool_environment(void)
+static void tool_environment(const char *tool_dir)
 {
-	static char path[4096 + sizeof("PATH=")];
+	static char path[2 * PATH_MAX + sizeof("PATH=:")];
 	static char *env[] = { path, (char *)"LC_ALL=C", NULL };
 	const char *p = getenv("PATH");
-	snprintf(path, sizeof(path), "PATH=%s", p ? p : "/usr/sbin:/usr/bin:/sbin:/bin");
+	snprintf(path, sizeof(path), "PATH=%s%s%s", tool_dir ? tool_dir : "", tool_dir ? ":" : "",
+		 p ? p : "/usr/sbin:/usr/bin:/sbin:/bin");
 	environ = env;
 }
 
-static int isolate_setup(void *dev, const char **what)
+/* The tool as found in PATH before isolating (FOUND, and its resolved
+ * path REAL): the mounts on the way to both stay, and FOUND's folder
+ * comes first in its PATH.  A tool in a folder on a mount of its own
+ * (~/bin on /home, /tmp a tmpfs) was otherwise looked for again once that
+ * mount was detached, and the system's copy ran instead, unsaid. */
+struct isolate_arg {
+	const char *dev;
+	char *found, *real, *dir;
+};
+
+static int isolate_setup(void *p, const char **what)
 {
-	int rc = pc_isolate_tool(dev, what);
+	struct isolate_arg *a = p;
+	const char *also[] = { a->found, a->real, NULL };
+	int rc = isolate_tool(a->dev, a->found ? also : NULL, what);
 	if (rc == 0)
-		tool_environment();
+		tool_environment(a->dir);
 	return rc;
 }
 
 int pc_run_isolated(char *const argv[], const char *dev, char **output, int *status)
 {
-	return pc_run_setup(argv, isolate_setup, (void *)dev, output, status);
+	struct isolate_arg a = { .dev = dev, .found = pc_find_program(argv[0]) };
+	if (a.found) {
+		a.real = realpath(a.found, NULL);
+		a.dir = xstrdup(a.found);
+		*strrchr(a.dir, '/') = '\0';
+		if (!a.dir[0]) { /* "/mkfs" */
+			free(a.dir);
+			a.dir = xstrdup("/");
+		}
+	}
+	int rc = pc_run_setup(argv, isolate_setup, &a, output, status);
+	free(a.found);
+	free(a.real);
+	free(a.dir);
+	return rc;
 }
 
 /* What the mounting child sends back: the error, the step, and (as

@@ -9,8 +9,9 @@
  * case's block device node (at its usual path) and null, zero, full, random,
  * urandom; every other mount is nodev, /sys is read-only, /proc is the new
  * PID namespace's own and /run (blkid cache, udev database) is empty; the
- * host's mounts other than the root and the system folders (/usr, /etc,
- * /lib ...) are detached, so that no other run's filesystem is pinned.
+ * host's mounts other than the root, the system folders (/usr, /etc,
+ * /lib ...) and those on the way to the tool run (pc_run_isolated) are
+ * detached, so that no other run's filesystem is pinned.
  */
 #ifndef PC_ISOLATE_H
 #define PC_ISOLATE_H

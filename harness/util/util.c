@@ -353,23 +353,32 @@ int pc_mkdir_p(const char *path, mode_t mode)
 	return rc;
 }
 
-int pc_have_program(const char *prog)
+char *pc_find_program(const char *prog)
 {
 	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
+		return access(prog, X_OK) == 0 ? xstrdup(prog) : NULL;
 	const char *path = getenv("PATH");
 	if (!path)
 		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	char *copy = xstrdup(path), *save = NULL;
-	int found = 0;
+	char *copy = xstrdup(path), *save = NULL, *found = NULL;
 	for (char *dir = strtok_r(copy, ":", &save); dir && !found;
 	     dir = strtok_r(NULL, ":", &save)) {
 		char *full = xasprintf("%s/%s", dir, prog);
-		found = access(full, X_OK) == 0;
-		free(full);
+		struct stat st;
+		if (access(full, X_OK) == 0 && stat(full, &st) == 0 && S_ISREG(st.st_mode))
+			found = full;
+		else
+			free(full);
 	}
 	free(copy);
 	return found;
+}
+
+int pc_have_program(const char *prog)
+{
+	char *found = pc_find_program(prog);
+	free(found);
+	return found != NULL;
 }
 
 /* The programs powercut runs and their Debian packages (what

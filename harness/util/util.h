@@ -167,6 +167,10 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
  * them now, at most CAP of them into OUT; how many were found. */
 size_t pc_descendants(pid_t pid, pid_t *out, size_t cap);
 
+/* Where PROG is found in PATH, as execvp would find it (an executable
+ * regular file), or PROG itself when it holds a '/' and is executable;
+ * NULL when not found.  Caller frees. */
+char *pc_find_program(const char *prog);
 /* True if PROG is found in PATH (or is an executable path). */
 int pc_have_program(const char *prog);
 /* The Debian package holding PROG, one of the programs powercut runs
