@@ -185,6 +185,39 @@ SH
 	done
 }
 
+# eiofs (tests/integration/eiofs.c), a FUSE passthrough of $TMP/src at
+# $WORK that fails reads or writes on demand: eiofs_build builds it (and
+# stops it at exit), start_eiofs NAME N OP AFTER serves files called NAME
+# with direct_io, failing the reads or writes (OP) of their Nth and later
+# opens after AFTER bytes; stop_eiofs.
+eiofs_build() {
+	cc -Wall -Wextra -Werror -O1 -o "$TMP/eiofs" "$TOP/tests/integration/eiofs.c" \
+		$(pkg-config --cflags --libs fuse3) || fail "cannot build eiofs"
+	EIOFS_PID=""
+	trap 'stop_eiofs; cleanup_tmp' EXIT
+}
+
+start_eiofs() { # NAME N OP AFTER
+	rm -rf "$TMP/src"
+	mkdir -p "$TMP/src"
+	chmod 755 "$TMP/src"
+	"$TMP/eiofs" "$TMP/src" "$WORK" "$1" "$2" "$3" "$4" 2> "$TMP/eiofs.log" &
+	EIOFS_PID=$!
+	for _ in $(seq 100); do
+		mountpoint -q "$WORK" && return 0
+		sleep 0.1
+	done
+	fail "eiofs did not mount on $WORK"
+}
+
+stop_eiofs() {
+	if [ -n "${EIOFS_PID:-}" ]; then
+		umount "$WORK" 2>/dev/null || true
+		wait "$EIOFS_PID" 2>/dev/null || true
+		EIOFS_PID=""
+	fi
+}
+
 # fake_fio_write_pass BODY: a fio in $TMP/bin (put it first in PATH) whose
 # checks of the job file and set-up (--parse-only, --showcmd,
 # --create_only=1) are the real fio's, and whose write pass runs the bash

@@ -13,8 +13,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
 
-cc -Wall -Wextra -Werror -O1 -o "$TMP/eiofs" "$TOP/tests/integration/eiofs.c" \
-	$(pkg-config --cflags --libs fuse3) || fail "cannot build eiofs"
+eiofs_build
 
 cat > "$TMP/s.ini" <<INI
 [global]
@@ -25,30 +24,12 @@ device_size = 256M
 expect_none = loss
 INI
 
-EIOFS_PID=""
-stop_eiofs() {
-	if [ -n "$EIOFS_PID" ]; then
-		umount "$WORK" 2>/dev/null || true
-		wait "$EIOFS_PID" 2>/dev/null || true
-		EIOFS_PID=""
-	fi
-}
-trap 'stop_eiofs; cleanup_tmp' EXIT
-
 # BASE: every case passes.
 pc_run "$TMP/s.ini" -o "$TMP/base" > "$TMP/o" 2> "$TMP/e" || { cat "$TMP/o" "$TMP/e"; fail "base run failed"; }
 
 # NEW: the second and later opens of backing.img (the fuse server's) fail
 # their reads: mkfs fails, the backing file no longer reads back.
-mkdir -p "$TMP/src"
-chmod 755 "$TMP/src"
-"$TMP/eiofs" "$TMP/src" "$WORK" backing.img 2 read 0 2> "$TMP/eiofs.log" &
-EIOFS_PID=$!
-for _ in $(seq 100); do
-	mountpoint -q "$WORK" && break
-	sleep 0.1
-done
-mountpoint -q "$WORK" || fail "eiofs did not mount on $WORK"
+start_eiofs backing.img 2 read 0
 rc=0
 pc_run "$TMP/s.ini" -o "$TMP/new" > "$TMP/o" 2> "$TMP/e" || rc=$?
 stop_eiofs

@@ -11,8 +11,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
 
-cc -Wall -Wextra -Werror -O1 -o "$TMP/eiofs" "$TOP/tests/integration/eiofs.c" \
-	$(pkg-config --cflags --libs fuse3) || fail "cannot build eiofs"
+eiofs_build
 
 cat > "$TMP/s.ini" <<INI
 [global]
@@ -22,32 +21,6 @@ modes = none syncfs
 device_size = 256M
 expect_none = loss
 INI
-
-EIOFS_PID=""
-stop_eiofs() {
-	if [ -n "$EIOFS_PID" ]; then
-		umount "$WORK" 2>/dev/null || true
-		wait "$EIOFS_PID" 2>/dev/null || true
-		EIOFS_PID=""
-	fi
-}
-trap 'stop_eiofs; cleanup_tmp' EXIT
-
-# eiofs over $TMP/src at $WORK, serving files called NAME with direct_io
-# and failing the reads or writes (OP) of their Nth and later opens after
-# AFTER bytes.
-start_eiofs() { # NAME N OP AFTER
-	rm -rf "$TMP/src"
-	mkdir -p "$TMP/src"
-	chmod 755 "$TMP/src"
-	"$TMP/eiofs" "$TMP/src" "$WORK" "$1" "$2" "$3" "$4" 2> "$TMP/eiofs.log" &
-	EIOFS_PID=$!
-	for _ in $(seq 100); do
-		mountpoint -q "$WORK" && return 0
-		sleep 0.1
-	done
-	fail "eiofs did not mount on $WORK"
-}
 
 # One case (MODE) with the Nth and later opens of backing.img failing
 # their reads or writes (OP) after AFTER bytes: exit 3, the case an error

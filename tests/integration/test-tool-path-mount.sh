@@ -11,7 +11,7 @@ cd "$TOP"
 bin="$TMP/bin-mount"
 mkdir "$bin"
 mount -t tmpfs -o mode=0755,size=1m pc-it-bin "$bin"
-trap 'umount "$bin" 2>/dev/null; cleanup_tmp' EXIT
+trap 'umount "$bin" 2>/dev/null || true; cleanup_tmp' EXIT
 # each marks its run in its own folder (the only place sure to be there
 # for it) and runs the real tool
 for tool in mkfs.ext4 e2fsck; do
