@@ -423,18 +423,18 @@ static int uses(const char *path, const struct use *u)
 }
 
 /* Whether process PID uses U. */
-static int proc_uses(const char *pid, const struct use *u)
+static int proc_uses(pid_t pid, const struct use *u)
 {
-	char fds[NAME_MAX + 16], fd[PATH_MAX];
+	char fds[64], fd[PATH_MAX];
 	if (!u->blk) {
-		snprintf(fd, sizeof(fd), "/proc/%s/cwd", pid);
+		snprintf(fd, sizeof(fd), "/proc/%d/cwd", (int)pid);
 		if (uses(fd, u))
 			return 1;
-		snprintf(fd, sizeof(fd), "/proc/%s/root", pid);
+		snprintf(fd, sizeof(fd), "/proc/%d/root", (int)pid);
 		if (uses(fd, u))
 			return 1;
 	}
-	snprintf(fds, sizeof(fds), "/proc/%s/fd", pid);
+	snprintf(fds, sizeof(fds), "/proc/%d/fd", (int)pid);
 	DIR *d = opendir(fds);
 	if (!d)
 		return 0; /* gone, or a kernel thread */
@@ -448,39 +448,44 @@ static int proc_uses(const char *pid, const struct use *u)
 	return found;
 }
 
+/* The users of U found so far, named into OUT up to OPENERS_NAMED. */
+struct users {
+	const struct use *use;
+	char *out;
+	size_t len, used;
+	int n;
+};
+
+static int add_user(pid_t pid, void *arg)
+{
+	struct users *s = arg;
+	if (pid == getpid() || !proc_uses(pid, s->use))
+		return 0;
+	if (s->n++ >= OPENERS_NAMED)
+		return 0;
+	char path[64], comm[64] = "?";
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	char *c = pc_read_file(path, NULL);
+	if (c) {
+		c[strcspn(c, "\n")] = '\0';
+		snprintf(comm, sizeof(comm), "%s", c);
+		free(c);
+	}
+	s->used += (size_t)snprintf(s->out + s->used, s->used < s->len ? s->len - s->used : 0,
+				    "%spid %d (%s)", s->n > 1 ? ", " : "", (int)pid, comm);
+	return 0;
+}
+
 /* The processes but this one that use U, "pid N (comm), ..." into OUT. */
 static int processes_using(const struct use *u, char *out, size_t len)
 {
 	out[0] = '\0';
-	DIR *d = opendir("/proc");
-	if (!d)
-		return 0;
-	int n = 0;
-	size_t used = 0;
-	struct dirent *de;
-	char self[32];
-	snprintf(self, sizeof(self), "%d", (int)getpid());
-	while ((de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]) || !strcmp(de->d_name, self) ||
-		    !proc_uses(de->d_name, u))
-			continue;
-		if (n++ >= OPENERS_NAMED)
-			continue;
-		char path[NAME_MAX + 16], comm[64] = "?";
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		char *c = pc_read_file(path, NULL);
-		if (c) {
-			c[strcspn(c, "\n")] = '\0';
-			snprintf(comm, sizeof(comm), "%s", c);
-			free(c);
-		}
-		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%spid %s (%s)",
-					 n > 1 ? ", " : "", de->d_name, comm);
-	}
-	closedir(d);
-	if (n > OPENERS_NAMED)
-		snprintf(out + used, used < len ? len - used : 0, " and %d more", n - OPENERS_NAMED);
-	return n;
+	struct users s = { .use = u, .out = out, .len = len };
+	(void)pc_each_process(add_user, &s); /* no /proc: no user known */
+	if (s.n > OPENERS_NAMED)
+		snprintf(out + s.used, s.used < len ? len - s.used : 0, " and %d more",
+			 s.n - OPENERS_NAMED);
+	return s.n;
 }
 
 int pc_fs_device_openers(const char *dev, char *out, size_t len)

@@ -3,6 +3,7 @@
 #include "util/escape.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <fcntl.h>
@@ -1171,37 +1172,58 @@ static pid_t parent_of(pid_t pid)
 	return ppid;
 }
 
+int pc_each_process(int (*fn)(pid_t pid, void *arg), void *arg)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -1;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long v = strtol(e->d_name, &end, 10);
+		if (*end || v <= 0 || v > INT_MAX)
+			continue;
+		if (fn((pid_t)v, arg))
+			break;
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Every process with its parent, for pc_descendants. */
+struct process_tree {
+	pid_t (*pairs)[2];
+	size_t n, cap;
+};
+
+static int add_to_tree(pid_t pid, void *arg)
+{
+	struct process_tree *t = arg;
+	pid_t ppid = parent_of(pid);
+	if (ppid <= 0)
+		return 0;
+	if (t->n == t->cap)
+		t->pairs = xrealloc(t->pairs, (t->cap *= 2) * sizeof(*t->pairs));
+	t->pairs[t->n][0] = pid;
+	t->pairs[t->n++][1] = ppid;
+	return 0;
+}
+
 size_t pc_descendants(pid_t pid, pid_t *out, size_t cap)
 {
 	/* the kernel may lack /proc/PID/task/TID/children: scan every process */
-	size_t nall = 0, capall = 256;
-	pid_t (*all)[2] = xmalloc(capall * sizeof(*all));
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		char *end;
-		long v = strtol(e->d_name, &end, 10);
-		if (*end || v <= 0)
-			continue;
-		pid_t ppid = parent_of((pid_t)v);
-		if (ppid <= 0)
-			continue;
-		if (nall == capall)
-			all = xrealloc(all, (capall *= 2) * sizeof(*all));
-		all[nall][0] = (pid_t)v;
-		all[nall++][1] = ppid;
-	}
-	if (d)
-		closedir(d);
+	struct process_tree t = { .cap = 256 };
+	t.pairs = xmalloc(t.cap * sizeof(*t.pairs));
+	(void)pc_each_process(add_to_tree, &t); /* no /proc: no descendants known */
 	/* PID's children, then those of each one found, in turn */
 	size_t n = 0;
-	for (size_t i = 0; i < nall && n < cap; i++)
-		if (all[i][1] == pid)
-			out[n++] = all[i][0];
+	for (size_t i = 0; i < t.n && n < cap; i++)
+		if (t.pairs[i][1] == pid)
+			out[n++] = t.pairs[i][0];
 	for (size_t k = 0; k < n; k++)
-		for (size_t i = 0; i < nall && n < cap; i++)
-			if (all[i][1] == out[k])
-				out[n++] = all[i][0];
-	free(all);
+		for (size_t i = 0; i < t.n && n < cap; i++)
+			if (t.pairs[i][1] == out[k])
+				out[n++] = t.pairs[i][0];
+	free(t.pairs);
 	return n;
 }

@@ -163,6 +163,11 @@ int pc_run(char *const argv[], char **output, int *status);
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status);
 
+/* Calls FN(PID, ARG) for each process /proc lists now, in /proc's order,
+ * until FN returns nonzero.  -1 (errno set) when /proc cannot be read,
+ * else 0.  Processes come and go meanwhile: FN finds some gone. */
+int pc_each_process(int (*fn)(pid_t pid, void *arg), void *arg);
+
 /* The processes below PID (children, grandchildren...) as /proc shows
  * them now, at most CAP of them into OUT; how many were found. */
 size_t pc_descendants(pid_t pid, pid_t *out, size_t cap);

@@ -398,6 +398,32 @@ static void test_descendants(void)
 	waitpid(child, NULL, 0);
 }
 
+/* pc_each_process visits every process, this one and init among them,
+ * and stops as soon as the callback says so. */
+struct visits {
+	int self, init, calls, stop_after;
+};
+
+static int visit(pid_t pid, void *arg)
+{
+	struct visits *v = arg;
+	v->calls++;
+	v->self |= pid == getpid();
+	v->init |= pid == 1;
+	return v->stop_after && v->calls >= v->stop_after;
+}
+
+static void test_each_process(void)
+{
+	struct visits all = { 0 };
+	CU_ASSERT_EQUAL(pc_each_process(visit, &all), 0);
+	CU_ASSERT(all.self && all.init);
+	CU_ASSERT(all.calls >= 2);
+	struct visits two = { .stop_after = 2 };
+	CU_ASSERT_EQUAL(pc_each_process(visit, &two), 0);
+	CU_ASSERT_EQUAL(two.calls, 2);
+}
+
 /* An output file a user names (-m, -o) may sit in a folder others share
  * (/tmp): pc_open_output never writes through another user's symlink,
  * into a file of theirs, or into a file with other hard links (each may be
@@ -496,6 +522,7 @@ void register_util_tests(void)
 		    test_atomic_write_no_follow);
 	CU_add_test(s, "an interrupt stops the long loops", test_interrupt_stops_loops);
 	CU_add_test(s, "the processes below a process", test_descendants);
+	CU_add_test(s, "every process, until told to stop", test_each_process);
 	CU_add_test(s, "a missing program is named with its Debian package", test_install_hint);
 	CU_add_test(s, "an output file is never another user's name", test_open_output);
 	CU_add_test(s, "a case stopped by a limit says which to raise", test_note_exhausted);
