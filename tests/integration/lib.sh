@@ -159,6 +159,34 @@ manifest_reseal() {
 	rm -f "$body"
 }
 
+# run_as_nobody CMD...: CMD as user and group 65534, no other groups, able
+# to reach $TOP by its own path even when the clone sits in a folder others
+# may not enter (/root, a mode-700 home): in a mount namespace of CMD's own,
+# the topmost such folder above $TOP is covered by a tmpfs holding only
+# $TOP, bind-mounted at its path.  $TMP must be open to others (chmod 755).
+run_as_nobody() {
+	local d=$TOP blocker=
+	while [ "$d" != / ]; do
+		d=$(dirname "$d")
+		[ $((0$(stat -c %a "$d") & 1)) -eq 1 ] || blocker=$d
+	done
+	if [ -z "$blocker" ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+		return
+	fi
+	mkdir -p "$TMP/.top"
+	unshare -m --propagation private bash -c '
+		set -e
+		top=$1 blocker=$2 stage=$3
+		shift 3
+		mount --bind "$top" "$stage"
+		mount -t tmpfs -o mode=0755 pc-it-view "$blocker"
+		mkdir -p "$top"
+		mount --bind "$stage" "$top"
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' \
+		run_as_nobody "$TOP" "$blocker" "$TMP/.top" "$@"
+}
+
 # Fakes of TOOL... in $TMP/bin (put it first in PATH) that run the real tool,
 # except on the runs listed in $TMP/hang-TOOL (one number a line; 1 = its
 # first run), where they hang ignoring SIGTERM, as a stuck tool may.  Run N

@@ -41,14 +41,14 @@ done
 # exit 3, 'run as root').
 rm -f "$TMP/apt.log"
 chmod 755 "$TMP" "$TMP/bin"
-PATH="$TMP/bin:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups make -n -C "$TOP" run >"$TMP/make.out" 2>&1 ||
+PATH="$TMP/bin:$PATH" run_as_nobody make -n -C "$TOP" run >"$TMP/make.out" 2>&1 ||
 	{ cat "$TMP/make.out"; fail "make -n run as another user exited $?"; }
 [ ! -e "$TMP/apt.log" ] || fail "make run as another user ran install-deps.sh"
 
 # install-deps.sh itself, not root: exit 3 with the command that installs
 # (it said "run as root (sudo)", not what to run).
 rc=0
-PATH="$TMP/bin:$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups \
+PATH="$TMP/bin:$PATH" run_as_nobody \
 	bash "$TOP/scripts/install-deps.sh" >"$TMP/deps.out" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/deps.out"; fail "install-deps.sh as another user: exit $rc, expected 3"; }
 grep -q "^install-deps: missing packages: valgrind; install them as root: sudo bash $TOP/scripts/install-deps.sh$" \

@@ -231,5 +231,5 @@ image = $sample
 fs = ext4
 modes = none")
 chmod 644 "$s"
-expect_exit 3 "root" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/user-out"
+expect_exit 3 "root" -- run_as_nobody "$POWERCUT" run --workdir "$WORK" "$s" -o "$TMP/user-out"
 pass
