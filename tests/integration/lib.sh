@@ -187,6 +187,28 @@ run_as_nobody() {
 		run_as_nobody "$TOP" "$blocker" "$TMP/.top" "$@"
 }
 
+# Fakes of TOOL... in $TMP/bin (put it first in PATH) whose N-th run prints
+# lines 2.. of $TMP/do-TOOL-N and exits with the status on its first line;
+# without that file it is the real tool.  Run N makes the folder
+# $TMP/ran-TOOL-N.
+fake_scripted_tools() {
+	local tool
+	mkdir -p "$TMP/bin"
+	for tool in "$@"; do
+		cat > "$TMP/bin/$tool" <<SH
+#!/usr/bin/env bash
+n=1
+while ! mkdir "$TMP/ran-$tool-\$n" 2> /dev/null; do n=\$((n + 1)); done
+f="$TMP/do-$tool-\$n"
+[ -f "\$f" ] || exec $(command -v "$tool") "\$@"
+read -r status < "\$f"
+tail -n +2 "\$f"
+exit "\$status"
+SH
+		chmod +x "$TMP/bin/$tool"
+	done
+}
+
 # Fakes of TOOL... in $TMP/bin (put it first in PATH) that run the real tool,
 # except on the runs listed in $TMP/hang-TOOL (one number a line; 1 = its
 # first run), where they hang ignoring SIGTERM, as a stuck tool may.  Run N

@@ -13,26 +13,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 require_sample_image
-mkdir -p "$TMP/bin"
-# fake_fsck TOOL: its N-th run prints lines 2.. of $TMP/do-TOOL-N and exits
-# with the status on its first line; without that file it is the real tool.
-fake_fsck() {
-	local tool=$1
-	cat > "$TMP/bin/$tool" <<SH
-#!/usr/bin/env bash
-n=1
-while ! mkdir "$TMP/ran-$tool-\$n" 2> /dev/null; do n=\$((n + 1)); done
-f="$TMP/do-$tool-\$n"
-[ -f "\$f" ] || exec $(command -v "$tool") "\$@"
-read -r status < "\$f"
-tail -n +2 "\$f"
-exit "\$status"
-SH
-	chmod +x "$TMP/bin/$tool"
-}
-fake_fsck e2fsck
-fake_fsck xfs_repair
-fake_fsck btrfs
+fake_scripted_tools e2fsck xfs_repair btrfs
 printf '8\ne2fsck 1.47.0 (5-Feb-2023)\ne2fsck: Device or resource busy while trying to open /dev/loopX\n' \
 	> "$TMP/do-e2fsck-1"
 printf '0\n' > "$TMP/do-e2fsck-2"

@@ -8,25 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 require_sample_image
-mkdir -p "$TMP/bin"
-# fake TOOL: its N-th run prints lines 2.. of $TMP/do-TOOL-N and exits with
-# the status on its first line; without that file it is the real tool.
-fake() {
-	local tool=$1
-	cat > "$TMP/bin/$tool" <<SH
-#!/usr/bin/env bash
-n=1
-while ! mkdir "$TMP/ran-$tool-\$n" 2> /dev/null; do n=\$((n + 1)); done
-f="$TMP/do-$tool-\$n"
-[ -f "\$f" ] || exec $(command -v "$tool") "\$@"
-read -r status < "\$f"
-tail -n +2 "\$f"
-exit "\$status"
-SH
-	chmod +x "$TMP/bin/$tool"
-}
-fake mkfs.ext4
-fake e2fsck
+fake_scripted_tools mkfs.ext4 e2fsck
 printf '1\nmke2fs 1.47.0 (5-Feb-2023)\nmkfs.ext4: Cannot allocate memory while setting up superblock\n' \
 	> "$TMP/do-mkfs.ext4-1"
 printf '8\ne2fsck 1.47.0 (5-Feb-2023)\ne2fsck: Resource temporarily unavailable while retrying to read bitmaps for /dev/loopX\ne2fsck: aborted\n' \
