@@ -297,6 +297,14 @@ static int run_command(int argc, char **argv)
 		pc_known_free(&known);
 		return PC_EXIT_USAGE;
 	}
+	/* A run needs root before it reads its inputs: read as another user,
+	 * an image root could read is "Permission denied", an input's error
+	 * (exit 2) that is not one.  --list and --list-inputs need no root. */
+	int ready = list || list_in ? PC_EXIT_OK : cmd_ready();
+	if (ready != PC_EXIT_OK) {
+		pc_known_free(&known);
+		return ready;
+	}
 	struct pc_known_files scenario_known = { 0 };
 	o.known = &known;
 	struct pc_scenario sc;
@@ -362,13 +370,6 @@ static int run_command(int argc, char **argv)
 		pc_known_free(&known);
 		pc_known_files_free(&scenario_known);
 		return PC_EXIT_OK;
-	}
-	int ready = cmd_ready();
-	if (ready != PC_EXIT_OK) {
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
-		return ready;
 	}
 	if (pc_state_check_base(o.workbase) < 0) {
 		pc_scenario_free(&sc);

@@ -65,6 +65,18 @@ check_root_command probe "it attaches a loop device"
 check_root_command verify "it reads every file whatever its mode, and trusted.* xattrs" \
 	"$TMP/manifest" "$TMP/tree"
 
+# An input only root may read is no input error as another user: the run
+# says it must be root (3) before it reads its scenario.  Before, "image:
+# ... Permission denied", exit 2, blamed the input.
+mkdir -m 700 "$TMP/rootonly"
+cp "$TMP/layer.tar" "$TMP/rootonly/layer.tar"
+printf '[global]\nimage = %s\nfs = ext4\nmodes = none\n' "$TMP/rootonly/layer.tar" > "$TMP/private.ini"
+chmod 644 "$TMP/private.ini"
+check_root_command run "it attaches loop devices and mounts filesystems" "$TMP/private.ini"
+as_nobody 2 private-list run --list "$TMP/private.ini"
+grep -q "image: $TMP/rootonly/layer.tar: Permission denied" "$TMP/private-list.err" ||
+	fail "run --list as nobody of an image it cannot read: $(cat "$TMP/private-list.err")"
+
 # Usage errors after the options are still 2, not 3.
 as_nobody 2 run-noarg run
 as_nobody 2 unpack-onearg unpack "$TMP/layer.tar"
