@@ -187,6 +187,27 @@ run_as_nobody() {
 		run_as_nobody "$TOP" "$blocker" "$TMP/.top" "$@"
 }
 
+# $TMP/layer.tar.gz, 2,400 small files and 8 MiB, and $TMP/one.ini running
+# it in mode fsync over FUSE: seconds, so a run is still in its first case
+# when a test kills or disturbs it.
+slow_fsync_layer() {
+	mkdir -p "$TMP/tree/d"
+	local i j
+	for i in $(seq 1 40); do
+		mkdir -p "$TMP/tree/d/$i"
+		for j in $(seq 1 60); do echo "file $i/$j" > "$TMP/tree/d/$i/$j"; done
+	done
+	head -c 8M /dev/urandom > "$TMP/tree/big"
+	tar -C "$TMP/tree" -czf "$TMP/layer.tar.gz" .
+	cat > "$TMP/one.ini" <<INI
+[global]
+image = $TMP/layer.tar.gz
+backend = fuse
+fs = ext4
+modes = fsync
+INI
+}
+
 # Fakes of TOOL... in $TMP/bin (put it first in PATH) whose N-th run prints
 # lines 2.. of $TMP/do-TOOL-N and exits with the status on its first line;
 # without that file it is the real tool.  Run N makes the folder

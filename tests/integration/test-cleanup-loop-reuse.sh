@@ -31,22 +31,7 @@ losetup -f --show "$decoy" > "$TMP/decoy-on"
 SH
 chmod 700 "$TMP/hook"
 
-# A layer big enough that the fsync mode over FUSE is still running when the
-# run is killed with its filesystem mounted.
-mkdir -p "$TMP/tree/d"
-for i in $(seq 1 40); do
-	mkdir -p "$TMP/tree/d/$i"
-	for j in $(seq 1 60); do echo "file $i/$j" > "$TMP/tree/d/$i/$j"; done
-done
-head -c 8M /dev/urandom > "$TMP/tree/big"
-tar -C "$TMP/tree" -czf "$TMP/layer.tar.gz" .
-cat > "$TMP/one.ini" <<EOF2
-[global]
-image = $TMP/layer.tar.gz
-backend = fuse
-fs = ext4
-modes = fsync
-EOF2
+slow_fsync_layer
 
 # Not pc_run: $! must be powercut's own pid (its registration's name).
 "$POWERCUT" run "$TMP/one.ini" --workdir "$WORK" -o "$TMP/out" > "$TMP/run.out" 2>&1 &

@@ -8,22 +8,7 @@ cd "$TOP"
 [ "$(id -u)" -eq 0 ] || fail "needs root"
 [ -x "$POWERCUT" ] || fail "$POWERCUT not built (run make)"
 
-# A layer of a few thousand files: fsync mode over FUSE takes seconds, so
-# the run is still in its first case when we kill it.
-mkdir -p "$TMP/tree/d"
-for i in $(seq 1 40); do
-	mkdir -p "$TMP/tree/d/$i"
-	for j in $(seq 1 60); do echo "file $i/$j" > "$TMP/tree/d/$i/$j"; done
-done
-head -c 8M /dev/urandom > "$TMP/tree/big"
-tar -C "$TMP/tree" -czf "$TMP/layer.tar.gz" .
-cat > "$TMP/one.ini" <<EOF
-[global]
-image = $TMP/layer.tar.gz
-backend = fuse
-fs = ext4
-modes = fsync
-EOF
+slow_fsync_layer
 
 # What is left of the run whose work folder is $1, one word per object.
 leftovers() {
