@@ -263,167 +263,114 @@ static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_k
 	free(ids);
 }
 
-static int run_command(int argc, char **argv)
-{
-	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1,
-				  .tool_timeout = -1 };
-	const char *filter = NULL, *shard = NULL;
-	struct pc_known known = { 0 };
-	int list = 0, list_in = 0;
-	const struct cmd_opt opts[] = {
-		{ "output", 'o', required_argument, &o.outdir, cmd_set_nonempty },
-		{ "filter", 'f', required_argument, &filter, NULL },
-		{ "keep", 'k', no_argument, &o.keep, NULL },
-		{ "workdir", 'w', required_argument, &o.workbase, cmd_set_nonempty },
-		CMD_OPT_PLATFORM(&o.platform),
-		{ "shard", 's', required_argument, &shard, NULL },
-		{ "list", 'l', no_argument, &list, NULL },
-		{ "list-inputs", 0, no_argument, &list_in, NULL },
-		CMD_OPT_KNOWN(&known),
-		{ "retries", 0, required_argument, &o.retries, set_retries },
-		CMD_OPT_FLAKY_OK(&o.flaky_ok),
-		{ "tool-timeout", 0, required_argument, &o.tool_timeout, set_tool_timeout },
-		CMD_OPT_END,
-	};
-	const struct cmd_line cl = { "run", run_usage, opts, 1, 1, "expected one SCENARIO file" };
-	int first, parsed = cmd_parse(&cl, argc, argv, &first);
-	if (parsed != CMD_GO_ON) {
-		pc_known_free(&known);
-		return parsed;
-	}
-
-	unsigned shard_k = 1, shard_n = 1;
-	if (shard && pc_parse_shard(shard, &shard_k, &shard_n) < 0) {
-		pc_known_free(&known);
-		return PC_EXIT_USAGE;
-	}
-	/* A run needs root before it reads its inputs: read as another user,
-	 * an image root could read is "Permission denied", an input's error
-	 * (exit 2) that is not one.  --list and --list-inputs need no root. */
-	int ready = list || list_in ? PC_EXIT_OK : cmd_ready();
-	if (ready != PC_EXIT_OK) {
-		pc_known_free(&known);
-		return ready;
-	}
-	struct pc_known_files scenario_known = { 0 };
-	o.known = &known;
+/* What a run reads before its first case, and the cases it selected. */
+struct run_inputs {
+	const char *path; /* the SCENARIO argument */
 	struct pc_scenario sc;
-	if (pc_scenario_load(argv[first], &sc) < 0) {
-		pc_known_free(&known);
+	int loaded;
+	struct pc_known known; /* --known's */
+	struct pc_known_files scenario_known; /* the groups' `known` files */
+	size_t matched; /* cases matching --filter, before --shard */
+	unsigned shard_k, shard_n;
+};
+
+static void run_inputs_free(struct run_inputs *in)
+{
+	if (in->loaded)
+		pc_scenario_free(&in->sc);
+	pc_known_free(&in->known);
+	pc_known_files_free(&in->scenario_known);
+}
+
+/* The scenario and the known-failures files its groups name, all read
+ * before any case runs; an exit status when they cannot be, else 0. */
+static int load_inputs(struct run_inputs *in)
+{
+	if (pc_scenario_load(in->path, &in->sc) < 0)
 		return pc_exit_for_error(PC_EXIT_USAGE);
-	}
-	/* The scenario's known-failures files, read before any case runs. */
-	for (size_t g = 0; g < sc.ngroups; g++)
-		for (size_t i = 0; i < sc.groups[g]->nknown; i++)
-			if (pc_known_files_add(&scenario_known, sc.groups[g]->known[i]) < 0) {
-				pc_known_files_free(&scenario_known);
-				pc_known_free(&known);
-				pc_scenario_free(&sc);
+	in->loaded = 1;
+	for (size_t g = 0; g < in->sc.ngroups; g++)
+		for (size_t i = 0; i < in->sc.groups[g]->nknown; i++)
+			if (pc_known_files_add(&in->scenario_known, in->sc.groups[g]->known[i]) < 0)
 				return PC_EXIT_USAGE;
-			}
-	o.scenario_known = &scenario_known;
-	if (list_in) {
-		int rc = list_inputs(&sc, &known);
-		pc_known_files_free(&scenario_known);
-		pc_known_free(&known);
-		pc_scenario_free(&sc);
-		return rc;
-	}
-	warn_unmatched_known(&sc, &known, &scenario_known);
+	return 0;
+}
+
+/* --filter then --shard; no case matching the filter is a usage error. */
+static int select_cases(struct run_inputs *in, const char *filter)
+{
+	warn_unmatched_known(&in->sc, &in->known, &in->scenario_known);
 	if (filter)
-		pc_scenario_filter(&sc, filter);
-	size_t matched = sc.ncases;
-	pc_scenario_shard(&sc, shard_k, shard_n);
-	if (matched == 0) {
-		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", argv[first],
-			filter ? filter : "*");
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
+		pc_scenario_filter(&in->sc, filter);
+	in->matched = in->sc.ncases;
+	pc_scenario_shard(&in->sc, in->shard_k, in->shard_n);
+	if (in->matched == 0) {
+		pc_fail(PC_ERR_INPUT, "run %s: no case matches '%s'", in->path, filter ? filter : "*");
 		return PC_EXIT_USAGE;
 	}
-	/* --list answers for the command as given: the folders a run refuses
-	 * before it starts (the input's mistakes, exit 2) are refused here
-	 * too, where `run --list -w /nonexistent` listed the cases (exit 0)
-	 * that the run refused.  The machine (root, tools) is the run's. */
-	if (list && (pc_state_check_base(o.workbase) < 0 ||
-		     pc_runner_check_paths(&sc, o.workbase) < 0 ||
-		     (o.outdir && pc_outdir_check(o.outdir) < 0))) {
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
-		return pc_exit_for_error(PC_EXIT_USAGE);
-	}
-	if (list) { /* a shard may be empty: that is an answer, not an error */
-		for (size_t i = 0; i < sc.ncases; i++)
-			printf("%s\n", sc.cases[i].id);
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
-		return cmd_stdout_done("run --list", PC_EXIT_OK);
-	}
-	if (sc.ncases == 0) {
-		/* More shards than cases: this machine has nothing to do. */
-		fprintf(stderr, "powercut: run %s: shard %u/%u holds none of the %zu cases\n",
-			argv[first], shard_k, shard_n, matched);
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
-		return PC_EXIT_OK;
-	}
-	if (pc_state_check_base(o.workbase) < 0) {
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
+	return 0;
+}
+
+/* The folders the run would be given, checked as the run checks them:
+ * the work folder base, each case's paths below it, and with OUTDIR -o
+ * (the run checks it as it locks it, after the tools). */
+static int check_folders(const struct run_inputs *in, const struct pc_run_opts *o, int outdir)
+{
+	if (pc_state_check_base(o->workbase) < 0)
 		return PC_EXIT_USAGE;
-	}
 	/* A case that could not work below the folders the run gives it
 	 * (a fio job's names past PATH_MAX there) is refused now, not in
 	 * each case after the results folder is made. */
-	if (pc_runner_check_paths(&sc, o.workbase) < 0) {
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
+	if (pc_runner_check_paths(&in->sc, o->workbase) < 0 ||
+	    (outdir && o->outdir && pc_outdir_check(o->outdir) < 0))
 		return pc_exit_for_error(PC_EXIT_USAGE);
-	}
-	/* Before the results folder is made: a missing fsck would otherwise
-	 * be found at each case's fsck step, after its mkfs and workload. */
-	if (pc_tools_check(&sc) < 0) {
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
-		return PC_EXIT_ENV;
-	}
-	/* The folder is ours alone until the report is written. */
+	return 0;
+}
+
+/* --list answers for the command as given: the folders a run refuses
+ * before it starts (the input's mistakes, exit 2) are refused here too,
+ * where `run --list -w /nonexistent` listed the cases (exit 0) that the
+ * run refused.  The machine (root, tools) is the run's.  A shard may be
+ * empty: that is an answer, not an error. */
+static int list_cases(const struct run_inputs *in, const struct pc_run_opts *o)
+{
+	int rc = check_folders(in, o, 1);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < in->sc.ncases; i++)
+		printf("%s\n", in->sc.cases[i].id);
+	return cmd_stdout_done("run --list", PC_EXIT_OK);
+}
+
+/* Runs the selected cases into the results folder, locked for the run,
+ * and writes the report and the table; the run's exit status. */
+static int run_cases(struct run_inputs *in, struct pc_run_opts *o)
+{
 	struct pc_outdir od;
-	char *base = o.outdir ? NULL : default_outdir(&sc);
-	int locked = base ? pc_outdir_lock_new(base, &od) : pc_outdir_lock(o.outdir, &od);
+	char *base = o->outdir ? NULL : default_outdir(&in->sc);
+	int locked = base ? pc_outdir_lock_new(base, &od) : pc_outdir_lock(o->outdir, &od);
 	free(base);
-	if (locked < 0) {
-		pc_scenario_free(&sc);
-		pc_known_free(&known);
-		pc_known_files_free(&scenario_known);
+	if (locked < 0)
 		return pc_exit_for_error(PC_EXIT_ENV);
-	}
-	o.outdir = od.path;
+	o->outdir = od.path;
 
 	struct pc_run_report rep;
-	struct plan plan = { .sc = &sc, .shard_k = shard_k, .shard_n = shard_n,
-			     .matched = matched, .outdir = o.outdir };
-	o.case_done = write_so_far;
-	o.case_done_arg = &plan;
-	int rc = pc_runner_run(&sc, &o, &rep);
+	struct plan plan = { .sc = &in->sc, .shard_k = in->shard_k, .shard_n = in->shard_n,
+			     .matched = in->matched, .outdir = o->outdir };
+	o->case_done = write_so_far;
+	o->case_done_arg = &plan;
+	int rc = pc_runner_run(&in->sc, o, &rep);
 	plan_fill(&rep, &plan);
 	if (rep.nresults > 0) {
-		int written = pc_report_write(&rep, o.outdir);
+		int written = pc_report_write(&rep, o->outdir);
 		pc_report_table(&rep, stdout);
 		if (written == 0) {
 			/* The default folder is named after the scenario file. */
-			char *shown = pc_esc_text(o.outdir);
+			char *shown = pc_esc_text(o->outdir);
 			printf("\nresults: %s\n", shown);
 			free(shown);
 		} else {
-			pc_fail(PC_ERR_ENV, "the results could not be written to %s", o.outdir);
+			pc_fail(PC_ERR_ENV, "the results could not be written to %s", o->outdir);
 			if (rc < 128)
 				rc = PC_EXIT_ENV;
 		}
@@ -435,13 +382,80 @@ static int run_command(int argc, char **argv)
 	else
 		pc_outdir_discard(&od);
 	pc_run_report_free(&rep);
-	pc_scenario_free(&sc);
-	pc_known_free(&known);
-	pc_known_files_free(&scenario_known);
 	/* The table and the "results: DIR" line a script reads: lost (stdout
 	 * on a full disk, closed) is exit 3 as for inspect and run --list,
 	 * unless the run already exits non-zero (that says more). */
 	return cmd_stdout_done("run", rc);
+}
+
+/* After the inputs are read: the listing asked for, or the checks a run
+ * makes before its results folder exists, then the run. */
+static int run_inputs(struct run_inputs *in, struct pc_run_opts *o, const char *filter,
+		      int list, int list_in)
+{
+	if (list_in)
+		return list_inputs(&in->sc, &in->known);
+	int rc = select_cases(in, filter);
+	if (rc)
+		return rc;
+	if (list)
+		return list_cases(in, o);
+	if (in->sc.ncases == 0) {
+		/* More shards than cases: this machine has nothing to do. */
+		fprintf(stderr, "powercut: run %s: shard %u/%u holds none of the %zu cases\n",
+			in->path, in->shard_k, in->shard_n, in->matched);
+		return PC_EXIT_OK;
+	}
+	if ((rc = check_folders(in, o, 0)))
+		return rc;
+	/* Before the results folder is made: a missing fsck would otherwise
+	 * be found at each case's fsck step, after its mkfs and workload. */
+	if (pc_tools_check(&in->sc) < 0)
+		return PC_EXIT_ENV;
+	return run_cases(in, o);
+}
+
+static int run_command(int argc, char **argv)
+{
+	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1,
+				  .tool_timeout = -1 };
+	const char *filter = NULL, *shard = NULL;
+	struct run_inputs in = { .shard_k = 1, .shard_n = 1 };
+	int list = 0, list_in = 0;
+	const struct cmd_opt opts[] = {
+		{ "output", 'o', required_argument, &o.outdir, cmd_set_nonempty },
+		{ "filter", 'f', required_argument, &filter, NULL },
+		{ "keep", 'k', no_argument, &o.keep, NULL },
+		{ "workdir", 'w', required_argument, &o.workbase, cmd_set_nonempty },
+		CMD_OPT_PLATFORM(&o.platform),
+		{ "shard", 's', required_argument, &shard, NULL },
+		{ "list", 'l', no_argument, &list, NULL },
+		{ "list-inputs", 0, no_argument, &list_in, NULL },
+		CMD_OPT_KNOWN(&in.known),
+		{ "retries", 0, required_argument, &o.retries, set_retries },
+		CMD_OPT_FLAKY_OK(&o.flaky_ok),
+		{ "tool-timeout", 0, required_argument, &o.tool_timeout, set_tool_timeout },
+		CMD_OPT_END,
+	};
+	const struct cmd_line cl = { "run", run_usage, opts, 1, 1, "expected one SCENARIO file" };
+	int first, rc = cmd_parse(&cl, argc, argv, &first);
+	if (rc == CMD_GO_ON && shard && pc_parse_shard(shard, &in.shard_k, &in.shard_n) < 0)
+		rc = PC_EXIT_USAGE;
+	/* A run needs root before it reads its inputs: read as another user,
+	 * an image root could read is "Permission denied", an input's error
+	 * (exit 2) that is not one.  --list and --list-inputs need no root. */
+	if (rc == CMD_GO_ON && !list && !list_in && (rc = cmd_ready()) == PC_EXIT_OK)
+		rc = CMD_GO_ON;
+	if (rc == CMD_GO_ON) {
+		in.path = argv[first];
+		o.known = &in.known;
+		o.scenario_known = &in.scenario_known;
+		rc = load_inputs(&in);
+		if (rc == 0)
+			rc = run_inputs(&in, &o, filter, list, list_in);
+	}
+	run_inputs_free(&in);
+	return rc;
 }
 
 /* A signal caught before the runner (pc_runner_catch_ignored) may make a
