@@ -118,4 +118,22 @@ chmod 755 "$TMP"
 mkdir -m 755 "$TMP/rootonly"
 expect 3 'cannot make the results folder' run_as_nobody \
 	scripts/qualify --kernel host scenarios/default.ini -o "$TMP/rootonly/q"
+
+# README's contents: every link goes to a heading (GitHub's anchors:
+# lower case, punctuation but - and _ dropped, spaces as -), and every
+# section (##) is listed.
+python3 - "$TOP/README.md" <<'PY' || fail "README's contents and headings disagree"
+import re, sys
+text = re.sub(r"^```.*?^```", "", open(sys.argv[1]).read(), flags=re.M | re.S)
+heads = re.findall(r"^(##|###) (.*)$", text, re.M)
+anchor = lambda t: re.sub(r"[^\w\- ]", "", t.lower()).replace(" ", "-")
+anchors = {anchor(t) for _, t in heads}
+toc = text.split("## Contents\n", 1)[1].split("\n## ", 1)[0]
+links = re.findall(r"\]\(#([^)]*)\)", toc)
+bad = [l for l in links if l not in anchors]
+missing = [t for l, t in heads if l == "##" and t != "Contents" and anchor(t) not in links]
+for b in bad: print("README contents: no heading for #" + b)
+for m in missing: print("README contents: section not listed: " + m)
+sys.exit(1 if bad or missing or not links else 0)
+PY
 pass
