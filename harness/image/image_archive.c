@@ -382,6 +382,74 @@ static const char *image_shape(const struct tarscan *t)
 	return NULL;
 }
 
+/* A tar with image metadata that is one image and one only: 1, else -1
+ * (said).  DWHY: why manifest.json is no docker-save manifest; FLAT and
+ * BLOBS: the shape of the docker-save members it names. */
+static int check_unambiguous(const struct tarscan *t, const char *path, const char *dwhy,
+			     int *flat, int *blobs)
+{
+	if (t->too_many)
+		return pc_fail(PC_ERR_INPUT,
+			       "%s: holds image metadata (%s) but more than %d members: ambiguous; "
+			       "if it is a layer, name it as layer:%s",
+			       path, t->docker ? "manifest.json" : "index.json + oci-layout",
+			       MAX_IMAGE_MEMBERS, path);
+	for (int i = 0; i < MK_COUNT; i++)
+		if (t->mk[i].count > 1)
+			return pc_fail(PC_ERR_INPUT,
+				       "%s: member %s appears %d times: ambiguous (a tar reader "
+				       "would take the last one)",
+				       path, t->mk[i].name, t->mk[i].count);
+	if (t->oci && !t->docker && t->mk[MK_MANIFEST].count)
+		return pc_fail(PC_ERR_INPUT,
+			       "%s: ambiguous: index.json + oci-layout describe an OCI layout, but "
+			       "the manifest.json beside it is not a docker-save manifest (%s)",
+			       path, dwhy);
+	if (t->docker && docker_members_present(t, path, flat, blobs) < 0)
+		return -1;
+	if (t->oci && oci_members_present(t, path) < 0)
+		return -1;
+	if (t->docker && t->oci && !*blobs)
+		return pc_fail(PC_ERR_INPUT,
+			       "%s: ambiguous: manifest.json names members outside blobs/, yet "
+			       "index.json + oci-layout describe an OCI layout beside it",
+			       path);
+	if (t->docker && t->oci && docker_oci_agree(t, path) < 0)
+		return -1;
+	return 1;
+}
+
+/* SRC's kind, producer and why for an archive check_unambiguous took. */
+static void name_producer(const struct tarscan *t, int flat, int blobs,
+			  struct pc_image_source *src)
+{
+	if (!t->docker) {
+		src->kind = "oci-archive";
+		src->producer = "oci-archive";
+		src->why = xstrdup("top-level index.json + oci-layout make an OCI image layout, "
+				   "every manifest it lists is present");
+		return;
+	}
+	src->kind = "docker-archive";
+	if (t->oci) {
+		src->producer = "docker-save (Docker 25+, OCI layout inside)";
+		src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+				   "blobs/sha256/* members, with index.json + oci-layout beside it");
+	} else if (flat) {
+		src->producer = flat_producer(t);
+		src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+				   "top-level layer members");
+	} else if (blobs) {
+		src->producer = "docker-save (blobs/sha256 names, no OCI index)";
+		src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+				   "blobs/sha256/* members, without index.json + oci-layout");
+	} else {
+		src->producer = "docker-save legacy";
+		src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
+				   "<id>/layer.tar members");
+	}
+}
+
 int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_source *src)
 {
 	struct tarscan *t = xcalloc(1, sizeof(*t));
@@ -414,68 +482,14 @@ int img_tar_classify(const char *path, struct tarscan **out, struct pc_image_sou
 		img_tarscan_free(t);
 		return 0;
 	}
-	int rc = 1;
-	if (t->too_many) {
-		rc = pc_fail(PC_ERR_INPUT,
-			     "%s: holds image metadata (%s) but more than %d members: ambiguous; "
-			     "if it is a layer, name it as layer:%s",
-			     path, t->docker ? "manifest.json" : "index.json + oci-layout",
-			     MAX_IMAGE_MEMBERS, path);
-	} else {
-		for (int i = 0; i < MK_COUNT && rc == 1; i++)
-			if (t->mk[i].count > 1)
-				rc = pc_fail(PC_ERR_INPUT,
-					     "%s: member %s appears %d times: ambiguous (a tar reader "
-					     "would take the last one)",
-					     path, t->mk[i].name, t->mk[i].count);
-	}
-	if (rc == 1 && t->oci && !t->docker && mf->count)
-		rc = pc_fail(PC_ERR_INPUT,
-			     "%s: ambiguous: index.json + oci-layout describe an OCI layout, but the "
-			     "manifest.json beside it is not a docker-save manifest (%s)",
-			     path, dwhy);
 	int flat = 0, blobs = 0;
-	if (rc == 1 && t->docker && docker_members_present(t, path, &flat, &blobs) < 0)
-		rc = -1;
-	if (rc == 1 && t->oci && oci_members_present(t, path) < 0)
-		rc = -1;
-	if (rc == 1 && t->docker && t->oci && !blobs)
-		rc = pc_fail(PC_ERR_INPUT,
-			     "%s: ambiguous: manifest.json names members outside blobs/, yet "
-			     "index.json + oci-layout describe an OCI layout beside it",
-			     path);
-	if (rc == 1 && t->docker && t->oci && docker_oci_agree(t, path) < 0)
-		rc = -1;
-	if (rc == 1 && t->docker) {
-		src->kind = "docker-archive";
-		if (t->oci) {
-			src->producer = "docker-save (Docker 25+, OCI layout inside)";
-			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
-					   "blobs/sha256/* members, with index.json + oci-layout beside it");
-		} else if (flat) {
-			src->producer = flat_producer(t);
-			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
-					   "top-level layer members");
-		} else if (blobs) {
-			src->producer = "docker-save (blobs/sha256 names, no OCI index)";
-			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
-					   "blobs/sha256/* members, without index.json + oci-layout");
-		} else {
-			src->producer = "docker-save legacy";
-			src->why = xstrdup("top-level manifest.json is a docker-save manifest naming "
-					   "<id>/layer.tar members");
-		}
-	} else if (rc == 1) {
-		src->kind = "oci-archive";
-		src->producer = "oci-archive";
-		src->why = xstrdup("top-level index.json + oci-layout make an OCI image layout, "
-				   "every manifest it lists is present");
-	}
-	if (rc == 1)
-		*out = t;
-	else
+	if (check_unambiguous(t, path, dwhy, &flat, &blobs) < 0) {
 		img_tarscan_free(t);
-	return rc;
+		return -1;
+	}
+	name_producer(t, flat, blobs, src);
+	*out = t;
+	return 1;
 }
 
 
