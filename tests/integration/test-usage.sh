@@ -119,10 +119,11 @@ mkdir -m 755 "$TMP/rootonly"
 expect 3 'cannot make the results folder' run_as_nobody \
 	scripts/qualify --kernel host scenarios/default.ini -o "$TMP/rootonly/q"
 
-# README's contents: every link goes to a heading (GitHub's anchors:
-# lower case, punctuation but - and _ dropped, spaces as -), and every
-# section (##) is listed.
-python3 - "$TOP/README.md" <<'PY' || fail "README's contents and headings disagree"
+# The contents of README and docs/design.md: every link goes to a heading
+# (GitHub's anchors: lower case, punctuation but - and _ dropped, spaces
+# as -), and every section (##) is listed.
+for doc in README.md docs/design.md; do
+python3 - "$TOP/$doc" <<'PY' || fail "$doc: its contents and headings disagree"
 import re, sys
 text = re.sub(r"^```.*?^```", "", open(sys.argv[1]).read(), flags=re.M | re.S)
 heads = re.findall(r"^(##|###) (.*)$", text, re.M)
@@ -136,4 +137,5 @@ for b in bad: print("README contents: no heading for #" + b)
 for m in missing: print("README contents: section not listed: " + m)
 sys.exit(1 if bad or missing or not links else 0)
 PY
+done
 pass
