@@ -1222,7 +1222,10 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 	      "case: its work folder's disk, a killed fuse server, a tool timed out or missing, a "
 	      "kernel feature, no room) and <span class=\"notchecked\">interrupted</span> were "
 	      "not checked, neither the filesystem's failure nor a pass; case (its own) and "
-	      "input (its scenario's); kind not recorded: an older powercut's results.</p>\n"
+	      "input (its scenario's); kind not recorded: an older powercut's results.  A "
+	      "<span class=\"notchecked\">missing</span> cell's folder holds fewer cases than its "
+	      "run planned (interrupted, or a shard not merged): the case may be one it never "
+	      "ran; <code>-</code>: the folder has no such case and misses none.</p>\n"
 	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
 	for (size_t k = 0; k < s->n; k++)
 		fprintf(f, "<th><a href=\"#folder%zu\">%zu</a></th>", k + 1, k + 1);
@@ -1235,6 +1238,16 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 		const struct pc_rh_case *prev = NULL;
 		for (size_t k = 0; k < s->n; k++) {
 			const struct pc_rh_case *c = find_case(&ix[k], ids[i]);
+			/* A folder holding fewer cases than its run planned (an
+			 * interrupted night, a merge missing a shard): which ones
+			 * are not recorded, but a cell there may be one of them,
+			 * not checked, never "-" as a case its scenario lacked. */
+			long long short_by = s->f[k].planned - (long long)s->f[k].n;
+			if (!c && short_by > 0) {
+				fprintf(f, "<td class=\"notchecked\">missing (%lld planned case%s not in "
+					   "its results)</td>", short_by, short_by == 1 ? "" : "s");
+				continue;
+			}
 			if (!c) {
 				fputs("<td>-</td>", f);
 				continue;

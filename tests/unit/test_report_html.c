@@ -405,6 +405,52 @@ static void test_nights_unread(void)
 	free(dir);
 }
 
+/* A night whose run was interrupted (or a merge missing a shard) holds
+ * fewer cases than its run planned: in the history its missing cells are
+ * said to be missing, not "-" as a case its scenario never had (an
+ * interrupted night read as five cases that did not exist). */
+static void test_history_not_run(void)
+{
+	const char *whole = "{\"kernel\":\"6.1\",\"planned\":2,\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.5},\"io\":{}},"
+		"{\"id\":\"g/ext4/syncfs\",\"fs\":\"ext4\",\"mode\":\"syncfs\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.5},\"io\":{}}]}";
+	const char *cut = "{\"kernel\":\"6.1\",\"planned\":2,\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.6},\"io\":{}}]}";
+	const char *older = "{\"kernel\":\"6.1\",\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.7},\"io\":{}}]}";
+	const char *texts[] = { whole, cut, older };
+	char *dir = unit_tmpdir();
+	struct pc_rh_set s = { 0 };
+	for (int i = 0; i < 3; i++) {
+		char *night = xasprintf("%s/n%d", dir, i), *rj = xasprintf("%s/results.json", night);
+		CU_ASSERT_EQUAL(pc_mkdir_p(night, 0755), 0);
+		CU_ASSERT_EQUAL(pc_write_file(rj, texts[i], strlen(texts[i]), 0), 0);
+		CU_ASSERT_EQUAL(pc_rh_add(&s, night), 0);
+		free(rj);
+		free(night);
+	}
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	const char *row = html ? strstr(html, "<tr><td class=\"l\">g/ext4/syncfs</td>") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+	const char *end = strstr(row, "</tr>");
+	char *r = strndup(row, (size_t)(end - row));
+	/* night 2: interrupted, said; night 3 records no plan: "-" */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r, "<td class=\"notchecked\">missing (1 planned case not in "
+					 "its results)</td><td>-</td>"));
+	free(r);
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 #define SUM64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define OPTS_CASE(options) \
 	"{\"kernel\":\"6.1\"," options "\"cases\":[{\"id\":\"g/ext4/none\",\"fs\":\"ext4\"," \
@@ -492,6 +538,7 @@ void register_report_html_tests(void)
 	CU_add_test(s, "a folder's counts", test_folder_counts);
 	CU_add_test(s, "a qualify kernel without results", test_qualify_missing);
 	CU_add_test(s, "nights that cannot be read", test_nights_unread);
+	CU_add_test(s, "a night interrupted, in the history", test_history_not_run);
 	CU_add_test(s, "the backend of each case", test_case_backend);
 	CU_add_test(s, "the run's options", test_options_shown);
 	CU_add_test(s, "folders run with different options", test_options_differ_across);
