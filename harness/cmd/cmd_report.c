@@ -94,9 +94,12 @@ int cmd_report(int argc, char **argv)
 	}
 	int rc = pc_rh_write(&set, out) < 0 ? PC_EXIT_ENV : PC_EXIT_OK;
 	if (rc == PC_EXIT_OK && unread)
-		rc = pc_fail(PC_ERR_INPUT, "report: %s written without the %zu results folder%s "
-			     "above that could not be read (named at its top)", out, set.nunread,
-			     set.nunread == 1 ? "" : "s") < 0 ? PC_EXIT_USAGE : PC_EXIT_OK;
+		rc = set.nunread == 1 ?
+		     pc_fail(PC_ERR_INPUT, "report: %s written without the results folder above, "
+			     "which could not be read (named at its top)", out) < 0 ? PC_EXIT_USAGE : 0 :
+		     pc_fail(PC_ERR_INPUT, "report: %s written without the %zu results folders "
+			     "above, which could not be read (named at its top)", out,
+			     set.nunread) < 0 ? PC_EXIT_USAGE : 0;
 	pc_rh_free(&set);
 	return rc;
 }

@@ -114,7 +114,7 @@ for b in "$bad1" "$bad2" "$TMP/gone"; do
 	grep -qF "<li class=\"fail\">$b: " "$TMP/bad.html" || fail "the page does not name $b"
 done
 grep -q '<b>3 results folders not read</b>' "$TMP/bad.html" || fail "the page does not count the nights not read"
-grep -q 'written without the 3 results folders above that could not be read' "$TMP/rep.err" ||
+grep -q 'written without the 3 results folders above, which could not be read' "$TMP/rep.err" ||
 	fail "stderr does not say the page lacks them"
 check_page "$TMP/bad.html" $((N - 2)) || fail "the page without the bad nights"
 grep -qF "$bad1</a>" "$TMP/bad.html" && fail "a night not read is listed as read"
