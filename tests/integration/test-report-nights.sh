@@ -7,7 +7,7 @@
 # results.json, a folder with no results.json) are each named, on stderr
 # and at the top of the page, which still holds every other night (exit 2:
 # the first bad night stopped the report, naming only itself, and left no
-# page); --check names them all too.  An interrupted night's missing case
+# page); --check and scripts/qualify --table name them all too.  An interrupted night's missing case
 # is "missing" in the history, not "-".
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
@@ -121,6 +121,19 @@ grep -qF "$bad1</a>" "$TMP/bad.html" && fail "a night not read is listed as read
 # --check: every bad night named, not only the first.
 report 2 --check "$TMP/nights"
 grep -qF "$bad1" "$TMP/rep.err" && grep -qF "$bad2" "$TMP/rep.err" || fail "--check does not name every bad night"
+# scripts/qualify --table over columns of which two are not understood:
+# both named (it stopped at the first), no table.
+mkdir "$TMP/kq"
+cp -r "$one" "$TMP/kq/k1" && cp -r "$bad1" "$TMP/kq/k2" && cp -r "$bad2" "$TMP/kq/k3"
+rc=0
+POWERCUT=$POWERCUT scripts/qualify --table "$TMP/kq" >"$TMP/kq.out" 2>"$TMP/kq.err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/kq.out" "$TMP/kq.err"; fail "qualify --table with bad columns exited $rc, expected 2"; }
+grep -q "$TMP/kq/k2/results.json is not understood" "$TMP/kq.err" &&
+	grep -q "$TMP/kq/k3/results.json is not understood" "$TMP/kq.err" &&
+	grep -q "2 results folders of $TMP/kq not understood (above); no table" "$TMP/kq.err" ||
+	{ cat "$TMP/kq.err"; fail "qualify --table does not name every bad column"; }
+[ ! -e "$TMP/kq/qualify.md" ] || fail "qualify --table wrote a table over bad columns"
+
 # Nothing readable: no page.
 report 2 "$bad1" -o "$TMP/none.html"
 [ ! -e "$TMP/none.html" ] || fail "a page of no night"
