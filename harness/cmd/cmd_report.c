@@ -19,8 +19,11 @@ static void report_usage(FILE *f)
 		"flushes, lost per case, with links to each case's findings.txt, fsck.log\n"
 		"and kernel.log) and plots of time, bytes written and entries lost per\n"
 		"case; across several folders the history of each case's outcome and time.\n"
-		"A DIR written by scripts/qualify (one results folder per kernel) counts as\n"
-		"its folders.  Plots are drawn by gnuplot (Debian package gnuplot-nox) as\n"
+		"A DIR written by scripts/qualify (one results folder per kernel), or a\n"
+		"folder of nights (one results folder each), counts as its folders, in\n"
+		"name order.  A folder that cannot be read is named (each of them, on\n"
+		"stderr and at the top of the page, written with the others: exit 2).\n"
+		"Plots are drawn by gnuplot (Debian package gnuplot-nox) as\n"
 		"SVG inside the page: viewing it needs no network and no other file.\n\n"
 		"options:\n"
 		"  -o, --output FILE   the page to write (required without --check)\n"
@@ -34,7 +37,8 @@ static void report_usage(FILE *f)
 		"anything but a regular file (it is\n"
 		"renamed over FILE: /dev/stdout would be replaced) (exit 2).\n\n"
 		"Exit: 0 written (--check: every folder understood), 2 usage or input\n"
-		"error (a results.json not understood, or -o naming one of the inputs),\n"
+		"error (a results.json not understood: the page is written without it\n"
+		"when another folder could be read; or -o naming one of the inputs),\n"
 		"3 gnuplot missing or failing, or the page could not be written.\n");
 }
 
@@ -58,12 +62,19 @@ int cmd_report(int argc, char **argv)
 		return cmd_usage_error(report_usage, "report", "expected -o REPORT.html");
 	if (first == argc)
 		return cmd_usage_error(report_usage, "report", "expected at least one results folder");
+	/* Every folder is read, the bad ones too: each is named (not only
+	 * the first of a year of nights), and the page names them. */
 	struct pc_rh_set set = { 0 };
+	int unread = 0;
 	for (int i = first; i < argc; i++)
-		if (pc_rh_add(&set, argv[i]) < 0) {
-			pc_rh_free(&set);
-			return PC_EXIT_USAGE;
-		}
+		if (pc_rh_add(&set, argv[i]) < 0)
+			unread = 1;
+	if (unread && (check || set.n == 0)) {
+		if (!check)
+			pc_fail(PC_ERR_INPUT, "report: no results folder could be read; no page written");
+		pc_rh_free(&set);
+		return PC_EXIT_USAGE;
+	}
 	if (check) {
 		for (size_t k = 0; k < set.n; k++)
 			if (set.f[k].ignored) {
@@ -82,6 +93,13 @@ int cmd_report(int argc, char **argv)
 		return PC_EXIT_USAGE;
 	}
 	int rc = pc_rh_write(&set, out) < 0 ? PC_EXIT_ENV : PC_EXIT_OK;
+	if (rc == PC_EXIT_OK && unread)
+		rc = set.nunread == 1 ?
+		     pc_fail(PC_ERR_INPUT, "report: %s written without the results folder above, "
+			     "which could not be read (named at its top)", out) < 0 ? PC_EXIT_USAGE : 0 :
+		     pc_fail(PC_ERR_INPUT, "report: %s written without the %zu results folders "
+			     "above, which could not be read (named at its top)", out,
+			     set.nunread) < 0 ? PC_EXIT_USAGE : 0;
 	pc_rh_free(&set);
 	return rc;
 }

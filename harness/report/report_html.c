@@ -173,12 +173,30 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* DIR not read, for WHY: named on the page and kept from its -o. */
+static int add_unread(struct pc_rh_set *s, const char *dir, const char *why)
+{
+	s->unread = xrealloc(s->unread, (s->nunread + 1) * sizeof(*s->unread));
+	s->unread[s->nunread].path = xstrdup(dir);
+	s->unread[s->nunread++].why = xstrdup(why);
+	return -1;
+}
+
 static int push(struct pc_rh_set *s, const char *dir)
 {
 	s->f = xrealloc(s->f, (s->n + 1) * sizeof(*s->f));
-	if (load_folder(dir, &s->f[s->n]) < 0) {
+	/* The reader's message is printed, and kept for the page. */
+	char why[1024];
+	char *old_buf;
+	size_t old_len;
+	int old_err;
+	pc_capture_current(&old_buf, &old_len, &old_err);
+	pc_capture_errors(why, sizeof(why));
+	int rc = load_folder(dir, &s->f[s->n]);
+	pc_capture_resume(old_buf, old_len, old_err);
+	if (rc < 0) {
 		folder_free(&s->f[s->n]);
-		return -1;
+		return add_unread(s, dir, why);
 	}
 	s->n++;
 	return 0;
@@ -237,16 +255,22 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 	/* A qualify folder: one results folder per kernel. */
 	struct dirent **names;
 	int n = scandir(path, &names, only_dirs, alphasort);
-	if (n < 0)
-		return pc_fail_errno(PC_ERR_INPUT, errno, "report: %s", path);
+	if (n < 0) {
+		char why[512];
+		snprintf(why, sizeof(why), "not a results folder nor a folder of them: %s", strerror(errno));
+		pc_fail(PC_ERR_INPUT, "report: %s: %s", path, why);
+		return add_unread(s, path, why);
+	}
 	int rc = 0, found = 0;
+	size_t missing_before = s->nmissing;
 	for (int i = 0; i < n; i++) {
 		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
 		char *subrj = xasprintf("%s/results.json", sub);
-		if (rc == 0 && is_file(subrj)) {
+		if (is_file(subrj)) {
 			found++;
-			rc = push(s, sub);
-		} else if (rc == 0 && is_dir(sub)) {
+			if (push(s, sub) < 0)
+				rc = -1;   /* named; the others are still read */
+		} else if (is_dir(sub)) {
 			/* A kernel whose run wrote nothing (did not boot, timed
 			 * out, could not start): not checked, which the page says
 			 * rather than leaving the kernel out. */
@@ -258,10 +282,16 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 		free(names[i]);
 	}
 	free(names);
-	if (rc == 0)
-		qualify_missing(s, path);
-	if (rc == 0 && !found)
-		rc = pc_fail(PC_ERR_INPUT, "report: %s: no results.json in it nor in its folders", path);
+	qualify_missing(s, path);
+	if (!found) {
+		/* A results folder that lost its results.json (its cases/ is no
+		 * kernel's folder), or no results folder at all. */
+		while (s->nmissing > missing_before)
+			free(s->missing[--s->nmissing]);
+		const char *why = "no results.json in it nor in its folders";
+		pc_fail(PC_ERR_INPUT, "report: %s: %s", path, why);
+		rc = add_unread(s, path, why);
+	}
 	return rc;
 }
 
@@ -329,8 +359,11 @@ int pc_rh_check_output(const struct pc_rh_set *s, const char *out)
 	struct stat ost;
 	int exists = stat(out, &ost) == 0;
 	int rc = 0;
-	for (size_t i = 0; i < s->n && rc == 0; i++) {
-		char *dir = realpath(s->f[i].path, NULL);
+	/* The folders not read too: the page would replace a results.json the
+	 * reader refused (truncated by a full disk) that someone may mend. */
+	for (size_t i = 0; i < s->n + s->nunread && rc == 0; i++) {
+		const char *given = i < s->n ? s->f[i].path : s->unread[i - s->n].path;
+		char *dir = realpath(given, NULL);
 		if (!dir)
 			continue;
 		const char *what = canon ? clobbers(canon, dir) : NULL;
@@ -347,7 +380,7 @@ int pc_rh_check_output(const struct pc_rh_set *s, const char *out)
 		if (what)
 			rc = pc_fail(PC_ERR_INPUT, "report: -o %s would replace %s of %s, which the "
 				     "report reads; write the page elsewhere (e.g. %s/report.html)",
-				     out, what, s->f[i].path, s->f[i].path);
+				     out, what, given, given);
 		free(dir);
 	}
 	free(canon);
@@ -362,6 +395,11 @@ void pc_rh_free(struct pc_rh_set *s)
 	for (size_t i = 0; i < s->nmissing; i++)
 		free(s->missing[i]);
 	free(s->missing);
+	for (size_t i = 0; i < s->nunread; i++) {
+		free(s->unread[i].path);
+		free(s->unread[i].why);
+	}
+	free(s->unread);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -543,61 +581,79 @@ static void put_attr(FILE *f, const char *s)
 
 /* ---- gnuplot ------------------------------------------------------------ */
 
-/* Run gnuplot with SCRIPT on its standard input; its standard output (an
- * SVG document) is collected in a temporary file, so neither side can block
- * the other on a full pipe.  Returns the <svg> element, or NULL with the
- * error reported. */
-static char *gnuplot_svg(const char *script)
+/* Every plot of the page is drawn by one gnuplot: one process per plot
+ * (three per folder and the history's) cost about 30 ms each, most of a
+ * report over a year of nights (365 folders: 35 s, 1,096 gnuplots).  The
+ * page is written to BODY; where a plot goes, its offset in BODY is kept
+ * and its script appended to SCRIPT, each after a `reset` (no setting of
+ * one plot carries into the next) and followed by a line printing
+ * PLOT_END to gnuplot's standard output, after the plot's SVG document:
+ * the page is then put together from BODY and that output, a plot at a
+ * time, neither held in memory whole. */
+struct plotq {
+	FILE *script;
+	off_t *at;     /* where in the page each plot goes */
+	size_t n;
+};
+
+/* A line no plot's SVG holds: labels are pc_rh_plot_label's (no space,
+ * no '@') and titles fixed. */
+#define PLOT_END "@@ powercut plot end @@"
+
+/* Queue SCRIPT's plot, to go at BODY's current offset. */
+static int plot_queue(struct plotq *q, FILE *body, const char *script)
+{
+	off_t at = ftello(body);
+	if (at < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "report: the page's temporary file");
+	if (!q->script && !(q->script = tmpfile()))
+		return pc_fail_errno(PC_ERR_RUN, errno, "report: cannot set up gnuplot's files");
+	q->at = xrealloc(q->at, (q->n + 1) * sizeof(*q->at));
+	q->at[q->n++] = at;
+	fprintf(q->script, "reset\n%s\nset print '-'\nprint '%s'\n", script, PLOT_END);
+	return 0;
+}
+
+static void plotq_free(struct plotq *q)
+{
+	if (q->script)
+		fclose(q->script);
+	free(q->at);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Run gnuplot on Q's script, its standard output going to a temporary
+ * file (returned, at its start), so no pipe can fill and block either
+ * side.  NULL with the error reported. */
+static FILE *gnuplot_run(struct plotq *q)
 {
 	FILE *out = tmpfile(), *err = tmpfile();
-	int in[2] = { -1, -1 };
-	char *svg = NULL;
-	if (!out || !err || pipe2(in, O_CLOEXEC) < 0) {
+	if (!out || !err) {
 		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot set up gnuplot's files");
-		goto out;
+		goto fail;
 	}
-	/* A gnuplot that is gone (not installed: exit 127 before it read a
-	 * byte) makes the write below fail with EPIPE, and its status says
-	 * why; with SIGPIPE's default action the write killed powercut
-	 * instead (exit 141, no message) whenever the child had exited first. */
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
-	sigemptyset(&ign.sa_mask);
-	if (sigaction(SIGPIPE, &ign, &old_pipe) < 0) {
-		pc_fail_errno(PC_ERR_RUN, errno, "report: ignoring SIGPIPE");
-		goto out;
+	if (fflush(q->script) != 0 || ferror(q->script) || fseeko(q->script, 0, SEEK_SET) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: writing gnuplot's script");
+		goto fail;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		pc_fail_errno(PC_ERR_RUN, errno, "report: fork");
-		sigaction(SIGPIPE, &old_pipe, NULL);
-		goto out;
+		goto fail;
 	}
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);   /* gnuplot as it would run on its own */
-		if (dup2(in[0], 0) < 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
+		if (dup2(fileno(q->script), 0) < 0 || dup2(fileno(out), 1) < 0 ||
+		    dup2(fileno(err), 2) < 0)
 			_exit(126);
 		execlp("gnuplot", "gnuplot", (char *)NULL);
 		_exit(127);
 	}
-	close(in[0]);
-	in[0] = -1;
-	size_t len = strlen(script), off = 0;
-	while (off < len) {
-		ssize_t w = write(in[1], script + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;   /* gnuplot died: its status says why */
-		off += (size_t)w;
-	}
-	close(in[1]);
-	in[1] = -1;
-	sigaction(SIGPIPE, &old_pipe, NULL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			pc_fail_errno(PC_ERR_RUN, errno, "report: waiting for gnuplot");
-			goto out;
+			goto fail;
 		}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char msg[512] = "";
@@ -610,35 +666,85 @@ static char *gnuplot_svg(const char *script)
 		else
 			pc_fail(PC_ERR_ENV, "report: gnuplot failed (status %d): %s", status, e);
 		free(e);
-		goto out;
+		goto fail;
 	}
-	long size = ftell(out);
-	if (size <= 0 || fseek(out, 0, SEEK_SET) < 0) {
-		pc_fail(PC_ERR_ENV, "report: gnuplot wrote no SVG");
-		goto out;
-	}
-	char *all = xcalloc((size_t)size + 1, 1);
-	if (fread(all, 1, (size_t)size, out) != (size_t)size) {
-		free(all);
-		pc_fail_errno(PC_ERR_RUN, errno, "report: reading gnuplot's output");
-		goto out;
-	}
-	const char *start = strstr(all, "<svg");   /* drop the XML prolog */
-	if (!start)
-		pc_fail(PC_ERR_ENV, "report: gnuplot's output is not SVG");
-	else
-		svg = xstrdup(start);
-	free(all);
-out:
-	if (in[0] >= 0)
-		close(in[0]);
-	if (in[1] >= 0)
-		close(in[1]);
+	fclose(err);
+	rewind(out);
+	return out;
+fail:
 	if (out)
 		fclose(out);
 	if (err)
 		fclose(err);
-	return svg;
+	return NULL;
+}
+
+/* Copy BODY's bytes up to offset UNTIL (-1: its end), from where it
+ * stands, to F. */
+static int copy_body(FILE *f, FILE *body, off_t until)
+{
+	char buf[65536];
+	off_t at = ftello(body);
+	if (at < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "report: the page's temporary file");
+	while (until < 0 || at < until) {
+		size_t want = until < 0 || (size_t)(until - at) > sizeof(buf) ? sizeof(buf)
+									: (size_t)(until - at);
+		size_t got = fread(buf, 1, want, body);
+		if (got == 0 && until < 0 && !ferror(body))
+			break;
+		if (got == 0 || fwrite(buf, 1, got, f) != got)
+			return pc_fail_errno(PC_ERR_RUN, ferror(body) ? errno : EIO,
+					     "report: copying the page from its temporary file");
+		at += (off_t)got;
+	}
+	return 0;
+}
+
+/* Copy one plot's SVG element from gnuplot's output OUT (the XML prolog
+ * before "<svg" dropped) up to its PLOT_END line. */
+static int copy_svg(FILE *f, FILE *out, char **line, size_t *cap)
+{
+	int in_svg = 0;
+	ssize_t len;
+	while ((len = getline(line, cap, out)) >= 0) {
+		if (!strcmp(*line, PLOT_END "\n")) {
+			if (!in_svg)
+				return pc_fail(PC_ERR_ENV, "report: gnuplot's output is not SVG");
+			return 0;
+		}
+		const char *from = *line;
+		if (!in_svg) {
+			from = strstr(*line, "<svg");
+			if (!from)
+				continue;
+			in_svg = 1;
+		}
+		fputs(from, f);
+	}
+	return pc_fail(PC_ERR_ENV, "report: gnuplot wrote no SVG");
+}
+
+/* The page: BODY with Q's plots in their places, to F. */
+static int plots_put(FILE *f, FILE *body, struct plotq *q)
+{
+	if (fflush(body) != 0 || ferror(body) || fseeko(body, 0, SEEK_SET) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "report: the page's temporary file");
+	FILE *out = q->n ? gnuplot_run(q) : NULL;
+	if (q->n && !out)
+		return -1;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	for (size_t i = 0; i < q->n && rc == 0; i++) {
+		rc = copy_body(f, body, q->at[i]);
+		if (rc == 0)
+			rc = copy_svg(f, out, &line, &cap);
+	}
+	free(line);
+	if (out)
+		fclose(out);
+	return rc ? rc : copy_body(f, body, -1);
 }
 
 static int gnuplot_available(void)
@@ -669,14 +775,16 @@ static const char *const plot_head =
 /* A bar per case: VALUES[i] (< 0: not measured, drawn as nothing).  No
  * case measured it: a line saying so (gnuplot refuses a plot with no
  * point). */
-static char *plot_bars(const char *title, const char *ylabel, char **labels, const double *values,
-		       size_t n)
+static int plot_bars(FILE *f, struct plotq *q, const char *title, const char *ylabel, char **labels,
+		     const double *values, size_t n)
 {
 	size_t measured = 0;
 	for (size_t i = 0; i < n; i++)
 		measured += values[i] >= 0;
-	if (measured == 0)
-		return xasprintf("<p>%s: no case has this measurement.</p>\n", title);
+	if (measured == 0) {
+		fprintf(f, "<p>%s: no case has this measurement.</p>\n", title);
+		return 0;
+	}
 	size_t cap = 4096 + n * 160, len = 0;
 	char *s = xcalloc(cap, 1);
 	len += (size_t)snprintf(s + len, cap - len, plot_head, 360 + (int)(n < 40 ? n : 40) * 30, 380);
@@ -694,9 +802,9 @@ static char *plot_bars(const char *title, const char *ylabel, char **labels, con
 	}
 	pc_rh_labels_free(l, n);
 	snprintf(s + len, cap - len, "EOD\nplot $d using 1:2:xtic(3) with boxes notitle lc rgb '#4a7ebb'\n");
-	char *svg = gnuplot_svg(s);
+	int rc = plot_queue(q, f, s);
 	free(s);
-	return svg;
+	return rc;
 }
 
 /* ---- the page -------------------------------------------------------------- */
@@ -882,7 +990,8 @@ static void same_run_note(FILE *f, const struct pc_rh_set *s)
 			}
 }
 
-static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, const char *reportdir)
+static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx,
+			  const char *reportdir)
 {
 	char real[PATH_MAX];
 	if (!realpath(fo->path, real))
@@ -980,14 +1089,10 @@ static int folder_section(FILE *f, const struct pc_rh_folder *fo, size_t idx, co
 		char *title = kept < fo->n ? xasprintf("%s (the %zu highest of %zu cases)", titles[p][0],
 						       kept, fo->n)
 					   : xstrdup(titles[p][0]);
-		char *svg = plot_bars(title, titles[p][1], labels, kept_v, kept);
+		fprintf(f, "<div class=\"plot\" id=\"plot%zu-%d\">\n", idx + 1, p);
+		rc = plot_bars(f, q, title, titles[p][1], labels, kept_v, kept);
+		fputs("</div>\n", f);
 		free(title);
-		if (!svg)
-			rc = -1;
-		else {
-			fprintf(f, "<div class=\"plot\" id=\"plot%zu-%d\">\n%s</div>\n", idx + 1, p, svg);
-			free(svg);
-		}
 	}
 	free(labels);
 	free(v);
@@ -1117,7 +1222,10 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 	      "case: its work folder's disk, a killed fuse server, a tool timed out or missing, a "
 	      "kernel feature, no room) and <span class=\"notchecked\">interrupted</span> were "
 	      "not checked, neither the filesystem's failure nor a pass; case (its own) and "
-	      "input (its scenario's); kind not recorded: an older powercut's results.</p>\n"
+	      "input (its scenario's); kind not recorded: an older powercut's results.  A "
+	      "<span class=\"notchecked\">missing</span> cell's folder holds fewer cases than its "
+	      "run planned (interrupted, or a shard not merged): the case may be one it never "
+	      "ran; <code>-</code>: the folder has no such case and misses none.</p>\n"
 	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
 	for (size_t k = 0; k < s->n; k++)
 		fprintf(f, "<th><a href=\"#folder%zu\">%zu</a></th>", k + 1, k + 1);
@@ -1130,6 +1238,16 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 		const struct pc_rh_case *prev = NULL;
 		for (size_t k = 0; k < s->n; k++) {
 			const struct pc_rh_case *c = find_case(&ix[k], ids[i]);
+			/* A folder holding fewer cases than its run planned (an
+			 * interrupted night, a merge missing a shard): which ones
+			 * are not recorded, but a cell there may be one of them,
+			 * not checked, never "-" as a case its scenario lacked. */
+			long long short_by = s->f[k].planned - (long long)s->f[k].n;
+			if (!c && short_by > 0) {
+				fprintf(f, "<td class=\"notchecked\">missing (%lld planned case%s not in "
+					   "its results)</td>", short_by, short_by == 1 ? "" : "s");
+				continue;
+			}
 			if (!c) {
 				fputs("<td>-</td>", f);
 				continue;
@@ -1172,7 +1290,7 @@ static double time_spread(const struct pc_rh_set *s, const struct case_index *ix
 
 /* The time of each case over the folders: x = folder number, a line per
  * case; over PLOT_LINES_MAX cases, the ones whose time varied most. */
-static int trend_plot(FILE *f, const struct pc_rh_set *s, const struct case_index *ix,
+static int trend_plot(FILE *f, struct plotq *q, const struct pc_rh_set *s, const struct case_index *ix,
 		      char *const *all, size_t nall)
 {
 	if (!nall)
@@ -1197,8 +1315,11 @@ static int trend_plot(FILE *f, const struct pc_rh_set *s, const struct case_inde
 					nids, nall);
 	len += (size_t)snprintf(sc + len, cap - len,
 				"'\nset ylabel 'seconds'\n"
-				"set xlabel 'folder'\nset yrange [0:*]\nset xtics 1\nset offsets 0.2,0.2,0,0\n"
-				"set key outside below\n$d << EOD\n");
+				"set xlabel 'folder'\nset yrange [0:*]\n%sset offsets 0.2,0.2,0,0\n"
+				"set key outside below\n$d << EOD\n",
+				/* a tic per folder up to 30; past that gnuplot's
+				 * own (365 nights' numbers ran into one another) */
+				s->n <= 30 ? "set xtics 1\n" : "");
 	for (size_t k = 0; k < s->n; k++) {
 		len += (size_t)snprintf(sc + len, cap - len, "%zu", k + 1);
 		for (size_t i = 0; i < nids; i++) {
@@ -1217,20 +1338,15 @@ static int trend_plot(FILE *f, const struct pc_rh_set *s, const struct case_inde
 					i ? ", " : "", i + 2, l[i]);
 	pc_rh_labels_free(l, nids);
 	snprintf(sc + len, cap - len, "\n");
-	int rc = 0;
-	char *svg = gnuplot_svg(sc);
-	if (!svg)
-		rc = -1;
-	else {
-		fprintf(f, "<div class=\"plot\" id=\"plot-trend\">\n%s</div>\n", svg);
-		free(svg);
-	}
+	fputs("<div class=\"plot\" id=\"plot-trend\">\n", f);
+	int rc = plot_queue(q, f, sc);
+	fputs("</div>\n", f);
 	free(sc);
 	free(ids);
 	return rc;
 }
 
-static int trend_section(FILE *f, const struct pc_rh_set *s)
+static int trend_section(FILE *f, struct plotq *q, const struct pc_rh_set *s)
 {
 	size_t nids;
 	char **ids = all_ids(s, &nids);
@@ -1238,7 +1354,7 @@ static int trend_section(FILE *f, const struct pc_rh_set *s)
 	for (size_t k = 0; k < s->n; k++)
 		case_index_build(&ix[k], &s->f[k]);
 	trend_table(f, s, ix, ids, nids);
-	int rc = trend_plot(f, s, ix, ids, nids);
+	int rc = trend_plot(f, q, s, ix, ids, nids);
 	for (size_t k = 0; k < s->n; k++)
 		free(ix[k].v);
 	free(ix);
@@ -1271,6 +1387,17 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		free(tmp);
 		return -1;
 	}
+	/* The page goes to F through BODY, where the plots are put in. */
+	FILE *page = f;
+	struct plotq q = { 0 };
+	f = tmpfile();
+	if (!f) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create the page's temporary file");
+		fclose(page);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
 	char when[64] = "";
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
@@ -1298,15 +1425,33 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		}
 		fputs("</ul>\n", f);
 	}
+	if (s->nunread) {
+		fprintf(f, "<p class=\"fail\"><b>%zu results folder%s not read</b>: %s verdicts are "
+			   "not on this page (powercut report exited 2).</p>\n<ul>\n",
+			s->nunread, s->nunread == 1 ? "" : "s", s->nunread == 1 ? "its" : "their");
+		for (size_t k = 0; k < s->nunread; k++) {
+			fputs("<li class=\"fail\">", f);
+			put_text(f, s->unread[k].path);
+			fputs(": ", f);
+			put_text(f, s->unread[k].why);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+	}
 	int rc = 0;
 	if (s->n > 1) {
 		options_note(f, s);
 		same_run_note(f, s);
-		rc = trend_section(f, s);
+		rc = trend_section(f, &q, s);
 	}
 	for (size_t k = 0; k < s->n && rc == 0; k++)
-		rc = folder_section(f, &s->f[k], k, reportdir);
+		rc = folder_section(f, &q, &s->f[k], k, reportdir);
 	fputs("</body></html>\n", f);
+	if (rc == 0)
+		rc = plots_put(page, f, &q);
+	plotq_free(&q);
+	fclose(f);
+	f = page;
 	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
 		if (rc == 0)
 			rc = pc_fail_errno(PC_ERR_RUN, errno, "report: writing %s", tmp);

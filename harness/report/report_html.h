@@ -76,12 +76,23 @@ struct pc_rh_set {
 	char **missing;        /* folders of a folder of results folders that hold
 	                        * no results.json (a kernel that did not boot) */
 	size_t nmissing;
+	/* Folders given (or of a folder given) whose results could not be
+	 * read: no results.json, not JSON, refused by the reader.  Their
+	 * verdicts are not on the page, which names them at its top, with
+	 * WHY (the message also printed); pc_rh_add returned -1 for them. */
+	struct pc_rh_unread {
+		char *path, *why;
+	} *unread;
+	size_t nunread;
 };
 
 /* Load PATH: a results folder, or a folder of results folders (what
- * scripts/qualify writes: one per kernel, in name order; those of its
- * folders without a results.json go to s->missing, and the page names
- * them as not checked).  -1 (class INPUT) on anything not understood. */
+ * scripts/qualify writes: one per kernel, and a folder of nights: in name
+ * order; those of its folders without a results.json go to s->missing,
+ * and the page names them as not checked).  -1 (class INPUT) on anything
+ * not understood: PATH, or a folder of it, then goes to s->unread and the
+ * others are still read (a night not read is named, never left out
+ * silently, and one bad night of a year does not hide the other 364). */
 int pc_rh_add(struct pc_rh_set *s, const char *path);
 void pc_rh_free(struct pc_rh_set *s);
 

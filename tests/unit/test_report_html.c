@@ -349,6 +349,108 @@ static void test_qualify_missing(void)
 	free(dir);
 }
 
+/* A folder of nights where some cannot be read: each is named (on the
+ * page, with why) and the others are still read.  The first bad night
+ * stopped the report, so one truncated results.json of a year of nights
+ * left no page, and only that night was named. */
+static void test_nights_unread(void)
+{
+	char *dir = unit_tmpdir();
+	const char *names[] = { "2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04" };
+	const char *texts[] = { GOOD_CASE("3", ""), "{\"kernel\":\"6.1\",\"cas",
+				GOOD_CASE("\"3\"", ""), NULL };
+	for (int i = 0; i < 4; i++) {
+		char *night = xasprintf("%s/%s", dir, names[i]);
+		CU_ASSERT_EQUAL(pc_mkdir_p(night, 0755), 0);
+		char *rj = xasprintf("%s/results.json", night);
+		if (texts[i])
+			CU_ASSERT_EQUAL(pc_write_file(rj, texts[i], strlen(texts[i]), 0), 0);
+		free(rj);
+		free(night);
+	}
+	struct pc_rh_set s = { 0 };
+	CU_ASSERT_EQUAL(pc_rh_add(&s, dir), -1);
+	/* a results folder whose results.json is gone: its cases/ is not a
+	 * kernel's folder without results */
+	char *nocase = xasprintf("%s/lost-its-json", dir), *cases = xasprintf("%s/cases", nocase);
+	CU_ASSERT_EQUAL(pc_mkdir_p(cases, 0755), 0);
+	CU_ASSERT_EQUAL(pc_rh_add(&s, nocase), -1);
+	CU_ASSERT_EQUAL(s.n, 1);
+	CU_ASSERT_EQUAL_FATAL(s.nunread, 3);
+	CU_ASSERT(strstr(s.unread[0].path, "/2026-01-02") && strstr(s.unread[0].why, "not JSON"));
+	CU_ASSERT(strstr(s.unread[1].path, "/2026-01-03") && strstr(s.unread[1].why, "lost"));
+	CU_ASSERT(strstr(s.unread[2].why, "no results.json in it") != NULL);
+	/* the night that wrote nothing: not checked, named */
+	CU_ASSERT_EQUAL_FATAL(s.nmissing, 1);
+	CU_ASSERT(strstr(s.missing[0], "/2026-01-04") != NULL);
+	/* -o may not replace the results.json not read either */
+	char *bad = xasprintf("%s/2026-01-02/results.json", dir);
+	CU_ASSERT_EQUAL(pc_rh_check_output(&s, bad), -1);
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_check_output(&s, out), 0);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	CU_ASSERT(html && strstr(html, "<b>3 results folders not read</b>"));
+	CU_ASSERT(html && strstr(html, "/2026-01-02: "));
+	CU_ASSERT(html && strstr(html, "/2026-01-03: "));
+	CU_ASSERT(html && strstr(html, "/lost-its-json: no results.json in it"));
+	CU_ASSERT(html && strstr(html, "/2026-01-01</a>"));
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	free(bad);
+	free(cases);
+	free(nocase);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A night whose run was interrupted (or a merge missing a shard) holds
+ * fewer cases than its run planned: in the history its missing cells are
+ * said to be missing, not "-" as a case its scenario never had (an
+ * interrupted night read as five cases that did not exist). */
+static void test_history_not_run(void)
+{
+	const char *whole = "{\"kernel\":\"6.1\",\"planned\":2,\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.5},\"io\":{}},"
+		"{\"id\":\"g/ext4/syncfs\",\"fs\":\"ext4\",\"mode\":\"syncfs\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.5},\"io\":{}}]}";
+	const char *cut = "{\"kernel\":\"6.1\",\"planned\":2,\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.6},\"io\":{}}]}";
+	const char *older = "{\"kernel\":\"6.1\",\"cases\":["
+		"{\"id\":\"g/ext4/none\",\"fs\":\"ext4\",\"mode\":\"none\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1.7},\"io\":{}}]}";
+	const char *texts[] = { whole, cut, older };
+	char *dir = unit_tmpdir();
+	struct pc_rh_set s = { 0 };
+	for (int i = 0; i < 3; i++) {
+		char *night = xasprintf("%s/n%d", dir, i), *rj = xasprintf("%s/results.json", night);
+		CU_ASSERT_EQUAL(pc_mkdir_p(night, 0755), 0);
+		CU_ASSERT_EQUAL(pc_write_file(rj, texts[i], strlen(texts[i]), 0), 0);
+		CU_ASSERT_EQUAL(pc_rh_add(&s, night), 0);
+		free(rj);
+		free(night);
+	}
+	char *out = xasprintf("%s/report.html", dir);
+	CU_ASSERT_EQUAL(pc_rh_write(&s, out), 0);
+	char *html = pc_read_file(out, NULL);
+	const char *row = html ? strstr(html, "<tr><td class=\"l\">g/ext4/syncfs</td>") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+	const char *end = strstr(row, "</tr>");
+	char *r = strndup(row, (size_t)(end - row));
+	/* night 2: interrupted, said; night 3 records no plan: "-" */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r, "<td class=\"notchecked\">missing (1 planned case not in "
+					 "its results)</td><td>-</td>"));
+	free(r);
+	free(html);
+	pc_rh_free(&s);
+	free(out);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 #define SUM64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define OPTS_CASE(options) \
 	"{\"kernel\":\"6.1\"," options "\"cases\":[{\"id\":\"g/ext4/none\",\"fs\":\"ext4\"," \
@@ -435,6 +537,8 @@ void register_report_html_tests(void)
 	CU_add_test(s, "links of a retried case", test_retried_case_links);
 	CU_add_test(s, "a folder's counts", test_folder_counts);
 	CU_add_test(s, "a qualify kernel without results", test_qualify_missing);
+	CU_add_test(s, "nights that cannot be read", test_nights_unread);
+	CU_add_test(s, "a night interrupted, in the history", test_history_not_run);
 	CU_add_test(s, "the backend of each case", test_case_backend);
 	CU_add_test(s, "the run's options", test_options_shown);
 	CU_add_test(s, "folders run with different options", test_options_differ_across);

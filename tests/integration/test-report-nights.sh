@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# powercut report over a year-long nightly's folders: one real run copied
+# into 40 nights (kernels, timings and losses varied with jq) make one page
+# drawn by a single gnuplot (it was one gnuplot per plot: 3 per night and
+# the history's, 35 s over 365 nights); a folder of nights is read as its
+# nights, in name order; nights that cannot be read (truncated, empty
+# results.json, a folder with no results.json) are each named, on stderr
+# and at the top of the page, which still holds every other night (exit 2:
+# the first bad night stopped the report, naming only itself, and left no
+# page); --check and scripts/qualify --table name them all too.  An interrupted night's missing case
+# is "missing" in the history, not "-".
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+LAYER3="$TOP/images/sample/layer3.tar.zst"
+[ -f "$LAYER3" ] || fail "no $LAYER3 (make sample-image)"
+for tool in gnuplot jq python3; do
+	command -v "$tool" >/dev/null || fail "$tool not found (scripts/install-deps.sh installs it)"
+done
+
+printf '[global]\nimage = %s\ndevice_size = 512M\nbackend = fuse\nmodes = none syncfs\n[tiny]\nfs = ext4\n' \
+	"$LAYER3" >"$TMP/tiny.ini"
+pc_run "$TMP/tiny.ini" -o "$TMP/real" >"$TMP/real.out" 2>&1 || { cat "$TMP/real.out"; fail "the run failed"; }
+
+# 40 nights, named by date as results/DATE-TIME-SCENARIO are: their case
+# files hard-linked, results.json rewritten.
+N=40
+mkdir "$TMP/nights"
+for i in $(seq 1 $N); do
+	d=$TMP/nights/$(date -u -d "2026-01-01 + $i days" +%Y-%m-%d)-020000-tiny
+	mkdir "$d"
+	cp -al "$TMP/real/cases" "$d/cases"
+	cp "$TMP/real/junit.xml" "$TMP/real/summary.md" "$d/"
+	jq --argjson i "$i" '.kernel = "6.\(1 + ($i / 10 | floor)).\($i)-amd64"
+		| .cases |= map(.timings_s.total = (.timings_s.total * (1 + $i / 20))
+				| .attempts[0].time_s = .timings_s.total
+				| if .mode == "none" then .lost = ($i % 7) else . end)' \
+		"$TMP/real/results.json" >"$d/results.json"
+done
+
+# Night 30 was interrupted after its first case: its other case is
+# missing from the history, said so, not "-".
+cut=$(ls -d "$TMP"/nights/* | sed -n 30p)
+jq '.cases |= .[:1]' "$cut/results.json" >"$TMP/cut.json" && mv "$TMP/cut.json" "$cut/results.json"
+
+# gnuplot, counted.
+mkdir "$TMP/bin"
+real_gnuplot=$(command -v gnuplot)
+printf '#!/bin/sh\necho run >> %s/gnuplot.calls\nexec %s "$@"\n' "$TMP" "$real_gnuplot" >"$TMP/bin/gnuplot"
+chmod +x "$TMP/bin/gnuplot"
+
+report() { # WANT ARGS...
+	local want=$1 rc=0
+	shift
+	: >"$TMP/gnuplot.calls"
+	PATH="$TMP/bin:$PATH" "$POWERCUT" report "$@" >"$TMP/rep.out" 2>"$TMP/rep.err" || rc=$?
+	[ "$rc" -eq "$want" ] || { cat "$TMP/rep.out" "$TMP/rep.err" >&2; fail "report $* exited $rc, expected $want"; }
+}
+
+# The page's plots: every div.plot holds one SVG; the bar plots carry
+# nothing of the history plot's settings (its x label 'folder'); the
+# folders are listed in the order of their names (dates).
+check_page() { # PAGE FOLDERS
+	python3 - "$@" <<'PY'
+import html.parser, re, sys
+page, nfolders = sys.argv[1], int(sys.argv[2])
+text = open(page, encoding="utf-8").read()
+plots = re.findall(r'<div class="plot" id="([^"]+)">\n(.*?)</div>\n', text, re.S)
+want = 3 * nfolders + (1 if nfolders > 1 else 0)
+if len(plots) != want:
+    sys.exit(f"{len(plots)} plots, expected {want}")
+for pid, body in plots:
+    if body.count("<svg") != 1 or body.count("</svg>") != 1 or not body.startswith("<svg"):
+        sys.exit(f"plot {pid}: not one SVG element")
+    if pid != "plot-trend" and ">folder<" in body:
+        sys.exit(f"plot {pid} carries the history plot's x label")
+    if "@@" in body:
+        sys.exit(f"plot {pid} holds the end marker")
+if text.count("<svg") != want:
+    sys.exit("an SVG outside its plot")
+names = re.findall(r'<li><a href="#folder\d+">([^<]+)</a>', text)
+if len(names) != nfolders or names != sorted(names):
+    sys.exit(f"folders listed: {names}")
+PY
+}
+
+# A folder of nights, as the nights given one by one: one gnuplot.
+report 0 "$TMP/nights" -o "$TMP/year.html"
+[ "$(wc -l <"$TMP/gnuplot.calls")" -eq 1 ] ||
+	fail "report of $N nights ran gnuplot $(wc -l <"$TMP/gnuplot.calls") times, expected once"
+check_page "$TMP/year.html" "$N" || fail "the page of $N nights"
+[ "$(grep -o 'missing (1 planned case not in its results)</td>' "$TMP/year.html" | wc -l)" -eq 1 ] ||
+	fail "the interrupted night's missing case is not said missing in the history"
+report 0 "$TMP"/nights/* -o "$TMP/year2.html"
+[ "$(wc -l <"$TMP/gnuplot.calls")" -eq 1 ] || fail "report of $N nights given one by one: not one gnuplot"
+check_page "$TMP/year2.html" "$N" || fail "the page of $N nights given one by one"
+# A plot whose bars are all unmeasured is no gnuplot plot; one night alone
+# has no history: still one gnuplot, 3 plots.
+one=$(ls -d "$TMP"/nights/* | head -1)
+report 0 "$one" -o "$TMP/one.html"
+check_page "$TMP/one.html" 1 || fail "the page of one night"
+
+# The same night twice: one run, said.
+report 0 "$one" "$one" -o "$TMP/twice.html"
+grep -q 'Folders 1 and 2 hold the same results' "$TMP/twice.html" || fail "a night given twice is not said"
+
+# Bad nights among the good ones.
+bad1=$TMP/nights/2026-01-05-020000-tiny bad2=$TMP/nights/2026-01-20-020000-tiny
+head -c 500 "$bad1/results.json" >"$TMP/trunc" && mv "$TMP/trunc" "$bad1/results.json"
+: >"$bad2/results.json"
+mkdir -p "$TMP/gone/cases"                  # a folder whose results.json is gone
+report 2 "$TMP/nights" "$TMP/gone" -o "$TMP/bad.html"
+for b in "$bad1" "$bad2" "$TMP/gone"; do
+	grep -qF "$b" "$TMP/rep.err" || fail "stderr does not name $b"
+	grep -qF "<li class=\"fail\">$b: " "$TMP/bad.html" || fail "the page does not name $b"
+done
+grep -q '<b>3 results folders not read</b>' "$TMP/bad.html" || fail "the page does not count the nights not read"
+grep -q 'written without the 3 results folders above, which could not be read' "$TMP/rep.err" ||
+	fail "stderr does not say the page lacks them"
+check_page "$TMP/bad.html" $((N - 2)) || fail "the page without the bad nights"
+grep -qF "$bad1</a>" "$TMP/bad.html" && fail "a night not read is listed as read"
+# --check: every bad night named, not only the first.
+report 2 --check "$TMP/nights"
+grep -qF "$bad1" "$TMP/rep.err" && grep -qF "$bad2" "$TMP/rep.err" || fail "--check does not name every bad night"
+# scripts/qualify --table over columns of which two are not understood:
+# both named (it stopped at the first), no table.
+mkdir "$TMP/kq"
+cp -r "$one" "$TMP/kq/k1" && cp -r "$bad1" "$TMP/kq/k2" && cp -r "$bad2" "$TMP/kq/k3"
+rc=0
+POWERCUT=$POWERCUT scripts/qualify --table "$TMP/kq" >"$TMP/kq.out" 2>"$TMP/kq.err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/kq.out" "$TMP/kq.err"; fail "qualify --table with bad columns exited $rc, expected 2"; }
+grep -q "$TMP/kq/k2/results.json is not understood" "$TMP/kq.err" &&
+	grep -q "$TMP/kq/k3/results.json is not understood" "$TMP/kq.err" &&
+	grep -q "2 results folders of $TMP/kq not understood (above); no table" "$TMP/kq.err" ||
+	{ cat "$TMP/kq.err"; fail "qualify --table does not name every bad column"; }
+[ ! -e "$TMP/kq/qualify.md" ] || fail "qualify --table wrote a table over bad columns"
+
+# Nothing readable: no page.
+report 2 "$bad1" -o "$TMP/none.html"
+[ ! -e "$TMP/none.html" ] || fail "a page of no night"
+grep -q 'no results folder could be read; no page written' "$TMP/rep.err" || fail "no page: not said"
+# -o may not replace the results.json it could not read.
+report 2 "$bad1" "$one" -o "$bad1/results.json"
+grep -q 'would replace results.json' "$TMP/rep.err" || fail "-o over a night not read"
+assert_no_leftovers
+echo "PASS $TEST_NAME"
