@@ -23,6 +23,12 @@
  * filesystem (skip_lockfs: a freeze would write back everything and void
  * the test) and resumes, which swaps the table in.
  *
+ * Every task on a case's device goes by its UUID, or (resume, remove:
+ * libdevmapper updates the node by name) checks the name still has it: a
+ * device of the same name that someone else made is never touched.  A
+ * name already taken is skipped.  The live table is read back before the
+ * cut and at the end: one someone else changed or removed is b->failed.
+ *
  * udev: when udev runs, create/resume/remove wait for it through a cookie.
  * Without udev (DM_DISABLE_UDEV set, or no /run/udev/control) sync support
  * is off and libdevmapper makes and removes the /dev/mapper nodes itself
@@ -49,12 +55,14 @@
 #include "device/dmtable.h"
 #include "device/logwrites.h"
 #include "device/loop.h"
+#include "fs/fs.h"
 #include "run/state.h"
 #include "util/util.h"
 
 struct dm_priv {
 	struct pc_loop lo;
 	int attached, made_backing, made_dm;
+	int mode_ok; /* the live table is b->mode's, as the last switch left it */
 	char backing[PATH_MAX];
 	char name[DM_NAME_LEN];
 	char uuid[DM_UUID_LEN];
@@ -143,6 +151,19 @@ static struct dm_task *task_new(int type, const char *name, const char *what)
 	return dmt;
 }
 
+/* A task on the device whose UUID is UUID: a device of that name may be
+ * another's (ours removed by someone, and the name taken again). */
+static struct dm_task *task_new_uuid(int type, const char *uuid, const char *what)
+{
+	struct dm_task *dmt = task_new(type, NULL, what);
+	if (dmt && !dm_task_set_uuid(dmt, uuid)) {
+		pc_fail(PC_ERR_RUN, "%s: dm_task_set_uuid %s failed: %s", what, uuid, dm_why());
+		dm_task_destroy(dmt);
+		return NULL;
+	}
+	return dmt;
+}
+
 /* Run DMT.  udev: the task makes, changes or removes a device node, so wait
  * for udev (or let the library update the nodes when udev is off). */
 static int task_run(struct dm_task *dmt, int udev, const char *what)
@@ -155,6 +176,39 @@ static int task_run(struct dm_task *dmt, int udev, const char *what)
 		(void)dm_udev_wait(cookie); /* also on failure: releases the cookie */
 	if (!ok)
 		return pc_fail(PC_ERR_RUN, "%s: %s", what, dm_why());
+	return 0;
+}
+
+/* Does the device with UUID exist?  1 yes, 0 no, -1 could not ask. */
+static int uuid_exists(const char *uuid)
+{
+	struct dm_task *dmt = task_new_uuid(DM_DEVICE_INFO, uuid, "dm device info");
+	if (!dmt)
+		return -1;
+	struct dm_info info;
+	int rc = task_run(dmt, 0, "dm device info") == 0 && dm_task_get_info(dmt, &info)
+		 ? info.exists != 0 : -1;
+	dm_task_destroy(dmt);
+	return rc;
+}
+
+static int uuid_of(const char *name, char *uuid, size_t len, int *deferred);
+
+/* Is the device named NAME still the one with UUID?  Asked before a task
+ * that must go by name (resume and remove: libdevmapper updates the
+ * /dev/mapper node by name): someone may have removed ours and made
+ * another of that name, which powercut must not touch.  0 yes; -1 no
+ * (class ENV, WHAT says what was not done) or could not ask. */
+static int still_ours(const char *name, const char *uuid, const char *what)
+{
+	char now[DM_UUID_LEN];
+	if (uuid_of(name, now, sizeof(now), NULL) < 0)
+		return -1;
+	if (strcmp(now, uuid))
+		return pc_fail(PC_ERR_ENV, "%s: the dm device %s is no longer the one powercut "
+			       "made (UUID %s): it %s; it is left alone", what, name, uuid,
+			       now[0] ? "is another's now, with another UUID"
+				      : "was removed by something else on the machine");
 	return 0;
 }
 
@@ -327,20 +381,48 @@ static unsigned long long proc_start(pid_t pid)
 	return start;
 }
 
+/* Is there a dm device named NAME?  1 yes, 0 no, -1 could not ask. */
+static int name_exists(const char *name)
+{
+	struct dm_task *dmt = task_new(DM_DEVICE_INFO, name, "dm device info");
+	if (!dmt)
+		return -1;
+	struct dm_info info;
+	int rc = task_run(dmt, 0, "dm device info") == 0 && dm_task_get_info(dmt, &info)
+		 ? info.exists != 0 : -1;
+	dm_task_destroy(dmt);
+	return rc;
+}
+
+#define NAME_TRIES 64
+
 static int make_identity(char *name, size_t namelen, char *uuid, size_t uuidlen)
 {
 	static unsigned seq;
 	pid_t self = getpid();
-	unsigned n = seq++;
 	/* Without our start time, cleanup could not tell us from the dead. */
 	unsigned long long start = proc_start(self);
 	if (start == 0)
 		return pc_fail(PC_ERR_ENV, "read the start time of pid %ld from /proc",
 			       (long)self);
-	if (pc_dm_name(self, n, name, namelen) < 0 ||
-	    pc_dm_uuid(self, start, n, uuid, uuidlen) < 0)
-		return -1;
-	return 0;
+	char first[DM_NAME_LEN] = "";
+	for (int tries = 0; tries < NAME_TRIES; tries++) {
+		unsigned n = seq++;
+		if (pc_dm_name(self, n, name, namelen) < 0 ||
+		    pc_dm_uuid(self, start, n, uuid, uuidlen) < 0)
+			return -1;
+		/* A device of that name that we did not make (a leftover of a
+		 * killed run whose pid was ours, another tool's): never ours to
+		 * take over, nor to remove; the next name. */
+		int taken = name_exists(name);
+		if (taken <= 0)
+			return taken;
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", name);
+	}
+	return pc_fail(PC_ERR_ENV, "no free dm device name: %s to %s are all taken by devices "
+		       "this run did not make ('powercut cleanup' removes those of killed runs)",
+		       first, name);
 }
 
 /* Without udev the library makes /dev/mapper/NAME while waiting for the
@@ -447,7 +529,7 @@ static int lw_mark(struct dm_priv *p, const char *name)
 	char what[DM_NAME_LEN + 96], msg[80];
 	snprintf(what, sizeof(what), "mark '%s' in the write log of %s", name, p->lw_name);
 	snprintf(msg, sizeof(msg), "mark %s", name);
-	struct dm_task *dmt = task_new(DM_DEVICE_TARGET_MSG, p->lw_name, what);
+	struct dm_task *dmt = task_new_uuid(DM_DEVICE_TARGET_MSG, p->lw_uuid, what);
 	if (!dmt)
 		return -1;
 	int rc = -1;
@@ -473,6 +555,7 @@ static int dm_create(struct pc_backend *b, uint64_t size)
 	b->devpath[0] = '\0';
 	b->devnum = 0;
 	b->mode = PC_FLAKEY_ALLOW;
+	b->failed[0] = '\0';
 	if (make_backing(p, b->workdir, size) < 0 || attach_loop(p) < 0 ||
 	    (b->write_log && create_log_writes(b, p, size) < 0) ||
 	    make_identity(p->name, sizeof(p->name), p->uuid, sizeof(p->uuid)) < 0 ||
@@ -480,39 +563,104 @@ static int dm_create(struct pc_backend *b, uint64_t size)
 		dm_destroy(b);
 		return -1;
 	}
+	p->mode_ok = 1;
 	return 0;
 }
 
 /* ---- set_mode ---- */
 
-/* Is the live table the one for MODE?  A switch that silently did not
- * happen would void the test. */
-static int check_table(const struct dm_priv *p, enum pc_flakey_mode mode)
+/* The live table of P's dm-flakey device, as "TYPE PARAMS" (a second
+ * target's too) into DESC; 1 it is MODE's table as powercut loads it, 0
+ * another, -1 it could not be read (printed; ENXIO: the device is gone). */
+static int live_table(const struct dm_priv *p, enum pc_flakey_mode mode, char *desc,
+		      size_t len)
 {
 	char what[DM_NAME_LEN + 32];
 	snprintf(what, sizeof(what), "read the table of %s", p->name);
-	struct dm_task *dmt = task_new(DM_DEVICE_TABLE, p->name, what);
+	desc[0] = '\0';
+	struct dm_task *dmt = task_new_uuid(DM_DEVICE_TABLE, p->uuid, what);
 	if (!dmt)
 		return -1;
 	int rc = task_run(dmt, 0, what);
+	struct dm_info info;
+	if (rc < 0 ? uuid_exists(p->uuid) == 0 : !dm_task_get_info(dmt, &info) || !info.exists) {
+		errno = ENXIO;
+		rc = pc_fail(PC_ERR_RUN, "%s: no such device", what);
+	}
 	if (rc == 0) {
-		uint64_t start, length;
-		char *type = NULL, *params = NULL;
-		(void)dm_get_next_target(dmt, NULL, &start, &length, &type, &params);
-		if (!type || strcmp(type, PC_DM_TARGET) || start != 0 || length != p->sectors ||
-		    !pc_dmtable_matches(mode, p->under, params))
-			rc = pc_fail(PC_ERR_RUN, "%s did not switch to %s: its table is '%s %s'",
-				     p->name, pc_flakey_mode_name(mode), type ? type : "",
-				     params ? params : "");
+		uint64_t start = 0, length = 0, s2, l2;
+		char *type = NULL, *params = NULL, *t2 = NULL, *p2 = NULL;
+		void *next = dm_get_next_target(dmt, NULL, &start, &length, &type, &params);
+		int targets = type ? 1 : 0;
+		if (next) {
+			(void)dm_get_next_target(dmt, next, &s2, &l2, &t2, &p2);
+			targets += t2 != NULL;
+		}
+		snprintf(desc, len, "%s%s%s%s%s%s%s", type ? type : "(no table)",
+			 params && *params ? " " : "", params ? params : "",
+			 t2 ? ", then " : "", t2 ? t2 : "", p2 && *p2 ? " " : "", p2 ? p2 : "");
+		rc = pc_dmtable_live_is(mode, p->under, p->sectors, type, start, length, params,
+					targets);
 	}
 	dm_task_destroy(dmt);
 	return rc;
 }
 
+/* Is the live table the one for MODE?  A switch that silently did not
+ * happen would void the test. */
+static int check_table(const struct dm_priv *p, enum pc_flakey_mode mode)
+{
+	char desc[512];
+	int rc = live_table(p, mode, desc, sizeof(desc));
+	if (rc == 0)
+		return pc_fail(PC_ERR_RUN, "%s did not switch to %s: its table is '%s'", p->name,
+			       pc_flakey_mode_name(mode), desc);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Is P's device still as powercut left it (the table of B->mode)?  When
+ * something else on the machine changed or removed it (dmsetup reload and
+ * resume, dmsetup remove --force, which swaps in an error table, dmsetup
+ * remove), what the case saw is that one's doing: say so in B->failed, as
+ * for a device the host failed, and return -1 (quiet).  0 when it is ours,
+ * or when it could not be asked. */
+static int changed_by_others(struct pc_backend *b, const struct dm_priv *p)
+{
+	if (b->failed[0])
+		return -1;
+	char desc[512], why[sizeof(dm_last_error)];
+	struct pc_capture_aside aside;
+	pc_capture_aside_begin(&aside, why, sizeof(why));
+	errno = 0;
+	int rc = live_table(p, b->mode, desc, sizeof(desc));
+	int err = errno;
+	pc_capture_aside_end(&aside);
+	char want[256];
+	if (rc == 0 && pc_dmtable_params(b->mode, p->under, want, sizeof(want)) == 0) {
+		char msg[sizeof(desc) + sizeof(want) + DM_NAME_LEN + 256];
+		snprintf(msg, sizeof(msg), "its device-mapper table was changed by something else "
+			 "on the machine: %s holds '%s', powercut loaded '%s %s' (a dmsetup reload, "
+			 "or a dmsetup remove --force, which loads an error table)", p->name, desc,
+			 PC_DM_TARGET, want);
+		pc_fit_middle(b->failed, sizeof(b->failed), msg);
+		return -1;
+	}
+	if (rc < 0 && err == ENXIO) {
+		snprintf(b->failed, sizeof(b->failed), "its dm device %s (%s) was removed by "
+			 "something else on the machine (a dmsetup remove)", p->name, p->uuid);
+		return -1;
+	}
+	return 0;
+}
+
 /* SUSPEND or RESUME without freezing the filesystem. */
 static int suspend_or_resume(const struct dm_priv *p, int type, const char *what)
 {
-	struct dm_task *dmt = task_new(type, p->name, what);
+	/* A resume goes by name (libdevmapper's node update): ours still? */
+	if (type == DM_DEVICE_RESUME && still_ours(p->name, p->uuid, what) < 0)
+		return -1;
+	struct dm_task *dmt = type == DM_DEVICE_RESUME ? task_new(type, p->name, what)
+						       : task_new_uuid(type, p->uuid, what);
 	if (!dmt)
 		return -1;
 	int rc = -1;
@@ -530,9 +678,16 @@ static int dm_set_mode(struct pc_backend *b, enum pc_flakey_mode mode)
 	if (!p || !p->made_dm)
 		return pc_fail(PC_ERR_RUN, "set dm-flakey mode: no device");
 	char what[DM_NAME_LEN + 64];
+	snprintf(what, sizeof(what), "switch %s to %s", p->name, pc_flakey_mode_name(mode));
+	/* The device as this run left it, or the switch would hide that
+	 * something else changed it under the case. */
+	if (p->mode_ok && changed_by_others(b, p) < 0)
+		return pc_fail(PC_ERR_ENV, "%s: the device failed under the case: %s", what,
+			       b->failed);
+	p->mode_ok = 0;
 	snprintf(what, sizeof(what), "load the %s table into %s", pc_flakey_mode_name(mode),
 		 p->name);
-	struct dm_task *dmt = task_new(DM_DEVICE_RELOAD, p->name, what);
+	struct dm_task *dmt = task_new_uuid(DM_DEVICE_RELOAD, p->uuid, what);
 	if (!dmt)
 		return -1;
 	int rc = add_flakey_target(dmt, p, mode, what);
@@ -554,6 +709,7 @@ static int dm_set_mode(struct pc_backend *b, enum pc_flakey_mode mode)
 	if (suspend_or_resume(p, DM_DEVICE_RESUME, what) < 0 || check_table(p, mode) < 0)
 		return -1;
 	b->mode = mode;
+	p->mode_ok = 1;
 	/* The suspend waited for every write in flight: what the log holds
 	 * before this mark is what reached the device before the cut. */
 	if (mode != PC_FLAKEY_ALLOW && p->made_lw && !p->marked_cut) {
@@ -564,7 +720,7 @@ static int dm_set_mode(struct pc_backend *b, enum pc_flakey_mode mode)
 	return 0;
 }
 
-static int remove_dev(const char *name);
+static int remove_dev(const char *name, const char *uuid);
 
 static int dm_log_mark(struct pc_backend *b, enum pc_log_mark which)
 {
@@ -602,11 +758,14 @@ static int dm_log_finish(struct pc_backend *b)
 	struct dm_priv *p = b->priv;
 	if (!p || !p->made_lw || !p->marked_cut)
 		return pc_fail(PC_ERR_RUN, "write log: no dm-log-writes device, or no cut was made");
-	if (p->made_dm && remove_dev(p->name) < 0)
+	if (p->made_dm && p->mode_ok && changed_by_others(b, p) < 0)
+		return pc_fail(PC_ERR_ENV, "write log: the device failed under the case: %s",
+			       b->failed);
+	if (p->made_dm && remove_dev(p->name, p->uuid) < 0)
 		return -1;
 	p->made_dm = 0;
 	b->devpath[0] = '\0';
-	if (remove_dev(p->lw_name) < 0)
+	if (remove_dev(p->lw_name, p->lw_uuid) < 0)
 		return -1;
 	p->made_lw = 0;
 	int n = snprintf(b->log_path, sizeof(b->log_path), "%s/write.log", b->workdir);
@@ -632,11 +791,14 @@ static int dm_log_finish(struct pc_backend *b)
 
 /* ---- destroy and cleanup ---- */
 
-/* Remove dm device NAME, retrying while it is busy.  0 or -1 (printed). */
-static int remove_dev(const char *name)
+/* Remove dm device NAME, retrying while it is busy, if it is still the one
+ * with UUID.  0 or -1 (printed). */
+static int remove_dev(const char *name, const char *uuid)
 {
 	char what[DM_NAME_LEN + 32];
 	snprintf(what, sizeof(what), "remove dm device %s", name);
+	if (still_ours(name, uuid, what) < 0)
+		return -1;
 	struct dm_task *dmt = task_new(DM_DEVICE_REMOVE, name, what);
 	if (!dmt)
 		return -1;
@@ -649,15 +811,78 @@ static int remove_dev(const char *name)
 	return rc;
 }
 
+/* NAME (UUID) could not be removed: a process on the machine still holds
+ * it open (it took the case's device).  Ask the kernel to remove it at its
+ * last close (deferred remove), so that nothing of the case stays once
+ * that process lets go: the loop devices beneath, autoclear, go with it.
+ * 0 scheduled (said), -1 not (the failure printed stays). */
+static int remove_deferred(const char *name, const char *uuid)
+{
+	char what[DM_NAME_LEN + 48], who[512] = "", node[PATH_MAX];
+	snprintf(what, sizeof(what), "deferred remove of dm device %s", name);
+	if (uuid_exists(uuid) != 1 || still_ours(name, uuid, what) < 0)
+		return -1;
+	snprintf(node, sizeof(node), "%s/%s", dm_dir(), name);
+	(void)pc_fs_device_openers(node, who, sizeof(who));
+	struct dm_task *dmt = task_new(DM_DEVICE_REMOVE, name, what);
+	if (!dmt)
+		return -1;
+	int rc = -1;
+	if (!dm_task_deferred_remove(dmt))
+		pc_fail(PC_ERR_RUN, "%s: dm_task_deferred_remove failed: %s", what, dm_why());
+	else
+		rc = task_run(dmt, 1, what);
+	dm_task_destroy(dmt);
+	if (rc == 0)
+		pc_warn("dm device %s is still open%s%s: the kernel removes it, and the loop "
+			"devices beneath, once it is let go (deferred remove)", name,
+			who[0] ? " by " : "", who);
+	return rc;
+}
+
+/* Remove NAME (UUID) (when TRY, else straight to the deferred remove);
+ * one still held gets a deferred remove (*DEFERRED set); one already gone
+ * (removed by someone else) is done.  0 or -1 (printed). */
+static int remove_or_defer(const char *name, const char *uuid, int try, int *deferred)
+{
+	if (uuid_exists(uuid) == 0)
+		return 0;
+	char why[512] = "";
+	if (try) {
+		struct pc_capture_aside aside;
+		pc_capture_aside_begin(&aside, why, sizeof(why));
+		int rc = remove_dev(name, uuid);
+		pc_capture_aside_end(&aside);
+		if (rc == 0)
+			return 0;
+	}
+	if (remove_deferred(name, uuid) == 0) {
+		*deferred = 1;
+		return 0;
+	}
+	if (why[0])
+		pc_fail(PC_ERR_RUN, "%s", why);
+	return -1;
+}
+
 static void dm_destroy(struct pc_backend *b)
 {
 	struct dm_priv *p = b->priv;
 	if (!p)
 		return;
-	/* Top down: dm-flakey holds log-writes, which holds both loops. */
-	if (p->made_dm && remove_dev(p->name) == 0)
+	/* Changed or removed by someone else since the last switch: what the
+	 * case saw is that one's doing (b->failed). */
+	if (p->made_dm && p->mode_ok)
+		(void)changed_by_others(b, p);
+	/* Top down: dm-flakey holds log-writes, which holds both loops.  One
+	 * that something else removed is gone: nothing to do. */
+	int deferred = 0;
+	if (p->made_dm && remove_or_defer(p->name, p->uuid, 1, &deferred) == 0)
 		p->made_dm = 0;
-	if (p->made_lw && !p->made_dm && remove_dev(p->lw_name) == 0)
+	/* Under a dm-flakey that waits for its deferred remove, log-writes
+	 * is held too: deferred as well, it goes when the one above does. */
+	if (p->made_lw && !p->made_dm &&
+	    remove_or_defer(p->lw_name, p->lw_uuid, !deferred, &deferred) == 0)
 		p->made_lw = 0;
 	/* The dm devices hold the loop devices open; with them gone, detaching
 	 * frees them (autoclear would anyway at the last close). */
@@ -692,15 +917,23 @@ struct dm_dev_ent {
 	char uuid[DM_UUID_LEN];
 };
 
-static int uuid_of(const char *name, char *uuid, size_t len)
+/* NAME's UUID ("" if none, or no such device); *DEFERRED (if given): a
+ * deferred remove is pending on it. */
+static int uuid_of(const char *name, char *uuid, size_t len, int *deferred)
 {
 	struct dm_task *dmt = task_new(DM_DEVICE_INFO, name, "dm device info");
 	if (!dmt)
 		return -1;
 	int rc = task_run(dmt, 0, "dm device info");
-	if (rc == 0) {
+	struct dm_info info;
+	uuid[0] = '\0';
+	if (deferred)
+		*deferred = 0;
+	if (rc == 0 && dm_task_get_info(dmt, &info) && info.exists) {
 		const char *u = dm_task_get_uuid(dmt);
 		snprintf(uuid, len, "%s", u ? u : "");
+		if (deferred)
+			*deferred = info.deferred_remove != 0;
 	}
 	dm_task_destroy(dmt);
 	return rc;
@@ -725,7 +958,10 @@ static int list_ours(struct dm_dev_ent **out)
 	struct dm_names *names = dm_task_get_names(dmt);
 	for (unsigned next = names && names->dev ? 1 : 0; next;) {
 		char uuid[DM_UUID_LEN];
-		if (uuid_of(names->name, uuid, sizeof(uuid)) == 0 &&
+		int deferred;
+		/* One whose deferred remove is pending goes by itself once its
+		 * last opener lets go (dm_destroy): removing it now fails. */
+		if (uuid_of(names->name, uuid, sizeof(uuid), &deferred) == 0 && !deferred &&
 		    !strncmp(uuid, PC_DM_UUID_PREFIX, strlen(PC_DM_UUID_PREFIX))) {
 			v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 			snprintf(v[n].name, sizeof(v[n].name), "%s", names->name);
@@ -841,7 +1077,7 @@ static int remove_picked(dm_pick_fn pick, const void *arg, int verbose)
 				continue;
 			todo[i] = 0;
 			left--;
-			if (remove_dev(v[i].name) < 0) {
+			if (remove_dev(v[i].name, v[i].uuid) < 0) {
 				rc = -1;
 				continue;
 			}

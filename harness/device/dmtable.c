@@ -82,6 +82,14 @@ int pc_dmtable_matches(enum pc_flakey_mode mode, const char *dev, const char *pa
 	return drop == (mode == PC_FLAKEY_DROP) && error == (mode == PC_FLAKEY_ERROR);
 }
 
+int pc_dmtable_live_is(enum pc_flakey_mode mode, const char *dev, uint64_t sectors,
+		       const char *type, uint64_t start, uint64_t length, const char *params,
+		       int targets)
+{
+	return targets == 1 && type && !strcmp(type, PC_DM_TARGET) && start == 0 &&
+	       length == sectors && pc_dmtable_matches(mode, dev, params);
+}
+
 int pc_dm_name(pid_t pid, unsigned n, char *out, size_t len)
 {
 	int w = snprintf(out, len, "pc-%ld-%u", (long)pid, n);

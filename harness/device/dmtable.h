@@ -34,6 +34,15 @@ int pc_dmtable_params(enum pc_flakey_mode mode, const char *dev, char *out, size
  * 1 yes, 0 no. */
 int pc_dmtable_matches(enum pc_flakey_mode mode, const char *dev, const char *params);
 
+/* Is the live table the kernel reports for a device powercut made (its
+ * first target TYPE START LENGTH PARAMS; TARGETS: how many it has) the
+ * one-target flakey table for MODE over DEV, SECTORS long?  1 yes, 0 no
+ * (someone else loaded another: a dmsetup reload, or a dmsetup remove
+ * --force, which swaps in an error table). */
+int pc_dmtable_live_is(enum pc_flakey_mode mode, const char *dev, uint64_t sectors,
+		       const char *type, uint64_t start, uint64_t length, const char *params,
+		       int targets);
+
 /* Device identity: name "pc-<pid>-<n>", UUID
  * "POWERCUT-<pid>.<start>-<n>" where start is the process's start time in
  * clock ticks (/proc/<pid>/stat field 22), so that a reused pid is not

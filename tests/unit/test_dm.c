@@ -59,6 +59,30 @@ static void test_matches_kernel_readback(void)
 	CU_ASSERT_FALSE(pc_dmtable_matches(PC_FLAKEY_ALLOW, "", " 0 180 0"));
 }
 
+/* The live table read back: ours only as one flakey target of the right
+ * size over our device; another's table (dmsetup reload, remove --force's
+ * error table, a second target) is not. */
+static void test_live_table_is_ours(void)
+{
+	CU_ASSERT_TRUE(pc_dmtable_live_is(PC_FLAKEY_ALLOW, "7:0", 131072, "flakey", 0, 131072,
+					  "7:0 0 180 0 0 ", 1));
+	CU_ASSERT_TRUE(pc_dmtable_live_is(PC_FLAKEY_DROP, "7:0", 131072, "flakey", 0, 131072,
+					  "7:0 0 0 180 1 drop_writes", 1));
+	CU_ASSERT_FALSE(pc_dmtable_live_is(PC_FLAKEY_ALLOW, "7:0", 131072, "error", 0, 131072,
+					   "", 1));
+	CU_ASSERT_FALSE(pc_dmtable_live_is(PC_FLAKEY_ALLOW, "7:0", 131072, NULL, 0, 0, NULL, 0));
+	CU_ASSERT_FALSE(pc_dmtable_live_is(PC_FLAKEY_ALLOW, "7:0", 131072, "linear", 0, 131072,
+					   "7:0 0", 1));
+	CU_ASSERT_FALSE(pc_dmtable_live_is(PC_FLAKEY_ALLOW, "7:0", 131072, "flakey", 0, 65536,
+					   "7:0 0 180 0", 2));
+	CU_ASSERT_FALSE(pc_dmtable_live_is(PC_FLAKEY_ALLOW, "7:0", 131072, "flakey", 0, 65536,
+					   "7:0 0 180 0", 1));
+	CU_ASSERT_FALSE(pc_dmtable_live_is(PC_FLAKEY_ALLOW, "7:0", 131072, "flakey", 8, 131072,
+					   "7:0 0 180 0", 1));
+	CU_ASSERT_FALSE(pc_dmtable_live_is(PC_FLAKEY_DROP, "7:0", 131072, "flakey", 0, 131072,
+					   "7:0 0 180 0", 1));
+}
+
 static void test_identity_round_trip(void)
 {
 	char name[128], uuid[129];
@@ -126,6 +150,7 @@ void register_dm_tests(void)
 	CU_add_test(s, "table params per mode", test_params_per_mode);
 	CU_add_test(s, "bad device, mode or buffer", test_bad_input);
 	CU_add_test(s, "kernel table read-back", test_matches_kernel_readback);
+	CU_add_test(s, "live table is ours", test_live_table_is_ours);
 	CU_add_test(s, "name and UUID round trip", test_identity_round_trip);
 	CU_add_test(s, "foreign UUIDs are not ours", test_foreign_uuids);
 	CU_add_test(s, "probe and cleanup on this kernel", test_probe_and_cleanup_here);
