@@ -263,6 +263,23 @@ static void warn_unmatched_known(const struct pc_scenario *sc, const struct pc_k
 	free(ids);
 }
 
+/* Test-only hook (docs/design.md): POWERCUT_TEST_LOCKED=PROGRAM is run
+ * with the results folder once it is made and locked, before the runner
+ * starts: a test sends the run a signal there. */
+static void locked_test_hook(const char *outdir)
+{
+	const char *prog = getenv("POWERCUT_TEST_LOCKED");
+	if (!prog || !*prog)
+		return;
+	char *argv[] = { (char *)prog, (char *)outdir, NULL };
+	char *out = NULL;
+	int status = 0;
+	if (pc_run(argv, &out, &status) < 0 || status != 0)
+		pc_warn("POWERCUT_TEST_LOCKED: %s failed (status %d): %s", prog, status,
+			out ? out : "");
+	free(out);
+}
+
 static int run_command(int argc, char **argv)
 {
 	struct pc_run_opts o = { .workbase = "/var/tmp", .retries = -1,
@@ -393,6 +410,9 @@ static int run_command(int argc, char **argv)
 		pc_known_files_free(&scenario_known);
 		return PC_EXIT_ENV;
 	}
+	/* From here on a signal is caught (the folder made is removed), not
+	 * the end of powercut with the folder's lock left in it. */
+	pc_runner_catch_signals();
 	/* The folder is ours alone until the report is written. */
 	struct pc_outdir od;
 	char *base = o.outdir ? NULL : default_outdir(&sc);
@@ -405,6 +425,7 @@ static int run_command(int argc, char **argv)
 		return pc_exit_for_error(PC_EXIT_ENV);
 	}
 	o.outdir = od.path;
+	locked_test_hook(o.outdir);
 
 	struct pc_run_report rep;
 	struct plan plan = { .sc = &sc, .shard_k = shard_k, .shard_n = shard_n,

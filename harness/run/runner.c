@@ -678,6 +678,11 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void pc_runner_catch_signals(void)
+{
+	install_signals();
+}
+
 void pc_runner_catch_ignored(void)
 {
 	struct sigaction sa = { 0 }, old;
@@ -687,6 +692,13 @@ void pc_runner_catch_ignored(void)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
 			sigaction(sigs[i], &sa, NULL);
+}
+
+static int interrupted_before_first_case(void)
+{
+	pc_fail(PC_ERR_RUN, "interrupted by signal %d before the first case: no case ran",
+		(int)pc_interrupted);
+	return 128 + pc_interrupted;
 }
 
 int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
@@ -706,6 +718,9 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	 * registered; one after them is seen by the loop, and the registered
 	 * folder is removed on the way out. */
 	install_signals();
+	/* Caught since before the results folder was made: nothing begun. */
+	if (pc_interrupted)
+		return interrupted_before_first_case();
 	char runwork[PATH_MAX];
 	pc_state_warn_stale();
 	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
@@ -742,8 +757,7 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	pc_workloads_run_end();
 
 	if (pc_interrupted && rep->nresults == 0)
-		pc_fail(PC_ERR_RUN, "interrupted by signal %d before the first case: no case ran",
-			(int)pc_interrupted);
+		return interrupted_before_first_case();
 	if (pc_interrupted)
 		return 128 + pc_interrupted;
 	if (worst == PC_ERR_ENV)
