@@ -273,12 +273,15 @@ static int refuse_ext4_panic(const char *dev)
 /* A tool that ended with status 128 or more (128+N: killed by signal N,
  * the OOM killer's SIGKILL, a stray kill; e2fsck's 128 is a shared library
  * error): what it found or made says nothing of the filesystem or of the
- * options.  Class RUN: the case is an error, never a verdict. */
+ * options: the case is an error, never a verdict.  Killed from outside,
+ * the machine's (class ENV, exit 3, as a killed fuse server; it was RUN,
+ * exit 1); crashed, the case's (pc_killed_class). */
 static int tool_killed(const char *tool, const char *dev, int status, const char *what)
 {
 	if (status > 128 && status < 128 + NSIG)
-		return pc_fail(PC_ERR_RUN, "%s on %s was killed by signal %d (%s): %s", tool, dev,
-			       status - 128, strsignal(status - 128), what);
+		return pc_fail(pc_killed_class(status - 128), "%s on %s was killed by signal %d "
+			       "(%s), %s: %s", tool, dev, status - 128, strsignal(status - 128),
+			       pc_killed_why(status - 128), what);
 	return pc_fail(PC_ERR_RUN, "%s on %s ended with status %d: %s", tool, dev, status, what);
 }
 
