@@ -15,10 +15,12 @@
 #include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fs/isolate.h"
 #include "fs/mountcheck.h"
+#include "util/escape.h"
 #include "util/mountinfo.h"
 #include "util/util.h"
 
@@ -298,6 +300,7 @@ static int tool_exhausted(const char *out)
 }
 
 static int held_by_openers(const char *dev, const char *what);
+static void held_without_openers(const char *dev, char *out, size_t len);
 
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 {
@@ -336,9 +339,12 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 		snprintf(what, sizeof(what), "%s on %s failed (exit %d): %s", t->mkfs, dev, status,
 			 msg);
 		free(msg);
-		if (held_by_openers(dev, what) == 0)
+		if (held_by_openers(dev, what) == 0) {
+			char holder[1536];
+			held_without_openers(dev, holder, sizeof(holder));
 			pc_fail(PC_ERR_ENV, "%s: %s is held exclusively by something else on the "
-				"machine (a mount, perhaps in another mount namespace)", what, dev);
+				"machine, no process that has it open: %s", what, dev, holder);
+		}
 		rc = -1;
 	}
 	if (rc == 0 && status != 0) {
@@ -451,6 +457,17 @@ static int proc_uses(const char *pid, const struct use *u)
 	return found;
 }
 
+/* /proc/PID/comm without its newline, "?" when gone. */
+static void proc_comm(const char *pid, char *comm, size_t len)
+{
+	char path[NAME_MAX + 16];
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	char *c = pc_read_file(path, NULL);
+	snprintf(comm, len, "%s", c ? c : "?");
+	comm[strcspn(comm, "\n")] = '\0';
+	free(c);
+}
+
 /* The processes but this one that use U, "pid N (comm), ..." into OUT. */
 static int processes_using(const struct use *u, char *out, size_t len)
 {
@@ -469,14 +486,8 @@ static int processes_using(const struct use *u, char *out, size_t len)
 			continue;
 		if (n++ >= OPENERS_NAMED)
 			continue;
-		char path[NAME_MAX + 16], comm[64] = "?";
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		char *c = pc_read_file(path, NULL);
-		if (c) {
-			c[strcspn(c, "\n")] = '\0';
-			snprintf(comm, sizeof(comm), "%s", c);
-			free(c);
-		}
+		char comm[64];
+		proc_comm(de->d_name, comm, sizeof(comm));
 		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%spid %s (%s)",
 					 n > 1 ? ", " : "", de->d_name, comm);
 	}
@@ -484,6 +495,103 @@ static int processes_using(const struct use *u, char *out, size_t len)
 	if (n > OPENERS_NAMED)
 		snprintf(out + used, used < len ? len - used : 0, " and %d more", n - OPENERS_NAMED);
 	return n;
+}
+
+/* The mount point of the first mount of device WANT ("MAJ:MIN") in
+ * mountinfo text MI, unescaped; NULL when none.  Caller frees. */
+static char *mountinfo_mount_of(char *mi, const char *want)
+{
+	for (char *save = NULL, *line = strtok_r(mi, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+		char *f[5];
+		int n = 0;
+		for (char *fs = NULL, *t = strtok_r(line, " ", &fs); t && n < 5;
+		     t = strtok_r(NULL, " ", &fs))
+			f[n++] = t;
+		if (n == 5 && !strcmp(f[2], want)) {
+			pc_mountinfo_unescape(f[4]);
+			return xstrdup(f[4]);
+		}
+	}
+	return NULL;
+}
+
+/* Block device DEV mounted in mount namespaces other than ours, as
+ * /proc/PID/mountinfo shows: "pid N (comm) at MOUNTPOINT, ..." (one
+ * process of each namespace, the first few) into OUT; how many
+ * namespaces.  Such a mount holds the device with no process having it
+ * open, which pc_fs_device_openers cannot see. */
+static int mounts_elsewhere(dev_t dev, char *out, size_t len)
+{
+	out[0] = '\0';
+	char self[64];
+	ssize_t sl = readlink("/proc/self/ns/mnt", self, sizeof(self) - 1);
+	DIR *d = sl < 0 ? NULL : opendir("/proc");
+	if (!d)
+		return 0;
+	self[sl] = '\0';
+	char want[32];
+	snprintf(want, sizeof(want), "%u:%u", major(dev), minor(dev));
+	char **seen = NULL;
+	size_t nseen = 0, used = 0;
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		char path[NAME_MAX + 32], ns[64];
+		snprintf(path, sizeof(path), "/proc/%s/ns/mnt", de->d_name);
+		ssize_t l = readlink(path, ns, sizeof(ns) - 1);
+		if (l < 0)
+			continue; /* gone, or a kernel thread */
+		ns[l] = '\0';
+		int known = !strcmp(ns, self);
+		for (size_t i = 0; i < nseen && !known; i++)
+			known = !strcmp(seen[i], ns);
+		if (known)
+			continue;
+		seen = xrealloc(seen, (nseen + 1) * sizeof(*seen));
+		seen[nseen++] = xstrdup(ns);
+		snprintf(path, sizeof(path), "/proc/%s/mountinfo", de->d_name);
+		char *mi = pc_read_file(path, NULL);
+		char *mp = mi ? mountinfo_mount_of(mi, want) : NULL;
+		free(mi);
+		if (!mp)
+			continue;
+		if (n++ < OPENERS_NAMED) {
+			char comm[64];
+			proc_comm(de->d_name, comm, sizeof(comm));
+			char *shown = pc_esc_text(mp);
+			used += (size_t)snprintf(out + used, used < len ? len - used : 0,
+						 "%spid %s (%s) at %s", n > 1 ? ", " : "", de->d_name,
+						 comm, shown);
+			free(shown);
+		}
+		free(mp);
+	}
+	closedir(d);
+	for (size_t i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
+	if (n > OPENERS_NAMED)
+		snprintf(out + used, used < len ? len - used : 0, " and %d more", n - OPENERS_NAMED);
+	return n;
+}
+
+/* What holds DEV exclusively when no process has it open, into OUT. */
+static void held_without_openers(const char *dev, char *out, size_t len)
+{
+	struct stat st;
+	char where[1024];
+	if (stat(dev, &st) == 0 && S_ISBLK(st.st_mode) &&
+	    mounts_elsewhere(st.st_rdev, where, sizeof(where)) > 0)
+		snprintf(out, len, "it is mounted in another mount namespace: %s", where);
+	else
+		snprintf(out, len, "by no mount that a process's /proc/PID/mountinfo shows either: "
+			 "a mount in a namespace no process is in (kept by a bind mount of its "
+			 "ns/mnt file), or a kernel user (device-mapper, md, swap: /sys/class/block/"
+			 "%s/holders)", strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev);
 }
 
 int pc_fs_device_openers(const char *dev, char *out, size_t len)
@@ -546,10 +654,16 @@ int pc_fs_wait_released(const char *dev)
 			return pc_fail_errno(PC_ERR_RUN, errno, "open %s", dev);
 		if (waited >= RELEASE_WAIT_MS && held_by_openers(dev, "wait for the device") < 0)
 			return -1;
-		if (waited >= RELEASE_WAIT_MS)
-			return pc_fail(PC_ERR_RUN, "%s is still in use %d s after its filesystem was "
-				       "unmounted: another mount namespace holds a copy of the mount, "
-				       "so the filesystem was never cut", dev, RELEASE_WAIT_MS / 1000);
+		/* Not the case's doing: the machine's (class ENV).  Before
+		 * mkfs or the first mount nothing of ours was ever mounted. */
+		if (waited >= RELEASE_WAIT_MS) {
+			char why[1536];
+			held_without_openers(dev, why, sizeof(why));
+			return pc_fail(PC_ERR_ENV, "%s is still held exclusively after %d s, by no "
+				       "process that has it open: %s; while it is, the case cannot "
+				       "make, mount, cut or check its filesystem", dev,
+				       RELEASE_WAIT_MS / 1000, why);
+		}
 		usleep(20000);
 	}
 }
