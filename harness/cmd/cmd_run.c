@@ -342,10 +342,30 @@ static int list_cases(const struct run_inputs *in, const struct pc_run_opts *o)
 	return cmd_stdout_done("run --list", PC_EXIT_OK);
 }
 
+/* Test-only hook (docs/design.md): POWERCUT_TEST_LOCKED=PROGRAM is run
+ * with the results folder once it is made and locked, before the runner
+ * starts: a test sends the run a signal there. */
+static void locked_test_hook(const char *outdir)
+{
+	const char *prog = getenv("POWERCUT_TEST_LOCKED");
+	if (!prog || !*prog)
+		return;
+	char *argv[] = { (char *)prog, (char *)outdir, NULL };
+	char *out = NULL;
+	int status = 0;
+	if (pc_run(argv, &out, &status) < 0 || status != 0)
+		pc_warn("POWERCUT_TEST_LOCKED: %s failed (status %d): %s", prog, status,
+			out ? out : "");
+	free(out);
+}
+
 /* Runs the selected cases into the results folder, locked for the run,
  * and writes the report and the table; the run's exit status. */
 static int run_cases(struct run_inputs *in, struct pc_run_opts *o)
 {
+	/* From here on a signal is caught (the folder made is removed), not
+	 * the end of powercut with the folder's lock left in it. */
+	pc_runner_catch_signals();
 	struct pc_outdir od;
 	char *base = o->outdir ? NULL : default_outdir(&in->sc);
 	int locked = base ? pc_outdir_lock_new(base, &od) : pc_outdir_lock(o->outdir, &od);
@@ -353,6 +373,7 @@ static int run_cases(struct run_inputs *in, struct pc_run_opts *o)
 	if (locked < 0)
 		return pc_exit_for_error(PC_EXIT_ENV);
 	o->outdir = od.path;
+	locked_test_hook(o->outdir);
 
 	struct pc_run_report rep;
 	struct plan plan = { .sc = &in->sc, .shard_k = in->shard_k, .shard_n = in->shard_n,

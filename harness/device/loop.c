@@ -48,6 +48,24 @@ static int ensure_loop_node(int n, const char *path)
 	return 0;
 }
 
+/* Test-only hook (docs/design.md): POWERCUT_TEST_LOOP_RACE=PROGRAM is run
+ * with /dev/loopN between LOOP_CTL_GET_FREE's answer N and our
+ * LOOP_CONFIGURE, as another attacher may: a test attaches a file of its
+ * own there and the race is lost every time, deterministically. */
+static void loop_race_test_hook(const char *path)
+{
+	const char *prog = getenv("POWERCUT_TEST_LOOP_RACE");
+	if (!prog || !*prog)
+		return;
+	char *argv[] = { (char *)prog, (char *)path, NULL };
+	char *out = NULL;
+	int status = 0;
+	if (pc_run(argv, &out, &status) < 0 || status != 0)
+		pc_warn("POWERCUT_TEST_LOOP_RACE: %s failed (status %d): %s", prog, status,
+			out ? out : "");
+	free(out);
+}
+
 /* Try to configure loop device N with BACKING_FD.  1 if it was taken by
  * someone else meanwhile (try another), 0 on success, -1 on error. */
 static int try_configure(int n, int backing_fd, const char *file, int direct_io,
@@ -66,6 +84,7 @@ static int try_configure(int n, int backing_fd, const char *file, int direct_io,
 	if (fd < 0)
 		return pc_fail_errno(PC_ERR_RUN, errno, "open %s", path);
 
+	loop_race_test_hook(path);
 	struct loop_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.fd = (unsigned)backing_fd;
@@ -122,8 +141,12 @@ int pc_loop_attach(const char *file, int direct_io, struct pc_loop *lo)
 		else
 			rc = try_configure(n, backing, file, direct_io, lo);
 	}
+	/* The host's contention, not the case's doing: class ENV (exit 3). */
 	if (rc == 1)
-		rc = pc_fail(PC_ERR_RUN, "attach %s: every free loop device was taken by others", file);
+		rc = pc_fail(PC_ERR_ENV, "attach %s: every free loop device was taken by other "
+			     "programs attaching at the same time (%d tries of LOOP_CTL_GET_FREE); "
+			     "the machine is busy attaching loop devices: run again when it is "
+			     "calmer", file, LOOP_ATTACH_TRIES);
 	close(ctl);
 	/* The loop device holds its own reference to the file. */
 	close(backing);

@@ -15,10 +15,12 @@
 #include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fs/isolate.h"
 #include "fs/mountcheck.h"
+#include "util/escape.h"
 #include "util/mountinfo.h"
 #include "util/util.h"
 
@@ -273,12 +275,15 @@ static int refuse_ext4_panic(const char *dev)
 /* A tool that ended with status 128 or more (128+N: killed by signal N,
  * the OOM killer's SIGKILL, a stray kill; e2fsck's 128 is a shared library
  * error): what it found or made says nothing of the filesystem or of the
- * options.  Class RUN: the case is an error, never a verdict. */
+ * options: the case is an error, never a verdict.  Killed from outside,
+ * the machine's (class ENV, exit 3, as a killed fuse server; it was RUN,
+ * exit 1); crashed, the case's (pc_killed_class). */
 static int tool_killed(const char *tool, const char *dev, int status, const char *what)
 {
 	if (status > 128 && status < 128 + NSIG)
-		return pc_fail(PC_ERR_RUN, "%s on %s was killed by signal %d (%s): %s", tool, dev,
-			       status - 128, strsignal(status - 128), what);
+		return pc_fail(pc_killed_class(status - 128), "%s on %s was killed by signal %d "
+			       "(%s), %s: %s", tool, dev, status - 128, strsignal(status - 128),
+			       pc_killed_why(status - 128), what);
 	return pc_fail(PC_ERR_RUN, "%s on %s ended with status %d: %s", tool, dev, status, what);
 }
 
@@ -295,6 +300,7 @@ static int tool_exhausted(const char *out)
 }
 
 static int held_by_openers(const char *dev, const char *what);
+static void held_without_openers(const char *dev, char *out, size_t len);
 
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 {
@@ -333,9 +339,12 @@ int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev)
 		snprintf(what, sizeof(what), "%s on %s failed (exit %d): %s", t->mkfs, dev, status,
 			 msg);
 		free(msg);
-		if (held_by_openers(dev, what) == 0)
+		if (held_by_openers(dev, what) == 0) {
+			char holder[1536];
+			held_without_openers(dev, holder, sizeof(holder));
 			pc_fail(PC_ERR_ENV, "%s: %s is held exclusively by something else on the "
-				"machine (a mount, perhaps in another mount namespace)", what, dev);
+				"machine, no process that has it open: %s", what, dev, holder);
+		}
 		rc = -1;
 	}
 	if (rc == 0 && status != 0) {
@@ -448,31 +457,57 @@ static int proc_uses(pid_t pid, const struct use *u)
 	return found;
 }
 
-/* The users of U found so far, named into OUT up to OPENERS_NAMED. */
-struct users {
-	const struct use *use;
+/* /proc/PID/comm without its newline, "?" when gone. */
+static void proc_comm(pid_t pid, char *comm, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	char *c = pc_read_file(path, NULL);
+	snprintf(comm, len, "%s", c ? c : "?");
+	comm[strcspn(comm, "\n")] = '\0';
+	free(c);
+}
+
+/* Processes found so far, "pid N (comm)[ at WHERE], ..." into OUT up to
+ * OPENERS_NAMED of them. */
+struct named {
 	char *out;
 	size_t len, used;
 	int n;
 };
 
+static void name_process(struct named *s, pid_t pid, const char *where)
+{
+	if (s->n++ >= OPENERS_NAMED)
+		return;
+	char comm[64];
+	proc_comm(pid, comm, sizeof(comm));
+	char *shown = where ? pc_esc_text(where) : NULL;
+	s->used += (size_t)snprintf(s->out + s->used, s->used < s->len ? s->len - s->used : 0,
+				    "%spid %d (%s)%s%s", s->n > 1 ? ", " : "", (int)pid, comm,
+				    shown ? " at " : "", shown ? shown : "");
+	free(shown);
+}
+
+/* " and N more" after the ones named. */
+static int named_end(struct named *s)
+{
+	if (s->n > OPENERS_NAMED)
+		snprintf(s->out + s->used, s->used < s->len ? s->len - s->used : 0, " and %d more",
+			 s->n - OPENERS_NAMED);
+	return s->n;
+}
+
+struct users {
+	const struct use *use;
+	struct named named;
+};
+
 static int add_user(pid_t pid, void *arg)
 {
 	struct users *s = arg;
-	if (pid == getpid() || !proc_uses(pid, s->use))
-		return 0;
-	if (s->n++ >= OPENERS_NAMED)
-		return 0;
-	char path[64], comm[64] = "?";
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	char *c = pc_read_file(path, NULL);
-	if (c) {
-		c[strcspn(c, "\n")] = '\0';
-		snprintf(comm, sizeof(comm), "%s", c);
-		free(c);
-	}
-	s->used += (size_t)snprintf(s->out + s->used, s->used < s->len ? s->len - s->used : 0,
-				    "%spid %d (%s)", s->n > 1 ? ", " : "", (int)pid, comm);
+	if (pid != getpid() && proc_uses(pid, s->use))
+		name_process(&s->named, pid, NULL);
 	return 0;
 }
 
@@ -480,12 +515,101 @@ static int add_user(pid_t pid, void *arg)
 static int processes_using(const struct use *u, char *out, size_t len)
 {
 	out[0] = '\0';
-	struct users s = { .use = u, .out = out, .len = len };
+	struct users s = { .use = u, .named = { .out = out, .len = len } };
 	(void)pc_each_process(add_user, &s); /* no /proc: no user known */
-	if (s.n > OPENERS_NAMED)
-		snprintf(out + s.used, s.used < len ? len - s.used : 0, " and %d more",
-			 s.n - OPENERS_NAMED);
-	return s.n;
+	return named_end(&s.named);
+}
+
+/* The mount point of the first mount of device WANT ("MAJ:MIN") in
+ * mountinfo text MI, unescaped; NULL when none.  Caller frees. */
+static char *mountinfo_mount_of(char *mi, const char *want)
+{
+	for (char *save = NULL, *line = strtok_r(mi, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+		char *f[5];
+		int n = 0;
+		for (char *fs = NULL, *t = strtok_r(line, " ", &fs); t && n < 5;
+		     t = strtok_r(NULL, " ", &fs))
+			f[n++] = t;
+		if (n == 5 && !strcmp(f[2], want)) {
+			pc_mountinfo_unescape(f[4]);
+			return xstrdup(f[4]);
+		}
+	}
+	return NULL;
+}
+
+/* The mount namespaces looked at so far (ours first), and DEV's mounts
+ * found in them. */
+struct elsewhere {
+	char want[32]; /* "MAJ:MIN" */
+	char **seen;
+	size_t nseen;
+	struct named named;
+};
+
+static int add_mount_elsewhere(pid_t pid, void *arg)
+{
+	struct elsewhere *s = arg;
+	char path[64], ns[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	ssize_t l = readlink(path, ns, sizeof(ns) - 1);
+	if (l < 0)
+		return 0; /* gone, or a kernel thread */
+	ns[l] = '\0';
+	for (size_t i = 0; i < s->nseen; i++)
+		if (!strcmp(s->seen[i], ns))
+			return 0;
+	s->seen = xrealloc(s->seen, (s->nseen + 1) * sizeof(*s->seen));
+	s->seen[s->nseen++] = xstrdup(ns);
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	char *mi = pc_read_file(path, NULL);
+	char *mp = mi ? mountinfo_mount_of(mi, s->want) : NULL;
+	free(mi);
+	if (mp)
+		name_process(&s->named, pid, mp);
+	free(mp);
+	return 0;
+}
+
+/* Block device DEV mounted in mount namespaces other than ours, as
+ * /proc/PID/mountinfo shows: "pid N (comm) at MOUNTPOINT, ..." (one
+ * process of each namespace, the first few) into OUT; how many
+ * namespaces.  Such a mount holds the device with no process having it
+ * open, which pc_fs_device_openers cannot see. */
+static int mounts_elsewhere(dev_t dev, char *out, size_t len)
+{
+	out[0] = '\0';
+	char self[64];
+	ssize_t sl = readlink("/proc/self/ns/mnt", self, sizeof(self) - 1);
+	if (sl < 0)
+		return 0;
+	self[sl] = '\0';
+	struct elsewhere s = { .named = { .out = out, .len = len } };
+	snprintf(s.want, sizeof(s.want), "%u:%u", major(dev), minor(dev));
+	s.seen = xmalloc(sizeof(*s.seen));
+	s.seen[s.nseen++] = xstrdup(self);
+	(void)pc_each_process(add_mount_elsewhere, &s); /* no /proc: none known */
+	for (size_t i = 0; i < s.nseen; i++)
+		free(s.seen[i]);
+	free(s.seen);
+	return named_end(&s.named);
+}
+
+/* What holds DEV exclusively when no process has it open, into OUT. */
+static void held_without_openers(const char *dev, char *out, size_t len)
+{
+	struct stat st;
+	char where[1024];
+	if (stat(dev, &st) == 0 && S_ISBLK(st.st_mode) &&
+	    mounts_elsewhere(st.st_rdev, where, sizeof(where)) > 0)
+		snprintf(out, len, "it is mounted in another mount namespace: %s", where);
+	else
+		snprintf(out, len, "by no mount that a process's /proc/PID/mountinfo shows either: "
+			 "a mount in a namespace no process is in (kept by a bind mount of its "
+			 "ns/mnt file), or a kernel user (device-mapper, md, swap: /sys/class/block/"
+			 "%s/holders)", strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev);
 }
 
 int pc_fs_device_openers(const char *dev, char *out, size_t len)
@@ -548,10 +672,16 @@ int pc_fs_wait_released(const char *dev)
 			return pc_fail_errno(PC_ERR_RUN, errno, "open %s", dev);
 		if (waited >= RELEASE_WAIT_MS && held_by_openers(dev, "wait for the device") < 0)
 			return -1;
-		if (waited >= RELEASE_WAIT_MS)
-			return pc_fail(PC_ERR_RUN, "%s is still in use %d s after its filesystem was "
-				       "unmounted: another mount namespace holds a copy of the mount, "
-				       "so the filesystem was never cut", dev, RELEASE_WAIT_MS / 1000);
+		/* Not the case's doing: the machine's (class ENV).  Before
+		 * mkfs or the first mount nothing of ours was ever mounted. */
+		if (waited >= RELEASE_WAIT_MS) {
+			char why[1536];
+			held_without_openers(dev, why, sizeof(why));
+			return pc_fail(PC_ERR_ENV, "%s is still held exclusively after %d s, by no "
+				       "process that has it open: %s; while it is, the case cannot "
+				       "make, mount, cut or check its filesystem", dev,
+				       RELEASE_WAIT_MS / 1000, why);
+		}
 		usleep(20000);
 	}
 }

@@ -79,9 +79,11 @@ int pc_fs_check_mount_applied(const char *dir, const char *fstype, const char *o
 int pc_fs_umount(const char *dir);
 /* Wait (up to 10 s) until nothing holds DEV: after an unmount, a copy of
  * the mount in another mount namespace keeps the filesystem alive (and
- * writing).  -1 if it is still held: class ENV naming the processes that
- * have it open, if any (something on the machine took the case's device),
- * else class RUN. */
+ * writing).  -1 if it is still held, class ENV (the machine's doing),
+ * naming the processes that have it open, else the mounts of it in other
+ * mount namespaces (a process of each and the mount point, from
+ * /proc/PID/mountinfo); it was class RUN, and said "after its filesystem
+ * was unmounted" before mkfs too. */
 int pc_fs_wait_released(const char *dev);
 /* The processes other than this one with block device DEV open, "pid N
  * (comm), ..." (the first few) into OUT; how many.  0 when none (or DEV is

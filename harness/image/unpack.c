@@ -178,9 +178,8 @@ static int child_result(int status, const char *target, const struct child_repor
 	if (pc_interrupted)
 		return pc_check_interrupted();
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	return pc_fail(PC_ERR_RUN, "unpacking into %s: the unpack process was killed by signal %d "
-		       "(%s), which powercut did not send (the OOM killer, a kill -9?)", target, sig,
-		       strsignal(sig));
+	return pc_fail(pc_killed_class(sig), "unpacking into %s: the unpack process was killed by "
+		       "signal %d (%s), %s", target, sig, strsignal(sig), pc_killed_why(sig));
 }
 
 /* The manifest the child wrote to MF. */

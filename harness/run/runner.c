@@ -561,9 +561,23 @@ static void teardown(struct case_ctx *x)
 	x->w.ops->release(&x->w);
 	pc_synclog_free(x->w.synclog);
 	x->w.synclog = NULL;
-	if (x->mounted && umount2(x->mnt, 0) < 0 && umount2(x->mnt, MNT_DETACH) < 0)
-		pc_warn("umount %s: %s", x->mnt, strerror(errno));
+	/* Busy (another process's current folder or open file is on it):
+	 * unmounted lazily, the filesystem lives on until they let go, and
+	 * so does its device.  Said, with who holds it: the run's output was
+	 * silent, and `powercut cleanup` finds nothing of the run's then. */
+	char lazy_who[512] = "";
+	if (x->mounted && umount2(x->mnt, 0) < 0) {
+		int e = errno;
+		if (e == EBUSY && pc_fs_mount_users(x->mnt, lazy_who, sizeof(lazy_who)) <= 0)
+			snprintf(lazy_who, sizeof(lazy_who), "a process not found in /proc");
+		if (e != EBUSY || umount2(x->mnt, MNT_DETACH) < 0) {
+			pc_warn("umount %s: %s", x->mnt, strerror(e != EBUSY ? e : errno));
+			lazy_who[0] = '\0';
+		}
+	}
 	x->mounted = 0;
+	char lazy_dev[sizeof(x->dev.devpath)];
+	snprintf(lazy_dev, sizeof(lazy_dev), "%s", x->dev.devpath);
 	if (x->dev_made) {
 		pc_kmsg_test_inject(&x->r->km);
 		/* A filesystem that lives on (another process uses it: the
@@ -579,6 +593,11 @@ static void teardown(struct case_ctx *x)
 		pc_kmsg_release_devices(&x->r->km);
 	}
 	x->dev_made = 0;
+	if (lazy_who[0] && lazy_dev[0] && pc_fs_device_held(lazy_dev))
+		pc_warn("%s was unmounted lazily: %s uses it; its filesystem lives on, and %s stays "
+			"attached, until that process lets go of it; the kernel then detaches it "
+			"(autoclear), with nothing left for powercut cleanup to do", x->mnt, lazy_who,
+			lazy_dev);
 	/* Anything a phase left mounted or attached below the case folder. */
 	pc_state_teardown_dir(x->work, 0);
 	if (!x->o->keep)
@@ -678,6 +697,11 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+void pc_runner_catch_signals(void)
+{
+	install_signals();
+}
+
 void pc_runner_catch_ignored(void)
 {
 	struct sigaction sa = { 0 }, old;
@@ -687,6 +711,13 @@ void pc_runner_catch_ignored(void)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
 			sigaction(sigs[i], &sa, NULL);
+}
+
+static int interrupted_before_first_case(void)
+{
+	pc_fail(PC_ERR_RUN, "interrupted by signal %d before the first case: no case ran",
+		(int)pc_interrupted);
+	return 128 + pc_interrupted;
 }
 
 int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
@@ -706,6 +737,9 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	 * registered; one after them is seen by the loop, and the registered
 	 * folder is removed on the way out. */
 	install_signals();
+	/* Caught since before the results folder was made: nothing begun. */
+	if (pc_interrupted)
+		return interrupted_before_first_case();
 	char runwork[PATH_MAX];
 	pc_state_warn_stale();
 	if (pc_state_begin(o->workbase, runwork, sizeof(runwork)) < 0)
@@ -742,8 +776,7 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	pc_workloads_run_end();
 
 	if (pc_interrupted && rep->nresults == 0)
-		pc_fail(PC_ERR_RUN, "interrupted by signal %d before the first case: no case ran",
-			(int)pc_interrupted);
+		return interrupted_before_first_case();
 	if (pc_interrupted)
 		return 128 + pc_interrupted;
 	if (worst == PC_ERR_ENV)

@@ -36,6 +36,12 @@ struct pc_run_opts {
  * went on to its end.  Signals not ignored keep their default action
  * until then: they end powercut at once, before any case. */
 void pc_runner_catch_ignored(void);
+/* Called by `run` before it makes its results folder: SIGINT, SIGTERM and
+ * SIGHUP (unless ignored at start: nohup) set pc_interrupted from now on.
+ * Their default action there ended powercut between the folder's lock and
+ * the runner's handlers, leaving the folder with only .powercut.lock in
+ * it; caught, the run stops before its first case and removes it. */
+void pc_runner_catch_signals(void);
 
 /* Before the run starts (and for run --list): each case's workload can
  * work below the mountpoint the run will give it under WORKBASE (a fio

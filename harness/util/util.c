@@ -1151,6 +1151,26 @@ int pc_check_interrupted(void)
 	return 0;
 }
 
+static int crash_signal(int sig)
+{
+	static const int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS, SIGTRAP };
+	for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
+		if (sig == crash[i])
+			return 1;
+	return 0;
+}
+
+enum pc_errclass pc_killed_class(int sig)
+{
+	return crash_signal(sig) ? PC_ERR_RUN : PC_ERR_ENV;
+}
+
+const char *pc_killed_why(int sig)
+{
+	return crash_signal(sig) ? "it crashed" : "sent from outside powercut (the OOM killer, "
+		"an admin's kill?)";
+}
+
 /* PID's parent from /proc/PID/stat (after the ')' that ends its name);
  * -1 when it is gone or unreadable. */
 static pid_t parent_of(pid_t pid)

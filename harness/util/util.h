@@ -108,6 +108,16 @@ extern volatile sig_atomic_t pc_interrupted;
 /* -1 with "interrupted" (class RUN) once a stop was requested, else 0. */
 int pc_check_interrupted(void);
 
+/* A process of the run's (a tool, the unpack) killed by signal SIG that
+ * powercut did not send: a crash of its own (SIGSEGV, SIGBUS, SIGILL,
+ * SIGFPE, SIGABRT, SIGSYS, SIGTRAP: what the case gave it made it crash)
+ * is class RUN; any other signal came from outside (the OOM killer's
+ * SIGKILL, an admin's kill): the machine's doing, class ENV, as a killed
+ * fuse server is.  pc_killed_why gives the words that say which, to
+ * follow "killed by signal N (NAME)". */
+enum pc_errclass pc_killed_class(int sig);
+const char *pc_killed_why(int sig);
+
 /* How long one external tool (mkfs, fsck, fio, dmsetup) may run, in
  * seconds; 0: no limit.  The runner sets it per case from the scenario's
  * tool_timeout (or run --tool-timeout).  A tool past it is killed and its

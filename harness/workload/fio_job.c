@@ -22,6 +22,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
@@ -2534,7 +2535,55 @@ static void setup_messages(const char *output, char *msg, size_t len)
  * verify_state_save=0: nothing written but the jobs' sub-folders, all
  * removed after.  Any failure is fio's refusal of the job file; fio
  * killed by a signal is the machine's. */
+/* The set-up check runs before `run` catches signals (their default
+ * action ends powercut at once while it reads its scenario): one landing
+ * then ended powercut with the temporary folder, and the files fio made
+ * in it, left in TMPDIR.  For the check, a signal whose action is the
+ * default sets pc_interrupted instead (pc_run then kills fio); once the
+ * folder is removed, the default action is restored and the signal
+ * raised again: powercut ends as it would have, leaving nothing. */
+static const int setup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define NSETUP_SIGNALS (sizeof(setup_signals) / sizeof(setup_signals[0]))
+
+static void setup_signal_caught(int sig)
+{
+	pc_interrupted = sig;
+}
+
+static void setup_signals_catch(int caught[NSETUP_SIGNALS])
+{
+	struct sigaction sa = { 0 }, old;
+	sa.sa_handler = setup_signal_caught;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NSETUP_SIGNALS; i++)
+		caught[i] = sigaction(setup_signals[i], NULL, &old) == 0 &&
+			    old.sa_handler == SIG_DFL &&
+			    sigaction(setup_signals[i], &sa, NULL) == 0;
+}
+
+static void setup_signals_restore(const int caught[NSETUP_SIGNALS])
+{
+	int sig = pc_interrupted;
+	for (size_t i = 0; i < NSETUP_SIGNALS; i++)
+		if (caught[i])
+			signal(setup_signals[i], SIG_DFL);
+	for (size_t i = 0; i < NSETUP_SIGNALS; i++)
+		if (caught[i] && setup_signals[i] == sig)
+			raise(sig);
+}
+
+static int fio_sets_up_caught(const struct pc_fio_jobfile *jf, const char *shown);
+
 static int fio_sets_up(const struct pc_fio_jobfile *jf, const char *shown)
+{
+	int caught[NSETUP_SIGNALS];
+	setup_signals_catch(caught);
+	int rc = fio_sets_up_caught(jf, shown);
+	setup_signals_restore(caught);
+	return rc;
+}
+
+static int fio_sets_up_caught(const struct pc_fio_jobfile *jf, const char *shown)
 {
 	/* Root's only: the cases run fio as root (powercut run must be), and
 	 * another user's fio fails set-ups root's passes (nice=-5, an RT

@@ -427,9 +427,9 @@ static int write_argv_run(struct write_run *w, char **argv)
 	/* Killed by a signal we did not send (the OOM killer, a kill -9)
 	 * before the cut: say so, not that the job was too small. */
 	if (sig && !w->cut)
-		return pc_fail(PC_ERR_RUN, "fio was killed by signal %d (%s) after %.1f s, before "
-			       "the cut: the job did not run as written", sig, strsignal(sig),
-			       pc_now() - t0);
+		return pc_fail(pc_killed_class(sig), "fio was killed by signal %d (%s), %s, after "
+			       "%.1f s, before the cut: the job did not run as written", sig,
+			       strsignal(sig), pc_killed_why(sig), pc_now() - t0);
 	if (midrun && !w->triggered) {
 		char at[32];
 		pc_cut_at_format(&fc->cut_at, at, sizeof(at));

@@ -79,6 +79,34 @@ wait "$sleeper" 2> /dev/null || true
 sleeper=""
 no_leftovers_soon
 
+# A process that only sits in the mount (a shell's current folder): the
+# teardown unmounts it lazily, and the filesystem and its loop device live
+# on until the process goes (the fuse file under it shows as "/disk",
+# which assert_no_leftovers cannot tell from another run's).  The run was
+# silent about it; it now says which device stays, who holds it, and that
+# the kernel detaches it once they let go, which it does.
+run_interfered idle '(cd "$mnt" && exec sleep 600) & sleeper=$!'
+[ "$rc" -eq 3 ] || fail "idle: exit $rc, expected 3"
+said=$(grep "was unmounted lazily: pid $sleeper (sleep) uses it" "$TMP/run-idle.out") ||
+	fail "idle: the run did not say its filesystem and device live on"
+dev=$(echo "$said" | grep -o '/dev/loop[0-9]*') || fail "idle: no loop device named: $said"
+case "$said" in
+*"$dev stays attached, until that process lets go of it; the kernel then detaches it"*) ;;
+*) fail "idle: the run did not say the device stays until the process goes: $said" ;;
+esac
+[ "$(cat "/sys/block/${dev#/dev/}/loop/backing_file" 2> /dev/null)" = /disk ] ||
+	fail "idle: $dev is not attached to the lazily unmounted fuse file while the process lives"
+kill "$sleeper"
+wait "$sleeper" 2> /dev/null || true
+sleeper=""
+for _ in $(seq 1 200); do
+	[ "$(cat "/sys/block/${dev#/dev/}/loop/backing_file" 2> /dev/null)" = /disk ] || break
+	sleep 0.05
+done
+[ "$(cat "/sys/block/${dev#/dev/}/loop/backing_file" 2> /dev/null)" != /disk ] ||
+	fail "idle: $dev stayed attached after the process ended"
+no_leftovers_soon
+
 # fio's folder is made again below the bare mount point (as a job that
 # creates its own folder would), so fio runs to its end on the work folder's
 # filesystem and the unmount after the cut is what finds the mount gone.

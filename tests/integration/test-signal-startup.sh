@@ -42,5 +42,36 @@ wait "$pid" || rc=$?
 grep -q "interrupted by signal 2 before the first case\|j.fio not checked: interrupted" "$TMP/e" ||
 	{ cat "$TMP/e"; fail "SIGINT during start-up: powercut did not say it was interrupted"; }
 ! grep -q refused "$TMP/e" || { cat "$TMP/e"; fail "SIGINT during start-up: the job file is said to be refused"; }
+
+# SIGTERM (its default action: a background job does not ignore it) while
+# fio runs its set-up of the jobs in a temporary folder of TMPDIR: the run
+# ends by the signal, as before, but the folder (and the files fio made in
+# it) is removed first; it stayed.
+mkdir -p "$TMP/tmpdir"
+cat > "$TMP/bin/fio" <<SH
+#!/usr/bin/env bash
+case "\$*" in
+*--create_only=1*)
+	touch "\$PWD/made-by-fio" "$TMP/setup-waiting"
+	while [ ! -e "$TMP/sent-term" ]; do sleep 0.1; done ;;
+esac
+exec $(command -v fio) "\$@"
+SH
+TMPDIR="$TMP/tmpdir" PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" \
+	-o "$TMP/out2" > "$TMP/o" 2> "$TMP/e" &
+pid=$!
+for _ in $(seq 1 600); do
+	[ -e "$TMP/setup-waiting" ] && break
+	sleep 0.1
+done
+[ -e "$TMP/setup-waiting" ] || { cat "$TMP/e"; fail "fio's set-up check never ran"; }
+kill -TERM "$pid"
+touch "$TMP/sent-term"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 143 ] || { cat "$TMP/o" "$TMP/e"; fail "SIGTERM during fio's set-up: exit $rc, expected 143"; }
+[ ! -e "$TMP/out2" ] || fail "SIGTERM during fio's set-up: a results folder was left"
+[ -z "$(ls -A "$TMP/tmpdir")" ] ||
+	fail "SIGTERM during fio's set-up: left in TMPDIR: $(find "$TMP/tmpdir")"
 assert_no_leftovers
 pass

@@ -55,16 +55,60 @@ for id in k/ext4/none k/ext4/syncfs cp/ext4/syncfs; do
 	v=$(case_field "$TMP/out" "$id" .verdict)
 	[ "$v" = error ] || fail "$id: verdict $v ($(reason "$id")), expected error"
 done
-reason k/ext4/none | grep -Eq "^mkfs.ext4 on /dev/[a-z0-9]+ was killed by signal 9 \(Killed\)" ||
+outside="sent from outside powercut \(the OOM killer, an admin's kill\?\)"
+reason k/ext4/none | grep -Eq "^mkfs.ext4 on /dev/[a-z0-9]+ was killed by signal 9 \(Killed\), $outside: the device was not made" ||
 	fail "k/ext4/none: reason '$(reason k/ext4/none)'"
-reason k/ext4/syncfs | grep -Eq "^e2fsck on /dev/[a-z0-9]+ was killed by signal 9 \(Killed\): the check did not run" ||
+reason k/ext4/syncfs | grep -Eq "^e2fsck on /dev/[a-z0-9]+ was killed by signal 9 \(Killed\), $outside: the check did not run" ||
 	fail "k/ext4/syncfs: reason '$(reason k/ext4/syncfs)'"
+# Killed from outside: the machine's doing, as a killed fuse server is
+# (below), not the case's (it was "case 1").
+for id in k/ext4/none k/ext4/syncfs; do
+	[ "$(case_field "$TMP/out" "$id" '"\(.error_class) \(.error_exit)"')" = "environment 3" ] ||
+		fail "$id: error_class $(case_field "$TMP/out" "$id" '[.error_class, .error_exit]'), expected environment 3"
+done
 [ "$(case_field "$TMP/out" k/ext4/syncfs .fsck)" = skipped ] || fail "k/ext4/syncfs: fsck not 'skipped'"
 reason cp/ext4/syncfs | grep -q "^e2fsck did not end within 3 s (tool_timeout)" ||
 	fail "cp/ext4/syncfs: reason '$(reason cp/ext4/syncfs)'"
 [ -d "$TMP/ran-e2fsck-3" ] || fail "the crash point's fsck never ran"
 [ -z "$(pgrep -f -- "$TMP/bin/")" ] || fail "a hung tool is still running"
 assert_no_leftovers
+
+# A SIGKILLed mkfs alone is exit 3 (it was 1).  mkfs crashing (a real
+# SIGSEGV: what the case gave it made it crash; the tool is PID 1 of its
+# namespace, which a kill -SEGV would not end) is the case's: exit 1,
+# error_class case, the reason says it crashed.
+printf '[global]\nimage = %s\nbackend = fuse\ndevice_size = 256M\n[c]\nfs = ext4\nmodes = none\n' \
+	"$TOP/images/sample/layer1.tar.gz" > "$TMP/c.ini"
+for sig in KILL SEGV; do
+	rm -rf "$TMP"/ran-mkfs.ext4-*
+	echo 1 > "$TMP/hang-mkfs.ext4"
+	if [ "$sig" = SEGV ]; then
+		cat > "$TMP/bin/mkfs.ext4" <<'SH'
+#!/usr/bin/env bash
+ulimit -c 0
+exec python3 -c 'import ctypes; ctypes.string_at(0)'
+SH
+	fi
+	rc=0
+	PATH="$TMP/bin:$PATH" timeout 300 "$POWERCUT" run --workdir "$WORK" "$TMP/c.ini" \
+		-o "$TMP/out-$sig" > "$TMP/o" 2> "$TMP/e" &
+	run=$!
+	[ "$sig" = SEGV ] || kill_hung mkfs.ext4 1
+	wait "$run" || rc=$?
+	r=$(case_field "$TMP/out-$sig" c/ext4/none .reason)
+	cls=$(case_field "$TMP/out-$sig" c/ext4/none '"\(.error_class) \(.error_exit)"')
+	if [ "$sig" = SEGV ]; then
+		[ "$rc" -eq 1 ] || { cat "$TMP/o" "$TMP/e"; fail "mkfs crashed: exit $rc, expected 1"; }
+		[ "$cls" = "case 1" ] || fail "mkfs crashed: error_class $cls"
+		[[ $r == "mkfs.ext4 on /dev/"*" was killed by signal 11 (Segmentation fault), it crashed: the device was not made"* ]] ||
+			fail "mkfs crashed: reason '$r'"
+	else
+		[ "$rc" -eq 3 ] || { cat "$TMP/o" "$TMP/e"; fail "mkfs killed: exit $rc, expected 3"; }
+		[ "$cls" = "environment 3" ] || fail "mkfs killed: error_class $cls"
+	fi
+	assert_no_leftovers
+done
+rm -f "$TMP/hang-mkfs.ext4"
 
 # The device dies under mkfs (its fuse server SIGKILLed): mkfs's I/O error
 # is not the scenario's mkfs_opts (exit 2) but the machine's: an
@@ -136,12 +180,13 @@ done
 [ -n "$fio" ] || fail "fio's write pass never started"
 kill -KILL $fio
 wait "$run" || rc=$?
-[ "$rc" -eq 1 ] || { cat "$TMP/o" "$TMP/e"; fail "fio killed: exit $rc, expected 1"; }
+[ "$rc" -eq 3 ] || { cat "$TMP/o" "$TMP/e"; fail "fio killed: exit $rc, expected 3"; }
 reason=$(case_field "$TMP/out-f" f/ext4/none .reason)
-[[ $reason == "fio was killed by signal 9 (Killed) after "*", before the cut"* ]] ||
+[[ $reason == "fio was killed by signal 9 (Killed), sent from outside powercut "*" after "*", before the cut"* ]] ||
 	fail "fio killed: reason '$reason'"
-# A tool of the case killed: the case's own error, exit 1.
-[ "$(case_field "$TMP/out-f" f/ext4/none '"\(.error_class) \(.error_exit)"')" = "case 1" ] ||
+# A tool of the case killed from outside: the machine's doing, as mkfs's
+# and fsck's above (it was the case's own error, exit 1).
+[ "$(case_field "$TMP/out-f" f/ext4/none '"\(.error_class) \(.error_exit)"')" = "environment 3" ] ||
 	fail "fio killed: error_class $(case_field "$TMP/out-f" f/ext4/none '[.error_class, .error_exit]')"
 assert_no_leftovers
 pass

@@ -508,6 +508,22 @@ static void test_open_output(void)
 	free(dir);
 }
 
+/* A process killed from outside (the OOM killer's SIGKILL, a kill) is the
+ * machine's doing; one that crashed, the case's. */
+static void test_killed_class(void)
+{
+	const int outside[] = { SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGPIPE };
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
+		CU_ASSERT_EQUAL(pc_killed_class(outside[i]), PC_ERR_ENV);
+		CU_ASSERT_PTR_NOT_NULL(strstr(pc_killed_why(outside[i]), "outside powercut"));
+	}
+	const int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS, SIGTRAP };
+	for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++) {
+		CU_ASSERT_EQUAL(pc_killed_class(crash[i]), PC_ERR_RUN);
+		CU_ASSERT_STRING_EQUAL(pc_killed_why(crash[i]), "it crashed");
+	}
+}
+
 void register_util_tests(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
@@ -526,4 +542,6 @@ void register_util_tests(void)
 	CU_add_test(s, "a missing program is named with its Debian package", test_install_hint);
 	CU_add_test(s, "an output file is never another user's name", test_open_output);
 	CU_add_test(s, "a case stopped by a limit says which to raise", test_note_exhausted);
+	CU_add_test(s, "a process killed from outside is the machine's, a crash the case's",
+		    test_killed_class);
 }
