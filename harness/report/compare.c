@@ -15,7 +15,7 @@
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
 	"regression", "new failing", "fixed", "still failing", "flaky", "known", "unexpected pass",
-	"unchanged", "new", "removed", "environment error", "interrupted",
+	"unchanged", "new", "removed", "environment error", "interrupted", "checked again",
 };
 
 const char *pc_cmp_class_name(enum pc_cmp_class c)
@@ -189,9 +189,24 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 	return PC_CMP_STILL_FAILING;
 }
 
-enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind new_kind)
+/* Did a case of outcome O, error kind K, go unchecked for the host or a
+ * signal? */
+static int unchecked(int o, enum pc_error_kind k)
+{
+	return o == PC_OUT_ERROR && (k == PC_EK_ENV || k == PC_EK_INTERRUPTED);
+}
+
+enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind base_kind,
+				       enum pc_error_kind new_kind)
 {
 	enum pc_cmp_class c = pc_cmp_classify(base, new, known);
+	/* BASE never checked it (the host failed it, or a signal stopped
+	 * it): passing now is no fix of the filesystem's, and an error of
+	 * NEW's own is news, not "still failing". */
+	if (unchecked(base, base_kind) && c == PC_CMP_FIXED)
+		return PC_CMP_CHECKED_AGAIN;
+	if (unchecked(base, base_kind) && c == PC_CMP_STILL_FAILING && !unchecked(new, new_kind))
+		return PC_CMP_NEW_FAILING;
 	if (new != PC_OUT_ERROR)
 		return c;
 	/* What a host that failed it, or a signal, stopped checked nothing:
@@ -538,7 +553,8 @@ static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const 
 	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel,
 					n->outcome == PC_OUT_FAIL ? n->failures : 0) : NULL;
 	row->cls = pc_cmp_classify_kind(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
-					row->known != NULL, n ? n->error_kind : PC_EK_UNKNOWN);
+					row->known != NULL, b ? b->error_kind : PC_EK_UNKNOWN,
+					n ? n->error_kind : PC_EK_UNKNOWN);
 	if (hides_loss(row)) {
 		row->cls = PC_CMP_REGRESSION;
 		row->hidden_loss = 1;
@@ -754,6 +770,16 @@ static void md_mounted(const struct pc_cmp_report *r, FILE *f)
 	fputs("\n", f);
 }
 
+/* Why a "checked again" row is no fix. */
+static const char *checked_again_text(const struct pc_cmp_row *row)
+{
+	return row->base->error_kind == PC_EK_ENV
+		? "BASE erred for the environment (the host, not the filesystem: not checked); "
+		  "NEW checked it: passes, no fix of the filesystem's"
+		: "BASE was interrupted (not checked); NEW checked it: passes, no fix of the "
+		  "filesystem's";
+}
+
 static void md_rows(const struct pc_cmp_report *r, FILE *f)
 {
 	int any = 0;
@@ -775,6 +801,7 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 			lost_text(row->new, ln, sizeof(ln));
 			char *hidden = hidden_loss_text(row);
 			const char *why = hidden ? hidden : row->known ? row->known->reason
+					: row->cls == PC_CMP_CHECKED_AGAIN ? checked_again_text(row)
 					: row->new && row->new->reason ? row->new->reason : "";
 			char *id = pc_esc_md(c->id), *w = pc_esc_md(why), *setup = setup_text(row);
 			free(hidden);
