@@ -501,11 +501,34 @@ static int hides_loss(const struct pc_cmp_row *row)
 	       strcmp(n->expect, "intact") && (n->lost > 0 || n->point_lost > 0);
 }
 
-/* Does case C lack tested_sha256 (setup field K) because it was written
+/* Does side C lack tested_sha256 (setup field K) because it was written
  * before the field existed? */
-static int lacks_tested(const struct pc_cmp_case *c, size_t k)
+static int lacks_tested(const struct pc_cmp_setup_side *c, size_t k)
 {
 	return !c->setup[k] && c->legacy;
+}
+
+unsigned pc_cmp_setup_unknown(const struct pc_cmp_setup_side *b, const struct pc_cmp_setup_side *n)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		const char *f = pc_res_setup[k];
+		if (!strcmp(f, "tested_sha256") && (lacks_tested(b, k) || lacks_tested(n, k)) &&
+		    !b->erred && !n->erred)
+			bits |= 1u << k;
+		if (!strcmp(f, "settings") && b->setup[k] && n->setup[k] &&
+		    (unknown_keys(NULL, n->setup[k], n->settings_unknown, b->settings_unknown) ||
+		     unknown_keys(NULL, b->setup[k], b->settings_unknown, n->settings_unknown)))
+			bits |= 1u << k;
+	}
+	return bits;
+}
+
+static struct pc_cmp_setup_side side_of(const struct pc_cmp_case *c)
+{
+	return (struct pc_cmp_setup_side){ .setup = c->setup, .legacy = c->legacy,
+					   .settings_unknown = c->settings_unknown,
+					   .erred = c->outcome == PC_OUT_ERROR };
 }
 
 /* The setup fields whose change the sides cannot tell (bit K for
@@ -516,20 +539,10 @@ static int lacks_tested(const struct pc_cmp_case *c, size_t k)
  * other side gives them, or could not record either. */
 static unsigned setup_unknown(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
-	unsigned bits = 0;
 	if (!b || !n)
 		return 0;
-	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
-		const char *f = pc_res_setup[k];
-		if (!strcmp(f, "tested_sha256") && (lacks_tested(b, k) || lacks_tested(n, k)) &&
-		    b->outcome != PC_OUT_ERROR && n->outcome != PC_OUT_ERROR)
-			bits |= 1u << k;
-		if (!strcmp(f, "settings") && b->setup[k] && n->setup[k] &&
-		    (unknown_keys(NULL, n->setup[k], n->settings_unknown, b->settings_unknown) ||
-		     unknown_keys(NULL, b->setup[k], b->settings_unknown, n->settings_unknown)))
-			bits |= 1u << k;
-	}
-	return bits;
+	struct pc_cmp_setup_side bs = side_of(b), ns = side_of(n);
+	return pc_cmp_setup_unknown(&bs, &ns);
 }
 
 static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
@@ -682,17 +695,16 @@ static int listed(const struct pc_cmp_row *row)
 	return row->cls != PC_CMP_UNCHANGED || row->setup_changed || row->setup_unknown;
 }
 
-/* "not recorded in BASE (older powercut): tested_sha256, settings
- * log_size": what ROW's sides do not both tell. */
-static char *setup_unknown_text(const struct pc_cmp_row *row)
+char *pc_cmp_setup_unknown_text(const struct pc_cmp_setup_side *bs,
+				const struct pc_cmp_setup_side *n, unsigned bits,
+				const char *bname, const char *nname)
 {
 	struct pc_strbuf b = PC_STRBUF_INIT;
-	const struct pc_cmp_case *bs = row->base, *n = row->new;
 	for (int side = 0; side < 2; side++) {
-		const struct pc_cmp_case *lacks = side ? n : bs, *has = side ? bs : n;
+		const struct pc_cmp_setup_side *lacks = side ? n : bs, *has = side ? bs : n;
 		struct pc_strbuf f = PC_STRBUF_INIT;
 		for (size_t k = 0; k < PC_RES_NSETUP; k++) {
-			if (!(row->setup_unknown & (1u << k)))
+			if (!(bits & (1u << k)))
 				continue;
 			if (!strcmp(pc_res_setup[k], "tested_sha256") && !lacks->setup[k])
 				pc_strbuf_printf(&f, "%stested_sha256", f.len ? ", " : "");
@@ -706,10 +718,18 @@ static char *setup_unknown_text(const struct pc_cmp_row *row)
 		}
 		if (f.len)
 			pc_strbuf_printf(&b, "%snot recorded in %s (an older powercut's results): %s",
-					 b.len ? "; " : "", side ? "NEW" : "BASE", f.s);
+					 b.len ? "; " : "", side ? nname : bname, f.s);
 		pc_strbuf_free(&f);
 	}
 	return pc_strbuf_release(&b);
+}
+
+/* "not recorded in BASE (older powercut): tested_sha256, settings
+ * log_size": what ROW's sides do not both tell. */
+static char *setup_unknown_text(const struct pc_cmp_row *row)
+{
+	struct pc_cmp_setup_side bs = side_of(row->base), ns = side_of(row->new);
+	return pc_cmp_setup_unknown_text(&bs, &ns, row->setup_unknown, "BASE", "NEW");
 }
 
 /* "mount_opts '' -> 'noatime', cut 'drop' -> 'error'": the fields of ROW

@@ -182,6 +182,25 @@ enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_err
 				       enum pc_error_kind new_kind);
 const char *pc_cmp_class_name(enum pc_cmp_class c);
 
+/* What a side of a comparison (a case of compare, a cell of report's
+ * history) says of its setup: results_reader.h's setup, legacy and
+ * settings_unknown, and whether it erred (it checked nothing). */
+struct pc_cmp_setup_side {
+	char *const *setup;
+	int legacy;
+	const char *settings_unknown;
+	int erred;
+};
+/* The setup fields (bit K: pc_res_setup[K]) whose change sides B and N
+ * cannot tell, one of them (an older powercut's results) not recording
+ * them: tested_sha256 (unless a side erred), a settings key. */
+unsigned pc_cmp_setup_unknown(const struct pc_cmp_setup_side *b, const struct pc_cmp_setup_side *n);
+/* "not recorded in BNAME (an older powercut's results): tested_sha256"
+ * for those BITS (malloc'd; settings keys markdown-escaped). */
+char *pc_cmp_setup_unknown_text(const struct pc_cmp_setup_side *b,
+				const struct pc_cmp_setup_side *n, unsigned bits,
+				const char *bname, const char *nname);
+
 /* The setup fields (bit K: pc_res_setup[K]) that setups A and B (arrays
  * of PC_RES_NSETUP, NULL: not recorded) both give and that differ; of
  * "settings", a key both give with another value.  A field only one side
