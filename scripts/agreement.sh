@@ -48,6 +48,10 @@ trap 'rm -f "$pairs_file"' EXIT
 jq -r --arg a "$a" --arg b "$b" '
 	def side: {
 		verdict, committed, fsck, lost, expect, reason: (.reason // ""), backend,
+		# an error with its kind (results.json error_class): the host
+		# failing a side is not the backend disagreeing
+		shown: (if .verdict == "error" and .error_class != null then "error (\(.error_class))"
+			else .verdict end),
 		setup: {fs, mode, cut, write_cache, mkfs_opts, mount_opts, layout, workload,
 			images, device_size, crash_points: (.crash_points.asked // null)},
 		tested: (.tested_sha256 // null), settings: (.settings // null),
@@ -74,11 +78,11 @@ jq -r --arg a "$a" --arg b "$b" '
 	| if $x == null or $y == null then
 		[$k, "unpaired", (if $x == null then "only in \($b)" else "only in \($a)" end), "", "", "", "", ""]
 	  elif $x.backend == $y.backend then
-		[$k, "SAME BACKEND", "\($x.verdict) / \($y.verdict)", "-", "-", "-", "-",
+		[$k, "SAME BACKEND", "\($x.shown) / \($y.shown)", "-", "-", "-", "-",
 		 "both ran on backend \($x.backend // "?"): nothing about backends is compared"]
 	  elif setup_with($x; $y) != setup_with($y; $x) then
 		setup_with($x; $y) as $sx | setup_with($y; $x) as $sy
-		| [$k, "SETUP DIFFERS", "\($x.verdict) / \($y.verdict)", "-", "-", "-", "-",
+		| [$k, "SETUP DIFFERS", "\($x.shown) / \($y.shown)", "-", "-", "-", "-",
 		 ([$sx | keys[] as $f | select($sx[$f] != $sy[$f])
 		   | "\($f) \($sx[$f] | tojson) / \($sy[$f] | tojson)"] | join(", "))
 		 + ": the pair differs in more than its backend"]
@@ -89,7 +93,7 @@ jq -r --arg a "$a" --arg b "$b" '
 		| ($x.verdict == "error" and $y.verdict == "error") as $errors
 		| ($same and ($errors | not)) as $ok
 		| [$k, (if $ok then "agree" elif $errors then "ERROR" else "DISAGREE" end),
-		   "\($x.verdict) / \($y.verdict)", "\($x.committed) / \($y.committed)",
+		   "\($x.shown) / \($y.shown)", "\($x.committed) / \($y.committed)",
 		   "\($x.fsck) / \($y.fsck)", "\($x.lost) / \($y.lost)", "\($x.cp) / \($y.cp)",
 		   (if $ok then "" else "\($a): \($x.reason) | \($b): \($y.reason)" end)]
 	  end

@@ -12,7 +12,9 @@
 # Cases keep their outcome (pass, fail, error, flaky with its rate, known,
 # unexpected pass) and attempts; `powercut compare` reads the merged folder.
 # Exit status as powercut run's: 0 no case failed (pass, known and
-# unexpected pass do not fail), 1 some failed, errored or was flaky, or
+# unexpected pass do not fail), 3 the only cases that did erred for the
+# environment (results.json error_class: the host failed them, not the
+# filesystem; not checked), 1 some failed, errored or was flaky, or
 # fewer cases were merged than planned (a shard not given, a run
 # interrupted; none at all), or a folder does not record what its run
 # planned (an older powercut's: whether a shard is missing is not
@@ -85,7 +87,8 @@ one_value() { # WHAT JQ-FILTER: dies unless every folder gives the same value
 }
 dirs=("$@")
 # The test cases of junit.xml FILE, "VERDICT<TAB>ID" a line, sorted: pass,
-# fail (a <failure>), error (an <error>), known (<skipped type="known">);
+# fail (a <failure>), error (an <error>, whatever its type: the kind of
+# error), known (<skipped type="known">);
 # the cases a run did not reach (an error of type "not run", as powercut's
 # junit.c and this script write them) are left out, as results.json has
 # none of them.  xmllint reads the XML; its attribute values come back
@@ -102,7 +105,11 @@ junit_cases() {
 		 // error("unexpected line from xmllint: \(.)")]
 		| reduce .[] as $a ([]; if $a.k == "name" then . + [{id: ($a.v | unxml), v: "pass"}]
 			else .[-1].v = ($a.v | unxml) end)
-		| .[] | select(.v != "not run") | "\(.v)\t\(.id)"' | LC_ALL=C sort
+		| .[] | select(.v != "not run")
+		# an <error> is typed by its kind (case, input, environment,
+		# interrupted; "error" before powercut recorded kinds)
+		| (if .v == "pass" or .v == "fail" or .v == "known" then .v else "error" end) as $v
+		| "\($v)\t\(.id)"' | LC_ALL=C sort
 }
 # The cases of results.json FILE the same way (an outcome known is a
 # skipped test case; pass, flaky and unexpected pass pass).
@@ -238,7 +245,12 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	# Results written before outcomes existed: the verdict is the outcome.
 	jq -r '[.cases[] | (.outcome // .verdict)] as $o |
 		def n(x): [$o[] | select(. == x)] | length;
-		"- cases: \($o | length) (\(n("pass")) pass, \(n("fail")) fail, \(n("error")) error, " +
+		# the kinds of the errors (results.json error_class; none
+		# recorded by a powercut older than it)
+		([.cases[] | select((.outcome // .verdict) == "error") | .error_class // "kind not recorded"]
+		 | group_by(.) | map("\(length) \(.[0])") | join(", ")) as $kinds |
+		"- cases: \($o | length) (\(n("pass")) pass, \(n("fail")) fail, \(n("error")) error" +
+		(if $kinds != "" then " (\($kinds))" else "" end) + ", " +
 		"\(n("flaky")) flaky, \(n("known")) known, \(n("unexpected pass")) unexpected pass)",
 		# A shard not given, a run interrupted: in no count, so said.
 		if .planned != null and .planned > ($o | length) then
@@ -273,6 +285,10 @@ done
 
 bad=$(jq '[.cases[] | (.outcome // .verdict) | select(. == "fail" or . == "error" or . == "flaky")] | length' \
 	"$out/results.json")
+# Of those, the errors the environment caused (results.json error_class):
+# the host's doing, not the filesystem's; exit 3 when nothing else failed.
+env_errors=$(jq '[.cases[] | select((.outcome // .verdict) == "error" and .error_class == "environment")] | length' \
+	"$out/results.json")
 total=$(jq '.cases | length' "$out/results.json")
 echo "merged $total cases from $# folders into $out ($bad failed, errored or flaky)"
 # No case at all, or fewer than planned (a shard not given, a run
@@ -296,4 +312,8 @@ if [ "$planned" = null ]; then
 	echo "merge-results: not known whether every shard was merged: the cases not given were not checked" >&2
 	exit 1
 fi
-[ "$bad" -eq 0 ]  || exit 1
+[ "$bad" -eq "$env_errors" ] || exit 1
+if [ "$env_errors" -gt 0 ]; then
+	echo "merge-results: $env_errors case(s) erred for the environment (the host failed them, not the filesystem): not checked, run them again on a sound host" >&2
+	exit 3
+fi

@@ -15,7 +15,7 @@
 
 static const char *const class_names[PC_CMP_NCLASSES] = {
 	"regression", "new failing", "fixed", "still failing", "flaky", "known", "unexpected pass",
-	"unchanged", "new", "removed", "environment error", "interrupted",
+	"unchanged", "new", "removed", "environment error", "interrupted", "checked again",
 };
 
 const char *pc_cmp_class_name(enum pc_cmp_class c)
@@ -189,9 +189,24 @@ enum pc_cmp_class pc_cmp_classify(int base, int new, int known)
 	return PC_CMP_STILL_FAILING;
 }
 
-enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind new_kind)
+/* Did a case of outcome O, error kind K, go unchecked for the host or a
+ * signal? */
+static int unchecked(int o, enum pc_error_kind k)
+{
+	return o == PC_OUT_ERROR && (k == PC_EK_ENV || k == PC_EK_INTERRUPTED);
+}
+
+enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind base_kind,
+				       enum pc_error_kind new_kind)
 {
 	enum pc_cmp_class c = pc_cmp_classify(base, new, known);
+	/* BASE never checked it (the host failed it, or a signal stopped
+	 * it): passing now is no fix of the filesystem's, and an error of
+	 * NEW's own is news, not "still failing". */
+	if (unchecked(base, base_kind) && c == PC_CMP_FIXED)
+		return PC_CMP_CHECKED_AGAIN;
+	if (unchecked(base, base_kind) && c == PC_CMP_STILL_FAILING && !unchecked(new, new_kind))
+		return PC_CMP_NEW_FAILING;
 	if (new != PC_OUT_ERROR)
 		return c;
 	/* What a host that failed it, or a signal, stopped checked nothing:
@@ -486,11 +501,34 @@ static int hides_loss(const struct pc_cmp_row *row)
 	       strcmp(n->expect, "intact") && (n->lost > 0 || n->point_lost > 0);
 }
 
-/* Does case C lack tested_sha256 (setup field K) because it was written
+/* Does side C lack tested_sha256 (setup field K) because it was written
  * before the field existed? */
-static int lacks_tested(const struct pc_cmp_case *c, size_t k)
+static int lacks_tested(const struct pc_cmp_setup_side *c, size_t k)
 {
 	return !c->setup[k] && c->legacy;
+}
+
+unsigned pc_cmp_setup_unknown(const struct pc_cmp_setup_side *b, const struct pc_cmp_setup_side *n)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
+		const char *f = pc_res_setup[k];
+		if (!strcmp(f, "tested_sha256") && (lacks_tested(b, k) || lacks_tested(n, k)) &&
+		    !b->erred && !n->erred)
+			bits |= 1u << k;
+		if (!strcmp(f, "settings") && b->setup[k] && n->setup[k] &&
+		    (unknown_keys(NULL, n->setup[k], n->settings_unknown, b->settings_unknown) ||
+		     unknown_keys(NULL, b->setup[k], b->settings_unknown, n->settings_unknown)))
+			bits |= 1u << k;
+	}
+	return bits;
+}
+
+static struct pc_cmp_setup_side side_of(const struct pc_cmp_case *c)
+{
+	return (struct pc_cmp_setup_side){ .setup = c->setup, .legacy = c->legacy,
+					   .settings_unknown = c->settings_unknown,
+					   .erred = c->outcome == PC_OUT_ERROR };
 }
 
 /* The setup fields whose change the sides cannot tell (bit K for
@@ -501,20 +539,10 @@ static int lacks_tested(const struct pc_cmp_case *c, size_t k)
  * other side gives them, or could not record either. */
 static unsigned setup_unknown(const struct pc_cmp_case *b, const struct pc_cmp_case *n)
 {
-	unsigned bits = 0;
 	if (!b || !n)
 		return 0;
-	for (size_t k = 0; k < PC_RES_NSETUP; k++) {
-		const char *f = pc_res_setup[k];
-		if (!strcmp(f, "tested_sha256") && (lacks_tested(b, k) || lacks_tested(n, k)) &&
-		    b->outcome != PC_OUT_ERROR && n->outcome != PC_OUT_ERROR)
-			bits |= 1u << k;
-		if (!strcmp(f, "settings") && b->setup[k] && n->setup[k] &&
-		    (unknown_keys(NULL, n->setup[k], n->settings_unknown, b->settings_unknown) ||
-		     unknown_keys(NULL, b->setup[k], b->settings_unknown, n->settings_unknown)))
-			bits |= 1u << k;
-	}
-	return bits;
+	struct pc_cmp_setup_side bs = side_of(b), ns = side_of(n);
+	return pc_cmp_setup_unknown(&bs, &ns);
 }
 
 static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const struct pc_cmp_case *n)
@@ -538,7 +566,8 @@ static void add_row(struct pc_cmp_report *r, const struct pc_cmp_case *b, const 
 	row->known = n ? pc_known_match(r->o->known, n->id, r->new.kernel,
 					n->outcome == PC_OUT_FAIL ? n->failures : 0) : NULL;
 	row->cls = pc_cmp_classify_kind(b ? (int)b->outcome : -1, n ? (int)n->outcome : -1,
-					row->known != NULL, n ? n->error_kind : PC_EK_UNKNOWN);
+					row->known != NULL, b ? b->error_kind : PC_EK_UNKNOWN,
+					n ? n->error_kind : PC_EK_UNKNOWN);
 	if (hides_loss(row)) {
 		row->cls = PC_CMP_REGRESSION;
 		row->hidden_loss = 1;
@@ -666,17 +695,16 @@ static int listed(const struct pc_cmp_row *row)
 	return row->cls != PC_CMP_UNCHANGED || row->setup_changed || row->setup_unknown;
 }
 
-/* "not recorded in BASE (older powercut): tested_sha256, settings
- * log_size": what ROW's sides do not both tell. */
-static char *setup_unknown_text(const struct pc_cmp_row *row)
+char *pc_cmp_setup_unknown_text(const struct pc_cmp_setup_side *bs,
+				const struct pc_cmp_setup_side *n, unsigned bits,
+				const char *bname, const char *nname)
 {
 	struct pc_strbuf b = PC_STRBUF_INIT;
-	const struct pc_cmp_case *bs = row->base, *n = row->new;
 	for (int side = 0; side < 2; side++) {
-		const struct pc_cmp_case *lacks = side ? n : bs, *has = side ? bs : n;
+		const struct pc_cmp_setup_side *lacks = side ? n : bs, *has = side ? bs : n;
 		struct pc_strbuf f = PC_STRBUF_INIT;
 		for (size_t k = 0; k < PC_RES_NSETUP; k++) {
-			if (!(row->setup_unknown & (1u << k)))
+			if (!(bits & (1u << k)))
 				continue;
 			if (!strcmp(pc_res_setup[k], "tested_sha256") && !lacks->setup[k])
 				pc_strbuf_printf(&f, "%stested_sha256", f.len ? ", " : "");
@@ -690,10 +718,18 @@ static char *setup_unknown_text(const struct pc_cmp_row *row)
 		}
 		if (f.len)
 			pc_strbuf_printf(&b, "%snot recorded in %s (an older powercut's results): %s",
-					 b.len ? "; " : "", side ? "NEW" : "BASE", f.s);
+					 b.len ? "; " : "", side ? nname : bname, f.s);
 		pc_strbuf_free(&f);
 	}
 	return pc_strbuf_release(&b);
+}
+
+/* "not recorded in BASE (older powercut): tested_sha256, settings
+ * log_size": what ROW's sides do not both tell. */
+static char *setup_unknown_text(const struct pc_cmp_row *row)
+{
+	struct pc_cmp_setup_side bs = side_of(row->base), ns = side_of(row->new);
+	return pc_cmp_setup_unknown_text(&bs, &ns, row->setup_unknown, "BASE", "NEW");
 }
 
 /* "mount_opts '' -> 'noatime', cut 'drop' -> 'error'": the fields of ROW
@@ -754,6 +790,16 @@ static void md_mounted(const struct pc_cmp_report *r, FILE *f)
 	fputs("\n", f);
 }
 
+/* Why a "checked again" row is no fix. */
+static const char *checked_again_text(const struct pc_cmp_row *row)
+{
+	return row->base->error_kind == PC_EK_ENV
+		? "BASE erred for the environment (the host, not the filesystem: not checked); "
+		  "NEW checked it: passes, no fix of the filesystem's"
+		: "BASE was interrupted (not checked); NEW checked it: passes, no fix of the "
+		  "filesystem's";
+}
+
 static void md_rows(const struct pc_cmp_report *r, FILE *f)
 {
 	int any = 0;
@@ -775,6 +821,7 @@ static void md_rows(const struct pc_cmp_report *r, FILE *f)
 			lost_text(row->new, ln, sizeof(ln));
 			char *hidden = hidden_loss_text(row);
 			const char *why = hidden ? hidden : row->known ? row->known->reason
+					: row->cls == PC_CMP_CHECKED_AGAIN ? checked_again_text(row)
 					: row->new && row->new->reason ? row->new->reason : "";
 			char *id = pc_esc_md(c->id), *w = pc_esc_md(why), *setup = setup_text(row);
 			free(hidden);

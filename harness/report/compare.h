@@ -34,6 +34,10 @@
  *   interrupted      errs in NEW because its run was stopped by a signal:
  *                    not checked, coverage lost (exit 1), as the cases the
  *                    run never reached
+ *   checked again    erred in BASE for the environment or was interrupted
+ *                    there (not checked), passes in NEW: not "fixed", as
+ *                    the filesystem never failed it (exit 0); one that
+ *                    errs in NEW for its own reason is "new failing"
  *
  * A case erring in NEW for its own reason or its input, or whose results
  * do not record the kind (an older powercut's), is classified by outcome
@@ -110,7 +114,7 @@ struct pc_cmp_side {
 enum pc_cmp_class {
 	PC_CMP_REGRESSION, PC_CMP_NEW_FAILING, PC_CMP_FIXED, PC_CMP_STILL_FAILING, PC_CMP_FLAKY, PC_CMP_KNOWN,
 	PC_CMP_XPASS, PC_CMP_UNCHANGED, PC_CMP_NEW, PC_CMP_REMOVED, PC_CMP_ENV_ERROR,
-	PC_CMP_INTERRUPTED, PC_CMP_NCLASSES
+	PC_CMP_INTERRUPTED, PC_CMP_CHECKED_AGAIN, PC_CMP_NCLASSES
 };
 
 struct pc_cmp_row {
@@ -168,12 +172,34 @@ void pc_cmp_side_free(struct pc_cmp_side *s);
 /* The class of one case from its outcomes; BASE or NEW may be -1 (absent).
  * KNOWN: a known-failures entry of compare covers it. */
 enum pc_cmp_class pc_cmp_classify(int base, int new, int known);
-/* As pc_cmp_classify, NEW's error kind (outcome.h) counted: a NEW that
+/* As pc_cmp_classify, the error kinds (outcome.h) counted: a NEW that
  * errs for the environment or was interrupted has a class of its own
- * (not a regression, not a pass); any other kind, or one not recorded,
- * changes nothing. */
-enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind new_kind);
+ * (not a regression, not a pass); a BASE that did (not checked) and a NEW
+ * that passes is "checked again", not "fixed", and a NEW erring for
+ * another reason is "new failing", not "still failing".  Any other kind,
+ * or one not recorded, changes nothing. */
+enum pc_cmp_class pc_cmp_classify_kind(int base, int new, int known, enum pc_error_kind base_kind,
+				       enum pc_error_kind new_kind);
 const char *pc_cmp_class_name(enum pc_cmp_class c);
+
+/* What a side of a comparison (a case of compare, a cell of report's
+ * history) says of its setup: results_reader.h's setup, legacy and
+ * settings_unknown, and whether it erred (it checked nothing). */
+struct pc_cmp_setup_side {
+	char *const *setup;
+	int legacy;
+	const char *settings_unknown;
+	int erred;
+};
+/* The setup fields (bit K: pc_res_setup[K]) whose change sides B and N
+ * cannot tell, one of them (an older powercut's results) not recording
+ * them: tested_sha256 (unless a side erred), a settings key. */
+unsigned pc_cmp_setup_unknown(const struct pc_cmp_setup_side *b, const struct pc_cmp_setup_side *n);
+/* "not recorded in BNAME (an older powercut's results): tested_sha256"
+ * for those BITS (malloc'd; settings keys markdown-escaped). */
+char *pc_cmp_setup_unknown_text(const struct pc_cmp_setup_side *b,
+				const struct pc_cmp_setup_side *n, unsigned bits,
+				const char *bname, const char *nname);
 
 /* The setup fields (bit K: pc_res_setup[K]) that setups A and B (arrays
  * of PC_RES_NSETUP, NULL: not recorded) both give and that differ; of

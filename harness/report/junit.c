@@ -219,13 +219,33 @@ static void testcase(FILE *f, const struct pc_run_report *r, const struct pc_cas
 		}
 		failure_text(f, res);
 		fputs("</skipped>\n", f);
+	} else if (failed && res->verdict == PC_VERDICT_ERROR) {
+		/* <error>: the check did not run to its end (JUnit's "an
+		 * unanticipated problem", not a failed assertion), its type the
+		 * kind of error (results.json "error_class"): a CI tells the host's
+		 * doing (type="environment") from the case's and from a loss
+		 * (<failure>).  The message and text say it too: GitLab shows
+		 * neither the type nor the message, Jenkins the message. */
+		int kind = res->error_kind != PC_EK_UNKNOWN;
+		const char *type = kind ? pc_error_kind_name(res->error_kind) : "error";
+		fputs("      <error message=\"", f);
+		if (kind)
+			fprintf(f, "%s error: ", type);
+		xml(f, res->reason[0] ? res->reason : pc_verdict_name(res->verdict), 1);
+		fprintf(f, "\" type=\"%s\">", type);
+		if (kind) {
+			fprintf(f, "%s error: ", type);
+			xml(f, pc_error_kind_meaning(res->error_kind), 0);
+			fputc('\n', f);
+		}
+		failure_text(f, res);
+		fputs("</error>\n", f);
 	} else if (failed) {
-		const char *tag = res->verdict == PC_VERDICT_ERROR ? "error" : "failure";
-		fprintf(f, "      <%s message=\"", tag);
+		fputs("      <failure message=\"", f);
 		xml(f, res->reason[0] ? res->reason : pc_verdict_name(res->verdict), 1);
 		fprintf(f, "\" type=\"%s\">", pc_verdict_name(res->verdict));
 		failure_text(f, res);
-		fprintf(f, "</%s>\n", tag);
+		fputs("</failure>\n", f);
 	}
 	/* Earlier attempts: flaky (the last passed) or reruns of a failure. */
 	for (size_t k = 0; k + 1 < res->nattempts; k++) {

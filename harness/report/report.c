@@ -598,7 +598,9 @@ void pc_report_table(const struct pc_run_report *r, FILE *f)
 			continue;
 		}
 		char *reason = pc_esc_md(res->reason[0] ? res->reason : "no reason recorded");
-		fprintf(f, "- %s: %s: %s", id, pc_outcome_name(res->outcome), reason);
+		char word[64];
+		pc_outcome_word(res, word, sizeof(word));
+		fprintf(f, "- %s: %s: %s", id, word, reason);
 		if (res->c->workload == PC_WORKLOAD_FIO && res->vr.nfindings) {
 			/* fio's verdict in its own words: the first bad block. */
 			const struct pc_finding *fd = &res->vr.findings[0];
@@ -656,7 +658,77 @@ static void summary_options(const struct pc_run_report *r, FILE *f)
 	free(shown);
 }
 
-static int write_summary(const struct pc_run_report *r, const char *dir)
+/* The erring cases of R whose kind is K (outcome error). */
+static size_t counts_of_kind(const struct pc_run_report *r, enum pc_error_kind k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nresults; i++)
+		n += r->results[i].outcome == PC_OUT_ERROR && r->results[i].error_kind == k;
+	return n;
+}
+
+/* " (1 case, 2 environment)": the kinds of R's errors, "" when none. */
+static void error_kinds_text(const struct pc_run_report *r, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int k = 0; k < PC_EK_N; k++) {
+		size_t n = counts_of_kind(r, (enum pc_error_kind)k);
+		if (!n)
+			continue;
+		int w = snprintf(out + used, len - used, "%s%zu %s", used ? ", " : " (", n,
+				 k == PC_EK_UNKNOWN ? "kind not recorded"
+				 : pc_error_kind_name((enum pc_error_kind)k));
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+	if (used && used + 2 <= len)
+		memcpy(out + used, ")", 2);
+}
+
+/* The results files that could not be written, and the errno of the
+ * first failure (ENOSPC, EDQUOT: the results folder is full). */
+struct lost_files {
+	const char *names[3];
+	size_t n;
+	int err;
+};
+
+/* "- **results not written: ...**" for summary.md, or NULL when L is
+ * empty. */
+static char *lost_note(const struct pc_run_report *r, const struct lost_files *l)
+{
+	if (!l || !l->n)
+		return NULL;
+	int full = l->err == ENOSPC || l->err == EDQUOT;
+	char names[64] = "";
+	for (size_t i = 0; i < l->n; i++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? (i + 1 == l->n ? " and " : ", ") : "", l->names[i]);
+	/* what was written holds the results (compare reads results.json) */
+	static const char *const all[] = { "results.json", "junit.xml" };
+	char kept[64] = "";
+	for (size_t k = 0; k < sizeof(all) / sizeof(*all); k++) {
+		int lost = 0;
+		for (size_t i = 0; i < l->n; i++)
+			lost |= !strcmp(l->names[i], all[k]);
+		if (!lost)
+			snprintf(kept + strlen(kept), sizeof(kept) - strlen(kept), "%s%s",
+				 kept[0] ? " and " : "", all[k]);
+	}
+	return xasprintf("- **results not written: %s** (%s): %s could not be written when %zu "
+			 "of the %zu cases this run planned had run (powercut run prints its table "
+			 "on standard output, and exits 3)%s%s%s%s\n\n",
+			 full ? "the results folder is full" : "the results folder failed a write",
+			 l->err ? strerror(l->err) : "see the run's messages", names, r->nresults,
+			 r->planned > r->nresults ? r->planned : r->nresults,
+			 kept[0] ? "; " : "", kept, kept[0] ? " hold them" : "",
+			 full ? "; free space there, or give the run another -o" : "");
+}
+
+static int write_summary(const struct pc_run_report *r, const char *dir,
+			 const struct lost_files *lost)
 {
 	size_t counts[PC_OUT_N] = { 0 };
 	for (size_t i = 0; i < r->nresults; i++)
@@ -668,12 +740,26 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 	char *kernel = pc_esc_md(r->kernel);
 	fprintf(f, "# powercut results\n\n- scenario: `%s`\n- kernel: `%s`\n", scenario, kernel);
 	summary_options(r, f);
-	fprintf(f, "- cases: %zu (%zu pass, %zu fail, %zu error, %zu flaky, %zu known, "
+	char *note = lost_note(r, lost);
+	if (note)
+		fputs(note, f);
+	free(note);
+	char kinds[160];
+	error_kinds_text(r, kinds, sizeof(kinds));
+	fprintf(f, "- cases: %zu (%zu pass, %zu fail, %zu error%s, %zu flaky, %zu known, "
 		   "%zu unexpected pass)\n\n",
 		r->nresults, counts[PC_OUT_PASS], counts[PC_OUT_FAIL],
-		counts[PC_OUT_ERROR], counts[PC_OUT_FLAKY], counts[PC_OUT_KNOWN], counts[PC_OUT_XPASS]);
+		counts[PC_OUT_ERROR], kinds, counts[PC_OUT_FLAKY], counts[PC_OUT_KNOWN],
+		counts[PC_OUT_XPASS]);
+	if (counts_of_kind(r, PC_EK_ENV))
+		fprintf(f, "- **%zu %s erred for the environment** (the host failed %s, not the "
+			   "filesystem: its work folder's disk, a killed fuse server, a tool timed "
+			   "out or missing, a kernel feature, no room): not checked, neither a "
+			   "failure nor a pass; run again on a sound host\n\n",
+			counts_of_kind(r, PC_EK_ENV), counts_of_kind(r, PC_EK_ENV) == 1 ? "case" : "cases",
+			counts_of_kind(r, PC_EK_ENV) == 1 ? "it" : "them");
 	/* An interrupted run: the cases it did not reach are in no count. */
-	if (r->planned > r->nresults)
+	if (r->planned > r->nresults && !(lost && lost->n))
 		fprintf(f, "- **not run: %zu of the %zu cases this run planned** (interrupted): "
 			   "not checked\n\n", r->planned - r->nresults, r->planned);
 	free(scenario);
@@ -689,15 +775,70 @@ static int write_summary(const struct pc_run_report *r, const char *dir)
 	return rc;
 }
 
+static void note_lost(struct lost_files *l, const char *name)
+{
+	if (!l->n)
+		l->err = pc_last_fail_errno;
+	l->names[l->n++] = name;
+}
+
+/* Some results files of DIR could not be written (L): an earlier write's
+ * (before the first case, or some cases back: "not run", "interrupted")
+ * would be taken for this run's results.  Those of results.json and
+ * junit.xml are removed (a reader finds none, rather than a false one);
+ * summary.md says what happened, in place of the old one when no new file
+ * fits (the folder full: its blocks are freed first). */
+static void results_lost(const struct pc_run_report *r, const char *dir, struct lost_files *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->names[i], "summary.md"))
+			continue;
+		char *path = xasprintf("%s/%s", dir, l->names[i]);
+		if (unlink(path) < 0 && errno != ENOENT)
+			pc_warn("remove %s (an earlier write's, not this run's results): %s", path,
+				strerror(errno));
+		free(path);
+	}
+	char *note = lost_note(r, l);
+	char *scenario = pc_esc_md(r->scenario), *kernel = pc_esc_md(r->kernel);
+	char *head = xasprintf("# powercut results\n\n- scenario: `%s`\n- kernel: `%s`\n%s",
+			       scenario, kernel, note);
+	free(scenario);
+	free(kernel);
+	free(note);
+	/* The whole summary with the note, if it fits now; else the note
+	 * alone, written over the old summary.md (its blocks freed first).
+	 * Quietly: what could not be written was said already. */
+	int quiet = pc_messages_quiet;
+	enum pc_errclass cls = pc_last_errclass;
+	pc_messages_quiet = 1;
+	if (write_summary(r, dir, l) < 0) {
+		char *path = xasprintf("%s/summary.md", dir);
+		if (pc_write_file(path, head, strlen(head), 0) < 0) {
+			pc_messages_quiet = quiet;
+			pc_warn("%s could not be written either: what it holds is not this run's "
+				"results", path);
+		}
+		free(path);
+	}
+	pc_messages_quiet = quiet;
+	pc_last_errclass = cls;
+	free(head);
+}
+
 int pc_report_write(const struct pc_run_report *r, const char *dir)
 {
 	if (pc_mkdir_p(dir, 0755) < 0)
 		return -1;
-	int rc = write_json(r, dir);
 	/* Write the others even if one fails: each is useful on its own. */
+	struct lost_files lost = { .n = 0 };
+	if (write_json(r, dir) < 0)
+		note_lost(&lost, "results.json");
 	if (pc_junit_write(r, dir) < 0)
-		rc = -1;
-	if (write_summary(r, dir) < 0)
-		rc = -1;
-	return rc;
+		note_lost(&lost, "junit.xml");
+	if (write_summary(r, dir, NULL) < 0)
+		note_lost(&lost, "summary.md");
+	if (lost.n)
+		results_lost(r, dir, &lost);
+	return lost.n ? -1 : 0;
 }

@@ -97,6 +97,8 @@ static int take_case(const struct pc_results *r, size_t i, struct pc_rh_case *c)
 	c->casedir = xstrdup(base);
 	for (size_t k = 0; k < PC_RES_NSETUP; k++)
 		c->setup[k] = in->setup[k] ? xstrdup(in->setup[k]) : NULL;
+	c->legacy = in->legacy;
+	c->settings_unknown = in->settings_unknown ? xstrdup(in->settings_unknown) : NULL;
 	c->point_files = xcalloc(in->npoint_files ? in->npoint_files : 1, sizeof(*c->point_files));
 	for (size_t k = 0; k < in->npoint_files; k++)
 		c->point_files[k] = xstrdup(in->point_files[k]);
@@ -116,6 +118,7 @@ static void case_free(struct pc_rh_case *c)
 	free(c->casedir);
 	for (size_t k = 0; k < PC_RES_NSETUP; k++)
 		free(c->setup[k]);
+	free(c->settings_unknown);
 	for (size_t k = 0; k < c->npoint_files; k++)
 		free(c->point_files[k]);
 	free(c->point_files);
@@ -1208,6 +1211,34 @@ static void trend_head(FILE *f, const struct pc_rh_set *s)
 	}
 }
 
+static struct pc_cmp_setup_side setup_side(const struct pc_rh_case *c)
+{
+	return (struct pc_cmp_setup_side){ .setup = c->setup, .legacy = c->legacy,
+					   .settings_unknown = c->settings_unknown,
+					   .erred = !strcmp(c->outcome, "error") };
+}
+
+/* "setup unknown: not recorded in folder 1 (...): tested_sha256": a
+ * cell whose setup cannot be told from its previous cell's (in folder
+ * PK, this one in K; 0-based), one of them an older powercut's results;
+ * compare calls it "setup unknown" (it was shown as the same setup). */
+static void put_setup_unknown(FILE *f, const struct pc_rh_case *prev, size_t pk,
+			      const struct pc_rh_case *c, size_t k)
+{
+	struct pc_cmp_setup_side a = setup_side(prev), b = setup_side(c);
+	unsigned bits = pc_cmp_setup_unknown(&a, &b);
+	if (!bits)
+		return;
+	char *an = xasprintf("folder %zu", pk + 1), *bn = xasprintf("folder %zu", k + 1);
+	char *why = pc_cmp_setup_unknown_text(&a, &b, bits, an, bn);
+	fputs("<br><span class=\"changed\">setup unknown: ", f);
+	put_text(f, why);
+	fputs("</span>", f);
+	free(why);
+	free(an);
+	free(bn);
+}
+
 static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_index *ix,
 			char *const *ids, size_t nids)
 {
@@ -1216,7 +1247,10 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 	      "another setup than its previous cell (mkfs or mount options, backend, cut, write "
 	      "cache, layout, workload, scenario keys, the tree tested, image files); a folder's "
 	      "kernel, scenario, powercut version or options marked "
-	      "<span class=\"changed\">changed</span> are not the folder before's.  An outcome "
+	      "<span class=\"changed\">changed</span> are not the folder before's; a cell marked "
+	      "<span class=\"changed\">setup unknown</span> cannot be told from its previous "
+	      "cell's setup, one of them an older powercut's results that do not record it "
+	      "(what it tested, a scenario key), as compare says.  An outcome "
 	      "or a loss count that moved there may have moved because of that change.  An error "
 	      "says its kind: <span class=\"notchecked\">environment</span> (the host failed the "
 	      "case: its work folder's disk, a killed fuse server, a tool timed out or missing, a "
@@ -1236,6 +1270,7 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 		put_text(f, ids[i]);
 		fputs("</td>", f);
 		const struct pc_rh_case *prev = NULL;
+		size_t prev_folder = 0;
 		for (size_t k = 0; k < s->n; k++) {
 			const struct pc_rh_case *c = find_case(&ix[k], ids[i]);
 			/* A folder holding fewer cases than its run planned (an
@@ -1263,9 +1298,12 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 				put_text(f, changed);
 				fputs("</span>", f);
 				free(changed);
+			} else if (prev) {
+				put_setup_unknown(f, prev, prev_folder, c, k);
 			}
 			fputs("</td>", f);
 			prev = c;
+			prev_folder = k;
 		}
 		fputs("</tr>\n", f);
 	}

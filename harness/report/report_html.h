@@ -49,6 +49,11 @@ struct pc_rh_case {
 	 * recorded): the history marks a cell whose setup is not its
 	 * previous cell's, as compare does. */
 	char *setup[PC_RES_NSETUP];
+	/* results_reader.h's legacy and settings_unknown: what its results
+	 * (an older powercut's) do not record; the history says a cell's
+	 * setup is unknown beside its previous cell's, as compare does. */
+	int legacy;
+	char *settings_unknown;
 };
 
 struct pc_rh_folder {

@@ -16,13 +16,22 @@ static json_t *jstr(const char *s)
 	return pc_esc_json(s ? s : "");
 }
 
-void pc_outcome_cell(const struct pc_case_result *r, char *out, size_t len)
+void pc_outcome_word(const struct pc_case_result *r, char *out, size_t len)
 {
-	if (r->outcome == PC_OUT_FLAKY || (r->nattempts > 1 && r->outcome != PC_OUT_PASS))
-		snprintf(out, len, "%s %zu/%zu", pc_outcome_name(r->outcome), r->attempts_failed,
-			 r->nattempts);
+	if (r->outcome == PC_OUT_ERROR && r->error_kind != PC_EK_UNKNOWN)
+		snprintf(out, len, "error (%s)", pc_error_kind_name(r->error_kind));
 	else
 		snprintf(out, len, "%s", pc_outcome_name(r->outcome));
+}
+
+void pc_outcome_cell(const struct pc_case_result *r, char *out, size_t len)
+{
+	char word[64];
+	pc_outcome_word(r, word, sizeof(word));
+	if (r->outcome == PC_OUT_FLAKY || (r->nattempts > 1 && r->outcome != PC_OUT_PASS))
+		snprintf(out, len, "%s %zu/%zu", word, r->attempts_failed, r->nattempts);
+	else
+		snprintf(out, len, "%s", word);
 }
 
 void pc_outcome_json(json_t *o, const struct pc_case_result *r)

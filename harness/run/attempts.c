@@ -84,6 +84,7 @@ static enum pc_errclass one_attempt(pc_attempt_fn fn, const struct pc_case *c,
 		r->backend = c->backend;
 		r->fsck = PC_FSCK_SKIPPED;
 		r->verdict = PC_VERDICT_ERROR;
+		r->signal_first = (int)pc_interrupted;
 		snprintf(r->reason, sizeof(r->reason), "cannot read the kernel log (/dev/kmsg)");
 		return PC_ERR_ENV;
 	}
@@ -142,18 +143,27 @@ static const struct pc_known_entry *known_entry(const struct pc_case *c,
 
 /* R's error kind, from CLS, the class of the attempt that gave its
  * verdict: a case stopped by a signal is interrupted whatever its error
- * (the signal ended its phase early), else the class's exit status. */
+ * (the signal ended its phase early), else the class's exit status.  A
+ * signal that came after the case's error did not stop it: its kind is
+ * the error's (an environment error whose teardown a ^C met was recorded
+ * "interrupted").  Nor does a signal make the host's own failure, seen
+ * independently of it, any less the host's: a backing file that no
+ * longer reads back from the work folder's disk, a work folder full
+ * (the kernel's word): environment, the reason says so. */
 static void note_error_kind(struct pc_case_result *r, enum pc_errclass cls)
 {
 	r->error_kind = PC_EK_UNKNOWN;
 	r->error_exit = 0;
 	if (r->verdict != PC_VERDICT_ERROR)
 		return;
-	if (pc_interrupted) {
+	int host = r->backing_unreadable || r->km.nospace[0];
+	if (r->signal_first && !host) {
 		r->error_kind = PC_EK_INTERRUPTED;
-		r->error_exit = 128 + (int)pc_interrupted;
+		r->error_exit = 128 + r->signal_first;
 		return;
 	}
+	if (host)
+		cls = PC_ERR_ENV;
 	r->error_kind = cls == PC_ERR_ENV ? PC_EK_ENV : cls == PC_ERR_INPUT ? PC_EK_INPUT : PC_EK_CASE;
 	r->error_exit = cls == PC_ERR_ENV ? PC_EXIT_ENV : cls == PC_ERR_INPUT ? PC_EXIT_USAGE
 		      : PC_EXIT_FAIL;

@@ -56,6 +56,21 @@ const char *pc_error_kind_name(enum pc_error_kind k)
 	return k < PC_EK_N ? kind_names[k] : "?";
 }
 
+const char *pc_error_kind_meaning(enum pc_error_kind k)
+{
+	switch (k) {
+	case PC_EK_CASE: return "the case's own (exit status 1)";
+	case PC_EK_INPUT: return "the scenario or the options asked what cannot be done here "
+				 "(exit status 2)";
+	case PC_EK_ENV: return "the host failed the case, not the filesystem: not checked, neither "
+			       "a failure nor a pass (exit status 3: run it again on a sound host)";
+	case PC_EK_INTERRUPTED: return "a signal stopped the run: not checked";
+	case PC_EK_UNKNOWN:
+	case PC_EK_N: break;
+	}
+	return "what kind of error is not recorded";
+}
+
 int pc_error_kind_lookup(const char *s)
 {
 	for (int i = PC_EK_CASE; i < PC_EK_N; i++)

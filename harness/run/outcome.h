@@ -54,6 +54,9 @@ enum pc_error_kind {
 
 /* "unknown", "case", "input", "environment", "interrupted". */
 const char *pc_error_kind_name(enum pc_error_kind k);
+/* What kind K means to a reader of junit.xml: "the host failed the
+ * case, not the filesystem: not checked, ..." for environment. */
+const char *pc_error_kind_meaning(enum pc_error_kind k);
 /* The kind named S (not "unknown"), or -1. */
 int pc_error_kind_lookup(const char *s);
 /* The kind a run's exit status EXIT stands for (1, 2, 3, 129..255), or

@@ -54,6 +54,12 @@ struct pc_case_result {
 	 * ("error_exit": 1, 2, 3 or 128+N); PC_EK_UNKNOWN and 0 otherwise. */
 	enum pc_error_kind error_kind;
 	int error_exit;
+	/* The signal (pc_interrupted) that had come when the case's error
+	 * arose, 0: none (the error came first, or a signal after it). */
+	int signal_first;
+	/* Its backing file did not read back from the work folder's disk
+	 * (check_backing): the host's failure, whatever signal came. */
+	int backing_unreadable;
 	/* Why the filesystem did not mount after the cut (a finding: the
 	 * case fails, nothing was verified), or empty. */
 	char unmountable[256];

@@ -552,6 +552,7 @@ static void check_backing(struct case_ctx *x, int rc)
 	snprintf(msg, sizeof(msg), "its backing file no longer reads back (%s): the disk or file "
 		 "system holding the work folder fails", why);
 	pc_fit_middle(x->r->device_failed, sizeof(x->r->device_failed), msg);
+	x->r->backing_unreadable = 1;
 }
 
 static void teardown(struct case_ctx *x)
@@ -658,6 +659,10 @@ static enum pc_errclass run_case(const struct pc_case *c, const struct pc_run_op
 		rc = phase_crash_points(&x);
 	enum pc_errclass cls = rc < 0 ? pc_last_errclass : PC_ERR_NONE;
 	if (rc < 0) {
+		/* Whether a signal had come when the case failed (it is then
+		 * what stopped it) or came after (attempts.c's error kind). */
+		int sig = pc_captured_signal();
+		r->signal_first = sig >= 0 ? sig : (int)pc_interrupted;
 		r->verdict = PC_VERDICT_ERROR;
 		if (cls == PC_ERR_NONE)
 			cls = PC_ERR_RUN;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 enum pc_errclass pc_last_errclass = PC_ERR_NONE;
+int pc_last_fail_errno;
 volatile sig_atomic_t pc_interrupted;
 unsigned pc_tool_timeout = PC_TOOL_TIMEOUT_DEFAULT;
 void (*pc_before_message)(void);
@@ -29,12 +30,29 @@ int pc_messages_quiet;
 static char *capture_buf;
 static size_t capture_len;
 static int capture_err; /* the errno behind the captured message, or 0 */
+/* pc_interrupted when the first failure (pc_fail...) since
+ * pc_capture_errors was reported; -1: none yet. */
+static int capture_sig = -1;
+
+/* A failure reported while capturing: the first notes whether a signal
+ * had come (pc_captured_signal). */
+static void note_failure_signal(void)
+{
+	if (capture_buf && capture_sig < 0)
+		capture_sig = (int)pc_interrupted;
+}
+
+int pc_captured_signal(void)
+{
+	return capture_sig;
+}
 
 void pc_capture_errors(char *buf, size_t len)
 {
 	capture_buf = buf;
 	capture_len = len;
 	capture_err = 0;
+	capture_sig = -1;
 	if (buf && len)
 		buf[0] = '\0';
 }
@@ -56,6 +74,7 @@ void pc_capture_resume(char *buf, size_t len, int err)
 void pc_capture_aside_begin(struct pc_capture_aside *a, char *buf, size_t len)
 {
 	pc_capture_current(&a->buf, &a->len, &a->err);
+	a->sig = capture_sig;
 	a->cls = pc_last_errclass;
 	a->quiet = pc_messages_quiet;
 	pc_capture_errors(buf, len);
@@ -66,6 +85,7 @@ void pc_capture_aside_end(const struct pc_capture_aside *a)
 {
 	pc_messages_quiet = a->quiet;
 	pc_capture_resume(a->buf, a->len, a->err);
+	capture_sig = a->sig;
 	pc_last_errclass = a->cls;
 }
 
@@ -210,30 +230,36 @@ int pc_why(char *why, size_t len, const char *fmt, ...)
 int pc_fail(enum pc_errclass cls, const char *fmt, ...)
 {
 	va_list ap;
+	note_failure_signal();
 	va_start(ap, fmt);
 	vreport("", fmt, ap, 0);
 	va_end(ap);
 	pc_last_errclass = cls;
+	pc_last_fail_errno = 0;
 	return -1;
 }
 
 int pc_fail_errno(enum pc_errclass cls, int err, const char *fmt, ...)
 {
 	va_list ap;
+	note_failure_signal();
 	va_start(ap, fmt);
 	vreport("", fmt, ap, err);
 	va_end(ap);
 	pc_last_errclass = cls;
+	pc_last_fail_errno = err;
 	return -1;
 }
 
 int pc_fail_cause(enum pc_errclass cls, int err, const char *fmt, ...)
 {
 	va_list ap;
+	note_failure_signal();
 	va_start(ap, fmt);
 	vreport_cause("", fmt, ap, err, 0);
 	va_end(ap);
 	pc_last_errclass = cls;
+	pc_last_fail_errno = err;
 	return -1;
 }
 

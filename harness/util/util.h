@@ -38,6 +38,9 @@ enum pc_errclass {
 };
 
 extern enum pc_errclass pc_last_errclass;
+/* The errno given with the last failure reported (pc_fail_errno's,
+ * pc_fail_cause's; 0 for pc_fail's): what a caller words again. */
+extern int pc_last_fail_errno;
 
 /* The exit code for the error last reported: PC_EXIT_ENV for an environment
  * error, PC_EXIT_USAGE for an input error, and RUN_ERROR for any other (what
@@ -85,11 +88,16 @@ void pc_capture_resume(char *buf, size_t len, int err);
 struct pc_capture_aside {
 	char *buf;
 	size_t len;
-	int err, quiet;
+	int err, quiet, sig;
 	enum pc_errclass cls;
 };
 void pc_capture_aside_begin(struct pc_capture_aside *a, char *buf, size_t len);
 void pc_capture_aside_end(const struct pc_capture_aside *a);
+/* The signal that had come (pc_interrupted: 0 none) when the first
+ * failure (pc_fail, pc_fail_errno, pc_fail_cause) since pc_capture_errors
+ * was reported, or -1: none was.  A case stopped by a signal is told from
+ * one whose error came first, the signal landing after it. */
+int pc_captured_signal(void);
 /* The errno behind the captured message (pc_fail_errno's, pc_fail_cause's),
  * or 0: none captured, or pc_fail gave no cause. */
 int pc_captured_errno(void);

@@ -13,7 +13,12 @@
  * device it attaches after the cut (the remount, verify and fsck, open 3):
  * N = 2 fails the disk under the workload, N = 3 after the cut (powercut
  * reads the file back once more after a case that saw trouble).
- * Foreground; ends when unmounted. */
+ * Foreground; ends when unmounted.
+ *
+ * EIOFS_HOLD=M:DIR in the environment holds the first read made through
+ * open M of NAME: it makes DIR/held and waits for DIR/release before going
+ * on (failing or not as above), so that a test acts at that moment (sends
+ * powercut a signal while it reads its backing file back). */
 #define FUSE_USE_VERSION 31
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -58,6 +63,11 @@ static int is_bad_file(const char *path)
 
 /* fh: the descriptor, and bit 62 set on the open that goes bad. */
 #define BAD_BIT (1ULL << 62)
+/* ... and bit 61 on the open whose first read is held (EIOFS_HOLD). */
+#define HOLD_BIT (1ULL << 61)
+static long hold_open;
+static const char *hold_dir;
+static int held;
 
 static int fail_now(struct fuse_file_info *fi, int writing, size_t n)
 {
@@ -73,7 +83,29 @@ static int fail_now(struct fuse_file_info *fi, int writing, size_t n)
 
 static int fd_of(struct fuse_file_info *fi)
 {
-	return (int)(fi->fh & ~BAD_BIT);
+	return (int)(fi->fh & ~(BAD_BIT | HOLD_BIT));
+}
+
+/* The first read through the held open: DIR/held, then wait for
+ * DIR/release. */
+static void hold_here(struct fuse_file_info *fi)
+{
+	if (!(fi->fh & HOLD_BIT))
+		return;
+	pthread_mutex_lock(&lock);
+	int first = !held;
+	held = 1;
+	pthread_mutex_unlock(&lock);
+	if (!first)
+		return;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/held", hold_dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "%s/release", hold_dir);
+	while (access(path, F_OK) < 0)
+		usleep(20000);
 }
 
 static int x_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
@@ -112,6 +144,8 @@ static int open_common(const char *path, int flags, mode_t mode, struct fuse_fil
 		pthread_mutex_lock(&lock);
 		if (++opens >= bad_open && bad_open > 0)
 			fi->fh |= BAD_BIT;
+		if (opens == hold_open)
+			fi->fh |= HOLD_BIT;
 		pthread_mutex_unlock(&lock);
 	}
 	fi->direct_io = is_bad_file(path); /* its every read and write comes here */
@@ -131,6 +165,7 @@ static int x_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 static int x_read(const char *path, char *buf, size_t n, off_t off, struct fuse_file_info *fi)
 {
 	(void)path;
+	hold_here(fi);
 	if (fail_now(fi, 0, n))
 		return -EIO;
 	ssize_t got = pread(fd_of(fi), buf, n, off);
@@ -262,6 +297,11 @@ int main(int argc, char **argv)
 	bad_open = atol(argv[4]);
 	bad_write = !strcmp(argv[5], "write");
 	bad_after = atoll(argv[6]);
+	const char *hold = getenv("EIOFS_HOLD");
+	if (hold && strchr(hold, ':')) {
+		hold_open = atol(hold);
+		hold_dir = strchr(hold, ':') + 1;
+	}
 	char *args[] = { argv[0], "-f", "-o", "allow_other,default_permissions,fsname=eiofs",
 			 argv[2], NULL };
 	umask(0);

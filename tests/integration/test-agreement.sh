@@ -72,6 +72,15 @@ grep -q '^- ext4/syncfs: a: backend cannot work here: a/ext4/syncfs | b: backend
 	"$TMP/out" || { cat "$TMP/out"; fail "the two reasons are not shown"; }
 grep -q '^1 pairs, 0 agree, 1 do not' "$TMP/out" || { cat "$TMP/out"; fail "the count"; }
 
+# Errors say their kind (results.json error_class): the host failing one
+# side (environment) is told from a backend's own error.
+mkdir "$TMP/ek"
+jq '.cases |= map(.verdict = "error" | .outcome = "error" | .committed = false | .fsck = "skipped"
+	| .reason = "host EIO: \(.id)" | .error_class = (if .group == "a" then "environment" else "case" end)
+	| .error_exit = (if .group == "a" then 3 else 1 end))' "$TMP/r/results.json" >"$TMP/ek/results.json"
+agree 1 "$TMP/ek"
+grep -q '^| ext4/syncfs | ERROR | error (environment) / error (case) |' "$TMP/out" || { cat "$TMP/out"; fail "the errors' kinds are not shown"; }
+
 # One side an error: a disagreement.
 jq '.cases |= map(if .id == "b/ext4/syncfs" then .verdict = "error" | .reason = "dm: no target" else . end)' \
 	"$TMP/r/results.json" >"$TMP/e1/results.json"

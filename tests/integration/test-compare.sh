@@ -192,7 +192,7 @@ compare 1 "$TMP/base" "$TMP/new" --known "$TMP/known-loss.txt" --json
 scenario badmkfs "mkfs_opts = -O powercut-no-such-feature"
 run_to 2 knownerr "$TMP/badmkfs.ini" --known "$TMP/known.txt"
 [ "$(outcome "$TMP/knownerr" g/ext4/fsync)" = error ] || fail "known covered an error"
-grep -q 'g/ext4/fsync: error: .*(an error is not covered by known failure .*known.txt:2' "$TMP/knownerr.out" ||
+grep -q 'g/ext4/fsync: error (input): .*(an error is not covered by known failure .*known.txt:2' "$TMP/knownerr.out" ||
 	{ cat "$TMP/knownerr.out"; fail "summary does not say the entry does not cover the error"; }
 compare 1 "$TMP/base" "$TMP/knownerr" --known "$TMP/known.txt" --json
 [ "$(jq -r '.cases[] | select(.id == "g/ext4/fsync") | .change' "$TMP/cmp.out")" = regression ] ||

@@ -643,7 +643,7 @@ for hide in fuse:nomod:'cannot open /dev/fuse (no FUSE: CONFIG_FUSE_FS, module f
 		exec ./powercut run "$3" -o "$4"' sh "$node" "$TMP/devhost" "$TMP/nodev.ini" \
 		"$TMP/nodev-$node-$modules" "$modules" >"$TMP/out" 2>&1 || rc=$?
 	[ "$rc" -eq 3 ] || { cat "$TMP/out"; fail "powercut without /dev/$node ($modules) exited $rc, expected 3"; }
-	grep -qF -- "- k/ext4/syncfs: error: backend fuse cannot work here: $want" "$TMP/out" ||
+	grep -qF -- "- k/ext4/syncfs: error (environment): backend fuse cannot work here: $want" "$TMP/out" ||
 		{ cat "$TMP/out"; fail "powercut without /dev/$node ($modules) does not say why: $want"; }
 done
 

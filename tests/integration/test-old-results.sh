@@ -96,6 +96,13 @@ grep -q 'Not every results folder records the options it ran with' <<<"$text" ||
 for id in t/ext4/none t/ext4/syncfs f/ext4/syncfs p/ext4/syncfs; do
 	grep -q "$id" <<<"$text" || fail "report: $id missing"
 done
+# The history of a folder before tested_sha256 and a current one: the
+# current cells say their setup is unknown beside the older ones, as
+# compare says (3 setup unknown, above); they said nothing, the same setup.
+"$POWERCUT" report "$FIX/4c5a10f/run" "$FIX/$CUR/run" -o "$TMP/hist.html" > "$TMP/rep.out" 2>&1 ||
+	{ cat "$TMP/rep.out"; fail "report of an old and a current folder failed"; }
+[ "$(grep -o 'setup unknown: not recorded in folder 1 (an older powercut&apos;s results): tested_sha256</span>' "$TMP/hist.html" | wc -l)" -eq 3 ] ||
+	fail "report: history cells do not say setup unknown ($(grep -o 'setup unknown[^<]*' "$TMP/hist.html" | head -3))"
 
 # merge-results (today's) on shards of powercut 4c5a10f, which records no
 # shard nor plan: merged, but whether a shard is missing is not known,

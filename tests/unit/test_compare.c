@@ -1077,18 +1077,34 @@ static void test_options_differ(void)
  * is classified as before, and the kind is said. */
 static void test_error_kinds(void)
 {
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_ENV), PC_CMP_ENV_ERROR);
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_ERROR, 0, PC_EK_ENV),
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_UNKNOWN, PC_EK_ENV), PC_CMP_ENV_ERROR);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_ERROR, 0, PC_EK_UNKNOWN, PC_EK_ENV),
 			PC_CMP_ENV_ERROR);   /* "still failing", exit 0, before */
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(-1, PC_OUT_ERROR, 0, PC_EK_ENV), PC_CMP_ENV_ERROR);
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_INTERRUPTED),
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(-1, PC_OUT_ERROR, 0, PC_EK_UNKNOWN, PC_EK_ENV), PC_CMP_ENV_ERROR);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_UNKNOWN, PC_EK_INTERRUPTED),
 			PC_CMP_INTERRUPTED);
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_CASE), PC_CMP_REGRESSION);
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_INPUT), PC_CMP_REGRESSION);
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_UNKNOWN),
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_UNKNOWN, PC_EK_CASE), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_UNKNOWN, PC_EK_INPUT), PC_CMP_REGRESSION);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_PASS, PC_OUT_ERROR, 0, PC_EK_UNKNOWN, PC_EK_UNKNOWN),
 			PC_CMP_REGRESSION);
-	/* BASE's kind does not matter: NEW passing is NEW checked. */
-	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_PASS, 0, PC_EK_UNKNOWN), PC_CMP_FIXED);
+	/* An error of BASE's own (or not recorded) that passes in NEW is
+	 * fixed; one the host caused, or a signal, was never a failure of the
+	 * filesystem: checked again, not "fixed" (as it was before); erring in
+	 * NEW for its own reason is news, not "still failing". */
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_PASS, 0, PC_EK_UNKNOWN, PC_EK_UNKNOWN), PC_CMP_FIXED);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_PASS, 0, PC_EK_CASE, PC_EK_UNKNOWN), PC_CMP_FIXED);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_PASS, 0, PC_EK_ENV, PC_EK_UNKNOWN),
+			PC_CMP_CHECKED_AGAIN);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_PASS, 0, PC_EK_INTERRUPTED, PC_EK_UNKNOWN),
+			PC_CMP_CHECKED_AGAIN);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_ERROR, 0, PC_EK_ENV, PC_EK_CASE),
+			PC_CMP_NEW_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_ERROR, 0, PC_EK_CASE, PC_EK_CASE),
+			PC_CMP_STILL_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_FAIL, 0, PC_EK_ENV, PC_EK_UNKNOWN),
+			PC_CMP_NEW_FAILING);
+	CU_ASSERT_EQUAL(pc_cmp_classify_kind(PC_OUT_ERROR, PC_OUT_ERROR, 0, PC_EK_ENV, PC_EK_ENV),
+			PC_CMP_ENV_ERROR);
 
 	char *dir = unit_tmpdir();
 	char *b = put(dir, "base.json", "{\"kernel\":\"6.1\",\"cases\":["
@@ -1147,6 +1163,32 @@ static void test_error_kinds(void)
 			CU_ASSERT(json_is_null(cls));
 		}
 		CU_ASSERT_EQUAL(json_integer_value(json_object_get(j, "exit")), t[i].exit);
+		json_decref(j);
+		pc_cmp_report_free(&r);
+	}
+	/* The other way round: BASE erred for the environment or was
+	 * interrupted, NEW passes: checked again, exit 0 (it was "fixed"). */
+	const char *const unchecked_base[] = { env, intr };
+	for (size_t i = 0; i < 2; i++) {
+		struct pc_cmp_report r = { 0 };
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(unchecked_base[i], &r.base), 0);
+		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.new), 0);
+		pc_cmp_run(&r, &o);
+		CU_ASSERT_EQUAL(r.counts[PC_CMP_CHECKED_AGAIN], 1);
+		CU_ASSERT_EQUAL(r.counts[PC_CMP_FIXED], 0);
+		CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
+		char *md = markdown_of(&r);
+		CU_ASSERT_PTR_NOT_NULL(strstr(md, "| g/a | **checked again** | error ("));
+		CU_ASSERT_PTR_NOT_NULL(strstr(md, "no fix of the filesystem's"));
+		CU_ASSERT_PTR_NULL(strstr(md, "**fixed**"));
+		free(md);
+		json_t *j = pc_cmp_json(&r);
+		json_t *row = json_array_get(json_object_get(j, "cases"), 0);
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(row, "change")), "checked again");
+		CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "summary"),
+								   "checked again")), 1);
+		CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "summary"),
+								   "fixed")), 0);
 		json_decref(j);
 		pc_cmp_report_free(&r);
 	}

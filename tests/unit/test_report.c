@@ -317,7 +317,11 @@ static void test_junit(void)
 	CU_ASSERT_EQUAL(count(x, "<failure "), 1);
 	CU_ASSERT_EQUAL(count(x, "</failure>"), 1);
 	CU_ASSERT_EQUAL(count(x, "<error "), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<error message=\"mkfs.btrfs: not found\""));
+	/* An error says its kind (results.json error_class): type, message
+	 * and text; a loss is a <failure>. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(x, "<error message=\"environment error: mkfs.btrfs: not found\" "
+					 "type=\"environment\">environment error: the host failed the "
+					 "case, not the filesystem"));
 	/* The failure carries the reason and the first 20 findings. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(x, "message=\"3 of 10 entries not intact &lt;after&gt; commit %FF\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(x, "missing dir/a&lt;b&amp;c&quot;d&apos;e&gt;\n"));
@@ -442,11 +446,14 @@ static void test_summary_and_table(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(md);
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "kernel: `6.18.0-test`"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "scenario: `scenarios/default.ini`"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "3 (1 pass, 1 fail, 1 error, 0 flaky, 0 known, 0 unexpected pass)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "3 (1 pass, 1 fail, 1 error (1 environment), 0 flaky, 0 known, "
+					  "0 unexpected pass)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- **1 case erred for the environment** (the host failed it"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| error (environment) |"));
 	/* The case the interrupted run never reached is in no count: said. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- **not run: 1 of the 4 cases this run planned** (interrupted)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/xfs/none/r2: fail: 3 of 10 entries not intact"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/btrfs/fsync: error: mkfs.btrfs: not found"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "- hard/btrfs/fsync: error (environment): mkfs.btrfs: not found"));
 	CU_ASSERT_PTR_NULL(strstr(md, "- default/ext4/syncfs:"));
 
 	char *buf;
