@@ -179,10 +179,10 @@ static int task_run(struct dm_task *dmt, int udev, const char *what)
 	return 0;
 }
 
-/* Does the device with UUID exist?  1 yes, 0 no, -1 could not ask. */
-static int uuid_exists(const char *uuid)
+/* Does the device DMT (an INFO task, by name or by UUID) asks of exist?
+ * 1 yes, 0 no, -1 could not ask.  Destroys DMT. */
+static int info_exists(struct dm_task *dmt)
 {
-	struct dm_task *dmt = task_new_uuid(DM_DEVICE_INFO, uuid, "dm device info");
 	if (!dmt)
 		return -1;
 	struct dm_info info;
@@ -190,6 +190,12 @@ static int uuid_exists(const char *uuid)
 		 ? info.exists != 0 : -1;
 	dm_task_destroy(dmt);
 	return rc;
+}
+
+/* Does the device with UUID exist?  1 yes, 0 no, -1 could not ask. */
+static int uuid_exists(const char *uuid)
+{
+	return info_exists(task_new_uuid(DM_DEVICE_INFO, uuid, "dm device info"));
 }
 
 static int uuid_of(const char *name, char *uuid, size_t len, int *deferred);
@@ -384,14 +390,7 @@ static unsigned long long proc_start(pid_t pid)
 /* Is there a dm device named NAME?  1 yes, 0 no, -1 could not ask. */
 static int name_exists(const char *name)
 {
-	struct dm_task *dmt = task_new(DM_DEVICE_INFO, name, "dm device info");
-	if (!dmt)
-		return -1;
-	struct dm_info info;
-	int rc = task_run(dmt, 0, "dm device info") == 0 && dm_task_get_info(dmt, &info)
-		 ? info.exists != 0 : -1;
-	dm_task_destroy(dmt);
-	return rc;
+	return info_exists(task_new(DM_DEVICE_INFO, name, "dm device info"));
 }
 
 #define NAME_TRIES 64
