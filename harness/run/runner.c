@@ -752,7 +752,7 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 	pc_progress_init();
 
 	enum pc_errclass worst = PC_ERR_NONE;
-	int failed = 0;
+	int failed = 0, lost = 0;
 	for (size_t i = 0; i < sc->ncases && !pc_interrupted; i++) {
 		pc_progress_case((unsigned)i + 1, (unsigned)sc->ncases, sc->cases[i].id);
 		/* Every case "not run" until the first is done; the count goes up
@@ -767,6 +767,8 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 			worst = cls;
 		if (pc_outcome_fails(r->outcome, o->flaky_ok))
 			failed = 1;
+		if (r->outcome != PC_OUT_ERROR && pc_outcome_fails(r->outcome, o->flaky_ok))
+			lost = 1;
 		if (o->case_done)
 			o->case_done(rep, o->case_done_arg);
 	}
@@ -784,6 +786,11 @@ int pc_runner_run(const struct pc_scenario *sc, const struct pc_run_opts *o,
 		return interrupted_before_first_case();
 	if (pc_interrupted)
 		return 128 + pc_interrupted;
+	/* A verdict that failed is the news, whatever else erred: a nightly
+	 * job that retries on 3 (the machine's) must never retry it away, as
+	 * compare's exit 1 before 3. */
+	if (lost)
+		return PC_EXIT_FAIL;
 	if (worst == PC_ERR_ENV)
 		return PC_EXIT_ENV;
 	if (worst == PC_ERR_INPUT)
