@@ -342,21 +342,13 @@ static int list_cases(const struct run_inputs *in, const struct pc_run_opts *o)
 	return cmd_stdout_done("run --list", PC_EXIT_OK);
 }
 
-/* Test-only hook (docs/design.md): POWERCUT_TEST_LOCKED=PROGRAM is run
- * with the results folder once it is made and locked, before the runner
- * starts: a test sends the run a signal there. */
+/* Test-only hook: POWERCUT_TEST_LOCKED=PROGRAM is run with the results
+ * folder once it is made and locked, before the runner starts: a test
+ * sends the run a signal there. */
 static void locked_test_hook(const char *outdir)
 {
-	const char *prog = getenv("POWERCUT_TEST_LOCKED");
-	if (!prog || !*prog)
-		return;
-	char *argv[] = { (char *)prog, (char *)outdir, NULL };
-	char *out = NULL;
-	int status = 0;
-	if (pc_run(argv, &out, &status) < 0 || status != 0)
-		pc_warn("POWERCUT_TEST_LOCKED: %s failed (status %d): %s", prog, status,
-			out ? out : "");
-	free(out);
+	const char *args[] = { outdir, NULL };
+	pc_run_test_hook("POWERCUT_TEST_LOCKED", args);
 }
 
 /* Runs the selected cases into the results folder, locked for the run,

@@ -54,16 +54,8 @@ static int ensure_loop_node(int n, const char *path)
  * own there and the race is lost every time, deterministically. */
 static void loop_race_test_hook(const char *path)
 {
-	const char *prog = getenv("POWERCUT_TEST_LOOP_RACE");
-	if (!prog || !*prog)
-		return;
-	char *argv[] = { (char *)prog, (char *)path, NULL };
-	char *out = NULL;
-	int status = 0;
-	if (pc_run(argv, &out, &status) < 0 || status != 0)
-		pc_warn("POWERCUT_TEST_LOOP_RACE: %s failed (status %d): %s", prog, status,
-			out ? out : "");
-	free(out);
+	const char *args[] = { path, NULL };
+	pc_run_test_hook("POWERCUT_TEST_LOOP_RACE", args);
 }
 
 /* Try to configure loop device N with BACKING_FD.  1 if it was taken by

@@ -318,22 +318,13 @@ static int settle_loop(const char *name, int fd, const char *backing, int verbos
  * loop device there, as a concurrent program may. */
 static void unmounted_test_hook(const struct mount_ent *v, int n)
 {
-	const char *prog = getenv("POWERCUT_TEST_UNMOUNTED");
-	if (!prog || !*prog)
-		return;
-	char **argv = xcalloc((size_t)n + 2, sizeof(*argv));
+	const char **args = xcalloc((size_t)n + 1, sizeof(*args));
 	int a = 0;
-	argv[a++] = (char *)prog;
 	for (int i = 0; i < n; i++)
 		if (v[i].loopfd >= 0)
-			argv[a++] = (char *)v[i].loop;
-	char *out = NULL;
-	int status = 0;
-	if (a > 1 && (pc_run(argv, &out, &status) < 0 || status != 0))
-		pc_warn("POWERCUT_TEST_UNMOUNTED: %s failed (status %d): %s", prog, status,
-			out ? out : "");
-	free(out);
-	free(argv);
+			args[a++] = v[i].loop;
+	pc_run_test_hook("POWERCUT_TEST_UNMOUNTED", args);
+	free(args);
 }
 
 /* A loop device mounted below DIR is the run's even when its backing file

@@ -1218,6 +1218,26 @@ static pid_t parent_of(pid_t pid)
 	return ppid;
 }
 
+void pc_run_test_hook(const char *var, const char *const *args)
+{
+	const char *prog = getenv(var);
+	if (!prog || !*prog || !args[0])
+		return;
+	size_t n = 0;
+	while (args[n])
+		n++;
+	char **argv = xcalloc(n + 2, sizeof(*argv));
+	argv[0] = (char *)prog;
+	for (size_t i = 0; i < n; i++)
+		argv[i + 1] = (char *)args[i];
+	char *out = NULL;
+	int status = 0;
+	if (pc_run(argv, &out, &status) < 0 || status != 0)
+		pc_warn("%s: %s failed (status %d): %s", var, prog, status, out ? out : "");
+	free(out);
+	free(argv);
+}
+
 int pc_each_process(int (*fn)(pid_t pid, void *arg), void *arg)
 {
 	DIR *d = opendir("/proc");

@@ -181,6 +181,12 @@ int pc_run(char *const argv[], char **output, int *status);
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status);
 
+/* Test-only hooks (docs/design.md): when the environment variable VAR
+ * names a program, runs it with ARGS (NULL-terminated; none: no run) and
+ * waits for it; its failure is a warning.  Tests act there as another
+ * program on the machine may. */
+void pc_run_test_hook(const char *var, const char *const *args);
+
 /* Calls FN(PID, ARG) for each process /proc lists now, in /proc's order,
  * until FN returns nonzero.  -1 (errno set) when /proc cannot be read,
  * else 0.  Processes come and go meanwhile: FN finds some gone. */
