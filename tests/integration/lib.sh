@@ -187,6 +187,17 @@ run_as_nobody() {
 		run_as_nobody "$TOP" "$blocker" "$TMP/.top" "$@"
 }
 
+# $TMP/layer.tar.gz, one small file, and $TMP/one.ini running it in mode
+# fsync over FUSE on a 64 MiB ext4: the quickest case, for tests that act
+# on its device or its start.
+tiny_layer_scenario() {
+	mkdir -p "$TMP/tree"
+	echo hello > "$TMP/tree/file"
+	tar -C "$TMP/tree" -czf "$TMP/layer.tar.gz" .
+	printf '[global]\nimage = %s\nbackend = fuse\ndevice_size = 64M\nfs = ext4\nmodes = fsync\n' \
+		"$TMP/layer.tar.gz" > "$TMP/one.ini"
+}
+
 # $TMP/layer.tar.gz, 2,400 small files and 8 MiB, and $TMP/one.ini running
 # it in mode fsync over FUSE: seconds, so a run is still in its first case
 # when a test kills or disturbs it.

@@ -25,11 +25,7 @@ for _ in \$(seq 1 6000); do [ -e "$TMP/mkfs-go" ] && break; sleep 0.05; done
 SH
 chmod 755 "$TMP/bin/mkfs.ext4"
 
-mkdir -p "$TMP/tree"
-echo hello > "$TMP/tree/file"
-tar -C "$TMP/tree" -czf "$TMP/layer.tar.gz" .
-printf '[global]\nimage = %s\nbackend = fuse\ndevice_size = 64M\nfs = ext4\nmodes = fsync\n' \
-	"$TMP/layer.tar.gz" > "$TMP/one.ini"
+tiny_layer_scenario
 
 PATH="$TMP/bin:$PATH" "$POWERCUT" run "$TMP/one.ini" --workdir "$WORK" -o "$TMP/out" > "$TMP/run.out" 2>&1 &
 pid=$!

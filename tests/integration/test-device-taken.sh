@@ -22,17 +22,7 @@ exec "$real_mkfs" "\$@"
 SH
 chmod 755 "$TMP/bin/mkfs.ext4"
 
-mkdir -p "$TMP/tree"
-echo hello > "$TMP/tree/file"
-tar -C "$TMP/tree" -czf "$TMP/layer.tar.gz" .
-cat > "$TMP/one.ini" <<EOF2
-[global]
-image = $TMP/layer.tar.gz
-backend = fuse
-device_size = 64M
-fs = ext4
-modes = fsync
-EOF2
+tiny_layer_scenario
 
 PATH="$TMP/bin:$PATH" "$POWERCUT" run "$TMP/one.ini" --workdir "$WORK" -o "$TMP/out" > "$TMP/run.out" 2>&1 &
 pid=$!

@@ -25,17 +25,7 @@ detach_decoys() {
 }
 trap 'detach_decoys; cleanup_tmp' EXIT
 
-mkdir -p "$TMP/tree"
-echo hello > "$TMP/tree/file"
-tar -C "$TMP/tree" -czf "$TMP/layer.tar.gz" .
-cat > "$TMP/one.ini" <<EOF2
-[global]
-image = $TMP/layer.tar.gz
-backend = fuse
-device_size = 64M
-fs = ext4
-modes = fsync
-EOF2
+tiny_layer_scenario
 
 rc=0
 POWERCUT_TEST_LOOP_RACE="$TMP/racer" pc_run "$TMP/one.ini" -o "$TMP/out" > "$TMP/run.out" 2>&1 || rc=$?
