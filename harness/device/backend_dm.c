@@ -1105,7 +1105,7 @@ static int pick_dead(const struct dm_dev_ent *e, const void *arg)
 	(void)arg;
 	pid_t pid;
 	unsigned long long start;
-	if (pc_dm_uuid_parse(e->uuid, &pid, &start) < 0)
+	if (pc_dm_identity_parse(e->name, e->uuid, &pid, &start) < 0)
 		return 0; /* a POWERCUT- UUID we did not make: leave it */
 	return proc_start(pid) != start;
 }

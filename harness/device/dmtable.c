@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,17 +121,22 @@ static int parse_digits(const char **p, unsigned long long *v)
 	return 0;
 }
 
-int pc_dm_uuid_parse(const char *uuid, pid_t *pid, unsigned long long *start)
+int pc_dm_identity_parse(const char *name, const char *uuid, pid_t *pid,
+			 unsigned long long *start)
 {
 	size_t plen = strlen(PC_DM_UUID_PREFIX);
-	if (!uuid || strncmp(uuid, PC_DM_UUID_PREFIX, plen))
+	if (!name || !uuid || strncmp(uuid, PC_DM_UUID_PREFIX, plen))
 		return -1;
 	const char *p = uuid + plen;
 	unsigned long long vpid, vstart, vn;
 	if (parse_digits(&p, &vpid) < 0 || *p++ != '.' || parse_digits(&p, &vstart) < 0 ||
 	    *p++ != '-' || parse_digits(&p, &vn) < 0 || *p != '\0')
 		return -1;
-	if (vpid == 0 || vpid > INT32_MAX)
+	if (vpid == 0 || vpid > INT32_MAX || vn > UINT_MAX)
+		return -1;
+	char expect[64];
+	if (snprintf(expect, sizeof(expect), "pc-%llu-%llu", vpid, vn) >= (int)sizeof(expect) ||
+	    strcmp(name, expect))
 		return -1;
 	*pid = (pid_t)vpid;
 	*start = vstart;

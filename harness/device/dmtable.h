@@ -49,8 +49,12 @@ int pc_dmtable_live_is(enum pc_flakey_mode mode, const char *dev, uint64_t secto
  * mistaken for the run that made the device. */
 int pc_dm_name(pid_t pid, unsigned n, char *out, size_t len);
 int pc_dm_uuid(pid_t pid, unsigned long long start, unsigned n, char *out, size_t len);
-/* Parse a UUID made by pc_dm_uuid.  0 and the owner's pid and start time;
- * -1 (nothing printed) if it is not one of ours. */
-int pc_dm_uuid_parse(const char *uuid, pid_t *pid, unsigned long long *start);
+/* Parse the identity of a device made by pc_dm_name and pc_dm_uuid: 0
+ * and the owner's pid and start time; -1 (nothing printed) if it is not
+ * one of ours: a UUID not of pc_dm_uuid's form, or a NAME that is not the
+ * one pc_dm_name gives its pid and number (a device someone made with a
+ * UUID of our prefix, "POWERCUT-1.1-0", is not taken for a dead run's). */
+int pc_dm_identity_parse(const char *name, const char *uuid, pid_t *pid,
+			 unsigned long long *start);
 
 #endif

@@ -93,7 +93,7 @@ static void test_identity_round_trip(void)
 	CU_ASSERT_EQUAL(strncmp(uuid, PC_DM_UUID_PREFIX, strlen(PC_DM_UUID_PREFIX)), 0);
 	pid_t pid = 0;
 	unsigned long long start = 0;
-	CU_ASSERT_EQUAL(pc_dm_uuid_parse(uuid, &pid, &start), 0);
+	CU_ASSERT_EQUAL(pc_dm_identity_parse(name, uuid, &pid, &start), 0);
 	CU_ASSERT_EQUAL(pid, 4242);
 	CU_ASSERT_EQUAL(start, 123456789ULL);
 	char tiny[8];
@@ -111,8 +111,17 @@ static void test_foreign_uuids(void)
 		"POWERCUT--12.34-5",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL_FATAL(pc_dm_uuid_parse(bad[i], &pid, &start), -1);
-	CU_ASSERT_EQUAL(pc_dm_uuid_parse(NULL, &pid, &start), -1);
+		CU_ASSERT_EQUAL_FATAL(pc_dm_identity_parse("pc-12-5", bad[i], &pid, &start), -1);
+	CU_ASSERT_EQUAL(pc_dm_identity_parse("pc-12-5", NULL, &pid, &start), -1);
+	/* Our UUID's form under a name that is not its own: someone else's
+	 * device (a forged UUID), never a dead run's to remove. */
+	const char *names[] = { "decoy", "pc-12-6", "pc-13-5", "pc-12-5x", "pc-012-5", "", NULL };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		CU_ASSERT_EQUAL_FATAL(pc_dm_identity_parse(names[i], "POWERCUT-12.34-5", &pid, &start),
+				      -1);
+	CU_ASSERT_EQUAL(pc_dm_identity_parse("pc-12-5", "POWERCUT-12.34-5", &pid, &start), 0);
+	CU_ASSERT_EQUAL(pid, 12);
+	CU_ASSERT_EQUAL(start, 34ULL);
 }
 
 static int kernel_has_dm(void)
