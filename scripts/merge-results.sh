@@ -63,8 +63,11 @@ fi
 for tool in jq xmllint; do
 	command -v "$tool" > /dev/null || { echo "merge-results: $tool: not found (scripts/install-deps.sh installs it)" >&2; exit 3; }
 done
+# Every folder that is not a results folder is named, not only the first
+# (a night's shards: each one that did not upload is worth knowing).
+bad=()
 for d in "$@"; do
-	[ -f "$d/results.json" ] || die "$d: no results.json (not a powercut results folder)"
+	[ -f "$d/results.json" ] || { bad+=("$d: no results.json (not a powercut results folder)"); continue; }
 	jq -e 'def count: type == "number" and . >= 0 and . == floor;
 		type == "object" and (.kernel | type) == "string" and (.cases | type) == "array"
 		and all(.cases[]; type == "object" and (.id | type) == "string")
@@ -73,8 +76,12 @@ for d in "$@"; do
 		and (.shard == null or (.shard | type == "object" and (.k | count) and (.n | count)
 			and (.scenario_cases | count)))' \
 		"$d/results.json" > /dev/null 2>&1 ||
-		die "$d/results.json: not a powercut results file (JSON object with a kernel and a cases array of objects with an id)"
+		bad+=("$d/results.json: not a powercut results file (JSON object with a kernel and a cases array of objects with an id)")
 done
+if [ ${#bad[@]} -gt 0 ]; then
+	for b in "${bad[@]}"; do echo "merge-results: $b" >&2; done
+	die "${#bad[@]} of $# folders are not results folders (named above): nothing merged"
+fi
 
 # Shards of one run: the same kernel (compare's known-failure conditions
 # read it) and the same scenario file (by name: each machine has its own

@@ -130,6 +130,16 @@ refused "cases as an object" "not a powercut results file" "$TMP/s1" "$TMP/s2obj
 cp -a "$TMP/s2" "$TMP/s2trunc"
 head -c 300 "$TMP/s2/results.json" > "$TMP/s2trunc/results.json"
 refused "a truncated file" "not a powercut results file" "$TMP/s1" "$TMP/s2trunc"
+# Every folder that is no results folder is named, not only the first (a
+# night missing two shards said one).
+mkdir -p "$TMP/s3none"
+refused "three bad folders" "3 of 4 folders are not results folders (named above): nothing merged" \
+	"$TMP/s1" "$TMP/s2obj" "$TMP/s2trunc" "$TMP/s3none"
+for d in s2obj s2trunc; do
+	grep -qF "merge-results: $TMP/$d/results.json: not a powercut results file" "$TMP/e" ||
+		{ cat "$TMP/e"; fail "merge of three bad folders: $d not named"; }
+done
+grep -qF "merge-results: $TMP/s3none: no results.json" "$TMP/e" || { cat "$TMP/e"; fail "merge of three bad folders: s3none not named"; }
 # A case edited by hand is refused by powercut's reader, naming the field;
 # each was merged and counted as passing, exit 0.
 edited s2contra '.cases[0].outcome = "pass" | .cases[0].verdict = "error"'
