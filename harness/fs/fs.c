@@ -738,6 +738,9 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 	}
 	int rc = 0;
 	const char *step = NULL;
+	/* Test-only hook (docs/design.md): a test takes the device here. */
+	const char *hook_args[] = { dev, NULL };
+	pc_run_test_hook("POWERCUT_TEST_BEFORE_MOUNT", hook_args);
 	/* The messages leave out DIR: a folder of the run's work folder, gone
 	 * when the reason is read, and a third of a qualify table's cell. */
 	if (pc_mount_isolated(dev, dir, fstype, flags, data, &step) < 0) {
@@ -759,6 +762,8 @@ int pc_fs_mount(const char *dev, const char *dir, const char *fstype, const char
 			 * set is what the kernel lacks (pc_fs_mounts_bare). */
 			rc = pc_fail_errno(PC_ERR_RUN, e, "mount %s (%s, options '%s')", dev,
 					   fstype, opts);
+		else if (e == EBUSY && held_by_openers(dev, "mount") < 0)
+			rc = -1; /* taken since pc_fs_wait_released: named, class ENV */
 		else
 			rc = pc_fail_errno(e == EPERM ? PC_ERR_ENV : PC_ERR_RUN, e,
 					   "mount %s (%s)", dev, fstype);
