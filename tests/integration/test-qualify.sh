@@ -35,15 +35,16 @@ grep -q '<svg' "$TMP/q1/report.html" || fail "no report.html with plots"
 
 # report exits 2 when it could not read some folder, and writes the page
 # from the others: qualify says which happened (it said "powercut report
-# failed" while report.html was there).  A wrapper makes report exit 2
-# after writing the page, then without writing it.
+# failed" while report.html was there).  A wrapper makes the page's
+# report (-o) exit 2 after writing the page, then without writing it.
 for wrote in yes no; do
 	cat > "$TMP/pcwrap" <<SH
 #!/bin/sh
-if [ "\$1" = report ]; then
+case "\$1 \$*" in
+report*" -o "*)
 	[ $wrote = no ] || "$POWERCUT" "\$@"
-	exit 2
-fi
+	exit 2 ;;
+esac
 exec "$POWERCUT" "\$@"
 SH
 	chmod 755 "$TMP/pcwrap"
