@@ -792,22 +792,30 @@ static int dm_log_finish(struct pc_backend *b)
 
 /* Remove dm device NAME, retrying while it is busy, if it is still the one
  * with UUID.  0 or -1 (printed). */
+/* Remove NAME (already checked to be ours): now, with libdevmapper's
+ * retries, or DEFERRED, at its last close. */
+static int run_remove(const char *name, int deferred, const char *what)
+{
+	struct dm_task *dmt = task_new(DM_DEVICE_REMOVE, name, what);
+	if (!dmt)
+		return -1;
+	int rc = -1;
+	if (!(deferred ? dm_task_deferred_remove(dmt) : dm_task_retry_remove(dmt)))
+		pc_fail(PC_ERR_RUN, "%s: dm_task_%s_remove failed: %s", what,
+			deferred ? "deferred" : "retry", dm_why());
+	else
+		rc = task_run(dmt, 1, what);
+	dm_task_destroy(dmt);
+	return rc;
+}
+
 static int remove_dev(const char *name, const char *uuid)
 {
 	char what[DM_NAME_LEN + 32];
 	snprintf(what, sizeof(what), "remove dm device %s", name);
 	if (still_ours(name, uuid, what) < 0)
 		return -1;
-	struct dm_task *dmt = task_new(DM_DEVICE_REMOVE, name, what);
-	if (!dmt)
-		return -1;
-	int rc = -1;
-	if (!dm_task_retry_remove(dmt))
-		pc_fail(PC_ERR_RUN, "%s: dm_task_retry_remove failed: %s", what, dm_why());
-	else
-		rc = task_run(dmt, 1, what);
-	dm_task_destroy(dmt);
-	return rc;
+	return run_remove(name, 0, what);
 }
 
 /* NAME (UUID) could not be removed: a process on the machine still holds
@@ -823,15 +831,7 @@ static int remove_deferred(const char *name, const char *uuid)
 		return -1;
 	snprintf(node, sizeof(node), "%s/%s", dm_dir(), name);
 	(void)pc_fs_device_openers(node, who, sizeof(who));
-	struct dm_task *dmt = task_new(DM_DEVICE_REMOVE, name, what);
-	if (!dmt)
-		return -1;
-	int rc = -1;
-	if (!dm_task_deferred_remove(dmt))
-		pc_fail(PC_ERR_RUN, "%s: dm_task_deferred_remove failed: %s", what, dm_why());
-	else
-		rc = task_run(dmt, 1, what);
-	dm_task_destroy(dmt);
+	int rc = run_remove(name, 1, what);
 	if (rc == 0)
 		pc_warn("dm device %s is still open%s%s: the kernel removes it, and the loop "
 			"devices beneath, once it is let go (deferred remove)", name,
