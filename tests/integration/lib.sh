@@ -109,6 +109,15 @@ case_field() {
 	jq -r --arg id "$2" ".cases[] | select(.id == \$id) | $3" "$1/results.json"
 }
 
+# The first case of the run in DIR erred for the environment (verdict
+# error, error_class environment); its reason is left in $reason.
+assert_env_error() {
+	[ "$(jq -r '.cases[0].verdict' "$1/results.json")" = error ] || fail "verdict is not error"
+	[ "$(jq -r '.cases[0].error_class' "$1/results.json")" = environment ] ||
+		fail "error_class is not environment"
+	reason=$(jq -r '.cases[0].reason' "$1/results.json")
+}
+
 # A case that ran to the end and met its expectation: the commit record
 # survived, fsck is clean, the verdict is pass, and the image (over 1000
 # entries) was really unpacked.  assert_case_ok DIR ID [LABEL]

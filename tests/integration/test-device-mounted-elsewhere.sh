@@ -56,10 +56,7 @@ wait "$holder" 2> /dev/null || true
 holder=""
 cat "$TMP/run.out"
 [ "$rc" -eq 3 ] || fail "exit $rc, expected 3 (the environment)"
-[ "$(jq -r '.cases[0].verdict' "$TMP/out/results.json")" = error ] || fail "verdict is not error"
-[ "$(jq -r '.cases[0].error_class' "$TMP/out/results.json")" = environment ] ||
-	fail "error_class is not environment"
-reason=$(jq -r '.cases[0].reason' "$TMP/out/results.json")
+assert_env_error "$TMP/out"
 case "$reason" in
 *"after its filesystem was unmounted"*) fail "the reason speaks of an unmount: $reason" ;;
 esac

@@ -34,10 +34,7 @@ cat "$TMP/run.out"
 echo "decoys attached: $(wc -l < "$TMP/decoys")"
 detach_decoys
 [ "$rc" -eq 3 ] || fail "exit $rc, expected 3 (the environment)"
-[ "$(jq -r '.cases[0].verdict' "$TMP/out/results.json")" = error ] || fail "verdict is not error"
-[ "$(jq -r '.cases[0].error_class' "$TMP/out/results.json")" = environment ] ||
-	fail "error_class is not environment"
-reason=$(jq -r '.cases[0].reason' "$TMP/out/results.json")
+assert_env_error "$TMP/out"
 case "$reason" in
 *"every free loop device was taken by other programs"*) ;;
 *) fail "the reason does not say the loop devices were taken: $reason" ;;
