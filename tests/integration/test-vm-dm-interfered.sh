@@ -99,9 +99,10 @@ interfere() {
 dmsetup create decoy --table '0 8 error'
 dmsetup table decoy > "$E/decoy.before"
 
-# name: pc-PID-0 exists before powercut (exec keeps the pid) starts.
+# name: pc-PID-0 exists before powercut (exec keeps the pid) starts;
+# POWERCUT_DEBUG: the dm backend says which udev path it took.
 bash -c 'dmsetup create "pc-$$-0" --table "0 8 error" && echo "pc-$$-0" > "$1/name.dev" &&
-	exec "$2" run "$1/one.ini" -o "$1/name"' _ "$E" "$PC" > "$E/name.log" 2>&1
+	exec env POWERCUT_DEBUG=1 "$2" run "$1/one.ini" -o "$1/name"' _ "$E" "$PC" > "$E/name.log" 2>&1
 echo $? > "$E/name.rc"
 dmsetup table "$(cat "$E/name.dev")" > "$E/name.table" 2>&1
 dmsetup remove "$(cat "$E/name.dev")"
@@ -158,6 +159,11 @@ assert_clean() { # NAME
 
 [ "$(rc_of name)" -eq 0 ] || { cat "$out/name.log"; fail "name: exit $(rc_of name), expected 0"; }
 grep -q '^0 8 error' "$out/name.table" || fail "name: the device named pc-PID-0 was touched: $(cat "$out/name.table")"
+# No udev in this guest (test-vm-dm has it): libdevmapper makes the nodes.
+grep -q 'powercut: dm: udev sync off (DM_DISABLE_UDEV is set)' "$out/name.log" ||
+	fail "name: without udev the dm backend did not report udev sync off: $(cat "$out/name.log")"
+grep -q 'powercut: dm: /dev/mapper/pc-[0-9-]* is a device node (made by libdevmapper)' "$out/name.log" ||
+	fail "name: without udev libdevmapper did not make the /dev/mapper node"
 
 [ "$(rc_of held)" -eq 3 ] || fail "held: exit $(rc_of held), expected 3: $(reason held)"
 case "$(reason held)" in
