@@ -795,6 +795,14 @@ static int rule_names(const struct rule *r, const char *key)
 	return 0;
 }
 
+int pc_fio_option_has_row(const char *key)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rule_names(&rules[i], key))
+			return 1;
+	return 0;
+}
+
 static const char *const UNKNOWN = "not an option powercut accepts: it accepts only the "
 				   "fio 3.33 options it has checked (powercut.1, SCENARIO FILES, "
 				   "workload); a misspelling, an option of another fio version or "

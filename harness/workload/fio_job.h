@@ -172,6 +172,11 @@ int pc_fio_job_fio_accepts(const struct pc_fio_jobfile *jf, const char *shown);
  * "SHOWN:LINE: OPTION: why". */
 int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown, const char *out);
 
+/* 1 when KEY (an option name or alias, any case) has a row in the option
+ * table, accepted or refused; 0 when a job file using it would be refused as
+ * "not an option powercut accepts". */
+int pc_fio_option_has_row(const char *key);
+
 /* fio's size syntax for plain counts, with fio's default kb_base=1024:
  * digits with an optional k/m/g/t/p suffix, optionally followed by "i", "b"
  * or "ib" (util/size.h's pc_size_suffixes_fio: "ib" means powers of 1000,

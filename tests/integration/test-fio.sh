@@ -88,17 +88,10 @@ printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\nbuffer_pattern='%s'\\n" "
 timeout 60 "$POWERCUT" run --list "$TMP/bad.ini" > /dev/null 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "bad.fio:5: buffer_pattern" "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "buffer_pattern='FIFO': exit $rc, expected 2 naming bad.fio:5"; }
-# every option of the installed fio has a row: a newer fio's new options
-# need one (refused or accepted, with the reason) before powercut runs them
+# every option of the installed fio has a row: the fio unit suite's "every
+# option of the installed fio has a row" (here it was a powercut run per
+# option, ~50 s of the CI)
 printf '[g]\nworkload = fio opt.fio\nfs = ext4\n' > "$TMP/opt.ini"
-fio --cmdhelp=all | sed -n 's/^ *\([a-z_-]*\) *:.*/\1/p' > "$TMP/options"
-[ "$(wc -l < "$TMP/options")" -gt 150 ] || fail "fio --cmdhelp=all: too few options read"
-while read -r opt; do
-	printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n%s=1\n' "$opt" > "$TMP/opt.fio"
-	"$POWERCUT" run --list "$TMP/opt.ini" > /dev/null 2> "$TMP/stderr" || true
-	! grep -q "not an option powercut accepts" "$TMP/stderr" ||
-		{ cat "$TMP/stderr"; fail "fio's option $opt has no row in powercut's table"; }
-done < "$TMP/options"
 # fio --showcmd prints a description between double quotes: the line is
 # fine (it was refused as "fio reads this line otherwise": fio's example
 # ssd-steadystate.fio)

@@ -1659,6 +1659,36 @@ static void test_cut_at(void)
 	}
 }
 
+/* Every option of the installed fio has a row in the option table
+ * (accepted or refused, with the reason): a newer fio's new options need
+ * one before powercut runs them.  fio --cmdhelp=all lists each as
+ * "  NAME   : description" under its category's heading. */
+static void test_every_fio_option_has_row(void)
+{
+	FILE *f = popen("fio --cmdhelp=all 2>&1", "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	char line[1024];
+	int options = 0;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " ");
+		size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz_-");
+		const char *after = p + len + strspn(p + len, " ");
+		if (len == 0 || len >= 64 || *after != ':')
+			continue;
+		char name[64];
+		memcpy(name, p, len);
+		name[len] = '\0';
+		options++;
+		if (!pc_fio_option_has_row(name))
+			fprintf(stderr, "fio's option %s has no row in powercut's table\n", name);
+		CU_ASSERT(pc_fio_option_has_row(name));
+	}
+	CU_ASSERT_EQUAL(pclose(f), 0);
+	CU_ASSERT(options > 150);
+	CU_ASSERT(!pc_fio_option_has_row("no_such_option"));
+	CU_ASSERT(pc_fio_option_has_row("RW"));
+}
+
 void register_fio_tests(void)
 {
 	CU_pSuite s = CU_add_suite("fio", NULL, NULL);
@@ -1686,4 +1716,5 @@ void register_fio_tests(void)
 	CU_add_test(s, "the verdict says when a job syncs nothing", test_unsynced_hint);
 	CU_add_test(s, "the verify pass's job file", test_with_lines);
 	CU_add_test(s, "cut_at values", test_cut_at);
+	CU_add_test(s, "every option of the installed fio has a row", test_every_fio_option_has_row);
 }
