@@ -1345,6 +1345,19 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		j->extent_unknown = "size is not a plain byte count (e.g. 64m)";
 		return;
 	}
+	/* fio 3.33, rw=randwrite or write, size=512k, ioengine=vsync,
+	 * iodepth=8: all 524288 bytes written (its verify read them back),
+	 * 128 writes, and its report said 495616 bytes */
+	const struct pc_fio_opt *engine = effective(job, global, "ioengine");
+	if (engine && !strcmp(val(engine), "vsync") && number(job, global, "iodepth", 1) > 1) {
+		const struct pc_fio_opt *depth = effective(job, global, "iodepth");
+		j->extent_line = depth && depth->line > engine->line ? depth->line : engine->line;
+		j->extent_unknown = "fio 3.33's vsync engine at iodepth > 1 reports fewer bytes "
+				    "than it wrote (size=512k, iodepth=8: 495616 of 524288), so a "
+				    "whole job would read as one ended early; use iodepth=1 or "
+				    "another engine";
+		return;
+	}
 	if ((o = effective(job, global, "bs_unaligned|blocksize_unaligned")) &&
 	    parse_bool(val(o)) != 0) {
 		/* fio 3.33, randwrite bsrange=4k-16k size=4m: 3766593 bytes */

@@ -1140,6 +1140,12 @@ static void test_extent(void)
 	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
 	extent("size=4m\nblocksize_unaligned\n", 0, "bs_unaligned");
 	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
+	/* fio 3.33's vsync at iodepth 8 wrote all 524288 bytes of size=512k
+	 * and reported 495616: the whole job was "ended early" */
+	extent_at("size=512k\nioengine=vsync\niodepth=8\n", 0, "vsync", 7);
+	extent_at("size=512k\niodepth=8\nioengine=vsync\n", 0, "vsync", 7);
+	extent("size=512k\nioengine=vsync\niodepth=1\n", 520192, NULL);
+	extent("size=512k\nioengine=psync\niodepth=8\n", 520192, NULL);
 }
 
 /* A filename= list as fio 3.33 splits it (options.c get_next_str): at
