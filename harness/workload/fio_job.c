@@ -1007,6 +1007,10 @@ static int read_option(struct parser *p, char *text)
 		return job_error(p, p->lineno, NULL, "a value without an option name");
 	/* Not quoted: a file that is no job file (a scenario can name any
 	 * file) would have its first line printed, by root, into the logs. */
+	if (p->nsections == 0 && p->lineno == 1 && !strncmp(text, "\xef\xbb\xbf", 3))
+		return job_error(p, p->lineno, NULL, "the file starts with a UTF-8 byte order "
+				 "mark, which fio reads as part of its first line (and "
+				 "refuses): save it without one");
 	if (p->nsections == 0)
 		return job_error(p, p->lineno, NULL, "not a fio job file: a line that is not a "
 				 "comment before the first [section]");

@@ -403,6 +403,10 @@ static void test_refused_structure(void)
 	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
 	refused("[global]\nrw=write\n", "no job", NULL);
 	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
+	/* fio refuses a byte order mark too: saying so, not "not a job file" */
+	refused("\xef\xbb\xbf[j]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1:", "byte order mark");
+	refused("\xef\xbb\xbf; c\n[j]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1:",
+		"byte order mark");
 	/* a file that is no job file: its first line is not printed */
 	char msg[512] = "";
 	pc_capture_errors(msg, sizeof(msg));
