@@ -552,8 +552,8 @@ static int grace_over(const struct tool_wait *tw)
 	return tw->killed && pc_now() - tw->killed_at >= KILLED_GRACE_S;
 }
 
-/* Read the child's output until EOF, keeping at most RUN_OUTPUT_MAX bytes. */
-static char *drain(int fd, pid_t pid, struct tool_wait *tw)
+/* Read the child's output until EOF, keeping at most MAX bytes. */
+static char *drain(int fd, pid_t pid, struct tool_wait *tw, size_t max)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = xmalloc(cap);
@@ -571,8 +571,8 @@ static char *drain(int fd, pid_t pid, struct tool_wait *tw)
 		if (n <= 0)
 			break;
 		size_t keep = (size_t)n;
-		if (len + keep > RUN_OUTPUT_MAX)
-			keep = RUN_OUTPUT_MAX - len;
+		if (len + keep > max)
+			keep = max - len;
 		if (len + keep + 1 > cap) {
 			cap = len + keep + 1;
 			buf = xrealloc(buf, cap);
@@ -641,6 +641,12 @@ static ssize_t read_exec_failure(int fd, pid_t pid, struct tool_wait *tw, struct
 
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status)
+{
+	return pc_run_capture(argv, setup, arg, RUN_OUTPUT_MAX, output, status);
+}
+
+int pc_run_capture(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
+		   size_t max, char **output, int *status)
 {
 	int pipefd[2] = { -1, -1 };
 	int execpipe[2];
@@ -712,7 +718,7 @@ int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what),
 	struct tool_wait tw = { .deadline = pc_tool_deadline() };
 	if (output) {
 		close(pipefd[1]);
-		*output = drain(pipefd[0], pid, &tw);
+		*output = drain(pipefd[0], pid, &tw, max);
 		close(pipefd[0]);
 	}
 	struct exec_failure f;

@@ -180,6 +180,10 @@ int pc_run(char *const argv[], char **output, int *status);
  * naming *what. */
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status);
+/* pc_run_setup keeping at most MAX bytes of the output (not 64 KiB): a
+ * caller that must read it whole takes one shorter than MAX as whole. */
+int pc_run_capture(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
+		   size_t max, char **output, int *status);
 
 /* Test-only hooks (docs/design.md): when the environment variable VAR
  * names a program, runs it with ARGS (NULL-terminated; none: no run) and

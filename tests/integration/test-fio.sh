@@ -98,6 +98,15 @@ printf '[g]\nworkload = fio opt.fio\nfs = ext4\n' > "$TMP/opt.ini"
 printf '[j]\ndescription=Sequential fill phase\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/opt.fio"
 "$POWERCUT" run --list "$TMP/opt.ini" > /dev/null 2> "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "a job with a description refused"; }
+# fio's reading of a big job file (more than 64 KiB of --showcmd: 40 jobs
+# with long descriptions) is read whole: it was cut at 64 KiB and the file
+# refused as "fio --showcmd has fewer options than its lines"
+desc=$(printf '%1700s' '' | tr ' ' x)
+for i in $(seq 40); do
+	printf '[j%s]\ndescription=%s\nrw=randwrite\nsize=64k\nverify=crc32c\n' "$i" "$desc"
+done > "$TMP/opt.fio"
+"$POWERCUT" run --list "$TMP/opt.ini" > /dev/null 2> "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "a job file of more than 64 KiB of fio --showcmd refused"; }
 # fio not installed: the machine's fault (exit 3), not a refused job file
 printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\n' > "$TMP/bad.fio"
 mkdir -p "$TMP/nofio"

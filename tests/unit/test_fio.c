@@ -403,6 +403,10 @@ static void test_refused_structure(void)
 	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
 	refused("[global]\nrw=write\n", "no job", NULL);
 	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
+	/* fio refuses a byte order mark too: saying so, not "not a job file" */
+	refused("\xef\xbb\xbf[j]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1:", "byte order mark");
+	refused("\xef\xbb\xbf; c\n[j]\nrw=write\nsize=1m\nverify=md5\n", "j.fio:1:",
+		"byte order mark");
 	/* a file that is no job file: its first line is not printed */
 	char msg[512] = "";
 	pc_capture_errors(msg, sizeof(msg));
@@ -1140,6 +1144,12 @@ static void test_extent(void)
 	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
 	extent("size=4m\nblocksize_unaligned\n", 0, "bs_unaligned");
 	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
+	/* fio 3.33's vsync at iodepth 8 wrote all 524288 bytes of size=512k
+	 * and reported 495616: the whole job was "ended early" */
+	extent_at("size=512k\nioengine=vsync\niodepth=8\n", 0, "vsync", 7);
+	extent_at("size=512k\niodepth=8\nioengine=vsync\n", 0, "vsync", 7);
+	extent("size=512k\nioengine=vsync\niodepth=1\n", 520192, NULL);
+	extent("size=512k\nioengine=psync\niodepth=8\n", 520192, NULL);
 }
 
 /* A filename= list as fio 3.33 splits it (options.c get_next_str): at
