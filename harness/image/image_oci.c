@@ -8,6 +8,7 @@
  * specification (unknown fields must be ignored), so only their known
  * fields are checked.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -109,12 +110,56 @@ struct platform {
 	char features[256]; /* an index entry's os.features, ", "-joined */
 };
 
-/* arm64 "v8" and amd64 "v1" are the defaults: compare them as no variant. */
+static void set(char *dst, size_t len, const char *v)
+{
+	snprintf(dst, len, "%s", v);
+}
+
+/* As containerd's platforms.Normalize does (normalizeOS, normalizeArch):
+ * case folded, aliases to their Go names (x86_64 is amd64, aarch64 arm64,
+ * armhf arm/v7...), default variants as none (amd64 v1, arm64 v8) or
+ * spelled out (arm's v7), so that an index writing "x86_64" names the same
+ * platform as one writing "amd64": two such images are two matches, never
+ * one passed over for the other.  Empty stays empty (no platform). */
 static void platform_normalize(struct platform *p)
 {
-	if ((!strcmp(p->arch, "arm64") && !strcmp(p->variant, "v8")) ||
-	    (!strcmp(p->arch, "amd64") && !strcmp(p->variant, "v1")))
+	for (char *c = p->os; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (char *c = p->arch; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (char *c = p->variant; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (!strcmp(p->os, "macos"))
+		set(p->os, sizeof(p->os), "darwin");
+	const char *a = p->arch, *v = p->variant;
+	if (!strcmp(a, "i386")) {
+		set(p->arch, sizeof(p->arch), "386");
 		p->variant[0] = '\0';
+	} else if (!strcmp(a, "x86_64") || !strcmp(a, "x86-64") || !strcmp(a, "amd64")) {
+		set(p->arch, sizeof(p->arch), "amd64");
+		if (!strcmp(v, "v1"))
+			p->variant[0] = '\0';
+	} else if (!strcmp(a, "aarch64") || !strcmp(a, "arm64")) {
+		set(p->arch, sizeof(p->arch), "arm64");
+		if (!strcmp(v, "8") || !strcmp(v, "v8") || !strcmp(v, "v8.0"))
+			p->variant[0] = '\0';
+		else if (!strcmp(v, "9") || !strcmp(v, "9.0") || !strcmp(v, "v9.0"))
+			set(p->variant, sizeof(p->variant), "v9");
+	} else if (!strcmp(a, "armhf")) {
+		set(p->arch, sizeof(p->arch), "arm");
+		set(p->variant, sizeof(p->variant), "v7");
+	} else if (!strcmp(a, "armel")) {
+		set(p->arch, sizeof(p->arch), "arm");
+		set(p->variant, sizeof(p->variant), "v6");
+	} else if (!strcmp(a, "arm")) {
+		if (!v[0] || !strcmp(v, "7"))
+			set(p->variant, sizeof(p->variant), "v7");
+		else if (!strcmp(v, "5") || !strcmp(v, "6") || !strcmp(v, "8")) {
+			char nv[8];
+			snprintf(nv, sizeof(nv), "v%c", v[0]);
+			set(p->variant, sizeof(p->variant), nv);
+		}
+	}
 }
 
 static int platform_parse(const char *s, struct platform *p)

@@ -447,6 +447,22 @@ static void test_oci_ambiguous(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_a));
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_b));
+	/* x86_64 and amd64, AArch64 and arm64 are one platform each, as
+	 * containerd normalizes them: two images, not one passed over (the
+	 * "amd64" one was taken, where containerd takes the first). */
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "x86_64", NULL),
+				  with_platform(json_deep_copy(b), "amd64", "v1")));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "AArch64", "8"),
+				  with_platform(json_deep_copy(b), "amd64", NULL)));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/arm64/v8", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "armhf", NULL),
+				  with_platform(json_deep_copy(b), "arm", NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm/v7", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
 	/* Two linux/amd64 images; either digest names one. */
 	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "amd64", NULL),
 				  with_platform(json_deep_copy(b), "amd64", NULL)));
