@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 
 #include "image/image_int.h"
 #include "util/util.h"
@@ -78,21 +79,73 @@ struct desc {
 	json_t *urls;
 };
 
+/* A descriptor's embedded "data" (OCI 1.1, base64) is the blob itself: it
+ * must be what the digest and size name (the spec's MUST), or a reader
+ * that takes it (containerd's fetch can) and one that reads the blob
+ * build different images.  powercut reads the blob; data that is not the
+ * blob is refused, never passed over. */
+static int desc_data_check(json_t *data, const char *where, const struct desc *d,
+			   enum pc_digest_alg alg)
+{
+	if (!json_is_string(data))
+		return pc_fail(PC_ERR_INPUT, "%s: descriptor %s: \"data\" is not a string", where,
+			       d->digest);
+	const char *b64 = json_string_value(data);
+	size_t len = strlen(b64);
+	unsigned char *raw = xmalloc(len / 4 * 3 + 3);
+	int n = 0, tail = 0, ok = len % 4 == 0;
+	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+	if (!ctx) {
+		free(raw);
+		return pc_fail(PC_ERR_RUN, "%s: no memory to decode a descriptor's data", where);
+	}
+	EVP_DecodeInit(ctx);
+	/* base64 (RFC 4648 with padding, as Go's encoding/json writes []byte):
+	 * no line breaks nor other characters */
+	ok = ok && !strpbrk(b64, " \t\r\n") &&
+	     EVP_DecodeUpdate(ctx, raw, &n, (const unsigned char *)b64, (int)len) >= 0 &&
+	     EVP_DecodeFinal(ctx, raw + n, &tail) == 1;
+	EVP_ENCODE_CTX_free(ctx);
+	int rc = 0;
+	if (!ok) {
+		rc = pc_fail(PC_ERR_INPUT, "%s: descriptor %s: \"data\" is not base64", where,
+			     d->digest);
+	} else {
+		size_t got = (size_t)n + (size_t)tail;
+		struct hasher h;
+		img_hasher_init(&h, alg);
+		img_hasher_update(&h, raw, got);
+		char *dig = img_hasher_final(&h);
+		if ((json_int_t)got != d->size || strcmp(dig, d->digest))
+			rc = pc_fail(PC_ERR_INPUT, "%s: descriptor %s (%" JSON_INTEGER_FORMAT
+				     " bytes): its embedded \"data\" is %zu bytes, %s: not the "
+				     "blob it describes (a reader taking the data would build "
+				     "another image)", where, d->digest, d->size, got, dig);
+		free(dig);
+	}
+	free(raw);
+	return rc;
+}
+
 static int desc_parse(json_t *j, const char *where, struct desc *d)
 {
 	json_error_t err;
 	memset(d, 0, sizeof(*d));
 	if (img_json_keys_distinct(j, where) < 0)
 		return -1;
-	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s:I, s?o, s?o, s?o *}",
+	json_t *data = NULL;
+	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s:I, s?o, s?o, s?o, s?o *}",
 			   "mediaType", &d->media_type, "digest", &d->digest, "size", &d->size,
 			   "annotations", &d->annotations, "platform", &d->platform,
-			   "urls", &d->urls) < 0)
+			   "urls", &d->urls, "data", &data) < 0)
 		return pc_fail(PC_ERR_INPUT, "%s: bad descriptor: %s", where, err.text);
 	if (d->size < 0)
 		return pc_fail(PC_ERR_INPUT, "%s: descriptor %s has a negative size", where,
 			       d->digest);
-	if (img_digest_parse(d->digest, where, NULL) < 0)
+	enum pc_digest_alg alg;
+	if (img_digest_parse(d->digest, where, &alg) < 0)
+		return -1;
+	if (data && desc_data_check(data, where, d, alg) < 0)
 		return -1;
 	return 0;
 }
