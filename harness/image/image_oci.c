@@ -632,6 +632,50 @@ static void fail_ambiguous(const struct oci *o, const struct platform *want, int
 	img_strlist_free(&l);
 }
 
+/* Is C a platform containerd's matcher falls back to for WANT when no
+ * image is WANT itself (platforms.Only: amd64 takes 386, arm64 takes arm
+ * v8 down to v5, arm/vN arm below N)? */
+static int is_fallback(const struct platform *want, const struct platform *c)
+{
+	if (strcmp(want->os, c->os))
+		return 0;
+	if (!strcmp(want->arch, "amd64"))
+		return !strcmp(c->arch, "386");
+	int top = 0;
+	if (!strcmp(want->arch, "arm64") && !want->variant[0])
+		top = 9; /* arm/v8 and below */
+	else if (!strcmp(want->arch, "arm") && want->variant[0] == 'v')
+		top = atoi(want->variant + 1);
+	int v = !strcmp(c->arch, "arm") && c->variant[0] == 'v' ? atoi(c->variant + 1) : 0;
+	return v >= 5 && v < top;
+}
+
+/* BEST answers WANT only with a variant WANT did not ask for (amd64/v3 for
+ * amd64): containerd's matcher never takes that, it takes a fallback
+ * platform's image instead (386 for amd64), which podman on a CPU of that
+ * level passes over.  With such an image listed too, the runtimes read
+ * different images: an error naming both, never a pick. */
+static int fail_fallback(const struct oci *o, const struct platform *want, const struct cand *best)
+{
+	for (size_t i = 0; i < o->nc; i++) {
+		const struct cand *c = &o->c[i];
+		if (!cand_is_image(c) || !c->plat.os[0] || c->plat.features[0] ||
+		    !is_fallback(want, &c->plat))
+			continue;
+		char w[PLATFORM_STR], b[PLATFORM_STR], f[PLATFORM_STR];
+		platform_str(want, w, sizeof(w));
+		platform_str(&best->plat, b, sizeof(b));
+		platform_str(&c->plat, f, sizeof(f));
+		pc_fail(PC_ERR_INPUT, "%s: no image is %s itself: %s (%s) has a variant, which "
+			"containerd's matcher does not take for %s, and %s (%s) is one it falls back "
+			"to: the runtimes would read different images; choose with --platform "
+			"OS/ARCH/VARIANT, or name one as %s:DIGEST", o->display, w, best->digest, b,
+			w, c->digest, f, o->display);
+		return 1;
+	}
+	return 0;
+}
+
 /* Choose one candidate: the one that answers the platform asked for (or
  * the host's) best; several different ones that answer it equally well are
  * an error.  Without an explicit platform, a single image is taken whatever
@@ -679,6 +723,8 @@ static const struct cand *choose(struct oci *o, const char *platform)
 		fail_ambiguous(o, &want, top);
 		return NULL;
 	}
+	if (top == 1 && fail_fallback(o, &want, best))
+		return NULL;
 	if (!best) {
 		char wanted[PLATFORM_STR];
 		platform_str(&want, wanted, sizeof(wanted));

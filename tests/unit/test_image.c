@@ -506,6 +506,24 @@ static void test_oci_ambiguous(void)
 				  with_platform(json_deep_copy(b), "arm", NULL)));
 	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm/v7", &img), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "several images match"));
+	/* amd64/v3 and 386, no plain amd64: containerd takes 386 for
+	 * linux/amd64, podman (on a v3 CPU) amd64/v3: an error naming both,
+	 * unless the variant is asked for.  (amd64/v3 was taken.) */
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "amd64", "v3"),
+				  with_platform(json_deep_copy(b), "386", NULL)));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/amd64", &img), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "falls back"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_a));
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, want_b));
+	CU_ASSERT_EQUAL_FATAL(open_spec(&l, "%s", "linux/amd64/v3", &img), 0);
+	CU_ASSERT_EQUAL(img.nlayers, 1);
+	pc_image_close(&img);
+	/* the same for arm64/v8.2 beside arm/v7 */
+	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "arm64", "v8.2"),
+				  with_platform(json_deep_copy(b), "arm", "v7")));
+	CU_ASSERT_EQUAL(open_spec(&l, "%s", "linux/arm64", &img), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(errbuf, "falls back"));
 	/* Two linux/amd64 images; either digest names one. */
 	write_index(&l, json_pack("[o, o]", with_platform(json_deep_copy(a), "amd64", NULL),
 				  with_platform(json_deep_copy(b), "amd64", NULL)));
