@@ -8,6 +8,7 @@
  * specification (unknown fields must be ignored), so only their known
  * fields are checked.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <openssl/evp.h>
 
 #include "image/image_int.h"
 #include "util/util.h"
@@ -77,21 +79,73 @@ struct desc {
 	json_t *urls;
 };
 
+/* A descriptor's embedded "data" (OCI 1.1, base64) is the blob itself: it
+ * must be what the digest and size name (the spec's MUST), or a reader
+ * that takes it (containerd's fetch can) and one that reads the blob
+ * build different images.  powercut reads the blob; data that is not the
+ * blob is refused, never passed over. */
+static int desc_data_check(json_t *data, const char *where, const struct desc *d,
+			   enum pc_digest_alg alg)
+{
+	if (!json_is_string(data))
+		return pc_fail(PC_ERR_INPUT, "%s: descriptor %s: \"data\" is not a string", where,
+			       d->digest);
+	const char *b64 = json_string_value(data);
+	size_t len = strlen(b64);
+	unsigned char *raw = xmalloc(len / 4 * 3 + 3);
+	int n = 0, tail = 0, ok = len % 4 == 0;
+	EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+	if (!ctx) {
+		free(raw);
+		return pc_fail(PC_ERR_RUN, "%s: no memory to decode a descriptor's data", where);
+	}
+	EVP_DecodeInit(ctx);
+	/* base64 (RFC 4648 with padding, as Go's encoding/json writes []byte):
+	 * no line breaks nor other characters */
+	ok = ok && !strpbrk(b64, " \t\r\n") &&
+	     EVP_DecodeUpdate(ctx, raw, &n, (const unsigned char *)b64, (int)len) >= 0 &&
+	     EVP_DecodeFinal(ctx, raw + n, &tail) == 1;
+	EVP_ENCODE_CTX_free(ctx);
+	int rc = 0;
+	if (!ok) {
+		rc = pc_fail(PC_ERR_INPUT, "%s: descriptor %s: \"data\" is not base64", where,
+			     d->digest);
+	} else {
+		size_t got = (size_t)n + (size_t)tail;
+		struct hasher h;
+		img_hasher_init(&h, alg);
+		img_hasher_update(&h, raw, got);
+		char *dig = img_hasher_final(&h);
+		if ((json_int_t)got != d->size || strcmp(dig, d->digest))
+			rc = pc_fail(PC_ERR_INPUT, "%s: descriptor %s (%" JSON_INTEGER_FORMAT
+				     " bytes): its embedded \"data\" is %zu bytes, %s: not the "
+				     "blob it describes (a reader taking the data would build "
+				     "another image)", where, d->digest, d->size, got, dig);
+		free(dig);
+	}
+	free(raw);
+	return rc;
+}
+
 static int desc_parse(json_t *j, const char *where, struct desc *d)
 {
 	json_error_t err;
 	memset(d, 0, sizeof(*d));
 	if (img_json_keys_distinct(j, where) < 0)
 		return -1;
-	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s:I, s?o, s?o, s?o *}",
+	json_t *data = NULL;
+	if (json_unpack_ex(j, &err, 0, "{s:s, s:s, s:I, s?o, s?o, s?o, s?o *}",
 			   "mediaType", &d->media_type, "digest", &d->digest, "size", &d->size,
 			   "annotations", &d->annotations, "platform", &d->platform,
-			   "urls", &d->urls) < 0)
+			   "urls", &d->urls, "data", &data) < 0)
 		return pc_fail(PC_ERR_INPUT, "%s: bad descriptor: %s", where, err.text);
 	if (d->size < 0)
 		return pc_fail(PC_ERR_INPUT, "%s: descriptor %s has a negative size", where,
 			       d->digest);
-	if (img_digest_parse(d->digest, where, NULL) < 0)
+	enum pc_digest_alg alg;
+	if (img_digest_parse(d->digest, where, &alg) < 0)
+		return -1;
+	if (data && desc_data_check(data, where, d, alg) < 0)
 		return -1;
 	return 0;
 }
@@ -109,12 +163,56 @@ struct platform {
 	char features[256]; /* an index entry's os.features, ", "-joined */
 };
 
-/* arm64 "v8" and amd64 "v1" are the defaults: compare them as no variant. */
+static void set(char *dst, size_t len, const char *v)
+{
+	snprintf(dst, len, "%s", v);
+}
+
+/* As containerd's platforms.Normalize does (normalizeOS, normalizeArch):
+ * case folded, aliases to their Go names (x86_64 is amd64, aarch64 arm64,
+ * armhf arm/v7...), default variants as none (amd64 v1, arm64 v8) or
+ * spelled out (arm's v7), so that an index writing "x86_64" names the same
+ * platform as one writing "amd64": two such images are two matches, never
+ * one passed over for the other.  Empty stays empty (no platform). */
 static void platform_normalize(struct platform *p)
 {
-	if ((!strcmp(p->arch, "arm64") && !strcmp(p->variant, "v8")) ||
-	    (!strcmp(p->arch, "amd64") && !strcmp(p->variant, "v1")))
+	for (char *c = p->os; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (char *c = p->arch; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	for (char *c = p->variant; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (!strcmp(p->os, "macos"))
+		set(p->os, sizeof(p->os), "darwin");
+	const char *a = p->arch, *v = p->variant;
+	if (!strcmp(a, "i386")) {
+		set(p->arch, sizeof(p->arch), "386");
 		p->variant[0] = '\0';
+	} else if (!strcmp(a, "x86_64") || !strcmp(a, "x86-64") || !strcmp(a, "amd64")) {
+		set(p->arch, sizeof(p->arch), "amd64");
+		if (!strcmp(v, "v1"))
+			p->variant[0] = '\0';
+	} else if (!strcmp(a, "aarch64") || !strcmp(a, "arm64")) {
+		set(p->arch, sizeof(p->arch), "arm64");
+		if (!strcmp(v, "8") || !strcmp(v, "v8") || !strcmp(v, "v8.0"))
+			p->variant[0] = '\0';
+		else if (!strcmp(v, "9") || !strcmp(v, "9.0") || !strcmp(v, "v9.0"))
+			set(p->variant, sizeof(p->variant), "v9");
+	} else if (!strcmp(a, "armhf")) {
+		set(p->arch, sizeof(p->arch), "arm");
+		set(p->variant, sizeof(p->variant), "v7");
+	} else if (!strcmp(a, "armel")) {
+		set(p->arch, sizeof(p->arch), "arm");
+		set(p->variant, sizeof(p->variant), "v6");
+	} else if (!strcmp(a, "arm")) {
+		if (!v[0] || !strcmp(v, "7"))
+			set(p->variant, sizeof(p->variant), "v7");
+		else if (!strcmp(v, "5") || !strcmp(v, "6") || !strcmp(v, "8")) {
+			char nv[8];
+			snprintf(nv, sizeof(nv), "v%c", v[0]);
+			set(p->variant, sizeof(p->variant), nv);
+		}
+	}
 }
 
 static int platform_parse(const char *s, struct platform *p)
@@ -534,6 +632,50 @@ static void fail_ambiguous(const struct oci *o, const struct platform *want, int
 	img_strlist_free(&l);
 }
 
+/* Is C a platform containerd's matcher falls back to for WANT when no
+ * image is WANT itself (platforms.Only: amd64 takes 386, arm64 takes arm
+ * v8 down to v5, arm/vN arm below N)? */
+static int is_fallback(const struct platform *want, const struct platform *c)
+{
+	if (strcmp(want->os, c->os))
+		return 0;
+	if (!strcmp(want->arch, "amd64"))
+		return !strcmp(c->arch, "386");
+	int top = 0;
+	if (!strcmp(want->arch, "arm64") && !want->variant[0])
+		top = 9; /* arm/v8 and below */
+	else if (!strcmp(want->arch, "arm") && want->variant[0] == 'v')
+		top = atoi(want->variant + 1);
+	int v = !strcmp(c->arch, "arm") && c->variant[0] == 'v' ? atoi(c->variant + 1) : 0;
+	return v >= 5 && v < top;
+}
+
+/* BEST answers WANT only with a variant WANT did not ask for (amd64/v3 for
+ * amd64): containerd's matcher never takes that, it takes a fallback
+ * platform's image instead (386 for amd64), which podman on a CPU of that
+ * level passes over.  With such an image listed too, the runtimes read
+ * different images: an error naming both, never a pick. */
+static int fail_fallback(const struct oci *o, const struct platform *want, const struct cand *best)
+{
+	for (size_t i = 0; i < o->nc; i++) {
+		const struct cand *c = &o->c[i];
+		if (!cand_is_image(c) || !c->plat.os[0] || c->plat.features[0] ||
+		    !is_fallback(want, &c->plat))
+			continue;
+		char w[PLATFORM_STR], b[PLATFORM_STR], f[PLATFORM_STR];
+		platform_str(want, w, sizeof(w));
+		platform_str(&best->plat, b, sizeof(b));
+		platform_str(&c->plat, f, sizeof(f));
+		pc_fail(PC_ERR_INPUT, "%s: no image is %s itself: %s (%s) has a variant, which "
+			"containerd's matcher does not take for %s, and %s (%s) is one it falls back "
+			"to: the runtimes would read different images; choose with --platform "
+			"OS/ARCH/VARIANT, or name one as %s:DIGEST", o->display, w, best->digest, b,
+			w, c->digest, f, o->display);
+		return 1;
+	}
+	return 0;
+}
+
 /* Choose one candidate: the one that answers the platform asked for (or
  * the host's) best; several different ones that answer it equally well are
  * an error.  Without an explicit platform, a single image is taken whatever
@@ -581,6 +723,8 @@ static const struct cand *choose(struct oci *o, const char *platform)
 		fail_ambiguous(o, &want, top);
 		return NULL;
 	}
+	if (top == 1 && fail_fallback(o, &want, best))
+		return NULL;
 	if (!best) {
 		char wanted[PLATFORM_STR];
 		platform_str(&want, wanted, sizeof(wanted));

@@ -501,6 +501,15 @@ static struct inflater *inflater_of(struct archive *ar)
 	return NULL;
 }
 
+const char *pc_layer_reader_error(struct archive *ar)
+{
+	struct inflater *in = inflater_of(ar);
+	if (in && in->failed && in->msg[0])
+		return in->msg;
+	const char *s = archive_error_string(ar);
+	return s ? s : "read failed (libarchive gave no reason)";
+}
+
 const char *pc_layer_reader_compression(struct archive *ar)
 {
 	struct inflater *in = inflater_of(ar);
@@ -1013,7 +1022,7 @@ static int checked_next(struct archive *ar, struct archive_entry **ae, const cha
 			       what, *ae && archive_entry_pathname(*ae) ?
 			       archive_entry_pathname(*ae) : "?", archive_error_string(ar));
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		return pc_fail(PC_ERR_INPUT, "%s: %s", what, archive_error_string(ar));
+		return pc_fail(PC_ERR_INPUT, "%s: %s", what, pc_layer_reader_error(ar));
 	char why[400];
 	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why)))
 		return pc_fail(PC_ERR_INPUT, "%s: entry %s: %s", what,

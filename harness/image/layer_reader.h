@@ -78,6 +78,11 @@ int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const ch
  * pc_layer_reader_open). */
 const char *pc_layer_reader_compression(struct archive *ar);
 
+/* Why reading AR failed: the decompressor's own reason when it failed
+ * (libarchive's tar reader then says only "Truncated input file"), else
+ * libarchive's message. */
+const char *pc_layer_reader_error(struct archive *ar);
+
 /* Allow readers opened in this process to decompress on a thread of their
  * own from their next read on. */
 void pc_layer_reader_threads(void);

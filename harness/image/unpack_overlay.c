@@ -33,7 +33,8 @@ static int clear_lower_below(struct walk *w, const char *dir);
 /* `.wh.NAME` in DIR: NAME goes if a lower layer wrote it.  A whiteout only
  * hides what the layers below wrote (OCI image spec): entries this layer
  * already put below NAME stay, with the folders that hold them, whatever
- * the order of the entries in the tar. */
+ * the order of the entries in the tar; a folder NAME this layer listed
+ * stays too, but not what the layers below have in it. */
 int unpack_apply_whiteout(struct walk *w, const char *dir, const char *name, const char *entry)
 {
 	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
@@ -46,6 +47,11 @@ int unpack_apply_whiteout(struct walk *w, const char *dir, const char *name, con
 			rc = clear_lower_below(w, victim);
 		else
 			rc = unpack_remove_tree(w, victim);
+	} else if (e && e->type == PC_FT_DIR) {
+		/* This layer listed the folder (it stays) over the layers' below:
+		 * what they have below it goes, as in the overlay form, where
+		 * the folder is made opaque. */
+		rc = clear_lower_below(w, victim);
 	}
 	free(victim);
 	w->st.whiteouts++;

@@ -477,7 +477,7 @@ static int device_write_error(struct walk *w, struct archive_entry *ae, const ch
 static int read_error(struct walk *w, struct archive *ar, const char *path)
 {
 	return pc_fail(PC_ERR_INPUT, "layer %s: reading %s: %s", w->lname, path,
-		       archive_error_string(ar));
+		       pc_layer_reader_error(ar));
 }
 
 static void note_progress(struct walk *w, size_t n)

@@ -203,6 +203,19 @@ which_is arm64 "ctr export --all-platforms, linux/arm64" "$P/ctr-export-multipla
 input_error "ctr export --all-platforms, linux/s390x" "no image for platform linux/s390x" \
 	"$P/ctr-export-multiplatform.tar.gz" --platform linux/s390x
 
+echo "damaged compression, named"
+# A body the decompressor fails in (junk after a gzip stream read ahead of
+# a 3 MiB file): the decompressor's reason, not libarchive's "Truncated
+# input file", which the tar reader set over it.
+mkdir "$TMP/dmg"
+head -c $((3 << 20)) /dev/zero > "$TMP/dmg/zeros"
+tar -C "$TMP/dmg" -cf "$TMP/dmg/z.tar" zeros
+gzip -c "$TMP/dmg/z.tar" > "$TMP/dmg/junk.tar.gz"
+echo junk >> "$TMP/dmg/junk.tar.gz"
+input_error "gzip, junk after its stream" "data after the end of the compressed stream" "$TMP/dmg/junk.tar.gz"
+gzip -c "$TMP/dmg/z.tar" | head -c 2000 > "$TMP/dmg/cut.tar.gz"
+input_error "gzip, cut short" "compressed stream is truncated" "$TMP/dmg/cut.tar.gz"
+
 echo "mtree rendering"
 "$POWERCUT" manifest --mtree "$L1" "$L2" "$L3" -o "$TMP/sample.mtree" || fail "manifest --mtree"
 head -1 "$TMP/sample.mtree" | grep -q '^#mtree' || fail "mtree: no #mtree header"

@@ -379,6 +379,10 @@ static void test_whiteout_same_layer(void)
 		{ 'f', "file", 0644, "old", 0, 0, NULL, NULL, 0 },
 		{ 'd', "again", 0700, NULL, 0, 0, NULL, NULL, 0 },
 		{ 'f', "again/old", 0644, "old", 0, 0, NULL, NULL, 0 },
+		{ 'd', "listed", 0700, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "listed/old", 0644, "old", 0, 0, NULL, NULL, 0 },
+		{ 'd', "listed/sub", 0700, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "listed/sub/old", 0644, "old", 0, 0, NULL, NULL, 0 },
 	};
 	static const struct member upper[] = {
 		/* the layer's own entry first, then the whiteout of its folder */
@@ -394,6 +398,11 @@ static void test_whiteout_same_layer(void)
 		{ 'f', ".wh.again", 0644, NULL, 0, 0, NULL, NULL, 0 },
 		{ 'd', "again", 0711, NULL, 0, 0, NULL, NULL, 0 },
 		{ 'f', "again/new", 0644, "new", 0, 0, NULL, NULL, 0 },
+		/* the folder listed again, then its whiteout: the folder stays,
+		 * what the layers below have in it goes (it stayed in the flat
+		 * form, where the overlay form made the folder opaque) */
+		{ 'd', "listed", 0711, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', ".wh.listed", 0644, NULL, 0, 0, NULL, NULL, 0 },
 	};
 	struct pc_manifest *m = NULL;
 	layouts_agree(lower, N(lower), upper, N(upper), &m);
@@ -405,6 +414,11 @@ static void test_whiteout_same_layer(void)
 	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "before/old"));
 	struct pc_entry *e = pc_manifest_get(m, "file");
 	CU_ASSERT(e && e->mode == 0600);
+	e = pc_manifest_get(m, "listed");
+	CU_ASSERT(e && e->type == PC_FT_DIR && e->mode == 0711);
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "listed/old"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "listed/sub"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "listed/sub/old"));
 	pc_manifest_free(m);
 }
 
