@@ -221,9 +221,9 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 		cases: (.cases | length)}],
 	cases: [.[].cases[]]
 } + (if $planned == null then {} else {planned: $planned} end)
-  # When the merged run started and ended: its first shard's start, its last
-  # shard's end (ISO 8601 UTC strings order as times), only when every shard
-  # records it (a shard killed before its end has no "finished").
+  # When the merged run started and ended: the first start of its shards,
+  # the last end (ISO 8601 UTC strings order as times), only when every
+  # shard records it (a shard killed before its end has no "finished").
   + (if all(.[]; .started != null) then {started: (map(.started) | min)} else {} end)
   + (if all(.[]; .finished != null) then {finished: (map(.finished) | max)} else {} end)
   + (if .[0].powercut == null then {} else {powercut: .[0].powercut} end)

@@ -869,8 +869,10 @@ char *pc_results_ignored_text(char *const *ignored, size_t n, char *(*esc)(const
  * UTC "YYYY-MM-DDTHH:MM:SSZ", a real date (strcmp then orders times). */
 static int get_time(const struct pc_results *r, json_t *root, const char *field, char **out)
 {
-	if (get_str(r, (size_t)-1, root, field, 0, out) < 0 || !*out)
-		return *out ? -1 : 0;
+	if (get_str(r, (size_t)-1, root, field, 0, out) < 0)
+		return -1;
+	if (!*out)
+		return 0;
 	struct tm tm = { 0 };
 	const char *end = strlen(*out) == 20 ? strptime(*out, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
 	if (!end || *end) {
