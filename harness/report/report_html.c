@@ -1349,8 +1349,10 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 	      "not checked, neither the filesystem's failure nor a pass; case (its own) and "
 	      "input (its scenario's); kind not recorded: an older powercut's results.  A "
 	      "<span class=\"notchecked\">missing</span> cell's folder holds fewer cases than its "
-	      "run planned (interrupted, or a shard not merged): the case may be one it never "
-	      "ran; <code>-</code>: the folder has no such case and misses none.</p>\n"
+	      "run planned (interrupted, or a merge missing a shard): the case may be one it never "
+	      "ran; <span class=\"notchecked\">not in shard K/N</span>: the folder is one shard "
+	      "of its run, not merged with the others (scripts/merge-results.sh); "
+	      "<code>-</code>: the folder has no such case and misses none.</p>\n"
 	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
 	for (size_t k = 0; k < s->n; k++)
 		fprintf(f, "<th><a href=\"#folder%zu\">%zu</a></th>", k + 1, k + 1);
@@ -1372,6 +1374,14 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 			if (!c && short_by > 0) {
 				fprintf(f, "<td class=\"notchecked\">missing (%lld planned case%s not in "
 					   "its results)</td>", short_by, short_by == 1 ? "" : "s");
+				continue;
+			}
+			/* One shard of a run, not merged: the others' cases
+			 * are not in it, not cases its scenario lacked. */
+			if (!c && s->f[k].shard_n > 1) {
+				fprintf(f, "<td class=\"notchecked\">not in shard %lld/%lld (the others "
+					   "not merged: it may be one of theirs)</td>", s->f[k].shard_k,
+					s->f[k].shard_n);
 				continue;
 			}
 			if (!c) {

@@ -136,6 +136,15 @@ one=$(ls -d "$TMP"/nights/* | head -1)
 report 0 "$one" -o "$TMP/one.html"
 check_page "$TMP/one.html" 1 || fail "the page of one night"
 
+# One shard of a night, not merged: a case of it the shard lacks may be
+# another shard's, not "-" (a case its scenario lacked).
+mkdir "$TMP/shard1"
+jq '.shard = {k: 1, n: 2, scenario_cases: 2} | .planned = 1 | .cases |= .[:1]' "$one/results.json" \
+	>"$TMP/shard1/results.json"
+report 0 "$one" "$TMP/shard1" -o "$TMP/shard.html"
+grep -q '<td class="notchecked">not in shard 1/2 (the others not merged: it may be one of theirs)</td>' \
+	"$TMP/shard.html" || fail "a case one shard lacks is not said to be maybe another shard's"
+
 # The same night twice: one run, said.
 report 0 "$one" "$one" -o "$TMP/twice.html"
 grep -q 'Folders 1 and 2 hold the same results' "$TMP/twice.html" || fail "a night given twice is not said"
