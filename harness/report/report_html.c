@@ -330,6 +330,7 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 	for (int i = 0; i < n; i++) {
 		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
 		reals[i] = realpath(sub, NULL);
+		free(sub);
 	}
 	for (int i = 0; i < n; i++) {
 		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
