@@ -180,6 +180,16 @@ grep -q "$TMP/kq/k2/results.json is not understood" "$TMP/kq.err" &&
 	grep -q "2 results folders of $TMP/kq not understood (above); no table" "$TMP/kq.err" ||
 	{ cat "$TMP/kq.err"; fail "qualify --table does not name every bad column"; }
 [ ! -e "$TMP/kq/qualify.md" ] || fail "qualify --table wrote a table over bad columns"
+# Columns that ran other scenario files (folders gathered by hand): said,
+# not titled as one scenario's qualification.
+mkdir "$TMP/ks"
+cp -r "$one" "$TMP/ks/k1" && cp -r "$one" "$TMP/ks/k2"
+jq '.scenario = "/elsewhere/other.ini" | .started = "2030-01-01T00:00:00Z"' "$one/results.json" >"$TMP/ks/k2/results.json"
+rc=0
+POWERCUT=$POWERCUT scripts/qualify --table "$TMP/ks" >"$TMP/ks.out" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || { cat "$TMP/ks.out"; fail "qualify --table over two scenarios exited $rc, expected 0"; }
+grep -q '^- note: the columns ran different scenario files (other.ini, tiny.ini): ' "$TMP/ks/qualify.md" ||
+	{ cat "$TMP/ks/qualify.md"; fail "qualify --table does not say its columns ran other scenarios"; }
 
 # Nothing readable: no page.
 report 2 "$bad1" -o "$TMP/none.html"
