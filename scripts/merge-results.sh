@@ -6,7 +6,9 @@
 #
 # OUT/results.json has every case of every DIR (a case id may appear only
 # once), "shards" saying which folder, kernel, shard and cases each came
-# from, and "planned", the cases the shards were to check together;
+# from (and when it started and finished), "planned", the cases the shards
+# were to check together, and "started" and "finished", the first shard's
+# start and the last one's end (when every shard records them);
 # OUT/junit.xml holds each shard's testsuite; OUT/summary.md puts their
 # summaries one after the other; OUT/cases/ gets every case folder.
 # Cases keep their outcome (pass, fail, error, flaky with its rate, known,
@@ -215,9 +217,15 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 	format: $format,
 	scenario: .[0].scenario,
 	kernel: .[0].kernel,
-	shards: [.[] | {dir, kernel, scenario, shard, planned, cases: (.cases | length)}],
+	shards: [.[] | {dir, kernel, scenario, shard, planned, started, finished,
+		cases: (.cases | length)}],
 	cases: [.[].cases[]]
 } + (if $planned == null then {} else {planned: $planned} end)
+  # When the merged run started and ended: the first start of its shards,
+  # the last end (ISO 8601 UTC strings order as times), only when every
+  # shard records it (a shard killed before its end has no "finished").
+  + (if all(.[]; .started != null) then {started: (map(.started) | min)} else {} end)
+  + (if all(.[]; .finished != null) then {finished: (map(.finished) | max)} else {} end)
   + (if .[0].powercut == null then {} else {powercut: .[0].powercut} end)
   + (if .[0].options == null then {} else {options: .[0].options} end)' > "$out/results.json"
 

@@ -1,7 +1,9 @@
 /* cmd_report.c - `powercut report DIR... -o report.html` (report_html.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd/commands.h"
 #include "report/report_html.h"
@@ -19,9 +21,12 @@ static void report_usage(FILE *f)
 		"flushes, lost per case, with links to each case's findings.txt, fsck.log\n"
 		"and kernel.log) and plots of time, bytes written and entries lost per\n"
 		"case; across several folders the history of each case's outcome and time.\n"
-		"A DIR written by scripts/qualify (one results folder per kernel), or a\n"
-		"folder of nights (one results folder each), counts as its folders, in\n"
-		"name order.  A folder that cannot be read is named (each of them, on\n"
+		"A DIR written by scripts/qualify (one results folder per kernel) counts\n"
+		"as its folders in name order; a folder of nights (one results folder\n"
+		"each) as its folders in the order their runs started (results.json's\n"
+		"started; older results, which lack it, first, by name), a symlink in it\n"
+		"to a folder read anyway (a nightly's 'latest') skipped.\n"
+		"A folder that cannot be read is named (each of them, on\n"
 		"stderr and at the top of the page, written with the others: exit 2).\n"
 		"Plots are drawn by gnuplot (Debian package gnuplot-nox) as\n"
 		"SVG inside the page: viewing it needs no network and no other file.\n\n"
@@ -31,6 +36,10 @@ static void report_usage(FILE *f)
 		"                      results.json not understood is exit 2) and write\n"
 		"                      nothing; scripts/qualify and merge-results.sh\n"
 		"                      check their inputs with it\n"
+		"      --plots-last N  per-folder plots for the last N folders only (default\n"
+		"                      30; 'all': every folder's): a year of nights' plots\n"
+		"                      made a 19 MB page; every folder's table and the\n"
+		"                      history are kept, and the page says what was left out\n"
 		"  -h, --help          this help\n\n"
 		"The page may not replace a folder's results.json, junit.xml, summary.md\n"
 		"or anything under its cases/, a qualify folder's qualify.json, nor\n"
@@ -42,13 +51,33 @@ static void report_usage(FILE *f)
 		"3 gnuplot missing or failing, or the page could not be written.\n");
 }
 
+/* --plots-last N|all: N >= 1, 0 for all. */
+static int set_plots_last(const struct cmd_line *cl, const char *arg, void *dest)
+{
+	size_t *n = dest;
+	if (!strcmp(arg, "all")) {
+		*n = 0;
+		return PC_EXIT_OK;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || *arg == '-' || *arg == '+' || v < 1 || v > 1000000000ULL)
+		return cmd_usage_error(cl->usage, cl->name, "--plots-last: expected a number of folders "
+				       "from 1 or 'all', not '%s'", arg);
+	*n = (size_t)v;
+	return PC_EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const char *out = NULL;
 	int check = 0;
+	size_t plot_last = 30;
 	const struct cmd_opt opts[] = {
 		{ "output", 'o', required_argument, &out, cmd_set_nonempty },
 		{ "check", 0, no_argument, &check, NULL },
+		{ "plots-last", 0, required_argument, &plot_last, set_plots_last },
 		CMD_OPT_END,
 	};
 	/* Operands are counted below, once -o is known to be there. */
@@ -64,7 +93,7 @@ int cmd_report(int argc, char **argv)
 		return cmd_usage_error(report_usage, "report", "expected at least one results folder");
 	/* Every folder is read, the bad ones too: each is named (not only
 	 * the first of a year of nights), and the page names them. */
-	struct pc_rh_set set = { 0 };
+	struct pc_rh_set set = { .plot_last = plot_last };
 	int unread = 0;
 	for (int i = first; i < argc; i++)
 		if (pc_rh_add(&set, argv[i]) < 0)

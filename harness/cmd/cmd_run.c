@@ -76,6 +76,7 @@ struct plan {
 	size_t matched;
 	const char *outdir;
 	double last_end, last_cost; /* the last write_so_far's: when it ended, what it took */
+	char started[32];           /* pc_run_report's */
 };
 
 static void plan_fill(struct pc_run_report *rep, const struct plan *p)
@@ -87,6 +88,7 @@ static void plan_fill(struct pc_run_report *rep, const struct plan *p)
 	/* Cases run in the scenario's order: those after the results were not reached. */
 	rep->unrun = p->sc->cases + rep->nresults;
 	rep->nunrun = p->sc->ncases - rep->nresults;
+	memcpy(rep->started, p->started, sizeof(rep->started));
 }
 
 /* A rewrite of the reports at most every 20 times what the last one took
@@ -370,10 +372,12 @@ static int run_cases(struct run_inputs *in, struct pc_run_opts *o)
 	struct pc_run_report rep;
 	struct plan plan = { .sc = &in->sc, .shard_k = in->shard_k, .shard_n = in->shard_n,
 			     .matched = in->matched, .outdir = o->outdir };
+	pc_utc_stamp(plan.started, sizeof(plan.started));
 	o->case_done = write_so_far;
 	o->case_done_arg = &plan;
 	int rc = pc_runner_run(&in->sc, o, &rep);
 	plan_fill(&rep, &plan);
+	pc_utc_stamp(rep.finished, sizeof(rep.finished));
 	if (rep.nresults > 0) {
 		int written = pc_report_write(&rep, o->outdir);
 		pc_report_table(&rep, stdout);

@@ -113,7 +113,9 @@ int pc_cmp_load(const char *dir, struct pc_cmp_side *s)
 	s->version = r.version;
 	s->options = r.options;
 	s->options_shown = r.options_shown;
-	r.path = r.kernel = r.version = r.options = r.options_shown = NULL;
+	s->started = r.started;
+	s->finished = r.finished;
+	r.path = r.kernel = r.version = r.options = r.options_shown = r.started = r.finished = NULL;
 	pc_results_free(&r);
 	return rc;
 }
@@ -136,6 +138,8 @@ void pc_cmp_side_free(struct pc_cmp_side *s)
 	free(s->kernel);
 	free(s->scenario);
 	free(s->version);
+	free(s->started);
+	free(s->finished);
 	free(s->options);
 	free(s->options_shown);
 	for (size_t i = 0; i < s->nignored; i++)
@@ -875,6 +879,13 @@ int pc_cmp_kernel_differs(const struct pc_cmp_report *r)
 	return strcmp(r->base.kernel, r->new.kernel) != 0;
 }
 
+int pc_cmp_base_after_new(const struct pc_cmp_report *r)
+{
+	if (!r->base.started || !r->new.started)
+		return -1;
+	return strcmp(r->base.started, r->new.started) > 0;
+}
+
 int pc_cmp_scenario_differs(const struct pc_cmp_report *r)
 {
 	return r->base.scenario && r->new.scenario && strcmp(r->base.scenario, r->new.scenario);
@@ -994,6 +1005,14 @@ void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 			   "BASE had not%s.\n\n", r->new.content_sha256,
 			r->o->allow_same_run ? " (--allow-same-run: accepted)"
 					     : " (coverage lost; --allow-same-run accepts it)");
+	if (pc_cmp_base_after_new(r) == 1) {
+		char *bs = pc_esc_md(r->base.started), *ns = pc_esc_md(r->new.started);
+		fprintf(f, "**BASE ran after NEW** (BASE started %s, NEW %s): are they given the "
+			   "wrong way round (`compare BASE NEW`, the older first)?  A regression would "
+			   "read as fixed.\n\n", bs, ns);
+		free(bs);
+		free(ns);
+	}
 	if (pc_cmp_kernel_differs(r)) {
 		char *bk2 = pc_esc_md(r->base.kernel), *nk2 = pc_esc_md(r->new.kernel);
 		fprintf(f, "**BASE and NEW ran different kernels** (`%s`, `%s`): a change may be the "
@@ -1076,6 +1095,8 @@ static json_t *side_json(const struct pc_cmp_side *s)
 	json_object_set_new(o, "powercut", s->version ? pc_esc_json(s->version) : json_null());
 	json_object_set_new(o, "options",
 			    s->options_shown ? pc_esc_json(s->options_shown) : json_null());
+	json_object_set_new(o, "started", s->started ? json_string(s->started) : json_null());
+	json_object_set_new(o, "finished", s->finished ? json_string(s->finished) : json_null());
 	json_object_set_new(o, "cases", json_integer((json_int_t)s->n));
 	json_object_set_new(o, "planned", s->planned >= 0 ? json_integer(s->planned) : json_null());
 	json_object_set_new(o, "shard", s->shard_n ? json_pack("{sIsI}", "k", (json_int_t)s->shard_k,
@@ -1193,6 +1214,8 @@ json_t *pc_cmp_json(const struct pc_cmp_report *r)
 	json_object_set_new(root, "coverage_lost", json_boolean(pc_cmp_coverage_lost(r)));
 	json_object_set_new(root, "same_run", json_boolean(pc_cmp_same_run(r)));
 	json_object_set_new(root, "kernel_differs", json_boolean(pc_cmp_kernel_differs(r)));
+	int after = pc_cmp_base_after_new(r);
+	json_object_set_new(root, "base_after_new", after < 0 ? json_null() : json_boolean(after));
 	json_object_set_new(root, "scenario_differs", json_boolean(pc_cmp_scenario_differs(r)));
 	int vd = pc_cmp_version_differs(r);
 	json_object_set_new(root, "version_differs", vd < 0 ? json_null() : json_boolean(vd));

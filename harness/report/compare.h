@@ -99,6 +99,9 @@ struct pc_cmp_side {
 	char *kernel;
 	char *scenario;        /* the scenario file's name (not its path); NULL: absent */
 	char *version;         /* the powercut that ran it; NULL: absent (older) */
+	/* When the run started and ended (results_reader.h's); NULL: absent
+	 * (older, or the end of a killed run). */
+	char *started, *finished;
 	/* The run's options that change verdicts (results_reader.h's
 	 * pc_results.options and options_shown); NULL: absent (older). */
 	char *options, *options_shown;
@@ -232,6 +235,10 @@ int pc_cmp_same_run(const struct pc_cmp_report *r);
  * and 6.1.0-57-rt differ)?  Said above the table, not a change of the
  * exit status: comparing kernels is what a qualification does. */
 int pc_cmp_kernel_differs(const struct pc_cmp_report *r);
+/* Did BASE start after NEW (both record when they started)?  The sides
+ * given the wrong way round would read a regression as fixed: said above
+ * the table, the exit status unchanged.  -1: not known. */
+int pc_cmp_base_after_new(const struct pc_cmp_report *r);
 /* Did the sides run scenario files of different names (both recorded)?
  * Said above the table and in the JSON; each case is still compared by id
  * (its setup fields tell a changed case). */

@@ -397,6 +397,10 @@ static int write_json(const struct pc_run_report *r, const char *dir)
 	put_str(root, "scenario", r->scenario);
 	put_str(root, "kernel", r->kernel);
 	put_int(root, "planned", r->planned);
+	if (r->started[0])
+		put_str(root, "started", r->started);
+	if (r->finished[0])
+		put_str(root, "finished", r->finished);
 	json_object_set_new(root, "shard", json_pack("{sIsIsI}", "k", (json_int_t)r->shard_k,
 						     "n", (json_int_t)r->shard_n, "scenario_cases",
 						     (json_int_t)r->scenario_cases));

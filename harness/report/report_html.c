@@ -142,6 +142,9 @@ static int load_folder(const char *dir, struct pc_rh_folder *f)
 	f->shard_k = r.shard_k;
 	f->shard_n = r.shard_n;
 	f->version = r.version;
+	f->started = r.started;
+	f->finished = r.finished;
+	r.started = r.finished = NULL;
 	f->ignored = pc_results_ignored_text(r.ignored, r.nignored, xstrdup);
 	f->options = r.options;
 	f->options_shown = r.options_shown;
@@ -159,6 +162,8 @@ static void folder_free(struct pc_rh_folder *f)
 	free(f->kernel);
 	free(f->scenario);
 	free(f->version);
+	free(f->started);
+	free(f->finished);
 	free(f->ignored);
 	free(f->options);
 	free(f->options_shown);
@@ -248,6 +253,61 @@ static void qualify_missing(struct pc_rh_set *s, const char *path)
 	json_decref(root);
 }
 
+/* Entry I of folder PATH (NAMES, their realpaths REALS, NULL when not
+ * resolved) is a symlink to a folder read anyway: another entry of PATH
+ * that is no symlink, an earlier symlink entry, or a folder of S already
+ * read (before FIRST).  A nightly's "latest" is no other night. */
+static int another_link(const struct pc_rh_set *s, size_t first, const char *path,
+			struct dirent **names, char **reals, int n, int i)
+{
+	char *sub = xasprintf("%s/%s", path, names[i]->d_name);
+	struct stat st;
+	int link = lstat(sub, &st) == 0 && S_ISLNK(st.st_mode);
+	free(sub);
+	if (!link || !reals[i])
+		return 0;
+	for (int j = 0; j < n; j++) {
+		if (j == i || !reals[j] || strcmp(reals[i], reals[j]))
+			continue;
+		if (j < i)
+			return 1;
+		char *other = xasprintf("%s/%s", path, names[j]->d_name);
+		int other_link = lstat(other, &st) == 0 && S_ISLNK(st.st_mode);
+		free(other);
+		if (!other_link)
+			return 1;
+	}
+	for (size_t k = 0; k < first; k++) {
+		char *real = realpath(s->f[k].path, NULL);
+		int same = real && !strcmp(real, reals[i]);
+		free(real);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+/* Folders without a start first (an older powercut's), in name order,
+ * then the others by start (ISO 8601 UTC: strcmp orders them), a tie by
+ * name. */
+static int by_start(const void *a, const void *b)
+{
+	const struct pc_rh_folder *x = a, *y = b;
+	if (!x->started != !y->started)
+		return x->started ? 1 : -1;
+	int c = x->started ? strcmp(x->started, y->started) : 0;
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* The folders S->f[FIRST..) of one folder of folders, read in name order:
+ * in order of their runs' start. */
+static void order_by_start(struct pc_rh_set *s, size_t first)
+{
+	qsort(s->f + first, s->n - first, sizeof(*s->f), by_start);
+	for (size_t k = first; k < s->n && !s->f[k].started; k++)
+		s->by_name++;
+}
+
 int pc_rh_add(struct pc_rh_set *s, const char *path)
 {
 	char *rj = xasprintf("%s/results.json", path);
@@ -265,9 +325,21 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 		return add_unread(s, path, why);
 	}
 	int rc = 0, found = 0;
-	size_t missing_before = s->nmissing;
+	size_t missing_before = s->nmissing, first = s->n;
+	char **reals = xcalloc(n ? (size_t)n : 1, sizeof(*reals));
 	for (int i = 0; i < n; i++) {
 		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
+		reals[i] = realpath(sub, NULL);
+		free(sub);
+	}
+	for (int i = 0; i < n; i++) {
+		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
+		if (another_link(s, first, path, names, reals, n, i)) {
+			found++;   /* the folder it names is read */
+			free(sub);
+			free(names[i]);
+			continue;
+		}
 		char *subrj = xasprintf("%s/results.json", sub);
 		if (is_file(subrj)) {
 			found++;
@@ -284,7 +356,16 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 		free(sub);
 		free(names[i]);
 	}
+	for (int i = 0; i < n; i++)
+		free(reals[i]);
+	free(reals);
 	free(names);
+	/* A qualify folder's columns are kernels, in name order as its table;
+	 * a folder of nights is a history. */
+	char *qj = xasprintf("%s/qualify.json", path);
+	if (!is_file(qj))
+		order_by_start(s, first);
+	free(qj);
 	qualify_missing(s, path);
 	if (!found) {
 		/* A results folder that lost its results.json (its cases/ is no
@@ -994,7 +1075,7 @@ static void same_run_note(FILE *f, const struct pc_rh_set *s)
 }
 
 static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx,
-			  const char *reportdir)
+			  const char *reportdir, int plots)
 {
 	char real[PATH_MAX];
 	if (!realpath(fo->path, real))
@@ -1012,6 +1093,17 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 	}
 	put_options(f, fo);
 	put_counts(f, fo);
+	if (fo->started) {
+		fputs("<p>started ", f);
+		put_text(f, fo->started);
+		if (fo->finished) {
+			fputs(", finished ", f);
+			put_text(f, fo->finished);
+		} else {
+			fputs(", end not recorded (the run was killed)", f);
+		}
+		fputs("</p>\n", f);
+	}
 	if (fo->ignored) {
 		fputs("<p><b>Its results.json holds fields this powercut does not know</b> (a newer "
 		      "powercut's: ", f);
@@ -1068,7 +1160,7 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 	free(rel);
 
 	/* Plots: time, written bytes and lost entries per case. */
-	if (fo->n == 0)
+	if (fo->n == 0 || !plots)
 		return 0;
 	char **labels = xcalloc(fo->n, sizeof(*labels));
 	double *v = xcalloc(fo->n, sizeof(*v)), *kept_v = xcalloc(fo->n, sizeof(*kept_v));
@@ -1258,8 +1350,10 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 	      "not checked, neither the filesystem's failure nor a pass; case (its own) and "
 	      "input (its scenario's); kind not recorded: an older powercut's results.  A "
 	      "<span class=\"notchecked\">missing</span> cell's folder holds fewer cases than its "
-	      "run planned (interrupted, or a shard not merged): the case may be one it never "
-	      "ran; <code>-</code>: the folder has no such case and misses none.</p>\n"
+	      "run planned (interrupted, or a merge missing a shard): the case may be one it never "
+	      "ran; <span class=\"notchecked\">not in shard K/N</span>: the folder is one shard "
+	      "of its run, not merged with the others (scripts/merge-results.sh); "
+	      "<code>-</code>: the folder has no such case and misses none.</p>\n"
 	      "<table class=\"history\"><tr><th class=\"l\">case</th>", f);
 	for (size_t k = 0; k < s->n; k++)
 		fprintf(f, "<th><a href=\"#folder%zu\">%zu</a></th>", k + 1, k + 1);
@@ -1281,6 +1375,14 @@ static void trend_table(FILE *f, const struct pc_rh_set *s, const struct case_in
 			if (!c && short_by > 0) {
 				fprintf(f, "<td class=\"notchecked\">missing (%lld planned case%s not in "
 					   "its results)</td>", short_by, short_by == 1 ? "" : "s");
+				continue;
+			}
+			/* One shard of a run, not merged: the others' cases
+			 * are not in it, not cases its scenario lacked. */
+			if (!c && s->f[k].shard_n > 1) {
+				fprintf(f, "<td class=\"notchecked\">not in shard %lld/%lld (the others "
+					   "not merged: it may be one of theirs)</td>", s->f[k].shard_k,
+					s->f[k].shard_n);
 				continue;
 			}
 			if (!c) {
@@ -1446,11 +1548,29 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 	for (size_t k = 0; k < s->n; k++) {
 		fprintf(f, "<li><a href=\"#folder%zu\">", k + 1);
 		put_text(f, s->f[k].path);
-		fputs("</a> (kernel ", f);
+		fputs("</a> (", f);
+		if (s->f[k].started) {
+			fputs("started ", f);
+			put_text(f, s->f[k].started);
+			fputs(", ", f);
+		}
+		fputs("kernel ", f);
 		put_text(f, s->f[k].kernel);
 		fprintf(f, ", %zu cases)</li>\n", s->f[k].n);
 	}
 	fputs("</ol>\n", f);
+	if (s->by_name)
+		fprintf(f, "<p>%zu folder%s ordered by %s name%s, before the others: %s results do "
+			   "not record when %s ran (an older powercut's); the others are in order of "
+			   "their start.</p>\n", s->by_name, s->by_name == 1 ? "" : "s",
+			s->by_name == 1 ? "its" : "their", s->by_name == 1 ? "" : "s",
+			s->by_name == 1 ? "its" : "their", s->by_name == 1 ? "it" : "they");
+	size_t plots_from = s->plot_last && s->plot_last < s->n ? s->n - s->plot_last : 0;
+	if (plots_from)
+		fprintf(f, "<p>Plots per folder: for the last %zu of the %zu folders only "
+			   "(<code>--plots-last</code>); the %zu before them have their tables here "
+			   "without plots, and the history covers every folder.</p>\n",
+			s->n - plots_from, s->n, plots_from);
 	if (s->nmissing) {
 		fprintf(f, "<p class=\"fail\"><b>%zu folder%s without results.json</b> (a run that "
 			   "wrote nothing; of scripts/qualify, a kernel that did not boot, timed out "
@@ -1483,7 +1603,7 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		rc = trend_section(f, &q, s);
 	}
 	for (size_t k = 0; k < s->n && rc == 0; k++)
-		rc = folder_section(f, &q, &s->f[k], k, reportdir);
+		rc = folder_section(f, &q, &s->f[k], k, reportdir, k >= plots_from);
 	fputs("</body></html>\n", f);
 	if (rc == 0)
 		rc = plots_put(page, f, &q);

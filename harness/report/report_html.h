@@ -60,6 +60,9 @@ struct pc_rh_folder {
 	char *path;            /* as given (or DIR/KERNEL for a qualify folder) */
 	char *kernel, *scenario;
 	char *version;         /* the powercut that wrote it; NULL: not recorded */
+	/* When its run started and ended (results_reader.h's); NULL: not
+	 * recorded (an older powercut's, or finished of a killed run). */
+	char *started, *finished;
 	/* The fields of its results.json this powercut does not know (a newer
 	 * one's), "started, cases[].x" unescaped; NULL: none.  Ignored, and
 	 * said on the page (and by report --check on standard error). */
@@ -89,11 +92,21 @@ struct pc_rh_set {
 		char *path, *why;
 	} *unread;
 	size_t nunread;
+	/* Folders of a folder of folders whose results do not record when
+	 * they ran (an older powercut's): ordered by their names, before the
+	 * others, which are in order of start.  The page says so. */
+	size_t by_name;
+	/* Per-folder plots are drawn for the last PLOT_LAST folders only
+	 * (0: every folder's); the page says which were left out. */
+	size_t plot_last;
 };
 
 /* Load PATH: a results folder, or a folder of results folders (what
- * scripts/qualify writes: one per kernel, and a folder of nights: in name
- * order; those of its folders without a results.json go to s->missing,
+ * scripts/qualify writes: one per kernel, and a folder of nights: in order
+ * of their runs' start, recorded in their results.json, those that do not
+ * record it first, in name order; a symlink in it to a folder also in it,
+ * or to one already read, is no other night (a nightly's "latest"): it
+ * is skipped; those of its folders without a results.json go to s->missing,
  * and the page names them as not checked).  -1 (class INPUT) on anything
  * not understood: PATH, or a folder of it, then goes to s->unread and the
  * others are still read (a night not read is named, never left out

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "check/failure.h"
 #include "device/backend.h"
@@ -793,7 +794,8 @@ char *pc_results_options_shown(const char *file, json_t *opts)
  * scripts/merge-results.sh's "shards") and in a case.  A field a newer
  * powercut adds goes here with it. */
 static const char *const top_fields[] = {
-	"cases", "format", "kernel", "options", "planned", "powercut", "scenario", "shard", "shards",
+	"cases", "finished", "format", "kernel", "options", "planned", "powercut", "scenario", "shard",
+	"shards", "started",
 };
 static const char *const case_fields[] = {
 	"attempts", "attempts_failed", "backend", "backend_why", "bytes", "cache_lost_blocks",
@@ -863,6 +865,25 @@ char *pc_results_ignored_text(char *const *ignored, size_t n, char *(*esc)(const
 	return pc_strbuf_release(&b);
 }
 
+/* FIELD of ROOT, when present: a time as report.c writes it, ISO 8601
+ * UTC "YYYY-MM-DDTHH:MM:SSZ", a real date (strcmp then orders times). */
+static int get_time(const struct pc_results *r, json_t *root, const char *field, char **out)
+{
+	if (get_str(r, (size_t)-1, root, field, 0, out) < 0)
+		return -1;
+	if (!*out)
+		return 0;
+	struct tm tm = { 0 };
+	const char *end = strlen(*out) == 20 ? strptime(*out, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	if (!end || *end) {
+		free(*out);
+		*out = NULL;
+		return pc_results_bad(r, (size_t)-1, field,
+				      "not a time as YYYY-MM-DDTHH:MM:SSZ (ISO 8601, UTC)");
+	}
+	return 0;
+}
+
 /* "shard" {k, n, scenario_cases}, when present: 1 <= k <= n. */
 static int load_shard(struct pc_results *r, json_t *shard)
 {
@@ -895,6 +916,8 @@ static int load_root(struct pc_results *r, json_t *root)
 	if (get_str(r, (size_t)-1, root, "kernel", 1, &r->kernel) < 0 ||
 	    get_str(r, (size_t)-1, root, "scenario", 0, &r->scenario) < 0 ||
 	    get_str(r, (size_t)-1, root, "powercut", 0, &r->version) < 0 ||
+	    get_time(r, root, "started", &r->started) < 0 ||
+	    get_time(r, root, "finished", &r->finished) < 0 ||
 	    load_options(r, root) < 0)
 		return -1;
 	if (!json_is_array(cases))
@@ -1057,6 +1080,8 @@ void pc_results_free(struct pc_results *r)
 	free(r->kernel);
 	free(r->scenario);
 	free(r->version);
+	free(r->started);
+	free(r->finished);
 	free(r->options);
 	free(r->options_shown);
 	for (size_t i = 0; i < r->nignored; i++)

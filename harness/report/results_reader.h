@@ -91,6 +91,10 @@ struct pc_results {
 	char *kernel;
 	char *scenario;           /* NULL when absent */
 	char *version;            /* "powercut": the version that ran; NULL when absent */
+	/* "started", "finished": when the run started and ended, ISO 8601 UTC
+	 * "YYYY-MM-DDTHH:MM:SSZ" (strcmp orders them); NULL when absent
+	 * (written before they were, or finished of a killed run). */
+	char *started, *finished;
 	long long planned;        /* the cases the run was to check; -1: absent */
 	/* "shard" {k, n}: run --shard K/N (1/1 unsharded); 0/0 when absent
 	 * (older, or merged by scripts/merge-results.sh, which writes none). */

@@ -143,6 +143,12 @@ struct pc_run_report {
 	 * --known's files, the scenario's known files read, --retries,
 	 * --flaky-ok, --tool-timeout.  NULL: not written. */
 	const struct pc_run_opts *opts;
+	/* When the run started and ended, ISO 8601 UTC ("2026-01-02T02:00:00Z",
+	 * results.json "started", "finished"); "" not written.  Written
+	 * before and after every case, finished only by the write at the end
+	 * (a SIGKILLed run's results have none): report orders a folder of
+	 * nights by started. */
+	char started[32], finished[32];
 };
 
 const char *pc_verdict_name(enum pc_verdict v);

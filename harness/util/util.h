@@ -153,6 +153,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), retur
 /* Monotonic clock in seconds. */
 double pc_now(void);
 
+/* The wall clock now, ISO 8601 UTC ("2026-01-02T02:00:00Z"), into BUF
+ * (at least 21 bytes). */
+void pc_utc_stamp(char *buf, size_t len);
+
 /* rm -rf: util/rmtree.h. */
 #include "util/rmtree.h"
 

@@ -42,10 +42,23 @@ grep -q '^- 1 regression, 0 new failing, 0 fixed' "$TMP/cmp.out" || { cat "$TMP/
 compare 1 "$TMP/base" "$TMP/new" --json
 [ "$(jq '.summary.regression' "$TMP/cmp.out")" -eq 1 ] || fail "JSON: not one regression"
 [ "$(jq -r '.cases[] | select(.change == "regression") | .id' "$TMP/cmp.out")" = g/ext4/fsync ] || fail "JSON: wrong case"
-# Reversed, it is a fix.
+[ "$(jq '.base_after_new' "$TMP/cmp.out")" = false ] || fail "JSON: BASE said to have run after NEW"
+# Reversed, it is a fix; and BASE ran after NEW (results.json's started:
+# set a night apart, the runs may start within one second), which is said.
+for d in base new; do
+	jq --arg s "$([ $d = base ] && echo 2030-01-01 || echo 2030-01-02)T02:00:00Z" '.started = $s' \
+		"$TMP/$d/results.json" >"$TMP/$d.json" && mv "$TMP/$d.json" "$TMP/$d/results.json"
+done
 compare 0 "$TMP/new" "$TMP/base" --json
 [ "$(jq '.summary.fixed' "$TMP/cmp.out")" -eq 1 ] || fail "reversed: not fixed"
+[ "$(jq -c '[.base_after_new, .base.started, .new.started]' "$TMP/cmp.out")" = \
+	'[true,"2030-01-02T02:00:00Z","2030-01-01T02:00:00Z"]' ] || fail "JSON: BASE ran after NEW, not said"
 [ "$(jq '.same_run' "$TMP/cmp.out")" = false ] || fail "two runs taken for one"
+compare 0 "$TMP/new" "$TMP/base"
+grep -q '^\*\*BASE ran after NEW\*\* (BASE started 2030-01-02T02:00:00Z, NEW 2030-01-01T02:00:00Z): are they given the wrong way round' \
+	"$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "BASE ran after NEW: not said"; }
+compare 1 "$TMP/base" "$TMP/new"
+grep -q 'BASE ran after NEW' "$TMP/cmp.out" && fail "BASE ran after NEW said of sides in order"
 # The same folder twice, or a copy of it (re-written by jq), is one run: nothing was checked that BASE had not, exit 1,
 # said; exit 0 before, a silent pass.  --allow-same-run (seeding the first
 # last good run) accepts it.
@@ -66,12 +79,12 @@ compare 1 "$TMP/base" "$TMP/new" --json
 [ "$(jq -c '[.base.ignored_fields, .new.ignored_fields]' "$TMP/cmp.out")" = '[[],[]]' ] ||
 	fail "this build's own fields taken for a newer powercut's"
 mkdir "$TMP/newer"
-jq '.started = "2026-12-03" | .cases[].verdict_scope = "all"' "$TMP/base/results.json" > "$TMP/newer/results.json"
+jq '.host = "ci-7" | .cases[].verdict_scope = "all"' "$TMP/base/results.json" > "$TMP/newer/results.json"
 compare 0 "$TMP/base" "$TMP/newer" --json
-[ "$(jq -c '.new.ignored_fields' "$TMP/cmp.out")" = '["started","cases[].verdict_scope"]' ] ||
+[ "$(jq -c '.new.ignored_fields' "$TMP/cmp.out")" = '["host","cases[].verdict_scope"]' ] ||
 	{ cat "$TMP/cmp.out"; fail "fields of a newer powercut not listed"; }
 compare 0 "$TMP/base" "$TMP/newer"
-grep -q '^\*\*NEW holds fields this powercut does not know\*\* (a newer powercut.s: started, cases\[\]\.verdict_scope), ignored' \
+grep -q '^\*\*NEW holds fields this powercut does not know\*\* (a newer powercut.s: host, cases\[\]\.verdict_scope), ignored' \
 	"$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "fields of a newer powercut not said"; }
 # Another kernel, even one differing only by its flavour (-rt): said above
 # the table (only the header's kernels told it), the exit status unchanged.

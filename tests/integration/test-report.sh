@@ -132,12 +132,12 @@ grep -q 'href="\.\./night1/cases/tiny_ext4_none/findings\.txt"' "$TMP/sub/one.ht
 
 # Fields a newer powercut added are ignored, said on the page and by --check.
 cp -r "$TMP/night1" "$TMP/newer"
-jq '.started = "x" | .cases[0].verdict_scope = "all"' "$TMP/night1/results.json" >"$TMP/newer/results.json"
+jq '.host = "x" | .cases[0].verdict_scope = "all"' "$TMP/night1/results.json" >"$TMP/newer/results.json"
 report 0 "$TMP/newer" -o "$TMP/newer.html"
-grep -q "Its results.json holds fields this powercut does not know</b> (a newer powercut's: started, cases\[\]\.verdict_scope)" "$TMP/newer.html" ||
+grep -q "Its results.json holds fields this powercut does not know</b> (a newer powercut.s: host, cases\[\]\.verdict_scope)" "$TMP/newer.html" ||
 	fail "the page does not say the fields it ignored"
 report 0 --check "$TMP/newer" "$TMP/night1"
-grep -q "newer: fields this powercut does not know .*: started, cases\[\]\.verdict_scope" "$TMP/rep.err" ||
+grep -q "newer: fields this powercut does not know .*: host, cases\[\]\.verdict_scope" "$TMP/rep.err" ||
 	{ cat "$TMP/rep.err"; fail "report --check does not say the fields it ignored"; }
 [ "$(grep -c 'does not know' "$TMP/rep.err")" -eq 1 ] || fail "report --check: this build's own fields said unknown"
 # Hostile strings in results.json are text on the page, never markup.

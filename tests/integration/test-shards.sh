@@ -16,6 +16,15 @@ done
 jq -r '.cases[].id' "$TMP/all/results.json" | sort > "$TMP/got"
 cmp -s "$TMP/want" "$TMP/got" || fail "merged cases: $(tr '\n' ' ' < "$TMP/got"), expected $(tr '\n' ' ' < "$TMP/want")"
 [ "$(jq '.shards | length' "$TMP/all/results.json")" -eq 2 ] || fail "shards not listed"
+# The merged run started with its first shard and finished with its last
+# (shard 1 given as if it ran second: min and max, not the first's).
+jq '.started = "2030-01-01T03:00:00Z" | .finished = "2030-01-01T03:10:00Z"' "$TMP/s1/results.json" >"$TMP/t1.json"
+jq '.started = "2030-01-01T02:00:00Z" | .finished = "2030-01-01T02:10:00Z"' "$TMP/s2/results.json" >"$TMP/t2.json"
+mv "$TMP/t1.json" "$TMP/s1/results.json" && mv "$TMP/t2.json" "$TMP/s2/results.json"
+"$MERGE" "$TMP/timed" "$TMP/s1" "$TMP/s2" > /dev/null || fail "merge of timed shards exited $?"
+[ "$(jq -r '"\(.started) \(.finished) \(.shards[0].started)"' "$TMP/timed/results.json")" = \
+	"2030-01-01T02:00:00Z 2030-01-01T03:10:00Z 2030-01-01T03:00:00Z" ] ||
+	fail "merged start and end: $(jq -c '[.started, .finished]' "$TMP/timed/results.json")"
 [ "$(grep -c '<testcase ' "$TMP/all/junit.xml")" -eq 3 ] || fail "junit: not 3 test cases"
 [ "$(grep -c '<testsuite ' "$TMP/all/junit.xml")" -eq 2 ] || fail "junit: not 2 suites"
 [ "$(ls "$TMP/all/cases" | wc -l)" -eq 3 ] || fail "case folders: $(ls "$TMP/all/cases")"

@@ -97,6 +97,8 @@ static void build_report(void)
 	report.results = results;
 	report.nresults = 3;
 	report.planned = 4; /* one case was not run (interrupted) */
+	snprintf(report.started, sizeof(report.started), "2026-12-03T02:00:00Z");
+	report.finished[0] = '\0';
 	report.shard_k = 2;
 	report.shard_n = 3;
 	report.scenario_cases = 11;
@@ -156,6 +158,9 @@ static void test_json(void)
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "format")), PC_RESULTS_FORMAT);
 	/* What the run was to check: a reader tells a partial file from a whole one. */
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "planned")), 4);
+	/* When it started; not finished yet (a write before its end). */
+	check_str(root, "started", "2026-12-03T02:00:00Z");
+	CU_ASSERT_PTR_NULL(json_object_get(root, "finished"));
 	json_t *shard = json_object_get(root, "shard");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(shard, "k")), 2);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(shard, "n")), 3);

@@ -409,6 +409,61 @@ static void test_nights_unread(void)
  * fewer cases than its run planned: in the history its missing cells are
  * said to be missing, not "-" as a case its scenario never had (an
  * interrupted night read as five cases that did not exist). */
+/* A folder of nights in the order their runs started (results.json's
+ * "started"), those of an older powercut (not recorded) first, by name,
+ * counted for the page's note; a symlink to a night it holds (a nightly's
+ * "latest") is no other night.  A qualify folder's are kernels: by name. */
+static void test_nights_order(void)
+{
+	char *dir = unit_tmpdir();
+	const char *names[] = { "a-old", "b-old", "c", "d" };
+	const char *started[] = { NULL, NULL, "2026-01-03T02:00:00Z", "2026-01-02T02:00:00Z" };
+	for (int q = 0; q < 2; q++) {
+		char *top = xasprintf("%s/%s", dir, q ? "qualify" : "nights");
+		for (int i = 0; i < 4; i++) {
+			char *night = xasprintf("%s/%s", top, names[i]);
+			CU_ASSERT_EQUAL(pc_mkdir_p(night, 0755), 0);
+			char *rj = xasprintf("%s/results.json", night);
+			char *text = started[i] ? xasprintf("{\"kernel\":\"6.%d\",\"started\":\"%s\","
+							    "\"cases\":[]}", i, started[i])
+						: xasprintf("{\"kernel\":\"6.%d\",\"cases\":[]}", i);
+			CU_ASSERT_EQUAL(pc_write_file(rj, text, strlen(text), 0), 0);
+			free(text);
+			free(rj);
+			free(night);
+		}
+		char *latest = xasprintf("%s/latest", top), *target = xasprintf("%s/d", top);
+		CU_ASSERT_EQUAL(symlink(target, latest), 0);
+		free(latest);
+		free(target);
+		char *rel = xasprintf("%s/same-as-c", top);
+		CU_ASSERT_EQUAL(symlink("c", rel), 0);
+		free(rel);
+		if (q) {
+			char *qj = xasprintf("%s/qualify.json", top);
+			CU_ASSERT_EQUAL(pc_write_file(qj, "{}", 2, 0), 0);
+			free(qj);
+		}
+		struct pc_rh_set s = { 0 };
+		CU_ASSERT_EQUAL(pc_rh_add(&s, top), 0);
+		CU_ASSERT_EQUAL_FATAL(s.n, 4);
+		CU_ASSERT_EQUAL(s.nmissing, 0);
+		const char *want = q ? "0123" : "0132";
+		for (int i = 0; i < 4; i++)
+			CU_ASSERT_EQUAL(s.f[i].kernel[2], want[i]);
+		CU_ASSERT_EQUAL(s.by_name, q ? 0 : 2);
+		/* the night given again through the link: read once more (given) */
+		char *again = xasprintf("%s/latest", top);
+		CU_ASSERT_EQUAL(pc_rh_add(&s, again), 0);
+		CU_ASSERT_EQUAL(s.n, 5);
+		free(again);
+		pc_rh_free(&s);
+		free(top);
+	}
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_history_not_run(void)
 {
 	const char *whole = "{\"kernel\":\"6.1\",\"planned\":2,\"cases\":["
@@ -538,6 +593,7 @@ void register_report_html_tests(void)
 	CU_add_test(s, "a folder's counts", test_folder_counts);
 	CU_add_test(s, "a qualify kernel without results", test_qualify_missing);
 	CU_add_test(s, "nights that cannot be read", test_nights_unread);
+	CU_add_test(s, "nights in the order they ran; a latest symlink", test_nights_order);
 	CU_add_test(s, "a night interrupted, in the history", test_history_not_run);
 	CU_add_test(s, "the backend of each case", test_case_backend);
 	CU_add_test(s, "the run's options", test_options_shown);

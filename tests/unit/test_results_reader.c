@@ -346,17 +346,17 @@ static void test_content_digest(void)
 static void test_ignored(void)
 {
 	struct pc_results r;
-	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"started\":\"x\",\"cases\":["
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"host\":\"x\",\"cases\":["
 				   "{" GOOD ",\"verdict_scope\":1,\"group\":\"g\"},"
 				   "{\"id\":\"b\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
 				   "\"timings_s\":{\"total\":1},\"io\":{},\"verdict_scope\":2,"
 				   "\"a b\":0}]}", &r), 0);
 	CU_ASSERT_EQUAL_FATAL(r.nignored, 3);
-	CU_ASSERT_STRING_EQUAL(r.ignored[0], "started");
+	CU_ASSERT_STRING_EQUAL(r.ignored[0], "host");
 	CU_ASSERT_STRING_EQUAL(r.ignored[1], "cases[].verdict_scope");
 	CU_ASSERT_STRING_EQUAL(r.ignored[2], "cases[].a b");
 	char *text = pc_results_ignored_text(r.ignored, r.nignored, xstrdup);
-	CU_ASSERT_STRING_EQUAL(text, "started, cases[].verdict_scope, cases[].a b");
+	CU_ASSERT_STRING_EQUAL(text, "host, cases[].verdict_scope, cases[].a b");
 	free(text);
 	pc_results_free(&r);
 	CU_ASSERT_EQUAL_FATAL(load(ONE(GOOD), &r), 0);
@@ -364,6 +364,41 @@ static void test_ignored(void)
 	CU_ASSERT_EQUAL(r.shard_n, 0);   /* not recorded */
 	CU_ASSERT_PTR_NULL(pc_results_ignored_text(r.ignored, r.nignored, xstrdup));
 	pc_results_free(&r);
+}
+
+/* "started", "finished": when the run started and ended, ISO 8601 UTC as
+ * report.c writes them (strcmp orders them), or absent (an older
+ * powercut's; finished of a killed run); anything else is an error. */
+static void test_times(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"started\":\"2026-12-03T02:00:00Z\","
+				   "\"finished\":\"2026-12-03T02:31:07Z\",\"cases\":[{" GOOD "}]}", &r), 0);
+	CU_ASSERT_STRING_EQUAL(r.started, "2026-12-03T02:00:00Z");
+	CU_ASSERT_STRING_EQUAL(r.finished, "2026-12-03T02:31:07Z");
+	CU_ASSERT_EQUAL(r.nignored, 0);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"started\":\"2026-12-03T02:00:00Z\","
+				   "\"cases\":[{" GOOD "}]}", &r), 0);
+	CU_ASSERT_PTR_NULL(r.finished);
+	pc_results_free(&r);
+	CU_ASSERT_EQUAL_FATAL(load(ONE(GOOD), &r), 0);
+	CU_ASSERT_PTR_NULL(r.started);
+	CU_ASSERT_PTR_NULL(r.finished);
+	pc_results_free(&r);
+	const char *bad[] = {
+		"{\"kernel\":\"6.1\",\"started\":5,\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"started\":\"2026-12-03\",\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"started\":\"2026-13-03T02:00:00Z\",\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"started\":\"2026-12-03T02:00:00+01:00\",\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"started\":\"2026-12-03T02:00:00Zx\",\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"finished\":\"yesterday\",\"cases\":[]}",
+		"{\"kernel\":\"6.1\",\"finished\":null,\"cases\":[]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		CU_ASSERT_EQUAL(load(bad[i], &r), -1);
+		pc_results_free(&r);
+	}
 }
 
 /* "error_class" and "error_exit" of a case that erred: its kind, by name
@@ -430,4 +465,5 @@ void register_results_reader_tests(void)
 	CU_add_test(s, "one run's content, however re-written", test_content_digest);
 	CU_add_test(s, "fields a newer powercut wrote: listed, ignored", test_ignored);
 	CU_add_test(s, "an error's kind, and results without it", test_error_kind);
+	CU_add_test(s, "when the run started and finished", test_times);
 }
