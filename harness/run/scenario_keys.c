@@ -197,7 +197,7 @@ static const struct pc_key keys[] = {
 		  "verity.*), ext4's sb= (fsck would fail every case), options that skip the "
 		  "journal's replay (norecovery, noload, nologreplay), btrfs's rescue options "
 		  "(rescue=, usebackuproot) and clear_cache (they would hide damage after the "
-		  "cut) and an "
+		  "cut), ext4's abort and oldalloc (a fresh mount ignores them) and an "
 		  "option holding a blank, or a quote before its '=', are refused. An option "
 		  "the kernel accepts and does not apply (as /proc/self/mountinfo shows after the "
 		  "first mount) makes the case an error. "
