@@ -86,7 +86,9 @@ static const struct mkfs_grammar mkfs_grammars[] = {
 	{ "ext4", 'e', "b:cd:e:g:i:jl:m:no:qr:s:t:vC:DE:FG:I:J:KL:M:N:O:R:ST:U:Vz:", "dlz", { NULL },
 	  "nSV", NULL,
 	  { { 'E', "offset", "mke2fs puts the filesystem that many bytes into the device, where "
-	      "nothing mounts it" }, { 0, NULL, NULL } }, "LM" },
+	      "nothing mounts it" },
+	    { 'O', "journal_dev", "mke2fs makes the device an external journal, not a filesystem, "
+	      "so no case could mount it" } }, "LM" },
 	{ "xfs", 0, "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "NV", NULL,
 	  { { 'd', "file", "mkfs.xfs puts the data section in a regular file, and refuses that on "
 	      "a block device such as the case's ('specified \"-d file\" on a block device')" },

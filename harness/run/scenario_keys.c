@@ -186,7 +186,7 @@ static const struct pc_key keys[] = {
 		  "and read as its getopt reads them; a word that is no option nor an option's "
 		  "value, an option mkfs.FS lacks, arguments naming a file or another device and "
 		  "options after which no new filesystem is on the device (-n, -V, -N, --help, "
-		  "mke2fs -S and -E offset=) are refused. Alternatives "
+		  "mke2fs -S, -E offset= and -O journal_dev) are refused. Alternatives "
 		  "separated by | (\\| for a literal |) make a matrix: one case each" },
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",

@@ -163,6 +163,10 @@ static void test_mkfs_opts_as_getopt(void)
 		{ "xfs", "-d file", "'file' (-d): mkfs.xfs puts the data section in a regular file" },
 		{ "xfs", "-dfile,size=256m", "'file' (-d)" },
 		{ "xfs", "-d agcount=4 -d file", "'file' (-d)" },
+		/* mke2fs 1.47.0 exits 0 and leaves a jbd journal device: each
+		 * case erred after its mkfs ("libblkid finds jbd there") */
+		{ "ext4", "-O journal_dev", "'journal_dev' (-O): mke2fs makes the device an external" },
+		{ "ext4", "-b 4096 -Ohas_journal,journal_dev", "'journal_dev' (-O)" },
 	};
 	static const struct { const char *fs, *opts; } good[] = {
 		{ "ext4", "-L -d" }, { "xfs", "-L -p" }, { "btrfs", "-L -r" }, { "btrfs", "--label -r" },
@@ -172,6 +176,7 @@ static void test_mkfs_opts_as_getopt(void)
 		{ "ext4", "-L offset=1" }, { "btrfs", "-L list-all" }, { "ext4", "-e continue" },
 		{ "ext4", "-E lazy_itable_init=0 -O ^has_journal -b 4096 -J size=4" },
 		{ "xfs", "-d agcount=2 -l size=16m -i sparse=1 -m reflink=1 -fK" },
+		{ "ext4", "-L journal_dev -O journal_devx" },
 	};
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
