@@ -477,14 +477,18 @@ static const char *mount_option_refused(const char *o)
 		       "hide the damage the case is there to report";
 	/* Linux 6.18, a fresh ext4 mounted abort: mountinfo shows abort and
 	 * files are written and synced as without it (it aborts only on a
-	 * remount); oldalloc: "Ignoring removed oldalloc option", mountinfo
-	 * shows nothing.  xfs and btrfs refuse both. */
+	 * remount).  The ext2/ext3 options ext4 takes and ignores ("Ignoring
+	 * removed oldalloc option"; mountinfo shows nothing): oldalloc,
+	 * reservation, noreservation, check=, nocheck, journal=N.  xfs and
+	 * btrfs refuse them all. */
+	static const char *const removed[] = { "oldalloc", "reservation", "noreservation",
+						"nocheck", "check", "journal", NULL };
 	if (!strcmp(o, "abort"))
 		return "ext4 takes it only on a remount (a fresh mount shows it and writes as "
 		       "without it) and xfs and btrfs refuse it, so no case would test it";
-	if (!strcmp(o, "oldalloc"))
-		return "ext4 ignores it (a removed option: \"Ignoring removed oldalloc option\") "
-		       "and xfs and btrfs refuse it, so no case would test it";
+	if (in_list(removed, o, k))
+		return "ext4 ignores it (an ext2/ext3 option it no longer has: \"Ignoring removed "
+		       "... option\") and xfs and btrfs refuse it, so no case would test it";
 	if (!strcmp(o, "clear_cache"))
 		return "btrfs would rebuild its free space cache or tree at every mount, the one "
 		       "after the cut too, so it would hide damage to it from the check after the "

@@ -364,10 +364,13 @@ static void test_mount_opts_mount8_only(void)
 		{ "\"noatime,nodev\"", "a quote before its '='" }, { "'noatime'", "a quote before" },
 		/* accepted by ext4 and not applied: the cases passed */
 		{ "abort", "only on a remount" }, { "noatime,abort", "only on a remount" },
-		{ "oldalloc", "a removed option" },
+		{ "oldalloc", "no longer has" }, { "reservation", "no longer has" },
+		{ "noreservation", "no longer has" }, { "nocheck", "no longer has" },
+		{ "check=none", "no longer has" }, { "journal=1", "no longer has" },
 	};
 	static const char *const good[] = { "loopy", "offsetx=1", "noatime , nodev", "user_xattr",
-					    "sbx=1", "aborts", "orlov", "context=\"system_u:object_r:tmp_t:s0:c1,c2\"" };
+					    "sbx=1", "aborts", "orlov", "journal_checksum",
+					    "checkpoint=x", "context=\"system_u:object_r:tmp_t:s0:c1,c2\"" };
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
