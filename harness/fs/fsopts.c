@@ -458,6 +458,15 @@ static const char *mount_option_refused(const char *o)
 	size_t k = strcspn(o, "=");
 	if (in_list(loop, o, k))
 		return "mount(8) would set up a loop device over the case's device with it" MOUNT8_WHY;
+	/* mount(8)'s operations on a mount (util-linux 2.38 libmount: MS_REMOUNT,
+	 * MS_BIND, MS_MOVE, the propagation flags): handed to the filesystem as
+	 * data, every case erred at its first mount */
+	static const char *const ops[] = { "remount", "bind", "rbind", "move", "shared", "rshared",
+					    "private", "rprivate", "slave", "rslave", "unbindable",
+					    "runbindable", NULL };
+	if (in_list(ops, o, strlen(o)))
+		return "mount(8) takes it for an operation on a mount (a remount, a bind or move, "
+		       "propagation), not an option of the filesystem" MOUNT8_WHY;
 	if (k == 6 && !strncmp(o, "helper", 6))
 		return "mount(8) would run another mount program with it" MOUNT8_WHY;
 	if (!strncmp(o, "verity.", 7))

@@ -194,7 +194,7 @@ static const struct pc_key keys[] = {
 	  .help = "Mount options as for mount -o, split at commas outside \"...\" as mount(8) "
 		  "splits them; options naming another device (source= too), ro, errors=panic, "
 		  "what mount(8) acts on itself (loop, offset=, sizelimit=, encryption=, helper=, "
-		  "verity.*), ext4's sb= (fsck would fail every case), options that skip the "
+		  "verity.*, remount, bind, move, propagation), ext4's sb= (fsck would fail every case), options that skip the "
 		  "journal's replay (norecovery, noload, nologreplay), btrfs's rescue options "
 		  "(rescue=, usebackuproot) and clear_cache (they would hide damage after the "
 		  "cut), ext4's abort and the ext2/ext3 options it ignores (oldalloc, "

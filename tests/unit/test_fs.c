@@ -364,6 +364,8 @@ static void test_mount_opts_mount8_only(void)
 		{ "\"noatime,nodev\"", "a quote before its '='" }, { "'noatime'", "a quote before" },
 		/* accepted by ext4 and not applied: the cases passed */
 		{ "abort", "only on a remount" }, { "noatime,abort", "only on a remount" },
+		{ "remount", "an operation on a mount" }, { "noatime,bind", "an operation on a mount" },
+		{ "rprivate", "an operation on a mount" }, { "move", "an operation on a mount" },
 		{ "oldalloc", "no longer has" }, { "reservation", "no longer has" },
 		{ "noreservation", "no longer has" }, { "nocheck", "no longer has" },
 		{ "check=none", "no longer has" }, { "journal=1", "no longer has" },
