@@ -459,6 +459,52 @@ static void test_ext4_panics_from_config(void)
 	free(dir);
 }
 
+/* An ext4 without a journal nobody asked for: too small for one (under
+ * 2048 blocks: device_size = 1M) is the scenario's error, one that had room
+ * (mke2fs.conf's features = ^has_journal) the machine's; asked for with
+ * mkfs_opts = -O ^has_journal, none. */
+static void test_ext4_journal_left_out(void)
+{
+	char *dir = unit_tmpdir();
+	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 16 << 20, "");
+	char *tiny = make_file(dir, "tiny", 1 << 20, "");
+	FILE *f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("[fs_types]\n\text4 = {\n\t\tfeatures = ^has_journal,extent\n\t}\n", f);
+	fclose(f);
+	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
+	int status = -1;
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	int rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_has_journal(img), 0);
+	char msg[1024] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(img, ""), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_ENV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "mke2fs.conf's doing"));
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(img, "-O ^has_journal"), 0);
+	char *small[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", tiny, NULL };
+	CU_ASSERT(pc_run(small, NULL, &status) == 0 && status == 0);
+	msg[0] = '\0';
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(tiny, NULL), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "a larger device_size gives it one"));
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT(pc_run(argv, NULL, &status) == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(img, ""), 0);
+	free(tiny);
+	free(img);
+	free(conf);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* mke2fs.conf's default_mntopts go into the superblock and apply at every
  * mount, and ext4 does not show them in /proc/self/mountinfo (it shows
  * what differs from them): with "nobarrier,journal_data" every case
@@ -813,6 +859,7 @@ void register_fs_tests(void)
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
+	CU_add_test(s, "an ext4 made without a journal is refused", test_ext4_journal_left_out);
 	CU_add_test(s, "default mount options mke2fs.conf put in an ext4 are seen",
 		    test_ext4_default_mntopts_from_config);
 	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
