@@ -43,12 +43,21 @@ int pc_fs_kernel_has(const char *type);
 void pc_fs_missing_why(const char *type, char *why, size_t len);
 /* mkfs FSTYPE [opts] DEV, then confirm the type with libblkid.  0; -1 when
  * mkfs could not run or failed, or made an ext4 that panics on errors or
- * holds default mount options (mke2fs.conf's doing: class ENV); -2 (class INPUT) when it succeeded but
+ * holds default mount options (mke2fs.conf's doing: class ENV), or made an
+ * ext4 without a journal that OPTS did not ask for (pc_fs_ext4_check_journal:
+ * INPUT or ENV); -2 (class INPUT) when it succeeded but
  * OPTS left another filesystem, or none, on DEV. */
 int pc_fs_mkfs(const char *fstype, const char *opts, const char *dev);
 /* Does the ext4 superblock on DEV (a device or an image file) say errors =
  * panic?  1 yes, 0 no, -1 it cannot be read. */
 int pc_fs_ext4_panics(const char *dev);
+/* Has the ext4 on DEV (a device or an image file) a journal?  1 yes, 0 no,
+ * -1 its superblock cannot be read. */
+int pc_fs_ext4_has_journal(const char *dev);
+/* An ext4 on DEV without a journal that OPTS (mkfs_opts) did not ask for
+ * (-O ^has_journal): -1, class INPUT when it is too small for one (under
+ * 2048 blocks), else ENV (mke2fs.conf's doing); 0 otherwise. */
+int pc_fs_ext4_check_journal(const char *dev, const char *opts);
 /* The default mount options in the ext4 superblock on DEV (mke2fs.conf's
  * default_mntopts, applied at every mount and not shown in mountinfo)
  * beyond acl, user_xattr and journal_data_ordered, which change nothing a

@@ -186,7 +186,7 @@ static const struct pc_key keys[] = {
 		  "and read as its getopt reads them; a word that is no option nor an option's "
 		  "value, an option mkfs.FS lacks, arguments naming a file or another device and "
 		  "options after which no new filesystem is on the device (-n, -V, -N, --help, "
-		  "mke2fs -S and -E offset=) are refused. Alternatives "
+		  "mke2fs -S, -E offset= and -O journal_dev) are refused. Alternatives "
 		  "separated by | (\\| for a literal |) make a matrix: one case each" },
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
@@ -194,10 +194,11 @@ static const struct pc_key keys[] = {
 	  .help = "Mount options as for mount -o, split at commas outside \"...\" as mount(8) "
 		  "splits them; options naming another device (source= too), ro, errors=panic, "
 		  "what mount(8) acts on itself (loop, offset=, sizelimit=, encryption=, helper=, "
-		  "verity.*), ext4's sb= (fsck would fail every case), options that skip the "
+		  "verity.*, remount, bind, move, propagation), ext4's sb= (fsck would fail every case), options that skip the "
 		  "journal's replay (norecovery, noload, nologreplay), btrfs's rescue options "
 		  "(rescue=, usebackuproot) and clear_cache (they would hide damage after the "
-		  "cut) and an "
+		  "cut), ext4's abort and the ext2/ext3 options it ignores (oldalloc, "
+		  "reservation, noreservation, check=, nocheck, journal=) and an "
 		  "option holding a blank, or a quote before its '=', are refused. An option "
 		  "the kernel accepts and does not apply (as /proc/self/mountinfo shows after the "
 		  "first mount) makes the case an error. "
@@ -213,7 +214,9 @@ static const struct pc_key keys[] = {
 		  "(2 x (bytes + 8 KiB x entries)) plus 256 MiB, at least 512 MiB; with "
 		  "workload = fio, twice what the jobs' files take (offset plus filesize, or size "
 		  "over the files, each) plus 256 MiB; a job file that does not tell it (size=50%, "
-		  "kb_base) needs device_size" },
+		  "kb_base) needs device_size; an ext4 under 2048 blocks (2 MiB, or 8 MiB with "
+		  "-b 4096) mke2fs makes without a journal: an error unless mkfs_opts = -O "
+		  "^has_journal" },
 	{ .name = "log_size", .type = PC_KEY_SIZE, .offset = FIELD(log_size),
 	  .min = MIB, .max = 1024 * TIB, .step = 512, .special = "auto", .def = "auto",
 	  .help = "backend = dm with crash_points: the size of dm-log-writes' log device; "

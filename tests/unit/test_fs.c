@@ -163,6 +163,10 @@ static void test_mkfs_opts_as_getopt(void)
 		{ "xfs", "-d file", "'file' (-d): mkfs.xfs puts the data section in a regular file" },
 		{ "xfs", "-dfile,size=256m", "'file' (-d)" },
 		{ "xfs", "-d agcount=4 -d file", "'file' (-d)" },
+		/* mke2fs 1.47.0 exits 0 and leaves a jbd journal device: each
+		 * case erred after its mkfs ("libblkid finds jbd there") */
+		{ "ext4", "-O journal_dev", "'journal_dev' (-O): mke2fs makes the device an external" },
+		{ "ext4", "-b 4096 -Ohas_journal,journal_dev", "'journal_dev' (-O)" },
 	};
 	static const struct { const char *fs, *opts; } good[] = {
 		{ "ext4", "-L -d" }, { "xfs", "-L -p" }, { "btrfs", "-L -r" }, { "btrfs", "--label -r" },
@@ -172,6 +176,7 @@ static void test_mkfs_opts_as_getopt(void)
 		{ "ext4", "-L offset=1" }, { "btrfs", "-L list-all" }, { "ext4", "-e continue" },
 		{ "ext4", "-E lazy_itable_init=0 -O ^has_journal -b 4096 -J size=4" },
 		{ "xfs", "-d agcount=2 -l size=16m -i sparse=1 -m reflink=1 -fK" },
+		{ "ext4", "-L journal_dev -O journal_devx" },
 	};
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -357,9 +362,17 @@ static void test_mount_opts_mount8_only(void)
 		/* the whole value quoted, as INI files often do: the kernel
 		 * was handed "noatime,nodev" as one option name */
 		{ "\"noatime,nodev\"", "a quote before its '='" }, { "'noatime'", "a quote before" },
+		/* accepted by ext4 and not applied: the cases passed */
+		{ "abort", "only on a remount" }, { "noatime,abort", "only on a remount" },
+		{ "remount", "an operation on a mount" }, { "noatime,bind", "an operation on a mount" },
+		{ "rprivate", "an operation on a mount" }, { "move", "an operation on a mount" },
+		{ "oldalloc", "no longer has" }, { "reservation", "no longer has" },
+		{ "noreservation", "no longer has" }, { "nocheck", "no longer has" },
+		{ "check=none", "no longer has" }, { "journal=1", "no longer has" },
 	};
 	static const char *const good[] = { "loopy", "offsetx=1", "noatime , nodev", "user_xattr",
-					    "sbx=1", "context=\"system_u:object_r:tmp_t:s0:c1,c2\"" };
+					    "sbx=1", "aborts", "orlov", "journal_checksum",
+					    "checkpoint=x", "context=\"system_u:object_r:tmp_t:s0:c1,c2\"" };
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why[0] = '\0';
@@ -440,6 +453,52 @@ static void test_ext4_panics_from_config(void)
 	char *none = xasprintf("%s/none", dir);
 	CU_ASSERT_EQUAL(pc_fs_ext4_panics(none), -1);
 	free(none);
+	free(img);
+	free(conf);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* An ext4 without a journal nobody asked for: too small for one (under
+ * 2048 blocks: device_size = 1M) is the scenario's error, one that had room
+ * (mke2fs.conf's features = ^has_journal) the machine's; asked for with
+ * mkfs_opts = -O ^has_journal, none. */
+static void test_ext4_journal_left_out(void)
+{
+	char *dir = unit_tmpdir();
+	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 16 << 20, "");
+	char *tiny = make_file(dir, "tiny", 1 << 20, "");
+	FILE *f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("[fs_types]\n\text4 = {\n\t\tfeatures = ^has_journal,extent\n\t}\n", f);
+	fclose(f);
+	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
+	int status = -1;
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	int rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_has_journal(img), 0);
+	char msg[1024] = "";
+	pc_capture_errors(msg, sizeof(msg));
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(img, ""), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_ENV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "mke2fs.conf's doing"));
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(img, "-O ^has_journal"), 0);
+	char *small[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", tiny, NULL };
+	CU_ASSERT(pc_run(small, NULL, &status) == 0 && status == 0);
+	msg[0] = '\0';
+	pc_last_errclass = PC_ERR_NONE;
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(tiny, NULL), -1);
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "a larger device_size gives it one"));
+	pc_messages_quiet = 0;
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT(pc_run(argv, NULL, &status) == 0 && status == 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(img, ""), 0);
+	free(tiny);
 	free(img);
 	free(conf);
 	unit_rmtree(dir);
@@ -800,6 +859,7 @@ void register_fs_tests(void)
 	CU_add_test(s, "mount_opts are split as mount(8) splits them", test_mount_opts_parse);
 	CU_add_test(s, "panic on a filesystem error is refused", test_panic_on_error_refused);
 	CU_add_test(s, "an ext4 mke2fs.conf made panic is seen", test_ext4_panics_from_config);
+	CU_add_test(s, "an ext4 made without a journal is refused", test_ext4_journal_left_out);
 	CU_add_test(s, "default mount options mke2fs.conf put in an ext4 are seen",
 		    test_ext4_default_mntopts_from_config);
 	CU_add_test(s, "mount_opts mount(8) acts on are refused", test_mount_opts_mount8_only);
