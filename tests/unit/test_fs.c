@@ -429,6 +429,24 @@ static void test_panic_on_error_refused(void)
 		CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts(good_mkfs[i].fs, good_mkfs[i].opts, why, sizeof(why)), 0);
 }
 
+/* mkfs.ext4 -q -F IMG with CONFIG as mke2fs's configuration file (written
+ * into DIR); 0 when mkfs ran and exited 0. */
+static int mkfs_ext4_configured(const char *dir, const char *img, const char *config)
+{
+	char *conf = xasprintf("%s/mke2fs.conf", dir);
+	FILE *f = fopen(conf, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(config, f);
+	fclose(f);
+	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", (char *)img, NULL };
+	int status = -1;
+	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
+	int rc = pc_run(argv, NULL, &status);
+	unsetenv("MKE2FS_CONFIG");
+	free(conf);
+	return rc == 0 && status == 0 ? 0 : -1;
+}
+
 /* mke2fs's configuration sets the errors behaviour too, where no scenario
  * check sees it: "errors = panic" in the file $MKE2FS_CONFIG names (or
  * /etc/mke2fs.conf) made a filesystem that panics on the errors the cut
@@ -436,25 +454,17 @@ static void test_panic_on_error_refused(void)
 static void test_ext4_panics_from_config(void)
 {
 	char *dir = unit_tmpdir();
-	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 64 << 20, "");
-	FILE *f = fopen(conf, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("[defaults]\n\terrors = panic\n", f);
-	fclose(f);
+	char *img = make_file(dir, "img", 64 << 20, "");
+	CU_ASSERT_EQUAL(mkfs_ext4_configured(dir, img, "[defaults]\n\terrors = panic\n"), 0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_panics(img), 1);
 	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
 	int status = -1;
-	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
-	int rc = pc_run(argv, NULL, &status);
-	unsetenv("MKE2FS_CONFIG");
-	CU_ASSERT(rc == 0 && status == 0);
-	CU_ASSERT_EQUAL(pc_fs_ext4_panics(img), 1);
 	CU_ASSERT(pc_run(argv, NULL, &status) == 0 && status == 0);
 	CU_ASSERT_EQUAL(pc_fs_ext4_panics(img), 0);
 	char *none = xasprintf("%s/none", dir);
 	CU_ASSERT_EQUAL(pc_fs_ext4_panics(none), -1);
 	free(none);
 	free(img);
-	free(conf);
 	unit_rmtree(dir);
 	free(dir);
 }
@@ -466,19 +476,14 @@ static void test_ext4_panics_from_config(void)
 static void test_ext4_journal_left_out(void)
 {
 	char *dir = unit_tmpdir();
-	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 16 << 20, "");
+	char *img = make_file(dir, "img", 16 << 20, "");
 	char *tiny = make_file(dir, "tiny", 1 << 20, "");
-	FILE *f = fopen(conf, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("[fs_types]\n\text4 = {\n\t\tfeatures = ^has_journal,extent\n\t}\n", f);
-	fclose(f);
+	CU_ASSERT_EQUAL(mkfs_ext4_configured(dir, img,
+					     "[fs_types]\n\text4 = {\n\t\tfeatures = ^has_journal,extent\n\t}\n"),
+			0);
+	CU_ASSERT_EQUAL(pc_fs_ext4_has_journal(img), 0);
 	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
 	int status = -1;
-	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
-	int rc = pc_run(argv, NULL, &status);
-	unsetenv("MKE2FS_CONFIG");
-	CU_ASSERT(rc == 0 && status == 0);
-	CU_ASSERT_EQUAL(pc_fs_ext4_has_journal(img), 0);
 	char msg[1024] = "";
 	pc_capture_errors(msg, sizeof(msg));
 	pc_messages_quiet = 1;
@@ -500,7 +505,6 @@ static void test_ext4_journal_left_out(void)
 	CU_ASSERT_EQUAL(pc_fs_ext4_check_journal(img, ""), 0);
 	free(tiny);
 	free(img);
-	free(conf);
 	unit_rmtree(dir);
 	free(dir);
 }
@@ -513,29 +517,19 @@ static void test_ext4_journal_left_out(void)
 static void test_ext4_default_mntopts_from_config(void)
 {
 	char *dir = unit_tmpdir();
-	char *conf = xasprintf("%s/mke2fs.conf", dir), *img = make_file(dir, "img", 64 << 20, "");
-	FILE *f = fopen(conf, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("[defaults]\n\tdefault_mntopts = acl,user_xattr,nobarrier,journal_data\n", f);
-	fclose(f);
+	char *img = make_file(dir, "img", 64 << 20, "");
 	char *argv[] = { (char *)"mkfs.ext4", (char *)"-q", (char *)"-F", img, NULL };
 	int status = -1;
 	char names[256] = "";
-	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
-	int rc = pc_run(argv, NULL, &status);
-	unsetenv("MKE2FS_CONFIG");
-	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(mkfs_ext4_configured(dir, img,
+					     "[defaults]\n\tdefault_mntopts = acl,user_xattr,nobarrier,journal_data\n"),
+			0);
 	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 1);
 	CU_ASSERT_STRING_EQUAL(names, "journal_data,nobarrier");
 	/* acl,user_xattr (mke2fs's own default) change nothing a case tests */
-	f = fopen(conf, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("[defaults]\n\tdefault_mntopts = acl,user_xattr,journal_data_ordered\n", f);
-	fclose(f);
-	CU_ASSERT_FATAL(setenv("MKE2FS_CONFIG", conf, 1) == 0);
-	rc = pc_run(argv, NULL, &status);
-	unsetenv("MKE2FS_CONFIG");
-	CU_ASSERT(rc == 0 && status == 0);
+	CU_ASSERT_EQUAL(mkfs_ext4_configured(dir, img,
+					     "[defaults]\n\tdefault_mntopts = acl,user_xattr,journal_data_ordered\n"),
+			0);
 	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 0);
 	CU_ASSERT(pc_run(argv, NULL, &status) == 0 && status == 0);
 	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(img, names, sizeof(names)), 0);
@@ -543,7 +537,6 @@ static void test_ext4_default_mntopts_from_config(void)
 	CU_ASSERT_EQUAL(pc_fs_ext4_default_mntopts(none, names, sizeof(names)), -1);
 	free(none);
 	free(img);
-	free(conf);
 	unit_rmtree(dir);
 	free(dir);
 }
