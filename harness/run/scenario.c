@@ -325,6 +325,17 @@ static char *read_line(char *str, int num, void *stream)
 	str[n] = '\0';
 	if (note_section(p, str) < 0)
 		return NULL;
+	/* Only '=' is documented; a root tool reading others' scenarios has
+	 * no syntax beside it. */
+	size_t keylen;
+	const char *key = pc_ini_colon_key(str, &keylen);
+	if (key) {
+		char *k = xstrndup(key, keylen);
+		key_error(p, keylen ? k : NULL, "':' between key and value: write %s = ... "
+			  "(a scenario separates them with '=' only)", keylen ? k : "KEY");
+		free(k);
+		return NULL;
+	}
 	return str;
 }
 
