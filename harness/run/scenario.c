@@ -17,7 +17,8 @@
  * one physical line at a time and counts them.  The reader also sees the
  * section headers, which the handler does not: that is how empty sections,
  * duplicate section names and text after a header's ']' (which inih
- * ignores) are caught.
+ * ignores) are caught, and so is "key: value", which inih reads as
+ * "key = value" (undocumented syntax, refused: pc_ini_colon_key).
  */
 #include "run/scenario.h"
 
