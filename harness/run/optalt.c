@@ -72,6 +72,28 @@ static char *next_alternative(const char **p, int *more)
 	return out;
 }
 
+/* ALT with each run of blanks outside '...' and "..." made one space:
+ * mkfs and mount read "-b  4096" as "-b 4096". */
+static char *blanks_folded(const char *alt)
+{
+	char *out = xmalloc(strlen(alt) + 1), quote = 0;
+	size_t n = 0;
+	for (const char *c = alt; *c; c++) {
+		if (quote) {
+			quote = *c == quote ? 0 : quote;
+		} else if (*c == '\'' || *c == '"') {
+			quote = *c;
+		} else if (*c == ' ' || *c == '\t') {
+			if (n == 0 || out[n - 1] != ' ')
+				out[n++] = ' ';
+			continue;
+		}
+		out[n++] = *c;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 int pc_alternatives_parse(const char *value, struct pc_alternatives *out, char *why,
 			  size_t whylen)
 {
@@ -80,23 +102,29 @@ int pc_alternatives_parse(const char *value, struct pc_alternatives *out, char *
 	int more = 1;
 	while (more) {
 		char *alt = next_alternative(&p, &more);
-		char *slug = pc_option_slug(alt);
+		char *slug = pc_option_slug(alt), *folded = blanks_folded(alt);
 		for (size_t i = 0; i < a.n; i++) {
-			const char *clash = !strcmp(a.v[i], alt) ? "is given twice"
-					    : !strcmp(a.slug[i], slug) ? "has the same id as"
-					    : NULL;
-			if (!clash)
-				continue;
-			if (clash[0] == 'i')
-				snprintf(why, whylen, "the alternative '%s' %s", alt, clash);
+			char *other = blanks_folded(a.v[i]);
+			int same = !strcmp(other, folded);
+			free(other);
+			if (same && !strcmp(a.v[i], alt))
+				snprintf(why, whylen, "the alternative '%s' is given twice", alt);
+			else if (same)
+				snprintf(why, whylen, "the alternatives '%s' and '%s' differ only in "
+					 "blanks: one set of options, two cases; give it once", a.v[i],
+					 alt);
+			else if (!strcmp(a.slug[i], slug))
+				snprintf(why, whylen, "the alternative '%s' has the same id as '%s' (%s)",
+					 alt, a.v[i], slug);
 			else
-				snprintf(why, whylen, "the alternative '%s' %s '%s' (%s)", alt, clash,
-					 a.v[i], slug);
+				continue;
 			free(alt);
 			free(slug);
+			free(folded);
 			pc_alternatives_free(&a);
 			return -1;
 		}
+		free(folded);
 		a.v = xrealloc(a.v, (a.n + 1) * sizeof(*a.v));
 		a.slug = xrealloc(a.slug, (a.n + 1) * sizeof(*a.slug));
 		a.v[a.n] = alt;

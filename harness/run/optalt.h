@@ -13,7 +13,9 @@
  * `default`.  When a byte other than a space had to be replaced or the text
  * is longer than 40 bytes, the slug is cut to 32 bytes and `~` and 8 hex
  * digits of the alternative's SHA-256 are added.  Two alternatives whose
- * slugs are the same anyway are refused.
+ * slugs are the same anyway are refused, as are two that differ only in
+ * the blanks outside quotes ("-b 4096" and "-b  4096": one set of
+ * options, two identical cases).
  */
 #ifndef PC_OPTALT_H
 #define PC_OPTALT_H
@@ -27,8 +29,8 @@ struct pc_alternatives {
 };
 
 /* Split VALUE into OUT (replacing what it held).  0, or -1 with the
- * reason in why (nothing printed): an alternative given twice, or two
- * whose slugs collide. */
+ * reason in why (nothing printed): an alternative given twice (blanks
+ * outside quotes aside), or two whose slugs collide. */
 int pc_alternatives_parse(const char *value, struct pc_alternatives *out, char *why,
 			  size_t whylen);
 void pc_alternatives_free(struct pc_alternatives *a);

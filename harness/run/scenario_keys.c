@@ -30,6 +30,7 @@
 #include "util/size.h"
 #include "util/strbuf.h"
 #include "util/util.h"
+#include "workload/fio_job.h"
 
 #define KIB 1024ULL
 #define MIB (1024ULL * KIB)
@@ -125,16 +126,14 @@ static char *resolve_known(const char *dir, const char *word, char *why, size_t 
  * (the group that runs it reads and checks it whole: fio_job.h). */
 static int check_workload(const char *value, const char *dir, char *why, size_t len)
 {
-	if (!strcmp(value, "image"))
-		return 0;
-	if (strncmp(value, "fio", 3) || (value[3] != ' ' && value[3] != '\t'))
-		return pc_why(why, len, "'%s' is not image or fio FILE", value);
-	const char *file = value + 3 + strspn(value + 3, " \t");
-	if (!*file)
-		return pc_why(why, len, "fio needs a job file: workload = fio FILE");
+	char *file;
+	int fio = pc_fio_workload_file(value, &file, why, len);
+	if (fio <= 0)
+		return fio;
 	char *abs = regular_file_in(dir, file, "fio job file", why, len);
 	int found = abs != NULL;
 	free(abs);
+	free(file);
 	return found ? 0 : -1;
 }
 
@@ -187,7 +186,8 @@ static const struct pc_key keys[] = {
 		  "value, an option mkfs.FS lacks, arguments naming a file or another device and "
 		  "options after which no new filesystem is on the device (-n, -V, -N, --help, "
 		  "mke2fs -S, -E offset= and -O journal_dev) are refused. Alternatives "
-		  "separated by | (\\| for a literal |) make a matrix: one case each" },
+		  "separated by | (\\| for a literal |) make a matrix: one case each; two that "
+		  "differ only in blanks outside quotes are refused" },
 	{ .name = "mount_opts", .type = PC_KEY_ALTERNATIVES, .offset = FIELD(mount_opts),
 	  .def = "", .meta = "OPTIONS [| OPTIONS ...]",
 	  .flags = PC_KEY_NOT_SETTINGS,
@@ -203,7 +203,7 @@ static const struct pc_key keys[] = {
 		  "the kernel accepts and does not apply (as /proc/self/mountinfo shows after the "
 		  "first mount) makes the case an error. "
 		  "Alternatives separated by | (\\| for a literal |) make a matrix: one case "
-		  "each" },
+		  "each; two that differ only in blanks outside quotes are refused" },
 	{ .name = "backend", .type = PC_KEY_ENUM, .offset = FIELD(backend),
 	  .choice = pc_backend_choice, .def = "auto",
 	  .flags = PC_KEY_NOT_SETTINGS,
@@ -271,7 +271,8 @@ static const struct pc_key keys[] = {
 	  .meta = "image | fio FILE", .check = check_workload,
 	  .flags = PC_KEY_NOT_SETTINGS,
 	  .help = "What the case writes: the image, or the fio job file FILE (relative to the "
-		  "scenario's folder), checked when the scenario is read; image and modes are "
+		  "scenario's folder; quote a path holding blanks or commas, 'my job.fio' or "
+		  "\"my job.fio\"), checked when the scenario is read; image and modes are "
 		  "then not needed (modes defaults to none)" },
 	{ .name = "cut_at", .type = PC_KEY_TEXT, .offset = FIELD(cut_at), .def = "end",
 	  .meta = "end | Ns | P%", .check = check_cut_at,

@@ -8,6 +8,7 @@
 #include "util/input.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -265,6 +266,30 @@ const char *pc_ini_section_name(const char *line, size_t *len)
 		return NULL;
 	*len = (size_t)(end - line - 1);
 	return line + 1;
+}
+
+const char *pc_ini_colon_key(const char *line, size_t *len)
+{
+	if (!strncmp(line, "\xEF\xBB\xBF", 3))
+		line += 3;  /* inih skips a UTF-8 BOM */
+	while (isspace((unsigned char)*line))
+		line++;
+	if (!*line || strchr(";#[", *line))
+		return NULL;
+	/* inih's find_chars_or_comment(start, "=:"): the first '=' or ':',
+	 * unless an inline comment (a ';' after a blank) comes first. */
+	for (const char *c = line; *c; c++) {
+		if (*c == '=' || (*c == ';' && c > line && isspace((unsigned char)c[-1])))
+			return NULL;
+		if (*c == ':') {
+			const char *e = c;
+			while (e > line && isspace((unsigned char)e[-1]))
+				e--;
+			*len = (size_t)(e - line);
+			return line;
+		}
+	}
+	return NULL;
 }
 
 void pc_ini_configure(int max_line, int allow_no_value)

@@ -96,6 +96,12 @@ char *pc_input_read_small(const char *what, const char *path, size_t max, size_t
  * read it: blanks before '[' allowed, the name up to the first ']'.  Its
  * start (inside LINE) and *LEN, or NULL when LINE is no complete header. */
 const char *pc_ini_section_name(const char *line, size_t *len);
+/* libinih reads "key: value" as "key = value" (its separator is '=' or
+ * ':', whichever comes first; no build option turns ':' off).  For a
+ * line inih would read so, the key (LEN bytes, not NUL-terminated); NULL
+ * for any other line: a comment, a section, "key = value" (a ':' after
+ * the '=' is the value's), a ':' after an inline "; comment". */
+const char *pc_ini_colon_key(const char *line, size_t *len);
 
 /* Set libinih's process-wide settings (Debian's build reads them at run
  * time) for one of our parsers; call before every ini_parse_stream, as

@@ -2717,23 +2717,46 @@ static int fio_reads(const struct pc_fio_jobfile *jf, const char *file, const ch
 	return rc;
 }
 
-int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
-			  char *why, size_t len)
+int pc_fio_workload_file(const char *value, char **file, char *why, size_t len)
 {
-	memset(jf, 0, sizeof(*jf));
+	*file = NULL;
 	if (!strcmp(value, "image"))
 		return 0;
 	if (strncmp(value, "fio", 3) || (value[3] != ' ' && value[3] != '\t')) {
 		snprintf(why, len, "'%s' is not image or fio FILE", value);
 		return -1;
 	}
-	const char *file = value + 4;
-	while (*file == ' ' || *file == '\t')
-		file++;
-	if (!*file) {
-		snprintf(why, len, "fio needs a job file: workload = fio FILE");
+	/* Read as image's and known's paths are (pc_split_list): quotes keep
+	 * a path with blanks or commas whole and are not part of it. */
+	size_t n;
+	char **words = pc_split_list(value + 3, &n);
+	if (!words) {
+		snprintf(why, len, "unterminated quote (a job file path with blanks or commas is "
+			 "quoted as '...' or \"...\")");
 		return -1;
 	}
+	if (n != 1) {
+		if (n == 0)
+			snprintf(why, len, "fio needs a job file: workload = fio FILE");
+		else
+			snprintf(why, len, "'%s': fio takes one job file, quoted when its path holds "
+				 "blanks or commas ('...' or \"...\")", value + 3 + strspn(value + 3, " \t"));
+		pc_strv_free(words);
+		return -1;
+	}
+	*file = xstrdup(words[0]);
+	pc_strv_free(words);
+	return 1;
+}
+
+int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
+			  char *why, size_t len)
+{
+	memset(jf, 0, sizeof(*jf));
+	char *file;
+	int fio = pc_fio_workload_file(value, &file, why, len);
+	if (fio <= 0)
+		return fio;
 	char *joined = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
 	int rc = pc_fio_job_load(joined, joined, jf);
 	if (rc == 0 && pc_fio_job_fio_accepts(jf, joined) < 0) {
@@ -2747,7 +2770,9 @@ int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobf
 			 : pc_last_errclass == PC_ERR_ENV
 			 ? "fio job file %s could not be checked: fio could not run (see above)"
 			 : "fio job file %s refused (see above)", file);
+		free(file);
 		return -1;
 	}
+	free(file);
 	return 1;
 }

@@ -150,6 +150,11 @@ char *pc_fio_job_with_lines(const char *text, size_t len, const struct pc_fio_jo
 struct pc_fio_job *pc_fio_jobs_copy(const struct pc_fio_jobfile *jf);
 void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n);
 
+/* The job file of the scenario key workload, "fio FILE": 1 and FILE in
+ * *FILE (malloc'd; quoted as image's and known's paths are, the quotes
+ * removed), 0 for "image" (*FILE NULL), -1 with the reason in WHY. */
+int pc_fio_workload_file(const char *value, char **file, char *why, size_t len);
+
 /* The scenario key workload: "image" (0) or "fio FILE" (1: FILE, relative
  * to DIR, loaded and checked into JF, and accepted by fio --parse-only).
  * -1 with the reason in WHY (a refused job file has printed its own

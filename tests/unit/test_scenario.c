@@ -653,6 +653,23 @@ static const struct bad_case bad[] = {
 	  "[g]\nmount_opts = noatime | noatime\n", ":6: mount_opts", "given twice" },
 	{ "mkfs alternatives with one id", "[global]\nimage = a.tar\nfs = ext4\n"
 	  "modes = none\n[g]\nmkfs_opts = -b 4096 | -b_4096\n", ":6: mkfs_opts", "same id" },
+	{ "mkfs alternatives apart only in blanks", "[global]\nimage = a.tar\nfs = ext4\n"
+	  "modes = none\n[g]\nmkfs_opts = -b 4096 | -b  4096\n", ":6: mkfs_opts",
+	  "the alternatives '-b 4096' and '-b  4096' differ only in blanks" },
+	{ "mkfs alternatives apart only in a tab", "[global]\nimage = a.tar\nfs = ext4\n"
+	  "modes = none\n[g]\nmkfs_opts = -b\t4096 | -b 4096\n", ":6: mkfs_opts",
+	  "differ only in blanks" },
+	{ "mount alternatives apart only in blanks", "[global]\nimage = a.tar\nfs = ext4\n"
+	  "modes = none\n[g]\nmount_opts = noatime | noatime,  nodev | noatime, nodev\n",
+	  ":6: mount_opts", "'noatime,  nodev' and 'noatime, nodev' differ only in blanks" },
+	{ "colon as separator", "[g]\nfs: ext4\n", ":2: fs",
+	  "':' between key and value: write fs = ..." },
+	{ "colon before an equals sign", "[global]\nimage = a.tar\nmodes : none\nfs = ext4\n",
+	  ":3: modes", "write modes = ..." },
+	{ "fio job path with an unquoted blank", "[g]\nfs = ext4\nworkload = fio a b.fio\n",
+	  ":3: workload", "one job file, quoted when its path holds blanks or commas" },
+	{ "fio job path with an unterminated quote", "[g]\nfs = ext4\nworkload = fio \"a b.fio\n",
+	  ":3: workload", "unterminated quote" },
 	{ "bad fs", "[g]\nfs = ext4 zfs\n", ":2: fs", "zfs" },
 	{ "fs twice", "[g]\nfs = ext4,ext4\n", ":2: fs", "twice" },
 	{ "groups apart only in case", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
@@ -749,6 +766,58 @@ static void test_errors(void)
 		free(err);
 		free(path);
 	}
+}
+
+/* A job file's path is read as image's and known's are: quoted when it
+ * holds blanks or commas, the quotes not part of it. */
+static void test_fio_quoted(void)
+{
+	write_job();
+	free(write_ini("a b.fio", "[global]\nioengine=psync\nbs=4k\nsize=64k\nverify=crc32c\n"
+			 "[job]\nrw=write\n"));
+	static const char *const texts[] = {
+		"[g]\nfs = ext4\nexpect = any\nworkload = fio \"a b.fio\"\n",
+		"[g]\nfs = ext4\nexpect = any\nworkload = fio 'a b.fio'\n",
+		"[g]\nfs = ext4\nexpect = any\nworkload = fio\t'job.fio'\n",
+		"[g]\nfs = ext4\nexpect = any\nworkload = fio job.fio\n",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char *path = write_ini("quoted.ini", texts[i]);
+		struct pc_scenario sc;
+		char *err;
+		int rc = load_capture(path, &sc, &err);
+		int ok = rc == 0 && sc.ncases == 1 && !err[0];
+		if (!ok)
+			fprintf(stderr, "\n  text %zu: rc %d, message: %s", i, rc, err);
+		CU_ASSERT(ok);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		free(err);
+		free(path);
+	}
+}
+
+/* ':' is no separator; a ':' in a comment or after the '=' is text. */
+static void test_colon_in_values(void)
+{
+	struct pc_scenario sc = { 0 };
+	load_ok("colon.ini",
+		"; note: a comment\n[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+		"# also: a comment\n[g]\ndescription = time: now ; and: this\n"
+		"mount_opts = context=\"system_u:object_r:tmp_t:s0\"\n",
+		&sc, 1);
+	pc_scenario_free(&sc);
+}
+
+/* Alternatives apart in their quoted text are two: the blanks inside the
+ * quotes are the option's. */
+static void test_matrix_quoted_blanks(void)
+{
+	struct pc_scenario sc = { 0 };
+	load_ok("qblanks.ini",
+		"[g]\nimage = a.tar\nfs = ext4\nmodes = none\nmkfs_opts = -L \"a b\" | -L \"a  b\"\n",
+		&sc, 2);
+	pc_scenario_free(&sc);
 }
 
 static void test_long_line(void)
@@ -1159,6 +1228,10 @@ void register_scenario_tests(void)
 	CU_add_test(s, "device_size = auto with fio sizes the jobs' files", test_fio_auto_device);
 	CU_add_test(s, "expect: the group beats [global], expect_MODE beats expect",
 		    test_expect_precedence);
+	CU_add_test(s, "workload = fio: a quoted job file path", test_fio_quoted);
+	CU_add_test(s, "':' in a comment or a value is text", test_colon_in_values);
+	CU_add_test(s, "matrix: blanks inside quotes tell alternatives apart",
+		    test_matrix_quoted_blanks);
 	CU_add_test(s, "long lines", test_long_line);
 	CU_add_test(s, "missing scenario file", test_missing_file);
 	CU_add_test(s, "filter", test_filter);
