@@ -19,7 +19,7 @@ cd "$TOP"
 require_sample_image
 cat > "$TMP/early.ini" <<INI
 [h]
-image = $SAMPLE_IMAGE
+image = $SMALL_IMAGE
 fs = ext4
 modes = pfsync
 crash_points = 3
@@ -51,7 +51,7 @@ grep -q " $early:" "$pf" && ! grep -v " $early:" "$pf" ||
 # points inside the pass checked what had been promised by then.
 cat > "$TMP/ok.ini" <<INI
 [global]
-image = $SAMPLE_IMAGE
+image = $SMALL_IMAGE
 crash_points = 3
 
 [e]
@@ -69,7 +69,7 @@ INI
 run_scenario 0 "$TMP/ok.ini"
 for id in e/ext4/fsync e/ext4/pfsync e/ext4/fdatasync x/xfs/pfsync b/btrfs/pfsync; do
 	f() { case_field "$out" "$id" "$1"; }
-	assert_case_ok "$out" "$id"
+	assert_case_ok "$out" "$id" "" "$SMALL_IMAGE_MIN"
 	m=$(f .crash_points.mode_returned_after_flush)
 	[ "$(f "[.crash_points.points[] | select(.flush < $m and .sync_promised > 0 and .sync_lost == 0)] | length")" -ge 1 ] ||
 		fail "$id: no point inside the pass checked the syncs' promises"

@@ -12,7 +12,7 @@ cd "$TOP"
 require_sample_image
 cat > "$TMP/cache.ini" <<INI
 [global]
-image = $SAMPLE_IMAGE
+image = $SMALL_IMAGE
 fs = ext4
 write_cache = volatile
 
@@ -38,7 +38,7 @@ for id in volatile/ext4/none volatile/ext4/syncfs volatile/ext4/fsync nobarrier/
 	[ "$(case_field "$out" "$id" .backend)" = fuse ] || fail "$id: not on the fuse device"
 done
 for id in volatile/ext4/none volatile/ext4/syncfs volatile/ext4/fsync durable/ext4/fsync; do
-	assert_case_ok "$out" "$id"
+	assert_case_ok "$out" "$id" "" "$SMALL_IMAGE_MIN"
 done
 for id in volatile/ext4/syncfs volatile/ext4/fsync durable/ext4/fsync; do
 	[ "$(case_field "$out" "$id" .lost)" -eq 0 ] || fail "$id: lost $(case_field "$out" "$id" .lost)"
