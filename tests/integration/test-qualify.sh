@@ -140,10 +140,14 @@ grep -q '^- host: host, interrupted: interrupted by signal 15' "$TMP/q9/qualify.
 [ ! -e "$TMP/q9/debian-6.1.0-999.log" ] || fail "the second kernel was started"
 assert_no_leftovers
 
-# A Debian version the archive does not have: said so in its column.
-qualify 1 --kernel host --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q6" -- --workdir "$WORK"
-grep -q '^| tiny/ext4/syncfs | yes | pass, lost 0 | error: vm-run: kernel 6.1.0-999 not available (not in the archive) |$' \
+# A Debian version the archive does not have: said so in its column, not
+# run for the environment (it was "error: ..." and exit 1, as if the
+# kernel had failed): exit 3, the host's column met.
+qualify 3 --kernel host --kernel debian:6.1.0-999 "$TMP/tiny.ini" -o "$TMP/q6" -- --workdir "$WORK"
+grep -q '^| tiny/ext4/syncfs | yes | pass, lost 0 | not run (environment): vm-run: kernel 6.1.0-999 not available (not in the archive) |$' \
 	"$TMP/q.out" || { cat "$TMP/q.out"; fail "the missing Debian version is not reported in its column"; }
+[ "$(jq -r '.kernels[1] | "\(.met) \(.not_checked)"' "$TMP/q6/qualify.json")" = "false true" ] ||
+	fail "the missing Debian version is not 'not checked'"
 
 # A guest that starts the run and dies (a panic), one that runs past the
 # timeout, one that never boots, and a kernel vm-run could not start a
@@ -167,16 +171,35 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	EOF
 	chmod +x "$TMP/vm-run"
 }
-for what in died:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
-	timeout:"timed out: vm-run exited 3: timeout: the guest ran longer" \
-	noboot:"did not boot: vm-run exited 3: the guest stopped" \
-	nomod:"error: vm-run exited 3: kernel 6.1.0-fake has no module 9pnet_virtio (needed"; do
+# A kernel that never booted or got no guest is not run (environment):
+# its cells say so, exit 3 (it was exit 1, the kernel taken as failing);
+# one that died or timed out in its run is a finding about it: exit 1.
+for what in died:1:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
+	timeout:1:"timed out: vm-run exited 3: timeout: the guest ran longer" \
+	noboot:3:"did not boot: vm-run exited 3: the guest stopped" \
+	nomod:3:"error: vm-run exited 3: kernel 6.1.0-fake has no module 9pnet_virtio (needed"; do
+	want=${what#*:} want=${want%%:*} what=${what%%:*}:${what#*:*:}
 	fake_vm "${what%%:*}"
 	rm -rf "$TMP/q10"
-	VM_RUN=$TMP/vm-run qualify 1 --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
+	VM_RUN=$TMP/vm-run qualify "$want" --kernel host --kernel "$TMP/bzImage:$TMP" "$TMP/tiny.ini" -o "$TMP/q10" -- --workdir "$WORK"
 	grep -qF -- "- custom-2: $TMP/bzImage:$TMP, ${what#*:}" "$TMP/q10/qualify.md" ||
 		{ cat "$TMP/q.out" "$TMP/q.err"; fail "the ${what%%:*} guest is not reported as such"; }
 	[ "$(jq -r '.kernels[1].met' "$TMP/q10/qualify.json")" = false ] || fail "the ${what%%:*} guest is met"
+	cell=$(jq -r '.cases[0].cells["custom-2"].text' "$TMP/q10/qualify.json")
+	if [ "$want" = 3 ]; then
+		case ${what%%:*}:$cell in
+		"noboot:not run (environment): did not boot: vm-run exited 3: the guest stopped"*) ;;
+		"nomod:not run (environment): vm-run exited 3: kernel 6.1.0-fake has no module 9"*) ;;
+		*) fail "the ${what%%:*} kernel's cell is not 'not run (environment)': $cell" ;;
+		esac
+		grep -qF -- "- custom-2: $TMP/bzImage:$TMP, ${what#*:}" "$TMP/q10/qualify.md" &&
+			grep -q '^- custom-2: .*; not run (environment): NOT qualified, not checked' "$TMP/q10/qualify.md" ||
+			{ cat "$TMP/q10/qualify.md"; fail "the ${what%%:*} kernel's line does not say not run (environment)"; }
+	else
+		st=${what#*:}
+		[ "${cell#"${st%%:*}: vm-run exited 3: "}" != "$cell" ] && [ "$(jq -r '.kernels[1].not_checked' "$TMP/q10/qualify.json")" = false ] ||
+			fail "the ${what%%:*} kernel's cell: $cell"
+	fi
 	# The page names the kernel that wrote no results (it was left off).
 	status=${what#*:}
 	grep -q "without results.json</b>" "$TMP/q10/report.html" &&
@@ -215,7 +238,7 @@ printf '[global]\nimage = %s\nmodes = none syncfs fsync pfsync fdatasync\nmount_
 	"$LAYER3" "$alts" >"$TMP/big.ini"
 VM_RUN=$TMP/vm-run qualify 3 --kernel "$TMP/bzImage:$TMP" "$TMP/big.ini" -o "$TMP/q11"
 [ "$(jq '.cases | length' "$TMP/q11/qualify.json")" = 5000 ] || fail "the 5000-case table does not hold 5000 rows"
-grep -q '^| big/ext4/mount=o1000/fdatasync |  | did not boot: vm-run exited 3' "$TMP/q11/qualify.md" ||
+grep -q '^| big/ext4/mount=o1000/fdatasync |  | not run (environment): did not boot: vm-run exited 3' "$TMP/q11/qualify.md" ||
 	fail "the last case's row is missing"
 
 # One Debian kernel, one label, however it is given (debian:ABI, -amd64,
