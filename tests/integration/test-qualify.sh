@@ -164,6 +164,9 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	      echo 'vm-run: timeout: the guest ran longer than 5s and was killed' >&2 ;;
 	noboot) echo 'vm-run: kernel 6.1.0-fake, tcg, 2048 MiB, 2 cpus; log x' >&2
 	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
+	panicboot) echo 'vm-run: kernel 6.1.0-fake, tcg, 2048 MiB, 2 cpus; log x' >&2
+	      echo '[ 0.9] Kernel panic - not syncing: VFS: Unable to mount root fs'
+	      echo 'vm-run: the guest stopped without reporting the command status' >&2 ;;
 	nomod) echo 'vm-run: note: kernel 6.1.0-fake has no module xfs' >&2
 	      echo "vm-run: kernel 6.1.0-fake has no module 9pnet_virtio (needed for the guest's root and disk)" >&2 ;;
 	esac
@@ -171,10 +174,12 @@ fake_vm() { # WHAT: the stand-in vm-run for the next qualify
 	EOF
 	chmod +x "$TMP/vm-run"
 }
-# A kernel that never booted or got no guest is not run (environment):
-# its cells say so, exit 3 (it was exit 1, the kernel taken as failing);
-# one that died or timed out in its run is a finding about it: exit 1.
+# A kernel that never booted (no panic seen) or got no guest is not run
+# (environment): its cells say so, exit 3 (it was exit 1, the kernel taken
+# as failing); one that panicked while booting, died or timed out in its
+# run is a finding about it: exit 1.
 for what in died:1:"guest died: vm-run exited 3: %5B 9.1%5D Kernel panic - not syncing: probe" \
+	panicboot:1:"did not boot: vm-run exited 3: %5B 0.9%5D Kernel panic - not syncing: VFS" \
 	timeout:1:"timed out: vm-run exited 3: timeout: the guest ran longer" \
 	noboot:3:"did not boot: vm-run exited 3: the guest stopped" \
 	nomod:3:"error: vm-run exited 3: kernel 6.1.0-fake has no module 9pnet_virtio (needed"; do
