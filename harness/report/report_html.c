@@ -253,33 +253,28 @@ static void qualify_missing(struct pc_rh_set *s, const char *path)
 	json_decref(root);
 }
 
-/* Entry I of folder PATH (NAMES, their realpaths REALS, NULL when not
- * resolved) is a symlink to a folder read anyway: another entry of PATH
- * that is no symlink, an earlier symlink entry, or a folder of S already
- * read (before FIRST).  A nightly's "latest" is no other night. */
-static int another_link(const struct pc_rh_set *s, size_t first, const char *path,
-			struct dirent **names, char **reals, int n, int i)
+/* One entry of a folder of folders: its realpath (NULL when not resolved)
+ * and whether it is a symlink, each found once. */
+struct sub_entry {
+	char *real;
+	int link;
+};
+
+/* Entry I of E[0..N) (one folder's, in name order) is a symlink to a
+ * folder read anyway: another entry that is no symlink, an earlier symlink
+ * entry, or a folder of S already read (before FIRST).  A nightly's
+ * "latest" is no other night. */
+static int another_link(const struct pc_rh_set *s, size_t first, const struct sub_entry *e,
+			int n, int i)
 {
-	char *sub = xasprintf("%s/%s", path, names[i]->d_name);
-	struct stat st;
-	int link = lstat(sub, &st) == 0 && S_ISLNK(st.st_mode);
-	free(sub);
-	if (!link || !reals[i])
+	if (!e[i].link || !e[i].real)
 		return 0;
-	for (int j = 0; j < n; j++) {
-		if (j == i || !reals[j] || strcmp(reals[i], reals[j]))
-			continue;
-		if (j < i)
+	for (int j = 0; j < n; j++)
+		if (j != i && e[j].real && !strcmp(e[i].real, e[j].real) && (j < i || !e[j].link))
 			return 1;
-		char *other = xasprintf("%s/%s", path, names[j]->d_name);
-		int other_link = lstat(other, &st) == 0 && S_ISLNK(st.st_mode);
-		free(other);
-		if (!other_link)
-			return 1;
-	}
 	for (size_t k = 0; k < first; k++) {
 		char *real = realpath(s->f[k].path, NULL);
-		int same = real && !strcmp(real, reals[i]);
+		int same = real && !strcmp(real, e[i].real);
 		free(real);
 		if (same)
 			return 1;
@@ -326,15 +321,17 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 	}
 	int rc = 0, found = 0;
 	size_t missing_before = s->nmissing, first = s->n;
-	char **reals = xcalloc(n ? (size_t)n : 1, sizeof(*reals));
+	struct sub_entry *e = xcalloc(n ? (size_t)n : 1, sizeof(*e));
 	for (int i = 0; i < n; i++) {
 		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
-		reals[i] = realpath(sub, NULL);
+		struct stat st;
+		e[i].real = realpath(sub, NULL);
+		e[i].link = lstat(sub, &st) == 0 && S_ISLNK(st.st_mode);
 		free(sub);
 	}
 	for (int i = 0; i < n; i++) {
 		char *sub = xasprintf("%s/%s", path, names[i]->d_name);
-		if (another_link(s, first, path, names, reals, n, i)) {
+		if (another_link(s, first, e, n, i)) {
 			found++;   /* the folder it names is read */
 			free(sub);
 			free(names[i]);
@@ -357,8 +354,8 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 		free(names[i]);
 	}
 	for (int i = 0; i < n; i++)
-		free(reals[i]);
-	free(reals);
+		free(e[i].real);
+	free(e);
 	free(names);
 	/* A qualify folder's columns are kernels, in name order as its table;
 	 * a folder of nights is a history. */
