@@ -981,19 +981,33 @@ static void md_error_kinds(const struct pc_cmp_report *r, FILE *f)
 			plural(unrec, "case", "cases"), plural(unrec, "it", "them"));
 }
 
+/* "- base: `PATH` (kernel `K`, N cases, started T)": when each side ran,
+ * so a reader sees the order without opening the files. */
+static void md_side_line(FILE *f, const char *label, const struct pc_cmp_side *s)
+{
+	char *p = pc_esc_md(s->path), *k = pc_esc_md(s->kernel);
+	fprintf(f, "- %s: `%s` (kernel `%s`, %zu %s", label, p, k, s->n, plural(s->n, "case", "cases"));
+	if (s->started) {
+		char *t = pc_esc_md(s->started);
+		fprintf(f, ", started %s", t);
+		free(t);
+	} else {
+		fputs(", start not recorded", f);
+	}
+	fputs(")\n", f);
+	free(p);
+	free(k);
+}
+
 void pc_cmp_markdown(const struct pc_cmp_report *r, FILE *f)
 {
-	char *bp = pc_esc_md(r->base.path), *np = pc_esc_md(r->new.path);
-	char *bk = pc_esc_md(r->base.kernel), *nk = pc_esc_md(r->new.kernel);
 	int rc = pc_cmp_exit(r);
-	fprintf(f, "## powercut compare: %s\n\n- base: `%s` (kernel `%s`, %zu cases)\n"
-		   "- new: `%s` (kernel `%s`, %zu cases)\n- ",
+	fprintf(f, "## powercut compare: %s\n\n",
 		rc == PC_EXIT_ENV ? "**not checked: environment error in NEW**"
-		: rc ? "**worse**" : "no regression", bp, bk, r->base.n, np, nk, r->new.n);
-	free(bp);
-	free(np);
-	free(bk);
-	free(nk);
+		: rc ? "**worse**" : "no regression");
+	md_side_line(f, "base", &r->base);
+	md_side_line(f, "new", &r->new);
+	fputs("- ", f);
 	for (int c = 0; c < PC_CMP_NCLASSES; c++)
 		fprintf(f, "%s%zu %s", c ? ", " : "", r->counts[c], pc_cmp_class_name((enum pc_cmp_class)c));
 	fprintf(f, ", %zu slowdown%s (time > %.2fx), %zu setup changed, %zu setup unknown\n\n",

@@ -61,6 +61,10 @@ grep -q '^\*\*BASE ran after NEW\*\* (BASE started 2030-01-02T02:00:00Z, NEW 203
 	"$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "BASE ran after NEW: not said"; }
 compare 1 "$TMP/base" "$TMP/new"
 grep -q 'BASE ran after NEW' "$TMP/cmp.out" && fail "BASE ran after NEW said of sides in order"
+# Each side's line says when it started (or that it is not recorded).
+grep -q '^- base: `.*/base/results.json` (kernel `.*`, [0-9]* cases\{0,1\}, started 2030-01-01T02:00:00Z)$' "$TMP/cmp.out" &&
+	grep -q '^- new: `.*/new/results.json` (kernel `.*`, [0-9]* cases\{0,1\}, started 2030-01-02T02:00:00Z)$' "$TMP/cmp.out" ||
+	{ cat "$TMP/cmp.out"; fail "the base/new lines do not say when each started"; }
 # The same folder twice, or a copy of it (re-written by jq), is one run: nothing was checked that BASE had not, exit 1,
 # said; exit 0 before, a silent pass.  --allow-same-run (seeding the first
 # last good run) accepts it.
