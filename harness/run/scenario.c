@@ -87,6 +87,7 @@ struct parser {
 struct checked_job {
 	char *value;                /* "fio FILE" as written */
 	struct pc_fio_jobfile jf;
+	int fio_accepts;            /* fio's checks: 0 not run yet, 1 passed */
 };
 
 static const char *const expect_names[] = {
@@ -600,6 +601,36 @@ static int workload_parse(struct parser *p, const char *value, const struct pc_f
 	return 1;
 }
 
+/* fio's checks (pc_fio_workload_check) of the job file of VALUE, which
+ * workload_parse took: run once per load; a refusal is the workload
+ * line's error, as workload_parse's are. */
+static int fio_accepts(struct parser *p, const struct section *g,
+		       const struct section *global, const char *value)
+{
+	struct checked_job *j = NULL;
+	for (size_t i = 0; i < p->njobs && !j; i++)
+		if (!strcmp(p->jobs[i]->value, value))
+			j = p->jobs[i];
+	if (!j)
+		return pc_fail(PC_ERR_INPUT, "%s: workload '%s' was not read", p->path, value);
+	if (j->fio_accepts)
+		return 0;
+	char why[PATH_MAX + 256];
+	long w = pc_key_lookup("workload");
+	const struct section *from = g->value[w] ? g : global && global->value[w] ? global : g;
+	p->lineno = from->value[w] ? from->key_line[w] : g->line;
+	if (pc_fio_workload_check(value, p->dir, &j->jf, why, sizeof(why)) < 0) {
+		if (pc_last_errclass == PC_ERR_ENV) {
+			/* fio missing or failing is the machine's fault: exit 3, not 2 */
+			p->failed = 1;
+			return pc_fail(PC_ERR_ENV, "%s:%u: workload: %s", p->path, p->lineno, why);
+		}
+		return key_error(p, "workload", "%s", why);
+	}
+	j->fio_accepts = 1;
+	return 0;
+}
+
 /* The workload keys of group G: the job file checked (its refusals name
  * the job file's FILE:LINE), cut_at parsed, combinations refused.  Returns
  * 0 (image), 1 (fio, *JF the checked file) or -1. */
@@ -662,6 +693,11 @@ static int group_workload(struct parser *p, const struct section *g,
 				 "for workload = fio); the job's own syncs are what is tested",
 				 g->name, pc_mode_name((enum pc_mode)s->modes.v[m]), s->cut_at);
 	}
+	/* fio's own checks last, once per job file: a group refused on
+	 * powercut's reading above is told so without waiting for fio (whose
+	 * set-up of a 600T file's random map took minutes and 12 GB). */
+	if (fio && fio_accepts(p, g, global, s->workload) < 0)
+		return -1;
 	if (fio && s->modes.n == 0) {
 		s->modes.n = 1;
 		s->modes.v[0] = PC_MODE_NONE;

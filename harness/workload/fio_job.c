@@ -2749,6 +2749,16 @@ int pc_fio_workload_file(const char *value, char **file, char *why, size_t len)
 	return 1;
 }
 
+/* Why the job file FILE (as written) was not taken, into WHY. */
+static void workload_why(const char *file, char *why, size_t len)
+{
+	/* fio killed by a signal that stops the run: no verdict on the file. */
+	snprintf(why, len, pc_interrupted ? "fio job file %s not checked: interrupted"
+		 : pc_last_errclass == PC_ERR_ENV
+		 ? "fio job file %s could not be checked: fio could not run (see above)"
+		 : "fio job file %s refused (see above)", file);
+}
+
 int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
 			  char *why, size_t len)
 {
@@ -2759,20 +2769,24 @@ int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobf
 		return fio;
 	char *joined = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
 	int rc = pc_fio_job_load(joined, joined, jf);
-	if (rc == 0 && pc_fio_job_fio_accepts(jf, joined) < 0) {
-		pc_fio_job_free(jf);
-		rc = -1;
-	}
 	free(joined);
-	if (rc < 0) {
-		/* fio killed by a signal that stops the run: no verdict on the file. */
-		snprintf(why, len, pc_interrupted ? "fio job file %s not checked: interrupted"
-			 : pc_last_errclass == PC_ERR_ENV
-			 ? "fio job file %s could not be checked: fio could not run (see above)"
-			 : "fio job file %s refused (see above)", file);
-		free(file);
-		return -1;
-	}
+	if (rc < 0)
+		workload_why(file, why, len);
 	free(file);
-	return 1;
+	return rc < 0 ? -1 : 1;
+}
+
+int pc_fio_workload_check(const char *value, const char *dir, const struct pc_fio_jobfile *jf,
+			  char *why, size_t len)
+{
+	char *file;
+	if (pc_fio_workload_file(value, &file, why, len) <= 0)
+		return -1; /* not a value pc_fio_workload_parse took */
+	char *joined = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
+	int rc = pc_fio_job_fio_accepts(jf, joined);
+	free(joined);
+	if (rc < 0)
+		workload_why(file, why, len);
+	free(file);
+	return rc < 0 ? -1 : 0;
 }

@@ -156,10 +156,19 @@ void pc_fio_jobs_free(struct pc_fio_job *jobs, size_t n);
 int pc_fio_workload_file(const char *value, char **file, char *why, size_t len);
 
 /* The scenario key workload: "image" (0) or "fio FILE" (1: FILE, relative
- * to DIR, loaded and checked into JF, and accepted by fio --parse-only).
- * -1 with the reason in WHY (a refused job file has printed its own
- * FILE:LINE message already); the class is ENV when fio could not run. */
+ * to DIR, loaded and checked into JF by powercut's own reading; fio is not
+ * run: see pc_fio_workload_check).  -1 with the reason in WHY (a refused
+ * job file has printed its own FILE:LINE message already). */
 int pc_fio_workload_parse(const char *value, const char *dir, struct pc_fio_jobfile *jf,
+			  char *why, size_t len);
+
+/* fio's own checks (pc_fio_job_fio_accepts) of JF, which
+ * pc_fio_workload_parse loaded from VALUE and DIR: 0, or -1 with the
+ * reason in WHY (fio's message printed already); the class is ENV when
+ * fio could not run.  Separate so that a scenario refused on powercut's
+ * reading alone does not wait for fio (its set-up of a 600T file's random
+ * map took minutes and 12 GB). */
+int pc_fio_workload_check(const char *value, const char *dir, const struct pc_fio_jobfile *jf,
 			  char *why, size_t len);
 
 /* `fio --parse-only` on JF's file, then `fio --showcmd` compared with JF

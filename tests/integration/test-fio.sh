@@ -118,10 +118,11 @@ rc=0; PATH="$TMP/nofio" "$POWERCUT" run --list "$TMP/bad.ini" > "$TMP/stdout" 2>
 # block size, an offset beyond a file, a minimum rate above the rate).
 # fio's own set-up, run with nothing written, refuses it when the scenario
 # is read, with fio's words, and leaves no temporary folder behind.
-setup_refused() { # OPTIONS (printf) WORDS: exit 2 before any case, fio's WORDS quoted
+setup_refused() { # OPTIONS (printf) WORDS [CUT_AT]: exit 2 before any case, fio's WORDS quoted
 	local rc=0
 	printf "[j]\\nrw=randwrite\\nsize=1m\\nverify=crc32c\\n$1\\n" > "$TMP/bad.fio"
-	TMPDIR="$TMP/setup-tmp" pc_run "$TMP/bad.ini" -o "$TMP/out-setup" > "$TMP/stdout" \
+	printf '[g]\nworkload = fio bad.fio\nfs = ext4\ncut_at = %s\n' "${3:-end}" > "$TMP/setup.ini"
+	TMPDIR="$TMP/setup-tmp" pc_run "$TMP/setup.ini" -o "$TMP/out-setup" > "$TMP/stdout" \
 		2> "$TMP/stderr" || rc=$?
 	[ "$rc" -eq 2 ] && grep -q "bad.fio: fio refuses it when it sets the jobs up.*$2" "$TMP/stderr" ||
 		{ cat "$TMP/stderr"; fail "'$1': exit $rc, expected 2 with fio's '$2'"; }
@@ -133,7 +134,9 @@ setup_refused() { # OPTIONS (printf) WORDS: exit 2 before any case, fio's WORDS 
 mkdir "$TMP/setup-tmp"
 setup_refused 'rate=1m\nrate_iops=10' "rate and rate_iops are mutually exclusive"
 setup_refused 'bs=2m' "size too small, must not be less than minimum block size"
-setup_refused 'filesize=4k\noffset=8k' "you need to specify valid offset="
+# (cut mid-run: at its end powercut's own check refuses offset with
+# filesize first, and fio's checks come after powercut's)
+setup_refused 'filesize=4k\noffset=8k' "you need to specify valid offset=" 1s
 setup_refused 'rate_min=100m\nrate=1m' "minimum rate exceeds rate"
 [ -z "$(ls -A "$TMP/setup-tmp")" ] || fail "fio's set-up check left $(ls -A "$TMP/setup-tmp")"
 # and passes what fio sets up and its real run needs first: a pre_read of

@@ -62,7 +62,17 @@ int main(int argc, char **argv)
 			CU_cleanup_registry();
 			return 2;
 		}
-		CU_basic_run_suite(suite);
+		const char *t = getenv("PC_UNIT_TEST");
+		CU_pTest test = t && *t ? CU_get_test(suite, t) : NULL;
+		if (t && *t && !test) {
+			fprintf(stderr, "run-unit: no test '%s' in suite '%s'\n", t, only);
+			CU_cleanup_registry();
+			return 2;
+		}
+		if (test)
+			CU_basic_run_test(suite, test);
+		else
+			CU_basic_run_suite(suite);
 	} else
 		CU_basic_run_tests();
 	unsigned failures = CU_get_number_of_failures();

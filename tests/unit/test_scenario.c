@@ -394,7 +394,9 @@ static void test_many_groups(void)
 
 /* A job file named by many groups is checked by fio once: a wrapper fio
  * first in PATH counts the runs (fio --parse-only, --showcmd and its
- * set-up run: 3). */
+ * set-up run: 3).  A group refused on powercut's own reading (cut_at, a
+ * job file too big for device_size = auto) runs no fio: fio's set-up of a
+ * 600T file's random map took minutes and 12 GB before the refusal. */
 static void test_job_checked_once(void)
 {
 	write_job();
@@ -422,6 +424,25 @@ static void test_job_checked_once(void)
 	CU_ASSERT_STRING_EQUAL(runs, "run\nrun\nrun\n");
 	free(runs);
 	unlink(log);
+	free(write_ini("big.fio", "[j]\nrw=randwrite\nsize=4m\nfilesize=600t\nverify=crc32c\n"
+			 "sync=1\n"));
+	static const char *const refused[] = {
+		"[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 0x10s\n",
+		"[g]\nworkload = fio big.fio\nfs = ext4\ncut_at = 1s\n",
+	};
+	setenv("PATH", path, 1);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		char *ini = write_ini("refused.ini", refused[i]);
+		char *err;
+		CU_ASSERT_EQUAL(load_capture(ini, &sc, &err), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, ini));
+		CU_ASSERT_EQUAL(access(log, F_OK), -1); /* fio not run */
+		unlink(log);
+		free(err);
+		free(ini);
+	}
+	setenv("PATH", saved, 1);
 	unlink(wrapper);
 	free(path);
 	free(wrapper);
