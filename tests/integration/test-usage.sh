@@ -101,6 +101,11 @@ for s in "scripts/qualify --help" "scripts/vm-run --help" "scripts/merge-results
 	$s >"$TMP/help" 2>"$TMP/help.err" || rc=$?
 	[ "$rc" -eq 0 ] || fail "$s exited $rc, expected 0"
 	[ -s "$TMP/help" ] || fail "$s printed nothing on standard output"
+	# and README names each of their long options (vm-run's --mem, --cpus,
+	# --disk, --log, --accel and bench.sh's --tmp were in no document)
+	for o in $(grep -oE -- '(^|[][ |])--[a-z][a-z0-9-]*' "$TMP/help" | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+		grep -qE -- "$o([^a-z0-9-]|\$)" README.md || fail "$s: README does not name its $o"
+	done
 done
 expect 2 'usage' scripts/merge-results.sh
 expect 2 '--shard given twice' scripts/qualify --kernel host scenarios/default.ini -o "$TMP/q2" --shard 1/2 --shard 2/2
