@@ -128,9 +128,10 @@ expect 3 'cannot make the results folder' run_as_nobody \
 # its doc was fixed): every option of each command's --help is in
 # powercut(1)'s SYNOPSIS and described there (its COMMANDS entry or its
 # OPTIONS list) and named in README, and nothing more is; each command has
-# an EXIT STATUS entry; powercut(1)'s field lists of compare --json and of
-# qualify.json name every field written (compare.c's writers, a
-# qualify --table over two old results folders).
+# an EXIT STATUS entry; powercut(1)'s field lists of results.json, compare
+# --json and qualify.json name every field written (the writers in
+# harness/report and harness/workload, compare.c's, a qualify --table over
+# two old results folders).
 mkdir "$TMP/qt"
 cp -a tests/fixtures/old-results/4c5a10f/run "$TMP/qt/a"
 cp -a tests/fixtures/old-results/bad03ff/run "$TMP/qt/b"
@@ -191,6 +192,17 @@ out = subprocess.run([pc, "compare", "--json", "--allow-same-run", "tests/fixtur
 written |= set(json.loads(out)["summary"])
 for k in sorted(written - cmp_doc):
     bad.append("powercut(1) compare --json does not list \"%s\"" % k)
+# results.json: every key its writers set (report.c and the modules that
+# describe their own fields) is in powercut(1)'s list
+res_doc = doc_fields(section(man, ".I results.json\nEverything, for other tools:", r"\n\.EE"))
+for f in ("harness/report/report.c", "harness/report/report_outcome.c",
+          "harness/workload/workload_fio.c", "harness/workload/layout_snapshots.c"):
+    src = open(f).read()
+    written = set(re.findall(r'\b(?:json_object_set_new|pc_json_put_\w+|put_\w+)\(\s*\w+,\s*"([^"]+)"', src))
+    for m in re.finditer(r'json_pack\(\s*"\{[^"]*"\s*,([^;]*)\)', src):
+        written |= set(re.findall(r'"([a-z_]+)"', m.group(1)))
+    for k in sorted(written - res_doc):
+        bad.append("powercut(1) results.json does not list \"%s\" (%s)" % (k, f))
 q_doc = doc_fields(section(man, '.I DIR/qualify.json\n("scenario"', r'(?<="exit"\)), and'))
 def keys(o, out, skip=False):
     if isinstance(o, dict):
