@@ -192,6 +192,15 @@ out = subprocess.run([pc, "compare", "--json", "--allow-same-run", "tests/fixtur
 written |= set(json.loads(out)["summary"])
 for k in sorted(written - cmp_doc):
     bad.append("powercut(1) compare --json does not list \"%s\"" % k)
+# A `NAME = value` in README and scenarios/README.md is a scenario key
+# (README said `none = any`, an unknown key, for expect_none = any), but
+# for the fio, mke2fs and inih texts they quote.
+scenario_keys = set(re.findall(r"^(\w+) = ", subprocess.run([pc, "help", "keys"], capture_output=True,
+                                                             text=True).stdout, re.M))
+for doc in ("README.md", "scenarios/README.md"):
+    for k in sorted(set(re.findall(r"`([a-z_]+) = ", open(doc).read()))):
+        if k not in scenario_keys | {"key", "size", "features", "default_mntopts", "errors"}:
+            bad.append("%s: `%s = ...` is no scenario key" % (doc, k))
 # results.json: every key its writers set (report.c and the modules that
 # describe their own fields) is in powercut(1)'s list
 res_doc = doc_fields(section(man, ".I results.json\nEverything, for other tools:", r"\n\.EE"))
