@@ -646,7 +646,8 @@ void pc_scenario_keys_print(FILE *f, int brief)
 		fprintf(f, "%s = %s\n", name, values);
 		print_wrapped(f, k->help);
 		if (k->flags & PC_KEY_REQUIRED)
-			fprintf(f, "    Required.\n");
+			fprintf(f, "    Required%s.\n",
+				k->flags & PC_KEY_IMAGE_ONLY ? ", but not with workload = fio" : "");
 		else if (def)
 			fprintf(f, "    Default: %s.\n", *def ? def : "none");
 	}

@@ -56,5 +56,16 @@ for k in flakey.seq_write_mbs flakey.randwrite_4k_iops flakey.fsyncs_per_s backi
 done
 grep -q "^- $id: fio writes .* MB/s = [0-9]*% of the device's sequential write" "$out/summary.md" ||
 	fail "summary.md: no device line for $id"
+# Every file of the case folder is one powercut(1)'s OUTPUT names (the
+# probe's and fio's files were in none).
+man_out=$(sed -n '/^\.SH OUTPUT/,/^\.SS Escaping/p' powercut.1 | sed 's/\\-/-/g')
+for f in $(ls "$out/cases/p_ext4_none"); do
+	case $f in
+	*.stderr) n="${f%%-*}-*.stderr" ;;
+	*.state) n="verify state" ;;
+	*) n=$f ;;
+	esac
+	grep -qF -- "$n" <<<"$man_out" || fail "case file $f: powercut(1) OUTPUT does not name it ($n)"
+done
 assert_no_leftovers
 pass

@@ -101,6 +101,11 @@ for s in "scripts/qualify --help" "scripts/vm-run --help" "scripts/merge-results
 	$s >"$TMP/help" 2>"$TMP/help.err" || rc=$?
 	[ "$rc" -eq 0 ] || fail "$s exited $rc, expected 0"
 	[ -s "$TMP/help" ] || fail "$s printed nothing on standard output"
+	# and README names each of their long options (vm-run's --mem, --cpus,
+	# --disk, --log, --accel and bench.sh's --tmp were in no document)
+	for o in $(grep -oE -- '(^|[][ |])--[a-z][a-z0-9-]*' "$TMP/help" | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+		grep -qE -- "$o([^a-z0-9-]|\$)" README.md || fail "$s: README does not name its $o"
+	done
 done
 expect 2 'usage' scripts/merge-results.sh
 expect 2 '--shard given twice' scripts/qualify --kernel host scenarios/default.ini -o "$TMP/q2" --shard 1/2 --shard 2/2
@@ -118,6 +123,112 @@ chmod 755 "$TMP"
 mkdir -m 755 "$TMP/rootonly"
 expect 3 'cannot make the results folder' run_as_nobody \
 	scripts/qualify --kernel host scenarios/default.ini -o "$TMP/rootonly/q"
+
+# The documents cannot drift from the commands (each seen failing before
+# its doc was fixed): every option of each command's --help is in
+# powercut(1)'s SYNOPSIS and described there (its COMMANDS entry or its
+# OPTIONS list) and named in README, and nothing more is; each command has
+# an EXIT STATUS entry; powercut(1)'s field lists of results.json, compare
+# --json and qualify.json name every field written (the writers in
+# harness/report and harness/workload, compare.c's, a qualify --table over
+# two old results folders).
+mkdir "$TMP/qt"
+cp -a tests/fixtures/old-results/4c5a10f/run "$TMP/qt/a"
+cp -a tests/fixtures/old-results/bad03ff/run "$TMP/qt/b"
+scripts/qualify --table "$TMP/qt" >"$TMP/qt.out" 2>&1 || true
+[ -s "$TMP/qt/qualify.json" ] || { cat "$TMP/qt.out"; fail "qualify --table wrote no qualify.json"; }
+python3 - "$POWERCUT" "$TMP/qt/qualify.json" <<'PY' || fail "powercut(1), README and the commands disagree (above)"
+import json, re, subprocess, sys
+pc, qjson = sys.argv[1:3]
+man, readme = open("powercut.1").read(), open("README.md").read()
+unesc = lambda s: s.replace("\\-", "-")
+bad = []
+def section(text, start, end_re):
+    i = text.index(start)
+    m = re.compile(end_re).search(text, i + len(start))
+    return text[i:m.start() if m else len(text)]
+top = subprocess.run([pc, "--help"], capture_output=True, text=True).stdout
+cmds = re.findall(r"^  (\w+) ", top.split("commands:")[1].split("\n\n")[0], re.M)
+synopsis = section(man, ".SH SYNOPSIS", r"\n\.SH ")
+commands = section(man, ".SH COMMANDS", r"\n\.SH ")
+options = section(man, ".SH OPTIONS", r"\n\.SH ")
+exits = section(man, ".SH EXIT STATUS", r"\n\.SH ")
+for c in cmds:
+    hlp = subprocess.run([pc, c, "--help"], capture_output=True, text=True).stdout
+    pairs = []  # (short or None, long) of each option line
+    for m in re.finditer(r"^ +(?:(-\w), )?(--[\w-]+)", hlp, re.M):
+        pairs.append((m.group(1), m.group(2)))
+    longs = {l for _, l in pairs}
+    syn = "".join(unesc(b) for b in re.findall(r"\n\.B powercut " + c + r"\b.*?(?=\n\.br|\n\.hy)", synopsis, re.S))
+    entry = section(commands, "\n.TP\n.B" + ("I \"" if c not in ("cleanup", "probe") else " ") + c, r"\n\.TP\n\.BI? \"?[a-z]+[ \"\n]")
+    opts = section(options, 'Options of\n.BR "powercut %s" :' % c, r"\nOptions of\n|$") if 'powercut %s" :' % c in options else ""
+    described = unesc(entry + opts)
+    for s, l in pairs:
+        if l == "--help":
+            continue
+        if not re.search(r"(^|[^\w-])(%s)\b(?!-)" % "|".join(re.escape(x) for x in (s, l) if x), syn):
+            bad.append("powercut(1) SYNOPSIS of %s lacks %s" % (c, l))
+        if not re.search(re.escape(l) + r"\b(?!-)", described):
+            bad.append("powercut(1) does not describe %s %s (COMMANDS or OPTIONS)" % (c, l))
+        # README: the long form in `...`, or either on a line showing the command
+        lines = "\n".join(x for x in readme.split("\n") if re.search(r"powercut %s\b" % c, x))
+        if not re.search("`[^`]*" + re.escape(l) + r"\b(?!-)", readme) and \
+           not re.search(r"(?<![\w-])(%s)\b(?!-)" % "|".join(re.escape(x) for x in (s, l) if x), lines):
+            bad.append("README does not name %s %s" % (c, l))
+    for o in re.findall(r"(?<![\w-])(--[\w-]+)", syn) + re.findall(r'\n\.TP\n\.BI? "?(?:-\w, )?(--[\w-]+)', unesc(opts)):
+        if o not in longs:
+            bad.append("powercut(1) gives %s %s, which its --help does not" % (c, o))
+    if not re.search(r"\n\.TP\n\.BR? [^\n]*\b%s\b|\"powercut %s\"" % (c, c), exits):
+        bad.append("powercut(1) EXIT STATUS does not say what %s exits with" % c)
+def doc_fields(block):
+    return {unesc(k) for k in re.findall(r'"([a-z][\w\\ -]*)"', block)}
+cmp_doc = doc_fields(section(man, '("base" and "new"', r'(?<="exit"\))\.'))
+src = open("harness/report/compare.c").read()
+json_src = src[src.index("static json_t *ratios_json"):src.index("\n}\n", src.index("json_t *pc_cmp_json")) + 3]
+written = set(re.findall(r'json_object_set_new\(\w+, "([^"]+)"', json_src))
+written |= {p + k for k in re.findall(r'"%s(_\w+)"', json_src) for p in ("base", "new")}
+out = subprocess.run([pc, "compare", "--json", "--allow-same-run", "tests/fixtures/old-results/4c5a10f/run",
+                      "tests/fixtures/old-results/bad03ff/run"], capture_output=True, text=True).stdout
+written |= set(json.loads(out)["summary"])
+for k in sorted(written - cmp_doc):
+    bad.append("powercut(1) compare --json does not list \"%s\"" % k)
+# A `NAME = value` in README and scenarios/README.md is a scenario key
+# (README said `none = any`, an unknown key, for expect_none = any), but
+# for the fio, mke2fs and inih texts they quote.
+scenario_keys = set(re.findall(r"^(\w+) = ", subprocess.run([pc, "help", "keys"], capture_output=True,
+                                                             text=True).stdout, re.M))
+for doc in ("README.md", "scenarios/README.md"):
+    for k in sorted(set(re.findall(r"`([a-z_]+) = ", open(doc).read()))):
+        if k not in scenario_keys | {"key", "size", "features", "default_mntopts", "errors"}:
+            bad.append("%s: `%s = ...` is no scenario key" % (doc, k))
+# results.json: every key its writers set (report.c and the modules that
+# describe their own fields) is in powercut(1)'s list
+res_doc = doc_fields(section(man, ".I results.json\nEverything, for other tools:", r"\n\.EE"))
+for f in ("harness/report/report.c", "harness/report/report_outcome.c",
+          "harness/workload/workload_fio.c", "harness/workload/layout_snapshots.c"):
+    src = open(f).read()
+    written = set(re.findall(r'\b(?:json_object_set_new|pc_json_put_\w+|put_\w+)\(\s*\w+,\s*"([^"]+)"', src))
+    for m in re.finditer(r'json_pack\(\s*"\{[^"]*"\s*,([^;]*)\)', src):
+        written |= set(re.findall(r'"([a-z_]+)"', m.group(1)))
+    for k in sorted(written - res_doc):
+        bad.append("powercut(1) results.json does not list \"%s\" (%s)" % (k, f))
+q_doc = doc_fields(section(man, '.I DIR/qualify.json\n("scenario"', r'(?<="exit"\)), and'))
+def keys(o, out, skip=False):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if not skip:
+                out.add(k)
+            keys(v, out, k == "cells")
+    elif isinstance(o, list):
+        for v in o:
+            keys(v, out)
+    return out
+for k in sorted(keys(json.load(open(qjson)), set()) - q_doc):
+    bad.append("powercut(1) qualify.json does not list \"%s\"" % k)
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+PY
 
 # The contents of README and docs/design.md: every link goes to a heading
 # (GitHub's anchors: lower case, punctuation but - and _ dropped, spaces

@@ -1224,6 +1224,25 @@ static void test_keys_help(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(help, "backend = dm | fuse | auto\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(help, "expect_syncfs = intact | loss | any\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(help, "Default: intact."));
+	/* image and modes are required of an image workload only: a fio
+	 * group needs neither (modes is then none).  "Required." alone said
+	 * a fio scenario needs them. */
+	const char *const image_only[] = { "\nimage = ", "\nmodes = " };
+	char *lines = xasprintf("\n%s", help); /* each key's line after a newline */
+	for (size_t i = 0; i < 2; i++) {
+		const char *at = strstr(lines, image_only[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+		const char *end = at + 1; /* to the next key's line */
+		while ((end = strchr(end, '\n')) && end[1] == ' ')
+			end++;
+		char *entry = strndup(at, end ? (size_t)(end + 1 - at) : strlen(at));
+		const char *want = "    Required, but not with workload = fio.\n";
+		if (!strstr(entry, want))
+			fprintf(stderr, "\n  help keys: no '%s' in%s", want, entry);
+		CU_ASSERT_PTR_NOT_NULL(strstr(entry, want));
+		free(entry);
+	}
+	free(lines);
 	free(help);
 	free(path);
 }
