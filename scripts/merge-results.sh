@@ -4,6 +4,8 @@
 #
 #   scripts/merge-results.sh OUT DIR...
 #
+# OUT appears only when complete: the merge is written to .OUT.merge.XXXXXX
+# beside it and renamed (SIGINT, SIGTERM, SIGHUP remove that, exit 128+N).
 # OUT/results.json has every case of every DIR (a case id may appear only
 # once), "shards" saying which folder, kernel, shard and cases each came
 # from (and when it started and finished), "planned", the cases the shards
@@ -206,10 +208,20 @@ else
 	planned=$(jq -s 'if all(.[]; .planned != null) then map(.planned) | add else null end' "${files[@]}")
 fi
 
-# OUT made here (not mkdir -p): one made by someone else since the check
-# above is refused.
-mkdir -p -- "$(dirname -- "$out")" && mkdir -- "$out" "$out/cases" ||
-	die "cannot make $out (made by someone else since it was checked?)"
+# The merge is written to a folder beside OUT, renamed to OUT once
+# complete: a merge killed midway (a CI step's timeout) leaves no OUT that
+# compare would read as a whole merge, or that the next merge would refuse
+# as existing.  SIGINT, SIGTERM and SIGHUP remove it; after a SIGKILL it
+# stays, named .OUT.merge.XXXXXX.
+mkdir -p -- "$(dirname -- "$out")" || die "cannot make the folder of $out"
+stage=$(mktemp -d -- "$(dirname -- "$out")/.$(basename -- "$out").merge.XXXXXX") ||
+	die "cannot make a folder beside $out"
+trap 'rm -rf -- "$stage"' EXIT
+for sig in INT TERM HUP; do
+	# shellcheck disable=SC2064 # the number now
+	trap "exit $((128 + $(kill -l "$sig")))" "$sig"
+done
+chmod -- "$(umask -S)" "$stage" && mkdir -- "$stage/cases" || die "cannot make $stage/cases"
 # One object per input, tagged with its folder, then merged.
 for d in "$@"; do
 	jq --arg dir "$d" '. + {dir: $dir}' "$d/results.json"
@@ -227,7 +239,7 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
   + (if all(.[]; .started != null) then {started: (map(.started) | min)} else {} end)
   + (if all(.[]; .finished != null) then {finished: (map(.finished) | max)} else {} end)
   + (if .[0].powercut == null then {} else {powercut: .[0].powercut} end)
-  + (if .[0].options == null then {} else {options: .[0].options} end)' > "$out/results.json"
+  + (if .[0].options == null then {} else {options: .[0].options} end)' > "$stage/results.json"
 
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
@@ -252,7 +264,7 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 		  "  </testsuite>" end
 		else empty end' "${files[@]}"
 	echo '</testsuites>'
-} > "$out/junit.xml"
+} > "$stage/junit.xml"
 
 {
 	echo "# powercut results, merged from $# folders"
@@ -278,25 +290,28 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 			"- **not known whether every shard was merged**: the folders do not record" +
 			" the cases their runs planned (results of an older powercut)"
 		else empty end' \
-		"$out/results.json"
+		"$stage/results.json"
 	for d in "$@"; do
 		echo
 		echo "## $d"
 		if [ -f "$d/summary.md" ]; then sed -e '1{/^# /d}' -e 's/^## /### /' "$d/summary.md"; fi
 	done
-} > "$out/summary.md"
+} > "$stage/summary.md"
 
 # What the CI page shows must be what compare reads: the merged junit.xml
 # holds the merged cases, by id and verdict (a merge that does not is a
 # bug here, and is not left behind as a result).
-if ! (same_cases "$out/junit.xml" "$out/results.json" "the merged junit.xml" "the merged results.json"); then
-	rm -rf -- "$out"
+if ! (same_cases "$stage/junit.xml" "$stage/results.json" "the merged junit.xml" "the merged results.json"); then
 	exit 2
 fi
 
 for d in "$@"; do
-	if [ -d "$d/cases" ]; then cp -a "$d/cases/." "$out/cases/"; fi
+	if [ -d "$d/cases" ]; then cp -a "$d/cases/." "$stage/cases/"; fi
 done
+# OUT made here, not replaced: one made by someone else since the check
+# above is refused (mv -n does not replace it; renameat2 RENAME_NOREPLACE).
+mv -n -T -- "$stage" "$out" && [ ! -e "$stage" ] ||
+	die "cannot make $out (made by someone else since it was checked?)"
 
 bad=$(jq '[.cases[] | (.outcome // .verdict) | select(. == "fail" or . == "error" or . == "flaky")] | length' \
 	"$out/results.json")

@@ -1515,12 +1515,17 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 	}
 	free(outcopy);
 	char *tmp = xasprintf("%s.tmp", out);
-	int fd = pc_create_new(tmp, 0644);
+	/* Unnamed until done: a report killed while it writes (a CI step's
+	 * timeout, SIGKILL too) leaves no OUT.tmp. */
+	int named = 0, fd = pc_tmpfile_open(reportdir, tmp, 0644, &named);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
-		if (fd >= 0)
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", named ? tmp : reportdir);
+		if (fd >= 0) {
 			close(fd);
-		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", tmp);
+			if (named)
+				unlink(tmp);
+		}
 		free(tmp);
 		return -1;
 	}
@@ -1531,7 +1536,8 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 	if (!f) {
 		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create the page's temporary file");
 		fclose(page);
-		unlink(tmp);
+		if (named)
+			unlink(tmp);
 		free(tmp);
 		return -1;
 	}
@@ -1609,13 +1615,13 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 	f = page;
 	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0) {
 		if (rc == 0)
-			rc = pc_fail_errno(PC_ERR_RUN, errno, "report: writing %s", tmp);
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "report: writing %s", out);
 	}
-	if (fclose(f) != 0 && rc == 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "report: writing %s", tmp);
-	if (rc == 0 && rename(tmp, out) < 0)
+	if (rc == 0 && pc_tmpfile_publish(fileno(f), named, tmp, out) < 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "report: cannot rename %s to %s", tmp, out);
-	if (rc < 0)
+	if (fclose(f) != 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "report: writing %s", out);
+	if (rc < 0 && named)
 		unlink(tmp);
 	free(tmp);
 	return rc;

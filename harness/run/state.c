@@ -831,12 +831,17 @@ int pc_state_begin(const char *base, char *workdir, size_t len)
 	}
 	snprintf(workdir, len, "%s", tmpl);
 	free(tmpl);
-
-	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
-		int e = errno;
+	if (pc_state_register(workdir) < 0) {
 		rmdir(workdir);
-		return pc_fail_errno(PC_ERR_ENV, e, "mkdir %s (are you root?)", state_dir);
+		return -1;
 	}
+	return 0;
+}
+
+int pc_state_register(const char *workdir)
+{
+	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
+		return pc_fail_errno(PC_ERR_ENV, errno, "mkdir %s (are you root?)", state_dir);
 	pid_t self = getpid();
 	char *text = xasprintf("%s\n", workdir);
 	int rc = -1;
@@ -853,10 +858,8 @@ int pc_state_begin(const char *base, char *workdir, size_t len)
 	}
 	int e = errno;
 	free(text);
-	if (rc < 0) {
-		rmdir(workdir);
+	if (rc < 0)
 		return pc_fail_errno(PC_ERR_ENV, e, "register %s in %s", workdir, state_dir);
-	}
 	return 0;
 }
 
@@ -940,7 +943,7 @@ static int next_registration(DIR *d, pid_t *pid, struct registration *r)
 }
 
 /* Remove this process's registration of WORKDIR. */
-static void unregister(const char *workdir)
+void pc_state_unregister(const char *workdir)
 {
 	DIR *d = opendir(state_dir);
 	if (!d)
@@ -982,14 +985,14 @@ int pc_state_end(const char *workdir)
 	if (pc_rmtree_all(workdir, PC_ERR_RUN) < 0)
 		return pc_fail(PC_ERR_ENV, "the work folder %s did not all go: run `powercut "
 			       "cleanup`, or see what holds it", workdir);
-	unregister(workdir);
+	pc_state_unregister(workdir);
 	return 0;
 }
 
 void pc_state_release(const char *workdir)
 {
 	if (nothing_mounted(workdir))
-		unregister(workdir);
+		pc_state_unregister(workdir);
 }
 
 int pc_state_record_pid(const char *dir, const char *name, pid_t pid)
@@ -1025,15 +1028,20 @@ static int registration_alive(pid_t pid, const struct registration *r)
 	return 1;
 }
 
-/* Only folders that pc_state_begin could have made: never tear down "/" or
- * some other folder because a registration file was damaged. */
+static int named_as(const char *name, const char *prefix)
+{
+	return !strncmp(name, prefix, strlen(prefix)) && strlen(name) == strlen(prefix) + 6;
+}
+
+/* Only folders that pc_state_begin (or fio's set-up check, PC_STATE_SETUP_PREFIX)
+ * could have made: never tear down "/" or some other folder because a
+ * registration file was damaged. */
 static int workdir_plausible(const char *dir)
 {
 	const char *base = strrchr(dir, '/');
 	return dir[0] == '/' && base && base != dir &&
-	       !strncmp(base + 1, WORKDIR_PREFIX, strlen(WORKDIR_PREFIX)) &&
-	       strlen(base + 1) == strlen(WORKDIR_PREFIX) + 6 && !strstr(dir, "/../") &&
-	       !strstr(dir, "/./") && !strstr(dir, "//");
+	       (named_as(base + 1, WORKDIR_PREFIX) || named_as(base + 1, PC_STATE_SETUP_PREFIX)) &&
+	       !strstr(dir, "/../") && !strstr(dir, "/./") && !strstr(dir, "//");
 }
 
 /* The registered work folder is there as the run made it (mkdtemp: a

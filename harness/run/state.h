@@ -23,6 +23,15 @@ int pc_state_check_base(const char *base);
 int pc_state_workdir_template(const char *base, char *out, size_t len);
 /* Make the work folder under BASE and register it (BASE checked as above). */
 int pc_state_begin(const char *base, char *workdir, size_t len);
+/* Register WORKDIR, a folder this process made (mkdtemp) named
+ * powercut.XXXXXX or PC_STATE_SETUP_PREFIX XXXXXX, so that `powercut
+ * cleanup` removes it once this process is gone (SIGKILL).  0, or -1 with
+ * a message. */
+int pc_state_register(const char *workdir);
+/* Drop this process's registration of WORKDIR (the folder is left as is). */
+void pc_state_unregister(const char *workdir);
+/* The temporary folder of fio's set-up check (in TMPDIR). */
+#define PC_STATE_SETUP_PREFIX "powercut-fio-setup."
 /* Remove the work folder (must be empty of mounts) and the registration:
  * 0, or -1 with a message when something stayed (the registration too,
  * for `powercut cleanup`): the run must not end as if it left nothing. */

@@ -1051,18 +1051,63 @@ int pc_create_new(const char *path, mode_t mode)
 	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 }
 
+int pc_tmpfile_open(const char *dir, const char *tmp, mode_t mode, int *named)
+{
+	*named = 0;
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	/* A file system without O_TMPFILE says EOPNOTSUPP (a kernel before
+	 * 3.11 EISDIR or EINVAL): a named file, then. */
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	*named = 1;
+	return pc_create_new(tmp, mode);
+}
+
+int pc_tmpfile_publish(int fd, int named, const char *tmp, const char *final)
+{
+	if (!named) {
+		/* Named at TMP only now, and renamed at once.  Through /proc (any
+		 * user); AT_EMPTY_PATH (needs CAP_DAC_READ_SEARCH) without it. */
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (unlink(tmp) < 0 && errno != ENOENT)
+			return -1;
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 &&
+		    linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH) < 0)
+			return -1;
+	}
+	if (rename(tmp, final) < 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 int pc_write_file_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
 	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
 	char *final = xasprintf("%s/%s", dir, name);
-	int fd = pc_create_new(tmp, 0644), rc;
+	int named = 0, fd = pc_tmpfile_open(dir, tmp, 0644, &named), rc = 0;
 	if (fd < 0)
-		rc = pc_fail_errno(PC_ERR_RUN, errno, "create %s", tmp);
-	else
-		rc = write_fd(fd, tmp, data, len, 0);
-	if (rc == 0 && rename(tmp, final) < 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "create %s", named ? tmp : dir);
+	for (const char *p = data; rc == 0 && len > 0;) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = pc_fail_errno(PC_ERR_RUN, errno, "write %s", tmp);
+		else {
+			p += n;
+			len -= (size_t)n;
+		}
+	}
+	if (rc == 0 && pc_tmpfile_publish(fd, named, tmp, final) < 0)
 		rc = pc_fail_errno(PC_ERR_RUN, errno, "rename %s to %s", tmp, final);
-	if (rc < 0 && fd >= 0)
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "close %s", final);
+	if (rc < 0 && fd >= 0 && named)
 		unlink(tmp); /* a full or failing disk leaves no half file */
 	free(tmp);
 	free(final);

@@ -259,10 +259,20 @@ int pc_output_check(const char *path);
  * the file is opened O_EXCL | O_NOFOLLOW, so the write can only land in a
  * new file at PATH.  The descriptor, or -1 with errno.  No message. */
 int pc_create_new(const char *path, mode_t mode);
-/* Write DATA to DIR/NAME through DIR/.NAME.tmp (made by pc_create_new) and
- * rename(2): readers never see half a file, a symlink at the temporary name
- * never redirects the write, and a full or failing disk leaves no temporary
- * file. */
+/* A file to write and then put in place with pc_tmpfile_publish: an
+ * unnamed file in DIR (O_TMPFILE), so that a process killed while it
+ * writes, even by SIGKILL, leaves nothing behind; on a file system without
+ * O_TMPFILE, TMP made by pc_create_new (*NAMED set).  The descriptor, or -1
+ * with errno.  No message. */
+int pc_tmpfile_open(const char *dir, const char *tmp, mode_t mode, int *named);
+/* Put the file of FD (pc_tmpfile_open) at FINAL: linked at TMP (when
+ * unnamed) and renamed over FINAL.  FD stays open.  0, or -1 with errno and
+ * TMP removed.  No message. */
+int pc_tmpfile_publish(int fd, int named, const char *tmp, const char *final);
+/* Write DATA to DIR/NAME through an unnamed file (pc_tmpfile_open; else
+ * DIR/.NAME.tmp) and rename(2): readers never see half a file, a symlink at
+ * the temporary name never redirects the write, and neither a full or
+ * failing disk nor a kill leaves a temporary file. */
 int pc_write_file_atomic(const char *dir, const char *name, const void *data, size_t len);
 /* pread(2) until LEN bytes or end of file, retrying EINTR and short reads:
  * the bytes read, or -1 with errno.  No message (callers say what failed). */

@@ -32,6 +32,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 
+#include "run/state.h"
 #include "util/input.h"
 #include "util/size.h"
 #include "util/util.h"
@@ -2632,7 +2633,7 @@ static int fio_sets_up_caught(const struct pc_fio_jobfile *jf, const char *shown
 		base = "/tmp";
 	char why[PATH_MAX + 128];
 	int rc = 0;
-	char *dir = xasprintf("%s/powercut-fio-setup.XXXXXX", base);
+	char *dir = xasprintf("%s/" PC_STATE_SETUP_PREFIX "XXXXXX", base);
 	/* fio makes the jobs' sub-folders in it, as root: not in a base others
 	 * could swap it out of (a sticky /tmp is fine) */
 	if (access(base, F_OK) == 0 && pc_folder_exposed(base, 0, why, sizeof(why)) < 0)
@@ -2641,6 +2642,13 @@ static int fio_sets_up_caught(const struct pc_fio_jobfile *jf, const char *shown
 	else if (!mkdtemp(dir))
 		rc = pc_fail_errno(PC_ERR_ENV, errno, "create a temporary folder in %s (TMPDIR) "
 				   "for fio's set-up check of %s", base, shown);
+	/* Registered as a run's work folder is: killed by SIGKILL (no handler
+	 * runs) during the check, the folder and fio's files in it are
+	 * `powercut cleanup`'s to remove; they stayed in TMPDIR. */
+	else if (pc_state_register(dir) < 0) {
+		remove_setup_folder(dir);
+		rc = -1;
+	}
 	if (rc < 0) {
 		free(dir);
 		close(fd);
@@ -2655,8 +2663,12 @@ static int fio_sets_up_caught(const struct pc_fio_jobfile *jf, const char *shown
 	int status = 0;
 	rc = pc_run_setup(argv, into_folder, dir, &output, &status);
 	close(fd);
-	if (remove_setup_folder(dir) < 0 && rc == 0)
-		rc = -1;
+	if (remove_setup_folder(dir) < 0) {
+		if (rc == 0)
+			rc = -1; /* registered still: cleanup's once we are gone */
+	} else {
+		pc_state_unregister(dir);
+	}
 	free(dir);
 	if (rc == 0 && status != 0) {
 		char msg[512];

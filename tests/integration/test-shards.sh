@@ -244,5 +244,30 @@ printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="powercut" test
 rc=0
 "$MERGE" "$TMP/empty" "$TMP/s2empty" > /dev/null 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "nothing was checked" "$TMP/e" || fail "merge of no case exited $rc, expected 1"
+# A merge killed midway (a CI step's timeout) leaves no OUT: neither a
+# folder whose results.json compare would read as a whole merge, nor one
+# that makes the next merge refuse "OUT exists".  Before, OUT stayed with
+# results.json, junit.xml, summary.md.  A cp that says when it runs and
+# then waits holds the merge at copying the case folders, its last step.
+mkdir -p "$TMP/bin"
+printf '#!/bin/sh\necho $$ > "%s/cp.pid"\nexec sleep 60\n' "$TMP" > "$TMP/bin/cp"
+chmod +x "$TMP/bin/cp"
+set -m # the merge in its own process group, as a CI step's
+for sig in TERM KILL; do
+	rm -f "$TMP/cp.pid"
+	PATH="$TMP/bin:$PATH" "$MERGE" "$TMP/killed/out" "$TMP/s1" "$TMP/s2" > /dev/null 2>&1 &
+	mpid=$!
+	for _ in $(seq 1 600); do [ -s "$TMP/cp.pid" ] && break; sleep 0.05; done
+	[ -s "$TMP/cp.pid" ] || fail "the merge never copied the case folders"
+	kill "-$sig" -- "-$mpid"
+	rc=0; wait "$mpid" 2> /dev/null || rc=$?
+	kill "$(cat "$TMP/cp.pid")" 2> /dev/null || true
+	[ "$rc" -eq $((128 + $(kill -l "$sig"))) ] || fail "merge killed by SIG$sig: exit $rc"
+	[ ! -e "$TMP/killed/out" ] || { ls -A "$TMP/killed/out"; fail "merge killed by SIG$sig left its OUT"; }
+	[ "$sig" = KILL ] || [ -z "$(ls -A "$TMP/killed")" ] || fail "merge killed by SIG$sig left $(ls -A "$TMP/killed")"
+done
+set +m
+"$MERGE" "$TMP/killed/out" "$TMP/s1" "$TMP/s2" > /dev/null 2> "$TMP/e" || { cat "$TMP/e"; fail "merge after a killed one failed"; }
+[ "$(jq '.cases | length' "$TMP/killed/out/results.json")" -eq "$(jq '.cases | length' "$TMP/all/results.json")" ] || fail "merge after a killed one: not every case"
 assert_no_leftovers
 pass

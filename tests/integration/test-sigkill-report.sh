@@ -36,4 +36,24 @@ ls -A "$out" | grep -q '\.tmp' && fail "temporary report files left in $out"
 
 "$POWERCUT" cleanup > "$TMP/c" 2>&1 || { cat "$TMP/c"; fail "cleanup failed"; }
 assert_no_leftovers
+
+# `powercut report` killed while it writes the page (a CI step's timeout):
+# nothing of it is left beside -o, neither a page nor a temporary file.
+# Before, REPORT.html.tmp stayed, after SIGTERM as after SIGKILL.  A
+# gnuplot that says when it runs and then waits holds report there.
+mkdir -p "$TMP/bin" "$TMP/page"
+printf '#!/bin/sh\necho $$ > "%s/gnuplot.pid"\nexec sleep 60\n' "$TMP" > "$TMP/bin/gnuplot"
+chmod +x "$TMP/bin/gnuplot"
+for sig in TERM KILL; do
+	rm -f "$TMP/gnuplot.pid"
+	PATH="$TMP/bin:$PATH" "$POWERCUT" report "$out" -o "$TMP/page/r.html" > /dev/null 2>&1 &
+	rpid=$!
+	for _ in $(seq 1 600); do [ -s "$TMP/gnuplot.pid" ] && break; sleep 0.05; done
+	[ -s "$TMP/gnuplot.pid" ] || fail "report never ran gnuplot"
+	kill "-$sig" "$rpid"
+	rc=0; wait "$rpid" 2> /dev/null || rc=$?
+	kill "$(cat "$TMP/gnuplot.pid")" 2> /dev/null || true
+	[ "$rc" -eq $((128 + $(kill -l "$sig"))) ] || fail "report killed by SIG$sig: exit $rc"
+	[ -z "$(ls -A "$TMP/page")" ] || { ls -la "$TMP/page"; fail "report killed by SIG$sig left $(ls -A "$TMP/page")"; }
+done
 pass

@@ -73,5 +73,42 @@ wait "$pid" || rc=$?
 [ ! -e "$TMP/out2" ] || fail "SIGTERM during fio's set-up: a results folder was left"
 [ -z "$(ls -A "$TMP/tmpdir")" ] ||
 	fail "SIGTERM during fio's set-up: left in TMPDIR: $(find "$TMP/tmpdir")"
+
+# SIGKILL there (the OOM killer, a CI job cancelled): no handler runs, the
+# folder stays, but it is registered as a run's work folder is, so
+# `powercut cleanup` removes it.  Before, nothing knew of it: every such
+# kill left a folder, with fio's files, in TMPDIR.
+rm -f "$TMP/setup-waiting" "$TMP/sent-term"
+cat > "$TMP/bin/fio" <<SH
+#!/usr/bin/env bash
+case "\$*" in
+*--create_only=1*)
+	echo \$\$ > "$TMP/setup-pid"
+	touch "\$PWD/made-by-fio" "$TMP/setup-waiting"
+	while [ ! -e "$TMP/sent-term" ]; do sleep 0.1; done ;;
+esac
+exec $(command -v fio) "\$@"
+SH
+TMPDIR="$TMP/tmpdir" PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" \
+	-o "$TMP/out3" > "$TMP/o" 2> "$TMP/e" &
+pid=$!
+for _ in $(seq 1 600); do
+	[ -e "$TMP/setup-waiting" ] && break
+	sleep 0.1
+done
+[ -e "$TMP/setup-waiting" ] || { cat "$TMP/e"; fail "fio's set-up check never ran (SIGKILL)"; }
+kill -KILL "$pid"
+wait "$pid" 2> /dev/null || true
+touch "$TMP/sent-term"
+# fio, orphaned, ends its set-up on its own
+fpid=$(cat "$TMP/setup-pid")
+for _ in $(seq 1 600); do
+	kill -0 "$fpid" 2> /dev/null || break
+	sleep 0.1
+done
+[ -n "$(ls -A "$TMP/tmpdir")" ] || fail "SIGKILL during fio's set-up: nothing stayed (the test did not kill it there)"
+"$POWERCUT" cleanup > "$TMP/c" 2>&1 || { cat "$TMP/c"; fail "cleanup after SIGKILL during fio's set-up failed"; }
+[ -z "$(ls -A "$TMP/tmpdir")" ] ||
+	fail "SIGKILL during fio's set-up: cleanup left in TMPDIR: $(find "$TMP/tmpdir")"
 assert_no_leftovers
 pass
