@@ -256,6 +256,14 @@ newer fs '.cases[0].fs = "bcachefs"' "cases[0].fs: 'bcachefs'"
 newer verdict '.cases[1].verdict = "skipped"' 'cases[1].verdict: not pass, fail or error'
 newer option '.options.strict_fsck = true' 'options.strict_fsck: an option this powercut does not know'
 newer setting '.cases[2].settings += " io_depth=32"' "cases[2].settings: 'io_depth' is not a scenario key this powercut knows"
+# A newer powercut's phase in timings_s and counter in io: read (format 1:
+# they only inform) and said, never dropped silently.
+mkdir "$TMP/phase"
+cp -a "$FIX/$CUR/run/." "$TMP/phase/"
+jq '.cases[0].timings_s.trim = 0.5 | .cases[1].io.discards = 3' "$FIX/$CUR/run/results.json" > "$TMP/phase/results.json"
+compare 0 "$FIX/$CUR/run" "$TMP/phase" --json
+[ "$(jq -c '.new.ignored_fields' "$TMP/cmp.out")" = '["cases[].timings_s.trim","cases[].io.discards"]' ] ||
+	{ cat "$TMP/cmp.out"; fail "a newer phase or counter not said"; }
 mkdir "$TMP/trunc"
 head -c 2000 "$FIX/0862e1b/run/results.json" > "$TMP/trunc/results.json"
 compare 2 "$FIX/$CUR/run" "$TMP/trunc"
