@@ -149,7 +149,22 @@ merge 1 "$TMP/m-old2" "$FIX/4c5a10f/shard2"
 grep -q "not known whether every shard was merged" "$TMP/m.err" || fail "merge of one old shard: exit 1 without the reason"
 # bad03ff records shards: a shard missing is said.
 merge 1 "$TMP/m-bad" "$FIX/bad03ff/shard1" "$FIX/bad03ff/shard2"
-! grep -q "not known" "$TMP/m.err" || fail "merge of recorded shards said not known"
+! grep -q "not known whether every shard" "$TMP/m.err" || fail "merge of recorded shards said not known"
+# Neither shard records the powercut build nor the run's options: merged
+# (a mix of recorded and not is refused), and said: merged silently, the
+# folder looked like one build's run with one set of options.
+for m in m-bad m-old; do
+	grep -q '^- \*\*not known whether the shards ran one powercut build\*\*' "$TMP/$m/summary.md" ||
+		{ cat "$TMP/$m/summary.md"; fail "$m: summary.md does not say the build is not recorded"; }
+	grep -q '^- \*\*not known whether the shards ran with the same options that change verdicts\*\*' "$TMP/$m/summary.md" ||
+		fail "$m: summary.md does not say the options are not recorded"
+done
+merge 1 "$TMP/m-bad3" "$FIX/bad03ff/shard1" "$FIX/bad03ff/shard2"
+grep -q "^merge-results: not known whether the shards ran one powercut build with the same run options" "$TMP/m.err" ||
+	{ cat "$TMP/m.err"; fail "merge of shards not recording build and options: not said on stderr"; }
+# A shard that records both: no such word (its missing shard is said).
+merge 1 "$TMP/m-rec" "$FIX/042d85d/shard1"
+! grep -q "ran one powercut build" "$TMP/m.err" "$TMP/m-rec/summary.md" || { cat "$TMP/m.err"; fail "a recorded build said not recorded"; }
 merge 1 "$TMP/m-bad1" "$FIX/bad03ff/shard2"
 grep -q "1 of the 3 planned cases merged (shards given: 2/2)" "$TMP/m.err" || { cat "$TMP/m.err"; fail "missing shard not said"; }
 merge 2 "$TMP/m-mix" "$FIX/4c5a10f/shard1" "$FIX/bad03ff/shard2"
