@@ -810,7 +810,7 @@ static const char *const case_fields[] = {
 };
 
 /* The keys of the objects inside that are read by their keys (timings_s'
- * phases, io's counters, mounted, shard), every one some powercut wrote
+ * phases, io's counters, mounted, shard, crash_points), every one some powercut wrote
  * there (the same since the first), in strcmp order: a key a newer one
  * adds there is said as a field of its own ("cases[].timings_s.trim"). */
 static const char *const timing_keys[] = {
@@ -819,6 +819,18 @@ static const char *const timing_keys[] = {
 static const char *const io_keys[] = { "flushes", "rbytes", "rios", "wbytes", "wios" };
 static const char *const mounted_keys[] = { "fs", "vfs" };
 static const char *const shard_keys[] = { "k", "n", "scenario_cases" };
+/* crash_points and each of its points: every key report.c wrote there
+ * since crash points came (2026-11-28 07:14). */
+static const char *const crash_keys[] = {
+	"asked", "commit_returned_after_flush", "flushes", "log_bytes",
+	"mode_returned_after_flush", "points", "subsets_per_point", "workload_from_flush",
+};
+static const char *const point_keys[] = {
+	"after_commit", "after_mode", "checked", "committed", "findings", "flush", "fsck",
+	"fsck_log", "lost", "mode_promised", "mount_error", "mounted", "next_epoch_writes",
+	"problem", "subset_fsck_log", "subset_problem", "subsets", "subsets_bad", "sync_lost",
+	"sync_promised",
+};
 #define NKEYS(a) (sizeof(a) / sizeof(*(a)))
 
 /* How a case's field is named among the ignored ones. */
@@ -868,6 +880,12 @@ static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
 		note_unknown(r, json_object_get(c, "io"), CASE_PREFIX "io.", io_keys, NKEYS(io_keys));
 		note_unknown(r, json_object_get(c, "mounted"), CASE_PREFIX "mounted.", mounted_keys,
 			     NKEYS(mounted_keys));
+		json_t *cp = json_object_get(c, "crash_points");
+		note_unknown(r, cp, CASE_PREFIX "crash_points.", crash_keys, NKEYS(crash_keys));
+		json_t *pts = json_object_get(cp, "points");
+		for (size_t k = 0; k < json_array_size(pts); k++)
+			note_unknown(r, json_array_get(pts, k), CASE_PREFIX "crash_points.points[].",
+				     point_keys, NKEYS(point_keys));
 	}
 }
 

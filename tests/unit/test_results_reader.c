@@ -402,6 +402,32 @@ static void test_ignored_inner(void)
 				   "\"mounted\":{\"vfs\":\"rw\",\"fs\":\"\"}}]}", &r), 0);
 	CU_ASSERT_EQUAL(r.nignored, 0);
 	pc_results_free(&r);
+	/* crash_points and its points: every key some powercut wrote, and one
+	 * a newer one adds at each level */
+	const char *cp = "{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"a\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1},\"io\":{},"
+		"\"crash_points\":{\"asked\":2,\"subsets_per_point\":1,\"flushes\":3,"
+		"\"workload_from_flush\":1,\"mode_returned_after_flush\":2,"
+		"\"commit_returned_after_flush\":3,\"log_bytes\":9,%s\"points\":[{\"flush\":1,"
+		"\"mounted\":false,\"mount_error\":\"x\",\"after_mode\":true,"
+		"\"mode_promised\":true,\"after_commit\":true,\"committed\":true,\"checked\":1,"
+		"\"lost\":0,\"sync_promised\":1,\"sync_lost\":0,\"fsck\":\"clean\","
+		"\"fsck_log\":\"crash-point-1-fsck.log\",\"problem\":\"p\","
+		"\"findings\":\"crash-point-1-findings.txt\",\"subsets\":1,"
+		"\"subsets_bad\":0,\"next_epoch_writes\":1,\"subset_problem\":\"q\","
+		"\"subset_fsck_log\":\"crash-point-1-subset-1-fsck.log\"%s}]}}]}";
+	text = xasprintf(cp, "", "");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	CU_ASSERT_EQUAL(r.nignored, 0);
+	pc_results_free(&r);
+	free(text);
+	text = xasprintf(cp, "\"replayed\":1,", ",\"torn\":2");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nignored, 2);
+	CU_ASSERT_STRING_EQUAL(r.ignored[0], "cases[].crash_points.replayed");
+	CU_ASSERT_STRING_EQUAL(r.ignored[1], "cases[].crash_points.points[].torn");
+	pc_results_free(&r);
+	free(text);
 }
 
 /* "started", "finished": when the run started and ended, ISO 8601 UTC as
