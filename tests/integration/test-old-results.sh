@@ -287,6 +287,11 @@ jq '.host = "ci-7" | .cases[0].verdict_scope = 1' "$FIX/042d85d/shard1/results.j
 merge 1 "$TMP/m-newtop" "$TMP/newtop"
 grep -q "^merge-results: $TMP/newtop: fields this powercut does not know (a newer powercut's), ignored.*: host, cases\[\].verdict_scope" "$TMP/m.err" ||
 	{ cat "$TMP/m.err"; fail "merge-results: a newer powercut's fields not said"; }
+mkdir "$TMP/qnew"
+cp -a "$TMP/newtop" "$TMP/qnew/k-new"
+scripts/qualify --table "$TMP/qnew" > "$TMP/q.out" 2>&1 || true
+grep -q "$TMP/qnew/k-new: fields this powercut does not know (a newer powercut's), ignored.*: host, cases\[\].verdict_scope" "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "qualify --table: a newer powercut's fields not said"; }
 mkdir "$TMP/trunc"
 head -c 2000 "$FIX/0862e1b/run/results.json" > "$TMP/trunc/results.json"
 compare 2 "$FIX/$CUR/run" "$TMP/trunc"
