@@ -28,7 +28,9 @@
 # scenario files, by file name, or with different run options that change
 # verdicts (results.json "options": --known and the scenario's known files
 # by content, --retries, --flaky-ok, --tool-timeout; a DIR that does not
-# record them differs from one that does), or different splits, a shard
+# record them differs from one that does; DIRs that all lack the version
+# or the options, an older powercut's, are merged and that is said on
+# stderr and in summary.md), or different splits, a shard
 # twice, a mix
 # of shards and unsharded folders, a case not understood, cases of one
 # group run with other settings or image files in two folders (the
@@ -163,7 +165,9 @@ for d in "$@"; do
 	rc=0
 	why=$("$POWERCUT" report --check "$d" 2>&1) || rc=$?
 	case $rc in
-	0) ;;
+	0) # its warnings (fields of a newer powercut, ignored: those at the
+	   # top are not carried into OUT's results.json) are said, not dropped
+	   [ -z "$why" ] || sed "s|^powercut: warning: |merge-results: |" <<<"$why" >&2 ;;
 	2) die "${why#powercut: } (not merged)" ;;
 	*) echo "merge-results: cannot check $d with $POWERCUT (exit $rc): $why" >&2; exit 3 ;;
 	esac
@@ -289,6 +293,17 @@ done | jq -s --argjson planned "$planned" --argjson format "$format" '{
 		if .planned == null then
 			"- **not known whether every shard was merged**: the folders do not record" +
 			" the cases their runs planned (results of an older powercut)"
+		else empty end,
+		# Folders older than "powercut" or "options" (a mix is refused
+		# above): merged, but not known to be one build'"'"'s run with one
+		# set of options, which is said rather than implied.
+		if .powercut == null then
+			"- **not known whether the shards ran one powercut build**: the folders do not" +
+			" record the version that ran them (results of an older powercut)"
+		else empty end,
+		if .options == null then
+			"- **not known whether the shards ran with the same options that change verdicts**:" +
+			" the folders do not record them (results of an older powercut)"
 		else empty end' \
 		"$stage/results.json"
 	for d in "$@"; do
@@ -312,6 +327,13 @@ done
 # above is refused (mv -n does not replace it; renameat2 RENAME_NOREPLACE).
 mv -n -T -- "$stage" "$out" && [ ! -e "$stage" ] ||
 	die "cannot make $out (made by someone else since it was checked?)"
+
+# Shards that do not record the build or the options (powercut before
+# 2026-12-01 18:02, 2026-12-02 12:57): said, as summary.md says it.
+unrecorded=$(jq -r '[if .powercut == null then "one powercut build" else empty end,
+	if .options == null then "the same run options" else empty end] | join(" with ")' "$out/results.json")
+[ -z "$unrecorded" ] || echo "merge-results: not known whether the shards ran $unrecorded:" \
+	"their results do not record it (results of an older powercut)" >&2
 
 bad=$(jq '[.cases[] | (.outcome // .verdict) | select(. == "fail" or . == "error" or . == "flaky")] | length' \
 	"$out/results.json")

@@ -967,6 +967,17 @@ static int check_header(const struct loader *L, const char *line)
 		return load_err(L, "manifest format 1 (no end trailer, so a truncated file "
 			       "cannot be told from a complete one) is no longer read: write it "
 			       "again with `powercut manifest IMAGE -o FILE`", NULL);
+	/* A newer powercut's format: said as such (its entries may mean what
+	 * this build would misread), not as no manifest at all. */
+	const char *prefix = "#powercut-manifest ";
+	uint64_t format;
+	if (strncmp(line, prefix, strlen(prefix)) == 0 &&
+	    parse_u64(line + strlen(prefix), 10, UINT32_MAX, &format) == 0 && format > 2) {
+		char why[128];
+		snprintf(why, sizeof(why), "manifest format %llu is newer than this powercut reads "
+			 "(2): use a newer powercut", (unsigned long long)format);
+		return load_err(L, why, NULL);
+	}
 	return load_err(L, "not a powercut manifest (expected header \"" MANIFEST_HEADER "\")",
 			NULL);
 }

@@ -221,36 +221,99 @@ static void add_missing(struct pc_rh_set *s, char *what)
 	s->missing[s->nmissing++] = what;
 }
 
+/* QFILE (a qualify.json) not understood, WHY (FIELD: what), named as a
+ * folder not read is: -1. */
+static int qualify_bad(struct pc_rh_set *s, const char *qfile, const char *why)
+{
+	pc_fail(PC_ERR_INPUT, "report: %s: %s", qfile, why);
+	return add_unread(s, qfile, why);
+}
+
 /* The kernels of scripts/qualify's PATH/qualify.json whose column has no
  * folder at all (a kernel that did not boot never made one), with what
- * qualify said of them.  The file is qualify's, not a results file: one
- * not understood adds nothing (its folders are still read and checked). */
-static void qualify_missing(struct pc_rh_set *s, const char *path)
+ * qualify said of them.  Read strictly, as every scripts/qualify since the
+ * first (2026-11-30) wrote it: {"kernels": [{"column", "status",
+ * "message"}, ...], ...} (other keys are not read).  A file not understood
+ * is named (-1): the kernels it names are not known, and taking it for
+ * one naming none left a kernel that did not boot off the page, silently.
+ * A column no folder name (qualify's labels never hold '/') is not
+ * understood either. */
+static int qualify_missing(struct pc_rh_set *s, const char *path)
 {
-	char *q = xasprintf("%s/qualify.json", path);
-	size_t len;
-	int quiet = pc_messages_quiet;
-	pc_messages_quiet = 1;
-	char *text = is_file(q) ? pc_input_read_small("qualify file", q, 64u << 20, &len) : NULL;
-	pc_messages_quiet = quiet;
-	free(q);
-	json_t *root = text ? json_loadb(text, len, 0, NULL) : NULL;
+	char *q = xasprintf("%s/qualify.json", path), *why = NULL;
+	size_t len = 0;
+	if (!is_file(q)) {
+		free(q);
+		return 0;
+	}
+	/* The reader's message is kept for the page, as push keeps its own. */
+	char msg[1024];
+	char *old_buf;
+	size_t old_len;
+	int old_err;
+	pc_capture_current(&old_buf, &old_len, &old_err);
+	pc_capture_errors(msg, sizeof(msg));
+	char *text = pc_input_read_small("qualify file", q, 64u << 20, &len);
+	pc_capture_resume(old_buf, old_len, old_err);
+	if (!text) {
+		add_unread(s, q, msg);
+		free(q);
+		return -1;
+	}
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(text);
+	json_t *kernels = json_object_get(root, "kernels");
+	if (!root)
+		why = xasprintf("line %d: not JSON: %s", jerr.line, jerr.text);
+	else if (!json_is_object(root))
+		why = xstrdup("(top): not an object");
+	else if (!json_is_array(kernels))
+		why = xasprintf("kernels: %s", kernels ? "not an array" : "missing");
 	size_t i;
 	json_t *k;
-	json_array_foreach(json_object_get(root, "kernels"), i, k) {
+	json_array_foreach(kernels, i, k) {
+		if (why)
+			break;
+		json_t *jc = json_object_get(k, "column"), *js = json_object_get(k, "status"),
+		       *jm = json_object_get(k, "message");
+		const char *col = json_string_value(jc);
+		if (!json_is_object(k))
+			why = xasprintf("kernels[%zu]: not an object", i);
+		else if (!col)
+			why = xasprintf("kernels[%zu].column: %s", i, jc ? "not a string" : "missing");
+		else if (!*col || strchr(col, '/') || !strcmp(col, ".") || !strcmp(col, "..")) {
+			char *e = pc_esc_text(col);
+			why = xasprintf("kernels[%zu].column: '%s' is not a folder name", i, e);
+			free(e);
+		} else if (js && !json_is_string(js))
+			why = xasprintf("kernels[%zu].status: not a string", i);
+		else if (jm && !json_is_string(jm))
+			why = xasprintf("kernels[%zu].message: not a string", i);
+	}
+	size_t before = s->nmissing;
+	json_array_foreach(kernels, i, k) {
+		if (why)
+			break;
 		const char *col = json_string_value(json_object_get(k, "column"));
 		const char *status = json_string_value(json_object_get(k, "status"));
-		const char *msg = json_string_value(json_object_get(k, "message"));
-		if (!col || !*col || strchr(col, '/') || !strcmp(col, ".") || !strcmp(col, ".."))
-			continue;
+		const char *m = json_string_value(json_object_get(k, "message"));
 		char *dir = xasprintf("%s/%s", path, col);
 		if (!is_dir(dir))
 			add_missing(s, xasprintf("%s: %s%s%s", dir, status ? status : "no results",
-						 msg && *msg ? ": " : "", msg ? msg : ""));
+						 m && *m ? ": " : "", m ? m : ""));
 		free(dir);
 	}
 	json_decref(root);
+	int rc = 0;
+	if (why) {
+		while (s->nmissing > before)
+			free(s->missing[--s->nmissing]);
+		rc = qualify_bad(s, q, why);
+		free(why);
+	}
+	free(q);
+	return rc;
 }
 
 /* One entry of a folder of folders: its realpath (NULL when not resolved)
@@ -363,7 +426,8 @@ int pc_rh_add(struct pc_rh_set *s, const char *path)
 	if (!is_file(qj))
 		order_by_start(s, first);
 	free(qj);
-	qualify_missing(s, path);
+	if (qualify_missing(s, path) < 0)
+		rc = -1;   /* named; the kernels' folders are still read */
 	if (!found) {
 		/* A results folder that lost its results.json (its cases/ is no
 		 * kernel's folder), or no results folder at all. */

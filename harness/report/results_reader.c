@@ -809,6 +809,30 @@ static const char *const case_fields[] = {
 	"workload", "write_cache",
 };
 
+/* The keys of the objects inside that are read by their keys (timings_s'
+ * phases, io's counters, mounted, shard, crash_points), every one some powercut wrote
+ * there (the same since the first), in strcmp order: a key a newer one
+ * adds there is said as a field of its own ("cases[].timings_s.trim"). */
+static const char *const timing_keys[] = {
+	"commit", "crash_points", "fsck", "mkfs", "remount", "sync", "total", "unpack", "verify",
+};
+static const char *const io_keys[] = { "flushes", "rbytes", "rios", "wbytes", "wios" };
+static const char *const mounted_keys[] = { "fs", "vfs" };
+static const char *const shard_keys[] = { "k", "n", "scenario_cases" };
+/* crash_points and each of its points: every key report.c wrote there
+ * since crash points came (2026-11-28 07:14). */
+static const char *const crash_keys[] = {
+	"asked", "commit_returned_after_flush", "flushes", "log_bytes",
+	"mode_returned_after_flush", "points", "subsets_per_point", "workload_from_flush",
+};
+static const char *const point_keys[] = {
+	"after_commit", "after_mode", "checked", "committed", "findings", "flush", "fsck",
+	"fsck_log", "lost", "mode_promised", "mount_error", "mounted", "next_epoch_writes",
+	"problem", "subset_fsck_log", "subset_problem", "subsets", "subsets_bad", "sync_lost",
+	"sync_promised",
+};
+#define NKEYS(a) (sizeof(a) / sizeof(*(a)))
+
 /* How a case's field is named among the ignored ones. */
 #define CASE_PREFIX "cases[]."
 
@@ -824,6 +848,8 @@ static void note_unknown(struct pc_results *r, json_t *o, const char *prefix,
 {
 	const char *key;
 	json_t *v;
+	if (!json_is_object(o))
+		return;
 	json_object_foreach(o, key, v) {
 		if (bsearch(&key, known, n, sizeof(*known), by_name))
 			continue;
@@ -844,10 +870,23 @@ static void note_unknown(struct pc_results *r, json_t *o, const char *prefix,
  * knows of wrote. */
 static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
 {
-	note_unknown(r, root, "", top_fields, sizeof(top_fields) / sizeof(*top_fields));
-	for (size_t i = 0; i < json_array_size(cases); i++)
-		note_unknown(r, json_array_get(cases, i), CASE_PREFIX, case_fields,
-			     sizeof(case_fields) / sizeof(*case_fields));
+	note_unknown(r, root, "", top_fields, NKEYS(top_fields));
+	note_unknown(r, json_object_get(root, "shard"), "shard.", shard_keys, NKEYS(shard_keys));
+	for (size_t i = 0; i < json_array_size(cases); i++) {
+		json_t *c = json_array_get(cases, i);
+		note_unknown(r, c, CASE_PREFIX, case_fields, NKEYS(case_fields));
+		note_unknown(r, json_object_get(c, "timings_s"), CASE_PREFIX "timings_s.",
+			     timing_keys, NKEYS(timing_keys));
+		note_unknown(r, json_object_get(c, "io"), CASE_PREFIX "io.", io_keys, NKEYS(io_keys));
+		note_unknown(r, json_object_get(c, "mounted"), CASE_PREFIX "mounted.", mounted_keys,
+			     NKEYS(mounted_keys));
+		json_t *cp = json_object_get(c, "crash_points");
+		note_unknown(r, cp, CASE_PREFIX "crash_points.", crash_keys, NKEYS(crash_keys));
+		json_t *pts = json_object_get(cp, "points");
+		for (size_t k = 0; k < json_array_size(pts); k++)
+			note_unknown(r, json_array_get(pts, k), CASE_PREFIX "crash_points.points[].",
+				     point_keys, NKEYS(point_keys));
+	}
 }
 
 char *pc_results_ignored_text(char *const *ignored, size_t n, char *(*esc)(const char *))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Results folders written by older powercut versions (tests/fixtures/old-results,
-# real runs of commits from 2026-11-28 to 2026-12-02): today's compare,
+# real runs of commits from 2026-11-28 to 2026-12-03): today's compare,
 # report, merge-results.sh and qualify --table read them, or say what they
 # do not record; never a false "no change", a case dropped or a crash.
 # Results of a newer powercut (edited: a higher format, a mode or option
@@ -11,6 +11,7 @@ FIX="$TOP/tests/fixtures/old-results"
 CUR=0862e1b
 OLD_UNTESTED="4c5a10f 2413c20 bad03ff" # before tested_sha256 (2026-12-01 18:11)
 OLD_TESTED="4296117 61abc0a"           # with it, before options
+NEWER="042d85d 5021762"                # with options; before and after error_class
 command -v gnuplot >/dev/null || fail "gnuplot not found (scripts/install-deps.sh installs it)"
 
 compare() { # WANT ARGS...
@@ -77,6 +78,32 @@ jq '.cases[0].settings |= sub("crash_points=0"; "crash_points=4")' "$FIX/$CUR/ru
 compare 1 "$FIX/4296117/run" "$TMP/cp4"
 has "crash_points '0' -> '4'"
 
+# Errors before and after results.json recorded their kind (error_class,
+# 2026-12-03 09:03): 042d85d's is "kind not recorded", never taken for an
+# environment error (not checked) nor for a pass; 5021762's is "input".
+# Both builds record options, tested_sha256 and settings: compared.
+for v in $NEWER; do
+	compare 0 "$FIX/$v/run" "$FIX/$CUR/run"
+	has "0 setup changed, 0 setup unknown"
+	! grep -q 'options that change verdicts' "$TMP/cmp.out" || { cat "$TMP/cmp.out"; fail "$v: options said not recorded"; }
+	same_cases "$FIX/$v/run" "$FIX/$CUR/run" 0
+done
+compare 0 "$FIX/042d85d/err" "$FIX/5021762/err" --json
+[ "$(jq -c '.cases[0] | [.change, .base_outcome, .base_error_class, .new_outcome, .new_error_class, .new_error_exit]' "$TMP/cmp.out")" = \
+	'["still failing","error",null,"error","input",2]' ] || { cat "$TMP/cmp.out"; fail "error kinds: not as the files say"; }
+compare 0 "$FIX/5021762/err" "$FIX/042d85d/err"
+has "**1 case of NEW erred without recording what kind of error** (results of an older powercut)"
+has "| e/ext4/syncfs | **still failing** | error (input) | error (kind not recorded) |"
+# A case that passed in BASE and errs, kind not recorded, in NEW is a
+# regression (compared by outcome, as a case error), not lost coverage.
+mkdir "$TMP/errnew"
+cp -a "$FIX/042d85d/err/." "$TMP/errnew/"
+jq '.cases[0].id = "t/ext4/syncfs"' "$FIX/042d85d/err/results.json" > "$TMP/errnew/results.json"
+mkdir "$TMP/passbase"
+jq '.cases |= map(select(.id == "t/ext4/syncfs")) | .planned = 1' "$FIX/5021762/run/results.json" > "$TMP/passbase/results.json"
+compare 1 "$TMP/passbase" "$TMP/errnew" --allow-setup-change --json
+[ "$(jq -r '.cases[0].change' "$TMP/cmp.out")" = regression ] || { cat "$TMP/cmp.out"; fail "an old error after a pass: not a regression"; }
+
 # Every field every older powercut wrote is one this build knows: none is
 # said to be a newer powercut's.
 "$POWERCUT" report --check "$FIX"/*/*/ 2> "$TMP/check.err" || { cat "$TMP/check.err"; fail "report --check of the fixtures"; }
@@ -92,7 +119,7 @@ grep -q 'Not every results folder records the options it ran with' <<<"$text" ||
 # 4c5a10f's two folders and 2413c20's predate "planned": not known to be whole.
 [ "$(grep -o 'Its results do not record the cases its run planned' <<<"$text" | wc -l)" -eq 3 ] ||
 	fail "report: not 3 folders said not to record their plan"
-[ "$(grep -o '3 cases (2 pass, 1 fail, 0 error' <<<"$text" | wc -l)" -eq 6 ] || fail "report: a folder's counts are wrong"
+[ "$(grep -o '3 cases (2 pass, 1 fail, 0 error' <<<"$text" | wc -l)" -eq 8 ] || fail "report: a folder's counts are wrong"
 for id in t/ext4/none t/ext4/syncfs f/ext4/syncfs p/ext4/syncfs; do
 	grep -q "$id" <<<"$text" || fail "report: $id missing"
 done
@@ -122,10 +149,31 @@ merge 1 "$TMP/m-old2" "$FIX/4c5a10f/shard2"
 grep -q "not known whether every shard was merged" "$TMP/m.err" || fail "merge of one old shard: exit 1 without the reason"
 # bad03ff records shards: a shard missing is said.
 merge 1 "$TMP/m-bad" "$FIX/bad03ff/shard1" "$FIX/bad03ff/shard2"
-! grep -q "not known" "$TMP/m.err" || fail "merge of recorded shards said not known"
+! grep -q "not known whether every shard" "$TMP/m.err" || fail "merge of recorded shards said not known"
+# Neither shard records the powercut build nor the run's options: merged
+# (a mix of recorded and not is refused), and said: merged silently, the
+# folder looked like one build's run with one set of options.
+for m in m-bad m-old; do
+	grep -q '^- \*\*not known whether the shards ran one powercut build\*\*' "$TMP/$m/summary.md" ||
+		{ cat "$TMP/$m/summary.md"; fail "$m: summary.md does not say the build is not recorded"; }
+	grep -q '^- \*\*not known whether the shards ran with the same options that change verdicts\*\*' "$TMP/$m/summary.md" ||
+		fail "$m: summary.md does not say the options are not recorded"
+done
+merge 1 "$TMP/m-bad3" "$FIX/bad03ff/shard1" "$FIX/bad03ff/shard2"
+grep -q "^merge-results: not known whether the shards ran one powercut build with the same run options" "$TMP/m.err" ||
+	{ cat "$TMP/m.err"; fail "merge of shards not recording build and options: not said on stderr"; }
+# A shard that records both: no such word (its missing shard is said).
+merge 1 "$TMP/m-rec" "$FIX/042d85d/shard1"
+! grep -q "ran one powercut build" "$TMP/m.err" "$TMP/m-rec/summary.md" || { cat "$TMP/m.err"; fail "a recorded build said not recorded"; }
 merge 1 "$TMP/m-bad1" "$FIX/bad03ff/shard2"
 grep -q "1 of the 3 planned cases merged (shards given: 2/2)" "$TMP/m.err" || { cat "$TMP/m.err"; fail "missing shard not said"; }
 merge 2 "$TMP/m-mix" "$FIX/4c5a10f/shard1" "$FIX/bad03ff/shard2"
+# Shards of two builds (before and after error_class): refused, naming
+# both versions; never merged as one run.
+merge 2 "$TMP/m-ver" "$FIX/042d85d/shard1" "$FIX/5021762/shard2"
+grep -q "different powercut versions: 0.1.0+042d85df06c7 0.1.0+5021762f533d" "$TMP/m.err" ||
+	{ cat "$TMP/m.err"; fail "shards of two builds: the versions not named"; }
+[ ! -e "$TMP/m-ver/results.json" ] || fail "shards of two builds: a results.json was written"
 # The merged old shards compare as the whole old run does.
 compare 1 "$TMP/m-old" "$FIX/$CUR/run"
 has "3 setup unknown"
@@ -177,6 +225,22 @@ done
 pc_run "$FIX/points.ini" -o "$TMP/livep" > "$TMP/livep.out" 2>&1 || { cat "$TMP/livep.out"; fail "live crash-point run failed"; }
 compare 0 "$FIX/61abc0a/points" "$TMP/livep"
 compare 1 "$FIX/4c5a10f/points" "$TMP/livep"
+# Today's build on the scenario whose mkfs fails: its error (input) beside
+# the old ones', compared case by case; an old error's kind is not taken
+# for the host's (qualify: not met, exit 1; not 3, "not checked").
+pc_run "$FIX/err.ini" -o "$TMP/livee" > "$TMP/livee.out" 2>&1 && fail "live err.ini run exited 0"
+for v in $NEWER; do
+	compare 0 "$FIX/$v/err" "$TMP/livee"
+	has "| e/ext4/syncfs | **still failing** | error ("
+	has "0 setup changed, 0 setup unknown"
+done
+mkdir "$TMP/qe"
+cp -a "$FIX/042d85d/err" "$TMP/qe/k-old"
+rc=0
+scripts/qualify --table "$TMP/qe" > "$TMP/q.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$TMP/q.out"; fail "qualify --table of an old error exited $rc, expected 1"; }
+grep -q '^| e/ext4/syncfs |  | error (kind not recorded): mkfs.ext4 -E bogus_opt' "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "qualify --table: an old error's cell"; }
 # One shard of an old sharded run alone (its results do not record what
 # the run planned): not known to be whole, not qualified (it was
 # "every expectation met", exit 0).
@@ -207,6 +271,27 @@ newer fs '.cases[0].fs = "bcachefs"' "cases[0].fs: 'bcachefs'"
 newer verdict '.cases[1].verdict = "skipped"' 'cases[1].verdict: not pass, fail or error'
 newer option '.options.strict_fsck = true' 'options.strict_fsck: an option this powercut does not know'
 newer setting '.cases[2].settings += " io_depth=32"' "cases[2].settings: 'io_depth' is not a scenario key this powercut knows"
+# A newer powercut's phase in timings_s and counter in io: read (format 1:
+# they only inform) and said, never dropped silently.
+mkdir "$TMP/phase"
+cp -a "$FIX/$CUR/run/." "$TMP/phase/"
+jq '.cases[0].timings_s.trim = 0.5 | .cases[1].io.discards = 3' "$FIX/$CUR/run/results.json" > "$TMP/phase/results.json"
+compare 0 "$FIX/$CUR/run" "$TMP/phase" --json
+[ "$(jq -c '.new.ignored_fields' "$TMP/cmp.out")" = '["cases[].timings_s.trim","cases[].io.discards"]' ] ||
+	{ cat "$TMP/cmp.out"; fail "a newer phase or counter not said"; }
+# merge-results says them too (report --check's warning was dropped), and a
+# field at the top, which the merged results.json does not carry, is named.
+mkdir "$TMP/newtop"
+cp -a "$FIX/042d85d/shard1/." "$TMP/newtop/"
+jq '.host = "ci-7" | .cases[0].verdict_scope = 1' "$FIX/042d85d/shard1/results.json" > "$TMP/newtop/results.json"
+merge 1 "$TMP/m-newtop" "$TMP/newtop"
+grep -q "^merge-results: $TMP/newtop: fields this powercut does not know (a newer powercut's), ignored.*: host, cases\[\].verdict_scope" "$TMP/m.err" ||
+	{ cat "$TMP/m.err"; fail "merge-results: a newer powercut's fields not said"; }
+mkdir "$TMP/qnew"
+cp -a "$TMP/newtop" "$TMP/qnew/k-new"
+scripts/qualify --table "$TMP/qnew" > "$TMP/q.out" 2>&1 || true
+grep -q "$TMP/qnew/k-new: fields this powercut does not know (a newer powercut's), ignored.*: host, cases\[\].verdict_scope" "$TMP/q.out" ||
+	{ cat "$TMP/q.out"; fail "qualify --table: a newer powercut's fields not said"; }
 mkdir "$TMP/trunc"
 head -c 2000 "$FIX/0862e1b/run/results.json" > "$TMP/trunc/results.json"
 compare 2 "$FIX/$CUR/run" "$TMP/trunc"

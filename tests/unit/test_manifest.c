@@ -389,6 +389,16 @@ static void test_trailer(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "powercut manifest IMAGE -o FILE"));
 	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
 
+	/* A newer format (a newer powercut's manifest) is said to be one, not
+	 * "not a powercut manifest"; a header that only starts alike is not. */
+	const char *v3 = "#powercut-manifest 3\n. type=dir mode=0755 uid=0 gid=0\n";
+	CU_ASSERT_PTR_NULL(load_text(dir, v3, strlen(v3), msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, ":1: manifest format 3 is newer than this powercut reads (2)"));
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	const char *vx = "#powercut-manifest 3x\n. type=dir mode=0755 uid=0 gid=0\n";
+	CU_ASSERT_PTR_NULL(load_text(dir, vx, strlen(vx), msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "not a powercut manifest"));
+
 	free(t);
 	pc_manifest_free(m);
 	unit_rmtree(dir);

@@ -366,6 +366,70 @@ static void test_ignored(void)
 	pc_results_free(&r);
 }
 
+/* A newer powercut's key inside an object the reader reads by its keys
+ * (a case's timings_s: a new phase; io: a new counter; mounted; the run's
+ * shard) is listed as one beside the case's own: it was dropped silently
+ * (a phase's time left out of every per-phase ratio, unsaid).  Every key
+ * every powercut wrote there is known (test-old-results reads them all). */
+static void test_ignored_inner(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"shard\":{\"k\":1,\"n\":1,"
+				   "\"scenario_cases\":2,\"by\":\"hash\"},\"cases\":["
+				   "{\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+				   "\"timings_s\":{\"mkfs\":1,\"trim\":2,\"total\":3},"
+				   "\"io\":{\"wios\":1,\"discards\":4},"
+				   "\"mounted\":{\"vfs\":\"rw\",\"fs\":\"\",\"sb\":\"x\"}},"
+				   "{\"id\":\"b\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+				   "\"timings_s\":{\"total\":1,\"trim\":2},\"io\":{}}]}", &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nignored, 4);
+	CU_ASSERT_STRING_EQUAL(r.ignored[0], "shard.by");
+	CU_ASSERT_STRING_EQUAL(r.ignored[1], "cases[].timings_s.trim");
+	CU_ASSERT_STRING_EQUAL(r.ignored[2], "cases[].io.discards");
+	CU_ASSERT_STRING_EQUAL(r.ignored[3], "cases[].mounted.sb");
+	char *text = pc_results_ignored_text(r.ignored, r.nignored, xstrdup);
+	CU_ASSERT_STRING_EQUAL(text, "shard.by, cases[].timings_s.trim, cases[].io.discards, "
+				     "cases[].mounted.sb");
+	free(text);
+	pc_results_free(&r);
+	/* every key this build writes there */
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"shard\":{\"k\":1,\"n\":1,"
+				   "\"scenario_cases\":1},\"cases\":[{\"id\":\"a\",\"verdict\":\"pass\","
+				   "\"lost\":0,\"committed\":true,\"timings_s\":{\"mkfs\":1,\"unpack\":1,"
+				   "\"sync\":1,\"commit\":1,\"remount\":1,\"verify\":1,\"fsck\":1,"
+				   "\"crash_points\":1,\"total\":8},\"io\":{\"wios\":1,\"wbytes\":1,"
+				   "\"rios\":1,\"rbytes\":1,\"flushes\":1},"
+				   "\"mounted\":{\"vfs\":\"rw\",\"fs\":\"\"}}]}", &r), 0);
+	CU_ASSERT_EQUAL(r.nignored, 0);
+	pc_results_free(&r);
+	/* crash_points and its points: every key some powercut wrote, and one
+	 * a newer one adds at each level */
+	const char *cp = "{\"kernel\":\"6.1\",\"cases\":[{\"id\":\"a\",\"verdict\":\"pass\","
+		"\"lost\":0,\"committed\":true,\"timings_s\":{\"total\":1},\"io\":{},"
+		"\"crash_points\":{\"asked\":2,\"subsets_per_point\":1,\"flushes\":3,"
+		"\"workload_from_flush\":1,\"mode_returned_after_flush\":2,"
+		"\"commit_returned_after_flush\":3,\"log_bytes\":9,%s\"points\":[{\"flush\":1,"
+		"\"mounted\":false,\"mount_error\":\"x\",\"after_mode\":true,"
+		"\"mode_promised\":true,\"after_commit\":true,\"committed\":true,\"checked\":1,"
+		"\"lost\":0,\"sync_promised\":1,\"sync_lost\":0,\"fsck\":\"clean\","
+		"\"fsck_log\":\"crash-point-1-fsck.log\",\"problem\":\"p\","
+		"\"findings\":\"crash-point-1-findings.txt\",\"subsets\":1,"
+		"\"subsets_bad\":0,\"next_epoch_writes\":1,\"subset_problem\":\"q\","
+		"\"subset_fsck_log\":\"crash-point-1-subset-1-fsck.log\"%s}]}}]}";
+	text = xasprintf(cp, "", "");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	CU_ASSERT_EQUAL(r.nignored, 0);
+	pc_results_free(&r);
+	free(text);
+	text = xasprintf(cp, "\"replayed\":1,", ",\"torn\":2");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nignored, 2);
+	CU_ASSERT_STRING_EQUAL(r.ignored[0], "cases[].crash_points.replayed");
+	CU_ASSERT_STRING_EQUAL(r.ignored[1], "cases[].crash_points.points[].torn");
+	pc_results_free(&r);
+	free(text);
+}
+
 /* "started", "finished": when the run started and ended, ISO 8601 UTC as
  * report.c writes them (strcmp orders them), or absent (an older
  * powercut's; finished of a killed run); anything else is an error. */
@@ -464,6 +528,7 @@ void register_results_reader_tests(void)
 	CU_add_test(s, "the run's options", test_options);
 	CU_add_test(s, "one run's content, however re-written", test_content_digest);
 	CU_add_test(s, "fields a newer powercut wrote: listed, ignored", test_ignored);
+	CU_add_test(s, "keys a newer powercut wrote in timings_s, io, mounted, shard", test_ignored_inner);
 	CU_add_test(s, "an error's kind, and results without it", test_error_kind);
 	CU_add_test(s, "when the run started and finished", test_times);
 }
