@@ -74,6 +74,29 @@ pc_run "$TMP/one.ini" -o '' > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
 [ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "-o '': exit $rc, expected 2"; }
 grep -q -- "--output: empty value" "$TMP/c.err" || { cat "$TMP/c.err"; fail "-o '': unclear error"; }
 
+# 1c. An -o that is no folder (a file, a symlink to one, a device, a path
+# through a file) is the input's mistake: exit 2 naming it, the file
+# untouched, nothing made; run --list refuses it the same way, and a
+# dangling symlink too (both were exit 3 "cannot write in it" or "mkdir:
+# Not a directory", and --list said 0).
+echo precious > "$TMP/afile"
+ln -s "$TMP/afile" "$TMP/filelink"
+ln -s "$TMP/nowhere" "$TMP/dangling"
+for o in "$TMP/afile" "$TMP/filelink" /dev/null "$TMP/afile/b/c"; do
+	for list in "" --list; do
+		rc=0
+		pc_run "$TMP/one.ini" $list -o "$o" > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
+		[ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "-o $o $list: exit $rc, expected 2"; }
+		grep -q "results folder $o: .* not a folder" "$TMP/c.err" ||
+			{ cat "$TMP/c.err"; fail "-o $o $list: the refusal does not say it is no folder"; }
+	done
+done
+[ "$(cat "$TMP/afile")" = precious ] || fail "-o a file: the file changed"
+rc=0
+pc_run "$TMP/one.ini" --list -o "$TMP/dangling" > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "--list -o a dangling symlink: exit $rc, expected 2"; }
+[ ! -e "$TMP/nowhere" ] || fail "--list -o a dangling symlink: made its target"
+
 # 2. Two runs without -o at once: a folder each.
 mkdir "$TMP/cwd"
 cat > "$TMP/cwd/quick.ini" <<INI
