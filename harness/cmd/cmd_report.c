@@ -47,7 +47,8 @@ static void report_usage(FILE *f)
 		"renamed over FILE: /dev/stdout would be replaced) (exit 2).\n\n"
 		"Exit: 0 written (--check: every folder understood), 2 usage or input\n"
 		"error (a results.json not understood: the page is written without it\n"
-		"when another folder could be read; or -o naming one of the inputs),\n"
+		"when another folder could be read; -o naming one of the inputs, or\n"
+		"whose folder is not there or is a file),\n"
 		"3 gnuplot missing or failing, or the page could not be written.\n");
 }
 

@@ -125,6 +125,7 @@ void pc_crash_point_place(const struct pc_crash_target *t, uint64_t flush,
 struct replay {
 	struct pc_fuselog log;   /* the write log, bounded by the device's size */
 	int img;                 /* replay.img */
+	const char *img_path;    /* its path, for messages */
 	int point;               /* point.img once made, else -1 */
 	int findings_saved;      /* a point's findings are in the case folder */
 };
@@ -142,16 +143,17 @@ static int count_flushes(struct replay *r, uint64_t *flushes)
 	return rc;
 }
 
-/* Apply one write (with its DATA) or discard to the image FD. */
-static int apply_to(const struct pc_fuselog_rec *rec, const void *data, int fd)
+/* Apply one write (with its DATA) or discard to the image FD (NAME): a
+ * full work folder is the machine's error (pc_fail_workfile). */
+static int apply_to(const struct pc_fuselog_rec *rec, const void *data, int fd, const char *name)
 {
 	if (rec->kind == PC_LOG_DISCARD) {
 		if (fallocate(fd, (int)rec->arg, (off_t)rec->offset, (off_t)rec->length) < 0)
-			return pc_fail_errno(PC_ERR_RUN, errno, "replay a discard");
+			return pc_fail_workfile(errno, "replay a discard onto", name);
 		return 0;
 	}
 	if (pc_pwrite_all(fd, data, rec->length, (off_t)rec->offset) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "replay a write");
+		return pc_fail_workfile(errno, "replay a write onto", name);
 	return 0;
 }
 
@@ -181,7 +183,7 @@ static int copy_sparse(int src, const char *dst, uint64_t size)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
-				rc = pc_fail_errno(PC_ERR_RUN, n < 0 ? errno : EIO, "copy to %s", dst);
+				rc = pc_fail_workfile(n < 0 ? errno : EIO, "copy to", dst);
 		}
 		pos = hole;
 	}
@@ -405,7 +407,7 @@ static int land_subset(struct replay *r, const char *img, uint64_t seed,
 		(*total)++;
 		if (next_random(&seed) & 1) {
 			(*landed)++;
-			if ((rc = apply_to(&rec, data, fd)) < 0)
+			if ((rc = apply_to(&rec, data, fd, img)) < 0)
 				break;
 		}
 	}
@@ -509,7 +511,7 @@ static int replay_and_check(struct replay *r, const struct pc_crash_target *t,
 	int rc = 1;
 	while (out->n < npicks && (rc = pc_fuselog_next(&r->log, &rec, &data)) == 1) {
 		if (rec.kind != PC_LOG_FLUSH) {
-			if (apply_to(&rec, data, r->img) < 0)
+			if (apply_to(&rec, data, r->img, r->img_path) < 0)
 				return -1;
 			continue;
 		}
@@ -532,8 +534,8 @@ int pc_crash_points_check(const char *log, size_t n, const struct pc_crash_targe
 			  struct pc_crash_points *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct replay r = { .img = -1, .point = -1 };
 	char img[PATH_MAX], mnt[PATH_MAX], point[PATH_MAX];
+	struct replay r = { .img = -1, .img_path = img, .point = -1 };
 	if (pc_path_join(img, sizeof(img), t->workdir, "replay.img") < 0 ||
 	    pc_path_join(point, sizeof(point), t->workdir, "point.img") < 0 ||
 	    pc_path_join(mnt, sizeof(mnt), t->workdir, "point-mnt") < 0)

@@ -134,6 +134,15 @@ static int host_failure(struct server *s, int rc)
 	return rc;
 }
 
+/* A warning for a request the host failed, naming the file: the first
+ * only (a full work folder fails every write after it; the case's reason
+ * counts them). */
+static void host_failure_warn(struct server *s, const char *doing, const char *path, int err)
+{
+	if (__atomic_load_n(&s->ctl->host_failed, __ATOMIC_SEQ_CST) == 0)
+		pc_warn("fuse server: %s %s: %s", doing, path, strerror(err));
+}
+
 /* pc_pwrite_all for a FUSE answer: 0 or -errno. */
 static int write_all(int fd, const void *buf, size_t len, off_t off)
 {
@@ -163,8 +172,10 @@ static int undo_save(struct server *s, off_t off, size_t len)
 		if (rc == 0 && pc_fuseundo_append(&s->undo, (uint64_t)at, (uint32_t)n, old) < 0)
 			rc = -errno;
 		if (rc < 0) {
-			pc_warn("fuse server: save block at %lld to the undo file: %s",
-				(long long)at, strerror(-rc));
+			char doing[96];
+			snprintf(doing, sizeof(doing), "save block at %lld to the undo file",
+				 (long long)at);
+			host_failure_warn(s, doing, s->undo.path, -rc);
 			host_failure(s, rc);
 			return -EIO;
 		}
@@ -182,8 +193,9 @@ static int undo_flush(struct server *s)
 	if (s->undo.pos == 0)
 		return 0;
 	if (pc_fuseundo_empty(&s->undo) < 0) {
-		pc_warn("fuse server: empty the undo file: %s", strerror(errno));
-		host_failure(s, -errno);
+		int e = errno;
+		host_failure_warn(s, "empty the undo file", s->undo.path, e);
+		host_failure(s, -e);
 		return -EIO;
 	}
 	undo_forget(s);
@@ -202,8 +214,9 @@ static int log_append(struct server *s, uint32_t kind, uint32_t arg, uint64_t of
 		return 0;
 	struct pc_fuselog_rec r = { .kind = kind, .arg = arg, .offset = off, .length = len };
 	if (pc_fuselog_append(&s->log, &r, data) < 0) {
-		pc_warn("fuse server: write log: %s", strerror(errno));
-		host_failure(s, -errno);
+		int e = errno;
+		host_failure_warn(s, "write the log", s->log.path, e);
+		host_failure(s, -e);
 		return -EIO;
 	}
 	return 0;

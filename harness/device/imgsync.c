@@ -77,7 +77,7 @@ static int write_differences(const char *a, const char *b, size_t len, off_t off
 			j += m;
 		}
 		if (pc_pwrite_all(dst, a + i, j - i, off + (off_t)i) < 0)
-			return pc_fail_errno(PC_ERR_RUN, errno, "write %s", dst_name);
+			return pc_fail_workfile(errno, "write", dst_name);
 		*written += j - i;
 		i = j;
 	}

@@ -22,7 +22,8 @@ struct pc_imgsync_stats {
 };
 
 /* Make the first SIZE bytes of DST read the same as SRC's.  0 or -1 (the
- * failing call and file named, class PC_ERR_RUN). */
+ * failing call and file named, class PC_ERR_RUN; PC_ERR_ENV when DST's
+ * filesystem is full or out of quota, pc_fail_workfile). */
 int pc_imgsync(int src, const char *src_name, int dst, const char *dst_name, uint64_t size,
 	       struct pc_imgsync_stats *st);
 

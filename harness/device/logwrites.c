@@ -60,7 +60,7 @@ static int emit(struct reader *r, uint32_t kind, uint32_t arg, uint64_t off, uin
 {
 	struct pc_fuselog_rec rec = { .kind = kind, .arg = arg, .offset = off, .length = len };
 	if (pc_fuselog_append(&r->out, &rec, data) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "write the converted log %s", r->out.path);
+		return pc_fail_workfile(errno, "write the converted log", r->out.path);
 	r->info->log_bytes = pc_fuselog_tell(&r->out);
 	return 0;
 }

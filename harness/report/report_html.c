@@ -500,6 +500,28 @@ int pc_rh_check_output(const struct pc_rh_set *s, const char *out)
 		return pc_fail(PC_ERR_INPUT, "report: -o %s is %s, not a regular file: the page is "
 			       "written to %s.tmp and renamed over it; give the path of a file",
 			       out, pc_input_file_kind(lst.st_mode), out);
+	/* The folder it goes in: not there or no folder is the input's
+	 * mistake, said before any work (a failing create is the machine's). */
+	char *outdir = xstrdup(out), *slash = strrchr(outdir, '/');
+	if (slash) {
+		slash[slash == outdir] = '\0';
+		struct stat dst;
+		int r = stat(outdir, &dst);
+		if (r < 0 && (errno == ENOENT || errno == ENOTDIR))
+			r = pc_fail_errno(PC_ERR_INPUT, errno, "report: -o %s: its folder %s", out,
+					  outdir);
+		else if (r == 0 && !S_ISDIR(dst.st_mode))
+			r = pc_fail(PC_ERR_INPUT, "report: -o %s: its folder %s is %s, not a folder",
+				    out, outdir, S_ISREG(dst.st_mode) ? "a regular file"
+							      : pc_input_file_kind(dst.st_mode));
+		else
+			r = 0;
+		if (r < 0) {
+			free(outdir);
+			return -1;
+		}
+	}
+	free(outdir);
 	char *canon = canonical_out(out);
 	struct stat ost;
 	int exists = stat(out, &ost) == 0;

@@ -87,6 +87,32 @@ static int check_private(const char *dir)
 					"any file");
 }
 
+/* What a path that is there but no folder is, for a refusal. */
+static const char *kind_of(mode_t m)
+{
+	return S_ISREG(m) ? "a regular file" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	       : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "no folder";
+}
+
+/* -1 (an input error) when PATH, on the way to results folder DIR or DIR
+ * itself, is there (followed) but no folder: nothing can be made in it. */
+static int refuse_non_folder(const char *dir, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || S_ISDIR(st.st_mode))
+		return 0;
+	struct stat lst;
+	const char *link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? "a symlink to " : "";
+	char *shown = pc_esc_text(path);
+	int rc = !strcmp(path, dir)
+		? pc_fail(PC_ERR_INPUT, "results folder %s: %s%s, not a folder; give a folder, or "
+			  "a path that is not there", dir, link, kind_of(st.st_mode))
+		: pc_fail(PC_ERR_INPUT, "results folder %s: %s is %s%s, not a folder; give a "
+			  "folder, or a path that is not there", dir, shown, link, kind_of(st.st_mode));
+	free(shown);
+	return rc;
+}
+
 /* The topmost folder of DIR (itself or one above it) that is not there,
  * which mkdir -p DIR would make; NULL when DIR is there.  Caller frees. */
 static char *first_missing(const char *dir)
@@ -122,7 +148,9 @@ static int check_where_made(const char *dir)
 		*slash = '\0';
 	char why[PATH_MAX + 128];
 	int rc = 0;
-	if (pc_folder_exposed(above, 0, why, sizeof(why)) < 0) {
+	if (refuse_non_folder(dir, above) < 0)
+		rc = -1;
+	else if (pc_folder_exposed(above, 0, why, sizeof(why)) < 0) {
 		char *shown = pc_esc_text(why);
 		rc = pc_fail(PC_ERR_INPUT, "results folder %s: it would be made in %s: %s: they "
 			     "could plant a symlink where root writes the case files and have root "
@@ -149,7 +177,7 @@ static int check_there(const char *dir, const struct stat *st)
 		free(shown);
 		return rc;
 	}
-	return check_private(dir);
+	return refuse_non_folder(dir, dir) < 0 ? -1 : check_private(dir);
 }
 
 /* What a run leaves in its folder, finished or interrupted. */
@@ -211,9 +239,9 @@ int pc_outdir_check(const char *dir)
 	if (!*dir)
 		return pc_fail(PC_ERR_INPUT, "results folder: empty path (-o)");
 	struct stat st;
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return 0; /* made by the run, or its mkdir fails (exit 3) */
-	return check_private(dir) < 0 || holds_results(dir) < 0 ? -1 : 0;
+	if (lstat(dir, &st) < 0)
+		return check_where_made(dir); /* made by the run */
+	return check_there(dir, &st) < 0 || holds_results(dir) < 0 ? -1 : 0;
 }
 
 int pc_outdir_lock_new(const char *base, struct pc_outdir *od)

@@ -18,14 +18,16 @@ struct pc_outdir {
  * environment error (exit 3); one locked by another live run an input
  * error (exit 2), naming the folder and the pid holding it; so is one that
  * already holds a run's results (results.json, junit.xml, summary.md or
- * cases/), and an empty DIR. */
+ * cases/), a DIR that is no folder (or a path through a file), and an
+ * empty DIR. */
 int pc_outdir_lock(const char *dir, struct pc_outdir *od);
 
 /* What pc_outdir_lock refuses as the input's mistake (exit 2), checked
- * without making, locking or writing anything (run --list): an empty DIR,
- * and a DIR that is there and holds a run's results or that others can
- * write to.  A DIR that is not there, or is no folder, is left to the run
- * (made; a mkdir that fails is the machine's error, exit 3). */
+ * without making, locking or writing anything (run --list): an empty DIR;
+ * a DIR that is there and is no folder (a file, a device, a path through
+ * a file), a symlink to nothing, or holds a run's results or that others
+ * can write to; a DIR not there whose folder it would be made in others
+ * can write to.  A mkdir that fails is the machine's error (exit 3). */
 int pc_outdir_check(const char *dir);
 
 /* A new folder BASE, or BASE-2, BASE-3 ... when that exists (two runs

@@ -1026,7 +1026,13 @@ FILE *pc_open_output(const char *path)
 	/* Not a symlink when looked at: not one planted since either. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0644);
 	if (fd < 0) {
-		pc_fail_errno(PC_ERR_RUN, errno, "create %s", path);
+		/* A path that names nothing to write (no folder, a folder, a
+		 * symlink) is the caller's; a filesystem that refuses (read-only,
+		 * full, out of quota, failing) the machine's, exit 3. */
+		int e = errno;
+		int named_wrong = e == ENOENT || e == ENOTDIR || e == EISDIR || e == ELOOP ||
+				  e == ENAMETOOLONG || e == ENXIO;
+		pc_fail_errno(named_wrong ? PC_ERR_RUN : PC_ERR_ENV, e, "create %s", path);
 		return NULL;
 	}
 	char why[PATH_MAX + 128];

@@ -244,7 +244,8 @@ int pc_refuse_exposed_folder(const char *what, const char *dir, const char *risk
  * another user's or one with other hard links (a planted name for a file
  * root may write); a symlink of ours (/dev/stdout) is followed.  A regular
  * file is truncated once checked.  NULL when refused (class INPUT) or on
- * error (RUN), said why. */
+ * error, said why: RUN for a path that names nothing writable (no folder,
+ * a folder), ENV for a filesystem that refuses (read-only, full). */
 /* As root, leave out of PATH the entries others could put a program in
  * (relative or empty ones, folders pc_folder_exposed refuses), warning
  * about each: the tools powercut runs (mkfs, fsck, fio, modprobe) are

@@ -74,6 +74,29 @@ pc_run "$TMP/one.ini" -o '' > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
 [ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "-o '': exit $rc, expected 2"; }
 grep -q -- "--output: empty value" "$TMP/c.err" || { cat "$TMP/c.err"; fail "-o '': unclear error"; }
 
+# 1c. An -o that is no folder (a file, a symlink to one, a device, a path
+# through a file) is the input's mistake: exit 2 naming it, the file
+# untouched, nothing made; run --list refuses it the same way, and a
+# dangling symlink too (both were exit 3 "cannot write in it" or "mkdir:
+# Not a directory", and --list said 0).
+echo precious > "$TMP/afile"
+ln -s "$TMP/afile" "$TMP/filelink"
+ln -s "$TMP/nowhere" "$TMP/dangling"
+for o in "$TMP/afile" "$TMP/filelink" /dev/null "$TMP/afile/b/c"; do
+	for list in "" --list; do
+		rc=0
+		pc_run "$TMP/one.ini" $list -o "$o" > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
+		[ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "-o $o $list: exit $rc, expected 2"; }
+		grep -q "results folder $o: .* not a folder" "$TMP/c.err" ||
+			{ cat "$TMP/c.err"; fail "-o $o $list: the refusal does not say it is no folder"; }
+	done
+done
+[ "$(cat "$TMP/afile")" = precious ] || fail "-o a file: the file changed"
+rc=0
+pc_run "$TMP/one.ini" --list -o "$TMP/dangling" > "$TMP/c.out" 2> "$TMP/c.err" || rc=$?
+[ "$rc" -eq 2 ] || { cat "$TMP/c.err"; fail "--list -o a dangling symlink: exit $rc, expected 2"; }
+[ ! -e "$TMP/nowhere" ] || fail "--list -o a dangling symlink: made its target"
+
 # 2. Two runs without -o at once: a folder each.
 mkdir "$TMP/cwd"
 cat > "$TMP/cwd/quick.ini" <<INI
@@ -103,6 +126,18 @@ pc_run "$TMP/one.ini" -o "$ro" > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "read-only folder: exit $rc, expected 3"; }
 grep -q "results folder $ro: cannot write in it" "$TMP/e" || { cat "$TMP/e"; fail "read-only: unclear error"; }
 grep -q "results:" "$TMP/o" && fail "read-only: claims results"
+# 3b. A folder of the user's with other files, given to a run whose work
+# folder cannot be made (exit 3): it and its files stay as they were.
+mine="$TMP/mine"
+mkdir -p "$mine/sub"
+echo notes > "$mine/notes.txt"
+echo x > "$mine/sub/x"
+ls -lR --time-style=full-iso "$mine" > "$TMP/mine.before"
+rc=0
+"$POWERCUT" run --workdir "$ro" "$TMP/one.ini" -o "$mine" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "read-only work folder into a user's folder: exit $rc, expected 3"; }
+ls -lR --time-style=full-iso "$mine" | cmp -s - "$TMP/mine.before" ||
+	{ ls -laR "$mine"; fail "a failed run changed the user's folder"; }
 umount "$ro"
 
 # 4. A full results filesystem: exit 3, no claim, no temporary files.
@@ -123,6 +158,7 @@ planted="$TMP/planted" victim="$TMP/victim"
 echo precious > "$victim"
 mkdir "$planted"
 for f in .results.json.tmp .junit.xml.tmp .summary.md.tmp; do ln -s "$victim" "$planted/$f"; done
+echo mine > "$planted/notes.txt" # the user's own file: left as it is
 rc=0
 pc_run "$TMP/one.ini" -o "$planted" > "$TMP/o" 2> "$TMP/e" || rc=$?
 [ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "planted symlinks: exit $rc"; }
@@ -131,6 +167,7 @@ for f in results.json junit.xml summary.md; do
 	[ -f "$planted/$f" ] && [ ! -L "$planted/$f" ] || fail "planted: $f is not a regular file"
 done
 [ -z "$(find "$planted" -maxdepth 1 -name '*.tmp')" ] || fail "planted: a temporary name is left"
+[ "$(cat "$planted/notes.txt")" = mine ] || fail "the run changed a file of the user's in its folder"
 if command -v gnuplot > /dev/null; then
 	ln -s "$victim" "$TMP/page.html.tmp"
 	"$POWERCUT" report "$planted" -o "$TMP/page.html" > /dev/null 2> "$TMP/e" ||

@@ -206,6 +206,15 @@ for out in results.json junit.xml summary.md ./results.json; do
 	grep -q 'which the report reads' "$TMP/rep.err" || { cat "$TMP/rep.err"; fail "-o $out: no word about the input"; }
 done
 cmp -s "$TMP/night1/results.json" "$TMP/night1.json.orig" || fail "report replaced an input's results.json"
+# An -o whose folder is not there or is a file is the input's mistake
+# (exit 2, naming it; was exit 3, "cannot create", as for a full disk).
+echo x > "$TMP/afile"
+for out in "$TMP/nowhere/r.html" "$TMP/afile/r.html"; do
+	report 2 "$TMP/night1" -o "$out"
+	grep -Eq "report: -o $out: its folder ${out%/r.html}(: No such file| is a regular file, not a folder)" "$TMP/rep.err" ||
+		{ cat "$TMP/rep.err"; fail "-o $out: the folder is not named"; }
+done
+[ ! -e "$TMP/nowhere" ] || fail "report made -o's folder"
 
 # A real browser renders it.
 profile=$(mktemp -d "$TMP/chromium.XXXXXX")

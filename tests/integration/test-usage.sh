@@ -92,6 +92,15 @@ expect 2 "its folder $TMP/nowhere" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" 
 expect 2 "image $TMP/no.tar: No such file" "$POWERCUT" unpack "$TMP/no.tar" "$TMP/u"
 [ ! -e "$TMP/u" ] || fail "unpack made DIR although -m or the image was refused"
 expect 0 'unpacked 1 layers' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/u.manifest"
+# An output file that cannot be made for the machine's reason (a read-only
+# filesystem) is exit 3 naming it and the errno, as the help says: manifest
+# -o was exit 2 (an input error), unpack -m exit 1 (the unpack failed).
+mkdir "$TMP/ro"
+mount -t tmpfs -o ro,size=1m,mode=0755 pc-it-ro "$TMP/ro"
+trap 'umount "$TMP/ro" 2> /dev/null || true; cleanup_tmp' EXIT
+expect 3 "create $TMP/ro/m: Read-only file system" "$POWERCUT" manifest -o "$TMP/ro/m" "$TMP/layer.tar"
+expect 3 "create $TMP/ro/m: Read-only file system" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u2" -m "$TMP/ro/m"
+umount "$TMP/ro"
 expect 0 'intact' "$POWERCUT" verify "$TMP/u.manifest" "$TMP/u"
 
 # The scripts' --help: exit 0, the text on standard output.

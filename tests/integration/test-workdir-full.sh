@@ -36,5 +36,39 @@ rc=0
 pc_run "$TMP/s.ini" -o "$TMP/out2" > "$TMP/o" 2> "$TMP/e" || rc=$?
 unset POWERCUT_TEST_KMSG
 [ "$rc" -eq 0 ] || { cat "$TMP/e"; fail "another device's line: exit $rc, expected 0"; }
+# The same for real: the work folder (a tmpfs) filled up just before the
+# case's first mount (POWERCUT_TEST_BEFORE_MOUNT), with the write log of
+# crash points on: exit 3, the case an error blaming the host, and the fuse
+# server's warning names the log file, once (it said "write log: No space
+# left on device" for every request, naming no file).
+mkdir "$TMP/wt"
+mount -t tmpfs -o size=260m,mode=0755 pc-it-work "$TMP/wt"
+trap 'umount "$TMP/wt" 2> /dev/null || true; cleanup_tmp' EXIT
+cat > "$TMP/fill.sh" <<SH
+#!/bin/sh
+[ -e "$TMP/wt/filler" ] || dd if=/dev/zero of="$TMP/wt/filler" bs=4M > /dev/null 2>&1
+exit 0
+SH
+chmod +x "$TMP/fill.sh"
+cat > "$TMP/cp.ini" <<INI
+[global]
+image = $SAMPLE_IMAGE
+fs = ext4
+modes = syncfs
+device_size = 256M
+crash_points = 2
+INI
+rc=0
+POWERCUT_TEST_BEFORE_MOUNT="$TMP/fill.sh" "$POWERCUT" run --workdir "$TMP/wt" "$TMP/cp.ini" \
+	-o "$TMP/out3" > "$TMP/o" 2> "$TMP/e" || rc=$?
+[ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "work folder filled up: exit $rc, expected 3"; }
+[ "$(case_field "$TMP/out3" default/ext4/syncfs .verdict)" = error ] ||
+	fail "filled up: verdict $(case_field "$TMP/out3" default/ext4/syncfs .verdict), expected error"
+n=$(grep -c "warning: fuse server: write the log $TMP/wt/powercut.*/case-0/fuse.log: No space left on device" "$TMP/e" || true)
+[ "$n" -eq 1 ] || { cat "$TMP/e"; fail "filled up: $n warnings naming the log, expected 1"; }
+grep -q "fuse server: write log:" "$TMP/e" && { cat "$TMP/e"; fail "filled up: a warning names no file"; }
+rm "$TMP/wt/filler"
+[ -z "$(ls -A "$TMP/wt")" ] || fail "filled up: left in the work folder: $(ls -A "$TMP/wt")"
+umount "$TMP/wt"
 assert_no_leftovers
 pass

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "device/crashpoints.h"
@@ -231,6 +232,38 @@ static void test_imgsync(void)
 	free(dir);
 }
 
+/* The work folder's filesystem full while a crash point's copy is brought
+ * up to date: the machine's error (ENV, exit 3) naming the file and errno,
+ * not the case's (was RUN: the run exited 1, as for a filesystem that lost
+ * data). */
+static void test_imgsync_full(void)
+{
+	char *dir = unit_tmpdir();
+	char *mnt = xasprintf("%s/full", dir);
+	char *sp = xasprintf("%s/src", dir), *dp = xasprintf("%s/dst", mnt);
+	CU_ASSERT_FATAL(pc_mkdir_p(mnt, 0700) == 0);
+	CU_ASSERT_FATAL(mount("pc-unit", mnt, "tmpfs", 0, "size=64k") == 0);
+	const uint64_t size = 4u << 20;
+	int src = open(sp, O_RDWR | O_CREAT, 0600), dst = open(dp, O_RDWR | O_CREAT, 0600);
+	CU_ASSERT_FATAL(src >= 0 && dst >= 0);
+	CU_ASSERT_EQUAL_FATAL(ftruncate(src, (off_t)size) | ftruncate(dst, (off_t)size), 0);
+	put(src, 0, 1u << 20, 'a');
+	struct pc_imgsync_stats st;
+	pc_messages_quiet = 1;
+	CU_ASSERT_EQUAL(pc_imgsync(src, sp, dst, dp, size, &st), -1);
+	pc_messages_quiet = 0;
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_ENV);
+	CU_ASSERT_EQUAL(pc_last_fail_errno, ENOSPC);
+	close(src);
+	close(dst);
+	CU_ASSERT(umount2(mnt, MNT_DETACH) == 0);
+	free(sp);
+	free(dp);
+	free(mnt);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_crashpoints_tests(void)
 {
 	CU_pSuite s = CU_add_suite("crashpoints", NULL, NULL);
@@ -242,4 +275,5 @@ void register_crashpoints_tests(void)
 		    test_mount_failure_kinds);
 	CU_add_test(s, "imgsync: the copy reads as the source, only differing blocks written",
 		    test_imgsync);
+	CU_add_test(s, "imgsync: a full work folder is the machine's error", test_imgsync_full);
 }
