@@ -25,6 +25,8 @@ PACKAGES=(
   # tests/integration/test-runtime-diff.sh: images built by buildah, saved
   # and unpacked by podman (containers/storage), setcap for their layers
   podman buildah libcap2-bin
+  # tests/integration/test-cleanup.sh: cleanup's writes, seen with strace
+  strace
   # tests/integration/test-evil.sh, test-failures.sh and test-report.sh
   # write hostile archives and read the HTML page with Python
   python3

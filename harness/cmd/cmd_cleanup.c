@@ -23,6 +23,11 @@ static void usage(FILE *f)
 int cmd_cleanup(int argc, char **argv)
 {
 	int verbose = 0, first;
+	/* One line per object removed, written as it goes: a cleanup killed
+	 * part-way, its output in a file or a pipe, still says what it had
+	 * already removed (block-buffered, the lines went with the process). */
+	if (setvbuf(stdout, NULL, _IOLBF, 0) != 0)
+		pc_warn("cleanup: cannot line-buffer standard output; its lines may come late");
 	const struct cmd_opt opts[] = {
 		{ "verbose", 'v', no_argument, &verbose, NULL },
 		CMD_OPT_END,

@@ -57,7 +57,14 @@ loopsys=/sys/block/${loopdev#/dev/}/loop/backing_file
 case "$before" in *mount:*) ;; *) fail "a SIGKILLed run left no mount: the test proves nothing ($before)" ;; esac
 [ -e "$reg" ] || fail "a SIGKILLed run left no registration"
 
-"$POWERCUT" cleanup > "$TMP/cleanup.out" 2>&1 || { cat "$TMP/cleanup.out"; fail "cleanup exited $?"; }
+# Under strace: each line is written as its object goes (line-buffered),
+# so a cleanup killed part-way still says what it removed; block-buffered
+# into a file, every line went out in one write at the end.
+strace -qq -e trace=write -e signal=none -s 4096 -o "$TMP/cleanup.strace" \
+	"$POWERCUT" cleanup > "$TMP/cleanup.out" 2>&1 || { cat "$TMP/cleanup.out"; fail "cleanup exited $?"; }
+grep '^write(1, "' "$TMP/cleanup.strace" | grep -F "unmounted $wd/" | grep -qF "removed $wd\\n" &&
+	{ cat "$TMP/cleanup.strace"; fail "cleanup wrote what it unmounted only with its last lines (not line-buffered)"; }
+grep -q '^write(1, ' "$TMP/cleanup.strace" || { cat "$TMP/cleanup.strace"; fail "strace saw no write of cleanup's"; }
 grep -q "unmounted $wd/" "$TMP/cleanup.out" || { cat "$TMP/cleanup.out"; fail "cleanup did not say what it unmounted"; }
 grep -q "removed $wd" "$TMP/cleanup.out" || { cat "$TMP/cleanup.out"; fail "cleanup did not say it removed $wd"; }
 after=$(leftovers "$wd")
