@@ -48,22 +48,29 @@ grep -q "interrupted by signal 2 before the first case\|j.fio not checked: inter
 # ends by the signal, as before, but the folder (and the files fio made in
 # it) is removed first; it stayed.
 mkdir -p "$TMP/tmpdir"
-cat > "$TMP/bin/fio" <<SH
+# Start a run (results in $1) whose fio holds in its set-up check (a stand-in
+# fio, its pid in setup-pid) until sent-term exists; $pid is the run's.
+start_held_in_setup() {
+	rm -f "$TMP/setup-waiting" "$TMP/sent-term"
+	cat > "$TMP/bin/fio" <<SH
 #!/usr/bin/env bash
 case "\$*" in
 *--create_only=1*)
+	echo \$\$ > "$TMP/setup-pid"
 	touch "\$PWD/made-by-fio" "$TMP/setup-waiting"
 	while [ ! -e "$TMP/sent-term" ]; do sleep 0.1; done ;;
 esac
 exec $(command -v fio) "\$@"
 SH
-TMPDIR="$TMP/tmpdir" PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" \
-	-o "$TMP/out2" > "$TMP/o" 2> "$TMP/e" &
-pid=$!
-for _ in $(seq 1 600); do
-	[ -e "$TMP/setup-waiting" ] && break
-	sleep 0.1
-done
+	TMPDIR="$TMP/tmpdir" PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" \
+		-o "$1" > "$TMP/o" 2> "$TMP/e" &
+	pid=$!
+	for _ in $(seq 1 600); do
+		[ -e "$TMP/setup-waiting" ] && break
+		sleep 0.1
+	done
+}
+start_held_in_setup "$TMP/out2"
 [ -e "$TMP/setup-waiting" ] || { cat "$TMP/e"; fail "fio's set-up check never ran"; }
 kill -TERM "$pid"
 touch "$TMP/sent-term"
@@ -78,24 +85,7 @@ wait "$pid" || rc=$?
 # folder stays, but it is registered as a run's work folder is, so
 # `powercut cleanup` removes it.  Before, nothing knew of it: every such
 # kill left a folder, with fio's files, in TMPDIR.
-rm -f "$TMP/setup-waiting" "$TMP/sent-term"
-cat > "$TMP/bin/fio" <<SH
-#!/usr/bin/env bash
-case "\$*" in
-*--create_only=1*)
-	echo \$\$ > "$TMP/setup-pid"
-	touch "\$PWD/made-by-fio" "$TMP/setup-waiting"
-	while [ ! -e "$TMP/sent-term" ]; do sleep 0.1; done ;;
-esac
-exec $(command -v fio) "\$@"
-SH
-TMPDIR="$TMP/tmpdir" PATH="$TMP/bin:$PATH" "$POWERCUT" run --workdir "$WORK" "$TMP/s.ini" \
-	-o "$TMP/out3" > "$TMP/o" 2> "$TMP/e" &
-pid=$!
-for _ in $(seq 1 600); do
-	[ -e "$TMP/setup-waiting" ] && break
-	sleep 0.1
-done
+start_held_in_setup "$TMP/out3"
 [ -e "$TMP/setup-waiting" ] || { cat "$TMP/e"; fail "fio's set-up check never ran (SIGKILL)"; }
 kill -KILL "$pid"
 wait "$pid" 2> /dev/null || true
