@@ -216,11 +216,34 @@ fi
 # complete: a merge killed midway (a CI step's timeout) leaves no OUT that
 # compare would read as a whole merge, or that the next merge would refuse
 # as existing.  SIGINT, SIGTERM and SIGHUP remove it; after a SIGKILL it
-# stays, named .OUT.merge.XXXXXX.
+# stays, named .OUT.merge.XXXXXX, registered as a run's work folder is
+# (/run/powercut/PID holding its path, PID this shell's): `powercut
+# cleanup` removes it once this shell is gone, never while it runs.
 mkdir -p -- "$(dirname -- "$out")" || die "cannot make the folder of $out"
 stage=$(mktemp -d -- "$(dirname -- "$out")/.$(basename -- "$out").merge.XXXXXX") ||
 	die "cannot make a folder beside $out"
-trap 'rm -rf -- "$stage"' EXIT
+registry=/run/powercut reg=
+trap 'rm -rf -- "$stage"; [ -z "$reg" ] || rm -f -- "$reg"' EXIT
+register() { # STAGE: sets reg to its registration, or says why not
+	local abs f i why=
+	abs=$(cd -- "$1" && pwd -P) || why="cannot resolve it"
+	# One path a line (powercut's registry): a control character in it
+	# would register another folder.
+	[ -n "$why" ] || [[ "$abs" != *[[:cntrl:]]* ]] || why="a control character in its path"
+	[ -n "$why" ] || [ -d "$registry" ] || mkdir -m 0700 -- "$registry" 2> /dev/null || why="cannot make $registry (not root?)"
+	for i in "" .1 .2 .3 .4 .5 .6 .7 .8 .9; do
+		[ -z "$why" ] || break
+		f=$registry/$$$i
+		# noclobber: made here or not at all (O_EXCL), as powercut does
+		if (set -C && printf '%s\n' "$abs" > "$f") 2> /dev/null; then
+			reg=$f
+			return 0
+		fi
+		[ -e "$f" ] || why="cannot write $f"
+	done
+	echo "merge-results: warning: $1 is not registered for \`powercut cleanup\` (${why:-no free name in $registry}): a SIGKILL would leave it for you to remove" >&2
+}
+register "$stage"
 for sig in INT TERM HUP; do
 	# shellcheck disable=SC2064 # the number now
 	trap "exit $((128 + $(kill -l "$sig")))" "$sig"

@@ -1033,14 +1033,24 @@ static int named_as(const char *name, const char *prefix)
 	return !strncmp(name, prefix, strlen(prefix)) && strlen(name) == strlen(prefix) + 6;
 }
 
-/* Only folders that pc_state_begin (or fio's set-up check, PC_STATE_SETUP_PREFIX)
- * could have made: never tear down "/" or some other folder because a
- * registration file was damaged. */
+/* A merge's folder: .OUT.merge.XXXXXX (OUT not empty). */
+static int merge_stage(const char *dir)
+{
+	const char *base = strrchr(dir, '/');
+	size_t n = base ? strlen(++base) : 0, tail = strlen(PC_STATE_MERGE_INFIX) + 6;
+	return n > tail + 1 && base[0] == '.' &&
+	       !strncmp(base + n - tail, PC_STATE_MERGE_INFIX, strlen(PC_STATE_MERGE_INFIX));
+}
+
+/* Only folders that pc_state_begin (or fio's set-up check, PC_STATE_SETUP_PREFIX,
+ * or merge-results.sh, PC_STATE_MERGE_INFIX) could have made: never tear
+ * down "/" or some other folder because a registration file was damaged. */
 static int workdir_plausible(const char *dir)
 {
 	const char *base = strrchr(dir, '/');
 	return dir[0] == '/' && base && base != dir &&
-	       (named_as(base + 1, WORKDIR_PREFIX) || named_as(base + 1, PC_STATE_SETUP_PREFIX)) &&
+	       (named_as(base + 1, WORKDIR_PREFIX) || named_as(base + 1, PC_STATE_SETUP_PREFIX) ||
+		merge_stage(dir)) &&
 	       !strstr(dir, "/../") && !strstr(dir, "/./") && !strstr(dir, "//");
 }
 
@@ -1087,7 +1097,9 @@ static int cleanup_one(const struct registration *r, int verbose)
 	if (lstat(r->workdir, &st) == 0) {
 		if (workdir_ours(r, &st) < 0)
 			return -1;
-		int n = pc_state_teardown_dir(r->workdir, verbose);
+		/* A merge's folder holds copies of results: no *.pid file
+		 * there names a process of its making. */
+		int n = merge_stage(r->workdir) ? 0 : pc_state_teardown_dir(r->workdir, verbose);
 		if (n < 0)
 			return -1;
 		count += n;

@@ -32,6 +32,11 @@ int pc_state_register(const char *workdir);
 void pc_state_unregister(const char *workdir);
 /* The temporary folder of fio's set-up check (in TMPDIR). */
 #define PC_STATE_SETUP_PREFIX "powercut-fio-setup."
+/* scripts/merge-results.sh writes OUT in .OUT.merge.XXXXXX beside it and
+ * registers that folder the same way (a file PC_STATE_DIR/<its pid>
+ * holding the path): after a SIGKILL, cleanup removes it (nothing is
+ * mounted, attached or started there: no teardown). */
+#define PC_STATE_MERGE_INFIX ".merge."
 /* Remove the work folder (must be empty of mounts) and the registration:
  * 0, or -1 with a message when something stayed (the registration too,
  * for `powercut cleanup`): the run must not end as if it left nothing. */

@@ -259,6 +259,11 @@ for sig in TERM KILL; do
 	mpid=$!
 	for _ in $(seq 1 600); do [ -s "$TMP/cp.pid" ] && break; sleep 0.05; done
 	[ -s "$TMP/cp.pid" ] || fail "the merge never copied the case folders"
+	# A live merge's folder is registered (/run/powercut) but not cleanup's.
+	stage=$(ls -A "$TMP/killed")
+	[[ "$stage" == .out.merge.?????? ]] || fail "the held merge's folder: '$stage'"
+	"$POWERCUT" cleanup > "$TMP/c" 2>&1 || { cat "$TMP/c"; fail "cleanup during a merge failed"; }
+	[ -d "$TMP/killed/$stage/cases" ] || { cat "$TMP/c"; fail "cleanup removed a live merge's folder"; }
 	kill "-$sig" -- "-$mpid"
 	rc=0; wait "$mpid" 2> /dev/null || rc=$?
 	kill "$(cat "$TMP/cp.pid")" 2> /dev/null || true
@@ -266,6 +271,12 @@ for sig in TERM KILL; do
 	[ ! -e "$TMP/killed/out" ] || { ls -A "$TMP/killed/out"; fail "merge killed by SIG$sig left its OUT"; }
 	[ "$sig" = KILL ] || [ -z "$(ls -A "$TMP/killed")" ] || fail "merge killed by SIG$sig left $(ls -A "$TMP/killed")"
 done
+# SIGKILL leaves .out.merge.XXXXXX, registered as a run's work folder is:
+# cleanup removes it, and its registration (it did not know it before).
+[ -d "$TMP/killed/$stage" ] || fail "the SIGKILLed merge left no $stage"
+"$POWERCUT" cleanup > "$TMP/c" 2>&1 || { cat "$TMP/c"; fail "cleanup after a SIGKILLed merge failed"; }
+[ -z "$(ls -A "$TMP/killed")" ] || { cat "$TMP/c"; fail "cleanup left the SIGKILLed merge's $(ls -A "$TMP/killed")"; }
+grep -qF "removed $TMP/killed/$stage" "$TMP/c" || { cat "$TMP/c"; fail "cleanup did not say it removed $stage"; }
 set +m
 "$MERGE" "$TMP/killed/out" "$TMP/s1" "$TMP/s2" > /dev/null 2> "$TMP/e" || { cat "$TMP/e"; fail "merge after a killed one failed"; }
 [ "$(jq '.cases | length' "$TMP/killed/out/results.json")" -eq "$(jq '.cases | length' "$TMP/all/results.json")" ] || fail "merge after a killed one: not every case"
