@@ -22,6 +22,47 @@ static long lock_owner(int fd)
 	return n > 0 ? strtol(buf, NULL, 10) : 0;
 }
 
+/* What a lock file that is there (lstat ST) but not one a run leaves is:
+ * NULL when it is one (a regular file with no other name: a run killed by
+ * SIGKILL leaves it, and it is taken over). */
+static const char *odd_lock(const struct stat *st)
+{
+	return S_ISLNK(st->st_mode) ? "a symlink" : S_ISDIR(st->st_mode) ? "a folder"
+	       : !S_ISREG(st->st_mode) ? "not a regular file"
+	       : st->st_nlink > 1 ? "a file with other hard links" : NULL;
+}
+
+/* -1 (an input error) naming LOCK, in results folder DIR, when it is
+ * there as ST but is odd_lock: the run would write its pid through it
+ * (into the file a symlink or hard link names) or fail on it. */
+static int refuse_odd_lock(const char *dir, const char *lock, const struct stat *st)
+{
+	const char *what = odd_lock(st);
+	if (!what)
+		return 0;
+	char to[PATH_MAX] = "";
+	if (S_ISLNK(st->st_mode)) {
+		ssize_t n = readlink(lock, to, sizeof(to) - 1);
+		to[n < 0 ? 0 : n] = '\0';
+	}
+	char *shown = pc_esc_text(to);
+	int rc = pc_fail(PC_ERR_INPUT, "results folder %s: its lock file %s is %s%s%s, not the "
+			 "lock file a run leaves; remove it, or give another folder with -o", dir,
+			 lock, what, to[0] ? " to " : "", shown);
+	free(shown);
+	return rc;
+}
+
+/* The same, looked up (nothing there: 0). */
+static int check_lock_file(const char *dir)
+{
+	char *lock = xasprintf("%s/%s", dir, PC_OUTDIR_LOCK);
+	struct stat st;
+	int rc = lstat(lock, &st) == 0 ? refuse_odd_lock(dir, lock, &st) : 0;
+	free(lock);
+	return rc;
+}
+
 /* Lock DIR/PC_OUTDIR_LOCK; DIR exists.  Another run may remove the lock
  * file between our open and our flock: then the inode we locked is no
  * longer the file's, and we try again. */
@@ -31,9 +72,21 @@ static int lock_dir(const char *dir, struct pc_outdir *od)
 	int rc = -1;
 	for (int tries = 0; tries < 100; tries++) {
 		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		struct stat st;
 		if (fd < 0) {
-			rc = pc_fail_errno(PC_ERR_ENV, errno,
+			int e = errno;
+			/* A symlink (ELOOP), a folder (EISDIR) ...: the input's. */
+			if (lstat(lock, &st) == 0 && odd_lock(&st)) {
+				rc = refuse_odd_lock(dir, lock, &st);
+				break;
+			}
+			rc = pc_fail_errno(PC_ERR_ENV, e,
 					   "results folder %s: cannot write in it (%s)", dir, lock);
+			break;
+		}
+		if (fstat(fd, &st) == 0 && odd_lock(&st)) { /* a FIFO, a hard link */
+			close(fd);
+			rc = refuse_odd_lock(dir, lock, &st);
 			break;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -177,7 +230,8 @@ static int check_there(const char *dir, const struct stat *st)
 		free(shown);
 		return rc;
 	}
-	return refuse_non_folder(dir, dir) < 0 ? -1 : check_private(dir);
+	return refuse_non_folder(dir, dir) < 0 || check_private(dir) < 0 ? -1
+	       : check_lock_file(dir);
 }
 
 /* What a run leaves in its folder, finished or interrupted. */

@@ -198,6 +198,51 @@ static void test_dangling_symlink(void)
 	free(dir);
 }
 
+/* A lock file that is no lock file a run leaves (a symlink, a folder, a
+ * file with another hard link) is the input's (exit 2), named, and the
+ * file it names is not written; a SIGKILLed run's plain one is taken. */
+static void test_odd_lock_file(void)
+{
+	char *dir = unit_tmpdir();
+	char *out = xasprintf("%s/out", dir), *lock = xasprintf("%s/out/%s", dir, PC_OUTDIR_LOCK);
+	char *target = xasprintf("%s/target", dir);
+	CU_ASSERT_EQUAL(mkdir(out, 0755), 0);
+	CU_ASSERT_EQUAL(pc_write_file(target, "keep", 4, 0), 0);
+	for (int kind = 0; kind < 4; kind++) {
+		int made = kind == 0 ? symlink(target, lock) : kind == 1 ? symlink("/nowhere", lock)
+			 : kind == 2 ? mkdir(lock, 0755) : link(target, lock);
+		CU_ASSERT_EQUAL_FATAL(made, 0);
+		char msg[1024] = "";
+		pc_messages_quiet = 1;
+		pc_capture_errors(msg, sizeof(msg));
+		pc_last_errclass = PC_ERR_NONE;
+		CU_ASSERT_EQUAL(pc_outdir_check(out), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		struct pc_outdir od;
+		pc_last_errclass = PC_ERR_NONE;
+		CU_ASSERT_EQUAL(pc_outdir_lock(out, &od), -1);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		pc_capture_errors(NULL, 0);
+		pc_messages_quiet = 0;
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, lock));
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, kind < 2 ? "a symlink to " : kind == 2 ? "a folder"
+					      : "other hard links"));
+		char *text = pc_read_file(target, NULL);
+		CU_ASSERT(text && !strcmp(text, "keep"));
+		free(text);
+		CU_ASSERT_EQUAL(kind == 2 ? rmdir(lock) : unlink(lock), 0);
+	}
+	CU_ASSERT_EQUAL(pc_write_file(lock, "123\n", 4, 0), 0); /* a killed run's */
+	CU_ASSERT_EQUAL(pc_outdir_check(out), 0);
+	CU_ASSERT_EQUAL(lock_class(out), PC_ERR_NONE);
+	pc_last_errclass = PC_ERR_NONE;
+	free(target);
+	free(lock);
+	free(out);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 static void test_discard(void)
 {
 	char *dir = unit_tmpdir();
@@ -257,4 +302,5 @@ void register_outdir_tests(void)
 	CU_add_test(s, "refuses a path others own", test_refuses_path_others_own);
 	CU_add_test(s, "a symlink to nothing is said so", test_dangling_symlink);
 	CU_add_test(s, "a run that wrote nothing removes the folders it made", test_discard);
+	CU_add_test(s, "a lock file that is no run's is refused", test_odd_lock_file);
 }
