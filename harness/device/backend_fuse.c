@@ -245,11 +245,17 @@ static void describe_host_failures(const struct fuse_priv *p, const char *workdi
 	if (!n)
 		return;
 	int e = __atomic_load_n(&p->ctl->host_errno, __ATOMIC_SEQ_CST);
-	char msg[PATH_MAX + 256];
+	/* No room is not a failing disk: said as it is, with what to do. */
+	const char *why = e == ENOSPC ? "the file system holding the work folder is full: free "
+					"space there, or use another --workdir"
+			  : e == EDQUOT ? "the file system holding the work folder is full for its "
+					  "user (disk quota exceeded): free space there, or use "
+					  "another --workdir"
+			  : "the disk or file system holding the work folder failed it";
+	char msg[PATH_MAX + 320];
 	snprintf(msg, sizeof(msg), "the fuse server could not write the device's files in %s "
-		 "(%llu request%s failed, the first with %s): the disk or file system holding "
-		 "the work folder failed it", workdir, (unsigned long long)n, n == 1 ? "" : "s",
-		 strerror(e));
+		 "(%llu request%s failed, the first with %s): %s", workdir,
+		 (unsigned long long)n, n == 1 ? "" : "s", strerror(e), why);
 	pc_fit_middle(out, len, msg);
 }
 

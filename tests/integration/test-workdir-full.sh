@@ -64,6 +64,10 @@ POWERCUT_TEST_BEFORE_MOUNT="$TMP/fill.sh" "$POWERCUT" run --workdir "$TMP/wt" "$
 [ "$rc" -eq 3 ] || { cat "$TMP/e"; fail "work folder filled up: exit $rc, expected 3"; }
 [ "$(case_field "$TMP/out3" default/ext4/syncfs .verdict)" = error ] ||
 	fail "filled up: verdict $(case_field "$TMP/out3" default/ext4/syncfs .verdict), expected error"
+# The reason says the host's disk is full, not that it "failed" the write.
+reason=$(case_field "$TMP/out3" default/ext4/syncfs .reason)
+grep -q "the first with No space left on device): the file system holding the work folder is full" <<<"$reason" &&
+	! grep -q "failed it" <<<"$reason" || fail "filled up: reason: $reason"
 n=$(grep -c "warning: fuse server: write the log $TMP/wt/powercut.*/case-0/fuse.log: No space left on device" "$TMP/e" || true)
 [ "$n" -eq 1 ] || { cat "$TMP/e"; fail "filled up: $n warnings naming the log, expected 1"; }
 grep -q "fuse server: write log:" "$TMP/e" && { cat "$TMP/e"; fail "filled up: a warning names no file"; }
