@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "cmd/commands.h"
 #include "util/escape.h"
@@ -32,9 +33,10 @@ static void usage(FILE *f)
 		   "                       for `powercut verify FILE DIR` later\n"
 		   "  --platform P         choose among the platforms of an index\n"
 		   "  -h, --help           this text\n\n"
-		   "exit status: 0 done, 1 the unpack failed on DIR (I/O error, no space),\n"
-		   "2 usage or input error (-m naming a folder included), 3 not root,\n"
-		   "a missing kernel feature, or -m FILE that cannot be written.\n");
+		   "exit status: 0 done, 1 DIR's file system refused an entry of the\n"
+		   "image, 2 usage or input error (-m naming a folder included), 3 not\n"
+		   "root, a missing kernel feature, DIR's file system full, read-only or\n"
+		   "failing (I/O error), or -m FILE that cannot be written.\n");
 }
 
 /* DIR must hold nothing yet: the unpack removes whatever is in the way of
@@ -110,6 +112,29 @@ static int check_manifest_out(const char *path)
 	return rc;
 }
 
+/* A failure on DIR for the host's reason: its file system full (ENOSPC,
+ * EDQUOT), read-only or failing (EIO).  That is the machine's (exit 3), as
+ * a full results or work folder is; 1 is left for DIR's file system
+ * refusing what the image holds (a device number XFS cannot keep). */
+static int unpack_exit(void)
+{
+	int e = pc_last_fail_errno;
+	if (pc_last_errclass == PC_ERR_RUN &&
+	    (e == ENOSPC || e == EDQUOT || e == EROFS || e == EIO))
+		return PC_EXIT_ENV;
+	return pc_exit_for_error(PC_EXIT_FAIL);
+}
+
+/* DIR on a read-only file system: said at once (the disk writer's own
+ * message was "Failed to create dir 'etc': No such file or directory"). */
+static int refuse_read_only(const char *dir)
+{
+	struct statvfs sv;
+	if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_RDONLY))
+		return pc_fail_errno(PC_ERR_ENV, EROFS, "unpack into %s", dir);
+	return 0;
+}
+
 int cmd_unpack(int argc, char **argv)
 {
 	const char *platform = NULL, *mout = NULL;
@@ -134,11 +159,12 @@ int cmd_unpack(int argc, char **argv)
 	const char *dir = argv[argc - 1];
 	struct stat before;
 	int made = lstat(dir, &before) < 0;
-	if (pc_mkdir_p(dir, 0755) < 0 || refuse_exposed(dir) < 0 || refuse_nonempty(dir) < 0) {
+	if (pc_mkdir_p(dir, 0755) < 0 || refuse_exposed(dir) < 0 || refuse_nonempty(dir) < 0 ||
+	    refuse_read_only(dir) < 0) {
 		if (made)
 			rmdir(dir); /* no empty DIR of ours left behind */
 		pc_image_close(&img);
-		return pc_exit_for_error(PC_EXIT_FAIL);
+		return unpack_exit();
 	}
 	const char **paths = pc_image_layer_paths(&img);
 	struct pc_manifest *m = NULL;
@@ -157,5 +183,5 @@ int cmd_unpack(int argc, char **argv)
 	pc_manifest_free(m);
 	free(paths);
 	pc_image_close(&img);
-	return rc == 0 ? PC_EXIT_OK : pc_exit_for_error(PC_EXIT_FAIL);
+	return rc == 0 ? PC_EXIT_OK : unpack_exit();
 }

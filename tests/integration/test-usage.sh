@@ -100,6 +100,19 @@ mount -t tmpfs -o ro,size=1m,mode=0755 pc-it-ro "$TMP/ro"
 trap 'umount "$TMP/ro" 2> /dev/null || true; cleanup_tmp' EXIT
 expect 3 "create $TMP/ro/m: Read-only file system" "$POWERCUT" manifest -o "$TMP/ro/m" "$TMP/layer.tar"
 expect 3 "create $TMP/ro/m: Read-only file system" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u2" -m "$TMP/ro/m"
+# unpack's DIR on a read-only or full file system is the machine's too
+# (exit 3, as a full results or work folder is): it was exit 1, "the
+# unpack failed", and a read-only DIR said "Failed to create dir 'etc': No
+# such file or directory".  1 stays for DIR's file system refusing an entry.
+expect 3 "mkdir $TMP/ro/new: Read-only file system" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/ro/new"
+mount -o remount,rw "$TMP/ro" && mkdir "$TMP/ro/d" && mount -o remount,ro "$TMP/ro"
+expect 3 "unpack into $TMP/ro/d: Read-only file system" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/ro/d"
+umount "$TMP/ro"
+mount -t tmpfs -o size=1m,mode=0755 pc-it-full "$TMP/ro"
+mkdir -p "$TMP/big"
+head -c 2M /dev/urandom > "$TMP/big/blob"
+tar -C "$TMP/big" -cf "$TMP/big.tar" .
+expect 3 "writing blob: No space left on device" "$POWERCUT" unpack "$TMP/big.tar" "$TMP/ro/d"
 umount "$TMP/ro"
 expect 0 'intact' "$POWERCUT" verify "$TMP/u.manifest" "$TMP/u"
 
