@@ -831,6 +831,30 @@ static const char *const point_keys[] = {
 	"problem", "subset_fsck_log", "subset_problem", "subsets", "subsets_bad", "sync_lost",
 	"sync_promised",
 };
+/* findings (a count per kind: verify.c's names), each of first_findings,
+ * and the case's kernel_log, known, fio, each of fio's jobs and each attempt:
+ * every key report.c, report_outcome.c and workload_fio.c wrote there
+ * since each came. */
+static const char *const finding_keys[] = {
+	"content", "extra", "fio-verify", "hardlink", "link", "missing", "mode", "owner", "rdev",
+	"size", "type", "xattr",
+};
+static const char *const first_finding_keys[] = { "detail", "kind", "path" };
+static const char *const kernel_log_keys[] = {
+	"allowed", "checked", "device_window", "devices", "error", "lines", "lost_records",
+	"other_devices", "why_not",
+};
+static const char *const known_keys[] = { "covered", "fails", "pattern", "reason", "where" };
+static const char *const fio_keys[] = {
+	"cut_after_bytes", "cut_after_s", "cut_at", "job", "job_bytes", "jobs", "jobs_unchecked",
+	"jobs_verified", "mid_run", "unchecked_tail", "verify_errors", "verify_ios", "write_bytes",
+	"write_ios",
+};
+static const char *const fio_job_keys[] = {
+	"least_bytes", "lost", "misplaced", "name", "promised", "read_back", "size", "syncs",
+	"unchecked_tail", "write_bytes", "write_ios",
+};
+static const char *const attempt_keys[] = { "dir", "reason", "time_s", "try", "verdict" };
 #define NKEYS(a) (sizeof(a) / sizeof(*(a)))
 
 /* How a case's field is named among the ignored ones. */
@@ -886,6 +910,26 @@ static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
 		for (size_t k = 0; k < json_array_size(pts); k++)
 			note_unknown(r, json_array_get(pts, k), CASE_PREFIX "crash_points.points[].",
 				     point_keys, NKEYS(point_keys));
+		note_unknown(r, json_object_get(c, "findings"), CASE_PREFIX "findings.",
+			     finding_keys, NKEYS(finding_keys));
+		json_t *first = json_object_get(c, "first_findings");
+		for (size_t k = 0; k < json_array_size(first); k++)
+			note_unknown(r, json_array_get(first, k), CASE_PREFIX "first_findings[].",
+				     first_finding_keys, NKEYS(first_finding_keys));
+		note_unknown(r, json_object_get(c, "kernel_log"), CASE_PREFIX "kernel_log.",
+			     kernel_log_keys, NKEYS(kernel_log_keys));
+		note_unknown(r, json_object_get(c, "known"), CASE_PREFIX "known.", known_keys,
+			     NKEYS(known_keys));
+		json_t *fio = json_object_get(c, "fio");
+		note_unknown(r, fio, CASE_PREFIX "fio.", fio_keys, NKEYS(fio_keys));
+		json_t *jobs = json_object_get(fio, "jobs");
+		for (size_t k = 0; k < json_array_size(jobs); k++)
+			note_unknown(r, json_array_get(jobs, k), CASE_PREFIX "fio.jobs[].",
+				     fio_job_keys, NKEYS(fio_job_keys));
+		json_t *tries = json_object_get(c, "attempts");
+		for (size_t k = 0; k < json_array_size(tries); k++)
+			note_unknown(r, json_array_get(tries, k), CASE_PREFIX "attempts[].",
+				     attempt_keys, NKEYS(attempt_keys));
 	}
 }
 

@@ -430,6 +430,54 @@ static void test_ignored_inner(void)
 	free(text);
 }
 
+/* The same inside a case's findings, each of its first_findings, its
+ * kernel_log, known, fio (and each of its jobs) and each of its attempts: a key a
+ * newer powercut adds there was dropped unsaid, as in timings_s before.
+ * Every key some powercut wrote there is known. */
+static void test_ignored_nested(void)
+{
+	const char *fmt = "{\"kernel\":\"6.1\",\"cases\":[{" GOOD ","
+		"\"findings\":{\"missing\":0,\"size\":1,\"content\":0,\"type\":0,\"mode\":0,"
+		"\"owner\":0,\"xattr\":0,\"link\":0,\"rdev\":0,\"hardlink\":0,\"extra\":0,"
+		"\"fio-verify\":0%s},"
+		"\"first_findings\":[{\"kind\":\"size\",\"path\":\"/f\",\"detail\":\"d\"%s}],"
+		"\"kernel_log\":{\"checked\":false,\"why_not\":\"w\",\"devices\":[\"loop1\"],"
+		"\"device_window\":\"between markers\",\"lines\":1,\"other_devices\":0,"
+		"\"allowed\":0,\"lost_records\":0,\"error\":\"e\"%s},"
+		"\"known\":{\"pattern\":\"a\",\"fails\":\"any\",\"covered\":false,"
+		"\"reason\":\"r\",\"where\":\"k.txt:1\"%s},"
+		"\"fio\":{\"job\":\"j.fio\",\"cut_at\":\"50%%\",\"mid_run\":true,"
+		"\"cut_after_s\":1,\"cut_after_bytes\":2,\"job_bytes\":3,\"write_ios\":4,"
+		"\"write_bytes\":5,\"verify_ios\":6,\"verify_errors\":0,\"jobs_verified\":1,"
+		"\"jobs_unchecked\":0,\"unchecked_tail\":0%s,\"jobs\":[{\"name\":\"w\","
+		"\"syncs\":\"none\",\"size\":null,\"least_bytes\":null,\"write_ios\":1,"
+		"\"write_bytes\":2,\"promised\":0,\"unchecked_tail\":0,\"read_back\":2,"
+		"\"lost\":0,\"misplaced\":null%s}]},"
+		"\"attempts\":[{\"try\":1,\"verdict\":\"pass\",\"reason\":\"\",\"time_s\":1,"
+		"\"dir\":\"d\"%s}]}]}";
+	struct pc_results r;
+	char *text = xasprintf(fmt, "", "", "", "", "", "", "");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	CU_ASSERT_EQUAL(r.nignored, 0);
+	for (size_t i = 0; i < r.nignored; i++)
+		fprintf(stderr, "ignored: %s\n", r.ignored[i]);
+	pc_results_free(&r);
+	free(text);
+	text = xasprintf(fmt, ",\"torn\":1", ",\"torn\":2", ",\"ring\":3", ",\"until\":\"x\"",
+			 ",\"rate\":4", ",\"trimmed\":5", ",\"host\":\"h\"");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	static const char *const want[] = {
+		"cases[].findings.torn", "cases[].first_findings[].torn", "cases[].kernel_log.ring",
+		"cases[].known.until", "cases[].fio.rate", "cases[].fio.jobs[].trimmed",
+		"cases[].attempts[].host",
+	};
+	CU_ASSERT_EQUAL(r.nignored, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < r.nignored && i < sizeof(want) / sizeof(*want); i++)
+		CU_ASSERT_STRING_EQUAL(r.ignored[i], want[i]);
+	pc_results_free(&r);
+	free(text);
+}
+
 /* "started", "finished": when the run started and ended, ISO 8601 UTC as
  * report.c writes them (strcmp orders them), or absent (an older
  * powercut's; finished of a killed run); anything else is an error. */
@@ -529,6 +577,8 @@ void register_results_reader_tests(void)
 	CU_add_test(s, "one run's content, however re-written", test_content_digest);
 	CU_add_test(s, "fields a newer powercut wrote: listed, ignored", test_ignored);
 	CU_add_test(s, "keys a newer powercut wrote in timings_s, io, mounted, shard", test_ignored_inner);
+	CU_add_test(s, "keys a newer powercut wrote in findings, kernel_log, known, fio, attempts",
+		    test_ignored_nested);
 	CU_add_test(s, "an error's kind, and results without it", test_error_kind);
 	CU_add_test(s, "when the run started and finished", test_times);
 }
