@@ -675,6 +675,57 @@ static void test_warn_stale(void)
 	free(tmp);
 }
 
+/* merge-results.sh's .OUT.merge.XXXXXX, registered by a merge now dead:
+ * removed with its registration, and only removed (no teardown: a *.pid
+ * file among the copied case folders names no process of the merge's,
+ * and the process it names is not stopped).  A name that is not one
+ * (no leading dot, no OUT) is left alone, as any implausible one. */
+static void test_cleanup_dead_merge(void)
+{
+	char *tmp = unit_tmpdir();
+	char *stage = xasprintf("%s/.out.merge.XXXXXX", tmp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(stage));
+	char *casedir = xasprintf("%s/cases/c", stage);
+	CU_ASSERT_FATAL(pc_mkdir_p(casedir, 0755) == 0);
+	pid_t ours = spawn_sleeper(0); /* the executable of this process */
+	usleep(100000);
+	CU_ASSERT(pc_state_record_pid(casedir, "fuse", ours) == 0);
+	char *reg = xasprintf("%s/%d", reg_dir, (int)dead_pid());
+	char *text = xasprintf("%s\n", stage);
+	CU_ASSERT_FATAL(pc_write_file(reg, text, strlen(text), 0) == 0);
+	CU_ASSERT(pc_state_cleanup(0) >= 2); /* the folder, the registration */
+	CU_ASSERT(!exists(stage));
+	CU_ASSERT(!exists(reg));
+	int status = 0;
+	CU_ASSERT(child_alive(ours, &status));
+	kill(ours, SIGKILL);
+	waitpid(ours, NULL, 0);
+	static const char *const not_merges[] = { "out.merge.abcdef", ".merge.abcdef",
+						  ".out.merge.abcdefg" };
+	for (size_t i = 0; i < sizeof(not_merges) / sizeof(*not_merges); i++) {
+		char *dir = xasprintf("%s/%s", tmp, not_merges[i]);
+		CU_ASSERT_FATAL(mkdir(dir, 0700) == 0);
+		char *r = xasprintf("%s/%d", reg_dir, (int)dead_pid());
+		char *t = xasprintf("%s\n", dir);
+		CU_ASSERT_FATAL(pc_write_file(r, t, strlen(t), 0) == 0);
+		pc_messages_quiet = 1;
+		CU_ASSERT(pc_state_cleanup(0) == -1);
+		pc_messages_quiet = 0;
+		CU_ASSERT(exists(dir));
+		CU_ASSERT(exists(r));
+		unlink(r);
+		free(t);
+		free(r);
+		free(dir);
+	}
+	free(text);
+	free(reg);
+	free(casedir);
+	free(stage);
+	unit_rmtree(tmp);
+	free(tmp);
+}
+
 void register_state_tests(void)
 {
 	CU_pSuite s = CU_add_suite("state", state_suite_init, state_suite_clean);
@@ -694,4 +745,5 @@ void register_state_tests(void)
 	CU_add_test(s, "teardown of a loop stack", test_teardown_loop_stack);
 	CU_add_test(s, "cleanup of a loop device held open", test_cleanup_held_loop);
 	CU_add_test(s, "a dead run's registration is reported", test_warn_stale);
+	CU_add_test(s, "cleanup removes a dead merge's folder, only that", test_cleanup_dead_merge);
 }
