@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "image/image_int.h"
+#include "util/input.h"
 #include "util/util.h"
 
 #define MAX_NESTING 8 /* nested indexes */
@@ -403,6 +404,12 @@ static int verify_blob(const struct oci *o, const struct desc *d, const char *wh
 	}
 	if (!S_ISREG(st.st_mode)) {
 		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) is not a regular file", o->display, path, what);
+		free(path);
+		return -1;
+	}
+	if (pc_input_pseudo_fs(path, -1)) {
+		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s): " PC_PSEUDO_FS_WHY, o->display, path, what,
+			pc_input_pseudo_fs(path, -1));
 		free(path);
 		return -1;
 	}
