@@ -596,8 +596,8 @@ static const struct rule rules[] = {
 	 * bounded only by all but 128 MiB of the machine's RAM (memory.c);
 	 * the set-up check at `run --list` pins it too */
 	{ "lockmem", R_ANY, "fio pins that much memory per job (as root, up to all but 128 MiB "
-	  "of the machine's RAM: lockmem=1t does), and the OOM killer then ends the host's "
-	  "other processes", NULL },
+	  "of the machine's RAM: lockmem=1t does), leaving the host's other processes "
+	  "without memory", NULL },
 	/* the engines' own options (fio --enghelp) */
 	{ "hipri", R_FINE, NULL, NULL },
 	{ "hipri_percentage", R_FINE, NULL, NULL },
