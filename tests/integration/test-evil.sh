@@ -144,18 +144,21 @@ done
 # ...) is no input: its size is made up (/proc/self/pagemap reads as
 # zeros), and reading some blocks until the kernel logs something and takes
 # what it reads from others (/proc/kmsg: every command below hung, `run`
-# even past SIGTERM).  Refused wherever a file is named, exit 2, at once.
+# even past SIGTERM; `report` of a results folder whose results.json
+# links there too).  Refused wherever a file is named, exit 2, at once.
 printf '[g]\nimage = /proc/kmsg\nfs = ext4\nmodes = none\n' > "$TMP/kmsg-image.ini"
 printf '[g]\nimage = /proc/self/pagemap\nfs = ext4\nmodes = none\n' > "$TMP/pagemap.ini"
 printf '[g]\nimage = %s\nfs = ext4\nmodes = none\nknown = /proc/kmsg\n' "$evil/one.tar" > "$TMP/kmsg-known.ini"
 printf '[g]\nimage = %s\nfs = ext4\nmodes = none\n' "$evil/one.tar" > "$TMP/one.ini"
 printf '[g]\nworkload = fio /proc/kmsg\nfs = ext4\nexpect = intact\n' > "$TMP/kmsg-fio.ini"
-mkdir -p "$TMP/kv"
+mkdir -p "$TMP/kv" "$TMP/kr"
+ln -s /proc/kmsg "$TMP/kr/results.json"  # a results folder from elsewhere
 for args in "run --list /proc/kmsg" "run --list $TMP/kmsg-image.ini" "run --list $TMP/pagemap.ini" \
 	    "run -o $TMP/out-kmsg $TMP/kmsg-image.ini" "run --list $TMP/kmsg-known.ini" \
 	    "run --list --known /proc/kmsg $TMP/one.ini" "run --list $TMP/kmsg-fio.ini" \
 	    "manifest /proc/kmsg" "inspect /proc/kmsg" "unpack /proc/kmsg $TMP/kt" \
-	    "verify /proc/kmsg $TMP/kv" "manifest layer:/proc/kmsg"; do
+	    "verify /proc/kmsg $TMP/kv" "manifest layer:/proc/kmsg" \
+	    "report $TMP/kr -o $TMP/kr-out" "compare $TMP/kr $TMP/kr"; do
 	rc=0
 	# shellcheck disable=SC2086 # the words are the arguments
 	timeout -k 2 10 "$POWERCUT" $args > /dev/null 2> "$TMP/e" || rc=$?
