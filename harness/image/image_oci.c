@@ -1091,7 +1091,10 @@ int img_is_skopeo_dir(const char *dir)
 	char *vpath = xasprintf("%s/version", dir), *mpath = xasprintf("%s/manifest.json", dir);
 	size_t len = 0;
 	struct stat st;
-	char *v = stat(vpath, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 4096
+	/* not a file of procfs or the like (a symlink to /proc/kmsg): its
+	 * size is made up, and a read blocks */
+	char *v = stat(vpath, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 4096 &&
+			  !pc_input_pseudo_fs(vpath, -1)
 			  ? pc_read_file(vpath, &len)
 			  : NULL;
 	int ok = v && len >= sizeof(SKOPEO_VERSION_PREFIX) - 1 &&
