@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "image/image_int.h"
+#include "util/input.h"
 #include "util/util.h"
 
 static const char LAYER_PREFIX[] = "layer:";
@@ -83,6 +84,8 @@ char *pc_image_spec_absolute(const char *spec, const char *base, char **why)
 	else if (odd_type(st.st_mode))
 		*why = xasprintf("%s: %s; an image is a regular file or a folder", s.path,
 				 odd_type(st.st_mode));
+	else if (pc_input_pseudo_fs(real, -1))
+		*why = xasprintf("%s: " PC_PSEUDO_FS_WHY, s.path, pc_input_pseudo_fs(real, -1));
 	else if (s.force_layer && !S_ISREG(st.st_mode))
 		*why = xasprintf("%s%s: a folder; %s names a layer archive, a regular file",
 				 LAYER_PREFIX, s.path, LAYER_PREFIX);

@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "image/image_int.h"
+#include "util/input.h"
 #include "util/util.h"
 
 #define MAX_NESTING 8 /* nested indexes */
@@ -403,6 +404,12 @@ static int verify_blob(const struct oci *o, const struct desc *d, const char *wh
 	}
 	if (!S_ISREG(st.st_mode)) {
 		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s) is not a regular file", o->display, path, what);
+		free(path);
+		return -1;
+	}
+	if (pc_input_pseudo_fs(path, -1)) {
+		pc_fail(PC_ERR_INPUT, "%s: blob %s (%s): " PC_PSEUDO_FS_WHY, o->display, path, what,
+			pc_input_pseudo_fs(path, -1));
 		free(path);
 		return -1;
 	}
@@ -1084,7 +1091,10 @@ int img_is_skopeo_dir(const char *dir)
 	char *vpath = xasprintf("%s/version", dir), *mpath = xasprintf("%s/manifest.json", dir);
 	size_t len = 0;
 	struct stat st;
-	char *v = stat(vpath, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 4096
+	/* not a file of procfs or the like (a symlink to /proc/kmsg): its
+	 * size is made up, and a read blocks */
+	char *v = stat(vpath, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 4096 &&
+			  !pc_input_pseudo_fs(vpath, -1)
 			  ? pc_read_file(vpath, &len)
 			  : NULL;
 	int ok = v && len >= sizeof(SKOPEO_VERSION_PREFIX) - 1 &&

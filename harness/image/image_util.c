@@ -348,6 +348,8 @@ json_t *img_json_parse_file(const char *path)
 		pc_fail_errno(PC_ERR_INPUT, errno, "stat %s", path);
 	else if (!S_ISREG(st.st_mode))
 		pc_fail(PC_ERR_INPUT, "%s: not a regular file", path);
+	else if (pc_input_pseudo_fs(path, fd))
+		pc_fail(PC_ERR_INPUT, "%s: " PC_PSEUDO_FS_WHY, path, pc_input_pseudo_fs(path, fd));
 	else if ((uint64_t)st.st_size > IMG_MAX_JSON_BYTES)
 		pc_fail(PC_ERR_INPUT, "%s: %jd bytes, too large for image metadata (at most %u)",
 			path, (intmax_t)st.st_size, IMG_MAX_JSON_BYTES);

@@ -14,6 +14,7 @@
 #include "image/layer_reader.h"
 #include "image/paxxattr.h"
 #include "image/taropen.h"
+#include "util/input.h"
 #include "util/util.h"
 
 #define NBUF 4          /* buffers decompressed ahead, at most */
@@ -393,9 +394,12 @@ static struct inflater *inflater_open(const char *label, const char *path)
 		return NULL;
 	}
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || pc_input_pseudo_fs(path, fd)) {
 		char *what = named(label, path);
-		pc_fail(PC_ERR_INPUT, "%s: not a regular file", what);
+		if (S_ISREG(st.st_mode) && pc_input_pseudo_fs(path, fd))
+			pc_fail(PC_ERR_INPUT, "%s: " PC_PSEUDO_FS_WHY, what, pc_input_pseudo_fs(path, fd));
+		else
+			pc_fail(PC_ERR_INPUT, "%s: not a regular file", what);
 		free(what);
 		close(fd);
 		return NULL;

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #define READ_CHUNK 65536
@@ -43,6 +45,42 @@ static int refuse_kind(const char *what, const char *path, mode_t mode)
 		       pc_input_file_kind(mode));
 }
 
+/* The kernel's own filesystems, whose "files" are made as they are read:
+ * their sizes are made up (0, 4096, /proc/kcore's 128 TiB), some reads
+ * block until the kernel has something to say and take what they read
+ * from every other reader (/proc/kmsg, tracefs's trace_pipe), and
+ * /proc/self/pagemap reads as zeros.  None holds an image, a scenario or
+ * a manifest. */
+static const struct { unsigned long magic; const char *name; } pseudo_fs[] = {
+	{ PROC_SUPER_MAGIC, "procfs" },       { SYSFS_MAGIC, "sysfs" },
+	{ DEBUGFS_MAGIC, "debugfs" },         { TRACEFS_MAGIC, "tracefs" },
+	{ SECURITYFS_MAGIC, "securityfs" },   { CGROUP_SUPER_MAGIC, "cgroupfs" },
+	{ CGROUP2_SUPER_MAGIC, "cgroup2" },   { BPF_FS_MAGIC, "bpffs" },
+	{ 0x62656570UL, "configfs" },         { EFIVARFS_MAGIC, "efivarfs" },
+	{ PSTOREFS_MAGIC, "pstore" },         { SELINUX_MAGIC, "selinuxfs" },
+	{ SMACK_MAGIC, "smackfs" },           { 0x65735543UL, "fusectl" },
+	{ BINFMTFS_MAGIC, "binfmt_misc" },    { NSFS_MAGIC, "nsfs" },
+};
+
+const char *pc_input_pseudo_fs(const char *path, int fd)
+{
+	struct statfs sf;
+	if ((fd >= 0 ? fstatfs(fd, &sf) : statfs(path, &sf)) < 0)
+		return NULL; /* the open or read that follows says why */
+	for (size_t i = 0; i < sizeof(pseudo_fs) / sizeof(pseudo_fs[0]); i++)
+		if ((unsigned long)sf.f_type == pseudo_fs[i].magic)
+			return pseudo_fs[i].name;
+	return NULL;
+}
+
+int pc_input_check_fs(const char *what, const char *path, int fd)
+{
+	const char *fs = pc_input_pseudo_fs(path, fd);
+	if (fs)
+		return pc_fail(PC_ERR_INPUT, "%s %s: " PC_PSEUDO_FS_WHY, what, path, fs);
+	return 0;
+}
+
 int pc_input_check_regular(const char *what, const char *path)
 {
 	struct stat st;
@@ -50,7 +88,7 @@ int pc_input_check_regular(const char *what, const char *path)
 		return pc_fail_errno(PC_ERR_INPUT, errno, "%s %s", what, path);
 	if (!S_ISREG(st.st_mode))
 		return refuse_kind(what, path, st.st_mode);
-	return 0;
+	return pc_input_check_fs(what, path, -1);
 }
 
 int pc_input_open(const char *what, const char *path)
@@ -71,6 +109,10 @@ int pc_input_open(const char *what, const char *path)
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return refuse_kind(what, path, st.st_mode);
+	}
+	if (pc_input_check_fs(what, path, fd) < 0) {
+		close(fd);
+		return -1;
 	}
 	/* Regular files never block; clear the flag all the same. */
 	int fl = fcntl(fd, F_GETFL);

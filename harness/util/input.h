@@ -42,8 +42,21 @@
 
 /* 0 if PATH (symlinks followed) is a regular file; else -1 with
  * "WHAT PATH: is a FIFO, not a regular file" (or the stat error), class
- * INPUT.  WHAT names the input ("scenario", "manifest", ...). */
+ * INPUT; a file of the kernel's own filesystems too (pc_input_check_fs).  WHAT names the input ("scenario", "manifest", ...). */
 int pc_input_check_regular(const char *what, const char *path);
+
+/* 0 unless the file (FD, or PATH when FD < 0) is on one of the kernel's
+ * own filesystems (procfs, sysfs, tracefs, ...): -1 with "WHAT PATH: is a
+ * file of the kernel's procfs, ..." (class INPUT).  Its regular files read
+ * as anything but a file's data: /proc/kmsg blocks. */
+int pc_input_check_fs(const char *what, const char *path, int fd);
+
+/* The name of the kernel filesystem the file (FD, or PATH when FD < 0) is
+ * on, as pc_input_check_fs refuses it, or NULL. */
+const char *pc_input_pseudo_fs(const char *path, int fd);
+#define PC_PSEUDO_FS_WHY "is a file of the kernel's %s, not a regular file (its size and " \
+			 "content are made as it is read, and reading some blocks or takes " \
+			 "what it reads from others: /proc/kmsg)"
 
 /* "a FIFO", "a character device", "a symbolic link", ... for MODE. */
 const char *pc_input_file_kind(mode_t mode);

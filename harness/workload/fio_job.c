@@ -592,7 +592,12 @@ static const struct rule rules[] = {
 	{ "mem|iomem", R_VALUE, NULL, check_mem },
 	{ "iomem_align|mem_align", R_FINE, NULL, NULL },
 	{ "hugepage-size", R_FINE, NULL, NULL },
-	{ "lockmem", R_FINE, NULL, NULL },
+	/* fio pins it per job with mlock, as root beyond any RLIMIT_MEMLOCK,
+	 * bounded only by all but 128 MiB of the machine's RAM (memory.c);
+	 * the set-up check at `run --list` pins it too */
+	{ "lockmem", R_ANY, "fio pins that much memory per job (as root, up to all but 128 MiB "
+	  "of the machine's RAM: lockmem=1t does), leaving the host's other processes "
+	  "without memory", NULL },
 	/* the engines' own options (fio --enghelp) */
 	{ "hipri", R_FINE, NULL, NULL },
 	{ "hipri_percentage", R_FINE, NULL, NULL },

@@ -73,7 +73,7 @@ layer("one.tar", [("a", b"a\n")])
 layer("gone.tar", [(".wh.a", b"")])
 PY
 n=0
-for spec in "flat:$evil/empty.tar" "flat:$evil/one.tar $evil/gone.tar" "snapshots:$evil/empty.tar $evil/empty.tar" "flat:/proc/self/pagemap"; do
+for spec in "flat:$evil/empty.tar" "flat:$evil/one.tar $evil/gone.tar" "snapshots:$evil/empty.tar $evil/empty.tar"; do
 	n=$((n + 1))
 	evil_run "empty-$n" 2 "${spec#*:}" "${spec%%:*}"
 	grep -q "its final tree holds no entry" "$TMP/e" || { cat "$TMP/e"; fail "$spec: unclear error"; }
@@ -139,6 +139,38 @@ for l in zero-end.tar zero-end.tar.gz save-lone.tar; do
 	done
 done
 "$POWERCUT" inspect "$evil/save.tar" > /dev/null 2> "$TMP/e" || { cat "$TMP/e"; fail "save.tar: inspect"; }
+
+# A regular file of the kernel's own filesystems (procfs, sysfs, tracefs,
+# ...) is no input: its size is made up (/proc/self/pagemap reads as
+# zeros), and reading some blocks until the kernel logs something and takes
+# what it reads from others (/proc/kmsg: every command below hung, `run`
+# even past SIGTERM; `report` of a results folder whose results.json
+# links there too).  Refused wherever a file is named, exit 2, at once.
+printf '[g]\nimage = /proc/kmsg\nfs = ext4\nmodes = none\n' > "$TMP/kmsg-image.ini"
+printf '[g]\nimage = /proc/self/pagemap\nfs = ext4\nmodes = none\n' > "$TMP/pagemap.ini"
+printf '[g]\nimage = %s\nfs = ext4\nmodes = none\nknown = /proc/kmsg\n' "$evil/one.tar" > "$TMP/kmsg-known.ini"
+printf '[g]\nimage = %s\nfs = ext4\nmodes = none\n' "$evil/one.tar" > "$TMP/one.ini"
+printf '[g]\nworkload = fio /proc/kmsg\nfs = ext4\nexpect = intact\n' > "$TMP/kmsg-fio.ini"
+mkdir -p "$TMP/kv" "$TMP/kr"
+ln -s /proc/kmsg "$TMP/kr/results.json"  # a results folder from elsewhere
+# a skopeo dir: folder whose version file links there (inspect hung)
+mkdir -p "$TMP/ksk" && ln -s /proc/kmsg "$TMP/ksk/version" && echo '{}' > "$TMP/ksk/manifest.json"
+for args in "run --list /proc/kmsg" "run --list $TMP/kmsg-image.ini" "run --list $TMP/pagemap.ini" \
+	    "run -o $TMP/out-kmsg $TMP/kmsg-image.ini" "run --list $TMP/kmsg-known.ini" \
+	    "run --list --known /proc/kmsg $TMP/one.ini" "run --list $TMP/kmsg-fio.ini" \
+	    "manifest /proc/kmsg" "inspect /proc/kmsg" "unpack /proc/kmsg $TMP/kt" \
+	    "verify /proc/kmsg $TMP/kv" "manifest layer:/proc/kmsg" \
+	    "report $TMP/kr -o $TMP/kr-out" "compare $TMP/kr $TMP/kr" "inspect $TMP/ksk"; do
+	rc=0
+	# shellcheck disable=SC2086 # the words are the arguments
+	timeout -k 2 10 "$POWERCUT" $args > /dev/null 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "$args: exit $rc, expected 2"; }
+	# (the skopeo dir: is one no longer, its version file unread)
+	[ "$args" = "inspect $TMP/ksk" ] || grep -q "a file of the kernel's procfs" "$TMP/e" ||
+		{ cat "$TMP/e"; fail "$args: the error does not say why"; }
+done
+[ ! -e "$TMP/out-kmsg" ] || fail "a refused image left a results folder"
+assert_no_leftovers
 
 evil_run ok 0 "$evil/symlink-abs-ok.tar"
 grep -q 'usr/lib/libok.so' "$TMP/out-ok/cases/default_ext4_syncfs/manifest.txt" ||

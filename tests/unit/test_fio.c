@@ -901,6 +901,8 @@ static void test_allowlist(void)
 	refused(JOB "uncached=1\n", "j.fio:5: uncached", "RWF_ATOMIC");
 	refused(JOB "uid=1000\n", "j.fio:5: uid", "another user");
 	refused(JOB "gid=1000\n", "j.fio:5: gid", "another group");
+	/* fio pins lockmem per job, up to all but 128 MiB of the machine's RAM */
+	refused(JOB "lockmem=1t\n", "j.fio:5: lockmem", "RAM");
 	refused(JOB "allow_mounted_write=1\n", "j.fio:5: allow_mounted_write", "block device");
 	refused(JOB "zonerange=1m\n", "j.fio:5: zonerange", "zonemode=none");
 	refused(JOB "zoneskip=1m\n", "j.fio:5: zoneskip", NULL);
