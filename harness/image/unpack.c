@@ -115,7 +115,7 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	pc_layer_reader_threads(); /* decompress on a thread while we write */
 
 	struct walk w;
-	if (unpack_walk_init(&w, job->known == NULL) < 0)
+	if (unpack_walk_init(&w, job->known ? 0 : PC_HASH_SHA256) < 0)
 		return -1;
 	w.progress = job->progress;
 	w.arg = job->arg;
