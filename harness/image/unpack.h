@@ -41,6 +41,16 @@ typedef void (*pc_unpack_progress_fn)(uint64_t bytes, void *arg);
 int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
 		     struct pc_manifest **out, struct pc_unpack_stats *st,
 		     pc_unpack_progress_fn progress, void *arg);
+/* pc_unpack_layers computing the file digests DIGESTS names (PC_HASH_* of
+ * util/hasher.h; pc_unpack_layers: SHA-256 only), in one pass on the
+ * child's hashing thread.  A run without a scan asks for both: SHA-256 for
+ * the manifest it saves, XXH3-128 for verify after the cut.  The child
+ * passes the XXH3-128 digests on beside the manifest text (which has no
+ * place for them), one per regular file in manifest order. */
+int pc_unpack_layers_digests(const char *const *layers, size_t n, unsigned digests,
+			     const char *target, struct pc_manifest **out,
+			     struct pc_unpack_stats *st, pc_unpack_progress_fn progress,
+			     void *arg);
 
 /* pc_unpack_layers without hashing: KNOWN is the manifest pc_image_scan
  * built from the same layers, and the digests of *out are KNOWN's.  What
