@@ -16,7 +16,7 @@
 PREFIX ?= /usr/local
 .DEFAULT_GOAL := all
 CC ?= cc
-PKGS := libarchive fuse3 devmapper blkid jansson inih libcrypto zlib
+PKGS := libarchive fuse3 devmapper blkid jansson inih libcrypto zlib libxxhash
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral

@@ -7,6 +7,8 @@ PACKAGES=(
   build-essential pkg-config
   libarchive-dev libdevmapper-dev libblkid-dev libcunit1-dev
   libfuse3-dev fuse3 libjansson-dev libinih-dev libssl-dev zlib1g-dev
+  # XXH3-128, the hash verify compares a run's tree with (util/digest.c)
+  libxxhash-dev
   e2fsprogs xfsprogs btrfs-progs util-linux fio valgrind
   qemu-system-x86 busybox-static kmod cpio jq zstd
   attr

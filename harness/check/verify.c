@@ -522,14 +522,14 @@ static int maybe_sparse(const struct stat *sb)
 	return (uint64_t)sb->st_blocks * 512 < (uint64_t)sb->st_size;
 }
 
-/* sha256 of the open file (SB: fstat of it) into md; *done: the bytes
- * hashed; -1 with errno on a read error.  As with plain reading, the digest
- * covers what is there up to end of file. */
-static int hash_fd(struct vctx *v, int fd, const struct stat *sb, unsigned char md[32],
-		   uint64_t *done)
+/* The ALG digest of the open file (SB: fstat of it) into md; *done: the
+ * bytes hashed; -1 with errno on a read error.  As with plain reading, the
+ * digest covers what is there up to end of file. */
+static int hash_fd(struct vctx *v, int fd, const struct stat *sb, enum pc_digest_alg alg,
+		   unsigned char *md, uint64_t *done)
 {
 	struct pc_digest ctx;
-	if (pc_digest_init(&ctx, PC_SHA256) < 0)
+	if (pc_digest_init(&ctx, alg) < 0)
 		abort(); /* a verdict without the digest would be a guess */
 	*done = 0;
 	int rc = 0;
@@ -557,6 +557,41 @@ static int open_content(struct vctx *v, const char *path)
 	return fd;
 }
 
+/* "sha256 GOT, expected WANT": the content finding. */
+static void content_mismatch(struct vctx *v, const struct pc_entry *e, const unsigned char *md)
+{
+	char got[65], want[65];
+	pc_hex(md, 32, got);
+	pc_hex(e->sha256, 32, want);
+	add_finding(v, PC_F_CONTENT, e->path, "sha256 %s, expected %s", got, want);
+}
+
+/* The XXH3-128 of E's file (FD, SB) was XXH, not the expected one: a
+ * content finding whatever a second read shows.  Its SHA-256 (E has one:
+ * check_digests) makes the message the one a SHA-256 compare gives; a read
+ * error on the way says so, as the first read would have; a second read
+ * that does match (the file changed under verify, or the entry's two
+ * digests disagree) gives the XXH3-128 values instead. */
+static void content_mismatch_fast(struct vctx *v, const struct pc_entry *e, int fd,
+				  const struct stat *sb, const unsigned char *xxh)
+{
+	unsigned char md[PC_SHA256_LEN];
+	uint64_t done;
+	if (hash_fd(v, fd, sb, PC_SHA256, md, &done) < 0) {
+		add_finding(v, PC_F_CONTENT, e->path, "read error after %llu bytes: %s",
+			    (unsigned long long)done, strerror(errno));
+		return;
+	} else if (memcmp(md, e->sha256, 32)) {
+		content_mismatch(v, e, md);
+		return;
+	}
+	char got[2 * PC_XXH3_LEN + 1], want[2 * PC_XXH3_LEN + 1];
+	pc_hex(xxh, PC_XXH3_LEN, got);
+	pc_hex(e->xxh3, PC_XXH3_LEN, want);
+	add_finding(v, PC_F_CONTENT, e->path, "xxh3-128 %s, expected %s (a second read gave the "
+		    "expected sha256: changed while being checked?)", got, want);
+}
+
 /* Hash the file and compare; the descriptor it read, kept open for the
  * xattr checks, or -1. */
 static int check_content(struct vctx *v, const struct pc_entry *e, const struct stat *sb)
@@ -575,16 +610,20 @@ static int check_content(struct vctx *v, const struct pc_entry *e, const struct 
 		close(fd);
 		return -1;
 	}
-	unsigned char md[32];
+	/* A run's own manifest (its scan's) carries XXH3-128 too: that is
+	 * compared, at a tenth of SHA-256's CPU.  A mismatch is then read
+	 * again for its SHA-256, so the finding says what it always said. */
+	int fast = e->has_xxh3;
+	unsigned char md[PC_SHA256_LEN];
 	uint64_t done;
-	if (hash_fd(v, fd, &again, md, &done) < 0) {
+	if (hash_fd(v, fd, &again, fast ? PC_XXH3_128 : PC_SHA256, md, &done) < 0) {
 		add_finding(v, PC_F_CONTENT, e->path, "read error after %llu bytes: %s",
 			    (unsigned long long)done, strerror(errno));
-	} else if (memcmp(md, e->sha256, 32)) {
-		char got[65], want[65];
-		pc_hex(md, 32, got);
-		pc_hex(e->sha256, 32, want);
-		add_finding(v, PC_F_CONTENT, e->path, "sha256 %s, expected %s", got, want);
+	} else if (fast ? memcmp(md, e->xxh3, PC_XXH3_LEN) : memcmp(md, e->sha256, 32)) {
+		if (fast)
+			content_mismatch_fast(v, e, fd, &again, md);
+		else
+			content_mismatch(v, e, md);
 	}
 	return fd;
 }

@@ -634,6 +634,8 @@ int pc_manifest_take_digests(struct pc_manifest *m, struct pc_manifest *known, c
 		if (v[i]->type == PC_FT_REG && u[i]->type == PC_FT_REG) {
 			memcpy(v[i]->sha256, u[i]->sha256, sizeof(v[i]->sha256));
 			v[i]->has_digest = u[i]->has_digest;
+			memcpy(v[i]->xxh3, u[i]->xxh3, sizeof(v[i]->xxh3));
+			v[i]->has_xxh3 = u[i]->has_xxh3;
 		}
 		entry_line(&a, v, i, &gv);
 		entry_line(&b, u, i, &gu);

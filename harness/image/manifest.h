@@ -56,6 +56,10 @@ struct pc_entry {
 	uint64_t size;          /* regular: bytes; symlink: strlen(link); else 0 */
 	int has_digest;         /* regular files */
 	unsigned char sha256[32];
+	/* Regular files of a run's scan: XXH3-128 of the same bytes, what
+	 * verify compares instead (util/digest.h).  Not saved, not read. */
+	int has_xxh3;
+	unsigned char xxh3[16];
 	char *link;             /* symlink target, else NULL */
 	uint32_t rdev_major, rdev_minor; /* char and block devices */
 	struct pc_xattr *xattrs; /* sorted by name */
@@ -104,7 +108,8 @@ int pc_manifest_save(struct pc_manifest *m, const char *path);
 struct pc_manifest *pc_manifest_load(const char *path);
 /* sha256 of the serialised text. */
 void pc_manifest_digest(struct pc_manifest *m, unsigned char out[32]);
-/* Give M's regular files the digests of the same paths in KNOWN, provided
+/* Give M's regular files the digests (SHA-256, and XXH3-128 where KNOWN has
+ * it) of the same paths in KNOWN, provided
  * the two manifests are the same in everything else (the lines they would
  * write, hardlink groups included).  0, or -1 with *where the first path
  * that differs, escaped (caller frees; M is then half updated). */

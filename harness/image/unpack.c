@@ -1,8 +1,8 @@
 /* unpack.c - see unpack.h: the unpacking process.  The parent opens the
  * layers, forks a child and waits; the child isolates itself (nodev mount
  * namespace, chroot into the target), walks the layers writing every entry
- * (unpack_walk.c) and passes back the manifest it built (a temporary file)
- * and its stats and first error message (shared memory, struct
+ * (unpack_walk.c) and passes back the manifest it built (a temporary file;
+ * the XXH3-128 digests, when asked for, in a second one) and its stats and first error message (shared memory, struct
  * child_report); its exit status carries the error class.
  */
 #include "image/layer_reader.h"
@@ -60,6 +60,7 @@ struct job {
 	unsigned index;                 /* overlay: the layer's number */
 	const struct pc_manifest *lower; /* overlay: the merged view below */
 	struct pc_manifest *known;      /* the digests, from a scan (see unpack.h) */
+	unsigned digests;               /* without KNOWN: PC_HASH_* to compute */
 	pc_unpack_progress_fn progress;
 	void *arg;
 };
@@ -92,7 +93,34 @@ static int pass_manifest(struct pc_manifest *m, int mfd)
 	return rc;
 }
 
-static int child_main(const struct job *job, const char *target, int mfd,
+/* The XXH3-128 of every regular file of M, in manifest order, 16 bytes
+ * each, written to XFD for the parent (read_xxh3). */
+static int pass_xxh3(struct pc_manifest *m, int xfd)
+{
+	FILE *f = fdopen(xfd, "w");
+	int rc = 0;
+	size_t n;
+	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
+	for (size_t i = 0; f && rc == 0 && i < n; i++) {
+		if (v[i]->type != PC_FT_REG)
+			continue;
+		if (!v[i]->has_xxh3) { /* never: every file's digests are settled */
+			fclose(f);
+			return pc_fail(PC_ERR_RUN, "unpack: no xxh3-128 digest for a file");
+		}
+		if (fwrite(v[i]->xxh3, PC_XXH3_LEN, 1, f) != 1)
+			rc = -1;
+	}
+	if (!f || rc < 0)
+		rc = pc_fail(PC_ERR_RUN, "unpack: passing the xxh3-128 digests on: %s",
+			     strerror(errno));
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = pc_fail(PC_ERR_RUN, "unpack: passing the xxh3-128 digests on: %s",
+			     strerror(errno));
+	return rc;
+}
+
+static int child_main(const struct job *job, const char *target, int mfd, int xfd,
 		      struct child_report *rep)
 {
 	/* The parent prints our first error, once. */
@@ -115,7 +143,7 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	pc_layer_reader_threads(); /* decompress on a thread while we write */
 
 	struct walk w;
-	if (unpack_walk_init(&w, job->known == NULL) < 0)
+	if (unpack_walk_init(&w, job->known ? 0 : job->digests) < 0)
 		return -1;
 	w.progress = job->progress;
 	w.arg = job->arg;
@@ -140,6 +168,8 @@ static int child_main(const struct job *job, const char *target, int mfd,
 	if (rc == 0) {
 		rep->st = w.st;
 		rc = job->known ? take_known_digests(w.m, job->known) : pass_manifest(w.m, mfd);
+		if (rc == 0 && (w.hash & PC_HASH_XXH3))
+			rc = pass_xxh3(w.m, xfd);
 	}
 	unpack_walk_done(&w);
 	return rc;
@@ -194,6 +224,28 @@ static struct pc_manifest *read_manifest(FILE *mf)
 	return m;
 }
 
+/* The child's XXH3-128 digests (pass_xxh3) onto M, the manifest it passed:
+ * exactly one per regular file, else an error of the run. */
+static int read_xxh3(FILE *xf, struct pc_manifest *m)
+{
+	size_t n;
+	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
+	if (fseek(xf, 0, SEEK_SET) < 0)
+		return pc_fail_errno(PC_ERR_RUN, errno, "unpack: reading the xxh3-128 digests back");
+	for (size_t i = 0; i < n; i++) {
+		if (v[i]->type != PC_FT_REG)
+			continue;
+		if (fread(v[i]->xxh3, PC_XXH3_LEN, 1, xf) != 1)
+			return pc_fail(PC_ERR_RUN, "unpack: the unpack process passed fewer xxh3-128 "
+				       "digests than its manifest has files");
+		v[i]->has_xxh3 = 1;
+	}
+	if (fgetc(xf) != EOF)
+		return pc_fail(PC_ERR_RUN, "unpack: the unpack process passed more xxh3-128 "
+			       "digests than its manifest has files");
+	return 0;
+}
+
 /* Run JOB in a child chrooted into TARGET; *out receives the manifest it
  * built. */
 static int run_job(struct job *job, const char *target, struct pc_manifest **out,
@@ -207,10 +259,15 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 	job->ars = ars;
 	int rc = -1;
 	FILE *mf = tmpfile(); /* the child writes the manifest here */
+	FILE *xf = NULL;      /* and the XXH3-128 digests here, if asked for */
 	struct child_report *rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE,
 					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!mf) {
 		pc_fail_errno(PC_ERR_RUN, errno, "unpack: temporary file for the manifest");
+		goto out;
+	}
+	if (!job->known && (job->digests & PC_HASH_XXH3) && !(xf = tmpfile())) {
+		pc_fail_errno(PC_ERR_RUN, errno, "unpack: temporary file for the xxh3-128 digests");
 		goto out;
 	}
 	if (rep == MAP_FAILED) {
@@ -240,7 +297,7 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
-		int r = child_main(job, target, dup(fileno(mf)), rep);
+		int r = child_main(job, target, dup(fileno(mf)), xf ? dup(fileno(xf)) : -1, rep);
 		int code = r < 0 ? child_exit_code() : CHILD_OK;
 		rep->err = pc_captured_errno();
 		/* Free before _exit so leak checkers see a clean child. */
@@ -257,6 +314,10 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 	struct pc_manifest *m = job->known ? pc_manifest_copy(job->known) : read_manifest(mf);
 	if (!m)
 		goto out;
+	if (xf && read_xxh3(xf, m) < 0) {
+		pc_manifest_free(m);
+		goto out;
+	}
 	*out = m;
 	if (st)
 		*st = rep->st;
@@ -264,6 +325,8 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 out:
 	if (mf)
 		fclose(mf);
+	if (xf)
+		fclose(xf);
 	if (rep)
 		munmap(rep, sizeof(*rep));
 	unpack_close_layers(ars, job->n);
@@ -275,7 +338,17 @@ int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
 		     struct pc_manifest **out, struct pc_unpack_stats *st,
 		     pc_unpack_progress_fn progress, void *arg)
 {
-	struct job job = { .layers = layers, .n = n, .progress = progress, .arg = arg };
+	return pc_unpack_layers_digests(layers, n, PC_HASH_SHA256, target, out, st, progress,
+					arg);
+}
+
+int pc_unpack_layers_digests(const char *const *layers, size_t n, unsigned digests,
+			     const char *target, struct pc_manifest **out,
+			     struct pc_unpack_stats *st, pc_unpack_progress_fn progress,
+			     void *arg)
+{
+	struct job job = { .layers = layers, .n = n, .digests = digests, .progress = progress,
+			   .arg = arg };
 	return run_job(&job, target, out, st);
 }
 
@@ -294,6 +367,7 @@ int pc_unpack_layer_overlay(const char *layer, unsigned index, const struct pc_m
 {
 	const char *layers[1] = { layer };
 	struct job job = { .layers = layers, .n = 1, .overlay = 1, .index = index,
-			   .lower = lower, .progress = progress, .arg = arg };
+			   .lower = lower, .digests = PC_HASH_SHA256, .progress = progress,
+			   .arg = arg };
 	return run_job(&job, target, out, st);
 }

@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 #include "image/manifest.h"
+#include "util/hasher.h" /* PC_HASH_*: the digests a scan computes */
 
 struct pc_unpack_stats {
 	uint64_t entries;   /* entries in the final manifest */
@@ -40,6 +41,16 @@ typedef void (*pc_unpack_progress_fn)(uint64_t bytes, void *arg);
 int pc_unpack_layers(const char *const *layers, size_t n, const char *target,
 		     struct pc_manifest **out, struct pc_unpack_stats *st,
 		     pc_unpack_progress_fn progress, void *arg);
+/* pc_unpack_layers computing the file digests DIGESTS names (PC_HASH_* of
+ * util/hasher.h; pc_unpack_layers: SHA-256 only), in one pass on the
+ * child's hashing thread.  A run without a scan asks for both: SHA-256 for
+ * the manifest it saves, XXH3-128 for verify after the cut.  The child
+ * passes the XXH3-128 digests on beside the manifest text (which has no
+ * place for them), one per regular file in manifest order. */
+int pc_unpack_layers_digests(const char *const *layers, size_t n, unsigned digests,
+			     const char *target, struct pc_manifest **out,
+			     struct pc_unpack_stats *st, pc_unpack_progress_fn progress,
+			     void *arg);
 
 /* pc_unpack_layers without hashing: KNOWN is the manifest pc_image_scan
  * built from the same layers, and the digests of *out are KNOWN's.  What
@@ -83,6 +94,12 @@ void pc_overlay_merge(struct pc_manifest *merged, struct pc_manifest *layer, uns
  * *total_bytes receives the sum of regular-file sizes over all layers. */
 int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		  uint64_t *total_bytes);
+/* pc_image_scan computing the file digests DIGESTS names (PC_HASH_SHA256,
+ * PC_HASH_XXH3 of util/hasher.h; pc_image_scan computes SHA-256 only).  A
+ * run's scan asks for both in one pass: SHA-256 for the manifests it
+ * saves and digests, XXH3-128 for verify to compare after the cut. */
+int pc_image_scan_digests(const char *const *layers, size_t n, unsigned digests,
+			  struct pc_manifest **out, uint64_t *total_bytes);
 /* Scans made by this process (pc_image_scan calls), for the tests of the
  * run's scan cache (workload_image.c). */
 extern unsigned long pc_image_scans;

@@ -57,6 +57,7 @@ struct walk {
 	/* The digests come from elsewhere (pc_unpack_layers_known): files are
 	 * written, not hashed, and their entries carry no digest. */
 	int no_digests;
+	unsigned hash; /* the digests computed: PC_HASH_* (util/hasher.h) */
 	struct pending_digest **pending; /* pending[t - ticket_base]: ticket t */
 	size_t npending, cappending;
 	uint64_t ticket_base;
@@ -94,8 +95,9 @@ struct walk {
 int unpack_open_layers(const char *const *layers, size_t n, struct archive **ars);
 void unpack_close_layers(struct archive **ars, size_t n);
 
-/* HASH: compute file digests (else w->no_digests: no hashing thread). */
-int unpack_walk_init(struct walk *w, int hash);
+/* HASH: the file digests to compute (PC_HASH_* of util/hasher.h; 0: none,
+ * w->no_digests, no hashing thread). */
+int unpack_walk_init(struct walk *w, unsigned hash);
 void unpack_walk_done(struct walk *w);
 /* Walk one layer (number INDEX, file LNAME); writing when WRITE. */
 int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname, unsigned index,

@@ -503,6 +503,7 @@ static void note_progress(struct walk *w, size_t n)
 struct pending_digest {
 	uint64_t ticket;
 	unsigned char sha256[PC_SHA256_LEN];
+	unsigned char xxh3[PC_XXH3_LEN];
 };
 
 struct digest_claim {
@@ -541,6 +542,7 @@ static void claim_digest(struct walk *w, struct pc_entry *e, struct pending_dige
 	w->nclaims++;
 	e->digest_ticket = pd->ticket;
 	e->has_digest = 0;
+	e->has_xxh3 = 0;
 }
 
 /* An entry replaced or removed since it claimed its digest no longer holds
@@ -554,7 +556,9 @@ void unpack_settle_digests(struct walk *w)
 		struct pc_entry *e = w->m ? pc_manifest_get(w->m, c->path) : NULL;
 		if (e && e->digest_ticket == c->pd->ticket) {
 			memcpy(e->sha256, c->pd->sha256, PC_SHA256_LEN);
-			e->has_digest = 1;
+			e->has_digest = !!(w->hash & PC_HASH_SHA256);
+			memcpy(e->xxh3, c->pd->xxh3, PC_XXH3_LEN);
+			e->has_xxh3 = !!(w->hash & PC_HASH_XXH3);
 			e->digest_ticket = 0;
 		}
 		free(c->path);
@@ -612,7 +616,7 @@ static int copy_data(struct walk *w, struct archive *ar, const char *path, uint6
 	if (pd && pos < size)
 		pc_hasher_zeros(w->hasher, size - pos);
 	if (pd)
-		pc_hasher_end(w->hasher, pd->sha256);
+		pc_hasher_end(w->hasher, pd->sha256, pd->xxh3);
 	*pdp = pd;
 	return 0;
 }
@@ -1386,11 +1390,12 @@ int unpack_walk_layers(struct walk *w, struct archive **ars, const char *const *
 	return 0;
 }
 
-int unpack_walk_init(struct walk *w, int hash)
+int unpack_walk_init(struct walk *w, unsigned hash)
 {
 	memset(w, 0, sizeof(*w));
 	w->no_digests = !hash;
-	if (hash && !(w->hasher = pc_hasher_new()))
+	w->hash = hash;
+	if (hash && !(w->hasher = pc_hasher_new(hash)))
 		return -1;
 	w->ticket_base = 1; /* 0: no digest waited for */
 	w->m = pc_manifest_new();
@@ -1422,6 +1427,12 @@ unsigned long pc_image_scans;
 int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		  uint64_t *total_bytes)
 {
+	return pc_image_scan_digests(layers, n, PC_HASH_SHA256, out, total_bytes);
+}
+
+int pc_image_scan_digests(const char *const *layers, size_t n, unsigned digests,
+			  struct pc_manifest **out, uint64_t *total_bytes)
+{
 	pc_image_scans++;
 	struct archive **ars = xcalloc(n, sizeof(*ars));
 	struct walk w;
@@ -1429,7 +1440,7 @@ int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 		free(ars);
 		return -1;
 	}
-	int rc = unpack_walk_init(&w, 1);
+	int rc = unpack_walk_init(&w, digests);
 	if (rc == 0)
 		rc = unpack_walk_layers(&w, ars, layers, n, 0);
 	unpack_close_layers(ars, n);

@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
 
 static const EVP_MD *evp_md(enum pc_digest_alg alg)
 {
@@ -14,12 +16,20 @@ static const EVP_MD *evp_md(enum pc_digest_alg alg)
 
 const char *pc_digest_name(enum pc_digest_alg alg)
 {
-	return alg == PC_SHA512 ? "sha512" : "sha256";
+	switch (alg) {
+	case PC_SHA512: return "sha512";
+	case PC_XXH3_128: return "xxh3-128";
+	default: return "sha256";
+	}
 }
 
 size_t pc_digest_len(enum pc_digest_alg alg)
 {
-	return alg == PC_SHA512 ? 64 : 32;
+	switch (alg) {
+	case PC_SHA512: return 64;
+	case PC_XXH3_128: return PC_XXH3_LEN;
+	default: return PC_SHA256_LEN;
+	}
 }
 
 /* libcrypto's reason for the last failure, or a placeholder. */
@@ -35,13 +45,26 @@ static const char *crypto_reason(void)
 static void broken(const struct pc_digest *d, const char *step)
 {
 	fprintf(stderr, "powercut: %s: %s failed: %s\n", pc_digest_name(d->alg), step,
-		crypto_reason());
+		d->alg == PC_XXH3_128 ? "libxxhash gave an error" : crypto_reason());
 	abort();
+}
+
+/* libxxhash's streaming state: allocation can fail, a step on a state it
+ * made never does (XXH_ERROR only for a NULL state). */
+static int xxh3_init(struct pc_digest *d)
+{
+	d->ctx = XXH3_createState();
+	if (!d->ctx)
+		return pc_fail(PC_ERR_RUN, "xxh3-128: cannot allocate a hash state: out of memory");
+	pc_digest_restart(d);
+	return 0;
 }
 
 int pc_digest_init(struct pc_digest *d, enum pc_digest_alg alg)
 {
 	d->alg = alg;
+	if (alg == PC_XXH3_128)
+		return xxh3_init(d);
 	d->ctx = EVP_MD_CTX_new();
 	if (!d->ctx)
 		return pc_fail(PC_ERR_RUN, "%s: cannot allocate a digest context: %s",
@@ -57,6 +80,11 @@ int pc_digest_init(struct pc_digest *d, enum pc_digest_alg alg)
 
 void pc_digest_restart(struct pc_digest *d)
 {
+	if (d->alg == PC_XXH3_128) {
+		if (XXH3_128bits_reset(d->ctx) != XXH_OK)
+			broken(d, "XXH3_128bits_reset");
+		return;
+	}
 	/* NULL: the algorithm already set.  Naming it again would make
 	 * libcrypto 3 look it up in its providers on every file. */
 	if (EVP_DigestInit_ex2(d->ctx, NULL, NULL) != 1)
@@ -65,6 +93,11 @@ void pc_digest_restart(struct pc_digest *d)
 
 void pc_digest_update(struct pc_digest *d, const void *p, size_t n)
 {
+	if (d->alg == PC_XXH3_128) {
+		if (XXH3_128bits_update(d->ctx, p, n) != XXH_OK)
+			broken(d, "XXH3_128bits_update");
+		return;
+	}
 	if (EVP_DigestUpdate(d->ctx, p, n) != 1)
 		broken(d, "EVP_DigestUpdate");
 }
@@ -81,6 +114,12 @@ void pc_digest_zeros(struct pc_digest *d, uint64_t n)
 
 size_t pc_digest_final(struct pc_digest *d, unsigned char *out)
 {
+	if (d->alg == PC_XXH3_128) {
+		XXH128_canonical_t c;
+		XXH128_canonicalFromHash(&c, XXH3_128bits_digest(d->ctx));
+		memcpy(out, c.digest, PC_XXH3_LEN);
+		return PC_XXH3_LEN;
+	}
 	unsigned int len = 0;
 	if (EVP_DigestFinal_ex(d->ctx, out, &len) != 1 || len != pc_digest_len(d->alg))
 		broken(d, "EVP_DigestFinal_ex");
@@ -96,7 +135,10 @@ void pc_digest_final_hex(struct pc_digest *d, char *hex)
 
 void pc_digest_free(struct pc_digest *d)
 {
-	EVP_MD_CTX_free(d->ctx);
+	if (d->alg == PC_XXH3_128)
+		XXH3_freeState(d->ctx);
+	else
+		EVP_MD_CTX_free(d->ctx);
 	d->ctx = NULL;
 }
 

@@ -28,7 +28,7 @@ struct op {
 	enum op_kind kind;
 	uint64_t n;         /* OP_DATA, OP_ZEROS: bytes */
 	size_t at;          /* OP_DATA: where in the batch's data */
-	unsigned char *out; /* OP_END: where the digest goes */
+	unsigned char *sha, *xxh; /* OP_END: where the digests go */
 };
 
 struct batch {
@@ -48,18 +48,25 @@ struct pc_hasher {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t queued, done;
-	struct pc_digest md; /* the hashing side's */
+	/* The hashing side's: [0] SHA-256, [1] XXH3-128, each when asked for. */
+	struct pc_digest md[2];
+	int on[2];
 };
 
 static void hash_batch(struct pc_hasher *h, struct batch *b)
 {
 	for (size_t i = 0; i < b->nops; i++) {
 		const struct op *o = &b->ops[i];
-		switch (o->kind) {
-		case OP_BEGIN: pc_digest_restart(&h->md); break;
-		case OP_DATA: pc_digest_update(&h->md, b->data + o->at, (size_t)o->n); break;
-		case OP_ZEROS: pc_digest_zeros(&h->md, o->n); break;
-		case OP_END: pc_digest_final(&h->md, o->out); break;
+		for (int k = 0; k < 2; k++) {
+			if (!h->on[k])
+				continue;
+			struct pc_digest *md = &h->md[k];
+			switch (o->kind) {
+			case OP_BEGIN: pc_digest_restart(md); break;
+			case OP_DATA: pc_digest_update(md, b->data + o->at, (size_t)o->n); break;
+			case OP_ZEROS: pc_digest_zeros(md, o->n); break;
+			case OP_END: pc_digest_final(md, k ? o->xxh : o->sha); break;
+			}
 		}
 	}
 	b->nops = 0;
@@ -119,12 +126,21 @@ static struct op *add_op(struct pc_hasher *h, enum op_kind kind)
 	return o;
 }
 
-struct pc_hasher *pc_hasher_new(void)
+struct pc_hasher *pc_hasher_new(unsigned which)
 {
 	struct pc_hasher *h = xcalloc(1, sizeof(*h));
-	if (pc_digest_init(&h->md, PC_SHA256) < 0) {
-		free(h);
-		return NULL;
+	static const enum pc_digest_alg alg[2] = { PC_SHA256, PC_XXH3_128 };
+	static const unsigned bit[2] = { PC_HASH_SHA256, PC_HASH_XXH3 };
+	for (int k = 0; k < 2; k++) {
+		if (!(which & bit[k]))
+			continue;
+		if (pc_digest_init(&h->md[k], alg[k]) < 0) {
+			if (k && h->on[0])
+				pc_digest_free(&h->md[0]);
+			free(h);
+			return NULL;
+		}
+		h->on[k] = 1;
 	}
 	for (int i = 0; i < BATCHES; i++)
 		h->batches[i].data = xmalloc(BATCH_BYTES);
@@ -167,7 +183,9 @@ void pc_hasher_free(struct pc_hasher *h)
 	pthread_mutex_destroy(&h->mu);
 	for (int i = 0; i < BATCHES; i++)
 		free(h->batches[i].data);
-	pc_digest_free(&h->md);
+	for (int k = 0; k < 2; k++)
+		if (h->on[k])
+			pc_digest_free(&h->md[k]);
 	free(h);
 }
 
@@ -203,7 +221,9 @@ void pc_hasher_zeros(struct pc_hasher *h, uint64_t n)
 		add_op(h, OP_ZEROS)->n = n;
 }
 
-void pc_hasher_end(struct pc_hasher *h, unsigned char *out)
+void pc_hasher_end(struct pc_hasher *h, unsigned char *sha, unsigned char *xxh)
 {
-	add_op(h, OP_END)->out = out;
+	struct op *o = add_op(h, OP_END);
+	o->sha = sha;
+	o->xxh = xxh;
 }

@@ -1,4 +1,5 @@
-/* hasher.h - SHA-256 of a stream of files on a thread of its own.
+/* hasher.h - SHA-256 and/or XXH3-128 of a stream of files on a thread of
+ * its own (both in one pass over each batch when both are asked for).
  *
  * The unpack writes a file and hashes it; on two cores, doing both on one
  * thread made hashing about a fifth of an uncompressed unpack's wall time.
@@ -19,8 +20,13 @@
 
 struct pc_hasher;
 
-/* NULL with an error (class RUN) if no digest context can be made. */
-struct pc_hasher *pc_hasher_new(void);
+/* Which digests a hasher computes (util/digest.h): either or both. */
+#define PC_HASH_SHA256 1u
+#define PC_HASH_XXH3 2u
+
+/* A hasher computing the digests WHICH names.  NULL with an error (class
+ * RUN) if no digest context can be made. */
+struct pc_hasher *pc_hasher_new(unsigned which);
 /* Waits for the work queued, stops the thread, frees. */
 void pc_hasher_free(struct pc_hasher *h);
 
@@ -28,9 +34,10 @@ void pc_hasher_free(struct pc_hasher *h);
 void pc_hasher_begin(struct pc_hasher *h);
 void pc_hasher_data(struct pc_hasher *h, const void *p, size_t n);
 void pc_hasher_zeros(struct pc_hasher *h, uint64_t n);
-/* The file ends: its digest goes to OUT (32 bytes), which must stay valid
- * until the next pc_hasher_wait. */
-void pc_hasher_end(struct pc_hasher *h, unsigned char *out);
+/* The file ends: its SHA-256 goes to SHA (32 bytes), its XXH3-128 to XXH
+ * (16 bytes), each if the hasher computes it; both must stay valid until
+ * the next pc_hasher_wait. */
+void pc_hasher_end(struct pc_hasher *h, unsigned char *sha, unsigned char *xxh);
 /* Every digest asked for so far is in place. */
 void pc_hasher_wait(struct pc_hasher *h);
 

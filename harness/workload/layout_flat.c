@@ -41,8 +41,9 @@ static int flat_write(struct pc_layout_job *j)
 	double t = pc_now();
 	int rc = j->known ? pc_unpack_layers_known(j->layers, j->nlayers, rootfs, j->known,
 						   &j->manifest, &us, pc_progress_bytes, NULL)
-			  : pc_unpack_layers(j->layers, j->nlayers, rootfs, &j->manifest, &us,
-					     pc_progress_bytes, NULL);
+			  : pc_unpack_layers_digests(j->layers, j->nlayers,
+						     PC_HASH_SHA256 | PC_HASH_XXH3, rootfs,
+						     &j->manifest, &us, pc_progress_bytes, NULL);
 	j->r->t.unpack = pc_now() - t;
 	if (rc < 0)
 		return -1;

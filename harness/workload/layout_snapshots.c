@@ -130,7 +130,8 @@ static int snapshots_write(struct pc_layout_job *j)
 	 * when there was one). */
 	if (j->known)
 		j->manifest = pc_manifest_copy(j->known);
-	else if (pc_image_scan(j->layers, j->nlayers, &j->manifest, NULL) < 0)
+	else if (pc_image_scan_digests(j->layers, j->nlayers, PC_HASH_SHA256 | PC_HASH_XXH3,
+				       &j->manifest, NULL) < 0)
 		return -1;
 	if (pc_layout_save_manifest(j, j->manifest, "manifest.txt") < 0)
 		return -1;

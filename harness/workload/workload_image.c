@@ -163,7 +163,9 @@ static int image_device_size(struct pc_workload_case *w, uint64_t *size)
 	struct scan *sc = scan_cache_find(key);
 	if (!sc) {
 		struct scan fresh = { .key = key };
-		if (pc_image_scan(ir->layers, ir->img.nlayers, &fresh.manifest, &fresh.bytes) < 0) {
+		if (pc_image_scan_digests(ir->layers, ir->img.nlayers,
+					  PC_HASH_SHA256 | PC_HASH_XXH3, &fresh.manifest,
+					  &fresh.bytes) < 0) {
 			free(key);
 			return -1;
 		}

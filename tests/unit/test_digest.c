@@ -1,7 +1,8 @@
 /* test_digest.c - util/digest.c against published vectors (FIPS 180-2's
  * "abc", the empty string), holes fed as zeros against the same bytes fed
- * as data, restarting a finished digest, and the OCI "ALG:HEX" hasher and
- * parser built on it. */
+ * as data, restarting a finished digest, XXH3-128 (xxhsum -H2's value of
+ * the empty input; pieces and holes against libxxhash's one-shot call), and
+ * the OCI "ALG:HEX" hasher and parser built on it. */
 #include <CUnit/CUnit.h>
 
 #include <stdlib.h>
@@ -12,11 +13,14 @@
 #include "util/digest.h"
 #include "util/util.h"
 
+#include <xxhash.h>
+
 #define SHA256_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SHA256_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA512_ABC                                                                     \
 	"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"             \
 	"2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+#define XXH3_128_EMPTY "99aa06d3014798d86001c324468d497f"
 #define SHA256_1MIB_ZEROS "30e14955ebf1352266dc2ff8067e68104607e750abb9d3b36582b8af909fcb58"
 
 static void hex_of_buffer(const void *p, size_t n, char hex[65])
@@ -91,6 +95,41 @@ static void test_zeros(void)
 	CU_ASSERT_STRING_EQUAL(mixed, plain);
 }
 
+/* XXH3-128 through the module: the published value of the empty input,
+ * and "abc" in pieces and "a", 3 zeros, "bc" against libxxhash's one-shot
+ * digest of the same bytes in canonical (big-endian) form. */
+static void test_xxh3(void)
+{
+	char hex[PC_DIGEST_MAX_HEX], want[PC_DIGEST_MAX_HEX];
+	struct pc_digest d;
+	CU_ASSERT_FATAL(pc_digest_init(&d, PC_XXH3_128) == 0);
+	unsigned char md[PC_DIGEST_MAX_LEN];
+	CU_ASSERT_EQUAL(pc_digest_final(&d, md), PC_XXH3_LEN);
+	pc_hex(md, PC_XXH3_LEN, hex);
+	CU_ASSERT_STRING_EQUAL(hex, XXH3_128_EMPTY);
+
+	pc_digest_restart(&d);
+	pc_digest_update(&d, "a", 1);
+	pc_digest_update(&d, "bc", 2);
+	pc_digest_final_hex(&d, hex);
+	XXH128_canonical_t c;
+	XXH128_canonicalFromHash(&c, XXH3_128bits("abc", 3));
+	pc_hex(c.digest, PC_XXH3_LEN, want);
+	CU_ASSERT_STRING_EQUAL(hex, want);
+
+	pc_digest_restart(&d);
+	pc_digest_update(&d, "a", 1);
+	pc_digest_zeros(&d, 3);
+	pc_digest_update(&d, "bc", 2);
+	pc_digest_final_hex(&d, hex);
+	XXH128_canonicalFromHash(&c, XXH3_128bits("a\0\0\0bc", 6));
+	pc_hex(c.digest, PC_XXH3_LEN, want);
+	CU_ASSERT_STRING_EQUAL(hex, want);
+	pc_digest_free(&d);
+	CU_ASSERT_STRING_EQUAL(pc_digest_name(PC_XXH3_128), "xxh3-128");
+	CU_ASSERT_EQUAL(pc_digest_len(PC_XXH3_128), 16);
+}
+
 /* image_util's OCI hasher and digest parser on top of the module. */
 static void test_oci(void)
 {
@@ -122,5 +161,6 @@ void register_digest_tests(void)
 	CU_pSuite s = CU_add_suite("digest", NULL, NULL);
 	CU_add_test(s, "published vectors, pieces, restart", test_vectors);
 	CU_add_test(s, "zeros fed for holes", test_zeros);
+	CU_add_test(s, "XXH3-128: empty vector, pieces, holes", test_xxh3);
 	CU_add_test(s, "OCI hasher and parser", test_oci);
 }

@@ -19,6 +19,7 @@
 #include "tarfix.h"
 #include "unit.h"
 #include "image/unpack.h"
+#include "util/digest.h"
 #include "util/strbuf.h"
 #include "util/input.h"
 #include "util/util.h"
@@ -397,6 +398,130 @@ static void test_unpack_known_digests(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "zz-extra"));
 
 	pc_manifest_free(known);
+	image_free(&im);
+}
+
+/* A run's scan (SHA-256 and XXH3-128 in one pass) and the unpack with its
+ * digests: the manifest text is the SHA-256-only scan's (XXH3-128 is
+ * neither written nor digested), every file carries both digests, the tree
+ * as unpacked verifies clean, and one byte changed after the unpack is a
+ * content finding naming the SHA-256s, as before. */
+static void test_unpack_known_fast_verify(void)
+{
+	struct image im;
+	image_two_layers(&im);
+	struct pc_manifest *plain = NULL, *both = NULL, *m = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan((const char *const *)im.layers, im.n, &plain, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan_digests((const char *const *)im.layers, im.n,
+						    PC_HASH_SHA256 | PC_HASH_XXH3, &both, NULL), 0);
+	char *a = manifest_text(plain), *b = manifest_text(both);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	char msg[2048] = "";
+	CU_ASSERT_EQUAL_FATAL(unpack_known_into(&im, "fast", both, &m, msg, sizeof(msg)), 0);
+	size_t n, files = 0;
+	struct pc_entry *const *es = pc_manifest_sorted(m, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (es[i]->type != PC_FT_REG)
+			continue;
+		files++;
+		struct pc_entry *p = pc_manifest_get(plain, es[i]->path);
+		struct pc_entry *k = pc_manifest_get(both, es[i]->path);
+		CU_ASSERT(p && !p->has_xxh3);
+		CU_ASSERT(k && k->has_xxh3 && k->has_digest && es[i]->has_xxh3 &&
+			  !memcmp(es[i]->xxh3, k->xxh3, 16) && !memcmp(es[i]->sha256, k->sha256, 32));
+	}
+	CU_ASSERT(files >= 3);
+
+	char *root = at(im.dir, "fast");
+	struct pc_verify_result r = { 0 };
+	CU_ASSERT_EQUAL_FATAL(pc_verify_tree(m, root, &r), 0);
+	CU_ASSERT_EQUAL(r.nfindings, 0);
+	pc_verify_result_free(&r);
+
+	char *motd = at(root, "etc/motd");
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(motd, "new motD\n", 9, 0), 0);
+	free(motd);
+	unsigned char md[32];
+	char got[65], want[65];
+	pc_sha256("new motD\n", 9, md);
+	pc_hex(md, 32, got);
+	pc_sha256("new motd\n", 9, md);
+	pc_hex(md, 32, want);
+	char *detail = xasprintf("sha256 %s, expected %s", got, want);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL_FATAL(pc_verify_tree(m, root, &r), 0);
+	CU_ASSERT_EQUAL(r.nfindings, 1);
+	CU_ASSERT(r.nfindings == 1 && r.findings[0].kind == PC_F_CONTENT &&
+		  !strcmp(r.findings[0].path, "etc/motd") && !strcmp(r.findings[0].detail, detail));
+	free(detail);
+	pc_verify_result_free(&r);
+	free(root);
+	pc_manifest_free(m);
+	pc_manifest_free(plain);
+	pc_manifest_free(both);
+	image_free(&im);
+}
+
+/* A run without a scan (an explicit device_size): the unpack computes both
+ * digests in one pass and passes XXH3-128 on beside the manifest: the same
+ * manifest text as pc_unpack_layers', every file's XXH3-128 the scan's,
+ * verify compares it (a wrong SHA-256 beside it is not read) and finds one
+ * byte changed. */
+static void test_unpack_digests_fast(void)
+{
+	struct image im;
+	image_two_layers(&im);
+	struct pc_manifest *both = NULL, *plain = NULL, *m = NULL;
+	CU_ASSERT_EQUAL_FATAL(pc_image_scan_digests((const char *const *)im.layers, im.n,
+						    PC_HASH_SHA256 | PC_HASH_XXH3, &both, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers((const char *const *)im.layers, im.n, im.target,
+					       &plain, NULL, NULL, NULL), 0);
+	char *root = at(im.dir, "fast");
+	CU_ASSERT_EQUAL_FATAL(mkdir(root, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers_digests((const char *const *)im.layers, im.n,
+						       PC_HASH_SHA256 | PC_HASH_XXH3, root, &m,
+						       NULL, NULL, NULL), 0);
+	check_disk(root);
+	char *a = manifest_text(plain), *b = manifest_text(m);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	size_t n, files = 0;
+	struct pc_entry *const *es = pc_manifest_sorted(m, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct pc_entry *k = pc_manifest_get(both, es[i]->path);
+		CU_ASSERT_FATAL(k != NULL);
+		if (es[i]->type != PC_FT_REG) {
+			CU_ASSERT(!es[i]->has_xxh3);
+			continue;
+		}
+		files++;
+		CU_ASSERT(es[i]->has_xxh3 && es[i]->has_digest &&
+			  !memcmp(es[i]->xxh3, k->xxh3, 16) && !memcmp(es[i]->sha256, k->sha256, 32));
+		CU_ASSERT(!pc_manifest_get(plain, es[i]->path)->has_xxh3);
+	}
+	CU_ASSERT(files >= 3);
+
+	struct pc_verify_result r = { 0 };
+	pc_manifest_get(m, "etc/passwd")->sha256[3] ^= 1;
+	CU_ASSERT_EQUAL_FATAL(pc_verify_tree(m, root, &r), 0);
+	CU_ASSERT_EQUAL(r.nfindings, 0);
+	pc_verify_result_free(&r);
+	char *motd = at(root, "etc/motd");
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(motd, "new motd!", 9, 0), 0);
+	free(motd);
+	memset(&r, 0, sizeof(r));
+	CU_ASSERT_EQUAL_FATAL(pc_verify_tree(m, root, &r), 0);
+	CU_ASSERT(r.nfindings == 1 && r.findings[0].kind == PC_F_CONTENT &&
+		  !strcmp(r.findings[0].path, "etc/motd") &&
+		  !strncmp(r.findings[0].detail, "sha256 ", 7));
+	pc_verify_result_free(&r);
+	free(root);
+	pc_manifest_free(m);
+	pc_manifest_free(plain);
+	pc_manifest_free(both);
 	image_free(&im);
 }
 
@@ -1793,6 +1918,10 @@ void register_unpack_tests(void)
 	CU_add_test(s, "two layers: tree, manifest, whiteouts, scan", test_unpack_two_layers);
 	CU_add_test(s, "two layers, each file fsync'd as written", test_unpack_fsync_while_writing);
 	CU_add_test(s, "digests from the scan (unpack_known)", test_unpack_known_digests);
+	CU_add_test(s, "a run's scan: both digests, verify compares XXH3-128",
+		    test_unpack_known_fast_verify);
+	CU_add_test(s, "no scan: the unpack passes XXH3-128 on, verify compares it",
+		    test_unpack_digests_fast);
 	CU_add_test(s, "attacks refused", test_attacks_refused);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);

@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "image/manifest.h"
 #include "unit.h"
@@ -72,6 +73,16 @@ static struct pc_entry *put(struct fixture *f, const char *path, enum pc_ftype t
 	return e;
 }
 
+/* Set: setup gives regular files the XXH3-128 too, as a run's scan does. */
+static int fixture_fast;
+
+static void xxh3(const void *data, size_t n, unsigned char out[16])
+{
+	XXH128_canonical_t c;
+	XXH128_canonicalFromHash(&c, XXH3_128bits(data, n));
+	memcpy(out, c.digest, 16);
+}
+
 static void put_file(struct fixture *f, const char *path, mode_t mode, const void *data,
 		     size_t n)
 {
@@ -79,6 +90,9 @@ static void put_file(struct fixture *f, const char *path, mode_t mode, const voi
 	e->size = n;
 	e->has_digest = 1;
 	sha256(data, n, e->sha256);
+	e->has_xxh3 = fixture_fast;
+	if (fixture_fast)
+		xxh3(data, n, e->xxh3);
 }
 
 /* The tree:
@@ -238,10 +252,15 @@ static void test_size(void)
 	teardown(&f);
 }
 
-static void test_content(void)
+/* One byte flipped in big: a content finding saying the SHA-256 of what
+ * is there and the one expected, whichever digest verify compared (FAST:
+ * the entries carry XXH3-128, a run's scan's, and that is compared). */
+static void content_flip(int fast)
 {
 	struct fixture f;
+	fixture_fast = fast;
 	setup(&f);
+	fixture_fast = 0;
 	char *p = at(&f, "big");
 	int fd = open(p, O_WRONLY);
 	CU_ASSERT_FATAL(fd >= 0);
@@ -251,8 +270,58 @@ static void test_content(void)
 	CU_ASSERT_EQUAL(pwrite(fd, &flipped, 1, 5000), 1);
 	close(fd);
 	free(p);
-	expect_only(&f, PC_F_CONTENT, 1, 1, "big", NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(f.r.findings[0].detail, "sha256 "));
+	big[5000] = flipped;
+	unsigned char got[32], want[32];
+	sha256(big, sizeof(big), got);
+	big_data(big);
+	sha256(big, sizeof(big), want);
+	char gothex[65], wanthex[65];
+	pc_hex(got, 32, gothex);
+	pc_hex(want, 32, wanthex);
+	char *detail = xasprintf("sha256 %s, expected %s", gothex, wanthex);
+	expect_only(&f, PC_F_CONTENT, 1, 1, "big", detail);
+	free(detail);
+	teardown(&f);
+}
+
+static void test_content(void)
+{
+	content_flip(0);
+}
+
+static void test_content_fast(void)
+{
+	content_flip(1);
+}
+
+/* Entries with XXH3-128: the clean tree passes, and that digest is the one
+ * compared: a wrong SHA-256 beside a right XXH3-128 is not read (the
+ * finding it would give is absent); a wrong XXH3-128 beside a right
+ * SHA-256 (what a file changed between verify's two reads shows) is still
+ * a content finding, with the XXH3-128 values. */
+static void test_fast_compared(void)
+{
+	struct fixture f;
+	fixture_fast = 1;
+	setup(&f);
+	fixture_fast = 0;
+	run(&f);
+	dump(&f.r);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+
+	struct pc_entry *e = pc_manifest_get(f.m, "etc/passwd");
+	CU_ASSERT_FATAL(e != NULL);
+	e->sha256[0] ^= 1;
+	run(&f);
+	dump(&f.r);
+	CU_ASSERT_EQUAL(f.r.nfindings, 0);
+	e->sha256[0] ^= 1;
+
+	e->xxh3[15] ^= 1;
+	expect_only(&f, PC_F_CONTENT, 1, 1, "etc/passwd", NULL);
+	CU_ASSERT_PTR_NOT_NULL(f.r.nfindings ? strstr(f.r.findings[0].detail, "xxh3-128 ") : NULL);
+	CU_ASSERT_PTR_NOT_NULL(f.r.nfindings ? strstr(f.r.findings[0].detail, "second read")
+				      : NULL);
 	teardown(&f);
 }
 
@@ -314,15 +383,34 @@ static uint64_t put_sparse(struct fixture *f, const char *rel, int tail)
 	unsigned len = 32;
 	CU_ASSERT_EQUAL(EVP_DigestFinal_ex(ctx, e->sha256, &len), 1);
 	EVP_MD_CTX_free(ctx);
+	if (fixture_fast) {
+		XXH3_state_t *x = XXH3_createState();
+		CU_ASSERT_FATAL(x && XXH3_128bits_reset(x) == XXH_OK);
+		XXH3_128bits_update(x, head, sizeof(head));
+		for (uint64_t left = SPARSE_HOLE; left > 0;) {
+			size_t n = left < sizeof(zero) ? (size_t)left : sizeof(zero);
+			XXH3_128bits_update(x, zero, n);
+			left -= n;
+		}
+		if (tail)
+			XXH3_128bits_update(x, end, sizeof(end));
+		XXH128_canonical_t c;
+		XXH128_canonicalFromHash(&c, XXH3_128bits_digest(x));
+		memcpy(e->xxh3, c.digest, 16);
+		e->has_xxh3 = 1;
+		XXH3_freeState(x);
+	}
 	return size;
 }
 
-static void test_sparse(void)
+static void sparse_flip(int fast)
 {
 	struct fixture f;
+	fixture_fast = fast;
 	setup(&f);
 	put_sparse(&f, "sparse", 1);
 	put_sparse(&f, "sparse-tail-hole", 0);
+	fixture_fast = 0;
 	run(&f);
 	dump(&f.r);
 	CU_ASSERT_EQUAL(f.r.nfindings, 0);
@@ -341,6 +429,16 @@ static void test_sparse(void)
 	expect_only(&f, PC_F_CONTENT, 1, 1, "sparse", NULL);
 	CU_ASSERT_PTR_NOT_NULL(f.r.nfindings ? strstr(f.r.findings[0].detail, "sha256 ") : NULL);
 	teardown(&f);
+}
+
+static void test_sparse(void)
+{
+	sparse_flip(0);
+}
+
+static void test_sparse_fast(void)
+{
+	sparse_flip(1);
 }
 
 static void test_mode(void)
@@ -1299,7 +1397,11 @@ void register_verify_tests(void)
 	CU_add_test(s, "clean tree", test_clean);
 	CU_add_test(s, "truncated file: size", test_size);
 	CU_add_test(s, "one byte flipped: content", test_content);
+	CU_add_test(s, "one byte flipped, XXH3-128 compared: content, sha256 message",
+		    test_content_fast);
+	CU_add_test(s, "XXH3-128 is what is compared when the entry has it", test_fast_compared);
 	CU_add_test(s, "sparse file: holes hashed as zeros, flip in 2nd extent", test_sparse);
+	CU_add_test(s, "the same, XXH3-128 compared", test_sparse_fast);
 	CU_add_test(s, "chmod: mode", test_mode);
 	CU_add_test(s, "chown: owner", test_owner);
 	CU_add_test(s, "xattr removed, changed, added", test_xattr);
