@@ -226,6 +226,10 @@ registry=/run/powercut reg=
 trap 'rm -rf -- "$stage"; [ -z "$reg" ] || rm -f -- "$reg"' EXIT
 register() { # STAGE: sets reg to its registration, or says why not
 	local abs f i why=
+	# Only root's runs and cleanup use the registry (cleanup removes only
+	# what root owns): a user's merge has nothing to register, and a
+	# warning on every merge would be noise.
+	[ "$(id -u)" = 0 ] || return 0
 	abs=$(cd -- "$1" && pwd -P) || why="cannot resolve it"
 	# One path a line (powercut's registry): a control character in it
 	# would register another folder.
