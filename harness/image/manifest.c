@@ -21,6 +21,9 @@
 
 struct pc_manifest {
 	struct pc_entry **slots; /* NULL: empty */
+	/* tags[i]: the upper half of slots[i]'s path hash, so that a probe
+	 * compares strings (two cache misses: entry, path) only on a match */
+	uint32_t *tags;
 	size_t cap;              /* power of two */
 	size_t count;
 	struct pc_entry **sorted;
@@ -49,6 +52,7 @@ struct pc_manifest *pc_manifest_new(void)
 	struct pc_manifest *m = xcalloc(1, sizeof(*m));
 	m->cap = 64;
 	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	m->tags = xcalloc(m->cap, sizeof(*m->tags));
 	m->next_group = 1;
 	return m;
 }
@@ -82,46 +86,72 @@ void pc_manifest_free(struct pc_manifest *m)
 		if (m->slots[i])
 			entry_free(m->slots[i]);
 	free(m->slots);
+	free(m->tags);
 	free(m->sorted);
 	free(m);
 }
 
-/* Slot holding PATH, or the empty slot where it would go. */
-static size_t find_slot(const struct pc_manifest *m, const char *path)
+static uint32_t tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32);
+}
+
+/* Slot holding PATH (hash H), or the empty slot where it would go. */
+static size_t find_slot_h(const struct pc_manifest *m, const char *path, uint64_t h)
 {
 	size_t mask = m->cap - 1;
-	size_t i = (size_t)hash_path(path) & mask;
-	while (m->slots[i] && strcmp(m->slots[i]->path, path) != 0)
+	size_t i = (size_t)h & mask;
+	uint32_t t = tag_of(h);
+	while (m->slots[i] && (m->tags[i] != t || strcmp(m->slots[i]->path, path) != 0))
 		i = (i + 1) & mask;
 	return i;
 }
 
+static size_t find_slot(const struct pc_manifest *m, const char *path)
+{
+	return find_slot_h(m, path, hash_path(path));
+}
+
+/* The table again at M->cap slots, from the entries of OLD (OLDCAP slots). */
+static void rehash(struct pc_manifest *m, struct pc_entry **old, uint32_t *oldtags,
+		   size_t oldcap)
+{
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	m->tags = xcalloc(m->cap, sizeof(*m->tags));
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i]) {
+			uint64_t h = hash_path(old[i]->path);
+			size_t j = find_slot_h(m, old[i]->path, h);
+			m->slots[j] = old[i];
+			m->tags[j] = tag_of(h);
+		}
+	free(old);
+	free(oldtags);
+}
+
 static void grow(struct pc_manifest *m)
 {
-	struct pc_entry **old = m->slots;
 	size_t oldcap = m->cap;
 	m->cap *= 2;
-	m->slots = xcalloc(m->cap, sizeof(*m->slots));
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i])
-			m->slots[find_slot(m, old[i]->path)] = old[i];
-	free(old);
+	rehash(m, m->slots, m->tags, oldcap);
 }
 
 struct pc_entry *pc_manifest_put(struct pc_manifest *m, const char *path)
 {
-	size_t i = find_slot(m, path);
+	uint64_t h = hash_path(path);
+	size_t i = find_slot_h(m, path, h);
 	if (m->slots[i]) {
 		entry_clear(m->slots[i]);
 		return m->slots[i];
 	}
 	if ((m->count + 1) * 4 > m->cap * 3) { /* keep load below 3/4 */
 		grow(m);
-		i = find_slot(m, path);
+		i = find_slot_h(m, path, h);
 	}
 	struct pc_entry *e = xcalloc(1, sizeof(*e));
 	e->path = xstrdup(path);
 	m->slots[i] = e;
+	m->tags[i] = tag_of(h);
 	m->count++;
 	m->sorted_valid = 0;
 	return e;
@@ -147,6 +177,7 @@ static void delete_slot(struct pc_manifest *m, size_t i)
 		if (stays)
 			continue;
 		m->slots[i] = m->slots[j];
+		m->tags[i] = m->tags[j];
 		m->slots[j] = NULL;
 		i = j;
 	}
@@ -190,12 +221,7 @@ static void remove_subtree(struct pc_manifest *m, const char *dir, int self,
 		return;
 	m->count -= removed;
 	m->sorted_valid = 0;
-	struct pc_entry **old = m->slots;
-	m->slots = xcalloc(m->cap, sizeof(*m->slots));
-	for (size_t i = 0; i < m->cap; i++)
-		if (old[i])
-			m->slots[find_slot(m, old[i]->path)] = old[i];
-	free(old);
+	rehash(m, m->slots, m->tags, m->cap);
 }
 
 void pc_manifest_remove(struct pc_manifest *m, const char *path)
@@ -316,6 +342,8 @@ struct pc_manifest *pc_manifest_copy(const struct pc_manifest *m)
 	c->count = m->count;
 	c->next_group = m->next_group;
 	c->slots = xcalloc(c->cap, sizeof(*c->slots));
+	c->tags = xcalloc(c->cap, sizeof(*c->tags));
+	memcpy(c->tags, m->tags, c->cap * sizeof(*c->tags));
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i])
 			c->slots[i] = entry_copy(m->slots[i]);

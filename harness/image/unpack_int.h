@@ -78,6 +78,18 @@ struct walk {
 	 * system call.  Emptied whenever the walk removes anything on disk
 	 * (unpack_forget_dirs) and at each layer. */
 	struct pc_manifest *dirs;
+	/* Folders the unpack created where nothing was (make_room found the
+	 * path empty before libarchive made the folder), over every layer of
+	 * the flat form: on disk such a folder holds only what the walk wrote
+	 * in it, so a name the manifest does not hold is not there, and
+	 * make_room need not lstat it (unpack_known_absent).  Never emptied:
+	 * the walk removes from disk and manifest together, and whatever is
+	 * made at that path later is made empty again.  Used only once
+	 * lookups are known not to fold names (NOFOLD 1; 0 not known yet, -1
+	 * they may: unpack_probe_folding). */
+	struct pc_manifest *fresh;
+	int nofold;
+	char *probe; /* a fresh folder at the root, to ask (unpack_probe_folding) */
 	/* Folders this layer made (listed or not), for what a later entry of
 	 * the layer at the same path inherits (unpack_entry_inherits). */
 	struct pc_manifest *made;

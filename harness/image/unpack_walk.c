@@ -31,7 +31,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -96,6 +99,8 @@ static enum node disk_node(const char *path, char **link)
 	return S_ISDIR(st.st_mode) ? NODE_DIR : NODE_OTHER;
 }
 
+static int unpack_manifest_is_disk(struct walk *w, const char *path);
+
 /* What PATH (relative to the root, no symlinks above its last component) is
  * right now: on disk when writing, else in the manifest; in the overlay
  * form, what the layers below show where this layer has nothing, so that a
@@ -110,12 +115,127 @@ static enum node lookup(struct walk *w, const char *path, char **link)
 		return manifest_node(w->m, path, link);
 	if (pc_manifest_get(w->dirs, path))
 		return NODE_DIR;
+	if (unpack_manifest_is_disk(w, path)) {
+		/* nothing there, or a folder: the manifest says so (a symlink's
+		 * target and anything else are read from disk as before) */
+		const struct pc_entry *e = pc_manifest_get(w->m, path);
+		if (!e)
+			return NODE_NONE;
+		if (e->type == PC_FT_DIR) {
+			pc_manifest_put(w->dirs, path);
+			return NODE_DIR;
+		}
+	}
 	enum node n = disk_node(path, link);
 	if (n == NODE_DIR)
 		pc_manifest_put(w->dirs, path);
 	if (n == NODE_NONE && w->overlay && unpack_lower_visible(w, path))
 		n = manifest_node(w->lower, path, link);
 	return n;
+}
+
+/* ---- what is known not to be there --------------------------------------- */
+
+/* Is PATH's folder one the walk made where nothing was (w->fresh)?  The
+ * root is not: it may hold what was there before (ext4's lost+found). */
+static int in_fresh_folder(const struct walk *w, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || pc_manifest_count(w->fresh) == 0)
+		return 0;
+	char buf[256];
+	size_t n = (size_t)(slash - path);
+	char *dir = n < sizeof(buf) ? buf : xstrndup(path, n);
+	if (dir == buf) {
+		memcpy(buf, path, n);
+		buf[n] = '\0';
+	}
+	int fresh = pc_manifest_get(w->fresh, dir) != NULL;
+	if (dir != buf)
+		free(dir);
+	return fresh;
+}
+
+/* Do the target's lookups fold names?  Asked of w->probe, a folder the
+ * walk made at the root where nothing was.  The filesystem must
+ * be one where folding is a folder's own flag, inherited by the folders
+ * made in it (ext4, f2fs and tmpfs casefold), or a setting of the whole
+ * filesystem (xfs -n version=ci), or absent (btrfs); and NAME with the case
+ * of its ASCII letters swapped must not be found: a root that folds finds
+ * it, one that does not passes that on to every folder made below it
+ * (w->fresh holds only folders made in the root or in fresh folders).  A
+ * NAME without letters is never asked. */
+static void unpack_probe_folding(struct walk *w)
+{
+	const char *name = w->probe;
+	struct statfs sf;
+	struct stat st;
+	const struct pc_entry *e = name ? pc_manifest_get(w->m, name) : NULL;
+	if (!e || e->type != PC_FT_DIR)
+		return; /* not made yet: asked again at the next entry */
+	if (lstat(name, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		/* gone: another folder will be asked */
+		free(w->probe);
+		w->probe = NULL;
+		return;
+	}
+	if (statfs(".", &sf) < 0) {
+		w->nofold = -1;
+		return;
+	}
+	switch ((uint32_t)sf.f_type) {
+	case EXT4_SUPER_MAGIC: case XFS_SUPER_MAGIC: case BTRFS_SUPER_MAGIC:
+	case TMPFS_MAGIC: case F2FS_SUPER_MAGIC:
+		break;
+	default:
+		w->nofold = -1;
+		return;
+	}
+	char *swapped = xstrdup(name);
+	int letters = 0;
+	for (char *c = swapped; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')) {
+			*c ^= 0x20;
+			letters = 1;
+		}
+	if (letters)
+		w->nofold = lstat(swapped, &st) < 0 && errno == ENOENT ? 1 : -1;
+	free(swapped);
+}
+
+/* PATH, a folder nothing is at, will be made empty: by libarchive for its
+ * entry or as the parent of one, or by add_implicit_parents. */
+static void mark_fresh(struct walk *w, const char *path)
+{
+	if (!w->disk || w->overlay || (strchr(path, '/') && !in_fresh_folder(w, path)))
+		return;
+	pc_manifest_put(w->fresh, path);
+	if (w->nofold || w->probe || strchr(path, '/'))
+		return;
+	for (const char *c = path; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')) {
+			w->probe = xstrdup(path);
+			return;
+		}
+}
+
+/* Is what the manifest holds at PATH what is on disk?  So when its folder
+ * is fresh, on a filesystem whose lookups do not fold names (where
+ * "README" finds "readme" the lstat must run, for name_folded). */
+static int unpack_manifest_is_disk(struct walk *w, const char *path)
+{
+	if (!w->disk || w->overlay || w->nofold < 0 || !in_fresh_folder(w, path))
+		return 0;
+	if (w->nofold == 0)
+		unpack_probe_folding(w);
+	return w->nofold > 0;
+}
+
+/* Is nothing at PATH on disk, known without a system call?  OLD: the
+ * manifest's entry there. */
+static int unpack_known_absent(struct walk *w, const char *path, const struct pc_entry *old)
+{
+	return !old && unpack_manifest_is_disk(w, path);
 }
 
 /* Resolve the symlinks in the parent components of PATH (normalised), giving
@@ -187,6 +307,8 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 			}
 			free(cand);
 		} else {
+			if (kind == NODE_NONE)
+				mark_fresh(w, cand); /* libarchive makes it for the entry */
 			free(res);
 			res = cand;
 		}
@@ -410,7 +532,7 @@ static int make_room(struct walk *w, const char *path, int is_dir)
 	struct pc_entry *old = pc_manifest_get(w->m, path);
 	char *link = NULL;
 	enum node disk = NODE_NONE;
-	if (w->disk)
+	if (w->disk && !unpack_known_absent(w, path, old))
 		disk = is_dir && pc_manifest_get(w->dirs, path) ? NODE_DIR : disk_node(path, &link);
 	free(link);
 	/* Nothing of this name was written, yet something is there: only
@@ -437,6 +559,8 @@ static int make_room(struct walk *w, const char *path, int is_dir)
 	}
 	if (rc == 0 && w->disk)
 		archive_write_disk_set_options(w->disk, disk_options(disk != NODE_NONE));
+	if (rc == 0 && is_dir && disk == NODE_NONE)
+		mark_fresh(w, path); /* libarchive makes the folder */
 	return rc;
 }
 
@@ -1401,6 +1525,7 @@ int unpack_walk_init(struct walk *w, unsigned hash)
 	w->m = pc_manifest_new();
 	w->dirs = pc_manifest_new();
 	w->made = pc_manifest_new();
+	w->fresh = pc_manifest_new();
 	return 0;
 }
 
@@ -1413,6 +1538,8 @@ void unpack_walk_done(struct walk *w)
 	pc_manifest_free(w->m);
 	pc_manifest_free(w->dirs);
 	pc_manifest_free(w->made);
+	pc_manifest_free(w->fresh);
+	free(w->probe);
 	forget_retimes(w);
 	free(w->retime);
 	for (size_t i = 0; i < w->nopaque; i++)
