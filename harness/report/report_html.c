@@ -190,18 +190,34 @@ static int add_unread(struct pc_rh_set *s, const char *dir, const char *why)
 	return -1;
 }
 
+/* The capture in force before keep_messages, which give_back restores. */
+struct kept_capture {
+	char *buf;
+	size_t len;
+	int err;
+};
+
+/* A reader's messages from here to give_back are printed as ever and also
+ * kept in WHY (LEN bytes), to name on the page what was not read. */
+static void keep_messages(struct kept_capture *old, char *why, size_t len)
+{
+	pc_capture_current(&old->buf, &old->len, &old->err);
+	pc_capture_errors(why, len);
+}
+
+static void give_back(const struct kept_capture *old)
+{
+	pc_capture_resume(old->buf, old->len, old->err);
+}
+
 static int push(struct pc_rh_set *s, const char *dir)
 {
 	s->f = xrealloc(s->f, (s->n + 1) * sizeof(*s->f));
-	/* The reader's message is printed, and kept for the page. */
 	char why[1024];
-	char *old_buf;
-	size_t old_len;
-	int old_err;
-	pc_capture_current(&old_buf, &old_len, &old_err);
-	pc_capture_errors(why, sizeof(why));
+	struct kept_capture old;
+	keep_messages(&old, why, sizeof(why));
 	int rc = load_folder(dir, &s->f[s->n]);
-	pc_capture_resume(old_buf, old_len, old_err);
+	give_back(&old);
 	if (rc < 0) {
 		folder_free(&s->f[s->n]);
 		return add_unread(s, dir, why);
@@ -246,15 +262,11 @@ static int qualify_missing(struct pc_rh_set *s, const char *path)
 		free(q);
 		return 0;
 	}
-	/* The reader's message is kept for the page, as push keeps its own. */
 	char msg[1024];
-	char *old_buf;
-	size_t old_len;
-	int old_err;
-	pc_capture_current(&old_buf, &old_len, &old_err);
-	pc_capture_errors(msg, sizeof(msg));
+	struct kept_capture old;
+	keep_messages(&old, msg, sizeof(msg));
 	char *text = pc_input_read_small("qualify file", q, 64u << 20, &len);
-	pc_capture_resume(old_buf, old_len, old_err);
+	give_back(&old);
 	if (!text) {
 		add_unread(s, q, msg);
 		free(q);
