@@ -1130,11 +1130,44 @@ void pc_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* The words of a split as they are found: V holds N of them, with room
+ * for CAP pointers, one kept for the NULL that ends it. */
+struct words {
+	char **v;
+	size_t n, cap;
+};
+
+static void words_init(struct words *w)
+{
+	w->n = 0;
+	w->cap = 4;
+	w->v = xmalloc(w->cap * sizeof(*w->v));
+}
+
+/* WORD (malloc'd) taken onto the end. */
+static void words_add(struct words *w, char *word)
+{
+	if (w->n + 2 > w->cap) {
+		w->cap *= 2;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	w->v[w->n++] = word;
+}
+
+/* The NULL-terminated vector, its count in *N (when N is given). */
+static char **words_end(struct words *w, size_t *n)
+{
+	w->v[w->n] = NULL;
+	if (n)
+		*n = w->n;
+	return w->v;
+}
+
 /* S split at any byte of SEPS. */
 static char **split_at(const char *s, const char *seps, size_t *n)
 {
-	size_t count = 0, cap = 4;
-	char **v = xmalloc(cap * sizeof(*v));
+	struct words words;
+	words_init(&words);
 	const char *p = s ? s : "";
 	for (;;) {
 		p += strspn(p, seps);
@@ -1142,16 +1175,9 @@ static char **split_at(const char *s, const char *seps, size_t *n)
 			break;
 		const char *start = p;
 		p += strcspn(p, seps);
-		if (count + 2 > cap) {
-			cap *= 2;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[count++] = xstrndup(start, (size_t)(p - start));
+		words_add(&words, xstrndup(start, (size_t)(p - start)));
 	}
-	v[count] = NULL;
-	if (n)
-		*n = count;
-	return v;
+	return words_end(&words, n);
 }
 
 char **pc_split_words(const char *s, size_t *n)
@@ -1177,9 +1203,9 @@ void pc_strv_free(char **v)
  * unterminated quote. */
 static char **split_quoted(const char *s, const char *seps, size_t *n)
 {
-	size_t count = 0, cap = 4, len = strlen(s ? s : "");
-	char **v = xmalloc(cap * sizeof(*v));
-	char *word = xmalloc(len + 1);
+	struct words words;
+	words_init(&words);
+	char *word = xmalloc(strlen(s ? s : "") + 1);
 	const char *p = s ? s : "";
 	for (;;) {
 		while (*p && strchr(seps, *p))
@@ -1193,8 +1219,7 @@ static char **split_quoted(const char *s, const char *seps, size_t *n)
 				while (*p && *p != q)
 					word[w++] = *p++;
 				if (*p != q) {
-					v[count] = NULL;
-					pc_strv_free(v);
+					pc_strv_free(words_end(&words, NULL));
 					free(word);
 					return NULL;
 				}
@@ -1204,17 +1229,10 @@ static char **split_quoted(const char *s, const char *seps, size_t *n)
 			}
 		}
 		word[w] = '\0';
-		if (count + 2 > cap) {
-			cap *= 2;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[count++] = xstrdup(word);
+		words_add(&words, xstrdup(word));
 	}
 	free(word);
-	v[count] = NULL;
-	if (n)
-		*n = count;
-	return v;
+	return words_end(&words, n);
 }
 
 char **pc_split_args(const char *s, size_t *n)
