@@ -69,18 +69,6 @@ static const char *cut_name(enum pc_flakey_mode m)
 	return m == PC_FLAKEY_ERROR ? "error" : "drop";
 }
 
-/* ---- files ----------------------------------------------------------- */
-
-static FILE *mem_open(char **buf, size_t *len)
-{
-	FILE *f = open_memstream(buf, len);
-	if (!f) {
-		fprintf(stderr, "powercut: open_memstream: out of memory\n");
-		abort();
-	}
-	return f;
-}
-
 /* ---- results.json ---------------------------------------------------- */
 
 static void put_str(json_t *o, const char *key, const char *value)
@@ -739,7 +727,7 @@ static int write_summary(const struct pc_run_report *r, const char *dir,
 		counts[r->results[i].outcome]++;
 	char *buf;
 	size_t len;
-	FILE *f = mem_open(&buf, &len);
+	FILE *f = xopen_memstream(&buf, &len);
 	char *scenario = pc_esc_md(r->scenario);
 	char *kernel = pc_esc_md(r->kernel);
 	fprintf(f, "# powercut results\n\n- scenario: `%s`\n- kernel: `%s`\n", scenario, kernel);

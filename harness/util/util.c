@@ -338,6 +338,16 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+FILE *xopen_memstream(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f) {
+		fprintf(stderr, "powercut: open_memstream: out of memory\n");
+		abort();
+	}
+	return f;
+}
+
 double pc_now(void)
 {
 	struct timespec ts;

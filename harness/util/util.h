@@ -149,6 +149,8 @@ char *xstrdup(const char *s) __attribute__((returns_nonnull));
 /* The first N bytes of S (S need not be NUL-terminated there). */
 char *xstrndup(const char *s, size_t n) __attribute__((returns_nonnull));
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
+/* open_memstream(3) onto *BUF and *LEN. */
+FILE *xopen_memstream(char **buf, size_t *len) __attribute__((returns_nonnull));
 
 /* Monotonic clock in seconds. */
 double pc_now(void);
