@@ -135,12 +135,13 @@ static void note_shape(struct tarscan *t, const char *name)
 	const char *slash = strchr(name, '/');
 	if (!strncmp(name, "blobs/", 6)) {
 		const char *alg = name + 6, *hex = strchr(alg, '/');
-		if (hex && hex > alg && strlen(hex + 1) >= 64 && img_is_hex(hex + 1, strlen(hex + 1)))
+		if (hex && hex > alg && strlen(hex + 1) >= 64 &&
+		    pc_is_lower_hex(hex + 1, strlen(hex + 1)))
 			t->blob_like = 1;
-	} else if (slash && slash - name == 64 && img_is_hex(name, 64) &&
+	} else if (slash && slash - name == 64 && pc_is_lower_hex(name, 64) &&
 		   !strcmp(slash, "/layer.tar")) {
 		t->docker_like = 1;
-	} else if (!slash && n == 69 && img_is_hex(name, 64) &&
+	} else if (!slash && n == 69 && pc_is_lower_hex(name, 64) &&
 		   (!strcmp(name + 64, ".tar") || !strcmp(name + 64, ".json"))) {
 		t->docker_like = 1;
 	} else if (!strcmp(name, "repositories")) {
@@ -706,7 +707,7 @@ static char *blob_digest(const char *name)
 {
 	name = strip_dot(name);
 	if (strncmp(name, "blobs/sha256/", 13) || strlen(name + 13) != 64 ||
-	    !img_is_hex(name + 13, 64))
+	    !pc_is_lower_hex(name + 13, 64))
 		return NULL;
 	return xasprintf("sha256:%s", name + 13);
 }
@@ -875,15 +876,16 @@ static void index_names_of(const struct tarscan *t, const char *file,
  * of the blob as stored. */
 static char *digest_from_member(const char *name)
 {
-	if (!strncmp(name, "blobs/sha256/", 13) && strlen(name + 13) == 64 && img_is_hex(name + 13, 64))
+	if (!strncmp(name, "blobs/sha256/", 13) && strlen(name + 13) == 64 &&
+	    pc_is_lower_hex(name + 13, 64))
 		return xasprintf("sha256:%s", name + 13);
-	if (!strncmp(name, "sha256:", 7) && strlen(name + 7) == 64 && img_is_hex(name + 7, 64))
+	if (!strncmp(name, "sha256:", 7) && strlen(name + 7) == 64 && pc_is_lower_hex(name + 7, 64))
 		return xasprintf("%s", name);
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	static const char *const ext[] = { ".json", ".tar", ".tar.gz", ".tar.zst" };
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
-		if (strlen(base) == 64 + strlen(ext[i]) && img_is_hex(base, 64) &&
+		if (strlen(base) == 64 + strlen(ext[i]) && pc_is_lower_hex(base, 64) &&
 		    !strcmp(base + 64, ext[i]))
 			return xasprintf("sha256:%.64s", base);
 	return NULL;
@@ -1315,7 +1317,7 @@ static int open_oci_archive(const char *file, const char *tag, const char *platf
 			size_t alen = strcspn(alg, "/");
 			const char *hex = alg + alen + (alg[alen] == '/');
 			if (!alen || alg[alen] != '/' || !*hex || strchr(hex, '/') ||
-			    !img_is_hex(hex, strlen(hex)) ||
+			    !pc_is_lower_hex(hex, strlen(hex)) ||
 			    strspn(alg, "abcdefghijklmnopqrstuvwxyz0123456789") < alen)
 				continue;
 			char *d = xasprintf("%s/blobs/%.*s", root, (int)alen, alg);

@@ -1140,6 +1140,14 @@ void pc_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+int pc_is_lower_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
 /* The words of a split as they are found: V holds N of them, with room
  * for CAP pointers, one kept for the NULL that ends it. */
 struct words {

@@ -286,6 +286,9 @@ int pc_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 /* Lowercase hex of a byte string into out (2*n+1 bytes). */
 void pc_hex(const unsigned char *in, size_t n, char *out);
+/* 1 if the N bytes at S are all lowercase hex digits (as digests are
+ * written, and as they become paths), else 0. */
+int pc_is_lower_hex(const char *s, size_t n);
 
 /* Split a whitespace-separated list into a NULL-terminated malloc'd vector
  * of malloc'd strings; *n gets the count.  pc_strv_free frees it. */
