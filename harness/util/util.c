@@ -1148,6 +1148,17 @@ int pc_is_lower_hex(const char *s, size_t n)
 	return 1;
 }
 
+int pc_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* The words of a split as they are found: V holds N of them, with room
  * for CAP pointers, one kept for the NULL that ends it. */
 struct words {

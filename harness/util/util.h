@@ -289,6 +289,8 @@ void pc_hex(const unsigned char *in, size_t n, char *out);
 /* 1 if the N bytes at S are all lowercase hex digits (as digests are
  * written, and as they become paths), else 0. */
 int pc_is_lower_hex(const char *s, size_t n);
+/* The value of the hex digit C (either case), or -1 if C is none. */
+int pc_hex_value(char c);
 
 /* Split a whitespace-separated list into a NULL-terminated malloc'd vector
  * of malloc'd strings; *n gets the count.  pc_strv_free frees it. */

@@ -16,6 +16,7 @@
 
 #include "check/verify.h"
 #include "image/manifest.h"
+#include "image/paxxattr.h"
 #include "tarfix.h"
 #include "unit.h"
 #include "image/unpack.h"
@@ -1787,6 +1788,26 @@ static void test_progress(void)
 	free(dir);
 }
 
+/* A LIBARCHIVE.xattr name is %-decoded as libarchive does it: "%XX" in
+ * either case is a byte, a '%' before anything else is itself. */
+static void test_pax_xattr_names_decoded(void)
+{
+	static const char *const agree[] = {
+		"32 LIBARCHIVE.xattr.user%2ea=MQ\n25 SCHILY.xattr.user.a=1\n",
+		"32 LIBARCHIVE.xattr.user%2Ea=MQ\n25 SCHILY.xattr.user.a=1\n",
+		"32 LIBARCHIVE.xattr.user%2xa=MQ\n27 SCHILY.xattr.user%2xa=1\n",
+	};
+	char name[64];
+	const char *why = NULL;
+	for (size_t i = 0; i < N(agree); i++)
+		CU_ASSERT_EQUAL(pc_pax_xattrs_disagree(agree[i], strlen(agree[i]), name,
+						       sizeof(name), &why), 0);
+	const char *differ = "32 LIBARCHIVE.xattr.user%2xa=MQ\n25 SCHILY.xattr.user.a=1\n";
+	CU_ASSERT_EQUAL(pc_pax_xattrs_disagree(differ, strlen(differ), name, sizeof(name), &why),
+			1);
+	CU_ASSERT_STRING_EQUAL(name, "user%2xa");
+}
+
 void register_unpack_tests(void)
 {
 	CU_pSuite s = CU_add_suite("unpack", NULL, NULL);
@@ -1802,6 +1823,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "layers holding nothing are read; damaged ones refused", test_empty_layers);
 	CU_add_test(s, "headers libarchive and the runtimes read differently are refused",
 		    test_headers_read_alike);
+	CU_add_test(s, "LIBARCHIVE.xattr names are %-decoded", test_pax_xattr_names_decoded);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
 	CU_add_test(s, "aufs metadata: markers skipped, what they hold refused",
