@@ -1597,48 +1597,23 @@ static int trend_section(FILE *f, struct plotq *q, const struct pc_rh_set *s)
 	return rc;
 }
 
-int pc_rh_write(const struct pc_rh_set *s, const char *out)
+/* The folder OUT is written in, as realpath(3) gives it, into REPORTDIR
+ * (PATH_MAX bytes): the page's links are relative to it. */
+static int report_dir(const char *out, char *reportdir)
 {
-	if (!gnuplot_available())
-		return pc_fail(PC_ERR_ENV, "report: gnuplot is not installed (Debian package gnuplot-nox); "
-			       "it draws the report's plots");
-	/* Links are relative to the folder the report is written in. */
 	char *outcopy = xstrdup(out), *slash = strrchr(outcopy, '/');
 	const char *outdir = slash ? (slash == outcopy ? "/" : (*slash = 0, outcopy)) : ".";
-	char reportdir[PATH_MAX];
-	if (!realpath(outdir, reportdir)) {
-		pc_fail_errno(PC_ERR_RUN, errno, "report: %s", outdir);
-		free(outcopy);
-		return -1;
-	}
+	int rc = 0;
+	if (!realpath(outdir, reportdir))
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "report: %s", outdir);
 	free(outcopy);
-	char *tmp = xasprintf("%s.tmp", out);
-	/* Unnamed until done: a report killed while it writes (a CI step's
-	 * timeout, SIGKILL too) leaves no OUT.tmp. */
-	int named = 0, fd = pc_tmpfile_open(reportdir, tmp, 0644, &named);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", named ? tmp : reportdir);
-		if (fd >= 0) {
-			close(fd);
-			if (named)
-				unlink(tmp);
-		}
-		free(tmp);
-		return -1;
-	}
-	/* The page goes to F through BODY, where the plots are put in. */
-	FILE *page = f;
-	struct plotq q = { 0 };
-	f = tmpfile();
-	if (!f) {
-		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create the page's temporary file");
-		fclose(page);
-		if (named)
-			unlink(tmp);
-		free(tmp);
-		return -1;
-	}
+	return rc;
+}
+
+/* The page's head: its title, when it was made, and the folders it
+ * shows, each linked to its section. */
+static void page_head(FILE *f, const struct pc_rh_set *s)
+{
 	char when[64] = "";
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
@@ -1660,13 +1635,19 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		fprintf(f, ", %zu cases)</li>\n", s->f[k].n);
 	}
 	fputs("</ol>\n", f);
+}
+
+/* What the reader must know before the sections: folders in order of
+ * name, sections without plots (the first PLOTS_FROM), and the folders
+ * with no results or whose results could not be read. */
+static void page_notes(FILE *f, const struct pc_rh_set *s, size_t plots_from)
+{
 	if (s->by_name)
 		fprintf(f, "<p>%zu folder%s ordered by %s name%s, before the others: %s results do "
 			   "not record when %s ran (an older powercut's); the others are in order of "
 			   "their start.</p>\n", s->by_name, s->by_name == 1 ? "" : "s",
 			s->by_name == 1 ? "its" : "their", s->by_name == 1 ? "" : "s",
 			s->by_name == 1 ? "its" : "their", s->by_name == 1 ? "it" : "they");
-	size_t plots_from = s->plot_last && s->plot_last < s->n ? s->n - s->plot_last : 0;
 	if (plots_from)
 		fprintf(f, "<p>Plots per folder: for the last %zu of the %zu folders only "
 			   "(<code>--plots-last</code>); the %zu before them have their tables here "
@@ -1697,6 +1678,46 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		}
 		fputs("</ul>\n", f);
 	}
+}
+
+int pc_rh_write(const struct pc_rh_set *s, const char *out)
+{
+	if (!gnuplot_available())
+		return pc_fail(PC_ERR_ENV, "report: gnuplot is not installed (Debian package gnuplot-nox); "
+			       "it draws the report's plots");
+	char reportdir[PATH_MAX];
+	if (report_dir(out, reportdir) < 0)
+		return -1;
+	char *tmp = xasprintf("%s.tmp", out);
+	/* Unnamed until done: a report killed while it writes (a CI step's
+	 * timeout, SIGKILL too) leaves no OUT.tmp. */
+	int named = 0, fd = pc_tmpfile_open(reportdir, tmp, 0644, &named);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", named ? tmp : reportdir);
+		if (fd >= 0) {
+			close(fd);
+			if (named)
+				unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	/* The page goes to F through BODY, where the plots are put in. */
+	FILE *page = f;
+	struct plotq q = { 0 };
+	f = tmpfile();
+	if (!f) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create the page's temporary file");
+		fclose(page);
+		if (named)
+			unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	page_head(f, s);
+	size_t plots_from = s->plot_last && s->plot_last < s->n ? s->n - s->plot_last : 0;
+	page_notes(f, s, plots_from);
 	int rc = 0;
 	if (s->n > 1) {
 		options_note(f, s);
