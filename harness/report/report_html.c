@@ -1169,13 +1169,10 @@ static void same_run_note(FILE *f, const struct pc_rh_set *s)
 			}
 }
 
-static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx,
-			  const char *reportdir, int plots)
+/* The section's heading and what the folder's run was: kernel, scenario,
+ * options, counts, when it ran, and fields of its results.json not known. */
+static void folder_head(FILE *f, const struct pc_rh_folder *fo, size_t idx)
 {
-	char real[PATH_MAX];
-	if (!realpath(fo->path, real))
-		return pc_fail_errno(PC_ERR_RUN, errno, "report: %s", fo->path);
-	char *rel = pc_rh_relpath(reportdir, real);
 	fprintf(f, "<h2 id=\"folder%zu\">", idx + 1);
 	put_text(f, fo->path);
 	fputs("</h2>\n<p>kernel <code>", f);
@@ -1206,8 +1203,43 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 		fprintf(f, "), ignored: results format %d says they change no verdict's meaning.</p>\n",
 			PC_RESULTS_FORMAT);
 	}
+}
 
-	/* One table per filesystem, in order of first appearance. */
+/* Case C's row of its filesystem's table; its files linked from REL, the
+ * folder as seen from the report's. */
+static void case_row(FILE *f, const struct pc_rh_folder *fo, const char *rel,
+		     const struct pc_rh_case *c)
+{
+	fputs("<tr><td class=\"l\">", f);
+	put_text(f, c->id);
+	fputs("</td><td class=\"l\">", f);
+	put_text(f, c->mode);
+	fputs("</td><td class=\"l\">", f);
+	put_text(f, c->backend);
+	fputs("</td>", f);
+	put_outcome(f, c, "l ");
+	fputs("</td>", f);
+	put_num(f, c->total, "%.2f");
+	put_num(f, c->io[0], "%.0f");
+	put_num(f, c->io[1] < 0 ? -1 : c->io[1] / 1048576.0, "%.1f");
+	put_num(f, c->io[2], "%.0f");
+	put_num(f, c->io[3] < 0 ? -1 : c->io[3] / 1048576.0, "%.1f");
+	put_num(f, c->io[4], "%.0f");
+	put_num(f, c->lost < 0 ? -1 : (double)c->lost, "%.0f");
+	fputs("<td class=\"l\">", f);
+	put_link(f, fo, rel, c, "findings.txt");
+	put_link(f, fo, rel, c, "fsck.log");
+	put_link(f, fo, rel, c, "kernel.log");
+	for (size_t k = 0; k < c->npoint_files; k++)
+		put_link(f, fo, rel, c, c->point_files[k]);
+	fputs("</td><td class=\"l\">", f);
+	put_text(f, c->reason);
+	fputs("</td></tr>\n", f);
+}
+
+/* One table per filesystem, in order of first appearance. */
+static void fs_tables(FILE *f, const struct pc_rh_folder *fo, const char *rel)
+{
 	for (size_t i = 0; i < fo->n; i++) {
 		size_t first;
 		for (first = 0; first < i && strcmp(fo->v[first].fs, fo->v[i].fs); first++)
@@ -1220,43 +1252,16 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 		      "<th class=\"l\">backend</th><th class=\"l\">outcome</th><th>time (s)</th>"
 		      "<th>WIOS</th><th>WBytes (MiB)</th><th>RIOS</th><th>RBytes (MiB)</th><th>flushes</th><th>lost</th>"
 		      "<th class=\"l\">files</th><th class=\"l\">reason</th></tr>\n", f);
-		for (size_t j = i; j < fo->n; j++) {
-			const struct pc_rh_case *c = &fo->v[j];
-			if (strcmp(c->fs, fo->v[i].fs))
-				continue;
-			fputs("<tr><td class=\"l\">", f);
-			put_text(f, c->id);
-			fputs("</td><td class=\"l\">", f);
-			put_text(f, c->mode);
-			fputs("</td><td class=\"l\">", f);
-			put_text(f, c->backend);
-			fputs("</td>", f);
-			put_outcome(f, c, "l ");
-			fputs("</td>", f);
-			put_num(f, c->total, "%.2f");
-			put_num(f, c->io[0], "%.0f");
-			put_num(f, c->io[1] < 0 ? -1 : c->io[1] / 1048576.0, "%.1f");
-			put_num(f, c->io[2], "%.0f");
-			put_num(f, c->io[3] < 0 ? -1 : c->io[3] / 1048576.0, "%.1f");
-			put_num(f, c->io[4], "%.0f");
-			put_num(f, c->lost < 0 ? -1 : (double)c->lost, "%.0f");
-			fputs("<td class=\"l\">", f);
-			put_link(f, fo, rel, c, "findings.txt");
-			put_link(f, fo, rel, c, "fsck.log");
-			put_link(f, fo, rel, c, "kernel.log");
-			for (size_t k = 0; k < c->npoint_files; k++)
-				put_link(f, fo, rel, c, c->point_files[k]);
-			fputs("</td><td class=\"l\">", f);
-			put_text(f, c->reason);
-			fputs("</td></tr>\n", f);
-		}
+		for (size_t j = i; j < fo->n; j++)
+			if (!strcmp(fo->v[j].fs, fo->v[i].fs))
+				case_row(f, fo, rel, &fo->v[j]);
 		fputs("</table>\n", f);
 	}
-	free(rel);
+}
 
-	/* Plots: time, written bytes and lost entries per case. */
-	if (fo->n == 0 || !plots)
-		return 0;
+/* Plots: time, written bytes and lost entries per case. */
+static int folder_plots(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx)
+{
 	char **labels = xcalloc(fo->n, sizeof(*labels));
 	double *v = xcalloc(fo->n, sizeof(*v)), *kept_v = xcalloc(fo->n, sizeof(*kept_v));
 	size_t *keep = xcalloc(fo->n, sizeof(*keep));
@@ -1289,6 +1294,23 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 	free(kept_v);
 	free(keep);
 	return rc;
+}
+
+/* Folder FO's section of the page (the IDX-th), its links relative to
+ * REPORTDIR, with its plots when PLOTS. */
+static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx,
+			  const char *reportdir, int plots)
+{
+	char real[PATH_MAX];
+	if (!realpath(fo->path, real))
+		return pc_fail_errno(PC_ERR_RUN, errno, "report: %s", fo->path);
+	char *rel = pc_rh_relpath(reportdir, real);
+	folder_head(f, fo, idx);
+	fs_tables(f, fo, rel);
+	free(rel);
+	if (fo->n == 0 || !plots)
+		return 0;
+	return folder_plots(f, q, fo, idx);
 }
 
 /* An id and where it first stands: over the folders for all_ids, in one
