@@ -937,10 +937,9 @@ static char *raw_tar(const char *dir, const char *name, const struct rawhdr *h, 
 		size_t len = h[i].data ? strlen(h[i].data) : (i + 1 == n ? 1 : 0);
 		ustar_header(b, h[i].type, h[i].name, len);
 		pc_strbuf_add(&t, b, 512);
+		pc_strbuf_add(&t, h[i].data ? h[i].data : "x", len);
 		memset(b, 0, 512);
-		memcpy(b, h[i].data ? h[i].data : "x", len);
-		if (len)
-			pc_strbuf_add(&t, b, 512);
+		pc_strbuf_add(&t, b, (512 - len % 512) % 512); /* to the block's end */
 	}
 	memset(b, 0, 512);
 	pc_strbuf_add(&t, b, 512);
@@ -1090,6 +1089,21 @@ static void test_headers_read_alike(void)
 		}
 		free(layer);
 	}
+	/* a pax header longer than the reader holds (256 KiB) cannot be
+	 * checked: refused, as saying so */
+	size_t value = 300000, len = 6 + sizeof(" comment=") - 1 + value + 1;
+	char *rec = xmalloc(len + 1);
+	int head = snprintf(rec, len + 1, "%zu comment=", len);
+	memset(rec + head, 'a', value);
+	rec[len - 1] = '\n';
+	rec[len] = '\0';
+	const struct rawhdr big[] = { { 'x', "PaxHeader", rec }, { '0', "f", NULL } };
+	char *layer = raw_tar(dir, "pax-huge.tar", big, N(big));
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "too large to check");
+	unit_rmtree(target);
+	free(layer);
+	free(rec);
 	free(target);
 	unit_rmtree(dir);
 	free(dir);
