@@ -657,6 +657,47 @@ static ssize_t read_exec_failure(int fd, pid_t pid, struct tool_wait *tw, struct
 	}
 }
 
+/* In the child of pc_run_capture: stdin from /dev/null, stdout and stderr
+ * to OUT_FD (unless -1), SETUP run, then ARGV exec'd; what failed instead
+ * is written to EXEC_FD for the parent.  PARENT is the parent's pid. */
+static _Noreturn void exec_tool(char *const argv[], int (*setup)(void *arg, const char **what),
+				void *arg, pid_t parent, int out_fd, int exec_fd)
+{
+	/* The tool dies with us: a SIGKILLed run must not leave mkfs or
+	 * fsck running on its device, holding the loop device that
+	 * cleanup detaches (for an isolated tool this is the stand-in,
+	 * whose death kills the namespace). */
+	int dies = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0;
+	if (getppid() != parent)
+		_exit(127); /* we are gone already: nobody reads the tool */
+	int devnull = open("/dev/null", O_RDONLY);
+	if (devnull >= 0)
+		dup2(devnull, STDIN_FILENO);
+	if (out_fd >= 0) {
+		dup2(out_fd, STDOUT_FILENO);
+		dup2(out_fd, STDERR_FILENO);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	struct exec_failure f = { 0 };
+	const char *what = NULL;
+	int r = dies;
+	if (r < 0)
+		what = "follow the parent's death";
+	else if (setup)
+		r = setup(arg, &what);
+	if (r < 0) {
+		f.setup = 1;
+		f.err = -r;
+		snprintf(f.what, sizeof(f.what), "%s", what ? what : "setup");
+	} else {
+		execvp(argv[0], argv);
+		f.err = errno;
+	}
+	if (write(exec_fd, &f, sizeof(f)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status)
 {
@@ -697,41 +738,8 @@ int pc_run_capture(char *const argv[], int (*setup)(void *arg, const char **what
 		close(execpipe[1]);
 		return pc_fail_errno(PC_ERR_RUN, e, "fork for %s", argv[0]);
 	}
-	if (pid == 0) {
-		/* The tool dies with us: a SIGKILLed run must not leave mkfs or
-		 * fsck running on its device, holding the loop device that
-		 * cleanup detaches (for an isolated tool this is the stand-in,
-		 * whose death kills the namespace). */
-		int dies = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0;
-		if (getppid() != parent)
-			_exit(127); /* we are gone already: nobody reads the tool */
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDIN_FILENO);
-		if (output) {
-			dup2(pipefd[1], STDOUT_FILENO);
-			dup2(pipefd[1], STDERR_FILENO);
-		}
-		signal(SIGPIPE, SIG_DFL);
-		struct exec_failure f = { 0 };
-		const char *what = NULL;
-		int r = dies;
-		if (r < 0)
-			what = "follow the parent's death";
-		else if (setup)
-			r = setup(arg, &what);
-		if (r < 0) {
-			f.setup = 1;
-			f.err = -r;
-			snprintf(f.what, sizeof(f.what), "%s", what ? what : "setup");
-		} else {
-			execvp(argv[0], argv);
-			f.err = errno;
-		}
-		if (write(execpipe[1], &f, sizeof(f)) < 0)
-			_exit(127);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_tool(argv, setup, arg, parent, output ? pipefd[1] : -1, execpipe[1]);
 	close(execpipe[1]);
 	struct tool_wait tw = { .deadline = pc_tool_deadline() };
 	if (output) {
