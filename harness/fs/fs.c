@@ -244,6 +244,14 @@ int pc_fs_ext4_default_mntopts(const char *dev, char *names, size_t len)
 	return used ? 1 : 0;
 }
 
+/* The superblock mkfs.ext4 wrote on DEV could not be read: errno says why
+ * (EIO when the reader set none). */
+static int superblock_unread(const char *dev)
+{
+	return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "read the superblock mkfs.ext4 "
+			     "wrote on %s", dev);
+}
+
 /* Default mount options mke2fs's configuration put in the superblock
  * (default_mntopts): every mount applies them, and ext4 leaves them out of
  * /proc/self/mountinfo, so a case would test them unseen and unasked. */
@@ -252,8 +260,7 @@ static int refuse_ext4_default_mntopts(const char *dev)
 	char names[256];
 	int found = pc_fs_ext4_default_mntopts(dev, names, sizeof(names));
 	if (found < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "read the superblock mkfs.ext4 "
-				     "wrote on %s", dev);
+		return superblock_unread(dev);
 	if (found)
 		return pc_fail(PC_ERR_ENV, "mkfs.ext4 made a filesystem on %s whose superblock holds "
 			       "the default mount options %s (from mke2fs.conf: /etc/mke2fs.conf or "
@@ -272,8 +279,7 @@ static int refuse_ext4_panic(const char *dev)
 {
 	int panics = pc_fs_ext4_panics(dev);
 	if (panics < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "read the superblock mkfs.ext4 "
-				     "wrote on %s", dev);
+		return superblock_unread(dev);
 	if (panics)
 		return pc_fail(PC_ERR_ENV, "mkfs.ext4 made a filesystem on %s whose superblock says "
 			       "errors=panic (from mke2fs.conf: /etc/mke2fs.conf or the file "
@@ -295,8 +301,7 @@ int pc_fs_ext4_check_journal(const char *dev, const char *opts)
 	if (has < 0 || ext4_super_bytes(dev, 0x04, lo, sizeof(lo)) < 0 ||
 	    ext4_super_bytes(dev, 0x60, incompat, sizeof(incompat)) < 0 ||
 	    ext4_super_bytes(dev, 0x150, hi, sizeof(hi)) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno ? errno : EIO, "read the superblock mkfs.ext4 "
-				     "wrote on %s", dev);
+		return superblock_unread(dev);
 	if (has || (opts && strstr(opts, "^has_journal")))
 		return 0;
 	uint64_t blocks = lo[0] | lo[1] << 8 | (uint64_t)lo[2] << 16 | (uint64_t)lo[3] << 24;

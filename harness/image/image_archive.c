@@ -135,12 +135,13 @@ static void note_shape(struct tarscan *t, const char *name)
 	const char *slash = strchr(name, '/');
 	if (!strncmp(name, "blobs/", 6)) {
 		const char *alg = name + 6, *hex = strchr(alg, '/');
-		if (hex && hex > alg && strlen(hex + 1) >= 64 && img_is_hex(hex + 1, strlen(hex + 1)))
+		if (hex && hex > alg && strlen(hex + 1) >= 64 &&
+		    pc_is_lower_hex(hex + 1, strlen(hex + 1)))
 			t->blob_like = 1;
-	} else if (slash && slash - name == 64 && img_is_hex(name, 64) &&
+	} else if (slash && slash - name == 64 && pc_is_lower_hex(name, 64) &&
 		   !strcmp(slash, "/layer.tar")) {
 		t->docker_like = 1;
-	} else if (!slash && n == 69 && img_is_hex(name, 64) &&
+	} else if (!slash && n == 69 && pc_is_lower_hex(name, 64) &&
 		   (!strcmp(name + 64, ".tar") || !strcmp(name + 64, ".json"))) {
 		t->docker_like = 1;
 	} else if (!strcmp(name, "repositories")) {
@@ -706,7 +707,7 @@ static char *blob_digest(const char *name)
 {
 	name = strip_dot(name);
 	if (strncmp(name, "blobs/sha256/", 13) || strlen(name + 13) != 64 ||
-	    !img_is_hex(name + 13, 64))
+	    !pc_is_lower_hex(name + 13, 64))
 		return NULL;
 	return xasprintf("sha256:%s", name + 13);
 }
@@ -875,15 +876,16 @@ static void index_names_of(const struct tarscan *t, const char *file,
  * of the blob as stored. */
 static char *digest_from_member(const char *name)
 {
-	if (!strncmp(name, "blobs/sha256/", 13) && strlen(name + 13) == 64 && img_is_hex(name + 13, 64))
+	if (!strncmp(name, "blobs/sha256/", 13) && strlen(name + 13) == 64 &&
+	    pc_is_lower_hex(name + 13, 64))
 		return xasprintf("sha256:%s", name + 13);
-	if (!strncmp(name, "sha256:", 7) && strlen(name + 7) == 64 && img_is_hex(name + 7, 64))
+	if (!strncmp(name, "sha256:", 7) && strlen(name + 7) == 64 && pc_is_lower_hex(name + 7, 64))
 		return xasprintf("%s", name);
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	static const char *const ext[] = { ".json", ".tar", ".tar.gz", ".tar.zst" };
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
-		if (strlen(base) == 64 + strlen(ext[i]) && img_is_hex(base, 64) &&
+		if (strlen(base) == 64 + strlen(ext[i]) && pc_is_lower_hex(base, 64) &&
 		    !strcmp(base + 64, ext[i]))
 			return xasprintf("sha256:%.64s", base);
 	return NULL;
@@ -1107,28 +1109,21 @@ static int exporter_platform_check(const char *file, json_t *cfg)
 		       file, have, host, have, host);
 }
 
-static int open_docker_save(const char *file, const char *tag, const char *platform,
-			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
-			    struct pc_image_source *src)
+/* The entry of manifest.json (LIST, read from MNAME) to unpack, as
+ * docker_select picks it by TAG, noted in SRC; NULL (message printed) when
+ * LIST is not understood or none is picked. */
+static json_t *docker_pick(json_t *list, const char *mname, const char *file, const char *tag,
+			   const struct tarscan *t, struct pc_image_source *src)
 {
-	char mname[512];
-	snprintf(mname, sizeof(mname), "%s:manifest.json", file);
-	json_t *list = img_json_parse_buf(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, mname);
-	if (!list)
-		return -1;
-	int rc = -1;
-	struct wanted *w = NULL;
-	size_t nw = 0;
-	json_t *cfg = NULL;
 	if (!json_is_array(list)) {
 		pc_fail(PC_ERR_INPUT, "%s: expected an array", mname);
-		goto out;
+		return NULL;
 	}
 	size_t ii_i;
 	json_t *it;
 	json_array_foreach(list, ii_i, it)
 		if (img_json_keys_distinct(it, mname) < 0)
-			goto out;
+			return NULL;
 	size_t at = 0, nitems = json_array_size(list);
 	struct index_names *names = NULL;
 	if (t->oci) { /* Docker 25+ or ctr export: index.json names the images too */
@@ -1145,36 +1140,32 @@ static int open_docker_save(const char *file, const char *tag, const char *platf
 	for (size_t k = 0; names && k < nitems; k++)
 		index_names_free(&names[k]);
 	free(names);
-	if (!item)
-		goto out;
-	const char *config = NULL;
-	json_t *layers = NULL, *repotags = NULL;
-	json_error_t err;
-	if (json_unpack_ex(item, &err, 0, "{s:s, s?o, s:o *}", "Config", &config, "RepoTags",
-			   &repotags, "Layers", &layers) < 0 || !json_is_array(layers)) {
-		pc_fail(PC_ERR_INPUT, "%s: %s", mname, layers ? "Layers is not an array" : err.text);
-		goto out;
-	}
-	if (docker_foreign_layers(item, mname) < 0)
-		goto out;
-	const char *dir = img_tmpdir(img, tmpbase);
-	if (!dir)
-		goto out;
-	nw = json_array_size(layers) + 1;
-	w = xcalloc(nw, sizeof(*w));
-	if (!(w[0].member = member_resolve(t, file, config)))
-		goto out;
+	return item;
+}
+
+/* W[1..NW) the members of the entry's LAYERS, each to be extracted into
+ * DIR as the layers after the image's FIRST already there: -1 (message
+ * printed) when one is not a string or not in the archive. */
+static int docker_layer_members(const struct tarscan *t, const char *file, const char *mname,
+				json_t *layers, const char *dir, size_t first, struct wanted *w,
+				size_t nw)
+{
 	for (size_t i = 1; i < nw; i++) {
 		json_t *jl = json_array_get(layers, i - 1);
-		if (!json_is_string(jl)) {
-			pc_fail(PC_ERR_INPUT, "%s: Layers[%zu] is not a string", mname, i - 1);
-			goto out;
-		}
+		if (!json_is_string(jl))
+			return pc_fail(PC_ERR_INPUT, "%s: Layers[%zu] is not a string", mname, i - 1);
 		if (!(w[i].member = member_resolve(t, file, json_string_value(jl))))
-			goto out;
-		w[i].out = xasprintf("%s/layer-%zu-%zu.tar", dir, img->nlayers, i);
+			return -1;
+		w[i].out = xasprintf("%s/layer-%zu-%zu.tar", dir, first, i);
 	}
-	/* The same member listed twice is extracted once. */
+	return 0;
+}
+
+/* Extract the NW members W names (the config first, into memory): a layer
+ * member listed twice is extracted once, and its later places share that
+ * file (a copy of its name, digest and size). */
+static int docker_extract(const char *file, struct wanted *w, size_t nw)
+{
 	for (size_t i = 1; i < nw; i++)
 		for (size_t k = 1; k < i; k++)
 			if (!strcmp(w[i].member, w[k].member) && w[k].out) {
@@ -1194,7 +1185,7 @@ static int open_docker_save(const char *file, const char *tag, const char *platf
 			w[i] = todo[k++];
 	free(todo);
 	if (xr < 0)
-		goto out;
+		return -1;
 	for (size_t i = 1; i < nw; i++)
 		if (!w[i].out)
 			for (size_t k = 1; k < i; k++)
@@ -1204,33 +1195,52 @@ static int open_docker_save(const char *file, const char *tag, const char *platf
 					w[i].size = w[k].size;
 					break;
 				}
-	/* Digests: names that carry one, and the config's diff_ids (the
-	 * sha256 of each uncompressed layer). */
-	char *cexp = digest_from_member(w[0].member);
-	int bad = check_member_digest(file, &w[0], cexp, "the image config");
+	return 0;
+}
+
+/* The image config W (extracted) checked against the digest its member's
+ * name carries, parsed, its platform noted in SRC and checked against
+ * PLATFORM (or, with none asked, the exporter's: exporter_platform_check).
+ * The config, with its NLAYERS diff_ids in *DIFF_IDS; NULL (message
+ * printed) if any of that fails. */
+static json_t *docker_config(const char *file, const char *platform, const struct tarscan *t,
+			     const struct wanted *w, size_t nlayers, struct pc_image_source *src,
+			     json_t **diff_ids)
+{
+	char *cexp = digest_from_member(w->member);
+	int bad = check_member_digest(file, w, cexp, "the image config");
 	free(cexp);
 	if (bad < 0)
-		goto out;
+		return NULL;
 	char cname[600];
-	snprintf(cname, sizeof(cname), "%s:%s", file, w[0].member);
-	if (!(cfg = img_json_parse_buf(w[0].data, w[0].len, cname)))
-		goto out;
+	snprintf(cname, sizeof(cname), "%s:%s", file, w->member);
+	json_t *cfg = img_json_parse_buf(w->data, w->len, cname);
+	if (!cfg)
+		return NULL;
 	const char *os = NULL, *arch = NULL, *variant = NULL;
 	if (json_unpack(cfg, "{s:s, s:s, s?s *}", "os", &os, "architecture", &arch, "variant",
 			&variant) == 0)
 		src->platform = variant ? xasprintf("%s/%s/%s", os, arch, variant)
 					: xasprintf("%s/%s", os, arch);
 	if (img_platform_check(platform, cfg, cname) < 0 ||
-	    (!platform && t->oci && index_lists_index(t) && exporter_platform_check(file, cfg) < 0))
-		goto out;
-	json_t *diff_ids = img_config_diff_ids(cfg, nw - 1, cname);
-	if (!diff_ids)
-		goto out;
+	    (!platform && t->oci && index_lists_index(t) && exporter_platform_check(file, cfg) < 0) ||
+	    !(*diff_ids = img_config_diff_ids(cfg, nlayers, cname))) {
+		json_decref(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* Each layer W[1..NW) against the digest its member's name carries and its
+ * DIFF_IDS entry (the sha256 of the uncompressed layer). */
+static int docker_check_layers(const char *file, const struct wanted *w, size_t nw,
+			       json_t *diff_ids)
+{
 	for (size_t i = 1; i < nw; i++) {
 		char what[64];
 		snprintf(what, sizeof(what), "layer %zu", i);
 		char *exp = digest_from_member(w[i].member);
-		bad = check_member_digest(file, &w[i], exp, what);
+		int bad = check_member_digest(file, &w[i], exp, what);
 		free(exp);
 		char *which = xasprintf("layer %zu (member %s)", i, w[i].member);
 		if (!bad)
@@ -1239,8 +1249,49 @@ static int open_docker_save(const char *file, const char *tag, const char *platf
 						file, which);
 		free(which);
 		if (bad < 0)
-			goto out;
+			return -1;
 	}
+	return 0;
+}
+
+static int open_docker_save(const char *file, const char *tag, const char *platform,
+			    const struct tarscan *t, const char *tmpbase, struct pc_image *img,
+			    struct pc_image_source *src)
+{
+	char mname[512];
+	snprintf(mname, sizeof(mname), "%s:manifest.json", file);
+	json_t *list = img_json_parse_buf(t->mk[MK_MANIFEST].data, t->mk[MK_MANIFEST].len, mname);
+	if (!list)
+		return -1;
+	int rc = -1;
+	struct wanted *w = NULL;
+	size_t nw = 0;
+	json_t *cfg = NULL, *diff_ids = NULL;
+	json_t *item = docker_pick(list, mname, file, tag, t, src);
+	if (!item)
+		goto out;
+	const char *config = NULL;
+	json_t *layers = NULL, *repotags = NULL;
+	json_error_t err;
+	if (json_unpack_ex(item, &err, 0, "{s:s, s?o, s:o *}", "Config", &config, "RepoTags",
+			   &repotags, "Layers", &layers) < 0 || !json_is_array(layers)) {
+		pc_fail(PC_ERR_INPUT, "%s: %s", mname, layers ? "Layers is not an array" : err.text);
+		goto out;
+	}
+	if (docker_foreign_layers(item, mname) < 0)
+		goto out;
+	const char *dir = img_tmpdir(img, tmpbase);
+	if (!dir)
+		goto out;
+	nw = json_array_size(layers) + 1;
+	w = xcalloc(nw, sizeof(*w));
+	if (!(w[0].member = member_resolve(t, file, config)) ||
+	    docker_layer_members(t, file, mname, layers, dir, img->nlayers, w, nw) < 0 ||
+	    docker_extract(file, w, nw) < 0)
+		goto out;
+	if (!(cfg = docker_config(file, platform, t, &w[0], nw - 1, src, &diff_ids)) ||
+	    docker_check_layers(file, w, nw, diff_ids) < 0)
+		goto out;
 	for (size_t i = 1; i < nw; i++)
 		img_add_layer(img, w[i].out, w[i].digest, NULL, w[i].size);
 	rc = 0;
@@ -1315,7 +1366,7 @@ static int open_oci_archive(const char *file, const char *tag, const char *platf
 			size_t alen = strcspn(alg, "/");
 			const char *hex = alg + alen + (alg[alen] == '/');
 			if (!alen || alg[alen] != '/' || !*hex || strchr(hex, '/') ||
-			    !img_is_hex(hex, strlen(hex)) ||
+			    !pc_is_lower_hex(hex, strlen(hex)) ||
 			    strspn(alg, "abcdefghijklmnopqrstuvwxyz0123456789") < alen)
 				continue;
 			char *d = xasprintf("%s/blobs/%.*s", root, (int)alen, alg);

@@ -23,7 +23,6 @@
 /* ---- image_util.c ---------------------------------------------------------- */
 
 int img_in_list(const char *const *list, const char *s);
-int img_is_hex(const char *s, size_t n);
 
 struct strlist {
 	char **v;

@@ -948,8 +948,8 @@ static int layers_from_manifest(struct oci *o, const struct cand *c, struct pc_i
 static int is_digest(const char *s)
 {
 	size_t n = strlen(s);
-	return (!strncmp(s, "sha256:", 7) && n == 7 + 64 && img_is_hex(s + 7, 64)) ||
-	       (!strncmp(s, "sha512:", 7) && n == 7 + 128 && img_is_hex(s + 7, 128));
+	return (!strncmp(s, "sha256:", 7) && n == 7 + 64 && pc_is_lower_hex(s + 7, 64)) ||
+	       (!strncmp(s, "sha512:", 7) && n == 7 + 128 && pc_is_lower_hex(s + 7, 128));
 }
 
 /* Does the index.json entry D answer TAG (NULL: every entry does)?  WANT is

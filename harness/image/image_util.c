@@ -80,11 +80,7 @@ int img_digest_parse(const char *digest, const char *where, enum pc_digest_alg *
 			       where, digest);
 	size_t hexlen = 2 * pc_digest_len(a);
 	const char *hex = digest + 7;
-	size_t i;
-	for (i = 0; hex[i]; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
-			break;
-	if (hex[i] || i != hexlen)
+	if (strlen(hex) != hexlen || !pc_is_lower_hex(hex, hexlen))
 		return pc_fail(PC_ERR_INPUT, "%s: malformed digest '%s'", where, digest);
 	if (alg)
 		*alg = a;
@@ -460,13 +456,3 @@ const char *img_tmpdir(struct pc_image *img, const char *tmpbase)
 	img->tmpdir = t;
 	return t;
 }
-
-/* Lowercase hex only: digests become paths. */
-int img_is_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-

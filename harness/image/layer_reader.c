@@ -868,6 +868,105 @@ static int known_type(unsigned char t)
 	return t == '\0' || (t >= '0' && t <= '7') || t == 'S';
 }
 
+/* Headers longer than the reader holds (TAIL): 1, WHY says so. */
+static int headers_too_large(char *why, size_t cap)
+{
+	snprintf(why, cap, "its tar headers span more than %u KiB: too large to check",
+		 TAIL / 1024);
+	return 1;
+}
+
+/* The entry's own header, of type T, after the extension headers C holds:
+ * 1 with the reason in WHY if libarchive and the runtimes read them
+ * differently, else 0. */
+static int judge_entry(unsigned char t, struct archive_entry *ae, const struct chain *c,
+		       char *why, size_t cap)
+{
+	const char *field, *reason;
+	char key[128];
+	size_t len;
+	if (!known_type(t)) {
+		snprintf(why, cap, "a tar header of type '%c' (0x%02x), which the runtimes "
+			 "do not read (libarchive would guess)", t >= 0x20 && t < 0x7f ? t : '?', t);
+		return 1;
+	}
+	if (t == '1' && archive_entry_size(ae) > 0) {
+		/* POSIX lets a pax hardlink carry data; Go's reader takes a
+		 * link as a header alone */
+		snprintf(why, cap, "a hardlink that carries data, %lld bytes (libarchive "
+			 "reads them as the link's content, the runtimes as the headers "
+			 "that follow)", (long long)archive_entry_size(ae));
+		return 1;
+	}
+	if ((t == '0' || t == '7') && archive_entry_filetype(ae) == AE_IFDIR) {
+		snprintf(why, cap, "a regular file (type '%c') whose name ends in '/': "
+			 "libarchive and GNU tar make it a folder, the runtimes a file", t);
+		return 1;
+	}
+	if (c->pax && (field = bad_pax_record(c->pax, c->pax_len)) != NULL) {
+		snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
+			 "of 64 bits (libarchive reads the part before it or clamps it; "
+			 "the runtimes refuse the header)", field);
+		return 1;
+	}
+	if (c->pax && bad_libarchive_xattr(c->pax, c->pax_len, key, sizeof(key))) {
+		snprintf(why, cap, "its pax record '%s' is not base64 (libarchive skips "
+			 "what is not and decodes the rest into the xattr; the runtimes "
+			 "ignore the record)", key);
+		return 1;
+	}
+	if (c->pax && pc_pax_xattrs_disagree(c->pax, c->pax_len, key, sizeof(key), &reason)) {
+		snprintf(why, cap, "xattr %s %s", key, reason);
+		return 1;
+	}
+	if (c->pax && (pax_value(c->pax, c->pax_len, "SCHILY.realsize", &len) ||
+		       pax_value(c->pax, c->pax_len, "SUN.holesdata", &len))) {
+		snprintf(why, cap, "star's sparse pax records (SCHILY.realsize, "
+			 "SUN.holesdata), which the runtimes ignore and libarchive "
+			 "applies (another size)");
+		return 1;
+	}
+	if (c->pax && sparse_ignored_by_go(c->pax, c->pax_len)) {
+		snprintf(why, cap, "GNU sparse pax records on an entry the runtimes do not "
+			 "take as sparse (libarchive would still apply its name and size)");
+		return 1;
+	}
+	if (c->twice) {
+		snprintf(why, cap, "a pax or GNU long-name header given twice: ambiguous");
+		return 1;
+	}
+	if (names_disagree(c, "path", c->lname, c->lname_len) ||
+	    names_disagree(c, "linkpath", c->lnk, c->lnk_len)) {
+		snprintf(why, cap, "a GNU long name or link and a pax path or linkpath "
+			 "that differ: tar readers disagree on which names the entry");
+		return 1;
+	}
+	return 0;
+}
+
+/* The data of the extension header of type T at OFF (a pax 'x', a GNU
+ * long name 'L' or link 'K': SIZE bytes after it) kept in C; -1 if it lies
+ * beyond END or beyond what the reader holds. */
+static int keep_extension(const struct inflater *in, uint64_t off, uint64_t end,
+			  unsigned char t, uint64_t size, struct chain *c)
+{
+	if (off + 512 + size > end || size > TAIL)
+		return -1;
+	char *buf = xmalloc((size_t)size + 1);
+	if (held_bytes(in, off + 512, buf, (size_t)size) < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[size] = '\0';
+	if (t == 'x')
+		chain_keep(&c->pax, &c->pax_len, &c->twice, buf, (size_t)size);
+	else if (t == 'L')
+		chain_keep(&c->lname, &c->lname_len, &c->twice, buf, (size_t)size);
+	else
+		chain_keep(&c->lnk, &c->lnk_len, &c->twice, buf, (size_t)size);
+	return 0;
+}
+
 int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, char *why,
 				  size_t cap)
 {
@@ -883,17 +982,12 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 	unsigned char h[512];
 	for (;;) {
 		if (off + sizeof(h) > end || held_bytes(in, off, (char *)h, sizeof(h)) < 0) {
-			snprintf(why, cap, "its tar headers span more than %u KiB: too large to check",
-				 TAIL / 1024);
-			rc = 1;
+			rc = headers_too_large(why, cap);
 			break;
 		}
 		unsigned char t = h[156];
 		uint64_t size = tar_number(h + 124, 12);
 		const char *field = bad_number(h);
-		char key[128];
-		const char *reason;
-		size_t len;
 		if (field) {
 			snprintf(why, cap, "its tar header's %s field is not a number (libarchive "
 				 "reads the digits before the first other byte; the runtimes and GNU "
@@ -902,82 +996,14 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 			break;
 		}
 		if (t != 'x' && t != 'g' && t != 'L' && t != 'K') {
-			if (!known_type(t)) {
-				snprintf(why, cap, "a tar header of type '%c' (0x%02x), which the runtimes "
-					 "do not read (libarchive would guess)", t >= 0x20 && t < 0x7f ? t : '?',
-					 t);
-				rc = 1;
-			} else if (t == '1' && archive_entry_size(ae) > 0) {
-				/* POSIX lets a pax hardlink carry data; Go's reader
-				 * takes a link as a header alone */
-				snprintf(why, cap, "a hardlink that carries data, %lld bytes (libarchive "
-					 "reads them as the link's content, the runtimes as the headers "
-					 "that follow)", (long long)archive_entry_size(ae));
-				rc = 1;
-			} else if ((t == '0' || t == '7') && archive_entry_filetype(ae) == AE_IFDIR) {
-				snprintf(why, cap, "a regular file (type '%c') whose name ends in '/': "
-					 "libarchive and GNU tar make it a folder, the runtimes a file", t);
-				rc = 1;
-			} else if (c.pax && (field = bad_pax_record(c.pax, c.pax_len)) != NULL) {
-				snprintf(why, cap, "its pax record '%s' holds a NUL or is not a number "
-					 "of 64 bits (libarchive reads the part before it or clamps it; "
-					 "the runtimes refuse the header)", field);
-				rc = 1;
-			} else if (c.pax && bad_libarchive_xattr(c.pax, c.pax_len, key, sizeof(key))) {
-				snprintf(why, cap, "its pax record '%s' is not base64 (libarchive skips "
-					 "what is not and decodes the rest into the xattr; the runtimes "
-					 "ignore the record)", key);
-				rc = 1;
-			} else if (c.pax && pc_pax_xattrs_disagree(c.pax, c.pax_len, key, sizeof(key),
-								   &reason)) {
-				snprintf(why, cap, "xattr %s %s", key, reason);
-				rc = 1;
-			} else if (c.pax && (pax_value(c.pax, c.pax_len, "SCHILY.realsize", &len) ||
-					     pax_value(c.pax, c.pax_len, "SUN.holesdata", &len))) {
-				snprintf(why, cap, "star's sparse pax records (SCHILY.realsize, "
-					 "SUN.holesdata), which the runtimes ignore and libarchive "
-					 "applies (another size)");
-				rc = 1;
-			} else if (c.pax && sparse_ignored_by_go(c.pax, c.pax_len)) {
-				snprintf(why, cap, "GNU sparse pax records on an entry the runtimes do not "
-					 "take as sparse (libarchive would still apply its name and size)");
-				rc = 1;
-			} else if (c.twice) {
-				snprintf(why, cap, "a pax or GNU long-name header given twice: ambiguous");
-				rc = 1;
-			} else if (names_disagree(&c, "path", c.lname, c.lname_len) ||
-				   names_disagree(&c, "linkpath", c.lnk, c.lnk_len)) {
-				snprintf(why, cap, "a GNU long name or link and a pax path or linkpath "
-					 "that differ: tar readers disagree on which names the entry");
-				rc = 1;
-			}
+			rc = judge_entry(t, ae, &c, why, cap);
 			break;
 		}
-		uint64_t blocks = (size + 511) / 512 * 512;
-		if (t != 'g') {
-			if (off + 512 + size > end || size > TAIL) {
-				snprintf(why, cap, "its tar headers span more than %u KiB: too large to "
-					 "check", TAIL / 1024);
-				rc = 1;
-				break;
-			}
-			char *buf = xmalloc((size_t)size + 1);
-			if (held_bytes(in, off + 512, buf, (size_t)size) < 0) {
-				free(buf);
-				snprintf(why, cap, "its tar headers span more than %u KiB: too large "
-					 "to check", TAIL / 1024);
-				rc = 1;
-				break;
-			}
-			buf[size] = '\0';
-			if (t == 'x')
-				chain_keep(&c.pax, &c.pax_len, &c.twice, buf, (size_t)size);
-			else if (t == 'L')
-				chain_keep(&c.lname, &c.lname_len, &c.twice, buf, (size_t)size);
-			else
-				chain_keep(&c.lnk, &c.lnk_len, &c.twice, buf, (size_t)size);
+		if (t != 'g' && keep_extension(in, off, end, t, size, &c) < 0) {
+			rc = headers_too_large(why, cap);
+			break;
 		}
-		off += 512 + blocks;
+		off += 512 + (size + 511) / 512 * 512;
 	}
 	free(c.pax);
 	free(c.lname);

@@ -15,14 +15,6 @@
 #define STARGZ_FOOTER 47  /* the same without SI1/SI2/LEN: XLEN 22 */
 #define CHUNKED_MAGIC "GnUlInUx"
 
-static int is_hex16(const unsigned char *p)
-{
-	for (int i = 0; i < 16; i++)
-		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 /* A gzip member header with FEXTRA and the given XLEN. */
 static int gzip_extra_header(const unsigned char *p, unsigned xlen)
 {
@@ -36,11 +28,12 @@ static enum pc_layerfmt from_tail(const unsigned char *head, const unsigned char
 	if (head[0] == 0x1f && head[1] == 0x8b) {
 		const unsigned char *e = tail + n - ESTARGZ_FOOTER;
 		if (n >= ESTARGZ_FOOTER && gzip_extra_header(e, 26) && e[12] == 'S' && e[13] == 'G' &&
-		    e[14] == 22 && e[15] == 0 && is_hex16(e + 16) && !memcmp(e + 32, "STARGZ", 6))
+		    e[14] == 22 && e[15] == 0 && pc_is_lower_hex((const char *)e + 16, 16) &&
+		    !memcmp(e + 32, "STARGZ", 6))
 			return PC_LAYERFMT_ESTARGZ;
 		const unsigned char *s = tail + n - STARGZ_FOOTER;
-		if (n >= STARGZ_FOOTER && gzip_extra_header(s, 22) && is_hex16(s + 12) &&
-		    !memcmp(s + 28, "STARGZ", 6))
+		if (n >= STARGZ_FOOTER && gzip_extra_header(s, 22) &&
+		    pc_is_lower_hex((const char *)s + 12, 16) && !memcmp(s + 28, "STARGZ", 6))
 			return PC_LAYERFMT_STARGZ;
 	}
 	if (head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd && n >= 8 &&

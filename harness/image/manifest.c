@@ -403,17 +403,6 @@ char *pc_escape(const unsigned char *s, size_t n)
 	return out;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 unsigned char *pc_unescape(const char *s, size_t *n)
 {
 	size_t len = strlen(s), k = 0;
@@ -421,9 +410,9 @@ unsigned char *pc_unescape(const char *s, size_t *n)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '%') {
-			/* hexval('\0') < 0 stops at the end of the string */
-			int hi = hexval(s[i + 1]);
-			int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+			/* pc_hex_value('\0') < 0 stops at the end of the string */
+			int hi = pc_hex_value(s[i + 1]);
+			int lo = hi >= 0 ? pc_hex_value(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
 				goto bad;
 			out[k++] = (unsigned char)(hi << 4 | lo);
@@ -760,7 +749,7 @@ static int parse_hex(const char *s, unsigned char **out, size_t *n)
 		return -1;
 	unsigned char *v = xmalloc(len / 2 + 1);
 	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = pc_hex_value(s[2 * i]), lo = pc_hex_value(s[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			free(v);
 			return -1;

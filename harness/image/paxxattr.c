@@ -17,24 +17,14 @@ struct xrec {
 	size_t name_len, value_len;
 };
 
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* NAME (N bytes) %-decoded as libarchive's url_decode does it: "%XX" is a
  * byte, a '%' before anything else is itself; the name ends at a NUL. */
 static char *url_decode(const char *s, size_t n, size_t *len)
 {
 	char *out = xmalloc(n + 1), *d = out;
 	for (size_t i = 0; i < n; i++) {
-		int hi = i + 2 < n ? hex(s[i + 1]) : -1, lo = i + 2 < n ? hex(s[i + 2]) : -1;
+		int hi = i + 2 < n ? pc_hex_value(s[i + 1]) : -1;
+		int lo = i + 2 < n ? pc_hex_value(s[i + 2]) : -1;
 		if (s[i] == '%' && hi >= 0 && lo >= 0) {
 			*d++ = (char)(hi << 4 | lo);
 			i += 2;

@@ -180,11 +180,7 @@ static void system_out(FILE *f, const struct pc_run_report *r, const struct pc_c
 	one.nresults = 1;
 	char *buf;
 	size_t len;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m) {
-		fprintf(stderr, "powercut: open_memstream: out of memory\n");
-		abort();
-	}
+	FILE *m = xopen_memstream(&buf, &len);
 	pc_report_table(&one, m);
 	if (res->outcome == PC_OUT_XPASS && res->known)
 		fprintf(m, "\nunexpected pass: %s:%u expects a failure (%s)\n", res->known->file,
@@ -318,11 +314,7 @@ int pc_junit_write(const struct pc_run_report *r, const char *dir)
 {
 	char *buf;
 	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f) {
-		fprintf(stderr, "powercut: open_memstream: out of memory\n");
-		abort();
-	}
+	FILE *f = xopen_memstream(&buf, &len);
 	size_t failures = 0, errors = r->nunrun, skipped = 0;
 	double total = 0;
 	for (size_t i = 0; i < r->nresults; i++) {

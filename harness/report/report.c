@@ -69,18 +69,6 @@ static const char *cut_name(enum pc_flakey_mode m)
 	return m == PC_FLAKEY_ERROR ? "error" : "drop";
 }
 
-/* ---- files ----------------------------------------------------------- */
-
-static FILE *mem_open(char **buf, size_t *len)
-{
-	FILE *f = open_memstream(buf, len);
-	if (!f) {
-		fprintf(stderr, "powercut: open_memstream: out of memory\n");
-		abort();
-	}
-	return f;
-}
-
 /* ---- results.json ---------------------------------------------------- */
 
 static void put_str(json_t *o, const char *key, const char *value)
@@ -237,6 +225,51 @@ static void device_lines(const struct pc_run_report *r, FILE *f)
 	}
 }
 
+/* The first FIRST_FINDINGS findings of VR, each with its kind, path and
+ * detail. */
+static json_t *first_findings_json(const struct pc_verify_result *vr)
+{
+	json_t *first = json_array();
+	for (size_t i = 0; i < vr->nfindings && i < FIRST_FINDINGS; i++) {
+		const struct pc_finding *fd = &vr->findings[i];
+		json_t *jf = json_object();
+		put_str(jf, "kind", pc_finding_name(fd->kind));
+		put_str(jf, "path", fd->path);
+		put_str(jf, "detail", fd->detail);
+		json_array_append_new(first, jf);
+	}
+	return first;
+}
+
+/* How long each step of the case took, in seconds. */
+static json_t *timings_json(const struct pc_case_result *res)
+{
+	json_t *t = json_object();
+	put_secs(t, "mkfs", res->t.mkfs);
+	put_secs(t, "unpack", res->t.unpack);
+	put_secs(t, "sync", res->t.sync);
+	put_secs(t, "commit", res->t.commit);
+	put_secs(t, "remount", res->t.remount);
+	put_secs(t, "verify", res->t.verify);
+	put_secs(t, "fsck", res->t.fsck);
+	if (res->c->crash_points)
+		put_secs(t, "crash_points", res->t.crash_points);
+	put_secs(t, "total", res->t.total);
+	return t;
+}
+
+/* The I/O the device under test saw over unpack, sync and commit. */
+static json_t *io_json(const struct pc_case_result *res)
+{
+	json_t *io = json_object();
+	put_int(io, "wios", res->io.wios);
+	put_int(io, "wbytes", res->io.wbytes);
+	put_int(io, "rios", res->io.rios);
+	put_int(io, "rbytes", res->io.rbytes);
+	put_int(io, "flushes", res->io.flushes);
+	return io;
+}
+
 static json_t *case_json(const struct pc_case_result *res)
 {
 	const struct pc_case *c = res->c;
@@ -308,16 +341,7 @@ static json_t *case_json(const struct pc_case_result *res)
 	}
 
 	json_object_set_new(o, "findings", counts_json(res->vr.counts));
-	json_t *first = json_array();
-	for (size_t i = 0; i < res->vr.nfindings && i < FIRST_FINDINGS; i++) {
-		const struct pc_finding *fd = &res->vr.findings[i];
-		json_t *jf = json_object();
-		put_str(jf, "kind", pc_finding_name(fd->kind));
-		put_str(jf, "path", fd->path);
-		put_str(jf, "detail", fd->detail);
-		json_array_append_new(first, jf);
-	}
-	json_object_set_new(o, "first_findings", first);
+	json_object_set_new(o, "first_findings", first_findings_json(&res->vr));
 	const struct pc_workload_ops *w = pc_workload_of(c);
 	if (w->describe)
 		w->describe(o, res);
@@ -327,25 +351,8 @@ static json_t *case_json(const struct pc_case_result *res)
 		device_json(o, res);
 
 	put_str(o, "fsck", pc_fsck_name(res->fsck));
-	json_t *t = json_object();
-	put_secs(t, "mkfs", res->t.mkfs);
-	put_secs(t, "unpack", res->t.unpack);
-	put_secs(t, "sync", res->t.sync);
-	put_secs(t, "commit", res->t.commit);
-	put_secs(t, "remount", res->t.remount);
-	put_secs(t, "verify", res->t.verify);
-	put_secs(t, "fsck", res->t.fsck);
-	if (c->crash_points)
-		put_secs(t, "crash_points", res->t.crash_points);
-	put_secs(t, "total", res->t.total);
-	json_object_set_new(o, "timings_s", t);
-	json_t *io = json_object();
-	put_int(io, "wios", res->io.wios);
-	put_int(io, "wbytes", res->io.wbytes);
-	put_int(io, "rios", res->io.rios);
-	put_int(io, "rbytes", res->io.rbytes);
-	put_int(io, "flushes", res->io.flushes);
-	json_object_set_new(o, "io", io);
+	json_object_set_new(o, "timings_s", timings_json(res));
+	json_object_set_new(o, "io", io_json(res));
 	put_int(o, "entries", res->entries);
 	put_int(o, "bytes", res->bytes);
 	put_int(o, "fsyncs", res->fsyncs);
@@ -739,7 +746,7 @@ static int write_summary(const struct pc_run_report *r, const char *dir,
 		counts[r->results[i].outcome]++;
 	char *buf;
 	size_t len;
-	FILE *f = mem_open(&buf, &len);
+	FILE *f = xopen_memstream(&buf, &len);
 	char *scenario = pc_esc_md(r->scenario);
 	char *kernel = pc_esc_md(r->kernel);
 	fprintf(f, "# powercut results\n\n- scenario: `%s`\n- kernel: `%s`\n", scenario, kernel);

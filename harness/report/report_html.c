@@ -190,18 +190,34 @@ static int add_unread(struct pc_rh_set *s, const char *dir, const char *why)
 	return -1;
 }
 
+/* The capture in force before keep_messages, which give_back restores. */
+struct kept_capture {
+	char *buf;
+	size_t len;
+	int err;
+};
+
+/* A reader's messages from here to give_back are printed as ever and also
+ * kept in WHY (LEN bytes), to name on the page what was not read. */
+static void keep_messages(struct kept_capture *old, char *why, size_t len)
+{
+	pc_capture_current(&old->buf, &old->len, &old->err);
+	pc_capture_errors(why, len);
+}
+
+static void give_back(const struct kept_capture *old)
+{
+	pc_capture_resume(old->buf, old->len, old->err);
+}
+
 static int push(struct pc_rh_set *s, const char *dir)
 {
 	s->f = xrealloc(s->f, (s->n + 1) * sizeof(*s->f));
-	/* The reader's message is printed, and kept for the page. */
 	char why[1024];
-	char *old_buf;
-	size_t old_len;
-	int old_err;
-	pc_capture_current(&old_buf, &old_len, &old_err);
-	pc_capture_errors(why, sizeof(why));
+	struct kept_capture old;
+	keep_messages(&old, why, sizeof(why));
 	int rc = load_folder(dir, &s->f[s->n]);
-	pc_capture_resume(old_buf, old_len, old_err);
+	give_back(&old);
 	if (rc < 0) {
 		folder_free(&s->f[s->n]);
 		return add_unread(s, dir, why);
@@ -246,15 +262,11 @@ static int qualify_missing(struct pc_rh_set *s, const char *path)
 		free(q);
 		return 0;
 	}
-	/* The reader's message is kept for the page, as push keeps its own. */
 	char msg[1024];
-	char *old_buf;
-	size_t old_len;
-	int old_err;
-	pc_capture_current(&old_buf, &old_len, &old_err);
-	pc_capture_errors(msg, sizeof(msg));
+	struct kept_capture old;
+	keep_messages(&old, msg, sizeof(msg));
 	char *text = pc_input_read_small("qualify file", q, 64u << 20, &len);
-	pc_capture_resume(old_buf, old_len, old_err);
+	give_back(&old);
 	if (!text) {
 		add_unread(s, q, msg);
 		free(q);
@@ -1157,13 +1169,10 @@ static void same_run_note(FILE *f, const struct pc_rh_set *s)
 			}
 }
 
-static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx,
-			  const char *reportdir, int plots)
+/* The section's heading and what the folder's run was: kernel, scenario,
+ * options, counts, when it ran, and fields of its results.json not known. */
+static void folder_head(FILE *f, const struct pc_rh_folder *fo, size_t idx)
 {
-	char real[PATH_MAX];
-	if (!realpath(fo->path, real))
-		return pc_fail_errno(PC_ERR_RUN, errno, "report: %s", fo->path);
-	char *rel = pc_rh_relpath(reportdir, real);
 	fprintf(f, "<h2 id=\"folder%zu\">", idx + 1);
 	put_text(f, fo->path);
 	fputs("</h2>\n<p>kernel <code>", f);
@@ -1194,8 +1203,43 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 		fprintf(f, "), ignored: results format %d says they change no verdict's meaning.</p>\n",
 			PC_RESULTS_FORMAT);
 	}
+}
 
-	/* One table per filesystem, in order of first appearance. */
+/* Case C's row of its filesystem's table; its files linked from REL, the
+ * folder as seen from the report's. */
+static void case_row(FILE *f, const struct pc_rh_folder *fo, const char *rel,
+		     const struct pc_rh_case *c)
+{
+	fputs("<tr><td class=\"l\">", f);
+	put_text(f, c->id);
+	fputs("</td><td class=\"l\">", f);
+	put_text(f, c->mode);
+	fputs("</td><td class=\"l\">", f);
+	put_text(f, c->backend);
+	fputs("</td>", f);
+	put_outcome(f, c, "l ");
+	fputs("</td>", f);
+	put_num(f, c->total, "%.2f");
+	put_num(f, c->io[0], "%.0f");
+	put_num(f, c->io[1] < 0 ? -1 : c->io[1] / 1048576.0, "%.1f");
+	put_num(f, c->io[2], "%.0f");
+	put_num(f, c->io[3] < 0 ? -1 : c->io[3] / 1048576.0, "%.1f");
+	put_num(f, c->io[4], "%.0f");
+	put_num(f, c->lost < 0 ? -1 : (double)c->lost, "%.0f");
+	fputs("<td class=\"l\">", f);
+	put_link(f, fo, rel, c, "findings.txt");
+	put_link(f, fo, rel, c, "fsck.log");
+	put_link(f, fo, rel, c, "kernel.log");
+	for (size_t k = 0; k < c->npoint_files; k++)
+		put_link(f, fo, rel, c, c->point_files[k]);
+	fputs("</td><td class=\"l\">", f);
+	put_text(f, c->reason);
+	fputs("</td></tr>\n", f);
+}
+
+/* One table per filesystem, in order of first appearance. */
+static void fs_tables(FILE *f, const struct pc_rh_folder *fo, const char *rel)
+{
 	for (size_t i = 0; i < fo->n; i++) {
 		size_t first;
 		for (first = 0; first < i && strcmp(fo->v[first].fs, fo->v[i].fs); first++)
@@ -1208,43 +1252,16 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 		      "<th class=\"l\">backend</th><th class=\"l\">outcome</th><th>time (s)</th>"
 		      "<th>WIOS</th><th>WBytes (MiB)</th><th>RIOS</th><th>RBytes (MiB)</th><th>flushes</th><th>lost</th>"
 		      "<th class=\"l\">files</th><th class=\"l\">reason</th></tr>\n", f);
-		for (size_t j = i; j < fo->n; j++) {
-			const struct pc_rh_case *c = &fo->v[j];
-			if (strcmp(c->fs, fo->v[i].fs))
-				continue;
-			fputs("<tr><td class=\"l\">", f);
-			put_text(f, c->id);
-			fputs("</td><td class=\"l\">", f);
-			put_text(f, c->mode);
-			fputs("</td><td class=\"l\">", f);
-			put_text(f, c->backend);
-			fputs("</td>", f);
-			put_outcome(f, c, "l ");
-			fputs("</td>", f);
-			put_num(f, c->total, "%.2f");
-			put_num(f, c->io[0], "%.0f");
-			put_num(f, c->io[1] < 0 ? -1 : c->io[1] / 1048576.0, "%.1f");
-			put_num(f, c->io[2], "%.0f");
-			put_num(f, c->io[3] < 0 ? -1 : c->io[3] / 1048576.0, "%.1f");
-			put_num(f, c->io[4], "%.0f");
-			put_num(f, c->lost < 0 ? -1 : (double)c->lost, "%.0f");
-			fputs("<td class=\"l\">", f);
-			put_link(f, fo, rel, c, "findings.txt");
-			put_link(f, fo, rel, c, "fsck.log");
-			put_link(f, fo, rel, c, "kernel.log");
-			for (size_t k = 0; k < c->npoint_files; k++)
-				put_link(f, fo, rel, c, c->point_files[k]);
-			fputs("</td><td class=\"l\">", f);
-			put_text(f, c->reason);
-			fputs("</td></tr>\n", f);
-		}
+		for (size_t j = i; j < fo->n; j++)
+			if (!strcmp(fo->v[j].fs, fo->v[i].fs))
+				case_row(f, fo, rel, &fo->v[j]);
 		fputs("</table>\n", f);
 	}
-	free(rel);
+}
 
-	/* Plots: time, written bytes and lost entries per case. */
-	if (fo->n == 0 || !plots)
-		return 0;
+/* Plots: time, written bytes and lost entries per case. */
+static int folder_plots(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx)
+{
 	char **labels = xcalloc(fo->n, sizeof(*labels));
 	double *v = xcalloc(fo->n, sizeof(*v)), *kept_v = xcalloc(fo->n, sizeof(*kept_v));
 	size_t *keep = xcalloc(fo->n, sizeof(*keep));
@@ -1277,6 +1294,23 @@ static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *f
 	free(kept_v);
 	free(keep);
 	return rc;
+}
+
+/* Folder FO's section of the page (the IDX-th), its links relative to
+ * REPORTDIR, with its plots when PLOTS. */
+static int folder_section(FILE *f, struct plotq *q, const struct pc_rh_folder *fo, size_t idx,
+			  const char *reportdir, int plots)
+{
+	char real[PATH_MAX];
+	if (!realpath(fo->path, real))
+		return pc_fail_errno(PC_ERR_RUN, errno, "report: %s", fo->path);
+	char *rel = pc_rh_relpath(reportdir, real);
+	folder_head(f, fo, idx);
+	fs_tables(f, fo, rel);
+	free(rel);
+	if (fo->n == 0 || !plots)
+		return 0;
+	return folder_plots(f, q, fo, idx);
 }
 
 /* An id and where it first stands: over the folders for all_ids, in one
@@ -1585,48 +1619,23 @@ static int trend_section(FILE *f, struct plotq *q, const struct pc_rh_set *s)
 	return rc;
 }
 
-int pc_rh_write(const struct pc_rh_set *s, const char *out)
+/* The folder OUT is written in, as realpath(3) gives it, into REPORTDIR
+ * (PATH_MAX bytes): the page's links are relative to it. */
+static int report_dir(const char *out, char *reportdir)
 {
-	if (!gnuplot_available())
-		return pc_fail(PC_ERR_ENV, "report: gnuplot is not installed (Debian package gnuplot-nox); "
-			       "it draws the report's plots");
-	/* Links are relative to the folder the report is written in. */
 	char *outcopy = xstrdup(out), *slash = strrchr(outcopy, '/');
 	const char *outdir = slash ? (slash == outcopy ? "/" : (*slash = 0, outcopy)) : ".";
-	char reportdir[PATH_MAX];
-	if (!realpath(outdir, reportdir)) {
-		pc_fail_errno(PC_ERR_RUN, errno, "report: %s", outdir);
-		free(outcopy);
-		return -1;
-	}
+	int rc = 0;
+	if (!realpath(outdir, reportdir))
+		rc = pc_fail_errno(PC_ERR_RUN, errno, "report: %s", outdir);
 	free(outcopy);
-	char *tmp = xasprintf("%s.tmp", out);
-	/* Unnamed until done: a report killed while it writes (a CI step's
-	 * timeout, SIGKILL too) leaves no OUT.tmp. */
-	int named = 0, fd = pc_tmpfile_open(reportdir, tmp, 0644, &named);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", named ? tmp : reportdir);
-		if (fd >= 0) {
-			close(fd);
-			if (named)
-				unlink(tmp);
-		}
-		free(tmp);
-		return -1;
-	}
-	/* The page goes to F through BODY, where the plots are put in. */
-	FILE *page = f;
-	struct plotq q = { 0 };
-	f = tmpfile();
-	if (!f) {
-		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create the page's temporary file");
-		fclose(page);
-		if (named)
-			unlink(tmp);
-		free(tmp);
-		return -1;
-	}
+	return rc;
+}
+
+/* The page's head: its title, when it was made, and the folders it
+ * shows, each linked to its section. */
+static void page_head(FILE *f, const struct pc_rh_set *s)
+{
 	char when[64] = "";
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
@@ -1648,13 +1657,19 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		fprintf(f, ", %zu cases)</li>\n", s->f[k].n);
 	}
 	fputs("</ol>\n", f);
+}
+
+/* What the reader must know before the sections: folders in order of
+ * name, sections without plots (the first PLOTS_FROM), and the folders
+ * with no results or whose results could not be read. */
+static void page_notes(FILE *f, const struct pc_rh_set *s, size_t plots_from)
+{
 	if (s->by_name)
 		fprintf(f, "<p>%zu folder%s ordered by %s name%s, before the others: %s results do "
 			   "not record when %s ran (an older powercut's); the others are in order of "
 			   "their start.</p>\n", s->by_name, s->by_name == 1 ? "" : "s",
 			s->by_name == 1 ? "its" : "their", s->by_name == 1 ? "" : "s",
 			s->by_name == 1 ? "its" : "their", s->by_name == 1 ? "it" : "they");
-	size_t plots_from = s->plot_last && s->plot_last < s->n ? s->n - s->plot_last : 0;
 	if (plots_from)
 		fprintf(f, "<p>Plots per folder: for the last %zu of the %zu folders only "
 			   "(<code>--plots-last</code>); the %zu before them have their tables here "
@@ -1685,6 +1700,46 @@ int pc_rh_write(const struct pc_rh_set *s, const char *out)
 		}
 		fputs("</ul>\n", f);
 	}
+}
+
+int pc_rh_write(const struct pc_rh_set *s, const char *out)
+{
+	if (!gnuplot_available())
+		return pc_fail(PC_ERR_ENV, "report: gnuplot is not installed (Debian package gnuplot-nox); "
+			       "it draws the report's plots");
+	char reportdir[PATH_MAX];
+	if (report_dir(out, reportdir) < 0)
+		return -1;
+	char *tmp = xasprintf("%s.tmp", out);
+	/* Unnamed until done: a report killed while it writes (a CI step's
+	 * timeout, SIGKILL too) leaves no OUT.tmp. */
+	int named = 0, fd = pc_tmpfile_open(reportdir, tmp, 0644, &named);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create %s", named ? tmp : reportdir);
+		if (fd >= 0) {
+			close(fd);
+			if (named)
+				unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	/* The page goes to F through BODY, where the plots are put in. */
+	FILE *page = f;
+	struct plotq q = { 0 };
+	f = tmpfile();
+	if (!f) {
+		pc_fail_errno(PC_ERR_RUN, errno, "report: cannot create the page's temporary file");
+		fclose(page);
+		if (named)
+			unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	page_head(f, s);
+	size_t plots_from = s->plot_last && s->plot_last < s->n ? s->n - s->plot_last : 0;
+	page_notes(f, s, plots_from);
 	int rc = 0;
 	if (s->n > 1) {
 		options_note(f, s);

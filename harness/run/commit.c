@@ -146,16 +146,6 @@ out:
 	return rc;
 }
 
-static int is_hex64(const char *s)
-{
-	if (strlen(s) != 64)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return 0;
-	return 1;
-}
-
 static int copy_field(char *dst, size_t cap, const char *val)
 {
 	size_t n = strlen(val);
@@ -212,7 +202,7 @@ static int parse_record(char *text, struct pc_commit *c)
 		case 0: bad = copy_field(c->case_id, sizeof(c->case_id), val); break;
 		case 1: bad = copy_field(c->mode, sizeof(c->mode), val); break;
 		case 2:
-			bad = !is_hex64(val) ||
+			bad = strlen(val) != 64 || !pc_is_lower_hex(val, 64) ||
 			      copy_field(c->manifest_sha256, sizeof(c->manifest_sha256), val);
 			break;
 		case 3: bad = parse_entries(val, &c->entries); break;

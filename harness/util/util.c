@@ -338,6 +338,16 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+FILE *xopen_memstream(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f) {
+		fprintf(stderr, "powercut: open_memstream: out of memory\n");
+		abort();
+	}
+	return f;
+}
+
 double pc_now(void)
 {
 	struct timespec ts;
@@ -647,6 +657,47 @@ static ssize_t read_exec_failure(int fd, pid_t pid, struct tool_wait *tw, struct
 	}
 }
 
+/* In the child of pc_run_capture: stdin from /dev/null, stdout and stderr
+ * to OUT_FD (unless -1), SETUP run, then ARGV exec'd; what failed instead
+ * is written to EXEC_FD for the parent.  PARENT is the parent's pid. */
+static _Noreturn void exec_tool(char *const argv[], int (*setup)(void *arg, const char **what),
+				void *arg, pid_t parent, int out_fd, int exec_fd)
+{
+	/* The tool dies with us: a SIGKILLed run must not leave mkfs or
+	 * fsck running on its device, holding the loop device that
+	 * cleanup detaches (for an isolated tool this is the stand-in,
+	 * whose death kills the namespace). */
+	int dies = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0;
+	if (getppid() != parent)
+		_exit(127); /* we are gone already: nobody reads the tool */
+	int devnull = open("/dev/null", O_RDONLY);
+	if (devnull >= 0)
+		dup2(devnull, STDIN_FILENO);
+	if (out_fd >= 0) {
+		dup2(out_fd, STDOUT_FILENO);
+		dup2(out_fd, STDERR_FILENO);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	struct exec_failure f = { 0 };
+	const char *what = NULL;
+	int r = dies;
+	if (r < 0)
+		what = "follow the parent's death";
+	else if (setup)
+		r = setup(arg, &what);
+	if (r < 0) {
+		f.setup = 1;
+		f.err = -r;
+		snprintf(f.what, sizeof(f.what), "%s", what ? what : "setup");
+	} else {
+		execvp(argv[0], argv);
+		f.err = errno;
+	}
+	if (write(exec_fd, &f, sizeof(f)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
 int pc_run_setup(char *const argv[], int (*setup)(void *arg, const char **what), void *arg,
 		 char **output, int *status)
 {
@@ -687,41 +738,8 @@ int pc_run_capture(char *const argv[], int (*setup)(void *arg, const char **what
 		close(execpipe[1]);
 		return pc_fail_errno(PC_ERR_RUN, e, "fork for %s", argv[0]);
 	}
-	if (pid == 0) {
-		/* The tool dies with us: a SIGKILLed run must not leave mkfs or
-		 * fsck running on its device, holding the loop device that
-		 * cleanup detaches (for an isolated tool this is the stand-in,
-		 * whose death kills the namespace). */
-		int dies = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0;
-		if (getppid() != parent)
-			_exit(127); /* we are gone already: nobody reads the tool */
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDIN_FILENO);
-		if (output) {
-			dup2(pipefd[1], STDOUT_FILENO);
-			dup2(pipefd[1], STDERR_FILENO);
-		}
-		signal(SIGPIPE, SIG_DFL);
-		struct exec_failure f = { 0 };
-		const char *what = NULL;
-		int r = dies;
-		if (r < 0)
-			what = "follow the parent's death";
-		else if (setup)
-			r = setup(arg, &what);
-		if (r < 0) {
-			f.setup = 1;
-			f.err = -r;
-			snprintf(f.what, sizeof(f.what), "%s", what ? what : "setup");
-		} else {
-			execvp(argv[0], argv);
-			f.err = errno;
-		}
-		if (write(execpipe[1], &f, sizeof(f)) < 0)
-			_exit(127);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_tool(argv, setup, arg, parent, output ? pipefd[1] : -1, execpipe[1]);
 	close(execpipe[1]);
 	struct tool_wait tw = { .deadline = pc_tool_deadline() };
 	if (output) {
@@ -1130,11 +1148,63 @@ void pc_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+int pc_is_lower_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int pc_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The words of a split as they are found: V holds N of them, with room
+ * for CAP pointers, one kept for the NULL that ends it. */
+struct words {
+	char **v;
+	size_t n, cap;
+};
+
+static void words_init(struct words *w)
+{
+	w->n = 0;
+	w->cap = 4;
+	w->v = xmalloc(w->cap * sizeof(*w->v));
+}
+
+/* WORD (malloc'd) taken onto the end. */
+static void words_add(struct words *w, char *word)
+{
+	if (w->n + 2 > w->cap) {
+		w->cap *= 2;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	w->v[w->n++] = word;
+}
+
+/* The NULL-terminated vector, its count in *N (when N is given). */
+static char **words_end(struct words *w, size_t *n)
+{
+	w->v[w->n] = NULL;
+	if (n)
+		*n = w->n;
+	return w->v;
+}
+
 /* S split at any byte of SEPS. */
 static char **split_at(const char *s, const char *seps, size_t *n)
 {
-	size_t count = 0, cap = 4;
-	char **v = xmalloc(cap * sizeof(*v));
+	struct words words;
+	words_init(&words);
 	const char *p = s ? s : "";
 	for (;;) {
 		p += strspn(p, seps);
@@ -1142,16 +1212,9 @@ static char **split_at(const char *s, const char *seps, size_t *n)
 			break;
 		const char *start = p;
 		p += strcspn(p, seps);
-		if (count + 2 > cap) {
-			cap *= 2;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[count++] = xstrndup(start, (size_t)(p - start));
+		words_add(&words, xstrndup(start, (size_t)(p - start)));
 	}
-	v[count] = NULL;
-	if (n)
-		*n = count;
-	return v;
+	return words_end(&words, n);
 }
 
 char **pc_split_words(const char *s, size_t *n)
@@ -1177,9 +1240,9 @@ void pc_strv_free(char **v)
  * unterminated quote. */
 static char **split_quoted(const char *s, const char *seps, size_t *n)
 {
-	size_t count = 0, cap = 4, len = strlen(s ? s : "");
-	char **v = xmalloc(cap * sizeof(*v));
-	char *word = xmalloc(len + 1);
+	struct words words;
+	words_init(&words);
+	char *word = xmalloc(strlen(s ? s : "") + 1);
 	const char *p = s ? s : "";
 	for (;;) {
 		while (*p && strchr(seps, *p))
@@ -1193,8 +1256,7 @@ static char **split_quoted(const char *s, const char *seps, size_t *n)
 				while (*p && *p != q)
 					word[w++] = *p++;
 				if (*p != q) {
-					v[count] = NULL;
-					pc_strv_free(v);
+					pc_strv_free(words_end(&words, NULL));
 					free(word);
 					return NULL;
 				}
@@ -1204,17 +1266,10 @@ static char **split_quoted(const char *s, const char *seps, size_t *n)
 			}
 		}
 		word[w] = '\0';
-		if (count + 2 > cap) {
-			cap *= 2;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
-		v[count++] = xstrdup(word);
+		words_add(&words, xstrdup(word));
 	}
 	free(word);
-	v[count] = NULL;
-	if (n)
-		*n = count;
-	return v;
+	return words_end(&words, n);
 }
 
 char **pc_split_args(const char *s, size_t *n)

@@ -149,6 +149,8 @@ char *xstrdup(const char *s) __attribute__((returns_nonnull));
 /* The first N bytes of S (S need not be NUL-terminated there). */
 char *xstrndup(const char *s, size_t n) __attribute__((returns_nonnull));
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
+/* open_memstream(3) onto *BUF and *LEN. */
+FILE *xopen_memstream(char **buf, size_t *len) __attribute__((returns_nonnull));
 
 /* Monotonic clock in seconds. */
 double pc_now(void);
@@ -284,6 +286,11 @@ int pc_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 /* Lowercase hex of a byte string into out (2*n+1 bytes). */
 void pc_hex(const unsigned char *in, size_t n, char *out);
+/* 1 if the N bytes at S are all lowercase hex digits (as digests are
+ * written, and as they become paths), else 0. */
+int pc_is_lower_hex(const char *s, size_t n);
+/* The value of the hex digit C (either case), or -1 if C is none. */
+int pc_hex_value(char c);
 
 /* Split a whitespace-separated list into a NULL-terminated malloc'd vector
  * of malloc'd strings; *n gets the count.  pc_strv_free frees it. */

@@ -209,6 +209,14 @@ static int real_dir(const char *path)
 	return pc_fail_errno(PC_ERR_RUN, errno, "stat %s", path);
 }
 
+/* real_dir of snapshots/ and then of its layer folder DIR (snapshots/N):
+ * 1 only if both are folders. */
+static int layer_dir_there(const struct snapshots *s, const char *dir)
+{
+	int here = real_dir(s->snapdir);
+	return here == 1 ? real_dir(dir) : here;
+}
+
 /* Layer I: its commit record, and if that survived, its folder against its
  * own manifest. */
 static int verify_layer(struct pc_layout_job *j, struct snapshots *s, size_t i)
@@ -218,9 +226,7 @@ static int verify_layer(struct pc_layout_job *j, struct snapshots *s, size_t i)
 	char dir[PATH_MAX], fs[PATH_MAX];
 	if (layer_dirs(s, i, dir, fs) < 0)
 		return -1;
-	int here = real_dir(s->snapdir);
-	if (here == 1)
-		here = real_dir(dir);
+	int here = layer_dir_there(s, dir);
 	if (here < 0)
 		return -1;
 	if (here == 0)
@@ -350,9 +356,7 @@ static int verify_merged(struct pc_layout_job *j, struct snapshots *s)
 		char dir[PATH_MAX], fs[PATH_MAX];
 		if (layer_dirs(s, i, dir, fs) < 0)
 			return -1;
-		int here = real_dir(s->snapdir);
-		if (here == 1)
-			here = real_dir(dir);
+		int here = layer_dir_there(s, dir);
 		if (here == 1)
 			here = real_dir(fs);
 		if (here < 0)

@@ -153,6 +153,16 @@ static void test_oci(void)
 	CU_ASSERT_EQUAL(img_digest_parse("sha256:" SHA512_ABC, "test", &alg), -1);
 	CU_ASSERT_EQUAL(img_digest_parse("md5:00", "test", &alg), -1);
 	CU_ASSERT_EQUAL(img_digest_parse("sha256:../../etc/passwd", "test", NULL), -1);
+	/* Lowercase hex of exactly the algorithm's length, nothing else. */
+	char d[7 + 64 + 2] = "sha256:" SHA256_ABC;
+	d[7 + 64] = '0';
+	CU_ASSERT_EQUAL(img_digest_parse(d, "test", NULL), -1);
+	d[7 + 63] = '\0';
+	CU_ASSERT_EQUAL(img_digest_parse(d, "test", NULL), -1);
+	memcpy(d, "sha256:" SHA256_ABC, sizeof("sha256:" SHA256_ABC));
+	CU_ASSERT_EQUAL(img_digest_parse(d, "test", NULL), 0);
+	d[7 + 12] = 'C'; /* was 'c' */
+	CU_ASSERT_EQUAL(img_digest_parse(d, "test", NULL), -1);
 	pc_messages_quiet = 0;
 }
 

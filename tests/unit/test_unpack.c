@@ -16,6 +16,7 @@
 
 #include "check/verify.h"
 #include "image/manifest.h"
+#include "image/paxxattr.h"
 #include "tarfix.h"
 #include "unit.h"
 #include "image/unpack.h"
@@ -1061,10 +1062,9 @@ static char *raw_tar(const char *dir, const char *name, const struct rawhdr *h, 
 		size_t len = h[i].data ? strlen(h[i].data) : (i + 1 == n ? 1 : 0);
 		ustar_header(b, h[i].type, h[i].name, len);
 		pc_strbuf_add(&t, b, 512);
+		pc_strbuf_add(&t, h[i].data ? h[i].data : "x", len);
 		memset(b, 0, 512);
-		memcpy(b, h[i].data ? h[i].data : "x", len);
-		if (len)
-			pc_strbuf_add(&t, b, 512);
+		pc_strbuf_add(&t, b, (512 - len % 512) % 512); /* to the block's end */
 	}
 	memset(b, 0, 512);
 	pc_strbuf_add(&t, b, 512);
@@ -1214,6 +1214,21 @@ static void test_headers_read_alike(void)
 		}
 		free(layer);
 	}
+	/* a pax header longer than the reader holds (256 KiB) cannot be
+	 * checked: refused, as saying so */
+	size_t value = 300000, len = 6 + sizeof(" comment=") - 1 + value + 1;
+	char *rec = xmalloc(len + 1);
+	int head = snprintf(rec, len + 1, "%zu comment=", len);
+	memset(rec + head, 'a', value);
+	rec[len - 1] = '\n';
+	rec[len] = '\0';
+	const struct rawhdr big[] = { { 'x', "PaxHeader", rec }, { '0', "f", NULL } };
+	char *layer = raw_tar(dir, "pax-huge.tar", big, N(big));
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	check_refused(layer, target, "too large to check");
+	unit_rmtree(target);
+	free(layer);
+	free(rec);
 	free(target);
 	unit_rmtree(dir);
 	free(dir);
@@ -1912,6 +1927,26 @@ static void test_progress(void)
 	free(dir);
 }
 
+/* A LIBARCHIVE.xattr name is %-decoded as libarchive does it: "%XX" in
+ * either case is a byte, a '%' before anything else is itself. */
+static void test_pax_xattr_names_decoded(void)
+{
+	static const char *const agree[] = {
+		"32 LIBARCHIVE.xattr.user%2ea=MQ\n25 SCHILY.xattr.user.a=1\n",
+		"32 LIBARCHIVE.xattr.user%2Ea=MQ\n25 SCHILY.xattr.user.a=1\n",
+		"32 LIBARCHIVE.xattr.user%2xa=MQ\n27 SCHILY.xattr.user%2xa=1\n",
+	};
+	char name[64];
+	const char *why = NULL;
+	for (size_t i = 0; i < N(agree); i++)
+		CU_ASSERT_EQUAL(pc_pax_xattrs_disagree(agree[i], strlen(agree[i]), name,
+						       sizeof(name), &why), 0);
+	const char *differ = "32 LIBARCHIVE.xattr.user%2xa=MQ\n25 SCHILY.xattr.user.a=1\n";
+	CU_ASSERT_EQUAL(pc_pax_xattrs_disagree(differ, strlen(differ), name, sizeof(name), &why),
+			1);
+	CU_ASSERT_STRING_EQUAL(name, "user%2xa");
+}
+
 void register_unpack_tests(void)
 {
 	CU_pSuite s = CU_add_suite("unpack", NULL, NULL);
@@ -1931,6 +1966,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "layers holding nothing are read; damaged ones refused", test_empty_layers);
 	CU_add_test(s, "headers libarchive and the runtimes read differently are refused",
 		    test_headers_read_alike);
+	CU_add_test(s, "LIBARCHIVE.xattr names are %-decoded", test_pax_xattr_names_decoded);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
 	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
 	CU_add_test(s, "aufs metadata: markers skipped, what they hold refused",

@@ -524,6 +524,56 @@ static void test_killed_class(void)
 	}
 }
 
+/* V, the COUNT words a split gave, joined with '|' (for comparing). */
+static char *joined(char **v, size_t count)
+{
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_PTR_NULL(v[count]);
+	char *s = xstrdup("");
+	for (size_t i = 0; i < count; i++) {
+		char *t = xasprintf("%s%s%s", s, i ? "|" : "", v[i]);
+		free(s);
+		s = t;
+	}
+	pc_strv_free(v);
+	return s;
+}
+
+/* The four splits: their separators, their quoting, and a vector that
+ * grows past its first room. */
+static void test_split(void)
+{
+	size_t n = 99;
+	char **v = pc_split_words(" a,b\tc  d,,e f g h i ", &n);
+	CU_ASSERT_EQUAL(n, 9);
+	char *s = joined(v, n);
+	CU_ASSERT_STRING_EQUAL(s, "a|b|c|d|e|f|g|h|i");
+	free(s);
+	v = pc_split_blanks("x=1,y=2\tz a b c d e", &n);
+	CU_ASSERT_EQUAL(n, 7);
+	s = joined(v, n);
+	CU_ASSERT_STRING_EQUAL(s, "x=1,y=2|z|a|b|c|d|e");
+	free(s);
+	v = pc_split_words(NULL, &n);
+	CU_ASSERT_EQUAL(n, 0);
+	free(joined(v, n));
+	v = pc_split_args("-E 'a b' -O\n\"^x,y\" 1 2 3 4", &n);
+	CU_ASSERT_EQUAL(n, 8);
+	s = joined(v, n);
+	CU_ASSERT_STRING_EQUAL(s, "-E|a b|-O|^x,y|1|2|3|4");
+	free(s);
+	v = pc_split_list("a,'b c',\"d,e\" f g h", &n);
+	CU_ASSERT_EQUAL(n, 6);
+	s = joined(v, n);
+	CU_ASSERT_STRING_EQUAL(s, "a|b c|d,e|f|g|h");
+	free(s);
+	v = pc_split_list("", &n);
+	CU_ASSERT_EQUAL(n, 0);
+	free(joined(v, n));
+	CU_ASSERT_PTR_NULL(pc_split_args("a b c d e 'f", &n));
+	CU_ASSERT_PTR_NULL(pc_split_list("\"a", NULL));
+}
+
 void register_util_tests(void)
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
@@ -544,4 +594,5 @@ void register_util_tests(void)
 	CU_add_test(s, "a case stopped by a limit says which to raise", test_note_exhausted);
 	CU_add_test(s, "a process killed from outside is the machine's, a crash the case's",
 		    test_killed_class);
+	CU_add_test(s, "words split at their separators, quotes kept together", test_split);
 }
