@@ -890,6 +890,14 @@ static void note_unknown(struct pc_results *r, json_t *o, const char *prefix,
 	}
 }
 
+/* note_unknown for each object of the array A. */
+static void note_unknown_each(struct pc_results *r, json_t *a, const char *prefix,
+			      const char *const *known, size_t n)
+{
+	for (size_t k = 0; k < json_array_size(a); k++)
+		note_unknown(r, json_array_get(a, k), prefix, known, n);
+}
+
 /* R's ignored: the fields of ROOT and its CASES no powercut this build
  * knows of wrote. */
 static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
@@ -906,30 +914,22 @@ static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
 			     NKEYS(mounted_keys));
 		json_t *cp = json_object_get(c, "crash_points");
 		note_unknown(r, cp, CASE_PREFIX "crash_points.", crash_keys, NKEYS(crash_keys));
-		json_t *pts = json_object_get(cp, "points");
-		for (size_t k = 0; k < json_array_size(pts); k++)
-			note_unknown(r, json_array_get(pts, k), CASE_PREFIX "crash_points.points[].",
-				     point_keys, NKEYS(point_keys));
+		note_unknown_each(r, json_object_get(cp, "points"), CASE_PREFIX "crash_points.points[].",
+				  point_keys, NKEYS(point_keys));
 		note_unknown(r, json_object_get(c, "findings"), CASE_PREFIX "findings.",
 			     finding_keys, NKEYS(finding_keys));
-		json_t *first = json_object_get(c, "first_findings");
-		for (size_t k = 0; k < json_array_size(first); k++)
-			note_unknown(r, json_array_get(first, k), CASE_PREFIX "first_findings[].",
-				     first_finding_keys, NKEYS(first_finding_keys));
+		note_unknown_each(r, json_object_get(c, "first_findings"), CASE_PREFIX "first_findings[].",
+				  first_finding_keys, NKEYS(first_finding_keys));
 		note_unknown(r, json_object_get(c, "kernel_log"), CASE_PREFIX "kernel_log.",
 			     kernel_log_keys, NKEYS(kernel_log_keys));
 		note_unknown(r, json_object_get(c, "known"), CASE_PREFIX "known.", known_keys,
 			     NKEYS(known_keys));
 		json_t *fio = json_object_get(c, "fio");
 		note_unknown(r, fio, CASE_PREFIX "fio.", fio_keys, NKEYS(fio_keys));
-		json_t *jobs = json_object_get(fio, "jobs");
-		for (size_t k = 0; k < json_array_size(jobs); k++)
-			note_unknown(r, json_array_get(jobs, k), CASE_PREFIX "fio.jobs[].",
-				     fio_job_keys, NKEYS(fio_job_keys));
-		json_t *tries = json_object_get(c, "attempts");
-		for (size_t k = 0; k < json_array_size(tries); k++)
-			note_unknown(r, json_array_get(tries, k), CASE_PREFIX "attempts[].",
-				     attempt_keys, NKEYS(attempt_keys));
+		note_unknown_each(r, json_object_get(fio, "jobs"), CASE_PREFIX "fio.jobs[].",
+				  fio_job_keys, NKEYS(fio_job_keys));
+		note_unknown_each(r, json_object_get(c, "attempts"), CASE_PREFIX "attempts[].",
+				  attempt_keys, NKEYS(attempt_keys));
 	}
 }
 
