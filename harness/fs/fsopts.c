@@ -243,9 +243,11 @@ static int uuid_shaped(const char *v)
 {
 	if (strlen(v) != 36)
 		return 0;
-	for (int i = 0; i < 36; i++)
-		if ((i == 8 || i == 13 || i == 18 || i == 23) ? v[i] != '-' : !isxdigit((unsigned char)v[i]))
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? v[i] != '-' : !isxdigit((unsigned char)v[i]))
 			return 0;
+	}
 	return 1;
 }
 

@@ -576,7 +576,8 @@ static void test_mkfs_host_tags(void)
 		{ "ext4", "-U random" }, { "ext4", "-U clear" }, { "ext4", "-U null" },
 		{ "ext4", "-U time" }, { "ext4", "-U 0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a6a" },
 		{ "ext4", "-L data" }, { "ext4", "-L cloudimg-rootfs2" },
-		{ "xfs", "-m crc=1 -L data" }, { "xfs", "-m uuid=0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a6a" },
+		{ "xfs", "-m crc=1 -L data" },
+		{ "xfs", "-m uuid=0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a6a" },
 		{ "btrfs", "-L sixteen-bytes-abcdef" }, /* mkfs.btrfs keeps it whole */
 		{ "btrfs", "--label=data -U 0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a6a" },
 		{ "ext4", "-b 4096" },
@@ -587,7 +588,8 @@ static void test_mkfs_host_tags(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts(bad[i].fs, bad[i].opts, why, sizeof(why)), 0);
 		int rc = pc_fs_check_mkfs_host_tags(bad[i].fs, bad[i].opts, why, sizeof(why));
-		int ok = rc == -1 && strstr(why, "a block device of this host (/dev/vda) already has");
+		int ok = rc == -1 &&
+			 strstr(why, "a block device of this host (/dev/vda) already has");
 		if (!ok)
 			fprintf(stderr, "\n  %s '%s': rc %d, %s", bad[i].fs, bad[i].opts, rc, why);
 		CU_ASSERT(ok);
