@@ -4,10 +4,13 @@
  * into MS_* flags and the filesystem's data. */
 #include "fs/fsopts.h"
 
+#include <blkid.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -61,6 +64,14 @@ struct mkfs_grammar {
 	 * never opened (a label, mke2fs -M's last-mounted folder): a '/' in
 	 * it names no file. */
 	const char *mkfs_text_opts;
+	/* The option that sets the filesystem's UUID (its sub-option key if
+	 * it is one: mkfs.xfs -m uuid=), the one that sets its label, and the
+	 * longest label the mkfs keeps (0: it refuses a longer one; mke2fs
+	 * cuts it to 16 bytes with a warning). */
+	char mkfs_uuid_opt;
+	const char *mkfs_uuid_key;
+	char mkfs_label_opt;
+	size_t mkfs_label_max;
 };
 
 /* mkfs.btrfs's long options (btrfs-progs 6.2, mkfs/main.c). */
@@ -88,14 +99,15 @@ static const struct mkfs_grammar mkfs_grammars[] = {
 	  { { 'E', "offset", "mke2fs puts the filesystem that many bytes into the device, where "
 	      "nothing mounts it" },
 	    { 'O', "journal_dev", "mke2fs makes the device an external journal, not a filesystem, "
-	      "so no case could mount it" } }, "LM" },
+	      "so no case could mount it" } }, "LM", 'U', NULL, 'L', 16 },
 	{ "xfs", 0, "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "NV", NULL,
 	  { { 'd', "file", "mkfs.xfs puts the data section in a regular file, and refuses that on "
 	      "a block device such as the case's ('specified \"-d file\" on a block device')" },
-	    { 0, NULL, NULL } }, "L" },
+	    { 0, NULL, NULL } }, "L", 'm', "uuid", 'L', 0 },
 	{ "btrfs", 0, "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "V", btrfs_long,
 	  { { 'O', "list-all", "mkfs.btrfs lists the features and writes nothing" },
-	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } }, "L" },
+	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } }, "L", 'U',
+	  NULL, 'L', 0 },
 };
 
 static const struct mkfs_grammar *grammar_lookup(const char *type)
@@ -226,6 +238,114 @@ static int check_mkfs_option(const struct mkfs_grammar *t, char letter, const st
 	return 0;
 }
 
+/* Is V a UUID as mkfs takes it (uuid_parse: 8-4-4-4-12 hex digits)? */
+static int uuid_shaped(const char *v)
+{
+	if (strlen(v) != 36)
+		return 0;
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? v[i] != '-' : !isxdigit((unsigned char)v[i]))
+			return 0;
+	}
+	return 1;
+}
+
+char *pc_fs_host_tag_probe(const char *tag, const char *value)
+{
+	/* The kernel's btrfs registry of mounted filesystems: seen even
+	 * where the host's devices cannot be opened (a container). */
+	if (!strcmp(tag, "UUID") && uuid_shaped(value)) {
+		char *sys = xasprintf("/sys/fs/btrfs/%s", value);
+		if (access(sys, F_OK) == 0) {
+			char *where = xasprintf("a mounted btrfs, %s", sys);
+			free(sys);
+			return where;
+		}
+		free(sys);
+	}
+	/* Every block device probed afresh, with a cache read from and
+	 * written to /dev/null: the host's /run/blkid/blkid.tab is left
+	 * alone, and no stale entry of it counts. */
+	blkid_cache cache;
+	if (blkid_get_cache(&cache, "/dev/null") < 0)
+		return xstrdup("unknown: libblkid could not start, so powercut cannot tell");
+	blkid_probe_all(cache);
+	blkid_dev dev = blkid_find_dev_with_tag(cache, tag, value);
+	char *where = dev ? xstrdup(blkid_dev_devname(dev)) : NULL;
+	blkid_put_cache(cache);
+	return where;
+}
+
+char *(*pc_fs_host_tag)(const char *tag, const char *value) = pc_fs_host_tag_probe;
+
+/* TAG (UUID or LABEL) = VALUE, set by WORD of T's mkfs: refused if a block
+ * device of the host carries it already. */
+static int host_tag_refused(const struct mkfs_grammar *t, const char *tag, const char *value,
+			    const char *word, char *why, size_t len)
+{
+	char *v = xstrdup(value);
+	if (!strcmp(tag, "UUID")) {
+		/* mke2fs -U clear|null|random|time: no UUID of the host's */
+		static const char *const special[] = { "clear", "null", "random", "time", NULL };
+		if (t->mkfs_uuid_opt == 'U' && in_list(special, v, strlen(v))) {
+			free(v);
+			return 0;
+		}
+		for (char *c = v; *c; c++) /* blkid shows it in lower case */
+			*c = (char)tolower((unsigned char)*c);
+	} else if (t->mkfs_label_max && strlen(v) > t->mkfs_label_max) {
+		v[t->mkfs_label_max] = '\0'; /* mke2fs keeps the first 16 bytes */
+	}
+	char *where = *v ? pc_fs_host_tag(tag, v) : NULL;
+	int rc = 0;
+	/* the option with its value, if that is the next argument */
+	char *shown = strstr(word, value) ? xstrdup(word) : xasprintf("%s %s", word, value);
+	if (where)
+		rc = pc_why(why, len, "'%s': a block device of this host (%s) already has %s=%s; "
+			    "while a case runs its device would have it too, and what finds a "
+			    "filesystem by %s (/dev/disk/by-%s, mount %s=..., fstab, the kernel's "
+			    "btrfs device registry) could take the case's device for the host's "
+			    "filesystem: choose another %s", shown, where, tag, v,
+			    !strcmp(tag, "UUID") ? "UUID" : "label",
+			    !strcmp(tag, "UUID") ? "uuid" : "label", tag,
+			    !strcmp(tag, "UUID") ? "UUID" : "label");
+	free(shown);
+	free(where);
+	free(v);
+	return rc;
+}
+
+/* The UUID and label WORD (LETTER with VALUE) of T's mkfs sets, each
+ * checked against the host's (host_tag_refused). */
+static int check_host_tags(const struct mkfs_grammar *t, char letter, const char *value,
+			   const char *word, char *why, size_t len)
+{
+	if (!letter || !value)
+		return 0;
+	if (letter == t->mkfs_label_opt)
+		return host_tag_refused(t, "LABEL", value, word, why, len);
+	if (letter != t->mkfs_uuid_opt)
+		return 0;
+	if (!t->mkfs_uuid_key)
+		return host_tag_refused(t, "UUID", value, word, why, len);
+	size_t klen = strlen(t->mkfs_uuid_key);
+	for (const char *p = value; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n > klen && p[klen] == '=' && !strncmp(p, t->mkfs_uuid_key, klen)) {
+			char *u = xstrndup(p + klen + 1, n - klen - 1);
+			int rc = host_tag_refused(t, "UUID", u, word, why, len);
+			free(u);
+			if (rc < 0)
+				return rc;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 /* ARG, neither an option nor an option's value: getopt leaves it to mkfs
  * as an operand, which it takes for the device to format (mke2fs: then
  * powercut's device would be its blocks count; mkfs.btrfs: a second
@@ -244,7 +364,7 @@ static int operand_refused(const struct mkfs_grammar *t, const char *arg, int af
  * read as getopt(_long) reads it: bundled letters, a value joined or in
  * the next argument (*I then moves past it). */
 static int check_mkfs_word(const struct mkfs_grammar *t, char **args, size_t n, size_t *i,
-			   char *why, size_t len)
+			   int host, char *why, size_t len)
 {
 	const char *w = args[*i], *value = NULL;
 	char letter = 0;
@@ -294,10 +414,12 @@ static int check_mkfs_word(const struct mkfs_grammar *t, char **args, size_t n, 
 	int is_text = letter && strchr(t->mkfs_text_opts, letter);
 	if (value && !is_text && check_option(t, value, why, len) < 0)
 		return -1;
-	return letter || lo ? check_mkfs_option(t, letter, lo, value, w, why, len) : 0;
+	if ((letter || lo) && check_mkfs_option(t, letter, lo, value, w, why, len) < 0)
+		return -1;
+	return host ? check_host_tags(t, letter, value, w, why, len) : 0;
 }
 
-int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len)
+static int check_mkfs_opts(const char *fstype, const char *opts, int host, char *why, size_t len)
 {
 	const struct mkfs_grammar *t = grammar_lookup(fstype);
 	if (!t)
@@ -318,7 +440,7 @@ int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_
 		else if (!strcmp(w, "--"))
 			dashes = 1;
 		else
-			rc = check_mkfs_word(t, extra, nopts, &i, why, len);
+			rc = check_mkfs_word(t, extra, nopts, &i, host, why, len);
 		/* mke2fs -E mount_opts=errors=panic: default mount options kept
 		 * in the superblock, applied at every mount. */
 		if (rc == 0 && strstr(extra[i], "errors=panic"))
@@ -326,6 +448,16 @@ int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_
 	}
 	pc_strv_free(extra);
 	return rc;
+}
+
+int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len)
+{
+	return check_mkfs_opts(fstype, opts, 0, why, len);
+}
+
+int pc_fs_check_mkfs_host_tags(const char *fstype, const char *opts, char *why, size_t len)
+{
+	return check_mkfs_opts(fstype, opts, 1, why, len);
 }
 
 /* A mount option that panics on a filesystem error: ext4's errors=panic,

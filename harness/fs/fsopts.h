@@ -19,6 +19,22 @@
  * printed: the scenario reader adds FILE:LINE: KEY). */
 int pc_fs_check_mkfs_opts(const char *fstype, const char *opts, char *why, size_t len);
 int pc_fs_check_mount_opts(const char *opts, char *why, size_t len);
+/* pc_fs_check_mkfs_opts, and a UUID or label OPTS sets (mke2fs -U, -L;
+ * mkfs.xfs -m uuid=, -L; mkfs.btrfs -U, -L and their long forms) that a
+ * block device of the host already has is refused too: while a case runs
+ * its device would have it as well, and what finds a filesystem by UUID or
+ * label (udev's /dev/disk/by-*, mount UUID=, the kernel's btrfs registry)
+ * could take the case's device for the host's.  Done when the scenario is
+ * read, not at each mkfs (the run's own devices would count then). */
+int pc_fs_check_mkfs_host_tags(const char *fstype, const char *opts, char *why, size_t len);
+/* Which block device of the host has TAG ("UUID" or "LABEL") = VALUE: a
+ * description naming it (the caller frees it), or NULL.  By default
+ * pc_fs_host_tag_probe: a mounted btrfs of that UUID in /sys/fs/btrfs,
+ * then every block device probed by libblkid (the host's blkid cache file
+ * neither read nor written); a device powercut cannot open is not seen.
+ * Tests replace it. */
+extern char *(*pc_fs_host_tag)(const char *tag, const char *value);
+char *pc_fs_host_tag_probe(const char *tag, const char *value);
 /* OPTS split as mount(8) does: the generic options into MS_* flags (the
  * last of ro/rw and the like wins), the options mount(8) keeps to itself
  * (nofail, x-..., ...) dropped, the rest into *DATA for the filesystem,

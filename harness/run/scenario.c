@@ -453,8 +453,8 @@ static int check_fs_options(struct parser *p, const struct section *g,
 	char why[512];
 	for (size_t a = 0; a < s->mkfs_opts.n; a++)
 		for (unsigned f = 0; f < s->fs.n; f++)
-			if (pc_fs_check_mkfs_opts(pc_fs_name(s->fs.v[f]), s->mkfs_opts.v[a], why,
-						  sizeof(why)) < 0) {
+			if (pc_fs_check_mkfs_host_tags(pc_fs_name(s->fs.v[f]), s->mkfs_opts.v[a],
+						       why, sizeof(why)) < 0) {
 				p->lineno = key_line(g, global, "mkfs_opts");
 				return key_error(p, "mkfs_opts", "%s", why);
 			}

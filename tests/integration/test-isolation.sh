@@ -3,7 +3,8 @@
 # device other than the case's own.  Another loop device holds an ext4
 # external journal labelled L; `-Jdevice=LABEL=L` (the joined spelling) must
 # be refused as an input error when the scenario is read (FILE:LINE: KEY,
-# before any case runs: no results folder), and that device must not change.  (That the
+# before any case runs: no results folder), and that device must not change;
+# so must its label and UUID given to the case's filesystem.  (That the
 # private /dev stops it even past the blocklist is shown by the unit test
 # "isolate", which calls the isolation directly.)
 source "$(dirname "$0")/lib.sh"
@@ -45,6 +46,28 @@ INI
 	rm -rf "$TMP/out"
 	assert_no_leftovers
 done
+
+# The case's filesystem may not take a UUID or label another device of the
+# host has (here the journal device's): while a case runs, what finds a
+# filesystem by UUID or label (/dev/disk/by-*, mount LABEL=, btrfs's device
+# registry) could take the case's device for it.  Refused when the scenario
+# is read, in each mkfs's spelling; a label of its own is not.
+juuid=$(blkid -p -s UUID -o value "$jdev")
+[ -n "$juuid" ] || fail "blkid shows no UUID on the journal device $jdev"
+for fo in "ext4|-L $label" "ext4|-U ${juuid^^}" "xfs|-m crc=1,uuid=$juuid" "btrfs|--uuid=$juuid" \
+	  "btrfs|-L $label"; do
+	printf '[global]\nimage = %s\nfs = %s\nmodes = none\nmkfs_opts = %s\n' \
+		"$SAMPLE_IMAGE" "${fo%%|*}" "${fo#*|}" > "$TMP/tag.ini"
+	rc=0
+	"$POWERCUT" run --list "$TMP/tag.ini" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "'$fo' (the journal device's): exit $rc, expected 2"; }
+	grep -q "tag.ini:5: mkfs_opts: .*a block device of this host ($jdev) already has" "$TMP/e" ||
+		{ cat "$TMP/e"; fail "'$fo': the error does not say which device has it"; }
+done
+printf '[global]\nimage = %s\nfs = ext4\nmodes = none\nmkfs_opts = -L %s-2 -U random\n' \
+	"$SAMPLE_IMAGE" "$label" > "$TMP/tag.ini"
+"$POWERCUT" run --list "$TMP/tag.ini" > "$TMP/o" 2> "$TMP/e" ||
+	{ cat "$TMP/e"; fail "a label no device has, -U random: refused"; }
 
 # A bare name is not looked up in powercut's current folder (the scenario
 # means the same wherever powercut is started): "-b 4096 -L results" stays

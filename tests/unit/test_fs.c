@@ -541,6 +541,80 @@ static void test_ext4_default_mntopts_from_config(void)
 	free(dir);
 }
 
+/* The host as the fake lookup below sees it: a UUID and two labels some
+ * block device of it has (the one of a cloud image's root among them). */
+#define HOST_UUID "0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a69"
+static int host_lookups;
+static char *fake_host_tag(const char *tag, const char *value)
+{
+	host_lookups++;
+	if ((!strcmp(tag, "UUID") && !strcmp(value, HOST_UUID)) ||
+	    (!strcmp(tag, "LABEL") &&
+	     (!strcmp(value, "cloudimg-rootfs") || !strcmp(value, "sixteen-bytes-ab"))))
+		return xstrdup("/dev/vda");
+	return NULL;
+}
+
+/* A UUID or label mkfs_opts sets that a device of the host has already is
+ * refused when the scenario is read (the check without the host's tags,
+ * the one each mkfs runs, takes it), in every spelling of each mkfs; other
+ * ones, and mke2fs -U clear|null|random|time, are not. */
+static void test_mkfs_host_tags(void)
+{
+	static const struct { const char *fs, *opts; } bad[] = {
+		{ "ext4", "-U " HOST_UUID }, { "ext4", "-U0B7C6A2E-5D41-4C3E-9F0A-1E2D3C4B5A69" },
+		{ "ext4", "-L cloudimg-rootfs" }, { "ext4", "-qLcloudimg-rootfs" },
+		{ "ext4", "-L sixteen-bytes-abcdef" }, /* mke2fs keeps 16 bytes */
+		{ "ext4", "-U random -L cloudimg-rootfs" },
+		{ "xfs", "-m crc=1,uuid=" HOST_UUID }, { "xfs", "-muuid=" HOST_UUID },
+		{ "xfs", "-L cloudimg-rootfs" },
+		{ "btrfs", "-U " HOST_UUID }, { "btrfs", "--uuid=" HOST_UUID },
+		{ "btrfs", "--uu " HOST_UUID }, { "btrfs", "--label cloudimg-rootfs" },
+		{ "btrfs", "-f -Lcloudimg-rootfs" },
+	};
+	static const struct { const char *fs, *opts; } good[] = {
+		{ "ext4", "-U random" }, { "ext4", "-U clear" }, { "ext4", "-U null" },
+		{ "ext4", "-U time" }, { "ext4", "-U 0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a6a" },
+		{ "ext4", "-L data" }, { "ext4", "-L cloudimg-rootfs2" },
+		{ "xfs", "-m crc=1 -L data" },
+		{ "xfs", "-m uuid=0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a6a" },
+		{ "btrfs", "-L sixteen-bytes-abcdef" }, /* mkfs.btrfs keeps it whole */
+		{ "btrfs", "--label=data -U 0b7c6a2e-5d41-4c3e-9f0a-1e2d3c4b5a6a" },
+		{ "ext4", "-b 4096" },
+	};
+	char *(*saved)(const char *, const char *) = pc_fs_host_tag;
+	pc_fs_host_tag = fake_host_tag;
+	char why[512];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(pc_fs_check_mkfs_opts(bad[i].fs, bad[i].opts, why, sizeof(why)), 0);
+		int rc = pc_fs_check_mkfs_host_tags(bad[i].fs, bad[i].opts, why, sizeof(why));
+		int ok = rc == -1 &&
+			 strstr(why, "a block device of this host (/dev/vda) already has");
+		if (!ok)
+			fprintf(stderr, "\n  %s '%s': rc %d, %s", bad[i].fs, bad[i].opts, rc, why);
+		CU_ASSERT(ok);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		why[0] = '\0';
+		int rc = pc_fs_check_mkfs_host_tags(good[i].fs, good[i].opts, why, sizeof(why));
+		if (rc != 0)
+			fprintf(stderr, "\n  %s '%s': %s", good[i].fs, good[i].opts, why);
+		CU_ASSERT_EQUAL(rc, 0);
+	}
+	/* The message says which option, what the host has, and why. */
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_host_tags("ext4", "-b 4096 -U " HOST_UUID, why,
+						   sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "'-U " HOST_UUID "': a block device of this host "
+					   "(/dev/vda) already has UUID=" HOST_UUID "; "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "/dev/disk/by-uuid"));
+	/* Nothing is looked up without a UUID or label. */
+	host_lookups = 0;
+	CU_ASSERT_EQUAL(pc_fs_check_mkfs_host_tags("ext4", "-b 4096 -O ^has_journal", why,
+						   sizeof(why)), 0);
+	CU_ASSERT_EQUAL(host_lookups, 0);
+	pc_fs_host_tag = saved;
+}
+
 static void test_mount_refuses_other_devices(void)
 {
 	char *dir = unit_tmpdir();
@@ -842,6 +916,7 @@ void register_fs_tests(void)
 	CU_pSuite s = CU_add_suite("fs", NULL, NULL);
 	CU_add_test(s, "mkfs_opts naming files or devices are refused", test_mkfs_refuses_other_files);
 	CU_add_test(s, "mount_opts naming devices are refused", test_mount_refuses_other_devices);
+	CU_add_test(s, "a UUID or label the host has already is refused", test_mkfs_host_tags);
 	CU_add_test(s, "a failing mkfs is named by its first and last line", test_tool_message);
 	CU_add_test(s, "mkfs_opts mean the same in any current folder", test_mkfs_opts_ignore_cwd);
 	CU_add_test(s, "mkfs_opts are read as getopt reads them", test_mkfs_opts_as_getopt);

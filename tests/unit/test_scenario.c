@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fs/durability.h"
+#include "fs/fsopts.h"
 #include "run/scenario.h"
 #include "run/scenario_keys.h"
 #include "unit.h"
@@ -789,6 +790,40 @@ static void test_errors(void)
 	}
 }
 
+static char *host_has_label(const char *tag, const char *value)
+{
+	return !strcmp(tag, "LABEL") && !strcmp(value, "cloudimg-rootfs") ? xstrdup("/dev/vda1")
+									      : NULL;
+}
+
+/* A label a device of the host has already (a cloud image's root, which
+ * its fstab mounts by LABEL=) is refused when the scenario is read, in any
+ * alternative, with the line of mkfs_opts; another label is not. */
+static void test_host_label_refused(void)
+{
+	char *(*saved)(const char *, const char *) = pc_fs_host_tag;
+	pc_fs_host_tag = host_has_label;
+	char *path = write_ini("label.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+					    "[g]\nmkfs_opts = -L data | -L cloudimg-rootfs\n");
+	struct pc_scenario sc;
+	char *err;
+	int rc = load_capture(path, &sc, &err);
+	char *where = xasprintf("%s:6: mkfs_opts: '-L cloudimg-rootfs': a block device of this "
+				"host (/dev/vda1) already has LABEL=cloudimg-rootfs", path);
+	CU_ASSERT(rc == -1 && pc_last_errclass == PC_ERR_INPUT && sc.ncases == 0);
+	if (!strstr(err, where))
+		fprintf(stderr, "\n  rc %d, message: %s", rc, err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, where));
+	free(where);
+	free(err);
+	free(path);
+	struct pc_scenario ok = { 0 };
+	load_ok("label2.ini", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+			      "[g]\nmkfs_opts = -L data | -L cloudimg-rootfs2\n", &ok, 2);
+	pc_scenario_free(&ok);
+	pc_fs_host_tag = saved;
+}
+
 /* A job file's path is read as image's and known's are: quoted when it
  * holds blanks or commas, the quotes not part of it. */
 static void test_fio_quoted(void)
@@ -1259,6 +1294,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "write_cache, crash_points: inherited, overridden, pin fuse",
 		    test_write_cache);
 	CU_add_test(s, "errors name file, line and key", test_errors);
+	CU_add_test(s, "a label the host has already is refused", test_host_label_refused);
 	CU_add_test(s, "a section line may end in a comment", test_section_comment);
 	CU_add_test(s, "cut_at: plain decimal numbers only", test_cut_at_values);
 	CU_add_test(s, "keys: every value checked, one set unread warned of", test_keys_read);
