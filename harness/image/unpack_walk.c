@@ -579,10 +579,14 @@ static int write_error(struct walk *w, struct archive *a, const char *path)
 	enum pc_errclass cls = e == ENAMETOOLONG || e == EMLINK ? PC_ERR_INPUT : PC_ERR_RUN;
 	if (e == ENOSPC || e == EDQUOT || !msg)
 		return pc_fail_errno(cls, e ? e : EIO, "layer %s: writing %s", w->lname, path);
-	if (e <= 0 || strstr(msg, strerror(e)))
-		return pc_fail(e > 0 ? cls : PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path,
-			       msg);
-	return pc_fail(cls, "layer %s: writing %s: %s: %s", w->lname, path, msg, strerror(e));
+	/* The errno goes with the message (pc_fail_cause): out of
+	 * descriptors or memory is then the machine's limit, named, exit 3. */
+	if (e <= 0)
+		return pc_fail(PC_ERR_RUN, "layer %s: writing %s: %s", w->lname, path, msg);
+	if (strstr(msg, strerror(e)))
+		return pc_fail_cause(cls, e, "layer %s: writing %s: %s", w->lname, path, msg);
+	return pc_fail_cause(cls, e, "layer %s: writing %s: %s: %s", w->lname, path, msg,
+			     strerror(e));
 }
 
 /* A device node the filesystem refuses with EINVAL: its number does not
