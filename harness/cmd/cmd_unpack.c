@@ -34,9 +34,10 @@ static void usage(FILE *f)
 		   "  --platform P         choose among the platforms of an index\n"
 		   "  -h, --help           this text\n\n"
 		   "exit status: 0 done, 1 DIR's file system refused an entry of the\n"
-		   "image, 2 usage or input error (-m naming a folder included), 3 not\n"
-		   "root, a missing kernel feature, DIR's file system full, read-only or\n"
-		   "failing (I/O error), or -m FILE that cannot be written.\n");
+		   "image, 2 usage or input error (-m naming a folder, a DIR path through\n"
+		   "a file included), 3 not root, a missing kernel feature, DIR's file\n"
+		   "system full, read-only or failing (I/O error), or -m FILE that cannot\n"
+		   "be written.\n");
 }
 
 /* DIR must hold nothing yet: the unpack removes whatever is in the way of
@@ -125,6 +126,19 @@ static int unpack_exit(void)
 	return pc_exit_for_error(PC_EXIT_FAIL);
 }
 
+/* DIR made with its parents.  A DIR path that cannot name a folder (through
+ * a file, a link loop, a name too long) is the argument's fault: exit 2,
+ * not 1 as if the image had failed to unpack. */
+static int make_dir(const char *dir)
+{
+	if (pc_mkdir_p(dir, 0755) == 0)
+		return 0;
+	int e = pc_last_fail_errno;
+	if (e == ENOTDIR || e == ELOOP || e == ENAMETOOLONG)
+		pc_last_errclass = PC_ERR_INPUT;
+	return -1;
+}
+
 /* DIR on a read-only file system: said at once (the disk writer's own
  * message was "Failed to create dir 'etc': No such file or directory"). */
 static int refuse_read_only(const char *dir)
@@ -159,7 +173,7 @@ int cmd_unpack(int argc, char **argv)
 	const char *dir = argv[argc - 1];
 	struct stat before;
 	int made = lstat(dir, &before) < 0;
-	if (pc_mkdir_p(dir, 0755) < 0 || refuse_exposed(dir) < 0 || refuse_nonempty(dir) < 0 ||
+	if (make_dir(dir) < 0 || refuse_exposed(dir) < 0 || refuse_nonempty(dir) < 0 ||
 	    refuse_read_only(dir) < 0) {
 		if (made)
 			rmdir(dir); /* no empty DIR of ours left behind */

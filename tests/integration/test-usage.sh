@@ -91,6 +91,9 @@ expect 2 'is a folder' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/afo
 expect 2 "its folder $TMP/nowhere" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/nowhere/m"
 expect 2 "image $TMP/no.tar: No such file" "$POWERCUT" unpack "$TMP/no.tar" "$TMP/u"
 [ ! -e "$TMP/u" ] || fail "unpack made DIR although -m or the image was refused"
+# A DIR that cannot name a folder is the argument's fault (it was exit 1,
+# "the unpack failed").
+expect 2 "mkdir $TMP/layer.tar/d: Not a directory" "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/layer.tar/d"
 expect 0 'unpacked 1 layers' "$POWERCUT" unpack "$TMP/layer.tar" "$TMP/u" -m "$TMP/u.manifest"
 # An output file that cannot be made for the machine's reason (a read-only
 # filesystem) is exit 3 naming it and the errno, as the help says: manifest
