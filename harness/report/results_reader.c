@@ -855,6 +855,14 @@ static const char *const fio_job_keys[] = {
 	"unchecked_tail", "write_bytes", "write_ios",
 };
 static const char *const attempt_keys[] = { "dir", "reason", "time_s", "try", "verdict" };
+/* layout = snapshots' layers and overlay (since 2026-11-28), probe = yes's
+ * device and its two sets of figures (since 2026-11-30). */
+static const char *const layer_keys[] = {
+	"checked", "committed", "dir", "entries", "findings", "layer", "lost",
+};
+static const char *const overlay_keys[] = { "checked", "findings", "lost", "verified", "why_not" };
+static const char *const device_keys[] = { "backing", "flakey", "measured" };
+static const char *const figure_keys[] = { "fsyncs_per_s", "randwrite_4k_iops", "seq_write_mbs" };
 #define NKEYS(a) (sizeof(a) / sizeof(*(a)))
 
 /* How a case's field is named among the ignored ones. */
@@ -898,6 +906,20 @@ static void note_unknown_each(struct pc_results *r, json_t *a, const char *prefi
 		note_unknown(r, json_array_get(a, k), prefix, known, n);
 }
 
+/* find_ignored's part for case C's layers[] and overlay (layout = snapshots),
+ * their finding counts included. */
+static void find_ignored_layout(struct pc_results *r, json_t *c)
+{
+	json_t *layers = json_object_get(c, "layers"), *ov = json_object_get(c, "overlay");
+	note_unknown_each(r, layers, CASE_PREFIX "layers[].", layer_keys, NKEYS(layer_keys));
+	for (size_t k = 0; k < json_array_size(layers); k++)
+		note_unknown(r, json_object_get(json_array_get(layers, k), "findings"),
+			     CASE_PREFIX "layers[].findings.", finding_keys, NKEYS(finding_keys));
+	note_unknown(r, ov, CASE_PREFIX "overlay.", overlay_keys, NKEYS(overlay_keys));
+	note_unknown(r, json_object_get(ov, "findings"), CASE_PREFIX "overlay.findings.",
+		     finding_keys, NKEYS(finding_keys));
+}
+
 /* R's ignored: the fields of ROOT and its CASES no powercut this build
  * knows of wrote. */
 static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
@@ -930,6 +952,13 @@ static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
 				  fio_job_keys, NKEYS(fio_job_keys));
 		note_unknown_each(r, json_object_get(c, "attempts"), CASE_PREFIX "attempts[].",
 				  attempt_keys, NKEYS(attempt_keys));
+		find_ignored_layout(r, c);
+		json_t *dev = json_object_get(c, "device");
+		note_unknown(r, dev, CASE_PREFIX "device.", device_keys, NKEYS(device_keys));
+		note_unknown(r, json_object_get(dev, "flakey"), CASE_PREFIX "device.flakey.",
+			     figure_keys, NKEYS(figure_keys));
+		note_unknown(r, json_object_get(dev, "backing"), CASE_PREFIX "device.backing.",
+			     figure_keys, NKEYS(figure_keys));
 	}
 }
 

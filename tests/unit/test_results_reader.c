@@ -478,6 +478,43 @@ static void test_ignored_nested(void)
 	free(text);
 }
 
+/* The same in layout = snapshots' layers[] (and their finding counts),
+ * overlay (and its counts), and probe = yes's device with its flakey and
+ * backing figures: a newer key there was dropped unsaid. */
+static void test_ignored_layout_device(void)
+{
+	const char *fmt = "{\"kernel\":\"6.1\",\"cases\":[{" GOOD ","
+		"\"layers_committed\":1,\"layers\":[{\"layer\":1,\"dir\":\"snapshots/1/fs\","
+		"\"committed\":true,\"entries\":3,\"checked\":3,\"lost\":0,"
+		"\"findings\":{\"missing\":0,\"content\":0%s}%s}],"
+		"\"overlay\":{\"verified\":false,\"why_not\":\"w\",\"checked\":null,"
+		"\"lost\":null,\"findings\":{\"missing\":0%s}%s},"
+		"\"device\":{\"measured\":true,\"flakey\":{\"seq_write_mbs\":1.5,"
+		"\"randwrite_4k_iops\":2,\"fsyncs_per_s\":3%s},\"backing\":{\"seq_write_mbs\":4,"
+		"\"randwrite_4k_iops\":5,\"fsyncs_per_s\":6%s}%s}}]}";
+	struct pc_results r;
+	char *text = xasprintf(fmt, "", "", "", "", "", "", "");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	CU_ASSERT_EQUAL(r.nignored, 0);
+	for (size_t i = 0; i < r.nignored; i++)
+		fprintf(stderr, "ignored: %s\n", r.ignored[i]);
+	pc_results_free(&r);
+	free(text);
+	text = xasprintf(fmt, ",\"torn\":1", ",\"upper\":2", ",\"torn\":3", ",\"lower\":4",
+			 ",\"p99\":5", ",\"p99\":6", ",\"model\":\"m\"");
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	static const char *const want[] = {
+		"cases[].layers[].upper", "cases[].layers[].findings.torn", "cases[].overlay.lower",
+		"cases[].overlay.findings.torn", "cases[].device.model",
+		"cases[].device.flakey.p99", "cases[].device.backing.p99",
+	};
+	CU_ASSERT_EQUAL(r.nignored, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < r.nignored && i < sizeof(want) / sizeof(*want); i++)
+		CU_ASSERT_STRING_EQUAL(r.ignored[i], want[i]);
+	pc_results_free(&r);
+	free(text);
+}
+
 /* "started", "finished": when the run started and ended, ISO 8601 UTC as
  * report.c writes them (strcmp orders them), or absent (an older
  * powercut's; finished of a killed run); anything else is an error. */
@@ -579,6 +616,8 @@ void register_results_reader_tests(void)
 	CU_add_test(s, "keys a newer powercut wrote in timings_s, io, mounted, shard", test_ignored_inner);
 	CU_add_test(s, "keys a newer powercut wrote in findings, kernel_log, known, fio, attempts",
 		    test_ignored_nested);
+	CU_add_test(s, "keys a newer powercut wrote in layers, overlay, device",
+		    test_ignored_layout_device);
 	CU_add_test(s, "an error's kind, and results without it", test_error_kind);
 	CU_add_test(s, "when the run started and finished", test_times);
 }
