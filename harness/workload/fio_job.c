@@ -1325,6 +1325,27 @@ static uint64_t mul_sat(uint64_t a, uint64_t n)
 	return n && a > UINT64_MAX / n ? UINT64_MAX : a * n;
 }
 
+/* The job's size (pc_fio_job.size): size=, else (fio 3.33 filesetup.c
+ * setup_files: size is then the files' total) each file's filesize less
+ * its offset: filesize=1m with filename=a:b:c wrote 3 MiB, with offset=64k
+ * 983040 bytes.  0 when one of them is not a plain count (or no room is
+ * left after the offset). */
+static uint64_t job_size(const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "size");
+	uint64_t size = 0, fs = 0, offset = 0;
+	if (o)
+		return pc_fio_parse_size(val(o), &size) < 0 ? 0 : size;
+	unsigned long files = job_files(job, global, &o);
+	if (!files || !(o = effective(job, global, "filesize")) ||
+	    pc_fio_parse_size(val(o), &fs) < 0 ||
+	    ((o = effective(job, global, "offset|fileoffset")) &&
+	     pc_fio_parse_size(val(o), &offset) < 0) ||
+	    offset >= fs)
+		return 0;
+	return mul_sat(fs - offset, files);
+}
+
 /* See struct pc_fio_job.room.  fio 3.33 (filesetup.c setup_files) gives
  * each file the size filesize, else size / nrfiles, from its offset
  * (offset_increment is per numjobs clone: refused), extends it to offset
@@ -1993,7 +2014,10 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			{ "rw|readwrite", "fio's default is rw=read; set rw=write or rw=randwrite" },
 			{ "verify", "powercut judges with fio's verifier: set verify=crc32c (or another "
 				    "checksum)" },
-			{ "size", "set the job's size (in bytes, e.g. 64m)" },
+			/* without size fio writes each file's filesize
+			 * (job_size) */
+			{ "size|filesize", "set the job's size (in bytes, e.g. 64m), or its "
+					      "files' filesize" },
 		};
 		for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
 			if (!effective(s, global, needed[k].names))
@@ -2017,8 +2041,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			j->depth = 1;
 		/* kb_base changes what every suffix means, and only for the
 		 * options fio parses after it: not counted. */
-		if (effective(s, global, "kb_base") ||
-		    pc_fio_parse_size(val(effective(s, global, "size")), &j->size) < 0 || !j->size)
+		j->size = job_size(s, global);
+		if (effective(s, global, "kb_base") || !j->size)
 			sizes_known = 0;
 		j->bytes = job_bytes(j, s, global);
 		out->total_bytes += j->bytes;

@@ -400,7 +400,8 @@ static void test_refused_structure(void)
 {
 	refused("[j]\nsize=1m\nverify=crc32c\n", "j.fio:1", "rw");
 	refused("[j]\nrw=write\nsize=1m\n", "j.fio:1", "verify is not set");
-	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
+	/* neither size nor filesize: fio 3.33 fails, "you need to specify size=" */
+	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size is not set");
 	refused("[global]\nrw=write\n", "no job", NULL);
 	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
 	/* fio refuses a byte order mark too: saying so, not "not a job file" */
@@ -1345,6 +1346,38 @@ static void test_sizes(void)
 	pc_fio_job_free(&jf);
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
 						"verify=md5\nsize=1g\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_room, 0);
+	pc_fio_job_free(&jf);
+	/* no size, a filesize: fio 3.33 writes each file's filesize less its
+	 * offset (filesetup.c setup_files: size is then the files' total),
+	 * as fio's own examples/waitfor.fio does: it wrote 4194304 bytes of
+	 * [j], 2097152 of [k], 983040 of [l], 3145728 of [m]; powercut
+	 * refused them all, "size is not set" */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nfilesize=4m\n[j]\nrw=write\nverify=md5\n"
+						"[k]\nrw=write\nverify=md5\nnrfiles=2\n"
+						"filesize=1m\n[l]\nrw=write\nverify=md5\n"
+						"filesize=1m\noffset=64k\n[m]\nrw=randwrite\n"
+						"verify=md5\nfilesize=1m\nfilename=a:b:c\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL_FATAL(jf.njobs, 4);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 4ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[1].size, 2ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[2].size, (1ULL << 20) - (64ULL << 10));
+	CU_ASSERT_EQUAL(jf.jobs[3].size, 3ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_bytes, (9ULL << 20) + (1ULL << 20) - (64ULL << 10));
+	CU_ASSERT_EQUAL(jf.jobs[0].room, 4ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[3].room, 3ULL << 20);
+	CU_ASSERT(jf.jobs[2].room >= 1ULL << 20);
+	CU_ASSERT(jf.total_room >= 10ULL << 20);
+	CU_ASSERT_PTR_NULL(jf.jobs[0].extent_unknown);
+	CU_ASSERT_EQUAL(jf.jobs[0].extent, (4ULL << 20) - 4096);
+	CU_ASSERT_EQUAL(jf.jobs[3].extent, (3ULL << 20) - 3 * 4096);
+	pc_fio_job_free(&jf);
+	/* a filesize powercut cannot count: the job's size is not known */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nfilesize=$pagesize*256\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 0);
 	CU_ASSERT_EQUAL(jf.total_room, 0);
 	pc_fio_job_free(&jf);
 }
