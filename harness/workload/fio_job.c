@@ -845,6 +845,26 @@ static const char *refusal(const char *key, const char *value)
 	return UNKNOWN;
 }
 
+/* The row of KEY (an option name or alias), NULL when it has none. */
+static const struct rule *rule_of(const char *key)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rule_names(&rules[i], key))
+			return &rules[i];
+	return NULL;
+}
+
+/* A refused value of KEY in a [global] that is a job's only when the job
+ * takes it (a value the job sets otherwise replaces it): refused then, by
+ * check_global_values, rather than where it is read.  Not filename=,
+ * whose lines add files to the job's rather than replace them, nor what
+ * is refused whatever its value (R_ANY). */
+static int refused_if_taken(const char *key)
+{
+	const struct rule *r = rule_of(key);
+	return r && r->kind != R_ANY && r->kind != R_FINE && strcmp(r->names, "filename") != 0;
+}
+
 /* ---- reading ----------------------------------------------------------- */
 
 static int is_global(const struct pc_fio_section *s)
@@ -1059,7 +1079,7 @@ static int read_option(struct parser *p, char *text)
 				 "option's value as written; give it without them", v);
 	struct pc_fio_section *s = &p->sections[p->nsections - 1];
 	const char *why = inert_in_global(s, key) ? NULL : refusal(key, v);
-	if (why) {
+	if (why && !(is_global(s) && refused_if_taken(key))) {
 		if (*v)
 			return job_error(p, p->lineno, key, "'%s' refused: %s", v, why);
 		return job_error(p, p->lineno, key, "refused: %s", why);
@@ -1980,11 +2000,12 @@ static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
  * adds its options to them, init.c get_new_job), a later [global]'s value
  * after an earlier one's, so that find_opt's last one is fio's.  The
  * options are borrowed: free only OUT->opts. */
-static void global_above(const struct parser *p, size_t idx, struct pc_fio_section *out)
+static void global_above(const struct pc_fio_section *sections, size_t idx,
+			 struct pc_fio_section *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < idx; i++) {
-		const struct pc_fio_section *g = &p->sections[i];
+		const struct pc_fio_section *g = &sections[i];
 		if (!is_global(g) || g->nopts == 0)
 			continue;
 		out->opts = xrealloc(out->opts, (out->nopts + g->nopts) * sizeof(*out->opts));
@@ -1994,14 +2015,54 @@ static void global_above(const struct parser *p, size_t idx, struct pc_fio_secti
 	}
 }
 
+/* Whether option O of the [global] SECTIONS[GI] is the value some job
+ * below it runs with (its own or a later [global]'s replaces it). */
+static int global_opt_taken(const struct pc_fio_section *sections, size_t n, size_t gi,
+			    const struct pc_fio_opt *o)
+{
+	const struct rule *r = rule_of(o->key);
+	int taken = 0;
+	for (size_t k = gi + 1; r && !taken && k < n; k++) {
+		if (is_global(&sections[k]))
+			continue;
+		struct pc_fio_section above;
+		global_above(sections, k, &above);
+		const struct pc_fio_opt *e = effective(&sections[k], &above, r->names);
+		taken = e && e->line == o->line;
+		free(above.opts);
+	}
+	return taken;
+}
+
+/* The refused values read_option let through in a [global]
+ * (refused_if_taken): refused when a job takes one. */
+static int check_global_values(struct parser *p)
+{
+	for (size_t gi = 0; gi < p->nsections; gi++) {
+		const struct pc_fio_section *g = &p->sections[gi];
+		for (size_t k = 0; is_global(g) && k < g->nopts; k++) {
+			const struct pc_fio_opt *o = &g->opts[k];
+			const char *why = inert_in_global(g, o->key) ? NULL : refusal(o->key, val(o));
+			if (!why || !global_opt_taken(p->sections, p->nsections, gi, o))
+				continue;
+			if (o->value && *o->value)
+				return job_error(p, o->line, o->key, "'%s' refused: %s", o->value, why);
+			return job_error(p, o->line, o->key, "refused: %s", why);
+		}
+	}
+	return 0;
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
+	if (check_global_values(p) < 0)
+		return -1;
 	int rc = -1;
 	/* per section: for a job, the [global] options above it */
 	struct pc_fio_section *globals = xcalloc(p->nsections + 1, sizeof(*globals));
 	for (size_t i = 0; i < p->nsections; i++)
 		if (!is_global(&p->sections[i]))
-			global_above(p, i, &globals[i]);
+			global_above(p->sections, i, &globals[i]);
 	out->total_bytes = 0;
 	out->total_room = 0;
 	int sizes_known = 1, rooms_known = 1;
@@ -2362,9 +2423,10 @@ static int showcmd_error(const char *shown, unsigned line, const char *key, cons
 
 /* Section S's options against fio's options [FROM, TO) of V, each
  * matched to one not used yet (and marked used). */
-static int match_section(const struct pc_fio_section *s, struct fio_view *v, size_t from,
-			 size_t to, const char *shown)
+static int match_section(const struct pc_fio_jobfile *jf, size_t idx, struct fio_view *v,
+			 size_t from, size_t to, const char *shown)
 {
+	const struct pc_fio_section *s = &jf->sections[idx];
 	for (size_t k = 0; k < s->nopts; k++) {
 		const struct pc_fio_opt *o = &s->opts[k];
 		size_t i;
@@ -2384,6 +2446,10 @@ static int match_section(const struct pc_fio_section *s, struct fio_view *v, siz
 			fv++;
 		const char *why = inert_in_global(s, v->opts[i].name) ? NULL
 								       : refusal(v->opts[i].name, fv);
+		/* a [global]'s value no job takes (check_global_values) */
+		if (why && is_global(s) && refused_if_taken(v->opts[i].name) &&
+		    !global_opt_taken(jf->sections, jf->nsections, idx, o))
+			why = NULL;
 		if (why)
 			return showcmd_error(shown, o->line, o->key, "fio reads it as --%s=%s: %s",
 					     v->opts[i].name, fv, why);
@@ -2461,9 +2527,9 @@ int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown,
 		if (is_global(s)) {
 			for (size_t g = 0; rc == 0 && g <= sec; g++)
 				if (is_global(&jf->sections[g]))
-					rc = match_section(&jf->sections[g], &v, from, to, shown);
+					rc = match_section(jf, g, &v, from, to, shown);
 		} else {
-			rc = match_section(s, &v, from, to, shown);
+			rc = match_section(jf, sec, &v, from, to, shown);
 		}
 		if (rc == 0)
 			rc = all_used(s, &v, from, to, shown);

@@ -675,6 +675,45 @@ static void test_showcmd(void)
 	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
 }
 
+/* A [global]'s value that every job below it sets otherwise is no job's
+ * (fio's examples: tiobench's and waitfor's [global] numjobs=4, a
+ * [global] rw=randread above write jobs): refused only when a job takes
+ * it.  filename= adds files rather than replacing them (refused whatever
+ * the job says), and what is refused whatever its value is refused in
+ * [global] too. */
+static const char *const overridden =
+	"[global]\nrw=randread\nnumjobs=4\ntime_based\nverify=crc32c\nsize=1m\n"
+	"[j]\nrw=randwrite\nnumjobs=1\ntime_based=0\n[global]\nnumjobs=2\n[global]\n"
+	"numjobs=1\n[k]\nrw=write\ntime_based=0\n[global]\nrw=read\nnumjobs=8\n";
+
+static void test_global_overridden(void)
+{
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(overridden, "o.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.njobs, 2);
+	pc_fio_job_free(&jf);
+	/* fio 3.33's --showcmd of it */
+	showcmd(overridden, "fio --rw=randread --numjobs=4 --time_based --verify=crc32c --size=1m "
+		"--name=j --rw=randwrite --numjobs=1 --time_based=0 --rw=randread --numjobs=4 "
+		"--time_based --verify=crc32c --size=1m --numjobs=2 --rw=randread --numjobs=4 "
+		"--time_based --verify=crc32c --size=1m --numjobs=2 --numjobs=1 --name=k "
+		"--rw=write --time_based=0 --rw=randread --numjobs=4 --time_based --verify=crc32c "
+		"--size=1m --numjobs=2 --numjobs=1 --rw=read --numjobs=8 \n", NULL, NULL);
+	/* a job below that takes it: refused, at the [global]'s line */
+	refused("[global]\nnumjobs=4\nverify=crc32c\nsize=1m\n[j]\nrw=write\nnumjobs=1\n"
+		"[k]\nrw=write\n", "j.fio:2: numjobs", "'4' refused");
+	refused("[global]\nrw=randread\nverify=crc32c\nsize=1m\n[j]\nrw=write\n[global]\n"
+		"numjobs=1\n[k]\n", "j.fio:2: rw", "'randread' refused");
+	refused("[global]\ntime_based\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"time_based=0\n[k]\nrw=write\n", "j.fio:2: time_based", "refused");
+	/* the job's filename= adds to the [global]'s */
+	refused("[global]\nfilename=/etc/x\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"filename=a\n", "j.fio:2: filename", "absolute");
+	/* refused whatever the value */
+	refused("[global]\ndirectory=/x\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"directory=y\n", "j.fio:2: directory", NULL);
+}
+
 /* [global] anywhere, as fio reads it: its options are added to the
  * defaults each job below it starts from (init.c get_new_job copies
  * def_thread), a later [global]'s value over an earlier one's; the jobs
@@ -1748,6 +1787,7 @@ void register_fio_tests(void)
 	CU_add_test(s, "a long job name", test_long_job_name);
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "[global] anywhere, name= in [global]", test_global_anywhere);
+	CU_add_test(s, "a [global]'s value every job below overrides", test_global_overridden);
 	CU_add_test(s, "fio's block headers: another file's block", test_headers);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "how much a job writes run to its end", test_extent);
