@@ -403,6 +403,36 @@ rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" |
 [ "$rc" -eq 2 ] && grep -q "cut_at = end needs to know how much each fio job writes.*bad.fio:5: job \[j\]" "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "bssplit with cut_at = end: exit $rc, expected 2 naming bad.fio:5"; }
 
+# ---- fio's examples/waitfor.fio as fio's users write it (its reads and
+# /tmp file left out): a [global] numjobs=4 that each job sets to 1, and
+# no size, only a filesize (fio then writes each file's filesize): both
+# were refused (exit 2: "numjobs: '4' refused", "size is not set"), though
+# fio runs the file as two whole jobs
+cat > "$TMP/waitfor.fio" <<FIO
+[global]
+filesize=1m
+numjobs=4
+verify=crc32c
+[writers]
+rw=write
+bs=128k
+numjobs=1
+[writers2]
+new_group
+wait_for=writers
+rw=randwrite
+bs=4k
+numjobs=1
+FIO
+printf '[w]\nbackend = fuse\nworkload = fio waitfor.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/waitfor.ini"
+run_scenario 0 "$TMP/waitfor.ini"
+w() { case_field "$out" w/ext4/fsync "$1"; }
+[ "$(w .verdict)" = pass ] || fail "waitfor.fio: verdict $(w .verdict): $(w .reason)"
+[ "$(w '.fio.jobs[0].size')" -eq 1048576 ] && [ "$(w '.fio.jobs[1].size')" -eq 1048576 ] ||
+	fail "waitfor.fio: job sizes $(w '.fio.jobs[0].size') and $(w '.fio.jobs[1].size'), expected the filesize"
+[ "$(w '.fio.jobs[0].read_back')" -eq 8 ] && [ "$(w '.fio.jobs[1].read_back')" -eq 256 ] ||
+	fail "waitfor.fio: read back $(w '.fio.jobs[0].read_back') and $(w '.fio.jobs[1].read_back'), expected 8 and 256"
+
 # ---- the job file changed after the scenario was checked: fio runs the
 # checked bytes (a copy in the case folder), never the file again.  The run
 # is stopped once its fuse server exists (the scenario is read by then),
