@@ -857,12 +857,18 @@ static const struct rule *rule_of(const char *key)
 /* A refused value of KEY in a [global] that is a job's only when the job
  * takes it (a value the job sets otherwise replaces it): refused then, by
  * check_global_values, rather than where it is read.  Not filename=,
- * whose lines add files to the job's rather than replace them, nor what
- * is refused whatever its value (R_ANY). */
+ * whose lines add files to the job's rather than replace them, nor the
+ * options whose value names a file fio acts on as it reads the line,
+ * [global] or not (a pattern 'FILE' is read then: a FIFO hangs fio; an
+ * external engine's path, a buffer file), nor what is refused whatever
+ * its value (R_ANY). */
 static int refused_if_taken(const char *key)
 {
+	static const struct rule where_read = {
+		.names = "filename|ioengine|mem|iomem|buffer_pattern|verify_pattern"
+	};
 	const struct rule *r = rule_of(key);
-	return r && r->kind != R_ANY && r->kind != R_FINE && strcmp(r->names, "filename") != 0;
+	return r && r->kind != R_ANY && r->kind != R_FINE && !rule_names(&where_read, key);
 }
 
 /* ---- reading ----------------------------------------------------------- */

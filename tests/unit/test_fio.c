@@ -709,6 +709,12 @@ static void test_global_overridden(void)
 	/* the job's filename= adds to the [global]'s */
 	refused("[global]\nfilename=/etc/x\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
 		"filename=a\n", "j.fio:2: filename", "absolute");
+	/* a file fio reads as it reads the line, [global] or not (a FIFO
+	 * hangs it) */
+	refused("[global]\nbuffer_pattern='/tmp/fifo'\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"buffer_pattern=0x55\n", "j.fio:2: buffer_pattern", "single quotes");
+	refused("[global]\nioengine=external:/tmp/x.so\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"ioengine=psync\n", "j.fio:2: ioengine", NULL);
 	/* refused whatever the value */
 	refused("[global]\ndirectory=/x\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
 		"directory=y\n", "j.fio:2: directory", NULL);
