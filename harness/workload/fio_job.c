@@ -498,8 +498,8 @@ static const struct rule rules[] = {
 	{ "file_service_type", R_VALUE, NULL, check_file_service },
 	{ "size", R_FINE, NULL, NULL },
 	{ "filesize", R_VALUE, NULL, check_filesize },
-	{ "io_size|io_limit", R_ANY, "fio wraps around and writes blocks again when it exceeds "
-	  "size; set size only", NULL },
+	/* at most the job's size, a plain count: check_io_size */
+	{ "io_size|io_limit", R_FINE, NULL, NULL },
 	{ "fill_device|fill_fs", R_TRUE, "writes until the filesystem is full; set size", NULL },
 	{ "file_append", R_TRUE, "the verify pass would read from the file's new end", NULL },
 	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
@@ -1324,6 +1324,36 @@ static unsigned long job_files(const struct pc_fio_section *job, const struct pc
 	return n;
 }
 
+/* io_size (io_limit): fio writes that many bytes within the job's size
+ * and ends the job (options.c; above size it wraps around and writes
+ * blocks again: refused by check_io_size).  0 when not set. */
+static uint64_t io_limit(const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
+	uint64_t n = 0;
+	return o && pc_fio_parse_size(val(o), &n) == 0 ? n : 0;
+}
+
+/* io_size: a plain count, at most the job's size J->size (known). */
+static int check_io_size(struct parser *p, const struct pc_fio_job *j,
+			 const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
+	uint64_t n = 0;
+	if (!o)
+		return 0;
+	if (pc_fio_parse_size(val(o), &n) < 0 || !n || !j->size)
+		return job_error(p, o->line, o->key, "'%s' refused: [%s]: not a plain byte count "
+				 "(e.g. 64m) at most the job's size, which must be one too: fio "
+				 "writes io_size bytes within the size, and above it wraps around "
+				 "and writes blocks again", val(o), job->name);
+	if (n > j->size)
+		return job_error(p, o->line, o->key, "'%s' refused: [%s]: above the job's size "
+				 "(%llu bytes) fio wraps around and writes blocks again; set size "
+				 "only", val(o), job->name, (unsigned long long)j->size);
+	return 0;
+}
+
 /* What job J writes run whole (pc_fio_job.bytes): its size, or its files'
  * room when smaller (nrfiles x filesize, filesize a plain count and no
  * offset: fio wrote 4 MiB of size=32m filesize=4m). */
@@ -1336,8 +1366,11 @@ static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_sectio
 	if (!j->size || !files || effective(job, global, "offset|fileoffset") ||
 	    !(o = effective(job, global, "filesize")) || pc_fio_parse_size(val(o), &fs) < 0 ||
 	    !fs || fs > UINT64_MAX / files || fs * files >= j->size)
-		return j->size;
-	return fs * files;
+		fs = j->size;
+	else
+		fs *= files;
+	uint64_t limit = io_limit(job, global);
+	return limit && limit < fs ? limit : fs;
 }
 
 /* A + B, B x N: UINT64_MAX (too big for any device) on overflow. */
@@ -1456,6 +1489,9 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		if (fs <= UINT64_MAX / files && fs * files < total)
 			total = fs * files;
 	}
+	uint64_t limit = io_limit(job, global);
+	if (limit && limit < total)
+		total = limit;
 	uint64_t slack = files <= UINT64_MAX / bs ? files * bs : UINT64_MAX;
 	j->extent = total > slack ? total - slack : 0;
 	j->extent_unknown = NULL;
@@ -2109,6 +2145,8 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		/* kb_base changes what every suffix means, and only for the
 		 * options fio parses after it: not counted. */
 		j->size = job_size(s, global);
+		if (check_io_size(p, j, s, global) < 0)
+			goto out;
 		if (effective(s, global, "kb_base") || !j->size)
 			sizes_known = 0;
 		j->bytes = job_bytes(j, s, global);

@@ -311,6 +311,10 @@ static void test_refused_options(void)
 	refused(JOB "verify=pattern\n", "verify", "header");
 	refused(JOB "unlink=1\n", "unlink", "deleted");
 	refused(JOB "io_limit=4m\n", "io_limit", NULL);
+	/* at most the job's size it only ends the job early (below); not
+	 * a plain count, or the size unknown: refused */
+	refused(JOB "io_size=50%\n", "j.fio:5: io_size", NULL);
+	refused("[j]\nrw=randwrite\nsize=50%\nverify=crc32c\nio_size=1m\n", "j.fio:5: io_size", NULL);
 	refused(JOB "randrepeat=0\n", "randrepeat", NULL);
 	refused(JOB "numjobs=2\n", "numjobs", NULL);
 	refused(JOB "rw=randrw\n", "j.fio:5: rw", NULL);
@@ -1198,6 +1202,19 @@ static void test_extent(void)
 	extent_at("size=512k\niodepth=8\nioengine=vsync\n", 0, "vsync", 7);
 	extent("size=512k\nioengine=vsync\niodepth=1\n", 520192, NULL);
 	extent("size=512k\nioengine=psync\niodepth=8\n", 520192, NULL);
+	/* io_size below size: fio writes io_size bytes within size, then
+	 * ends the job (it was refused, "wraps around ... when it exceeds
+	 * size") */
+	extent("size=8m\nio_size=2m\n", 2093056, NULL);
+	extent("size=8m\nio_limit=8m\n", 8384512, NULL);
+	extent("size=8m\nnrfiles=2\nio_size=2m\n", 2088960, NULL);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=8m\nio_size=2m\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 8ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_bytes, 2ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_room, 8ULL << 20);
+	pc_fio_job_free(&jf);
 }
 
 /* A filename= list as fio 3.33 splits it (options.c get_next_str): at
