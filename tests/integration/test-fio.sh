@@ -407,7 +407,8 @@ rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" |
 # /tmp file left out): a [global] numjobs=4 that each job sets to 1, and
 # no size, only a filesize (fio then writes each file's filesize): both
 # were refused (exit 2: "numjobs: '4' refused", "size is not set"), though
-# fio runs the file as two whole jobs
+# fio runs the file as two whole jobs; and an io_size below the size
+# (fio writes that much within it: refused, as if it wrapped around)
 cat > "$TMP/waitfor.fio" <<FIO
 [global]
 filesize=1m
@@ -423,6 +424,7 @@ wait_for=writers
 rw=randwrite
 bs=4k
 numjobs=1
+io_size=512k
 FIO
 printf '[w]\nbackend = fuse\nworkload = fio waitfor.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/waitfor.ini"
 run_scenario 0 "$TMP/waitfor.ini"
@@ -430,8 +432,8 @@ w() { case_field "$out" w/ext4/fsync "$1"; }
 [ "$(w .verdict)" = pass ] || fail "waitfor.fio: verdict $(w .verdict): $(w .reason)"
 [ "$(w '.fio.jobs[0].size')" -eq 1048576 ] && [ "$(w '.fio.jobs[1].size')" -eq 1048576 ] ||
 	fail "waitfor.fio: job sizes $(w '.fio.jobs[0].size') and $(w '.fio.jobs[1].size'), expected the filesize"
-[ "$(w '.fio.jobs[0].read_back')" -eq 8 ] && [ "$(w '.fio.jobs[1].read_back')" -eq 256 ] ||
-	fail "waitfor.fio: read back $(w '.fio.jobs[0].read_back') and $(w '.fio.jobs[1].read_back'), expected 8 and 256"
+[ "$(w '.fio.jobs[0].read_back')" -eq 8 ] && [ "$(w '.fio.jobs[1].read_back')" -eq 128 ] ||
+	fail "waitfor.fio: read back $(w '.fio.jobs[0].read_back') and $(w '.fio.jobs[1].read_back'), expected 8 and 128"
 
 # ---- the job file changed after the scenario was checked: fio runs the
 # checked bytes (a copy in the case folder), never the file again.  The run
