@@ -383,6 +383,19 @@ run_scenario 0 "$TMP/tail.ini"
 [ "$(case_field "$out" t/ext4/none '.fio.jobs[0].syncs')" = "every 3 writes (fsync/fdatasync)" ] ||
 	fail "fsync=3: fio.jobs[0].syncs is $(case_field "$out" t/ext4/none '.fio.jobs[0].syncs')"
 
+# ---- cut_at = end, mode none, a job whose every write is in its unsynced
+# tail (fsync=100000, 64 writes) beside a job that syncs each write: the
+# first job's check cannot run, an error (the case passed with it unchecked)
+printf '[global]\nrw=randwrite\nsize=256k\nbs=4k\nverify=crc32c\n[t]\nfsync=100000\n[s]\nsync=1\n' > "$TMP/tail2.fio"
+printf '[t]\nbackend = fuse\nworkload = fio tail2.fio\nfs = ext4\nmodes = none\nexpect = intact\n' > "$TMP/tail2.ini"
+rc=0
+pc_run "$TMP/tail2.ini" -o "$TMP/out-tail2" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+t2() { case_field "$TMP/out-tail2" t/ext4/none "$1"; }
+[ "$rc" -eq 1 ] && [ "$(t2 .verdict)" = error ] ||
+	{ cat "$TMP/stderr"; fail "a job with every write unsynced at its end: exit $rc, verdict $(t2 .verdict), expected an error"; }
+t2 .reason | grep -q "every one of the 64 writes of fio's job t came after its last fsync" ||
+	fail "a job with every write unsynced at its end: reason $(t2 .reason)"
+
 # ---- cut_at = end and a job fio ended early (runtime=1 writes 1 MiB of
 # its 8 MiB): what it wrote survived, but a part of the job must not pass
 # for the whole; results.json says what each job asked and wrote

@@ -1635,6 +1635,17 @@ static void test_promise(void)
 	every3.sync_at_end = 1;
 	promise_job(part, &every3, 0, 0, 0, 1, 256, 0, NULL);
 	promise_job(part, &every3, 1, 0, 0, 1, 253, 3, NULL);
+	/* cut_at = end, mode none, every write of the job in its unsynced
+	 * tail (fsync=100000, 1024 writes): the check of it did not run.  It
+	 * was an error alone, but beside another job the case passed with it
+	 * unchecked */
+	every3.sync_at_end = 0;
+	const char *three = "{\"jobs\":[{\"jobname\":\"j\",\"error\":0,\"write\":"
+			    "{\"total_ios\":3,\"io_bytes\":12288}}]}";
+	promise_job(three, &every3, 0, 0, 0, -1, 0, 0, "every one of the 3 writes of fio's job j");
+	promise_job(three, &every3, 0, 1, 0, 1, 3, 0, NULL);
+	promise_job(three, &every3, 1, 0, 0, 0, 0, 3, NULL);
+	every3.sync_at_end = 1;
 	/* mid-run, but the job had ended before the cut, its end_fsync done:
 	 * nothing of it is unsynced; without end_fsync its tail still is */
 	json_t *doc = json_loads(part, 0, NULL);
