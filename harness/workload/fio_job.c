@@ -498,8 +498,8 @@ static const struct rule rules[] = {
 	{ "file_service_type", R_VALUE, NULL, check_file_service },
 	{ "size", R_FINE, NULL, NULL },
 	{ "filesize", R_VALUE, NULL, check_filesize },
-	{ "io_size|io_limit", R_ANY, "fio wraps around and writes blocks again when it exceeds "
-	  "size; set size only", NULL },
+	/* at most the job's size, a plain count: check_io_size */
+	{ "io_size|io_limit", R_FINE, NULL, NULL },
 	{ "fill_device|fill_fs", R_TRUE, "writes until the filesystem is full; set size", NULL },
 	{ "file_append", R_TRUE, "the verify pass would read from the file's new end", NULL },
 	{ "offset|fileoffset", R_VALUE, NULL, check_offset },
@@ -845,6 +845,32 @@ static const char *refusal(const char *key, const char *value)
 	return UNKNOWN;
 }
 
+/* The row of KEY (an option name or alias), NULL when it has none. */
+static const struct rule *rule_of(const char *key)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rule_names(&rules[i], key))
+			return &rules[i];
+	return NULL;
+}
+
+/* A refused value of KEY in a [global] that is a job's only when the job
+ * takes it (a value the job sets otherwise replaces it): refused then, by
+ * check_global_values, rather than where it is read.  Not filename=,
+ * whose lines add files to the job's rather than replace them, nor the
+ * options whose value names a file fio acts on as it reads the line,
+ * [global] or not (a pattern 'FILE' is read then: a FIFO hangs fio; an
+ * external engine's path, a buffer file), nor what is refused whatever
+ * its value (R_ANY). */
+static int refused_if_taken(const char *key)
+{
+	static const struct rule where_read = {
+		.names = "filename|ioengine|mem|iomem|buffer_pattern|verify_pattern"
+	};
+	const struct rule *r = rule_of(key);
+	return r && r->kind != R_ANY && r->kind != R_FINE && !rule_names(&where_read, key);
+}
+
 /* ---- reading ----------------------------------------------------------- */
 
 static int is_global(const struct pc_fio_section *s)
@@ -1059,7 +1085,7 @@ static int read_option(struct parser *p, char *text)
 				 "option's value as written; give it without them", v);
 	struct pc_fio_section *s = &p->sections[p->nsections - 1];
 	const char *why = inert_in_global(s, key) ? NULL : refusal(key, v);
-	if (why) {
+	if (why && !(is_global(s) && refused_if_taken(key))) {
 		if (*v)
 			return job_error(p, p->lineno, key, "'%s' refused: %s", v, why);
 		return job_error(p, p->lineno, key, "refused: %s", why);
@@ -1298,6 +1324,36 @@ static unsigned long job_files(const struct pc_fio_section *job, const struct pc
 	return n;
 }
 
+/* io_size (io_limit): fio writes that many bytes within the job's size
+ * and ends the job (options.c; above size it wraps around and writes
+ * blocks again: refused by check_io_size).  0 when not set. */
+static uint64_t io_limit(const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
+	uint64_t n = 0;
+	return o && pc_fio_parse_size(val(o), &n) == 0 ? n : 0;
+}
+
+/* io_size: a plain count, at most the job's size J->size (known). */
+static int check_io_size(struct parser *p, const struct pc_fio_job *j,
+			 const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
+	uint64_t n = 0;
+	if (!o)
+		return 0;
+	if (pc_fio_parse_size(val(o), &n) < 0 || !n || !j->size)
+		return job_error(p, o->line, o->key, "'%s' refused: [%s]: not a plain byte count "
+				 "(e.g. 64m) at most the job's size, which must be one too: fio "
+				 "writes io_size bytes within the size, and above it wraps around "
+				 "and writes blocks again", val(o), job->name);
+	if (n > j->size)
+		return job_error(p, o->line, o->key, "'%s' refused: [%s]: above the job's size "
+				 "(%llu bytes) fio wraps around and writes blocks again; set size "
+				 "only", val(o), job->name, (unsigned long long)j->size);
+	return 0;
+}
+
 /* What job J writes run whole (pc_fio_job.bytes): its size, or its files'
  * room when smaller (nrfiles x filesize, filesize a plain count and no
  * offset: fio wrote 4 MiB of size=32m filesize=4m). */
@@ -1310,8 +1366,11 @@ static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_sectio
 	if (!j->size || !files || effective(job, global, "offset|fileoffset") ||
 	    !(o = effective(job, global, "filesize")) || pc_fio_parse_size(val(o), &fs) < 0 ||
 	    !fs || fs > UINT64_MAX / files || fs * files >= j->size)
-		return j->size;
-	return fs * files;
+		fs = j->size;
+	else
+		fs *= files;
+	uint64_t limit = io_limit(job, global);
+	return limit && limit < fs ? limit : fs;
 }
 
 /* A + B, B x N: UINT64_MAX (too big for any device) on overflow. */
@@ -1323,6 +1382,27 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 static uint64_t mul_sat(uint64_t a, uint64_t n)
 {
 	return n && a > UINT64_MAX / n ? UINT64_MAX : a * n;
+}
+
+/* The job's size (pc_fio_job.size): size=, else (fio 3.33 filesetup.c
+ * setup_files: size is then the files' total) each file's filesize less
+ * its offset: filesize=1m with filename=a:b:c wrote 3 MiB, with offset=64k
+ * 983040 bytes.  0 when one of them is not a plain count (or no room is
+ * left after the offset). */
+static uint64_t job_size(const struct pc_fio_section *job, const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *o = effective(job, global, "size");
+	uint64_t size = 0, fs = 0, offset = 0;
+	if (o)
+		return pc_fio_parse_size(val(o), &size) < 0 ? 0 : size;
+	unsigned long files = job_files(job, global, &o);
+	if (!files || !(o = effective(job, global, "filesize")) ||
+	    pc_fio_parse_size(val(o), &fs) < 0 ||
+	    ((o = effective(job, global, "offset|fileoffset")) &&
+	     pc_fio_parse_size(val(o), &offset) < 0) ||
+	    offset >= fs)
+		return 0;
+	return mul_sat(fs - offset, files);
 }
 
 /* See struct pc_fio_job.room.  fio 3.33 (filesetup.c setup_files) gives
@@ -1409,6 +1489,9 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		if (fs <= UINT64_MAX / files && fs * files < total)
 			total = fs * files;
 	}
+	uint64_t limit = io_limit(job, global);
+	if (limit && limit < total)
+		total = limit;
 	uint64_t slack = files <= UINT64_MAX / bs ? files * bs : UINT64_MAX;
 	j->extent = total > slack ? total - slack : 0;
 	j->extent_unknown = NULL;
@@ -1959,11 +2042,12 @@ static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
  * adds its options to them, init.c get_new_job), a later [global]'s value
  * after an earlier one's, so that find_opt's last one is fio's.  The
  * options are borrowed: free only OUT->opts. */
-static void global_above(const struct parser *p, size_t idx, struct pc_fio_section *out)
+static void global_above(const struct pc_fio_section *sections, size_t idx,
+			 struct pc_fio_section *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < idx; i++) {
-		const struct pc_fio_section *g = &p->sections[i];
+		const struct pc_fio_section *g = &sections[i];
 		if (!is_global(g) || g->nopts == 0)
 			continue;
 		out->opts = xrealloc(out->opts, (out->nopts + g->nopts) * sizeof(*out->opts));
@@ -1973,14 +2057,54 @@ static void global_above(const struct parser *p, size_t idx, struct pc_fio_secti
 	}
 }
 
+/* Whether option O of the [global] SECTIONS[GI] is the value some job
+ * below it runs with (its own or a later [global]'s replaces it). */
+static int global_opt_taken(const struct pc_fio_section *sections, size_t n, size_t gi,
+			    const struct pc_fio_opt *o)
+{
+	const struct rule *r = rule_of(o->key);
+	int taken = 0;
+	for (size_t k = gi + 1; r && !taken && k < n; k++) {
+		if (is_global(&sections[k]))
+			continue;
+		struct pc_fio_section above;
+		global_above(sections, k, &above);
+		const struct pc_fio_opt *e = effective(&sections[k], &above, r->names);
+		taken = e && e->line == o->line;
+		free(above.opts);
+	}
+	return taken;
+}
+
+/* The refused values read_option let through in a [global]
+ * (refused_if_taken): refused when a job takes one. */
+static int check_global_values(struct parser *p)
+{
+	for (size_t gi = 0; gi < p->nsections; gi++) {
+		const struct pc_fio_section *g = &p->sections[gi];
+		for (size_t k = 0; is_global(g) && k < g->nopts; k++) {
+			const struct pc_fio_opt *o = &g->opts[k];
+			const char *why = inert_in_global(g, o->key) ? NULL : refusal(o->key, val(o));
+			if (!why || !global_opt_taken(p->sections, p->nsections, gi, o))
+				continue;
+			if (o->value && *o->value)
+				return job_error(p, o->line, o->key, "'%s' refused: %s", o->value, why);
+			return job_error(p, o->line, o->key, "refused: %s", why);
+		}
+	}
+	return 0;
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
+	if (check_global_values(p) < 0)
+		return -1;
 	int rc = -1;
 	/* per section: for a job, the [global] options above it */
 	struct pc_fio_section *globals = xcalloc(p->nsections + 1, sizeof(*globals));
 	for (size_t i = 0; i < p->nsections; i++)
 		if (!is_global(&p->sections[i]))
-			global_above(p, i, &globals[i]);
+			global_above(p->sections, i, &globals[i]);
 	out->total_bytes = 0;
 	out->total_room = 0;
 	int sizes_known = 1, rooms_known = 1;
@@ -1993,7 +2117,10 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			{ "rw|readwrite", "fio's default is rw=read; set rw=write or rw=randwrite" },
 			{ "verify", "powercut judges with fio's verifier: set verify=crc32c (or another "
 				    "checksum)" },
-			{ "size", "set the job's size (in bytes, e.g. 64m)" },
+			/* without size fio writes each file's filesize
+			 * (job_size) */
+			{ "size|filesize", "set the job's size (in bytes, e.g. 64m), or its "
+					      "files' filesize" },
 		};
 		for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
 			if (!effective(s, global, needed[k].names))
@@ -2017,8 +2144,10 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 			j->depth = 1;
 		/* kb_base changes what every suffix means, and only for the
 		 * options fio parses after it: not counted. */
-		if (effective(s, global, "kb_base") ||
-		    pc_fio_parse_size(val(effective(s, global, "size")), &j->size) < 0 || !j->size)
+		j->size = job_size(s, global);
+		if (check_io_size(p, j, s, global) < 0)
+			goto out;
+		if (effective(s, global, "kb_base") || !j->size)
 			sizes_known = 0;
 		j->bytes = job_bytes(j, s, global);
 		out->total_bytes += j->bytes;
@@ -2338,9 +2467,10 @@ static int showcmd_error(const char *shown, unsigned line, const char *key, cons
 
 /* Section S's options against fio's options [FROM, TO) of V, each
  * matched to one not used yet (and marked used). */
-static int match_section(const struct pc_fio_section *s, struct fio_view *v, size_t from,
-			 size_t to, const char *shown)
+static int match_section(const struct pc_fio_jobfile *jf, size_t idx, struct fio_view *v,
+			 size_t from, size_t to, const char *shown)
 {
+	const struct pc_fio_section *s = &jf->sections[idx];
 	for (size_t k = 0; k < s->nopts; k++) {
 		const struct pc_fio_opt *o = &s->opts[k];
 		size_t i;
@@ -2360,6 +2490,10 @@ static int match_section(const struct pc_fio_section *s, struct fio_view *v, siz
 			fv++;
 		const char *why = inert_in_global(s, v->opts[i].name) ? NULL
 								       : refusal(v->opts[i].name, fv);
+		/* a [global]'s value no job takes (check_global_values) */
+		if (why && is_global(s) && refused_if_taken(v->opts[i].name) &&
+		    !global_opt_taken(jf->sections, jf->nsections, idx, o))
+			why = NULL;
 		if (why)
 			return showcmd_error(shown, o->line, o->key, "fio reads it as --%s=%s: %s",
 					     v->opts[i].name, fv, why);
@@ -2437,9 +2571,9 @@ int pc_fio_job_check_showcmd(const struct pc_fio_jobfile *jf, const char *shown,
 		if (is_global(s)) {
 			for (size_t g = 0; rc == 0 && g <= sec; g++)
 				if (is_global(&jf->sections[g]))
-					rc = match_section(&jf->sections[g], &v, from, to, shown);
+					rc = match_section(jf, g, &v, from, to, shown);
 		} else {
-			rc = match_section(s, &v, from, to, shown);
+			rc = match_section(jf, sec, &v, from, to, shown);
 		}
 		if (rc == 0)
 			rc = all_used(s, &v, from, to, shown);

@@ -797,6 +797,19 @@ int pc_fio_job_promise(json_t *report, const struct pc_fio_job *j, const struct 
 		*tail = j->unsynced < n ? j->unsynced : n;
 		n -= *tail;
 	}
+	/* Run to its end, the job wrote, and nothing of it is promised: its
+	 * check cannot run (beside another job the case passed with it
+	 * unchecked).  Mid-run, a cut before its first synced write is
+	 * counted in jobs_unchecked. */
+	if (!midrun && n == 0) {
+		*tail = 0;
+		return pc_fail(PC_ERR_RUN, "every one of the %llu writes of fio's job %s came after "
+			       "its last fsync (fsync/fdatasync=%lu with iodepth %u leaves up to "
+			       "%u unsynced) and mode none syncs nothing after it: the check of "
+			       "the job cannot run (use a smaller fsync=N, end_fsync=1 or a mode)",
+			       (unsigned long long)st.write_ios, job, j->sync_every, j->depth,
+			       j->unsynced);
+	}
 	*promised = n;
 	return n > 0;
 }

@@ -383,6 +383,19 @@ run_scenario 0 "$TMP/tail.ini"
 [ "$(case_field "$out" t/ext4/none '.fio.jobs[0].syncs')" = "every 3 writes (fsync/fdatasync)" ] ||
 	fail "fsync=3: fio.jobs[0].syncs is $(case_field "$out" t/ext4/none '.fio.jobs[0].syncs')"
 
+# ---- cut_at = end, mode none, a job whose every write is in its unsynced
+# tail (fsync=100000, 64 writes) beside a job that syncs each write: the
+# first job's check cannot run, an error (the case passed with it unchecked)
+printf '[global]\nrw=randwrite\nsize=256k\nbs=4k\nverify=crc32c\n[t]\nfsync=100000\n[s]\nsync=1\n' > "$TMP/tail2.fio"
+printf '[t]\nbackend = fuse\nworkload = fio tail2.fio\nfs = ext4\nmodes = none\nexpect = intact\n' > "$TMP/tail2.ini"
+rc=0
+pc_run "$TMP/tail2.ini" -o "$TMP/out-tail2" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
+t2() { case_field "$TMP/out-tail2" t/ext4/none "$1"; }
+[ "$rc" -eq 1 ] && [ "$(t2 .verdict)" = error ] ||
+	{ cat "$TMP/stderr"; fail "a job with every write unsynced at its end: exit $rc, verdict $(t2 .verdict), expected an error"; }
+t2 .reason | grep -q "every one of the 64 writes of fio's job t came after its last fsync" ||
+	fail "a job with every write unsynced at its end: reason $(t2 .reason)"
+
 # ---- cut_at = end and a job fio ended early (runtime=1 writes 1 MiB of
 # its 8 MiB): what it wrote survived, but a part of the job must not pass
 # for the whole; results.json says what each job asked and wrote
@@ -402,6 +415,38 @@ printf '[j]\nrw=randwrite\nsize=1m\nverify=crc32c\nbssplit=4k/50:8k/50\n' > "$TM
 rc=0; pc_run "$TMP/bad.ini" -o "$TMP/out-bad" > "$TMP/stdout" 2> "$TMP/stderr" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "cut_at = end needs to know how much each fio job writes.*bad.fio:5: job \[j\]" "$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "bssplit with cut_at = end: exit $rc, expected 2 naming bad.fio:5"; }
+
+# ---- fio's examples/waitfor.fio as fio's users write it (its reads and
+# /tmp file left out): a [global] numjobs=4 that each job sets to 1, and
+# no size, only a filesize (fio then writes each file's filesize): both
+# were refused (exit 2: "numjobs: '4' refused", "size is not set"), though
+# fio runs the file as two whole jobs; and an io_size below the size
+# (fio writes that much within it: refused, as if it wrapped around)
+cat > "$TMP/waitfor.fio" <<FIO
+[global]
+filesize=1m
+numjobs=4
+verify=crc32c
+[writers]
+rw=write
+bs=128k
+numjobs=1
+[writers2]
+new_group
+wait_for=writers
+rw=randwrite
+bs=4k
+numjobs=1
+io_size=512k
+FIO
+printf '[w]\nbackend = fuse\nworkload = fio waitfor.fio\nfs = ext4\nmodes = fsync\nexpect = intact\n' > "$TMP/waitfor.ini"
+run_scenario 0 "$TMP/waitfor.ini"
+w() { case_field "$out" w/ext4/fsync "$1"; }
+[ "$(w .verdict)" = pass ] || fail "waitfor.fio: verdict $(w .verdict): $(w .reason)"
+[ "$(w '.fio.jobs[0].size')" -eq 1048576 ] && [ "$(w '.fio.jobs[1].size')" -eq 1048576 ] ||
+	fail "waitfor.fio: job sizes $(w '.fio.jobs[0].size') and $(w '.fio.jobs[1].size'), expected the filesize"
+[ "$(w '.fio.jobs[0].read_back')" -eq 8 ] && [ "$(w '.fio.jobs[1].read_back')" -eq 128 ] ||
+	fail "waitfor.fio: read back $(w '.fio.jobs[0].read_back') and $(w '.fio.jobs[1].read_back'), expected 8 and 128"
 
 # ---- the job file changed after the scenario was checked: fio runs the
 # checked bytes (a copy in the case folder), never the file again.  The run

@@ -311,6 +311,10 @@ static void test_refused_options(void)
 	refused(JOB "verify=pattern\n", "verify", "header");
 	refused(JOB "unlink=1\n", "unlink", "deleted");
 	refused(JOB "io_limit=4m\n", "io_limit", NULL);
+	/* at most the job's size it only ends the job early (below); not
+	 * a plain count, or the size unknown: refused */
+	refused(JOB "io_size=50%\n", "j.fio:5: io_size", NULL);
+	refused("[j]\nrw=randwrite\nsize=50%\nverify=crc32c\nio_size=1m\n", "j.fio:5: io_size", NULL);
 	refused(JOB "randrepeat=0\n", "randrepeat", NULL);
 	refused(JOB "numjobs=2\n", "numjobs", NULL);
 	refused(JOB "rw=randrw\n", "j.fio:5: rw", NULL);
@@ -400,7 +404,8 @@ static void test_refused_structure(void)
 {
 	refused("[j]\nsize=1m\nverify=crc32c\n", "j.fio:1", "rw");
 	refused("[j]\nrw=write\nsize=1m\n", "j.fio:1", "verify is not set");
-	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size");
+	/* neither size nor filesize: fio 3.33 fails, "you need to specify size=" */
+	refused("[j]\nrw=write\nverify=md5\n", "j.fio:1", "size is not set");
 	refused("[global]\nrw=write\n", "no job", NULL);
 	refused("rw=write\n[j]\n", "j.fio:1: not a fio job file", "before the first [section]");
 	/* fio refuses a byte order mark too: saying so, not "not a job file" */
@@ -672,6 +677,51 @@ static void test_showcmd(void)
 		"--filename_format=$jobname.x --name=b --rw=write \n", "j.fio:2: name", "otherwise");
 	showcmd(text, "not fio\n", "j.fio", "cannot read");
 	showcmd(text, "fio --a\nfio --b\n", "j.fio", "cannot read");
+}
+
+/* A [global]'s value that every job below it sets otherwise is no job's
+ * (fio's examples: tiobench's and waitfor's [global] numjobs=4, a
+ * [global] rw=randread above write jobs): refused only when a job takes
+ * it.  filename= adds files rather than replacing them (refused whatever
+ * the job says), and what is refused whatever its value is refused in
+ * [global] too. */
+static const char *const overridden =
+	"[global]\nrw=randread\nnumjobs=4\ntime_based\nverify=crc32c\nsize=1m\n"
+	"[j]\nrw=randwrite\nnumjobs=1\ntime_based=0\n[global]\nnumjobs=2\n[global]\n"
+	"numjobs=1\n[k]\nrw=write\ntime_based=0\n[global]\nrw=read\nnumjobs=8\n";
+
+static void test_global_overridden(void)
+{
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string(overridden, "o.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.njobs, 2);
+	pc_fio_job_free(&jf);
+	/* fio 3.33's --showcmd of it */
+	showcmd(overridden, "fio --rw=randread --numjobs=4 --time_based --verify=crc32c --size=1m "
+		"--name=j --rw=randwrite --numjobs=1 --time_based=0 --rw=randread --numjobs=4 "
+		"--time_based --verify=crc32c --size=1m --numjobs=2 --rw=randread --numjobs=4 "
+		"--time_based --verify=crc32c --size=1m --numjobs=2 --numjobs=1 --name=k "
+		"--rw=write --time_based=0 --rw=randread --numjobs=4 --time_based --verify=crc32c "
+		"--size=1m --numjobs=2 --numjobs=1 --rw=read --numjobs=8 \n", NULL, NULL);
+	/* a job below that takes it: refused, at the [global]'s line */
+	refused("[global]\nnumjobs=4\nverify=crc32c\nsize=1m\n[j]\nrw=write\nnumjobs=1\n"
+		"[k]\nrw=write\n", "j.fio:2: numjobs", "'4' refused");
+	refused("[global]\nrw=randread\nverify=crc32c\nsize=1m\n[j]\nrw=write\n[global]\n"
+		"numjobs=1\n[k]\n", "j.fio:2: rw", "'randread' refused");
+	refused("[global]\ntime_based\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"time_based=0\n[k]\nrw=write\n", "j.fio:2: time_based", "refused");
+	/* the job's filename= adds to the [global]'s */
+	refused("[global]\nfilename=/etc/x\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"filename=a\n", "j.fio:2: filename", "absolute");
+	/* a file fio reads as it reads the line, [global] or not (a FIFO
+	 * hangs it) */
+	refused("[global]\nbuffer_pattern='/tmp/fifo'\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"buffer_pattern=0x55\n", "j.fio:2: buffer_pattern", "single quotes");
+	refused("[global]\nioengine=external:/tmp/x.so\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"ioengine=psync\n", "j.fio:2: ioengine", NULL);
+	/* refused whatever the value */
+	refused("[global]\ndirectory=/x\nverify=crc32c\nsize=1m\n[j]\nrw=write\n"
+		"directory=y\n", "j.fio:2: directory", NULL);
 }
 
 /* [global] anywhere, as fio reads it: its options are added to the
@@ -1152,6 +1202,19 @@ static void test_extent(void)
 	extent_at("size=512k\niodepth=8\nioengine=vsync\n", 0, "vsync", 7);
 	extent("size=512k\nioengine=vsync\niodepth=1\n", 520192, NULL);
 	extent("size=512k\nioengine=psync\niodepth=8\n", 520192, NULL);
+	/* io_size below size: fio writes io_size bytes within size, then
+	 * ends the job (it was refused, "wraps around ... when it exceeds
+	 * size") */
+	extent("size=8m\nio_size=2m\n", 2093056, NULL);
+	extent("size=8m\nio_limit=8m\n", 8384512, NULL);
+	extent("size=8m\nnrfiles=2\nio_size=2m\n", 2088960, NULL);
+	struct pc_fio_jobfile jf;
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=8m\nio_size=2m\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 8ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_bytes, 2ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_room, 8ULL << 20);
+	pc_fio_job_free(&jf);
 }
 
 /* A filename= list as fio 3.33 splits it (options.c get_next_str): at
@@ -1347,6 +1410,38 @@ static void test_sizes(void)
 						"verify=md5\nsize=1g\n", "s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_room, 0);
 	pc_fio_job_free(&jf);
+	/* no size, a filesize: fio 3.33 writes each file's filesize less its
+	 * offset (filesetup.c setup_files: size is then the files' total),
+	 * as fio's own examples/waitfor.fio does: it wrote 4194304 bytes of
+	 * [j], 2097152 of [k], 983040 of [l], 3145728 of [m]; powercut
+	 * refused them all, "size is not set" */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nfilesize=4m\n[j]\nrw=write\nverify=md5\n"
+						"[k]\nrw=write\nverify=md5\nnrfiles=2\n"
+						"filesize=1m\n[l]\nrw=write\nverify=md5\n"
+						"filesize=1m\noffset=64k\n[m]\nrw=randwrite\n"
+						"verify=md5\nfilesize=1m\nfilename=a:b:c\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL_FATAL(jf.njobs, 4);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 4ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[1].size, 2ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[2].size, (1ULL << 20) - (64ULL << 10));
+	CU_ASSERT_EQUAL(jf.jobs[3].size, 3ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_bytes, (9ULL << 20) + (1ULL << 20) - (64ULL << 10));
+	CU_ASSERT_EQUAL(jf.jobs[0].room, 4ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[3].room, 3ULL << 20);
+	CU_ASSERT(jf.jobs[2].room >= 1ULL << 20);
+	CU_ASSERT(jf.total_room >= 10ULL << 20);
+	CU_ASSERT_PTR_NULL(jf.jobs[0].extent_unknown);
+	CU_ASSERT_EQUAL(jf.jobs[0].extent, (4ULL << 20) - 4096);
+	CU_ASSERT_EQUAL(jf.jobs[3].extent, (3ULL << 20) - 3 * 4096);
+	pc_fio_job_free(&jf);
+	/* a filesize powercut cannot count: the job's size is not known */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nfilesize=$pagesize*256\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 0);
+	CU_ASSERT_EQUAL(jf.total_room, 0);
+	pc_fio_job_free(&jf);
 }
 
 /* Verify-pass stderr as fio 3.33 printed it for three damaged blocks. */
@@ -1540,6 +1635,17 @@ static void test_promise(void)
 	every3.sync_at_end = 1;
 	promise_job(part, &every3, 0, 0, 0, 1, 256, 0, NULL);
 	promise_job(part, &every3, 1, 0, 0, 1, 253, 3, NULL);
+	/* cut_at = end, mode none, every write of the job in its unsynced
+	 * tail (fsync=100000, 1024 writes): the check of it did not run.  It
+	 * was an error alone, but beside another job the case passed with it
+	 * unchecked */
+	every3.sync_at_end = 0;
+	const char *three = "{\"jobs\":[{\"jobname\":\"j\",\"error\":0,\"write\":"
+			    "{\"total_ios\":3,\"io_bytes\":12288}}]}";
+	promise_job(three, &every3, 0, 0, 0, -1, 0, 0, "every one of the 3 writes of fio's job j");
+	promise_job(three, &every3, 0, 1, 0, 1, 3, 0, NULL);
+	promise_job(three, &every3, 1, 0, 0, 0, 0, 3, NULL);
+	every3.sync_at_end = 1;
 	/* mid-run, but the job had ended before the cut, its end_fsync done:
 	 * nothing of it is unsynced; without end_fsync its tail still is */
 	json_t *doc = json_loads(part, 0, NULL);
@@ -1715,6 +1821,7 @@ void register_fio_tests(void)
 	CU_add_test(s, "a long job name", test_long_job_name);
 	CU_add_test(s, "fio's own reading (--showcmd)", test_showcmd);
 	CU_add_test(s, "[global] anywhere, name= in [global]", test_global_anywhere);
+	CU_add_test(s, "a [global]'s value every job below overrides", test_global_overridden);
 	CU_add_test(s, "fio's block headers: another file's block", test_headers);
 	CU_add_test(s, "sizes", test_sizes);
 	CU_add_test(s, "how much a job writes run to its end", test_extent);
