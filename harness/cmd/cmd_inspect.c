@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/commands.h"
@@ -12,6 +13,7 @@
 #include "image/image.h"
 #include "image/layer_reader.h"
 #include "image/layerfmt.h"
+#include "image/unpack.h"
 #include "util/util.h"
 
 static void usage(FILE *f)
@@ -35,8 +37,9 @@ static void usage(FILE *f)
 		   "not).  FORMAT is the compression as read (none, gzip, zstd, ...),\n"
 		   "with +estargz or +zstd:chunked when the layer carries that footer.\n"
 		   "DIGEST and MEDIA-TYPE are '-' when the source does not give them.\n"
-		   "Headers are read as the unpack reads them: a layer it refuses is\n"
-		   "refused here too.\n\n"
+		   "Layers are read as the unpack reads them (headers, then the tree\n"
+		   "they build, without file digests): what it refuses is refused here\n"
+		   "too, exit 2, no total line.\n\n"
 		   "  --platform P  choose among the platforms of an index (default: the host's)\n"
 		   "  -h, --help    this text\n\n"
 		   "exit status: 0 done, 2 usage or input error, 3 environment error.\n");
@@ -47,8 +50,9 @@ struct layer_stats {
 	char format[64];
 };
 
-/* A pass over one layer's headers, read as the unpack reads them: a layer
- * the unpack would refuse is refused here too, never listed as fine. */
+/* A pass over one layer's headers, read as the unpack reads them: a header
+ * the unpack would refuse is refused here too (the tree the layers build is
+ * checked after, by the scan). */
 static int layer_stats(const char *path, struct layer_stats *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -130,6 +134,20 @@ int cmd_inspect(int argc, char **argv)
 		total.entries += s.entries;
 		total.tar_bytes += s.tar_bytes;
 		total.file_bytes += s.file_bytes;
+	}
+	/* What the unpack refuses beyond a layer's headers (a ".." or absolute
+	 * path, a way out through a symlink, a hardlink to nothing, an owner,
+	 * xattr or ACL no filesystem stores, ...), found by the scan manifest
+	 * and the run make, without the file digests: refused here too. */
+	if (rc == PC_EXIT_OK && img.nlayers > 0) {
+		const char **paths = xcalloc(img.nlayers, sizeof(*paths));
+		for (size_t i = 0; i < img.nlayers; i++)
+			paths[i] = img.layers[i].path;
+		struct pc_manifest *m = NULL;
+		if (pc_image_scan_digests(paths, img.nlayers, 0, &m, NULL) < 0)
+			rc = pc_exit_for_error(PC_EXIT_USAGE);
+		pc_manifest_free(m);
+		free(paths);
 	}
 	if (rc == PC_EXIT_OK)
 		printf("total: %" PRIu64 " entries, %" PRIu64 " tar bytes, %" PRIu64 " file bytes\n",

@@ -39,6 +39,11 @@ struct inflater {
 	uint64_t cur_start;
 	char tail[TAIL];
 	size_t tail_len;
+	/* Where the data of the last regular file whose headers were checked
+	 * ends in the stream (0: none yet), and whether the stream's end was
+	 * padded to its block (pad_at_end). */
+	uint64_t data_end;
+	int padded;
 	unsigned inline_slot; /* decompressing in line: the buffer in use */
 	char *buf[NBUF];
 	size_t len[NBUF];
@@ -167,11 +172,33 @@ static void retire_current(struct inflater *in)
 
 static la_ssize_t read_next(struct archive *ar, struct inflater *in, const void **out);
 
+/* The stream ended (libarchive has had every byte of it) inside the
+ * padding of its last regular file, or right after that file's data: Go's
+ * archive/tar, which the runtimes read layers with, takes that as the end
+ * of the archive (the padding read finds io.EOF), and umoci before 0.5.0
+ * wrote such layers (`umoci insert` never closed its tar writer).
+ * libarchive wants the padding whole: hand it the missing zero bytes, once,
+ * and the archive ends at that block boundary, as one without its two zero
+ * blocks does.  A stream cut anywhere else (inside data, inside a header,
+ * after padding whole) gets nothing: libarchive says it is truncated. */
+static la_ssize_t pad_at_end(struct inflater *in, const void **out)
+{
+	static const char zeros[512];
+	uint64_t end = in->cur_start, block = (in->data_end + 511) / 512 * 512;
+	if (in->padded || in->data_end == 0 || end < in->data_end || end >= block)
+		return 0;
+	in->padded = 1;
+	*out = zeros;
+	return (la_ssize_t)(block - end);
+}
+
 static la_ssize_t read_cb(struct archive *ar, void *data, const void **out)
 {
 	struct inflater *in = data;
 	retire_current(in);
 	la_ssize_t n = read_next(ar, in, out);
+	if (n == 0)
+		n = pad_at_end(in, out);
 	if (n >= 0) {
 		in->cur = *out;
 		in->cur_len = (size_t)n;
@@ -967,6 +994,36 @@ static int keep_extension(const struct inflater *in, uint64_t off, uint64_t end,
 	return 0;
 }
 
+/* The entry of type T whose own header is at OFF, its size field SIZE,
+ * after the extension headers C: if it is a regular file, not sparse,
+ * where its data ends (Go's reader: the pax size record, else the field),
+ * for pad_at_end. */
+static void note_data_end(struct inflater *in, unsigned char t, struct archive_entry *ae,
+			  const struct chain *c, uint64_t off, uint64_t size)
+{
+	if ((t != '0' && t != '7' && t != '\0') || archive_entry_filetype(ae) != AE_IFREG)
+		return;
+	if (c->pax) {
+		if (memmem(c->pax, c->pax_len, "GNU.sparse.", 11))
+			return; /* its data holds a map: not worked out here */
+		size_t len;
+		const char *v = pax_value(c->pax, c->pax_len, "size", &len);
+		if (v) {
+			char num[32];
+			if (len == 0 || len >= sizeof(num))
+				return;
+			memcpy(num, v, len);
+			num[len] = '\0';
+			char *end;
+			unsigned long long n = strtoull(num, &end, 10);
+			if (*end)
+				return;
+			size = n;
+		}
+	}
+	in->data_end = off + 512 + size;
+}
+
 int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, char *why,
 				  size_t cap)
 {
@@ -997,6 +1054,8 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 		}
 		if (t != 'x' && t != 'g' && t != 'L' && t != 'K') {
 			rc = judge_entry(t, ae, &c, why, cap);
+			if (rc == 0)
+				note_data_end(in, t, ae, &c, off, size);
 			break;
 		}
 		if (t != 'g' && keep_extension(in, off, end, t, size, &c) < 0) {

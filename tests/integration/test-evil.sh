@@ -28,6 +28,17 @@ for attack in dotdot absolute symlink-escape hardlink-escape not-an-archive; do
 	grep -q "$attack.tar" "$TMP/e" || { cat "$TMP/e"; fail "$attack: the error does not name the layer"; }
 	[ "$(jq -r '.cases[0].verdict' "$TMP/out-$attack/results.json")" = error ] || fail "$attack: verdict not error"
 done
+# inspect refuses the layers the unpack refuses, with the same message (its
+# help and powercut.1 say so): it read only the headers, so these were
+# listed with a total line, exit 0.
+for attack in dotdot absolute symlink-escape hardlink-escape; do
+	rc=0
+	"$POWERCUT" inspect "$evil/$attack.tar" > "$TMP/o" 2> "$TMP/e" || rc=$?
+	[ "$rc" -eq 2 ] || { cat "$TMP/e"; fail "$attack: inspect exit $rc, expected 2"; }
+	! grep -q '^total:' "$TMP/o" || fail "$attack: inspect printed a total line"
+	"$POWERCUT" manifest "$evil/$attack.tar" -o "$TMP/m" 2> "$TMP/e2" || true
+	cmp -s "$TMP/e" "$TMP/e2" || { diff "$TMP/e" "$TMP/e2"; fail "$attack: inspect does not say what manifest says"; }
+done
 for p in /tmp/escape-abs /tmp/escaped /tmp/escape /escape; do
 	[ ! -e "$p" ] || fail "an attack wrote $p"
 done

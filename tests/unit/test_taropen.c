@@ -370,6 +370,118 @@ static void test_end_after_last_data(void)
 	free(dir);
 }
 
+/* umoci before 0.5.0 never closed the tar writer of `umoci insert`
+ * (umoci ad29ed3b): its layer ends right after its last file's data, with
+ * neither the padding to the block nor the two zero blocks.  Go's
+ * archive/tar, which containerd, Docker, podman and umoci read layers with,
+ * takes a stream that ends anywhere in the last entry's padding as the end
+ * (tryReadFull gives io.EOF); libarchive found the padding cut short
+ * ("Truncated input file"), so powercut refused the layer podman 4.3 and
+ * umoci 0.4.7 unpack.  Now read as Go reads it; a stream cut inside the
+ * data or a header is still refused. */
+struct cut_case {
+	const char *name;
+	int pax;        /* the last file's name in a pax record */
+	size_t size;    /* the last file's size */
+	long keep;      /* bytes of the stream after its header: data and padding */
+	int refused;
+};
+
+static void write_cut_case(const char *path, const struct cut_case *c, int gz)
+{
+	size_t cap = 512 * 6 + c->size + 512;
+	unsigned char *t = xcalloc(1, cap), *p = t;
+	ustar_header(p, '0', "first", 5); /* a whole entry before it */
+	memcpy(p + 512, "1st\n\n", 5);
+	p += 1024;
+	if (c->pax) {
+		static const char rec[] = "19 path=a-by-pax-x\n";
+		ustar_header(p, 'x', "PaxHeader/a", sizeof(rec) - 1);
+		memcpy(p + 512, rec, sizeof(rec) - 1);
+		p += 1024;
+	}
+	ustar_header(p, '0', "a", c->size);
+	p += 512;
+	for (size_t i = 0; i < c->size; i++)
+		p[i] = (unsigned char)('a' + i % 26);
+	p += c->keep;
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, (size_t)(p - t), 0), 0);
+	free(t);
+	if (gz) {
+		char *cmd = xasprintf("gzip -n -f '%s' && mv '%s.gz' '%s'", path, path, path);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		free(cmd);
+	}
+}
+
+/* Entries of PATH, their data read (READ) or skipped; *REFUSED set if the
+ * reader failed; the last entry's data into LAST (CAP bytes). */
+static int entries_read(const char *path, int read, int *refused, char *last, size_t cap)
+{
+	struct archive *a = pc_tar_checked_open(NULL, path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	struct archive_entry *ae;
+	int n = 0, r;
+	*refused = 0;
+	while ((r = pc_tar_checked_next(a, &ae, NULL, path)) > 0) {
+		n++;
+		if (!read)
+			continue;
+		la_ssize_t got = archive_read_data(a, last, cap - 1);
+		if (got < 0) {
+			*refused = 1;
+			break;
+		}
+		last[got] = '\0';
+	}
+	if (r < 0)
+		*refused = 1;
+	archive_read_free(a);
+	return n;
+}
+
+static void test_end_in_last_padding(void)
+{
+	static const struct cut_case cases[] = {
+		{ "4 bytes, then the end (umoci insert)", 0, 4, 4, 0 },
+		{ "4 bytes, 100 of padding, the end", 0, 4, 104, 0 },
+		{ "4 bytes, 507 of padding, the end", 0, 4, 511, 0 },
+		{ "pax-named, 4 bytes, the end", 1, 4, 4, 0 },
+		{ "3000 bytes, the end", 0, 3000, 3000, 0 },
+		{ "512 bytes, the end", 0, 512, 512, 0 },
+		{ "4 bytes, 512 of padding and end, the end", 0, 4, 1024 + 512, 0 },
+		{ "4 bytes cut after 2", 0, 4, 2, 1 },
+		{ "3000 bytes cut after 2999", 0, 3000, 2999, 1 },
+		{ "4 bytes, none of them there", 0, 4, 0, 1 },
+		{ "4 bytes, padding, 100 bytes of a header", 0, 4, 612, 1 },
+	};
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/cut.tar", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (int gz = 0; gz <= 1; gz++)
+			for (int read = 0; read <= 1; read++) {
+				const struct cut_case *c = &cases[i];
+				write_cut_case(path, c, gz);
+				char msg[512] = "", last[4096] = "";
+				int refused;
+				pc_messages_quiet = 1;
+				pc_capture_errors(msg, sizeof(msg));
+				int n = entries_read(path, read, &refused, last, sizeof(last));
+				pc_capture_errors(NULL, 0);
+				pc_messages_quiet = 0;
+				int ok = refused == c->refused && (c->refused || n == 2) &&
+					 (c->refused || !read || strlen(last) == c->size);
+				if (!ok)
+					fprintf(stderr, "\n  %s%s%s: %d entries, %s (%s)\n", c->name,
+						gz ? " (gzip)" : "", read ? " (data read)" : "", n,
+						refused ? "refused" : "read", msg);
+				CU_ASSERT(ok);
+			}
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 /* A plain tar whose first bytes (its first entry's name) are a
  * compression's magic number the runtimes look for: Docker (moby's
  * compression.Detect) and podman (containers/image) take "BZh" for bzip2
@@ -459,6 +571,8 @@ void register_taropen_tests(void)
 		    test_checked_reader_skips_data);
 	CU_add_test(s, "the end is two zero blocks after the last entry's data",
 		    test_end_after_last_data);
+	CU_add_test(s, "a stream that ends in its last entry's padding ends there (umoci insert)",
+		    test_end_in_last_padding);
 	CU_add_test(s, "a plain tar starting with a compression's magic number is refused",
 		    test_runtime_magic_refused);
 }
