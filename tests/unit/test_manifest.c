@@ -235,6 +235,182 @@ static void test_save_load_round_trip(void)
 	free(dir);
 }
 
+/* M through pc_manifest_pass into a buffer (*len bytes). */
+static char *passed(struct pc_manifest *m, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT_EQUAL(pc_manifest_pass(m, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/* The manifest pc_manifest_take_passed reads from BUF, or NULL (class RUN). */
+static struct pc_manifest *taken(const char *buf, size_t len)
+{
+	FILE *f = fmemopen((void *)buf, len, "r");
+	CU_ASSERT_FATAL(f != NULL);
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	struct pc_manifest *m = pc_manifest_take_passed(f);
+	pc_messages_quiet = 0;
+	if (!m)
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_RUN);
+	pc_last_errclass = PC_ERR_NONE;
+	fclose(f);
+	return m;
+}
+
+/* The unpacking child's manifest reaches the parent by pc_manifest_pass, no
+ * longer as text: what the parent gets must be what the text's save and
+ * load gave it, field by field (has_digest of a file, canonical hardlink
+ * groups, a symlink's empty target), plus the XXH3-128 digests. */
+static void test_pass_is_text_round_trip(void)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/m.txt", dir);
+	struct pc_manifest *m = sample();
+	struct pc_entry *e = pc_manifest_get(m, "lonely");
+	e->has_xxh3 = 1;
+	memset(e->xxh3, 0x5a, 16);
+	e->layer = 3;
+	e->digest_ticket = 9;
+	e = add(m, "nodigest", PC_FT_REG, 0);  /* the text writes zeros: has_digest */
+	e->size = 3;
+	e = add(m, "dangling", PC_FT_SYMLINK, 0); /* NULL target: written as "" */
+	e = add(m, "dir/x", PC_FT_DIR, 0);
+	e->size = 12; /* not written for a folder */
+	e->rdev_major = 4;
+	CU_ASSERT_EQUAL_FATAL(pc_manifest_save(m, path), 0);
+	struct pc_manifest *l = pc_manifest_load(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	size_t len;
+	char *buf = passed(m, &len);
+	struct pc_manifest *p = taken(buf, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	char *a = to_text(l), *b = to_text(p);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	size_t nl, np;
+	struct pc_entry *const *vl = pc_manifest_sorted(l, &nl);
+	struct pc_entry *const *vp = pc_manifest_sorted(p, &np);
+	CU_ASSERT_EQUAL_FATAL(nl, np);
+	for (size_t i = 0; i < nl; i++) {
+		const struct pc_entry *x = vl[i], *y = vp[i];
+		CU_ASSERT_STRING_EQUAL(x->path, y->path);
+		CU_ASSERT_PTR_EQUAL(pc_manifest_get(p, x->path), y); /* the table finds it */
+		CU_ASSERT(x->type == y->type && x->mode == y->mode && x->uid == y->uid &&
+			  x->gid == y->gid && x->size == y->size && x->has_digest == y->has_digest &&
+			  !memcmp(x->sha256, y->sha256, 32) && x->rdev_major == y->rdev_major &&
+			  x->rdev_minor == y->rdev_minor && x->hardlink_group == y->hardlink_group &&
+			  y->layer == 0 && y->digest_ticket == 0 && x->nxattrs == y->nxattrs);
+		CU_ASSERT((!x->link && !y->link) || (x->link && y->link && !strcmp(x->link, y->link)));
+		for (size_t k = 0; k < x->nxattrs && k < y->nxattrs; k++)
+			CU_ASSERT(!strcmp(x->xattrs[k].name, y->xattrs[k].name) &&
+				  x->xattrs[k].size == y->xattrs[k].size &&
+				  (!x->xattrs[k].size ||
+				   !memcmp(x->xattrs[k].value, y->xattrs[k].value, x->xattrs[k].size)));
+		/* only the pass carries XXH3-128 */
+		CU_ASSERT_EQUAL(y->has_xxh3, !strcmp(y->path, "lonely"));
+	}
+	e = pc_manifest_get(p, "lonely");
+	CU_ASSERT(e && e->xxh3[0] == 0x5a && e->xxh3[15] == 0x5a);
+	/* new groups do not collide with the ones passed */
+	CU_ASSERT(pc_manifest_new_group(p) > pc_manifest_get(p, "dir/hard")->hardlink_group);
+	/* and the table takes more entries */
+	for (int i = 0; i < 200; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "more/%d", i);
+		add(p, name, PC_FT_DIR, 0);
+	}
+	CU_ASSERT_EQUAL(pc_manifest_count(p), nl + 200);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(p, "fifo"));
+
+	/* an empty manifest too */
+	struct pc_manifest *z = pc_manifest_new(), *zt;
+	free(buf);
+	buf = passed(z, &len);
+	CU_ASSERT_PTR_NOT_NULL(zt = taken(buf, len));
+	CU_ASSERT(zt && pc_manifest_count(zt) == 0);
+	pc_manifest_free(z);
+	pc_manifest_free(zt);
+
+	free(a);
+	free(b);
+	free(buf);
+	pc_manifest_free(m);
+	pc_manifest_free(l);
+	pc_manifest_free(p);
+	unlink(path);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* The child read untrusted archives: what it passes is checked as the text
+ * was.  Truncated anywhere, longer, out of order, a path twice, a path not
+ * normalised: refused, class RUN. */
+static void test_pass_rejects(void)
+{
+	struct pc_manifest *m = sample();
+	add(m, "zzzzzzzz1", PC_FT_DIR, 0);
+	add(m, "zzzzzzzz2", PC_FT_DIR, 0);
+	size_t len;
+	char *buf = passed(m, &len);
+	struct pc_manifest *p = taken(buf, len);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	pc_manifest_free(p);
+	for (size_t cut = 0; cut < len; cut++) {
+		p = taken(buf, cut);
+		if (p)
+			fprintf(stderr, "accepted a pass cut at %zu of %zu bytes\n", cut, len);
+		CU_ASSERT_PTR_NULL(p);
+		pc_manifest_free(p);
+	}
+	char *longer = xmalloc(len + 1);
+	memcpy(longer, buf, len);
+	longer[len] = 'x';
+	CU_ASSERT_PTR_NULL(taken(longer, len + 1));
+	free(longer);
+	char *at = memmem(buf, len, "zzzzzzzz1", 9);
+	CU_ASSERT_FATAL(at != NULL);
+	at[8] = '3'; /* ...3 before ...2 */
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	at[8] = '2'; /* the same path twice */
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	at[8] = '1';
+	at = memmem(buf, len, "dir/hard", 8);
+	CU_ASSERT_FATAL(at != NULL);
+	memcpy(at, "dir//ard", 8); /* sorts where it was, not normalised */
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	free(buf);
+	pc_manifest_free(m);
+
+	/* an entry whose text line would be over the limit is not passed */
+	m = pc_manifest_new();
+	struct pc_entry *e = add(m, "big", PC_FT_DIR, 0);
+	size_t n = PC_MAX_MANIFEST_LINE / 2 + 1;
+	e->nxattrs = 1;
+	e->xattrs = xcalloc(1, sizeof(*e->xattrs));
+	e->xattrs[0].name = xstrdup("user.big");
+	e->xattrs[0].value = xcalloc(1, n);
+	e->xattrs[0].size = n;
+	buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+	char msg[256];
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT_EQUAL(pc_manifest_pass(m, f), -1);
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "entry big: its manifest line would be"));
+	pc_last_errclass = PC_ERR_NONE;
+	fclose(f);
+	free(buf);
+	pc_manifest_free(m);
+}
+
 static void expect_reject(const char *dir, const char *body, const char *why)
 {
 	char *path = xasprintf("%s/bad.txt", dir);
@@ -556,6 +732,8 @@ void register_manifest_tests(void)
 	CU_add_test(s, "copy", test_copy);
 	CU_add_test(s, "save/load round trip", test_save_load_round_trip);
 	CU_add_test(s, "load rejects bad lines", test_load_rejects);
+	CU_add_test(s, "pass to the parent = save and load", test_pass_is_text_round_trip);
+	CU_add_test(s, "pass to the parent: what is refused", test_pass_rejects);
 	CU_add_test(s, "the trailer: truncated, altered, missing", test_trailer);
 	CU_add_test(s, "a line over the limit is refused when written", test_line_limit_on_write);
 	CU_add_test(s, "remove subtree", test_remove_subtree);
