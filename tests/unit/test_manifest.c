@@ -411,6 +411,93 @@ static void test_pass_rejects(void)
 	pc_manifest_free(m);
 }
 
+/* pc_manifest_take_digests compares fields, no longer formatted lines: it
+ * must find a difference exactly where the text would show one. */
+static void mut_mode(struct pc_entry *e) { e->mode ^= 02; }
+static void mut_mode_high(struct pc_entry *e) { e->mode |= 010000; } /* not written */
+static void mut_uid(struct pc_entry *e) { e->uid++; }
+static void mut_gid(struct pc_entry *e) { e->gid--; }
+static void mut_size(struct pc_entry *e) { e->size++; }
+static void mut_type(struct pc_entry *e) { e->type = PC_FT_FIFO; }
+static void mut_rdev(struct pc_entry *e) { e->rdev_minor++; }
+static void mut_link(struct pc_entry *e) { free(e->link); e->link = xstrdup("../x z"); }
+static void mut_link_empty(struct pc_entry *e) { free(e->link); e->link = xstrdup(""); }
+static void mut_xattr_value(struct pc_entry *e) { e->xattrs[0].value[1] ^= 1; }
+static void mut_xattr_name(struct pc_entry *e) { e->xattrs[1].name[5] = 'E'; }
+static void mut_xattr_size(struct pc_entry *e) { e->xattrs[0].size = 1; }
+static void mut_group_id(struct pc_entry *e) { e->hardlink_group = 1234; }
+
+static void test_take_digests_fields(void)
+{
+	static const struct {
+		const char *path;
+		void (*mut)(struct pc_entry *);
+		int differs;
+		const char *at; /* where it is found, if not at PATH */
+	} cases[] = {
+		{ "sock", NULL, 0, NULL },
+		{ "dir", mut_mode, 1, NULL },
+		{ "dir", mut_mode_high, 0, NULL },
+		{ "sock", mut_uid, 1, NULL },
+		{ "fifo", mut_gid, 1, NULL },
+		{ "lonely", mut_size, 1, NULL },
+		{ "dir", mut_size, 0, NULL },            /* a folder's size is not written */
+		{ "d\xff\xfe-bin", mut_size, 1, NULL },  /* a symlink's is */
+		{ "sock", mut_type, 1, NULL },
+		{ "dev/null", mut_rdev, 1, NULL },
+		{ "fifo", mut_rdev, 0, NULL },           /* rdev only for devices */
+		{ "d\xff\xfe-bin", mut_link, 1, NULL },
+		{ "nolink", mut_link_empty, 0, NULL },   /* NULL and "" both write "link=" */
+		{ "fifo", mut_xattr_value, 1, NULL },
+		{ "fifo", mut_xattr_name, 1, NULL },
+		{ "fifo", mut_xattr_size, 1, NULL },
+		{ "lonely", mut_group_id, 0, NULL },     /* another group of one: not written */
+		/* leaves its group, so the file it shared it with, first, is alone */
+		{ "dir/hard", mut_group_id, 1, "dir/file with space" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pc_manifest *known = sample();
+		struct pc_entry *nl = add(known, "nolink", PC_FT_SYMLINK, 0);
+		nl->size = 0;
+		struct pc_entry *d = pc_manifest_get(known, "dir/hard");
+		d->has_xxh3 = 1;
+		memset(d->xxh3, 7, 16);
+		struct pc_manifest *m = pc_manifest_copy(known);
+		struct pc_entry *e = pc_manifest_get(m, "dir/hard");
+		memset(e->sha256, 0, 32);
+		e->has_digest = 0;
+		e->has_xxh3 = 0;
+		memset(e->xxh3, 0, 16);
+		if (cases[i].mut)
+			cases[i].mut(pc_manifest_get(m, cases[i].path));
+		char *where = NULL;
+		int rc = pc_manifest_take_digests(m, known, &where);
+		char *a = to_text(m), *b = to_text(known);
+		int text_differs = strcmp(a, b) != 0;
+		if (rc != (cases[i].differs ? -1 : 0) || text_differs != cases[i].differs)
+			fprintf(stderr, "case %zu (%s): rc %d, text differs %d\n", i,
+				cases[i].path, rc, text_differs);
+		CU_ASSERT_EQUAL(rc, cases[i].differs ? -1 : 0);
+		CU_ASSERT_EQUAL(text_differs, cases[i].differs);
+		if (rc == 0) {
+			e = pc_manifest_get(m, "dir/hard");
+			CU_ASSERT(e->has_digest && e->sha256[0] == 0xab && e->has_xxh3 &&
+				  e->xxh3[15] == 7);
+			CU_ASSERT_PTR_NULL(where);
+		} else {
+			const char *at_ = cases[i].at ? cases[i].at : cases[i].path;
+			char *want = pc_escape((const unsigned char *)at_, strlen(at_));
+			CU_ASSERT(where && !strcmp(where, want));
+			free(want);
+		}
+		free(where);
+		free(a);
+		free(b);
+		pc_manifest_free(m);
+		pc_manifest_free(known);
+	}
+}
+
 static void expect_reject(const char *dir, const char *body, const char *why)
 {
 	char *path = xasprintf("%s/bad.txt", dir);
@@ -734,6 +821,7 @@ void register_manifest_tests(void)
 	CU_add_test(s, "load rejects bad lines", test_load_rejects);
 	CU_add_test(s, "pass to the parent = save and load", test_pass_is_text_round_trip);
 	CU_add_test(s, "pass to the parent: what is refused", test_pass_rejects);
+	CU_add_test(s, "take_digests: a difference where the text has one", test_take_digests_fields);
 	CU_add_test(s, "the trailer: truncated, altered, missing", test_trailer);
 	CU_add_test(s, "a line over the limit is refused when written", test_line_limit_on_write);
 	CU_add_test(s, "remove subtree", test_remove_subtree);
