@@ -830,7 +830,8 @@ int pc_manifest_pass(struct pc_manifest *m, FILE *f)
 					   (uint32_t)e->xattrs[x].size };
 			fwrite(sz, sizeof(sz), 1, f);
 			fwrite(e->xattrs[x].name, 1, sz[0], f);
-			fwrite(e->xattrs[x].value, 1, sz[1], f);
+			if (sz[1]) /* an empty value may be NULL */
+				fwrite(e->xattrs[x].value, 1, sz[1], f);
 		}
 	}
 	pc_strbuf_free(&l);
@@ -961,16 +962,23 @@ struct pc_manifest *pc_manifest_take_passed(FILE *f)
 	char magic[8];
 	uint64_t count;
 	if (fread(magic, 1, 8, f) != 8 || memcmp(magic, PASS_MAGIC, 8) ||
-	    fread(&count, sizeof(count), 1, f) != 1 || count > SIZE_MAX / 64) {
+	    fread(&count, sizeof(count), 1, f) != 1) {
 		pass_err("no header", NULL);
 		return NULL;
 	}
+	/* COUNT is the writer's word: memory grows with the entries read,
+	 * not with what it claims. */
+	size_t ahead = count < (1u << 20) ? (size_t)count : (1u << 20), cap = ahead ? ahead : 1;
 	struct pc_manifest *m = pc_manifest_new();
-	reserve(m, (size_t)count);
-	struct pc_entry **sorted = xcalloc(count ? count : 1, sizeof(*sorted));
+	reserve(m, ahead);
+	struct pc_entry **sorted = xcalloc(cap, sizeof(*sorted));
 	const char *prev = NULL;
 	int rc = 0;
 	for (uint64_t i = 0; rc == 0 && i < count; i++) {
+		if (i == cap) {
+			cap *= 2;
+			sorted = xrealloc(sorted, cap * sizeof(*sorted));
+		}
 		rc = pass_entry(f, m, prev, &sorted[i]);
 		if (rc == 0)
 			prev = sorted[i]->path;

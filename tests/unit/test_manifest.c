@@ -372,6 +372,14 @@ static void test_pass_rejects(void)
 	longer[len] = 'x';
 	CU_ASSERT_PTR_NULL(taken(longer, len + 1));
 	free(longer);
+	/* a header claiming far more entries than follow: truncated, and no
+	 * memory taken for what it claims (fuzz_manifest found the abort) */
+	uint64_t count, huge = UINT64_MAX / 2;
+	memcpy(&count, buf + 8, sizeof(count));
+	memcpy(buf + 8, &huge, sizeof(huge));
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	memcpy(buf + 8, &count, sizeof(count));
+	CU_ASSERT_EQUAL(count, pc_manifest_count(m));
 	char *at = memmem(buf, len, "zzzzzzzz1", 9);
 	CU_ASSERT_FATAL(at != NULL);
 	at[8] = '3'; /* ...3 before ...2 */
