@@ -1094,38 +1094,55 @@ static int checked_end(struct archive *ar, const char *what)
 	}
 }
 
-/* The body of pc_tar_checked_next, WHAT naming the archive. */
-static int checked_next(struct archive *ar, struct archive_entry **ae, const char *what)
+/* The body of pc_tar_checked_next.  The archive's name for messages
+ * ("LABEL PATH") is made only for a message: not once per entry. */
+static int checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
+			const char *path)
 {
-	if (!inflater_of(ar))
-		return pc_fail(PC_ERR_RUN, "%s: not opened by the layer reader: its headers "
-			       "cannot be checked, so it is not read", what);
+	char *what = NULL;
+	int rc = 1;
+	if (!inflater_of(ar)) {
+		what = named(label, path);
+		rc = pc_fail(PC_ERR_RUN, "%s: not opened by the layer reader: its headers "
+			     "cannot be checked, so it is not read", what);
+		goto out;
+	}
 	int r = archive_read_next_header(ar, ae);
 	while (r == ARCHIVE_RETRY)
 		r = archive_read_next_header(ar, ae);
-	if (r == ARCHIVE_EOF)
-		return checked_end(ar, what);
-	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
-		return pc_fail(PC_ERR_INPUT, "%s: entry %s: a tar header powercut cannot "
-			       "read whole (libarchive: %s): refused rather than read in part",
-			       what, *ae && archive_entry_pathname(*ae) ?
-			       archive_entry_pathname(*ae) : "?", archive_error_string(ar));
-	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		return pc_fail(PC_ERR_INPUT, "%s: %s", what, pc_layer_reader_error(ar));
+	if (r == ARCHIVE_EOF) {
+		what = named(label, path);
+		rc = checked_end(ar, what);
+		goto out;
+	}
+	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r)) {
+		what = named(label, path);
+		rc = pc_fail(PC_ERR_INPUT, "%s: entry %s: a tar header powercut cannot "
+			     "read whole (libarchive: %s): refused rather than read in part",
+			     what, *ae && archive_entry_pathname(*ae) ?
+			     archive_entry_pathname(*ae) : "?", archive_error_string(ar));
+		goto out;
+	}
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+		what = named(label, path);
+		rc = pc_fail(PC_ERR_INPUT, "%s: %s", what, pc_layer_reader_error(ar));
+		goto out;
+	}
 	char why[400];
-	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why)))
-		return pc_fail(PC_ERR_INPUT, "%s: entry %s: %s", what,
-			       archive_entry_pathname(*ae) ? archive_entry_pathname(*ae) : "?", why);
-	return 1;
+	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why))) {
+		what = named(label, path);
+		rc = pc_fail(PC_ERR_INPUT, "%s: entry %s: %s", what,
+			     archive_entry_pathname(*ae) ? archive_entry_pathname(*ae) : "?", why);
+	}
+out:
+	free(what);
+	return rc;
 }
 
 int pc_tar_checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
 			const char *path)
 {
-	char *what = named(label, path);
-	int r = checked_next(ar, ae, what);
-	free(what);
-	return r;
+	return checked_next(ar, ae, label, path);
 }
 
 int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname)

@@ -613,13 +613,44 @@ static int write_text(struct pc_manifest *m, FILE *f, int check_limit, const cha
 	return 0;
 }
 
-/* Entry I of V (group map G) as its manifest line, into L. */
-static void entry_line(struct pc_strbuf *l, struct pc_entry *const *v, size_t i,
-		       struct group_map *g)
+/* Would X (hardlink group GX as written) and Y (GY) write the same line
+ * (format_entry), their paths and sha256 aside?  Field by field, without
+ * formatting either: every field the line holds, and only those. */
+static int same_line(const struct pc_entry *x, uint64_t gx, const struct pc_entry *y,
+		     uint64_t gy)
 {
-	pc_strbuf_reset(l);
-	uint64_t group = v[i]->hardlink_group ? g->to[group_index(g, v[i]->hardlink_group)] : 0;
-	format_entry(l, v[i], group);
+	if (x->type != y->type || (x->mode & 07777) != (y->mode & 07777) || x->uid != y->uid ||
+	    x->gid != y->gid || gx != gy || x->nxattrs != y->nxattrs)
+		return 0;
+	switch (x->type) {
+	case PC_FT_REG:
+		if (x->size != y->size)
+			return 0;
+		break;
+	case PC_FT_SYMLINK:
+		if (x->size != y->size || strcmp(x->link ? x->link : "", y->link ? y->link : ""))
+			return 0;
+		break;
+	case PC_FT_CHR:
+	case PC_FT_BLK:
+		if (x->rdev_major != y->rdev_major || x->rdev_minor != y->rdev_minor)
+			return 0;
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < x->nxattrs; i++) {
+		const struct pc_xattr *a = &x->xattrs[i], *b = &y->xattrs[i];
+		if (strcmp(a->name, b->name) || a->size != b->size ||
+		    (a->size && memcmp(a->value, b->value, a->size)))
+			return 0;
+	}
+	return 1;
+}
+
+static uint64_t group_of(struct group_map *g, const struct pc_entry *e)
+{
+	return e->hardlink_group ? g->to[group_index(g, e->hardlink_group)] : 0;
 }
 
 static const char *first_path(struct pc_entry *const *v, size_t n, size_t i,
@@ -641,7 +672,6 @@ int pc_manifest_take_digests(struct pc_manifest *m, struct pc_manifest *known, c
 	struct group_map gv, gu;
 	group_map_build(&gv, v, n);
 	group_map_build(&gu, u, k);
-	struct pc_strbuf a = PC_STRBUF_INIT, b = PC_STRBUF_INIT;
 	const char *differs = NULL;
 	for (size_t i = 0; !differs && (i < n || i < k); i++) {
 		if (i >= n || i >= k || strcmp(v[i]->path, u[i]->path)) {
@@ -654,15 +684,11 @@ int pc_manifest_take_digests(struct pc_manifest *m, struct pc_manifest *known, c
 			memcpy(v[i]->xxh3, u[i]->xxh3, sizeof(v[i]->xxh3));
 			v[i]->has_xxh3 = u[i]->has_xxh3;
 		}
-		entry_line(&a, v, i, &gv);
-		entry_line(&b, u, i, &gu);
-		if (a.len != b.len || memcmp(a.s, b.s, a.len))
+		if (!same_line(v[i], group_of(&gv, v[i]), u[i], group_of(&gu, u[i])))
 			differs = v[i]->path;
 	}
 	if (differs)
 		*where = pc_escape((const unsigned char *)differs, strlen(differs));
-	pc_strbuf_free(&a);
-	pc_strbuf_free(&b);
 	group_map_free(&gv);
 	group_map_free(&gu);
 	return differs ? -1 : 0;
@@ -705,6 +731,270 @@ void pc_manifest_digest(struct pc_manifest *m, unsigned char out[32])
 	}
 	pc_sha256(buf, len, out);
 	free(buf);
+}
+
+/* ---- passing between processes ------------------------------------------ */
+
+/* The unpacking child hands its manifest to the parent in this form: the
+ * fields the text holds, fixed-size, then the strings, in path order.  No
+ * formatting, escaping, digest of the text, parsing or sorting on either
+ * side (the text form cost the child a tenth of its instructions and the
+ * parent all of its own).  Both ends are the same binary, so the layout is
+ * native; the reader still checks what the text loader checks, the child
+ * having read untrusted archives. */
+#define PASS_MAGIC "pcpass1\n"
+#define PASS_END "pcpass.\n"
+#define PASS_NOLINK UINT32_MAX
+
+struct pass_rec {
+	uint64_t size, group;
+	uint32_t type, mode, uid, gid, rdev_major, rdev_minor;
+	uint32_t path_len, link_len, nxattrs, has_xxh3;
+	unsigned char sha256[32], xxh3[16];
+};
+
+/* At least the length of E's text line (pc_escape at most triples a byte). */
+static size_t line_bound(const struct pc_entry *e)
+{
+	size_t b = 256 + 3 * strlen(e->path) + (e->link ? 3 * strlen(e->link) : 0);
+	for (size_t i = 0; i < e->nxattrs; i++)
+		b += 8 + 3 * strlen(e->xattrs[i].name) + 2 * e->xattrs[i].size;
+	return b;
+}
+
+int pc_manifest_pass(struct pc_manifest *m, FILE *f)
+{
+	size_t n;
+	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
+	struct group_map g;
+	group_map_build(&g, v, n);
+	struct pc_strbuf l = PC_STRBUF_INIT;
+	uint64_t count = n;
+	int rc = 0;
+	fwrite(PASS_MAGIC, 1, 8, f);
+	fwrite(&count, sizeof(count), 1, f);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct pc_entry *e = v[i];
+		uint64_t group = e->hardlink_group ? g.to[group_index(&g, e->hardlink_group)] : 0;
+		/* The same refusal as the text's (write_text): never hand on a
+		 * manifest that could not be saved and read back. */
+		if (line_bound(e) > PC_MAX_MANIFEST_LINE) {
+			pc_strbuf_reset(&l);
+			format_entry(&l, e, group);
+			if (l.len > PC_MAX_MANIFEST_LINE) {
+				char *shown = pc_escape((const unsigned char *)e->path,
+							strlen(e->path));
+				rc = pc_fail(PC_ERR_INPUT, "entry %s: its manifest line would be %zu "
+					     "bytes, over powercut's limit of %u", shown, l.len,
+					     PC_MAX_MANIFEST_LINE);
+				free(shown);
+				break;
+			}
+		}
+		struct pass_rec r;
+		memset(&r, 0, sizeof(r));
+		r.type = e->type;
+		r.mode = e->mode & 07777;
+		r.uid = e->uid;
+		r.gid = e->gid;
+		r.group = group;
+		r.path_len = (uint32_t)strlen(e->path);
+		r.link_len = PASS_NOLINK;
+		r.nxattrs = (uint32_t)e->nxattrs;
+		switch (e->type) {
+		case PC_FT_REG:
+			r.size = e->size;
+			memcpy(r.sha256, e->sha256, 32);
+			r.has_xxh3 = e->has_xxh3 != 0;
+			if (e->has_xxh3)
+				memcpy(r.xxh3, e->xxh3, sizeof(r.xxh3));
+			break;
+		case PC_FT_SYMLINK:
+			r.size = e->size;
+			r.link_len = e->link ? (uint32_t)strlen(e->link) : 0;
+			break;
+		case PC_FT_CHR:
+		case PC_FT_BLK:
+			r.rdev_major = e->rdev_major;
+			r.rdev_minor = e->rdev_minor;
+			break;
+		default:
+			break;
+		}
+		fwrite(&r, sizeof(r), 1, f);
+		fwrite(e->path, 1, r.path_len, f);
+		if (r.link_len != PASS_NOLINK && r.link_len)
+			fwrite(e->link, 1, r.link_len, f);
+		for (size_t x = 0; x < e->nxattrs; x++) {
+			uint32_t sz[2] = { (uint32_t)strlen(e->xattrs[x].name),
+					   (uint32_t)e->xattrs[x].size };
+			fwrite(sz, sizeof(sz), 1, f);
+			fwrite(e->xattrs[x].name, 1, sz[0], f);
+			if (sz[1]) /* an empty value may be NULL */
+				fwrite(e->xattrs[x].value, 1, sz[1], f);
+		}
+	}
+	pc_strbuf_free(&l);
+	group_map_free(&g);
+	if (rc < 0)
+		return -1;
+	fwrite(PASS_END, 1, 8, f);
+	/* errno says why; the caller names the file */
+	return fflush(f) != 0 || ferror(f) ? -1 : 0;
+}
+
+static int cmp_xattr(const void *a, const void *b);
+
+/* LEN bytes of F as a NUL-free C string, or NULL. */
+static char *pass_string(FILE *f, uint32_t len)
+{
+	if (len > PC_MAX_MANIFEST_LINE)
+		return NULL;
+	char *s = xmalloc((size_t)len + 1);
+	if (fread(s, 1, len, f) != len || memchr(s, '\0', len)) {
+		free(s);
+		return NULL;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/* Room for N entries without growing. */
+static void reserve(struct pc_manifest *m, size_t n)
+{
+	size_t cap = m->cap;
+	while ((n + 1) * 4 > cap * 3)
+		cap *= 2;
+	if (cap == m->cap)
+		return;
+	size_t oldcap = m->cap;
+	m->cap = cap;
+	rehash(m, m->slots, m->tags, oldcap);
+}
+
+static int pass_err(const char *what, const char *path)
+{
+	char *shown = path ? pc_escape((const unsigned char *)path, strlen(path)) : NULL;
+	pc_fail(PC_ERR_RUN, "the manifest from the unpack process is unreadable: %s%s%s", what,
+		shown ? " at " : "", shown ? shown : "");
+	free(shown);
+	return -1;
+}
+
+/* One entry of F after PREV (NULL: the first) into M. */
+static int pass_entry(FILE *f, struct pc_manifest *m, const char *prev, struct pc_entry **out)
+{
+	struct pass_rec r;
+	if (fread(&r, sizeof(r), 1, f) != 1)
+		return pass_err("truncated", prev);
+	char *path = r.path_len ? pass_string(f, r.path_len) : NULL;
+	if (!path)
+		return pass_err("a bad path after", prev);
+	char *norm = pc_path_normalize(path);
+	int ok = norm && strcmp(norm, path) == 0;
+	free(norm);
+	/* Strictly increasing: no path twice, and the order is the sorted view. */
+	if (!ok || (prev && strcmp(prev, path) >= 0) || r.type >= sizeof(ftype_names) / sizeof(ftype_names[0]) ||
+	    r.mode > 07777 || (r.link_len != PASS_NOLINK) != (r.type == PC_FT_SYMLINK) ||
+	    r.nxattrs > PC_MAX_MANIFEST_LINE / 8) {
+		int rc = pass_err(ok ? "an entry out of order or with bad fields"
+				     : "a path not normalised", path);
+		free(path);
+		return rc;
+	}
+	struct pc_entry *e = pc_manifest_put(m, path);
+	free(path);
+	e->type = (enum pc_ftype)r.type;
+	e->mode = (mode_t)r.mode;
+	e->uid = r.uid;
+	e->gid = r.gid;
+	e->hardlink_group = r.group;
+	if (r.group >= m->next_group)
+		m->next_group = r.group + 1;
+	switch (e->type) {
+	case PC_FT_REG: /* the text always holds a file's sha256 */
+		e->size = r.size;
+		e->has_digest = 1;
+		memcpy(e->sha256, r.sha256, 32);
+		e->has_xxh3 = r.has_xxh3 != 0;
+		if (e->has_xxh3)
+			memcpy(e->xxh3, r.xxh3, sizeof(e->xxh3));
+		break;
+	case PC_FT_SYMLINK:
+		e->size = r.size;
+		if (!(e->link = r.link_len ? pass_string(f, r.link_len) : xstrdup("")))
+			return pass_err("a bad symlink target", e->path);
+		break;
+	case PC_FT_CHR:
+	case PC_FT_BLK:
+		e->rdev_major = r.rdev_major;
+		e->rdev_minor = r.rdev_minor;
+		break;
+	default:
+		break;
+	}
+	if (r.nxattrs)
+		e->xattrs = xcalloc(r.nxattrs, sizeof(*e->xattrs));
+	for (uint32_t x = 0; x < r.nxattrs; x++) {
+		uint32_t sz[2];
+		if (fread(sz, sizeof(sz), 1, f) != 1 || !sz[0] || sz[1] > PC_MAX_MANIFEST_LINE)
+			return pass_err("a bad xattr", e->path);
+		char *name = pass_string(f, sz[0]);
+		unsigned char *value = xmalloc(sz[1] ? sz[1] : 1);
+		if (!name || fread(value, 1, sz[1], f) != sz[1]) {
+			free(name);
+			free(value);
+			return pass_err("a bad xattr", e->path);
+		}
+		e->xattrs[e->nxattrs++] = (struct pc_xattr){ name, value, sz[1] };
+	}
+	if (e->nxattrs > 1)
+		qsort(e->xattrs, e->nxattrs, sizeof(*e->xattrs), cmp_xattr);
+	for (size_t i = 1; i < e->nxattrs; i++)
+		if (strcmp(e->xattrs[i - 1].name, e->xattrs[i].name) == 0)
+			return pass_err("an xattr twice", e->path);
+	*out = e;
+	return 0;
+}
+
+struct pc_manifest *pc_manifest_take_passed(FILE *f)
+{
+	char magic[8];
+	uint64_t count;
+	if (fread(magic, 1, 8, f) != 8 || memcmp(magic, PASS_MAGIC, 8) ||
+	    fread(&count, sizeof(count), 1, f) != 1) {
+		pass_err("no header", NULL);
+		return NULL;
+	}
+	/* COUNT is the writer's word: memory grows with the entries read,
+	 * not with what it claims. */
+	size_t ahead = count < (1u << 20) ? (size_t)count : (1u << 20), cap = ahead ? ahead : 1;
+	struct pc_manifest *m = pc_manifest_new();
+	reserve(m, ahead);
+	struct pc_entry **sorted = xcalloc(cap, sizeof(*sorted));
+	const char *prev = NULL;
+	int rc = 0;
+	for (uint64_t i = 0; rc == 0 && i < count; i++) {
+		if (i == cap) {
+			cap *= 2;
+			sorted = xrealloc(sorted, cap * sizeof(*sorted));
+		}
+		rc = pass_entry(f, m, prev, &sorted[i]);
+		if (rc == 0)
+			prev = sorted[i]->path;
+	}
+	if (rc == 0 && (fread(magic, 1, 8, f) != 8 || memcmp(magic, PASS_END, 8) ||
+			fgetc(f) != EOF))
+		rc = pass_err("no end, or more after it", NULL);
+	if (rc < 0) {
+		free(sorted);
+		pc_manifest_free(m);
+		return NULL;
+	}
+	free(m->sorted);
+	m->sorted = sorted;
+	m->sorted_valid = 1;
+	return m;
 }
 
 /* ---- loading -------------------------------------------------------------- */

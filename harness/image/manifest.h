@@ -104,6 +104,13 @@ uint64_t pc_manifest_new_group(struct pc_manifest *m);
 /* Serialise in the text format above. */
 int pc_manifest_write(struct pc_manifest *m, FILE *f);
 int pc_manifest_save(struct pc_manifest *m, const char *path);
+/* Hand M to another process of this binary (the unpacking child to its
+ * parent), in a form that needs no parsing; the XXH3-128 digests go along.
+ * An entry the text could not hold is refused as pc_manifest_write does. */
+int pc_manifest_pass(struct pc_manifest *m, FILE *f);
+/* What pc_manifest_pass wrote to F, from its current position, checked as
+ * pc_manifest_load checks text; NULL on error (class RUN). */
+struct pc_manifest *pc_manifest_take_passed(FILE *f);
 /* Parse; NULL on error with "FILE:LINE: what" printed (class INPUT). */
 struct pc_manifest *pc_manifest_load(const char *path);
 /* sha256 of the serialised text. */

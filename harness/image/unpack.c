@@ -1,9 +1,10 @@
 /* unpack.c - see unpack.h: the unpacking process.  The parent opens the
  * layers, forks a child and waits; the child isolates itself (nodev mount
  * namespace, chroot into the target), walks the layers writing every entry
- * (unpack_walk.c) and passes back the manifest it built (a temporary file;
- * the XXH3-128 digests, when asked for, in a second one) and its stats and first error message (shared memory, struct
- * child_report); its exit status carries the error class.
+ * (unpack_walk.c) and passes back the manifest it built (a temporary file,
+ * pc_manifest_pass: the XXH3-128 digests, when asked for, go along) and
+ * its stats and first error message (shared memory, struct child_report);
+ * its exit status carries the error class.
  */
 #include "image/layer_reader.h"
 #include "image/unpack_int.h"
@@ -78,7 +79,9 @@ static int take_known_digests(struct pc_manifest *m, struct pc_manifest *known)
 	return rc;
 }
 
-/* The manifest the child built, written to MFD for the parent. */
+/* The manifest the child built, written to MFD for the parent, with the
+ * XXH3-128 digests if computed (pc_manifest_pass: no text to format here
+ * nor to parse there). */
 static int pass_manifest(struct pc_manifest *m, int mfd)
 {
 	FILE *f = fdopen(mfd, "w");
@@ -86,41 +89,14 @@ static int pass_manifest(struct pc_manifest *m, int mfd)
 	/* pc_fail, not pc_fail_errno: an ENOSPC here is the temporary
 	 * folder's, never the target's (runner.c names device_size for
 	 * that). */
-	if (!f || pc_manifest_write(m, f) < 0)
+	if (!f || pc_manifest_pass(m, f) < 0)
 		rc = pc_fail(PC_ERR_RUN, "unpack: passing the manifest on: %s", strerror(errno));
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = pc_fail(PC_ERR_RUN, "unpack: passing the manifest on: %s", strerror(errno));
 	return rc;
 }
 
-/* The XXH3-128 of every regular file of M, in manifest order, 16 bytes
- * each, written to XFD for the parent (read_xxh3). */
-static int pass_xxh3(struct pc_manifest *m, int xfd)
-{
-	FILE *f = fdopen(xfd, "w");
-	int rc = 0;
-	size_t n;
-	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
-	for (size_t i = 0; f && rc == 0 && i < n; i++) {
-		if (v[i]->type != PC_FT_REG)
-			continue;
-		if (!v[i]->has_xxh3) { /* never: every file's digests are settled */
-			fclose(f);
-			return pc_fail(PC_ERR_RUN, "unpack: no xxh3-128 digest for a file");
-		}
-		if (fwrite(v[i]->xxh3, PC_XXH3_LEN, 1, f) != 1)
-			rc = -1;
-	}
-	if (!f || rc < 0)
-		rc = pc_fail(PC_ERR_RUN, "unpack: passing the xxh3-128 digests on: %s",
-			     strerror(errno));
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = pc_fail(PC_ERR_RUN, "unpack: passing the xxh3-128 digests on: %s",
-			     strerror(errno));
-	return rc;
-}
-
-static int child_main(const struct job *job, const char *target, int mfd, int xfd,
+static int child_main(const struct job *job, const char *target, int mfd,
 		      struct child_report *rep)
 {
 	/* The parent prints our first error, once. */
@@ -168,8 +144,6 @@ static int child_main(const struct job *job, const char *target, int mfd, int xf
 	if (rc == 0) {
 		rep->st = w.st;
 		rc = job->known ? take_known_digests(w.m, job->known) : pass_manifest(w.m, mfd);
-		if (rc == 0 && (w.hash & PC_HASH_XXH3))
-			rc = pass_xxh3(w.m, xfd);
 	}
 	unpack_walk_done(&w);
 	return rc;
@@ -212,38 +186,29 @@ static int child_result(int status, const char *target, const struct child_repor
 		       "signal %d (%s), %s", target, sig, strsignal(sig), pc_killed_why(sig));
 }
 
-/* The manifest the child wrote to MF. */
-static struct pc_manifest *read_manifest(FILE *mf)
+/* The manifest the child passed in MF (pass_manifest); with DIGESTS
+ * holding PC_HASH_XXH3, every regular file's XXH3-128 came along. */
+static struct pc_manifest *read_manifest(FILE *mf, unsigned digests)
 {
-	/* /proc/self/fd/N opens the file afresh, from its start. */
-	char fdpath[64];
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fileno(mf));
-	struct pc_manifest *m = pc_manifest_load(fdpath);
-	if (!m)
-		pc_fail(PC_ERR_RUN, "unpack: the manifest from the unpack process is unreadable");
-	return m;
-}
-
-/* The child's XXH3-128 digests (pass_xxh3) onto M, the manifest it passed:
- * exactly one per regular file, else an error of the run. */
-static int read_xxh3(FILE *xf, struct pc_manifest *m)
-{
+	/* The child wrote through a duplicate of our descriptor: the offset
+	 * is at its end. */
+	if (fseek(mf, 0, SEEK_SET) < 0) {
+		pc_fail_errno(PC_ERR_RUN, errno, "unpack: reading the manifest back");
+		return NULL;
+	}
+	struct pc_manifest *m = pc_manifest_take_passed(mf);
+	if (!m || !(digests & PC_HASH_XXH3))
+		return m;
 	size_t n;
 	struct pc_entry *const *v = pc_manifest_sorted(m, &n);
-	if (fseek(xf, 0, SEEK_SET) < 0)
-		return pc_fail_errno(PC_ERR_RUN, errno, "unpack: reading the xxh3-128 digests back");
-	for (size_t i = 0; i < n; i++) {
-		if (v[i]->type != PC_FT_REG)
-			continue;
-		if (fread(v[i]->xxh3, PC_XXH3_LEN, 1, xf) != 1)
-			return pc_fail(PC_ERR_RUN, "unpack: the unpack process passed fewer xxh3-128 "
-				       "digests than its manifest has files");
-		v[i]->has_xxh3 = 1;
-	}
-	if (fgetc(xf) != EOF)
-		return pc_fail(PC_ERR_RUN, "unpack: the unpack process passed more xxh3-128 "
-			       "digests than its manifest has files");
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->type == PC_FT_REG && !v[i]->has_xxh3) {
+			pc_fail(PC_ERR_RUN, "unpack: the unpack process passed no xxh3-128 digest "
+				"for a file");
+			pc_manifest_free(m);
+			return NULL;
+		}
+	return m;
 }
 
 /* Run JOB in a child chrooted into TARGET; *out receives the manifest it
@@ -259,15 +224,10 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 	job->ars = ars;
 	int rc = -1;
 	FILE *mf = tmpfile(); /* the child writes the manifest here */
-	FILE *xf = NULL;      /* and the XXH3-128 digests here, if asked for */
 	struct child_report *rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE,
 					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!mf) {
 		pc_fail_errno(PC_ERR_RUN, errno, "unpack: temporary file for the manifest");
-		goto out;
-	}
-	if (!job->known && (job->digests & PC_HASH_XXH3) && !(xf = tmpfile())) {
-		pc_fail_errno(PC_ERR_RUN, errno, "unpack: temporary file for the xxh3-128 digests");
 		goto out;
 	}
 	if (rep == MAP_FAILED) {
@@ -297,7 +257,7 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
-		int r = child_main(job, target, dup(fileno(mf)), xf ? dup(fileno(xf)) : -1, rep);
+		int r = child_main(job, target, dup(fileno(mf)), rep);
 		int code = r < 0 ? child_exit_code() : CHILD_OK;
 		rep->err = pc_captured_errno();
 		/* Free before _exit so leak checkers see a clean child. */
@@ -311,13 +271,10 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 		goto out;
 	/* With KNOWN, the child compared what it wrote with it: the result is
 	 * KNOWN itself, nothing to read back. */
-	struct pc_manifest *m = job->known ? pc_manifest_copy(job->known) : read_manifest(mf);
+	struct pc_manifest *m = job->known ? pc_manifest_copy(job->known)
+					   : read_manifest(mf, job->digests);
 	if (!m)
 		goto out;
-	if (xf && read_xxh3(xf, m) < 0) {
-		pc_manifest_free(m);
-		goto out;
-	}
 	*out = m;
 	if (st)
 		*st = rep->st;
@@ -325,8 +282,6 @@ static int run_job(struct job *job, const char *target, struct pc_manifest **out
 out:
 	if (mf)
 		fclose(mf);
-	if (xf)
-		fclose(xf);
 	if (rep)
 		munmap(rep, sizeof(*rep));
 	unpack_close_layers(ars, job->n);

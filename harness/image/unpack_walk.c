@@ -250,47 +250,49 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 		*out = xstrdup(path);
 		return 0;
 	}
-	char *todo = strndup(path, (size_t)(slash - path));
-	char *res = xstrdup(""); /* "" is the root */
+	char *todo = xstrndup(path, (size_t)(slash - path));
+	/* The path resolved so far ("" is the root), and each candidate
+	 * below it, built in one buffer: no allocation per component. */
+	size_t cap = strlen(path) + 2, rlen = 0;
+	char *res = xmalloc(cap);
 	char *via = NULL;        /* last symlink followed, for messages */
 	const char *p = todo;
 	int hops = 0, rc = 0;
-	if (!todo)
-		abort();
+	res[0] = '\0';
 	while (*p && rc == 0) {
+		const char *comp = p;
 		size_t n = strcspn(p, "/");
-		char *comp = strndup(p, n);
-		if (!comp)
-			abort();
 		p += n;
 		if (*p == '/')
 			p++;
-		if (comp[0] == '\0' || strcmp(comp, ".") == 0) {
-			free(comp);
+		if (n == 0 || (n == 1 && comp[0] == '.'))
 			continue;
-		}
-		if (strcmp(comp, "..") == 0) {
+		if (n == 2 && comp[0] == '.' && comp[1] == '.') {
 			char *up = strrchr(res, '/');
-			if (res[0] == '\0')
+			if (rlen == 0)
 				rc = pc_fail(PC_ERR_INPUT, "layer %s: %s %s: leaves the target through "
 					     "symlink %s", w->lname, what, entry, via ? via : "?");
-			else if (up)
-				*up = '\0';
-			else
-				res[0] = '\0';
-			free(comp);
+			rlen = up ? (size_t)(up - res) : 0;
+			res[rlen] = '\0';
 			continue;
 		}
-		char *cand = res[0] ? xasprintf("%s/%s", res, comp) : xstrdup(comp);
-		free(comp);
+		size_t keep = rlen;
+		if (rlen + n + 2 > cap) {
+			cap = 2 * (rlen + n + 2);
+			res = xrealloc(res, cap);
+		}
+		if (rlen)
+			res[rlen++] = '/';
+		memcpy(res + rlen, comp, n);
+		rlen += n;
+		res[rlen] = '\0'; /* the candidate */
 		char *link;
-		enum node kind = lookup(w, cand, &link);
+		enum node kind = lookup(w, res, &link);
 		if (kind == NODE_OTHER) {
 			/* archive_write_disk would replace it with a folder; the
 			 * runtimes refuse (mkdir: not a directory), and so do we */
 			rc = pc_fail(PC_ERR_INPUT, "layer %s: %s %s: parent %s is not a directory",
-				     w->lname, what, entry, cand);
-			free(cand);
+				     w->lname, what, entry, res);
 		} else if (kind == NODE_SYMLINK) {
 			if (++hops > MAX_SYMLINK_HOPS) {
 				rc = pc_fail(PC_ERR_INPUT, "layer %s: %s %s: too many levels of "
@@ -298,24 +300,30 @@ static int resolve_parents(struct walk *w, const char *path, const char *entry,
 			} else {
 				char *next = xasprintf("%s/%s", link, p);
 				if (link[0] == '/')
-					res[0] = '\0'; /* absolute: from the image root */
+					keep = 0; /* absolute: from the image root */
 				free(todo);
 				todo = next;
 				p = todo;
 				free(via);
-				via = xstrdup(cand);
+				via = xstrdup(res);
 			}
-			free(cand);
-		} else {
-			if (kind == NODE_NONE)
-				mark_fresh(w, cand); /* libarchive makes it for the entry */
-			free(res);
-			res = cand;
+			rlen = keep;
+			res[rlen] = '\0';
+		} else if (kind == NODE_NONE) {
+			mark_fresh(w, res); /* libarchive makes it for the entry */
 		}
 		free(link);
 	}
-	if (rc == 0)
-		*out = res[0] ? xasprintf("%s/%s", res, slash + 1) : xstrdup(slash + 1);
+	if (rc == 0) {
+		size_t n = strlen(slash + 1);
+		if (rlen + n + 2 > cap)
+			res = xrealloc(res, rlen + n + 2);
+		if (rlen)
+			res[rlen++] = '/';
+		memcpy(res + rlen, slash + 1, n + 1);
+		*out = res;
+		res = NULL;
+	}
 	free(res);
 	free(todo);
 	free(via);

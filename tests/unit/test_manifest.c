@@ -235,6 +235,277 @@ static void test_save_load_round_trip(void)
 	free(dir);
 }
 
+/* M through pc_manifest_pass into a buffer (*len bytes). */
+static char *passed(struct pc_manifest *m, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT_EQUAL(pc_manifest_pass(m, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/* The manifest pc_manifest_take_passed reads from BUF, or NULL (class RUN). */
+static struct pc_manifest *taken(const char *buf, size_t len)
+{
+	FILE *f = fmemopen((void *)buf, len, "r");
+	CU_ASSERT_FATAL(f != NULL);
+	pc_messages_quiet = 1;
+	pc_last_errclass = PC_ERR_NONE;
+	struct pc_manifest *m = pc_manifest_take_passed(f);
+	pc_messages_quiet = 0;
+	if (!m)
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_RUN);
+	pc_last_errclass = PC_ERR_NONE;
+	fclose(f);
+	return m;
+}
+
+/* The unpacking child's manifest reaches the parent by pc_manifest_pass, no
+ * longer as text: what the parent gets must be what the text's save and
+ * load gave it, field by field (has_digest of a file, canonical hardlink
+ * groups, a symlink's empty target), plus the XXH3-128 digests. */
+static void test_pass_is_text_round_trip(void)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/m.txt", dir);
+	struct pc_manifest *m = sample();
+	struct pc_entry *e = pc_manifest_get(m, "lonely");
+	e->has_xxh3 = 1;
+	memset(e->xxh3, 0x5a, 16);
+	e->layer = 3;
+	e->digest_ticket = 9;
+	e = add(m, "nodigest", PC_FT_REG, 0);  /* the text writes zeros: has_digest */
+	e->size = 3;
+	e = add(m, "dangling", PC_FT_SYMLINK, 0); /* NULL target: written as "" */
+	e = add(m, "dir/x", PC_FT_DIR, 0);
+	e->size = 12; /* not written for a folder */
+	e->rdev_major = 4;
+	CU_ASSERT_EQUAL_FATAL(pc_manifest_save(m, path), 0);
+	struct pc_manifest *l = pc_manifest_load(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	size_t len;
+	char *buf = passed(m, &len);
+	struct pc_manifest *p = taken(buf, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	char *a = to_text(l), *b = to_text(p);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	size_t nl, np;
+	struct pc_entry *const *vl = pc_manifest_sorted(l, &nl);
+	struct pc_entry *const *vp = pc_manifest_sorted(p, &np);
+	CU_ASSERT_EQUAL_FATAL(nl, np);
+	for (size_t i = 0; i < nl; i++) {
+		const struct pc_entry *x = vl[i], *y = vp[i];
+		CU_ASSERT_STRING_EQUAL(x->path, y->path);
+		CU_ASSERT_PTR_EQUAL(pc_manifest_get(p, x->path), y); /* the table finds it */
+		CU_ASSERT(x->type == y->type && x->mode == y->mode && x->uid == y->uid &&
+			  x->gid == y->gid && x->size == y->size && x->has_digest == y->has_digest &&
+			  !memcmp(x->sha256, y->sha256, 32) && x->rdev_major == y->rdev_major &&
+			  x->rdev_minor == y->rdev_minor && x->hardlink_group == y->hardlink_group &&
+			  y->layer == 0 && y->digest_ticket == 0 && x->nxattrs == y->nxattrs);
+		CU_ASSERT((!x->link && !y->link) || (x->link && y->link && !strcmp(x->link, y->link)));
+		for (size_t k = 0; k < x->nxattrs && k < y->nxattrs; k++)
+			CU_ASSERT(!strcmp(x->xattrs[k].name, y->xattrs[k].name) &&
+				  x->xattrs[k].size == y->xattrs[k].size &&
+				  (!x->xattrs[k].size ||
+				   !memcmp(x->xattrs[k].value, y->xattrs[k].value, x->xattrs[k].size)));
+		/* only the pass carries XXH3-128 */
+		CU_ASSERT_EQUAL(y->has_xxh3, !strcmp(y->path, "lonely"));
+	}
+	e = pc_manifest_get(p, "lonely");
+	CU_ASSERT(e && e->xxh3[0] == 0x5a && e->xxh3[15] == 0x5a);
+	/* new groups do not collide with the ones passed */
+	CU_ASSERT(pc_manifest_new_group(p) > pc_manifest_get(p, "dir/hard")->hardlink_group);
+	/* and the table takes more entries */
+	for (int i = 0; i < 200; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "more/%d", i);
+		add(p, name, PC_FT_DIR, 0);
+	}
+	CU_ASSERT_EQUAL(pc_manifest_count(p), nl + 200);
+	CU_ASSERT_PTR_NOT_NULL(pc_manifest_get(p, "fifo"));
+
+	/* an empty manifest too */
+	struct pc_manifest *z = pc_manifest_new(), *zt;
+	free(buf);
+	buf = passed(z, &len);
+	CU_ASSERT_PTR_NOT_NULL(zt = taken(buf, len));
+	CU_ASSERT(zt && pc_manifest_count(zt) == 0);
+	pc_manifest_free(z);
+	pc_manifest_free(zt);
+
+	free(a);
+	free(b);
+	free(buf);
+	pc_manifest_free(m);
+	pc_manifest_free(l);
+	pc_manifest_free(p);
+	unlink(path);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* The child read untrusted archives: what it passes is checked as the text
+ * was.  Truncated anywhere, longer, out of order, a path twice, a path not
+ * normalised: refused, class RUN. */
+static void test_pass_rejects(void)
+{
+	struct pc_manifest *m = sample();
+	add(m, "zzzzzzzz1", PC_FT_DIR, 0);
+	add(m, "zzzzzzzz2", PC_FT_DIR, 0);
+	size_t len;
+	char *buf = passed(m, &len);
+	struct pc_manifest *p = taken(buf, len);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	pc_manifest_free(p);
+	for (size_t cut = 0; cut < len; cut++) {
+		p = taken(buf, cut);
+		if (p)
+			fprintf(stderr, "accepted a pass cut at %zu of %zu bytes\n", cut, len);
+		CU_ASSERT_PTR_NULL(p);
+		pc_manifest_free(p);
+	}
+	char *longer = xmalloc(len + 1);
+	memcpy(longer, buf, len);
+	longer[len] = 'x';
+	CU_ASSERT_PTR_NULL(taken(longer, len + 1));
+	free(longer);
+	/* a header claiming far more entries than follow: truncated, and no
+	 * memory taken for what it claims (fuzz_manifest found the abort) */
+	uint64_t count, huge = UINT64_MAX / 2;
+	memcpy(&count, buf + 8, sizeof(count));
+	memcpy(buf + 8, &huge, sizeof(huge));
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	memcpy(buf + 8, &count, sizeof(count));
+	CU_ASSERT_EQUAL(count, pc_manifest_count(m));
+	char *at = memmem(buf, len, "zzzzzzzz1", 9);
+	CU_ASSERT_FATAL(at != NULL);
+	at[8] = '3'; /* ...3 before ...2 */
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	at[8] = '2'; /* the same path twice */
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	at[8] = '1';
+	at = memmem(buf, len, "dir/hard", 8);
+	CU_ASSERT_FATAL(at != NULL);
+	memcpy(at, "dir//ard", 8); /* sorts where it was, not normalised */
+	CU_ASSERT_PTR_NULL(taken(buf, len));
+	free(buf);
+	pc_manifest_free(m);
+
+	/* an entry whose text line would be over the limit is not passed */
+	m = pc_manifest_new();
+	struct pc_entry *e = add(m, "big", PC_FT_DIR, 0);
+	size_t n = PC_MAX_MANIFEST_LINE / 2 + 1;
+	e->nxattrs = 1;
+	e->xattrs = xcalloc(1, sizeof(*e->xattrs));
+	e->xattrs[0].name = xstrdup("user.big");
+	e->xattrs[0].value = xcalloc(1, n);
+	e->xattrs[0].size = n;
+	buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+	char msg[256];
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, sizeof(msg));
+	CU_ASSERT_EQUAL(pc_manifest_pass(m, f), -1);
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "entry big: its manifest line would be"));
+	pc_last_errclass = PC_ERR_NONE;
+	fclose(f);
+	free(buf);
+	pc_manifest_free(m);
+}
+
+/* pc_manifest_take_digests compares fields, no longer formatted lines: it
+ * must find a difference exactly where the text would show one. */
+static void mut_mode(struct pc_entry *e) { e->mode ^= 02; }
+static void mut_mode_high(struct pc_entry *e) { e->mode |= 010000; } /* not written */
+static void mut_uid(struct pc_entry *e) { e->uid++; }
+static void mut_gid(struct pc_entry *e) { e->gid--; }
+static void mut_size(struct pc_entry *e) { e->size++; }
+static void mut_type(struct pc_entry *e) { e->type = PC_FT_FIFO; }
+static void mut_rdev(struct pc_entry *e) { e->rdev_minor++; }
+static void mut_link(struct pc_entry *e) { free(e->link); e->link = xstrdup("../x z"); }
+static void mut_link_empty(struct pc_entry *e) { free(e->link); e->link = xstrdup(""); }
+static void mut_xattr_value(struct pc_entry *e) { e->xattrs[0].value[1] ^= 1; }
+static void mut_xattr_name(struct pc_entry *e) { e->xattrs[1].name[5] = 'E'; }
+static void mut_xattr_size(struct pc_entry *e) { e->xattrs[0].size = 1; }
+static void mut_group_id(struct pc_entry *e) { e->hardlink_group = 1234; }
+
+static void test_take_digests_fields(void)
+{
+	static const struct {
+		const char *path;
+		void (*mut)(struct pc_entry *);
+		int differs;
+		const char *at; /* where it is found, if not at PATH */
+	} cases[] = {
+		{ "sock", NULL, 0, NULL },
+		{ "dir", mut_mode, 1, NULL },
+		{ "dir", mut_mode_high, 0, NULL },
+		{ "sock", mut_uid, 1, NULL },
+		{ "fifo", mut_gid, 1, NULL },
+		{ "lonely", mut_size, 1, NULL },
+		{ "dir", mut_size, 0, NULL },            /* a folder's size is not written */
+		{ "d\xff\xfe-bin", mut_size, 1, NULL },  /* a symlink's is */
+		{ "sock", mut_type, 1, NULL },
+		{ "dev/null", mut_rdev, 1, NULL },
+		{ "fifo", mut_rdev, 0, NULL },           /* rdev only for devices */
+		{ "d\xff\xfe-bin", mut_link, 1, NULL },
+		{ "nolink", mut_link_empty, 0, NULL },   /* NULL and "" both write "link=" */
+		{ "fifo", mut_xattr_value, 1, NULL },
+		{ "fifo", mut_xattr_name, 1, NULL },
+		{ "fifo", mut_xattr_size, 1, NULL },
+		{ "lonely", mut_group_id, 0, NULL },     /* another group of one: not written */
+		/* leaves its group, so the file it shared it with, first, is alone */
+		{ "dir/hard", mut_group_id, 1, "dir/file with space" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pc_manifest *known = sample();
+		struct pc_entry *nl = add(known, "nolink", PC_FT_SYMLINK, 0);
+		nl->size = 0;
+		struct pc_entry *d = pc_manifest_get(known, "dir/hard");
+		d->has_xxh3 = 1;
+		memset(d->xxh3, 7, 16);
+		struct pc_manifest *m = pc_manifest_copy(known);
+		struct pc_entry *e = pc_manifest_get(m, "dir/hard");
+		memset(e->sha256, 0, 32);
+		e->has_digest = 0;
+		e->has_xxh3 = 0;
+		memset(e->xxh3, 0, 16);
+		if (cases[i].mut)
+			cases[i].mut(pc_manifest_get(m, cases[i].path));
+		char *where = NULL;
+		int rc = pc_manifest_take_digests(m, known, &where);
+		char *a = to_text(m), *b = to_text(known);
+		int text_differs = strcmp(a, b) != 0;
+		if (rc != (cases[i].differs ? -1 : 0) || text_differs != cases[i].differs)
+			fprintf(stderr, "case %zu (%s): rc %d, text differs %d\n", i,
+				cases[i].path, rc, text_differs);
+		CU_ASSERT_EQUAL(rc, cases[i].differs ? -1 : 0);
+		CU_ASSERT_EQUAL(text_differs, cases[i].differs);
+		if (rc == 0) {
+			e = pc_manifest_get(m, "dir/hard");
+			CU_ASSERT(e->has_digest && e->sha256[0] == 0xab && e->has_xxh3 &&
+				  e->xxh3[15] == 7);
+			CU_ASSERT_PTR_NULL(where);
+		} else {
+			const char *at_ = cases[i].at ? cases[i].at : cases[i].path;
+			char *want = pc_escape((const unsigned char *)at_, strlen(at_));
+			CU_ASSERT(where && !strcmp(where, want));
+			free(want);
+		}
+		free(where);
+		free(a);
+		free(b);
+		pc_manifest_free(m);
+		pc_manifest_free(known);
+	}
+}
+
 static void expect_reject(const char *dir, const char *body, const char *why)
 {
 	char *path = xasprintf("%s/bad.txt", dir);
@@ -556,6 +827,9 @@ void register_manifest_tests(void)
 	CU_add_test(s, "copy", test_copy);
 	CU_add_test(s, "save/load round trip", test_save_load_round_trip);
 	CU_add_test(s, "load rejects bad lines", test_load_rejects);
+	CU_add_test(s, "pass to the parent = save and load", test_pass_is_text_round_trip);
+	CU_add_test(s, "pass to the parent: what is refused", test_pass_rejects);
+	CU_add_test(s, "take_digests: a difference where the text has one", test_take_digests_fields);
 	CU_add_test(s, "the trailer: truncated, altered, missing", test_trailer);
 	CU_add_test(s, "a line over the limit is refused when written", test_line_limit_on_write);
 	CU_add_test(s, "remove subtree", test_remove_subtree);

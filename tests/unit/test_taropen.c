@@ -129,6 +129,10 @@ static void test_layer_reader_only_its_own(void)
 	CU_ASSERT_EQUAL(pc_layer_reader_next(a, &ae, plain), -1);
 	pc_capture_errors(NULL, 0);
 	CU_ASSERT(strstr(buf, "not opened by the layer reader") != NULL);
+	/* named "layer PATH", though only made when there is a message */
+	char *named = xasprintf("layer %s: not opened by the layer reader", plain);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, named));
+	free(named);
 	archive_read_free(a);
 	a = pc_layer_reader_open(plain);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);

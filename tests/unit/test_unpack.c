@@ -625,6 +625,93 @@ static void test_attacks_refused(void)
 	CU_ASSERT_EQUAL(after.st_nlink, before.st_nlink);
 }
 
+/* Where an entry lands below symlinked parents (resolve_parents builds each
+ * candidate in one buffer): "." and ".." components, relative, absolute and
+ * chained links, a folder made below a link; and what it says when a parent
+ * is a file, climbs out, or loops. */
+static void test_parents_through_symlinks(void)
+{
+	static const struct member v[] = {
+		{ 'd', "usr", 0755, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'd', "usr/lib", 0755, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'l', "lib", 0777, "usr/lib", 0, 0, NULL, NULL, 0 },
+		{ 'l', "up", 0777, "usr/../usr/./lib", 0, 0, NULL, NULL, 0 },
+		{ 'l', "abs", 0777, "/usr/lib", 0, 0, NULL, NULL, 0 },
+		{ 'l', "chain", 0777, "abs", 0, 0, NULL, NULL, 0 },
+		{ 'l', "usr/lib/back", 0777, "../../usr", 0, 0, NULL, NULL, 0 },
+		{ 'l', "usr/lib/top", 0777, "/usr", 0, 0, NULL, NULL, 0 },
+		{ 'f', "lib/top/lib/g", 0644, "g\n", 0, 0, NULL, NULL, 0 },
+		{ 'f', "up/a", 0644, "a\n", 0, 0, NULL, NULL, 0 },
+		{ 'f', "abs/b", 0644, "b\n", 0, 0, NULL, NULL, 0 },
+		{ 'f', "chain/c", 0644, "c\n", 0, 0, NULL, NULL, 0 },
+		{ 'f', "lib/sub/d", 0644, "d\n", 0, 0, NULL, NULL, 0 },
+		{ 'f', "lib/back/lib/e", 0644, "e\n", 0, 0, NULL, NULL, 0 },
+		{ 'h', "lib/sub/d-link", 0644, "chain/sub/d", 0, 0, NULL, NULL, 0 },
+	};
+	char *dir = unit_tmpdir();
+	char *target = at(dir, "root");
+	CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+	char *layer = at(dir, "links.tar");
+	write_tar(layer, v, N(v), 0);
+	struct pc_manifest *m = NULL;
+	const char *layers[1] = { layer };
+	CU_ASSERT_EQUAL_FATAL(pc_unpack_layers(layers, 1, target, &m, NULL, NULL, NULL), 0);
+	static const char *const files[] = { "usr/lib/a", "usr/lib/b", "usr/lib/c",
+					     "usr/lib/sub/d", "usr/lib/e", "usr/lib/sub/d-link",
+					     "usr/lib/g" };
+	for (size_t i = 0; i < N(files); i++) {
+		struct pc_entry *e = pc_manifest_get(m, files[i]);
+		CU_ASSERT(e && e->type == PC_FT_REG && e->size == 2);
+		char *p = at(target, files[i]);
+		struct stat st;
+		CU_ASSERT(lstat(p, &st) == 0 && S_ISREG(st.st_mode));
+		free(p);
+	}
+	struct pc_entry *e = pc_manifest_get(m, "usr/lib/sub");
+	CU_ASSERT(e && e->type == PC_FT_DIR);
+	CU_ASSERT(pc_manifest_get(m, "usr/lib/sub/d")->hardlink_group != 0);
+	static const char *const links[] = { "lib", "up", "abs", "chain", "usr/lib/back",
+					     "usr/lib/top" };
+	for (size_t i = 0; i < N(links); i++) {
+		e = pc_manifest_get(m, links[i]);
+		CU_ASSERT(e && e->type == PC_FT_SYMLINK);
+	}
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "up/a"));
+	CU_ASSERT_PTR_NULL(pc_manifest_get(m, "lib/sub"));
+	pc_manifest_free(m);
+	free(layer);
+	free(target);
+	unit_rmtree(dir);
+	free(dir);
+
+	static const struct {
+		struct member v[2];
+		const char *says;
+	} bad[] = {
+		{ { { 'f', "f", 0644, "x\n", 0, 0, NULL, NULL, 0 },
+		    { 'f', "f/x", 0644, "x\n", 0, 0, NULL, NULL, 0 } },
+		  "entry f/x: parent f is not a directory" },
+		{ { { 'l', "s", 0777, "./d/../..", 0, 0, NULL, NULL, 0 },
+		    { 'f', "s/x", 0644, "x\n", 0, 0, NULL, NULL, 0 } },
+		  "entry s/x: leaves the target through symlink s" },
+		{ { { 'l', "loop", 0777, "loop/.", 0, 0, NULL, NULL, 0 },
+		    { 'f', "loop/x", 0644, "x\n", 0, 0, NULL, NULL, 0 } },
+		  "entry loop/x: too many levels of symlinks" },
+	};
+	for (size_t i = 0; i < N(bad); i++) {
+		dir = unit_tmpdir();
+		target = at(dir, "root");
+		CU_ASSERT_EQUAL_FATAL(mkdir(target, 0755), 0);
+		layer = at(dir, "bad.tar");
+		write_tar(layer, bad[i].v, 2, 0);
+		expect_unpack_error(layer, target, PC_ERR_INPUT, bad[i].says, NULL);
+		free(layer);
+		free(target);
+		unit_rmtree(dir);
+		free(dir);
+	}
+}
+
 /* ---- inputs the disk cannot hold as the manifest would say -------------- */
 
 #define NAME10 "nnnnnnnnnn"
@@ -1968,6 +2055,7 @@ void register_unpack_tests(void)
 		    test_headers_read_alike);
 	CU_add_test(s, "LIBARCHIVE.xattr names are %-decoded", test_pax_xattr_names_decoded);
 	CU_add_test(s, "absolute symlink inside the root", test_absolute_symlink_ok);
+	CU_add_test(s, "parents through symlinks: where entries land", test_parents_through_symlinks);
 	CU_add_test(s, "raw ACL xattrs are applied as ACLs", test_raw_acl_applied);
 	CU_add_test(s, "aufs metadata: markers skipped, what they hold refused",
 		    test_aufs_metadata);
