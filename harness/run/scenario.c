@@ -68,6 +68,10 @@ struct parser {
 	char *text;                 /* the whole file */
 	size_t len, pos;            /* its length; where the next line starts */
 	unsigned lineno;            /* line being parsed */
+	const char *line;           /* its text in p->text (not NUL-terminated) */
+	size_t line_len;            /* its length, newline included */
+	char *last_key;             /* the last key read, as written; NULL: none yet */
+	unsigned last_key_line;     /* its line */
 	size_t nslots;              /* pc_key_nslots() */
 	struct section *sections;   /* in file order; [global] included */
 	size_t nsections;
@@ -152,6 +156,30 @@ static void key_warning(struct parser *p, unsigned line, const char *key, const 
 
 /* ---- libinih callbacks ----------------------------------------------- */
 
+/* Does the line being parsed start with a blank, after a key of section S
+ * (the current one; NULL: any)?  In libinih's syntax such a line continues
+ * that key's value; scenarios are read without continuation lines (inih
+ * would join the pieces with a newline, which no key takes), so it is an
+ * error, which should name the key it seems to continue. */
+static int continues_key(const struct parser *p, const struct section *s)
+{
+	if (!p->line || !p->line_len || (p->line[0] != ' ' && p->line[0] != '\t'))
+		return 0;
+	return p->last_key && (!s || p->last_key_line > s->line);
+}
+
+/* " (a line starting with a blank does not continue KEY's value, line N:
+ * ...)" when the line being parsed looks like a continuation, else "". */
+static void continuation_hint(const struct parser *p, const struct section *s, char *out,
+			      size_t len)
+{
+	out[0] = '\0';
+	if (continues_key(p, s))
+		snprintf(out, len, "; a line starting with a blank does not continue the value "
+			 "of %s (line %u): write the whole value on one line", p->last_key,
+			 p->last_key_line);
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parser *p = user;
@@ -170,8 +198,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	long slot = pc_key_lookup(key);
 	if (slot < 0) {
+		char hint[160];
+		continuation_hint(p, s, hint, sizeof(hint));
 		key_error(p, key, "unknown key (powercut help keys lists them; powercut(1), "
-			  "SCENARIO FILES, describes them)");
+			  "SCENARIO FILES, describes them)%s", hint);
 		return 0;
 	}
 	/* A key given twice in one section is a mistake, not an override. */
@@ -191,6 +221,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	s->value[slot] = xstrdup(value);
 	s->key_line[slot] = p->lineno;
+	free(p->last_key);
+	p->last_key = xstrdup(key);
+	p->last_key_line = p->lineno;
 	return 1;
 }
 
@@ -280,13 +313,15 @@ static int note_section(struct parser *p, const char *line)
 	return 0;
 }
 
-/* "FILE:LINE: KEY: NUL byte ..." for a line holding a NUL byte (inih would
- * stop reading the line there and take what precedes as the value). */
-static void nul_error(struct parser *p, const char *line, size_t nul)
+/* "FILE:LINE: KEY: WHAT" for a line holding a byte it must not at offset
+ * AT: the key is what precedes '=' if that comes before AT (a NUL byte:
+ * inih would stop reading the line there and take what precedes as the
+ * value; a carriage return: see read_line). */
+static void byte_error(struct parser *p, const char *line, size_t at, const char *what)
 {
-	const char *eq = memchr(line, '=', nul);
+	const char *eq = memchr(line, '=', at);
 	if (!eq) {
-		key_error(p, NULL, "NUL byte in line");
+		key_error(p, NULL, "%s", what);
 		return;
 	}
 	size_t b = 0, e = (size_t)(eq - line);
@@ -295,8 +330,18 @@ static void nul_error(struct parser *p, const char *line, size_t nul)
 	while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t'))
 		e--;
 	char *key = xstrndup(line + b, e - b);
-	key_error(p, key, "NUL byte in line");
+	key_error(p, key, "%s", what);
 	free(key);
+}
+
+/* The offset of a carriage return inside the N bytes of LINE, not among
+ * the CRs and LF that end it (CRLF line endings are read as LF), or -1. */
+static long inner_cr(const char *line, size_t n)
+{
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	const char *cr = memchr(line, '\r', n);
+	return cr ? (long)(cr - line) : -1;
 }
 
 /* An fgets-like reader for ini_parse_stream over the file's text: one
@@ -312,9 +357,22 @@ static char *read_line(char *str, int num, void *stream)
 	size_t n = nl ? (size_t)(nl - line) + 1 : p->len - p->pos;
 	p->pos += n;
 	p->lineno++;
+	p->line = line;
+	p->line_len = n;
 	const char *nul = memchr(line, '\0', n);
 	if (nul) {
-		nul_error(p, line, (size_t)(nul - line));
+		byte_error(p, line, (size_t)(nul - line), "NUL byte in line");
+		return NULL;
+	}
+	/* inih ends lines at LF only: a file with CR line endings (classic
+	 * Mac OS) would be one line, read as a section header followed by
+	 * text, and a CR inside a value would reach mkfs or mount as part of
+	 * an option. */
+	long cr = inner_cr(line, n);
+	if (cr >= 0) {
+		byte_error(p, line, (size_t)cr, "carriage return (CR) inside the line: lines end with "
+			   "LF or CRLF (a file saved with CR line endings, as classic Mac OS wrote "
+			   "them, is one line); save it with LF line endings");
 		return NULL;
 	}
 	size_t body = n - (line[n - 1] == '\n');
@@ -1041,6 +1099,12 @@ static int parse_file(struct parser *p)
 		return pc_fail(PC_ERR_RUN, "%s: out of memory parsing", p->path);
 	if (rc != 0) {
 		p->lineno = (unsigned)rc;
+		/* inih stops at the first error: p->line is line rc. */
+		if (continues_key(p, p->nsections ? &p->sections[p->nsections - 1] : NULL))
+			return key_error(p, p->last_key, "a line starting with a blank does not "
+					 "continue the value of %s (line %u): a scenario has no "
+					 "continuation lines; write the whole value on line %u",
+					 p->last_key, p->last_key_line, p->last_key_line);
 		return key_error(p, NULL, "syntax error: expected [section], key = value or a ; comment");
 	}
 	return 0;
@@ -1069,6 +1133,7 @@ int pc_scenario_load(const char *path, struct pc_scenario *sc)
 	free(p.sections);
 	free(p.text);
 	free(p.dir);
+	free(p.last_key);
 	if (rc < 0)
 		pc_scenario_free(sc);
 	return rc;

@@ -463,6 +463,20 @@ static void test_section_comment(void)
 	pc_scenario_free(&sc);
 }
 
+/* As an editor on Windows saves it: a BOM, CRLF line endings, a last line
+ * without its newline; the CRs are line ends, in no value. */
+static void test_crlf_file(void)
+{
+	struct pc_scenario sc;
+	load_ok("crlf.ini", "\xEF\xBB\xBF[global]\r\nimage = a.tar\r\nmodes = none fsync\r\n"
+		"[g]\r\nfs = ext4\r\nmkfs_opts = -b 4096\r\r\nexpect_none = loss\r", &sc, 2);
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].id, "g/ext4/none");
+	CU_ASSERT_STRING_EQUAL(sc.cases[0].mkfs_opts, "-b 4096");
+	CU_ASSERT_EQUAL(sc.cases[0].expect, PC_EXPECT_LOSS);
+	CU_ASSERT_EQUAL(sc.cases[1].mode, PC_MODE_FSYNC);
+	pc_scenario_free(&sc);
+}
+
 static void test_global_only(void)
 {
 	struct pc_scenario sc;
@@ -757,6 +771,19 @@ static const struct bad_case bad[] = {
 	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
+	/* libinih's continuation lines are off: the error names the key the
+	 * line seems to continue, not just "syntax error". */
+	{ "continuation line", "[global]\nimage = a.tar\nmodes = none\n[g]\nfs = ext4\n  xfs\n",
+	  ":6: fs", "does not continue the value of fs (line 5)" },
+	{ "continuation line with '='", "[global]\nimage = a.tar\nmodes = none\n[g]\nfs = ext4\n"
+	  "mount_opts = noatime,\n    data=journal\n", ":7: data",
+	  "does not continue the value of mount_opts (line 6)" },
+	/* CR line endings: one line, which inih read as [global] followed by
+	 * text ("text after ']'"); a CR inside a value reached mkfs. */
+	{ "CR line endings", "[global]\rimage = a.tar\rfs = ext4\rmodes = none\r", ":1:",
+	  "carriage return (CR) inside the line" },
+	{ "CR inside a value", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "mkfs_opts = -b\r4096\n", ":5: mkfs_opts", "carriage return (CR) inside the line" },
 	/* Two cases that would share one results folder need a blank in an
 	 * alternative followed by "mount=": an operand of mkfs (refused) or a
 	 * blank inside a mount option (refused); check_case_folders stays as
@@ -1315,6 +1342,7 @@ void register_scenario_tests(void)
 	CU_add_test(s, "a NUL byte is an error naming file, line and key", test_nul_byte);
 	CU_add_test(s, "only regular files are read", test_not_regular);
 	CU_add_test(s, "files over 1 MiB are refused", test_too_large);
+	CU_add_test(s, "BOM, CRLF line endings, no final newline", test_crlf_file);
 	CU_add_test(s, "expect_MODE for every mode, default from the mode", test_expect_per_mode);
 	CU_add_test(s, "every key documented, every documented key exists", test_keys_documented);
 	CU_add_test(s, "help lists every key", test_keys_help);
