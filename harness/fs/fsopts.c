@@ -72,6 +72,10 @@ struct mkfs_grammar {
 	const char *mkfs_uuid_key;
 	char mkfs_label_opt;
 	size_t mkfs_label_max;
+	/* Its short options whose value is a list of sub-options, NAME or
+	 * NAME=VALUE separated by ',' (getsubopt): mkfs.xfs -b size=4096,
+	 * mke2fs -E stride=4. */
+	const char *mkfs_subopt_opts;
 };
 
 /* mkfs.btrfs's long options (btrfs-progs 6.2, mkfs/main.c). */
@@ -99,15 +103,15 @@ static const struct mkfs_grammar mkfs_grammars[] = {
 	  { { 'E', "offset", "mke2fs puts the filesystem that many bytes into the device, where "
 	      "nothing mounts it" },
 	    { 'O', "journal_dev", "mke2fs makes the device an external journal, not a filesystem, "
-	      "so no case could mount it" } }, "LM", 'U', NULL, 'L', 16 },
+	      "so no case could mount it" } }, "LM", 'U', NULL, 'L', 16, "E" },
 	{ "xfs", 0, "b:c:d:i:l:L:m:n:KNp:qr:s:CfV", "pc", { NULL }, "NV", NULL,
 	  { { 'd', "file", "mkfs.xfs puts the data section in a regular file, and refuses that on "
 	      "a block device such as the case's ('specified \"-d file\" on a block device')" },
-	    { 0, NULL, NULL } }, "L", 'm', "uuid", 'L', 0 },
+	    { 0, NULL, NULL } }, "L", 'm', "uuid", 'L', 0, "bdilmnrs" },
 	{ "btrfs", 0, "A:b:fl:n:s:m:d:L:R:O:r:U:VvMKq", "r", { "rootdir", NULL }, "V", btrfs_long,
 	  { { 'O', "list-all", "mkfs.btrfs lists the features and writes nothing" },
 	    { 'R', "list-all", "mkfs.btrfs lists the features and writes nothing" } }, "L", 'U',
-	  NULL, 'L', 0 },
+	  NULL, 'L', 0, "" },
 };
 
 static const struct mkfs_grammar *grammar_lookup(const char *type)
@@ -204,6 +208,30 @@ static int file_option_refused(const struct mkfs_grammar *t, const char *word, c
 		      word, t->type);
 }
 
+/* The first item of the sub-option list VALUE whose name is no
+ * sub-option's (every one is lower-case letters, digits, '_' and '-', starting
+ * with a letter): "4096" in mkfs.xfs -b 4096, which mkfs refuses ("unknown
+ * option -b 4096") only when each case runs.  *N gets its length; NULL:
+ * none (an empty item last, "crc=1,", mkfs takes).  mkfs.xfs -l
+ * lazy-count=1 holds a '-'. */
+static const char *bad_subopt(const char *value, size_t *n)
+{
+	for (const char *p = value; *p;) {
+		*n = strcspn(p, ",");
+		size_t k = strcspn(p, ",=");
+		int ok = k > 0 && islower((unsigned char)p[0]);
+		for (size_t i = 1; ok && i < k; i++)
+			ok = islower((unsigned char)p[i]) || isdigit((unsigned char)p[i]) || p[i] == '_' ||
+			     p[i] == '-';
+		if (!ok && !(*n == 0 && !p[0]))
+			return p;
+		p += *n;
+		if (*p)
+			p++;
+	}
+	return NULL;
+}
+
 /* Short option LETTER (or long option LO) of T's mkfs with VALUE (NULL if
  * it takes none), WORD the argument it came in: refused if it reads or
  * writes a file, leaves no filesystem, panics on errors, or VALUE has a
@@ -222,6 +250,15 @@ static int check_mkfs_option(const struct mkfs_grammar *t, char letter, const st
 		return pc_why(why, len, "'%s': %s", word, lo->refused);
 	if (letter && letter == t->mkfs_errors_opt && value && !strcmp(value, "panic"))
 		return pc_why(why, len, "'%s' (errors behaviour panic): %s", word, PC_FS_PANIC_WHY);
+	size_t badlen;
+	const char *bad = letter && value && strchr(t->mkfs_subopt_opts, letter)
+			  ? bad_subopt(value, &badlen) : NULL;
+	if (bad)
+		return pc_why(why, len, "'%.*s' (-%c) is no sub-option: mkfs.%s's -%c takes a list of "
+			      "NAME or NAME=VALUE separated by ',' (%s), which mkfs.%s would refuse "
+			      "when each case runs", (int)badlen, bad, letter, t->type, letter,
+			      letter == 'E' ? "-E stride=4" : letter == 'b' ? "-b size=4096"
+			      : "-d agcount=4", t->type);
 	for (const struct mkfs_refused_sub *r = t->mkfs_refused; value && r->letter; r++) {
 		if (r->letter != letter)
 			continue;

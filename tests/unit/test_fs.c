@@ -166,6 +166,15 @@ static void test_mkfs_opts_as_getopt(void)
 		/* mke2fs 1.47.0 exits 0 and leaves a jbd journal device: each
 		 * case erred after its mkfs ("libblkid finds jbd there") */
 		{ "ext4", "-O journal_dev", "'journal_dev' (-O): mke2fs makes the device an external" },
+		/* sub-option lists (getsubopt): mkfs refused these only when
+		 * each case ran, "unknown option -b 4096" (xfsprogs 6.1.0),
+		 * "Bad option(s) specified: 4096" (mke2fs 1.47.0) */
+		{ "xfs", "-b 4096", "'4096' (-b) is no sub-option: mkfs.xfs's -b takes" },
+		{ "xfs", "-i512", "'512' (-i) is no sub-option" },
+		{ "xfs", "-b Size=4096", "'Size=4096' (-b)" },
+		{ "xfs", "-m ,crc=1", "'' (-m)" },
+		{ "xfs", "-d agcount=4,=2", "'=2' (-d)" },
+		{ "ext4", "-E 4096", "'4096' (-E) is no sub-option: mkfs.ext4's -E takes" },
 		{ "ext4", "-b 4096 -Ohas_journal,journal_dev", "'journal_dev' (-O)" },
 	};
 	static const struct { const char *fs, *opts; } good[] = {
@@ -177,6 +186,9 @@ static void test_mkfs_opts_as_getopt(void)
 		{ "ext4", "-E lazy_itable_init=0 -O ^has_journal -b 4096 -J size=4" },
 		{ "xfs", "-d agcount=2 -l size=16m -i sparse=1 -m reflink=1 -fK" },
 		{ "ext4", "-L journal_dev -O journal_devx" },
+		{ "xfs", "-b size=4096 -m crc=1, -l internal,lazy-count=1,size=64m -n ftype=1 "
+			 "-i projid32bit=1" },
+		{ "ext4", "-b 4096 -E lazy_itable_init=0,root_owner=0:0 -L 4096" },
 	};
 	char why[512];
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
