@@ -198,8 +198,12 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	long slot = pc_key_lookup(key);
 	if (slot < 0) {
-		char hint[160];
+		char hint[160], name[64];
 		continuation_hint(p, s, hint, sizeof(hint));
+		/* FS = ext4: keys are matched as written. */
+		for (size_t i = 0; !hint[0] && pc_scenario_key_name(i, name, sizeof(name)); i++)
+			if (!strcasecmp(name, key))
+				snprintf(hint, sizeof(hint), "; keys are lower case: %s", name);
 		key_error(p, key, "unknown key (powercut help keys lists them; powercut(1), "
 			  "SCENARIO FILES, describes them)%s", hint);
 		return 0;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "device/backend.h"
@@ -493,13 +494,27 @@ static int choice_index(const struct pc_key *k, const char *s)
 	return -1;
 }
 
+/* "; values are lower case: ext4" when S is a choice of K but for its
+ * case (FS = EXT4), else "". */
+static const char *case_hint(const struct pc_key *k, const char *s, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (unsigned i = choice_first(k); choice_in_range(k, i); i++)
+		if (!strcasecmp(k->choice(i), s)) {
+			snprintf(out, len, "; values are lower case: %s", k->choice(i));
+			break;
+		}
+	return out;
+}
+
 static int set_enum(const struct set_args *a)
 {
 	int i = choice_index(a->k, a->value);
 	if (i < 0) {
-		char list[256];
+		char list[256], hint[64];
 		choices(a->k, ", ", list, sizeof(list));
-		return pc_why(a->why, a->whylen, "'%s' is not one of %s", a->value, list);
+		return pc_why(a->why, a->whylen, "'%s' is not one of %s%s", a->value, list,
+			      case_hint(a->k, a->value, hint, sizeof(hint)));
 	}
 	*(unsigned *)a->field = (unsigned)i;
 	return 0;
@@ -518,8 +533,9 @@ static int set_enum_list(const struct set_args *a)
 	for (size_t w = 0; w < n && rc == 0; w++) {
 		int i = choice_index(a->k, words[w]);
 		if (i < 0) {
-			rc = pc_why(a->why, a->whylen, "unknown value '%s' (expected one or more of %s)",
-				      words[w], list);
+			char hint[64];
+			rc = pc_why(a->why, a->whylen, "unknown value '%s' (expected one or more of %s%s)",
+				      words[w], list, case_hint(a->k, words[w], hint, sizeof(hint)));
 			break;
 		}
 		for (unsigned j = 0; j < out.n; j++)

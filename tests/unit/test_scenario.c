@@ -776,6 +776,14 @@ static const struct bad_case bad[] = {
 	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
+	/* Keys and values are matched as written: FS = EXT4 says so. */
+	{ "key in capitals", "[global]\nimage = a.tar\nmodes = none\nFS = ext4\n", ":4: FS",
+	  "keys are lower case: fs" },
+	{ "list value in capitals", "[global]\nimage = a.tar\nmodes = none\nfs = ext4 XFS\n",
+	  ":4: fs", "unknown value 'XFS' (expected one or more of ext4, xfs, btrfs; values are "
+	  "lower case: xfs)" },
+	{ "value in capitals", "[global]\nimage = a.tar\nmodes = none\nfs = ext4\n"
+	  "backend = Fuse\n", ":5: backend", "values are lower case: fuse" },
 	/* libinih's continuation lines are off: the error names the key the
 	 * line seems to continue, not just "syntax error". */
 	{ "continuation line", "[global]\nimage = a.tar\nmodes = none\n[g]\nfs = ext4\n  xfs\n",
