@@ -505,6 +505,30 @@ static unsigned key_line(const struct section *g, const struct section *global, 
 	return from ? from->key_line[pc_key_lookup(key)] : g->line;
 }
 
+/* " (keys: KEY, line N in [global]; ...)" for the keys of KEYS (space-separated)
+ * that group G or [global] sets: where a refused combination comes from,
+ * its message being on the group's line.  "" when each has its default. */
+static void key_origins(const struct section *g, const struct section *global, const char *keys,
+			char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	char *list = xstrdup(keys), *save = NULL;
+	for (char *k = strtok_r(list, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+		const struct section *from = key_from(g, global, k);
+		if (!from)
+			continue;
+		int n = snprintf(out + used, len > used ? len - used : 0, "%s%s, line %u%s",
+				 used ? "; " : " (keys: ", k, from->key_line[pc_key_lookup(k)],
+				 from == g ? "" : " in [global]");
+		if (n > 0)
+			used += (size_t)n;
+	}
+	if (used && used + 1 < len)
+		strcat(out, ")");
+	free(list);
+}
+
 /* mkfs_opts for each of the group's filesystems and mount_opts, every
  * alternative, as fs.c checks them before it runs mkfs or mount: a
  * scenario is checked completely before any case runs, and the error names
@@ -547,18 +571,24 @@ static void keys_needing(unsigned caps, char *out, size_t len)
 }
 
 /* Checks between keys, on a group's settings. */
-static int check_group(struct parser *p, const struct section *g, const struct pc_settings *s)
+static int check_group(struct parser *p, const struct section *g, const struct section *global,
+			const struct pc_settings *s)
 {
 	const struct pc_backend_ops *b = pc_backend_find(pc_backend_choice(s->backend));
 	char problem[256] = "";
-	if (s->crash_subsets && !s->crash_points)
+	const char *keys = NULL; /* the keys the problem is about */
+	if (s->crash_subsets && !s->crash_points) {
 		snprintf(problem, sizeof(problem), "crash_subsets needs crash_points");
-	/* Alone it would only make auto pick dm, for a log nothing writes. */
-	else if (s->log_size && !s->crash_points)
+		keys = "crash_subsets";
+	} else if (s->log_size && !s->crash_points) {
+		/* Alone it would only make auto pick dm, for a log nothing writes. */
 		snprintf(problem, sizeof(problem), "log_size needs crash_points (it sizes the "
 			 "log of dm-log-writes, which only crash points use)");
-	else if (s->crash_points && s->layout == PC_LAYOUT_SNAPSHOTS)
+		keys = "log_size";
+	} else if (s->crash_points && s->layout == PC_LAYOUT_SNAPSHOTS) {
 		snprintf(problem, sizeof(problem), "crash_points works with layout = flat only");
+		keys = "crash_points layout";
+	}
 	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]) && !problem[0]; i++) {
 		if (!b || !(needed_caps(s) & uses[i].cap) || (b->caps & uses[i].cap))
 			continue;
@@ -566,6 +596,9 @@ static int check_group(struct parser *p, const struct section *g, const struct p
 		pc_backend_names_with(uses[i].cap, names, sizeof(names));
 		snprintf(problem, sizeof(problem), "%s needs backend = %s (backend %s has %s)",
 			 uses[i].key, names, b->name, uses[i].lacks);
+		keys = uses[i].cap == PC_BACKEND_VOLATILE_CACHE ? "write_cache backend"
+		       : uses[i].cap == PC_BACKEND_WRITE_LOG ? "crash_points backend"
+		       : "log_size backend";
 	}
 	/* auto: some backend must have every capability asked for. */
 	if (!problem[0] && !b && needed_caps(s) && !pc_backend_with(needed_caps(s))) {
@@ -575,11 +608,14 @@ static int check_group(struct parser *p, const struct section *g, const struct p
 				n += (size_t)snprintf(problem + n, sizeof(problem) - n, " %s;",
 						      uses[i].key);
 		problem[n - 1] = '\0';
+		keys = "write_cache crash_points log_size";
 	}
 	if (!problem[0])
 		return 0;
+	char where[256];
+	key_origins(g, global, keys, where, sizeof(where));
 	p->failed = 1;
-	return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
+	return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s%s", p->path, g->line, g->name, problem, where);
 }
 
 /* workload = fio: the checked job file and cut_at into the case. */
@@ -718,27 +754,37 @@ static int group_workload(struct parser *p, const struct section *g,
 	/* The key's check (scenario_keys.c) took only what this parses. */
 	if (pc_cut_at_parse(s->cut_at, at) < 0)
 		return key_error(p, "cut_at", "'%s' is not end, Ns or P%%", s->cut_at);
-	const char *problem = NULL;
-	if (!fio && at->kind != PC_CUT_AT_END)
+	const char *problem = NULL, *keys = "workload";
+	if (!fio && at->kind != PC_CUT_AT_END) {
 		problem = "cut_at = Ns or P% needs workload = fio (an image is cut after its commit)";
-	else if (fio && s->crash_points)
+		keys = "cut_at workload";
+	} else if (fio && s->crash_points) {
 		problem = "crash_points works with workload = image only";
-	else if (fio && s->layout == PC_LAYOUT_SNAPSHOTS)
+		keys = "crash_points workload";
+	} else if (fio && s->layout == PC_LAYOUT_SNAPSHOTS) {
 		problem = "layout = snapshots works with workload = image only";
-	else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes)
+		keys = "layout workload";
+	} else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes) {
 		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m) "
 			  "and no kb_base";
-	else if (fio && !s->device_size && !jf->total_room)
+		keys = "cut_at workload";
+	} else if (fio && !s->device_size && !jf->total_room) {
 		problem = "device_size = auto needs to know what the fio jobs' files take on the "
 			  "device: every job's size, filesize and offset as plain byte counts (e.g. "
 			  "size=64m) and no kb_base; set device_size";
-	else if (fio && !s->device_size && jf->total_room > (UINT64_C(1) << 49) - (128u << 20))
+		keys = "device_size workload";
+	} else if (fio && !s->device_size && jf->total_room > (UINT64_C(1) << 49) - (128u << 20)) {
 		problem = "device_size = auto: the fio jobs' files take more than half of the "
 			  "largest device (1024T), and the auto device is twice their bytes plus "
 			  "256 MiB";
+		keys = "device_size workload";
+	}
 	if (problem) {
+		char where[256];
+		key_origins(g, global, keys, where, sizeof(where));
 		p->failed = 1;
-		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s", p->path, g->line, g->name, problem);
+		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s%s", p->path, g->line, g->name, problem,
+			       where);
 	}
 	if (fio && at->kind == PC_CUT_AT_END && extent_unknown(p, g, jf) < 0)
 		return -1;
@@ -914,7 +960,7 @@ static int expand_group(struct parser *p, const struct section *g,
 	const struct pc_fio_jobfile *jf = NULL;
 	struct pc_cut_at cut_at;
 	int fio;
-	if (group_settings(p, g, global, s) < 0 || check_group(p, g, s) < 0 ||
+	if (group_settings(p, g, global, s) < 0 || check_group(p, g, global, s) < 0 ||
 	    check_fs_options(p, g, global, s) < 0 ||
 	    (fio = group_workload(p, g, global, s, &jf, &cut_at)) < 0)
 		return -1;

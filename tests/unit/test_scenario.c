@@ -776,6 +776,14 @@ static const struct bad_case bad[] = {
 	{ "comment without a blank", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
 	  "[g];x\n", ":5:", "';x'" },
 	{ "no sections", "; nothing\n", ": no sections", NULL },
+	/* A refused combination is on the group's line; it says where each
+	 * of its keys was set, [global] included. */
+	{ "combination from [global]", "[global]\nimage = a.tar\ncrash_subsets = 2\nmodes = none\n"
+	  "[g]\nfs = ext4\n", ":5: [g]", "crash_subsets needs crash_points (keys: crash_subsets, "
+	  "line 3 in [global])" },
+	{ "combination over two sections", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
+	  "layout = snapshots\n[g]\n\ncrash_points = 2\n", ":6: [g]", "works with layout = flat "
+	  "only (keys: crash_points, line 8; layout, line 5 in [global])" },
 	/* Keys and values are matched as written: FS = EXT4 says so. */
 	{ "key in capitals", "[global]\nimage = a.tar\nmodes = none\nFS = ext4\n", ":4: FS",
 	  "keys are lower case: fs" },
