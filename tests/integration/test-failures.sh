@@ -153,6 +153,32 @@ fs = ext4
 modes = none
 mkfs_opts = -b 4096 # block size")
 expect_exit 2 "operand.ini:5: mkfs_opts: '#' is not an option of mkfs.ext4" -- "$POWERCUT" run --list "$s"
+# mke2fs's -b 4096 in [global], inherited by an xfs group: refused when
+# the scenario is read (before, the ext4 case ran and every xfs case erred
+# at its mkfs, "unknown option -b 4096").
+s=$(scenario xfsblock "[global]
+image = $sample
+fs = ext4
+modes = none
+device_size = 512M
+mkfs_opts = -b 4096
+[e]
+[x]
+fs = xfs")
+expect_exit 2 "xfsblock.ini:6: mkfs_opts: '4096' \\(-b\\) is no sub-option: mkfs.xfs's -b takes" -- \
+	pc_run "$s" -o "$TMP/out-xfsblock"
+[ ! -e "$TMP/out-xfsblock" ] || fail "mkfs_opts = -b 4096 for xfs: a case ran"
+# An indented line continues no value, and a CR inside a line (a file
+# saved with CR line endings) is no line end: both refused, naming the key.
+s=$(scenario continued "[global]
+image = $sample
+modes = none
+fs = ext4
+  xfs")
+expect_exit 2 "continued.ini:5: fs: a line starting with a blank does not continue the value of fs \\(line 4\\)" -- \
+	"$POWERCUT" run --list "$s"
+printf '[global]\r\nimage = %s\r\nfs = ext4\r\nmodes = none\r\nmkfs_opts = -b\r4096\r\n' "$sample" > "$TMP/cr.ini"
+expect_exit 2 "cr.ini:5: mkfs_opts: carriage return \\(CR\\) inside the line" -- "$POWERCUT" run --list "$TMP/cr.ini"
 s=$(scenario dryrun "[global]
 image = $sample
 fs = ext4
