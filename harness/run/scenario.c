@@ -44,10 +44,10 @@
 #include "workload/fio_job.h"
 #include "util/util.h"
 
-/* inih's line buffer: the longest line (input.h) with its newline and NUL.
+/* inih's line buffer: the longest line (input.h) with its CR, LF and NUL.
  * libinih's default is only 200 bytes, which a list of image paths easily
  * exceeds. */
-#define MAX_LINE (PC_MAX_TEXT_LINE + 2)
+#define MAX_LINE (PC_MAX_TEXT_LINE + 3)
 
 /* inih keeps section names in a 50-byte buffer; longer names would be cut. */
 #define MAX_GROUP_NAME 48
@@ -379,7 +379,10 @@ static char *read_line(char *str, int num, void *stream)
 			   "them, is one line); save it with LF line endings");
 		return NULL;
 	}
+	/* The line's bytes, its end (LF or CRLF) excluded. */
 	size_t body = n - (line[n - 1] == '\n');
+	if (body && line[n - 1] == '\n' && line[body - 1] == '\r')
+		body--;
 	if (body > PC_MAX_TEXT_LINE || n > (size_t)num - 1) {
 		/* fgets would split it, and inih would parse the pieces. */
 		key_error(p, NULL, "line longer than %u bytes", PC_MAX_TEXT_LINE);

@@ -954,6 +954,28 @@ static void test_long_line(void)
 	free(err);
 	free(path);
 	free(text);
+
+	/* The limit is the same with CRLF line endings: the CR is part of
+	 * the line's end, not of its 8192 bytes. */
+	for (size_t len = 8192; len <= 8193; len++) {
+		struct pc_strbuf b = { 0 };
+		pc_strbuf_puts(&b, "[g]\r\nimage = a.tar\r\nfs = ext4\r\nmodes = none\r\n");
+		pc_strbuf_puts(&b, "description = ");
+		for (size_t i = strlen("description = "); i < len; i++)
+			pc_strbuf_puts(&b, "d");
+		pc_strbuf_puts(&b, "\r\n");
+		char *body = pc_strbuf_release(&b);
+		path = write_ini("crlf-long.ini", body);
+		int rc = load_capture(path, &sc, &err);
+		CU_ASSERT_EQUAL(rc, len == 8192 ? 0 : -1);
+		if (rc == 0)
+			pc_scenario_free(&sc);
+		else
+			CU_ASSERT_PTR_NOT_NULL(strstr(err, ":5: line longer than 8192 bytes"));
+		free(err);
+		free(path);
+		free(body);
+	}
 }
 
 static void test_missing_file(void)
