@@ -212,8 +212,8 @@ static int file_option_refused(const struct mkfs_grammar *t, const char *word, c
  * sub-option's (every one is lower-case letters, digits, '_' and '-', starting
  * with a letter): "4096" in mkfs.xfs -b 4096, which mkfs refuses ("unknown
  * option -b 4096") only when each case runs.  *N gets its length; NULL:
- * none (an empty item last, "crc=1,", mkfs takes).  mkfs.xfs -l
- * lazy-count=1 holds a '-'. */
+ * none (a ',' that ends the list, "crc=1,", mkfs takes: no item follows
+ * it).  mkfs.xfs -l lazy-count=1 holds a '-'. */
 static const char *bad_subopt(const char *value, size_t *n)
 {
 	for (const char *p = value; *p;) {
@@ -223,7 +223,7 @@ static const char *bad_subopt(const char *value, size_t *n)
 		for (size_t i = 1; ok && i < k; i++)
 			ok = islower((unsigned char)p[i]) || isdigit((unsigned char)p[i]) || p[i] == '_' ||
 			     p[i] == '-';
-		if (!ok && !(*n == 0 && !p[0]))
+		if (!ok)
 			return p;
 		p += *n;
 		if (*p)

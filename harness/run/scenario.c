@@ -168,8 +168,8 @@ static int continues_key(const struct parser *p, const struct section *s)
 	return p->last_key && (!s || p->last_key_line > s->line);
 }
 
-/* " (a line starting with a blank does not continue KEY's value, line N:
- * ...)" when the line being parsed looks like a continuation, else "". */
+/* "; a line starting with a blank does not continue the value of KEY (line
+ * N): ..." when the line being parsed looks like a continuation, else "". */
 static void continuation_hint(const struct parser *p, const struct section *s, char *out,
 			      size_t len)
 {
