@@ -348,6 +348,16 @@ static long inner_cr(const char *line, size_t n)
 	return cr ? (long)(cr - line) : -1;
 }
 
+/* The offset of a UTF-8 byte order mark (U+FEFF, invisible) inside the N
+ * bytes of LINE, or -1; the one that starts the file (FIRST) is inih's to
+ * skip. */
+static long inner_bom(const char *line, size_t n, int first)
+{
+	size_t from = first && n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	const char *bom = memmem(line + from, n - from, "\xEF\xBB\xBF", 3);
+	return bom ? (long)(bom - line) : -1;
+}
+
 /* An fgets-like reader for ini_parse_stream over the file's text: one
  * physical line per call, counted, so that the handler knows the line it is
  * called for. */
@@ -377,6 +387,16 @@ static char *read_line(char *str, int num, void *stream)
 		byte_error(p, line, (size_t)cr, "carriage return (CR) inside the line: lines end with "
 			   "LF or CRLF (a file saved with CR line endings, as classic Mac OS wrote "
 			   "them, is one line); save it with LF line endings");
+		return NULL;
+	}
+	/* Two files joined (cat a.ini b.ini), each saved with a BOM: the
+	 * second one's, invisible, would be part of a key ("fs: unknown
+	 * key") or a value. */
+	long bom = inner_bom(line, n, p->lineno == 1);
+	if (bom >= 0) {
+		byte_error(p, line, (size_t)bom, "a UTF-8 byte order mark (bytes EF BB BF, "
+			   "invisible) inside the file: only the file's first bytes may be one (two "
+			   "files joined, each saved with its own?); remove it");
 		return NULL;
 	}
 	/* The line's bytes, its end (LF or CRLF) excluded. */

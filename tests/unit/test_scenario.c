@@ -801,6 +801,12 @@ static const struct bad_case bad[] = {
 	  "does not continue the value of mount_opts (line 6)" },
 	/* CR line endings: one line, which inih read as [global] followed by
 	 * text ("text after ']'"); a CR inside a value reached mkfs. */
+	/* A BOM is skipped at the file's start only: inside (two files
+	 * joined), invisible, it made "fs: unknown key". */
+	{ "BOM inside the file", "[global]\nimage = a.tar\nmodes = none\n\xEF\xBB\xBF" "fs = ext4\n",
+	  ":4:", "byte order mark (bytes EF BB BF, invisible) inside the file" },
+	{ "BOM in a value", "[global]\nimage = a.tar\nmodes = none\nfs = \xEF\xBB\xBF" "ext4\n",
+	  ":4: fs", "byte order mark" },
 	{ "CR line endings", "[global]\rimage = a.tar\rfs = ext4\rmodes = none\r", ":1:",
 	  "carriage return (CR) inside the line" },
 	{ "CR inside a value", "[global]\nimage = a.tar\nfs = ext4\nmodes = none\n"
