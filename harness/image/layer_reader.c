@@ -406,6 +406,25 @@ static void refuse_runtime_magic(const char *label, const char *path,
 	free(what);
 }
 
+/* Is CODE a compression a runtime decompresses?  Docker (moby's
+ * DecompressStream) and podman (containers/image) read gzip, bzip2, xz and
+ * zstd layers, containerd gzip and zstd; none reads lz4, lzma, lzip,
+ * compress (.Z), uuencode or the others libarchive knows. */
+static int runtime_compression(int code)
+{
+	return code == ARCHIVE_FILTER_GZIP || code == ARCHIVE_FILTER_BZIP2 ||
+	       code == ARCHIVE_FILTER_XZ || code == ARCHIVE_FILTER_ZSTD;
+}
+
+static void refuse_compression(const char *label, const char *path, const char *name)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: compressed with %s, which no container runtime decompresses "
+		"(Docker and podman read gzip, bzip2, xz and zstd, containerd gzip and zstd): "
+		"decompress it, or recompress it with one of those", what, name);
+	free(what);
+}
+
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
  * would not check its trailers), libarchive's raw reader for the other
  * compressions, the file itself when it is not compressed.  NULL with the
@@ -468,6 +487,12 @@ static struct inflater *inflater_open(const char *label, const char *path)
 		/* Filter 0 is the last one applied when reading: the inner one. */
 		refuse_compressed_twice(label, path, archive_filter_name(dec, 0),
 					archive_filter_name(dec, 1));
+		archive_read_free(dec);
+		inflater_free(in);
+		return NULL;
+	}
+	if (!runtime_compression(archive_filter_code(dec, 0))) {
+		refuse_compression(label, path, archive_filter_name(dec, 0));
 		archive_read_free(dec);
 		inflater_free(in);
 		return NULL;

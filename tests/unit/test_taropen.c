@@ -565,6 +565,83 @@ static void test_runtime_magic_refused(void)
 	free(dir);
 }
 
+/* One two-file tar through libarchive's write filter CODE into PATH. */
+static void write_filtered(const char *path, int code)
+{
+	struct archive *a = archive_write_new();
+	CU_ASSERT_FATAL(archive_write_set_format_pax_restricted(a) == ARCHIVE_OK);
+	CU_ASSERT_FATAL(archive_write_add_filter(a, code) == ARCHIVE_OK);
+	CU_ASSERT_FATAL(archive_write_open_filename(a, path) == ARCHIVE_OK);
+	for (int i = 0; i < 2; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, i ? "b" : "a");
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 2);
+		CU_ASSERT_FATAL(archive_write_header(a, e) == ARCHIVE_OK);
+		CU_ASSERT(archive_write_data(a, "x\n", 2) == 2);
+		archive_entry_free(e);
+	}
+	CU_ASSERT(archive_write_close(a) == ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+/* Layers (and image archives) are read in the compressions a runtime
+ * decompresses: gzip, bzip2, xz and zstd (Docker's DecompressStream and
+ * containers/image read these four, containerd gzip and zstd).  lz4,
+ * lzma, lzip, compress (.Z) and uuencode, which libarchive would also
+ * decompress and no runtime does, are refused naming the compression
+ * (powercut read them before, a tree no runtime builds). */
+static void test_compressions(void)
+{
+	static const struct {
+		int code;
+		const char *name; /* in the message, when refused */
+	} cases[] = {
+		{ ARCHIVE_FILTER_NONE, NULL },	 { ARCHIVE_FILTER_GZIP, NULL },
+		{ ARCHIVE_FILTER_BZIP2, NULL },	 { ARCHIVE_FILTER_XZ, NULL },
+		{ ARCHIVE_FILTER_ZSTD, NULL },	 { ARCHIVE_FILTER_LZ4, "lz4" },
+		{ ARCHIVE_FILTER_LZMA, "lzma" }, { ARCHIVE_FILTER_LZIP, "lzip" },
+		{ ARCHIVE_FILTER_COMPRESS, "compress" }, { ARCHIVE_FILTER_UU, "uu" },
+	};
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/l.tar", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_filtered(path, cases[i].code);
+		char msg[1024] = "";
+		pc_messages_quiet = 1;
+		pc_capture_errors(msg, sizeof(msg));
+		pc_last_errclass = PC_ERR_NONE;
+		struct archive *a = pc_tar_checked_open("layer", path);
+		int n = 0, r = 0;
+		if (a) {
+			struct archive_entry *ae;
+			while ((r = pc_tar_checked_next(a, &ae, NULL, path)) > 0)
+				n++;
+			archive_read_free(a);
+		}
+		pc_capture_errors(NULL, 0);
+		pc_messages_quiet = 0;
+		if (!cases[i].name) {
+			if (!a || r < 0 || n != 2)
+				fprintf(stderr, "\n  filter %d: %d entries (%s)\n", cases[i].code, n, msg);
+			CU_ASSERT(a && r == 0 && n == 2);
+			continue;
+		}
+		if (a)
+			fprintf(stderr, "\n  filter %s: read, %d entries\n", cases[i].name, n);
+		CU_ASSERT_PTR_NULL(a);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		char *want = xasprintf("layer %s: compressed with %s", path, cases[i].name);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, want));
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no container runtime"));
+		free(want);
+	}
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
@@ -579,4 +656,6 @@ void register_taropen_tests(void)
 		    test_end_in_last_padding);
 	CU_add_test(s, "a plain tar starting with a compression's magic number is refused",
 		    test_runtime_magic_refused);
+	CU_add_test(s, "gzip, bzip2, xz and zstd are read, other compressions refused",
+		    test_compressions);
 }
