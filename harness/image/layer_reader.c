@@ -28,6 +28,7 @@ struct inflater {
 	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
 	struct archive *dec;  /* other compression: libarchive's raw reader */
 	int dec_empty;        /* ...that decompressed to no bytes at all */
+	off_t size;           /* ...of the compressed file */
 	int fd;               /* not compressed: the file itself (else -1) */
 	int src_errno;        /* errno of a gz or fd failure */
 	/* What libarchive was handed last, for pc_layer_reader_after_end and
@@ -70,7 +71,11 @@ static void record_failure(struct inflater *in)
 	const char *s = in->gz ? pc_gunzip_error(in->gz)
 		      : in->dec ? archive_error_string(in->dec)
 				: strerror(in->src_errno);
-	snprintf(in->msg, sizeof(in->msg), "%s", s ? s : "decompression failed");
+	s = s ? s : "decompression failed";
+	if (in->dec) /* name the compression: "xz: Lzma library error: ..." */
+		snprintf(in->msg, sizeof(in->msg), "%s: %s", archive_filter_name(in->dec, 0), s);
+	else
+		snprintf(in->msg, sizeof(in->msg), "%s", s);
 }
 
 /* Up to N bytes of the stream into BUF: the count, 0 at its end, -1 on a
@@ -479,6 +484,7 @@ static struct inflater *inflater_open(const char *label, const char *path)
 		in->fd = fd; /* read as it is; not a tar archive fails at the open */
 		return in;
 	}
+	in->size = st.st_size;
 	close(fd);
 	/* zstd or xz of nothing: intact (the open read through the filter),
 	 * an empty tar stream. */
@@ -1095,6 +1101,42 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 	return rc;
 }
 
+/* Does the compressed file go on after the stream libarchive decompressed?
+ * Its bzip2 reader stops at the end of the last stream and ignores what
+ * follows; Go's compress/bzip2 takes it for the next stream and fails.
+ * (Its xz and zstd readers fail on such bytes themselves.) */
+static int stream_ends_early(struct inflater *in)
+{
+	int last = archive_filter_count(in->dec) - 1; /* the file's bytes */
+	return archive_filter_bytes(in->dec, last) < (la_int64_t)in->size;
+}
+
+/* The rest of a compressed stream after the tar's end, decompressed to
+ * its end: the runtimes read it all (containerd's applier and Docker's
+ * layer store digest the whole stream once the tar reader stops), so a
+ * stream cut short or followed by other bytes fails there however far
+ * after the tar's end it is.  0 if it is whole (or not compressed: bytes
+ * after a plain tar's end are never read), else -1 with the error
+ * reported. */
+static int rest_intact(struct archive *ar, const char *what)
+{
+	struct inflater *in = inflater_of(ar);
+	if (!in || in->fd >= 0 || in->dec_empty)
+		return 0;
+	const void *out;
+	la_ssize_t n;
+	while ((n = read_cb(ar, in, &out)) > 0)
+		;
+	if (n == 0 && in->dec && stream_ends_early(in))
+		return pc_fail(PC_ERR_INPUT, "%s: bytes follow the end of the %s stream: tar "
+			       "would ignore them, the runtimes refuse the layer", what,
+			       archive_filter_name(in->dec, 0));
+	if (n == 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "%s: the compressed stream after the tar's end: %s (the "
+		       "runtimes read a layer's stream to its end and refuse it)", what, in->msg);
+}
+
 /* The end of the archive WHAT: 0 if the runtimes take it as the end, else
  * -1 with the error reported. */
 static int checked_end(struct archive *ar, const char *what)
@@ -1102,7 +1144,7 @@ static int checked_end(struct archive *ar, const char *what)
 	long long at = (long long)archive_filter_bytes(ar, 0);
 	switch (pc_layer_reader_after_end(ar)) {
 	case PC_TAR_END_OK:
-		return 0;
+		return rest_intact(ar, what);
 	case PC_TAR_END_ENTRIES:
 		return pc_fail(PC_ERR_INPUT, "%s: entries follow a single zero block (at byte %lld "
 			       "of the tar stream; the end of a tar archive is two): tar would "

@@ -642,6 +642,75 @@ static void test_compressions(void)
 	free(dir);
 }
 
+/* Read every entry of PATH with the checked reader: how many, and whether
+ * it was refused (MSG: the message). */
+static int read_all(const char *path, int *refused, char *msg, size_t cap)
+{
+	msg[0] = '\0';
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, cap);
+	pc_last_errclass = PC_ERR_NONE;
+	struct archive *a = pc_tar_checked_open("layer", path);
+	int n = 0, r = -1;
+	if (a) {
+		struct archive_entry *ae;
+		while ((r = pc_tar_checked_next(a, &ae, NULL, path)) > 0)
+			n++;
+		archive_read_free(a);
+	}
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	*refused = r < 0;
+	return n;
+}
+
+/* The runtimes read a compressed layer to the end of its stream after the
+ * tar's end (containerd's applier and Docker's layer store digest it all),
+ * so a stream cut short or followed by junk fails there however far after
+ * the tar's end it is.  powercut read only ahead of the tar's end (4 MiB
+ * of buffers): the same damage after 8 MiB of zeros (a tar written with
+ * big records, or padded) went unseen and the layer was read. */
+static void test_stream_checked_to_its_end(void)
+{
+	static const char *const comp[] = { "gzip -n", "xz", "zstd -q", "bzip2" };
+	char *dir = unit_tmpdir();
+	char *tar = xasprintf("%s/l.tar", dir), *path = xasprintf("%s/l.tar.c", dir);
+	unsigned char t[512 * 4] = { 0 };
+	ustar_header(t, '0', "a", 2);
+	memcpy(t + 512, "x\n", 2);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(tar, t, sizeof(t), 0), 0);
+	char *pad = xasprintf("head -c 8388608 /dev/zero >> '%s'", tar);
+	CU_ASSERT_EQUAL_FATAL(system(pad), 0);
+	free(pad);
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++)
+		for (int damage = 0; damage < 3; damage++) {
+			/* 0 intact, 1 junk after the stream, 2 its last 8 bytes cut */
+			char *harm = damage == 1   ? xasprintf("echo junkjunk >> '%s'", path)
+				     : damage == 2 ? xasprintf("truncate -s -8 '%s'", path)
+						   : xstrdup("true");
+			char *cmd = xasprintf("%s -c '%s' > '%s' && %s", comp[i], tar, path, harm);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			free(cmd);
+			free(harm);
+			char msg[1024];
+			int refused, n = read_all(path, &refused, msg, sizeof(msg));
+			if (refused != (damage > 0))
+				fprintf(stderr, "\n  %s, damage %d: %s, %d entries (%s)\n", comp[i],
+					damage, refused ? "refused" : "read", n, msg);
+			CU_ASSERT_EQUAL(refused, damage > 0);
+			if (damage) {
+				CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+				CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
+			} else {
+				CU_ASSERT_EQUAL(n, 1);
+			}
+		}
+	free(tar);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
@@ -658,4 +727,6 @@ void register_taropen_tests(void)
 		    test_runtime_magic_refused);
 	CU_add_test(s, "gzip, bzip2, xz and zstd are read, other compressions refused",
 		    test_compressions);
+	CU_add_test(s, "a compressed stream is checked to its end, past the tar's end",
+		    test_stream_checked_to_its_end);
 }
