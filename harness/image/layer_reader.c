@@ -411,6 +411,37 @@ static void refuse_runtime_magic(const char *label, const char *path,
 	free(what);
 }
 
+#define ZSTD_WINDOW_MAX (128ull << 20) /* zstd's default limit, libarchive's */
+
+/* The window of FD's first zstd frame, from its header, if it is over
+ * what libarchive's zstd reader allocates (it sets no windowLogMax, so
+ * zstd's default, 128 MiB, holds: `zstd --long=28` or more compressing a
+ * pipe writes such frames); else 0. */
+static unsigned long long zstd_big_window(int fd)
+{
+	unsigned char b[6];
+	ssize_t n;
+	do
+		n = pread(fd, b, sizeof(b), 0);
+	while (n < 0 && errno == EINTR);
+	/* Single_Segment_flag: no window descriptor, the content size is it */
+	if (n != (ssize_t)sizeof(b) || memcmp(b, "\x28\xb5\x2f\xfd", 4) || (b[4] & 0x20))
+		return 0;
+	unsigned long long base = 1ull << (10 + (b[5] >> 3));
+	unsigned long long w = base + base / 8 * (b[5] & 7);
+	return w > ZSTD_WINDOW_MAX ? w : 0;
+}
+
+static void refuse_zstd_window(const char *label, const char *path, unsigned long long w)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: a zstd frame's window is %llu MiB, more than the %llu MiB "
+		"libarchive's zstd reader allocates (`zstd --long=28` or more, compressing a "
+		"pipe); the runtimes' reader (klauspost/compress) takes up to 512 MiB: recompress "
+		"it with a smaller window (`zstd --long=27`)", what, w >> 20, ZSTD_WINDOW_MAX >> 20);
+	free(what);
+}
+
 /* Is CODE a compression a runtime decompresses?  Docker (moby's
  * DecompressStream) and podman (containers/image) read gzip, bzip2, xz and
  * zstd layers, containerd gzip and zstd; none reads lz4, lzma, lzip,
@@ -474,6 +505,13 @@ static struct inflater *inflater_open(const char *label, const char *path)
 	    archive_filter_count(dec) < 2 || /* only "none": not compressed */
 	    ((r = archive_read_next_header(dec, &ae)) != ARCHIVE_OK && r != ARCHIVE_EOF)) {
 		archive_read_free(dec);
+		unsigned long long w = zstd_big_window(fd);
+		if (w) {
+			refuse_zstd_window(label, path, w);
+			close(fd);
+			inflater_free(in);
+			return NULL;
+		}
 		const struct runtime_magic *m = runtime_magic(fd);
 		if (m) {
 			refuse_runtime_magic(label, path, m);

@@ -711,6 +711,44 @@ static void test_stream_checked_to_its_end(void)
 	free(dir);
 }
 
+/* A zstd layer whose frames have a window over 128 MiB (`zstd --long=28`
+ * or more, compressing a pipe) is one libarchive's zstd reader will not
+ * decompress, the runtimes' reader (klauspost/compress) up to 512 MiB:
+ * refused saying so, with the window, not as a tar whose first name
+ * starts with zstd's magic number or a damaged stream (as before). */
+static void test_zstd_window(void)
+{
+	char *dir = unit_tmpdir();
+	char *tar = xasprintf("%s/l.tar", dir), *path = xasprintf("%s/l.tar.zst", dir);
+	write_tar(tar, one, 1, 0);
+	static const struct {
+		int log;
+		const char *window; /* in the message, NULL: read */
+	} cases[] = { { 27, NULL }, { 28, "256 MiB" }, { 31, "2048 MiB" } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *cmd = xasprintf("zstd -q --long=%d -c < '%s' > '%s'", cases[i].log, tar, path);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		free(cmd);
+		char msg[1024];
+		int refused, n = read_all(path, &refused, msg, sizeof(msg));
+		CU_ASSERT_EQUAL(refused, cases[i].window != NULL);
+		if (!cases[i].window) {
+			CU_ASSERT_EQUAL(n, 1);
+			continue;
+		}
+		if (!strstr(msg, cases[i].window) || !strstr(msg, "window"))
+			fprintf(stderr, "\n  --long=%d: %s\n", cases[i].log, msg);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, "window"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, cases[i].window));
+		CU_ASSERT_PTR_NULL(strstr(msg, "magic number"));
+	}
+	free(tar);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
@@ -729,4 +767,5 @@ void register_taropen_tests(void)
 		    test_compressions);
 	CU_add_test(s, "a compressed stream is checked to its end, past the tar's end",
 		    test_stream_checked_to_its_end);
+	CU_add_test(s, "a zstd window libarchive will not allocate is named", test_zstd_window);
 }
