@@ -964,6 +964,29 @@ static int known_type(unsigned char t)
 	return t == '\0' || (t >= '0' && t <= '7') || t == 'S';
 }
 
+/* A device whose numbers libarchive takes from pax records
+ * (SCHILY.devmajor, SCHILY.devminor, as star writes them) other than its
+ * header's fields, which the runtimes' Go reader reads (it ignores those
+ * records): 1 with WHY, else 0.  A v7 header has no such fields: 0,0. */
+static int dev_differs(const unsigned char *h, unsigned char t, struct archive_entry *ae,
+		       char *why, size_t cap)
+{
+	if (t != '3' && t != '4')
+		return 0;
+	int ustar = !memcmp(h + 257, "ustar", 5);
+	uint64_t major = ustar ? tar_number(h + 329, 8) : 0;
+	uint64_t minor = ustar ? tar_number(h + 337, 8) : 0;
+	if (major == (uint64_t)archive_entry_rdevmajor(ae) &&
+	    minor == (uint64_t)archive_entry_rdevminor(ae))
+		return 0;
+	snprintf(why, cap, "a device whose pax records SCHILY.devmajor and SCHILY.devminor "
+		 "(%lu,%lu) differ from its header's numbers (%llu,%llu): libarchive takes the "
+		 "records, the runtimes the header", (unsigned long)archive_entry_rdevmajor(ae),
+		 (unsigned long)archive_entry_rdevminor(ae), (unsigned long long)major,
+		 (unsigned long long)minor);
+	return 1;
+}
+
 /* Headers longer than the reader holds (TAIL): 1, WHY says so. */
 static int headers_too_large(char *why, size_t cap)
 {
@@ -1122,7 +1145,7 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 			break;
 		}
 		if (t != 'x' && t != 'g' && t != 'L' && t != 'K') {
-			rc = judge_entry(t, ae, &c, why, cap);
+			rc = judge_entry(t, ae, &c, why, cap) || dev_differs(h, t, ae, why, cap);
 			if (rc == 0)
 				note_data_end(in, t, ae, &c, off, size);
 			break;
