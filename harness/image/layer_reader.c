@@ -28,6 +28,7 @@ struct inflater {
 	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
 	struct archive *dec;  /* other compression: libarchive's raw reader */
 	int dec_empty;        /* ...that decompressed to no bytes at all */
+	off_t size;           /* ...of the compressed file */
 	int fd;               /* not compressed: the file itself (else -1) */
 	int src_errno;        /* errno of a gz or fd failure */
 	/* What libarchive was handed last, for pc_layer_reader_after_end and
@@ -70,7 +71,11 @@ static void record_failure(struct inflater *in)
 	const char *s = in->gz ? pc_gunzip_error(in->gz)
 		      : in->dec ? archive_error_string(in->dec)
 				: strerror(in->src_errno);
-	snprintf(in->msg, sizeof(in->msg), "%s", s ? s : "decompression failed");
+	s = s ? s : "decompression failed";
+	if (in->dec) /* name the compression: "xz: Lzma library error: ..." */
+		snprintf(in->msg, sizeof(in->msg), "%s: %s", archive_filter_name(in->dec, 0), s);
+	else
+		snprintf(in->msg, sizeof(in->msg), "%s", s);
 }
 
 /* Up to N bytes of the stream into BUF: the count, 0 at its end, -1 on a
@@ -406,6 +411,56 @@ static void refuse_runtime_magic(const char *label, const char *path,
 	free(what);
 }
 
+#define ZSTD_WINDOW_MAX (128ull << 20) /* zstd's default limit, libarchive's */
+
+/* The window of FD's first zstd frame, from its header, if it is over
+ * what libarchive's zstd reader allocates (it sets no windowLogMax, so
+ * zstd's default, 128 MiB, holds: `zstd --long=28` or more compressing a
+ * pipe writes such frames); else 0. */
+static unsigned long long zstd_big_window(int fd)
+{
+	unsigned char b[6];
+	ssize_t n;
+	do
+		n = pread(fd, b, sizeof(b), 0);
+	while (n < 0 && errno == EINTR);
+	/* Single_Segment_flag: no window descriptor, the content size is it */
+	if (n != (ssize_t)sizeof(b) || memcmp(b, "\x28\xb5\x2f\xfd", 4) || (b[4] & 0x20))
+		return 0;
+	unsigned long long base = 1ull << (10 + (b[5] >> 3));
+	unsigned long long w = base + base / 8 * (b[5] & 7);
+	return w > ZSTD_WINDOW_MAX ? w : 0;
+}
+
+static void refuse_zstd_window(const char *label, const char *path, unsigned long long w)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: a zstd frame's window is %llu MiB, more than the %llu MiB "
+		"libarchive's zstd reader allocates (`zstd --long=28` or more, compressing a "
+		"pipe); the runtimes' reader (klauspost/compress) takes up to 512 MiB: recompress "
+		"it with a smaller window (`zstd --long=27`)", what, w >> 20, ZSTD_WINDOW_MAX >> 20);
+	free(what);
+}
+
+/* Is CODE a compression a runtime decompresses?  Docker (moby's
+ * DecompressStream) and podman (containers/image) read gzip, bzip2, xz and
+ * zstd layers, containerd gzip and zstd; none reads lz4, lzma, lzip,
+ * compress (.Z), uuencode or the others libarchive knows. */
+static int runtime_compression(int code)
+{
+	return code == ARCHIVE_FILTER_GZIP || code == ARCHIVE_FILTER_BZIP2 ||
+	       code == ARCHIVE_FILTER_XZ || code == ARCHIVE_FILTER_ZSTD;
+}
+
+static void refuse_compression(const char *label, const char *path, const char *name)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: compressed with %s, which no container runtime decompresses "
+		"(Docker and podman read gzip, bzip2, xz and zstd, containerd gzip and zstd): "
+		"decompress it, or recompress it with one of those", what, name);
+	free(what);
+}
+
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
  * would not check its trailers), libarchive's raw reader for the other
  * compressions, the file itself when it is not compressed.  NULL with the
@@ -450,6 +505,13 @@ static struct inflater *inflater_open(const char *label, const char *path)
 	    archive_filter_count(dec) < 2 || /* only "none": not compressed */
 	    ((r = archive_read_next_header(dec, &ae)) != ARCHIVE_OK && r != ARCHIVE_EOF)) {
 		archive_read_free(dec);
+		unsigned long long w = zstd_big_window(fd);
+		if (w) {
+			refuse_zstd_window(label, path, w);
+			close(fd);
+			inflater_free(in);
+			return NULL;
+		}
 		const struct runtime_magic *m = runtime_magic(fd);
 		if (m) {
 			refuse_runtime_magic(label, path, m);
@@ -460,6 +522,7 @@ static struct inflater *inflater_open(const char *label, const char *path)
 		in->fd = fd; /* read as it is; not a tar archive fails at the open */
 		return in;
 	}
+	in->size = st.st_size;
 	close(fd);
 	/* zstd or xz of nothing: intact (the open read through the filter),
 	 * an empty tar stream. */
@@ -468,6 +531,12 @@ static struct inflater *inflater_open(const char *label, const char *path)
 		/* Filter 0 is the last one applied when reading: the inner one. */
 		refuse_compressed_twice(label, path, archive_filter_name(dec, 0),
 					archive_filter_name(dec, 1));
+		archive_read_free(dec);
+		inflater_free(in);
+		return NULL;
+	}
+	if (!runtime_compression(archive_filter_code(dec, 0))) {
+		refuse_compression(label, path, archive_filter_name(dec, 0));
 		archive_read_free(dec);
 		inflater_free(in);
 		return NULL;
@@ -895,6 +964,29 @@ static int known_type(unsigned char t)
 	return t == '\0' || (t >= '0' && t <= '7') || t == 'S';
 }
 
+/* A device whose numbers libarchive takes from pax records
+ * (SCHILY.devmajor, SCHILY.devminor, as star writes them) other than its
+ * header's fields, which the runtimes' Go reader reads (it ignores those
+ * records): 1 with WHY, else 0.  A v7 header has no such fields: 0,0. */
+static int dev_differs(const unsigned char *h, unsigned char t, struct archive_entry *ae,
+		       char *why, size_t cap)
+{
+	if (t != '3' && t != '4')
+		return 0;
+	int ustar = !memcmp(h + 257, "ustar", 5);
+	uint64_t major = ustar ? tar_number(h + 329, 8) : 0;
+	uint64_t minor = ustar ? tar_number(h + 337, 8) : 0;
+	if (major == (uint64_t)archive_entry_rdevmajor(ae) &&
+	    minor == (uint64_t)archive_entry_rdevminor(ae))
+		return 0;
+	snprintf(why, cap, "a device whose pax records SCHILY.devmajor and SCHILY.devminor "
+		 "(%lu,%lu) differ from its header's numbers (%llu,%llu): libarchive takes the "
+		 "records, the runtimes the header", (unsigned long)archive_entry_rdevmajor(ae),
+		 (unsigned long)archive_entry_rdevminor(ae), (unsigned long long)major,
+		 (unsigned long long)minor);
+	return 1;
+}
+
 /* Headers longer than the reader holds (TAIL): 1, WHY says so. */
 static int headers_too_large(char *why, size_t cap)
 {
@@ -1053,7 +1145,7 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 			break;
 		}
 		if (t != 'x' && t != 'g' && t != 'L' && t != 'K') {
-			rc = judge_entry(t, ae, &c, why, cap);
+			rc = judge_entry(t, ae, &c, why, cap) || dev_differs(h, t, ae, why, cap);
 			if (rc == 0)
 				note_data_end(in, t, ae, &c, off, size);
 			break;
@@ -1070,6 +1162,42 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 	return rc;
 }
 
+/* Does the compressed file go on after the stream libarchive decompressed?
+ * Its bzip2 reader stops at the end of the last stream and ignores what
+ * follows; Go's compress/bzip2 takes it for the next stream and fails.
+ * (Its xz and zstd readers fail on such bytes themselves.) */
+static int stream_ends_early(struct inflater *in)
+{
+	int last = archive_filter_count(in->dec) - 1; /* the file's bytes */
+	return archive_filter_bytes(in->dec, last) < (la_int64_t)in->size;
+}
+
+/* The rest of a compressed stream after the tar's end, decompressed to
+ * its end: the runtimes read it all (containerd's applier and Docker's
+ * layer store digest the whole stream once the tar reader stops), so a
+ * stream cut short or followed by other bytes fails there however far
+ * after the tar's end it is.  0 if it is whole (or not compressed: bytes
+ * after a plain tar's end are never read), else -1 with the error
+ * reported. */
+static int rest_intact(struct archive *ar, const char *what)
+{
+	struct inflater *in = inflater_of(ar);
+	if (!in || in->fd >= 0 || in->dec_empty)
+		return 0;
+	const void *out;
+	la_ssize_t n;
+	while ((n = read_cb(ar, in, &out)) > 0)
+		;
+	if (n == 0 && in->dec && stream_ends_early(in))
+		return pc_fail(PC_ERR_INPUT, "%s: bytes follow the end of the %s stream: tar "
+			       "would ignore them, the runtimes refuse the layer", what,
+			       archive_filter_name(in->dec, 0));
+	if (n == 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "%s: the compressed stream after the tar's end: %s (the "
+		       "runtimes read a layer's stream to its end and refuse it)", what, in->msg);
+}
+
 /* The end of the archive WHAT: 0 if the runtimes take it as the end, else
  * -1 with the error reported. */
 static int checked_end(struct archive *ar, const char *what)
@@ -1077,7 +1205,7 @@ static int checked_end(struct archive *ar, const char *what)
 	long long at = (long long)archive_filter_bytes(ar, 0);
 	switch (pc_layer_reader_after_end(ar)) {
 	case PC_TAR_END_OK:
-		return 0;
+		return rest_intact(ar, what);
 	case PC_TAR_END_ENTRIES:
 		return pc_fail(PC_ERR_INPUT, "%s: entries follow a single zero block (at byte %lld "
 			       "of the tar stream; the end of a tar archive is two): tar would "

@@ -1200,6 +1200,12 @@ static void test_headers_read_alike(void)
 				       { '0', "f", NULL } }, 2, "GNU sparse" },
 		{ "star-size.tar", { { 'x', "PaxHeader", "23 SCHILY.realsize=100\n" },
 				     { '0', "f", NULL } }, 2, "SCHILY.realsize" },
+		/* star's device numbers: libarchive takes the records, Go the
+		 * header's fields (0,0 here); taken when they agree */
+		{ "star-dev.tar", { { 'x', "PaxHeader", "21 SCHILY.devmajor=7\n" },
+				    { '4', "b", "" } }, 2, "SCHILY.devmajor" },
+		{ "star-dev-same.tar", { { 'x', "PaxHeader", "21 SCHILY.devminor=0\n" },
+					 { '4', "b", "" } }, 2, NULL },
 		{ "same.tar", { { 'L', "././@LongLink", "gnu-nm" }, { 'x', "PaxHeader", "15 path=gnu-nm\n" },
 				{ '0', "f", NULL } }, 3, NULL },
 		{ "global.tar", { { 'g', "pax_global_header", "11 uid=123\n" }, { '0', "f", NULL } }, 2,
