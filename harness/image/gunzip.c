@@ -17,7 +17,7 @@ struct pc_gunzip {
 	z_stream zs;
 	unsigned char *in;
 	int eof;         /* the file has no more bytes */
-	int finished;    /* the last member is read, the file ends there */
+	int finished;    /* the last member and any zero padding are read */
 	int in_member;   /* inflate is inside a member */
 	char msg[160];
 };
@@ -77,21 +77,27 @@ static int refill(struct pc_gunzip *g)
 	return 0;
 }
 
-/* After a member: another one, the end of the file, or an error. */
+/* After a member: another one, zero padding to the end, or an error. */
 static int next_member(struct pc_gunzip *g)
 {
-	if (refill(g) < 0)
-		return -1;
-	if (g->zs.avail_in == 0) { /* end of file */
-		g->finished = 1;
-		return 0;
+	for (;;) {
+		if (refill(g) < 0)
+			return -1;
+		if (g->zs.avail_in == 0) { /* end of file */
+			g->finished = 1;
+			return 0;
+		}
+		if (g->zs.next_in[0] != 0)
+			break;
+		/* zero padding, as a tar stream may carry: to the end only */
+		while (g->zs.avail_in > 0 && g->zs.next_in[0] == 0) {
+			g->zs.next_in++;
+			g->zs.avail_in--;
+		}
+		if (g->zs.avail_in > 0)
+			return (int)fail(g, EIO, "gzip: data after the zero padding that follows "
+					 "the compressed stream");
 	}
-	/* Zeros too (bsdtar pads what it writes to a pipe to 10240 bytes):
-	 * Go's gzip readers take them for the next member's header and fail,
-	 * "gzip: invalid header" (unpigz ignores them). */
-	if (g->zs.next_in[0] == 0)
-		return (int)fail(g, EIO, "gzip: zero bytes follow the compressed stream: Go's "
-				 "gzip reader (podman; Docker, containerd without unpigz) refuses them");
 	if (g->zs.next_in[0] != 0x1f)
 		return (int)fail(g, EIO, "gzip: data after the end of the compressed stream "
 				 "(not another gzip member)");

@@ -1,6 +1,6 @@
 /* test_gunzip.c - gzip layers read with every member's trailer checked:
- * several members are read, a damaged CRC-32 or length, a truncated
- * stream and data after the last member (zeros too) are errors, and a
+ * several members and zero padding are read, a damaged CRC-32 or length,
+ * a truncated stream and data after the last member are errors, and a
  * damaged .tar.gz layer is an input error for the scan. */
 #include <CUnit/CUnit.h>
 #include <archive.h>
@@ -63,11 +63,6 @@ static int gunzip_all(const struct pc_strbuf *g, char **out, size_t *outlen, cha
 	return n < 0 ? -1 : 0;
 }
 
-/* Several members are read (pigz -i, cat a.gz b.gz); zero bytes after the
- * last one are refused: Go's compress/gzip, podman's pgzip (and Docker and
- * containerd without unpigz) take them for the next member's header and
- * fail, "gzip: invalid header" (bsdtar -czf - pads its output to 10240
- * bytes with them).  powercut read them as padding before. */
 static void test_members_and_padding(void)
 {
 	char a[5000], b[3000];
@@ -78,17 +73,14 @@ static void test_members_and_padding(void)
 	struct pc_strbuf g = PC_STRBUF_INIT;
 	gz_member(&g, a, sizeof(a));
 	gz_member(&g, b, sizeof(b));
+	char zeros[1024] = { 0 };
+	pc_strbuf_add(&g, zeros, sizeof(zeros));
 	char *out, msg[160];
 	size_t len;
 	CU_ASSERT_EQUAL(gunzip_all(&g, &out, &len, msg), 0);
 	CU_ASSERT_EQUAL(len, sizeof(a) + sizeof(b));
 	CU_ASSERT(len == sizeof(a) + sizeof(b) && !memcmp(out, a, sizeof(a)) &&
 		  !memcmp(out + sizeof(a), b, sizeof(b)));
-	free(out);
-	char zeros[1024] = { 0 };
-	pc_strbuf_add(&g, zeros, sizeof(zeros));
-	CU_ASSERT_EQUAL(gunzip_all(&g, &out, &len, msg), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "zero bytes follow"));
 	free(out);
 	pc_strbuf_free(&g);
 }
@@ -136,7 +128,7 @@ static void test_damage_found(void)
 	gz_member(&g, text, sizeof(text));
 	pc_strbuf_add(&g, "\0\0\0x", 4);
 	CU_ASSERT_EQUAL(gunzip_all(&g, &out, &len, msg), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "zero bytes follow"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "zero padding"));
 	free(out);
 	pc_strbuf_free(&g);
 }
@@ -238,7 +230,7 @@ static void test_compressed_twice(void)
 void register_gunzip_tests(void)
 {
 	CU_pSuite s = CU_add_suite("gunzip", NULL, NULL);
-	CU_add_test(s, "several members read, zeros after them refused", test_members_and_padding);
+	CU_add_test(s, "several members, zero padding", test_members_and_padding);
 	CU_add_test(s, "damaged CRC-32 or length, truncated, trailing data", test_damage_found);
 	CU_add_test(s, "a damaged .tar.gz layer is refused", test_damaged_layer_refused);
 	CU_add_test(s, "a layer compressed twice is refused by name", test_compressed_twice);
