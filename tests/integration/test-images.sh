@@ -215,6 +215,12 @@ echo junk >> "$TMP/dmg/junk.tar.gz"
 input_error "gzip, junk after its stream" "data after the end of the compressed stream" "$TMP/dmg/junk.tar.gz"
 gzip -c "$TMP/dmg/z.tar" | head -c 2000 > "$TMP/dmg/cut.tar.gz"
 input_error "gzip, cut short" "compressed stream is truncated" "$TMP/dmg/cut.tar.gz"
+# Zero bytes after the last gzip member (bsdtar -czf - pads what it
+# writes to a pipe to 10240 bytes): read, the same tree as without them.
+{ gzip -c "$TMP/dmg/z.tar"; head -c 3000 /dev/zero; } > "$TMP/dmg/zpad.tar.gz"
+"$POWERCUT" manifest "$TMP/dmg/zpad.tar.gz" > "$TMP/dmg/zpad.m" || fail "gzip + zero padding: refused"
+"$POWERCUT" manifest "$TMP/dmg/z.tar" > "$TMP/dmg/z.m" || fail "manifest z.tar"
+cmp -s "$TMP/dmg/zpad.m" "$TMP/dmg/z.m" || fail "gzip + zero padding: another manifest than the plain tar's"
 # The same damage after 8 MiB of zeros past the tar's end (read ahead of
 # the tar's end were 4 MiB: such a stream was read), and bytes after a
 # bzip2 stream (libarchive's reader ignores them, Go's fails on them).
