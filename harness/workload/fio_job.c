@@ -1738,11 +1738,19 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 /* exitall (exitall_on_error): when one job ends (fails), fio ends the
  * others.  Harmless with one job; with several, their writes stop early
  * and, in the verify pass (every job in one fio run), their checks too.
+ * fio 3.33 takes any exitall line as exitall, whatever its value and
+ * wherever it stands (options.c str_exitall_cb sets the run's
+ * exitall_on_terminate): [global] exitall=0 above two jobs ended the
+ * second after 13 of its writes, and the case was an error (exit 1).
+ * exitall_on_error keeps its value per job.
  * group_reporting: fio reports each group of jobs as one entry, under the
  * first job's name; with one job that is the job's own entry (fio's
  * examples and many job files set it), with several the other jobs'
- * write counts, which the check reads, are merged away. */
-static int check_exitall(struct parser *p)
+ * write counts, which the check reads, are merged away.  It is each
+ * job's own setting (its line, else the [global]s' above it): a
+ * [global] group_reporting every job sets to 0, or one below the jobs,
+ * merges nothing (fio 3.33 reported both jobs). */
+static int check_exitall(struct parser *p, const struct pc_fio_section *globals)
 {
 	size_t jobs = 0;
 	for (size_t i = 0; i < p->nsections; i++)
@@ -1750,16 +1758,28 @@ static int check_exitall(struct parser *p)
 	if (jobs < 2)
 		return 0;
 	for (size_t i = 0; i < p->nsections; i++) {
-		const struct pc_fio_opt *o = find_opt(&p->sections[i], "exitall|exitall_on_error");
+		const struct pc_fio_opt *o = find_opt(&p->sections[i], "exitall");
+		if (o)
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs, whatever "
+					 "its value (fio 3.33 reads exitall=0 as exitall too): one "
+					 "job ending ends the others: their writes stop early, and "
+					 "in the verify pass (every job in one fio run) their checks "
+					 "stop with it", jobs);
+		o = find_opt(&p->sections[i], "exitall_on_error");
 		if (o && parse_bool(val(o)) != 0)
 			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: one job "
-					 "ending ends the others: their writes stop early, and in the "
-					 "verify pass (every job in one fio run) their checks stop with "
-					 "it", jobs);
-		o = find_opt(&p->sections[i], "group_reporting");
+					 "failing ends the others: their writes stop early, and in "
+					 "the verify pass (every job in one fio run) their checks stop "
+					 "with it", jobs);
+	}
+	for (size_t i = 0; i < p->nsections; i++) {
+		if (is_global(&p->sections[i]))
+			continue;
+		const struct pc_fio_opt *o = effective(&p->sections[i], &globals[i],
+						       "group_reporting");
 		if (o && parse_bool(val(o)) != 0)
-			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: %s",
-					 jobs, REPORT);
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs (job "
+					 "[%s] takes it): %s", jobs, p->sections[i].name, REPORT);
 	}
 	return 0;
 }
@@ -2163,7 +2183,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		out->total_bytes = 0;
 	if (!rooms_known)
 		out->total_room = 0;
-	if (check_exitall(p) < 0 || check_shared_files(p, globals, out) < 0)
+	if (check_exitall(p, globals) < 0 || check_shared_files(p, globals, out) < 0)
 		goto out;
 	if (out->njobs == 0) {
 		job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");

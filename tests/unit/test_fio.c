@@ -298,6 +298,18 @@ static void test_refused_options(void)
 	 * are merged away */
 	refused("[global]\ngroup_reporting\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
 		"j.fio:2: group_reporting", "2 jobs");
+	/* fio 3.33 takes any exitall line as exitall (exitall=0 above two
+	 * jobs ended the second after 13 writes) */
+	refused("[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:2: exitall", "whatever its value");
+	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\n[global]\nexitall=0\n",
+		"j.fio:10: exitall", "2 jobs");
+	/* group_reporting as each job takes it: a job's own 1 merges it into
+	 * the group of the job above (fio 3.33 reported one entry) */
+	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\ngroup_reporting\n",
+		"j.fio:9: group_reporting", "[k]");
+	refused("[global]\ngroup_reporting\n" JOB "group_reporting=0\n[k]\nrw=write\nsize=1m\n"
+		"verify=md5\n", "j.fio:2: group_reporting", "[k]");
 	/* fsync=N syncs the file of the next I/O, not the one written */
 	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
 	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
@@ -1104,7 +1116,12 @@ static void test_options_fine(void)
 		JOB "exitall\n", "[global]\nexitall_on_error=1\n" JOB,
 		/* one job: its group's entry is its own (fio's examples set it) */
 		"[global]\ngroup_reporting\n" JOB, JOB "group_reporting=1\n",
-		"[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"[global]\nexitall_on_error=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		/* group_reporting every job sets to 0, or below every job: fio
+		 * 3.33 reported each job on its own */
+		"[global]\ngroup_reporting\n" JOB "group_reporting=0\n[k]\nrw=write\nsize=1m\n"
+		"verify=md5\ngroup_reporting=0\n",
+		JOB "[k]\nrw=write\nsize=1m\nverify=md5\n[global]\ngroup_reporting\n",
 		/* several files: each write synced on its own, or only at the end */
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
 		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
