@@ -1354,6 +1354,61 @@ static int check_io_size(struct parser *p, const struct pc_fio_job *j,
 	return 0;
 }
 
+static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why);
+
+/* Each file of the job must hold a write block: fio 3.33 gives each file
+ * its filesize less its offset, else size / its number of files, and
+ * writes nothing to a file with less room than a block (size=4k,
+ * nrfiles=2, bs=4k: two files of 2048 bytes, 0 writes, exit 0; filesize=6k
+ * with offset=4k: "blocksize is larger than data set range", 0 writes).
+ * A job that writes nothing leaves nothing to check: the case was an
+ * error (exit 1) after mkfs.  Not checked when the job file does not tell
+ * the sizes or the blocks as plain counts (the run still finds the job
+ * wrote nothing). */
+static int check_file_room(struct parser *p, const struct pc_fio_section *job,
+			   const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *why, *o, *off;
+	uint64_t min, max, room, offset = 0;
+	unsigned long files = job_files(job, global, &why);
+	if (!files || !write_blocks(job, global, &min, &max, &o))
+		return 0;
+	if ((o = effective(job, global, "filesize"))) {
+		off = effective(job, global, "offset|fileoffset");
+		if (pc_fio_parse_size(val(o), &room) < 0 ||
+		    (off && pc_fio_parse_size(val(off), &offset) < 0))
+			return 0;
+		if (room >= min && room - min >= offset)
+			return 0;
+		if (off)
+			o = off->line > o->line ? off : o;
+		return job_error(p, o->line, o->key, "[%s]: each file of the job has %llu bytes "
+				 "from its offset (filesize %s, offset %llu), less than its "
+				 "smallest write block (%llu bytes): fio writes nothing to such a "
+				 "file, and a job that writes nothing leaves nothing to check",
+				 job->name, (unsigned long long)(room > offset ? room - offset : 0),
+				 val(effective(job, global, "filesize")), (unsigned long long)offset,
+				 (unsigned long long)min);
+	}
+	if (!(o = effective(job, global, "size")) || pc_fio_parse_size(val(o), &room) < 0 ||
+	    room / files >= min)
+		return 0;
+	if (files > 1 && why && why->line > o->line)
+		o = why;
+	if (files == 1)
+		return job_error(p, o->line, o->key, "[%s]: its size (%llu bytes) is less than its "
+				 "smallest write block (%llu bytes): fio refuses the job when it "
+				 "sets it up", job->name, (unsigned long long)room,
+				 (unsigned long long)min);
+	return job_error(p, o->line, o->key, "[%s]: each of its %lu files gets %llu bytes (its "
+			 "size, %llu, shared among them), less than its smallest write block "
+			 "(%llu bytes): fio writes nothing to such a file, and a job that writes "
+			 "nothing leaves nothing to check; give it a bigger size or fewer files",
+			 job->name, files, (unsigned long long)(room / files),
+			 (unsigned long long)room, (unsigned long long)min);
+}
+
 /* What job J writes run whole (pc_fio_job.bytes): its size, or its files'
  * room when smaller (nrfiles x filesize, filesize a plain count and no
  * offset: fio wrote 4 MiB of size=32m filesize=4m). */
@@ -1939,9 +1994,6 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 	return a;
 }
 
-static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
-			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why);
-
 /* fio's verify interval (init.c fixup_options): verify_interval, else the
  * smallest block when blocks vary, at most the smallest block, and the
  * blocks' gcd when it does not divide both.  0 when the job file does not
@@ -2165,7 +2217,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		/* kb_base changes what every suffix means, and only for the
 		 * options fio parses after it: not counted. */
 		j->size = job_size(s, global);
-		if (check_io_size(p, j, s, global) < 0)
+		if (check_io_size(p, j, s, global) < 0 || check_file_room(p, s, global) < 0)
 			goto out;
 		if (effective(s, global, "kb_base") || !j->size)
 			sizes_known = 0;

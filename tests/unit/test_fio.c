@@ -310,6 +310,16 @@ static void test_refused_options(void)
 		"j.fio:9: group_reporting", "[k]");
 	refused("[global]\ngroup_reporting\n" JOB "group_reporting=0\n[k]\nrw=write\nsize=1m\n"
 		"verify=md5\n", "j.fio:2: group_reporting", "[k]");
+	/* a file with less room than a block: fio 3.33 writes nothing to it
+	 * (exit 0, 0 writes), and the case was an error (exit 1) after mkfs */
+	refused(JOB "nrfiles=2\nbs=1m\n", "j.fio:5: nrfiles", "2 files gets 524288 bytes");
+	refused("[j]\nrw=write\nverify=md5\nsize=8k\nnrfiles=3\n", "j.fio:5: nrfiles",
+		"2730 bytes");
+	refused(JOB "filename=x:y\nsize=4k\n", "j.fio:6: size", "2048 bytes");
+	refused(JOB "filesize=2k\nnrfiles=2\n", "j.fio:5: filesize", "2048 bytes");
+	refused("[j]\nrw=write\nverify=md5\nfilesize=6k\noffset=4k\n", "j.fio:5: offset",
+		"2048 bytes");
+	refused(JOB "bs=2m\n", "j.fio:3: size", "fio refuses the job");
 	/* fsync=N syncs the file of the next I/O, not the one written */
 	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
 	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
@@ -1122,6 +1132,11 @@ static void test_options_fine(void)
 		"[global]\ngroup_reporting\n" JOB "group_reporting=0\n[k]\nrw=write\nsize=1m\n"
 		"verify=md5\ngroup_reporting=0\n",
 		JOB "[k]\nrw=write\nsize=1m\nverify=md5\n[global]\ngroup_reporting\n",
+		/* each file holds a block: fio writes one to each (8192 bytes
+		 * of size=12k, nrfiles=2), or the smallest of a range */
+		"[j]\nrw=write\nverify=md5\nsize=12k\nnrfiles=2\n",
+		"[j]\nrw=randwrite\nverify=md5\nsize=4k\nnrfiles=2\nbsrange=2k-8k\n",
+		"[j]\nrw=write\nverify=md5\nfilesize=8k\noffset=4k\n",
 		/* several files: each write synced on its own, or only at the end */
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
 		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
