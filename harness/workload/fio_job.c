@@ -1324,22 +1324,16 @@ static unsigned long job_files(const struct pc_fio_section *job, const struct pc
 	return n;
 }
 
-/* io_size (io_limit): fio writes that many bytes within the job's size
- * and ends the job (options.c; above size it wraps around and writes
- * blocks again: refused by check_io_size).  0 when not set. */
-static uint64_t io_limit(const struct pc_fio_section *job, const struct pc_fio_section *global)
-{
-	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
-	uint64_t n = 0;
-	return o && pc_fio_parse_size(val(o), &n) == 0 ? n : 0;
-}
-
-/* io_size: a plain count, at most the job's size J->size (known). */
-static int check_io_size(struct parser *p, const struct pc_fio_job *j,
+/* io_size (io_limit) into J->io_limit: fio writes that many bytes within
+ * the job's size and ends the job (options.c; above size it wraps around
+ * and writes blocks again).  A plain count, at most the job's size J->size
+ * (known), else refused. */
+static int check_io_size(struct parser *p, struct pc_fio_job *j,
 			 const struct pc_fio_section *job, const struct pc_fio_section *global)
 {
 	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
 	uint64_t n = 0;
+	j->io_limit = 0;
 	if (!o)
 		return 0;
 	if (pc_fio_parse_size(val(o), &n) < 0 || !n || !j->size)
@@ -1351,6 +1345,7 @@ static int check_io_size(struct parser *p, const struct pc_fio_job *j,
 		return job_error(p, o->line, o->key, "'%s' refused: [%s]: above the job's size "
 				 "(%llu bytes) fio wraps around and writes blocks again; set size "
 				 "only", val(o), job->name, (unsigned long long)j->size);
+	j->io_limit = n;
 	return 0;
 }
 
@@ -1424,7 +1419,7 @@ static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_sectio
 		fs = j->size;
 	else
 		fs *= files;
-	uint64_t limit = io_limit(job, global);
+	uint64_t limit = j->io_limit;
 	return limit && limit < fs ? limit : fs;
 }
 
@@ -1544,7 +1539,7 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		if (fs <= UINT64_MAX / files && fs * files < total)
 			total = fs * files;
 	}
-	uint64_t limit = io_limit(job, global);
+	uint64_t limit = j->io_limit;
 	if (limit && limit < total)
 		total = limit;
 	uint64_t slack = files <= UINT64_MAX / bs ? files * bs : UINT64_MAX;

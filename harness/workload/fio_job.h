@@ -32,6 +32,9 @@ struct pc_fio_job {
 	 * section ends there; 0 when it is the last. */
 	unsigned end_line;
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
+	/* io_size (io_limit): the bytes fio writes within SIZE; 0 when unset
+	 * (a value that is not a plain count at most SIZE is refused). */
+	uint64_t io_limit;
 	/* What it writes run whole: SIZE, or its files' room (nrfiles x
 	 * filesize) when smaller; 0 with SIZE 0. */
 	uint64_t bytes;

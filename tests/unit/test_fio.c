@@ -1244,8 +1244,15 @@ static void test_extent(void)
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=8m\nio_size=2m\n",
 						"s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.jobs[0].size, 8ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[0].io_limit, 2ULL << 20);
 	CU_ASSERT_EQUAL(jf.total_bytes, 2ULL << 20);
 	CU_ASSERT_EQUAL(jf.total_room, 8ULL << 20);
+	pc_fio_job_free(&jf);
+	/* the [global]'s io_size, read once for the job */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nio_limit=1m\n[j]\nrw=write\n"
+						"verify=md5\nsize=8m\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].io_limit, 1ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_bytes, 1ULL << 20);
 	pc_fio_job_free(&jf);
 }
 
