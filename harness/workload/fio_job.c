@@ -68,8 +68,27 @@ static int job_error(struct parser *p, unsigned line, const char *key, const cha
 
 /* ---- values ---------------------------------------------------------- */
 
+/* fio 3.33 (parse.c str_to_decimal) reads a value holding "0x" as hex;
+ * a suffix after the digits is then not one ("0x10k" is 16 bytes, and
+ * "0x1000b" 65547: b is a digit), so only digits are taken: size=0x10000
+ * and bs=0x1000 wrote 16 blocks of 4096.  Up to fio's strtoll limit. */
+static int parse_hex(const char *s, uint64_t *out)
+{
+	const char *digits = s + 2;
+	if (!*digits || digits[strspn(digits, "0123456789abcdefABCDEF")])
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(digits, NULL, 16);
+	if (errno || v > LLONG_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int pc_fio_parse_size(const char *s, uint64_t *out)
 {
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_hex(s, out);
 	return pc_size_parse(s, pc_size_suffixes_fio, out);
 }
 

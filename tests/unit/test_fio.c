@@ -1384,6 +1384,7 @@ static void test_midrun_order(void)
 static void test_sizes(void)
 {
 	uint64_t v;
+	struct pc_fio_jobfile jf0;
 	CU_ASSERT(pc_fio_parse_size("4096", &v) == 0 && v == 4096);
 	CU_ASSERT(pc_fio_parse_size("16m", &v) == 0 && v == 16ULL << 20);
 	/* fio 3.x with its default kb_base=1024 reads "GiB" as 10^9 (and
@@ -1394,6 +1395,22 @@ static void test_sizes(void)
 	CU_ASSERT(pc_fio_parse_size("50%", &v) < 0);
 	CU_ASSERT(pc_fio_parse_size("$mb_memory", &v) < 0);
 	CU_ASSERT(pc_fio_parse_size("1x", &v) < 0);
+	/* fio 3.33 reads "0x..." as hex digits, a suffix not one of them
+	 * (0x10k: 16 bytes; 0x1000b: 65547): size=0x10000 with bs=0x1000
+	 * wrote 16 blocks of 4096 */
+	CU_ASSERT(pc_fio_parse_size("0x1000", &v) == 0 && v == 4096);
+	CU_ASSERT(pc_fio_parse_size("0X1000b", &v) == 0 && v == 65547);
+	CU_ASSERT(pc_fio_parse_size("0x10k", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("0x", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("0x8000000000000000", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("0x7fffffffffffffff", &v) == 0 && v == 0x7fffffffffffffffULL);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=0x10000\n"
+						"bs=0x1000\n", "s.fio", &jf0) == 0);
+	CU_ASSERT_EQUAL(jf0.jobs[0].size, 65536);
+	CU_ASSERT_EQUAL(jf0.total_bytes, 65536);
+	CU_ASSERT_EQUAL(jf0.jobs[0].hdr_block, 4096);
+	CU_ASSERT_PTR_NULL(jf0.jobs[0].extent_unknown);
+	pc_fio_job_free(&jf0);
 	/* A size fio understands but we cannot count: total unknown. */
 	struct pc_fio_jobfile jf;
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=50%\n", "s.fio", &jf) == 0);
