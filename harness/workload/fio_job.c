@@ -487,6 +487,18 @@ static const char *const OLD = "fio 3.33 ignores it (deprecated): the job would 
 static const char *const REPORT = "merges or drops the per-job write counts in fio's report, "
 				  "which the check reads";
 
+/* do_verify: powercut sets it (OWNED); do_verify=0 is what a job asks when
+ * it is not to be checked, which is all powercut does with it. */
+static const char *check_do_verify(const char *v)
+{
+	if (parse_bool(v) == 0)
+		return "the job asks fio not to verify its writes, and powercut's check is fio's "
+		       "verify (fio --verify_only after the cut): the check could not run as the "
+		       "job asks; drop the line (powercut runs the write pass with do_verify=0 "
+		       "and verifies after the cut)";
+	return OWNED;
+}
+
 /* Every option powercut accepts is a row here: the table is an allowlist,
  * and an option that is in no row (a misspelling, an option of another
  * fio version, an engine's option powercut has not checked) is refused by
@@ -641,7 +653,7 @@ static const struct rule rules[] = {
 	  "is refused", NULL },
 	/* ---- the data and its check */
 	{ "verify", R_VALUE, NULL, check_verify },
-	{ "do_verify", R_ANY, NULL, NULL },
+	{ "do_verify", R_VALUE, NULL, check_do_verify },
 	{ "verify_only", R_ANY, NULL, NULL },
 	{ "verify_state_save", R_ANY, NULL, NULL },
 	{ "verify_state_load", R_ANY, NULL, NULL },

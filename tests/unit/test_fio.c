@@ -264,8 +264,11 @@ static void test_refused_options(void)
 	refused(JOB "time_based=1\n", "j.fio:5: time_based", NULL);
 	refused(JOB "norandommap\n", "j.fio:5: norandommap", NULL);
 	refused(JOB "norandommap=yes\n", "norandommap", NULL);
-	refused(JOB "do_verify=0\n", "j.fio:5: do_verify", "powercut sets it");
-	refused("[global]\ndo_verify=0\n" JOB, "j.fio:2: do_verify", NULL);
+	/* do_verify=0: the job asks not to be checked, which is all powercut
+	 * does with it */
+	refused(JOB "do_verify=0\n", "j.fio:5: do_verify", "the check could not run");
+	refused("[global]\ndo_verify=false\n" JOB, "j.fio:2: do_verify", "fio not to verify");
+	refused(JOB "do_verify=1\n", "j.fio:5: do_verify", "powercut sets it");
 	refused(JOB "loops=2\n", "j.fio:5: loops", "every loop");
 	/* options that leave blocks unchecked or written twice */
 	refused(JOB "verify_backlog=16\n", "j.fio:5: verify_backlog", "only part");
