@@ -1405,7 +1405,10 @@ static int check_file_room(struct parser *p, const struct pc_fio_section *job,
 		if (pc_fio_parse_size(val(o), &room) < 0 ||
 		    (off && pc_fio_parse_size(val(off), &offset) < 0))
 			return 0;
-		if (room >= min && room - min >= offset)
+		/* an offset at or past the file's end fio refuses itself
+		 * when it sets the job up ("you need to specify valid
+		 * offset=") */
+		if (offset >= room || room - offset >= min)
 			return 0;
 		if (off)
 			o = off->line > o->line ? off : o;
@@ -1413,20 +1416,18 @@ static int check_file_room(struct parser *p, const struct pc_fio_section *job,
 				 "from its offset (filesize %s, offset %llu), less than its "
 				 "smallest write block (%llu bytes): fio writes nothing to such a "
 				 "file, and a job that writes nothing leaves nothing to check",
-				 job->name, (unsigned long long)(room > offset ? room - offset : 0),
+				 job->name, (unsigned long long)(room - offset),
 				 val(effective(job, global, "filesize")), (unsigned long long)offset,
 				 (unsigned long long)min);
 	}
-	if (!(o = effective(job, global, "size")) || pc_fio_parse_size(val(o), &room) < 0 ||
-	    room / files >= min)
+	/* one file smaller than a block fio refuses itself when it sets the
+	 * job up ("size too small, must not be less than minimum block
+	 * size") */
+	if (files == 1 || !(o = effective(job, global, "size")) ||
+	    pc_fio_parse_size(val(o), &room) < 0 || room / files >= min)
 		return 0;
-	if (files > 1 && why && why->line > o->line)
+	if (why && why->line > o->line)
 		o = why;
-	if (files == 1)
-		return job_error(p, o->line, o->key, "[%s]: its size (%llu bytes) is less than its "
-				 "smallest write block (%llu bytes): fio refuses the job when it "
-				 "sets it up", job->name, (unsigned long long)room,
-				 (unsigned long long)min);
 	return job_error(p, o->line, o->key, "[%s]: each of its %lu files gets %llu bytes (its "
 			 "size, %llu, shared among them), less than its smallest write block "
 			 "(%llu bytes): fio writes nothing to such a file, and a job that writes "

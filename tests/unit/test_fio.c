@@ -322,7 +322,6 @@ static void test_refused_options(void)
 	refused(JOB "filesize=2k\nnrfiles=2\n", "j.fio:5: filesize", "2048 bytes");
 	refused("[j]\nrw=write\nverify=md5\nfilesize=6k\noffset=4k\n", "j.fio:5: offset",
 		"2048 bytes");
-	refused(JOB "bs=2m\n", "j.fio:3: size", "fio refuses the job");
 	/* fsync=N syncs the file of the next I/O, not the one written */
 	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
 	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
@@ -1140,6 +1139,8 @@ static void test_options_fine(void)
 		"[j]\nrw=write\nverify=md5\nsize=12k\nnrfiles=2\n",
 		"[j]\nrw=randwrite\nverify=md5\nsize=4k\nnrfiles=2\nbsrange=2k-8k\n",
 		"[j]\nrw=write\nverify=md5\nfilesize=8k\noffset=4k\n",
+		/* left to fio's own set-up check, which refuses them */
+		JOB "bs=2m\n", JOB "filesize=4k\noffset=8k\n",
 		/* several files: each write synced on its own, or only at the end */
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
 		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
