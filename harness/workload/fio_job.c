@@ -1405,10 +1405,10 @@ static int check_file_room(struct parser *p, const struct pc_fio_section *job,
 		if (pc_fio_parse_size(val(o), &room) < 0 ||
 		    (off && pc_fio_parse_size(val(off), &offset) < 0))
 			return 0;
-		/* an offset at or past the file's end fio refuses itself
+		/* an offset past the file's end fio refuses itself
 		 * when it sets the job up ("you need to specify valid
 		 * offset=") */
-		if (offset >= room || room - offset >= min)
+		if (offset > room || room - offset >= min)
 			return 0;
 		if (off)
 			o = off->line > o->line ? off : o;

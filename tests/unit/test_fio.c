@@ -322,6 +322,8 @@ static void test_refused_options(void)
 	refused(JOB "filesize=2k\nnrfiles=2\n", "j.fio:5: filesize", "2048 bytes");
 	refused("[j]\nrw=write\nverify=md5\nfilesize=6k\noffset=4k\n", "j.fio:5: offset",
 		"2048 bytes");
+	refused("[j]\nrw=write\nverify=md5\nfilesize=4k\noffset=4k\n", "j.fio:5: offset",
+		"0 bytes");
 	/* fsync=N syncs the file of the next I/O, not the one written */
 	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
 	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
