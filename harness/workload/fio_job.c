@@ -1298,6 +1298,15 @@ static unsigned long count_names(const char *v)
 	return n;
 }
 
+/* Where a range value (bsrange=4k-16k) splits: at its '-', else at its
+ * ':' (fio 3.33 parse.c, FIO_OPT_RANGE: bsrange=4k:16k is 4k-16k); NULL
+ * when it has neither. */
+static const char *range_sep(const char *v)
+{
+	const char *sep = strchr(v, '-');
+	return sep ? sep : strchr(v, ':');
+}
+
 /* The biggest write block of the job (bs, or the top of bsrange: the one
  * fio reads last, the job's before [global]'s; else fio's 4k): 0 when the
  * job file does not give it as one plain count, *WHY the option then. */
@@ -1312,7 +1321,7 @@ static uint64_t max_block(const struct pc_fio_section *job, const struct pc_fio_
 		return 4096;
 	const char *v = val(o);
 	if (!strcasecmp(o->key, "bsrange") || !strcasecmp(o->key, "blocksize_range")) {
-		const char *dash = strchr(v, '-');
+		const char *dash = range_sep(v);
 		v = dash ? dash + 1 : "";
 	}
 	/* "bs=4k,8k": reads and writes of other sizes; fio's random map then
@@ -2088,7 +2097,7 @@ static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_se
 		return 0;
 	if (strcasecmp(o->key, "bsrange") && strcasecmp(o->key, "blocksize_range"))
 		return pc_fio_parse_size(v, min) == 0 && *min && (*max = *min);
-	const char *dash = strchr(v, '-');
+	const char *dash = range_sep(v);
 	if (!dash)
 		return 0;
 	char *low = xstrndup(v, (size_t)(dash - v));

@@ -1216,6 +1216,9 @@ static void test_extent(void)
 	extent("size=8m\nbs=4k\nfilesize=1m\n", 1044480, NULL);      /* 1048576 */
 	extent("size=1m\nbs=4k\nfilesize=3m\n", 1044480, NULL);      /* 1048576 */
 	extent("size=8m\nbsrange=4k-12k\n", 8376320, NULL);          /* 8388608 */
+	/* fio's other range separator: bsrange=4k:12k is 4k-12k */
+	extent("size=8m\nbsrange=4k:12k\n", 8376320, NULL);
+	extent("size=8m\nblocksize_range=4k:12k\n", 8376320, NULL);
 	extent("size=8m\nfilename=a:b\n", 8380416, NULL);            /* default bs 4k */
 	/* a filename= list is the job's files, whatever nrfiles says (fio
 	 * 3.33 adds nrfiles' names only without one): 2 files of 1m, 2097152
