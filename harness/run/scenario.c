@@ -664,12 +664,11 @@ static int group_workload(struct parser *p, const struct section *g,
 	else if (fio && s->layout == PC_LAYOUT_SNAPSHOTS)
 		problem = "layout = snapshots works with workload = image only";
 	else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes)
-		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m) "
-			  "and no kb_base";
+		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m)";
 	else if (fio && !s->device_size && !jf->total_room)
 		problem = "device_size = auto needs to know what the fio jobs' files take on the "
 			  "device: every job's size, filesize and offset as plain byte counts (e.g. "
-			  "size=64m) and no kb_base; set device_size";
+			  "size=64m); set device_size";
 	else if (fio && !s->device_size && jf->total_room > (UINT64_C(1) << 49) - (128u << 20))
 		problem = "device_size = auto: the fio jobs' files take more than half of the "
 			  "largest device (1024T), and the auto device is twice their bytes plus "

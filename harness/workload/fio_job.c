@@ -85,11 +85,26 @@ static int parse_hex(const char *s, uint64_t *out)
 	return 0;
 }
 
-int pc_fio_parse_size(const char *s, uint64_t *out)
+/* S as fio reads a size with kb_base KB (1024, 1000; 0: unknown, -1). */
+static int size_kb(const char *s, unsigned kb, uint64_t *out)
 {
 	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return parse_hex(s, out);
-	return pc_size_parse(s, pc_size_suffixes_fio, out);
+	if (kb != 1024 && kb != 1000)
+		return -1;
+	return pc_size_parse(s, kb == 1000 ? pc_size_suffixes_fio_kb1000 : pc_size_suffixes_fio,
+			     out);
+}
+
+int pc_fio_parse_size(const char *s, uint64_t *out)
+{
+	return size_kb(s, 1024, out);
+}
+
+/* Option O's value as a size, with the kb_base fio reads it with. */
+static int opt_size(const struct pc_fio_opt *o, uint64_t *out)
+{
+	return size_kb(o->value ? o->value : "", o->kb_base, out);
 }
 
 /* fio's booleans: a bare key is true; true/yes/on and false/no/off; else a
@@ -1123,7 +1138,7 @@ static int read_option(struct parser *p, char *text)
 	}
 	s->opts = xrealloc(s->opts, (s->nopts + 1) * sizeof(*s->opts));
 	s->opts[s->nopts++] = (struct pc_fio_opt){ xstrdup(key), value ? xstrdup(value) : NULL,
-						  p->lineno };
+						  p->lineno, 1024 };
 	return 0;
 }
 
@@ -1327,7 +1342,7 @@ static uint64_t max_block(const struct pc_fio_section *job, const struct pc_fio_
 	/* "bs=4k,8k": reads and writes of other sizes; fio's random map then
 	 * ends a random job before its size (seen with fio 3.33) */
 	uint64_t bs = 0;
-	if (strchr(v, ',') || pc_fio_parse_size(v, &bs) < 0 || !bs) {
+	if (strchr(v, ',') || size_kb(v, o->kb_base, &bs) < 0 || !bs) {
 		*why = o;
 		return 0;
 	}
@@ -1376,7 +1391,7 @@ static int check_io_size(struct parser *p, struct pc_fio_job *j,
 	j->io_limit = 0;
 	if (!o)
 		return 0;
-	if (pc_fio_parse_size(val(o), &n) < 0 || !n || !j->size)
+	if (opt_size(o, &n) < 0 || !n || !j->size)
 		return job_error(p, o->line, o->key, "'%s' refused: [%s]: not a plain byte count "
 				 "(e.g. 64m) at most the job's size, which must be one too: fio "
 				 "writes io_size bytes within the size, and above it wraps around "
@@ -1411,8 +1426,8 @@ static int check_file_room(struct parser *p, const struct pc_fio_section *job,
 		return 0;
 	if ((o = effective(job, global, "filesize"))) {
 		off = effective(job, global, "offset|fileoffset");
-		if (pc_fio_parse_size(val(o), &room) < 0 ||
-		    (off && pc_fio_parse_size(val(off), &offset) < 0))
+		if (opt_size(o, &room) < 0 ||
+		    (off && opt_size(off, &offset) < 0))
 			return 0;
 		/* an offset past the file's end fio refuses itself
 		 * when it sets the job up ("you need to specify valid
@@ -1433,7 +1448,7 @@ static int check_file_room(struct parser *p, const struct pc_fio_section *job,
 	 * job up ("size too small, must not be less than minimum block
 	 * size") */
 	if (files == 1 || !(o = effective(job, global, "size")) ||
-	    pc_fio_parse_size(val(o), &room) < 0 || room / files >= min)
+	    opt_size(o, &room) < 0 || room / files >= min)
 		return 0;
 	if (why && why->line > o->line)
 		o = why;
@@ -1455,7 +1470,7 @@ static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_sectio
 	unsigned long files = job_files(job, global, &o);
 	uint64_t fs;
 	if (!j->size || !files || effective(job, global, "offset|fileoffset") ||
-	    !(o = effective(job, global, "filesize")) || pc_fio_parse_size(val(o), &fs) < 0 ||
+	    !(o = effective(job, global, "filesize")) || opt_size(o, &fs) < 0 ||
 	    !fs || fs > UINT64_MAX / files || fs * files >= j->size)
 		fs = j->size;
 	else
@@ -1485,12 +1500,12 @@ static uint64_t job_size(const struct pc_fio_section *job, const struct pc_fio_s
 	const struct pc_fio_opt *o = effective(job, global, "size");
 	uint64_t size = 0, fs = 0, offset = 0;
 	if (o)
-		return pc_fio_parse_size(val(o), &size) < 0 ? 0 : size;
+		return opt_size(o, &size) < 0 ? 0 : size;
 	unsigned long files = job_files(job, global, &o);
 	if (!files || !(o = effective(job, global, "filesize")) ||
-	    pc_fio_parse_size(val(o), &fs) < 0 ||
+	    opt_size(o, &fs) < 0 ||
 	    ((o = effective(job, global, "offset|fileoffset")) &&
-	     pc_fio_parse_size(val(o), &offset) < 0) ||
+	     opt_size(o, &offset) < 0) ||
 	    offset >= fs)
 		return 0;
 	return mul_sat(fs - offset, files);
@@ -1507,12 +1522,12 @@ static uint64_t job_room(const struct pc_fio_job *j, const struct pc_fio_section
 	const struct pc_fio_opt *o;
 	unsigned long files = job_files(job, global, &o);
 	uint64_t offset = 0, fs = 0;
-	if (!j->size || !files || effective(job, global, "kb_base"))
+	if (!j->size || !files)
 		return 0;
 	if ((o = effective(job, global, "offset|fileoffset")) &&
-	    pc_fio_parse_size(val(o), &offset) < 0)
+	    opt_size(o, &offset) < 0)
 		return 0;
-	if ((o = effective(job, global, "filesize")) && (pc_fio_parse_size(val(o), &fs) < 0 || !fs))
+	if ((o = effective(job, global, "filesize")) && (opt_size(o, &fs) < 0 || !fs))
 		return 0;
 	if (o)
 		return mul_sat(add_sat(offset, fs), files);
@@ -1525,11 +1540,6 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 {
 	const struct pc_fio_opt *o = effective(job, global, "size");
 	j->extent_line = o ? o->line : job->line;
-	if ((o = effective(job, global, "kb_base"))) {
-		j->extent_line = o->line;
-		j->extent_unknown = "kb_base changes what fio's size suffixes mean";
-		return;
-	}
 	if (!j->size) {
 		j->extent_unknown = "size is not a plain byte count (e.g. 64m)";
 		return;
@@ -1570,7 +1580,7 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 	if ((o = effective(job, global, "filesize"))) {
 		uint64_t fs;
 		const struct pc_fio_opt *off = effective(job, global, "offset|fileoffset");
-		if (pc_fio_parse_size(val(o), &fs) < 0 || !fs || off) {
+		if (opt_size(o, &fs) < 0 || !fs || off) {
 			j->extent_line = off ? off->line : o->line;
 			j->extent_unknown = off ? "offset with filesize: the files' room for writes "
 						  "depends on both"
@@ -2041,7 +2051,7 @@ static uint64_t verify_interval(const struct pc_fio_section *job,
 	const struct pc_fio_opt *vi = effective(job, global, "verify_interval");
 	if (!write_blocks(job, global, &min, &max, why))
 		return 0;
-	if (vi && pc_fio_parse_size(val(vi), &interval) < 0) {
+	if (vi && opt_size(vi, &interval) < 0) {
 		*why = vi;
 		return 0;
 	}
@@ -2070,10 +2080,10 @@ static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
 	    parse_bool(val(o)) != 0)
 		j->hdr_interval = 0; /* a header per block, blocks anywhere */
 	if ((o = effective(job, global, "offset|fileoffset")) &&
-	    pc_fio_parse_size(val(o), &j->hdr_first) < 0)
+	    opt_size(o, &j->hdr_first) < 0)
 		j->hdr_interval = 0;
 	if ((o = effective(job, global, "verify_offset")) &&
-	    pc_fio_parse_size(val(o), &j->hdr_at) < 0)
+	    opt_size(o, &j->hdr_at) < 0)
 		j->hdr_interval = 0;
 	if (j->hdr_at + 40 > j->hdr_interval) /* refused before: check_verify_room */
 		j->hdr_interval = 0;
@@ -2081,12 +2091,12 @@ static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
 
 /* The job's smallest and biggest write block (bs=N or bsrange=A-B, fio's 4k
  * when unset): 0 when the job file does not give them as plain counts
- * (bssplit, bs=4k,8k, kb_base), *WHY the option then. */
+ * (bssplit, bs=4k,8k), *WHY the option then. */
 static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
 			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why)
 {
 	*min = *max = 4096;
-	if ((*why = effective(job, global, "kb_base")) || (*why = effective(job, global, "bssplit")))
+	if ((*why = effective(job, global, "bssplit")))
 		return 0;
 	const struct pc_fio_opt *o = effective(job, global, "bs|blocksize|bsrange|blocksize_range");
 	if (!o)
@@ -2096,12 +2106,12 @@ static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_se
 	if (strchr(v, ','))
 		return 0;
 	if (strcasecmp(o->key, "bsrange") && strcasecmp(o->key, "blocksize_range"))
-		return pc_fio_parse_size(v, min) == 0 && *min && (*max = *min);
+		return size_kb(v, o->kb_base, min) == 0 && *min && (*max = *min);
 	const char *dash = range_sep(v);
 	if (!dash)
 		return 0;
 	char *low = xstrndup(v, (size_t)(dash - v));
-	int ok = pc_fio_parse_size(low, min) == 0 && pc_fio_parse_size(dash + 1, max) == 0 &&
+	int ok = size_kb(low, o->kb_base, min) == 0 && size_kb(dash + 1, o->kb_base, max) == 0 &&
 		 *min && *min <= *max;
 	free(low);
 	return ok;
@@ -2133,7 +2143,7 @@ static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
 				 "verify_interval as plain counts", job->name, val(offset), head,
 				 val(verify), why->line, why->key, val(why));
 	uint64_t at = 0;
-	if (pc_fio_parse_size(val(offset), &at) < 0 || at < head || at > interval ||
+	if (opt_size(offset, &at) < 0 || at < head || at > interval ||
 	    interval - at < head)
 		return job_error(p, offset->line, offset->key, "[%s]: '%s' refused: fio's %s header "
 				 "takes %u bytes, and moved by verify_offset it must stay within "
@@ -2203,10 +2213,34 @@ static int check_global_values(struct parser *p)
 	return 0;
 }
 
+/* Each option's kb_base (pc_fio_opt.kb_base), as fio 3.33 reads it: a
+ * section's options are parsed together, kb_base first (its prio, 1, is
+ * the highest: options.c), so a section's own kb_base, its last line,
+ * counts for all of its values, above or below it; a section without one
+ * reads them with the [global]s' above it (init.c get_new_job copies
+ * their defaults), and a [global]'s becomes the default of the sections
+ * below it.  kb_base=1000, size=4k: a file of 4000 bytes; 4KiB: 4096. */
+static void mark_kb_base(struct parser *p)
+{
+	unsigned inherited = 1024;
+	for (size_t i = 0; i < p->nsections; i++) {
+		struct pc_fio_section *s = &p->sections[i];
+		const struct pc_fio_opt *o = find_opt(s, "kb_base");
+		unsigned kb = inherited;
+		if (o)
+			kb = !strcmp(val(o), "1000") ? 1000 : !strcmp(val(o), "1024") ? 1024 : 0;
+		for (size_t k = 0; k < s->nopts; k++)
+			s->opts[k].kb_base = kb;
+		if (is_global(s))
+			inherited = kb;
+	}
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	if (check_global_values(p) < 0)
 		return -1;
+	mark_kb_base(p);
 	int rc = -1;
 	/* per section: for a job, the [global] options above it */
 	struct pc_fio_section *globals = xcalloc(p->nsections + 1, sizeof(*globals));
@@ -2250,12 +2284,10 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
 			j->depth = 1;
-		/* kb_base changes what every suffix means, and only for the
-		 * options fio parses after it: not counted. */
 		j->size = job_size(s, global);
 		if (check_io_size(p, j, s, global) < 0 || check_file_room(p, s, global) < 0)
 			goto out;
-		if (effective(s, global, "kb_base") || !j->size)
+		if (!j->size)
 			sizes_known = 0;
 		j->bytes = job_bytes(j, s, global);
 		out->total_bytes += j->bytes;

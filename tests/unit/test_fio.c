@@ -1233,7 +1233,8 @@ static void test_extent(void)
 	extent("size=1m\nbs=4k,8k\n", 0, "block size");     /* fio wrote 797 of 1024 */
 	extent("size=1m\nfilesize=$pagesize*256\n", 0, "filesize");
 	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
-	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
+	/* kb_base=1000: 1m is 10^6 bytes, less a block of fio's default 4096 */
+	extent("size=1m\nkb_base=1000\n", 995904, NULL);
 	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
 	extent("size=4m\nblocksize_unaligned\n", 0, "bs_unaligned");
 	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
@@ -1425,10 +1426,37 @@ static void test_sizes(void)
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=50%\n", "s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 0);
 	pc_fio_job_free(&jf);
-	/* kb_base changes what the suffixes mean (for the options after it):
-	 * not counted rather than counted wrong. */
+	/* kb_base changes what the suffixes mean, as fio 3.33 reads them: a
+	 * section's options with its own kb_base (fio parses it first,
+	 * wherever it stands), else with the [global]s' above it.  fio wrote
+	 * 64000 bytes of [global] kb_base=1000 and a job's size=64k, bs=4k
+	 * (16 writes of 4000), a file of 65536 of [global] size=64k and a
+	 * job's bs=4k below kb_base=1000, and 15 writes of 4096 under a
+	 * [global] kb_base=1000 with the job's own kb_base=1024. */
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
 						"verify=md5\nsize=64m\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 64000000);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
+						"verify=md5\nsize=64k\nbs=4k\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 64000);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 4000);
+	CU_ASSERT_EQUAL(jf.jobs[0].extent, 60000);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nsize=64k\n[j]\nrw=write\nverify=md5\n"
+						"bs=4k\nkb_base=1000\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 65536);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 4000);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[global]\nsize=64k\n[j]\n"
+						"rw=write\nverify=md5\nbs=4k\nkb_base=1024\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 64000);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 4096);
+	pc_fio_job_free(&jf);
+	/* a kb_base fio does not take: its sizes are not counted */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=64k\n"
+						"kb_base=2000\n", "s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 0);
 	pc_fio_job_free(&jf);
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=64m\n",
@@ -1473,7 +1501,7 @@ static void test_sizes(void)
 	pc_fio_job_free(&jf);
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
 						"verify=md5\nsize=1g\n", "s.fio", &jf) == 0);
-	CU_ASSERT_EQUAL(jf.total_room, 0);
+	CU_ASSERT_EQUAL(jf.total_room, 1000000000);
 	pc_fio_job_free(&jf);
 	/* no size, a filesize: fio 3.33 writes each file's filesize less its
 	 * offset (filesetup.c setup_files: size is then the files' total),
