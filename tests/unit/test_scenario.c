@@ -295,6 +295,19 @@ static void test_fio_auto_device(void)
 		free(err);
 		free(path);
 	}
+	/* cut_at = P% with a job whose size is not a plain count names the
+	 * job and its line (it named only the scenario's group) */
+	free(write_ini("job.fio", "[a]\nrw=randwrite\nsize=1m\nverify=crc32c\nsync=1\n[b]\n"
+			   "rw=randwrite\nsize=50%\nfilesize=1m\nverify=crc32c\nsync=1\n"));
+	char *path = write_ini("auto.ini", "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 50%\n"
+				 "device_size = 64M\n");
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT(load_capture(path, &sc, &err) == -1 && pc_last_errclass == PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: [g]: cut_at = P% needs every job's size"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "job.fio:6: job [b]: its size"));
+	free(err);
+	free(path);
 }
 
 /* Every line that sets workload or cut_at is checked, a [global] value
