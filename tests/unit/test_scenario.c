@@ -254,7 +254,7 @@ static void test_midrun_modes(void)
  * the device (fio allocates or lays out each file from 0 to its offset
  * plus its size, whatever size says: filesize=1g with size=4m filled the
  * 512 MiB auto device, ENOSPC in every case); a job file that does not
- * tell it (size=50%, kb_base) needs device_size, and files too big for
+ * tell it (size=50%) needs device_size, and files too big for
  * any auto device are refused. */
 static void test_fio_auto_device(void)
 {
@@ -264,11 +264,14 @@ static void test_fio_auto_device(void)
 		{ "[j]\nrw=randwrite\nsize=4m\noffset=1g\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n", NULL,
 		  (1ULL << 30) + (4ULL << 20) },
-		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		{ "[global]\nsize=50%\n[j]\nrw=randwrite\nfilesize=1g\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n",
 		  ":1: [g]: device_size = auto needs to know what the fio jobs' files take", 0 },
-		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		{ "[global]\nsize=50%\n[j]\nrw=randwrite\nfilesize=1g\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\ndevice_size = 4G\n", NULL, 0 },
+		/* kb_base=1000: fio's 1g is 10^9 bytes */
+		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n", NULL, 1000000000 },
 		{ "[j]\nrw=randwrite\nsize=4m\nfilesize=600t\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n",
 		  ":1: [g]: device_size = auto: the fio jobs' files take more than half", 0 },
@@ -292,6 +295,19 @@ static void test_fio_auto_device(void)
 		free(err);
 		free(path);
 	}
+	/* cut_at = P% with a job whose size is not a plain count names the
+	 * job and its line (it named only the scenario's group) */
+	free(write_ini("job.fio", "[a]\nrw=randwrite\nsize=1m\nverify=crc32c\nsync=1\n[b]\n"
+			   "rw=randwrite\nsize=50%\nfilesize=1m\nverify=crc32c\nsync=1\n"));
+	char *path = write_ini("auto.ini", "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 50%\n"
+				 "device_size = 64M\n");
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT(load_capture(path, &sc, &err) == -1 && pc_last_errclass == PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: [g]: cut_at = P% needs every job's size"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "job.fio:6: job [b]: its size"));
+	free(err);
+	free(path);
 }
 
 /* Every line that sets workload or cut_at is checked, a [global] value
