@@ -515,6 +515,32 @@ static void test_ignored_layout_device(void)
 	free(text);
 }
 
+/* The ignored are listed object by object in the reader's order (the
+ * top, shard, a case, its timings_s, io, ..., layers[], layers[].findings,
+ * ...), over every case and every element of an array, each object's keys
+ * in the file's order and each name once. */
+static void test_ignored_order(void)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load("{\"kernel\":\"6.1\",\"cases\":["
+				   "{\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+				   "\"timings_s\":{\"total\":1},\"io\":{\"discards\":1},"
+				   "\"layers\":[{\"layer\":1,\"findings\":{\"torn\":1}},"
+				   "{\"layer\":2,\"upper\":1,\"findings\":{\"torn\":2,\"bent\":1}}]},"
+				   "{\"id\":\"b\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+				   "\"timings_s\":{\"trim\":2,\"total\":1},\"io\":{\"discards\":4},"
+				   "\"layers\":[{\"layer\":1,\"lower\":1}],\"zz\":1}],\"yy\":1}", &r), 0);
+	static const char *const want[] = {
+		"yy", "cases[].zz", "cases[].timings_s.trim", "cases[].io.discards",
+		"cases[].layers[].upper", "cases[].layers[].lower",
+		"cases[].layers[].findings.torn", "cases[].layers[].findings.bent",
+	};
+	CU_ASSERT_EQUAL(r.nignored, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < r.nignored && i < sizeof(want) / sizeof(*want); i++)
+		CU_ASSERT_STRING_EQUAL(r.ignored[i], want[i]);
+	pc_results_free(&r);
+}
+
 /* "started", "finished": when the run started and ended, ISO 8601 UTC as
  * report.c writes them (strcmp orders them), or absent (an older
  * powercut's; finished of a killed run); anything else is an error. */
@@ -618,6 +644,8 @@ void register_results_reader_tests(void)
 		    test_ignored_nested);
 	CU_add_test(s, "keys a newer powercut wrote in layers, overlay, device",
 		    test_ignored_layout_device);
+	CU_add_test(s, "ignored fields: the reader's order, over every case and element",
+		    test_ignored_order);
 	CU_add_test(s, "an error's kind, and results without it", test_error_kind);
 	CU_add_test(s, "when the run started and finished", test_times);
 }
