@@ -348,7 +348,7 @@ static int compressed_inside_gzip(const char *path, char *name, size_t cap)
 /* "LABEL PATH", or "PATH" without a label, for messages (caller frees). */
 static char *named(const char *label, const char *path)
 {
-	return label ? xasprintf("%s %s", label, path) : xstrdup(path);
+	return xasprintf("%s%s%s", PC_TAR_NAME(label, path));
 }
 
 static void refuse_compressed_twice(const char *label, const char *path, const char *inner,
@@ -794,21 +794,19 @@ static const char *pax_value(const char *rec, size_t n, const char *key, size_t 
 	return NULL;
 }
 
-/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10 and
- * 64 bits (libarchive clamps a larger one, Go refuses the header); with
- * FRACTION, a time: digits, then optionally '.' and digits. */
-static int pax_number_ok(const char *v, size_t len, int fraction)
+int pc_pax_u64(const char *v, size_t len, int fraction, uint64_t *n, int *neg)
 {
 	size_t i = 0, digits = 0;
-	int neg = 0;
-	uint64_t n = 0, max = (uint64_t)INT64_MAX;
+	uint64_t max = (uint64_t)INT64_MAX;
+	*n = 0;
+	*neg = 0;
 	if (i < len && (v[i] == '+' || v[i] == '-'))
-		neg = v[i++] == '-';
+		*neg = v[i++] == '-';
 	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
 		unsigned d = (unsigned)(v[i] - '0');
-		if (n > (max + (uint64_t)neg - d) / 10)
+		if (*n > (max + (uint64_t)*neg - d) / 10)
 			return 0;
-		n = n * 10 + d;
+		*n = *n * 10 + d;
 		digits++;
 	}
 	if (fraction && i < len && v[i] == '.')
@@ -838,12 +836,14 @@ static const char *bad_pax_record(const char *rec, size_t n)
 				if (strlen(strings[i]) == klen && !memcmp(kv, strings[i], klen) &&
 				    memchr(eq + 1, '\0', vlen))
 					return strings[i];
+			uint64_t num;
+			int neg;
 			for (size_t i = 0; i < 3; i++) {
 				if (strlen(numbers[i]) == klen && !memcmp(kv, numbers[i], klen) &&
-				    !pax_number_ok(eq + 1, vlen, 0))
+				    !pc_pax_u64(eq + 1, vlen, 0, &num, &neg))
 					return numbers[i];
 				if (strlen(times[i]) == klen && !memcmp(kv, times[i], klen) &&
-				    !pax_number_ok(eq + 1, vlen, 1))
+				    !pc_pax_u64(eq + 1, vlen, 1, &num, &neg))
 					return times[i];
 			}
 		}
@@ -1100,18 +1100,9 @@ static void note_data_end(struct inflater *in, unsigned char t, struct archive_e
 			return; /* its data holds a map: not worked out here */
 		size_t len;
 		const char *v = pax_value(c->pax, c->pax_len, "size", &len);
-		if (v) {
-			char num[32];
-			if (len == 0 || len >= sizeof(num))
-				return;
-			memcpy(num, v, len);
-			num[len] = '\0';
-			char *end;
-			unsigned long long n = strtoull(num, &end, 10);
-			if (*end)
-				return;
-			size = n;
-		}
+		int neg;
+		if (v && (!pc_pax_u64(v, len, 0, &size, &neg) || (neg && size)))
+			return; /* refused before: by judge_entry, a negative one by libarchive */
 	}
 	in->data_end = off + 512 + size;
 }
@@ -1179,7 +1170,7 @@ static int stream_ends_early(struct inflater *in)
  * after the tar's end it is.  0 if it is whole (or not compressed: bytes
  * after a plain tar's end are never read), else -1 with the error
  * reported. */
-static int rest_intact(struct archive *ar, const char *what)
+static int rest_intact(struct archive *ar, const char *label, const char *path)
 {
 	struct inflater *in = inflater_of(ar);
 	if (!in || in->fd >= 0 || in->dec_empty)
@@ -1189,88 +1180,71 @@ static int rest_intact(struct archive *ar, const char *what)
 	while ((n = read_cb(ar, in, &out)) > 0)
 		;
 	if (n == 0 && in->dec && stream_ends_early(in))
-		return pc_fail(PC_ERR_INPUT, "%s: bytes follow the end of the %s stream: tar "
-			       "would ignore them, the runtimes refuse the layer", what,
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: bytes follow the end of the %s stream: tar "
+			       "would ignore them, the runtimes refuse the layer", PC_TAR_NAME(label, path),
 			       archive_filter_name(in->dec, 0));
 	if (n == 0)
 		return 0;
-	return pc_fail(PC_ERR_INPUT, "%s: the compressed stream after the tar's end: %s (the "
-		       "runtimes read a layer's stream to its end and refuse it)", what, in->msg);
+	return pc_fail(PC_ERR_INPUT, "%s%s%s: the compressed stream after the tar's end: %s (the "
+		       "runtimes read a layer's stream to its end and refuse it)", PC_TAR_NAME(label, path),
+		       in->msg);
 }
 
-/* The end of the archive WHAT: 0 if the runtimes take it as the end, else
- * -1 with the error reported. */
-static int checked_end(struct archive *ar, const char *what)
+/* The end of the archive PATH (LABEL as for pc_tar_checked_next): 0 if
+ * the runtimes take it as the end, else -1 with the error reported. */
+static int checked_end(struct archive *ar, const char *label, const char *path)
 {
 	long long at = (long long)archive_filter_bytes(ar, 0);
 	switch (pc_layer_reader_after_end(ar)) {
 	case PC_TAR_END_OK:
-		return rest_intact(ar, what);
+		return rest_intact(ar, label, path);
 	case PC_TAR_END_ENTRIES:
-		return pc_fail(PC_ERR_INPUT, "%s: entries follow a single zero block (at byte %lld "
-			       "of the tar stream; the end of a tar archive is two): tar would "
-			       "stop there, the runtimes refuse the archive", what, at - 512);
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: entries follow a single zero block (at byte "
+			       "%lld of the tar stream; the end of a tar archive is two): tar would "
+			       "stop there, the runtimes refuse the archive",
+			       PC_TAR_NAME(label, path), at - 512);
 	case PC_TAR_END_BYTES:
-		return pc_fail(PC_ERR_INPUT, "%s: bytes that are not a tar header follow a single "
-			       "zero block (at byte %lld of the tar stream; the end of a tar "
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: bytes that are not a tar header follow a "
+			       "single zero block (at byte %lld of the tar stream; the end of a tar "
 			       "archive is two): tar would stop there and ignore them, the "
-			       "runtimes refuse the archive", what, at - 512);
+			       "runtimes refuse the archive", PC_TAR_NAME(label, path), at - 512);
 	case PC_TAR_END_UNCHECKED:
 	default:
-		return pc_fail(PC_ERR_RUN, "%s: where its last entry ended is not known, so its "
-			       "end cannot be checked: not read", what);
+		return pc_fail(PC_ERR_RUN, "%s%s%s: where its last entry ended is not known, so its "
+			       "end cannot be checked: not read", PC_TAR_NAME(label, path));
 	}
 }
 
-/* The body of pc_tar_checked_next.  The archive's name for messages
- * ("LABEL PATH") is made only for a message: not once per entry. */
-static int checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
-			const char *path)
+/* AE's name for a message ("?" when it has none). */
+static const char *entry_name(struct archive_entry *ae)
 {
-	char *what = NULL;
-	int rc = 1;
-	if (!inflater_of(ar)) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_RUN, "%s: not opened by the layer reader: its headers "
-			     "cannot be checked, so it is not read", what);
-		goto out;
-	}
-	int r = archive_read_next_header(ar, ae);
-	while (r == ARCHIVE_RETRY)
-		r = archive_read_next_header(ar, ae);
-	if (r == ARCHIVE_EOF) {
-		what = named(label, path);
-		rc = checked_end(ar, what);
-		goto out;
-	}
-	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r)) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_INPUT, "%s: entry %s: a tar header powercut cannot "
-			     "read whole (libarchive: %s): refused rather than read in part",
-			     what, *ae && archive_entry_pathname(*ae) ?
-			     archive_entry_pathname(*ae) : "?", archive_error_string(ar));
-		goto out;
-	}
-	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_INPUT, "%s: %s", what, pc_layer_reader_error(ar));
-		goto out;
-	}
-	char why[400];
-	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why))) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_INPUT, "%s: entry %s: %s", what,
-			     archive_entry_pathname(*ae) ? archive_entry_pathname(*ae) : "?", why);
-	}
-out:
-	free(what);
-	return rc;
+	const char *p = ae ? archive_entry_pathname(ae) : NULL;
+	return p ? p : "?";
 }
 
 int pc_tar_checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
 			const char *path)
 {
-	return checked_next(ar, ae, label, path);
+	if (!inflater_of(ar))
+		return pc_fail(PC_ERR_RUN, "%s%s%s: not opened by the layer reader: its headers "
+			       "cannot be checked, so it is not read", PC_TAR_NAME(label, path));
+	int r = archive_read_next_header(ar, ae);
+	while (r == ARCHIVE_RETRY)
+		r = archive_read_next_header(ar, ae);
+	if (r == ARCHIVE_EOF)
+		return checked_end(ar, label, path);
+	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: entry %s: a tar header powercut cannot "
+			       "read whole (libarchive: %s): refused rather than read in part",
+			       PC_TAR_NAME(label, path), entry_name(*ae), archive_error_string(ar));
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: %s", PC_TAR_NAME(label, path),
+			       pc_layer_reader_error(ar));
+	char why[400];
+	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why)))
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: entry %s: %s", PC_TAR_NAME(label, path),
+			       entry_name(*ae), why);
+	return 1;
 }
 
 int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname)

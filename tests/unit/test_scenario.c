@@ -563,6 +563,15 @@ static void test_write_cache(void)
 	pc_scenario_free(&sc);
 }
 
+/* GOT is REL below the scenario's folder, made absolute as a scenario's
+ * image paths are (tmpreal). */
+static void image_is(const char *got, const char *rel)
+{
+	char *want = xasprintf("%s/%s", tmpreal, rel);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	free(want);
+}
+
 static void test_image_specs(void)
 {
 	char *oci = xasprintf("%s/oci", tmp);
@@ -574,12 +583,8 @@ static void test_image_specs(void)
 	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(sc.ncases, 1);
 	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 3);
-	char *want = xasprintf("%s/oci:v1.2", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
-	free(want);
-	want = xasprintf("%s/oci", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[2], want);
-	free(want);
+	image_is(sc.cases[0].images[0], "oci:v1.2");
+	image_is(sc.cases[0].images[2], "oci");
 	pc_scenario_free(&sc);
 	free(err);
 	free(path);
@@ -591,12 +596,8 @@ static void test_image_specs(void)
 				    "modes = none\n");
 	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 2);
-	want = xasprintf("%s/a.tar:repo/name:v1", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
-	free(want);
-	want = xasprintf("%s/oci:x:y", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[1], want);
-	free(want);
+	image_is(sc.cases[0].images[0], "a.tar:repo/name:v1");
+	image_is(sc.cases[0].images[1], "oci:x:y");
 	pc_scenario_free(&sc);
 	free(err);
 	free(path);
@@ -610,12 +611,8 @@ static void test_image_specs(void)
 				  "fs = ext4\nmodes = none\n");
 	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 3);
-	want = xasprintf("%s/my image,v2.tar", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
-	free(want);
-	want = xasprintf("%s/my image,v2.tar:t", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[1], want);
-	free(want);
+	image_is(sc.cases[0].images[0], "my image,v2.tar");
+	image_is(sc.cases[0].images[1], "my image,v2.tar:t");
 	pc_scenario_free(&sc);
 	free(err);
 	free(path);
@@ -625,7 +622,7 @@ static void test_image_specs(void)
 	/* A tag on something that does not exist is still missing. */
 	path = write_ini("oci.ini", "[g]\nimage = nooci:v1\n");
 	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
-	want = xasprintf("%s:2: image: ", path);
+	char *want = xasprintf("%s:2: image: ", path);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nooci:v1"));
 	free(want);

@@ -6,6 +6,7 @@
 
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -749,10 +750,67 @@ static void test_zstd_window(void)
 	free(dir);
 }
 
+/* A pax number as the runtimes' Go reader takes it (strconv.ParseInt). */
+static int pax_u64_is(const char *v, int fraction, uint64_t want, int want_neg)
+{
+	uint64_t n = 12345;
+	int neg = 7;
+	if (!pc_pax_u64(v, strlen(v), fraction, &n, &neg))
+		return 0;
+	return n == want && neg == want_neg;
+}
+
+static int pax_u64_refused(const char *v, int fraction)
+{
+	uint64_t n;
+	int neg;
+	return !pc_pax_u64(v, strlen(v), fraction, &n, &neg);
+}
+
+static void test_pax_u64(void)
+{
+	CU_ASSERT(pax_u64_is("0", 0, 0, 0));
+	CU_ASSERT(pax_u64_is("600", 0, 600, 0));
+	CU_ASSERT(pax_u64_is("000000000000000000000000000000000000000600", 0, 600, 0));
+	CU_ASSERT(pax_u64_is("+5", 0, 5, 0));
+	CU_ASSERT(pax_u64_is("-5", 0, 5, 1));
+	CU_ASSERT(pax_u64_is("-0", 0, 0, 1));
+	CU_ASSERT(pax_u64_is("9223372036854775807", 0, INT64_MAX, 0));
+	CU_ASSERT(pax_u64_is("-9223372036854775808", 0, (uint64_t)INT64_MAX + 1, 1));
+	CU_ASSERT(pax_u64_refused("9223372036854775808", 0));   /* 2^63 */
+	CU_ASSERT(pax_u64_refused("-9223372036854775809", 0));
+	CU_ASSERT(pax_u64_refused("18446744073709551616", 0));  /* 2^64 */
+	CU_ASSERT(pax_u64_refused("99999999999999999999999", 0));
+	CU_ASSERT(pax_u64_refused("", 0));
+	CU_ASSERT(pax_u64_refused("", 1));
+	CU_ASSERT(pax_u64_refused("+", 0));
+	CU_ASSERT(pax_u64_refused("-", 1));
+	CU_ASSERT(pax_u64_refused("+-5", 0));
+	CU_ASSERT(pax_u64_refused(" 5", 0));
+	CU_ASSERT(pax_u64_refused("5 ", 0));
+	CU_ASSERT(pax_u64_refused("5\n", 0));
+	CU_ASSERT(pax_u64_refused("0x10", 0));
+	CU_ASSERT(pax_u64_refused("1e3", 0));
+	/* a fraction only where a time is read, and dropped */
+	CU_ASSERT(pax_u64_refused("1.5", 0));
+	CU_ASSERT(pax_u64_is("1700000000.123456789", 1, 1700000000, 0));
+	CU_ASSERT(pax_u64_is("-1.5", 1, 1, 1));
+	CU_ASSERT(pax_u64_is("1.", 1, 1, 0));
+	CU_ASSERT(pax_u64_refused(".5", 1));
+	CU_ASSERT(pax_u64_refused("1.5.", 1));
+	CU_ASSERT(pax_u64_refused("1.x", 1));
+	/* LEN counts: the bytes after it are not read */
+	uint64_t n;
+	int neg;
+	CU_ASSERT(pc_pax_u64("12 trailing", 2, 0, &n, &neg) && n == 12 && !neg);
+	CU_ASSERT(!pc_pax_u64("12", 0, 0, &n, &neg));
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
 	CU_add_test(s, "tar by path and fd, raw stream", test_open);
+	CU_add_test(s, "a pax number as the runtimes read it", test_pax_u64);
 	CU_add_test(s, "missing file, not a tar, unreadable", test_refused);
 	CU_add_test(s, "the layer reader reads only readers it opened", test_layer_reader_only_its_own);
 	CU_add_test(s, "data not read is skipped, its checks still made",
