@@ -790,7 +790,8 @@ char *pc_results_options_shown(const char *file, json_t *opts)
 }
 
 /* The fields some powercut wrote (every version's, as they are read or
- * kept for people), in strcmp order for bsearch: at the top (with
+ * kept for people), in strcmp order for the reader of the code (the
+ * lookup does not rely on it): at the top (with
  * scripts/merge-results.sh's "shards") and in a case.  A field a newer
  * powercut adds goes here with it. */
 static const char *const top_fields[] = {
@@ -904,9 +905,15 @@ static const struct known_object {
 /* How a case's field is named among the ignored ones. */
 #define CASE_PREFIX "cases[]."
 
-static int by_name(const void *a, const void *b)
+/* Does K know KEY?  A plain scan: the lists are short, and a list put
+ * out of order by hand must not make a known key look unknown (as a
+ * bsearch would). */
+static int known_key(const struct known_object *k, const char *key)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->keys[i], key))
+			return 1;
+	return 0;
 }
 
 /* Add to R's ignored each key of object O that K does not know, as
@@ -918,7 +925,7 @@ static void note_unknown(struct pc_results *r, json_t *o, const struct known_obj
 	if (!json_is_object(o))
 		return;
 	json_object_foreach(o, key, v) {
-		if (bsearch(&key, k->keys, k->n, sizeof(*k->keys), by_name))
+		if (known_key(k, key))
 			continue;
 		char *name = xasprintf("%s%s%s", k->path, *k->path ? "." : "", key);
 		size_t i;
