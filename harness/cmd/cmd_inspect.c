@@ -1,7 +1,5 @@
 /* cmd_inspect.c - `powercut inspect IMAGE...`: what each image source was
  * detected as and why, and what it resolves to, layer by layer. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,7 +9,6 @@
 #include "cmd/commands.h"
 #include "util/escape.h"
 #include "image/image.h"
-#include "image/layer_reader.h"
 #include "image/layerfmt.h"
 #include "image/unpack.h"
 #include "util/util.h"
@@ -37,41 +34,39 @@ static void usage(FILE *f)
 		   "not).  FORMAT is the compression as read (none, gzip, zstd, ...),\n"
 		   "with +estargz or +zstd:chunked when the layer carries that footer.\n"
 		   "DIGEST and MEDIA-TYPE are '-' when the source does not give them.\n"
-		   "Layers are read as the unpack reads them (headers, then the tree\n"
+		   "Layers are read once, as the unpack reads them (headers and the tree\n"
 		   "they build, without file digests): what it refuses is refused here\n"
-		   "too, exit 2, no total line.\n\n"
+		   "too, exit 2, no total line, no line for that layer or those above.\n\n"
 		   "  --platform P  choose among the platforms of an index (default: the host's)\n"
 		   "  -h, --help    this text\n\n"
 		   "exit status: 0 done, 2 usage or input error, 3 environment error.\n");
 }
 
-struct layer_stats {
+/* The layer table as the scan walks the layers: a row per layer, and the
+ * sums for the total line. */
+struct table {
+	const struct pc_layer *layers;
 	uint64_t entries, tar_bytes, file_bytes;
-	char format[64];
 };
 
-/* A pass over one layer's headers, read as the unpack reads them: a header
- * the unpack would refuse is refused here too (the tree the layers build is
- * checked after, by the scan). */
-static int layer_stats(const char *path, struct layer_stats *s)
+/* The row of layer I, told by the scan once the layer has been walked. */
+static void print_row(size_t i, const struct pc_layer_tally *t, void *arg)
 {
-	memset(s, 0, sizeof(*s));
-	struct archive *a = pc_layer_reader_open(path);
-	if (!a)
-		return -1;
-	struct archive_entry *e;
-	int r;
-	enum pc_layerfmt fmt = pc_layerfmt_detect(path);
-	while ((r = pc_layer_reader_next(a, &e, path)) > 0) {
-		s->entries++;
-		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e))
-			s->file_bytes += (uint64_t)archive_entry_size(e);
-	}
-	s->tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
-	snprintf(s->format, sizeof(s->format), "%s%s%s", pc_layer_reader_compression(a),
-		 *pc_layerfmt_name(fmt) ? "+" : "", pc_layerfmt_name(fmt));
-	archive_read_free(a);
-	return r < 0 ? -1 : 0;
+	struct table *tb = arg;
+	const struct pc_layer *l = &tb->layers[i];
+	const char *fmt = pc_layerfmt_name(pc_layerfmt_detect(l->path));
+	char format[64];
+	snprintf(format, sizeof(format), "%s%s%s", t->compression, *fmt ? "+" : "", fmt);
+	char *lpath = pc_esc_text(l->path), *digest = pc_esc_text(l->digest ? l->digest : "-");
+	char *mt = pc_esc_text(l->media_type ? l->media_type : "-");
+	printf("%-3zu %-71s %12" PRIu64 " %12" PRIu64 " %14" PRIu64 " %8" PRIu64 " %-12s %-46s %s\n",
+	       i + 1, digest, l->size, t->tar_bytes, t->file_bytes, t->entries, format, mt, lpath);
+	free(lpath);
+	free(digest);
+	free(mt);
+	tb->entries += t->entries;
+	tb->tar_bytes += t->tar_bytes;
+	tb->file_bytes += t->file_bytes;
 }
 
 /* One "  KEY: VALUE" line, VALUE escaped (it comes from the image). */
@@ -114,44 +109,21 @@ int cmd_inspect(int argc, char **argv)
 		print_source(&img.sources[i], i + 1);
 	printf("%-3s %-71s %12s %12s %14s %8s %-12s %-46s %s\n", "N", "DIGEST", "COMPRESSED",
 	       "TAR-BYTES", "FILE-BYTES", "ENTRIES", "FORMAT", "MEDIA-TYPE", "PATH");
-	struct layer_stats total = { 0 };
-	for (size_t i = 0; i < img.nlayers; i++) {
-		const struct pc_layer *l = &img.layers[i];
-		struct layer_stats s;
-		if (layer_stats(l->path, &s) < 0) {
-			rc = pc_exit_for_error(PC_EXIT_USAGE);
-			break;
-		}
-		char *lpath = pc_esc_text(l->path), *digest = pc_esc_text(l->digest ? l->digest : "-");
-		char *mt = pc_esc_text(l->media_type ? l->media_type : "-");
-		printf("%-3zu %-71s %12" PRIu64 " %12" PRIu64 " %14" PRIu64 " %8" PRIu64
-		       " %-12s %-46s %s\n",
-		       i + 1, digest, l->size, s.tar_bytes, s.file_bytes, s.entries, s.format, mt,
-		       lpath);
-		free(lpath);
-		free(digest);
-		free(mt);
-		total.entries += s.entries;
-		total.tar_bytes += s.tar_bytes;
-		total.file_bytes += s.file_bytes;
-	}
-	/* What the unpack refuses beyond a layer's headers (a ".." or absolute
-	 * path, a way out through a symlink, a hardlink to nothing, an owner,
-	 * xattr or ACL no filesystem stores, ...), found by the scan manifest
-	 * and the run make, without the file digests: refused here too. */
-	if (rc == PC_EXIT_OK && img.nlayers > 0) {
-		const char **paths = xcalloc(img.nlayers, sizeof(*paths));
-		for (size_t i = 0; i < img.nlayers; i++)
-			paths[i] = img.layers[i].path;
-		struct pc_manifest *m = NULL;
-		if (pc_image_scan_digests(paths, img.nlayers, 0, &m, NULL) < 0)
-			rc = pc_exit_for_error(PC_EXIT_USAGE);
-		pc_manifest_free(m);
-		free(paths);
-	}
+	/* One pass over the layers, read as the unpack reads them: the scan of
+	 * manifest without the file digests refuses what the unpack refuses
+	 * (a header it would not take, a ".." or absolute path, a way out
+	 * through a symlink, a hardlink to nothing, an owner, xattr or ACL no
+	 * filesystem stores, ...) and tells each layer's figures as it ends. */
+	struct table tb = { .layers = img.layers };
+	const char **paths = pc_image_layer_paths(&img);
+	struct pc_manifest *m = NULL;
+	if (pc_image_scan_layers(paths, img.nlayers, 0, print_row, &tb, &m, NULL) < 0)
+		rc = pc_exit_for_error(PC_EXIT_USAGE);
+	pc_manifest_free(m);
+	free(paths);
 	if (rc == PC_EXIT_OK)
 		printf("total: %" PRIu64 " entries, %" PRIu64 " tar bytes, %" PRIu64 " file bytes\n",
-		       total.entries, total.tar_bytes, total.file_bytes);
+		       tb.entries, tb.tar_bytes, tb.file_bytes);
 	pc_image_close(&img);
 	return cmd_stdout_done("inspect", rc);
 }

@@ -28,6 +28,7 @@ struct inflater {
 	struct pc_gunzip *gz; /* gzip: zlib, every member's trailer checked */
 	struct archive *dec;  /* other compression: libarchive's raw reader */
 	int dec_empty;        /* ...that decompressed to no bytes at all */
+	off_t size;           /* ...of the compressed file */
 	int fd;               /* not compressed: the file itself (else -1) */
 	int src_errno;        /* errno of a gz or fd failure */
 	/* What libarchive was handed last, for pc_layer_reader_after_end and
@@ -70,7 +71,11 @@ static void record_failure(struct inflater *in)
 	const char *s = in->gz ? pc_gunzip_error(in->gz)
 		      : in->dec ? archive_error_string(in->dec)
 				: strerror(in->src_errno);
-	snprintf(in->msg, sizeof(in->msg), "%s", s ? s : "decompression failed");
+	s = s ? s : "decompression failed";
+	if (in->dec) /* name the compression: "xz: Lzma library error: ..." */
+		snprintf(in->msg, sizeof(in->msg), "%s: %s", archive_filter_name(in->dec, 0), s);
+	else
+		snprintf(in->msg, sizeof(in->msg), "%s", s);
 }
 
 /* Up to N bytes of the stream into BUF: the count, 0 at its end, -1 on a
@@ -343,7 +348,7 @@ static int compressed_inside_gzip(const char *path, char *name, size_t cap)
 /* "LABEL PATH", or "PATH" without a label, for messages (caller frees). */
 static char *named(const char *label, const char *path)
 {
-	return label ? xasprintf("%s %s", label, path) : xstrdup(path);
+	return xasprintf("%s%s%s", PC_TAR_NAME(label, path));
 }
 
 static void refuse_compressed_twice(const char *label, const char *path, const char *inner,
@@ -406,6 +411,56 @@ static void refuse_runtime_magic(const char *label, const char *path,
 	free(what);
 }
 
+#define ZSTD_WINDOW_MAX (128ull << 20) /* zstd's default limit, libarchive's */
+
+/* The window of FD's first zstd frame, from its header, if it is over
+ * what libarchive's zstd reader allocates (it sets no windowLogMax, so
+ * zstd's default, 128 MiB, holds: `zstd --long=28` or more compressing a
+ * pipe writes such frames); else 0. */
+static unsigned long long zstd_big_window(int fd)
+{
+	unsigned char b[6];
+	ssize_t n;
+	do
+		n = pread(fd, b, sizeof(b), 0);
+	while (n < 0 && errno == EINTR);
+	/* Single_Segment_flag: no window descriptor, the content size is it */
+	if (n != (ssize_t)sizeof(b) || memcmp(b, "\x28\xb5\x2f\xfd", 4) || (b[4] & 0x20))
+		return 0;
+	unsigned long long base = 1ull << (10 + (b[5] >> 3));
+	unsigned long long w = base + base / 8 * (b[5] & 7);
+	return w > ZSTD_WINDOW_MAX ? w : 0;
+}
+
+static void refuse_zstd_window(const char *label, const char *path, unsigned long long w)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: a zstd frame's window is %llu MiB, more than the %llu MiB "
+		"libarchive's zstd reader allocates (`zstd --long=28` or more, compressing a "
+		"pipe); the runtimes' reader (klauspost/compress) takes up to 512 MiB: recompress "
+		"it with a smaller window (`zstd --long=27`)", what, w >> 20, ZSTD_WINDOW_MAX >> 20);
+	free(what);
+}
+
+/* Is CODE a compression a runtime decompresses?  Docker (moby's
+ * DecompressStream) and podman (containers/image) read gzip, bzip2, xz and
+ * zstd layers, containerd gzip and zstd; none reads lz4, lzma, lzip,
+ * compress (.Z), uuencode or the others libarchive knows. */
+static int runtime_compression(int code)
+{
+	return code == ARCHIVE_FILTER_GZIP || code == ARCHIVE_FILTER_BZIP2 ||
+	       code == ARCHIVE_FILTER_XZ || code == ARCHIVE_FILTER_ZSTD;
+}
+
+static void refuse_compression(const char *label, const char *path, const char *name)
+{
+	char *what = named(label, path);
+	pc_fail(PC_ERR_INPUT, "%s: compressed with %s, which no container runtime decompresses "
+		"(Docker and podman read gzip, bzip2, xz and zstd, containerd gzip and zstd): "
+		"decompress it, or recompress it with one of those", what, name);
+	free(what);
+}
+
 /* The reader of PATH's tar stream: zlib for gzip (gunzip.h: libarchive
  * would not check its trailers), libarchive's raw reader for the other
  * compressions, the file itself when it is not compressed.  NULL with the
@@ -450,6 +505,13 @@ static struct inflater *inflater_open(const char *label, const char *path)
 	    archive_filter_count(dec) < 2 || /* only "none": not compressed */
 	    ((r = archive_read_next_header(dec, &ae)) != ARCHIVE_OK && r != ARCHIVE_EOF)) {
 		archive_read_free(dec);
+		unsigned long long w = zstd_big_window(fd);
+		if (w) {
+			refuse_zstd_window(label, path, w);
+			close(fd);
+			inflater_free(in);
+			return NULL;
+		}
 		const struct runtime_magic *m = runtime_magic(fd);
 		if (m) {
 			refuse_runtime_magic(label, path, m);
@@ -460,6 +522,7 @@ static struct inflater *inflater_open(const char *label, const char *path)
 		in->fd = fd; /* read as it is; not a tar archive fails at the open */
 		return in;
 	}
+	in->size = st.st_size;
 	close(fd);
 	/* zstd or xz of nothing: intact (the open read through the filter),
 	 * an empty tar stream. */
@@ -468,6 +531,12 @@ static struct inflater *inflater_open(const char *label, const char *path)
 		/* Filter 0 is the last one applied when reading: the inner one. */
 		refuse_compressed_twice(label, path, archive_filter_name(dec, 0),
 					archive_filter_name(dec, 1));
+		archive_read_free(dec);
+		inflater_free(in);
+		return NULL;
+	}
+	if (!runtime_compression(archive_filter_code(dec, 0))) {
+		refuse_compression(label, path, archive_filter_name(dec, 0));
 		archive_read_free(dec);
 		inflater_free(in);
 		return NULL;
@@ -725,21 +794,19 @@ static const char *pax_value(const char *rec, size_t n, const char *key, size_t 
 	return NULL;
 }
 
-/* VALUE (LEN bytes) is what Go's strconv.ParseInt takes, in base 10 and
- * 64 bits (libarchive clamps a larger one, Go refuses the header); with
- * FRACTION, a time: digits, then optionally '.' and digits. */
-static int pax_number_ok(const char *v, size_t len, int fraction)
+int pc_pax_u64(const char *v, size_t len, int fraction, uint64_t *n, int *neg)
 {
 	size_t i = 0, digits = 0;
-	int neg = 0;
-	uint64_t n = 0, max = (uint64_t)INT64_MAX;
+	uint64_t max = (uint64_t)INT64_MAX;
+	*n = 0;
+	*neg = 0;
 	if (i < len && (v[i] == '+' || v[i] == '-'))
-		neg = v[i++] == '-';
+		*neg = v[i++] == '-';
 	for (; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
 		unsigned d = (unsigned)(v[i] - '0');
-		if (n > (max + (uint64_t)neg - d) / 10)
+		if (*n > (max + (uint64_t)*neg - d) / 10)
 			return 0;
-		n = n * 10 + d;
+		*n = *n * 10 + d;
 		digits++;
 	}
 	if (fraction && i < len && v[i] == '.')
@@ -769,12 +836,14 @@ static const char *bad_pax_record(const char *rec, size_t n)
 				if (strlen(strings[i]) == klen && !memcmp(kv, strings[i], klen) &&
 				    memchr(eq + 1, '\0', vlen))
 					return strings[i];
+			uint64_t num;
+			int neg;
 			for (size_t i = 0; i < 3; i++) {
 				if (strlen(numbers[i]) == klen && !memcmp(kv, numbers[i], klen) &&
-				    !pax_number_ok(eq + 1, vlen, 0))
+				    !pc_pax_u64(eq + 1, vlen, 0, &num, &neg))
 					return numbers[i];
 				if (strlen(times[i]) == klen && !memcmp(kv, times[i], klen) &&
-				    !pax_number_ok(eq + 1, vlen, 1))
+				    !pc_pax_u64(eq + 1, vlen, 1, &num, &neg))
 					return times[i];
 			}
 		}
@@ -895,6 +964,29 @@ static int known_type(unsigned char t)
 	return t == '\0' || (t >= '0' && t <= '7') || t == 'S';
 }
 
+/* A device whose numbers libarchive takes from pax records
+ * (SCHILY.devmajor, SCHILY.devminor, as star writes them) other than its
+ * header's fields, which the runtimes' Go reader reads (it ignores those
+ * records): 1 with WHY, else 0.  A v7 header has no such fields: 0,0. */
+static int dev_differs(const unsigned char *h, unsigned char t, struct archive_entry *ae,
+		       char *why, size_t cap)
+{
+	if (t != '3' && t != '4')
+		return 0;
+	int ustar = !memcmp(h + 257, "ustar", 5);
+	uint64_t major = ustar ? tar_number(h + 329, 8) : 0;
+	uint64_t minor = ustar ? tar_number(h + 337, 8) : 0;
+	if (major == (uint64_t)archive_entry_rdevmajor(ae) &&
+	    minor == (uint64_t)archive_entry_rdevminor(ae))
+		return 0;
+	snprintf(why, cap, "a device whose pax records SCHILY.devmajor and SCHILY.devminor "
+		 "(%lu,%lu) differ from its header's numbers (%llu,%llu): libarchive takes the "
+		 "records, the runtimes the header", (unsigned long)archive_entry_rdevmajor(ae),
+		 (unsigned long)archive_entry_rdevminor(ae), (unsigned long long)major,
+		 (unsigned long long)minor);
+	return 1;
+}
+
 /* Headers longer than the reader holds (TAIL): 1, WHY says so. */
 static int headers_too_large(char *why, size_t cap)
 {
@@ -1008,18 +1100,9 @@ static void note_data_end(struct inflater *in, unsigned char t, struct archive_e
 			return; /* its data holds a map: not worked out here */
 		size_t len;
 		const char *v = pax_value(c->pax, c->pax_len, "size", &len);
-		if (v) {
-			char num[32];
-			if (len == 0 || len >= sizeof(num))
-				return;
-			memcpy(num, v, len);
-			num[len] = '\0';
-			char *end;
-			unsigned long long n = strtoull(num, &end, 10);
-			if (*end)
-				return;
-			size = n;
-		}
+		int neg;
+		if (v && (!pc_pax_u64(v, len, 0, &size, &neg) || (neg && size)))
+			return; /* refused before: by judge_entry, a negative one by libarchive */
 	}
 	in->data_end = off + 512 + size;
 }
@@ -1053,7 +1136,7 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 			break;
 		}
 		if (t != 'x' && t != 'g' && t != 'L' && t != 'K') {
-			rc = judge_entry(t, ae, &c, why, cap);
+			rc = judge_entry(t, ae, &c, why, cap) || dev_differs(h, t, ae, why, cap);
 			if (rc == 0)
 				note_data_end(in, t, ae, &c, off, size);
 			break;
@@ -1070,79 +1153,98 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
 	return rc;
 }
 
-/* The end of the archive WHAT: 0 if the runtimes take it as the end, else
- * -1 with the error reported. */
-static int checked_end(struct archive *ar, const char *what)
+/* Does the compressed file go on after the stream libarchive decompressed?
+ * Its bzip2 reader stops at the end of the last stream and ignores what
+ * follows; Go's compress/bzip2 takes it for the next stream and fails.
+ * (Its xz and zstd readers fail on such bytes themselves.) */
+static int stream_ends_early(struct inflater *in)
+{
+	int last = archive_filter_count(in->dec) - 1; /* the file's bytes */
+	return archive_filter_bytes(in->dec, last) < (la_int64_t)in->size;
+}
+
+/* The rest of a compressed stream after the tar's end, decompressed to
+ * its end: the runtimes read it all (containerd's applier and Docker's
+ * layer store digest the whole stream once the tar reader stops), so a
+ * stream cut short or followed by other bytes fails there however far
+ * after the tar's end it is.  0 if it is whole (or not compressed: bytes
+ * after a plain tar's end are never read), else -1 with the error
+ * reported. */
+static int rest_intact(struct archive *ar, const char *label, const char *path)
+{
+	struct inflater *in = inflater_of(ar);
+	if (!in || in->fd >= 0 || in->dec_empty)
+		return 0;
+	const void *out;
+	la_ssize_t n;
+	while ((n = read_cb(ar, in, &out)) > 0)
+		;
+	if (n == 0 && in->dec && stream_ends_early(in))
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: bytes follow the end of the %s stream: tar "
+			       "would ignore them, the runtimes refuse the layer", PC_TAR_NAME(label, path),
+			       archive_filter_name(in->dec, 0));
+	if (n == 0)
+		return 0;
+	return pc_fail(PC_ERR_INPUT, "%s%s%s: the compressed stream after the tar's end: %s (the "
+		       "runtimes read a layer's stream to its end and refuse it)", PC_TAR_NAME(label, path),
+		       in->msg);
+}
+
+/* The end of the archive PATH (LABEL as for pc_tar_checked_next): 0 if
+ * the runtimes take it as the end, else -1 with the error reported. */
+static int checked_end(struct archive *ar, const char *label, const char *path)
 {
 	long long at = (long long)archive_filter_bytes(ar, 0);
 	switch (pc_layer_reader_after_end(ar)) {
 	case PC_TAR_END_OK:
-		return 0;
+		return rest_intact(ar, label, path);
 	case PC_TAR_END_ENTRIES:
-		return pc_fail(PC_ERR_INPUT, "%s: entries follow a single zero block (at byte %lld "
-			       "of the tar stream; the end of a tar archive is two): tar would "
-			       "stop there, the runtimes refuse the archive", what, at - 512);
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: entries follow a single zero block (at byte "
+			       "%lld of the tar stream; the end of a tar archive is two): tar would "
+			       "stop there, the runtimes refuse the archive",
+			       PC_TAR_NAME(label, path), at - 512);
 	case PC_TAR_END_BYTES:
-		return pc_fail(PC_ERR_INPUT, "%s: bytes that are not a tar header follow a single "
-			       "zero block (at byte %lld of the tar stream; the end of a tar "
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: bytes that are not a tar header follow a "
+			       "single zero block (at byte %lld of the tar stream; the end of a tar "
 			       "archive is two): tar would stop there and ignore them, the "
-			       "runtimes refuse the archive", what, at - 512);
+			       "runtimes refuse the archive", PC_TAR_NAME(label, path), at - 512);
 	case PC_TAR_END_UNCHECKED:
 	default:
-		return pc_fail(PC_ERR_RUN, "%s: where its last entry ended is not known, so its "
-			       "end cannot be checked: not read", what);
+		return pc_fail(PC_ERR_RUN, "%s%s%s: where its last entry ended is not known, so its "
+			       "end cannot be checked: not read", PC_TAR_NAME(label, path));
 	}
 }
 
-/* The body of pc_tar_checked_next.  The archive's name for messages
- * ("LABEL PATH") is made only for a message: not once per entry. */
-static int checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
-			const char *path)
+/* AE's name for a message ("?" when it has none). */
+static const char *entry_name(struct archive_entry *ae)
 {
-	char *what = NULL;
-	int rc = 1;
-	if (!inflater_of(ar)) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_RUN, "%s: not opened by the layer reader: its headers "
-			     "cannot be checked, so it is not read", what);
-		goto out;
-	}
-	int r = archive_read_next_header(ar, ae);
-	while (r == ARCHIVE_RETRY)
-		r = archive_read_next_header(ar, ae);
-	if (r == ARCHIVE_EOF) {
-		what = named(label, path);
-		rc = checked_end(ar, what);
-		goto out;
-	}
-	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r)) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_INPUT, "%s: entry %s: a tar header powercut cannot "
-			     "read whole (libarchive: %s): refused rather than read in part",
-			     what, *ae && archive_entry_pathname(*ae) ?
-			     archive_entry_pathname(*ae) : "?", archive_error_string(ar));
-		goto out;
-	}
-	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_INPUT, "%s: %s", what, pc_layer_reader_error(ar));
-		goto out;
-	}
-	char why[400];
-	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why))) {
-		what = named(label, path);
-		rc = pc_fail(PC_ERR_INPUT, "%s: entry %s: %s", what,
-			     archive_entry_pathname(*ae) ? archive_entry_pathname(*ae) : "?", why);
-	}
-out:
-	free(what);
-	return rc;
+	const char *p = ae ? archive_entry_pathname(ae) : NULL;
+	return p ? p : "?";
 }
 
 int pc_tar_checked_next(struct archive *ar, struct archive_entry **ae, const char *label,
 			const char *path)
 {
-	return checked_next(ar, ae, label, path);
+	if (!inflater_of(ar))
+		return pc_fail(PC_ERR_RUN, "%s%s%s: not opened by the layer reader: its headers "
+			       "cannot be checked, so it is not read", PC_TAR_NAME(label, path));
+	int r = archive_read_next_header(ar, ae);
+	while (r == ARCHIVE_RETRY)
+		r = archive_read_next_header(ar, ae);
+	if (r == ARCHIVE_EOF)
+		return checked_end(ar, label, path);
+	if (r == ARCHIVE_WARN && !pc_tar_header_whole(ar, r))
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: entry %s: a tar header powercut cannot "
+			       "read whole (libarchive: %s): refused rather than read in part",
+			       PC_TAR_NAME(label, path), entry_name(*ae), archive_error_string(ar));
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: %s", PC_TAR_NAME(label, path),
+			       pc_layer_reader_error(ar));
+	char why[400];
+	if (pc_layer_reader_check_headers(ar, *ae, why, sizeof(why)))
+		return pc_fail(PC_ERR_INPUT, "%s%s%s: entry %s: %s", PC_TAR_NAME(label, path),
+			       entry_name(*ae), why);
+	return 1;
 }
 
 int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname)

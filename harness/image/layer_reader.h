@@ -18,6 +18,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdint.h>
 
 /* A tar reader over PATH (any compression, tar formats only), positioned
  * before its first header; NULL with the error reported (class INPUT for a
@@ -72,6 +73,14 @@ int pc_layer_reader_check_headers(struct archive *ar, struct archive_entry *ae, 
  * libarchive and the runtimes: see the two functions above).  The one way
  * the unpack, the scan and inspect walk a layer's headers. */
 int pc_layer_reader_next(struct archive *ar, struct archive_entry **ae, const char *lname);
+
+/* The pax number V (LEN bytes, not NUL-terminated) as the runtimes' Go
+ * reader takes it (strconv.ParseInt, base 10, 64 bits; libarchive clamps
+ * what is larger): an optional sign, then one digit or more, nothing else
+ * (no space); with FRACTION, a time, '.' and digits may follow (not
+ * kept).  1 with its magnitude in *N (at most 2^63 - 1, 2^63 when
+ * negative) and *NEG set when it has a '-'; 0 if the runtimes refuse it. */
+int pc_pax_u64(const char *v, size_t len, int fraction, uint64_t *n, int *neg);
 
 /* The compression AR's layer was read through, as libarchive names it
  * ("gzip", "zstd", ...; "none"; "unknown" for a reader not from

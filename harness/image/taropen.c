@@ -58,26 +58,23 @@ static int path_errno(int e)
 
 void pc_tar_open_failed(int e, const char *label, const char *path)
 {
-	const char *sep = label ? " " : "";
-	label = label ? label : "";
-	pc_fail_errno(path_errno(e) ? PC_ERR_INPUT : PC_ERR_ENV, e, "%s%s%s: cannot open", label,
-		      sep, path);
+	pc_fail_errno(path_errno(e) ? PC_ERR_INPUT : PC_ERR_ENV, e, "%s%s%s: cannot open",
+		      PC_TAR_NAME(label, path));
 }
 
 struct archive *pc_tar_opened(struct archive *ar, int rc, const char *label, const char *path)
 {
 	if (rc == ARCHIVE_OK)
 		return ar;
-	const char *sep = label ? " " : "", *lab = label ? label : "";
 	int e = archive_errno(ar);
 	if (path_errno(e))
 		pc_tar_open_failed(e, label, path);
 	else if ((e = read_errno(path)) != 0)
 		/* the medium failed, not the format ("Error reading fd 3") */
-		pc_fail_errno(PC_ERR_ENV, e, "%s%s%s: cannot read", lab, sep, path);
+		pc_fail_errno(PC_ERR_ENV, e, "%s%s%s: cannot read", PC_TAR_NAME(label, path));
 	else
-		pc_fail(PC_ERR_INPUT, "%s%s%s: not a (compressed) tar archive: %s", lab, sep,
-			path, archive_error_string(ar) ? archive_error_string(ar)
+		pc_fail(PC_ERR_INPUT, "%s%s%s: not a (compressed) tar archive: %s",
+			PC_TAR_NAME(label, path), archive_error_string(ar) ? archive_error_string(ar)
 			: "cut short or damaged (the decompressor gave no reason)");
 	archive_read_free(ar);
 	return NULL;

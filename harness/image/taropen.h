@@ -7,6 +7,10 @@
 
 #include <archive.h>
 
+/* How a message names an archive: "LABEL PATH", or "PATH" when LABEL is
+ * NULL, as in pc_fail(..., "%s%s%s: ...", PC_TAR_NAME(label, path)). */
+#define PC_TAR_NAME(label, path) (label) ? (label) : "", (label) ? " " : "", (path)
+
 enum pc_tar_read {
 	PC_TAR_ENTRIES, /* tar (ustar, pax, GNU, v7) under any compression */
 	PC_TAR_RAW,     /* the decompressed stream as one entry, no tar parsing;

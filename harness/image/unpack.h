@@ -100,6 +100,22 @@ int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
  * saves and digests, XXH3-128 for verify to compare after the cut. */
 int pc_image_scan_digests(const char *const *layers, size_t n, unsigned digests,
 			  struct pc_manifest **out, uint64_t *total_bytes);
+/* What a scan tells of each layer once its walk has ended
+ * (pc_image_scan_layers): the figures `powercut inspect` lists. */
+struct pc_layer_tally {
+	uint64_t entries;	 /* archive entries read: whiteouts included, an
+				  * eStargz TOC and landmarks not */
+	uint64_t file_bytes;	 /* apparent sizes of its regular files, hardlinks not */
+	uint64_t tar_bytes;	 /* the uncompressed tar stream */
+	const char *compression; /* as read: none, gzip, zstd, ... */
+};
+typedef void (*pc_scan_layer_fn)(size_t index, const struct pc_layer_tally *t, void *arg);
+/* pc_image_scan_digests calling FN (unless NULL) with ARG as each layer
+ * INDEX has been walked without error, lowest first: one pass over the
+ * layers gives both the manifest and the layers' figures. */
+int pc_image_scan_layers(const char *const *layers, size_t n, unsigned digests,
+			 pc_scan_layer_fn fn, void *arg, struct pc_manifest **out,
+			 uint64_t *total_bytes);
 /* Scans made by this process (pc_image_scan calls), for the tests of the
  * run's scan cache (workload_image.c). */
 extern unsigned long pc_image_scans;

@@ -99,6 +99,11 @@ struct walk {
 	struct retime *retime;
 	size_t nretime, capretime;
 	struct pc_fsync_queue *fsyncq; /* regular files go here once written, or NULL */
+	/* This layer's figures, told to LAYER_DONE (if set) when its walk has
+	 * ended without error (pc_image_scan_layers). */
+	struct pc_layer_tally tally;
+	pc_scan_layer_fn layer_done;
+	void *layer_arg;
 };
 
 /* ---- unpack_walk.c ---------------------------------------------------------- */

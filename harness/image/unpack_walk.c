@@ -1421,6 +1421,9 @@ static int walk_layer(struct walk *w, struct archive *ar)
 		int r = pc_layer_reader_next(ar, &ae, w->lname);
 		if (r <= 0)
 			return r;
+		w->tally.entries++;
+		if (archive_entry_filetype(ae) == AE_IFREG && !archive_entry_hardlink(ae))
+			w->tally.file_bytes += (uint64_t)archive_entry_size(ae);
 		if (do_entry(w, ar, ae) < 0)
 			return -1;
 	}
@@ -1487,6 +1490,7 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname, unsig
 	w->layer = index;
 	unpack_forget_dirs(w); /* the overlay form writes each layer in its own folder */
 	w->acls_written = 0;
+	memset(&w->tally, 0, sizeof(w->tally));
 	pc_manifest_free(w->made);
 	w->made = pc_manifest_new();
 	if (write) {
@@ -1512,6 +1516,11 @@ int unpack_walk_one(struct walk *w, struct archive *ar, const char *lname, unsig
 	forget_retimes(w);
 	if (rc == 0 && w->overlay && write)
 		rc = unpack_finish_opaque(w);
+	if (rc == 0 && w->layer_done) {
+		w->tally.tar_bytes = (uint64_t)archive_filter_bytes(ar, 0);
+		w->tally.compression = pc_layer_reader_compression(ar);
+		w->layer_done(index, &w->tally, w->layer_arg);
+	}
 	return rc;
 }
 
@@ -1572,6 +1581,13 @@ int pc_image_scan(const char *const *layers, size_t n, struct pc_manifest **out,
 int pc_image_scan_digests(const char *const *layers, size_t n, unsigned digests,
 			  struct pc_manifest **out, uint64_t *total_bytes)
 {
+	return pc_image_scan_layers(layers, n, digests, NULL, NULL, out, total_bytes);
+}
+
+int pc_image_scan_layers(const char *const *layers, size_t n, unsigned digests,
+			 pc_scan_layer_fn fn, void *arg, struct pc_manifest **out,
+			 uint64_t *total_bytes)
+{
 	pc_image_scans++;
 	struct archive **ars = xcalloc(n, sizeof(*ars));
 	struct walk w;
@@ -1580,6 +1596,8 @@ int pc_image_scan_digests(const char *const *layers, size_t n, unsigned digests,
 		return -1;
 	}
 	int rc = unpack_walk_init(&w, digests);
+	w.layer_done = fn;
+	w.layer_arg = arg;
 	if (rc == 0)
 		rc = unpack_walk_layers(&w, ars, layers, n, 0);
 	unpack_close_layers(ars, n);

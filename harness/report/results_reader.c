@@ -790,7 +790,8 @@ char *pc_results_options_shown(const char *file, json_t *opts)
 }
 
 /* The fields some powercut wrote (every version's, as they are read or
- * kept for people), in strcmp order for bsearch: at the top (with
+ * kept for people), in strcmp order for the reader of the code (the
+ * lookup does not rely on it): at the top (with
  * scripts/merge-results.sh's "shards") and in a case.  A field a newer
  * powercut adds goes here with it. */
 static const char *const top_fields[] = {
@@ -865,27 +866,68 @@ static const char *const device_keys[] = { "backing", "flakey", "measured" };
 static const char *const figure_keys[] = { "fsyncs_per_s", "randwrite_4k_iops", "seq_write_mbs" };
 #define NKEYS(a) (sizeof(a) / sizeof(*(a)))
 
+/* The objects of a results.json whose keys the reader knows, by their
+ * path ("" the top, "a.b" key b of object a, "a[]" each element of array
+ * a), and those keys: one not among them is a newer powercut's, ignored
+ * and said as PATH.KEY ("cases[].timings_s.trim").  The ignored are listed
+ * in this order, each object's in the file's order. */
+static const struct known_object {
+	const char *path;
+	const char *const *keys;
+	size_t n;
+} known_objects[] = {
+#define KNOWN(path, keys) { path, keys, NKEYS(keys) }
+	KNOWN("", top_fields),
+	KNOWN("shard", shard_keys),
+	KNOWN("cases[]", case_fields),
+	KNOWN("cases[].timings_s", timing_keys),
+	KNOWN("cases[].io", io_keys),
+	KNOWN("cases[].mounted", mounted_keys),
+	KNOWN("cases[].crash_points", crash_keys),
+	KNOWN("cases[].crash_points.points[]", point_keys),
+	KNOWN("cases[].findings", finding_keys),
+	KNOWN("cases[].first_findings[]", first_finding_keys),
+	KNOWN("cases[].kernel_log", kernel_log_keys),
+	KNOWN("cases[].known", known_keys),
+	KNOWN("cases[].fio", fio_keys),
+	KNOWN("cases[].fio.jobs[]", fio_job_keys),
+	KNOWN("cases[].attempts[]", attempt_keys),
+	KNOWN("cases[].layers[]", layer_keys),
+	KNOWN("cases[].layers[].findings", finding_keys),
+	KNOWN("cases[].overlay", overlay_keys),
+	KNOWN("cases[].overlay.findings", finding_keys),
+	KNOWN("cases[].device", device_keys),
+	KNOWN("cases[].device.flakey", figure_keys),
+	KNOWN("cases[].device.backing", figure_keys),
+#undef KNOWN
+};
+
 /* How a case's field is named among the ignored ones. */
 #define CASE_PREFIX "cases[]."
 
-static int by_name(const void *a, const void *b)
+/* Does K know KEY?  A plain scan: the lists are short, and a list put
+ * out of order by hand must not make a known key look unknown (as a
+ * bsearch would). */
+static int known_key(const struct known_object *k, const char *key)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->keys[i], key))
+			return 1;
+	return 0;
 }
 
-/* Add to R's ignored each key of object O that is not among KNOWN[0..N),
- * as PREFIX + key, once. */
-static void note_unknown(struct pc_results *r, json_t *o, const char *prefix,
-			 const char *const *known, size_t n)
+/* Add to R's ignored each key of object O that K does not know, as
+ * K's path + "." + key, once. */
+static void note_unknown(struct pc_results *r, json_t *o, const struct known_object *k)
 {
 	const char *key;
 	json_t *v;
 	if (!json_is_object(o))
 		return;
 	json_object_foreach(o, key, v) {
-		if (bsearch(&key, known, n, sizeof(*known), by_name))
+		if (known_key(k, key))
 			continue;
-		char *name = xasprintf("%s%s", prefix, key);
+		char *name = xasprintf("%s%s%s", k->path, *k->path ? "." : "", key);
 		size_t i;
 		for (i = 0; i < r->nignored && strcmp(r->ignored[i], name); i++)
 			;
@@ -898,68 +940,34 @@ static void note_unknown(struct pc_results *r, json_t *o, const char *prefix,
 	}
 }
 
-/* note_unknown for each object of the array A. */
-static void note_unknown_each(struct pc_results *r, json_t *a, const char *prefix,
-			      const char *const *known, size_t n)
+/* note_unknown for every object at PATH (what is left of K's path) below
+ * O: its first component, an object's key or each element of an array
+ * ("name[]"), then the rest.  What is missing or of another type holds
+ * nothing (the loading checks types). */
+static void note_unknown_at(struct pc_results *r, json_t *o, const char *path,
+			    const struct known_object *k)
 {
-	for (size_t k = 0; k < json_array_size(a); k++)
-		note_unknown(r, json_array_get(a, k), prefix, known, n);
-}
-
-/* find_ignored's part for case C's layers[] and overlay (layout = snapshots),
- * their finding counts included. */
-static void find_ignored_layout(struct pc_results *r, json_t *c)
-{
-	json_t *layers = json_object_get(c, "layers"), *ov = json_object_get(c, "overlay");
-	note_unknown_each(r, layers, CASE_PREFIX "layers[].", layer_keys, NKEYS(layer_keys));
-	for (size_t k = 0; k < json_array_size(layers); k++)
-		note_unknown(r, json_object_get(json_array_get(layers, k), "findings"),
-			     CASE_PREFIX "layers[].findings.", finding_keys, NKEYS(finding_keys));
-	note_unknown(r, ov, CASE_PREFIX "overlay.", overlay_keys, NKEYS(overlay_keys));
-	note_unknown(r, json_object_get(ov, "findings"), CASE_PREFIX "overlay.findings.",
-		     finding_keys, NKEYS(finding_keys));
-}
-
-/* R's ignored: the fields of ROOT and its CASES no powercut this build
- * knows of wrote. */
-static void find_ignored(struct pc_results *r, json_t *root, json_t *cases)
-{
-	note_unknown(r, root, "", top_fields, NKEYS(top_fields));
-	note_unknown(r, json_object_get(root, "shard"), "shard.", shard_keys, NKEYS(shard_keys));
-	for (size_t i = 0; i < json_array_size(cases); i++) {
-		json_t *c = json_array_get(cases, i);
-		note_unknown(r, c, CASE_PREFIX, case_fields, NKEYS(case_fields));
-		note_unknown(r, json_object_get(c, "timings_s"), CASE_PREFIX "timings_s.",
-			     timing_keys, NKEYS(timing_keys));
-		note_unknown(r, json_object_get(c, "io"), CASE_PREFIX "io.", io_keys, NKEYS(io_keys));
-		note_unknown(r, json_object_get(c, "mounted"), CASE_PREFIX "mounted.", mounted_keys,
-			     NKEYS(mounted_keys));
-		json_t *cp = json_object_get(c, "crash_points");
-		note_unknown(r, cp, CASE_PREFIX "crash_points.", crash_keys, NKEYS(crash_keys));
-		note_unknown_each(r, json_object_get(cp, "points"), CASE_PREFIX "crash_points.points[].",
-				  point_keys, NKEYS(point_keys));
-		note_unknown(r, json_object_get(c, "findings"), CASE_PREFIX "findings.",
-			     finding_keys, NKEYS(finding_keys));
-		note_unknown_each(r, json_object_get(c, "first_findings"), CASE_PREFIX "first_findings[].",
-				  first_finding_keys, NKEYS(first_finding_keys));
-		note_unknown(r, json_object_get(c, "kernel_log"), CASE_PREFIX "kernel_log.",
-			     kernel_log_keys, NKEYS(kernel_log_keys));
-		note_unknown(r, json_object_get(c, "known"), CASE_PREFIX "known.", known_keys,
-			     NKEYS(known_keys));
-		json_t *fio = json_object_get(c, "fio");
-		note_unknown(r, fio, CASE_PREFIX "fio.", fio_keys, NKEYS(fio_keys));
-		note_unknown_each(r, json_object_get(fio, "jobs"), CASE_PREFIX "fio.jobs[].",
-				  fio_job_keys, NKEYS(fio_job_keys));
-		note_unknown_each(r, json_object_get(c, "attempts"), CASE_PREFIX "attempts[].",
-				  attempt_keys, NKEYS(attempt_keys));
-		find_ignored_layout(r, c);
-		json_t *dev = json_object_get(c, "device");
-		note_unknown(r, dev, CASE_PREFIX "device.", device_keys, NKEYS(device_keys));
-		note_unknown(r, json_object_get(dev, "flakey"), CASE_PREFIX "device.flakey.",
-			     figure_keys, NKEYS(figure_keys));
-		note_unknown(r, json_object_get(dev, "backing"), CASE_PREFIX "device.backing.",
-			     figure_keys, NKEYS(figure_keys));
+	if (!*path) {
+		note_unknown(r, o, k);
+		return;
 	}
+	size_t len = strcspn(path, ".");
+	const char *rest = path[len] ? path + len + 1 : "";
+	int each = len > 2 && !strncmp(path + len - 2, "[]", 2);
+	json_t *v = json_object_getn(o, path, each ? len - 2 : len);
+	if (!each) {
+		note_unknown_at(r, v, rest, k);
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(v); i++)
+		note_unknown_at(r, json_array_get(v, i), rest, k);
+}
+
+/* R's ignored: the fields of ROOT no powercut this build knows of wrote. */
+static void find_ignored(struct pc_results *r, json_t *root)
+{
+	for (size_t i = 0; i < NKEYS(known_objects); i++)
+		note_unknown_at(r, root, known_objects[i].path, &known_objects[i]);
 }
 
 char *pc_results_ignored_text(char *const *ignored, size_t n, char *(*esc)(const char *))
@@ -1054,7 +1062,7 @@ static int load_root(struct pc_results *r, json_t *root)
 			r->n++; /* freed with the others */
 			return -1;
 		}
-	find_ignored(r, root, cases);
+	find_ignored(r, root);
 	return check_unique(r);
 }
 

@@ -113,8 +113,10 @@ struct pc_results {
 	 * tells a run compared with itself by it.  Empty until read. */
 	char content_sha256[2 * PC_SHA256_LEN + 1];
 	/* The fields no powercut this build knows of wrote ("name" at the
-	 * top, "cases[].name" in a case), in the file's order, each once, as
-	 * the file has them (escape them to show them).  A newer powercut's:
+	 * top, "cases[].name" in a case, "cases[].io.name" inside), object
+	 * by object in the reader's order (results_reader.c's known_objects),
+	 * each object's in the file's order, each once, as the file has them
+	 * (escape them to show them).  A newer powercut's:
 	 * read as informative and ignored (a field that changes a verdict's
 	 * meaning raises "format"), and said by compare and report, not
 	 * silently. */

@@ -677,6 +677,31 @@ static int extent_unknown(struct parser *p, const struct section *g,
 	return 0;
 }
 
+/* cut_at = P% is a fraction of the bytes the jobs write (total_bytes):
+ * -1 (class INPUT), naming the job and its line, when a job's size is not
+ * a plain byte count. */
+static int size_unknown(struct parser *p, const struct section *g,
+			const struct pc_fio_jobfile *jf)
+{
+	for (size_t i = 0; i < jf->njobs && !jf->total_bytes; i++) {
+		const struct pc_fio_job *j = &jf->jobs[i];
+		if (j->size)
+			continue;
+		pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: cut_at = P%% needs every job's size as a plain "
+			"byte count (e.g. size=64m); %s:%u: job [%s]: its size (or, without one, its "
+			"files' filesize less their offset) is not one; write it as one, or cut it "
+			"at a time (cut_at = Ns)", p->path, g->line, g->name, jf->path,
+			j->line, j->name);
+		p->failed = 1;
+		return -1;
+	}
+	if (jf->total_bytes)
+		return 0;
+	p->failed = 1;
+	return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: cut_at = P%% needs every job's size as a plain "
+		       "byte count (e.g. size=64m)", p->path, g->line, g->name);
+}
+
 /* cut_at = Ns or P%: fio's check must read each job's blocks in the order
  * it wrote them (pc_fio_job.midrun_unsafe).  -1 (class INPUT) when one
  * job's are read in another order. */
@@ -787,14 +812,10 @@ static int group_workload(struct parser *p, const struct section *g,
 	} else if (fio && s->layout == PC_LAYOUT_SNAPSHOTS) {
 		problem = "layout = snapshots works with workload = image only";
 		keys = "layout workload";
-	} else if (fio && at->kind == PC_CUT_AT_PERCENT && !jf->total_bytes) {
-		problem = "cut_at = P% needs every job's size as a plain byte count (e.g. size=64m) "
-			  "and no kb_base";
-		keys = "cut_at workload";
 	} else if (fio && !s->device_size && !jf->total_room) {
 		problem = "device_size = auto needs to know what the fio jobs' files take on the "
 			  "device: every job's size, filesize and offset as plain byte counts (e.g. "
-			  "size=64m) and no kb_base; set device_size";
+			  "size=64m); set device_size";
 		keys = "device_size workload";
 	} else if (fio && !s->device_size && jf->total_room > (UINT64_C(1) << 49) - (128u << 20)) {
 		problem = "device_size = auto: the fio jobs' files take more than half of the "
@@ -809,6 +830,8 @@ static int group_workload(struct parser *p, const struct section *g,
 		return pc_fail(PC_ERR_INPUT, "%s:%u: [%s]: %s%s", p->path, g->line, g->name, problem,
 			       where);
 	}
+	if (fio && at->kind == PC_CUT_AT_PERCENT && size_unknown(p, g, jf) < 0)
+		return -1;
 	if (fio && at->kind == PC_CUT_AT_END && extent_unknown(p, g, jf) < 0)
 		return -1;
 	if (fio && at->kind != PC_CUT_AT_END && midrun_unsafe(p, g, s->cut_at, jf) < 0)

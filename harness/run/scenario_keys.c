@@ -214,8 +214,8 @@ static const struct pc_key keys[] = {
 	  .help = "The device's size; auto: twice the image's bytes and 8 KiB per entry "
 		  "(2 x (bytes + 8 KiB x entries)) plus 256 MiB, at least 512 MiB; with "
 		  "workload = fio, twice what the jobs' files take (offset plus filesize, or size "
-		  "over the files, each) plus 256 MiB; a job file that does not tell it (size=50%, "
-		  "kb_base) needs device_size; an ext4 under 2048 blocks (2 MiB, or 8 MiB with "
+		  "over the files, each) plus 256 MiB; a job file that does not tell it (size=50%) "
+		  "needs device_size; an ext4 under 2048 blocks (2 MiB, or 8 MiB with "
 		  "-b 4096) mke2fs makes without a journal: an error unless mkfs_opts = -O "
 		  "^has_journal" },
 	{ .name = "log_size", .type = PC_KEY_SIZE, .offset = FIELD(log_size),

@@ -68,9 +68,43 @@ static int job_error(struct parser *p, unsigned line, const char *key, const cha
 
 /* ---- values ---------------------------------------------------------- */
 
+/* fio 3.33 (parse.c str_to_decimal) reads a value holding "0x" as hex;
+ * a suffix after the digits is then not one ("0x10k" is 16 bytes, and
+ * "0x1000b" 65547: b is a digit), so only digits are taken: size=0x10000
+ * and bs=0x1000 wrote 16 blocks of 4096.  Up to fio's strtoll limit. */
+static int parse_hex(const char *s, uint64_t *out)
+{
+	const char *digits = s + 2;
+	if (!*digits || digits[strspn(digits, "0123456789abcdefABCDEF")])
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(digits, NULL, 16);
+	if (errno || v > LLONG_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* S as fio reads a size with kb_base KB (1024, 1000; 0: unknown, -1). */
+static int size_kb(const char *s, unsigned kb, uint64_t *out)
+{
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_hex(s, out);
+	if (kb != 1024 && kb != 1000)
+		return -1;
+	return pc_size_parse(s, kb == 1000 ? pc_size_suffixes_fio_kb1000 : pc_size_suffixes_fio,
+			     out);
+}
+
 int pc_fio_parse_size(const char *s, uint64_t *out)
 {
-	return pc_size_parse(s, pc_size_suffixes_fio, out);
+	return size_kb(s, 1024, out);
+}
+
+/* Option O's value as a size, with the kb_base fio reads it with. */
+static int opt_size(const struct pc_fio_opt *o, uint64_t *out)
+{
+	return size_kb(o->value ? o->value : "", o->kb_base, out);
 }
 
 /* fio's booleans: a bare key is true; true/yes/on and false/no/off; else a
@@ -468,6 +502,18 @@ static const char *const OLD = "fio 3.33 ignores it (deprecated): the job would 
 static const char *const REPORT = "merges or drops the per-job write counts in fio's report, "
 				  "which the check reads";
 
+/* do_verify: powercut sets it (OWNED); do_verify=0 is what a job asks when
+ * it is not to be checked, which is all powercut does with it. */
+static const char *check_do_verify(const char *v)
+{
+	if (parse_bool(v) == 0)
+		return "the job asks fio not to verify its writes, and powercut's check is fio's "
+		       "verify (fio --verify_only after the cut): the check could not run as the "
+		       "job asks; drop the line (powercut runs the write pass with do_verify=0 "
+		       "and verifies after the cut)";
+	return OWNED;
+}
+
 /* Every option powercut accepts is a row here: the table is an allowlist,
  * and an option that is in no row (a misspelling, an option of another
  * fio version, an engine's option powercut has not checked) is refused by
@@ -622,7 +668,7 @@ static const struct rule rules[] = {
 	  "is refused", NULL },
 	/* ---- the data and its check */
 	{ "verify", R_VALUE, NULL, check_verify },
-	{ "do_verify", R_ANY, NULL, NULL },
+	{ "do_verify", R_VALUE, NULL, check_do_verify },
 	{ "verify_only", R_ANY, NULL, NULL },
 	{ "verify_state_save", R_ANY, NULL, NULL },
 	{ "verify_state_load", R_ANY, NULL, NULL },
@@ -1092,7 +1138,7 @@ static int read_option(struct parser *p, char *text)
 	}
 	s->opts = xrealloc(s->opts, (s->nopts + 1) * sizeof(*s->opts));
 	s->opts[s->nopts++] = (struct pc_fio_opt){ xstrdup(key), value ? xstrdup(value) : NULL,
-						  p->lineno };
+						  p->lineno, 1024 };
 	return 0;
 }
 
@@ -1267,6 +1313,15 @@ static unsigned long count_names(const char *v)
 	return n;
 }
 
+/* Where a range value (bsrange=4k-16k) splits: at its '-', else at its
+ * ':' (fio 3.33 parse.c, FIO_OPT_RANGE: bsrange=4k:16k is 4k-16k); NULL
+ * when it has neither. */
+static const char *range_sep(const char *v)
+{
+	const char *sep = strchr(v, '-');
+	return sep ? sep : strchr(v, ':');
+}
+
 /* The biggest write block of the job (bs, or the top of bsrange: the one
  * fio reads last, the job's before [global]'s; else fio's 4k): 0 when the
  * job file does not give it as one plain count, *WHY the option then. */
@@ -1281,13 +1336,13 @@ static uint64_t max_block(const struct pc_fio_section *job, const struct pc_fio_
 		return 4096;
 	const char *v = val(o);
 	if (!strcasecmp(o->key, "bsrange") || !strcasecmp(o->key, "blocksize_range")) {
-		const char *dash = strchr(v, '-');
+		const char *dash = range_sep(v);
 		v = dash ? dash + 1 : "";
 	}
 	/* "bs=4k,8k": reads and writes of other sizes; fio's random map then
 	 * ends a random job before its size (seen with fio 3.33) */
 	uint64_t bs = 0;
-	if (strchr(v, ',') || pc_fio_parse_size(v, &bs) < 0 || !bs) {
+	if (strchr(v, ',') || size_kb(v, o->kb_base, &bs) < 0 || !bs) {
 		*why = o;
 		return 0;
 	}
@@ -1324,25 +1379,19 @@ static unsigned long job_files(const struct pc_fio_section *job, const struct pc
 	return n;
 }
 
-/* io_size (io_limit): fio writes that many bytes within the job's size
- * and ends the job (options.c; above size it wraps around and writes
- * blocks again: refused by check_io_size).  0 when not set. */
-static uint64_t io_limit(const struct pc_fio_section *job, const struct pc_fio_section *global)
-{
-	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
-	uint64_t n = 0;
-	return o && pc_fio_parse_size(val(o), &n) == 0 ? n : 0;
-}
-
-/* io_size: a plain count, at most the job's size J->size (known). */
-static int check_io_size(struct parser *p, const struct pc_fio_job *j,
+/* io_size (io_limit) into J->io_limit: fio writes that many bytes within
+ * the job's size and ends the job (options.c; above size it wraps around
+ * and writes blocks again).  A plain count, at most the job's size J->size
+ * (known), else refused. */
+static int check_io_size(struct parser *p, struct pc_fio_job *j,
 			 const struct pc_fio_section *job, const struct pc_fio_section *global)
 {
 	const struct pc_fio_opt *o = effective(job, global, "io_size|io_limit");
 	uint64_t n = 0;
+	j->io_limit = 0;
 	if (!o)
 		return 0;
-	if (pc_fio_parse_size(val(o), &n) < 0 || !n || !j->size)
+	if (opt_size(o, &n) < 0 || !n || !j->size)
 		return job_error(p, o->line, o->key, "'%s' refused: [%s]: not a plain byte count "
 				 "(e.g. 64m) at most the job's size, which must be one too: fio "
 				 "writes io_size bytes within the size, and above it wraps around "
@@ -1351,7 +1400,64 @@ static int check_io_size(struct parser *p, const struct pc_fio_job *j,
 		return job_error(p, o->line, o->key, "'%s' refused: [%s]: above the job's size "
 				 "(%llu bytes) fio wraps around and writes blocks again; set size "
 				 "only", val(o), job->name, (unsigned long long)j->size);
+	j->io_limit = n;
 	return 0;
+}
+
+static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
+			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why);
+
+/* Each file of the job must hold a write block: fio 3.33 gives each file
+ * its filesize less its offset, else size / its number of files, and
+ * writes nothing to a file with less room than a block (size=4k,
+ * nrfiles=2, bs=4k: two files of 2048 bytes, 0 writes, exit 0; filesize=6k
+ * with offset=4k: "blocksize is larger than data set range", 0 writes).
+ * A job that writes nothing leaves nothing to check: the case was an
+ * error (exit 1) after mkfs.  Not checked when the job file does not tell
+ * the sizes or the blocks as plain counts (the run still finds the job
+ * wrote nothing). */
+static int check_file_room(struct parser *p, const struct pc_fio_section *job,
+			   const struct pc_fio_section *global)
+{
+	const struct pc_fio_opt *why, *o, *off;
+	uint64_t min, max, room, offset = 0;
+	unsigned long files = job_files(job, global, &why);
+	if (!files || !write_blocks(job, global, &min, &max, &o))
+		return 0;
+	if ((o = effective(job, global, "filesize"))) {
+		off = effective(job, global, "offset|fileoffset");
+		if (opt_size(o, &room) < 0 ||
+		    (off && opt_size(off, &offset) < 0))
+			return 0;
+		/* an offset past the file's end fio refuses itself
+		 * when it sets the job up ("you need to specify valid
+		 * offset=") */
+		if (offset > room || room - offset >= min)
+			return 0;
+		if (off)
+			o = off->line > o->line ? off : o;
+		return job_error(p, o->line, o->key, "[%s]: each file of the job has %llu bytes "
+				 "from its offset (filesize %s, offset %llu), less than its "
+				 "smallest write block (%llu bytes): fio writes nothing to such a "
+				 "file, and a job that writes nothing leaves nothing to check",
+				 job->name, (unsigned long long)(room - offset),
+				 val(effective(job, global, "filesize")), (unsigned long long)offset,
+				 (unsigned long long)min);
+	}
+	/* one file smaller than a block fio refuses itself when it sets the
+	 * job up ("size too small, must not be less than minimum block
+	 * size") */
+	if (files == 1 || !(o = effective(job, global, "size")) ||
+	    opt_size(o, &room) < 0 || room / files >= min)
+		return 0;
+	if (why && why->line > o->line)
+		o = why;
+	return job_error(p, o->line, o->key, "[%s]: each of its %lu files gets %llu bytes (its "
+			 "size, %llu, shared among them), less than its smallest write block "
+			 "(%llu bytes): fio writes nothing to such a file, and a job that writes "
+			 "nothing leaves nothing to check; give it a bigger size or fewer files",
+			 job->name, files, (unsigned long long)(room / files),
+			 (unsigned long long)room, (unsigned long long)min);
 }
 
 /* What job J writes run whole (pc_fio_job.bytes): its size, or its files'
@@ -1364,12 +1470,12 @@ static uint64_t job_bytes(const struct pc_fio_job *j, const struct pc_fio_sectio
 	unsigned long files = job_files(job, global, &o);
 	uint64_t fs;
 	if (!j->size || !files || effective(job, global, "offset|fileoffset") ||
-	    !(o = effective(job, global, "filesize")) || pc_fio_parse_size(val(o), &fs) < 0 ||
+	    !(o = effective(job, global, "filesize")) || opt_size(o, &fs) < 0 ||
 	    !fs || fs > UINT64_MAX / files || fs * files >= j->size)
 		fs = j->size;
 	else
 		fs *= files;
-	uint64_t limit = io_limit(job, global);
+	uint64_t limit = j->io_limit;
 	return limit && limit < fs ? limit : fs;
 }
 
@@ -1394,12 +1500,12 @@ static uint64_t job_size(const struct pc_fio_section *job, const struct pc_fio_s
 	const struct pc_fio_opt *o = effective(job, global, "size");
 	uint64_t size = 0, fs = 0, offset = 0;
 	if (o)
-		return pc_fio_parse_size(val(o), &size) < 0 ? 0 : size;
+		return opt_size(o, &size) < 0 ? 0 : size;
 	unsigned long files = job_files(job, global, &o);
 	if (!files || !(o = effective(job, global, "filesize")) ||
-	    pc_fio_parse_size(val(o), &fs) < 0 ||
+	    opt_size(o, &fs) < 0 ||
 	    ((o = effective(job, global, "offset|fileoffset")) &&
-	     pc_fio_parse_size(val(o), &offset) < 0) ||
+	     opt_size(o, &offset) < 0) ||
 	    offset >= fs)
 		return 0;
 	return mul_sat(fs - offset, files);
@@ -1416,12 +1522,12 @@ static uint64_t job_room(const struct pc_fio_job *j, const struct pc_fio_section
 	const struct pc_fio_opt *o;
 	unsigned long files = job_files(job, global, &o);
 	uint64_t offset = 0, fs = 0;
-	if (!j->size || !files || effective(job, global, "kb_base"))
+	if (!j->size || !files)
 		return 0;
 	if ((o = effective(job, global, "offset|fileoffset")) &&
-	    pc_fio_parse_size(val(o), &offset) < 0)
+	    opt_size(o, &offset) < 0)
 		return 0;
-	if ((o = effective(job, global, "filesize")) && (pc_fio_parse_size(val(o), &fs) < 0 || !fs))
+	if ((o = effective(job, global, "filesize")) && (opt_size(o, &fs) < 0 || !fs))
 		return 0;
 	if (o)
 		return mul_sat(add_sat(offset, fs), files);
@@ -1434,11 +1540,6 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 {
 	const struct pc_fio_opt *o = effective(job, global, "size");
 	j->extent_line = o ? o->line : job->line;
-	if ((o = effective(job, global, "kb_base"))) {
-		j->extent_line = o->line;
-		j->extent_unknown = "kb_base changes what fio's size suffixes mean";
-		return;
-	}
 	if (!j->size) {
 		j->extent_unknown = "size is not a plain byte count (e.g. 64m)";
 		return;
@@ -1479,7 +1580,7 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 	if ((o = effective(job, global, "filesize"))) {
 		uint64_t fs;
 		const struct pc_fio_opt *off = effective(job, global, "offset|fileoffset");
-		if (pc_fio_parse_size(val(o), &fs) < 0 || !fs || off) {
+		if (opt_size(o, &fs) < 0 || !fs || off) {
 			j->extent_line = off ? off->line : o->line;
 			j->extent_unknown = off ? "offset with filesize: the files' room for writes "
 						  "depends on both"
@@ -1489,7 +1590,7 @@ static void job_extent(struct pc_fio_job *j, const struct pc_fio_section *job,
 		if (fs <= UINT64_MAX / files && fs * files < total)
 			total = fs * files;
 	}
-	uint64_t limit = io_limit(job, global);
+	uint64_t limit = j->io_limit;
 	if (limit && limit < total)
 		total = limit;
 	uint64_t slack = files <= UINT64_MAX / bs ? files * bs : UINT64_MAX;
@@ -1738,11 +1839,19 @@ static int check_shared_files(struct parser *p, const struct pc_fio_section *glo
 /* exitall (exitall_on_error): when one job ends (fails), fio ends the
  * others.  Harmless with one job; with several, their writes stop early
  * and, in the verify pass (every job in one fio run), their checks too.
+ * fio 3.33 takes any exitall line as exitall, whatever its value and
+ * wherever it stands (options.c str_exitall_cb sets the run's
+ * exitall_on_terminate): [global] exitall=0 above two jobs ended the
+ * second after 13 of its writes, and the case was an error (exit 1).
+ * exitall_on_error keeps its value per job.
  * group_reporting: fio reports each group of jobs as one entry, under the
  * first job's name; with one job that is the job's own entry (fio's
  * examples and many job files set it), with several the other jobs'
- * write counts, which the check reads, are merged away. */
-static int check_exitall(struct parser *p)
+ * write counts, which the check reads, are merged away.  It is each
+ * job's own setting (its line, else the [global]s' above it): a
+ * [global] group_reporting every job sets to 0, or one below the jobs,
+ * merges nothing (fio 3.33 reported both jobs). */
+static int check_exitall(struct parser *p, const struct pc_fio_section *globals)
 {
 	size_t jobs = 0;
 	for (size_t i = 0; i < p->nsections; i++)
@@ -1750,16 +1859,28 @@ static int check_exitall(struct parser *p)
 	if (jobs < 2)
 		return 0;
 	for (size_t i = 0; i < p->nsections; i++) {
-		const struct pc_fio_opt *o = find_opt(&p->sections[i], "exitall|exitall_on_error");
+		const struct pc_fio_opt *o = find_opt(&p->sections[i], "exitall");
+		if (o)
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs, whatever "
+					 "its value (fio 3.33 reads exitall=0 as exitall too): one "
+					 "job ending ends the others: their writes stop early, and "
+					 "in the verify pass (every job in one fio run) their checks "
+					 "stop with it", jobs);
+		o = find_opt(&p->sections[i], "exitall_on_error");
 		if (o && parse_bool(val(o)) != 0)
 			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: one job "
-					 "ending ends the others: their writes stop early, and in the "
-					 "verify pass (every job in one fio run) their checks stop with "
-					 "it", jobs);
-		o = find_opt(&p->sections[i], "group_reporting");
+					 "failing ends the others: their writes stop early, and in "
+					 "the verify pass (every job in one fio run) their checks stop "
+					 "with it", jobs);
+	}
+	for (size_t i = 0; i < p->nsections; i++) {
+		if (is_global(&p->sections[i]))
+			continue;
+		const struct pc_fio_opt *o = effective(&p->sections[i], &globals[i],
+						       "group_reporting");
 		if (o && parse_bool(val(o)) != 0)
-			return job_error(p, o->line, o->key, "refused in a file of %zu jobs: %s",
-					 jobs, REPORT);
+			return job_error(p, o->line, o->key, "refused in a file of %zu jobs (job "
+					 "[%s] takes it): %s", jobs, p->sections[i].name, REPORT);
 	}
 	return 0;
 }
@@ -1919,9 +2040,6 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 	return a;
 }
 
-static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
-			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why);
-
 /* fio's verify interval (init.c fixup_options): verify_interval, else the
  * smallest block when blocks vary, at most the smallest block, and the
  * blocks' gcd when it does not divide both.  0 when the job file does not
@@ -1933,7 +2051,7 @@ static uint64_t verify_interval(const struct pc_fio_section *job,
 	const struct pc_fio_opt *vi = effective(job, global, "verify_interval");
 	if (!write_blocks(job, global, &min, &max, why))
 		return 0;
-	if (vi && pc_fio_parse_size(val(vi), &interval) < 0) {
+	if (vi && opt_size(vi, &interval) < 0) {
 		*why = vi;
 		return 0;
 	}
@@ -1962,10 +2080,10 @@ static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
 	    parse_bool(val(o)) != 0)
 		j->hdr_interval = 0; /* a header per block, blocks anywhere */
 	if ((o = effective(job, global, "offset|fileoffset")) &&
-	    pc_fio_parse_size(val(o), &j->hdr_first) < 0)
+	    opt_size(o, &j->hdr_first) < 0)
 		j->hdr_interval = 0;
 	if ((o = effective(job, global, "verify_offset")) &&
-	    pc_fio_parse_size(val(o), &j->hdr_at) < 0)
+	    opt_size(o, &j->hdr_at) < 0)
 		j->hdr_interval = 0;
 	if (j->hdr_at + 40 > j->hdr_interval) /* refused before: check_verify_room */
 		j->hdr_interval = 0;
@@ -1973,12 +2091,12 @@ static void job_headers(struct pc_fio_job *j, const struct pc_fio_section *job,
 
 /* The job's smallest and biggest write block (bs=N or bsrange=A-B, fio's 4k
  * when unset): 0 when the job file does not give them as plain counts
- * (bssplit, bs=4k,8k, kb_base), *WHY the option then. */
+ * (bssplit, bs=4k,8k), *WHY the option then. */
 static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_section *global,
 			uint64_t *min, uint64_t *max, const struct pc_fio_opt **why)
 {
 	*min = *max = 4096;
-	if ((*why = effective(job, global, "kb_base")) || (*why = effective(job, global, "bssplit")))
+	if ((*why = effective(job, global, "bssplit")))
 		return 0;
 	const struct pc_fio_opt *o = effective(job, global, "bs|blocksize|bsrange|blocksize_range");
 	if (!o)
@@ -1988,12 +2106,12 @@ static int write_blocks(const struct pc_fio_section *job, const struct pc_fio_se
 	if (strchr(v, ','))
 		return 0;
 	if (strcasecmp(o->key, "bsrange") && strcasecmp(o->key, "blocksize_range"))
-		return pc_fio_parse_size(v, min) == 0 && *min && (*max = *min);
-	const char *dash = strchr(v, '-');
+		return size_kb(v, o->kb_base, min) == 0 && *min && (*max = *min);
+	const char *dash = range_sep(v);
 	if (!dash)
 		return 0;
 	char *low = xstrndup(v, (size_t)(dash - v));
-	int ok = pc_fio_parse_size(low, min) == 0 && pc_fio_parse_size(dash + 1, max) == 0 &&
+	int ok = size_kb(low, o->kb_base, min) == 0 && size_kb(dash + 1, o->kb_base, max) == 0 &&
 		 *min && *min <= *max;
 	free(low);
 	return ok;
@@ -2025,7 +2143,7 @@ static int check_verify_room(struct parser *p, const struct pc_fio_section *job,
 				 "verify_interval as plain counts", job->name, val(offset), head,
 				 val(verify), why->line, why->key, val(why));
 	uint64_t at = 0;
-	if (pc_fio_parse_size(val(offset), &at) < 0 || at < head || at > interval ||
+	if (opt_size(offset, &at) < 0 || at < head || at > interval ||
 	    interval - at < head)
 		return job_error(p, offset->line, offset->key, "[%s]: '%s' refused: fio's %s header "
 				 "takes %u bytes, and moved by verify_offset it must stay within "
@@ -2095,10 +2213,34 @@ static int check_global_values(struct parser *p)
 	return 0;
 }
 
+/* Each option's kb_base (pc_fio_opt.kb_base), as fio 3.33 reads it: a
+ * section's options are parsed together, kb_base first (its prio, 1, is
+ * the highest: options.c), so a section's own kb_base, its last line,
+ * counts for all of its values, above or below it; a section without one
+ * reads them with the [global]s' above it (init.c get_new_job copies
+ * their defaults), and a [global]'s becomes the default of the sections
+ * below it.  kb_base=1000, size=4k: a file of 4000 bytes; 4KiB: 4096. */
+static void mark_kb_base(struct parser *p)
+{
+	unsigned inherited = 1024;
+	for (size_t i = 0; i < p->nsections; i++) {
+		struct pc_fio_section *s = &p->sections[i];
+		const struct pc_fio_opt *o = find_opt(s, "kb_base");
+		unsigned kb = inherited;
+		if (o)
+			kb = !strcmp(val(o), "1000") ? 1000 : !strcmp(val(o), "1024") ? 1024 : 0;
+		for (size_t k = 0; k < s->nopts; k++)
+			s->opts[k].kb_base = kb;
+		if (is_global(s))
+			inherited = kb;
+	}
+}
+
 static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 {
 	if (check_global_values(p) < 0)
 		return -1;
+	mark_kb_base(p);
 	int rc = -1;
 	/* per section: for a job, the [global] options above it */
 	struct pc_fio_section *globals = xcalloc(p->nsections + 1, sizeof(*globals));
@@ -2142,12 +2284,10 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		j->depth = (unsigned)number(s, global, "iodepth", 1);
 		if (!j->depth)
 			j->depth = 1;
-		/* kb_base changes what every suffix means, and only for the
-		 * options fio parses after it: not counted. */
 		j->size = job_size(s, global);
-		if (check_io_size(p, j, s, global) < 0)
+		if (check_io_size(p, j, s, global) < 0 || check_file_room(p, s, global) < 0)
 			goto out;
-		if (effective(s, global, "kb_base") || !j->size)
+		if (!j->size)
 			sizes_known = 0;
 		j->bytes = job_bytes(j, s, global);
 		out->total_bytes += j->bytes;
@@ -2163,7 +2303,7 @@ static int check_jobs(struct parser *p, struct pc_fio_jobfile *out)
 		out->total_bytes = 0;
 	if (!rooms_known)
 		out->total_room = 0;
-	if (check_exitall(p) < 0 || check_shared_files(p, globals, out) < 0)
+	if (check_exitall(p, globals) < 0 || check_shared_files(p, globals, out) < 0)
 		goto out;
 	if (out->njobs == 0) {
 		job_error(p, p->lineno, NULL, "no job: add a [section] besides [global]");

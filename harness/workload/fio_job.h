@@ -32,6 +32,9 @@ struct pc_fio_job {
 	 * section ends there; 0 when it is the last. */
 	unsigned end_line;
 	uint64_t size;       /* bytes (its own or [global]'s size); 0 if not a plain count */
+	/* io_size (io_limit): the bytes fio writes within SIZE; 0 when unset
+	 * (a value that is not a plain count at most SIZE is refused). */
+	uint64_t io_limit;
 	/* What it writes run whole: SIZE, or its files' room (nrfiles x
 	 * filesize) when smaller; 0 with SIZE 0. */
 	uint64_t bytes;
@@ -79,7 +82,7 @@ struct pc_fio_job {
 	 * of the headers after fio's check (fio_headers.h): one every
 	 * HDR_INTERVAL bytes from HDR_FIRST (offset=), HDR_AT bytes in
 	 * (verify_offset); HDR_INTERVAL 0 when the job file does not tell
-	 * them (bssplit, bs=R,W, bs_unaligned, kb_base, an offset that is
+	 * them (bssplit, bs=R,W, bs_unaligned, an offset that is
 	 * not a plain count): not read then.  HDR_SEEDED: each write's
 	 * header has a random seed of its own (no verify_pattern).
 	 * HDR_BLOCK: the biggest write block (bs, the top of bsrange): a
@@ -99,6 +102,9 @@ struct pc_fio_opt {
 	char *key;
 	char *value;         /* NULL for a bare key ("norandommap") */
 	unsigned line;
+	/* fio's kb_base when it reads the value: 1024 or 1000, 0 when the
+	 * job file sets one powercut does not know (its sizes then unknown) */
+	unsigned kb_base;
 };
 
 /* A [section]: a job, or [global] (anywhere, and more than once: it
@@ -120,8 +126,8 @@ struct pc_fio_jobfile {
 	size_t nsections;
 	/* Sum of what the jobs write run whole (their BYTES: what cut_at = P%
 	 * is a fraction of); 0 when
-	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory") or a job
-	 * sets kb_base. */
+	 * a size is not a plain byte count (e.g. "50%" or "$mb_memory"; read
+	 * with the kb_base fio reads it with, see pc_fio_opt). */
 	uint64_t total_bytes;
 	/* Sum of the jobs' ROOM (what device_size = auto is sized for); 0
 	 * when one's is not known. */

@@ -48,8 +48,16 @@ refuse verify_backlog=16
 refuse ramp_time=1
 # one job's end would end the other's writes (harmless with a single job)
 refuse exitall '[k]\nrw=write\nsize=1m\nverify=crc32c\n'
+# fio 3.33 reads exitall=0 as exitall (the second job ended after 13
+# writes, and the case was an error, exit 1)
+refuse exitall=0 '[k]\nrw=write\nsize=1m\nverify=crc32c\n'
 # fio reports a group of jobs as one entry (fine with one job)
 refuse group_reporting '[k]\nrw=write\nsize=1m\nverify=crc32c\n'
+# files with less room than a block: fio writes nothing to them (exit 0),
+# and the case was an error (exit 1) after mkfs
+refuse nrfiles=512
+grep -q "2048 bytes .*fio writes nothing to such a file" "$TMP/stderr" ||
+	{ cat "$TMP/stderr"; fail "nrfiles=512 of size=1m: not refused for files smaller than a block"; }
 # fsync=N syncs the file of the next I/O: with two files, not the one written
 refuse fsync=1 'nrfiles=2\n'
 # the verify pass would read other blocks, or fewer, than were written

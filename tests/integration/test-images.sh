@@ -215,6 +215,24 @@ echo junk >> "$TMP/dmg/junk.tar.gz"
 input_error "gzip, junk after its stream" "data after the end of the compressed stream" "$TMP/dmg/junk.tar.gz"
 gzip -c "$TMP/dmg/z.tar" | head -c 2000 > "$TMP/dmg/cut.tar.gz"
 input_error "gzip, cut short" "compressed stream is truncated" "$TMP/dmg/cut.tar.gz"
+# Zero bytes after the last gzip member (bsdtar -czf - pads what it
+# writes to a pipe to 10240 bytes): read, the same tree as without them.
+{ gzip -c "$TMP/dmg/z.tar"; head -c 3000 /dev/zero; } > "$TMP/dmg/zpad.tar.gz"
+"$POWERCUT" manifest "$TMP/dmg/zpad.tar.gz" > "$TMP/dmg/zpad.m" || fail "gzip + zero padding: refused"
+"$POWERCUT" manifest "$TMP/dmg/z.tar" > "$TMP/dmg/z.m" || fail "manifest z.tar"
+cmp -s "$TMP/dmg/zpad.m" "$TMP/dmg/z.m" || fail "gzip + zero padding: another manifest than the plain tar's"
+# The same damage after 8 MiB of zeros past the tar's end (read ahead of
+# the tar's end were 4 MiB: such a stream was read), and bytes after a
+# bzip2 stream (libarchive's reader ignores them, Go's fails on them).
+{ cat "$TMP/dmg/z.tar"; head -c $((8 << 20)) /dev/zero; } | xz -c > "$TMP/dmg/padded.tar.xz"
+truncate -s -8 "$TMP/dmg/padded.tar.xz"
+input_error "xz, cut short 8 MiB after the tar's end" "after the tar's end: xz: " "$TMP/dmg/padded.tar.xz"
+bzip2 -c "$TMP/dmg/z.tar" > "$TMP/dmg/junk.tar.bz2"
+echo junk >> "$TMP/dmg/junk.tar.bz2"
+input_error "bzip2, junk after its stream" "bytes follow the end of the bzip2 stream" "$TMP/dmg/junk.tar.bz2"
+# A compression no runtime decompresses (libarchive does): refused by name.
+xz --format=lzma -c "$TMP/dmg/z.tar" > "$TMP/dmg/z.tar.lzma"
+input_error "lzma" "compressed with lzma, which no container runtime decompresses" "$TMP/dmg/z.tar.lzma"
 
 echo "mtree rendering"
 "$POWERCUT" manifest --mtree "$L1" "$L2" "$L3" -o "$TMP/sample.mtree" || fail "manifest --mtree"

@@ -102,13 +102,17 @@ void write_tar(const char *path, const struct member *v, size_t n, int gz)
 	archive_write_free(a);
 }
 
-void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int gz)
+char *raw_tar_bytes(const struct raw_member *m, size_t n, int gz, size_t *len)
 {
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	CU_ASSERT_FATAL(f != NULL);
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax_restricted(a);
 	if (gz)
 		archive_write_add_filter_gzip(a);
-	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	archive_write_set_bytes_in_last_block(a, 1); /* as for a regular file: no padding */
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_FILE(a, f), ARCHIVE_OK);
 	for (size_t i = 0; i < n; i++) {
 		struct archive_entry *e = archive_entry_new();
 		archive_entry_set_pathname(e, m[i].name);
@@ -120,13 +124,30 @@ void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int g
 			archive_entry_set_filetype(e, AE_IFREG);
 			archive_entry_set_size(e, (la_int64_t)m[i].len);
 		}
-		archive_write_header(a, e);
+		CU_ASSERT_FATAL(archive_write_header(a, e) >= ARCHIVE_WARN); /* a name not UTF-8 warns */
 		if (m[i].len)
-			archive_write_data(a, m[i].data, m[i].len);
+			CU_ASSERT_EQUAL_FATAL(archive_write_data(a, m[i].data, m[i].len),
+					      (la_ssize_t)m[i].len);
 		archive_entry_free(e);
 	}
-	archive_write_close(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_close(a), ARCHIVE_OK);
 	archive_write_free(a);
+	CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+	return buf;
+}
+
+void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int gz)
+{
+	size_t len;
+	char *t = raw_tar_bytes(m, n, gz, &len);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(path, t, len, 0), 0);
+	free(t);
+}
+
+char *layer_bytes(const char *name, const char *text, int gz, size_t *len)
+{
+	const struct raw_member m = { name, text, strlen(text), NULL };
+	return raw_tar_bytes(&m, 1, gz, len);
 }
 
 void break_pax_record(const char *path, const char *record)

@@ -35,6 +35,10 @@ struct raw_member {
 /* Write MEMBERS as a restricted pax archive (pax records only where
  * needed) at PATH, gzip-compressed when GZ. */
 void write_raw_tar(const char *path, const struct raw_member *m, size_t n, int gz);
+/* The same archive in memory, its length in *LEN.  Caller frees. */
+char *raw_tar_bytes(const struct raw_member *m, size_t n, int gz, size_t *len);
+/* A layer in memory holding one file, NAME with TEXT: raw_tar_bytes. */
+char *layer_bytes(const char *name, const char *text, int gz, size_t *len);
 
 /* Make the pax record that starts " RECORD" in the archive at PATH
  * malformed: its two-digit length becomes 99, which overruns it. */

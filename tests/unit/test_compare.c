@@ -21,6 +21,18 @@ static char *markdown_of(struct pc_cmp_report *r)
 	return md;
 }
 
+/* R: the results BASE compared with NEW (files or folders) under O (NULL:
+ * compare's default threshold, 1.25, nothing else allowed). */
+static void compare(const char *base, const char *new, const struct pc_cmp_opts *o,
+		    struct pc_cmp_report *r)
+{
+	static const struct pc_cmp_opts defaults = { .threshold = 1.25 };
+	memset(r, 0, sizeof(*r));
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(base, &r->base), 0);
+	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(new, &r->new), 0);
+	pc_cmp_run(r, o ? o : &defaults);
+}
+
 static void test_classify(void)
 {
 	CU_ASSERT_EQUAL(pc_cmp_classify(PC_OUT_PASS, PC_OUT_FAIL, 0), PC_CMP_REGRESSION);
@@ -159,11 +171,9 @@ static void test_compare_run(void)
 		CASE("g/ext4/none/r3", 3, 3, "pass", 0, 2.9, 300) ","
 		CASE("g/xfs/fsync", 1, 1, "pass", 0, 1.1, 100) ","
 		CASE("g/brand-new", 1, 1, "pass", 0, 1.0, 100) "]}");
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	struct pc_cmp_report r;
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	pc_cmp_run(&r, &o);
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 3);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_NEW], 1);
@@ -191,22 +201,16 @@ static void test_compare_run(void)
 	 * cover it; fails=any does. */
 	struct pc_known k = { 0 };
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/ext4/none/* kernel<6.2 # flaky none"), 0);
-	memset(&r, 0, sizeof(r));
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
 	o.known = &k;
-	pc_cmp_run(&r, &o);
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 0);
 	pc_cmp_report_free(&r);
 	pc_known_free(&k);
 	/* The regression covered by a known entry: 0 regressions, exit 0. */
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 1, "g/ext4/none/* fails=any kernel<6.2 # flaky none"), 0);
-	memset(&r, 0, sizeof(r));
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
 	o.known = &k;
-	pc_cmp_run(&r, &o);
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 0);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_XPASS], 2); /* r1 and r3 passed: stale */
@@ -238,11 +242,9 @@ static void test_new_failures(void)
 	char *n = put(dir, "new.json", "{\"kernel\":\"6.1\",\"cases\":["
 		OUTCOME("g/flaky", "fail", "fail") "," OUTCOME("g/known", "fail", "fail") ","
 		OUTCOME("g/failed", "fail", "fail") "," OUTCOME("g/added", "fail", "fail") "]}");
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
+	struct pc_cmp_report r;
 	struct pc_cmp_opts o = { .threshold = 1.25, .allow_removed = 1, .flaky_ok = 1 };
-	pc_cmp_run(&r, &o);
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 2);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_NEW_FAILING], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_STILL_FAILING], 1);
@@ -276,11 +278,9 @@ static void test_coverage_lost(void)
 	const char *news[] = { half, none, again, b };
 	const int exits[] = { 1, 1, 0, 1 }, allowed[] = { 0, 1, 0, 1 };
 	for (size_t i = 0; i < 4; i++) {
-		struct pc_cmp_report r = { 0 };
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
+		struct pc_cmp_report r;
 		o.allow_removed = 0;
-		pc_cmp_run(&r, &o);
+		compare(b, news[i], &o, &r);
 		CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 0);
 		CU_ASSERT_EQUAL(pc_cmp_exit(&r), exits[i]);
 		o.allow_removed = 1;
@@ -291,11 +291,9 @@ static void test_coverage_lost(void)
 		pc_cmp_report_free(&r);
 	}
 	/* --allow-same-run accepts BASE compared with itself (seeding). */
-	struct pc_cmp_report same = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &same.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &same.new), 0);
+	struct pc_cmp_report same;
 	struct pc_cmp_opts so = { .threshold = 1.25, .allow_same_run = 1 };
-	pc_cmp_run(&same, &so);
+	compare(b, b, &so, &same);
 	CU_ASSERT(pc_cmp_same_run(&same));
 	CU_ASSERT_EQUAL(pc_cmp_exit(&same), 0);
 	pc_cmp_report_free(&same);
@@ -308,20 +306,16 @@ static void test_coverage_lost(void)
 		CASE("g/a", 1, 1, "pass", 0, 1.0, 100) "," CASE("g/b", 1, 1, "pass", 0, 1.0, 100) "]}");
 	const char *planned[] = { partial, whole };
 	for (size_t i = 0; i < 2; i++) {
-		struct pc_cmp_report pr = { 0 };
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &pr.base), 0);
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(planned[i], &pr.new), 0);
-		pc_cmp_run(&pr, &o);
+		struct pc_cmp_report pr;
+		compare(b, planned[i], &o, &pr);
 		CU_ASSERT_EQUAL(pc_cmp_exit(&pr), i == 0);
 		pc_cmp_report_free(&pr);
 	}
 	free(partial);
 	free(whole);
 	/* Both sides empty: nothing was checked. */
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(none, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(none, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(none, none, &o, &r);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
 	pc_cmp_report_free(&r);
 	free(b);
@@ -354,10 +348,8 @@ static void test_setup_changed(void)
 	char *old = put(dir, "old.json", "{\"kernel\":\"6.1\",\"cases\":["
 		CASE("g/a", 1, 1, "pass", 0, 1, 1) "," CASE("g/b", 1, 1, "pass", 0, 1, 1) "]}");
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 2);
 	CU_ASSERT_EQUAL(r.setup_changed, 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
@@ -369,24 +361,18 @@ static void test_setup_changed(void)
 	o.allow_setup_change = 1;
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
 	pc_cmp_report_free(&r);
-	memset(&r, 0, sizeof(r));
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
 	o.allow_setup_change = 0;
-	pc_cmp_run(&r, &o);
+	compare(old, n, &o, &r);
 	CU_ASSERT_EQUAL(r.setup_changed, 0);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
 	pc_cmp_report_free(&r);
 	/* The same image file name, another tree (a tag that moved): the
 	 * commit records' digests differ. */
-	memset(&r, 0, sizeof(r));
 	char *t1 = put(dir, "t1.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP_T("g/a", "", "[\"img.tar\"]", HEX64(a)) "]}");
 	char *t2 = put(dir, "t2.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP_T("g/a", "", "[\"img.tar\"]", HEX64(b)) "]}");
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t1, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t2, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	compare(t1, t2, &o, &r);
 	CU_ASSERT_EQUAL(r.setup_changed, 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
 	md = markdown_of(&r);
@@ -396,16 +382,13 @@ static void test_setup_changed(void)
 	/* The same scenario name, edited: its other keys ("settings") differ
 	 * key by key; a key only one side has (added after the other side's
 	 * powercut: log_size here) does not. */
-	memset(&r, 0, sizeof(r));
 	char *s1 = put(dir, "s1.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=10 cut_at=end device_size=auto\"") ","
 		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto\"") "]}");
 	char *s2 = put(dir, "s2.json", "{\"kernel\":\"6.1\",\"cases\":["
 		SETUP("g/a", "", "[\"img.tar\"],\"settings\":\"crash_points=0 cut_at=end device_size=auto\"") ","
 		SETUP("g/b", "", "[\"img.tar\"],\"settings\":\"crash_points=0 device_size=auto log_size=1\"") "]}");
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s1, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(s2, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	compare(s1, s2, &o, &r);
 	CU_ASSERT_EQUAL(r.setup_changed, 1);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
 	md = markdown_of(&r);
@@ -446,11 +429,8 @@ static void test_legacy_settings(void)
 		LEGACY("g/b", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"" TESTED_AS(HEX64(f))) ","
 		LEGACY("g/c", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"" TESTED_AS(HEX64(f))) ","
 		LEGACY("g/d", ",\"settings\":\"device_size=auto log_size=auto crash_points=0 crash_subsets=0 cut_at=end\"" TESTED_AS(HEX64(f))) "]}");
-	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(old, n, NULL, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 4);
 	CU_ASSERT_EQUAL(r.setup_changed, 2);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
@@ -506,10 +486,8 @@ static void test_known_kinds(void)
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 3, "g/c # loses by design"), 0);
 	CU_ASSERT_EQUAL(pc_known_parse_line(&k, "k", 4, "g/d fails=fsck,loss # corrupts"), 0);
 	struct pc_cmp_opts o = { .threshold = 1.25, .known = &k };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_KNOWN], 2);     /* g/a, g/d */
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 2); /* g/b, g/c */
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
@@ -572,10 +550,8 @@ static void test_legacy_unknown(void)
 		NEWSET("g/f", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") ","
 		NEWSET("g/g", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(old, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(old, n, &o, &r);
 	CU_ASSERT_EQUAL(r.setup_changed, 1);  /* g/b */
 	CU_ASSERT_EQUAL(r.setup_unknown, 2);  /* g/d, g/f */
 	char *md = markdown_of(&r);
@@ -600,14 +576,11 @@ static void test_legacy_unknown(void)
 	pc_cmp_report_free(&r);
 	/* The unknown keys alone (g/b, the change, left out): exit 1 too. */
 	o.allow_setup_change = 0;
-	memset(&r, 0, sizeof(r));
 	char *n2 = put(dir, "n2.json", "{\"kernel\":\"6.1\",\"cases\":["
 		NEWSET("g/f", NEWSET_DEFAULT, ",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
 	char *o2 = put(dir, "o2.json", "{\"kernel\":\"6.1\",\"cases\":["
 		LEGACY("g/f", ",\"device_size\":0,\"backend\":\"fuse\"") "]}");
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(o2, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n2, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	compare(o2, n2, &o, &r);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
 	json_t *j = pc_cmp_json(&r);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(json_object_get(j, "summary"), "setup unknown")), 1);
@@ -649,10 +622,8 @@ static void test_legacy_both(void)
 		LEGACY("g/c", ",\"device_size\":0,\"backend\":\"fuse\"") ","
 		LEGACY("g/d", ",\"device_size\":0,\"backend\":\"fuse\",\"tested_sha256\":\"" HEX64(a) "\"") "]}");
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.setup_unknown, 2); /* g/a, g/b */
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
 	char *md = markdown_of(&r);
@@ -707,11 +678,8 @@ static void test_mounted_differs(void)
 		SETUP("g/a", "nodatacow", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"\"}") ","
 		SETUP("g/b", "", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"x\"}") ","
 		SETUP("g/c", "", "[\"l.tar\"],\"mounted\":{\"vfs\":\"rw\",\"fs\":\"y\"}") "]}");
-	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(b, n, NULL, &r);
 	CU_ASSERT_EQUAL(r.mounted_changed, 1);
 	CU_ASSERT_EQUAL(r.setup_changed, 0);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);
@@ -758,10 +726,8 @@ static void test_hidden_loss(void)
 		EXPECT("g/fsync", "any", 4000) "," EXPECT("g/nothing", "any", 0) ","
 		EXPECT("g/none", "any", 9) "," EXPECT("g/tight", "intact", 0) "]}");
 	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(b, n, &o, &r);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_REGRESSION], 1);
 	CU_ASSERT_EQUAL(r.counts[PC_CMP_UNCHANGED], 3);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&r), 1);
@@ -792,10 +758,8 @@ static void test_hidden_loss(void)
 		"\"io\":{}" TESTED "}," POINTS("p/before", "intact", false, 0) "]}");
 	char *pn = put(dir, "pn.json", "{\"kernel\":\"6.1\",\"cases\":["
 		POINTS("p/fsync", "any", true, 3) "," POINTS("p/before", "any", false, 5) "]}");
-	struct pc_cmp_report pr = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(pb, &pr.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(pn, &pr.new), 0);
-	pc_cmp_run(&pr, &o);
+	struct pc_cmp_report pr;
+	compare(pb, pn, &o, &pr);
 	CU_ASSERT_EQUAL(pr.counts[PC_CMP_REGRESSION], 1);
 	CU_ASSERT_EQUAL(pr.counts[PC_CMP_FIXED], 0);
 	CU_ASSERT_EQUAL(pr.counts[PC_CMP_UNCHANGED], 1);
@@ -829,11 +793,9 @@ static void test_hidden_loss(void)
 	char *xn = put(dir, "xn.json", "{\"kernel\":\"6.1\",\"cases\":["
 		EXPECT_OC("x/xpass", "any", 7, "unexpected pass", "") ","
 		EXPECT_OC("x/flaky", "any", 7, "flaky", ",\"flaky_rate\":\"1/2\"") "]}");
-	struct pc_cmp_report xr = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(xb, &xr.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(xn, &xr.new), 0);
+	struct pc_cmp_report xr;
 	struct pc_cmp_opts fo = { .threshold = 1.25, .flaky_ok = 1 };
-	pc_cmp_run(&xr, &fo);
+	compare(xb, xn, &fo, &xr);
 	CU_ASSERT_EQUAL(xr.counts[PC_CMP_REGRESSION], 2);
 	CU_ASSERT_EQUAL(pc_cmp_exit(&xr), 1);
 	pc_cmp_report_free(&xr);
@@ -859,11 +821,8 @@ static void test_ratio_overflow(void)
 		CASE("g/a", 1, 1, "pass", 0, 5e-324, 5e-324) "]}");
 	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
 		CASE("g/a", 1, 1, "pass", 0, 1.5, 4096) "]}");
-	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(b, n, NULL, &r);
 	CU_ASSERT_EQUAL_FATAL(r.nperf, 1);
 	CU_ASSERT(r.perf[0].time_ratio[PC_CMP_NPHASES - 1] < 0);
 	CU_ASSERT_FALSE(r.perf[0].slowdown);
@@ -890,11 +849,8 @@ static void test_error_not_timed(void)
 	char *n = put(dir, "n.json", "{\"kernel\":\"6.1\",\"cases\":["
 		CASE("g/a/r1", 1, 2, "pass", 0, 1.5, 100) "," CASE("g/a/r2", 2, 2, "pass", 0, 1.5, 100) ","
 		CASE("g/b", 1, 1, "pass", 0, 1.5, 100) "]}");
-	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(n, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(b, n, NULL, &r);
 	CU_ASSERT_EQUAL(r.slowdowns, 0);
 	CU_ASSERT_EQUAL_FATAL(r.nperf, 2);
 	for (size_t i = 0; i < r.nperf; i++) {
@@ -934,11 +890,8 @@ static void test_scenario_differs(void)
 		CASE("g/a", 1, 1, "pass", 0, 1.5, 100) "]}");
 	const char *news[] = { same, n };
 	for (int i = 0; i < 2; i++) {
-		struct pc_cmp_opts o = { .threshold = 1.25 };
-		struct pc_cmp_report r = { 0 };
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
-		pc_cmp_run(&r, &o);
+		struct pc_cmp_report r;
+		compare(b, news[i], NULL, &r);
 		CU_ASSERT_EQUAL(pc_cmp_scenario_differs(&r), i);
 		char *buf = markdown_of(&r);
 		const char *said = strstr(buf, "**BASE and NEW ran different scenario files** "
@@ -975,11 +928,8 @@ static void test_version_differs(void)
 	const char *news[] = { same, other, older };
 	const char *said[] = { NULL, "(0.1.0, 0.2.0)", "(0.1.0, older, not recorded)" };
 	for (int i = 0; i < 3; i++) {
-		struct pc_cmp_opts o = { .threshold = 1.25 };
-		struct pc_cmp_report r = { 0 };
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
-		pc_cmp_run(&r, &o);
+		struct pc_cmp_report r;
+		compare(b, news[i], NULL, &r);
 		CU_ASSERT_EQUAL(pc_cmp_version_differs(&r), i > 0);
 		char *buf = markdown_of(&r);
 		const char *line = strstr(buf, "**BASE and NEW were written by different powercut versions**");
@@ -992,11 +942,8 @@ static void test_version_differs(void)
 	}
 	/* Two sides older than the field: not known to be one version (two
 	 * old runs of other builds were compared with no word). */
-	struct pc_cmp_opts o = { .threshold = 1.25 };
-	struct pc_cmp_report r = { 0 };
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(older, &r.base), 0);
-	CU_ASSERT_EQUAL_FATAL(pc_cmp_load(older, &r.new), 0);
-	pc_cmp_run(&r, &o);
+	struct pc_cmp_report r;
+	compare(older, older, NULL, &r);
 	CU_ASSERT_EQUAL(pc_cmp_version_differs(&r), -1);
 	char *buf = markdown_of(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "**Neither BASE nor NEW records the powercut version that "
@@ -1038,11 +985,8 @@ static void test_options_differ(void)
 			       "(BASE: none; NEW: --known known.txt (sha256 0123456789ab) --retries 2)",
 			       "**NEW does not record the run's options that change verdicts**" };
 	for (int i = 0; i < 3; i++) {
-		struct pc_cmp_opts o = { .threshold = 1.25 };
-		struct pc_cmp_report r = { 0 };
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(news[i], &r.new), 0);
-		pc_cmp_run(&r, &o);
+		struct pc_cmp_report r;
+		compare(b, news[i], NULL, &r);
 		CU_ASSERT_EQUAL(pc_cmp_options_differ(&r), i == 2 ? -1 : i);
 		char *md = markdown_of(&r);
 		CU_ASSERT(said[i] ? strstr(md, said[i]) != NULL
@@ -1138,10 +1082,8 @@ static void test_error_kinds(void)
 	};
 	struct pc_cmp_opts o = { .threshold = 1.25 };
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
-		struct pc_cmp_report r = { 0 };
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.base), 0);
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(t[i].new, &r.new), 0);
-		pc_cmp_run(&r, &o);
+		struct pc_cmp_report r;
+		compare(b, t[i].new, &o, &r);
 		CU_ASSERT_EQUAL(r.counts[t[i].cls], 1);
 		CU_ASSERT_EQUAL(pc_cmp_exit(&r), t[i].exit);
 		CU_ASSERT_EQUAL(pc_cmp_coverage_lost(&r), t[i].coverage_lost);
@@ -1170,10 +1112,8 @@ static void test_error_kinds(void)
 	 * interrupted, NEW passes: checked again, exit 0 (it was "fixed"). */
 	const char *const unchecked_base[] = { env, intr };
 	for (size_t i = 0; i < 2; i++) {
-		struct pc_cmp_report r = { 0 };
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(unchecked_base[i], &r.base), 0);
-		CU_ASSERT_EQUAL_FATAL(pc_cmp_load(b, &r.new), 0);
-		pc_cmp_run(&r, &o);
+		struct pc_cmp_report r;
+		compare(unchecked_base[i], b, &o, &r);
 		CU_ASSERT_EQUAL(r.counts[PC_CMP_CHECKED_AGAIN], 1);
 		CU_ASSERT_EQUAL(r.counts[PC_CMP_FIXED], 0);
 		CU_ASSERT_EQUAL(pc_cmp_exit(&r), 0);

@@ -264,8 +264,11 @@ static void test_refused_options(void)
 	refused(JOB "time_based=1\n", "j.fio:5: time_based", NULL);
 	refused(JOB "norandommap\n", "j.fio:5: norandommap", NULL);
 	refused(JOB "norandommap=yes\n", "norandommap", NULL);
-	refused(JOB "do_verify=0\n", "j.fio:5: do_verify", "powercut sets it");
-	refused("[global]\ndo_verify=0\n" JOB, "j.fio:2: do_verify", NULL);
+	/* do_verify=0: the job asks not to be checked, which is all powercut
+	 * does with it */
+	refused(JOB "do_verify=0\n", "j.fio:5: do_verify", "the check could not run");
+	refused("[global]\ndo_verify=false\n" JOB, "j.fio:2: do_verify", "fio not to verify");
+	refused(JOB "do_verify=1\n", "j.fio:5: do_verify", "powercut sets it");
 	refused(JOB "loops=2\n", "j.fio:5: loops", "every loop");
 	/* options that leave blocks unchecked or written twice */
 	refused(JOB "verify_backlog=16\n", "j.fio:5: verify_backlog", "only part");
@@ -298,6 +301,29 @@ static void test_refused_options(void)
 	 * are merged away */
 	refused("[global]\ngroup_reporting\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
 		"j.fio:2: group_reporting", "2 jobs");
+	/* fio 3.33 takes any exitall line as exitall (exitall=0 above two
+	 * jobs ended the second after 13 writes) */
+	refused("[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"j.fio:2: exitall", "whatever its value");
+	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\n[global]\nexitall=0\n",
+		"j.fio:10: exitall", "2 jobs");
+	/* group_reporting as each job takes it: a job's own 1 merges it into
+	 * the group of the job above (fio 3.33 reported one entry) */
+	refused(JOB "[k]\nrw=write\nsize=1m\nverify=md5\ngroup_reporting\n",
+		"j.fio:9: group_reporting", "[k]");
+	refused("[global]\ngroup_reporting\n" JOB "group_reporting=0\n[k]\nrw=write\nsize=1m\n"
+		"verify=md5\n", "j.fio:2: group_reporting", "[k]");
+	/* a file with less room than a block: fio 3.33 writes nothing to it
+	 * (exit 0, 0 writes), and the case was an error (exit 1) after mkfs */
+	refused(JOB "nrfiles=2\nbs=1m\n", "j.fio:5: nrfiles", "2 files gets 524288 bytes");
+	refused("[j]\nrw=write\nverify=md5\nsize=8k\nnrfiles=3\n", "j.fio:5: nrfiles",
+		"2730 bytes");
+	refused(JOB "filename=x:y\nsize=4k\n", "j.fio:6: size", "2048 bytes");
+	refused(JOB "filesize=2k\nnrfiles=2\n", "j.fio:5: filesize", "2048 bytes");
+	refused("[j]\nrw=write\nverify=md5\nfilesize=6k\noffset=4k\n", "j.fio:5: offset",
+		"2048 bytes");
+	refused("[j]\nrw=write\nverify=md5\nfilesize=4k\noffset=4k\n", "j.fio:5: offset",
+		"0 bytes");
 	/* fsync=N syncs the file of the next I/O, not the one written */
 	refused(JOB "nrfiles=2\nfsync=1\n", "j.fio:6: fsync", "2 files");
 	refused(JOB "filename=a:b:c\nfdatasync=4\n", "j.fio:6: fdatasync", "3 files");
@@ -1104,7 +1130,19 @@ static void test_options_fine(void)
 		JOB "exitall\n", "[global]\nexitall_on_error=1\n" JOB,
 		/* one job: its group's entry is its own (fio's examples set it) */
 		"[global]\ngroup_reporting\n" JOB, JOB "group_reporting=1\n",
-		"[global]\nexitall=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		"[global]\nexitall_on_error=0\n" JOB "[k]\nrw=write\nsize=1m\nverify=md5\n",
+		/* group_reporting every job sets to 0, or below every job: fio
+		 * 3.33 reported each job on its own */
+		"[global]\ngroup_reporting\n" JOB "group_reporting=0\n[k]\nrw=write\nsize=1m\n"
+		"verify=md5\ngroup_reporting=0\n",
+		JOB "[k]\nrw=write\nsize=1m\nverify=md5\n[global]\ngroup_reporting\n",
+		/* each file holds a block: fio writes one to each (8192 bytes
+		 * of size=12k, nrfiles=2), or the smallest of a range */
+		"[j]\nrw=write\nverify=md5\nsize=12k\nnrfiles=2\n",
+		"[j]\nrw=randwrite\nverify=md5\nsize=4k\nnrfiles=2\nbsrange=2k-8k\n",
+		"[j]\nrw=write\nverify=md5\nfilesize=8k\noffset=4k\n",
+		/* left to fio's own set-up check, which refuses them */
+		JOB "bs=2m\n", JOB "filesize=4k\noffset=8k\n",
 		/* several files: each write synced on its own, or only at the end */
 		JOB "nrfiles=2\nsync=1\nfsync=1\n", JOB "nrfiles=2\nend_fsync=1\n",
 		JOB "filename=a:b\nfsync_on_close=1\nfsync=0\n", JOB "nrfiles=1\nfsync=1\n",
@@ -1178,6 +1216,9 @@ static void test_extent(void)
 	extent("size=8m\nbs=4k\nfilesize=1m\n", 1044480, NULL);      /* 1048576 */
 	extent("size=1m\nbs=4k\nfilesize=3m\n", 1044480, NULL);      /* 1048576 */
 	extent("size=8m\nbsrange=4k-12k\n", 8376320, NULL);          /* 8388608 */
+	/* fio's other range separator: bsrange=4k:12k is 4k-12k */
+	extent("size=8m\nbsrange=4k:12k\n", 8376320, NULL);
+	extent("size=8m\nblocksize_range=4k:12k\n", 8376320, NULL);
 	extent("size=8m\nfilename=a:b\n", 8380416, NULL);            /* default bs 4k */
 	/* a filename= list is the job's files, whatever nrfiles says (fio
 	 * 3.33 adds nrfiles' names only without one): 2 files of 1m, 2097152
@@ -1192,7 +1233,8 @@ static void test_extent(void)
 	extent("size=1m\nbs=4k,8k\n", 0, "block size");     /* fio wrote 797 of 1024 */
 	extent("size=1m\nfilesize=$pagesize*256\n", 0, "filesize");
 	extent("size=1m\noffset=4k\nfilesize=1m\n", 0, "offset");
-	extent("size=1m\nkb_base=1000\n", 0, "kb_base");
+	/* kb_base=1000: 1m is 10^6 bytes, less a block of fio's default 4096 */
+	extent("size=1m\nkb_base=1000\n", 995904, NULL);
 	extent_at("size=4m\nbsrange=4k-16k\nbs_unaligned=1\n", 0, "bs_unaligned", 7);
 	extent("size=4m\nblocksize_unaligned\n", 0, "bs_unaligned");
 	extent("size=4m\nbs_unaligned=0\n", 4190208, NULL);
@@ -1212,8 +1254,15 @@ static void test_extent(void)
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=8m\nio_size=2m\n",
 						"s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.jobs[0].size, 8ULL << 20);
+	CU_ASSERT_EQUAL(jf.jobs[0].io_limit, 2ULL << 20);
 	CU_ASSERT_EQUAL(jf.total_bytes, 2ULL << 20);
 	CU_ASSERT_EQUAL(jf.total_room, 8ULL << 20);
+	pc_fio_job_free(&jf);
+	/* the [global]'s io_size, read once for the job */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nio_limit=1m\n[j]\nrw=write\n"
+						"verify=md5\nsize=8m\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].io_limit, 1ULL << 20);
+	CU_ASSERT_EQUAL(jf.total_bytes, 1ULL << 20);
 	pc_fio_job_free(&jf);
 }
 
@@ -1345,6 +1394,7 @@ static void test_midrun_order(void)
 static void test_sizes(void)
 {
 	uint64_t v;
+	struct pc_fio_jobfile jf0;
 	CU_ASSERT(pc_fio_parse_size("4096", &v) == 0 && v == 4096);
 	CU_ASSERT(pc_fio_parse_size("16m", &v) == 0 && v == 16ULL << 20);
 	/* fio 3.x with its default kb_base=1024 reads "GiB" as 10^9 (and
@@ -1355,15 +1405,58 @@ static void test_sizes(void)
 	CU_ASSERT(pc_fio_parse_size("50%", &v) < 0);
 	CU_ASSERT(pc_fio_parse_size("$mb_memory", &v) < 0);
 	CU_ASSERT(pc_fio_parse_size("1x", &v) < 0);
+	/* fio 3.33 reads "0x..." as hex digits, a suffix not one of them
+	 * (0x10k: 16 bytes; 0x1000b: 65547): size=0x10000 with bs=0x1000
+	 * wrote 16 blocks of 4096 */
+	CU_ASSERT(pc_fio_parse_size("0x1000", &v) == 0 && v == 4096);
+	CU_ASSERT(pc_fio_parse_size("0X1000b", &v) == 0 && v == 65547);
+	CU_ASSERT(pc_fio_parse_size("0x10k", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("0x", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("0x8000000000000000", &v) < 0);
+	CU_ASSERT(pc_fio_parse_size("0x7fffffffffffffff", &v) == 0 && v == 0x7fffffffffffffffULL);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=0x10000\n"
+						"bs=0x1000\n", "s.fio", &jf0) == 0);
+	CU_ASSERT_EQUAL(jf0.jobs[0].size, 65536);
+	CU_ASSERT_EQUAL(jf0.total_bytes, 65536);
+	CU_ASSERT_EQUAL(jf0.jobs[0].hdr_block, 4096);
+	CU_ASSERT_PTR_NULL(jf0.jobs[0].extent_unknown);
+	pc_fio_job_free(&jf0);
 	/* A size fio understands but we cannot count: total unknown. */
 	struct pc_fio_jobfile jf;
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=50%\n", "s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 0);
 	pc_fio_job_free(&jf);
-	/* kb_base changes what the suffixes mean (for the options after it):
-	 * not counted rather than counted wrong. */
+	/* kb_base changes what the suffixes mean, as fio 3.33 reads them: a
+	 * section's options with its own kb_base (fio parses it first,
+	 * wherever it stands), else with the [global]s' above it.  fio wrote
+	 * 64000 bytes of [global] kb_base=1000 and a job's size=64k, bs=4k
+	 * (16 writes of 4000), a file of 65536 of [global] size=64k and a
+	 * job's bs=4k below kb_base=1000, and 15 writes of 4096 under a
+	 * [global] kb_base=1000 with the job's own kb_base=1024. */
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
 						"verify=md5\nsize=64m\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.total_bytes, 64000000);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
+						"verify=md5\nsize=64k\nbs=4k\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 64000);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 4000);
+	CU_ASSERT_EQUAL(jf.jobs[0].extent, 60000);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nsize=64k\n[j]\nrw=write\nverify=md5\n"
+						"bs=4k\nkb_base=1000\n", "s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 65536);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 4000);
+	pc_fio_job_free(&jf);
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[global]\nsize=64k\n[j]\n"
+						"rw=write\nverify=md5\nbs=4k\nkb_base=1024\n",
+						"s.fio", &jf) == 0);
+	CU_ASSERT_EQUAL(jf.jobs[0].size, 64000);
+	CU_ASSERT_EQUAL(jf.jobs[0].hdr_block, 4096);
+	pc_fio_job_free(&jf);
+	/* a kb_base fio does not take: its sizes are not counted */
+	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=64k\n"
+						"kb_base=2000\n", "s.fio", &jf) == 0);
 	CU_ASSERT_EQUAL(jf.total_bytes, 0);
 	pc_fio_job_free(&jf);
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[j]\nrw=write\nverify=md5\nsize=64m\n",
@@ -1408,7 +1501,7 @@ static void test_sizes(void)
 	pc_fio_job_free(&jf);
 	CU_ASSERT_FATAL(pc_fio_job_parse_string("[global]\nkb_base=1000\n[j]\nrw=write\n"
 						"verify=md5\nsize=1g\n", "s.fio", &jf) == 0);
-	CU_ASSERT_EQUAL(jf.total_room, 0);
+	CU_ASSERT_EQUAL(jf.total_room, 1000000000);
 	pc_fio_job_free(&jf);
 	/* no size, a filesize: fio 3.33 writes each file's filesize less its
 	 * offset (filesetup.c setup_files: size is then the files' total),

@@ -26,27 +26,12 @@ struct buf {
 	size_t len;
 };
 
-/* A pax layer with one file NAME holding TEXT, gzip-compressed when GZ. */
+/* A layer with one file NAME holding TEXT, gzip-compressed when GZ. */
 static struct buf layer_tar_z(const char *name, const char *text, int gz)
 {
-	size_t cap = 64 * 1024, used = 0;
-	char *mem = xmalloc(cap);
-	struct archive *a = archive_write_new();
-	archive_write_set_format_pax(a);
-	if (gz)
-		archive_write_add_filter_gzip(a);
-	archive_write_open_memory(a, mem, cap, &used);
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)strlen(text));
-	archive_write_header(a, e);
-	archive_write_data(a, text, strlen(text));
-	archive_entry_free(e);
-	archive_write_close(a);
-	archive_write_free(a);
-	return (struct buf){ mem, used };
+	struct buf b;
+	b.p = layer_bytes(name, text, gz, &b.len);
+	return b;
 }
 
 static struct buf layer_tar(const char *name, const char *text)

@@ -26,27 +26,6 @@
 
 static char errbuf[1024];
 
-/* A one-file layer in memory. */
-static char *layer_bytes(const char *name, const char *text, size_t *len)
-{
-	size_t cap = 16 * 1024;
-	char *mem = xmalloc(cap);
-	struct archive *a = archive_write_new();
-	archive_write_set_format_pax_restricted(a);
-	archive_write_open_memory(a, mem, cap, len);
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)strlen(text));
-	archive_write_header(a, e);
-	archive_write_data(a, text, strlen(text));
-	archive_entry_free(e);
-	archive_write_close(a);
-	archive_write_free(a);
-	return mem;
-}
-
 static char *hex256(const void *p, size_t n)
 {
 	unsigned char md[32];
@@ -79,8 +58,8 @@ struct skopeo_fix {
 
 static void skopeo_fix_init(struct skopeo_fix *f)
 {
-	f->l[0] = layer_bytes("etc/os-release", "ID=fixture\n", &f->llen[0]);
-	f->l[1] = layer_bytes("usr/bin/app", "#!/bin/sh\n", &f->llen[1]);
+	f->l[0] = layer_bytes("etc/os-release", "ID=fixture\n", 0, &f->llen[0]);
+	f->l[1] = layer_bytes("usr/bin/app", "#!/bin/sh\n", 0, &f->llen[1]);
 	char *h[2];
 	for (int i = 0; i < 2; i++) {
 		h[i] = hex256(f->l[i], f->llen[i]);
@@ -570,7 +549,7 @@ static void test_docker25_descriptions_agree(void)
 {
 	char *dir = unit_tmpdir();
 	size_t len[2];
-	char *l[2] = { layer_bytes("a.txt", "A", &len[0]), layer_bytes("b.txt", "B", &len[1]) };
+	char *l[2] = { layer_bytes("a.txt", "A", 0, &len[0]), layer_bytes("b.txt", "B", 0, &len[1]) };
 	char *h[2] = { hex256(l[0], len[0]), hex256(l[1], len[1]) };
 	char *lname[2] = { xasprintf("blobs/sha256/%s", h[0]), xasprintf("blobs/sha256/%s", h[1]) };
 	char *config = xasprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":"

@@ -75,6 +75,22 @@ static void test_fields(void)
 #define GOOD "\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true," \
 	     "\"timings_s\":{\"total\":1},\"io\":{}"
 
+/* TEXT loads, and the fields it ignores are WANT[0..N), in that order
+ * (said on standard error when not). */
+static void check_ignored(const char *text, const char *const *want, size_t n)
+{
+	struct pc_results r;
+	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
+	CU_ASSERT_EQUAL(r.nignored, n);
+	int same = r.nignored == n;
+	for (size_t i = 0; same && i < n; i++)
+		same = !strcmp(r.ignored[i], want[i]);
+	CU_ASSERT(same);
+	for (size_t i = 0; !same && i < r.nignored; i++)
+		fprintf(stderr, "ignored: %s\n", r.ignored[i]);
+	pc_results_free(&r);
+}
+
 static void test_strict(void)
 {
 	const char *bad[] = {
@@ -417,16 +433,13 @@ static void test_ignored_inner(void)
 		"\"subsets_bad\":0,\"next_epoch_writes\":1,\"subset_problem\":\"q\","
 		"\"subset_fsck_log\":\"crash-point-1-subset-1-fsck.log\"%s}]}}]}";
 	text = xasprintf(cp, "", "");
-	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
-	CU_ASSERT_EQUAL(r.nignored, 0);
-	pc_results_free(&r);
+	check_ignored(text, NULL, 0);
 	free(text);
 	text = xasprintf(cp, "\"replayed\":1,", ",\"torn\":2");
-	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
-	CU_ASSERT_EQUAL_FATAL(r.nignored, 2);
-	CU_ASSERT_STRING_EQUAL(r.ignored[0], "cases[].crash_points.replayed");
-	CU_ASSERT_STRING_EQUAL(r.ignored[1], "cases[].crash_points.points[].torn");
-	pc_results_free(&r);
+	static const char *const want[] = {
+		"cases[].crash_points.replayed", "cases[].crash_points.points[].torn",
+	};
+	check_ignored(text, want, sizeof(want) / sizeof(*want));
 	free(text);
 }
 
@@ -455,26 +468,17 @@ static void test_ignored_nested(void)
 		"\"lost\":0,\"misplaced\":null%s}]},"
 		"\"attempts\":[{\"try\":1,\"verdict\":\"pass\",\"reason\":\"\",\"time_s\":1,"
 		"\"dir\":\"d\"%s}]}]}";
-	struct pc_results r;
 	char *text = xasprintf(fmt, "", "", "", "", "", "", "");
-	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
-	CU_ASSERT_EQUAL(r.nignored, 0);
-	for (size_t i = 0; i < r.nignored; i++)
-		fprintf(stderr, "ignored: %s\n", r.ignored[i]);
-	pc_results_free(&r);
+	check_ignored(text, NULL, 0);
 	free(text);
 	text = xasprintf(fmt, ",\"torn\":1", ",\"torn\":2", ",\"ring\":3", ",\"until\":\"x\"",
 			 ",\"rate\":4", ",\"trimmed\":5", ",\"host\":\"h\"");
-	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
 	static const char *const want[] = {
 		"cases[].findings.torn", "cases[].first_findings[].torn", "cases[].kernel_log.ring",
 		"cases[].known.until", "cases[].fio.rate", "cases[].fio.jobs[].trimmed",
 		"cases[].attempts[].host",
 	};
-	CU_ASSERT_EQUAL(r.nignored, sizeof(want) / sizeof(*want));
-	for (size_t i = 0; i < r.nignored && i < sizeof(want) / sizeof(*want); i++)
-		CU_ASSERT_STRING_EQUAL(r.ignored[i], want[i]);
-	pc_results_free(&r);
+	check_ignored(text, want, sizeof(want) / sizeof(*want));
 	free(text);
 }
 
@@ -492,27 +496,40 @@ static void test_ignored_layout_device(void)
 		"\"device\":{\"measured\":true,\"flakey\":{\"seq_write_mbs\":1.5,"
 		"\"randwrite_4k_iops\":2,\"fsyncs_per_s\":3%s},\"backing\":{\"seq_write_mbs\":4,"
 		"\"randwrite_4k_iops\":5,\"fsyncs_per_s\":6%s}%s}}]}";
-	struct pc_results r;
 	char *text = xasprintf(fmt, "", "", "", "", "", "", "");
-	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
-	CU_ASSERT_EQUAL(r.nignored, 0);
-	for (size_t i = 0; i < r.nignored; i++)
-		fprintf(stderr, "ignored: %s\n", r.ignored[i]);
-	pc_results_free(&r);
+	check_ignored(text, NULL, 0);
 	free(text);
 	text = xasprintf(fmt, ",\"torn\":1", ",\"upper\":2", ",\"torn\":3", ",\"lower\":4",
 			 ",\"p99\":5", ",\"p99\":6", ",\"model\":\"m\"");
-	CU_ASSERT_EQUAL_FATAL(load(text, &r), 0);
 	static const char *const want[] = {
 		"cases[].layers[].upper", "cases[].layers[].findings.torn", "cases[].overlay.lower",
 		"cases[].overlay.findings.torn", "cases[].device.model",
 		"cases[].device.flakey.p99", "cases[].device.backing.p99",
 	};
-	CU_ASSERT_EQUAL(r.nignored, sizeof(want) / sizeof(*want));
-	for (size_t i = 0; i < r.nignored && i < sizeof(want) / sizeof(*want); i++)
-		CU_ASSERT_STRING_EQUAL(r.ignored[i], want[i]);
-	pc_results_free(&r);
+	check_ignored(text, want, sizeof(want) / sizeof(*want));
 	free(text);
+}
+
+/* The ignored are listed object by object in the reader's order (the
+ * top, shard, a case, its timings_s, io, ..., layers[], layers[].findings,
+ * ...), over every case and every element of an array, each object's keys
+ * in the file's order and each name once. */
+static void test_ignored_order(void)
+{
+	const char *text = "{\"kernel\":\"6.1\",\"cases\":["
+		"{\"id\":\"a\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		"\"timings_s\":{\"total\":1},\"io\":{\"discards\":1},"
+		"\"layers\":[{\"layer\":1,\"findings\":{\"torn\":1}},"
+		"{\"layer\":2,\"upper\":1,\"findings\":{\"torn\":2,\"bent\":1}}]},"
+		"{\"id\":\"b\",\"verdict\":\"pass\",\"lost\":0,\"committed\":true,"
+		"\"timings_s\":{\"trim\":2,\"total\":1},\"io\":{\"discards\":4},"
+		"\"layers\":[{\"layer\":1,\"lower\":1}],\"zz\":1}],\"yy\":1}";
+	static const char *const want[] = {
+		"yy", "cases[].zz", "cases[].timings_s.trim", "cases[].io.discards",
+		"cases[].layers[].upper", "cases[].layers[].lower",
+		"cases[].layers[].findings.torn", "cases[].layers[].findings.bent",
+	};
+	check_ignored(text, want, sizeof(want) / sizeof(*want));
 }
 
 /* "started", "finished": when the run started and ended, ISO 8601 UTC as
@@ -618,6 +635,8 @@ void register_results_reader_tests(void)
 		    test_ignored_nested);
 	CU_add_test(s, "keys a newer powercut wrote in layers, overlay, device",
 		    test_ignored_layout_device);
+	CU_add_test(s, "ignored fields: the reader's order, over every case and element",
+		    test_ignored_order);
 	CU_add_test(s, "an error's kind, and results without it", test_error_kind);
 	CU_add_test(s, "when the run started and finished", test_times);
 }

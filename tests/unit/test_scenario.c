@@ -254,7 +254,7 @@ static void test_midrun_modes(void)
  * the device (fio allocates or lays out each file from 0 to its offset
  * plus its size, whatever size says: filesize=1g with size=4m filled the
  * 512 MiB auto device, ENOSPC in every case); a job file that does not
- * tell it (size=50%, kb_base) needs device_size, and files too big for
+ * tell it (size=50%) needs device_size, and files too big for
  * any auto device are refused. */
 static void test_fio_auto_device(void)
 {
@@ -264,11 +264,14 @@ static void test_fio_auto_device(void)
 		{ "[j]\nrw=randwrite\nsize=4m\noffset=1g\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n", NULL,
 		  (1ULL << 30) + (4ULL << 20) },
-		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		{ "[global]\nsize=50%\n[j]\nrw=randwrite\nfilesize=1g\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n",
 		  ":1: [g]: device_size = auto needs to know what the fio jobs' files take", 0 },
-		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		{ "[global]\nsize=50%\n[j]\nrw=randwrite\nfilesize=1g\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\ndevice_size = 4G\n", NULL, 0 },
+		/* kb_base=1000: fio's 1g is 10^9 bytes */
+		{ "[global]\nkb_base=1000\n[j]\nrw=randwrite\nsize=1g\nverify=crc32c\nsync=1\n",
+		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n", NULL, 1000000000 },
 		{ "[j]\nrw=randwrite\nsize=4m\nfilesize=600t\nverify=crc32c\nsync=1\n",
 		  "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 1s\n",
 		  ":1: [g]: device_size = auto: the fio jobs' files take more than half", 0 },
@@ -292,6 +295,19 @@ static void test_fio_auto_device(void)
 		free(err);
 		free(path);
 	}
+	/* cut_at = P% with a job whose size is not a plain count names the
+	 * job and its line (it named only the scenario's group) */
+	free(write_ini("job.fio", "[a]\nrw=randwrite\nsize=1m\nverify=crc32c\nsync=1\n[b]\n"
+			   "rw=randwrite\nsize=50%\nfilesize=1m\nverify=crc32c\nsync=1\n"));
+	char *path = write_ini("auto.ini", "[g]\nworkload = fio job.fio\nfs = ext4\ncut_at = 50%\n"
+				 "device_size = 64M\n");
+	struct pc_scenario sc;
+	char *err;
+	CU_ASSERT(load_capture(path, &sc, &err) == -1 && pc_last_errclass == PC_ERR_INPUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: [g]: cut_at = P% needs every job's size"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "job.fio:6: job [b]: its size"));
+	free(err);
+	free(path);
 }
 
 /* Every line that sets workload or cut_at is checked, a [global] value
@@ -561,6 +577,15 @@ static void test_write_cache(void)
 	pc_scenario_free(&sc);
 }
 
+/* GOT is REL below the scenario's folder, made absolute as a scenario's
+ * image paths are (tmpreal). */
+static void image_is(const char *got, const char *rel)
+{
+	char *want = xasprintf("%s/%s", tmpreal, rel);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	free(want);
+}
+
 static void test_image_specs(void)
 {
 	char *oci = xasprintf("%s/oci", tmp);
@@ -572,12 +597,8 @@ static void test_image_specs(void)
 	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(sc.ncases, 1);
 	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 3);
-	char *want = xasprintf("%s/oci:v1.2", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
-	free(want);
-	want = xasprintf("%s/oci", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[2], want);
-	free(want);
+	image_is(sc.cases[0].images[0], "oci:v1.2");
+	image_is(sc.cases[0].images[2], "oci");
 	pc_scenario_free(&sc);
 	free(err);
 	free(path);
@@ -589,12 +610,8 @@ static void test_image_specs(void)
 				    "modes = none\n");
 	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 2);
-	want = xasprintf("%s/a.tar:repo/name:v1", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
-	free(want);
-	want = xasprintf("%s/oci:x:y", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[1], want);
-	free(want);
+	image_is(sc.cases[0].images[0], "a.tar:repo/name:v1");
+	image_is(sc.cases[0].images[1], "oci:x:y");
 	pc_scenario_free(&sc);
 	free(err);
 	free(path);
@@ -608,12 +625,8 @@ static void test_image_specs(void)
 				  "fs = ext4\nmodes = none\n");
 	CU_ASSERT_EQUAL_FATAL(load_capture(path, &sc, &err), 0);
 	CU_ASSERT_EQUAL_FATAL(sc.cases[0].nimages, 3);
-	want = xasprintf("%s/my image,v2.tar", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[0], want);
-	free(want);
-	want = xasprintf("%s/my image,v2.tar:t", tmpreal);
-	CU_ASSERT_STRING_EQUAL(sc.cases[0].images[1], want);
-	free(want);
+	image_is(sc.cases[0].images[0], "my image,v2.tar");
+	image_is(sc.cases[0].images[1], "my image,v2.tar:t");
 	pc_scenario_free(&sc);
 	free(err);
 	free(path);
@@ -623,7 +636,7 @@ static void test_image_specs(void)
 	/* A tag on something that does not exist is still missing. */
 	path = write_ini("oci.ini", "[g]\nimage = nooci:v1\n");
 	CU_ASSERT_EQUAL(load_capture(path, &sc, &err), -1);
-	want = xasprintf("%s:2: image: ", path);
+	char *want = xasprintf("%s:2: image: ", path);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nooci:v1"));
 	free(want);

@@ -6,6 +6,7 @@
 
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,10 +566,251 @@ static void test_runtime_magic_refused(void)
 	free(dir);
 }
 
+/* One two-file tar through libarchive's write filter CODE into PATH. */
+static void write_filtered(const char *path, int code)
+{
+	struct archive *a = archive_write_new();
+	CU_ASSERT_FATAL(archive_write_set_format_pax_restricted(a) == ARCHIVE_OK);
+	CU_ASSERT_FATAL(archive_write_add_filter(a, code) == ARCHIVE_OK);
+	CU_ASSERT_FATAL(archive_write_open_filename(a, path) == ARCHIVE_OK);
+	for (int i = 0; i < 2; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, i ? "b" : "a");
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 2);
+		CU_ASSERT_FATAL(archive_write_header(a, e) == ARCHIVE_OK);
+		CU_ASSERT(archive_write_data(a, "x\n", 2) == 2);
+		archive_entry_free(e);
+	}
+	CU_ASSERT(archive_write_close(a) == ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+/* Layers (and image archives) are read in the compressions a runtime
+ * decompresses: gzip, bzip2, xz and zstd (Docker's DecompressStream and
+ * containers/image read these four, containerd gzip and zstd).  lz4,
+ * lzma, lzip, compress (.Z) and uuencode, which libarchive would also
+ * decompress and no runtime does, are refused naming the compression
+ * (powercut read them before, a tree no runtime builds). */
+static void test_compressions(void)
+{
+	static const struct {
+		int code;
+		const char *name; /* in the message, when refused */
+	} cases[] = {
+		{ ARCHIVE_FILTER_NONE, NULL },	 { ARCHIVE_FILTER_GZIP, NULL },
+		{ ARCHIVE_FILTER_BZIP2, NULL },	 { ARCHIVE_FILTER_XZ, NULL },
+		{ ARCHIVE_FILTER_ZSTD, NULL },	 { ARCHIVE_FILTER_LZ4, "lz4" },
+		{ ARCHIVE_FILTER_LZMA, "lzma" }, { ARCHIVE_FILTER_LZIP, "lzip" },
+		{ ARCHIVE_FILTER_COMPRESS, "compress" }, { ARCHIVE_FILTER_UU, "uu" },
+	};
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/l.tar", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_filtered(path, cases[i].code);
+		char msg[1024] = "";
+		pc_messages_quiet = 1;
+		pc_capture_errors(msg, sizeof(msg));
+		pc_last_errclass = PC_ERR_NONE;
+		struct archive *a = pc_tar_checked_open("layer", path);
+		int n = 0, r = 0;
+		if (a) {
+			struct archive_entry *ae;
+			while ((r = pc_tar_checked_next(a, &ae, NULL, path)) > 0)
+				n++;
+			archive_read_free(a);
+		}
+		pc_capture_errors(NULL, 0);
+		pc_messages_quiet = 0;
+		if (!cases[i].name) {
+			if (!a || r < 0 || n != 2)
+				fprintf(stderr, "\n  filter %d: %d entries (%s)\n", cases[i].code, n, msg);
+			CU_ASSERT(a && r == 0 && n == 2);
+			continue;
+		}
+		if (a)
+			fprintf(stderr, "\n  filter %s: read, %d entries\n", cases[i].name, n);
+		CU_ASSERT_PTR_NULL(a);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		char *want = xasprintf("layer %s: compressed with %s", path, cases[i].name);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, want));
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no container runtime"));
+		free(want);
+	}
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Read every entry of PATH with the checked reader: how many, and whether
+ * it was refused (MSG: the message). */
+static int read_all(const char *path, int *refused, char *msg, size_t cap)
+{
+	msg[0] = '\0';
+	pc_messages_quiet = 1;
+	pc_capture_errors(msg, cap);
+	pc_last_errclass = PC_ERR_NONE;
+	struct archive *a = pc_tar_checked_open("layer", path);
+	int n = 0, r = -1;
+	if (a) {
+		struct archive_entry *ae;
+		while ((r = pc_tar_checked_next(a, &ae, NULL, path)) > 0)
+			n++;
+		archive_read_free(a);
+	}
+	pc_capture_errors(NULL, 0);
+	pc_messages_quiet = 0;
+	*refused = r < 0;
+	return n;
+}
+
+/* The runtimes read a compressed layer to the end of its stream after the
+ * tar's end (containerd's applier and Docker's layer store digest it all),
+ * so a stream cut short or followed by junk fails there however far after
+ * the tar's end it is.  powercut read only ahead of the tar's end (4 MiB
+ * of buffers): the same damage after 8 MiB of zeros (a tar written with
+ * big records, or padded) went unseen and the layer was read. */
+static void test_stream_checked_to_its_end(void)
+{
+	static const char *const comp[] = { "gzip -n", "xz", "zstd -q", "bzip2" };
+	char *dir = unit_tmpdir();
+	char *tar = xasprintf("%s/l.tar", dir), *path = xasprintf("%s/l.tar.c", dir);
+	unsigned char t[512 * 4] = { 0 };
+	ustar_header(t, '0', "a", 2);
+	memcpy(t + 512, "x\n", 2);
+	CU_ASSERT_EQUAL_FATAL(pc_write_file(tar, t, sizeof(t), 0), 0);
+	char *pad = xasprintf("head -c 8388608 /dev/zero >> '%s'", tar);
+	CU_ASSERT_EQUAL_FATAL(system(pad), 0);
+	free(pad);
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++)
+		for (int damage = 0; damage < 3; damage++) {
+			/* 0 intact, 1 junk after the stream, 2 its last 8 bytes cut */
+			char *harm = damage == 1   ? xasprintf("echo junkjunk >> '%s'", path)
+				     : damage == 2 ? xasprintf("truncate -s -8 '%s'", path)
+						   : xstrdup("true");
+			char *cmd = xasprintf("%s -c '%s' > '%s' && %s", comp[i], tar, path, harm);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			free(cmd);
+			free(harm);
+			char msg[1024];
+			int refused, n = read_all(path, &refused, msg, sizeof(msg));
+			if (refused != (damage > 0))
+				fprintf(stderr, "\n  %s, damage %d: %s, %d entries (%s)\n", comp[i],
+					damage, refused ? "refused" : "read", n, msg);
+			CU_ASSERT_EQUAL(refused, damage > 0);
+			if (damage) {
+				CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+				CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
+			} else {
+				CU_ASSERT_EQUAL(n, 1);
+			}
+		}
+	free(tar);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A zstd layer whose frames have a window over 128 MiB (`zstd --long=28`
+ * or more, compressing a pipe) is one libarchive's zstd reader will not
+ * decompress, the runtimes' reader (klauspost/compress) up to 512 MiB:
+ * refused saying so, with the window, not as a tar whose first name
+ * starts with zstd's magic number or a damaged stream (as before). */
+static void test_zstd_window(void)
+{
+	char *dir = unit_tmpdir();
+	char *tar = xasprintf("%s/l.tar", dir), *path = xasprintf("%s/l.tar.zst", dir);
+	write_tar(tar, one, 1, 0);
+	static const struct {
+		int log;
+		const char *window; /* in the message, NULL: read */
+	} cases[] = { { 27, NULL }, { 28, "256 MiB" }, { 31, "2048 MiB" } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *cmd = xasprintf("zstd -q --long=%d -c < '%s' > '%s'", cases[i].log, tar, path);
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		free(cmd);
+		char msg[1024];
+		int refused, n = read_all(path, &refused, msg, sizeof(msg));
+		CU_ASSERT_EQUAL(refused, cases[i].window != NULL);
+		if (!cases[i].window) {
+			CU_ASSERT_EQUAL(n, 1);
+			continue;
+		}
+		if (!strstr(msg, cases[i].window) || !strstr(msg, "window"))
+			fprintf(stderr, "\n  --long=%d: %s\n", cases[i].log, msg);
+		CU_ASSERT_EQUAL(pc_last_errclass, PC_ERR_INPUT);
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, "window"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(msg, cases[i].window));
+		CU_ASSERT_PTR_NULL(strstr(msg, "magic number"));
+	}
+	free(tar);
+	free(path);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* A pax number as the runtimes' Go reader takes it (strconv.ParseInt). */
+static int pax_u64_is(const char *v, int fraction, uint64_t want, int want_neg)
+{
+	uint64_t n = 12345;
+	int neg = 7;
+	if (!pc_pax_u64(v, strlen(v), fraction, &n, &neg))
+		return 0;
+	return n == want && neg == want_neg;
+}
+
+static int pax_u64_refused(const char *v, int fraction)
+{
+	uint64_t n;
+	int neg;
+	return !pc_pax_u64(v, strlen(v), fraction, &n, &neg);
+}
+
+static void test_pax_u64(void)
+{
+	CU_ASSERT(pax_u64_is("0", 0, 0, 0));
+	CU_ASSERT(pax_u64_is("600", 0, 600, 0));
+	CU_ASSERT(pax_u64_is("000000000000000000000000000000000000000600", 0, 600, 0));
+	CU_ASSERT(pax_u64_is("+5", 0, 5, 0));
+	CU_ASSERT(pax_u64_is("-5", 0, 5, 1));
+	CU_ASSERT(pax_u64_is("-0", 0, 0, 1));
+	CU_ASSERT(pax_u64_is("9223372036854775807", 0, INT64_MAX, 0));
+	CU_ASSERT(pax_u64_is("-9223372036854775808", 0, (uint64_t)INT64_MAX + 1, 1));
+	CU_ASSERT(pax_u64_refused("9223372036854775808", 0));   /* 2^63 */
+	CU_ASSERT(pax_u64_refused("-9223372036854775809", 0));
+	CU_ASSERT(pax_u64_refused("18446744073709551616", 0));  /* 2^64 */
+	CU_ASSERT(pax_u64_refused("99999999999999999999999", 0));
+	CU_ASSERT(pax_u64_refused("", 0));
+	CU_ASSERT(pax_u64_refused("", 1));
+	CU_ASSERT(pax_u64_refused("+", 0));
+	CU_ASSERT(pax_u64_refused("-", 1));
+	CU_ASSERT(pax_u64_refused("+-5", 0));
+	CU_ASSERT(pax_u64_refused(" 5", 0));
+	CU_ASSERT(pax_u64_refused("5 ", 0));
+	CU_ASSERT(pax_u64_refused("5\n", 0));
+	CU_ASSERT(pax_u64_refused("0x10", 0));
+	CU_ASSERT(pax_u64_refused("1e3", 0));
+	/* a fraction only where a time is read, and dropped */
+	CU_ASSERT(pax_u64_refused("1.5", 0));
+	CU_ASSERT(pax_u64_is("1700000000.123456789", 1, 1700000000, 0));
+	CU_ASSERT(pax_u64_is("-1.5", 1, 1, 1));
+	CU_ASSERT(pax_u64_is("1.", 1, 1, 0));
+	CU_ASSERT(pax_u64_refused(".5", 1));
+	CU_ASSERT(pax_u64_refused("1.5.", 1));
+	CU_ASSERT(pax_u64_refused("1.x", 1));
+	/* LEN counts: the bytes after it are not read */
+	uint64_t n;
+	int neg;
+	CU_ASSERT(pc_pax_u64("12 trailing", 2, 0, &n, &neg) && n == 12 && !neg);
+	CU_ASSERT(!pc_pax_u64("12", 0, 0, &n, &neg));
+}
+
 void register_taropen_tests(void)
 {
 	CU_pSuite s = CU_add_suite("taropen", NULL, NULL);
 	CU_add_test(s, "tar by path and fd, raw stream", test_open);
+	CU_add_test(s, "a pax number as the runtimes read it", test_pax_u64);
 	CU_add_test(s, "missing file, not a tar, unreadable", test_refused);
 	CU_add_test(s, "the layer reader reads only readers it opened", test_layer_reader_only_its_own);
 	CU_add_test(s, "data not read is skipped, its checks still made",
@@ -579,4 +821,9 @@ void register_taropen_tests(void)
 		    test_end_in_last_padding);
 	CU_add_test(s, "a plain tar starting with a compression's magic number is refused",
 		    test_runtime_magic_refused);
+	CU_add_test(s, "gzip, bzip2, xz and zstd are read, other compressions refused",
+		    test_compressions);
+	CU_add_test(s, "a compressed stream is checked to its end, past the tar's end",
+		    test_stream_checked_to_its_end);
+	CU_add_test(s, "a zstd window libarchive will not allocate is named", test_zstd_window);
 }

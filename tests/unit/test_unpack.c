@@ -1200,6 +1200,12 @@ static void test_headers_read_alike(void)
 				       { '0', "f", NULL } }, 2, "GNU sparse" },
 		{ "star-size.tar", { { 'x', "PaxHeader", "23 SCHILY.realsize=100\n" },
 				     { '0', "f", NULL } }, 2, "SCHILY.realsize" },
+		/* star's device numbers: libarchive takes the records, Go the
+		 * header's fields (0,0 here); taken when they agree */
+		{ "star-dev.tar", { { 'x', "PaxHeader", "21 SCHILY.devmajor=7\n" },
+				    { '4', "b", "" } }, 2, "SCHILY.devmajor" },
+		{ "star-dev-same.tar", { { 'x', "PaxHeader", "21 SCHILY.devminor=0\n" },
+					 { '4', "b", "" } }, 2, NULL },
 		{ "same.tar", { { 'L', "././@LongLink", "gnu-nm" }, { 'x', "PaxHeader", "15 path=gnu-nm\n" },
 				{ '0', "f", NULL } }, 3, NULL },
 		{ "global.tar", { { 'g', "pax_global_header", "11 uid=123\n" }, { '0', "f", NULL } }, 2,
@@ -1317,6 +1323,84 @@ static void test_headers_read_alike(void)
 	free(layer);
 	free(rec);
 	free(target);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* ---- the scan's figures per layer (inspect's table) ------------------------ */
+
+struct tallies {
+	size_t n;
+	size_t index[4];
+	struct pc_layer_tally t[4];
+	char compression[4][16];
+};
+
+static void keep_tally(size_t index, const struct pc_layer_tally *t, void *arg)
+{
+	struct tallies *ts = arg;
+	CU_ASSERT_FATAL(ts->n < 4);
+	ts->index[ts->n] = index;
+	ts->t[ts->n] = *t;
+	snprintf(ts->compression[ts->n], sizeof(ts->compression[0]), "%s", t->compression);
+	ts->n++;
+}
+
+/* Entries count whiteouts, file bytes count regular files but not their
+ * hardlinks (a sparse file by its apparent size); a layer refused is not
+ * told, nor the layers above it. */
+static void test_scan_tallies(void)
+{
+	static const struct member a[] = {
+		{ 'd', "./", 0755, NULL, 0, 0, NULL, NULL, 0 },
+		{ 'f', "f", 0644, "abc", 0, 0, NULL, NULL, 0 },
+		{ 'h', "f-link", 0644, "f", 0, 0, NULL, NULL, 0 },
+		{ 'l', "sym", 0777, "f", 0, 0, NULL, NULL, 0 },
+		{ 's', "sparse", 0644, NULL, 0, 0, NULL, NULL, 0 },
+	};
+	static const struct member b[] = {
+		{ 'f', ".wh.sym", 0644, "", 0, 0, NULL, NULL, 0 },
+		{ 'f', "g", 0644, "hello\n", 0, 0, NULL, NULL, 0 },
+	};
+	static const struct member evil[] = {
+		{ 'f', "../out", 0644, "x", 0, 0, NULL, NULL, 0 },
+	};
+	char *dir = unit_tmpdir();
+	char *la = at(dir, "a.tar.gz"), *lb = at(dir, "b.tar"), *le = at(dir, "evil.tar");
+	write_tar(la, a, N(a), 1);
+	write_tar(lb, b, N(b), 0);
+	write_tar(le, evil, N(evil), 0);
+	const char *layers[] = { la, lb, le, la };
+	struct tallies ts = { 0 };
+	struct pc_manifest *m = NULL;
+	uint64_t total = 0;
+	CU_ASSERT_EQUAL(pc_image_scan_layers(layers, 2, 0, keep_tally, &ts, &m, &total), 0);
+	CU_ASSERT_EQUAL_FATAL(ts.n, 2);
+	CU_ASSERT_EQUAL(ts.index[0], 0);
+	CU_ASSERT_EQUAL(ts.t[0].entries, 5);
+	CU_ASSERT_EQUAL(ts.t[0].file_bytes, 3 + (1u << 20));
+	CU_ASSERT_STRING_EQUAL(ts.compression[0], "gzip");
+	CU_ASSERT_EQUAL(ts.index[1], 1);
+	CU_ASSERT_EQUAL(ts.t[1].entries, 2);
+	CU_ASSERT_EQUAL(ts.t[1].file_bytes, 6);
+	CU_ASSERT_STRING_EQUAL(ts.compression[1], "none");
+	struct stat st;
+	CU_ASSERT_EQUAL_FATAL(stat(lb, &st), 0);
+	CU_ASSERT_EQUAL(ts.t[1].tar_bytes, (uint64_t)st.st_size);
+	CU_ASSERT(ts.t[0].tar_bytes > 512);
+	CU_ASSERT_EQUAL(total, 3 + (1u << 20) + 6);
+	pc_manifest_free(m);
+	m = NULL;
+	memset(&ts, 0, sizeof(ts));
+	char buf[512];
+	pc_capture_errors(buf, sizeof(buf));
+	CU_ASSERT_EQUAL(pc_image_scan_layers(layers, 4, 0, keep_tally, &ts, &m, NULL), -1);
+	pc_capture_errors(NULL, 0);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(ts.n, 2);
+	free(la);
+	free(lb);
+	free(le);
 	unit_rmtree(dir);
 	free(dir);
 }
@@ -2045,6 +2129,7 @@ void register_unpack_tests(void)
 	CU_add_test(s, "no scan: the unpack passes XXH3-128 on, verify compares it",
 		    test_unpack_digests_fast);
 	CU_add_test(s, "attacks refused", test_attacks_refused);
+	CU_add_test(s, "the scan tells each layer's figures", test_scan_tallies);
 	CU_add_test(s, "not an archive", test_not_an_archive);
 	CU_add_test(s, "what the disk cannot hold is refused", test_unstorable_refused);
 	CU_add_test(s, "an entry too deep is refused at once", test_too_deep_refused);
